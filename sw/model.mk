@@ -1,0 +1,1 @@
+# sw/ model side (weights, tokenizer, encoder, hadrun): rules added here.

@@ -1,0 +1,1 @@
+# synth/ — Yosys + OpenSTA flow: rules added here.
