@@ -1,0 +1,270 @@
+/*
+ * hadgen — generates synthesizable Verilog for a HAD attention core, the int8 baseline,
+ * or the int8 + top-N core, with a JSON manifest of the configuration.
+ *
+ * Exit codes: 0 success, 1 output could not be written, 2 bad command line.
+ */
+#include "hg_config.h"
+#include "hg_emit.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define HADGEN_VERSION "1.0"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: hadgen [options] --out DIR\n"
+"\n"
+"Generates the Verilog of one attention core (one module per file), filelist.f and\n"
+"manifest.json in DIR. See docs/spec.md for the numerics and docs/usage.md for examples.\n"
+"\n"
+"  --core TYPE          had | baseline | int8-topn                       (default had)\n"
+"  --d N                head dimension, a multiple of 8 in 8..256        (default 64)\n"
+"  --lanes P            keys scored per cycle, 1..64 and <= max-keys     (default 16)\n"
+"  --top-n N            keys kept per query, 1..max-keys (top-N cores)   (default 32)\n"
+"  --max-keys L         keys per head held in the core, 1..8192          (default 1024)\n"
+"  --weight-bits B      softmax weight fraction bits, 8..20              (default 15)\n"
+"  --exp-frac-bits F    int8 cores: exp fraction-table index bits, 2..8  (default 6)\n"
+"  --out-frac F         output fraction bits, 0..12                      (default 8)\n"
+"  --prefix NAME        module name prefix, [a-z_][a-z0-9_]*, <= 24 chars\n"
+"                       (default: had, base or i8topn by core type)\n"
+"  --out DIR            output directory (created if missing)\n"
+"  --force              write into DIR even if it holds files hadgen did not write\n"
+"  --dry-run            validate, print the derived configuration as JSON, write nothing\n"
+"  --help               this text\n"
+"  --version            print the version\n"
+"\n"
+"Throughput: one query per max(ceil(L/P), CR+CM) cycles at n_k = L (CR+CM: normalizer\n"
+"cycles, printed as ii_cycles); the AV unit is sized so it never limits it.\n");
+}
+
+/* Parses an integer option value; exits 2 with a message naming the option if bad. */
+static int parse_int(const char *opt, const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end != '\0' || v < INT_MIN || v > INT_MAX) {
+        fprintf(stderr, "hadgen: --%s '%s': not an integer\n", opt, s);
+        exit(2);
+    }
+    return (int)v;
+}
+
+/* The command line as recorded in file headers: "hadgen" and the arguments, quoted
+   where they hold anything but [A-Za-z0-9_./=+-]. */
+static char *join_cmdline(int argc, char **argv)
+{
+    size_t cap = 64;
+    for (int i = 1; i < argc; i++)
+        cap += strlen(argv[i]) * 4 + 3;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    strcpy(s, "hadgen");
+    for (int i = 1; i < argc; i++) {
+        int plain = argv[i][0] != '\0';
+        for (const char *p = argv[i]; *p; p++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=+-:", *p))
+                plain = 0;
+        strcat(s, " ");
+        if (plain) {
+            strcat(s, argv[i]);
+            continue;
+        }
+        strcat(s, "'");
+        for (const char *p = argv[i]; *p; p++) {
+            if (*p == '\'')
+                strcat(s, "'\\''");
+            else
+                strncat(s, p, 1);
+        }
+        strcat(s, "'");
+    }
+    return s;
+}
+
+/* 1 if dir/manifest.json exists and was written by hadgen. */
+static int has_our_manifest(const char *dir)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return strstr(buf, "\"generator\":\t\"hadgen\"") != NULL;
+}
+
+/* Removes the files listed in an earlier run's filelist.f (they may belong to another core
+   type), so DIR holds exactly one configuration. */
+static void remove_previous(const char *dir)
+{
+    char path[PATH_MAX], line[512];
+    snprintf(path, sizeof path, "%s/filelist.f", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (line[0] == '#' || line[0] == 0 || strchr(line, '/'))
+            continue;
+        char p2[PATH_MAX + 512];
+        snprintf(p2, sizeof p2, "%s/%s", dir, line);
+        remove(p2);
+    }
+    fclose(f);
+}
+
+/* Prepares the output directory; exits 1 (cannot create) or 2 (would overwrite files
+   that are not ours, without --force). */
+static void prepare_dir(const char *dir, int force)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        char tmp[PATH_MAX];
+        snprintf(tmp, sizeof tmp, "%s", dir);
+        for (char *p = tmp + 1; *p; p++) {
+            if (*p != '/')
+                continue;
+            *p = 0;
+            mkdir(tmp, 0777);
+            *p = '/';
+        }
+        if (mkdir(tmp, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "hadgen: cannot create --out '%s': %s\n", dir, strerror(errno));
+            exit(1);
+        }
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "hadgen: --out '%s': exists and is not a directory\n", dir);
+        exit(2);
+    }
+    DIR *dp = opendir(dir);
+    int entries = 0;
+    if (dp) {
+        struct dirent *e;
+        while ((e = readdir(dp)))
+            entries += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+        closedir(dp);
+    }
+    if (entries && !has_our_manifest(dir) && !force) {
+        fprintf(stderr, "hadgen: --out '%s': directory is not empty and was not written by"
+                        " hadgen; refusing to overwrite (use --force)\n", dir);
+        exit(2);
+    }
+    remove_previous(dir);
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_CORE = 256, O_D, O_LANES, O_TOPN, O_MAXK, O_WB, O_FB, O_OF, O_PREFIX, O_OUT,
+           O_FORCE, O_DRY, O_HELP, O_VERSION };
+    static const struct option opts[] = {
+        {"core", required_argument, 0, O_CORE},        {"d", required_argument, 0, O_D},
+        {"lanes", required_argument, 0, O_LANES},      {"top-n", required_argument, 0, O_TOPN},
+        {"max-keys", required_argument, 0, O_MAXK},    {"weight-bits", required_argument, 0, O_WB},
+        {"exp-frac-bits", required_argument, 0, O_FB}, {"out-frac", required_argument, 0, O_OF},
+        {"prefix", required_argument, 0, O_PREFIX},    {"out", required_argument, 0, O_OUT},
+        {"force", no_argument, 0, O_FORCE},            {"dry-run", no_argument, 0, O_DRY},
+        {"help", no_argument, 0, O_HELP},              {"version", no_argument, 0, O_VERSION},
+        {0, 0, 0, 0}};
+    hg_cfg c;
+    hg_core_kind core = HG_CORE_HAD;
+    /* first pass: the core type decides the defaults */
+    for (int i = 1; i < argc - 1; i++)
+        if (strcmp(argv[i], "--core") == 0)
+            hg_core_parse(argv[i + 1], &core);
+    for (int i = 1; i < argc; i++)
+        if (strncmp(argv[i], "--core=", 7) == 0)
+            hg_core_parse(argv[i] + 7, &core);
+    hg_cfg_default(&c, core);
+
+    const char *out = NULL;
+    int force = 0, dry = 0, ch;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (ch) {
+        case O_CORE:
+            if (hg_core_parse(optarg, &c.core) != 0) {
+                fprintf(stderr, "hadgen: --core '%s': must be had, baseline or int8-topn\n", optarg);
+                return 2;
+            }
+            break;
+        case O_D: c.d = parse_int("d", optarg); break;
+        case O_LANES: c.p = parse_int("lanes", optarg); break;
+        case O_TOPN: c.n = parse_int("top-n", optarg); break;
+        case O_MAXK: c.l = parse_int("max-keys", optarg); break;
+        case O_WB: c.wb = parse_int("weight-bits", optarg); break;
+        case O_FB: c.fb = parse_int("exp-frac-bits", optarg); break;
+        case O_OF: c.of = parse_int("out-frac", optarg); break;
+        case O_PREFIX:
+            if (strlen(optarg) > HG_PREFIX_MAX) {
+                fprintf(stderr, "hadgen: --prefix '%s': longer than %d characters\n", optarg,
+                        HG_PREFIX_MAX);
+                return 2;
+            }
+            snprintf(c.prefix, sizeof c.prefix, "%s", optarg);
+            break;
+        case O_OUT: out = optarg; break;
+        case O_FORCE: force = 1; break;
+        case O_DRY: dry = 1; break;
+        case O_HELP: usage(stdout); return 0;
+        case O_VERSION: printf("hadgen %s\n", HADGEN_VERSION); return 0;
+        case ':':
+            fprintf(stderr, "hadgen: option '%s' needs a value (see --help)\n", argv[optind - 1]);
+            return 2;
+        default:
+            fprintf(stderr, "hadgen: unknown option '%s' (see --help)\n", argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "hadgen: unexpected argument '%s' (see --help)\n", argv[optind]);
+        return 2;
+    }
+    char err[512];
+    if (hg_cfg_finish(&c, err, sizeof err) != 0) {
+        fprintf(stderr, "hadgen: %s\n", err);
+        return 2;
+    }
+    if (dry) {
+        printf("{\"core\": \"%s\", \"d\": %d, \"lanes\": %d, \"top_n\": %d, \"max_keys\": %d, "
+               "\"groups\": %d, \"av_slots\": %d, \"acc_width\": %d, \"wsum_width\": %d, "
+               "\"recip_q\": %d, \"out_width\": %d, \"recip_cycles\": %d, \"norm_mults\": %d, "
+               "\"norm_mul_cycles\": %d, \"ii_cycles\": %d}\n",
+               hg_core_name(c.core), c.d, c.p, c.n, c.l, c.g, c.r, c.accw, c.wsw, c.rq, c.ow,
+               c.cr, c.mn, c.cm, c.ii);
+        return 0;
+    }
+    if (!out) {
+        fprintf(stderr, "hadgen: --out DIR is required (see --help)\n");
+        return 2;
+    }
+    prepare_dir(out, force);
+    char *cmd = join_cmdline(argc, argv);
+    if (!cmd) {
+        fprintf(stderr, "hadgen: out of memory\n");
+        return 1;
+    }
+    int rc = hg_emit_core(&c, out, cmd, err, sizeof err);
+    free(cmd);
+    if (rc != 0) {
+        fprintf(stderr, "hadgen: %s\n", err);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,103 @@
+/*
+ * hg_config.h — configuration of one generated attention core.
+ *
+ * The parameters a user chooses (core type, d, P, N, L, widths), their validation, and every
+ * width and schedule value derived from them. The generator, the C golden model, the
+ * simulation shim and the tests all use this one definition, so they cannot disagree on a
+ * width. docs/spec.md explains each derived value.
+ */
+#ifndef HG_CONFIG_H
+#define HG_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    HG_CORE_HAD = 0,      /* XNOR-popcount scores, top-N, table softmax, sparse AV */
+    HG_CORE_BASELINE = 1, /* int8 dot products, exp softmax over all keys, dense AV */
+    HG_CORE_I8TOPN = 2    /* int8 dot products, top-N selection, exp softmax, sparse AV */
+} hg_core_kind;
+
+#define HG_D_MIN 8
+#define HG_D_MAX 256
+#define HG_P_MAX 64
+#define HG_L_MAX 8192
+#define HG_WB_MIN 8
+#define HG_WB_MAX 20
+#define HG_FB_MIN 2
+#define HG_FB_MAX 8
+#define HG_OF_MAX 12
+#define HG_PREFIX_MAX 24
+
+/* Run-time configuration register map (cfg stream address -> register). */
+#define HG_CFG_NKEYS 0x000u     /* number of keys n_k, clamped to [1, L]; resets load ptr */
+#define HG_CFG_EXP_MUL 0x001u   /* int8 cores: exp multiplier, 16 bits */
+#define HG_CFG_EXP_SHIFT 0x002u /* int8 cores: exp shift, 6 bits */
+#define HG_CFG_ETAB 0x100u      /* HAD: etab[i] at 0x100 + i, i = 0..d, WW bits each */
+
+typedef struct hg_cfg {
+    /* chosen by the user */
+    hg_core_kind core;
+    int d;       /* head dimension */
+    int p;       /* lanes: keys scored per cycle */
+    int n;       /* top-N (top-N cores; recorded but unused by the baseline) */
+    int l;       /* maximum keys per head */
+    int wb;      /* softmax weight fraction bits: weights lie in [0, 2^wb] */
+    int fb;      /* int8 cores: index bits of the 2^-f exp fraction table */
+    int of;      /* output fraction bits */
+    char prefix[HG_PREFIX_MAX + 1]; /* module name prefix */
+
+    /* derived by hg_cfg_finish() */
+    int g;       /* groups per query: ceil(l / p) */
+    int iw;      /* key index width: clog2(l), at least 1 */
+    int kw;      /* bits per key and per query: d (HAD) or 8d */
+    int mw;      /* HAD match count width: bits to hold 0..d */
+    int sw;      /* score width: mw (HAD, unsigned) or 16 + clog2(d) (int8, signed) */
+    int ns;      /* keys summed in AV: n (top-N cores) or l (baseline) */
+    int r;       /* AV key slots per cycle: ceil(n / g) (top-N) or p (baseline) */
+    int ww;      /* weight width: wb + 1 */
+    int accw;    /* AV accumulator width (signed): wb + 8 + clog2(ns) */
+    int wsw;     /* weight-sum width (unsigned): wb + 1 + clog2(ns) */
+    int rq;      /* reciprocal exponent: recip = floor(2^rq / wsum) */
+    int ow;      /* output width (signed): 8 + of */
+    int bpc;     /* reciprocal quotient bits per cycle */
+    int cr;      /* reciprocal cycles: ceil((rq + 1) / bpc) */
+    int mn;      /* normalizer multipliers */
+    int cm;      /* normalizer multiply cycles: ceil(d / mn) */
+    int ii;      /* steady-state cycles per query at n_k = l: max(g, cr + cm) */
+} hg_cfg;
+
+/* Fills c with the defaults for the given core type (d 64, P 16, N 32, L 1024, wb 15,
+   fb 6, of 8, prefix = core name). Derived fields are left zero. Cannot fail. */
+void hg_cfg_default(hg_cfg *c, hg_core_kind core);
+
+/* Validates the user fields of c and computes the derived ones. On error returns -1 and
+   writes into err (size errlen) a message naming the option (as on the hadgen command
+   line), the value and what is allowed; c's derived fields are then unspecified. */
+int hg_cfg_finish(hg_cfg *c, char *err, size_t errlen);
+
+/* Core-type names as used on the command line ("had", "baseline", "int8-topn") and the
+   short form used in module names ("had", "base", "i8topn"). */
+const char *hg_core_name(hg_core_kind k);
+const char *hg_core_short(hg_core_kind k);
+/* Parses a command-line core name; returns 0 and sets *k, or -1 if unknown. */
+int hg_core_parse(const char *s, hg_core_kind *k);
+
+/* 1 for the cores that select the top-N keys (HAD and int8 + top-N). */
+int hg_cfg_topn(const hg_cfg *c);
+
+/* Entry f (0 <= f < 2^fb) of the int8 cores' constant exp table:
+   round(2^wb * 2^(-f / 2^fb)). Shared by the generator (ROM contents) and the golden model. */
+uint32_t hg_exp_frac(const hg_cfg *c, int f);
+
+/* ceil(log2(x)) for x >= 1 (0 for x = 1). */
+int hg_clog2(long x);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
