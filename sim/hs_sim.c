@@ -1,0 +1,436 @@
+/*
+ * hs_sim.c — C API to the Verilator simulation of a generated core: build cache, dynamic
+ * loading of the per-configuration shim, and the host side of the core's streams.
+ */
+#include "hs_sim.h"
+
+#include "hg_emit.h"
+#include "hs_port.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef HG_SRC_DIR
+#error "HG_SRC_DIR (the source tree) must be defined by the build"
+#endif
+
+struct hs_sim {
+    hg_cfg c;
+    void *dl;
+    const hs_port_api *api;
+    void *m;
+    hs_stats st;
+    int q_gap, o_stall;
+    uint32_t rng;
+    int k_words, v_words, o_words;
+    uint32_t *buf;
+};
+
+/* ---- errors ------------------------------------------------------------------------- */
+
+static void fail(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(char *err, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (err && n)
+        vsnprintf(err, n, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- build cache -------------------------------------------------------------------- */
+
+/* buf = dir + "/" + name; returns -1 (and an empty string) if it does not fit. */
+static int joinp(char *buf, size_t n, const char *dir, const char *name)
+{
+    int len = snprintf(buf, n, "%s/%s", dir, name);
+    if (len < 0 || (size_t)len >= n) {
+        buf[0] = 0;
+        return -1;
+    }
+    return 0;
+}
+
+static const char *variant_of(const hs_opts *o)
+{
+    if (o && o->trace_fst)
+        return "trace";
+    if (o && o->capture_dir)
+        return "capture";
+    return "plain";
+}
+
+static void cache_root(const hs_opts *o, char *buf, size_t n)
+{
+    const char *env = getenv("HADGEN_SIM_CACHE");
+    if (o && o->cache_dir)
+        snprintf(buf, n, "%s", o->cache_dir);
+    else if (env && *env)
+        snprintf(buf, n, "%s", env);
+    else
+        snprintf(buf, n, "%s/build/sim", HG_SRC_DIR);
+}
+
+/* Directory of the built model of c in this variant. */
+static void model_dir(const hg_cfg *c, const hs_opts *o, char *buf, size_t n)
+{
+    char root[2048];
+    cache_root(o, root, sizeof root);
+    snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s-%s", root, hg_core_short(c->core),
+             c->d, c->p, c->n, c->l, c->wb, c->fb, c->of, c->prefix, variant_of(o));
+}
+
+int hs_lib_path(const hg_cfg *c, const hs_opts *o, char *path, size_t n)
+{
+    char dir[3072];
+    model_dir(c, o, dir, sizeof dir);
+    return snprintf(path, n, "%s/libhs.so", dir) < (int)n ? 0 : -1;
+}
+
+static int mkdirs(const char *path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* FNV-1a of the files named in dir/filelist.f (and of the list itself). */
+static uint64_t rtl_hash(const char *dir)
+{
+    uint64_t h = 1469598103934665603ull;
+    char path[4096], line[512];
+    joinp(path, sizeof path, dir, "filelist.f");
+    FILE *fl = fopen(path, "r");
+    if (!fl)
+        return 0;
+    while (fgets(line, sizeof line, fl)) {
+        line[strcspn(line, "\n")] = 0;
+        if (!line[0] || line[0] == '#')
+            continue;
+        if (joinp(path, sizeof path, dir, line) != 0)
+            continue;
+        FILE *f = fopen(path, "rb");
+        int ch;
+        while (f && (ch = fgetc(f)) != EOF)
+            h = (h ^ (uint64_t)(unsigned char)ch) * 1099511628211ull;
+        if (f)
+            fclose(f);
+    }
+    fclose(fl);
+    return h;
+}
+
+static uint64_t read_stamp(const char *dir)
+{
+    char path[4096];
+    unsigned long long v = 0;
+    joinp(path, sizeof path, dir, "stamp");
+    FILE *f = fopen(path, "r");
+    if (f) {
+        if (fscanf(f, "%llx", &v) != 1)
+            v = 0;
+        fclose(f);
+    }
+    return v;
+}
+
+/* Generates the RTL of c into dir/rtl and builds dir/libhs.so unless the stamp says the
+   library was built from identical RTL. Serialized across processes by a lock file. */
+static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char *err,
+                        size_t n)
+{
+    char rtl[4096], path[4096], cmd[16384];
+    if (mkdirs(dir) != 0) {
+        fail(err, n, "cannot create simulation cache '%s': %s", dir, strerror(errno));
+        return -1;
+    }
+    joinp(path, sizeof path, dir, "lock");
+    int lk = open(path, O_CREAT | O_RDWR, 0666);
+    if (lk < 0 || flock(lk, LOCK_EX) != 0) {
+        fail(err, n, "cannot lock '%s': %s", path, strerror(errno));
+        if (lk >= 0)
+            close(lk);
+        return -1;
+    }
+    joinp(rtl, sizeof rtl, dir, "rtl");
+    mkdirs(rtl);
+    char cmdline[512];
+    snprintf(cmdline, sizeof cmdline, "hadgen --core %s --d %d --lanes %d --top-n %d "
+             "--max-keys %d --weight-bits %d --exp-frac-bits %d --out-frac %d --prefix %s",
+             hg_core_name(c->core), c->d, c->p, c->n, c->l, c->wb, c->fb, c->of, c->prefix);
+    int rc = hg_emit_core(c, rtl, cmdline, err, n);
+    uint64_t h = rc == 0 ? rtl_hash(rtl) : 0;
+    joinp(path, sizeof path, dir, "libhs.so");
+    if (rc == 0 && (read_stamp(dir) != h || access(path, R_OK) != 0)) {
+        if (!(o && o->quiet))
+            fprintf(stderr, "hs: building %s simulation (%s) ...\n", cmdline, variant_of(o));
+        snprintf(cmd, sizeof cmd, "'%s/sim/hs_build.sh' '%s' '%s' %s > '%s/build.log' 2>&1",
+                 HG_SRC_DIR, rtl, dir, variant_of(o), dir);
+        int st = system(cmd);
+        if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+            fail(err, n, "building the simulation of '%s' failed; see %s/build.log", cmdline, dir);
+            rc = -1;
+        } else {
+            joinp(path, sizeof path, dir, "stamp");
+            FILE *f = fopen(path, "w");
+            if (f) {
+                fprintf(f, "%llx\n", (unsigned long long)h);
+                fclose(f);
+            }
+        }
+    }
+    flock(lk, LOCK_UN);
+    close(lk);
+    return rc;
+}
+
+/* ---- port helpers ------------------------------------------------------------------- */
+
+static void set1(hs_sim *s, int port, uint32_t v) { s->api->set(s->m, port, &v); }
+
+static uint32_t get1(hs_sim *s, int port)
+{
+    uint32_t w[2] = {0, 0};
+    s->api->get(s->m, port, w);
+    return w[0] & 1u;
+}
+
+static void tick(hs_sim *s)
+{
+    s->api->tick(s->m);
+    s->st.cycles++;
+}
+
+static uint32_t rnd(hs_sim *s)
+{
+    s->rng ^= s->rng << 13;
+    s->rng ^= s->rng >> 17;
+    s->rng ^= s->rng << 5;
+    return s->rng;
+}
+
+/* Cycles a handshake may wait before the simulation is declared hung. */
+static uint64_t patience(const hs_sim *s)
+{
+    return 64u * (uint64_t)(s->c.ii + s->c.g + s->c.n + s->c.cr + s->c.cm) + 100000u;
+}
+
+/* Offers one beat on a stream (valid port vp, ready port rp; data already set) and clocks
+   until it is taken. */
+static int beat(hs_sim *s, int vp, int rp, char *err, size_t n)
+{
+    set1(s, vp, 1);
+    for (uint64_t t = 0;; t++) {
+        s->api->eval(s->m);
+        int rdy = (int)get1(s, rp);
+        tick(s);
+        if (rdy)
+            break;
+        if (t > patience(s)) {
+            fail(err, n, "simulation hung: stream never ready after %llu cycles",
+                 (unsigned long long)t);
+            set1(s, vp, 0);
+            return -1;
+        }
+    }
+    set1(s, vp, 0);
+    return 0;
+}
+
+static int cfg_write(hs_sim *s, uint32_t addr, uint32_t data, char *err, size_t n)
+{
+    set1(s, HS_CFG_ADDR, addr);
+    set1(s, HS_CFG_DATA, data);
+    return beat(s, HS_CFG_VALID, HS_CFG_READY, err, n);
+}
+
+/* ---- public API --------------------------------------------------------------------- */
+
+hs_sim *hs_open(const hg_cfg *c, const hs_opts *o, char *err, size_t n)
+{
+    char dir[3072], path[4096];
+    model_dir(c, o, dir, sizeof dir);
+    if (ensure_built(c, o, dir, err, n) != 0)
+        return NULL;
+    joinp(path, sizeof path, dir, "libhs.so");
+    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!dl) {
+        fail(err, n, "cannot load '%s': %s", path, dlerror());
+        return NULL;
+    }
+    const hs_port_api *(*getapi)(void);
+    *(void **)&getapi = dlsym(dl, "hs_port_get");
+    const hs_port_api *api = getapi ? getapi() : NULL;
+    if (!api || api->abi != HS_PORT_ABI) {
+        fail(err, n, "'%s' is not a simulation library of this version (rebuild it)", path);
+        dlclose(dl);
+        return NULL;
+    }
+    if (o && o->capture_dir && mkdirs(o->capture_dir) != 0) {
+        fail(err, n, "cannot create capture directory '%s': %s", o->capture_dir, strerror(errno));
+        dlclose(dl);
+        return NULL;
+    }
+    hs_sim *s = calloc(1, sizeof *s);
+    s->c = *c;
+    s->dl = dl;
+    s->api = api;
+    s->m = api->create(o ? o->trace_fst : NULL, o ? o->capture_dir : NULL);
+    s->rng = 1;
+    s->k_words = (c->kw + 31) / 32;
+    s->v_words = (8 * c->d + 31) / 32;
+    s->o_words = (c->d * c->ow + 31) / 32;
+    int mx = s->k_words > s->v_words ? s->k_words : s->v_words;
+    s->buf = calloc((size_t)(mx > s->o_words ? mx : s->o_words) + 2, sizeof *s->buf);
+    /* reset */
+    set1(s, HS_RST_N, 0);
+    set1(s, HS_O_READY, 0);
+    tick(s);
+    tick(s);
+    set1(s, HS_RST_N, 1);
+    s->api->eval(s->m);
+    return s;
+}
+
+void hs_set_stalls(hs_sim *s, int q_gap_pct, int o_stall_pct, uint32_t seed)
+{
+    s->q_gap = q_gap_pct;
+    s->o_stall = o_stall_pct;
+    s->rng = seed ? seed : 1;
+}
+
+/* Copies nbytes of a vector into the (zeroed) word buffer and onto a port. */
+static void put_vec(hs_sim *s, int port, const void *src, size_t nbytes, int words)
+{
+    memset(s->buf, 0, (size_t)words * sizeof *s->buf);
+    memcpy(s->buf, src, nbytes); /* little-endian host: byte i = bits [8i+7:8i] */
+    s->api->set(s->m, port, s->buf);
+}
+
+int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, char *err,
+            size_t n)
+{
+    const hg_cfg *c = &s->c;
+    if (run->n_keys < 1 || run->n_keys > c->l) {
+        fail(err, n, "n_keys %d: must be in 1..%d (--max-keys of this core)", run->n_keys, c->l);
+        return -1;
+    }
+    uint64_t t0 = s->st.cycles;
+    if (cfg_write(s, HG_CFG_NKEYS, (uint32_t)run->n_keys, err, n) != 0)
+        return -1;
+    if (c->core == HG_CORE_HAD) {
+        for (int i = 0; i <= c->d; i++)
+            if (cfg_write(s, HG_CFG_ETAB + (uint32_t)i, run->etab[i], err, n) != 0)
+                return -1;
+    } else if (cfg_write(s, HG_CFG_EXP_MUL, run->exp_mul, err, n) != 0 ||
+               cfg_write(s, HG_CFG_EXP_SHIFT, run->exp_shift, err, n) != 0) {
+        return -1;
+    }
+    uint64_t t1 = s->st.cycles;
+    size_t kb = (size_t)hm_key_bytes(c);
+    for (int j = 0; j < run->n_keys; j++) {
+        put_vec(s, HS_KV_K, k + (size_t)j * kb, kb, s->k_words);
+        put_vec(s, HS_KV_V, v + (size_t)j * (size_t)c->d, (size_t)c->d, s->v_words);
+        if (beat(s, HS_KV_VALID, HS_KV_READY, err, n) != 0)
+            return -1;
+    }
+    s->st.cycles_cfg += t1 - t0;
+    s->st.cycles_load += s->st.cycles - t1;
+    return 0;
+}
+
+/* Output value i (ow bits, sign-extended) of the word buffer. */
+static int32_t out_elem(const hs_sim *s, int i)
+{
+    int ow = s->c.ow, lo = i * ow;
+    uint64_t x = 0;
+    for (int b = 0; b < ow; b++)
+        x |= (uint64_t)((s->buf[(lo + b) / 32] >> ((lo + b) % 32)) & 1u) << b;
+    if (x >> (ow - 1))
+        x |= ~0ull << ow;
+    return (int32_t)(int64_t)x;
+}
+
+int hs_run(hs_sim *s, int nq, const uint8_t *q, int32_t *out, char *err, size_t n)
+{
+    const hg_cfg *c = &s->c;
+    size_t kb = (size_t)hm_key_bytes(c);
+    int qi = 0, oi = 0;
+    uint64_t t0 = s->st.cycles, last = t0;
+    while (oi < nq) {
+        int qv = qi < nq && !(s->q_gap && (int)(rnd(s) % 100u) < s->q_gap);
+        int ordy = !(s->o_stall && (int)(rnd(s) % 100u) < s->o_stall);
+        if (qv)
+            put_vec(s, HS_Q_DATA, q + (size_t)qi * kb, kb, s->k_words);
+        set1(s, HS_Q_VALID, (uint32_t)qv);
+        set1(s, HS_O_READY, (uint32_t)ordy);
+        s->api->eval(s->m);
+        int qr = (int)get1(s, HS_Q_READY);
+        if (get1(s, HS_O_VALID) && ordy) {
+            s->api->get(s->m, HS_O_DATA, s->buf);
+            for (int i = 0; i < c->d; i++)
+                out[(size_t)oi * (size_t)c->d + (size_t)i] = out_elem(s, i);
+            if (oi == 0)
+                s->st.last_first_out = s->st.cycles - t0;
+            s->st.last_last_out = s->st.cycles - t0;
+            oi++;
+            last = s->st.cycles;
+        }
+        if (qv && qr) {
+            qi++;
+            last = s->st.cycles;
+        }
+        tick(s);
+        if (s->st.cycles - last > patience(s)) {
+            fail(err, n, "simulation hung: %d of %d queries in, %d out, no progress for %llu"
+                 " cycles", qi, nq, oi, (unsigned long long)(s->st.cycles - last));
+            set1(s, HS_Q_VALID, 0);
+            return -1;
+        }
+    }
+    set1(s, HS_Q_VALID, 0);
+    set1(s, HS_O_READY, 0);
+    s->st.cycles_query += s->st.cycles - t0;
+    s->st.queries += (uint64_t)nq;
+    return 0;
+}
+
+void hs_get_stats(const hs_sim *s, hs_stats *st)
+{
+    uint64_t mc[HS_NMEM];
+    *st = s->st;
+    s->api->mem_counts(s->m, mc);
+    st->kmem_reads = mc[HS_KMEM_RD];
+    st->kmem_writes = mc[HS_KMEM_WR];
+    st->vmem_reads = mc[HS_VMEM_RD];
+    st->vmem_writes = mc[HS_VMEM_WR];
+    st->smem_reads = mc[HS_SMEM_RD];
+    st->smem_writes = mc[HS_SMEM_WR];
+}
+
+void hs_close(hs_sim *s)
+{
+    if (!s)
+        return;
+    s->api->destroy(s->m);
+    dlclose(s->dl);
+    free(s->buf);
+    free(s);
+}

@@ -1,0 +1,77 @@
+/*
+ * hs_sim.h — plain C API to the cycle-accurate (Verilator) simulation of a generated core.
+ *
+ * A simulator is opened for a configuration: its RTL is generated with hadgen and built with
+ * Verilator into a shared library once, then cached per configuration (and per variant:
+ * plain, FST trace, activity capture). Several simulators, of different configurations, can
+ * be open in one process.
+ *
+ * The core's streams are driven exactly as a host would: configuration writes, K/V load,
+ * queries in, outputs out, with ready/valid handshakes; every call advances the clock.
+ */
+#ifndef HS_SIM_H
+#define HS_SIM_H
+
+#include "hg_config.h"
+#include "hm_golden.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hs_sim hs_sim;
+
+typedef struct hs_opts {
+    const char *cache_dir;   /* where built models live; NULL: $HADGEN_SIM_CACHE, else
+                                <source tree>/build/sim */
+    const char *trace_fst;   /* write an FST waveform here (NULL: no trace) */
+    const char *capture_dir; /* write per-instance activity captures here (NULL: none) */
+    int quiet;               /* 1: do not print build progress */
+} hs_opts;
+
+/* Cycle counts and memory accesses since open. */
+typedef struct hs_stats {
+    uint64_t cycles;         /* all clock cycles */
+    uint64_t cycles_cfg;     /* spent in configuration writes */
+    uint64_t cycles_load;    /* spent loading K/V */
+    uint64_t cycles_query;   /* spent streaming queries (first query offered .. last out) */
+    uint64_t queries;        /* queries completed */
+    uint64_t last_first_out; /* in the last hs_run: cycle (from its start) of the first output */
+    uint64_t last_last_out;  /* ... and of the last output */
+    uint64_t kmem_reads, kmem_writes, vmem_reads, vmem_writes, smem_reads, smem_writes;
+} hs_stats;
+
+/* Opens a simulator for configuration c (finished by hg_cfg_finish), building it first if
+   needed. Returns NULL with a message in err on failure (build error, bad cache dir). */
+hs_sim *hs_open(const hg_cfg *c, const hs_opts *opts, char *err, size_t errlen);
+
+/* Path of the shared library hs_open would use for c (for make rules and messages). */
+int hs_lib_path(const hg_cfg *c, const hs_opts *opts, char *path, size_t n);
+
+/* Writes the run-time configuration (n_keys, exp table or exp parameters) and loads
+   run->n_keys keys and values (layouts of hm_golden.h). Returns 0, or -1 with a message
+   (n_keys out of range, simulation timeout). */
+int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, char *err,
+            size_t errlen);
+
+/* Streams nq queries (hm_key_bytes each) through the core, back to back, and stores the nq
+   output vectors (d values each) in out. Returns 0, or -1 with a message on timeout. */
+int hs_run(hs_sim *s, int nq, const uint8_t *q, int32_t *out, char *err, size_t errlen);
+
+/* Random stalls for tests: each cycle the host withholds q_valid with probability
+   q_gap_pct/100 and o_ready with probability o_stall_pct/100 (seeded, reproducible). */
+void hs_set_stalls(hs_sim *s, int q_gap_pct, int o_stall_pct, uint32_t seed);
+
+/* Statistics since open. */
+void hs_get_stats(const hs_sim *s, hs_stats *st);
+
+/* Closes the simulator (flushes the trace). s may be NULL. */
+void hs_close(hs_sim *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
