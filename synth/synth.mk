@@ -1,1 +1,70 @@
-# synth/ — Yosys + OpenSTA flow: rules added here.
+# synth/ — Yosys + OpenSTA flow: area, timing and activity-based power of generated cores.
+#
+#   make hgsynth        the flow's helper program ($(BUILD)/bin/hgsynth)
+#   make synth          the flow for the default configuration of every core type
+#   make synth-report   synth + the comparison report (JSON, CSV, Markdown)
+#   make bench-synth    wall time and peak memory of the flow per core type
+#   make synth-cellcheck  generated cell models vs the library's own models (Icarus)
+# Variables of the flow itself (LIB, CLK_PERIOD_NS, SAMPLE, ...): synth/flow.sh --help.
+
+HGSYNTH       := $(BUILD)/bin/hgsynth
+SYNTH_SRCS    := $(wildcard synth/src/*.c)
+SYNTH_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(SYNTH_SRCS))
+SYNTH_CORES   ?= had baseline int8-topn
+# Default configuration (DESIGN.md section 9): d, lanes, top-N, max keys.
+SYNTH_D       ?= 64
+SYNTH_P       ?= 16
+SYNTH_N       ?= 32
+SYNTH_L       ?= 1024
+SYNTH_RTL     := $(BUILD)/synth/rtl
+SYNTH_REPORT  := $(BUILD)/synth/report
+SYNTH_LIB     ?= /usr/share/qflow/tech/osu018/osu018_stdcells.lib
+
+.PHONY: hgsynth synth synth-report bench-synth synth-cellcheck
+
+hgsynth: $(HGSYNTH)
+
+$(BUILD)/obj/synth/src/%.o: synth/src/%.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_HG) -Isynth/src -MMD -MP -c $< -o $@
+
+$(HGSYNTH): $(SYNTH_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ -lcjson -lm
+
+-include $(SYNTH_OBJS:.o=.d)
+
+# Generated RTL of one core type at the synthesis configuration.
+$(SYNTH_RTL)/%/manifest.json: $(HADGEN)
+	$(HADGEN) --core $* --d $(SYNTH_D) --lanes $(SYNTH_P) --top-n $(SYNTH_N) --max-keys $(SYNTH_L) \
+	  --out $(SYNTH_RTL)/$* --force > /dev/null
+
+synth: $(HGSYNTH) $(foreach c,$(SYNTH_CORES),$(SYNTH_RTL)/$(c)/manifest.json)
+	@set -e; for c in $(SYNTH_CORES); do \
+	  echo "== synth: $$c"; LIB=$(SYNTH_LIB) synth/flow.sh $(SYNTH_RTL)/$$c; done
+
+synth-report: synth
+	$(HGSYNTH) report --out $(SYNTH_REPORT) \
+	  $(foreach c,$(SYNTH_CORES),$(BUILD)/synth/$(c)-d$(SYNTH_D)-p$(SYNTH_P)-n$(SYNTH_N)-l$(SYNTH_L))
+
+bench-synth: $(HGSYNTH) $(foreach c,$(SYNTH_CORES),$(SYNTH_RTL)/$(c)/manifest.json)
+	@mkdir -p $(BUILD)/synth/bench
+	@set -e; for c in $(SYNTH_CORES); do \
+	  echo "== bench-synth: $$c"; \
+	  /usr/bin/time -v -o $(BUILD)/synth/bench/$$c.time env LIB=$(SYNTH_LIB) synth/flow.sh $(SYNTH_RTL)/$$c \
+	    > $(BUILD)/synth/bench/$$c.log 2>&1 || { tail -20 $(BUILD)/synth/bench/$$c.log; exit 1; }; \
+	  printf '%-10s wall %s  peak RSS %s kB\n' $$c \
+	    "$$(sed -n 's/.*Elapsed (wall clock) time.*: //p' $(BUILD)/synth/bench/$$c.time)" \
+	    "$$(sed -n 's/.*Maximum resident set size (kbytes): //p' $(BUILD)/synth/bench/$$c.time)" \
+	    | tee -a $(BUILD)/synth/bench/summary.txt; \
+	done
+
+synth-cellcheck: $(HGSYNTH)
+	@mkdir -p $(BUILD)/synth/cellcheck
+	$(HGSYNTH) cells --lib $(SYNTH_LIB) --out $(BUILD)/synth/cellcheck/cells.v \
+	  --check-ref $(basename $(SYNTH_LIB)).v --check-dir $(BUILD)/synth/cellcheck
+	iverilog -g2005 -o $(BUILD)/synth/cellcheck/cc.vvp $(BUILD)/synth/cellcheck/cells.v \
+	  $(BUILD)/synth/cellcheck/ref_cells.v $(BUILD)/synth/cellcheck/cellcheck_tb.v 2>/dev/null
+	vvp -n $(BUILD)/synth/cellcheck/cc.vvp > $(BUILD)/synth/cellcheck/result.txt
+	@grep -c '^PASS' $(BUILD)/synth/cellcheck/result.txt | sed 's/$$/ cells match the library models/'
+	@! grep '^FAIL' $(BUILD)/synth/cellcheck/result.txt

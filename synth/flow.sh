@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# synth/flow.sh — area, timing and activity-based power of one generated core.
+#
+#   RTL_DIR=build/rtl/had synth/flow.sh          (or: synth/flow.sh RTL_DIR)
+#   synth/flow.sh --help                         every flow variable, default, meaning
+#
+# Steps (one banner each; logs in OUT_DIR/log, reports in OUT_DIR/reports):
+#   1 plan      validate the generated directory (manifest.json), cell models from LIB
+#   2 yosys     each logic module synthesized on its own (others black boxes), area
+#   3 sta       per module: critical path, per-instance power at activity 0 and 1;
+#               hierarchical top: critical path with memories cut -> Fmax
+#   4 capture   RTL simulation with +define+HG_CAPTURE (bench or CAPTURE_CMD)
+#   5 gatesim   each module netlist simulated on the captured stimulus of its instances:
+#               outputs checked against the RTL every cycle, toggles counted per net
+#   6 summary   area / Fmax / power per block, memories, energy per query -> summary.json
+# Exit status: 0 done, 1 a tool or the gate-level check failed, 2 bad input.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+# ------------------------------------------------------------------------------------
+# Flow variables: declared once, default + description, overridable from the environment.
+FLOW_VARS=()
+flow_var() { # NAME DEFAULT DESCRIPTION
+  local name=$1 dflt=$2
+  FLOW_VARS+=("$name")
+  printf -v "FLOW_DESC_$name" '%s' "$3"
+  [ -n "${!name+x}" ] || printf -v "$name" '%s' "$dflt"
+  export "${name?}"
+}
+
+flow_var RTL_DIR        ""  "generated core directory (manifest.json, filelist.f, one .v per module)"
+flow_var OUT_ROOT       "$root/build/synth" "parent of the run directories"
+flow_var OUT_DIR        ""  "run directory (default: OUT_ROOT/<core>-d<d>-p<P>-n<N>-l<L>[TAG])"
+flow_var TAG            ""  "suffix of the default run directory name (e.g. -const)"
+flow_var LIB            "/usr/share/qflow/tech/osu018/osu018_stdcells.lib" "Liberty file: cells, area, timing, power"
+flow_var CLK_PERIOD_NS  "10" "clock period of STA and of the power tables (ns)"
+flow_var ABC_SCRIPT     "+strash;&get,-n;&dch,-f;&nf;&put" "abc mapping script (the default abc -liberty script is too slow on multipliers)"
+flow_var IN_SLEW_NS     "0.1" "transition time at module inputs (ns)"
+flow_var OUT_LOAD_PF    "0.01" "load on module outputs (pF)"
+flow_var TOP_STA        "1" "1: also time the hierarchical top (the achieved Fmax); 0: per-module only"
+flow_var JOBS           "2" "parallel tool runs (this machine: 2 cores)"
+flow_var CAPTURE_DIR    ""  "activity captures <instance>.hex (default: OUT_DIR/captures)"
+flow_var CAPTURE_CMD    "bench" "how captures are made: bench (synth/bench/hg_capture_tb.v under Icarus), none (use CAPTURE_DIR as is), or a shell command run with CAPTURE_DIR set"
+flow_var CAPTURE_QUERIES "16" "bench: queries streamed after the K/V load"
+flow_var CAPTURE_CONST  "0" "bench: 1 holds keys, values and queries constant"
+flow_var CAPTURE_SEED   "1" "bench: random seed"
+flow_var CAPTURE_PREFIX ""  "capture name of the top instance (default: found from the files)"
+flow_var ACT_WINDOW     "query" "cycles whose toggles count as activity: query (from hg_phase.txt: first query to last output), all, or START:END"
+flow_var SAMPLE         "0" "simulate at most this many instances per module at gate level, evenly spaced (0 = all)"
+flow_var VERILATOR_CFLAGS "-O1" "C++ optimisation of the gate-level models (compile time vs speed)"
+flow_var MEM_FEATURE_NM "180" "memory model: feature size F (nm)"
+flow_var MEM_BITCELL_F2 "140" "memory model: 6T bit-cell area in F^2"
+flow_var MEM_PORT_FACTOR "1.5" "memory model: bit-cell area factor of a 1R1W (8T) cell over 6T"
+flow_var MEM_ARRAY_EFF  "0.6" "memory model: array efficiency (bit cells / macro area)"
+flow_var MEM_VDD        "1.8" "memory model: supply (V)"
+flow_var MEM_CBL_FF     "2.0" "memory model: bit-line capacitance per cell (fF)"
+flow_var MEM_CWL_FF     "1.5" "memory model: word-line capacitance per cell (fF)"
+flow_var MEM_READ_SWING "0.2" "memory model: read bit-line swing (V)"
+flow_var MEM_SA_FJ      "50" "memory model: sense amplifier + output latch energy per bit read (fJ)"
+flow_var MEM_DEC_FJ     "100" "memory model: decoder energy per address bit per access (fJ)"
+flow_var MEM_LEAK_PA    "10" "memory model: leakage per bit cell (pA)"
+flow_var NODE_REF_NM    "65" "node-normalised energy: target node (nm), E ~ (node/180)(V/1.8)^2"
+flow_var NODE_REF_VDD   "1.0" "node-normalised energy: target supply (V)"
+flow_var YOSYS          "yosys" "Yosys binary"
+flow_var STA            "sta" "OpenSTA binary"
+flow_var VERILATOR      "verilator" "Verilator binary"
+flow_var IVERILOG       "iverilog" "Icarus compiler (capture bench)"
+flow_var VVP            "vvp" "Icarus runtime (capture bench)"
+flow_var HGSYNTH        "$root/build/bin/hgsynth" "flow helper program (make hgsynth)"
+flow_var HGGL_MAIN      "$here/harness/hggl_main.cpp" "gate-level harness source"
+
+usage() {
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+  echo
+  echo "Flow variables (environment overrides the default):"
+  for v in "${FLOW_VARS[@]}"; do
+    d="FLOW_DESC_$v"
+    printf '  %-17s %s\n' "$v" "${!d}"
+  done
+}
+
+die() { echo "flow: error: $*" >&2; exit 2; }
+fail() { echo "flow: FAILED: $*" >&2; exit 1; }
+banner() { echo; echo "== [$(date +%H:%M:%S)] $*"; }
+
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  "") ;;
+  -*) echo "flow: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+  *) RTL_DIR=$1 ;;
+esac
+
+# ------------------------------------------------------------------------------------
+# Sanity checks (exit 2 with the thing, the value and what is expected)
+[ -n "$RTL_DIR" ] || die "RTL_DIR is not set (a directory written by hadgen)"
+[ -d "$RTL_DIR" ] || die "RTL_DIR='$RTL_DIR' is not a directory"
+[ -f "$RTL_DIR/manifest.json" ] || die "RTL_DIR='$RTL_DIR' has no manifest.json (not a hadgen output directory)"
+[ -f "$LIB" ] || die "LIB='$LIB': no such Liberty file"
+[ -x "$HGSYNTH" ] || die "HGSYNTH='$HGSYNTH' not found (run: make hgsynth)"
+[[ "$CLK_PERIOD_NS" =~ ^[0-9]*\.?[0-9]+$ ]] && awk "BEGIN{exit !($CLK_PERIOD_NS > 0)}" ||
+  die "CLK_PERIOD_NS='$CLK_PERIOD_NS': must be a positive number of ns"
+[[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "JOBS='$JOBS': must be an integer >= 1"
+[[ "$SAMPLE" =~ ^[0-9]+$ ]] || die "SAMPLE='$SAMPLE': must be an integer >= 0"
+[[ "$ACT_WINDOW" =~ ^(query|all|[0-9]+:[0-9]+)$ ]] || die "ACT_WINDOW='$ACT_WINDOW': must be query, all or START:END"
+for t in "$YOSYS" "$STA" "$VERILATOR"; do command -v "$t" >/dev/null || die "tool '$t' not found"; done
+RTL_DIR=$(cd "$RTL_DIR" && pwd)
+
+t_start=$(date +%s)
+plan_tmp=$(mktemp)
+"$HGSYNTH" plan --rtl "$RTL_DIR" --out "$plan_tmp" || { rm -f "$plan_tmp"; exit 2; }
+# shellcheck disable=SC1090
+source "$plan_tmp"
+rm -f "$plan_tmp"
+[ -n "$OUT_DIR" ] || OUT_DIR="$OUT_ROOT/$PLAN_CONFIG$TAG"
+[ -n "$CAPTURE_DIR" ] || CAPTURE_DIR="$OUT_DIR/captures"
+export OUT_DIR CAPTURE_DIR
+GEN=$OUT_DIR/generated LOG=$OUT_DIR/log RPT=$OUT_DIR/reports
+rm -rf "$GEN" "$LOG" "$RPT"
+mkdir -p "$GEN/netlist" "$GEN/gl" "$LOG" "$RPT/area" "$RPT/sta" "$RPT/toggles" "$CAPTURE_DIR"
+
+banner "hadgen synthesis flow: $PLAN_CONFIG -> $OUT_DIR"
+{
+  for v in "${FLOW_VARS[@]}"; do printf '%-17s = %s\n' "$v" "${!v}"; done
+} | tee "$LOG/flow_vars.txt"
+echo "command: $0 ${*:-} (RTL_DIR=$RTL_DIR)" > "$LOG/command.txt"
+"$HGSYNTH" plan --rtl "$RTL_DIR" --out "$GEN/plan.sh"
+
+# Parallel runner: each job records its exit status; wait_jobs fails on the first bad one.
+job_seq=0
+run_job() { # LOGFILE CMD...
+  local log=$1; shift
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 0.2; done
+  job_seq=$((job_seq + 1))
+  ( set +e; "$@" > "$log" 2>&1; echo $? > "$LOG/.job_$job_seq.rc"; echo "$log" > "$LOG/.job_$job_seq.log" ) &
+}
+wait_jobs() { # STEP
+  wait
+  local bad=0 rc
+  for f in "$LOG"/.job_*.rc; do
+    [ -e "$f" ] || continue
+    rc=$(cat "$f")
+    if [ "$rc" != 0 ]; then
+      echo "flow: $1 failed (exit $rc), log: $(cat "${f%.rc}.log")" >&2
+      tail -n 15 "$(cat "${f%.rc}.log")" >&2
+      bad=1
+    fi
+    rm -f "$f" "${f%.rc}.log"
+  done
+  [ "$bad" = 0 ] || fail "$1"
+}
+step_time() { echo "$1 $(( $(date +%s) - $2 ))" >> "$LOG/step_times.txt"; }
+
+# ------------------------------------------------------------------------------------
+banner "1 plan: $PLAN_TOP, logic: $PLAN_LOGIC; memories: ${PLAN_MEMORIES:-none}"
+t0=$(date +%s)
+"$HGSYNTH" cells --lib "$LIB" --out "$GEN/cells.v" > "$LOG/cells.log" 2>&1 ||
+  { cat "$LOG/cells.log" >&2; exit 2; }
+cat "$LOG/cells.log"
+step_time plan "$t0"
+
+# ------------------------------------------------------------------------------------
+banner "2 yosys: each logic module on its own, memories and submodules black boxes"
+t0=$(date +%s)
+for m in $PLAN_LOGIC; do
+  own="PLAN_FILE_$m"
+  run_job "$LOG/yosys_$m.log" env SY_MODULE="$m" SY_RTL_DIR="$RTL_DIR" SY_RTL_FILES="$PLAN_FILES" \
+    SY_OWN_FILE="${!own}" SY_NETLIST_DIR="$GEN/netlist" SY_AREA_RPT="$RPT/area/$m.rpt" \
+    "$YOSYS" -q -c "$here/scripts/yosys_module.tcl"
+done
+wait_jobs yosys
+for m in $PLAN_LOGIC; do
+  printf '  %-24s %s\n' "$m" "$(grep -o "Chip area for module.*" "$RPT/area/$m.rpt" | sed 's/.*: //') um2"
+done
+step_time yosys "$t0"
+
+# ------------------------------------------------------------------------------------
+banner "3 sta: per-module timing and power tables, hierarchical top timing"
+t0=$(date +%s)
+for m in $PLAN_LOGIC; do
+  run_job "$LOG/sta_$m.log" env SY_MODULE="$m" SY_NETLIST="$GEN/netlist/$m.v" \
+    SY_TIMING_RPT="$RPT/sta/$m.timing.rpt" SY_POWER0_RPT="$RPT/sta/$m.power0.rpt" \
+    SY_POWER1_RPT="$RPT/sta/$m.power1.rpt" "$STA" -no_splash -exit "$here/scripts/sta_module.tcl"
+done
+if [ "$TOP_STA" = 1 ]; then
+  nls=""
+  for m in $PLAN_LOGIC; do nls="$nls $GEN/netlist/$m.v"; done
+  run_job "$LOG/sta_top.log" env SY_TOP="$PLAN_TOP" SY_NETLISTS="$nls" SY_TIMING_RPT="$RPT/sta/top.timing.rpt" \
+    "$STA" -no_splash -exit "$here/scripts/sta_top.tcl"
+fi
+wait_jobs sta
+step_time sta "$t0"
+
+# ------------------------------------------------------------------------------------
+banner "4 capture: RTL activity ($CAPTURE_CMD) -> $CAPTURE_DIR"
+t0=$(date +%s)
+case "$CAPTURE_CMD" in
+  none) ;;
+  bench)
+    [ "$PLAN_BENCH_OK" = 1 ] || die "CAPTURE_CMD=bench: the top of $RTL_DIR lacks the q_data_i/kv_v_i/o_data_o ports of a hadgen core"
+    command -v "$IVERILOG" >/dev/null || die "tool '$IVERILOG' not found"
+    rm -f "$CAPTURE_DIR"/*.hex "$CAPTURE_DIR/hg_phase.txt"
+    files=()
+    for f in $PLAN_FILES; do files+=("$RTL_DIR/$f"); done
+    # shellcheck disable=SC2086
+    "$IVERILOG" -g2005 -DHG_CAPTURE $PLAN_BENCH_DEFINES -o "$GEN/capture_tb.vvp" \
+      "$here/bench/hg_capture_tb.v" "${files[@]}" > "$LOG/capture_build.log" 2>&1 ||
+      { cat "$LOG/capture_build.log" >&2; fail "capture bench build"; }
+    "$VVP" -n "$GEN/capture_tb.vvp" +hg_capture_dir="$CAPTURE_DIR" +hg_queries="$CAPTURE_QUERIES" \
+      +hg_const="$CAPTURE_CONST" +hg_seed="$CAPTURE_SEED" > "$LOG/capture.log" 2>&1 ||
+      { cat "$LOG/capture.log" >&2; fail "capture simulation"; }
+    ! grep -q timeout "$LOG/capture.log" || { cat "$LOG/capture.log" >&2; fail "capture simulation timed out"; }
+    ;;
+  *)
+    bash -c "$CAPTURE_CMD" > "$LOG/capture.log" 2>&1 || { cat "$LOG/capture.log" >&2; fail "CAPTURE_CMD"; } ;;
+esac
+ls "$CAPTURE_DIR"/*.hex >/dev/null 2>&1 || die "no captures (*.hex) in CAPTURE_DIR='$CAPTURE_DIR'"
+echo "  $(ls "$CAPTURE_DIR"/*.hex | wc -l) instance captures, $(wc -l < "$(ls "$CAPTURE_DIR"/*.hex | head -1)") cycles"
+win_args=()
+case "$ACT_WINDOW" in
+  all) ;;
+  query)
+    if [ -f "$CAPTURE_DIR/hg_phase.txt" ]; then
+      qs=$(awk '/^query_start/{print $2}' "$CAPTURE_DIR/hg_phase.txt")
+      qe=$(awk '/^query_end/{print $2}' "$CAPTURE_DIR/hg_phase.txt")
+      win_args=(--window "$qs" "$qe")
+    else
+      echo "  no hg_phase.txt: activity over all cycles"
+    fi ;;
+  *) win_args=(--window "${ACT_WINDOW%%:*}" "${ACT_WINDOW##*:}") ;;
+esac
+echo "  activity window: ${win_args[*]:-all cycles}"
+step_time capture "$t0"
+
+# ------------------------------------------------------------------------------------
+banner "5 gatesim: netlists on the captured stimulus, checked against the RTL"
+t0=$(date +%s)
+prefix_args=()
+[ -z "$CAPTURE_PREFIX" ] || prefix_args=(--prefix "$CAPTURE_PREFIX")
+"$HGSYNTH" instances --rtl "$RTL_DIR" --netlists "$GEN/netlist" --captures "$CAPTURE_DIR" \
+  --sample "$SAMPLE" "${prefix_args[@]}" --out "$GEN/instances.txt" || exit $?
+vinc=$(dirname "$(dirname "$(command -v "$VERILATOR")")")/share/verilator/include
+build_gl() { # MODULE
+  local m=$1 d="$GEN/gl/$1"
+  mkdir -p "$d"
+  "$HGSYNTH" glgen --rtl "$RTL_DIR" --netlist "$GEN/netlist/$m.json" --module "$m" --out "$d" &&
+  "$VERILATOR" --cc --exe --build -j 1 -Wno-fatal -Wno-lint -Wno-style --timescale 1ns/1ps \
+    --top-module hggl_top -O3 --x-assign fast --x-initial fast -Mdir "$d/obj" -o hggl_sim \
+    -CFLAGS "$VERILATOR_CFLAGS -std=c++17" "$d/hggl_top.v" "$GEN/cells.v" $(cat "$d/memfiles.f") \
+    "$HGGL_MAIN"
+}
+for m in $PLAN_LOGIC; do
+  grep -q "^$m 1 " "$GEN/instances.txt" || continue
+  run_job "$LOG/glbuild_$m.log" build_gl "$m"
+done
+wait_jobs "gate-level model build"
+run_gl() { # MODULE BASE
+  local t
+  t="$RPT/toggles/$(basename "$2").tog"
+  "$GEN/gl/$1/obj/hggl_sim" --map "$GEN/gl/$1/map.txt" --capture "$2" --instance "$(basename "$2")" \
+    --toggles "$t" "${win_args[@]}"
+}
+while read -r m sim cells base; do
+  [ "$sim" = 1 ] || continue
+  run_job "$LOG/glsim_$(basename "$base").log" run_gl "$m" "$base"
+done < "$GEN/instances.txt"
+wait_jobs "gate-level check"
+echo "  $(grep -c ' 1 ' "$GEN/instances.txt") instances simulated: gate level == RTL on every cycle"
+step_time gatesim "$t0"
+
+# ------------------------------------------------------------------------------------
+banner "6 summary"
+t0=$(date +%s)
+"$HGSYNTH" summary --rtl "$RTL_DIR" --run "$OUT_DIR" --out "$RPT/summary.json" | tee "$LOG/summary.log"
+step_time summary "$t0"
+echo "total $(( $(date +%s) - t_start ))" >> "$LOG/step_times.txt"
+banner "done in $(( $(date +%s) - t_start )) s: $RPT/summary.json"

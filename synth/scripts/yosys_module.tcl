@@ -1,0 +1,39 @@
+# Synthesize one logic module of a generated core to the liberty, on its own: every other
+# module of the design (submodules, memories) is read as a black box, so the hierarchy is
+# kept and each distinct module is mapped once. Run by synth/flow.sh with
+#   SY_MODULE      module to synthesize
+#   SY_RTL_DIR     generated RTL directory
+#   SY_RTL_FILES   its Verilog files (filelist.f order), relative to SY_RTL_DIR
+#   SY_OWN_FILE    the file of SY_MODULE
+#   SY_NETLIST_DIR where <module>.v / <module>.json go
+#   SY_AREA_RPT    area report (stat -liberty)
+# and the flow variables LIB, ABC_SCRIPT.
+yosys -import
+
+set mod      $::env(SY_MODULE)
+set rtl_dir  $::env(SY_RTL_DIR)
+set own      $::env(SY_OWN_FILE)
+set lib      $::env(LIB)
+set out      $::env(SY_NETLIST_DIR)
+
+foreach f $::env(SY_RTL_FILES) {
+  if {$f eq $own} {
+    read_verilog -D SYNTHESIS "$rtl_dir/$f"
+  } else {
+    read_verilog -lib -D SYNTHESIS "$rtl_dir/$f"
+  }
+}
+hierarchy -check -top $mod
+synth -top $mod -noabc
+dfflibmap -liberty $lib
+abc -liberty $lib -script $::env(ABC_SCRIPT)
+setundef -zero
+opt_clean -purge
+# Short, stable names shared by the Verilog and JSON netlists (STA reports use them).
+yosys rename -enumerate
+tee -o $::env(SY_AREA_RPT) stat -liberty $lib
+write_verilog -noattr -noexpr -nohex -nodec "$out/$mod.v"
+# Cell port directions for the JSON netlist (read after writing the Verilog, so the
+# library cells are not written as modules).
+read_liberty -lib $lib
+write_json "$out/$mod.json"

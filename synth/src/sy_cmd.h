@@ -1,0 +1,25 @@
+/* sy_cmd.h — the subcommands of hgsynth and their shared option parser. */
+#ifndef SY_CMD_H
+#define SY_CMD_H
+
+typedef struct {
+    const char *name;     /* "--lib" */
+    const char **value;   /* receives the argument (or "1" for a flag) */
+    int required;
+    int is_flag;
+    const char *help;
+} sy_opt;
+
+/* Parses argv[1..] against opts. Returns 0 when the command should run, 1 when help was
+ * printed (exit 0), 2 on a bad option (message printed; exit 2). */
+int sy_parse_opts(const char *cmd, const char *synopsis, int argc, char **argv, const sy_opt *opts,
+                  int nopts);
+
+int sy_cmd_cells(int argc, char **argv);
+int sy_cmd_plan(int argc, char **argv);
+int sy_cmd_glgen(int argc, char **argv);
+int sy_cmd_instances(int argc, char **argv);
+int sy_cmd_summary(int argc, char **argv);
+int sy_cmd_report(int argc, char **argv);
+
+#endif

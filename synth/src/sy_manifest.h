@@ -1,0 +1,55 @@
+/* sy_manifest.h — reads the manifest.json the generator writes beside the RTL. */
+#ifndef SY_MANIFEST_H
+#define SY_MANIFEST_H
+
+#include <stddef.h>
+
+typedef enum { SY_DIR_IN, SY_DIR_OUT, SY_DIR_INOUT } sy_dir;
+
+typedef struct {
+    char *name;
+    sy_dir dir;
+    int width;
+} sy_mport;
+
+typedef struct {
+    char *name;
+    char *file;         /* relative to the RTL directory */
+    char *block;        /* score, select, softmax, av, norm, control, memory */
+    int instances;      /* total count in the design */
+    int is_memory;
+    long words, width;  /* memories only */
+    int read_ports, write_ports;
+    int nports;
+    sy_mport *ports;
+} sy_mmod;
+
+typedef struct {
+    char *dir;          /* RTL directory */
+    char *top;
+    char *core;         /* params.core, or "" */
+    char *command;      /* generator command line, or "" */
+    double d, lanes, top_n, max_keys;  /* params (0 when absent) */
+    double weight_bits, exp_frac_bits;
+    double ii_cycles;   /* derived.ii_cycles (0 when absent) */
+    int nmods;
+    sy_mmod *mods;
+    int nfiles;
+    char **files;       /* filelist.f order (or manifest order when absent) */
+    char *json;         /* the manifest text, for copying params into reports */
+} sy_manifest;
+
+/* Reads DIR/manifest.json (and DIR/filelist.f when present). On bad input returns NULL
+ * with a message naming the file, the field and the value. */
+sy_manifest *sy_manifest_read(const char *dir, char *err, size_t errlen);
+void sy_manifest_free(sy_manifest *m);
+
+/* Returns the module called name, or NULL. */
+const sy_mmod *sy_manifest_find(const sy_manifest *m, const char *name);
+/* Number of capture columns of a module: inputs except clk_i, then outputs. */
+int sy_mmod_ncols(const sy_mmod *mod);
+
+/* The valid block names, NULL-terminated. */
+extern const char *const sy_blocks[];
+
+#endif

@@ -1,0 +1,40 @@
+/* sy_mem.c — see sy_mem.h. */
+#include "sy_mem.h"
+
+#include <math.h>
+
+void sy_mem_defaults(sy_mem_params *p)
+{
+    p->feature_nm = 180;
+    p->bitcell_f2 = 140;
+    p->port_factor = 1.5;
+    p->array_eff = 0.6;
+    p->vdd = 1.8;
+    p->cbl_ff = 2.0;
+    p->cwl_ff = 1.5;
+    p->read_swing = 0.2;
+    p->sa_fj = 50;
+    p->dec_fj = 100;
+    p->leak_pa = 10;
+}
+
+sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long write_bits,
+                           int read_ports, int write_ports)
+{
+    sy_mem_cost c;
+    double f_um = p->feature_nm * 1e-3;
+    double rows = (double)words, cols = (double)width, w = (double)write_bits;
+    double abits = words > 1 ? ceil(log2((double)words)) : 1.0;
+    double vdd2 = p->vdd * p->vdd;
+    c.bits = rows * cols;
+    double cell = p->bitcell_f2 * f_um * f_um * (read_ports + write_ports > 1 ? p->port_factor : 1.0);
+    c.area_um2 = c.bits * cell / p->array_eff;
+    /* fF * V * V = fJ; /1000 -> pJ */
+    double read_fj = cols * (rows * p->cbl_ff * p->vdd * p->read_swing + p->sa_fj) + cols * p->cwl_ff * vdd2 +
+                     abits * p->dec_fj;
+    double write_fj = w * (rows * p->cbl_ff * vdd2 + p->cwl_ff * vdd2) + abits * p->dec_fj;
+    c.e_read_pj = read_fj * 1e-3;
+    c.e_write_pj = write_fj * 1e-3;
+    c.leak_uw = c.bits * p->leak_pa * 1e-12 * p->vdd * 1e6;
+    return c;
+}

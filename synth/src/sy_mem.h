@@ -1,0 +1,46 @@
+/* sy_mem.h — area and energy model of the K, V and score memories (180 nm SRAM).
+ *
+ * A deliberately simple CACTI-style estimate (docs/synth.md, "Memory model"): the array
+ * is `words` rows by `width` columns (one access = one row, as the generator defines it);
+ *   area     = bits * cell_area * port_factor / array_efficiency,
+ *              cell_area = bitcell_f2 * F^2;
+ *   E_read   = width * (rows * C_bl * Vdd * V_swing + E_sa) + width * C_wl * Vdd^2
+ *              + log2(words) * E_dec                     (small-swing bit-line read);
+ *   E_write  = w * (rows * C_bl * Vdd^2 + C_wl * Vdd^2) + log2(words) * E_dec
+ *              for a write of w bits (full-swing bit lines of the written columns);
+ *   P_leak   = bits * I_leak * Vdd.
+ */
+#ifndef SY_MEM_H
+#define SY_MEM_H
+
+typedef struct {
+    double feature_nm;   /* F */
+    double bitcell_f2;   /* 6T cell area in F^2 */
+    double port_factor;  /* cell area factor when the memory has separate read and write ports */
+    double array_eff;    /* bit-cell area / macro area */
+    double vdd;          /* V */
+    double cbl_ff;       /* bit-line capacitance per cell, fF */
+    double cwl_ff;       /* word-line capacitance per cell, fF */
+    double read_swing;   /* V */
+    double sa_fj;        /* per bit read, fJ */
+    double dec_fj;       /* per address bit per access, fJ */
+    double leak_pa;      /* per cell, pA */
+} sy_mem_params;
+
+typedef struct {
+    double bits;
+    double area_um2;
+    double e_read_pj;    /* one row read */
+    double e_write_pj;   /* one write of write_bits */
+    double leak_uw;
+} sy_mem_cost;
+
+/* Defaults used when a parameter is not given (the flow passes its variables). */
+void sy_mem_defaults(sy_mem_params *p);
+
+/* Cost of a memory of `words` x `width` bits with the given ports; writes are write_bits
+ * wide (the generator's key memory writes one key of a row at a time). */
+sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long write_bits,
+                           int read_ports, int write_ports);
+
+#endif

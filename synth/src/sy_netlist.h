@@ -1,0 +1,45 @@
+/* sy_netlist.h — reads a Yosys JSON netlist (write_json) of one synthesized module. */
+#ifndef SY_NETLIST_H
+#define SY_NETLIST_H
+
+#include <stddef.h>
+
+/* Net bits are Yosys bit numbers (>= 2); constants are negative: */
+enum { SY_BIT_0 = -1, SY_BIT_1 = -2, SY_BIT_X = -3, SY_BIT_Z = -4 };
+
+typedef struct {
+    char *name;
+    int dir;            /* 0 input, 1 output, 2 inout */
+    int nbits;
+    int *bits;
+} sy_nport;
+
+typedef struct {
+    char *name;         /* instance name as written by write_verilog (unescaped) */
+    char *type;         /* cell or module type */
+    int nconns;
+    sy_nport *conns;    /* one per connected port, with its direction */
+} sy_ncell;
+
+typedef struct {
+    char *name;
+    int blackbox;
+    int nports;
+    sy_nport *ports;
+    int ncells;
+    sy_ncell *cells;
+    int maxbit;         /* largest bit number used */
+} sy_nmod;
+
+typedef struct {
+    int nmods;
+    sy_nmod *mods;
+} sy_netlist;
+
+/* Reads a Yosys JSON file. NULL with a message on error. A cell port whose direction
+ * is not given (no port_directions, unknown type) is an error naming cell and port. */
+sy_netlist *sy_netlist_read(const char *path, char *err, size_t errlen);
+void sy_netlist_free(sy_netlist *nl);
+const sy_nmod *sy_netlist_find(const sy_netlist *nl, const char *name);
+
+#endif
