@@ -16,3 +16,15 @@ $(HADGEN): $(GEN_OBJS)
 	$(CC) -o $@ $^ -lcjson -lm
 
 -include $(GEN_OBJS:.o=.d)
+
+# The default cores, committed under rtl/generated/ so a reader can open them without
+# building (tests/test_core_hadgen.cc checks they are up to date): the CAMformer operating
+# point d=64 P=16 N=32 L=1024, and the MiniLM point d=32 P=8 N=16 L=128.
+MINILM_ARGS := --d 32 --lanes 8 --top-n 16 --max-keys 128
+.PHONY: rtl
+rtl: $(HADGEN)
+	@for core in had baseline int8-topn; do \
+	  $(HADGEN) --core $$core --out rtl/generated/$${core}_d64 && \
+	  $(HADGEN) --core $$core $(MINILM_ARGS) --out rtl/generated/$${core}_d32 || exit 1; \
+	done
+	@echo "rtl/generated: $$(ls rtl/generated | tr '\n' ' ')"

@@ -3,14 +3,14 @@
 # (their .mk files are included before this one).
 
 TEST_BIN   := $(BUILD)/bin/hg_tests
-TEST_SRCS  += $(wildcard tests/test_core_*.cc)
+TEST_SRCS  += tests/main.cc tests/hg_testlib.cc $(wildcard tests/test_core_*.cc)
 TEST_OBJS   = $(patsubst %.cc,$(BUILD)/obj/%.o,$(TEST_SRCS))
-TEST_LIBS  += -lgtest -lgtest_main -pthread -ldl
+TEST_LIBS  += -lgtest -pthread -ldl
 
 .PHONY: test test-prereqs
 $(BUILD)/obj/tests/%.o: tests/%.cc | deps
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS_HG) -MMD -MP -c $< -o $@
+	$(CXX) $(CXXFLAGS_HG) -DHG_SRC_DIR='"$(CURDIR)"' -DHG_BIN_DIR='"$(abspath $(BUILD))/bin"' -MMD -MP -c $< -o $@
 
 $(TEST_BIN): $(TEST_OBJS) $(TEST_DEPLIBS)
 	@mkdir -p $(dir $@)
@@ -19,6 +19,7 @@ $(TEST_BIN): $(TEST_OBJS) $(TEST_DEPLIBS)
 # test-prereqs collects everything the suites need built beforehand (sim libraries,
 # model files, ...); stages add to it with  test-prereqs: ...
 test: deps test-prereqs $(TEST_BIN)
-	$(TEST_BIN) $(GTEST_ARGS)
+	$(TEST_BIN) --hg-jobs=$(JOBS) $(GTEST_ARGS)
 
 -include $(TEST_OBJS:.o=.d)
+test-prereqs: $(HADGEN)

@@ -1,0 +1,246 @@
+// hg_testlib.cc — see hg_testlib.h.
+#include "hg_testlib.h"
+
+#include "hs_sim.h"
+
+#include <cassert>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace hgt {
+
+hg_cfg make_cfg(hg_core_kind k, int d, int p, int n, int l, int wb, int fb, int of)
+{
+    hg_cfg c;
+    hg_cfg_default(&c, k);
+    c.d = d;
+    c.p = p;
+    c.n = n;
+    c.l = l;
+    c.wb = wb;
+    c.fb = fb;
+    c.of = of;
+    char err[256];
+    int rc = hg_cfg_finish(&c, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "bad test configuration: %s\n", err);
+        abort();
+    }
+    return c;
+}
+
+std::string cfg_name(const hg_cfg &c)
+{
+    char b[160];
+    snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d", hg_core_name(c.core), c.d,
+             c.p, c.n, c.l, c.wb, c.fb, c.of);
+    return b;
+}
+
+std::vector<hg_cfg> edge_configs()
+{
+    std::vector<hg_cfg> v;
+    for (int k = 0; k < 3; k++) {
+        hg_core_kind ck = (hg_core_kind)k;
+        v.push_back(make_cfg(ck, 8, 1, 1, 8));            // smallest d, P = 1, N = 1
+        v.push_back(make_cfg(ck, 256, 2, 4, 12));         // largest d
+        v.push_back(make_cfg(ck, 16, 4, 20, 20));         // N = L
+        v.push_back(make_cfg(ck, 32, 1, 3, 12));          // P = 1
+        v.push_back(make_cfg(ck, 16, 8, 8, 8));           // P = L: one row per query
+        v.push_back(make_cfg(ck, 24, 3, 5, 31));          // odd sizes, L not a multiple of P
+        v.push_back(make_cfg(ck, 16, 4, 1, 16));          // N = 1 with several lanes
+        v.push_back(make_cfg(ck, 16, 4, 6, 40, 8, 2, 0)); // narrowest widths
+        v.push_back(make_cfg(ck, 16, 4, 6, 40, 20, 8, 12)); // widest widths
+    }
+    return v;
+}
+
+std::vector<hg_cfg> random_configs(int count, uint32_t seed)
+{
+    std::mt19937 rng(seed);
+    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    std::vector<hg_cfg> v;
+    for (int i = 0; i < count; i++) {
+        hg_core_kind ck = (hg_core_kind)(i % 3);
+        int d = 8 * pick(1, pick(0, 3) == 0 ? 16 : 8);
+        int p = pick(1, d > 64 ? 4 : 8);
+        int l = pick(p, 160);
+        int n = pick(1, std::min(l, 48));
+        v.push_back(make_cfg(ck, d, p, n, l, pick(8, 20), pick(2, 8), pick(0, 12)));
+    }
+    return v;
+}
+
+std::vector<hg_cfg> default_configs()
+{
+    std::vector<hg_cfg> v;
+    for (int k = 0; k < 3; k++) {
+        v.push_back(make_cfg((hg_core_kind)k, 64, 16, 32, 1024));
+        v.push_back(make_cfg((hg_core_kind)k, 32, 8, 16, 128));
+    }
+    return v;
+}
+
+uint32_t test_seed()
+{
+    const char *s = getenv("HG_TEST_SEED");
+    return s && *s ? (uint32_t)strtoul(s, nullptr, 0) : 20261123u;
+}
+
+std::vector<hg_cfg> rtl_configs()
+{
+    std::vector<hg_cfg> v = edge_configs();
+    std::vector<hg_cfg> r = random_configs(36, test_seed());
+    v.insert(v.end(), r.begin(), r.end());
+    std::vector<hg_cfg> d = default_configs();
+    v.insert(v.end(), d.begin(), d.end());
+    return v;
+}
+
+const char *mode_name(Mode m)
+{
+    static const char *const names[] = {"random", "partial", "equal", "zero",
+                                        "saturate", "realistic", "wild_table"};
+    return names[m];
+}
+
+static void realistic_fill(const hg_cfg &c, std::mt19937 &rng, int n, std::vector<float> &x)
+{
+    std::normal_distribution<float> g(0.0f, 1.0f);
+    x.resize((size_t)n * (size_t)c.d);
+    // a shared direction makes scores correlated, like real attention
+    std::vector<float> dir((size_t)c.d);
+    for (auto &e : dir) e = g(rng);
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < c.d; i++)
+            x[(size_t)j * (size_t)c.d + (size_t)i] = g(rng) + 0.7f * dir[(size_t)i];
+}
+
+Data make_data(const hg_cfg &c, Mode m, int nq, uint32_t seed)
+{
+    std::mt19937 rng(seed);
+    auto byte = [&]() { return (uint8_t)std::uniform_int_distribution<int>(0, 255)(rng); };
+    Data dt;
+    dt.nq = nq;
+    dt.what = mode_name(m);
+    int nk = m == M_PARTIAL ? std::uniform_int_distribution<int>(1, c.l)(rng) : c.l;
+    dt.run.n_keys = nk;
+    int kb = hm_key_bytes(&c);
+    dt.k.assign((size_t)nk * (size_t)kb, 0);
+    dt.q.assign((size_t)nq * (size_t)kb, 0);
+    dt.v.assign((size_t)nk * (size_t)c.d, 0);
+    double alpha = std::uniform_real_distribution<double>(0.02, 0.6)(rng);
+    double sq = std::uniform_real_distribution<double>(0.005, 0.2)(rng);
+    double sk = std::uniform_real_distribution<double>(0.005, 0.2)(rng);
+    switch (m) {
+    case M_RANDOM:
+    case M_PARTIAL:
+    case M_WILD_TABLE:
+        for (auto &b : dt.k) b = byte();
+        for (auto &b : dt.q) b = byte();
+        for (auto &b : dt.v) b = (int8_t)byte();
+        break;
+    case M_EQUAL: {
+        std::vector<uint8_t> key((size_t)kb);
+        for (auto &b : key) b = byte();
+        for (int j = 0; j < nk; j++) memcpy(&dt.k[(size_t)j * (size_t)kb], key.data(), (size_t)kb);
+        for (auto &b : dt.q) b = byte();
+        for (auto &b : dt.v) b = (int8_t)byte();
+        break;
+    }
+    case M_ZERO:
+        break;
+    case M_SATURATE:
+        for (auto &b : dt.k) b = c.core == HG_CORE_HAD ? 0xff : 0x80;
+        for (auto &b : dt.q) b = c.core == HG_CORE_HAD ? 0xff : 0x80;
+        for (auto &b : dt.v) b = (int8_t)-128;
+        sq = sk = 2.0;   // huge scale: exp saturates to 0 for all but the maximum
+        alpha = 4.0;
+        break;
+    case M_REALISTIC: {
+        std::vector<float> kf, qf, vf;
+        realistic_fill(c, rng, nk, kf);
+        realistic_fill(c, rng, nq, qf);
+        realistic_fill(c, rng, nk, vf);
+        float amax = 0.0f;
+        for (float e : kf) amax = std::max(amax, std::fabs(e));
+        for (float e : qf) amax = std::max(amax, std::fabs(e));
+        float s = amax / 127.0f;
+        sq = sk = s;
+        alpha = 1.0 / std::sqrt((double)c.d);
+        float vmax = 0.0f;
+        for (float e : vf) vmax = std::max(vmax, std::fabs(e));
+        hm_quant_i8(nk * c.d, vf.data(), vmax / 127.0f, dt.v.data());
+        for (int j = 0; j < nk; j++) {
+            if (c.core == HG_CORE_HAD)
+                hm_sign_pack(c.d, &kf[(size_t)j * (size_t)c.d], &dt.k[(size_t)j * (size_t)kb]);
+            else
+                hm_quant_i8(c.d, &kf[(size_t)j * (size_t)c.d], s, (int8_t *)&dt.k[(size_t)j * (size_t)kb]);
+        }
+        for (int j = 0; j < nq; j++) {
+            if (c.core == HG_CORE_HAD)
+                hm_sign_pack(c.d, &qf[(size_t)j * (size_t)c.d], &dt.q[(size_t)j * (size_t)kb]);
+            else
+                hm_quant_i8(c.d, &qf[(size_t)j * (size_t)c.d], s, (int8_t *)&dt.q[(size_t)j * (size_t)kb]);
+        }
+        break;
+    }
+    default:
+        assert(0);
+    }
+    hm_had_etab(&c, alpha, dt.run.etab);
+    hm_exp_params(&c, sq, sk, &dt.run.exp_mul, &dt.run.exp_shift);
+    if (m == M_WILD_TABLE) {
+        uint32_t wmask = (1u << c.ww) - 1u;
+        for (int i = 0; i <= c.d; i++) {
+            uint32_t r = (uint32_t)rng();
+            dt.run.etab[i] = (r % 4u == 0) ? 0u : (r % 4u == 1 ? wmask : (uint32_t)rng() & wmask);
+        }
+        dt.run.exp_mul = (uint32_t)rng() & 0xffffu;
+        dt.run.exp_shift = (uint32_t)rng() % 64u;
+    }
+    return dt;
+}
+
+void prebuild(const std::vector<hg_cfg> &cfgs, int jobs)
+{
+    size_t next = 0;
+    int running = 0, failed = 0;
+    while (next < cfgs.size() || running > 0) {
+        if (next < cfgs.size() && running < jobs) {
+            fflush(stdout);
+            fflush(stderr);
+            pid_t pid = fork();
+            if (pid == 0) {
+                char err[1024];
+                hs_opts o{};
+                o.quiet = 1;
+                hs_sim *s = hs_open(&cfgs[next], &o, err, sizeof err);
+                if (!s) {
+                    fprintf(stderr, "prebuild %s: %s\n", cfg_name(cfgs[next]).c_str(), err);
+                    _exit(1);
+                }
+                hs_close(s);
+                _exit(0);
+            }
+            if (pid > 0) running++;
+            next++;
+            continue;
+        }
+        int st = 0;
+        if (wait(&st) > 0) {
+            running--;
+            failed += !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        }
+    }
+    if (failed) fprintf(stderr, "prebuild: %d simulation builds failed\n", failed);
+}
+
+std::string src_dir() { return HG_SRC_DIR; }
+
+}  // namespace hgt

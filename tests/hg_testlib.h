@@ -1,0 +1,64 @@
+// hg_testlib.h — shared helpers of the core test suites: configuration lists, input data
+// sets (random, edge, realistic), simulation pre-building.
+#ifndef HG_TESTLIB_H
+#define HG_TESTLIB_H
+
+#include "hg_config.h"
+#include "hm_golden.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hgt {
+
+// Configuration from a core and (d, P, N, L); other parameters default. Asserts valid.
+hg_cfg make_cfg(hg_core_kind k, int d, int p, int n, int l, int wb = 15, int fb = 6, int of = 8);
+
+// "had d=16 P=4 N=8 L=64 wb=15 fb=6 of=8"
+std::string cfg_name(const hg_cfg &c);
+
+// Edge configurations of every core type (smallest/largest d, N=1, N=L, P=1, P=L, odd sizes,
+// extreme widths).
+std::vector<hg_cfg> edge_configs();
+// `count` random small configurations, cycling through the core types; reproducible from seed.
+std::vector<hg_cfg> random_configs(int count, uint32_t seed);
+// The committed default configurations (d=64 P=16 N=32 L=1024, and the MiniLM d=32 point).
+std::vector<hg_cfg> default_configs();
+// Every configuration the RTL suites simulate (edge + random + defaults).
+std::vector<hg_cfg> rtl_configs();
+// Seed of the random configurations: $HG_TEST_SEED or a fixed default.
+uint32_t test_seed();
+
+// Input data of one run: run-time configuration, keys, values, queries.
+struct Data {
+    hm_run run{};
+    std::vector<uint8_t> k, q;
+    std::vector<int8_t> v;
+    int nq = 0;
+    std::string what;
+};
+
+enum Mode {
+    M_RANDOM,      // uniform random bits / int8, n_k = L
+    M_PARTIAL,     // uniform random, random n_k in 1..L
+    M_EQUAL,       // every key identical: all scores equal (ties everywhere)
+    M_ZERO,        // all-zero q, k, v
+    M_SATURATE,    // extreme values: -128 everywhere, or all-one sign bits
+    M_REALISTIC,   // Gaussian floats quantized as a model layer would be
+    M_WILD_TABLE,  // random exp table / exp parameters, including zeros and extremes
+    M_NMODES
+};
+const char *mode_name(Mode m);
+
+Data make_data(const hg_cfg &c, Mode m, int nq, uint32_t seed);
+
+// Builds the simulations of cfgs with `jobs` parallel processes (each a build of its own).
+void prebuild(const std::vector<hg_cfg> &cfgs, int jobs);
+
+// Directory of the source tree (for the generator binary, rtl/, docs/).
+std::string src_dir();
+
+}  // namespace hgt
+
+#endif
