@@ -47,19 +47,6 @@ static void usage(FILE *f)
 "cycles, printed as ii_cycles); the AV unit is sized so it never limits it.\n");
 }
 
-/* Parses an integer option value; exits 2 with a message naming the option if bad. */
-static int parse_int(const char *opt, const char *s)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end != '\0' || v < INT_MIN || v > INT_MAX) {
-        fprintf(stderr, "hadgen: --%s '%s': not an integer\n", opt, s);
-        exit(2);
-    }
-    return (int)v;
-}
-
 /* The command line as recorded in file headers: "hadgen" and the arguments, quoted
    where they hold anything but [A-Za-z0-9_./=+-]. */
 static char *join_cmdline(int argc, char **argv)
@@ -169,55 +156,40 @@ static void prepare_dir(const char *dir, int force)
     remove_previous(dir);
 }
 
+/* Long options: the configuration options of hg_cfg_options (value HG_OPT_CFG), then
+   hadgen's own. */
+enum { HG_OPT_CFG = 1, O_OUT, O_FORCE, O_DRY, O_HELP, O_VERSION };
+
+static void build_options(struct option *opts)
+{
+    int n = 0;
+    for (int i = 0; hg_cfg_options[i]; i++)
+        opts[n++] = (struct option){hg_cfg_options[i], required_argument, 0, HG_OPT_CFG};
+    opts[n++] = (struct option){"out", required_argument, 0, O_OUT};
+    opts[n++] = (struct option){"force", no_argument, 0, O_FORCE};
+    opts[n++] = (struct option){"dry-run", no_argument, 0, O_DRY};
+    opts[n++] = (struct option){"help", no_argument, 0, O_HELP};
+    opts[n++] = (struct option){"version", no_argument, 0, O_VERSION};
+    opts[n] = (struct option){0, 0, 0, 0};
+}
+
 int main(int argc, char **argv)
 {
-    enum { O_CORE = 256, O_D, O_LANES, O_TOPN, O_MAXK, O_WB, O_FB, O_OF, O_PREFIX, O_OUT,
-           O_FORCE, O_DRY, O_HELP, O_VERSION };
-    static const struct option opts[] = {
-        {"core", required_argument, 0, O_CORE},        {"d", required_argument, 0, O_D},
-        {"lanes", required_argument, 0, O_LANES},      {"top-n", required_argument, 0, O_TOPN},
-        {"max-keys", required_argument, 0, O_MAXK},    {"weight-bits", required_argument, 0, O_WB},
-        {"exp-frac-bits", required_argument, 0, O_FB}, {"out-frac", required_argument, 0, O_OF},
-        {"prefix", required_argument, 0, O_PREFIX},    {"out", required_argument, 0, O_OUT},
-        {"force", no_argument, 0, O_FORCE},            {"dry-run", no_argument, 0, O_DRY},
-        {"help", no_argument, 0, O_HELP},              {"version", no_argument, 0, O_VERSION},
-        {0, 0, 0, 0}};
+    struct option opts[24];
+    build_options(opts);
     hg_cfg c;
-    hg_core_kind core = HG_CORE_HAD;
-    /* first pass: the core type decides the defaults */
-    for (int i = 1; i < argc - 1; i++)
-        if (strcmp(argv[i], "--core") == 0)
-            hg_core_parse(argv[i + 1], &core);
-    for (int i = 1; i < argc; i++)
-        if (strncmp(argv[i], "--core=", 7) == 0)
-            hg_core_parse(argv[i] + 7, &core);
-    hg_cfg_default(&c, core);
-
+    hg_cfg_default(&c, HG_CORE_HAD);
     const char *out = NULL;
-    int force = 0, dry = 0, ch;
+    int force = 0, dry = 0, ch, idx = 0;
+    char err[512];
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
         switch (ch) {
-        case O_CORE:
-            if (hg_core_parse(optarg, &c.core) != 0) {
-                fprintf(stderr, "hadgen: --core '%s': must be had, baseline or int8-topn\n", optarg);
+        case HG_OPT_CFG:
+            if (hg_cfg_set(&c, opts[idx].name, optarg, err, sizeof err) != 0) {
+                fprintf(stderr, "hadgen: %s\n", err);
                 return 2;
             }
-            break;
-        case O_D: c.d = parse_int("d", optarg); break;
-        case O_LANES: c.p = parse_int("lanes", optarg); break;
-        case O_TOPN: c.n = parse_int("top-n", optarg); break;
-        case O_MAXK: c.l = parse_int("max-keys", optarg); break;
-        case O_WB: c.wb = parse_int("weight-bits", optarg); break;
-        case O_FB: c.fb = parse_int("exp-frac-bits", optarg); break;
-        case O_OF: c.of = parse_int("out-frac", optarg); break;
-        case O_PREFIX:
-            if (strlen(optarg) > HG_PREFIX_MAX) {
-                fprintf(stderr, "hadgen: --prefix '%s': longer than %d characters\n", optarg,
-                        HG_PREFIX_MAX);
-                return 2;
-            }
-            snprintf(c.prefix, sizeof c.prefix, "%s", optarg);
             break;
         case O_OUT: out = optarg; break;
         case O_FORCE: force = 1; break;
@@ -236,7 +208,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "hadgen: unexpected argument '%s' (see --help)\n", argv[optind]);
         return 2;
     }
-    char err[512];
     if (hg_cfg_finish(&c, err, sizeof err) != 0) {
         fprintf(stderr, "hadgen: %s\n", err);
         return 2;

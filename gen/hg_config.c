@@ -3,8 +3,11 @@
  */
 #include "hg_config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const core_names[] = {"had", "baseline", "int8-topn"};
@@ -48,7 +51,53 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core)
     c->wb = 15;
     c->fb = 6;
     c->of = 8;
-    snprintf(c->prefix, sizeof c->prefix, "%s", hg_core_short(core));
+}
+
+const char *const hg_cfg_options[] = {"core", "d", "lanes", "top-n", "max-keys", "weight-bits",
+                                      "exp-frac-bits", "out-frac", "prefix", NULL};
+
+static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(s, &end, 10);
+    if (errno || end == s || *end != '\0' || x < INT_MIN || x > INT_MAX) {
+        snprintf(err, n, "--%s '%s': not an integer", opt, s);
+        return -1;
+    }
+    *v = (int)x;
+    return 0;
+}
+
+int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
+{
+    int *field[] = {NULL, &c->d, &c->p, &c->n, &c->l, &c->wb, &c->fb, &c->of};
+    if (strcmp(opt, "core") == 0) {
+        if (hg_core_parse(val, &c->core) == 0)
+            return 0;
+        snprintf(err, n, "--core '%s': must be had, baseline or int8-topn", val);
+        return -1;
+    }
+    if (strcmp(opt, "prefix") == 0) {
+        if (strlen(val) <= HG_PREFIX_MAX) {
+            snprintf(c->prefix, sizeof c->prefix, "%s", val);
+            return 0;
+        }
+        snprintf(err, n, "--prefix '%s': longer than %d characters", val, HG_PREFIX_MAX);
+        return -1;
+    }
+    for (int i = 1; i < 8; i++)
+        if (strcmp(opt, hg_cfg_options[i]) == 0)
+            return parse_int(opt, val, field[i], err, n);
+    snprintf(err, n, "--%s: not a configuration option", opt);
+    return -1;
+}
+
+void hg_cfg_args(const hg_cfg *c, char *buf, size_t n)
+{
+    snprintf(buf, n, "--core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d "
+             "--exp-frac-bits %d --out-frac %d --prefix %s", hg_core_name(c->core), c->d, c->p,
+             c->n, c->l, c->wb, c->fb, c->of, c->prefix[0] ? c->prefix : hg_core_short(c->core));
 }
 
 /* Writes a "--opt value: problem" message and returns -1. */
@@ -114,8 +163,11 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
     }
     if (check_range(err, n, "weight-bits", c->wb, HG_WB_MIN, HG_WB_MAX) ||
         check_range(err, n, "exp-frac-bits", c->fb, HG_FB_MIN, HG_FB_MAX) ||
-        check_range(err, n, "out-frac", c->of, 0, HG_OF_MAX) ||
-        check_prefix(c->prefix, err, n))
+        check_range(err, n, "out-frac", c->of, 0, HG_OF_MAX))
+        return -1;
+    if (!c->prefix[0])
+        snprintf(c->prefix, sizeof c->prefix, "%s", hg_core_short(c->core));
+    if (check_prefix(c->prefix, err, n))
         return -1;
 
     int had = c->core == HG_CORE_HAD;

@@ -72,8 +72,22 @@ typedef struct hg_cfg {
 } hg_cfg;
 
 /* Fills c with the defaults for the given core type (d 64, P 16, N 32, L 1024, wb 15,
-   fb 6, of 8, prefix = core name). Derived fields are left zero. Cannot fail. */
+   fb 6, of 8, prefix empty: hg_cfg_finish() then uses the core's short name). Derived
+   fields are left zero. Cannot fail. */
 void hg_cfg_default(hg_cfg *c, hg_core_kind core);
+
+/* Command-line names of the configuration options, NULL-terminated: core, d, lanes, top-n,
+   max-keys, weight-bits, exp-frac-bits, out-frac, prefix. Every tool that takes a core
+   configuration accepts them as --name VALUE. */
+extern const char *const hg_cfg_options[];
+
+/* Sets configuration option opt (a name from hg_cfg_options) from its command-line text.
+   Returns 0, or -1 with a message in err naming the option and value (not an integer,
+   unknown core type, prefix too long). Ranges are checked later by hg_cfg_finish(). */
+int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t errlen);
+
+/* Writes the options that reproduce c ("--core had --d 64 ...") into buf. */
+void hg_cfg_args(const hg_cfg *c, char *buf, size_t n);
 
 /* Validates the user fields of c and computes the derived ones. On error returns -1 and
    writes into err (size errlen) a message naming the option (as on the hadgen command

@@ -171,10 +171,9 @@ static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char
     }
     joinp(rtl, sizeof rtl, dir, "rtl");
     mkdirs(rtl);
-    char cmdline[512];
-    snprintf(cmdline, sizeof cmdline, "hadgen --core %s --d %d --lanes %d --top-n %d "
-             "--max-keys %d --weight-bits %d --exp-frac-bits %d --out-frac %d --prefix %s",
-             hg_core_name(c->core), c->d, c->p, c->n, c->l, c->wb, c->fb, c->of, c->prefix);
+    char cmdline[512], args[400];
+    hg_cfg_args(c, args, sizeof args);
+    snprintf(cmdline, sizeof cmdline, "hadgen %s", args);
     int rc = hg_emit_core(c, rtl, cmdline, err, n);
     uint64_t h = rc == 0 ? rtl_hash(rtl) : 0;
     joinp(path, sizeof path, dir, "libhs.so");
