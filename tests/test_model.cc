@@ -440,11 +440,14 @@ struct TinyBert {
   std::vector<std::vector<float>> vals;  // same order as tensors
   std::mt19937 rng{1234};
 
-  // Random k/512, |k| <= 256: exact in F32, F16 and BF16.
+  // Values exact in F32, F16 and BF16: k/512 with |k| <= 256 (8 significant bits at
+  // most), or with an offset of 1 (LayerNorm scales): 1 + k/128 with |k| <= 64.
   std::vector<float> rand_vec(size_t n, float offset = 0.0f) {
     std::uniform_int_distribution<int> d(-256, 256);
     std::vector<float> v(n);
-    for (auto &x : v) x = offset + static_cast<float>(d(rng)) / 512.0f;
+    for (auto &x : v)
+      x = offset == 0.0f ? static_cast<float>(d(rng)) / 512.0f
+                         : offset + static_cast<float>(d(rng) / 4) / 128.0f;
     return v;
   }
   void add(const std::string &name, std::vector<int64_t> shape, const std::string &dtype,
@@ -599,11 +602,16 @@ TEST_P(ModelEncoderTiny, MatchesDoublePrecisionReference) {
   enc_free(m);
 }
 
-INSTANTIATE_TEST_SUITE_P(Checkpoints, ModelEncoderTiny,
+INSTANTIATE_TEST_SUITE_P(ModelCheckpoints, ModelEncoderTiny,
                          ::testing::Values(TinyCase{"", "F32", false},
                                            TinyCase{"bert.", "F16", false},
                                            TinyCase{"bert.", "BF16", true},
-                                           TinyCase{"", "F32", true}));
+                                           TinyCase{"", "F32", true}),
+                         [](const ::testing::TestParamInfo<TinyCase> &i) {
+                           return std::string(i.param.dtype) +
+                                  (*i.param.prefix ? "_bert_prefix" : "_no_prefix") +
+                                  (i.param.gamma_beta ? "_gamma_beta" : "");
+                         });
 
 TEST(ModelEncoder, WeightProblemsNameTheTensor) {
   char err[kErr] = "";
@@ -723,10 +731,12 @@ TEST(ModelEncoder, FloatAttentionEdgeCases) {
     EXPECT_FLOAT_EQ(O[2 * i + 1], 30);
   }
   // large scores do not overflow (max subtracted)
-  float Qb[2] = {1000, 0}, Kb[4] = {1000, 0, -1000, 0}, Vb[4] = {1, 0, 0, 1}, Ob[4];
+  float Qb[4] = {1000, 0, 1000, 0}, Kb[4] = {1000, 0, -1000, 0}, Vb[4] = {1, 0, 0, 1}, Ob[4];
   ASSERT_EQ(enc_attn_float(nullptr, 0, 0, 2, 2, Qb, Kb, Vb, Ob), 0);
-  EXPECT_FLOAT_EQ(Ob[0], 1);
-  EXPECT_FLOAT_EQ(Ob[1], 0);
+  for (int i = 0; i < 2; i++) {
+    EXPECT_FLOAT_EQ(Ob[2 * i], 1);
+    EXPECT_FLOAT_EQ(Ob[2 * i + 1], 0);
+  }
   EXPECT_NE(enc_attn_float(nullptr, 0, 0, 0, 2, Q, K, V, O), 0);
 }
 
