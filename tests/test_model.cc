@@ -279,6 +279,46 @@ TEST(ModelSafetensors, MalformedFilesGiveClearErrors) {
   EXPECT_NE(std::string(err).find("does-not-exist: cannot open"), std::string::npos) << err;
 }
 
+// Random corruption of a valid file: st_open either fails with a message or yields a
+// file whose tensors can all be read (no crash, no out-of-bounds read under sanitizers).
+TEST(ModelSafetensors, RandomCorruptionNeverCrashes) {
+  std::vector<float> v = {1, 2, 3, 4, 5, 6};
+  std::string good = st_bytes({{"a", "F32", {2, 3}, f32_bytes(v)},
+                               {"b", "F16", {3}, half_bytes({1, 2, 3}, false)}});
+  std::mt19937 rng(99);
+  TempDir td;
+  std::string p = td.file("fuzz.safetensors");
+  int opened = 0;
+  for (int it = 0; it < 1500; it++) {
+    std::string b = good;
+    int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits; e++) {
+      size_t pos = rng() % b.size();
+      switch (rng() % 3) {
+        case 0: b[pos] = static_cast<char>(rng() & 0xff); break;                 // flip
+        case 1: b.resize(pos); break;                                            // truncate
+        default: b[pos] = "{}[]\",:0123456789-eE."[rng() % 20]; break;          // JSON-ish
+      }
+      if (b.empty()) break;
+    }
+    write_file(p, b);
+    char err[kErr] = "";
+    st_file *f = st_open(p.c_str(), err, sizeof err);
+    if (!f) {
+      EXPECT_GT(strlen(err), 0u) << "iteration " << it << ": failure without a message";
+      continue;
+    }
+    opened++;
+    for (int i = 0; i < st_count(f); i++) {
+      const st_info *in = st_at(f, i);
+      std::vector<float> buf(in->numel + 1);
+      EXPECT_EQ(st_read_f32(f, in->name, buf.data(), in->numel, err, sizeof err), 0) << err;
+    }
+    st_close(f);
+  }
+  EXPECT_GT(opened, 0);  // some edits only touch tensor data
+}
+
 // ------------------------------------------------------------------ config.json
 
 const char *kTinyConfig =
@@ -394,6 +434,36 @@ TEST(ModelTokenizer, WordPieceOnSmallVocab) {
   int32_t ids[1];
   EXPECT_EQ(tok_encode(v, "x", 1, ids, err, sizeof err), -1);
   EXPECT_NE(std::string(err).find("max_len 1 too small"), std::string::npos) << err;
+  tok_free(v);
+}
+
+// Arbitrary bytes (invalid UTF-8, controls, long runs) always give [CLS] ... [SEP].
+TEST(ModelTokenizer, RandomBytesNeverCrash) {
+  TempDir td;
+  std::string p = td.file("vocab.txt");
+  write_file(p, "[PAD]\n[UNK]\n[CLS]\n[SEP]\na\n##a\n\xc3\xa9\n##\xc3\xa9\n");
+  char err[kErr] = "";
+  tok_vocab *v = tok_load(p.c_str(), err, sizeof err);
+  ASSERT_NE(v, nullptr) << err;
+  std::mt19937 rng(7);
+  for (int it = 0; it < 2000; it++) {
+    std::string s(rng() % 300, '\0');
+    for (auto &c : s) {
+      uint32_t r = rng();
+      c = static_cast<char>(r % 4 == 0 ? 'a' : r % 4 == 1 ? ' ' : (r >> 8) & 0xff);
+      if (c == '\0') c = 'a';
+    }
+    int max_len = 2 + static_cast<int>(rng() % 40);
+    std::vector<int32_t> ids(static_cast<size_t>(max_len));
+    int n = tok_encode(v, s.c_str(), max_len, ids.data(), err, sizeof err);
+    ASSERT_GE(n, 2) << err;
+    ASSERT_LE(n, max_len);
+    EXPECT_EQ(ids[0], 2);
+    EXPECT_EQ(ids[static_cast<size_t>(n - 1)], 3);
+    for (int i = 1; i < n - 1; i++) EXPECT_TRUE(ids[static_cast<size_t>(i)] == 1 ||
+                                                (ids[static_cast<size_t>(i)] >= 4 &&
+                                                 ids[static_cast<size_t>(i)] <= 7));
+  }
   tok_free(v);
 }
 
