@@ -33,11 +33,24 @@ rm -rf "$obj"
   -O3 --x-assign fast --x-initial fast -Wno-fatal \
   -CFLAGS -fPIC "${vflags[@]}" "${files[@]}" >/dev/null
 # OPT_FAST/OPT_GLOBAL -O2: ~1.2x faster than Debian's default -Os (docs/sim.md).
-runtime=(verilated.o verilated_threads.o)
-[ "$variant" = trace ] && runtime+=(verilated_fst_c.o)
-make -s -C "$obj" -f Vhg.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 Vhg__ALL.a "${runtime[@]}" >/dev/null
-for o in "${runtime[@]}"; do objs+=("$obj/$o"); done
+make -s -C "$obj" -f Vhg.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 Vhg__ALL.a >/dev/null
 inc=$(dirname "$(dirname "$(command -v "$VERILATOR")")")/share/verilator/include
+
+# The Verilator runtime is the same for every core: compile it once per cache, under a lock.
+rt="$(dirname "$out")/_runtime"
+mkdir -p "$rt"
+runtime=(verilated verilated_threads)
+[ "$variant" = trace ] && runtime+=(verilated_fst_c)
+(
+  flock 9
+  for r in "${runtime[@]}"; do
+    if [ ! -f "$rt/$r.o" ]; then
+      "$CXX" -fPIC -O2 -std=c++17 -I"$inc" -I"$inc/vltstd" -DVM_TRACE_FST=1 \
+        -c "$inc/$r.cpp" -o "$rt/$r.o.tmp" && mv -f "$rt/$r.o.tmp" "$rt/$r.o"
+    fi
+  done
+) 9>"$rt/lock"
+for r in "${runtime[@]}"; do objs+=("$rt/$r.o"); done
 "$CXX" -shared -fPIC -O2 -std=c++17 -I"$obj" -I"$inc" -I"$inc/vltstd" -I"$here" "${defs[@]}" \
   -o "$out/libhs.so.tmp" "$here/hs_shim.cpp" "$obj/Vhg__ALL.a" "${objs[@]}" \
   -Wl,-Bsymbolic -pthread -lz

@@ -17,3 +17,20 @@ $(SIM_LIB): $(SIM_OBJS) $(BUILD)/obj/gen/hg_emit.o $(BUILD)/obj/gen/hg_config.o 
 TEST_DEPLIBS := $(SIM_LIB) $(TEST_DEPLIBS)
 TEST_LIBS    += -lcjson -lm
 -include $(SIM_OBJS:.o=.d)
+
+# hgsim: run a core on files of vectors; hgsim_bench: simulation speed.
+HGSIM       := $(BUILD)/bin/hgsim
+HGSIM_BENCH := $(BUILD)/bin/hgsim_bench
+$(BUILD)/obj/sim/%.o: sim/%.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_HG) -MMD -MP -c $< -o $@
+$(BUILD)/bin/hgsim $(BUILD)/bin/hgsim_bench: $(BUILD)/bin/%: $(BUILD)/obj/sim/%.o $(SIM_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ -lcjson -lm -ldl
+
+.PHONY: bench-sim sim-tools
+sim-tools: $(HGSIM) $(HGSIM_BENCH)
+bench-sim: $(HGSIM_BENCH)
+	@echo "== bench-sim: building the default cores' simulations if needed (cached) =="
+	$(HGSIM_BENCH) $(BENCH_QUERIES)
+test-prereqs: sim-tools

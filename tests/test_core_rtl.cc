@@ -8,6 +8,8 @@
 
 #include <memory>
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using hgt::Data;
 
@@ -126,5 +128,33 @@ INSTANTIATE_TEST_SUITE_P(RtlEdge, RtlVsGolden, testing::ValuesIn(hgt::edge_confi
 INSTANTIATE_TEST_SUITE_P(RtlRandom, RtlVsGolden,
                          testing::ValuesIn(hgt::random_configs(36, hgt::test_seed())), name_of);
 INSTANTIATE_TEST_SUITE_P(RtlDefault, RtlVsGolden, testing::ValuesIn(hgt::default_configs()), name_of);
+
+}  // namespace
+
+namespace {
+
+// An FST trace can be written (separately cached build variant), and the traced model
+// still agrees with the golden model.
+TEST(RtlTrace, WritesFstAndStaysBitExact)
+{
+    hg_cfg c = hgt::make_cfg(HG_CORE_HAD, 16, 4, 3, 12);
+    char path[] = "/tmp/hgtraceXXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    char err[1024];
+    hs_opts o{};
+    o.quiet = 1;
+    o.trace_fst = path;
+    hs_sim *s = hs_open(&c, &o, err, sizeof err);
+    ASSERT_NE(s, nullptr) << err;
+    Data dt = hgt::make_data(c, hgt::M_RANDOM, 3, 5);
+    EXPECT_EQ(compare(s, c, dt), "");
+    hs_close(s);
+    struct stat st;
+    ASSERT_EQ(stat(path, &st), 0);
+    EXPECT_GT(st.st_size, 1000) << "FST trace too small";
+    unlink(path);
+}
 
 }  // namespace
