@@ -62,7 +62,10 @@ static float *load_tensor(const loader *ld, const char *name, int ndim, int64_t 
     char full[256];
     int64_t shape[2] = {d0, d1};
     snprintf(full, sizeof full, "%s%s", ld->prefix, name);
-    size_t n = (size_t)d0 * (size_t)(ndim == 2 ? d1 : 1);
+    /* size the buffer from the file (bounded by its size), not from the config: a wrong
+     * config then gives a shape message rather than a failed huge allocation */
+    const st_info *in = st_find(ld->st, full);
+    size_t n = in && in->numel > 0 ? in->numel : 1;
     float *p = malloc(n * sizeof *p);
     if (!p) {
         seterr(ld->err, ld->errsz, "%s: out of memory for tensor '%s'", st_path(ld->st), full);

@@ -708,6 +708,19 @@ TEST(ModelEncoder, WeightProblemsNameTheTensor) {
     EXPECT_NE(std::string(err).find("tensor 'bert.encoder.layer.0.attention.self.key.bias' "
                                     "not found"), std::string::npos) << err;
   }
+  {  // config that does not match the weights (and would need a 4 GB table)
+    TinyBert tb;
+    tb.build("", "F32", false);
+    TempDir td;
+    std::string dir = write_tiny(td, tb);
+    std::string cfg = kTinyConfig;
+    cfg.replace(cfg.find("\"vocab_size\": 30"), 18, "\"vocab_size\": 90000000");
+    write_file(dir + "/config.json", cfg);
+    EXPECT_EQ(enc_load(dir.c_str(), err, sizeof err), nullptr);
+    EXPECT_NE(std::string(err).find("tensor 'embeddings.word_embeddings.weight' has shape "
+                                    "[30, 12], expected [90000000, 12]"),
+              std::string::npos) << err;
+  }
   {  // not a BERT file at all
     TempDir td;
     write_file(td.file("config.json"), kTinyConfig);
