@@ -714,7 +714,8 @@ TEST(ModelEncoder, WeightProblemsNameTheTensor) {
     TempDir td;
     std::string dir = write_tiny(td, tb);
     std::string cfg = kTinyConfig;
-    cfg.replace(cfg.find("\"vocab_size\": 30"), 18, "\"vocab_size\": 90000000");
+    const std::string key = "\"vocab_size\": 30";
+    cfg.replace(cfg.find(key), key.size(), "\"vocab_size\": 90000000");
     write_file(dir + "/config.json", cfg);
     EXPECT_EQ(enc_load(dir.c_str(), err, sizeof err), nullptr);
     EXPECT_NE(std::string(err).find("tensor 'embeddings.word_embeddings.weight' has shape "
