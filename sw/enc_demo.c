@@ -5,6 +5,7 @@
  *
  * The model directory is MODEL_DIR, else $HADGEN_MODEL, else build/model.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,14 +55,19 @@ static int next_line(FILE *fp, char *buf, size_t sz) {
 
 static int run(const char *dir, const char *path, long pairs) {
     char err[ERRSZ], vpath[4200];
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        fprintf(stderr, "enc_demo: %s: cannot open: %s\n", path, strerror(errno));
+        return 2;
+    }
     enc_model *m = enc_load(dir, err, sizeof err);
     snprintf(vpath, sizeof vpath, "%s/vocab.txt", dir);
     tok_vocab *v = m ? tok_load(vpath, err, sizeof err) : NULL;
-    FILE *fp = v ? fopen(path, "r") : NULL;
-    if (!m || !v || !fp) {
-        if (m && v) snprintf(err, sizeof err, "%s: cannot open", path);
+    if (!m || !v) {
         fprintf(stderr, "enc_demo: %s\n", err);
-        tok_free(v); enc_free(m);
+        tok_free(v);
+        enc_free(m);
+        fclose(fp);
         return 2;
     }
     int h = enc_config(m)->hidden, rc = 0;
