@@ -259,8 +259,8 @@ typedef float v8f __attribute__((vector_size(32)));
 
 /* Y[r][:] = X[r][:] W^T + b for rows r < rows (rows a multiple of ENC_ROWS; row strides
  * in and out). Each step keeps a 4-row x 8-column tile of Y in registers and streams one
- * panel of packed weights. On x86-64 a second copy for AVX2+FMA machines is chosen at
- * load time. */
+ * panel of packed weights. On x86-64 GCC also builds an AVX2+FMA copy, which the
+ * dynamic loader selects when the processor has it. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
