@@ -2,24 +2,20 @@
  *
  * Reproduces the reference BERT tokenizer (BertNormalizer with clean_text, CJK handling,
  * accent stripping and lowercasing; BertPreTokenizer; WordPiece with "##" continuation,
- * max 100 characters per word; [CLS] ... [SEP] template) for:
- *   - control characters (Cc, and the Cf characters U+00AD, U+0600..U+0605, U+061C,
- *     U+06DD, U+070F, U+180E, U+200B..U+200F, U+202A..U+202E, U+2060..U+206F, U+FEFF,
- *     U+FFF9..U+FFFB), private use U+E000..U+F8FF, NUL and U+FFFD: removed;
- *   - whitespace (ASCII, U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F,
- *     U+205F, U+3000): word separators;
- *   - lowercasing and accent stripping (NFD decomposition, combining marks dropped):
- *     ASCII, Latin-1 Supplement and Latin Extended-A (U+00C0..U+017F), Greek
- *     (U+0370..U+03FF) and basic Cyrillic (U+0400..U+045F) by a full table; the
- *     combining diacritical marks U+0300..U+036F are removed wherever they appear;
- *   - punctuation (each becomes its own token): ASCII punctuation, the punctuation of
- *     Latin-1, Greek, General Punctuation (U+2010..U+205E), Supplemental Punctuation
- *     (U+2E00..U+2E5D), CJK Symbols and Punctuation, CJK compatibility / small forms and
- *     fullwidth forms;
- *   - CJK ideographs (the BERT ranges): each is a separate word.
- * Characters outside these sets pass through unchanged: uppercase or accented letters of
- * other scripts (e.g. Vietnamese U+1E00..U+1EFF) and punctuation of other scripts may
- * then tokenize differently from the reference. Invalid UTF-8 bytes are dropped.
+ * max 100 characters per word; [CLS] ... [SEP] template):
+ *   - removed: NUL, U+FFFD, C0/C1 controls other than tab, newline and CR, format
+ *     characters (Cf) and private use (Co);
+ *   - word separators: Unicode white space;
+ *   - lowercase + accent strip (NFD decomposition, combining marks Mn dropped, then
+ *     lowercase) for the whole Basic Multilingual Plane: Latin-1 Supplement, Latin
+ *     Extended-A/B and Additional, Greek, Cyrillic, kana, Indic, fullwidth forms, ... from
+ *     the table in tok_tables.h; Hangul syllables decomposed into jamo;
+ *   - punctuation, each its own token: ASCII punctuation and symbols, and every BMP
+ *     character of category P* (General Punctuation, CJK punctuation, ...);
+ *   - CJK ideographs (the BERT ranges): each a separate word.
+ * Not covered: characters outside the BMP other than CJK pass through unchanged (as the
+ * reference does with emoji), unassigned code points are kept (the reference removes
+ * them), and categories are those of Unicode 14. Invalid UTF-8 bytes are dropped.
  */
 #ifndef TOK_WORDPIECE_H
 #define TOK_WORDPIECE_H
