@@ -15,7 +15,7 @@ struct tok_vocab {
     char **tokens;   /* id -> NUL-terminated token */
     int n;
     int *slots;      /* open-addressing hash table of ids, -1 = empty */
-    size_t cap;      /* power of two, > 2 n */
+    size_t cap;      /* power of two, >= 2 n (so probes always end) */
     int unk, cls, sep;
 };
 
@@ -387,6 +387,7 @@ unknown:
 
 int tok_encode(const tok_vocab *v, const char *text, int max_len, int32_t *ids,
                char *err, size_t errsz) {
+    assert(v && text && ids);
     if (max_len < 2) {
         seterr(err, errsz, "tokenizer: max_len %d too small (need >= 2 for [CLS] and [SEP])",
                max_len);
