@@ -812,7 +812,7 @@ static void emit_av_dense(gen *g)
     port(g, "input wire", "15:0", 16, "exp_mul_i", "exp multiplier");
     port(g, "input wire", "5:0", 6, "exp_shift_i", "exp shift");
     port(g, "output wire", NULL, 1, "sm_re_o", "score memory read");
-    port(g, "output wire", "GW:0", gw + 1, "sm_raddr_o", "score memory address {bank, row}");
+    port(g, "output wire", "GW:0", gw + 1, "sm_raddr_o", "score memory row: bank * G + row");
     port(g, "input wire", "P*SW-1:0", c->p * c->sw, "sm_rdata_i", "P scores, one cycle later");
     port(g, "output wire", NULL, 1, "vm_re_o", "V memory read");
     port(g, "output wire", "GW-1:0", gw, "vm_raddr_o", "V memory row");
@@ -820,9 +820,10 @@ static void emit_av_dense(gen *g)
     av_out_ports(g);
     ports_end(g);
     char zb[96];
-    o(g, "  localparam [BW-1:0] P_B = P;\n\n"
+    o(g, "  localparam [BW-1:0] P_B = P;\n"
+         "  localparam [GW:0]   BANK1 = %d;  // first row of score bank 1\n\n"
          "  wire [BW-1:0] nk = %s;\n",
-      zext(zb, sizeof zb, "nkeys_i", nkw, bw));
+      c->g, zext(zb, sizeof zb, "nkeys_i", nkw, bw));
     o(g, "  wire av_en;\n"
          "  reg  [GW-1:0] row_q;\n"
          "  reg  [BW-1:0] base_q;\n"
@@ -831,7 +832,8 @@ static void emit_av_dense(gen *g)
          "  wire rd_last = rd && (base_q + P_B >= nk);\n"
          "  assign sc_take_o  = rd_last;\n"
          "  assign sm_re_o    = rd;\n"
-         "  assign sm_raddr_o = {sc_bank_i, row_q};\n\n"
+         "  // bank b occupies score memory rows b*G .. b*G + G - 1\n"
+         "  assign sm_raddr_o = sc_bank_i ? {1'b0, row_q} + BANK1 : {1'b0, row_q};\n\n"
          "  // stage b0: scores arrive\n"
          "  reg b0_v, b0_first, b0_last;\n"
          "  reg [GW-1:0] b0_row;\n"
@@ -1419,8 +1421,11 @@ static void emit_core_topn(gen *g)
          "  wire [WSW-1:0]    av_wsum;\n");
     if (had)
         o(g, "  wire [15:0] etab_off = cfg_addr_i - 16'h%03x;\n"
-             "  wire etab_we = cfg_fire && cfg_addr_i >= 16'h%03x && etab_off <= 16'd%d;\n",
-          HG_CFG_ETAB, HG_CFG_ETAB, c->d);
+             "  wire etab_we = cfg_fire && cfg_addr_i >= 16'h%03x && etab_off <= 16'd%d;\n"
+             "  // table values saturate at 2^WB (= weight 1.0), so sums fit ACCW / WSW bits\n"
+             "  localparam [31:0] WMAX = 32'd%u;\n"
+             "  wire [WW-1:0] etab_data = (cfg_data_i > WMAX) ? WMAX[WW-1:0] : cfg_data_i[WW-1:0];\n",
+          HG_CFG_ETAB, HG_CFG_ETAB, c->d, 1u << c->wb);
     o(g, "  %s_vmem u_vmem (\n"
          "    .clk_i   (clk_i),\n"
          "    .we_i    (ld_we),\n"
@@ -1442,7 +1447,7 @@ static void emit_core_topn(gen *g)
     if (had)
         o(g, "    .etab_we_i    (etab_we),\n"
              "    .etab_addr_i  (etab_off[MW-1:0]),\n"
-             "    .etab_data_i  (cfg_data_i[WW-1:0]),\n");
+             "    .etab_data_i  (etab_data),\n");
     else
         o(g, "    .exp_mul_i    (exp_mul_q),\n"
              "    .exp_shift_i  (exp_shift_q),\n");
@@ -1488,6 +1493,7 @@ static void emit_core_baseline(gen *g)
          "        if (ok[k] && $signed(s[k*SW +: SW]) > $signed(rowmax)) rowmax = s[k*SW +: SW];\n"
          "    end\n"
          "  endfunction\n\n"
+         "  localparam [GW:0] BANK1 = %d;  // first row of score bank 1\n"
          "  reg [SW-1:0] smax_q;\n"
          "  reg          sc_v_q, sc_bank_q;\n"
          "  reg [SW-1:0] sc_smax_q;\n"
@@ -1514,13 +1520,13 @@ static void emit_core_baseline(gen *g)
          "  %s_smem u_smem (\n"
          "    .clk_i   (clk_i),\n"
          "    .we_i    (s_en && p2_v_q),\n"
-         "    .waddr_i ({p2_bank_q, p2_row_q}),\n"
+         "    .waddr_i (p2_bank_q ? {1'b0, p2_row_q} + BANK1 : {1'b0, p2_row_q}),\n"
          "    .wdata_i (scores),\n"
          "    .re_i    (sm_re),\n"
          "    .raddr_i (sm_raddr),\n"
          "    .rdata_o (sm_rdata)\n"
          "  );\n\n",
-      pfx(g));
+      c->g, pfx(g));
     o(g, "  // ---- AV and V memory -----------------------------------------------------------\n"
          "  wire              vm_re;\n"
          "  wire [GW-1:0]     vm_raddr;\n"

@@ -31,8 +31,10 @@ int32_t hm_score(const hg_cfg *c, const uint8_t *q, const uint8_t *k)
 uint32_t hm_weight(const hg_cfg *c, const hm_run *run, int32_t smax, int32_t s)
 {
     assert(s <= smax);
-    if (c->core == HG_CORE_HAD)
-        return run->etab[smax - s] & ((1u << c->ww) - 1u);
+    if (c->core == HG_CORE_HAD) {
+        uint32_t e = run->etab[smax - s], wmax = 1u << c->wb;
+        return e > wmax ? wmax : e;                    /* the table saturates at 2^wb */
+    }
     uint64_t t = (uint64_t)((int64_t)smax - s);        /* < 2^(sw+1) */
     uint64_t prod = t * (run->exp_mul & 0xffffu);      /* < 2^(sw+17) */
     uint32_t sh = run->exp_shift & 63u;

@@ -37,7 +37,7 @@ module base_av #(
   input wire  [15:0]         exp_mul_i,      // exp multiplier
   input wire  [5:0]          exp_shift_i,    // exp shift
   output wire                sm_re_o,        // score memory read
-  output wire [GW:0]         sm_raddr_o,     // score memory address {bank, row}
+  output wire [GW:0]         sm_raddr_o,     // score memory row: bank * G + row
   input wire  [P*SW-1:0]     sm_rdata_i,     // P scores, one cycle later
   output wire                vm_re_o,        // V memory read
   output wire [GW-1:0]       vm_raddr_o,     // V memory row
@@ -50,6 +50,7 @@ module base_av #(
 );
 
   localparam [BW-1:0] P_B = P;
+  localparam [GW:0]   BANK1 = 16;  // first row of score bank 1
 
   wire [BW-1:0] nk = nkeys_i;
   wire av_en;
@@ -60,7 +61,8 @@ module base_av #(
   wire rd_last = rd && (base_q + P_B >= nk);
   assign sc_take_o  = rd_last;
   assign sm_re_o    = rd;
-  assign sm_raddr_o = {sc_bank_i, row_q};
+  // bank b occupies score memory rows b*G .. b*G + G - 1
+  assign sm_raddr_o = sc_bank_i ? {1'b0, row_q} + BANK1 : {1'b0, row_q};
 
   // stage b0: scores arrive
   reg b0_v, b0_first, b0_last;

@@ -207,6 +207,7 @@ module base_core #(
     end
   endfunction
 
+  localparam [GW:0] BANK1 = 64;  // first row of score bank 1
   reg [SW-1:0] smax_q;
   reg          sc_v_q, sc_bank_q;
   reg [SW-1:0] sc_smax_q;
@@ -234,7 +235,7 @@ module base_core #(
   base_smem u_smem (
     .clk_i   (clk_i),
     .we_i    (s_en && p2_v_q),
-    .waddr_i ({p2_bank_q, p2_row_q}),
+    .waddr_i (p2_bank_q ? {1'b0, p2_row_q} + BANK1 : {1'b0, p2_row_q}),
     .wdata_i (scores),
     .re_i    (sm_re),
     .raddr_i (sm_raddr),

@@ -212,6 +212,9 @@ module had_core #(
   wire [WSW-1:0]    av_wsum;
   wire [15:0] etab_off = cfg_addr_i - 16'h100;
   wire etab_we = cfg_fire && cfg_addr_i >= 16'h100 && etab_off <= 16'd64;
+  // table values saturate at 2^WB (= weight 1.0), so sums fit ACCW / WSW bits
+  localparam [31:0] WMAX = 32'd32768;
+  wire [WW-1:0] etab_data = (cfg_data_i > WMAX) ? WMAX[WW-1:0] : cfg_data_i[WW-1:0];
   had_vmem u_vmem (
     .clk_i   (clk_i),
     .we_i    (ld_we),
@@ -232,7 +235,7 @@ module had_core #(
     .list_take_o  (list_take),
     .etab_we_i    (etab_we),
     .etab_addr_i  (etab_off[MW-1:0]),
-    .etab_data_i  (cfg_data_i[WW-1:0]),
+    .etab_data_i  (etab_data),
     .vm_re_o      (vm_re),
     .vm_raddr_o   (vm_raddr),
     .vm_rdata_i   (vm_rdata),
