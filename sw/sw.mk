@@ -15,3 +15,4 @@ $(GOLD_LIB): $(GOLD_OBJS)
 
 TEST_DEPLIBS += $(GOLD_LIB)
 -include $(GOLD_OBJS:.o=.d)
+include sw/run.mk

@@ -1,0 +1,618 @@
+/*
+ * hadrun — runs real transformer layers with their attention heads on a chosen backend
+ * (float, golden or simulated HAD / int8 baseline / int8 + top-N core) and measures the
+ * fidelity against float attention; optionally writes embeddings, metrics as JSON, and the
+ * K, V, Q streams of chosen heads for hgsim and the power flow. docs/run.md has the details.
+ *
+ * Exit codes: 0 success; 1 run failure (simulation error, RTL != golden with --check);
+ * 2 bad command line or input (option value, sentence file, model, calibration file).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "enc_bert.h"
+#include "hg_config.h"
+#include "hr_attn.h"
+#include "hr_calib.h"
+#include "hr_corpus.h"
+#include "hr_dump.h"
+#include "hr_eval.h"
+#include "tok_wordpiece.h"
+
+#define DEF_SENTENCES "sw/data/sentences_eval.txt"
+#define DEF_CALIB_SET "sw/data/sentences_calib.txt"
+#define DEF_CALIB "build/calib_minilm.json"
+#define DEF_BACKENDS "float,golden-had,golden-baseline,golden-int8-topn"
+#define DEF_PCT 100.0
+#define MAX_DUMP_HEADS 256
+#define REPEAT_MAX 100
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: hadrun [options]\n"
+"\n"
+"Runs sentences through the float encoder with every attention head on the chosen\n"
+"backends and prints their fidelity against float attention (docs/run.md).\n"
+"\n"
+"input and output:\n"
+"  --sentences FILE      one sentence per line (default " DEF_SENTENCES ")\n"
+"  --limit N             use the first N sentences, 1..1000000 (default: all)\n"
+"  --max-tokens N        tokens per sentence incl. [CLS]/[SEP], 2..max positions of the\n"
+"                        model (default 128); --max-keys must be at least this\n"
+"  --model DIR           model directory (default $HADGEN_MODEL, else build/model)\n"
+"  --backend LIST        comma-separated backends, or 'all' (default\n"
+"                        " DEF_BACKENDS "):\n"
+"                        float golden-had golden-baseline golden-int8-topn\n"
+"                        rtl-had rtl-baseline rtl-int8-topn\n"
+"  --embeddings FILE     write the sentence embeddings: one line per backend and\n"
+"                        sentence: BACKEND INDEX v0 .. v(hidden-1)\n"
+"  --json FILE           write every metric as JSON (deterministic: no times)\n"
+"  --check               RTL backends: also run the golden model, count differing outputs\n"
+"                        (exit 1 if any)\n"
+"  --repeat N            run the whole pass N times, 1..100, and report the median wall\n"
+"                        time per backend (benchmark; default 1)\n"
+"  --quiet               no progress on stderr\n"
+"\n"
+"calibration:\n"
+"  --calib FILE          calibration file, reused if made for this model, sentence set\n"
+"                        and percentile, else recomputed and written (default\n"
+"                        " DEF_CALIB ")\n"
+"  --calib-sentences FILE  calibration sentences (default " DEF_CALIB_SET ")\n"
+"  --calib-pct P         int8 scales = P-th percentile of |x| / 127, %g..100 (default %g:\n"
+"                        the maximum)\n"
+"  --recalibrate         recompute the calibration even if the file matches\n"
+"\n"
+"stream dumps (real stimulus for hgsim and the power flow):\n"
+"  --dump-streams DIR    write K, V, Q, golden outputs and head.json per core type,\n"
+"                        head and sentence under DIR\n"
+"  --dump-heads L:H[,L:H...]  heads to dump (layer, head from 0); required with\n"
+"                        --dump-streams\n"
+"  --dump-sentences K    dump the first K sentences, 1..number of sentences (default 1)\n"
+"\n"
+"core options (as for hadgen; default the MiniLM point --d <model head dim> --lanes 8\n"
+"  --top-n 16 --max-keys 128): --d --lanes --top-n --max-keys --weight-bits\n"
+"  --exp-frac-bits --out-frac --prefix. --d must equal the model's head dimension;\n"
+"  the core type follows each backend, so --core is not accepted.\n"
+"  --cache DIR           simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
+"  --help                this text\n",
+            HR_CALIB_PCT_MIN, DEF_PCT);
+}
+
+/* Everything the command line chooses. */
+typedef struct opts {
+    const char *sentences, *model, *backends, *emb_path, *json_path, *calib, *calib_set;
+    const char *dump_dir, *dump_heads, *cache;
+    long limit, dump_sentences;
+    int max_tokens, check, repeat, quiet, recalibrate, d_given;
+    double pct;
+    hg_cfg core;
+} opts;
+
+/* Exits 2 with a message naming the option. */
+static void bad(const char *opt, const char *val, const char *what)
+{
+    fprintf(stderr, "hadrun: --%s '%s': %s\n", opt, val, what);
+    exit(2);
+}
+
+static long parse_long(const char *opt, const char *s, long lo, long hi)
+{
+    char *end, msg[96];
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi) {
+        snprintf(msg, sizeof msg, "must be an integer in %ld..%ld", lo, hi);
+        bad(opt, s, msg);
+    }
+    return v;
+}
+
+enum { O_CFG = 1, O_SENT, O_LIMIT, O_MAXTOK, O_MODEL, O_BACKEND, O_EMB, O_JSON, O_CHECK,
+       O_REPEAT, O_QUIET, O_CALIB, O_CALIBSET, O_PCT, O_RECAL, O_DUMP, O_DHEADS, O_DSENT,
+       O_CACHE, O_HELP };
+
+static void parse_args(int argc, char **argv, opts *o)
+{
+    struct option lo[48];
+    int n = 0;
+    for (int i = 0; hg_cfg_options[i]; i++)
+        lo[n++] = (struct option){hg_cfg_options[i], required_argument, 0, O_CFG};
+    const struct option own[] = {
+        {"sentences", required_argument, 0, O_SENT}, {"limit", required_argument, 0, O_LIMIT},
+        {"max-tokens", required_argument, 0, O_MAXTOK}, {"model", required_argument, 0, O_MODEL},
+        {"backend", required_argument, 0, O_BACKEND}, {"embeddings", required_argument, 0, O_EMB},
+        {"json", required_argument, 0, O_JSON}, {"check", no_argument, 0, O_CHECK},
+        {"repeat", required_argument, 0, O_REPEAT}, {"quiet", no_argument, 0, O_QUIET},
+        {"calib", required_argument, 0, O_CALIB},
+        {"calib-sentences", required_argument, 0, O_CALIBSET},
+        {"calib-pct", required_argument, 0, O_PCT}, {"recalibrate", no_argument, 0, O_RECAL},
+        {"dump-streams", required_argument, 0, O_DUMP},
+        {"dump-heads", required_argument, 0, O_DHEADS},
+        {"dump-sentences", required_argument, 0, O_DSENT},
+        {"cache", required_argument, 0, O_CACHE}, {"help", no_argument, 0, O_HELP},
+        {0, 0, 0, 0}};
+    memcpy(&lo[n], own, sizeof own);
+
+    *o = (opts){.sentences = DEF_SENTENCES, .backends = DEF_BACKENDS, .calib = DEF_CALIB,
+                .calib_set = DEF_CALIB_SET, .max_tokens = TOK_DEFAULT_MAX_LEN, .repeat = 1,
+                .pct = DEF_PCT, .dump_sentences = -1};
+    hg_cfg_default(&o->core, HG_CORE_HAD);
+    o->core.d = 32;
+    o->core.p = 8;
+    o->core.n = 16;
+    o->core.l = 128;
+    char err[512];
+    int ch, idx = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":", lo, &idx)) != -1) {
+        switch (ch) {
+        case O_CFG:
+            if (strcmp(lo[idx].name, "core") == 0)
+                bad("core", optarg, "not used by hadrun: the core type follows each backend "
+                    "(choose with --backend)");
+            if (hg_cfg_set(&o->core, lo[idx].name, optarg, err, sizeof err) != 0) {
+                fprintf(stderr, "hadrun: %s\n", err);
+                exit(2);
+            }
+            o->d_given |= strcmp(lo[idx].name, "d") == 0;
+            break;
+        case O_SENT: o->sentences = optarg; break;
+        case O_LIMIT: o->limit = parse_long("limit", optarg, 1, 1000000); break;
+        case O_MAXTOK: o->max_tokens = (int)parse_long("max-tokens", optarg, 2, 1 << 20); break;
+        case O_MODEL: o->model = optarg; break;
+        case O_BACKEND: o->backends = optarg; break;
+        case O_EMB: o->emb_path = optarg; break;
+        case O_JSON: o->json_path = optarg; break;
+        case O_CHECK: o->check = 1; break;
+        case O_REPEAT: o->repeat = (int)parse_long("repeat", optarg, 1, REPEAT_MAX); break;
+        case O_QUIET: o->quiet = 1; break;
+        case O_CALIB: o->calib = optarg; break;
+        case O_CALIBSET: o->calib_set = optarg; break;
+        case O_PCT: {
+            char *end, msg[64];
+            o->pct = strtod(optarg, &end);
+            if (end == optarg || *end || !(o->pct >= HR_CALIB_PCT_MIN && o->pct <= 100.0)) {
+                snprintf(msg, sizeof msg, "must be a number in %g..100", HR_CALIB_PCT_MIN);
+                bad("calib-pct", optarg, msg);
+            }
+            break;
+        }
+        case O_RECAL: o->recalibrate = 1; break;
+        case O_DUMP: o->dump_dir = optarg; break;
+        case O_DHEADS: o->dump_heads = optarg; break;
+        case O_DSENT: o->dump_sentences = parse_long("dump-sentences", optarg, 1, 1000000); break;
+        case O_CACHE: o->cache = optarg; break;
+        case O_HELP: usage(stdout); exit(0);
+        case ':':
+            fprintf(stderr, "hadrun: option '%s' needs a value (see --help)\n", argv[optind - 1]);
+            exit(2);
+        default:
+            fprintf(stderr, "hadrun: unknown option '%s' (see --help)\n", argv[optind - 1]);
+            exit(2);
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "hadrun: unexpected argument '%s' (see --help)\n", argv[optind]);
+        exit(2);
+    }
+    if (!o->dump_dir != !o->dump_heads) {
+        fprintf(stderr, "hadrun: --dump-streams and --dump-heads go together (see --help)\n");
+        exit(2);
+    }
+    if (o->dump_sentences > 0 && !o->dump_dir) {
+        fprintf(stderr, "hadrun: --dump-sentences needs --dump-streams and --dump-heads\n");
+        exit(2);
+    }
+}
+
+/* Parses the backend list into kinds (no duplicates); returns the count or exits 2. */
+static int parse_backends(const char *list, hr_kind *kinds)
+{
+    if (strcmp(list, "all") == 0) {
+        for (int i = 0; i < HR_NKINDS; i++)
+            kinds[i] = (hr_kind)i;
+        return HR_NKINDS;
+    }
+    int n = 0;
+    const char *p = list;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), p);
+        hr_kind k;
+        char msg[256];
+        if (len >= 63 || hr_kind_parse(name, &k) != 0) {
+            snprintf(msg, sizeof msg, "unknown backend '%s'; known: all, float, golden-had, "
+                     "golden-baseline, golden-int8-topn, rtl-had, rtl-baseline, rtl-int8-topn",
+                     name);
+            bad("backend", list, msg);
+        }
+        for (int i = 0; i < n; i++)
+            if (kinds[i] == k) {
+                snprintf(msg, sizeof msg, "backend '%s' given twice", name);
+                bad("backend", list, msg);
+            }
+        kinds[n++] = k;
+        if (!p[len])
+            break;
+        p += len + 1;
+    }
+    return n;
+}
+
+/* Loads the calibration file if it fits, else computes and saves it. Exits 2 on error. */
+static hr_calib *get_calib(const opts *o, const enc_model *m, const tok_vocab *v,
+                           const char *model_dir)
+{
+    char err[1024], mh[17], sh[17], why[256];
+    uint64_t h = HR_HASH_INIT;
+    if (hr_hash_model(model_dir, mh, err, sizeof err) != 0 ||
+        hr_hash_file(&h, o->calib_set, err, sizeof err) != 0) {
+        fprintf(stderr, "hadrun: %s\n", err);
+        exit(2);
+    }
+    snprintf(sh, sizeof sh, "%016llx", (unsigned long long)h);
+    if (!o->recalibrate && access(o->calib, F_OK) == 0) {
+        hr_calib *c = hr_calib_load(o->calib, err, sizeof err);
+        if (!c) {
+            fprintf(stderr, "hadrun: --calib: %s (remove the file or use --recalibrate)\n", err);
+            exit(2);
+        }
+        if (!hr_calib_stale(c, enc_config(m), mh, sh, o->pct, why, sizeof why))
+            return c;
+        if (!o->quiet)
+            fprintf(stderr, "hadrun: calibration %s was %s: recomputing\n", o->calib, why);
+        hr_calib_free(c);
+    }
+    hr_corpus *cp = hr_corpus_load(o->calib_set, v, o->max_tokens, 0, err, sizeof err);
+    if (!cp) {
+        fprintf(stderr, "hadrun: --calib-sentences: %s\n", err);
+        exit(2);
+    }
+    hr_calib *c = hr_calib_compute(m, cp, o->pct, !o->quiet, err, sizeof err);
+    hr_corpus_free(cp);
+    if (!c) {
+        fprintf(stderr, "hadrun: calibration: %s\n", err);
+        exit(1);
+    }
+    memcpy(c->model_hash, mh, sizeof mh);
+    memcpy(c->set_hash, sh, sizeof sh);
+    if (hr_calib_save(c, o->calib, err, sizeof err) != 0)
+        fprintf(stderr, "hadrun: warning: --calib: %s (calibration used, not saved)\n", err);
+    else if (!o->quiet)
+        fprintf(stderr, "hadrun: calibration written to %s\n", o->calib);
+    return c;
+}
+
+/* Dumps the chosen heads of the first sentences. Returns 0, or exits. */
+static void do_dump(const opts *o, const enc_model *m, const hr_calib *cal, const hg_cfg *core,
+                    const hr_corpus *cp)
+{
+    const bcfg_config *mc = enc_config(m);
+    hr_lh lh[MAX_DUMP_HEADS];
+    char err[1200];
+    int n = hr_dump_parse_heads(o->dump_heads, mc->n_layers, mc->n_heads, lh, MAX_DUMP_HEADS,
+                                err, sizeof err);
+    if (n < 0) {
+        fprintf(stderr, "hadrun: %s\n", err);
+        exit(2);
+    }
+    long ns = o->dump_sentences > 0 ? o->dump_sentences : 1;
+    if (ns > cp->n) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "must be in 1..%d (the number of sentences)", cp->n);
+        char val[32];
+        snprintf(val, sizeof val, "%ld", ns);
+        bad("dump-sentences", val, msg);
+    }
+    hr_dump *d = hr_dump_open(o->dump_dir, core, cal, lh, n, err, sizeof err);
+    if (!d) {
+        fprintf(stderr, "hadrun: %s\n", err);
+        exit(2);
+    }
+    for (int i = 0; i < ns; i++)
+        if (hr_dump_sentence(d, m, cp->ids[i], cp->n_tok[i], i + 1, err, sizeof err) != 0) {
+            fprintf(stderr, "hadrun: %s\n", err);
+            hr_dump_close(d, NULL, 0);
+            exit(1);
+        }
+    if (hr_dump_close(d, err, sizeof err) != 0) {
+        fprintf(stderr, "hadrun: %s\n", err);
+        exit(1);
+    }
+    if (!o->quiet)
+        fprintf(stderr, "hadrun: dumped %d head(s) x %ld sentence(s) x 3 cores into %s\n", n, ns,
+                o->dump_dir);
+}
+
+/* ---- reporting ------------------------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static void print_fidelity(const hr_result *r, int nb)
+{
+    int nl = r[0].n_layers;
+    printf("\n%-17s  %-*s  %7s  %7s  %8s  %8s  %8s\n", "backend", 8 * nl - 1,
+           "attention-output rel. error, layer 0..", "recall", "rec>N", "cos mean", "cos min",
+           "NN agree");
+    for (int k = 0; k < nb; k++) {
+        printf("%-17s ", hr_kind_name(r[k].kind));
+        for (int l = 0; l < nl; l++)
+            printf(" %7.4f", r[k].layer_err[l]);
+        if (r[k].recall < 0)
+            printf("  %7s", "-");
+        else
+            printf("  %7.4f", r[k].recall);
+        if (r[k].recall_sel < 0)
+            printf("  %7s", "-");
+        else
+            printf("  %7.4f", r[k].recall_sel);
+        printf("  %8.6f  %8.6f  ", r[k].cos_mean, r[k].cos_min);
+        if (r[k].nn_agree < 0)
+            printf("%8s\n", "-");
+        else
+            printf("%8.4f\n", r[k].nn_agree);
+    }
+}
+
+static void print_cycles(const hr_result *r, int nb)
+{
+    int any = 0;
+    for (int k = 0; k < nb; k++)
+        any |= hr_kind_rtl(r[k].kind);
+    if (!any)
+        return;
+    int nl = r[0].n_layers;
+    printf("\n%-17s  %12s  %9s  %9s  %s\n", "simulated cycles", "per sentence", "per token",
+           "per head", "per layer (mean per sentence), layer 0..");
+    for (int k = 0; k < nb; k++) {
+        if (!hr_kind_rtl(r[k].kind))
+            continue;
+        double tot = 0.0;
+        for (int i = 0; i < r[k].n_sent; i++)
+            tot += (double)r[k].sent_cycles[i];
+        printf("%-17s  %12.1f  %9.1f  %9.1f ", hr_kind_name(r[k].kind), tot / r[k].n_sent,
+               r[k].cycles_token, r[k].cycles_head);
+        for (int l = 0; l < nl; l++)
+            printf(" %.0f", r[k].cycles_layer[l]);
+        printf("\n");
+    }
+}
+
+/* Golden kind of an RTL kind. */
+static hr_kind golden_of(hr_kind k) { return (hr_kind)(k - HR_RTL_HAD + HR_GOLDEN_HAD); }
+
+/* For each RTL backend run beside its golden twin: 1 if the embeddings are bit-identical. */
+static int rtl_vs_golden(const hr_result *r, int nb, cJSON *arr, long *mism)
+{
+    int bad_pairs = 0;
+    for (int k = 0; k < nb; k++) {
+        if (!hr_kind_rtl(r[k].kind))
+            continue;
+        *mism += r[k].mismatches;
+        for (int j = 0; j < nb; j++) {
+            if (r[j].kind != golden_of(r[k].kind))
+                continue;
+            size_t n = (size_t)r[k].n_sent * (size_t)r[k].hidden * sizeof(float);
+            int same = memcmp(r[k].emb, r[j].emb, n) == 0;
+            bad_pairs += !same;
+            printf("%s vs %s: embeddings %s\n", hr_kind_name(r[k].kind), hr_kind_name(r[j].kind),
+                   same ? "bit-identical" : "DIFFER");
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "rtl", hr_kind_name(r[k].kind));
+            cJSON_AddStringToObject(o, "golden", hr_kind_name(r[j].kind));
+            cJSON_AddBoolToObject(o, "identical_embeddings", same);
+            cJSON_AddItemToArray(arr, o);
+        }
+    }
+    return bad_pairs;
+}
+
+static int write_embeddings(const char *path, const hr_result *r, int nb)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    for (int k = 0; k < nb; k++)
+        for (int i = 0; i < r[k].n_sent; i++) {
+            fprintf(f, "%s %d", hr_kind_name(r[k].kind), i + 1);
+            for (int j = 0; j < r[k].hidden; j++)
+                fprintf(f, " %.9g", (double)r[k].emb[(size_t)i * (size_t)r[k].hidden + (size_t)j]);
+            fputc('\n', f);
+        }
+    return fclose(f);
+}
+
+static int write_json(const char *path, cJSON *root)
+{
+    char *txt = cJSON_Print(root);
+    FILE *f = txt ? fopen(path, "w") : NULL;
+    int ok = f && fputs(txt, f) >= 0 && fputc('\n', f) != EOF;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(txt);
+    return ok ? 0 : -1;
+}
+
+static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *cal,
+                          const hg_cfg *core)
+{
+    cJSON *root = cJSON_CreateObject(), *c = cJSON_CreateObject(), *s = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "tool", "hadrun");
+    cJSON_AddStringToObject(root, "model_hash", cal->model_hash);
+    cJSON_AddStringToObject(s, "file", o->sentences);
+    cJSON_AddNumberToObject(s, "count", cp->n);
+    cJSON_AddNumberToObject(s, "tokens", (double)cp->tokens);
+    cJSON_AddNumberToObject(s, "max_tokens", o->max_tokens);
+    cJSON_AddItemToObject(root, "sentences", s);
+    cJSON_AddNumberToObject(c, "d", core->d);
+    cJSON_AddNumberToObject(c, "lanes", core->p);
+    cJSON_AddNumberToObject(c, "top_n", core->n);
+    cJSON_AddNumberToObject(c, "max_keys", core->l);
+    cJSON_AddNumberToObject(c, "weight_bits", core->wb);
+    cJSON_AddNumberToObject(c, "exp_frac_bits", core->fb);
+    cJSON_AddNumberToObject(c, "out_frac", core->of);
+    cJSON_AddItemToObject(root, "core", c);
+    cJSON *cj = cJSON_CreateObject();
+    cJSON_AddStringToObject(cj, "file", o->calib);
+    cJSON_AddStringToObject(cj, "set_hash", cal->set_hash);
+    cJSON_AddNumberToObject(cj, "percentile", cal->pct);
+    cJSON_AddNumberToObject(cj, "sentences", cal->n_sentences);
+    cJSON_AddItemToObject(root, "calibration", cj);
+    return root;
+}
+
+/* ---- main ------------------------------------------------------------------------------ */
+
+int main(int argc, char **argv)
+{
+    opts o;
+    parse_args(argc, argv, &o);
+    hr_kind kinds[HR_NKINDS];
+    int nb = parse_backends(o.backends, kinds);
+
+    char err[1200], dir[4096], vpath[4200];
+    if (!o.model) {
+        if (enc_model_dir(dir, sizeof dir, err, sizeof err) != 0) {
+            fprintf(stderr, "hadrun: %s\n", err);
+            return 2;
+        }
+        o.model = dir;
+    }
+    enc_model *m = enc_load(o.model, err, sizeof err);
+    snprintf(vpath, sizeof vpath, "%s/vocab.txt", o.model);
+    tok_vocab *v = m ? tok_load(vpath, err, sizeof err) : NULL;
+    if (!m || !v) {
+        fprintf(stderr, "hadrun: --model: %s\n", err);
+        return 2;
+    }
+    const bcfg_config *mc = enc_config(m);
+    char val[32], msg[160];
+    if (o.max_tokens > mc->max_pos) {
+        snprintf(val, sizeof val, "%d", o.max_tokens);
+        snprintf(msg, sizeof msg, "must be in 2..%d (the model's max_position_embeddings)",
+                 mc->max_pos);
+        bad("max-tokens", val, msg);
+    }
+    if (!o.d_given)
+        o.core.d = mc->head_dim;
+    else if (o.core.d != mc->head_dim) {
+        snprintf(val, sizeof val, "%d", o.core.d);
+        snprintf(msg, sizeof msg, "must equal the model's head dimension %d", mc->head_dim);
+        bad("d", val, msg);
+    }
+    hg_cfg core = o.core;
+    if (hg_cfg_finish(&core, err, sizeof err) != 0) {
+        fprintf(stderr, "hadrun: %s\n", err);
+        return 2;
+    }
+    if (core.l < o.max_tokens) {
+        snprintf(val, sizeof val, "%d", core.l);
+        snprintf(msg, sizeof msg, "must be at least --max-tokens %d (every token is a key)",
+                 o.max_tokens);
+        bad("max-keys", val, msg);
+    }
+    hr_corpus *cp = hr_corpus_load(o.sentences, v, o.max_tokens, (int)o.limit, err, sizeof err);
+    if (!cp) {
+        fprintf(stderr, "hadrun: --sentences: %s\n", err);
+        return 2;
+    }
+    hr_calib *cal = get_calib(&o, m, v, o.model);
+    if (o.dump_dir)
+        do_dump(&o, m, cal, &core, cp);
+
+    hs_opts so = {.cache_dir = o.cache, .quiet = o.quiet};
+    hr_backend *b[HR_NKINDS];
+    for (int k = 0; k < nb; k++) {
+        b[k] = hr_backend_open(kinds[k], &core, cal, &so, o.check, err, sizeof err);
+        if (!b[k]) {
+            fprintf(stderr, "hadrun: %s\n", err);
+            return 1;
+        }
+    }
+    if (!o.quiet)
+        fprintf(stderr, "hadrun: %d sentences (%ld tokens, longest %d) x %d backend(s)\n", cp->n,
+                cp->tokens, hr_corpus_max_tokens(cp), nb);
+    hr_result res[HR_NKINDS], tmp[HR_NKINDS];
+    double secs[HR_NKINDS][REPEAT_MAX], asecs[HR_NKINDS][REPEAT_MAX];
+    for (int rep = 0; rep < o.repeat; rep++) {
+        hr_result *r = rep == 0 ? res : tmp;
+        if (hr_evaluate(m, cp, b, nb, r, NULL, !o.quiet, err, sizeof err) != 0) {
+            fprintf(stderr, "hadrun: %s\n", err);
+            return 1;
+        }
+        for (int k = 0; k < nb; k++) {
+            secs[k][rep] = r[k].seconds;
+            asecs[k][rep] = r[k].attn_seconds;
+            if (rep > 0)
+                hr_result_free(&tmp[k]);
+        }
+    }
+
+    printf("hadrun: %d sentences (%ld tokens) from %s; core d=%d P=%d N=%d L=%d; calibration %s "
+           "(percentile %g, %d sentences)\n", cp->n, cp->tokens, o.sentences, core.d, core.p,
+           core.n, core.l, o.calib, cal->pct, cal->n_sentences);
+    print_fidelity(res, nb);
+    print_cycles(res, nb);
+    printf("\n");
+    cJSON *root = header_json(&o, cp, cal, &core), *arr = cJSON_CreateArray();
+    long mism = 0;
+    int differ = rtl_vs_golden(res, nb, arr, &mism);
+    if (o.check)
+        printf("check: RTL outputs differing from the golden model: %ld\n", mism);
+    double med[HR_NKINDS], amed[HR_NKINDS];
+    for (int k = 0; k < nb; k++) {
+        med[k] = median(secs[k], o.repeat);
+        amed[k] = median(asecs[k], o.repeat);
+        printf("time %-17s %8.3f s (attention %.3f s)%s\n", hr_kind_name(res[k].kind), med[k],
+               amed[k], o.repeat > 1 ? ", median of the runs" : "");
+    }
+    for (int k = 0; k < nb; k++)
+        for (int j = 0; hr_kind_rtl(res[k].kind) && j < nb; j++)
+            if (res[j].kind == golden_of(res[k].kind) && med[j] > 0 && amed[j] > 0)
+                printf("ratio %s / %s: %.1fx (attention only: %.1fx)\n", hr_kind_name(res[k].kind),
+                       hr_kind_name(res[j].kind), med[k] / med[j], amed[k] / amed[j]);
+
+    int rc = (o.check && mism) || differ ? 1 : 0;
+    cJSON_AddItemToObject(root, "rtl_vs_golden", arr);
+    cJSON *ba = cJSON_CreateArray();
+    for (int k = 0; k < nb; k++)
+        cJSON_AddItemToArray(ba, hr_result_json(&res[k], 1));
+    cJSON_AddItemToObject(root, "backends", ba);
+    if (o.json_path && write_json(o.json_path, root) != 0) {
+        fprintf(stderr, "hadrun: --json '%s': cannot write\n", o.json_path);
+        rc = 2;
+    }
+    if (o.emb_path && write_embeddings(o.emb_path, res, nb) != 0) {
+        fprintf(stderr, "hadrun: --embeddings '%s': cannot write\n", o.emb_path);
+        rc = 2;
+    }
+    cJSON_Delete(root);
+    for (int k = 0; k < nb; k++) {
+        hr_result_free(&res[k]);
+        hr_backend_close(b[k]);
+    }
+    hr_calib_free(cal);
+    hr_corpus_free(cp);
+    tok_free(v);
+    enc_free(m);
+    return rc;
+}

@@ -1,0 +1,149 @@
+/* hr_attn.h — attention backends of the layer runner (prefix hr_).
+ *
+ * A backend computes one head's attention for the float encoder (enc_bert.h): float
+ * softmax attention, or one of the three cores, either on the bit-exact golden model or on
+ * the cycle-accurate Verilator simulation:
+ *
+ *   float            enc_attn_float
+ *   golden-had       hm_attend, HAD core        rtl-had        hs_run, HAD core
+ *   golden-baseline  hm_attend, int8 baseline   rtl-baseline   hs_run, int8 baseline
+ *   golden-int8-topn hm_attend, int8 + top-N    rtl-int8-topn  hs_run, int8 + top-N
+ *
+ * For a head (layer l, head h, n_tok tokens) with calibration e = hr_calib_head(cal, l, h):
+ *   HAD:   q, k = hm_sign_pack(Q, K); etab = hm_had_etab(alpha), alpha = e.sigma_q *
+ *          e.sigma_k / sqrt(d)
+ *   int8:  q = hm_quant_i8(Q, s_q), k = hm_quant_i8(K, s_k); hm_exp_params(s_q, s_k)
+ *   all:   v = hm_quant_i8(V, s_v), n_keys = n_tok, every token is a query;
+ *          O = out * s_v / 2^of.
+ * The RTL backends load the head's keys and values into their simulator and stream the
+ * n_tok queries back to back, so golden and RTL backends produce identical outputs.
+ *
+ * Per (layer, head) the backend accumulates statistics: queries, top-N recall against the
+ * float top-N of the same Q, K (docs/run.md), simulated cycles (RTL), and, with checking on,
+ * RTL outputs that differ from the golden model.
+ */
+#ifndef HR_ATTN_H
+#define HR_ATTN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hg_config.h"
+#include "hm_golden.h"
+#include "hr_calib.h"
+#include "hs_sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    HR_FLOAT = 0,
+    HR_GOLDEN_HAD,
+    HR_GOLDEN_BASELINE,
+    HR_GOLDEN_I8TOPN,
+    HR_RTL_HAD,
+    HR_RTL_BASELINE,
+    HR_RTL_I8TOPN,
+    HR_NKINDS
+} hr_kind;
+
+/* Command-line name of a backend ("float", "golden-had", ..., "rtl-int8-topn"). */
+const char *hr_kind_name(hr_kind k);
+
+/* Parses a backend name; returns 0 and sets *k, or -1 if unknown. */
+int hr_kind_parse(const char *s, hr_kind *k);
+
+/* 1 for the RTL (simulated) backends. */
+int hr_kind_rtl(hr_kind k);
+
+/* 1 for the backends whose top-N recall is measured: float (its own float top-N, so 1 by
+   definition), HAD and int8 + top-N. The baseline keeps every key. */
+int hr_kind_recall(hr_kind k);
+
+/* Core type of a golden or RTL backend; HG_CORE_HAD for float (unused). */
+hg_core_kind hr_kind_core(hr_kind k);
+
+/* One head as a core sees it, handed to a tap after the head is computed. All pointers are
+   valid only during the call. */
+typedef struct hr_head_io {
+    int layer, head, n_tok;
+    const hg_cfg *cfg;       /* the core configuration */
+    const hm_run *run;       /* run-time state: n_keys, etab / exp parameters */
+    const uint8_t *q, *k;    /* n_tok packed queries / keys, hm_key_bytes(cfg) each */
+    const int8_t *v;         /* n_tok x d int8 values */
+    const int32_t *out;      /* n_tok x d core outputs (OW bits, sign-extended) */
+    double alpha;            /* HAD: score step of the exp table */
+    double s_q, s_k, s_v;    /* int8 scales (s_q, s_k used by the int8 cores only) */
+} hr_head_io;
+
+typedef void (*hr_tap_fn)(void *ctx, const hr_head_io *io);
+
+/* Statistics of one head since open (or the last hr_backend_reset). */
+typedef struct hr_head_stats {
+    long calls;              /* times the head was computed (sentences) */
+    long queries;            /* queries computed */
+    double recall_sum;       /* sum over queries of the top-N recall */
+    long queries_sel;        /* queries of heads with more keys than N (selection acts) */
+    double recall_sum_sel;   /* ... and the sum of their recall */
+    uint64_t cycles;         /* RTL: all cycles (configuration + load + queries) */
+    uint64_t cycles_cfg, cycles_load, cycles_query;
+    long mismatches;         /* RTL with checking: output values != golden */
+} hr_head_stats;
+
+typedef struct hr_backend hr_backend;
+
+/* Opens a backend of kind k for a model with n_layers x n_heads heads. core: a finished
+ * configuration (hg_cfg_finish) whose d equals the model's head dimension; its core type is
+ * replaced by the backend's. cal: calibration of the model (kept by pointer; must outlive
+ * the backend; unused by float). so: simulator options (RTL only; NULL for defaults).
+ * check: RTL backends also run the golden model and count mismatching outputs. Returns
+ * NULL with a message in err (configuration invalid for the core type, calibration shape
+ * differs, simulator build failure). */
+hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal,
+                            const hs_opts *so, int check, char *err, size_t errsz);
+
+/* The backend's attention function (an enc_attn_fn; ctx is the hr_backend). On failure it
+ * returns -1 and the reason is in hr_backend_error(). */
+int hr_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
+            const float *V, float *O);
+
+/* The last error of hr_attn ("" if none). Can't fail. */
+const char *hr_backend_error(const hr_backend *b);
+
+/* Kind and core configuration of b. Can't fail. */
+hr_kind hr_backend_kind(const hr_backend *b);
+const hg_cfg *hr_backend_cfg(const hr_backend *b);
+
+/* Calls tap after every head computed by a core backend (NULL: none). Can't fail. */
+void hr_backend_set_tap(hr_backend *b, hr_tap_fn tap, void *ctx);
+
+/* Statistics of (layer, head), both in range (asserted). Can't fail. */
+const hr_head_stats *hr_backend_stats(const hr_backend *b, int layer, int head);
+
+/* Sum of the statistics of every head of layer (layer < 0: of all layers). Can't fail. */
+void hr_backend_total(const hr_backend *b, int layer, hr_head_stats *sum);
+
+/* Seconds spent inside hr_attn since open or reset. Can't fail. */
+double hr_backend_seconds(const hr_backend *b);
+
+/* Clears the statistics and the time. Can't fail. */
+void hr_backend_reset(hr_backend *b);
+
+/* Closes b (and its simulator). b may be NULL. */
+void hr_backend_close(hr_backend *b);
+
+/* Top-N recall of one query (helper of the backends, exposed for tests): kept[0..n_kept-1]
+ * are the kept key indices; fscore[0..n_k-1] the float scores q.k. Returns
+ * |kept ∩ T| / |T|, where T holds the min(n, n_k) keys with the largest float score (ties:
+ * lower index). */
+double hr_recall(int n_k, int n, const float *fscore, const int *kept, int n_kept);
+
+/* Keys a top-N core keeps for one query, by docs/spec.md 4.1 (highest score first, ties:
+ * lower index): writes min(n, n_k) indices to sel and returns their count. */
+int hr_select(int n_k, int n, const int32_t *score, int *sel);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HR_ATTN_H */

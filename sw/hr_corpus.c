@@ -1,0 +1,174 @@
+/* hr_corpus.c — sentence sets and file hashes for the layer runner. */
+#include "hr_corpus.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINE_MAX_BYTES 65536
+
+static void seterr(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t n, const char *fmt, ...)
+{
+    if (!err || n == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, n, fmt, ap);
+    va_end(ap);
+}
+
+void hr_corpus_free(hr_corpus *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++) {
+        free(c->text ? c->text[i] : NULL);
+        free(c->ids ? c->ids[i] : NULL);
+    }
+    free(c->text);
+    free(c->ids);
+    free(c->n_tok);
+    free(c);
+}
+
+int hr_corpus_max_tokens(const hr_corpus *c)
+{
+    int m = 0;
+    for (int i = 0; i < c->n; i++)
+        if (c->n_tok[i] > m)
+            m = c->n_tok[i];
+    return m;
+}
+
+/* 1 if s holds only ASCII whitespace. */
+static int blank(const char *s)
+{
+    return s[strspn(s, " \t\r\n\v\f")] == '\0';
+}
+
+/* Appends one sentence (text and its tokens) to c, growing the arrays. Returns 0 or -1. */
+static int append(hr_corpus *c, int *cap, const char *line, const tok_vocab *v, int max_tokens,
+                  char *err, size_t errsz)
+{
+    if (c->n == *cap) {
+        int nc = *cap ? 2 * *cap : 64;
+        char **t = realloc(c->text, (size_t)nc * sizeof *t);
+        if (t) c->text = t;
+        int32_t **ids = realloc(c->ids, (size_t)nc * sizeof *ids);
+        if (ids) c->ids = ids;
+        int *nt = realloc(c->n_tok, (size_t)nc * sizeof *nt);
+        if (nt) c->n_tok = nt;
+        if (!t || !ids || !nt) {
+            seterr(err, errsz, "out of memory");
+            return -1;
+        }
+        *cap = nc;
+    }
+    int32_t *ids = malloc((size_t)max_tokens * sizeof *ids);
+    char *txt = strdup(line);
+    int n = ids && txt ? tok_encode(v, line, max_tokens, ids, err, errsz) : -1;
+    if (!ids || !txt)
+        seterr(err, errsz, "out of memory");
+    if (n < 0) {
+        free(ids);
+        free(txt);
+        return -1;
+    }
+    c->text[c->n] = txt;
+    c->ids[c->n] = ids;
+    c->n_tok[c->n] = n;
+    c->tokens += n;
+    c->n++;
+    return 0;
+}
+
+hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, int limit,
+                          char *err, size_t errsz)
+{
+    if (max_tokens < 2) {
+        seterr(err, errsz, "max tokens %d: must be >= 2", max_tokens);
+        return NULL;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        seterr(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    hr_corpus *c = calloc(1, sizeof *c);
+    char *line = malloc(LINE_MAX_BYTES + 2);
+    int cap = 0, lineno = 0, rc = c && line ? 0 : -1;
+    if (rc)
+        seterr(err, errsz, "out of memory");
+    while (rc == 0 && (limit <= 0 || c->n < limit) && fgets(line, LINE_MAX_BYTES + 2, f)) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len > LINE_MAX_BYTES && line[len - 1] != '\n') {
+            seterr(err, errsz, "%s:%d: line longer than %d bytes", path, lineno, LINE_MAX_BYTES);
+            rc = -1;
+            break;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        if (blank(line))
+            continue;
+        char sub[256];
+        if (append(c, &cap, line, v, max_tokens, sub, sizeof sub) != 0) {
+            seterr(err, errsz, "%s:%d: %s", path, lineno, sub);
+            rc = -1;
+        }
+    }
+    if (rc == 0 && ferror(f)) {
+        seterr(err, errsz, "%s: read error", path);
+        rc = -1;
+    }
+    if (rc == 0 && c->n == 0) {
+        seterr(err, errsz, "%s: no sentences in the file", path);
+        rc = -1;
+    }
+    fclose(f);
+    free(line);
+    if (rc) {
+        hr_corpus_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+int hr_hash_file(uint64_t *h, const char *path, char *err, size_t errsz)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        seterr(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    static unsigned char buf[1 << 16];
+    size_t r;
+    uint64_t x = *h;
+    while ((r = fread(buf, 1, sizeof buf, f)) > 0)
+        for (size_t i = 0; i < r; i++)
+            x = (x ^ buf[i]) * 0x100000001b3ull;
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        seterr(err, errsz, "%s: read error", path);
+        return -1;
+    }
+    *h = x;
+    return 0;
+}
+
+int hr_hash_model(const char *model_dir, char out[17], char *err, size_t errsz)
+{
+    static const char *const files[] = {"config.json", "model.safetensors", "vocab.txt"};
+    uint64_t h = HR_HASH_INIT;
+    char path[4200];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", model_dir, files[i]);
+        if (hr_hash_file(&h, path, err, errsz) != 0)
+            return -1;
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+    return 0;
+}

@@ -1,0 +1,268 @@
+/* hr_dump.c — K, V, Q streams and golden outputs of chosen heads, in hgsim's layouts. */
+#include "hr_dump.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "hr_attn.h"
+
+#define NCORES 3
+
+struct hr_dump {
+    char dir[2048];
+    hr_lh *lh;
+    int n;
+    hr_backend *core[NCORES]; /* golden HAD, baseline, int8 + top-N */
+    int sentence;             /* being dumped, from 1 */
+    int failed;               /* a tap could not write */
+    char err[1024];
+    cJSON *index;             /* array of head directories */
+    float *scratch;           /* one head's discarded output */
+};
+
+static void seterr(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t n, const char *fmt, ...)
+{
+    if (!err || n == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, n, fmt, ap);
+    va_end(ap);
+}
+
+int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int max,
+                        char *err, size_t errsz)
+{
+    int n = 0;
+    const char *p = s;
+    while (*p) {
+        char *end;
+        long l = strtol(p, &end, 10), h = -1;
+        int ok = end != p && *end == ':';
+        if (ok) {
+            const char *q = end + 1;
+            h = strtol(q, &end, 10);
+            ok = end != q && (*end == ',' || *end == '\0');
+        }
+        size_t len = strcspn(p, ",");
+        if (!ok || l < 0 || l >= n_layers || h < 0 || h >= n_heads) {
+            seterr(err, errsz, "--dump-heads '%.*s': must be LAYER:HEAD with layer 0..%d and "
+                   "head 0..%d", (int)len, p, n_layers - 1, n_heads - 1);
+            return -1;
+        }
+        if (n == max) {
+            seterr(err, errsz, "--dump-heads '%s': more than %d heads", s, max);
+            return -1;
+        }
+        lh[n++] = (hr_lh){(int)l, (int)h};
+        p += len;
+        if (*p == ',' && *++p == '\0') {
+            seterr(err, errsz, "--dump-heads '%s': ends with a comma", s);
+            return -1;
+        }
+    }
+    if (n == 0)
+        seterr(err, errsz, "--dump-heads '%s': no head given (LAYER:HEAD[,...])", s);
+    return n ? n : -1;
+}
+
+/* mkdir -p */
+static int mkdirs(const char *path)
+{
+    char tmp[2300];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int write_file(const char *dir, const char *name, const void *data, size_t n)
+{
+    char path[2400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t w = n ? fwrite(data, 1, n, f) : 0;
+    return fclose(f) != 0 || w != n ? -1 : 0;
+}
+
+/* Adds a number printed with the fewest digits (15..17) that read back as the same double
+   (cJSON's own printing may round). */
+static void add_exact(cJSON *o, const char *key, double v)
+{
+    char b[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(b, sizeof b, "%.*g", prec, v);
+        if (strtod(b, NULL) == v)
+            break;
+    }
+    cJSON_AddItemToObject(o, key, cJSON_CreateRaw(b));
+}
+
+/* Tap of the golden backends: writes one head of one core type. */
+static void tap(void *ctx, const hr_head_io *io)
+{
+    hr_dump *d = ctx;
+    if (d->failed)
+        return;
+    const hg_cfg *c = io->cfg;
+    char rel[128], dir[2300], args[512], replay[1400];
+    snprintf(rel, sizeof rel, "%s/l%dh%d/s%03d", hg_core_name(c->core), io->layer, io->head,
+             d->sentence);
+    snprintf(dir, sizeof dir, "%s/%s", d->dir, rel);
+    size_t kb = (size_t)hm_key_bytes(c), n = (size_t)io->n_tok, dd = (size_t)c->d;
+    hg_cfg_args(c, args, sizeof args);
+    snprintf(replay, sizeof replay,
+             "hgsim %s --keys keys.bin --values values.bin --queries queries.bin --n-keys %d "
+             "--alpha %.17g --scale-q %.17g --scale-k %.17g --check", args, io->run->n_keys,
+             io->alpha, io->s_q, io->s_k);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "core", hg_core_name(c->core));
+    cJSON_AddNumberToObject(o, "layer", io->layer);
+    cJSON_AddNumberToObject(o, "head", io->head);
+    cJSON_AddNumberToObject(o, "sentence", d->sentence);
+    cJSON_AddNumberToObject(o, "n_keys", io->run->n_keys);
+    cJSON_AddNumberToObject(o, "n_queries", io->n_tok);
+    cJSON_AddNumberToObject(o, "d", c->d);
+    add_exact(o, "alpha", io->alpha);
+    add_exact(o, "scale_q", io->s_q);
+    add_exact(o, "scale_k", io->s_k);
+    add_exact(o, "s_v", io->s_v);
+    cJSON_AddNumberToObject(o, "out_frac", c->of);
+    cJSON_AddStringToObject(o, "core_options", args);
+    cJSON_AddStringToObject(o, "hgsim", replay);
+    char *txt = cJSON_Print(o);
+    cJSON_Delete(o);
+    size_t tl = txt ? strlen(txt) : 0;
+    if (txt)
+        txt[tl++] = '\n'; /* replaces the NUL: written by length */
+    if (!txt || mkdirs(dir) != 0 || write_file(dir, "keys.bin", io->k, n * kb) != 0 ||
+        write_file(dir, "values.bin", io->v, n * dd) != 0 ||
+        write_file(dir, "queries.bin", io->q, n * kb) != 0 ||
+        write_file(dir, "out.bin", io->out, n * dd * sizeof *io->out) != 0 ||
+        write_file(dir, "head.json", txt, tl) != 0) {
+        seterr(d->err, sizeof d->err, "--dump-streams: cannot write the files of '%s'", dir);
+        d->failed = 1;
+    }
+    free(txt);
+    cJSON_AddItemToArray(d->index, cJSON_CreateString(rel));
+}
+
+hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
+                      const hr_lh *lh, int n, char *err, size_t errsz)
+{
+    static const hr_kind kinds[NCORES] = {HR_GOLDEN_HAD, HR_GOLDEN_BASELINE, HR_GOLDEN_I8TOPN};
+    hr_dump *d = calloc(1, sizeof *d);
+    if (!d) {
+        seterr(err, errsz, "out of memory");
+        return NULL;
+    }
+    if (strlen(dir) >= sizeof d->dir - 64) {
+        seterr(err, errsz, "--dump-streams '%s': path too long", dir);
+        free(d);
+        return NULL;
+    }
+    snprintf(d->dir, sizeof d->dir, "%s", dir);
+    d->lh = malloc((size_t)n * sizeof *d->lh);
+    d->n = n;
+    d->index = cJSON_CreateArray();
+    d->scratch = malloc((size_t)core->l * (size_t)core->d * sizeof *d->scratch);
+    if (!d->lh || !d->index || !d->scratch) {
+        seterr(err, errsz, "out of memory");
+        hr_dump_close(d, NULL, 0);
+        return NULL;
+    }
+    memcpy(d->lh, lh, (size_t)n * sizeof *lh);
+    if (mkdirs(dir) != 0) {
+        seterr(err, errsz, "--dump-streams '%s': cannot create: %s", dir, strerror(errno));
+        hr_dump_close(d, NULL, 0);
+        return NULL;
+    }
+    for (int i = 0; i < NCORES; i++) {
+        d->core[i] = hr_backend_open(kinds[i], core, cal, NULL, 0, err, errsz);
+        if (!d->core[i]) {
+            hr_dump_close(d, NULL, 0);
+            return NULL;
+        }
+        hr_backend_set_tap(d->core[i], tap, d);
+    }
+    return d;
+}
+
+/* Attention hook of the dump pass: float attention, plus the golden cores on chosen heads. */
+static int dump_attn(void *ctx, int layer, int head, int n_tok, int dd, const float *Q,
+                     const float *K, const float *V, float *O)
+{
+    hr_dump *d = ctx;
+    for (int i = 0; i < d->n; i++) {
+        if (d->lh[i].layer != layer || d->lh[i].head != head)
+            continue;
+        for (int c = 0; c < NCORES; c++) {
+            if (hr_attn(d->core[c], layer, head, n_tok, dd, Q, K, V, d->scratch) != 0) {
+                seterr(d->err, sizeof d->err, "%s", hr_backend_error(d->core[c]));
+                return -1;
+            }
+            if (d->failed)
+                return -1;
+        }
+    }
+    return enc_attn_float(NULL, layer, head, n_tok, dd, Q, K, V, O);
+}
+
+int hr_dump_sentence(hr_dump *d, const enc_model *m, const int32_t *ids, int n_tok,
+                     int sentence, char *err, size_t errsz)
+{
+    const bcfg_config *mc = enc_config(m);
+    float *out = malloc((size_t)n_tok * (size_t)mc->hidden * sizeof *out);
+    char sub[768];
+    d->sentence = sentence;
+    d->err[0] = '\0';
+    enc_hooks hk = {dump_attn, d, NULL, NULL};
+    int rc = out ? enc_forward(m, ids, n_tok, &hk, out, sub, sizeof sub) : -1;
+    if (rc)
+        seterr(err, errsz, "dump of sentence %d: %s", sentence,
+               !out ? "out of memory" : d->err[0] ? d->err : sub);
+    free(out);
+    return rc;
+}
+
+int hr_dump_close(hr_dump *d, char *err, size_t errsz)
+{
+    if (!d)
+        return 0;
+    int rc = 0;
+    if (err && d->index) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemReferenceToObject(o, "heads", d->index);
+        char *txt = cJSON_Print(o);
+        cJSON_Delete(o);
+        size_t tl = txt ? strlen(txt) : 0;
+        if (txt)
+            txt[tl++] = '\n';
+        if (!txt || write_file(d->dir, "index.json", txt, tl) != 0) {
+            seterr(err, errsz, "--dump-streams: cannot write '%s/index.json'", d->dir);
+            rc = -1;
+        }
+        free(txt);
+    }
+    for (int i = 0; i < NCORES; i++)
+        hr_backend_close(d->core[i]);
+    cJSON_Delete(d->index);
+    free(d->lh);
+    free(d->scratch);
+    free(d);
+    return rc;
+}

@@ -1,0 +1,62 @@
+/* hr_dump.h — writes real attention streams of chosen heads for replay on hgsim and the
+ * power flow (prefix hr_dump_).
+ *
+ * For each chosen (layer, head) and dumped sentence, the float model's Q, K, V of that head
+ * are quantized for each core type exactly as the golden/RTL backends do (hr_attn.h), and
+ * written under DIR/<core>/l<layer>h<head>/s<sentence>/ (layer, head from 0, sentence from 1;
+ * core = had, baseline, int8-topn):
+ *   keys.bin     n_keys keys, hm_key_bytes each (hgsim --keys)
+ *   values.bin   n_keys x d int8 (hgsim --values)
+ *   queries.bin  n_tok queries, same layout as keys (hgsim --queries)
+ *   out.bin      the golden outputs: n_tok x d int32, little-endian (as hgsim --out)
+ *   head.json    n_keys, n_queries, d, alpha, scale_q, scale_k, s_v, out_frac, the core
+ *                options and the hgsim command line that replays the head (run it in the
+ *                head's directory)
+ * and DIR/index.json lists every head directory. File contents are deterministic.
+ */
+#ifndef HR_DUMP_H
+#define HR_DUMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "enc_bert.h"
+#include "hg_config.h"
+#include "hr_calib.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hr_lh {
+    int layer, head;
+} hr_lh;
+
+typedef struct hr_dump hr_dump;
+
+/* Parses "L:H[,L:H...]" (at most max entries) into lh; returns the count, or -1 with a
+ * message in err naming the bad item and the allowed ranges (layer 0..n_layers-1, head
+ * 0..n_heads-1). */
+int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int max,
+                        char *err, size_t errsz);
+
+/* Prepares dumping into dir (created if missing) for the heads lh[0..n-1], with the core
+ * configuration core (finished, d = the model's head dimension; its core type is replaced
+ * by each of the three) and the calibration cal (must outlive the dumper). Returns NULL
+ * with a message in err. */
+hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
+                      const hr_lh *lh, int n, char *err, size_t errsz);
+
+/* Runs the float model m on one sentence (ids[0..n_tok-1], number `sentence` from 1) and
+ * writes the chosen heads' streams for every core type. Returns 0, or -1 with a message. */
+int hr_dump_sentence(hr_dump *d, const enc_model *m, const int32_t *ids, int n_tok,
+                     int sentence, char *err, size_t errsz);
+
+/* Writes DIR/index.json and releases d. Returns 0, or -1 with a message (index not
+ * written). d may be NULL (returns 0). */
+int hr_dump_close(hr_dump *d, char *err, size_t errsz);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HR_DUMP_H */

@@ -1,0 +1,291 @@
+/* hr_eval.c — runs a corpus through attention backends and measures their fidelity. */
+#include "hr_eval.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void seterr(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t n, const char *fmt, ...)
+{
+    if (!err || n == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, n, fmt, ap);
+    va_end(ap);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Observer state: the reference run stores each layer's attention output; a backend run
+ * accumulates its squared difference from it. */
+typedef struct obs {
+    int n_layers, hidden;
+    float *ref;              /* n_layers x max_tok x hidden */
+    size_t stride;           /* max_tok x hidden */
+    double *num, *den;       /* n_layers, of the backend being measured (NULL: reference) */
+} obs;
+
+static int observe(void *ctx, int layer, int n_tok, int hidden, const float *attn,
+                   const float *hs)
+{
+    (void)hs;
+    obs *o = ctx;
+    float *ref = o->ref + (size_t)layer * o->stride;
+    size_t n = (size_t)n_tok * (size_t)hidden;
+    if (!o->num) {
+        memcpy(ref, attn, n * sizeof *ref);
+        return 0;
+    }
+    double num = 0.0, den = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double df = (double)attn[i] - (double)ref[i];
+        num += df * df;
+        den += (double)ref[i] * (double)ref[i];
+    }
+    o->num[layer] += num;
+    o->den[layer] += den;
+    return 0;
+}
+
+void hr_result_free(hr_result *r)
+{
+    free(r->layer_err);
+    free(r->recall_layer);
+    free(r->emb);
+    free(r->sent_cycles);
+    free(r->cycles_layer);
+    free(r->cycles_hl);
+    memset(r, 0, sizeof *r);
+}
+
+static int result_init(hr_result *r, hr_kind k, const bcfg_config *mc, int n_sent)
+{
+    memset(r, 0, sizeof *r);
+    r->kind = k;
+    r->n_layers = mc->n_layers;
+    r->n_heads = mc->n_heads;
+    r->n_sent = n_sent;
+    r->hidden = mc->hidden;
+    size_t nl = (size_t)mc->n_layers;
+    r->layer_err = calloc(nl, sizeof *r->layer_err);
+    r->recall_layer = calloc(nl, sizeof *r->recall_layer);
+    r->emb = calloc((size_t)n_sent * (size_t)mc->hidden, sizeof *r->emb);
+    r->sent_cycles = calloc((size_t)n_sent, sizeof *r->sent_cycles);
+    r->cycles_layer = calloc(nl, sizeof *r->cycles_layer);
+    r->cycles_hl = calloc(nl * (size_t)mc->n_heads, sizeof *r->cycles_hl);
+    return r->layer_err && r->recall_layer && r->emb && r->sent_cycles && r->cycles_layer &&
+                   r->cycles_hl ? 0 : -1;
+}
+
+void hr_eval_nn(const float *emb, int n, int h, int *nn)
+{
+    for (int i = 0; i < n; i++) {
+        int best = -1;
+        float bc = 0.0f;
+        for (int j = 0; j < n; j++) {
+            if (j == i)
+                continue;
+            float c = enc_cosine(emb + (size_t)i * (size_t)h, emb + (size_t)j * (size_t)h, h);
+            if (best < 0 || c > bc) {
+                best = j;
+                bc = c;
+            }
+        }
+        nn[i] = best;
+    }
+}
+
+/* Fills the summary metrics of r from the embeddings, the error sums and the backend. */
+static void finish(hr_result *r, const hr_backend *b, const float *ref_emb, const double *num,
+                   const double *den, const hr_corpus *cp)
+{
+    int n = r->n_sent, h = r->hidden;
+    double cs = 0.0;
+    r->cos_min = 2.0;
+    for (int i = 0; i < n; i++) {
+        double c = enc_cosine(r->emb + (size_t)i * (size_t)h, ref_emb + (size_t)i * (size_t)h, h);
+        cs += c;
+        if (c < r->cos_min) {
+            r->cos_min = c;
+            r->cos_min_sentence = i;
+        }
+    }
+    r->cos_mean = cs / n;
+    int *na = malloc(2 * (size_t)n * sizeof *na);
+    r->nn_agree = -1.0;
+    if (na && n >= 2) {
+        hr_eval_nn(ref_emb, n, h, na);
+        hr_eval_nn(r->emb, n, h, na + n);
+        int same = 0;
+        for (int i = 0; i < n; i++)
+            same += na[i] == na[n + i];
+        r->nn_agree = (double)same / n;
+    }
+    free(na);
+    int rec = hr_kind_recall(r->kind);
+    hr_head_stats all;
+    hr_backend_total(b, -1, &all);
+    r->recall = rec && all.queries ? all.recall_sum / (double)all.queries : -1.0;
+    r->recall_sel = rec && all.queries_sel ? all.recall_sum_sel / (double)all.queries_sel : -1.0;
+    r->mismatches = all.mismatches;
+    if (all.calls)
+        r->cycles_head = (double)all.cycles / (double)all.calls;
+    double ct = 0.0;
+    for (int i = 0; i < n; i++)
+        ct += (double)r->sent_cycles[i] / cp->n_tok[i];
+    r->cycles_token = ct / n;
+    for (int l = 0; l < r->n_layers; l++) {
+        r->layer_err[l] = den[l] > 0.0 ? sqrt(num[l] / den[l]) : 0.0;
+        hr_head_stats ls;
+        hr_backend_total(b, l, &ls);
+        r->recall_layer[l] = rec && ls.queries ? ls.recall_sum / (double)ls.queries : -1.0;
+        r->cycles_layer[l] = (double)ls.cycles / n;
+        for (int hd = 0; hd < r->n_heads; hd++) {
+            const hr_head_stats *s = hr_backend_stats(b, l, hd);
+            r->cycles_hl[l * r->n_heads + hd] = s->calls ? (double)s->cycles / (double)s->calls : 0.0;
+        }
+    }
+}
+
+int hr_evaluate(const enc_model *m, const hr_corpus *cp, hr_backend **b, int nb,
+                hr_result *res, float *ref_emb, int progress, char *err, size_t errsz)
+{
+    const bcfg_config *mc = enc_config(m);
+    size_t nl = (size_t)mc->n_layers, h = (size_t)mc->hidden;
+    int max_tok = hr_corpus_max_tokens(cp), rc = 0;
+    obs o = {mc->n_layers, mc->hidden, NULL, (size_t)max_tok * h, NULL, NULL};
+    o.ref = malloc(nl * o.stride * sizeof *o.ref);
+    double *num = calloc(nl * (size_t)nb, sizeof *num), *den = calloc(nl * (size_t)nb, sizeof *den);
+    float *remb = malloc((size_t)cp->n * h * sizeof *remb);
+    for (int k = 0; k < nb; k++) {
+        if (result_init(&res[k], hr_backend_kind(b[k]), mc, cp->n) != 0)
+            rc = -1;
+        hr_backend_reset(b[k]);
+    }
+    if (rc || !o.ref || !num || !den || !remb) {
+        seterr(err, errsz, "out of memory");
+        rc = -1;
+    }
+    double t_start = now_s();
+    for (int i = 0; rc == 0 && i < cp->n; i++) {
+        char sub[768];
+        o.num = o.den = NULL;
+        enc_hooks hk = {NULL, NULL, observe, &o};
+        if (enc_embed(m, cp->ids[i], cp->n_tok[i], &hk, remb + (size_t)i * h, sub, sizeof sub)) {
+            seterr(err, errsz, "sentence %d, float reference: %s", i + 1, sub);
+            rc = -1;
+            break;
+        }
+        for (int k = 0; rc == 0 && k < nb; k++) {
+            hr_head_stats s0, s1;
+            hr_backend_total(b[k], -1, &s0);
+            o.num = num + (size_t)k * nl;
+            o.den = den + (size_t)k * nl;
+            hk = (enc_hooks){hr_attn, b[k], observe, &o};
+            double t0 = now_s();
+            if (enc_embed(m, cp->ids[i], cp->n_tok[i], &hk, res[k].emb + (size_t)i * h, sub,
+                          sizeof sub) != 0) {
+                const char *be = hr_backend_error(b[k]);
+                seterr(err, errsz, "sentence %d, backend %s: %s", i + 1,
+                       hr_kind_name(hr_backend_kind(b[k])), be[0] ? be : sub);
+                rc = -1;
+            }
+            res[k].seconds += now_s() - t0;
+            hr_backend_total(b[k], -1, &s1);
+            res[k].sent_cycles[i] = s1.cycles - s0.cycles;
+        }
+        if (progress && ((i + 1) % 8 == 0 || i + 1 == cp->n))
+            fprintf(stderr, "hadrun: %d/%d sentences (%.1f s)\n", i + 1, cp->n, now_s() - t_start);
+    }
+    for (int k = 0; rc == 0 && k < nb; k++) {
+        res[k].attn_seconds = hr_backend_seconds(b[k]);
+        finish(&res[k], b[k], remb, num + (size_t)k * nl, den + (size_t)k * nl, cp);
+    }
+    if (rc == 0 && ref_emb)
+        memcpy(ref_emb, remb, (size_t)cp->n * h * sizeof *remb);
+    if (rc)
+        for (int k = 0; k < nb; k++)
+            hr_result_free(&res[k]);
+    free(o.ref);
+    free(num);
+    free(den);
+    free(remb);
+    return rc;
+}
+
+/* ---- JSON ------------------------------------------------------------------------------ */
+
+static cJSON *num_or_null(double v)
+{
+    return v < 0.0 ? cJSON_CreateNull() : cJSON_CreateNumber(v);
+}
+
+/* Rounds to 9 significant digits so the file does not depend on the last bits of sums. */
+static double r9(double v)
+{
+    char b[40];
+    snprintf(b, sizeof b, "%.9g", v);
+    return strtod(b, NULL);
+}
+
+cJSON *hr_result_json(const hr_result *r, int with_heads)
+{
+    cJSON *o = cJSON_CreateObject(), *le = cJSON_CreateArray(), *rl = cJSON_CreateArray();
+    if (!o || !le || !rl) {
+        cJSON_Delete(o); cJSON_Delete(le); cJSON_Delete(rl);
+        return NULL;
+    }
+    cJSON_AddStringToObject(o, "backend", hr_kind_name(r->kind));
+    cJSON_AddNumberToObject(o, "sentences", r->n_sent);
+    for (int l = 0; l < r->n_layers; l++) {
+        cJSON_AddItemToArray(le, cJSON_CreateNumber(r9(r->layer_err[l])));
+        cJSON_AddItemToArray(rl, num_or_null(r9(r->recall_layer[l])));
+    }
+    cJSON_AddItemToObject(o, "attn_rel_err", le);
+    cJSON_AddItemToObject(o, "recall", num_or_null(r9(r->recall)));
+    cJSON_AddItemToObject(o, "recall_layer", rl);
+    cJSON_AddItemToObject(o, "recall_selective", num_or_null(r9(r->recall_sel)));
+    cJSON_AddNumberToObject(o, "cos_mean", r9(r->cos_mean));
+    cJSON_AddNumberToObject(o, "cos_min", r9(r->cos_min));
+    cJSON_AddNumberToObject(o, "cos_min_sentence", r->cos_min_sentence + 1);
+    cJSON_AddItemToObject(o, "nn_agree", num_or_null(r9(r->nn_agree)));
+    if (hr_kind_rtl(r->kind)) {
+        cJSON *cy = cJSON_CreateObject(), *cl = cJSON_CreateArray(), *cs = cJSON_CreateArray();
+        double tot = 0.0;
+        for (int i = 0; i < r->n_sent; i++) {
+            tot += (double)r->sent_cycles[i];
+            cJSON_AddItemToArray(cs, cJSON_CreateNumber((double)r->sent_cycles[i]));
+        }
+        cJSON_AddNumberToObject(cy, "total", tot);
+        cJSON_AddNumberToObject(cy, "per_sentence_mean", r9(tot / r->n_sent));
+        cJSON_AddNumberToObject(cy, "per_token_mean", r9(r->cycles_token));
+        cJSON_AddNumberToObject(cy, "per_head_mean", r9(r->cycles_head));
+        for (int l = 0; l < r->n_layers; l++)
+            cJSON_AddItemToArray(cl, cJSON_CreateNumber(r9(r->cycles_layer[l])));
+        cJSON_AddItemToObject(cy, "per_layer_mean", cl);
+        cJSON_AddItemToObject(cy, "per_sentence", cs);
+        if (with_heads) {
+            cJSON *hl = cJSON_CreateArray();
+            for (int l = 0; l < r->n_layers; l++) {
+                cJSON *row = cJSON_CreateArray();
+                for (int hd = 0; hd < r->n_heads; hd++)
+                    cJSON_AddItemToArray(row, cJSON_CreateNumber(r9(r->cycles_hl[l * r->n_heads + hd])));
+                cJSON_AddItemToArray(hl, row);
+            }
+            cJSON_AddItemToObject(cy, "per_head_mean_by_layer", hl);
+        }
+        cJSON_AddItemToObject(o, "cycles", cy);
+        cJSON_AddNumberToObject(o, "mismatches", (double)r->mismatches);
+    }
+    return o;
+}

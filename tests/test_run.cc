@@ -1,0 +1,583 @@
+// test_run.cc — the layer runner: selection and recall helpers, calibration files, fidelity
+// metrics on the real model, RTL == golden on whole sentences for every core type, the
+// hadrun command line (bad options, JSON determinism) and replay of dumped streams on hgsim.
+#include "hg_testlib.h"
+
+#include <gtest/gtest.h>
+
+#include <cjson/cJSON.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <tuple>
+#include <vector>
+
+extern "C" {
+#include "enc_bert.h"
+#include "hr_attn.h"
+#include "hr_calib.h"
+#include "hr_corpus.h"
+#include "hr_eval.h"
+#include "tok_wordpiece.h"
+}
+
+namespace {
+
+constexpr size_t kErr = 1024;
+
+std::string src(const std::string &rel) { return std::string(HG_SRC_DIR) + "/" + rel; }
+
+std::string read_file(const std::string &path)
+{
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// A fresh temporary directory (removed by the caller's TearDown if wanted).
+std::string temp_dir(const char *tag)
+{
+    std::string t = std::string(P_tmpdir) + "/hg_run_" + tag + "_XXXXXX";
+    std::vector<char> buf(t.begin(), t.end());
+    buf.push_back('\0');
+    const char *d = mkdtemp(buf.data());
+    return d ? std::string(d) : std::string();
+}
+
+// Runs a shell command in the source tree; returns (exit code, stdout + stderr).
+std::pair<int, std::string> run_cmd(const std::string &cmd)
+{
+    std::string full = "cd '" + std::string(HG_SRC_DIR) + "' && " + cmd + " 2>&1";
+    FILE *p = popen(full.c_str(), "r");
+    if (!p) return {-1, "popen failed"};
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    int st = pclose(p);
+    return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
+}
+
+std::string hadrun() { return std::string(HG_BIN_DIR) + "/hadrun"; }
+std::string hgsim() { return std::string(HG_BIN_DIR) + "/hgsim"; }
+
+// A file with the first n lines of the calibration set (keeps CLI calibrations short).
+std::string small_calib_set(const std::string &dir, int n)
+{
+    std::ifstream in(src("sw/data/sentences_calib.txt"));
+    std::string path = dir + "/calib.txt", line;
+    std::ofstream out(path);
+    for (int i = 0; i < n && std::getline(in, line); i++) out << line << "\n";
+    return path;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ selection and recall
+
+TEST(RunSelect, MatchesGoldenSelectionAndTieRule)
+{
+    std::mt19937 rng(7);
+    for (int core : {HG_CORE_HAD, HG_CORE_I8TOPN}) {
+        hg_cfg c = hgt::make_cfg((hg_core_kind)core, 32, 8, 16, 128);
+        for (int trial = 0; trial < 40; trial++) {
+            int nk = 1 + (int)(rng() % 128);
+            hgt::Data dt = hgt::make_data(c, trial % 3 == 0 ? hgt::M_EQUAL : hgt::M_RANDOM, 1,
+                                          rng());
+            dt.run.n_keys = nk;
+            std::vector<int32_t> sc(nk), out(c.d);
+            int kb = hm_key_bytes(&c);
+            for (int j = 0; j < nk; j++) sc[j] = hm_score(&c, dt.q.data(), dt.k.data() + j * kb);
+            std::vector<int> sel(nk);
+            int ns = hr_select(nk, c.n, sc.data(), sel.data());
+            auto det = std::make_unique<hm_detail>();
+            hm_attend(&c, &dt.run, dt.q.data(), dt.k.data(), dt.v.data(), out.data(), det.get());
+            ASSERT_EQ(ns, det->n_sel) << hgt::cfg_name(c) << " n_k " << nk;
+            for (int i = 0; i < ns; i++)
+                ASSERT_EQ(sel[i], det->sel[i]) << hgt::cfg_name(c) << " n_k " << nk << " rank " << i;
+        }
+    }
+}
+
+TEST(RunSelect, RecallCases)
+{
+    std::vector<float> fs = {5, 1, 4, 4, 0, 3};  // top-3: 0, 2, 3 (3 beats 5 on value)
+    int same[] = {3, 0, 2}, two[] = {0, 1, 2}, none[] = {1, 4, 5}, all[] = {0, 1, 2, 3, 4, 5};
+    EXPECT_DOUBLE_EQ(hr_recall(6, 3, fs.data(), same, 3), 1.0);
+    EXPECT_DOUBLE_EQ(hr_recall(6, 3, fs.data(), two, 3), 2.0 / 3.0);
+    EXPECT_DOUBLE_EQ(hr_recall(6, 3, fs.data(), none, 3), 0.0);
+    EXPECT_DOUBLE_EQ(hr_recall(6, 3, fs.data(), all, 6), 1.0);
+    // fewer keys than N: every key is in the float top-N
+    EXPECT_DOUBLE_EQ(hr_recall(6, 16, fs.data(), all, 6), 1.0);
+    EXPECT_DOUBLE_EQ(hr_recall(6, 16, fs.data(), two, 3), 0.5);
+    // ties: the lower index is in the top-N
+    std::vector<float> tie = {1, 2, 2, 2};
+    int lo[] = {1, 2}, hi[] = {2, 3};
+    EXPECT_DOUBLE_EQ(hr_recall(4, 2, tie.data(), lo, 2), 1.0);
+    EXPECT_DOUBLE_EQ(hr_recall(4, 2, tie.data(), hi, 2), 0.5);
+}
+
+TEST(RunSelect, BackendNames)
+{
+    for (int k = 0; k < HR_NKINDS; k++) {
+        hr_kind got;
+        ASSERT_EQ(hr_kind_parse(hr_kind_name((hr_kind)k), &got), 0) << k;
+        EXPECT_EQ(got, (hr_kind)k);
+    }
+    hr_kind got;
+    EXPECT_NE(hr_kind_parse("rtl", &got), 0);
+    EXPECT_EQ(hr_kind_core(HR_RTL_I8TOPN), HG_CORE_I8TOPN);
+    EXPECT_TRUE(hr_kind_rtl(HR_RTL_BASELINE));
+    EXPECT_FALSE(hr_kind_rtl(HR_GOLDEN_HAD));
+    EXPECT_FALSE(hr_kind_recall(HR_GOLDEN_BASELINE));
+}
+
+// ------------------------------------------------------------------ calibration files
+
+namespace {
+
+hr_calib *fake_calib(int nl, int nh, int d, uint32_t seed)
+{
+    hr_calib *c = (hr_calib *)calloc(1, sizeof *c);
+    c->n_layers = nl;
+    c->n_heads = nh;
+    c->head_dim = d;
+    snprintf(c->model_hash, sizeof c->model_hash, "%016llx", 0x0123456789abcdefull);
+    snprintf(c->set_hash, sizeof c->set_hash, "%016llx", 0xfedcba9876543210ull);
+    c->pct = 99.99;
+    c->n_sentences = 17;
+    c->n_tokens = 345;
+    c->head = (hr_head_cal *)calloc((size_t)nl * nh, sizeof *c->head);
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(1e-3, 10.0);
+    for (int i = 0; i < nl * nh; i++)
+        c->head[i] = {u(rng), u(rng), (double)(float)u(rng), (double)(float)u(rng),
+                      (double)(float)u(rng), u(rng), u(rng), u(rng)};
+    return c;
+}
+
+}  // namespace
+
+TEST(RunCalib, FileRoundTripsExactly)
+{
+    std::string dir = temp_dir("calib");
+    ASSERT_FALSE(dir.empty());
+    std::string path = dir + "/c.json";
+    hr_calib *c = fake_calib(3, 5, 16, 1);
+    char err[kErr] = "";
+    ASSERT_EQ(hr_calib_save(c, path.c_str(), err, sizeof err), 0) << err;
+    hr_calib *r = hr_calib_load(path.c_str(), err, sizeof err);
+    ASSERT_NE(r, nullptr) << err;
+    EXPECT_EQ(r->n_layers, 3);
+    EXPECT_EQ(r->n_heads, 5);
+    EXPECT_EQ(r->head_dim, 16);
+    EXPECT_STREQ(r->model_hash, c->model_hash);
+    EXPECT_STREQ(r->set_hash, c->set_hash);
+    EXPECT_EQ(r->pct, c->pct);
+    EXPECT_EQ(r->n_sentences, 17);
+    EXPECT_EQ(r->n_tokens, 345);
+    for (int i = 0; i < 15; i++) {
+        const hr_head_cal &a = c->head[i], &b = r->head[i];
+        EXPECT_EQ(a.sigma_q, b.sigma_q) << i;
+        EXPECT_EQ(a.sigma_k, b.sigma_k) << i;
+        EXPECT_EQ(a.s_q, b.s_q) << i;
+        EXPECT_EQ(a.s_k, b.s_k) << i;
+        EXPECT_EQ(a.s_v, b.s_v) << i;
+        EXPECT_EQ(a.max_v, b.max_v) << i;
+    }
+    // staleness: shape, model, sentence set, percentile
+    bcfg_config mc{};
+    mc.n_layers = 3;
+    mc.n_heads = 5;
+    mc.head_dim = 16;
+    char why[256];
+    EXPECT_EQ(hr_calib_stale(r, &mc, c->model_hash, c->set_hash, 99.99, why, sizeof why), 0);
+    EXPECT_EQ(hr_calib_stale(r, &mc, "0000000000000000", c->set_hash, 99.99, why, sizeof why), 1);
+    EXPECT_NE(std::string(why).find("another model"), std::string::npos) << why;
+    EXPECT_EQ(hr_calib_stale(r, &mc, c->model_hash, "1", 99.99, why, sizeof why), 1);
+    EXPECT_EQ(hr_calib_stale(r, &mc, c->model_hash, c->set_hash, 100, why, sizeof why), 1);
+    mc.head_dim = 32;
+    EXPECT_EQ(hr_calib_stale(r, &mc, c->model_hash, c->set_hash, 99.99, why, sizeof why), 1);
+    hr_calib_free(c);
+    hr_calib_free(r);
+    remove(path.c_str());
+    rmdir(dir.c_str());
+}
+
+TEST(RunCalib, MalformedFilesNameTheProblem)
+{
+    std::string dir = temp_dir("calibbad");
+    ASSERT_FALSE(dir.empty());
+    std::string path = dir + "/c.json";
+    hr_calib *c = fake_calib(2, 2, 8, 2);
+    char err[kErr] = "";
+    ASSERT_EQ(hr_calib_save(c, path.c_str(), err, sizeof err), 0) << err;
+    hr_calib_free(c);
+    std::string good = read_file(path);
+    struct Case {
+        std::string from, to, expect;
+    } cases[] = {
+        {"\"hadgen-calib-1\"", "\"other\"", "'format'"},
+        {"\"n_heads\":\t2", "\"n_heads\":\t3", "'heads' must be an array"},
+        {"\"s_v\":", "\"s_x\":", "'s_v' missing"},
+        {"\"percentile\":\t99.99", "\"percentile\":\t50", "'percentile' = 50"},
+        {"\"heads\"", "\"heads\" x", "not valid JSON"},
+    };
+    for (const Case &cs : cases) {
+        std::string t = good;
+        size_t at = t.find(cs.from);
+        ASSERT_NE(at, std::string::npos) << cs.from;
+        t.replace(at, cs.from.size(), cs.to);
+        std::ofstream(path) << t;
+        hr_calib *r = hr_calib_load(path.c_str(), err, sizeof err);
+        EXPECT_EQ(r, nullptr) << cs.from;
+        EXPECT_NE(std::string(err).find(cs.expect), std::string::npos) << cs.from << ": " << err;
+        EXPECT_NE(std::string(err).find(path), std::string::npos) << err;
+        hr_calib_free(r);
+    }
+    // a negative scale
+    std::string t = good;
+    size_t at = t.find("\"s_q\":\t");
+    ASSERT_NE(at, std::string::npos);
+    t.insert(at + 7, "-");
+    std::ofstream(path) << t;
+    EXPECT_EQ(hr_calib_load(path.c_str(), err, sizeof err), nullptr);
+    EXPECT_NE(std::string(err).find("heads[0]: 's_q'"), std::string::npos) << err;
+    EXPECT_EQ(hr_calib_load((dir + "/missing.json").c_str(), err, sizeof err), nullptr);
+    EXPECT_NE(std::string(err).find("missing.json"), std::string::npos) << err;
+    remove(path.c_str());
+    rmdir(dir.c_str());
+}
+
+// ------------------------------------------------------------------ the real model
+
+// Loads MiniLM once, calibrates on a few sentences, and tokenizes a few evaluation ones.
+class RunModel : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite()
+  {
+      char err[kErr] = "", dir[4096];
+      if (enc_model_dir(dir, sizeof dir, err, sizeof err) != 0) {
+          load_err_ = err;
+          return;
+      }
+      std::string vocab = std::string(dir) + "/vocab.txt";
+      vocab_ = tok_load(vocab.c_str(), err, sizeof err);
+      if (vocab_) model_ = enc_load(dir, err, sizeof err);
+      hr_corpus *cal = model_ ? hr_corpus_load(src("sw/data/sentences_calib.txt").c_str(), vocab_,
+                                               128, 12, err, sizeof err)
+                              : nullptr;
+      if (cal) calib_ = hr_calib_compute(model_, cal, 100.0, 0, err, sizeof err);
+      hr_corpus_free(cal);
+      // the longest evaluation sentences exercise selection (more keys than N = 16)
+      if (calib_) corpus_ = hr_corpus_load(src("sw/data/sentences_eval.txt").c_str(), vocab_,
+                                           128, 0, err, sizeof err);
+      if (corpus_) pick_long(3);
+      if (!corpus_ || !calib_) load_err_ = err;
+  }
+  static void TearDownTestSuite()
+  {
+      hr_corpus_free(corpus_);
+      hr_calib_free(calib_);
+      enc_free(model_);
+      tok_free(vocab_);
+      corpus_ = nullptr;
+      calib_ = nullptr;
+      model_ = nullptr;
+      vocab_ = nullptr;
+  }
+  // Keeps the first sentence and the n-1 longest others (by tokens).
+  static void pick_long(int n)
+  {
+      std::vector<int> idx(corpus_->n);
+      for (int i = 0; i < corpus_->n; i++) idx[i] = i;
+      std::stable_sort(idx.begin() + 1, idx.end(),
+                       [](int a, int b) { return corpus_->n_tok[a] > corpus_->n_tok[b]; });
+      hr_corpus *c = (hr_corpus *)calloc(1, sizeof *c);
+      c->text = (char **)calloc((size_t)n, sizeof(char *));
+      c->ids = (int32_t **)calloc((size_t)n, sizeof(int32_t *));
+      c->n_tok = (int *)calloc((size_t)n, sizeof(int));
+      for (int i = 0; i < n; i++) {
+          int j = idx[i];
+          std::swap(c->text[i], corpus_->text[j]);
+          std::swap(c->ids[i], corpus_->ids[j]);
+          c->n_tok[i] = corpus_->n_tok[j];
+          c->tokens += c->n_tok[i];
+          c->n++;
+      }
+      hr_corpus_free(corpus_);
+      corpus_ = c;
+  }
+  void SetUp() override { ASSERT_TRUE(model_ && vocab_ && calib_ && corpus_) << load_err_; }
+
+  static hg_cfg minilm_cfg()
+  {
+      return hgt::make_cfg(HG_CORE_HAD, 32, 8, 16, 128);
+  }
+  static hr_backend *open(hr_kind k, int check = 0)
+  {
+      hg_cfg c = minilm_cfg();
+      char err[kErr] = "";
+      hs_opts so{};
+      so.quiet = 1;
+      hr_backend *b = hr_backend_open(k, &c, calib_, &so, check, err, sizeof err);
+      EXPECT_NE(b, nullptr) << hr_kind_name(k) << ": " << err;
+      return b;
+  }
+
+  static enc_model *model_;
+  static tok_vocab *vocab_;
+  static hr_calib *calib_;
+  static hr_corpus *corpus_;
+  static std::string load_err_;
+};
+enc_model *RunModel::model_ = nullptr;
+tok_vocab *RunModel::vocab_ = nullptr;
+hr_calib *RunModel::calib_ = nullptr;
+hr_corpus *RunModel::corpus_ = nullptr;
+std::string RunModel::load_err_;
+
+TEST_F(RunModel, CalibrationIsSaneAndRoundTrips)
+{
+    const bcfg_config *mc = enc_config(model_);
+    ASSERT_EQ(calib_->n_layers, mc->n_layers);
+    ASSERT_EQ(calib_->n_heads, mc->n_heads);
+    for (int l = 0; l < mc->n_layers; l++)
+        for (int h = 0; h < mc->n_heads; h++) {
+            const hr_head_cal *e = hr_calib_head(calib_, l, h);
+            EXPECT_GT(e->sigma_q, 0.0);
+            EXPECT_GT(e->sigma_k, 0.0);
+            // percentile 100: the scale maps the largest |x| to 127
+            EXPECT_NEAR(e->s_q * 127.0, e->max_q, 1e-5 * e->max_q) << l << ":" << h;
+            EXPECT_NEAR(e->s_v * 127.0, e->max_v, 1e-5 * e->max_v) << l << ":" << h;
+            EXPECT_LT(e->sigma_q, e->max_q);
+        }
+    std::string dir = temp_dir("calibmodel"), path = dir + "/c.json";
+    char err[kErr] = "";
+    ASSERT_EQ(hr_calib_save(calib_, path.c_str(), err, sizeof err), 0) << err;
+    hr_calib *r = hr_calib_load(path.c_str(), err, sizeof err);
+    ASSERT_NE(r, nullptr) << err;
+    EXPECT_EQ(memcmp(r->head, calib_->head, sizeof(hr_head_cal) * 72), 0);
+    hr_calib_free(r);
+    remove(path.c_str());
+    rmdir(dir.c_str());
+}
+
+TEST_F(RunModel, FloatAgainstItselfIsExact)
+{
+    hr_backend *b = open(HR_FLOAT);
+    ASSERT_NE(b, nullptr);
+    hr_result r;
+    char err[kErr] = "";
+    ASSERT_EQ(hr_evaluate(model_, corpus_, &b, 1, &r, nullptr, 0, err, sizeof err), 0) << err;
+    for (int l = 0; l < r.n_layers; l++) EXPECT_EQ(r.layer_err[l], 0.0) << "layer " << l;
+    EXPECT_EQ(r.recall, 1.0);
+    EXPECT_EQ(r.recall_sel, 1.0);  // the long sentences have more keys than N
+    EXPECT_NEAR(r.cos_mean, 1.0, 1e-6);
+    EXPECT_NEAR(r.cos_min, 1.0, 1e-6);
+    EXPECT_EQ(r.nn_agree, 1.0);
+    hr_result_free(&r);
+    hr_backend_close(b);
+}
+
+TEST_F(RunModel, GoldenInt8CoresAreFaithfulAndHadIsMeasured)
+{
+    hr_backend *b[3] = {open(HR_GOLDEN_BASELINE), open(HR_GOLDEN_I8TOPN), open(HR_GOLDEN_HAD)};
+    ASSERT_TRUE(b[0] && b[1] && b[2]);
+    hr_result r[3];
+    char err[kErr] = "";
+    ASSERT_EQ(hr_evaluate(model_, corpus_, b, 3, r, nullptr, 0, err, sizeof err), 0) << err;
+    EXPECT_GT(r[0].cos_min, 0.95) << "golden-baseline";
+    EXPECT_GT(r[1].cos_mean, 0.9) << "golden-int8-topn";  // top-16 of ~100 keys loses some
+    EXPECT_LT(r[0].layer_err[0], 0.05) << "golden-baseline";
+    EXPECT_EQ(r[0].recall, -1.0);                  // not measured: keeps every key
+    EXPECT_GT(r[1].recall_sel, 0.9);               // int8 scores pick nearly the float top-N
+    EXPECT_GT(r[2].recall_sel, 0.0);               // HAD: measured, below int8
+    EXPECT_LT(r[2].recall_sel, r[1].recall_sel + 1e-9);
+    EXPECT_GT(r[2].cos_mean, 0.0);
+    printf("[ info ] cos mean/min: baseline %.6f/%.6f int8-topn %.6f/%.6f had %.6f/%.6f\n", r[0].cos_mean,
+           r[0].cos_min, r[1].cos_mean, r[1].cos_min, r[2].cos_mean, r[2].cos_min);
+    EXPECT_LT(r[2].cos_mean, r[0].cos_mean);
+    for (int k = 0; k < 3; k++) {
+        hr_result_free(&r[k]);
+        hr_backend_close(b[k]);
+    }
+}
+
+namespace {
+// Collects every head's int32 outputs, keyed by (layer, head).
+struct Capture {
+    std::map<std::pair<int, int>, std::vector<int32_t>> out;
+    static void tap(void *ctx, const hr_head_io *io)
+    {
+        auto *c = static_cast<Capture *>(ctx);
+        c->out[{io->layer, io->head}].assign(io->out, io->out + (size_t)io->n_tok * io->cfg->d);
+    }
+};
+}  // namespace
+
+// Whole sentences through all layers: every head's int32 outputs of the RTL core equal the
+// golden model's, for each core type, and so do the embeddings.
+class RunRtl : public RunModel, public ::testing::WithParamInterface<int> {};
+
+TEST_P(RunRtl, EqualsGoldenOnEveryHeadOfEveryLayer)
+{
+    hr_kind gk = (hr_kind)(HR_GOLDEN_HAD + GetParam()), rk = (hr_kind)(HR_RTL_HAD + GetParam());
+    hr_backend *g = open(gk), *r = open(rk, 1);
+    ASSERT_TRUE(g && r);
+    const bcfg_config *mc = enc_config(model_);
+    std::vector<float> eg(mc->hidden), er(mc->hidden);
+    int sentences = GetParam() == 0 ? 2 : 1;  // HAD: two sentences, others one
+    for (int s = 0; s < sentences; s++) {
+        Capture cg, cr;
+        hr_backend_set_tap(g, Capture::tap, &cg);
+        hr_backend_set_tap(r, Capture::tap, &cr);
+        char err[kErr] = "";
+        enc_hooks hg{hr_attn, g, nullptr, nullptr}, hr{hr_attn, r, nullptr, nullptr};
+        ASSERT_EQ(enc_embed(model_, corpus_->ids[s], corpus_->n_tok[s], &hg, eg.data(), err,
+                            sizeof err), 0) << err;
+        ASSERT_EQ(enc_embed(model_, corpus_->ids[s], corpus_->n_tok[s], &hr, er.data(), err,
+                            sizeof err), 0) << err << " " << hr_backend_error(r);
+        ASSERT_EQ(cg.out.size(), (size_t)(mc->n_layers * mc->n_heads));
+        ASSERT_EQ(cr.out.size(), cg.out.size());
+        for (auto &kv : cg.out) {
+            const std::vector<int32_t> &a = kv.second, &b = cr.out[kv.first];
+            ASSERT_EQ(a.size(), b.size());
+            for (size_t i = 0; i < a.size(); i++)
+                ASSERT_EQ(b[i], a[i]) << hr_kind_name(rk) << " sentence " << s << " layer "
+                                      << kv.first.first << " head " << kv.first.second
+                                      << " query " << i / 32 << " dim " << i % 32;
+        }
+        EXPECT_EQ(memcmp(eg.data(), er.data(), eg.size() * sizeof(float)), 0);
+    }
+    hr_head_stats t;
+    hr_backend_total(r, -1, &t);
+    EXPECT_EQ(t.mismatches, 0);
+    EXPECT_EQ(t.calls, (long)sentences * mc->n_layers * mc->n_heads);
+    EXPECT_GT(t.cycles, (uint64_t)t.queries);
+    EXPECT_EQ(t.cycles, t.cycles_cfg + t.cycles_load + t.cycles_query);
+    hr_backend_close(g);
+    hr_backend_close(r);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cores, RunRtl, ::testing::Values(0, 1, 2),
+                         [](const ::testing::TestParamInfo<int> &i) {
+                             return std::string(hg_core_short((hg_core_kind)i.param));
+                         });
+
+// ------------------------------------------------------------------ hadrun command line
+
+TEST(RunCli, BadOptionsExit2NamingTheOption)
+{
+    struct Case {
+        std::string args, expect;
+    } cases[] = {
+        {"--limit 0", "--limit '0': must be an integer in 1..1000000"},
+        {"--limit x", "--limit 'x'"},
+        {"--backend float,tpu", "unknown backend 'tpu'"},
+        {"--backend float,float", "given twice"},
+        {"--core had", "--core 'had': not used by hadrun"},
+        {"--d 64", "--d '64': must equal the model's head dimension 32"},
+        {"--max-keys 64", "--max-keys '64': must be at least --max-tokens 128"},
+        {"--lanes 0", "--lanes"},
+        {"--top-n 200", "--top-n"},
+        {"--calib-pct 50", "--calib-pct '50': must be a number in 90..100"},
+        {"--max-tokens 1", "--max-tokens '1'"},
+        {"--max-tokens 600", "--max-tokens '600': must be in 2..512"},
+        {"--repeat 0", "--repeat '0'"},
+        {"--dump-streams /tmp/x", "--dump-streams and --dump-heads go together"},
+        {"--dump-sentences 2", "--dump-sentences needs --dump-streams"},
+        {"--dump-streams /tmp/hg_run_never --dump-heads 6:0", "--dump-heads '6:0': must be "
+                                                              "LAYER:HEAD with layer 0..5"},
+        {"--dump-streams /tmp/hg_run_never --dump-heads 0:12", "head 0..11"},
+        {"--dump-streams /tmp/hg_run_never --dump-heads 0:1,", "ends with a comma"},
+        {"--sentences /nonexistent/s.txt", "--sentences: /nonexistent/s.txt: cannot open"},
+        {"--model /nonexistent", "--model: "},
+        {"--frobnicate", "unknown option '--frobnicate'"},
+        {"--limit", "option '--limit' needs a value"},
+        {"stray", "unexpected argument 'stray'"},
+    };
+    for (const Case &c : cases) {
+        auto [rc, out] = run_cmd(hadrun() + " --quiet " + c.args);
+        EXPECT_EQ(rc, 2) << c.args << "\n" << out;
+        EXPECT_NE(out.find(c.expect), std::string::npos) << c.args << "\n" << out;
+        EXPECT_EQ(out.find("Segmentation"), std::string::npos) << c.args;
+    }
+    auto [rc, out] = run_cmd(hadrun() + " --help");
+    EXPECT_EQ(rc, 0);
+    for (const char *opt : {"--backend", "--json", "--dump-streams", "--calib", "--check",
+                            "--repeat", "--max-keys"})
+        EXPECT_NE(out.find(opt), std::string::npos) << opt;
+}
+
+// One hadrun run with streams dumped; every dumped head replays bit-exactly on hgsim and its
+// RTL outputs equal the dumped golden outputs; the JSON metrics are deterministic.
+TEST(RunCli, DumpedStreamsReplayOnHgsimAndJsonIsDeterministic)
+{
+    std::string dir = temp_dir("dump");
+    ASSERT_FALSE(dir.empty());
+    std::string cset = small_calib_set(dir, 6);
+    std::string common = hadrun() + " --quiet --limit 3 --calib " + dir + "/calib.json" +
+                         " --calib-sentences " + cset;
+    auto [rc, out] = run_cmd(common + " --backend float,golden-had,golden-int8-topn --json " +
+                             dir + "/a.json --embeddings " + dir + "/emb.txt --dump-streams " +
+                             dir + "/streams --dump-heads 0:0,5:11 --dump-sentences 2");
+    ASSERT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find("golden-int8-topn"), std::string::npos) << out;
+    // second run reuses the calibration file and writes the same JSON
+    auto [rc2, out2] = run_cmd(common + " --backend float,golden-had,golden-int8-topn --json " +
+                               dir + "/b.json");
+    ASSERT_EQ(rc2, 0) << out2;
+    std::string a = read_file(dir + "/a.json"), b = read_file(dir + "/b.json");
+    EXPECT_FALSE(a.empty());
+    EXPECT_EQ(a, b);
+    cJSON *js = cJSON_Parse(a.c_str());
+    ASSERT_NE(js, nullptr);
+    cJSON *be = cJSON_GetObjectItem(js, "backends");
+    ASSERT_EQ(cJSON_GetArraySize(be), 3);
+    cJSON *f = cJSON_GetArrayItem(be, 0);
+    EXPECT_STREQ(cJSON_GetObjectItem(f, "backend")->valuestring, "float");
+    EXPECT_EQ(cJSON_GetObjectItem(f, "cos_mean")->valuedouble, 1.0);
+    cJSON_Delete(js);
+    // embeddings: 3 backends x 3 sentences
+    std::ifstream emb(dir + "/emb.txt");
+    std::string line;
+    int lines = 0;
+    while (std::getline(emb, line)) lines++;
+    EXPECT_EQ(lines, 9);
+
+    cJSON *idx = cJSON_Parse(read_file(dir + "/streams/index.json").c_str());
+    ASSERT_NE(idx, nullptr);
+    cJSON *heads = cJSON_GetObjectItem(idx, "heads"), *it;
+    EXPECT_EQ(cJSON_GetArraySize(heads), 2 * 2 * 3);  // heads x sentences x cores
+    cJSON_ArrayForEach(it, heads) {
+        std::string hd = dir + "/streams/" + it->valuestring;
+        cJSON *h = cJSON_Parse(read_file(hd + "/head.json").c_str());
+        ASSERT_NE(h, nullptr) << hd;
+        std::string cmd = cJSON_GetObjectItem(h, "hgsim")->valuestring;
+        int nq = cJSON_GetObjectItem(h, "n_queries")->valueint;
+        cJSON_Delete(h);
+        ASSERT_EQ(cmd.rfind("hgsim ", 0), 0u) << cmd;
+        auto [hrc, hout] = run_cmd("cd '" + hd + "' && " + hgsim() + cmd.substr(5) +
+                                   " --out rtl_out.bin");
+        EXPECT_EQ(hrc, 0) << hd << "\n" << hout;
+        EXPECT_NE(hout.find("check: bit-exact"), std::string::npos) << hd << "\n" << hout;
+        std::string gold = read_file(hd + "/out.bin"), rtl = read_file(hd + "/rtl_out.bin");
+        EXPECT_EQ(gold.size(), (size_t)nq * 32 * 4) << hd;
+        EXPECT_TRUE(gold == rtl) << hd << ": hgsim outputs differ from the dumped golden outputs";
+    }
+    cJSON_Delete(idx);
+    run_cmd("rm -rf '" + dir + "'");
+}
