@@ -21,11 +21,12 @@ root=$(cd "$here/.." && pwd)
 # ------------------------------------------------------------------------------------
 # Flow variables: declared once, default + description, overridable from the environment.
 FLOW_VARS=()
+FLOW_SET=()   # variables given by the environment (for the reproduction command)
 flow_var() { # NAME DEFAULT DESCRIPTION
   local name=$1 dflt=$2
   FLOW_VARS+=("$name")
   printf -v "FLOW_DESC_$name" '%s' "$3"
-  [ -n "${!name+x}" ] || printf -v "$name" '%s' "$dflt"
+  if [ -n "${!name+x}" ]; then FLOW_SET+=("$name"); else printf -v "$name" '%s' "$dflt"; fi
   export "${name?}"
 }
 
@@ -35,7 +36,7 @@ flow_var OUT_DIR        ""  "run directory (default: OUT_ROOT/<core>-d<d>-p<P>-n
 flow_var TAG            ""  "suffix of the default run directory name (e.g. -const)"
 flow_var LIB            "/usr/share/qflow/tech/osu018/osu018_stdcells.lib" "Liberty file: cells, area, timing, power"
 flow_var CLK_PERIOD_NS  "10" "clock period of STA and of the power tables (ns)"
-flow_var ABC_SCRIPT     "+strash;&get,-n;&dch,-f;&nf;&put" "abc mapping script (the default abc -liberty script is too slow on multipliers)"
+flow_var ABC_SCRIPT     "+strash;&get,-n;&dch,-f;&nf;&put;buffer;upsize;dnsize" "abc script: fast mapping (the default abc -liberty script is too slow on multipliers), then fan-out buffering and gate sizing"
 flow_var IN_SLEW_NS     "0.1" "transition time at module inputs (ns)"
 flow_var OUT_LOAD_PF    "0.01" "load on module outputs (pF)"
 flow_var TOP_STA        "1" "1: also time the hierarchical top (the achieved Fmax); 0: per-module only"
@@ -48,7 +49,10 @@ flow_var CAPTURE_SEED   "1" "bench: random seed"
 flow_var CAPTURE_PREFIX ""  "capture name of the top instance (default: found from the files)"
 flow_var ACT_WINDOW     "query" "cycles whose toggles count as activity: query (from hg_phase.txt: first query to last output), all, or START:END"
 flow_var SAMPLE         "0" "simulate at most this many instances per module at gate level, evenly spaced (0 = all)"
-flow_var VERILATOR_CFLAGS "-O1" "C++ optimisation of the gate-level models (compile time vs speed)"
+flow_var GL_SIM         "builtin" "gate-level simulator: builtin (hgsynth gatesim, 64 instances per pass) or verilator (cell models from LIB + synth/harness, slow to compile: small modules)"
+flow_var CAPTURE_ORDER  "ports" "column order of the capture lines: ports (manifest port order, clk_i left out; what hadgen writes) or inputs-first"
+flow_var VERILATOR_CFLAGS "-O1" "GL_SIM=verilator: C++ optimisation of the models"
+flow_var STOP_AFTER     ""  "stop after this step (plan, yosys, sta, capture, gatesim); empty: run all"
 flow_var MEM_FEATURE_NM "180" "memory model: feature size F (nm)"
 flow_var MEM_BITCELL_F2 "140" "memory model: 6T bit-cell area in F^2"
 flow_var MEM_PORT_FACTOR "1.5" "memory model: bit-cell area factor of a 1R1W (8T) cell over 6T"
@@ -102,8 +106,11 @@ esac
   die "CLK_PERIOD_NS='$CLK_PERIOD_NS': must be a positive number of ns"
 [[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "JOBS='$JOBS': must be an integer >= 1"
 [[ "$SAMPLE" =~ ^[0-9]+$ ]] || die "SAMPLE='$SAMPLE': must be an integer >= 0"
+[[ "$GL_SIM" =~ ^(builtin|verilator)$ ]] || die "GL_SIM='$GL_SIM': must be builtin or verilator"
+[[ "$CAPTURE_ORDER" =~ ^(ports|inputs-first)$ ]] || die "CAPTURE_ORDER='$CAPTURE_ORDER': must be ports or inputs-first"
+[[ "$STOP_AFTER" =~ ^(|plan|yosys|sta|capture|gatesim)$ ]] || die "STOP_AFTER='$STOP_AFTER': must be plan, yosys, sta, capture, gatesim or empty"
 [[ "$ACT_WINDOW" =~ ^(query|all|[0-9]+:[0-9]+)$ ]] || die "ACT_WINDOW='$ACT_WINDOW': must be query, all or START:END"
-for t in "$YOSYS" "$STA" "$VERILATOR"; do command -v "$t" >/dev/null || die "tool '$t' not found"; done
+for t in "$YOSYS" "$STA"; do command -v "$t" >/dev/null || die "tool '$t' not found"; done
 RTL_DIR=$(cd "$RTL_DIR" && pwd)
 
 t_start=$(date +%s)
@@ -123,7 +130,10 @@ banner "hadgen synthesis flow: $PLAN_CONFIG -> $OUT_DIR"
 {
   for v in "${FLOW_VARS[@]}"; do printf '%-17s = %s\n' "$v" "${!v}"; done
 } | tee "$LOG/flow_vars.txt"
-echo "command: $0 ${*:-} (RTL_DIR=$RTL_DIR)" > "$LOG/command.txt"
+{
+  for v in "${FLOW_SET[@]}"; do [ "$v" = RTL_DIR ] || printf "%s='%s' " "$v" "${!v}"; done
+  echo "synth/flow.sh $RTL_DIR"
+} > "$LOG/command.txt"
 "$HGSYNTH" plan --rtl "$RTL_DIR" --out "$GEN/plan.sh"
 
 # Parallel runner: each job records its exit status; wait_jobs fails on the first bad one.
@@ -158,6 +168,7 @@ t0=$(date +%s)
   { cat "$LOG/cells.log" >&2; exit 2; }
 cat "$LOG/cells.log"
 step_time plan "$t0"
+[ "$STOP_AFTER" != plan ] || { banner "stopped after plan (STOP_AFTER)"; exit 0; }
 
 # ------------------------------------------------------------------------------------
 banner "2 yosys: each logic module on its own, memories and submodules black boxes"
@@ -173,6 +184,7 @@ for m in $PLAN_LOGIC; do
   printf '  %-24s %s\n' "$m" "$(grep -o "Chip area for module.*" "$RPT/area/$m.rpt" | sed 's/.*: //') um2"
 done
 step_time yosys "$t0"
+[ "$STOP_AFTER" != yosys ] || { banner "stopped after yosys (STOP_AFTER)"; exit 0; }
 
 # ------------------------------------------------------------------------------------
 banner "3 sta: per-module timing and power tables, hierarchical top timing"
@@ -190,6 +202,7 @@ if [ "$TOP_STA" = 1 ]; then
 fi
 wait_jobs sta
 step_time sta "$t0"
+[ "$STOP_AFTER" != sta ] || { banner "stopped after sta (STOP_AFTER)"; exit 0; }
 
 # ------------------------------------------------------------------------------------
 banner "4 capture: RTL activity ($CAPTURE_CMD) -> $CAPTURE_DIR"
@@ -231,42 +244,55 @@ case "$ACT_WINDOW" in
 esac
 echo "  activity window: ${win_args[*]:-all cycles}"
 step_time capture "$t0"
+[ "$STOP_AFTER" != capture ] || { banner "stopped after capture (STOP_AFTER)"; exit 0; }
 
 # ------------------------------------------------------------------------------------
-banner "5 gatesim: netlists on the captured stimulus, checked against the RTL"
+banner "5 gatesim ($GL_SIM): netlists on the captured stimulus, checked against the RTL"
 t0=$(date +%s)
 prefix_args=()
 [ -z "$CAPTURE_PREFIX" ] || prefix_args=(--prefix "$CAPTURE_PREFIX")
 "$HGSYNTH" instances --rtl "$RTL_DIR" --netlists "$GEN/netlist" --captures "$CAPTURE_DIR" \
   --sample "$SAMPLE" "${prefix_args[@]}" --out "$GEN/instances.txt" || exit $?
-vinc=$(dirname "$(dirname "$(command -v "$VERILATOR")")")/share/verilator/include
-build_gl() { # MODULE
+build_gl() { # MODULE: Verilator model of the module's gate-level top
   local m=$1 d="$GEN/gl/$1"
-  mkdir -p "$d"
-  "$HGSYNTH" glgen --rtl "$RTL_DIR" --netlist "$GEN/netlist/$m.json" --module "$m" --out "$d" &&
+  "$HGSYNTH" glgen --rtl "$RTL_DIR" --netlists "$GEN/netlist" --module "$m" --out "$d" \
+    --capture-order "$CAPTURE_ORDER" &&
   "$VERILATOR" --cc --exe --build -j 1 -Wno-fatal -Wno-lint -Wno-style --timescale 1ns/1ps \
     --top-module hggl_top -O3 --x-assign fast --x-initial fast -Mdir "$d/obj" -o hggl_sim \
     -CFLAGS "$VERILATOR_CFLAGS -std=c++17" "$d/hggl_top.v" "$GEN/cells.v" $(cat "$d/memfiles.f") \
     "$HGGL_MAIN"
 }
+run_gl() { # MODULE BASE: one instance through the Verilator model
+  "$GEN/gl/$1/obj/hggl_sim" --map "$GEN/gl/$1/map.txt" --capture "$2" --instance "$(basename "$2")" \
+    --toggles "$RPT/toggles/$(basename "$2").tog" "${win_args[@]}"
+}
+run_gatesim() { # MODULE: all its simulated instances through the built-in simulator
+  local w=()
+  [ ${#win_args[@]} = 0 ] || w=(--window "${win_args[1]}:${win_args[2]}")
+  "$HGSYNTH" gatesim --rtl "$RTL_DIR" --netlists "$GEN/netlist" --lib "$LIB" --module "$1" \
+    --instances "$GEN/instances.txt" --toggles "$RPT/toggles" --map "$GEN/gl/$1/map.txt" \
+    --capture-order "$CAPTURE_ORDER" "${w[@]}"
+}
 for m in $PLAN_LOGIC; do
   grep -q "^$m 1 " "$GEN/instances.txt" || continue
-  run_job "$LOG/glbuild_$m.log" build_gl "$m"
+  mkdir -p "$GEN/gl/$m"
+  if [ "$GL_SIM" = verilator ]; then
+    run_job "$LOG/glbuild_$m.log" build_gl "$m"
+  else
+    run_job "$LOG/gatesim_$m.log" run_gatesim "$m"
+  fi
 done
-wait_jobs "gate-level model build"
-run_gl() { # MODULE BASE
-  local t
-  t="$RPT/toggles/$(basename "$2").tog"
-  "$GEN/gl/$1/obj/hggl_sim" --map "$GEN/gl/$1/map.txt" --capture "$2" --instance "$(basename "$2")" \
-    --toggles "$t" "${win_args[@]}"
-}
-while read -r m sim cells base; do
-  [ "$sim" = 1 ] || continue
-  run_job "$LOG/glsim_$(basename "$base").log" run_gl "$m" "$base"
-done < "$GEN/instances.txt"
 wait_jobs "gate-level check"
+if [ "$GL_SIM" = verilator ]; then
+  while read -r m sim cells base; do
+    [ "$sim" = 1 ] || continue
+    run_job "$LOG/glsim_$(basename "$base").log" run_gl "$m" "$base"
+  done < "$GEN/instances.txt"
+  wait_jobs "gate-level check"
+fi
 echo "  $(grep -c ' 1 ' "$GEN/instances.txt") instances simulated: gate level == RTL on every cycle"
 step_time gatesim "$t0"
+[ "$STOP_AFTER" != gatesim ] || { banner "stopped after gatesim (STOP_AFTER)"; exit 0; }
 
 # ------------------------------------------------------------------------------------
 banner "6 summary"

@@ -28,8 +28,6 @@ set_output_delay 0 -clock clk [all_outputs]
 set_input_transition $::env(IN_SLEW_NS) $data_in
 set_load $::env(OUT_LOAD_PF) [all_outputs]
 
-set f [open $::env(SY_TIMING_RPT) w]
-close $f
 report_checks -path_delay max -digits 4 -fields {slew cap fanout} > $::env(SY_TIMING_RPT)
 report_checks -path_delay min -digits 4 >> $::env(SY_TIMING_RPT)
 

@@ -3,6 +3,7 @@
  *   hgsynth cells    --lib LIB --out cells.v [--check-ref REF.v --check-dir DIR]
  *   hgsynth plan     --rtl RTLDIR --out plan.sh
  *   hgsynth glgen    --rtl RTLDIR --netlists DIR --module M --out DIR
+ *   hgsynth gatesim  --rtl RTLDIR --netlists DIR --lib LIB --module M --instances list ...
  *   hgsynth instances --rtl RTLDIR --netlists DIR --captures DIR --out list
  *   hgsynth summary  ...
  *   hgsynth report   ...
@@ -27,6 +28,7 @@ static const command commands[] = {
     {"plan", sy_cmd_plan, "validate a generated RTL directory, print the flow plan"},
     {"glgen", sy_cmd_glgen, "gate-level simulation top + stimulus map for one module"},
     {"instances", sy_cmd_instances, "logic instances, their captures, the simulated sample"},
+    {"gatesim", sy_cmd_gatesim, "gate-level simulation of one module on its captures (check + toggles)"},
     {"summary", sy_cmd_summary, "one JSON summary per run: area, timing, power, memories"},
     {"report", sy_cmd_report, "comparison report across core types (JSON, CSV, Markdown)"},
 };

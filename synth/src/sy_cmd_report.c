@@ -1,12 +1,338 @@
-/* sy_cmd_report.c — `hgsynth report` (placeholder until the comparison lands). */
+/* sy_cmd_report.c — `hgsynth report`: the comparison of several flow runs.
+ *
+ *   hgsynth report --out DIR RUN_DIR...
+ * reads RUN_DIR/reports/summary.json of each run (one per core type, same d, P, N, L)
+ * and writes DIR/synth_report.{json,csv,md}: per-block area and power, totals with and
+ * without memories, Fmax, throughput, energy per query (also node-normalised), and the
+ * ratios HAD / baseline and int8-top-N / baseline next to the paper's reductions and
+ * CAMformer's figure. Every number carries the commands that reproduce it.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "sy_cmd.h"
+#include "sy_manifest.h"
+#include "sy_util.h"
+
+/* Published reference points (docs/synth.md). */
+#define PAPER_AREA_REDUCTION 0.79   /* HAD, arXiv 2502.01770: -79 % area vs standard attention */
+#define PAPER_POWER_REDUCTION 0.87  /* ... and -87 % power */
+#define CAMFORMER_QPMJ 9045.0       /* CAMformer: 9,045 queries/mJ at 65 nm */
+#define CAMFORMER_NODE_NM 65.0
+
+typedef struct {
+    char *dir;
+    cJSON *s;            /* summary.json */
+    const char *core;
+} run;
+
+static double jget(const cJSON *o, const char *path)
+{
+    /* path "a.b.c" */
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    const cJSON *cur = o;
+    for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && cur; k = strtok_r(NULL, ".", &save))
+        cur = cJSON_GetObjectItemCaseSensitive(cur, k);
+    return cJSON_IsNumber(cur) ? cur->valuedouble : NAN;
+}
+
+static const char *jstr(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
+    if (b) x = x ? cJSON_GetObjectItemCaseSensitive(x, b) : NULL;
+    return cJSON_IsString(x) ? x->valuestring : "";
+}
+
+static const run *find_core(const run *r, int n, const char *core)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(r[i].core, core) == 0) return &r[i];
+    return NULL;
+}
+
+/* A metric of the report: where it sits in summary.json, how it is printed. */
+typedef struct {
+    const char *key, *label, *unit, *path;
+    double scale;
+    int prec;      /* decimals */
+} metric;
+
+static const metric metrics[] = {
+    {"logic_area", "Logic area", "mm2", "totals.logic_area_um2", 1e-6, 3},
+    {"memory_area", "Memory area (model)", "mm2", "totals.memory_area_um2", 1e-6, 3},
+    {"total_area", "Total area", "mm2", "totals.area_um2", 1e-6, 3},
+    {"logic_power", "Logic power @ clock", "mW", "totals.logic_power_uw", 1e-3, 2},
+    {"memory_power", "Memory power @ clock", "mW", "totals.memory_power_uw", 1e-3, 2},
+    {"total_power", "Total power @ clock", "mW", "totals.power_uw", 1e-3, 2},
+    {"clock", "Clock of the power figures", "MHz", "clock_period_ns", -1, 1},
+    {"fmax", "Fmax (STA)", "MHz", "timing.fmax_mhz", 1, 1},
+    {"power_fmax", "Total power @ Fmax", "mW", "totals.power_at_fmax_uw", 1e-3, 2},
+    {"ii", "Cycles per query (ii)", "cycles", "throughput.ii_cycles", 1, 0},
+    {"qpc", "Queries per cycle", "1/cycle", "throughput.queries_per_cycle", 1, 4},
+    {"qps", "Queries per second @ Fmax", "Mq/s", "throughput.queries_per_s_at_fmax", 1e-6, 3},
+    {"cpq", "Measured cycles per query (capture)", "cycles", "activity.cycles_per_query", 1, 1},
+    {"epq", "Energy per query", "nJ", "energy.per_query_nj", 1, 3},
+    {"epq_logic", "Energy per query, logic only", "nJ", "energy.per_query_logic_nj", 1, 3},
+    {"epq_node", "Energy per query, node-normalised", "nJ", "energy.per_query_node_nj", 1, 3},
+    {"qpmj", "Queries per mJ (180 nm)", "q/mJ", "energy.queries_per_mj", 1, 0},
+    {"qpmj_node", "Queries per mJ, node-normalised", "q/mJ", "energy.queries_per_mj_node", 1, 0},
+    {"coverage", "Activity coverage (cells simulated)", "%", "activity.coverage_cells", 100, 1},
+};
+#define NMETRICS (int)(sizeof metrics / sizeof metrics[0])
+
+static double metric_value(const run *r, const metric *m)
+{
+    double v = jget(r->s, m->path);
+    if (m->scale < 0) return v > 0 ? 1000.0 / v : NAN; /* period ns -> MHz */
+    return v * m->scale;
+}
+
+static double block_value(const run *r, const char *block, const char *what)
+{
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->s, "blocks"), block);
+    const cJSON *v = b ? cJSON_GetObjectItemCaseSensitive(b, what) : NULL;
+    return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+}
+
+typedef struct {
+    const char *key, *label, *path;
+    double paper;   /* paper's reduction, or NAN */
+} ratio_def;
+
+static const ratio_def ratios[] = {
+    {"area_logic", "Area, logic only", "totals.logic_area_um2", PAPER_AREA_REDUCTION},
+    {"area_total", "Area, logic + memories", "totals.area_um2", PAPER_AREA_REDUCTION},
+    {"power_logic", "Power, logic only (same clock)", "totals.logic_power_uw", PAPER_POWER_REDUCTION},
+    {"power_total", "Power, logic + memories (same clock)", "totals.power_uw", PAPER_POWER_REDUCTION},
+    {"energy_query", "Energy per query", "energy.per_query_nj", NAN},
+    {"score_area", "Score array area", "blocks.score.area_um2", NAN},
+    {"score_power", "Score array power", "blocks.score.power_uw", NAN},
+    {"fmax", "Fmax", "timing.fmax_mhz", NAN},
+};
+#define NRATIOS (int)(sizeof ratios / sizeof ratios[0])
+
+static void commands_of(const run *r, sy_buf *b)
+{
+    sy_buf_printf(b, "%s && %s", jstr(r->s, "commands", "generate"), jstr(r->s, "commands", "flow"));
+}
+
+static int write_all(const run *runs, int n, const char *out, const char *self_cmd)
+{
+    const run *base = find_core(runs, n, "baseline");
+    char *pj = sy_asprintf("%s/synth_report.json", out), *pc = sy_asprintf("%s/synth_report.csv", out);
+    char *pm = sy_asprintf("%s/synth_report.md", out);
+    FILE *fc = fopen(pc, "w"), *fm = fopen(pm, "w");
+    int rc = 0;
+    if (!fc || !fm) {
+        fprintf(stderr, "hgsynth report: cannot write into %s\n", out);
+        rc = 2;
+        goto done;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "command", self_cmd);
+    cJSON *refs = cJSON_AddObjectToObject(root, "references");
+    cJSON_AddNumberToObject(refs, "paper_area_reduction", PAPER_AREA_REDUCTION);
+    cJSON_AddNumberToObject(refs, "paper_power_reduction", PAPER_POWER_REDUCTION);
+    cJSON_AddNumberToObject(refs, "camformer_queries_per_mj", CAMFORMER_QPMJ);
+    cJSON_AddNumberToObject(refs, "camformer_node_nm", CAMFORMER_NODE_NM);
+    cJSON *jr = cJSON_AddArrayToObject(root, "runs");
+    fprintf(fc, "core,config,item,metric,value,unit,command\n");
+
+    /* ---- Markdown header and summary table ---- */
+    fprintf(fm, "# Synthesis comparison\n\n");
+    fprintf(fm, "Written by `%s`. Liberty: `%s`, power at a %.0f MHz clock from simulated switching "
+                "activity (gate-level simulation of every netlist on the captured RTL stimulus; method and "
+                "memory model in docs/synth.md).\n\n",
+            self_cmd, jstr(runs[0].s, "liberty", NULL), 1000.0 / jget(runs[0].s, "clock_period_ns"));
+    fprintf(fm, "| Metric | Unit |");
+    for (int i = 0; i < n; i++) fprintf(fm, " %s |", runs[i].core);
+    fprintf(fm, "\n|---|---|");
+    for (int i = 0; i < n; i++) fprintf(fm, "---:|");
+    fprintf(fm, "\n");
+    for (int k = 0; k < NMETRICS; k++) {
+        fprintf(fm, "| %s | %s |", metrics[k].label, metrics[k].unit);
+        for (int i = 0; i < n; i++) {
+            char v[64];
+            snprintf(v, sizeof v, "%.*f", metrics[k].prec, metric_value(&runs[i], &metrics[k]));
+            fprintf(fm, " %s |", v);
+        }
+        fprintf(fm, "\n");
+    }
+    for (int i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "core", runs[i].core);
+        cJSON_AddStringToObject(o, "run_dir", runs[i].dir);
+        sy_buf cmd = {0};
+        commands_of(&runs[i], &cmd);
+        cJSON_AddStringToObject(o, "reproduce", cmd.s);
+        cJSON *mo = cJSON_AddObjectToObject(o, "metrics");
+        for (int k = 0; k < NMETRICS; k++) {
+            double v = metric_value(&runs[i], &metrics[k]);
+            cJSON_AddNumberToObject(mo, metrics[k].key, isfinite(v) ? v : 0);
+            fprintf(fc, "%s,%s,total,%s,%.6g,%s,\"%s\"\n", runs[i].core, jstr(runs[i].s, "config", NULL),
+                    metrics[k].key, v, metrics[k].unit, cmd.s);
+        }
+        cJSON *bo = cJSON_AddObjectToObject(o, "blocks");
+        for (int b = 0; sy_blocks[b]; b++) {
+            cJSON *x = cJSON_AddObjectToObject(bo, sy_blocks[b]);
+            double a = block_value(&runs[i], sy_blocks[b], "area_um2");
+            double p = block_value(&runs[i], sy_blocks[b], "power_uw");
+            cJSON_AddNumberToObject(x, "area_um2", a);
+            cJSON_AddNumberToObject(x, "power_uw", p);
+            fprintf(fc, "%s,%s,%s,area,%.6g,um2,\"%s\"\n", runs[i].core, jstr(runs[i].s, "config", NULL),
+                    sy_blocks[b], a, cmd.s);
+            fprintf(fc, "%s,%s,%s,power,%.6g,uW,\"%s\"\n", runs[i].core, jstr(runs[i].s, "config", NULL),
+                    sy_blocks[b], p, cmd.s);
+        }
+        cJSON_AddItemToObject(o, "summary", cJSON_Duplicate(runs[i].s, 1));
+        cJSON_AddItemToArray(jr, o);
+        sy_buf_free(&cmd);
+    }
+
+    /* ---- per-block tables ---- */
+    for (int what = 0; what < 2; what++) {
+        fprintf(fm, "\n## %s per block\n\n| Block |", what ? "Power (mW, at the flow clock)" : "Area (mm2)");
+        for (int i = 0; i < n; i++) fprintf(fm, " %s |", runs[i].core);
+        fprintf(fm, "\n|---|");
+        for (int i = 0; i < n; i++) fprintf(fm, "---:|");
+        fprintf(fm, "\n");
+        for (int b = 0; sy_blocks[b]; b++) {
+            fprintf(fm, "| %s%s |", sy_blocks[b], strcmp(sy_blocks[b], "memory") ? "" : " (model)");
+            for (int i = 0; i < n; i++)
+                fprintf(fm, what ? " %.3f |" : " %.4f |",
+                        block_value(&runs[i], sy_blocks[b], what ? "power_uw" : "area_um2") * 1e-3 * (what ? 1 : 1e-3));
+            fprintf(fm, "\n");
+        }
+    }
+
+    /* ---- ratios ---- */
+    cJSON *jrat = cJSON_AddObjectToObject(root, "ratios");
+    if (base) {
+        fprintf(fm, "\n## Ratios to the baseline (same d, P, N, L, V precision and queries per cycle)\n\n"
+                    "| Quantity | Core | Ratio | Reduction | Paper (HAD) |\n|---|---|---:|---:|---:|\n");
+        for (int i = 0; i < n; i++) {
+            if (&runs[i] == base) continue;
+            cJSON *ro = cJSON_AddObjectToObject(jrat, runs[i].core);
+            for (int k = 0; k < NRATIOS; k++) {
+                double a = jget(runs[i].s, ratios[k].path), b = jget(base->s, ratios[k].path);
+                double r = b > 0 ? a / b : NAN;
+                cJSON_AddNumberToObject(ro, ratios[k].key, isfinite(r) ? r : 0);
+                char paper[32] = "";
+                if (!isnan(ratios[k].paper) && strcmp(runs[i].core, "had") == 0)
+                    snprintf(paper, sizeof paper, "-%.0f %%", ratios[k].paper * 100);
+                fprintf(fm, "| %s | %s/baseline | %.3f | %+.1f %% | %s |\n", ratios[k].label, runs[i].core, r,
+                        (r - 1) * 100, paper);
+                fprintf(fc, "%s,%s,ratio_to_baseline,%s,%.6g,,\"%s\"\n", runs[i].core,
+                        jstr(runs[i].s, "config", NULL), ratios[k].key, r, self_cmd);
+            }
+        }
+    } else {
+        fprintf(fm, "\n(no baseline run: ratios omitted)\n");
+    }
+
+    /* ---- CAMformer ---- */
+    fprintf(fm, "\n## Energy efficiency beside CAMformer\n\n"
+                "CAMformer reports %.0f queries/mJ at %.0f nm (d = 64, 1024 keys, top-32). Our figures are "
+                "at 180 nm; the node-normalised column scales energy by (node/180 nm) x (V/1.8 V)^2 "
+                "(docs/synth.md) to %.0f nm, %.1f V.\n\n"
+                "| Core | Queries/mJ (180 nm) | Queries/mJ (node-normalised) | vs CAMformer |\n|---|---:|---:|---:|\n",
+            CAMFORMER_QPMJ, CAMFORMER_NODE_NM, jget(runs[0].s, "energy.node_ref_nm"),
+            jget(runs[0].s, "energy.node_ref_vdd"));
+    for (int i = 0; i < n; i++) {
+        double q = jget(runs[i].s, "energy.queries_per_mj"), qn = jget(runs[i].s, "energy.queries_per_mj_node");
+        fprintf(fm, "| %s | %.0f | %.0f | %.2fx |\n", runs[i].core, q, qn, qn / CAMFORMER_QPMJ);
+    }
+
+    /* ---- reproduction ---- */
+    fprintf(fm, "\n## How to reproduce every number\n\n"
+                "Each column comes from one run (generate, then synthesize, simulate, estimate):\n\n");
+    for (int i = 0; i < n; i++) {
+        fprintf(fm, "- **%s** (`%s`):\n  ```\n  %s\n  %s\n  ```\n", runs[i].core, runs[i].dir,
+                jstr(runs[i].s, "commands", "generate"), jstr(runs[i].s, "commands", "flow"));
+    }
+    fprintf(fm, "- this report: `%s`\n", self_cmd);
+    fprintf(fm, "\nActivity source: %s captures, window `%s`; gate-level check: %s for every run.\n",
+            jstr(runs[0].s, "activity", "source"), jstr(runs[0].s, "activity", "window"),
+            jstr(runs[0].s, "activity", "gate_level_check"));
+
+    char *text = cJSON_Print(root);
+    FILE *fj = fopen(pj, "w");
+    if (!fj || fputs(text, fj) < 0) rc = 2;
+    if (fj) fclose(fj);
+    free(text);
+    cJSON_Delete(root);
+done:
+    if (fc) fclose(fc);
+    if (fm) fclose(fm);
+    if (!rc) printf("hgsynth report: %s, %s, %s\n", pj, pc, pm);
+    free(pj);
+    free(pc);
+    free(pm);
+    return rc;
+}
 
 int sy_cmd_report(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "hgsynth report: not implemented yet\n");
-    return 1;
+    const char *out = NULL;
+    run runs[8];
+    int n = 0;
+    for (int a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
+            printf("usage: hgsynth report --out DIR RUN_DIR...\n"
+                   "  compare flow runs (RUN_DIR/reports/summary.json); writes DIR/synth_report.{json,csv,md}\n");
+            return 0;
+        }
+        if (strcmp(argv[a], "--out") == 0 && a + 1 < argc) {
+            out = argv[++a];
+        } else if (argv[a][0] == '-') {
+            fprintf(stderr, "hgsynth report: unknown option '%s'\n", argv[a]);
+            return 2;
+        } else if (n < 8) {
+            runs[n].dir = argv[a];
+            n++;
+        } else {
+            fprintf(stderr, "hgsynth report: at most 8 runs\n");
+            return 2;
+        }
+    }
+    if (!out || n == 0) {
+        fprintf(stderr, "hgsynth report: usage: hgsynth report --out DIR RUN_DIR...\n");
+        return 2;
+    }
+    int rc = 0, loaded = 0;
+    for (int i = 0; i < n; i++) {
+        char *p = sy_asprintf("%s/reports/summary.json", runs[i].dir);
+        char *text = sy_read_file(p, NULL);
+        runs[i].s = text ? cJSON_Parse(text) : NULL;
+        free(text);
+        if (!runs[i].s) {
+            fprintf(stderr, "hgsynth report: no summary %s (run synth/flow.sh first)\n", p);
+            rc = 2;
+        } else {
+            runs[i].core = jstr(runs[i].s, "core", NULL);
+            loaded++;
+        }
+        free(p);
+    }
+    if (!rc && mkdir(out, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "hgsynth report: cannot create %s\n", out);
+        rc = 2;
+    }
+    if (!rc) {
+        sy_buf cmd = {0};
+        sy_buf_printf(&cmd, "hgsynth report --out %s", out);
+        for (int i = 0; i < n; i++) sy_buf_printf(&cmd, " %s", runs[i].dir);
+        rc = write_all(runs, n, out, cmd.s);
+        sy_buf_free(&cmd);
+    }
+    for (int i = 0; i < n; i++)
+        if (runs[i].s) cJSON_Delete(runs[i].s);
+    (void)loaded;
+    return rc;
 }

@@ -66,7 +66,7 @@ static double area_of(const char *path, const char *module)
 {
     char *text = sy_read_file(path, NULL);
     if (!text) return -1;
-    double a = -1;
+    double a = 0; /* a module of submodules only has no "Chip area" line */
     char *key = sy_asprintf("Chip area for module '\\%s': ", module);
     char *p = strstr(text, key);
     if (p) a = atof(p + strlen(key));

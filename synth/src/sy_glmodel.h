@@ -1,0 +1,97 @@
+/* sy_glmodel.h — the gate-level simulation view of one synthesized module.
+ *
+ * Built from the module's Yosys JSON netlist (its own library cells; logic submodules and
+ * memories are black boxes there) and the manifest:
+ *   - stimulus segments: which capture column drives which nets (the module's own inputs
+ *     and the outputs of its logic submodules, which are cut out and replayed from their
+ *     own captures), and which nets are checked against which column (its outputs and
+ *     the inputs of those submodules);
+ *   - the library cells, and for every cell output bit a toggle index;
+ *   - the memories, with their read/write enables for access counting.
+ * A logic submodule without library cells of its own (pure wiring, e.g. a lane array)
+ * has no capture; it is inlined, so its submodules become direct ones (path "a.b").
+ * Used by the Verilog writer (glgen, for Verilator) and by the built-in simulator.
+ */
+#ifndef SY_GLMODEL_H
+#define SY_GLMODEL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sy_manifest.h"
+#include "sy_netlist.h"
+
+typedef enum { SY_ORDER_PORTS, SY_ORDER_INPUTS_FIRST } sy_capture_order;
+
+typedef struct {
+    int is_in;      /* drives nets (else: checked) */
+    int pos;        /* first bit in the in / out vector */
+    int width;
+    int src;        /* -1: own capture, else child index */
+    int col;        /* column in that capture */
+    const char *port;
+    int *bits;      /* net of each bit (LSB first); negative: constant SY_BIT_* */
+} sy_seg;
+
+typedef struct {
+    char *path;             /* instance path relative to the module ("u_a.g[0].u_b") */
+    const sy_mmod *mod;
+} sy_glchild;
+
+typedef struct {
+    char *name;             /* instance name (prefixed by the inlined path if any) */
+    const char *type;
+    int nconns;
+    const sy_nport *conns;  /* bits already translated to model nets */
+} sy_glcell;
+
+typedef struct {
+    char *name;             /* memory instance path */
+    const sy_mmod *mod;
+    int nconns;
+    const sy_nport *conns;
+    int wr_en, rd_en;       /* index into conns of the enables, -1 if none */
+} sy_glmem;
+
+typedef struct {
+    int cell;               /* index in cells */
+    const char *pin;
+    int net;
+} sy_gltog;
+
+typedef struct {
+    const sy_mmod *mmod;
+    int nnets;              /* nets are 0 .. nnets-1 */
+    int clk_net;            /* -1 if none */
+    int nin, nout;          /* bits of the in / out vectors */
+    int nsegs;
+    sy_seg *segs;
+    int nchildren;
+    sy_glchild *children;
+    int ncells;
+    sy_glcell *cells;
+    int nmems;
+    sy_glmem *mems;
+    int ntogs;
+    sy_gltog *togs;
+    void *priv;             /* allocations */
+} sy_glmodel;
+
+/* Builds the model of module `module`; netlists are read from nldir/<module>.json.
+ * NULL with a message naming the module, instance and port on a mismatch with the
+ * manifest. */
+sy_glmodel *sy_glmodel_build(const sy_manifest *man, const char *nldir, const char *module,
+                             sy_capture_order order, char *err, size_t errlen);
+void sy_glmodel_free(sy_glmodel *g);
+
+/* Column of port `name` in a module's capture line, or -1 (clk_i, unknown). */
+int sy_capture_col(const sy_mmod *mm, const char *name, sy_capture_order order);
+
+/* Parses "ports" / "inputs-first"; -1 if neither. */
+int sy_capture_order_parse(const char *s);
+
+/* Writes map.txt: segments, children, toggle nets, memory enables (read by the Verilator
+ * harness and by `hgsynth summary`). */
+void sy_glmodel_write_map(const sy_glmodel *g, FILE *f);
+
+#endif
