@@ -42,16 +42,18 @@ flow_var OUT_LOAD_PF    "0.01" "load on module outputs (pF)"
 flow_var TOP_STA        "1" "1: also time the hierarchical top (the achieved Fmax); 0: per-module only"
 flow_var JOBS           "2" "parallel tool runs (this machine: 2 cores)"
 flow_var CAPTURE_DIR    ""  "activity captures <instance>.hex (default: OUT_DIR/captures)"
-flow_var CAPTURE_CMD    "bench" "how captures are made: bench (synth/bench/hg_capture_tb.v under Icarus), none (use CAPTURE_DIR as is), or a shell command run with CAPTURE_DIR set"
-flow_var CAPTURE_QUERIES "16" "bench: queries streamed after the K/V load"
-flow_var CAPTURE_CONST  "0" "bench: 1 holds keys, values and queries constant"
-flow_var CAPTURE_SEED   "1" "bench: random seed"
+flow_var CAPTURE_CMD    "hgsim" "how captures are made: hgsim (sim/'s Verilator model of the same configuration, outputs checked against the golden model), bench (synth/bench/hg_capture_tb.v under Icarus), none (use CAPTURE_DIR as is), or a shell command run with CAPTURE_DIR set"
+flow_var CAPTURE_DATA   ""  "hgsim: directory with keys.bin, values.bin, queries.bin (e.g. real model heads); empty: synthetic (hgsynth vectors)"
+flow_var CAPTURE_QUERIES "16" "synthetic data: queries streamed after the K/V load"
+flow_var CAPTURE_CONST  "0" "synthetic data: 1 holds keys, values and queries constant"
+flow_var CAPTURE_SEED   "1" "synthetic data: random seed"
 flow_var CAPTURE_PREFIX ""  "capture name of the top instance (default: found from the files)"
 flow_var ACT_WINDOW     "query" "cycles whose toggles count as activity: query (from hg_phase.txt: first query to last output), all, or START:END"
 flow_var SAMPLE         "0" "simulate at most this many instances per module at gate level, evenly spaced (0 = all)"
 flow_var GL_SIM         "builtin" "gate-level simulator: builtin (hgsynth gatesim, 64 instances per pass) or verilator (cell models from LIB + synth/harness, slow to compile: small modules)"
 flow_var CAPTURE_ORDER  "ports" "column order of the capture lines: ports (manifest port order, clk_i left out; what hadgen writes) or inputs-first"
 flow_var VERILATOR_CFLAGS "-O1" "GL_SIM=verilator: C++ optimisation of the models"
+flow_var REUSE_FROM     ""  "run directory of the same RTL_DIR whose netlists and STA reports are reused: steps 2-3 are skipped (e.g. a second activity case on the same netlists)"
 flow_var STOP_AFTER     ""  "stop after this step (plan, yosys, sta, capture, gatesim); empty: run all"
 flow_var MEM_FEATURE_NM "180" "memory model: feature size F (nm)"
 flow_var MEM_BITCELL_F2 "140" "memory model: 6T bit-cell area in F^2"
@@ -72,6 +74,7 @@ flow_var VERILATOR      "verilator" "Verilator binary"
 flow_var IVERILOG       "iverilog" "Icarus compiler (capture bench)"
 flow_var VVP            "vvp" "Icarus runtime (capture bench)"
 flow_var HGSYNTH        "$root/build/bin/hgsynth" "flow helper program (make hgsynth)"
+flow_var HGSIM          "$root/build/bin/hgsim" "sim/'s command-line simulator (make sim-tools), for CAPTURE_CMD=hgsim"
 flow_var HGGL_MAIN      "$here/harness/hggl_main.cpp" "gate-level harness source"
 
 usage() {
@@ -122,6 +125,11 @@ rm -f "$plan_tmp"
 [ -n "$OUT_DIR" ] || OUT_DIR="$OUT_ROOT/$PLAN_CONFIG$TAG"
 [ -n "$CAPTURE_DIR" ] || CAPTURE_DIR="$OUT_DIR/captures"
 export OUT_DIR CAPTURE_DIR
+if [ -n "$REUSE_FROM" ]; then
+  [ -d "$REUSE_FROM" ] || die "REUSE_FROM='$REUSE_FROM' is not a directory"
+  REUSE_FROM=$(cd "$REUSE_FROM" && pwd)
+  [ "$REUSE_FROM" != "$(mkdir -p "$OUT_DIR" && cd "$OUT_DIR" && pwd)" ] || die "REUSE_FROM is the run directory itself (set TAG or OUT_DIR)"
+fi
 GEN=$OUT_DIR/generated LOG=$OUT_DIR/log RPT=$OUT_DIR/reports
 rm -rf "$GEN" "$LOG" "$RPT"
 mkdir -p "$GEN/netlist" "$GEN/gl" "$LOG" "$RPT/area" "$RPT/sta" "$RPT/toggles" "$CAPTURE_DIR"
@@ -173,6 +181,18 @@ step_time plan "$t0"
 # ------------------------------------------------------------------------------------
 banner "2 yosys: each logic module on its own, memories and submodules black boxes"
 t0=$(date +%s)
+if [ -n "$REUSE_FROM" ]; then
+  cmp -s "$REUSE_FROM/generated/plan.sh" "$GEN/plan.sh" ||
+    die "REUSE_FROM='$REUSE_FROM' is not a run of the same generated RTL (its generated/plan.sh differs)"
+  for f in LIB CLK_PERIOD_NS ABC_SCRIPT IN_SLEW_NS OUT_LOAD_PF TOP_STA; do
+    grep -qxF "$(printf '%-17s = %s' "$f" "${!f}")" "$REUSE_FROM/log/flow_vars.txt" ||
+      die "REUSE_FROM='$REUSE_FROM' was run with another $f"
+  done
+  cp "$REUSE_FROM"/generated/netlist/* "$GEN/netlist/"
+  cp "$REUSE_FROM"/reports/area/* "$RPT/area/"
+  cp "$REUSE_FROM"/reports/sta/* "$RPT/sta/"
+  echo "  netlists and STA reports reused from $REUSE_FROM"
+else
 for m in $PLAN_LOGIC; do
   own="PLAN_FILE_$m"
   run_job "$LOG/yosys_$m.log" env SY_MODULE="$m" SY_RTL_DIR="$RTL_DIR" SY_RTL_FILES="$PLAN_FILES" \
@@ -180,6 +200,7 @@ for m in $PLAN_LOGIC; do
     "$YOSYS" -q -c "$here/scripts/yosys_module.tcl"
 done
 wait_jobs yosys
+fi
 for m in $PLAN_LOGIC; do
   printf '  %-24s %s\n' "$m" "$(grep -o "Chip area for module.*" "$RPT/area/$m.rpt" | sed 's/.*: //') um2"
 done
@@ -189,6 +210,7 @@ step_time yosys "$t0"
 # ------------------------------------------------------------------------------------
 banner "3 sta: per-module timing and power tables, hierarchical top timing"
 t0=$(date +%s)
+if [ -z "$REUSE_FROM" ]; then
 for m in $PLAN_LOGIC; do
   run_job "$LOG/sta_$m.log" env SY_MODULE="$m" SY_NETLIST="$GEN/netlist/$m.v" \
     SY_TIMING_RPT="$RPT/sta/$m.timing.rpt" SY_POWER0_RPT="$RPT/sta/$m.power0.rpt" \
@@ -201,6 +223,7 @@ if [ "$TOP_STA" = 1 ]; then
     "$STA" -no_splash -exit "$here/scripts/sta_top.tcl"
 fi
 wait_jobs sta
+fi
 step_time sta "$t0"
 [ "$STOP_AFTER" != sta ] || { banner "stopped after sta (STOP_AFTER)"; exit 0; }
 
@@ -209,6 +232,27 @@ banner "4 capture: RTL activity ($CAPTURE_CMD) -> $CAPTURE_DIR"
 t0=$(date +%s)
 case "$CAPTURE_CMD" in
   none) ;;
+  hgsim)
+    [ -x "$HGSIM" ] || die "CAPTURE_CMD=hgsim: HGSIM='$HGSIM' not found (run: make sim-tools, or CAPTURE_CMD=bench)"
+    data=$CAPTURE_DATA
+    if [ -z "$data" ]; then
+      data=$GEN/vectors
+      mkdir -p "$data"
+      "$HGSYNTH" vectors --rtl "$RTL_DIR" --out "$data" --queries "$CAPTURE_QUERIES" --seed "$CAPTURE_SEED" \
+        --const "$CAPTURE_CONST" || exit $?
+    fi
+    for f in keys values queries; do [ -f "$data/$f.bin" ] || die "CAPTURE_DATA='$data' has no $f.bin"; done
+    rm -f "$CAPTURE_DIR"/*.hex "$CAPTURE_DIR/hg_phase.txt"
+    # shellcheck disable=SC2086
+    "$HGSIM" $PLAN_HGSIM_ARGS --keys "$data/keys.bin" --values "$data/values.bin" --queries "$data/queries.bin" \
+      --capture "$CAPTURE_DIR" --check > "$LOG/capture.log" 2>&1 || { cat "$LOG/capture.log" >&2; fail "hgsim capture run"; }
+    # query phase: the last `queries` cycles of the run (after reset, configuration, K/V load)
+    awk '/^core /{for(i=1;i<=NF;i++) if($i ~ /^queries=/){split($i,a,"="); nq=a[2]}}
+         /^cycles: total/{gsub(",",""); t=$3; q=$9}
+         END{printf "query_start %d\nquery_end %d\nqueries %d\ncycles %d\n", t-q, t, nq, t}' \
+      "$LOG/capture.log" > "$CAPTURE_DIR/hg_phase.txt"
+    grep -E "^(cycles|steady|memory|check)" "$LOG/capture.log" | sed 's/^/  hgsim: /'
+    ;;
   bench)
     [ "$PLAN_BENCH_OK" = 1 ] || die "CAPTURE_CMD=bench: the top of $RTL_DIR lacks the q_data_i/kv_v_i/o_data_o ports of a hadgen core"
     command -v "$IVERILOG" >/dev/null || die "tool '$IVERILOG' not found"

@@ -5,8 +5,9 @@
  *   hgsynth glgen    --rtl RTLDIR --netlists DIR --module M --out DIR
  *   hgsynth gatesim  --rtl RTLDIR --netlists DIR --lib LIB --module M --instances list ...
  *   hgsynth instances --rtl RTLDIR --netlists DIR --captures DIR --out list
- *   hgsynth summary  ...
- *   hgsynth report   ...
+ *   hgsynth vectors  --rtl RTLDIR --out DIR [--queries N --seed S --const 1]
+ *   hgsynth summary  --rtl RTLDIR --run RUNDIR --out summary.json
+ *   hgsynth report   --out DIR RUNDIR...
  *
  * Every subcommand exits 0 on success, 2 on bad input (message on stderr naming the
  * thing and the value), 1 on an internal or tool failure.
@@ -29,6 +30,7 @@ static const command commands[] = {
     {"glgen", sy_cmd_glgen, "gate-level simulation top + stimulus map for one module"},
     {"instances", sy_cmd_instances, "logic instances, their captures, the simulated sample"},
     {"gatesim", sy_cmd_gatesim, "gate-level simulation of one module on its captures (check + toggles)"},
+    {"vectors", sy_cmd_vectors, "synthetic key/value/query files for the capture run"},
     {"summary", sy_cmd_summary, "one JSON summary per run: area, timing, power, memories"},
     {"report", sy_cmd_report, "comparison report across core types (JSON, CSV, Markdown)"},
 };

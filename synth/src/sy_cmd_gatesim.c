@@ -7,7 +7,8 @@
  *   the captures; evaluate flip-flop outputs, then the combinational cells in topological
  *   order (cell functions compiled from the Liberty `function` / `ff` attributes); check
  *   every module output and every submodule input against the capture (x digits are
- *   don't-care); count toggles of every cell output net and memory enables; then the
+ *   don't-care; a module with rst_ni is checked from the cycle after its first reset);
+ *   count toggles of every cell output net and memory enables; then the
  *   rising clock edge loads every flip-flop from its `next_state`.
  * Memory read data is taken from the captured inputs of the submodules it feeds (memories
  * are not captured), so a memory output that drives the module's own cells is an error.
@@ -462,6 +463,13 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
     uint64_t *acc = sy_xcalloc((size_t)(nacc ? nacc : 1) * 64, sizeof *acc);
     long *mism = sy_xcalloc((size_t)nl, sizeof *mism);
     uint64_t lanes = nl == 64 ? ~0ull : ((1ull << nl) - 1);
+    /* Before the module's reset has been applied its state is undefined (the synthesized
+     * netlist may even encode it differently, e.g. a re-encoded FSM): checking starts on
+     * the cycle after the first one with rst_ni low. Modules without rst_ni: from cycle 0. */
+    const sy_seg *rst = NULL;
+    for (int si = 0; si < g->nsegs; si++)
+        if (g->segs[si].is_in && g->segs[si].src < 0 && strcmp(g->segs[si].port, "rst_ni") == 0) rst = &g->segs[si];
+    uint64_t checked = rst ? 0 : lanes;
     long cycle = 0, counted = 0;
     for (int i = 0; i < s->ncells; i++) {
         s->cells[i].st[0] = 0;
@@ -535,7 +543,7 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
                 uint64_t v = s->val[cnet(s, net)];
                 bad |= (v ^ exp[o]) & care[o];
             }
-            bad &= lanes;
+            bad &= lanes & checked;
             for (int l = 0; bad && l < nl; l++) {
                 if (!((bad >> l) & 1)) continue;
                 if (mism[l]++ < ro->max_errors) {
@@ -563,6 +571,7 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
                 }
             }
         }
+        if (rst && rst->bits[0] >= 0) checked |= ~s->val[rst->bits[0]] & lanes;
         /* activity */
         int in_window = cycle > ro->win_start && (ro->win_end <= 0 || cycle < ro->win_end);
         if (in_window) {

@@ -2,7 +2,8 @@
  * the flow script needs to know about it as shell assignments:
  *   PLAN_TOP, PLAN_CORE, PLAN_CONFIG (run directory name), PLAN_FILES (filelist order),
  *   PLAN_LOGIC (logic modules, dependency order), PLAN_MEMORIES, PLAN_FILE_<module>,
- *   PLAN_BENCH_DEFINES (compile-time defines of synth/bench/hg_capture_tb.v).
+ *   PLAN_BENCH_DEFINES (compile-time defines of synth/bench/hg_capture_tb.v),
+ *   PLAN_HGSIM_ARGS (the core options of sim/'s hgsim for the same configuration).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,13 @@ static void write_plan(const sy_manifest *m, FILE *f)
             m->top, port_width(top, "q_data_i"), port_width(top, "kv_v_i"), port_width(top, "o_data_o"),
             (int)m->d, (int)m->max_keys, had, m->weight_bits > 0 ? (int)m->weight_bits : 15,
             m->exp_frac_bits > 0 ? (int)m->exp_frac_bits : 6);
+    fprintf(f, "PLAN_HGSIM_ARGS='--core %s --d %d --lanes %d --top-n %d --max-keys %d", m->core, (int)m->d,
+            (int)m->lanes, (int)m->top_n, (int)m->max_keys);
+    if (m->weight_bits > 0) fprintf(f, " --weight-bits %d", (int)m->weight_bits);
+    if (m->exp_frac_bits > 0) fprintf(f, " --exp-frac-bits %d", (int)m->exp_frac_bits);
+    if (m->out_frac >= 0) fprintf(f, " --out-frac %d", (int)m->out_frac);
+    if (m->prefix[0]) fprintf(f, " --prefix %s", m->prefix);
+    fprintf(f, "'\n");
     fprintf(f, "PLAN_BENCH_OK=%d\n", port_width(top, "q_data_i") > 0 && port_width(top, "kv_v_i") > 0 &&
                                          port_width(top, "o_data_o") > 0 && m->d > 0 && m->max_keys > 0);
 }

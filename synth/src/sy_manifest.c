@@ -177,6 +177,9 @@ sy_manifest *sy_manifest_read(const char *dir, char *err, size_t errlen)
     m->max_keys = params ? jnum(params, "max_keys", 0) : 0;
     m->weight_bits = params ? jnum(params, "weight_bits", 0) : 0;
     m->exp_frac_bits = params ? jnum(params, "exp_frac_bits", 0) : 0;
+    m->out_frac = params ? jnum(params, "out_frac", -1) : -1;
+    const char *prefix = params ? jstr(params, "prefix") : NULL;
+    m->prefix = sy_strdup(prefix ? prefix : "");
     m->ii_cycles = derived ? jnum(derived, "ii_cycles", 0) : 0;
     int bad = 0;
     if (!top) {
@@ -224,6 +227,7 @@ void sy_manifest_free(sy_manifest *m)
     free(m->top);
     free(m->core);
     free(m->command);
+    free(m->prefix);
     free(m->json);
     free(m);
 }

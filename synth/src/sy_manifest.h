@@ -30,7 +30,8 @@ typedef struct {
     char *core;         /* params.core, or "" */
     char *command;      /* generator command line, or "" */
     double d, lanes, top_n, max_keys;  /* params (0 when absent) */
-    double weight_bits, exp_frac_bits;
+    double weight_bits, exp_frac_bits, out_frac;
+    char *prefix;       /* params.prefix, or "" */
     double ii_cycles;   /* derived.ii_cycles (0 when absent) */
     int nmods;
     sy_mmod *mods;
