@@ -371,6 +371,8 @@ static void print_fidelity(const hr_result *r, int nb)
         else
             printf("%8.4f\n", r[k].nn_agree);
     }
+    printf("(recall: mean over every head and query; rec>N: over heads with more keys than "
+           "N, where the selection drops keys; - : not applicable)\n");
 }
 
 static void print_cycles(const hr_result *r, int nb)
@@ -381,16 +383,19 @@ static void print_cycles(const hr_result *r, int nb)
     if (!any)
         return;
     int nl = r[0].n_layers;
-    printf("\n%-17s  %12s  %9s  %9s  %s\n", "simulated cycles", "per sentence", "per token",
-           "per head", "per layer (mean per sentence), layer 0..");
+    printf("\n%-17s  %12s  %9s  %9s  %-20s  %s\n", "simulated cycles", "per sentence",
+           "per token", "per head", "(cfg/load/queries)", "per layer (mean per sentence), layer 0..");
     for (int k = 0; k < nb; k++) {
         if (!hr_kind_rtl(r[k].kind))
             continue;
         double tot = 0.0;
         for (int i = 0; i < r[k].n_sent; i++)
             tot += (double)r[k].sent_cycles[i];
-        printf("%-17s  %12.1f  %9.1f  %9.1f ", hr_kind_name(r[k].kind), tot / r[k].n_sent,
-               r[k].cycles_token, r[k].cycles_head);
+        char ph[64];
+        snprintf(ph, sizeof ph, "(%.0f/%.0f/%.0f)", r[k].cycles_head_cfg, r[k].cycles_head_load,
+                 r[k].cycles_head_query);
+        printf("%-17s  %12.1f  %9.1f  %9.1f  %-20s ", hr_kind_name(r[k].kind), tot / r[k].n_sent,
+               r[k].cycles_token, r[k].cycles_head, ph);
         for (int l = 0; l < nl; l++)
             printf(" %.0f", r[k].cycles_layer[l]);
         printf("\n");

@@ -138,8 +138,12 @@ static void finish(hr_result *r, const hr_backend *b, const float *ref_emb, cons
     r->recall = rec && all.queries ? all.recall_sum / (double)all.queries : -1.0;
     r->recall_sel = rec && all.queries_sel ? all.recall_sum_sel / (double)all.queries_sel : -1.0;
     r->mismatches = all.mismatches;
-    if (all.calls)
+    if (all.calls) {
         r->cycles_head = (double)all.cycles / (double)all.calls;
+        r->cycles_head_cfg = (double)all.cycles_cfg / (double)all.calls;
+        r->cycles_head_load = (double)all.cycles_load / (double)all.calls;
+        r->cycles_head_query = (double)all.cycles_query / (double)all.calls;
+    }
     double ct = 0.0;
     for (int i = 0; i < n; i++)
         ct += (double)r->sent_cycles[i] / cp->n_tok[i];
@@ -270,6 +274,11 @@ cJSON *hr_result_json(const hr_result *r, int with_heads)
         cJSON_AddNumberToObject(cy, "per_sentence_mean", r9(tot / r->n_sent));
         cJSON_AddNumberToObject(cy, "per_token_mean", r9(r->cycles_token));
         cJSON_AddNumberToObject(cy, "per_head_mean", r9(r->cycles_head));
+        cJSON *ph = cJSON_CreateObject();
+        cJSON_AddNumberToObject(ph, "config", r9(r->cycles_head_cfg));
+        cJSON_AddNumberToObject(ph, "load", r9(r->cycles_head_load));
+        cJSON_AddNumberToObject(ph, "queries", r9(r->cycles_head_query));
+        cJSON_AddItemToObject(cy, "per_head_mean_by_phase", ph);
         for (int l = 0; l < r->n_layers; l++)
             cJSON_AddItemToArray(cl, cJSON_CreateNumber(r9(r->cycles_layer[l])));
         cJSON_AddItemToObject(cy, "per_layer_mean", cl);

@@ -45,6 +45,7 @@ typedef struct hr_result {
     /* RTL backends (zero otherwise) */
     uint64_t *sent_cycles;   /* n_sent: cycles per sentence */
     double cycles_head;      /* mean cycles per head computation (cfg + load + queries) */
+    double cycles_head_cfg, cycles_head_load, cycles_head_query; /* ... by phase */
     double cycles_token;     /* mean cycles per sentence / tokens of the sentence */
     double *cycles_layer;    /* n_layers: mean cycles per sentence spent in the layer */
     double *cycles_hl;       /* n_layers * n_heads: mean cycles per call of each head */
