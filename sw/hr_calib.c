@@ -289,7 +289,7 @@ static int get_hash(const cJSON *root, const char *key, char out[17], const char
     return 0;
 }
 
-/* Reads one "heads" entry into c. */
+/* Reads one "heads" entry into c (whose entries start zeroed: s_q = 0 marks "not seen"). */
 static int get_head(hr_calib *c, const cJSON *o, int idx, const char *path, char *err, size_t errsz)
 {
     char where[64];
@@ -313,6 +313,10 @@ static int get_head(hr_calib *c, const cJSON *o, int idx, const char *path, char
         return -1;
     }
     hr_head_cal *e = &c->head[(int)l * c->n_heads + (int)h];
+    if (e->s_q > 0.0) {
+        seterr(err, errsz, "%s: %slayer %d head %d appears twice", path, where, (int)l, (int)h);
+        return -1;
+    }
     *e = (hr_head_cal){x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]};
     return 0;
 }

@@ -234,6 +234,7 @@ TEST(RunCalib, MalformedFilesNameTheProblem)
         {"\"s_v\":", "\"s_x\":", "'s_v' missing"},
         {"\"percentile\":\t99.99", "\"percentile\":\t50", "'percentile' = 50"},
         {"\"heads\"", "\"heads\" x", "not valid JSON"},
+        {"\"head\":\t1", "\"head\":\t0", "layer 0 head 0 appears twice"},
     };
     for (const Case &cs : cases) {
         std::string t = good;
