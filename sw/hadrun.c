@@ -372,7 +372,7 @@ static void print_fidelity(const hr_result *r, int nb)
             printf("%8.4f\n", r[k].nn_agree);
     }
     printf("(recall: mean over every head and query; rec>N: over heads with more keys than "
-           "N, where the selection drops keys; - : not applicable)\n");
+           "N, where the selection drops keys; -: not applicable, or no such head)\n");
 }
 
 static void print_cycles(const hr_result *r, int nb)
@@ -485,6 +485,86 @@ static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *ca
     return root;
 }
 
+/* Validates the core options against the model and finishes the configuration; exits 2
+   naming the option on a mismatch. */
+static hg_cfg core_config(opts *o, const bcfg_config *mc)
+{
+    char err[1024], val[32], msg[160];
+    if (o->max_tokens > mc->max_pos) {
+        snprintf(val, sizeof val, "%d", o->max_tokens);
+        snprintf(msg, sizeof msg, "must be in 2..%d (the model's max_position_embeddings)",
+                 mc->max_pos);
+        bad("max-tokens", val, msg);
+    }
+    if (!o->d_given)
+        o->core.d = mc->head_dim;
+    else if (o->core.d != mc->head_dim) {
+        snprintf(val, sizeof val, "%d", o->core.d);
+        snprintf(msg, sizeof msg, "must equal the model's head dimension %d", mc->head_dim);
+        bad("d", val, msg);
+    }
+    hg_cfg core = o->core;
+    if (hg_cfg_finish(&core, err, sizeof err) != 0) {
+        fprintf(stderr, "hadrun: %s\n", err);
+        exit(2);
+    }
+    if (core.l < o->max_tokens) {
+        snprintf(val, sizeof val, "%d", core.l);
+        snprintf(msg, sizeof msg, "must be at least --max-tokens %d (every token is a key)",
+                 o->max_tokens);
+        bad("max-keys", val, msg);
+    }
+    return core;
+}
+
+/* Prints the tables and times, writes the JSON and embeddings files. Returns the exit
+   code: 1 if an RTL backend differed from its golden twin, 2 if a file cannot be written. */
+static int report(const opts *o, const hr_corpus *cp, const hr_calib *cal, const hg_cfg *core,
+                  const hr_result *res, int nb, double (*secs)[REPEAT_MAX],
+                  double (*asecs)[REPEAT_MAX])
+{
+    printf("hadrun: %d sentences (%ld tokens) from %s; core d=%d P=%d N=%d L=%d; calibration %s "
+           "(percentile %g, %d sentences)\n", cp->n, cp->tokens, o->sentences, core->d, core->p,
+           core->n, core->l, o->calib, cal->pct, cal->n_sentences);
+    print_fidelity(res, nb);
+    print_cycles(res, nb);
+    printf("\n");
+    cJSON *root = header_json(o, cp, cal, core), *arr = cJSON_CreateArray();
+    long mism = 0;
+    int differ = rtl_vs_golden(res, nb, arr, &mism);
+    if (o->check)
+        printf("check: RTL outputs differing from the golden model: %ld\n", mism);
+    double med[HR_NKINDS], amed[HR_NKINDS];
+    for (int k = 0; k < nb; k++) {
+        med[k] = median(secs[k], o->repeat);
+        amed[k] = median(asecs[k], o->repeat);
+        printf("time %-17s %8.3f s (attention %.3f s)%s\n", hr_kind_name(res[k].kind), med[k],
+               amed[k], o->repeat > 1 ? ", median of the runs" : "");
+    }
+    for (int k = 0; k < nb; k++)
+        for (int j = 0; hr_kind_rtl(res[k].kind) && j < nb; j++)
+            if (res[j].kind == golden_of(res[k].kind) && med[j] > 0 && amed[j] > 0)
+                printf("ratio %s / %s: %.1fx (attention only: %.1fx)\n", hr_kind_name(res[k].kind),
+                       hr_kind_name(res[j].kind), med[k] / med[j], amed[k] / amed[j]);
+
+    int rc = (o->check && mism) || differ ? 1 : 0;
+    cJSON_AddItemToObject(root, "rtl_vs_golden", arr);
+    cJSON *ba = cJSON_CreateArray();
+    for (int k = 0; k < nb; k++)
+        cJSON_AddItemToArray(ba, hr_result_json(&res[k], 1));
+    cJSON_AddItemToObject(root, "backends", ba);
+    if (o->json_path && write_json(o->json_path, root) != 0) {
+        fprintf(stderr, "hadrun: --json '%s': cannot write\n", o->json_path);
+        rc = 2;
+    }
+    if (o->emb_path && write_embeddings(o->emb_path, res, nb) != 0) {
+        fprintf(stderr, "hadrun: --embeddings '%s': cannot write\n", o->emb_path);
+        rc = 2;
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
 /* ---- main ------------------------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -509,32 +589,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "hadrun: --model: %s\n", err);
         return 2;
     }
-    const bcfg_config *mc = enc_config(m);
-    char val[32], msg[160];
-    if (o.max_tokens > mc->max_pos) {
-        snprintf(val, sizeof val, "%d", o.max_tokens);
-        snprintf(msg, sizeof msg, "must be in 2..%d (the model's max_position_embeddings)",
-                 mc->max_pos);
-        bad("max-tokens", val, msg);
-    }
-    if (!o.d_given)
-        o.core.d = mc->head_dim;
-    else if (o.core.d != mc->head_dim) {
-        snprintf(val, sizeof val, "%d", o.core.d);
-        snprintf(msg, sizeof msg, "must equal the model's head dimension %d", mc->head_dim);
-        bad("d", val, msg);
-    }
-    hg_cfg core = o.core;
-    if (hg_cfg_finish(&core, err, sizeof err) != 0) {
-        fprintf(stderr, "hadrun: %s\n", err);
-        return 2;
-    }
-    if (core.l < o.max_tokens) {
-        snprintf(val, sizeof val, "%d", core.l);
-        snprintf(msg, sizeof msg, "must be at least --max-tokens %d (every token is a key)",
-                 o.max_tokens);
-        bad("max-keys", val, msg);
-    }
+    hg_cfg core = core_config(&o, enc_config(m));
     hr_corpus *cp = hr_corpus_load(o.sentences, v, o.max_tokens, (int)o.limit, err, sizeof err);
     if (!cp) {
         fprintf(stderr, "hadrun: --sentences: %s\n", err);
@@ -557,7 +612,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "hadrun: %d sentences (%ld tokens, longest %d) x %d backend(s)\n", cp->n,
                 cp->tokens, hr_corpus_max_tokens(cp), nb);
     hr_result res[HR_NKINDS], tmp[HR_NKINDS];
-    double secs[HR_NKINDS][REPEAT_MAX], asecs[HR_NKINDS][REPEAT_MAX];
+    static double secs[HR_NKINDS][REPEAT_MAX], asecs[HR_NKINDS][REPEAT_MAX];
     for (int rep = 0; rep < o.repeat; rep++) {
         hr_result *r = rep == 0 ? res : tmp;
         if (hr_evaluate(m, cp, b, nb, r, NULL, !o.quiet, err, sizeof err) != 0) {
@@ -571,46 +626,7 @@ int main(int argc, char **argv)
                 hr_result_free(&tmp[k]);
         }
     }
-
-    printf("hadrun: %d sentences (%ld tokens) from %s; core d=%d P=%d N=%d L=%d; calibration %s "
-           "(percentile %g, %d sentences)\n", cp->n, cp->tokens, o.sentences, core.d, core.p,
-           core.n, core.l, o.calib, cal->pct, cal->n_sentences);
-    print_fidelity(res, nb);
-    print_cycles(res, nb);
-    printf("\n");
-    cJSON *root = header_json(&o, cp, cal, &core), *arr = cJSON_CreateArray();
-    long mism = 0;
-    int differ = rtl_vs_golden(res, nb, arr, &mism);
-    if (o.check)
-        printf("check: RTL outputs differing from the golden model: %ld\n", mism);
-    double med[HR_NKINDS], amed[HR_NKINDS];
-    for (int k = 0; k < nb; k++) {
-        med[k] = median(secs[k], o.repeat);
-        amed[k] = median(asecs[k], o.repeat);
-        printf("time %-17s %8.3f s (attention %.3f s)%s\n", hr_kind_name(res[k].kind), med[k],
-               amed[k], o.repeat > 1 ? ", median of the runs" : "");
-    }
-    for (int k = 0; k < nb; k++)
-        for (int j = 0; hr_kind_rtl(res[k].kind) && j < nb; j++)
-            if (res[j].kind == golden_of(res[k].kind) && med[j] > 0 && amed[j] > 0)
-                printf("ratio %s / %s: %.1fx (attention only: %.1fx)\n", hr_kind_name(res[k].kind),
-                       hr_kind_name(res[j].kind), med[k] / med[j], amed[k] / amed[j]);
-
-    int rc = (o.check && mism) || differ ? 1 : 0;
-    cJSON_AddItemToObject(root, "rtl_vs_golden", arr);
-    cJSON *ba = cJSON_CreateArray();
-    for (int k = 0; k < nb; k++)
-        cJSON_AddItemToArray(ba, hr_result_json(&res[k], 1));
-    cJSON_AddItemToObject(root, "backends", ba);
-    if (o.json_path && write_json(o.json_path, root) != 0) {
-        fprintf(stderr, "hadrun: --json '%s': cannot write\n", o.json_path);
-        rc = 2;
-    }
-    if (o.emb_path && write_embeddings(o.emb_path, res, nb) != 0) {
-        fprintf(stderr, "hadrun: --embeddings '%s': cannot write\n", o.emb_path);
-        rc = 2;
-    }
-    cJSON_Delete(root);
+    int rc = report(&o, cp, cal, &core, res, nb, secs, asecs);
     for (int k = 0; k < nb; k++) {
         hr_result_free(&res[k]);
         hr_backend_close(b[k]);
