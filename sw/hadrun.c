@@ -292,12 +292,10 @@ static hr_calib *get_calib(const opts *o, const enc_model *m, const tok_vocab *v
     return c;
 }
 
-/* Dumps the chosen heads of the first sentences. Returns 0, or exits. */
-static void do_dump(const opts *o, const enc_model *m, const hr_calib *cal, const hg_cfg *core,
-                    const hr_corpus *cp)
+/* Parses --dump-heads and checks --dump-sentences against the corpus (before any long
+   work); exits 2 naming the option. Returns the number of heads written to lh. */
+static int dump_heads(const opts *o, const bcfg_config *mc, const hr_corpus *cp, hr_lh *lh)
 {
-    const bcfg_config *mc = enc_config(m);
-    hr_lh lh[MAX_DUMP_HEADS];
     char err[1200];
     int n = hr_dump_parse_heads(o->dump_heads, mc->n_layers, mc->n_heads, lh, MAX_DUMP_HEADS,
                                 err, sizeof err);
@@ -305,14 +303,21 @@ static void do_dump(const opts *o, const enc_model *m, const hr_calib *cal, cons
         fprintf(stderr, "hadrun: %s\n", err);
         exit(2);
     }
-    long ns = o->dump_sentences > 0 ? o->dump_sentences : 1;
-    if (ns > cp->n) {
-        char msg[96];
+    if (o->dump_sentences > cp->n) {
+        char msg[96], val[32];
         snprintf(msg, sizeof msg, "must be in 1..%d (the number of sentences)", cp->n);
-        char val[32];
-        snprintf(val, sizeof val, "%ld", ns);
+        snprintf(val, sizeof val, "%ld", o->dump_sentences);
         bad("dump-sentences", val, msg);
     }
+    return n;
+}
+
+/* Dumps the heads lh[0..n-1] of the first sentences; exits on failure. */
+static void do_dump(const opts *o, const enc_model *m, const hr_calib *cal, const hg_cfg *core,
+                    const hr_corpus *cp, const hr_lh *lh, int n)
+{
+    char err[1200];
+    long ns = o->dump_sentences > 0 ? o->dump_sentences : 1;
     hr_dump *d = hr_dump_open(o->dump_dir, core, cal, lh, n, err, sizeof err);
     if (!d) {
         fprintf(stderr, "hadrun: %s\n", err);
@@ -595,9 +600,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "hadrun: --sentences: %s\n", err);
         return 2;
     }
+    static hr_lh lh[MAX_DUMP_HEADS];
+    int nlh = o.dump_dir ? dump_heads(&o, enc_config(m), cp, lh) : 0;
     hr_calib *cal = get_calib(&o, m, v, o.model);
     if (o.dump_dir)
-        do_dump(&o, m, cal, &core, cp);
+        do_dump(&o, m, cal, &core, cp, lh, nlh);
 
     hs_opts so = {.cache_dir = o.cache, .quiet = o.quiet};
     hr_backend *b[HR_NKINDS];

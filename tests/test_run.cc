@@ -504,6 +504,8 @@ TEST(RunCli, BadOptionsExit2NamingTheOption)
                                                               "LAYER:HEAD with layer 0..5"},
         {"--dump-streams /tmp/hg_run_never --dump-heads 0:12", "head 0..11"},
         {"--dump-streams /tmp/hg_run_never --dump-heads 0:1,", "ends with a comma"},
+        {"--limit 2 --dump-streams /tmp/hg_run_never --dump-heads 0:1 --dump-sentences 3",
+         "--dump-sentences '3': must be in 1..2"},
         {"--sentences /nonexistent/s.txt", "--sentences: /nonexistent/s.txt: cannot open"},
         {"--model /nonexistent", "--model: "},
         {"--frobnicate", "unknown option '--frobnicate'"},
