@@ -1,0 +1,107 @@
+// test_core_hgsim.cc — the hgsim command line: runs a core on vector files bit-exactly,
+// writes its outputs, and rejects bad files and options with exit 2 and a clear message.
+#include "hg_testlib.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+namespace {
+
+struct Result {
+    int status;
+    std::string out;
+};
+
+Result run(const std::string &cmd)
+{
+    Result r{-1, ""};
+    FILE *p = popen((cmd + " 2>&1").c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+    int st = pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
+void put(const std::string &path, const void *data, size_t n)
+{
+    std::ofstream f(path, std::ios::binary);
+    f.write((const char *)data, (std::streamsize)n);
+}
+
+// A small int8 + top-N core (one of the edge configurations, so its build is shared).
+class HgsimCli : public testing::Test {
+protected:
+    void SetUp() override
+    {
+        char t[] = "/tmp/hgsimXXXXXX";
+        dir = mkdtemp(t);
+        c = hgt::make_cfg(HG_CORE_I8TOPN, 24, 3, 5, 31);
+        hgt::Data dt = hgt::make_data(c, hgt::M_RANDOM, 4, 11);
+        put(dir + "/k.bin", dt.k.data(), dt.k.size());
+        put(dir + "/v.bin", dt.v.data(), dt.v.size());
+        put(dir + "/q.bin", dt.q.data(), dt.q.size());
+        base = std::string(HG_BIN_DIR) +
+               "/hgsim --core int8-topn --d 24 --lanes 3 --top-n 5 --max-keys 31 ";
+    }
+    std::string dir, base;
+    hg_cfg c;
+};
+
+TEST_F(HgsimCli, RunsBitExactAndWritesOutputs)
+{
+    Result r = run(base + "--keys " + dir + "/k.bin --values " + dir + "/v.bin --queries " + dir +
+                   "/q.bin --check --out " + dir + "/o.bin");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("check: bit-exact"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("steady state: 11.00 cycles/query"), std::string::npos) << r.out;
+    struct stat st;
+    ASSERT_EQ(stat((dir + "/o.bin").c_str(), &st), 0);
+    EXPECT_EQ(st.st_size, 4 * 24 * 4);
+}
+
+struct BadCall {
+    const char *args;  // {D} is replaced by the temp directory
+    const char *message;
+};
+
+class HgsimRejects : public HgsimCli, public testing::WithParamInterface<BadCall> {};
+
+TEST_P(HgsimRejects, WithExit2)
+{
+    std::string a = GetParam().args;
+    for (size_t p; (p = a.find("{D}")) != std::string::npos;) a.replace(p, 3, dir);
+    Result r = run(base + a);
+    EXPECT_EQ(r.status, 2) << a << "\n" << r.out;
+    EXPECT_NE(r.out.find(GetParam().message), std::string::npos) << a << "\n" << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Calls, HgsimRejects,
+    testing::Values(
+        BadCall{"--keys {D}/none.bin --values {D}/v.bin --queries {D}/q.bin",
+                "--keys '"},
+        BadCall{"--keys {D}/k.bin --values {D}/v.bin", "--keys, --values and --queries are required"},
+        BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --d 32",
+                "not a positive multiple of the key size 32"},
+        BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --n-keys 40",
+                "--n-keys 40: must be in 1..31"},
+        BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --n-keys 0",
+                "--n-keys '0': must be an integer in 1..max-keys"},
+        BadCall{"--keys {D}/k.bin --values {D}/q.bin --queries {D}/q.bin",
+                "--values '"},
+        BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --scale-q -1",
+                "--scale-q '-1': must be a positive number"},
+        BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --lanes 0",
+                "--lanes 0: must be in 1..64"},
+        BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --frobnicate",
+                "unknown option '--frobnicate'"}));
+
+}  // namespace
