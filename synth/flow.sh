@@ -36,7 +36,7 @@ flow_var OUT_DIR        ""  "run directory (default: OUT_ROOT/<core>-d<d>-p<P>-n
 flow_var TAG            ""  "suffix of the default run directory name (e.g. -const)"
 flow_var LIB            "/usr/share/qflow/tech/osu018/osu018_stdcells.lib" "Liberty file: cells, area, timing, power"
 flow_var CLK_PERIOD_NS  "10" "clock period of STA and of the power tables (ns)"
-flow_var ABC_SCRIPT     "+strash;&get,-n;&dch,-f;&nf;&put;buffer;upsize;dnsize" "abc script: fast mapping (the default abc -liberty script is too slow on multipliers), then fan-out buffering and gate sizing"
+flow_var ABC_SCRIPT     "+strash;&get,-n;&nf;&put;buffer;upsize;dnsize" "abc script: fast mapping (the default abc -liberty script is too slow on multipliers, &dch too slow on the top-N sorters), then fan-out buffering and gate sizing"
 flow_var IN_SLEW_NS     "0.1" "transition time at module inputs (ns)"
 flow_var OUT_LOAD_PF    "0.01" "load on module outputs (pF)"
 flow_var TOP_STA        "1" "1: also time the hierarchical top (the achieved Fmax); 0: per-module only"

@@ -68,3 +68,7 @@ synth-cellcheck: $(HGSYNTH)
 	vvp -n $(BUILD)/synth/cellcheck/cc.vvp > $(BUILD)/synth/cellcheck/result.txt
 	@grep -c '^PASS' $(BUILD)/synth/cellcheck/result.txt | sed 's/$$/ cells match the library models/'
 	@! grep '^FAIL' $(BUILD)/synth/cellcheck/result.txt
+
+# Tests (tests/test_synth.cc): the flow on a small configuration of every core type.
+TEST_SRCS += tests/test_synth.cc
+test-prereqs: $(HGSYNTH) $(HADGEN)

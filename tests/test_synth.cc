@@ -1,0 +1,297 @@
+// test_synth.cc — the synthesis / power flow (synth/flow.sh) on a small configuration of
+// every core type (d=16, L=64, P=4, N=8): it runs end to end; the gate-level netlists
+// reproduce the RTL outputs on every cycle (and a corrupted capture is caught); the HAD
+// score array is smaller than the baseline's; power follows the data (constant inputs give
+// less dynamic power than random ones); simulated activity covers >= 95 % of the cells;
+// the generated cell models equal the library's own; the built-in gate-level simulator
+// agrees with the Verilator route; bad input exits 2.
+#include "hg_testlib.h"
+
+#include <cjson/cJSON.h>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+namespace {
+
+const char *const kCores[] = {"had", "baseline", "int8-topn"};
+const char *const kLib = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
+
+std::string bin(const char *tool) { return std::string(HG_BIN_DIR) + "/" + tool; }
+std::string work() { return std::string(HG_BIN_DIR) + "/../test_synth"; }
+std::string flow() { return hgt::src_dir() + "/synth/flow.sh"; }
+
+struct Result {
+    int rc;
+    std::string out;
+};
+
+// Runs a shell command; returns its exit status and its stdout + stderr.
+Result sh(const std::string &cmd)
+{
+    Result r{-1, ""};
+    FILE *p = popen((cmd + " 2>&1").c_str(), "r");
+    if (!p) return r;
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    int st = pclose(p);
+    r.rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
+std::string tail(const std::string &s, size_t lines = 25)
+{
+    size_t pos = s.size();
+    for (size_t i = 0; i < lines && pos > 0; i++) pos = s.rfind('\n', pos - 1);
+    return pos == std::string::npos ? s : s.substr(pos);
+}
+
+std::string slurp(const std::string &path)
+{
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+struct JsonDel {
+    void operator()(cJSON *j) const { cJSON_Delete(j); }
+};
+using Json = std::unique_ptr<cJSON, JsonDel>;
+
+double num(const cJSON *o, const char *a, const char *b = nullptr, const char *c = nullptr)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
+    if (b && x) x = cJSON_GetObjectItemCaseSensitive(x, b);
+    if (c && x) x = cJSON_GetObjectItemCaseSensitive(x, c);
+    return cJSON_IsNumber(x) ? x->valuedouble : -1.0;
+}
+
+// One flow run per core type (random data) plus a constant-data run of HAD and the
+// baseline on the same netlists; made once for the whole suite.
+struct Runs {
+    std::map<std::string, std::string> dir, log;
+    std::map<std::string, int> rc;
+    std::map<std::string, Json> summary;
+    std::string rtl(const std::string &core) const { return work() + "/rtl/" + core; }
+};
+
+Runs &runs()
+{
+    static Runs *r = nullptr;
+    if (r) return *r;
+    r = new Runs;
+    sh("rm -rf '" + work() + "' && mkdir -p '" + work() + "/rtl'");
+    for (const char *core : kCores) {
+        std::string c = core;
+        Result g = sh(bin("hadgen") + " --core " + c + " --d 16 --lanes 4 --top-n 8 --max-keys 64 --out '" +
+                      r->rtl(c) + "'");
+        EXPECT_EQ(g.rc, 0) << g.out;
+        std::string cases[2] = {c, c + "-const"};
+        for (const std::string &k : cases) {
+            bool cst = k != c;
+            if (cst && c == "int8-topn") continue;
+            r->dir[k] = work() + "/" + k;
+            std::string env = "OUT_DIR='" + r->dir[k] + "' CAPTURE_CMD=bench CAPTURE_QUERIES=12 JOBS=2 ";
+            if (cst) env += "CAPTURE_CONST=1 REUSE_FROM='" + r->dir[c] + "' ";
+            fprintf(stderr, "[synth] flow: %s\n", k.c_str());
+            Result f = sh(env + flow() + " '" + r->rtl(c) + "'");
+            r->rc[k] = f.rc;
+            r->log[k] = f.out;
+            r->summary[k] = Json(cJSON_Parse(slurp(r->dir[k] + "/reports/summary.json").c_str()));
+        }
+    }
+    return *r;
+}
+
+const cJSON *summary(const std::string &k)
+{
+    Runs &r = runs();
+    EXPECT_EQ(r.rc[k], 0) << "flow of " << k << " failed:" << tail(r.log[k]);
+    EXPECT_TRUE(r.summary[k]) << "no summary.json for " << k;
+    return r.summary[k].get();
+}
+
+TEST(SynthFlow, RunsEndToEndForEveryCore)
+{
+    for (const char *core : kCores) {
+        const cJSON *s = summary(core);
+        if (!s) continue;
+        EXPECT_GT(num(s, "totals", "logic_area_um2"), 0) << core;
+        EXPECT_GT(num(s, "totals", "memory_area_um2"), 0) << core;
+        EXPECT_GT(num(s, "totals", "logic_power_uw"), 0) << core;
+        EXPECT_GT(num(s, "timing", "fmax_mhz"), 1) << core;
+        EXPECT_GT(num(s, "energy", "per_query_nj"), 0) << core;
+        EXPECT_GT(num(s, "activity", "queries"), 0) << core;
+    }
+}
+
+TEST(SynthFlow, GateLevelEqualsRtlOnEveryCycle)
+{
+    for (const char *core : kCores) {
+        Runs &r = runs();
+        ASSERT_EQ(r.rc[core], 0) << tail(r.log[core]);
+        EXPECT_NE(r.log[core].find("gate level == RTL on every cycle"), std::string::npos) << core;
+        // every toggle file records zero mismatches
+        Result m = sh("grep -L '^mismatches 0$' '" + r.dir[core] + "'/reports/toggles/*.tog");
+        EXPECT_EQ(m.out, "") << core << ": instances with mismatches: " << m.out;
+    }
+}
+
+TEST(SynthFlow, CorruptedCaptureIsCaught)
+{
+    Runs &r = runs();
+    ASSERT_EQ(r.rc["had"], 0);
+    // one XNOR lane instance, with one output value changed late in the run
+    std::string d = work() + "/corrupt";
+    sh("rm -rf '" + d + "' && mkdir -p '" + d + "/tog'");
+    Result f = sh("ls '" + r.dir["had"] + "/captures/' | grep 'u_lane.hex$' | head -1");
+    ASSERT_FALSE(f.out.empty());
+    std::string name = f.out.substr(0, f.out.find(".hex"));
+    std::string src = r.dir["had"] + "/captures/" + name + ".hex", dst = d + "/" + name + ".hex";
+    // line 200: flip the last hex digit of the last column (m_o)
+    sh("awk 'NR==200{c=substr($NF,length($NF),1); $NF=substr($NF,1,length($NF)-1) (c==\"0\"?\"1\":\"0\")} {print}' '" +
+       src + "' > '" + dst + "'");
+    std::ofstream(d + "/list.txt") << "had_xnor_lane 1 1 " << d << "/" << name << "\n";
+    Result g = sh(bin("hgsynth") + " gatesim --rtl '" + r.rtl("had") + "' --netlists '" + r.dir["had"] +
+                  "/generated/netlist' --lib " + kLib + " --module had_xnor_lane --instances '" + d +
+                  "/list.txt' --toggles '" + d + "/tog'");
+    EXPECT_EQ(g.rc, 1) << g.out;
+    EXPECT_NE(g.out.find("MISMATCH cycle 199 instance " + name + " (module had_xnor_lane) output m_o: got"),
+              std::string::npos)
+        << g.out;
+}
+
+TEST(SynthFlow, HadScoreArrayIsSmallerThanBaseline)
+{
+    const cJSON *h = summary("had"), *b = summary("baseline");
+    ASSERT_TRUE(h && b);
+    double ha = num(h, "blocks", "score", "area_um2"), ba = num(b, "blocks", "score", "area_um2");
+    EXPECT_GT(ha, 0);
+    EXPECT_LT(ha, ba) << "HAD score array " << ha << " um2, baseline " << ba << " um2";
+}
+
+TEST(SynthFlow, PowerRespondsToData)
+{
+    for (const char *core : {"had", "baseline"}) {
+        std::string c = core;
+        const cJSON *rnd = summary(c), *cst = summary(c + "-const");
+        ASSERT_TRUE(rnd && cst);
+        // dynamic power: total minus leakage (the clock tree of the flops is data independent)
+        double pr = num(rnd, "totals", "logic_power_uw") - num(rnd, "totals", "logic_leakage_uw");
+        double pc = num(cst, "totals", "logic_power_uw") - num(cst, "totals", "logic_leakage_uw");
+        double clk = num(rnd, "totals", "logic_clock_uw");
+        EXPECT_LT(pc, pr) << c << ": constant " << pc << " uW, random " << pr << " uW";
+        EXPECT_LT(pc - clk, 0.5 * (pr - clk)) << c << ": data-dependent power should at least halve";
+        EXPECT_LT(num(cst, "blocks", "score", "power_uw"), num(rnd, "blocks", "score", "power_uw")) << c;
+    }
+}
+
+TEST(SynthFlow, ActivityCoversTheInstances)
+{
+    for (const char *core : kCores) {
+        const cJSON *s = summary(core);
+        ASSERT_TRUE(s);
+        EXPECT_GE(num(s, "activity", "coverage_cells"), 0.95) << core;
+        EXPECT_GE(num(s, "activity", "coverage_instances"), 0.95) << core;
+    }
+}
+
+TEST(SynthFlow, ReportComparesTheCores)
+{
+    Runs &r = runs();
+    std::string out = work() + "/report";
+    Result g = sh(bin("hgsynth") + " report --out '" + out + "' '" + r.dir["had"] + "' '" + r.dir["baseline"] +
+                  "' '" + r.dir["int8-topn"] + "'");
+    ASSERT_EQ(g.rc, 0) << g.out;
+    std::string md = slurp(out + "/synth_report.md");
+    EXPECT_NE(md.find("had/baseline"), std::string::npos);
+    EXPECT_NE(md.find("int8-topn/baseline"), std::string::npos);
+    EXPECT_NE(md.find("-79 %"), std::string::npos);
+    EXPECT_NE(md.find("9045"), std::string::npos);
+    Json j(cJSON_Parse(slurp(out + "/synth_report.json").c_str()));
+    ASSERT_TRUE(j);
+    double ratio = num(j.get(), "ratios", "had", "area_logic");
+    EXPECT_GT(ratio, 0);
+    EXPECT_LT(ratio, 1.0) << "HAD logic area should be below the baseline's";
+    EXPECT_GT(slurp(out + "/synth_report.csv").size(), 100u);
+}
+
+TEST(SynthCells, ModelsMatchTheLibraryModels)
+{
+    std::string d = work() + "/cellcheck";
+    sh("mkdir -p '" + d + "'");
+    Result g = sh(bin("hgsynth") + " cells --lib " + kLib + " --out '" + d + "/cells.v' --check-ref " +
+                  "/usr/share/qflow/tech/osu018/osu018_stdcells.v --check-dir '" + d + "'");
+    ASSERT_EQ(g.rc, 0) << g.out;
+    Result c = sh("cd '" + d + "' && iverilog -g2005 -o cc.vvp cells.v ref_cells.v cellcheck_tb.v 2>/dev/null && vvp -n cc.vvp");
+    ASSERT_EQ(c.rc, 0) << c.out;
+    EXPECT_EQ(c.out.find("FAIL"), std::string::npos) << c.out;
+    int pass = 0;
+    for (size_t p = 0; (p = c.out.find("PASS ", p)) != std::string::npos; p++) pass++;
+    EXPECT_EQ(pass, 32) << c.out;
+}
+
+TEST(SynthGateSim, BuiltinSimulatorAgreesWithVerilator)
+{
+    Runs &r = runs();
+    ASSERT_EQ(r.rc["baseline"], 0);
+    std::string run = r.dir["baseline"], d = work() + "/vlcheck";
+    sh("rm -rf '" + d + "' && mkdir -p '" + d + "'");
+    // the baseline's exp unit: small, has flops and an enable; one instance
+    Result l = sh("grep '^base_exp_unit 1 ' '" + run + "/generated/instances.txt' | head -1 | awk '{print $4}'");
+    ASSERT_FALSE(l.out.empty());
+    std::string base = l.out.substr(0, l.out.find('\n'));
+    std::string name = base.substr(base.rfind('/') + 1);
+    Result g = sh(bin("hgsynth") + " glgen --rtl '" + r.rtl("baseline") + "' --netlists '" + run +
+                  "/generated/netlist' --module base_exp_unit --out '" + d + "'");
+    ASSERT_EQ(g.rc, 0) << g.out;
+    Result b = sh("cd '" + d + "' && verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style "
+                  "--timescale 1ns/1ps --top-module hggl_top -Mdir obj -o hggl_sim -CFLAGS '-O1 -std=c++17' "
+                  "hggl_top.v '" + run + "/generated/cells.v' '" + hgt::src_dir() + "/synth/harness/hggl_main.cpp'");
+    ASSERT_EQ(b.rc, 0) << tail(b.out);
+    Result v = sh("'" + d + "/obj/hggl_sim' --map '" + d + "/map.txt' --capture '" + base + "' --instance '" + name +
+                  "' --toggles '" + d + "/vl.tog'");
+    ASSERT_EQ(v.rc, 0) << v.out;
+    // same toggles as the built-in simulator over all cycles
+    std::ofstream(d + "/list.txt") << "base_exp_unit 1 1 " << base << "\n";
+    sh("mkdir -p '" + d + "/tog'");
+    Result s = sh(bin("hgsynth") + " gatesim --rtl '" + r.rtl("baseline") + "' --netlists '" + run +
+                  "/generated/netlist' --lib " + kLib + " --module base_exp_unit --instances '" + d +
+                  "/list.txt' --toggles '" + d + "/tog'");
+    ASSERT_EQ(s.rc, 0) << s.out;
+    std::string a = slurp(d + "/vl.tog"), c = slurp(d + "/tog/" + name + ".tog");
+    ASSERT_GT(a.size(), 50u);
+    EXPECT_EQ(a.substr(a.find("cycles")), c.substr(c.find("cycles")));
+}
+
+TEST(SynthFlow, BadInputExitsTwo)
+{
+    sh("mkdir -p '" + work() + "/empty'");
+    Result a = sh(flow() + " '" + work() + "/empty'");
+    EXPECT_EQ(a.rc, 2) << a.out;
+    EXPECT_NE(a.out.find("manifest.json"), std::string::npos) << a.out;
+    Result b = sh("LIB=/nonexistent.lib " + flow() + " '" + runs().rtl("had") + "'");
+    EXPECT_EQ(b.rc, 2) << b.out;
+    EXPECT_NE(b.out.find("/nonexistent.lib"), std::string::npos) << b.out;
+    Result c = sh("CLK_PERIOD_NS=-3 " + flow() + " '" + runs().rtl("had") + "'");
+    EXPECT_EQ(c.rc, 2) << c.out;
+    Result d = sh(bin("hgsynth") + " cells --lib /etc/hostname --out /dev/null");
+    EXPECT_EQ(d.rc, 2) << d.out;
+    Result e = sh(bin("hgsynth") + " plan --rtl /nonexistent");
+    EXPECT_EQ(e.rc, 2) << e.out;
+    Result f = sh(bin("hgsynth") + " frobnicate");
+    EXPECT_EQ(f.rc, 2) << f.out;
+}
+
+}  // namespace
