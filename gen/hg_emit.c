@@ -812,7 +812,10 @@ static void emit_av_dense(gen *g)
     port(g, "input wire", "15:0", 16, "exp_mul_i", "exp multiplier");
     port(g, "input wire", "5:0", 6, "exp_shift_i", "exp shift");
     port(g, "output wire", NULL, 1, "sm_re_o", "score memory read");
-    port(g, "output wire", "GW:0", gw + 1, "sm_raddr_o", "score memory row: bank * G + row");
+    if (c->g == 1)
+        port(g, "output wire", NULL, 1, "sm_raddr_o", "score memory row = bank (one row per bank)");
+    else
+        port(g, "output wire", "GW:0", gw + 1, "sm_raddr_o", "score memory row: bank * G + row");
     port(g, "input wire", "P*SW-1:0", c->p * c->sw, "sm_rdata_i", "P scores, one cycle later");
     port(g, "output wire", NULL, 1, "vm_re_o", "V memory read");
     port(g, "output wire", "GW-1:0", gw, "vm_raddr_o", "V memory row");
@@ -820,10 +823,10 @@ static void emit_av_dense(gen *g)
     av_out_ports(g);
     ports_end(g);
     char zb[96];
-    o(g, "  localparam [BW-1:0] P_B = P;\n"
-         "  localparam [GW:0]   BANK1 = %d;  // first row of score bank 1\n\n"
-         "  wire [BW-1:0] nk = %s;\n",
-      c->g, zext(zb, sizeof zb, "nkeys_i", nkw, bw));
+    o(g, "  localparam [BW-1:0] P_B = P;\n");
+    if (c->g > 1)
+        o(g, "  localparam [GW:0]   BANK1 = %d;  // first row of score bank 1\n", c->g);
+    o(g, "\n  wire [BW-1:0] nk = %s;\n", zext(zb, sizeof zb, "nkeys_i", nkw, bw));
     o(g, "  wire av_en;\n"
          "  reg  [GW-1:0] row_q;\n"
          "  reg  [BW-1:0] base_q;\n"
@@ -833,7 +836,7 @@ static void emit_av_dense(gen *g)
          "  assign sc_take_o  = rd_last;\n"
          "  assign sm_re_o    = rd;\n"
          "  // bank b occupies score memory rows b*G .. b*G + G - 1\n"
-         "  assign sm_raddr_o = sc_bank_i ? {1'b0, row_q} + BANK1 : {1'b0, row_q};\n\n"
+         "  assign sm_raddr_o = %s;\n\n"
          "  // stage b0: scores arrive\n"
          "  reg b0_v, b0_first, b0_last;\n"
          "  reg [GW-1:0] b0_row;\n"
@@ -886,7 +889,7 @@ static void emit_av_dense(gen *g)
          "      );\n"
          "    end\n"
          "  endgenerate\n\n",
-      pfx(g));
+      c->g == 1 ? "sc_bank_i" : "sc_bank_i ? {1'b0, row_q} + BANK1 : {1'b0, row_q}", pfx(g));
     av_mac_text(g, " && !b0_v");
     mod_end(g, 1);
 }
@@ -1104,10 +1107,9 @@ static void emit_mem_banked(gen *g, const char *suffix, int width, const char *p
 }
 
 /* WORDS x W with one write port and RP independent read ports. */
-static void emit_mem_flat(gen *g, const char *suffix, int words, int width, int rp,
+static void emit_mem_flat(gen *g, const char *suffix, int words, int aw, int width, int rp,
                           const char *purpose)
 {
-    int aw = abits(words);
     mod_begin(g, suffix, "memory", 1, purpose);
     mem_geometry(g, words, width, rp);
     lparam(g, "WORDS", words, "entries");
@@ -1244,8 +1246,9 @@ static void core_front(gen *g, int nkw, int bw, int lnw, int gw)
          "  reg [BW-1:0]   p2_base_q;\n",
       base ? "scores to the score memory, running max" : "top-N merge");
     if (base)
-        o(g, "  reg            s_bank_q, p1_bank_q, p2_bank_q;  // score memory bank of the query\n"
-             "  reg [GW-1:0]   p1_row_q, p2_row_q;\n");
+        o(g, "  reg            s_bank_q, p1_bank_q, p2_bank_q;  // score memory bank of the query\n");
+    if (base && c->g > 1)
+        o(g, "  reg [GW-1:0]   p1_row_q, p2_row_q;\n");
     o(g, "  wire           s_full;     // the stage's result is still held downstream\n"
          "  wire           s_take;     // ... and is released this cycle\n"
          "  wire s_en         = !(p2_v_q && p2_last_q && s_full && !s_take);\n"
@@ -1285,8 +1288,9 @@ static void core_front(gen *g, int nkw, int bw, int lnw, int gw)
          "      p2_base_q  <= p1_base_q;\n");
     if (base)
         o(g, "      p1_bank_q  <= s_bank_q;\n"
-             "      p1_row_q   <= s_row_q;\n"
-             "      p2_bank_q  <= p1_bank_q;\n"
+             "      p2_bank_q  <= p1_bank_q;\n");
+    if (base && c->g > 1)
+        o(g, "      p1_row_q   <= s_row_q;\n"
              "      p2_row_q   <= p1_row_q;\n");
     o(g, "    end\n\n");
     if (base)
@@ -1468,6 +1472,9 @@ static void emit_core_topn(gen *g)
 static void emit_core_baseline(gen *g)
 {
     const hg_cfg *c = g->c;
+    char bank1[96] = "";
+    if (c->g > 1)
+        snprintf(bank1, sizeof bank1, "  localparam [GW:0] BANK1 = %d;  // first row of score bank 1\n", c->g);
     int nkw = hg_clog2(c->l + 1), bw = imax(nkw, hg_clog2(c->l + c->p + 1));
     int lnw = abits(c->p), gw = abits(c->g);
     mod_begin(g, "core", "control", 1,
@@ -1493,7 +1500,7 @@ static void emit_core_baseline(gen *g)
          "        if (ok[k] && $signed(s[k*SW +: SW]) > $signed(rowmax)) rowmax = s[k*SW +: SW];\n"
          "    end\n"
          "  endfunction\n\n"
-         "  localparam [GW:0] BANK1 = %d;  // first row of score bank 1\n"
+         "%s"
          "  reg [SW-1:0] smax_q;\n"
          "  reg          sc_v_q, sc_bank_q;\n"
          "  reg [SW-1:0] sc_smax_q;\n"
@@ -1515,18 +1522,19 @@ static void emit_core_baseline(gen *g)
          "      end\n"
          "    end\n\n"
          "  wire           sm_re;\n"
-         "  wire [GW:0]    sm_raddr;\n"
+         "  wire [%s]    sm_raddr;\n"
          "  wire [P*SW-1:0] sm_rdata;\n"
          "  %s_smem u_smem (\n"
          "    .clk_i   (clk_i),\n"
          "    .we_i    (s_en && p2_v_q),\n"
-         "    .waddr_i (p2_bank_q ? {1'b0, p2_row_q} + BANK1 : {1'b0, p2_row_q}),\n"
+         "    .waddr_i (%s),\n"
          "    .wdata_i (scores),\n"
          "    .re_i    (sm_re),\n"
          "    .raddr_i (sm_raddr),\n"
          "    .rdata_o (sm_rdata)\n"
          "  );\n\n",
-      c->g, pfx(g));
+      bank1, c->g == 1 ? "0:0" : "GW:0", pfx(g),
+      c->g == 1 ? "p2_bank_q" : "p2_bank_q ? {1'b0, p2_row_q} + BANK1 : {1'b0, p2_row_q}");
     o(g, "  // ---- AV and V memory -----------------------------------------------------------\n"
          "  wire              vm_re;\n"
          "  wire [GW-1:0]     vm_raddr;\n"
@@ -1708,7 +1716,7 @@ int hg_emit_core(const hg_cfg *c, const char *dir, const char *cmdline, char *er
                     "K memory: L keys in P banks (key i in bank i mod P, row i / P), so one\n"
                     "// row of P keys is read per cycle. Synchronous read. A black box in synthesis.");
     if (hg_cfg_topn(c))
-        emit_mem_flat(g, "vmem", c->l, 8 * c->d, c->r,
+        emit_mem_flat(g, "vmem", c->l, abits(c->l), 8 * c->d, c->r,
                       "V memory: L rows of D int8 values, R read ports (the AV unit reads the\n"
                       "// V rows of R selected keys per cycle). Synchronous read. A black box in\n"
                       "// synthesis.");
@@ -1717,7 +1725,7 @@ int hg_emit_core(const hg_cfg *c, const char *dir, const char *cmdline, char *er
                         "V memory: L rows of D int8 values in P banks like the K memory; the AV\n"
                         "// unit reads P rows per cycle. Synchronous read. A black box in synthesis.");
     if (!hg_cfg_topn(c))
-        emit_mem_flat(g, "smem", 2 * c->g, c->p * c->sw, 1,
+        emit_mem_flat(g, "smem", 2 * c->g, abits(2 * c->g), c->p * c->sw, 1,
                       "Score memory: two banks of ceil(L/P) rows of P scores (one query is scored\n"
                       "// into one bank while the AV unit reads the other). Synchronous read. A\n"
                       "// black box in synthesis.");

@@ -151,8 +151,8 @@ module base_core #(
       p2_last_q  <= p1_last_q;
       p2_base_q  <= p1_base_q;
       p1_bank_q  <= s_bank_q;
-      p1_row_q   <= s_row_q;
       p2_bank_q  <= p1_bank_q;
+      p1_row_q   <= s_row_q;
       p2_row_q   <= p1_row_q;
     end
 
