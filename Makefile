@@ -26,7 +26,7 @@ DEB_PKGS   := verilator iverilog yosys opensta libsystemc-dev libcjson-dev \
               qflow-tech-osu018 gnuplot libgtest-dev g++ make
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deps-apt test report clean help
+.PHONY: all deps deps-apt test clean help
 all: hadgen
 
 help:
@@ -50,7 +50,8 @@ deps-apt:
 include gen/gen.mk
 include sw/sw.mk
 include sim/sim.mk
--include synth/synth.mk
+include synth/synth.mk
+include synth/report/report.mk
 include tests/tests.mk
 
 clean:

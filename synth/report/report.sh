@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# synth/report/report.sh — the steps of `make report`, from real text to the comparison.
+#
+#   1     fidelity of every backend on the evaluation sentences (RTL checked against golden)
+#   2     fidelity against N (golden HAD and int8 + top-N)
+#   3     stream dump: one real MiniLM head (Q, K, V) per core type, the power flow's stimulus
+#   4-6   synthesis + timing + activity power, MiniLM point (d=32), real stimulus
+#   7-9   synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
+#   10    report: Markdown, JSON, CSV, plots (build/report)
+#
+# A step whose outputs are newer than its inputs is skipped, so a second run with nothing
+# changed finishes quickly. Every variable below can be overridden from the environment.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+
+BUILD=${BUILD:-build}
+R=${REPORT_DIR:-$BUILD/report}                      # report directory
+REPORT_NS=${REPORT_NS:-"4 8 16 32 64"}              # N values of the fidelity sweep
+REPORT_HEAD=${REPORT_HEAD:-"2:5"}                   # MiniLM layer:head whose streams drive power
+REPORT_SENTENCES=${REPORT_SENTENCES:-sw/data/sentences_eval.txt}
+HADRUN=${HADRUN:-$BUILD/bin/hadrun}
+HGREPORT=${HGREPORT:-$BUILD/bin/hgreport}
+HGSYNTH=${HGSYNTH:-$BUILD/bin/hgsynth}
+CORES=(had baseline int8-topn)
+mkdir -p "$R"
+
+start=$(date +%s)
+NSTEPS=10
+step=0
+durs="$R/.durations"        # seconds each step took last time (estimates)
+touch "$durs"
+banner() { # NAME
+  step=$((step + 1))
+  local el=$(( $(date +%s) - start )) est
+  est=$(awk -v s="$1" '$1 == s {print $2}' "$durs")
+  printf '== report step %d of %d: %s (elapsed %ds%s)\n' "$step" "$NSTEPS" "$1" "$el" \
+    "${est:+, took ${est}s last time}"
+  step_t0=$(date +%s)
+}
+done_step() { # NAME
+  local t=$(( $(date +%s) - step_t0 ))
+  { grep -v "^$1 " "$durs" || true; echo "$1 $t"; } > "$durs.tmp" && mv "$durs.tmp" "$durs"
+}
+# fresh OUT INPUT...: 0 if OUT exists and is newer than every INPUT
+fresh() {
+  local out=$1; shift
+  [ -e "$out" ] || return 1
+  for i in "$@"; do [ -e "$i" ] && [ "$i" -nt "$out" ] && return 1; done
+  return 0
+}
+
+# ---- 1: fidelity of every backend ---------------------------------------------------
+banner fidelity
+if fresh "$R/fidelity.json" "$HADRUN" "$REPORT_SENTENCES"; then echo "   up to date"; else
+  "$HADRUN" --sentences "$REPORT_SENTENCES" --backend all --check --quiet \
+    --json "$R/fidelity.json.tmp" > "$R/fidelity.txt"
+  mv "$R/fidelity.json.tmp" "$R/fidelity.json"
+fi
+done_step fidelity
+
+# ---- 2: fidelity against N ----------------------------------------------------------
+banner fidelity-vs-n
+fn_args=()
+for n in $REPORT_NS; do
+  f="$R/fidelity_n$n.json"
+  if ! fresh "$f" "$HADRUN" "$REPORT_SENTENCES"; then
+    echo "   N=$n"
+    "$HADRUN" --sentences "$REPORT_SENTENCES" --backend golden-had,golden-int8-topn --top-n "$n" \
+      --quiet --json "$f.tmp" > /dev/null
+    mv "$f.tmp" "$f"
+  fi
+  fn_args+=(--fidelity-n "$n=$f")
+done
+done_step fidelity-vs-n
+
+# ---- 3: real stimulus ---------------------------------------------------------------
+banner streams
+S="$R/streams"
+# the longest evaluation sentence that fits the 128-token core without truncation
+awk 'length($0) < 400 { if (length($0) > best) { best = length($0); line = $0 } } END { print line }' \
+  "$REPORT_SENTENCES" > "$R/stimulus_sentence.txt"
+if fresh "$S/index.json" "$HADRUN" "$R/stimulus_sentence.txt"; then echo "   up to date"; else
+  rm -rf "$S"
+  "$HADRUN" --sentences "$R/stimulus_sentence.txt" --backend float --quiet \
+    --dump-streams "$S" --dump-heads "$REPORT_HEAD" > /dev/null
+fi
+done_step streams
+hl=${REPORT_HEAD%%:*} hh=${REPORT_HEAD##*:}
+
+# ---- 4-9: synthesis, timing, power --------------------------------------------------
+flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
+  local core=$1 rtl=$2 tag=$3 data=$4 name
+  name=$(sed -n 's/.*"params".*//p' /dev/null)
+  local d p n l
+  d=$(grep -m1 '"d":' "$rtl/manifest.json" | tr -dc 0-9)
+  p=$(grep -m1 '"lanes":' "$rtl/manifest.json" | tr -dc 0-9)
+  n=$(grep -m1 '"top_n":' "$rtl/manifest.json" | tr -dc 0-9)
+  l=$(grep -m1 '"max_keys":' "$rtl/manifest.json" | tr -dc 0-9)
+  local out="$BUILD/synth/$core-d$d-p$p-n$n-l$l$tag"
+  banner "flow $core d=$d${data:+ (real stimulus)}"
+  local extra=""
+  if [ -n "$data" ]; then
+    extra=$(sed -n 's/.*"hgsim":.*\(--alpha [^ ]* --scale-q [^ ]* --scale-k [^ ]*\).*/\1/p' "$data/head.json")
+  fi
+  if fresh "$out/reports/summary.json" "$rtl/manifest.json" synth/flow.sh "$HGSYNTH" ${data:+"$data/keys.bin"}; then
+    echo "   up to date ($out)"
+  else
+    OUT_DIR="$out" CAPTURE_DATA="$data" ${extra:+HGSIM_EXTRA="$extra"} \
+      synth/flow.sh "$rtl" > "$R/flow_$core-d$d$tag.log" 2>&1 || {
+        echo "report: the flow of $core failed; last lines of $R/flow_$core-d$d$tag.log:" >&2
+        tail -20 "$R/flow_$core-d$d$tag.log" >&2; exit 1; }
+  fi
+  done_step "flow $core d=$d${data:+ (real stimulus)}"
+  RUNS+=("$out")
+}
+
+RUNS=()
+for c in "${CORES[@]}"; do
+  flow "$c" "rtl/generated/${c}_d32" "-minilm" "$S/$c/l${hl}h${hh}/s001"
+done
+minilm_runs=$(IFS=,; echo "${RUNS[*]}")
+RUNS=()
+for c in "${CORES[@]}"; do
+  flow "$c" "rtl/generated/${c}_d64" "" ""
+done
+default_runs=$(IFS=,; echo "${RUNS[*]}")
+
+# ---- 10: report ---------------------------------------------------------------------
+banner report
+sweep=()
+[ -f "$BUILD/sweep/results.csv" ] && sweep=(--sweep "$root/$BUILD/sweep/results.csv")
+"$HGREPORT" --out "$R" \
+  --point "minilm-d32=real all-MiniLM-L6-v2 layer $hl head $hh, one evaluation sentence (Q, K, V from the float model, quantized as the cores do):$minilm_runs" \
+  --point "default-d64=synthetic random int8 data (no d=64 model in the flow):$default_runs" \
+  --fidelity "$R/fidelity.json" "${fn_args[@]}" "${sweep[@]}"
+done_step report
+# run metadata lives apart from report.json, which is deterministic
+printf '{"date": "%s", "host": "%s", "seconds": %d}\n' "$(date -u +%FT%TZ)" "$(hostname)" \
+  $(( $(date +%s) - start )) > "$R/run_meta.json"
+echo "report: done in $(( $(date +%s) - start ))s"
