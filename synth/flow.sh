@@ -15,6 +15,9 @@
 #   6 summary   area / Fmax / power per block, memories, energy per query -> summary.json
 # Exit status: 0 done, 1 a tool or the gate-level check failed, 2 bad input.
 set -euo pipefail
+# The whole flow is one function: bash parses it completely before running it, so an edit of
+# this file cannot derail a run in progress.
+main() {
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 
@@ -26,6 +29,7 @@ flow_var() { # NAME DEFAULT DESCRIPTION
   local name=$1 dflt=$2
   FLOW_VARS+=("$name")
   printf -v "FLOW_DESC_$name" '%s' "$3"
+  printf -v "FLOW_DFLT_$name" '%s' "$dflt"
   if [ -n "${!name+x}" ]; then FLOW_SET+=("$name"); else printf -v "$name" '%s' "$dflt"; fi
   export "${name?}"
 }
@@ -44,7 +48,8 @@ flow_var JOBS           "2" "parallel tool runs (this machine: 2 cores)"
 flow_var CAPTURE_DIR    ""  "activity captures <instance>.hex (default: OUT_DIR/captures)"
 flow_var CAPTURE_CMD    "hgsim" "how captures are made: hgsim (sim/'s Verilator model of the same configuration, outputs checked against the golden model), bench (synth/bench/hg_capture_tb.v under Icarus), none (use CAPTURE_DIR as is), or a shell command run with CAPTURE_DIR set"
 flow_var CAPTURE_DATA   ""  "hgsim: directory with keys.bin, values.bin, queries.bin (e.g. real model heads); empty: synthetic (hgsynth vectors)"
-flow_var CAPTURE_QUERIES "16" "synthetic data: queries streamed after the K/V load"
+flow_var HGSIM_EXTRA    "--scale-q 0.03125 --scale-k 0.03125" "hgsim: extra options, e.g. the exp parameters (--alpha, --scale-q/-k) that match the data; the synthetic data is quantised with scale 1/32"
+flow_var CAPTURE_QUERIES "64" "synthetic data: queries streamed after the K/V load (more: less pipeline fill/drain in the energy per query)"
 flow_var CAPTURE_CONST  "0" "synthetic data: 1 holds keys, values and queries constant"
 flow_var CAPTURE_SEED   "1" "synthetic data: random seed"
 flow_var CAPTURE_PREFIX ""  "capture name of the top instance (default: found from the files)"
@@ -82,8 +87,8 @@ usage() {
   echo
   echo "Flow variables (environment overrides the default):"
   for v in "${FLOW_VARS[@]}"; do
-    d="FLOW_DESC_$v"
-    printf '  %-17s %s\n' "$v" "${!d}"
+    d="FLOW_DESC_$v" f="FLOW_DFLT_$v"
+    printf '  %-17s %s\n  %-17s   default: %s\n' "$v" "${!d}" "" "${!f:-(empty)}"
   done
 }
 
@@ -193,13 +198,13 @@ if [ -n "$REUSE_FROM" ]; then
   cp "$REUSE_FROM"/reports/sta/* "$RPT/sta/"
   echo "  netlists and STA reports reused from $REUSE_FROM"
 else
-for m in $PLAN_LOGIC; do
-  own="PLAN_FILE_$m"
-  run_job "$LOG/yosys_$m.log" env SY_MODULE="$m" SY_RTL_DIR="$RTL_DIR" SY_RTL_FILES="$PLAN_FILES" \
-    SY_OWN_FILE="${!own}" SY_NETLIST_DIR="$GEN/netlist" SY_AREA_RPT="$RPT/area/$m.rpt" \
-    "$YOSYS" -q -c "$here/scripts/yosys_module.tcl"
-done
-wait_jobs yosys
+  for m in $PLAN_LOGIC; do
+    own="PLAN_FILE_$m"
+    run_job "$LOG/yosys_$m.log" env SY_MODULE="$m" SY_RTL_DIR="$RTL_DIR" SY_RTL_FILES="$PLAN_FILES" \
+      SY_OWN_FILE="${!own}" SY_NETLIST_DIR="$GEN/netlist" SY_AREA_RPT="$RPT/area/$m.rpt" \
+      "$YOSYS" -q -c "$here/scripts/yosys_module.tcl"
+  done
+  wait_jobs yosys
 fi
 for m in $PLAN_LOGIC; do
   printf '  %-24s %s\n' "$m" "$(grep -o "Chip area for module.*" "$RPT/area/$m.rpt" | sed 's/.*: //') um2"
@@ -211,18 +216,18 @@ step_time yosys "$t0"
 banner "3 sta: per-module timing and power tables, hierarchical top timing"
 t0=$(date +%s)
 if [ -z "$REUSE_FROM" ]; then
-for m in $PLAN_LOGIC; do
-  run_job "$LOG/sta_$m.log" env SY_MODULE="$m" SY_NETLIST="$GEN/netlist/$m.v" \
-    SY_TIMING_RPT="$RPT/sta/$m.timing.rpt" SY_POWER0_RPT="$RPT/sta/$m.power0.rpt" \
-    SY_POWER1_RPT="$RPT/sta/$m.power1.rpt" "$STA" -no_splash -exit "$here/scripts/sta_module.tcl"
-done
-if [ "$TOP_STA" = 1 ]; then
-  nls=""
-  for m in $PLAN_LOGIC; do nls="$nls $GEN/netlist/$m.v"; done
-  run_job "$LOG/sta_top.log" env SY_TOP="$PLAN_TOP" SY_NETLISTS="$nls" SY_TIMING_RPT="$RPT/sta/top.timing.rpt" \
-    "$STA" -no_splash -exit "$here/scripts/sta_top.tcl"
-fi
-wait_jobs sta
+  for m in $PLAN_LOGIC; do
+    run_job "$LOG/sta_$m.log" env SY_MODULE="$m" SY_NETLIST="$GEN/netlist/$m.v" \
+      SY_TIMING_RPT="$RPT/sta/$m.timing.rpt" SY_POWER0_RPT="$RPT/sta/$m.power0.rpt" \
+      SY_POWER1_RPT="$RPT/sta/$m.power1.rpt" "$STA" -no_splash -exit "$here/scripts/sta_module.tcl"
+  done
+  if [ "$TOP_STA" = 1 ]; then
+    nls=""
+    for m in $PLAN_LOGIC; do nls="$nls $GEN/netlist/$m.v"; done
+    run_job "$LOG/sta_top.log" env SY_TOP="$PLAN_TOP" SY_NETLISTS="$nls" SY_TIMING_RPT="$RPT/sta/top.timing.rpt" \
+      "$STA" -no_splash -exit "$here/scripts/sta_top.tcl"
+  fi
+  wait_jobs sta
 fi
 step_time sta "$t0"
 [ "$STOP_AFTER" != sta ] || { banner "stopped after sta (STOP_AFTER)"; exit 0; }
@@ -244,7 +249,7 @@ case "$CAPTURE_CMD" in
     for f in keys values queries; do [ -f "$data/$f.bin" ] || die "CAPTURE_DATA='$data' has no $f.bin"; done
     rm -f "$CAPTURE_DIR"/*.hex "$CAPTURE_DIR/hg_phase.txt"
     # shellcheck disable=SC2086
-    "$HGSIM" $PLAN_HGSIM_ARGS --keys "$data/keys.bin" --values "$data/values.bin" --queries "$data/queries.bin" \
+    "$HGSIM" $PLAN_HGSIM_ARGS $HGSIM_EXTRA --keys "$data/keys.bin" --values "$data/values.bin" --queries "$data/queries.bin" \
       --capture "$CAPTURE_DIR" --check > "$LOG/capture.log" 2>&1 || { cat "$LOG/capture.log" >&2; fail "hgsim capture run"; }
     # query phase: the last `queries` cycles of the run (after reset, configuration, K/V load)
     awk '/^core /{for(i=1;i<=NF;i++) if($i ~ /^queries=/){split($i,a,"="); nq=a[2]}}
@@ -345,3 +350,6 @@ t0=$(date +%s)
 step_time summary "$t0"
 echo "total $(( $(date +%s) - t_start ))" >> "$LOG/step_times.txt"
 banner "done in $(( $(date +%s) - t_start )) s: $RPT/summary.json"
+}
+
+main "$@"

@@ -39,15 +39,17 @@ $(SYNTH_RTL)/%/manifest.json: $(HADGEN)
 	$(HADGEN) --core $* --d $(SYNTH_D) --lanes $(SYNTH_P) --top-n $(SYNTH_N) --max-keys $(SYNTH_L) \
 	  --out $(SYNTH_RTL)/$* --force > /dev/null
 
-synth: $(HGSYNTH) $(foreach c,$(SYNTH_CORES),$(SYNTH_RTL)/$(c)/manifest.json)
+synth: $(HGSYNTH) $(HGSIM) $(foreach c,$(SYNTH_CORES),$(SYNTH_RTL)/$(c)/manifest.json)
 	@set -e; for c in $(SYNTH_CORES); do \
 	  echo "== synth: $$c"; LIB=$(SYNTH_LIB) synth/flow.sh $(SYNTH_RTL)/$$c; done
 
 synth-report: synth
 	$(HGSYNTH) report --out $(SYNTH_REPORT) \
 	  $(foreach c,$(SYNTH_CORES),$(BUILD)/synth/$(c)-d$(SYNTH_D)-p$(SYNTH_P)-n$(SYNTH_N)-l$(SYNTH_L))
+	@if command -v gnuplot > /dev/null; then gnuplot $(SYNTH_REPORT)/synth_blocks.gp && \
+	  echo "plots: $(SYNTH_REPORT)/synth_area.png $(SYNTH_REPORT)/synth_power.png"; fi
 
-bench-synth: $(HGSYNTH) $(foreach c,$(SYNTH_CORES),$(SYNTH_RTL)/$(c)/manifest.json)
+bench-synth: $(HGSYNTH) $(HGSIM) $(foreach c,$(SYNTH_CORES),$(SYNTH_RTL)/$(c)/manifest.json)
 	@mkdir -p $(BUILD)/synth/bench
 	@set -e; for c in $(SYNTH_CORES); do \
 	  echo "== bench-synth: $$c"; \

@@ -6,6 +6,7 @@
  *
  * usage: hgreport --out DIR --point NAME=STIMULUS:RUN_DIR,RUN_DIR,... [--point ...]
  *                 [--fidelity FILE] [--fidelity-n N=FILE ...] [--sweep CSV]
+ *        hgreport --row SUMMARY_JSON     (one CSV row: area, energy, Fmax, II, power, q/s)
  * Exit codes: 0 done, 1 a file could not be written or gnuplot failed, 2 bad input.
  */
 #include "hg_config.h"
@@ -403,7 +404,7 @@ static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn, 
         if (sweep)
             fprintf(g, "set terminal %s\nset output 'sweep_pareto.%s'\nset title 'Sweep: area against energy per query'\n"
                        "set xlabel 'energy per query (nJ)'\nset ylabel 'logic area (mm^2)'\nset logscale xy\nset datafile separator ','\n"
-                       "plot '%s' using 7:5 every ::1 with points pt 7 title 'sweep points'\nunset logscale\nset datafile separator whitespace\n",
+                       "plot '%s' using 7:6 every ::1 with points pt 7 title 'sweep points'\nunset logscale\nset datafile separator whitespace\n",
                     term, ext, sweep);
     }
     fclose(g);
@@ -446,6 +447,7 @@ int main(int argc, char **argv)
                                          {"fidelity", required_argument, 0, 'f'},
                                          {"fidelity-n", required_argument, 0, 'n'},
                                          {"sweep", required_argument, 0, 's'},
+                                         {"row", required_argument, 0, 'r'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *out = NULL, *fid = NULL, *sweep = NULL;
@@ -471,6 +473,13 @@ int main(int argc, char **argv)
             break;
         }
         case 's': sweep = optarg; break;
+        case 'r': { /* one CSV row of a run's figures, for make sweep */
+            cJSON *j = load_json(optarg);
+            figs f = get_figs(j);
+            printf("%g,%g,%g,%g,%g,%g\n", f.area_logic, f.e_query, f.fmax, f.ii, f.power_logic, f.qps);
+            cJSON_Delete(j);
+            return 0;
+        }
         case 'h':
             printf("usage: hgreport --out DIR --point NAME=STIMULUS:RUN_DIR,... [--fidelity FILE]\n"
                    "                [--fidelity-n N=FILE ...] [--sweep CSV]\n");

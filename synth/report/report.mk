@@ -13,4 +13,5 @@ $(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(BUILD)/obj/gen/hg_config.o
 report: deps deps-model $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT)
 	synth/report/report.sh
 
+include synth/report/sweep.mk
 -include $(BUILD)/obj/synth/report/hgreport.d

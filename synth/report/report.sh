@@ -90,8 +90,7 @@ hl=${REPORT_HEAD%%:*} hh=${REPORT_HEAD##*:}
 
 # ---- 4-9: synthesis, timing, power --------------------------------------------------
 flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
-  local core=$1 rtl=$2 tag=$3 data=$4 name
-  name=$(sed -n 's/.*"params".*//p' /dev/null)
+  local core=$1 rtl=$2 tag=$3 data=$4
   local d p n l
   d=$(grep -m1 '"d":' "$rtl/manifest.json" | tr -dc 0-9)
   p=$(grep -m1 '"lanes":' "$rtl/manifest.json" | tr -dc 0-9)
@@ -106,8 +105,9 @@ flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
   if fresh "$out/reports/summary.json" "$rtl/manifest.json" synth/flow.sh "$HGSYNTH" ${data:+"$data/keys.bin"}; then
     echo "   up to date ($out)"
   else
-    OUT_DIR="$out" CAPTURE_DATA="$data" ${extra:+HGSIM_EXTRA="$extra"} \
-      synth/flow.sh "$rtl" > "$R/flow_$core-d$d$tag.log" 2>&1 || {
+    local envs=(OUT_DIR="$out" CAPTURE_DATA="$data")
+    [ -n "$extra" ] && envs+=(HGSIM_EXTRA="$extra")
+    env "${envs[@]}" synth/flow.sh "$rtl" > "$R/flow_$core-d$d$tag.log" 2>&1 || {
         echo "report: the flow of $core failed; last lines of $R/flow_$core-d$d$tag.log:" >&2
         tail -20 "$R/flow_$core-d$d$tag.log" >&2; exit 1; }
   fi

@@ -72,7 +72,8 @@ static const metric metrics[] = {
     {"total_power", "Total power @ clock", "mW", "totals.power_uw", 1e-3, 2},
     {"clock", "Clock of the power figures", "MHz", "clock_period_ns", -1, 1},
     {"fmax", "Fmax (STA)", "MHz", "timing.fmax_mhz", 1, 1},
-    {"power_fmax", "Total power @ Fmax", "mW", "totals.power_at_fmax_uw", 1e-3, 2},
+    {"power_common", "Total power @ common clock (slowest Fmax)", "mW", "", 0, 2},
+    {"power_fmax", "Total power @ own Fmax", "mW", "totals.power_at_fmax_uw", 1e-3, 2},
     {"ii", "Cycles per query (ii)", "cycles", "throughput.ii_cycles", 1, 0},
     {"qpc", "Queries per cycle", "1/cycle", "throughput.queries_per_cycle", 1, 4},
     {"qps", "Queries per second @ Fmax", "Mq/s", "throughput.queries_per_s_at_fmax", 1e-6, 3},
@@ -86,8 +87,24 @@ static const metric metrics[] = {
 };
 #define NMETRICS (int)(sizeof metrics / sizeof metrics[0])
 
+static double common_mhz; /* slowest Fmax of the runs compared */
+
+/* Power at f MHz: dynamic energy per cycle does not depend on the clock, leakage does not
+ * depend on it either. */
+static double power_at(const run *r, double f_mhz)
+{
+    double p = jget(r->s, "totals.power_uw"), leak = jget(r->s, "totals.logic_leakage_uw");
+    double mleak = 0;
+    const cJSON *mems = cJSON_GetObjectItemCaseSensitive(r->s, "memories");
+    const cJSON *m;
+    cJSON_ArrayForEach(m, mems) mleak += jget(m, "leakage_uw");
+    double f0 = 1000.0 / jget(r->s, "clock_period_ns");
+    return (p - leak - mleak) * f_mhz / f0 + leak + mleak;
+}
+
 static double metric_value(const run *r, const metric *m)
 {
+    if (!m->path[0]) return power_at(r, common_mhz) * 1e-3;
     double v = jget(r->s, m->path);
     if (m->scale < 0) return v > 0 ? 1000.0 / v : NAN; /* period ns -> MHz */
     return v * m->scale;
@@ -125,6 +142,9 @@ static void commands_of(const run *r, sy_buf *b)
 static int write_all(const run *runs, int n, const char *out, const char *self_cmd)
 {
     const run *base = find_core(runs, n, "baseline");
+    common_mhz = INFINITY;
+    for (int i = 0; i < n; i++)
+        if (jget(runs[i].s, "timing.fmax_mhz") < common_mhz) common_mhz = jget(runs[i].s, "timing.fmax_mhz");
     char *pj = sy_asprintf("%s/synth_report.json", out), *pc = sy_asprintf("%s/synth_report.csv", out);
     char *pm = sy_asprintf("%s/synth_report.md", out);
     FILE *fc = fopen(pc, "w"), *fm = fopen(pm, "w");
@@ -141,6 +161,7 @@ static int write_all(const run *runs, int n, const char *out, const char *self_c
     cJSON_AddNumberToObject(refs, "paper_power_reduction", PAPER_POWER_REDUCTION);
     cJSON_AddNumberToObject(refs, "camformer_queries_per_mj", CAMFORMER_QPMJ);
     cJSON_AddNumberToObject(refs, "camformer_node_nm", CAMFORMER_NODE_NM);
+    cJSON_AddNumberToObject(root, "common_clock_mhz", common_mhz);
     cJSON *jr = cJSON_AddArrayToObject(root, "runs");
     fprintf(fc, "core,config,item,metric,value,unit,command\n");
 
@@ -150,6 +171,10 @@ static int write_all(const run *runs, int n, const char *out, const char *self_c
                 "activity (gate-level simulation of every netlist on the captured RTL stimulus; method and "
                 "memory model in docs/synth.md).\n\n",
             self_cmd, jstr(runs[0].s, "liberty", NULL), 1000.0 / jget(runs[0].s, "clock_period_ns"));
+    fprintf(fm, "Power is quoted at the flow clock (%.0f MHz, the same for every core) and at the common "
+                "clock %.1f MHz that every core compared here reaches (the slowest Fmax); dynamic energy "
+                "per cycle does not depend on the clock, so the ratios do not either.\n\n",
+            1000.0 / jget(runs[0].s, "clock_period_ns"), common_mhz);
     fprintf(fm, "| Metric | Unit |");
     for (int i = 0; i < n; i++) fprintf(fm, " %s |", runs[i].core);
     fprintf(fm, "\n|---|---|");
@@ -260,6 +285,44 @@ static int write_all(const run *runs, int n, const char *out, const char *self_c
     fprintf(fm, "\nActivity source: %s captures, window `%s`; gate-level check: %s for every run.\n",
             jstr(runs[0].s, "activity", "source"), jstr(runs[0].s, "activity", "window"),
             jstr(runs[0].s, "activity", "gate_level_check"));
+
+    /* ---- gnuplot: stacked per-block area and power ---- */
+    char *pd = sy_asprintf("%s/synth_blocks.dat", out), *pg = sy_asprintf("%s/synth_blocks.gp", out);
+    FILE *fd = fopen(pd, "w"), *fg = fopen(pg, "w");
+    if (fd && fg) {
+        fprintf(fd, "# core");
+        for (int b = 0; sy_blocks[b]; b++) fprintf(fd, " %s_area_mm2", sy_blocks[b]);
+        for (int b = 0; sy_blocks[b]; b++) fprintf(fd, " %s_power_mw", sy_blocks[b]);
+        fprintf(fd, "\n");
+        int nb = 0;
+        for (int i = 0; i < n; i++) {
+            fprintf(fd, "%s", runs[i].core);
+            nb = 0;
+            for (int b = 0; sy_blocks[b]; b++, nb++) fprintf(fd, " %.6g", block_value(&runs[i], sy_blocks[b], "area_um2") * 1e-6);
+            for (int b = 0; sy_blocks[b]; b++) fprintf(fd, " %.6g", block_value(&runs[i], sy_blocks[b], "power_uw") * 1e-3);
+            fprintf(fd, "\n");
+        }
+        fprintf(fg, "# gnuplot %s/synth_blocks.gp (written by hgsynth report)\n"
+                    "set terminal pngcairo size 1000,420 noenhanced\nset style data histograms\n"
+                    "set style histogram rowstacked\nset style fill solid 0.8 border -1\nset boxwidth 0.6\n"
+                    "set key outside right\nset grid ytics\n",
+                out);
+        for (int what = 0; what < 2; what++) {
+            fprintf(fg, "set output '%s/synth_%s.png'\nset title '%s per block (d=%.0f P=%.0f N=%.0f L=%.0f)'\n"
+                        "set ylabel '%s'\nplot ",
+                    out, what ? "power" : "area", what ? "Power at the flow clock" : "Area",
+                    jget(runs[0].s, "params.d"), jget(runs[0].s, "params.lanes"), jget(runs[0].s, "params.top_n"),
+                    jget(runs[0].s, "params.max_keys"), what ? "mW" : "mm2");
+            for (int b = 0; b < nb; b++)
+                fprintf(fg, "%s'%s' using %d%s title '%s'", b ? ", " : "", pd, 2 + b + what * nb,
+                        b ? "" : ":xtic(1)", sy_blocks[b]);
+            fprintf(fg, "\n");
+        }
+    }
+    if (fd) fclose(fd);
+    if (fg) fclose(fg);
+    free(pd);
+    free(pg);
 
     char *text = cJSON_Print(root);
     FILE *fj = fopen(pj, "w");
