@@ -207,7 +207,8 @@ else
   wait_jobs yosys
 fi
 for m in $PLAN_LOGIC; do
-  printf '  %-24s %s\n' "$m" "$(grep -o "Chip area for module.*" "$RPT/area/$m.rpt" | sed 's/.*: //') um2"
+  a=$(grep -o "Chip area for module.*" "$RPT/area/$m.rpt" | sed 's/.*: //')
+  printf '  %-24s %12.0f um2\n' "$m" "${a:-0}"
 done
 step_time yosys "$t0"
 [ "$STOP_AFTER" != yosys ] || { banner "stopped after yosys (STOP_AFTER)"; exit 0; }

@@ -250,16 +250,16 @@ TEST(SynthCells, ModelsMatchTheLibraryModels)
 TEST(SynthGateSim, BuiltinSimulatorAgreesWithVerilator)
 {
     Runs &r = runs();
-    ASSERT_EQ(r.rc["baseline"], 0);
-    std::string run = r.dir["baseline"], d = work() + "/vlcheck";
+    ASSERT_EQ(r.rc["had"], 0);
+    std::string run = r.dir["had"], d = work() + "/vlcheck";
     sh("rm -rf '" + d + "' && mkdir -p '" + d + "'");
-    // the baseline's exp unit: small, has flops and an enable; one instance
-    Result l = sh("grep '^base_exp_unit 1 ' '" + run + "/generated/instances.txt' | head -1 | awk '{print $4}'");
+    // one HAD AV dimension: ~1000 cells, flip-flops with an enable, a multiplier
+    Result l = sh("grep '^had_av_dim 1 ' '" + run + "/generated/instances.txt' | head -1 | awk '{print $4}'");
     ASSERT_FALSE(l.out.empty());
     std::string base = l.out.substr(0, l.out.find('\n'));
     std::string name = base.substr(base.rfind('/') + 1);
-    Result g = sh(bin("hgsynth") + " glgen --rtl '" + r.rtl("baseline") + "' --netlists '" + run +
-                  "/generated/netlist' --module base_exp_unit --out '" + d + "'");
+    Result g = sh(bin("hgsynth") + " glgen --rtl '" + r.rtl("had") + "' --netlists '" + run +
+                  "/generated/netlist' --module had_av_dim --out '" + d + "'");
     ASSERT_EQ(g.rc, 0) << g.out;
     Result b = sh("cd '" + d + "' && verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style "
                   "--timescale 1ns/1ps --top-module hggl_top -Mdir obj -o hggl_sim -CFLAGS '-O1 -std=c++17' "
@@ -269,10 +269,10 @@ TEST(SynthGateSim, BuiltinSimulatorAgreesWithVerilator)
                   "' --toggles '" + d + "/vl.tog'");
     ASSERT_EQ(v.rc, 0) << v.out;
     // same toggles as the built-in simulator over all cycles
-    std::ofstream(d + "/list.txt") << "base_exp_unit 1 1 " << base << "\n";
+    std::ofstream(d + "/list.txt") << "had_av_dim 1 1 " << base << "\n";
     sh("mkdir -p '" + d + "/tog'");
-    Result s = sh(bin("hgsynth") + " gatesim --rtl '" + r.rtl("baseline") + "' --netlists '" + run +
-                  "/generated/netlist' --lib " + kLib + " --module base_exp_unit --instances '" + d +
+    Result s = sh(bin("hgsynth") + " gatesim --rtl '" + r.rtl("had") + "' --netlists '" + run +
+                  "/generated/netlist' --lib " + kLib + " --module had_av_dim --instances '" + d +
                   "/list.txt' --toggles '" + d + "/tog'");
     ASSERT_EQ(s.rc, 0) << s.out;
     std::string a = slurp(d + "/vl.tog"), c = slurp(d + "/tog/" + name + ".tog");
