@@ -96,7 +96,7 @@ flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
   p=$(grep -m1 '"lanes":' "$rtl/manifest.json" | tr -dc 0-9)
   n=$(grep -m1 '"top_n":' "$rtl/manifest.json" | tr -dc 0-9)
   l=$(grep -m1 '"max_keys":' "$rtl/manifest.json" | tr -dc 0-9)
-  local out="$BUILD/synth/$core-d$d-p$p-n$n-l$l$tag"
+  local out="$R/synth/$core-d$d-p$p-n$n-l$l$tag"
   banner "flow $core d=$d${data:+ (real stimulus)}"
   local extra=""
   if [ -n "$data" ]; then
