@@ -47,7 +47,7 @@ flow_var TOP_STA        "1" "1: also time the hierarchical top (the achieved Fma
 flow_var JOBS           "2" "parallel tool runs (this machine: 2 cores)"
 flow_var CAPTURE_DIR    ""  "activity captures <instance>.hex (default: OUT_DIR/captures)"
 flow_var CAPTURE_CMD    "hgsim" "how captures are made: hgsim (sim/'s Verilator model of the same configuration, outputs checked against the golden model), bench (synth/bench/hg_capture_tb.v under Icarus), none (use CAPTURE_DIR as is), or a shell command run with CAPTURE_DIR set"
-flow_var CAPTURE_DATA   ""  "hgsim: directory with keys.bin, values.bin, queries.bin (e.g. real model heads); empty: synthetic (hgsynth vectors)"
+flow_var CAPTURE_DATA   ""  "hgsim: directory with keys.bin, values.bin, queries.bin; a head dumped by hadrun --dump-streams also has head.json, whose key count and exp parameters are then used; empty: synthetic (hgsynth vectors)"
 flow_var HGSIM_EXTRA    "--scale-q 0.03125 --scale-k 0.03125" "hgsim: extra options, e.g. the exp parameters (--alpha, --scale-q/-k) that match the data; the synthetic data is quantised with scale 1/32"
 flow_var CAPTURE_QUERIES "64" "synthetic data: queries streamed after the K/V load (more: less pipeline fill/drain in the energy per query)"
 flow_var CAPTURE_CONST  "0" "synthetic data: 1 holds keys, values and queries constant"
@@ -207,7 +207,7 @@ else
   wait_jobs yosys
 fi
 for m in $PLAN_LOGIC; do
-  a=$(grep -o "Chip area for module.*" "$RPT/area/$m.rpt" | sed 's/.*: //')
+  a=$(sed -n 's/.*Chip area for module.*: //p' "$RPT/area/$m.rpt")
   printf '  %-24s %12.0f um2\n' "$m" "${a:-0}"
 done
 step_time yosys "$t0"
@@ -248,9 +248,18 @@ case "$CAPTURE_CMD" in
         --const "$CAPTURE_CONST" || exit $?
     fi
     for f in keys values queries; do [ -f "$data/$f.bin" ] || die "CAPTURE_DATA='$data' has no $f.bin"; done
+    head_args=$HGSIM_EXTRA
+    if [ -n "$CAPTURE_DATA" ] && [ -f "$data/head.json" ]; then
+      # a head dumped by hadrun: its key count and exp parameters, for this configuration only
+      hj() { sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$data/head.json"; }
+      [ "$(hj core_options)" = "$PLAN_HGSIM_ARGS" ] ||
+        die "CAPTURE_DATA='$data' was dumped for '$(hj core_options)', not for this core ('$PLAN_HGSIM_ARGS')"
+      head_args="--n-keys $(hj n_keys) --alpha $(hj alpha) --scale-q $(hj scale_q) --scale-k $(hj scale_k)"
+      echo "  real head: layer $(hj layer) head $(hj head) sentence $(hj sentence), $(hj n_keys) keys, $(hj n_queries) queries"
+    fi
     rm -f "$CAPTURE_DIR"/*.hex "$CAPTURE_DIR/hg_phase.txt"
     # shellcheck disable=SC2086
-    "$HGSIM" $PLAN_HGSIM_ARGS $HGSIM_EXTRA --keys "$data/keys.bin" --values "$data/values.bin" --queries "$data/queries.bin" \
+    "$HGSIM" $PLAN_HGSIM_ARGS $head_args --keys "$data/keys.bin" --values "$data/values.bin" --queries "$data/queries.bin" \
       --capture "$CAPTURE_DIR" --check > "$LOG/capture.log" 2>&1 || { cat "$LOG/capture.log" >&2; fail "hgsim capture run"; }
     # query phase: the last `queries` cycles of the run (after reset, configuration, K/V load)
     awk '/^core /{for(i=1;i<=NF;i++) if($i ~ /^queries=/){split($i,a,"="); nq=a[2]}}

@@ -5,6 +5,8 @@
 #   make synth-report   synth + the comparison report (JSON, CSV, Markdown)
 #   make bench-synth    wall time and peak memory of the flow per core type
 #   make synth-cellcheck  generated cell models vs the library's own models (Icarus)
+#   make synth-minilm   the three cores at the MiniLM point (d=32 P=8 N=16 L=128) on one real
+#                       attention head (hadrun --dump-streams on synth/data/paragraph.txt)
 # Variables of the flow itself (LIB, CLK_PERIOD_NS, SAMPLE, ...): synth/flow.sh --help.
 
 HGSYNTH       := $(BUILD)/bin/hgsynth
@@ -20,7 +22,7 @@ SYNTH_RTL     := $(BUILD)/synth/rtl
 SYNTH_REPORT  := $(BUILD)/synth/report
 SYNTH_LIB     ?= /usr/share/qflow/tech/osu018/osu018_stdcells.lib
 
-.PHONY: hgsynth synth synth-report bench-synth synth-cellcheck
+.PHONY: hgsynth synth synth-report bench-synth synth-cellcheck synth-minilm
 
 hgsynth: $(HGSYNTH)
 
@@ -70,6 +72,24 @@ synth-cellcheck: $(HGSYNTH)
 	vvp -n $(BUILD)/synth/cellcheck/cc.vvp > $(BUILD)/synth/cellcheck/result.txt
 	@grep -c '^PASS' $(BUILD)/synth/cellcheck/result.txt | sed 's/$$/ cells match the library models/'
 	@! grep '^FAIL' $(BUILD)/synth/cellcheck/result.txt
+
+# Real stimulus: one head of all-MiniLM-L6-v2 on a 120-token paragraph, dumped by hadrun
+# (keys, values, queries and the head's exp parameters), then the flow per core type.
+SYNTH_MINILM_HEAD ?= 2:3
+SYNTH_MINILM_TEXT ?= synth/data/paragraph.txt
+SYNTH_MINILM_CFG  := --d 32 --lanes 8 --top-n 16 --max-keys 128
+SYNTH_MINILM_DUMP := $(BUILD)/synth/minilm-streams
+synth-minilm: $(HGSYNTH) $(HGSIM) $(HADRUN) $(HADGEN) deps-model
+	$(HADRUN) --sentences $(SYNTH_MINILM_TEXT) --quiet --dump-streams $(SYNTH_MINILM_DUMP) \
+	  --dump-heads $(SYNTH_MINILM_HEAD) --backend float,golden-had,golden-baseline,golden-int8-topn
+	@set -e; for c in $(SYNTH_CORES); do \
+	  $(HADGEN) --core $$c $(SYNTH_MINILM_CFG) --out $(BUILD)/synth/rtl-minilm/$$c --force > /dev/null; \
+	  echo "== synth-minilm: $$c"; \
+	  CAPTURE_DATA=$(SYNTH_MINILM_DUMP)/$$c/l$(subst :,h,$(SYNTH_MINILM_HEAD))/s001 TAG=-minilm \
+	    LIB=$(SYNTH_LIB) synth/flow.sh $(BUILD)/synth/rtl-minilm/$$c; done
+	$(HGSYNTH) report --out $(BUILD)/synth/report-minilm \
+	  $(foreach c,$(SYNTH_CORES),$(BUILD)/synth/$(c)-d32-p8-n16-l128-minilm)
+	@if command -v gnuplot > /dev/null; then gnuplot $(BUILD)/synth/report-minilm/synth_blocks.gp; fi
 
 # Tests (tests/test_synth.cc): the flow on a small configuration of every core type.
 TEST_SRCS += tests/test_synth.cc
