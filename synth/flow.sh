@@ -178,7 +178,7 @@ step_time() { echo "$1 $(( $(date +%s) - $2 ))" >> "$LOG/step_times.txt"; }
 banner "1 plan: $PLAN_TOP, logic: $PLAN_LOGIC; memories: ${PLAN_MEMORIES:-none}"
 t0=$(date +%s)
 "$HGSYNTH" cells --lib "$LIB" --out "$GEN/cells.v" > "$LOG/cells.log" 2>&1 ||
-  { cat "$LOG/cells.log" >&2; exit 2; }
+  { echo "flow: error: LIB='$LIB' is not a usable Liberty file:" >&2; cat "$LOG/cells.log" >&2; exit 2; }
 cat "$LOG/cells.log"
 step_time plan "$t0"
 [ "$STOP_AFTER" != plan ] || { banner "stopped after plan (STOP_AFTER)"; exit 0; }

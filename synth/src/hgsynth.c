@@ -39,7 +39,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: hgsynth COMMAND [options]   (hgsynth COMMAND --help for its options)\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 }
 
 int main(int argc, char **argv)
