@@ -236,8 +236,11 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
         }
         fprintf(md, "\n");
     }
-    fprintf(md, "\nReproduce one core: `synth/flow.sh %s` (run directory %s); CAMformer reference: %.0f queries/mJ at 65 nm.\n",
-            p->dir[0][0] ? p->dir[0] : p->dir[1], p->dir[0][0] ? p->dir[0] : p->dir[1], CAMFORMER_QPMJ);
+    fprintf(md, "\nEach core's figures are reproduced by the command in `<run>/log/command.txt`, runs:");
+    for (int i = 0; i < 3; i++)
+        if (have[i])
+            fprintf(md, " `%s`", p->dir[i]);
+    fprintf(md, ". CAMformer reference: %.0f queries/mJ at 65 nm.\n", CAMFORMER_QPMJ);
 }
 
 /* block tables for the stacked plots: rows = cores, columns = blocks */

@@ -79,7 +79,9 @@ banner streams
 S="$R/streams"
 # the longest evaluation sentence that fits the 128-token core without truncation
 awk 'length($0) < 400 { if (length($0) > best) { best = length($0); line = $0 } } END { print line }' \
-  "$REPORT_SENTENCES" > "$R/stimulus_sentence.txt"
+  "$REPORT_SENTENCES" > "$R/stimulus_sentence.new"
+if cmp -s "$R/stimulus_sentence.new" "$R/stimulus_sentence.txt"; then rm "$R/stimulus_sentence.new"
+else mv "$R/stimulus_sentence.new" "$R/stimulus_sentence.txt"; fi
 if fresh "$S/index.json" "$HADRUN" "$R/stimulus_sentence.txt"; then echo "   up to date"; else
   rm -rf "$S"
   "$HADRUN" --sentences "$R/stimulus_sentence.txt" --backend float --quiet \
