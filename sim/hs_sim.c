@@ -2,6 +2,7 @@
  * hs_sim.c — C API to the Verilator simulation of a generated core: build cache, dynamic
  * loading of the per-configuration shim, and the host side of the core's streams.
  */
+#include "hg_util.h"
 #include "hs_sim.h"
 
 #include "hg_emit.h"
@@ -37,15 +38,6 @@ struct hs_sim {
 
 /* ---- errors ------------------------------------------------------------------------- */
 
-static void fail(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail(char *err, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && n)
-        vsnprintf(err, n, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- build cache -------------------------------------------------------------------- */
 
@@ -158,13 +150,13 @@ static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char
 {
     char rtl[4096], path[4096], cmd[16384];
     if (mkdirs(dir) != 0) {
-        fail(err, n, "cannot create simulation cache '%s': %s", dir, strerror(errno));
+        hg_errf(err, n, "cannot create simulation cache '%s': %s", dir, strerror(errno));
         return -1;
     }
     joinp(path, sizeof path, dir, "lock");
     int lk = open(path, O_CREAT | O_RDWR, 0666);
     if (lk < 0 || flock(lk, LOCK_EX) != 0) {
-        fail(err, n, "cannot lock '%s': %s", path, strerror(errno));
+        hg_errf(err, n, "cannot lock '%s': %s", path, strerror(errno));
         if (lk >= 0)
             close(lk);
         return -1;
@@ -184,7 +176,7 @@ static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char
                  HG_SRC_DIR, rtl, dir, variant_of(o), dir);
         int st = system(cmd);
         if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-            fail(err, n, "building the simulation of '%s' failed; see %s/build.log", cmdline, dir);
+            hg_errf(err, n, "building the simulation of '%s' failed; see %s/build.log", cmdline, dir);
             rc = -1;
         } else {
             joinp(path, sizeof path, dir, "stamp");
@@ -243,7 +235,7 @@ static int beat(hs_sim *s, int vp, int rp, char *err, size_t n)
         if (rdy)
             break;
         if (t > patience(s)) {
-            fail(err, n, "simulation hung: stream never ready after %llu cycles",
+            hg_errf(err, n, "simulation hung: stream never ready after %llu cycles",
                  (unsigned long long)t);
             set1(s, vp, 0);
             return -1;
@@ -271,19 +263,19 @@ hs_sim *hs_open(const hg_cfg *c, const hs_opts *o, char *err, size_t n)
     joinp(path, sizeof path, dir, "libhs.so");
     void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!dl) {
-        fail(err, n, "cannot load '%s': %s", path, dlerror());
+        hg_errf(err, n, "cannot load '%s': %s", path, dlerror());
         return NULL;
     }
     const hs_port_api *(*getapi)(void);
     *(void **)&getapi = dlsym(dl, "hs_port_get");
     const hs_port_api *api = getapi ? getapi() : NULL;
     if (!api || api->abi != HS_PORT_ABI) {
-        fail(err, n, "'%s' is not a simulation library of this version (rebuild it)", path);
+        hg_errf(err, n, "'%s' is not a simulation library of this version (rebuild it)", path);
         dlclose(dl);
         return NULL;
     }
     if (o && o->capture_dir && mkdirs(o->capture_dir) != 0) {
-        fail(err, n, "cannot create capture directory '%s': %s", o->capture_dir, strerror(errno));
+        hg_errf(err, n, "cannot create capture directory '%s': %s", o->capture_dir, strerror(errno));
         dlclose(dl);
         return NULL;
     }
@@ -328,7 +320,7 @@ int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, cha
 {
     const hg_cfg *c = &s->c;
     if (run->n_keys < 1 || run->n_keys > c->l) {
-        fail(err, n, "n_keys %d: must be in 1..%d (--max-keys of this core)", run->n_keys, c->l);
+        hg_errf(err, n, "n_keys %d: must be in 1..%d (--max-keys of this core)", run->n_keys, c->l);
         return -1;
     }
     uint64_t t0 = s->st.cycles;
@@ -408,7 +400,7 @@ int hs_run(hs_sim *s, int nq, const uint8_t *q, int32_t *out, char *err, size_t 
         }
         tick(s);
         if (s->st.cycles - last > patience(s)) {
-            fail(err, n, "simulation hung: %d of %d queries in, %d out, no progress for %llu"
+            hg_errf(err, n, "simulation hung: %d of %d queries in, %d out, no progress for %llu"
                  " cycles", qi, nq, oi, (unsigned long long)(s->st.cycles - last));
             set1(s, HS_Q_VALID, 0);
             return -1;

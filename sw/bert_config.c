@@ -1,4 +1,5 @@
 /* bert_config.c — config.json reader and validator for BERT-family checkpoints. */
+#include "hg_util.h"
 #include "bert_config.h"
 
 #include <errno.h>
@@ -13,14 +14,6 @@
 #define BCFG_MAX_FILE (16 * 1024 * 1024) /* a config.json is a few kB; cap the read */
 #define BCFG_MAX_INT 100000000           /* sanity bound for any size in the config */
 
-__attribute__((format(printf, 3, 4)))
-static void seterr(char *err, size_t errsz, const char *fmt, ...) {
-    va_list ap;
-    if (!err || errsz == 0) return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 /* Reads integer key from root into *out. If the key is absent, uses def when def >= 0,
  * else fails. The value must lie in [lo, BCFG_MAX_INT]. Returns 0 or -1. */
@@ -29,16 +22,16 @@ static int get_int(const cJSON *root, const char *what, const char *key, int def
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, key);
     if (!j) {
         if (def >= 0) { *out = def; return 0; }
-        seterr(err, errsz, "%s: missing required key \"%s\" (a positive integer)", what, key);
+        hg_errf(err, errsz, "%s: missing required key \"%s\" (a positive integer)", what, key);
         return -1;
     }
     if (!cJSON_IsNumber(j)) {
-        seterr(err, errsz, "%s: \"%s\" must be an integer, got a non-number", what, key);
+        hg_errf(err, errsz, "%s: \"%s\" must be an integer, got a non-number", what, key);
         return -1;
     }
     double v = j->valuedouble;
     if (floor(v) != v || v < lo || v > BCFG_MAX_INT) {
-        seterr(err, errsz, "%s: \"%s\" = %g is invalid (allowed: integers %d..%d)", what, key,
+        hg_errf(err, errsz, "%s: \"%s\" = %g is invalid (allowed: integers %d..%d)", what, key,
                v, lo, BCFG_MAX_INT);
         return -1;
     }
@@ -53,7 +46,7 @@ static int get_str(const cJSON *root, const char *what, const char *key, const c
     *out = NULL;
     if (!j) return 0;
     if (!cJSON_IsString(j)) {
-        seterr(err, errsz, "%s: \"%s\" must be a string", what, key);
+        hg_errf(err, errsz, "%s: \"%s\" must be a string", what, key);
         return -1;
     }
     *out = j->valuestring;
@@ -66,13 +59,13 @@ static int parse_strings(const cJSON *root, const char *what, bcfg_config *cfg, 
     const char *s;
     if (get_str(root, what, "model_type", &s, err, errsz) != 0) return -1;
     if (s && strcmp(s, "bert") != 0) {
-        seterr(err, errsz, "%s: model_type \"%s\" is not supported (allowed: \"bert\")",
+        hg_errf(err, errsz, "%s: model_type \"%s\" is not supported (allowed: \"bert\")",
                what, s);
         return -1;
     }
     if (get_str(root, what, "position_embedding_type", &s, err, errsz) != 0) return -1;
     if (s && strcmp(s, "absolute") != 0) {
-        seterr(err, errsz, "%s: position_embedding_type \"%s\" is not supported "
+        hg_errf(err, errsz, "%s: position_embedding_type \"%s\" is not supported "
                "(allowed: \"absolute\")", what, s);
         return -1;
     }
@@ -81,7 +74,7 @@ static int parse_strings(const cJSON *root, const char *what, bcfg_config *cfg, 
     else if (strcmp(s, "gelu_new") == 0 || strcmp(s, "gelu_pytorch_tanh") == 0)
         cfg->act = BCFG_GELU_TANH;
     else {
-        seterr(err, errsz, "%s: hidden_act \"%s\" is not supported (allowed: \"gelu\", "
+        hg_errf(err, errsz, "%s: hidden_act \"%s\" is not supported (allowed: \"gelu\", "
                "\"gelu_new\", \"gelu_pytorch_tanh\")", what, s);
         return -1;
     }
@@ -92,7 +85,7 @@ static int parse_strings(const cJSON *root, const char *what, bcfg_config *cfg, 
 static int parse_root(const cJSON *root, const char *what, bcfg_config *cfg, char *err,
                       size_t errsz) {
     if (!cJSON_IsObject(root)) {
-        seterr(err, errsz, "%s: top level is not a JSON object", what);
+        hg_errf(err, errsz, "%s: top level is not a JSON object", what);
         return -1;
     }
     if (get_int(root, what, "hidden_size", -1, 1, &cfg->hidden, err, errsz) ||
@@ -104,7 +97,7 @@ static int parse_root(const cJSON *root, const char *what, bcfg_config *cfg, cha
         get_int(root, what, "type_vocab_size", 2, 1, &cfg->type_vocab, err, errsz))
         return -1;
     if (cfg->hidden % cfg->n_heads != 0) {
-        seterr(err, errsz, "%s: hidden_size %d is not a multiple of num_attention_heads %d",
+        hg_errf(err, errsz, "%s: hidden_size %d is not a multiple of num_attention_heads %d",
                what, cfg->hidden, cfg->n_heads);
         return -1;
     }
@@ -113,7 +106,7 @@ static int parse_root(const cJSON *root, const char *what, bcfg_config *cfg, cha
     cfg->ln_eps = 1e-12f;
     if (j) {
         if (!cJSON_IsNumber(j) || !(j->valuedouble > 0.0) || j->valuedouble > 1.0) {
-            seterr(err, errsz, "%s: \"layer_norm_eps\" must be a number in (0, 1]", what);
+            hg_errf(err, errsz, "%s: \"layer_norm_eps\" must be a number in (0, 1]", what);
             return -1;
         }
         cfg->ln_eps = (float)j->valuedouble;
@@ -127,7 +120,7 @@ int bcfg_parse(const char *json, const char *what, bcfg_config *cfg, char *err,
     if (!root) {
         const char *at = cJSON_GetErrorPtr();
         long off = (at && at >= json) ? (long)(at - json) : -1;
-        seterr(err, errsz, "%s: not valid JSON (error near byte %ld)", what, off);
+        hg_errf(err, errsz, "%s: not valid JSON (error near byte %ld)", what, off);
         return -1;
     }
     memset(cfg, 0, sizeof *cfg);
@@ -139,18 +132,18 @@ int bcfg_parse(const char *json, const char *what, bcfg_config *cfg, char *err,
 int bcfg_load(const char *path, bcfg_config *cfg, char *err, size_t errsz) {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        seterr(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+        hg_errf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
     long len = -1;
     if (fseek(fp, 0, SEEK_END) == 0) len = ftell(fp);
     if (len < 0 || fseek(fp, 0, SEEK_SET) != 0) {
-        seterr(err, errsz, "%s: cannot determine the file size", path);
+        hg_errf(err, errsz, "%s: cannot determine the file size", path);
         fclose(fp);
         return -1;
     }
     if (len > BCFG_MAX_FILE) {
-        seterr(err, errsz, "%s: %ld bytes is larger than %d; not a config.json", path, len,
+        hg_errf(err, errsz, "%s: %ld bytes is larger than %d; not a config.json", path, len,
                BCFG_MAX_FILE);
         fclose(fp);
         return -1;
@@ -159,12 +152,12 @@ int bcfg_load(const char *path, bcfg_config *cfg, char *err, size_t errsz) {
     size_t n = buf ? fread(buf, 1, (size_t)len, fp) : 0;
     fclose(fp);
     if (!buf || n != (size_t)len) {
-        seterr(err, errsz, "%s: cannot read %ld bytes", path, len);
+        hg_errf(err, errsz, "%s: cannot read %ld bytes", path, len);
         free(buf);
         return -1;
     }
     if (memchr(buf, '\0', n)) {
-        seterr(err, errsz, "%s: contains a NUL byte; not a JSON text file", path);
+        hg_errf(err, errsz, "%s: contains a NUL byte; not a JSON text file", path);
         free(buf);
         return -1;
     }

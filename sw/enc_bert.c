@@ -1,4 +1,5 @@
 /* enc_bert.c — BERT encoder in float32: weight loading, layers, pooling, float attention. */
+#include "hg_util.h"
 #include "enc_bert.h"
 
 #include <assert.h>
@@ -37,14 +38,6 @@ struct enc_model {
     enc_layer *layer;         /* cfg.n_layers */
 };
 
-__attribute__((format(printf, 3, 4)))
-static void seterr(char *err, size_t errsz, const char *fmt, ...) {
-    va_list ap;
-    if (!err || errsz == 0) return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 /* ================================================================ weight loading */
 
@@ -68,7 +61,7 @@ static float *load_tensor(const loader *ld, const char *name, int ndim, int64_t 
     size_t n = in && in->numel > 0 ? in->numel : 1;
     float *p = malloc(n * sizeof *p);
     if (!p) {
-        seterr(ld->err, ld->errsz, "%s: out of memory for tensor '%s'", st_path(ld->st), full);
+        hg_errf(ld->err, ld->errsz, "%s: out of memory for tensor '%s'", st_path(ld->st), full);
         return NULL;
     }
     if (st_read_f32_shape(ld->st, full, ndim, shape, p, ld->err, ld->errsz) != 0) {
@@ -102,7 +95,7 @@ static int load_linear(const loader *ld, const char *base, int in, int out, enc_
     li->w = calloc((size_t)panels * (size_t)in * ENC_PANEL, sizeof *li->w);
     if (!li->b || !li->w) {
         if (li->b && !li->w)
-            seterr(ld->err, ld->errsz, "%s: out of memory for '%s'", st_path(ld->st), base);
+            hg_errf(ld->err, ld->errsz, "%s: out of memory for '%s'", st_path(ld->st), base);
         free(w);
         return -1;
     }
@@ -145,7 +138,7 @@ static int find_prefix(loader *ld) {
             return 0;
         }
     }
-    seterr(ld->err, ld->errsz, "%s: no BERT word embeddings found (looked for tensor "
+    hg_errf(ld->err, ld->errsz, "%s: no BERT word embeddings found (looked for tensor "
            "'embeddings.word_embeddings.weight' and 'bert.embeddings.word_embeddings.weight'"
            "; %d tensors in the file)", st_path(ld->st), st_count(ld->st));
     return -1;
@@ -182,7 +175,7 @@ static int load_weights(enc_model *m, loader *ld) {
     if (!m->type || load_norm(ld, "embeddings.LayerNorm", c->hidden, &m->ln_emb)) return -1;
     m->layer = calloc((size_t)c->n_layers, sizeof *m->layer);
     if (!m->layer) {
-        seterr(ld->err, ld->errsz, "out of memory for %d layers", c->n_layers);
+        hg_errf(ld->err, ld->errsz, "out of memory for %d layers", c->n_layers);
         return -1;
     }
     for (int l = 0; l < c->n_layers; l++)
@@ -194,7 +187,7 @@ enc_model *enc_load_files(const char *config_path, const char *weights_path, cha
                           size_t errsz) {
     enc_model *m = calloc(1, sizeof *m);
     if (!m) {
-        seterr(err, errsz, "out of memory for the model");
+        hg_errf(err, errsz, "out of memory for the model");
         return NULL;
     }
     if (bcfg_load(config_path, &m->cfg, err, errsz) != 0) {
@@ -220,7 +213,7 @@ enc_model *enc_load(const char *dir, char *err, size_t errsz) {
     char cfg[4096], w[4096];
     if ((size_t)snprintf(cfg, sizeof cfg, "%s/config.json", dir) >= sizeof cfg ||
         (size_t)snprintf(w, sizeof w, "%s/model.safetensors", dir) >= sizeof w) {
-        seterr(err, errsz, "model directory path is too long (%zu bytes)", strlen(dir));
+        hg_errf(err, errsz, "model directory path is too long (%zu bytes)", strlen(dir));
         return NULL;
     }
     return enc_load_files(cfg, w, err, errsz);
@@ -236,16 +229,16 @@ int enc_model_dir(char *out, size_t outsz, char *err, size_t errsz) {
     snprintf(probe, sizeof probe, "%s/config.json", dir);
     if (stat(probe, &sb) != 0) {
         if (env && *env)
-            seterr(err, errsz, "HADGEN_MODEL=%s: no config.json there (set HADGEN_MODEL to "
+            hg_errf(err, errsz, "HADGEN_MODEL=%s: no config.json there (set HADGEN_MODEL to "
                    "a directory with config.json, model.safetensors and vocab.txt)", env);
         else
-            seterr(err, errsz, "no model found: HADGEN_MODEL is not set and build/model/"
+            hg_errf(err, errsz, "no model found: HADGEN_MODEL is not set and build/model/"
                    "config.json does not exist (run `make deps-model` in the repository "
                    "root, or set HADGEN_MODEL to a model directory)");
         return -1;
     }
     if ((size_t)snprintf(out, outsz, "%s", dir) >= outsz) {
-        seterr(err, errsz, "model directory path is too long (%zu bytes)", strlen(dir));
+        hg_errf(err, errsz, "model directory path is too long (%zu bytes)", strlen(dir));
         return -1;
     }
     return 0;
@@ -416,7 +409,7 @@ static int attention(const enc_model *m, const enc_layer *ly, int l, enc_work *w
         gather(w->hv, w->v, w->n, w->h, col, w->d);
         int rc = fn(ctx, l, hd, w->n, w->d, w->hq, w->hk, w->hv, w->ho);
         if (rc != 0) {
-            seterr(err, errsz, "attention hook failed at layer %d head %d (n_tok %d, d %d): "
+            hg_errf(err, errsz, "attention hook failed at layer %d head %d (n_tok %d, d %d): "
                    "returned %d", l, hd, w->n, w->d, rc);
             return -1;
         }
@@ -439,7 +432,7 @@ static int layer_forward(const enc_model *m, int l, enc_work *w, const enc_hooks
     linear(&ly->ff_out, w->ff, w->rows, w->x);
     add_norm(w->x, w->tmp, w->rows, w->h, &ly->ln_ffn, c->ln_eps);
     if (hk && hk->observe && hk->observe(hk->observe_ctx, l, w->n, w->h, w->att, w->x)) {
-        seterr(err, errsz, "observer stopped the encoder after layer %d", l);
+        hg_errf(err, errsz, "observer stopped the encoder after layer %d", l);
         return -1;
     }
     return 0;
@@ -460,19 +453,19 @@ int enc_forward(const enc_model *m, const int32_t *ids, int n_tok, const enc_hoo
                 float *out, char *err, size_t errsz) {
     const bcfg_config *c = &m->cfg;
     if (n_tok < 1 || n_tok > c->max_pos) {
-        seterr(err, errsz, "encoder: %d tokens (allowed: 1..%d, max_position_embeddings)",
+        hg_errf(err, errsz, "encoder: %d tokens (allowed: 1..%d, max_position_embeddings)",
                n_tok, c->max_pos);
         return -1;
     }
     for (int t = 0; t < n_tok; t++)
         if (ids[t] < 0 || ids[t] >= c->vocab_size) {
-            seterr(err, errsz, "encoder: token %d has id %d (allowed: 0..%d)", t, ids[t],
+            hg_errf(err, errsz, "encoder: token %d has id %d (allowed: 0..%d)", t, ids[t],
                    c->vocab_size - 1);
             return -1;
         }
     enc_work w;
     if (work_alloc(&w, c, n_tok) != 0) {
-        seterr(err, errsz, "encoder: out of memory for %d tokens", n_tok);
+        hg_errf(err, errsz, "encoder: out of memory for %d tokens", n_tok);
         return -1;
     }
     embed_tokens(m, ids, &w);
@@ -489,7 +482,7 @@ int enc_embed(const enc_model *m, const int32_t *ids, int n_tok, const enc_hooks
     const int h = m->cfg.hidden;
     float *hs = malloc((size_t)(n_tok > 0 ? n_tok : 1) * (size_t)h * sizeof *hs);
     if (!hs) {
-        seterr(err, errsz, "encoder: out of memory for %d tokens", n_tok);
+        hg_errf(err, errsz, "encoder: out of memory for %d tokens", n_tok);
         return -1;
     }
     if (enc_forward(m, ids, n_tok, hooks, hs, err, errsz) != 0) {

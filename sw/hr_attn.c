@@ -1,4 +1,5 @@
 /* hr_attn.c — attention backends: float, golden cores, simulated cores. */
+#include "hg_util.h"
 #include "hr_attn.h"
 
 #include <assert.h>
@@ -35,16 +36,6 @@ static const char *const kind_names[HR_NKINDS] = {
     "float", "golden-had", "golden-baseline", "golden-int8-topn",
     "rtl-had", "rtl-baseline", "rtl-int8-topn"};
 
-static void seterr(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t n, const char *fmt, ...)
-{
-    if (!err || n == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, n, fmt, ap);
-    va_end(ap);
-}
 
 static double now_s(void)
 {
@@ -138,17 +129,17 @@ hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal,
                             const hs_opts *so, int check, char *err, size_t errsz)
 {
     if (k < 0 || k >= HR_NKINDS) {
-        seterr(err, errsz, "unknown backend %d", (int)k);
+        hg_errf(err, errsz, "unknown backend %d", (int)k);
         return NULL;
     }
     if (!cal || cal->head_dim != core->d) {
-        seterr(err, errsz, "%s: core d=%d differs from the calibration's head dimension %d",
+        hg_errf(err, errsz, "%s: core d=%d differs from the calibration's head dimension %d",
                hr_kind_name(k), core->d, cal ? cal->head_dim : 0);
         return NULL;
     }
     hr_backend *b = calloc(1, sizeof *b);
     if (!b) {
-        seterr(err, errsz, "out of memory");
+        hg_errf(err, errsz, "out of memory");
         return NULL;
     }
     b->kind = k;
@@ -162,7 +153,7 @@ hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal,
         b->cfg.prefix[0] = '\0'; /* the default prefix follows the core type */
     char sub[768];
     if (hg_cfg_finish(&b->cfg, sub, sizeof sub) != 0) {
-        seterr(err, errsz, "%s: %s", hr_kind_name(k), sub);
+        hg_errf(err, errsz, "%s: %s", hr_kind_name(k), sub);
         hr_backend_close(b);
         return NULL;
     }
@@ -179,7 +170,7 @@ hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal,
     b->ftop = malloc(L * sizeof *b->ftop);
     if (!b->st || !b->q || !b->k || !b->v || !b->out || !b->gold || !b->score || !b->fscore ||
         !b->sel || !b->ftop) {
-        seterr(err, errsz, "out of memory");
+        hg_errf(err, errsz, "out of memory");
         hr_backend_close(b);
         return NULL;
     }
@@ -187,7 +178,7 @@ hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal,
         hs_opts o = so ? *so : (hs_opts){0};
         b->sim = hs_open(&b->cfg, &o, sub, sizeof sub);
         if (!b->sim) {
-            seterr(err, errsz, "%s: %s", hr_kind_name(k), sub);
+            hg_errf(err, errsz, "%s: %s", hr_kind_name(k), sub);
             hr_backend_close(b);
             return NULL;
         }
@@ -271,7 +262,7 @@ static int attn_float(hr_backend *b, hr_head_stats *st, int n_tok, int d, const 
                       const float *K, const float *V, float *O)
 {
     if (enc_attn_float(NULL, 0, 0, n_tok, d, Q, K, V, O) != 0) {
-        seterr(b->err, sizeof b->err, "float attention failed (n_tok %d, d %d)", n_tok, d);
+        hg_errf(b->err, sizeof b->err, "float attention failed (n_tok %d, d %d)", n_tok, d);
         return -1;
     }
     for (int i = 0; i < n_tok; i++) {
@@ -318,7 +309,7 @@ static int run_rtl(hr_backend *b, hr_head_stats *st, const hm_run *run, int n_to
     hs_get_stats(b->sim, &s0);
     if (hs_load(b->sim, run, b->k, b->v, sub, sizeof sub) != 0 ||
         hs_run(b->sim, n_tok, b->q, b->out, sub, sizeof sub) != 0) {
-        seterr(b->err, sizeof b->err, "%s: %s", hr_kind_name(b->kind), sub);
+        hg_errf(b->err, sizeof b->err, "%s: %s", hr_kind_name(b->kind), sub);
         return -1;
     }
     hs_get_stats(b->sim, &s1);
@@ -380,17 +371,17 @@ int hr_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, co
 {
     hr_backend *b = ctx;
     if (layer < 0 || layer >= b->n_layers || head < 0 || head >= b->n_heads) {
-        seterr(b->err, sizeof b->err, "%s: layer %d head %d outside the calibration's %d x %d",
+        hg_errf(b->err, sizeof b->err, "%s: layer %d head %d outside the calibration's %d x %d",
                hr_kind_name(b->kind), layer, head, b->n_layers, b->n_heads);
         return -1;
     }
     if (d != b->cfg.d) {
-        seterr(b->err, sizeof b->err, "%s: head dimension %d, the core has d=%d",
+        hg_errf(b->err, sizeof b->err, "%s: head dimension %d, the core has d=%d",
                hr_kind_name(b->kind), d, b->cfg.d);
         return -1;
     }
     if (n_tok < 1 || n_tok > b->cfg.l) {
-        seterr(b->err, sizeof b->err, "%s: %d tokens, the core holds 1..%d keys (--max-keys)",
+        hg_errf(b->err, sizeof b->err, "%s: %d tokens, the core holds 1..%d keys (--max-keys)",
                hr_kind_name(b->kind), n_tok, b->cfg.l);
         return -1;
     }

@@ -1,4 +1,5 @@
 /* hr_calib.c — per-head calibration: statistics of the float model's Q, K, V. */
+#include "hg_util.h"
 #include "hr_calib.h"
 
 #include <assert.h>
@@ -10,16 +11,6 @@
 
 #include <cjson/cJSON.h>
 
-static void seterr(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t n, const char *fmt, ...)
-{
-    if (!err || n == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, n, fmt, ap);
-    va_end(ap);
-}
 
 const hr_head_cal *hr_calib_head(const hr_calib *c, int layer, int head)
 {
@@ -155,7 +146,7 @@ hr_calib *hr_calib_compute(const enc_model *m, const hr_corpus *cp, double pct, 
 {
     const bcfg_config *mc = enc_config(m);
     if (!(pct >= HR_CALIB_PCT_MIN && pct <= 100.0)) {
-        seterr(err, errsz, "calibration percentile %g: must be in %g..100", pct, HR_CALIB_PCT_MIN);
+        hg_errf(err, errsz, "calibration percentile %g: must be in %g..100", pct, HR_CALIB_PCT_MIN);
         return NULL;
     }
     size_t nt = (size_t)mc->n_layers * (size_t)mc->n_heads * 3;
@@ -164,12 +155,12 @@ hr_calib *hr_calib_compute(const enc_model *m, const hr_corpus *cp, double pct, 
     float *out = malloc((size_t)hr_corpus_max_tokens(cp) * (size_t)mc->hidden * sizeof *out);
     int rc = cc.t && c && out ? 0 : -1;
     if (rc)
-        seterr(err, errsz, "out of memory");
+        hg_errf(err, errsz, "out of memory");
     enc_hooks hk = {collect_attn, &cc, NULL, NULL};
     for (int i = 0; rc == 0 && i < cp->n; i++) {
         char sub[512];
         if (enc_forward(m, cp->ids[i], cp->n_tok[i], &hk, out, sub, sizeof sub) != 0) {
-            seterr(err, errsz, "calibration sentence %d: %s", i + 1, cc.oom ? "out of memory" : sub);
+            hg_errf(err, errsz, "calibration sentence %d: %s", i + 1, cc.oom ? "out of memory" : sub);
             rc = -1;
         }
         if (progress && ((i + 1) % 16 == 0 || i + 1 == cp->n))
@@ -253,7 +244,7 @@ int hr_calib_save(const hr_calib *c, const char *path, char *err, size_t errsz)
         ok = 0;
     free(txt);
     if (!ok) {
-        seterr(err, errsz, "%s: cannot write the calibration file", path);
+        hg_errf(err, errsz, "%s: cannot write the calibration file", path);
         return -1;
     }
     return 0;
@@ -265,12 +256,12 @@ static int get_num(const cJSON *o, const char *key, double lo, double hi, double
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!cJSON_IsNumber(it)) {
-        seterr(err, errsz, "%s: %s'%s' missing or not a number", path, where, key);
+        hg_errf(err, errsz, "%s: %s'%s' missing or not a number", path, where, key);
         return -1;
     }
     double x = it->valuedouble;
     if (!isfinite(x) || x < lo || x > hi) {
-        seterr(err, errsz, "%s: %s'%s' = %g: must be in %g..%g", path, where, key, x, lo, hi);
+        hg_errf(err, errsz, "%s: %s'%s' = %g: must be in %g..%g", path, where, key, x, lo, hi);
         return -1;
     }
     *v = x;
@@ -282,7 +273,7 @@ static int get_hash(const cJSON *root, const char *key, char out[17], const char
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(root, key);
     if (!cJSON_IsString(it) || strlen(it->valuestring) > 16) {
-        seterr(err, errsz, "%s: '%s' missing or not a hash string", path, key);
+        hg_errf(err, errsz, "%s: '%s' missing or not a hash string", path, key);
         return -1;
     }
     snprintf(out, 17, "%s", it->valuestring);
@@ -298,7 +289,7 @@ static int get_head(hr_calib *c, const cJSON *o, int idx, const char *path, char
     static const char *const keys[8] = {"sigma_q", "sigma_k", "s_q", "s_k", "s_v",
                                         "max_q", "max_k", "max_v"};
     if (!cJSON_IsObject(o)) {
-        seterr(err, errsz, "%s: %snot an object", path, where);
+        hg_errf(err, errsz, "%s: %snot an object", path, where);
         return -1;
     }
     if (get_num(o, "layer", 0, c->n_layers - 1, &l, path, where, err, errsz) ||
@@ -309,12 +300,12 @@ static int get_head(hr_calib *c, const cJSON *o, int idx, const char *path, char
                     errsz))
             return -1;
     if (l != (int)l || h != (int)h) {
-        seterr(err, errsz, "%s: %slayer/head must be integers", path, where);
+        hg_errf(err, errsz, "%s: %slayer/head must be integers", path, where);
         return -1;
     }
     hr_head_cal *e = &c->head[(int)l * c->n_heads + (int)h];
     if (e->s_q > 0.0) {
-        seterr(err, errsz, "%s: %slayer %d head %d appears twice", path, where, (int)l, (int)h);
+        hg_errf(err, errsz, "%s: %slayer %d head %d appears twice", path, where, (int)l, (int)h);
         return -1;
     }
     *e = (hr_head_cal){x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]};
@@ -348,7 +339,7 @@ hr_calib *hr_calib_load(const char *path, char *err, size_t errsz)
 {
     char *txt = slurp(path);
     if (!txt) {
-        seterr(err, errsz, "%s: cannot read the calibration file", path);
+        hg_errf(err, errsz, "%s: cannot read the calibration file", path);
         return NULL;
     }
     cJSON *root = cJSON_Parse(txt);
@@ -358,9 +349,9 @@ hr_calib *hr_calib_load(const char *path, char *err, size_t errsz)
     const cJSON *fmt = root ? cJSON_GetObjectItemCaseSensitive(root, "format") : NULL;
     char mh[17], sh[17];
     if (!root) {
-        seterr(err, errsz, "%s: not valid JSON", path);
+        hg_errf(err, errsz, "%s: not valid JSON", path);
     } else if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, HR_CALIB_FORMAT) != 0) {
-        seterr(err, errsz, "%s: 'format' must be \"%s\"", path, HR_CALIB_FORMAT);
+        hg_errf(err, errsz, "%s: 'format' must be \"%s\"", path, HR_CALIB_FORMAT);
     } else if (get_hash(root, "model_hash", mh, path, err, errsz) == 0 &&
                get_hash(root, "set_hash", sh, path, err, errsz) == 0 &&
                get_num(root, "n_layers", 1, 1024, &nl, path, "", err, errsz) == 0 &&
@@ -373,9 +364,9 @@ hr_calib *hr_calib_load(const char *path, char *err, size_t errsz)
         int want = (int)nl * (int)nh;
         c = calib_new((int)nl, (int)nh, (int)hd);
         if (!c) {
-            seterr(err, errsz, "out of memory");
+            hg_errf(err, errsz, "out of memory");
         } else if (!cJSON_IsArray(heads) || cJSON_GetArraySize(heads) != want) {
-            seterr(err, errsz, "%s: 'heads' must be an array of n_layers x n_heads = %d entries",
+            hg_errf(err, errsz, "%s: 'heads' must be an array of n_layers x n_heads = %d entries",
                    path, want);
             hr_calib_free(c);
             c = NULL;
@@ -404,16 +395,16 @@ int hr_calib_stale(const hr_calib *c, const bcfg_config *mc, const char *model_h
                    const char *set_hash, double pct, char *why, size_t whysz)
 {
     if (c->n_layers != mc->n_layers || c->n_heads != mc->n_heads || c->head_dim != mc->head_dim)
-        seterr(why, whysz, "made for %d layers x %d heads of d=%d, the model has %d x %d of d=%d",
+        hg_errf(why, whysz, "made for %d layers x %d heads of d=%d, the model has %d x %d of d=%d",
                c->n_layers, c->n_heads, c->head_dim, mc->n_layers, mc->n_heads, mc->head_dim);
     else if (strcmp(c->model_hash, model_hash) != 0)
-        seterr(why, whysz, "made for another model (hash %s, this model %s)", c->model_hash,
+        hg_errf(why, whysz, "made for another model (hash %s, this model %s)", c->model_hash,
                model_hash);
     else if (strcmp(c->set_hash, set_hash) != 0)
-        seterr(why, whysz, "made from another sentence set (hash %s, now %s)", c->set_hash,
+        hg_errf(why, whysz, "made from another sentence set (hash %s, now %s)", c->set_hash,
                set_hash);
     else if (c->pct != pct)
-        seterr(why, whysz, "made with percentile %g, %g asked", c->pct, pct);
+        hg_errf(why, whysz, "made with percentile %g, %g asked", c->pct, pct);
     else
         return 0;
     return 1;

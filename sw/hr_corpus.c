@@ -1,4 +1,5 @@
 /* hr_corpus.c — sentence sets and file hashes for the layer runner. */
+#include "hg_util.h"
 #include "hr_corpus.h"
 
 #include <errno.h>
@@ -9,16 +10,6 @@
 
 #define LINE_MAX_BYTES 65536
 
-static void seterr(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t n, const char *fmt, ...)
-{
-    if (!err || n == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, n, fmt, ap);
-    va_end(ap);
-}
 
 void hr_corpus_free(hr_corpus *c)
 {
@@ -62,7 +53,7 @@ static int append(hr_corpus *c, int *cap, const char *line, const tok_vocab *v, 
         int *nt = realloc(c->n_tok, (size_t)nc * sizeof *nt);
         if (nt) c->n_tok = nt;
         if (!t || !ids || !nt) {
-            seterr(err, errsz, "out of memory");
+            hg_errf(err, errsz, "out of memory");
             return -1;
         }
         *cap = nc;
@@ -71,7 +62,7 @@ static int append(hr_corpus *c, int *cap, const char *line, const tok_vocab *v, 
     char *txt = strdup(line);
     int n = ids && txt ? tok_encode(v, line, max_tokens, ids, err, errsz) : -1;
     if (!ids || !txt)
-        seterr(err, errsz, "out of memory");
+        hg_errf(err, errsz, "out of memory");
     if (n < 0) {
         free(ids);
         free(txt);
@@ -89,24 +80,24 @@ hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, 
                           char *err, size_t errsz)
 {
     if (max_tokens < 2) {
-        seterr(err, errsz, "max tokens %d: must be >= 2", max_tokens);
+        hg_errf(err, errsz, "max tokens %d: must be >= 2", max_tokens);
         return NULL;
     }
     FILE *f = fopen(path, "r");
     if (!f) {
-        seterr(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+        hg_errf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
     hr_corpus *c = calloc(1, sizeof *c);
     char *line = malloc(LINE_MAX_BYTES + 2);
     int cap = 0, lineno = 0, rc = c && line ? 0 : -1;
     if (rc)
-        seterr(err, errsz, "out of memory");
+        hg_errf(err, errsz, "out of memory");
     while (rc == 0 && (limit <= 0 || c->n < limit) && fgets(line, LINE_MAX_BYTES + 2, f)) {
         lineno++;
         size_t len = strlen(line);
         if (len > LINE_MAX_BYTES && line[len - 1] != '\n') {
-            seterr(err, errsz, "%s:%d: line longer than %d bytes", path, lineno, LINE_MAX_BYTES);
+            hg_errf(err, errsz, "%s:%d: line longer than %d bytes", path, lineno, LINE_MAX_BYTES);
             rc = -1;
             break;
         }
@@ -115,16 +106,16 @@ hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, 
             continue;
         char sub[256];
         if (append(c, &cap, line, v, max_tokens, sub, sizeof sub) != 0) {
-            seterr(err, errsz, "%s:%d: %s", path, lineno, sub);
+            hg_errf(err, errsz, "%s:%d: %s", path, lineno, sub);
             rc = -1;
         }
     }
     if (rc == 0 && ferror(f)) {
-        seterr(err, errsz, "%s: read error", path);
+        hg_errf(err, errsz, "%s: read error", path);
         rc = -1;
     }
     if (rc == 0 && c->n == 0) {
-        seterr(err, errsz, "%s: no sentences in the file", path);
+        hg_errf(err, errsz, "%s: no sentences in the file", path);
         rc = -1;
     }
     fclose(f);
@@ -140,7 +131,7 @@ int hr_hash_file(uint64_t *h, const char *path, char *err, size_t errsz)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        seterr(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+        hg_errf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
     static unsigned char buf[1 << 16];
@@ -152,7 +143,7 @@ int hr_hash_file(uint64_t *h, const char *path, char *err, size_t errsz)
     int bad = ferror(f);
     fclose(f);
     if (bad) {
-        seterr(err, errsz, "%s: read error", path);
+        hg_errf(err, errsz, "%s: read error", path);
         return -1;
     }
     *h = x;

@@ -1,4 +1,5 @@
 /* hr_dump.c — K, V, Q streams and golden outputs of chosen heads, in hgsim's layouts. */
+#include "hg_util.h"
 #include "hr_dump.h"
 
 #include <errno.h>
@@ -26,16 +27,6 @@ struct hr_dump {
     float *scratch;           /* one head's discarded output */
 };
 
-static void seterr(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t n, const char *fmt, ...)
-{
-    if (!err || n == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, n, fmt, ap);
-    va_end(ap);
-}
 
 int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int max,
                         char *err, size_t errsz)
@@ -53,23 +44,23 @@ int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int
         }
         size_t len = strcspn(p, ",");
         if (!ok || l < 0 || l >= n_layers || h < 0 || h >= n_heads) {
-            seterr(err, errsz, "--dump-heads '%.*s': must be LAYER:HEAD with layer 0..%d and "
+            hg_errf(err, errsz, "--dump-heads '%.*s': must be LAYER:HEAD with layer 0..%d and "
                    "head 0..%d", (int)len, p, n_layers - 1, n_heads - 1);
             return -1;
         }
         if (n == max) {
-            seterr(err, errsz, "--dump-heads '%s': more than %d heads", s, max);
+            hg_errf(err, errsz, "--dump-heads '%s': more than %d heads", s, max);
             return -1;
         }
         lh[n++] = (hr_lh){(int)l, (int)h};
         p += len;
         if (*p == ',' && *++p == '\0') {
-            seterr(err, errsz, "--dump-heads '%s': ends with a comma", s);
+            hg_errf(err, errsz, "--dump-heads '%s': ends with a comma", s);
             return -1;
         }
     }
     if (n == 0)
-        seterr(err, errsz, "--dump-heads '%s': no head given (LAYER:HEAD[,...])", s);
+        hg_errf(err, errsz, "--dump-heads '%s': no head given (LAYER:HEAD[,...])", s);
     return n ? n : -1;
 }
 
@@ -154,7 +145,7 @@ static void tap(void *ctx, const hr_head_io *io)
         write_file(dir, "queries.bin", io->q, n * kb) != 0 ||
         write_file(dir, "out.bin", io->out, n * dd * sizeof *io->out) != 0 ||
         write_file(dir, "head.json", txt, tl) != 0) {
-        seterr(d->err, sizeof d->err, "--dump-streams: cannot write the files of '%s'", dir);
+        hg_errf(d->err, sizeof d->err, "--dump-streams: cannot write the files of '%s'", dir);
         d->failed = 1;
     }
     free(txt);
@@ -167,11 +158,11 @@ hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
     static const hr_kind kinds[NCORES] = {HR_GOLDEN_HAD, HR_GOLDEN_BASELINE, HR_GOLDEN_I8TOPN};
     hr_dump *d = calloc(1, sizeof *d);
     if (!d) {
-        seterr(err, errsz, "out of memory");
+        hg_errf(err, errsz, "out of memory");
         return NULL;
     }
     if (strlen(dir) >= sizeof d->dir - 64) {
-        seterr(err, errsz, "--dump-streams '%s': path too long", dir);
+        hg_errf(err, errsz, "--dump-streams '%s': path too long", dir);
         free(d);
         return NULL;
     }
@@ -181,13 +172,13 @@ hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
     d->index = cJSON_CreateArray();
     d->scratch = malloc((size_t)core->l * (size_t)core->d * sizeof *d->scratch);
     if (!d->lh || !d->index || !d->scratch) {
-        seterr(err, errsz, "out of memory");
+        hg_errf(err, errsz, "out of memory");
         hr_dump_close(d, NULL, 0);
         return NULL;
     }
     memcpy(d->lh, lh, (size_t)n * sizeof *lh);
     if (mkdirs(dir) != 0) {
-        seterr(err, errsz, "--dump-streams '%s': cannot create: %s", dir, strerror(errno));
+        hg_errf(err, errsz, "--dump-streams '%s': cannot create: %s", dir, strerror(errno));
         hr_dump_close(d, NULL, 0);
         return NULL;
     }
@@ -212,7 +203,7 @@ static int dump_attn(void *ctx, int layer, int head, int n_tok, int dd, const fl
             continue;
         for (int c = 0; c < NCORES; c++) {
             if (hr_attn(d->core[c], layer, head, n_tok, dd, Q, K, V, d->scratch) != 0) {
-                seterr(d->err, sizeof d->err, "%s", hr_backend_error(d->core[c]));
+                hg_errf(d->err, sizeof d->err, "%s", hr_backend_error(d->core[c]));
                 return -1;
             }
             if (d->failed)
@@ -233,7 +224,7 @@ int hr_dump_sentence(hr_dump *d, const enc_model *m, const int32_t *ids, int n_t
     enc_hooks hk = {dump_attn, d, NULL, NULL};
     int rc = out ? enc_forward(m, ids, n_tok, &hk, out, sub, sizeof sub) : -1;
     if (rc)
-        seterr(err, errsz, "dump of sentence %d: %s", sentence,
+        hg_errf(err, errsz, "dump of sentence %d: %s", sentence,
                !out ? "out of memory" : d->err[0] ? d->err : sub);
     free(out);
     return rc;
@@ -253,7 +244,7 @@ int hr_dump_close(hr_dump *d, char *err, size_t errsz)
         if (txt)
             txt[tl++] = '\n';
         if (!txt || write_file(d->dir, "index.json", txt, tl) != 0) {
-            seterr(err, errsz, "--dump-streams: cannot write '%s/index.json'", d->dir);
+            hg_errf(err, errsz, "--dump-streams: cannot write '%s/index.json'", d->dir);
             rc = -1;
         }
         free(txt);

@@ -1,4 +1,5 @@
 /* hr_eval.c — runs a corpus through attention backends and measures their fidelity. */
+#include "hg_util.h"
 #include "hr_eval.h"
 
 #include <math.h>
@@ -8,16 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-static void seterr(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t n, const char *fmt, ...)
-{
-    if (!err || n == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, n, fmt, ap);
-    va_end(ap);
-}
 
 static double now_s(void)
 {
@@ -177,7 +168,7 @@ int hr_evaluate(const enc_model *m, const hr_corpus *cp, hr_backend **b, int nb,
         hr_backend_reset(b[k]);
     }
     if (rc || !o.ref || !num || !den || !remb) {
-        seterr(err, errsz, "out of memory");
+        hg_errf(err, errsz, "out of memory");
         rc = -1;
     }
     double t_start = now_s();
@@ -186,7 +177,7 @@ int hr_evaluate(const enc_model *m, const hr_corpus *cp, hr_backend **b, int nb,
         o.num = o.den = NULL;
         enc_hooks hk = {NULL, NULL, observe, &o};
         if (enc_embed(m, cp->ids[i], cp->n_tok[i], &hk, remb + (size_t)i * h, sub, sizeof sub)) {
-            seterr(err, errsz, "sentence %d, float reference: %s", i + 1, sub);
+            hg_errf(err, errsz, "sentence %d, float reference: %s", i + 1, sub);
             rc = -1;
             break;
         }
@@ -200,7 +191,7 @@ int hr_evaluate(const enc_model *m, const hr_corpus *cp, hr_backend **b, int nb,
             if (enc_embed(m, cp->ids[i], cp->n_tok[i], &hk, res[k].emb + (size_t)i * h, sub,
                           sizeof sub) != 0) {
                 const char *be = hr_backend_error(b[k]);
-                seterr(err, errsz, "sentence %d, backend %s: %s", i + 1,
+                hg_errf(err, errsz, "sentence %d, backend %s: %s", i + 1,
                        hr_kind_name(hr_backend_kind(b[k])), be[0] ? be : sub);
                 rc = -1;
             }

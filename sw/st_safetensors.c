@@ -1,4 +1,5 @@
 /* st_safetensors.c — safetensors reader: validation at open, lookup, conversion. */
+#include "hg_util.h"
 #include "st_safetensors.h"
 
 #include <assert.h>
@@ -42,14 +43,6 @@ static const struct { const char *name; st_dtype t; size_t size; } dtypes[] = {
 #define N_DTYPES (sizeof dtypes / sizeof dtypes[0])
 #define DTYPE_LIST "F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL"
 
-__attribute__((format(printf, 3, 4)))
-static void seterr(char *err, size_t errsz, const char *fmt, ...) {
-    va_list ap;
-    if (!err || errsz == 0) return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 /* ---------------------------------------------------------------- dtype table */
 
@@ -81,17 +74,17 @@ static int load_bytes(st_file *f, char *err, size_t errsz) {
     struct stat sb;
     int fd = open(f->path, O_RDONLY);
     if (fd < 0) {
-        seterr(err, errsz, "%s: cannot open: %s", f->path, strerror(errno));
+        hg_errf(err, errsz, "%s: cannot open: %s", f->path, strerror(errno));
         return -1;
     }
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        seterr(err, errsz, "%s: not a regular file", f->path);
+        hg_errf(err, errsz, "%s: not a regular file", f->path);
         close(fd);
         return -1;
     }
     f->size = (size_t)sb.st_size;
     if (f->size < 8) {
-        seterr(err, errsz, "%s: file is %zu bytes, too short for the 8-byte header length "
+        hg_errf(err, errsz, "%s: file is %zu bytes, too short for the 8-byte header length "
                "(truncated or not a safetensors file)", f->path, f->size);
         close(fd);
         return -1;
@@ -109,7 +102,7 @@ static int load_bytes(st_file *f, char *err, size_t errsz) {
             got += (size_t)r;
         }
         if (!f->base || got != f->size) {
-            seterr(err, errsz, "%s: cannot read %zu bytes", f->path, f->size);
+            hg_errf(err, errsz, "%s: cannot read %zu bytes", f->path, f->size);
             close(fd);
             return -1;
         }
@@ -132,28 +125,28 @@ static int parse_entry(st_file *f, const char *name, const cJSON *j, st_entry *e
                        char *err, size_t errsz) {
     const char *p = f->path;
     if (!cJSON_IsObject(j)) {
-        seterr(err, errsz, "%s: tensor '%s': header entry is not a JSON object", p, name);
+        hg_errf(err, errsz, "%s: tensor '%s': header entry is not a JSON object", p, name);
         return -1;
     }
     const cJSON *jd = cJSON_GetObjectItemCaseSensitive(j, "dtype");
     const cJSON *js = cJSON_GetObjectItemCaseSensitive(j, "shape");
     const cJSON *jo = cJSON_GetObjectItemCaseSensitive(j, "data_offsets");
     if (!cJSON_IsString(jd)) {
-        seterr(err, errsz, "%s: tensor '%s': missing or non-string \"dtype\"", p, name);
+        hg_errf(err, errsz, "%s: tensor '%s': missing or non-string \"dtype\"", p, name);
         return -1;
     }
     if (dtype_parse(jd->valuestring, &e->info.dtype) != 0) {
-        seterr(err, errsz, "%s: tensor '%s': unknown dtype '%s' (supported: " DTYPE_LIST ")",
+        hg_errf(err, errsz, "%s: tensor '%s': unknown dtype '%s' (supported: " DTYPE_LIST ")",
                p, name, jd->valuestring);
         return -1;
     }
     if (!cJSON_IsArray(js)) {
-        seterr(err, errsz, "%s: tensor '%s': missing or non-array \"shape\"", p, name);
+        hg_errf(err, errsz, "%s: tensor '%s': missing or non-array \"shape\"", p, name);
         return -1;
     }
     int nd = cJSON_GetArraySize(js);
     if (nd > ST_MAX_DIMS) {
-        seterr(err, errsz, "%s: tensor '%s': shape has %d dimensions (at most %d allowed)",
+        hg_errf(err, errsz, "%s: tensor '%s': shape has %d dimensions (at most %d allowed)",
                p, name, nd, ST_MAX_DIMS);
         return -1;
     }
@@ -162,12 +155,12 @@ static int parse_entry(st_file *f, const char *name, const cJSON *j, st_entry *e
     for (int i = 0; i < nd; i++) {
         uint64_t dim;
         if (json_uint(cJSON_GetArrayItem(js, i), &dim) != 0) {
-            seterr(err, errsz, "%s: tensor '%s': shape[%d] is not a non-negative integer",
+            hg_errf(err, errsz, "%s: tensor '%s': shape[%d] is not a non-negative integer",
                    p, name, i);
             return -1;
         }
         if (dim != 0 && numel > (UINT64_C(1) << 53) / dim) {
-            seterr(err, errsz, "%s: tensor '%s': shape is too large", p, name);
+            hg_errf(err, errsz, "%s: tensor '%s': shape is too large", p, name);
             return -1;
         }
         numel *= dim;
@@ -177,19 +170,19 @@ static int parse_entry(st_file *f, const char *name, const cJSON *j, st_entry *e
     if (!cJSON_IsArray(jo) || cJSON_GetArraySize(jo) != 2 ||
         json_uint(cJSON_GetArrayItem(jo, 0), &b) != 0 ||
         json_uint(cJSON_GetArrayItem(jo, 1), &en) != 0) {
-        seterr(err, errsz, "%s: tensor '%s': \"data_offsets\" must be [begin, end] with "
+        hg_errf(err, errsz, "%s: tensor '%s': \"data_offsets\" must be [begin, end] with "
                "non-negative integers", p, name);
         return -1;
     }
     if (b > en || en > f->data_size) {
-        seterr(err, errsz, "%s: tensor '%s': data_offsets [%llu, %llu] out of range "
+        hg_errf(err, errsz, "%s: tensor '%s': data_offsets [%llu, %llu] out of range "
                "(data section is %zu bytes; need begin <= end <= %zu)", p, name,
                (unsigned long long)b, (unsigned long long)en, f->data_size, f->data_size);
         return -1;
     }
     size_t esz = st_dtype_size(e->info.dtype);
     if (numel * esz != en - b) {
-        seterr(err, errsz, "%s: tensor '%s': shape gives %llu elements x %zu bytes = %llu "
+        hg_errf(err, errsz, "%s: tensor '%s': shape gives %llu elements x %zu bytes = %llu "
                "bytes, but data_offsets span %llu bytes", p, name,
                (unsigned long long)numel, esz, (unsigned long long)(numel * esz),
                (unsigned long long)(en - b));
@@ -211,13 +204,13 @@ static int parse_header(st_file *f, const char *txt, size_t len, char *err, size
     if (!root) {
         const char *at = cJSON_GetErrorPtr();
         long off = (at && at >= txt && at <= txt + len) ? (long)(at - txt) : -1;
-        seterr(err, errsz, "%s: header is not valid JSON (error near byte %ld of the "
+        hg_errf(err, errsz, "%s: header is not valid JSON (error near byte %ld of the "
                "%zu-byte header)", f->path, off, len);
         return -1;
     }
     int rc = -1;
     if (!cJSON_IsObject(root)) {
-        seterr(err, errsz, "%s: header JSON is not an object", f->path);
+        hg_errf(err, errsz, "%s: header JSON is not an object", f->path);
         goto out;
     }
     int n = 0;
@@ -226,7 +219,7 @@ static int parse_header(st_file *f, const char *txt, size_t len, char *err, size
         if (strcmp(it->string, "__metadata__") != 0) n++;
     f->ent = calloc((size_t)(n > 0 ? n : 1), sizeof *f->ent);
     if (!f->ent) {
-        seterr(err, errsz, "%s: out of memory for %d tensor entries", f->path, n);
+        hg_errf(err, errsz, "%s: out of memory for %d tensor entries", f->path, n);
         goto out;
     }
     cJSON_ArrayForEach(it, root) {
@@ -234,7 +227,7 @@ static int parse_header(st_file *f, const char *txt, size_t len, char *err, size
         st_entry *e = &f->ent[f->n];
         char *name = strdup(it->string);
         if (!name) {
-            seterr(err, errsz, "%s: out of memory", f->path);
+            hg_errf(err, errsz, "%s: out of memory", f->path);
             goto out;
         }
         e->info.name = name;
@@ -244,7 +237,7 @@ static int parse_header(st_file *f, const char *txt, size_t len, char *err, size
     qsort(f->ent, (size_t)f->n, sizeof *f->ent, entry_cmp);
     for (int i = 1; i < f->n; i++)
         if (strcmp(f->ent[i - 1].info.name, f->ent[i].info.name) == 0) {
-            seterr(err, errsz, "%s: tensor '%s' appears twice in the header", f->path,
+            hg_errf(err, errsz, "%s: tensor '%s' appears twice in the header", f->path,
                    f->ent[i].info.name);
             goto out;
         }
@@ -257,7 +250,7 @@ out:
 st_file *st_open(const char *path, char *err, size_t errsz) {
     st_file *f = calloc(1, sizeof *f);
     if (!f || !(f->path = strdup(path))) {
-        seterr(err, errsz, "%s: out of memory", path);
+        hg_errf(err, errsz, "%s: out of memory", path);
         free(f);
         return NULL;
     }
@@ -265,7 +258,7 @@ st_file *st_open(const char *path, char *err, size_t errsz) {
     uint64_t hlen = 0;
     for (int i = 7; i >= 0; i--) hlen = (hlen << 8) | f->base[i];
     if (hlen == 0 || hlen > f->size - 8 || hlen > ST_MAX_HEADER) {
-        seterr(err, errsz, "%s: bad header length %llu (file is %zu bytes, so the header "
+        hg_errf(err, errsz, "%s: bad header length %llu (file is %zu bytes, so the header "
                "must be 1..%zu bytes and at most %llu)", f->path, (unsigned long long)hlen,
                f->size, f->size - 8, (unsigned long long)ST_MAX_HEADER);
         goto fail;
@@ -362,11 +355,11 @@ int st_read_f32(const st_file *f, const char *name, float *dst, size_t n,
                 char *err, size_t errsz) {
     const st_info *in = st_find(f, name);
     if (!in) {
-        seterr(err, errsz, "%s: tensor '%s' not found", f->path, name);
+        hg_errf(err, errsz, "%s: tensor '%s' not found", f->path, name);
         return -1;
     }
     if (in->numel != n) {
-        seterr(err, errsz, "%s: tensor '%s' has %zu elements, expected %zu", f->path, name,
+        hg_errf(err, errsz, "%s: tensor '%s' has %zu elements, expected %zu", f->path, name,
                in->numel, n);
         return -1;
     }
@@ -388,7 +381,7 @@ int st_read_f32_shape(const st_file *f, const char *name, int ndim, const int64_
                       float *dst, char *err, size_t errsz) {
     const st_info *in = st_find(f, name);
     if (!in) {
-        seterr(err, errsz, "%s: tensor '%s' not found", f->path, name);
+        hg_errf(err, errsz, "%s: tensor '%s' not found", f->path, name);
         return -1;
     }
     int same = in->ndim == ndim;
@@ -397,7 +390,7 @@ int st_read_f32_shape(const st_file *f, const char *name, int ndim, const int64_
         char want[160], got[160];
         shape_str(want, sizeof want, ndim, shape);
         shape_str(got, sizeof got, in->ndim, in->shape);
-        seterr(err, errsz, "%s: tensor '%s' has shape %s, expected %s", f->path, name, got,
+        hg_errf(err, errsz, "%s: tensor '%s' has shape %s, expected %s", f->path, name, got,
                want);
         return -1;
     }

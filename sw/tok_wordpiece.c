@@ -1,4 +1,5 @@
 /* tok_wordpiece.c — BERT basic tokenizer + WordPiece (see tok_wordpiece.h for coverage). */
+#include "hg_util.h"
 #include "tok_wordpiece.h"
 
 #include <assert.h>
@@ -19,14 +20,6 @@ struct tok_vocab {
     int unk, cls, sep;
 };
 
-__attribute__((format(printf, 3, 4)))
-static void seterr(char *err, size_t errsz, const char *fmt, ...) {
-    va_list ap;
-    if (!err || errsz == 0) return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 /* ================================================================ Unicode tables */
 
@@ -205,7 +198,7 @@ void tok_free(tok_vocab *v) {
 static char *read_file(const char *path, size_t *len, char *err, size_t errsz) {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        seterr(err, errsz, "vocab %s: cannot open: %s", path, strerror(errno));
+        hg_errf(err, errsz, "vocab %s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = 1 << 16, n = 0;
@@ -220,7 +213,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errsz) {
     int bad = ferror(fp);
     fclose(fp);
     if (!buf || bad) {
-        seterr(err, errsz, "vocab %s: %s", path, buf ? "read error" : "out of memory");
+        hg_errf(err, errsz, "vocab %s: %s", path, buf ? "read error" : "out of memory");
         free(buf);
         return NULL;
     }
@@ -232,7 +225,7 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errsz) {
 /* Splits v->text into lines (trailing white space removed) and fills v->tokens. */
 static int split_lines(tok_vocab *v, const char *path, size_t len, char *err, size_t errsz) {
     if (memchr(v->text, '\0', len)) {
-        seterr(err, errsz, "vocab %s: contains a NUL byte at offset %zu; not a text file",
+        hg_errf(err, errsz, "vocab %s: contains a NUL byte at offset %zu; not a text file",
                path, (size_t)((char *)memchr(v->text, '\0', len) - v->text));
         return -1;
     }
@@ -241,7 +234,7 @@ static int split_lines(tok_vocab *v, const char *path, size_t len, char *err, si
     if (len > 0 && v->text[len - 1] != '\n') lines++;
     v->tokens = malloc((lines ? lines : 1) * sizeof *v->tokens);
     if (!v->tokens) {
-        seterr(err, errsz, "vocab %s: out of memory", path);
+        hg_errf(err, errsz, "vocab %s: out of memory", path);
         return -1;
     }
     char *p = v->text, *end = v->text + len;
@@ -249,7 +242,7 @@ static int split_lines(tok_vocab *v, const char *path, size_t len, char *err, si
         char *nl = memchr(p, '\n', (size_t)(end - p));
         char *e = nl ? nl : end;
         if (e - p > TOK_MAX_LINE) {
-            seterr(err, errsz, "vocab %s: line %d is %td bytes long (at most %d allowed); "
+            hg_errf(err, errsz, "vocab %s: line %d is %td bytes long (at most %d allowed); "
                    "not a vocab.txt", path, v->n + 1, e - p, TOK_MAX_LINE);
             return -1;
         }
@@ -269,7 +262,7 @@ static int build_index(tok_vocab *v, const char *path, char *err, size_t errsz) 
     while (v->cap < 2 * (size_t)v->n) v->cap *= 2;
     v->slots = malloc(v->cap * sizeof *v->slots);
     if (!v->slots) {
-        seterr(err, errsz, "vocab %s: out of memory", path);
+        hg_errf(err, errsz, "vocab %s: out of memory", path);
         return -1;
     }
     for (size_t i = 0; i < v->cap; i++) v->slots[i] = -1;
@@ -286,7 +279,7 @@ static int find_specials(tok_vocab *v, const char *path, char *err, size_t errsz
     v->cls = tok_id(v, "[CLS]");
     v->sep = tok_id(v, "[SEP]");
     if (v->unk >= 0 && v->cls >= 0 && v->sep >= 0) return 0;
-    seterr(err, errsz, "vocab %s: %d tokens but missing the special token(s)%s%s%s "
+    hg_errf(err, errsz, "vocab %s: %d tokens but missing the special token(s)%s%s%s "
            "(a BERT vocab.txt needs [UNK], [CLS] and [SEP])", path, v->n,
            v->unk < 0 ? " [UNK]" : "", v->cls < 0 ? " [CLS]" : "",
            v->sep < 0 ? " [SEP]" : "");
@@ -297,13 +290,13 @@ tok_vocab *tok_load(const char *path, char *err, size_t errsz) {
     tok_vocab *v = calloc(1, sizeof *v);
     size_t len = 0;
     if (!v) {
-        seterr(err, errsz, "vocab %s: out of memory", path);
+        hg_errf(err, errsz, "vocab %s: out of memory", path);
         return NULL;
     }
     v->text = read_file(path, &len, err, errsz);
     if (!v->text) goto fail;
     if (strspn(v->text, " \t\r\n") == len) {
-        seterr(err, errsz, "vocab %s: file is empty (expected one token per line)", path);
+        hg_errf(err, errsz, "vocab %s: file is empty (expected one token per line)", path);
         goto fail;
     }
     if (split_lines(v, path, len, err, errsz) || build_index(v, path, err, errsz) ||
@@ -389,7 +382,7 @@ int tok_encode(const tok_vocab *v, const char *text, int max_len, int32_t *ids,
                char *err, size_t errsz) {
     assert(v && text && ids);
     if (max_len < 2) {
-        seterr(err, errsz, "tokenizer: max_len %d too small (need >= 2 for [CLS] and [SEP])",
+        hg_errf(err, errsz, "tokenizer: max_len %d too small (need >= 2 for [CLS] and [SEP])",
                max_len);
         return -1;
     }
@@ -400,7 +393,7 @@ int tok_encode(const tok_vocab *v, const char *text, int max_len, int32_t *ids,
     wp_scratch s = {malloc(4 * n + 4), malloc(4 * n + 6), malloc((n + 2) * sizeof(size_t))};
     if (!cps || !s.word || !s.piece || !s.off) {
         free(cps); free(s.word); free(s.piece); free(s.off);
-        seterr(err, errsz, "tokenizer: out of memory for a %zu-byte text", n);
+        hg_errf(err, errsz, "tokenizer: out of memory for a %zu-byte text", n);
         return -1;
     }
     s.piece[0] = s.piece[1] = '#';

@@ -243,4 +243,17 @@ void prebuild(const std::vector<hg_cfg> &cfgs, int jobs)
 
 std::string src_dir() { return HG_SRC_DIR; }
 
+CmdResult run_cmd(const std::string &cmd)
+{
+    CmdResult r{-1, ""};
+    FILE *p = popen((cmd + " 2>&1").c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+    int st = pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
 }  // namespace hgt

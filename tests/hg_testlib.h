@@ -59,6 +59,13 @@ void prebuild(const std::vector<hg_cfg> &cfgs, int jobs);
 // Directory of the source tree (for the generator binary, rtl/, docs/).
 std::string src_dir();
 
+// Output (stdout and stderr) and exit status of a shell command.
+struct CmdResult {
+    int status;
+    std::string out;
+};
+CmdResult run_cmd(const std::string &cmd);
+
 }  // namespace hgt
 
 #endif

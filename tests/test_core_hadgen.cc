@@ -18,24 +18,9 @@
 
 namespace {
 
-struct Result {
-    int status;
-    std::string out;
-};
+using Result = hgt::CmdResult;
 
-// Runs a shell command, capturing stdout+stderr.
-Result run(const std::string &cmd)
-{
-    Result r{-1, ""};
-    FILE *p = popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
+Result run(const std::string &cmd) { return hgt::run_cmd(cmd); }
 
 std::string hadgen() { return std::string(HG_BIN_DIR) + "/hadgen"; }
 
