@@ -370,6 +370,80 @@ static void cycles_vs_l(const char *dir)
     fclose(f);
 }
 
+/* ---- sweep ------------------------------------------------------------------------- */
+
+typedef struct spt {
+    int core, d, p, n, l;
+    double area, energy, fmax, ii, power, qps;
+} spt;
+
+/* Reads make sweep's results.csv; returns the number of points (0 if none). */
+static int read_sweep(const char *path, spt *v, int max)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        DIE("--sweep '%s': %s", path, strerror(errno));
+    char line[512], core[32];
+    int n = 0;
+    while (fgets(line, sizeof line, f) && n < max) {
+        spt x;
+        if (sscanf(line, "%31[^,],%d,%d,%d,%d,%lf,%lf,%lf,%lf,%lf,%lf", core, &x.d, &x.p, &x.n, &x.l,
+                   &x.area, &x.energy, &x.fmax, &x.ii, &x.power, &x.qps) != 11)
+            continue; /* header, or a point whose flow failed */
+        x.core = core_index(core);
+        if (x.core >= 0)
+            v[n++] = x;
+    }
+    fclose(f);
+    return n;
+}
+
+/* One .dat per axis (N, d, L): the other two parameters fixed at the values of the first
+   point; columns: value, then area, power, energy for had, baseline, int8-topn. */
+static void sweep_dat(const char *dir, const spt *v, int n, const char *axis)
+{
+    char name[64];
+    snprintf(name, sizeof name, "sweep_vs_%s.dat", axis);
+    FILE *f = out_file(dir, name);
+    fprintf(f, "# %s | area, power, energy of had | baseline | int8-topn (other parameters as the first point)\n", axis);
+    int vals[64], nv = 0;
+    for (int i = 0; i < n; i++) {
+        int x = axis[0] == 'n' ? v[i].n : axis[0] == 'd' ? v[i].d : v[i].l, seen = 0;
+        for (int k = 0; k < nv; k++)
+            seen |= vals[k] == x;
+        if (!seen && nv < 64)
+            vals[nv++] = x;
+    }
+    for (int a = 0; a < nv; a++)
+        for (int b = a + 1; b < nv; b++)
+            if (vals[b] < vals[a]) {
+                int t = vals[a];
+                vals[a] = vals[b];
+                vals[b] = t;
+            }
+    for (int k = 0; k < nv; k++) {
+        fprintf(f, "%d", vals[k]);
+        for (int c = 0; c < 3; c++) {
+            const spt *hit = NULL;
+            for (int i = 0; i < n && !hit; i++) {
+                const spt *q = &v[i];
+                int match = q->core == c && q->p == v[0].p &&
+                            (axis[0] == 'n' ? q->n == vals[k] : (c == 1 || q->n == v[0].n)) &&
+                            (axis[0] == 'd' ? q->d == vals[k] : q->d == v[0].d) &&
+                            (axis[0] == 'l' ? q->l == vals[k] : q->l == v[0].l);
+                if (match)
+                    hit = q;
+            }
+            if (hit)
+                fprintf(f, " %g %g %g", hit->area, hit->power, hit->energy);
+            else
+                fprintf(f, " NaN NaN NaN");
+        }
+        fprintf(f, "\n");
+    }
+    fclose(f);
+}
+
 static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn, const char *sweep)
 {
     FILE *g = out_file(dir, "plots.gp");
@@ -404,6 +478,17 @@ static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn, 
                    "set xlabel 'L (keys)'\nset ylabel 'cycles per query'\nset logscale xy 2\n"
                    "plot 'cycles_vs_l.dat' using 1:2 with linespoints title 'had', '' using 1:3 with linespoints title 'baseline', "
                    "'' using 1:4 with linespoints title 'int8-topn'\nunset logscale\n", term, ext);
+        for (int ax = 0; sweep && ax < 3; ax++) {
+            const char *axn[3] = {"n", "d", "l"}, *lab[3] = {"N (keys kept)", "d (head dimension)", "L (keys)"};
+            const char *ylab[3] = {"logic area (mm^2)", "logic power (mW)", "energy per query (nJ)"};
+            const char *yn[3] = {"area", "power", "energy"};
+            for (int m = 0; m < 3; m++)
+                fprintf(g, "set terminal %s\nset output 'sweep_%s_vs_%s.%s'\nset title 'Sweep: %s against %s'\n"
+                           "set xlabel '%s'\nset ylabel '%s'\nset logscale x 2\n"
+                           "plot 'sweep_vs_%s.dat' using 1:%d with linespoints title 'had', '' using 1:%d with linespoints title 'baseline', "
+                           "'' using 1:%d with linespoints title 'int8-topn'\nunset logscale\n",
+                        term, yn[m], axn[ax], ext, yn[m], lab[ax], lab[ax], ylab[m], axn[ax], 2 + m, 5 + m, 8 + m);
+        }
         if (sweep)
             fprintf(g, "set terminal %s\nset output 'sweep_pareto.%s'\nset title 'Sweep: area against energy per query'\n"
                        "set xlabel 'energy per query (nJ)'\nset ylabel 'logic area (mm^2)'\nset logscale xy\nset datafile separator ','\n"
@@ -548,6 +633,21 @@ int main(int argc, char **argv)
     if (nf)
         fidelity_n(md, out, root, nf, ns, fjn);
     cycles_vs_l(out);
+    if (sweep) {
+        spt *sv = calloc(4096, sizeof *sv);
+        int nsv = sv ? read_sweep(sweep, sv, 4096) : 0;
+        if (nsv == 0) {
+            sweep = NULL;
+        } else {
+            sweep_dat(out, sv, nsv, "n");
+            sweep_dat(out, sv, nsv, "d");
+            sweep_dat(out, sv, nsv, "l");
+            fprintf(md, "\n## Design-space sweep (%d points, `make sweep`, synthetic stimulus)\n\n"
+                        "Results: `%s`. Plots: area, power and energy per query against N, d and L (the other "
+                        "parameters fixed at the first point), and area against energy.\n", nsv, sweep);
+        }
+        free(sv);
+    }
     fprintf(md, "\n## Plots\n\n");
     for (int i = 0; i < npoints; i++)
         fprintf(md, "![area %s](%s_area.png) ![power %s](%s_power.png)\n", pts[i].name, pts[i].name,
@@ -555,8 +655,13 @@ int main(int argc, char **argv)
     if (nf)
         fprintf(md, "![fidelity vs N](fidelity_vs_n.png)\n");
     fprintf(md, "![cycles vs L](cycles_vs_l.png)\n");
-    if (sweep)
+    if (sweep) {
         fprintf(md, "![sweep](sweep_pareto.png)\n");
+        for (int ax = 0; ax < 3; ax++)
+            fprintf(md, "![energy vs %s](sweep_energy_vs_%s.png) ![area vs %s](sweep_area_vs_%s.png)\n",
+                    ax == 0 ? "N" : ax == 1 ? "d" : "L", ax == 0 ? "n" : ax == 1 ? "d" : "l",
+                    ax == 0 ? "N" : ax == 1 ? "d" : "L", ax == 0 ? "n" : ax == 1 ? "d" : "l");
+    }
     fclose(md);
     char *text = cJSON_Print(root);
     FILE *jf = out_file(out, "report.json");

@@ -13,5 +13,8 @@ $(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(BUILD)/obj/gen/hg_config.o
 report: deps deps-model $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT)
 	synth/report/report.sh
 
+TEST_SRCS += tests/test_report.cc
+test-prereqs: $(HGREPORT)
+
 include synth/report/sweep.mk
 -include $(BUILD)/obj/synth/report/hgreport.d
