@@ -179,7 +179,7 @@ static void ports_end(gen *g)
 }
 
 /* Activity capture (docs/spec.md, section 8): one line per rising clock edge with every
-   input (but the clock) and every output, in port order, as fixed-width hex. */
+   port but the clock, in port order, as fixed-width hex. */
 static void emit_capture(gen *g, const mod_rec *m)
 {
     o(g, "\n`ifdef HG_CAPTURE\n"
