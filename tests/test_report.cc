@@ -22,12 +22,14 @@ std::string slurp(const std::string &p)
 }
 
 // A flow summary with the fields hgreport reads (values chosen so ratios are exact).
-void write_summary(const std::string &dir, const char *core, double area, double power, double e)
+void write_summary(const std::string &dir, const char *core, double area, double power, double e, int d = 32,
+                   int n = 16, int l = 128, int p = 8)
 {
     mkdir(dir.c_str(), 0777);
     mkdir((dir + "/reports").c_str(), 0777);
     std::ofstream f(dir + "/reports/summary.json");
-    f << "{\"core\": \"" << core << "\", \"params\": {\"d\": 32, \"lanes\": 8, \"top_n\": 16, \"max_keys\": 128},"
+    f << "{\"core\": \"" << core << "\", \"params\": {\"d\": " << d << ", \"lanes\": " << p
+      << ", \"top_n\": " << n << ", \"max_keys\": " << l << "},"
       << "\"liberty\": \"osu018\", \"clock_period_ns\": 10,"
       << "\"timing\": {\"fmax_mhz\": 50},"
       << "\"blocks\": {\"score\": {\"area_um2\": " << area / 2 << ", \"power_uw\": " << power / 2 << "},"
@@ -54,9 +56,13 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
              "{\"backend\": \"golden-had\", \"attn_rel_err\": [0.5, 0.6], \"recall\": 0.9, "
              "\"cos_mean\": 0.8, \"cos_min\": 0.7, \"nn_agree\": 0.75}]}\n";
     }
+    {
+        std::ofstream f(d + "/sweep.md");
+        f << "## Design-space sweep: 7 points\n";
+    }
     std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
                       "/base," + d + "/i8' --fidelity " + d + "/fid.json --fidelity-n 16=" + d +
-                      "/fid.json --out ";
+                      "/fid.json --sweep-md " + d + "/sweep.md --out ";
     hgt::CmdResult r1 = hgt::run_cmd("mkdir -p " + d + "/r1 " + d + "/r2 && " + cmd + d + "/r1");
     ASSERT_EQ(r1.status, 0) << r1.out;
     hgt::CmdResult r2 = hgt::run_cmd(cmd + d + "/r2");
@@ -66,6 +72,7 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
     EXPECT_NE(md.find("| int8-topn | 0.500 (-50%) |"), std::string::npos) << md;
     EXPECT_NE(md.find("| golden-had | 0.500 0.600 | 0.900 |"), std::string::npos) << md;
     EXPECT_NE(r1.out.find("HAD/baseline: logic area 0.200"), std::string::npos) << r1.out;
+    EXPECT_NE(md.find("\n## Design-space sweep: 7 points\n"), std::string::npos) << md; // hgsweep's section
     EXPECT_EQ(slurp(d + "/r1/report.json"), slurp(d + "/r2/report.json"));
     EXPECT_NE(slurp(d + "/r1/summary.csv").find("p,had,2,1,50,16,"), std::string::npos);
     struct stat st;
@@ -74,6 +81,105 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
     hgt::CmdResult bad = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgreport --out " + d + " --point nonsense");
     EXPECT_EQ(bad.status, 2);
     EXPECT_NE(bad.out.find("must be NAME=STIMULUS:RUN_DIR"), std::string::npos) << bad.out;
+}
+
+// hadrun --json as hgsweep reads it: d, N, sentence length, and backends' fidelity
+void write_fidelity(const std::string &path, int n, double had, double base, double i8)
+{
+    std::ofstream f(path);
+    f << "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": 128}, \"core\": {\"d\": 32, "
+      << "\"top_n\": " << n << "}, \"backends\": [{\"backend\": \"golden-had\", \"recall\": 0.7, "
+      << "\"cos_mean\": " << had << ", \"nn_agree\": 0.6}, {\"backend\": \"golden-baseline\", \"cos_mean\": "
+      << base << ", \"nn_agree\": 0.9}, {\"backend\": \"golden-int8-topn\", \"recall\": 0.99, "
+      << "\"cos_mean\": " << i8 << ", \"nn_agree\": 0.8}]}\n";
+}
+
+// CSV row of results.csv whose first five fields are core,d,p,n,l
+std::string row(const std::string &csv, const std::string &key)
+{
+    size_t at = csv.find("\n" + key + ",");
+    if (at == std::string::npos)
+        return "";
+    return csv.substr(at + 1, csv.find('\n', at + 1) - at - 1);
+}
+
+// field k (0-based) of a CSV row
+std::string field(const std::string &r, int k)
+{
+    std::stringstream ss(r);
+    std::string f;
+    for (int i = 0; i <= k && std::getline(ss, f, ','); i++) {
+    }
+    return f;
+}
+
+TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
+{
+    char t[] = "/tmp/hgswXXXXXX";
+    std::string d = mkdtemp(t);
+    // (energy nJ, area mm^2 incl. 1 mm^2 memories): had32n8 (20, 3), had32n16 (30, 4), baseline (80, 11),
+    // int8-topn (40, 6), had64n8 (19, 5), had32n8 at L=64 (10, 9: too short for the sentences)
+    write_summary(d + "/a", "had", 2e6, 100e3, 20, 32, 8, 256, 16);
+    write_summary(d + "/b", "had", 3e6, 100e3, 30, 32, 16, 256, 16);
+    write_summary(d + "/c", "baseline", 10e6, 400e3, 80, 32, 8, 256, 16);
+    write_summary(d + "/e", "int8-topn", 5e6, 200e3, 40, 32, 8, 256, 16);
+    write_summary(d + "/f", "had", 4e6, 100e3, 19, 64, 8, 256, 16);
+    write_summary(d + "/g", "had", 8e6, 100e3, 10, 32, 8, 64, 16);
+    write_fidelity(d + "/fid8.json", 8, 0.8, 0.99, 0.95);
+    write_fidelity(d + "/fid16.json", 16, 0.75, 0.99, 0.97);
+    std::string sums;
+    for (const char *x : {"g", "f", "e", "c", "b", "a"}) // any order: rows are sorted
+        sums += " " + d + "/" + x + "/reports/summary.json";
+    std::string cmd = std::string(HG_BIN_DIR) + "/hgsweep --fidelity " + d + "/fid8.json --fidelity " + d +
+                      "/fid16.json" + sums + " --out ";
+    hgt::CmdResult r1 = hgt::run_cmd("mkdir -p " + d + "/r1 " + d + "/r2 && " + cmd + d + "/r1");
+    ASSERT_EQ(r1.status, 0) << r1.out;
+    hgt::CmdResult r2 = hgt::run_cmd(cmd + d + "/r2");
+    ASSERT_EQ(r2.status, 0) << r2.out;
+    EXPECT_EQ(slurp(d + "/r1/sweep.json"), slurp(d + "/r2/sweep.json"));
+    EXPECT_NE(r1.out.find("6 points; Pareto fronts: 3 (area/energy), 3 (fidelity/energy)"), std::string::npos) << r1.out;
+    std::string csv = slurp(d + "/r1/results.csv");
+    // fields: 15 logic_area_vs_baseline, 17 energy_vs_baseline, 18 fidelity_cos, 21/22 Pareto flags
+    std::string a = row(csv, "had,32,16,8,256"), b = row(csv, "had,32,16,16,256");
+    std::string c = row(csv, "baseline,32,16,8,256"), e = row(csv, "int8-topn,32,16,8,256");
+    std::string f = row(csv, "had,64,16,8,256"), g = row(csv, "had,32,16,8,64");
+    ASSERT_FALSE(a.empty() || b.empty() || c.empty() || e.empty() || f.empty() || g.empty()) << csv;
+    EXPECT_EQ(field(a, 15), "0.2");
+    EXPECT_EQ(field(a, 17), "0.25");
+    EXPECT_EQ(field(e, 15), "0.5");
+    EXPECT_EQ(field(f, 15), "");  // no baseline at d=64
+    EXPECT_EQ(field(a, 18), "0.8");
+    EXPECT_EQ(field(b, 18), "0.75");
+    EXPECT_EQ(field(c, 18), "0.99");
+    EXPECT_EQ(field(e, 18), "0.95");
+    EXPECT_EQ(field(f, 18), "");  // the model's d is 32
+    EXPECT_EQ(field(g, 18), "");  // L=64 cannot hold the 128-token sentences
+    // area/energy front: g (least energy), had64n8 (next, less area than g), had32n8 (least area)
+    EXPECT_EQ(field(g, 21) + field(a, 21) + field(f, 21) + field(b, 21) + field(c, 21) + field(e, 21), "111000");
+    // fidelity/energy front: had32n8, int8-topn, baseline; had32n16 is dominated by had32n8
+    EXPECT_EQ(field(a, 22) + field(e, 22) + field(c, 22) + field(b, 22) + field(f, 22) + field(g, 22), "111000");
+    std::string md = slurp(d + "/r1/sweep.md");
+    EXPECT_NE(md.find("| 32 | 256 | 16 | 8 | 0.200 | 0.273 | 0.250 | 0.500 | 0.500 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| int8-topn | 32 | 8 | 256 | 16 | 0.9500 |"), std::string::npos) << md;
+    struct stat st;
+    for (const char *x : {"sweep_pareto_area.png", "sweep_pareto_fidelity.svg", "sweep_energy_vs_n.png",
+                          "sweep_area_vs_d.svg", "sweep_power_vs_l.png"})
+        EXPECT_EQ(stat((d + "/r1/" + x).c_str(), &st), 0) << x;
+
+    // bad input: clear message, exit 2
+    std::string bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + " ";
+    hgt::CmdResult m = hgt::run_cmd(bin + d + "/nothere.json");
+    EXPECT_EQ(m.status, 2);
+    EXPECT_NE(m.out.find("cannot read '" + d + "/nothere.json'"), std::string::npos) << m.out;
+    hgt::CmdResult dup = hgt::run_cmd(bin + d + "/a/reports/summary.json " + d + "/a/reports/summary.json");
+    EXPECT_EQ(dup.status, 2);
+    EXPECT_NE(dup.out.find("two summaries of the same point had d=32 P=16 N=8 L=256"), std::string::npos) << dup.out;
+    hgt::CmdResult ref = hgt::run_cmd(bin + "--ref 64,32 " + d + "/a/reports/summary.json");
+    EXPECT_EQ(ref.status, 2);
+    EXPECT_NE(ref.out.find("--ref '64,32': must be D,N,L,P"), std::string::npos) << ref.out;
+    hgt::CmdResult nf = hgt::run_cmd(bin + "--fidelity " + d + "/a/reports/summary.json " + d + "/a/reports/summary.json");
+    EXPECT_EQ(nf.status, 2);
+    EXPECT_NE(nf.out.find("not hadrun --json output"), std::string::npos) << nf.out;
 }
 
 }  // namespace

@@ -5,16 +5,21 @@ $(BUILD)/obj/synth/report/%.o: synth/report/%.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_HG) -MMD -MP -c $< -o $@
 
-$(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(BUILD)/obj/gen/hg_config.o
+$(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(BUILD)/obj/synth/report/rp_util.o $(BUILD)/obj/gen/hg_config.o
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 
 .PHONY: report
-report: deps deps-model $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT)
+report: deps deps-model $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT) $(HGSWEEP)
 	synth/report/report.sh
 
+HGSWEEP := $(BUILD)/bin/hgsweep
+$(HGSWEEP): $(BUILD)/obj/synth/report/hgsweep.o $(BUILD)/obj/synth/report/rp_util.o
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ -lcjson -lm
+
 TEST_SRCS += tests/test_report.cc
-test-prereqs: $(HGREPORT)
+test-prereqs: $(HGREPORT) $(HGSWEEP)
 
 include synth/report/sweep.mk
--include $(BUILD)/obj/synth/report/hgreport.d
+-include $(BUILD)/obj/synth/report/hgreport.d $(BUILD)/obj/synth/report/hgsweep.d $(BUILD)/obj/synth/report/rp_util.d

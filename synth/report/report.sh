@@ -8,8 +8,8 @@
 #   7-9   synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
 #   10    report: Markdown, JSON, CSV, plots (build/report)
 #
-# A step whose outputs are newer than its inputs is skipped, so a second run with nothing
-# changed finishes quickly. Every variable below can be overridden from the environment.
+# A step whose inputs (by content) and parameters are those of its last run is skipped, so a
+# second run with nothing changed finishes quickly. Every variable below can be overridden from the environment.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -22,6 +22,7 @@ REPORT_SENTENCES=${REPORT_SENTENCES:-sw/data/sentences_eval.txt}
 HADRUN=${HADRUN:-$BUILD/bin/hadrun}
 HGREPORT=${HGREPORT:-$BUILD/bin/hgreport}
 HGSYNTH=${HGSYNTH:-$BUILD/bin/hgsynth}
+HGSIM=${HGSIM:-$BUILD/bin/hgsim}
 CORES=(had baseline int8-topn)
 mkdir -p "$R"
 
@@ -42,20 +43,33 @@ done_step() { # NAME
   local t=$(( $(date +%s) - step_t0 ))
   { grep -v "^$1 " "$durs" || true; echo "$1 $t"; } > "$durs.tmp" && mv "$durs.tmp" "$durs"
 }
-# fresh OUT INPUT...: 0 if OUT exists and is newer than every INPUT
-fresh() {
-  local out=$1; shift
-  [ -e "$out" ] || return 1
-  for i in "$@"; do [ -e "$i" ] && [ "$i" -nt "$out" ] && return 1; done
-  return 0
+# Freshness by content: each step's output OUT has OUT.key, a hash of the contents of the step's
+# inputs and of its parameters; the step reruns only when that hash changes. Rebuilt-but-identical
+# binaries, `make rtl` rewriting the same files, or a new checkout's mtimes do not rerun anything.
+# key ARGS INPUT...: inputs are files or directories (every file below, in name order)
+key() {
+  local args=$1; shift
+  { printf '%s\n' "$args"
+    for i in "$@"; do
+      if [ -d "$i" ]; then find "$i" -type f -not -name '*.key' -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+      elif [ -e "$i" ]; then sha256sum "$i"
+      else echo "missing $i"; fi
+    done; } | sed "s|  $root/|  |" | sha256sum | cut -c1-32
 }
+# fresh OUT KEY: 0 if OUT exists and was made from inputs with this key
+fresh() { [ -e "$1" ] && [ "$(cat "$1.key" 2>/dev/null)" = "$2" ]; }
+stamp() { echo "$2" > "$1.key"; }
+MODEL_DIR=${HADGEN_MODEL:-$BUILD/model}
+model_key=$(key model "$MODEL_DIR")
 
 # ---- 1: fidelity of every backend ---------------------------------------------------
 banner fidelity
-if fresh "$R/fidelity.json" "$HADRUN" "$REPORT_SENTENCES"; then echo "   up to date"; else
+k=$(key "fidelity all $model_key" "$HADRUN" "$REPORT_SENTENCES")
+if fresh "$R/fidelity.json" "$k"; then echo "   up to date"; else
   "$HADRUN" --sentences "$REPORT_SENTENCES" --backend all --check --quiet \
     --json "$R/fidelity.json.tmp" > "$R/fidelity.txt"
   mv "$R/fidelity.json.tmp" "$R/fidelity.json"
+  stamp "$R/fidelity.json" "$k"
 fi
 done_step fidelity
 
@@ -64,11 +78,13 @@ banner fidelity-vs-n
 fn_args=()
 for n in $REPORT_NS; do
   f="$R/fidelity_n$n.json"
-  if ! fresh "$f" "$HADRUN" "$REPORT_SENTENCES"; then
+  k=$(key "fidelity n=$n $model_key" "$HADRUN" "$REPORT_SENTENCES")
+  if ! fresh "$f" "$k"; then
     echo "   N=$n"
     "$HADRUN" --sentences "$REPORT_SENTENCES" --backend golden-had,golden-int8-topn --top-n "$n" \
       --quiet --json "$f.tmp" > /dev/null
     mv "$f.tmp" "$f"
+    stamp "$f" "$k"
   fi
   fn_args+=(--fidelity-n "$n=$f")
 done
@@ -82,10 +98,13 @@ awk 'length($0) < 400 { if (length($0) > best) { best = length($0); line = $0 } 
   "$REPORT_SENTENCES" > "$R/stimulus_sentence.new"
 if cmp -s "$R/stimulus_sentence.new" "$R/stimulus_sentence.txt"; then rm "$R/stimulus_sentence.new"
 else mv "$R/stimulus_sentence.new" "$R/stimulus_sentence.txt"; fi
-if fresh "$S/index.json" "$HADRUN" "$R/stimulus_sentence.txt"; then echo "   up to date"; else
+k=$(key "streams $REPORT_HEAD $model_key" "$HADRUN" "$R/stimulus_sentence.txt")
+if fresh "$R/streams.done" "$k"; then echo "   up to date"; else
   rm -rf "$S"
   "$HADRUN" --sentences "$R/stimulus_sentence.txt" --backend float --quiet \
     --dump-streams "$S" --dump-heads "$REPORT_HEAD" > /dev/null
+  touch "$R/streams.done"
+  stamp "$R/streams.done" "$k"
 fi
 done_step streams
 hl=${REPORT_HEAD%%:*} hh=${REPORT_HEAD##*:}
@@ -104,7 +123,9 @@ flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
   if [ -n "$data" ]; then
     extra=$(sed -n 's/.*"hgsim":.*\(--alpha [^ ]* --scale-q [^ ]* --scale-k [^ ]*\).*/\1/p' "$data/head.json")
   fi
-  if fresh "$out/reports/summary.json" "$rtl/manifest.json" synth/flow.sh "$HGSYNTH" ${data:+"$data/keys.bin"}; then
+  k=$(key "flow $core $extra" "$rtl" synth/flow.sh synth/scripts synth/bench "$HGSYNTH" "$HGSIM" \
+      sim/hs_shim.cpp sim/hs_build.sh ${data:+"$data"})
+  if fresh "$out/reports/summary.json" "$k"; then
     echo "   up to date ($out)"
   else
     local envs=(OUT_DIR="$out" CAPTURE_DATA="$data")
@@ -112,6 +133,7 @@ flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
     env "${envs[@]}" synth/flow.sh "$rtl" > "$R/flow_$core-d$d$tag.log" 2>&1 || {
         echo "report: the flow of $core failed; last lines of $R/flow_$core-d$d$tag.log:" >&2
         tail -20 "$R/flow_$core-d$d$tag.log" >&2; exit 1; }
+    stamp "$out/reports/summary.json" "$k"
   fi
   done_step "flow $core d=$d${data:+ (real stimulus)}"
   RUNS+=("$out")
@@ -130,8 +152,14 @@ default_runs=$(IFS=,; echo "${RUNS[*]}")
 
 # ---- 10: report ---------------------------------------------------------------------
 banner report
+# the section of the last `make sweep`, with its plots, if there is one
 sweep=()
-[ -f "$BUILD/sweep/results.csv" ] && sweep=(--sweep "$root/$BUILD/sweep/results.csv")
+rm -f "$R"/sweep*
+if [ -f "$BUILD/sweep/sweep.md" ]; then
+  cp "$BUILD/sweep/sweep.md" "$BUILD"/sweep/sweep_*.png "$BUILD"/sweep/sweep_*.svg "$BUILD/sweep/results.csv" "$R/"
+  mv "$R/results.csv" "$R/sweep_results.csv"
+  sweep=(--sweep-md "$R/sweep.md")
+fi
 "$HGREPORT" --out "$R" \
   --point "minilm-d32=real all-MiniLM-L6-v2 layer $hl head $hh, one evaluation sentence (Q, K, V from the float model, quantized as the cores do):$minilm_runs" \
   --point "default-d64=synthetic random int8 data (no d=64 model in the flow):$default_runs" \

@@ -5,13 +5,17 @@
 #   make sweep                                   the full grid below (hours on 2 cores)
 #   make sweep SWEEP_D=16 SWEEP_N="4 8" SWEEP_L=64 SWEEP_P=4     a small grid
 #
-# Results: $(BUILD)/sweep/results.csv (one line per point); `make report` plots it when present.
+# Results (hgsweep): $(BUILD)/sweep/results.csv (one row per point, ratios against the baseline,
+# fidelity, Pareto flags), sweep.json, sweep.md, plots; `make report` includes the section.
 SWEEP_D     ?= 32 64 128
 SWEEP_N     ?= 8 16 32 64
 SWEEP_L     ?= 256 1024 4096
 SWEEP_P     ?= 16
 SWEEP_CORES ?= had baseline int8-topn
 SWEEP_DIR   := $(BUILD)/sweep
+# queries streamed in each point's activity capture: 65536/L clamped to 16..64, so the query
+# window is at least ~4k cycles at P=16 and L=4096 does not cost 4x the gate-level simulation
+sweep_queries = $(shell l=$(1); q=$$((65536 / l)); [ $$q -gt 64 ] && q=64; [ $$q -lt 16 ] && q=16; echo $$q)
 
 # point names: core-dD-pP-nN-lL (the baseline ignores N: one point per (d, P, L))
 sweep_pts = $(foreach c,$(SWEEP_CORES),$(foreach d,$(SWEEP_D),$(foreach p,$(SWEEP_P),$(foreach l,$(SWEEP_L),\
@@ -27,18 +31,22 @@ $(SWEEP_DIR)/%/reports/summary.json: | $(HADGEN) $(HGSYNTH) sim-tools
 	@echo "== sweep point $*"
 	@mkdir -p $(SWEEP_DIR)/$*
 	$(HADGEN) $(call sweep_args,$*) --out $(SWEEP_DIR)/$*/rtl --force > /dev/null
-	OUT_DIR=$(SWEEP_DIR)/$* JOBS=1 synth/flow.sh $(SWEEP_DIR)/$*/rtl > $(SWEEP_DIR)/$*/flow.log 2>&1 \
+	OUT_DIR=$(SWEEP_DIR)/$* JOBS=1 CAPTURE_QUERIES=$(call sweep_queries,$(lastword $(subst -l, ,$*))) synth/flow.sh $(SWEEP_DIR)/$*/rtl > $(SWEEP_DIR)/$*/flow.log 2>&1 \
 	  || { tail -20 $(SWEEP_DIR)/$*/flow.log; exit 1; }
 
-$(SWEEP_DIR)/results.csv: $(SWEEP_SUMS) | $(HGREPORT)
-	@echo "core,d,p,n,l,logic_area_mm2,energy_per_query_nj,fmax_mhz,cycles_per_query,logic_power_mw,queries_per_s" > $@.tmp
-	@for s in $^; do \
-	  pt=$$(basename $$(dirname $$(dirname $$s))); \
-	  echo "$$pt" | sed -E 's/^(had|baseline|int8-topn)-d([0-9]+)-p([0-9]+)-n([0-9]+)-l([0-9]+)$$/\1,\2,\3,\4,\5/' | tr -d '\n' >> $@.tmp; \
-	  printf ',%s\n' "$$($(HGREPORT) --row $$s)" >> $@.tmp; \
-	done
+# Fidelity of the grid's N values on the real model (golden models: independent of P and L as
+# long as L holds the sentences); hgsweep attaches it to the points with the model's d.
+SWEEP_SENTENCES ?= sw/data/sentences_eval.txt
+SWEEP_FIDS  := $(foreach n,$(SWEEP_N),$(SWEEP_DIR)/fidelity_n$(n).json)
+$(SWEEP_DIR)/fidelity_n%.json: $(BUILD)/bin/hadrun $(SWEEP_SENTENCES) | deps-model
+	@mkdir -p $(dir $@)
+	$(BUILD)/bin/hadrun --sentences $(SWEEP_SENTENCES) --backend golden-had,golden-baseline,golden-int8-topn \
+	  --top-n $* --quiet --json $@.tmp > /dev/null
 	@mv $@.tmp $@
-	@echo "sweep: $$(($$(wc -l < $@) - 1)) points in $@"
+
+# results.csv, sweep.json, sweep.md, Pareto fronts and plots of this grid's points
+$(SWEEP_DIR)/results.csv: $(SWEEP_SUMS) $(SWEEP_FIDS) | $(HGSWEEP)
+	$(HGSWEEP) --out $(SWEEP_DIR) $(addprefix --fidelity ,$(SWEEP_FIDS)) $(SWEEP_SUMS)
 
 .PHONY: sweep
 sweep: $(SWEEP_DIR)/results.csv

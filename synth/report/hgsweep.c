@@ -1,0 +1,450 @@
+/*
+ * hgsweep — the results of `make sweep`: one row per design point (core, d, P, N, L) from the
+ * flow summaries, ratios against the baseline of the same (d, P, L), attention fidelity where
+ * the real model measures it, the two Pareto fronts (area against energy per query, fidelity
+ * against energy per query), a Markdown section, deterministic JSON, CSV, and gnuplot plots.
+ *
+ * usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] SUMMARY_JSON ...
+ * Exit codes: 0 done, 1 a file could not be written or gnuplot failed, 2 bad input.
+ */
+#include "rp_util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FID 64
+
+typedef struct pt {
+    int core, d, p, n, l;
+    rp_figs_t f;
+    double r_area, r_area_mem, r_energy;   /* against the baseline of the same d, P, L */
+    double cos, nn, recall;                /* fidelity; NAN where not measured */
+    int front_area, front_fid;             /* on the Pareto front */
+} pt;
+
+typedef struct fid {
+    int core, d, n;  /* n = 0: the baseline (no selection, any N) */
+    int max_tokens;  /* longest sentence the measurement allowed: points need L >= this */
+    double cos, nn, recall;
+    char file[512];
+} fid;
+
+static int cmp_pt(const void *a, const void *b)
+{
+    const pt *x = a, *y = b;
+    int k[5][2] = {{x->core, y->core}, {x->d, y->d}, {x->p, y->p}, {x->l, y->l}, {x->n, y->n}};
+    for (int i = 0; i < 5; i++)
+        if (k[i][0] != k[i][1])
+            return k[i][0] < k[i][1] ? -1 : 1;
+    return 0;
+}
+
+static int param(const cJSON *s, const char *what, const char *path)
+{
+    double v = rp_num(s, what);
+    if (isnan(v) || v < 1 || v > 1e6)
+        rp_die("'%s': %s missing or out of range (not a flow summary.json?)", path, what);
+    return (int)v;
+}
+
+static void read_point(pt *x, const char *path)
+{
+    cJSON *s = rp_load_json(path);
+    x->core = rp_core_index(rp_str(s, "core"));
+    if (x->core < 0)
+        rp_die("'%s': unknown core type '%s' (allowed: had, baseline, int8-topn)", path, rp_str(s, "core"));
+    x->d = param(s, "params.d", path);
+    x->p = param(s, "params.lanes", path);
+    x->n = param(s, "params.top_n", path);
+    x->l = param(s, "params.max_keys", path);
+    x->f = rp_figs(s);
+    if (isnan(x->f.area) || isnan(x->f.e_query) || isnan(x->f.fmax))
+        rp_die("'%s': area, energy or Fmax missing (did the flow finish?)", path);
+    x->r_area = x->r_area_mem = x->r_energy = NAN;
+    x->cos = x->nn = x->recall = NAN;
+    cJSON_Delete(s);
+}
+
+/* hadrun --json: the golden (or RTL) backends' fidelity at the file's d and N. */
+static int read_fidelity(fid *v, int nv, const char *path)
+{
+    cJSON *j = rp_load_json(path);
+    int d = (int)rp_num(j, "core.d"), n = (int)rp_num(j, "core.top_n");
+    int mt = (int)rp_num(j, "sentences.max_tokens");
+    const cJSON *bs = cJSON_GetObjectItem(j, "backends"), *b;
+    if (d < 1 || n < 1 || mt < 1 || !cJSON_IsArray(bs))
+        rp_die("--fidelity '%s': no core.d, core.top_n, sentences.max_tokens or backends (not hadrun --json output?)", path);
+    cJSON_ArrayForEach(b, bs)
+    {
+        const char *name = rp_str(b, "backend");
+        const char *core = strncmp(name, "golden-", 7) == 0 ? name + 7 : strncmp(name, "rtl-", 4) == 0 ? name + 4 : "";
+        int c = rp_core_index(core);
+        if (c < 0)
+            continue;
+        if (nv == MAX_FID)
+            rp_die("--fidelity: at most %d backend results", MAX_FID);
+        fid *f = &v[nv++];
+        f->core = c;
+        f->d = d;
+        f->n = c == 1 ? 0 : n;
+        f->max_tokens = mt;
+        f->cos = rp_num(b, "cos_mean");
+        f->nn = rp_num(b, "nn_agree");
+        f->recall = rp_num(b, "recall");
+        snprintf(f->file, sizeof f->file, "%s", path);
+    }
+    cJSON_Delete(j);
+    return nv;
+}
+
+/* a dominates b: no worse in both, better in one (minimise energy; maximise y if up) */
+static int dominates(double ea, double ya, double eb, double yb, int up)
+{
+    if (up) {
+        ya = -ya;
+        yb = -yb;
+    }
+    return ea <= eb && ya <= yb && (ea < eb || ya < yb);
+}
+
+static void fronts(pt *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        v[i].front_area = v[i].front_fid = 1;
+        for (int k = 0; k < n; k++) {
+            if (dominates(v[k].f.e_query, v[k].f.area, v[i].f.e_query, v[i].f.area, 0))
+                v[i].front_area = 0;
+            if (isnan(v[i].cos) || (!isnan(v[k].cos) && dominates(v[k].f.e_query, v[k].cos, v[i].f.e_query, v[i].cos, 1)))
+                v[i].front_fid = 0;
+        }
+    }
+}
+
+static const pt *find(const pt *v, int n, int core, int d, int p, int nn, int l)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i].core == core && v[i].d == d && v[i].p == p && (core == 1 || v[i].n == nn) && v[i].l == l)
+            return &v[i];
+    return NULL;
+}
+
+static void values(const pt *v, int n, char axis, int *out, int *nout)
+{
+    *nout = 0;
+    for (int i = 0; i < n; i++) {
+        if (axis == 'n' && v[i].core == 1)
+            continue;
+        int x = axis == 'n' ? v[i].n : axis == 'd' ? v[i].d : axis == 'l' ? v[i].l : v[i].p, seen = 0;
+        for (int k = 0; k < *nout; k++)
+            seen |= out[k] == x;
+        if (!seen && *nout < 64)
+            out[(*nout)++] = x;
+    }
+    for (int a = 0; a < *nout; a++)
+        for (int b = a + 1; b < *nout; b++)
+            if (out[b] < out[a]) {
+                int t = out[a];
+                out[a] = out[b];
+                out[b] = t;
+            }
+}
+
+static void list(FILE *f, const int *x, int n)
+{
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s%d", i ? ", " : "", x[i]);
+}
+
+/* sweep_vs_AXIS.dat: the axis varies, the other parameters stay at the reference point. */
+static void axis_dat(const char *dir, const pt *v, int n, char axis, const int ref[4])
+{
+    char name[64];
+    snprintf(name, sizeof name, "sweep_vs_%c.dat", axis);
+    FILE *f = rp_out_file(dir, name);
+    fprintf(f, "# %c | logic area mm2, power mW, energy nJ/query of had | baseline | int8-topn; "
+               "other parameters: d=%d N=%d L=%d P=%d\n", axis, ref[0], ref[1], ref[2], ref[3]);
+    int xs[64], nx;
+    values(v, n, axis, xs, &nx);
+    for (int k = 0; k < nx; k++) {
+        fprintf(f, "%d", xs[k]);
+        for (int c = 0; c < RP_NCORES; c++) {
+            const pt *h = find(v, n, c, axis == 'd' ? xs[k] : ref[0], ref[3], axis == 'n' ? xs[k] : ref[1],
+                               axis == 'l' ? xs[k] : ref[2]);
+            if (h)
+                fprintf(f, " %g %g %g", h->f.area_logic, h->f.power_logic, h->f.e_query);
+            else
+                fprintf(f, " NaN NaN NaN");
+        }
+        fprintf(f, "\n");
+    }
+    fclose(f);
+}
+
+static void points_dat(const char *dir, const pt *v, int n)
+{
+    FILE *f = rp_out_file(dir, "sweep_points.dat");
+    fprintf(f, "# core(0 had,1 baseline,2 int8-topn) d p n l area_mm2 logic_area_mm2 energy_nj fidelity_cos front_area front_fidelity label\n");
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%d %d %d %d %d %g %g %g %g %d %d d%d,N%d,L%d\n", v[i].core, v[i].d, v[i].p, v[i].n, v[i].l,
+                v[i].f.area, v[i].f.area_logic, v[i].f.e_query, v[i].cos, v[i].front_area, v[i].front_fid,
+                v[i].d, v[i].n, v[i].l);
+    fclose(f);
+    /* the fronts as lines, in order of energy */
+    for (int w = 0; w < 2; w++) {
+        FILE *g = rp_out_file(dir, w ? "sweep_front_fidelity.dat" : "sweep_front_area.dat");
+        int *idx = malloc(sizeof(int) * (size_t)(n ? n : 1)), m = 0;
+        for (int i = 0; i < n; i++)
+            if (w ? v[i].front_fid : v[i].front_area)
+                idx[m++] = i;
+        for (int a = 0; a < m; a++)
+            for (int b = a + 1; b < m; b++)
+                if (v[idx[b]].f.e_query < v[idx[a]].f.e_query) {
+                    int t = idx[a];
+                    idx[a] = idx[b];
+                    idx[b] = t;
+                }
+        for (int k = 0; k < m; k++)
+            fprintf(g, "%g %g\n", v[idx[k]].f.e_query, w ? v[idx[k]].cos : v[idx[k]].f.area);
+        free(idx);
+        fclose(g);
+    }
+}
+
+static int plots(const char *dir, int have_fid, const int ref[4])
+{
+    FILE *g = rp_out_file(dir, "sweep.gp");
+    fprintf(g, "# gnuplot script written by hgsweep; run from its directory\nset key outside right top\nset grid\n");
+    const char *axn = "ndl", *lab[3] = {"N (keys kept per query)", "d (head dimension)", "L (keys)"};
+    const char *yn[3] = {"area", "power", "energy"};
+    const char *ylab[3] = {"logic area (mm^2)", "logic power (mW, 10 ns clock)", "energy per query (nJ)"};
+    for (int t = 0; t < 2; t++) {
+        const char *term = t ? "svg size 900,520" : "pngcairo size 900,520", *ext = t ? "svg" : "png";
+        for (int a = 0; a < 3; a++)
+            for (int m = 0; m < 3; m++)
+                fprintf(g, "set terminal %s\nset output 'sweep_%s_vs_%c.%s'\n"
+                           "set title 'Sweep: %s against %s (d=%d N=%d L=%d P=%d unless varied)'\n"
+                           "set xlabel '%s'\nset ylabel '%s'\nset logscale xy 2\nset format y '%%g'\n"
+                           "plot 'sweep_vs_%c.dat' using 1:%d with linespoints title 'had', '' using 1:%d with linespoints "
+                           "title 'baseline', '' using 1:%d with linespoints title 'int8-topn'\nunset logscale\n",
+                        term, yn[m], axn[a], ext, yn[m], lab[a], ref[0], ref[1], ref[2], ref[3], lab[a], ylab[m],
+                        axn[a], 2 + m, 5 + m, 8 + m);
+        fprintf(g, "set terminal %s\nset output 'sweep_pareto_area.%s'\n"
+                   "set title 'Sweep: area (logic + memories) against energy per query'\n"
+                   "set xlabel 'energy per query (nJ)'\nset ylabel 'area (mm^2)'\nset logscale xy\n"
+                   "plot for [c=0:2] 'sweep_points.dat' using ($1==c ? $8 : 1/0):6 with points pt 7 "
+                   "title word('had baseline int8-topn', c+1), "
+                   "'sweep_front_area.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'Pareto front'\nunset logscale\n",
+                term, ext);
+        if (have_fid)
+            fprintf(g, "set terminal %s\nset output 'sweep_pareto_fidelity.%s'\n"
+                       "set title 'Sweep: fidelity (MiniLM embedding cosine vs float) against energy per query'\n"
+                       "set xlabel 'energy per query (nJ)'\nset ylabel 'embedding cosine'\nset logscale x\n"
+                       "plot for [c=0:2] 'sweep_points.dat' using ($1==c && $9==$9 ? $8 : 1/0):9 with points pt 7 "
+                       "title word('had baseline int8-topn', c+1), "
+                       "'sweep_front_fidelity.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'Pareto front', "
+                       "'sweep_points.dat' using ($11 > 0 ? $8 : 1/0):9:12 with labels offset 0,1 font ',8' notitle\n"
+                       "unset logscale\n",
+                    term, ext);
+    }
+    fclose(g);
+    return rp_gnuplot(dir, "sweep.gp", "sweep_gnuplot.log");
+}
+
+/* N as the tables show it: the baseline keeps every key */
+static const char *nstr(const pt *x)
+{
+    static char buf[16];
+    if (x->core == 1)
+        return "all";
+    snprintf(buf, sizeof buf, "%d", x->n);
+    return buf;
+}
+
+static cJSON *num_or_null(double x)
+{
+    return isnan(x) ? cJSON_CreateNull() : cJSON_CreateNumber(x);
+}
+
+int main(int argc, char **argv)
+{
+    rp_prog = "hgsweep";
+    static const struct option opts[] = {{"out", required_argument, 0, 'o'},
+                                         {"fidelity", required_argument, 0, 'f'},
+                                         {"ref", required_argument, 0, 'r'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *out = NULL;
+    fid fv[MAX_FID];
+    int nfv = 0, ch, ref[4] = {64, 32, 1024, 16};
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'o': out = optarg; break;
+        case 'f': nfv = read_fidelity(fv, nfv, optarg); break;
+        case 'r':
+            if (sscanf(optarg, "%d,%d,%d,%d", &ref[0], &ref[1], &ref[2], &ref[3]) != 4 || ref[0] < 1 ||
+                ref[1] < 1 || ref[2] < 1 || ref[3] < 1)
+                rp_die("--ref '%s': must be D,N,L,P (positive integers, e.g. 64,32,1024,16)", optarg);
+            break;
+        case 'h':
+            printf("usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] SUMMARY_JSON ...\n"
+                   "  SUMMARY_JSON   reports/summary.json of one synth/flow.sh run per design point\n"
+                   "  --out DIR      writes results.csv, sweep.json, sweep.md, sweep_*.dat, sweep.gp, plots\n"
+                   "  --fidelity F   hadrun --json output; its golden/RTL backends give the fidelity of the\n"
+                   "                 points with the same d and N (baseline: any N)\n"
+                   "  --ref D,N,L,P  the point the against-one-parameter plots hold fixed (default 64,32,1024,16)\n");
+            return 0;
+        case ':': rp_die("option '%s' needs a value (see --help)", argv[optind - 1]);
+        default: rp_die("unknown option '%s' (see --help)", argv[optind - 1]);
+        }
+    }
+    int n = argc - optind;
+    if (!out || n < 1)
+        rp_die("--out and at least one summary.json are required (see --help)");
+    pt *v = calloc((size_t)n, sizeof *v);
+    if (!v)
+        rp_die("out of memory for %d points", n);
+    for (int i = 0; i < n; i++)
+        read_point(&v[i], argv[optind + i]);
+    qsort(v, (size_t)n, sizeof *v, cmp_pt);
+    for (int i = 1; i < n; i++)
+        if (cmp_pt(&v[i - 1], &v[i]) == 0)
+            rp_die("two summaries of the same point %s d=%d P=%d N=%d L=%d", RP_CORES[v[i].core], v[i].d, v[i].p,
+                   v[i].n, v[i].l);
+    for (int i = 0; i < n; i++) {
+        const pt *b = find(v, n, 1, v[i].d, v[i].p, v[i].n, v[i].l);
+        if (b) {
+            v[i].r_area = v[i].f.area_logic / b->f.area_logic;
+            v[i].r_area_mem = v[i].f.area / b->f.area;
+            v[i].r_energy = v[i].f.e_query / b->f.e_query;
+        }
+        for (int k = 0; k < nfv; k++)
+            if (fv[k].core == v[i].core && fv[k].d == v[i].d && (fv[k].n == 0 || fv[k].n == v[i].n) &&
+                v[i].l >= fv[k].max_tokens) {
+                v[i].cos = fv[k].cos;
+                v[i].nn = fv[k].nn;
+                v[i].recall = fv[k].recall;
+            }
+    }
+    fronts(v, n);
+    int have_fid = 0;
+    for (int i = 0; i < n; i++)
+        have_fid |= !isnan(v[i].cos);
+    /* the reference of the one-parameter plots: --ref if it is a point, else the first HAD point */
+    if (!find(v, n, 0, ref[0], ref[3], ref[1], ref[2])) {
+        ref[0] = v[0].d, ref[1] = v[0].n, ref[2] = v[0].l, ref[3] = v[0].p; /* HAD sorts first */
+    }
+
+    FILE *csv = rp_out_file(out, "results.csv");
+    fprintf(csv, "core,d,p,n,l,logic_area_mm2,memory_area_mm2,area_mm2,fmax_mhz,cycles_per_query,queries_per_s,"
+                 "logic_power_mw,power_mw,energy_per_query_nj,energy_per_query_node_nj,logic_area_vs_baseline,"
+                 "area_vs_baseline,energy_vs_baseline,fidelity_cos,fidelity_nn,fidelity_recall,pareto_area_energy,"
+                 "pareto_fidelity_energy\n");
+    cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "points");
+    cJSON_AddStringToObject(root, "tool", "hgsweep");
+    for (int i = 0; i < n; i++) {
+        const pt *x = &v[i];
+        fprintf(csv, "%s,%d,%d,%d,%d", RP_CORES[x->core], x->d, x->p, x->n, x->l);
+        double cv[16] = {x->f.area_logic, x->f.area_mem, x->f.area, x->f.fmax, x->f.ii, x->f.qps, x->f.power_logic,
+                         x->f.power, x->f.e_query, x->f.e_query_node, x->r_area, x->r_area_mem, x->r_energy,
+                         x->cos, x->nn, x->recall};
+        for (int k = 0; k < 16; k++) /* not measured: empty field */
+            fprintf(csv, isnan(cv[k]) ? "," : ",%g", cv[k]);
+        fprintf(csv, ",%d,%d\n", x->front_area, x->front_fid);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "core", RP_CORES[x->core]);
+        int ip[4] = {x->d, x->p, x->n, x->l};
+        const char *in[4] = {"d", "lanes", "top_n", "max_keys"};
+        for (int k = 0; k < 4; k++)
+            cJSON_AddNumberToObject(o, in[k], ip[k]);
+        const char *dn[16] = {"logic_area_mm2", "memory_area_mm2", "area_mm2", "fmax_mhz", "cycles_per_query",
+                              "queries_per_s", "logic_power_mw", "power_mw", "energy_per_query_nj",
+                              "energy_per_query_node_nj", "logic_area_vs_baseline", "area_vs_baseline",
+                              "energy_vs_baseline", "fidelity_cos", "fidelity_nn", "fidelity_recall"};
+        for (int k = 0; k < 16; k++)
+            cJSON_AddItemToObject(o, dn[k], num_or_null(cv[k]));
+        cJSON_AddBoolToObject(o, "pareto_area_energy", x->front_area);
+        cJSON_AddBoolToObject(o, "pareto_fidelity_energy", x->front_fid);
+        cJSON_AddItemToArray(arr, o);
+    }
+    fclose(csv);
+    rp_write_json(out, "sweep.json", root);
+    cJSON_Delete(root);
+
+    /* Markdown section */
+    int ds[64], nd, ns[64], nn, ls[64], nl, ps[64], np;
+    values(v, n, 'd', ds, &nd);
+    values(v, n, 'n', ns, &nn);
+    values(v, n, 'l', ls, &nl);
+    values(v, n, 'p', ps, &np);
+    FILE *md = rp_out_file(out, "sweep.md");
+    fprintf(md, "## Design-space sweep: %d points (`make sweep`)\n\nGrid: d {", n);
+    list(md, ds, nd);
+    fprintf(md, "}, N {");
+    list(md, ns, nn);
+    fprintf(md, "}, L {");
+    list(md, ls, nl);
+    fprintf(md, "}, P {");
+    list(md, ps, np);
+    fprintf(md, "}; cores had, baseline (one point per d, P, L: it keeps all keys), int8-topn. Each point is "
+                "generated, simulated (synthetic random int8 stimulus), synthesized, timed and its power estimated "
+                "from gate-level activity (synth/flow.sh). Energy per query includes the memories; areas in mm^2 at "
+                "osu018 180 nm. Every row: `results.csv` / `sweep.json`.\n\n");
+    fprintf(md, "### HAD and int8 + top-N against the baseline of the same d, P and L\n\n"
+                "| d | L | P | N | HAD logic area | HAD area + memories | HAD energy/query | int8-topn logic area | "
+                "int8-topn energy/query | HAD Fmax MHz | baseline Fmax MHz |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < n; i++) {
+        const pt *h = &v[i];
+        if (h->core != 0)
+            continue;
+        const pt *b = find(v, n, 1, h->d, h->p, h->n, h->l), *q = find(v, n, 2, h->d, h->p, h->n, h->l);
+        fprintf(md, "| %d | %d | %d | %d | %.3f | %.3f | %.3f | %s%.3f | %s%.3f | %.1f | %s%.1f |\n", h->d, h->l, h->p,
+                h->n, h->r_area, h->r_area_mem, h->r_energy, q ? "" : "- ", q ? q->r_area : NAN, q ? "" : "- ",
+                q ? q->r_energy : NAN, h->f.fmax, b ? "" : "- ", b ? b->f.fmax : NAN);
+    }
+    fprintf(md, "\n### Pareto front: area (logic + memories) against energy per query\n\n"
+                "| core | d | N | L | P | area mm^2 | energy/query nJ | queries/s at Fmax |\n|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < n; i++)
+        if (v[i].front_area)
+            fprintf(md, "| %s | %d | %s | %d | %d | %.3f | %.2f | %.3g |\n", RP_CORES[v[i].core], v[i].d,
+                    nstr(&v[i]), v[i].l, v[i].p, v[i].f.area, v[i].f.e_query, v[i].f.qps);
+    if (have_fid) {
+        fprintf(md, "\n### Pareto front: fidelity against energy per query\n\nFidelity: golden models of each core "
+                    "type on all-MiniLM-L6-v2 over the evaluation sentences (end-to-end embedding cosine against "
+                    "the float model, nearest-neighbour agreement, top-N recall), hence only for points with the "
+                    "model's head dimension and an L that holds the longest sentence (%d tokens); L changes the energy "
+                    "of such a point, not its measured fidelity. Files:", fv[0].max_tokens);
+        for (int k = 0; k < nfv; k++)
+            if (k == 0 || strcmp(fv[k].file, fv[k - 1].file) != 0)
+                fprintf(md, " `%s`", fv[k].file);
+        fprintf(md, ".\n\n| core | d | N | L | P | embedding cosine | NN agreement | top-N recall | energy/query nJ |\n"
+                    "|---|---|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < n; i++)
+            if (v[i].front_fid)
+                fprintf(md, isnan(v[i].recall) ? "| %s | %d | %s | %d | %d | %.4f | %.3f | - | %.2f |\n"
+                                               : "| %s | %d | %s | %d | %d | %.4f | %.3f | %.3f | %.2f |\n",
+                        RP_CORES[v[i].core], v[i].d, nstr(&v[i]), v[i].l, v[i].p, v[i].cos, v[i].nn,
+                        isnan(v[i].recall) ? v[i].f.e_query : v[i].recall, v[i].f.e_query);
+    }
+    fprintf(md, "\n![area vs energy](sweep_pareto_area.png)%s\n", have_fid ? " ![fidelity vs energy](sweep_pareto_fidelity.png)" : "");
+    for (int a = 0; a < 3; a++)
+        fprintf(md, "![energy vs %c](sweep_energy_vs_%c.png) ![area vs %c](sweep_area_vs_%c.png)\n", "NdL"[a],
+                "ndl"[a], "NdL"[a], "ndl"[a]);
+    fclose(md);
+
+    axis_dat(out, v, n, 'n', ref);
+    axis_dat(out, v, n, 'd', ref);
+    axis_dat(out, v, n, 'l', ref);
+    points_dat(out, v, n);
+    int rc = plots(out, have_fid, ref);
+    int fa = 0, ff = 0;
+    for (int i = 0; i < n; i++)
+        fa += v[i].front_area, ff += v[i].front_fid;
+    printf("hgsweep: %d points; Pareto fronts: %d (area/energy), %d (fidelity/energy); %s/sweep.md results.csv sweep.json\n",
+           n, fa, ff, out);
+    free(v);
+    return rc;
+}

@@ -1,0 +1,117 @@
+/* rp_util.c — shared helpers of the report tools (see rp_util.h). */
+#include "rp_util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const RP_CORES[RP_NCORES] = {"had", "baseline", "int8-topn"};
+const char *rp_prog = "hgreport";
+
+void rp_die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", rp_prog);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    exit(2);
+}
+
+cJSON *rp_load_json(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        rp_die("cannot read '%s': %s", path, strerror(errno));
+    char *buf = NULL;
+    long n = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0)
+        buf = malloc((size_t)n + 1);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+        rp_die("cannot read '%s'", path);
+    buf[n] = 0;
+    fclose(f);
+    cJSON *j = cJSON_Parse(buf);
+    free(buf);
+    if (!j)
+        rp_die("'%s': not valid JSON", path);
+    return j;
+}
+
+double rp_num(const cJSON *j, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    const cJSON *c = j;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ".", &save); tok && c; tok = strtok_r(NULL, ".", &save))
+        c = cJSON_GetObjectItemCaseSensitive(c, tok);
+    return cJSON_IsNumber(c) ? c->valuedouble : NAN;
+}
+
+const char *rp_str(const cJSON *j, const char *key)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, key);
+    return cJSON_IsString(c) ? c->valuestring : "";
+}
+
+int rp_core_index(const char *name)
+{
+    for (int i = 0; i < RP_NCORES; i++)
+        if (strcmp(name, RP_CORES[i]) == 0)
+            return i;
+    return -1;
+}
+
+FILE *rp_out_file(const char *dir, const char *name)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "%s: cannot write '%s': %s\n", rp_prog, path, strerror(errno));
+        exit(1);
+    }
+    return f;
+}
+
+rp_figs_t rp_figs(const cJSON *r)
+{
+    rp_figs_t f;
+    f.area_logic = rp_num(r, "totals.logic_area_um2") * 1e-6;
+    f.area_mem = rp_num(r, "totals.memory_area_um2") * 1e-6;
+    f.area = rp_num(r, "totals.area_um2") * 1e-6;
+    f.fmax = rp_num(r, "timing.fmax_mhz");
+    f.qps = rp_num(r, "throughput.queries_per_s_at_fmax");
+    f.power_logic = rp_num(r, "totals.logic_power_uw") * 1e-3;
+    f.power_mem = rp_num(r, "totals.memory_power_uw") * 1e-3;
+    f.power = rp_num(r, "totals.power_uw") * 1e-3;
+    f.e_query = rp_num(r, "energy.per_query_nj");
+    f.e_query_node = rp_num(r, "energy.per_query_node_nj");
+    f.qpmj_node = rp_num(r, "energy.queries_per_mj_node");
+    f.ii = rp_num(r, "throughput.ii_cycles");
+    return f;
+}
+
+int rp_gnuplot(const char *dir, const char *script, const char *log)
+{
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot '%s' > '%s' 2>&1", dir, script, log);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "%s: gnuplot failed, see %s/%s\n", rp_prog, dir, log);
+        return 1;
+    }
+    return 0;
+}
+
+void rp_write_json(const char *dir, const char *name, const cJSON *j)
+{
+    char *text = cJSON_Print(j);
+    FILE *f = rp_out_file(dir, name);
+    fprintf(f, "%s\n", text ? text : "null");
+    fclose(f);
+    cJSON_free(text);
+}

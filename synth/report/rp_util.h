@@ -1,0 +1,41 @@
+/*
+ * rp_util.h — what the report tools (hgreport, hgsweep) share: JSON files, dotted-path
+ * numbers, core names, output files, and the bad-input exit.
+ */
+#ifndef RP_UTIL_H
+#define RP_UTIL_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#define RP_NCORES 3
+extern const char *const RP_CORES[RP_NCORES]; /* had, baseline, int8-topn */
+extern const char *rp_prog;                    /* program name in messages */
+
+/* Bad input: "<prog>: <message>" on stderr, exit 2. */
+void rp_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* The parsed JSON file; rp_die if it cannot be read or parsed. */
+cJSON *rp_load_json(const char *path);
+/* Number at a dotted path ("totals.area_um2"); NAN if missing or not a number. */
+double rp_num(const cJSON *j, const char *path);
+/* String member, "" if missing. */
+const char *rp_str(const cJSON *j, const char *key);
+/* Index in RP_CORES, -1 if unknown. */
+int rp_core_index(const char *name);
+/* DIR/NAME opened for writing; on failure a message and exit 1. */
+FILE *rp_out_file(const char *dir, const char *name);
+
+/* Writes J, formatted, to DIR/NAME (exit 1 on failure). */
+void rp_write_json(const char *dir, const char *name, const cJSON *j);
+/* Runs gnuplot on DIR/SCRIPT in DIR, its messages to DIR/LOG; 0 done, 1 failed (message). */
+int rp_gnuplot(const char *dir, const char *script, const char *log);
+
+/* The figures of one core at one operating point, from the flow's summary.json
+   (mm^2, MHz, queries/s, mW at the flow's clock, nJ, cycles). */
+typedef struct rp_figs_t {
+    double area_logic, area_mem, area, fmax, qps, power_logic, power_mem, power;
+    double e_query, e_query_node, qpmj_node, ii;
+} rp_figs_t;
+rp_figs_t rp_figs(const cJSON *summary);
+
+#endif
