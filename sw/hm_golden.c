@@ -1,10 +1,12 @@
 /*
  * hm_golden.c — bit-exact golden model of the three attention cores (docs/spec.md).
  */
+#define _GNU_SOURCE /* qsort_r */
 #include "hm_golden.h"
 
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,14 +50,13 @@ uint32_t hm_weight(const hg_cfg *c, const hm_run *run, int32_t smax, int32_t s)
 
 /* ---- selection -------------------------------------------------------------------------- */
 
-static const int32_t *sort_scores;
-
-/* Higher score first; ties: lower index first. */
-static int by_score(const void *a, const void *b)
+/* Higher score first; ties: lower index first (qsort_r: no shared state, thread-safe). */
+static int by_score(const void *a, const void *b, void *scores)
 {
+    const int32_t *s = scores;
     int i = *(const int *)a, j = *(const int *)b;
-    if (sort_scores[i] != sort_scores[j])
-        return sort_scores[i] > sort_scores[j] ? -1 : 1;
+    if (s[i] != s[j])
+        return s[i] > s[j] ? -1 : 1;
     return i < j ? -1 : (i > j);
 }
 
@@ -67,8 +68,7 @@ static int select_keys(const hg_cfg *c, int n_k, const int32_t *score, int *sel)
         sel[j] = j;
     if (!hg_cfg_topn(c))
         return n_k;
-    sort_scores = score;
-    qsort(sel, (size_t)n_k, sizeof *sel, by_score);
+    qsort_r(sel, (size_t)n_k, sizeof *sel, by_score, (void *)(uintptr_t)score);
     return n_k < c->n ? n_k : c->n;
 }
 
@@ -191,13 +191,12 @@ static void softmax_av(int d, int n, const int *sel, const double *score, const 
     free(num);
 }
 
-static const double *sort_dscores;
-
-static int by_dscore(const void *a, const void *b)
+static int by_dscore(const void *a, const void *b, void *scores)
 {
+    const double *s = scores;
     int i = *(const int *)a, j = *(const int *)b;
-    if (sort_dscores[i] != sort_dscores[j])
-        return sort_dscores[i] > sort_dscores[j] ? -1 : 1;
+    if (s[i] != s[j])
+        return s[i] > s[j] ? -1 : 1;
     return i < j ? -1 : (i > j);
 }
 
@@ -210,8 +209,7 @@ static void ref_common(int d, int n_k, int n, const double *score, const float *
     for (int j = 0; j < n_k; j++)
         sel[j] = j;
     if (n < n_k) {
-        sort_dscores = score;
-        qsort(sel, (size_t)n_k, sizeof *sel, by_dscore);
+        qsort_r(sel, (size_t)n_k, sizeof *sel, by_dscore, (void *)(uintptr_t)score);
     }
     softmax_av(d, n < n_k ? n : n_k, sel, score, v, out);
     free(sel);
