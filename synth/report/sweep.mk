@@ -28,11 +28,15 @@ SWEEP_SUMS  := $(foreach p,$(SWEEP_PTS),$(SWEEP_DIR)/$(p)/reports/summary.json)
 sweep_args = $(shell echo $(1) | sed -E 's/^(had|baseline|int8-topn)-d([0-9]+)-p([0-9]+)-n([0-9]+)-l([0-9]+)$$/--core \1 --d \2 --lanes \3 --top-n \4 --max-keys \5/')
 
 $(SWEEP_DIR)/%/reports/summary.json: | $(HADGEN) $(HGSYNTH) sim-tools
-	@echo "== sweep point $*"
+	@echo "== sweep point $* ($$(echo $(SWEEP_PTS) | tr ' ' '\n' | grep -nx '$*' | cut -d: -f1) of $(words $(SWEEP_PTS)); \
+	  $$(ls $(SWEEP_SUMS) 2>/dev/null | wc -l) done)"
 	@mkdir -p $(SWEEP_DIR)/$*
 	$(HADGEN) $(call sweep_args,$*) --out $(SWEEP_DIR)/$*/rtl --force > /dev/null
-	OUT_DIR=$(SWEEP_DIR)/$* JOBS=1 CAPTURE_QUERIES=$(call sweep_queries,$(lastword $(subst -l, ,$*))) synth/flow.sh $(SWEEP_DIR)/$*/rtl > $(SWEEP_DIR)/$*/flow.log 2>&1 \
-	  || { tail -20 $(SWEEP_DIR)/$*/flow.log; exit 1; }
+	@t0=$$(date +%s); \
+	OUT_DIR=$(SWEEP_DIR)/$* JOBS=1 CAPTURE_QUERIES=$(call sweep_queries,$(lastword $(subst -l, ,$*))) \
+	  synth/flow.sh $(SWEEP_DIR)/$*/rtl > $(SWEEP_DIR)/$*/flow.log 2>&1 \
+	  || { echo "sweep point $* failed; last lines of $(SWEEP_DIR)/$*/flow.log:"; tail -20 $(SWEEP_DIR)/$*/flow.log; exit 1; }; \
+	echo "   $* done in $$(( $$(date +%s) - t0 ))s"
 
 # Fidelity of the grid's N values on the real model (golden models: independent of P and L as
 # long as L holds the sentences); hgsweep attaches it to the points with the model's d.
