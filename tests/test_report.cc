@@ -83,6 +83,35 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
     EXPECT_NE(bad.out.find("must be NAME=STIMULUS:RUN_DIR"), std::string::npos) << bad.out;
 }
 
+// make report's freshness (synth/report/rp_fresh.sh): a step reruns when the content of an
+// input or a parameter changes, not when a file is merely rewritten or touched.
+TEST(Report, FreshnessFollowsContentNotTime)
+{
+    char t[] = "/tmp/hgfrXXXXXX";
+    std::string d = mkdtemp(t);
+    std::string script =
+        "cd " + d + " && . " + std::string(HG_SRC_DIR) + "/synth/report/rp_fresh.sh && "
+        "mkdir in && echo a > in/x && echo b > f && echo out > out && "
+        "k1=$(rp_key 'p=1' in f) && rp_stamp out \"$k1\" && "
+        "{ rp_fresh out \"$k1\" && echo FRESH; } && "
+        "touch -d '+1 hour' in/x f && cat f > f.new && mv f.new f && "
+        "{ [ \"$(rp_key 'p=1' in f)\" = \"$k1\" ] && echo SAME_AFTER_REWRITE; } && "
+        "{ [ \"$(rp_key 'p=2' in f)\" != \"$k1\" ] && echo PARAM_CHANGES; } && "
+        "echo new > in/y && k2=$(rp_key 'p=1' in f) && { [ \"$k2\" != \"$k1\" ] && echo NEW_FILE_CHANGES; } && "
+        "rm in/y && echo A > in/x && { [ \"$(rp_key 'p=1' in f)\" != \"$k1\" ] && echo CONTENT_CHANGES; } && "
+        "{ [ \"$(rp_key 'p=1' in f nothere)\" != \"$(rp_key 'p=1' in f)\" ] && echo MISSING_COUNTS; } && "
+        "rm out && { rp_fresh out \"$k1\" || echo NO_OUTPUT_NOT_FRESH; }";
+    {
+        std::ofstream f(d + "/t.sh");
+        f << script << "\n";
+    }
+    hgt::CmdResult r = hgt::run_cmd("bash " + d + "/t.sh");
+    ASSERT_EQ(r.status, 0) << r.out;
+    for (const char *w : {"FRESH", "SAME_AFTER_REWRITE", "PARAM_CHANGES", "NEW_FILE_CHANGES", "CONTENT_CHANGES",
+                          "MISSING_COUNTS", "NO_OUTPUT_NOT_FRESH"})
+        EXPECT_NE(r.out.find(w), std::string::npos) << w << "\n" << r.out;
+}
+
 // hadrun --json as hgsweep reads it: d, N, sentence length, and backends' fidelity
 void write_fidelity(const std::string &path, int n, double had, double base, double i8)
 {

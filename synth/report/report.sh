@@ -11,6 +11,9 @@
 # A step whose inputs (by content) and parameters are those of its last run is skipped, so a
 # second run with nothing changed finishes quickly. Every variable below can be overridden from the environment.
 set -euo pipefail
+# The whole script is one function: bash parses it completely before running it, so an edit
+# of this file cannot derail a run in progress.
+main() {
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 
@@ -29,47 +32,36 @@ mkdir -p "$R"
 start=$(date +%s)
 NSTEPS=10
 step=0
-durs="$R/.durations"        # seconds each step took last time (estimates)
+durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
 banner() { # NAME
   step=$((step + 1))
   local el=$(( $(date +%s) - start )) est
-  est=$(awk -v s="$1" '$1 == s {print $2}' "$durs")
+  est=$(awk -F '\t' -v s="$1" '$2 == s {print $1}' "$durs")
   printf '== report step %d of %d: %s (elapsed %ds%s)\n' "$step" "$NSTEPS" "$1" "$el" \
     "${est:+, took ${est}s last time}"
   step_t0=$(date +%s)
 }
-done_step() { # NAME
+done_step() { # NAME (a step under 2 s was skipped: the estimate of its last real run stays)
   local t=$(( $(date +%s) - step_t0 ))
-  { grep -v "^$1 " "$durs" || true; echo "$1 $t"; } > "$durs.tmp" && mv "$durs.tmp" "$durs"
+  [ "$t" -ge 2 ] || return 0
+  { awk -F '\t' -v s="$1" '$2 != s' "$durs"; printf '%s\t%s\n' "$t" "$1"; } > "$durs.tmp" && mv "$durs.tmp" "$durs"
 }
-# Freshness by content: each step's output OUT has OUT.key, a hash of the contents of the step's
-# inputs and of its parameters; the step reruns only when that hash changes. Rebuilt-but-identical
-# binaries, `make rtl` rewriting the same files, or a new checkout's mtimes do not rerun anything.
-# key ARGS INPUT...: inputs are files or directories (every file below, in name order)
-key() {
-  local args=$1; shift
-  { printf '%s\n' "$args"
-    for i in "$@"; do
-      if [ -d "$i" ]; then find "$i" -type f -not -name '*.key' -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
-      elif [ -e "$i" ]; then sha256sum "$i"
-      else echo "missing $i"; fi
-    done; } | sed "s|  $root/|  |" | sha256sum | cut -c1-32
-}
-# fresh OUT KEY: 0 if OUT exists and was made from inputs with this key
-fresh() { [ -e "$1" ] && [ "$(cat "$1.key" 2>/dev/null)" = "$2" ]; }
-stamp() { echo "$2" > "$1.key"; }
+# Freshness by content (rp_key, rp_fresh, rp_stamp): a step reruns only when the content of
+# its inputs or its parameters changed.
+RP_ROOT=$root
+. "$root/synth/report/rp_fresh.sh"
 MODEL_DIR=${HADGEN_MODEL:-$BUILD/model}
-model_key=$(key model "$MODEL_DIR")
+model_key=$(rp_key model "$MODEL_DIR")
 
 # ---- 1: fidelity of every backend ---------------------------------------------------
 banner fidelity
-k=$(key "fidelity all $model_key" "$HADRUN" "$REPORT_SENTENCES")
-if fresh "$R/fidelity.json" "$k"; then echo "   up to date"; else
+k=$(rp_key "fidelity all $model_key" "$HADRUN" "$REPORT_SENTENCES")
+if rp_fresh "$R/fidelity.json" "$k"; then echo "   up to date"; else
   "$HADRUN" --sentences "$REPORT_SENTENCES" --backend all --check --quiet \
     --json "$R/fidelity.json.tmp" > "$R/fidelity.txt"
   mv "$R/fidelity.json.tmp" "$R/fidelity.json"
-  stamp "$R/fidelity.json" "$k"
+  rp_stamp "$R/fidelity.json" "$k"
 fi
 done_step fidelity
 
@@ -78,13 +70,13 @@ banner fidelity-vs-n
 fn_args=()
 for n in $REPORT_NS; do
   f="$R/fidelity_n$n.json"
-  k=$(key "fidelity n=$n $model_key" "$HADRUN" "$REPORT_SENTENCES")
-  if ! fresh "$f" "$k"; then
+  k=$(rp_key "fidelity n=$n $model_key" "$HADRUN" "$REPORT_SENTENCES")
+  if ! rp_fresh "$f" "$k"; then
     echo "   N=$n"
     "$HADRUN" --sentences "$REPORT_SENTENCES" --backend golden-had,golden-int8-topn --top-n "$n" \
       --quiet --json "$f.tmp" > /dev/null
     mv "$f.tmp" "$f"
-    stamp "$f" "$k"
+    rp_stamp "$f" "$k"
   fi
   fn_args+=(--fidelity-n "$n=$f")
 done
@@ -98,13 +90,13 @@ awk 'length($0) < 400 { if (length($0) > best) { best = length($0); line = $0 } 
   "$REPORT_SENTENCES" > "$R/stimulus_sentence.new"
 if cmp -s "$R/stimulus_sentence.new" "$R/stimulus_sentence.txt"; then rm "$R/stimulus_sentence.new"
 else mv "$R/stimulus_sentence.new" "$R/stimulus_sentence.txt"; fi
-k=$(key "streams $REPORT_HEAD $model_key" "$HADRUN" "$R/stimulus_sentence.txt")
-if fresh "$R/streams.done" "$k"; then echo "   up to date"; else
+k=$(rp_key "streams $REPORT_HEAD $model_key" "$HADRUN" "$R/stimulus_sentence.txt")
+if rp_fresh "$R/streams.done" "$k"; then echo "   up to date"; else
   rm -rf "$S"
   "$HADRUN" --sentences "$R/stimulus_sentence.txt" --backend float --quiet \
     --dump-streams "$S" --dump-heads "$REPORT_HEAD" > /dev/null
   touch "$R/streams.done"
-  stamp "$R/streams.done" "$k"
+  rp_stamp "$R/streams.done" "$k"
 fi
 done_step streams
 hl=${REPORT_HEAD%%:*} hh=${REPORT_HEAD##*:}
@@ -123,9 +115,9 @@ flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
   if [ -n "$data" ]; then
     extra=$(sed -n 's/.*"hgsim":.*\(--alpha [^ ]* --scale-q [^ ]* --scale-k [^ ]*\).*/\1/p' "$data/head.json")
   fi
-  k=$(key "flow $core $extra" "$rtl" synth/flow.sh synth/scripts synth/bench "$HGSYNTH" "$HGSIM" \
+  k=$(rp_key "flow $core $extra" "$rtl" synth/flow.sh synth/scripts synth/bench "$HGSYNTH" "$HGSIM" \
       sim/hs_shim.cpp sim/hs_build.sh ${data:+"$data"})
-  if fresh "$out/reports/summary.json" "$k"; then
+  if rp_fresh "$out/reports/summary.json" "$k"; then
     echo "   up to date ($out)"
   else
     local envs=(OUT_DIR="$out" CAPTURE_DATA="$data")
@@ -133,7 +125,7 @@ flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
     env "${envs[@]}" synth/flow.sh "$rtl" > "$R/flow_$core-d$d$tag.log" 2>&1 || {
         echo "report: the flow of $core failed; last lines of $R/flow_$core-d$d$tag.log:" >&2
         tail -20 "$R/flow_$core-d$d$tag.log" >&2; exit 1; }
-    stamp "$out/reports/summary.json" "$k"
+    rp_stamp "$out/reports/summary.json" "$k"
   fi
   done_step "flow $core d=$d${data:+ (real stimulus)}"
   RUNS+=("$out")
@@ -169,3 +161,5 @@ done_step report
 printf '{"date": "%s", "host": "%s", "seconds": %d}\n' "$(date -u +%FT%TZ)" "$(hostname)" \
   $(( $(date +%s) - start )) > "$R/run_meta.json"
 echo "report: done in $(( $(date +%s) - start ))s"
+}
+main "$@"

@@ -17,8 +17,9 @@ SWEEP_DIR   := $(BUILD)/sweep
 # window is at least ~4k cycles at P=16 and L=4096 does not cost 4x the gate-level simulation
 sweep_queries = $(shell l=$(1); q=$$((65536 / l)); [ $$q -gt 64 ] && q=64; [ $$q -lt 16 ] && q=16; echo $$q)
 
-# point names: core-dD-pP-nN-lL (the baseline ignores N: one point per (d, P, L))
-sweep_pts = $(foreach c,$(SWEEP_CORES),$(foreach d,$(SWEEP_D),$(foreach p,$(SWEEP_P),$(foreach l,$(SWEEP_L),\
+# point names: core-dD-pP-nN-lL (the baseline ignores N: one point per (d, P, L)), in the order
+# make starts them: d outermost, so an interrupted sweep has whole d columns for every core
+sweep_pts = $(foreach d,$(SWEEP_D),$(foreach c,$(SWEEP_CORES),$(foreach p,$(SWEEP_P),$(foreach l,$(SWEEP_L),\
   $(if $(filter baseline,$(c)),$(c)-d$(d)-p$(p)-n$(firstword $(SWEEP_N))-l$(l),\
   $(foreach n,$(SWEEP_N),$(if $(shell [ $(n) -le $(l) ] && echo y),$(c)-d$(d)-p$(p)-n$(n)-l$(l))))))))
 SWEEP_PTS   := $(strip $(sweep_pts))
