@@ -195,6 +195,12 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
                           "sweep_area_vs_d.svg", "sweep_power_vs_l.png"})
         EXPECT_EQ(stat((d + "/r1/" + x).c_str(), &st), 0) << x;
 
+    // a partial sweep says so
+    hgt::CmdResult part = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgsweep --expect 9 --out " + d + "/r2" + sums);
+    ASSERT_EQ(part.status, 0) << part.out;
+    EXPECT_NE(part.out.find("partial sweep, 6 of 9 grid points"), std::string::npos) << part.out;
+    EXPECT_NE(slurp(d + "/r2/sweep.md").find("## Design-space sweep: 6 of 9 grid points (partial"), std::string::npos);
+
     // bad input: clear message, exit 2
     std::string bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + " ";
     hgt::CmdResult m = hgt::run_cmd(bin + d + "/nothere.json");
@@ -206,6 +212,9 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     hgt::CmdResult ref = hgt::run_cmd(bin + "--ref 64,32 " + d + "/a/reports/summary.json");
     EXPECT_EQ(ref.status, 2);
     EXPECT_NE(ref.out.find("--ref '64,32': must be D,N,L,P"), std::string::npos) << ref.out;
+    hgt::CmdResult ex = hgt::run_cmd(bin + "--expect 0 " + d + "/a/reports/summary.json");
+    EXPECT_EQ(ex.status, 2);
+    EXPECT_NE(ex.out.find("--expect '0': must be the number of grid points"), std::string::npos) << ex.out;
     hgt::CmdResult nf = hgt::run_cmd(bin + "--fidelity " + d + "/a/reports/summary.json " + d + "/a/reports/summary.json");
     EXPECT_EQ(nf.status, 2);
     EXPECT_NE(nf.out.find("not hadrun --json output"), std::string::npos) << nf.out;

@@ -4,7 +4,7 @@
  * the real model measures it, the two Pareto fronts (area against energy per query, fidelity
  * against energy per query), a Markdown section, deterministic JSON, CSV, and gnuplot plots.
  *
- * usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] SUMMARY_JSON ...
+ * usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] [--expect N] SUMMARY_JSON ...
  * Exit codes: 0 done, 1 a file could not be written or gnuplot failed, 2 bad input.
  */
 #include "rp_util.h"
@@ -253,6 +253,15 @@ static int plots(const char *dir, int have_fid, const int ref[4])
     return rp_gnuplot(dir, "sweep.gp", "sweep_gnuplot.log");
 }
 
+/* a table cell: x with this many decimals, "-" if not measured */
+static const char *cell(char buf[32], double x, int decimals)
+{
+    if (isnan(x))
+        return "-";
+    snprintf(buf, 32, "%.*f", decimals, x);
+    return buf;
+}
+
 /* N as the tables show it: the baseline keeps every key */
 static const char *nstr(const pt *x)
 {
@@ -274,11 +283,12 @@ int main(int argc, char **argv)
     static const struct option opts[] = {{"out", required_argument, 0, 'o'},
                                          {"fidelity", required_argument, 0, 'f'},
                                          {"ref", required_argument, 0, 'r'},
+                                         {"expect", required_argument, 0, 'e'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *out = NULL;
     fid fv[MAX_FID];
-    int nfv = 0, ch, ref[4] = {64, 32, 1024, 16};
+    int nfv = 0, ch, ref[4] = {64, 32, 1024, 16}, expect = 0;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (ch) {
@@ -289,13 +299,22 @@ int main(int argc, char **argv)
                 ref[1] < 1 || ref[2] < 1 || ref[3] < 1)
                 rp_die("--ref '%s': must be D,N,L,P (positive integers, e.g. 64,32,1024,16)", optarg);
             break;
+        case 'e': {
+            char *end;
+            long x = strtol(optarg, &end, 10);
+            if (*optarg == 0 || *end || x < 1 || x > 1000000)
+                rp_die("--expect '%s': must be the number of grid points, 1..1000000", optarg);
+            expect = (int)x;
+            break;
+        }
         case 'h':
-            printf("usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] SUMMARY_JSON ...\n"
+            printf("usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] [--expect N] SUMMARY_JSON ...\n"
                    "  SUMMARY_JSON   reports/summary.json of one synth/flow.sh run per design point\n"
                    "  --out DIR      writes results.csv, sweep.json, sweep.md, sweep_*.dat, sweep.gp, plots\n"
                    "  --fidelity F   hadrun --json output; its golden/RTL backends give the fidelity of the\n"
                    "                 points with the same d and N (baseline: any N)\n"
-                   "  --ref D,N,L,P  the point the against-one-parameter plots hold fixed (default 64,32,1024,16)\n");
+                   "  --ref D,N,L,P  the point the against-one-parameter plots hold fixed (default 64,32,1024,16)\n"
+                   "  --expect N     the grid has N points: a partial sweep says how many are missing\n");
             return 0;
         case ':': rp_die("option '%s' needs a value (see --help)", argv[optind - 1]);
         default: rp_die("unknown option '%s' (see --help)", argv[optind - 1]);
@@ -381,7 +400,11 @@ int main(int argc, char **argv)
     values(v, n, 'l', ls, &nl);
     values(v, n, 'p', ps, &np);
     FILE *md = rp_out_file(out, "sweep.md");
-    fprintf(md, "## Design-space sweep: %d points (`make sweep`)\n\nGrid: d {", n);
+    if (expect > n)
+        fprintf(md, "## Design-space sweep: %d of %d grid points (partial: `make sweep` computes the rest)\n\n"
+                    "Grid: d {", n, expect);
+    else
+        fprintf(md, "## Design-space sweep: %d points (`make sweep`)\n\nGrid: d {", n);
     list(md, ds, nd);
     fprintf(md, "}, N {");
     list(md, ns, nn);
@@ -389,10 +412,10 @@ int main(int argc, char **argv)
     list(md, ls, nl);
     fprintf(md, "}, P {");
     list(md, ps, np);
-    fprintf(md, "}; cores had, baseline (one point per d, P, L: it keeps all keys), int8-topn. Each point is "
+    fprintf(md, "}%s; cores had, baseline (one point per d, P, L: it keeps all keys), int8-topn. Each point is "
                 "generated, simulated (synthetic random int8 stimulus), synthesized, timed and its power estimated "
                 "from gate-level activity (synth/flow.sh). Energy per query includes the memories; areas in mm^2 at "
-                "osu018 180 nm. Every row: `results.csv` / `sweep.json`.\n\n");
+                "osu018 180 nm. Every row: `results.csv` / `sweep.json`.\n\n", expect > n ? " (values of the points computed so far)" : "");
     fprintf(md, "### HAD and int8 + top-N against the baseline of the same d, P and L\n\n"
                 "| d | L | P | N | HAD logic area | HAD area + memories | HAD energy/query | int8-topn logic area | "
                 "int8-topn energy/query | HAD Fmax MHz | baseline Fmax MHz |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -401,9 +424,11 @@ int main(int argc, char **argv)
         if (h->core != 0)
             continue;
         const pt *b = find(v, n, 1, h->d, h->p, h->n, h->l), *q = find(v, n, 2, h->d, h->p, h->n, h->l);
-        fprintf(md, "| %d | %d | %d | %d | %.3f | %.3f | %.3f | %s%.3f | %s%.3f | %.1f | %s%.1f |\n", h->d, h->l, h->p,
-                h->n, h->r_area, h->r_area_mem, h->r_energy, q ? "" : "- ", q ? q->r_area : NAN, q ? "" : "- ",
-                q ? q->r_energy : NAN, h->f.fmax, b ? "" : "- ", b ? b->f.fmax : NAN);
+        char c[7][32];
+        fprintf(md, "| %d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n", h->d, h->l, h->p, h->n,
+                cell(c[0], h->r_area, 3), cell(c[1], h->r_area_mem, 3), cell(c[2], h->r_energy, 3),
+                cell(c[3], q ? q->r_area : NAN, 3), cell(c[4], q ? q->r_energy : NAN, 3), cell(c[5], h->f.fmax, 1),
+                cell(c[6], b ? b->f.fmax : NAN, 1));
     }
     fprintf(md, "\n### Pareto front: area (logic + memories) against energy per query\n\n"
                 "| core | d | N | L | P | area mm^2 | energy/query nJ | queries/s at Fmax |\n|---|---|---|---|---|---|---|---|\n");
@@ -443,6 +468,8 @@ int main(int argc, char **argv)
     int fa = 0, ff = 0;
     for (int i = 0; i < n; i++)
         fa += v[i].front_area, ff += v[i].front_fid;
+    if (expect > n)
+        printf("hgsweep: partial sweep, %d of %d grid points\n", n, expect);
     printf("hgsweep: %d points; Pareto fronts: %d (area/energy), %d (fidelity/energy); %s/sweep.md results.csv sweep.json\n",
            n, fa, ff, out);
     free(v);

@@ -4,6 +4,7 @@
 #
 #   make sweep                                   the full grid below (hours on 2 cores)
 #   make sweep SWEEP_D=16 SWEEP_N="4 8" SWEEP_L=64 SWEEP_P=4     a small grid
+#   make sweep-results                           results of the points computed so far
 #
 # Results (hgsweep): $(BUILD)/sweep/results.csv (one row per point, ratios against the baseline,
 # fidelity, Pareto flags), sweep.json, sweep.md, plots; `make report` includes the section.
@@ -51,7 +52,13 @@ $(SWEEP_DIR)/fidelity_n%.json: $(BUILD)/bin/hadrun $(SWEEP_SENTENCES) | deps-mod
 
 # results.csv, sweep.json, sweep.md, Pareto fronts and plots of this grid's points
 $(SWEEP_DIR)/results.csv: $(SWEEP_SUMS) $(SWEEP_FIDS) | $(HGSWEEP)
-	$(HGSWEEP) --out $(SWEEP_DIR) $(addprefix --fidelity ,$(SWEEP_FIDS)) $(SWEEP_SUMS)
+	@echo "== sweep results: hgsweep on $(words $(SWEEP_SUMS)) points"
+	@$(HGSWEEP) --out $(SWEEP_DIR) $(addprefix --fidelity ,$(SWEEP_FIDS)) $(SWEEP_SUMS)
 
-.PHONY: sweep
+.PHONY: sweep sweep-results
 sweep: $(SWEEP_DIR)/results.csv
+
+# the same outputs from the points of the grid computed so far (an interrupted or running sweep)
+sweep-results: $(SWEEP_FIDS) | $(HGSWEEP)
+	@$(HGSWEEP) --out $(SWEEP_DIR) --expect $(words $(SWEEP_PTS)) $(addprefix --fidelity ,$(SWEEP_FIDS)) \
+	  $(wildcard $(SWEEP_SUMS))
