@@ -220,4 +220,43 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     EXPECT_NE(nf.out.find("not hadrun --json output"), std::string::npos) << nf.out;
 }
 
+// make sweep end to end on a tiny grid (d=8, P=4, N=2 and 4, L=16; 5 points of three cores,
+// Icarus captures for speed): every point computed, results written; a second make sweep
+// recomputes nothing; a point whose summary is removed is the only one recomputed.
+TEST(Sweep, MakeSweepFillsTheGridAndKeepsComputedPoints)
+{
+    char t[] = "/tmp/hgmsXXXXXX";
+    std::string d = mkdtemp(t);
+    {
+        std::ofstream f(d + "/s.txt");
+        f << "The cat sat on the mat.\nA short second sentence.\nThe third one is here.\n";
+    }
+    std::string mk = "make -s -C " + std::string(HG_SRC_DIR) + " -j2 SWEEP_DIR=" + d +
+                     "/sw SWEEP_D=8 SWEEP_N='2 4' SWEEP_L=16 SWEEP_P=4 SWEEP_SENTENCES=" + d +
+                     "/s.txt SWEEP_FLOW_VARS=CAPTURE_CMD=bench ";
+    hgt::CmdResult r = hgt::run_cmd(mk + "sweep");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string csv = slurp(d + "/sw/results.csv");
+    for (const char *key : {"had,8,4,2,16", "had,8,4,4,16", "baseline,8,4,2,16", "int8-topn,8,4,2,16",
+                            "int8-topn,8,4,4,16"})
+        EXPECT_NE(row(csv, key), "") << key << "\n" << csv;
+    EXPECT_NE(r.out.find("(5 of 5;"), std::string::npos) << r.out;
+    EXPECT_NE(slurp(d + "/sw/sweep.md").find("## Design-space sweep: 5 points"), std::string::npos);
+    struct stat st;
+    EXPECT_EQ(stat((d + "/sw/sweep_pareto_area.png").c_str(), &st), 0);
+    EXPECT_EQ(stat((d + "/sw/fidelity_n4.json").c_str(), &st), 0);
+
+    hgt::CmdResult again = hgt::run_cmd(mk + "sweep");
+    ASSERT_EQ(again.status, 0) << again.out;
+    EXPECT_EQ(again.out.find("== sweep point"), std::string::npos) << again.out;
+    EXPECT_EQ(slurp(d + "/sw/results.csv"), csv);
+
+    ASSERT_EQ(remove((d + "/sw/had-d8-p4-n4-l16/reports/summary.json").c_str()), 0);
+    hgt::CmdResult one = hgt::run_cmd(mk + "sweep");
+    ASSERT_EQ(one.status, 0) << one.out;
+    EXPECT_NE(one.out.find("== sweep point had-d8-p4-n4-l16"), std::string::npos) << one.out;
+    EXPECT_EQ(one.out.find("== sweep point had-d8-p4-n2-l16"), std::string::npos) << one.out;
+    EXPECT_EQ(slurp(d + "/sw/results.csv"), csv); // same point, same figures
+}
+
 }  // namespace

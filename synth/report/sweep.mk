@@ -13,7 +13,8 @@ SWEEP_N     ?= 8 16 32 64
 SWEEP_L     ?= 256 1024 4096
 SWEEP_P     ?= 16
 SWEEP_CORES ?= had baseline int8-topn
-SWEEP_DIR   := $(BUILD)/sweep
+SWEEP_DIR   ?= $(BUILD)/sweep
+SWEEP_FLOW_VARS ?=   # extra flow variables for every point, e.g. CAPTURE_CMD=bench
 # queries streamed in each point's activity capture: 65536/L clamped to 16..64, so the query
 # window is at least ~4k cycles at P=16 and L=4096 does not cost 4x the gate-level simulation
 sweep_queries = $(shell l=$(1); q=$$((65536 / l)); [ $$q -gt 64 ] && q=64; [ $$q -lt 16 ] && q=16; echo $$q)
@@ -35,7 +36,7 @@ $(SWEEP_DIR)/%/reports/summary.json: | $(HADGEN) $(HGSYNTH) sim-tools
 	@mkdir -p $(SWEEP_DIR)/$*
 	$(HADGEN) $(call sweep_args,$*) --out $(SWEEP_DIR)/$*/rtl --force > /dev/null
 	@t0=$$(date +%s); \
-	OUT_DIR=$(SWEEP_DIR)/$* JOBS=1 CAPTURE_QUERIES=$(call sweep_queries,$(lastword $(subst -l, ,$*))) \
+	OUT_DIR=$(SWEEP_DIR)/$* JOBS=1 CAPTURE_QUERIES=$(call sweep_queries,$(lastword $(subst -l, ,$*))) $(SWEEP_FLOW_VARS) \
 	  synth/flow.sh $(SWEEP_DIR)/$*/rtl > $(SWEEP_DIR)/$*/flow.log 2>&1 \
 	  || { echo "sweep point $* failed; last lines of $(SWEEP_DIR)/$*/flow.log:"; tail -20 $(SWEEP_DIR)/$*/flow.log; exit 1; }; \
 	echo "   $* done in $$(( $$(date +%s) - t0 ))s"
