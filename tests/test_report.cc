@@ -1,6 +1,7 @@
-// test_report.cc — hgreport: the comparison report from flow summaries and fidelity files:
-// ratios against the baseline, CSV tables, plots, and a byte-identical report.json for the
-// same inputs (run metadata lives elsewhere).
+// test_report.cc — the report stage: hgreport (ratios against the baseline, CSV tables, plots,
+// a byte-identical report.json for the same inputs), make report's content-based freshness,
+// hgsweep (ratios, fidelity join, Pareto fronts, partial sweeps, bad input) and make sweep
+// end to end on a tiny grid.
 #include "hg_testlib.h"
 
 #include <gtest/gtest.h>
