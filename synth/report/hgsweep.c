@@ -1,7 +1,7 @@
 /*
  * hgsweep — the results of `make sweep`: one row per design point (core, d, P, N, L) from the
  * flow summaries, ratios against the baseline of the same (d, P, L), attention fidelity where
- * the real model measures it, the two Pareto fronts (area against energy per query, fidelity
+ * the real model measures it, the two Pareto fronts of each workload (d, P, L: area against energy per query, fidelity
  * against energy per query), a Markdown section, deterministic JSON, CSV, and gnuplot plots.
  *
  * usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] [--expect N] SUMMARY_JSON ...
@@ -22,7 +22,7 @@ typedef struct pt {
     rp_figs_t f;
     double r_area, r_area_mem, r_energy;   /* against the baseline of the same d, P, L */
     double cos, nn, recall;                /* fidelity; NAN where not measured */
-    int front_area, front_fid;             /* on the Pareto front */
+    int front_area, front_fid;             /* on the Pareto front of its workload (d, P, L) */
 } pt;
 
 typedef struct fid {
@@ -110,11 +110,15 @@ static int dominates(double ea, double ya, double eb, double yb, int up)
     return ea <= eb && ya <= yb && (ea < eb || ya < yb);
 }
 
+/* Pareto fronts within each workload: the points of one (d, P, L) do the same job, so they
+   compete; a point of another L or d does different work and is not compared. */
 static void fronts(pt *v, int n)
 {
     for (int i = 0; i < n; i++) {
         v[i].front_area = v[i].front_fid = 1;
         for (int k = 0; k < n; k++) {
+            if (v[k].d != v[i].d || v[k].p != v[i].p || v[k].l != v[i].l)
+                continue;
             if (dominates(v[k].f.e_query, v[k].f.area, v[i].f.e_query, v[i].f.area, 0))
                 v[i].front_area = 0;
             if (isnan(v[i].cos) || (!isnan(v[k].cos) && dominates(v[k].f.e_query, v[k].cos, v[i].f.e_query, v[i].cos, 1)))
@@ -183,6 +187,28 @@ static void axis_dat(const char *dir, const pt *v, int n, char axis, const int r
     fclose(f);
 }
 
+/* indices of the points on a front (w: 0 area, 1 fidelity), by workload (d, P, L), then energy */
+static int front_order(const pt *v, int n, int w, int *idx)
+{
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (w ? v[i].front_fid : v[i].front_area)
+            idx[m++] = i;
+    for (int a = 0; a < m; a++)
+        for (int b = a + 1; b < m; b++) {
+            const pt *x = &v[idx[a]], *y = &v[idx[b]];
+            int kx[4] = {x->d, x->p, x->l, 0}, ky[4] = {y->d, y->p, y->l, 0}, c = 0;
+            for (int k = 0; k < 3 && !c; k++)
+                c = kx[k] < ky[k] ? -1 : kx[k] > ky[k];
+            if (c > 0 || (c == 0 && y->f.e_query < x->f.e_query)) {
+                int t = idx[a];
+                idx[a] = idx[b];
+                idx[b] = t;
+            }
+        }
+    return m;
+}
+
 static void points_dat(const char *dir, const pt *v, int n)
 {
     FILE *f = rp_out_file(dir, "sweep_points.dat");
@@ -192,25 +218,22 @@ static void points_dat(const char *dir, const pt *v, int n)
                 v[i].f.area, v[i].f.area_logic, v[i].f.e_query, v[i].cos, v[i].front_area, v[i].front_fid,
                 v[i].d, v[i].n, v[i].l);
     fclose(f);
-    /* the fronts as lines, in order of energy */
+    /* the fronts as lines: one block per workload (a blank line separates them), by energy */
+    int *idx = malloc(sizeof(int) * (size_t)n);
+    if (!idx)
+        rp_die("out of memory");
     for (int w = 0; w < 2; w++) {
         FILE *g = rp_out_file(dir, w ? "sweep_front_fidelity.dat" : "sweep_front_area.dat");
-        int *idx = malloc(sizeof(int) * (size_t)(n ? n : 1)), m = 0;
-        for (int i = 0; i < n; i++)
-            if (w ? v[i].front_fid : v[i].front_area)
-                idx[m++] = i;
-        for (int a = 0; a < m; a++)
-            for (int b = a + 1; b < m; b++)
-                if (v[idx[b]].f.e_query < v[idx[a]].f.e_query) {
-                    int t = idx[a];
-                    idx[a] = idx[b];
-                    idx[b] = t;
-                }
-        for (int k = 0; k < m; k++)
-            fprintf(g, "%g %g\n", v[idx[k]].f.e_query, w ? v[idx[k]].cos : v[idx[k]].f.area);
-        free(idx);
+        int m = front_order(v, n, w, idx);
+        for (int k = 0; k < m; k++) {
+            const pt *x = &v[idx[k]], *prev = k ? &v[idx[k - 1]] : NULL;
+            if (prev && (prev->d != x->d || prev->p != x->p || prev->l != x->l))
+                fprintf(g, "\n");
+            fprintf(g, "%g %g\n", x->f.e_query, w ? x->cos : x->f.area);
+        }
         fclose(g);
     }
+    free(idx);
 }
 
 static int plots(const char *dir, int have_fid, const int ref[4])
@@ -236,7 +259,7 @@ static int plots(const char *dir, int have_fid, const int ref[4])
                    "set xlabel 'energy per query (nJ)'\nset ylabel 'area (mm^2)'\nset logscale xy\n"
                    "plot for [c=0:2] 'sweep_points.dat' using ($1==c ? $8 : 1/0):6 with points pt 7 "
                    "title word('had baseline int8-topn', c+1), "
-                   "'sweep_front_area.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'Pareto front'\nunset logscale\n",
+                   "'sweep_front_area.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'Pareto front of each (d, L)'\nunset logscale\n",
                 term, ext);
         if (have_fid)
             fprintf(g, "set terminal %s\nset output 'sweep_pareto_fidelity.%s'\n"
@@ -244,7 +267,7 @@ static int plots(const char *dir, int have_fid, const int ref[4])
                        "set xlabel 'energy per query (nJ)'\nset ylabel 'embedding cosine'\nset logscale x\n"
                        "plot for [c=0:2] 'sweep_points.dat' using ($1==c && $9==$9 ? $8 : 1/0):9 with points pt 7 "
                        "title word('had baseline int8-topn', c+1), "
-                       "'sweep_front_fidelity.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'Pareto front', "
+                       "'sweep_front_fidelity.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'Pareto front of each (d, L)', "
                        "'sweep_points.dat' using ($11 > 0 ? $8 : 1/0):9:12 with labels offset 0,1 font ',8' notitle\n"
                        "unset logscale\n",
                     term, ext);
@@ -430,14 +453,22 @@ int main(int argc, char **argv)
                 cell(c[3], q ? q->r_area : NAN, 3), cell(c[4], q ? q->r_energy : NAN, 3), cell(c[5], h->f.fmax, 1),
                 cell(c[6], b ? b->f.fmax : NAN, 1));
     }
-    fprintf(md, "\n### Pareto front: area (logic + memories) against energy per query\n\n"
+    int *ord = malloc(sizeof(int) * (size_t)n), m;
+    if (!ord)
+        rp_die("out of memory");
+    fprintf(md, "\n### Pareto fronts: area (logic + memories) against energy per query\n\n"
+                "Within each workload (d, P, L): the points no other point of the same workload beats in both "
+                "area and energy per query, by energy.\n\n"
                 "| core | d | N | L | P | area mm^2 | energy/query nJ | queries/s at Fmax |\n|---|---|---|---|---|---|---|---|\n");
-    for (int i = 0; i < n; i++)
-        if (v[i].front_area)
-            fprintf(md, "| %s | %d | %s | %d | %d | %.3f | %.2f | %.3g |\n", RP_CORES[v[i].core], v[i].d,
-                    nstr(&v[i]), v[i].l, v[i].p, v[i].f.area, v[i].f.e_query, v[i].f.qps);
+    m = front_order(v, n, 0, ord);
+    for (int k = 0; k < m; k++) {
+        const pt *x = &v[ord[k]];
+        fprintf(md, "| %s | %d | %s | %d | %d | %.3f | %.2f | %.3g |\n", RP_CORES[x->core], x->d, nstr(x), x->l,
+                x->p, x->f.area, x->f.e_query, x->f.qps);
+    }
     if (have_fid) {
-        fprintf(md, "\n### Pareto front: fidelity against energy per query\n\nFidelity: golden models of each core "
+        fprintf(md, "\n### Pareto fronts: fidelity against energy per query\n\nWithin each workload, as above. "
+                    "Fidelity: golden models of each core "
                     "type on all-MiniLM-L6-v2 over the evaluation sentences (end-to-end embedding cosine against "
                     "the float model, nearest-neighbour agreement, top-N recall), hence only for points with the "
                     "model's head dimension and an L that holds the longest sentence (%d tokens); L changes the energy "
@@ -447,13 +478,15 @@ int main(int argc, char **argv)
                 fprintf(md, " `%s`", fv[k].file);
         fprintf(md, ".\n\n| core | d | N | L | P | embedding cosine | NN agreement | top-N recall | energy/query nJ |\n"
                     "|---|---|---|---|---|---|---|---|---|\n");
-        for (int i = 0; i < n; i++)
-            if (v[i].front_fid)
-                fprintf(md, isnan(v[i].recall) ? "| %s | %d | %s | %d | %d | %.4f | %.3f | - | %.2f |\n"
-                                               : "| %s | %d | %s | %d | %d | %.4f | %.3f | %.3f | %.2f |\n",
-                        RP_CORES[v[i].core], v[i].d, nstr(&v[i]), v[i].l, v[i].p, v[i].cos, v[i].nn,
-                        isnan(v[i].recall) ? v[i].f.e_query : v[i].recall, v[i].f.e_query);
+        m = front_order(v, n, 1, ord);
+        for (int k = 0; k < m; k++) {
+            const pt *x = &v[ord[k]];
+            char c[32];
+            fprintf(md, "| %s | %d | %s | %d | %d | %.4f | %.3f | %s | %.2f |\n", RP_CORES[x->core], x->d, nstr(x),
+                    x->l, x->p, x->cos, x->nn, cell(c, x->recall, 3), x->f.e_query);
+        }
     }
+    free(ord);
     fprintf(md, "\n![area vs energy](sweep_pareto_area.png)%s\n", have_fid ? " ![fidelity vs energy](sweep_pareto_fidelity.png)" : "");
     for (int a = 0; a < 3; a++)
         fprintf(md, "![energy vs %c](sweep_energy_vs_%c.png) ![area vs %c](sweep_area_vs_%c.png)\n", "NdL"[a],
