@@ -187,6 +187,8 @@ static void axis_dat(const char *dir, const pt *v, int n, char axis, const int r
     fclose(f);
 }
 
+static const char *nstr(const pt *x);
+
 /* indices of the points on a front (w: 0 area, 1 fidelity), by workload (d, P, L), then energy */
 static int front_order(const pt *v, int n, int w, int *idx)
 {
@@ -214,9 +216,9 @@ static void points_dat(const char *dir, const pt *v, int n)
     FILE *f = rp_out_file(dir, "sweep_points.dat");
     fprintf(f, "# core(0 had,1 baseline,2 int8-topn) d p n l area_mm2 logic_area_mm2 energy_nj fidelity_cos front_area front_fidelity label\n");
     for (int i = 0; i < n; i++)
-        fprintf(f, "%d %d %d %d %d %g %g %g %g %d %d d%d,N%d,L%d\n", v[i].core, v[i].d, v[i].p, v[i].n, v[i].l,
+        fprintf(f, "%d %d %d %d %d %g %g %g %g %d %d %s%s\n", v[i].core, v[i].d, v[i].p, v[i].n, v[i].l,
                 v[i].f.area, v[i].f.area_logic, v[i].f.e_query, v[i].cos, v[i].front_area, v[i].front_fid,
-                v[i].d, v[i].n, v[i].l);
+                v[i].core == 1 ? "" : "N=", v[i].core == 1 ? "dense" : nstr(&v[i]));
     fclose(f);
     /* the fronts as lines: one block per workload (a blank line separates them), by energy */
     int *idx = malloc(sizeof(int) * (size_t)n);
@@ -239,7 +241,8 @@ static void points_dat(const char *dir, const pt *v, int n)
 static int plots(const char *dir, int have_fid, const int ref[4])
 {
     FILE *g = rp_out_file(dir, "sweep.gp");
-    fprintf(g, "# gnuplot script written by hgsweep; run from its directory\nset key outside right top\nset grid\n");
+    /* key outside for the one-parameter plots, inside for the Pareto plots (they keep their width) */
+    fprintf(g, "# gnuplot script written by hgsweep; run from its directory\nset grid\n");
     const char *axn = "ndl", *lab[3] = {"N (keys kept per query)", "d (head dimension)", "L (keys)"};
     const char *yn[3] = {"area", "power", "energy"};
     const char *ylab[3] = {"logic area (mm^2)", "logic power (mW, 10 ns clock)", "energy per query (nJ)"};
@@ -247,14 +250,14 @@ static int plots(const char *dir, int have_fid, const int ref[4])
         const char *term = t ? "svg size 900,520" : "pngcairo size 900,520", *ext = t ? "svg" : "png";
         for (int a = 0; a < 3; a++)
             for (int m = 0; m < 3; m++)
-                fprintf(g, "set terminal %s\nset output 'sweep_%s_vs_%c.%s'\n"
+                fprintf(g, "set key outside right top\nset terminal %s\nset output 'sweep_%s_vs_%c.%s'\n"
                            "set title 'Sweep: %s against %s (d=%d N=%d L=%d P=%d unless varied)'\n"
                            "set xlabel '%s'\nset ylabel '%s'\nset logscale xy 2\nset format y '%%g'\n"
                            "plot 'sweep_vs_%c.dat' using 1:%d with linespoints title 'had', '' using 1:%d with linespoints "
                            "title 'baseline', '' using 1:%d with linespoints title 'int8-topn'\nunset logscale\n",
                         term, yn[m], axn[a], ext, yn[m], lab[a], ref[0], ref[1], ref[2], ref[3], lab[a], ylab[m],
                         axn[a], 2 + m, 5 + m, 8 + m);
-        fprintf(g, "set terminal %s\nset output 'sweep_pareto_area.%s'\n"
+        fprintf(g, "set key inside right bottom\nset terminal %s\nset output 'sweep_pareto_area.%s'\n"
                    "set title 'Sweep: area (logic + memories) against energy per query'\n"
                    "set xlabel 'energy per query (nJ)'\nset ylabel 'area (mm^2)'\nset logscale xy\n"
                    "plot for [c=0:2] 'sweep_points.dat' using ($1==c ? $8 : 1/0):6 with points pt 7 "
@@ -263,12 +266,12 @@ static int plots(const char *dir, int have_fid, const int ref[4])
                 term, ext);
         if (have_fid)
             fprintf(g, "set terminal %s\nset output 'sweep_pareto_fidelity.%s'\n"
-                       "set title 'Sweep: fidelity (MiniLM embedding cosine vs float) against energy per query'\n"
-                       "set xlabel 'energy per query (nJ)'\nset ylabel 'embedding cosine'\nset logscale x\n"
+                       "set title 'Sweep: fidelity against energy per query, one front per (d, L): L grows to the right'\n"
+                       "set xlabel 'energy per query (nJ)'\nset ylabel 'MiniLM embedding cosine against float'\nset logscale x\n"
                        "plot for [c=0:2] 'sweep_points.dat' using ($1==c && $9==$9 ? $8 : 1/0):9 with points pt 7 "
                        "title word('had baseline int8-topn', c+1), "
                        "'sweep_front_fidelity.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'Pareto front of each (d, L)', "
-                       "'sweep_points.dat' using ($11 > 0 ? $8 : 1/0):9:12 with labels offset 0,1 font ',8' notitle\n"
+                       "'sweep_points.dat' using ($11 > 0 ? $8 : 1/0):9:12 with labels offset 0,-1 font ',8' notitle\n"
                        "unset logscale\n",
                     term, ext);
     }
