@@ -160,6 +160,11 @@ done_step report
 # run metadata lives apart from report.json, which is deterministic
 printf '{"date": "%s", "host": "%s", "seconds": %d}\n' "$(date -u +%FT%TZ)" "$(hostname)" \
   $(( $(date +%s) - start )) > "$R/run_meta.json"
+if [ ${#sweep[@]} -gt 0 ]; then
+  echo "report: with the design-space sweep of the last make sweep: $(head -1 "$R/sweep.md" | sed 's/^## Design-space sweep: //')"
+else
+  echo "report: no design-space sweep yet (make -j2 sweep, or make sweep-results for a partial one, then make report)"
+fi
 echo "report: done in $(( $(date +%s) - start ))s"
 }
 main "$@"
