@@ -114,10 +114,10 @@ TEST(Report, FreshnessFollowsContentNotTime)
 }
 
 // hadrun --json as hgsweep reads it: d, N, sentence length, and backends' fidelity
-void write_fidelity(const std::string &path, int n, double had, double base, double i8)
+void write_fidelity(const std::string &path, int n, double had, double base, double i8, int max_tokens = 128)
 {
     std::ofstream f(path);
-    f << "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": 128}, \"core\": {\"d\": 32, "
+    f << "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": " << max_tokens << "}, \"core\": {\"d\": 32, "
       << "\"top_n\": " << n << "}, \"backends\": [{\"backend\": \"golden-had\", \"recall\": 0.7, "
       << "\"cos_mean\": " << had << ", \"nn_agree\": 0.6}, {\"backend\": \"golden-baseline\", \"cos_mean\": "
       << base << ", \"nn_agree\": 0.9}, {\"backend\": \"golden-int8-topn\", \"recall\": 0.99, "
@@ -157,19 +157,21 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     write_summary(d + "/g", "had", 8e6, 100e3, 10, 32, 8, 64, 16);
     write_fidelity(d + "/fid8.json", 8, 0.8, 0.99, 0.95);
     write_fidelity(d + "/fid16.json", 16, 0.75, 0.99, 0.97);
+    write_fidelity(d + "/fid8_256.json", 8, 0.6, 0.98, 0.9, 256);  // longer texts: L=256 points take these
     std::string sums;
     for (const char *x : {"g", "f", "e", "c", "b", "a"}) // any order: rows are sorted
         sums += " " + d + "/" + x + "/reports/summary.json";
-    std::string cmd = std::string(HG_BIN_DIR) + "/hgsweep --fidelity " + d + "/fid8.json --fidelity " + d +
-                      "/fid16.json" + sums + " --out ";
+    std::string cmd = std::string(HG_BIN_DIR) + "/hgsweep --fidelity " + d + "/fid8_256.json --fidelity " + d +
+                      "/fid8.json --fidelity " + d + "/fid16.json" + sums + " --out ";
     hgt::CmdResult r1 = hgt::run_cmd("mkdir -p " + d + "/r1 " + d + "/r2 && " + cmd + d + "/r1");
     ASSERT_EQ(r1.status, 0) << r1.out;
     hgt::CmdResult r2 = hgt::run_cmd(cmd + d + "/r2");
     ASSERT_EQ(r2.status, 0) << r2.out;
     EXPECT_EQ(slurp(d + "/r1/sweep.json"), slurp(d + "/r2/sweep.json"));
-    EXPECT_NE(r1.out.find("6 points; Pareto fronts: 3 (area/energy), 3 (fidelity/energy)"), std::string::npos) << r1.out;
+    EXPECT_NE(r1.out.find("6 points; Pareto fronts: 3 (area/energy), 4 (fidelity/energy)"), std::string::npos) << r1.out;
     std::string csv = slurp(d + "/r1/results.csv");
-    // fields: 15 logic_area_vs_baseline, 17 energy_vs_baseline, 18 fidelity_cos, 21/22 Pareto flags
+    // fields: 15 logic_area_vs_baseline, 17 energy_vs_baseline, 18 fidelity_cos, 21 fidelity_tokens,
+    // 22/23 Pareto flags
     std::string a = row(csv, "had,32,16,8,256"), b = row(csv, "had,32,16,16,256");
     std::string c = row(csv, "baseline,32,16,8,256"), e = row(csv, "int8-topn,32,16,8,256");
     std::string f = row(csv, "had,64,16,8,256"), g = row(csv, "had,32,16,8,64");
@@ -178,19 +180,22 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     EXPECT_EQ(field(a, 17), "0.25");
     EXPECT_EQ(field(e, 15), "0.5");
     EXPECT_EQ(field(f, 15), "");  // no baseline at d=64
-    EXPECT_EQ(field(a, 18), "0.8");
-    EXPECT_EQ(field(b, 18), "0.75");
-    EXPECT_EQ(field(c, 18), "0.99");
-    EXPECT_EQ(field(e, 18), "0.95");
+    EXPECT_EQ(field(a, 18), "0.6");  // the 256-token measurement, not the 128-token one
+    EXPECT_EQ(field(a, 21), "256");
+    EXPECT_EQ(field(b, 18), "0.75"); // no 256-token measurement of N=16
+    EXPECT_EQ(field(b, 21), "128");
+    EXPECT_EQ(field(c, 18), "0.98");
+    EXPECT_EQ(field(e, 18), "0.9");
     EXPECT_EQ(field(f, 18), "");  // the model's d is 32
     EXPECT_EQ(field(g, 18), "");  // L=64 cannot hold the 128-token sentences
+    EXPECT_EQ(field(g, 21), "");
     // area/energy front: g (least energy), had64n8 (next, less area than g), had32n8 (least area)
-    EXPECT_EQ(field(g, 21) + field(a, 21) + field(f, 21) + field(b, 21) + field(c, 21) + field(e, 21), "111000");
-    // fidelity/energy front: had32n8, int8-topn, baseline; had32n16 is dominated by had32n8
-    EXPECT_EQ(field(a, 22) + field(e, 22) + field(c, 22) + field(b, 22) + field(f, 22) + field(g, 22), "111000");
+    EXPECT_EQ(field(g, 22) + field(a, 22) + field(f, 22) + field(b, 22) + field(c, 22) + field(e, 22), "111000");
+    // fidelity/energy front of (32, 256): every point (more energy, more fidelity each); none elsewhere
+    EXPECT_EQ(field(a, 23) + field(e, 23) + field(c, 23) + field(b, 23) + field(f, 23) + field(g, 23), "111100");
     std::string md = slurp(d + "/r1/sweep.md");
     EXPECT_NE(md.find("| 32 | 256 | 16 | 8 | 0.200 | 0.273 | 0.250 | 0.500 | 0.500 |"), std::string::npos) << md;
-    EXPECT_NE(md.find("| int8-topn | 32 | 8 | 256 | 16 | 0.9500 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| int8-topn | 32 | 8 | 256 | 16 | 256 | 0.9000 |"), std::string::npos) << md;
     struct stat st;
     for (const char *x : {"sweep_pareto_area.png", "sweep_pareto_fidelity.svg", "sweep_energy_vs_n.png",
                           "sweep_area_vs_d.svg", "sweep_power_vs_l.png"})

@@ -22,12 +22,13 @@ typedef struct pt {
     rp_figs_t f;
     double r_area, r_area_mem, r_energy;   /* against the baseline of the same d, P, L */
     double cos, nn, recall;                /* fidelity; NAN where not measured */
+    int ctx;                               /* token limit of the texts fidelity was measured on */
     int front_area, front_fid;             /* on the Pareto front of its workload (d, P, L) */
 } pt;
 
 typedef struct fid {
     int core, d, n;  /* n = 0: the baseline (no selection, any N) */
-    int max_tokens;  /* longest sentence the measurement allowed: points need L >= this */
+    int max_tokens;  /* token limit of the measurement's texts: points need L >= this */
     double cos, nn, recall;
     char file[512];
 } fid;
@@ -65,6 +66,7 @@ static void read_point(pt *x, const char *path)
         rp_die("'%s': area, energy or Fmax missing (did the flow finish?)", path);
     x->r_area = x->r_area_mem = x->r_energy = NAN;
     x->cos = x->nn = x->recall = NAN;
+    x->ctx = 0;
     cJSON_Delete(s);
 }
 
@@ -366,9 +368,11 @@ int main(int argc, char **argv)
             v[i].r_area_mem = v[i].f.area / b->f.area;
             v[i].r_energy = v[i].f.e_query / b->f.e_query;
         }
+        /* the measurement on the longest texts the point's L holds */
         for (int k = 0; k < nfv; k++)
             if (fv[k].core == v[i].core && fv[k].d == v[i].d && (fv[k].n == 0 || fv[k].n == v[i].n) &&
-                v[i].l >= fv[k].max_tokens) {
+                v[i].l >= fv[k].max_tokens && fv[k].max_tokens >= v[i].ctx) {
+                v[i].ctx = fv[k].max_tokens;
                 v[i].cos = fv[k].cos;
                 v[i].nn = fv[k].nn;
                 v[i].recall = fv[k].recall;
@@ -386,8 +390,8 @@ int main(int argc, char **argv)
     FILE *csv = rp_out_file(out, "results.csv");
     fprintf(csv, "core,d,p,n,l,logic_area_mm2,memory_area_mm2,area_mm2,fmax_mhz,cycles_per_query,queries_per_s,"
                  "logic_power_mw,power_mw,energy_per_query_nj,energy_per_query_node_nj,logic_area_vs_baseline,"
-                 "area_vs_baseline,energy_vs_baseline,fidelity_cos,fidelity_nn,fidelity_recall,pareto_area_energy,"
-                 "pareto_fidelity_energy\n");
+                 "area_vs_baseline,energy_vs_baseline,fidelity_cos,fidelity_nn,fidelity_recall,fidelity_tokens,"
+                 "pareto_area_energy,pareto_fidelity_energy\n");
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "points");
     cJSON_AddStringToObject(root, "tool", "hgsweep");
     for (int i = 0; i < n; i++) {
@@ -398,6 +402,7 @@ int main(int argc, char **argv)
                          x->cos, x->nn, x->recall};
         for (int k = 0; k < 16; k++) /* not measured: empty field */
             fprintf(csv, isnan(cv[k]) ? "," : ",%g", cv[k]);
+        fprintf(csv, x->ctx ? ",%d" : ",", x->ctx);
         fprintf(csv, ",%d,%d\n", x->front_area, x->front_fid);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "core", RP_CORES[x->core]);
@@ -411,6 +416,7 @@ int main(int argc, char **argv)
                               "energy_vs_baseline", "fidelity_cos", "fidelity_nn", "fidelity_recall"};
         for (int k = 0; k < 16; k++)
             cJSON_AddItemToObject(o, dn[k], num_or_null(cv[k]));
+        cJSON_AddItemToObject(o, "fidelity_tokens", x->ctx ? cJSON_CreateNumber(x->ctx) : cJSON_CreateNull());
         cJSON_AddBoolToObject(o, "pareto_area_energy", x->front_area);
         cJSON_AddBoolToObject(o, "pareto_fidelity_energy", x->front_fid);
         cJSON_AddItemToArray(arr, o);
@@ -471,22 +477,22 @@ int main(int argc, char **argv)
     }
     if (have_fid) {
         fprintf(md, "\n### Pareto fronts: fidelity against energy per query\n\nWithin each workload, as above. "
-                    "Fidelity: golden models of each core "
-                    "type on all-MiniLM-L6-v2 over the evaluation sentences (end-to-end embedding cosine against "
-                    "the float model, nearest-neighbour agreement, top-N recall), hence only for points with the "
-                    "model's head dimension and an L that holds the longest sentence (%d tokens); L changes the energy "
-                    "of such a point, not its measured fidelity. Files:", fv[0].max_tokens);
+                    "Fidelity: golden models of each core type on all-MiniLM-L6-v2 (end-to-end embedding cosine "
+                    "against the float model, nearest-neighbour agreement, top-N recall), for points with the "
+                    "model's head dimension, measured on the longest texts the point's L holds (column tokens: "
+                    "the evaluation sentences cut at that many tokens, or passages of consecutive sentences); "
+                    "few long passages make the NN agreement coarse. Files:");
         for (int k = 0; k < nfv; k++)
             if (k == 0 || strcmp(fv[k].file, fv[k - 1].file) != 0)
                 fprintf(md, " `%s`", fv[k].file);
-        fprintf(md, ".\n\n| core | d | N | L | P | embedding cosine | NN agreement | top-N recall | energy/query nJ |\n"
-                    "|---|---|---|---|---|---|---|---|---|\n");
+        fprintf(md, ".\n\n| core | d | N | L | P | tokens | embedding cosine | NN agreement | top-N recall | energy/query nJ |\n"
+                    "|---|---|---|---|---|---|---|---|---|---|\n");
         m = front_order(v, n, 1, ord);
         for (int k = 0; k < m; k++) {
             const pt *x = &v[ord[k]];
             char c[32];
-            fprintf(md, "| %s | %d | %s | %d | %d | %.4f | %.3f | %s | %.2f |\n", RP_CORES[x->core], x->d, nstr(x),
-                    x->l, x->p, x->cos, x->nn, cell(c, x->recall, 3), x->f.e_query);
+            fprintf(md, "| %s | %d | %s | %d | %d | %d | %.4f | %.3f | %s | %.2f |\n", RP_CORES[x->core], x->d,
+                    nstr(x), x->l, x->p, x->ctx, x->cos, x->nn, cell(c, x->recall, 3), x->f.e_query);
         }
     }
     free(ord);

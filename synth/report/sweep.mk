@@ -42,13 +42,32 @@ $(SWEEP_DIR)/%/reports/summary.json: | $(HADGEN) $(HGSYNTH) sim-tools
 	echo "   $* done in $$(( $$(date +%s) - t0 ))s"
 
 # Fidelity of the grid's N values on the real model (golden models: independent of P and L as
-# long as L holds the sentences); hgsweep attaches it to the points with the model's d.
+# long as L holds the texts), on the evaluation sentences (up to 128 tokens) and, for each
+# context length c = min(L, SWEEP_MAX_CTX) above 128 in the grid, on passages of consecutive
+# evaluation sentences cut at c tokens (fidelity_n<N>_t<c>.json). hgsweep gives each point of the
+# model's d the measurement on the longest texts its L holds.
 SWEEP_SENTENCES ?= sw/data/sentences_eval.txt
-SWEEP_FIDS  := $(foreach n,$(SWEEP_N),$(SWEEP_DIR)/fidelity_n$(n).json)
+SWEEP_MAX_CTX   ?= 512   # longest input of the model (all-MiniLM-L6-v2: 512 positions)
+sweep_ctx   = $(sort $(foreach l,$(SWEEP_L),$(if $(shell [ $(l) -gt 128 ] && echo y),\
+  $(if $(shell [ $(l) -gt $(SWEEP_MAX_CTX) ] && echo y),$(SWEEP_MAX_CTX),$(l)))))
+SWEEP_FIDS  := $(foreach n,$(SWEEP_N),$(SWEEP_DIR)/fidelity_n$(n).json \
+  $(foreach t,$(sweep_ctx),$(SWEEP_DIR)/fidelity_n$(n)_t$(t).json))
+# stem: N, or N_tC
 $(SWEEP_DIR)/fidelity_n%.json: $(BUILD)/bin/hadrun $(SWEEP_SENTENCES) | deps-model
 	@mkdir -p $(dir $@)
-	$(BUILD)/bin/hadrun --sentences $(SWEEP_SENTENCES) --backend golden-had,golden-baseline,golden-int8-topn \
-	  --top-n $* --quiet --json $@.tmp > /dev/null
+	@n=$(firstword $(subst _t, ,$*)); t=$(word 2,$(subst _t, ,$*)); \
+	if [ -z "$$t" ]; then \
+	  echo "== sweep fidelity: N=$$n, evaluation sentences"; \
+	  $(BUILD)/bin/hadrun --sentences $(SWEEP_SENTENCES) --backend golden-had,golden-baseline,golden-int8-topn \
+	    --top-n $$n --quiet --json $@.tmp > /dev/null; \
+	else \
+	  k=$$(( (t * 34 + 511) / 512 )); \
+	  echo "== sweep fidelity: N=$$n, passages of $$k sentences cut at $$t tokens"; \
+	  awk -v k=$$k '{ b = b (n ? " " : "") $$0; n++; if (n == k) { print b; b = ""; n = 0 } } END { if (2 * n >= k) print b }' \
+	    $(SWEEP_SENTENCES) > $@.passages && mv -f $@.passages $(SWEEP_DIR)/passages_t$$t.txt; \
+	  $(BUILD)/bin/hadrun --sentences $(SWEEP_DIR)/passages_t$$t.txt --max-tokens $$t --max-keys $$t \
+	    --backend golden-had,golden-baseline,golden-int8-topn --top-n $$n --quiet --json $@.tmp > /dev/null; \
+	fi
 	@mv $@.tmp $@
 
 # results.csv, sweep.json, sweep.md, Pareto fronts and plots of this grid's points
