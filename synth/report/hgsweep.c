@@ -340,7 +340,8 @@ int main(int argc, char **argv)
                    "  SUMMARY_JSON   reports/summary.json of one synth/flow.sh run per design point\n"
                    "  --out DIR      writes results.csv, sweep.json, sweep.md, sweep_*.dat, sweep.gp, plots\n"
                    "  --fidelity F   hadrun --json output; its golden/RTL backends give the fidelity of the\n"
-                   "                 points with the same d and N (baseline: any N)\n"
+                   "                 points with the same d and N (baseline: any N) whose L holds the file's\n"
+                   "                 sentences.max_tokens; the largest such limit wins\n"
                    "  --ref D,N,L,P  the point the against-one-parameter plots hold fixed (default 64,32,1024,16)\n"
                    "  --expect N     the grid has N points: a partial sweep says how many are missing\n");
             return 0;
