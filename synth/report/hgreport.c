@@ -20,7 +20,6 @@
 #include <string.h>
 
 #define MAX_POINTS 4
-#define MAX_RUNS 3
 #define MAX_FN 16
 
 /* Published reference figures the report sets the measurements beside. */
