@@ -178,6 +178,8 @@ static void ports_end(gen *g)
     o(g, ");\n\n");
 }
 
+#define HG_CAP_CHUNK 8192 /* widest $fwrite argument Verilator accepts (bits) */
+
 /* Activity capture (docs/spec.md, section 8): one line per rising clock edge with every
    port but the clock, in port order, as fixed-width hex. */
 static void emit_capture(gen *g, const mod_rec *m)
@@ -197,14 +199,30 @@ static void emit_capture(gen *g, const mod_rec *m)
          "  always @(posedge clk_i)\n"
          "    if (cap_fd != 0)\n"
          "      $fwrite(cap_fd, \"");
+    /* A port wider than HG_CAP_CHUNK bits is printed as HG_CAP_CHUNK-bit slices, most
+       significant first, with no separator: %h pads every slice to its full width, so the
+       line is the same as with the whole port (Verilator refuses wider $fwrite arguments). */
     int n = 0;
     for (int i = 0; i < m->nports; i++)
-        if (strcmp(m->ports[i].name, "clk_i") != 0)
+        if (strcmp(m->ports[i].name, "clk_i") != 0) {
             o(g, "%s%%h", n++ ? " " : "");
+            for (int k = HG_CAP_CHUNK; k < m->ports[i].width; k += HG_CAP_CHUNK)
+                o(g, "%%h");
+        }
     o(g, "\\n\"");
-    for (int i = 0; i < m->nports; i++)
-        if (strcmp(m->ports[i].name, "clk_i") != 0)
-            o(g, ",\n              %s", m->ports[i].name);
+    for (int i = 0; i < m->nports; i++) {
+        const port_rec *p = &m->ports[i];
+        if (strcmp(p->name, "clk_i") == 0)
+            continue;
+        if (p->width <= HG_CAP_CHUNK) {
+            o(g, ",\n              %s", p->name);
+            continue;
+        }
+        int top = p->width % HG_CAP_CHUNK ? p->width % HG_CAP_CHUNK : HG_CAP_CHUNK;
+        o(g, ",\n              %s[%d:%d]", p->name, p->width - 1, p->width - top);
+        for (int lo = p->width - top - HG_CAP_CHUNK; lo >= 0; lo -= HG_CAP_CHUNK)
+            o(g, ",\n              %s[%d:%d]", p->name, lo + HG_CAP_CHUNK - 1, lo);
+    }
     o(g, ");\n`endif\n");
 }
 

@@ -213,6 +213,63 @@ TEST_P(HadgenLint, VerilatorWallAndIcarus)
     EXPECT_EQ(r.status, 0) << hgt::cfg_name(c) << "\n" << r.out;
 }
 
+// A port wider than Verilator's 8192-bit $fwrite argument limit (the baseline AV unit's V rows:
+// P*8*d bits) is captured as slices. The sliced capture line must be the line of the whole
+// port: the same core with the slices joined back (Icarus has no such limit) writes identical
+// captures under the capture bench.
+TEST(HadgenCapture, WidePortsAreSlicedAndCaptureTheSameLines)
+{
+    std::string d = tmpdir();
+    ASSERT_EQ(run(hadgen() + " --core baseline --d 128 --lanes 12 --top-n 2 --max-keys 24 --out " +
+                  d + "/split")
+                  .status,
+              0);
+    std::string av = slurp(d + "/split/base_av.v");
+    // 12*8*128 = 12288 bits: a 4096-bit top slice, then one full 8192-bit slice
+    ASSERT_NE(av.find("vm_rdata_i[12287:8192],"), std::string::npos) << av.substr(0, 4000);
+    ASSERT_NE(av.find("vm_rdata_i[8191:0]"), std::string::npos);
+    Result lint = run("cd " + d + "/split && verilator --lint-only -Wall +define+HG_CAPTURE "
+                      "--top-module base_core -f filelist.f");
+    EXPECT_EQ(lint.status, 0) << lint.out;
+
+    // joined copy: one argument and one %h per port
+    ASSERT_EQ(run("cp -r " + d + "/split " + d + "/joined").status, 0);
+    size_t b = av.find("$fwrite(cap_fd, \""), e = av.find(");\n`endif", b);
+    ASSERT_NE(b, std::string::npos);
+    ASSERT_NE(e, std::string::npos);
+    std::string call = av.substr(b, e - b);
+    std::vector<std::string> args;
+    std::istringstream as(call.substr(call.find("\",") + 2));
+    for (std::string a; std::getline(as, a, ',');) {
+        a.erase(0, a.find_first_not_of(" \n"));
+        std::string name = a.substr(0, a.find('['));
+        if (args.empty() || args.back() != name) args.push_back(name);
+    }
+    std::string fmt;
+    for (size_t i = 0; i < args.size(); i++) fmt += i ? " %h" : "%h";
+    std::string joined = "$fwrite(cap_fd, \"" + fmt + "\\n\"";
+    for (const std::string &a : args) joined += ",\n              " + a;
+    EXPECT_NE(joined, call) << "nothing was sliced";
+    {
+        std::ofstream f(d + "/joined/base_av.v");
+        f << av.substr(0, b) << joined << av.substr(e);
+    }
+
+    for (const char *v : {"split", "joined"}) {
+        std::string x = d + "/" + v;
+        Result r = run("cd " + x + " && " + std::string(HG_BIN_DIR) +
+                       "/hgsynth plan --rtl . --out plan.sh && . ./plan.sh && "
+                       "iverilog -g2005 -DHG_CAPTURE $PLAN_BENCH_DEFINES -o tb.vvp " +
+                       hgt::src_dir() + "/synth/bench/hg_capture_tb.v $PLAN_FILES && "
+                       "mkdir -p cap && vvp -n tb.vvp +hg_capture_dir=cap +hg_queries=3");
+        ASSERT_EQ(r.status, 0) << v << "\n" << r.out;
+    }
+    Result cap = run("cat " + d + "/split/cap/*.u_av.hex");
+    ASSERT_GT(cap.out.size(), 3072u * 20) << "no AV capture in " << d << "/split/cap";
+    Result diff = run("diff -r " + d + "/split/cap " + d + "/joined/cap");
+    EXPECT_EQ(diff.status, 0) << diff.out.substr(0, 500);
+}
+
 std::vector<hg_cfg> lint_configs()
 {
     std::vector<hg_cfg> v = hgt::edge_configs();
