@@ -180,6 +180,8 @@ static void ports_end(gen *g)
 
 #define HG_CAP_CHUNK 8192 /* widest $fwrite argument Verilator accepts (bits) */
 
+static int imin(int a, int b) { return a < b ? a : b; }
+
 /* Activity capture (docs/spec.md, section 8): one line per rising clock edge with every
    port but the clock, in port order, as fixed-width hex. */
 static void emit_capture(gen *g, const mod_rec *m)
@@ -199,14 +201,14 @@ static void emit_capture(gen *g, const mod_rec *m)
          "  always @(posedge clk_i)\n"
          "    if (cap_fd != 0)\n"
          "      $fwrite(cap_fd, \"");
-    /* A port wider than HG_CAP_CHUNK bits is printed as HG_CAP_CHUNK-bit slices, most
+    /* A port wider than HG_CAP_CHUNK bits is printed as slices [min(w, (s+1)C)-1 : sC], most
        significant first, with no separator: %h pads every slice to its full width, so the
        line is the same as with the whole port (Verilator refuses wider $fwrite arguments). */
     int n = 0;
     for (int i = 0; i < m->nports; i++)
         if (strcmp(m->ports[i].name, "clk_i") != 0) {
-            o(g, "%s%%h", n++ ? " " : "");
-            for (int k = HG_CAP_CHUNK; k < m->ports[i].width; k += HG_CAP_CHUNK)
+            o(g, "%s", n++ ? " " : "");
+            for (int s = (m->ports[i].width - 1) / HG_CAP_CHUNK; s >= 0; s--)
                 o(g, "%%h");
         }
     o(g, "\\n\"");
@@ -214,14 +216,13 @@ static void emit_capture(gen *g, const mod_rec *m)
         const port_rec *p = &m->ports[i];
         if (strcmp(p->name, "clk_i") == 0)
             continue;
-        if (p->width <= HG_CAP_CHUNK) {
+        int ns = (p->width - 1) / HG_CAP_CHUNK + 1;
+        if (ns == 1)
             o(g, ",\n              %s", p->name);
-            continue;
-        }
-        int top = p->width % HG_CAP_CHUNK ? p->width % HG_CAP_CHUNK : HG_CAP_CHUNK;
-        o(g, ",\n              %s[%d:%d]", p->name, p->width - 1, p->width - top);
-        for (int lo = p->width - top - HG_CAP_CHUNK; lo >= 0; lo -= HG_CAP_CHUNK)
-            o(g, ",\n              %s[%d:%d]", p->name, lo + HG_CAP_CHUNK - 1, lo);
+        else
+            for (int s = ns - 1; s >= 0; s--)
+                o(g, ",\n              %s[%d:%d]", p->name,
+                  imin(p->width, (s + 1) * HG_CAP_CHUNK) - 1, s * HG_CAP_CHUNK);
     }
     o(g, ");\n`endif\n");
 }
