@@ -664,6 +664,29 @@ static void av_mac_text(gen *g, const char *busy)
       busy, pfx(g), zext(zb, sizeof zb, "w[r*WW +: WW]", g->c->ww, g->c->wsw));
 }
 
+/* The exp units of the AV units without a weight table (int8 cores): `count` instances
+   g_exp[er], each preceded by `decls` (which define its input t) and enabled by `valid`;
+   unit er writes weight er of mac_w. */
+static void emit_exp_units(gen *g, const char *count, const char *decls, const char *valid)
+{
+    o(g, "  genvar er;\n"
+         "  generate\n"
+         "    for (er = 0; er < %s; er = er + 1) begin : g_exp\n"
+         "%s"
+         "      %s_exp_unit u_exp (\n"
+         "        .clk_i   (clk_i),\n"
+         "        .en_i    (av_en),\n"
+         "        .valid_i (%s),\n"
+         "        .t_i     (t),\n"
+         "        .mul_i   (exp_mul_i),\n"
+         "        .shift_i (exp_shift_i),\n"
+         "        .w_o     (mac_w[er*WW +: WW])\n"
+         "      );\n"
+         "    end\n"
+         "  endgenerate\n\n",
+      count, decls, pfx(g), valid);
+}
+
 /* AV of the top-N cores: reads R entries of the published list per cycle, looks their
    weights up, reads their V rows, and accumulates. */
 static void emit_av_topn(gen *g)
@@ -776,23 +799,11 @@ static void emit_av_topn(gen *g)
              "  );\n\n",
           pfx(g));
     } else {
-        o(g, "  // t = s_max - s; entry 0 holds s_max.\n"
-             "  genvar er;\n"
-             "  generate\n"
-             "    for (er = 0; er < R; er = er + 1) begin : g_exp\n"
-             "      wire [SW:0] t = {list_s_i[SW-1], list_s_i[0 +: SW]} - {e_s[er*SW + SW-1], e_s[er*SW +: SW]};\n"
-             "      %s_exp_unit u_exp (\n"
-             "        .clk_i   (clk_i),\n"
-             "        .en_i    (av_en),\n"
-             "        .valid_i (e_v[er] && rd),\n"
-             "        .t_i     (t),\n"
-             "        .mul_i   (exp_mul_i),\n"
-             "        .shift_i (exp_shift_i),\n"
-             "        .w_o     (mac_w[er*WW +: WW])\n"
-             "      );\n"
-             "    end\n"
-             "  endgenerate\n\n",
-          pfx(g));
+        o(g, "  // t = s_max - s; entry 0 holds s_max.\n");
+        emit_exp_units(g, "R",
+                       "      wire [SW:0] t = {list_s_i[SW-1], list_s_i[0 +: SW]} - "
+                       "{e_s[er*SW + SW-1], e_s[er*SW +: SW]};\n",
+                       "e_v[er] && rd");
     }
     av_mac_text(g, "");
     mod_end(g, 1);
@@ -890,25 +901,14 @@ static void emit_av_dense(gen *g)
          "      b0_base   <= base_q;\n"
          "      mac_first <= b0_first;\n"
          "      mac_last  <= b0_last;\n"
-         "    end\n\n"
-         "  genvar er;\n"
-         "  generate\n"
-         "    for (er = 0; er < P; er = er + 1) begin : g_exp\n"
-         "      localparam [BW-1:0] J = er;\n"
-         "      wire [SW:0] t = {smax_q[SW-1], smax_q} - {sm_rdata_i[er*SW + SW-1], sm_rdata_i[er*SW +: SW]};\n"
-         "      wire key_ok = b0_v && (b0_base + J < nk);\n"
-         "      %s_exp_unit u_exp (\n"
-         "        .clk_i   (clk_i),\n"
-         "        .en_i    (av_en),\n"
-         "        .valid_i (key_ok),\n"
-         "        .t_i     (t),\n"
-         "        .mul_i   (exp_mul_i),\n"
-         "        .shift_i (exp_shift_i),\n"
-         "        .w_o     (mac_w[er*WW +: WW])\n"
-         "      );\n"
-         "    end\n"
-         "  endgenerate\n\n",
-      c->g == 1 ? "sc_bank_i" : "sc_bank_i ? {1'b0, row_q} + BANK1 : {1'b0, row_q}", pfx(g));
+         "    end\n\n",
+      c->g == 1 ? "sc_bank_i" : "sc_bank_i ? {1'b0, row_q} + BANK1 : {1'b0, row_q}");
+    emit_exp_units(g, "P",
+                   "      localparam [BW-1:0] J = er;\n"
+                   "      wire [SW:0] t = {smax_q[SW-1], smax_q} - "
+                   "{sm_rdata_i[er*SW + SW-1], sm_rdata_i[er*SW +: SW]};\n"
+                   "      wire key_ok = b0_v && (b0_base + J < nk);\n",
+                   "key_ok");
     av_mac_text(g, " && !b0_v");
     mod_end(g, 1);
 }
@@ -1395,23 +1395,31 @@ static void core_params(gen *g, int nkw, int bw, int lnw, int gw)
     }
 }
 
-static void emit_core_topn(gen *g)
+/* Opens the top module: its documentation, parameters, ports and the front end (load, score
+   lanes) that every core shares. */
+static void core_begin(gen *g, const char *doc)
 {
     const hg_cfg *c = g->c;
-    int had = c->core == HG_CORE_HAD;
     int nkw = hg_clog2(c->l + 1), bw = imax(nkw, hg_clog2(c->l + c->p + 1));
     int lnw = abits(c->p), gw = abits(c->g);
-    mod_begin(g, "core", "control", 1,
-              had ? "HAD attention core: binarized Q/K scored by XNOR-popcount, top-N selection,\n"
-                    "// table softmax over the kept keys, sparse AV, normalization. Pipeline:\n"
-                    "// score+select (ceil(n_k/P) cycles) | AV (ceil(N/R)) | norm (CR+CM)."
-                  : "int8 + top-N attention core: int8 dot-product scores, top-N selection, exp\n"
-                    "// softmax over the kept keys, sparse AV, normalization. Pipeline:\n"
-                    "// score+select (ceil(n_k/P) cycles) | AV (ceil(N/R)) | norm (CR+CM).");
+    mod_begin(g, "core", "control", 1, doc);
     core_params(g, nkw, bw, lnw, gw);
     core_ports(g);
     ports_end(g);
     core_front(g, nkw, bw, lnw, gw);
+}
+
+static void emit_core_topn(gen *g)
+{
+    const hg_cfg *c = g->c;
+    int had = c->core == HG_CORE_HAD;
+    core_begin(g,
+               had ? "HAD attention core: binarized Q/K scored by XNOR-popcount, top-N selection,\n"
+                     "// table softmax over the kept keys, sparse AV, normalization. Pipeline:\n"
+                     "// score+select (ceil(n_k/P) cycles) | AV (ceil(N/R)) | norm (CR+CM)."
+                   : "int8 + top-N attention core: int8 dot-product scores, top-N selection, exp\n"
+                     "// softmax over the kept keys, sparse AV, normalization. Pipeline:\n"
+                     "// score+select (ceil(n_k/P) cycles) | AV (ceil(N/R)) | norm (CR+CM).");
     o(g, "  // ---- top-N selection ----------------------------------------------------------\n"
          "  wire          list_take;\n"
          "  wire [N-1:0]    list_v;\n"
@@ -1494,17 +1502,11 @@ static void emit_core_baseline(gen *g)
     char bank1[96] = "";
     if (c->g > 1)
         snprintf(bank1, sizeof bank1, "  localparam [GW:0] BANK1 = %d;  // first row of score bank 1\n", c->g);
-    int nkw = hg_clog2(c->l + 1), bw = imax(nkw, hg_clog2(c->l + c->p + 1));
-    int lnw = abits(c->p), gw = abits(c->g);
-    mod_begin(g, "core", "control", 1,
-              "Standard int8 attention core (baseline): int8 dot-product scores of every key,\n"
-              "// exp softmax over all keys (two passes: the row maximum is found while scoring,\n"
-              "// scores wait in a double-buffered score memory), dense AV, normalization.\n"
-              "// Pipeline: score (ceil(n_k/P) cycles) | AV (ceil(n_k/P)) | norm (CR+CM).");
-    core_params(g, nkw, bw, lnw, gw);
-    core_ports(g);
-    ports_end(g);
-    core_front(g, nkw, bw, lnw, gw);
+    core_begin(g,
+               "Standard int8 attention core (baseline): int8 dot-product scores of every key,\n"
+               "// exp softmax over all keys (two passes: the row maximum is found while scoring,\n"
+               "// scores wait in a double-buffered score memory), dense AV, normalization.\n"
+               "// Pipeline: score (ceil(n_k/P) cycles) | AV (ceil(n_k/P)) | norm (CR+CM).");
     o(g, "  // ---- row maximum and score memory ----------------------------------------------\n"
          "  localparam [SW-1:0] SMIN = {1'b1, {(SW-1){1'b0}}};\n"
          "  // maximum of m and the valid scores of a row\n"

@@ -24,6 +24,7 @@
 #include "hr_corpus.h"
 #include "hr_dump.h"
 #include "hr_eval.h"
+#include "hr_json.h"
 #include "tok_wordpiece.h"
 
 #define DEF_SENTENCES "sw/data/sentences_eval.txt"
@@ -451,17 +452,6 @@ static int write_embeddings(const char *path, const hr_result *r, int nb)
     return fclose(f);
 }
 
-static int write_json(const char *path, cJSON *root)
-{
-    char *txt = cJSON_Print(root);
-    FILE *f = txt ? fopen(path, "w") : NULL;
-    int ok = f && fputs(txt, f) >= 0 && fputc('\n', f) != EOF;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    free(txt);
-    return ok ? 0 : -1;
-}
-
 static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *cal,
                           const hg_cfg *core)
 {
@@ -558,7 +548,7 @@ static int report(const opts *o, const hr_corpus *cp, const hr_calib *cal, const
     for (int k = 0; k < nb; k++)
         cJSON_AddItemToArray(ba, hr_result_json(&res[k], 1));
     cJSON_AddItemToObject(root, "backends", ba);
-    if (o->json_path && write_json(o->json_path, root) != 0) {
+    if (o->json_path && hr_json_write(o->json_path, root) != 0) {
         fprintf(stderr, "hadrun: --json '%s': cannot write\n", o->json_path);
         rc = 2;
     }

@@ -11,6 +11,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "hr_json.h"
+
 
 const hr_head_cal *hr_calib_head(const hr_calib *c, int layer, int head)
 {
@@ -194,26 +196,13 @@ hr_calib *hr_calib_compute(const enc_model *m, const hr_corpus *cp, double pct, 
 
 /* ---- file ------------------------------------------------------------------------------ */
 
-/* Adds a number printed with the fewest digits (15..17) that read back as the same double
-   (cJSON's own printing may round). */
-static void add_exact(cJSON *o, const char *key, double v)
-{
-    char b[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(b, sizeof b, "%.*g", prec, v);
-        if (strtod(b, NULL) == v)
-            break;
-    }
-    cJSON_AddItemToObject(o, key, cJSON_CreateRaw(b));
-}
-
 int hr_calib_save(const hr_calib *c, const char *path, char *err, size_t errsz)
 {
     cJSON *root = cJSON_CreateObject(), *heads = cJSON_CreateArray();
     cJSON_AddStringToObject(root, "format", HR_CALIB_FORMAT);
     cJSON_AddStringToObject(root, "model_hash", c->model_hash);
     cJSON_AddStringToObject(root, "set_hash", c->set_hash);
-    add_exact(root, "percentile", c->pct);
+    hr_json_add_exact(root, "percentile", c->pct);
     cJSON_AddNumberToObject(root, "sentences", c->n_sentences);
     cJSON_AddNumberToObject(root, "tokens", (double)c->n_tokens);
     cJSON_AddNumberToObject(root, "n_layers", c->n_layers);
@@ -225,25 +214,20 @@ int hr_calib_save(const hr_calib *c, const char *path, char *err, size_t errsz)
             cJSON *o = cJSON_CreateObject();
             cJSON_AddNumberToObject(o, "layer", l);
             cJSON_AddNumberToObject(o, "head", h);
-            add_exact(o, "sigma_q", e->sigma_q);
-            add_exact(o, "sigma_k", e->sigma_k);
-            add_exact(o, "s_q", e->s_q);
-            add_exact(o, "s_k", e->s_k);
-            add_exact(o, "s_v", e->s_v);
-            add_exact(o, "max_q", e->max_q);
-            add_exact(o, "max_k", e->max_k);
-            add_exact(o, "max_v", e->max_v);
+            hr_json_add_exact(o, "sigma_q", e->sigma_q);
+            hr_json_add_exact(o, "sigma_k", e->sigma_k);
+            hr_json_add_exact(o, "s_q", e->s_q);
+            hr_json_add_exact(o, "s_k", e->s_k);
+            hr_json_add_exact(o, "s_v", e->s_v);
+            hr_json_add_exact(o, "max_q", e->max_q);
+            hr_json_add_exact(o, "max_k", e->max_k);
+            hr_json_add_exact(o, "max_v", e->max_v);
             cJSON_AddItemToArray(heads, o);
         }
     cJSON_AddItemToObject(root, "heads", heads);
-    char *txt = cJSON_Print(root);
+    int rc = hr_json_write(path, root);
     cJSON_Delete(root);
-    FILE *f = txt ? fopen(path, "w") : NULL;
-    int ok = f && fputs(txt, f) >= 0 && fputc('\n', f) != EOF;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    free(txt);
-    if (!ok) {
+    if (rc != 0) {
         hg_errf(err, errsz, "%s: cannot write the calibration file", path);
         return -1;
     }

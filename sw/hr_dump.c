@@ -11,6 +11,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "hr_json.h"
+
 #include "hr_attn.h"
 
 #define NCORES 3
@@ -90,19 +92,6 @@ static int write_file(const char *dir, const char *name, const void *data, size_
     return fclose(f) != 0 || w != n ? -1 : 0;
 }
 
-/* Adds a number printed with the fewest digits (15..17) that read back as the same double
-   (cJSON's own printing may round). */
-static void add_exact(cJSON *o, const char *key, double v)
-{
-    char b[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(b, sizeof b, "%.*g", prec, v);
-        if (strtod(b, NULL) == v)
-            break;
-    }
-    cJSON_AddItemToObject(o, key, cJSON_CreateRaw(b));
-}
-
 /* Tap of the golden backends: writes one head of one core type. */
 static void tap(void *ctx, const hr_head_io *io)
 {
@@ -128,27 +117,24 @@ static void tap(void *ctx, const hr_head_io *io)
     cJSON_AddNumberToObject(o, "n_keys", io->run->n_keys);
     cJSON_AddNumberToObject(o, "n_queries", io->n_tok);
     cJSON_AddNumberToObject(o, "d", c->d);
-    add_exact(o, "alpha", io->alpha);
-    add_exact(o, "scale_q", io->s_q);
-    add_exact(o, "scale_k", io->s_k);
-    add_exact(o, "s_v", io->s_v);
+    hr_json_add_exact(o, "alpha", io->alpha);
+    hr_json_add_exact(o, "scale_q", io->s_q);
+    hr_json_add_exact(o, "scale_k", io->s_k);
+    hr_json_add_exact(o, "s_v", io->s_v);
     cJSON_AddNumberToObject(o, "out_frac", c->of);
     cJSON_AddStringToObject(o, "core_options", args);
     cJSON_AddStringToObject(o, "hgsim", replay);
-    char *txt = cJSON_Print(o);
-    cJSON_Delete(o);
-    size_t tl = txt ? strlen(txt) : 0;
-    if (txt)
-        txt[tl++] = '\n'; /* replaces the NUL: written by length */
-    if (!txt || mkdirs(dir) != 0 || write_file(dir, "keys.bin", io->k, n * kb) != 0 ||
+    char hj[2400];
+    snprintf(hj, sizeof hj, "%s/head.json", dir);
+    if (mkdirs(dir) != 0 || write_file(dir, "keys.bin", io->k, n * kb) != 0 ||
         write_file(dir, "values.bin", io->v, n * dd) != 0 ||
         write_file(dir, "queries.bin", io->q, n * kb) != 0 ||
         write_file(dir, "out.bin", io->out, n * dd * sizeof *io->out) != 0 ||
-        write_file(dir, "head.json", txt, tl) != 0) {
+        hr_json_write(hj, o) != 0) {
         hg_errf(d->err, sizeof d->err, "--dump-streams: cannot write the files of '%s'", dir);
         d->failed = 1;
     }
-    free(txt);
+    cJSON_Delete(o);
     cJSON_AddItemToArray(d->index, cJSON_CreateString(rel));
 }
 
@@ -238,16 +224,13 @@ int hr_dump_close(hr_dump *d, char *err, size_t errsz)
     if (err && d->index) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemReferenceToObject(o, "heads", d->index);
-        char *txt = cJSON_Print(o);
-        cJSON_Delete(o);
-        size_t tl = txt ? strlen(txt) : 0;
-        if (txt)
-            txt[tl++] = '\n';
-        if (!txt || write_file(d->dir, "index.json", txt, tl) != 0) {
-            hg_errf(err, errsz, "--dump-streams: cannot write '%s/index.json'", d->dir);
+        char path[2100];
+        snprintf(path, sizeof path, "%s/index.json", d->dir);
+        if (hr_json_write(path, o) != 0) {
+            hg_errf(err, errsz, "--dump-streams: cannot write '%s'", path);
             rc = -1;
         }
-        free(txt);
+        cJSON_Delete(o);
     }
     for (int i = 0; i < NCORES; i++)
         hr_backend_close(d->core[i]);

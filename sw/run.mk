@@ -7,7 +7,7 @@
 # Included from sw/sw.mk, before sim/sim.mk: the simulator library is named by its path,
 # not by $(SIM_LIB), which is not defined yet when these rules are read.
 
-RUN_SRCS    := sw/hr_corpus.c sw/hr_calib.c sw/hr_attn.c sw/hr_eval.c sw/hr_dump.c
+RUN_SRCS    := sw/hr_corpus.c sw/hr_calib.c sw/hr_attn.c sw/hr_eval.c sw/hr_dump.c sw/hr_json.c
 RUN_OBJS    := $(patsubst sw/%.c,$(BUILD)/obj/sw/%.o,$(RUN_SRCS))
 RUN_LIB     := $(BUILD)/lib/libhgrun.a
 HADRUN      := $(BUILD)/bin/hadrun

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -82,6 +83,15 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
     hgt::CmdResult bad = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgreport --out " + d + " --point nonsense");
     EXPECT_EQ(bad.status, 2);
     EXPECT_NE(bad.out.find("must be NAME=STIMULUS:RUN_DIR"), std::string::npos) << bad.out;
+    // --fidelity-n takes a whole N >= 1 before '=': anything else is refused, naming the value
+    for (const char *fn : {"4x=", "0=", "=", "-3=", "16"}) {
+        hgt::CmdResult b = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgreport --out " + d +
+                                        "/r3 --point 'p=test data:" + d + "/had' --fidelity-n " + fn +
+                                        (strchr(fn, '=') ? d + "/fid.json" : std::string()));
+        EXPECT_EQ(b.status, 2) << fn << ": " << b.out;
+        EXPECT_NE(b.out.find("--fidelity-n '" + std::string(fn)), std::string::npos) << b.out;
+        EXPECT_NE(b.out.find("whole number >= 1"), std::string::npos) << b.out;
+    }
 }
 
 // make report's freshness (synth/report/rp_fresh.sh): a step reruns when the content of an

@@ -365,10 +365,12 @@ int main(int argc, char **argv)
             break;
         case 'f': fid = optarg; break;
         case 'n': {
-            char *eq = strchr(optarg, '=');
-            if (!eq || nf == MAX_FN || atoi(optarg) < 1)
-                rp_die("--fidelity-n '%s': must be N=FILE (at most 16)", optarg);
-            ns[nf] = atoi(optarg);
+            char *eq = strchr(optarg, '='), *end;
+            long v = strtol(optarg, &end, 10);
+            if (!eq || end != eq || v < 1 || v > 1 << 20 || nf == MAX_FN)
+                rp_die("--fidelity-n '%s': must be N=FILE with N a whole number >= 1 (at most 16 files)",
+                       optarg);
+            ns[nf] = (int)v;
             fjn[nf++] = rp_load_json(eq + 1);
             break;
         }

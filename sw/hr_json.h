@@ -1,0 +1,16 @@
+/* hr_json.h — JSON helpers shared by the runner's writers (calibration, dumps, results). */
+#ifndef HR_JSON_H
+#define HR_JSON_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+/* Adds v printed with the fewest digits (15..17) that read back as the same double, so a
+   saved value loads bit-identical (cJSON's own printing may round). */
+void hr_json_add_exact(cJSON *o, const char *key, double v);
+
+/* Writes root, printed, and a final newline to path. Returns 0, or -1 if it cannot. */
+int hr_json_write(const char *path, const cJSON *root);
+
+#endif
