@@ -25,7 +25,7 @@ std::string slurp(const std::string &p)
 
 // A flow summary with the fields hgreport reads (values chosen so ratios are exact).
 void write_summary(const std::string &dir, const char *core, double area, double power, double e, int d = 32,
-                   int n = 16, int l = 128, int p = 8)
+                   int n = 16, int l = 128, int p = 8, const std::string &timing = "")
 {
     mkdir(dir.c_str(), 0777);
     mkdir((dir + "/reports").c_str(), 0777);
@@ -33,7 +33,7 @@ void write_summary(const std::string &dir, const char *core, double area, double
     f << "{\"core\": \"" << core << "\", \"params\": {\"d\": " << d << ", \"lanes\": " << p
       << ", \"top_n\": " << n << ", \"max_keys\": " << l << "},"
       << "\"liberty\": \"osu018\", \"clock_period_ns\": 10,"
-      << "\"timing\": {\"fmax_mhz\": 50},"
+      << "\"timing\": {\"fmax_mhz\": 50" << timing << "},"
       << "\"blocks\": {\"score\": {\"area_um2\": " << area / 2 << ", \"power_uw\": " << power / 2 << "},"
       << "  \"av\": {\"area_um2\": " << area / 2 << ", \"power_uw\": " << power / 2 << "}},"
       << "\"totals\": {\"logic_area_um2\": " << area << ", \"memory_area_um2\": 1000000, \"area_um2\": "
@@ -159,7 +159,9 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     std::string d = mkdtemp(t);
     // (energy nJ, area mm^2 incl. 1 mm^2 memories): had32n8 (20, 3), had32n16 (30, 4), baseline (80, 11),
     // int8-topn (40, 6), had64n8 (19, 5), had32n8 at L=64 (10, 9: too short for the sentences)
-    write_summary(d + "/a", "had", 2e6, 100e3, 20, 32, 8, 256, 16);
+    write_summary(d + "/a", "had", 2e6, 100e3, 20, 32, 8, 256, 16,
+                  ", \"critical_path_ns\": 20, \"worst_stage\": {\"pin\": \"u_av/_7_/Y\", \"cell\": "
+                  "\"XNOR2X1\", \"delay_ns\": 15, \"load_pf\": 2.5}");
     write_summary(d + "/b", "had", 3e6, 100e3, 30, 32, 16, 256, 16);
     write_summary(d + "/c", "baseline", 10e6, 400e3, 80, 32, 8, 256, 16);
     write_summary(d + "/e", "int8-topn", 5e6, 200e3, 40, 32, 8, 256, 16);
@@ -199,6 +201,9 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     EXPECT_EQ(field(f, 18), "");  // the model's d is 32
     EXPECT_EQ(field(g, 18), "");  // L=64 cannot hold the 128-token sentences
     EXPECT_EQ(field(g, 21), "");
+    // 24-27: the critical path and its slowest stage, empty where the summary has none
+    EXPECT_EQ(field(a, 24) + "|" + field(a, 25) + "|" + field(a, 26) + "|" + field(a, 27), "20|15|2.5|u_av/_7_/Y");
+    EXPECT_EQ(field(b, 24) + "|" + field(b, 25) + "|" + field(b, 26) + "|" + field(b, 27), "|||");
     // area/energy front: g (least energy), had64n8 (next, less area than g), had32n8 (least area)
     EXPECT_EQ(field(g, 22) + field(a, 22) + field(f, 22) + field(b, 22) + field(c, 22) + field(e, 22), "111000");
     // fidelity/energy front of (32, 256): every point (more energy, more fidelity each); none elsewhere

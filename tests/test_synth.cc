@@ -133,6 +133,27 @@ TEST(SynthFlow, RunsEndToEndForEveryCore)
         EXPECT_GT(num(s, "timing", "fmax_mhz"), 1) << core;
         EXPECT_GT(num(s, "energy", "per_query_nj"), 0) << core;
         EXPECT_GT(num(s, "activity", "queries"), 0) << core;
+        // the critical path's slowest stage: a cell output row of the top's timing report
+        double ws = num(s, "timing", "worst_stage", "delay_ns"), crit = num(s, "timing", "critical_path_ns");
+        EXPECT_GT(ws, 0) << core;
+        EXPECT_LE(ws, crit) << core;
+        EXPECT_GE(num(s, "timing", "worst_stage", "load_pf"), 0) << core;
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "worst_stage");
+        const cJSON *pin = cJSON_GetObjectItemCaseSensitive(w, "pin"), *cell = cJSON_GetObjectItemCaseSensitive(w, "cell");
+        ASSERT_TRUE(cJSON_IsString(pin) && cJSON_IsString(cell)) << core;
+        std::string rpt = slurp(runs().dir[core] + "/reports/sta/top.timing.rpt");
+        size_t at = rpt.find(std::string(" ") + pin->valuestring + " (" + cell->valuestring + ")");
+        EXPECT_NE(at, std::string::npos) << core << ": " << pin->valuestring << " not in the report";
+        // no cell output row of the path is slower
+        std::stringstream ss(rpt.substr(0, rpt.find("data arrival time")));
+        std::string line;
+        while (std::getline(ss, line)) {
+            double c, sl, dl, t;
+            char e;
+            if (sscanf(line.c_str(), " %lf %lf %lf %lf %c", &c, &sl, &dl, &t, &e) == 5 && (e == '^' || e == 'v')) {
+                EXPECT_LE(dl, ws) << core << ": " << line;
+            }
+        }
     }
 }
 

@@ -24,6 +24,8 @@ typedef struct pt {
     double cos, nn, recall;                /* fidelity; NAN where not measured */
     int ctx;                               /* token limit of the texts fidelity was measured on */
     int front_area, front_fid;             /* on the Pareto front of its workload (d, P, L) */
+    double crit_ns, ws_ns, ws_pf;          /* critical path; its slowest stage: delay, load */
+    char ws_pin[160];                      /* that stage's output pin ("" if not reported) */
 } pt;
 
 typedef struct fid {
@@ -67,6 +69,11 @@ static void read_point(pt *x, const char *path)
     x->r_area = x->r_area_mem = x->r_energy = NAN;
     x->cos = x->nn = x->recall = NAN;
     x->ctx = 0;
+    x->crit_ns = rp_num(s, "timing.critical_path_ns");
+    x->ws_ns = rp_num(s, "timing.worst_stage.delay_ns");
+    x->ws_pf = rp_num(s, "timing.worst_stage.load_pf");
+    const cJSON *ws = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "worst_stage");
+    snprintf(x->ws_pin, sizeof x->ws_pin, "%s", rp_str(ws, "pin"));
     cJSON_Delete(s);
 }
 
@@ -392,7 +399,8 @@ int main(int argc, char **argv)
     fprintf(csv, "core,d,p,n,l,logic_area_mm2,memory_area_mm2,area_mm2,fmax_mhz,cycles_per_query,queries_per_s,"
                  "logic_power_mw,power_mw,energy_per_query_nj,energy_per_query_node_nj,logic_area_vs_baseline,"
                  "area_vs_baseline,energy_vs_baseline,fidelity_cos,fidelity_nn,fidelity_recall,fidelity_tokens,"
-                 "pareto_area_energy,pareto_fidelity_energy\n");
+                 "pareto_area_energy,pareto_fidelity_energy,critical_path_ns,worst_stage_ns,worst_stage_load_pf,"
+                 "worst_stage_pin\n");
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "points");
     cJSON_AddStringToObject(root, "tool", "hgsweep");
     for (int i = 0; i < n; i++) {
@@ -404,7 +412,11 @@ int main(int argc, char **argv)
         for (int k = 0; k < 16; k++) /* not measured: empty field */
             fprintf(csv, isnan(cv[k]) ? "," : ",%g", cv[k]);
         fprintf(csv, x->ctx ? ",%d" : ",", x->ctx);
-        fprintf(csv, ",%d,%d\n", x->front_area, x->front_fid);
+        fprintf(csv, ",%d,%d", x->front_area, x->front_fid);
+        double tv[3] = {x->crit_ns, x->ws_ns, x->ws_pf};
+        for (int k = 0; k < 3; k++)
+            fprintf(csv, isnan(tv[k]) ? "," : ",%g", tv[k]);
+        fprintf(csv, ",%s\n", x->ws_pin);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "core", RP_CORES[x->core]);
         int ip[4] = {x->d, x->p, x->n, x->l};
@@ -420,6 +432,10 @@ int main(int argc, char **argv)
         cJSON_AddItemToObject(o, "fidelity_tokens", x->ctx ? cJSON_CreateNumber(x->ctx) : cJSON_CreateNull());
         cJSON_AddBoolToObject(o, "pareto_area_energy", x->front_area);
         cJSON_AddBoolToObject(o, "pareto_fidelity_energy", x->front_fid);
+        cJSON_AddItemToObject(o, "critical_path_ns", num_or_null(x->crit_ns));
+        cJSON_AddItemToObject(o, "worst_stage_ns", num_or_null(x->ws_ns));
+        cJSON_AddItemToObject(o, "worst_stage_load_pf", num_or_null(x->ws_pf));
+        cJSON_AddItemToObject(o, "worst_stage_pin", x->ws_pin[0] ? cJSON_CreateString(x->ws_pin) : cJSON_CreateNull());
         cJSON_AddItemToArray(arr, o);
     }
     fclose(csv);

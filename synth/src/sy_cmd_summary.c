@@ -80,7 +80,31 @@ typedef struct {
     double slack_ns;
     double period_ns;
     char start[256], end[256];
+    /* the path's slowest stage: the cell output with the largest delay, and its load (a
+       large load there is usually an unbuffered fan-out, e.g. across a module boundary) */
+    char ws_pin[256], ws_cell[64];
+    double ws_delay_ns, ws_load_pf;
 } timing;
+
+/* The slowest stage of the path rows in [p, stop): rows of a driving cell output read
+   "Cap Slew Delay Time ^|v pin (CELL)"; other rows (clock, the endpoint's D pin) have fewer
+   numbers and are skipped. */
+static void worst_stage(timing *t, const char *p, const char *stop)
+{
+    while (p && p < stop) {
+        double cap, slew, delay, at;
+        char edge, pin[256], cell[64];
+        if (sscanf(p, " %lf %lf %lf %lf %c %255s (%63[^)])", &cap, &slew, &delay, &at, &edge, pin, cell) == 7 &&
+            (edge == '^' || edge == 'v') && delay > t->ws_delay_ns) {
+            t->ws_delay_ns = delay;
+            t->ws_load_pf = cap;
+            snprintf(t->ws_pin, sizeof t->ws_pin, "%s", pin);
+            snprintf(t->ws_cell, sizeof t->ws_cell, "%s", cell);
+        }
+        p = strchr(p, '\n');
+        if (p) p++;
+    }
+}
 
 /* First (max-delay) path of an OpenSTA report_checks. */
 static timing timing_of(const char *path, double period)
@@ -98,6 +122,8 @@ static timing timing_of(const char *path, double period)
         while (b > text && b[-1] != ' ' && b[-1] != '\n') b--;
         t.slack_ns = atof(b);
         t.found = 1;
+        char *arr = strstr(ep, "data arrival time");
+        worst_stage(&t, ep, arr ? arr : sl);
     }
     free(text);
     return t;
@@ -610,6 +636,13 @@ int sy_cmd_summary(int argc, char **argv)
     cJSON_AddStringToObject(tj, "startpoint", top.start);
     cJSON_AddStringToObject(tj, "endpoint", top.end);
     cJSON_AddItemToObject(tj, "critical_path_ns", num(top.period_ns - top.slack_ns));
+    if (top.ws_pin[0]) {
+        cJSON *ws = cJSON_AddObjectToObject(tj, "worst_stage");
+        cJSON_AddStringToObject(ws, "pin", top.ws_pin);
+        cJSON_AddStringToObject(ws, "cell", top.ws_cell);
+        cJSON_AddItemToObject(ws, "delay_ns", num(top.ws_delay_ns));
+        cJSON_AddItemToObject(ws, "load_pf", num(top.ws_load_pf));
+    }
     cJSON *jm = cJSON_AddArrayToObject(root, "modules");
     for (int i = 0; i < nmods; i++) {
         modres *r = &mods[i];
@@ -709,6 +742,9 @@ int sy_cmd_summary(int argc, char **argv)
            "memories at %.0f MHz; %.3f nJ/query; activity on %.1f%% of cells\n",
            cfg, logic_area, mem_area, fmax, logic_p * 1e6, mem_p * 1e6, 1000.0 / period, eq * 1e9,
            cells_total ? 100.0 * (double)cells_cov / (double)cells_total : 100.0);
+    if (top.ws_pin[0])
+        printf("  critical path %s -> %s, %.2f ns; slowest stage %s (%s): %.2f ns into %.3f pF\n", top.start,
+               top.end, top.period_ns - top.slack_ns, top.ws_pin, top.ws_cell, top.ws_delay_ns, top.ws_load_pf);
     free(text);
     free(cfg);
     cJSON_Delete(root);
