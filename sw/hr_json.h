@@ -2,8 +2,6 @@
 #ifndef HR_JSON_H
 #define HR_JSON_H
 
-#include <stddef.h>
-
 #include <cjson/cJSON.h>
 
 /* Adds v printed with the fewest digits (15..17) that read back as the same double, so a

@@ -133,7 +133,7 @@ TEST(SynthFlow, RunsEndToEndForEveryCore)
         EXPECT_GT(num(s, "timing", "fmax_mhz"), 1) << core;
         EXPECT_GT(num(s, "energy", "per_query_nj"), 0) << core;
         EXPECT_GT(num(s, "activity", "queries"), 0) << core;
-        // the critical path's slowest stage: a cell output row of the top's timing report
+        // the critical path's slowest stage: a cell output row of the timing report the path is from
         double ws = num(s, "timing", "worst_stage", "delay_ns"), crit = num(s, "timing", "critical_path_ns");
         EXPECT_GT(ws, 0) << core;
         EXPECT_LE(ws, crit) << core;
@@ -141,7 +141,13 @@ TEST(SynthFlow, RunsEndToEndForEveryCore)
         const cJSON *w = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "worst_stage");
         const cJSON *pin = cJSON_GetObjectItemCaseSensitive(w, "pin"), *cell = cJSON_GetObjectItemCaseSensitive(w, "cell");
         ASSERT_TRUE(cJSON_IsString(pin) && cJSON_IsString(cell)) << core;
-        std::string rpt = slurp(runs().dir[core] + "/reports/sta/top.timing.rpt");
+        const cJSON *src = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "source");
+        const cJSON *mod = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "module");
+        ASSERT_TRUE(cJSON_IsString(src) && cJSON_IsString(mod)) << core;
+        bool top = std::string(src->valuestring).rfind("hierarchical top", 0) == 0;
+        std::string rpt = slurp(runs().dir[core] + "/reports/sta/" + (top ? std::string("top") : mod->valuestring) +
+                                ".timing.rpt");
+        ASSERT_FALSE(rpt.empty()) << core;
         size_t at = rpt.find(std::string(" ") + pin->valuestring + " (" + cell->valuestring + ")");
         EXPECT_NE(at, std::string::npos) << core << ": " << pin->valuestring << " not in the report";
         // no cell output row of the path is slower
@@ -196,6 +202,53 @@ TEST(SynthFlow, CorruptedCaptureIsCaught)
                          " (module had_xnor_lane) output m_o: got"),
               std::string::npos)
         << g.out;
+}
+
+// The slowest stage is the cell output row with the largest delay on the path: not the first
+// row, not the endpoint's D pin (three numbers), not rows after "data arrival time". A copy of
+// the HAD run with a timing report written here (slack far below any module's).
+TEST(SynthFlow, SlowestStageIsTheLargestCellDelayOfThePath)
+{
+    ASSERT_TRUE(summary("had"));
+    std::string d = work() + "/had-stage";
+    Result cp = sh("rm -rf '" + d + "' && cp -r '" + runs().dir["had"] + "' '" + d + "'");
+    ASSERT_EQ(cp.rc, 0) << cp.out;
+    {
+        std::ofstream f(d + "/reports/sta/top.timing.rpt");
+        f << "Startpoint: u_a/_1_ (rising edge-triggered flip-flop clocked by clk)\n"
+             "Endpoint: u_b/_9_ (rising edge-triggered flip-flop clocked by clk)\n"
+             "Path Group: clk\nPath Type: max\n\n"
+             "      Cap      Slew     Delay      Time   Description\n"
+             "-------------------------------------------------------------------------------\n"
+             "             0.0000    0.0000    0.0000   clock clk (rise edge)\n"
+             "                       0.0000    0.0000   clock network delay (ideal)\n"
+             "             0.0000    0.0000    0.0000 ^ u_a/_1_/CLK (DFFPOSX1)\n"
+             "   0.0100    0.1000    0.3000    0.3000 v u_a/_1_/Q (DFFPOSX1)\n"
+             "   7.5000    9.0000    6.2500    6.5500 ^ u_a/_2_/Y (XNOR2X1)\n"
+             "   0.0200    0.3000    0.4000    6.9500 v u_b/_3_/Y (MUX2X1)\n"
+             "             0.3000   53.0000   59.9500 v u_b/_9_/D (DFFPOSX1)\n"
+             "                                59.9500   data arrival time\n\n"
+             "   9.0000    9.0000    9.0000    9.0000 ^ u_c/_5_/Y (INVX1)\n"
+             "                                 9.9500   data required time\n"
+             "-------------------------------------------------------------------------------\n"
+             "                               -50.0000   slack (VIOLATED)\n";
+    }
+    Result r = sh(bin("hgsynth") + " summary --rtl '" + runs().rtl("had") + "' --run '" + d + "' --out '" + d +
+                  "/s.json'");
+    ASSERT_EQ(r.rc, 0) << r.out;
+    EXPECT_NE(r.out.find("critical path u_a/_1_ -> u_b/_9_, 60.00 ns; slowest stage u_a/_2_/Y (XNOR2X1): 6.25 ns "
+                         "into 7.500 pF"),
+              std::string::npos)
+        << r.out;
+    Json j(cJSON_Parse(slurp(d + "/s.json").c_str()));
+    ASSERT_TRUE(j);
+    EXPECT_EQ(num(j.get(), "timing", "worst_stage", "delay_ns"), 6.25);
+    EXPECT_EQ(num(j.get(), "timing", "worst_stage", "load_pf"), 7.5);
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j.get(), "timing"), "worst_stage");
+    const cJSON *pin = cJSON_GetObjectItemCaseSensitive(w, "pin");
+    ASSERT_TRUE(cJSON_IsString(pin));
+    EXPECT_STREQ(pin->valuestring, "u_a/_2_/Y");
+    sh("rm -rf '" + d + "'");
 }
 
 TEST(SynthFlow, HadScoreArrayIsSmallerThanBaseline)

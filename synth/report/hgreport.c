@@ -368,8 +368,8 @@ int main(int argc, char **argv)
             char *eq = strchr(optarg, '='), *end;
             long v = strtol(optarg, &end, 10);
             if (!eq || end != eq || v < 1 || v > 1 << 20 || nf == MAX_FN)
-                rp_die("--fidelity-n '%s': must be N=FILE with N a whole number >= 1 (at most 16 files)",
-                       optarg);
+                rp_die("--fidelity-n '%s': must be N=FILE with N a whole number >= 1 and <= %d (at most %d files)",
+                       optarg, 1 << 20, MAX_FN);
             ns[nf] = (int)v;
             fjn[nf++] = rp_load_json(eq + 1);
             break;

@@ -25,7 +25,7 @@ typedef struct pt {
     int ctx;                               /* token limit of the texts fidelity was measured on */
     int front_area, front_fid;             /* on the Pareto front of its workload (d, P, L) */
     double crit_ns, ws_ns, ws_pf;          /* critical path; its slowest stage: delay, load */
-    char ws_pin[160];                      /* that stage's output pin ("" if not reported) */
+    char ws_pin[256];                      /* that stage's output pin ("" if not reported) */
 } pt;
 
 typedef struct fid {
