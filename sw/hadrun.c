@@ -1,8 +1,11 @@
 /*
  * hadrun — runs real transformer layers with their attention heads on a chosen backend
- * (float, golden or simulated HAD / int8 baseline / int8 + top-N core) and measures the
- * fidelity against float attention; optionally writes embeddings, metrics as JSON, and the
- * K, V, Q streams of chosen heads for hgsim and the power flow. docs/run.md has the details.
+ * (float, HAD in float, golden or simulated HAD / int8 baseline / int8 + top-N core) and
+ * measures the fidelity against float attention; optionally writes embeddings, metrics as
+ * JSON, and the K, V, Q streams of chosen heads for hgsim and the power flow. With a
+ * distilled HAD model (--model DIR holding had.json) the HAD backends run on it with its
+ * learned alpha, and the reference and the other backends on its teacher (--teacher).
+ * docs/run.md has the details.
  *
  * Exit codes: 0 success; 1 run failure (simulation error, RTL != golden with --check);
  * 2 bad command line or input (option value, sentence file, model, calibration file).
@@ -24,6 +27,7 @@
 #include "hr_corpus.h"
 #include "hr_dump.h"
 #include "hr_eval.h"
+#include "hr_hadmodel.h"
 #include "hr_json.h"
 #include "tok_wordpiece.h"
 
@@ -31,6 +35,8 @@
 #define DEF_CALIB_SET "sw/data/sentences_calib.txt"
 #define DEF_CALIB "build/calib_minilm.json"
 #define DEF_BACKENDS "float,golden-had,golden-baseline,golden-int8-topn"
+#define KNOWN_BACKENDS "float float-had golden-had golden-baseline golden-int8-topn\n" \
+    "                        rtl-had rtl-baseline rtl-int8-topn"
 #define DEF_PCT 100.0
 #define MAX_DUMP_HEADS 256
 #define REPEAT_MAX 100
@@ -42,6 +48,9 @@ static void usage(FILE *f)
 "\n"
 "Runs sentences through the float encoder with every attention head on the chosen\n"
 "backends and prints their fidelity against float attention (docs/run.md).\n"
+"A model directory holding had.json (make model-had) is a distilled HAD model: the HAD\n"
+"backends run on it with its learned alpha and top-N; the float reference and the\n"
+"other backends run on its teacher.\n"
 "\n"
 "input and output:\n"
 "  --sentences FILE      one sentence per line (default " DEF_SENTENCES ")\n"
@@ -49,10 +58,13 @@ static void usage(FILE *f)
 "  --max-tokens N        tokens per sentence incl. [CLS]/[SEP], 2..max positions of the\n"
 "                        model (default 128); --max-keys must be at least this\n"
 "  --model DIR           model directory (default $HADGEN_MODEL, else build/model)\n"
+"  --teacher DIR         with a distilled --model: the original model, reference of every\n"
+"                        metric and model of the non-HAD backends; its hash must equal\n"
+"                        had.json's base_model_hash (default $HADGEN_MODEL, else\n"
+"                        build/model)\n"
 "  --backend LIST        comma-separated backends, or 'all' (default\n"
 "                        " DEF_BACKENDS "):\n"
-"                        float golden-had golden-baseline golden-int8-topn\n"
-"                        rtl-had rtl-baseline rtl-int8-topn\n"
+"                        " KNOWN_BACKENDS "\n"
 "  --embeddings FILE     write the sentence embeddings: one line per backend and\n"
 "                        sentence: BACKEND INDEX v0 .. v(hidden-1)\n"
 "  --json FILE           write every metric as JSON (deterministic: no times)\n"
@@ -69,6 +81,9 @@ static void usage(FILE *f)
 "  --calib-sentences FILE  calibration sentences (default " DEF_CALIB_SET ")\n"
 "  --calib-pct P         int8 scales = P-th percentile of |x| / 127, %g..100 (default %g:\n"
 "                        the maximum)\n"
+"  --student-calib FILE  calibration of a distilled model (its s_v; made with its own HAD\n"
+"                        attention), reused and rewritten like --calib (default: the\n"
+"                        --calib path with _student before .json)\n"
 "  --recalibrate         recompute the calibration even if the file matches\n"
 "\n"
 "stream dumps (real stimulus for hgsim and the power flow):\n"
@@ -81,7 +96,8 @@ static void usage(FILE *f)
 "core options (as for hadgen; default the MiniLM point --d <model head dim> --lanes 8\n"
 "  --top-n 16 --max-keys 128): --d --lanes --top-n --max-keys --weight-bits\n"
 "  --exp-frac-bits --out-frac --prefix. --d must equal the model's head dimension;\n"
-"  the core type follows each backend, so --core is not accepted.\n"
+"  the core type follows each backend, so --core is not accepted. With a distilled\n"
+"  model --top-n defaults to its trained N (had.json top_n).\n"
 "  --cache DIR           simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
 "  --help                this text\n",
             HR_CALIB_PCT_MIN, DEF_PCT);
@@ -90,9 +106,9 @@ static void usage(FILE *f)
 /* Everything the command line chooses. */
 typedef struct opts {
     const char *sentences, *model, *backends, *emb_path, *json_path, *calib, *calib_set;
-    const char *dump_dir, *dump_heads, *cache;
+    const char *dump_dir, *dump_heads, *cache, *teacher, *student_calib;
     long limit, dump_sentences;
-    int max_tokens, check, repeat, quiet, recalibrate, d_given;
+    int max_tokens, check, repeat, quiet, recalibrate, d_given, top_n_given;
     double pct;
     hg_cfg core;
 } opts;
@@ -118,7 +134,7 @@ static long parse_long(const char *opt, const char *s, long lo, long hi)
 
 enum { O_CFG = 1, O_SENT, O_LIMIT, O_MAXTOK, O_MODEL, O_BACKEND, O_EMB, O_JSON, O_CHECK,
        O_REPEAT, O_QUIET, O_CALIB, O_CALIBSET, O_PCT, O_RECAL, O_DUMP, O_DHEADS, O_DSENT,
-       O_CACHE, O_HELP };
+       O_CACHE, O_TEACHER, O_SCALIB, O_HELP };
 
 static void parse_args(int argc, char **argv, opts *o)
 {
@@ -138,7 +154,8 @@ static void parse_args(int argc, char **argv, opts *o)
         {"dump-streams", required_argument, 0, O_DUMP},
         {"dump-heads", required_argument, 0, O_DHEADS},
         {"dump-sentences", required_argument, 0, O_DSENT},
-        {"cache", required_argument, 0, O_CACHE}, {"help", no_argument, 0, O_HELP},
+        {"cache", required_argument, 0, O_CACHE}, {"teacher", required_argument, 0, O_TEACHER},
+        {"student-calib", required_argument, 0, O_SCALIB}, {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0}};
     memcpy(&lo[n], own, sizeof own);
 
@@ -164,6 +181,7 @@ static void parse_args(int argc, char **argv, opts *o)
                 exit(2);
             }
             o->d_given |= strcmp(lo[idx].name, "d") == 0;
+            o->top_n_given |= strcmp(lo[idx].name, "top-n") == 0;
             break;
         case O_SENT: o->sentences = optarg; break;
         case O_LIMIT: o->limit = parse_long("limit", optarg, 1, 1000000); break;
@@ -191,6 +209,8 @@ static void parse_args(int argc, char **argv, opts *o)
         case O_DHEADS: o->dump_heads = optarg; break;
         case O_DSENT: o->dump_sentences = parse_long("dump-sentences", optarg, 1, 1000000); break;
         case O_CACHE: o->cache = optarg; break;
+        case O_TEACHER: o->teacher = optarg; break;
+        case O_SCALIB: o->student_calib = optarg; break;
         case O_HELP: usage(stdout); exit(0);
         case ':':
             fprintf(stderr, "hadrun: option '%s' needs a value (see --help)\n", argv[optind - 1]);
@@ -231,9 +251,9 @@ static int parse_backends(const char *list, hr_kind *kinds)
         hr_kind k;
         char msg[256];
         if (len >= 63 || hr_kind_parse(name, &k) != 0) {
-            snprintf(msg, sizeof msg, "unknown backend '%s'; known: all, float, golden-had, "
-                     "golden-baseline, golden-int8-topn, rtl-had, rtl-baseline, rtl-int8-topn",
-                     name);
+            snprintf(msg, sizeof msg, "unknown backend '%s'; known: all, float, float-had, "
+                     "golden-had, golden-baseline, golden-int8-topn, rtl-had, rtl-baseline, "
+                     "rtl-int8-topn", name);
             bad("backend", list, msg);
         }
         for (int i = 0; i < n; i++)
@@ -249,28 +269,49 @@ static int parse_backends(const char *list, hr_kind *kinds)
     return n;
 }
 
+/* A distilled model beside its teacher (dist.had NULL: an ordinary run). */
+typedef struct distilled {
+    hr_had *had;             /* the student's had.json */
+    char had_path[4200];
+    const char *student, *teacher; /* model directories */
+    enc_model *sm;           /* the student's weights */
+    hr_calib *scal;          /* its calibration */
+    char scal_path[4200];
+    char teacher_hash[17];
+} distilled;
+
+/* One calibration: the file, the option that names it, the model and its directory, and the
+   attention of the calibration pass (NULL: float). */
+typedef struct calib_src {
+    const char *path, *opt;
+    const enc_model *m;
+    const char *dir;
+    enc_attn_fn attn;
+    void *attn_ctx;
+} calib_src;
+
 /* Loads the calibration file if it fits, else computes and saves it. Exits 2 on error. */
-static hr_calib *get_calib(const opts *o, const enc_model *m, const tok_vocab *v,
-                           const char *model_dir)
+static hr_calib *get_calib(const opts *o, const calib_src *cs, const tok_vocab *v)
 {
     char err[1024], mh[17], sh[17], why[256];
     uint64_t h = HR_HASH_INIT;
-    if (hr_hash_model(model_dir, mh, err, sizeof err) != 0 ||
+    if (hr_hash_model(cs->dir, mh, err, sizeof err) != 0 ||
         hr_hash_file(&h, o->calib_set, err, sizeof err) != 0) {
         fprintf(stderr, "hadrun: %s\n", err);
         exit(2);
     }
     snprintf(sh, sizeof sh, "%016llx", (unsigned long long)h);
-    if (!o->recalibrate && access(o->calib, F_OK) == 0) {
-        hr_calib *c = hr_calib_load(o->calib, err, sizeof err);
+    if (!o->recalibrate && access(cs->path, F_OK) == 0) {
+        hr_calib *c = hr_calib_load(cs->path, err, sizeof err);
         if (!c) {
-            fprintf(stderr, "hadrun: --calib: %s (remove the file or use --recalibrate)\n", err);
+            fprintf(stderr, "hadrun: --%s: %s (remove the file or use --recalibrate)\n", cs->opt,
+                    err);
             exit(2);
         }
-        if (!hr_calib_stale(c, enc_config(m), mh, sh, o->pct, why, sizeof why))
+        if (!hr_calib_stale(c, enc_config(cs->m), mh, sh, o->pct, why, sizeof why))
             return c;
         if (!o->quiet)
-            fprintf(stderr, "hadrun: calibration %s was %s: recomputing\n", o->calib, why);
+            fprintf(stderr, "hadrun: calibration %s was %s: recomputing\n", cs->path, why);
         hr_calib_free(c);
     }
     hr_corpus *cp = hr_corpus_load(o->calib_set, v, o->max_tokens, 0, err, sizeof err);
@@ -278,7 +319,8 @@ static hr_calib *get_calib(const opts *o, const enc_model *m, const tok_vocab *v
         fprintf(stderr, "hadrun: --calib-sentences: %s\n", err);
         exit(2);
     }
-    hr_calib *c = hr_calib_compute(m, cp, o->pct, !o->quiet, err, sizeof err);
+    hr_calib *c = hr_calib_compute_attn(cs->m, cp, o->pct, cs->attn, cs->attn_ctx, !o->quiet, err,
+                                        sizeof err);
     hr_corpus_free(cp);
     if (!c) {
         fprintf(stderr, "hadrun: calibration: %s\n", err);
@@ -286,10 +328,10 @@ static hr_calib *get_calib(const opts *o, const enc_model *m, const tok_vocab *v
     }
     memcpy(c->model_hash, mh, sizeof mh);
     memcpy(c->set_hash, sh, sizeof sh);
-    if (hr_calib_save(c, o->calib, err, sizeof err) != 0)
-        fprintf(stderr, "hadrun: warning: --calib: %s (calibration used, not saved)\n", err);
+    if (hr_calib_save(c, cs->path, err, sizeof err) != 0)
+        fprintf(stderr, "hadrun: warning: --%s: %s (calibration used, not saved)\n", cs->opt, err);
     else if (!o->quiet)
-        fprintf(stderr, "hadrun: calibration written to %s\n", o->calib);
+        fprintf(stderr, "hadrun: calibration written to %s\n", cs->path);
     return c;
 }
 
@@ -313,14 +355,16 @@ static int dump_heads(const opts *o, const bcfg_config *mc, const hr_corpus *cp,
     return n;
 }
 
-/* Dumps the heads lh[0..n-1] of the first sentences; exits on failure. */
+/* Dumps the heads lh[0..n-1] of the first sentences (a distilled model's HAD streams from
+   the student); exits on failure. */
 static void do_dump(const opts *o, const enc_model *m, const hr_calib *cal, const hg_cfg *core,
-                    const hr_corpus *cp, const hr_lh *lh, int n)
+                    const hr_corpus *cp, const hr_lh *lh, int n, const distilled *ds)
 {
     char err[1200];
     long ns = o->dump_sentences > 0 ? o->dump_sentences : 1;
     hr_dump *d = hr_dump_open(o->dump_dir, core, cal, lh, n, err, sizeof err);
-    if (!d) {
+    if (!d || (ds->had && hr_dump_set_source(d, HG_CORE_HAD, ds->sm, ds->scal, ds->had->alpha_c,
+                                             hr_had_attn, ds->had, err, sizeof err) != 0)) {
         fprintf(stderr, "hadrun: %s\n", err);
         exit(2);
     }
@@ -353,14 +397,17 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-static void print_fidelity(const hr_result *r, int nb)
+static void print_fidelity(const hr_result *r, int nb, int distilled_had)
 {
     int nl = r[0].n_layers;
     printf("\n%-17s  %-*s  %7s  %7s  %8s  %8s  %8s\n", "backend", 8 * nl - 1,
            "attention-output rel. error, layer 0..", "recall", "rec>N", "cos mean", "cos min",
            "NN agree");
     for (int k = 0; k < nb; k++) {
-        printf("%-17s ", hr_kind_name(r[k].kind));
+        char name[32];
+        snprintf(name, sizeof name, "%s%s", hr_kind_name(r[k].kind),
+                 distilled_had && hr_kind_had(r[k].kind) ? "*" : "");
+        printf("%-17s ", name);
         for (int l = 0; l < nl; l++)
             printf(" %7.4f", r[k].layer_err[l]);
         if (r[k].recall < 0)
@@ -379,6 +426,9 @@ static void print_fidelity(const hr_result *r, int nb)
     }
     printf("(recall: mean over every head and query; rec>N: over heads with more keys than "
            "N, where the selection drops keys; -: not applicable, or no such head)\n");
+    if (distilled_had)
+        printf("(*: the distilled model, its learned alpha; all rows against the teacher's "
+               "float attention)\n");
 }
 
 static void print_cycles(const hr_result *r, int nb)
@@ -452,8 +502,35 @@ static int write_embeddings(const char *path, const hr_result *r, int nb)
     return fclose(f);
 }
 
+/* The calibration object of the JSON output. */
+static cJSON *calib_json(const char *path, const hr_calib *cal)
+{
+    cJSON *cj = cJSON_CreateObject();
+    cJSON_AddStringToObject(cj, "file", path);
+    cJSON_AddStringToObject(cj, "set_hash", cal->set_hash);
+    cJSON_AddNumberToObject(cj, "percentile", cal->pct);
+    cJSON_AddNumberToObject(cj, "sentences", cal->n_sentences);
+    return cj;
+}
+
+/* The "model" object of a distilled run. */
+static cJSON *distilled_json(const distilled *ds)
+{
+    cJSON *mj = cJSON_CreateObject();
+    cJSON_AddBoolToObject(mj, "distilled", 1);
+    cJSON_AddStringToObject(mj, "dir", ds->student);
+    cJSON_AddStringToObject(mj, "had_json", ds->had_path);
+    cJSON_AddNumberToObject(mj, "top_n_trained", ds->had->top_n);
+    cJSON_AddNumberToObject(mj, "max_tokens_trained", ds->had->max_tokens);
+    cJSON_AddStringToObject(mj, "teacher", ds->teacher);
+    cJSON_AddStringToObject(mj, "teacher_hash", ds->teacher_hash);
+    cJSON_AddStringToObject(mj, "student_hash", ds->scal->model_hash);
+    cJSON_AddItemToObject(mj, "student_calibration", calib_json(ds->scal_path, ds->scal));
+    return mj;
+}
+
 static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *cal,
-                          const hg_cfg *core)
+                          const hg_cfg *core, const distilled *ds)
 {
     cJSON *root = cJSON_CreateObject(), *c = cJSON_CreateObject(), *s = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "tool", "hadrun");
@@ -471,12 +548,9 @@ static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *ca
     cJSON_AddNumberToObject(c, "exp_frac_bits", core->fb);
     cJSON_AddNumberToObject(c, "out_frac", core->of);
     cJSON_AddItemToObject(root, "core", c);
-    cJSON *cj = cJSON_CreateObject();
-    cJSON_AddStringToObject(cj, "file", o->calib);
-    cJSON_AddStringToObject(cj, "set_hash", cal->set_hash);
-    cJSON_AddNumberToObject(cj, "percentile", cal->pct);
-    cJSON_AddNumberToObject(cj, "sentences", cal->n_sentences);
-    cJSON_AddItemToObject(root, "calibration", cj);
+    cJSON_AddItemToObject(root, "calibration", calib_json(o->calib, cal));
+    if (ds->had)
+        cJSON_AddItemToObject(root, "model", distilled_json(ds));
     return root;
 }
 
@@ -515,16 +589,24 @@ static hg_cfg core_config(opts *o, const bcfg_config *mc)
 /* Prints the tables and times, writes the JSON and embeddings files. Returns the exit
    code: 1 if an RTL backend differed from its golden twin, 2 if a file cannot be written. */
 static int report(const opts *o, const hr_corpus *cp, const hr_calib *cal, const hg_cfg *core,
-                  const hr_result *res, int nb, double (*secs)[REPEAT_MAX],
-                  double (*asecs)[REPEAT_MAX])
+                  const distilled *ds, const hr_result *res, int nb,
+                  double (*secs)[REPEAT_MAX], double (*asecs)[REPEAT_MAX])
 {
     printf("hadrun: %d sentences (%ld tokens) from %s; core d=%d P=%d N=%d L=%d; calibration %s "
            "(percentile %g, %d sentences)\n", cp->n, cp->tokens, o->sentences, core->d, core->p,
            core->n, core->l, o->calib, cal->pct, cal->n_sentences);
-    print_fidelity(res, nb);
+    if (ds->had) {
+        char run_n[48] = "";
+        if (core->n != ds->had->top_n)
+            snprintf(run_n, sizeof run_n, ", run at N %d", core->n);
+        printf("HAD backends (float-had, golden-had, rtl-had): distilled model %s (alpha learned, "
+               "N trained %d%s; calibration %s); reference and the other backends: teacher %s\n",
+               ds->student, ds->had->top_n, run_n, ds->scal_path, ds->teacher);
+    }
+    print_fidelity(res, nb, ds->had != NULL);
     print_cycles(res, nb);
     printf("\n");
-    cJSON *root = header_json(o, cp, cal, core), *arr = cJSON_CreateArray();
+    cJSON *root = header_json(o, cp, cal, core, ds), *arr = cJSON_CreateArray();
     long mism = 0;
     int differ = rtl_vs_golden(res, nb, arr, &mism);
     if (o->check)
@@ -560,6 +642,89 @@ static int report(const opts *o, const hr_corpus *cp, const hr_calib *cal, const
     return rc;
 }
 
+/* ---- distilled models ------------------------------------------------------------------- */
+
+/* Student calibration file by default: the --calib path with "_student" before ".json". */
+static void student_calib_path(const opts *o, char *out, size_t outsz)
+{
+    if (o->student_calib) {
+        snprintf(out, outsz, "%s", o->student_calib);
+        return;
+    }
+    size_t n = strlen(o->calib);
+    int json = n >= 5 && strcmp(o->calib + n - 5, ".json") == 0;
+    snprintf(out, outsz, "%.*s_student%s", (int)(json ? n - 5 : n), o->calib, json ? ".json" : "");
+}
+
+/* Reads the student's had.json and picks the teacher directory (tdir: its buffer); exits 2
+   naming the file on a malformed or unassembled had.json. */
+static void open_distilled(opts *o, distilled *ds, char *tdir, size_t tdirsz)
+{
+    char err[1200];
+    ds->student = o->model;
+    ds->had = hr_had_load(ds->had_path, err, sizeof err);
+    if (!ds->had) {
+        fprintf(stderr, "hadrun: --model: %s\n", err);
+        exit(2);
+    }
+    if (!ds->had->base_hash[0]) {
+        fprintf(stderr, "hadrun: --model: %s has no base_model_hash: not a model directory "
+                "assembled by hadmodel (make model-had)\n", ds->had_path);
+        exit(2);
+    }
+    if (!o->teacher) {
+        if (enc_model_dir(tdir, tdirsz, err, sizeof err) != 0) {
+            fprintf(stderr, "hadrun: --teacher: %s\n", err);
+            exit(2);
+        }
+        o->teacher = tdir;
+    }
+    ds->teacher = o->teacher;
+    student_calib_path(o, ds->scal_path, sizeof ds->scal_path);
+}
+
+/* Loads the student's weights and checks them, had.json and the teacher m against each
+   other; sets the top-N default to the trained N. Exits 2 naming both sides of a mismatch. */
+static void check_distilled(opts *o, distilled *ds, const enc_model *m)
+{
+    char err[1200];
+    if (hr_hash_model(ds->teacher, ds->teacher_hash, err, sizeof err) != 0) {
+        fprintf(stderr, "hadrun: --teacher: %s\n", err);
+        exit(2);
+    }
+    if (strcmp(ds->teacher_hash, ds->had->base_hash) != 0) {
+        fprintf(stderr, "hadrun: --teacher '%s': model hash %s differs from base_model_hash %s "
+                "of %s: the distilled model was assembled over another base model (give its "
+                "teacher with --teacher, or reassemble it with make model-had)\n", ds->teacher,
+                ds->teacher_hash, ds->had->base_hash, ds->had_path);
+        exit(2);
+    }
+    ds->sm = enc_load(ds->student, err, sizeof err);
+    if (!ds->sm || hr_had_check_config(ds->had, enc_config(ds->sm), ds->had_path, err,
+                                       sizeof err) != 0) {
+        fprintf(stderr, "hadrun: --model: %s\n", err);
+        exit(2);
+    }
+    const bcfg_config *a = enc_config(ds->sm), *t = enc_config(m);
+    if (a->n_layers != t->n_layers || a->n_heads != t->n_heads || a->hidden != t->hidden ||
+        a->vocab_size != t->vocab_size || a->max_pos != t->max_pos) {
+        fprintf(stderr, "hadrun: --model '%s' (%d layers, %d heads, hidden %d, vocabulary %d, "
+                "%d positions) does not have the shape of --teacher '%s' (%d, %d, %d, %d, %d)\n",
+                ds->student, a->n_layers, a->n_heads, a->hidden, a->vocab_size, a->max_pos,
+                ds->teacher, t->n_layers, t->n_heads, t->hidden, t->vocab_size, t->max_pos);
+        exit(2);
+    }
+    if (!o->top_n_given)
+        o->core.n = ds->had->top_n;
+    else if (o->core.n != ds->had->top_n)
+        fprintf(stderr, "hadrun: note: --top-n %d differs from the N the distilled model was "
+                "trained with (%d, %s)\n", o->core.n, ds->had->top_n, ds->had_path);
+    if (o->max_tokens > ds->had->max_tokens)
+        fprintf(stderr, "hadrun: note: --max-tokens %d exceeds the token limit the distilled "
+                "model was trained with (%d, %s)\n", o->max_tokens, ds->had->max_tokens,
+                ds->had_path);
+}
+
 /* ---- main ------------------------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -569,7 +734,8 @@ int main(int argc, char **argv)
     hr_kind kinds[HR_NKINDS];
     int nb = parse_backends(o.backends, kinds);
 
-    char err[1200], dir[4096], vpath[4200];
+    char err[1200], vpath[4200];
+    static char dir[4096], tdir[4096];
     if (!o.model) {
         if (enc_model_dir(dir, sizeof dir, err, sizeof err) != 0) {
             fprintf(stderr, "hadrun: %s\n", err);
@@ -577,13 +743,24 @@ int main(int argc, char **argv)
         }
         o.model = dir;
     }
-    enc_model *m = enc_load(o.model, err, sizeof err);
-    snprintf(vpath, sizeof vpath, "%s/vocab.txt", o.model);
+    static distilled ds;
+    snprintf(ds.had_path, sizeof ds.had_path, "%s/had.json", o.model);
+    if (access(ds.had_path, F_OK) == 0)
+        open_distilled(&o, &ds, tdir, sizeof tdir);
+    else if (o.teacher)
+        bad("teacher", o.teacher, "only with a distilled model (--model DIR holding had.json, "
+            "made by make model-had)");
+    /* the reference model: the teacher of a distilled model, else the model itself */
+    const char *rdir = ds.had ? ds.teacher : o.model;
+    enc_model *m = enc_load(rdir, err, sizeof err);
+    snprintf(vpath, sizeof vpath, "%s/vocab.txt", rdir);
     tok_vocab *v = m ? tok_load(vpath, err, sizeof err) : NULL;
     if (!m || !v) {
-        fprintf(stderr, "hadrun: --model: %s\n", err);
+        fprintf(stderr, "hadrun: --%s: %s\n", ds.had ? "teacher" : "model", err);
         return 2;
     }
+    if (ds.had)
+        check_distilled(&o, &ds, m);
     hg_cfg core = core_config(&o, enc_config(m));
     hr_corpus *cp = hr_corpus_load(o.sentences, v, o.max_tokens, (int)o.limit, err, sizeof err);
     if (!cp) {
@@ -592,18 +769,29 @@ int main(int argc, char **argv)
     }
     static hr_lh lh[MAX_DUMP_HEADS];
     int nlh = o.dump_dir ? dump_heads(&o, enc_config(m), cp, lh) : 0;
-    hr_calib *cal = get_calib(&o, m, v, o.model);
+    calib_src tcs = {o.calib, "calib", m, rdir, NULL, NULL};
+    hr_calib *cal = get_calib(&o, &tcs, v);
+    if (ds.had) {
+        calib_src scs = {ds.scal_path, "student-calib", ds.sm, ds.student, hr_had_attn, ds.had};
+        ds.scal = get_calib(&o, &scs, v);
+    }
     if (o.dump_dir)
-        do_dump(&o, m, cal, &core, cp, lh, nlh);
+        do_dump(&o, m, cal, &core, cp, lh, nlh, &ds);
 
     hs_opts so = {.cache_dir = o.cache, .quiet = o.quiet};
     hr_backend *b[HR_NKINDS];
+    const enc_model *bm[HR_NKINDS];
     for (int k = 0; k < nb; k++) {
-        b[k] = hr_backend_open(kinds[k], &core, cal, &so, o.check, err, sizeof err);
+        int student = ds.had && hr_kind_had(kinds[k]);
+        b[k] = hr_backend_open(kinds[k], &core, student ? ds.scal : cal, &so, o.check, err,
+                               sizeof err);
         if (!b[k]) {
             fprintf(stderr, "hadrun: %s\n", err);
             return 1;
         }
+        if (student)
+            hr_backend_set_alpha(b[k], ds.had->alpha_c);
+        bm[k] = student ? ds.sm : NULL;
     }
     if (!o.quiet)
         fprintf(stderr, "hadrun: %d sentences (%ld tokens, longest %d) x %d backend(s)\n", cp->n,
@@ -612,7 +800,7 @@ int main(int argc, char **argv)
     static double secs[HR_NKINDS][REPEAT_MAX], asecs[HR_NKINDS][REPEAT_MAX];
     for (int rep = 0; rep < o.repeat; rep++) {
         hr_result *r = rep == 0 ? res : tmp;
-        if (hr_evaluate(m, cp, b, nb, r, NULL, !o.quiet, err, sizeof err) != 0) {
+        if (hr_evaluate_models(m, bm, cp, b, nb, r, NULL, !o.quiet, err, sizeof err) != 0) {
             fprintf(stderr, "hadrun: %s\n", err);
             return 1;
         }
@@ -623,12 +811,15 @@ int main(int argc, char **argv)
                 hr_result_free(&tmp[k]);
         }
     }
-    int rc = report(&o, cp, cal, &core, res, nb, secs, asecs);
+    int rc = report(&o, cp, cal, &core, &ds, res, nb, secs, asecs);
     for (int k = 0; k < nb; k++) {
         hr_result_free(&res[k]);
         hr_backend_close(b[k]);
     }
     hr_calib_free(cal);
+    hr_calib_free(ds.scal);
+    hr_had_free(ds.had);
+    enc_free(ds.sm);
     hr_corpus_free(cp);
     tok_free(v);
     enc_free(m);

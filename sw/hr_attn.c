@@ -22,6 +22,7 @@ struct hr_backend {
     hr_head_stats *st;       /* n_layers * n_heads */
     hr_tap_fn tap;
     void *tap_ctx;
+    const double *alpha_c;   /* HAD: per-head score step of a distilled model, or NULL */
     double secs;
     char err[512];
     /* work buffers for up to cfg.l tokens */
@@ -33,7 +34,7 @@ struct hr_backend {
 };
 
 static const char *const kind_names[HR_NKINDS] = {
-    "float", "golden-had", "golden-baseline", "golden-int8-topn",
+    "float", "float-had", "golden-had", "golden-baseline", "golden-int8-topn",
     "rtl-had", "rtl-baseline", "rtl-int8-topn"};
 
 
@@ -75,6 +76,11 @@ hg_core_kind hr_kind_core(hr_kind k)
 int hr_kind_recall(hr_kind k)
 {
     return k == HR_FLOAT || hr_kind_core(k) != HG_CORE_BASELINE;
+}
+
+int hr_kind_had(hr_kind k)
+{
+    return k == HR_FLOAT_HAD || k == HR_GOLDEN_HAD || k == HR_RTL_HAD;
 }
 
 /* ---- selection and recall --------------------------------------------------------------- */
@@ -199,6 +205,11 @@ void hr_backend_set_tap(hr_backend *b, hr_tap_fn tap, void *ctx)
     b->tap_ctx = ctx;
 }
 
+void hr_backend_set_alpha(hr_backend *b, const double *alpha_c)
+{
+    b->alpha_c = alpha_c;
+}
+
 const hr_head_stats *hr_backend_stats(const hr_backend *b, int layer, int head)
 {
     assert(layer >= 0 && layer < b->n_layers && head >= 0 && head < b->n_heads);
@@ -274,15 +285,24 @@ static int attn_float(hr_backend *b, hr_head_stats *st, int n_tok, int d, const 
     return 0;
 }
 
-/* Quantizes a head into the core's inputs and run-time state. */
+/* HAD score step of (layer, head): the distilled model's alpha_c if set, else the
+   calibration's sigma_q * sigma_k / sqrt(d). */
+static double had_alpha(const hr_backend *b, int layer, int head)
+{
+    if (b->alpha_c)
+        return b->alpha_c[layer * b->n_heads + head];
+    const hr_head_cal *e = hr_calib_head(b->cal, layer, head);
+    return e->sigma_q * e->sigma_k / sqrt((double)b->cfg.d);
+}
+
+/* Quantizes a head into the core's inputs and run-time state (alpha: the HAD score step). */
 static void quantize(hr_backend *b, const hr_head_cal *e, int n_tok, const float *Q,
-                     const float *K, const float *V, hm_run *run, double *alpha)
+                     const float *K, const float *V, hm_run *run, double alpha)
 {
     const hg_cfg *c = &b->cfg;
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
     memset(run, 0, sizeof *run);
     run->n_keys = n_tok;
-    *alpha = e->sigma_q * e->sigma_k / sqrt((double)c->d);
     for (int i = 0; i < n_tok; i++) {
         const float *q = Q + (size_t)i * d, *k = K + (size_t)i * d;
         if (c->core == HG_CORE_HAD) {
@@ -295,7 +315,7 @@ static void quantize(hr_backend *b, const hr_head_cal *e, int n_tok, const float
         hm_quant_i8(c->d, V + (size_t)i * d, (float)e->s_v, b->v + (size_t)i * d);
     }
     if (c->core == HG_CORE_HAD)
-        hm_had_etab(c, *alpha, run->etab);
+        hm_had_etab(c, alpha, run->etab);
     else
         hm_exp_params(c, e->s_q, e->s_k, &run->exp_mul, &run->exp_shift);
 }
@@ -328,6 +348,42 @@ static int run_rtl(hr_backend *b, hr_head_stats *st, const hm_run *run, int n_to
     return 0;
 }
 
+/* Adds the top-N recall of every query of a head whose packed keys and queries are in
+   b->k, b->q: the keys the core keeps (its scores, docs/spec.md 4.1) against the float
+   top-N of Q, K. */
+static void core_recall(hr_backend *b, hr_head_stats *st, int n_tok, const float *Q,
+                        const float *K)
+{
+    const hg_cfg *c = &b->cfg;
+    size_t kb = (size_t)hm_key_bytes(c);
+    for (int i = 0; i < n_tok; i++) {
+        for (int j = 0; j < n_tok; j++)
+            b->score[j] = hm_score(c, b->q + (size_t)i * kb, b->k + (size_t)j * kb);
+        int ns = hr_select(n_tok, c->n, b->score, b->sel);
+        float_scores(n_tok, c->d, Q, K, i, b->fscore);
+        add_recall(st, n_tok, c->n, hr_recall(n_tok, c->n, b->fscore, b->sel, ns));
+    }
+}
+
+/* float-had: hm_ref_had per query (sign bits, scores alpha_c (2m - d), top-N with the
+   spec's tie rule, softmax and V in float); recall as the HAD core's, whose selection is
+   the same (the ranking by alpha_c (2m - d), alpha_c > 0, is the ranking by m). */
+static int attn_float_had(hr_backend *b, hr_head_stats *st, int layer, int head, int n_tok,
+                          const float *Q, const float *K, const float *V, float *O)
+{
+    const hg_cfg *c = &b->cfg;
+    size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
+    double alpha = had_alpha(b, layer, head);
+    for (int i = 0; i < n_tok; i++) {
+        hm_ref_had(c->d, n_tok, c->n, Q + (size_t)i * d, K, V, alpha, O + (size_t)i * d);
+        hm_sign_pack(c->d, Q + (size_t)i * d, b->q + (size_t)i * kb);
+        hm_sign_pack(c->d, K + (size_t)i * d, b->k + (size_t)i * kb);
+    }
+    core_recall(b, st, n_tok, Q, K);
+    st->queries += n_tok;
+    return 0;
+}
+
 /* Golden or RTL core backend. */
 static int attn_core(hr_backend *b, hr_head_stats *st, int layer, int head, int n_tok,
                      const float *Q, const float *K, const float *V, float *O)
@@ -336,8 +392,8 @@ static int attn_core(hr_backend *b, hr_head_stats *st, int layer, int head, int 
     const hr_head_cal *e = hr_calib_head(b->cal, layer, head);
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
     hm_run run;
-    double alpha;
-    quantize(b, e, n_tok, Q, K, V, &run, &alpha);
+    double alpha = had_alpha(b, layer, head);
+    quantize(b, e, n_tok, Q, K, V, &run, alpha);
     if (b->sim) {
         if (run_rtl(b, st, &run, n_tok) != 0)
             return -1;
@@ -348,15 +404,8 @@ static int attn_core(hr_backend *b, hr_head_stats *st, int layer, int head, int 
     double unit = ldexp(e->s_v, -c->of);
     for (size_t i = 0; i < (size_t)n_tok * d; i++)
         O[i] = (float)((double)b->out[i] * unit);
-    if (hg_cfg_topn(c)) {
-        for (int i = 0; i < n_tok; i++) {
-            for (int j = 0; j < n_tok; j++)
-                b->score[j] = hm_score(c, b->q + (size_t)i * kb, b->k + (size_t)j * kb);
-            int ns = hr_select(n_tok, c->n, b->score, b->sel);
-            float_scores(n_tok, c->d, Q, K, i, b->fscore);
-            add_recall(st, n_tok, c->n, hr_recall(n_tok, c->n, b->fscore, b->sel, ns));
-        }
-    }
+    if (hg_cfg_topn(c))
+        core_recall(b, st, n_tok, Q, K);
     st->queries += n_tok;
     if (b->tap) {
         hr_head_io io = {layer, head, n_tok, c, &run, b->q, b->k, b->v, b->out, alpha,
@@ -387,8 +436,9 @@ int hr_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, co
     }
     double t0 = now_s();
     hr_head_stats *st = &b->st[layer * b->n_heads + head];
-    int rc = b->kind == HR_FLOAT ? attn_float(b, st, n_tok, d, Q, K, V, O)
-                                 : attn_core(b, st, layer, head, n_tok, Q, K, V, O);
+    int rc = b->kind == HR_FLOAT       ? attn_float(b, st, n_tok, d, Q, K, V, O)
+             : b->kind == HR_FLOAT_HAD ? attn_float_had(b, st, layer, head, n_tok, Q, K, V, O)
+                                       : attn_core(b, st, layer, head, n_tok, Q, K, V, O);
     st->calls++;
     b->secs += now_s() - t0;
     return rc;

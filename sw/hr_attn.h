@@ -1,17 +1,20 @@
 /* hr_attn.h — attention backends of the layer runner (prefix hr_).
  *
  * A backend computes one head's attention for the float encoder (enc_bert.h): float
- * softmax attention, or one of the three cores, either on the bit-exact golden model or on
- * the cycle-accurate Verilator simulation:
+ * softmax attention, HAD attention in float, or one of the three cores, either on the
+ * bit-exact golden model or on the cycle-accurate Verilator simulation:
  *
  *   float            enc_attn_float
+ *   float-had        hm_ref_had: HAD's inference form in float (sign bits, top-N, float
+ *                    softmax and V; no int8, no exp table)
  *   golden-had       hm_attend, HAD core        rtl-had        hs_run, HAD core
  *   golden-baseline  hm_attend, int8 baseline   rtl-baseline   hs_run, int8 baseline
  *   golden-int8-topn hm_attend, int8 + top-N    rtl-int8-topn  hs_run, int8 + top-N
  *
  * For a head (layer l, head h, n_tok tokens) with calibration e = hr_calib_head(cal, l, h):
  *   HAD:   q, k = hm_sign_pack(Q, K); etab = hm_had_etab(alpha), alpha = e.sigma_q *
- *          e.sigma_k / sqrt(d)
+ *          e.sigma_k / sqrt(d),
+ *          or alpha_c(l, h) of a distilled model (hr_backend_set_alpha)
  *   int8:  q = hm_quant_i8(Q, s_q), k = hm_quant_i8(K, s_k); hm_exp_params(s_q, s_k)
  *   all:   v = hm_quant_i8(V, s_v), n_keys = n_tok, every token is a query;
  *          O = out * s_v / 2^of.
@@ -39,6 +42,7 @@ extern "C" {
 
 typedef enum {
     HR_FLOAT = 0,
+    HR_FLOAT_HAD,
     HR_GOLDEN_HAD,
     HR_GOLDEN_BASELINE,
     HR_GOLDEN_I8TOPN,
@@ -48,7 +52,8 @@ typedef enum {
     HR_NKINDS
 } hr_kind;
 
-/* Command-line name of a backend ("float", "golden-had", ..., "rtl-int8-topn"). */
+/* Command-line name of a backend ("float", "float-had", "golden-had", ...,
+   "rtl-int8-topn"). */
 const char *hr_kind_name(hr_kind k);
 
 /* Parses a backend name; returns 0 and sets *k, or -1 if unknown. */
@@ -58,10 +63,14 @@ int hr_kind_parse(const char *s, hr_kind *k);
 int hr_kind_rtl(hr_kind k);
 
 /* 1 for the backends whose top-N recall is measured: float (its own float top-N, so 1 by
-   definition), HAD and int8 + top-N. The baseline keeps every key. */
+   definition), HAD (float-had, golden-had, rtl-had) and int8 + top-N. The baseline keeps
+   every key. */
 int hr_kind_recall(hr_kind k);
 
-/* Core type of a golden or RTL backend; HG_CORE_HAD for float (unused). */
+/* 1 for the backends that compute HAD attention: float-had, golden-had, rtl-had. */
+int hr_kind_had(hr_kind k);
+
+/* Core type of a golden or RTL backend; HG_CORE_HAD for float and float-had. */
 hg_core_kind hr_kind_core(hr_kind k);
 
 /* One head as a core sees it, handed to a tap after the head is computed. All pointers are
@@ -73,7 +82,7 @@ typedef struct hr_head_io {
     const uint8_t *q, *k;    /* n_tok packed queries / keys, hm_key_bytes(cfg) each */
     const int8_t *v;         /* n_tok x d int8 values */
     const int32_t *out;      /* n_tok x d core outputs (OW bits, sign-extended) */
-    double alpha;            /* HAD: score step of the exp table */
+    double alpha;            /* HAD: score step of the exp table (alpha_c) */
     double s_q, s_k, s_v;    /* int8 scales (s_q, s_k used by the int8 cores only) */
 } hr_head_io;
 
@@ -96,7 +105,7 @@ typedef struct hr_backend hr_backend;
 /* Opens a backend of kind k for a model with n_layers x n_heads heads. core: a finished
  * configuration (hg_cfg_finish) whose d equals the model's head dimension; its core type is
  * replaced by the backend's. cal: calibration of the model (kept by pointer; must outlive
- * the backend; unused by float). so: simulator options (RTL only; NULL for defaults).
+ * the backend; unused by float; float-had uses only sigma_q, sigma_k). so: simulator options (RTL only; NULL for defaults).
  * check: RTL backends also run the golden model and count mismatching outputs. Returns
  * NULL with a message in err (configuration invalid for the core type, calibration shape
  * differs, simulator build failure). */
@@ -115,8 +124,16 @@ const char *hr_backend_error(const hr_backend *b);
 hr_kind hr_backend_kind(const hr_backend *b);
 const hg_cfg *hr_backend_cfg(const hr_backend *b);
 
-/* Calls tap after every head computed by a core backend (NULL: none). Can't fail. */
+/* Calls tap after every head computed by a core backend (golden or RTL; NULL: none).
+   Can't fail. */
 void hr_backend_set_tap(hr_backend *b, hr_tap_fn tap, void *ctx);
+
+/* HAD backends (float-had, golden-had, rtl-had): the score step per matching bit of (layer,
+ * head) becomes alpha_c[layer * n_heads + head] (a distilled model's alpha / sqrt(d),
+ * hr_hadmodel.h) instead of the calibration's sigma_q * sigma_k / sqrt(d). alpha_c is kept
+ * by pointer (n_layers * n_heads values > 0; must outlive b); NULL restores the
+ * calibration's. Other backends ignore it. Can't fail. */
+void hr_backend_set_alpha(hr_backend *b, const double *alpha_c);
 
 /* Statistics of (layer, head), both in range (asserted). Can't fail. */
 const hr_head_stats *hr_backend_stats(const hr_backend *b, int layer, int head);

@@ -57,6 +57,8 @@ typedef struct collect {
     int n_heads;
     absvals *t;      /* (layer * n_heads + head) * 3 + {0: q, 1: k, 2: v} */
     int oom;
+    enc_attn_fn attn;  /* attention of the pass (NULL: float) */
+    void *attn_ctx;
 } collect;
 
 static int push_abs(absvals *a, const float *x, size_t n)
@@ -79,7 +81,7 @@ static int push_abs(absvals *a, const float *x, size_t n)
     return 0;
 }
 
-/* Attention hook of the calibration pass: record |Q|, |K|, |V|, then float attention. */
+/* Attention hook of the calibration pass: record |Q|, |K|, |V|, then the pass's attention. */
 static int collect_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q,
                         const float *K, const float *V, float *O)
 {
@@ -90,6 +92,8 @@ static int collect_attn(void *ctx, int layer, int head, int n_tok, int d, const 
         cc->oom = 1;
         return -1;
     }
+    if (cc->attn)
+        return cc->attn(cc->attn_ctx, layer, head, n_tok, d, Q, K, V, O);
     return enc_attn_float(NULL, layer, head, n_tok, d, Q, K, V, O);
 }
 
@@ -146,13 +150,20 @@ static double scale_of(double p)
 hr_calib *hr_calib_compute(const enc_model *m, const hr_corpus *cp, double pct, int progress,
                            char *err, size_t errsz)
 {
+    return hr_calib_compute_attn(m, cp, pct, NULL, NULL, progress, err, errsz);
+}
+
+hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double pct,
+                                enc_attn_fn attn, void *attn_ctx, int progress, char *err,
+                                size_t errsz)
+{
     const bcfg_config *mc = enc_config(m);
     if (!(pct >= HR_CALIB_PCT_MIN && pct <= 100.0)) {
         hg_errf(err, errsz, "calibration percentile %g: must be in %g..100", pct, HR_CALIB_PCT_MIN);
         return NULL;
     }
     size_t nt = (size_t)mc->n_layers * (size_t)mc->n_heads * 3;
-    collect cc = {mc->n_heads, calloc(nt, sizeof(absvals)), 0};
+    collect cc = {mc->n_heads, calloc(nt, sizeof(absvals)), 0, attn, attn_ctx};
     hr_calib *c = calib_new(mc->n_layers, mc->n_heads, mc->head_dim);
     float *out = malloc((size_t)hr_corpus_max_tokens(cp) * (size_t)mc->hidden * sizeof *out);
     int rc = cc.t && c && out ? 0 : -1;

@@ -1,6 +1,7 @@
 /* hr_calib.h — per-head calibration of attention inputs (prefix hr_calib_).
  *
- * The float model runs over a calibration sentence set; for every layer and head the
+ * The float model (a distilled HAD model: with its own attention, hr_calib_compute_attn)
+ * runs over a calibration sentence set; for every layer and head the
  * Q, K, V tensors the attention hook sees (after bias, before 1/sqrt(d)) give
  *   sigma_q = mean |q|, sigma_k = mean |k|         (HAD: q ~ sigma_q * sign(q))
  *   s_q, s_k, s_v = P-th percentile of |x| / 127   (int8 scales; P = 100 is the maximum)
@@ -49,6 +50,14 @@ const hr_head_cal *hr_calib_head(const hr_calib *c, int layer, int head);
  * stderr. Returns NULL with a message in err (encoder error, out of memory). */
 hr_calib *hr_calib_compute(const enc_model *m, const hr_corpus *cp, double pct, int progress,
                            char *err, size_t errsz);
+
+/* Same, with the attention of the calibration pass given: attn(attn_ctx, ...) computes each
+ * head's output from the Q, K, V recorded (NULL: float attention, as hr_calib_compute). A
+ * distilled HAD model is calibrated in its own inference form (hr_had_attn), since that is
+ * the network whose Q, K, V its cores will see. */
+hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double pct,
+                                enc_attn_fn attn, void *attn_ctx, int progress, char *err,
+                                size_t errsz);
 
 /* Writes c to path as JSON (doubles printed exactly). Returns 0, or -1 with a message. */
 int hr_calib_save(const hr_calib *c, const char *path, char *err, size_t errsz);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define LINE_MAX_BYTES 65536
 
@@ -160,6 +161,10 @@ int hr_hash_model(const char *model_dir, char out[17], char *err, size_t errsz)
         if (hr_hash_file(&h, path, err, errsz) != 0)
             return -1;
     }
+    /* a distilled model: its alpha and N belong to the model too */
+    snprintf(path, sizeof path, "%s/had.json", model_dir);
+    if (access(path, F_OK) == 0 && hr_hash_file(&h, path, err, errsz) != 0)
+        return -1;
     snprintf(out, 17, "%016llx", (unsigned long long)h);
     return 0;
 }

@@ -42,9 +42,9 @@ int hr_corpus_max_tokens(const hr_corpus *c);
 #define HR_HASH_INIT 0xcbf29ce484222325ull
 int hr_hash_file(uint64_t *h, const char *path, char *err, size_t errsz);
 
-/* Hash identifying a model directory: config.json, model.safetensors and vocab.txt, in that
- * order, written as 16 lowercase hex digits into out (17 bytes). Returns 0, or -1 with a
- * message in err. */
+/* Hash identifying a model directory: config.json, model.safetensors, vocab.txt and, in a
+ * distilled model's directory, had.json, in that order, written as 16 lowercase hex digits
+ * into out (17 bytes). Returns 0, or -1 with a message in err. */
 int hr_hash_model(const char *model_dir, char out[17], char *err, size_t errsz);
 
 #ifdef __cplusplus

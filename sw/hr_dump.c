@@ -2,6 +2,7 @@
 #include "hg_util.h"
 #include "hr_dump.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,11 +18,22 @@
 
 #define NCORES 3
 
+/* Where the streams of one core type come from (hr_dump_set_source). */
+typedef struct source {
+    const enc_model *model;   /* NULL: the model given to hr_dump_sentence */
+    enc_attn_fn pass;         /* attention of the pass (NULL: float) */
+    void *pass_ctx;
+} source;
+
 struct hr_dump {
     char dir[2048];
     hr_lh *lh;
     int n;
+    hg_cfg cfg;               /* the core configuration */
     hr_backend *core[NCORES]; /* golden HAD, baseline, int8 + top-N */
+    source src[NCORES];
+    int active[NCORES];       /* the cores of the pass being run */
+    source pass;              /* ... and its source */
     int sentence;             /* being dumped, from 1 */
     int failed;               /* a tap could not write */
     char err[1024];
@@ -138,10 +150,11 @@ static void tap(void *ctx, const hr_head_io *io)
     cJSON_AddItemToArray(d->index, cJSON_CreateString(rel));
 }
 
+static const hr_kind dump_kinds[NCORES] = {HR_GOLDEN_HAD, HR_GOLDEN_BASELINE, HR_GOLDEN_I8TOPN};
+
 hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
                       const hr_lh *lh, int n, char *err, size_t errsz)
 {
-    static const hr_kind kinds[NCORES] = {HR_GOLDEN_HAD, HR_GOLDEN_BASELINE, HR_GOLDEN_I8TOPN};
     hr_dump *d = calloc(1, sizeof *d);
     if (!d) {
         hg_errf(err, errsz, "out of memory");
@@ -153,6 +166,7 @@ hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
         return NULL;
     }
     snprintf(d->dir, sizeof d->dir, "%s", dir);
+    d->cfg = *core;
     d->lh = malloc((size_t)n * sizeof *d->lh);
     d->n = n;
     d->index = cJSON_CreateArray();
@@ -169,7 +183,7 @@ hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
         return NULL;
     }
     for (int i = 0; i < NCORES; i++) {
-        d->core[i] = hr_backend_open(kinds[i], core, cal, NULL, 0, err, errsz);
+        d->core[i] = hr_backend_open(dump_kinds[i], core, cal, NULL, 0, err, errsz);
         if (!d->core[i]) {
             hr_dump_close(d, NULL, 0);
             return NULL;
@@ -179,7 +193,27 @@ hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
     return d;
 }
 
-/* Attention hook of the dump pass: float attention, plus the golden cores on chosen heads. */
+int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const hr_calib *cal,
+                       const double *alpha_c, enc_attn_fn pass, void *pass_ctx, char *err,
+                       size_t errsz)
+{
+    int c = 0;
+    while (c < NCORES && hr_kind_core(dump_kinds[c]) != core)
+        c++;
+    assert(c < NCORES);
+    hr_backend *b = hr_backend_open(dump_kinds[c], &d->cfg, cal, NULL, 0, err, errsz);
+    if (!b)
+        return -1;
+    hr_backend_close(d->core[c]);
+    d->core[c] = b;
+    hr_backend_set_tap(b, tap, d);
+    hr_backend_set_alpha(b, alpha_c);
+    d->src[c] = (source){m, pass, pass_ctx};
+    return 0;
+}
+
+/* Attention hook of a dump pass: the pass's attention, plus its golden cores on the chosen
+   heads. */
 static int dump_attn(void *ctx, int layer, int head, int n_tok, int dd, const float *Q,
                      const float *K, const float *V, float *O)
 {
@@ -188,6 +222,8 @@ static int dump_attn(void *ctx, int layer, int head, int n_tok, int dd, const fl
         if (d->lh[i].layer != layer || d->lh[i].head != head)
             continue;
         for (int c = 0; c < NCORES; c++) {
+            if (!d->active[c])
+                continue;
             if (hr_attn(d->core[c], layer, head, n_tok, dd, Q, K, V, d->scratch) != 0) {
                 hg_errf(d->err, sizeof d->err, "%s", hr_backend_error(d->core[c]));
                 return -1;
@@ -196,23 +232,43 @@ static int dump_attn(void *ctx, int layer, int head, int n_tok, int dd, const fl
                 return -1;
         }
     }
+    if (d->pass.pass)
+        return d->pass.pass(d->pass.pass_ctx, layer, head, n_tok, dd, Q, K, V, O);
     return enc_attn_float(NULL, layer, head, n_tok, dd, Q, K, V, O);
+}
+
+/* 1 if the cores a and b take their streams from the same pass (model m by default). */
+static int same_source(const hr_dump *d, int a, int b, const enc_model *m)
+{
+    const source *x = &d->src[a], *y = &d->src[b];
+    return (x->model ? x->model : m) == (y->model ? y->model : m) && x->pass == y->pass &&
+           x->pass_ctx == y->pass_ctx;
 }
 
 int hr_dump_sentence(hr_dump *d, const enc_model *m, const int32_t *ids, int n_tok,
                      int sentence, char *err, size_t errsz)
 {
-    const bcfg_config *mc = enc_config(m);
-    float *out = malloc((size_t)n_tok * (size_t)mc->hidden * sizeof *out);
-    char sub[768];
+    int done[NCORES] = {0}, rc = 0;
     d->sentence = sentence;
-    d->err[0] = '\0';
-    enc_hooks hk = {dump_attn, d, NULL, NULL};
-    int rc = out ? enc_forward(m, ids, n_tok, &hk, out, sub, sizeof sub) : -1;
-    if (rc)
-        hg_errf(err, errsz, "dump of sentence %d: %s", sentence,
-               !out ? "out of memory" : d->err[0] ? d->err : sub);
-    free(out);
+    for (int c = 0; rc == 0 && c < NCORES; c++) {
+        if (done[c])
+            continue;
+        for (int o = 0; o < NCORES; o++) {
+            d->active[o] = o >= c && same_source(d, c, o, m);
+            done[o] |= d->active[o];
+        }
+        d->pass = d->src[c];
+        const enc_model *pm = d->pass.model ? d->pass.model : m;
+        float *out = malloc((size_t)n_tok * (size_t)enc_config(pm)->hidden * sizeof *out);
+        char sub[768];
+        d->err[0] = '\0';
+        enc_hooks hk = {dump_attn, d, NULL, NULL};
+        rc = out ? enc_forward(pm, ids, n_tok, &hk, out, sub, sizeof sub) : -1;
+        if (rc)
+            hg_errf(err, errsz, "dump of sentence %d: %s", sentence,
+                   !out ? "out of memory" : d->err[0] ? d->err : sub);
+        free(out);
+    }
     return rc;
 }
 

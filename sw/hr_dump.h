@@ -47,8 +47,20 @@ int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int
 hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
                       const hr_lh *lh, int n, char *err, size_t errsz);
 
-/* Runs the float model m on one sentence (ids[0..n_tok-1], number `sentence` from 1) and
- * writes the chosen heads' streams for every core type. Returns 0, or -1 with a message. */
+/* Takes the streams of core type `core` from another source: model m's own pass, in which
+ * every head's attention is pass(pass_ctx, ...) (NULL: float attention), quantized with the
+ * calibration cal and, for HAD, the score steps alpha_c (as hr_backend_set_alpha; NULL: the
+ * calibration's). For a distilled model: the HAD streams come from the student's pass in
+ * its inference form with the learned alpha, the int8 cores' from the teacher. m, cal,
+ * alpha_c and pass_ctx are kept by pointer (must outlive d). Returns 0, or -1 with a
+ * message (the core's backend cannot be opened with cal). */
+int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const hr_calib *cal,
+                       const double *alpha_c, enc_attn_fn pass, void *pass_ctx, char *err,
+                       size_t errsz);
+
+/* Runs the float model m (and the other sources of hr_dump_set_source, one pass each) on
+ * one sentence (ids[0..n_tok-1], number `sentence` from 1) and writes the chosen heads'
+ * streams for every core type. Returns 0, or -1 with a message. */
 int hr_dump_sentence(hr_dump *d, const enc_model *m, const int32_t *ids, int n_tok,
                      int sentence, char *err, size_t errsz);
 

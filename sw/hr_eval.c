@@ -155,7 +155,25 @@ static void finish(hr_result *r, const hr_backend *b, const float *ref_emb, cons
 int hr_evaluate(const enc_model *m, const hr_corpus *cp, hr_backend **b, int nb,
                 hr_result *res, float *ref_emb, int progress, char *err, size_t errsz)
 {
+    return hr_evaluate_models(m, NULL, cp, b, nb, res, ref_emb, progress, err, errsz);
+}
+
+int hr_evaluate_models(const enc_model *m, const enc_model *const *bm, const hr_corpus *cp,
+                       hr_backend **b, int nb, hr_result *res, float *ref_emb, int progress,
+                       char *err, size_t errsz)
+{
     const bcfg_config *mc = enc_config(m);
+    for (int k = 0; bm && k < nb; k++) {
+        const bcfg_config *bc = bm[k] ? enc_config(bm[k]) : mc;
+        if (bc->n_layers != mc->n_layers || bc->n_heads != mc->n_heads ||
+            bc->hidden != mc->hidden) {
+            hg_errf(err, errsz, "backend %s: its model has %d layers x %d heads, hidden %d; the "
+                    "reference %d x %d, hidden %d", hr_kind_name(hr_backend_kind(b[k])),
+                    bc->n_layers, bc->n_heads, bc->hidden, mc->n_layers, mc->n_heads,
+                    mc->hidden);
+            return -1;
+        }
+    }
     size_t nl = (size_t)mc->n_layers, h = (size_t)mc->hidden;
     int max_tok = hr_corpus_max_tokens(cp), rc = 0;
     obs o = {mc->n_layers, mc->hidden, NULL, (size_t)max_tok * h, NULL, NULL};
@@ -188,7 +206,8 @@ int hr_evaluate(const enc_model *m, const hr_corpus *cp, hr_backend **b, int nb,
             o.den = den + (size_t)k * nl;
             hk = (enc_hooks){hr_attn, b[k], observe, &o};
             double t0 = now_s();
-            if (enc_embed(m, cp->ids[i], cp->n_tok[i], &hk, res[k].emb + (size_t)i * h, sub,
+            const enc_model *mk = bm && bm[k] ? bm[k] : m;
+            if (enc_embed(mk, cp->ids[i], cp->n_tok[i], &hk, res[k].emb + (size_t)i * h, sub,
                           sizeof sub) != 0) {
                 const char *be = hr_backend_error(b[k]);
                 hg_errf(err, errsz, "sentence %d, backend %s: %s", i + 1,

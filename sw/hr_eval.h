@@ -2,7 +2,8 @@
  * hr_result_).
  *
  * For every sentence of a corpus the float encoder runs once as the reference, then once
- * per backend. The metrics (definitions in docs/run.md):
+ * per backend (each backend on the reference's weights, or for a distilled HAD model on the
+ * student's, hr_evaluate_models). The metrics (definitions in docs/run.md):
  *   layer_err[l]   sqrt(sum (A - A_float)^2 / sum A_float^2) over all sentences, tokens and
  *                  heads of layer l's attention output (before the output projection); the
  *                  backend's layer l sees its own earlier layers, so errors accumulate;
@@ -59,6 +60,13 @@ typedef struct hr_result {
  * naming the sentence and backend. */
 int hr_evaluate(const enc_model *m, const hr_corpus *cp, hr_backend **b, int nb,
                 hr_result *res, float *ref_emb, int progress, char *err, size_t errsz);
+
+/* Same, with a model per backend: the reference is the float model ref (the teacher of a
+ * distilled model), backend k runs on bm[k] (NULL, or bm NULL: on ref). Every bm[k] must
+ * have ref's layers, heads and hidden size. Errors as hr_evaluate, and a shape mismatch. */
+int hr_evaluate_models(const enc_model *ref, const enc_model *const *bm, const hr_corpus *cp,
+                       hr_backend **b, int nb, hr_result *res, float *ref_emb, int progress,
+                       char *err, size_t errsz);
 
 /* Releases the arrays of r (not r itself). Can't fail. */
 void hr_result_free(hr_result *r);

@@ -1,16 +1,21 @@
 # sw/run.mk — the layer runner: attention backends (float, golden and RTL cores),
-# calibration, fidelity metrics, stream dumps, and the hadrun CLI (docs/run.md).
+# calibration, fidelity metrics, stream dumps, distilled models, and the hadrun and hadmodel
+# CLIs (docs/run.md, docs/usage.md).
 #
 #   make hadrun        $(BUILD)/bin/hadrun
+#   make hadmodel      $(BUILD)/bin/hadmodel
+#   make model-had     $(MODEL_HAD): the distilled model assembled from $(HAD_ARTIFACT)
 #   make bench-model   wall time of 32 sentences through RTL HAD and golden HAD (median of 3)
 #
 # Included from sw/sw.mk, before sim/sim.mk: the simulator library is named by its path,
 # not by $(SIM_LIB), which is not defined yet when these rules are read.
 
-RUN_SRCS    := sw/hr_corpus.c sw/hr_calib.c sw/hr_attn.c sw/hr_eval.c sw/hr_dump.c sw/hr_json.c
+RUN_SRCS    := sw/hr_corpus.c sw/hr_calib.c sw/hr_attn.c sw/hr_eval.c sw/hr_dump.c sw/hr_json.c \
+               sw/hr_hadmodel.c
 RUN_OBJS    := $(patsubst sw/%.c,$(BUILD)/obj/sw/%.o,$(RUN_SRCS))
 RUN_LIB     := $(BUILD)/lib/libhgrun.a
 HADRUN      := $(BUILD)/bin/hadrun
+HADMODEL    := $(BUILD)/bin/hadmodel
 # What the runner links against: model (encoder, tokenizer), simulator (+ golden model).
 RUN_DEPLIBS := $(BUILD)/lib/libhgmodel.a $(BUILD)/lib/libhgsim.a
 RUN_LIBS    := -lcjson -lm -ldl
@@ -19,10 +24,21 @@ RUN_LIBS    := -lcjson -lm -ldl
 BENCH_MODEL_SENTENCES ?= 32
 BENCH_MODEL_REPEAT    ?= 3
 
-.PHONY: hadrun bench-model
-hadrun: $(HADRUN)
+# The distilled model: the recipe's artifact (had.json + changed tensors, sw/distill/), the
+# base model it overlays, and the model directory hadmodel assembles from them.
+HAD_ARTIFACT ?= sw/distill/model
+HAD_BASE     ?= $(BUILD)/model
+MODEL_HAD    ?= $(BUILD)/model-had
+# Rebuilt when the artifact or the base model's files change (the base files are known only
+# once deps-model has linked them; before that the target does not exist either).
+HAD_INPUTS   = $(HAD_ARTIFACT)/had.json $(wildcard $(HAD_ARTIFACT)/*.safetensors) \
+               $(wildcard $(addprefix $(HAD_BASE)/,config.json model.safetensors vocab.txt))
 
-$(RUN_OBJS) $(BUILD)/obj/sw/hadrun.o: $(BUILD)/obj/sw/%.o: sw/%.c | deps
+.PHONY: hadrun hadmodel model-had bench-model
+hadrun: $(HADRUN)
+hadmodel: $(HADMODEL)
+
+$(RUN_OBJS) $(BUILD)/obj/sw/hadrun.o $(BUILD)/obj/sw/hadmodel.o: $(BUILD)/obj/sw/%.o: sw/%.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_HG) -MMD -MP -c $< -o $@
 
@@ -34,6 +50,21 @@ $(RUN_LIB): $(RUN_OBJS)
 $(HADRUN): $(BUILD)/obj/sw/hadrun.o $(RUN_LIB) $(RUN_DEPLIBS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(RUN_LIBS)
+
+$(HADMODEL): $(BUILD)/obj/sw/hadmodel.o $(RUN_LIB) $(RUN_DEPLIBS)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(RUN_LIBS)
+
+ifneq ($(wildcard $(HAD_ARTIFACT)/had.json),)
+model-had: $(MODEL_HAD)/had.json
+else
+model-had:
+	$(error model-had: $(HAD_ARTIFACT)/had.json not found (set HAD_ARTIFACT to the directory of a distillation artifact))
+endif
+
+$(MODEL_HAD)/had.json: $(HADMODEL) $(HAD_INPUTS) | deps-model
+	@echo "== model-had: $(HAD_ARTIFACT) over $(HAD_BASE) -> $(MODEL_HAD)"
+	$(HADMODEL) --base $(HAD_BASE) --artifact $(HAD_ARTIFACT) --out $(MODEL_HAD)
 
 bench-model: $(HADRUN) deps-model
 	@echo "== bench-model: $(BENCH_MODEL_SENTENCES) sentences, all heads on golden HAD and RTL HAD," \
@@ -47,6 +78,7 @@ bench-model: $(HADRUN) deps-model
 TEST_SRCS    += tests/test_run.cc
 TEST_DEPLIBS += $(RUN_LIB)
 TEST_LIBS    += $(BUILD)/lib/libhgsim.a $(BUILD)/lib/libhgmodel.a $(BUILD)/lib/libhgcore.a
-test-prereqs: $(HADRUN) deps-model
+# The distilled model is assembled only when its artifact is committed.
+test-prereqs: $(HADRUN) $(HADMODEL) deps-model $(if $(wildcard $(HAD_ARTIFACT)/had.json),model-had)
 
--include $(RUN_OBJS:.o=.d) $(BUILD)/obj/sw/hadrun.d
+-include $(RUN_OBJS:.o=.d) $(BUILD)/obj/sw/hadrun.d $(BUILD)/obj/sw/hadmodel.d
