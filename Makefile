@@ -49,6 +49,7 @@ deps-apt:
 
 include gen/gen.mk
 include sw/sw.mk
+include sw/distill/distill.mk
 include sim/sim.mk
 include synth/synth.mk
 include synth/report/report.mk
