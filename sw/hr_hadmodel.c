@@ -179,13 +179,13 @@ static int is_hex(const char *s, size_t n)
     return 1;
 }
 
-/* Optional hex-string key (n digits) of o into out (lowercase); "" if absent. */
+/* Optional hex-string key (n digits) of o into out (lowercase); "" if absent or null. */
 static int get_hex(const cJSON *o, const char *key, size_t n, char *out, const char *path,
                    char *err, size_t errsz)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
     out[0] = '\0';
-    if (!it)
+    if (!it || cJSON_IsNull(it))
         return 0;
     if (!cJSON_IsString(it) || !is_hex(it->valuestring, n)) {
         hg_errf(err, errsz, "%s: '%s' must be a string of %zu hexadecimal digits", path, key, n);
@@ -749,7 +749,34 @@ static int same_dir(const char *a, const char *b)
     return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
 }
 
-/* had.json for the output: the artifact's object plus the assembly's provenance. */
+/* Replaces every number under node by its exact text (the fewest digits, 15..17, that read
+   back as the same double): cJSON's own printing may drop the last bit of a learned alpha. */
+static void exact_numbers(cJSON *node)
+{
+    cJSON *it = node ? node->child : NULL;
+    while (it) {
+        cJSON *next = it->next;
+        if (cJSON_IsNumber(it) && isfinite(it->valuedouble)) {
+            char b[40];
+            for (int prec = 15; prec <= 17; prec++) {
+                snprintf(b, sizeof b, "%.*g", prec, it->valuedouble);
+                if (strtod(b, NULL) == it->valuedouble)
+                    break;
+            }
+            cJSON *raw = cJSON_CreateRaw(b);
+            if (raw && cJSON_IsObject(node))
+                cJSON_ReplaceItemInObjectCaseSensitive(node, it->string, raw);
+            else if (raw)
+                cJSON_ReplaceItemViaPointer(node, it, raw);
+        } else if (cJSON_IsArray(it) || cJSON_IsObject(it)) {
+            exact_numbers(it);
+        }
+        it = next;
+    }
+}
+
+/* had.json for the output: the artifact's object (numbers exact) plus the assembly's
+   provenance. */
 static cJSON *out_json(const char *had_path, const char *weights, const char *base_hash,
                        char *err, size_t errsz)
 {
@@ -762,6 +789,7 @@ static cJSON *out_json(const char *had_path, const char *weights, const char *ba
     }
     char hex[17];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)ah);
+    exact_numbers(root);
     cJSON_DeleteItemFromObjectCaseSensitive(root, "assembled_by");
     cJSON_DeleteItemFromObjectCaseSensitive(root, "base_model_hash");
     cJSON_DeleteItemFromObjectCaseSensitive(root, "artifact_hash");

@@ -40,7 +40,8 @@ typedef struct hr_had {
     char weights[256];        /* the artifact's weights file (a name in its directory) */
     int n_tensors;
     char **tensors;           /* names of the changed tensors */
-    char base_sha256[65];     /* base_model.safetensors_sha256 (lowercase), "" if absent */
+    char base_sha256[65];     /* base_model.safetensors_sha256 (lowercase), "" if absent
+                                 or null */
     char base_hash[17];       /* base_model_hash: "" in an artifact */
     int assembled;            /* "assembled_by" is "hadmodel" */
 } hr_had;

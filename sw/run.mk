@@ -72,10 +72,10 @@ bench-model: $(HADRUN) deps-model
 	$(HADRUN) --backend golden-had,rtl-had --limit $(BENCH_MODEL_SENTENCES) \
 	  --repeat $(BENCH_MODEL_REPEAT) --quiet
 
-# GoogleTest suite (Run*). libhgrun needs the simulator, model and golden libraries, which
+# GoogleTest suites (Run*; HadModel*, RunFloatHad, RunDistill, DistillRef). libhgrun needs the simulator, model and golden libraries, which
 # the runner's link line lists before it; naming them again in TEST_LIBS (after it)
 # resolves its references whatever the order of TEST_DEPLIBS.
-TEST_SRCS    += tests/test_run.cc
+TEST_SRCS    += tests/test_run.cc tests/test_distill.cc
 TEST_DEPLIBS += $(RUN_LIB)
 TEST_LIBS    += $(BUILD)/lib/libhgsim.a $(BUILD)/lib/libhgmodel.a $(BUILD)/lib/libhgcore.a
 # The distilled model is assembled only when its artifact is committed.
