@@ -43,3 +43,57 @@ $(DISTILL_SEED_STAMP): distill-seed-force
 $(DISTILL_CORPUS): sw/distill/corpus.py $(DISTILL_SEED_STAMP) | deps-distill
 	@echo "== distill-corpus: training text, seed $(DISTILL_SEED) =="
 	$(PYTHON) sw/distill/corpus.py --seed $(DISTILL_SEED) --out $@
+
+# ---- training (needs PyTorch, safetensors, tokenizers: a GPU machine, or a CPU slowly)
+#
+#   make distill        runs the recipe (sw/distill/had_distill.py) with the committed
+#                       artifact's settings and writes $(DISTILL_OUT): had_minilm.safetensors,
+#                       had.json (alpha, N, recipe, seed, command, corpus hash, fidelity after
+#                       each stage), train_log.csv, loss.png, fidelity.csv, train.log and the
+#                       student reference distill_student.json. About 6 min on one H200;
+#                       on CPU about 0.8 s a step on 16 cores (hours; docs/distill.md).
+#                       To adopt a run: copy its had.json, had_minilm.safetensors,
+#                       train_log.csv, loss.png, fidelity.csv, train.log to sw/distill/model/
+#                       and distill_student.json to tests/ref/.
+#   make test-distill   the recipe's pytest suite (sw/distill/tests; needs PyTorch)
+#   make distill-carry  compact copies of the base model for a machine reached over a
+#                       size-limited channel (carry.py: $(DISTILL_DIR)/carry-train, carry-exact)
+#   make distill-plot   loss.png of the committed artifact's train_log.csv (gnuplot)
+
+# The base (teacher) model directory; a carry.py copy works too (then give
+# DISTILL_BASE_SHA256, the sha256 of the original model.safetensors, recorded in had.json).
+DISTILL_BASE   ?= $(BUILD)/model
+DISTILL_BASE_SHA256 ?= $(shell f=$(DISTILL_BASE)/model.safetensors; [ -f $$f ] && \
+                          ! grep -q carry-1 <(head -c 4096 $$f) && sha256sum $$f | cut -d' ' -f1)
+# Corpus file (corpus.txt or its .xz copy) and the sha256 of corpus.txt.
+DISTILL_CORPUS_IN ?= $(DISTILL_CORPUS)
+DISTILL_OUT    ?= $(DISTILL_DIR)/run
+# The committed artifact's recipe (sw/distill/model/had.json "command", docs/distill.md).
+DISTILL_ARGS   ?= --train all --lr 1e-4 --steps 1500,1500,5000,2000 --seed $(DISTILL_SEED)
+DISTILL_REF    ?= --ref-sentences sw/data/sentences_eval.txt --ref-count 24
+
+.PHONY: distill test-distill distill-carry distill-plot
+distill: | $(DISTILL_CORPUS_IN)
+	@$(PYTHON) -c 'import torch, safetensors, tokenizers' 2>/dev/null || { echo \
+	  "distill: needs PyTorch, safetensors and tokenizers (pip); not installed for $(PYTHON)"; exit 2; }
+	@[ -f $(DISTILL_BASE)/model.safetensors ] || { echo "distill: $(DISTILL_BASE): no model" \
+	  "(make deps-model, or DISTILL_BASE=a carry.py copy)"; exit 2; }
+	@echo "== distill: $(DISTILL_BASE) -> $(DISTILL_OUT) ($(DISTILL_ARGS)) =="
+	$(PYTHON) sw/distill/had_distill.py --base $(DISTILL_BASE) --corpus $(DISTILL_CORPUS_IN) \
+	  $(if $(DISTILL_BASE_SHA256),--base-sha256 $(DISTILL_BASE_SHA256)) \
+	  --out $(DISTILL_OUT) $(DISTILL_REF) $(DISTILL_ARGS)
+	@$(MAKE) --no-print-directory distill-plot DISTILL_PLOT_DIR=$(DISTILL_OUT)
+
+test-distill:
+	cd sw/distill && $(PYTHON) -m pytest -q -p no:cacheprovider tests
+
+distill-carry: deps-model
+	$(PYTHON) sw/distill/carry.py --mode train --model $(BUILD)/model --out $(DISTILL_DIR)/carry-train \
+	  sw/data/sentences_eval.txt sw/data/sentences_calib.txt
+	$(PYTHON) sw/distill/carry.py --mode exact --model $(BUILD)/model --out $(DISTILL_DIR)/carry-exact \
+	  sw/data/sentences_eval.txt sw/data/sentences_calib.txt
+
+DISTILL_PLOT_DIR ?= sw/distill/model
+distill-plot:
+	@command -v gnuplot >/dev/null || { echo "distill-plot: gnuplot missing (make deps)"; exit 2; }
+	gnuplot -e "dir='$(DISTILL_PLOT_DIR)'" sw/distill/loss.gp

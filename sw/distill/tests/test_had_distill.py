@@ -1,0 +1,255 @@
+"""Tests of the distillation recipe (make test-distill; needs PyTorch, safetensors,
+tokenizers and transformers, so it runs on the training machine, not in CI)."""
+import json
+import math
+import os
+import sys
+
+import pytest
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import had_distill as hd  # noqa: E402
+
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "the", "cat", "sat", "on", "mat", "a", "dog",
+         "ran", "far", ".", ",", "##s", "big", "small", "red", "house"]
+
+
+def tiny_model(tmp_path, L=2, H=2, d=8, seed=0):
+    """A random BERT of L layers, H heads of dimension d, written as a model directory."""
+    from safetensors.torch import save_file
+    g = torch.Generator().manual_seed(seed)
+    hid, inter = H * d, 4 * H * d
+    cfg = {"vocab_size": len(VOCAB), "hidden_size": hid, "num_hidden_layers": L,
+           "num_attention_heads": H, "intermediate_size": inter, "hidden_act": "gelu",
+           "max_position_embeddings": 64, "type_vocab_size": 2, "layer_norm_eps": 1e-12,
+           "model_type": "bert"}
+    w = {"embeddings.word_embeddings.weight": torch.randn(len(VOCAB), hid, generator=g),
+         "embeddings.position_embeddings.weight": torch.randn(64, hid, generator=g) * 0.1,
+         "embeddings.token_type_embeddings.weight": torch.randn(2, hid, generator=g) * 0.1,
+         "embeddings.LayerNorm.weight": torch.ones(hid),
+         "embeddings.LayerNorm.bias": torch.zeros(hid)}
+    for l in range(L):
+        p = f"encoder.layer.{l}."
+        for name, shape in (("attention.self.query", (hid, hid)), ("attention.self.key", (hid, hid)),
+                            ("attention.self.value", (hid, hid)),
+                            ("attention.output.dense", (hid, hid)),
+                            ("intermediate.dense", (inter, hid)), ("output.dense", (hid, inter))):
+            w[p + name + ".weight"] = torch.randn(*shape, generator=g) / math.sqrt(shape[1])
+            w[p + name + ".bias"] = torch.randn(shape[0], generator=g) * 0.1
+        for ln in ("attention.output.LayerNorm", "output.LayerNorm"):
+            w[p + ln + ".weight"] = 1 + 0.1 * torch.randn(hid, generator=g)
+            w[p + ln + ".bias"] = 0.1 * torch.randn(hid, generator=g)
+    os.makedirs(tmp_path, exist_ok=True)
+    save_file(w, os.path.join(tmp_path, "model.safetensors"))
+    with open(os.path.join(tmp_path, "config.json"), "w") as f:
+        json.dump(cfg, f)
+    with open(os.path.join(tmp_path, "vocab.txt"), "w") as f:
+        f.write("\n".join(VOCAB) + "\n")
+    return w, cfg
+
+
+def test_binarizer_sign_and_clipped_straight_through_gradient():
+    x = torch.tensor([-3.0, -2.0, -0.5, 0.0, 0.5, 2.0, 2.5], requires_grad=True)
+    y = hd.Binarizer.apply(x, 2.0)
+    assert y.tolist() == [-1, -1, -1, 1, 1, 1, 1]          # bit = x >= 0, as the core
+    y.sum().backward()
+    assert x.grad.tolist() == [0, 1, 1, 1, 1, 1, 0]          # passed where |x| <= 2
+
+
+def test_soft_sign_goes_from_near_linear_to_sign():
+    x = torch.linspace(-3, 3, 61)
+    assert torch.allclose(hd.soft_sign(torch.tensor([1.0]), 5.0), torch.tensor([1.0]))
+    assert (hd.soft_sign(x, 5.0) - x).abs().max() < 0.45     # c = 5: close to x on [-3, 3]
+    s = hd.soft_sign(x[x.abs() > 0.2], 0.05)
+    assert torch.equal(s.sign(), x[x.abs() > 0.2].sign()) and (s.abs() - 1).abs().max() < 1e-3
+    assert hd.schedule(1, 0.0) == 5.0 and abs(hd.schedule(1, 1.0) - 1.0) < 1e-12
+    assert hd.schedule(2, 0.0) == 1.0 and abs(hd.schedule(2, 1.0) - 0.05) < 1e-12
+
+
+def test_topn_keeps_highest_scores_lower_index_on_ties():
+    g = torch.Generator().manual_seed(1)
+    for trial in range(50):
+        t, n = int(torch.randint(1, 40, (1,), generator=g)), int(torch.randint(1, 20, (1,), generator=g))
+        score = torch.randint(-4, 5, (1, 1, t, t), generator=g).float()
+        nvalid = int(torch.randint(1, t + 1, (1,), generator=g))
+        valid = torch.zeros(1, 1, 1, t, dtype=torch.bool)
+        valid[..., :nvalid] = True
+        keep = hd.topn_mask(score, valid, n, exact=True)
+        for r in range(t):
+            order = sorted(range(nvalid), key=lambda j: (-score[0, 0, r, j].item(), j))
+            want = set(order[:n])
+            got = set(torch.nonzero(keep[0, 0, r]).flatten().tolist())
+            assert got == want, (trial, r, got, want)
+    eq = torch.zeros(1, 1, 3, 10)
+    keep = hd.topn_mask(eq, torch.ones(1, 1, 1, 10, dtype=torch.bool), 4, exact=True)
+    assert torch.nonzero(keep[0, 0, 0]).flatten().tolist() == [0, 1, 2, 3]
+
+
+def test_sign_dot_is_two_m_minus_d():
+    g = torch.Generator().manual_seed(2)
+    d = 32
+    q, k = torch.randn(5, d, generator=g), torch.randn(7, d, generator=g)
+    dot = hd.Binarizer.apply(q, 2.0) @ hd.Binarizer.apply(k, 2.0).T
+    for i in range(5):
+        for j in range(7):
+            m = sum((q[i, b] >= 0) == (k[j, b] >= 0) for b in range(d))
+            assert dot[i, j].item() == 2 * m - d
+
+
+def ref_had_query(q, k, v, n, alpha_c):
+    """hm_ref_had of sw/hm_golden.c, one query, in Python doubles."""
+    d, nk = len(q), len(k)
+    score = []
+    for j in range(nk):
+        m = sum((q[i] >= 0) == (k[j][i] >= 0) for i in range(d))
+        score.append(alpha_c * (2.0 * m - d))
+    sel = sorted(range(nk), key=lambda j: (-score[j], j))[:min(n, nk)]
+    mx = max(score[j] for j in sel)
+    w = {j: math.exp(score[j] - mx) for j in sel}
+    den = sum(w.values())
+    return [sum(w[j] * v[j][i] for j in sel) / den for i in range(d)]
+
+
+def test_inference_attention_equals_the_c_reference_formula():
+    g = torch.Generator().manual_seed(3)
+    L, H, T, d, n = 1, 2, 12, 8, 5
+    alpha = torch.tensor([[1.7, 0.6]])
+    heads = hd.HadHeads(torch.ones(L, H), torch.ones(L, H))
+    heads.log_alpha.data = alpha.log()
+    q, k, v = (torch.randn(1, H, T, d, generator=g) for _ in range(3))
+    valid = torch.ones(1, 1, 1, T, dtype=torch.bool)
+    out, _ = hd.had_attention(heads, d, n, "infer")(0, q, k, v, valid)
+    a = heads.alpha()
+    for h in range(H):
+        ac = float(a[0, h]) / math.sqrt(d)
+        for r in range(T):
+            want = ref_had_query(q[0, h, r].tolist(), k[0, h].tolist(), v[0, h].tolist(), n, ac)
+            assert max(abs(x - y) for x, y in zip(out[0, h, r].tolist(), want)) < 1e-6
+
+
+def test_teacher_encoder_matches_transformers_bert(tmp_path):
+    transformers = pytest.importorskip("transformers")
+    w, cfg = tiny_model(tmp_path)
+    bc = transformers.BertConfig(**{k: v for k, v in cfg.items() if k != "model_type"})
+    ref = transformers.BertModel(bc, add_pooling_layer=False).eval()
+    missing, _ = ref.load_state_dict(w, strict=False)
+    assert not [m for m in missing if "position_ids" not in m]
+    ids = torch.tensor([[2, 4, 5, 6, 7, 4, 8, 3, 0, 0], [2, 10, 11, 12, 13, 3, 0, 0, 0, 0]])
+    mask = (ids != 0).long()
+    mask[0, :8] = 1
+    with torch.no_grad():
+        h = ref(input_ids=ids, attention_mask=mask).last_hidden_state
+        m = mask[:, :, None].float()
+        want = torch.nn.functional.normalize((h * m).sum(1) / m.sum(1), dim=-1)
+        wt, _ = hd.load_base(str(tmp_path), torch.device("cpu"))
+        enc = hd.Encoder(wt, cfg)
+        got, _, _ = enc.forward(ids, mask, hd.float_attention(enc.d))
+    assert (got - want).abs().max() < 1e-5
+
+
+def test_padding_does_not_change_a_sentence(tmp_path):
+    w, cfg = tiny_model(tmp_path)
+    wt, _ = hd.load_base(str(tmp_path), torch.device("cpu"))
+    enc = hd.Encoder(wt, cfg)
+    heads = hd.HadHeads(torch.ones(2, 2), torch.ones(2, 2) * 2)
+    seqs = [[2, 4, 5, 6, 7, 4, 8, 13, 3], [2, 10, 11, 3], [2, 16, 19, 15, 3]]
+    for mode in ("infer", "sign", "tanh"):
+        attn = hd.had_attention(heads, enc.d, 3, mode, c=0.5)
+        ids, mask = hd.batch_of(seqs, "cpu")
+        with torch.no_grad():
+            together, _, _ = enc.forward(ids, mask, attn)
+            for i, s in enumerate(seqs):
+                ids1, mask1 = hd.batch_of([s], "cpu")
+                alone, _, _ = enc.forward(ids1, mask1, attn)
+                assert (alone[0] - together[i]).abs().max() < 1e-5, (mode, i)
+
+
+def test_carry_copy_rebuilds_exact_rows(tmp_path):
+    import subprocess
+    w, cfg = tiny_model(tmp_path / "m")
+    sent = tmp_path / "s.txt"
+    sent.write_text("The cat sat on the mat.\n")
+    carry = os.path.join(os.path.dirname(__file__), "..", "carry.py")
+    for mode in ("train", "exact"):
+        subprocess.run([sys.executable, carry, "--mode", mode, "--model", str(tmp_path / "m"),
+                        "--out", str(tmp_path / mode), str(sent)], check=True)
+        wt, _ = hd.load_base(str(tmp_path / mode), torch.device("cpu"))
+        emb, ref = wt[hd.WORD_EMB], w[hd.WORD_EMB]
+        for i in (0, 1, 2, 3, 4, 5, 6, 7, 8, 13):            # specials + the sentence's tokens
+            assert torch.equal(emb[i], ref[i]), (mode, i)
+        if mode == "exact":
+            assert torch.isnan(emb[10]).all()                 # not in the sentence
+            assert torch.equal(wt["encoder.layer.0.output.dense.weight"],
+                               w["encoder.layer.0.output.dense.weight"])
+        else:
+            assert torch.equal(emb[10], ref[10].half().float())
+
+
+def test_short_training_run_writes_a_complete_artifact(tmp_path):
+    w, cfg = tiny_model(tmp_path / "m")
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("the cat sat on the mat .\na dog ran far .\n\nthe big red house .\n"
+                      "a small cat sat .\n\nthe dogs ran on the mat , far .\n")
+    sents = tmp_path / "s.txt"
+    sents.write_text("the cat sat .\na dog ran .\nthe red house .\n")
+    out = tmp_path / "out"
+    rc = hd.main(["--base", str(tmp_path / "m"), "--corpus", str(corpus), "--out", str(out),
+                  "--device", "cpu", "--steps", "3,3,3,3", "--batch", "4", "--long-batch", "2",
+                  "--long-min", "8", "--long-tokens", "16", "--max-tokens", "16", "--top-n", "2",
+                  "--eval-sentences", str(sents), "--calib-sentences", str(sents),
+                  "--ref-sentences", str(sents), "--ref-count", "2", "--log-every", "1",
+                  "--rel-weight", "10", "--frag-frac", "0.5"])
+    assert rc == 0
+    meta = json.loads((out / "had.json").read_text())
+    assert meta["format"] == hd.FORMAT_HAD and meta["top_n"] == 2
+    assert len(meta["alpha"]) == 2 and all(len(r) == 2 and all(a > 0 for a in r)
+                                           for r in meta["alpha"])
+    assert meta["seed"] == 1 and "had_distill.py" in meta["command"]
+    assert meta["recipe"]["rel_weight"] == 10 and meta["recipe"]["frag_frac"] == 0.5
+    assert {r["stage"] for r in meta["fidelity"]} == {0, 1, 2, 3, 4}
+    from safetensors.torch import load_file
+    t = load_file(str(out / "had_minilm.safetensors"))
+    assert sorted(t) == meta["tensors"] and all(v.dtype == torch.float16 for v in t.values())
+    assert all("query" in k or "key" in k for k in t)
+    lines = (out / "train_log.csv").read_text().splitlines()
+    assert lines[0].startswith("step,stage,c") and len(lines) == 13
+    ref = json.loads((out / "distill_student.json").read_text())
+    assert len(ref["embeddings"]) == 2 and len(ref["embeddings"][0]) == cfg["hidden_size"]
+    # the reference is reproduced from the artifact alone (as the C host loads it)
+    rc = hd.main(["--base", str(tmp_path / "m"), "--out", str(tmp_path / "r"), "--device", "cpu",
+                  "--ref-only", "--artifact", str(out), "--ref-sentences", str(sents),
+                  "--ref-count", "2"])
+    ref2 = json.loads((tmp_path / "r" / "distill_student.json").read_text())
+    assert ref2["embeddings"] == ref["embeddings"]
+
+
+class FakeTok:
+    """encode_batch over whitespace-separated integer ids (test input)."""
+
+    class Enc:
+        def __init__(self, ids):
+            self.ids = ids
+
+    def encode_batch(self, texts, add_special_tokens=False):
+        return [self.Enc([int(x) for x in t.split()]) for t in texts]
+
+
+def test_fragments_are_whole_words_and_long_passages_reach_their_length():
+    import random
+    # ids >= 100 continue a word (##...), as cont[] says
+    cont = [i >= 100 for i in range(200)]
+    docs = [["5 100 101 6 7 102 8", "9 10 103"], ["11 104 105 106 12"]]
+    sp = hd.Sampler(docs, FakeTok(), random.Random(3), 2, 3, 16, 8, 12)
+    flat = [[int(x) for x in s.split()] for d in docs for s in d]
+    for _ in range(200):
+        f = sp.fragment(cont)
+        assert f[0] == 2 and f[-1] == 3 and 1 <= len(f) - 2
+        body = f[1:-1]
+        assert not cont[body[0]]
+        src = next(s for s in flat if any(s[i:i + len(body)] == body for i in range(len(s))))
+        i = next(i for i in range(len(src)) if src[i:i + len(body)] == body)
+        assert i + len(body) == len(src) or not cont[src[i + len(body)]]   # word not cut
+    for _ in range(50):
+        x = sp.long()
+        assert x[0] == 2 and x[-1] == 3 and 8 <= len(x) <= 12
