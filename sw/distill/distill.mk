@@ -64,7 +64,7 @@ $(DISTILL_CORPUS): sw/distill/corpus.py $(DISTILL_SEED_STAMP) | deps-distill
 # DISTILL_BASE_SHA256, the sha256 of the original model.safetensors, recorded in had.json).
 DISTILL_BASE   ?= $(BUILD)/model
 DISTILL_BASE_SHA256 ?= $(shell f=$(DISTILL_BASE)/model.safetensors; [ -f $$f ] && \
-                          ! grep -q carry-1 <(head -c 4096 $$f) && sha256sum $$f | cut -d' ' -f1)
+                          ! head -c 4096 $$f | grep -q carry-1 && sha256sum $$f | cut -d' ' -f1)
 # Corpus file (corpus.txt or its .xz copy) and the sha256 of corpus.txt.
 DISTILL_CORPUS_IN ?= $(DISTILL_CORPUS)
 DISTILL_OUT    ?= $(DISTILL_DIR)/run
@@ -82,7 +82,9 @@ distill: | $(DISTILL_CORPUS_IN)
 	$(PYTHON) sw/distill/had_distill.py --base $(DISTILL_BASE) --corpus $(DISTILL_CORPUS_IN) \
 	  $(if $(DISTILL_BASE_SHA256),--base-sha256 $(DISTILL_BASE_SHA256)) \
 	  --out $(DISTILL_OUT) $(DISTILL_REF) $(DISTILL_ARGS)
-	@$(MAKE) --no-print-directory distill-plot DISTILL_PLOT_DIR=$(DISTILL_OUT)
+	@if command -v gnuplot >/dev/null; then \
+	  $(MAKE) --no-print-directory distill-plot DISTILL_PLOT_DIR=$(DISTILL_OUT); \
+	else echo "distill: no gnuplot here: make distill-plot DISTILL_PLOT_DIR=<copy of $(DISTILL_OUT)>"; fi
 
 test-distill:
 	cd sw/distill && $(PYTHON) -m pytest -q -p no:cacheprovider tests
