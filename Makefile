@@ -23,7 +23,7 @@ CXXFLAGS_HG:= -std=c++17 $(OPT) $(WARN_CXX) -Igen -Isw -Isim
 
 # Debian packages the tool needs; installed by `make deps` when missing.
 DEB_PKGS   := verilator iverilog yosys opensta libsystemc-dev libcjson-dev \
-              qflow-tech-osu018 gnuplot libgtest-dev g++ make
+              qflow-tech-osu018 gnuplot libgtest-dev libssl-dev g++ make
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps deps-apt test clean help

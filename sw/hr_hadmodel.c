@@ -15,103 +15,14 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <openssl/evp.h>
 
 #include "hg_config.h"
 #include "hm_golden.h"
 #include "hr_corpus.h"
 #include "st_safetensors.h"
 
-/* ---- SHA-256 (FIPS 180-4) --------------------------------------------------------------- */
-
-typedef struct sha256 {
-    uint32_t h[8];
-    uint64_t len;             /* bytes hashed */
-    unsigned char buf[64];
-    size_t nbuf;
-} sha256;
-
-static const uint32_t sha_k[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-    0xc67178f2};
-
-static uint32_t ror32(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
-static void sha_block(uint32_t *h, const unsigned char *p)
-{
-    uint32_t w[64], v[8];
-    for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-               (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
-    for (int i = 16; i < 64; i++) {
-        uint32_t s0 = ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        uint32_t s1 = ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    memcpy(v, h, sizeof v);
-    for (int i = 0; i < 64; i++) {
-        uint32_t s1 = ror32(v[4], 6) ^ ror32(v[4], 11) ^ ror32(v[4], 25);
-        uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-        uint32_t t1 = v[7] + s1 + ch + sha_k[i] + w[i];
-        uint32_t s0 = ror32(v[0], 2) ^ ror32(v[0], 13) ^ ror32(v[0], 22);
-        uint32_t mj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-        memmove(v + 1, v, 7 * sizeof *v);
-        v[4] += t1;
-        v[0] = t1 + s0 + mj;
-    }
-    for (int i = 0; i < 8; i++)
-        h[i] += v[i];
-}
-
-static void sha_init(sha256 *s)
-{
-    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    memcpy(s->h, h0, sizeof h0);
-    s->len = 0;
-    s->nbuf = 0;
-}
-
-static void sha_update(sha256 *s, const unsigned char *p, size_t n)
-{
-    s->len += n;
-    while (n) {
-        if (s->nbuf == 0 && n >= 64) {
-            sha_block(s->h, p);
-            p += 64;
-            n -= 64;
-            continue;
-        }
-        size_t take = 64 - s->nbuf < n ? 64 - s->nbuf : n;
-        memcpy(s->buf + s->nbuf, p, take);
-        s->nbuf += take;
-        p += take;
-        n -= take;
-        if (s->nbuf == 64) {
-            sha_block(s->h, s->buf);
-            s->nbuf = 0;
-        }
-    }
-}
-
-static void sha_final(sha256 *s, char hex[65])
-{
-    uint64_t bits = s->len * 8;
-    unsigned char pad[72] = {0x80};
-    size_t np = (s->nbuf < 56 ? 56 : 120) - s->nbuf;
-    for (int i = 0; i < 8; i++)
-        pad[np + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
-    sha_update(s, pad, np + 8);
-    for (int i = 0; i < 8; i++)
-        snprintf(hex + 8 * i, 9, "%08x", (unsigned)s->h[i]);
-}
+/* ---- SHA-256 of a file (OpenSSL libcrypto) ------------------------------------------- */
 
 int hr_had_sha256_file(const char *path, char hex[65], char *err, size_t errsz)
 {
@@ -121,18 +32,23 @@ int hr_had_sha256_file(const char *path, char hex[65], char *err, size_t errsz)
         return -1;
     }
     static unsigned char buf[1 << 16];
-    sha256 s;
-    sha_init(&s);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     size_t r;
-    while ((r = fread(buf, 1, sizeof buf, f)) > 0)
-        sha_update(&s, buf, r);
+    while (ok && (r = fread(buf, 1, sizeof buf, f)) > 0)
+        ok = EVP_DigestUpdate(ctx, buf, r);
     int bad = ferror(f);
+    ok = ok && !bad && EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 32;
+    EVP_MD_CTX_free(ctx);
     fclose(f);
-    if (bad) {
-        hg_errf(err, errsz, "%s: read error", path);
+    if (!ok) {
+        hg_errf(err, errsz, "%s: %s", path, bad ? "read error" : "sha256 failed (libcrypto)");
         return -1;
     }
-    sha_final(&s, hex);
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
     return 0;
 }
 

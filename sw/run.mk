@@ -18,7 +18,7 @@ HADRUN      := $(BUILD)/bin/hadrun
 HADMODEL    := $(BUILD)/bin/hadmodel
 # What the runner links against: model (encoder, tokenizer), simulator (+ golden model).
 RUN_DEPLIBS := $(BUILD)/lib/libhgmodel.a $(BUILD)/lib/libhgsim.a
-RUN_LIBS    := -lcjson -lm -ldl
+RUN_LIBS    := -lcjson -lcrypto -lm -ldl
 
 # Sentences and repeats of the benchmark.
 BENCH_MODEL_SENTENCES ?= 32
@@ -77,7 +77,7 @@ bench-model: $(HADRUN) deps-model
 # resolves its references whatever the order of TEST_DEPLIBS.
 TEST_SRCS    += tests/test_run.cc tests/test_distill.cc
 TEST_DEPLIBS += $(RUN_LIB)
-TEST_LIBS    += $(BUILD)/lib/libhgsim.a $(BUILD)/lib/libhgmodel.a $(BUILD)/lib/libhgcore.a
+TEST_LIBS    += $(BUILD)/lib/libhgsim.a $(BUILD)/lib/libhgmodel.a $(BUILD)/lib/libhgcore.a -lcrypto
 # The distilled model is assembled only when its artifact is committed.
 test-prereqs: $(HADRUN) $(HADMODEL) deps-model $(if $(wildcard $(HAD_ARTIFACT)/had.json),model-had)
 
