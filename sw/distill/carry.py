@@ -9,6 +9,10 @@ size-limited channel (64 MB a transfer) gets one of two smaller copies instead:
       every other tensor as in the base file (F32); plus the exact rows below. Training on
       it: teacher and student share the rounded tensors, and only the trained tensors
       (Q/K projections, kept F32) and the learned alphas leave the machine.
+  --mode small (about 34 MB, with --corpus): the word-embedding rows of the tokens of the
+      corpus as int8 with a per-row scale (other rows left out), every encoder matrix as
+      F16, biases and LayerNorms F32; plus the exact rows below. For a transfer that must
+      also hold the committed artifact (21 MB): 34 + 21 + the corpus (4 MB) < 64 MB.
   --mode exact (about 46 MB): every tensor exact except the word-embedding table, of which
       only the exact rows below are kept. Enough to compute reference embeddings of the
       given sentences with exactly the weights the C encoder reads.
@@ -127,7 +131,8 @@ def main():
     ap.add_argument("--model", required=True, help="base model directory (config.json, "
                     "model.safetensors, vocab.txt)")
     ap.add_argument("--out", required=True, help="output directory")
-    ap.add_argument("--mode", choices=("train", "exact"), default="train")
+    ap.add_argument("--mode", choices=("train", "small", "exact"), default="train")
+    ap.add_argument("--corpus", help="--mode small: corpus.txt whose tokens keep their rows")
     ap.add_argument("sentences", nargs="*", help="sentence files whose tokens keep exact rows")
     a = ap.parse_args()
     for f in ("config.json", "model.safetensors", "vocab.txt"):
@@ -141,6 +146,18 @@ def main():
             for line in f:
                 ids.update(wordpiece(basic_words(line), vocab))
     ids = sorted(ids)
+    used = []
+    if a.mode == "small":
+        if not a.corpus:
+            sys.exit("carry.py: --mode small needs --corpus")
+        seen, cache = set(ids), {}
+        with open(a.corpus, encoding="utf-8") as f:
+            for line in f:
+                for w in basic_words(line):
+                    if w not in cache:
+                        cache[w] = wordpiece([w], vocab)
+                        seen.update(cache[w])
+        used = sorted(seen)
 
     header, data = read_safetensors(os.path.join(a.model, "model.safetensors"))
     out = []
@@ -156,13 +173,25 @@ def main():
             f16 = struct.pack("<%de" % len(f32), *f32)
             if a.mode == "train":
                 out.append((name, "F16", h["shape"], f16))
+            if a.mode == "small":
+                q8, scale = bytearray(), array("f")
+                for i in used:
+                    row = f32[i * cols:(i + 1) * cols]
+                    sc = max(abs(x) for x in row) / 127 or 1.0
+                    scale.append(sc)
+                    q8 += bytes((max(-127, min(127, round(x / sc))) & 0xFF) for x in row)
+                out.append(("hadgen.word_ids", "I64", [len(used)],
+                            struct.pack("<%dq" % len(used), *used)))
+                out.append(("hadgen.word_q8", "I8", [len(used), cols], bytes(q8)))
+                out.append(("hadgen.word_scale", "F32", [len(used)], scale.tobytes()))
             exact = array("f")
             for i in ids:
                 exact.extend(f32[i * cols:(i + 1) * cols])
             out.append(("hadgen.exact_ids", "I64", [len(ids)],
                         struct.pack("<%dq" % len(ids), *ids)))
             out.append(("hadgen.exact_rows", "F32", [len(ids), cols], exact.tobytes()))
-        elif a.mode == "train" and h["dtype"] == "F32" and FFN_RE.search(name):
+        elif h["dtype"] == "F32" and ((a.mode == "train" and FFN_RE.search(name)) or
+                                      (a.mode == "small" and len(h["shape"]) == 2)):
             f32 = array("f")
             f32.frombytes(raw)
             out.append((name, "F16", h["shape"], struct.pack("<%de" % len(f32), *f32)))
@@ -175,7 +204,8 @@ def main():
         shutil.copyfile(os.path.join(a.model, f), os.path.join(a.out, f))
     size = os.path.getsize(os.path.join(a.out, "model.safetensors"))
     print(f"carry.py: {a.out}/model.safetensors {size / 1e6:.1f} MB, "
-          f"{len(ids)} exact word-embedding rows")
+          f"{len(ids)} exact word-embedding rows"
+          + (f", {len(used)} int8 rows" if used else ""))
 
 
 if __name__ == "__main__":

@@ -57,7 +57,8 @@ $(DISTILL_CORPUS): sw/distill/corpus.py $(DISTILL_SEED_STAMP) | deps-distill
 #                       and distill_student.json to tests/ref/.
 #   make test-distill   the recipe's pytest suite (sw/distill/tests; needs PyTorch)
 #   make distill-carry  compact copies of the base model for a machine reached over a
-#                       size-limited channel (carry.py: $(DISTILL_DIR)/carry-train, carry-exact)
+#                       size-limited channel (carry.py: $(DISTILL_DIR)/carry-train,
+#                       carry-small, carry-exact; docs/distill.md)
 #   make distill-plot   loss.png of the committed artifact's train_log.csv (gnuplot)
 
 # The base (teacher) model directory; a carry.py copy works too (then give
@@ -89,9 +90,11 @@ distill: | $(DISTILL_CORPUS_IN)
 test-distill:
 	cd sw/distill && $(PYTHON) -m pytest -q -p no:cacheprovider tests
 
-distill-carry: deps-model
+distill-carry: deps-model $(DISTILL_CORPUS)
 	$(PYTHON) sw/distill/carry.py --mode train --model $(BUILD)/model --out $(DISTILL_DIR)/carry-train \
 	  sw/data/sentences_eval.txt sw/data/sentences_calib.txt
+	$(PYTHON) sw/distill/carry.py --mode small --corpus $(DISTILL_CORPUS) --model $(BUILD)/model \
+	  --out $(DISTILL_DIR)/carry-small sw/data/sentences_eval.txt sw/data/sentences_calib.txt
 	$(PYTHON) sw/distill/carry.py --mode exact --model $(BUILD)/model --out $(DISTILL_DIR)/carry-exact \
 	  sw/data/sentences_eval.txt sw/data/sentences_calib.txt
 

@@ -62,10 +62,13 @@ def load_base(model_dir, device):
     with open(os.path.join(model_dir, "config.json")) as f:
         cfg = json.load(f)
     if "hadgen.exact_ids" in raw:
-        ids, rows = raw["hadgen.exact_ids"], raw["hadgen.exact_rows"].float()
         if WORD_EMB not in w:
             w[WORD_EMB] = torch.full((cfg["vocab_size"], cfg["hidden_size"]), float("nan"))
         w[WORD_EMB] = w[WORD_EMB].float()
+        if "hadgen.word_ids" in raw:             # int8 rows with a per-row scale
+            q8, sc = raw["hadgen.word_q8"].float(), raw["hadgen.word_scale"].float()
+            w[WORD_EMB][raw["hadgen.word_ids"].long()] = q8 * sc[:, None]
+        ids, rows = raw["hadgen.exact_ids"], raw["hadgen.exact_rows"].float()
         w[WORD_EMB][ids.long()] = rows
     out = {}
     for k, v in w.items():
@@ -473,6 +476,16 @@ def train(a):
     sampler = Sampler(docs, tok, rng, cls, sep, a.max_tokens, a.long_min, a.long_tokens)
     log(f"corpus {a.corpus}: {len(docs)} documents, {len(sampler.ids)} sentences, "
         f"{sampler.tokens} tokens ({time.time() - t0:.1f} s)")
+    # a compact base copy (carry.py) may lack rows: such tokens read as [UNK] (counted)
+    used = torch.tensor(sorted({t for x in sampler.ids for t in x}), device=dev)
+    table = w_t[WORD_EMB]
+    missing = used[~torch.isfinite(table[used]).all(1)]
+    if len(missing):
+        unk = tok.token_to_id("[UNK]")
+        log(f"{len(missing)} of {len(used)} corpus token ids have no row in the base copy: "
+            f"they read as [UNK]")
+        for wt in (w_t, w_s):
+            wt[WORD_EMB][missing] = table[unk].clone()
 
     vocab_n = tok.get_vocab_size()
     cont = [tok.id_to_token(i).startswith("##") for i in range(vocab_n)]

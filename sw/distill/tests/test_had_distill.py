@@ -171,13 +171,24 @@ def test_carry_copy_rebuilds_exact_rows(tmp_path):
     sent = tmp_path / "s.txt"
     sent.write_text("The cat sat on the mat.\n")
     carry = os.path.join(os.path.dirname(__file__), "..", "carry.py")
-    for mode in ("train", "exact"):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("A big red dog.\n")
+    for mode in ("train", "exact", "small"):
         subprocess.run([sys.executable, carry, "--mode", mode, "--model", str(tmp_path / "m"),
-                        "--out", str(tmp_path / mode), str(sent)], check=True)
+                        "--out", str(tmp_path / mode), "--corpus", str(corpus), str(sent)],
+                       check=True)
         wt, _ = hd.load_base(str(tmp_path / mode), torch.device("cpu"))
         emb, ref = wt[hd.WORD_EMB], w[hd.WORD_EMB]
         for i in (0, 1, 2, 3, 4, 5, 6, 7, 8, 13):            # specials + the sentence's tokens
             assert torch.equal(emb[i], ref[i]), (mode, i)
+        if mode == "small":
+            for i in (9, 16, 18, 10):                       # a big red dog: int8 rows
+                step = ref[i].abs().max() / 127
+                assert (emb[i] - ref[i]).abs().max() <= step * 0.51 + 1e-7, i
+            assert torch.isnan(emb[19]).all()               # "house": in neither file
+            w2 = wt["encoder.layer.0.output.dense.weight"]
+            assert torch.equal(w2, w["encoder.layer.0.output.dense.weight"].half().float())
+            continue
         if mode == "exact":
             assert torch.isnan(emb[10]).all()                 # not in the sentence
             assert torch.equal(wt["encoder.layer.0.output.dense.weight"],
