@@ -1,7 +1,7 @@
 # gen/ — the hadgen RTL generator.
 
 HADGEN      := $(BUILD)/bin/hadgen
-GEN_SRCS    := gen/hadgen.c gen/hg_emit.c gen/hg_config.c
+GEN_SRCS    := gen/hadgen.c gen/hg_emit.c gen/hg_config.c gen/hg_util.c gen/hg_file.c
 GEN_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(GEN_SRCS))
 
 .PHONY: hadgen

@@ -2,10 +2,12 @@
  * hadgen — generates synthesizable Verilog for a HAD attention core, the int8 baseline,
  * or the int8 + top-N core, with a JSON manifest of the configuration.
  *
- * Exit codes: 0 success, 1 output could not be written, 2 bad command line.
+ * Exit codes: 0 success, 1 output could not be written, 2 bad command line or an output
+ * directory hadgen may not write into (files it did not write would be replaced).
  */
 #include "hg_config.h"
 #include "hg_emit.h"
+#include "hg_file.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define HADGEN_VERSION "1.0"
 
@@ -85,41 +88,68 @@ static int has_our_manifest(const char *dir)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/manifest.json", dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    return strstr(buf, "\"generator\":\t\"hadgen\"") != NULL;
+    return hg_emit_owned(path);
 }
 
-/* Removes the files listed in an earlier run's filelist.f (they may belong to another core
-   type), so DIR holds exactly one configuration. */
-static void remove_previous(const char *dir)
+/* The files an earlier run listed in dir/filelist.f: at most HG_OLD_MAX names of hadgen's
+   module files (hg_emit_generated_name); others are ignored. Returns the count. */
+#define HG_OLD_MAX 64
+typedef char old_name[80];
+
+static int previous_files(const char *dir, old_name *names)
 {
     char path[PATH_MAX], line[512];
     snprintf(path, sizeof path, "%s/filelist.f", dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    while (fgets(line, sizeof line, f)) {
+    if (!hg_emit_owned(path))
+        return 0;
+    FILE *f = hg_file_open(path, 1L << 20, NULL, NULL, 0);
+    int n = 0;
+    while (f && n < HG_OLD_MAX && fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = 0;
-        if (line[0] == '#' || line[0] == 0 || strchr(line, '/'))
-            continue;
-        char p2[PATH_MAX + 512];
-        snprintf(p2, sizeof p2, "%s/%s", dir, line);
-        remove(p2);
+        if (strlen(line) < sizeof names[0] && hg_emit_generated_name(line))
+            snprintf(names[n++], sizeof names[0], "%s", line);
     }
-    fclose(f);
+    if (f)
+        fclose(f);
+    return n;
+}
+
+/* Removes the files of an earlier run (names from previous_files) that this run did not
+   write again (they may belong to another core type), so dir holds exactly one
+   configuration. Only files hadgen wrote are removed (hg_emit_owned); anything else a user
+   put there, even under a listed name, stays. */
+static void remove_stale(const char *dir, old_name *names, int n)
+{
+    char listed[PATH_MAX], path[PATH_MAX + 96];
+    snprintf(listed, sizeof listed, "%s/filelist.f", dir);
+    FILE *f = hg_file_open(listed, 1L << 20, NULL, NULL, 0);
+    char now[HG_OLD_MAX][80];
+    int m = 0;
+    while (f && m < HG_OLD_MAX && fgets(now[m], sizeof now[m], f)) {
+        now[m][strcspn(now[m], "\r\n")] = 0;
+        m++;
+    }
+    if (f)
+        fclose(f);
+    for (int i = 0; i < n; i++) {
+        int kept = 0;
+        for (int j = 0; j < m; j++)
+            kept |= strcmp(names[i], now[j]) == 0;
+        snprintf(path, sizeof path, "%.4000s/%.79s", dir, names[i]);
+        if (!kept && hg_emit_owned(path))
+            unlink(path);
+    }
 }
 
 /* Prepares the output directory; exits 1 (cannot create) or 2 (would overwrite files
-   that are not ours, without --force). */
-static void prepare_dir(const char *dir, int force)
+   that are not ours, without --force). Returns 1 if it created the directory. */
+static int prepare_dir(const char *dir, int force)
 {
     struct stat st;
+    if (!dir[0]) {
+        fprintf(stderr, "hadgen: --out '': must name a directory\n");
+        exit(2);
+    }
     if (stat(dir, &st) != 0) {
         char tmp[PATH_MAX];
         snprintf(tmp, sizeof tmp, "%s", dir);
@@ -134,7 +164,7 @@ static void prepare_dir(const char *dir, int force)
             fprintf(stderr, "hadgen: cannot create --out '%s': %s\n", dir, strerror(errno));
             exit(1);
         }
-        return;
+        return 1;
     }
     if (!S_ISDIR(st.st_mode)) {
         fprintf(stderr, "hadgen: --out '%s': exists and is not a directory\n", dir);
@@ -153,7 +183,7 @@ static void prepare_dir(const char *dir, int force)
                         " hadgen; refusing to overwrite (use --force)\n", dir);
         exit(2);
     }
-    remove_previous(dir);
+    return 0;
 }
 
 /* Long options: the configuration options of hg_cfg_options (value HG_OPT_CFG), then
@@ -225,17 +255,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "hadgen: --out DIR is required (see --help)\n");
         return 2;
     }
-    prepare_dir(out, force);
+    int created = prepare_dir(out, force);
+    static old_name old[HG_OLD_MAX];
+    int nold = created ? 0 : previous_files(out, old);
     char *cmd = join_cmdline(argc, argv);
-    if (!cmd) {
-        fprintf(stderr, "hadgen: out of memory\n");
-        return 1;
-    }
-    int rc = hg_emit_core(&c, out, cmd, err, sizeof err);
+    int rc = cmd ? hg_emit_core(&c, out, cmd, err, sizeof err) : -1;
+    if (!cmd)
+        snprintf(err, sizeof err, "out of memory");
     free(cmd);
     if (rc != 0) {
-        fprintf(stderr, "hadgen: %s\n", err);
-        return 1;
+        fprintf(stderr, "hadgen: %s%s\n", err, created ? "" : "; the directory is unchanged");
+        if (created)
+            rmdir(out);
+        return rc == -2 ? 2 : 1;
     }
+    remove_stale(out, old, nold);
     return 0;
 }

@@ -61,7 +61,9 @@ static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n
     char *end;
     errno = 0;
     long x = strtol(s, &end, 10);
-    if (errno || end == s || *end != '\0' || x < INT_MIN || x > INT_MAX) {
+    const char *digits = s + (*s == '-' || *s == '+');
+    if (errno || end == s || *end != '\0' || !(*digits >= '0' && *digits <= '9') ||
+        x < INT_MIN || x > INT_MAX) {
         snprintf(err, n, "--%s '%s': not an integer", opt, s);
         return -1;
     }

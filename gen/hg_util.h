@@ -14,6 +14,17 @@ extern "C" {
    Can't fail. */
 void hg_errf(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Strict number parsing: the whole string is one decimal number, with no white space, no
+   hexadecimal, inf or nan. */
+
+/* Parses s as an integer ([+-]digits) in lo..hi into *v. Returns 0, or -1 (not an integer,
+   or outside lo..hi; *v unchanged). */
+int hg_parse_long(const char *s, long lo, long hi, long *v);
+
+/* Parses s as a finite decimal number ([+-]digits[.digits][e[+-]digits], or .digits) into
+   *v. Returns 0, or -1 (not such a number, or too large for a double; *v unchanged). */
+int hg_parse_double(const char *s, double *v);
+
 #ifdef __cplusplus
 }
 #endif

@@ -55,7 +55,7 @@ $(MODEL_OBJS): $(BUILD)/obj/sw/%.o: sw/%.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_HG) -MMD -MP -c $< -o $@
 
-$(MODEL_LIB): $(MODEL_OBJS) $(BUILD)/obj/gen/hg_util.o
+$(MODEL_LIB): $(MODEL_OBJS) $(BUILD)/obj/gen/hg_util.o $(BUILD)/obj/gen/hg_file.o
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^

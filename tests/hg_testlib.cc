@@ -256,4 +256,38 @@ CmdResult run_cmd(const std::string &cmd)
     return r;
 }
 
+std::string temp_dir(const std::string &tag)
+{
+    const char *t = getenv("TMPDIR");
+    std::string tmpl = std::string(t && *t ? t : "/tmp") + "/hg_" + tag + "_XXXXXX";
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    const char *d = mkdtemp(buf.data());
+    assert(d && "cannot create a temporary directory");
+    return d;
+}
+
+std::string read_file(const std::string &path)
+{
+    std::string s;
+    FILE *f = fopen(path.c_str(), "rb");
+    if (!f) return s;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+    fclose(f);
+    return s;
+}
+
+void write_file(const std::string &path, const std::string &bytes)
+{
+    FILE *f = fopen(path.c_str(), "wb");
+    assert(f && "cannot write a test file");
+    size_t n = fwrite(bytes.data(), 1, bytes.size(), f);
+    int rc = fclose(f);
+    assert(n == bytes.size() && rc == 0);
+    (void)n;
+    (void)rc;
+}
+
 }  // namespace hgt

@@ -66,6 +66,13 @@ struct CmdResult {
 };
 CmdResult run_cmd(const std::string &cmd);
 
+// A new empty directory under $TMPDIR (or /tmp), named hg_<tag>_XXXXXX; asserts it was made.
+std::string temp_dir(const std::string &tag);
+// The bytes of a file ("" if it cannot be read).
+std::string read_file(const std::string &path);
+// Writes bytes to a file (replacing it); asserts it was written.
+void write_file(const std::string &path, const std::string &bytes);
+
 }  // namespace hgt
 
 #endif
