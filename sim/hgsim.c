@@ -5,14 +5,18 @@
  * 2 bad command line or input files.
  */
 #include "hg_config.h"
+#include "hg_file.h"
+#include "hg_util.h"
 #include "hm_golden.h"
 #include "hs_sim.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void usage(FILE *f)
 {
@@ -25,55 +29,106 @@ static void usage(FILE *f)
 "core options (as for hadgen): --core had|baseline|int8-topn --d --lanes --top-n\n"
 "  --max-keys --weight-bits --exp-frac-bits --out-frac --prefix\n"
 "\n"
-"  --keys FILE       n_k keys: d/8 bytes each (HAD sign bits) or d bytes (int8)\n"
-"  --values FILE     n_k values: d int8 each\n"
-"  --queries FILE    queries, same layout as keys\n"
+"  --keys FILE       n_k keys: d/8 bytes each (HAD sign bits) or d bytes (int8),\n"
+"                    1..max-keys of them\n"
+"  --values FILE     n_k values: d int8 each (as many as keys)\n"
+"  --queries FILE    queries, same layout as keys (at most 2^20)\n"
 "  --out FILE        write outputs: d little-endian int32 per query (out * s_V / 2^of)\n"
 "  --n-keys N        keys to use, 1..max-keys (default: all keys in the file)\n"
-"  --alpha A         HAD: score step sigma_Q*sigma_K/sqrt(d) for the exp table (default 0.125)\n"
-"  --scale-q S       int8 cores: query scale (default 0.05)\n"
-"  --scale-k S       int8 cores: key scale (default 0.05)\n"
+"  --alpha A         HAD: score step sigma_Q*sigma_K/sqrt(d) for the exp table, a finite\n"
+"                    decimal in (0, 1e6] (default 0.125)\n"
+"  --scale-q S       int8 cores: query scale, in (0, 1e6] (default 0.05)\n"
+"  --scale-k S       int8 cores: key scale, in (0, 1e6] (default 0.05); the exp step\n"
+"                    log2(e) S_q S_k / sqrt(d) 2^exp-frac-bits must lie in 2^-48..65535\n"
 "  --trace FILE      write an FST waveform\n"
 "  --capture DIR     write per-instance activity captures (power flow)\n"
 "  --check           compare every output with the golden model (exit 1 on mismatch)\n"
 "  --cache DIR       simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
-"  --help            this text\n");
+"  --help            this text\n"
+"\n"
+"Inputs must be regular files; outputs are checked before the run (folder exists, not an\n"
+"input) and written to a temporary name, then renamed.\n");
 }
 
-/* Reads a whole file; exits 2 with a message if it cannot. */
-static unsigned char *slurp(const char *opt, const char *path, size_t *size)
+#define HGSIM_MAX_QUERIES (1L << 20) /* queries per run */
+#define HGSIM_ALPHA_MAX 1e6            /* largest --alpha, --scale-q, --scale-k: an alpha above
+                                          about 8 already gives the hard-max table, and far
+                                          larger values overflow the table's arithmetic */
+
+/* Reads the whole input file of option opt, which must be a regular file of at most max
+   bytes (what: how that limit follows from the configuration); exits 2 with a message. */
+static unsigned char *read_input(const char *opt, const char *path, long long max,
+                                 const char *what, size_t *size)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "hgsim: --%s '%s': %s\n", opt, path, strerror(errno));
+    char why[256];
+    unsigned char *b = (unsigned char *)hg_file_read(path, max, size, why, sizeof why);
+    if (!b) {
+        fprintf(stderr, "hgsim: --%s '%s': %s", opt, path, why);
+        if (strstr(why, "limit"))
+            fprintf(stderr, " (%s)", what);
+        fprintf(stderr, "\n");
         exit(2);
     }
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *buf = malloc(cap);
-    size_t r;
-    while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    fclose(f);
-    if (!buf) {
-        fprintf(stderr, "hgsim: out of memory reading '%s'\n", path);
-        exit(1);
-    }
-    *size = n;
-    return buf;
+    return b;
 }
 
+/* Parses a positive finite decimal number of at most HGSIM_ALPHA_MAX; exits 2 otherwise. */
 static double parse_pos(const char *opt, const char *s)
 {
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end || !(v > 0.0)) {
-        fprintf(stderr, "hgsim: --%s '%s': must be a positive number\n", opt, s);
+    double v;
+    if (hg_parse_double(s, &v) != 0 || !(v > 0.0) || v > HGSIM_ALPHA_MAX) {
+        fprintf(stderr, "hgsim: --%s '%s': must be a positive number (a finite decimal such as "
+                "0.05, at most %g)\n", opt, s, HGSIM_ALPHA_MAX);
         exit(2);
     }
     return v;
+}
+
+/* The int8 cores' exp step log2(e) s_q s_k / sqrt(d) 2^fb must be representable by the
+   16-bit multiplier and 6-bit shift (docs/spec.md): in 2^-48 .. 65535.5, else
+   hm_exp_params would clamp it. Exits 2 naming both scales and their allowed range. */
+static void check_exp_step(const hg_cfg *c, double sq, double sk, const char *sq_s,
+                           const char *sk_s)
+{
+    double unit = M_LOG2E / sqrt((double)c->d) * ldexp(1.0, c->fb);
+    double step = unit * sq * sk, lo = ldexp(1.0, -48), hi = 65535.5;
+    if (step >= lo && step < hi)
+        return;
+    fprintf(stderr, "hgsim: --scale-q %s --scale-k %s: the exp step log2(e) * scale_q * scale_k"
+            " / sqrt(d) * 2^exp-frac-bits = %.3g is outside what the core's 16-bit multiplier "
+            "and 6-bit shift represent (2^-48 .. 65535; it would be clamped); with --scale-k %s "
+            "--scale-q must be in %.3g .. %.3g\n", sq_s, sk_s, step, sk_s, lo / (unit * sk),
+            hi / (unit * sk));
+    exit(2);
+}
+
+/* The hint for a keys file whose key count disagrees with the values: a file of the other
+   key layout (HAD sign bits vs int8) has a matching count. */
+static const char *layout_hint(const hg_cfg *c, size_t ks, size_t vs)
+{
+    size_t d = (size_t)c->d, other = c->core == HG_CORE_HAD ? d : d / 8;
+    if (ks % other == 0 && vs % d == 0 && ks / other == vs / d)
+        return c->core == HG_CORE_HAD ? " (the keys file has the size of int8 keys of d bytes:"
+               " was it made for --core baseline or int8-topn?)" : " (the keys file has the "
+               "size of HAD keys of d/8 bytes: was it made for --core had?)";
+    return "";
+}
+
+/* Exits 2 if output path (option opt) cannot be written or is one of the inputs. */
+static void check_output(const char *opt, const char *path, const char *const *in_opt,
+                         const char *const *in, int nin)
+{
+    char why[512];
+    if (hg_file_check_output(path, why, sizeof why) != 0) {
+        fprintf(stderr, "hgsim: --%s '%s': %s\n", opt, path, why);
+        exit(2);
+    }
+    for (int i = 0; i < nin; i++)
+        if (in[i] && hg_file_same(path, in[i])) {
+            fprintf(stderr, "hgsim: --%s '%s': is the --%s file; hgsim never overwrites its "
+                    "inputs\n", opt, path, in_opt[i]);
+            exit(2);
+        }
 }
 
 enum { O_CFG = 1, O_KEYS, O_VALUES, O_QUERIES, O_OUT, O_NKEYS, O_ALPHA, O_SQ, O_SK, O_TRACE,
@@ -101,6 +156,7 @@ int main(int argc, char **argv)
     hs_opts so = {0};
     int nkeys = -1, check = 0, ch, idx = 0;
     double alpha = 0.125, sq = 0.05, sk = 0.05;
+    const char *sq_s = "0.05", *sk_s = "0.05";
     char err[1024];
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
@@ -116,9 +172,8 @@ int main(int argc, char **argv)
         case O_QUERIES: qpath = optarg; break;
         case O_OUT: opath = optarg; break;
         case O_NKEYS: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 1 || v > HG_L_MAX) {
+            long v;
+            if (hg_parse_long(optarg, 1, HG_L_MAX, &v) != 0) {
                 fprintf(stderr, "hgsim: --n-keys '%s': must be an integer in 1..max-keys\n", optarg);
                 return 2;
             }
@@ -126,8 +181,8 @@ int main(int argc, char **argv)
             break;
         }
         case O_ALPHA: alpha = parse_pos("alpha", optarg); break;
-        case O_SQ: sq = parse_pos("scale-q", optarg); break;
-        case O_SK: sk = parse_pos("scale-k", optarg); break;
+        case O_SQ: sq = parse_pos("scale-q", optarg); sq_s = optarg; break;
+        case O_SK: sk = parse_pos("scale-k", optarg); sk_s = optarg; break;
         case O_TRACE: so.trace_fst = optarg; break;
         case O_CAPTURE: so.capture_dir = optarg; break;
         case O_CHECK: check = 1; break;
@@ -153,9 +208,43 @@ int main(int argc, char **argv)
         fprintf(stderr, "hgsim: --keys, --values and --queries are required (see --help)\n");
         return 2;
     }
+    if (c.core != HG_CORE_HAD)
+        check_exp_step(&c, sq, sk, sq_s, sk_s);
+    const char *env = getenv("HADGEN_SIM_CACHE");
+    if (so.cache_dir && hs_check_cache_dir(so.cache_dir, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsim: --cache '%s': %s\n", so.cache_dir, err);
+        return 2;
+    }
+    if (!so.cache_dir && env && *env && hs_check_cache_dir(env, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsim: HADGEN_SIM_CACHE '%s': %s\n", env, err);
+        return 2;
+    }
+    static const char *const in_opt[3] = {"keys", "values", "queries"};
+    const char *in[3] = {kpath, vpath, qpath};
+    if (opath)
+        check_output("out", opath, in_opt, in, 3);
+    if (so.trace_fst) {
+        check_output("trace", so.trace_fst, in_opt, in, 3);
+        if (opath && hg_file_same(opath, so.trace_fst)) {
+            fprintf(stderr, "hgsim: --trace '%s': is also the --out file\n", so.trace_fst);
+            return 2;
+        }
+    }
+    struct stat cst;
+    if (so.capture_dir && stat(so.capture_dir, &cst) == 0 && !S_ISDIR(cst.st_mode)) {
+        fprintf(stderr, "hgsim: --capture '%s': exists and is not a directory\n", so.capture_dir);
+        return 2;
+    }
     size_t kb = (size_t)hm_key_bytes(&c), ks, vs, qs;
-    unsigned char *k = slurp("keys", kpath, &ks), *v = slurp("values", vpath, &vs);
-    unsigned char *q = slurp("queries", qpath, &qs);
+    char lim[160];
+    snprintf(lim, sizeof lim, "max-keys %d x %zu bytes per key, core %s d=%d", c.l, kb,
+             hg_core_name(c.core), c.d);
+    unsigned char *k = read_input("keys", kpath, (long long)c.l * (long long)kb, lim, &ks);
+    snprintf(lim, sizeof lim, "max-keys %d x d=%d bytes per value", c.l, c.d);
+    unsigned char *v = read_input("values", vpath, (long long)c.l * c.d, lim, &vs);
+    snprintf(lim, sizeof lim, "%ld queries x %zu bytes per query, core %s d=%d",
+             HGSIM_MAX_QUERIES, kb, hg_core_name(c.core), c.d);
+    unsigned char *q = read_input("queries", qpath, HGSIM_MAX_QUERIES * (long long)kb, lim, &qs);
     if (ks == 0 || ks % kb) {
         fprintf(stderr, "hgsim: --keys '%s': %zu bytes, not a positive multiple of the key size"
                 " %zu (d=%d, core %s)\n", kpath, ks, kb, c.d, hg_core_name(c.core));
@@ -167,16 +256,18 @@ int main(int argc, char **argv)
         return 2;
     }
     int have = (int)(ks / kb);
+    if (vs != (size_t)have * (size_t)c.d) {
+        fprintf(stderr, "hgsim: --values '%s': %zu bytes, expected %zu: --keys '%s' holds %d keys"
+                " (%zu bytes of %zu per key, core %s d=%d), and the values file must hold as "
+                "many values of d=%d bytes%s\n", vpath, vs, (size_t)have * (size_t)c.d, kpath,
+                have, ks, kb, hg_core_name(c.core), c.d, c.d, layout_hint(&c, ks, vs));
+        return 2;
+    }
     if (nkeys < 0)
         nkeys = have;
     if (nkeys > have || nkeys > c.l) {
         fprintf(stderr, "hgsim: --n-keys %d: must be in 1..%d (keys in the file: %d, max-keys: %d)\n",
                 nkeys, have < c.l ? have : c.l, have, c.l);
-        return 2;
-    }
-    if (vs < (size_t)nkeys * (size_t)c.d) {
-        fprintf(stderr, "hgsim: --values '%s': %zu bytes, need %d keys x d=%d = %zu\n", vpath, vs,
-                nkeys, c.d, (size_t)nkeys * (size_t)c.d);
         return 2;
     }
     int nq = (int)(qs / kb);
@@ -186,9 +277,21 @@ int main(int argc, char **argv)
     hm_had_etab(&c, alpha, run.etab);
     hm_exp_params(&c, sq, sk, &run.exp_mul, &run.exp_shift);
 
+    /* the trace is written under a temporary name and renamed when the run succeeded */
+    hg_wfile tw = {0};
+    if (so.trace_fst) {
+        if (hg_file_begin(&tw, so.trace_fst, err, sizeof err) != 0) {
+            fprintf(stderr, "hgsim: --trace '%s': %s\n", so.trace_fst, err);
+            return 1;
+        }
+        fclose(tw.f);
+        tw.f = NULL;
+        so.trace_fst = tw.tmp;
+    }
     hs_sim *s = hs_open(&c, &so, err, sizeof err);
     if (!s) {
         fprintf(stderr, "hgsim: %s\n", err);
+        hg_file_discard(&tw);
         return 1;
     }
     int32_t *out = malloc((size_t)nq * (size_t)c.d * sizeof *out);
@@ -196,11 +299,20 @@ int main(int argc, char **argv)
         hs_run(s, nq, q, out, err, sizeof err) != 0) {
         fprintf(stderr, "hgsim: %s\n", out ? err : "out of memory");
         hs_close(s);
+        hg_file_discard(&tw);
         return 1;
     }
     hs_stats st;
     hs_get_stats(s, &st);
     hs_close(s);
+    if (tw.tmp[0]) {
+        if (rename(tw.tmp, tw.path) != 0) {
+            fprintf(stderr, "hgsim: --trace '%s': cannot write: %s\n", tw.path, strerror(errno));
+            hg_file_discard(&tw);
+            return 1;
+        }
+        tw.tmp[0] = '\0';
+    }
     printf("core %s d=%d P=%d N=%d L=%d n_k=%d queries=%d\n", hg_core_name(c.core), c.d, c.p, c.n,
            c.l, nkeys, nq);
     printf("cycles: total %llu, config %llu, load %llu, queries %llu; first output after %llu\n",
@@ -227,13 +339,10 @@ int main(int argc, char **argv)
         free(g);
         printf("check: %s (%d mismatching values)\n", bad ? "FAILED" : "bit-exact", bad);
     }
-    if (opath) {
-        FILE *f = fopen(opath, "wb");
-        if (!f || fwrite(out, sizeof *out, (size_t)nq * (size_t)c.d, f) != (size_t)nq * (size_t)c.d ||
-            fclose(f) != 0) {
-            fprintf(stderr, "hgsim: --out '%s': %s\n", opath, strerror(errno));
-            return 1;
-        }
+    if (opath && hg_file_write(opath, out, (size_t)nq * (size_t)c.d * sizeof *out, err,
+                               sizeof err) != 0) {
+        fprintf(stderr, "hgsim: --out '%s': %s\n", opath, err);
+        return 1;
     }
     free(out);
     free(k);

@@ -1,11 +1,15 @@
 /*
  * hgsim_bench — simulation speed of the default cores: simulated cycles per second, and
  * wall time per query of the RTL simulation against the golden model (median of runs).
+ *
+ * Exit codes: 0 success, 1 simulation failure, 2 bad command line.
  */
 #include "hg_config.h"
+#include "hg_util.h"
 #include "hm_golden.h"
 #include "hs_sim.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +35,65 @@ static double median(double *v, int n)
 }
 
 #define RUNS 5
+#define QUERIES_MAX 100000
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: hgsim_bench [--queries N | N] [--cache DIR]\n"
+"\n"
+"Simulation speed of the six default cores (d=64 P=16 N=32 L=1024 and d=32 P=8 N=16\n"
+"L=128, each core type): simulated cycles per second and wall time per query of the RTL\n"
+"simulation against the golden model, median of %d runs at n_k = L.\n"
+"\n"
+"  --queries N  queries per run, 2..%d (default 32; also as the only argument)\n"
+"  --cache DIR  simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
+"  --help       this text\n", RUNS, QUERIES_MAX);
+}
+
+/* Queries per run from text s; exits 2 naming the value and the range. */
+static int parse_queries(const char *s)
+{
+    long v;
+    if (hg_parse_long(s, 2, QUERIES_MAX, &v) != 0) {
+        fprintf(stderr, "hgsim_bench: queries per run '%s': must be an integer in 2..%d\n", s,
+                QUERIES_MAX);
+        exit(2);
+    }
+    return (int)v;
+}
 
 int main(int argc, char **argv)
 {
-    int nq = argc > 1 ? atoi(argv[1]) : 32;
-    if (nq < 2 || nq > 100000) {
-        fprintf(stderr, "hgsim_bench: queries per run '%s': must be in 2..100000\n", argv[1]);
+    static const struct option lo[] = {{"queries", required_argument, 0, 'q'},
+                                       {"cache", required_argument, 0, 'c'},
+                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int nq = 32, ch, given = 0;
+    hs_opts o = {0};
+    char err[1024];
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+        switch (ch) {
+        case 'q': nq = parse_queries(optarg); given = 1; break;
+        case 'c': o.cache_dir = optarg; break;
+        case 'h': usage(stdout); return 0;
+        case ':':
+            fprintf(stderr, "hgsim_bench: option '%s' needs a value (see --help)\n",
+                    argv[optind - 1]);
+            return 2;
+        default:
+            fprintf(stderr, "hgsim_bench: unknown option '%s' (see --help)\n", argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc && !given)
+        nq = parse_queries(argv[optind++]);
+    if (optind < argc) {
+        fprintf(stderr, "hgsim_bench: unexpected argument '%s' (see --help)\n", argv[optind]);
+        return 2;
+    }
+    if (o.cache_dir && hs_check_cache_dir(o.cache_dir, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsim_bench: --cache '%s': %s\n", o.cache_dir, err);
         return 2;
     }
     struct { hg_core_kind k; int d, p, n, l; } pts[] = {
@@ -48,7 +105,6 @@ int main(int argc, char **argv)
            "golden us/q", "rtl/golden");
     for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++) {
         hg_cfg c;
-        char err[1024];
         hg_cfg_default(&c, pts[i].k);
         c.d = pts[i].d;
         c.p = pts[i].p;
@@ -56,7 +112,6 @@ int main(int argc, char **argv)
         c.l = pts[i].l;
         if (hg_cfg_finish(&c, err, sizeof err) != 0)
             return 1;
-        hs_opts o = {0};
         hs_sim *s = hs_open(&c, &o, err, sizeof err);
         if (!s) {
             fprintf(stderr, "hgsim_bench: %s\n", err);

@@ -2,6 +2,7 @@
  * hs_sim.c — C API to the Verilator simulation of a generated core: build cache, dynamic
  * loading of the per-configuration shim, and the host side of the core's streams.
  */
+#include "hg_file.h"
 #include "hg_util.h"
 #include "hs_sim.h"
 
@@ -11,6 +12,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +61,34 @@ static const char *variant_of(const hs_opts *o)
     if (o && o->capture_dir)
         return "capture";
     return "plain";
+}
+
+int hs_check_cache_dir(const char *dir, char *err, size_t n)
+{
+    if (!dir[0]) {
+        hg_errf(err, n, "must not be empty (give a folder, e.g. build/sim)");
+        return -1;
+    }
+    for (const char *p = dir; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch < 0x20 || ch == 0x7f || ch == '\'') {
+            hg_errf(err, n, "holds %s (byte 0x%02x at %td); choose a path without quotes or "
+                    "control characters", ch == '\'' ? "a quote" : "a control character", ch,
+                    p - dir);
+            return -1;
+        }
+    }
+    char real[PATH_MAX];
+    if (dir[strspn(dir, "/")] == '\0' || (realpath(dir, real) && strcmp(real, "/") == 0)) {
+        hg_errf(err, n, "is the filesystem root; choose a folder for the simulation builds");
+        return -1;
+    }
+    struct stat st;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        hg_errf(err, n, "exists and is not a directory");
+        return -1;
+    }
+    return 0;
 }
 
 static void cache_root(const hs_opts *o, char *buf, size_t n)
@@ -179,12 +209,10 @@ static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char
             hg_errf(err, n, "building the simulation of '%s' failed; see %s/build.log", cmdline, dir);
             rc = -1;
         } else {
+            char stamp[32];
+            int len = snprintf(stamp, sizeof stamp, "%llx\n", (unsigned long long)h);
             joinp(path, sizeof path, dir, "stamp");
-            FILE *f = fopen(path, "w");
-            if (f) {
-                fprintf(f, "%llx\n", (unsigned long long)h);
-                fclose(f);
-            }
+            hg_file_write(path, stamp, (size_t)len, NULL, 0); /* none: rebuilt next time */
         }
     }
     flock(lk, LOCK_UN);
@@ -256,7 +284,12 @@ static int cfg_write(hs_sim *s, uint32_t addr, uint32_t data, char *err, size_t 
 
 hs_sim *hs_open(const hg_cfg *c, const hs_opts *o, char *err, size_t n)
 {
-    char dir[3072], path[4096];
+    char dir[3072], path[4096], why[256];
+    cache_root(o, dir, sizeof dir);
+    if (hs_check_cache_dir(dir, why, sizeof why) != 0) {
+        hg_errf(err, n, "simulation cache '%s': %s", dir, why);
+        return NULL;
+    }
     model_dir(c, o, dir, sizeof dir);
     if (ensure_built(c, o, dir, err, n) != 0)
         return NULL;

@@ -45,8 +45,15 @@ typedef struct hs_stats {
 } hs_stats;
 
 /* Opens a simulator for configuration c (finished by hg_cfg_finish), building it first if
-   needed. Returns NULL with a message in err on failure (build error, bad cache dir). */
+   needed. Returns NULL with a message in err on failure (build error, bad cache dir: see
+   hs_check_cache_dir). */
 hs_sim *hs_open(const hg_cfg *c, const hs_opts *opts, char *err, size_t errlen);
+
+/* Checks a simulation cache directory (hs_opts.cache_dir) before any build: not empty, no
+   quote or control character (the path reaches a shell command), not the filesystem root,
+   not an existing non-directory. Returns 0, or -1 with the reason in err. hs_open checks
+   the cache it uses the same way. */
+int hs_check_cache_dir(const char *dir, char *err, size_t errlen);
 
 /* Path of the shared library hs_open would use for c (for make rules and messages). */
 int hs_lib_path(const hg_cfg *c, const hs_opts *opts, char *path, size_t n);

@@ -110,4 +110,179 @@ TEST(ReliabilityHadgen, FailedWriteLeavesThePreviousOutput)
     sh("rm -rf '" + d + "'");
 }
 
+// ------------------------------------------------------------------ hgsim
+
+// The smallest HAD edge configuration (its simulation is built by the RTL suites) and an
+// int8 + top-N one, with matching vector files.
+class ReliabilityHgsim : public testing::Test {
+protected:
+    void SetUp() override
+    {
+        dir = hgt::temp_dir("rel_hgsim");
+        write_file(dir + "/k.bin", std::string(8, '\x5a'));  // 8 HAD keys of d/8 = 1 byte
+        write_file(dir + "/v.bin", std::string(64, '\x03'));
+        write_file(dir + "/q.bin", std::string(2, '\x33'));
+        had = bin("hgsim") + kSmall + " --keys " + dir + "/k.bin --values " + dir +
+              "/v.bin --queries " + dir + "/q.bin";
+        hg_cfg c = hgt::make_cfg(HG_CORE_I8TOPN, 24, 3, 5, 31);
+        hgt::Data dt = hgt::make_data(c, hgt::M_RANDOM, 2, 5);
+        write_file(dir + "/ik.bin", std::string(dt.k.begin(), dt.k.end()));
+        write_file(dir + "/iv.bin", std::string(dt.v.begin(), dt.v.end()));
+        write_file(dir + "/iq.bin", std::string(dt.q.begin(), dt.q.end()));
+        i8 = bin("hgsim") + " --core int8-topn --d 24 --lanes 3 --top-n 5 --max-keys 31 --keys " +
+             dir + "/ik.bin --values " + dir + "/iv.bin --queries " + dir + "/iq.bin";
+    }
+    void TearDown() override { sh("rm -rf '" + dir + "'"); }
+    std::string dir, had, i8;
+};
+
+TEST_F(ReliabilityHgsim, EmptyOrOddCachePathsAreRefused)
+{
+    struct stat st;
+    bool root_before = stat("/had_d8_p1_n1_l8_w15_f6_o8_had-plain", &st) == 0;
+    hgt::CmdResult r = sh(had + " --cache ''");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--cache '': must not be empty");
+    EXPECT_EQ(stat("/had_d8_p1_n1_l8_w15_f6_o8_had-plain", &st) == 0, root_before)
+        << "nothing may be built at the filesystem root";
+    r = sh(had + " --cache /");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--cache '/': is the filesystem root");
+    r = sh(had + " --cache \"" + dir + "/it's\"");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "holds a quote");
+    r = sh(had + " --cache " + dir + "/k.bin");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "k.bin': exists and is not a directory");
+    r = sh("HADGEN_SIM_CACHE=/ " + had);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "HADGEN_SIM_CACHE '/': is the filesystem root");
+}
+
+TEST_F(ReliabilityHgsim, SpecialDirectoryAndOversizedInputsAreRefused)
+{
+    std::string base = bin("hgsim") + kSmall + " --values " + dir + "/v.bin --queries " + dir +
+                       "/q.bin --keys ";
+    hgt::CmdResult r = sh("timeout 60 " + base + "/dev/zero");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--keys '/dev/zero': is a character device, not a regular file");
+    ASSERT_EQ(mkfifo((dir + "/fifo").c_str(), 0600), 0);
+    r = sh("timeout 60 " + base + dir + "/fifo");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "fifo': is a FIFO, not a regular file");
+    r = sh(base + dir);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "': is a directory, not a file");
+    EXPECT_EQ(r.out.find("0 bytes"), std::string::npos) << r.out;
+    write_file(dir + "/k16.bin", std::string(16, '\x01'));
+    r = sh(base + dir + "/k16.bin");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "16 bytes, more than the limit of 8 bytes (max-keys 8 x 1 bytes per key, core "
+                  "had d=8)");
+    r = sh(bin("hgsim") + kSmall + " --keys " + dir + "/k.bin --values " + dir +
+           "/v.bin --queries /dev/urandom");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--queries '/dev/urandom': is a character device");
+}
+
+TEST_F(ReliabilityHgsim, NonFiniteAndClampedNumbersAreRefused)
+{
+    for (const char *a : {"inf", "nan", "1e999", "0x10", " 1", "1e7", "-0.5", "0", "1.5.2"}) {
+        hgt::CmdResult r = sh(had + " --check --alpha '" + a + "'");
+        EXPECT_EQ(r.status, 2) << a << "\n" << r.out;
+        EXPECT_MSG(r, "--alpha '" + std::string(a) + "': must be a positive number (a finite "
+                      "decimal such as 0.05, at most 1e+06)");
+    }
+    for (const char *s : {"inf", "-1", "abc", "1e400"}) {
+        hgt::CmdResult r = sh(i8 + " --scale-q '" + s + "'");
+        EXPECT_EQ(r.status, 2) << s << "\n" << r.out;
+        EXPECT_MSG(r, "--scale-q '" + std::string(s) + "': must be a positive number");
+    }
+    hgt::CmdResult r = sh(i8 + " --scale-k 1e-30");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--scale-q 0.05 --scale-k 1e-30: the exp step");
+    EXPECT_MSG(r, "it would be clamped); with --scale-k 1e-30 --scale-q must be in");
+    r = sh(i8 + " --scale-q 1e5 --scale-k 1e5");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "outside what the core's 16-bit multiplier and 6-bit shift represent");
+    // values in range still run bit-exactly
+    r = sh(had + " --check --alpha 1e-3");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_MSG(r, "check: bit-exact");
+    r = sh(i8 + " --check --scale-q 0.002 --scale-k 0.3");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_MSG(r, "check: bit-exact");
+}
+
+// File sizes must match the configuration: HAD keys given to the baseline core (and int8
+// keys given to HAD) are refused with expected and actual bytes.
+TEST_F(ReliabilityHgsim, KeysOfTheOtherLayoutAreRefused)
+{
+    write_file(dir + "/hk.bin", std::string(64 * 8, '\x0f'));   // 64 HAD keys, d=64
+    write_file(dir + "/hv.bin", std::string(64 * 64, '\x01'));
+    write_file(dir + "/hq.bin", std::string(64, '\x01'));
+    std::string files = " --keys " + dir + "/hk.bin --values " + dir + "/hv.bin --queries " +
+                        dir + "/hq.bin";
+    hgt::CmdResult r = sh(bin("hgsim") + " --core baseline --d 64 --lanes 4 --top-n 4 "
+                          "--max-keys 64" + files);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "hv.bin': 4096 bytes, expected 512: --keys '" + dir + "/hk.bin' holds 8 keys");
+    EXPECT_MSG(r, "was it made for --core had?");
+    write_file(dir + "/ik8.bin", std::string(8 * 64, '\x0f'));  // 8 int8 keys, d=64
+    write_file(dir + "/iv8.bin", std::string(8 * 64, '\x01'));
+    r = sh(bin("hgsim") + " --core had --d 64 --lanes 4 --top-n 4 --max-keys 64 --keys " + dir +
+           "/ik8.bin --values " + dir + "/iv8.bin --queries " + dir + "/hq.bin");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "512 bytes, expected 4096");
+    EXPECT_MSG(r, "was it made for --core baseline or int8-topn?");
+}
+
+TEST_F(ReliabilityHgsim, OutputsAreNeverInputsAndAreCheckedFirst)
+{
+    std::string k = read_file(dir + "/k.bin");
+    hgt::CmdResult r = sh(had + " --out " + dir + "/k.bin");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--out '" + dir + "/k.bin': is the --keys file; hgsim never overwrites its inputs");
+    EXPECT_EQ(read_file(dir + "/k.bin"), k);
+    r = sh("cd '" + dir + "' && " + had + " --out ./q.bin");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "is the --queries file");
+    r = sh(had + " --out " + dir + "/none/o.bin");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "folder '" + dir + "/none' does not exist");
+    r = sh(had + " --out " + dir);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "is a directory; an output must be a regular file");
+    r = sh(had + " --out " + dir + "/o.bin --trace " + dir + "/o.bin");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--trace '" + dir + "/o.bin': is also the --out file");
+    // a run writes its output through a temporary file: the result and nothing else
+    write_file(dir + "/o.bin", "old");
+    r = sh(had + " --check --out " + dir + "/o.bin");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(read_file(dir + "/o.bin").size(), 2u * 8u * 4u);
+    EXPECT_EQ(sh("ls -a '" + dir + "' | grep -c '\\.tmp'").out, "0\n");
+}
+
+TEST(ReliabilityHgsimBench, HelpAndStrictNumbers)
+{
+    hgt::CmdResult r = sh(bin("hgsim_bench") + " --help");
+    EXPECT_EQ(r.status, 0) << r.out;
+    for (const char *o : {"--queries", "--cache", "--help"}) EXPECT_MSG(r, o);
+    for (const char *a : {"5abc", "4294967300", "1", "100001", "' 5'", "--queries x", "--queries=-3"}) {
+        r = sh(bin("hgsim_bench") + " " + a);
+        EXPECT_EQ(r.status, 2) << a << "\n" << r.out;
+        EXPECT_MSG(r, "': must be an integer in 2..100000");
+    }
+    r = sh(bin("hgsim_bench") + " --bogus");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "unknown option '--bogus'");
+    r = sh(bin("hgsim_bench") + " 8 9");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "unexpected argument '9'");
+    r = sh(bin("hgsim_bench") + " --cache ''");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--cache '': must not be empty");
+}
+
 }  // namespace
