@@ -1,4 +1,5 @@
 /* bert_config.c — config.json reader and validator for BERT-family checkpoints. */
+#include "hg_file.h"
 #include "hg_util.h"
 #include "bert_config.h"
 
@@ -130,30 +131,12 @@ int bcfg_parse(const char *json, const char *what, bcfg_config *cfg, char *err,
 }
 
 int bcfg_load(const char *path, bcfg_config *cfg, char *err, size_t errsz) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        hg_errf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    long len = -1;
-    if (fseek(fp, 0, SEEK_END) == 0) len = ftell(fp);
-    if (len < 0 || fseek(fp, 0, SEEK_SET) != 0) {
-        hg_errf(err, errsz, "%s: cannot determine the file size", path);
-        fclose(fp);
-        return -1;
-    }
-    if (len > BCFG_MAX_FILE) {
-        hg_errf(err, errsz, "%s: %ld bytes is larger than %d; not a config.json", path, len,
-               BCFG_MAX_FILE);
-        fclose(fp);
-        return -1;
-    }
-    char *buf = malloc((size_t)len + 1);
-    size_t n = buf ? fread(buf, 1, (size_t)len, fp) : 0;
-    fclose(fp);
-    if (!buf || n != (size_t)len) {
-        hg_errf(err, errsz, "%s: cannot read %ld bytes", path, len);
-        free(buf);
+    char why[256];
+    size_t n = 0;
+    char *buf = hg_file_read(path, BCFG_MAX_FILE, &n, why, sizeof why);
+    if (!buf) {
+        hg_errf(err, errsz, "%s: %s%s", path, why, strstr(why, "limit") ? "; not a config.json"
+                                                                         : "");
         return -1;
     }
     if (memchr(buf, '\0', n)) {
@@ -161,7 +144,6 @@ int bcfg_load(const char *path, bcfg_config *cfg, char *err, size_t errsz) {
         free(buf);
         return -1;
     }
-    buf[n] = '\0';
     int rc = bcfg_parse(buf, path, cfg, err, errsz);
     free(buf);
     return rc;

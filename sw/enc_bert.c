@@ -68,6 +68,15 @@ static float *load_tensor(const loader *ld, const char *name, int ndim, int64_t 
         free(p);
         return NULL;
     }
+    /* one policy for non-finite numbers: refused on input, so none reaches a result */
+    for (size_t i = 0; i < in->numel; i++)
+        if (!isfinite(p[i])) {
+            hg_errf(ld->err, ld->errsz, "%s: tensor '%s': element %zu is %s; weights must be "
+                    "finite (NaN and Inf are refused)", st_path(ld->st), full, i,
+                    isnan(p[i]) ? "NaN" : p[i] > 0 ? "+Inf" : "-Inf");
+            free(p);
+            return NULL;
+        }
     return p;
 }
 

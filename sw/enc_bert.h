@@ -64,7 +64,7 @@ typedef struct enc_model enc_model; /* loaded weights (opaque, read-only after l
 
 /* Loads dir/config.json and dir/model.safetensors. Returns the model, or NULL with a
  * message in err naming the file, the tensor and what is wrong (missing tensor, wrong
- * shape, unsupported config value, malformed file). err may be NULL. */
+ * shape, a NaN or Inf weight, unsupported config value, malformed file). err may be NULL. */
 enc_model *enc_load(const char *dir, char *err, size_t errsz);
 
 /* Same with explicit file paths. */

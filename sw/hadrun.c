@@ -16,12 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "enc_bert.h"
 #include "hg_config.h"
+#include "hg_file.h"
+#include "hg_util.h"
 #include "hr_attn.h"
 #include "hr_calib.h"
 #include "hr_corpus.h"
@@ -53,7 +56,8 @@ static void usage(FILE *f)
 "other backends run on its teacher.\n"
 "\n"
 "input and output:\n"
-"  --sentences FILE      one sentence per line (default " DEF_SENTENCES ")\n"
+"  --sentences FILE      one sentence per line, UTF-8, at most 64 MiB (default\n"
+"                        " DEF_SENTENCES ")\n"
 "  --limit N             use the first N sentences, 1..1000000 (default: all)\n"
 "  --max-tokens N        tokens per sentence incl. [CLS]/[SEP], 2..max positions of the\n"
 "                        model (default 128); --max-keys must be at least this\n"
@@ -88,7 +92,7 @@ static void usage(FILE *f)
 "\n"
 "stream dumps (real stimulus for hgsim and the power flow):\n"
 "  --dump-streams DIR    write K, V, Q, golden outputs and head.json per core type,\n"
-"                        head and sentence under DIR\n"
+"                        head and sentence under DIR (new, empty, or made by hadrun)\n"
 "  --dump-heads L:H[,L:H...]  heads to dump (layer, head from 0); required with\n"
 "                        --dump-streams\n"
 "  --dump-sentences K    dump the first K sentences, 1..number of sentences (default 1)\n"
@@ -99,7 +103,10 @@ static void usage(FILE *f)
 "  the core type follows each backend, so --core is not accepted. With a distilled\n"
 "  model --top-n defaults to its trained N (had.json top_n).\n"
 "  --cache DIR           simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
-"  --help                this text\n",
+"  --help                this text\n"
+"\n"
+"Every path is checked before the run: inputs are regular files, outputs writable and\n"
+"none of them an input; outputs are written to a temporary name, then renamed.\n",
             HR_CALIB_PCT_MIN, DEF_PCT);
 }
 
@@ -122,10 +129,9 @@ static void bad(const char *opt, const char *val, const char *what)
 
 static long parse_long(const char *opt, const char *s, long lo, long hi)
 {
-    char *end, msg[96];
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || errno || v < lo || v > hi) {
+    char msg[96];
+    long v = 0;
+    if (hg_parse_long(s, lo, hi, &v) != 0) {
         snprintf(msg, sizeof msg, "must be an integer in %ld..%ld", lo, hi);
         bad(opt, s, msg);
     }
@@ -196,9 +202,9 @@ static void parse_args(int argc, char **argv, opts *o)
         case O_CALIB: o->calib = optarg; break;
         case O_CALIBSET: o->calib_set = optarg; break;
         case O_PCT: {
-            char *end, msg[64];
-            o->pct = strtod(optarg, &end);
-            if (end == optarg || *end || !(o->pct >= HR_CALIB_PCT_MIN && o->pct <= 100.0)) {
+            char msg[64];
+            if (hg_parse_double(optarg, &o->pct) != 0 ||
+                !(o->pct >= HR_CALIB_PCT_MIN && o->pct <= 100.0)) {
                 snprintf(msg, sizeof msg, "must be a number in %g..100", HR_CALIB_PCT_MIN);
                 bad("calib-pct", optarg, msg);
             }
@@ -487,19 +493,20 @@ static int rtl_vs_golden(const hr_result *r, int nb, cJSON *arr, long *mism)
     return bad_pairs;
 }
 
+/* Writes the embeddings file through a temporary file and rename. Returns 0 or -1. */
 static int write_embeddings(const char *path, const hr_result *r, int nb)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
+    hg_wfile w;
+    if (hg_file_begin(&w, path, NULL, 0) != 0)
         return -1;
     for (int k = 0; k < nb; k++)
         for (int i = 0; i < r[k].n_sent; i++) {
-            fprintf(f, "%s %d", hr_kind_name(r[k].kind), i + 1);
+            fprintf(w.f, "%s %d", hr_kind_name(r[k].kind), i + 1);
             for (int j = 0; j < r[k].hidden; j++)
-                fprintf(f, " %.9g", (double)r[k].emb[(size_t)i * (size_t)r[k].hidden + (size_t)j]);
-            fputc('\n', f);
+                fprintf(w.f, " %.9g", (double)r[k].emb[(size_t)i * (size_t)r[k].hidden + (size_t)j]);
+            fputc('\n', w.f);
         }
-    return fclose(f);
+    return hg_file_commit(&w, NULL, 0);
 }
 
 /* The calibration object of the JSON output. */
@@ -725,6 +732,112 @@ static void check_distilled(opts *o, distilled *ds, const enc_model *m)
                 ds->had_path);
 }
 
+/* ---- files, checked before any work --------------------------------------------------- */
+
+#define MAX_FILES 16
+
+/* A file the run reads or writes, and the option that names it. */
+typedef struct named {
+    const char *opt;
+    char path[4200];
+} named;
+
+/* Exits 2 if the input file of option opt is not a regular file of at most max bytes. */
+static void check_input(const char *opt, const char *path, long long max)
+{
+    char why[256];
+    FILE *f = hg_file_open(path, max, NULL, why, sizeof why);
+    if (!f) {
+        fprintf(stderr, "hadrun: --%s: %s: %s\n", opt, path, why);
+        exit(2);
+    }
+    fclose(f);
+}
+
+/* Adds the files of model directory dir (option opt) to the inputs. */
+static int add_model(named *in, int n, const char *opt, const char *dir)
+{
+    static const char *const files[] = {"config.json", "model.safetensors", "vocab.txt",
+                                        "had.json"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        in[n].opt = opt;
+        snprintf(in[n++].path, sizeof in[0].path, "%s/%s", dir, files[i]);
+    }
+    return n;
+}
+
+/* Exits 2 if file a is the same file as one of b[0..nb-1] (a message naming both options). */
+static void check_distinct(const named *a, const named *b, int nb, const char *why)
+{
+    for (int i = 0; i < nb; i++)
+        if (a != &b[i] && hg_file_same(a->path, b[i].path)) {
+            int input = strcmp(why, "input") == 0;
+            fprintf(stderr, "hadrun: --%s '%s': is %sthe --%s file%s\n", a->opt, a->path,
+                    input ? "" : "also ", b[i].opt,
+                    input ? "; hadrun never overwrites its inputs" : "");
+            exit(2);
+        }
+}
+
+/* Checks every input and output path before the run (minutes with RTL backends): inputs
+   are regular files within their size limits; outputs can be written (folder exists and is
+   writable, not a directory), none is an input or another output, and the dump directory
+   is new, empty or hadrun's and holds no input or output. Exits 2 naming the option. */
+static void check_paths(const opts *o, const distilled *ds)
+{
+    named in[MAX_FILES], out[4];
+    int nin = 0, nout = 0;
+    char why[512];
+    check_input("sentences", o->sentences, HR_CORPUS_MAX_BYTES);
+    check_input("calib-sentences", o->calib_set, HR_CORPUS_MAX_BYTES);
+    in[nin].opt = "sentences";
+    snprintf(in[nin++].path, sizeof in[0].path, "%s", o->sentences);
+    in[nin].opt = "calib-sentences";
+    snprintf(in[nin++].path, sizeof in[0].path, "%s", o->calib_set);
+    nin = add_model(in, nin, "model", o->model);
+    if (ds->had)
+        nin = add_model(in, nin, "teacher", ds->teacher);
+    const char *outs[4][2] = {{"json", o->json_path}, {"embeddings", o->emb_path},
+                              {"calib", o->calib},
+                              {"student-calib", ds->had ? ds->scal_path : NULL}};
+    for (int i = 0; i < 4; i++) {
+        if (!outs[i][1])
+            continue;
+        out[nout].opt = outs[i][0];
+        snprintf(out[nout].path, sizeof out[0].path, "%s", outs[i][1]);
+        int calib = i >= 2; /* reused when it fits; an unwritable one is only a warning */
+        struct stat st;
+        if (calib ? stat(outs[i][1], &st) == 0 && !S_ISREG(st.st_mode)
+                  : hg_file_check_output(outs[i][1], why, sizeof why) != 0) {
+            fprintf(stderr, "hadrun: --%s '%s': %s\n", outs[i][0], outs[i][1],
+                    calib ? "is not a regular file (a calibration file is read and written)"
+                          : why);
+            exit(2);
+        }
+        if (calib && stat(outs[i][1], &st) == 0)
+            check_input(outs[i][0], outs[i][1], HR_CALIB_MAX_BYTES);
+        nout++;
+    }
+    for (int i = 0; i < nout; i++) {
+        check_distinct(&out[i], in, nin, "input");
+        check_distinct(&out[i], out, i, "output");
+    }
+    if (!o->dump_dir)
+        return;
+    if (hr_dump_check_dir(o->dump_dir, why, sizeof why) != 0) {
+        fprintf(stderr, "hadrun: %s\n", why);
+        exit(2);
+    }
+    for (int i = 0; i < nin + nout; i++) {
+        const named *f = i < nin ? &in[i] : &out[i - nin];
+        if (hg_file_inside(f->path, o->dump_dir)) {
+            fprintf(stderr, "hadrun: --%s '%s': lies inside --dump-streams '%s', which holds "
+                    "only the dump; give another directory\n", f->opt, f->path, o->dump_dir);
+            exit(2);
+        }
+    }
+}
+
 /* ---- main ------------------------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -750,6 +863,16 @@ int main(int argc, char **argv)
     else if (o.teacher)
         bad("teacher", o.teacher, "only with a distilled model (--model DIR holding had.json, "
             "made by make model-had)");
+    const char *env = getenv("HADGEN_SIM_CACHE");
+    if (o.cache && hs_check_cache_dir(o.cache, err, sizeof err) != 0) {
+        fprintf(stderr, "hadrun: --cache '%s': %s\n", o.cache, err);
+        return 2;
+    }
+    if (!o.cache && env && *env && hs_check_cache_dir(env, err, sizeof err) != 0) {
+        fprintf(stderr, "hadrun: HADGEN_SIM_CACHE '%s': %s\n", env, err);
+        return 2;
+    }
+    check_paths(&o, &ds);
     /* the reference model: the teacher of a distilled model, else the model itself */
     const char *rdir = ds.had ? ds.teacher : o.model;
     enc_model *m = enc_load(rdir, err, sizeof err);

@@ -1,4 +1,5 @@
 /* hr_calib.c — per-head calibration: statistics of the float model's Q, K, V. */
+#include "hg_file.h"
 #include "hg_util.h"
 #include "hr_calib.h"
 
@@ -147,6 +148,24 @@ static double scale_of(double p)
     return s > 0.0f ? (double)s : (double)1e-8f;
 }
 
+/* The statistics of a head must be finite numbers (the model's activations may overflow,
+   or hold NaN, with extreme finite weights); 0, or -1 with a message naming the head. */
+static int check_finite(const hr_head_cal *e, int layer, int head, char *err, size_t errsz)
+{
+    const double v[8] = {e->sigma_q, e->sigma_k, e->s_q, e->s_k, e->s_v, e->max_q, e->max_k,
+                         e->max_v};
+    static const char *const names[8] = {"sigma_q", "sigma_k", "s_q", "s_k", "s_v", "max_q",
+                                         "max_k", "max_v"};
+    for (int i = 0; i < 8; i++)
+        if (!isfinite(v[i]) || v[i] > HR_CALIB_VALUE_MAX) {
+            hg_errf(err, errsz, "calibration of layer %d head %d: %s is %g (the model's Q, K, V "
+                    "are not finite or exceed %g); the model cannot be calibrated", layer, head,
+                    names[i], v[i], HR_CALIB_VALUE_MAX);
+            return -1;
+        }
+    return 0;
+}
+
 hr_calib *hr_calib_compute(const enc_model *m, const hr_corpus *cp, double pct, int progress,
                            char *err, size_t errsz)
 {
@@ -190,6 +209,7 @@ hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double 
         e->s_q = scale_of(percentile(&a[0], pct));
         e->s_k = scale_of(percentile(&a[1], pct));
         e->s_v = scale_of(percentile(&a[2], pct));
+        rc = check_finite(e, (int)h / mc->n_heads, (int)h % mc->n_heads, err, errsz);
     }
     for (size_t i = 0; cc.t && i < nt; i++)
         free(cc.t[i].v);
@@ -263,6 +283,15 @@ static int get_num(const cJSON *o, const char *key, double lo, double hi, double
     return 0;
 }
 
+/* 0 if the count key = v is a whole number, else -1 with a message. */
+static int whole(const char *path, const char *key, double v, char *err, size_t errsz)
+{
+    if (v == floor(v))
+        return 0;
+    hg_errf(err, errsz, "%s: '%s' = %g: must be a whole number", path, key, v);
+    return -1;
+}
+
 static int get_hash(const cJSON *root, const char *key, char out[17], const char *path,
                     char *err, size_t errsz)
 {
@@ -291,8 +320,8 @@ static int get_head(hr_calib *c, const cJSON *o, int idx, const char *path, char
         get_num(o, "head", 0, c->n_heads - 1, &h, path, where, err, errsz))
         return -1;
     for (int i = 0; i < 8; i++)
-        if (get_num(o, keys[i], i >= 2 && i <= 4 ? 1e-30 : 0.0, 1e30, &x[i], path, where, err,
-                    errsz))
+        if (get_num(o, keys[i], i >= 2 && i <= 4 ? 1e-30 : 0.0, HR_CALIB_VALUE_MAX, &x[i], path,
+                    where, err, errsz))
             return -1;
     if (l != (int)l || h != (int)h) {
         hg_errf(err, errsz, "%s: %slayer/head must be integers", path, where);
@@ -307,34 +336,12 @@ static int get_head(hr_calib *c, const cJSON *o, int idx, const char *path, char
     return 0;
 }
 
-/* Reads the whole file into a NUL-terminated buffer (NULL on failure). */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0, r;
-    char *b = malloc(cap + 1);
-    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            char *nb = cap < ((size_t)1 << 28) ? realloc(b, 2 * cap + 1) : NULL;
-            if (!nb) { free(b); b = NULL; break; }
-            b = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (b)
-        b[n] = '\0';
-    return b;
-}
-
 hr_calib *hr_calib_load(const char *path, char *err, size_t errsz)
 {
-    char *txt = slurp(path);
+    char why[256];
+    char *txt = hg_file_read(path, HR_CALIB_MAX_BYTES, NULL, why, sizeof why);
     if (!txt) {
-        hg_errf(err, errsz, "%s: cannot read the calibration file", path);
+        hg_errf(err, errsz, "%s: cannot read the calibration file: %s", path, why);
         return NULL;
     }
     cJSON *root = cJSON_Parse(txt);
@@ -354,7 +361,12 @@ hr_calib *hr_calib_load(const char *path, char *err, size_t errsz)
                get_num(root, "head_dim", 1, 65536, &hd, path, "", err, errsz) == 0 &&
                get_num(root, "percentile", HR_CALIB_PCT_MIN, 100, &pct, path, "", err, errsz) == 0 &&
                get_num(root, "sentences", 0, 1e9, &ns, path, "", err, errsz) == 0 &&
-               get_num(root, "tokens", 0, 1e15, &ntok, path, "", err, errsz) == 0) {
+               get_num(root, "tokens", 0, 1e15, &ntok, path, "", err, errsz) == 0 &&
+               whole(path, "n_layers", nl, err, errsz) == 0 &&
+               whole(path, "n_heads", nh, err, errsz) == 0 &&
+               whole(path, "head_dim", hd, err, errsz) == 0 &&
+               whole(path, "sentences", ns, err, errsz) == 0 &&
+               whole(path, "tokens", ntok, err, errsz) == 0) {
         const cJSON *heads = cJSON_GetObjectItemCaseSensitive(root, "heads");
         int want = (int)nl * (int)nh;
         c = calib_new((int)nl, (int)nh, (int)hd);

@@ -25,6 +25,8 @@ extern "C" {
 
 #define HR_CALIB_FORMAT "hadgen-calib-1"
 #define HR_CALIB_PCT_MIN 90.0 /* smallest percentile accepted */
+#define HR_CALIB_VALUE_MAX 1e30 /* largest statistic (sigma, scale, max) accepted */
+#define HR_CALIB_MAX_BYTES (64LL << 20) /* largest calibration file read */
 
 typedef struct hr_head_cal {
     double sigma_q, sigma_k;  /* mean |q|, mean |k| */
@@ -47,7 +49,8 @@ const hr_head_cal *hr_calib_head(const hr_calib *c, int layer, int head);
 
 /* Runs the float model m over the sentences of cp and computes the calibration (pct in
  * HR_CALIB_PCT_MIN..100). Hashes are left empty. progress: print a line per 16 sentences on
- * stderr. Returns NULL with a message in err (encoder error, out of memory). */
+ * stderr. Returns NULL with a message in err (encoder error, out of memory, a statistic
+ * that is NaN, Inf or above HR_CALIB_VALUE_MAX: the message names the head). */
 hr_calib *hr_calib_compute(const enc_model *m, const hr_corpus *cp, double pct, int progress,
                            char *err, size_t errsz);
 
@@ -59,12 +62,14 @@ hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double 
                                 enc_attn_fn attn, void *attn_ctx, int progress, char *err,
                                 size_t errsz);
 
-/* Writes c to path as JSON (doubles printed exactly). Returns 0, or -1 with a message. */
+/* Writes c to path as JSON (doubles printed exactly), through a temporary file and rename.
+ * Returns 0, or -1 with a message. */
 int hr_calib_save(const hr_calib *c, const char *path, char *err, size_t errsz);
 
 /* Reads a file written by hr_calib_save. Returns NULL with a message naming the file and
- * the key on a missing file, malformed JSON, a wrong format tag, missing or out-of-range
- * values (scales must be positive and finite). */
+ * the key on a missing file (or not a regular file, or larger than HR_CALIB_MAX_BYTES),
+ * malformed JSON, a wrong format tag, missing or out-of-range values (scales must be
+ * positive and finite, counts whole numbers; null, NaN and Inf are refused). */
 hr_calib *hr_calib_load(const char *path, char *err, size_t errsz);
 
 /* Releases c. c may be NULL. Can't fail. */

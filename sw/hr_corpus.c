@@ -1,4 +1,5 @@
 /* hr_corpus.c — sentence sets and file hashes for the layer runner. */
+#include "hg_file.h"
 #include "hg_util.h"
 #include "hr_corpus.h"
 
@@ -77,6 +78,26 @@ static int append(hr_corpus *c, int *cap, const char *line, const tok_vocab *v, 
     return 0;
 }
 
+/* Checks one line of a sentence file (len bytes, without its newline): no NUL byte, valid
+   UTF-8. Returns 0, or -1 with a message naming the file, the line and the byte. */
+static int check_line(const char *path, int lineno, const char *line, size_t len, char *err,
+                      size_t errsz)
+{
+    const char *nul = memchr(line, '\0', len);
+    if (nul) {
+        hg_errf(err, errsz, "%s:%d: NUL byte at byte %td of the line; a sentence file must be "
+                "UTF-8 text", path, lineno, nul - line + 1);
+        return -1;
+    }
+    long bad = tok_utf8_error(line, len);
+    if (bad >= 0) {
+        hg_errf(err, errsz, "%s:%d: invalid UTF-8 at byte %ld of the line (0x%02x); a sentence "
+                "file must be UTF-8 text", path, lineno, bad + 1, (unsigned char)line[bad]);
+        return -1;
+    }
+    return 0;
+}
+
 hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, int limit,
                           char *err, size_t errsz)
 {
@@ -84,25 +105,36 @@ hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, 
         hg_errf(err, errsz, "max tokens %d: must be >= 2", max_tokens);
         return NULL;
     }
-    FILE *f = fopen(path, "r");
+    char why[256];
+    FILE *f = hg_file_open(path, HR_CORPUS_MAX_BYTES, NULL, why, sizeof why);
     if (!f) {
-        hg_errf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+        hg_errf(err, errsz, "%s: %s", path, why);
         return NULL;
     }
     hr_corpus *c = calloc(1, sizeof *c);
-    char *line = malloc(LINE_MAX_BYTES + 2);
-    int cap = 0, lineno = 0, rc = c && line ? 0 : -1;
+    char *line = NULL;
+    size_t lcap = 0;
+    ssize_t got;
+    int cap = 0, lineno = 0, rc = c ? 0 : -1;
     if (rc)
         hg_errf(err, errsz, "out of memory");
-    while (rc == 0 && (limit <= 0 || c->n < limit) && fgets(line, LINE_MAX_BYTES + 2, f)) {
+    while (rc == 0 && (limit <= 0 || c->n < limit) && (got = getline(&line, &lcap, f)) > 0) {
         lineno++;
-        size_t len = strlen(line);
-        if (len > LINE_MAX_BYTES && line[len - 1] != '\n') {
+        size_t len = (size_t)got;
+        if (line[len - 1] == '\n')
+            len--;
+        if (len > 0 && line[len - 1] == '\r')
+            len--;
+        if (len > LINE_MAX_BYTES) {
             hg_errf(err, errsz, "%s:%d: line longer than %d bytes", path, lineno, LINE_MAX_BYTES);
             rc = -1;
             break;
         }
-        line[strcspn(line, "\r\n")] = '\0';
+        if (check_line(path, lineno, line, len, err, errsz) != 0) {
+            rc = -1;
+            break;
+        }
+        line[len] = '\0';
         if (blank(line))
             continue;
         char sub[256];
@@ -130,9 +162,10 @@ hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, 
 
 int hr_hash_file(uint64_t *h, const char *path, char *err, size_t errsz)
 {
-    FILE *f = fopen(path, "rb");
+    char why[256];
+    FILE *f = hg_file_open(path, -1, NULL, why, sizeof why);
     if (!f) {
-        hg_errf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+        hg_errf(err, errsz, "%s: %s", path, why);
         return -1;
     }
     static unsigned char buf[1 << 16];

@@ -1,8 +1,9 @@
 /* hr_corpus.h — sentence sets for the layer runner (prefix hr_corpus_, hr_hash_).
  *
- * A corpus is a text file with one sentence per line (UTF-8; empty or whitespace-only lines
- * are skipped), tokenized once with the model's WordPiece vocabulary. Also: content hashes
- * of files, used to tie a calibration file to the model and sentence set it came from.
+ * A corpus is a text file with one sentence per line (UTF-8, no NUL bytes; empty or
+ * whitespace-only lines are skipped), tokenized once with the model's WordPiece vocabulary.
+ * Also: content hashes of files, used to tie a calibration file to the model and sentence
+ * set it came from.
  */
 #ifndef HR_CORPUS_H
 #define HR_CORPUS_H
@@ -24,10 +25,13 @@ typedef struct hr_corpus {
     long tokens;    /* sum of n_tok */
 } hr_corpus;
 
+#define HR_CORPUS_MAX_BYTES (64LL << 20) /* largest sentence file read */
+
 /* Reads the sentences of path (at most limit of them; limit <= 0: all) and tokenizes each
  * with v, truncated to max_tokens (>= 2) tokens. Returns the corpus, or NULL with a message
- * in err naming the file (cannot open, no sentence in it, a line longer than 64 KiB,
- * out of memory). */
+ * in err naming the file (cannot open, not a regular file, larger than
+ * HR_CORPUS_MAX_BYTES, no sentence in it) or the file and line (longer than 64 KiB, a NUL
+ * byte, invalid UTF-8), or out of memory. A CR before the newline is dropped. */
 hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, int limit,
                           char *err, size_t errsz);
 
@@ -38,7 +42,8 @@ void hr_corpus_free(hr_corpus *c);
 int hr_corpus_max_tokens(const hr_corpus *c);
 
 /* Feeds the bytes of the file at path into the running 64-bit FNV-1a hash *h (start with
- * HR_HASH_INIT). Returns 0, or -1 with a message in err if the file cannot be read. */
+ * HR_HASH_INIT). Returns 0, or -1 with a message in err if the file cannot be read or is
+ * not a regular file (a device or FIFO would never end). */
 #define HR_HASH_INIT 0xcbf29ce484222325ull
 int hr_hash_file(uint64_t *h, const char *path, char *err, size_t errsz);
 

@@ -1,14 +1,17 @@
 /* hr_dump.c — K, V, Q streams and golden outputs of chosen heads, in hgsim's layouts. */
+#include "hg_file.h"
 #include "hg_util.h"
 #include "hr_dump.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -50,11 +53,11 @@ int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int
     while (*p) {
         char *end;
         long l = strtol(p, &end, 10), h = -1;
-        int ok = end != p && *end == ':';
+        int ok = *p >= '0' && *p <= '9' && end != p && *end == ':'; /* digits only */
         if (ok) {
             const char *q = end + 1;
             h = strtol(q, &end, 10);
-            ok = end != q && (*end == ',' || *end == '\0');
+            ok = *q >= '0' && *q <= '9' && end != q && (*end == ',' || *end == '\0');
         }
         size_t len = strcspn(p, ",");
         if (!ok || l < 0 || l >= n_layers || h < 0 || h >= n_heads) {
@@ -97,11 +100,65 @@ static int write_file(const char *dir, const char *name, const void *data, size_
 {
     char path[2400];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f)
+    return hg_file_write(path, data, n, NULL, 0);
+}
+
+int hr_dump_check_dir(const char *dir, char *err, size_t errsz)
+{
+    struct stat st;
+    char path[2400];
+    if (!dir[0]) {
+        hg_errf(err, errsz, "--dump-streams '': must name a directory");
         return -1;
-    size_t w = n ? fwrite(data, 1, n, f) : 0;
-    return fclose(f) != 0 || w != n ? -1 : 0;
+    }
+    if (strlen(dir) >= 2048 - 64) {
+        hg_errf(err, errsz, "--dump-streams '%s': path too long", dir);
+        return -1;
+    }
+    if (stat(dir, &st) != 0) {
+        /* a new directory: the nearest existing folder above it must be writable */
+        snprintf(path, sizeof path, "%s", dir);
+        char *slash;
+        while ((slash = strrchr(path, '/')) && slash != path) {
+            *slash = '\0';
+            if (stat(path, &st) == 0)
+                break;
+        }
+        if (!slash || slash == path)
+            snprintf(path, sizeof path, "%s", slash == path ? "/" : ".");
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode) || access(path, W_OK | X_OK) != 0) {
+            hg_errf(err, errsz, "--dump-streams '%s': cannot be created: '%s' is not a writable "
+                    "folder", dir, path);
+            return -1;
+        }
+        return 0;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        hg_errf(err, errsz, "--dump-streams '%s': exists and is not a directory", dir);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, HR_DUMP_MARKER);
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+        return 0;
+    DIR *dp = opendir(dir);
+    int entries = 0;
+    struct dirent *e;
+    while (dp && (e = readdir(dp)))
+        entries += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (dp)
+        closedir(dp);
+    if (!dp || entries) {
+        hg_errf(err, errsz, "--dump-streams '%s': %s; hadrun writes only into a new or empty "
+                "directory, or one it made before (holding %s): give a new directory", dir,
+                dp ? "directory is not empty and was not made by hadrun" : "cannot be read",
+                HR_DUMP_MARKER);
+        return -1;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        hg_errf(err, errsz, "--dump-streams '%s': not writable: %s", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 /* Tap of the golden backends: writes one head of one core type. */
@@ -177,8 +234,21 @@ hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
         return NULL;
     }
     memcpy(d->lh, lh, (size_t)n * sizeof *lh);
+    char marker[2100], why[256];
+    snprintf(marker, sizeof marker, "%s/%s", dir, HR_DUMP_MARKER);
+    if (hr_dump_check_dir(dir, err, errsz) != 0) {
+        hr_dump_close(d, NULL, 0);
+        return NULL;
+    }
     if (mkdirs(dir) != 0) {
         hg_errf(err, errsz, "--dump-streams '%s': cannot create: %s", dir, strerror(errno));
+        hr_dump_close(d, NULL, 0);
+        return NULL;
+    }
+    static const char mark[] = "Stream dump of hadrun --dump-streams: index.json and "
+                               "<core>/l<layer>h<head>/s<sentence>/ are rewritten by hadrun.\n";
+    if (hg_file_write(marker, mark, sizeof mark - 1, why, sizeof why) != 0) {
+        hg_errf(err, errsz, "--dump-streams: '%s': %s", marker, why);
         hr_dump_close(d, NULL, 0);
         return NULL;
     }

@@ -12,7 +12,10 @@
  *   head.json    n_keys, n_queries, d, alpha, scale_q, scale_k, s_v, out_frac, the core
  *                options and the hgsim command line that replays the head (run it in the
  *                head's directory)
- * and DIR/index.json lists every head directory. File contents are deterministic.
+ * and DIR/index.json lists every head directory. File contents are deterministic; every
+ * file is written to a temporary name and renamed. DIR must be new, empty, or a directory
+ * hadrun dumped into before: it then holds the marker file HR_DUMP_MARKER (a user's
+ * directory, e.g. one holding its own index.json, is never written into).
  */
 #ifndef HR_DUMP_H
 #define HR_DUMP_H
@@ -28,6 +31,8 @@
 extern "C" {
 #endif
 
+#define HR_DUMP_MARKER ".hadrun-streams" /* marks a directory hadrun dumped into */
+
 typedef struct hr_lh {
     int layer, head;
 } hr_lh;
@@ -40,10 +45,16 @@ typedef struct hr_dump hr_dump;
 int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int max,
                         char *err, size_t errsz);
 
+/* Checks, before any work, that dir may receive a dump: it does not exist (and the
+ * nearest existing folder above it is writable), or it is an empty writable directory, or
+ * it holds HR_DUMP_MARKER. Returns 0, or -1 with a message in err naming --dump-streams,
+ * the directory and why, asking for a new directory. */
+int hr_dump_check_dir(const char *dir, char *err, size_t errsz);
+
 /* Prepares dumping into dir (created if missing) for the heads lh[0..n-1], with the core
  * configuration core (finished, d = the model's head dimension; its core type is replaced
- * by each of the three) and the calibration cal (must outlive the dumper). Returns NULL
- * with a message in err. */
+ * by each of the three) and the calibration cal (must outlive the dumper). Checks dir with
+ * hr_dump_check_dir and writes the marker. Returns NULL with a message in err. */
 hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
                       const hr_lh *lh, int n, char *err, size_t errsz);
 

@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "hg_config.h"
+#include "hg_file.h"
 #include "hm_golden.h"
 #include "hr_corpus.h"
 #include "st_safetensors.h"
@@ -26,9 +27,10 @@
 
 int hr_had_sha256_file(const char *path, char hex[65], char *err, size_t errsz)
 {
-    FILE *f = fopen(path, "rb");
+    char why[256];
+    FILE *f = hg_file_open(path, -1, NULL, why, sizeof why);
     if (!f) {
-        hg_errf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+        hg_errf(err, errsz, "%s: %s", path, why);
         return -1;
     }
     static unsigned char buf[1 << 16];
@@ -227,37 +229,14 @@ static int get_scalars(hr_had *h, const cJSON *root, const char *path, char *err
     return 0;
 }
 
-/* Reads a whole file into a NUL-terminated buffer; NULL with a message. */
+/* Reads a whole file (a regular file of at most 64 MiB) into a NUL-terminated buffer; NULL
+   with a message. */
 static char *slurp(const char *path, char *err, size_t errsz)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        hg_errf(err, errsz, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 14, n = 0, r;
-    char *buf = malloc(cap + 1);
-    while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            char *p = cap < ((size_t)64 << 20) ? realloc(buf, 2 * cap + 1) : NULL;
-            if (!p) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = p;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        hg_errf(err, errsz, "%s: cannot read (read error, or larger than 64 MiB)", path);
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
+    char why[256];
+    char *buf = hg_file_read(path, 64LL << 20, NULL, why, sizeof why);
+    if (!buf)
+        hg_errf(err, errsz, "%s: %s", path, why);
     return buf;
 }
 
@@ -374,7 +353,7 @@ static int write_atomic(const char *path, put_fn put, void *ctx, char *err, size
 /* Copies the file named by ctx. */
 static int put_copy(FILE *f, void *ctx)
 {
-    FILE *in = fopen(ctx, "rb");
+    FILE *in = hg_file_open(ctx, -1, NULL, NULL, 0);
     if (!in)
         return -1;
     static unsigned char buf[1 << 16];

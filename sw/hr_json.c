@@ -1,11 +1,18 @@
 /* hr_json.c — JSON helpers shared by the runner's writers. */
 #include "hr_json.h"
 
+#include "hg_file.h"
+
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 void hr_json_add_exact(cJSON *o, const char *key, double v)
 {
+    if (!isfinite(v)) {
+        cJSON_AddNullToObject(o, key);
+        return;
+    }
     char b[40];
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(b, sizeof b, "%.*g", prec, v);
@@ -18,10 +25,16 @@ void hr_json_add_exact(cJSON *o, const char *key, double v)
 int hr_json_write(const char *path, const cJSON *root)
 {
     char *txt = cJSON_Print(root);
-    FILE *f = txt ? fopen(path, "w") : NULL;
-    int ok = f && fputs(txt, f) >= 0 && fputc('\n', f) != EOF;
-    if (f && fclose(f) != 0)
-        ok = 0;
+    hg_wfile w;
+    if (!txt || hg_file_begin(&w, path, NULL, 0) != 0) {
+        free(txt);
+        return -1;
+    }
+    int ok = fputs(txt, w.f) >= 0 && fputc('\n', w.f) != EOF;
     free(txt);
-    return ok ? 0 : -1;
+    if (!ok) {
+        hg_file_discard(&w);
+        return -1;
+    }
+    return hg_file_commit(&w, NULL, 0);
 }

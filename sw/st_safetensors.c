@@ -1,4 +1,5 @@
 /* st_safetensors.c — safetensors reader: validation at open, lookup, conversion. */
+#include "hg_file.h"
 #include "hg_util.h"
 #include "st_safetensors.h"
 
@@ -69,24 +70,22 @@ static int dtype_parse(const char *s, st_dtype *t) {
 
 /* ---------------------------------------------------------------- file loading */
 
-/* Maps (or, failing that, reads) the whole file. Returns 0, or -1 with a message. */
+/* Maps (or, failing that, reads) the whole file, which must be a regular file (a FIFO or
+   device is refused before reading). Returns 0, or -1 with a message. */
 static int load_bytes(st_file *f, char *err, size_t errsz) {
-    struct stat sb;
-    int fd = open(f->path, O_RDONLY);
-    if (fd < 0) {
-        hg_errf(err, errsz, "%s: cannot open: %s", f->path, strerror(errno));
+    char why[256];
+    long long size = 0;
+    FILE *fp = hg_file_open(f->path, -1, &size, why, sizeof why);
+    if (!fp) {
+        hg_errf(err, errsz, "%s: %s", f->path, why);
         return -1;
     }
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        hg_errf(err, errsz, "%s: not a regular file", f->path);
-        close(fd);
-        return -1;
-    }
-    f->size = (size_t)sb.st_size;
+    int fd = fileno(fp);
+    f->size = (size_t)size;
     if (f->size < 8) {
         hg_errf(err, errsz, "%s: file is %zu bytes, too short for the 8-byte header length "
                "(truncated or not a safetensors file)", f->path, f->size);
-        close(fd);
+        fclose(fp);
         return -1;
     }
     void *p = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -103,11 +102,11 @@ static int load_bytes(st_file *f, char *err, size_t errsz) {
         }
         if (!f->base || got != f->size) {
             hg_errf(err, errsz, "%s: cannot read %zu bytes", f->path, f->size);
-            close(fd);
+            fclose(fp);
             return -1;
         }
     }
-    close(fd);
+    fclose(fp);
     return 0;
 }
 
@@ -198,6 +197,64 @@ static int entry_cmp(const void *a, const void *b) {
     return strcmp(((const st_entry *)a)->info.name, ((const st_entry *)b)->info.name);
 }
 
+/* Orders entries by where their data lies: begin, then end. */
+static int place_cmp(const void *a, const void *b) {
+    const st_entry *x = *(const st_entry *const *)a, *y = *(const st_entry *const *)b;
+    size_t xe = x->begin + x->info.nbytes, ye = y->begin + y->info.nbytes;
+    if (x->begin != y->begin) return x->begin < y->begin ? -1 : 1;
+    return (xe > ye) - (xe < ye);
+}
+
+/* Checks that the tensors' byte ranges cover the data section exactly: the first begins
+ * at 0, each begins where the previous one ends (no overlap, no gap), the last ends at the
+ * end of the file. Returns 0, or -1 with a message naming the tensors. */
+static int check_coverage(st_file *f, char *err, size_t errsz) {
+    const st_entry **ord = malloc((size_t)(f->n > 0 ? f->n : 1) * sizeof *ord);
+    if (!ord) {
+        hg_errf(err, errsz, "%s: out of memory", f->path);
+        return -1;
+    }
+    for (int i = 0; i < f->n; i++) ord[i] = &f->ent[i];
+    qsort(ord, (size_t)f->n, sizeof *ord, place_cmp);
+    size_t at = 0;
+    const st_entry *prev = NULL;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < f->n; i++) {
+        const st_entry *e = ord[i];
+        size_t end = e->begin + e->info.nbytes;
+        if (e->begin < at) {
+            hg_errf(err, errsz, "%s: tensors '%s' (data_offsets [%zu, %zu]) and '%s' "
+                   "(data_offsets [%zu, %zu]) overlap; every byte of the data section must "
+                   "belong to exactly one tensor", f->path, prev->info.name, prev->begin, at,
+                   e->info.name, e->begin, end);
+            rc = -1;
+        } else if (e->begin > at) {
+            if (prev)
+                hg_errf(err, errsz, "%s: bytes %zu..%zu of the data section, between tensors "
+                       "'%s' (ends at %zu) and '%s' (begins at %zu), belong to no tensor; the "
+                       "data section must be exactly covered", f->path, at, e->begin - 1,
+                       prev->info.name, at, e->info.name, e->begin);
+            else
+                hg_errf(err, errsz, "%s: bytes 0..%zu of the data section, before the first "
+                       "tensor '%s' (begins at %zu), belong to no tensor; the data section "
+                       "must be exactly covered", f->path, e->begin - 1, e->info.name,
+                       e->begin);
+            rc = -1;
+        }
+        prev = e;
+        at = end;
+    }
+    if (rc == 0 && at != f->data_size) {
+        hg_errf(err, errsz, "%s: the data section is %zu bytes but its tensors end at byte %zu"
+               "%s%s%s: %zu trailing bytes belong to no tensor", f->path, f->data_size, at,
+               prev ? " (tensor '" : "", prev ? prev->info.name : "", prev ? "')" : "",
+               f->data_size - at);
+        rc = -1;
+    }
+    free(ord);
+    return rc;
+}
+
 /* Parses the JSON header and fills f->ent. Returns 0 or -1 with a message. */
 static int parse_header(st_file *f, const char *txt, size_t len, char *err, size_t errsz) {
     cJSON *root = cJSON_ParseWithLength(txt, len);
@@ -241,7 +298,7 @@ static int parse_header(st_file *f, const char *txt, size_t len, char *err, size
                    f->ent[i].info.name);
             goto out;
         }
-    rc = 0;
+    rc = check_coverage(f, err, errsz);
 out:
     cJSON_Delete(root);
     return rc;

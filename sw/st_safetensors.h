@@ -6,8 +6,10 @@
  * then the raw tensor bytes; offsets are relative to the byte after the header, the
  * data is little-endian and row-major.
  *
- * The whole file is validated when it is opened (header length, JSON, dtype names, shape
- * vs byte size, offsets inside the file), so later lookups cannot read out of bounds.
+ * The whole file is validated when it is opened (a regular file; header length, JSON,
+ * dtype names, shape vs byte size, offsets inside the file; the tensors' byte ranges cover
+ * the data section exactly: no overlap, no gap, nothing after the last tensor), so later
+ * lookups cannot read out of bounds and no two tensors share bytes.
  * Tensors are converted to float on request; F32, F16 and BF16 (and F64 and the integer
  * types) are supported.
  *
@@ -46,8 +48,9 @@ typedef struct {
 typedef struct st_file st_file; /* an open, validated file (opaque) */
 
 /* Opens and validates path. Returns a handle, or NULL with a message in err
- * (missing file, truncated file, bad header length, bad JSON, unknown dtype, shape that
- * does not match the byte range, offsets outside the data). */
+ * (missing file, not a regular file, truncated file, bad header length, bad JSON, unknown
+ * dtype, shape that does not match the byte range, offsets outside the data, overlapping
+ * tensors or bytes that belong to no tensor: the message names the tensors). */
 st_file *st_open(const char *path, char *err, size_t errsz);
 
 /* Releases f and everything it owns. f may be NULL. Can't fail. */

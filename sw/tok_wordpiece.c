@@ -1,4 +1,5 @@
 /* tok_wordpiece.c — BERT basic tokenizer + WordPiece (see tok_wordpiece.h for coverage). */
+#include "hg_file.h"
 #include "hg_util.h"
 #include "tok_wordpiece.h"
 
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #define TOK_MAX_LINE 1024 /* longest vocabulary line accepted, in bytes */
+#define TOK_MAX_FILE (64LL << 20) /* largest vocab.txt accepted, in bytes */
 
 struct tok_vocab {
     char *text;      /* file contents; tokens point into it */
@@ -129,6 +131,18 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *c) {
     return len;
 }
 
+long tok_utf8_error(const char *s, size_t n) {
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t c;
+        size_t len = utf8_decode(u + i, n - i, &c);
+        if (c == 0xFFFD && len == 1) return (long)i; /* a literal U+FFFD takes 3 bytes */
+        i += len;
+    }
+    return -1;
+}
+
 /* Appends the UTF-8 form of c to out; returns the bytes written (1..4). */
 static size_t utf8_encode(uint32_t c, char *out) {
     assert(c <= 0x10FFFF);
@@ -194,31 +208,13 @@ void tok_free(tok_vocab *v) {
     free(v);
 }
 
-/* Reads the whole file into a NUL-terminated buffer; *len gets its length. */
+/* Reads the whole file (a regular file of at most TOK_MAX_FILE bytes) into a
+ * NUL-terminated buffer; *len gets its length. */
 static char *read_file(const char *path, size_t *len, char *err, size_t errsz) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        hg_errf(err, errsz, "vocab %s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, fp);
-        if (n < cap - 1) break;
-        char *nb = realloc(buf, cap *= 2);
-        if (!nb) { free(buf); buf = NULL; }
-        else buf = nb;
-    }
-    int bad = ferror(fp);
-    fclose(fp);
-    if (!buf || bad) {
-        hg_errf(err, errsz, "vocab %s: %s", path, buf ? "read error" : "out of memory");
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
+    char why[256];
+    char *buf = hg_file_read(path, TOK_MAX_FILE, len, why, sizeof why);
+    if (!buf)
+        hg_errf(err, errsz, "vocab %s: %s", path, why);
     return buf;
 }
 

@@ -34,8 +34,9 @@ typedef struct tok_vocab tok_vocab; /* a loaded vocabulary (opaque) */
 
 /* Loads a vocab.txt (one token per line, id = line number from 0). The vocabulary must
  * contain [UNK], [CLS] and [SEP]. If a token appears twice, the later line's id is used
- * (as the reference loader does). Returns NULL with a message in err (missing file, empty
- * file, NUL bytes, missing special tokens). err may be NULL. */
+ * (as the reference loader does). Returns NULL with a message in err (missing file, not a
+ * regular file, larger than 64 MiB, empty file, NUL bytes, missing special tokens). err may
+ * be NULL. */
 tok_vocab *tok_load(const char *path, char *err, size_t errsz);
 
 /* Releases v. v may be NULL. Can't fail. */
@@ -56,6 +57,11 @@ const char *tok_token(const tok_vocab *v, int id);
  * out. ids must hold max_len entries. */
 int tok_encode(const tok_vocab *v, const char *text, int max_len, int32_t *ids,
                char *err, size_t errsz);
+
+/* Offset of the first byte of s[0..n-1] that does not begin a valid UTF-8 sequence (bad
+ * lead byte, bad or missing continuation byte, overlong form, surrogate, above U+10FFFF),
+ * or -1 if all n bytes are valid UTF-8. Can't fail. */
+long tok_utf8_error(const char *s, size_t n);
 
 #ifdef __cplusplus
 }

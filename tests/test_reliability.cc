@@ -47,6 +47,14 @@ bool exists(const std::string &p)
     return lstat(p.c_str(), &st) == 0;
 }
 
+// The model directory the tools use, as an absolute path ("" if there is none).
+std::string model_dir()
+{
+    char dir[4096], err[512], real[PATH_MAX];
+    if (enc_model_dir(dir, sizeof dir, err, sizeof err) != 0 || !realpath(dir, real)) return "";
+    return real;
+}
+
 #define EXPECT_MSG(r, text) \
     EXPECT_NE((r).out.find(text), std::string::npos) << "expected: " << (text) << "\ngot: " << (r).out
 
@@ -283,6 +291,303 @@ TEST(ReliabilityHgsimBench, HelpAndStrictNumbers)
     r = sh(bin("hgsim_bench") + " --cache ''");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--cache '': must not be empty");
+}
+
+// ------------------------------------------------------------------ hadrun
+
+// A small calibration set and a calibration file in dir, so runs stay short.
+std::string quick(const std::string &dir)
+{
+    std::string set = read_file(hgt::src_dir() + "/sw/data/sentences_calib.txt");
+    size_t cut = 0;
+    for (int i = 0; i < 4; i++) cut = set.find('\n', cut) + 1;
+    write_file(dir + "/cal.txt", set.substr(0, cut));
+    return " --quiet --calib " + dir + "/cal.json --calib-sentences " + dir + "/cal.txt";
+}
+
+TEST(ReliabilityHadrun, SpecialAndOversizedSentenceFilesAreRefused)
+{
+    std::string d = hgt::temp_dir("rel_sent");
+    std::string q = quick(d), run = "timeout 120 " + bin("hadrun") + q;
+    for (const char *dev : {"/dev/zero", "/dev/urandom"}) {
+        hgt::CmdResult r = sh(run + " --sentences " + dev);
+        EXPECT_EQ(r.status, 2) << dev << "\n" << r.out;
+        EXPECT_MSG(r, "--sentences: " + std::string(dev) + ": is a character device, not a regular "
+                      "file");
+    }
+    ASSERT_EQ(mkfifo((d + "/fifo").c_str(), 0600), 0);
+    hgt::CmdResult r = sh(run + " --sentences " + d + "/fifo");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "fifo: is a FIFO, not a regular file");
+    r = sh(bin("hadrun") + " --quiet --calib " + d + "/cal.json --calib-sentences /dev/zero");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--calib-sentences: /dev/zero: is a character device");
+    write_file(d + "/big.txt", "");
+    ASSERT_EQ(truncate((d + "/big.txt").c_str(), (64LL << 20) + 1), 0);  // sparse
+    r = sh(run + " --sentences " + d + "/big.txt");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "big.txt: 67108865 bytes, more than the limit of 67108864 bytes");
+    write_file(d + "/long.txt", "a short sentence.\n" + std::string(70000, 'a') + "\n");
+    r = sh(run + " --sentences " + d + "/long.txt");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "long.txt:2: line longer than 65536 bytes");
+    sh("rm -rf '" + d + "'");
+}
+
+TEST(ReliabilityHadrun, NulBytesAndInvalidUtf8AreRefusedNamingTheLine)
+{
+    std::string d = hgt::temp_dir("rel_utf8");
+    std::string run = bin("hadrun") + quick(d) + " --sentences ";
+    write_file(d + "/nul.txt", std::string("a good sentence.\nabc\0def ghi.\n", 30));
+    hgt::CmdResult r = sh(run + d + "/nul.txt");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "nul.txt:2: NUL byte at byte 4 of the line; a sentence file must be UTF-8 text");
+    write_file(d + "/bad.txt", "fine.\nalso fine.\ncaf\xc3 au lait\n");
+    r = sh(run + d + "/bad.txt");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "bad.txt:3: invalid UTF-8 at byte 4 of the line (0xc3)");
+    std::mt19937 rng(4096);
+    std::string noise(4096, '\0');
+    for (char &c : noise) c = (char)(rng() & 0xff);
+    write_file(d + "/noise.txt", noise);
+    r = sh(run + d + "/noise.txt");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "noise.txt:");
+    EXPECT_MSG(r, "a sentence file must be UTF-8 text");
+    // valid UTF-8 (accents, CJK, a literal U+FFFD) and CRLF line ends are accepted
+    write_file(d + "/ok.txt", "Caf\xc3\xa9 au lait.\r\n\xe4\xb8\xad\xe6\x96\x87 \xef\xbf\xbd ok.\n");
+    r = sh(run + d + "/ok.txt --backend float");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_MSG(r, "2 sentences");
+    sh("rm -rf '" + d + "'");
+}
+
+// No output is an input or another output; outputs are checked before the run.
+TEST(ReliabilityHadrun, OutputsAreNeverInputsAndAreCheckedFirst)
+{
+    std::string d = hgt::temp_dir("rel_out");
+    std::string q = quick(d), run = bin("hadrun") + q;
+    write_file(d + "/s.txt", "The first sentence.\nThe second one.\n");
+    std::string s = d + "/s.txt";
+    // a model directory of copies (the weights linked: no output names them), so a tool that
+    // wrongly wrote an output there could not damage the real model
+    std::string m = d + "/model", real = model_dir();
+    ASSERT_FALSE(real.empty());
+    sh("mkdir '" + m + "' && cp '" + real + "/config.json' '" + real + "/vocab.txt' '" + m +
+       "/' && ln -s '" + real + "/model.safetensors' '" + m + "/'");
+    struct Case {
+        std::string args, expect;
+    } cases[] = {
+        {"--json " + s, "--json '" + s + "': is the --sentences file; hadrun never overwrites"},
+        {"--embeddings " + d + "/./s.txt", "is the --sentences file"},
+        {"--calib-sentences " + s + " --calib " + s, "--calib '" + s + "': is the --sentences"},
+        {"--json " + d + "/cal.txt", "is the --calib-sentences file"},
+        {"--model " + m + " --json " + m + "/vocab.txt", "is the --model file"},
+        {"--json " + d + "/a.json --embeddings " + d + "/a.json", "is also the --json file"},
+        {"--json " + d + "/cal.json", "is also the --json file"},
+        {"--json " + d + "/nodir/x.json", "folder '" + d + "/nodir' does not exist"},
+        {"--embeddings " + d, "is a directory; an output must be a regular file"},
+        {"--json " + d + "/x.json/", "ends with '/'"},
+        {"--calib " + d, "--calib '" + d + "': is not a regular file"},
+    };
+    for (const Case &c : cases) {
+        // rtl-had would take minutes to run: the checks come first
+        hgt::CmdResult r = sh(run + " --sentences " + s + " --backend float,rtl-had " + c.args);
+        EXPECT_EQ(r.status, 2) << c.args << "\n" << r.out;
+        EXPECT_MSG(r, c.expect);
+        EXPECT_EQ(r.out.find("backend "), std::string::npos) << "ran before checking: " << r.out;
+    }
+    EXPECT_EQ(read_file(s), "The first sentence.\nThe second one.\n");
+    EXPECT_EQ(sh("ls -a '" + d + "' | grep -c '\\.tmp'").out, "0\n");
+    sh("rm -rf '" + d + "'");
+}
+
+// Streams go only into a new or empty directory, or one hadrun dumped into before.
+TEST(ReliabilityHadrun, DumpWritesOnlyIntoItsOwnDirectory)
+{
+    std::string d = hgt::temp_dir("rel_dump");
+    std::string run = bin("hadrun") + quick(d) + " --limit 1 --backend float --dump-heads 0:0 ";
+    sh("mkdir '" + d + "/user'");
+    write_file(d + "/user/index.json", "{\"mine\": true}\n");
+    hgt::CmdResult r = sh(run + "--dump-streams " + d + "/user");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--dump-streams '" + d + "/user': directory is not empty and was not made by "
+                  "hadrun");
+    EXPECT_MSG(r, "give a new directory");
+    EXPECT_EQ(read_file(d + "/user/index.json"), "{\"mine\": true}\n");
+    r = sh(run + "--dump-streams " + d + "/user/index.json");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "exists and is not a directory");
+    // a new directory, then the same one again (hadrun's marker), then an empty one
+    r = sh(run + "--dump-streams " + d + "/new");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(exists(d + "/new/.hadrun-streams"));
+    EXPECT_TRUE(exists(d + "/new/had/l0h0/s001/keys.bin"));
+    r = sh(run + "--dump-streams " + d + "/new");
+    EXPECT_EQ(r.status, 0) << r.out;
+    sh("mkdir '" + d + "/empty'");
+    r = sh(run + "--dump-streams " + d + "/empty");
+    EXPECT_EQ(r.status, 0) << r.out;
+    // an input inside the dump directory is refused
+    write_file(d + "/new/s.txt", "A sentence.\n");
+    r = sh(run + "--dump-streams " + d + "/new --sentences " + d + "/new/s.txt");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "lies inside --dump-streams");
+    EXPECT_EQ(sh("find '" + d + "' -name '*.tmp*' | wc -l").out, "0\n");
+    sh("rm -rf '" + d + "'");
+}
+
+// A copy of the real model with one weight replaced by v.
+std::string model_with(const std::string &d, const char *tensor, size_t elem, float v)
+{
+    std::string real = model_dir(), m = d + "/model";
+    EXPECT_FALSE(real.empty()) << "no model (make deps-model)";
+    sh("mkdir -p '" + m + "' && cp '" + real + "/config.json' '" + real + "/vocab.txt' '" + m +
+       "/'");
+    std::string b = read_file(real + "/model.safetensors");
+    uint64_t hlen = 0;
+    for (int i = 7; i >= 0; i--) hlen = (hlen << 8) | (uint8_t)b[(size_t)i];
+    cJSON *h = cJSON_ParseWithLength(b.data() + 8, (size_t)hlen);
+    cJSON *off = cJSON_GetObjectItem(cJSON_GetObjectItem(h, tensor), "data_offsets");
+    size_t at = 8 + (size_t)hlen + (size_t)cJSON_GetArrayItem(off, 0)->valuedouble + 4 * elem;
+    cJSON_Delete(h);
+    memcpy(&b[at], &v, 4);
+    write_file(m + "/model.safetensors", b);
+    return m;
+}
+
+// NaN and Inf weights are refused when the model is loaded, naming the tensor; a
+// calibration file never holds a bare nan, and one holding null is refused as not a number.
+TEST(ReliabilityHadrun, NonFiniteWeightsAreRefusedAndNeverReachJson)
+{
+    std::string d = hgt::temp_dir("rel_nan");
+    std::string m = model_with(d, "encoder.layer.2.attention.self.key.weight", 5, NAN);
+    hgt::CmdResult r = sh(bin("hadrun") + quick(d) + " --limit 1 --model " + m);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "model.safetensors: tensor 'encoder.layer.2.attention.self.key.weight': element "
+                  "5 is NaN; weights must be finite");
+    EXPECT_FALSE(exists(d + "/cal.json")) << "no calibration from NaN weights";
+    m = model_with(d, "embeddings.LayerNorm.weight", 0, -INFINITY);
+    char err[1024] = "";
+    enc_model *em = enc_load(m.c_str(), err, sizeof err);
+    EXPECT_EQ(em, nullptr);
+    EXPECT_NE(std::string(err).find("tensor 'embeddings.LayerNorm.weight': element 0 is -Inf"),
+              std::string::npos) << err;
+    enc_free(em);
+
+    // the JSON writer prints null for a non-finite value; the reader refuses it
+    hr_calib c{};
+    c.n_layers = c.n_heads = 1;
+    c.head_dim = 8;
+    c.pct = 100;
+    hr_head_cal hc{1, 1, NAN, 0.1, 0.1, 1, 1, 1};
+    c.head = &hc;
+    std::string path = d + "/nan_calib.json";
+    ASSERT_EQ(hr_calib_save(&c, path.c_str(), err, sizeof err), 0) << err;
+    std::string txt = read_file(path);
+    EXPECT_EQ(txt.find("nan"), std::string::npos) << txt;
+    cJSON *j = cJSON_Parse(txt.c_str());
+    EXPECT_NE(j, nullptr) << "the file must stay JSON:\n" << txt;
+    cJSON_Delete(j);
+    hr_calib *back = hr_calib_load(path.c_str(), err, sizeof err);
+    EXPECT_EQ(back, nullptr);
+    EXPECT_NE(std::string(err).find("heads[0]: 's_q' missing or not a number"), std::string::npos)
+        << err;
+    hr_calib_free(back);
+    // counts must be whole numbers
+    hc.s_q = 0.1;
+    ASSERT_EQ(hr_calib_save(&c, path.c_str(), err, sizeof err), 0) << err;
+    txt = read_file(path);
+    size_t at = txt.find("\"n_heads\":\t1");
+    ASSERT_NE(at, std::string::npos) << txt;
+    write_file(path, txt.replace(at, 12, "\"n_heads\":\t1.5"));
+    back = hr_calib_load(path.c_str(), err, sizeof err);
+    EXPECT_EQ(back, nullptr);
+    EXPECT_NE(std::string(err).find("'n_heads' = 1.5: must be a whole number"), std::string::npos)
+        << err;
+    hr_calib_free(back);
+    sh("rm -rf '" + d + "'");
+}
+
+// ------------------------------------------------------------------ model files
+
+// A safetensors file of F32 tensors {name, [begin, end)} over data of `size` bytes.
+std::string st_file_of(const std::vector<std::pair<std::string, std::pair<int, int>>> &ts,
+                       size_t size)
+{
+    std::string h = "{";
+    for (const auto &t : ts)
+        h += (h.size() > 1 ? "," : "") + std::string("\"") + t.first +
+             "\":{\"dtype\":\"F32\",\"shape\":[" + std::to_string((t.second.second -
+             t.second.first) / 4) + "],\"data_offsets\":[" + std::to_string(t.second.first) +
+             "," + std::to_string(t.second.second) + "]}";
+    h += "}";
+    std::string len(8, '\0');
+    for (int i = 0; i < 8; i++) len[(size_t)i] = (char)((h.size() >> (8 * i)) & 0xff);
+    return len + h + std::string(size, '\0');
+}
+
+TEST(ReliabilityModelFiles, SafetensorsDataMustBeCoveredExactly)
+{
+    std::string d = hgt::temp_dir("rel_st"), p = d + "/w.safetensors";
+    struct Case {
+        std::vector<std::pair<std::string, std::pair<int, int>>> ts;
+        size_t size;
+        const char *expect;
+    } cases[] = {
+        {{{"a", {0, 16}}, {"b", {8, 24}}}, 24,
+         "tensors 'a' (data_offsets [0, 16]) and 'b' (data_offsets [8, 24]) overlap"},
+        {{{"a", {0, 16}}, {"b", {0, 16}}}, 16, "tensors 'a' (data_offsets [0, 16]) and 'b'"},
+        {{{"a", {0, 16}}, {"b", {20, 36}}}, 36,
+         "bytes 16..19 of the data section, between tensors 'a' (ends at 16) and 'b' (begins at "
+         "20), belong to no tensor"},
+        {{{"a", {8, 24}}}, 24, "bytes 0..7 of the data section, before the first tensor 'a'"},
+        {{{"a", {0, 16}}}, 20, "the data section is 20 bytes but its tensors end at byte 16 "
+                               "(tensor 'a'): 4 trailing bytes belong to no tensor"},
+    };
+    for (const Case &c : cases) {
+        write_file(p, st_file_of(c.ts, c.size));
+        char err[1024] = "";
+        st_file *f = st_open(p.c_str(), err, sizeof err);
+        EXPECT_EQ(f, nullptr) << c.expect;
+        EXPECT_NE(std::string(err).find(c.expect), std::string::npos) << err;
+        st_close(f);
+    }
+    // exact cover, in any header order, with an empty tensor, opens
+    write_file(p, st_file_of({{"z", {16, 24}}, {"e", {16, 16}}, {"a", {0, 16}}}, 24));
+    char err[1024] = "";
+    st_file *f = st_open(p.c_str(), err, sizeof err);
+    EXPECT_NE(f, nullptr) << err;
+    st_close(f);
+    sh("rm -rf '" + d + "'");
+}
+
+// Every loader refuses devices and FIFOs at once (none blocks or reads forever).
+TEST(ReliabilityModelFiles, LoadersRefuseSpecialFiles)
+{
+    std::string d = hgt::temp_dir("rel_special"), fifo = d + "/fifo";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    for (const std::string &p : {std::string("/dev/zero"), fifo}) {
+        char err[1024] = "";
+        const std::string kind = p == fifo ? "is a FIFO" : "is a character device";
+        bcfg_config bc;
+        EXPECT_NE(bcfg_load(p.c_str(), &bc, err, sizeof err), 0);
+        EXPECT_NE(std::string(err).find(kind), std::string::npos) << err;
+        EXPECT_EQ(tok_load(p.c_str(), err, sizeof err), nullptr);
+        EXPECT_NE(std::string(err).find(kind), std::string::npos) << err;
+        EXPECT_EQ(st_open(p.c_str(), err, sizeof err), nullptr);
+        EXPECT_NE(std::string(err).find(kind), std::string::npos) << err;
+        EXPECT_EQ(hr_calib_load(p.c_str(), err, sizeof err), nullptr);
+        EXPECT_NE(std::string(err).find(kind), std::string::npos) << err;
+        uint64_t h = HR_HASH_INIT;
+        EXPECT_NE(hr_hash_file(&h, p.c_str(), err, sizeof err), 0);
+        EXPECT_NE(std::string(err).find(kind), std::string::npos) << err;
+    }
+    hgt::CmdResult r = sh("timeout 60 " + bin("hadmodel") + " --artifact " + fifo + " --out " + d +
+                          "/o");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "fifo: is a FIFO, not a regular file");
+    sh("rm -rf '" + d + "'");
 }
 
 }  // namespace
