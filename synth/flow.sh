@@ -110,14 +110,45 @@ esac
 [ -f "$RTL_DIR/manifest.json" ] || die "RTL_DIR='$RTL_DIR' has no manifest.json (not a hadgen output directory)"
 [ -f "$LIB" ] || die "LIB='$LIB': no such Liberty file"
 [ -x "$HGSYNTH" ] || die "HGSYNTH='$HGSYNTH' not found (run: make hgsynth)"
-[[ "$CLK_PERIOD_NS" =~ ^[0-9]*\.?[0-9]+$ ]] && awk "BEGIN{exit !($CLK_PERIOD_NS > 0)}" ||
-  die "CLK_PERIOD_NS='$CLK_PERIOD_NS': must be a positive number of ns"
-[[ "$JOBS" =~ ^[1-9][0-9]*$ ]] || die "JOBS='$JOBS': must be an integer >= 1"
-[[ "$SAMPLE" =~ ^[0-9]+$ ]] || die "SAMPLE='$SAMPLE': must be an integer >= 0"
+# numbers: decimal notation only (no inf, nan, hex), finite, in range; the value reaches awk
+# as data (-v), never as program text
+num_var() { # NAME pos|nonneg MAX
+  local v=${!1} what
+  [ "$2" = pos ] && what="> 0" || what=">= 0"
+  [[ "$v" =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?$ ]] &&
+    awk -v x="$v" -v k="$2" -v max="$3" 'BEGIN { x += 0; exit !((k == "pos" ? x > 0 : x >= 0) && x <= max + 0) }' ||
+    die "$1='$v': must be a number $what and <= $3 (decimal notation)"
+}
+int_var() { # NAME MIN MAX
+  local v=${!1}
+  [[ "$v" =~ ^[0-9]{1,12}$ ]] && (( 10#$v >= $2 && 10#$v <= $3 )) || die "$1='$v': must be an integer in $2..$3"
+}
+num_var CLK_PERIOD_NS pos 1e6
+num_var IN_SLEW_NS nonneg 1e3
+num_var OUT_LOAD_PF nonneg 1e6
+for v in MEM_FEATURE_NM MEM_BITCELL_F2 NODE_REF_NM; do num_var "$v" pos 1e6; done
+for v in MEM_PORT_FACTOR MEM_VDD MEM_READ_SWING NODE_REF_VDD; do num_var "$v" pos 1e3; done
+num_var MEM_ARRAY_EFF pos 1
+for v in MEM_CBL_FF MEM_CWL_FF; do num_var "$v" nonneg 1e6; done
+for v in MEM_SA_FJ MEM_DEC_FJ MEM_LEAK_PA; do num_var "$v" nonneg 1e9; done
+int_var JOBS 1 256
+int_var SAMPLE 0 1000000
+int_var TOP_STA 0 1
+int_var CAPTURE_QUERIES 1 1000000
+int_var CAPTURE_CONST 0 1
+[[ "$CAPTURE_SEED" =~ ^[0-9]{1,19}$ ]] || die "CAPTURE_SEED='$CAPTURE_SEED': must be an integer of at most 19 digits"
+# words that reach other programs' command lines or scripts: a plain character set only
+[[ "$TAG" =~ ^[A-Za-z0-9_.-]*$ ]] || die "TAG='$TAG': must be letters, digits, '_', '.', '-' (it names the run directory)"
+[[ "$VERILATOR_CFLAGS" =~ ^[-A-Za-z0-9_=.,+\ ]*$ ]] ||
+  die "VERILATOR_CFLAGS='$VERILATOR_CFLAGS': must be compiler options of letters, digits, spaces and - _ = . , +"
+[[ "$ABC_SCRIPT" =~ ^[-A-Za-z0-9_\;\&,.:/+\ ]+$ ]] ||
+  die "ABC_SCRIPT='$ABC_SCRIPT': must be an abc script or file of letters, digits, spaces and - _ ; & , . : / +"
 [[ "$GL_SIM" =~ ^(builtin|verilator)$ ]] || die "GL_SIM='$GL_SIM': must be builtin or verilator"
 [[ "$CAPTURE_ORDER" =~ ^(ports|inputs-first)$ ]] || die "CAPTURE_ORDER='$CAPTURE_ORDER': must be ports or inputs-first"
 [[ "$STOP_AFTER" =~ ^(|plan|yosys|sta|capture|gatesim)$ ]] || die "STOP_AFTER='$STOP_AFTER': must be plan, yosys, sta, capture, gatesim or empty"
-[[ "$ACT_WINDOW" =~ ^(query|all|[0-9]+:[0-9]+)$ ]] || die "ACT_WINDOW='$ACT_WINDOW': must be query, all or START:END"
+[[ "$ACT_WINDOW" =~ ^(query|all|[0-9]{1,12}:[0-9]{1,12})$ ]] &&
+  { [[ "$ACT_WINDOW" != *:* ]] || (( 10#${ACT_WINDOW%%:*} + 2 <= 10#${ACT_WINDOW##*:} )); } ||
+  die "ACT_WINDOW='$ACT_WINDOW': must be query, all or START:END with START + 2 <= END (cycles START < c < END count)"
 for t in "$YOSYS" "$STA"; do command -v "$t" >/dev/null || die "tool '$t' not found"; done
 RTL_DIR=$(cd "$RTL_DIR" && pwd)
 
@@ -130,6 +161,31 @@ rm -f "$plan_tmp"
 [ -n "$OUT_DIR" ] || OUT_DIR="$OUT_ROOT/$PLAN_CONFIG$TAG"
 [ -n "$CAPTURE_DIR" ] || CAPTURE_DIR="$OUT_DIR/captures"
 export OUT_DIR CAPTURE_DIR
+# The flow deletes and rewrites OUT_DIR/generated, log and reports, and the *.hex and
+# hg_phase.txt it makes in CAPTURE_DIR: only where it made them itself (its marker file, or
+# log/flow_vars.txt of a run from before the marker) or where there are none yet.
+RUN_MARK=.hgsynth_run CAP_MARK=.hgsynth_captures
+[ ! -e "$OUT_DIR" ] || [ -d "$OUT_DIR" ] || die "OUT_DIR='$OUT_DIR' exists and is not a directory"
+[ ! -d "$OUT_DIR" ] || [ "$(cd "$OUT_DIR" && pwd)" != "$RTL_DIR" ] ||
+  die "OUT_DIR is RTL_DIR itself ('$RTL_DIR'): choose another OUT_DIR"
+if [ ! -f "$OUT_DIR/$RUN_MARK" ] && [ ! -f "$OUT_DIR/log/flow_vars.txt" ]; then
+  for sub in generated log reports; do
+    [ ! -e "$OUT_DIR/$sub" ] ||
+      die "OUT_DIR='$OUT_DIR' has a $sub/ that synth/flow.sh did not make (no $RUN_MARK): a run would delete it; choose another OUT_DIR"
+  done
+fi
+mkdir -p "$OUT_DIR" "$CAPTURE_DIR" || die "cannot create OUT_DIR='$OUT_DIR' or CAPTURE_DIR='$CAPTURE_DIR'"
+OUT_DIR=$(cd "$OUT_DIR" && pwd) CAPTURE_DIR=$(cd "$CAPTURE_DIR" && pwd)
+for p in "$RTL_DIR" ${CAPTURE_DATA:+"$(cd "$CAPTURE_DATA" 2>/dev/null && pwd || echo "$CAPTURE_DATA")"}; do
+  for sub in generated log reports; do
+    case "$p/" in "$OUT_DIR/$sub"/*) die "'$p' lies in OUT_DIR/$sub, which a run deletes: move it or choose another OUT_DIR" ;; esac
+  done
+done
+if [[ "$CAPTURE_CMD" =~ ^(hgsim|bench)$ ]] && [ ! -f "$CAPTURE_DIR/$CAP_MARK" ] &&
+   ! { [ "$CAPTURE_DIR" = "$OUT_DIR/captures" ] && [ -f "$OUT_DIR/log/flow_vars.txt" ]; } &&
+   compgen -G "$CAPTURE_DIR/*.hex" > /dev/null; then
+  die "CAPTURE_DIR='$CAPTURE_DIR' has *.hex files that synth/flow.sh did not make (no $CAP_MARK): CAPTURE_CMD=$CAPTURE_CMD would delete them; choose another CAPTURE_DIR or CAPTURE_CMD=none"
+fi
 if [ -n "$REUSE_FROM" ]; then
   [ -d "$REUSE_FROM" ] || die "REUSE_FROM='$REUSE_FROM' is not a directory"
   REUSE_FROM=$(cd "$REUSE_FROM" && pwd)
@@ -138,14 +194,15 @@ fi
 GEN=$OUT_DIR/generated LOG=$OUT_DIR/log RPT=$OUT_DIR/reports
 rm -rf "$GEN" "$LOG" "$RPT"
 mkdir -p "$GEN/netlist" "$GEN/gl" "$LOG" "$RPT/area" "$RPT/sta" "$RPT/toggles" "$CAPTURE_DIR"
+: > "$OUT_DIR/$RUN_MARK"
 
 banner "hadgen synthesis flow: $PLAN_CONFIG -> $OUT_DIR"
 {
   for v in "${FLOW_VARS[@]}"; do printf '%-17s = %s\n' "$v" "${!v}"; done
 } | tee "$LOG/flow_vars.txt"
-{
-  for v in "${FLOW_SET[@]}"; do [ "$v" = RTL_DIR ] || printf "%s='%s' " "$v" "${!v}"; done
-  echo "synth/flow.sh $RTL_DIR"
+{ # shell-quoted (%q): the command runs as written whatever the values hold
+  for v in "${FLOW_SET[@]}"; do [ "$v" = RTL_DIR ] || printf "%s=%q " "$v" "${!v}"; done
+  printf 'synth/flow.sh %q\n' "$RTL_DIR"
 } > "$LOG/command.txt"
 "$HGSYNTH" plan --rtl "$RTL_DIR" --out "$GEN/plan.sh"
 
@@ -223,9 +280,8 @@ if [ -z "$REUSE_FROM" ]; then
       SY_POWER1_RPT="$RPT/sta/$m.power1.rpt" "$STA" -no_splash -exit "$here/scripts/sta_module.tcl"
   done
   if [ "$TOP_STA" = 1 ]; then
-    nls=""
-    for m in $PLAN_LOGIC; do nls="$nls $GEN/netlist/$m.v"; done
-    run_job "$LOG/sta_top.log" env SY_TOP="$PLAN_TOP" SY_NETLISTS="$nls" SY_TIMING_RPT="$RPT/sta/top.timing.rpt" \
+    run_job "$LOG/sta_top.log" env SY_TOP="$PLAN_TOP" SY_MODULES="$PLAN_LOGIC" SY_NETLIST_DIR="$GEN/netlist" \
+      SY_TIMING_RPT="$RPT/sta/top.timing.rpt" \
       "$STA" -no_splash -exit "$here/scripts/sta_top.tcl"
   fi
   wait_jobs sta
@@ -248,18 +304,24 @@ case "$CAPTURE_CMD" in
         --const "$CAPTURE_CONST" || exit $?
     fi
     for f in keys values queries; do [ -f "$data/$f.bin" ] || die "CAPTURE_DATA='$data' has no $f.bin"; done
-    head_args=$HGSIM_EXTRA
+    read -r -a head_args <<< "$HGSIM_EXTRA"   # words, never globbed
     if [ -n "$CAPTURE_DATA" ] && [ -f "$data/head.json" ]; then
       # a head dumped by hadrun: its key count and exp parameters, for this configuration only
       hj() { sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$data/head.json"; }
       [ "$(hj core_options)" = "$PLAN_HGSIM_ARGS" ] ||
         die "CAPTURE_DATA='$data' was dumped for '$(hj core_options)', not for this core ('$PLAN_HGSIM_ARGS')"
-      head_args="--n-keys $(hj n_keys) --alpha $(hj alpha) --scale-q $(hj scale_q) --scale-k $(hj scale_k)"
+      [[ "$(hj n_keys)" =~ ^[1-9][0-9]{0,8}$ ]] || die "$data/head.json: n_keys '$(hj n_keys)' is not an integer >= 1"
+      for k in alpha scale_q scale_k; do
+        [[ "$(hj $k)" =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?$ ]] ||
+          die "$data/head.json: $k '$(hj $k)' is not a number >= 0 (decimal notation)"
+      done
+      head_args=(--n-keys "$(hj n_keys)" --alpha "$(hj alpha)" --scale-q "$(hj scale_q)" --scale-k "$(hj scale_k)")
       echo "  real head: layer $(hj layer) head $(hj head) sentence $(hj sentence), $(hj n_keys) keys, $(hj n_queries) queries"
     fi
     rm -f "$CAPTURE_DIR"/*.hex "$CAPTURE_DIR/hg_phase.txt"
-    # shellcheck disable=SC2086
-    "$HGSIM" $PLAN_HGSIM_ARGS $head_args --keys "$data/keys.bin" --values "$data/values.bin" --queries "$data/queries.bin" \
+    : > "$CAPTURE_DIR/$CAP_MARK"
+    read -r -a core_args <<< "$PLAN_HGSIM_ARGS"
+    "$HGSIM" "${core_args[@]}" "${head_args[@]}" --keys "$data/keys.bin" --values "$data/values.bin" --queries "$data/queries.bin" \
       --capture "$CAPTURE_DIR" --check > "$LOG/capture.log" 2>&1 || { cat "$LOG/capture.log" >&2; fail "hgsim capture run"; }
     # query phase: the last `queries` cycles of the run (after reset, configuration, K/V load)
     awk '/^core /{for(i=1;i<=NF;i++) if($i ~ /^queries=/){split($i,a,"="); nq=a[2]}}
@@ -272,10 +334,12 @@ case "$CAPTURE_CMD" in
     [ "$PLAN_BENCH_OK" = 1 ] || die "CAPTURE_CMD=bench: the top of $RTL_DIR lacks the q_data_i/kv_v_i/o_data_o ports of a hadgen core"
     command -v "$IVERILOG" >/dev/null || die "tool '$IVERILOG' not found"
     rm -f "$CAPTURE_DIR"/*.hex "$CAPTURE_DIR/hg_phase.txt"
+    : > "$CAPTURE_DIR/$CAP_MARK"
     files=()
-    for f in $PLAN_FILES; do files+=("$RTL_DIR/$f"); done
-    # shellcheck disable=SC2086
-    "$IVERILOG" -g2005 -DHG_CAPTURE $PLAN_BENCH_DEFINES -o "$GEN/capture_tb.vvp" \
+    read -r -a plan_files <<< "$PLAN_FILES"
+    for f in "${plan_files[@]}"; do files+=("$RTL_DIR/$f"); done
+    read -r -a bench_defines <<< "$PLAN_BENCH_DEFINES"
+    "$IVERILOG" -g2005 -DHG_CAPTURE "${bench_defines[@]}" -o "$GEN/capture_tb.vvp" \
       "$here/bench/hg_capture_tb.v" "${files[@]}" > "$LOG/capture_build.log" 2>&1 ||
       { cat "$LOG/capture_build.log" >&2; fail "capture bench build"; }
     "$VVP" -n "$GEN/capture_tb.vvp" +hg_capture_dir="$CAPTURE_DIR" +hg_queries="$CAPTURE_QUERIES" \
@@ -313,13 +377,13 @@ prefix_args=()
 "$HGSYNTH" instances --rtl "$RTL_DIR" --netlists "$GEN/netlist" --captures "$CAPTURE_DIR" \
   --sample "$SAMPLE" "${prefix_args[@]}" --out "$GEN/instances.txt" || exit $?
 build_gl() { # MODULE: Verilator model of the module's gate-level top
-  local m=$1 d="$GEN/gl/$1"
+  local m=$1 d="$GEN/gl/$1" memfiles
   "$HGSYNTH" glgen --rtl "$RTL_DIR" --netlists "$GEN/netlist" --module "$m" --out "$d" \
     --capture-order "$CAPTURE_ORDER" &&
+  mapfile -t memfiles < "$d/memfiles.f" &&
   "$VERILATOR" --cc --exe --build -j 1 -Wno-fatal -Wno-lint -Wno-style --timescale 1ns/1ps \
     --top-module hggl_top -O3 --x-assign fast --x-initial fast -Mdir "$d/obj" -o hggl_sim \
-    -CFLAGS "$VERILATOR_CFLAGS -std=c++17" "$d/hggl_top.v" "$GEN/cells.v" $(cat "$d/memfiles.f") \
-    "$HGGL_MAIN"
+    -CFLAGS "$VERILATOR_CFLAGS -std=c++17" "$d/hggl_top.v" "$GEN/cells.v" "${memfiles[@]}" "$HGGL_MAIN"
 }
 run_gl() { # MODULE BASE: one instance through the Verilator model
   "$GEN/gl/$1/obj/hggl_sim" --map "$GEN/gl/$1/map.txt" --capture "$2" --instance "$(basename "$2")" \

@@ -91,6 +91,7 @@ synth-minilm: $(HGSYNTH) $(HGSIM) $(HADRUN) $(HADGEN) deps-model
 	  $(foreach c,$(SYNTH_CORES),$(BUILD)/synth/$(c)-d32-p8-n16-l128-minilm)
 	@if command -v gnuplot > /dev/null; then gnuplot $(BUILD)/synth/report-minilm/synth_blocks.gp; fi
 
-# Tests (tests/test_synth.cc): the flow on a small configuration of every core type.
-TEST_SRCS += tests/test_synth.cc
+# Tests (tests/test_synth.cc): the flow on a small configuration of every core type;
+# (tests/test_synth_reliability.cc): bad input to the flow and hgsynth, on crafted small files.
+TEST_SRCS += tests/test_synth.cc tests/test_synth_reliability.cc
 test-prereqs: $(HGSYNTH) $(HADGEN)

@@ -12,6 +12,8 @@
 // BASE is the capture path without ".hex"; submodule captures are BASE.<child>.hex.
 // Exit status: 0 match, 1 mismatch (each printed with cycle, instance, port, got and
 // expected), 2 bad input.
+#include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +21,9 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "Vhggl_top.h"
 #include "verilated.h"
@@ -59,53 +64,109 @@ int fail_input(const std::string &msg)
     return 2;
 }
 
+// Whole-string decimal integer in [lo, hi] (no sign, space or trailing characters besides
+// a leading '-' for negative lo).
+bool parse_long(const char *s, long lo, long hi, long &v)
+{
+    if (!s || !*s || std::isspace(static_cast<unsigned char>(*s))) return false;
+    char *end = nullptr;
+    errno = 0;
+    long x = std::strtol(s, &end, 10);
+    if (errno || *end || x < lo || x > hi) return false;
+    v = x;
+    return true;
+}
+
+// Splits a line at spaces and tabs.
+std::vector<std::string> fields(const char *line)
+{
+    std::vector<std::string> f;
+    std::string cur;
+    for (const char *p = line; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            if (!cur.empty()) f.push_back(cur);
+            cur.clear();
+        } else {
+            cur += *p;
+        }
+    }
+    if (!cur.empty()) f.push_back(cur);
+    return f;
+}
+
+// Reads map.txt (hgsynth glgen). Every line must be one of its kinds with integers in range;
+// segments must lie inside the declared widths and their capture's columns.
 bool read_map(const char *path, Map &m, std::string &err)
 {
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1L << 30)) {
+        err = std::string("map ") + path + ": not a regular file of at most 1 GiB";
+        return false;
+    }
     FILE *f = std::fopen(path, "r");
     if (!f) {
         err = std::string("cannot read map ") + path;
         return false;
     }
-    char line[4096];
-    while (std::fgets(line, sizeof line, f)) {
-        char a[1024], b[1024], c[1024], d[1024];
-        int x, y, z, u;
-        if (std::sscanf(line, "module %1023s", a) == 1) {
-            m.module = a;
-        } else if (std::sscanf(line, "widths %d %d %d %d", &x, &y, &z, &u) == 4) {
-            m.nin = x;
-            m.nout = y;
-            m.ntog = z;
-            m.nacc = u;
-        } else if (std::sscanf(line, "mem %d %1023s %1023s %1023s %1023s", &x, a, b, c, d) == 5) {
-            m.mems.push_back({x, a, c});
-        } else if (std::sscanf(line, "self %d", &x) == 1) {
-            m.ncols = x;
-        } else if (std::sscanf(line, "child %d %1023s %1023s %d", &x, a, b, &y) == 4) {
-            m.children.push_back({x, a, b, y});
-        } else if (std::sscanf(line, "%1023s %d %d %1023s %d %1023s", a, &x, &y, b, &z, c) == 6 &&
-                   (!std::strcmp(a, "in") || !std::strcmp(a, "out"))) {
-            Segment s{a[0] == 'i', x, y, -1, z, c};
-            if (std::strcmp(b, "self") != 0) {
-                int id = std::atoi(b);
-                s.src = -1;
-                for (size_t i = 0; i < m.children.size(); i++)
-                    if (m.children[i].id == id) s.src = static_cast<int>(i);
-                if (s.src < 0) {
-                    err = std::string("map: segment refers to unknown child ") + b;
-                    std::fclose(f);
-                    return false;
-                }
+    const long big = 1L << 26;
+    char *line = nullptr;
+    size_t cap = 0;
+    int lineno = 0;
+    bool ok = true, widths = false;
+    while (ok && getline(&line, &cap, f) > 0) {
+        lineno++;
+        std::vector<std::string> t = fields(line);
+        long x[4];
+        auto num = [&](size_t k, long lo, long hi, long &v) { return k < t.size() && parse_long(t[k].c_str(), lo, hi, v); };
+        if (t.empty() || t[0] == "hggl") {
+            continue;
+        } else if (t[0] == "module" && t.size() == 2) {
+            m.module = t[1];
+        } else if (t[0] == "widths" && t.size() == 5 && num(1, 0, big, x[0]) && num(2, 0, big, x[1]) &&
+                   num(3, 0, big, x[2]) && num(4, 0, big, x[3])) {
+            m.nin = static_cast<int>(x[0]);
+            m.nout = static_cast<int>(x[1]);
+            m.ntog = static_cast<int>(x[2]);
+            m.nacc = static_cast<int>(x[3]);
+            widths = true;
+        } else if (t[0] == "self" && t.size() == 2 && num(1, 0, big, x[0])) {
+            m.ncols = static_cast<int>(x[0]);
+        } else if (t[0] == "child" && t.size() == 5 && num(1, 0, big, x[0]) && num(4, 0, big, x[1])) {
+            m.children.push_back({static_cast<int>(x[0]), t[2], t[3], static_cast<int>(x[1])});
+        } else if (t[0] == "mem" && t.size() == 6 && widths && num(1, 0, m.nacc - 1L, x[0]) &&
+                   (t[4] == "r" || t[4] == "w")) {
+            m.mems.push_back({static_cast<int>(x[0]), t[2], t[4]});
+        } else if (t[0] == "tog") {
+            continue;  // toggle nets are read by hgsynth summary
+        } else if ((t[0] == "in" || t[0] == "out") && t.size() == 6 && widths && num(1, 0, big, x[0]) &&
+                   num(2, 1, big, x[1]) && num(4, 0, big, x[2])) {
+            bool in = t[0] == "in";
+            Segment s{in, static_cast<int>(x[0]), static_cast<int>(x[1]), -1, static_cast<int>(x[2]), t[5]};
+            int ncols = m.ncols;
+            if (t[3] != "self") {
+                long id;
+                if (!parse_long(t[3].c_str(), 0, big, id)) ok = false;
+                for (size_t i = 0; ok && i < m.children.size(); i++)
+                    if (m.children[i].id == id) {
+                        s.src = static_cast<int>(i);
+                        ncols = m.children[i].ncols;
+                    }
+                if (s.src < 0) ok = false;
             }
-            m.segs.push_back(s);
+            if (ok && (s.pos + s.width > (in ? m.nin : m.nout) || s.col >= ncols)) ok = false;
+            if (ok) m.segs.push_back(s);
+        } else {
+            ok = false;
         }
+        if (!ok) err = std::string(path) + ": line " + std::to_string(lineno) + " is not a valid map line";
     }
+    std::free(line);
     std::fclose(f);
-    if (m.module.empty()) {
-        err = std::string(path) + ": not a hggl map";
-        return false;
+    if (ok && (m.module.empty() || !widths)) {
+        err = std::string(path) + ": not a hggl map (no module or widths line)";
+        ok = false;
     }
-    return true;
+    return ok;
 }
 
 // One capture file: one line per cycle, columns of hex numbers.
@@ -121,6 +182,8 @@ struct Capture {
     {
         path = p;
         ncols = n;
+        struct stat st;
+        if (stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1L << 30)) return false;
         f = std::fopen(p.c_str(), "r");
         return f != nullptr;
     }
@@ -138,6 +201,12 @@ struct Capture {
                   " columns, expected " + std::to_string(ncols);
             return false;
         }
+        for (size_t i = 0; i < cols.size(); i++)
+            if (cols[i].find_first_not_of("0123456789abcdefABCDEFxXzZ") != std::string::npos) {
+                err = path + ": cycle " + std::to_string(cycle) + ": column " + std::to_string(i) +
+                      " is not hex digits, x or z";
+                return false;
+            }
         return true;
     }
     ~Capture()
@@ -197,18 +266,26 @@ std::string get_hex(const uint32_t *words, const uint32_t *care, int pos, int wi
 int main(int argc, char **argv)
 {
     const char *map_path = nullptr, *base = nullptr, *inst = nullptr, *tog_path = nullptr;
-    long win_start = 0, win_end = 0;
-    int max_errors = 10;
+    long win_start = 0, win_end = 0, max_errors = 10;
+    bool window = false;
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
         if (a == "--map" && i + 1 < argc) map_path = argv[++i];
         else if (a == "--capture" && i + 1 < argc) base = argv[++i];
         else if (a == "--instance" && i + 1 < argc) inst = argv[++i];
         else if (a == "--toggles" && i + 1 < argc) tog_path = argv[++i];
-        else if (a == "--max-errors" && i + 1 < argc) max_errors = std::atoi(argv[++i]);
-        else if (a == "--window" && i + 2 < argc) {
-            win_start = std::atol(argv[++i]);
-            win_end = std::atol(argv[++i]);
+        else if (a == "--max-errors" && i + 1 < argc) {
+            if (!parse_long(argv[++i], 0, 1000000, max_errors))
+                return fail_input(std::string("--max-errors '") + argv[i] + "': must be an integer in 0..1000000");
+        } else if (a == "--window" && i + 2 < argc) {
+            window = true;
+            bool ok = parse_long(argv[i + 1], 0, 1000000000000L, win_start) &&
+                      parse_long(argv[i + 2], 0, 1000000000000L, win_end) && win_start + 2 <= win_end;
+            if (!ok)
+                return fail_input(std::string("--window '") + argv[i + 1] + "' '" + argv[i + 2] +
+                                  "': must be START END, integers with 0 <= START and START + 2 <= END (the "
+                                  "cycles START < c < END count)");
+            i += 2;
         } else if (a.rfind("+verilator", 0) == 0) {
             continue;
         } else {
@@ -223,6 +300,7 @@ int main(int argc, char **argv)
     Map m;
     std::string err;
     if (!read_map(map_path, m, err)) return fail_input(err);
+    auto top_bits = [](size_t bytes) { return static_cast<long>(bytes / sizeof(uint32_t) * 32); };
     std::vector<std::unique_ptr<Capture>> caps;
     caps.emplace_back(new Capture);
     if (!caps[0]->open(std::string(base) + ".hex", m.ncols))
@@ -236,6 +314,9 @@ int main(int argc, char **argv)
 
     auto ctx = std::make_unique<VerilatedContext>();
     auto top = std::make_unique<Vhggl_top>(ctx.get());
+    bool fits = m.nin <= top_bits(sizeof top->in_i) && m.nout <= top_bits(sizeof top->out_o) &&
+                m.ntog <= top_bits(sizeof top->tog_o) && m.nacc <= top_bits(sizeof top->acc_o);
+    if (!fits) return fail_input(std::string(map_path) + ": its widths exceed those of the compiled hggl_top");
     uint32_t *in = top->in_i.data();
     const uint32_t *out = top->out_o.data();
     const uint32_t *tog = top->tog_o.data();
@@ -256,14 +337,17 @@ int main(int argc, char **argv)
     top->clk_i = 0;
     top->eval();
     for (;; cycle++) {
-        bool more = true;
+        size_t ended = 0;
         for (auto &c : caps) {
             if (!c->next(err, cycle)) {
-                more = false;
                 if (!err.empty()) return fail_input(err);
+                ended++;
             }
         }
-        if (!more) break;
+        if (ended > 0 && ended < caps.size())
+            return fail_input("captures of unequal length: some end after " + std::to_string(cycle) +
+                              " lines, others go on");
+        if (ended) break;
         std::fill(exp.begin(), exp.end(), 0u);
         std::fill(care.begin(), care.end(), 0u);
         for (const Segment &s : m.segs) {
@@ -297,7 +381,7 @@ int main(int argc, char **argv)
             mismatches++;
         }
         if (rst_pos >= 0 && !((in[rst_pos >> 5] >> (rst_pos & 31)) & 1u)) checking = true;
-        bool in_window = cycle > win_start && (win_end <= 0 || cycle < win_end);
+        bool in_window = !window || (cycle > win_start && cycle < win_end);
         if (in_window)
             for (size_t k = 0; k < m.mems.size(); k++)
                 accesses[k] += (acc[m.mems[k].bit >> 5] >> (m.mems[k].bit & 31)) & 1u;
@@ -316,8 +400,14 @@ int main(int argc, char **argv)
         top->eval();
     }
     top->final();
+    if (window && win_end > cycle)
+        return fail_input("--window " + std::to_string(win_start) + " " + std::to_string(win_end) +
+                          " ends past the captures (" + std::to_string(cycle) + " cycles): END must be at most " +
+                          std::to_string(cycle));
 
-    FILE *f = std::fopen(tog_path, "w");
+    // written to a temporary file beside the target, renamed when complete
+    std::string tmp = std::string(tog_path) + ".tmp" + std::to_string(static_cast<long>(getpid()));
+    FILE *f = std::fopen(tmp.c_str(), "w");
     if (!f) return fail_input(std::string("cannot write ") + tog_path);
     std::fprintf(f, "hgtog 1\ninstance %s\nmodule %s\ncycles %ld\ncounted %ld\nmismatches %ld\n", inst,
                  m.module.c_str(), cycle, counted, mismatches);
@@ -326,7 +416,11 @@ int main(int argc, char **argv)
                      static_cast<unsigned long long>(accesses[k]));
     std::fprintf(f, "toggles %d\n", m.ntog);
     for (int i = 0; i < m.ntog; i++) std::fprintf(f, "%llu\n", static_cast<unsigned long long>(counts[static_cast<size_t>(i)]));
-    std::fclose(f);
+    bool bad = std::ferror(f) != 0;
+    if (std::fclose(f) != 0 || bad || std::rename(tmp.c_str(), tog_path) != 0) {
+        std::remove(tmp.c_str());
+        return fail_input(std::string("cannot write ") + tog_path);
+    }
     if (mismatches) {
         std::fprintf(stderr, "hggl_sim: %s: %ld mismatching port values over %ld cycles\n", inst, mismatches, cycle);
         return 1;

@@ -14,7 +14,14 @@ typedef struct {
     size_t errlen;
     int failed;
     const char *text;
+    int depth;     /* nesting of '(' and '!' */
+    int terms;     /* names, constants and postfix ' so far */
 } bparser;
+
+/* Deepest nesting of parentheses and '!', and most terms, accepted (cell functions use a
+ * few of each); they bound the depth of the tree, which is walked recursively. */
+#define MAX_BOOL_DEPTH 64
+#define MAX_BOOL_TERMS 4096
 
 static sy_bexpr *node(sy_bop op, sy_bexpr *a, sy_bexpr *b)
 {
@@ -28,8 +35,8 @@ static sy_bexpr *node(sy_bop op, sy_bexpr *a, sy_bexpr *b)
 static void fail(bparser *bp, const char *msg)
 {
     if (!bp->failed)
-        snprintf(bp->err, bp->errlen, "bad boolean expression \"%s\": %s at offset %d", bp->text,
-                 msg, (int)(bp->p - bp->text));
+        snprintf(bp->err, bp->errlen, "bad boolean expression \"%.60s%s\": %s at offset %d", bp->text,
+                 strlen(bp->text) > 60 ? "..." : "", msg, (int)(bp->p - bp->text));
     bp->failed = 1;
 }
 
@@ -57,12 +64,24 @@ static sy_bexpr *parse_unary(bparser *bp)
 {
     skip(bp);
     sy_bexpr *e;
+    if ((*bp->p == '!' || *bp->p == '(') && bp->depth >= MAX_BOOL_DEPTH) {
+        fail(bp, "nested more than 64 deep");
+        return node(SY_B_CONST, NULL, NULL);
+    }
+    if (++bp->terms > MAX_BOOL_TERMS) {
+        fail(bp, "more than 4096 terms");
+        return node(SY_B_CONST, NULL, NULL);
+    }
     if (*bp->p == '!') {
         bp->p++;
+        bp->depth++;
         e = node(SY_B_NOT, parse_unary(bp), NULL);
+        bp->depth--;
     } else if (*bp->p == '(') {
         bp->p++;
+        bp->depth++;
         e = parse_or(bp);
+        bp->depth--;
         skip(bp);
         if (*bp->p != ')') { fail(bp, "expected ')'"); return e; }
         bp->p++;
@@ -84,6 +103,10 @@ static sy_bexpr *parse_unary(bparser *bp)
     for (;;) {
         skip(bp);
         if (*bp->p != '\'') break;
+        if (++bp->terms > MAX_BOOL_TERMS) {
+            fail(bp, "more than 4096 terms");
+            break;
+        }
         bp->p++;
         e = node(SY_B_NOT, e, NULL);
     }

@@ -161,6 +161,23 @@ static int write_cell(const sy_cell *c, FILE *out, char *err, size_t errlen)
     return 0;
 }
 
+/* The names written into Verilog: the cell's, its pins' and its state variables'. -1 with
+ * err when one is not an identifier. */
+static int names_bad(const sy_cell *c, char *err, size_t errlen)
+{
+    const char *bad = !sy_is_ident(c->name) ? c->name : NULL;
+    for (int i = 0; i < c->npins && !bad; i++)
+        if (!sy_is_ident(c->pins[i].name)) bad = c->pins[i].name;
+    for (int i = 0; i < c->nseq && !bad; i++) {
+        if (c->seq[i].var1 && !sy_is_ident(c->seq[i].var1)) bad = c->seq[i].var1;
+        if (c->seq[i].var2 && !sy_is_ident(c->seq[i].var2)) bad = c->seq[i].var2;
+    }
+    if (!bad) return 0;
+    snprintf(err, errlen, "cell \"%.80s\": name \"%.80s\" is not a Verilog identifier ([A-Za-z_][A-Za-z0-9_]*)",
+             c->name, bad);
+    return -1;
+}
+
 int sy_cells_write(const sy_lib *lib, FILE *out, char *err, size_t errlen)
 {
     int n = 0;
@@ -169,9 +186,10 @@ int sy_cells_write(const sy_lib *lib, FILE *out, char *err, size_t errlen)
                  "// simulation with Verilator or Icarus. Do not edit.\n"
                  "`timescale 1ns/10ps\n"
                  "/* verilator lint_off LATCH */\n/* verilator lint_off UNOPTFLAT */\n\n",
-            sy_lib_name(lib));
+            sy_is_token(sy_lib_name(lib)) ? sy_lib_name(lib) : "(unnamed)");
     for (int i = 0; i < sy_lib_ncells(lib); i++) {
         const sy_cell *c = sy_lib_cell(lib, i);
+        if (names_bad(c, err, errlen)) return -1;
         if (!cell_supported(c)) {
             fprintf(out, "// %s: not modelled (no output function, several state elements, "
                          "statetable, bus or inout pins)\n\n", c->name);

@@ -14,7 +14,8 @@
 #include "sy_lib.h"
 
 /* Writes one module per supported cell to `out`. Returns the number of models written,
- * or -1 with a message in err when an expression cannot be translated. */
+ * or -1 with a message in err when an expression cannot be translated or a cell, pin or
+ * state variable name is not a Verilog identifier. */
 int sy_cells_write(const sy_lib *lib, FILE *out, char *err, size_t errlen);
 
 /* Writes the equivalence testbench for Icarus: for every cell that has a model and whose

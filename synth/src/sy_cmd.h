@@ -11,9 +11,15 @@ typedef struct {
 } sy_opt;
 
 /* Parses argv[1..] against opts. Returns 0 when the command should run, 1 when help was
- * printed (exit 0), 2 on a bad option (message printed; exit 2). */
+ * printed (exit 0), 2 on a bad option (message printed; exit 2): an unknown option, one
+ * given twice, a missing or empty value, a missing required option. */
 int sy_parse_opts(const char *cmd, const char *synopsis, int argc, char **argv, const sy_opt *opts,
                   int nopts);
+
+/* Strict option values (sy_parse_long / sy_parse_u64): on a bad value prints
+ * "hgsynth CMD: OPT 'S': must be an integer in LO..HI" and returns -1; else 0. */
+int sy_opt_long(const char *cmd, const char *opt, const char *s, long lo, long hi, long *v);
+int sy_opt_u64(const char *cmd, const char *opt, const char *s, unsigned long long *v);
 
 int sy_cmd_cells(int argc, char **argv);
 int sy_cmd_plan(int argc, char **argv);

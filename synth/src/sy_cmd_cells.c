@@ -6,6 +6,7 @@
 
 #include "sy_cells.h"
 #include "sy_cmd.h"
+#include "sy_io.h"
 #include "sy_lib.h"
 #include "sy_util.h"
 
@@ -33,10 +34,8 @@ static int module_names(const char *text, char ***names)
 }
 
 /* Writes the reference models with every `module X` renamed to `module ref_X`. */
-static int write_renamed(const char *text, const char *path)
+static void write_renamed(const char *text, FILE *f)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
     for (const char *p = text; *p;) {
         const char *m = strstr(p, "module ");
         if (!m) { fputs(p, f); break; }
@@ -45,7 +44,6 @@ static int write_renamed(const char *text, const char *path)
         fputs(is_kw ? "module ref_" : "module ", f);
         p = m + 7;
     }
-    return fclose(f);
 }
 
 int sy_cmd_cells(int argc, char **argv)
@@ -64,54 +62,61 @@ int sy_cmd_cells(int argc, char **argv)
         fprintf(stderr, "hgsynth cells: --check-ref and --check-dir go together\n");
         return 2;
     }
-    char err[512];
+    char err[1024];
+    if (check_dir && sy_dir_check(check_dir, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth cells: --check-dir: %s\n", err);
+        return 2;
+    }
     sy_lib *lib = sy_lib_read(lib_path, err, sizeof err);
     if (!lib) {
         fprintf(stderr, "hgsynth cells: %s\n", err);
         return 2;
     }
-    FILE *f = fopen(out_path, "w");
-    if (!f) {
-        fprintf(stderr, "hgsynth cells: cannot write '%s'\n", out_path);
+    char *text = NULL;
+    if (ref && !(text = sy_read_file(ref, NULL, err, sizeof err))) {
+        fprintf(stderr, "hgsynth cells: reference models: %s\n", err);
         sy_lib_free(lib);
         return 2;
     }
-    int n = sy_cells_write(lib, f, err, sizeof err);
-    fclose(f);
-    if (n < 0) {
+    sy_out o, ro = {0}, to = {0};
+    if (sy_out_open(&o, out_path, err, sizeof err) != 0) {
         fprintf(stderr, "hgsynth cells: %s\n", err);
+        free(text);
         sy_lib_free(lib);
         return 2;
     }
-    printf("hgsynth cells: %d of %d cells of %s modelled -> %s\n", n, sy_lib_ncells(lib),
-           sy_lib_name(lib), out_path);
-    rc = 0;
-    if (ref) {
-        char *text = sy_read_file(ref, NULL);
-        if (!text) {
-            fprintf(stderr, "hgsynth cells: cannot read reference models '%s'\n", ref);
-            sy_lib_free(lib);
-            return 2;
-        }
+    int n = sy_cells_write(lib, o.f, err, sizeof err);
+    rc = n < 0;
+    char *rpath = NULL, *tpath = NULL;
+    int nt = 0;
+    if (!rc && ref) {
         char **names;
         int nn = module_names(text, &names);
-        char *rpath = sy_asprintf("%s/ref_cells.v", check_dir);
-        char *tpath = sy_asprintf("%s/cellcheck_tb.v", check_dir);
-        FILE *tb = fopen(tpath, "w");
-        if (!tb || write_renamed(text, rpath) != 0) {
-            fprintf(stderr, "hgsynth cells: cannot write into '%s'\n", check_dir);
-            rc = 2;
-        } else {
-            int nt = sy_cells_write_check_tb(lib, (const char *const *)names, nn, tb);
-            printf("hgsynth cells: check bench for %d cells -> %s (reference %s)\n", nt, tpath, rpath);
+        rpath = sy_asprintf("%s/ref_cells.v", check_dir);
+        tpath = sy_asprintf("%s/cellcheck_tb.v", check_dir);
+        rc = sy_out_open(&ro, rpath, err, sizeof err) != 0 || sy_out_open(&to, tpath, err, sizeof err) != 0;
+        if (!rc) {
+            write_renamed(text, ro.f);
+            nt = sy_cells_write_check_tb(lib, (const char *const *)names, nn, to.f);
         }
-        if (tb) fclose(tb);
         for (int i = 0; i < nn; i++) free(names[i]);
         free(names);
-        free(rpath);
-        free(tpath);
-        free(text);
     }
+    if (!rc) rc = sy_out_commit(&o, err, sizeof err) != 0 ||
+                  (ref && (sy_out_commit(&ro, err, sizeof err) != 0 || sy_out_commit(&to, err, sizeof err) != 0));
+    sy_out_abort(&o);
+    sy_out_abort(&ro);
+    sy_out_abort(&to);
+    if (rc) {
+        fprintf(stderr, "hgsynth cells: %s\n", err);
+    } else {
+        printf("hgsynth cells: %d of %d cells of %s modelled -> %s\n", n, sy_lib_ncells(lib), sy_lib_name(lib),
+               out_path);
+        if (ref) printf("hgsynth cells: check bench for %d cells -> %s (reference %s)\n", nt, tpath, rpath);
+    }
+    free(rpath);
+    free(tpath);
+    free(text);
     sy_lib_free(lib);
-    return rc;
+    return rc ? 2 : 0;
 }

@@ -25,7 +25,9 @@
 #include "sy_bool.h"
 #include "sy_cmd.h"
 #include "sy_glmodel.h"
+#include "sy_io.h"
 #include "sy_lib.h"
+#include "sy_list.h"
 #include "sy_manifest.h"
 #include "sy_util.h"
 
@@ -370,14 +372,14 @@ typedef struct {
     int *len;
 } capfile;
 
-static int cap_open(capfile *c, const char *path, int ncols)
+static int cap_open(capfile *c, const char *path, int ncols, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
     c->path = sy_strdup(path);
     c->ncols = ncols;
     c->tok = sy_xcalloc((size_t)(ncols ? ncols : 1), sizeof *c->tok);
     c->len = sy_xcalloc((size_t)(ncols ? ncols : 1), sizeof *c->len);
-    c->f = fopen(path, "r");
+    c->f = sy_input_open(path, err, errlen);
     return c->f ? 0 : -1;
 }
 
@@ -403,6 +405,13 @@ static int cap_next(capfile *c, long cycle, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cycle %ld: %d columns, expected %d", c->path, cycle, k, c->ncols);
         return -1;
     }
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < c->len[i]; j++)
+            if (!strchr("0123456789abcdefABCDEFxXzZ", c->tok[i][j])) {
+                snprintf(err, errlen, "%s: cycle %ld: column %d has '%c': capture values are hex digits, x or z",
+                         c->path, cycle, i, c->tok[i][j] >= ' ' && c->tok[i][j] < 0x7f ? c->tok[i][j] : '?');
+                return -1;
+            }
     return 1;
 }
 
@@ -427,14 +436,15 @@ static int hexval(char ch)
 /* One batch of up to 64 instances                                                        */
 
 typedef struct {
-    char *name;            /* instance name (capture base file name) */
-    char *base;            /* capture path without .hex */
+    const char *name;      /* instance name (capture base file name) */
+    const char *base;      /* capture path without .hex */
 } instref;
 
 typedef struct {
     const char *togdir;
+    int window;            /* a window was given: START < cycle < END count */
     long win_start, win_end;
-    int max_errors;
+    long max_errors;
     int mismatches_total;
 } runopts;
 
@@ -448,8 +458,10 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
         for (int f = 0; f < nfile && !rc; f++) {
             char *p = f == 0 ? sy_asprintf("%s.hex", inst[l].base)
                              : sy_asprintf("%s.%s.hex", inst[l].base, g->children[f - 1].path);
-            if (cap_open(&caps[l * nfile + f], p, f == 0 ? sy_mmod_ncols(g->mmod) : sy_mmod_ncols(g->children[f - 1].mod))) {
-                snprintf(err, errlen, "no capture %s (instance %s of %s)", p, inst[l].name, g->mmod->name);
+            char e2[768];
+            if (cap_open(&caps[l * nfile + f], p, f == 0 ? sy_mmod_ncols(g->mmod) : sy_mmod_ncols(g->children[f - 1].mod),
+                         e2, sizeof e2)) {
+                snprintf(err, errlen, "no capture for instance %s of %s: %s", inst[l].name, g->mmod->name, e2);
                 rc = 2;
             }
             free(p);
@@ -476,13 +488,22 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
         s->cells[i].st[1] = ~0ull;
     }
     while (!rc) {
-        int more = 1;
-        for (int k = 0; k < nl * nfile && more; k++) {
+        int ended = 0;
+        for (int k = 0; k < nl * nfile && !rc; k++) {
             int r = cap_next(&caps[k], cycle, err, errlen);
             if (r < 0) rc = 2;
-            if (r <= 0) more = 0;
+            if (r == 0) ended++;
         }
-        if (!more || rc) break;
+        if (!rc && ended > 0 && ended < nl * nfile) {
+            for (int k = 0; k < nl * nfile; k++)
+                if (!feof(caps[k].f)) {
+                    snprintf(err, errlen, "captures of unequal length: %s has more than %ld lines, others end there",
+                             caps[k].path, cycle);
+                    break;
+                }
+            rc = 2;
+        }
+        if (ended || rc) break;
         memset(exp, 0, (size_t)g->nout * sizeof *exp);
         memset(care, 0, (size_t)g->nout * sizeof *care);
         for (int si = 0; si < g->nsegs && !rc; si++) {
@@ -573,7 +594,7 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
         }
         if (rst && rst->bits[0] >= 0) checked |= ~s->val[rst->bits[0]] & lanes;
         /* activity */
-        int in_window = cycle > ro->win_start && (ro->win_end <= 0 || cycle < ro->win_end);
+        int in_window = !ro->window || (cycle > ro->win_start && cycle < ro->win_end);
         if (in_window) {
             int a = 0;
             for (int i = 0; i < g->nmems; i++) {
@@ -610,13 +631,18 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
         }
         cycle++;
     }
+    if (!rc && ro->window && ro->win_end > cycle) {
+        snprintf(err, errlen, "--window %ld:%ld ends past the captures of %s (%ld cycles): END must be at most %ld",
+                 ro->win_start, ro->win_end, inst[0].name, cycle, cycle);
+        rc = 2;
+    }
+    sy_out *outs = sy_xcalloc((size_t)nl, sizeof *outs);
     for (int l = 0; l < nl && rc == 0; l++) {
         char *tp = sy_asprintf("%s/%s.tog", ro->togdir, inst[l].name);
-        FILE *f = fopen(tp, "w");
-        if (!f) {
-            snprintf(err, errlen, "cannot write %s", tp);
+        if (sy_out_open(&outs[l], tp, err, errlen) != 0) {
             rc = 2;
         } else {
+            FILE *f = outs[l].f;
             fprintf(f, "hgtog 1\ninstance %s\nmodule %s\ncycles %ld\ncounted %ld\nmismatches %ld\n", inst[l].name,
                     g->mmod->name, cycle, counted, mism[l]);
             int a = 0;
@@ -627,9 +653,18 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
             }
             fprintf(f, "toggles %d\n", g->ntogs);
             for (int t = 0; t < g->ntogs; t++) fprintf(f, "%llu\n", (unsigned long long)tog[(size_t)t * 64 + (size_t)l]);
-            fclose(f);
         }
         free(tp);
+    }
+    for (int l = 0; l < nl; l++) {
+        if (rc) {
+            sy_out_abort(&outs[l]);
+            continue;
+        }
+        if (sy_out_commit(&outs[l], err, errlen) != 0) {
+            rc = 2;
+            continue;
+        }
         if (mism[l]) {
             fprintf(stderr, "hgsynth gatesim: %s: %ld mismatching port values over %ld cycles\n", inst[l].name,
                     mism[l], cycle);
@@ -639,6 +674,7 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
                    cycle, counted);
         }
     }
+    free(outs);
     for (int k = 0; k < nl * nfile; k++) cap_close(&caps[k]);
     free(caps);
     free(exp);
@@ -688,6 +724,23 @@ static int memory_sources(simm *s, char *err, size_t errlen)
     return rc;
 }
 
+/* "START:END" with 0 <= START, START + 2 <= END (at least one cycle counts). */
+static int parse_window(const char *win, runopts *ro)
+{
+    const char *colon = strchr(win, ':');
+    if (!colon || colon == win) return -1;
+    char *a = sy_strndup(win, (size_t)(colon - win));
+    long s0, e0;
+    int bad = sy_parse_long(a, 0, 1000000000000L, &s0) != 0 || sy_parse_long(colon + 1, 0, 1000000000000L, &e0) != 0 ||
+              s0 + 2 > e0;
+    free(a);
+    if (bad) return -1;
+    ro->window = 1;
+    ro->win_start = s0;
+    ro->win_end = e0;
+    return 0;
+}
+
 int sy_cmd_gatesim(int argc, char **argv)
 {
     const char *rtl = NULL, *nldir = NULL, *lib_path = NULL, *module = NULL, *list = NULL, *togdir = NULL;
@@ -700,16 +753,18 @@ int sy_cmd_gatesim(int argc, char **argv)
         {"--instances", &list, 1, 0, "instance list of `hgsynth instances` (its lines for the module with SIMULATE=1)"},
         {"--toggles", &togdir, 1, 0, "directory for the <instance>.tog files"},
         {"--map", &map_out, 0, 0, "write the module's map.txt here"},
-        {"--window", &win, 0, 0, "START:END activity cycles (default: all)"},
+        {"--window", &win, 0, 0, "START:END: cycles START < c < END count as activity (default: all)"},
         {"--capture-order", &order_s, 0, 0, "capture column order: ports (default) or inputs-first"},
         {"--max-errors", &maxerr_s, 0, 0, "mismatches printed per instance (default 10)"},
     };
     int rc = sy_parse_opts("gatesim", "gate-level simulation of one module on its captured stimulus", argc, argv,
                            opts, (int)(sizeof opts / sizeof opts[0]));
     if (rc) return rc == 1 ? 0 : 2;
-    runopts ro = {.togdir = togdir, .max_errors = atoi(maxerr_s)};
-    if (win && sscanf(win, "%ld:%ld", &ro.win_start, &ro.win_end) != 2) {
-        fprintf(stderr, "hgsynth gatesim: --window %s: must be START:END\n", win);
+    runopts ro = {.togdir = togdir};
+    if (sy_opt_long("gatesim", "--max-errors", maxerr_s, 0, 1000000, &ro.max_errors) != 0) return 2;
+    if (win && parse_window(win, &ro) != 0) {
+        fprintf(stderr, "hgsynth gatesim: --window '%s': must be START:END, integers with 0 <= START and "
+                        "START + 2 <= END (the cycles START < c < END count)\n", win);
         return 2;
     }
     int order = sy_capture_order_parse(order_s);
@@ -718,55 +773,61 @@ int sy_cmd_gatesim(int argc, char **argv)
         return 2;
     }
     char err[1024] = "";
+    if (sy_dir_check(togdir, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth gatesim: --toggles: %s\n", err);
+        return 2;
+    }
     sy_manifest *man = sy_manifest_read(rtl, err, sizeof err);
     sy_lib *lib = man ? sy_lib_read(lib_path, err, sizeof err) : NULL;
     sy_glmodel *g = lib ? sy_glmodel_build(man, nldir, module, (sy_capture_order)order, err, sizeof err) : NULL;
+    sy_list list_all = {0};
+    if (g && sy_list_read(list, man, &list_all, err, sizeof err) != 0) {
+        sy_glmodel_free(g);
+        g = NULL;
+    }
     if (!g) {
         fprintf(stderr, "hgsynth gatesim: %s\n", err);
         sy_lib_free(lib);
         sy_manifest_free(man);
         return 2;
     }
-    if (map_out) {
-        FILE *f = fopen(map_out, "w");
-        if (f) {
-            sy_glmodel_write_map(g, f);
-            fclose(f);
+    /* instances of this module to simulate */
+    instref *inst = sy_xcalloc((size_t)(list_all.n ? list_all.n : 1), sizeof *inst);
+    int ninst = 0;
+    for (int i = 0; i < list_all.n; i++)
+        if (list_all.v[i].mod == g->mmod && list_all.v[i].simulate)
+            inst[ninst++] = (instref){list_all.v[i].name, list_all.v[i].base};
+    if (ninst == 0) {
+        fprintf(stderr, "hgsynth gatesim: instance list %s has no instance of module %s to simulate (a line "
+                        "\"%s 1 CELLS CAPTURE_BASE\")\n", list, module, module);
+        rc = 2;
+    }
+    if (!rc && map_out) {
+        sy_out mo;
+        rc = sy_out_open(&mo, map_out, err, sizeof err) != 0;
+        if (!rc) {
+            sy_glmodel_write_map(g, mo.f);
+            rc = sy_out_commit(&mo, err, sizeof err) != 0;
+        }
+        if (rc) {
+            fprintf(stderr, "hgsynth gatesim: --map: %s\n", err);
+            rc = 2;
         }
     }
     compiler cc = {.lib = lib, .err = err, .errlen = sizeof err};
     simm s = {0};
-    rc = sim_build(&s, g, &cc, err, sizeof err) != 0 || memory_sources(&s, err, sizeof err) != 0 ? 2 : 0;
-    if (rc) fprintf(stderr, "hgsynth gatesim: %s\n", err);
-    /* instances of this module to simulate */
-    instref *inst = NULL;
-    int ninst = 0;
-    char *text = rc ? NULL : sy_read_file(list, NULL);
-    if (!rc && !text) {
-        fprintf(stderr, "hgsynth gatesim: cannot read instance list %s\n", list);
-        rc = 2;
+    if (!rc) {
+        rc = sim_build(&s, g, &cc, err, sizeof err) != 0 || memory_sources(&s, err, sizeof err) != 0 ? 2 : 0;
+        if (rc) fprintf(stderr, "hgsynth gatesim: %s\n", err);
     }
-    for (char *save = NULL, *line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
-        char mod[512], base[4096];
-        int sim, cells;
-        if (sscanf(line, "%511s %d %d %4095s", mod, &sim, &cells, base) != 4 || strcmp(mod, module) != 0 || !sim)
-            continue;
-        inst = sy_xrealloc(inst, (size_t)(ninst + 1) * sizeof *inst);
-        const char *bn = strrchr(base, '/');
-        inst[ninst++] = (instref){sy_strdup(bn ? bn + 1 : base), sy_strdup(base)};
-    }
-    free(text);
     for (int i = 0; i < ninst && !rc; i += 64) {
         int nl = ninst - i < 64 ? ninst - i : 64;
         rc = run_batch(&s, inst + i, nl, &ro, err, sizeof err);
         if (rc) fprintf(stderr, "hgsynth gatesim: %s\n", err);
     }
     if (!rc && ro.mismatches_total) rc = 1;
-    for (int i = 0; i < ninst; i++) {
-        free(inst[i].name);
-        free(inst[i].base);
-    }
     free(inst);
+    sy_list_free(&list_all);
     sim_free(&s);
     compiler_free(&cc);
     sy_glmodel_free(g);

@@ -17,6 +17,7 @@
 
 #include "sy_cmd.h"
 #include "sy_glmodel.h"
+#include "sy_io.h"
 #include "sy_manifest.h"
 #include "sy_util.h"
 
@@ -123,6 +124,10 @@ int sy_cmd_glgen(int argc, char **argv)
         return 2;
     }
     char err[1024] = "";
+    if (sy_dir_check(out, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth glgen: --out: %s\n", err);
+        return 2;
+    }
     sy_manifest *man = sy_manifest_read(rtl, err, sizeof err);
     if (!man) {
         fprintf(stderr, "hgsynth glgen: %s\n", err);
@@ -136,24 +141,30 @@ int sy_cmd_glgen(int argc, char **argv)
     }
     char *vp = sy_asprintf("%s/hggl_top.v", out), *mp = sy_asprintf("%s/map.txt", out);
     char *fp = sy_asprintf("%s/memfiles.f", out);
-    FILE *v = fopen(vp, "w"), *mf = fopen(mp, "w"), *ff = fopen(fp, "w");
-    if (!v || !mf || !ff) {
-        fprintf(stderr, "hgsynth glgen: cannot write into '%s'\n", out);
-        rc = 2;
-    } else {
-        write_top(g, v);
-        sy_glmodel_write_map(g, mf);
+    sy_out v = {0}, mf = {0}, ff = {0};
+    rc = sy_out_open(&v, vp, err, sizeof err) != 0 || sy_out_open(&mf, mp, err, sizeof err) != 0 ||
+         sy_out_open(&ff, fp, err, sizeof err) != 0;
+    if (!rc) {
+        write_top(g, v.f);
+        sy_glmodel_write_map(g, mf.f);
         for (int i = 0; i < g->nmems; i++) {
             int seen = 0;
             for (int j = 0; j < i; j++) seen |= g->mems[j].mod == g->mems[i].mod;
-            if (!seen) fprintf(ff, "%s/%s\n", man->dir, g->mems[i].mod->file);
+            if (!seen) fprintf(ff.f, "%s/%s\n", man->dir, g->mems[i].mod->file);
         }
+        rc = sy_out_commit(&v, err, sizeof err) != 0 || sy_out_commit(&mf, err, sizeof err) != 0 ||
+             sy_out_commit(&ff, err, sizeof err) != 0;
+    }
+    sy_out_abort(&v);
+    sy_out_abort(&mf);
+    sy_out_abort(&ff);
+    if (rc) {
+        fprintf(stderr, "hgsynth glgen: %s\n", err);
+        rc = 2;
+    } else {
         printf("hgsynth glgen: %s: %d input bits, %d checked bits, %d toggle nets -> %s\n", module, g->nin,
                g->nout, g->ntogs, out);
     }
-    if (v) fclose(v);
-    if (mf) fclose(mf);
-    if (ff) fclose(ff);
     free(vp);
     free(mp);
     free(fp);

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include "sy_cmd.h"
+#include "sy_glmodel.h"
+#include "sy_io.h"
 #include "sy_manifest.h"
 #include "sy_netlist.h"
 #include "sy_util.h"
@@ -42,22 +44,31 @@ static int count_leaves(const walk *w, const sy_nmod *nm)
     return n;
 }
 
-static void visit(walk *w, const sy_mmod *mm, const char *path)
+/* Adds the instance at path and, below it, those of its logic submodules. -1 with err if
+ * the hierarchy is deeper than SY_MAX_DEPTH (a module that contains itself). */
+static int visit(walk *w, const sy_mmod *mm, const char *path, int depth, char *err, size_t errlen)
 {
+    if (depth > SY_MAX_DEPTH) {
+        snprintf(err, errlen, "more than %d levels of logic instances at %s (a module that contains itself?)",
+                 SY_MAX_DEPTH, path);
+        return -1;
+    }
     const sy_nmod *nm = nmod_of(w, mm);
     if (w->n == w->cap) {
         w->cap = w->cap ? 2 * w->cap : 64;
         w->v = sy_xrealloc(w->v, (size_t)w->cap * sizeof *w->v);
     }
     w->v[w->n++] = (inst){mm, sy_strdup(path), nm ? count_leaves(w, nm) : 0};
-    if (!nm) return;
+    if (!nm) return 0;
     for (int i = 0; i < nm->ncells; i++) {
         const sy_mmod *cm = sy_manifest_find(w->man, nm->cells[i].type);
         if (!cm || cm->is_memory) continue;
         char *p = path[0] ? sy_asprintf("%s.%s", path, nm->cells[i].name) : sy_strdup(nm->cells[i].name);
-        visit(w, cm, p);
+        int rc = visit(w, cm, p, depth + 1, err, errlen);
         free(p);
+        if (rc) return -1;
     }
+    return 0;
 }
 
 static int exists(const char *path)
@@ -120,13 +131,18 @@ int sy_cmd_instances(int argc, char **argv)
     int rc = sy_parse_opts("instances", "list the logic instances, their captures and the simulated sample",
                            argc, argv, opts, (int)(sizeof opts / sizeof opts[0]));
     if (rc) return rc == 1 ? 0 : 2;
-    char *end;
-    long sample = strtol(sample_s, &end, 10);
-    if (*end || sample < 0) {
-        fprintf(stderr, "hgsynth instances: --sample %s: must be an integer >= 0\n", sample_s);
+    long sample;
+    if (sy_opt_long("instances", "--sample", sample_s, 0, 1000000, &sample) != 0) return 2;
+    if (prefix && !sy_is_token(prefix)) {
+        fprintf(stderr, "hgsynth instances: --prefix '%s': must be a capture name (printable, no space or '/')\n",
+                prefix);
         return 2;
     }
     char err[1024];
+    if (sy_dir_check(caps, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth instances: --captures: %s\n", err);
+        return 2;
+    }
     sy_manifest *man = sy_manifest_read(rtl, err, sizeof err);
     if (!man) {
         fprintf(stderr, "hgsynth instances: %s\n", err);
@@ -145,19 +161,23 @@ int sy_cmd_instances(int argc, char **argv)
         free(p);
     }
     char *pfx = NULL;
+    if (!rc && visit(&w, sy_manifest_find(man, man->top), "", 0, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth instances: %s\n", err);
+        rc = 2;
+    }
     if (!rc) {
-        visit(&w, sy_manifest_find(man, man->top), "");
         pfx = prefix ? sy_strdup(prefix) : find_prefix(caps, &w, err, sizeof err);
         if (!pfx) {
             fprintf(stderr, "hgsynth instances: %s\n", err);
             rc = 2;
         }
     }
-    FILE *f = rc ? NULL : fopen(out, "w");
-    if (!rc && !f) {
-        fprintf(stderr, "hgsynth instances: cannot write '%s'\n", out);
+    sy_out o = {0};
+    if (!rc && sy_out_open(&o, out, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth instances: %s\n", err);
         rc = 2;
     }
+    FILE *f = o.f;
     for (int mi = 0; !rc && mi < man->nmods; mi++) {
         const sy_mmod *mm = &man->mods[mi];
         if (mm->is_memory) continue;
@@ -180,9 +200,9 @@ int sy_cmd_instances(int argc, char **argv)
             char *base = w.v[i].path[0] ? sy_asprintf("%s/%s.%s", caps, pfx, w.v[i].path)
                                         : sy_asprintf("%s/%s", caps, pfx);
             char *hex = sy_asprintf("%s.hex", base);
-            if (sim && !exists(hex)) {
-                fprintf(stderr, "hgsynth instances: no capture %s for instance %s of %s\n", hex,
-                        w.v[i].path[0] ? w.v[i].path : "(top)", mm->name);
+            if (sim && sy_input_check(hex, err, sizeof err) != 0) {
+                fprintf(stderr, "hgsynth instances: no capture for instance %s of %s: %s\n",
+                        w.v[i].path[0] ? w.v[i].path : "(top)", mm->name, err);
                 rc = 2;
             }
             fprintf(f, "%s %d %d %s\n", mm->name, sim, w.v[i].leaf_cells, base);
@@ -191,7 +211,11 @@ int sy_cmd_instances(int argc, char **argv)
             k++;
         }
     }
-    if (f) fclose(f);
+    if (f && !rc && sy_out_commit(&o, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth instances: %s\n", err);
+        rc = 2;
+    }
+    if (rc) sy_out_abort(&o);
     for (int i = 0; i < w.n; i++) free(w.v[i].path);
     free(w.v);
     for (int i = 0; i < man->nmods; i++) sy_netlist_free(w.nls[i]);

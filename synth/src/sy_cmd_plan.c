@@ -1,27 +1,40 @@
 /* sy_cmd_plan.c — `hgsynth plan`: validates a generated RTL directory and writes what
  * the flow script needs to know about it as shell assignments:
+ *   PLAN_RTL_DIR, PLAN_MANIFEST_HASH (sy_hash of manifest.json: which RTL a run was
+ *   planned from; `hgsynth summary` checks it),
  *   PLAN_TOP, PLAN_CORE, PLAN_CONFIG (run directory name), PLAN_FILES (filelist order),
  *   PLAN_LOGIC (logic modules, dependency order), PLAN_MEMORIES, PLAN_FILE_<module>,
  *   PLAN_BENCH_DEFINES (compile-time defines of synth/bench/hg_capture_tb.v),
  *   PLAN_HGSIM_ARGS (the core options of sim/'s hgsim for the same configuration).
+ * The flow sources this file: every value is single-quoted, and every name in it has been
+ * checked by sy_manifest_read, so no manifest can make it run a command.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sy_cmd.h"
+#include "sy_io.h"
 #include "sy_manifest.h"
 #include "sy_util.h"
 
-/* Writes s single-quoted for the shell. */
-static void shq(FILE *f, const char *s)
+/* Appends s single-quoted for the shell: every byte literal, ' as '\''. */
+static void shq(sy_buf *b, const char *s)
 {
-    fputc('\'', f);
+    sy_buf_printf(b, "'");
     for (; *s; s++) {
-        if (*s == '\'') fputs("'\\''", f);
-        else fputc(*s, f);
+        if (*s == '\'') sy_buf_printf(b, "'\\''");
+        else sy_buf_printf(b, "%c", *s);
     }
-    fputc('\'', f);
+    sy_buf_printf(b, "'");
+}
+
+/* Appends NAME='value'\n. */
+static void assign(sy_buf *b, const char *name, const char *value)
+{
+    sy_buf_printf(b, "%s=", name);
+    shq(b, value);
+    sy_buf_printf(b, "\n");
 }
 
 static int port_width(const sy_mmod *m, const char *name)
@@ -39,22 +52,25 @@ static int file_rank(const sy_manifest *m, const sy_mmod *mod)
     return 1 << 20;
 }
 
-static void write_plan(const sy_manifest *m, FILE *f)
+/* The plan as shell assignments. Every value is single-quoted; the names in it were
+ * checked by sy_manifest_read (identifiers, plain file names), so they are safe as words
+ * of the flow script too. */
+static void write_plan(const sy_manifest *m, sy_buf *out)
 {
-    fprintf(f, "# written by hgsynth plan from %s/manifest.json\n", m->dir);
-    fprintf(f, "PLAN_TOP=");
-    shq(f, m->top);
-    fprintf(f, "\nPLAN_CORE=");
-    shq(f, m->core[0] ? m->core : m->top);
-    char *cfg = sy_asprintf("%s-d%d-p%d-n%d-l%d", m->core[0] ? m->core : m->top, (int)m->d,
-                            (int)m->lanes, (int)m->top_n, (int)m->max_keys);
-    fprintf(f, "\nPLAN_CONFIG=");
-    shq(f, cfg);
-    free(cfg);
-    fprintf(f, "\nPLAN_FILES=");
+    const char *core = m->core[0] ? m->core : m->top;
+    sy_buf_printf(out, "# written by hgsynth plan from the manifest.json of PLAN_RTL_DIR\n");
+    assign(out, "PLAN_RTL_DIR", m->dir);
+    char *v = sy_asprintf("%016llx", m->hash);
+    assign(out, "PLAN_MANIFEST_HASH", v);
+    free(v);
+    assign(out, "PLAN_TOP", m->top);
+    assign(out, "PLAN_CORE", core);
+    v = sy_asprintf("%s-d%d-p%d-n%d-l%d", core, (int)m->d, (int)m->lanes, (int)m->top_n, (int)m->max_keys);
+    assign(out, "PLAN_CONFIG", v);
+    free(v);
     sy_buf b = {0};
     for (int i = 0; i < m->nfiles; i++) sy_buf_printf(&b, "%s%s", i ? " " : "", m->files[i]);
-    shq(f, b.s ? b.s : "");
+    assign(out, "PLAN_FILES", b.s ? b.s : "");
     sy_buf_free(&b);
     /* logic modules in filelist (dependency) order */
     int *order = sy_xcalloc((size_t)m->nmods, sizeof *order);
@@ -66,38 +82,41 @@ static void write_plan(const sy_manifest *m, FILE *f)
             order[j - 1] = t;
         }
     for (int mem = 0; mem < 2; mem++) {
-        fprintf(f, mem ? "\nPLAN_MEMORIES=" : "\nPLAN_LOGIC=");
         for (int i = 0, n = 0; i < m->nmods; i++) {
             const sy_mmod *mod = &m->mods[order[i]];
             if (mod->is_memory != mem) continue;
             sy_buf_printf(&b, "%s%s", n++ ? " " : "", mod->name);
         }
-        shq(f, b.s ? b.s : "");
+        assign(out, mem ? "PLAN_MEMORIES" : "PLAN_LOGIC", b.s ? b.s : "");
         sy_buf_free(&b);
     }
     free(order);
-    fprintf(f, "\n");
     for (int i = 0; i < m->nmods; i++) {
-        fprintf(f, "PLAN_FILE_%s=", m->mods[i].name);
-        shq(f, m->mods[i].file);
-        fprintf(f, "\n");
+        char *name = sy_asprintf("PLAN_FILE_%s", m->mods[i].name);
+        assign(out, name, m->mods[i].file);
+        free(name);
     }
     const sy_mmod *top = sy_manifest_find(m, m->top);
     int had = strcmp(m->core, "had") == 0;
-    fprintf(f, "PLAN_BENCH_DEFINES='-DHGB_TOP=%s -DHGB_KW=%d -DHGB_VW=%d -DHGB_OW=%d -DHGB_D=%d "
-               "-DHGB_L=%d -DHGB_HAD=%d -DHGB_WB=%d -DHGB_FRAC=%d'\n",
-            m->top, port_width(top, "q_data_i"), port_width(top, "kv_v_i"), port_width(top, "o_data_o"),
-            (int)m->d, (int)m->max_keys, had, m->weight_bits > 0 ? (int)m->weight_bits : 15,
-            m->exp_frac_bits > 0 ? (int)m->exp_frac_bits : 6);
-    fprintf(f, "PLAN_HGSIM_ARGS='--core %s --d %d --lanes %d --top-n %d --max-keys %d", m->core, (int)m->d,
-            (int)m->lanes, (int)m->top_n, (int)m->max_keys);
-    if (m->weight_bits > 0) fprintf(f, " --weight-bits %d", (int)m->weight_bits);
-    if (m->exp_frac_bits > 0) fprintf(f, " --exp-frac-bits %d", (int)m->exp_frac_bits);
-    if (m->out_frac >= 0) fprintf(f, " --out-frac %d", (int)m->out_frac);
-    if (m->prefix[0]) fprintf(f, " --prefix %s", m->prefix);
-    fprintf(f, "'\n");
-    fprintf(f, "PLAN_BENCH_OK=%d\n", port_width(top, "q_data_i") > 0 && port_width(top, "kv_v_i") > 0 &&
-                                         port_width(top, "o_data_o") > 0 && m->d > 0 && m->max_keys > 0);
+    sy_buf_printf(&b, "-DHGB_TOP=%s -DHGB_KW=%d -DHGB_VW=%d -DHGB_OW=%d -DHGB_D=%d -DHGB_L=%d -DHGB_HAD=%d "
+                      "-DHGB_WB=%d -DHGB_FRAC=%d",
+                  m->top, port_width(top, "q_data_i"), port_width(top, "kv_v_i"), port_width(top, "o_data_o"),
+                  (int)m->d, (int)m->max_keys, had, m->weight_bits > 0 ? (int)m->weight_bits : 15,
+                  m->exp_frac_bits > 0 ? (int)m->exp_frac_bits : 6);
+    assign(out, "PLAN_BENCH_DEFINES", b.s);
+    sy_buf_free(&b);
+    sy_buf_printf(&b, "--core %s --d %d --lanes %d --top-n %d --max-keys %d", m->core, (int)m->d, (int)m->lanes,
+                  (int)m->top_n, (int)m->max_keys);
+    if (m->weight_bits > 0) sy_buf_printf(&b, " --weight-bits %d", (int)m->weight_bits);
+    if (m->exp_frac_bits > 0) sy_buf_printf(&b, " --exp-frac-bits %d", (int)m->exp_frac_bits);
+    if (m->out_frac >= 0) sy_buf_printf(&b, " --out-frac %d", (int)m->out_frac);
+    if (m->prefix[0]) sy_buf_printf(&b, " --prefix %s", m->prefix);
+    assign(out, "PLAN_HGSIM_ARGS", b.s);
+    sy_buf_free(&b);
+    assign(out, "PLAN_BENCH_OK", port_width(top, "q_data_i") > 0 && port_width(top, "kv_v_i") > 0 &&
+                                         port_width(top, "o_data_o") > 0 && m->d > 0 && m->max_keys > 0
+                                     ? "1"
+                                     : "0");
 }
 
 int sy_cmd_plan(int argc, char **argv)
@@ -116,14 +135,24 @@ int sy_cmd_plan(int argc, char **argv)
         fprintf(stderr, "hgsynth plan: %s\n", err);
         return 2;
     }
-    FILE *f = out ? fopen(out, "w") : stdout;
-    if (!f) {
-        fprintf(stderr, "hgsynth plan: cannot write '%s'\n", out);
-        sy_manifest_free(m);
-        return 2;
-    }
-    write_plan(m, f);
-    if (out) fclose(f);
+    sy_buf text = {0};
+    write_plan(m, &text);
     sy_manifest_free(m);
-    return 0;
+    rc = 0;
+    if (!out) {
+        fputs(text.s, stdout);
+    } else {
+        sy_out o;
+        rc = sy_out_open(&o, out, err, sizeof err) != 0;
+        if (!rc) {
+            fputs(text.s, o.f);
+            rc = sy_out_commit(&o, err, sizeof err) != 0;
+        }
+        if (rc) {
+            fprintf(stderr, "hgsynth plan: %s\n", err);
+            rc = 2;
+        }
+    }
+    sy_buf_free(&text);
+    return rc;
 }

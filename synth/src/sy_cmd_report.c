@@ -8,6 +8,7 @@
  * CAMformer's figure. Every number carries the commands that reproduce it.
  */
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "sy_cmd.h"
+#include "sy_io.h"
 #include "sy_manifest.h"
 #include "sy_util.h"
 
@@ -134,6 +136,95 @@ static const ratio_def ratios[] = {
 };
 #define NRATIOS (int)(sizeof ratios / sizeof ratios[0])
 
+/* Every field the report reads must be there: a summary.json without one is refused with
+ * its file and key (so the tables never show nan). -1 with err. */
+static int check_summary(const cJSON *s, const char *path, char *err, size_t errlen)
+{
+    static const char *const nums[] = {"clock_period_ns", "timing.fmax_mhz", "totals.logic_leakage_uw",
+                                       "energy.node_ref_nm", "energy.node_ref_vdd", "params.d", "params.lanes",
+                                       "params.top_n", "params.max_keys"};
+    static const char *const strs[][2] = {{"core", NULL},         {"config", NULL},         {"liberty", NULL},
+                                          {"commands", "generate"}, {"commands", "flow"},   {"activity", "source"},
+                                          {"activity", "window"}, {"activity", "gate_level_check"}};
+    const char *bad = NULL;
+    char key[128];
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0] && !bad; i++)
+        if (!isfinite(jget(s, nums[i]))) bad = nums[i];
+    for (int k = 0; k < NMETRICS && !bad; k++)
+        if (metrics[k].path[0] && !isfinite(jget(s, metrics[k].path))) bad = metrics[k].path;
+    for (int k = 0; k < NRATIOS && !bad; k++)
+        if (!isfinite(jget(s, ratios[k].path))) bad = ratios[k].path;
+    for (int b = 0; sy_blocks[b] && !bad; b++)
+        for (int w = 0; w < 2 && !bad; w++) {
+            snprintf(key, sizeof key, "blocks.%s.%s", sy_blocks[b], w ? "power_uw" : "area_um2");
+            if (!isfinite(jget(s, key))) bad = key;
+        }
+    if (bad) {
+        snprintf(err, errlen, "%s: key %s missing or not a finite number", path, bad);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        const cJSON *x = cJSON_GetObjectItemCaseSensitive(s, strs[i][0]);
+        if (strs[i][1]) x = x ? cJSON_GetObjectItemCaseSensitive(x, strs[i][1]) : NULL;
+        if (!cJSON_IsString(x)) {
+            snprintf(err, errlen, "%s: key %s%s%s missing or not a string", path, strs[i][0], strs[i][1] ? "." : "",
+                     strs[i][1] ? strs[i][1] : "");
+            return -1;
+        }
+    }
+    const char *core = jstr(s, "core", NULL);
+    int ok = core[0] != '\0' && strlen(core) <= 64;
+    for (const char *c = core; *c && ok; c++) ok = isalnum((unsigned char)*c) || *c == '_' || *c == '-';
+    if (!ok) {
+        snprintf(err, errlen, "%s: core \"%.40s\" is not a core name (letters, digits, '_', '-')", path, core);
+        return -1;
+    }
+    if (jget(s, "clock_period_ns") <= 0 || jget(s, "timing.fmax_mhz") <= 0) {
+        snprintf(err, errlen, "%s: %s must be > 0", path, jget(s, "clock_period_ns") <= 0 ? "clock_period_ns" : "timing.fmax_mhz");
+        return -1;
+    }
+    const cJSON *mems = cJSON_GetObjectItemCaseSensitive(s, "memories"), *m;
+    if (!cJSON_IsArray(mems)) {
+        snprintf(err, errlen, "%s: key memories missing or not a list", path);
+        return -1;
+    }
+    cJSON_ArrayForEach(m, mems) if (!isfinite(jget(m, "leakage_uw"))) {
+        snprintf(err, errlen, "%s: a memory without a finite leakage_uw", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* v as %.{prec}f (with a sign: %+.{prec}f; prec < 0: %.6g), or "n/a" when it is not
+ * finite (a ratio against a zero). */
+static const char *fmt(char *buf, size_t n, int prec, int sign, double v)
+{
+    if (!isfinite(v)) snprintf(buf, n, "n/a");
+    else if (prec < 0) snprintf(buf, n, "%.6g", v);
+    else snprintf(buf, n, sign ? "%+.*f" : "%.*f", prec, v);
+    return buf;
+}
+
+/* Writes s as the inside of a gnuplot single-quoted string ('' is a quote there). */
+static void gq(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\'') fputc('\'', f);
+        fputc(*s, f);
+    }
+}
+
+/* Writes s as a CSV field in double quotes ("" is a quote there). */
+static void cq(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 static void commands_of(const run *r, sy_buf *b)
 {
     sy_buf_printf(b, "%s && %s", jstr(r->s, "commands", "generate"), jstr(r->s, "commands", "flow"));
@@ -147,10 +238,15 @@ static int write_all(const run *runs, int n, const char *out, const char *self_c
         if (jget(runs[i].s, "timing.fmax_mhz") < common_mhz) common_mhz = jget(runs[i].s, "timing.fmax_mhz");
     char *pj = sy_asprintf("%s/synth_report.json", out), *pc = sy_asprintf("%s/synth_report.csv", out);
     char *pm = sy_asprintf("%s/synth_report.md", out);
-    FILE *fc = fopen(pc, "w"), *fm = fopen(pm, "w");
-    int rc = 0;
-    if (!fc || !fm) {
-        fprintf(stderr, "hgsynth report: cannot write into %s\n", out);
+    char *pd = sy_asprintf("%s/synth_blocks.dat", out), *pg = sy_asprintf("%s/synth_blocks.gp", out);
+    sy_out oj = {0}, oc = {0}, om = {0}, od = {0}, og = {0};
+    char err[1024];
+    int rc = sy_out_open(&oj, pj, err, sizeof err) != 0 || sy_out_open(&oc, pc, err, sizeof err) != 0 ||
+             sy_out_open(&om, pm, err, sizeof err) != 0 || sy_out_open(&od, pd, err, sizeof err) != 0 ||
+             sy_out_open(&og, pg, err, sizeof err) != 0;
+    FILE *fc = oc.f, *fm = om.f, *fd = od.f, *fg = og.f;
+    if (rc) {
+        fprintf(stderr, "hgsynth report: %s\n", err);
         rc = 2;
         goto done;
     }
@@ -184,8 +280,7 @@ static int write_all(const run *runs, int n, const char *out, const char *self_c
         fprintf(fm, "| %s | %s |", metrics[k].label, metrics[k].unit);
         for (int i = 0; i < n; i++) {
             char v[64];
-            snprintf(v, sizeof v, "%.*f", metrics[k].prec, metric_value(&runs[i], &metrics[k]));
-            fprintf(fm, " %s |", v);
+            fprintf(fm, " %s |", fmt(v, sizeof v, metrics[k].prec, 0, metric_value(&runs[i], &metrics[k])));
         }
         fprintf(fm, "\n");
     }
@@ -199,9 +294,13 @@ static int write_all(const run *runs, int n, const char *out, const char *self_c
         cJSON *mo = cJSON_AddObjectToObject(o, "metrics");
         for (int k = 0; k < NMETRICS; k++) {
             double v = metric_value(&runs[i], &metrics[k]);
-            cJSON_AddNumberToObject(mo, metrics[k].key, isfinite(v) ? v : 0);
-            fprintf(fc, "%s,%s,total,%s,%.6g,%s,\"%s\"\n", runs[i].core, jstr(runs[i].s, "config", NULL),
-                    metrics[k].key, v, metrics[k].unit, cmd.s);
+            cJSON_AddItemToObject(mo, metrics[k].key, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+            char vb[64];
+            fprintf(fc, "%s,", runs[i].core);
+            cq(fc, jstr(runs[i].s, "config", NULL));
+            fprintf(fc, ",total,%s,%s,%s,", metrics[k].key, fmt(vb, sizeof vb, -1, 0, v), metrics[k].unit);
+            cq(fc, cmd.s);
+            fprintf(fc, "\n");
         }
         cJSON *bo = cJSON_AddObjectToObject(o, "blocks");
         for (int b = 0; sy_blocks[b]; b++) {
@@ -210,10 +309,13 @@ static int write_all(const run *runs, int n, const char *out, const char *self_c
             double p = block_value(&runs[i], sy_blocks[b], "power_uw");
             cJSON_AddNumberToObject(x, "area_um2", a);
             cJSON_AddNumberToObject(x, "power_uw", p);
-            fprintf(fc, "%s,%s,%s,area,%.6g,um2,\"%s\"\n", runs[i].core, jstr(runs[i].s, "config", NULL),
-                    sy_blocks[b], a, cmd.s);
-            fprintf(fc, "%s,%s,%s,power,%.6g,uW,\"%s\"\n", runs[i].core, jstr(runs[i].s, "config", NULL),
-                    sy_blocks[b], p, cmd.s);
+            for (int w = 0; w < 2; w++) {
+                fprintf(fc, "%s,", runs[i].core);
+                cq(fc, jstr(runs[i].s, "config", NULL));
+                fprintf(fc, ",%s,%s,%.6g,%s,", sy_blocks[b], w ? "power" : "area", w ? p : a, w ? "uW" : "um2");
+                cq(fc, cmd.s);
+                fprintf(fc, "\n");
+            }
         }
         cJSON_AddItemToObject(o, "summary", cJSON_Duplicate(runs[i].s, 1));
         cJSON_AddItemToArray(jr, o);
@@ -246,15 +348,18 @@ static int write_all(const run *runs, int n, const char *out, const char *self_c
             cJSON *ro = cJSON_AddObjectToObject(jrat, runs[i].core);
             for (int k = 0; k < NRATIOS; k++) {
                 double a = jget(runs[i].s, ratios[k].path), b = jget(base->s, ratios[k].path);
-                double r = b > 0 ? a / b : NAN;
-                cJSON_AddNumberToObject(ro, ratios[k].key, isfinite(r) ? r : 0);
-                char paper[32] = "";
+                double r = b > 0 ? a / b : NAN; /* undefined against a zero: n/a, null */
+                cJSON_AddItemToObject(ro, ratios[k].key, isfinite(r) ? cJSON_CreateNumber(r) : cJSON_CreateNull());
+                char paper[32] = "", rb[64], pb[64];
                 if (!isnan(ratios[k].paper) && strcmp(runs[i].core, "had") == 0)
                     snprintf(paper, sizeof paper, "-%.0f %%", ratios[k].paper * 100);
-                fprintf(fm, "| %s | %s/baseline | %.3f | %+.1f %% | %s |\n", ratios[k].label, runs[i].core, r,
-                        (r - 1) * 100, paper);
-                fprintf(fc, "%s,%s,ratio_to_baseline,%s,%.6g,,\"%s\"\n", runs[i].core,
-                        jstr(runs[i].s, "config", NULL), ratios[k].key, r, self_cmd);
+                fprintf(fm, "| %s | %s/baseline | %s | %s %% | %s |\n", ratios[k].label, runs[i].core,
+                        fmt(rb, sizeof rb, 3, 0, r), fmt(pb, sizeof pb, 1, 1, (r - 1) * 100), paper);
+                fprintf(fc, "%s,", runs[i].core);
+                cq(fc, jstr(runs[i].s, "config", NULL));
+                fprintf(fc, ",ratio_to_baseline,%s,%s,,", ratios[k].key, fmt(rb, sizeof rb, -1, 0, r));
+                cq(fc, self_cmd);
+                fprintf(fc, "\n");
             }
         }
     } else {
@@ -287,63 +392,67 @@ static int write_all(const run *runs, int n, const char *out, const char *self_c
             jstr(runs[0].s, "activity", "gate_level_check"));
 
     /* ---- gnuplot: stacked per-block area and power ---- */
-    char *pd = sy_asprintf("%s/synth_blocks.dat", out), *pg = sy_asprintf("%s/synth_blocks.gp", out);
-    FILE *fd = fopen(pd, "w"), *fg = fopen(pg, "w");
-    if (fd && fg) {
-        fprintf(fd, "# core");
-        for (int b = 0; sy_blocks[b]; b++) fprintf(fd, " %s_area_mm2", sy_blocks[b]);
-        for (int b = 0; sy_blocks[b]; b++) fprintf(fd, " %s_power_mw", sy_blocks[b]);
+    fprintf(fd, "# core");
+    for (int b = 0; sy_blocks[b]; b++) fprintf(fd, " %s_area_mm2", sy_blocks[b]);
+    for (int b = 0; sy_blocks[b]; b++) fprintf(fd, " %s_power_mw", sy_blocks[b]);
+    fprintf(fd, "\n");
+    int nb = 0;
+    for (int i = 0; i < n; i++) {
+        fprintf(fd, "%s", runs[i].core);
+        nb = 0;
+        for (int b = 0; sy_blocks[b]; b++, nb++) fprintf(fd, " %.6g", block_value(&runs[i], sy_blocks[b], "area_um2") * 1e-6);
+        for (int b = 0; sy_blocks[b]; b++) fprintf(fd, " %.6g", block_value(&runs[i], sy_blocks[b], "power_uw") * 1e-3);
         fprintf(fd, "\n");
-        int nb = 0;
-        for (int i = 0; i < n; i++) {
-            fprintf(fd, "%s", runs[i].core);
-            nb = 0;
-            for (int b = 0; sy_blocks[b]; b++, nb++) fprintf(fd, " %.6g", block_value(&runs[i], sy_blocks[b], "area_um2") * 1e-6);
-            for (int b = 0; sy_blocks[b]; b++) fprintf(fd, " %.6g", block_value(&runs[i], sy_blocks[b], "power_uw") * 1e-3);
-            fprintf(fd, "\n");
-        }
-        fprintf(fg, "# gnuplot %s/synth_blocks.gp (written by hgsynth report)\n"
-                    "set terminal pngcairo size 1000,420 noenhanced\nset style data histograms\n"
-                    "set style histogram rowstacked\nset style fill solid 0.8 border -1\nset boxwidth 0.6\n"
-                    "set key outside right\nset grid ytics\n",
-                out);
-        for (int what = 0; what < 2; what++) {
-            fprintf(fg, "set output '%s/synth_%s.png'\nset title '%s per block (d=%.0f P=%.0f N=%.0f L=%.0f)'\n"
-                        "set ylabel '%s'\nplot ",
-                    out, what ? "power" : "area", what ? "Power at the flow clock" : "Area",
-                    jget(runs[0].s, "params.d"), jget(runs[0].s, "params.lanes"), jget(runs[0].s, "params.top_n"),
-                    jget(runs[0].s, "params.max_keys"), what ? "mW" : "mm2");
-            for (int b = 0; b < nb; b++)
-                fprintf(fg, "%s'%s' using %d%s title '%s'", b ? ", " : "", pd, 2 + b + what * nb,
-                        b ? "" : ":xtic(1)", sy_blocks[b]);
-            fprintf(fg, "\n");
-        }
     }
-    if (fd) fclose(fd);
-    if (fg) fclose(fg);
-    free(pd);
-    free(pg);
+    fprintf(fg, "# gnuplot synth_blocks.gp of the report folder (written by hgsynth report)\n"
+                "set terminal pngcairo size 1000,420 noenhanced\nset style data histograms\n"
+                "set style histogram rowstacked\nset style fill solid 0.8 border -1\nset boxwidth 0.6\n"
+                "set key outside right\nset grid ytics\n");
+    for (int what = 0; what < 2; what++) {
+        fprintf(fg, "set output '");
+        gq(fg, out);
+        fprintf(fg, "/synth_%s.png'\nset title '%s per block (d=%.0f P=%.0f N=%.0f L=%.0f)'\nset ylabel '%s'\nplot ",
+                what ? "power" : "area", what ? "Power at the flow clock" : "Area", jget(runs[0].s, "params.d"),
+                jget(runs[0].s, "params.lanes"), jget(runs[0].s, "params.top_n"), jget(runs[0].s, "params.max_keys"),
+                what ? "mW" : "mm2");
+        for (int b = 0; b < nb; b++) {
+            fprintf(fg, "%s'", b ? ", " : "");
+            gq(fg, pd);
+            fprintf(fg, "' using %d%s title '%s'", 2 + b + what * nb, b ? "" : ":xtic(1)", sy_blocks[b]);
+        }
+        fprintf(fg, "\n");
+    }
 
     char *text = cJSON_Print(root);
-    FILE *fj = fopen(pj, "w");
-    if (!fj || fputs(text, fj) < 0) rc = 2;
-    if (fj) fclose(fj);
+    fputs(text, oj.f);
     free(text);
     cJSON_Delete(root);
+    rc = sy_out_commit(&oj, err, sizeof err) != 0 || sy_out_commit(&oc, err, sizeof err) != 0 ||
+         sy_out_commit(&om, err, sizeof err) != 0 || sy_out_commit(&od, err, sizeof err) != 0 ||
+         sy_out_commit(&og, err, sizeof err) != 0;
+    if (rc) {
+        fprintf(stderr, "hgsynth report: %s\n", err);
+        rc = 2;
+    }
 done:
-    if (fc) fclose(fc);
-    if (fm) fclose(fm);
+    sy_out_abort(&oj);
+    sy_out_abort(&oc);
+    sy_out_abort(&om);
+    sy_out_abort(&od);
+    sy_out_abort(&og);
     if (!rc) printf("hgsynth report: %s, %s, %s\n", pj, pc, pm);
     free(pj);
     free(pc);
     free(pm);
+    free(pd);
+    free(pg);
     return rc;
 }
 
 int sy_cmd_report(int argc, char **argv)
 {
     const char *out = NULL;
-    run runs[8];
+    run runs[8] = {{0}};
     int n = 0;
     for (int a = 1; a < argc; a++) {
         if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
@@ -351,10 +460,11 @@ int sy_cmd_report(int argc, char **argv)
                    "  compare flow runs (RUN_DIR/reports/summary.json); writes DIR/synth_report.{json,csv,md}\n");
             return 0;
         }
-        if (strcmp(argv[a], "--out") == 0 && a + 1 < argc) {
+        if (strcmp(argv[a], "--out") == 0 && a + 1 < argc && !out && argv[a + 1][0]) {
             out = argv[++a];
-        } else if (argv[a][0] == '-') {
-            fprintf(stderr, "hgsynth report: unknown option '%s'\n", argv[a]);
+        } else if (argv[a][0] == '-' || !argv[a][0]) {
+            fprintf(stderr, "hgsynth report: '%s': unknown option, --out given twice or without a value, or an "
+                            "empty run directory\n", argv[a]);
             return 2;
         } else if (n < 8) {
             runs[n].dir = argv[a];
@@ -368,23 +478,44 @@ int sy_cmd_report(int argc, char **argv)
         fprintf(stderr, "hgsynth report: usage: hgsynth report --out DIR RUN_DIR...\n");
         return 2;
     }
-    int rc = 0, loaded = 0;
-    for (int i = 0; i < n; i++) {
+    for (const char *c = out; *c; c++)
+        if ((unsigned char)*c < ' ' || *c == 0x7f) {
+            fprintf(stderr, "hgsynth report: --out: the folder name has a control character\n");
+            return 2;
+        }
+    int rc = 0;
+    char err[1024];
+    for (int i = 0; i < n && !rc; i++) {
         char *p = sy_asprintf("%s/reports/summary.json", runs[i].dir);
-        char *text = sy_read_file(p, NULL);
-        runs[i].s = text ? cJSON_Parse(text) : NULL;
-        free(text);
-        if (!runs[i].s) {
-            fprintf(stderr, "hgsynth report: no summary %s (run synth/flow.sh first)\n", p);
+        char *text = sy_read_file(p, NULL, err, sizeof err);
+        runs[i].s = text ? cJSON_ParseWithOpts(text, NULL, 1) : NULL; /* nothing after the value */
+        if (!text) {
+            fprintf(stderr, "hgsynth report: no summary: %s (run synth/flow.sh first)\n", err);
+            rc = 2;
+        } else if (!cJSON_IsObject(runs[i].s)) {
+            fprintf(stderr, "hgsynth report: %s: not a JSON object\n", p);
+            rc = 2;
+        } else if (check_summary(runs[i].s, p, err, sizeof err) != 0) {
+            fprintf(stderr, "hgsynth report: %s\n", err);
             rc = 2;
         } else {
             runs[i].core = jstr(runs[i].s, "core", NULL);
-            loaded++;
+            for (int j = 0; j < i && !rc; j++)
+                if (strcmp(runs[j].core, runs[i].core) == 0) {
+                    fprintf(stderr, "hgsynth report: %s and %s are both runs of core %s: one run per core\n",
+                            runs[j].dir, runs[i].dir, runs[i].core);
+                    rc = 2;
+                }
         }
+        free(text);
         free(p);
     }
     if (!rc && mkdir(out, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "hgsynth report: cannot create %s\n", out);
+        fprintf(stderr, "hgsynth report: cannot create %s: %s\n", out, strerror(errno));
+        rc = 2;
+    }
+    if (!rc && sy_dir_check(out, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth report: --out: %s\n", err);
         rc = 2;
     }
     if (!rc) {
@@ -396,6 +527,5 @@ int sy_cmd_report(int argc, char **argv)
     }
     for (int i = 0; i < n; i++)
         if (runs[i].s) cJSON_Delete(runs[i].s);
-    (void)loaded;
     return rc;
 }

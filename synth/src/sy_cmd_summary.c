@@ -2,12 +2,16 @@
  *
  * Reads the run directory (flow variables, area reports, OpenSTA timing and per-instance
  * power tables, gate-level maps and toggle counts, the instance list) and writes
- * summary.json (+ summary.md beside it):
+ * summary.json:
  *   - area per module and block (module area x instances), memories from sy_mem;
  *   - Fmax from the hierarchical top (or the slowest module);
  *   - power per instance P = sum_cells [P0 + a (P1 - P0)], a = simulated toggles per
  *     cycle of the cell's output, per block; memory power from simulated accesses;
  *   - throughput and energy per query, node-normalised.
+ * Every input is read strictly (a missing, empty or malformed report, a flow variable out of
+ * range, a toggle file with mismatches is an error naming the file and the value, exit 2);
+ * the run must have been planned from the manifest given (PLAN_MANIFEST_HASH); a result
+ * that is not finite is an error, never a number in the JSON.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -15,14 +19,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sy_cmd.h"
+#include "sy_glmodel.h"
+#include "sy_io.h"
+#include "sy_list.h"
 #include "sy_manifest.h"
 #include "sy_mem.h"
 #include "sy_util.h"
 
 /* ------------------------------------------------------------------------------------ */
-/* Small text readers                                                                     */
+/* Small text readers. Each is strict: a file that is missing, empty or not of the expected */
+/* form is an error naming the file, the line and the value, never a silent zero.           */
 
 typedef struct {
     char **k, **v;
@@ -30,9 +39,9 @@ typedef struct {
 } kvlist;
 
 /* Reads "NAME = value" lines (log/flow_vars.txt). */
-static int read_vars(const char *path, kvlist *kv)
+static int read_vars(const char *path, kvlist *kv, char *err, size_t errlen)
 {
-    char *text = sy_read_file(path, NULL);
+    char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
     for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *eq = strstr(line, " = ");
@@ -56,23 +65,75 @@ static const char *var(const kvlist *kv, const char *name, const char *dflt)
     return dflt;
 }
 
-static double var_num(const kvlist *kv, const char *name, double dflt)
+/* Numeric flow variables read back from flow_vars.txt, with the ranges synth/flow.sh
+ * accepts: positive (> 0) or non-negative, at most max. */
+typedef struct {
+    const char *name;
+    int positive;
+    double max;
+} numvar;
+
+static const numvar numvars[] = {
+    {"CLK_PERIOD_NS", 1, 1e6},   {"MEM_FEATURE_NM", 1, 1e6}, {"MEM_BITCELL_F2", 1, 1e6}, {"MEM_PORT_FACTOR", 1, 1e3},
+    {"MEM_ARRAY_EFF", 1, 1},     {"MEM_VDD", 1, 1e3},        {"MEM_CBL_FF", 0, 1e6},     {"MEM_CWL_FF", 0, 1e6},
+    {"MEM_READ_SWING", 1, 1e3},  {"MEM_SA_FJ", 0, 1e9},      {"MEM_DEC_FJ", 0, 1e9},     {"MEM_LEAK_PA", 0, 1e9},
+    {"NODE_REF_NM", 1, 1e6},     {"NODE_REF_VDD", 1, 1e3},
+};
+
+/* Value of numeric flow variable name (dflt when absent); -1 with err when it is not a number
+ * in its range. */
+static int var_num(const kvlist *kv, const char *name, double dflt, double *v, const char *path, char *err,
+                   size_t errlen)
 {
+    const numvar *nv = NULL;
+    for (size_t i = 0; i < sizeof numvars / sizeof numvars[0]; i++)
+        if (strcmp(numvars[i].name, name) == 0) nv = &numvars[i];
     const char *s = var(kv, name, NULL);
-    return s && *s ? atof(s) : dflt;
+    if (!s) {
+        *v = dflt;
+        return 0;
+    }
+    double x;
+    if (sy_parse_double(s, 0, nv->max, &x) != 0 || (nv->positive && x <= 0)) {
+        snprintf(err, errlen, "%s: %s = '%s': must be a number %s %g", path, name, s,
+                 nv->positive ? "> 0 and <=" : "in 0 ..", nv->max);
+        return -1;
+    }
+    *v = x;
+    return 0;
 }
 
-static double area_of(const char *path, const char *module)
+/* Area of one instance of module from its `stat -liberty` report: the "Chip area" line, or
+ * 0 for a module without library cells (submodules only: no such line). -1 with err when
+ * the report is missing, not a stat report of this module, or its area is not a number. */
+static int area_of(const char *path, const char *module, int leaf_cells, double *area, char *err, size_t errlen)
 {
-    char *text = sy_read_file(path, NULL);
+    char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
-    double a = 0; /* a module of submodules only has no "Chip area" line */
+    char *head = sy_asprintf("=== %s ===", module);
     char *key = sy_asprintf("Chip area for module '\\%s': ", module);
     char *p = strstr(text, key);
-    if (p) a = atof(p + strlen(key));
+    int rc = 0;
+    *area = 0;
+    if (!strstr(text, head)) {
+        snprintf(err, errlen, "%s: not a Yosys stat report of module %s (no \"%s\")", path, module, head);
+        rc = -1;
+    } else if (p) {
+        char num[64] = "";
+        sscanf(p + strlen(key), "%63s", num);
+        if (sy_parse_double(num, 0, 1e15, area) != 0) {
+            snprintf(err, errlen, "%s: chip area '%s' is not a number >= 0", path, num);
+            rc = -1;
+        }
+    } else if (leaf_cells > 0) {
+        snprintf(err, errlen, "%s: no \"Chip area\" line, but module %s has %d library cells", path, module,
+                 leaf_cells);
+        rc = -1;
+    }
+    free(head);
     free(key);
     free(text);
-    return a;
+    return rc;
 }
 
 typedef struct {
@@ -95,7 +156,7 @@ static void worst_stage(timing *t, const char *p, const char *stop)
         double cap, slew, delay, at;
         char edge, pin[256], cell[64];
         if (sscanf(p, " %lf %lf %lf %lf %c %255s (%63[^)])", &cap, &slew, &delay, &at, &edge, pin, cell) == 7 &&
-            (edge == '^' || edge == 'v') && delay > t->ws_delay_ns) {
+            (edge == '^' || edge == 'v') && isfinite(cap) && isfinite(delay) && delay > t->ws_delay_ns) {
             t->ws_delay_ns = delay;
             t->ws_load_pf = cap;
             snprintf(t->ws_pin, sizeof t->ws_pin, "%s", pin);
@@ -106,27 +167,48 @@ static void worst_stage(timing *t, const char *p, const char *stop)
     }
 }
 
-/* First (max-delay) path of an OpenSTA report_checks. */
-static timing timing_of(const char *path, double period)
+/* First (max-delay) path of an OpenSTA report_checks: t->found = 0 for "No paths found.".
+ * -1 with err when the report is missing, empty or not of that form. */
+static int timing_of(const char *path, double period, timing *t, char *err, size_t errlen)
 {
-    timing t = {0};
-    t.period_ns = period;
-    char *text = sy_read_file(path, NULL);
-    if (!text) return t;
-    char *sp = strstr(text, "Startpoint: "), *ep = strstr(text, "Endpoint: "), *sl = strstr(text, " slack (");
-    if (sp && ep && sl) {
-        sscanf(sp + 12, "%255s", t.start);
-        sscanf(ep + 10, "%255s", t.end);
+    memset(t, 0, sizeof *t);
+    t->period_ns = period;
+    char *text = sy_read_file(path, NULL, err, errlen);
+    if (!text) return -1;
+    const char *first = text;
+    while (*first == ' ' || *first == '\n' || *first == '\t' || *first == '\r') first++;
+    char *sp = strstr(text, "Startpoint: "), *ep = sp ? strstr(sp, "Endpoint: ") : NULL;
+    char *sl = ep ? strstr(ep, " slack (") : NULL;
+    int rc = 0;
+    if (strncmp(first, "No paths found.", 15) == 0) {
+        /* nothing constrained: found stays 0 */
+    } else if (!sp || !ep || !sl) {
+        snprintf(err, errlen, "%s: not an OpenSTA report_checks report (%s)", path,
+                 *first ? "no Startpoint, Endpoint and slack" : "empty");
+        rc = -1;
+    } else {
+        sscanf(sp + 12, "%255s", t->start);
+        sscanf(ep + 10, "%255s", t->end);
         char *b = sl;
         while (b > text && b[-1] == ' ') b--;
+        char *e = b;
         while (b > text && b[-1] != ' ' && b[-1] != '\n') b--;
-        t.slack_ns = atof(b);
-        t.found = 1;
+        char *num = sy_strndup(b, (size_t)(e - b));
+        if (sy_parse_double(num, -1e9, 1e9, &t->slack_ns) != 0) {
+            snprintf(err, errlen, "%s: slack '%.40s' is not a number", path, num);
+            rc = -1;
+        } else if (t->period_ns - t->slack_ns <= 0) {
+            snprintf(err, errlen, "%s: slack %g ns at a %g ns period gives a path of no delay", path, t->slack_ns,
+                     t->period_ns);
+            rc = -1;
+        }
+        free(num);
+        t->found = rc == 0;
         char *arr = strstr(ep, "data arrival time");
-        worst_stage(&t, ep, arr ? arr : sl);
+        if (!rc) worst_stage(t, ep, arr && arr < sl ? arr : sl);
     }
     free(text);
-    return t;
+    return rc;
 }
 
 static double fmax_mhz(const timing *t)
@@ -141,6 +223,7 @@ static double fmax_mhz(const timing *t)
 typedef struct {
     char *name;
     double p0, p1, leak;   /* W */
+    int have_p1;
     int nout;
     double toggles;        /* scratch: per instance */
 } pcell;
@@ -158,19 +241,36 @@ static int pcell_cmp(const void *a, const void *b)
 static pcell *ptable_find(const ptable *t, const char *name)
 {
     pcell key = {.name = (char *)(uintptr_t)name};
-    return bsearch(&key, t->c, (size_t)t->n, sizeof *t->c, pcell_cmp);
+    return t->n ? bsearch(&key, t->c, (size_t)t->n, sizeof *t->c, pcell_cmp) : NULL;
 }
 
-/* Reads report_power -instances lines "internal switching leakage total name". */
-static int read_power(const char *path, ptable *t, int which)
+/* Reads the report_power -instances rows "internal switching leakage total name" (lines of
+ * five fields, four of them numbers; the group table has six fields and is skipped). -1
+ * with err when the file cannot be read, a row has a number that is not finite, or (which
+ * 1) a row names a cell the activity-0 table does not have. */
+static int read_power(const char *path, ptable *t, int which, char *err, size_t errlen)
 {
-    char *text = sy_read_file(path, NULL);
+    char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
-    int cap = t->n;
-    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        double in, sw, lk, tot;
-        char name[1024];
-        if (sscanf(line, "%lf %lf %lf %lf %1023s", &in, &sw, &lk, &tot, name) != 5) continue;
+    int cap = t->n, lineno = 0, rc = 0;
+    for (char *p = text, *nl; *p && !rc; p = nl) {
+        nl = strchr(p, '\n');
+        if (nl) *nl++ = '\0';
+        else nl = p + strlen(p);
+        lineno++;
+        char *f[5];
+        double v[4];
+        if (sy_split(p, f, 5) != 5) continue;
+        int numeric = 0; /* a row has four numbers; the header "Group Internal ..." none */
+        for (int k = 0; k < 4; k++) numeric |= sy_parse_double(f[k], -1e300, 1e300, &v[k]) == 0;
+        if (!numeric) continue;
+        for (int k = 0; k < 4 && !rc; k++)
+            if (sy_parse_double(f[k], -1e6, 1e6, &v[k]) != 0) {
+                snprintf(err, errlen, "%s: line %d: power '%.40s' is not a finite number", path, lineno, f[k]);
+                rc = -1;
+            }
+        if (rc) break;
+        char *name = f[4];
         for (char *s = name, *d = name;; s++) { /* OpenSTA escapes [ ] with backslashes */
             if (*s != '\\') *d++ = *s;
             if (!*s) break;
@@ -180,15 +280,31 @@ static int read_power(const char *path, ptable *t, int which)
                 cap = cap ? 2 * cap : 1024;
                 t->c = sy_xrealloc(t->c, (size_t)cap * sizeof *t->c);
             }
-            t->c[t->n++] = (pcell){.name = sy_strdup(name), .p0 = tot, .leak = lk};
+            t->c[t->n++] = (pcell){.name = sy_strdup(name), .p0 = v[3], .leak = v[2]};
         } else {
             pcell *c = ptable_find(t, name);
-            if (c) c->p1 = tot;
+            if (!c) {
+                snprintf(err, errlen, "%s: line %d: cell %.80s is not in the activity-0 table", path, lineno, name);
+                rc = -1;
+            } else {
+                c->p1 = v[3];
+                c->have_p1 = 1;
+            }
         }
     }
     free(text);
     if (which == 0) qsort(t->c, (size_t)t->n, sizeof *t->c, pcell_cmp);
-    return 0;
+    for (int i = 1; which == 0 && i < t->n && !rc; i++)
+        if (strcmp(t->c[i - 1].name, t->c[i].name) == 0) {
+            snprintf(err, errlen, "%s: cell %.80s has two rows", path, t->c[i].name);
+            rc = -1;
+        }
+    for (int i = 0; which == 1 && i < t->n && !rc; i++)
+        if (!t->c[i].have_p1) {
+            snprintf(err, errlen, "%s: no row for cell %.80s (it is in the activity-0 table)", path, t->c[i].name);
+            rc = -1;
+        }
+    return rc;
 }
 
 static void ptable_free(ptable *t)
@@ -206,37 +322,70 @@ typedef struct {
 
 typedef struct {
     int ntog;
-    pcell **tog_cell;    /* per toggle net: its cell in the power table (NULL: not found) */
+    pcell **tog_cell;    /* per toggle net: its cell in the power table */
     int nmem;
     memref *mem;
 } glmap;
 
-static int read_map(const char *path, ptable *t, glmap *m, char *err, size_t errlen)
+/* Reads map.txt (sy_glmodel_write_map): its widths, toggle nets (each index once, each cell
+ * in the power table) and memory enables. -1 with err on anything else. */
+static int read_map(const char *path, const char *module, ptable *t, glmap *m, char *err, size_t errlen)
 {
-    char *text = sy_read_file(path, NULL);
-    if (!text) {
-        snprintf(err, errlen, "cannot read %s", path);
-        return -1;
-    }
-    int nin, nout, ntog = 0, nacc;
-    char *w = strstr(text, "widths ");
-    if (w) sscanf(w, "widths %d %d %d %d", &nin, &nout, &ntog, &nacc);
-    m->ntog = ntog;
-    m->tog_cell = sy_xcalloc((size_t)(ntog ? ntog : 1), sizeof *m->tog_cell);
-    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        int idx;
-        char a[1024], b[256], c[1024], d[256], e[256];
-        if (sscanf(line, "tog %d %1023s %255s", &idx, a, b) == 3 && idx >= 0 && idx < ntog) {
-            pcell *pc = ptable_find(t, a);
-            m->tog_cell[idx] = pc;
-            if (pc) pc->nout++;
-        } else if (sscanf(line, "mem %d %1023s %1023s %255s %255s", &idx, a, c, d, e) == 5) {
-            m->mem = sy_xrealloc(m->mem, (size_t)(m->nmem + 1) * sizeof *m->mem);
-            m->mem[m->nmem++] = (memref){sy_strdup(a), sy_strdup(c), sy_strdup(d)};
+    char *text = sy_read_file(path, NULL, err, errlen);
+    if (!text) return -1;
+    int lineno = 0, rc = 0, have_widths = 0, ntogs_seen = 0;
+    for (char *p = text, *nl; *p && !rc; p = nl) {
+        nl = strchr(p, '\n');
+        if (nl) *nl++ = '\0';
+        else nl = p + strlen(p);
+        lineno++;
+        char *f[8];
+        int n = sy_split(p, f, 7);
+        long x[4];
+        const char *what = NULL;
+        if (n == 0) continue;
+        if (strcmp(f[0], "widths") == 0) {
+            if (n != 5 || have_widths) what = "a second or malformed widths line";
+            for (int k = 0; k < 4 && !what; k++)
+                if (sy_parse_long(f[k + 1], 0, SY_MAX_NETS, &x[k]) != 0) what = "a width that is not an integer";
+            if (!what) {
+                m->ntog = (int)x[2];
+                m->tog_cell = sy_xcalloc((size_t)(m->ntog ? m->ntog : 1), sizeof *m->tog_cell);
+                have_widths = 1;
+            }
+        } else if (strcmp(f[0], "tog") == 0) {
+            if (n != 4 || !have_widths || sy_parse_long(f[1], 0, m->ntog - 1L, &x[0]) != 0 || m->tog_cell[x[0]])
+                what = "a tog line that is malformed, out of range or repeated";
+            else if (!(m->tog_cell[x[0]] = ptable_find(t, f[2])))
+                what = "a toggle net of a cell that has no row in the power tables";
+            else {
+                m->tog_cell[x[0]]->nout++;
+                ntogs_seen++;
+            }
+        } else if (strcmp(f[0], "mem") == 0) {
+            if (n != 6 || sy_parse_long(f[1], 0, SY_MAX_NETS, &x[0]) != 0 || (strcmp(f[4], "r") && strcmp(f[4], "w")))
+                what = "a malformed mem line";
+            else {
+                m->mem = sy_xrealloc(m->mem, (size_t)(m->nmem + 1) * sizeof *m->mem);
+                m->mem[m->nmem++] = (memref){sy_strdup(f[2]), sy_strdup(f[3]), sy_strdup(f[4])};
+            }
+        } else if (strcmp(f[0], "module") == 0) {
+            if (n != 2 || strcmp(f[1], module) != 0) what = "another module";
+        } else if (strcmp(f[0], "hggl") && strcmp(f[0], "self") && strcmp(f[0], "child") && strcmp(f[0], "in") &&
+                   strcmp(f[0], "out")) {
+            what = "a line that is not part of a map";
+        }
+        if (what) {
+            snprintf(err, errlen, "%s: line %d: %s", path, lineno, what);
+            rc = -1;
         }
     }
     free(text);
-    return 0;
+    if (!rc && (!have_widths || ntogs_seen != m->ntog)) {
+        snprintf(err, errlen, "%s: %s", path, have_widths ? "fewer tog lines than its widths say" : "no widths line");
+        rc = -1;
+    }
+    return rc;
 }
 
 static void glmap_free(glmap *m)
@@ -259,33 +408,83 @@ typedef struct {
     double *tog;
 } togfile;
 
-static int read_tog(const char *path, togfile *t)
+/* Reads one <instance>.tog (hgsynth gatesim, hggl_sim): header, memory access counts, then
+ * exactly `toggles N` counts. -1 with err when it is malformed, from another module, or
+ * records mismatches (its gate-level check failed). */
+static int read_tog(const char *path, const char *module, togfile *t, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
-    char *text = sy_read_file(path, NULL);
+    char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
-    int in_counts = 0, k = 0;
-    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char a[1024], b[64];
-        double n;
+    int lineno = 0, rc = 0, k = 0, in_counts = 0, have = 0;
+    for (char *p = text, *nl; *p && !rc; p = nl) {
+        nl = strchr(p, '\n');
+        if (nl) *nl++ = '\0';
+        else nl = p + strlen(p);
+        lineno++;
+        char *f[5];
+        int n = sy_split(p, f, 4);
+        long x = 0;
+        const char *what = NULL;
         if (in_counts) {
-            if (k < t->ntog) t->tog[k++] = atof(line);
-        } else if (sscanf(line, "cycles %ld", &t->cycles) == 1 || sscanf(line, "counted %ld", &t->counted) == 1 ||
-                   sscanf(line, "mismatches %ld", &t->mismatches) == 1) {
-        } else if (sscanf(line, "mem %1023s %63s %lf", a, b, &n) == 3) {
-            t->mem_inst = sy_xrealloc(t->mem_inst, (size_t)(t->nmem + 1) * sizeof(char *));
-            t->mem_kind = sy_xrealloc(t->mem_kind, (size_t)(t->nmem + 1) * sizeof(char *));
-            t->mem_count = sy_xrealloc(t->mem_count, (size_t)(t->nmem + 1) * sizeof(double));
-            t->mem_inst[t->nmem] = sy_strdup(a);
-            t->mem_kind[t->nmem] = sy_strdup(b);
-            t->mem_count[t->nmem++] = n;
-        } else if (sscanf(line, "toggles %d", &t->ntog) == 1) {
-            t->tog = sy_xcalloc((size_t)(t->ntog ? t->ntog : 1), sizeof *t->tog);
-            in_counts = 1;
+            double c;
+            if (n != 1 || k >= t->ntog || sy_parse_double(f[0], 0, 1e18, &c) != 0 || c != floor(c))
+                what = "a toggle count that is not an integer >= 0, or one too many";
+            else
+                t->tog[k++] = c;
+        } else if (n == 0) {
+            continue;
+        } else if (strcmp(f[0], "hgtog") == 0 || strcmp(f[0], "instance") == 0) {
+            if (n != 2) what = "a malformed header line";
+        } else if (strcmp(f[0], "module") == 0) {
+            if (n != 2 || strcmp(f[1], module) != 0) what = "a toggle file of another module";
+        } else if (strcmp(f[0], "cycles") == 0 || strcmp(f[0], "counted") == 0 || strcmp(f[0], "mismatches") == 0) {
+            int k3 = strcmp(f[0], "cycles") == 0 ? 0 : strcmp(f[0], "counted") == 0 ? 1 : 2;
+            long *dst[3] = {&t->cycles, &t->counted, &t->mismatches};
+            if (n != 2 || sy_parse_long(f[1], 0, 1L << 62, &x) != 0) {
+                what = "a count that is not an integer >= 0";
+            } else {
+                *dst[k3] = x;
+                have |= 1 << k3;
+            }
+        } else if (strcmp(f[0], "mem") == 0) {
+            double c;
+            if (n != 4 || (strcmp(f[2], "r") && strcmp(f[2], "w")) || sy_parse_double(f[3], 0, 1e18, &c) != 0)
+                what = "a malformed mem line";
+            else {
+                t->mem_inst = sy_xrealloc(t->mem_inst, (size_t)(t->nmem + 1) * sizeof(char *));
+                t->mem_kind = sy_xrealloc(t->mem_kind, (size_t)(t->nmem + 1) * sizeof(char *));
+                t->mem_count = sy_xrealloc(t->mem_count, (size_t)(t->nmem + 1) * sizeof(double));
+                t->mem_inst[t->nmem] = sy_strdup(f[1]);
+                t->mem_kind[t->nmem] = sy_strdup(f[2]);
+                t->mem_count[t->nmem++] = c;
+            }
+        } else if (strcmp(f[0], "toggles") == 0) {
+            if (n != 2 || sy_parse_long(f[1], 0, SY_MAX_NETS, &x) != 0) what = "a malformed toggles line";
+            else {
+                t->ntog = (int)x;
+                t->tog = sy_xcalloc((size_t)(t->ntog ? t->ntog : 1), sizeof *t->tog);
+                in_counts = 1;
+            }
+        } else {
+            what = "a line that is not part of a toggle file";
+        }
+        if (what) {
+            snprintf(err, errlen, "%s: line %d: %s", path, lineno, what);
+            rc = -1;
         }
     }
     free(text);
-    return 0;
+    if (rc) return rc;
+    if (!in_counts || have != 7 || k != t->ntog)
+        snprintf(err, errlen, "%s: incomplete toggle file (header, counts or the %d toggle counts)", path, t->ntog);
+    else if (t->counted < 1 || t->counted > t->cycles)
+        snprintf(err, errlen, "%s: counted %ld cycles of %ld: no activity measured", path, t->counted, t->cycles);
+    else if (t->mismatches > 0)
+        snprintf(err, errlen, "%s: %ld mismatches: the gate-level check of this instance failed", path, t->mismatches);
+    else
+        return 0;
+    return -1;
 }
 
 static void tog_free(togfile *t)
@@ -333,47 +532,42 @@ static int port_w(const sy_mmod *m, const char *needle, sy_dir dir)
 }
 
 /* Simulated power of every instance of one module. */
-static int module_power(const char *run, modres *r, memres *mems, int nmems, const sy_manifest *man,
-                        char *err, size_t errlen)
+static int module_power(const char *run, const sy_list *list, modres *r, memres *mems, int nmems, char *err,
+                        size_t errlen)
 {
     const char *name = r->mm->name;
     char *p0 = sy_asprintf("%s/reports/sta/%s.power0.rpt", run, name);
     char *p1 = sy_asprintf("%s/reports/sta/%s.power1.rpt", run, name);
     char *mp = sy_asprintf("%s/generated/gl/%s/map.txt", run, name);
-    char *il = sy_asprintf("%s/generated/instances.txt", run);
     ptable t = {0};
     glmap map = {0};
     int rc = 0;
-    char *list = NULL;
-    if (read_power(p0, &t, 0) != 0 || read_power(p1, &t, 1) != 0) {
-        snprintf(err, errlen, "cannot read the power tables %s / %s", p0, p1);
-        rc = -1;
-        goto done;
-    }
-    list = sy_read_file(il, NULL);
-    if (!list) {
-        snprintf(err, errlen, "cannot read %s", il);
+    if (read_power(p0, &t, 0, err, errlen) != 0 || read_power(p1, &t, 1, err, errlen) != 0) {
         rc = -1;
         goto done;
     }
     int have_map = 0;
-    for (char *save = NULL, *line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char mod[512], base[4096];
-        int sim, cells;
-        if (sscanf(line, "%511s %d %d %4095s", mod, &sim, &cells, base) != 4 || strcmp(mod, name) != 0) continue;
+    for (int li = 0; li < list->n; li++) {
+        const sy_inst *in = &list->v[li];
+        if (in->mod != r->mm) continue;
         r->n_inst++;
-        r->leaf_cells = cells;
-        if (cells > 0) r->n_with_cells++;
-        if (!sim) continue;
+        r->leaf_cells = (int)in->cells;
+        if (in->cells > 0) r->n_with_cells++;
+        if (!in->simulate) continue;
         if (!have_map) {
-            if (read_map(mp, &t, &map, err, errlen) != 0) { rc = -1; goto done; }
+            if (read_map(mp, name, &t, &map, err, errlen) != 0) { rc = -1; goto done; }
             have_map = 1;
         }
-        const char *bn = strrchr(base, '/');
-        char *tp = sy_asprintf("%s/reports/toggles/%s.tog", run, bn ? bn + 1 : base);
+        char *tp = sy_asprintf("%s/reports/toggles/%s.tog", run, in->name);
         togfile tf;
-        if (read_tog(tp, &tf) != 0 || tf.ntog != map.ntog) {
-            snprintf(err, errlen, "toggle file %s missing or not from this netlist", tp);
+        int trc = read_tog(tp, name, &tf, err, errlen);
+        if (!trc && tf.ntog != map.ntog) {
+            snprintf(err, errlen, "toggle file %s has %d toggle nets, the module's map %d: not from this netlist", tp,
+                     tf.ntog, map.ntog);
+            trc = -1;
+        }
+        if (trc) {
+            tog_free(&tf);
             free(tp);
             rc = -1;
             goto done;
@@ -415,7 +609,6 @@ static int module_power(const char *run, modres *r, memres *mems, int nmems, con
         }
         tog_free(&tf);
     }
-    (void)man;
     /* instances not simulated (sampling) take the mean of the simulated ones */
     if (r->n_sim > 0) {
         double scale = (double)r->n_with_cells / r->n_sim;
@@ -423,25 +616,86 @@ static int module_power(const char *run, modres *r, memres *mems, int nmems, con
         r->leak_w = r->leak_sum_w * scale;
     }
 done:
-    free(list);
     glmap_free(&map);
     ptable_free(&t);
     free(p0);
     free(p1);
     free(mp);
-    free(il);
     return rc;
 }
 
 /* ------------------------------------------------------------------------------------ */
 /* Output                                                                                 */
 
-static cJSON *num(double v) { return cJSON_CreateNumber(isfinite(v) ? v : 0.0); }
 
 typedef struct {
     const char *name;
     double area, power, leak;
 } blockres;
+
+/* hg_phase.txt: "KEY INTEGER" lines (query_start, query_end, queries, outputs, cycles);
+ * *queries from its queries line. -1 with err when a line is not of that form. */
+static int read_phase(const char *path, double *queries, char *err, size_t errlen)
+{
+    char *text = sy_read_file(path, NULL, err, errlen);
+    if (!text) return -1;
+    int lineno = 0, rc = 0;
+    for (char *p = text, *nl; *p && !rc; p = nl) {
+        nl = strchr(p, '\n');
+        if (nl) *nl++ = '\0';
+        else nl = p + strlen(p);
+        lineno++;
+        char *f[3];
+        long v;
+        int n = sy_split(p, f, 2);
+        if (n == 0) continue;
+        if (n != 2 || sy_parse_long(f[1], 0, 1L << 50, &v) != 0) {
+            snprintf(err, errlen, "%s: line %d: expected KEY and an integer >= 0", path, lineno);
+            rc = -1;
+        } else if (strcmp(f[0], "queries") == 0) {
+            *queries = (double)v;
+        }
+    }
+    free(text);
+    return rc;
+}
+
+/* The run directory must have been planned from this very manifest: its
+ * generated/plan.sh records the manifest's hash (hgsynth plan). -1 with err otherwise. */
+static int check_plan(const char *run, const sy_manifest *man, char *err, size_t errlen)
+{
+    char *pp = sy_asprintf("%s/generated/plan.sh", run);
+    char rerr[768];
+    char *text = sy_read_file(pp, NULL, rerr, sizeof rerr);
+    int rc = -1;
+    if (!text) {
+        snprintf(err, errlen, "run plan: %s (not a run directory of synth/flow.sh?)", rerr);
+    } else {
+        char want[64], cfg[128] = "?";
+        snprintf(want, sizeof want, "\nPLAN_MANIFEST_HASH='%016llx'\n", man->hash);
+        const char *c = strstr(text, "\nPLAN_CONFIG='");
+        if (c) sscanf(c + 14, "%127[^'\n]", cfg);
+        if (strstr(text, want)) rc = 0;
+        else if (!strstr(text, "\nPLAN_MANIFEST_HASH='"))
+            snprintf(err, errlen, "%s has no PLAN_MANIFEST_HASH: a run of an older flow; run synth/flow.sh again", pp);
+        else
+            snprintf(err, errlen, "run directory %s (%s) was planned from another manifest than %s/manifest.json: "
+                     "give the RTL directory the run was made from", run, cfg, man->dir);
+    }
+    free(text);
+    free(pp);
+    return rc;
+}
+
+/* Results must be finite: the first non-finite one is recorded here by num() and makes
+ * the command fail instead of writing it. */
+static const char *nonfinite_key;
+
+static void addnum(cJSON *o, const char *key, double v)
+{
+    if (!isfinite(v) && !nonfinite_key) nonfinite_key = key;
+    cJSON_AddNumberToObject(o, key, isfinite(v) ? v : 0.0);
+}
 
 int sy_cmd_summary(int argc, char **argv)
 {
@@ -449,44 +703,58 @@ int sy_cmd_summary(int argc, char **argv)
     const sy_opt opts[] = {
         {"--rtl", &rtl, 1, 0, "generated RTL directory of the run"},
         {"--run", &run, 1, 0, "run directory of synth/flow.sh"},
-        {"--out", &out, 1, 0, "summary JSON to write (a .md is written beside it)"},
+        {"--out", &out, 1, 0, "summary JSON to write"},
     };
     int rc = sy_parse_opts("summary", "reduce one flow run to area, Fmax, power, energy per query", argc,
                            argv, opts, (int)(sizeof opts / sizeof opts[0]));
     if (rc) return rc == 1 ? 0 : 2;
     char err[1024];
-    sy_manifest *man = sy_manifest_read(rtl, err, sizeof err);
-    if (!man) {
-        fprintf(stderr, "hgsynth summary: %s\n", err);
-        return 2;
-    }
     kvlist kv = {0};
-    char *vp = sy_asprintf("%s/log/flow_vars.txt", run);
-    if (read_vars(vp, &kv) != 0) {
-        fprintf(stderr, "hgsynth summary: cannot read %s (not a flow run directory?)\n", vp);
-        free(vp);
-        sy_manifest_free(man);
-        return 2;
-    }
-    free(vp);
-    double period = var_num(&kv, "CLK_PERIOD_NS", 10);
+    sy_list list = {0};
+    sy_out jout = {0};
+    modres *mods = NULL;
+    memres *mems = NULL;
+    sy_manifest *man = sy_manifest_read(rtl, err, sizeof err);
+    char *vp = sy_asprintf("%s/log/flow_vars.txt", run), *ilp = sy_asprintf("%s/generated/instances.txt", run);
+    double period = 10, node_nm = 65, node_vdd = 1.0;
     sy_mem_params mp;
     sy_mem_defaults(&mp);
-    mp.feature_nm = var_num(&kv, "MEM_FEATURE_NM", mp.feature_nm);
-    mp.bitcell_f2 = var_num(&kv, "MEM_BITCELL_F2", mp.bitcell_f2);
-    mp.port_factor = var_num(&kv, "MEM_PORT_FACTOR", mp.port_factor);
-    mp.array_eff = var_num(&kv, "MEM_ARRAY_EFF", mp.array_eff);
-    mp.vdd = var_num(&kv, "MEM_VDD", mp.vdd);
-    mp.cbl_ff = var_num(&kv, "MEM_CBL_FF", mp.cbl_ff);
-    mp.cwl_ff = var_num(&kv, "MEM_CWL_FF", mp.cwl_ff);
-    mp.read_swing = var_num(&kv, "MEM_READ_SWING", mp.read_swing);
-    mp.sa_fj = var_num(&kv, "MEM_SA_FJ", mp.sa_fj);
-    mp.dec_fj = var_num(&kv, "MEM_DEC_FJ", mp.dec_fj);
-    mp.leak_pa = var_num(&kv, "MEM_LEAK_PA", mp.leak_pa);
-    double node_nm = var_num(&kv, "NODE_REF_NM", 65), node_vdd = var_num(&kv, "NODE_REF_VDD", 1.0);
+    struct {
+        const char *name;
+        double *v;
+    } nv[] = {
+        {"CLK_PERIOD_NS", &period},        {"MEM_FEATURE_NM", &mp.feature_nm}, {"MEM_BITCELL_F2", &mp.bitcell_f2},
+        {"MEM_PORT_FACTOR", &mp.port_factor}, {"MEM_ARRAY_EFF", &mp.array_eff}, {"MEM_VDD", &mp.vdd},
+        {"MEM_CBL_FF", &mp.cbl_ff},        {"MEM_CWL_FF", &mp.cwl_ff},         {"MEM_READ_SWING", &mp.read_swing},
+        {"MEM_SA_FJ", &mp.sa_fj},          {"MEM_DEC_FJ", &mp.dec_fj},         {"MEM_LEAK_PA", &mp.leak_pa},
+        {"NODE_REF_NM", &node_nm},         {"NODE_REF_VDD", &node_vdd},
+    };
+    rc = !man;
+    if (!rc) rc = check_plan(run, man, err, sizeof err) != 0;
+    if (!rc && read_vars(vp, &kv, err, sizeof err) != 0) {
+        char e2[sizeof err - 64];
+        snprintf(e2, sizeof e2, "%.900s", err);
+        snprintf(err, sizeof err, "flow variables: %.900s (not a flow run directory?)", e2);
+        rc = 1;
+    }
+    if (!rc && !var(&kv, "CLK_PERIOD_NS", NULL)) {
+        snprintf(err, sizeof err, "%s: no CLK_PERIOD_NS", vp);
+        rc = 1;
+    }
+    for (size_t i = 0; i < sizeof nv / sizeof nv[0] && !rc; i++)
+        rc = var_num(&kv, nv[i].name, *nv[i].v, nv[i].v, vp, err, sizeof err) != 0;
+    if (!rc) rc = sy_list_read(ilp, man, &list, err, sizeof err) != 0;
+    if (!rc) rc = sy_out_open(&jout, out, err, sizeof err) != 0;
+    free(vp);
+    free(ilp);
+    if (rc) {
+        fprintf(stderr, "hgsynth summary: %s\n", err);
+        rc = 2;
+        goto out;
+    }
 
-    modres *mods = sy_xcalloc((size_t)man->nmods, sizeof *mods);
-    memres *mems = sy_xcalloc((size_t)man->nmods, sizeof *mems);
+    mods = sy_xcalloc((size_t)man->nmods, sizeof *mods);
+    mems = sy_xcalloc((size_t)man->nmods, sizeof *mems);
     int nmods = 0, nmems = 0;
     for (int i = 0; i < man->nmods; i++) {
         const sy_mmod *mm = &man->mods[i];
@@ -498,7 +766,6 @@ int sy_cmd_summary(int argc, char **argv)
             nmems++;
         }
     }
-    rc = 0;
     for (int i = 0; i < man->nmods && !rc; i++) {
         const sy_mmod *mm = &man->mods[i];
         if (mm->is_memory) continue;
@@ -506,26 +773,31 @@ int sy_cmd_summary(int argc, char **argv)
         r->mm = mm;
         char *ap = sy_asprintf("%s/reports/area/%s.rpt", run, mm->name);
         char *tp = sy_asprintf("%s/reports/sta/%s.timing.rpt", run, mm->name);
-        r->area_um2 = area_of(ap, mm->name);
-        r->tm = timing_of(tp, period);
+        rc = module_power(run, &list, r, mems, nmems, err, sizeof err) != 0 ||
+             area_of(ap, mm->name, r->leaf_cells, &r->area_um2, err, sizeof err) != 0 ||
+             timing_of(tp, period, &r->tm, err, sizeof err) != 0;
+        if (!rc && r->n_inst == 0) {
+            snprintf(err, sizeof err, "module %s has no instance in %s/generated/instances.txt", mm->name, run);
+            rc = 1;
+        }
+        if (rc) fprintf(stderr, "hgsynth summary: %s: %s\n", mm->name, err);
         free(ap);
         free(tp);
-        if (r->area_um2 < 0) {
-            fprintf(stderr, "hgsynth summary: no area for %s in %s/reports/area\n", mm->name, run);
-            rc = 2;
-        } else if (module_power(run, r, mems, nmems, man, err, sizeof err) != 0) {
-            fprintf(stderr, "hgsynth summary: %s: %s\n", mm->name, err);
-            rc = 2;
-        }
     }
-    if (rc) goto out;
+    if (rc) {
+        rc = 2;
+        goto out;
+    }
 
     /* timing: the slowest of the hierarchical top (paths across modules, memories cut)
      * and every module on its own (which also times the paths that start at memory read
      * data, cut in the top run) */
-    char *ttp = sy_asprintf("%s/reports/sta/top.timing.rpt", run);
-    timing top = timing_of(ttp, period);
-    free(ttp);
+    timing top = {0};
+    if (strcmp(var(&kv, "TOP_STA", "1"), "0") != 0) {
+        char *ttp = sy_asprintf("%s/reports/sta/top.timing.rpt", run);
+        rc = timing_of(ttp, period, &top, err, sizeof err) != 0;
+        free(ttp);
+    }
     const char *fsrc = top.found ? "hierarchical top (memories cut)" : "per-module timing";
     const char *crit_mod = man->top;
     for (int i = 0; i < nmods; i++)
@@ -534,21 +806,24 @@ int sy_cmd_summary(int argc, char **argv)
             crit_mod = mods[i].mm->name;
             fsrc = "module on its own (inputs at the clock edge)";
         }
+    if (!rc && !top.found) {
+        snprintf(err, sizeof err, "no timing report of %s/reports/sta has a constrained path: no Fmax", run);
+        rc = 1;
+    }
     double fmax = fmax_mhz(&top);
 
     /* activity window and queries */
     long cycles = 0;
     for (int i = 0; i < nmods; i++)
         if (mods[i].counted > cycles) cycles = mods[i].counted;
-    const char *capdir = var(&kv, "CAPTURE_DIR", "");
-    char *php = sy_asprintf("%s/hg_phase.txt", capdir);
-    char *ph = sy_read_file(php, NULL);
-    free(php);
     double queries = 0;
-    if (ph) {
-        char *q = strstr(ph, "queries ");
-        if (q) queries = atof(q + 8);
-        free(ph);
+    char *php = sy_asprintf("%s/hg_phase.txt", var(&kv, "CAPTURE_DIR", ""));
+    if (!rc && access(php, F_OK) == 0) rc = read_phase(php, &queries, err, sizeof err) != 0;
+    free(php);
+    if (rc) {
+        fprintf(stderr, "hgsynth summary: %s\n", err);
+        rc = 2;
+        goto out;
     }
     int by_window = queries > 0 && strcmp(var(&kv, "ACT_WINDOW", "query"), "query") == 0;
 
@@ -619,7 +894,7 @@ int sy_cmd_summary(int argc, char **argv)
     cJSON *cmds = cJSON_AddObjectToObject(root, "commands");
     cJSON_AddStringToObject(cmds, "generate", man->command);
     char *cmdp = sy_asprintf("%s/log/command.txt", run);
-    char *cmd = sy_read_file(cmdp, NULL);
+    char *cmd = sy_read_file(cmdp, NULL, err, sizeof err); /* optional: "" when absent */
     if (cmd) {
         size_t n = strlen(cmd);
         while (n && (cmd[n - 1] == '\n')) cmd[--n] = '\0';
@@ -628,20 +903,20 @@ int sy_cmd_summary(int argc, char **argv)
     free(cmd);
     free(cmdp);
     cJSON_AddStringToObject(root, "liberty", var(&kv, "LIB", ""));
-    cJSON_AddItemToObject(root, "clock_period_ns", num(period));
+    addnum(root, "clock_period_ns", period);
     cJSON *tj = cJSON_AddObjectToObject(root, "timing");
-    cJSON_AddItemToObject(tj, "fmax_mhz", num(fmax));
+    addnum(tj, "fmax_mhz", fmax);
     cJSON_AddStringToObject(tj, "source", fsrc);
     cJSON_AddStringToObject(tj, "module", crit_mod);
     cJSON_AddStringToObject(tj, "startpoint", top.start);
     cJSON_AddStringToObject(tj, "endpoint", top.end);
-    cJSON_AddItemToObject(tj, "critical_path_ns", num(top.period_ns - top.slack_ns));
+    addnum(tj, "critical_path_ns", top.period_ns - top.slack_ns);
     if (top.ws_pin[0]) {
         cJSON *ws = cJSON_AddObjectToObject(tj, "worst_stage");
         cJSON_AddStringToObject(ws, "pin", top.ws_pin);
         cJSON_AddStringToObject(ws, "cell", top.ws_cell);
-        cJSON_AddItemToObject(ws, "delay_ns", num(top.ws_delay_ns));
-        cJSON_AddItemToObject(ws, "load_pf", num(top.ws_load_pf));
+        addnum(ws, "delay_ns", top.ws_delay_ns);
+        addnum(ws, "load_pf", top.ws_load_pf);
     }
     cJSON *jm = cJSON_AddArrayToObject(root, "modules");
     for (int i = 0; i < nmods; i++) {
@@ -651,21 +926,21 @@ int sy_cmd_summary(int argc, char **argv)
         cJSON_AddStringToObject(o, "block", r->mm->block);
         cJSON_AddNumberToObject(o, "instances", r->n_inst);
         cJSON_AddNumberToObject(o, "cells", r->leaf_cells);
-        cJSON_AddItemToObject(o, "area_um2", num(r->area_um2));
-        cJSON_AddItemToObject(o, "area_total_um2", num(r->area_um2 * r->n_inst));
-        cJSON_AddItemToObject(o, "fmax_mhz", num(fmax_mhz(&r->tm)));
-        cJSON_AddItemToObject(o, "power_uw", num(r->power_w * 1e6));
-        cJSON_AddItemToObject(o, "leakage_uw", num(r->leak_w * 1e6));
+        addnum(o, "area_um2", r->area_um2);
+        addnum(o, "area_total_um2", r->area_um2 * r->n_inst);
+        addnum(o, "fmax_mhz", fmax_mhz(&r->tm));
+        addnum(o, "power_uw", r->power_w * 1e6);
+        addnum(o, "leakage_uw", r->leak_w * 1e6);
         cJSON_AddNumberToObject(o, "simulated_instances", r->n_sim);
-        cJSON_AddItemToObject(o, "mean_output_activity", num(r->n_sim ? r->act_sum / r->n_sim : 0));
+        addnum(o, "mean_output_activity", r->n_sim ? r->act_sum / r->n_sim : 0);
         cJSON_AddItemToArray(jm, o);
     }
     cJSON *jb = cJSON_AddObjectToObject(root, "blocks");
     for (int b = 0; b < nblocks; b++) {
         cJSON *o = cJSON_AddObjectToObject(jb, blocks[b].name);
-        cJSON_AddItemToObject(o, "area_um2", num(blocks[b].area));
-        cJSON_AddItemToObject(o, "power_uw", num(blocks[b].power * 1e6));
-        cJSON_AddItemToObject(o, "leakage_uw", num(blocks[b].leak * 1e6));
+        addnum(o, "area_um2", blocks[b].area);
+        addnum(o, "power_uw", blocks[b].power * 1e6);
+        addnum(o, "leakage_uw", blocks[b].leak * 1e6);
     }
     cJSON *jmem = cJSON_AddArrayToObject(root, "memories");
     for (int j = 0; j < nmems; j++) {
@@ -677,78 +952,84 @@ int sy_cmd_summary(int argc, char **argv)
         cJSON_AddNumberToObject(o, "words", (double)m->mm->words);
         cJSON_AddNumberToObject(o, "width", (double)m->mm->width);
         cJSON_AddNumberToObject(o, "write_bits", (double)m->write_bits);
-        cJSON_AddItemToObject(o, "bits", num(m->cost.bits));
-        cJSON_AddItemToObject(o, "area_um2", num(m->cost.area_um2));
-        cJSON_AddItemToObject(o, "e_read_pj", num(m->cost.e_read_pj));
-        cJSON_AddItemToObject(o, "e_write_pj", num(m->cost.e_write_pj));
-        cJSON_AddItemToObject(o, "reads", num(m->reads));
-        cJSON_AddItemToObject(o, "writes", num(m->writes));
-        cJSON_AddItemToObject(o, "reads_per_cycle", num(m->reads / cyc));
-        cJSON_AddItemToObject(o, "writes_per_cycle", num(m->writes / cyc));
-        cJSON_AddItemToObject(o, "leakage_uw", num(m->cost.leak_uw * m->mm->instances));
-        cJSON_AddItemToObject(o, "power_uw",
-                              num(((m->reads * m->cost.e_read_pj + m->writes * m->cost.e_write_pj) * 1e-12 /
-                                       (cyc * T) + m->cost.leak_uw * 1e-6 * m->mm->instances) * 1e6));
+        addnum(o, "bits", m->cost.bits);
+        addnum(o, "area_um2", m->cost.area_um2);
+        addnum(o, "e_read_pj", m->cost.e_read_pj);
+        addnum(o, "e_write_pj", m->cost.e_write_pj);
+        addnum(o, "reads", m->reads);
+        addnum(o, "writes", m->writes);
+        addnum(o, "reads_per_cycle", m->reads / cyc);
+        addnum(o, "writes_per_cycle", m->writes / cyc);
+        addnum(o, "leakage_uw", m->cost.leak_uw * m->mm->instances);
+        addnum(o, "power_uw", ((m->reads * m->cost.e_read_pj + m->writes * m->cost.e_write_pj) * 1e-12 /
+                                       (cyc * T) + m->cost.leak_uw * 1e-6 * m->mm->instances) * 1e6);
         cJSON_AddItemToArray(jmem, o);
     }
     cJSON *tot = cJSON_AddObjectToObject(root, "totals");
-    cJSON_AddItemToObject(tot, "logic_area_um2", num(logic_area));
-    cJSON_AddItemToObject(tot, "memory_area_um2", num(mem_area));
-    cJSON_AddItemToObject(tot, "area_um2", num(logic_area + mem_area));
-    cJSON_AddItemToObject(tot, "logic_power_uw", num(logic_p * 1e6));
-    cJSON_AddItemToObject(tot, "memory_power_uw", num(mem_p * 1e6));
-    cJSON_AddItemToObject(tot, "power_uw", num(total_p * 1e6));
-    cJSON_AddItemToObject(tot, "logic_leakage_uw", num(logic_leak * 1e6));
-    cJSON_AddItemToObject(tot, "logic_clock_uw", num(p0dyn * 1e6));
-    cJSON_AddItemToObject(tot, "power_at_fmax_uw", num(p_at_fmax * 1e6));
+    addnum(tot, "logic_area_um2", logic_area);
+    addnum(tot, "memory_area_um2", mem_area);
+    addnum(tot, "area_um2", logic_area + mem_area);
+    addnum(tot, "logic_power_uw", logic_p * 1e6);
+    addnum(tot, "memory_power_uw", mem_p * 1e6);
+    addnum(tot, "power_uw", total_p * 1e6);
+    addnum(tot, "logic_leakage_uw", logic_leak * 1e6);
+    addnum(tot, "logic_clock_uw", p0dyn * 1e6);
+    addnum(tot, "power_at_fmax_uw", p_at_fmax * 1e6);
     cJSON *act = cJSON_AddObjectToObject(root, "activity");
     cJSON_AddStringToObject(act, "window", var(&kv, "ACT_WINDOW", ""));
     cJSON_AddNumberToObject(act, "cycles", (double)cycles);
     cJSON_AddNumberToObject(act, "queries", queries);
-    cJSON_AddItemToObject(act, "cycles_per_query", num(cyc_per_q));
-    cJSON_AddItemToObject(act, "coverage_cells", num(cells_total ? (double)cells_cov / (double)cells_total : 1));
-    cJSON_AddItemToObject(act, "coverage_instances", num(inst_cells ? (double)inst_sim / (double)inst_cells : 1));
+    addnum(act, "cycles_per_query", cyc_per_q);
+    addnum(act, "coverage_cells", cells_total ? (double)cells_cov / (double)cells_total : 1);
+    addnum(act, "coverage_instances", inst_cells ? (double)inst_sim / (double)inst_cells : 1);
     cJSON_AddNumberToObject(act, "simulated_instances", (double)inst_sim);
     cJSON_AddNumberToObject(act, "instances_with_cells", (double)inst_cells);
     cJSON_AddStringToObject(act, "source", var(&kv, "CAPTURE_CMD", ""));
     cJSON_AddStringToObject(act, "gate_level_check", "pass");
     cJSON *thr = cJSON_AddObjectToObject(root, "throughput");
-    cJSON_AddItemToObject(thr, "ii_cycles", num(ii));
-    cJSON_AddItemToObject(thr, "queries_per_cycle", num(1.0 / ii));
-    cJSON_AddItemToObject(thr, "queries_per_s_at_fmax", num(fmax * 1e6 / ii));
-    cJSON_AddItemToObject(thr, "queries_per_s_at_clock", num(1.0 / (T * ii)));
-    cJSON_AddItemToObject(thr, "measured_cycles_per_query", num(queries > 0 ? (double)cycles / queries : 0));
+    addnum(thr, "ii_cycles", ii);
+    addnum(thr, "queries_per_cycle", 1.0 / ii);
+    addnum(thr, "queries_per_s_at_fmax", fmax * 1e6 / ii);
+    addnum(thr, "queries_per_s_at_clock", 1.0 / (T * ii));
+    addnum(thr, "measured_cycles_per_query", queries > 0 ? (double)cycles / queries : 0);
     cJSON *en = cJSON_AddObjectToObject(root, "energy");
     cJSON_AddStringToObject(en, "basis", by_window ? "energy of the activity window / queries in it"
                                                    : "average power x ii_cycles x clock period");
-    cJSON_AddItemToObject(en, "per_query_nj", num(eq * 1e9));
-    cJSON_AddItemToObject(en, "per_query_logic_nj", num(eq_logic * 1e9));
-    cJSON_AddItemToObject(en, "per_query_memory_nj", num(eq_mem * 1e9));
-    cJSON_AddItemToObject(en, "per_query_at_fmax_nj", num(eq_fmax * 1e9));
-    cJSON_AddItemToObject(en, "queries_per_mj", num(eq > 0 ? 1e-3 / eq : 0));
-    cJSON_AddItemToObject(en, "node_scale", num(node_scale));
-    cJSON_AddItemToObject(en, "node_ref_nm", num(node_nm));
-    cJSON_AddItemToObject(en, "node_ref_vdd", num(node_vdd));
-    cJSON_AddItemToObject(en, "per_query_node_nj", num(eq * node_scale * 1e9));
-    cJSON_AddItemToObject(en, "queries_per_mj_node", num(eq > 0 ? 1e-3 / (eq * node_scale) : 0));
+    addnum(en, "per_query_nj", eq * 1e9);
+    addnum(en, "per_query_logic_nj", eq_logic * 1e9);
+    addnum(en, "per_query_memory_nj", eq_mem * 1e9);
+    addnum(en, "per_query_at_fmax_nj", eq_fmax * 1e9);
+    addnum(en, "queries_per_mj", eq > 0 ? 1e-3 / eq : 0);
+    addnum(en, "node_scale", node_scale);
+    addnum(en, "node_ref_nm", node_nm);
+    addnum(en, "node_ref_vdd", node_vdd);
+    addnum(en, "per_query_node_nj", eq * node_scale * 1e9);
+    addnum(en, "queries_per_mj_node", eq > 0 ? 1e-3 / (eq * node_scale) : 0);
     char *text = cJSON_Print(root);
-    FILE *f = fopen(out, "w");
-    if (!f || fputs(text, f) < 0) {
-        fprintf(stderr, "hgsynth summary: cannot write %s\n", out);
+    if (nonfinite_key) {
+        fprintf(stderr, "hgsynth summary: %s would not be a finite number (flow variables or reports of %s out of "
+                        "range): nothing written\n", nonfinite_key, run);
         rc = 2;
+    } else {
+        fputs(text, jout.f);
+        if (sy_out_commit(&jout, err, sizeof err) != 0) {
+            fprintf(stderr, "hgsynth summary: %s\n", err);
+            rc = 2;
+        }
     }
-    if (f) fclose(f);
-    printf("%s: area %.0f um2 logic + %.0f um2 memories; Fmax %.1f MHz; power %.1f uW logic + %.1f uW "
+    if (!rc) printf("%s: area %.0f um2 logic + %.0f um2 memories; Fmax %.1f MHz; power %.1f uW logic + %.1f uW "
            "memories at %.0f MHz; %.3f nJ/query; activity on %.1f%% of cells\n",
            cfg, logic_area, mem_area, fmax, logic_p * 1e6, mem_p * 1e6, 1000.0 / period, eq * 1e9,
            cells_total ? 100.0 * (double)cells_cov / (double)cells_total : 100.0);
-    if (top.ws_pin[0])
+    if (!rc && top.ws_pin[0])
         printf("  critical path %s -> %s, %.2f ns; slowest stage %s (%s): %.2f ns into %.3f pF\n", top.start,
                top.end, top.period_ns - top.slack_ns, top.ws_pin, top.ws_cell, top.ws_delay_ns, top.ws_load_pf);
     free(text);
     free(cfg);
     cJSON_Delete(root);
 out:
+    sy_out_abort(&jout);
+    sy_list_free(&list);
     free(mods);
     free(mems);
     for (int i = 0; i < kv.n; i++) {

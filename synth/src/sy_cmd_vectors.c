@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sy_cmd.h"
+#include "sy_io.h"
 #include "sy_manifest.h"
 #include "sy_util.h"
 
@@ -53,14 +54,6 @@ static void kq(uint8_t *dst, int d, int had, int cst, uint64_t *s)
     }
 }
 
-static int write_all(const char *path, const void *p, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) return -1;
-    size_t w = fwrite(p, 1, n, f);
-    return (fclose(f) == 0 && w == n) ? 0 : -1;
-}
-
 int sy_cmd_vectors(int argc, char **argv)
 {
     const char *rtl = NULL, *out = NULL, *nq_s = "16", *seed_s = "1", *cst_s = "0";
@@ -74,44 +67,54 @@ int sy_cmd_vectors(int argc, char **argv)
     int rc = sy_parse_opts("vectors", "synthetic key/value/query files of a core", argc, argv, opts,
                            (int)(sizeof opts / sizeof opts[0]));
     if (rc) return rc == 1 ? 0 : 2;
-    char *end;
-    long nq = strtol(nq_s, &end, 10);
-    if (*end || nq < 1 || nq > 1000000) {
-        fprintf(stderr, "hgsynth vectors: --queries %s: must be in 1..1000000\n", nq_s);
+    long nq, cst;
+    unsigned long long seed;
+    if (sy_opt_long("vectors", "--queries", nq_s, 1, 1000000, &nq) != 0 ||
+        sy_opt_u64("vectors", "--seed", seed_s, &seed) != 0 || sy_opt_long("vectors", "--const", cst_s, 0, 1, &cst) != 0)
+        return 2;
+    char err[1024];
+    if (sy_dir_check(out, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth vectors: --out: %s\n", err);
         return 2;
     }
-    char err[1024];
     sy_manifest *m = sy_manifest_read(rtl, err, sizeof err);
     if (!m) {
         fprintf(stderr, "hgsynth vectors: %s\n", err);
         return 2;
     }
     int d = (int)m->d, L = (int)m->max_keys, had = strcmp(m->core, "had") == 0;
-    if (d < 8 || d % 8 || L < 1) {
-        fprintf(stderr, "hgsynth vectors: manifest of %s: d=%d, max_keys=%d not usable\n", rtl, d, L);
+    if (d < 8 || d % 8 || d > 65536 || L < 1 || L > 65536) {
+        fprintf(stderr, "hgsynth vectors: manifest of %s: d=%d, max_keys=%d not usable (d a multiple of 8 in "
+                        "8..65536, max_keys in 1..65536)\n", rtl, d, L);
         sy_manifest_free(m);
         return 2;
     }
     size_t kb = had ? (size_t)d / 8 : (size_t)d;
-    uint64_t s = (uint64_t)strtoull(seed_s, NULL, 10) * 0x9E3779B97F4A7C15ull + 1;
-    int cst = atoi(cst_s) != 0;
+    uint64_t s = (uint64_t)seed * 0x9E3779B97F4A7C15ull + 1;
     uint8_t *k = sy_xmalloc(kb * (size_t)L), *q = sy_xmalloc(kb * (size_t)nq);
     int8_t *v = sy_xmalloc((size_t)d * (size_t)L);
     for (int i = 0; i < L; i++) {
-        kq(k + kb * (size_t)i, d, had, cst, &s);
+        kq(k + kb * (size_t)i, d, had, (int)cst, &s);
         for (int j = 0; j < d; j++) v[(size_t)i * (size_t)d + (size_t)j] = cst ? (int8_t)21 : q8(gauss(&s));
     }
-    for (long i = 0; i < nq; i++) kq(q + kb * (size_t)i, d, had, cst, &s);
-    char *pk = sy_asprintf("%s/keys.bin", out), *pv = sy_asprintf("%s/values.bin", out);
-    char *pq = sy_asprintf("%s/queries.bin", out);
-    if (write_all(pk, k, kb * (size_t)L) || write_all(pv, v, (size_t)d * (size_t)L) ||
-        write_all(pq, q, kb * (size_t)nq)) {
-        fprintf(stderr, "hgsynth vectors: cannot write into %s\n", out);
+    for (long i = 0; i < nq; i++) kq(q + kb * (size_t)i, d, had, (int)cst, &s);
+    const char *names[3] = {"keys.bin", "values.bin", "queries.bin"};
+    const void *data[3] = {k, v, q};
+    size_t size[3] = {kb * (size_t)L, (size_t)d * (size_t)L, kb * (size_t)nq};
+    sy_out o[3] = {{0}};
+    rc = 0;
+    for (int i = 0; i < 3 && !rc; i++) {
+        char *p = sy_asprintf("%s/%s", out, names[i]);
+        rc = sy_out_open(&o[i], p, err, sizeof err) != 0;
+        if (!rc) fwrite(data[i], 1, size[i], o[i].f); /* a short write shows in the commit */
+        free(p);
+    }
+    for (int i = 0; i < 3 && !rc; i++) rc = sy_out_commit(&o[i], err, sizeof err) != 0;
+    for (int i = 0; i < 3; i++) sy_out_abort(&o[i]);
+    if (rc) {
+        fprintf(stderr, "hgsynth vectors: %s\n", err);
         rc = 2;
     }
-    free(pk);
-    free(pv);
-    free(pq);
     free(k);
     free(q);
     free(v);

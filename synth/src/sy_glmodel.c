@@ -168,10 +168,16 @@ static int add_child(builder *b, const sy_ncell *c, const sy_mmod *cm, const sy_
     return 0;
 }
 
-/* Adds the cells of netlist module nm, whose bit v is model net xl[v], under path prefix. */
-static int add_cells(builder *b, const sy_nmod *nm, const int *xl, const char *prefix)
+/* Adds the cells of netlist module nm, whose bit v is model net xl[v], under path prefix
+ * (depth: inlining level). */
+static int add_cells(builder *b, const sy_nmod *nm, const int *xl, const char *prefix, int depth)
 {
     sy_glmodel *g = b->g;
+    if (depth > SY_MAX_DEPTH) {
+        snprintf(b->err, b->errlen, "module %s: more than %d levels of inlined submodules at %s (a module that "
+                 "contains itself?)", g->mmod->name, SY_MAX_DEPTH, prefix);
+        return -1;
+    }
     for (int i = 0; i < nm->ncells; i++) {
         const sy_ncell *c = &nm->cells[i];
         const sy_mmod *cm = sy_manifest_find(b->man, c->type);
@@ -205,6 +211,11 @@ static int add_cells(builder *b, const sy_nmod *nm, const int *xl, const char *p
             continue;
         }
         /* pure wiring: inline it, its internal nets become fresh model nets */
+        if (g->nnets > SY_MAX_NETS - (cn->maxbit + 1)) {
+            snprintf(b->err, b->errlen, "module %s: more than %d nets with the inlined submodule %s", g->mmod->name,
+                     SY_MAX_NETS, path);
+            return -1;
+        }
         int *cxl = sy_xmalloc((size_t)(cn->maxbit + 1) * sizeof *cxl);
         for (int v = 0; v <= cn->maxbit; v++) cxl[v] = -1;
         for (int p = 0; p < cn->nports; p++) {
@@ -216,7 +227,7 @@ static int add_cells(builder *b, const sy_nmod *nm, const int *xl, const char *p
         }
         for (int v = 0; v <= cn->maxbit; v++)
             if (cxl[v] < 0) cxl[v] = g->nnets++;
-        int rc = add_cells(b, cn, cxl, path);
+        int rc = add_cells(b, cn, cxl, path, depth + 1);
         free(cxl);
         if (rc != 0) return -1;
     }
@@ -262,7 +273,7 @@ sy_glmodel *sy_glmodel_build(const sy_manifest *man, const char *nldir, const ch
     g->nnets = nm->maxbit + 1;
     int *xl = sy_xmalloc((size_t)(nm->maxbit + 1) * sizeof *xl);
     for (int v = 0; v <= nm->maxbit; v++) xl[v] = v;
-    int rc = add_cells(&b, nm, xl, "");
+    int rc = add_cells(&b, nm, xl, "", 0);
     free(xl);
     if (rc != 0) {
         sy_glmodel_free(g);

@@ -23,6 +23,11 @@
 
 typedef enum { SY_ORDER_PORTS, SY_ORDER_INPUTS_FIRST } sy_capture_order;
 
+/* Limits of a model: nets (its own plus those of inlined submodules; bounds the
+ * simulator's per-net arrays) and levels of inlined submodules. */
+#define SY_MAX_NETS (1 << 26)
+#define SY_MAX_DEPTH 64
+
 typedef struct {
     int is_in;      /* drives nets (else: checked) */
     int pos;        /* first bit in the in / out vector */

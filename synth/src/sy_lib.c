@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sy_io.h"
 #include "sy_util.h"
 
 /* ------------------------------------------------------------------------------------ */
@@ -80,7 +81,11 @@ typedef struct {
     size_t errlen;
     const char *path;
     int failed;
+    int depth;       /* group nesting */
 } lexer;
+
+/* Deepest group nesting accepted (Liberty files use a handful of levels). */
+#define MAX_GROUP_DEPTH 64
 
 static void lex_error(lexer *lx, const char *msg)
 {
@@ -217,8 +222,14 @@ static sy_lnode *parse_statement(lexer *lx)
     lex_next(lx); /* ')' */
     if (lex_is(lx, '{')) {
         n->is_group = 1;
+        if (++lx->depth > MAX_GROUP_DEPTH) {
+            lex_error(lx, "groups nested more than 64 deep");
+            node_free(n);
+            return NULL;
+        }
         lex_next(lx);
         parse_body(lx, n, 0);
+        lx->depth--;
     } else if (lex_is(lx, ';')) {
         lex_next(lx);
     }
@@ -237,11 +248,16 @@ static sy_pin_dir pin_dir(const char *s)
     return SY_PIN_INTERNAL;
 }
 
-static void extract_cell(const sy_lnode *g, sy_cell *c)
+/* -1 with err when the cell's area is present but not a number >= 0. */
+static int extract_cell(const sy_lnode *g, sy_cell *c, const char *path, char *err, size_t errlen)
 {
     c->name = g->nargs > 0 ? g->args[0] : "";
     const char *area = node_attr(g, "area");
-    c->area = area ? atof(area) : 0.0;
+    c->area = 0.0;
+    if (area && sy_parse_double(area, 0, 1e12, &c->area) != 0) {
+        snprintf(err, errlen, "%s: cell %.80s: area \"%.40s\" is not a number >= 0", path, c->name, area);
+        return -1;
+    }
     int np = 0, ns = 0;
     for (int i = 0; i < g->nkids; i++) {
         const sy_lnode *k = g->kids[i];
@@ -289,6 +305,7 @@ static void extract_cell(const sy_lnode *g, sy_cell *c)
     c->pins = pins;
     c->nseq = ns;
     c->seq = seq;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -297,9 +314,10 @@ static void extract_cell(const sy_lnode *g, sy_cell *c)
 sy_lib *sy_lib_read(const char *path, char *err, size_t errlen)
 {
     size_t size;
-    char *text = sy_read_file(path, &size);
+    char rerr[768];
+    char *text = sy_read_file(path, &size, rerr, sizeof rerr);
     if (!text) {
-        snprintf(err, errlen, "cannot read liberty file '%s'", path);
+        snprintf(err, errlen, "liberty file: %s", rerr);
         return NULL;
     }
     lexer lx = {.p = text, .end = text + size, .line = 1, .err = err, .errlen = errlen, .path = path};
@@ -326,8 +344,11 @@ sy_lib *sy_lib_read(const char *path, char *err, size_t errlen)
         if (libg->kids[i]->is_group && strcmp(libg->kids[i]->key, "cell") == 0) n++;
     lib->cells = sy_xcalloc((size_t)(n ? n : 1), sizeof *lib->cells);
     for (int i = 0; i < libg->nkids; i++)
-        if (libg->kids[i]->is_group && strcmp(libg->kids[i]->key, "cell") == 0)
-            extract_cell(libg->kids[i], &lib->cells[lib->ncells++]);
+        if (libg->kids[i]->is_group && strcmp(libg->kids[i]->key, "cell") == 0 &&
+            extract_cell(libg->kids[i], &lib->cells[lib->ncells++], path, err, errlen) != 0) {
+            sy_lib_free(lib);
+            return NULL;
+        }
     if (lib->ncells == 0) {
         snprintf(err, errlen, "%s: library has no cells", path);
         sy_lib_free(lib);

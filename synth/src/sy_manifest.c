@@ -3,10 +3,14 @@
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "sy_io.h"
 #include "sy_util.h"
 
 const char *const sy_blocks[] = {"score", "select", "softmax", "av", "norm", "control", "memory", NULL};
@@ -24,11 +28,31 @@ static const char *jstr(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static double jnum(const cJSON *o, const char *key, double dflt)
+/* Integer field `key` of o in [lo, hi] into *v; dflt when absent. -1 with a message naming
+ * the file, the place (what), the key and the value when present but not such an integer. */
+static int jint(const cJSON *o, const char *key, double lo, double hi, double dflt, double *v, const char *path,
+                const char *what, char *err, size_t errlen)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!j) {
+        *v = dflt;
+        return 0;
+    }
+    double x = cJSON_IsNumber(j) ? j->valuedouble : NAN;
+    if (!isfinite(x) || x != floor(x) || x < lo || x > hi) {
+        char *txt = cJSON_PrintUnformatted(j);
+        snprintf(err, errlen, "%s: %s%s is %.40s: must be an integer in %.0f..%.0f", path, what, key,
+                 txt ? txt : "?", lo, hi);
+        free(txt);
+        return -1;
+    }
+    *v = x;
+    return 0;
 }
+
+/* Limits of the manifest's numbers (generous: they keep every product of them in range). */
+#define MAX_PARAM 1048576.0
+#define MAX_COUNT 16777216.0
 
 static int read_ports(const cJSON *jm, sy_mmod *mod, const char *path, char *err, size_t errlen)
 {
@@ -37,29 +61,43 @@ static int read_ports(const cJSON *jm, sy_mmod *mod, const char *path, char *err
         snprintf(err, errlen, "%s: module %s: \"ports\" missing or empty", path, mod->name);
         return -1;
     }
-    mod->nports = cJSON_GetArraySize(jp);
-    mod->ports = sy_xcalloc((size_t)mod->nports, sizeof *mod->ports);
-    for (int i = 0; i < mod->nports; i++) {
+    int n = cJSON_GetArraySize(jp);
+    mod->ports = sy_xcalloc((size_t)n, sizeof *mod->ports);
+    char *what = sy_asprintf("module %s: port ", mod->name);
+    for (int i = 0; i < n; i++) {
         const cJSON *p = cJSON_GetArrayItem(jp, i);
         const char *name = jstr(p, "name"), *dir = jstr(p, "dir");
-        double w = jnum(p, "width", -1);
-        if (!name || !dir || w < 1 || w > 1e6) {
-            snprintf(err, errlen, "%s: module %s: port %d needs name, dir and width >= 1", path,
-                     mod->name, i);
-            return -1;
+        double w = 0;
+        if (!name || !dir || !cJSON_GetObjectItemCaseSensitive(p, "width")) {
+            snprintf(err, errlen, "%s: module %s: port %d needs name, dir and width", path, mod->name, i);
+            break;
         }
-        mod->ports[i].name = sy_strdup(name);
-        mod->ports[i].width = (int)w;
-        if (strcmp(dir, "input") == 0) mod->ports[i].dir = SY_DIR_IN;
-        else if (strcmp(dir, "output") == 0) mod->ports[i].dir = SY_DIR_OUT;
-        else if (strcmp(dir, "inout") == 0) mod->ports[i].dir = SY_DIR_INOUT;
+        if (!sy_is_ident(name)) {
+            snprintf(err, errlen, "%s: module %s: port name \"%.80s\" is not an identifier "
+                     "([A-Za-z_][A-Za-z0-9_]*, at most %d characters)", path, mod->name, name, SY_MAX_NAME);
+            break;
+        }
+        if (jint(p, "width", 1, 1e6, 0, &w, path, what, err, errlen) != 0) break;
+        int dup = 0;
+        for (int k = 0; k < mod->nports; k++) dup |= strcmp(mod->ports[k].name, name) == 0;
+        if (dup) {
+            snprintf(err, errlen, "%s: module %s: port %s listed twice", path, mod->name, name);
+            break;
+        }
+        sy_mport *mp = &mod->ports[mod->nports++];
+        mp->name = sy_strdup(name);
+        mp->width = (int)w;
+        if (strcmp(dir, "input") == 0) mp->dir = SY_DIR_IN;
+        else if (strcmp(dir, "output") == 0) mp->dir = SY_DIR_OUT;
+        else if (strcmp(dir, "inout") == 0) mp->dir = SY_DIR_INOUT;
         else {
-            snprintf(err, errlen, "%s: module %s: port %s has dir \"%s\" (valid: input, output)",
+            snprintf(err, errlen, "%s: module %s: port %s has dir \"%.40s\" (valid: input, output, inout)",
                      path, mod->name, name, dir);
-            return -1;
+            break;
         }
     }
-    return 0;
+    free(what);
+    return mod->nports == n ? 0 : -1;
 }
 
 static int read_module(const cJSON *jm, sy_mmod *mod, const sy_manifest *m, const char *path,
@@ -70,88 +108,169 @@ static int read_module(const cJSON *jm, sy_mmod *mod, const sy_manifest *m, cons
         snprintf(err, errlen, "%s: a module entry lacks name, file or block", path);
         return -1;
     }
+    if (!sy_is_ident(name)) {
+        snprintf(err, errlen, "%s: module name \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*, at most "
+                 "%d characters)", path, name, SY_MAX_NAME);
+        return -1;
+    }
+    if (sy_manifest_find(m, name)) {
+        snprintf(err, errlen, "%s: module %s listed twice", path, name);
+        return -1;
+    }
+    if (!sy_is_filename(file)) {
+        snprintf(err, errlen, "%s: module %s: file \"%.80s\" is not a plain file name of the directory "
+                 "([A-Za-z0-9_][A-Za-z0-9_.-]*)", path, name, file);
+        return -1;
+    }
     mod->name = sy_strdup(name);
     mod->file = sy_strdup(file);
     mod->block = sy_strdup(block);
     if (!valid_block(block)) {
         snprintf(err, errlen,
-                 "%s: module %s: block \"%s\" is not one of score, select, softmax, av, norm, "
+                 "%s: module %s: block \"%.40s\" is not one of score, select, softmax, av, norm, "
                  "control, memory", path, name, block);
         return -1;
     }
-    double inst = jnum(jm, "instances", -1);
-    if (inst < 1) {
-        snprintf(err, errlen, "%s: module %s: \"instances\" must be >= 1", path, name);
-        return -1;
+    char *what = sy_asprintf("module %s: ", name);
+    double inst = 0;
+    int bad = jint(jm, "instances", 1, MAX_COUNT, 0, &inst, path, what, err, errlen) != 0;
+    if (!bad && inst < 1) {
+        snprintf(err, errlen, "%s: module %s: \"instances\" missing (an integer >= 1)", path, name);
+        bad = 1;
     }
     mod->instances = (int)inst;
     char *fpath = sy_asprintf("%s/%s", m->dir, file);
-    FILE *f = fopen(fpath, "r");
-    free(fpath);
-    if (!f) {
-        snprintf(err, errlen, "%s: module %s: file %s/%s does not exist", path, name, m->dir, file);
-        return -1;
+    char ierr[512];
+    if (!bad && sy_input_check(fpath, ierr, sizeof ierr) != 0) {
+        snprintf(err, errlen, "%s: module %s: file %s", path, name, ierr);
+        bad = 1;
     }
-    fclose(f);
+    free(fpath);
     const cJSON *mem = cJSON_GetObjectItemCaseSensitive(jm, "memory");
     mod->is_memory = strcmp(block, "memory") == 0;
-    if (mod->is_memory) {
+    if (!bad && mod->is_memory) {
+        double words = 0, width = 0, rp = 1, wp = 1;
         if (!cJSON_IsObject(mem)) {
             snprintf(err, errlen, "%s: memory module %s has no \"memory\" object", path, name);
-            return -1;
+            bad = 1;
+        } else {
+            free(what);
+            what = sy_asprintf("memory module %s: ", name);
+            bad = jint(mem, "words", 1, MAX_COUNT, 0, &words, path, what, err, errlen) != 0 ||
+                  jint(mem, "width", 1, MAX_COUNT, 0, &width, path, what, err, errlen) != 0 ||
+                  jint(mem, "read_ports", 0, 64, 1, &rp, path, what, err, errlen) != 0 ||
+                  jint(mem, "write_ports", 0, 64, 1, &wp, path, what, err, errlen) != 0;
+            if (!bad && (words < 1 || width < 1)) {
+                snprintf(err, errlen, "%s: memory module %s: words and width must be given (integers >= 1)", path,
+                         name);
+                bad = 1;
+            }
         }
-        mod->words = (long)jnum(mem, "words", 0);
-        mod->width = (long)jnum(mem, "width", 0);
-        mod->read_ports = (int)jnum(mem, "read_ports", 1);
-        mod->write_ports = (int)jnum(mem, "write_ports", 1);
-        if (mod->words < 1 || mod->width < 1) {
-            snprintf(err, errlen, "%s: memory module %s: words and width must be >= 1", path, name);
-            return -1;
-        }
+        mod->words = (long)words;
+        mod->width = (long)width;
+        mod->read_ports = (int)rp;
+        mod->write_ports = (int)wp;
     }
-    return read_ports(jm, mod, path, err, errlen);
+    free(what);
+    return bad ? -1 : read_ports(jm, mod, path, err, errlen);
 }
 
-/* Reads filelist.f: one file per line, '#' or '//' comments, optional directory prefix. */
-static void read_filelist(sy_manifest *m)
+/* Reads filelist.f: one file per line, '#' or '//' comments, '+'/'-' options skipped,
+ * optional directory prefix. Every file must be one of a module of the manifest. */
+static int read_filelist(sy_manifest *m, char *err, size_t errlen)
 {
     char *path = sy_asprintf("%s/filelist.f", m->dir);
-    char *text = sy_read_file(path, NULL);
-    free(path);
-    if (!text) {
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT) {
+        free(path);
         m->nfiles = m->nmods;
         m->files = sy_xcalloc((size_t)m->nmods, sizeof *m->files);
         for (int i = 0; i < m->nmods; i++) m->files[i] = sy_strdup(m->mods[i].file);
-        return;
+        return 0;
     }
-    int cap = 16;
+    char *text = sy_read_file(path, NULL, err, errlen);
+    if (!text) {
+        free(path);
+        return -1;
+    }
+    int cap = 16, lineno = 0, rc = 0;
     m->files = sy_xcalloc((size_t)cap, sizeof *m->files);
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line && !rc; line = strtok_r(NULL, "\n", &save)) {
+        lineno++;
         while (isspace((unsigned char)*line)) line++;
         size_t n = strlen(line);
         while (n && isspace((unsigned char)line[n - 1])) line[--n] = '\0';
         if (!n || line[0] == '#' || (line[0] == '/' && line[1] == '/') || line[0] == '+' || line[0] == '-')
             continue;
         const char *base = strrchr(line, '/');
+        base = base ? base + 1 : line;
+        int known = 0;
+        for (int i = 0; i < m->nmods; i++) known |= strcmp(m->mods[i].file, base) == 0;
+        if (!known) {
+            snprintf(err, errlen, "%s: line %d: \"%.80s\" is not the file of a module of manifest.json", path,
+                     lineno, base);
+            rc = -1;
+            break;
+        }
         if (m->nfiles == cap) {
             cap *= 2;
             m->files = sy_xrealloc(m->files, (size_t)cap * sizeof *m->files);
         }
-        m->files[m->nfiles++] = sy_strdup(base ? base + 1 : line);
+        m->files[m->nfiles++] = sy_strdup(base);
     }
     free(text);
+    free(path);
+    return rc;
+}
+
+/* params and derived numbers; -1 with err on a bad one. */
+static int read_params(sy_manifest *m, const cJSON *params, const cJSON *derived, const char *path, char *err,
+                       size_t errlen)
+{
+    const struct {
+        const char *key;
+        double lo, hi, dflt;
+        double *v;
+    } f[] = {
+        {"d", 1, MAX_PARAM, 0, &m->d},
+        {"lanes", 1, MAX_PARAM, 0, &m->lanes},
+        {"top_n", 1, MAX_PARAM, 0, &m->top_n},
+        {"max_keys", 1, MAX_PARAM, 0, &m->max_keys},
+        {"weight_bits", 1, 64, 0, &m->weight_bits},
+        {"exp_frac_bits", 0, 64, 0, &m->exp_frac_bits},
+        {"out_frac", 0, 64, -1, &m->out_frac},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        *f[i].v = f[i].dflt;
+        if (params && jint(params, f[i].key, f[i].lo, f[i].hi, f[i].dflt, f[i].v, path, "params.", err, errlen))
+            return -1;
+    }
+    m->ii_cycles = 0;
+    return derived ? jint(derived, "ii_cycles", 1, MAX_COUNT, 0, &m->ii_cycles, path, "derived.", err, errlen) : 0;
+}
+
+/* The core type names a run directory (PLAN_CONFIG): letters, digits, '_' and '-'. */
+static int valid_core(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64 || s[0] == '-') return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(isascii((unsigned char)s[i]) && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-'))) return 0;
+    return 1;
 }
 
 sy_manifest *sy_manifest_read(const char *dir, char *err, size_t errlen)
 {
     char *path = sy_asprintf("%s/manifest.json", dir);
-    char *text = sy_read_file(path, NULL);
+    char rerr[768];
+    size_t len = 0;
+    char *text = sy_read_file(path, &len, rerr, sizeof rerr);
     if (!text) {
-        snprintf(err, errlen, "no manifest: cannot read %s (is '%s' a generated RTL directory?)", path, dir);
+        snprintf(err, errlen, "no manifest: %s (is '%s' a generated RTL directory?)", rerr, dir);
         free(path);
         return NULL;
     }
-    cJSON *root = cJSON_Parse(text);
+    cJSON *root = cJSON_ParseWithOpts(text, NULL, 1); /* nothing may follow the value */
     if (!root || !cJSON_IsObject(root)) {
         snprintf(err, errlen, "%s: not valid JSON", path);
         cJSON_Delete(root);
@@ -162,33 +281,34 @@ sy_manifest *sy_manifest_read(const char *dir, char *err, size_t errlen)
     sy_manifest *m = sy_xcalloc(1, sizeof *m);
     m->dir = sy_strdup(dir);
     m->json = text;
+    m->hash = sy_hash(text, len);
     const char *top = jstr(root, "top");
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(root, "params");
     const cJSON *derived = cJSON_GetObjectItemCaseSensitive(root, "derived");
     const cJSON *mods = cJSON_GetObjectItemCaseSensitive(root, "modules");
     const char *core = params ? jstr(params, "core") : NULL;
     const char *cmd = jstr(root, "command");
+    const char *prefix = params ? jstr(params, "prefix") : NULL;
     m->top = sy_strdup(top ? top : "");
     m->core = sy_strdup(core ? core : "");
     m->command = sy_strdup(cmd ? cmd : "");
-    m->d = params ? jnum(params, "d", 0) : 0;
-    m->lanes = params ? jnum(params, "lanes", 0) : 0;
-    m->top_n = params ? jnum(params, "top_n", 0) : 0;
-    m->max_keys = params ? jnum(params, "max_keys", 0) : 0;
-    m->weight_bits = params ? jnum(params, "weight_bits", 0) : 0;
-    m->exp_frac_bits = params ? jnum(params, "exp_frac_bits", 0) : 0;
-    m->out_frac = params ? jnum(params, "out_frac", -1) : -1;
-    const char *prefix = params ? jstr(params, "prefix") : NULL;
     m->prefix = sy_strdup(prefix ? prefix : "");
-    m->ii_cycles = derived ? jnum(derived, "ii_cycles", 0) : 0;
-    int bad = 0;
-    if (!top) {
+    int bad = 1;
+    if (!top)
         snprintf(err, errlen, "%s: no \"top\" field", path);
-        bad = 1;
-    } else if (!cJSON_IsArray(mods) || cJSON_GetArraySize(mods) == 0) {
+    else if (!sy_is_ident(top))
+        snprintf(err, errlen, "%s: top \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*, at most %d characters)",
+                 path, top, SY_MAX_NAME);
+    else if (core && !valid_core(core))
+        snprintf(err, errlen, "%s: params.core \"%.80s\" is not a core name (letters, digits, '_', '-')", path, core);
+    else if (prefix && prefix[0] && !sy_is_ident(prefix))
+        snprintf(err, errlen, "%s: params.prefix \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*)", path, prefix);
+    else if (params && !cJSON_IsObject(params))
+        snprintf(err, errlen, "%s: \"params\" is not an object", path);
+    else if (!cJSON_IsArray(mods) || cJSON_GetArraySize(mods) == 0)
         snprintf(err, errlen, "%s: \"modules\" missing or empty", path);
-        bad = 1;
-    }
+    else
+        bad = read_params(m, params, derived, path, err, errlen) != 0;
     if (!bad) {
         m->nmods = cJSON_GetArraySize(mods);
         m->mods = sy_xcalloc((size_t)m->nmods, sizeof *m->mods);
@@ -201,11 +321,11 @@ sy_manifest *sy_manifest_read(const char *dir, char *err, size_t errlen)
     }
     cJSON_Delete(root);
     free(path);
+    if (!bad) bad = read_filelist(m, err, errlen) != 0;
     if (bad) {
         sy_manifest_free(m);
         return NULL;
     }
-    read_filelist(m);
     return m;
 }
 

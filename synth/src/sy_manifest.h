@@ -38,10 +38,15 @@ typedef struct {
     int nfiles;
     char **files;       /* filelist.f order (or manifest order when absent) */
     char *json;         /* the manifest text, for copying params into reports */
+    unsigned long long hash;  /* sy_hash of the manifest text: which RTL a run was planned from */
 } sy_manifest;
 
 /* Reads DIR/manifest.json (and DIR/filelist.f when present). On bad input returns NULL
- * with a message naming the file, the field and the value. */
+ * with a message naming the file, the field and the value. Every name that reaches a shell,
+ * Tcl, Yosys or Verilog text is checked: top, module and port names are identifiers
+ * (sy_is_ident), files plain file names of DIR (sy_is_filename) that exist as regular
+ * files, params.core letters, digits, '_' and '-', params.prefix an identifier; numbers
+ * are integers within stated ranges. */
 sy_manifest *sy_manifest_read(const char *dir, char *err, size_t errlen);
 void sy_manifest_free(sy_manifest *m);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sy_io.h"
 #include "sy_util.h"
 
 static int parse_dir(const char *s)
@@ -17,20 +18,40 @@ static int parse_dir(const char *s)
     return -1;
 }
 
-/* Converts a JSON bit list; returns the count, updating *maxbit. */
-static int parse_bits(const cJSON *arr, int **bits, int *maxbit)
+/* Converts a JSON bit list into *bits; returns the count, updating *maxbit, or -1 with a
+ * message (what: "port p" or "cell c port p") on a bit that is neither a net number in
+ * 0..SY_MAX_BIT nor one of "0", "1", "x", "z". */
+static int parse_bits(const cJSON *arr, int **bits, int *maxbit, const char *what, char *err, size_t errlen)
 {
-    int n = cJSON_GetArraySize(arr);
+    int n = cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0;
+    if (!cJSON_IsArray(arr) || n > SY_MAX_BIT + 1) {
+        snprintf(err, errlen, "%s: \"bits\" is not a list of at most %d bits", what, SY_MAX_BIT + 1);
+        *bits = NULL;
+        return -1;
+    }
     *bits = sy_xcalloc((size_t)(n ? n : 1), sizeof **bits);
-    for (int i = 0; i < n; i++) {
-        const cJSON *b = cJSON_GetArrayItem(arr, i);
+    int i = 0;
+    const cJSON *b;
+    cJSON_ArrayForEach(b, arr)
+    {
         if (cJSON_IsNumber(b)) {
-            (*bits)[i] = b->valueint;
-            if (b->valueint > *maxbit) *maxbit = b->valueint;
+            double v = b->valuedouble;
+            if (!(v >= 0 && v <= SY_MAX_BIT && v == (double)(int)v)) {
+                snprintf(err, errlen, "%s: bit %d is %.17g: net numbers must be integers in 0..%d", what, i, v,
+                         SY_MAX_BIT);
+                return -1;
+            }
+            (*bits)[i] = (int)v;
+            if ((int)v > *maxbit) *maxbit = (int)v;
         } else {
-            const char *s = cJSON_IsString(b) ? b->valuestring : "x";
+            const char *s = cJSON_IsString(b) ? b->valuestring : "";
+            if (strcmp(s, "0") && strcmp(s, "1") && strcmp(s, "x") && strcmp(s, "z")) {
+                snprintf(err, errlen, "%s: bit %d is neither a net number nor \"0\", \"1\", \"x\", \"z\"", what, i);
+                return -1;
+            }
             (*bits)[i] = s[0] == '0' ? SY_BIT_0 : s[0] == '1' ? SY_BIT_1 : s[0] == 'z' ? SY_BIT_Z : SY_BIT_X;
         }
+        i++;
     }
     return n;
 }
@@ -51,64 +72,87 @@ static int cell_port_dir(const cJSON *cell, const cJSON *jmods, const char *type
     return cJSON_IsString(d) ? parse_dir(d->valuestring) : -1;
 }
 
+static int bad_name(const char *kind, const char *name, int ident, char *err, size_t errlen)
+{
+    if (ident ? sy_is_ident(name) : sy_is_token(name)) return 0;
+    snprintf(err, errlen, "%s \"%.80s\" is not %s", kind, name,
+             ident ? "an identifier ([A-Za-z_][A-Za-z0-9_]*)" : "a name of printable characters without space or '/'");
+    return -1;
+}
+
 static int read_module(const cJSON *jm, const cJSON *jmods, sy_nmod *m, char *err, size_t errlen)
 {
-    m->name = sy_strdup(jm->string);
+    m->name = sy_strdup(jm->string ? jm->string : "");
+    m->maxbit = -1;
     const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(jm, "attributes");
     m->blackbox = attrs && cJSON_GetObjectItemCaseSensitive(attrs, "blackbox") != NULL;
     const cJSON *ports = cJSON_GetObjectItemCaseSensitive(jm, "ports");
     const cJSON *cells = cJSON_GetObjectItemCaseSensitive(jm, "cells");
-    m->nports = cJSON_GetArraySize(ports);
-    m->ports = sy_xcalloc((size_t)(m->nports ? m->nports : 1), sizeof *m->ports);
-    int i = 0;
+    int np = cJSON_IsObject(ports) ? cJSON_GetArraySize(ports) : 0;
+    int nc = cJSON_IsObject(cells) ? cJSON_GetArraySize(cells) : 0;
+    m->ports = sy_xcalloc((size_t)(np ? np : 1), sizeof *m->ports);
+    m->cells = sy_xcalloc((size_t)(nc ? nc : 1), sizeof *m->cells);
+    char e2[512];
     const cJSON *p;
-    cJSON_ArrayForEach(p, ports)
+    const cJSON *plist = cJSON_IsObject(ports) ? ports : NULL, *clist = cJSON_IsObject(cells) ? cells : NULL;
+    cJSON_ArrayForEach(p, plist)
     {
-        sy_nport *np = &m->ports[i++];
-        np->name = sy_strdup(p->string);
+        sy_nport *np_ = &m->ports[m->nports++];
+        np_->name = sy_strdup(p->string);
+        if (bad_name("port", p->string, 1, e2, sizeof e2)) goto bad;
         const cJSON *d = cJSON_GetObjectItemCaseSensitive(p, "direction");
-        np->dir = parse_dir(cJSON_IsString(d) ? d->valuestring : NULL);
-        np->nbits = parse_bits(cJSON_GetObjectItemCaseSensitive(p, "bits"), &np->bits, &m->maxbit);
+        np_->dir = parse_dir(cJSON_IsString(d) ? d->valuestring : NULL);
+        char *what = sy_asprintf("port %s", p->string);
+        np_->nbits = parse_bits(cJSON_GetObjectItemCaseSensitive(p, "bits"), &np_->bits, &m->maxbit, what, e2,
+                                sizeof e2);
+        free(what);
+        if (np_->nbits < 0) goto bad;
     }
-    m->ncells = cJSON_GetArraySize(cells);
-    m->cells = sy_xcalloc((size_t)(m->ncells ? m->ncells : 1), sizeof *m->cells);
-    i = 0;
     const cJSON *c;
-    cJSON_ArrayForEach(c, cells)
+    cJSON_ArrayForEach(c, clist)
     {
-        sy_ncell *nc = &m->cells[i++];
-        nc->name = sy_strdup(c->string);
+        sy_ncell *nc_ = &m->cells[m->ncells++];
+        nc_->name = sy_strdup(c->string);
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(c, "type");
-        nc->type = sy_strdup(cJSON_IsString(t) ? t->valuestring : "");
+        nc_->type = sy_strdup(cJSON_IsString(t) ? t->valuestring : "");
+        if (bad_name("cell", c->string, 0, e2, sizeof e2)) goto bad;
+        if (bad_name("cell type", nc_->type, 1, e2, sizeof e2)) goto bad;
         const cJSON *conns = cJSON_GetObjectItemCaseSensitive(c, "connections");
-        nc->nconns = cJSON_GetArraySize(conns);
-        nc->conns = sy_xcalloc((size_t)(nc->nconns ? nc->nconns : 1), sizeof *nc->conns);
-        int k = 0;
-        const cJSON *cn;
-        cJSON_ArrayForEach(cn, conns)
+        int nk = cJSON_IsObject(conns) ? cJSON_GetArraySize(conns) : 0;
+        nc_->conns = sy_xcalloc((size_t)(nk ? nk : 1), sizeof *nc_->conns);
+        const cJSON *cn, *klist = cJSON_IsObject(conns) ? conns : NULL;
+        cJSON_ArrayForEach(cn, klist)
         {
-            sy_nport *np = &nc->conns[k++];
-            np->name = sy_strdup(cn->string);
-            np->dir = cell_port_dir(c, jmods, nc->type, cn->string);
-            np->nbits = parse_bits(cn, &np->bits, &m->maxbit);
-            if (np->dir < 0) {
-                snprintf(err, errlen, "module %s: cell %s (%s): direction of port %s unknown", m->name,
-                         nc->name, nc->type, np->name);
-                return -1;
+            sy_nport *np_ = &nc_->conns[nc_->nconns++];
+            np_->name = sy_strdup(cn->string);
+            if (bad_name("cell port", cn->string, 1, e2, sizeof e2)) goto bad;
+            np_->dir = cell_port_dir(c, jmods, nc_->type, cn->string);
+            char *what = sy_asprintf("cell %s port %s", nc_->name, np_->name);
+            np_->nbits = parse_bits(cn, &np_->bits, &m->maxbit, what, e2, sizeof e2);
+            free(what);
+            if (np_->nbits < 0) goto bad;
+            if (np_->dir < 0) {
+                snprintf(e2, sizeof e2, "cell %s (%s): direction of port %s unknown", nc_->name, nc_->type,
+                         np_->name);
+                goto bad;
             }
         }
     }
     return 0;
+bad:
+    snprintf(err, errlen, "module %.100s: %.380s", m->name, e2);
+    return -1;
 }
 
 sy_netlist *sy_netlist_read(const char *path, char *err, size_t errlen)
 {
-    char *text = sy_read_file(path, NULL);
+    char rerr[768];
+    char *text = sy_read_file(path, NULL, rerr, sizeof rerr);
     if (!text) {
-        snprintf(err, errlen, "cannot read netlist '%s'", path);
+        snprintf(err, errlen, "netlist: %s", rerr);
         return NULL;
     }
-    cJSON *root = cJSON_Parse(text);
+    cJSON *root = cJSON_ParseWithOpts(text, NULL, 1); /* nothing may follow the value */
     free(text);
     const cJSON *jmods = root ? cJSON_GetObjectItemCaseSensitive(root, "modules") : NULL;
     if (!cJSON_IsObject(jmods)) {

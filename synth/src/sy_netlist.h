@@ -7,6 +7,10 @@
 /* Net bits are Yosys bit numbers (>= 2); constants are negative: */
 enum { SY_BIT_0 = -1, SY_BIT_1 = -2, SY_BIT_X = -3, SY_BIT_Z = -4 };
 
+/* Largest net number accepted (2^24 - 1; the largest default netlist uses a few 10^5): it
+ * bounds every per-net array of the simulators, and maxbit + 1 never overflows. */
+#define SY_MAX_BIT 16777215
+
 typedef struct {
     char *name;
     int dir;            /* 0 input, 1 output, 2 inout */
@@ -28,7 +32,7 @@ typedef struct {
     sy_nport *ports;
     int ncells;
     sy_ncell *cells;
-    int maxbit;         /* largest bit number used */
+    int maxbit;         /* largest bit number used (-1: none), <= SY_MAX_BIT */
 } sy_nmod;
 
 typedef struct {
@@ -37,7 +41,10 @@ typedef struct {
 } sy_netlist;
 
 /* Reads a Yosys JSON file. NULL with a message on error. A cell port whose direction
- * is not given (no port_directions, unknown type) is an error naming cell and port. */
+ * is not given (no port_directions, unknown type) is an error naming cell and port, and
+ * so is a bit that is not a net number in 0..SY_MAX_BIT or a constant "0"/"1"/"x"/"z", a
+ * port, cell type or cell port name that is not an identifier, or a cell name with a space,
+ * a '/' or a control character. */
 sy_netlist *sy_netlist_read(const char *path, char *err, size_t errlen);
 void sy_netlist_free(sy_netlist *nl);
 const sy_nmod *sy_netlist_find(const sy_netlist *nl, const char *name);

@@ -1,6 +1,9 @@
 /* sy_util.c — see sy_util.h. */
 #include "sy_util.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,32 +45,6 @@ char *sy_strndup(const char *s, size_t n)
 
 char *sy_strdup(const char *s) { return sy_strndup(s, strlen(s)); }
 
-char *sy_read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = sy_xmalloc(cap);
-    for (;;) {
-        if (len + 1 >= cap) {
-            cap *= 2;
-            buf = sy_xrealloc(buf, cap);
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        if (got == 0) break;
-        len += got;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return NULL;
-    }
-    buf[len] = '\0';
-    if (size) *size = len;
-    return buf;
-}
-
 static void buf_vprintf(sy_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
@@ -108,4 +85,102 @@ char *sy_asprintf(const char *fmt, ...)
     va_end(ap);
     if (!b.s) return sy_strdup("");
     return b.s;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Strict numbers                                                                         */
+
+int sy_parse_long(const char *s, long lo, long hi, long *v)
+{
+    if (!s || !*s || isspace((unsigned char)*s)) return -1;
+    char *end;
+    errno = 0;
+    long x = strtol(s, &end, 10);
+    if (errno || *end || x < lo || x > hi) return -1;
+    *v = x;
+    return 0;
+}
+
+int sy_parse_double(const char *s, double lo, double hi, double *v)
+{
+    if (!s || !*s || isspace((unsigned char)*s)) return -1;
+    /* decimal notation only: strtod would also take hex floats, inf and nan */
+    for (const char *p = s; *p; p++)
+        if (!isdigit((unsigned char)*p) && !strchr("+-.eE", *p)) return -1;
+    char *end;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (errno || *end || !isfinite(x) || x < lo || x > hi) return -1;
+    *v = x;
+    return 0;
+}
+
+int sy_parse_u64(const char *s, unsigned long long *v)
+{
+    if (!s || !*s) return -1;
+    for (const char *p = s; *p; p++)
+        if (!isdigit((unsigned char)*p)) return -1;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (errno || *end) return -1;
+    *v = x;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Names                                                                                  */
+
+int sy_is_ident(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > SY_MAX_NAME || !(isalpha((unsigned char)s[0]) || s[0] == '_')) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(isascii((unsigned char)s[i]) && (isalnum((unsigned char)s[i]) || s[i] == '_'))) return 0;
+    return 1;
+}
+
+int sy_is_filename(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > SY_MAX_NAME || s[0] == '.' || s[0] == '-') return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(isascii((unsigned char)s[i]) && (isalnum((unsigned char)s[i]) || strchr("_.-", s[i])))) return 0;
+    return 1;
+}
+
+int sy_is_token(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 4095) return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f || s[i] == '/') return 0;
+    return 1;
+}
+
+int sy_split(char *line, char **fields, int max)
+{
+    int n = 0;
+    size_t len = strlen(line);
+    if (len && line[len - 1] == '\r') line[len - 1] = '\0';
+    for (char *p = line; *p;) {
+        while (*p == ' ' || *p == '\t') *p++ = '\0';
+        if (!*p) break;
+        if (n < max) fields[n] = p;
+        n++;
+        if (n > max) return max + 1;
+        while (*p && *p != ' ' && *p != '\t') p++;
+    }
+    return n;
+}
+
+unsigned long long sy_hash(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    unsigned long long h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 1099511628211ull;
+    }
+    return h;
 }

@@ -1,0 +1,587 @@
+// test_synth_reliability.cc — bad input to the synthesis flow (synth/flow.sh, hgsynth and its
+// readers, the Verilator gate-level harness) gets a clear error and exit 2, never a silent
+// result, a crash or a command run from a name: names that reach shell, Tcl, Yosys or
+// Verilog text are identifiers or quoted; netlist bit ids are bounded; reports, flow
+// variables, toggle files and instance lists are read strictly; numbers are strict
+// everywhere; inputs are regular files within the size limit; outputs are written to a
+// temporary file and renamed, never over an input, and the flow deletes only what it made.
+// Every case runs on crafted small inputs (a one-inverter module), no synthesis run.
+#include "hg_testlib.h"
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <string>
+
+namespace {
+
+const char *const kLib = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
+
+std::string hgsynth() { return std::string(HG_BIN_DIR) + "/hgsynth"; }
+std::string flow() { return hgt::src_dir() + "/synth/flow.sh"; }
+std::string q(const std::string &s) { return "'" + s + "'"; }  // paths here hold no quote
+
+bool has(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+std::string replaced(std::string s, const std::string &from, const std::string &to)
+{
+    size_t at = s.find(from);
+    return at == std::string::npos ? s : s.replace(at, from.size(), to);
+}
+// w as a word of text (not inside a longer word): "nan" in "| nan |", not in "financial"
+bool has_word(const std::string &text, const std::string &w)
+{
+    for (size_t at = text.find(w); at != std::string::npos; at = text.find(w, at + 1)) {
+        bool before = at == 0 || !isalpha(static_cast<unsigned char>(text[at - 1]));
+        bool after = at + w.size() >= text.size() || !isalpha(static_cast<unsigned char>(text[at + w.size()]));
+        if (before && after) return true;
+    }
+    return false;
+}
+bool exists(const std::string &path) { return hgt::run_cmd("test -e " + q(path)).status == 0; }
+
+// The manifest of the one-module design: module m (clk_i, a_i -> y_o = ~a_i); `extra`
+// is spliced into params, `mod` replaces the module's name.
+std::string manifest(const std::string &mod = "m", const std::string &extra = "")
+{
+    return "{\"top\":\"" + mod + "\",\"params\":{\"core\":\"had\",\"d\":8,\"lanes\":1,\"top_n\":1,\"max_keys\":8" +
+           extra + "},\"modules\":[{\"name\":\"" + mod +
+           "\",\"file\":\"m.v\",\"block\":\"control\",\"instances\":1,\"ports\":["
+           "{\"name\":\"clk_i\",\"dir\":\"input\",\"width\":1},{\"name\":\"a_i\",\"dir\":\"input\",\"width\":1},"
+           "{\"name\":\"y_o\",\"dir\":\"output\",\"width\":1}]}]}";
+}
+
+// Its Yosys JSON netlist: one INVX1 from net `a` to net `y`.
+std::string netlist(const std::string &a = "3", const std::string &y = "4")
+{
+    return "{\"modules\":{\"m\":{\"ports\":{\"clk_i\":{\"direction\":\"input\",\"bits\":[2]},"
+           "\"a_i\":{\"direction\":\"input\",\"bits\":[" + a + "]},\"y_o\":{\"direction\":\"output\",\"bits\":[" + y +
+           "]}},\"cells\":{\"_1_\":{\"type\":\"INVX1\",\"port_directions\":{\"A\":\"input\",\"Y\":\"output\"},"
+           "\"connections\":{\"A\":[" + a + "],\"Y\":[" + y + "]}}}}}}";
+}
+
+// The design in a fresh directory: rtl/, nl/m.json, cap/top.m.hex (10 cycles, "a y"),
+// inst.txt (the instance list), tog/.
+struct Tiny {
+    std::string dir, rtl, nl, cap, list, tog;
+    Tiny()
+    {
+        dir = hgt::temp_dir("synthrel");
+        rtl = dir + "/rtl", nl = dir + "/nl", cap = dir + "/cap", list = dir + "/inst.txt", tog = dir + "/tog";
+        hgt::run_cmd("mkdir -p " + q(rtl) + " " + q(nl) + " " + q(cap) + " " + q(tog));
+        hgt::write_file(rtl + "/manifest.json", manifest());
+        hgt::write_file(rtl + "/m.v", "module m(input clk_i, input a_i, output y_o); assign y_o = ~a_i; endmodule\n");
+        hgt::write_file(nl + "/m.json", netlist());
+        std::string hex;
+        for (int a : {0, 1, 0, 1, 1, 0, 1, 0, 0, 1}) hex += std::to_string(a) + " " + std::to_string(1 - a) + "\n";
+        hgt::write_file(cap + "/top.m.hex", hex);
+        hgt::write_file(list, "m 1 1 " + cap + "/top.m\n");
+    }
+    ~Tiny() { hgt::run_cmd("rm -rf " + q(dir)); }
+    std::string gatesim(const std::string &args = "") const
+    {
+        return hgsynth() + " gatesim --rtl " + q(rtl) + " --netlists " + q(nl) + " --lib " + kLib +
+               " --module m --toggles " + q(tog) + " " + args;
+    }
+    std::string with_list() const { return gatesim("--instances " + q(list)); }
+};
+
+// A run directory of the design as synth/flow.sh leaves it, with crafted reports: area
+// 16 um2, a 0.2 ns path at a 10 ns clock, one cell's power tables; plan, map and toggle
+// file from hgsynth itself.
+struct TinyRun : Tiny {
+    std::string run;
+    TinyRun()
+    {
+        run = dir + "/run";
+        hgt::run_cmd("mkdir -p " + q(run) + "/generated/gl/m " + q(run) + "/log " + q(run) + "/reports/area " +
+                     q(run) + "/reports/sta " + q(run) + "/reports/toggles");
+        hgt::run_cmd(hgsynth() + " plan --rtl " + q(rtl) + " --out " + q(run + "/generated/plan.sh"));
+        hgt::write_file(run + "/generated/instances.txt", "m 1 1 " + cap + "/top.m\n");
+        hgt::run_cmd(hgsynth() + " gatesim --rtl " + q(rtl) + " --netlists " + q(nl) + " --lib " + kLib +
+                     " --module m --instances " + q(run + "/generated/instances.txt") + " --toggles " +
+                     q(run + "/reports/toggles") + " --map " + q(run + "/generated/gl/m/map.txt"));
+        vars("10");
+        hgt::write_file(run + "/reports/area/m.rpt", "\n17. Printing statistics.\n\n=== m ===\n\n"
+                                                      "   Number of cells:                  1\n"
+                                                      "     INVX1                           1\n\n"
+                                                      "   Chip area for module '\\m': 16.000000\n");
+        timing("9.8000");
+        power("1.00000000e-06");
+    }
+    void vars(const std::string &period)
+    {
+        hgt::write_file(run + "/log/flow_vars.txt", "CLK_PERIOD_NS     = " + period + "\nCAPTURE_DIR       = " + cap +
+                                                        "\nACT_WINDOW        = all\nTOP_STA           = 0\n"
+                                                        "CAPTURE_CMD       = none\nLIB               = " + kLib + "\n");
+    }
+    void timing(const std::string &slack)
+    {
+        hgt::write_file(run + "/reports/sta/m.timing.rpt",
+                        "Startpoint: a_i (input port clocked by clk)\nEndpoint: y_o (output port clocked by clk)\n"
+                        "Path Group: clk\nPath Type: max\n\n"
+                        "      Cap      Slew     Delay      Time   Description\n"
+                        "             0.0000    0.0000    0.0000 ^ a_i (in)\n"
+                        "   0.0100    0.1000    0.2000    0.2000 v _1_/Y (INVX1)\n"
+                        "                                 0.2000   data arrival time\n\n"
+                        "                                " + slack + "   slack (MET)\n");
+    }
+    void power(const std::string &internal)
+    {
+        for (const char *a : {"0", "1"})
+            hgt::write_file(run + "/reports/sta/m.power" + a + ".rpt",
+                            "       Internal      Switching        Leakage          Total\n " + internal +
+                                " 0.00000000e+00 1.00000000e-09 " + (a[0] == '0' ? "1.0e-06" : "2.0e-06") + " _1_\n");
+    }
+    std::string summary(const std::string &rtl_dir = "") const
+    {
+        return hgsynth() + " summary --rtl " + q(rtl_dir.empty() ? rtl : rtl_dir) + " --run " + q(run) + " --out " +
+               q(run + "/reports/summary.json");
+    }
+};
+
+// ---------------------------------------------------------------------------------------
+// Names that reach a shell, Tcl, Yosys or Verilog
+
+TEST(SynthReliability, PlanRefusesNamesThatAreNotIdentifiers)
+{
+    Tiny t;
+    const std::string pwn = t.dir + "/PWN";
+    struct Case {
+        std::string json, what;
+    } cases[] = {
+        {manifest("x$(touch " + pwn + ")"), "is not an identifier"},
+        {manifest("m", ",\"prefix\":\"a b\""), "params.prefix"},
+        {replaced(manifest(), "\"core\":\"had\"", "\"core\":\"../../x\""), "params.core"},
+        {"{\"top\":\"m\",\"modules\":[{\"name\":\"m\",\"file\":\"../m.v\",\"block\":\"control\",\"instances\":1,"
+         "\"ports\":[{\"name\":\"a_i\",\"dir\":\"input\",\"width\":1}]}]}",
+         "not a plain file name"},
+        {"{\"top\":\"m\",\"modules\":[{\"name\":\"m\",\"file\":\"m.v\",\"block\":\"control\",\"instances\":1,"
+         "\"ports\":[{\"name\":\"a`id`\",\"dir\":\"input\",\"width\":1}]}]}",
+         "port name"},
+    };
+    for (const Case &c : cases) {
+        hgt::write_file(t.rtl + "/manifest.json", c.json);
+        hgt::CmdResult r = hgt::run_cmd(hgsynth() + " plan --rtl " + q(t.rtl) + " --out " + q(t.dir + "/plan.sh"));
+        EXPECT_EQ(r.status, 2) << c.json << "\n" << r.out;
+        EXPECT_TRUE(has(r.out, c.what)) << "expected '" << c.what << "' in: " << r.out;
+        EXPECT_FALSE(exists(t.dir + "/plan.sh")) << c.json;
+    }
+    // the flow itself stops at the plan, and nothing ran
+    hgt::write_file(t.rtl + "/manifest.json", cases[0].json);
+    hgt::CmdResult f = hgt::run_cmd("STOP_AFTER=plan OUT_DIR=" + q(t.dir + "/out") + " " + flow() + " " + q(t.rtl));
+    EXPECT_EQ(f.status, 2) << f.out;
+    EXPECT_FALSE(exists(pwn)) << "a module name ran a command";
+}
+
+TEST(SynthReliability, PlanQuotesEveryValueForTheShell)
+{
+    // an RTL directory whose path holds a quote and a command substitution: sourcing the
+    // plan runs nothing and gives the path back unchanged
+    Tiny t;
+    hgt::CmdResult mk = hgt::run_cmd("mkdir -p \"" + t.dir + "/it's \\$(touch PWN2)\" && cp " + q(t.rtl) +
+                                     "/* \"" + t.dir + "/it's \\$(touch PWN2)/\"");
+    ASSERT_EQ(mk.status, 0) << mk.out;
+    hgt::CmdResult r = hgt::run_cmd("cd " + q(t.dir) + " && " + hgsynth() + " plan --rtl \"it's \\$(touch PWN2)\"" +
+                                    " --out plan.sh && . ./plan.sh && printf '%s|%s|%s' \"$PLAN_RTL_DIR\" "
+                                    "\"$PLAN_LOGIC\" \"$PLAN_FILE_m\"");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(r.out, "it's $(touch PWN2)|m|m.v");
+    EXPECT_FALSE(exists(t.dir + "/PWN2"));
+}
+
+TEST(SynthReliability, FlowRefusesBadVariablesBeforeItWorks)
+{
+    Tiny t;
+    struct Case {
+        const char *env, *what;
+    } cases[] = {
+        {"CLK_PERIOD_NS=0", "CLK_PERIOD_NS='0'"},         {"CLK_PERIOD_NS=inf", "CLK_PERIOD_NS='inf'"},
+        {"CLK_PERIOD_NS=1e999", "CLK_PERIOD_NS='1e999'"}, {"MEM_ARRAY_EFF=2", "MEM_ARRAY_EFF='2'"},
+        {"IN_SLEW_NS=0x1", "IN_SLEW_NS='0x1'"},           {"CAPTURE_SEED=abc", "CAPTURE_SEED='abc'"},
+        {"CAPTURE_QUERIES=5abc", "CAPTURE_QUERIES"},       {"ACT_WINDOW=10:5", "ACT_WINDOW='10:5'"},
+        {"TAG=/../../x", "TAG="},                         {"VERILATOR_CFLAGS='-O1;touch PWN3'", "VERILATOR_CFLAGS"},
+        {"ABC_SCRIPT='+strash$(touch PWN3)'", "ABC_SCRIPT"}, {"TOP_STA=2", "TOP_STA='2'"},
+    };
+    for (const Case &c : cases) {
+        hgt::CmdResult r = hgt::run_cmd("cd " + q(t.dir) + " && env " + c.env + " OUT_DIR=" + q(t.dir + "/out") +
+                                        " " + flow() + " " + q(t.rtl));
+        EXPECT_EQ(r.status, 2) << c.env << "\n" << r.out;
+        EXPECT_TRUE(has(r.out, c.what)) << c.env << ": " << r.out;
+    }
+    EXPECT_FALSE(exists(t.dir + "/out")) << "a refused run made its run directory";
+    EXPECT_FALSE(exists(t.dir + "/PWN3"));
+}
+
+TEST(SynthReliability, FlowDeletesOnlyWhatItMade)
+{
+    Tiny t;
+    std::string env = "STOP_AFTER=plan ";
+    // a run directory with a log/ of the user's
+    hgt::run_cmd("mkdir -p " + q(t.dir + "/mine/log"));
+    hgt::write_file(t.dir + "/mine/log/notes.txt", "mine");
+    hgt::CmdResult a = hgt::run_cmd(env + "OUT_DIR=" + q(t.dir + "/mine") + " " + flow() + " " + q(t.rtl));
+    EXPECT_EQ(a.status, 2) << a.out;
+    EXPECT_TRUE(has(a.out, "has a log/ that synth/flow.sh did not make")) << a.out;
+    EXPECT_EQ(hgt::read_file(t.dir + "/mine/log/notes.txt"), "mine");
+    // captures of the user's where the flow would make its own
+    hgt::run_cmd("mkdir -p " + q(t.dir + "/caps"));
+    hgt::write_file(t.dir + "/caps/keep.hex", "0\n");
+    hgt::CmdResult b = hgt::run_cmd(env + "CAPTURE_CMD=bench CAPTURE_DIR=" + q(t.dir + "/caps") + " OUT_DIR=" +
+                                    q(t.dir + "/o2") + " " + flow() + " " + q(t.rtl));
+    EXPECT_EQ(b.status, 2) << b.out;
+    EXPECT_TRUE(has(b.out, "CAPTURE_DIR=")) << b.out;
+    EXPECT_EQ(hgt::read_file(t.dir + "/caps/keep.hex"), "0\n");
+    // the RTL directory as run directory
+    hgt::CmdResult c = hgt::run_cmd(env + "OUT_DIR=" + q(t.rtl) + " " + flow() + " " + q(t.rtl));
+    EXPECT_EQ(c.status, 2) << c.out;
+    EXPECT_FALSE(exists(t.rtl + "/log"));
+    // a directory of other files (the sweep keeps rtl/ and flow.log in its run directory),
+    // then a second run into the directory the first one made
+    hgt::write_file(t.dir + "/o2/flow.log", "x");
+    for (int i = 0; i < 2; i++) {
+        hgt::CmdResult d = hgt::run_cmd(env + "OUT_DIR=" + q(t.dir + "/o2") + " " + flow() + " " + q(t.rtl));
+        EXPECT_EQ(d.status, 0) << d.out;
+    }
+    EXPECT_TRUE(exists(t.dir + "/o2/.hgsynth_run"));
+    EXPECT_EQ(hgt::read_file(t.dir + "/o2/flow.log"), "x");
+}
+
+TEST(SynthReliability, FlowCommandIsShellQuoted)
+{
+    // log/command.txt reproduces the run: a run directory with a quote and a space, an abc
+    // script with ; and &, come back from the shell as the same words
+    Tiny t;
+    std::string abc = "+strash;&get,-n;&nf;&put;buffer", out = t.dir + "/o it's";
+    hgt::CmdResult r = hgt::run_cmd("STOP_AFTER=plan ABC_SCRIPT='" + abc + "' OUT_DIR=\"" + out + "\" " + flow() +
+                                    " " + q(t.rtl));
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string cmd = hgt::read_file(out + "/log/command.txt");
+    hgt::write_file(t.dir + "/cmd.txt", cmd);
+    hgt::CmdResult w = hgt::run_cmd("eval \"set -- $(cat " + q(t.dir + "/cmd.txt") + ")\" && printf '%s\\n' \"$@\"");
+    EXPECT_TRUE(has(w.out, "OUT_DIR=" + out + "\n")) << cmd << "\n" << w.out;
+    EXPECT_TRUE(has(w.out, "ABC_SCRIPT=" + abc + "\n")) << cmd << "\n" << w.out;
+    EXPECT_TRUE(has(w.out, "synth/flow.sh\n" + t.rtl + "\n")) << w.out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Netlists
+
+TEST(SynthReliability, NetlistBitIdsAreBounded)
+{
+    Tiny t;
+    for (const char *bit : {"2147483647", "16777216", "-5", "2.5", "\"q\""}) {
+        hgt::write_file(t.nl + "/m.json", netlist("3", bit));
+        hgt::CmdResult g = hgt::run_cmd(hgsynth() + " glgen --rtl " + q(t.rtl) + " --netlists " + q(t.nl) +
+                                        " --module m --out " + q(t.tog));
+        EXPECT_EQ(g.status, 2) << bit << "\n" << g.out;
+        EXPECT_TRUE(has(g.out, "port y_o: bit 0")) << g.out;
+        hgt::CmdResult s = hgt::run_cmd(t.with_list());
+        EXPECT_EQ(s.status, 2) << bit << "\n" << s.out;
+        if (std::string(bit) == "2147483647") {
+            EXPECT_TRUE(has(s.out, "integers in 0..16777215")) << s.out;
+        }
+    }
+    // a wiring module that contains itself: an error, not endless recursion
+    hgt::write_file(t.rtl + "/manifest.json",
+                    "{\"top\":\"w\",\"modules\":[{\"name\":\"w\",\"file\":\"m.v\",\"block\":\"control\","
+                    "\"instances\":1,\"ports\":[{\"name\":\"a_i\",\"dir\":\"input\",\"width\":1}]}]}");
+    hgt::write_file(t.nl + "/w.json", "{\"modules\":{\"w\":{\"ports\":{\"a_i\":{\"direction\":\"input\",\"bits\":[2]}},"
+                                      "\"cells\":{\"u\":{\"type\":\"w\",\"port_directions\":{\"a_i\":\"input\"},"
+                                      "\"connections\":{\"a_i\":[2]}}}}}}");
+    hgt::CmdResult g = hgt::run_cmd(hgsynth() + " glgen --rtl " + q(t.rtl) + " --netlists " + q(t.nl) +
+                                    " --module w --out " + q(t.tog));
+    EXPECT_EQ(g.status, 2) << g.out;
+    EXPECT_TRUE(has(g.out, "levels")) << g.out;
+    hgt::CmdResult i = hgt::run_cmd(hgsynth() + " instances --rtl " + q(t.rtl) + " --netlists " + q(t.nl) +
+                                    " --captures " + q(t.cap) + " --out " + q(t.dir + "/i.txt"));
+    EXPECT_EQ(i.status, 2) << i.out;
+    EXPECT_TRUE(has(i.out, "levels")) << i.out;
+}
+
+// ---------------------------------------------------------------------------------------
+// hgsynth summary and report
+
+TEST(SynthReliability, SummaryRefusesEmptyOrGarbageReports)
+{
+    TinyRun t;
+    hgt::CmdResult ok = hgt::run_cmd(t.summary());
+    ASSERT_EQ(ok.status, 0) << ok.out;
+    EXPECT_TRUE(has(ok.out, "area 16 um2 logic")) << ok.out;
+    EXPECT_TRUE(has(ok.out, "Fmax 5000.0 MHz")) << ok.out;
+    const std::string good = hgt::read_file(t.run + "/reports/summary.json");
+    struct Case {
+        std::string file, text, what;
+    } cases[] = {
+        {"reports/area/m.rpt", "", "not a Yosys stat report"},
+        {"reports/area/m.rpt", "garbage\n", "not a Yosys stat report"},
+        {"reports/area/m.rpt", "=== m ===\n   Chip area for module '\\m': 1e999\n", "is not a number"},
+        {"reports/area/m.rpt", "=== m ===\n   Number of cells: 1\n", "no \"Chip area\" line"},
+        {"reports/sta/m.timing.rpt", "", "empty"},
+        {"reports/sta/m.timing.rpt", "garbage\n", "not an OpenSTA report_checks report"},
+        {"reports/sta/m.timing.rpt", "No paths found.\n", "no Fmax"},
+        {"reports/sta/m.power0.rpt", " nan 0 0 1e-6 _1_\n", "not a finite number"},
+        {"reports/sta/m.power1.rpt", "", "no row for cell _1_"},
+        {"log/flow_vars.txt", "CLK_PERIOD_NS     = 0\n", "CLK_PERIOD_NS = '0'"},
+        {"log/flow_vars.txt", "CLK_PERIOD_NS     = inf\n", "CLK_PERIOD_NS = 'inf'"},
+        {"log/flow_vars.txt", "CLK_PERIOD_NS     = 10\nMEM_ARRAY_EFF = 0\n", "MEM_ARRAY_EFF"},
+        {"log/flow_vars.txt", "TOP_STA = 0\n", "no CLK_PERIOD_NS"},
+        {"reports/toggles/top.m.tog", "hgtog 1\nmodule m\ncycles 10\ncounted 9\nmismatches 3\ntoggles 1\n7\n",
+         "the gate-level check of this instance failed"},
+        {"reports/toggles/top.m.tog", "hgtog 1\nmodule m\ncycles 10\ncounted 9\nmismatches 0\ntoggles 1\nx7\n",
+         "line 7"},
+        {"generated/instances.txt", "m 1 1\n", "instance list"},
+        {"generated/plan.sh", "PLAN_CONFIG='x'\n", "PLAN_MANIFEST_HASH"},
+    };
+    for (const Case &c : cases) {
+        std::string path = t.run + "/" + c.file, keep = hgt::read_file(path);
+        std::string vars = "CAPTURE_DIR = " + t.cap + "\nACT_WINDOW = all\nTOP_STA = 0\n";
+        hgt::write_file(path, c.text + (c.file == "log/flow_vars.txt" ? vars : ""));
+        hgt::CmdResult r = hgt::run_cmd(t.summary());
+        EXPECT_EQ(r.status, 2) << c.file << ": " << c.text << "\n" << r.out;
+        EXPECT_TRUE(has(r.out, c.what)) << c.file << ": expected '" << c.what << "' in: " << r.out;
+        // the previous summary is still there, whole
+        EXPECT_EQ(hgt::read_file(t.run + "/reports/summary.json"), good) << c.file;
+        hgt::write_file(path, keep);
+    }
+    EXPECT_EQ(hgt::run_cmd(t.summary()).status, 0);
+    // the RTL of another configuration (same module names) is not mixed in
+    std::string other = t.dir + "/rtl2";
+    hgt::run_cmd("cp -r " + q(t.rtl) + " " + q(other));
+    hgt::write_file(other + "/manifest.json", replaced(manifest(), "\"top_n\":1", "\"top_n\":2"));
+    hgt::CmdResult r = hgt::run_cmd(t.summary(other));
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_TRUE(has(r.out, "was planned from another manifest")) << r.out;
+}
+
+TEST(SynthReliability, ReportRequiresEveryField)
+{
+    TinyRun t;
+    ASSERT_EQ(hgt::run_cmd(t.summary()).status, 0);
+    std::string bad = t.dir + "/bad";
+    hgt::run_cmd("mkdir -p " + q(bad + "/reports"));
+    hgt::write_file(bad + "/reports/summary.json", "{\"core\":\"had\"}");
+    hgt::CmdResult a = hgt::run_cmd(hgsynth() + " report --out " + q(t.dir + "/rep") + " " + q(bad));
+    EXPECT_EQ(a.status, 2) << a.out;
+    EXPECT_TRUE(has(a.out, bad + "/reports/summary.json: key clock_period_ns missing or not a finite number")) << a.out;
+    EXPECT_FALSE(exists(t.dir + "/rep/synth_report.md"));
+    // one field removed from a whole summary is named
+    std::string s = hgt::read_file(t.run + "/reports/summary.json");
+    size_t at = s.find("\"fmax_mhz\"");
+    ASSERT_NE(at, std::string::npos);
+    hgt::write_file(bad + "/reports/summary.json", s.replace(at, 10, "\"fmax_mhx\""));
+    hgt::CmdResult b = hgt::run_cmd(hgsynth() + " report --out " + q(t.dir + "/rep") + " " + q(bad));
+    EXPECT_EQ(b.status, 2) << b.out;
+    EXPECT_TRUE(has(b.out, "key timing.fmax_mhz")) << b.out;
+    // two runs of one core
+    hgt::CmdResult c = hgt::run_cmd(hgsynth() + " report --out " + q(t.dir + "/rep") + " " + q(t.run) + " " + q(t.run));
+    EXPECT_EQ(c.status, 2) << c.out;
+    // a whole summary: no nan or inf anywhere, and the plot script quotes the folder
+    std::string out = t.dir + "/it's";
+    hgt::CmdResult d = hgt::run_cmd(hgsynth() + " report --out \"" + out + "\" " + q(t.run));
+    ASSERT_EQ(d.status, 0) << d.out;
+    for (const char *f : {"synth_report.md", "synth_report.csv", "synth_report.json"}) {
+        std::string text = hgt::read_file(out + "/" + f);
+        EXPECT_FALSE(has_word(text, "nan") || has_word(text, "inf")) << f << ":\n" << text;
+    }
+    EXPECT_TRUE(has(hgt::read_file(out + "/synth_blocks.gp"), "set output '" + t.dir + "/it''s/synth_area.png'"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Numbers, windows, instance lists
+
+TEST(SynthReliability, NumbersAreParsedStrictly)
+{
+    Tiny t;
+    std::string vec = hgsynth() + " vectors --rtl " + q(t.rtl) + " --out " + q(t.tog) + " ";
+    for (const char *arg : {"--seed abc", "--seed -1", "--seed ' 1'", "--seed 99999999999999999999", "--queries 1e3",
+                            "--queries 0", "--const 2", "--seed 1 --seed 2", "--seed ''"}) {
+        hgt::CmdResult r = hgt::run_cmd(vec + arg);
+        EXPECT_EQ(r.status, 2) << arg << "\n" << r.out;
+    }
+    EXPECT_TRUE(has(hgt::run_cmd(vec + "--seed abc").out, "--seed 'abc': must be an integer in 0..")) << "message";
+    // seeds give different data (abc used to be seed 0)
+    ASSERT_EQ(hgt::run_cmd(vec + "--seed 0").status, 0);
+    std::string k0 = hgt::read_file(t.tog + "/keys.bin");
+    ASSERT_EQ(hgt::run_cmd(vec + "--seed 1").status, 0);
+    EXPECT_NE(hgt::read_file(t.tog + "/keys.bin"), k0);
+    EXPECT_EQ(k0.size(), 8u);
+    hgt::CmdResult s = hgt::run_cmd(hgsynth() + " instances --rtl " + q(t.rtl) + " --netlists " + q(t.nl) +
+                                    " --captures " + q(t.cap) + " --sample 5x --out " + q(t.dir + "/i.txt"));
+    EXPECT_EQ(s.status, 2) << s.out;
+    EXPECT_EQ(hgt::run_cmd(t.with_list() + " --max-errors 1.5").status, 2);
+    // numbers in the manifest
+    const char *const edits[][2] = {
+        {"\"d\":8,", "\"d\":8.5,"},
+        {"\"lanes\":1,", "\"lanes\":1e999,"},
+        {"\"max_keys\":8", "\"max_keys\":8,\"out_frac\":-3"},
+        {"\"max_keys\":8", "\"max_keys\":8,\"weight_bits\":\"8\""},
+        {"\"instances\":1", "\"instances\":2.5"},
+        {"\"width\":1}]", "\"width\":\"1\"}]"},
+    };
+    for (const auto &e : edits) {
+        hgt::write_file(t.rtl + "/manifest.json", replaced(manifest(), e[0], e[1]));
+        hgt::CmdResult r = hgt::run_cmd(hgsynth() + " plan --rtl " + q(t.rtl));
+        EXPECT_EQ(r.status, 2) << e[1] << "\n" << r.out;
+        EXPECT_TRUE(has(r.out, "must be an integer")) << e[1] << ": " << r.out;
+    }
+}
+
+TEST(SynthReliability, GatesimRefusesEmptyWindowsAndBadInstanceLists)
+{
+    Tiny t;
+    for (const char *w : {"10:5", "5:5", "4:5", "a:b", "3", "-1:4", "100:200", "3:200"}) {
+        hgt::CmdResult r = hgt::run_cmd(t.with_list() + " --window '" + w + "'");
+        EXPECT_EQ(r.status, 2) << w << "\n" << r.out;
+        EXPECT_TRUE(has(r.out, "--window")) << w << ": " << r.out;
+        EXPECT_FALSE(exists(t.tog + "/top.m.tog")) << w << ": toggles written";
+    }
+    EXPECT_TRUE(has(hgt::run_cmd(t.with_list() + " --window 100:200").out, "ends past the captures of top.m (10 cycles)"));
+    hgt::CmdResult ok = hgt::run_cmd(t.with_list() + " --window 0:10");
+    EXPECT_EQ(ok.status, 0) << ok.out;
+    EXPECT_TRUE(has(ok.out, "10 cycles, gate level == RTL, 9 cycles of activity")) << ok.out;
+    // instance lists: random bytes, a malformed line, no line for the module
+    hgt::run_cmd("head -c 3000 /dev/urandom > " + q(t.dir + "/rand.bin") + " && head -c 3000 /dev/urandom | tr -d '\\000' > " +
+                 q(t.dir + "/rand.txt"));
+    struct Case {
+        std::string list, what;
+    } cases[] = {
+        {t.dir + "/rand.bin", ""},
+        {t.dir + "/rand.txt", "instance list"},
+        {"m 2 1 " + t.cap + "/top.m\n", "SIMULATE \"2\" must be 0 or 1"},
+        {"m 1 x " + t.cap + "/top.m\n", "CELLS"},
+        {"q 1 1 " + t.cap + "/top.m\n", "\"q\" is not a logic module"},
+        {"m 0 1 " + t.cap + "/top.m\n", "no instance of module m to simulate"},
+        {"m 1 1 " + t.cap + "/nothere\n", "no capture for instance nothere"},
+    };
+    for (const Case &c : cases) {
+        std::string path = c.list;
+        if (c.list[0] != '/') {
+            path = t.dir + "/list.txt";
+            hgt::write_file(path, c.list);
+        }
+        hgt::CmdResult r = hgt::run_cmd(t.gatesim("--instances " + q(path)));
+        EXPECT_EQ(r.status, 2) << c.list << "\n" << r.out;
+        EXPECT_TRUE(has(r.out, c.what)) << "expected '" << c.what << "' in: " << r.out;
+    }
+    // captures of unequal length and bad digits
+    hgt::write_file(t.cap + "/top.m.hex", "0 1\n1 g\n");
+    hgt::CmdResult g = hgt::run_cmd(t.with_list());
+    EXPECT_EQ(g.status, 2) << g.out;
+    EXPECT_TRUE(has(g.out, "capture values are hex digits")) << g.out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Files
+
+TEST(SynthReliability, InputsMustBeRegularFilesWithinTheLimit)
+{
+    Tiny t;
+    hgt::run_cmd("mkfifo " + q(t.dir + "/fifo") + " && truncate -s 1100M " + q(t.dir + "/big.lib"));
+    struct Case {
+        std::string cmd, what;
+    } cases[] = {
+        {hgsynth() + " cells --lib /dev/zero --out " + q(t.dir + "/c.v"), "is a device"},
+        {hgsynth() + " cells --lib " + q(t.dir) + " --out " + q(t.dir + "/c.v"), "is a directory"},
+        {hgsynth() + " cells --lib " + q(t.dir + "/fifo") + " --out " + q(t.dir + "/c.v"), "is a FIFO"},
+        {hgsynth() + " cells --lib " + q(t.dir + "/big.lib") + " --out " + q(t.dir + "/c.v"), "input limit of 1 GiB"},
+        {t.gatesim("--instances " + q(t.dir + "/fifo")), "is a FIFO"},
+        {t.gatesim("--instances /dev/urandom"), "is a device"},
+    };
+    for (const Case &c : cases) {
+        hgt::CmdResult r = hgt::run_cmd("timeout 20 " + c.cmd);
+        EXPECT_EQ(r.status, 2) << c.cmd << "\n" << r.out;
+        EXPECT_TRUE(has(r.out, c.what)) << "expected '" << c.what << "' in: " << r.out;
+    }
+    // a capture that is a FIFO
+    hgt::run_cmd("rm " + q(t.cap + "/top.m.hex") + " && mkfifo " + q(t.cap + "/top.m.hex"));
+    hgt::CmdResult r = hgt::run_cmd("timeout 20 " + t.with_list());
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_TRUE(has(r.out, "is a FIFO")) << r.out;
+}
+
+TEST(SynthReliability, OutputsNeverReplaceInputsAndFailuresLeaveNoTrace)
+{
+    Tiny t;
+    std::string man = hgt::read_file(t.rtl + "/manifest.json");
+    hgt::CmdResult a = hgt::run_cmd(hgsynth() + " plan --rtl " + q(t.rtl) + " --out " + q(t.rtl + "/manifest.json"));
+    EXPECT_EQ(a.status, 2) << a.out;
+    EXPECT_TRUE(has(a.out, "is an input of this command")) << a.out;
+    EXPECT_EQ(hgt::read_file(t.rtl + "/manifest.json"), man);
+    std::string list = hgt::read_file(t.list);
+    hgt::CmdResult b = hgt::run_cmd(t.with_list() + " --map " + q(t.list));
+    EXPECT_EQ(b.status, 2) << b.out;
+    EXPECT_EQ(hgt::read_file(t.list), list);
+    // outputs onto devices are refused; a failed write leaves the previous output
+    hgt::CmdResult c = hgt::run_cmd(hgsynth() + " cells --lib " + kLib + " --out /dev/null");
+    EXPECT_EQ(c.status, 2) << c.out;
+    hgt::write_file(t.dir + "/plan.sh", "previous\n");
+    hgt::CmdResult d = hgt::run_cmd("bash -c \"trap '' XFSZ; ulimit -f 0; " + hgsynth() + " plan --rtl " + q(t.rtl) +
+                                    " --out " + q(t.dir + "/plan.sh") + "\"");
+    EXPECT_NE(d.status, 0) << d.out;
+    EXPECT_EQ(hgt::read_file(t.dir + "/plan.sh"), "previous\n");
+    // no temporary file is left behind
+    hgt::CmdResult l = hgt::run_cmd("ls -A " + q(t.dir) + " " + q(t.rtl) + " " + q(t.tog) + " | grep '^\\.' ");
+    EXPECT_EQ(l.out, "") << "left behind: " << l.out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Liberty files and the Verilator harness
+
+TEST(SynthReliability, LibertyNamesAndNestingAreChecked)
+{
+    Tiny t;
+    std::string cell = "library (l) { cell (\"X;Y\") { area : 1; pin (A) { direction : input; } "
+                       "pin (Y) { direction : output; function : \"!A\"; } } }\n";
+    std::string deep = "library (l) {";
+    for (int i = 0; i < 5000; i++) deep += " g (x) {";
+    std::string func = "library (l) { cell (C) { pin (A) { direction : input; } pin (Y) { direction : output; "
+                       "function : \"" + std::string(20000, '(') + "A" + std::string(20000, ')') + "\"; } } }\n";
+    std::string area = "library (l) { cell (C) { area : 1e999; pin (A) { direction : input; } } }\n";
+    struct Case {
+        std::string text, what;
+    } cases[] = {{cell, "is not a Verilog identifier"}, {deep, "nested more than 64 deep"},
+                 {func, "nested more than 64 deep"},   {area, "is not a number"}};
+    for (const Case &c : cases) {
+        hgt::write_file(t.dir + "/x.lib", c.text);
+        hgt::CmdResult r = hgt::run_cmd(hgsynth() + " cells --lib " + q(t.dir + "/x.lib") + " --out " + q(t.dir + "/c.v"));
+        EXPECT_EQ(r.status, 2) << c.what << "\n" << r.out;
+        EXPECT_TRUE(has(r.out, c.what)) << "expected '" << c.what << "' in: " << r.out;
+        EXPECT_FALSE(exists(t.dir + "/c.v"));
+    }
+}
+
+TEST(SynthReliability, VerilatorHarnessIsStrict)
+{
+    Tiny t;
+    std::string gl = t.dir + "/gl";
+    hgt::run_cmd("mkdir -p " + q(gl));
+    ASSERT_EQ(hgt::run_cmd(hgsynth() + " glgen --rtl " + q(t.rtl) + " --netlists " + q(t.nl) + " --module m --out " +
+                           q(gl)).status, 0);
+    ASSERT_EQ(hgt::run_cmd(hgsynth() + " cells --lib " + kLib + " --out " + q(gl + "/cells.v")).status, 0);
+    hgt::CmdResult b = hgt::run_cmd("cd " + q(gl) + " && verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint "
+                                    "-Wno-style --timescale 1ns/1ps --top-module hggl_top -Mdir obj -o hggl_sim "
+                                    "-CFLAGS '-O1 -std=c++17' hggl_top.v cells.v " + hgt::src_dir() +
+                                    "/synth/harness/hggl_main.cpp");
+    ASSERT_EQ(b.status, 0) << b.out.substr(b.out.size() > 2000 ? b.out.size() - 2000 : 0);
+    std::string sim = q(gl + "/obj/hggl_sim") + " --map " + q(gl + "/map.txt") + " --capture " + q(t.cap + "/top.m") +
+                      " --toggles " + q(t.dir + "/v.tog");
+    for (const char *bad : {"--window 10 5", "--window 3 200", "--window a b", "--max-errors 5abc"}) {
+        hgt::CmdResult r = hgt::run_cmd(sim + " " + bad);
+        EXPECT_EQ(r.status, 2) << bad << "\n" << r.out;
+        EXPECT_FALSE(exists(t.dir + "/v.tog")) << bad;
+    }
+    hgt::write_file(t.dir + "/map.txt", "hggl 1\nmodule m\nwidths 1 1 1 0\nself 2\nin 0 99 self 0 a_i\n");
+    hgt::CmdResult m = hgt::run_cmd(q(gl + "/obj/hggl_sim") + " --map " + q(t.dir + "/map.txt") + " --capture " +
+                                    q(t.cap + "/top.m") + " --toggles " + q(t.dir + "/v.tog"));
+    EXPECT_EQ(m.status, 2) << m.out;
+    EXPECT_TRUE(has(m.out, "line 5 is not a valid map line")) << m.out;
+    // the same toggles as the built-in simulator
+    hgt::CmdResult v = hgt::run_cmd(sim + " --window 0 10");
+    ASSERT_EQ(v.status, 0) << v.out;
+    ASSERT_EQ(hgt::run_cmd(t.with_list() + " --window 0:10").status, 0);
+    std::string a = hgt::read_file(t.dir + "/v.tog"), c = hgt::read_file(t.tog + "/top.m.tog");
+    ASSERT_TRUE(has(a, "cycles")) << a;
+    EXPECT_EQ(a.substr(a.find("cycles")), c.substr(c.find("cycles")));
+}
+
+}  // namespace
