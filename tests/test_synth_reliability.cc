@@ -351,6 +351,13 @@ TEST(SynthReliability, SummaryRefusesEmptyOrGarbageReports)
     hgt::CmdResult r = hgt::run_cmd(t.summary(other));
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_TRUE(has(r.out, "was planned from another manifest")) << r.out;
+    // --out onto one of the reports it reads (read after the output was opened)
+    std::string area = hgt::read_file(t.run + "/reports/area/m.rpt");
+    hgt::CmdResult o = hgt::run_cmd(hgsynth() + " summary --rtl " + q(t.rtl) + " --run " + q(t.run) + " --out " +
+                                    q(t.run + "/reports/area/m.rpt"));
+    EXPECT_EQ(o.status, 2) << o.out;
+    EXPECT_TRUE(has(o.out, "is an input of this command")) << o.out;
+    EXPECT_EQ(hgt::read_file(t.run + "/reports/area/m.rpt"), area);
 }
 
 TEST(SynthReliability, ReportRequiresEveryField)

@@ -167,16 +167,17 @@ int sy_out_commit(sy_out *o, char *err, size_t errlen)
         e = errno;
     }
     o->f = NULL;
-    if (!bad && rename(o->tmp, o->path) != 0) {
+    struct stat st; /* an input read after the output was opened is not replaced either */
+    int was_input = !bad && stat(o->path, &st) == 0 && is_input(&st);
+    if (!bad && !was_input && rename(o->tmp, o->path) != 0) {
         bad = 1;
         e = errno;
     }
-    if (bad) {
-        snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
-        unlink(o->tmp);
-    }
+    if (was_input) snprintf(err, errlen, "output '%s' is an input of this command: not overwritten", o->path);
+    else if (bad) snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
+    if (bad || was_input) unlink(o->tmp);
     release(o);
-    return bad ? -1 : 0;
+    return bad || was_input ? -1 : 0;
 }
 
 void sy_out_abort(sy_out *o)

@@ -38,8 +38,9 @@ typedef struct {
  * then holds nothing to release). */
 int sy_out_open(sy_out *o, const char *path, char *err, size_t errlen);
 
-/* Closes the temporary file and renames it onto path. On a write error the temporary file
- * is removed, path is untouched, and -1 is returned with err. o is released either way. */
+/* Closes the temporary file and renames it onto path. On a write error, or when path has
+ * become an input of this run since sy_out_open, the temporary file is removed, path is
+ * untouched, and -1 is returned with err. o is released either way. */
 int sy_out_commit(sy_out *o, char *err, size_t errlen);
 
 /* Removes the temporary file; path is untouched. Safe on an o that holds nothing. */
