@@ -5,7 +5,11 @@
  * figures, CSV tables, gnuplot plots, and a short summary on stdout.
  *
  * usage: hgreport --out DIR --point NAME=STIMULUS:RUN_DIR,RUN_DIR,... [--point ...]
- *                 [--fidelity FILE] [--fidelity-n N=FILE ...] [--sweep-md FILE]
+ *                 [--fidelity FILE ...] [--fidelity-n N=FILE ...] [--passages FILE ...]
+ *                 [--sweep-md FILE]
+ * Fidelity files are hadrun --json output; a run on a distilled model (model.distilled) gives
+ * the HAD distilled figures, a run on the original model HAD post-training, the baseline and
+ * int8 + top-N. Every figure in them is against the original float model.
  * Exit codes: 0 done, 1 a file could not be written or gnuplot failed, 2 bad input.
  */
 #include "hg_config.h"
@@ -20,7 +24,7 @@
 #include <string.h>
 
 #define MAX_POINTS 4
-#define MAX_FN 16
+#define MAX_RUNS 64 /* hadrun --json files of --fidelity, --fidelity-n, --passages together */
 
 /* Published reference figures the report sets the measurements beside. */
 #define PAPER_AREA_RED 0.79     /* HAD paper: area reduction vs standard attention */
@@ -31,15 +35,15 @@ static const char *const BLOCKS[7] = {"score", "select", "softmax", "av", "norm"
 
 typedef struct point {
     char name[64];
-    char stimulus[256];
+    char stimulus[512];
     cJSON *run[3]; /* summary.json per core type (index as CORES), NULL if absent */
     char dir[3][1024];
 } point;
 
-/* --point NAME=STIMULUS:DIR,DIR,DIR */
+/* --point NAME=STIMULUS:DIR,DIR,DIR (the last ':' ends STIMULUS, which may hold others) */
 static void parse_point(point *p, const char *arg)
 {
-    const char *eq = strchr(arg, '='), *colon = eq ? strchr(eq, ':') : NULL;
+    const char *eq = strchr(arg, '='), *colon = eq ? strrchr(eq, ':') : NULL;
     if (!eq || !colon)
         rp_die("--point '%s': must be NAME=STIMULUS:RUN_DIR[,RUN_DIR...]", arg);
     snprintf(p->name, sizeof p->name, "%.*s", (int)(eq - arg), arg);
@@ -177,85 +181,386 @@ static void block_dat(const char *dir, const point *p, const char *what)
     fclose(f);
 }
 
-static void fidelity(FILE *md, FILE *csv, cJSON *root, const cJSON *fj)
+/* ---- attention fidelity (hadrun --json files) ------------------------------------------- */
+
+/* One hadrun --json file: which option named it, which model its HAD rows ran on, the N and
+   the token limit it was measured at. */
+typedef struct run {
+    cJSON *j;
+    const char *opt; /* "fidelity", "fidelity-n", "passages" */
+    char file[1024];
+    int distilled;   /* model.distilled: its HAD backends ran on a distilled model */
+    int n, tokens;   /* core.top_n, sentences.max_tokens */
+} run;
+
+/* The fidelity rows of the report, in their order: what runs the backend and on which model. */
+enum { V_DISTILLED, V_POST, V_BASELINE, V_I8, V_FLOAT, NVARIANTS };
+static const char *const VARIANT[NVARIANTS] = {"HAD distilled", "HAD post-training", "baseline", "int8-topn",
+                                               "float (reference)"};
+static const char *const VARIANT_ID[NVARIANTS] = {"had-distilled", "had-post-training", "baseline", "int8-topn",
+                                                  "float"};
+
+/* A whole number >= 1 at a dotted path of J, or 0. */
+static int whole(const cJSON *j, const char *path)
 {
-    const cJSON *bs = cJSON_GetObjectItem(fj, "backends");
-    const cJSON *s = cJSON_GetObjectItem(fj, "sentences");
-    fprintf(md, "\n## Attention fidelity on all-MiniLM-L6-v2 (%g sentences, %g tokens; post-training, no distillation)\n\n"
-                "Every head of every layer runs on the backend; metrics against float attention (docs/run.md).\n\n"
-                "| backend | attention rel. error, layers 0..5 | top-N recall | embedding cosine mean / min | nearest-neighbour agreement |\n|---|---|---|---|---|\n",
-            rp_num(s, "count"), rp_num(s, "tokens"));
-    fprintf(csv, "backend,layer,attn_rel_err,recall,cos_mean,cos_min,nn_agree\n");
-    cJSON *jf = cJSON_AddArrayToObject(root, "fidelity");
-    const cJSON *b;
-    cJSON_ArrayForEach(b, bs)
-    {
-        const cJSON *e = cJSON_GetObjectItem(b, "attn_rel_err"), *x;
-        fprintf(md, "| %s |", rp_str(b, "backend"));
-        int l = 0;
-        cJSON_ArrayForEach(x, e)
-        {
-            fprintf(md, " %.3f", x->valuedouble);
-            fprintf(csv, "%s,%d,%.6g,%.6g,%.6g,%.6g,%.6g\n", rp_str(b, "backend"), l++, x->valuedouble,
-                    rp_num(b, "recall"), rp_num(b, "cos_mean"), rp_num(b, "cos_min"), rp_num(b, "nn_agree"));
-        }
-        double r = rp_num(b, "recall");
-        if (isnan(r))
-            fprintf(md, " | - |");
-        else
-            fprintf(md, " | %.3f |", r);
-        fprintf(md, " %.4f / %.4f | %.3f |\n", rp_num(b, "cos_mean"), rp_num(b, "cos_min"), rp_num(b, "nn_agree"));
-        cJSON_AddItemToArray(jf, cJSON_Duplicate(b, 1));
-    }
-    const cJSON *rv = cJSON_GetObjectItem(fj, "rtl_vs_golden");
-    if (cJSON_GetArraySize(rv) > 0) {
-        fprintf(md, "\nRTL vs golden on these layers (every head, every query):");
-        cJSON_ArrayForEach(b, rv)
-        {
-            char *t = cJSON_PrintUnformatted(b);
-            fprintf(md, " `%s`", t);
-            cJSON_free(t);
-        }
-        fprintf(md, "\n");
-        cJSON_AddItemToObject(root, "rtl_vs_golden", cJSON_Duplicate(rv, 1));
-    }
+    double v = rp_num(j, path);
+    return v >= 1 && v <= 1 << 30 && v == floor(v) ? (int)v : 0;
 }
 
-static void fidelity_n(FILE *md, const char *dir, cJSON *root, int nf, const int *ns, cJSON **fj)
+/* Loads PATH, named by --OPT, into R: rp_die (exit 2) naming the option, the file and the key
+   when it is not hadrun --json output (backends, core.top_n, sentences.max_tokens). */
+static void load_run(run *r, const char *opt, const char *path)
 {
+    r->j = rp_load_json(path);
+    r->opt = opt;
+    snprintf(r->file, sizeof r->file, "%s", path);
+    if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(r->j, "backends")))
+        rp_die("--%s '%s': no backends array (not hadrun --json output?)", opt, path);
+    const char *miss = !whole(r->j, "core.top_n") ? "core.top_n" : !whole(r->j, "sentences.max_tokens")
+                                                                       ? "sentences.max_tokens" : NULL;
+    if (miss)
+        rp_die("--%s '%s': %s missing or not a whole number >= 1 (not hadrun --json output?)", opt, path, miss);
+    r->distilled = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->j, "model"),
+                                                                 "distilled"));
+    r->n = whole(r->j, "core.top_n");
+    r->tokens = whole(r->j, "sentences.max_tokens");
+}
+
+/* The run of R[0..nr-1] named by OPT on the same kind of model as DISTILLED (and, if N or
+   TOKENS are non-zero, at that N and token limit); NULL if none. */
+static const run *find_run(const run *r, int nr, const char *opt, int distilled, int n, int tokens)
+{
+    for (int i = 0; i < nr; i++)
+        if (strcmp(r[i].opt, opt) == 0 && r[i].distilled == distilled && (!n || r[i].n == n) &&
+            (!tokens || r[i].tokens == tokens))
+            return &r[i];
+    return NULL;
+}
+
+/* Adds the run of --OPT FILE to R (at most MAX_RUNS), refusing a second file for the same
+   model kind, N and token limit (exit 2, naming both files). */
+static int add_run(run *r, int nr, const char *opt, const char *arg, const char *file, int want_n)
+{
+    if (nr == MAX_RUNS)
+        rp_die("--%s '%s': at most %d fidelity files in all", opt, arg, MAX_RUNS);
+    load_run(&r[nr], opt, file);
+    if (want_n && r[nr].n != want_n)
+        rp_die("--%s '%s': the file's core.top_n is %d, not N=%d", opt, arg, r[nr].n, want_n);
+    int fid = strcmp(opt, "fidelity") == 0, pas = strcmp(opt, "passages") == 0;
+    const run *o = find_run(r, nr, opt, r[nr].distilled, fid ? 0 : r[nr].n, pas ? r[nr].tokens : 0);
+    char at[64] = "";
+    if (pas)
+        snprintf(at, sizeof at, " at N=%d and %d tokens", r[nr].n, r[nr].tokens);
+    else if (!fid)
+        snprintf(at, sizeof at, " at N=%d", r[nr].n);
+    if (o)
+        rp_die("--%s '%s': a second run on the %s model%s (the first: '%s'); give one file of each model%s", opt,
+               arg, r[nr].distilled ? "distilled" : "original", at, o->file,
+               fid ? "" : pas ? ", N and token limit" : " and N");
+    return nr + 1;
+}
+
+/* The row of BACKEND in a run's backends, NULL if it did not run. */
+static const cJSON *backend(const run *r, const char *name)
+{
+    const cJSON *b;
+    cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(r->j, "backends"))
+    {
+        if (strcmp(rp_str(b, "backend"), name) == 0)
+            return b;
+    }
+    return NULL;
+}
+
+/* rp_num of a backend's row, NAN if the backend did not run (R may be NULL). */
+static double bnum(const run *r, const char *name, const char *key)
+{
+    const cJSON *b = r ? backend(r, name) : NULL;
+    return b ? rp_num(b, key) : NAN;
+}
+
+/* The report row of backend NAME in a run on a distilled model or not (-1: not a backend). */
+static int variant(const char *name, int distilled)
+{
+    size_t l = strlen(name);
+    if (l >= 4 && strcmp(name + l - 4, "-had") == 0)
+        return distilled ? V_DISTILLED : V_POST;
+    if (l >= 9 && strcmp(name + l - 9, "-baseline") == 0)
+        return V_BASELINE;
+    if (l >= 10 && strcmp(name + l - 10, "-int8-topn") == 0)
+        return V_I8;
+    return strcmp(name, "float") == 0 ? V_FLOAT : -1;
+}
+
+/* a table cell: "x / y" with these decimals, "-" for a number not measured */
+static const char *cell2(char buf[48], double x, int dx, double y, int dy)
+{
+    char a[20] = "-", b[20] = "-";
+    if (!isnan(x))
+        snprintf(a, sizeof a, "%.*f", dx, x);
+    if (!isnan(y))
+        snprintf(b, sizeof b, "%.*f", dy, y);
+    snprintf(buf, 48, "%s / %s", a, b);
+    return buf;
+}
+
+static cJSON *num_or_null(double x)
+{
+    return isnan(x) ? cJSON_CreateNull() : cJSON_CreateNumber(x);
+}
+
+/* golden-had against float-had of one run: the cost of the core's quantization (int8 V, exp
+   table, output rounding) on the same model and alpha; nothing if either did not run. */
+static void quant_gap(FILE *md, cJSON *jg, const run *r, int v)
+{
+    const cJSON *f = r ? backend(r, "float-had") : NULL, *g = r ? backend(r, "golden-had") : NULL;
+    if (!f || !g)
+        return;
+    double dmax = 0;
+    const cJSON *fe = cJSON_GetObjectItemCaseSensitive(f, "attn_rel_err");
+    const cJSON *ge = cJSON_GetObjectItemCaseSensitive(g, "attn_rel_err");
+    for (int l = 0; l < cJSON_GetArraySize(fe) && l < cJSON_GetArraySize(ge); l++)
+        dmax = fmax(dmax, fabs(cJSON_GetArrayItem(ge, l)->valuedouble - cJSON_GetArrayItem(fe, l)->valuedouble));
+    double c[4] = {rp_num(f, "cos_mean"), rp_num(g, "cos_mean"), rp_num(f, "nn_agree"), rp_num(g, "nn_agree")};
+    fprintf(md, "- %s: embedding cosine mean %.4f (float-had) against %.4f (golden-had), %+.4f; NN agreement "
+                "%.3f against %.3f; attention error at most %.4f apart in any layer.\n",
+            VARIANT[v], c[0], c[1], c[1] - c[0], c[2], c[3], dmax);
+    cJSON *o = cJSON_AddObjectToObject(jg, VARIANT_ID[v]);
+    cJSON_AddItemToObject(o, "cos_mean_float_had", num_or_null(c[0]));
+    cJSON_AddItemToObject(o, "cos_mean_golden_had", num_or_null(c[1]));
+    cJSON_AddItemToObject(o, "nn_agree_float_had", num_or_null(c[2]));
+    cJSON_AddItemToObject(o, "nn_agree_golden_had", num_or_null(c[3]));
+    cJSON_AddNumberToObject(o, "attn_rel_err_max_diff", dmax);
+}
+
+/* RTL against golden in one run: identical embeddings and differing outputs (hadrun --check) */
+static void rtl_check(FILE *md, cJSON *jr, const run *r, const char *what)
+{
+    const cJSON *rv = r ? cJSON_GetObjectItemCaseSensitive(r->j, "rtl_vs_golden") : NULL, *e;
+    if (cJSON_GetArraySize(rv) == 0)
+        return;
+    fprintf(md, "- %s:", what);
+    int k = 0;
+    cJSON_ArrayForEach(e, rv)
+    {
+        double mm = bnum(r, rp_str(e, "rtl"), "mismatches");
+        fprintf(md, "%s `%s` = `%s`: embeddings %s", k++ ? ";" : "", rp_str(e, "rtl"), rp_str(e, "golden"),
+                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "identical_embeddings")) ? "identical" : "DIFFER");
+        if (!isnan(mm))
+            fprintf(md, ", %.0f differing outputs", mm);
+    }
+    fprintf(md, ".\n");
+    cJSON_AddItemToObject(jr, r->distilled ? "distilled" : "original", cJSON_Duplicate(rv, 1));
+}
+
+/* The fidelity table: the runs of --fidelity (one on the distilled model, one on the original:
+   either may be missing), rows in the order of VARIANT. A run on the distilled model gives the
+   HAD distilled rows; its other rows (the original model's) are taken from it only when no
+   run on the original model is given. */
+static void fidelity(FILE *md, FILE *csv, cJSON *root, const run *dist, const run *orig)
+{
+    const run *any = dist ? dist : orig;
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(any->j, "sentences");
+    fprintf(md, "\n## Attention fidelity on all-MiniLM-L6-v2 (%g sentences, %g tokens)\n\n"
+                "Every head of every layer runs on the backend. **Every row is measured against the original "
+                "float model** (the teacher: the original weights with float attention), whatever model the "
+                "backend runs on (docs/run.md).",
+            rp_num(s, "count"), rp_num(s, "tokens"));
+    if (dist)
+        fprintf(md, " **HAD distilled**: the distilled model `%s` (sign + top-%d with its learned per-head "
+                    "alpha), the HAD a deployment would run.",
+                rp_str(cJSON_GetObjectItemCaseSensitive(dist->j, "model"), "dir"), dist->n);
+    fprintf(md, " **HAD post-training**: sign + top-N on the original model with calibrated scales, no "
+                "retraining. The baseline and int8-topn run on the original model. RTL rows are checked "
+                "bit for bit against golden (`hadrun --check`).\n\n"
+                "| HAD / core | backend | attention rel. error, layers 0..5 | top-N recall | embedding cosine mean / min | "
+                "nearest-neighbour agreement |\n|---|---|---|---|---|---|\n");
+    fprintf(csv, "variant,backend,layer,attn_rel_err,recall,cos_mean,cos_min,nn_agree\n");
+    cJSON *jf = cJSON_AddArrayToObject(root, "fidelity");
+    for (int v = 0; v < NVARIANTS; v++) {
+        const run *r = v == V_DISTILLED ? dist : v == V_POST ? orig : orig ? orig : dist;
+        const cJSON *b, *x;
+        if (!r)
+            continue;
+        cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(r->j, "backends"))
+        {
+            const char *name = rp_str(b, "backend");
+            if (variant(name, r->distilled) != v)
+                continue;
+            fprintf(md, "| %s | %s |", VARIANT[v], name);
+            int l = 0;
+            cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(b, "attn_rel_err"))
+            {
+                fprintf(md, " %.3f", x->valuedouble);
+                fprintf(csv, "%s,%s,%d,%.6g,%.6g,%.6g,%.6g,%.6g\n", VARIANT_ID[v], name, l++, x->valuedouble,
+                        rp_num(b, "recall"), rp_num(b, "cos_mean"), rp_num(b, "cos_min"), rp_num(b, "nn_agree"));
+            }
+            double rc = rp_num(b, "recall");
+            if (isnan(rc))
+                fprintf(md, " | - |");
+            else
+                fprintf(md, " | %.3f |", rc);
+            fprintf(md, " %.4f / %.4f | %.3f |\n", rp_num(b, "cos_mean"), rp_num(b, "cos_min"), rp_num(b, "nn_agree"));
+            cJSON *o = cJSON_Duplicate(b, 1);
+            cJSON_AddStringToObject(o, "variant", VARIANT_ID[v]);
+            cJSON_AddItemToArray(jf, o);
+        }
+    }
+    if (dist)
+        cJSON_AddItemToObject(root, "distilled_model",
+                              cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(dist->j, "model"), 1));
+    fprintf(md, "\nQuantization gap of the HAD core (golden-had against float-had: the same model, alpha and kept "
+                "keys; only int8 V, the exp table and the output rounding differ):\n\n");
+    quant_gap(md, cJSON_AddObjectToObject(root, "had_quantization_gap"), dist, V_DISTILLED);
+    quant_gap(md, cJSON_GetObjectItemCaseSensitive(root, "had_quantization_gap"), orig, V_POST);
+    fprintf(md, "\nRTL against golden (every head, every query):\n\n");
+    cJSON *jr = cJSON_AddObjectToObject(root, "rtl_vs_golden");
+    rtl_check(md, jr, dist, "HAD distilled");
+    rtl_check(md, jr, orig, "original model");
+}
+
+/* sorted distinct values of an int array, in place; returns how many */
+static int distinct(int *x, int n)
+{
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++)
+            if (x[b] < x[a]) {
+                int t = x[a];
+                x[a] = x[b];
+                x[b] = t;
+            }
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (m == 0 || x[i] != x[m - 1])
+            x[m++] = x[i];
+    return m;
+}
+
+/* Fidelity against N: the runs of --fidelity-n; at each N, HAD distilled from the run on the
+   distilled model, HAD post-training and int8 + top-N from the run on the original model. */
+static void fidelity_n(FILE *md, const char *dir, cJSON *root, const run *r, int nr)
+{
+    int ns[MAX_RUNS], nn = 0;
+    for (int i = 0; i < nr; i++)
+        if (strcmp(r[i].opt, "fidelity-n") == 0)
+            ns[nn++] = r[i].n;
+    nn = distinct(ns, nn);
     FILE *dat = rp_out_file(dir, "fidelity_vs_n.dat");
     FILE *csv = rp_out_file(dir, "fidelity_vs_n.csv");
-    fprintf(md, "\n## Fidelity against N (golden models, same sentences)\n\n| N | HAD recall | HAD cosine mean | HAD NN agreement | int8-top-N recall | int8-top-N cosine mean | int8-top-N NN agreement |\n|---|---|---|---|---|---|---|\n");
-    fprintf(dat, "# N had_recall had_cos had_nn i8_recall i8_cos i8_nn\n");
-    fprintf(csv, "n,had_recall,had_cos_mean,had_nn_agree,int8_topn_recall,int8_topn_cos_mean,int8_topn_nn_agree\n");
+    fprintf(md, "\n## Fidelity against N (golden models, same sentences, against the original float model)\n\n"
+                "| N | HAD distilled recall | HAD distilled cosine mean | HAD distilled NN agreement | "
+                "HAD post-training recall | HAD post-training cosine mean | HAD post-training NN agreement | "
+                "int8-top-N recall | int8-top-N cosine mean | int8-top-N NN agreement |\n"
+                "|---|---|---|---|---|---|---|---|---|---|\n");
+    fprintf(dat, "# N dist_recall dist_cos dist_nn post_recall post_cos post_nn i8_recall i8_cos i8_nn\n");
+    fprintf(csv, "n,had_distilled_recall,had_distilled_cos_mean,had_distilled_nn_agree,had_post_training_recall,"
+                 "had_post_training_cos_mean,had_post_training_nn_agree,int8_topn_recall,int8_topn_cos_mean,"
+                 "int8_topn_nn_agree\n");
+    static const char *const keys[9] = {"had_distilled_recall", "had_distilled_cos_mean", "had_distilled_nn_agree",
+                                        "had_post_training_recall", "had_post_training_cos_mean",
+                                        "had_post_training_nn_agree", "int8_topn_recall", "int8_topn_cos_mean",
+                                        "int8_topn_nn_agree"};
+    static const char *const mets[3] = {"recall", "cos_mean", "nn_agree"};
     cJSON *arr = cJSON_AddArrayToObject(root, "fidelity_vs_n");
-    for (int i = 0; i < nf; i++) {
-        double v[6] = {NAN, NAN, NAN, NAN, NAN, NAN};
-        const cJSON *b;
-        cJSON_ArrayForEach(b, cJSON_GetObjectItem(fj[i], "backends"))
-        {
-            int off = strcmp(rp_str(b, "backend"), "golden-had") == 0 ? 0
-                    : strcmp(rp_str(b, "backend"), "golden-int8-topn") == 0 ? 3 : -1;
-            if (off < 0)
-                continue;
-            v[off] = rp_num(b, "recall");
-            v[off + 1] = rp_num(b, "cos_mean");
-            v[off + 2] = rp_num(b, "nn_agree");
+    for (int i = 0; i < nn; i++) {
+        const run *d = find_run(r, nr, "fidelity-n", 1, ns[i], 0), *o = find_run(r, nr, "fidelity-n", 0, ns[i], 0);
+        double v[9];
+        for (int k = 0; k < 3; k++) {
+            v[k] = bnum(d, "golden-had", mets[k]);
+            v[3 + k] = bnum(o, "golden-had", mets[k]);
+            v[6 + k] = bnum(o, "golden-int8-topn", mets[k]);
         }
-        fprintf(md, "| %d | %.3f | %.4f | %.3f | %.3f | %.4f | %.3f |\n", ns[i], v[0], v[1], v[2], v[3], v[4], v[5]);
-        fprintf(dat, "%d %g %g %g %g %g %g\n", ns[i], v[0], v[1], v[2], v[3], v[4], v[5]);
-        fprintf(csv, "%d,%g,%g,%g,%g,%g,%g\n", ns[i], v[0], v[1], v[2], v[3], v[4], v[5]);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "n", ns[i]);
-        cJSON_AddNumberToObject(o, "had_recall", v[0]);
-        cJSON_AddNumberToObject(o, "had_cos_mean", v[1]);
-        cJSON_AddNumberToObject(o, "had_nn_agree", v[2]);
-        cJSON_AddNumberToObject(o, "int8_topn_recall", v[3]);
-        cJSON_AddNumberToObject(o, "int8_topn_cos_mean", v[4]);
-        cJSON_AddNumberToObject(o, "int8_topn_nn_agree", v[5]);
-        cJSON_AddItemToArray(arr, o);
+        cJSON *jo = cJSON_CreateObject();
+        cJSON_AddNumberToObject(jo, "n", ns[i]);
+        fprintf(md, "| %d |", ns[i]);
+        fprintf(dat, "%d", ns[i]);
+        fprintf(csv, "%d", ns[i]);
+        for (int k = 0; k < 9; k++) {
+            if (isnan(v[k]))
+                fprintf(md, " - |");
+            else
+                fprintf(md, k % 3 == 1 ? " %.4f |" : " %.3f |", v[k]);
+            fprintf(dat, isnan(v[k]) ? " NaN" : " %g", v[k]);
+            fprintf(csv, isnan(v[k]) ? "," : ",%g", v[k]);
+            cJSON_AddItemToObject(jo, keys[k], num_or_null(v[k]));
+        }
+        fprintf(md, "\n");
+        fprintf(dat, "\n");
+        fprintf(csv, "\n");
+        cJSON_AddItemToArray(arr, jo);
     }
     fclose(dat);
+    fclose(csv);
+}
+
+/* Fidelity on long texts: the runs of --passages, one row per (token limit, N), after a row of
+   the --fidelity runs (the sentences) for comparison. N is labelled fixed when it is the
+   sentences' N, scaled when N / tokens is theirs. The baseline keeps every key: its figure at
+   a token limit comes from any run on the original model at that limit. */
+static void passages(FILE *md, const char *dir, cJSON *root, const run *r, int nr, const run *sent)
+{
+    int n0 = sent ? sent->n : 16, t0 = sent ? sent->tokens : 128, key[MAX_RUNS + 1], nk = 0;
+    if (sent)
+        key[nk++] = t0 * 65536 + n0;
+    for (int i = 0; i < nr; i++)
+        if (strcmp(r[i].opt, "passages") == 0)
+            key[nk++] = r[i].tokens * 65536 + r[i].n;
+    nk = distinct(key, nk);
+    FILE *csv = rp_out_file(dir, "fidelity_passages.csv");
+    fprintf(md, "\n## Fidelity on long texts (golden models, against the original float model)\n\n"
+                "Passages of consecutive evaluation sentences cut at the token limit (synth/report/passages.sh), "
+                "every head on the backend, each backend against the original float model on the same "
+                "passages. N is fixed at %d (the N of the %d-token sentences%s) or scaled with length "
+                "(N = %d T / %d); the sentences' row is there for comparison. Few passages make the NN "
+                "agreement coarse. Cells: embedding cosine mean / NN agreement.\n\n"
+                "| tokens | texts | N | HAD distilled | HAD post-training | int8-top-N | baseline (all keys) |\n"
+                "|---|---|---|---|---|---|---|\n",
+            n0, t0, sent && sent->distilled ? ", as trained" : "", n0, t0);
+    fprintf(csv, "tokens,texts,n,n_rule,had_distilled_cos_mean,had_distilled_nn_agree,had_post_training_cos_mean,"
+                 "had_post_training_nn_agree,had_post_training_recall,int8_topn_cos_mean,int8_topn_nn_agree,"
+                 "int8_topn_recall,baseline_cos_mean,baseline_nn_agree\n");
+    cJSON *arr = cJSON_AddArrayToObject(root, "fidelity_passages");
+    for (int i = 0; i < nk; i++) {
+        int t = key[i] / 65536, n = key[i] % 65536, is_sent = sent && t == t0 && n == n0;
+        const char *opt = is_sent ? "fidelity" : "passages";
+        const run *d = find_run(r, nr, opt, 1, is_sent ? 0 : n, is_sent ? 0 : t);
+        const run *o = find_run(r, nr, opt, 0, is_sent ? 0 : n, is_sent ? 0 : t), *ob = o;
+        for (int k = 0; k < nr && !(ob && backend(ob, "golden-baseline")); k++)
+            if (!r[k].distilled && r[k].tokens == t && strcmp(r[k].opt, opt) == 0)
+                ob = &r[k];
+        const run *c = d ? d : o;
+        const char *rule = is_sent ? "sentences" : n == n0 ? "fixed" : (long)n * t0 == (long)n0 * t ? "scaled" : "";
+        double v[10] = {bnum(d, "golden-had", "cos_mean"), bnum(d, "golden-had", "nn_agree"),
+                        bnum(o, "golden-had", "cos_mean"), bnum(o, "golden-had", "nn_agree"),
+                        bnum(o, "golden-had", "recall"), bnum(o, "golden-int8-topn", "cos_mean"),
+                        bnum(o, "golden-int8-topn", "nn_agree"), bnum(o, "golden-int8-topn", "recall"),
+                        bnum(ob, "golden-baseline", "cos_mean"), bnum(ob, "golden-baseline", "nn_agree")};
+        double cnt = c ? rp_num(c->j, "sentences.count") : NAN;
+        char b[4][48], nc[32];
+        if (is_sent || !rule[0])
+            snprintf(nc, sizeof nc, "%d", n);
+        else
+            snprintf(nc, sizeof nc, "%d (%s)", n, rule);
+        fprintf(md, "| %d | %g %s | %s | %s | %s | %s | %s |\n", t, cnt, is_sent ? "sentences" : "passages", nc,
+                cell2(b[0], v[0], 4, v[1], 3), cell2(b[1], v[2], 4, v[3], 3), cell2(b[2], v[5], 4, v[6], 3),
+                cell2(b[3], v[8], 4, v[9], 3));
+        fprintf(csv, "%d,%g,%d,%s", t, cnt, n, rule);
+        for (int k = 0; k < 10; k++)
+            fprintf(csv, isnan(v[k]) ? "," : ",%g", v[k]);
+        fprintf(csv, "\n");
+        static const char *const keys[10] = {"had_distilled_cos_mean", "had_distilled_nn_agree",
+                                             "had_post_training_cos_mean", "had_post_training_nn_agree",
+                                             "had_post_training_recall", "int8_topn_cos_mean", "int8_topn_nn_agree",
+                                             "int8_topn_recall", "baseline_cos_mean", "baseline_nn_agree"};
+        cJSON *jo = cJSON_CreateObject();
+        cJSON_AddNumberToObject(jo, "tokens", t);
+        cJSON_AddItemToObject(jo, "texts", num_or_null(cnt));
+        cJSON_AddNumberToObject(jo, "n", n);
+        cJSON_AddStringToObject(jo, "n_rule", rule);
+        for (int k = 0; k < 10; k++)
+            cJSON_AddItemToObject(jo, keys[k], num_or_null(v[k]));
+        cJSON_AddItemToArray(arr, jo);
+    }
     fclose(csv);
 }
 
@@ -301,13 +606,16 @@ static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn)
         }
         fprintf(g, "set style data linespoints\nunset style\nset style data linespoints\n");
         if (have_fn)
-            fprintf(g, "set terminal %s\nset output 'fidelity_vs_n.%s'\nset title 'Fidelity against N (MiniLM, golden models)'\n"
+            fprintf(g, "set terminal %s\nset output 'fidelity_vs_n.%s'\n"
+                       "set title 'Fidelity against N (MiniLM, golden models, against the original float model)'\n"
                        "set xlabel 'N (keys kept per query)'\nset ylabel 'metric'\nset logscale x 2\nset yrange [0:1.05]\n"
-                       "plot 'fidelity_vs_n.dat' using 1:2 with linespoints title 'HAD top-N recall', "
-                       "'' using 1:3 with linespoints title 'HAD embedding cosine', "
-                       "'' using 1:4 with linespoints title 'HAD NN agreement', "
-                       "'' using 1:5 with linespoints title 'int8 top-N recall', "
-                       "'' using 1:6 with linespoints title 'int8 top-N cosine'\nunset logscale x\nset autoscale y\n",
+                       "plot 'fidelity_vs_n.dat' using 1:3 with linespoints title 'HAD distilled: embedding cosine', "
+                       "'' using 1:4 with linespoints title 'HAD distilled: NN agreement', "
+                       "'' using 1:5 with linespoints title 'HAD post-training: top-N recall', "
+                       "'' using 1:6 with linespoints title 'HAD post-training: embedding cosine', "
+                       "'' using 1:7 with linespoints title 'HAD post-training: NN agreement', "
+                       "'' using 1:9 with linespoints title 'int8 top-N: embedding cosine', "
+                       "'' using 1:8 with linespoints title 'int8 top-N: recall'\nunset logscale x\nset autoscale y\n",
                     term, ext);
         fprintf(g, "set terminal %s\nset output 'cycles_vs_l.%s'\nset title 'Cycles per query against L (d=64, P=16, N=32)'\n"
                    "set xlabel 'L (keys)'\nset ylabel 'cycles per query'\nset logscale xy 2\n"
@@ -318,7 +626,8 @@ static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn)
     return rp_gnuplot(dir, "plots.gp", "gnuplot.log");
 }
 
-static void stdout_summary(int npoints, const point *pts)
+/* stdout: area, power, energy of every core, the ratios, and the headline fidelity */
+static void stdout_summary(int npoints, const point *pts, const run *dist, const run *orig)
 {
     printf("\n%-12s %-10s %10s %10s %9s %12s %10s %12s\n", "point", "core", "logic mm2", "total mm2",
            "Fmax MHz", "queries/s", "power mW", "nJ/query");
@@ -339,6 +648,18 @@ static void stdout_summary(int npoints, const point *pts)
                h.area / b.area, h.power_logic / b.power_logic, h.e_query / b.e_query,
                1 - PAPER_AREA_RED, 1 - PAPER_POWER_RED);
     }
+    if (!dist && !orig)
+        return;
+    const run *src[4] = {dist, orig, orig, orig};
+    const char *be[4] = {"golden-had", "golden-had", "golden-int8-topn", "golden-baseline"};
+    const int var[4] = {V_DISTILLED, V_POST, V_I8, V_BASELINE};
+    printf("fidelity (embedding cosine mean / NN agreement against the original float model):");
+    for (int k = 0, m = 0; k < 4; k++) {
+        double c = bnum(src[k], be[k], "cos_mean"), nn = bnum(src[k], be[k], "nn_agree");
+        if (!isnan(c))
+            printf("%s %s %.4f / %.3f", m++ ? "," : "", VARIANT[var[k]], c, nn);
+    }
+    printf("\n");
 }
 
 int main(int argc, char **argv)
@@ -347,13 +668,16 @@ int main(int argc, char **argv)
                                          {"point", required_argument, 0, 'p'},
                                          {"fidelity", required_argument, 0, 'f'},
                                          {"fidelity-n", required_argument, 0, 'n'},
+                                         {"passages", required_argument, 0, 'a'},
                                          {"sweep-md", required_argument, 0, 's'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *out = NULL, *fid = NULL, *sweep_md = NULL;
+    const char *out = NULL, *sweep_md = NULL;
     point *pts = calloc(MAX_POINTS, sizeof *pts);
-    int npoints = 0, nf = 0, ns[MAX_FN], ch;
-    cJSON *fjn[MAX_FN];
+    run *runs = calloc(MAX_RUNS, sizeof *runs);
+    int npoints = 0, nr = 0, ch;
+    if (!pts || !runs)
+        rp_die("out of memory");
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (ch) {
@@ -363,21 +687,31 @@ int main(int argc, char **argv)
                 rp_die("--point '%s': at most 4 points", optarg);
             parse_point(&pts[npoints++], optarg);
             break;
-        case 'f': fid = optarg; break;
+        case 'f': nr = add_run(runs, nr, "fidelity", optarg, optarg, 0); break;
         case 'n': {
             char *eq = strchr(optarg, '='), *end;
             long v = strtol(optarg, &end, 10);
-            if (!eq || end != eq || v < 1 || v > 1 << 20 || nf == MAX_FN)
-                rp_die("--fidelity-n '%s': must be N=FILE with N a whole number >= 1 and <= %d (at most %d files)",
-                       optarg, 1 << 20, MAX_FN);
-            ns[nf] = (int)v;
-            fjn[nf++] = rp_load_json(eq + 1);
+            if (!eq || end != eq || v < 1 || v > 1 << 20)
+                rp_die("--fidelity-n '%s': must be N=FILE with N a whole number >= 1 and <= %d", optarg, 1 << 20);
+            nr = add_run(runs, nr, "fidelity-n", optarg, eq + 1, (int)v);
             break;
         }
+        case 'a': nr = add_run(runs, nr, "passages", optarg, optarg, 0); break;
         case 's': sweep_md = optarg; break;
         case 'h':
-            printf("usage: hgreport --out DIR --point NAME=STIMULUS:RUN_DIR,... [--fidelity FILE]\n"
-                   "                [--fidelity-n N=FILE ...] [--sweep-md FILE]\n");
+            printf("usage: hgreport --out DIR --point NAME=STIMULUS:RUN_DIR,... [--fidelity FILE ...]\n"
+                   "                [--fidelity-n N=FILE ...] [--passages FILE ...] [--sweep-md FILE]\n"
+                   "  --point NAME=STIMULUS:RUN_DIR,...  an operating point (at most 4): the synthesis flow\n"
+                   "                      runs of its cores (each RUN_DIR holds reports/summary.json)\n"
+                   "  --fidelity FILE     hadrun --json on the evaluation sentences: one run on a distilled\n"
+                   "                      model (model.distilled: the HAD distilled rows) and/or one on the\n"
+                   "                      original model (HAD post-training, baseline, int8-topn)\n"
+                   "  --fidelity-n N=FILE hadrun --json at --top-n N (core.top_n must be N), one run of each\n"
+                   "                      model per N: the fidelity-vs-N table and plot\n"
+                   "  --passages FILE     hadrun --json on passages (sentences.max_tokens: their token limit),\n"
+                   "                      one run of each model per (token limit, N): the long-text table\n"
+                   "  --sweep-md FILE     a section hgsweep wrote, appended verbatim\n"
+                   "Every figure of the fidelity files is against the original float model.\n");
             return 0;
         default:
             rp_die("bad option '%s' (see --help)", argv[optind - 1]);
@@ -392,12 +726,17 @@ int main(int argc, char **argv)
     cJSON_AddNumberToObject(ref, "paper_area_reduction", PAPER_AREA_RED);
     cJSON_AddNumberToObject(ref, "paper_power_reduction", PAPER_POWER_RED);
     cJSON_AddNumberToObject(ref, "camformer_queries_per_mj_65nm", CAMFORMER_QPMJ);
+    const run *dist = find_run(runs, nr, "fidelity", 1, 0, 0), *orig = find_run(runs, nr, "fidelity", 0, 0, 0);
     FILE *md = rp_out_file(out, "report.md");
     fprintf(md, "# hadgen report: HAD attention core against a standard int8 attention core\n\n"
                 "Produced by `make report`. Every figure below comes from this run: synthesized netlists (Yosys, "
                 "osu018 180 nm), OpenSTA timing, power from gate-level simulated activity, the memory model of "
                 "docs/synth.md, and the real model through the cycle-accurate cores. Energy at 65 nm scales by "
-                "(65/180) x (1.0/1.8)^2 (docs/synth.md).\n");
+                "(65/180) x (1.0/1.8)^2 (docs/synth.md).%s\n",
+            dist ? " HAD is shown twice in the fidelity tables: **HAD distilled** (the distilled model with its "
+                   "learned per-head alpha, the default HAD) and **HAD post-training** (sign + top-N on the "
+                   "original model); every fidelity figure is measured against the original float model."
+                 : "");
     cJSON *jpts = cJSON_AddArrayToObject(root, "points");
     FILE *csv = rp_out_file(out, "summary.csv");
     fprintf(csv, "point,core,logic_area_mm2,memory_area_mm2,fmax_mhz,cycles_per_query,queries_per_s,logic_power_mw,memory_power_mw,energy_per_query_nj,energy_per_query_node_nj,queries_per_mj_node\n");
@@ -430,21 +769,22 @@ int main(int argc, char **argv)
     }
     fclose(csv);
     fclose(bcsv);
-    if (fid) {
+    int have_fn = find_run(runs, nr, "fidelity-n", 0, 0, 0) || find_run(runs, nr, "fidelity-n", 1, 0, 0);
+    if (dist || orig) {
         FILE *fcsv = rp_out_file(out, "fidelity.csv");
-        cJSON *fj = rp_load_json(fid);
-        fidelity(md, fcsv, root, fj);
+        fidelity(md, fcsv, root, dist, orig);
         fclose(fcsv);
-        cJSON_Delete(fj);
     }
-    if (nf)
-        fidelity_n(md, out, root, nf, ns, fjn);
+    if (have_fn)
+        fidelity_n(md, out, root, runs, nr);
+    if (find_run(runs, nr, "passages", 0, 0, 0) || find_run(runs, nr, "passages", 1, 0, 0))
+        passages(md, out, root, runs, nr, dist ? dist : orig);
     cycles_vs_l(out);
     fprintf(md, "\n## Plots\n\n");
     for (int i = 0; i < npoints; i++)
         fprintf(md, "![area %s](%s_area.png) ![power %s](%s_power.png)\n", pts[i].name, pts[i].name,
                 pts[i].name, pts[i].name);
-    if (nf)
+    if (have_fn)
         fprintf(md, "![fidelity vs N](fidelity_vs_n.png)\n");
     fprintf(md, "![cycles vs L](cycles_vs_l.png)\n");
     if (sweep_md) { /* the sweep section hgsweep wrote, verbatim */
@@ -460,8 +800,8 @@ int main(int argc, char **argv)
     }
     fclose(md);
     rp_write_json(out, "report.json", root);
-    int rc = gnuplot(out, npoints, pts, nf > 0);
-    stdout_summary(npoints, pts);
+    int rc = gnuplot(out, npoints, pts, have_fn);
+    stdout_summary(npoints, pts, dist, orig);
     printf("\nreport: %s/report.md (JSON: report.json, CSV: summary.csv blocks.csv fidelity*.csv, plots: *.png *.svg)\n", out);
     return rc;
 }

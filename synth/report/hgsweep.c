@@ -1,8 +1,9 @@
 /*
  * hgsweep — the results of `make sweep`: one row per design point (core, d, P, N, L) from the
  * flow summaries, ratios against the baseline of the same (d, P, L), attention fidelity where
- * the real model measures it, the two Pareto fronts of each workload (d, P, L: area against energy per query, fidelity
- * against energy per query), a Markdown section, deterministic JSON, CSV, and gnuplot plots.
+ * the real model measures it (HAD: the distilled model; HAD post-training in extra columns), the
+ * two Pareto fronts of each workload (d, P, L: area against energy per query, fidelity against
+ * energy per query), a Markdown section, deterministic JSON, CSV, and gnuplot plots.
  *
  * usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] [--expect N] SUMMARY_JSON ...
  * Exit codes: 0 done, 1 a file could not be written or gnuplot failed, 2 bad input.
@@ -23,6 +24,8 @@ typedef struct pt {
     double r_area, r_area_mem, r_energy;   /* against the baseline of the same d, P, L */
     double cos, nn, recall;                /* fidelity; NAN where not measured */
     int ctx;                               /* token limit of the texts fidelity was measured on */
+    double cos_pt, nn_pt;                  /* HAD post-training (the original model); NAN else */
+    int ctx_pt;                            /* token limit of that measurement */
     int front_area, front_fid;             /* on the Pareto front of its workload (d, P, L) */
     double crit_ns, ws_ns, ws_pf;          /* critical path; its slowest stage: delay, load */
     char ws_pin[256];                      /* that stage's output pin ("" if not reported) */
@@ -31,6 +34,7 @@ typedef struct pt {
 typedef struct fid {
     int core, d, n;  /* n = 0: the baseline (no selection, any N) */
     int max_tokens;  /* token limit of the measurement's texts: points need L >= this */
+    int post;        /* 1: HAD on the original model (post-training), not the point's fidelity */
     double cos, nn, recall;
     char file[512];
 } fid;
@@ -69,6 +73,8 @@ static void read_point(pt *x, const char *path)
     x->r_area = x->r_area_mem = x->r_energy = NAN;
     x->cos = x->nn = x->recall = NAN;
     x->ctx = 0;
+    x->cos_pt = x->nn_pt = NAN;
+    x->ctx_pt = 0;
     x->crit_ns = rp_num(s, "timing.critical_path_ns");
     x->ws_ns = rp_num(s, "timing.worst_stage.delay_ns");
     x->ws_pf = rp_num(s, "timing.worst_stage.load_pf");
@@ -77,10 +83,15 @@ static void read_point(pt *x, const char *path)
     cJSON_Delete(s);
 }
 
-/* hadrun --json: the golden (or RTL) backends' fidelity at the file's d and N. */
+/* hadrun --json: the golden (or RTL) backends' fidelity at the file's d and N. A run on a
+   distilled model (model.distilled) gives HAD's fidelity; its other rows are the original
+   model's and are taken from that model's file. A run on the original model gives the
+   baseline's and int8 + top-N's, and HAD post-training. */
 static int read_fidelity(fid *v, int nv, const char *path)
 {
     cJSON *j = rp_load_json(path);
+    int distilled = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "model"),
+                                                                  "distilled"));
     int d = (int)rp_num(j, "core.d"), n = (int)rp_num(j, "core.top_n");
     int mt = (int)rp_num(j, "sentences.max_tokens");
     const cJSON *bs = cJSON_GetObjectItem(j, "backends"), *b;
@@ -91,7 +102,7 @@ static int read_fidelity(fid *v, int nv, const char *path)
         const char *name = rp_str(b, "backend");
         const char *core = strncmp(name, "golden-", 7) == 0 ? name + 7 : strncmp(name, "rtl-", 4) == 0 ? name + 4 : "";
         int c = rp_core_index(core);
-        if (c < 0)
+        if (c < 0 || (distilled && c != 0))
             continue;
         if (nv == MAX_FID)
             rp_die("--fidelity: at most %d backend results", MAX_FID);
@@ -100,6 +111,7 @@ static int read_fidelity(fid *v, int nv, const char *path)
         f->d = d;
         f->n = c == 1 ? 0 : n;
         f->max_tokens = mt;
+        f->post = c == 0 && !distilled;
         f->cos = rp_num(b, "cos_mean");
         f->nn = rp_num(b, "nn_agree");
         f->recall = rp_num(b, "recall");
@@ -348,7 +360,9 @@ int main(int argc, char **argv)
                    "  --out DIR      writes results.csv, sweep.json, sweep.md, sweep_*.dat, sweep.gp, plots\n"
                    "  --fidelity F   hadrun --json output; its golden/RTL backends give the fidelity of the\n"
                    "                 points with the same d and N (baseline: any N) whose L holds the file's\n"
-                   "                 sentences.max_tokens; the largest such limit wins\n"
+                   "                 sentences.max_tokens; the largest such limit wins. HAD's comes from\n"
+                   "                 a run on a distilled model (model.distilled), the others' from a run\n"
+                   "                 on the original model, whose HAD rows are HAD post-training\n"
                    "  --ref D,N,L,P  the point the against-one-parameter plots hold fixed (default 64,32,1024,16)\n"
                    "  --expect N     the grid has N points: a partial sweep says how many are missing\n");
             return 0;
@@ -376,15 +390,22 @@ int main(int argc, char **argv)
             v[i].r_area_mem = v[i].f.area / b->f.area;
             v[i].r_energy = v[i].f.e_query / b->f.e_query;
         }
-        /* the measurement on the longest texts the point's L holds */
-        for (int k = 0; k < nfv; k++)
-            if (fv[k].core == v[i].core && fv[k].d == v[i].d && (fv[k].n == 0 || fv[k].n == v[i].n) &&
-                v[i].l >= fv[k].max_tokens && fv[k].max_tokens >= v[i].ctx) {
+        /* the measurement on the longest texts the point's L holds (and HAD post-training's) */
+        for (int k = 0; k < nfv; k++) {
+            if (fv[k].core != v[i].core || fv[k].d != v[i].d || (fv[k].n != 0 && fv[k].n != v[i].n) ||
+                v[i].l < fv[k].max_tokens)
+                continue;
+            if (fv[k].post && fv[k].max_tokens >= v[i].ctx_pt) {
+                v[i].ctx_pt = fv[k].max_tokens;
+                v[i].cos_pt = fv[k].cos;
+                v[i].nn_pt = fv[k].nn;
+            } else if (!fv[k].post && fv[k].max_tokens >= v[i].ctx) {
                 v[i].ctx = fv[k].max_tokens;
                 v[i].cos = fv[k].cos;
                 v[i].nn = fv[k].nn;
                 v[i].recall = fv[k].recall;
             }
+        }
     }
     fronts(v, n);
     int have_fid = 0;
@@ -400,7 +421,7 @@ int main(int argc, char **argv)
                  "logic_power_mw,power_mw,energy_per_query_nj,energy_per_query_node_nj,logic_area_vs_baseline,"
                  "area_vs_baseline,energy_vs_baseline,fidelity_cos,fidelity_nn,fidelity_recall,fidelity_tokens,"
                  "pareto_area_energy,pareto_fidelity_energy,critical_path_ns,worst_stage_ns,worst_stage_load_pf,"
-                 "worst_stage_pin\n");
+                 "worst_stage_pin,fidelity_cos_post_training,fidelity_nn_post_training\n");
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "points");
     cJSON_AddStringToObject(root, "tool", "hgsweep");
     for (int i = 0; i < n; i++) {
@@ -416,7 +437,9 @@ int main(int argc, char **argv)
         double tv[3] = {x->crit_ns, x->ws_ns, x->ws_pf};
         for (int k = 0; k < 3; k++)
             fprintf(csv, isnan(tv[k]) ? "," : ",%g", tv[k]);
-        fprintf(csv, ",%s\n", x->ws_pin);
+        fprintf(csv, ",%s", x->ws_pin);
+        fprintf(csv, isnan(x->cos_pt) ? "," : ",%g", x->cos_pt);
+        fprintf(csv, isnan(x->nn_pt) ? ",\n" : ",%g\n", x->nn_pt);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "core", RP_CORES[x->core]);
         int ip[4] = {x->d, x->p, x->n, x->l};
@@ -436,6 +459,8 @@ int main(int argc, char **argv)
         cJSON_AddItemToObject(o, "worst_stage_ns", num_or_null(x->ws_ns));
         cJSON_AddItemToObject(o, "worst_stage_load_pf", num_or_null(x->ws_pf));
         cJSON_AddItemToObject(o, "worst_stage_pin", x->ws_pin[0] ? cJSON_CreateString(x->ws_pin) : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "fidelity_cos_post_training", num_or_null(x->cos_pt));
+        cJSON_AddItemToObject(o, "fidelity_nn_post_training", num_or_null(x->nn_pt));
         cJSON_AddItemToArray(arr, o);
     }
     fclose(csv);
@@ -495,10 +520,13 @@ int main(int argc, char **argv)
     if (have_fid) {
         fprintf(md, "\n### Pareto fronts: fidelity against energy per query\n\nWithin each workload, as above. "
                     "Fidelity: golden models of each core type on all-MiniLM-L6-v2 (end-to-end embedding cosine "
-                    "against the float model, nearest-neighbour agreement, top-N recall), for points with the "
-                    "model's head dimension, measured on the longest texts the point's L holds (column tokens: "
-                    "the evaluation sentences cut at that many tokens, or passages of consecutive sentences); "
-                    "few long passages make the NN agreement coarse. Files:");
+                    "against the original float model, nearest-neighbour agreement, top-N recall), for points "
+                    "with the model's head dimension, measured on the longest texts the point's L holds (column "
+                    "tokens: the evaluation sentences cut at that many tokens, or passages of consecutive "
+                    "sentences); few long passages make the NN agreement coarse. HAD: the distilled model "
+                    "(learned per-head alpha), the HAD a deployment would run; the baseline and int8 + top-N: "
+                    "the original model. HAD post-training (sign + top-N on the original model) is in "
+                    "results.csv (`fidelity_cos_post_training`, `fidelity_nn_post_training`). Files:");
         for (int k = 0; k < nfv; k++)
             if (k == 0 || strcmp(fv[k].file, fv[k - 1].file) != 0)
                 fprintf(md, " `%s`", fv[k].file);

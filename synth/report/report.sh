@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # synth/report/report.sh — the steps of `make report`, from real text to the comparison.
 #
-#   1     fidelity of every backend on the evaluation sentences (RTL checked against golden)
-#   2     fidelity against N (golden HAD and int8 + top-N)
-#   3     stream dump: one real MiniLM head (Q, K, V) per core type, the power flow's stimulus
-#   4-6   synthesis + timing + activity power, MiniLM point (d=32), real stimulus
-#   7-9   synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
-#   10    report: Markdown, JSON, CSV, plots (build/report)
+#   1     fidelity of every backend on the evaluation sentences (RTL checked against golden):
+#         HAD on the distilled model (HAD distilled) and on the original model (post-training)
+#   2     fidelity against N (golden HAD distilled and post-training, int8 + top-N)
+#   3     fidelity on passages of 256 and 512 tokens, N fixed and N scaled with length
+#   4     stream dump: one real MiniLM head (Q, K, V) per core type, the power flow's stimulus
+#         (HAD from the distilled model, baseline and int8 + top-N from the original model)
+#   5-7   synthesis + timing + activity power, MiniLM point (d=32), real stimulus
+#   8-10  synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
+#   11    report: Markdown, JSON, CSV, plots (build/report)
+#
+# Every fidelity figure is against the original float model (hadrun: the teacher of the
+# distilled model). The distilled model is MODEL_HAD (make model-had assembles it).
 #
 # A step whose inputs (by content) and parameters are those of its last run is skipped, so a
 # second run with nothing changed finishes quickly. Every variable below can be overridden from the environment.
@@ -22,6 +28,8 @@ R=${REPORT_DIR:-$BUILD/report}                      # report directory
 REPORT_NS=${REPORT_NS:-"4 8 16 32 64"}              # N values of the fidelity sweep
 REPORT_HEAD=${REPORT_HEAD:-"2:5"}                   # MiniLM layer:head whose streams drive power
 REPORT_SENTENCES=${REPORT_SENTENCES:-sw/data/sentences_eval.txt}
+REPORT_PASSAGE_TOKENS=${REPORT_PASSAGE_TOKENS:-"256 512"}  # token limits of the passages step
+REPORT_PASSAGE_N=${REPORT_PASSAGE_N:-16}            # N fixed, and N at 128 tokens when scaled
 HADRUN=${HADRUN:-$BUILD/bin/hadrun}
 HGREPORT=${HGREPORT:-$BUILD/bin/hgreport}
 HGSYNTH=${HGSYNTH:-$BUILD/bin/hgsynth}
@@ -30,7 +38,7 @@ CORES=(had baseline int8-topn)
 mkdir -p "$R"
 
 start=$(date +%s)
-NSTEPS=10
+NSTEPS=11
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
@@ -51,38 +59,71 @@ done_step() { # NAME (a step under 2 s was skipped: the estimate of its last rea
 # its inputs or its parameters changed.
 RP_ROOT=$root
 . "$root/synth/report/rp_fresh.sh"
-MODEL_DIR=${HADGEN_MODEL:-$BUILD/model}
+MODEL_DIR=${HADGEN_MODEL:-$BUILD/model}            # the original model (the teacher)
+MODEL_HAD=${MODEL_HAD:-$BUILD/model-had}            # the distilled HAD model (make model-had)
+[ -f "$MODEL_HAD/had.json" ] || {
+  echo "report: $MODEL_HAD/had.json missing: the distilled model is assembled by make model-had" >&2; exit 2; }
 model_key=$(rp_key model "$MODEL_DIR")
+# the distilled model's directory (weights, had.json with the artifact's hash) and its teacher
+had_key=$(rp_key model-had "$MODEL_HAD")" $model_key"
+TEACHER=(--teacher "$MODEL_DIR")
+
+# hadrun_step OUT "PARAMETERS" TEXTS HADRUN_OPTION...: hadrun --json OUT unless OUT is fresh
+# (stdout to OUT minus .json plus .txt); the key holds the parameters, hadrun and the texts.
+hadrun_step() {
+  local out=$1 par=$2 texts=$3 k
+  shift 3
+  k=$(rp_key "$par" "$HADRUN" "$texts")
+  if rp_fresh "$out" "$k"; then return 0; fi
+  echo "   ${out##*/}"
+  "$HADRUN" --sentences "$texts" --quiet "$@" --json "$out.tmp" > "${out%.json}.txt"
+  mv "$out.tmp" "$out"
+  rp_stamp "$out" "$k"
+}
 
 # ---- 1: fidelity of every backend ---------------------------------------------------
 banner fidelity
-k=$(rp_key "fidelity all $model_key" "$HADRUN" "$REPORT_SENTENCES")
-if rp_fresh "$R/fidelity.json" "$k"; then echo "   up to date"; else
-  "$HADRUN" --sentences "$REPORT_SENTENCES" --backend all --check --quiet \
-    --json "$R/fidelity.json.tmp" > "$R/fidelity.txt"
-  mv "$R/fidelity.json.tmp" "$R/fidelity.json"
-  rp_stamp "$R/fidelity.json" "$k"
-fi
+hadrun_step "$R/fidelity_distilled.json" "fidelity distilled $had_key" "$REPORT_SENTENCES" \
+  --model "$MODEL_HAD" "${TEACHER[@]}" --backend float-had,golden-had,rtl-had --check
+hadrun_step "$R/fidelity.json" "fidelity all $model_key" "$REPORT_SENTENCES" \
+  --model "$MODEL_DIR" --backend all --check
 done_step fidelity
 
 # ---- 2: fidelity against N ----------------------------------------------------------
 banner fidelity-vs-n
 fn_args=()
 for n in $REPORT_NS; do
-  f="$R/fidelity_n$n.json"
-  k=$(rp_key "fidelity n=$n $model_key" "$HADRUN" "$REPORT_SENTENCES")
-  if ! rp_fresh "$f" "$k"; then
-    echo "   N=$n"
-    "$HADRUN" --sentences "$REPORT_SENTENCES" --backend golden-had,golden-int8-topn --top-n "$n" \
-      --quiet --json "$f.tmp" > /dev/null
-    mv "$f.tmp" "$f"
-    rp_stamp "$f" "$k"
-  fi
-  fn_args+=(--fidelity-n "$n=$f")
+  hadrun_step "$R/fidelity_distilled_n$n.json" "fidelity distilled n=$n $had_key" "$REPORT_SENTENCES" \
+    --model "$MODEL_HAD" "${TEACHER[@]}" --backend golden-had --top-n "$n"
+  hadrun_step "$R/fidelity_n$n.json" "fidelity n=$n $model_key" "$REPORT_SENTENCES" \
+    --model "$MODEL_DIR" --backend golden-had,golden-int8-topn --top-n "$n"
+  fn_args+=(--fidelity-n "$n=$R/fidelity_distilled_n$n.json" --fidelity-n "$n=$R/fidelity_n$n.json")
 done
 done_step fidelity-vs-n
 
-# ---- 3: real stimulus ---------------------------------------------------------------
+# ---- 3: fidelity on passages --------------------------------------------------------
+# Passages of consecutive evaluation sentences cut at T tokens; N fixed (REPORT_PASSAGE_N) and
+# scaled with length (REPORT_PASSAGE_N * T / 128). The baseline keeps every key: once per T.
+banner passages
+pa_args=()
+for t in $REPORT_PASSAGE_TOKENS; do
+  p="$R/passages_t$t.txt"
+  synth/report/passages.sh "$REPORT_SENTENCES" "$t" > "$p.new"
+  if cmp -s "$p.new" "$p"; then rm "$p.new"; else mv "$p.new" "$p"; fi
+  ns=$REPORT_PASSAGE_N
+  [ $(( REPORT_PASSAGE_N * t / 128 )) = "$ns" ] || ns="$ns $(( REPORT_PASSAGE_N * t / 128 ))"
+  for n in $ns; do
+    base=""; [ "$n" = "$REPORT_PASSAGE_N" ] && base=,golden-baseline
+    hadrun_step "$R/fidelity_passages_distilled_t${t}_n$n.json" "passages distilled t=$t n=$n $had_key" "$p" \
+      --model "$MODEL_HAD" "${TEACHER[@]}" --max-tokens "$t" --max-keys "$t" --backend golden-had --top-n "$n"
+    hadrun_step "$R/fidelity_passages_t${t}_n$n.json" "passages t=$t n=$n $model_key" "$p" \
+      --model "$MODEL_DIR" --max-tokens "$t" --max-keys "$t" --backend "golden-had,golden-int8-topn$base" --top-n "$n"
+    pa_args+=(--passages "$R/fidelity_passages_distilled_t${t}_n$n.json" --passages "$R/fidelity_passages_t${t}_n$n.json")
+  done
+done
+done_step passages
+
+# ---- 4: real stimulus ---------------------------------------------------------------
 banner streams
 S="$R/streams"
 # the longest evaluation sentence that fits the 128-token core without truncation
@@ -90,10 +131,12 @@ awk 'length($0) < 400 { if (length($0) > best) { best = length($0); line = $0 } 
   "$REPORT_SENTENCES" > "$R/stimulus_sentence.new"
 if cmp -s "$R/stimulus_sentence.new" "$R/stimulus_sentence.txt"; then rm "$R/stimulus_sentence.new"
 else mv "$R/stimulus_sentence.new" "$R/stimulus_sentence.txt"; fi
-k=$(rp_key "streams $REPORT_HEAD $model_key" "$HADRUN" "$R/stimulus_sentence.txt")
+# HAD's streams from the distilled model (its Q, K, V and learned alpha), the baseline's and
+# int8 + top-N's from the original model: one hadrun on the distilled model dumps both
+k=$(rp_key "streams $REPORT_HEAD $had_key" "$HADRUN" "$R/stimulus_sentence.txt")
 if rp_fresh "$R/streams.done" "$k"; then echo "   up to date"; else
   rm -rf "$S"
-  "$HADRUN" --sentences "$R/stimulus_sentence.txt" --backend float --quiet \
+  "$HADRUN" --model "$MODEL_HAD" "${TEACHER[@]}" --sentences "$R/stimulus_sentence.txt" --backend float --quiet \
     --dump-streams "$S" --dump-heads "$REPORT_HEAD" > /dev/null
   touch "$R/streams.done"
   rp_stamp "$R/streams.done" "$k"
@@ -101,7 +144,7 @@ fi
 done_step streams
 hl=${REPORT_HEAD%%:*} hh=${REPORT_HEAD##*:}
 
-# ---- 4-9: synthesis, timing, power --------------------------------------------------
+# ---- 5-10: synthesis, timing, power --------------------------------------------------
 flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
   local core=$1 rtl=$2 tag=$3 data=$4
   local d p n l
@@ -142,7 +185,7 @@ for c in "${CORES[@]}"; do
 done
 default_runs=$(IFS=,; echo "${RUNS[*]}")
 
-# ---- 10: report ---------------------------------------------------------------------
+# ---- 11: report ---------------------------------------------------------------------
 banner report
 # the section of the last `make sweep`, with its plots, if there is one
 sweep=()
@@ -153,9 +196,10 @@ if [ -f "$BUILD/sweep/sweep.md" ]; then
   sweep=(--sweep-md "$R/sweep.md")
 fi
 "$HGREPORT" --out "$R" \
-  --point "minilm-d32=real all-MiniLM-L6-v2 layer $hl head $hh, one evaluation sentence (Q, K, V from the float model, quantized as the cores do):$minilm_runs" \
+  --point "minilm-d32=real all-MiniLM-L6-v2 layer $hl head $hh, one evaluation sentence, quantized as the cores do (HAD: Q, K, V of the distilled model, its learned alpha; baseline and int8-topn: Q, K, V of the original float model):$minilm_runs" \
   --point "default-d64=synthetic random int8 data (no d=64 model in the flow):$default_runs" \
-  --fidelity "$R/fidelity.json" "${fn_args[@]}" "${sweep[@]}"
+  --fidelity "$R/fidelity_distilled.json" --fidelity "$R/fidelity.json" "${fn_args[@]}" "${pa_args[@]}" \
+  "${sweep[@]}"
 done_step report
 # run metadata lives apart from report.json, which is deterministic
 printf '{"date": "%s", "host": "%s", "seconds": %d}\n' "$(date -u +%FT%TZ)" "$(hostname)" \

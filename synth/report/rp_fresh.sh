@@ -4,7 +4,9 @@
 # parameters; the step reruns only when that hash changes. Rebuilt-but-identical binaries,
 # `make rtl` rewriting the same files, or a new checkout's mtimes do not rerun anything.
 #
-#   k=$(rp_key "PARAMETERS" INPUT...)    inputs: files or directories (every file below, by name)
+#   k=$(rp_key "PARAMETERS" INPUT...)    inputs: files or directories (every file below, by name;
+#                                        symbolic links followed: build/model links to the
+#                                        installed package)
 #   rp_fresh OUT "$k" || { make OUT; rp_stamp OUT "$k"; }
 # Paths below RP_ROOT (default: the current directory) are hashed relative to it, so a clone
 # elsewhere has the same keys.
@@ -14,7 +16,7 @@ rp_key() {
   shift
   { printf '%s\n' "$args"
     for i in "$@"; do
-      if [ -d "$i" ]; then find "$i" -type f -not -name '*.key' -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+      if [ -d "$i" ]; then find -L "$i" -type f -not -name '*.key' -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
       elif [ -e "$i" ]; then sha256sum "$i"
       else echo "missing $i"; fi
     done; } | sed "s|  $root/|  |" | sha256sum | cut -c1-32

@@ -7,7 +7,7 @@
 #   make sweep-results                           results of the points computed so far
 #
 # Results (hgsweep): $(BUILD)/sweep/results.csv (one row per point, ratios against the baseline,
-# fidelity, Pareto flags), sweep.json, sweep.md, plots; `make report` includes the section.
+# fidelity (HAD: the distilled model; post-training in extra columns), Pareto flags), sweep.json, sweep.md, plots; `make report` includes the section.
 SWEEP_D     ?= 32 64 128
 SWEEP_N     ?= 8 16 32 64
 SWEEP_L     ?= 256 1024 4096
@@ -42,33 +42,49 @@ $(SWEEP_DIR)/%/reports/summary.json: | $(HADGEN) $(HGSYNTH) sim-tools
 	echo "   $* done in $$(( $$(date +%s) - t0 ))s"
 
 # Fidelity of the grid's N values on the real model (golden models: independent of P and L as
-# long as L holds the texts), on the evaluation sentences (up to 128 tokens) and, for each
-# context length c = min(L, SWEEP_MAX_CTX) above 128 in the grid, on passages of consecutive
-# evaluation sentences cut at c tokens (fidelity_n<N>_t<c>.json). hgsweep gives each point of the
-# model's d the measurement on the longest texts its L holds.
+# long as L holds the texts), every figure against the original float model: HAD on the
+# distilled model $(MODEL_HAD) (fidelity_distilled_n<N>*.json: the fidelity of the Pareto front),
+# HAD post-training, the baseline and int8 + top-N on the original model (fidelity_n<N>*.json).
+# Texts: the evaluation sentences (up to 128 tokens) and, for each context length
+# c = min(L, SWEEP_MAX_CTX) above 128 in the grid, passages of consecutive evaluation sentences
+# cut at c tokens (synth/report/passages.sh: passages_t<c>.txt; files ..._t<c>.json). hgsweep
+# gives each point of the model's d the measurement on the longest texts its L holds.
 SWEEP_SENTENCES ?= sw/data/sentences_eval.txt
 SWEEP_MAX_CTX   ?= 512   # longest input of the model (all-MiniLM-L6-v2: 512 positions)
 sweep_ctx   = $(sort $(foreach l,$(SWEEP_L),$(if $(shell [ $(l) -gt 128 ] && echo y),\
   $(if $(shell [ $(l) -gt $(SWEEP_MAX_CTX) ] && echo y),$(SWEEP_MAX_CTX),$(l)))))
-SWEEP_FIDS  := $(foreach n,$(SWEEP_N),$(SWEEP_DIR)/fidelity_n$(n).json \
-  $(foreach t,$(sweep_ctx),$(SWEEP_DIR)/fidelity_n$(n)_t$(t).json))
-# stem: N, or N_tC
-$(SWEEP_DIR)/fidelity_n%.json: $(BUILD)/bin/hadrun $(SWEEP_SENTENCES) | deps-model
+SWEEP_FIDS  := $(foreach m,n distilled_n,$(foreach n,$(SWEEP_N),$(SWEEP_DIR)/fidelity_$(m)$(n).json \
+  $(foreach t,$(sweep_ctx),$(SWEEP_DIR)/fidelity_$(m)$(n)_t$(t).json)))
+
+$(SWEEP_DIR)/passages_t%.txt: $(SWEEP_SENTENCES) synth/report/passages.sh
 	@mkdir -p $(dir $@)
-	@n=$(firstword $(subst _t, ,$*)); t=$(word 2,$(subst _t, ,$*)); \
-	if [ -z "$$t" ]; then \
-	  echo "== sweep fidelity: N=$$n, evaluation sentences"; \
-	  $(BUILD)/bin/hadrun --sentences $(SWEEP_SENTENCES) --backend golden-had,golden-baseline,golden-int8-topn \
-	    --top-n $$n --quiet --json $@.tmp > /dev/null; \
-	else \
-	  k=$$(( (t * 34 + 511) / 512 )); \
-	  echo "== sweep fidelity: N=$$n, passages of $$k sentences cut at $$t tokens"; \
-	  awk -v k=$$k '{ b = b (n ? " " : "") $$0; n++; if (n == k) { print b; b = ""; n = 0 } } END { if (2 * n >= k) print b }' \
-	    $(SWEEP_SENTENCES) > $@.passages && mv -f $@.passages $(SWEEP_DIR)/passages_t$$t.txt; \
-	  $(BUILD)/bin/hadrun --sentences $(SWEEP_DIR)/passages_t$$t.txt --max-tokens $$t --max-keys $$t \
-	    --backend golden-had,golden-baseline,golden-int8-topn --top-n $$n --quiet --json $@.tmp > /dev/null; \
-	fi
+	synth/report/passages.sh $(SWEEP_SENTENCES) $* > $@.tmp
 	@mv $@.tmp $@
+# a measurement on passages reads its passages file
+$(foreach n,$(SWEEP_N),$(foreach t,$(sweep_ctx),$(eval $(SWEEP_DIR)/fidelity_n$(n)_t$(t).json \
+  $(SWEEP_DIR)/fidelity_distilled_n$(n)_t$(t).json: $(SWEEP_DIR)/passages_t$(t).txt)))
+
+# stem: N, or N_tC; the model options and backends are the pattern's (below)
+define sweep_fid_recipe
+@mkdir -p $(dir $@)
+@n=$(firstword $(subst _t, ,$*)); t=$(word 2,$(subst _t, ,$*)); \
+if [ -z "$$t" ]; then txt=$(SWEEP_SENTENCES); what="evaluation sentences"; lim=""; \
+else txt=$(SWEEP_DIR)/passages_t$$t.txt; what="passages cut at $$t tokens"; lim="--max-tokens $$t --max-keys $$t"; fi; \
+echo "== sweep fidelity, $(SWEEP_FID_WHAT): N=$$n, $$what"; \
+$(HADRUN) $(SWEEP_FID_MODEL) --sentences $$txt $$lim --backend $(SWEEP_FID_BACKENDS) --top-n $$n \
+  --quiet --json $@.tmp > /dev/null
+@mv $@.tmp $@
+endef
+$(SWEEP_DIR)/fidelity_n%.json: SWEEP_FID_WHAT = original model
+$(SWEEP_DIR)/fidelity_n%.json: SWEEP_FID_MODEL =
+$(SWEEP_DIR)/fidelity_n%.json: SWEEP_FID_BACKENDS = golden-had,golden-baseline,golden-int8-topn
+$(SWEEP_DIR)/fidelity_n%.json: $(HADRUN) $(SWEEP_SENTENCES) | deps-model
+	$(sweep_fid_recipe)
+$(SWEEP_DIR)/fidelity_distilled_n%.json: SWEEP_FID_WHAT = distilled HAD
+$(SWEEP_DIR)/fidelity_distilled_n%.json: SWEEP_FID_MODEL = --model $(MODEL_HAD)
+$(SWEEP_DIR)/fidelity_distilled_n%.json: SWEEP_FID_BACKENDS = golden-had
+$(SWEEP_DIR)/fidelity_distilled_n%.json: $(HADRUN) $(SWEEP_SENTENCES) $(MODEL_HAD)/had.json | deps-model
+	$(sweep_fid_recipe)
 
 # results.csv, sweep.json, sweep.md, Pareto fronts and plots of this grid's points
 $(SWEEP_DIR)/results.csv: $(SWEEP_SUMS) $(SWEEP_FIDS) | $(HGSWEEP)
