@@ -606,7 +606,7 @@ static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn)
         }
         fprintf(g, "set style data linespoints\nunset style\nset style data linespoints\n");
         if (have_fn)
-            fprintf(g, "set terminal %s\nset output 'fidelity_vs_n.%s'\n"
+            fprintf(g, "set terminal %s\nset output 'fidelity_vs_n.%s'\nset key inside right bottom\n"
                        "set title 'Fidelity against N (MiniLM, golden models, against the original float model)'\n"
                        "set xlabel 'N (keys kept per query)'\nset ylabel 'metric'\nset logscale x 2\nset yrange [0:1.05]\n"
                        "plot 'fidelity_vs_n.dat' using 1:3 with linespoints title 'HAD distilled: embedding cosine', "
@@ -615,7 +615,8 @@ static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn)
                        "'' using 1:6 with linespoints title 'HAD post-training: embedding cosine', "
                        "'' using 1:7 with linespoints title 'HAD post-training: NN agreement', "
                        "'' using 1:9 with linespoints title 'int8 top-N: embedding cosine', "
-                       "'' using 1:8 with linespoints title 'int8 top-N: recall'\nunset logscale x\nset autoscale y\n",
+                       "'' using 1:8 with linespoints title 'int8 top-N: recall'\nunset logscale x\nset autoscale y\n"
+                       "set key outside right top\n",
                     term, ext);
         fprintf(g, "set terminal %s\nset output 'cycles_vs_l.%s'\nset title 'Cycles per query against L (d=64, P=16, N=32)'\n"
                    "set xlabel 'L (keys)'\nset ylabel 'cycles per query'\nset logscale xy 2\n"
