@@ -74,14 +74,16 @@ synth-cellcheck: $(HGSYNTH)
 	@! grep '^FAIL' $(BUILD)/synth/cellcheck/result.txt
 
 # Real stimulus: one head of all-MiniLM-L6-v2 on a 120-token paragraph, dumped by hadrun
-# (keys, values, queries and the head's exp parameters), then the flow per core type.
+# (keys, values, queries and the head's exp parameters), then the flow per core type. HAD's
+# streams come from the distilled model (build/model-had, learned alpha), the int8 cores'
+# from the original model, as in make report.
 SYNTH_MINILM_HEAD ?= 2:3
 SYNTH_MINILM_TEXT ?= synth/data/paragraph.txt
 SYNTH_MINILM_CFG  := --d 32 --lanes 8 --top-n 16 --max-keys 128
 SYNTH_MINILM_DUMP := $(BUILD)/synth/minilm-streams
-synth-minilm: $(HGSYNTH) $(HGSIM) $(HADRUN) $(HADGEN) deps-model
-	$(HADRUN) --sentences $(SYNTH_MINILM_TEXT) --quiet --dump-streams $(SYNTH_MINILM_DUMP) \
-	  --dump-heads $(SYNTH_MINILM_HEAD) --backend float,golden-had,golden-baseline,golden-int8-topn
+synth-minilm: $(HGSYNTH) $(HGSIM) $(HADRUN) $(HADGEN) deps-model model-had
+	$(HADRUN) --model $(MODEL_HAD) --sentences $(SYNTH_MINILM_TEXT) --quiet --dump-streams $(SYNTH_MINILM_DUMP) \
+	  --dump-heads $(SYNTH_MINILM_HEAD) --backend float,golden-had
 	@set -e; for c in $(SYNTH_CORES); do \
 	  $(HADGEN) --core $$c $(SYNTH_MINILM_CFG) --out $(BUILD)/synth/rtl-minilm/$$c --force > /dev/null; \
 	  echo "== synth-minilm: $$c"; \
