@@ -121,11 +121,7 @@ std::string run_json(bool distilled, int n, int max_tokens, int count, const std
     return f.str();
 }
 
-void write_file(const std::string &path, const std::string &text)
-{
-    std::ofstream f(path);
-    f << text;
-}
+using hgt::write_file;
 
 // The fidelity sections of the report: HAD distilled before HAD post-training (whatever the
 // order of the files), labelled, every row against the original float model, the quantization
@@ -265,6 +261,40 @@ TEST(Report, BadFidelityFilesExitTwo)
         EXPECT_EQ(r.status, 2) << c.args << ": " << r.out;
         EXPECT_NE(r.out.find(c.msg), std::string::npos) << c.args << ": " << r.out;
     }
+}
+
+// Names that would leave --out, and inputs that are not regular text files, exit 2 before
+// anything is written (docs/reliability.md, section report).
+TEST(Report, PointNamesAndSpecialInputsAreRefused)
+{
+    char t[] = "/tmp/hgrnXXXXXX";
+    std::string d = mkdtemp(t);
+    write_summary(d + "/had", "had", 2e6, 100e3, 20);
+    mkdir((d + "/out").c_str(), 0777);
+    write_file(d + "/nul.md", std::string("## sweep\n\0x\n", 12));
+    std::string bin = std::string(HG_BIN_DIR) + "/hgreport --out " + d + "/out ";
+    struct bad_case {
+        std::string args, msg;
+    } cases[] = {
+        {"--point '../../evil=s:" + d + "/had'", "NAME '../../evil' must be 1..64 letters, digits, '-' or '_'"},
+        {"--point 'a/b=s:" + d + "/had'", "NAME 'a/b' must be"},
+        {"--point '.x=s:" + d + "/had'", "NAME '.x' must be"},
+        {"--point '=s:" + d + "/had'", "NAME '' must be"},
+        {"--point 'p=s:" + d + "/had' --sweep-md /dev/urandom",
+         "--sweep-md '/dev/urandom': not a regular file (a device, FIFO or socket)"},
+        {"--point 'p=s:" + d + "/had' --sweep-md " + d, "--sweep-md '" + d + "': not a regular file (a directory)"},
+        {"--point 'p=s:" + d + "/had' --sweep-md " + d + "/nul.md", "holds a NUL byte (not text)"},
+        {"--point 'p=s:" + d + "/had' --fidelity /dev/zero", "JSON file '/dev/zero': not a regular file"},
+    };
+    for (const bad_case &c : cases) {
+        hgt::CmdResult r = hgt::run_cmd("timeout 20 " + bin + c.args);
+        EXPECT_EQ(r.status, 2) << c.args << ": " << r.out;
+        EXPECT_NE(r.out.find(c.msg), std::string::npos) << c.args << ": " << r.out;
+    }
+    hgt::CmdResult ls = hgt::run_cmd("ls -A " + d + "/out; ls " + d);
+    EXPECT_EQ(ls.out, "had\nnul.md\nout\n") << "nothing written: " << ls.out;
+    hgt::CmdResult ok = hgt::run_cmd(bin + "--point 'p_1-x=s:" + d + "/had'");
+    EXPECT_EQ(ok.status, 0) << ok.out;
 }
 
 // synth/report/passages.sh: every k = ceil(34 T / 512) consecutive sentences joined, a short
@@ -471,6 +501,23 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
 // make sweep end to end on a tiny grid (d=8, P=4, N=2 and 4, L=16; 5 points of three cores,
 // Icarus captures for speed): every point computed, results written; a second make sweep
 // recomputes nothing; a point whose summary is removed is the only one recomputed.
+// A summary whose Fmax, area or energy is not a positive finite number (a flow without
+// timing) is refused instead of reaching results.csv as -1 or 0.
+TEST(Sweep, SummariesWithoutPositiveFiguresAreRefused)
+{
+    char t[] = "/tmp/hgswXXXXXX";
+    std::string d = mkdtemp(t);
+    for (const char *bad : {"\"fmax_mhz\": -1", "\"fmax_mhz\": 0", "\"fmax_mhz\": 1e999"}) {
+        write_summary(d + "/had", "had", 2e6, 100e3, 20);
+        std::string p = d + "/had/reports/summary.json", j = hgt::read_file(p);
+        j.replace(j.find("\"fmax_mhz\": 50"), strlen("\"fmax_mhz\": 50"), bad);
+        hgt::write_file(p, j);
+        hgt::CmdResult r = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgsweep --out " + d + "/r " + p);
+        EXPECT_EQ(r.status, 2) << bad << ": " << r.out;
+        EXPECT_NE(r.out.find("must be finite and > 0"), std::string::npos) << bad << ": " << r.out;
+    }
+}
+
 TEST(Sweep, MakeSweepFillsTheGridAndKeepsComputedPoints)
 {
     char t[] = "/tmp/hgmsXXXXXX";

@@ -33,6 +33,8 @@
 
 static const char *const BLOCKS[7] = {"score", "select", "softmax", "av", "norm", "control", "memory"};
 
+#define RP_MAX_SWEEP_MD (4L << 20) /* --sweep-md: bytes */
+
 typedef struct point {
     char name[64];
     char stimulus[512];
@@ -47,6 +49,9 @@ static void parse_point(point *p, const char *arg)
     if (!eq || !colon)
         rp_die("--point '%s': must be NAME=STIMULUS:RUN_DIR[,RUN_DIR...]", arg);
     snprintf(p->name, sizeof p->name, "%.*s", (int)(eq - arg), arg);
+    if (!rp_plain_name(p->name))
+        rp_die("--point '%s': NAME '%s' must be 1..64 letters, digits, '-' or '_', starting with a "
+               "letter or digit (it names output files)", arg, p->name);
     snprintf(p->stimulus, sizeof p->stimulus, "%.*s", (int)(colon - eq - 1), eq + 1);
     char dirs[4096];
     snprintf(dirs, sizeof dirs, "%s", colon + 1);
@@ -673,7 +678,8 @@ int main(int argc, char **argv)
                                          {"sweep-md", required_argument, 0, 's'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *out = NULL, *sweep_md = NULL;
+    const char *out = NULL;
+    char *sweep_md = NULL; /* the text of --sweep-md */
     point *pts = calloc(MAX_POINTS, sizeof *pts);
     run *runs = calloc(MAX_RUNS, sizeof *runs);
     int npoints = 0, nr = 0, ch;
@@ -698,7 +704,10 @@ int main(int argc, char **argv)
             break;
         }
         case 'a': nr = add_run(runs, nr, "passages", optarg, optarg, 0); break;
-        case 's': sweep_md = optarg; break;
+        case 's': /* read now: a bad file stops the run before anything is written */
+            free(sweep_md);
+            sweep_md = rp_read_text(optarg, "--sweep-md", RP_MAX_SWEEP_MD);
+            break;
         case 'h':
             printf("usage: hgreport --out DIR --point NAME=STIMULUS:RUN_DIR,... [--fidelity FILE ...]\n"
                    "                [--fidelity-n N=FILE ...] [--passages FILE ...] [--sweep-md FILE]\n"
@@ -789,15 +798,8 @@ int main(int argc, char **argv)
         fprintf(md, "![fidelity vs N](fidelity_vs_n.png)\n");
     fprintf(md, "![cycles vs L](cycles_vs_l.png)\n");
     if (sweep_md) { /* the sweep section hgsweep wrote, verbatim */
-        FILE *sf = fopen(sweep_md, "r");
-        if (!sf)
-            rp_die("--sweep-md '%s': %s", sweep_md, strerror(errno));
-        char buf[4096];
-        size_t k;
-        fprintf(md, "\n");
-        while ((k = fread(buf, 1, sizeof buf, sf)) > 0)
-            fwrite(buf, 1, k, md);
-        fclose(sf);
+        fprintf(md, "\n%s", sweep_md);
+        free(sweep_md);
     }
     fclose(md);
     rp_write_json(out, "report.json", root);

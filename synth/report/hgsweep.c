@@ -70,6 +70,10 @@ static void read_point(pt *x, const char *path)
     x->f = rp_figs(s);
     if (isnan(x->f.area) || isnan(x->f.e_query) || isnan(x->f.fmax))
         rp_die("'%s': area, energy or Fmax missing (did the flow finish?)", path);
+    if (!(x->f.area > 0 && x->f.e_query > 0 && x->f.fmax > 0) || isinf(x->f.area) ||
+        isinf(x->f.e_query) || isinf(x->f.fmax))
+        rp_die("'%s': area %g um2*1e-6, energy %g nJ and Fmax %g MHz must be finite and > 0 "
+               "(a flow without timing or power?)", path, x->f.area, x->f.e_query, x->f.fmax);
     x->r_area = x->r_area_mem = x->r_energy = NAN;
     x->cos = x->nn = x->recall = NAN;
     x->ctx = 0;

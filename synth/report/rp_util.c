@@ -1,11 +1,13 @@
 /* rp_util.c — shared helpers of the report tools (see rp_util.h). */
 #include "rp_util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *const RP_CORES[RP_NCORES] = {"had", "baseline", "int8-topn"};
 const char *rp_prog = "hgreport";
@@ -21,24 +23,50 @@ void rp_die(const char *fmt, ...)
     exit(2);
 }
 
-cJSON *rp_load_json(const char *path)
+char *rp_read_text(const char *path, const char *what, long max_bytes)
 {
+    struct stat st;
+    if (stat(path, &st) != 0)
+        rp_die("cannot read '%s': %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        rp_die("%s '%s': not a regular file (a %s)", what, path,
+               S_ISDIR(st.st_mode) ? "directory" : "device, FIFO or socket");
+    if (st.st_size > max_bytes)
+        rp_die("%s '%s': %lld bytes, more than the limit of %ld", what, path,
+               (long long)st.st_size, max_bytes);
     FILE *f = fopen(path, "rb");
     if (!f)
         rp_die("cannot read '%s': %s", path, strerror(errno));
-    char *buf = NULL;
-    long n = -1;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0)
-        buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
-        rp_die("cannot read '%s'", path);
-    buf[n] = 0;
+    size_t n = (size_t)st.st_size;
+    char *buf = malloc(n + 1);
+    if (!buf || fread(buf, 1, n, f) != n || fgetc(f) != EOF)
+        rp_die("cannot read '%s' (changed while read?)", path);
     fclose(f);
+    if (memchr(buf, 0, n))
+        rp_die("%s '%s': holds a NUL byte (not text)", what, path);
+    buf[n] = 0;
+    return buf;
+}
+
+cJSON *rp_load_json(const char *path)
+{
+    char *buf = rp_read_text(path, "JSON file", RP_MAX_JSON);
     cJSON *j = cJSON_Parse(buf);
     free(buf);
     if (!j)
         rp_die("'%s': not valid JSON", path);
     return j;
+}
+
+int rp_plain_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64 || !isalnum((unsigned char)s[0]))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+            return 0;
+    return 1;
 }
 
 double rp_num(const cJSON *j, const char *path)

@@ -14,7 +14,16 @@ extern const char *rp_prog;                    /* program name in messages */
 
 /* Bad input: "<prog>: <message>" on stderr, exit 2. */
 void rp_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* The parsed JSON file; rp_die if it cannot be read or parsed. */
+/* Largest JSON file the report tools read (bytes). */
+#define RP_MAX_JSON (64L << 20)
+/* The contents of a regular text file of at most max_bytes, NUL-terminated (free it); rp_die
+   naming what and path if it is not a regular file, larger, unreadable or holds a NUL byte. */
+char *rp_read_text(const char *path, const char *what, long max_bytes);
+/* 1 if s is a plain name for output files: 1..64 letters, digits, '-', '_', starting with a
+   letter or digit (no '/', no '.': nothing outside the output folder). Can't fail. */
+int rp_plain_name(const char *s);
+/* The parsed JSON file (a regular file of at most RP_MAX_JSON bytes); rp_die if it cannot be
+   read or parsed. */
 cJSON *rp_load_json(const char *path);
 /* Number at a dotted path ("totals.area_um2"); NAN if missing or not a number. */
 double rp_num(const cJSON *j, const char *path);
