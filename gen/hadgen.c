@@ -170,14 +170,7 @@ static int prepare_dir(const char *dir, int force)
         fprintf(stderr, "hadgen: --out '%s': exists and is not a directory\n", dir);
         exit(2);
     }
-    DIR *dp = opendir(dir);
-    int entries = 0;
-    if (dp) {
-        struct dirent *e;
-        while ((e = readdir(dp)))
-            entries += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-        closedir(dp);
-    }
+    int entries = hg_dir_entries(dir) > 0;
     if (entries && !has_our_manifest(dir) && !force) {
         fprintf(stderr, "hadgen: --out '%s': directory is not empty and was not written by"
                         " hadgen; refusing to overwrite (use --force)\n", dir);

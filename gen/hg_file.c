@@ -4,6 +4,7 @@
 #include "hg_file.h"
 #include "hg_util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -252,4 +253,17 @@ int hg_file_write(const char *path, const void *data, size_t size, char *err, si
         return -1;
     }
     return hg_file_commit(&w, err, n);
+}
+
+int hg_dir_entries(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(dp)))
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(dp);
+    return n;
 }

@@ -44,6 +44,9 @@ int hg_file_check_output(const char *path, char *err, size_t n);
    links are seen through), else the same canonical path. */
 int hg_file_same(const char *a, const char *b);
 
+/* Entries of directory dir other than "." and "..", or -1 if it cannot be opened. */
+int hg_dir_entries(const char *dir);
+
 /* 1 if the existing file path lies inside the existing directory dir (symbolic links
    resolved). */
 int hg_file_inside(const char *path, const char *dir);

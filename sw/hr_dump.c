@@ -140,17 +140,11 @@ int hr_dump_check_dir(const char *dir, char *err, size_t errsz)
     snprintf(path, sizeof path, "%s/%s", dir, HR_DUMP_MARKER);
     if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
         return 0;
-    DIR *dp = opendir(dir);
-    int entries = 0;
-    struct dirent *e;
-    while (dp && (e = readdir(dp)))
-        entries += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    if (dp)
-        closedir(dp);
-    if (!dp || entries) {
+    int entries = hg_dir_entries(dir);
+    if (entries != 0) {
         hg_errf(err, errsz, "--dump-streams '%s': %s; hadrun writes only into a new or empty "
                 "directory, or one it made before (holding %s): give a new directory", dir,
-                dp ? "directory is not empty and was not made by hadrun" : "cannot be read",
+                entries > 0 ? "directory is not empty and was not made by hadrun" : "cannot be read",
                 HR_DUMP_MARKER);
         return -1;
     }

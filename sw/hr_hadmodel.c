@@ -621,14 +621,7 @@ static int prepare_out(const char *dir, int force, char *err, size_t errsz)
         hg_errf(err, errsz, "--out '%s': exists and is not a directory", dir);
         return 2;
     }
-    DIR *dp = opendir(dir);
-    int entries = 0;
-    if (dp) {
-        struct dirent *e;
-        while ((e = readdir(dp)))
-            entries += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-        closedir(dp);
-    }
+    int entries = hg_dir_entries(dir) > 0;
     if (entries && !force && !ours(dir)) {
         hg_errf(err, errsz, "--out '%s': directory is not empty and was not written by "
                 "hadmodel; refusing to overwrite (use --force)", dir);

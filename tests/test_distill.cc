@@ -78,15 +78,8 @@ bool exists(const std::string &p)
 // Runs a shell command in the source tree; returns (exit code, stdout + stderr).
 std::pair<int, std::string> run_cmd(const std::string &cmd)
 {
-    std::string full = "cd '" + std::string(HG_SRC_DIR) + "' && " + cmd + " 2>&1";
-    FILE *p = popen(full.c_str(), "r");
-    if (!p) return {-1, "popen failed"};
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    int st = pclose(p);
-    return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
+    hgt::CmdResult r = hgt::run_cmd("cd '" + std::string(HG_SRC_DIR) + "' && " + cmd);
+    return {r.status, r.out};
 }
 
 // float -> IEEE half, round to nearest even (finite inputs in the half range).
