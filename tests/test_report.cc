@@ -264,7 +264,7 @@ TEST(Report, BadFidelityFilesExitTwo)
 }
 
 // Names that would leave --out, and inputs that are not regular text files, exit 2 before
-// anything is written (docs/reliability.md, section report).
+// anything is written; outputs go through temporary names (docs/reliability.md, section report).
 TEST(Report, PointNamesAndSpecialInputsAreRefused)
 {
     char t[] = "/tmp/hgrnXXXXXX";
@@ -295,6 +295,16 @@ TEST(Report, PointNamesAndSpecialInputsAreRefused)
     EXPECT_EQ(ls.out, "had\nnul.md\nout\n") << "nothing written: " << ls.out;
     hgt::CmdResult ok = hgt::run_cmd(bin + "--point 'p_1-x=s:" + d + "/had'");
     EXPECT_EQ(ok.status, 0) << ok.out;
+    // outputs are written through temporary names in --out and renamed: none is left behind
+    EXPECT_EQ(hgt::run_cmd("ls -A " + d + "/out | grep -c '^\\.'").out, "0\n");
+    EXPECT_NE(hgt::read_file(d + "/out/report.md").find("p_1-x"), std::string::npos);
+    // a run that fails leaves the previous report
+    std::string before = hgt::read_file(d + "/out/report.md");
+    hgt::write_file(d + "/bad.json", "{\"backends\": [\n");
+    hgt::CmdResult bad = hgt::run_cmd(bin + "--point 'q=s:" + d + "/had' --fidelity " + d + "/bad.json");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_EQ(hgt::read_file(d + "/out/report.md"), before);
+    EXPECT_EQ(hgt::run_cmd("ls -A " + d + "/out | grep -c '^\\.'").out, "0\n");
 }
 
 // synth/report/passages.sh: every k = ceil(34 T / 512) consecutive sentences joined, a short

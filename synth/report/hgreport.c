@@ -183,7 +183,7 @@ static void block_dat(const char *dir, const point *p, const char *what)
         }
         fprintf(f, "\n");
     }
-    fclose(f);
+    rp_out_close(f);
 }
 
 /* ---- attention fidelity (hadrun --json files) ------------------------------------------- */
@@ -494,8 +494,8 @@ static void fidelity_n(FILE *md, const char *dir, cJSON *root, const run *r, int
         fprintf(csv, "\n");
         cJSON_AddItemToArray(arr, jo);
     }
-    fclose(dat);
-    fclose(csv);
+    rp_out_close(dat);
+    rp_out_close(csv);
 }
 
 /* Fidelity on long texts: the runs of --passages, one row per (token limit, N), after a row of
@@ -566,7 +566,7 @@ static void passages(FILE *md, const char *dir, cJSON *root, const run *r, int n
             cJSON_AddItemToObject(jo, keys[k], num_or_null(v[k]));
         cJSON_AddItemToArray(arr, jo);
     }
-    fclose(csv);
+    rp_out_close(csv);
 }
 
 /* Cycles per query against L for the three cores at d = 64, P = 16, N = 32 (the
@@ -586,7 +586,7 @@ static void cycles_vs_l(const char *dir)
         }
         fprintf(f, "\n");
     }
-    fclose(f);
+    rp_out_close(f);
 }
 
 static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn)
@@ -628,7 +628,7 @@ static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn)
                    "plot 'cycles_vs_l.dat' using 1:2 with linespoints title 'had', '' using 1:3 with linespoints title 'baseline', "
                    "'' using 1:4 with linespoints title 'int8-topn'\nunset logscale\n", term, ext);
     }
-    fclose(g);
+    rp_out_close(g);
     return rp_gnuplot(dir, "plots.gp", "gnuplot.log");
 }
 
@@ -777,13 +777,13 @@ int main(int argc, char **argv)
             }
         }
     }
-    fclose(csv);
-    fclose(bcsv);
+    rp_out_close(csv);
+    rp_out_close(bcsv);
     int have_fn = find_run(runs, nr, "fidelity-n", 0, 0, 0) || find_run(runs, nr, "fidelity-n", 1, 0, 0);
     if (dist || orig) {
         FILE *fcsv = rp_out_file(out, "fidelity.csv");
         fidelity(md, fcsv, root, dist, orig);
-        fclose(fcsv);
+        rp_out_close(fcsv);
     }
     if (have_fn)
         fidelity_n(md, out, root, runs, nr);
@@ -801,7 +801,7 @@ int main(int argc, char **argv)
         fprintf(md, "\n%s", sweep_md);
         free(sweep_md);
     }
-    fclose(md);
+    rp_out_close(md);
     rp_write_json(out, "report.json", root);
     int rc = gnuplot(out, npoints, pts, have_fn);
     stdout_summary(npoints, pts, dist, orig);

@@ -209,7 +209,7 @@ static void axis_dat(const char *dir, const pt *v, int n, char axis, const int r
         }
         fprintf(f, "\n");
     }
-    fclose(f);
+    rp_out_close(f);
 }
 
 static const char *nstr(const pt *x);
@@ -244,7 +244,7 @@ static void points_dat(const char *dir, const pt *v, int n)
         fprintf(f, "%d %d %d %d %d %g %g %g %g %d %d %s%s\n", v[i].core, v[i].d, v[i].p, v[i].n, v[i].l,
                 v[i].f.area, v[i].f.area_logic, v[i].f.e_query, v[i].cos, v[i].front_area, v[i].front_fid,
                 v[i].core == 1 ? "" : "N=", v[i].core == 1 ? "dense" : nstr(&v[i]));
-    fclose(f);
+    rp_out_close(f);
     /* the fronts as lines: one block per workload (a blank line separates them), by energy */
     int *idx = malloc(sizeof(int) * (size_t)n);
     if (!idx)
@@ -258,7 +258,7 @@ static void points_dat(const char *dir, const pt *v, int n)
                 fprintf(g, "\n");
             fprintf(g, "%g %g\n", x->f.e_query, w ? x->cos : x->f.area);
         }
-        fclose(g);
+        rp_out_close(g);
     }
     free(idx);
 }
@@ -300,7 +300,7 @@ static int plots(const char *dir, int have_fid, const int ref[4])
                        "unset logscale\n",
                     term, ext);
     }
-    fclose(g);
+    rp_out_close(g);
     return rp_gnuplot(dir, "sweep.gp", "sweep_gnuplot.log");
 }
 
@@ -467,7 +467,7 @@ int main(int argc, char **argv)
         cJSON_AddItemToObject(o, "fidelity_nn_post_training", num_or_null(x->nn_pt));
         cJSON_AddItemToArray(arr, o);
     }
-    fclose(csv);
+    rp_out_close(csv);
     rp_write_json(out, "sweep.json", root);
     cJSON_Delete(root);
 
@@ -549,7 +549,7 @@ int main(int argc, char **argv)
     for (int a = 0; a < 3; a++)
         fprintf(md, "![energy vs %c](sweep_energy_vs_%c.png) ![area vs %c](sweep_area_vs_%c.png)\n", "NdL"[a],
                 "ndl"[a], "NdL"[a], "ndl"[a]);
-    fclose(md);
+    rp_out_close(md);
 
     axis_dat(out, v, n, 'n', ref);
     axis_dat(out, v, n, 'd', ref);

@@ -1,6 +1,7 @@
 /* rp_util.c — shared helpers of the report tools (see rp_util.h). */
 #include "rp_util.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *const RP_CORES[RP_NCORES] = {"had", "baseline", "int8-topn"};
 const char *rp_prog = "hgreport";
@@ -94,16 +96,58 @@ int rp_core_index(const char *name)
     return -1;
 }
 
+/* Output files being written: a temporary name in the output folder, renamed to the final
+   name by rp_out_close; what is still open at exit is removed. */
+#define RP_MAX_OUT 32
+static struct {
+    FILE *f;
+    char tmp[1200], path[1200];
+} rp_outs[RP_MAX_OUT];
+
+static void rp_out_cleanup(void)
+{
+    for (int i = 0; i < RP_MAX_OUT; i++)
+        if (rp_outs[i].f)
+            unlink(rp_outs[i].tmp);
+}
+
 FILE *rp_out_file(const char *dir, const char *name)
 {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
+    static int registered;
+    if (!registered)
+        registered = atexit(rp_out_cleanup) == 0;
+    int i = 0;
+    while (i < RP_MAX_OUT && rp_outs[i].f)
+        i++;
+    assert(i < RP_MAX_OUT);
+    snprintf(rp_outs[i].path, sizeof rp_outs[i].path, "%s/%s", dir, name);
+    snprintf(rp_outs[i].tmp, sizeof rp_outs[i].tmp, "%s/.%s.XXXXXX", dir, name);
+    int fd = mkstemp(rp_outs[i].tmp);
+    FILE *f = fd >= 0 && fchmod(fd, 0644) == 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
-        fprintf(stderr, "%s: cannot write '%s': %s\n", rp_prog, path, strerror(errno));
+        fprintf(stderr, "%s: cannot write '%s': %s\n", rp_prog, rp_outs[i].path, strerror(errno));
+        if (fd >= 0)
+            unlink(rp_outs[i].tmp);
         exit(1);
     }
+    rp_outs[i].f = f;
     return f;
+}
+
+void rp_out_close(FILE *f)
+{
+    int i = 0;
+    while (i < RP_MAX_OUT && rp_outs[i].f != f)
+        i++;
+    assert(i < RP_MAX_OUT);
+    int bad = ferror(f);
+    bad |= fclose(f) != 0;
+    rp_outs[i].f = NULL;
+    if (bad || rename(rp_outs[i].tmp, rp_outs[i].path) != 0) {
+        fprintf(stderr, "%s: cannot write '%s': %s\n", rp_prog, rp_outs[i].path, strerror(errno));
+        unlink(rp_outs[i].tmp);
+        exit(1);
+    }
 }
 
 rp_figs_t rp_figs(const cJSON *r)
@@ -140,6 +184,6 @@ void rp_write_json(const char *dir, const char *name, const cJSON *j)
     char *text = cJSON_Print(j);
     FILE *f = rp_out_file(dir, name);
     fprintf(f, "%s\n", text ? text : "null");
-    fclose(f);
+    rp_out_close(f);
     cJSON_free(text);
 }

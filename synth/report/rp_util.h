@@ -31,8 +31,13 @@ double rp_num(const cJSON *j, const char *path);
 const char *rp_str(const cJSON *j, const char *key);
 /* Index in RP_CORES, -1 if unknown. */
 int rp_core_index(const char *name);
-/* DIR/NAME opened for writing; on failure a message and exit 1. */
+/* DIR/NAME opened for writing, through a temporary name in DIR that rp_out_close renames
+   (a failure or an exit before it leaves the previous DIR/NAME); on failure a message and
+   exit 1. At most 32 open at a time (asserted). */
 FILE *rp_out_file(const char *dir, const char *name);
+/* Closes a file of rp_out_file and renames it to its final name; on a write error a message
+   and exit 1 (the previous file stays). */
+void rp_out_close(FILE *f);
 
 /* Writes J, formatted, to DIR/NAME (exit 1 on failure). */
 void rp_write_json(const char *dir, const char *name, const cJSON *j);
