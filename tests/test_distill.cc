@@ -47,27 +47,9 @@ const char *const kKb2 = "encoder.layer.2.attention.self.key.bias";
 std::string src(const std::string &rel) { return std::string(HG_SRC_DIR) + "/" + rel; }
 std::string bin(const char *tool) { return std::string(HG_BIN_DIR) + "/" + tool; }
 
-std::string read_file(const std::string &path)
-{
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-void write_file(const std::string &path, const std::string &data)
-{
-    std::ofstream(path, std::ios::binary) << data;
-}
-
-std::string temp_dir(const char *tag)
-{
-    std::string t = std::string(P_tmpdir) + "/hg_distill_" + tag + "_XXXXXX";
-    std::vector<char> buf(t.begin(), t.end());
-    buf.push_back('\0');
-    const char *d = mkdtemp(buf.data());
-    return d ? std::string(d) : std::string();
-}
+using hgt::read_file;
+using hgt::temp_dir;
+using hgt::write_file;
 
 bool exists(const std::string &p)
 {

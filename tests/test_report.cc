@@ -246,7 +246,7 @@ TEST(Report, BadFidelityFilesExitTwo)
         {"--fidelity " + d + "/non.json", "core.top_n missing or not a whole number >= 1 (not hadrun --json output?)"},
         {"--passages " + d + "/not.json", "--passages '" + d + "/not.json': sentences.max_tokens missing"},
         {"--fidelity " + d + "/bad.json", "'" + d + "/bad.json': not valid JSON"},
-        {"--fidelity " + d + "/nothere.json", "cannot read '" + d + "/nothere.json'"},
+        {"--fidelity " + d + "/nothere.json", "JSON file '" + d + "/nothere.json': cannot open: No such file"},
         {"--fidelity " + d + "/dist.json --fidelity " + d + "/dist2.json",
          "--fidelity '" + d + "/dist2.json': a second run on the distilled model (the first: '" + d + "/dist.json')"},
         {"--fidelity-n 16=" + d + "/orig8.json", "--fidelity-n '16=" + d + "/orig8.json': the file's core.top_n is 8, not N=16"},
@@ -281,10 +281,10 @@ TEST(Report, PointNamesAndSpecialInputsAreRefused)
         {"--point '.x=s:" + d + "/had'", "NAME '.x' must be"},
         {"--point '=s:" + d + "/had'", "NAME '' must be"},
         {"--point 'p=s:" + d + "/had' --sweep-md /dev/urandom",
-         "--sweep-md '/dev/urandom': not a regular file (a device, FIFO or socket)"},
-        {"--point 'p=s:" + d + "/had' --sweep-md " + d, "--sweep-md '" + d + "': not a regular file (a directory)"},
+         "--sweep-md '/dev/urandom': is a character device, not a regular file"},
+        {"--point 'p=s:" + d + "/had' --sweep-md " + d, "--sweep-md '" + d + "': is a directory, not a file"},
         {"--point 'p=s:" + d + "/had' --sweep-md " + d + "/nul.md", "holds a NUL byte (not text)"},
-        {"--point 'p=s:" + d + "/had' --fidelity /dev/zero", "JSON file '/dev/zero': not a regular file"},
+        {"--point 'p=s:" + d + "/had' --fidelity /dev/zero", "JSON file '/dev/zero': is a character device, not a regular file"},
     };
     for (const bad_case &c : cases) {
         hgt::CmdResult r = hgt::run_cmd("timeout 20 " + bin + c.args);
@@ -493,7 +493,7 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     std::string bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + " ";
     hgt::CmdResult m = hgt::run_cmd(bin + d + "/nothere.json");
     EXPECT_EQ(m.status, 2);
-    EXPECT_NE(m.out.find("cannot read '" + d + "/nothere.json'"), std::string::npos) << m.out;
+    EXPECT_NE(m.out.find("JSON file '" + d + "/nothere.json': cannot open: No such file"), std::string::npos) << m.out;
     hgt::CmdResult dup = hgt::run_cmd(bin + d + "/a/reports/summary.json " + d + "/a/reports/summary.json");
     EXPECT_EQ(dup.status, 2);
     EXPECT_NE(dup.out.find("two summaries of the same point had d=32 P=16 N=8 L=256"), std::string::npos) << dup.out;

@@ -485,24 +485,17 @@ def atomic_write(path, data):
         raise
 
 
-def positive_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"{v} is out of range (1 or more)")
-    return v
-
-
-def nonneg_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"{v} is out of range (0 or more)")
-    return v
+def int_at_least(lo):
+    """argparse type: a whole number >= lo."""
+    def parse(text):
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if v < lo:
+            raise argparse.ArgumentTypeError(f"{v} is out of range ({lo} or more)")
+        return v
+    return parse
 
 
 def share(text):
@@ -524,17 +517,17 @@ def parse_args(argv):
     ap.add_argument("--out", default=os.path.join("build", "distill", "corpus.txt"),
                     help="output corpus file; also writes .json and .xz beside it "
                          "(default build/distill/corpus.txt)")
-    ap.add_argument("--max-words", type=positive_int, default=5_000_000,
+    ap.add_argument("--max-words", type=int_at_least(1), default=5_000_000,
                     help="cap on the total words, about 6 bytes each (default 5000000)")
     ap.add_argument("--man-share", type=share, default=0.34,
                     help="largest fraction of the corpus words from man pages, 0 to 0.9 "
                          "(default 0.34)")
-    ap.add_argument("--man-pages", type=nonneg_int, default=3000,
+    ap.add_argument("--man-pages", type=int_at_least(0), default=3000,
                     help="man pages sampled and rendered; 0 leaves man pages out (default 3000)")
-    ap.add_argument("--man-per-family", type=positive_int, default=40,
+    ap.add_argument("--man-per-family", type=int_at_least(1), default=40,
                     help="most pages of one family (name up to the first - _ .) in the "
                          "sample (default 40)")
-    ap.add_argument("--jobs", type=positive_int, default=2,
+    ap.add_argument("--jobs", type=int_at_least(1), default=2,
                     help="processes rendering man pages (default 2)")
     ap.add_argument("--exclude", action="append", metavar="FILE",
                     help="sentence file (one a line) kept out of the corpus; repeatable "

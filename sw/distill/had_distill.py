@@ -203,14 +203,16 @@ def float_attention(d):
 class HadHeads(torch.nn.Module):
     """Per-head state of the student: fixed scales s_q, s_k and the learned log alpha."""
 
-    def __init__(self, s_q, s_k):
+    def __init__(self, s_q, s_k, alpha=None):
         super().__init__()
         self.register_buffer("s_q", s_q)                      # (L, H)
         self.register_buffer("s_k", s_k)
         self.log_alpha = torch.nn.Parameter((s_q * s_k).log())  # alpha0 = sigma_q sigma_k
+        # an artifact's alphas, used exactly (exp(log(a)) may differ from a in the last bit)
+        self.fixed = alpha
 
     def alpha(self):
-        return self.log_alpha.exp()
+        return self.fixed if self.fixed is not None else self.log_alpha.exp()
 
 
 def had_attention(heads, d, n, mode, c=1.0, clip=2.0):
@@ -662,10 +664,7 @@ def load_artifact(art_dir, base_dir, dev):
         w[k] = v.to(dev).float()
     enc = Encoder(w, cfg)
     alpha = torch.tensor(meta["alpha"], dtype=torch.float32, device=dev)
-    heads = HadHeads(torch.ones_like(alpha), torch.ones_like(alpha)).to(dev)
-    heads.log_alpha.data = alpha.log()
-    # exp(log(alpha)) may differ from alpha in the last bit: use alpha itself
-    heads.alpha = lambda: alpha
+    heads = HadHeads(torch.ones_like(alpha), torch.ones_like(alpha), alpha).to(dev)
     return enc, heads, meta
 
 

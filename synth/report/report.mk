@@ -5,7 +5,10 @@ $(BUILD)/obj/synth/report/%.o: synth/report/%.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_HG) -MMD -MP -c $< -o $@
 
-$(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(BUILD)/obj/synth/report/rp_util.o $(BUILD)/obj/gen/hg_config.o
+# rp_util reads and writes files through gen/hg_file (regular files within a limit; outputs
+# through a temporary name)
+RP_OBJS  := $(BUILD)/obj/synth/report/rp_util.o $(BUILD)/obj/gen/hg_file.o $(BUILD)/obj/gen/hg_util.o
+$(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(RP_OBJS) $(BUILD)/obj/gen/hg_config.o
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 
@@ -17,7 +20,7 @@ report: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/ha
 	MODEL_HAD=$(MODEL_HAD) synth/report/report.sh
 
 HGSWEEP := $(BUILD)/bin/hgsweep
-$(HGSWEEP): $(BUILD)/obj/synth/report/hgsweep.o $(BUILD)/obj/synth/report/rp_util.o
+$(HGSWEEP): $(BUILD)/obj/synth/report/hgsweep.o $(RP_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 

@@ -1,5 +1,6 @@
 /* rp_util.c — shared helpers of the report tools (see rp_util.h). */
 #include "rp_util.h"
+#include "hg_file.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -27,26 +28,13 @@ void rp_die(const char *fmt, ...)
 
 char *rp_read_text(const char *path, const char *what, long max_bytes)
 {
-    struct stat st;
-    if (stat(path, &st) != 0)
-        rp_die("cannot read '%s': %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        rp_die("%s '%s': not a regular file (a %s)", what, path,
-               S_ISDIR(st.st_mode) ? "directory" : "device, FIFO or socket");
-    if (st.st_size > max_bytes)
-        rp_die("%s '%s': %lld bytes, more than the limit of %ld", what, path,
-               (long long)st.st_size, max_bytes);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        rp_die("cannot read '%s': %s", path, strerror(errno));
-    size_t n = (size_t)st.st_size;
-    char *buf = malloc(n + 1);
-    if (!buf || fread(buf, 1, n, f) != n || fgetc(f) != EOF)
-        rp_die("cannot read '%s' (changed while read?)", path);
-    fclose(f);
+    char why[512];
+    size_t n = 0;
+    char *buf = hg_file_read(path, max_bytes, &n, why, sizeof why);
+    if (!buf)
+        rp_die("%s '%s': %s", what, path, why);
     if (memchr(buf, 0, n))
         rp_die("%s '%s': holds a NUL byte (not text)", what, path);
-    buf[n] = 0;
     return buf;
 }
 
@@ -96,19 +84,16 @@ int rp_core_index(const char *name)
     return -1;
 }
 
-/* Output files being written: a temporary name in the output folder, renamed to the final
-   name by rp_out_close; what is still open at exit is removed. */
+/* Output files being written (hg_file: a temporary name beside the final one, renamed by
+   rp_out_close); what is still open at exit is removed. */
 #define RP_MAX_OUT 32
-static struct {
-    FILE *f;
-    char tmp[1200], path[1200];
-} rp_outs[RP_MAX_OUT];
+static hg_wfile rp_outs[RP_MAX_OUT];
 
 static void rp_out_cleanup(void)
 {
     for (int i = 0; i < RP_MAX_OUT; i++)
         if (rp_outs[i].f)
-            unlink(rp_outs[i].tmp);
+            hg_file_discard(&rp_outs[i]);
 }
 
 FILE *rp_out_file(const char *dir, const char *name)
@@ -120,18 +105,13 @@ FILE *rp_out_file(const char *dir, const char *name)
     while (i < RP_MAX_OUT && rp_outs[i].f)
         i++;
     assert(i < RP_MAX_OUT);
-    snprintf(rp_outs[i].path, sizeof rp_outs[i].path, "%s/%s", dir, name);
-    snprintf(rp_outs[i].tmp, sizeof rp_outs[i].tmp, "%s/.%s.XXXXXX", dir, name);
-    int fd = mkstemp(rp_outs[i].tmp);
-    FILE *f = fd >= 0 && fchmod(fd, 0644) == 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        fprintf(stderr, "%s: cannot write '%s': %s\n", rp_prog, rp_outs[i].path, strerror(errno));
-        if (fd >= 0)
-            unlink(rp_outs[i].tmp);
+    char path[HG_FILE_PATH_MAX], why[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (hg_file_begin(&rp_outs[i], path, why, sizeof why) != 0) {
+        fprintf(stderr, "%s: cannot write '%s': %s\n", rp_prog, path, why);
         exit(1);
     }
-    rp_outs[i].f = f;
-    return f;
+    return rp_outs[i].f;
 }
 
 void rp_out_close(FILE *f)
@@ -140,14 +120,12 @@ void rp_out_close(FILE *f)
     while (i < RP_MAX_OUT && rp_outs[i].f != f)
         i++;
     assert(i < RP_MAX_OUT);
-    int bad = ferror(f);
-    bad |= fclose(f) != 0;
-    rp_outs[i].f = NULL;
-    if (bad || rename(rp_outs[i].tmp, rp_outs[i].path) != 0) {
-        fprintf(stderr, "%s: cannot write '%s': %s\n", rp_prog, rp_outs[i].path, strerror(errno));
-        unlink(rp_outs[i].tmp);
+    char why[512];
+    if (hg_file_commit(&rp_outs[i], why, sizeof why) != 0) {
+        fprintf(stderr, "%s: cannot write '%s': %s\n", rp_prog, rp_outs[i].path, why);
         exit(1);
     }
+    rp_outs[i].f = NULL;
 }
 
 rp_figs_t rp_figs(const cJSON *r)
