@@ -326,28 +326,15 @@ typedef int (*put_fn)(FILE *f, void *ctx);
    or the complete new one. Returns 0, or -1 (nothing changed) with a message. */
 static int write_atomic(const char *path, put_fn put, void *ctx, char *err, size_t errsz)
 {
-    char tmp[PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        hg_errf(err, errsz, "%s: cannot create a temporary file: %s", path, strerror(errno));
+    hg_wfile w;
+    if (hg_file_begin(&w, path, err, errsz) != 0)
+        return -1;
+    if (put(w.f, ctx) != 0) {
+        hg_file_discard(&w);
+        hg_errf(err, errsz, "%s: cannot write: %s", path, strerror(errno ? errno : EIO));
         return -1;
     }
-    mode_t um = umask(0);
-    umask(um);
-    FILE *f = fdopen(fd, "wb");
-    int ok = f && fchmod(fd, 0666 & ~um) == 0;
-    ok = ok && put(f, ctx) == 0;
-    ok = f && fflush(f) == 0 && ok;
-    if (f)
-        ok = fclose(f) == 0 && ok;
-    else
-        close(fd);
-    if (ok && rename(tmp, path) == 0)
-        return 0;
-    hg_errf(err, errsz, "%s: cannot write: %s", path, strerror(errno ? errno : EIO));
-    unlink(tmp);
-    return -1;
+    return hg_file_commit(&w, err, errsz);
 }
 
 /* Copies the file named by ctx. */
