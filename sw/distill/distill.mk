@@ -50,7 +50,7 @@ $(DISTILL_CORPUS): sw/distill/corpus.py $(DISTILL_SEED_STAMP) | deps-distill
 #                       artifact's settings and writes $(DISTILL_OUT): had_minilm.safetensors,
 #                       had.json (alpha, N, recipe, seed, command, corpus hash, fidelity after
 #                       each stage), train_log.csv, loss.png, fidelity.csv, train.log and the
-#                       student reference distill_student.json. About 6 min on one H200;
+#                       student reference distill_student.json. About 9 min on one H200;
 #                       on CPU about 0.8 s a step on 16 cores (hours; docs/distill.md).
 #                       To adopt a run: copy its had.json, had_minilm.safetensors,
 #                       train_log.csv, loss.png, fidelity.csv, train.log to sw/distill/model/
@@ -70,7 +70,7 @@ DISTILL_BASE_SHA256 ?= $(shell f=$(DISTILL_BASE)/model.safetensors; [ -f $$f ] &
 DISTILL_CORPUS_IN ?= $(DISTILL_CORPUS)
 DISTILL_OUT    ?= $(DISTILL_DIR)/run
 # The committed artifact's recipe (sw/distill/model/had.json "command", docs/distill.md).
-DISTILL_ARGS   ?= --train all --lr 1e-4 --steps 1500,1500,5000,2000 --seed $(DISTILL_SEED)
+DISTILL_ARGS   ?= --train all --lr 1e-4 --frag-frac 0.25 --steps 1500,1500,10000,3000 --seed $(DISTILL_SEED)
 DISTILL_REF    ?= --ref-sentences sw/data/sentences_eval.txt --ref-count 24
 
 .PHONY: distill test-distill distill-carry distill-plot

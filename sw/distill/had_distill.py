@@ -445,6 +445,20 @@ def head_scales(enc, sampler, device, batches=8, bs=64):
     return (sq / cnt).float(), (sk / cnt).float()
 
 
+def neighbour_kl(emb_s, emb_t, temp):
+    """In-batch neighbour loss: for each sentence of the batch, the KL divergence between the
+    teacher's and the student's softmax over its cosine similarities to the other sentences,
+    at temperature temp (small: the nearest neighbours dominate). Embeddings are unit rows."""
+    nb = emb_s.shape[0]
+    if nb < 3:
+        return emb_s.new_zeros(())
+    eye = torch.eye(nb, dtype=torch.bool, device=emb_s.device)
+    lt = torch.log_softmax((emb_t @ emb_t.T / temp).masked_fill(eye, -math.inf), -1)
+    ls = torch.log_softmax((emb_s @ emb_s.T / temp).masked_fill(eye, -math.inf), -1)
+    pt = lt.exp()
+    return (pt * (lt - ls)).masked_fill(eye, 0.0).sum(-1).mean()
+
+
 def schedule(stage, frac):
     """Temperature c of the tanh stages at fraction frac of the stage."""
     if stage == 1:
@@ -565,6 +579,8 @@ def train(a):
                 nb = emb_s.shape[0]
                 rel = ((emb_s @ emb_s.T - emb_t @ emb_t.T) ** 2).sum() / max(1, nb * (nb - 1))
                 loss = loss + a.rel_weight * rel
+            if a.nn_weight > 0:
+                loss = loss + a.nn_weight * neighbour_kl(emb_s, emb_t, a.nn_temp)
             kl = torch.zeros((), device=dev)
             if want_kl:
                 qv = mask[:, None, :, None].to(emb_s.dtype)          # valid query rows
@@ -631,7 +647,8 @@ def train(a):
             "warmup": a.warmup, "batch": a.batch, "long_batch": a.long_batch,
             "long_frac": a.long_frac, "long_tokens": [a.long_min, a.long_tokens],
             "kl_weight": a.kl_weight, "out_weight": a.out_weight, "hid_weight": a.hid_weight,
-            "rel_weight": a.rel_weight, "frag_frac": a.frag_frac,
+            "rel_weight": a.rel_weight,
+            "nn_weight": a.nn_weight, "nn_temp": a.nn_temp, "frag_frac": a.frag_frac,
             "out_loss": "1 - cos(sentence embeddings)", "optimizer": "AdamW, weight decay 0",
             "s_q": [[float(x) for x in r] for r in heads.s_q.cpu().tolist()],
             "s_k": [[float(x) for x in r] for r in heads.s_k.cpu().tolist()],
@@ -720,6 +737,9 @@ def parse_args(argv):
     ap.add_argument("--hid-weight", type=float, default=0.0)
     ap.add_argument("--rel-weight", type=float, default=0.0, help="weight of the in-batch "
                     "cosine-similarity matrix MSE")
+    ap.add_argument("--nn-weight", type=float, default=0.0, help="weight of the in-batch "
+                    "neighbour loss (KL of the similarity softmax rows, neighbour_kl)")
+    ap.add_argument("--nn-temp", type=float, default=0.05, help="its temperature")
     ap.add_argument("--frag-frac", type=float, default=0.0, help="fraction of short samples "
                     "that are 1..6-token fragments")
     ap.add_argument("--log-every", type=int, default=25)

@@ -264,3 +264,20 @@ def test_fragments_are_whole_words_and_long_passages_reach_their_length():
     for _ in range(50):
         x = sp.long()
         assert x[0] == 2 and x[-1] == 3 and 8 <= len(x) <= 12
+
+
+def test_neighbour_loss_is_zero_for_equal_structure_and_ranks_neighbours():
+    torch.manual_seed(0)
+    t = torch.nn.functional.normalize(torch.randn(8, 16, dtype=torch.float64), dim=-1)
+    # a rotation keeps every similarity: no loss
+    q, _ = torch.linalg.qr(torch.randn(16, 16, dtype=torch.float64))
+    assert hd.neighbour_kl(t @ q, t, 0.05).item() == pytest.approx(0.0, abs=1e-9)
+    # swapping which sentence is whose neighbour costs more than a small perturbation
+    s = t.clone().requires_grad_(True)
+    near = torch.nn.functional.normalize(t + 0.01 * torch.randn_like(t), dim=-1)
+    swapped = t[[1, 0, 2, 3, 4, 5, 6, 7]]
+    assert 0 < hd.neighbour_kl(near, t, 0.05).item() < hd.neighbour_kl(swapped, t, 0.05).item()
+    hd.neighbour_kl(s * 1.0 + 0.1, t, 0.05).backward()
+    assert torch.isfinite(s.grad).all() and s.grad.abs().sum() > 0
+    # fewer than three sentences: no neighbours to rank
+    assert hd.neighbour_kl(t[:2], t[:2] + 1, 0.05).item() == 0.0
