@@ -23,7 +23,8 @@ CXXFLAGS_HG:= -std=c++17 $(OPT) $(WARN_CXX) -Igen -Isw -Isim
 
 # Debian packages the tool needs; installed by `make deps` when missing.
 DEB_PKGS   := verilator iverilog yosys opensta libsystemc-dev libcjson-dev \
-              qflow-tech-osu018 gnuplot libgtest-dev libssl-dev g++ make
+              qflow-tech-osu018 gnuplot libgtest-dev libssl-dev g++ make \
+              clang-14 libclang-rt-14-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps deps-apt test clean help
@@ -34,6 +35,7 @@ help:
 	@echo "make test     build + run all tests (installs what is missing)"
 	@echo "make hadgen   build the RTL generator ($(BUILD)/bin/hadgen)"
 	@echo "make bench-sim  simulation speed benchmark"
+	@echo "make fuzz     every fuzz target to FUZZ_RUNS executions (make fuzz-smoke: briefly)"
 
 # ---------------------------------------------------------------------------
 # Dependencies: cheap when everything is present (one dpkg query per package).
@@ -54,6 +56,7 @@ include sim/sim.mk
 include synth/synth.mk
 include synth/report/report.mk
 include tests/tests.mk
+include tests/fuzz/fuzz.mk
 
 clean:
 	rm -rf $(BUILD)

@@ -9,6 +9,7 @@
 #include "hg_util.h"
 #include "hm_golden.h"
 #include "hs_sim.h"
+#include "hs_vec.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -50,27 +51,9 @@ static void usage(FILE *f)
 "input) and written to a temporary name, then renamed.\n");
 }
 
-#define HGSIM_MAX_QUERIES (1L << 20) /* queries per run */
 #define HGSIM_ALPHA_MAX 1e6            /* largest --alpha, --scale-q, --scale-k: an alpha above
                                           about 8 already gives the hard-max table, and far
                                           larger values overflow the table's arithmetic */
-
-/* Reads the whole input file of option opt, which must be a regular file of at most max
-   bytes (what: how that limit follows from the configuration); exits 2 with a message. */
-static unsigned char *read_input(const char *opt, const char *path, long long max,
-                                 const char *what, size_t *size)
-{
-    char why[256];
-    unsigned char *b = (unsigned char *)hg_file_read(path, max, size, why, sizeof why);
-    if (!b) {
-        fprintf(stderr, "hgsim: --%s '%s': %s", opt, path, why);
-        if (strstr(why, "limit"))
-            fprintf(stderr, " (%s)", what);
-        fprintf(stderr, "\n");
-        exit(2);
-    }
-    return b;
-}
 
 /* Parses a positive finite decimal number of at most HGSIM_ALPHA_MAX; exits 2 otherwise. */
 static double parse_pos(const char *opt, const char *s)
@@ -100,18 +83,6 @@ static void check_exp_step(const hg_cfg *c, double sq, double sk, const char *sq
             "--scale-q must be in %.3g .. %.3g\n", sq_s, sk_s, step, sk_s, lo / (unit * sk),
             hi / (unit * sk));
     exit(2);
-}
-
-/* The hint for a keys file whose key count disagrees with the values: a file of the other
-   key layout (HAD sign bits vs int8) has a matching count. */
-static const char *layout_hint(const hg_cfg *c, size_t ks, size_t vs)
-{
-    size_t d = (size_t)c->d, other = c->core == HG_CORE_HAD ? d : d / 8;
-    if (ks % other == 0 && vs % d == 0 && ks / other == vs / d)
-        return c->core == HG_CORE_HAD ? " (the keys file has the size of int8 keys of d bytes:"
-               " was it made for --core baseline or int8-topn?)" : " (the keys file has the "
-               "size of HAD keys of d/8 bytes: was it made for --core had?)";
-    return "";
 }
 
 /* Exits 2 if output path (option opt) cannot be written or is one of the inputs. */
@@ -235,42 +206,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "hgsim: --capture '%s': exists and is not a directory\n", so.capture_dir);
         return 2;
     }
-    size_t kb = (size_t)hm_key_bytes(&c), ks, vs, qs;
-    char lim[160];
-    snprintf(lim, sizeof lim, "max-keys %d x %zu bytes per key, core %s d=%d", c.l, kb,
-             hg_core_name(c.core), c.d);
-    unsigned char *k = read_input("keys", kpath, (long long)c.l * (long long)kb, lim, &ks);
-    snprintf(lim, sizeof lim, "max-keys %d x d=%d bytes per value", c.l, c.d);
-    unsigned char *v = read_input("values", vpath, (long long)c.l * c.d, lim, &vs);
-    snprintf(lim, sizeof lim, "%ld queries x %zu bytes per query, core %s d=%d",
-             HGSIM_MAX_QUERIES, kb, hg_core_name(c.core), c.d);
-    unsigned char *q = read_input("queries", qpath, HGSIM_MAX_QUERIES * (long long)kb, lim, &qs);
-    if (ks == 0 || ks % kb) {
-        fprintf(stderr, "hgsim: --keys '%s': %zu bytes, not a positive multiple of the key size"
-                " %zu (d=%d, core %s)\n", kpath, ks, kb, c.d, hg_core_name(c.core));
+    size_t kb = (size_t)hm_key_bytes(&c);
+    hs_vec vec;
+    if (hs_vec_read(&c, kpath, vpath, qpath, nkeys, &vec, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsim: %s\n", err);
         return 2;
     }
-    if (qs == 0 || qs % kb) {
-        fprintf(stderr, "hgsim: --queries '%s': %zu bytes, not a positive multiple of the query"
-                " size %zu\n", qpath, qs, kb);
-        return 2;
-    }
-    int have = (int)(ks / kb);
-    if (vs != (size_t)have * (size_t)c.d) {
-        fprintf(stderr, "hgsim: --values '%s': %zu bytes, expected %zu: --keys '%s' holds %d keys"
-                " (%zu bytes of %zu per key, core %s d=%d), and the values file must hold as "
-                "many values of d=%d bytes%s\n", vpath, vs, (size_t)have * (size_t)c.d, kpath,
-                have, ks, kb, hg_core_name(c.core), c.d, c.d, layout_hint(&c, ks, vs));
-        return 2;
-    }
-    if (nkeys < 0)
-        nkeys = have;
-    if (nkeys > have || nkeys > c.l) {
-        fprintf(stderr, "hgsim: --n-keys %d: must be in 1..%d (keys in the file: %d, max-keys: %d)\n",
-                nkeys, have < c.l ? have : c.l, have, c.l);
-        return 2;
-    }
-    int nq = (int)(qs / kb);
+    const unsigned char *k = vec.k, *q = vec.q;
+    const int8_t *v = vec.v;
+    int nq = vec.nq;
+    nkeys = vec.n_keys;
     hm_run run;
     memset(&run, 0, sizeof run);
     run.n_keys = nkeys;
@@ -295,7 +240,7 @@ int main(int argc, char **argv)
         return 1;
     }
     int32_t *out = malloc((size_t)nq * (size_t)c.d * sizeof *out);
-    if (!out || hs_load(s, &run, k, (const int8_t *)v, err, sizeof err) != 0 ||
+    if (!out || hs_load(s, &run, k, v, err, sizeof err) != 0 ||
         hs_run(s, nq, q, out, err, sizeof err) != 0) {
         fprintf(stderr, "hgsim: %s\n", out ? err : "out of memory");
         hs_close(s);
@@ -330,7 +275,7 @@ int main(int argc, char **argv)
     if (check) {
         int32_t *g = malloc((size_t)c.d * sizeof *g);
         for (int i = 0; g && i < nq; i++) {
-            hm_attend(&c, &run, q + (size_t)i * kb, k, (const int8_t *)v, g, NULL);
+            hm_attend(&c, &run, q + (size_t)i * kb, k, v, g, NULL);
             for (int j = 0; j < c.d; j++)
                 if (g[j] != out[(size_t)i * (size_t)c.d + (size_t)j] && bad++ < 10)
                     fprintf(stderr, "mismatch: query %d dim %d: rtl %d golden %d\n", i, j,
@@ -345,8 +290,6 @@ int main(int argc, char **argv)
         return 1;
     }
     free(out);
-    free(k);
-    free(v);
-    free(q);
+    hs_vec_free(&vec);
     return bad ? 1 : 0;
 }

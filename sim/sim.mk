@@ -10,7 +10,7 @@ $(BUILD)/obj/sim/hs_sim.o: sim/hs_sim.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_HG) -DHG_SRC_DIR='"$(CURDIR)"' -MMD -MP -c $< -o $@
 
-$(SIM_LIB): $(SIM_OBJS) $(BUILD)/obj/gen/hg_emit.o $(BUILD)/obj/gen/hg_config.o $(BUILD)/obj/sw/hm_golden.o \
+$(SIM_LIB): $(SIM_OBJS) $(BUILD)/obj/sim/hs_vec.o $(BUILD)/obj/gen/hg_emit.o $(BUILD)/obj/gen/hg_config.o $(BUILD)/obj/sw/hm_golden.o \
             $(BUILD)/obj/gen/hg_util.o $(BUILD)/obj/gen/hg_file.o
 	@mkdir -p $(dir $@)
 	ar rcs $@ $^

@@ -4,6 +4,7 @@
 #include "bert_config.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -106,8 +107,11 @@ static int parse_root(const cJSON *root, const char *what, bcfg_config *cfg, cha
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, "layer_norm_eps");
     cfg->ln_eps = 1e-12f;
     if (j) {
-        if (!cJSON_IsNumber(j) || !(j->valuedouble > 0.0) || j->valuedouble > 1.0) {
-            hg_errf(err, errsz, "%s: \"layer_norm_eps\" must be a number in (0, 1]", what);
+        /* held as a float: a smaller value would become 0 or lose its precision */
+        if (!cJSON_IsNumber(j) || !(j->valuedouble >= FLT_MIN) || j->valuedouble > 1.0) {
+            hg_errf(err, errsz, "%s: \"layer_norm_eps\" must be a number in (0, 1] and at least "
+                   "%g (a normal float); got %g", what, (double)FLT_MIN,
+                   cJSON_IsNumber(j) ? j->valuedouble : NAN);
             return -1;
         }
         cfg->ln_eps = (float)j->valuedouble;

@@ -111,6 +111,18 @@ hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, 
         hg_errf(err, errsz, "%s: %s", path, why);
         return NULL;
     }
+    hr_corpus *c = hr_corpus_read(f, path, v, max_tokens, limit, err, errsz);
+    fclose(f);
+    return c;
+}
+
+hr_corpus *hr_corpus_read(FILE *f, const char *path, const tok_vocab *v, int max_tokens,
+                          int limit, char *err, size_t errsz)
+{
+    if (max_tokens < 2) {
+        hg_errf(err, errsz, "max tokens %d: must be >= 2", max_tokens);
+        return NULL;
+    }
     hr_corpus *c = calloc(1, sizeof *c);
     char *line = NULL;
     size_t lcap = 0;
@@ -151,7 +163,6 @@ hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, 
         hg_errf(err, errsz, "%s: no sentences in the file", path);
         rc = -1;
     }
-    fclose(f);
     free(line);
     if (rc) {
         hr_corpus_free(c);

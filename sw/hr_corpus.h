@@ -9,6 +9,7 @@
 #define HR_CORPUS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "tok_wordpiece.h"
@@ -34,6 +35,11 @@ typedef struct hr_corpus {
  * byte, invalid UTF-8), or out of memory. A CR before the newline is dropped. */
 hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, int limit,
                           char *err, size_t errsz);
+
+/* Same as hr_corpus_load, from the open stream f (path names it in messages; f is not
+ * closed). The size limit is the caller's: f is read to its end. */
+hr_corpus *hr_corpus_read(FILE *f, const char *path, const tok_vocab *v, int max_tokens,
+                          int limit, char *err, size_t errsz);
 
 /* Releases c. c may be NULL. Can't fail. */
 void hr_corpus_free(hr_corpus *c);

@@ -304,14 +304,20 @@ out:
     return rc;
 }
 
-st_file *st_open(const char *path, char *err, size_t errsz) {
+/* A new handle named path (no bytes yet), or NULL with a message. */
+static st_file *new_file(const char *path, char *err, size_t errsz) {
     st_file *f = calloc(1, sizeof *f);
     if (!f || !(f->path = strdup(path))) {
         hg_errf(err, errsz, "%s: out of memory", path);
         free(f);
         return NULL;
     }
-    if (load_bytes(f, err, errsz) != 0) goto fail;
+    return f;
+}
+
+/* Validates the bytes of f (header length, header, coverage of the data section).
+   Returns f, or NULL with a message after releasing f. */
+static st_file *validate(st_file *f, char *err, size_t errsz) {
     uint64_t hlen = 0;
     for (int i = 7; i >= 0; i--) hlen = (hlen << 8) | f->base[i];
     if (hlen == 0 || hlen > f->size - 8 || hlen > ST_MAX_HEADER) {
@@ -327,6 +333,36 @@ st_file *st_open(const char *path, char *err, size_t errsz) {
 fail:
     st_close(f);
     return NULL;
+}
+
+st_file *st_open(const char *path, char *err, size_t errsz) {
+    st_file *f = new_file(path, err, errsz);
+    if (!f) return NULL;
+    if (load_bytes(f, err, errsz) != 0) {
+        st_close(f);
+        return NULL;
+    }
+    return validate(f, err, errsz);
+}
+
+st_file *st_open_mem(const void *bytes, size_t size, const char *name, char *err,
+                     size_t errsz) {
+    st_file *f = new_file(name, err, errsz);
+    if (!f) return NULL;
+    if (size < 8) {
+        hg_errf(err, errsz, "%s: file is %zu bytes, too short for the 8-byte header length "
+               "(truncated or not a safetensors file)", name, size);
+        st_close(f);
+        return NULL;
+    }
+    if (!(f->base = malloc(size))) {
+        hg_errf(err, errsz, "%s: out of memory for %zu bytes", name, size);
+        st_close(f);
+        return NULL;
+    }
+    memcpy(f->base, bytes, size);
+    f->size = size;
+    return validate(f, err, errsz);
 }
 
 void st_close(st_file *f) {

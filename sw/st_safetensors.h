@@ -53,6 +53,11 @@ typedef struct st_file st_file; /* an open, validated file (opaque) */
  * tensors or bytes that belong to no tensor: the message names the tensors). */
 st_file *st_open(const char *path, char *err, size_t errsz);
 
+/* Same as st_open, on a copy of the size bytes at bytes (name stands for the path in
+ * messages and st_path). */
+st_file *st_open_mem(const void *bytes, size_t size, const char *name, char *err,
+                     size_t errsz);
+
 /* Releases f and everything it owns. f may be NULL. Can't fail. */
 void st_close(st_file *f);
 

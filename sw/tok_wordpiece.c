@@ -282,15 +282,10 @@ static int find_specials(tok_vocab *v, const char *path, char *err, size_t errsz
     return -1;
 }
 
-tok_vocab *tok_load(const char *path, char *err, size_t errsz) {
-    tok_vocab *v = calloc(1, sizeof *v);
-    size_t len = 0;
-    if (!v) {
-        hg_errf(err, errsz, "vocab %s: out of memory", path);
-        return NULL;
-    }
-    v->text = read_file(path, &len, err, errsz);
-    if (!v->text) goto fail;
+/* Builds the vocabulary of v->text (len bytes, NUL-terminated); path names it in
+ * messages. Returns v, or NULL with a message after releasing v. */
+static tok_vocab *parse_vocab(tok_vocab *v, const char *path, size_t len, char *err,
+                              size_t errsz) {
     if (strspn(v->text, " \t\r\n") == len) {
         hg_errf(err, errsz, "vocab %s: file is empty (expected one token per line)", path);
         goto fail;
@@ -302,6 +297,39 @@ tok_vocab *tok_load(const char *path, char *err, size_t errsz) {
 fail:
     tok_free(v);
     return NULL;
+}
+
+tok_vocab *tok_load(const char *path, char *err, size_t errsz) {
+    tok_vocab *v = calloc(1, sizeof *v);
+    size_t len = 0;
+    if (!v) {
+        hg_errf(err, errsz, "vocab %s: out of memory", path);
+        return NULL;
+    }
+    v->text = read_file(path, &len, err, errsz);
+    if (!v->text) {
+        tok_free(v);
+        return NULL;
+    }
+    return parse_vocab(v, path, len, err, errsz);
+}
+
+tok_vocab *tok_load_text(const char *text, size_t len, const char *name, char *err,
+                         size_t errsz) {
+    if (len > (size_t)TOK_MAX_FILE) {
+        hg_errf(err, errsz, "vocab %s: %zu bytes, more than the limit of %lld bytes", name, len,
+               TOK_MAX_FILE);
+        return NULL;
+    }
+    tok_vocab *v = calloc(1, sizeof *v);
+    if (!v || !(v->text = malloc(len + 1))) {
+        hg_errf(err, errsz, "vocab %s: out of memory", name);
+        free(v);
+        return NULL;
+    }
+    memcpy(v->text, text, len);
+    v->text[len] = '\0';
+    return parse_vocab(v, name, len, err, errsz);
 }
 
 /* ================================================================ tokenizing */

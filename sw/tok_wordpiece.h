@@ -39,6 +39,11 @@ typedef struct tok_vocab tok_vocab; /* a loaded vocabulary (opaque) */
  * be NULL. */
 tok_vocab *tok_load(const char *path, char *err, size_t errsz);
 
+/* Same as tok_load, from the len bytes at text (a copy is kept; name stands for the path
+ * in messages). */
+tok_vocab *tok_load_text(const char *text, size_t len, const char *name, char *err,
+                         size_t errsz);
+
 /* Releases v. v may be NULL. Can't fail. */
 void tok_free(tok_vocab *v);
 

@@ -205,30 +205,20 @@ static const char *const VARIANT[NVARIANTS] = {"HAD distilled", "HAD post-traini
 static const char *const VARIANT_ID[NVARIANTS] = {"had-distilled", "had-post-training", "baseline", "int8-topn",
                                                   "float"};
 
-/* A whole number >= 1 at a dotted path of J, or 0. */
-static int whole(const cJSON *j, const char *path)
-{
-    double v = rp_num(j, path);
-    return v >= 1 && v <= 1 << 30 && v == floor(v) ? (int)v : 0;
-}
-
 /* Loads PATH, named by --OPT, into R: rp_die (exit 2) naming the option, the file and the key
    when it is not hadrun --json output (backends, core.top_n, sentences.max_tokens). */
 static void load_run(run *r, const char *opt, const char *path)
 {
+    rp_run_head_t h;
+    char err[256];
     r->j = rp_load_json(path);
     r->opt = opt;
     snprintf(r->file, sizeof r->file, "%s", path);
-    if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(r->j, "backends")))
-        rp_die("--%s '%s': no backends array (not hadrun --json output?)", opt, path);
-    const char *miss = !whole(r->j, "core.top_n") ? "core.top_n" : !whole(r->j, "sentences.max_tokens")
-                                                                       ? "sentences.max_tokens" : NULL;
-    if (miss)
-        rp_die("--%s '%s': %s missing or not a whole number >= 1 (not hadrun --json output?)", opt, path, miss);
-    r->distilled = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->j, "model"),
-                                                                 "distilled"));
-    r->n = whole(r->j, "core.top_n");
-    r->tokens = whole(r->j, "sentences.max_tokens");
+    if (rp_run_head(r->j, 0, &h, err, sizeof err) != 0)
+        rp_die("--%s '%s': %s (not hadrun --json output?)", opt, path, err);
+    r->distilled = h.distilled;
+    r->n = h.n;
+    r->tokens = h.tokens;
 }
 
 /* The run of R[0..nr-1] named by OPT on the same kind of model as DISTILLED (and, if N or
@@ -806,5 +796,13 @@ int main(int argc, char **argv)
     int rc = gnuplot(out, npoints, pts, have_fn);
     stdout_summary(npoints, pts, dist, orig);
     printf("\nreport: %s/report.md (JSON: report.json, CSV: summary.csv blocks.csv fidelity*.csv, plots: *.png *.svg)\n", out);
+    for (int i = 0; i < npoints; i++)
+        for (int c = 0; c < 3; c++)
+            cJSON_Delete(pts[i].run[c]);
+    for (int i = 0; i < nr; i++)
+        cJSON_Delete(runs[i].j);
+    cJSON_Delete(root);
+    free(pts);
+    free(runs);
     return rc;
 }

@@ -49,31 +49,19 @@ static int cmp_pt(const void *a, const void *b)
     return 0;
 }
 
-static int param(const cJSON *s, const char *what, const char *path)
-{
-    double v = rp_num(s, what);
-    if (isnan(v) || v < 1 || v > 1e6)
-        rp_die("'%s': %s missing or out of range (not a flow summary.json?)", path, what);
-    return (int)v;
-}
-
 static void read_point(pt *x, const char *path)
 {
     cJSON *s = rp_load_json(path);
-    x->core = rp_core_index(rp_str(s, "core"));
-    if (x->core < 0)
-        rp_die("'%s': unknown core type '%s' (allowed: had, baseline, int8-topn)", path, rp_str(s, "core"));
-    x->d = param(s, "params.d", path);
-    x->p = param(s, "params.lanes", path);
-    x->n = param(s, "params.top_n", path);
-    x->l = param(s, "params.max_keys", path);
-    x->f = rp_figs(s);
-    if (isnan(x->f.area) || isnan(x->f.e_query) || isnan(x->f.fmax))
-        rp_die("'%s': area, energy or Fmax missing (did the flow finish?)", path);
-    if (!(x->f.area > 0 && x->f.e_query > 0 && x->f.fmax > 0) || isinf(x->f.area) ||
-        isinf(x->f.e_query) || isinf(x->f.fmax))
-        rp_die("'%s': area %g um2*1e-6, energy %g nJ and Fmax %g MHz must be finite and > 0 "
-               "(a flow without timing or power?)", path, x->f.area, x->f.e_query, x->f.fmax);
+    rp_point_t p;
+    char err[512];
+    if (rp_summary_point(s, &p, err, sizeof err) != 0)
+        rp_die("'%s': %s", path, err);
+    x->core = p.core;
+    x->d = p.d;
+    x->p = p.p;
+    x->n = p.n;
+    x->l = p.l;
+    x->f = p.f;
     x->r_area = x->r_area_mem = x->r_energy = NAN;
     x->cos = x->nn = x->recall = NAN;
     x->ctx = 0;
@@ -94,13 +82,12 @@ static void read_point(pt *x, const char *path)
 static int read_fidelity(fid *v, int nv, const char *path)
 {
     cJSON *j = rp_load_json(path);
-    int distilled = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "model"),
-                                                                  "distilled"));
-    int d = (int)rp_num(j, "core.d"), n = (int)rp_num(j, "core.top_n");
-    int mt = (int)rp_num(j, "sentences.max_tokens");
-    const cJSON *bs = cJSON_GetObjectItem(j, "backends"), *b;
-    if (d < 1 || n < 1 || mt < 1 || !cJSON_IsArray(bs))
-        rp_die("--fidelity '%s': no core.d, core.top_n, sentences.max_tokens or backends (not hadrun --json output?)", path);
+    rp_run_head_t h;
+    char err[256];
+    if (rp_run_head(j, 1, &h, err, sizeof err) != 0)
+        rp_die("--fidelity '%s': %s (not hadrun --json output?)", path, err);
+    int distilled = h.distilled, d = h.d, n = h.n, mt = h.tokens;
+    const cJSON *bs = cJSON_GetObjectItemCaseSensitive(j, "backends"), *b;
     cJSON_ArrayForEach(b, bs)
     {
         const char *name = rp_str(b, "backend");

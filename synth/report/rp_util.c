@@ -146,6 +146,63 @@ rp_figs_t rp_figs(const cJSON *r)
     return f;
 }
 
+int rp_whole(const cJSON *j, const char *path)
+{
+    double v = rp_num(j, path);
+    return v >= 1 && v <= 1 << 30 && v == floor(v) ? (int)v : 0;
+}
+
+int rp_summary_point(const cJSON *s, rp_point_t *x, char *err, size_t n)
+{
+    static const char *const params[4] = {"params.d", "params.lanes", "params.top_n", "params.max_keys"};
+    int *dst[4] = {&x->d, &x->p, &x->n, &x->l};
+    x->core = rp_core_index(rp_str(s, "core"));
+    if (x->core < 0) {
+        snprintf(err, n, "unknown core type '%s' (allowed: had, baseline, int8-topn)", rp_str(s, "core"));
+        return -1;
+    }
+    for (int i = 0; i < 4; i++) {
+        *dst[i] = rp_whole(s, params[i]);
+        if (*dst[i] < 1 || *dst[i] > 1000000) {
+            snprintf(err, n, "%s missing or not a whole number in 1..1000000 (not a flow summary.json?)",
+                     params[i]);
+            return -1;
+        }
+    }
+    x->f = rp_figs(s);
+    if (isnan(x->f.area) || isnan(x->f.e_query) || isnan(x->f.fmax)) {
+        snprintf(err, n, "area, energy or Fmax missing (did the flow finish?)");
+        return -1;
+    }
+    if (!(x->f.area > 0 && x->f.e_query > 0 && x->f.fmax > 0) || isinf(x->f.area) || isinf(x->f.e_query) ||
+        isinf(x->f.fmax)) {
+        snprintf(err, n, "area %g um2*1e-6, energy %g nJ and Fmax %g MHz must be finite and > 0 (a flow without "
+                 "timing or power?)", x->f.area, x->f.e_query, x->f.fmax);
+        return -1;
+    }
+    return 0;
+}
+
+int rp_run_head(const cJSON *j, int need_d, rp_run_head_t *h, char *err, size_t n)
+{
+    if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "backends"))) {
+        snprintf(err, n, "no backends array");
+        return -1;
+    }
+    h->n = rp_whole(j, "core.top_n");
+    h->tokens = rp_whole(j, "sentences.max_tokens");
+    h->d = rp_whole(j, "core.d");
+    const char *miss = !h->n ? "core.top_n" : !h->tokens ? "sentences.max_tokens" : need_d && !h->d ? "core.d"
+                                                                                                     : NULL;
+    if (miss) {
+        snprintf(err, n, "%s missing or not a whole number >= 1", miss);
+        return -1;
+    }
+    h->distilled = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "model"),
+                                                                 "distilled"));
+    return 0;
+}
+
 int rp_gnuplot(const char *dir, const char *script, const char *log)
 {
     char cmd[1400];

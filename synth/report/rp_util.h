@@ -52,4 +52,31 @@ typedef struct rp_figs_t {
 } rp_figs_t;
 rp_figs_t rp_figs(const cJSON *summary);
 
+/* A whole number in 1..2^30 at a dotted path of J, or 0 (missing, not a number, not whole or
+   out of range). Can't fail. */
+int rp_whole(const cJSON *j, const char *path);
+
+/* The design point of a flow summary.json (hgsweep's grid): its core, parameters and figures. */
+typedef struct rp_point_t {
+    int core, d, p, n, l; /* index in RP_CORES; params.d, lanes, top_n, max_keys */
+    rp_figs_t f;
+} rp_point_t;
+/* Reads the point of summary S: a known core, params.d, lanes, top_n and max_keys whole
+   numbers in 1..1e6, and an area, energy per query and Fmax that are finite and > 0. Returns
+   0, or -1 with what is wrong in err (without the file's name). */
+int rp_summary_point(const cJSON *s, rp_point_t *x, char *err, size_t n);
+
+/* What the report tools read from hadrun --json output (a fidelity file). */
+typedef struct rp_run_head_t {
+    int distilled; /* model.distilled is true: its HAD backends ran on a distilled model */
+    int d;         /* core.d (0 when absent and not required) */
+    int n;         /* core.top_n */
+    int tokens;    /* sentences.max_tokens */
+} rp_run_head_t;
+/* Reads the header of hadrun --json output J: a backends array, core.top_n and
+   sentences.max_tokens (and, if need_d, core.d) whole numbers >= 1 (rp_whole). Returns 0, or
+   -1 with what is wrong in err ("no backends array", "core.top_n missing or not a whole
+   number >= 1"). */
+int rp_run_head(const cJSON *j, int need_d, rp_run_head_t *h, char *err, size_t n);
+
 #endif

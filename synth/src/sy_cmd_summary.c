@@ -293,7 +293,7 @@ static int read_power(const char *path, ptable *t, int which, char *err, size_t 
         }
     }
     free(text);
-    if (which == 0) qsort(t->c, (size_t)t->n, sizeof *t->c, pcell_cmp);
+    if (which == 0 && t->n > 1) qsort(t->c, (size_t)t->n, sizeof *t->c, pcell_cmp);
     for (int i = 1; which == 0 && i < t->n && !rc; i++)
         if (strcmp(t->c[i - 1].name, t->c[i].name) == 0) {
             snprintf(err, errlen, "%s: cell %.80s has two rows", path, t->c[i].name);

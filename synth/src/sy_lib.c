@@ -320,6 +320,13 @@ sy_lib *sy_lib_read(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "liberty file: %s", rerr);
         return NULL;
     }
+    sy_lib *lib = sy_lib_parse(text, size, path, err, errlen);
+    free(text);
+    return lib;
+}
+
+sy_lib *sy_lib_parse(const char *text, size_t size, const char *path, char *err, size_t errlen)
+{
     lexer lx = {.p = text, .end = text + size, .line = 1, .err = err, .errlen = errlen, .path = path};
     sy_lnode *root = sy_xcalloc(1, sizeof *root);
     root->key = sy_strdup("<file>");
@@ -327,7 +334,6 @@ sy_lib *sy_lib_read(const char *path, char *err, size_t errlen)
     lex_next(&lx);
     parse_body(&lx, root, 1);
     free(lx.text);
-    free(text);
     if (lx.failed) { node_free(root); return NULL; }
     const sy_lnode *libg = NULL;
     for (int i = 0; i < root->nkids; i++)

@@ -7,6 +7,7 @@
 #ifndef SY_LIB_H
 #define SY_LIB_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 typedef struct sy_lib sy_lib;
@@ -46,6 +47,9 @@ typedef struct {
 /* Reads and parses `path`. On error returns NULL and writes a message naming the file and
  * line into err (size errlen). */
 sy_lib *sy_lib_read(const char *path, char *err, size_t errlen);
+/* Same, from the size bytes at text (a file's contents, without NUL bytes); path names it in
+ * messages. */
+sy_lib *sy_lib_parse(const char *text, size_t size, const char *path, char *err, size_t errlen);
 void sy_lib_free(sy_lib *lib);
 
 const char *sy_lib_name(const sy_lib *lib);

@@ -152,8 +152,14 @@ sy_netlist *sy_netlist_read(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "netlist: %s", rerr);
         return NULL;
     }
-    cJSON *root = cJSON_ParseWithOpts(text, NULL, 1); /* nothing may follow the value */
+    sy_netlist *nl = sy_netlist_parse(text, path, err, errlen);
     free(text);
+    return nl;
+}
+
+sy_netlist *sy_netlist_parse(const char *text, const char *path, char *err, size_t errlen)
+{
+    cJSON *root = cJSON_ParseWithOpts(text, NULL, 1); /* nothing may follow the value */
     const cJSON *jmods = root ? cJSON_GetObjectItemCaseSensitive(root, "modules") : NULL;
     if (!cJSON_IsObject(jmods)) {
         snprintf(err, errlen, "%s: not a Yosys JSON netlist (no \"modules\")", path);

@@ -46,6 +46,8 @@ typedef struct {
  * port, cell type or cell port name that is not an identifier, or a cell name with a space,
  * a '/' or a control character. */
 sy_netlist *sy_netlist_read(const char *path, char *err, size_t errlen);
+/* Same, from the NUL-terminated text of such a file; path names it in messages. */
+sy_netlist *sy_netlist_parse(const char *text, const char *path, char *err, size_t errlen);
 void sy_netlist_free(sy_netlist *nl);
 const sy_nmod *sy_netlist_find(const sy_netlist *nl, const char *name);
 

@@ -45,7 +45,7 @@ char *sy_strndup(const char *s, size_t n)
 
 char *sy_strdup(const char *s) { return sy_strndup(s, strlen(s)); }
 
-static void buf_vprintf(sy_buf *b, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void buf_vprintf(sy_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);

@@ -1,0 +1,94 @@
+/*
+ * fz_synth_reports.c — the report readers of `hgsynth summary` (synth/src/sy_cmd_summary.c):
+ * flow variables (log/flow_vars.txt), Yosys area reports, OpenSTA timing reports and
+ * per-instance power tables, gate-level maps, toggle files and hg_phase.txt, and the power of
+ * a module from them.
+ *
+ * The readers are internal to the command, so this file includes its source (its entry point
+ * sy_cmd_summary comes along unused). The input is split at NUL bytes (no report may hold
+ * one) into eight files of a scratch run directory of module m: flow_vars.txt, m.rpt (area),
+ * m.timing.rpt, m.power0.rpt, m.power1.rpt, map.txt, the toggle file of its one simulated
+ * instance m0, hg_phase.txt; missing parts are empty files. They are read in the order
+ * summary reads them; what a reader accepts must be in its stated range.
+ */
+#include "fz_util.h"
+
+#include "../../synth/src/sy_cmd_summary.c"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define NPARTS 8
+
+static const char *const part_file[NPARTS] = {
+    "run/log/flow_vars.txt",       "run/reports/area/m.rpt",     "run/reports/sta/m.timing.rpt",
+    "run/reports/sta/m.power0.rpt", "run/reports/sta/m.power1.rpt", "run/generated/gl/m/map.txt",
+    "run/reports/toggles/m0.tog",  "run/hg_phase.txt"};
+
+static void setup(void)
+{
+    static int done;
+    if (done)
+        return;
+    static const char *const dirs[] = {"run/log", "run/reports/area", "run/reports/sta", "run/generated/gl/m",
+                                       "run/reports/toggles"};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+        fz_subdir(dirs[i]);
+    done = 1;
+}
+
+static void free_vars(kvlist *kv)
+{
+    for (int i = 0; i < kv->n; i++) {
+        free(kv->k[i]);
+        free(kv->v[i]);
+    }
+    free(kv->k);
+    free(kv->v);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    setup();
+    size_t off[NPARTS], len[NPARTS];
+    int n = fz_split(data, size, 0, NPARTS, off, len);
+    const char *path[NPARTS];
+    for (int i = 0; i < NPARTS; i++)
+        path[i] = fz_scratch(part_file[i], i < n ? data + off[i] : data, i < n ? len[i] : 0);
+    char err[1024];
+
+    kvlist kv = {0};
+    double period = 10, v;
+    if (read_vars(path[0], &kv, err, sizeof err) == 0)
+        for (size_t i = 0; i < sizeof numvars / sizeof numvars[0]; i++)
+            if (var_num(&kv, numvars[i].name, 1.0, &v, path[0], err, sizeof err) == 0 &&
+                (!(v >= 0) || v > numvars[i].max))
+                fz_fail("synth_reports", "a flow variable outside its range");
+    if (var_num(&kv, "CLK_PERIOD_NS", 10, &period, path[0], err, sizeof err) != 0)
+        period = 10;
+    free_vars(&kv);
+
+    double area;
+    if (area_of(path[1], "m", (int)(size % 3), &area, err, sizeof err) == 0 && !(area >= 0 && area <= 1e15))
+        fz_fail("synth_reports", "an area outside 0..1e15");
+
+    timing tm;
+    if (timing_of(path[2], period, &tm, err, sizeof err) == 0 && tm.found && !(fmax_mhz(&tm) > 0))
+        fz_fail("synth_reports", "a constrained path without a positive Fmax");
+
+    /* module m, one instance m0 simulated: power tables, map and toggle file */
+    static sy_mport port = {"clk_i", SY_DIR_IN, 1};
+    static sy_mmod mod = {.name = "m", .file = "m.v", .block = "score", .instances = 1, .nports = 1,
+                          .ports = &port};
+    sy_inst inst = {.mod = &mod, .simulate = 1, .cells = 4, .base = "run/captures/m0", .name = "m0"};
+    sy_list list = {1, &inst};
+    modres r = {.mm = &mod};
+    char *run = sy_asprintf("%s/run", fz_dir());
+    if (module_power(run, &list, &r, NULL, 0, err, sizeof err) == 0 && (r.n_inst != 1 || r.n_sim != 1))
+        fz_fail("synth_reports", "module_power counted another number of instances");
+    free(run);
+
+    double queries = 0;
+    if (read_phase(path[7], &queries, err, sizeof err) == 0 && !(queries >= 0))
+        fz_fail("synth_reports", "a negative number of queries");
+    return 0;
+}
