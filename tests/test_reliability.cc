@@ -590,4 +590,87 @@ TEST(ReliabilityModelFiles, LoadersRefuseSpecialFiles)
     sh("rm -rf '" + d + "'");
 }
 
+// ------------------------------------------------------------------ fuzz findings
+// Inputs the fuzz targets of tests/fuzz found (docs/reliability.md, "Fuzzing"); each input is
+// also in its target's committed corpus, which make test replays (make fuzz-smoke).
+
+// layer_norm_eps is held as a float: a value below the smallest normal float (1e-92 in the
+// fuzz input) became 0 and was accepted (target bert_config).
+TEST(ReliabilityModelFiles, LayerNormEpsMustBeAPositiveFloat)
+{
+    const std::string head = "{\"hidden_size\": 12, \"num_attention_heads\": 3, \"num_hidden_layers\": 1,"
+                             " \"intermediate_size\": 4, \"vocab_size\": 5, \"max_position_embeddings\": 6,"
+                             " \"layer_norm_eps\": ";
+    bcfg_config c;
+    char err[1024] = "";
+    for (const char *bad : {"1e-92", "1e-39", "0", "-1e-12", "2", "\"1e-12\""}) {
+        EXPECT_NE(bcfg_parse((head + bad + "}").c_str(), "cfg", &c, err, sizeof err), 0) << bad;
+        EXPECT_NE(std::string(err).find("cfg: \"layer_norm_eps\" must be a number in (0, 1] and at "
+                                        "least 1.17549e-38 (a normal float)"), std::string::npos) << err;
+    }
+    for (const char *good : {"1e-12", "1.1754944e-38", "1"}) {
+        ASSERT_EQ(bcfg_parse((head + good + "}").c_str(), "cfg", &c, err, sizeof err), 0) << good << ": " << err;
+        EXPECT_GT(c.ln_eps, 0.0f) << good;
+    }
+}
+
+// The readers the fuzz targets call on bytes in memory give what the file readers give.
+TEST(ReliabilityModelFiles, InMemoryReadersMatchTheFileReaders)
+{
+    std::string d = hgt::temp_dir("rel_mem");
+    char err[1024] = "";
+    std::string st = st_file_of({{"b", {8, 16}}, {"a", {0, 8}}}, 16);
+    write_file(d + "/w.safetensors", st);
+    st_file *f = st_open((d + "/w.safetensors").c_str(), err, sizeof err);
+    st_file *m = st_open_mem(st.data(), st.size(), "mem", err, sizeof err);
+    ASSERT_NE(f, nullptr) << err;
+    ASSERT_NE(m, nullptr) << err;
+    EXPECT_EQ(st_count(m), st_count(f));
+    for (int i = 0; i < st_count(f); i++) {
+        EXPECT_STREQ(st_at(m, i)->name, st_at(f, i)->name);
+        EXPECT_EQ(st_at(m, i)->nbytes, st_at(f, i)->nbytes);
+    }
+    EXPECT_STREQ(st_path(m), "mem");
+    st_close(f);
+    st_close(m);
+    EXPECT_EQ(st_open_mem(st.data(), 7, "short", err, sizeof err), nullptr);
+    EXPECT_NE(std::string(err).find("short: file is 7 bytes, too short"), std::string::npos) << err;
+
+    const std::string vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\ncat\n##s\n";
+    write_file(d + "/vocab.txt", vocab);
+    tok_vocab *vf = tok_load((d + "/vocab.txt").c_str(), err, sizeof err);
+    tok_vocab *vm = tok_load_text(vocab.data(), vocab.size(), "mem", err, sizeof err);
+    ASSERT_NE(vf, nullptr) << err;
+    ASSERT_NE(vm, nullptr) << err;
+    EXPECT_EQ(tok_size(vm), tok_size(vf));
+    int32_t a[16], b[16];
+    int na = tok_encode(vf, "The cats", 16, a, err, sizeof err), nb = tok_encode(vm, "The cats", 16, b, err, sizeof err);
+    ASSERT_EQ(na, nb);
+    EXPECT_EQ(std::vector<int32_t>(a, a + na), std::vector<int32_t>(b, b + nb));
+    EXPECT_EQ(tok_load_text("[UNK]\n", 6, "mem", err, sizeof err), nullptr);
+    EXPECT_NE(std::string(err).find("vocab mem: 1 tokens but missing the special token(s) [CLS] [SEP]"),
+              std::string::npos) << err;
+
+    const std::string text = "the cat\n\n  \ncats the\r\n";
+    write_file(d + "/s.txt", text);
+    hr_corpus *cf = hr_corpus_load((d + "/s.txt").c_str(), vf, 8, 0, err, sizeof err);
+    FILE *in = fmemopen(const_cast<char *>(text.data()), text.size(), "r");
+    ASSERT_NE(in, nullptr);
+    hr_corpus *cm = hr_corpus_read(in, "mem", vf, 8, 0, err, sizeof err);
+    fclose(in);
+    ASSERT_NE(cf, nullptr) << err;
+    ASSERT_NE(cm, nullptr) << err;
+    ASSERT_EQ(cm->n, cf->n);
+    for (int i = 0; i < cf->n; i++) {
+        EXPECT_STREQ(cm->text[i], cf->text[i]);
+        EXPECT_EQ(std::vector<int32_t>(cm->ids[i], cm->ids[i] + cm->n_tok[i]),
+                  std::vector<int32_t>(cf->ids[i], cf->ids[i] + cf->n_tok[i]));
+    }
+    hr_corpus_free(cf);
+    hr_corpus_free(cm);
+    tok_free(vf);
+    tok_free(vm);
+    sh("rm -rf '" + d + "'");
+}
+
 }  // namespace

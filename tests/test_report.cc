@@ -565,4 +565,31 @@ TEST(Sweep, MakeSweepFillsTheGridAndKeepsComputedPoints)
     EXPECT_EQ(slurp(d + "/sw/results.csv"), csv); // same point, same figures
 }
 
+// hgsweep cast a fidelity file's core.d, core.top_n and sentences.max_tokens to int unchecked:
+// 1e300 or a value that is not a number was undefined behaviour (found while writing the fuzz
+// target summary, docs/reliability.md "Fuzzing"). They, and a summary's params, must be whole
+// numbers in range.
+TEST(Sweep, FidelityAndSummaryNumbersMustBeWhole)
+{
+    char t[] = "/tmp/hgswXXXXXX";
+    std::string d = mkdtemp(t);
+    write_summary(d + "/a", "had", 2e6, 100e3, 20);
+    std::string sum = d + "/a/reports/summary.json", bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + "/r ";
+    for (const char *v : {"1e300", "-5", "2.5", "\"32\"", "null"}) {
+        write_file(d + "/f.json", std::string("{\"sentences\": {\"max_tokens\": 128}, \"core\": {\"d\": ") + v +
+                                      ", \"top_n\": 16}, \"backends\": []}\n");
+        hgt::CmdResult r = hgt::run_cmd(bin + "--fidelity " + d + "/f.json " + sum);
+        EXPECT_EQ(r.status, 2) << v << ": " << r.out;
+        EXPECT_NE(r.out.find("--fidelity '" + d + "/f.json': core.d missing or not a whole number >= 1 (not hadrun "
+                             "--json output?)"), std::string::npos) << v << ": " << r.out;
+    }
+    // a summary's params.d of 2.5 was taken as 2
+    std::string j = slurp(sum);
+    write_file(sum, j.replace(j.find("\"d\": 32"), strlen("\"d\": 32"), "\"d\": 2.5"));
+    hgt::CmdResult r = hgt::run_cmd(bin + sum);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_NE(r.out.find("'" + sum + "': params.d missing or not a whole number in 1..1000000 (not a flow "
+                         "summary.json?)"), std::string::npos) << r.out;
+}
+
 }  // namespace

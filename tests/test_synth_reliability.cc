@@ -591,4 +591,22 @@ TEST(SynthReliability, VerilatorHarnessIsStrict)
     EXPECT_EQ(a.substr(a.find("cycles")), c.substr(c.find("cycles")));
 }
 
+// ---------------------------------------------------------------------------------------
+// Fuzz findings (docs/reliability.md, "Fuzzing"; the inputs are in tests/fuzz/corpus)
+
+// A power report without rows: summary sorted the empty table through a null pointer
+// (undefined behaviour; fuzz target synth_reports). It is an error naming what is missing.
+TEST(SynthReliability, EmptyPowerTablesAreAnError)
+{
+    TinyRun t;
+    hgt::write_file(t.run + "/reports/sta/m.power0.rpt", "");
+    hgt::CmdResult r = hgt::run_cmd(t.summary());
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_TRUE(has(r.out, "cell _1_ is not in the activity-0 table")) << r.out;
+    hgt::write_file(t.run + "/reports/sta/m.power1.rpt", "");
+    r = hgt::run_cmd(t.summary());
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_TRUE(has(r.out, "a toggle net of a cell that has no row in the power tables")) << r.out;
+}
+
 }  // namespace
