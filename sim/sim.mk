@@ -3,12 +3,24 @@
 # in $(BUILD)/sim/<config>-<variant>/.
 
 SIM_SRCS    := sim/hs_sim.c gen/hg_emit.c
-SIM_OBJS    := $(BUILD)/obj/sim/hs_sim.o
+SIM_OBJS    := $(BUILD)/obj/sim/hs_sim.o $(BUILD)/obj/sim/hx_sim.o
 SIM_LIB     := $(BUILD)/lib/libhgsim.a
 
 $(BUILD)/obj/sim/hs_sim.o: sim/hs_sim.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_HG) -DHG_SRC_DIR='"$(CURDIR)"' -MMD -MP -c $< -o $@
+
+# hx_sim: the second simulator (Icarus Verilog) for hgxsim; vvp loads hx_vpi.vpi (initial
+# state of the Verilator models). The VPI module is built with its own compiler variable:
+# it is loaded into vvp, which carries no sanitizer runtime (make test-asan).
+HX_VPI      := $(BUILD)/lib/hx_vpi.vpi
+HX_VPI_CC   ?= cc
+$(BUILD)/obj/sim/hx_sim.o: sim/hx_sim.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_HG) -DHG_SRC_DIR='"$(CURDIR)"' -DHX_VPI_DIR='"$(abspath $(BUILD))/lib"' -MMD -MP -c $< -o $@
+$(HX_VPI): sim/hx_vpi.c | deps
+	@mkdir -p $(dir $@)
+	$(HX_VPI_CC) -std=gnu11 $(OPT) $(WARN_C) -fPIC -shared -I/usr/include/iverilog $< -o $@
 
 $(SIM_LIB): $(SIM_OBJS) $(BUILD)/obj/sim/hs_vec.o $(BUILD)/obj/gen/hg_emit.o $(BUILD)/obj/gen/hg_config.o $(BUILD)/obj/sw/hm_golden.o \
             $(BUILD)/obj/gen/hg_util.o $(BUILD)/obj/gen/hg_file.o
@@ -19,19 +31,40 @@ TEST_DEPLIBS := $(SIM_LIB) $(TEST_DEPLIBS)
 TEST_LIBS    += -lcjson -lm
 -include $(SIM_OBJS:.o=.d)
 
-# hgsim: run a core on files of vectors; hgsim_bench: simulation speed.
+# hgsim: run a core on files of vectors; hgsim_bench: simulation speed; hgxsim: the same
+# vectors under Icarus Verilog and Verilator, compared bit for bit (hx_sim.c, hx_tb.v).
 HGSIM       := $(BUILD)/bin/hgsim
 HGSIM_BENCH := $(BUILD)/bin/hgsim_bench
+HGXSIM      := $(BUILD)/bin/hgxsim
 $(BUILD)/obj/sim/%.o: sim/%.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_HG) -MMD -MP -c $< -o $@
-$(BUILD)/bin/hgsim $(BUILD)/bin/hgsim_bench: $(BUILD)/bin/%: $(BUILD)/obj/sim/%.o $(SIM_LIB)
+$(BUILD)/bin/hgsim $(BUILD)/bin/hgsim_bench $(BUILD)/bin/hgxsim: $(BUILD)/bin/%: $(BUILD)/obj/sim/%.o $(SIM_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm -ldl
 
 .PHONY: bench-sim sim-tools
-sim-tools: $(HGSIM) $(HGSIM_BENCH)
+sim-tools: $(HGSIM) $(HGSIM_BENCH) $(HGXSIM) $(HX_VPI)
 bench-sim: $(HGSIM_BENCH)
 	@echo "== bench-sim: building the default cores' simulations if needed (cached) =="
 	$(HGSIM_BENCH) $(BENCH_QUERIES)
 test-prereqs: sim-tools
+
+# make xsim: the second simulator (Icarus Verilog) against Verilator on a sample of
+# configurations, every data set of hgxsim with and without stalls (sim/xsim.sh prints one
+# line per configuration and the totals). XSIM_CONFIGS: CORE:D:P:N:L[:WB:FB:OF] words; the
+# default is the RTL suite's edge configurations of every core type (smallest and largest d,
+# N = 1, N = L, P = 1, P = L, L not a multiple of P, narrowest and widest widths; their
+# Verilator builds are cached by make test) and the MiniLM point.
+XSIM_EDGE    := 8:1:1:8 256:2:4:12 16:4:20:20 32:1:3:12 16:8:8:8 24:3:5:31 16:4:1:16 \
+                16:4:6:40:8:2:0 16:4:6:40:20:8:12 32:8:16:128
+XSIM_CONFIGS ?= $(foreach c,had baseline int8-topn,$(addprefix $(c):,$(XSIM_EDGE)))
+XSIM_COUNT   ?= 8
+export XSIM_CONFIGS XSIM_COUNT
+.PHONY: xsim
+xsim: $(HGXSIM) $(HX_VPI)
+	HGXSIM=$(HGXSIM) XSIM_LOG=$(BUILD)/xsim/xsim.log sim/xsim.sh
+
+# tests/test_xsim.cc: a few configurations under both simulators; a wrong core, an x on a
+# handshake and a stalled stream are caught.
+TEST_SRCS += tests/test_xsim.cc
