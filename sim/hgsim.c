@@ -11,6 +11,7 @@
 #include "hs_sim.h"
 #include "hs_vec.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -18,6 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#define CAPTURE_TMP "/.tmpXXXXXX"
+#define CAPTURE_DIR_MAX (HS_CAPTURE_DIR_MAX - (int)(sizeof CAPTURE_TMP - 1))
 
 static void usage(FILE *f)
 {
@@ -42,18 +47,135 @@ static void usage(FILE *f)
 "  --scale-k S       int8 cores: key scale, in (0, 1e6] (default 0.05); the exp step\n"
 "                    log2(e) S_q S_k / sqrt(d) 2^exp-frac-bits must lie in 2^-48..65535\n"
 "  --trace FILE      write an FST waveform\n"
-"  --capture DIR     write per-instance activity captures (power flow)\n"
+"  --capture DIR     write per-instance activity captures (power flow) into DIR, a\n"
+"                    folder that exists or is made in an existing one; at most %d bytes\n"
 "  --check           compare every output with the golden model (exit 1 on mismatch)\n"
 "  --cache DIR       simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
 "  --help            this text\n"
 "\n"
 "Inputs must be regular files; outputs are checked before the run (folder exists, not an\n"
-"input) and written to a temporary name, then renamed.\n");
+"input) and written to a temporary name, then renamed (captures: each file).\n"
+"\n"
+"A core that stops responding ends the run (exit 1) with a message naming the stream, its\n"
+"state and the cycle, after 64 x (II + G + N + CR + CM) + 1024 cycles without a handshake.\n"
+"HADGEN_SIM_STALLS=Q,O makes the host withhold q_valid Q%% and o_ready O%% of the cycles\n"
+"(random; O=100 holds o_ready low: a test of that watchdog).\n", CAPTURE_DIR_MAX);
 }
 
 #define HGSIM_ALPHA_MAX 1e6            /* largest --alpha, --scale-q, --scale-k: an alpha above
                                           about 8 already gives the hard-max table, and far
                                           larger values overflow the table's arithmetic */
+
+/* Activity captures (--capture DIR) are written by the model into a temporary folder inside
+   DIR and renamed into DIR file by file when the run is complete, so DIR holds the previous
+   captures or complete new ones, never a part of a run. */
+typedef struct capture_out {
+    char dir[HG_FILE_PATH_MAX];                      /* DIR, without a trailing '/' */
+    char tmp[HG_FILE_PATH_MAX + sizeof CAPTURE_TMP]; /* DIR/.tmpXXXXXX ("": none) */
+    int made;                                        /* DIR was made by this run */
+} capture_out;
+
+/* Exits 2 unless DIR can take the captures: not empty, at most CAPTURE_DIR_MAX bytes, an
+   existing writable directory, or a new name in an existing writable folder. */
+static void check_capture(const char *dir)
+{
+    struct stat st;
+    char why[512];
+    if (!dir[0]) {
+        fprintf(stderr, "hgsim: --capture '': must not be empty (give a folder)\n");
+        exit(2);
+    }
+    if (strlen(dir) > CAPTURE_DIR_MAX) {
+        fprintf(stderr, "hgsim: --capture '%s': %zu bytes, more than the limit of %d (the "
+                "simulation's file names DIR/<instance>.hex must fit the 256 bytes of the "
+                "Verilator runtime; give a shorter path, e.g. a relative one)\n", dir,
+                strlen(dir), CAPTURE_DIR_MAX);
+        exit(2);
+    }
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "hgsim: --capture '%s': exists and is not a directory\n", dir);
+            exit(2);
+        }
+        if (access(dir, W_OK | X_OK) != 0) {
+            fprintf(stderr, "hgsim: --capture '%s': directory is not writable: %s\n", dir,
+                    strerror(errno));
+            exit(2);
+        }
+        return;
+    }
+    char base[HG_FILE_PATH_MAX];
+    snprintf(base, sizeof base, "%s", dir);
+    for (size_t i = strlen(base); i > 1 && base[i - 1] == '/'; i--)
+        base[i - 1] = '\0';
+    if (hg_file_check_output(base, why, sizeof why) != 0) {
+        fprintf(stderr, "hgsim: --capture '%s': %s\n", dir, why);
+        exit(2);
+    }
+}
+
+/* Removes the temporary folder of w with what is in it, and DIR if this run made it. Can't
+   fail. */
+static void capture_discard(capture_out *w)
+{
+    if (w->tmp[0]) {
+        DIR *d = opendir(w->tmp);
+        struct dirent *e;
+        char path[sizeof w->tmp + 256];
+        while (d && (e = readdir(d)))
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+                snprintf(path, sizeof path, "%s/%s", w->tmp, e->d_name);
+                unlink(path);
+            }
+        if (d)
+            closedir(d);
+        rmdir(w->tmp);
+        w->tmp[0] = '\0';
+    }
+    if (w->made)
+        rmdir(w->dir);
+    w->made = 0;
+}
+
+/* Makes DIR (if new) and its temporary folder. Returns 0, or -1 with the reason in err. */
+static int capture_begin(capture_out *w, const char *dir, char *err, size_t n)
+{
+    snprintf(w->dir, sizeof w->dir, "%s", dir);
+    for (size_t i = strlen(w->dir); i > 1 && w->dir[i - 1] == '/'; i--)
+        w->dir[i - 1] = '\0';
+    w->made = mkdir(w->dir, 0777) == 0;
+    snprintf(w->tmp, sizeof w->tmp, "%s" CAPTURE_TMP, w->dir);
+    if (!mkdtemp(w->tmp)) {
+        hg_errf(err, n, "cannot make a temporary folder in it: %s", strerror(errno));
+        w->tmp[0] = '\0';
+        capture_discard(w);
+        return -1;
+    }
+    return 0;
+}
+
+/* Renames every capture of the temporary folder into DIR and removes the folder. Returns 0,
+   or -1 with the reason in err (what is left of the temporary folder removed). */
+static int capture_commit(capture_out *w, char *err, size_t n)
+{
+    DIR *d = opendir(w->tmp);
+    struct dirent *e;
+    char from[sizeof w->tmp + 256], to[sizeof w->dir + 256];
+    int rc = d ? 0 : -1;
+    while (rc == 0 && (e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            snprintf(from, sizeof from, "%s/%s", w->tmp, e->d_name);
+            snprintf(to, sizeof to, "%s/%s", w->dir, e->d_name);
+            rc = rename(from, to);
+        }
+    if (rc != 0)
+        hg_errf(err, n, "cannot move the captures into it: %s", strerror(errno));
+    if (d)
+        closedir(d);
+    w->made = 0; /* DIR holds captures now, or holds what it held */
+    capture_discard(w);
+    return rc;
+}
 
 /* Parses a positive finite decimal number of at most HGSIM_ALPHA_MAX; exits 2 otherwise. */
 static double parse_pos(const char *opt, const char *s)
@@ -190,6 +312,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "hgsim: HADGEN_SIM_CACHE '%s': %s\n", env, err);
         return 2;
     }
+    int q_gap, o_stall;
+    if (hs_env_stalls(&q_gap, &o_stall, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsim: %s\n", err);
+        return 2;
+    }
     static const char *const in_opt[3] = {"keys", "values", "queries"};
     const char *in[3] = {kpath, vpath, qpath};
     if (opath)
@@ -201,11 +328,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    struct stat cst;
-    if (so.capture_dir && stat(so.capture_dir, &cst) == 0 && !S_ISDIR(cst.st_mode)) {
-        fprintf(stderr, "hgsim: --capture '%s': exists and is not a directory\n", so.capture_dir);
-        return 2;
-    }
+    if (so.capture_dir)
+        check_capture(so.capture_dir);
     size_t kb = (size_t)hm_key_bytes(&c);
     hs_vec vec;
     if (hs_vec_read(&c, kpath, vpath, qpath, nkeys, &vec, err, sizeof err) != 0) {
@@ -222,30 +346,39 @@ int main(int argc, char **argv)
     hm_had_etab(&c, alpha, run.etab);
     hm_exp_params(&c, sq, sk, &run.exp_mul, &run.exp_shift);
 
-    /* the trace is written under a temporary name and renamed when the run succeeded */
+    /* the trace and the captures are written under temporary names and renamed when the
+       run succeeded; on failure (rc 1) they are removed at done */
+    int rc = 1;
+    int32_t *out = NULL;
     hg_wfile tw = {0};
+    capture_out cw = {0};
     if (so.trace_fst) {
         if (hg_file_begin(&tw, so.trace_fst, err, sizeof err) != 0) {
             fprintf(stderr, "hgsim: --trace '%s': %s\n", so.trace_fst, err);
-            return 1;
+            goto done;
         }
         fclose(tw.f);
         tw.f = NULL;
         so.trace_fst = tw.tmp;
     }
+    if (so.capture_dir) {
+        if (capture_begin(&cw, so.capture_dir, err, sizeof err) != 0) {
+            fprintf(stderr, "hgsim: --capture '%s': %s\n", so.capture_dir, err);
+            goto done;
+        }
+        so.capture_dir = cw.tmp;
+    }
     hs_sim *s = hs_open(&c, &so, err, sizeof err);
     if (!s) {
         fprintf(stderr, "hgsim: %s\n", err);
-        hg_file_discard(&tw);
-        return 1;
+        goto done;
     }
-    int32_t *out = malloc((size_t)nq * (size_t)c.d * sizeof *out);
+    out = malloc((size_t)nq * (size_t)c.d * sizeof *out);
     if (!out || hs_load(s, &run, k, v, err, sizeof err) != 0 ||
         hs_run(s, nq, q, out, err, sizeof err) != 0) {
         fprintf(stderr, "hgsim: %s\n", out ? err : "out of memory");
         hs_close(s);
-        hg_file_discard(&tw);
-        return 1;
+        goto done;
     }
     hs_stats st;
     hs_get_stats(s, &st);
@@ -253,10 +386,13 @@ int main(int argc, char **argv)
     if (tw.tmp[0]) {
         if (rename(tw.tmp, tw.path) != 0) {
             fprintf(stderr, "hgsim: --trace '%s': cannot write: %s\n", tw.path, strerror(errno));
-            hg_file_discard(&tw);
-            return 1;
+            goto done;
         }
         tw.tmp[0] = '\0';
+    }
+    if (cw.tmp[0] && capture_commit(&cw, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsim: --capture '%s': %s\n", cw.dir, err);
+        goto done;
     }
     printf("core %s d=%d P=%d N=%d L=%d n_k=%d queries=%d\n", hg_core_name(c.core), c.d, c.p, c.n,
            c.l, nkeys, nq);
@@ -287,9 +423,13 @@ int main(int argc, char **argv)
     if (opath && hg_file_write(opath, out, (size_t)nq * (size_t)c.d * sizeof *out, err,
                                sizeof err) != 0) {
         fprintf(stderr, "hgsim: --out '%s': %s\n", opath, err);
-        return 1;
+        goto done;
     }
+    rc = bad ? 1 : 0;
+done:
+    hg_file_discard(&tw);
+    capture_discard(&cw);
     free(out);
     hs_vec_free(&vec);
-    return bad ? 1 : 0;
+    return rc;
 }

@@ -34,12 +34,10 @@ struct hs_sim {
     hs_stats st;
     int q_gap, o_stall;
     uint32_t rng;
+    uint32_t lv[HS_NPORTS];  /* the levels the host drives onto the input ports */
     int k_words, v_words, o_words;
     uint32_t *buf;
 };
-
-/* ---- errors ------------------------------------------------------------------------- */
-
 
 /* ---- build cache -------------------------------------------------------------------- */
 
@@ -222,7 +220,11 @@ static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char
 
 /* ---- port helpers ------------------------------------------------------------------- */
 
-static void set1(hs_sim *s, int port, uint32_t v) { s->api->set(s->m, port, &v); }
+static void set1(hs_sim *s, int port, uint32_t v)
+{
+    s->lv[port] = v;
+    s->api->set(s->m, port, &v);
+}
 
 static uint32_t get1(hs_sim *s, int port)
 {
@@ -245,29 +247,58 @@ static uint32_t rnd(hs_sim *s)
     return s->rng;
 }
 
-/* Cycles a handshake may wait before the simulation is declared hung. */
-static uint64_t patience(const hs_sim *s)
+/* ---- watchdog ---------------------------------------------------------------------- */
+
+uint64_t hs_watchdog_cycles(const hg_cfg *c)
 {
-    return 64u * (uint64_t)(s->c.ii + s->c.g + s->c.n + s->c.cr + s->c.cm) + 100000u;
+    return HS_WATCHDOG_MULT * (uint64_t)(c->ii + c->g + c->n + c->cr + c->cm) + HS_WATCHDOG_MIN;
+}
+
+/* The handshake levels of every stream now: "valid/ready: cfg 1/0, kv 0/0, q 1/0, o 1/0". */
+static void levels(hs_sim *s, char *buf, size_t n)
+{
+    s->api->eval(s->m);
+    snprintf(buf, n, "valid/ready: cfg %u/%u, kv %u/%u, q %u/%u, o %u/%u", s->lv[HS_CFG_VALID],
+             get1(s, HS_CFG_READY), s->lv[HS_KV_VALID], get1(s, HS_KV_READY), s->lv[HS_Q_VALID],
+             get1(s, HS_Q_READY), get1(s, HS_O_VALID), s->lv[HS_O_READY]);
+}
+
+/* Formats the watchdog's error: the stream that stalled, the state (what the host waits
+   for, and every stream's valid/ready), the cycle, and the bound. */
+static void hung(hs_sim *s, const char *stream, const char *state, uint64_t idle, char *err,
+                 size_t n)
+{
+    char lv[128];
+    levels(s, lv, sizeof lv);
+    const hg_cfg *c = &s->c;
+    hg_errf(err, n, "simulation hung: %s stream, cycle %llu: %s; %s; no handshake for %llu cycles"
+            " (watchdog: %u x (II %d + G %d + N %d + CR %d + CM %d) + %d = %llu cycles)", stream,
+            (unsigned long long)s->st.cycles, state, lv, (unsigned long long)idle,
+            HS_WATCHDOG_MULT, c->ii, c->g,
+            c->n, c->cr, c->cm, HS_WATCHDOG_MIN, (unsigned long long)hs_watchdog_cycles(c));
 }
 
 /* Offers one beat on a stream (valid port vp, ready port rp; data already set) and clocks
-   until it is taken. */
-static int beat(hs_sim *s, int vp, int rp, char *err, size_t n)
+   until it is taken; after hs_watchdog_cycles without it, fails naming the stream and the
+   beat (what). */
+static int beat(hs_sim *s, int vp, int rp, const char *stream, const char *what, char *err,
+                size_t n)
 {
+    uint64_t bound = hs_watchdog_cycles(&s->c);
     set1(s, vp, 1);
     for (uint64_t t = 0;; t++) {
         s->api->eval(s->m);
         int rdy = (int)get1(s, rp);
-        tick(s);
-        if (rdy)
-            break;
-        if (t > patience(s)) {
-            hg_errf(err, n, "simulation hung: stream never ready after %llu cycles",
-                 (unsigned long long)t);
+        if (!rdy && t >= bound) {
+            char state[160];
+            snprintf(state, sizeof state, "%s waits for ready", what);
+            hung(s, stream, state, t, err, n);
             set1(s, vp, 0);
             return -1;
         }
+        tick(s);
+        if (rdy)
+            break;
     }
     set1(s, vp, 0);
     return 0;
@@ -275,16 +306,50 @@ static int beat(hs_sim *s, int vp, int rp, char *err, size_t n)
 
 static int cfg_write(hs_sim *s, uint32_t addr, uint32_t data, char *err, size_t n)
 {
+    char what[64];
+    snprintf(what, sizeof what, "the write of address 0x%03x", addr);
     set1(s, HS_CFG_ADDR, addr);
     set1(s, HS_CFG_DATA, data);
-    return beat(s, HS_CFG_VALID, HS_CFG_READY, err, n);
+    return beat(s, HS_CFG_VALID, HS_CFG_READY, "configuration", what, err, n);
 }
 
 /* ---- public API --------------------------------------------------------------------- */
 
+int hs_env_stalls(int *q_gap_pct, int *o_stall_pct, char *err, size_t n)
+{
+    const char *env = getenv("HADGEN_SIM_STALLS");
+    *q_gap_pct = *o_stall_pct = 0;
+    if (!env || !*env)
+        return 0;
+    char q[16] = "", o[16] = "";
+    const char *comma = strchr(env, ',');
+    long qv = -1, ov = -1;
+    if (comma && comma - env < (ptrdiff_t)sizeof q && strlen(comma + 1) < sizeof o) {
+        memcpy(q, env, (size_t)(comma - env));
+        strcpy(o, comma + 1);
+    }
+    if (hg_parse_long(q, 0, 100, &qv) != 0 || hg_parse_long(o, 0, 100, &ov) != 0) {
+        hg_errf(err, n, "HADGEN_SIM_STALLS '%s': must be Q,O: the percentages of cycles in which"
+                " the host withholds q_valid and o_ready, integers in 0..100", env);
+        return -1;
+    }
+    *q_gap_pct = (int)qv;
+    *o_stall_pct = (int)ov;
+    return 0;
+}
+
 hs_sim *hs_open(const hg_cfg *c, const hs_opts *o, char *err, size_t n)
 {
     char dir[3072], path[4096], why[256];
+    int q_gap, o_stall;
+    if (hs_env_stalls(&q_gap, &o_stall, err, n) != 0)
+        return NULL;
+    if (o && o->capture_dir && strlen(o->capture_dir) > HS_CAPTURE_DIR_MAX) {
+        hg_errf(err, n, "capture directory '%s': %zu bytes, more than the limit of %d (the "
+                "simulation's file names DIR/<instance>.hex must fit 256 bytes)", o->capture_dir,
+                strlen(o->capture_dir), HS_CAPTURE_DIR_MAX);
+        return NULL;
+    }
     cache_root(o, dir, sizeof dir);
     if (hs_check_cache_dir(dir, why, sizeof why) != 0) {
         hg_errf(err, n, "simulation cache '%s': %s", dir, why);
@@ -330,6 +395,7 @@ hs_sim *hs_open(const hg_cfg *c, const hs_opts *o, char *err, size_t n)
     tick(s);
     set1(s, HS_RST_N, 1);
     s->api->eval(s->m);
+    hs_set_stalls(s, q_gap, o_stall, 1);
     return s;
 }
 
@@ -372,7 +438,9 @@ int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, cha
     for (int j = 0; j < run->n_keys; j++) {
         put_vec(s, HS_KV_K, k + (size_t)j * kb, kb, s->k_words);
         put_vec(s, HS_KV_V, v + (size_t)j * (size_t)c->d, (size_t)c->d, s->v_words);
-        if (beat(s, HS_KV_VALID, HS_KV_READY, err, n) != 0)
+        char what[64];
+        snprintf(what, sizeof what, "key/value %d of %d", j, run->n_keys);
+        if (beat(s, HS_KV_VALID, HS_KV_READY, "keys/values", what, err, n) != 0)
             return -1;
     }
     s->st.cycles_cfg += t1 - t0;
@@ -397,7 +465,7 @@ int hs_run(hs_sim *s, int nq, const uint8_t *q, int32_t *out, char *err, size_t 
     const hg_cfg *c = &s->c;
     size_t kb = (size_t)hm_key_bytes(c);
     int qi = 0, oi = 0, shown = -1, qv_was = -1, ordy_was = -1;
-    uint64_t t0 = s->st.cycles, last = t0;
+    uint64_t t0 = s->st.cycles, last = t0, bound = hs_watchdog_cycles(c);
     while (oi < nq) {
         int qv = qi < nq && !(s->q_gap && (int)(rnd(s) % 100u) < s->q_gap);
         int ordy = !(s->o_stall && (int)(rnd(s) % 100u) < s->o_stall);
@@ -432,9 +500,15 @@ int hs_run(hs_sim *s, int nq, const uint8_t *q, int32_t *out, char *err, size_t 
             last = s->st.cycles;
         }
         tick(s);
-        if (s->st.cycles - last > patience(s)) {
-            hg_errf(err, n, "simulation hung: %d of %d queries in, %d out, no progress for %llu"
-                 " cycles", qi, nq, oi, (unsigned long long)(s->st.cycles - last));
+        if (s->st.cycles - last >= bound) {
+            /* the host waits for the output of query oi if one is owed, else for the core to
+               take query qi */
+            char state[200];
+            snprintf(state, sizeof state, "%d of %d queries taken, %d outputs; waiting for %s %d%s",
+                     qi, nq, oi, oi < qi ? "the output of query" : "the core to take query",
+                     oi < qi ? oi : qi, oi < qi && s->o_stall >= 100 ? " (the host holds o_ready "
+                     "low: output stalls 100%)" : "");
+            hung(s, oi < qi ? "outputs" : "queries", state, s->st.cycles - last, err, n);
             set1(s, HS_Q_VALID, 0);
             return -1;
         }
@@ -464,6 +538,7 @@ void hs_close(hs_sim *s)
     if (!s)
         return;
     s->api->destroy(s->m);
+    fflush(NULL); /* the captures: the Verilator runtime never closes what $fopen opened */
     dlclose(s->dl);
     free(s->buf);
     free(s);

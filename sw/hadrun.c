@@ -805,13 +805,19 @@ static void check_paths(const opts *o, const distilled *ds)
             continue;
         out[nout].opt = outs[i][0];
         snprintf(out[nout].path, sizeof out[0].path, "%s", outs[i][1]);
-        int calib = i >= 2; /* reused when it fits; an unwritable one is only a warning */
+        int calib = i >= 2; /* read when it fits, written when it is missing or stale */
         struct stat st;
-        if (calib ? stat(outs[i][1], &st) == 0 && !S_ISREG(st.st_mode)
-                  : hg_file_check_output(outs[i][1], why, sizeof why) != 0) {
-            fprintf(stderr, "hadrun: --%s '%s': %s\n", outs[i][0], outs[i][1],
-                    calib ? "is not a regular file (a calibration file is read and written)"
-                          : why);
+        if (calib && stat(outs[i][1], &st) == 0 && !S_ISREG(st.st_mode)) {
+            fprintf(stderr, "hadrun: --%s '%s': is not a regular file (a calibration file is "
+                    "read and written)\n", outs[i][0], outs[i][1]);
+            exit(2);
+        }
+        if (hg_file_check_output(outs[i][1], why, sizeof why) != 0) {
+            int dflt = i == 2 ? strcmp(o->calib, DEF_CALIB) == 0 : i == 3 && !o->student_calib;
+            fprintf(stderr, "hadrun: --%s '%s'%s: %s%s\n", outs[i][0], outs[i][1],
+                    dflt ? " (the default)" : "", why, calib ? "; a calibration file is written "
+                    "when it is missing or stale, so it must lie in an existing, writable folder"
+                    : "");
             exit(2);
         }
         if (calib && stat(outs[i][1], &st) == 0)
@@ -872,28 +878,39 @@ int main(int argc, char **argv)
         fprintf(stderr, "hadrun: HADGEN_SIM_CACHE '%s': %s\n", env, err);
         return 2;
     }
+    int q_gap, o_stall;
+    if (hs_env_stalls(&q_gap, &o_stall, err, sizeof err) != 0) {
+        fprintf(stderr, "hadrun: %s\n", err);
+        return 2;
+    }
     check_paths(&o, &ds);
     /* the reference model: the teacher of a distilled model, else the model itself */
     const char *rdir = ds.had ? ds.teacher : o.model;
     enc_model *m = enc_load(rdir, err, sizeof err);
     snprintf(vpath, sizeof vpath, "%s/vocab.txt", rdir);
     tok_vocab *v = m ? tok_load(vpath, err, sizeof err) : NULL;
+    /* what main owns, released at done on every path */
+    hr_corpus *cp = NULL;
+    hr_calib *cal = NULL;
+    hr_backend *b[HR_NKINDS] = {NULL};
+    hr_result res[HR_NKINDS], tmp[HR_NKINDS];
+    int rc = 2, have_res = 0;
     if (!m || !v) {
         fprintf(stderr, "hadrun: --%s: %s\n", ds.had ? "teacher" : "model", err);
-        return 2;
+        goto done;
     }
     if (ds.had)
         check_distilled(&o, &ds, m);
     hg_cfg core = core_config(&o, enc_config(m));
-    hr_corpus *cp = hr_corpus_load(o.sentences, v, o.max_tokens, (int)o.limit, err, sizeof err);
+    cp = hr_corpus_load(o.sentences, v, o.max_tokens, (int)o.limit, err, sizeof err);
     if (!cp) {
         fprintf(stderr, "hadrun: --sentences: %s\n", err);
-        return 2;
+        goto done;
     }
     static hr_lh lh[MAX_DUMP_HEADS];
     int nlh = o.dump_dir ? dump_heads(&o, enc_config(m), cp, lh) : 0;
     calib_src tcs = {o.calib, "calib", m, rdir, NULL, NULL};
-    hr_calib *cal = get_calib(&o, &tcs, v);
+    cal = get_calib(&o, &tcs, v);
     if (ds.had) {
         calib_src scs = {ds.scal_path, "student-calib", ds.sm, ds.student, hr_had_attn, ds.had};
         ds.scal = get_calib(&o, &scs, v);
@@ -901,8 +918,8 @@ int main(int argc, char **argv)
     if (o.dump_dir)
         do_dump(&o, m, cal, &core, cp, lh, nlh, &ds);
 
+    rc = 1;
     hs_opts so = {.cache_dir = o.cache, .quiet = o.quiet};
-    hr_backend *b[HR_NKINDS];
     const enc_model *bm[HR_NKINDS];
     for (int k = 0; k < nb; k++) {
         int student = ds.had && hr_kind_had(kinds[k]);
@@ -910,7 +927,7 @@ int main(int argc, char **argv)
                                sizeof err);
         if (!b[k]) {
             fprintf(stderr, "hadrun: %s\n", err);
-            return 1;
+            goto done;
         }
         if (student)
             hr_backend_set_alpha(b[k], ds.had->alpha_c);
@@ -919,14 +936,14 @@ int main(int argc, char **argv)
     if (!o.quiet)
         fprintf(stderr, "hadrun: %d sentences (%ld tokens, longest %d) x %d backend(s)\n", cp->n,
                 cp->tokens, hr_corpus_max_tokens(cp), nb);
-    hr_result res[HR_NKINDS], tmp[HR_NKINDS];
     static double secs[HR_NKINDS][REPEAT_MAX], asecs[HR_NKINDS][REPEAT_MAX];
     for (int rep = 0; rep < o.repeat; rep++) {
         hr_result *r = rep == 0 ? res : tmp;
         if (hr_evaluate_models(m, bm, cp, b, nb, r, NULL, !o.quiet, err, sizeof err) != 0) {
             fprintf(stderr, "hadrun: %s\n", err);
-            return 1;
+            goto done;
         }
+        have_res = 1;
         for (int k = 0; k < nb; k++) {
             secs[k][rep] = r[k].seconds;
             asecs[k][rep] = r[k].attn_seconds;
@@ -934,9 +951,11 @@ int main(int argc, char **argv)
                 hr_result_free(&tmp[k]);
         }
     }
-    int rc = report(&o, cp, cal, &core, &ds, res, nb, secs, asecs);
+    rc = report(&o, cp, cal, &core, &ds, res, nb, secs, asecs);
+done:
     for (int k = 0; k < nb; k++) {
-        hr_result_free(&res[k]);
+        if (have_res)
+            hr_result_free(&res[k]);
         hr_backend_close(b[k]);
     }
     hr_calib_free(cal);

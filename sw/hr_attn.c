@@ -325,7 +325,7 @@ static int run_rtl(hr_backend *b, hr_head_stats *st, const hm_run *run, int n_to
 {
     const hg_cfg *c = &b->cfg;
     hs_stats s0, s1;
-    char sub[400];
+    char sub[512];
     hs_get_stats(b->sim, &s0);
     if (hs_load(b->sim, run, b->k, b->v, sub, sizeof sub) != 0 ||
         hs_run(b->sim, n_tok, b->q, b->out, sub, sizeof sub) != 0) {

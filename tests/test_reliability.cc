@@ -24,6 +24,7 @@ extern "C" {
 #include "hr_calib.h"
 #include "hr_corpus.h"
 #include "hr_json.h"
+#include "hs_sim.h"
 #include "st_safetensors.h"
 #include "tok_wordpiece.h"
 }
@@ -272,6 +273,51 @@ TEST_F(ReliabilityHgsim, OutputsAreNeverInputsAndAreCheckedFirst)
     EXPECT_EQ(sh("ls -a '" + dir + "' | grep -c '\\.tmp'").out, "0\n");
 }
 
+// --capture DIR: checked before the run (a path too long for the simulation's file names
+// crashed the Verilator runtime); the captures are written into a temporary folder inside DIR
+// and renamed into DIR when the run is complete, so a failed run leaves the previous captures.
+TEST_F(ReliabilityHgsim, CapturesAreCheckedFirstAndWrittenWhole)
+{
+    std::string lim = std::to_string(HS_CAPTURE_DIR_MAX - 11);
+    std::string longdir = dir + "/" + std::string(200, 'c');
+    hgt::CmdResult r = sh(had + " --capture " + longdir);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--capture '" + longdir + "': " + std::to_string(longdir.size()) +
+                  " bytes, more than the limit of " + lim + " (the simulation's file names "
+                  "DIR/<instance>.hex must fit the 256 bytes of the Verilator runtime");
+    r = sh(had + " --capture " + dir + "/none/cap");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--capture '" + dir + "/none/cap': folder '" + dir + "/none' does not exist");
+    r = sh(had + " --capture " + dir + "/k.bin");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--capture '" + dir + "/k.bin': exists and is not a directory");
+    r = sh(had + " --capture ''");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "--capture '': must not be empty");
+    // a new folder, then the same folder again: complete captures, no temporary folder
+    r = sh(had + " --check --capture " + dir + "/cap/");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string top = dir + "/cap/TOP.had_core.hex";
+    std::string first = read_file(top);
+    EXPECT_FALSE(first.empty());
+    EXPECT_EQ(sh("ls -A '" + dir + "/cap' | grep -c tmp").out, "0\n");
+    write_file(dir + "/cap/mine.txt", "kept\n");
+    r = sh(had + " --check --capture " + dir + "/cap");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(read_file(top), first);
+    EXPECT_EQ(read_file(dir + "/cap/mine.txt"), "kept\n");
+    // a run that fails (the watchdog) leaves the previous captures and makes no folder
+    write_file(top, "previous\n");
+    r = sh("HADGEN_SIM_STALLS=0,100 " + had + " --capture " + dir + "/cap");
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_MSG(r, "simulation hung: outputs stream");
+    EXPECT_EQ(read_file(top), "previous\n");
+    EXPECT_EQ(sh("ls -A '" + dir + "/cap' | grep -c tmp").out, "0\n");
+    r = sh("HADGEN_SIM_STALLS=0,100 " + had + " --capture " + dir + "/cap2");
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_FALSE(exists(dir + "/cap2"));
+}
+
 TEST(ReliabilityHgsimBench, HelpAndStrictNumbers)
 {
     hgt::CmdResult r = sh(bin("hgsim_bench") + " --help");
@@ -389,6 +435,11 @@ TEST(ReliabilityHadrun, OutputsAreNeverInputsAndAreCheckedFirst)
         {"--embeddings " + d, "is a directory; an output must be a regular file"},
         {"--json " + d + "/x.json/", "ends with '/'"},
         {"--calib " + d, "--calib '" + d + "': is not a regular file"},
+        {"--calib " + d + "/nodir/c.json", "--calib '" + d + "/nodir/c.json': folder '" + d +
+         "/nodir' does not exist (create it first); a calibration file is written when it is "
+         "missing or stale, so it must lie in an existing, writable folder"},
+        {"--calib " + d + "/s.txt/c.json", "--calib '" + d + "/s.txt/c.json': '" + d +
+         "/s.txt' is not a folder"},
     };
     for (const Case &c : cases) {
         // rtl-had would take minutes to run: the checks come first
@@ -399,6 +450,31 @@ TEST(ReliabilityHadrun, OutputsAreNeverInputsAndAreCheckedFirst)
     }
     EXPECT_EQ(read_file(s), "The first sentence.\nThe second one.\n");
     EXPECT_EQ(sh("ls -a '" + d + "' | grep -c '\\.tmp'").out, "0\n");
+    // a distilled model's calibration: --student-calib, and its default beside --calib
+    std::string had = std::string(HG_BIN_DIR) + "/../model-had";
+    ASSERT_TRUE(exists(had + "/had.json")) << "make model-had";
+    std::string cases2[][2] = {
+        {"--student-calib " + d + "/nodir/s.json", "--student-calib '" + d + "/nodir/s.json': "
+         "folder '" + d + "/nodir' does not exist"},
+        {"--calib " + d + "/c.json --student-calib " + d, "--student-calib '" + d + "': is not a "
+         "regular file"},
+    };
+    for (const auto &c : cases2) {
+        hgt::CmdResult r = sh(bin("hadrun") + " --quiet --calib-sentences " + d + "/cal.txt "
+                              "--sentences " + s + " --model " + had + " --backend rtl-had " +
+                              c[0]);
+        EXPECT_EQ(r.status, 2) << c[0] << "\n" << r.out;
+        EXPECT_MSG(r, c[1]);
+        EXPECT_EQ(r.out.find("backend "), std::string::npos) << "ran before checking";
+    }
+    if (geteuid() != 0) {  // root writes into any folder
+        sh("mkdir '" + d + "/ro' && chmod 555 '" + d + "/ro'");
+        hgt::CmdResult r = sh(run + " --sentences " + s + " --backend rtl-had --calib " + d +
+                              "/ro/c.json");
+        EXPECT_EQ(r.status, 2) << r.out;
+        EXPECT_MSG(r, "--calib '" + d + "/ro/c.json': folder '" + d + "/ro' is not writable");
+        sh("chmod 755 '" + d + "/ro'");
+    }
     sh("rm -rf '" + d + "'");
 }
 
@@ -506,6 +582,125 @@ TEST(ReliabilityHadrun, NonFiniteWeightsAreRefusedAndNeverReachJson)
     EXPECT_NE(std::string(err).find("'n_heads' = 1.5: must be a whole number"), std::string::npos)
         << err;
     hr_calib_free(back);
+    sh("rm -rf '" + d + "'");
+}
+
+// ------------------------------------------------------------------ watchdog
+
+// A core that stops responding ends hs_run and hs_load with an error that names the stream,
+// the state and the cycle, within the documented bound (sim/hs_sim.h): here the host holds
+// o_ready low, so the output stream stalls, the core fills and stops taking queries, and a
+// later configuration write finds the core busy.
+TEST(ReliabilityWatchdog, StalledStreamsEndWithStreamStateAndCycle)
+{
+    hg_cfg c = hgt::make_cfg(HG_CORE_HAD, 8, 1, 1, 8);  // an edge configuration: prebuilt
+    hs_opts o{};
+    o.quiet = 1;
+    char err[1024] = "";
+    hs_sim *s = hs_open(&c, &o, err, sizeof err);
+    ASSERT_NE(s, nullptr) << err;
+    hgt::Data dt = hgt::make_data(c, hgt::M_RANDOM, 4, 3);
+    ASSERT_EQ(hs_load(s, &dt.run, dt.k.data(), dt.v.data(), err, sizeof err), 0) << err;
+    hs_set_stalls(s, 0, 100, 1);
+    hs_stats st0, st1;
+    hs_get_stats(s, &st0);
+    std::vector<int32_t> out((size_t)dt.nq * (size_t)c.d);
+    ASSERT_EQ(hs_run(s, dt.nq, dt.q.data(), out.data(), err, sizeof err), -1);
+    hs_get_stats(s, &st1);
+    uint64_t bound = hs_watchdog_cycles(&c);
+    EXPECT_EQ(bound, 64u * (uint64_t)(c.ii + c.g + c.n + c.cr + c.cm) + 1024u);
+    EXPECT_LE(st1.cycles - st0.cycles,
+              bound + (uint64_t)dt.nq * (uint64_t)(c.ii + c.g + c.n + c.cr + c.cm))
+        << "the run must end once no handshake happened for the bound";
+    std::string e = err;
+    EXPECT_NE(e.find("simulation hung: outputs stream, cycle " + std::to_string(st1.cycles) +
+                     ": "), std::string::npos) << e;
+    EXPECT_NE(e.find("of 4 queries taken, 0 outputs; waiting for the output of query 0 (the "
+                     "host holds o_ready low: output stalls 100%)"), std::string::npos) << e;
+    EXPECT_NE(e.find("o 1/0;"), std::string::npos) << e;
+    EXPECT_NE(e.find("no handshake for " + std::to_string(bound) + " cycles (watchdog: 64 x (II "),
+              std::string::npos) << e;
+    // the core holds an output: it is not idle, so it takes no configuration write
+    ASSERT_EQ(hs_load(s, &dt.run, dt.k.data(), dt.v.data(), err, sizeof err), -1);
+    e = err;
+    EXPECT_NE(e.find("simulation hung: configuration stream, cycle "), std::string::npos) << e;
+    EXPECT_NE(e.find("the write of address 0x000 waits for ready; valid/ready: cfg 1/0"),
+              std::string::npos) << e;
+    hs_close(s);
+}
+
+// hgsim and hadrun end with exit 1 and the watchdog's message; HADGEN_SIM_STALLS (the host's
+// random stalls, Q,O percent) is checked like an option.
+TEST(ReliabilityWatchdog, HgsimAndHadrunExitNonZeroWithTheMessage)
+{
+    std::string d = hgt::temp_dir("rel_wd");
+    write_file(d + "/k.bin", std::string(8, '\x5a'));
+    write_file(d + "/v.bin", std::string(64, '\x03'));
+    write_file(d + "/q.bin", std::string(3, '\x33'));
+    std::string hgsim = bin("hgsim") + kSmall + " --keys " + d + "/k.bin --values " + d +
+                        "/v.bin --queries " + d + "/q.bin --out " + d + "/o.bin";
+    hgt::CmdResult r = sh("HADGEN_SIM_STALLS=0,100 timeout 60 " + hgsim);
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_MSG(r, "hgsim: simulation hung: outputs stream, cycle ");
+    EXPECT_MSG(r, "waiting for the output of query 0");
+    EXPECT_FALSE(exists(d + "/o.bin")) << "no output from a hung run";
+    for (const char *bad : {"100", "0,101", "-1,0", "a,b", "1,2,3", " 1,2"}) {
+        r = sh(std::string("HADGEN_SIM_STALLS='") + bad + "' " + hgsim);
+        EXPECT_EQ(r.status, 2) << bad << "\n" << r.out;
+        EXPECT_MSG(r, "HADGEN_SIM_STALLS '" + std::string(bad) + "': must be Q,O: the percentages"
+                      " of cycles in which the host withholds q_valid and o_ready, integers in "
+                      "0..100");
+    }
+    r = sh("HADGEN_SIM_STALLS=30,40 " + hgsim + " --check");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_MSG(r, "check: bit-exact");
+    r = sh("HADGEN_SIM_STALLS=0,100 timeout 300 " + bin("hadrun") + quick(d) +
+           " --limit 1 --backend float,rtl-had");
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_MSG(r, "backend rtl-had: rtl-had: simulation hung: outputs stream, cycle ");
+    r = sh("HADGEN_SIM_STALLS=x " + bin("hadrun") + quick(d) + " --limit 1 --backend float");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_MSG(r, "hadrun: HADGEN_SIM_STALLS 'x': must be Q,O");
+    sh("rm -rf '" + d + "'");
+}
+
+// The capture bench of the synthesis flow (Icarus) ends on a core that stops responding,
+// naming the stream, the state and the cycle; synth/flow.sh fails on its "timeout" line.
+TEST(ReliabilityWatchdog, CaptureBenchEndsOnAStalledCore)
+{
+    std::string d = hgt::temp_dir("rel_wdtb");
+    // a core of d = 8, L = 8 that answers nothing (DEAD=0) or takes everything but never
+    // gives an output (DEAD=1)
+    write_file(d + "/stub.v",
+               "module stub_core (input clk_i, input rst_ni,\n"
+               "  input cfg_valid_i, output cfg_ready_o, input [15:0] cfg_addr_i,\n"
+               "  input [31:0] cfg_data_i, input kv_valid_i, output kv_ready_o,\n"
+               "  input [7:0] kv_k_i, input [63:0] kv_v_i, input q_valid_i, output q_ready_o,\n"
+               "  input [7:0] q_data_i, output o_valid_o, input o_ready_i,\n"
+               "  output [127:0] o_data_o);\n"
+               "  assign cfg_ready_o = `DEAD; assign kv_ready_o = `DEAD;\n"
+               "  assign q_ready_o = `DEAD; assign o_valid_o = 1'b0; assign o_data_o = 0;\n"
+               "endmodule\n");
+    std::string defs = " -DHGB_TOP=stub_core -DHGB_KW=8 -DHGB_VW=64 -DHGB_OW=128 -DHGB_D=8 "
+                       "-DHGB_L=8 -DHGB_HAD=1 -DHGB_WB=15 -DHGB_FRAC=6 ";
+    int wd = 64 * (3 * 8 + 2 * 8 + 128) + 1024;
+    for (int dead : {0, 1}) {
+        hgt::CmdResult r = sh("cd '" + d + "' && iverilog -g2005 -DDEAD=" + std::to_string(dead) +
+                              defs + "-o tb.vvp '" + hgt::src_dir() +
+                              "/synth/bench/hg_capture_tb.v' stub.v && timeout 60 vvp -n tb.vvp "
+                              "+hg_capture_dir=" + d);
+        EXPECT_EQ(r.status, 0) << r.out;
+        if (dead == 0)
+            EXPECT_MSG(r, "hg_capture_tb: timeout: configuration stream, cycle ");
+        else
+            EXPECT_MSG(r, "hg_capture_tb: timeout: outputs stream, cycle ");
+        EXPECT_MSG(r, dead == 0 ? "a write waits for cfg_ready (0 of 16 outputs); valid/ready: "
+                                  "cfg 1/0"
+                                : "all queries taken, waiting for o_valid (0 of 16 outputs)");
+        EXPECT_MSG(r, "no handshake for " + std::to_string(wd) + " cycles (watchdog " +
+                      std::to_string(wd) + ")");
+        EXPECT_FALSE(exists(d + "/hg_phase.txt"));
+    }
     sh("rm -rf '" + d + "'");
 }
 

@@ -10,6 +10,12 @@
 // inputs" case of the power tests); +hg_seed=N changes the random stream.
 // It writes hg_phase.txt into +hg_capture_dir: the cycle (= capture line) at which the
 // first query is offered and the one after the last output, and the query count.
+// Watchdog: a handshake the core does not complete within WATCHDOG cycles (an output within
+// WATCHDOG cycles of the one before) ends the run with "hg_capture_tb: timeout: <stream>
+// stream, cycle C: <state>; valid/ready ..." and no hg_phase.txt (synth/flow.sh fails on
+// it). WATCHDOG = 64 x (3L + 2d + 128) + 1024 is at least the simulator's bound
+// 64 x (II + G + N + CR + CM) + 1024 (sim/hs_sim.h): G, N <= L, CR <= 64, CM <= d,
+// II = max(G, CR + CM).
 //
 // Compile-time defines, from `hgsynth plan` (the manifest):
 //   HGB_TOP top module, HGB_KW key/query port width, HGB_VW value port width,
@@ -47,6 +53,21 @@ module hg_capture_tb;
 
   always @(posedge clk) cycle <= cycle + 1;
   always @(posedge clk) if (o_valid) nout <= nout + 1;
+
+  localparam integer WATCHDOG = 64 * (3 * `HGB_L + 2 * `HGB_D + 128) + 1024;
+  integer idle;
+
+  // Ends the run: the stream that stalled, the state, the cycle, every valid/ready.
+  task timeout;
+    input [8*16-1:0] stream;
+    input [8*64-1:0] state;
+    begin
+      $display("hg_capture_tb: timeout: %0s stream, cycle %0d: %0s (%0d of %0d outputs); valid/ready: cfg %0d/%0d, kv %0d/%0d, q %0d/%0d, o %0d/1; no handshake for %0d cycles (watchdog %0d)",
+               stream, cycle, state, nout, nq, cfg_valid, cfg_ready, kv_valid, kv_ready, q_valid,
+               q_ready, o_valid, idle, WATCHDOG);
+      $finish;
+    end
+  endtask
 
   // One int8 value ~ N(0, 32^2): sum of four uniforms in [-55, 55], clipped.
   function [7:0] gauss8;
@@ -95,7 +116,12 @@ module hg_capture_tb;
       cfg_addr = a;
       cfg_data = d;
       @(posedge clk);
-      while (!cfg_ready) @(posedge clk);
+      idle = 0;
+      while (!cfg_ready && idle < WATCHDOG) begin
+        @(posedge clk);
+        idle = idle + 1;
+      end
+      if (!cfg_ready) timeout("configuration", "a write waits for cfg_ready");
       @(negedge clk) cfg_valid = 1'b0;
     end
   endtask
@@ -128,7 +154,12 @@ module hg_capture_tb;
       make_kq(kv_k);
       make_v(kv_v);
       @(posedge clk);
-      while (!kv_ready) @(posedge clk);
+      idle = 0;
+      while (!kv_ready && idle < WATCHDOG) begin
+        @(posedge clk);
+        idle = idle + 1;
+      end
+      if (!kv_ready) timeout("keys/values", "a key/value beat waits for kv_ready");
     end
     @(negedge clk) kv_valid = 1'b0;
     q_start = cycle;
@@ -136,17 +167,24 @@ module hg_capture_tb;
       q_valid = 1'b1;
       make_kq(q_data);
       @(posedge clk);
-      while (!q_ready) @(posedge clk);
+      idle = 0;
+      while (!q_ready && idle < WATCHDOG) begin
+        @(posedge clk);
+        idle = idle + 1;
+      end
+      if (!q_ready) timeout("queries", "a query waits for q_ready");
       @(negedge clk);
     end
     q_valid = 1'b0;
-    j = 0;
-    while (nout < nq && j < 100000) begin
+    idle = 0;
+    j = nout;
+    while (nout < nq && idle < WATCHDOG) begin
       @(negedge clk);
-      j = j + 1;
+      idle = nout == j ? idle + 1 : 0;
+      j = nout;
     end
     q_end = cycle;
-    if (nout < nq) $display("hg_capture_tb: timeout: %0d of %0d outputs", nout, nq);
+    if (nout < nq) timeout("outputs", "all queries taken, waiting for o_valid");
     $sformat(path, "%0s/hg_phase.txt", dir);
     fd = $fopen(path, "w");
     $fwrite(fd, "query_start %0d\nquery_end %0d\nqueries %0d\noutputs %0d\ncycles %0d\n",
