@@ -609,4 +609,28 @@ TEST(SynthReliability, EmptyPowerTablesAreAnError)
     EXPECT_TRUE(has(r.out, "a toggle net of a cell that has no row in the power tables")) << r.out;
 }
 
+// A combinational cell of 32 inputs: the cell-check testbench enumerated 1 << 32 vectors, an
+// int shift past its width (undefined behaviour; found while writing the fuzz target liberty,
+// which now holds the input). Such a cell is modelled, and listed as not tested.
+TEST(SynthReliability, WideCellsAreNotEnumerated)
+{
+    Tiny t;
+    std::string pins, fn;
+    for (int i = 0; i < 32; i++) {
+        pins += (i ? "," : "") + std::string("I") + std::to_string(i);
+        fn += (i ? "&" : "") + std::string("I") + std::to_string(i);
+    }
+    hgt::write_file(t.dir + "/w.lib", "library(w) { cell(W) { pin(" + pins + ") { direction : input; } pin(Y) { "
+                                      "direction : output; function : \"" + fn + "\"; } } }\n");
+    hgt::write_file(t.dir + "/ref.v", "module W(Y, " + pins + "); endmodule\n");
+    hgt::CmdResult r = hgt::run_cmd(hgsynth() + " cells --lib " + q(t.dir + "/w.lib") + " --out " +
+                                    q(t.dir + "/c.v") + " --check-ref " + q(t.dir + "/ref.v") + " --check-dir " +
+                                    q(t.dir));
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(has(r.out, "1 of 1 cells of w modelled")) << r.out;
+    EXPECT_TRUE(has(r.out, "check bench for 0 cells")) << r.out;
+    EXPECT_TRUE(has(hgt::read_file(t.dir + "/cellcheck_tb.v"), "// W: not tested (32 inputs, more than 20 for all "
+                                                                 "combinations)"));
+}
+
 }  // namespace

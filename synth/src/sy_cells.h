@@ -22,7 +22,8 @@ int sy_cells_write(const sy_lib *lib, FILE *out, char *err, size_t errlen);
  * name is in ref_names, module `tb_<cell>` drives <cell> and ref_<cell> with the same
  * inputs (all combinations for combinational cells, a random sequence for sequential
  * ones) and prints "PASS <cell> <vectors>" or "FAIL <cell> ..." lines; module
- * `tb_cellcheck` ends the run. Returns the number of cells tested. */
+ * `tb_cellcheck` ends the run. A combinational cell of more than 20 inputs is listed as not
+ * tested. Returns the number of cells tested. */
 int sy_cells_write_check_tb(const sy_lib *lib, const char *const *ref_names, int nref, FILE *out);
 
 #endif
