@@ -28,3 +28,16 @@ rtl: $(HADGEN)
 	  $(HADGEN) --core $$core $(MINILM_ARGS) --out rtl/generated/$${core}_d32 || exit 1; \
 	done
 	@echo "rtl/generated: $$(ls rtl/generated | tr '\n' ' ')"
+
+# FuseSoC, to check the hadgen.core files hadgen writes (tests/test_core_hadgen.cc runs its
+# lint target through Edalize and Verilator): a virtual environment of its own under
+# $(BUILD), so the system Python is left alone. Cheap when present.
+FUSESOC_VENV := $(BUILD)/fusesoc
+FUSESOC_PIN  ?= fusesoc==2.4.7
+.PHONY: deps-fusesoc
+deps-fusesoc: | deps
+	@[ -x $(FUSESOC_VENV)/bin/fusesoc ] || { echo "== deps-fusesoc: pip install $(FUSESOC_PIN) into $(FUSESOC_VENV)"; \
+	  python3 -m venv $(FUSESOC_VENV) && \
+	  $(FUSESOC_VENV)/bin/pip install --quiet --disable-pip-version-check $(FUSESOC_PIN); } || \
+	  { rm -rf $(FUSESOC_VENV); echo "deps-fusesoc: could not install $(FUSESOC_PIN)"; exit 1; }
+test-prereqs: deps-fusesoc

@@ -40,11 +40,15 @@ static void usage(FILE *f)
 "  --out-frac F         output fraction bits, 0..12                      (default 8)\n"
 "  --prefix NAME        module name prefix, [a-z_][a-z0-9_]*, <= 24 chars\n"
 "                       (default: had, base or i8topn by core type)\n"
+"  --config FILE        take the whole configuration from a manifest.json hadgen wrote\n"
+"                       (regenerates that core; not combined with the options above)\n"
 "  --out DIR            output directory (created if missing)\n"
 "  --force              write into DIR even if it holds files hadgen did not write\n"
 "  --dry-run            validate, print the derived configuration as JSON, write nothing\n"
 "  --help               this text\n"
 "  --version            print the version\n"
+"\n"
+"Beside the Verilog, DIR gets hadgen.core, a FuseSoC (CAPI2) description of the core.\n"
 "\n"
 "Throughput: one query per max(ceil(L/P), CR+CM) cycles at n_k = L (CR+CM: normalizer\n"
 "cycles, printed as ii_cycles); the AV unit is sized so it never limits it.\n");
@@ -179,15 +183,35 @@ static int prepare_dir(const char *dir, int force)
     return 0;
 }
 
+/* Sets *c from the manifest.json at path (hg_cfg_from_manifest); exits 2 with a message
+   naming the file on any problem. */
+static void load_config(hg_cfg *c, const char *path)
+{
+    char why[512];
+    size_t len = 0;
+    char *text = hg_file_read(path, 16L << 20, &len, why, sizeof why);
+    if (!text) {
+        fprintf(stderr, "hadgen: --config '%s': %s\n", path, why);
+        exit(2);
+    }
+    int rc = hg_cfg_from_manifest(c, text, len, why, sizeof why);
+    free(text);
+    if (rc != 0) {
+        fprintf(stderr, "hadgen: --config '%s': %s\n", path, why);
+        exit(2);
+    }
+}
+
 /* Long options: the configuration options of hg_cfg_options (value HG_OPT_CFG), then
    hadgen's own. */
-enum { HG_OPT_CFG = 1, O_OUT, O_FORCE, O_DRY, O_HELP, O_VERSION };
+enum { HG_OPT_CFG = 1, O_CONFIG, O_OUT, O_FORCE, O_DRY, O_HELP, O_VERSION };
 
 static void build_options(struct option *opts)
 {
     int n = 0;
     for (int i = 0; hg_cfg_options[i]; i++)
         opts[n++] = (struct option){hg_cfg_options[i], required_argument, 0, HG_OPT_CFG};
+    opts[n++] = (struct option){"config", required_argument, 0, O_CONFIG};
     opts[n++] = (struct option){"out", required_argument, 0, O_OUT};
     opts[n++] = (struct option){"force", no_argument, 0, O_FORCE};
     opts[n++] = (struct option){"dry-run", no_argument, 0, O_DRY};
@@ -202,10 +226,19 @@ int main(int argc, char **argv)
     build_options(opts);
     hg_cfg c;
     hg_cfg_default(&c, HG_CORE_HAD);
-    const char *out = NULL;
-    int force = 0, dry = 0, ch, idx = 0;
+    const char *out = NULL, *config = NULL;
+    int force = 0, dry = 0, ch, idx = 0, cfg_opts = 0;
     char err[512];
     opterr = 0;
+    /* The command line is recorded in comment headers, where a control character (a
+       newline in a path) would end the comment: such arguments are refused. */
+    for (int i = 1; i < argc; i++)
+        for (const unsigned char *p = (const unsigned char *)argv[i]; *p; p++)
+            if (*p < 0x20 || *p == 0x7f) {
+                fprintf(stderr, "hadgen: argument %d holds a control character (byte 0x%02x);"
+                        " not allowed in options, values or paths\n", i, *p);
+                return 2;
+            }
     while ((ch = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
         switch (ch) {
         case HG_OPT_CFG:
@@ -213,7 +246,9 @@ int main(int argc, char **argv)
                 fprintf(stderr, "hadgen: %s\n", err);
                 return 2;
             }
+            cfg_opts = 1;
             break;
+        case O_CONFIG: config = optarg; break;
         case O_OUT: out = optarg; break;
         case O_FORCE: force = 1; break;
         case O_DRY: dry = 1; break;
@@ -231,7 +266,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "hadgen: unexpected argument '%s' (see --help)\n", argv[optind]);
         return 2;
     }
-    if (hg_cfg_finish(&c, err, sizeof err) != 0) {
+    if (config && cfg_opts) {
+        fprintf(stderr, "hadgen: --config sets the whole configuration; give either --config or"
+                        " configuration options (--core, --d, ...), not both\n");
+        return 2;
+    }
+    if (config)
+        load_config(&c, config);
+    else if (hg_cfg_finish(&c, err, sizeof err) != 0) {
         fprintf(stderr, "hadgen: %s\n", err);
         return 2;
     }

@@ -3,7 +3,10 @@
  */
 #include "hg_config.h"
 
+#include <cjson/cJSON.h>
+
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -193,4 +196,134 @@ uint32_t hg_exp_frac(const hg_cfg *c, int f)
 {
     double x = ldexp(exp2(-(double)f / (double)(1 << c->fb)), c->wb);
     return (uint32_t)llround(x);
+}
+
+const hg_cfg_field hg_cfg_derived[] = {
+    {"groups", offsetof(hg_cfg, g)},         {"index_width", offsetof(hg_cfg, iw)},
+    {"key_bits", offsetof(hg_cfg, kw)},      {"score_width", offsetof(hg_cfg, sw)},
+    {"av_slots", offsetof(hg_cfg, r)},       {"weight_width", offsetof(hg_cfg, ww)},
+    {"acc_width", offsetof(hg_cfg, accw)},   {"wsum_width", offsetof(hg_cfg, wsw)},
+    {"recip_q", offsetof(hg_cfg, rq)},       {"out_width", offsetof(hg_cfg, ow)},
+    {"recip_bits_per_cycle", offsetof(hg_cfg, bpc)}, {"recip_cycles", offsetof(hg_cfg, cr)},
+    {"norm_mults", offsetof(hg_cfg, mn)},    {"norm_mul_cycles", offsetof(hg_cfg, cm)},
+    {"ii_cycles", offsetof(hg_cfg, ii)},     {NULL, 0}};
+
+int hg_cfg_field_value(const hg_cfg *c, const hg_cfg_field *f)
+{
+    int v;
+    memcpy(&v, (const char *)c + f->offset, sizeof v);
+    return v;
+}
+
+/* The manifest's name of command-line option opt: '-' written as '_' ("top-n" -> "top_n"). */
+static void json_name(const char *opt, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", opt);
+    for (char *p = buf; *p; p++)
+        if (*p == '-')
+            *p = '_';
+}
+
+/* Sets option opt of c from the manifest's value v: a string (core, prefix) or an integral
+   number in int range (the others), then through hg_cfg_set like the command line. */
+static int set_from_json(hg_cfg *c, const char *opt, const cJSON *v, char *err, size_t n)
+{
+    char name[32], text[HG_PREFIX_MAX + 64];
+    json_name(opt, name, sizeof name);
+    int is_text = strcmp(opt, "core") == 0 || strcmp(opt, "prefix") == 0;
+    if (is_text) {
+        if (!cJSON_IsString(v)) {
+            snprintf(err, n, "params.%s: must be a string", name);
+            return -1;
+        }
+        if (strlen(v->valuestring) > HG_PREFIX_MAX + 8) {
+            snprintf(err, n, "params.%s: longer than %d characters", name, HG_PREFIX_MAX);
+            return -1;
+        }
+        snprintf(text, sizeof text, "%s", v->valuestring);
+    } else {
+        double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+        if (!isfinite(x) || x != floor(x) || x < INT_MIN || x > INT_MAX) {
+            snprintf(err, n, "params.%s: must be an integer", name);
+            return -1;
+        }
+        snprintf(text, sizeof text, "%d", (int)x);
+    }
+    if (hg_cfg_set(c, opt, text, err, n) != 0)
+        return -1;
+    return 0;
+}
+
+int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, size_t n)
+{
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    int rc = -1;
+    char name[32];
+    const cJSON *gen = cJSON_GetObjectItemCaseSensitive(root, "generator");
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(root, "params");
+    const cJSON *derived = cJSON_GetObjectItemCaseSensitive(root, "derived");
+    if (!cJSON_IsObject(root)) {
+        snprintf(err, n, "not a JSON object");
+        goto done;
+    }
+    if (!cJSON_IsString(gen) || strcmp(gen->valuestring, "hadgen") != 0) {
+        snprintf(err, n, "not a manifest written by hadgen (no \"generator\": \"hadgen\")");
+        goto done;
+    }
+    if (!cJSON_IsObject(params)) {
+        snprintf(err, n, "no \"params\" object");
+        goto done;
+    }
+    hg_cfg_default(c, HG_CORE_HAD);
+    for (const cJSON *v = params->child; v; v = v->next) {
+        int known = 0;
+        for (int i = 0; hg_cfg_options[i] && !known; i++) {
+            json_name(hg_cfg_options[i], name, sizeof name);
+            known = v->string && strcmp(v->string, name) == 0;
+        }
+        if (!known) {
+            snprintf(err, n, "params.%.64s: not a configuration parameter (allowed: core, d, "
+                     "lanes, top_n, max_keys, weight_bits, exp_frac_bits, out_frac, prefix)",
+                     v->string ? v->string : "?");
+            goto done;
+        }
+    }
+    for (int i = 0; hg_cfg_options[i]; i++) {
+        json_name(hg_cfg_options[i], name, sizeof name);
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
+        if (!v) {
+            snprintf(err, n, "params.%s: missing (a hadgen manifest holds every parameter)",
+                     name);
+            goto done;
+        }
+        if (set_from_json(c, hg_cfg_options[i], v, err, n) != 0)
+            goto done;
+    }
+    if (hg_cfg_finish(c, err, n) != 0)
+        goto done;
+    if (derived && !cJSON_IsObject(derived)) {
+        snprintf(err, n, "\"derived\": must be an object");
+        goto done;
+    }
+    for (const cJSON *v = derived ? derived->child : NULL; v; v = v->next) {
+        const hg_cfg_field *f = hg_cfg_derived;
+        while (f->name && !(v->string && strcmp(v->string, f->name) == 0))
+            f++;
+        if (!f->name) {
+            snprintf(err, n, "derived.%.64s: not a derived value of this hadgen (a manifest of"
+                     " another version?)", v->string ? v->string : "?");
+            goto done;
+        }
+        int mine = hg_cfg_field_value(c, f);
+        if (!cJSON_IsNumber(v) || v->valuedouble != (double)mine) {
+            snprintf(err, n, "derived.%s: the manifest says %.17g, these parameters give %d (a "
+                     "manifest of another version of hadgen, or edited?)", f->name,
+                     cJSON_IsNumber(v) ? v->valuedouble : NAN, mine);
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    cJSON_Delete(root);
+    return rc;
 }

@@ -94,6 +94,23 @@ void hg_cfg_args(const hg_cfg *c, char *buf, size_t n);
    line), the value and what is allowed; c's derived fields are then unspecified. */
 int hg_cfg_finish(hg_cfg *c, char *err, size_t errlen);
 
+/* The derived fields as manifest.json names them ("derived" object), in its order; the
+   table ends with a NULL name. hg_cfg_field_value reads one from a finished c. */
+typedef struct hg_cfg_field {
+    const char *name;
+    size_t offset; /* offsetof(hg_cfg, field), an int */
+} hg_cfg_field;
+extern const hg_cfg_field hg_cfg_derived[];
+int hg_cfg_field_value(const hg_cfg *c, const hg_cfg_field *f);
+
+/* Sets *c from the text of a manifest.json that hadgen wrote: its "params" (every
+   configuration option, as hg_cfg_set and hg_cfg_finish check them on the command line),
+   then checks that its "derived" values are the ones this hadgen derives (a manifest of
+   another version differs there). Returns 0, or -1 with a message naming the field, its
+   value and what is allowed (not JSON, not a hadgen manifest, a parameter missing, unknown,
+   of the wrong type or out of range, a derived value that differs). */
+int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, size_t errlen);
+
 /* Core-type names as used on the command line ("had", "baseline", "int8-topn") and the
    short form used in module names ("had", "base", "i8topn"). */
 const char *hg_core_name(hg_core_kind k);

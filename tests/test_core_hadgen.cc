@@ -96,7 +96,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"--prefix abcdefghijklmnopqrstuvwxyz", "--prefix 'abcdefghijklmnopqrstuvwxyz': longer"},
         BadCase{"--bogus 3", "unknown option '--bogus'"},
         BadCase{"--d", "option '--d' needs a value"},
-        BadCase{"stray", "unexpected argument 'stray'"}));
+        BadCase{"stray", "unexpected argument 'stray'"},
+        BadCase{"--config /dev/zero", "--config '/dev/zero': is a character device"},
+        BadCase{"--config /nonexistent/m.json", "--config '/nonexistent/m.json'"},
+        BadCase{"--prefix \"$(printf 'a\\nb')\"", "argument 4 holds a control character (byte 0x0a)"}));
 
 TEST(Hadgen, RequiresOut)
 {
@@ -286,3 +289,125 @@ INSTANTIATE_TEST_SUITE_P(Configs, HadgenLint, testing::ValuesIn(lint_configs()),
                          });
 
 }  // namespace
+
+namespace {
+
+// Every line of text with `from` replaced by `to` (the command line a file records).
+std::string replace_all(std::string text, const std::string &from, const std::string &to)
+{
+    for (size_t p = 0; (p = text.find(from, p)) != std::string::npos; p += to.size())
+        text.replace(p, from.size(), to);
+    return text;
+}
+
+std::string manifest_command(const std::string &manifest)
+{
+    size_t p = manifest.find("\"command\":\t\"");
+    if (p == std::string::npos) return "";
+    p += 12;
+    return manifest.substr(p, manifest.find('"', p) - p);
+}
+
+} // namespace
+
+// hadgen --config regenerates each committed core from its manifest: every file equals the
+// committed one but for the command line it records.
+TEST(HadgenConfig, RegeneratesEachCommittedCoreFromItsManifest)
+{
+    std::string root = hgt::src_dir() + "/rtl/generated";
+    std::string t = hgt::temp_dir("hgconfig");
+    for (const std::string &dname : listdir(root)) {
+        std::string m = root + "/" + dname + "/manifest.json";
+        std::string out = t + "/" + dname;
+        Result r = run(hadgen() + " --config " + m + " --out " + out);
+        ASSERT_EQ(r.status, 0) << dname << "\n" << r.out;
+        std::string was = manifest_command(slurp(m));
+        std::string now = manifest_command(slurp(out + "/manifest.json"));
+        ASSERT_FALSE(was.empty());
+        EXPECT_EQ(now, "hadgen --config " + m + " --out " + out);
+        std::vector<std::string> files = listdir(root + "/" + dname);
+        EXPECT_EQ(files, listdir(out)) << dname;
+        for (const std::string &f : files)
+            EXPECT_EQ(replace_all(slurp(root + "/" + dname + "/" + f), was, now),
+                      slurp(out + "/" + f)) << dname << "/" << f;
+    }
+}
+
+// Manifests that are not hadgen's, or that it would not write, are refused, naming the field.
+TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
+{
+    std::string t = hgt::temp_dir("hgconfigbad");
+    std::string good = slurp(hgt::src_dir() + "/rtl/generated/had_d32/manifest.json");
+    ASSERT_NE(good.find("\"d\":\t32,"), std::string::npos);
+    struct Case { std::string text, message; };
+    std::vector<Case> cases = {
+        {"", "not a JSON object"},
+        {"[1]", "not a JSON object"},
+        {"{\"generator\": \"other\", \"params\": {}}", "not a manifest written by hadgen"},
+        {"{\"generator\": \"hadgen\"}", "no \"params\" object"},
+        {replace_all(good, "\"d\":\t32,", ""), "params.d: missing"},
+        {replace_all(good, "\"d\":\t32,", "\"d\":\t32.5,"), "params.d: must be an integer"},
+        {replace_all(good, "\"d\":\t32,", "\"d\":\t\"32\","), "params.d: must be an integer"},
+        {replace_all(good, "\"d\":\t32,", "\"d\":\t1e300,"), "params.d: must be an integer"},
+        {replace_all(good, "\"d\":\t32,", "\"d\":\t12,"), "--d 12: head dimension must be a multiple of 8"},
+        {replace_all(good, "\"d\":\t32,", "\"d\":\t32, \"speed\": 3,"), "params.speed: not a configuration parameter"},
+        {replace_all(good, "\"core\":\t\"had\"", "\"core\":\t7"), "params.core: must be a string"},
+        {replace_all(good, "\"prefix\":\t\"had\"", "\"prefix\":\t\"x$(touch pwn)\""), "--prefix 'x$(touch pwn)': must be"},
+        {replace_all(good, "\"groups\":\t16", "\"groups\":\t15"), "derived.groups: the manifest says 15, these parameters give 16"},
+        {replace_all(good, "\"groups\":\t16", "\"groups\":\t16, \"speed\": 1"), "derived.speed: not a derived value"},
+    };
+    for (size_t i = 0; i < cases.size(); i++) {
+        std::string m = t + "/m" + std::to_string(i) + ".json";
+        hgt::write_file(m, cases[i].text);
+        Result r = run(hadgen() + " --config " + m + " --out " + t + "/o" + std::to_string(i));
+        EXPECT_EQ(r.status, 2) << cases[i].message << "\n" << r.out;
+        EXPECT_NE(r.out.find("--config '" + m + "': " ), std::string::npos) << r.out;
+        EXPECT_NE(r.out.find(cases[i].message), std::string::npos)
+            << "expected: " << cases[i].message << "\ngot: " << r.out;
+        struct stat st;
+        EXPECT_NE(stat((t + "/o" + std::to_string(i)).c_str(), &st), 0) << "nothing written";
+    }
+    Result r = run(hadgen() + " --config " + hgt::src_dir() + "/rtl/generated/had_d32/manifest.json"
+                   " --d 64 --out " + t + "/mixed");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.out.find("give either --config or configuration options"), std::string::npos) << r.out;
+}
+
+// hadgen.core describes the folder for FuseSoC: the files of filelist.f in order, the top,
+// a name holding every parameter; FuseSoC lists it and its lint target (Edalize, Verilator)
+// passes, for each core type.
+TEST(HadgenFuseSoc, CoreFileListsTheSourcesAndLints)
+{
+    std::string fusesoc = std::string(HG_BIN_DIR) + "/../fusesoc/bin/fusesoc";
+    struct stat st;
+    ASSERT_EQ(stat(fusesoc.c_str(), &st), 0) << fusesoc << " missing: make deps-fusesoc";
+    std::string t = hgt::temp_dir("hgfusesoc");
+    for (const char *core : {"had", "baseline", "int8-topn"}) {
+        std::string out = t + "/" + core;
+        Result g = run(hadgen() + " --core " + core + " --d 16 --lanes 2 --top-n 3 --max-keys 6"
+                       " --out " + out);
+        ASSERT_EQ(g.status, 0) << g.out;
+        std::string text = slurp(out + "/hadgen.core");
+        ASSERT_EQ(text.rfind("CAPI=2:\n", 0), 0u) << text;
+        EXPECT_NE(text.find("AUTO-GENERATED by hadgen. DO NOT EDIT"), std::string::npos);
+        std::string files;
+        std::istringstream fl(slurp(out + "/filelist.f"));
+        for (std::string line; std::getline(fl, line);)
+            if (!line.empty() && line[0] != '#') files += "      - " + line + "\n";
+        EXPECT_NE(text.find("    files:\n" + files + "targets:"), std::string::npos) << text;
+        std::string m = slurp(out + "/manifest.json");
+        size_t p = m.find("\"top\":\t\"") + 8;
+        std::string top = m.substr(p, m.find('"', p) - p);
+        EXPECT_NE(text.find("toplevel: " + top + "\n"), std::string::npos) << text;
+        size_t n0 = text.find("name: ") + 6;
+        std::string name = text.substr(n0, text.find('\n', n0) - n0);
+        EXPECT_NE(name.find("_d16_p2_n3_l6_w15_e6_o8:1.0"), std::string::npos) << name;
+        Result l = run("cd " + t + " && " + fusesoc + " --cores-root " + out + " core list");
+        EXPECT_EQ(l.status, 0) << l.out;
+        EXPECT_NE(l.out.find(name), std::string::npos) << l.out;
+        Result r = run("cd " + t + " && " + fusesoc + " --cores-root " + out + " run --target lint " +
+                       name.substr(0, name.rfind(':')));
+        EXPECT_EQ(r.status, 0) << core << "\n" << r.out;
+        EXPECT_NE(r.out.find("verilator"), std::string::npos) << r.out;
+    }
+}
