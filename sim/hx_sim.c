@@ -8,6 +8,7 @@
 #include "hg_file.h"
 #include "hg_util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -260,11 +261,13 @@ hx_sim *hx_open(const hg_cfg *c, const hx_opts *o, char *err, size_t n)
         }
     } else {
         char args[400], cmdline[512];
+        /* a new folder: hx_close removes everything in it */
         rc = join(x->rtl, sizeof x->rtl, x->work, "rtl");
-        if (rc == 0 && mkdir(x->rtl, 0777) != 0 && errno != EEXIST)
+        if (rc == 0 && mkdir(x->rtl, 0777) != 0)
             rc = -1;
         if (rc) {
-            hg_errf(err, n, "cannot create '%s/rtl': %s", x->work, strerror(errno));
+            hg_errf(err, n, "cannot create '%s/rtl' (it must not exist): %s", x->work,
+                    strerror(errno));
         } else {
             x->gen_rtl = 1;
             hg_cfg_args(c, args, sizeof args);
@@ -526,14 +529,15 @@ void hx_close(hx_sim *x)
         for (size_t i = 0; i < N_RUN_FILES; i++)
             if (join(path, sizeof path, x->work, run_files[i]) == 0)
                 unlink(path);
-        if (x->gen_rtl) {
-            for (int i = 0; i < x->nfiles; i++)
-                if (join(path, sizeof path, x->rtl, x->files[i]) == 0)
+        if (x->gen_rtl) { /* made by hx_open, filled by the generator only */
+            DIR *d = opendir(x->rtl);
+            struct dirent *e;
+            while (d && (e = readdir(d)) != NULL)
+                if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+                    join(path, sizeof path, x->rtl, e->d_name) == 0)
                     unlink(path);
-            if (join(path, sizeof path, x->rtl, "filelist.f") == 0)
-                unlink(path);
-            if (join(path, sizeof path, x->rtl, "manifest.json") == 0)
-                unlink(path);
+            if (d)
+                closedir(d);
             rmdir(x->rtl);
         }
     }

@@ -26,8 +26,9 @@ extern "C" {
 typedef struct hx_sim hx_sim;
 
 typedef struct hx_opts {
-    const char *work_dir; /* an existing folder the caller owns: rtl/, the Icarus build, the
-                             vector and output files go here */
+    const char *work_dir; /* an existing folder the caller owns: the generated core (rtl/,
+                             which must not exist yet), the Icarus build, the vector and
+                             output files go here */
     const char *rtl_dir;  /* simulate this generated core (manifest.json, filelist.f) instead
                              of generating configuration c into work_dir/rtl; NULL: generate */
     int max_queries;      /* most queries one hx_run streams, 1..2^20 */

@@ -14,6 +14,9 @@
 #   HGXSIM        the tool (default build/bin/hgxsim)
 # Exit status: 0 every configuration agrees, 1 a mismatch or failure, 2 bad input.
 set -euo pipefail
+# The script is one function: bash parses it completely before running it, so an edit of
+# this file cannot derail a run in progress.
+main() {
 root=$(cd "$(dirname "$0")/.." && pwd)
 HGXSIM=${HGXSIM:-$root/build/bin/hgxsim}
 XSIM_COUNT=${XSIM_COUNT:-8}
@@ -64,3 +67,6 @@ printf '%s\n' "${figures[@]}" | awk -v wall=$(( $(date +%s) - t0 )) '
       s["configs"], s["sets"], s["queries"], s["values"], s["bits"], s["mismatches"], s["cycle_mismatches"], s["failures"], s["icarus_s"], s["verilator_s"], wall
   }'
 exit "$fail"
+}
+
+main "$@"
