@@ -1,7 +1,8 @@
 /*
  * fz_manifest.c — the manifest.json readers: hgsynth's (synth/src/sy_manifest: the
  * configuration, modules, ports, memories and filelist.f of a generated RTL directory) and
- * hadgen's ownership check (hg_emit_owned).
+ * hadgen's ownership check (hg_emit_owned) and hadgen --config's reader (hg_cfg_from_manifest:
+ * an accepted manifest gives a configuration that validates again).
  *
  * The input is split at its first NUL byte: manifest.json before it, filelist.f after it
  * (no NUL byte: the directory has no filelist.f). Each goes to a scratch RTL directory that
@@ -10,6 +11,7 @@
  * filelist entry is a module's file, widths and counts are positive.
  */
 #include "fz_util.h"
+#include "hg_config.h"
 #include "hg_emit.h"
 #include "sy_manifest.h"
 #include "sy_util.h"
@@ -80,6 +82,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_scratch(name, data + off[1], len[1]);
     }
     (void)hg_emit_owned(mpath);
+    hg_cfg c;
+    if (hg_cfg_from_manifest(&c, (const char *)data + off[0], len[0], err, sizeof err) == 0) {
+        hg_cfg again = c;
+        if (hg_cfg_finish(&again, err, sizeof err) != 0 || again.ii != c.ii)
+            fz_fail("manifest", "hg_cfg_from_manifest accepted a configuration that does not validate");
+    }
     sy_manifest *m = sy_manifest_read(fz_subdir(dir), err, sizeof err);
     if (m) {
         check(m);
