@@ -1,5 +1,6 @@
-// main.cc — test runner: builds every simulation the suites need in parallel first
-// (--hg-jobs=N, default: the number of cores), then runs the GoogleTest suites.
+// main.cc — test runner: before the first test, builds in parallel (--hg-jobs=N, default: the
+// number of cores) the simulations of every configuration the selected RTL-vs-golden tests
+// use, then runs the GoogleTest suites.
 #include "hg_testlib.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,41 @@
 #include <cstring>
 #include <string>
 #include <unistd.h>
+
+namespace {
+
+// Set up after GoogleTest has applied --gtest_filter (and sharding), so it sees which tests
+// will run: the prebuild happens only when one of them is an RtlVsGolden test, whatever
+// the filter looked like.
+class PrebuildSimulations : public testing::Environment {
+  public:
+    explicit PrebuildSimulations(int jobs) : jobs_(jobs) {}
+    void SetUp() override
+    {
+        if (!rtl_test_selected()) return;
+        fprintf(stderr, "[hg] building the simulations of %zu configurations (%d jobs)...\n",
+                hgt::rtl_configs().size(), jobs_);
+        hgt::prebuild(hgt::rtl_configs(), jobs_);
+    }
+
+  private:
+    static bool rtl_test_selected()
+    {
+        const testing::UnitTest &u = *testing::UnitTest::GetInstance();
+        for (int i = 0; i < u.total_test_suite_count(); i++) {
+            const testing::TestSuite &s = *u.GetTestSuite(i);
+            std::string name = s.name(); // "<instantiation>/RtlVsGolden"
+            if (name.size() < 11 || name.compare(name.size() - 11, 11, "RtlVsGolden") != 0)
+                continue;
+            for (int j = 0; j < s.total_test_count(); j++)
+                if (s.GetTestInfo(j)->should_run()) return true;
+        }
+        return false;
+    }
+    int jobs_;
+};
+
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -18,12 +54,6 @@ int main(int argc, char **argv)
         if (strncmp(argv[i], "--hg-jobs=", 10) == 0) jobs = atoi(argv[i] + 10);
         if (strcmp(argv[i], "--hg-no-prebuild") == 0) build = false;
     }
-    std::string filter = testing::GTEST_FLAG(filter);
-    if (filter.find("Rtl") == std::string::npos && filter != "*") build = false;
-    if (build) {
-        fprintf(stderr, "[hg] building the simulations of %zu configurations (%d jobs)...\n",
-                hgt::rtl_configs().size(), jobs < 1 ? 1 : jobs);
-        hgt::prebuild(hgt::rtl_configs(), jobs < 1 ? 1 : jobs);
-    }
+    if (build) testing::AddGlobalTestEnvironment(new PrebuildSimulations(jobs < 1 ? 1 : jobs));
     return RUN_ALL_TESTS();
 }
