@@ -20,6 +20,15 @@ WARN_CXX   := -Wall -Wextra -Wshadow -Wundef -Werror
 OPT        ?= -O2 -g
 CFLAGS_HG  := -std=gnu11 $(OPT) $(WARN_C) -Igen -Isw -Isim
 CXXFLAGS_HG:= -std=c++17 $(OPT) $(WARN_CXX) -Igen -Isw -Isim
+# Sanitizer flags, set by make test-asan (tests/tests.mk) for its own build folder: they join
+# every compile and link of project code. They never reach the simulation models hs_open
+# builds at run time (sim/hs_build.sh runs its own compiler), hence the unexport.
+SANITIZE   ?=
+ifneq ($(strip $(SANITIZE)),)
+override CC  := $(CC) $(SANITIZE)
+override CXX := $(CXX) $(SANITIZE)
+unexport CC CXX
+endif
 
 # Debian packages the tool needs; installed by `make deps` when missing.
 DEB_PKGS   := verilator iverilog yosys opensta libsystemc-dev libcjson-dev \

@@ -274,8 +274,8 @@ static void hung(hs_sim *s, const char *stream, const char *state, uint64_t idle
     hg_errf(err, n, "simulation hung: %s stream, cycle %llu: %s; %s; no handshake for %llu cycles"
             " (watchdog: %u x (II %d + G %d + N %d + CR %d + CM %d) + %d = %llu cycles)", stream,
             (unsigned long long)s->st.cycles, state, lv, (unsigned long long)idle,
-            HS_WATCHDOG_MULT, c->ii, c->g,
-            c->n, c->cr, c->cm, HS_WATCHDOG_MIN, (unsigned long long)hs_watchdog_cycles(c));
+            HS_WATCHDOG_MULT, c->ii, c->g, c->n, c->cr, c->cm, HS_WATCHDOG_MIN,
+            (unsigned long long)hs_watchdog_cycles(c));
 }
 
 /* Offers one beat on a stream (valid port vp, ready port rp; data already set) and clocks
@@ -504,10 +504,13 @@ int hs_run(hs_sim *s, int nq, const uint8_t *q, int32_t *out, char *err, size_t 
             /* the host waits for the output of query oi if one is owed, else for the core to
                take query qi */
             char state[200];
+            const char *why = oi < qi ? (s->o_stall >= 100 ? " (the host holds o_ready low: "
+                                                             "output stalls 100%)" : "")
+                                      : (s->q_gap >= 100 ? " (the host withholds q_valid: query "
+                                                           "gaps 100%)" : "");
             snprintf(state, sizeof state, "%d of %d queries taken, %d outputs; waiting for %s %d%s",
                      qi, nq, oi, oi < qi ? "the output of query" : "the core to take query",
-                     oi < qi ? oi : qi, oi < qi && s->o_stall >= 100 ? " (the host holds o_ready "
-                     "low: output stalls 100%)" : "");
+                     oi < qi ? oi : qi, why);
             hung(s, oi < qi ? "outputs" : "queries", state, s->st.cycles - last, err, n);
             set1(s, HS_Q_VALID, 0);
             return -1;

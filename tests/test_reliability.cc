@@ -644,6 +644,11 @@ TEST(ReliabilityWatchdog, HgsimAndHadrunExitNonZeroWithTheMessage)
     EXPECT_MSG(r, "hgsim: simulation hung: outputs stream, cycle ");
     EXPECT_MSG(r, "waiting for the output of query 0");
     EXPECT_FALSE(exists(d + "/o.bin")) << "no output from a hung run";
+    r = sh("HADGEN_SIM_STALLS=100,0 timeout 60 " + hgsim);
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_MSG(r, "hgsim: simulation hung: queries stream, cycle ");
+    EXPECT_MSG(r, "0 of 3 queries taken, 0 outputs; waiting for the core to take query 0 (the "
+                  "host withholds q_valid: query gaps 100%)");
     for (const char *bad : {"100", "0,101", "-1,0", "a,b", "1,2,3", " 1,2"}) {
         r = sh(std::string("HADGEN_SIM_STALLS='") + bad + "' " + hgsim);
         EXPECT_EQ(r.status, 2) << bad << "\n" << r.out;

@@ -19,8 +19,12 @@ $(TEST_BIN): $(TEST_OBJS) $(TEST_DEPLIBS)
 
 # test-prereqs collects everything the suites need built beforehand (sim libraries,
 # model files, ...); stages add to it with  test-prereqs: ...
+# After the suite, make test runs the sanitizers' subset (test-asan-ci, below), unless
+# GTEST_ARGS picks tests or ASAN_CI=0.
+ASAN_CI ?= 1
 test: deps test-prereqs $(TEST_BIN)
 	$(TEST_BIN) --hg-jobs=$(JOBS) $(GTEST_ARGS)
+	$(if $(GTEST_ARGS)$(filter 0,$(ASAN_CI)),,$(MAKE) --no-print-directory test-asan-ci)
 
 -include $(TEST_OBJS:.o=.d)
 test-prereqs: $(HADGEN)
@@ -28,3 +32,45 @@ test-prereqs: $(HADGEN)
 # make test also runs every fuzz target briefly on its committed corpus (tests/fuzz/fuzz.mk,
 # make fuzz-smoke): the inputs of earlier findings are in it, so a regression fails here.
 test: fuzz-smoke
+
+# ---------------------------------------------------------------------------
+# Sanitizers. make test-asan builds the tools and the suite with AddressSanitizer (leaks
+# included) and UndefinedBehaviorSanitizer into $(ASAN_BUILD), never mixed with $(BUILD), and
+# runs the suite; the tools the tests start are the sanitized ones. A finding ends the process
+# with exit 99; AddressSanitizer's and LeakSanitizer's reports, from the suite or from any
+# tool it runs, also go to files under $(ASAN_BUILD)/san, and the target fails if one exists
+# (a test that expects a tool to fail would not tell a sanitizer's exit from the tool's own).
+# gcc's combined runtime writes UBSan's reports to stderr whatever log_path says. The
+# simulation models stay unsanitized and shared with make test (the figures and the reason:
+# docs/reliability.md, "Sanitizers").
+#   make test-asan       the whole suite
+#   make test-asan-ci    the subset make test runs: all but Sweep.* (it runs make sweep, whose
+#                        tools are the unsanitized ones of $(BUILD)), Configs/HadgenLint.*
+#                        (Verilator's lint of generated RTL; hadgen runs sanitized in Hadgen*,
+#                        Options/HadgenRejects, ReliabilityHadgen) and SynthFlow.*, SynthGateSim.*
+#                        (minutes of Yosys, OpenSTA and Verilator builds around hgsynth, which
+#                        runs sanitized in SynthReliability.* and the fuzz targets)
+ASAN_BUILD     ?= build/asan
+ASAN_FLAGS     := -fsanitize=address,undefined -fno-omit-frame-pointer \
+                  -fno-sanitize-recover=undefined
+ASAN_LOG        = $(abspath $(ASAN_BUILD))/san
+ASAN_ENV        = ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1:exitcode=99:log_path=$(ASAN_LOG)/asan \
+                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99:log_path=$(ASAN_LOG)/ubsan \
+                  LSAN_OPTIONS=exitcode=99
+ASAN_CI_FILTER ?= *-Sweep.*:Configs/HadgenLint.*:SynthFlow.*:SynthGateSim.*
+
+.PHONY: test-asan test-asan-ci asan-build
+asan-build: deps
+	@echo "== asan: building the tools and the suite with $(ASAN_FLAGS) into $(ASAN_BUILD)"
+	$(MAKE) --no-print-directory $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS)) BUILD=$(ASAN_BUILD) \
+	  SANITIZE='$(ASAN_FLAGS)' test-prereqs $(ASAN_BUILD)/bin/hg_tests
+
+test-asan test-asan-ci: asan-build
+	@rm -rf $(ASAN_LOG) && mkdir -p $(ASAN_LOG)
+	@filter='$(if $(filter test-asan-ci,$@),$(ASAN_CI_FILTER),*)'; \
+	echo "== $@: $(ASAN_BUILD)/bin/hg_tests --gtest_filter='$$filter'"; \
+	$(ASAN_ENV) $(ASAN_BUILD)/bin/hg_tests --hg-jobs=$(JOBS) --gtest_filter="$$filter" $(GTEST_ARGS); \
+	rc=$$?; \
+	if [ -n "$$(ls -A $(ASAN_LOG))" ]; then \
+	  echo "== $@: sanitizer reports:"; cat $(ASAN_LOG)/*; exit 1; fi; \
+	exit $$rc
