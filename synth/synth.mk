@@ -5,6 +5,7 @@
 #   make synth-report   synth + the comparison report (JSON, CSV, Markdown)
 #   make bench-synth    wall time and peak memory of the flow per core type
 #   make synth-cellcheck  generated cell models vs the library's own models (Icarus)
+#   make equiv          formal equivalence of netlists and RTL, small configurations
 #   make synth-minilm   the three cores at the MiniLM point (d=32 P=8 N=16 L=128) on one real
 #                       attention head (hadrun --dump-streams on synth/data/paragraph.txt)
 # Variables of the flow itself (LIB, CLK_PERIOD_NS, SAMPLE, ...): synth/flow.sh --help.
@@ -93,7 +94,21 @@ synth-minilm: $(HGSYNTH) $(HGSIM) $(HADRUN) $(HADGEN) deps-model model-had
 	  $(foreach c,$(SYNTH_CORES),$(BUILD)/synth/$(c)-d32-p8-n16-l128-minilm)
 	@if command -v gnuplot > /dev/null; then gnuplot $(BUILD)/synth/report-minilm/synth_blocks.gp; fi
 
+# make equiv: formal equivalence of the flow's own netlists with their RTL for small
+# configurations of every core type (synth/equiv_sample.sh: hadgen, synth/flow.sh up to
+# yosys, synth/equiv.sh on every logic module: registers matched by name and ABC's &cec,
+# or equiv_make/equiv_simple/equiv_induct). EQUIV_CONFIGS: CORE:D:P:N:L[:WB:FB:OF] words;
+# the default keeps the arithmetic small (d=8, one lane, so the normalizer divides 3 bits
+# per cycle with one multiplier; narrowest widths).
+EQUIV_CONFIGS ?= had:8:1:2:24:8:2:0 baseline:8:1:2:24:8:2:0 int8-topn:8:1:2:24:8:2:0
+export EQUIV_CONFIGS
+.PHONY: equiv
+equiv: $(HGSYNTH) $(HADGEN)
+	HADGEN=$(HADGEN) HGSYNTH=$(HGSYNTH) LIB=$(SYNTH_LIB) EQUIV_ROOT=$(BUILD)/equiv synth/equiv_sample.sh
+
 # Tests (tests/test_synth.cc): the flow on a small configuration of every core type;
 # (tests/test_synth_reliability.cc): bad input to the flow and hgsynth, on crafted small files.
-TEST_SRCS += tests/test_synth.cc tests/test_synth_reliability.cc
+# (tests/test_equiv.cc): a few netlists of a small HAD core proven equal to their RTL, a
+# changed cell caught.
+TEST_SRCS += tests/test_synth.cc tests/test_synth_reliability.cc tests/test_equiv.cc
 test-prereqs: $(HGSYNTH) $(HADGEN)

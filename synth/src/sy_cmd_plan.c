@@ -4,6 +4,7 @@
  *   planned from; `hgsynth summary` checks it),
  *   PLAN_TOP, PLAN_CORE, PLAN_CONFIG (run directory name), PLAN_FILES (filelist order),
  *   PLAN_LOGIC (logic modules, dependency order), PLAN_MEMORIES, PLAN_FILE_<module>,
+ *   PLAN_BLOCK_<module> (the manifest's block: score, select, ...; synth/equiv.sh),
  *   PLAN_BENCH_DEFINES (compile-time defines of synth/bench/hg_capture_tb.v),
  *   PLAN_HGSIM_ARGS (the core options of sim/'s hgsim for the same configuration).
  * The flow sources this file: every value is single-quoted, and every name in it has been
@@ -94,6 +95,9 @@ static void write_plan(const sy_manifest *m, sy_buf *out)
     for (int i = 0; i < m->nmods; i++) {
         char *name = sy_asprintf("PLAN_FILE_%s", m->mods[i].name);
         assign(out, name, m->mods[i].file);
+        free(name);
+        name = sy_asprintf("PLAN_BLOCK_%s", m->mods[i].name);
+        assign(out, name, m->mods[i].block);
         free(name);
     }
     const sy_mmod *top = sy_manifest_find(m, m->top);

@@ -1,0 +1,110 @@
+// test_equiv.cc — formal equivalence of the synthesized netlists with their RTL
+// (synth/equiv.sh): the flow's netlists of a small HAD core (d=8, one lane, narrowest
+// widths; synth/flow.sh up to yosys) are proven equal to the RTL for the score lane, the
+// top-N selector, the exp table (x in the RTL a don't care: equiv_induct), the AV control
+// and the core's top; a netlist with one cell changed is not; bad input exits 2. make equiv
+// runs every module of every core type.
+#include "hg_testlib.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+using Result = hgt::CmdResult;
+
+std::string equiv() { return hgt::src_dir() + "/synth/equiv.sh"; }
+
+// One flow run (to the netlists) of the small HAD core, made once for the suite.
+struct FlowRun {
+    std::string dir, rtl, log;
+    int rc = -1;
+};
+
+const FlowRun &run()
+{
+    static FlowRun *r = nullptr;
+    if (r) return *r;
+    r = new FlowRun;
+    std::string t = std::string(HG_BIN_DIR) + "/../test_equiv";
+    hgt::run_cmd("rm -rf '" + t + "' && mkdir -p '" + t + "'");
+    r->rtl = t + "/rtl";
+    r->dir = t + "/run";
+    Result g = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hadgen --core had --d 8 --lanes 1 --top-n 2 "
+                            "--max-keys 24 --weight-bits 8 --exp-frac-bits 2 --out-frac 0 --out '" + r->rtl + "'");
+    EXPECT_EQ(g.status, 0) << g.out;
+    Result f = hgt::run_cmd("OUT_DIR='" + r->dir + "' STOP_AFTER=yosys JOBS=2 HGSYNTH='" + HG_BIN_DIR +
+                            "/hgsynth' " + hgt::src_dir() + "/synth/flow.sh '" + r->rtl + "'");
+    r->rc = f.status;
+    r->log = f.out;
+    return *r;
+}
+
+TEST(Equiv, NetlistsOfEveryKindAreProven)
+{
+    const FlowRun &r = run();
+    ASSERT_EQ(r.rc, 0) << r.log;
+    Result e = hgt::run_cmd("EQUIV_MODULES='had_xnor_lane had_topn had_wlut had_av had_core' " + equiv() + " '" +
+                            r.dir + "'");
+    EXPECT_EQ(e.status, 0) << e.out;
+    EXPECT_NE(e.out.find("5 modules, 5 proven, 0 proven against the generic mapping only, 0 not proven"), std::string::npos) << e.out;
+    // registers matched by name and ABC's &cec; the exp table reads x beyond D (a don't
+    // care), which only equiv_induct -undef accepts
+    for (const char *m : {"had_xnor_lane", "had_topn", "had_av"}) {
+        EXPECT_NE(e.out.find(std::string(m)), std::string::npos) << e.out;
+    }
+    EXPECT_NE(e.out.find("had_wlut               softmax  proven      induct"), std::string::npos) << e.out;
+    EXPECT_NE(e.out.find("had_topn               select   proven      cec"), std::string::npos) << e.out;
+    EXPECT_NE(e.out.find("had_core               control  proven"), std::string::npos) << e.out;
+    EXPECT_NE(hgt::read_file(r.dir + "/equiv/summary.txt").find("5 proven"), std::string::npos);
+}
+
+TEST(Equiv, AChangedCellIsNotProven)
+{
+    const FlowRun &r = run();
+    ASSERT_EQ(r.rc, 0) << r.log;
+    std::string bad = r.dir + "-xor";
+    Result cp = hgt::run_cmd("rm -rf '" + bad + "' && cp -r '" + r.dir + "' '" + bad + "'");
+    ASSERT_EQ(cp.status, 0) << cp.out;
+    // the lane's first XNOR gate becomes an XOR (same pins)
+    std::string nl = bad + "/generated/netlist/had_xnor_lane.v";
+    std::string text = hgt::read_file(nl);
+    size_t at = text.find("XNOR2X1 ");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, 8, "XOR2X1 ");
+    hgt::write_file(nl, text);
+    Result e = hgt::run_cmd("EQUIV_MODULES=had_xnor_lane " + equiv() + " '" + bad + "'");
+    EXPECT_EQ(e.status, 1) << e.out;
+    EXPECT_NE(e.out.find("had_xnor_lane          score    NOT PROVEN"), std::string::npos) << e.out;
+    EXPECT_NE(e.out.find("cec: abc &cec: counterexample"), std::string::npos) << e.out;
+    EXPECT_NE(e.out.find("unproven"), std::string::npos) << e.out;
+    hgt::run_cmd("rm -rf '" + bad + "'");
+}
+
+TEST(Equiv, BadInputExitsTwo)
+{
+    const FlowRun &r = run();
+    std::string t = hgt::temp_dir("equivbad");
+    struct {
+        std::string env, dir, message;
+    } cases[] = {
+        {"", t, "is not a run directory of synth/flow.sh"},
+        {"", t + "/none", "is not a directory"},
+        {"EQUIV_MODULES='had_core;touch PWN' ", r.dir, "EQUIV_MODULES='had_core;touch PWN': must be module names"},
+        {"EQUIV_MODULES=had_kmem ", r.dir, "'had_kmem' is not a logic module of the run"},
+        {"EQUIV_METHODS=sat ", r.dir, "EQUIV_METHODS='sat': must be words cec, induct or mapped"},
+        {"EQUIV_TIMEOUT=0 ", r.dir, "EQUIV_TIMEOUT='0'"},
+        {"EQUIV_DIR='" + r.rtl + "' ", r.dir, "was not made by synth/equiv.sh"},
+    };
+    for (const auto &k : cases) {
+        Result e = hgt::run_cmd(k.env + equiv() + " '" + k.dir + "'");
+        EXPECT_EQ(e.status, 2) << k.env << k.dir << "\n" << e.out;
+        EXPECT_NE(e.out.find(k.message), std::string::npos) << k.env << k.dir << "\n" << e.out;
+    }
+    Result two = hgt::run_cmd(equiv() + " a b");
+    EXPECT_EQ(two.status, 2) << two.out;
+    hgt::run_cmd("rm -rf '" + t + "'");
+}
+
+}  // namespace
