@@ -32,7 +32,7 @@ endif
 
 # Debian packages the tool needs; installed by `make deps` when missing.
 DEB_PKGS   := verilator iverilog yosys opensta libsystemc-dev libcjson-dev \
-              qflow-tech-osu018 gnuplot libgtest-dev libssl-dev g++ make \
+              qflow-tech-osu018 gnuplot libgtest-dev libssl-dev g++ make python3-venv \
               clang-14 libclang-rt-14-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
