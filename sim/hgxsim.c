@@ -256,6 +256,19 @@ static double parse_pos(const char *opt, const char *s)
     return v;
 }
 
+/* The int8 cores' exp step log2(e) s_q s_k / sqrt(d) 2^fb must lie in 2^-48 .. 65535 (the
+   16-bit multiplier and 6-bit shift), as hgsim requires; exits 2 otherwise. */
+static void check_exp_step(const hg_cfg *c, double sq, double sk)
+{
+    double step = M_LOG2E / sqrt((double)c->d) * ldexp(1.0, c->fb) * sq * sk;
+    if (c->core == HG_CORE_HAD || (step >= ldexp(1.0, -48) && step < 65535.5))
+        return;
+    fprintf(stderr, "hgxsim: --scale-q %g --scale-k %g: the exp step log2(e) * scale_q * scale_k"
+            " / sqrt(d) * 2^exp-frac-bits = %.3g is outside 2^-48 .. 65535, what the core's "
+            "16-bit multiplier and 6-bit shift represent (it would be clamped)\n", sq, sk, step);
+    exit(2);
+}
+
 static data_set file_data(const hg_cfg *c, const char *kp, const char *vp, const char *qp,
                           int nkeys, double alpha, double sq, double sk)
 {
@@ -280,6 +293,7 @@ static data_set file_data(const hg_cfg *c, const char *kp, const char *vp, const
         fprintf(stderr, "hgxsim: --n-keys %d: the keys file holds %d keys\n", nkeys, have);
         exit(2);
     }
+    check_exp_step(c, sq, sk);
     ds.run.n_keys = nkeys > 0 ? nkeys : have;
     ds.nq = (int)(qs / kb);
     hm_had_etab(c, alpha, ds.run.etab);

@@ -32,9 +32,9 @@
                                                "/" and a file name of up to 255 bytes */
 
 /* Files every run writes in the working folder (removed by hx_close). */
-static const char *const run_files[] = {"cfg.hex",   "keys.hex",  "values.hex", "queries.hex",
-                                        "out.hex",
-                                        "stats.txt", "vvp.log",   "hx.vvp",      "iverilog.log"};
+static const char *const run_files[] = {"cfg.hex", "keys.hex",  "values.hex", "queries.hex",
+                                        "out.hex", "stats.txt", "vvp.log",    "hx.vvp",
+                                        "iverilog.log"};
 #define N_RUN_FILES (sizeof run_files / sizeof run_files[0])
 
 struct hx_sim {
@@ -247,10 +247,16 @@ hx_sim *hx_open(const hg_cfg *c, const hx_opts *o, char *err, size_t n)
     x->keep = o->keep;
     x->four_state = o->four_state;
     x->maxq = o->max_queries;
-    snprintf(x->work, sizeof x->work, "%s", o->work_dir);
+    /* absolute paths: the tools run in the working folder */
+    char real[PATH_MAX];
+    if (!realpath(o->work_dir, real) || strlen(real) > HX_DIR_MAX) {
+        hg_errf(err, n, "working folder '%s': %s", o->work_dir, "cannot resolve its path");
+        free(x);
+        return NULL;
+    }
+    snprintf(x->work, sizeof x->work, "%s", real);
     int rc = 0;
-    if (o->rtl_dir) { /* absolute: the tools run in the working folder */
-        char real[PATH_MAX];
+    if (o->rtl_dir) {
         errno = 0;
         if (!realpath(o->rtl_dir, real) || strlen(real) > HX_DIR_MAX) {
             hg_errf(err, n, "RTL folder '%s': %s", o->rtl_dir,

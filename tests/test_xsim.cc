@@ -120,11 +120,31 @@ TEST(XsimCatches, UnknownOutputBits)
     EXPECT_NE(r.out.find("o_data_o bit 0 is x or z"), std::string::npos) << r.out;
 }
 
+// One data set from files, in hgsim's layouts (an edge configuration of the RTL suite).
+TEST(XsimCli, VectorFilesAgree)
+{
+    std::string t = hgt::temp_dir("xsim");
+    hg_cfg c = hgt::make_cfg(HG_CORE_I8TOPN, 24, 3, 5, 31);
+    hgt::Data dt = hgt::make_data(c, hgt::M_REALISTIC, 5, 17);
+    hgt::write_file(t + "/k.bin", std::string(dt.k.begin(), dt.k.end()));
+    hgt::write_file(t + "/v.bin", std::string((const char *)dt.v.data(), dt.v.size()));
+    hgt::write_file(t + "/q.bin", std::string(dt.q.begin(), dt.q.end()));
+    Result r = hgt::run_cmd(hgxsim() + core_args(c) + " --keys " + t + "/k.bin --values " + t +
+                            "/v.bin --queries " + t + "/q.bin --n-keys 29 --scale-q 0.04 --scale-k 0.03 --stalls");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("files              n_k=29       5 queries     120 values equal"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(figure(r.out, "sets"), 2) << r.out;
+    EXPECT_EQ(figure(r.out, "mismatches"), 0) << r.out;
+    hgt::run_cmd("rm -rf '" + t + "'");
+}
+
 TEST(XsimCli, BadInputExitsTwo)
 {
     std::string t = hgt::temp_dir("xsim");
     hgt::write_file(t + "/filelist.f", "../had_core.v\n");
     hgt::write_file(t + "/k.bin", std::string(3, '\0'));
+    hgt::write_file(t + "/v8.bin", std::string(8, '\1'));
     struct {
         std::string args, message;
     } cases[] = {
@@ -138,6 +158,10 @@ TEST(XsimCli, BadInputExitsTwo)
         {" --frobnicate", "unknown option '--frobnicate'"},
         {kHad + std::string(" --keys ") + t + "/k.bin --values " + t + "/k.bin --queries " + t +
              "/k.bin", "3 bytes, expected 24 (1 keys in --keys"},
+        {" --core int8-topn --d 8 --lanes 1 --top-n 1 --max-keys 8 --keys " + t + "/v8.bin --values " + t +
+             "/v8.bin --queries " + t + "/v8.bin --scale-q 0.000000001 --scale-k 0.000000001",
+         "is outside 2^-48 .. 65535"},
+        {" --alpha inf", "--alpha 'inf': must be a positive number"},
     };
     for (const auto &k : cases) {
         Result r = hgt::run_cmd(hgxsim() + k.args);
