@@ -14,7 +14,8 @@ namespace {
 
 using Result = hgt::CmdResult;
 
-std::string equiv() { return hgt::src_dir() + "/synth/equiv.sh"; }
+// synth/equiv.sh with this build's hgsynth (make test-asan runs the suite on build/asan).
+std::string equiv() { return "HGSYNTH='" + std::string(HG_BIN_DIR) + "/hgsynth' " + hgt::src_dir() + "/synth/equiv.sh"; }
 
 // One flow run (to the netlists) of the small HAD core, made once for the suite.
 struct FlowRun {
