@@ -508,12 +508,23 @@ def train(a):
     prefixes = TRAIN_SETS[a.train]
     names = sorted(k for k in w_s if k.startswith("encoder.layer.")
                    and any(p in k for p in prefixes))
+    init = None
+    if a.init:                       # continue from an artifact: its tensors, scales, alphas
+        init = read_init(a.init, w_s, names, dev)
+        log(f"init from {a.init}: {len(init['tensors'])} tensors, alpha, s_q, s_k "
+            f"(its recipe: stages {init['meta']['recipe']['stages']}, seed {init['meta']['seed']})")
     params = []
     for k in names:
         w_s[k] = torch.nn.Parameter(w_s[k])
         params.append(w_s[k])
-    s_q, s_k = head_scales(enc_t, sampler, dev)
+    if init is not None:
+        s_q, s_k = init["s_q"], init["s_k"]
+    else:
+        s_q, s_k = head_scales(enc_t, sampler, dev)
     heads = HadHeads(s_q, s_k).to(dev)
+    if init is not None:
+        with torch.no_grad():
+            heads.log_alpha.copy_(init["alpha"].log())
     opt = torch.optim.AdamW([{"params": params, "lr": a.lr},
                              {"params": [heads.log_alpha], "lr": a.alpha_lr}],
                             weight_decay=0.0)
@@ -547,6 +558,8 @@ def train(a):
     cw.writerow(["step", "stage", "c", "lr", "loss", "kl", "out", "hid", "alpha_mean", "secs"])
     step, total = 0, sum(a.steps)
     for stage, n_steps in enumerate(a.steps, start=1):
+        if n_steps == 0:             # a stage left out (a run continuing with --init)
+            continue
         for i in range(n_steps):
             frac = i / max(1, n_steps - 1)
             c = schedule(stage, frac)
@@ -615,7 +628,7 @@ def train(a):
         for k in names:
             w_s[k].data = w_s[k].data.half().float()
         evaluate(stage)
-        if stage < len(a.steps):
+        if any(a.steps[stage:]):
             for k in names:
                 w_s[k].data = saved[k]
     curve.close()
@@ -655,6 +668,10 @@ def train(a):
         },
         "seed": a.seed,
         "command": a.command,
+        "init": None if init is None else {
+            "dir": a.init, "weights_sha256": init["sha256"],
+            "recipe": init["meta"]["recipe"], "seed": init["meta"]["seed"],
+            "command": init["meta"]["command"], "init": init["meta"].get("init")},
         "corpus": {"file": os.path.basename(a.corpus), "sha256": a.corpus_sha256,
                    "documents": len(docs), "sentences": len(sampler.ids),
                    "tokens": sampler.tokens},
@@ -665,6 +682,28 @@ def train(a):
     write_atomic(os.path.join(a.out, "had.json"), json.dumps(meta, indent=1) + "\n")
     log(f"done in {time.time() - t0:.0f} s: {a.out}/had_minilm.safetensors, had.json")
     return enc_s, heads, tok
+
+
+def read_init(art_dir, w_s, names, dev):
+    """The state a run continues from (--init): an artifact's tensors written into the student
+    weights w_s (each must be one of the tensors this run trains, same shape), its alphas and
+    the fixed scales s_q, s_k its recipe used."""
+    with open(os.path.join(art_dir, "had.json")) as f:
+        meta = json.load(f)
+    path = os.path.join(art_dir, meta["weights"])
+    over = load_file(path)
+    for k, v in over.items():
+        if k not in names:
+            raise SystemExit(f"--init {art_dir}: tensor {k} is not trained by this --train set")
+        if w_s[k].shape != v.shape:
+            raise SystemExit(f"--init {art_dir}: tensor {k} has shape {tuple(v.shape)}, "
+                             f"the model {tuple(w_s[k].shape)}")
+        w_s[k] = v.to(dev).float()
+    r = meta["recipe"]
+    f32 = dict(dtype=torch.float32, device=dev)
+    return {"meta": meta, "tensors": sorted(over), "sha256": file_sha256(path),
+            "alpha": torch.tensor(meta["alpha"], **f32),
+            "s_q": torch.tensor(r["s_q"], **f32), "s_k": torch.tensor(r["s_k"], **f32)}
 
 
 # ---- reference of an artifact -------------------------------------------------------------
@@ -749,13 +788,17 @@ def parse_args(argv):
     ap.add_argument("--ref-count", type=int, default=16)
     ap.add_argument("--ref-only", action="store_true", help="no training: reference of "
                     "--artifact over --base")
+    ap.add_argument("--init", help="artifact directory to continue training from (its "
+                    "tensors, alphas and scales); stages of 0 steps are left out")
     ap.add_argument("--artifact", help="artifact directory (had.json + tensors), --ref-only")
     a = ap.parse_args(argv)
     try:
         a.steps = [int(x) for x in a.steps.split(",")]
-        assert len(a.steps) == 4 and all(x >= 1 for x in a.steps)
+        assert len(a.steps) == 4 and all(x >= 0 for x in a.steps) and sum(a.steps) > 0
+        assert a.init or all(x >= 1 for x in a.steps)
     except (ValueError, AssertionError):
-        ap.error(f"--steps '{a.steps}': must be four positive integers, e.g. 1500,1500,3000,1500")
+        ap.error(f"--steps '{a.steps}': must be four positive integers, e.g. 1500,1500,3000,1500 "
+                 "(with --init, zeros leave stages out, e.g. 0,0,8000,3000)")
     if not a.ref_only and not a.corpus:
         ap.error("--corpus is required for training")
     if a.ref_only and not (a.artifact and a.ref_sentences):

@@ -235,6 +235,43 @@ def test_short_training_run_writes_a_complete_artifact(tmp_path):
     assert ref2["embeddings"] == ref["embeddings"]
 
 
+def test_init_continues_from_an_artifact(tmp_path):
+    """--init: the continued run starts exactly where the artifact ended (its stage-0
+    fidelity is the artifact's final one), leaves out stages of 0 steps and records where it
+    came from; a tensor the --train set does not train is refused."""
+    tiny_model(tmp_path / "m")
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("the cat sat on the mat .\na dog ran far .\n\nthe big red house .\n"
+                      "a small cat sat .\n\nthe dogs ran on the mat , far .\n")
+    sents = tmp_path / "s.txt"
+    sents.write_text("the cat sat .\na dog ran .\nthe red house .\n")
+    common = ["--base", str(tmp_path / "m"), "--corpus", str(corpus), "--device", "cpu",
+              "--batch", "4", "--long-batch", "2", "--long-min", "8", "--long-tokens", "16",
+              "--max-tokens", "16", "--top-n", "2", "--eval-sentences", str(sents),
+              "--calib-sentences", str(sents), "--log-every", "1", "--train", "all"]
+    a1, a2 = tmp_path / "a1", tmp_path / "a2"
+    assert hd.main(common + ["--out", str(a1), "--steps", "2,2,2,2"]) == 0
+    assert hd.main(common + ["--out", str(a2), "--steps", "0,0,3,2", "--seed", "2",
+                             "--init", str(a1)]) == 0
+    m1 = json.loads((a1 / "had.json").read_text())
+    m2 = json.loads((a2 / "had.json").read_text())
+    end1 = {r["set"]: r for r in m1["fidelity"] if r["stage"] == 4}
+    start2 = {r["set"]: r for r in m2["fidelity"] if r["stage"] == 0}
+    for k, r in end1.items():
+        assert start2[k]["cos_mean"] == pytest.approx(r["cos_mean"], abs=1e-5)
+    assert {r["stage"] for r in m2["fidelity"]} == {0, 3, 4}
+    assert m2["init"]["recipe"]["stages"] == [2, 2, 2, 2] and m2["init"]["seed"] == 1
+    assert m2["recipe"]["s_q"] == m1["recipe"]["s_q"]
+    assert len(m2["init"]["weights_sha256"]) == 64
+    lines = (a2 / "train_log.csv").read_text().splitlines()
+    assert len(lines) == 6 and lines[1].split(",")[1] == "3"
+    with pytest.raises(SystemExit):          # a1 trained every tensor; qk cannot take them
+        hd.main(common[:-2] + ["--train", "qk", "--out", str(tmp_path / "a3"),
+                               "--steps", "0,0,1,1", "--init", str(a1)])
+    with pytest.raises(SystemExit):          # zeros only with --init
+        hd.main(common + ["--out", str(tmp_path / "a4"), "--steps", "0,0,1,1"])
+
+
 class FakeTok:
     """encode_batch over whitespace-separated integer ids (test input)."""
 
