@@ -215,7 +215,7 @@ module hx_tb;
         progress = cyc;
       end
       tick;
-      if (cyc - progress > `HX_PATIENCE) fail("HANG: no query taken and no output given");
+      if (cyc - progress > `HX_PATIENCE) fail("HANG: q_ready_o, o_valid_o: no query taken and no output given");
     end
     q_valid = 1'b0;
     o_ready = 1'b0;

@@ -273,7 +273,8 @@ static int attn_float(hr_backend *b, hr_head_stats *st, int n_tok, int d, const 
                       const float *K, const float *V, float *O)
 {
     if (enc_attn_float(NULL, 0, 0, n_tok, d, Q, K, V, O) != 0) {
-        hg_errf(b->err, sizeof b->err, "float attention failed (n_tok %d, d %d)", n_tok, d);
+        hg_errf(b->err, sizeof b->err, "%s: float attention failed (n_tok %d, d %d)",
+               hr_kind_name(b->kind), n_tok, d);
         return -1;
     }
     for (int i = 0; i < n_tok; i++) {

@@ -117,7 +117,8 @@ hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal,
 int hr_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
             const float *V, float *O);
 
-/* The last error of hr_attn ("" if none). Can't fail. */
+/* The last error of hr_attn ("" if none), beginning with the backend name ("rtl-had: ...").
+ * Can't fail. */
 const char *hr_backend_error(const hr_backend *b);
 
 /* Kind and core configuration of b. Can't fail. */

@@ -209,9 +209,12 @@ int hr_evaluate_models(const enc_model *m, const enc_model *const *bm, const hr_
             const enc_model *mk = bm && bm[k] ? bm[k] : m;
             if (enc_embed(mk, cp->ids[i], cp->n_tok[i], &hk, res[k].emb + (size_t)i * h, sub,
                           sizeof sub) != 0) {
-                const char *be = hr_backend_error(b[k]);
-                hg_errf(err, errsz, "sentence %d, backend %s: %s", i + 1,
-                       hr_kind_name(hr_backend_kind(b[k])), be[0] ? be : sub);
+                const char *be = hr_backend_error(b[k]); /* begins with the backend */
+                if (be[0])
+                    hg_errf(err, errsz, "sentence %d, backend %s", i + 1, be);
+                else
+                    hg_errf(err, errsz, "sentence %d, backend %s: %s", i + 1,
+                            hr_kind_name(hr_backend_kind(b[k])), sub);
                 rc = -1;
             }
             res[k].seconds += now_s() - t0;

@@ -662,7 +662,7 @@ TEST(ReliabilityWatchdog, HgsimAndHadrunExitNonZeroWithTheMessage)
     r = sh("HADGEN_SIM_STALLS=0,100 timeout 300 " + bin("hadrun") + quick(d) +
            " --limit 1 --backend float,rtl-had");
     EXPECT_EQ(r.status, 1) << r.out;
-    EXPECT_MSG(r, "backend rtl-had: rtl-had: simulation hung: outputs stream, cycle ");
+    EXPECT_MSG(r, "backend rtl-had: simulation hung: outputs stream, cycle ");
     r = sh("HADGEN_SIM_STALLS=x " + bin("hadrun") + quick(d) + " --limit 1 --backend float");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "hadrun: HADGEN_SIM_STALLS 'x': must be Q,O");

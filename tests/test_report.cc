@@ -285,6 +285,8 @@ TEST(Report, PointNamesAndSpecialInputsAreRefused)
         {"--point 'p=s:" + d + "/had' --sweep-md " + d, "--sweep-md '" + d + "': is a directory, not a file"},
         {"--point 'p=s:" + d + "/had' --sweep-md " + d + "/nul.md", "holds a NUL byte (not text)"},
         {"--point 'p=s:" + d + "/had' --fidelity /dev/zero", "JSON file '/dev/zero': is a character device, not a regular file"},
+        {"--point 'p=s:" + d + "/had," + d + "/had'",
+         "--point 'p': two run folders of core type 'had' ('" + d + "/had' and '" + d + "/had')"},
     };
     for (const bad_case &c : cases) {
         hgt::CmdResult r = hgt::run_cmd("timeout 20 " + bin + c.args);

@@ -105,7 +105,7 @@ TEST(XsimCatches, UnknownHandshakeAndStalledStream)
     std::string h = core_dir(t + "/h", kHad, "s/assign q_ready_o  = /assign q_ready_o  = 1'b0 \\&\\& /");
     Result b = hgt::run_cmd(hgxsim() + kHad + " --data random --rtl '" + h + "'");
     EXPECT_EQ(b.status, 1) << b.out;
-    EXPECT_NE(b.out.find("HANG: no query taken and no output given cycle="), std::string::npos) << b.out;
+    EXPECT_NE(b.out.find("HANG: q_ready_o, o_valid_o: no query taken and no output given cycle="), std::string::npos) << b.out;
     hgt::run_cmd("rm -rf '" + t + "'");
 }
 

@@ -62,6 +62,9 @@ static void parse_point(point *p, const char *arg)
         int ci = rp_core_index(rp_str(j, "core"));
         if (ci < 0)
             rp_die("'%s': unknown core type '%s'", path, rp_str(j, "core"));
+        if (p->run[ci])
+            rp_die("--point '%s': two run folders of core type '%s' ('%s' and '%s'); give one "
+                   "per core type", p->name, rp_str(j, "core"), p->dir[ci], d);
         p->run[ci] = j;
         snprintf(p->dir[ci], sizeof p->dir[ci], "%s", d);
     }
