@@ -1,6 +1,9 @@
 # gen/ — the hadgen RTL generator.
 
 HADGEN      := $(BUILD)/bin/hadgen
+# The core types, from the list hadgen is built from (gen/hg_cores.def; scripts and tests
+# ask hadgen --list-cores). Every make variable that lists core types defaults to this.
+HG_CORES    := $(shell awk -F'"' '/^HG_CORE/ {print $$2}' gen/hg_cores.def)
 GEN_SRCS    := gen/hadgen.c gen/hg_emit.c gen/hg_config.c gen/hg_util.c gen/hg_file.c
 GEN_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(GEN_SRCS))
 
@@ -23,7 +26,7 @@ $(HADGEN): $(GEN_OBJS)
 MINILM_ARGS := --d 32 --lanes 8 --top-n 16 --max-keys 128
 .PHONY: rtl
 rtl: $(HADGEN)
-	@for core in had baseline int8-topn; do \
+	@for core in $(HG_CORES); do \
 	  $(HADGEN) --core $$core --out rtl/generated/$${core}_d64 && \
 	  $(HADGEN) --core $$core $(MINILM_ARGS) --out rtl/generated/$${core}_d32 || exit 1; \
 	done

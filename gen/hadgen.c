@@ -24,13 +24,14 @@
 
 static void usage(FILE *f)
 {
+    char cores[64];
     fprintf(f,
 "usage: hadgen [options] --out DIR\n"
 "\n"
 "Generates the Verilog of one attention core (one module per file), filelist.f and\n"
 "manifest.json in DIR. See docs/spec.md for the numerics and docs/usage.md for examples.\n"
 "\n"
-"  --core TYPE          had | baseline | int8-topn                       (default had)\n"
+"  --core TYPE          %-49s(default had)\n"
 "  --d N                head dimension, a multiple of 8 in 8..256        (default 64)\n"
 "  --lanes P            keys scored per cycle, 1..64 and <= max-keys     (default 16)\n"
 "  --top-n N            keys kept per query, 1..max-keys (top-N cores)   (default 32)\n"
@@ -45,13 +46,15 @@ static void usage(FILE *f)
 "  --out DIR            output directory (created if missing)\n"
 "  --force              write into DIR even if it holds files hadgen did not write\n"
 "  --dry-run            validate, print the derived configuration as JSON, write nothing\n"
+"  --list-cores         print the core types, one per line, and exit\n"
 "  --help               this text\n"
 "  --version            print the version\n"
 "\n"
 "Beside the Verilog, DIR gets hadgen.core, a FuseSoC (CAPI2) description of the core.\n"
 "\n"
 "Throughput: one query per max(ceil(L/P), CR+CM) cycles at n_k = L (CR+CM: normalizer\n"
-"cycles, printed as ii_cycles); the AV unit is sized so it never limits it.\n");
+"cycles, printed as ii_cycles); the AV unit is sized so it never limits it.\n",
+            hg_core_choices(cores, sizeof cores, " | ", " | "));
 }
 
 /* The command line as recorded in file headers: "hadgen" and the arguments, quoted
@@ -204,7 +207,7 @@ static void load_config(hg_cfg *c, const char *path)
 
 /* Long options: the configuration options of hg_cfg_options (value HG_OPT_CFG), then
    hadgen's own. */
-enum { HG_OPT_CFG = 1, O_CONFIG, O_OUT, O_FORCE, O_DRY, O_HELP, O_VERSION };
+enum { HG_OPT_CFG = 1, O_CONFIG, O_OUT, O_FORCE, O_DRY, O_HELP, O_VERSION, O_LIST_CORES };
 
 static void build_options(struct option *opts)
 {
@@ -217,6 +220,7 @@ static void build_options(struct option *opts)
     opts[n++] = (struct option){"dry-run", no_argument, 0, O_DRY};
     opts[n++] = (struct option){"help", no_argument, 0, O_HELP};
     opts[n++] = (struct option){"version", no_argument, 0, O_VERSION};
+    opts[n++] = (struct option){"list-cores", no_argument, 0, O_LIST_CORES};
     opts[n] = (struct option){0, 0, 0, 0};
 }
 
@@ -254,6 +258,10 @@ int main(int argc, char **argv)
         case O_DRY: dry = 1; break;
         case O_HELP: usage(stdout); return 0;
         case O_VERSION: printf("hadgen %s\n", HADGEN_VERSION); return 0;
+        case O_LIST_CORES:
+            for (int k = 0; k < HG_NCORES; k++)
+                printf("%s\n", hg_core_name((hg_core_kind)k));
+            return 0;
         case ':':
             fprintf(stderr, "hadgen: option '%s' needs a value (see --help)\n", argv[optind - 1]);
             return 2;

@@ -13,21 +13,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const core_names[] = {"had", "baseline", "int8-topn"};
-static const char *const core_shorts[] = {"had", "base", "i8topn"};
+#define HG_CORE(kind, name, short_name, summary) name,
+static const char *const core_names[HG_NCORES] = {
+#include "hg_cores.def"
+};
+#undef HG_CORE
+#define HG_CORE(kind, name, short_name, summary) short_name,
+static const char *const core_shorts[HG_NCORES] = {
+#include "hg_cores.def"
+};
+#undef HG_CORE
+#define HG_CORE(kind, name, short_name, summary) summary,
+static const char *const core_summaries[HG_NCORES] = {
+#include "hg_cores.def"
+};
+#undef HG_CORE
 
 const char *hg_core_name(hg_core_kind k) { return core_names[k]; }
 const char *hg_core_short(hg_core_kind k) { return core_shorts[k]; }
+const char *hg_core_summary(hg_core_kind k) { return core_summaries[k]; }
 
 int hg_core_parse(const char *s, hg_core_kind *k)
 {
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < HG_NCORES; i++) {
         if (strcmp(s, core_names[i]) == 0) {
             *k = (hg_core_kind)i;
             return 0;
         }
     }
     return -1;
+}
+
+char *hg_core_choices(char *buf, size_t n, const char *sep, const char *last)
+{
+    size_t at = 0;
+    if (n)
+        buf[0] = '\0';
+    for (int i = 0; i < HG_NCORES && at < n; i++) {
+        const char *before = i == 0 ? "" : i == HG_NCORES - 1 ? last : sep;
+        int w = snprintf(buf + at, n - at, "%s%s", before, core_names[i]);
+        at += w > 0 ? (size_t)w : 0;
+    }
+    return buf;
 }
 
 int hg_cfg_topn(const hg_cfg *c) { return c->core != HG_CORE_BASELINE; }
@@ -80,7 +107,9 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
     if (strcmp(opt, "core") == 0) {
         if (hg_core_parse(val, &c->core) == 0)
             return 0;
-        snprintf(err, n, "--core '%s': must be had, baseline or int8-topn", val);
+        char names[64];
+        snprintf(err, n, "--core '%s': must be %s", val,
+                 hg_core_choices(names, sizeof names, ", ", " or "));
         return -1;
     }
     if (strcmp(opt, "prefix") == 0) {

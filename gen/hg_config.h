@@ -16,10 +16,13 @@
 extern "C" {
 #endif
 
+/* The core types (gen/hg_cores.def): HG_CORE_HAD, HG_CORE_BASELINE, HG_CORE_I8TOPN, and
+   HG_NCORES, their number. */
 typedef enum {
-    HG_CORE_HAD = 0,      /* XNOR-popcount scores, top-N, table softmax, sparse AV */
-    HG_CORE_BASELINE = 1, /* int8 dot products, exp softmax over all keys, dense AV */
-    HG_CORE_I8TOPN = 2    /* int8 dot products, top-N selection, exp softmax, sparse AV */
+#define HG_CORE(kind, name, short_name, summary) HG_CORE_##kind,
+#include "hg_cores.def"
+#undef HG_CORE
+    HG_NCORES
 } hg_core_kind;
 
 #define HG_D_MIN 8
@@ -111,12 +114,16 @@ int hg_cfg_field_value(const hg_cfg *c, const hg_cfg_field *f);
    of the wrong type or out of range, a derived value that differs). */
 int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, size_t errlen);
 
-/* Core-type names as used on the command line ("had", "baseline", "int8-topn") and the
-   short form used in module names ("had", "base", "i8topn"). */
+/* Core-type names as used on the command line ("had", "baseline", "int8-topn"), the short
+   form used in module names ("had", "base", "i8topn") and a one-line summary. */
 const char *hg_core_name(hg_core_kind k);
 const char *hg_core_short(hg_core_kind k);
+const char *hg_core_summary(hg_core_kind k);
 /* Parses a command-line core name; returns 0 and sets *k, or -1 if unknown. */
 int hg_core_parse(const char *s, hg_core_kind *k);
+/* The core names for a message, "had, baseline or int8-topn" (sep ", ", last " or "), or
+   "had|baseline|int8-topn" (sep and last "|"), into buf (truncated to n). Returns buf. */
+char *hg_core_choices(char *buf, size_t n, const char *sep, const char *last);
 
 /* 1 for the cores that select the top-N keys (HAD and int8 + top-N). */
 int hg_cfg_topn(const hg_cfg *c);

@@ -26,13 +26,14 @@
 
 static void usage(FILE *f)
 {
+    char cores[64];
     fprintf(f,
 "usage: hgsim [core options] --keys FILE --values FILE --queries FILE [options]\n"
 "\n"
 "Simulates one generated core (Verilator, built and cached on first use) on raw vector\n"
 "files in the layouts of docs/spec.md section 2, and prints cycle counts.\n"
 "\n"
-"core options (as for hadgen): --core had|baseline|int8-topn --d --lanes --top-n\n"
+"core options (as for hadgen): --core %s --d --lanes --top-n\n"
 "  --max-keys --weight-bits --exp-frac-bits --out-frac --prefix\n"
 "\n"
 "  --keys FILE       n_k keys: d/8 bytes each (HAD sign bits) or d bytes (int8),\n"
@@ -59,7 +60,8 @@ static void usage(FILE *f)
 "A core that stops responding ends the run (exit 1) with a message naming the stream, its\n"
 "state and the cycle, after 64 x (II + G + N + CR + CM) + 1024 cycles without a handshake.\n"
 "HADGEN_SIM_STALLS=Q,O makes the host withhold q_valid Q%% and o_ready O%% of the cycles\n"
-"(random; O=100 holds o_ready low: a test of that watchdog).\n", CAPTURE_DIR_MAX);
+"(random; O=100 holds o_ready low: a test of that watchdog).\n",
+            hg_core_choices(cores, sizeof cores, "|", "|"), CAPTURE_DIR_MAX);
 }
 
 #define HGSIM_ALPHA_MAX 1e6            /* largest --alpha, --scale-q, --scale-k: an alpha above

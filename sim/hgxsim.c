@@ -24,6 +24,7 @@
 
 static void usage(FILE *f)
 {
+    char cores[64];
     fprintf(f,
 "usage: hgxsim [core options] [--data LIST] [--count N] [--seed S] [--stalls] [options]\n"
 "       hgxsim [core options] --keys FILE --values FILE --queries FILE [options]\n"
@@ -32,7 +33,7 @@ static void usage(FILE *f)
 "model on the same vectors, each data set from reset, and compares every output bit and\n"
 "the cycle counts (all, configuration, load, queries, first and last output).\n"
 "\n"
-"core options (as for hadgen): --core had|baseline|int8-topn --d --lanes --top-n\n"
+"core options (as for hadgen): --core %s --d --lanes --top-n\n"
 "  --max-keys --weight-bits --exp-frac-bits --out-frac --prefix\n"
 "\n"
 "  --data LIST     generated data sets, comma-separated (default: all of them):\n"
@@ -60,7 +61,8 @@ static void usage(FILE *f)
 "  --help          this text\n"
 "\n"
 "Tools: $IVERILOG and $VVP (default iverilog, vvp). The last line of the output holds the\n"
-"figures as name=value words (make xsim adds them up).\n");
+"figures as name=value words (make xsim adds them up).\n",
+            hg_core_choices(cores, sizeof cores, "|", "|"));
 }
 
 #define MAX_COUNT 4096

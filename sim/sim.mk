@@ -58,7 +58,7 @@ test-prereqs: sim-tools
 # point and the default point (their Verilator builds are cached by make test).
 XSIM_EDGE    := 8:1:1:8 256:2:4:12 16:4:20:20 32:1:3:12 16:8:8:8 24:3:5:31 16:4:1:16 \
                 16:4:6:40:8:2:0 16:4:6:40:20:8:12 32:8:16:128 64:16:32:1024
-XSIM_CONFIGS ?= $(foreach c,had baseline int8-topn,$(addprefix $(c):,$(XSIM_EDGE)))
+XSIM_CONFIGS ?= $(foreach c,$(HG_CORES),$(addprefix $(c):,$(XSIM_EDGE)))
 XSIM_COUNT   ?= 8
 export XSIM_CONFIGS XSIM_COUNT
 .PHONY: xsim

@@ -6,12 +6,13 @@
 #   XSIM_CONFIGS="had:16:4:8:64 baseline:8:1:1:8:8:2:0" sim/xsim.sh
 #
 # Variables (environment):
-#   XSIM_CONFIGS  configurations CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (core had, baseline
-#                 or int8-topn; weight bits, exp fraction bits, output fraction bits)
+#   XSIM_CONFIGS  configurations CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE one of
+#                 `hadgen --list-cores`; weight bits, exp fraction bits, output fraction bits)
 #   XSIM_COUNT    queries per data set (default 8)
 #   XSIM_ARGS     more hgxsim options (default --stalls: every data set also with stalls)
 #   XSIM_LOG      full log (default build/xsim/xsim.log)
 #   HGXSIM        the tool (default build/bin/hgxsim)
+#   HADGEN        the generator, asked for the core types (default: beside HGXSIM)
 # Exit status: 0 every configuration agrees, 1 a mismatch or failure, 2 bad input.
 set -euo pipefail
 # The script is one function: bash parses it completely before running it, so an edit of
@@ -19,6 +20,7 @@ set -euo pipefail
 main() {
 root=$(cd "$(dirname "$0")/.." && pwd)
 HGXSIM=${HGXSIM:-$root/build/bin/hgxsim}
+HADGEN=${HADGEN:-$(dirname "$HGXSIM")/hadgen}
 XSIM_COUNT=${XSIM_COUNT:-8}
 XSIM_ARGS=${XSIM_ARGS---stalls}
 XSIM_LOG=${XSIM_LOG:-$root/build/xsim/xsim.log}
@@ -26,6 +28,8 @@ die() { echo "xsim: error: $*" >&2; exit 2; }
 
 [ -n "${XSIM_CONFIGS:-}" ] || die "XSIM_CONFIGS is empty (CORE:D:P:N:L[:WB:FB:OF] ...)"
 [ -x "$HGXSIM" ] || die "HGXSIM='$HGXSIM' not found (run: make sim-tools)"
+[ -x "$HADGEN" ] || die "HADGEN='$HADGEN' not found (run: make hadgen)"
+cores=" $("$HADGEN" --list-cores | tr '\n' ' ')"
 [[ "$XSIM_COUNT" =~ ^[0-9]{1,4}$ ]] || die "XSIM_COUNT='$XSIM_COUNT': must be an integer 1..4096"
 # XSIM_ARGS become words of the hgxsim command line: options only, no shell characters
 [[ "$XSIM_ARGS" =~ ^[-A-Za-z0-9_=.,\ ]*$ ]] ||
@@ -33,8 +37,8 @@ die() { echo "xsim: error: $*" >&2; exit 2; }
 read -r -a extra <<< "$XSIM_ARGS"
 read -r -a configs <<< "$XSIM_CONFIGS"
 for cfg in "${configs[@]}"; do
-  [[ "$cfg" =~ ^(had|baseline|int8-topn)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?$ ]] ||
-    die "XSIM_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE had, baseline or int8-topn)"
+  [[ "$cfg" =~ ^([a-z0-9-]+)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?$ && "$cores" == *" ${cfg%%:*} "* ]] ||
+    die "XSIM_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE one of:$cores)"
 done
 mkdir -p "$(dirname "$XSIM_LOG")"
 : > "$XSIM_LOG"

@@ -37,15 +37,22 @@
 #define DEF_SENTENCES "sw/data/sentences_eval.txt"
 #define DEF_CALIB_SET "sw/data/sentences_calib.txt"
 #define DEF_CALIB "build/calib_minilm.json"
-#define DEF_BACKENDS "float,golden-had,golden-baseline,golden-int8-topn"
-#define KNOWN_BACKENDS "float float-had golden-had golden-baseline golden-int8-topn\n" \
-    "                        rtl-had rtl-baseline rtl-int8-topn"
+/* Default backends: float and the golden model of every core type. */
+static const char *def_backends(void)
+{
+    static char buf[256];
+    char golden[224];
+    snprintf(buf, sizeof buf, "float,%s",
+             hr_kind_names(golden, sizeof golden, HR_GOLDEN(0), HR_RTL(0), ","));
+    return buf;
+}
 #define DEF_PCT 100.0
 #define MAX_DUMP_HEADS 256
 #define REPEAT_MAX 100
 
 static void usage(FILE *f)
 {
+    char k1[256], k2[256];
     fprintf(f,
 "usage: hadrun [options]\n"
 "\n"
@@ -67,8 +74,9 @@ static void usage(FILE *f)
 "                        had.json's base_model_hash (default $HADGEN_MODEL, else\n"
 "                        build/model)\n"
 "  --backend LIST        comma-separated backends, or 'all' (default\n"
-"                        " DEF_BACKENDS "):\n"
-"                        " KNOWN_BACKENDS "\n"
+"                        %s):\n"
+"                        %s\n"
+"                        %s\n"
 "  --embeddings FILE     write the sentence embeddings: one line per backend and\n"
 "                        sentence: BACKEND INDEX v0 .. v(hidden-1)\n"
 "  --json FILE           write every metric as JSON (deterministic: no times)\n"
@@ -107,7 +115,8 @@ static void usage(FILE *f)
 "\n"
 "Every path is checked before the run: inputs are regular files, outputs writable and\n"
 "none of them an input; outputs are written to a temporary name, then renamed.\n",
-            HR_CALIB_PCT_MIN, DEF_PCT);
+            def_backends(), hr_kind_names(k1, sizeof k1, HR_FLOAT, HR_RTL(0), " "),
+             hr_kind_names(k2, sizeof k2, HR_RTL(0), HR_NKINDS, " "), HR_CALIB_PCT_MIN, DEF_PCT);
 }
 
 /* Everything the command line chooses. */
@@ -165,7 +174,7 @@ static void parse_args(int argc, char **argv, opts *o)
         {0, 0, 0, 0}};
     memcpy(&lo[n], own, sizeof own);
 
-    *o = (opts){.sentences = DEF_SENTENCES, .backends = DEF_BACKENDS, .calib = DEF_CALIB,
+    *o = (opts){.sentences = DEF_SENTENCES, .backends = def_backends(), .calib = DEF_CALIB,
                 .calib_set = DEF_CALIB_SET, .max_tokens = TOK_DEFAULT_MAX_LEN, .repeat = 1,
                 .pct = DEF_PCT, .dump_sentences = -1};
     hg_cfg_default(&o->core, HG_CORE_HAD);
@@ -255,11 +264,11 @@ static int parse_backends(const char *list, hr_kind *kinds)
         char name[64];
         snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), p);
         hr_kind k;
-        char msg[256];
+        char msg[384];
         if (len >= 63 || hr_kind_parse(name, &k) != 0) {
-            snprintf(msg, sizeof msg, "unknown backend '%s'; known: all, float, float-had, "
-                     "golden-had, golden-baseline, golden-int8-topn, rtl-had, rtl-baseline, "
-                     "rtl-int8-topn", name);
+            char known[256];
+            snprintf(msg, sizeof msg, "unknown backend '%s'; known: all, %s", name,
+                     hr_kind_names(known, sizeof known, HR_FLOAT, HR_NKINDS, ", "));
             bad("backend", list, msg);
         }
         for (int i = 0; i < n; i++)

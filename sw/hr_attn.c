@@ -34,8 +34,14 @@ struct hr_backend {
 };
 
 static const char *const kind_names[HR_NKINDS] = {
-    "float", "float-had", "golden-had", "golden-baseline", "golden-int8-topn",
-    "rtl-had", "rtl-baseline", "rtl-int8-topn"};
+    "float", "float-had",
+#define HG_CORE(kind, name, short_name, summary) "golden-" name,
+#include "hg_cores.def"
+#undef HG_CORE
+#define HG_CORE(kind, name, short_name, summary) "rtl-" name,
+#include "hg_cores.def"
+#undef HG_CORE
+};
 
 
 static double now_s(void)
@@ -62,15 +68,27 @@ int hr_kind_parse(const char *s, hr_kind *k)
     return -1;
 }
 
-int hr_kind_rtl(hr_kind k) { return k >= HR_RTL_HAD && k <= HR_RTL_I8TOPN; }
+char *hr_kind_names(char *buf, size_t n, hr_kind first, hr_kind last, const char *sep)
+{
+    size_t at = 0;
+    if (n)
+        buf[0] = '\0';
+    for (int i = first; i < (int)last && i < HR_NKINDS && at < n; i++) {
+        int w = snprintf(buf + at, n - at, "%s%s", i == (int)first ? "" : sep, kind_names[i]);
+        at += w > 0 ? (size_t)w : 0;
+    }
+    return buf;
+}
+
+int hr_kind_rtl(hr_kind k) { return k >= HR_RTL_HAD && k < HR_NKINDS; }
 
 hg_core_kind hr_kind_core(hr_kind k)
 {
-    switch (k) {
-    case HR_GOLDEN_BASELINE: case HR_RTL_BASELINE: return HG_CORE_BASELINE;
-    case HR_GOLDEN_I8TOPN: case HR_RTL_I8TOPN: return HG_CORE_I8TOPN;
-    default: return HG_CORE_HAD;
-    }
+    if (k >= HR_RTL_HAD && k < HR_NKINDS)
+        return (hg_core_kind)(k - HR_RTL_HAD);
+    if (k >= HR_GOLDEN_HAD && k < HR_RTL_HAD)
+        return (hg_core_kind)(k - HR_GOLDEN_HAD);
+    return HG_CORE_HAD;
 }
 
 int hr_kind_recall(hr_kind k)

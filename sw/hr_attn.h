@@ -40,17 +40,23 @@
 extern "C" {
 #endif
 
+/* float, float-had, then golden-<core> and rtl-<core> for every core type of
+   gen/hg_cores.def in its order (HR_GOLDEN_HAD, ..., HR_RTL_I8TOPN). */
 typedef enum {
     HR_FLOAT = 0,
     HR_FLOAT_HAD,
-    HR_GOLDEN_HAD,
-    HR_GOLDEN_BASELINE,
-    HR_GOLDEN_I8TOPN,
-    HR_RTL_HAD,
-    HR_RTL_BASELINE,
-    HR_RTL_I8TOPN,
+#define HG_CORE(kind, name, short_name, summary) HR_GOLDEN_##kind,
+#include "hg_cores.def"
+#undef HG_CORE
+#define HG_CORE(kind, name, short_name, summary) HR_RTL_##kind,
+#include "hg_cores.def"
+#undef HG_CORE
     HR_NKINDS
 } hr_kind;
+
+/* The golden and the RTL backend of a core type. */
+#define HR_GOLDEN(core) ((hr_kind)(HR_GOLDEN_HAD + (int)(core)))
+#define HR_RTL(core) ((hr_kind)(HR_RTL_HAD + (int)(core)))
 
 /* Command-line name of a backend ("float", "float-had", "golden-had", ...,
    "rtl-int8-topn"). */
@@ -58,6 +64,9 @@ const char *hr_kind_name(hr_kind k);
 
 /* Parses a backend name; returns 0 and sets *k, or -1 if unknown. */
 int hr_kind_parse(const char *s, hr_kind *k);
+
+/* The names of backends first..last-1 joined by sep into buf (truncated to n). Returns buf. */
+char *hr_kind_names(char *buf, size_t n, hr_kind first, hr_kind last, const char *sep);
 
 /* 1 for the RTL (simulated) backends. */
 int hr_kind_rtl(hr_kind k);

@@ -19,7 +19,7 @@
 
 #include "hr_attn.h"
 
-#define NCORES 3
+#define NCORES HG_NCORES /* streams of the golden model of every core type */
 
 /* Where the streams of one core type come from (hr_dump_set_source). */
 typedef struct source {
@@ -201,8 +201,6 @@ static void tap(void *ctx, const hr_head_io *io)
     cJSON_AddItemToArray(d->index, cJSON_CreateString(rel));
 }
 
-static const hr_kind dump_kinds[NCORES] = {HR_GOLDEN_HAD, HR_GOLDEN_BASELINE, HR_GOLDEN_I8TOPN};
-
 hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
                       const hr_lh *lh, int n, char *err, size_t errsz)
 {
@@ -247,7 +245,7 @@ hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
         return NULL;
     }
     for (int i = 0; i < NCORES; i++) {
-        d->core[i] = hr_backend_open(dump_kinds[i], core, cal, NULL, 0, err, errsz);
+        d->core[i] = hr_backend_open(HR_GOLDEN(i), core, cal, NULL, 0, err, errsz);
         if (!d->core[i]) {
             hr_dump_close(d, NULL, 0);
             return NULL;
@@ -261,11 +259,9 @@ int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const 
                        const double *alpha_c, enc_attn_fn pass, void *pass_ctx, char *err,
                        size_t errsz)
 {
-    int c = 0;
-    while (c < NCORES && hr_kind_core(dump_kinds[c]) != core)
-        c++;
-    assert(c < NCORES);
-    hr_backend *b = hr_backend_open(dump_kinds[c], &d->cfg, cal, NULL, 0, err, errsz);
+    int c = (int)core;
+    assert(c >= 0 && c < NCORES);
+    hr_backend *b = hr_backend_open(HR_GOLDEN(core), &d->cfg, cal, NULL, 0, err, errsz);
     if (!b)
         return -1;
     hr_backend_close(d->core[c]);

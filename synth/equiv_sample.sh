@@ -5,8 +5,8 @@
 # per module and the totals per configuration and overall.
 #
 # Variables (environment):
-#   EQUIV_CONFIGS  configurations CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (core had, baseline
-#                  or int8-topn; weight bits, exp fraction bits, output fraction bits)
+#   EQUIV_CONFIGS  configurations CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE one of
+#                  `hadgen --list-cores`; weight bits, exp fraction bits, output fraction bits)
 #   EQUIV_ROOT     work folder (default build/equiv): rtl-<config>/, <config>/ (flow run,
 #                  equiv/ logs); made by this script (marker .hgsynth_equiv_root)
 #   HADGEN, LIB, and synth/equiv.sh's EQUIV_METHODS, EQUIV_TIMEOUT, EQUIV_SEQ
@@ -23,10 +23,11 @@ die() { echo "equiv: error: $*" >&2; exit 2; }
 
 [ -n "${EQUIV_CONFIGS:-}" ] || die "EQUIV_CONFIGS is empty (CORE:D:P:N:L[:WB:FB:OF] ...)"
 [ -x "$HADGEN" ] || die "HADGEN='$HADGEN' not found (run: make hadgen)"
+cores=" $("$HADGEN" --list-cores | tr '\n' ' ')"
 read -r -a configs <<< "$EQUIV_CONFIGS"
 for cfg in "${configs[@]}"; do
-  [[ "$cfg" =~ ^(had|baseline|int8-topn)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?$ ]] ||
-    die "EQUIV_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE had, baseline or int8-topn)"
+  [[ "$cfg" =~ ^([a-z0-9-]+)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?$ && "$cores" == *" ${cfg%%:*} "* ]] ||
+    die "EQUIV_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE one of:$cores)"
 done
 if [ -e "$EQUIV_ROOT" ] && [ ! -f "$EQUIV_ROOT/.hgsynth_equiv_root" ]; then
   [ -d "$EQUIV_ROOT" ] && [ -z "$(ls -A "$EQUIV_ROOT")" ] ||

@@ -13,7 +13,7 @@
 HGSYNTH       := $(BUILD)/bin/hgsynth
 SYNTH_SRCS    := $(wildcard synth/src/*.c)
 SYNTH_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(SYNTH_SRCS))
-SYNTH_CORES   ?= had baseline int8-topn
+SYNTH_CORES   ?= $(HG_CORES)
 # Default configuration (DESIGN.md section 9): d, lanes, top-N, max keys.
 SYNTH_D       ?= 64
 SYNTH_P       ?= 16
@@ -100,7 +100,7 @@ synth-minilm: $(HGSYNTH) $(HGSIM) $(HADRUN) $(HADGEN) deps-model model-had
 # or equiv_make/equiv_simple/equiv_induct). EQUIV_CONFIGS: CORE:D:P:N:L[:WB:FB:OF] words;
 # the default keeps the arithmetic small (d=8, one lane, so the normalizer divides 3 bits
 # per cycle with one multiplier; narrowest widths).
-EQUIV_CONFIGS ?= had:8:1:2:24:8:2:0 baseline:8:1:2:24:8:2:0 int8-topn:8:1:2:24:8:2:0
+EQUIV_CONFIGS ?= $(foreach c,$(HG_CORES),$(c):8:1:2:24:8:2:0)
 export EQUIV_CONFIGS
 .PHONY: equiv
 equiv: $(HGSYNTH) $(HADGEN)

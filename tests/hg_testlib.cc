@@ -1,6 +1,8 @@
 // hg_testlib.cc — see hg_testlib.h.
 #include "hg_testlib.h"
 
+#include <gtest/gtest.h>
+
 #include "hs_sim.h"
 
 #include <cassert>
@@ -242,6 +244,22 @@ void prebuild(const std::vector<hg_cfg> &cfgs, int jobs)
 }
 
 std::string src_dir() { return HG_SRC_DIR; }
+
+std::vector<std::string> core_types()
+{
+    CmdResult r = run_cmd(std::string(HG_BIN_DIR) + "/hadgen --list-cores");
+    std::vector<std::string> v;
+    size_t at = 0;
+    while (at < r.out.size()) {
+        size_t nl = r.out.find('\n', at);
+        if (nl == std::string::npos) nl = r.out.size();
+        if (nl > at) v.push_back(r.out.substr(at, nl - at));
+        at = nl + 1;
+    }
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_FALSE(v.empty()) << "hadgen --list-cores printed nothing";
+    return v;
+}
 
 CmdResult run_cmd(const std::string &cmd)
 {

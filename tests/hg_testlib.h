@@ -59,6 +59,9 @@ void prebuild(const std::vector<hg_cfg> &cfgs, int jobs);
 // Directory of the source tree (for the generator binary, rtl/, docs/).
 std::string src_dir();
 
+// The core types, as `hadgen --list-cores` prints them (asserts it ran and gave some).
+std::vector<std::string> core_types();
+
 // Output (stdout and stderr) and exit status of a shell command.
 struct CmdResult {
     int status;

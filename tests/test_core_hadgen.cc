@@ -114,8 +114,37 @@ TEST(Hadgen, HelpListsEveryOption)
     EXPECT_EQ(r.status, 0);
     for (const char *o : {"--core", "--d", "--lanes", "--top-n", "--max-keys", "--weight-bits",
                           "--exp-frac-bits", "--out-frac", "--prefix", "--out", "--force",
-                          "--dry-run", "--help", "--version"})
+                          "--dry-run", "--list-cores", "--help", "--version"})
         EXPECT_NE(r.out.find(o), std::string::npos) << o;
+}
+
+// One list of core types (gen/hg_cores.def): hadgen --list-cores, the C API, make's HG_CORES,
+// the backends of the layer runner, the help text and the error message all give it.
+TEST(Hadgen, ListCoresIsTheOneListOfCoreTypes)
+{
+    std::vector<std::string> cores = hgt::core_types();
+    ASSERT_EQ(cores.size(), (size_t)HG_NCORES);
+    std::string names, bars;
+    for (int k = 0; k < HG_NCORES; k++) {
+        EXPECT_EQ(cores[k], hg_core_name((hg_core_kind)k));
+        hg_core_kind back;
+        EXPECT_EQ(hg_core_parse(cores[k].c_str(), &back), 0);
+        EXPECT_EQ(back, (hg_core_kind)k);
+        names += (k ? " " : "") + cores[k];
+        bars += (k ? " | " : "") + cores[k];
+    }
+    Result mk = run("make -s -C " + hgt::src_dir() + " --no-print-directory --eval "
+                    "'hg-cores-echo: ; @echo $(HG_CORES)' hg-cores-echo");
+    EXPECT_EQ(mk.out, names + "\n");
+    EXPECT_NE(run(hadgen() + " --help").out.find("--core TYPE          " + bars), std::string::npos);
+    Result bad = run(hadgen() + " --core nope --out x");
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_NE(bad.out.find("--core 'nope': must be " + cores[0] + ", "), std::string::npos) << bad.out;
+    Result run_help = run(std::string(HG_BIN_DIR) + "/hadrun --help");
+    for (const std::string &c : cores) {
+        EXPECT_NE(run_help.out.find("golden-" + c), std::string::npos) << c;
+        EXPECT_NE(run_help.out.find("rtl-" + c), std::string::npos) << c;
+    }
 }
 
 TEST(Hadgen, RefusesToOverwriteForeignFilesWithoutForce)
@@ -382,7 +411,7 @@ TEST(HadgenFuseSoc, CoreFileListsTheSourcesAndLints)
     struct stat st;
     ASSERT_EQ(stat(fusesoc.c_str(), &st), 0) << fusesoc << " missing: make deps-fusesoc";
     std::string t = hgt::temp_dir("hgfusesoc");
-    for (const char *core : {"had", "baseline", "int8-topn"}) {
+    for (const std::string &core : hgt::core_types()) {
         std::string out = t + "/" + core;
         Result g = run(hadgen() + " --core " + core + " --d 16 --lanes 2 --top-n 3 --max-keys 6"
                        " --out " + out);

@@ -23,7 +23,6 @@
 
 namespace {
 
-const char *const kCores[] = {"had", "baseline", "int8-topn"};
 const char *const kLib = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
 
 std::string bin(const char *tool) { return std::string(HG_BIN_DIR) + "/" + tool; }
@@ -92,7 +91,7 @@ Runs &runs()
     if (r) return *r;
     r = new Runs;
     sh("rm -rf '" + work() + "' && mkdir -p '" + work() + "/rtl'");
-    for (const char *core : kCores) {
+    for (const std::string &core : hgt::core_types()) {
         std::string c = core;
         Result g = sh(bin("hadgen") + " --core " + c + " --d 16 --lanes 4 --top-n 8 --max-keys 64 --out '" +
                       r->rtl(c) + "'");
@@ -124,7 +123,7 @@ const cJSON *summary(const std::string &k)
 
 TEST(SynthFlow, RunsEndToEndForEveryCore)
 {
-    for (const char *core : kCores) {
+    for (const std::string &core : hgt::core_types()) {
         const cJSON *s = summary(core);
         if (!s) continue;
         EXPECT_GT(num(s, "totals", "logic_area_um2"), 0) << core;
@@ -165,7 +164,7 @@ TEST(SynthFlow, RunsEndToEndForEveryCore)
 
 TEST(SynthFlow, GateLevelEqualsRtlOnEveryCycle)
 {
-    for (const char *core : kCores) {
+    for (const std::string &core : hgt::core_types()) {
         Runs &r = runs();
         ASSERT_EQ(r.rc[core], 0) << tail(r.log[core]);
         EXPECT_NE(r.log[core].find("gate level == RTL on every cycle"), std::string::npos) << core;
@@ -278,7 +277,7 @@ TEST(SynthFlow, PowerRespondsToData)
 
 TEST(SynthFlow, ActivityCoversTheInstances)
 {
-    for (const char *core : kCores) {
+    for (const std::string &core : hgt::core_types()) {
         const cJSON *s = summary(core);
         ASSERT_TRUE(s);
         EXPECT_GE(num(s, "activity", "coverage_cells"), 0.95) << core;

@@ -93,9 +93,9 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
         if (!have[i])
             continue;
         fprintf(md, "| %s | %.3f | %.3f | %.1f | %.0f | %.3g | %.1f | %.2f | %.1f | %.2f | %.0f |\n",
-                RP_CORES[i], f[i].area_logic, f[i].area_mem, f[i].fmax, f[i].ii, f[i].qps,
+                RP_CORE_NAME(i), f[i].area_logic, f[i].area_mem, f[i].fmax, f[i].ii, f[i].qps,
                 f[i].power_logic, f[i].power_mem, f[i].e_query, f[i].e_query_node, f[i].qpmj_node);
-        cJSON *o = cJSON_AddObjectToObject(jc, RP_CORES[i]);
+        cJSON *o = cJSON_AddObjectToObject(jc, RP_CORE_NAME(i));
         cJSON_AddNumberToObject(o, "logic_area_mm2", f[i].area_logic);
         cJSON_AddNumberToObject(o, "memory_area_mm2", f[i].area_mem);
         cJSON_AddNumberToObject(o, "fmax_mhz", f[i].fmax);
@@ -131,9 +131,9 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
                        f[i].power_logic / f[1].power_logic, f[i].power / f[1].power,
                        f[i].e_query / f[1].e_query};
         fprintf(md, "| %s | %.3f (%+.0f%%) | %.3f (%+.0f%%) | %.3f (%+.0f%%) | %.3f (%+.0f%%) | %.3f (%+.0f%%) |\n",
-                RP_CORES[i], r[0], 100 * (r[0] - 1), r[1], 100 * (r[1] - 1), r[2], 100 * (r[2] - 1),
+                RP_CORE_NAME(i), r[0], 100 * (r[0] - 1), r[1], 100 * (r[1] - 1), r[2], 100 * (r[2] - 1),
                 r[3], 100 * (r[3] - 1), r[4], 100 * (r[4] - 1));
-        cJSON *o = cJSON_AddObjectToObject(jr, RP_CORES[i]);
+        cJSON *o = cJSON_AddObjectToObject(jr, RP_CORE_NAME(i));
         cJSON_AddNumberToObject(o, "logic_area", r[0]);
         cJSON_AddNumberToObject(o, "area_with_memories", r[1]);
         cJSON_AddNumberToObject(o, "logic_power", r[2]);
@@ -147,7 +147,7 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
     for (int i = 0; i < 3; i++) {
         if (!have[i])
             continue;
-        fprintf(md, "| %s |", RP_CORES[i]);
+        fprintf(md, "| %s |", RP_CORE_NAME(i));
         for (int k = 0; k < 7; k++) {
             char pa[64], pp[64];
             snprintf(pa, sizeof pa, "blocks.%s.area_um2", BLOCKS[k]);
@@ -177,7 +177,7 @@ static void block_dat(const char *dir, const point *p, const char *what)
     for (int i = 0; i < 3; i++) {
         if (!p->run[i])
             continue;
-        fprintf(f, "%s", RP_CORES[i]);
+        fprintf(f, "%s", RP_CORE_NAME(i));
         for (int k = 0; k < 7; k++) {
             char key[64];
             snprintf(key, sizeof key, "blocks.%s.%s", BLOCKS[k], strcmp(what, "area") ? "power_uw" : "area_um2");
@@ -635,7 +635,7 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
             if (!pts[i].run[c])
                 continue;
             rp_figs_t f = rp_figs(pts[i].run[c]);
-            printf("%-12s %-10s %10.3f %10.3f %9.1f %12.3g %10.1f %12.1f\n", pts[i].name, RP_CORES[c],
+            printf("%-12s %-10s %10.3f %10.3f %9.1f %12.3g %10.1f %12.1f\n", pts[i].name, RP_CORE_NAME(c),
                    f.area_logic, f.area, f.fmax, f.qps, f.power, f.e_query);
         }
     for (int i = 0; i < npoints; i++) {
@@ -757,7 +757,7 @@ int main(int argc, char **argv)
             if (!pts[i].run[c])
                 continue;
             rp_figs_t f = rp_figs(pts[i].run[c]);
-            fprintf(csv, "%s,%s,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", pts[i].name, RP_CORES[c], f.area_logic,
+            fprintf(csv, "%s,%s,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", pts[i].name, RP_CORE_NAME(c), f.area_logic,
                     f.area_mem, f.fmax, f.ii, f.qps, f.power_logic, f.power_mem, f.e_query,
                     f.e_query_node, f.qpmj_node);
             for (int k = 0; k < 7; k++) {
@@ -765,7 +765,7 @@ int main(int argc, char **argv)
                 snprintf(pa, sizeof pa, "blocks.%s.area_um2", BLOCKS[k]);
                 snprintf(pp, sizeof pp, "blocks.%s.power_uw", BLOCKS[k]);
                 double a = rp_num(pts[i].run[c], pa), pw = rp_num(pts[i].run[c], pp);
-                fprintf(bcsv, "%s,%s,%s,%g,%g\n", pts[i].name, RP_CORES[c], BLOCKS[k],
+                fprintf(bcsv, "%s,%s,%s,%g,%g\n", pts[i].name, RP_CORE_NAME(c), BLOCKS[k],
                         isnan(a) ? 0 : a * 1e-6, isnan(pw) ? 0 : pw * 1e-3);
             }
         }

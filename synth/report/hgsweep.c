@@ -372,7 +372,7 @@ int main(int argc, char **argv)
     qsort(v, (size_t)n, sizeof *v, cmp_pt);
     for (int i = 1; i < n; i++)
         if (cmp_pt(&v[i - 1], &v[i]) == 0)
-            rp_die("two summaries of the same point %s d=%d P=%d N=%d L=%d", RP_CORES[v[i].core], v[i].d, v[i].p,
+            rp_die("two summaries of the same point %s d=%d P=%d N=%d L=%d", RP_CORE_NAME(v[i].core), v[i].d, v[i].p,
                    v[i].n, v[i].l);
     for (int i = 0; i < n; i++) {
         const pt *b = find(v, n, 1, v[i].d, v[i].p, v[i].n, v[i].l);
@@ -417,7 +417,7 @@ int main(int argc, char **argv)
     cJSON_AddStringToObject(root, "tool", "hgsweep");
     for (int i = 0; i < n; i++) {
         const pt *x = &v[i];
-        fprintf(csv, "%s,%d,%d,%d,%d", RP_CORES[x->core], x->d, x->p, x->n, x->l);
+        fprintf(csv, "%s,%d,%d,%d,%d", RP_CORE_NAME(x->core), x->d, x->p, x->n, x->l);
         double cv[16] = {x->f.area_logic, x->f.area_mem, x->f.area, x->f.fmax, x->f.ii, x->f.qps, x->f.power_logic,
                          x->f.power, x->f.e_query, x->f.e_query_node, x->r_area, x->r_area_mem, x->r_energy,
                          x->cos, x->nn, x->recall};
@@ -432,7 +432,7 @@ int main(int argc, char **argv)
         fprintf(csv, isnan(x->cos_pt) ? "," : ",%g", x->cos_pt);
         fprintf(csv, isnan(x->nn_pt) ? ",\n" : ",%g\n", x->nn_pt);
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "core", RP_CORES[x->core]);
+        cJSON_AddStringToObject(o, "core", RP_CORE_NAME(x->core));
         int ip[4] = {x->d, x->p, x->n, x->l};
         const char *in[4] = {"d", "lanes", "top_n", "max_keys"};
         for (int k = 0; k < 4; k++)
@@ -505,7 +505,7 @@ int main(int argc, char **argv)
     m = front_order(v, n, 0, ord);
     for (int k = 0; k < m; k++) {
         const pt *x = &v[ord[k]];
-        fprintf(md, "| %s | %d | %s | %d | %d | %.3f | %.2f | %.3g |\n", RP_CORES[x->core], x->d, nstr(x), x->l,
+        fprintf(md, "| %s | %d | %s | %d | %d | %.3f | %.2f | %.3g |\n", RP_CORE_NAME(x->core), x->d, nstr(x), x->l,
                 x->p, x->f.area, x->f.e_query, x->f.qps);
     }
     if (have_fid) {
@@ -527,7 +527,7 @@ int main(int argc, char **argv)
         for (int k = 0; k < m; k++) {
             const pt *x = &v[ord[k]];
             char c[32];
-            fprintf(md, "| %s | %d | %s | %d | %d | %d | %.4f | %.3f | %s | %.2f |\n", RP_CORES[x->core], x->d,
+            fprintf(md, "| %s | %d | %s | %d | %d | %d | %.4f | %.3f | %s | %.2f |\n", RP_CORE_NAME(x->core), x->d,
                     nstr(x), x->l, x->p, x->ctx, x->cos, x->nn, cell(c, x->recall, 3), x->f.e_query);
         }
     }

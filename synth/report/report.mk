@@ -7,8 +7,9 @@ $(BUILD)/obj/synth/report/%.o: synth/report/%.c | deps
 
 # rp_util reads and writes files through gen/hg_file (regular files within a limit; outputs
 # through a temporary name)
-RP_OBJS  := $(BUILD)/obj/synth/report/rp_util.o $(BUILD)/obj/gen/hg_file.o $(BUILD)/obj/gen/hg_util.o
-$(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(RP_OBJS) $(BUILD)/obj/gen/hg_config.o
+RP_OBJS  := $(BUILD)/obj/synth/report/rp_util.o $(BUILD)/obj/gen/hg_file.o $(BUILD)/obj/gen/hg_util.o \
+            $(BUILD)/obj/gen/hg_config.o
+$(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(RP_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 

@@ -34,7 +34,9 @@ HADRUN=${HADRUN:-$BUILD/bin/hadrun}
 HGREPORT=${HGREPORT:-$BUILD/bin/hgreport}
 HGSYNTH=${HGSYNTH:-$BUILD/bin/hgsynth}
 HGSIM=${HGSIM:-$BUILD/bin/hgsim}
-CORES=(had baseline int8-topn)
+HADGEN=${HADGEN:-$BUILD/bin/hadgen}
+mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (gen/hg_cores.def)
+[ ${#CORES[@]} -gt 0 ] || { echo "report: '$HADGEN --list-cores' gave no core types" >&2; exit 2; }
 mkdir -p "$R"
 
 start=$(date +%s)

@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *const RP_CORES[RP_NCORES] = {"had", "baseline", "int8-topn"};
 const char *rp_prog = "hgreport";
 
 void rp_die(const char *fmt, ...)
@@ -78,10 +77,8 @@ const char *rp_str(const cJSON *j, const char *key)
 
 int rp_core_index(const char *name)
 {
-    for (int i = 0; i < RP_NCORES; i++)
-        if (strcmp(name, RP_CORES[i]) == 0)
-            return i;
-    return -1;
+    hg_core_kind k;
+    return hg_core_parse(name, &k) == 0 ? (int)k : -1;
 }
 
 /* Output files being written (hg_file: a temporary name beside the final one, renamed by
@@ -158,7 +155,9 @@ int rp_summary_point(const cJSON *s, rp_point_t *x, char *err, size_t n)
     int *dst[4] = {&x->d, &x->p, &x->n, &x->l};
     x->core = rp_core_index(rp_str(s, "core"));
     if (x->core < 0) {
-        snprintf(err, n, "unknown core type '%s' (allowed: had, baseline, int8-topn)", rp_str(s, "core"));
+        char names[64];
+        snprintf(err, n, "unknown core type '%s' (allowed: %s)", rp_str(s, "core"),
+                 hg_core_choices(names, sizeof names, ", ", ", "));
         return -1;
     }
     for (int i = 0; i < 4; i++) {

@@ -5,11 +5,14 @@
 #ifndef RP_UTIL_H
 #define RP_UTIL_H
 
+#include "hg_config.h"
+
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
-#define RP_NCORES 3
-extern const char *const RP_CORES[RP_NCORES]; /* had, baseline, int8-topn */
+/* Core types: gen/hg_config's list (index = hg_core_kind). */
+#define RP_NCORES HG_NCORES
+#define RP_CORE_NAME(i) hg_core_name((hg_core_kind)(i))
 extern const char *rp_prog;                    /* program name in messages */
 
 /* Bad input: "<prog>: <message>" on stderr, exit 2. */
@@ -29,7 +32,7 @@ cJSON *rp_load_json(const char *path);
 double rp_num(const cJSON *j, const char *path);
 /* String member, "" if missing. */
 const char *rp_str(const cJSON *j, const char *key);
-/* Index in RP_CORES, -1 if unknown. */
+/* Core type index (hg_core_kind) of a name, -1 if unknown. */
 int rp_core_index(const char *name);
 /* DIR/NAME opened for writing, through a temporary name in DIR that rp_out_close renames
    (a failure or an exit before it leaves the previous DIR/NAME); on failure a message and
@@ -58,7 +61,7 @@ int rp_whole(const cJSON *j, const char *path);
 
 /* The design point of a flow summary.json (hgsweep's grid): its core, parameters and figures. */
 typedef struct rp_point_t {
-    int core, d, p, n, l; /* index in RP_CORES; params.d, lanes, top_n, max_keys */
+    int core, d, p, n, l; /* core type (hg_core_kind); params.d, lanes, top_n, max_keys */
     rp_figs_t f;
 } rp_point_t;
 /* Reads the point of summary S: a known core, params.d, lanes, top_n and max_keys whole

@@ -12,7 +12,7 @@ SWEEP_D     ?= 32 64 128
 SWEEP_N     ?= 8 16 32 64
 SWEEP_L     ?= 256 1024 4096
 SWEEP_P     ?= 16
-SWEEP_CORES ?= had baseline int8-topn
+SWEEP_CORES ?= $(HG_CORES)
 SWEEP_DIR   ?= $(BUILD)/sweep
 SWEEP_FLOW_VARS ?=   # extra flow variables for every point, e.g. CAPTURE_CMD=bench
 # queries streamed in each point's activity capture: 65536/L clamped to 16..64, so the query
@@ -28,7 +28,7 @@ SWEEP_PTS   := $(strip $(sweep_pts))
 SWEEP_SUMS  := $(foreach p,$(SWEEP_PTS),$(SWEEP_DIR)/$(p)/reports/summary.json)
 
 # core-dD-pP-nN-lL -> hadgen options
-sweep_args = $(shell echo $(1) | sed -E 's/^(had|baseline|int8-topn)-d([0-9]+)-p([0-9]+)-n([0-9]+)-l([0-9]+)$$/--core \1 --d \2 --lanes \3 --top-n \4 --max-keys \5/')
+sweep_args = $(shell echo $(1) | sed -E 's/^([a-z0-9-]+)-d([0-9]+)-p([0-9]+)-n([0-9]+)-l([0-9]+)$$/--core \1 --d \2 --lanes \3 --top-n \4 --max-keys \5/')
 
 $(SWEEP_DIR)/%/reports/summary.json: | $(HADGEN) $(HGSYNTH) sim-tools
 	@echo "== sweep point $* ($$(echo $(SWEEP_PTS) | tr ' ' '\n' | grep -nx '$*' | cut -d: -f1) of $(words $(SWEEP_PTS)); \
