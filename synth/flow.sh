@@ -21,6 +21,10 @@ main() {
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 
+die() { echo "flow: error: $*" >&2; exit 2; }
+fail() { echo "flow: FAILED: $*" >&2; exit 1; }
+banner() { echo; echo "== [$(date +%H:%M:%S)] $*"; }
+
 # ------------------------------------------------------------------------------------
 # Flow variables: declared once, default + description, overridable from the environment.
 FLOW_VARS=()
@@ -39,7 +43,6 @@ flow_var OUT_ROOT       "$root/build/synth" "parent of the run directories"
 flow_var OUT_DIR        ""  "run directory (default: OUT_ROOT/<core>-d<d>-p<P>-n<N>-l<L>[TAG])"
 flow_var TAG            ""  "suffix of the default run directory name (e.g. -const; letters, digits, _ . -)"
 flow_var LIB            "/usr/share/qflow/tech/osu018/osu018_stdcells.lib" "Liberty file: cells, area, timing, power"
-flow_var CLK_PERIOD_NS  "10" "clock period of STA and of the power tables (ns)"
 flow_var ABC_SCRIPT     "+strash;&get,-n;&nf;&put;buffer;upsize;dnsize" "abc script: fast mapping (the default abc -liberty script is too slow on multipliers, &dch too slow on the top-N sorters), then fan-out buffering and gate sizing"
 flow_var IN_SLEW_NS     "0.1" "transition time at module inputs (ns)"
 flow_var OUT_LOAD_PF    "0.01" "load on module outputs (pF)"
@@ -60,19 +63,6 @@ flow_var CAPTURE_ORDER  "ports" "column order of the capture lines: ports (manif
 flow_var VERILATOR_CFLAGS "-O1" "GL_SIM=verilator: C++ optimisation of the models"
 flow_var REUSE_FROM     ""  "run directory of the same RTL_DIR whose netlists and STA reports are reused: steps 2-3 are skipped (e.g. a second activity case on the same netlists)"
 flow_var STOP_AFTER     ""  "stop after this step (plan, yosys, sta, capture, gatesim); empty: run all"
-flow_var MEM_FEATURE_NM "180" "memory model: feature size F (nm)"
-flow_var MEM_BITCELL_F2 "140" "memory model: 6T bit-cell area in F^2"
-flow_var MEM_PORT_FACTOR "1.5" "memory model: bit-cell area factor of a 1R1W (8T) cell over 6T"
-flow_var MEM_ARRAY_EFF  "0.6" "memory model: array efficiency (bit cells / macro area)"
-flow_var MEM_VDD        "1.8" "memory model: supply (V)"
-flow_var MEM_CBL_FF     "2.0" "memory model: bit-line capacitance per cell (fF)"
-flow_var MEM_CWL_FF     "1.5" "memory model: word-line capacitance per cell (fF)"
-flow_var MEM_READ_SWING "0.2" "memory model: read bit-line swing (V)"
-flow_var MEM_SA_FJ      "50" "memory model: sense amplifier + output latch energy per bit read (fJ)"
-flow_var MEM_DEC_FJ     "100" "memory model: decoder energy per address bit per access (fJ)"
-flow_var MEM_LEAK_PA    "10" "memory model: leakage per bit cell (pA)"
-flow_var NODE_REF_NM    "65" "node-normalised energy: target node (nm), E ~ (node/180)(V/1.8)^2"
-flow_var NODE_REF_VDD   "1.0" "node-normalised energy: target supply (V)"
 flow_var YOSYS          "yosys" "Yosys binary"
 flow_var STA            "sta" "OpenSTA binary"
 flow_var VERILATOR      "verilator" "Verilator binary"
@@ -81,6 +71,15 @@ flow_var VVP            "vvp" "Icarus runtime (capture bench)"
 flow_var HGSYNTH        "$root/build/bin/hgsynth" "flow helper program (make hgsynth)"
 flow_var HGSIM          "$root/build/bin/hgsim" "sim/'s command-line simulator (make sim-tools), for CAPTURE_CMD=hgsim"
 flow_var HGGL_MAIN      "$here/harness/hggl_main.cpp" "gate-level harness source"
+# The model variables (clock period, memory model, node normalisation): default, range and
+# meaning come from their one definition, `hgsynth vars` (synth/src/sy_model.c).
+[ -x "$HGSYNTH" ] || die "HGSYNTH='$HGSYNTH' not found (run: make hgsynth)"
+MODEL_VARS=()   # NAME:pos|nonneg:MAX
+model_vars=$("$HGSYNTH" vars) || die "'$HGSYNTH vars' failed"
+while IFS=$'\t' read -r mv_name mv_dflt mv_kind mv_max mv_desc; do
+  flow_var "$mv_name" "$mv_dflt" "$mv_desc"
+  MODEL_VARS+=("$mv_name:$mv_kind:$mv_max")
+done <<< "$model_vars"
 
 usage() {
   sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
@@ -92,9 +91,6 @@ usage() {
   done
 }
 
-die() { echo "flow: error: $*" >&2; exit 2; }
-fail() { echo "flow: FAILED: $*" >&2; exit 1; }
-banner() { echo; echo "== [$(date +%H:%M:%S)] $*"; }
 
 case "${1:-}" in
   -h|--help) usage; exit 0 ;;
@@ -123,14 +119,9 @@ int_var() { # NAME MIN MAX
   local v=${!1}
   [[ "$v" =~ ^[0-9]{1,12}$ ]] && (( 10#$v >= $2 && 10#$v <= $3 )) || die "$1='$v': must be an integer in $2..$3"
 }
-num_var CLK_PERIOD_NS pos 1e6
+for mv in "${MODEL_VARS[@]}"; do IFS=: read -r mv_name mv_kind mv_max <<< "$mv"; num_var "$mv_name" "$mv_kind" "$mv_max"; done
 num_var IN_SLEW_NS nonneg 1e3
 num_var OUT_LOAD_PF nonneg 1e6
-for v in MEM_FEATURE_NM MEM_BITCELL_F2 NODE_REF_NM; do num_var "$v" pos 1e6; done
-for v in MEM_PORT_FACTOR MEM_VDD MEM_READ_SWING NODE_REF_VDD; do num_var "$v" pos 1e3; done
-num_var MEM_ARRAY_EFF pos 1
-for v in MEM_CBL_FF MEM_CWL_FF; do num_var "$v" nonneg 1e6; done
-for v in MEM_SA_FJ MEM_DEC_FJ MEM_LEAK_PA; do num_var "$v" nonneg 1e9; done
 int_var JOBS 1 256
 int_var SAMPLE 0 1000000
 int_var TOP_STA 0 1

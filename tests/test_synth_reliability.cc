@@ -11,7 +11,9 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -210,6 +212,37 @@ TEST(SynthReliability, FlowRefusesBadVariablesBeforeItWorks)
     }
     EXPECT_FALSE(exists(t.dir + "/out")) << "a refused run made its run directory";
     EXPECT_FALSE(exists(t.dir + "/PWN3"));
+}
+
+// The model variables (clock, memory model, node) have one definition, hgsynth vars: the flow
+// declares them from it (same default in its help) and checks values against its ranges.
+TEST(SynthReliability, ModelVariablesHaveOneDefinition)
+{
+    hgt::CmdResult v = hgt::run_cmd(hgsynth() + " vars");
+    ASSERT_EQ(v.status, 0) << v.out;
+    hgt::CmdResult help = hgt::run_cmd(flow() + " --help");
+    ASSERT_EQ(help.status, 0) << help.out;
+    int n = 0;
+    Tiny t;
+    std::istringstream lines(v.out);
+    for (std::string line; std::getline(lines, line); n++) {
+        std::vector<std::string> f;
+        std::istringstream cols(line);
+        for (std::string c; std::getline(cols, c, '\t');) f.push_back(c);
+        ASSERT_EQ(f.size(), 5u) << line;
+        std::string shown = f[0];
+        shown.resize(17, ' ');
+        EXPECT_TRUE(has(help.out, "  " + shown + " " + f[4] + "\n")) << f[0] << ":\n" << help.out;
+        EXPECT_TRUE(has(help.out, "default: " + f[1] + "\n")) << f[0];
+        EXPECT_TRUE(f[2] == "pos" || f[2] == "nonneg") << line;
+        // a value just above the maximum is refused by the flow, naming the variable
+        hgt::CmdResult r = hgt::run_cmd("cd " + q(t.dir) + " && env " + f[0] + "=" + f[3] + "1 OUT_DIR=" +
+                                        q(t.dir + "/out") + " " + flow() + " " + q(t.rtl));
+        EXPECT_EQ(r.status, 2) << line << "\n" << r.out;
+        EXPECT_TRUE(has(r.out, f[0] + "='" + f[3] + "1': must be a number")) << r.out;
+    }
+    EXPECT_EQ(n, 14) << "CLK_PERIOD_NS, 11 MEM_*, NODE_REF_NM, NODE_REF_VDD";
+    EXPECT_EQ(hgt::run_cmd(hgsynth() + " vars extra").status, 2);
 }
 
 TEST(SynthReliability, FlowDeletesOnlyWhatItMade)

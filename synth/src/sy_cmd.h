@@ -23,6 +23,7 @@ int sy_opt_u64(const char *cmd, const char *opt, const char *s, unsigned long lo
 
 int sy_cmd_cells(int argc, char **argv);
 int sy_cmd_plan(int argc, char **argv);
+int sy_cmd_vars(int argc, char **argv);
 int sy_cmd_glgen(int argc, char **argv);
 int sy_cmd_instances(int argc, char **argv);
 int sy_cmd_gatesim(int argc, char **argv);

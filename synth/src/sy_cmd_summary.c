@@ -27,6 +27,7 @@
 #include "sy_list.h"
 #include "sy_manifest.h"
 #include "sy_mem.h"
+#include "sy_model.h"
 #include "sy_util.h"
 
 /* ------------------------------------------------------------------------------------ */
@@ -67,39 +68,20 @@ static const char *var(const kvlist *kv, const char *name, const char *dflt)
 
 /* Numeric flow variables read back from flow_vars.txt, with the ranges synth/flow.sh
  * accepts: positive (> 0) or non-negative, at most max. */
-typedef struct {
-    const char *name;
-    int positive;
-    double max;
-} numvar;
-
-static const numvar numvars[] = {
-    {"CLK_PERIOD_NS", 1, 1e6},   {"MEM_FEATURE_NM", 1, 1e6}, {"MEM_BITCELL_F2", 1, 1e6}, {"MEM_PORT_FACTOR", 1, 1e3},
-    {"MEM_ARRAY_EFF", 1, 1},     {"MEM_VDD", 1, 1e3},        {"MEM_CBL_FF", 0, 1e6},     {"MEM_CWL_FF", 0, 1e6},
-    {"MEM_READ_SWING", 1, 1e3},  {"MEM_SA_FJ", 0, 1e9},      {"MEM_DEC_FJ", 0, 1e9},     {"MEM_LEAK_PA", 0, 1e9},
-    {"NODE_REF_NM", 1, 1e6},     {"NODE_REF_VDD", 1, 1e3},
-};
-
-/* Value of numeric flow variable name (dflt when absent); -1 with err when it is not a number
- * in its range. */
-static int var_num(const kvlist *kv, const char *name, double dflt, double *v, const char *path, char *err,
-                   size_t errlen)
+/* Value of the model variable name (sy_model.h) in the run's flow variables: the table's
+ * default when absent; -1 with err when it is not a number in its range. */
+static int var_num(const kvlist *kv, const char *name, sy_model_params *mp, const char *path,
+                   char *err, size_t errlen)
 {
-    const numvar *nv = NULL;
-    for (size_t i = 0; i < sizeof numvars / sizeof numvars[0]; i++)
-        if (strcmp(numvars[i].name, name) == 0) nv = &numvars[i];
+    const sy_model_var *mv = sy_model_find(name);
     const char *s = var(kv, name, NULL);
-    if (!s) {
-        *v = dflt;
-        return 0;
-    }
-    double x;
-    if (sy_parse_double(s, 0, nv->max, &x) != 0 || (nv->positive && x <= 0)) {
-        snprintf(err, errlen, "%s: %s = '%s': must be a number %s %g", path, name, s,
-                 nv->positive ? "> 0 and <=" : "in 0 ..", nv->max);
+    if (!mv || !s)
+        return mv ? 0 : -1;
+    char why[256];
+    if (sy_model_set(mp, mv, s, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s: %s", path, why);
         return -1;
     }
-    *v = x;
     return 0;
 }
 
@@ -716,19 +698,8 @@ int sy_cmd_summary(int argc, char **argv)
     memres *mems = NULL;
     sy_manifest *man = sy_manifest_read(rtl, err, sizeof err);
     char *vp = sy_asprintf("%s/log/flow_vars.txt", run), *ilp = sy_asprintf("%s/generated/instances.txt", run);
-    double period = 10, node_nm = 65, node_vdd = 1.0;
-    sy_mem_params mp;
-    sy_mem_defaults(&mp);
-    struct {
-        const char *name;
-        double *v;
-    } nv[] = {
-        {"CLK_PERIOD_NS", &period},        {"MEM_FEATURE_NM", &mp.feature_nm}, {"MEM_BITCELL_F2", &mp.bitcell_f2},
-        {"MEM_PORT_FACTOR", &mp.port_factor}, {"MEM_ARRAY_EFF", &mp.array_eff}, {"MEM_VDD", &mp.vdd},
-        {"MEM_CBL_FF", &mp.cbl_ff},        {"MEM_CWL_FF", &mp.cwl_ff},         {"MEM_READ_SWING", &mp.read_swing},
-        {"MEM_SA_FJ", &mp.sa_fj},          {"MEM_DEC_FJ", &mp.dec_fj},         {"MEM_LEAK_PA", &mp.leak_pa},
-        {"NODE_REF_NM", &node_nm},         {"NODE_REF_VDD", &node_vdd},
-    };
+    sy_model_params model;
+    sy_model_defaults(&model);
     rc = !man;
     if (!rc) rc = check_plan(run, man, err, sizeof err) != 0;
     if (!rc && read_vars(vp, &kv, err, sizeof err) != 0) {
@@ -741,8 +712,10 @@ int sy_cmd_summary(int argc, char **argv)
         snprintf(err, sizeof err, "%s: no CLK_PERIOD_NS", vp);
         rc = 1;
     }
-    for (size_t i = 0; i < sizeof nv / sizeof nv[0] && !rc; i++)
-        rc = var_num(&kv, nv[i].name, *nv[i].v, nv[i].v, vp, err, sizeof err) != 0;
+    for (int i = 0; i < sy_model_nvars && !rc; i++)
+        rc = var_num(&kv, sy_model_vars[i].name, &model, vp, err, sizeof err) != 0;
+    const double period = model.period_ns, node_nm = model.node_nm, node_vdd = model.node_vdd;
+    const sy_mem_params mp = model.mem;
     if (!rc) rc = sy_list_read(ilp, man, &list, err, sizeof err) != 0;
     if (!rc) rc = sy_out_open(&jout, out, err, sizeof err) != 0;
     free(vp);

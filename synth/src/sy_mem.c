@@ -3,21 +3,6 @@
 
 #include <math.h>
 
-void sy_mem_defaults(sy_mem_params *p)
-{
-    p->feature_nm = 180;
-    p->bitcell_f2 = 140;
-    p->port_factor = 1.5;
-    p->array_eff = 0.6;
-    p->vdd = 1.8;
-    p->cbl_ff = 2.0;
-    p->cwl_ff = 1.5;
-    p->read_swing = 0.2;
-    p->sa_fj = 50;
-    p->dec_fj = 100;
-    p->leak_pa = 10;
-}
-
 sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long write_bits,
                            int read_ports, int write_ports)
 {

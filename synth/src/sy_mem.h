@@ -13,6 +13,7 @@
 #ifndef SY_MEM_H
 #define SY_MEM_H
 
+/* The parameters; their defaults and ranges are in sy_model.c (flow variables MEM_*). */
 typedef struct {
     double feature_nm;   /* F */
     double bitcell_f2;   /* 6T cell area in F^2 */
@@ -34,9 +35,6 @@ typedef struct {
     double e_write_pj;   /* one write of write_bits */
     double leak_uw;
 } sy_mem_cost;
-
-/* Defaults used when a parameter is not given (the flow passes its variables). */
-void sy_mem_defaults(sy_mem_params *p);
 
 /* Cost of a memory of `words` x `width` bits with the given ports; writes are write_bits
  * wide (the generator's key memory writes one key of a row at a time). */

@@ -57,14 +57,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[1024];
 
     kvlist kv = {0};
-    double period = 10, v;
+    sy_model_params model;
+    sy_model_defaults(&model);
     if (read_vars(path[0], &kv, err, sizeof err) == 0)
-        for (size_t i = 0; i < sizeof numvars / sizeof numvars[0]; i++)
-            if (var_num(&kv, numvars[i].name, 1.0, &v, path[0], err, sizeof err) == 0 &&
-                (!(v >= 0) || v > numvars[i].max))
+        for (int i = 0; i < sy_model_nvars; i++) {
+            const sy_model_var *mv = &sy_model_vars[i];
+            if (var_num(&kv, mv->name, &model, path[0], err, sizeof err) != 0)
+                continue;
+            double v = *sy_model_field(&model, mv);
+            if (!(v >= 0) || v > mv->max || (mv->positive && v <= 0))
                 fz_fail("synth_reports", "a flow variable outside its range");
-    if (var_num(&kv, "CLK_PERIOD_NS", 10, &period, path[0], err, sizeof err) != 0)
-        period = 10;
+        }
+    double period = model.period_ns;
     free_vars(&kv);
 
     double area;
