@@ -186,23 +186,18 @@ static int prepare_dir(const char *dir, int force)
     return 0;
 }
 
-/* Sets *c from the manifest.json at path (hg_cfg_from_manifest); exits 2 with a message
-   naming the file on any problem. */
-static void load_config(hg_cfg *c, const char *path)
+/* Sets *c from the manifest.json at path (hg_cfg_from_manifest): 0, or -1 after a message
+   naming the file (the caller exits 2). */
+static int load_config(hg_cfg *c, const char *path)
 {
     char why[512];
     size_t len = 0;
     char *text = hg_file_read(path, 16L << 20, &len, why, sizeof why);
-    if (!text) {
-        fprintf(stderr, "hadgen: --config '%s': %s\n", path, why);
-        exit(2);
-    }
-    int rc = hg_cfg_from_manifest(c, text, len, why, sizeof why);
+    int rc = text ? hg_cfg_from_manifest(c, text, len, why, sizeof why) : -1;
     free(text);
-    if (rc != 0) {
+    if (rc != 0)
         fprintf(stderr, "hadgen: --config '%s': %s\n", path, why);
-        exit(2);
-    }
+    return rc;
 }
 
 /* Long options: the configuration options of hg_cfg_options (value HG_OPT_CFG), then
@@ -279,9 +274,10 @@ int main(int argc, char **argv)
                         " configuration options (--core, --d, ...), not both\n");
         return 2;
     }
-    if (config)
-        load_config(&c, config);
-    else if (hg_cfg_finish(&c, err, sizeof err) != 0) {
+    if (config) {
+        if (load_config(&c, config) != 0)
+            return 2;
+    } else if (hg_cfg_finish(&c, err, sizeof err) != 0) {
         fprintf(stderr, "hadgen: %s\n", err);
         return 2;
     }

@@ -28,6 +28,22 @@ static const char *const mod_suffixes[] = {"xnor_lane", "mac_lane", "score_array
                                            "wlut", "exp_unit", "av_dim", "av", "norm", "kmem",
                                            "vmem", "smem", "core", NULL};
 
+/* The blocks every module belongs to, in report order: manifest.json lists them ("blocks"),
+   and the synthesis flow and the report take them from there. "memory" modules are costed by
+   the flow's memory model instead of being synthesized. */
+static const struct {
+    const char *name, *summary;
+} hg_blocks[] = {
+    {"score", "key scoring: XNOR-popcount lanes (HAD) or int8 multiply-accumulate lanes"},
+    {"select", "top-N selection of the scored keys"},
+    {"softmax", "softmax weights: the run-time exp table (HAD) or exp units (int8)"},
+    {"av", "weighted sum of the values"},
+    {"norm", "normalizer: reciprocal of the weight sum, output scaling and rounding"},
+    {"control", "core top: streams, sequencing, configuration registers"},
+    {"memory", "K, V and score memories (memory model, not synthesized)"},
+};
+#define HG_NBLOCKS ((int)(sizeof hg_blocks / sizeof hg_blocks[0]))
+
 typedef struct port_rec {
     const char *dir; /* "input" / "output" */
     int width;
@@ -154,6 +170,11 @@ static mod_rec *mod_begin(gen *g, const char *suffix, const char *block, int ins
     snprintf(m->file, sizeof m->file, "%s.v", name);
     m->block = block;
     m->instances = instances;
+    int listed = 0;
+    for (int i = 0; i < HG_NBLOCKS; i++)
+        listed |= strcmp(block, hg_blocks[i].name) == 0;
+    assert(listed && "block missing from hg_blocks");
+    (void)listed;
     int known = 0;
     for (int i = 0; mod_suffixes[i]; i++)
         known |= strcmp(suffix, mod_suffixes[i]) == 0;
@@ -1664,6 +1685,13 @@ static cJSON *manifest_json(gen *g)
     for (const hg_cfg_field *f = hg_cfg_derived; f->name; f++)
         add_int(d, f->name, hg_cfg_field_value(c, f));
     cJSON_AddStringToObject(root, "top", g->mods[g->nmods - 1].name);
+    cJSON *blocks = cJSON_AddArrayToObject(root, "blocks");
+    for (int i = 0; i < HG_NBLOCKS; i++) {
+        cJSON *jb = cJSON_CreateObject();
+        cJSON_AddStringToObject(jb, "name", hg_blocks[i].name);
+        cJSON_AddStringToObject(jb, "summary", hg_blocks[i].summary);
+        cJSON_AddItemToArray(blocks, jb);
+    }
     cJSON *mods = cJSON_AddArrayToObject(root, "modules");
     for (int i = 0; i < g->nmods; i++) {
         const mod_rec *m = &g->mods[i];

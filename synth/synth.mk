@@ -2,7 +2,7 @@
 #
 #   make hgsynth        the flow's helper program ($(BUILD)/bin/hgsynth)
 #   make synth          the flow for the default configuration of every core type
-#   make synth-report   synth + the comparison report (JSON, CSV, Markdown)
+#   make synth-report   synth + the comparison report (hgreport: Markdown, JSON, CSV, plots)
 #   make bench-synth    wall time and peak memory of the flow per core type
 #   make synth-cellcheck  generated cell models vs the library's own models (Icarus)
 #   make equiv          formal equivalence of netlists and RTL, small configurations
@@ -46,11 +46,13 @@ synth: $(HGSYNTH) $(HGSIM) $(foreach c,$(SYNTH_CORES),$(SYNTH_RTL)/$(c)/manifest
 	@set -e; for c in $(SYNTH_CORES); do \
 	  echo "== synth: $$c"; LIB=$(SYNTH_LIB) synth/flow.sh $(SYNTH_RTL)/$$c; done
 
-synth-report: synth
-	$(HGSYNTH) report --out $(SYNTH_REPORT) \
-	  $(foreach c,$(SYNTH_CORES),$(BUILD)/synth/$(c)-d$(SYNTH_D)-p$(SYNTH_P)-n$(SYNTH_N)-l$(SYNTH_L))
-	@if command -v gnuplot > /dev/null; then gnuplot $(SYNTH_REPORT)/synth_blocks.gp && \
-	  echo "plots: $(SYNTH_REPORT)/synth_area.png $(SYNTH_REPORT)/synth_power.png"; fi
+# The comparison is hgreport's (synth/report/hgreport.c, the one report generator): one point.
+synth_runs = $(subst $(eval) ,$(comma),$(foreach c,$(SYNTH_CORES),$(BUILD)/synth/$(c)-$(1)))
+comma := ,
+synth-report: synth $(BUILD)/bin/hgreport
+	@mkdir -p $(SYNTH_REPORT)
+	$(BUILD)/bin/hgreport --out $(SYNTH_REPORT) --point "d$(SYNTH_D)=synthetic random int8 data (hgsynth \
+	  vectors):$(call synth_runs,d$(SYNTH_D)-p$(SYNTH_P)-n$(SYNTH_N)-l$(SYNTH_L))"
 
 bench-synth: $(HGSYNTH) $(HGSIM) $(foreach c,$(SYNTH_CORES),$(SYNTH_RTL)/$(c)/manifest.json)
 	@mkdir -p $(BUILD)/synth/bench
@@ -82,7 +84,7 @@ SYNTH_MINILM_HEAD ?= 2:3
 SYNTH_MINILM_TEXT ?= synth/data/paragraph.txt
 SYNTH_MINILM_CFG  := --d 32 --lanes 8 --top-n 16 --max-keys 128
 SYNTH_MINILM_DUMP := $(BUILD)/synth/minilm-streams
-synth-minilm: $(HGSYNTH) $(HGSIM) $(HADRUN) $(HADGEN) deps-model model-had
+synth-minilm: $(HGSYNTH) $(HGSIM) $(HADRUN) $(HADGEN) $(BUILD)/bin/hgreport deps-model model-had
 	$(HADRUN) --model $(MODEL_HAD) --sentences $(SYNTH_MINILM_TEXT) --quiet --dump-streams $(SYNTH_MINILM_DUMP) \
 	  --dump-heads $(SYNTH_MINILM_HEAD) --backend float,golden-had
 	@set -e; for c in $(SYNTH_CORES); do \
@@ -90,9 +92,9 @@ synth-minilm: $(HGSYNTH) $(HGSIM) $(HADRUN) $(HADGEN) deps-model model-had
 	  echo "== synth-minilm: $$c"; \
 	  CAPTURE_DATA=$(SYNTH_MINILM_DUMP)/$$c/l$(subst :,h,$(SYNTH_MINILM_HEAD))/s001 TAG=-minilm \
 	    LIB=$(SYNTH_LIB) synth/flow.sh $(BUILD)/synth/rtl-minilm/$$c; done
-	$(HGSYNTH) report --out $(BUILD)/synth/report-minilm \
-	  $(foreach c,$(SYNTH_CORES),$(BUILD)/synth/$(c)-d32-p8-n16-l128-minilm)
-	@if command -v gnuplot > /dev/null; then gnuplot $(BUILD)/synth/report-minilm/synth_blocks.gp; fi
+	@mkdir -p $(BUILD)/synth/report-minilm
+	$(BUILD)/bin/hgreport --out $(BUILD)/synth/report-minilm --point "minilm-d32=MiniLM layer:head \
+	  $(SYNTH_MINILM_HEAD) on $(SYNTH_MINILM_TEXT):$(call synth_runs,d32-p8-n16-l128-minilm)"
 
 # make equiv: formal equivalence of the flow's own netlists with their RTL for small
 # configurations of every core type (synth/equiv_sample.sh: hadgen, synth/flow.sh up to

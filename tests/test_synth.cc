@@ -289,20 +289,27 @@ TEST(SynthFlow, ReportComparesTheCores)
 {
     Runs &r = runs();
     std::string out = work() + "/report";
-    Result g = sh(bin("hgsynth") + " report --out '" + out + "' '" + r.dir["had"] + "' '" + r.dir["baseline"] +
-                  "' '" + r.dir["int8-topn"] + "'");
+    sh("mkdir -p '" + out + "'");
+    Result g = sh(bin("hgreport") + " --out '" + out + "' --point 'flow=synthetic:" + r.dir["had"] + "," +
+                  r.dir["baseline"] + "," + r.dir["int8-topn"] + "'");
     ASSERT_EQ(g.rc, 0) << g.out;
-    std::string md = slurp(out + "/synth_report.md");
-    EXPECT_NE(md.find("had/baseline"), std::string::npos);
-    EXPECT_NE(md.find("int8-topn/baseline"), std::string::npos);
-    EXPECT_NE(md.find("-79 %"), std::string::npos);
+    std::string md = slurp(out + "/report.md");
+    EXPECT_NE(md.find("| core / baseline |"), std::string::npos) << md;
+    EXPECT_NE(md.find("\n| had | "), std::string::npos);
+    EXPECT_NE(md.find("\n| int8-topn | "), std::string::npos);
+    EXPECT_NE(md.find("paper: area -79%"), std::string::npos);
     EXPECT_NE(md.find("9045"), std::string::npos);
-    Json j(cJSON_Parse(slurp(out + "/synth_report.json").c_str()));
+    Json j(cJSON_Parse(slurp(out + "/report.json").c_str()));
     ASSERT_TRUE(j);
-    double ratio = num(j.get(), "ratios", "had", "area_logic");
+    const cJSON *pt = cJSON_GetArrayItem(cJSON_GetObjectItem(j.get(), "points"), 0);
+    double ratio = num(pt, "ratios_vs_baseline", "had", "logic_area");
     EXPECT_GT(ratio, 0);
     EXPECT_LT(ratio, 1.0) << "HAD logic area should be below the baseline's";
-    EXPECT_GT(slurp(out + "/synth_report.csv").size(), 100u);
+    // the blocks are the manifests' (via the summaries), each in the per-block table
+    const cJSON *blocks = cJSON_GetObjectItem(summary("had"), "blocks"), *b;
+    cJSON_ArrayForEach(b, blocks) EXPECT_NE(slurp(out + "/blocks.csv").find(std::string(",had,") + b->string + ","),
+                                            std::string::npos) << b->string;
+    EXPECT_GT(slurp(out + "/summary.csv").size(), 100u);
 }
 
 TEST(SynthCells, ModelsMatchTheLibraryModels)

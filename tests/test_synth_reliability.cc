@@ -46,7 +46,7 @@ bool exists(const std::string &path) { return hgt::run_cmd("test -e " + q(path))
 std::string manifest(const std::string &mod = "m", const std::string &extra = "")
 {
     return "{\"top\":\"" + mod + "\",\"params\":{\"core\":\"had\",\"d\":8,\"lanes\":1,\"top_n\":1,\"max_keys\":8" +
-           extra + "},\"modules\":[{\"name\":\"" + mod +
+           extra + "},\"blocks\":[{\"name\":\"control\"}],\"modules\":[{\"name\":\"" + mod +
            "\",\"file\":\"m.v\",\"block\":\"control\",\"instances\":1,\"ports\":["
            "{\"name\":\"clk_i\",\"dir\":\"input\",\"width\":1},{\"name\":\"a_i\",\"dir\":\"input\",\"width\":1},"
            "{\"name\":\"y_o\",\"dir\":\"output\",\"width\":1}]}]}";
@@ -154,10 +154,10 @@ TEST(SynthReliability, PlanRefusesNamesThatAreNotIdentifiers)
         {manifest("x$(touch " + pwn + ")"), "is not an identifier"},
         {manifest("m", ",\"prefix\":\"a b\""), "params.prefix"},
         {replaced(manifest(), "\"core\":\"had\"", "\"core\":\"../../x\""), "params.core"},
-        {"{\"top\":\"m\",\"modules\":[{\"name\":\"m\",\"file\":\"../m.v\",\"block\":\"control\",\"instances\":1,"
+        {"{\"top\":\"m\",\"blocks\":[{\"name\":\"control\"}],\"modules\":[{\"name\":\"m\",\"file\":\"../m.v\",\"block\":\"control\",\"instances\":1,"
          "\"ports\":[{\"name\":\"a_i\",\"dir\":\"input\",\"width\":1}]}]}",
          "not a plain file name"},
-        {"{\"top\":\"m\",\"modules\":[{\"name\":\"m\",\"file\":\"m.v\",\"block\":\"control\",\"instances\":1,"
+        {"{\"top\":\"m\",\"blocks\":[{\"name\":\"control\"}],\"modules\":[{\"name\":\"m\",\"file\":\"m.v\",\"block\":\"control\",\"instances\":1,"
          "\"ports\":[{\"name\":\"a`id`\",\"dir\":\"input\",\"width\":1}]}]}",
          "port name"},
     };
@@ -316,7 +316,7 @@ TEST(SynthReliability, NetlistBitIdsAreBounded)
     }
     // a wiring module that contains itself: an error, not endless recursion
     hgt::write_file(t.rtl + "/manifest.json",
-                    "{\"top\":\"w\",\"modules\":[{\"name\":\"w\",\"file\":\"m.v\",\"block\":\"control\","
+                    "{\"top\":\"w\",\"blocks\":[{\"name\":\"control\"}],\"modules\":[{\"name\":\"w\",\"file\":\"m.v\",\"block\":\"control\","
                     "\"instances\":1,\"ports\":[{\"name\":\"a_i\",\"dir\":\"input\",\"width\":1}]}]}");
     hgt::write_file(t.nl + "/w.json", "{\"modules\":{\"w\":{\"ports\":{\"a_i\":{\"direction\":\"input\",\"bits\":[2]}},"
                                       "\"cells\":{\"u\":{\"type\":\"w\",\"port_directions\":{\"a_i\":\"input\"},"
@@ -400,30 +400,42 @@ TEST(SynthReliability, ReportRequiresEveryField)
     std::string bad = t.dir + "/bad";
     hgt::run_cmd("mkdir -p " + q(bad + "/reports"));
     hgt::write_file(bad + "/reports/summary.json", "{\"core\":\"had\"}");
-    hgt::CmdResult a = hgt::run_cmd(hgsynth() + " report --out " + q(t.dir + "/rep") + " " + q(bad));
+    hgt::run_cmd("mkdir -p " + q(t.dir + "/rep"));
+    std::string rep = std::string(HG_BIN_DIR) + "/hgreport --out " + q(t.dir + "/rep") + " --point ";
+    hgt::CmdResult a = hgt::run_cmd(rep + q("p=s:" + bad));
     EXPECT_EQ(a.status, 2) << a.out;
     EXPECT_TRUE(has(a.out, bad + "/reports/summary.json: key clock_period_ns missing or not a finite number")) << a.out;
-    EXPECT_FALSE(exists(t.dir + "/rep/synth_report.md"));
+    EXPECT_FALSE(exists(t.dir + "/rep/report.md"));
     // one field removed from a whole summary is named
     std::string s = hgt::read_file(t.run + "/reports/summary.json");
     size_t at = s.find("\"fmax_mhz\"");
     ASSERT_NE(at, std::string::npos);
     hgt::write_file(bad + "/reports/summary.json", s.replace(at, 10, "\"fmax_mhx\""));
-    hgt::CmdResult b = hgt::run_cmd(hgsynth() + " report --out " + q(t.dir + "/rep") + " " + q(bad));
+    hgt::CmdResult b = hgt::run_cmd(rep + q("p=s:" + bad));
     EXPECT_EQ(b.status, 2) << b.out;
     EXPECT_TRUE(has(b.out, "key timing.fmax_mhz")) << b.out;
+    // a block without its power
+    std::string whole = hgt::read_file(t.run + "/reports/summary.json");
+    size_t in_blocks = whole.find("\"power_uw\"", whole.find("\"blocks\""));
+    ASSERT_NE(in_blocks, std::string::npos);
+    hgt::write_file(bad + "/reports/summary.json", whole.replace(in_blocks, 10, "\"power_uX\""));
+    hgt::CmdResult e = hgt::run_cmd(rep + q("p=s:" + bad));
+    EXPECT_EQ(e.status, 2) << e.out;
+    EXPECT_TRUE(has(e.out, "area_um2 and power_uw must be finite numbers")) << e.out;
     // two runs of one core
-    hgt::CmdResult c = hgt::run_cmd(hgsynth() + " report --out " + q(t.dir + "/rep") + " " + q(t.run) + " " + q(t.run));
+    hgt::CmdResult c = hgt::run_cmd(rep + q("p=s:" + t.run + "," + t.run));
     EXPECT_EQ(c.status, 2) << c.out;
-    // a whole summary: no nan or inf anywhere, and the plot script quotes the folder
+    // a whole summary: no nan or inf anywhere; gnuplot runs in a folder whose name has a quote
     std::string out = t.dir + "/it's";
-    hgt::CmdResult d = hgt::run_cmd(hgsynth() + " report --out \"" + out + "\" " + q(t.run));
+    hgt::run_cmd("mkdir -p \"" + out + "\"");
+    hgt::CmdResult d = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgreport --out \"" + out + "\" --point " +
+                                    q("p=s:" + t.run));
     ASSERT_EQ(d.status, 0) << d.out;
-    for (const char *f : {"synth_report.md", "synth_report.csv", "synth_report.json"}) {
+    for (const char *f : {"report.md", "summary.csv", "blocks.csv", "report.json"}) {
         std::string text = hgt::read_file(out + "/" + f);
         EXPECT_FALSE(has_word(text, "nan") || has_word(text, "inf")) << f << ":\n" << text;
     }
-    EXPECT_TRUE(has(hgt::read_file(out + "/synth_blocks.gp"), "set output '" + t.dir + "/it''s/synth_area.png'"));
+    EXPECT_GT(hgt::read_file(out + "/p_area.png").size(), 100u) << d.out;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -31,15 +31,21 @@
 #define PAPER_POWER_RED 0.87    /* HAD paper: power reduction */
 #define CAMFORMER_QPMJ 9045.0   /* CAMformer: queries per mJ at 65 nm */
 
-static const char *const BLOCKS[7] = {"score", "select", "softmax", "av", "norm", "control", "memory"};
+/* The blocks of the report: every block of the points' summaries, in their order (the flow
+   takes them from each core's manifest.json). */
+static const char *blocks[RP_MAX_BLOCKS];
+static int nblocks;
+
+#define BASE HG_CORE_BASELINE /* the core every ratio is against */
 
 #define RP_MAX_SWEEP_MD (4L << 20) /* --sweep-md: bytes */
 
 typedef struct point {
     char name[64];
     char stimulus[512];
-    cJSON *run[3]; /* summary.json per core type (index as CORES), NULL if absent */
-    char dir[3][1024];
+    cJSON *run[RP_NCORES];     /* summary.json per core type (hg_core_kind), NULL if absent */
+    rp_figs_t figs[RP_NCORES]; /* its figures */
+    char dir[RP_NCORES][1024];
 } point;
 
 /* --point NAME=STIMULUS:DIR,DIR,DIR (the last ':' ends STIMULUS, which may hold others) */
@@ -65,9 +71,32 @@ static void parse_point(point *p, const char *arg)
         if (p->run[ci])
             rp_die("--point '%s': two run folders of core type '%s' ('%s' and '%s'); give one "
                    "per core type", p->name, rp_str(j, "core"), p->dir[ci], d);
+        char why[256];
+        if (rp_figs(j, &p->figs[ci], why, sizeof why) != 0 ||
+            rp_blocks(j, blocks, &nblocks, RP_MAX_BLOCKS, why, sizeof why) != 0)
+            rp_die("%s: %s", path, why);
         p->run[ci] = j;
         snprintf(p->dir[ci], sizeof p->dir[ci], "%s", d);
     }
+}
+
+/* a / b, NAN (printed n/a, JSON null) when b is not > 0 */
+static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
+
+static void md_ratio(FILE *md, double r)
+{
+    if (isnan(r))
+        fprintf(md, " n/a |");
+    else
+        fprintf(md, " %.3f (%+.0f%%) |", r, 100 * (r - 1));
+}
+
+static void json_num(cJSON *o, const char *k, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
 }
 
 /* ---- figures of one core at one point -------------------------------------------------- */
@@ -76,21 +105,17 @@ static void parse_point(point *p, const char *arg)
 
 static void md_point(FILE *md, cJSON *jp, const point *p)
 {
-    rp_figs_t f[3];
-    int have[3];
-    for (int i = 0; i < 3; i++) {
-        have[i] = p->run[i] != NULL;
-        if (have[i])
-            f[i] = rp_figs(p->run[i]);
-    }
-    const cJSON *any = p->run[0] ? p->run[0] : p->run[1] ? p->run[1] : p->run[2];
+    const rp_figs_t *f = p->figs;
+    const cJSON *any = NULL;
+    for (int i = 0; i < RP_NCORES && !any; i++)
+        any = p->run[i];
     fprintf(md, "\n## Operating point `%s`: d=%g, P=%g, N=%g, L=%g\n\nStimulus: %s. Clock for power: %g ns; liberty `%s`.\n\n",
             p->name, rp_num(any, "params.d"), rp_num(any, "params.lanes"), rp_num(any, "params.top_n"),
             rp_num(any, "params.max_keys"), p->stimulus, rp_num(any, "clock_period_ns"), rp_str(any, "liberty"));
     fprintf(md, "| core | logic area mm^2 | memory area mm^2 | Fmax MHz | cycles/query | queries/s at Fmax | logic power mW | memory power mW | energy/query nJ | energy/query at 65 nm, 1.0 V nJ | queries/mJ at 65 nm |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     cJSON *jc = cJSON_AddObjectToObject(jp, "cores");
-    for (int i = 0; i < 3; i++) {
-        if (!have[i])
+    for (int i = 0; i < RP_NCORES; i++) {
+        if (!p->run[i])
             continue;
         fprintf(md, "| %s | %.3f | %.3f | %.1f | %.0f | %.3g | %.1f | %.2f | %.1f | %.2f | %.0f |\n",
                 RP_CORE_NAME(i), f[i].area_logic, f[i].area_mem, f[i].fmax, f[i].ii, f[i].qps,
@@ -107,59 +132,54 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
         cJSON_AddNumberToObject(o, "energy_per_query_node_nj", f[i].e_query_node);
         cJSON_AddNumberToObject(o, "queries_per_mj_node", f[i].qpmj_node);
         cJSON *b = cJSON_AddObjectToObject(o, "blocks");
-        for (int k = 0; k < 7; k++) {
-            char pa[64], pp[64];
-            snprintf(pa, sizeof pa, "blocks.%s.area_um2", BLOCKS[k]);
-            snprintf(pp, sizeof pp, "blocks.%s.power_uw", BLOCKS[k]);
-            cJSON *bb = cJSON_AddObjectToObject(b, BLOCKS[k]);
-            double a = rp_num(p->run[i], pa), pw = rp_num(p->run[i], pp);
-            cJSON_AddNumberToObject(bb, "area_mm2", isnan(a) ? 0.0 : a * 1e-6);
-            cJSON_AddNumberToObject(bb, "power_mw", isnan(pw) ? 0.0 : pw * 1e-3);
+        for (int k = 0; k < nblocks; k++) {
+            cJSON *bb = cJSON_AddObjectToObject(b, blocks[k]);
+            cJSON_AddNumberToObject(bb, "area_mm2", rp_block(p->run[i], blocks[k], "area_um2") * 1e-6);
+            cJSON_AddNumberToObject(bb, "power_mw", rp_block(p->run[i], blocks[k], "power_uw") * 1e-3);
         }
         cJSON_AddStringToObject(o, "gate_level_check", rp_str(cJSON_GetObjectItem(p->run[i], "activity"), "gate_level_check"));
     }
-    if (!have[1])
+    if (!p->run[BASE])
         return;
     fprintf(md, "\nRatios against the baseline (1 - ratio = reduction; paper: area -%.0f%%, power -%.0f%%):\n\n"
                 "| core / baseline | logic area | area with memories | logic power | power with memories | energy/query |\n|---|---|---|---|---|---|\n",
             100 * PAPER_AREA_RED, 100 * PAPER_POWER_RED);
     cJSON *jr = cJSON_AddObjectToObject(jp, "ratios_vs_baseline");
-    for (int i = 0; i < 3; i += 2) {
-        if (!have[i])
+    for (int i = 0; i < RP_NCORES; i++) {
+        if (!p->run[i] || i == BASE)
             continue;
-        double r[5] = {f[i].area_logic / f[1].area_logic, f[i].area / f[1].area,
-                       f[i].power_logic / f[1].power_logic, f[i].power / f[1].power,
-                       f[i].e_query / f[1].e_query};
-        fprintf(md, "| %s | %.3f (%+.0f%%) | %.3f (%+.0f%%) | %.3f (%+.0f%%) | %.3f (%+.0f%%) | %.3f (%+.0f%%) |\n",
-                RP_CORE_NAME(i), r[0], 100 * (r[0] - 1), r[1], 100 * (r[1] - 1), r[2], 100 * (r[2] - 1),
-                r[3], 100 * (r[3] - 1), r[4], 100 * (r[4] - 1));
-        cJSON *o = cJSON_AddObjectToObject(jr, RP_CORE_NAME(i));
-        cJSON_AddNumberToObject(o, "logic_area", r[0]);
-        cJSON_AddNumberToObject(o, "area_with_memories", r[1]);
-        cJSON_AddNumberToObject(o, "logic_power", r[2]);
-        cJSON_AddNumberToObject(o, "power_with_memories", r[3]);
-        cJSON_AddNumberToObject(o, "energy_per_query", r[4]);
-    }
-    fprintf(md, "\nPer block (area mm^2 / power mW):\n\n| core |");
-    for (int k = 0; k < 7; k++)
-        fprintf(md, " %s |", BLOCKS[k]);
-    fprintf(md, "\n|---|---|---|---|---|---|---|---|\n");
-    for (int i = 0; i < 3; i++) {
-        if (!have[i])
-            continue;
+        double r[5] = {ratio(f[i].area_logic, f[BASE].area_logic), ratio(f[i].area, f[BASE].area),
+                       ratio(f[i].power_logic, f[BASE].power_logic), ratio(f[i].power, f[BASE].power),
+                       ratio(f[i].e_query, f[BASE].e_query)};
+        static const char *const keys[5] = {"logic_area", "area_with_memories", "logic_power",
+                                            "power_with_memories", "energy_per_query"};
         fprintf(md, "| %s |", RP_CORE_NAME(i));
-        for (int k = 0; k < 7; k++) {
-            char pa[64], pp[64];
-            snprintf(pa, sizeof pa, "blocks.%s.area_um2", BLOCKS[k]);
-            snprintf(pp, sizeof pp, "blocks.%s.power_uw", BLOCKS[k]);
-            double a = rp_num(p->run[i], pa), pw = rp_num(p->run[i], pp);
-            fprintf(md, " %.3f / %.1f |", isnan(a) ? 0 : a * 1e-6, isnan(pw) ? 0 : pw * 1e-3);
+        cJSON *o = cJSON_AddObjectToObject(jr, RP_CORE_NAME(i));
+        for (int k = 0; k < 5; k++) {
+            md_ratio(md, r[k]);
+            json_num(o, keys[k], r[k]);
         }
         fprintf(md, "\n");
     }
+    fprintf(md, "\nPer block (area mm^2 / power mW):\n\n| core |");
+    for (int k = 0; k < nblocks; k++)
+        fprintf(md, " %s |", blocks[k]);
+    fprintf(md, "\n|---|");
+    for (int k = 0; k < nblocks; k++)
+        fprintf(md, "---|");
+    fprintf(md, "\n");
+    for (int i = 0; i < RP_NCORES; i++) {
+        if (!p->run[i])
+            continue;
+        fprintf(md, "| %s |", RP_CORE_NAME(i));
+        for (int k = 0; k < nblocks; k++)
+            fprintf(md, " %.3f / %.1f |", rp_block(p->run[i], blocks[k], "area_um2") * 1e-6,
+                    rp_block(p->run[i], blocks[k], "power_uw") * 1e-3);
+        fprintf(md, "\n");
+    }
     fprintf(md, "\nEach core's figures are reproduced by the command in `<run>/log/command.txt`, runs:");
-    for (int i = 0; i < 3; i++)
-        if (have[i])
+    for (int i = 0; i < RP_NCORES; i++)
+        if (p->run[i])
             fprintf(md, " `%s`", p->dir[i]);
     fprintf(md, ". CAMformer reference: %.0f queries/mJ at 65 nm.\n", CAMFORMER_QPMJ);
 }
@@ -171,19 +191,17 @@ static void block_dat(const char *dir, const point *p, const char *what)
     snprintf(name, sizeof name, "%s_%s.dat", p->name, what);
     FILE *f = rp_out_file(dir, name);
     fprintf(f, "core");
-    for (int k = 0; k < 7; k++)
-        fprintf(f, " %s", BLOCKS[k]);
+    for (int k = 0; k < nblocks; k++)
+        fprintf(f, " %s", blocks[k]);
     fprintf(f, "\n");
-    for (int i = 0; i < 3; i++) {
+    int area = strcmp(what, "area") == 0;
+    for (int i = 0; i < RP_NCORES; i++) {
         if (!p->run[i])
             continue;
         fprintf(f, "%s", RP_CORE_NAME(i));
-        for (int k = 0; k < 7; k++) {
-            char key[64];
-            snprintf(key, sizeof key, "blocks.%s.%s", BLOCKS[k], strcmp(what, "area") ? "power_uw" : "area_um2");
-            double v = rp_num(p->run[i], key);
-            fprintf(f, " %.6g", isnan(v) ? 0.0 : v * (strcmp(what, "area") ? 1e-3 : 1e-6));
-        }
+        for (int k = 0; k < nblocks; k++)
+            fprintf(f, " %.6g", area ? rp_block(p->run[i], blocks[k], "area_um2") * 1e-6
+                                     : rp_block(p->run[i], blocks[k], "power_uw") * 1e-3);
         fprintf(f, "\n");
     }
     rp_out_close(f);
@@ -567,13 +585,16 @@ static void passages(FILE *md, const char *dir, cJSON *root, const run *r, int n
 static void cycles_vs_l(const char *dir)
 {
     FILE *f = rp_out_file(dir, "cycles_vs_l.dat");
-    fprintf(f, "# L had baseline int8-topn (cycles per query, d=64 P=16 N=32)\n");
+    fprintf(f, "# L");
+    for (int i = 0; i < RP_NCORES; i++)
+        fprintf(f, " %s", RP_CORE_NAME(i));
+    fprintf(f, " (cycles per query, d=64 P=16 N=32)\n");
     for (int l = 64; l <= 8192; l *= 2) {
         fprintf(f, "%d", l);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < RP_NCORES; i++) {
             hg_cfg c;
             char err[256];
-            hg_cfg_default(&c, (hg_core_kind)(i == 0 ? HG_CORE_HAD : i == 1 ? HG_CORE_BASELINE : HG_CORE_I8TOPN));
+            hg_cfg_default(&c, (hg_core_kind)i);
             c.l = l;
             fprintf(f, " %d", hg_cfg_finish(&c, err, sizeof err) == 0 ? c.ii : -1);
         }
@@ -597,9 +618,9 @@ static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn)
                            "set title 'Per-block %s, %s'\nset style data histograms\n"
                            "set style histogram rowstacked\nset style fill solid 0.8 border -1\n"
                            "set boxwidth 0.6\nset ylabel '%s'\nset xtics rotate by 0\n"
-                           "plot for [c=2:8] '%s_%s.dat' using c:xtic(1) title columnheader(c)\n",
+                           "plot for [c=2:%d] '%s_%s.dat' using c:xtic(1) title columnheader(c)\n",
                         term, pts[i].name, what, ext, what, pts[i].name,
-                        w ? "power (mW, 10 ns clock)" : "area (mm^2)", pts[i].name, what);
+                        w ? "power (mW, 10 ns clock)" : "area (mm^2)", nblocks + 1, pts[i].name, what);
             }
         }
         fprintf(g, "set style data linespoints\nunset style\nset style data linespoints\n");
@@ -617,9 +638,12 @@ static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn)
                        "set key outside right top\n",
                     term, ext);
         fprintf(g, "set terminal %s\nset output 'cycles_vs_l.%s'\nset title 'Cycles per query against L (d=64, P=16, N=32)'\n"
-                   "set xlabel 'L (keys)'\nset ylabel 'cycles per query'\nset logscale xy 2\n"
-                   "plot 'cycles_vs_l.dat' using 1:2 with linespoints title 'had', '' using 1:3 with linespoints title 'baseline', "
-                   "'' using 1:4 with linespoints title 'int8-topn'\nunset logscale\n", term, ext);
+                   "set xlabel 'L (keys)'\nset ylabel 'cycles per query'\nset logscale xy 2\nplot",
+                term, ext);
+        for (int c = 0; c < RP_NCORES; c++)
+            fprintf(g, "%s '%s' using 1:%d with linespoints title '%s'", c ? "," : "",
+                    c ? "" : "cycles_vs_l.dat", c + 2, RP_CORE_NAME(c));
+        fprintf(g, "\nunset logscale\n");
     }
     rp_out_close(g);
     return rp_gnuplot(dir, "plots.gp", "gnuplot.log");
@@ -631,21 +655,21 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
     printf("\n%-12s %-10s %10s %10s %9s %12s %10s %12s\n", "point", "core", "logic mm2", "total mm2",
            "Fmax MHz", "queries/s", "power mW", "nJ/query");
     for (int i = 0; i < npoints; i++)
-        for (int c = 0; c < 3; c++) {
+        for (int c = 0; c < RP_NCORES; c++) {
             if (!pts[i].run[c])
                 continue;
-            rp_figs_t f = rp_figs(pts[i].run[c]);
+            const rp_figs_t *f = &pts[i].figs[c];
             printf("%-12s %-10s %10.3f %10.3f %9.1f %12.3g %10.1f %12.1f\n", pts[i].name, RP_CORE_NAME(c),
-                   f.area_logic, f.area, f.fmax, f.qps, f.power, f.e_query);
+                   f->area_logic, f->area, f->fmax, f->qps, f->power, f->e_query);
         }
     for (int i = 0; i < npoints; i++) {
-        if (!pts[i].run[0] || !pts[i].run[1])
+        if (!pts[i].run[HG_CORE_HAD] || !pts[i].run[BASE])
             continue;
-        rp_figs_t h = rp_figs(pts[i].run[0]), b = rp_figs(pts[i].run[1]);
+        const rp_figs_t *h = &pts[i].figs[HG_CORE_HAD], *b = &pts[i].figs[BASE];
         printf("%-12s HAD/baseline: logic area %.3f, area+mem %.3f, logic power %.3f, energy/query %.3f"
-               " (paper: area %.2f, power %.2f)\n", pts[i].name, h.area_logic / b.area_logic,
-               h.area / b.area, h.power_logic / b.power_logic, h.e_query / b.e_query,
-               1 - PAPER_AREA_RED, 1 - PAPER_POWER_RED);
+               " (paper: area %.2f, power %.2f)\n", pts[i].name, ratio(h->area_logic, b->area_logic),
+               ratio(h->area, b->area), ratio(h->power_logic, b->power_logic),
+               ratio(h->e_query, b->e_query), 1 - PAPER_AREA_RED, 1 - PAPER_POWER_RED);
     }
     if (!dist && !orig)
         return;
@@ -753,21 +777,17 @@ int main(int argc, char **argv)
         cJSON_AddItemToArray(jpts, jp);
         block_dat(out, &pts[i], "area");
         block_dat(out, &pts[i], "power");
-        for (int c = 0; c < 3; c++) {
+        for (int c = 0; c < RP_NCORES; c++) {
             if (!pts[i].run[c])
                 continue;
-            rp_figs_t f = rp_figs(pts[i].run[c]);
-            fprintf(csv, "%s,%s,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", pts[i].name, RP_CORE_NAME(c), f.area_logic,
-                    f.area_mem, f.fmax, f.ii, f.qps, f.power_logic, f.power_mem, f.e_query,
-                    f.e_query_node, f.qpmj_node);
-            for (int k = 0; k < 7; k++) {
-                char pa[64], pp[64];
-                snprintf(pa, sizeof pa, "blocks.%s.area_um2", BLOCKS[k]);
-                snprintf(pp, sizeof pp, "blocks.%s.power_uw", BLOCKS[k]);
-                double a = rp_num(pts[i].run[c], pa), pw = rp_num(pts[i].run[c], pp);
-                fprintf(bcsv, "%s,%s,%s,%g,%g\n", pts[i].name, RP_CORE_NAME(c), BLOCKS[k],
-                        isnan(a) ? 0 : a * 1e-6, isnan(pw) ? 0 : pw * 1e-3);
-            }
+            const rp_figs_t *f = &pts[i].figs[c];
+            fprintf(csv, "%s,%s,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", pts[i].name, RP_CORE_NAME(c), f->area_logic,
+                    f->area_mem, f->fmax, f->ii, f->qps, f->power_logic, f->power_mem, f->e_query,
+                    f->e_query_node, f->qpmj_node);
+            for (int k = 0; k < nblocks; k++)
+                fprintf(bcsv, "%s,%s,%s,%g,%g\n", pts[i].name, RP_CORE_NAME(c), blocks[k],
+                        rp_block(pts[i].run[c], blocks[k], "area_um2") * 1e-6,
+                        rp_block(pts[i].run[c], blocks[k], "power_uw") * 1e-3);
         }
     }
     rp_out_close(csv);
@@ -800,7 +820,7 @@ int main(int argc, char **argv)
     stdout_summary(npoints, pts, dist, orig);
     printf("\nreport: %s/report.md (JSON: report.json, CSV: summary.csv blocks.csv fidelity*.csv, plots: *.png *.svg)\n", out);
     for (int i = 0; i < npoints; i++)
-        for (int c = 0; c < 3; c++)
+        for (int c = 0; c < RP_NCORES; c++)
             cJSON_Delete(pts[i].run[c]);
     for (int i = 0; i < nr; i++)
         cJSON_Delete(runs[i].j);

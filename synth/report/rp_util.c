@@ -125,22 +125,61 @@ void rp_out_close(FILE *f)
     rp_outs[i].f = NULL;
 }
 
-rp_figs_t rp_figs(const cJSON *r)
+int rp_figs(const cJSON *r, rp_figs_t *f, char *err, size_t n)
 {
-    rp_figs_t f;
-    f.area_logic = rp_num(r, "totals.logic_area_um2") * 1e-6;
-    f.area_mem = rp_num(r, "totals.memory_area_um2") * 1e-6;
-    f.area = rp_num(r, "totals.area_um2") * 1e-6;
-    f.fmax = rp_num(r, "timing.fmax_mhz");
-    f.qps = rp_num(r, "throughput.queries_per_s_at_fmax");
-    f.power_logic = rp_num(r, "totals.logic_power_uw") * 1e-3;
-    f.power_mem = rp_num(r, "totals.memory_power_uw") * 1e-3;
-    f.power = rp_num(r, "totals.power_uw") * 1e-3;
-    f.e_query = rp_num(r, "energy.per_query_nj");
-    f.e_query_node = rp_num(r, "energy.per_query_node_nj");
-    f.qpmj_node = rp_num(r, "energy.queries_per_mj_node");
-    f.ii = rp_num(r, "throughput.ii_cycles");
-    return f;
+    static const char *const keys[] = {"clock_period_ns", "totals.logic_area_um2",
+        "totals.memory_area_um2", "totals.area_um2", "timing.fmax_mhz",
+        "throughput.queries_per_s_at_fmax", "totals.logic_power_uw", "totals.memory_power_uw",
+        "totals.power_uw", "energy.per_query_nj", "energy.per_query_node_nj",
+        "energy.queries_per_mj_node", "throughput.ii_cycles"};
+    double v[sizeof keys / sizeof keys[0]];
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        v[i] = rp_num(r, keys[i]);
+        if (!isfinite(v[i])) {
+            snprintf(err, n, "key %s missing or not a finite number", keys[i]);
+            return -1;
+        }
+    }
+    *f = (rp_figs_t){.area_logic = v[1] * 1e-6, .area_mem = v[2] * 1e-6, .area = v[3] * 1e-6,
+                     .fmax = v[4], .qps = v[5], .power_logic = v[6] * 1e-3,
+                     .power_mem = v[7] * 1e-3, .power = v[8] * 1e-3, .e_query = v[9],
+                     .e_query_node = v[10], .qpmj_node = v[11], .ii = v[12]};
+    return 0;
+}
+
+int rp_blocks(const cJSON *r, const char **names, int *count, int max, char *err, size_t n)
+{
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(r, "blocks"), *x;
+    if (!cJSON_IsObject(b)) {
+        snprintf(err, n, "key blocks missing or not an object");
+        return -1;
+    }
+    cJSON_ArrayForEach(x, b) {
+        if (!isfinite(rp_num(x, "area_um2")) || !isfinite(rp_num(x, "power_uw"))) {
+            snprintf(err, n, "key blocks.%s: area_um2 and power_uw must be finite numbers",
+                     x->string);
+            return -1;
+        }
+        int k = 0;
+        while (k < *count && strcmp(names[k], x->string) != 0)
+            k++;
+        if (k < *count)
+            continue;
+        if (*count == max) {
+            snprintf(err, n, "more than %d blocks", max);
+            return -1;
+        }
+        names[(*count)++] = x->string;
+    }
+    return 0;
+}
+
+double rp_block(const cJSON *r, const char *name, const char *what)
+{
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "blocks"),
+                                                      name);
+    double v = b ? rp_num(b, what) : 0;
+    return isfinite(v) ? v : 0;
 }
 
 int rp_whole(const cJSON *j, const char *path)
@@ -168,9 +207,9 @@ int rp_summary_point(const cJSON *s, rp_point_t *x, char *err, size_t n)
             return -1;
         }
     }
-    x->f = rp_figs(s);
-    if (isnan(x->f.area) || isnan(x->f.e_query) || isnan(x->f.fmax)) {
-        snprintf(err, n, "area, energy or Fmax missing (did the flow finish?)");
+    char why[128];
+    if (rp_figs(s, &x->f, why, sizeof why) != 0) {
+        snprintf(err, n, "%s (did the flow finish?)", why);
         return -1;
     }
     if (!(x->f.area > 0 && x->f.e_query > 0 && x->f.fmax > 0) || isinf(x->f.area) || isinf(x->f.e_query) ||
@@ -202,10 +241,37 @@ int rp_run_head(const cJSON *j, int need_d, rp_run_head_t *h, char *err, size_t 
     return 0;
 }
 
+/* s single-quoted for sh into out (a quote becomes '\''); 0, or -1 if it does not fit. */
+static int sh_quote(char *out, size_t n, const char *s)
+{
+    size_t k = 0;
+    if (n < 3)
+        return -1;
+    out[k++] = '\'';
+    for (; *s; s++) {
+        const char *piece = *s == '\'' ? "'\\''" : NULL;
+        size_t len = piece ? 4 : 1;
+        if (k + len + 2 > n)
+            return -1;
+        if (piece)
+            memcpy(out + k, piece, len);
+        else
+            out[k] = *s;
+        k += len;
+    }
+    out[k++] = '\'';
+    out[k] = '\0';
+    return 0;
+}
+
 int rp_gnuplot(const char *dir, const char *script, const char *log)
 {
-    char cmd[1400];
-    snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot '%s' > '%s' 2>&1", dir, script, log);
+    char cmd[4400], qd[2048], qs[1024], ql[1024];
+    if (sh_quote(qd, sizeof qd, dir) || sh_quote(qs, sizeof qs, script) || sh_quote(ql, sizeof ql, log)) {
+        fprintf(stderr, "%s: gnuplot: folder or file name too long\n", rp_prog);
+        return 1;
+    }
+    snprintf(cmd, sizeof cmd, "cd %s && gnuplot %s > %s 2>&1", qd, qs, ql);
     if (system(cmd) != 0) {
         fprintf(stderr, "%s: gnuplot failed, see %s/%s\n", rp_prog, dir, log);
         return 1;

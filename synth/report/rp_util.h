@@ -53,7 +53,17 @@ typedef struct rp_figs_t {
     double area_logic, area_mem, area, fmax, qps, power_logic, power_mem, power;
     double e_query, e_query_node, qpmj_node, ii;
 } rp_figs_t;
-rp_figs_t rp_figs(const cJSON *summary);
+/* Reads them: 0, or -1 with "key K missing or not a finite number" in err. Every field is
+   required (clock_period_ns, totals, timing, throughput, energy). */
+int rp_figs(const cJSON *summary, rp_figs_t *f, char *err, size_t n);
+
+/* The blocks of a summary.json (its "blocks" object, which the flow fills from the manifest's
+   list): adds the names not yet in names[0..*count) in their order, at most max. Returns -1
+   with err if the object is missing or holds a block without finite area_um2 and power_uw. */
+#define RP_MAX_BLOCKS 16
+int rp_blocks(const cJSON *summary, const char **names, int *count, int max, char *err, size_t n);
+/* area (um^2) or power (uW) of block name in a summary, 0 if the core has no such block. */
+double rp_block(const cJSON *summary, const char *name, const char *what);
 
 /* A whole number in 1..2^30 at a dotted path of J, or 0 (missing, not a number, not whole or
    out of range). Can't fail. */

@@ -32,7 +32,6 @@ static const command commands[] = {
     {"gatesim", sy_cmd_gatesim, "gate-level simulation of one module on its captures (check + toggles)"},
     {"vectors", sy_cmd_vectors, "synthetic key/value/query files for the capture run"},
     {"summary", sy_cmd_summary, "one JSON summary per run: area, timing, power, memories"},
-    {"report", sy_cmd_report, "comparison report across core types (JSON, CSV, Markdown)"},
     {"vars", sy_cmd_vars, "the flow's model variables: default, range, meaning (flow.sh reads them)"},
 };
 

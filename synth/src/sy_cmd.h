@@ -29,6 +29,5 @@ int sy_cmd_instances(int argc, char **argv);
 int sy_cmd_gatesim(int argc, char **argv);
 int sy_cmd_vectors(int argc, char **argv);
 int sy_cmd_summary(int argc, char **argv);
-int sy_cmd_report(int argc, char **argv);
 
 #endif

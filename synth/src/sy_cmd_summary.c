@@ -801,9 +801,9 @@ int sy_cmd_summary(int argc, char **argv)
     int by_window = queries > 0 && strcmp(var(&kv, "ACT_WINDOW", "query"), "query") == 0;
 
     /* blocks */
-    blockres blocks[16];
+    blockres blocks[SY_MAX_BLOCKS];
     int nblocks = 0;
-    for (int b = 0; sy_blocks[b]; b++) blocks[nblocks++] = (blockres){sy_blocks[b], 0, 0, 0};
+    for (int b = 0; b < man->nblocks; b++) blocks[nblocks++] = (blockres){man->blocks[b], 0, 0, 0};
     double logic_area = 0, logic_p = 0, logic_leak = 0, p0dyn = 0;
     long cells_total = 0, cells_cov = 0, inst_cells = 0, inst_sim = 0;
     for (int i = 0; i < nmods; i++) {

@@ -13,20 +13,44 @@
 #include "sy_io.h"
 #include "sy_util.h"
 
-const char *const sy_blocks[] = {"score", "select", "softmax", "av", "norm", "control", "memory", NULL};
-
-static int valid_block(const char *b)
-{
-    for (int i = 0; sy_blocks[i]; i++)
-        if (strcmp(sy_blocks[i], b) == 0) return 1;
-    return 0;
-}
-
 static const char *jstr(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
+
+static int valid_block(const sy_manifest *m, const char *b)
+{
+    for (int i = 0; i < m->nblocks; i++)
+        if (strcmp(m->blocks[i], b) == 0) return 1;
+    return 0;
+}
+
+/* "blocks": 1..SY_MAX_BLOCKS objects with a "name", an identifier, each once. */
+static int read_blocks(const cJSON *jb, sy_manifest *m, const char *path, char *err, size_t errlen)
+{
+    int n = cJSON_IsArray(jb) ? cJSON_GetArraySize(jb) : 0;
+    if (n < 1 || n > SY_MAX_BLOCKS) {
+        snprintf(err, errlen, "%s: \"blocks\" missing or not an array of 1..%d blocks (a manifest of "
+                 "an older hadgen? regenerate the RTL)", path, SY_MAX_BLOCKS);
+        return -1;
+    }
+    m->blocks = sy_xcalloc((size_t)n, sizeof *m->blocks);
+    for (int i = 0; i < n; i++) {
+        const char *name = jstr(cJSON_GetArrayItem(jb, i), "name");
+        if (!name || !sy_is_ident(name)) {
+            snprintf(err, errlen, "%s: blocks[%d]: \"name\" missing or not an identifier", path, i);
+            return -1;
+        }
+        if (valid_block(m, name)) {
+            snprintf(err, errlen, "%s: block %s listed twice", path, name);
+            return -1;
+        }
+        m->blocks[m->nblocks++] = sy_strdup(name);
+    }
+    return 0;
+}
+
 
 /* Integer field `key` of o in [lo, hi] into *v; dflt when absent. -1 with a message naming
  * the file, the place (what), the key and the value when present but not such an integer. */
@@ -125,10 +149,9 @@ static int read_module(const cJSON *jm, sy_mmod *mod, const sy_manifest *m, cons
     mod->name = sy_strdup(name);
     mod->file = sy_strdup(file);
     mod->block = sy_strdup(block);
-    if (!valid_block(block)) {
-        snprintf(err, errlen,
-                 "%s: module %s: block \"%.40s\" is not one of score, select, softmax, av, norm, "
-                 "control, memory", path, name, block);
+    if (!valid_block(m, block)) {
+        snprintf(err, errlen, "%s: module %s: block \"%.40s\" is not one of the manifest's \"blocks\"",
+                 path, name, block);
         return -1;
     }
     char *what = sy_asprintf("module %s: ", name);
@@ -308,7 +331,8 @@ sy_manifest *sy_manifest_read(const char *dir, char *err, size_t errlen)
     else if (!cJSON_IsArray(mods) || cJSON_GetArraySize(mods) == 0)
         snprintf(err, errlen, "%s: \"modules\" missing or empty", path);
     else
-        bad = read_params(m, params, derived, path, err, errlen) != 0;
+        bad = read_params(m, params, derived, path, err, errlen) != 0 ||
+              read_blocks(cJSON_GetObjectItemCaseSensitive(root, "blocks"), m, path, err, errlen) != 0;
     if (!bad) {
         m->nmods = cJSON_GetArraySize(mods);
         m->mods = sy_xcalloc((size_t)m->nmods, sizeof *m->mods);
@@ -340,6 +364,8 @@ void sy_manifest_free(sy_manifest *m)
         free(mod->file);
         free(mod->block);
     }
+    for (int i = 0; i < m->nblocks; i++) free(m->blocks[i]);
+    free(m->blocks);
     for (int i = 0; i < m->nfiles; i++) free(m->files[i]);
     free(m->files);
     free(m->mods);

@@ -15,7 +15,7 @@ typedef struct {
 typedef struct {
     char *name;
     char *file;         /* relative to the RTL directory */
-    char *block;        /* score, select, softmax, av, norm, control, memory */
+    char *block;        /* one of the manifest's blocks */
     int instances;      /* total count in the design */
     int is_memory;
     long words, width;  /* memories only */
@@ -33,6 +33,8 @@ typedef struct {
     double weight_bits, exp_frac_bits, out_frac;
     char *prefix;       /* params.prefix, or "" */
     double ii_cycles;   /* derived.ii_cycles (0 when absent) */
+    int nblocks;
+    char **blocks;      /* "blocks": every module's block is one, in report order */
     int nmods;
     sy_mmod *mods;
     int nfiles;
@@ -55,7 +57,7 @@ const sy_mmod *sy_manifest_find(const sy_manifest *m, const char *name);
 /* Number of capture columns of a module: inputs except clk_i, then outputs. */
 int sy_mmod_ncols(const sy_mmod *mod);
 
-/* The valid block names, NULL-terminated. */
-extern const char *const sy_blocks[];
+/* Most blocks a manifest may list. */
+#define SY_MAX_BLOCKS 16
 
 #endif

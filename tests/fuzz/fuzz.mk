@@ -45,7 +45,7 @@ FZ_SRCS_liberty       := synth/src/sy_lib.c synth/src/sy_cells.c synth/src/sy_bo
 FZ_SRCS_netlist       := synth/src/sy_netlist.c synth/src/sy_util.c synth/src/sy_io.c
 # synth_reports and summary include the command's source (its readers are static to it).
 FZ_SRCS_synth_reports := $(filter-out synth/src/sy_cmd_summary.c,$(FZ_SYNTH))
-FZ_SRCS_summary       := $(filter-out synth/src/sy_cmd_report.c,$(FZ_SYNTH)) synth/report/rp_util.c $(FZ_GEN)
+FZ_SRCS_summary       := synth/report/rp_util.c $(FZ_GEN)
 
 FUZZ_BINS := $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fz_$(t))
 

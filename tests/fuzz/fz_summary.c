@@ -1,45 +1,45 @@
 /*
- * fz_summary.c — the readers of the flow's summary.json and of hadrun's fidelity files:
- * `hgsynth report` (synth/src/sy_cmd_report.c: every field it reads, then the comparison it
- * writes) and the report tools' shared readers (synth/report/rp_util: the design point of a
- * summary for hgsweep, the header of a hadrun --json file for hgreport and hgsweep).
+ * fz_summary.c — the readers of the flow's summary.json and of hadrun's fidelity files, shared
+ * by the report tools (synth/report/rp_util): the figures and blocks hgreport reads from each
+ * core's summary (every field required), the design point of a summary for hgsweep, the
+ * header of a hadrun --json file for hgreport and hgsweep.
  *
- * check_summary is internal to the command, so this file includes its source. The input is
- * split at NUL bytes into two summary.json files (runs a and b) and a hadrun --json file.
- * `hgsynth report --out OUT a [b]` runs on the summaries as the command does; the report
- * tools' readers run on the first summary and the fidelity file.
+ * The input is split at NUL bytes into two summary.json files (runs a and b) and a hadrun
+ * --json file.
  */
 #include "fz_util.h"
 
-#include "../../synth/src/sy_cmd_report.c"
-
 #include "rp_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void setup(void)
+/* hgreport's reading of a point's summaries: figures (all finite or refused), the union of
+   their blocks (finite area and power, at most RP_MAX_BLOCKS), each block's value. */
+static void point_figures(const char *a, const char *b)
 {
-    static int done;
-    if (done)
-        return;
-    fz_subdir("a/reports");
-    fz_subdir("b/reports");
-    fz_subdir("out");
-    done = 1;
-}
-
-/* hgsynth report on run a (and b when the input has it). */
-static void synth_report(const uint8_t *data, const size_t *off, const size_t *len, int n)
-{
-    fz_scratch("a/reports/summary.json", data + off[0], len[0]);
-    fz_scratch("b/reports/summary.json", n > 1 ? data + off[1] : data, n > 1 ? len[1] : 0);
-    char *argv[6] = {sy_strdup("report"), sy_strdup("--out"), sy_asprintf("%s/out", fz_dir()),
-                     sy_asprintf("%s/a", fz_dir()), sy_asprintf("%s/b", fz_dir()), NULL};
-    int rc = sy_cmd_report(n > 1 ? 5 : 4, argv);
-    if (rc != 0 && rc != 2)
-        fz_fail("summary", "hgsynth report exits with a code other than 0 or 2");
-    for (int i = 0; i < 5; i++)
-        free(argv[i]);
+    const char *names[RP_MAX_BLOCKS];
+    int count = 0;
+    char err[256];
+    for (int k = 0; k < 2; k++) {
+        cJSON *s = cJSON_Parse(k ? b : a);
+        rp_figs_t f;
+        if (s && rp_figs(s, &f, err, sizeof err) == 0 &&
+            !(isfinite(f.area) && isfinite(f.power) && isfinite(f.e_query) && isfinite(f.fmax)))
+            fz_fail("summary", "rp_figs accepted a figure that is not finite");
+        if (s && rp_blocks(s, names, &count, RP_MAX_BLOCKS, err, sizeof err) == 0)
+            for (int i = 0; i < count; i++)
+                if (!isfinite(rp_block(s, names[i], "area_um2")) ||
+                    !isfinite(rp_block(s, names[i], "power_uw")))
+                    fz_fail("summary", "rp_block gave a value that is not finite");
+        if (count < 0 || count > RP_MAX_BLOCKS)
+            fz_fail("summary", "rp_blocks counted outside 0..RP_MAX_BLOCKS");
+        cJSON_Delete(s);
+        count = 0; /* the names point into s */
+    }
 }
 
 /* The report tools' readers: a summary's design point, a fidelity file's header and rows. */
@@ -72,11 +72,12 @@ static void report_tools(const char *summary, const char *fidelity)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    setup();
     size_t off[3], len[3];
     int n = fz_split(data, size, 0, 3, off, len);
-    synth_report(data, off, len, n);
     char *summary = fz_strndup(data + off[0], len[0]);
+    char *second = fz_strndup(n > 1 ? data + off[1] : data, n > 1 ? len[1] : 0);
+    point_figures(summary, second);
+    free(second);
     char *fidelity = fz_strndup(n > 2 ? data + off[2] : data, n > 2 ? len[2] : 0);
     report_tools(summary, fidelity);
     free(summary);
