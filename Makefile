@@ -30,6 +30,31 @@ override CXX := $(CXX) $(SANITIZE)
 unexport CC CXX
 endif
 
+# ---------------------------------------------------------------------------
+# Build rules: one compile rule per language and one archive rule for the whole tree. Extra
+# flags of a folder or an object are target-specific variables (EXTRA_CFLAGS,
+# EXTRA_CXXFLAGS), set where that folder's .mk file lists its objects.
+$(BUILD)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_HG) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/obj/%.o: %.cc | deps
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_HG) $(EXTRA_CXXFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/lib/%.a:
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# The libraries, one per part of the tool, each object in exactly one. A program links the
+# ones it needs in this order (a library before those it uses):
+#   libhgrun (sw/ layer runner) libhgmodel (sw/ model files, tokenizer, encoder)
+#   libhgsim (sim/) libhggolden (sw/ golden model) libhggen (gen/ but hadgen's main)
+GEN_LIB     := $(BUILD)/lib/libhggen.a
+GOLD_LIB    := $(BUILD)/lib/libhggolden.a
+SIM_LIB     := $(BUILD)/lib/libhgsim.a
+MODEL_LIB   := $(BUILD)/lib/libhgmodel.a
+RUN_LIB     := $(BUILD)/lib/libhgrun.a
+
 # Debian packages the tool needs; installed by `make deps` when missing.
 DEB_PKGS   := verilator iverilog yosys opensta libsystemc-dev libcjson-dev \
               qflow-tech-osu018 gnuplot libgtest-dev libssl-dev g++ make python3-venv \

@@ -4,21 +4,19 @@ HADGEN      := $(BUILD)/bin/hadgen
 # The core types, from the list hadgen is built from (gen/hg_cores.def; scripts and tests
 # ask hadgen --list-cores). Every make variable that lists core types defaults to this.
 HG_CORES    := $(shell awk -F'"' '/^HG_CORE/ {print $$2}' gen/hg_cores.def)
-GEN_SRCS    := gen/hadgen.c gen/hg_emit.c gen/hg_config.c gen/hg_util.c gen/hg_file.c
+GEN_SRCS    := gen/hg_emit.c gen/hg_config.c gen/hg_util.c gen/hg_file.c
 GEN_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(GEN_SRCS))
 
 .PHONY: hadgen
 hadgen: $(HADGEN)
 
-$(BUILD)/obj/gen/%.o: gen/%.c | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HG) -MMD -MP -c $< -o $@
+$(GEN_LIB): $(GEN_OBJS)
 
-$(HADGEN): $(GEN_OBJS)
+$(HADGEN): $(BUILD)/obj/gen/hadgen.o $(GEN_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 
--include $(GEN_OBJS:.o=.d)
+-include $(GEN_OBJS:.o=.d) $(BUILD)/obj/gen/hadgen.d
 
 # The default cores, committed under rtl/generated/ so a reader can open them without
 # building (tests/test_core_hadgen.cc checks they are up to date): the CAMformer operating

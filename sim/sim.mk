@@ -2,33 +2,20 @@
 # Models are built on demand by hs_open() (sim/hs_build.sh) and cached per configuration
 # in $(BUILD)/sim/<config>-<variant>/.
 
-SIM_SRCS    := sim/hs_sim.c gen/hg_emit.c
-SIM_OBJS    := $(BUILD)/obj/sim/hs_sim.o $(BUILD)/obj/sim/hx_sim.o
-SIM_LIB     := $(BUILD)/lib/libhgsim.a
-
-$(BUILD)/obj/sim/hs_sim.o: sim/hs_sim.c | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HG) -DHG_SRC_DIR='"$(CURDIR)"' -MMD -MP -c $< -o $@
+SIM_OBJS    := $(BUILD)/obj/sim/hs_sim.o $(BUILD)/obj/sim/hx_sim.o $(BUILD)/obj/sim/hs_vec.o
+$(BUILD)/obj/sim/hs_sim.o: EXTRA_CFLAGS = -DHG_SRC_DIR='"$(CURDIR)"'
+$(BUILD)/obj/sim/hx_sim.o: EXTRA_CFLAGS = -DHG_SRC_DIR='"$(CURDIR)"' -DHX_VPI_DIR='"$(abspath $(BUILD))/lib"'
+$(SIM_LIB): $(SIM_OBJS)
 
 # hx_sim: the second simulator (Icarus Verilog) for hgxsim; vvp loads hx_vpi.vpi (initial
 # state of the Verilator models). The VPI module is built with its own compiler variable:
 # it is loaded into vvp, which carries no sanitizer runtime (make test-asan).
 HX_VPI      := $(BUILD)/lib/hx_vpi.vpi
 HX_VPI_CC   ?= cc
-$(BUILD)/obj/sim/hx_sim.o: sim/hx_sim.c | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HG) -DHG_SRC_DIR='"$(CURDIR)"' -DHX_VPI_DIR='"$(abspath $(BUILD))/lib"' -MMD -MP -c $< -o $@
 $(HX_VPI): sim/hx_vpi.c | deps
 	@mkdir -p $(dir $@)
 	$(HX_VPI_CC) -std=gnu11 $(OPT) $(WARN_C) -fPIC -shared -I/usr/include/iverilog $< -o $@
 
-$(SIM_LIB): $(SIM_OBJS) $(BUILD)/obj/sim/hs_vec.o $(BUILD)/obj/gen/hg_emit.o $(BUILD)/obj/gen/hg_config.o $(BUILD)/obj/sw/hm_golden.o \
-            $(BUILD)/obj/gen/hg_util.o $(BUILD)/obj/gen/hg_file.o
-	@mkdir -p $(dir $@)
-	ar rcs $@ $^
-
-TEST_DEPLIBS := $(SIM_LIB) $(TEST_DEPLIBS)
-TEST_LIBS    += -lcjson -lm
 -include $(SIM_OBJS:.o=.d)
 
 # hgsim: run a core on files of vectors; hgsim_bench: simulation speed; hgxsim: the same
@@ -36,10 +23,8 @@ TEST_LIBS    += -lcjson -lm
 HGSIM       := $(BUILD)/bin/hgsim
 HGSIM_BENCH := $(BUILD)/bin/hgsim_bench
 HGXSIM      := $(BUILD)/bin/hgxsim
-$(BUILD)/obj/sim/%.o: sim/%.c | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HG) -MMD -MP -c $< -o $@
-$(BUILD)/bin/hgsim $(BUILD)/bin/hgsim_bench $(BUILD)/bin/hgxsim: $(BUILD)/bin/%: $(BUILD)/obj/sim/%.o $(SIM_LIB)
+$(BUILD)/bin/hgsim $(BUILD)/bin/hgsim_bench $(BUILD)/bin/hgxsim: $(BUILD)/bin/%: $(BUILD)/obj/sim/%.o $(SIM_LIB) \
+    $(GOLD_LIB) $(GEN_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm -ldl
 

@@ -26,7 +26,6 @@ export HADGEN_MODEL ?= $(abspath $(BUILD)/model)
 
 MODEL_SRCS := sw/st_safetensors.c sw/bert_config.c sw/tok_wordpiece.c sw/enc_bert.c
 MODEL_OBJS := $(patsubst sw/%.c,$(BUILD)/obj/sw/%.o,$(MODEL_SRCS))
-MODEL_LIB  := $(BUILD)/lib/libhgmodel.a
 MODEL_LIBS := -lcjson -lm
 ENC_DEMO   := $(BUILD)/bin/enc_demo
 
@@ -50,28 +49,14 @@ deps-model:
 	mkdir -p $(BUILD); \
 	[ "$$(readlink $(BUILD)/model)" = "$$dir" ] || ln -sfn "$$dir" $(BUILD)/model
 
-# Static pattern rule: applies to these objects only, so other sw/ rules do not clash.
-$(MODEL_OBJS): $(BUILD)/obj/sw/%.o: sw/%.c | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HG) -MMD -MP -c $< -o $@
+$(MODEL_LIB): $(MODEL_OBJS)
 
-$(MODEL_LIB): $(MODEL_OBJS) $(BUILD)/obj/gen/hg_util.o $(BUILD)/obj/gen/hg_file.o
-	@mkdir -p $(dir $@)
-	rm -f $@
-	$(AR) rcs $@ $^
-
-$(BUILD)/obj/sw/enc_demo.o: sw/enc_demo.c | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HG) -MMD -MP -c $< -o $@
-
-$(ENC_DEMO): $(BUILD)/obj/sw/enc_demo.o $(MODEL_LIB)
+$(ENC_DEMO): $(BUILD)/obj/sw/enc_demo.o $(MODEL_LIB) $(GEN_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(MODEL_LIBS)
 
-# GoogleTest suite (tests/tests.mk links TEST_DEPLIBS before TEST_LIBS).
+# GoogleTest suite.
 TEST_SRCS    += tests/test_model.cc
-TEST_DEPLIBS += $(MODEL_LIB)
-TEST_LIBS    += $(MODEL_LIBS)
 test-prereqs: deps-model
 
 -include $(MODEL_OBJS:.o=.d) $(BUILD)/obj/sw/enc_demo.d

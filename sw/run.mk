@@ -13,11 +13,10 @@
 RUN_SRCS    := sw/hr_corpus.c sw/hr_calib.c sw/hr_attn.c sw/hr_eval.c sw/hr_dump.c sw/hr_json.c \
                sw/hr_hadmodel.c
 RUN_OBJS    := $(patsubst sw/%.c,$(BUILD)/obj/sw/%.o,$(RUN_SRCS))
-RUN_LIB     := $(BUILD)/lib/libhgrun.a
 HADRUN      := $(BUILD)/bin/hadrun
 HADMODEL    := $(BUILD)/bin/hadmodel
 # What the runner links against: model (encoder, tokenizer), simulator (+ golden model).
-RUN_DEPLIBS := $(BUILD)/lib/libhgmodel.a $(BUILD)/lib/libhgsim.a
+RUN_DEPLIBS := $(MODEL_LIB) $(SIM_LIB) $(GOLD_LIB) $(GEN_LIB)
 RUN_LIBS    := -lcjson -lcrypto -lm -ldl
 
 # Sentences and repeats of the benchmark.
@@ -38,14 +37,7 @@ HAD_INPUTS   = $(HAD_ARTIFACT)/had.json $(wildcard $(HAD_ARTIFACT)/*.safetensors
 hadrun: $(HADRUN)
 hadmodel: $(HADMODEL)
 
-$(RUN_OBJS) $(BUILD)/obj/sw/hadrun.o $(BUILD)/obj/sw/hadmodel.o: $(BUILD)/obj/sw/%.o: sw/%.c | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HG) -MMD -MP -c $< -o $@
-
 $(RUN_LIB): $(RUN_OBJS)
-	@mkdir -p $(dir $@)
-	rm -f $@
-	$(AR) rcs $@ $^
 
 $(HADRUN): $(BUILD)/obj/sw/hadrun.o $(RUN_LIB) $(RUN_DEPLIBS)
 	@mkdir -p $(dir $@)
@@ -72,12 +64,8 @@ bench-model: $(HADRUN) deps-model
 	$(HADRUN) --backend golden-had,rtl-had --limit $(BENCH_MODEL_SENTENCES) \
 	  --repeat $(BENCH_MODEL_REPEAT) --quiet
 
-# GoogleTest suites (Run*; HadModel*, RunFloatHad, RunDistill, DistillRef). libhgrun needs the simulator, model and golden libraries, which
-# the runner's link line lists before it; naming them again in TEST_LIBS (after it)
-# resolves its references whatever the order of TEST_DEPLIBS.
+# GoogleTest suites (Run*; HadModel*, RunFloatHad, RunDistill, DistillRef).
 TEST_SRCS    += tests/test_run.cc tests/test_distill.cc
-TEST_DEPLIBS += $(RUN_LIB)
-TEST_LIBS    += $(BUILD)/lib/libhgsim.a $(BUILD)/lib/libhgmodel.a $(BUILD)/lib/libhgcore.a -lcrypto
 # The distilled model is assembled only when its artifact is committed.
 test-prereqs: $(HADRUN) $(HADMODEL) deps-model $(if $(wildcard $(HAD_ARTIFACT)/had.json),model-had)
 

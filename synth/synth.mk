@@ -27,9 +27,7 @@ SYNTH_LIB     ?= /usr/share/qflow/tech/osu018/osu018_stdcells.lib
 
 hgsynth: $(HGSYNTH)
 
-$(BUILD)/obj/synth/src/%.o: synth/src/%.c | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HG) -Isynth/src -MMD -MP -c $< -o $@
+$(SYNTH_OBJS): EXTRA_CFLAGS = -Isynth/src
 
 $(HGSYNTH): $(SYNTH_OBJS)
 	@mkdir -p $(dir $@)

@@ -6,12 +6,12 @@ TEST_BIN   := $(BUILD)/bin/hg_tests
 TEST_SRCS  += tests/main.cc tests/hg_testlib.cc $(wildcard tests/test_core_*.cc) \
               tests/test_reliability.cc
 TEST_OBJS   = $(patsubst %.cc,$(BUILD)/obj/%.o,$(TEST_SRCS))
-TEST_LIBS  += -lgtest -pthread -ldl
+TEST_LIBS  += -lgtest -pthread -lcjson -lcrypto -lm -ldl
 
 .PHONY: test test-prereqs
-$(BUILD)/obj/tests/%.o: tests/%.cc | deps
-	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS_HG) -DHG_SRC_DIR='"$(CURDIR)"' -DHG_BIN_DIR='"$(abspath $(BUILD))/bin"' -MMD -MP -c $< -o $@
+$(BUILD)/obj/tests/%.o: EXTRA_CXXFLAGS = -DHG_SRC_DIR='"$(CURDIR)"' -DHG_BIN_DIR='"$(abspath $(BUILD))/bin"'
+# every library, in link order
+TEST_DEPLIBS := $(RUN_LIB) $(MODEL_LIB) $(SIM_LIB) $(GOLD_LIB) $(GEN_LIB)
 
 $(TEST_BIN): $(TEST_OBJS) $(TEST_DEPLIBS)
 	@mkdir -p $(dir $@)

@@ -1,14 +1,9 @@
 # synth/report/ — `make report`: real text -> cores -> synthesis/power -> comparison.
 HGREPORT := $(BUILD)/bin/hgreport
 
-$(BUILD)/obj/synth/report/%.o: synth/report/%.c | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_HG) -MMD -MP -c $< -o $@
-
 # rp_util reads and writes files through gen/hg_file (regular files within a limit; outputs
 # through a temporary name)
-RP_OBJS  := $(BUILD)/obj/synth/report/rp_util.o $(BUILD)/obj/gen/hg_file.o $(BUILD)/obj/gen/hg_util.o \
-            $(BUILD)/obj/gen/hg_config.o
+RP_OBJS  := $(BUILD)/obj/synth/report/rp_util.o $(GEN_LIB)
 $(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(RP_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
