@@ -374,7 +374,8 @@ build_gl() { # MODULE: Verilator model of the module's gate-level top
   mapfile -t memfiles < "$d/memfiles.f" &&
   "$VERILATOR" --cc --exe --build -j 1 -Wno-fatal -Wno-lint -Wno-style --timescale 1ns/1ps \
     --top-module hggl_top -O3 --x-assign fast --x-initial fast -Mdir "$d/obj" -o hggl_sim \
-    -CFLAGS "$VERILATOR_CFLAGS -std=c++17" "$d/hggl_top.v" "$GEN/cells.v" "${memfiles[@]}" "$HGGL_MAIN"
+    -CFLAGS "$VERILATOR_CFLAGS -std=c++17 -I$here/src" "$d/hggl_top.v" "$GEN/cells.v" "${memfiles[@]}" \
+    "$HGGL_MAIN" "$here/src/sy_capture.c"
 }
 run_gl() { # MODULE BASE: one instance through the Verilator model
   "$GEN/gl/$1/obj/hggl_sim" --map "$GEN/gl/$1/map.txt" --capture "$2" --instance "$(basename "$2")" \

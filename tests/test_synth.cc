@@ -342,8 +342,9 @@ TEST(SynthGateSim, BuiltinSimulatorAgreesWithVerilator)
                   "/generated/netlist' --module had_av_dim --out '" + d + "'");
     ASSERT_EQ(g.rc, 0) << g.out;
     Result b = sh("cd '" + d + "' && verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style "
-                  "--timescale 1ns/1ps --top-module hggl_top -Mdir obj -o hggl_sim -CFLAGS '-O1 -std=c++17' "
-                  "hggl_top.v '" + run + "/generated/cells.v' '" + hgt::src_dir() + "/synth/harness/hggl_main.cpp'");
+                  "--timescale 1ns/1ps --top-module hggl_top -Mdir obj -o hggl_sim -CFLAGS '-O1 -std=c++17 -I" +
+                  hgt::src_dir() + "/synth/src' hggl_top.v '" + run + "/generated/cells.v' '" + hgt::src_dir() +
+                  "/synth/harness/hggl_main.cpp' '" + hgt::src_dir() + "/synth/src/sy_capture.c'");
     ASSERT_EQ(b.rc, 0) << tail(b.out);
     Result v = sh("'" + d + "/obj/hggl_sim' --map '" + d + "/map.txt' --capture '" + base + "' --instance '" + name +
                   "' --toggles '" + d + "/vl.tog'");

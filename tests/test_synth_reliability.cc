@@ -612,8 +612,9 @@ TEST(SynthReliability, VerilatorHarnessIsStrict)
     ASSERT_EQ(hgt::run_cmd(hgsynth() + " cells --lib " + kLib + " --out " + q(gl + "/cells.v")).status, 0);
     hgt::CmdResult b = hgt::run_cmd("cd " + q(gl) + " && verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint "
                                     "-Wno-style --timescale 1ns/1ps --top-module hggl_top -Mdir obj -o hggl_sim "
-                                    "-CFLAGS '-O1 -std=c++17' hggl_top.v cells.v " + hgt::src_dir() +
-                                    "/synth/harness/hggl_main.cpp");
+                                    "-CFLAGS '-O1 -std=c++17 -I" + hgt::src_dir() + "/synth/src' hggl_top.v "
+                                    "cells.v " + hgt::src_dir() + "/synth/harness/hggl_main.cpp " + hgt::src_dir() +
+                                    "/synth/src/sy_capture.c");
     ASSERT_EQ(b.status, 0) << b.out.substr(b.out.size() > 2000 ? b.out.size() - 2000 : 0);
     std::string sim = q(gl + "/obj/hggl_sim") + " --map " + q(gl + "/map.txt") + " --capture " + q(t.cap + "/top.m") +
                       " --toggles " + q(t.dir + "/v.tog");

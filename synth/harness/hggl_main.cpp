@@ -9,7 +9,8 @@
 //   hggl_sim --map map.txt --capture BASE --instance NAME --toggles OUT.tog
 //            [--window START END] [--max-errors N]
 //
-// BASE is the capture path without ".hex"; submodule captures are BASE.<child>.hex.
+// BASE is the capture path without ".hex"; submodule captures are BASE.<child>.hex. Captures
+// are read by synth/src/sy_capture.c (built with this file), as hgsynth gatesim reads them.
 // Exit status: 0 match, 1 mismatch (each printed with cycle, instance, port, got and
 // expected), 2 bad input.
 #include <cctype>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "Vhggl_top.h"
+#include "sy_capture.h"
 #include "verilated.h"
 
 namespace {
@@ -169,60 +171,26 @@ bool read_map(const char *path, Map &m, std::string &err)
     return ok;
 }
 
-// One capture file: one line per cycle, columns of hex numbers.
+// One capture file, read by sy_capture (synth/src/sy_capture.c, as hgsynth gatesim reads it).
 struct Capture {
-    std::string path;
-    FILE *f = nullptr;
-    int ncols = 0;
-    std::vector<std::string> cols;
-    char *buf = nullptr;
-    size_t cap = 0;
-
+    sy_capture c{};
     bool open(const std::string &p, int n)
     {
-        path = p;
-        ncols = n;
-        struct stat st;
-        if (stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1L << 30)) return false;
-        f = std::fopen(p.c_str(), "r");
-        return f != nullptr;
+        char e[512];
+        return sy_capture_open(&c, p.c_str(), n, e, sizeof e) == 0;
     }
-    // Reads the next line; false at end of file. Sets err on a malformed line.
+    // Reads the next line; false at end of file or on a malformed line (then err is set).
     bool next(std::string &err, long cycle)
     {
-        ssize_t len = getline(&buf, &cap, f);
-        if (len <= 0) return false;
-        cols.clear();
-        char *save = nullptr;
-        for (char *t = strtok_r(buf, " \t\r\n", &save); t; t = strtok_r(nullptr, " \t\r\n", &save))
-            cols.emplace_back(t);
-        if (static_cast<int>(cols.size()) != ncols) {
-            err = path + ": cycle " + std::to_string(cycle) + ": " + std::to_string(cols.size()) +
-                  " columns, expected " + std::to_string(ncols);
-            return false;
-        }
-        for (size_t i = 0; i < cols.size(); i++)
-            if (cols[i].find_first_not_of("0123456789abcdefABCDEFxXzZ") != std::string::npos) {
-                err = path + ": cycle " + std::to_string(cycle) + ": column " + std::to_string(i) +
-                      " is not hex digits, x or z";
-                return false;
-            }
-        return true;
+        char e[1024];
+        int r = sy_capture_next(&c, cycle, e, sizeof e);
+        if (r < 0) err = e;
+        return r == 1;
     }
-    ~Capture()
-    {
-        if (f) std::fclose(f);
-        std::free(buf);
-    }
+    // Column i of the line read last.
+    std::string col(size_t i) const { return std::string(c.tok[i], static_cast<size_t>(c.len[i])); }
+    ~Capture() { sy_capture_close(&c); }
 };
-
-int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;  // x, z, ?
-}
 
 // Writes the hex number tok into bits [pos, pos+width) of words; unknown digits clear
 // the corresponding bits of care (when given) and read as 0.
@@ -231,7 +199,7 @@ void put_hex(uint32_t *words, uint32_t *care, int pos, int width, const std::str
     int n = static_cast<int>(tok.size());
     for (int b = 0; b < width; b++) {
         int d = b / 4;
-        int v = d < n ? hexval(tok[n - 1 - d]) : 0;
+        int v = d < n ? sy_hex_digit(tok[n - 1 - d]) : 0;
         int bit = pos + b;
         uint32_t m = 1u << (bit & 31);
         if (v < 0) {
@@ -351,7 +319,7 @@ int main(int argc, char **argv)
         std::fill(exp.begin(), exp.end(), 0u);
         std::fill(care.begin(), care.end(), 0u);
         for (const Segment &s : m.segs) {
-            const std::string &tok = caps[static_cast<size_t>(s.src + 1)]->cols[static_cast<size_t>(s.col)];
+            const std::string tok = caps[static_cast<size_t>(s.src + 1)]->col(static_cast<size_t>(s.col));
             if (s.is_in) put_hex(in, nullptr, s.pos, s.width, tok);
             else put_hex(exp.data(), care.data(), s.pos, s.width, tok);
         }

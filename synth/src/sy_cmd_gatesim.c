@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "sy_bool.h"
+#include "sy_capture.h"
 #include "sy_cmd.h"
 #include "sy_glmodel.h"
 #include "sy_io.h"
@@ -362,74 +363,15 @@ static void sim_free(simm *s)
 /* ------------------------------------------------------------------------------------ */
 /* Captures                                                                               */
 
-typedef struct {
-    FILE *f;
-    char *path;
-    char *buf;
-    size_t cap;
-    int ncols;
-    char **tok;
-    int *len;
-} capfile;
-
-static int cap_open(capfile *c, const char *path, int ncols, char *err, size_t errlen)
+/* A capture is read by sy_capture (the Verilator harness reads it the same way); it is
+   also noted as an input of the command (sy_input_check), so no output may replace it. */
+static int cap_open(sy_capture *c, const char *path, int ncols, char *err, size_t errlen)
 {
-    memset(c, 0, sizeof *c);
-    c->path = sy_strdup(path);
-    c->ncols = ncols;
-    c->tok = sy_xcalloc((size_t)(ncols ? ncols : 1), sizeof *c->tok);
-    c->len = sy_xcalloc((size_t)(ncols ? ncols : 1), sizeof *c->len);
-    c->f = sy_input_open(path, err, errlen);
-    return c->f ? 0 : -1;
-}
-
-/* Next line: 1 read, 0 end of file, -1 malformed (err filled). */
-static int cap_next(capfile *c, long cycle, char *err, size_t errlen)
-{
-    ssize_t n = getline(&c->buf, &c->cap, c->f);
-    if (n <= 0) return 0;
-    int k = 0;
-    char *p = c->buf;
-    while (*p) {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-        if (!*p) break;
-        char *s = p;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') p++;
-        if (k < c->ncols) {
-            c->tok[k] = s;
-            c->len[k] = (int)(p - s);
-        }
-        k++;
-    }
-    if (k != c->ncols) {
-        snprintf(err, errlen, "%s: cycle %ld: %d columns, expected %d", c->path, cycle, k, c->ncols);
+    if (sy_input_check(path, err, errlen) != 0) {
+        memset(c, 0, sizeof *c);
         return -1;
     }
-    for (int i = 0; i < k; i++)
-        for (int j = 0; j < c->len[i]; j++)
-            if (!strchr("0123456789abcdefABCDEFxXzZ", c->tok[i][j])) {
-                snprintf(err, errlen, "%s: cycle %ld: column %d has '%c': capture values are hex digits, x or z",
-                         c->path, cycle, i, c->tok[i][j] >= ' ' && c->tok[i][j] < 0x7f ? c->tok[i][j] : '?');
-                return -1;
-            }
-    return 1;
-}
-
-static void cap_close(capfile *c)
-{
-    if (c->f) fclose(c->f);
-    free(c->path);
-    free(c->buf);
-    free(c->tok);
-    free(c->len);
-}
-
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-    return -1;
+    return sy_capture_open(c, path, ncols, err, errlen);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -452,7 +394,7 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
 {
     const sy_glmodel *g = s->g;
     int nfile = 1 + g->nchildren;
-    capfile *caps = sy_xcalloc((size_t)(nl * nfile), sizeof *caps);
+    sy_capture *caps = sy_xcalloc((size_t)(nl * nfile), sizeof *caps);
     int rc = 0;
     for (int l = 0; l < nl && !rc; l++)
         for (int f = 0; f < nfile && !rc; f++) {
@@ -490,7 +432,7 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
     while (!rc) {
         int ended = 0;
         for (int k = 0; k < nl * nfile && !rc; k++) {
-            int r = cap_next(&caps[k], cycle, err, errlen);
+            int r = sy_capture_next(&caps[k], cycle, err, errlen);
             if (r < 0) rc = 2;
             if (r == 0) ended++;
         }
@@ -510,7 +452,7 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
             const sy_seg *sg = &g->segs[si];
             int want = (sg->width + 3) / 4;
             for (int l = 0; l < nl; l++) {
-                const capfile *cf = &caps[l * nfile + sg->src + 1];
+                const sy_capture *cf = &caps[l * nfile + sg->src + 1];
                 const char *tk = cf->tok[sg->col];
                 int n = cf->len[sg->col];
                 if (n != want) {
@@ -523,7 +465,7 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
                 }
                 uint64_t lb = 1ull << l;
                 for (int b = 0; b < sg->width; b++) {
-                    int v = hexval(tk[n - 1 - b / 4]);
+                    int v = sy_hex_digit(tk[n - 1 - b / 4]);
                     int bit = v >= 0 && ((v >> (b & 3)) & 1);
                     if (sg->is_in) {
                         int net = sg->bits[b];
@@ -675,7 +617,7 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
         }
     }
     free(outs);
-    for (int k = 0; k < nl * nfile; k++) cap_close(&caps[k]);
+    for (int k = 0; k < nl * nfile; k++) sy_capture_close(&caps[k]);
     free(caps);
     free(exp);
     free(care);
