@@ -48,12 +48,14 @@ $(BUILD)/lib/%.a:
 # The libraries, one per part of the tool, each object in exactly one. A program links the
 # ones it needs in this order (a library before those it uses):
 #   libhgrun (sw/ layer runner) libhgmodel (sw/ model files, tokenizer, encoder)
-#   libhgsim (sim/) libhggolden (sw/ golden model) libhggen (gen/ but hadgen's main)
+#   libhgsim (sim/) libhggolden (sw/ golden model) libhggen (gen/ but hadgen's main);
+#   libhgsynth (synth/src/ but hgsynth's main) stands alone.
 GEN_LIB     := $(BUILD)/lib/libhggen.a
 GOLD_LIB    := $(BUILD)/lib/libhggolden.a
 SIM_LIB     := $(BUILD)/lib/libhgsim.a
 MODEL_LIB   := $(BUILD)/lib/libhgmodel.a
 RUN_LIB     := $(BUILD)/lib/libhgrun.a
+SYNTH_LIB   := $(BUILD)/lib/libhgsynth.a
 
 # Debian packages the tool needs; installed by `make deps` when missing.
 DEB_PKGS   := verilator iverilog yosys opensta libsystemc-dev libcjson-dev \

@@ -11,7 +11,7 @@
 # Variables of the flow itself (LIB, CLK_PERIOD_NS, SAMPLE, ...): synth/flow.sh --help.
 
 HGSYNTH       := $(BUILD)/bin/hgsynth
-SYNTH_SRCS    := $(wildcard synth/src/*.c)
+SYNTH_SRCS    := $(filter-out synth/src/hgsynth.c,$(wildcard synth/src/*.c))
 SYNTH_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(SYNTH_SRCS))
 SYNTH_CORES   ?= $(HG_CORES)
 # Default configuration (DESIGN.md section 9): d, lanes, top-N, max keys.
@@ -27,13 +27,17 @@ SYNTH_LIB     ?= /usr/share/qflow/tech/osu018/osu018_stdcells.lib
 
 hgsynth: $(HGSYNTH)
 
-$(SYNTH_OBJS): EXTRA_CFLAGS = -Isynth/src
+$(SYNTH_OBJS) $(BUILD)/obj/synth/src/hgsynth.o: EXTRA_CFLAGS = -Isynth/src
+$(SYNTH_LIB): $(SYNTH_OBJS)
 
-$(HGSYNTH): $(SYNTH_OBJS)
+$(HGSYNTH): $(BUILD)/obj/synth/src/hgsynth.o $(SYNTH_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 
--include $(SYNTH_OBJS:.o=.d)
+-include $(SYNTH_OBJS:.o=.d) $(BUILD)/obj/synth/src/hgsynth.d
+
+# unit tests of the flow's arithmetic (no flow run)
+TEST_SRCS += tests/test_synth_energy.cc
 
 # Generated RTL of one core type at the synthesis configuration.
 $(SYNTH_RTL)/%/manifest.json: $(HADGEN)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "sy_cmd.h"
+#include "sy_energy.h"
 #include "sy_glmodel.h"
 #include "sy_io.h"
 #include "sy_list.h"
@@ -606,15 +607,6 @@ done:
     return rc;
 }
 
-/* ------------------------------------------------------------------------------------ */
-/* Output                                                                                 */
-
-
-typedef struct {
-    const char *name;
-    double area, power, leak;
-} blockres;
-
 /* hg_phase.txt: "KEY INTEGER" lines (query_start, query_end, queries, outputs, cycles);
  * *queries from its queries line. -1 with err when a line is not of that form. */
 static int read_phase(const char *path, double *queries, char *err, size_t errlen)
@@ -679,182 +671,208 @@ static void addnum(cJSON *o, const char *key, double v)
     cJSON_AddNumberToObject(o, key, isfinite(v) ? v : 0.0);
 }
 
-int sy_cmd_summary(int argc, char **argv)
-{
-    const char *rtl = NULL, *run = NULL, *out = NULL;
-    const sy_opt opts[] = {
-        {"--rtl", &rtl, 1, 0, "generated RTL directory of the run"},
-        {"--run", &run, 1, 0, "run directory of synth/flow.sh"},
-        {"--out", &out, 1, 0, "summary JSON to write"},
-    };
-    int rc = sy_parse_opts("summary", "reduce one flow run to area, Fmax, power, energy per query", argc,
-                           argv, opts, (int)(sizeof opts / sizeof opts[0]));
-    if (rc) return rc == 1 ? 0 : 2;
-    char err[1024];
-    kvlist kv = {0};
-    sy_list list = {0};
-    sy_out jout = {0};
-    modres *mods = NULL;
-    memres *mems = NULL;
-    sy_manifest *man = sy_manifest_read(rtl, err, sizeof err);
-    char *vp = sy_asprintf("%s/log/flow_vars.txt", run), *ilp = sy_asprintf("%s/generated/instances.txt", run);
+/* ------------------------------------------------------------------------------------ */
+/* The command: load, per-module results, timing, activity, totals and energy, JSON.        */
+
+typedef struct {
+    const char *name;
+    double area, power, leak;
+} blockres;
+
+typedef struct {
+    const char *run;
+    sy_manifest *man;
+    kvlist kv;
+    sy_list list;
+    sy_out jout;
     sy_model_params model;
-    sy_model_defaults(&model);
-    rc = !man;
-    if (!rc) rc = check_plan(run, man, err, sizeof err) != 0;
-    if (!rc && read_vars(vp, &kv, err, sizeof err) != 0) {
-        char e2[sizeof err - 64];
+    modres *mods;
+    int nmods;
+    memres *mems;
+    int nmems;
+    /* timing */
+    timing top;
+    const char *fsrc, *crit_mod;
+    double fmax;
+    /* activity */
+    long cycles;
+    double queries;
+    int by_window;
+    /* totals */
+    blockres blocks[SY_MAX_BLOCKS];
+    int nblocks;
+    double logic_area, logic_p, logic_leak, p0dyn;
+    long cells_total, cells_cov, inst_cells, inst_sim;
+    double mem_area, mem_p, mem_leak;
+    double ii, cyc_per_q;
+    sy_energy en;
+} summary;
+
+/* The manifest (planned for this run), the flow and model variables, the instance list and
+   the output: 0, or -1 with err. */
+static int load(summary *s, const char *rtl, const char *out, char *err, size_t errlen)
+{
+    sy_model_defaults(&s->model);
+    s->man = sy_manifest_read(rtl, err, errlen);
+    char *vp = sy_asprintf("%s/log/flow_vars.txt", s->run);
+    char *ilp = sy_asprintf("%s/generated/instances.txt", s->run);
+    int rc = !s->man;
+    if (!rc) rc = check_plan(s->run, s->man, err, errlen) != 0;
+    if (!rc && read_vars(vp, &s->kv, err, errlen) != 0) {
+        char e2[960];
         snprintf(e2, sizeof e2, "%.900s", err);
-        snprintf(err, sizeof err, "flow variables: %.900s (not a flow run directory?)", e2);
+        snprintf(err, errlen, "flow variables: %.900s (not a flow run directory?)", e2);
         rc = 1;
     }
-    if (!rc && !var(&kv, "CLK_PERIOD_NS", NULL)) {
-        snprintf(err, sizeof err, "%s: no CLK_PERIOD_NS", vp);
+    if (!rc && !var(&s->kv, "CLK_PERIOD_NS", NULL)) {
+        snprintf(err, errlen, "%s: no CLK_PERIOD_NS", vp);
         rc = 1;
     }
     for (int i = 0; i < sy_model_nvars && !rc; i++)
-        rc = var_num(&kv, sy_model_vars[i].name, &model, vp, err, sizeof err) != 0;
-    const double period = model.period_ns, node_nm = model.node_nm, node_vdd = model.node_vdd;
-    const sy_mem_params mp = model.mem;
-    if (!rc) rc = sy_list_read(ilp, man, &list, err, sizeof err) != 0;
-    if (!rc) rc = sy_out_open(&jout, out, err, sizeof err) != 0;
+        rc = var_num(&s->kv, sy_model_vars[i].name, &s->model, vp, err, errlen) != 0;
+    if (!rc) rc = sy_list_read(ilp, s->man, &s->list, err, errlen) != 0;
+    if (!rc) rc = sy_out_open(&s->jout, out, err, errlen) != 0;
     free(vp);
     free(ilp);
-    if (rc) {
-        fprintf(stderr, "hgsynth summary: %s\n", err);
-        rc = 2;
-        goto out;
-    }
+    return rc ? -1 : 0;
+}
 
-    mods = sy_xcalloc((size_t)man->nmods, sizeof *mods);
-    mems = sy_xcalloc((size_t)man->nmods, sizeof *mems);
-    int nmods = 0, nmems = 0;
+/* Memory costs, then every logic module's area, timing and simulated power: 0, or -1 after
+   a message naming the module. */
+static int module_results(summary *s, char *err, size_t errlen)
+{
+    const sy_manifest *man = s->man;
+    s->mods = sy_xcalloc((size_t)man->nmods, sizeof *s->mods);
+    s->mems = sy_xcalloc((size_t)man->nmods, sizeof *s->mems);
     for (int i = 0; i < man->nmods; i++) {
         const sy_mmod *mm = &man->mods[i];
-        if (mm->is_memory) {
-            long wb = port_w(mm, "wdata", SY_DIR_IN);
-            mems[nmems] = (memres){.mm = mm, .write_bits = wb > 0 ? wb : mm->width};
-            mems[nmems].cost = sy_mem_cost_of(&mp, mm->words, mm->width, mems[nmems].write_bits,
-                                              mm->read_ports, mm->write_ports);
-            nmems++;
-        }
+        if (!mm->is_memory) continue;
+        long wb = port_w(mm, "wdata", SY_DIR_IN);
+        memres *m = &s->mems[s->nmems++];
+        *m = (memres){.mm = mm, .write_bits = wb > 0 ? wb : mm->width};
+        m->cost = sy_mem_cost_of(&s->model.mem, mm->words, mm->width, m->write_bits, mm->read_ports,
+                                 mm->write_ports);
     }
+    int rc = 0;
     for (int i = 0; i < man->nmods && !rc; i++) {
         const sy_mmod *mm = &man->mods[i];
         if (mm->is_memory) continue;
-        modres *r = &mods[nmods++];
+        modres *r = &s->mods[s->nmods++];
         r->mm = mm;
-        char *ap = sy_asprintf("%s/reports/area/%s.rpt", run, mm->name);
-        char *tp = sy_asprintf("%s/reports/sta/%s.timing.rpt", run, mm->name);
-        rc = module_power(run, &list, r, mems, nmems, err, sizeof err) != 0 ||
-             area_of(ap, mm->name, r->leaf_cells, &r->area_um2, err, sizeof err) != 0 ||
-             timing_of(tp, period, &r->tm, err, sizeof err) != 0;
+        char *ap = sy_asprintf("%s/reports/area/%s.rpt", s->run, mm->name);
+        char *tp = sy_asprintf("%s/reports/sta/%s.timing.rpt", s->run, mm->name);
+        rc = module_power(s->run, &s->list, r, s->mems, s->nmems, err, errlen) != 0 ||
+             area_of(ap, mm->name, r->leaf_cells, &r->area_um2, err, errlen) != 0 ||
+             timing_of(tp, s->model.period_ns, &r->tm, err, errlen) != 0;
         if (!rc && r->n_inst == 0) {
-            snprintf(err, sizeof err, "module %s has no instance in %s/generated/instances.txt", mm->name, run);
+            snprintf(err, errlen, "module %s has no instance in %s/generated/instances.txt", mm->name, s->run);
             rc = 1;
         }
         if (rc) fprintf(stderr, "hgsynth summary: %s: %s\n", mm->name, err);
         free(ap);
         free(tp);
     }
-    if (rc) {
-        rc = 2;
-        goto out;
-    }
+    return rc ? -1 : 0;
+}
 
-    /* timing: the slowest of the hierarchical top (paths across modules, memories cut)
-     * and every module on its own (which also times the paths that start at memory read
-     * data, cut in the top run) */
-    timing top = {0};
-    if (strcmp(var(&kv, "TOP_STA", "1"), "0") != 0) {
-        char *ttp = sy_asprintf("%s/reports/sta/top.timing.rpt", run);
-        rc = timing_of(ttp, period, &top, err, sizeof err) != 0;
+/* Fmax: the slowest of the hierarchical top (paths across modules, memories cut) and every
+   module on its own (which also times the paths that start at memory read data, cut in the
+   top run). 0, or -1 with err when no report has a constrained path. */
+static int timing_result(summary *s, char *err, size_t errlen)
+{
+    s->top = (timing){0};
+    if (strcmp(var(&s->kv, "TOP_STA", "1"), "0") != 0) {
+        char *ttp = sy_asprintf("%s/reports/sta/top.timing.rpt", s->run);
+        int rc = timing_of(ttp, s->model.period_ns, &s->top, err, errlen);
         free(ttp);
+        if (rc != 0) return -1;
     }
-    const char *fsrc = top.found ? "hierarchical top (memories cut)" : "per-module timing";
-    const char *crit_mod = man->top;
-    for (int i = 0; i < nmods; i++)
-        if (mods[i].tm.found && (!top.found || mods[i].tm.slack_ns < top.slack_ns)) {
-            top = mods[i].tm;
-            crit_mod = mods[i].mm->name;
-            fsrc = "module on its own (inputs at the clock edge)";
+    s->fsrc = s->top.found ? "hierarchical top (memories cut)" : "per-module timing";
+    s->crit_mod = s->man->top;
+    for (int i = 0; i < s->nmods; i++)
+        if (s->mods[i].tm.found && (!s->top.found || s->mods[i].tm.slack_ns < s->top.slack_ns)) {
+            s->top = s->mods[i].tm;
+            s->crit_mod = s->mods[i].mm->name;
+            s->fsrc = "module on its own (inputs at the clock edge)";
         }
-    if (!rc && !top.found) {
-        snprintf(err, sizeof err, "no timing report of %s/reports/sta has a constrained path: no Fmax", run);
-        rc = 1;
+    if (!s->top.found) {
+        snprintf(err, errlen, "no timing report of %s/reports/sta has a constrained path: no Fmax", s->run);
+        return -1;
     }
-    double fmax = fmax_mhz(&top);
+    s->fmax = fmax_mhz(&s->top);
+    return 0;
+}
 
-    /* activity window and queries */
-    long cycles = 0;
-    for (int i = 0; i < nmods; i++)
-        if (mods[i].counted > cycles) cycles = mods[i].counted;
-    double queries = 0;
-    char *php = sy_asprintf("%s/hg_phase.txt", var(&kv, "CAPTURE_DIR", ""));
-    if (!rc && access(php, F_OK) == 0) rc = read_phase(php, &queries, err, sizeof err) != 0;
+/* The activity window's cycles (the longest module count) and the queries in it
+   (hg_phase.txt of the capture, when there is one). 0, or -1 with err. */
+static int activity(summary *s, char *err, size_t errlen)
+{
+    for (int i = 0; i < s->nmods; i++)
+        if (s->mods[i].counted > s->cycles) s->cycles = s->mods[i].counted;
+    char *php = sy_asprintf("%s/hg_phase.txt", var(&s->kv, "CAPTURE_DIR", ""));
+    int rc = access(php, F_OK) == 0 ? read_phase(php, &s->queries, err, errlen) : 0;
     free(php);
-    if (rc) {
-        fprintf(stderr, "hgsynth summary: %s\n", err);
-        rc = 2;
-        goto out;
-    }
-    int by_window = queries > 0 && strcmp(var(&kv, "ACT_WINDOW", "query"), "query") == 0;
+    s->by_window = s->queries > 0 && strcmp(var(&s->kv, "ACT_WINDOW", "query"), "query") == 0;
+    return rc ? -1 : 0;
+}
 
-    /* blocks */
-    blockres blocks[SY_MAX_BLOCKS];
-    int nblocks = 0;
-    for (int b = 0; b < man->nblocks; b++) blocks[nblocks++] = (blockres){man->blocks[b], 0, 0, 0};
-    double logic_area = 0, logic_p = 0, logic_leak = 0, p0dyn = 0;
-    long cells_total = 0, cells_cov = 0, inst_cells = 0, inst_sim = 0;
-    for (int i = 0; i < nmods; i++) {
-        modres *r = &mods[i];
-        for (int b = 0; b < nblocks; b++)
-            if (strcmp(blocks[b].name, r->mm->block) == 0) {
-                blocks[b].area += r->area_um2 * r->n_inst;
-                blocks[b].power += r->power_w;
-                blocks[b].leak += r->leak_w;
-            }
-        logic_area += r->area_um2 * r->n_inst;
-        logic_p += r->power_w;
-        logic_leak += r->leak_w;
-        p0dyn += r->n_sim ? r->p0dyn_sum_w * r->n_with_cells / r->n_sim : 0;
-        cells_total += (long)r->leaf_cells * r->n_with_cells;
-        cells_cov += (long)r->leaf_cells * r->n_sim;
-        inst_cells += r->n_with_cells;
-        inst_sim += r->n_sim;
-    }
-    double mem_area = 0, mem_p = 0, mem_leak = 0;
-    double T = period * 1e-9;
-    for (int j = 0; j < nmems; j++) {
-        memres *m = &mems[j];
-        double cyc = m->cycles > 0 ? (double)m->cycles : (double)(cycles > 0 ? cycles : 1);
-        double dyn = (m->reads * m->cost.e_read_pj + m->writes * m->cost.e_write_pj) * 1e-12 / (cyc * T);
-        double leak = m->cost.leak_uw * 1e-6 * m->mm->instances;
-        mem_area += m->cost.area_um2 * m->mm->instances;
-        mem_p += dyn + leak;
-        mem_leak += leak;
-        for (int b = 0; b < nblocks; b++)
-            if (strcmp(blocks[b].name, "memory") == 0) {
-                blocks[b].area += m->cost.area_um2 * m->mm->instances;
-                blocks[b].power += dyn + leak;
-                blocks[b].leak += leak;
-            }
-    }
-    double total_p = logic_p + mem_p;
-    double ii = man->ii_cycles > 0 ? man->ii_cycles : 1;
-    double cyc_per_q = by_window ? (double)cycles / queries : ii;
-    /* energy per query at the flow clock: dynamic energy per cycle does not depend on the
-     * clock; leakage energy per query does (leak * cycles / f) */
-    double eq_logic = logic_p * cyc_per_q * T, eq_mem = mem_p * cyc_per_q * T;
-    double eq = eq_logic + eq_mem;
-    double node_scale = (node_nm / 180.0) * (node_vdd / 1.8) * (node_vdd / 1.8);
-    double dyn_per_cycle = (total_p - logic_leak - mem_leak) * T;
-    double p_at_fmax = fmax > 0 ? dyn_per_cycle * fmax * 1e6 + logic_leak + mem_leak : 0;
-    double eq_fmax = fmax > 0 ? (dyn_per_cycle + (logic_leak + mem_leak) / (fmax * 1e6)) * cyc_per_q : 0;
+/* Adds area, power and leakage to the block called name. */
+static void add_to_block(summary *s, const char *name, double area, double power, double leak)
+{
+    for (int b = 0; b < s->nblocks; b++)
+        if (strcmp(s->blocks[b].name, name) == 0) {
+            s->blocks[b].area += area;
+            s->blocks[b].power += power;
+            s->blocks[b].leak += leak;
+        }
+}
 
-    cJSON *root = cJSON_CreateObject();
-    char *cfg = sy_asprintf("%s-d%d-p%d-n%d-l%d", man->core, (int)man->d, (int)man->lanes, (int)man->top_n,
-                            (int)man->max_keys);
+/* The cycles a memory's access counts span. */
+static double mem_cycles(const summary *s, const memres *m)
+{
+    return m->cycles > 0 ? (double)m->cycles : (double)(s->cycles > 0 ? s->cycles : 1);
+}
+
+/* Blocks (the manifest's), logic and memory totals, energy per query. */
+static void totals(summary *s)
+{
+    for (int b = 0; b < s->man->nblocks; b++) s->blocks[s->nblocks++] = (blockres){s->man->blocks[b], 0, 0, 0};
+    for (int i = 0; i < s->nmods; i++) {
+        const modres *r = &s->mods[i];
+        add_to_block(s, r->mm->block, r->area_um2 * r->n_inst, r->power_w, r->leak_w);
+        s->logic_area += r->area_um2 * r->n_inst;
+        s->logic_p += r->power_w;
+        s->logic_leak += r->leak_w;
+        s->p0dyn += r->n_sim ? r->p0dyn_sum_w * r->n_with_cells / r->n_sim : 0;
+        s->cells_total += (long)r->leaf_cells * r->n_with_cells;
+        s->cells_cov += (long)r->leaf_cells * r->n_sim;
+        s->inst_cells += r->n_with_cells;
+        s->inst_sim += r->n_sim;
+    }
+    for (int j = 0; j < s->nmems; j++) {
+        const memres *m = &s->mems[j];
+        sy_mem_power mp = sy_mem_power_of(&m->cost, m->reads, m->writes, mem_cycles(s, m), s->model.period_ns,
+                                          m->mm->instances);
+        double area = m->cost.area_um2 * m->mm->instances;
+        s->mem_area += area;
+        s->mem_p += mp.dyn_w + mp.leak_w;
+        s->mem_leak += mp.leak_w;
+        add_to_block(s, "memory", area, mp.dyn_w + mp.leak_w, mp.leak_w);
+    }
+    s->ii = s->man->ii_cycles > 0 ? s->man->ii_cycles : 1;
+    s->cyc_per_q = sy_cycles_per_query(s->cycles, s->queries, s->by_window, s->ii);
+    sy_energy_in in = {.logic_w = s->logic_p, .logic_leak_w = s->logic_leak, .mem_w = s->mem_p,
+                       .mem_leak_w = s->mem_leak, .period_ns = s->model.period_ns, .fmax_mhz = s->fmax,
+                       .cycles_per_query = s->cyc_per_q, .node_nm = s->model.node_nm,
+                       .node_vdd = s->model.node_vdd};
+    s->en = sy_energy_of(&in);
+}
+
+/* ---- summary.json ---- */
+
+static void json_head(const summary *s, cJSON *root, const char *cfg)
+{
+    const sy_manifest *man = s->man;
     cJSON_AddStringToObject(root, "config", cfg);
     cJSON_AddStringToObject(root, "core", man->core);
     cJSON_AddStringToObject(root, "top", man->top);
@@ -866,7 +884,7 @@ int sy_cmd_summary(int argc, char **argv)
     cJSON_AddNumberToObject(params, "ii_cycles", man->ii_cycles);
     cJSON *cmds = cJSON_AddObjectToObject(root, "commands");
     cJSON_AddStringToObject(cmds, "generate", man->command);
-    char *cmdp = sy_asprintf("%s/log/command.txt", run);
+    char *cmdp = sy_asprintf("%s/log/command.txt", s->run), err[256];
     char *cmd = sy_read_file(cmdp, NULL, err, sizeof err); /* optional: "" when absent */
     if (cmd) {
         size_t n = strlen(cmd);
@@ -875,25 +893,34 @@ int sy_cmd_summary(int argc, char **argv)
     cJSON_AddStringToObject(cmds, "flow", cmd ? cmd : "");
     free(cmd);
     free(cmdp);
-    cJSON_AddStringToObject(root, "liberty", var(&kv, "LIB", ""));
-    addnum(root, "clock_period_ns", period);
+    cJSON_AddStringToObject(root, "liberty", var(&s->kv, "LIB", ""));
+    addnum(root, "clock_period_ns", s->model.period_ns);
+}
+
+static void json_timing(const summary *s, cJSON *root)
+{
+    const timing *top = &s->top;
     cJSON *tj = cJSON_AddObjectToObject(root, "timing");
-    addnum(tj, "fmax_mhz", fmax);
-    cJSON_AddStringToObject(tj, "source", fsrc);
-    cJSON_AddStringToObject(tj, "module", crit_mod);
-    cJSON_AddStringToObject(tj, "startpoint", top.start);
-    cJSON_AddStringToObject(tj, "endpoint", top.end);
-    addnum(tj, "critical_path_ns", top.period_ns - top.slack_ns);
-    if (top.ws_pin[0]) {
+    addnum(tj, "fmax_mhz", s->fmax);
+    cJSON_AddStringToObject(tj, "source", s->fsrc);
+    cJSON_AddStringToObject(tj, "module", s->crit_mod);
+    cJSON_AddStringToObject(tj, "startpoint", top->start);
+    cJSON_AddStringToObject(tj, "endpoint", top->end);
+    addnum(tj, "critical_path_ns", top->period_ns - top->slack_ns);
+    if (top->ws_pin[0]) {
         cJSON *ws = cJSON_AddObjectToObject(tj, "worst_stage");
-        cJSON_AddStringToObject(ws, "pin", top.ws_pin);
-        cJSON_AddStringToObject(ws, "cell", top.ws_cell);
-        addnum(ws, "delay_ns", top.ws_delay_ns);
-        addnum(ws, "load_pf", top.ws_load_pf);
+        cJSON_AddStringToObject(ws, "pin", top->ws_pin);
+        cJSON_AddStringToObject(ws, "cell", top->ws_cell);
+        addnum(ws, "delay_ns", top->ws_delay_ns);
+        addnum(ws, "load_pf", top->ws_load_pf);
     }
+}
+
+static void json_modules(const summary *s, cJSON *root)
+{
     cJSON *jm = cJSON_AddArrayToObject(root, "modules");
-    for (int i = 0; i < nmods; i++) {
-        modres *r = &mods[i];
+    for (int i = 0; i < s->nmods; i++) {
+        const modres *r = &s->mods[i];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "name", r->mm->name);
         cJSON_AddStringToObject(o, "block", r->mm->block);
@@ -909,16 +936,22 @@ int sy_cmd_summary(int argc, char **argv)
         cJSON_AddItemToArray(jm, o);
     }
     cJSON *jb = cJSON_AddObjectToObject(root, "blocks");
-    for (int b = 0; b < nblocks; b++) {
-        cJSON *o = cJSON_AddObjectToObject(jb, blocks[b].name);
-        addnum(o, "area_um2", blocks[b].area);
-        addnum(o, "power_uw", blocks[b].power * 1e6);
-        addnum(o, "leakage_uw", blocks[b].leak * 1e6);
+    for (int b = 0; b < s->nblocks; b++) {
+        cJSON *o = cJSON_AddObjectToObject(jb, s->blocks[b].name);
+        addnum(o, "area_um2", s->blocks[b].area);
+        addnum(o, "power_uw", s->blocks[b].power * 1e6);
+        addnum(o, "leakage_uw", s->blocks[b].leak * 1e6);
     }
+}
+
+static void json_memories(const summary *s, cJSON *root)
+{
     cJSON *jmem = cJSON_AddArrayToObject(root, "memories");
-    for (int j = 0; j < nmems; j++) {
-        memres *m = &mems[j];
-        double cyc = m->cycles > 0 ? (double)m->cycles : (double)(cycles > 0 ? cycles : 1);
+    for (int j = 0; j < s->nmems; j++) {
+        const memres *m = &s->mems[j];
+        double cyc = mem_cycles(s, m);
+        sy_mem_power mp = sy_mem_power_of(&m->cost, m->reads, m->writes, cyc, s->model.period_ns,
+                                          m->mm->instances);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "name", m->mm->name);
         cJSON_AddNumberToObject(o, "instances", m->mm->instances);
@@ -934,83 +967,144 @@ int sy_cmd_summary(int argc, char **argv)
         addnum(o, "reads_per_cycle", m->reads / cyc);
         addnum(o, "writes_per_cycle", m->writes / cyc);
         addnum(o, "leakage_uw", m->cost.leak_uw * m->mm->instances);
-        addnum(o, "power_uw", ((m->reads * m->cost.e_read_pj + m->writes * m->cost.e_write_pj) * 1e-12 /
-                                       (cyc * T) + m->cost.leak_uw * 1e-6 * m->mm->instances) * 1e6);
+        addnum(o, "power_uw", (mp.dyn_w + mp.leak_w) * 1e6);
         cJSON_AddItemToArray(jmem, o);
     }
+}
+
+static void json_totals(const summary *s, cJSON *root)
+{
+    double t = s->model.period_ns * 1e-9;
     cJSON *tot = cJSON_AddObjectToObject(root, "totals");
-    addnum(tot, "logic_area_um2", logic_area);
-    addnum(tot, "memory_area_um2", mem_area);
-    addnum(tot, "area_um2", logic_area + mem_area);
-    addnum(tot, "logic_power_uw", logic_p * 1e6);
-    addnum(tot, "memory_power_uw", mem_p * 1e6);
-    addnum(tot, "power_uw", total_p * 1e6);
-    addnum(tot, "logic_leakage_uw", logic_leak * 1e6);
-    addnum(tot, "logic_clock_uw", p0dyn * 1e6);
-    addnum(tot, "power_at_fmax_uw", p_at_fmax * 1e6);
+    addnum(tot, "logic_area_um2", s->logic_area);
+    addnum(tot, "memory_area_um2", s->mem_area);
+    addnum(tot, "area_um2", s->logic_area + s->mem_area);
+    addnum(tot, "logic_power_uw", s->logic_p * 1e6);
+    addnum(tot, "memory_power_uw", s->mem_p * 1e6);
+    addnum(tot, "power_uw", (s->logic_p + s->mem_p) * 1e6);
+    addnum(tot, "logic_leakage_uw", s->logic_leak * 1e6);
+    addnum(tot, "logic_clock_uw", s->p0dyn * 1e6);
+    addnum(tot, "power_at_fmax_uw", s->en.power_at_fmax_w * 1e6);
     cJSON *act = cJSON_AddObjectToObject(root, "activity");
-    cJSON_AddStringToObject(act, "window", var(&kv, "ACT_WINDOW", ""));
-    cJSON_AddNumberToObject(act, "cycles", (double)cycles);
-    cJSON_AddNumberToObject(act, "queries", queries);
-    addnum(act, "cycles_per_query", cyc_per_q);
-    addnum(act, "coverage_cells", cells_total ? (double)cells_cov / (double)cells_total : 1);
-    addnum(act, "coverage_instances", inst_cells ? (double)inst_sim / (double)inst_cells : 1);
-    cJSON_AddNumberToObject(act, "simulated_instances", (double)inst_sim);
-    cJSON_AddNumberToObject(act, "instances_with_cells", (double)inst_cells);
-    cJSON_AddStringToObject(act, "source", var(&kv, "CAPTURE_CMD", ""));
+    cJSON_AddStringToObject(act, "window", var(&s->kv, "ACT_WINDOW", ""));
+    cJSON_AddNumberToObject(act, "cycles", (double)s->cycles);
+    cJSON_AddNumberToObject(act, "queries", s->queries);
+    addnum(act, "cycles_per_query", s->cyc_per_q);
+    addnum(act, "coverage_cells", s->cells_total ? (double)s->cells_cov / (double)s->cells_total : 1);
+    addnum(act, "coverage_instances", s->inst_cells ? (double)s->inst_sim / (double)s->inst_cells : 1);
+    cJSON_AddNumberToObject(act, "simulated_instances", (double)s->inst_sim);
+    cJSON_AddNumberToObject(act, "instances_with_cells", (double)s->inst_cells);
+    cJSON_AddStringToObject(act, "source", var(&s->kv, "CAPTURE_CMD", ""));
     cJSON_AddStringToObject(act, "gate_level_check", "pass");
     cJSON *thr = cJSON_AddObjectToObject(root, "throughput");
-    addnum(thr, "ii_cycles", ii);
-    addnum(thr, "queries_per_cycle", 1.0 / ii);
-    addnum(thr, "queries_per_s_at_fmax", fmax * 1e6 / ii);
-    addnum(thr, "queries_per_s_at_clock", 1.0 / (T * ii));
-    addnum(thr, "measured_cycles_per_query", queries > 0 ? (double)cycles / queries : 0);
+    addnum(thr, "ii_cycles", s->ii);
+    addnum(thr, "queries_per_cycle", 1.0 / s->ii);
+    addnum(thr, "queries_per_s_at_fmax", s->fmax * 1e6 / s->ii);
+    addnum(thr, "queries_per_s_at_clock", 1.0 / (t * s->ii));
+    addnum(thr, "measured_cycles_per_query", s->queries > 0 ? (double)s->cycles / s->queries : 0);
+}
+
+static void json_energy(const summary *s, cJSON *root)
+{
+    const sy_energy *e = &s->en;
+    double eq = e->per_query_j;
     cJSON *en = cJSON_AddObjectToObject(root, "energy");
-    cJSON_AddStringToObject(en, "basis", by_window ? "energy of the activity window / queries in it"
-                                                   : "average power x ii_cycles x clock period");
+    cJSON_AddStringToObject(en, "basis", s->by_window ? "energy of the activity window / queries in it"
+                                                      : "average power x ii_cycles x clock period");
     addnum(en, "per_query_nj", eq * 1e9);
-    addnum(en, "per_query_logic_nj", eq_logic * 1e9);
-    addnum(en, "per_query_memory_nj", eq_mem * 1e9);
-    addnum(en, "per_query_at_fmax_nj", eq_fmax * 1e9);
+    addnum(en, "per_query_logic_nj", e->logic_j * 1e9);
+    addnum(en, "per_query_memory_nj", e->mem_j * 1e9);
+    addnum(en, "per_query_at_fmax_nj", e->per_query_at_fmax_j * 1e9);
     addnum(en, "queries_per_mj", eq > 0 ? 1e-3 / eq : 0);
-    addnum(en, "node_scale", node_scale);
-    addnum(en, "node_ref_nm", node_nm);
-    addnum(en, "node_ref_vdd", node_vdd);
-    addnum(en, "per_query_node_nj", eq * node_scale * 1e9);
-    addnum(en, "queries_per_mj_node", eq > 0 ? 1e-3 / (eq * node_scale) : 0);
-    char *text = cJSON_Print(root);
+    addnum(en, "node_scale", e->node_scale);
+    addnum(en, "node_ref_nm", s->model.node_nm);
+    addnum(en, "node_ref_vdd", s->model.node_vdd);
+    addnum(en, "per_query_node_nj", eq * e->node_scale * 1e9);
+    addnum(en, "queries_per_mj_node", eq > 0 ? 1e-3 / (eq * e->node_scale) : 0);
+}
+
+/* Writes summary.json (nothing when a value is not finite) and the one-line result. 0, or 2
+   after a message. */
+static int emit(summary *s)
+{
+    const sy_manifest *man = s->man;
+    char *cfg = sy_asprintf("%s-d%d-p%d-n%d-l%d", man->core, (int)man->d, (int)man->lanes, (int)man->top_n,
+                            (int)man->max_keys);
+    cJSON *root = cJSON_CreateObject();
+    json_head(s, root, cfg);
+    json_timing(s, root);
+    json_modules(s, root);
+    json_memories(s, root);
+    json_totals(s, root);
+    json_energy(s, root);
+    char *text = cJSON_Print(root), err[1024];
+    int rc = 0;
     if (nonfinite_key) {
         fprintf(stderr, "hgsynth summary: %s would not be a finite number (flow variables or reports of %s out of "
-                        "range): nothing written\n", nonfinite_key, run);
+                        "range): nothing written\n", nonfinite_key, s->run);
         rc = 2;
     } else {
-        fputs(text, jout.f);
-        if (sy_out_commit(&jout, err, sizeof err) != 0) {
+        fputs(text, s->jout.f);
+        if (sy_out_commit(&s->jout, err, sizeof err) != 0) {
             fprintf(stderr, "hgsynth summary: %s\n", err);
             rc = 2;
         }
     }
+    const timing *top = &s->top;
     if (!rc) printf("%s: area %.0f um2 logic + %.0f um2 memories; Fmax %.1f MHz; power %.1f uW logic + %.1f uW "
            "memories at %.0f MHz; %.3f nJ/query; activity on %.1f%% of cells\n",
-           cfg, logic_area, mem_area, fmax, logic_p * 1e6, mem_p * 1e6, 1000.0 / period, eq * 1e9,
-           cells_total ? 100.0 * (double)cells_cov / (double)cells_total : 100.0);
-    if (!rc && top.ws_pin[0])
-        printf("  critical path %s -> %s, %.2f ns; slowest stage %s (%s): %.2f ns into %.3f pF\n", top.start,
-               top.end, top.period_ns - top.slack_ns, top.ws_pin, top.ws_cell, top.ws_delay_ns, top.ws_load_pf);
+           cfg, s->logic_area, s->mem_area, s->fmax, s->logic_p * 1e6, s->mem_p * 1e6, 1000.0 / s->model.period_ns,
+           s->en.per_query_j * 1e9, s->cells_total ? 100.0 * (double)s->cells_cov / (double)s->cells_total : 100.0);
+    if (!rc && top->ws_pin[0])
+        printf("  critical path %s -> %s, %.2f ns; slowest stage %s (%s): %.2f ns into %.3f pF\n", top->start,
+               top->end, top->period_ns - top->slack_ns, top->ws_pin, top->ws_cell, top->ws_delay_ns,
+               top->ws_load_pf);
     free(text);
     free(cfg);
     cJSON_Delete(root);
-out:
-    sy_out_abort(&jout);
-    sy_list_free(&list);
-    free(mods);
-    free(mems);
-    for (int i = 0; i < kv.n; i++) {
-        free(kv.k[i]);
-        free(kv.v[i]);
+    return rc;
+}
+
+static void summary_free(summary *s)
+{
+    sy_out_abort(&s->jout);
+    sy_list_free(&s->list);
+    free(s->mods);
+    free(s->mems);
+    for (int i = 0; i < s->kv.n; i++) {
+        free(s->kv.k[i]);
+        free(s->kv.v[i]);
     }
-    free(kv.k);
-    free(kv.v);
-    sy_manifest_free(man);
+    free(s->kv.k);
+    free(s->kv.v);
+    sy_manifest_free(s->man);
+}
+
+int sy_cmd_summary(int argc, char **argv)
+{
+    const char *rtl = NULL, *run = NULL, *out = NULL;
+    const sy_opt opts[] = {
+        {"--rtl", &rtl, 1, 0, "generated RTL directory of the run"},
+        {"--run", &run, 1, 0, "run directory of synth/flow.sh"},
+        {"--out", &out, 1, 0, "summary JSON to write"},
+    };
+    int rc = sy_parse_opts("summary", "reduce one flow run to area, Fmax, power, energy per query", argc,
+                           argv, opts, (int)(sizeof opts / sizeof opts[0]));
+    if (rc) return rc == 1 ? 0 : 2;
+    char err[1024];
+    summary s = {.run = run};
+    if (load(&s, rtl, out, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth summary: %s\n", err);
+        rc = 2;
+    } else if (module_results(&s, err, sizeof err) != 0) {
+        rc = 2; /* the module was named */
+    } else if (timing_result(&s, err, sizeof err) != 0 || activity(&s, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth summary: %s\n", err);
+        rc = 2;
+    } else {
+        totals(&s);
+        rc = emit(&s);
+    }
+    summary_free(&s);
     return rc;
 }

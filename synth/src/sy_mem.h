@@ -13,6 +13,10 @@
 #ifndef SY_MEM_H
 #define SY_MEM_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The parameters; their defaults and ranges are in sy_model.c (flow variables MEM_*). */
 typedef struct {
     double feature_nm;   /* F */
@@ -40,5 +44,9 @@ typedef struct {
  * wide (the generator's key memory writes one key of a row at a time). */
 sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long write_bits,
                            int read_ports, int write_ports);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

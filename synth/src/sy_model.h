@@ -11,6 +11,10 @@
 
 #include "sy_mem.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     double period_ns;  /* CLK_PERIOD_NS: clock of STA and of the power tables */
     sy_mem_params mem; /* MEM_*: memory model */
@@ -40,5 +44,9 @@ int sy_model_set(sy_model_params *p, const sy_model_var *v, const char *s, char 
                  size_t errlen);
 /* Address of variable v's value in p. */
 double *sy_model_field(sy_model_params *p, const sy_model_var *v);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

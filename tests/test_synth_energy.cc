@@ -1,0 +1,99 @@
+// Unit tests of the synthesis flow's arithmetic, without running Yosys or OpenSTA: the memory
+// model (docs/synth.md, "Memory model"), memory power over an activity window, energy per
+// query at the flow clock and at Fmax, the node normalisation, and the model variables.
+#include "sy_energy.h"
+#include "sy_mem.h"
+#include "sy_model.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+namespace {
+
+// |got - want| within 1e-12 of want
+void near(double got, double want, const char *what)
+{
+    EXPECT_NEAR(got, want, std::fabs(want) * 1e-12) << what;
+}
+
+TEST(SynthEnergy, MemoryModelFollowsItsFormula)
+{
+    sy_model_params m;
+    sy_model_defaults(&m);
+    // 64 words x 32 bits, 8-bit writes, one read and one write port (8T cell), 180 nm:
+    // cell 140 x 0.18^2 x 1.5 um^2, read = 32 (64 x 2 fF x 1.8 V x 0.2 V + 50 fJ)
+    // + 32 x 1.5 fF x 1.8^2 + 6 x 100 fJ, write = 8 (64 x 2 + 1.5) fF x 1.8^2 + 6 x 100 fJ
+    sy_mem_cost c = sy_mem_cost_of(&m.mem, 64, 32, 8, 1, 1);
+    near(c.bits, 2048, "bits");
+    near(c.area_um2, 2048 * 140 * 0.0324 * 1.5 / 0.6, "area");
+    near(c.e_read_pj, 3.83008, "read energy");
+    near(c.e_write_pj, 3.95664, "write energy");
+    near(c.leak_uw, 2048 * 10e-12 * 1.8 * 1e6, "leakage");
+    // one port: no 8T factor; a single word still has one address bit
+    sy_mem_cost one = sy_mem_cost_of(&m.mem, 1, 8, 8, 1, 0);
+    near(one.area_um2, 8 * 140 * 0.0324 / 0.6, "area of a 6T word");
+    near(one.e_read_pj, (8 * (2.0 * 1.8 * 0.2 + 50) + 8 * 1.5 * 3.24 + 100) * 1e-3, "read of one word");
+}
+
+TEST(SynthEnergy, MemoryPowerOverTheWindow)
+{
+    sy_mem_cost c{};
+    c.e_read_pj = 2, c.e_write_pj = 3, c.leak_uw = 0.5;
+    // 100 reads and 50 writes in 1000 cycles of 10 ns, two instances
+    sy_mem_power p = sy_mem_power_of(&c, 100, 50, 1000, 10, 2);
+    near(p.dyn_w, 350e-12 / 10e-6, "dynamic");
+    near(p.leak_w, 1e-6, "leakage");
+}
+
+TEST(SynthEnergy, CyclesPerQueryFromTheWindowOrTheInterval)
+{
+    near(sy_cycles_per_query(5277, 64, 1, 16), 5277.0 / 64, "window");
+    near(sy_cycles_per_query(5277, 64, 0, 16), 16, "not by window: ii");
+    near(sy_cycles_per_query(5277, 0, 1, 16), 16, "no queries: ii");
+}
+
+TEST(SynthEnergy, EnergyPerQueryAtTheClockAndAtFmax)
+{
+    sy_energy_in in{};
+    in.logic_w = 2e-3, in.logic_leak_w = 0.1e-3, in.mem_w = 1e-3, in.mem_leak_w = 0.05e-3;
+    in.period_ns = 10, in.fmax_mhz = 50, in.cycles_per_query = 16, in.node_nm = 65, in.node_vdd = 1.0;
+    sy_energy e = sy_energy_of(&in);
+    near(e.logic_j, 2e-3 * 16 * 10e-9, "logic");
+    near(e.mem_j, 1e-3 * 16 * 10e-9, "memories");
+    near(e.per_query_j, 3e-3 * 16 * 10e-9, "per query");
+    near(e.node_scale, (65.0 / 180) / (1.8 * 1.8), "node scale");
+    // dynamic energy per cycle (3 - 0.15) mW x 10 ns = 28.5 pJ, at 50 MHz, plus leakage
+    near(e.power_at_fmax_w, 28.5e-12 * 50e6 + 0.15e-3, "power at Fmax");
+    near(e.per_query_at_fmax_j, (28.5e-12 + 0.15e-3 / 50e6) * 16, "energy per query at Fmax");
+    in.fmax_mhz = 0;
+    sy_energy none = sy_energy_of(&in);
+    EXPECT_EQ(none.power_at_fmax_w, 0.0);
+    EXPECT_EQ(none.per_query_at_fmax_j, 0.0);
+    near(none.per_query_j, e.per_query_j, "the clock's figure does not need Fmax");
+}
+
+TEST(SynthEnergy, ModelVariablesDefaultsAndRanges)
+{
+    sy_model_params p;
+    sy_model_defaults(&p);
+    EXPECT_EQ(p.period_ns, 10.0);
+    EXPECT_EQ(p.mem.feature_nm, 180.0);
+    EXPECT_EQ(p.node_nm, 65.0);
+    EXPECT_EQ(p.node_vdd, 1.0);
+    char err[256];
+    const sy_model_var *eff = sy_model_find("MEM_ARRAY_EFF");
+    ASSERT_NE(eff, nullptr);
+    EXPECT_EQ(sy_model_set(&p, eff, "0.75", err, sizeof err), 0);
+    EXPECT_EQ(p.mem.array_eff, 0.75);
+    EXPECT_EQ(sy_model_set(&p, eff, "1.5", err, sizeof err), -1);
+    EXPECT_NE(std::string(err).find("MEM_ARRAY_EFF = '1.5': must be a number > 0 and <= 1"), std::string::npos)
+        << err;
+    EXPECT_EQ(sy_model_set(&p, sy_model_find("MEM_CBL_FF"), "0", err, sizeof err), 0) << "nonneg allows 0";
+    EXPECT_EQ(sy_model_set(&p, sy_model_find("CLK_PERIOD_NS"), "0", err, sizeof err), -1) << "pos refuses 0";
+    EXPECT_EQ(sy_model_set(&p, sy_model_find("CLK_PERIOD_NS"), "inf", err, sizeof err), -1);
+    EXPECT_EQ(sy_model_find("NOPE"), nullptr);
+}
+
+}  // namespace
