@@ -315,23 +315,32 @@ static cJSON *num_or_null(double x)
     return isnan(x) ? cJSON_CreateNull() : cJSON_CreateNumber(x);
 }
 
-int main(int argc, char **argv)
-{
-    rp_prog = "hgsweep";
-    static const struct option opts[] = {{"out", required_argument, 0, 'o'},
-                                         {"fidelity", required_argument, 0, 'f'},
-                                         {"ref", required_argument, 0, 'r'},
-                                         {"expect", required_argument, 0, 'e'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    const char *out = NULL;
+/* ---- the command ---- */
+
+typedef struct opts {
+    const char *out;
     fid fv[MAX_FID];
-    int nfv = 0, ch, ref[4] = {64, 32, 1024, 16}, expect = 0;
+    int nfv;
+    int ref[4]; /* d, N, L, P of the one-parameter plots */
+    int expect; /* grid points (0: unknown) */
+} opts;
+
+/* Options into o; the summary files are argv[optind..]. Exits 0 after --help, 2 on bad use. */
+static void parse_args(int argc, char **argv, opts *o)
+{
+    static const struct option lo[] = {{"out", required_argument, 0, 'o'},
+                                       {"fidelity", required_argument, 0, 'f'},
+                                       {"ref", required_argument, 0, 'r'},
+                                       {"expect", required_argument, 0, 'e'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+    int ch, *ref = o->ref;
+    ref[0] = 64, ref[1] = 32, ref[2] = 1024, ref[3] = 16;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
         switch (ch) {
-        case 'o': out = optarg; break;
-        case 'f': nfv = read_fidelity(fv, nfv, optarg); break;
+        case 'o': o->out = optarg; break;
+        case 'f': o->nfv = read_fidelity(o->fv, o->nfv, optarg); break;
         case 'r':
             if (sscanf(optarg, "%d,%d,%d,%d", &ref[0], &ref[1], &ref[2], &ref[3]) != 4 || ref[0] < 1 ||
                 ref[1] < 1 || ref[2] < 1 || ref[3] < 1)
@@ -342,7 +351,7 @@ int main(int argc, char **argv)
             long x = strtol(optarg, &end, 10);
             if (*optarg == 0 || *end || x < 1 || x > 1000000)
                 rp_die("--expect '%s': must be the number of grid points, 1..1000000", optarg);
-            expect = (int)x;
+            o->expect = (int)x;
             break;
         }
         case 'h':
@@ -356,57 +365,60 @@ int main(int argc, char **argv)
                    "                 on the original model, whose HAD rows are HAD post-training\n"
                    "  --ref D,N,L,P  the point the against-one-parameter plots hold fixed (default 64,32,1024,16)\n"
                    "  --expect N     the grid has N points: a partial sweep says how many are missing\n");
-            return 0;
+            exit(0);
         case ':': rp_die("option '%s' needs a value (see --help)", argv[optind - 1]);
         default: rp_die("unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }
-    int n = argc - optind;
-    if (!out || n < 1)
+    if (!o->out || argc - optind < 1)
         rp_die("--out and at least one summary.json are required (see --help)");
+}
+
+/* The points of the summary files, sorted, each once, with their ratios against the
+   baseline of the same workload and their fidelity; the Pareto fronts marked. */
+static pt *load_points(char **files, int n, const opts *o)
+{
     pt *v = calloc((size_t)n, sizeof *v);
     if (!v)
         rp_die("out of memory for %d points", n);
     for (int i = 0; i < n; i++)
-        read_point(&v[i], argv[optind + i]);
+        read_point(&v[i], files[i]);
     qsort(v, (size_t)n, sizeof *v, cmp_pt);
     for (int i = 1; i < n; i++)
         if (cmp_pt(&v[i - 1], &v[i]) == 0)
             rp_die("two summaries of the same point %s d=%d P=%d N=%d L=%d", RP_CORE_NAME(v[i].core), v[i].d, v[i].p,
                    v[i].n, v[i].l);
     for (int i = 0; i < n; i++) {
-        const pt *b = find(v, n, 1, v[i].d, v[i].p, v[i].n, v[i].l);
+        const pt *b = find(v, n, HG_CORE_BASELINE, v[i].d, v[i].p, v[i].n, v[i].l);
         if (b) {
             v[i].r_area = v[i].f.area_logic / b->f.area_logic;
             v[i].r_area_mem = v[i].f.area / b->f.area;
             v[i].r_energy = v[i].f.e_query / b->f.e_query;
         }
         /* the measurement on the longest texts the point's L holds (and HAD post-training's) */
-        for (int k = 0; k < nfv; k++) {
-            if (fv[k].core != v[i].core || fv[k].d != v[i].d || (fv[k].n != 0 && fv[k].n != v[i].n) ||
-                v[i].l < fv[k].max_tokens)
+        for (int k = 0; k < o->nfv; k++) {
+            const fid *f = &o->fv[k];
+            if (f->core != v[i].core || f->d != v[i].d || (f->n != 0 && f->n != v[i].n) || v[i].l < f->max_tokens)
                 continue;
-            if (fv[k].post && fv[k].max_tokens >= v[i].ctx_pt) {
-                v[i].ctx_pt = fv[k].max_tokens;
-                v[i].cos_pt = fv[k].cos;
-                v[i].nn_pt = fv[k].nn;
-            } else if (!fv[k].post && fv[k].max_tokens >= v[i].ctx) {
-                v[i].ctx = fv[k].max_tokens;
-                v[i].cos = fv[k].cos;
-                v[i].nn = fv[k].nn;
-                v[i].recall = fv[k].recall;
+            if (f->post && f->max_tokens >= v[i].ctx_pt) {
+                v[i].ctx_pt = f->max_tokens;
+                v[i].cos_pt = f->cos;
+                v[i].nn_pt = f->nn;
+            } else if (!f->post && f->max_tokens >= v[i].ctx) {
+                v[i].ctx = f->max_tokens;
+                v[i].cos = f->cos;
+                v[i].nn = f->nn;
+                v[i].recall = f->recall;
             }
         }
     }
     fronts(v, n);
-    int have_fid = 0;
-    for (int i = 0; i < n; i++)
-        have_fid |= !isnan(v[i].cos);
-    /* the reference of the one-parameter plots: --ref if it is a point, else the first HAD point */
-    if (!find(v, n, 0, ref[0], ref[3], ref[1], ref[2])) {
-        ref[0] = v[0].d, ref[1] = v[0].n, ref[2] = v[0].l, ref[3] = v[0].p; /* HAD sorts first */
-    }
+    return v;
+}
 
+/* results.csv and sweep.json: one row / object per point. */
+static void write_results(const char *out, const pt *v, int n)
+{
     FILE *csv = rp_out_file(out, "results.csv");
     fprintf(csv, "core,d,p,n,l,logic_area_mm2,memory_area_mm2,area_mm2,fmax_mhz,cycles_per_query,queries_per_s,"
                  "logic_power_mw,power_mw,energy_per_query_nj,energy_per_query_node_nj,logic_area_vs_baseline,"
@@ -458,43 +470,31 @@ int main(int argc, char **argv)
     rp_write_json(out, "sweep.json", root);
     cJSON_Delete(root);
 
-    /* Markdown section */
-    int ds[64], nd, ns[64], nn, ls[64], nl, ps[64], np;
-    values(v, n, 'd', ds, &nd);
-    values(v, n, 'n', ns, &nn);
-    values(v, n, 'l', ls, &nl);
-    values(v, n, 'p', ps, &np);
-    FILE *md = rp_out_file(out, "sweep.md");
-    if (expect > n)
-        fprintf(md, "## Design-space sweep: %d of %d grid points (partial: `make sweep` computes the rest)\n\n"
-                    "Grid: d {", n, expect);
-    else
-        fprintf(md, "## Design-space sweep: %d points (`make sweep`)\n\nGrid: d {", n);
-    list(md, ds, nd);
-    fprintf(md, "}, N {");
-    list(md, ns, nn);
-    fprintf(md, "}, L {");
-    list(md, ls, nl);
-    fprintf(md, "}, P {");
-    list(md, ps, np);
-    fprintf(md, "}%s; cores had, baseline (one point per d, P, L: it keeps all keys), int8-topn. Each point is "
-                "generated, simulated (synthetic random int8 stimulus), synthesized, timed and its power estimated "
-                "from gate-level activity (synth/flow.sh). Energy per query includes the memories; areas in mm^2 at "
-                "osu018 180 nm. Every row: `results.csv` / `sweep.json`.\n\n", expect > n ? " (values of the points computed so far)" : "");
+}
+
+/* sweep.md: the HAD and int8 + top-N rows against the baseline of each workload. */
+static void md_ratios(FILE *md, const pt *v, int n)
+{
     fprintf(md, "### HAD and int8 + top-N against the baseline of the same d, P and L\n\n"
                 "| d | L | P | N | HAD logic area | HAD area + memories | HAD energy/query | int8-topn logic area | "
                 "int8-topn energy/query | HAD Fmax MHz | baseline Fmax MHz |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
         const pt *h = &v[i];
-        if (h->core != 0)
+        if (h->core != HG_CORE_HAD)
             continue;
-        const pt *b = find(v, n, 1, h->d, h->p, h->n, h->l), *q = find(v, n, 2, h->d, h->p, h->n, h->l);
+        const pt *b = find(v, n, HG_CORE_BASELINE, h->d, h->p, h->n, h->l);
+        const pt *q = find(v, n, HG_CORE_I8TOPN, h->d, h->p, h->n, h->l);
         char c[7][32];
         fprintf(md, "| %d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n", h->d, h->l, h->p, h->n,
                 cell(c[0], h->r_area, 3), cell(c[1], h->r_area_mem, 3), cell(c[2], h->r_energy, 3),
                 cell(c[3], q ? q->r_area : NAN, 3), cell(c[4], q ? q->r_energy : NAN, 3), cell(c[5], h->f.fmax, 1),
                 cell(c[6], b ? b->f.fmax : NAN, 1));
     }
+}
+
+/* sweep.md: the Pareto fronts (area, and fidelity when measured, against energy). */
+static void md_fronts(FILE *md, const pt *v, int n, const opts *o, int have_fid)
+{
     int *ord = malloc(sizeof(int) * (size_t)n), m;
     if (!ord)
         rp_die("out of memory");
@@ -518,9 +518,9 @@ int main(int argc, char **argv)
                     "(learned per-head alpha), the HAD a deployment would run; the baseline and int8 + top-N: "
                     "the original model. HAD post-training (sign + top-N on the original model) is in "
                     "results.csv (`fidelity_cos_post_training`, `fidelity_nn_post_training`). Files:");
-        for (int k = 0; k < nfv; k++)
-            if (k == 0 || strcmp(fv[k].file, fv[k - 1].file) != 0)
-                fprintf(md, " `%s`", fv[k].file);
+        for (int k = 0; k < o->nfv; k++)
+            if (k == 0 || strcmp(o->fv[k].file, o->fv[k - 1].file) != 0)
+                fprintf(md, " `%s`", o->fv[k].file);
         fprintf(md, ".\n\n| core | d | N | L | P | tokens | embedding cosine | NN agreement | top-N recall | energy/query nJ |\n"
                     "|---|---|---|---|---|---|---|---|---|---|\n");
         m = front_order(v, n, 1, ord);
@@ -532,12 +532,62 @@ int main(int argc, char **argv)
         }
     }
     free(ord);
+}
+
+/* sweep.md: the grid, the ratios, the fronts and the plots. */
+static void write_markdown(const char *out, const pt *v, int n, const opts *o, int have_fid)
+{
+    int expect = o->expect;
+    int ds[64], nd, ns[64], nn, ls[64], nl, ps[64], np;
+    values(v, n, 'd', ds, &nd);
+    values(v, n, 'n', ns, &nn);
+    values(v, n, 'l', ls, &nl);
+    values(v, n, 'p', ps, &np);
+    FILE *md = rp_out_file(out, "sweep.md");
+    if (expect > n)
+        fprintf(md, "## Design-space sweep: %d of %d grid points (partial: `make sweep` computes the rest)\n\n"
+                    "Grid: d {", n, expect);
+    else
+        fprintf(md, "## Design-space sweep: %d points (`make sweep`)\n\nGrid: d {", n);
+    list(md, ds, nd);
+    fprintf(md, "}, N {");
+    list(md, ns, nn);
+    fprintf(md, "}, L {");
+    list(md, ls, nl);
+    fprintf(md, "}, P {");
+    list(md, ps, np);
+    fprintf(md, "}%s; cores had, baseline (one point per d, P, L: it keeps all keys), int8-topn. Each point is "
+                "generated, simulated (synthetic random int8 stimulus), synthesized, timed and its power estimated "
+                "from gate-level activity (synth/flow.sh). Energy per query includes the memories; areas in mm^2 at "
+                "osu018 180 nm. Every row: `results.csv` / `sweep.json`.\n\n", expect > n ? " (values of the points computed so far)" : "");
+    md_ratios(md, v, n);
+    md_fronts(md, v, n, o, have_fid);
     fprintf(md, "\n![area vs energy](sweep_pareto_area.png)%s\n", have_fid ? " ![fidelity vs energy](sweep_pareto_fidelity.png)" : "");
     for (int a = 0; a < 3; a++)
         fprintf(md, "![energy vs %c](sweep_energy_vs_%c.png) ![area vs %c](sweep_area_vs_%c.png)\n", "NdL"[a],
                 "ndl"[a], "NdL"[a], "ndl"[a]);
     rp_out_close(md);
 
+}
+
+int main(int argc, char **argv)
+{
+    rp_prog = "hgsweep";
+    static opts o;
+    parse_args(argc, argv, &o);
+    int n = argc - optind, *ref = o.ref;
+    pt *v = load_points(argv + optind, n, &o);
+    int have_fid = 0;
+    for (int i = 0; i < n; i++)
+        have_fid |= !isnan(v[i].cos);
+    /* the reference of the one-parameter plots: --ref if it is a point, else the first HAD point */
+    if (!find(v, n, HG_CORE_HAD, ref[0], ref[3], ref[1], ref[2])) {
+        ref[0] = v[0].d, ref[1] = v[0].n, ref[2] = v[0].l, ref[3] = v[0].p; /* HAD sorts first */
+    }
+    write_results(o.out, v, n);
+    write_markdown(o.out, v, n, &o, have_fid);
+    const char *out = o.out;
+    int expect = o.expect;
     axis_dat(out, v, n, 'n', ref);
     axis_dat(out, v, n, 'd', ref);
     axis_dat(out, v, n, 'l', ref);
