@@ -390,215 +390,277 @@ typedef struct {
     int mismatches_total;
 } runopts;
 
-static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *err, size_t errlen)
+/* The state of one batch: its captures (nfile per lane: the instance's own, then one per
+   cut-out submodule), the expected outputs and care masks of the cycle, the toggle and
+   memory-access counters and the mismatches, per lane. */
+typedef struct {
+    simm *s;
+    const instref *inst;
+    int nl, nfile;
+    sy_capture *caps;
+    uint64_t *exp, *care, *tog, *acc;
+    long *mism;
+    uint64_t lanes, checked;
+    const sy_seg *rst;
+    long cycle, counted;
+} batch;
+
+/* Opens the captures and allocates the counters: 0, or 2 with err. */
+static int batch_open(batch *bt, simm *s, const instref *inst, int nl, char *err, size_t errlen)
 {
     const sy_glmodel *g = s->g;
-    int nfile = 1 + g->nchildren;
-    sy_capture *caps = sy_xcalloc((size_t)(nl * nfile), sizeof *caps);
+    *bt = (batch){.s = s, .inst = inst, .nl = nl, .nfile = 1 + g->nchildren};
+    bt->caps = sy_xcalloc((size_t)(nl * bt->nfile), sizeof *bt->caps);
     int rc = 0;
     for (int l = 0; l < nl && !rc; l++)
-        for (int f = 0; f < nfile && !rc; f++) {
+        for (int f = 0; f < bt->nfile && !rc; f++) {
             char *p = f == 0 ? sy_asprintf("%s.hex", inst[l].base)
                              : sy_asprintf("%s.%s.hex", inst[l].base, g->children[f - 1].path);
             char e2[768];
-            if (cap_open(&caps[l * nfile + f], p, f == 0 ? sy_mmod_ncols(g->mmod) : sy_mmod_ncols(g->children[f - 1].mod),
-                         e2, sizeof e2)) {
+            if (cap_open(&bt->caps[l * bt->nfile + f], p,
+                         f == 0 ? sy_mmod_ncols(g->mmod) : sy_mmod_ncols(g->children[f - 1].mod), e2, sizeof e2)) {
                 snprintf(err, errlen, "no capture for instance %s of %s: %s", inst[l].name, g->mmod->name, e2);
                 rc = 2;
             }
             free(p);
         }
     /* expected values and care masks of every checked bit, per lane bit */
-    uint64_t *exp = sy_xcalloc((size_t)(g->nout ? g->nout : 1), sizeof *exp);
-    uint64_t *care = sy_xcalloc((size_t)(g->nout ? g->nout : 1), sizeof *care);
-    uint64_t *tog = sy_xcalloc((size_t)(g->ntogs ? g->ntogs : 1) * 64, sizeof *tog);
+    bt->exp = sy_xcalloc((size_t)(g->nout ? g->nout : 1), sizeof *bt->exp);
+    bt->care = sy_xcalloc((size_t)(g->nout ? g->nout : 1), sizeof *bt->care);
+    bt->tog = sy_xcalloc((size_t)(g->ntogs ? g->ntogs : 1) * 64, sizeof *bt->tog);
     int nacc = 0;
     for (int i = 0; i < g->nmems; i++) nacc += 1 + (g->mems[i].wr_en >= 0);
-    uint64_t *acc = sy_xcalloc((size_t)(nacc ? nacc : 1) * 64, sizeof *acc);
-    long *mism = sy_xcalloc((size_t)nl, sizeof *mism);
-    uint64_t lanes = nl == 64 ? ~0ull : ((1ull << nl) - 1);
+    bt->acc = sy_xcalloc((size_t)(nacc ? nacc : 1) * 64, sizeof *bt->acc);
+    bt->mism = sy_xcalloc((size_t)nl, sizeof *bt->mism);
+    bt->lanes = nl == 64 ? ~0ull : ((1ull << nl) - 1);
     /* Before the module's reset has been applied its state is undefined (the synthesized
      * netlist may even encode it differently, e.g. a re-encoded FSM): checking starts on
      * the cycle after the first one with rst_ni low. Modules without rst_ni: from cycle 0. */
-    const sy_seg *rst = NULL;
     for (int si = 0; si < g->nsegs; si++)
-        if (g->segs[si].is_in && g->segs[si].src < 0 && strcmp(g->segs[si].port, "rst_ni") == 0) rst = &g->segs[si];
-    uint64_t checked = rst ? 0 : lanes;
-    long cycle = 0, counted = 0;
+        if (g->segs[si].is_in && g->segs[si].src < 0 && strcmp(g->segs[si].port, "rst_ni") == 0)
+            bt->rst = &g->segs[si];
+    bt->checked = bt->rst ? 0 : bt->lanes;
     for (int i = 0; i < s->ncells; i++) {
         s->cells[i].st[0] = 0;
         s->cells[i].st[1] = ~0ull;
     }
-    while (!rc) {
-        int ended = 0;
-        for (int k = 0; k < nl * nfile && !rc; k++) {
-            int r = sy_capture_next(&caps[k], cycle, err, errlen);
-            if (r < 0) rc = 2;
-            if (r == 0) ended++;
-        }
-        if (!rc && ended > 0 && ended < nl * nfile) {
-            for (int k = 0; k < nl * nfile; k++)
-                if (!feof(caps[k].f)) {
-                    snprintf(err, errlen, "captures of unequal length: %s has more than %ld lines, others end there",
-                             caps[k].path, cycle);
-                    break;
-                }
-            rc = 2;
-        }
-        if (ended || rc) break;
-        memset(exp, 0, (size_t)g->nout * sizeof *exp);
-        memset(care, 0, (size_t)g->nout * sizeof *care);
-        for (int si = 0; si < g->nsegs && !rc; si++) {
-            const sy_seg *sg = &g->segs[si];
-            int want = (sg->width + 3) / 4;
-            for (int l = 0; l < nl; l++) {
-                const sy_capture *cf = &caps[l * nfile + sg->src + 1];
-                const char *tk = cf->tok[sg->col];
-                int n = cf->len[sg->col];
-                if (n != want) {
-                    snprintf(err, errlen,
-                             "%s: cycle %ld: column %d (port %s, %d bits) has %d hex digits, expected %d: "
-                             "wrong capture column order (CAPTURE_ORDER)?",
-                             cf->path, cycle, sg->col, sg->port, sg->width, n, want);
-                    rc = 2;
-                    break;
-                }
-                uint64_t lb = 1ull << l;
-                for (int b = 0; b < sg->width; b++) {
-                    int v = sy_hex_digit(tk[n - 1 - b / 4]);
-                    int bit = v >= 0 && ((v >> (b & 3)) & 1);
-                    if (sg->is_in) {
-                        int net = sg->bits[b];
-                        if (net < 0) continue;
-                        if (bit) s->val[net] |= lb;
-                        else s->val[net] &= ~lb;
-                    } else {
-                        int o = sg->pos + b;
-                        if (bit) exp[o] |= lb;
-                        if (v >= 0) care[o] |= lb;
-                    }
-                }
+    return rc;
+}
+
+static void batch_close(batch *bt)
+{
+    for (int k = 0; k < bt->nl * bt->nfile; k++) sy_capture_close(&bt->caps[k]);
+    free(bt->caps);
+    free(bt->exp);
+    free(bt->care);
+    free(bt->tog);
+    free(bt->acc);
+    free(bt->mism);
+}
+
+/* Reads the next line of every capture: 1 a cycle, 0 all ended together, 2 with err (a
+   malformed line, captures of unequal length). */
+static int read_cycle(batch *bt, char *err, size_t errlen)
+{
+    int ended = 0, n = bt->nl * bt->nfile;
+    for (int k = 0; k < n; k++) {
+        int r = sy_capture_next(&bt->caps[k], bt->cycle, err, errlen);
+        if (r < 0) return 2;
+        if (r == 0) ended++;
+    }
+    if (ended > 0 && ended < n) {
+        for (int k = 0; k < n; k++)
+            if (!feof(bt->caps[k].f)) {
+                snprintf(err, errlen, "captures of unequal length: %s has more than %ld lines, others end there",
+                         bt->caps[k].path, bt->cycle);
+                break;
             }
-        }
-        if (rc) break;
-        /* memory read data: from the captured inputs of the submodules it feeds */
-        for (int n = 0; n < g->nnets; n++)
-            if (s->from_cap[n] >= 0) s->val[n] = exp[s->from_cap[n]];
-        /* flip-flop outputs, then combinational cells */
-        for (int i = 0; i < s->nseqs; i++) {
-            scell *c = &s->cells[s->seqs[i]];
-            for (int o = 0; o < c->t->nout; o++)
-                if (c->out[o] >= 0) s->val[c->out[o]] = run(c->t->out_prog[o], c, s->val);
-        }
-        for (int i = 0; i < s->norder; i++) {
-            scell *c = &s->cells[s->order[i]];
-            for (int o = 0; o < c->t->nout; o++)
-                if (c->out[o] >= 0) s->val[c->out[o]] = run(c->t->out_prog[o], c, s->val);
-        }
-        /* check */
-        for (int si = 0; si < g->nsegs; si++) {
-            const sy_seg *sg = &g->segs[si];
-            if (sg->is_in) continue;
-            uint64_t bad = 0;
+        return 2;
+    }
+    return ended ? 0 : 1;
+}
+
+/* The cycle's captured values: inputs onto their nets, outputs into exp and care. 0, or 2
+   with err (a column of the wrong width). */
+static int load_cycle(batch *bt, char *err, size_t errlen)
+{
+    simm *s = bt->s;
+    const sy_glmodel *g = s->g;
+    memset(bt->exp, 0, (size_t)g->nout * sizeof *bt->exp);
+    memset(bt->care, 0, (size_t)g->nout * sizeof *bt->care);
+    for (int si = 0; si < g->nsegs; si++) {
+        const sy_seg *sg = &g->segs[si];
+        int want = (sg->width + 3) / 4;
+        for (int l = 0; l < bt->nl; l++) {
+            const sy_capture *cf = &bt->caps[l * bt->nfile + sg->src + 1];
+            const char *tk = cf->tok[sg->col];
+            int n = cf->len[sg->col];
+            if (n != want) {
+                snprintf(err, errlen,
+                         "%s: cycle %ld: column %d (port %s, %d bits) has %d hex digits, expected %d: "
+                         "wrong capture column order (CAPTURE_ORDER)?",
+                         cf->path, bt->cycle, sg->col, sg->port, sg->width, n, want);
+                return 2;
+            }
+            uint64_t lb = 1ull << l;
             for (int b = 0; b < sg->width; b++) {
-                int o = sg->pos + b, net = sg->bits[b];
-                if (net >= 0 && s->from_cap[net] >= 0) continue;
-                uint64_t v = s->val[cnet(s, net)];
-                bad |= (v ^ exp[o]) & care[o];
-            }
-            bad &= lanes & checked;
-            for (int l = 0; bad && l < nl; l++) {
-                if (!((bad >> l) & 1)) continue;
-                if (mism[l]++ < ro->max_errors) {
-                    sy_buf got = {0}, want = {0};
-                    for (int d = (sg->width + 3) / 4 - 1; d >= 0; d--) {
-                        int gv = 0, wv = 0, known = 1;
-                        for (int b = 0; b < 4 && 4 * d + b < sg->width; b++) {
-                            int o = sg->pos + 4 * d + b;
-                            gv |= (int)((s->val[cnet(s, sg->bits[4 * d + b])] >> l) & 1) << b;
-                            wv |= (int)((exp[o] >> l) & 1) << b;
-                            known &= (int)((care[o] >> l) & 1);
-                        }
-                        sy_buf_printf(&got, "%x", gv);
-                        if (known) sy_buf_printf(&want, "%x", wv);
-                        else sy_buf_printf(&want, "x");
-                    }
-                    char *where = sg->src < 0 ? sy_asprintf("output %s", sg->port)
-                                              : sy_asprintf("input %s of submodule %s", sg->port,
-                                                            g->children[sg->src].path);
-                    fprintf(stderr, "hgsynth gatesim: MISMATCH cycle %ld instance %s (module %s) %s: got %s expected %s\n",
-                            cycle, inst[l].name, g->mmod->name, where, got.s, want.s);
-                    free(where);
-                    sy_buf_free(&got);
-                    sy_buf_free(&want);
+                int v = sy_hex_digit(tk[n - 1 - b / 4]);
+                int bit = v >= 0 && ((v >> (b & 3)) & 1);
+                if (sg->is_in) {
+                    int net = sg->bits[b];
+                    if (net < 0) continue;
+                    if (bit) s->val[net] |= lb;
+                    else s->val[net] &= ~lb;
+                } else {
+                    int o = sg->pos + b;
+                    if (bit) bt->exp[o] |= lb;
+                    if (v >= 0) bt->care[o] |= lb;
                 }
             }
         }
-        if (rst && rst->bits[0] >= 0) checked |= ~s->val[rst->bits[0]] & lanes;
-        /* activity */
-        int in_window = !ro->window || (cycle > ro->win_start && cycle < ro->win_end);
-        if (in_window) {
-            int a = 0;
-            for (int i = 0; i < g->nmems; i++) {
-                const sy_glmem *m = &g->mems[i];
-                for (int w = 1; w >= 0; w--) {
-                    int en = w ? m->wr_en : m->rd_en;
-                    if (w && en < 0) continue;
-                    uint64_t on = en < 0 ? ~0ull : 0;
-                    for (int j = 0; en >= 0 && j < m->conns[en].nbits; j++) on |= s->val[cnet(s, m->conns[en].bits[j])];
-                    on &= lanes;
-                    for (; on; on &= on - 1) acc[a * 64 + __builtin_ctzll(on)]++;
-                    a++;
-                }
+    }
+    return 0;
+}
+
+/* Flip-flop outputs, then the combinational cells in order (memory read data is set by
+   the caller). */
+static void evaluate(simm *s)
+{
+    for (int i = 0; i < s->nseqs; i++) {
+        scell *c = &s->cells[s->seqs[i]];
+        for (int o = 0; o < c->t->nout; o++)
+            if (c->out[o] >= 0) s->val[c->out[o]] = run(c->t->out_prog[o], c, s->val);
+    }
+    for (int i = 0; i < s->norder; i++) {
+        scell *c = &s->cells[s->order[i]];
+        for (int o = 0; o < c->t->nout; o++)
+            if (c->out[o] >= 0) s->val[c->out[o]] = run(c->t->out_prog[o], c, s->val);
+    }
+}
+
+/* Prints a mismatch of segment sg in lane l: got and expected as hex, x where unknown. */
+static void print_mismatch(const batch *bt, const sy_seg *sg, int l)
+{
+    const simm *s = bt->s;
+    const sy_glmodel *g = s->g;
+    sy_buf got = {0}, want = {0};
+    for (int d = (sg->width + 3) / 4 - 1; d >= 0; d--) {
+        int gv = 0, wv = 0, known = 1;
+        for (int b = 0; b < 4 && 4 * d + b < sg->width; b++) {
+            int o = sg->pos + 4 * d + b;
+            gv |= (int)((s->val[cnet(s, sg->bits[4 * d + b])] >> l) & 1) << b;
+            wv |= (int)((bt->exp[o] >> l) & 1) << b;
+            known &= (int)((bt->care[o] >> l) & 1);
+        }
+        sy_buf_printf(&got, "%x", gv);
+        if (known) sy_buf_printf(&want, "%x", wv);
+        else sy_buf_printf(&want, "x");
+    }
+    char *where = sg->src < 0 ? sy_asprintf("output %s", sg->port)
+                              : sy_asprintf("input %s of submodule %s", sg->port, g->children[sg->src].path);
+    fprintf(stderr, "hgsynth gatesim: MISMATCH cycle %ld instance %s (module %s) %s: got %s expected %s\n",
+            bt->cycle, bt->inst[l].name, g->mmod->name, where, got.s, want.s);
+    free(where);
+    sy_buf_free(&got);
+    sy_buf_free(&want);
+}
+
+/* Compares every checked output with the capture; counts (and prints up to max_errors)
+   mismatches per lane; starts checking a lane after its reset. */
+static void check_outputs(batch *bt, long max_errors)
+{
+    const simm *s = bt->s;
+    const sy_glmodel *g = s->g;
+    for (int si = 0; si < g->nsegs; si++) {
+        const sy_seg *sg = &g->segs[si];
+        if (sg->is_in) continue;
+        uint64_t bad = 0;
+        for (int b = 0; b < sg->width; b++) {
+            int o = sg->pos + b, net = sg->bits[b];
+            if (net >= 0 && s->from_cap[net] >= 0) continue;
+            uint64_t v = s->val[cnet(s, net)];
+            bad |= (v ^ bt->exp[o]) & bt->care[o];
+        }
+        bad &= bt->lanes & bt->checked;
+        for (int l = 0; bad && l < bt->nl; l++)
+            if (((bad >> l) & 1) && bt->mism[l]++ < max_errors) print_mismatch(bt, sg, l);
+    }
+    if (bt->rst && bt->rst->bits[0] >= 0) bt->checked |= ~s->val[bt->rst->bits[0]] & bt->lanes;
+}
+
+/* Memory accesses and net toggles of the cycle, when it is in the window. */
+static void count_activity(batch *bt, const runopts *ro)
+{
+    simm *s = bt->s;
+    const sy_glmodel *g = s->g;
+    int in_window = !ro->window || (bt->cycle > ro->win_start && bt->cycle < ro->win_end);
+    if (in_window) {
+        int a = 0;
+        for (int i = 0; i < g->nmems; i++) {
+            const sy_glmem *m = &g->mems[i];
+            for (int w = 1; w >= 0; w--) {
+                int en = w ? m->wr_en : m->rd_en;
+                if (w && en < 0) continue;
+                uint64_t on = en < 0 ? ~0ull : 0;
+                for (int j = 0; en >= 0 && j < m->conns[en].nbits; j++) on |= s->val[cnet(s, m->conns[en].bits[j])];
+                on &= bt->lanes;
+                for (; on; on &= on - 1) bt->acc[a * 64 + __builtin_ctzll(on)]++;
+                a++;
             }
         }
-        if (cycle > 0 && in_window) {
-            counted++;
-            for (int t = 0; t < g->ntogs; t++) {
-                int n = g->togs[t].net;
-                uint64_t x = (s->val[n] ^ s->prev[n]) & lanes;
-                for (; x; x &= x - 1) tog[(size_t)t * 64 + (size_t)__builtin_ctzll(x)]++;
-            }
-        }
-        for (int t = 0; t < g->ntogs; t++) s->prev[g->togs[t].net] = s->val[g->togs[t].net];
-        /* rising edge */
-        for (int i = 0; i < s->nseqs; i++) {
-            scell *c = &s->cells[s->seqs[i]];
-            c->nx = run(c->t->next_prog, c, s->val);
-        }
-        for (int i = 0; i < s->nseqs; i++) {
-            scell *c = &s->cells[s->seqs[i]];
-            c->st[0] = c->nx;
-            c->st[1] = ~c->nx;
-        }
-        cycle++;
     }
-    if (!rc && ro->window && ro->win_end > cycle) {
-        snprintf(err, errlen, "--window %ld:%ld ends past the captures of %s (%ld cycles): END must be at most %ld",
-                 ro->win_start, ro->win_end, inst[0].name, cycle, cycle);
-        rc = 2;
+    if (bt->cycle > 0 && in_window) {
+        bt->counted++;
+        for (int t = 0; t < g->ntogs; t++) {
+            int n = g->togs[t].net;
+            uint64_t x = (s->val[n] ^ s->prev[n]) & bt->lanes;
+            for (; x; x &= x - 1) bt->tog[(size_t)t * 64 + (size_t)__builtin_ctzll(x)]++;
+        }
     }
-    sy_out *outs = sy_xcalloc((size_t)nl, sizeof *outs);
-    for (int l = 0; l < nl && rc == 0; l++) {
+    for (int t = 0; t < g->ntogs; t++) s->prev[g->togs[t].net] = s->val[g->togs[t].net];
+}
+
+/* The rising edge: every flip-flop takes its next state. */
+static void clock_edge(simm *s)
+{
+    for (int i = 0; i < s->nseqs; i++) {
+        scell *c = &s->cells[s->seqs[i]];
+        c->nx = run(c->t->next_prog, c, s->val);
+    }
+    for (int i = 0; i < s->nseqs; i++) {
+        scell *c = &s->cells[s->seqs[i]];
+        c->st[0] = c->nx;
+        c->st[1] = ~c->nx;
+    }
+}
+
+/* One .tog file per lane (written whole or not at all), and the per-instance result line. */
+static int write_toggles(batch *bt, runopts *ro, int rc, char *err, size_t errlen)
+{
+    const sy_glmodel *g = bt->s->g;
+    const instref *inst = bt->inst;
+    sy_out *outs = sy_xcalloc((size_t)bt->nl, sizeof *outs);
+    for (int l = 0; l < bt->nl && rc == 0; l++) {
         char *tp = sy_asprintf("%s/%s.tog", ro->togdir, inst[l].name);
         if (sy_out_open(&outs[l], tp, err, errlen) != 0) {
             rc = 2;
         } else {
             FILE *f = outs[l].f;
             fprintf(f, "hgtog 1\ninstance %s\nmodule %s\ncycles %ld\ncounted %ld\nmismatches %ld\n", inst[l].name,
-                    g->mmod->name, cycle, counted, mism[l]);
+                    g->mmod->name, bt->cycle, bt->counted, bt->mism[l]);
             int a = 0;
             for (int i = 0; i < g->nmems; i++) {
                 const sy_glmem *m = &g->mems[i];
-                if (m->wr_en >= 0) fprintf(f, "mem %s w %llu\n", m->name, (unsigned long long)acc[a++ * 64 + l]);
-                fprintf(f, "mem %s r %llu\n", m->name, (unsigned long long)acc[a++ * 64 + l]);
+                if (m->wr_en >= 0) fprintf(f, "mem %s w %llu\n", m->name, (unsigned long long)bt->acc[a++ * 64 + l]);
+                fprintf(f, "mem %s r %llu\n", m->name, (unsigned long long)bt->acc[a++ * 64 + l]);
             }
             fprintf(f, "toggles %d\n", g->ntogs);
-            for (int t = 0; t < g->ntogs; t++) fprintf(f, "%llu\n", (unsigned long long)tog[(size_t)t * 64 + (size_t)l]);
+            for (int t = 0; t < g->ntogs; t++)
+                fprintf(f, "%llu\n", (unsigned long long)bt->tog[(size_t)t * 64 + (size_t)l]);
         }
         free(tp);
     }
-    for (int l = 0; l < nl; l++) {
+    for (int l = 0; l < bt->nl; l++) {
         if (rc) {
             sy_out_abort(&outs[l]);
             continue;
@@ -607,23 +669,48 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
             rc = 2;
             continue;
         }
-        if (mism[l]) {
+        if (bt->mism[l]) {
             fprintf(stderr, "hgsynth gatesim: %s: %ld mismatching port values over %ld cycles\n", inst[l].name,
-                    mism[l], cycle);
+                    bt->mism[l], bt->cycle);
             ro->mismatches_total++;
         } else {
             printf("hgsynth gatesim: %s: %ld cycles, gate level == RTL, %ld cycles of activity\n", inst[l].name,
-                   cycle, counted);
+                   bt->cycle, bt->counted);
         }
     }
     free(outs);
-    for (int k = 0; k < nl * nfile; k++) sy_capture_close(&caps[k]);
-    free(caps);
-    free(exp);
-    free(care);
-    free(tog);
-    free(acc);
-    free(mism);
+    return rc;
+}
+
+/* Simulates up to 64 instances of the module (one per lane bit) on their captures. */
+static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *err, size_t errlen)
+{
+    batch bt;
+    int rc = batch_open(&bt, s, inst, nl, err, errlen);
+    const sy_glmodel *g = s->g;
+    while (!rc) {
+        int r = read_cycle(&bt, err, errlen);
+        if (r != 1) {
+            rc = r;
+            break;
+        }
+        if ((rc = load_cycle(&bt, err, errlen)) != 0) break;
+        /* memory read data: from the captured inputs of the submodules it feeds */
+        for (int n = 0; n < g->nnets; n++)
+            if (s->from_cap[n] >= 0) s->val[n] = bt.exp[s->from_cap[n]];
+        evaluate(s);
+        check_outputs(&bt, ro->max_errors);
+        count_activity(&bt, ro);
+        clock_edge(s);
+        bt.cycle++;
+    }
+    if (!rc && ro->window && ro->win_end > bt.cycle) {
+        snprintf(err, errlen, "--window %ld:%ld ends past the captures of %s (%ld cycles): END must be at most %ld",
+                 ro->win_start, ro->win_end, inst[0].name, bt.cycle, bt.cycle);
+        rc = 2;
+    }
+    rc = write_toggles(&bt, ro, rc, err, errlen);
+    batch_close(&bt);
     return rc;
 }
 
