@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,7 +230,32 @@ static void check_output(const char *opt, const char *path, const char *const *i
 enum { O_CFG = 1, O_KEYS, O_VALUES, O_QUERIES, O_OUT, O_NKEYS, O_ALPHA, O_SQ, O_SK, O_TRACE,
        O_CAPTURE, O_CHECK, O_CACHE, O_HELP };
 
-int main(int argc, char **argv)
+/* Bad input: "hgsim: <message>" and exit 2. */
+static void die2(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die2(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("hgsim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(2);
+}
+
+/* The command line. */
+typedef struct {
+    hg_cfg c;
+    const char *kpath, *vpath, *qpath, *opath;
+    hs_opts so;
+    int nkeys, check;
+    double alpha, sq, sk;
+    const char *sq_s, *sk_s;
+} args;
+
+/* Parses and checks the options (the configuration, numbers, inputs and outputs, cache and
+   stall settings) before any work; exits 0 after --help, 2 on bad input. */
+static void parse_args(int argc, char **argv, args *a)
 {
     struct option opts[32];
     int no = 0;
@@ -244,109 +270,120 @@ int main(int argc, char **argv)
         {"check", no_argument, 0, O_CHECK},           {"cache", required_argument, 0, O_CACHE},
         {"help", no_argument, 0, O_HELP},             {0, 0, 0, 0}};
     memcpy(&opts[no], own, sizeof own);
-
-    hg_cfg c;
-    hg_cfg_default(&c, HG_CORE_HAD);
-    const char *kpath = NULL, *vpath = NULL, *qpath = NULL, *opath = NULL;
-    hs_opts so = {0};
-    int nkeys = -1, check = 0, ch, idx = 0;
-    double alpha = 0.125, sq = 0.05, sk = 0.05;
-    const char *sq_s = "0.05", *sk_s = "0.05";
+    *a = (args){.nkeys = -1, .alpha = 0.125, .sq = 0.05, .sk = 0.05, .sq_s = "0.05", .sk_s = "0.05"};
+    hg_cfg_default(&a->c, HG_CORE_HAD);
+    int ch, idx = 0;
     char err[1024];
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
         switch (ch) {
         case O_CFG:
-            if (hg_cfg_set(&c, opts[idx].name, optarg, err, sizeof err) != 0) {
-                fprintf(stderr, "hgsim: %s\n", err);
-                return 2;
-            }
+            if (hg_cfg_set(&a->c, opts[idx].name, optarg, err, sizeof err) != 0)
+                die2("%s", err);
             break;
-        case O_KEYS: kpath = optarg; break;
-        case O_VALUES: vpath = optarg; break;
-        case O_QUERIES: qpath = optarg; break;
-        case O_OUT: opath = optarg; break;
+        case O_KEYS: a->kpath = optarg; break;
+        case O_VALUES: a->vpath = optarg; break;
+        case O_QUERIES: a->qpath = optarg; break;
+        case O_OUT: a->opath = optarg; break;
         case O_NKEYS: {
             long v;
-            if (hg_parse_long(optarg, 1, HG_L_MAX, &v) != 0) {
-                fprintf(stderr, "hgsim: --n-keys '%s': must be an integer in 1..max-keys\n", optarg);
-                return 2;
-            }
-            nkeys = (int)v;
+            if (hg_parse_long(optarg, 1, HG_L_MAX, &v) != 0)
+                die2("--n-keys '%s': must be an integer in 1..max-keys", optarg);
+            a->nkeys = (int)v;
             break;
         }
-        case O_ALPHA: alpha = parse_pos("alpha", optarg); break;
-        case O_SQ: sq = parse_pos("scale-q", optarg); sq_s = optarg; break;
-        case O_SK: sk = parse_pos("scale-k", optarg); sk_s = optarg; break;
-        case O_TRACE: so.trace_fst = optarg; break;
-        case O_CAPTURE: so.capture_dir = optarg; break;
-        case O_CHECK: check = 1; break;
-        case O_CACHE: so.cache_dir = optarg; break;
-        case O_HELP: usage(stdout); return 0;
-        case ':':
-            fprintf(stderr, "hgsim: option '%s' needs a value (see --help)\n", argv[optind - 1]);
-            return 2;
-        default:
-            fprintf(stderr, "hgsim: unknown option '%s' (see --help)\n", argv[optind - 1]);
-            return 2;
+        case O_ALPHA: a->alpha = parse_pos("alpha", optarg); break;
+        case O_SQ: a->sq = parse_pos("scale-q", optarg); a->sq_s = optarg; break;
+        case O_SK: a->sk = parse_pos("scale-k", optarg); a->sk_s = optarg; break;
+        case O_TRACE: a->so.trace_fst = optarg; break;
+        case O_CAPTURE: a->so.capture_dir = optarg; break;
+        case O_CHECK: a->check = 1; break;
+        case O_CACHE: a->so.cache_dir = optarg; break;
+        case O_HELP: usage(stdout); exit(0);
+        case ':': die2("option '%s' needs a value (see --help)", argv[optind - 1]);
+        default: die2("unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "hgsim: unexpected argument '%s' (see --help)\n", argv[optind]);
-        return 2;
-    }
-    if (hg_cfg_finish(&c, err, sizeof err) != 0) {
-        fprintf(stderr, "hgsim: %s\n", err);
-        return 2;
-    }
-    if (!kpath || !vpath || !qpath) {
-        fprintf(stderr, "hgsim: --keys, --values and --queries are required (see --help)\n");
-        return 2;
-    }
-    if (c.core != HG_CORE_HAD)
-        check_exp_step(&c, sq, sk, sq_s, sk_s);
+    if (optind < argc)
+        die2("unexpected argument '%s' (see --help)", argv[optind]);
+    if (hg_cfg_finish(&a->c, err, sizeof err) != 0)
+        die2("%s", err);
+    if (!a->kpath || !a->vpath || !a->qpath)
+        die2("--keys, --values and --queries are required (see --help)");
+    if (a->c.core != HG_CORE_HAD)
+        check_exp_step(&a->c, a->sq, a->sk, a->sq_s, a->sk_s);
     const char *env = getenv("HADGEN_SIM_CACHE");
-    if (so.cache_dir && hs_check_cache_dir(so.cache_dir, err, sizeof err) != 0) {
-        fprintf(stderr, "hgsim: --cache '%s': %s\n", so.cache_dir, err);
-        return 2;
-    }
-    if (!so.cache_dir && env && *env && hs_check_cache_dir(env, err, sizeof err) != 0) {
-        fprintf(stderr, "hgsim: HADGEN_SIM_CACHE '%s': %s\n", env, err);
-        return 2;
-    }
+    if (a->so.cache_dir && hs_check_cache_dir(a->so.cache_dir, err, sizeof err) != 0)
+        die2("--cache '%s': %s", a->so.cache_dir, err);
+    if (!a->so.cache_dir && env && *env && hs_check_cache_dir(env, err, sizeof err) != 0)
+        die2("HADGEN_SIM_CACHE '%s': %s", env, err);
     int q_gap, o_stall;
-    if (hs_env_stalls(&q_gap, &o_stall, err, sizeof err) != 0) {
-        fprintf(stderr, "hgsim: %s\n", err);
-        return 2;
-    }
+    if (hs_env_stalls(&q_gap, &o_stall, err, sizeof err) != 0)
+        die2("%s", err);
     static const char *const in_opt[3] = {"keys", "values", "queries"};
-    const char *in[3] = {kpath, vpath, qpath};
-    if (opath)
-        check_output("out", opath, in_opt, in, 3);
-    if (so.trace_fst) {
-        check_output("trace", so.trace_fst, in_opt, in, 3);
-        if (opath && hg_file_same(opath, so.trace_fst)) {
-            fprintf(stderr, "hgsim: --trace '%s': is also the --out file\n", so.trace_fst);
-            return 2;
-        }
+    const char *in[3] = {a->kpath, a->vpath, a->qpath};
+    if (a->opath)
+        check_output("out", a->opath, in_opt, in, 3);
+    if (a->so.trace_fst) {
+        check_output("trace", a->so.trace_fst, in_opt, in, 3);
+        if (a->opath && hg_file_same(a->opath, a->so.trace_fst))
+            die2("--trace '%s': is also the --out file", a->so.trace_fst);
     }
-    if (so.capture_dir)
-        check_capture(so.capture_dir);
-    size_t kb = (size_t)hm_key_bytes(&c);
+    if (a->so.capture_dir)
+        check_capture(a->so.capture_dir);
+}
+
+static void print_stats(const hg_cfg *c, int nkeys, int nq, const hs_stats *st)
+{
+    printf("core %s d=%d P=%d N=%d L=%d n_k=%d queries=%d\n", hg_core_name(c->core), c->d, c->p, c->n,
+           c->l, nkeys, nq);
+    printf("cycles: total %llu, config %llu, load %llu, queries %llu; first output after %llu\n",
+           (unsigned long long)st->cycles, (unsigned long long)st->cycles_cfg,
+           (unsigned long long)st->cycles_load, (unsigned long long)st->cycles_query,
+           (unsigned long long)st->last_first_out);
+    if (nq > 1)
+        printf("steady state: %.2f cycles/query (ii_cycles at n_k=L: %d)\n",
+               (double)(st->last_last_out - st->last_first_out) / (nq - 1), c->ii);
+    printf("memory accesses: K %llu rd %llu wr, V %llu rd %llu wr, scores %llu rd %llu wr\n",
+           (unsigned long long)st->kmem_reads, (unsigned long long)st->kmem_writes,
+           (unsigned long long)st->vmem_reads, (unsigned long long)st->vmem_writes,
+           (unsigned long long)st->smem_reads, (unsigned long long)st->smem_writes);
+}
+
+/* Compares the outputs with the golden model's; prints the first mismatches and the result.
+   Returns the number of mismatching values. */
+static int check_golden(const hg_cfg *c, const hm_run *run, const hs_vec *vec, const int32_t *out)
+{
+    size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
+    int bad = 0;
+    int32_t *g = malloc(d * sizeof *g);
+    for (int i = 0; g && i < vec->nq; i++) {
+        hm_attend(c, run, vec->q + (size_t)i * kb, vec->k, vec->v, g, NULL);
+        for (size_t j = 0; j < d; j++)
+            if (g[j] != out[(size_t)i * d + j] && bad++ < 10)
+                fprintf(stderr, "mismatch: query %d dim %zu: rtl %d golden %d\n", i, j, out[(size_t)i * d + j],
+                        g[j]);
+    }
+    free(g);
+    printf("check: %s (%d mismatching values)\n", bad ? "FAILED" : "bit-exact", bad);
+    return bad;
+}
+
+int main(int argc, char **argv)
+{
+    args a;
+    parse_args(argc, argv, &a);
+    const hg_cfg *c = &a.c;
+    char err[1024];
     hs_vec vec;
-    if (hs_vec_read(&c, kpath, vpath, qpath, nkeys, &vec, err, sizeof err) != 0) {
-        fprintf(stderr, "hgsim: %s\n", err);
-        return 2;
-    }
-    const unsigned char *k = vec.k, *q = vec.q;
-    const int8_t *v = vec.v;
+    if (hs_vec_read(c, a.kpath, a.vpath, a.qpath, a.nkeys, &vec, err, sizeof err) != 0)
+        die2("%s", err);
     int nq = vec.nq;
-    nkeys = vec.n_keys;
     hm_run run;
     memset(&run, 0, sizeof run);
-    run.n_keys = nkeys;
-    hm_had_etab(&c, alpha, run.etab);
-    hm_exp_params(&c, sq, sk, &run.exp_mul, &run.exp_shift);
+    run.n_keys = vec.n_keys;
+    hm_had_etab(c, a.alpha, run.etab);
+    hm_exp_params(c, a.sq, a.sk, &run.exp_mul, &run.exp_shift);
 
     /* the trace and the captures are written under temporary names and renamed when the
        run succeeded; on failure (rc 1) they are removed at done */
@@ -354,6 +391,7 @@ int main(int argc, char **argv)
     int32_t *out = NULL;
     hg_wfile tw = {0};
     capture_out cw = {0};
+    hs_opts so = a.so;
     if (so.trace_fst) {
         if (hg_file_begin(&tw, so.trace_fst, err, sizeof err) != 0) {
             fprintf(stderr, "hgsim: --trace '%s': %s\n", so.trace_fst, err);
@@ -370,14 +408,14 @@ int main(int argc, char **argv)
         }
         so.capture_dir = cw.tmp;
     }
-    hs_sim *s = hs_open(&c, &so, err, sizeof err);
+    hs_sim *s = hs_open(c, &so, err, sizeof err);
     if (!s) {
         fprintf(stderr, "hgsim: %s\n", err);
         goto done;
     }
-    out = malloc((size_t)nq * (size_t)c.d * sizeof *out);
-    if (!out || hs_load(s, &run, k, v, err, sizeof err) != 0 ||
-        hs_run(s, nq, q, out, err, sizeof err) != 0) {
+    out = malloc((size_t)nq * (size_t)c->d * sizeof *out);
+    if (!out || hs_load(s, &run, vec.k, vec.v, err, sizeof err) != 0 ||
+        hs_run(s, nq, vec.q, out, err, sizeof err) != 0) {
         fprintf(stderr, "hgsim: %s\n", out ? err : "out of memory");
         hs_close(s);
         goto done;
@@ -396,35 +434,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "hgsim: --capture '%s': %s\n", cw.dir, err);
         goto done;
     }
-    printf("core %s d=%d P=%d N=%d L=%d n_k=%d queries=%d\n", hg_core_name(c.core), c.d, c.p, c.n,
-           c.l, nkeys, nq);
-    printf("cycles: total %llu, config %llu, load %llu, queries %llu; first output after %llu\n",
-           (unsigned long long)st.cycles, (unsigned long long)st.cycles_cfg,
-           (unsigned long long)st.cycles_load, (unsigned long long)st.cycles_query,
-           (unsigned long long)st.last_first_out);
-    if (nq > 1)
-        printf("steady state: %.2f cycles/query (ii_cycles at n_k=L: %d)\n",
-               (double)(st.last_last_out - st.last_first_out) / (nq - 1), c.ii);
-    printf("memory accesses: K %llu rd %llu wr, V %llu rd %llu wr, scores %llu rd %llu wr\n",
-           (unsigned long long)st.kmem_reads, (unsigned long long)st.kmem_writes,
-           (unsigned long long)st.vmem_reads, (unsigned long long)st.vmem_writes,
-           (unsigned long long)st.smem_reads, (unsigned long long)st.smem_writes);
-    int bad = 0;
-    if (check) {
-        int32_t *g = malloc((size_t)c.d * sizeof *g);
-        for (int i = 0; g && i < nq; i++) {
-            hm_attend(&c, &run, q + (size_t)i * kb, k, v, g, NULL);
-            for (int j = 0; j < c.d; j++)
-                if (g[j] != out[(size_t)i * (size_t)c.d + (size_t)j] && bad++ < 10)
-                    fprintf(stderr, "mismatch: query %d dim %d: rtl %d golden %d\n", i, j,
-                            out[(size_t)i * (size_t)c.d + (size_t)j], g[j]);
-        }
-        free(g);
-        printf("check: %s (%d mismatching values)\n", bad ? "FAILED" : "bit-exact", bad);
-    }
-    if (opath && hg_file_write(opath, out, (size_t)nq * (size_t)c.d * sizeof *out, err,
-                               sizeof err) != 0) {
-        fprintf(stderr, "hgsim: --out '%s': %s\n", opath, err);
+    print_stats(c, vec.n_keys, nq, &st);
+    int bad = a.check ? check_golden(c, &run, &vec, out) : 0;
+    if (a.opath && hg_file_write(a.opath, out, (size_t)nq * (size_t)c->d * sizeof *out, err,
+                                 sizeof err) != 0) {
+        fprintf(stderr, "hgsim: --out '%s': %s\n", a.opath, err);
         goto done;
     }
     rc = bad ? 1 : 0;
