@@ -685,7 +685,19 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
     printf("\n");
 }
 
-int main(int argc, char **argv)
+/* The command line: the points and the hadrun --json files. */
+typedef struct {
+    const char *out;
+    char *sweep_md; /* the text of --sweep-md */
+    point *pts;
+    int npoints;
+    run *runs;
+    int nr;
+} args;
+
+/* Parses the options, reading every input (a bad one stops the run before anything is
+   written); exits 0 after --help, 2 on bad input. */
+static void parse_args(int argc, char **argv, args *a)
 {
     static const struct option opts[] = {{"out", required_argument, 0, 'o'},
                                          {"point", required_argument, 0, 'p'},
@@ -695,35 +707,33 @@ int main(int argc, char **argv)
                                          {"sweep-md", required_argument, 0, 's'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *out = NULL;
-    char *sweep_md = NULL; /* the text of --sweep-md */
-    point *pts = calloc(MAX_POINTS, sizeof *pts);
-    run *runs = calloc(MAX_RUNS, sizeof *runs);
-    int npoints = 0, nr = 0, ch;
-    if (!pts || !runs)
+    a->pts = calloc(MAX_POINTS, sizeof *a->pts);
+    a->runs = calloc(MAX_RUNS, sizeof *a->runs);
+    if (!a->pts || !a->runs)
         rp_die("out of memory");
+    int ch;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (ch) {
-        case 'o': out = optarg; break;
+        case 'o': a->out = optarg; break;
         case 'p':
-            if (npoints == MAX_POINTS)
+            if (a->npoints == MAX_POINTS)
                 rp_die("--point '%s': at most 4 points", optarg);
-            parse_point(&pts[npoints++], optarg);
+            parse_point(&a->pts[a->npoints++], optarg);
             break;
-        case 'f': nr = add_run(runs, nr, "fidelity", optarg, optarg, 0); break;
+        case 'f': a->nr = add_run(a->runs, a->nr, "fidelity", optarg, optarg, 0); break;
         case 'n': {
             char *eq = strchr(optarg, '='), *end;
             long v = strtol(optarg, &end, 10);
             if (!eq || end != eq || v < 1 || v > 1 << 20)
                 rp_die("--fidelity-n '%s': must be N=FILE with N a whole number >= 1 and <= %d", optarg, 1 << 20);
-            nr = add_run(runs, nr, "fidelity-n", optarg, eq + 1, (int)v);
+            a->nr = add_run(a->runs, a->nr, "fidelity-n", optarg, eq + 1, (int)v);
             break;
         }
-        case 'a': nr = add_run(runs, nr, "passages", optarg, optarg, 0); break;
+        case 'a': a->nr = add_run(a->runs, a->nr, "passages", optarg, optarg, 0); break;
         case 's': /* read now: a bad file stops the run before anything is written */
-            free(sweep_md);
-            sweep_md = rp_read_text(optarg, "--sweep-md", RP_MAX_SWEEP_MD);
+            free(a->sweep_md);
+            a->sweep_md = rp_read_text(optarg, "--sweep-md", RP_MAX_SWEEP_MD);
             break;
         case 'h':
             printf("usage: hgreport --out DIR --point NAME=STIMULUS:RUN_DIR,... [--fidelity FILE ...]\n"
@@ -739,31 +749,33 @@ int main(int argc, char **argv)
                    "                      one run of each model per (token limit, N): the long-text table\n"
                    "  --sweep-md FILE     a section hgsweep wrote, appended verbatim\n"
                    "Every figure of the fidelity files is against the original float model.\n");
-            return 0;
+            exit(0);
         default:
             rp_die("bad option '%s' (see --help)", argv[optind - 1]);
         }
     }
-    if (!out || npoints == 0)
+    if (!a->out || a->npoints == 0)
         rp_die("--out and at least one --point are required");
+}
 
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "tool", "hadgen report");
-    cJSON *ref = cJSON_AddObjectToObject(root, "references");
-    cJSON_AddNumberToObject(ref, "paper_area_reduction", PAPER_AREA_RED);
-    cJSON_AddNumberToObject(ref, "paper_power_reduction", PAPER_POWER_RED);
-    cJSON_AddNumberToObject(ref, "camformer_queries_per_mj_65nm", CAMFORMER_QPMJ);
-    const run *dist = find_run(runs, nr, "fidelity", 1, 0, 0), *orig = find_run(runs, nr, "fidelity", 0, 0, 0);
-    FILE *md = rp_out_file(out, "report.md");
+/* report.md's introduction. */
+static void md_intro(FILE *md, int distilled)
+{
     fprintf(md, "# hadgen report: HAD attention core against a standard int8 attention core\n\n"
                 "Produced by `make report`. Every figure below comes from this run: synthesized netlists (Yosys, "
                 "osu018 180 nm), OpenSTA timing, power from gate-level simulated activity, the memory model of "
                 "docs/synth.md, and the real model through the cycle-accurate cores. Energy at 65 nm scales by "
                 "(65/180) x (1.0/1.8)^2 (docs/synth.md).%s\n",
-            dist ? " HAD is shown twice in the fidelity tables: **HAD distilled** (the distilled model with its "
+            distilled ? " HAD is shown twice in the fidelity tables: **HAD distilled** (the distilled model with its "
                    "learned per-head alpha, the default HAD) and **HAD post-training** (sign + top-N on the "
                    "original model); every fidelity figure is measured against the original float model."
                  : "");
+}
+
+/* The points: their sections of report.md and report.json, summary.csv, blocks.csv, the
+   per-block plot data. */
+static void write_points(const char *out, FILE *md, cJSON *root, const point *pts, int npoints)
+{
     cJSON *jpts = cJSON_AddArrayToObject(root, "points");
     FILE *csv = rp_out_file(out, "summary.csv");
     fprintf(csv, "point,core,logic_area_mm2,memory_area_mm2,fmax_mhz,cycles_per_query,queries_per_s,logic_power_mw,memory_power_mw,energy_per_query_nj,energy_per_query_node_nj,queries_per_mj_node\n");
@@ -792,6 +804,27 @@ int main(int argc, char **argv)
     }
     rp_out_close(csv);
     rp_out_close(bcsv);
+}
+
+int main(int argc, char **argv)
+{
+    static args a;
+    parse_args(argc, argv, &a);
+    const char *out = a.out;
+    point *pts = a.pts;
+    run *runs = a.runs;
+    int npoints = a.npoints, nr = a.nr;
+    char *sweep_md = a.sweep_md;
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "tool", "hadgen report");
+    cJSON *ref = cJSON_AddObjectToObject(root, "references");
+    cJSON_AddNumberToObject(ref, "paper_area_reduction", PAPER_AREA_RED);
+    cJSON_AddNumberToObject(ref, "paper_power_reduction", PAPER_POWER_RED);
+    cJSON_AddNumberToObject(ref, "camformer_queries_per_mj_65nm", CAMFORMER_QPMJ);
+    const run *dist = find_run(runs, nr, "fidelity", 1, 0, 0), *orig = find_run(runs, nr, "fidelity", 0, 0, 0);
+    FILE *md = rp_out_file(out, "report.md");
+    md_intro(md, dist != NULL);
+    write_points(out, md, root, pts, npoints);
     int have_fn = find_run(runs, nr, "fidelity-n", 0, 0, 0) || find_run(runs, nr, "fidelity-n", 1, 0, 0);
     if (dist || orig) {
         FILE *fcsv = rp_out_file(out, "fidelity.csv");
