@@ -5,12 +5,16 @@
 
 #include "hs_sim.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
+#include <ftw.h>
 #include <random>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -248,14 +252,7 @@ std::string src_dir() { return HG_SRC_DIR; }
 std::vector<std::string> core_types()
 {
     CmdResult r = run_cmd(std::string(HG_BIN_DIR) + "/hadgen --list-cores");
-    std::vector<std::string> v;
-    size_t at = 0;
-    while (at < r.out.size()) {
-        size_t nl = r.out.find('\n', at);
-        if (nl == std::string::npos) nl = r.out.size();
-        if (nl > at) v.push_back(r.out.substr(at, nl - at));
-        at = nl + 1;
-    }
+    std::vector<std::string> v = split_lines(r.out);
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_FALSE(v.empty()) << "hadgen --list-cores printed nothing";
     return v;
@@ -274,6 +271,31 @@ CmdResult run_cmd(const std::string &cmd)
     return r;
 }
 
+CmdResult run_in_src(const std::string &cmd)
+{
+    return run_cmd("cd '" + src_dir() + "' && " + cmd);
+}
+
+std::string tail(const std::string &text, size_t lines)
+{
+    size_t pos = text.size();
+    for (size_t i = 0; i < lines && pos != std::string::npos && pos > 0; i++) pos = text.rfind('\n', pos - 1);
+    return pos == std::string::npos ? text : text.substr(pos);
+}
+
+std::vector<std::string> split_lines(const std::string &text)
+{
+    std::vector<std::string> v;
+    size_t at = 0;
+    while (at < text.size()) {
+        size_t nl = text.find('\n', at);
+        if (nl == std::string::npos) nl = text.size();
+        if (nl > at) v.push_back(text.substr(at, nl - at));
+        at = nl + 1;
+    }
+    return v;
+}
+
 std::string temp_dir(const std::string &tag)
 {
     const char *t = getenv("TMPDIR");
@@ -283,6 +305,37 @@ std::string temp_dir(const std::string &tag)
     const char *d = mkdtemp(buf.data());
     assert(d && "cannot create a temporary directory");
     return d;
+}
+
+static int make_removable(const char *path, const struct stat *st, int type, struct FTW *)
+{
+    if (type == FTW_D) chmod(path, (st->st_mode & 07777) | S_IRWXU); // a test's read-only folder
+    return 0;
+}
+
+static int remove_one(const char *path, const struct stat *, int, struct FTW *)
+{
+    remove(path);
+    return 0;
+}
+
+void remove_tree(const std::string &path)
+{
+    if (path.empty()) return;
+    nftw(path.c_str(), make_removable, 16, FTW_PHYS);
+    nftw(path.c_str(), remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+std::vector<std::string> list_dir(const std::string &dir)
+{
+    std::vector<std::string> v;
+    DIR *dp = opendir(dir.c_str());
+    if (!dp) return v;
+    while (struct dirent *e = readdir(dp))
+        if (e->d_name[0] != '.') v.push_back(e->d_name);
+    closedir(dp);
+    std::sort(v.begin(), v.end());
+    return v;
 }
 
 std::string read_file(const std::string &path)
@@ -299,13 +352,32 @@ std::string read_file(const std::string &path)
 
 void write_file(const std::string &path, const std::string &bytes)
 {
+    write_file(path, bytes.data(), bytes.size());
+}
+
+void write_file(const std::string &path, const void *data, size_t size)
+{
     FILE *f = fopen(path.c_str(), "wb");
     assert(f && "cannot write a test file");
-    size_t n = fwrite(bytes.data(), 1, bytes.size(), f);
+    size_t n = fwrite(data, 1, size, f);
     int rc = fclose(f);
-    assert(n == bytes.size() && rc == 0);
+    assert(n == size && rc == 0);
     (void)n;
     (void)rc;
+}
+
+std::string small_calib_set(const std::string &dir, int n)
+{
+    std::string path = dir + "/calib.txt", set = read_file(src_dir() + "/sw/data/sentences_calib.txt");
+    size_t end = 0;
+    for (int i = 0; i < n && end < set.size(); i++) {
+        size_t nl = set.find('\n', end);
+        end = nl == std::string::npos ? set.size() : nl + 1;
+    }
+    std::string out = set.substr(0, end);
+    if (!out.empty() && out.back() != '\n') out += '\n';
+    write_file(path, out);
+    return path;
 }
 
 }  // namespace hgt

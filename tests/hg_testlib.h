@@ -1,11 +1,13 @@
-// hg_testlib.h — shared helpers of the core test suites: configuration lists, input data
-// sets (random, edge, realistic), simulation pre-building.
+// hg_testlib.h — shared helpers of the test suites: configuration lists, input data sets
+// (random, edge, realistic), simulation pre-building; shell commands, temporary directories
+// and files (one definition here, not one per test file).
 #ifndef HG_TESTLIB_H
 #define HG_TESTLIB_H
 
 #include "hg_config.h"
 #include "hm_golden.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -68,13 +70,46 @@ struct CmdResult {
     std::string out;
 };
 CmdResult run_cmd(const std::string &cmd);
+// run_cmd from the source tree (so the tools find build/model and sw/data).
+CmdResult run_in_src(const std::string &cmd);
+
+// The last `lines` lines of text (all of it if it has fewer), for failure messages.
+std::string tail(const std::string &text, size_t lines = 25);
+// The non-empty lines of text, without their newlines.
+std::vector<std::string> split_lines(const std::string &text);
 
 // A new empty directory under $TMPDIR (or /tmp), named hg_<tag>_XXXXXX; asserts it was made.
 std::string temp_dir(const std::string &tag);
+// Removes a file or a directory with everything in it (like rm -rf; "" is ignored).
+void remove_tree(const std::string &path);
+
+// A new empty directory (temp_dir(tag)), removed with everything in it when it goes out of
+// scope.
+class TempDir {
+  public:
+    explicit TempDir(const std::string &tag) : path_(temp_dir(tag)) {}
+    ~TempDir() { remove_tree(path_); }
+    TempDir(const TempDir &) = delete;
+    TempDir &operator=(const TempDir &) = delete;
+    const std::string &path() const { return path_; }
+    // path()/name
+    std::string file(const std::string &name) const { return path_ + "/" + name; }
+
+  private:
+    std::string path_;
+};
+
+// The names in a directory, sorted, without those starting with '.' (none if unreadable).
+std::vector<std::string> list_dir(const std::string &dir);
 // The bytes of a file ("" if it cannot be read).
 std::string read_file(const std::string &path);
 // Writes bytes to a file (replacing it); asserts it was written.
 void write_file(const std::string &path, const std::string &bytes);
+void write_file(const std::string &path, const void *data, size_t size);
+
+// A file dir/calib.txt of the first n sentences of the calibration set
+// (sw/data/sentences_calib.txt; keeps the runner's calibrations short); returns its path.
+std::string small_calib_set(const std::string &dir, int n);
 
 }  // namespace hgt
 

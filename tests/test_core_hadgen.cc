@@ -8,47 +8,18 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <dirent.h>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <vector>
 
 namespace {
 
 using Result = hgt::CmdResult;
-
-Result run(const std::string &cmd) { return hgt::run_cmd(cmd); }
+using hgt::list_dir;
+using hgt::read_file;
 
 std::string hadgen() { return std::string(HG_BIN_DIR) + "/hadgen"; }
-
-std::string tmpdir()
-{
-    char t[] = "/tmp/hgtestXXXXXX";
-    return mkdtemp(t) ? t : "/tmp";
-}
-
-std::string slurp(const std::string &path)
-{
-    std::ifstream f(path);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-std::vector<std::string> listdir(const std::string &d)
-{
-    std::vector<std::string> v;
-    DIR *dp = opendir(d.c_str());
-    if (!dp) return v;
-    while (struct dirent *e = readdir(dp))
-        if (e->d_name[0] != '.') v.push_back(e->d_name);
-    closedir(dp);
-    std::sort(v.begin(), v.end());
-    return v;
-}
 
 struct BadCase {
     const char *args;
@@ -59,8 +30,8 @@ class HadgenRejects : public testing::TestWithParam<BadCase> {};
 
 TEST_P(HadgenRejects, WithExit2AndAClearMessage)
 {
-    std::string d = tmpdir();
-    Result r = run(hadgen() + " --out " + d + "/o " + GetParam().args);
+    std::string d = hgt::temp_dir("hadgen");
+    Result r = hgt::run_cmd(hadgen() + " --out " + d + "/o " + GetParam().args);
     EXPECT_EQ(r.status, 2) << GetParam().args << "\n" << r.out;
     EXPECT_NE(r.out.find(GetParam().message), std::string::npos)
         << "args: " << GetParam().args << "\nexpected message containing: " << GetParam().message
@@ -103,14 +74,14 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Hadgen, RequiresOut)
 {
-    Result r = run(hadgen() + " --core had");
+    Result r = hgt::run_cmd(hadgen() + " --core had");
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.out.find("--out DIR is required"), std::string::npos) << r.out;
 }
 
 TEST(Hadgen, HelpListsEveryOption)
 {
-    Result r = run(hadgen() + " --help");
+    Result r = hgt::run_cmd(hadgen() + " --help");
     EXPECT_EQ(r.status, 0);
     for (const char *o : {"--core", "--d", "--lanes", "--top-n", "--max-keys", "--weight-bits",
                           "--exp-frac-bits", "--out-frac", "--prefix", "--out", "--force",
@@ -133,14 +104,14 @@ TEST(Hadgen, ListCoresIsTheOneListOfCoreTypes)
         names += (k ? " " : "") + cores[k];
         bars += (k ? " | " : "") + cores[k];
     }
-    Result mk = run("make -s -C " + hgt::src_dir() + " --no-print-directory --eval "
-                    "'hg-cores-echo: ; @echo $(HG_CORES)' hg-cores-echo");
+    Result mk = hgt::run_cmd("make -s -C " + hgt::src_dir() + " --no-print-directory --eval "
+                             "'hg-cores-echo: ; @echo $(HG_CORES)' hg-cores-echo");
     EXPECT_EQ(mk.out, names + "\n");
-    EXPECT_NE(run(hadgen() + " --help").out.find("--core TYPE          " + bars), std::string::npos);
-    Result bad = run(hadgen() + " --core nope --out x");
+    EXPECT_NE(hgt::run_cmd(hadgen() + " --help").out.find("--core TYPE          " + bars), std::string::npos);
+    Result bad = hgt::run_cmd(hadgen() + " --core nope --out x");
     EXPECT_EQ(bad.status, 2);
     EXPECT_NE(bad.out.find("--core 'nope': must be " + cores[0] + ", "), std::string::npos) << bad.out;
-    Result run_help = run(std::string(HG_BIN_DIR) + "/hadrun --help");
+    Result run_help = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hadrun --help");
     for (const std::string &c : cores) {
         EXPECT_NE(run_help.out.find("golden-" + c), std::string::npos) << c;
         EXPECT_NE(run_help.out.find("rtl-" + c), std::string::npos) << c;
@@ -149,17 +120,17 @@ TEST(Hadgen, ListCoresIsTheOneListOfCoreTypes)
 
 TEST(Hadgen, RefusesToOverwriteForeignFilesWithoutForce)
 {
-    std::string d = tmpdir();
-    { std::ofstream(d + "/notes.txt") << "mine\n"; }
-    Result r = run(hadgen() + " --out " + d);
+    std::string d = hgt::temp_dir("hadgen");
+    hgt::write_file(d + "/notes.txt", "mine\n");
+    Result r = hgt::run_cmd(hadgen() + " --out " + d);
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.out.find("not empty and was not written by hadgen"), std::string::npos) << r.out;
-    EXPECT_EQ(slurp(d + "/notes.txt"), "mine\n");
-    r = run(hadgen() + " --force --out " + d);
+    EXPECT_EQ(read_file(d + "/notes.txt"), "mine\n");
+    r = hgt::run_cmd(hadgen() + " --force --out " + d);
     EXPECT_EQ(r.status, 0) << r.out;
-    EXPECT_EQ(slurp(d + "/notes.txt"), "mine\n");
+    EXPECT_EQ(read_file(d + "/notes.txt"), "mine\n");
     // regenerating over our own output is allowed, and removes files of the old core type
-    r = run(hadgen() + " --core baseline --out " + d);
+    r = hgt::run_cmd(hadgen() + " --core baseline --out " + d);
     EXPECT_EQ(r.status, 0) << r.out;
     struct stat st;
     EXPECT_NE(stat((d + "/had_core.v").c_str(), &st), 0);
@@ -168,16 +139,16 @@ TEST(Hadgen, RefusesToOverwriteForeignFilesWithoutForce)
 
 TEST(Hadgen, DeterministicWithHeaderAndManifest)
 {
-    std::string a = tmpdir(), b = tmpdir();
+    std::string a = hgt::temp_dir("hadgen"), b = hgt::temp_dir("hadgen");
     std::string args = " --core int8-topn --d 24 --lanes 3 --top-n 5 --max-keys 31 --out out";
-    ASSERT_EQ(run("cd " + a + " && " + hadgen() + args).status, 0);
-    ASSERT_EQ(run("cd " + b + " && " + hadgen() + args).status, 0);
-    std::vector<std::string> fa = listdir(a + "/out"), fb = listdir(b + "/out");
+    ASSERT_EQ(hgt::run_cmd("cd " + a + " && " + hadgen() + args).status, 0);
+    ASSERT_EQ(hgt::run_cmd("cd " + b + " && " + hadgen() + args).status, 0);
+    std::vector<std::string> fa = list_dir(a + "/out"), fb = list_dir(b + "/out");
     ASSERT_EQ(fa, fb);
     ASSERT_GE(fa.size(), 10u);
     for (const std::string &f : fa) {
-        std::string x = slurp(a + "/out/" + f);
-        EXPECT_EQ(x, slurp(b + "/out/" + f)) << f;
+        std::string x = read_file(a + "/out/" + f);
+        EXPECT_EQ(x, read_file(b + "/out/" + f)) << f;
         if (f.size() > 2 && f.substr(f.size() - 2) == ".v") {
             EXPECT_NE(x.find("AUTO-GENERATED by hadgen. DO NOT EDIT"), std::string::npos) << f;
             EXPECT_NE(x.find("hadgen" + args), std::string::npos) << f;
@@ -185,7 +156,7 @@ TEST(Hadgen, DeterministicWithHeaderAndManifest)
             EXPECT_EQ(x.find("2026"), std::string::npos) << "no timestamps: " << f;
         }
     }
-    std::string m = slurp(a + "/out/manifest.json");
+    std::string m = read_file(a + "/out/manifest.json");
     EXPECT_NE(m.find("\"ii_cycles\":\t11"), std::string::npos) << m.substr(0, 800);
 }
 
@@ -193,19 +164,19 @@ TEST(Hadgen, DeterministicWithHeaderAndManifest)
 TEST(Hadgen, CommittedRtlIsUpToDate)
 {
     std::string root = hgt::src_dir() + "/rtl/generated";
-    std::vector<std::string> dirs = listdir(root);
+    std::vector<std::string> dirs = list_dir(root);
     ASSERT_GE(dirs.size(), 6u) << "expected the default cores in " << root;
     for (const std::string &dname : dirs) {
-        std::string m = slurp(root + "/" + dname + "/manifest.json");
+        std::string m = read_file(root + "/" + dname + "/manifest.json");
         size_t p = m.find("\"command\":\t\"");
         ASSERT_NE(p, std::string::npos) << dname;
         p += 12;
         std::string cmd = m.substr(p, m.find('"', p) - p);
         ASSERT_EQ(cmd.rfind("hadgen ", 0), 0u) << cmd;
-        std::string t = tmpdir();
-        Result r = run("cd " + t + " && " + hadgen() + cmd.substr(6));
+        std::string t = hgt::temp_dir("hadgen");
+        Result r = hgt::run_cmd("cd " + t + " && " + hadgen() + cmd.substr(6));
         ASSERT_EQ(r.status, 0) << cmd << "\n" << r.out;
-        Result diff = run("diff -r " + root + "/" + dname + " " + t + "/rtl/generated/" + dname);
+        Result diff = hgt::run_cmd("diff -r " + root + "/" + dname + " " + t + "/rtl/generated/" + dname);
         EXPECT_EQ(diff.status, 0) << "rtl/generated/" << dname
                                   << " is stale; run `make rtl` and commit:\n" << diff.out.substr(0, 2000);
     }
@@ -218,15 +189,15 @@ class HadgenLint : public testing::TestWithParam<hg_cfg> {};
 TEST_P(HadgenLint, VerilatorWallAndIcarus)
 {
     const hg_cfg &c = GetParam();
-    std::string d = tmpdir();
+    std::string d = hgt::temp_dir("hadgen");
     char args[512];
     snprintf(args, sizeof args,
              " --core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d"
              " --exp-frac-bits %d --out-frac %d --out %s/rtl",
              hg_core_name(c.core), c.d, c.p, c.n, c.l, c.wb, c.fb, c.of, d.c_str());
-    ASSERT_EQ(run(hadgen() + args).status, 0);
+    ASSERT_EQ(hgt::run_cmd(hadgen() + args).status, 0);
     std::string files;
-    std::istringstream fl(slurp(d + "/rtl/filelist.f"));
+    std::istringstream fl(read_file(d + "/rtl/filelist.f"));
     std::vector<std::string> mods;
     for (std::string line; std::getline(fl, line);) {
         if (line.empty() || line[0] == '#') continue;
@@ -235,13 +206,12 @@ TEST_P(HadgenLint, VerilatorWallAndIcarus)
     }
     // each module on its own; the capture blocks once, through the top (the last module)
     for (const std::string &mod : mods) {
-        Result r = run("verilator --lint-only -Wall --top-module " + mod + files);
+        Result r = hgt::run_cmd("verilator --lint-only -Wall --top-module " + mod + files);
         EXPECT_EQ(r.status, 0) << hgt::cfg_name(c) << " module " << mod << "\n" << r.out;
     }
-    Result rc = run("verilator --lint-only -Wall +define+HG_CAPTURE --top-module " + mods.back() +
-                    files);
+    Result rc = hgt::run_cmd("verilator --lint-only -Wall +define+HG_CAPTURE --top-module " + mods.back() + files);
     EXPECT_EQ(rc.status, 0) << hgt::cfg_name(c) << " with HG_CAPTURE\n" << rc.out;
-    Result r = run("iverilog -g2005 -o " + d + "/a.out" + files);
+    Result r = hgt::run_cmd("iverilog -g2005 -o " + d + "/a.out" + files);
     EXPECT_EQ(r.status, 0) << hgt::cfg_name(c) << "\n" << r.out;
 }
 
@@ -251,21 +221,20 @@ TEST_P(HadgenLint, VerilatorWallAndIcarus)
 // captures under the capture bench.
 TEST(HadgenCapture, WidePortsAreSlicedAndCaptureTheSameLines)
 {
-    std::string d = tmpdir();
-    ASSERT_EQ(run(hadgen() + " --core baseline --d 128 --lanes 12 --top-n 2 --max-keys 24 --out " +
-                  d + "/split")
-                  .status,
+    std::string d = hgt::temp_dir("hadgen");
+    ASSERT_EQ(hgt::run_cmd(hadgen() + " --core baseline --d 128 --lanes 12 --top-n 2 --max-keys 24 --out " + d +
+                           "/split").status,
               0);
-    std::string av = slurp(d + "/split/base_av.v");
+    std::string av = read_file(d + "/split/base_av.v");
     // 12*8*128 = 12288 bits: a 4096-bit top slice, then one full 8192-bit slice
     ASSERT_NE(av.find("vm_rdata_i[12287:8192],"), std::string::npos) << av.substr(0, 4000);
     ASSERT_NE(av.find("vm_rdata_i[8191:0]"), std::string::npos);
-    Result lint = run("cd " + d + "/split && verilator --lint-only -Wall +define+HG_CAPTURE "
-                      "--top-module base_core -f filelist.f");
+    Result lint = hgt::run_cmd("cd " + d + "/split && verilator --lint-only -Wall +define+HG_CAPTURE "
+                               "--top-module base_core -f filelist.f");
     EXPECT_EQ(lint.status, 0) << lint.out;
 
     // joined copy: one argument and one %h per port
-    ASSERT_EQ(run("cp -r " + d + "/split " + d + "/joined").status, 0);
+    ASSERT_EQ(hgt::run_cmd("cp -r " + d + "/split " + d + "/joined").status, 0);
     size_t b = av.find("$fwrite(cap_fd, \""), e = av.find(");\n`endif", b);
     ASSERT_NE(b, std::string::npos);
     ASSERT_NE(e, std::string::npos);
@@ -282,23 +251,20 @@ TEST(HadgenCapture, WidePortsAreSlicedAndCaptureTheSameLines)
     std::string joined = "$fwrite(cap_fd, \"" + fmt + "\\n\"";
     for (const std::string &a : args) joined += ",\n              " + a;
     EXPECT_NE(joined, call) << "nothing was sliced";
-    {
-        std::ofstream f(d + "/joined/base_av.v");
-        f << av.substr(0, b) << joined << av.substr(e);
-    }
+    hgt::write_file(d + "/joined/base_av.v", av.substr(0, b) + joined + av.substr(e));
 
     for (const char *v : {"split", "joined"}) {
         std::string x = d + "/" + v;
-        Result r = run("cd " + x + " && " + std::string(HG_BIN_DIR) +
-                       "/hgsynth plan --rtl . --out plan.sh && . ./plan.sh && "
-                       "iverilog -g2005 -DHG_CAPTURE $PLAN_BENCH_DEFINES -o tb.vvp " +
-                       hgt::src_dir() + "/synth/bench/hg_capture_tb.v $PLAN_FILES && "
-                       "mkdir -p cap && vvp -n tb.vvp +hg_capture_dir=cap +hg_queries=3");
+        Result r = hgt::run_cmd("cd " + x + " && " + std::string(HG_BIN_DIR) +
+                                "/hgsynth plan --rtl . --out plan.sh && . ./plan.sh && "
+                                "iverilog -g2005 -DHG_CAPTURE $PLAN_BENCH_DEFINES -o tb.vvp " +
+                                hgt::src_dir() + "/synth/bench/hg_capture_tb.v $PLAN_FILES && "
+                                "mkdir -p cap && vvp -n tb.vvp +hg_capture_dir=cap +hg_queries=3");
         ASSERT_EQ(r.status, 0) << v << "\n" << r.out;
     }
-    Result cap = run("cat " + d + "/split/cap/*.u_av.hex");
+    Result cap = hgt::run_cmd("cat " + d + "/split/cap/*.u_av.hex");
     ASSERT_GT(cap.out.size(), 3072u * 20) << "no AV capture in " << d << "/split/cap";
-    Result diff = run("diff -r " + d + "/split/cap " + d + "/joined/cap");
+    Result diff = hgt::run_cmd("diff -r " + d + "/split/cap " + d + "/joined/cap");
     EXPECT_EQ(diff.status, 0) << diff.out.substr(0, 500);
 }
 
@@ -345,20 +311,20 @@ TEST(HadgenConfig, RegeneratesEachCommittedCoreFromItsManifest)
 {
     std::string root = hgt::src_dir() + "/rtl/generated";
     std::string t = hgt::temp_dir("hgconfig");
-    for (const std::string &dname : listdir(root)) {
+    for (const std::string &dname : list_dir(root)) {
         std::string m = root + "/" + dname + "/manifest.json";
         std::string out = t + "/" + dname;
-        Result r = run(hadgen() + " --config " + m + " --out " + out);
+        Result r = hgt::run_cmd(hadgen() + " --config " + m + " --out " + out);
         ASSERT_EQ(r.status, 0) << dname << "\n" << r.out;
-        std::string was = manifest_command(slurp(m));
-        std::string now = manifest_command(slurp(out + "/manifest.json"));
+        std::string was = manifest_command(read_file(m));
+        std::string now = manifest_command(read_file(out + "/manifest.json"));
         ASSERT_FALSE(was.empty());
         EXPECT_EQ(now, "hadgen --config " + m + " --out " + out);
-        std::vector<std::string> files = listdir(root + "/" + dname);
-        EXPECT_EQ(files, listdir(out)) << dname;
+        std::vector<std::string> files = list_dir(root + "/" + dname);
+        EXPECT_EQ(files, list_dir(out)) << dname;
         for (const std::string &f : files)
-            EXPECT_EQ(replace_all(slurp(root + "/" + dname + "/" + f), was, now),
-                      slurp(out + "/" + f)) << dname << "/" << f;
+            EXPECT_EQ(replace_all(read_file(root + "/" + dname + "/" + f), was, now),
+                      read_file(out + "/" + f)) << dname << "/" << f;
     }
 }
 
@@ -366,7 +332,7 @@ TEST(HadgenConfig, RegeneratesEachCommittedCoreFromItsManifest)
 TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
 {
     std::string t = hgt::temp_dir("hgconfigbad");
-    std::string good = slurp(hgt::src_dir() + "/rtl/generated/had_d32/manifest.json");
+    std::string good = read_file(hgt::src_dir() + "/rtl/generated/had_d32/manifest.json");
     ASSERT_NE(good.find("\"d\":\t32,"), std::string::npos);
     struct Case { std::string text, message; };
     std::vector<Case> cases = {
@@ -388,7 +354,7 @@ TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
     for (size_t i = 0; i < cases.size(); i++) {
         std::string m = t + "/m" + std::to_string(i) + ".json";
         hgt::write_file(m, cases[i].text);
-        Result r = run(hadgen() + " --config " + m + " --out " + t + "/o" + std::to_string(i));
+        Result r = hgt::run_cmd(hadgen() + " --config " + m + " --out " + t + "/o" + std::to_string(i));
         EXPECT_EQ(r.status, 2) << cases[i].message << "\n" << r.out;
         EXPECT_NE(r.out.find("--config '" + m + "': " ), std::string::npos) << r.out;
         EXPECT_NE(r.out.find(cases[i].message), std::string::npos)
@@ -396,8 +362,8 @@ TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
         struct stat st;
         EXPECT_NE(stat((t + "/o" + std::to_string(i)).c_str(), &st), 0) << "nothing written";
     }
-    Result r = run(hadgen() + " --config " + hgt::src_dir() + "/rtl/generated/had_d32/manifest.json"
-                   " --d 64 --out " + t + "/mixed");
+    Result r = hgt::run_cmd(hadgen() + " --config " + hgt::src_dir() + "/rtl/generated/had_d32/manifest.json"
+                            " --d 64 --out " + t + "/mixed");
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.out.find("give either --config or configuration options"), std::string::npos) << r.out;
 }
@@ -413,29 +379,29 @@ TEST(HadgenFuseSoc, CoreFileListsTheSourcesAndLints)
     std::string t = hgt::temp_dir("hgfusesoc");
     for (const std::string &core : hgt::core_types()) {
         std::string out = t + "/" + core;
-        Result g = run(hadgen() + " --core " + core + " --d 16 --lanes 2 --top-n 3 --max-keys 6"
-                       " --out " + out);
+        Result g = hgt::run_cmd(hadgen() + " --core " + core + " --d 16 --lanes 2 --top-n 3 --max-keys 6"
+                                " --out " + out);
         ASSERT_EQ(g.status, 0) << g.out;
-        std::string text = slurp(out + "/hadgen.core");
+        std::string text = read_file(out + "/hadgen.core");
         ASSERT_EQ(text.rfind("CAPI=2:\n", 0), 0u) << text;
         EXPECT_NE(text.find("AUTO-GENERATED by hadgen. DO NOT EDIT"), std::string::npos);
         std::string files;
-        std::istringstream fl(slurp(out + "/filelist.f"));
+        std::istringstream fl(read_file(out + "/filelist.f"));
         for (std::string line; std::getline(fl, line);)
             if (!line.empty() && line[0] != '#') files += "      - " + line + "\n";
         EXPECT_NE(text.find("    files:\n" + files + "targets:"), std::string::npos) << text;
-        std::string m = slurp(out + "/manifest.json");
+        std::string m = read_file(out + "/manifest.json");
         size_t p = m.find("\"top\":\t\"") + 8;
         std::string top = m.substr(p, m.find('"', p) - p);
         EXPECT_NE(text.find("toplevel: " + top + "\n"), std::string::npos) << text;
         size_t n0 = text.find("name: ") + 6;
         std::string name = text.substr(n0, text.find('\n', n0) - n0);
         EXPECT_NE(name.find("_d16_p2_n3_l6_w15_e6_o8:1.0"), std::string::npos) << name;
-        Result l = run("cd " + t + " && " + fusesoc + " --cores-root " + out + " core list");
+        Result l = hgt::run_cmd("cd " + t + " && " + fusesoc + " --cores-root " + out + " core list");
         EXPECT_EQ(l.status, 0) << l.out;
         EXPECT_NE(l.out.find(name), std::string::npos) << l.out;
-        Result r = run("cd " + t + " && " + fusesoc + " --cores-root " + out + " run --target lint " +
-                       name.substr(0, name.rfind(':')));
+        Result r = hgt::run_cmd("cd " + t + " && " + fusesoc + " --cores-root " + out + " run --target lint " +
+                                name.substr(0, name.rfind(':')));
         EXPECT_EQ(r.status, 0) << core << "\n" << r.out;
         EXPECT_NE(r.out.find("verilator"), std::string::npos) << r.out;
     }

@@ -4,36 +4,24 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <fstream>
 #include <string>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 namespace {
 
 using Result = hgt::CmdResult;
-
-Result run(const std::string &cmd) { return hgt::run_cmd(cmd); }
-
-void put(const std::string &path, const void *data, size_t n)
-{
-    std::ofstream f(path, std::ios::binary);
-    f.write((const char *)data, (std::streamsize)n);
-}
 
 // A small int8 + top-N core (one of the edge configurations, so its build is shared).
 class HgsimCli : public testing::Test {
 protected:
     void SetUp() override
     {
-        char t[] = "/tmp/hgsimXXXXXX";
-        dir = mkdtemp(t);
+        dir = hgt::temp_dir("hgsim");
         c = hgt::make_cfg(HG_CORE_I8TOPN, 24, 3, 5, 31);
         hgt::Data dt = hgt::make_data(c, hgt::M_RANDOM, 4, 11);
-        put(dir + "/k.bin", dt.k.data(), dt.k.size());
-        put(dir + "/v.bin", dt.v.data(), dt.v.size());
-        put(dir + "/q.bin", dt.q.data(), dt.q.size());
+        hgt::write_file(dir + "/k.bin", dt.k.data(), dt.k.size());
+        hgt::write_file(dir + "/v.bin", dt.v.data(), dt.v.size());
+        hgt::write_file(dir + "/q.bin", dt.q.data(), dt.q.size());
         base = std::string(HG_BIN_DIR) +
                "/hgsim --core int8-topn --d 24 --lanes 3 --top-n 5 --max-keys 31 ";
     }
@@ -43,8 +31,8 @@ protected:
 
 TEST_F(HgsimCli, RunsBitExactAndWritesOutputs)
 {
-    Result r = run(base + "--keys " + dir + "/k.bin --values " + dir + "/v.bin --queries " + dir +
-                   "/q.bin --check --out " + dir + "/o.bin");
+    Result r = hgt::run_cmd(base + "--keys " + dir + "/k.bin --values " + dir + "/v.bin --queries " + dir +
+                            "/q.bin --check --out " + dir + "/o.bin");
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("check: bit-exact"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("steady state: 11.00 cycles/query"), std::string::npos) << r.out;
@@ -64,7 +52,7 @@ TEST_P(HgsimRejects, WithExit2)
 {
     std::string a = GetParam().args;
     for (size_t p; (p = a.find("{D}")) != std::string::npos;) a.replace(p, 3, dir);
-    Result r = run(base + a);
+    Result r = hgt::run_cmd(base + a);
     EXPECT_EQ(r.status, 2) << a << "\n" << r.out;
     EXPECT_NE(r.out.find(GetParam().message), std::string::npos) << a << "\n" << r.out;
 }

@@ -23,7 +23,6 @@
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -48,6 +47,7 @@ std::string src(const std::string &rel) { return std::string(HG_SRC_DIR) + "/" +
 std::string bin(const char *tool) { return std::string(HG_BIN_DIR) + "/" + tool; }
 
 using hgt::read_file;
+using hgt::small_calib_set;
 using hgt::temp_dir;
 using hgt::write_file;
 
@@ -55,13 +55,6 @@ bool exists(const std::string &p)
 {
     struct stat st;
     return stat(p.c_str(), &st) == 0;
-}
-
-// Runs a shell command in the source tree; returns (exit code, stdout + stderr).
-std::pair<int, std::string> run_cmd(const std::string &cmd)
-{
-    hgt::CmdResult r = hgt::run_cmd("cd '" + std::string(HG_SRC_DIR) + "' && " + cmd);
-    return {r.status, r.out};
 }
 
 // float -> IEEE half, round to nearest even (finite inputs in the half range).
@@ -200,16 +193,6 @@ std::string model_hash(const std::string &dir)
     return hr_hash_model(dir.c_str(), h, err, sizeof err) == 0 ? std::string(h) : "?";
 }
 
-// A file of the first n calibration sentences.
-std::string small_calib_set(const std::string &dir, int n)
-{
-    std::ifstream in(src("sw/data/sentences_calib.txt"));
-    std::string path = dir + "/calib.txt", line;
-    std::ofstream out(path);
-    for (int i = 0; i < n && std::getline(in, line); i++) out << line << "\n";
-    return path;
-}
-
 // Embedding lines of hadrun --embeddings: backend -> rows.
 std::map<std::string, std::vector<std::vector<double>>> read_embeddings(const std::string &path)
 {
@@ -246,7 +229,8 @@ double cosine(const std::vector<double> &a, const std::vector<double> &b)
 
 TEST(HadModel, Sha256KnownVectors)
 {
-    std::string dir = temp_dir("sha");
+    hgt::TempDir td("sha");
+    std::string dir = td.path();
     ASSERT_FALSE(dir.empty());
     struct Case {
         std::string data, hex;
@@ -267,7 +251,6 @@ TEST(HadModel, Sha256KnownVectors)
     char hex[65], err[kErr];
     EXPECT_NE(hr_had_sha256_file((dir + "/missing").c_str(), hex, err, sizeof err), 0);
     EXPECT_NE(std::string(err).find("missing"), std::string::npos) << err;
-    run_cmd("rm -rf '" + dir + "'");
 }
 
 // ------------------------------------------------------------------ the synthetic artifact
@@ -320,12 +303,12 @@ class Distilled : public ::testing::Test {
       art_ = root_ + "/artifact";
       model_ = root_ + "/model-had";
       write_artifact(art_, tensors_, 12, sha_);
-      auto [rc, out] = run_cmd(bin("hadmodel") + " --base '" + base_ + "' --artifact '" + art_ +
-                               "' --out '" + model_ + "'");
+      auto [rc, out] = hgt::run_in_src(bin("hadmodel") + " --base '" + base_ + "' --artifact '" + art_ +
+                                       "' --out '" + model_ + "'");
       if (rc != 0) err_ = "hadmodel failed: " + out;
       hadmodel_out_ = out;
   }
-  static void TearDownTestSuite() { run_cmd("rm -rf '" + root_ + "'"); }
+  static void TearDownTestSuite() { hgt::remove_tree(root_); }
   void SetUp() override { ASSERT_TRUE(err_.empty()) << err_; }
 
   static std::vector<std::string> names(const std::vector<Tensor> &ts)
@@ -424,12 +407,12 @@ TEST_F(HadModelSynth, OverlayIsExactAndEveryOtherTensorByteIdentical)
 
     // assembling again into its own directory gives the same bytes; no temporary files left
     std::string before = read_file(model_ + "/model.safetensors");
-    auto [rc, out] = run_cmd(bin("hadmodel") + " --quiet --base '" + base_ + "' --artifact '" +
-                             art_ + "/had.json' --out '" + model_ + "'");
+    auto [rc, out] = hgt::run_in_src(bin("hadmodel") + " --quiet --base '" + base_ + "' --artifact '" +
+                                     art_ + "/had.json' --out '" + model_ + "'");
     ASSERT_EQ(rc, 0) << out;
     EXPECT_TRUE(out.empty()) << out;
     EXPECT_TRUE(before == read_file(model_ + "/model.safetensors"));
-    auto [lrc, ls] = run_cmd("ls -A '" + model_ + "'");
+    auto [lrc, ls] = hgt::run_in_src("ls -A '" + model_ + "'");
     EXPECT_EQ(ls, "config.json\nhad.json\nmodel.safetensors\nvocab.txt\n");
 }
 
@@ -530,7 +513,7 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
     };
     for (Case &c : cases) {
         std::string dir = root_ + "/bad";
-        run_cmd("rm -rf '" + dir + "' '" + root_ + "/bad_out'");
+        hgt::run_in_src("rm -rf '" + dir + "' '" + root_ + "/bad_out'");
         mkdir(dir.c_str(), 0777);
         write_safetensors(dir + "/had_test.safetensors", c.ts);
         cJSON *j = had_json(c.list.empty() ? names(c.ts) : c.list, 12, sha_);
@@ -544,22 +527,22 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
             t.replace(at, c.text_from.size(), c.text_to);
             write_file(dir + "/had.json", t);
         }
-        auto [rc, out] = run_cmd(bin("hadmodel") + " --base '" + base_ + "' --artifact '" + dir +
-                                 "' --out '" + root_ + "/bad_out'");
+        auto [rc, out] = hgt::run_in_src(bin("hadmodel") + " --base '" + base_ + "' --artifact '" + dir +
+                                         "' --out '" + root_ + "/bad_out'");
         EXPECT_EQ(rc, 2) << c.what << "\n" << out;
         EXPECT_NE(out.find(c.expect), std::string::npos) << c.what << "\n" << out;
         EXPECT_FALSE(exists(root_ + "/bad_out")) << c.what << ": output written";
     }
     // a sha256 that is not the base's is accepted on request; a null one is not checked
     write_artifact(root_ + "/bad", tensors_, 12, std::string(64, 'a'));
-    auto [rc, out] = run_cmd(bin("hadmodel") + " --ignore-base-sha256 --base '" + base_ +
-                             "' --artifact '" + root_ + "/bad' --out '" + root_ + "/bad_out'");
+    auto [rc, out] = hgt::run_in_src(bin("hadmodel") + " --ignore-base-sha256 --base '" + base_ +
+                                     "' --artifact '" + root_ + "/bad' --out '" + root_ + "/bad_out'");
     EXPECT_EQ(rc, 0) << out;
     write_artifact(root_ + "/bad", tensors_, 12, "");
-    auto [rc2, out2] = run_cmd(bin("hadmodel") + " --base '" + base_ + "' --artifact '" + root_ +
-                               "/bad' --out '" + root_ + "/bad_out'");
+    auto [rc2, out2] = hgt::run_in_src(bin("hadmodel") + " --base '" + base_ + "' --artifact '" + root_ +
+                                       "/bad' --out '" + root_ + "/bad_out'");
     EXPECT_EQ(rc2, 0) << out2;
-    run_cmd("rm -rf '" + root_ + "/bad' '" + root_ + "/bad_out'");
+    hgt::run_in_src("rm -rf '" + root_ + "/bad' '" + root_ + "/bad_out'");
 }
 
 TEST_F(HadModelSynth, RefusesForeignOutputDirectoriesAndBadOptions)
@@ -569,28 +552,28 @@ TEST_F(HadModelSynth, RefusesForeignOutputDirectoriesAndBadOptions)
     write_file(out + "/notes.txt", "mine\n");
     std::string cmd = bin("hadmodel") + " --quiet --base '" + base_ + "' --artifact '" + art_ +
                       "' --out '" + out + "'";
-    auto [rc, msg] = run_cmd(cmd);
+    auto [rc, msg] = hgt::run_in_src(cmd);
     EXPECT_EQ(rc, 2) << msg;
     EXPECT_NE(msg.find("is not empty and was not written by hadmodel"), std::string::npos) << msg;
     EXPECT_NE(msg.find("--force"), std::string::npos) << msg;
     EXPECT_FALSE(exists(out + "/model.safetensors"));
     // a had.json that hadmodel did not write does not make the directory ours
     write_file(out + "/had.json", "{\"format\": \"hadgen-had-1\"}\n");
-    auto [rc2, msg2] = run_cmd(cmd);
+    auto [rc2, msg2] = hgt::run_in_src(cmd);
     EXPECT_EQ(rc2, 2) << msg2;
-    auto [rc3, msg3] = run_cmd(cmd + " --force");
+    auto [rc3, msg3] = hgt::run_in_src(cmd + " --force");
     EXPECT_EQ(rc3, 0) << msg3;
     EXPECT_EQ(read_file(out + "/notes.txt"), "mine\n");
     EXPECT_EQ(read_file(out + "/model.safetensors"), read_file(model_ + "/model.safetensors"));
     // the base and the artifact are never written over
     for (const std::string &o : {base_, art_}) {
-        auto [r, m] = run_cmd(bin("hadmodel") + " --force --base '" + base_ + "' --artifact '" +
-                              art_ + "' --out '" + o + "'");
+        auto [r, m] = hgt::run_in_src(bin("hadmodel") + " --force --base '" + base_ + "' --artifact '" +
+                                      art_ + "' --out '" + o + "'");
         EXPECT_EQ(r, 2) << o << "\n" << m;
     }
     // a distilled model is not a base
-    auto [r4, m4] = run_cmd(bin("hadmodel") + " --base '" + model_ + "' --artifact '" + art_ +
-                            "' --out '" + root_ + "/x'");
+    auto [r4, m4] = hgt::run_in_src(bin("hadmodel") + " --base '" + model_ + "' --artifact '" + art_ +
+                                    "' --out '" + root_ + "/x'");
     EXPECT_EQ(r4, 2) << m4;
     EXPECT_NE(m4.find("holds had.json, so it is a distilled model"), std::string::npos) << m4;
     struct Case {
@@ -603,15 +586,15 @@ TEST_F(HadModelSynth, RefusesForeignOutputDirectoriesAndBadOptions)
         {"--out ''", "must not be empty"},
     };
     for (const Case &c : cases) {
-        auto [r, m] = run_cmd(bin("hadmodel") + " " + c.args);
+        auto [r, m] = hgt::run_in_src(bin("hadmodel") + " " + c.args);
         EXPECT_EQ(r, 2) << c.args << "\n" << m;
         EXPECT_NE(m.find(c.expect), std::string::npos) << c.args << "\n" << m;
     }
-    auto [rh, mh] = run_cmd(bin("hadmodel") + " --help");
+    auto [rh, mh] = hgt::run_in_src(bin("hadmodel") + " --help");
     EXPECT_EQ(rh, 0);
     for (const char *opt : {"--base", "--artifact", "--out", "--force", "--ignore-base-sha256"})
         EXPECT_NE(mh.find(opt), std::string::npos) << opt;
-    run_cmd("rm -rf '" + out + "'");
+    hgt::run_in_src("rm -rf '" + out + "'");
 }
 
 // ------------------------------------------------------------------ float-had
@@ -695,14 +678,14 @@ TEST_F(RunDistill, TeacherRowsUnchangedHadUsesLearnedAlpha)
     std::string common = bin("hadrun") + " --quiet --limit 3 --calib " + dir + "/calib.json" +
                          " --calib-sentences " + small_calib_set(dir, 6) +
                          " --dump-heads 0:0,4:7 --dump-sentences 1";
-    auto [rc, out] = run_cmd(common + " --model '" + model_ + "' --teacher '" + base_ +
-                             "' --backend float,float-had,golden-had,golden-baseline,"
-                             "golden-int8-topn --json " + dir + "/a.json --embeddings " + dir +
-                             "/a.txt --dump-streams " + dir + "/da");
+    auto [rc, out] = hgt::run_in_src(common + " --model '" + model_ + "' --teacher '" + base_ +
+                                     "' --backend float,float-had,golden-had,golden-baseline,"
+                                     "golden-int8-topn --json " + dir + "/a.json --embeddings " + dir +
+                                     "/a.txt --dump-streams " + dir + "/da");
     ASSERT_EQ(rc, 0) << out;
-    auto [rc2, out2] = run_cmd(common + " --top-n 12 --model '" + base_ + "' --backend float,"
-                               "golden-baseline,golden-int8-topn,golden-had --json " + dir + "/b.json "
-                               "--embeddings " + dir + "/b.txt --dump-streams " + dir + "/db");
+    auto [rc2, out2] = hgt::run_in_src(common + " --top-n 12 --model '" + base_ + "' --backend float,"
+                                       "golden-baseline,golden-int8-topn,golden-had --json " + dir + "/b.json "
+                                       "--embeddings " + dir + "/b.txt --dump-streams " + dir + "/db");
     ASSERT_EQ(rc2, 0) << out2;
     EXPECT_NE(out.find("HAD backends (float-had, golden-had, rtl-had): distilled model " + model_ +
                        " (alpha learned, N trained 12"), std::string::npos) << out;
@@ -781,21 +764,21 @@ TEST_F(RunDistill, TeacherRowsUnchangedHadUsesLearnedAlpha)
     // layer 0's Q weight changed: the student's layer-0 query signs differ from the teacher's
     EXPECT_FALSE(read_file(dir + "/da/had/l0h0/s001/queries.bin") ==
                  read_file(dir + "/db/had/l0h0/s001/queries.bin"));
-    run_cmd("rm -rf '" + dir + "'");
+    hgt::run_in_src("rm -rf '" + dir + "'");
 }
 
 TEST_F(RunDistill, RtlHadEqualsGoldenHadBitForBit)
 {
     std::string dir = root_ + "/rtl";
     mkdir(dir.c_str(), 0777);
-    auto [rc, out] = run_cmd(bin("hadrun") + " --quiet --limit 2 --check --model '" + model_ +
-                             "' --teacher '" + base_ + "' --calib " + dir + "/calib.json" +
-                             " --calib-sentences " + small_calib_set(dir, 4) +
-                             " --backend golden-had,rtl-had --json " + dir + "/r.json");
+    auto [rc, out] = hgt::run_in_src(bin("hadrun") + " --quiet --limit 2 --check --model '" + model_ +
+                                     "' --teacher '" + base_ + "' --calib " + dir + "/calib.json" +
+                                     " --calib-sentences " + small_calib_set(dir, 4) +
+                                     " --backend golden-had,rtl-had --json " + dir + "/r.json");
     EXPECT_EQ(rc, 0) << out;
     EXPECT_NE(out.find("rtl-had vs golden-had: embeddings bit-identical"), std::string::npos) << out;
     EXPECT_NE(out.find("RTL outputs differing from the golden model: 0"), std::string::npos) << out;
-    run_cmd("rm -rf '" + dir + "'");
+    hgt::run_in_src("rm -rf '" + dir + "'");
 }
 
 TEST_F(RunDistill, TeacherMismatchAndMisuseExit2)
@@ -805,14 +788,14 @@ TEST_F(RunDistill, TeacherMismatchAndMisuseExit2)
     std::string common = bin("hadrun") + " --limit 1 --backend float,golden-had --calib " + dir +
                          "/calib.json --calib-sentences " + small_calib_set(dir, 2);
     // the student as its own teacher: hashes differ
-    auto [rc, out] = run_cmd(common + " --model '" + model_ + "' --teacher '" + model_ + "'");
+    auto [rc, out] = hgt::run_in_src(common + " --model '" + model_ + "' --teacher '" + model_ + "'");
     EXPECT_EQ(rc, 2) << out;
     for (const std::string &s : {"--teacher '" + model_ + "': model hash " + model_hash(model_),
                                  "differs from base_model_hash " + model_hash(base_),
                                  model_ + "/had.json"})
         EXPECT_NE(out.find(s), std::string::npos) << s << "\n" << out;
     // --teacher without a distilled model
-    auto [rc2, out2] = run_cmd(common + " --model '" + base_ + "' --teacher '" + base_ + "'");
+    auto [rc2, out2] = hgt::run_in_src(common + " --model '" + base_ + "' --teacher '" + base_ + "'");
     EXPECT_EQ(rc2, 2) << out2;
     EXPECT_NE(out2.find("--teacher '" + base_ + "': only with a distilled model"), std::string::npos)
         << out2;
@@ -822,18 +805,18 @@ TEST_F(RunDistill, TeacherMismatchAndMisuseExit2)
     for (const char *f : {"config.json", "model.safetensors", "vocab.txt"})
         symlink((base_ + "/" + f).c_str(), (raw + "/" + f).c_str());
     write_file(raw + "/had.json", read_file(art_ + "/had.json"));
-    auto [rc3, out3] = run_cmd(common + " --model '" + raw + "' --teacher '" + base_ + "'");
+    auto [rc3, out3] = hgt::run_in_src(common + " --model '" + raw + "' --teacher '" + base_ + "'");
     EXPECT_EQ(rc3, 2) << out3;
     EXPECT_NE(out3.find("has no base_model_hash"), std::string::npos) << out3;
     // an explicit --top-n different from the trained N: a note, and it is used
-    auto [rc4, out4] = run_cmd(common + " --quiet --top-n 16 --model '" + model_ + "' --teacher '" +
-                               base_ + "'");
+    auto [rc4, out4] = hgt::run_in_src(common + " --quiet --top-n 16 --model '" + model_ + "' --teacher '" +
+                                       base_ + "'");
     EXPECT_EQ(rc4, 0) << out4;
     EXPECT_NE(out4.find("note: --top-n 16 differs from the N the distilled model was trained "
                         "with (12"), std::string::npos) << out4;
     EXPECT_NE(out4.find("N=16"), std::string::npos) << out4;
     EXPECT_NE(out4.find("run at N 16"), std::string::npos) << out4;
-    run_cmd("rm -rf '" + dir + "'");
+    hgt::run_in_src("rm -rf '" + dir + "'");
 }
 
 // ------------------------------------------------------------------ the real artifact
@@ -868,7 +851,8 @@ TEST(DistillRef, FloatHadMatchesThePyTorchStudent)
     char err[kErr];
     tok_vocab *v = tok_load((model + "/vocab.txt").c_str(), err, sizeof err);
     ASSERT_NE(v, nullptr) << err;
-    std::string dir = temp_dir("ref");
+    hgt::TempDir td("ref");
+    std::string dir = td.path();
     std::ofstream sf(dir + "/sentences.txt");
     std::vector<int32_t> got(max_tokens);
     for (int i = 0; i < n; i++) {
@@ -885,12 +869,12 @@ TEST(DistillRef, FloatHadMatchesThePyTorchStudent)
     tok_free(v);
 
     int max_keys = max_tokens > 128 ? max_tokens : 128;
-    auto [rc, out] = run_cmd(bin("hadrun") + " --quiet --model '" + model + "' --backend float-had" +
-                             " --top-n " + std::to_string(top_n) + " --max-tokens " +
-                             std::to_string(max_tokens) + " --max-keys " + std::to_string(max_keys) +
-                             " --sentences " + dir + "/sentences.txt --embeddings " + dir +
-                             "/emb.txt --calib " + dir + "/calib.json --calib-sentences " +
-                             small_calib_set(dir, 2));
+    auto [rc, out] = hgt::run_in_src(bin("hadrun") + " --quiet --model '" + model + "' --backend float-had" +
+                                     " --top-n " + std::to_string(top_n) + " --max-tokens " +
+                                     std::to_string(max_tokens) + " --max-keys " + std::to_string(max_keys) +
+                                     " --sentences " + dir + "/sentences.txt --embeddings " + dir +
+                                     "/emb.txt --calib " + dir + "/calib.json --calib-sentences " +
+                                     small_calib_set(dir, 2));
     ASSERT_EQ(rc, 0) << out;
     auto e = read_embeddings(dir + "/emb.txt")["float-had"];
     ASSERT_EQ((int)e.size(), n);
@@ -914,5 +898,4 @@ TEST(DistillRef, FloatHadMatchesThePyTorchStudent)
            "(sentence %d); tolerance cos >= %g, |diff| <= %g\n", n, worst_cos, wc + 1, worst_abs,
            wa + 1, cos_min, max_abs);
     cJSON_Delete(ref);
-    run_cmd("rm -rf '" + dir + "'");
 }

@@ -86,7 +86,8 @@ TEST(Equiv, AChangedCellIsNotProven)
 TEST(Equiv, BadInputExitsTwo)
 {
     const FlowRun &r = run();
-    std::string t = hgt::temp_dir("equivbad");
+    hgt::TempDir td("equivbad");
+    std::string t = td.path();
     struct {
         std::string env, dir, message;
     } cases[] = {
@@ -105,7 +106,6 @@ TEST(Equiv, BadInputExitsTwo)
     }
     Result two = hgt::run_cmd(equiv() + " a b");
     EXPECT_EQ(two.status, 2) << two.out;
-    hgt::run_cmd("rm -rf '" + t + "'");
 }
 
 }  // namespace

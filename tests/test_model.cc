@@ -8,20 +8,18 @@
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "bert_config.h"
 #include "enc_bert.h"
+#include "hg_testlib.h"
 #include "st_safetensors.h"
 #include "tok_wordpiece.h"
 
@@ -31,44 +29,9 @@ constexpr size_t kErr = 1024;
 
 // ------------------------------------------------------------------ helpers
 
-// A fresh directory under $TMPDIR (or /tmp), removed with its files at the end.
-class TempDir {
- public:
-  TempDir() {
-    const char *t = getenv("TMPDIR");
-    std::string tmpl = std::string(t && *t ? t : "/tmp") + "/hg_model_XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    const char *p = mkdtemp(buf.data());
-    path_ = p ? p : "";
-  }
-  ~TempDir() {
-    for (const auto &f : files_) unlink(f.c_str());
-    if (!path_.empty()) rmdir(path_.c_str());
-  }
-  // Full path of name inside the directory (registered for removal).
-  std::string file(const std::string &name) {
-    files_.push_back(path_ + "/" + name);
-    return files_.back();
-  }
-  const std::string &path() const { return path_; }
-
- private:
-  std::string path_;
-  std::vector<std::string> files_;
-};
-
-void write_file(const std::string &path, const std::string &bytes) {
-  std::ofstream f(path, std::ios::binary);
-  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::string read_file(const std::string &path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using hgt::read_file;
+using hgt::TempDir;  // removed with its files at the end
+using hgt::write_file;
 
 // One tensor for a synthetic safetensors file; bytes already in the file's dtype.
 struct Tensor {
@@ -146,7 +109,7 @@ std::string ref_path() {
 // ------------------------------------------------------------------ safetensors
 
 TEST(ModelSafetensors, ReadsF32F16Bf16AndShapes) {
-  TempDir td;
+  TempDir td("model");
   std::string p = td.file("ok.safetensors");
   std::vector<float> a = {1.0f, -2.5f, 0.125f, 0.0f, 3.0f, -0.5f};
   write_file(p, st_bytes({{"a.f32", "F32", {2, 3}, f32_bytes(a)},
@@ -185,7 +148,7 @@ TEST(ModelSafetensors, ReadsF32F16Bf16AndShapes) {
 }
 
 TEST(ModelSafetensors, F16SpecialValues) {
-  TempDir td;
+  TempDir td("model");
   std::string p = td.file("h.safetensors");
   // 0x0001 smallest subnormal, 0x3c00 = 1, 0xfc00 = -inf, 0x7bff = 65504
   std::string b = {'\x01', '\x00', '\x00', '\x3c', '\x00', '\xfc', '\xff', '\x7b'};
@@ -261,7 +224,7 @@ TEST(ModelSafetensors, MalformedFilesGiveClearErrors) {
                    f32_bytes(v)),
        "tensor 'w' appears twice"},
   };
-  TempDir td;
+  TempDir td("model");
   for (const auto &c : cases) {
     std::string p = td.file("bad.safetensors");
     write_file(p, c.bytes);
@@ -286,7 +249,7 @@ TEST(ModelSafetensors, RandomCorruptionNeverCrashes) {
   std::string good = st_bytes({{"a", "F32", {2, 3}, f32_bytes(v)},
                                {"b", "F16", {3}, half_bytes({1, 2, 3}, false)}});
   std::mt19937 rng(99);
-  TempDir td;
+  TempDir td("model");
   std::string p = td.file("fuzz.safetensors");
   int opened = 0;
   for (int it = 0; it < 300; it++) {
@@ -387,7 +350,7 @@ TEST(ModelConfig, MalformedConfigsGiveClearErrors) {
     EXPECT_NE(std::string(err).find(c.expect), std::string::npos)
         << "config " << c.json << ": got \"" << err << "\", expected \"" << c.expect << "\"";
   }
-  TempDir td;
+  TempDir td("model");
   bcfg_config cfg;
   char err[kErr] = "";
   std::string missing = td.path() + "/none.json";
@@ -411,7 +374,7 @@ std::vector<int32_t> encode(const tok_vocab *v, const std::string &s, int max_le
 }
 
 TEST(ModelTokenizer, WordPieceOnSmallVocab) {
-  TempDir td;
+  TempDir td("model");
   std::string p = td.file("vocab.txt");
   // ids:           0      1     2     3     4    5      6       7  8  9   10     11
   write_file(p, "[PAD]\n[UNK]\n[CLS]\n[SEP]\nun\n##aff\n##able\n,\n!\na\n##a\nhello\r\n");
@@ -439,7 +402,7 @@ TEST(ModelTokenizer, WordPieceOnSmallVocab) {
 
 // Arbitrary bytes (invalid UTF-8, controls, long runs) always give [CLS] ... [SEP].
 TEST(ModelTokenizer, RandomBytesNeverCrash) {
-  TempDir td;
+  TempDir td("model");
   std::string p = td.file("vocab.txt");
   write_file(p, "[PAD]\n[UNK]\n[CLS]\n[SEP]\na\n##a\n\xc3\xa9\n##\xc3\xa9\n");
   char err[kErr] = "";
@@ -468,7 +431,7 @@ TEST(ModelTokenizer, RandomBytesNeverCrash) {
 }
 
 TEST(ModelTokenizer, MissingOrMalformedVocabGivesClearErrors) {
-  TempDir td;
+  TempDir td("model");
   struct {
     const char *name;
     std::string content;
@@ -651,7 +614,7 @@ TEST_P(ModelEncoderTiny, MatchesDoublePrecisionReference) {
   const TinyCase &c = GetParam();
   TinyBert tb;
   tb.build(c.prefix, c.dtype, c.gamma_beta);
-  TempDir td;
+  TempDir td("model");
   std::string dir = write_tiny(td, tb);
   char err[kErr] = "";
   enc_model *m = enc_load(dir.c_str(), err, sizeof err);
@@ -690,7 +653,7 @@ TEST(ModelEncoder, WeightProblemsNameTheTensor) {
     tb.build("", "F32", false);
     for (auto &t : tb.tensors)
       if (t.name == "encoder.layer.1.intermediate.dense.weight") t.shape = {tb.H, tb.I};
-    TempDir td;
+    TempDir td("model");
     std::string dir = write_tiny(td, tb);
     EXPECT_EQ(enc_load(dir.c_str(), err, sizeof err), nullptr);
     EXPECT_NE(std::string(err).find("tensor 'encoder.layer.1.intermediate.dense.weight' has "
@@ -702,7 +665,7 @@ TEST(ModelEncoder, WeightProblemsNameTheTensor) {
     tb.build("bert.", "F32", false);
     for (auto &t : tb.tensors)
       if (t.name == "bert.encoder.layer.0.attention.self.key.bias") t.name = "renamed";
-    TempDir td;
+    TempDir td("model");
     std::string dir = write_tiny(td, tb);
     EXPECT_EQ(enc_load(dir.c_str(), err, sizeof err), nullptr);
     EXPECT_NE(std::string(err).find("tensor 'bert.encoder.layer.0.attention.self.key.bias' "
@@ -711,7 +674,7 @@ TEST(ModelEncoder, WeightProblemsNameTheTensor) {
   {  // config that does not match the weights (and would need a 4 GB table)
     TinyBert tb;
     tb.build("", "F32", false);
-    TempDir td;
+    TempDir td("model");
     std::string dir = write_tiny(td, tb);
     std::string cfg = kTinyConfig;
     const std::string key = "\"vocab_size\": 30";
@@ -723,7 +686,7 @@ TEST(ModelEncoder, WeightProblemsNameTheTensor) {
               std::string::npos) << err;
   }
   {  // not a BERT file at all
-    TempDir td;
+    TempDir td("model");
     write_file(td.file("config.json"), kTinyConfig);
     write_file(td.file("model.safetensors"), st_bytes({{"x", "F32", {1}, f32_bytes({1})}}));
     EXPECT_EQ(enc_load(td.path().c_str(), err, sizeof err), nullptr);
@@ -762,7 +725,7 @@ int observer(void *ctx, int layer, int n_tok, int hidden, const float *attn,
 TEST(ModelEncoder, AttentionHookAndObserver) {
   TinyBert tb;
   tb.build("", "F32", false);
-  TempDir td;
+  TempDir td("model");
   std::string dir = write_tiny(td, tb);
   char err[kErr] = "";
   enc_model *m = enc_load(dir.c_str(), err, sizeof err);
@@ -832,7 +795,7 @@ TEST(ModelEncoder, ModelDirFromEnvironment) {
   EXPECT_EQ(enc_model_dir(dir, sizeof dir, err, sizeof err), -1);
   EXPECT_NE(std::string(err).find("HADGEN_MODEL=/nonexistent/place: no config.json there"),
             std::string::npos) << err;
-  TempDir td;
+  TempDir td("model");
   write_file(td.file("config.json"), kTinyConfig);
   setenv("HADGEN_MODEL", td.path().c_str(), 1);
   EXPECT_EQ(enc_model_dir(dir, sizeof dir, err, sizeof err), 0) << err;

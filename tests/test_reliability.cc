@@ -36,12 +36,6 @@ using hgt::write_file;
 
 std::string bin(const char *tool) { return std::string(HG_BIN_DIR) + "/" + tool; }
 
-// Runs a command from the source tree (so the tools find build/model and sw/data).
-hgt::CmdResult sh(const std::string &cmd)
-{
-    return hgt::run_cmd("cd '" + hgt::src_dir() + "' && " + cmd);
-}
-
 bool exists(const std::string &p)
 {
     struct stat st;
@@ -68,13 +62,14 @@ const std::string kSmall = " --d 8 --lanes 1 --top-n 1 --max-keys 8";
 // that lacks the header is never replaced.
 TEST(ReliabilityHadgen, ForceDeletesOnlyWhatHadgenWrote)
 {
-    std::string d = hgt::temp_dir("rel_force") + "/o";
-    ASSERT_EQ(sh(bin("hadgen") + kSmall + " --out " + d).status, 0);
+    hgt::TempDir td("rel_force");
+    std::string d = td.file("o");
+    ASSERT_EQ(hgt::run_in_src(bin("hadgen") + kSmall + " --out " + d).status, 0);
     write_file(d + "/my_design.v", "module my_design; endmodule\n");
     write_file(d + "/had_mine_core.v", "// hand-written, a generated-looking name\n");
     std::string list = read_file(d + "/filelist.f");
     write_file(d + "/filelist.f", list + "my_design.v\nhad_mine_core.v\n../outside.v\n");
-    hgt::CmdResult r = sh(bin("hadgen") + " --force --core baseline" + kSmall + " --out " + d);
+    hgt::CmdResult r = hgt::run_in_src(bin("hadgen") + " --force --core baseline" + kSmall + " --out " + d);
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(read_file(d + "/my_design.v"), "module my_design; endmodule\n");
     EXPECT_EQ(read_file(d + "/had_mine_core.v"), "// hand-written, a generated-looking name\n");
@@ -82,11 +77,12 @@ TEST(ReliabilityHadgen, ForceDeletesOnlyWhatHadgenWrote)
     EXPECT_TRUE(exists(d + "/base_core.v"));
 
     // a user's directory with its own filelist.f naming its own files
-    std::string u = hgt::temp_dir("rel_force_user");
+    hgt::TempDir tu("rel_force_user");
+    std::string u = tu.path();
     write_file(u + "/filelist.f", "my_design.v\nhad_core.v\n");
     write_file(u + "/my_design.v", "mine\n");
     write_file(u + "/had_core.v", "mine too\n");
-    r = sh(bin("hadgen") + " --force" + kSmall + " --out " + u);
+    r = hgt::run_in_src(bin("hadgen") + " --force" + kSmall + " --out " + u);
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "was not written by hadgen (no do-not-edit header); refusing to replace it");
     EXPECT_EQ(read_file(u + "/my_design.v"), "mine\n");
@@ -94,29 +90,28 @@ TEST(ReliabilityHadgen, ForceDeletesOnlyWhatHadgenWrote)
     EXPECT_EQ(read_file(u + "/filelist.f"), "my_design.v\nhad_core.v\n");
     EXPECT_FALSE(exists(u + "/manifest.json"));
     EXPECT_FALSE(exists(u + "/had_wlut.v")) << "nothing written when a file would be replaced";
-    sh("rm -rf '" + d + "/..' '" + u + "'");
 }
 
 // A write that fails (a directory where had_core.v goes) leaves the previous output, whole:
 // no file of the new configuration, no temporary file.
 TEST(ReliabilityHadgen, FailedWriteLeavesThePreviousOutput)
 {
-    std::string d = hgt::temp_dir("rel_fail");
-    ASSERT_EQ(sh(bin("hadgen") + kSmall + " --out " + d + "/o").status, 0);
+    hgt::TempDir td("rel_fail");
+    std::string d = td.path();
+    ASSERT_EQ(hgt::run_in_src(bin("hadgen") + kSmall + " --out " + d + "/o").status, 0);
     std::string o = d + "/o";
-    sh("rm '" + o + "/had_core.v' && mkdir '" + o + "/had_core.v' && touch '" + o +
-       "/had_core.v/x'");
+    hgt::run_in_src("rm '" + o + "/had_core.v' && mkdir '" + o + "/had_core.v' && touch '" + o +
+                    "/had_core.v/x'");
     const std::string snapshot = "cd '" + o + "' && ls -a && for f in *; do [ -f \"$f\" ] && "
                                  "cat \"$f\"; done";
-    std::string before = sh(snapshot).out;
-    hgt::CmdResult r = sh(bin("hadgen") + " --d 16 --lanes 1 --top-n 1 --max-keys 8 --out " + o);
+    std::string before = hgt::run_in_src(snapshot).out;
+    hgt::CmdResult r = hgt::run_in_src(bin("hadgen") + " --d 16 --lanes 1 --top-n 1 --max-keys 8 --out " + o);
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "/had_core.v' is a directory, not a file hadgen wrote");
     EXPECT_MSG(r, "the directory is unchanged");
-    EXPECT_EQ(sh(snapshot).out, before) << "the previous output must be left as it was";
-    EXPECT_EQ(sh("grep -ls 'd=16' '" + o + "'/*.v").out, "") << "no file of the new run";
-    EXPECT_EQ(sh("ls -a '" + o + "' | grep -c '\\.tmp'").out, "0\n") << "no temporary file left";
-    sh("rm -rf '" + d + "'");
+    EXPECT_EQ(hgt::run_in_src(snapshot).out, before) << "the previous output must be left as it was";
+    EXPECT_EQ(hgt::run_in_src("grep -ls 'd=16' '" + o + "'/*.v").out, "") << "no file of the new run";
+    EXPECT_EQ(hgt::run_in_src("ls -a '" + o + "' | grep -c '\\.tmp'").out, "0\n") << "no temporary file left";
 }
 
 // ------------------------------------------------------------------ hgsim
@@ -135,13 +130,13 @@ protected:
               "/v.bin --queries " + dir + "/q.bin";
         hg_cfg c = hgt::make_cfg(HG_CORE_I8TOPN, 24, 3, 5, 31);
         hgt::Data dt = hgt::make_data(c, hgt::M_RANDOM, 2, 5);
-        write_file(dir + "/ik.bin", std::string(dt.k.begin(), dt.k.end()));
-        write_file(dir + "/iv.bin", std::string(dt.v.begin(), dt.v.end()));
-        write_file(dir + "/iq.bin", std::string(dt.q.begin(), dt.q.end()));
+        write_file(dir + "/ik.bin", dt.k.data(), dt.k.size());
+        write_file(dir + "/iv.bin", dt.v.data(), dt.v.size());
+        write_file(dir + "/iq.bin", dt.q.data(), dt.q.size());
         i8 = bin("hgsim") + " --core int8-topn --d 24 --lanes 3 --top-n 5 --max-keys 31 --keys " +
              dir + "/ik.bin --values " + dir + "/iv.bin --queries " + dir + "/iq.bin";
     }
-    void TearDown() override { sh("rm -rf '" + dir + "'"); }
+    void TearDown() override { hgt::remove_tree(dir); }
     std::string dir, had, i8;
 };
 
@@ -149,21 +144,21 @@ TEST_F(ReliabilityHgsim, EmptyOrOddCachePathsAreRefused)
 {
     struct stat st;
     bool root_before = stat("/had_d8_p1_n1_l8_w15_f6_o8_had-plain", &st) == 0;
-    hgt::CmdResult r = sh(had + " --cache ''");
+    hgt::CmdResult r = hgt::run_in_src(had + " --cache ''");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--cache '': must not be empty");
     EXPECT_EQ(stat("/had_d8_p1_n1_l8_w15_f6_o8_had-plain", &st) == 0, root_before)
         << "nothing may be built at the filesystem root";
-    r = sh(had + " --cache /");
+    r = hgt::run_in_src(had + " --cache /");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--cache '/': is the filesystem root");
-    r = sh(had + " --cache \"" + dir + "/it's\"");
+    r = hgt::run_in_src(had + " --cache \"" + dir + "/it's\"");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "holds a quote");
-    r = sh(had + " --cache " + dir + "/k.bin");
+    r = hgt::run_in_src(had + " --cache " + dir + "/k.bin");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "k.bin': exists and is not a directory");
-    r = sh("HADGEN_SIM_CACHE=/ " + had);
+    r = hgt::run_in_src("HADGEN_SIM_CACHE=/ " + had);
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "HADGEN_SIM_CACHE '/': is the filesystem root");
 }
@@ -172,24 +167,24 @@ TEST_F(ReliabilityHgsim, SpecialDirectoryAndOversizedInputsAreRefused)
 {
     std::string base = bin("hgsim") + kSmall + " --values " + dir + "/v.bin --queries " + dir +
                        "/q.bin --keys ";
-    hgt::CmdResult r = sh("timeout 60 " + base + "/dev/zero");
+    hgt::CmdResult r = hgt::run_in_src("timeout 60 " + base + "/dev/zero");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--keys '/dev/zero': is a character device, not a regular file");
     ASSERT_EQ(mkfifo((dir + "/fifo").c_str(), 0600), 0);
-    r = sh("timeout 60 " + base + dir + "/fifo");
+    r = hgt::run_in_src("timeout 60 " + base + dir + "/fifo");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "fifo': is a FIFO, not a regular file");
-    r = sh(base + dir);
+    r = hgt::run_in_src(base + dir);
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "': is a directory, not a file");
     EXPECT_EQ(r.out.find("0 bytes"), std::string::npos) << r.out;
     write_file(dir + "/k16.bin", std::string(16, '\x01'));
-    r = sh(base + dir + "/k16.bin");
+    r = hgt::run_in_src(base + dir + "/k16.bin");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "16 bytes, more than the limit of 8 bytes (max-keys 8 x 1 bytes per key, core "
                   "had d=8)");
-    r = sh(bin("hgsim") + kSmall + " --keys " + dir + "/k.bin --values " + dir +
-           "/v.bin --queries /dev/urandom");
+    r = hgt::run_in_src(bin("hgsim") + kSmall + " --keys " + dir + "/k.bin --values " + dir +
+                        "/v.bin --queries /dev/urandom");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--queries '/dev/urandom': is a character device");
 }
@@ -197,28 +192,28 @@ TEST_F(ReliabilityHgsim, SpecialDirectoryAndOversizedInputsAreRefused)
 TEST_F(ReliabilityHgsim, NonFiniteAndClampedNumbersAreRefused)
 {
     for (const char *a : {"inf", "nan", "1e999", "0x10", " 1", "1e7", "-0.5", "0", "1.5.2"}) {
-        hgt::CmdResult r = sh(had + " --check --alpha '" + a + "'");
+        hgt::CmdResult r = hgt::run_in_src(had + " --check --alpha '" + a + "'");
         EXPECT_EQ(r.status, 2) << a << "\n" << r.out;
         EXPECT_MSG(r, "--alpha '" + std::string(a) + "': must be a positive number (a finite "
                       "decimal such as 0.05, at most 1e+06)");
     }
     for (const char *s : {"inf", "-1", "abc", "1e400"}) {
-        hgt::CmdResult r = sh(i8 + " --scale-q '" + s + "'");
+        hgt::CmdResult r = hgt::run_in_src(i8 + " --scale-q '" + s + "'");
         EXPECT_EQ(r.status, 2) << s << "\n" << r.out;
         EXPECT_MSG(r, "--scale-q '" + std::string(s) + "': must be a positive number");
     }
-    hgt::CmdResult r = sh(i8 + " --scale-k 1e-30");
+    hgt::CmdResult r = hgt::run_in_src(i8 + " --scale-k 1e-30");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--scale-q 0.05 --scale-k 1e-30: the exp step");
     EXPECT_MSG(r, "it would be clamped); with --scale-k 1e-30 --scale-q must be in");
-    r = sh(i8 + " --scale-q 1e5 --scale-k 1e5");
+    r = hgt::run_in_src(i8 + " --scale-q 1e5 --scale-k 1e5");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "outside what the core's 16-bit multiplier and 6-bit shift represent");
     // values in range still run bit-exactly
-    r = sh(had + " --check --alpha 1e-3");
+    r = hgt::run_in_src(had + " --check --alpha 1e-3");
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_MSG(r, "check: bit-exact");
-    r = sh(i8 + " --check --scale-q 0.002 --scale-k 0.3");
+    r = hgt::run_in_src(i8 + " --check --scale-q 0.002 --scale-k 0.3");
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_MSG(r, "check: bit-exact");
 }
@@ -232,15 +227,15 @@ TEST_F(ReliabilityHgsim, KeysOfTheOtherLayoutAreRefused)
     write_file(dir + "/hq.bin", std::string(64, '\x01'));
     std::string files = " --keys " + dir + "/hk.bin --values " + dir + "/hv.bin --queries " +
                         dir + "/hq.bin";
-    hgt::CmdResult r = sh(bin("hgsim") + " --core baseline --d 64 --lanes 4 --top-n 4 "
-                          "--max-keys 64" + files);
+    hgt::CmdResult r = hgt::run_in_src(bin("hgsim") + " --core baseline --d 64 --lanes 4 --top-n 4 "
+                                       "--max-keys 64" + files);
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "hv.bin': 4096 bytes, expected 512: --keys '" + dir + "/hk.bin' holds 8 keys");
     EXPECT_MSG(r, "was it made for --core had?");
     write_file(dir + "/ik8.bin", std::string(8 * 64, '\x0f'));  // 8 int8 keys, d=64
     write_file(dir + "/iv8.bin", std::string(8 * 64, '\x01'));
-    r = sh(bin("hgsim") + " --core had --d 64 --lanes 4 --top-n 4 --max-keys 64 --keys " + dir +
-           "/ik8.bin --values " + dir + "/iv8.bin --queries " + dir + "/hq.bin");
+    r = hgt::run_in_src(bin("hgsim") + " --core had --d 64 --lanes 4 --top-n 4 --max-keys 64 --keys " + dir +
+                        "/ik8.bin --values " + dir + "/iv8.bin --queries " + dir + "/hq.bin");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "512 bytes, expected 4096");
     EXPECT_MSG(r, "was it made for --core baseline or int8-topn?");
@@ -249,28 +244,28 @@ TEST_F(ReliabilityHgsim, KeysOfTheOtherLayoutAreRefused)
 TEST_F(ReliabilityHgsim, OutputsAreNeverInputsAndAreCheckedFirst)
 {
     std::string k = read_file(dir + "/k.bin");
-    hgt::CmdResult r = sh(had + " --out " + dir + "/k.bin");
+    hgt::CmdResult r = hgt::run_in_src(had + " --out " + dir + "/k.bin");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--out '" + dir + "/k.bin': is the --keys file; hgsim never overwrites its inputs");
     EXPECT_EQ(read_file(dir + "/k.bin"), k);
-    r = sh("cd '" + dir + "' && " + had + " --out ./q.bin");
+    r = hgt::run_in_src("cd '" + dir + "' && " + had + " --out ./q.bin");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "is the --queries file");
-    r = sh(had + " --out " + dir + "/none/o.bin");
+    r = hgt::run_in_src(had + " --out " + dir + "/none/o.bin");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "folder '" + dir + "/none' does not exist");
-    r = sh(had + " --out " + dir);
+    r = hgt::run_in_src(had + " --out " + dir);
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "is a directory; an output must be a regular file");
-    r = sh(had + " --out " + dir + "/o.bin --trace " + dir + "/o.bin");
+    r = hgt::run_in_src(had + " --out " + dir + "/o.bin --trace " + dir + "/o.bin");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--trace '" + dir + "/o.bin': is also the --out file");
     // a run writes its output through a temporary file: the result and nothing else
     write_file(dir + "/o.bin", "old");
-    r = sh(had + " --check --out " + dir + "/o.bin");
+    r = hgt::run_in_src(had + " --check --out " + dir + "/o.bin");
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(read_file(dir + "/o.bin").size(), 2u * 8u * 4u);
-    EXPECT_EQ(sh("ls -a '" + dir + "' | grep -c '\\.tmp'").out, "0\n");
+    EXPECT_EQ(hgt::run_in_src("ls -a '" + dir + "' | grep -c '\\.tmp'").out, "0\n");
 }
 
 // --capture DIR: checked before the run (a path too long for the simulation's file names
@@ -280,61 +275,61 @@ TEST_F(ReliabilityHgsim, CapturesAreCheckedFirstAndWrittenWhole)
 {
     std::string lim = std::to_string(HS_CAPTURE_DIR_MAX - 11);
     std::string longdir = dir + "/" + std::string(200, 'c');
-    hgt::CmdResult r = sh(had + " --capture " + longdir);
+    hgt::CmdResult r = hgt::run_in_src(had + " --capture " + longdir);
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--capture '" + longdir + "': " + std::to_string(longdir.size()) +
                   " bytes, more than the limit of " + lim + " (the simulation's file names "
                   "DIR/<instance>.hex must fit the 256 bytes of the Verilator runtime");
-    r = sh(had + " --capture " + dir + "/none/cap");
+    r = hgt::run_in_src(had + " --capture " + dir + "/none/cap");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--capture '" + dir + "/none/cap': folder '" + dir + "/none' does not exist");
-    r = sh(had + " --capture " + dir + "/k.bin");
+    r = hgt::run_in_src(had + " --capture " + dir + "/k.bin");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--capture '" + dir + "/k.bin': exists and is not a directory");
-    r = sh(had + " --capture ''");
+    r = hgt::run_in_src(had + " --capture ''");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--capture '': must not be empty");
     // a new folder, then the same folder again: complete captures, no temporary folder
-    r = sh(had + " --check --capture " + dir + "/cap/");
+    r = hgt::run_in_src(had + " --check --capture " + dir + "/cap/");
     ASSERT_EQ(r.status, 0) << r.out;
     std::string top = dir + "/cap/TOP.had_core.hex";
     std::string first = read_file(top);
     EXPECT_FALSE(first.empty());
-    EXPECT_EQ(sh("ls -A '" + dir + "/cap' | grep -c tmp").out, "0\n");
+    EXPECT_EQ(hgt::run_in_src("ls -A '" + dir + "/cap' | grep -c tmp").out, "0\n");
     write_file(dir + "/cap/mine.txt", "kept\n");
-    r = sh(had + " --check --capture " + dir + "/cap");
+    r = hgt::run_in_src(had + " --check --capture " + dir + "/cap");
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(read_file(top), first);
     EXPECT_EQ(read_file(dir + "/cap/mine.txt"), "kept\n");
     // a run that fails (the watchdog) leaves the previous captures and makes no folder
     write_file(top, "previous\n");
-    r = sh("HADGEN_SIM_STALLS=0,100 " + had + " --capture " + dir + "/cap");
+    r = hgt::run_in_src("HADGEN_SIM_STALLS=0,100 " + had + " --capture " + dir + "/cap");
     EXPECT_EQ(r.status, 1) << r.out;
     EXPECT_MSG(r, "simulation hung: outputs stream");
     EXPECT_EQ(read_file(top), "previous\n");
-    EXPECT_EQ(sh("ls -A '" + dir + "/cap' | grep -c tmp").out, "0\n");
-    r = sh("HADGEN_SIM_STALLS=0,100 " + had + " --capture " + dir + "/cap2");
+    EXPECT_EQ(hgt::run_in_src("ls -A '" + dir + "/cap' | grep -c tmp").out, "0\n");
+    r = hgt::run_in_src("HADGEN_SIM_STALLS=0,100 " + had + " --capture " + dir + "/cap2");
     EXPECT_EQ(r.status, 1) << r.out;
     EXPECT_FALSE(exists(dir + "/cap2"));
 }
 
 TEST(ReliabilityHgsimBench, HelpAndStrictNumbers)
 {
-    hgt::CmdResult r = sh(bin("hgsim_bench") + " --help");
+    hgt::CmdResult r = hgt::run_in_src(bin("hgsim_bench") + " --help");
     EXPECT_EQ(r.status, 0) << r.out;
     for (const char *o : {"--queries", "--cache", "--help"}) EXPECT_MSG(r, o);
     for (const char *a : {"5abc", "4294967300", "1", "100001", "' 5'", "--queries x", "--queries=-3"}) {
-        r = sh(bin("hgsim_bench") + " " + a);
+        r = hgt::run_in_src(bin("hgsim_bench") + " " + a);
         EXPECT_EQ(r.status, 2) << a << "\n" << r.out;
         EXPECT_MSG(r, "': must be an integer in 2..100000");
     }
-    r = sh(bin("hgsim_bench") + " --bogus");
+    r = hgt::run_in_src(bin("hgsim_bench") + " --bogus");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "unknown option '--bogus'");
-    r = sh(bin("hgsim_bench") + " 8 9");
+    r = hgt::run_in_src(bin("hgsim_bench") + " 8 9");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "unexpected argument '9'");
-    r = sh(bin("hgsim_bench") + " --cache ''");
+    r = hgt::run_in_src(bin("hgsim_bench") + " --cache ''");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--cache '': must not be empty");
 }
@@ -353,65 +348,66 @@ std::string quick(const std::string &dir)
 
 TEST(ReliabilityHadrun, SpecialAndOversizedSentenceFilesAreRefused)
 {
-    std::string d = hgt::temp_dir("rel_sent");
+    hgt::TempDir td("rel_sent");
+    std::string d = td.path();
     std::string q = quick(d), run = "timeout 120 " + bin("hadrun") + q;
     for (const char *dev : {"/dev/zero", "/dev/urandom"}) {
-        hgt::CmdResult r = sh(run + " --sentences " + dev);
+        hgt::CmdResult r = hgt::run_in_src(run + " --sentences " + dev);
         EXPECT_EQ(r.status, 2) << dev << "\n" << r.out;
         EXPECT_MSG(r, "--sentences: " + std::string(dev) + ": is a character device, not a regular "
                       "file");
     }
     ASSERT_EQ(mkfifo((d + "/fifo").c_str(), 0600), 0);
-    hgt::CmdResult r = sh(run + " --sentences " + d + "/fifo");
+    hgt::CmdResult r = hgt::run_in_src(run + " --sentences " + d + "/fifo");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "fifo: is a FIFO, not a regular file");
-    r = sh(bin("hadrun") + " --quiet --calib " + d + "/cal.json --calib-sentences /dev/zero");
+    r = hgt::run_in_src(bin("hadrun") + " --quiet --calib " + d + "/cal.json --calib-sentences /dev/zero");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--calib-sentences: /dev/zero: is a character device");
     write_file(d + "/big.txt", "");
     ASSERT_EQ(truncate((d + "/big.txt").c_str(), (64LL << 20) + 1), 0);  // sparse
-    r = sh(run + " --sentences " + d + "/big.txt");
+    r = hgt::run_in_src(run + " --sentences " + d + "/big.txt");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "big.txt: 67108865 bytes, more than the limit of 67108864 bytes");
     write_file(d + "/long.txt", "a short sentence.\n" + std::string(70000, 'a') + "\n");
-    r = sh(run + " --sentences " + d + "/long.txt");
+    r = hgt::run_in_src(run + " --sentences " + d + "/long.txt");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "long.txt:2: line longer than 65536 bytes");
-    sh("rm -rf '" + d + "'");
 }
 
 TEST(ReliabilityHadrun, NulBytesAndInvalidUtf8AreRefusedNamingTheLine)
 {
-    std::string d = hgt::temp_dir("rel_utf8");
+    hgt::TempDir td("rel_utf8");
+    std::string d = td.path();
     std::string run = bin("hadrun") + quick(d) + " --sentences ";
     write_file(d + "/nul.txt", std::string("a good sentence.\nabc\0def ghi.\n", 30));
-    hgt::CmdResult r = sh(run + d + "/nul.txt");
+    hgt::CmdResult r = hgt::run_in_src(run + d + "/nul.txt");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "nul.txt:2: NUL byte at byte 4 of the line; a sentence file must be UTF-8 text");
     write_file(d + "/bad.txt", "fine.\nalso fine.\ncaf\xc3 au lait\n");
-    r = sh(run + d + "/bad.txt");
+    r = hgt::run_in_src(run + d + "/bad.txt");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "bad.txt:3: invalid UTF-8 at byte 4 of the line (0xc3)");
     std::mt19937 rng(4096);
     std::string noise(4096, '\0');
     for (char &c : noise) c = (char)(rng() & 0xff);
     write_file(d + "/noise.txt", noise);
-    r = sh(run + d + "/noise.txt");
+    r = hgt::run_in_src(run + d + "/noise.txt");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "noise.txt:");
     EXPECT_MSG(r, "a sentence file must be UTF-8 text");
     // valid UTF-8 (accents, CJK, a literal U+FFFD) and CRLF line ends are accepted
     write_file(d + "/ok.txt", "Caf\xc3\xa9 au lait.\r\n\xe4\xb8\xad\xe6\x96\x87 \xef\xbf\xbd ok.\n");
-    r = sh(run + d + "/ok.txt --backend float");
+    r = hgt::run_in_src(run + d + "/ok.txt --backend float");
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_MSG(r, "2 sentences");
-    sh("rm -rf '" + d + "'");
 }
 
 // No output is an input or another output; outputs are checked before the run.
 TEST(ReliabilityHadrun, OutputsAreNeverInputsAndAreCheckedFirst)
 {
-    std::string d = hgt::temp_dir("rel_out");
+    hgt::TempDir td("rel_out");
+    std::string d = td.path();
     std::string q = quick(d), run = bin("hadrun") + q;
     write_file(d + "/s.txt", "The first sentence.\nThe second one.\n");
     std::string s = d + "/s.txt";
@@ -419,8 +415,8 @@ TEST(ReliabilityHadrun, OutputsAreNeverInputsAndAreCheckedFirst)
     // wrongly wrote an output there could not damage the real model
     std::string m = d + "/model", real = model_dir();
     ASSERT_FALSE(real.empty());
-    sh("mkdir '" + m + "' && cp '" + real + "/config.json' '" + real + "/vocab.txt' '" + m +
-       "/' && ln -s '" + real + "/model.safetensors' '" + m + "/'");
+    hgt::run_in_src("mkdir '" + m + "' && cp '" + real + "/config.json' '" + real + "/vocab.txt' '" + m +
+                    "/' && ln -s '" + real + "/model.safetensors' '" + m + "/'");
     struct Case {
         std::string args, expect;
     } cases[] = {
@@ -443,13 +439,13 @@ TEST(ReliabilityHadrun, OutputsAreNeverInputsAndAreCheckedFirst)
     };
     for (const Case &c : cases) {
         // rtl-had would take minutes to run: the checks come first
-        hgt::CmdResult r = sh(run + " --sentences " + s + " --backend float,rtl-had " + c.args);
+        hgt::CmdResult r = hgt::run_in_src(run + " --sentences " + s + " --backend float,rtl-had " + c.args);
         EXPECT_EQ(r.status, 2) << c.args << "\n" << r.out;
         EXPECT_MSG(r, c.expect);
         EXPECT_EQ(r.out.find("backend "), std::string::npos) << "ran before checking: " << r.out;
     }
     EXPECT_EQ(read_file(s), "The first sentence.\nThe second one.\n");
-    EXPECT_EQ(sh("ls -a '" + d + "' | grep -c '\\.tmp'").out, "0\n");
+    EXPECT_EQ(hgt::run_in_src("ls -a '" + d + "' | grep -c '\\.tmp'").out, "0\n");
     // a distilled model's calibration: --student-calib, and its default beside --calib
     std::string had = std::string(HG_BIN_DIR) + "/../model-had";
     ASSERT_TRUE(exists(had + "/had.json")) << "make model-had";
@@ -460,57 +456,56 @@ TEST(ReliabilityHadrun, OutputsAreNeverInputsAndAreCheckedFirst)
          "regular file"},
     };
     for (const auto &c : cases2) {
-        hgt::CmdResult r = sh(bin("hadrun") + " --quiet --calib-sentences " + d + "/cal.txt "
-                              "--sentences " + s + " --model " + had + " --backend rtl-had " +
-                              c[0]);
+        hgt::CmdResult r = hgt::run_in_src(bin("hadrun") + " --quiet --calib-sentences " + d + "/cal.txt "
+                                           "--sentences " + s + " --model " + had + " --backend rtl-had " +
+                                           c[0]);
         EXPECT_EQ(r.status, 2) << c[0] << "\n" << r.out;
         EXPECT_MSG(r, c[1]);
         EXPECT_EQ(r.out.find("backend "), std::string::npos) << "ran before checking";
     }
     if (geteuid() != 0) {  // root writes into any folder
-        sh("mkdir '" + d + "/ro' && chmod 555 '" + d + "/ro'");
-        hgt::CmdResult r = sh(run + " --sentences " + s + " --backend rtl-had --calib " + d +
-                              "/ro/c.json");
+        hgt::run_in_src("mkdir '" + d + "/ro' && chmod 555 '" + d + "/ro'");
+        hgt::CmdResult r = hgt::run_in_src(run + " --sentences " + s + " --backend rtl-had --calib " + d +
+                                           "/ro/c.json");
         EXPECT_EQ(r.status, 2) << r.out;
         EXPECT_MSG(r, "--calib '" + d + "/ro/c.json': folder '" + d + "/ro' is not writable");
-        sh("chmod 755 '" + d + "/ro'");
+        hgt::run_in_src("chmod 755 '" + d + "/ro'");
     }
-    sh("rm -rf '" + d + "'");
 }
 
 // Streams go only into a new or empty directory, or one hadrun dumped into before.
 TEST(ReliabilityHadrun, DumpWritesOnlyIntoItsOwnDirectory)
 {
-    std::string d = hgt::temp_dir("rel_dump");
+    hgt::TempDir td("rel_dump");
+    std::string d = td.path();
     std::string run = bin("hadrun") + quick(d) + " --limit 1 --backend float --dump-heads 0:0 ";
-    sh("mkdir '" + d + "/user'");
+    hgt::run_in_src("mkdir '" + d + "/user'");
     write_file(d + "/user/index.json", "{\"mine\": true}\n");
-    hgt::CmdResult r = sh(run + "--dump-streams " + d + "/user");
+    hgt::CmdResult r = hgt::run_in_src(run + "--dump-streams " + d + "/user");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--dump-streams '" + d + "/user': directory is not empty and was not made by "
                   "hadrun");
     EXPECT_MSG(r, "give a new directory");
     EXPECT_EQ(read_file(d + "/user/index.json"), "{\"mine\": true}\n");
-    r = sh(run + "--dump-streams " + d + "/user/index.json");
+    r = hgt::run_in_src(run + "--dump-streams " + d + "/user/index.json");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "exists and is not a directory");
     // a new directory, then the same one again (hadrun's marker), then an empty one
-    r = sh(run + "--dump-streams " + d + "/new");
+    r = hgt::run_in_src(run + "--dump-streams " + d + "/new");
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(exists(d + "/new/.hadrun-streams"));
     EXPECT_TRUE(exists(d + "/new/had/l0h0/s001/keys.bin"));
-    r = sh(run + "--dump-streams " + d + "/new");
+    r = hgt::run_in_src(run + "--dump-streams " + d + "/new");
     EXPECT_EQ(r.status, 0) << r.out;
-    sh("mkdir '" + d + "/empty'");
-    r = sh(run + "--dump-streams " + d + "/empty");
+    hgt::run_in_src("mkdir '" + d + "/empty'");
+    r = hgt::run_in_src(run + "--dump-streams " + d + "/empty");
     EXPECT_EQ(r.status, 0) << r.out;
     // an input inside the dump directory is refused
     write_file(d + "/new/s.txt", "A sentence.\n");
-    r = sh(run + "--dump-streams " + d + "/new --sentences " + d + "/new/s.txt");
+    r = hgt::run_in_src(run + "--dump-streams " + d + "/new --sentences " + d + "/new/s.txt");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "lies inside --dump-streams");
-    EXPECT_EQ(sh("find '" + d + "' -name '*.tmp*' | wc -l").out, "0\n");
-    sh("rm -rf '" + d + "'");
+    EXPECT_EQ(hgt::run_in_src("find '" + d + "' -name '*.tmp*' | wc -l").out, "0\n");
 }
 
 // A copy of the real model with one weight replaced by v.
@@ -518,8 +513,8 @@ std::string model_with(const std::string &d, const char *tensor, size_t elem, fl
 {
     std::string real = model_dir(), m = d + "/model";
     EXPECT_FALSE(real.empty()) << "no model (make deps-model)";
-    sh("mkdir -p '" + m + "' && cp '" + real + "/config.json' '" + real + "/vocab.txt' '" + m +
-       "/'");
+    hgt::run_in_src("mkdir -p '" + m + "' && cp '" + real + "/config.json' '" + real + "/vocab.txt' '" + m +
+                    "/'");
     std::string b = read_file(real + "/model.safetensors");
     uint64_t hlen = 0;
     for (int i = 7; i >= 0; i--) hlen = (hlen << 8) | (uint8_t)b[(size_t)i];
@@ -536,9 +531,10 @@ std::string model_with(const std::string &d, const char *tensor, size_t elem, fl
 // calibration file never holds a bare nan, and one holding null is refused as not a number.
 TEST(ReliabilityHadrun, NonFiniteWeightsAreRefusedAndNeverReachJson)
 {
-    std::string d = hgt::temp_dir("rel_nan");
+    hgt::TempDir td("rel_nan");
+    std::string d = td.path();
     std::string m = model_with(d, "encoder.layer.2.attention.self.key.weight", 5, NAN);
-    hgt::CmdResult r = sh(bin("hadrun") + quick(d) + " --limit 1 --model " + m);
+    hgt::CmdResult r = hgt::run_in_src(bin("hadrun") + quick(d) + " --limit 1 --model " + m);
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "model.safetensors: tensor 'encoder.layer.2.attention.self.key.weight': element "
                   "5 is NaN; weights must be finite");
@@ -582,7 +578,6 @@ TEST(ReliabilityHadrun, NonFiniteWeightsAreRefusedAndNeverReachJson)
     EXPECT_NE(std::string(err).find("'n_heads' = 1.5: must be a whole number"), std::string::npos)
         << err;
     hr_calib_free(back);
-    sh("rm -rf '" + d + "'");
 }
 
 // ------------------------------------------------------------------ watchdog
@@ -633,47 +628,48 @@ TEST(ReliabilityWatchdog, StalledStreamsEndWithStreamStateAndCycle)
 // random stalls, Q,O percent) is checked like an option.
 TEST(ReliabilityWatchdog, HgsimAndHadrunExitNonZeroWithTheMessage)
 {
-    std::string d = hgt::temp_dir("rel_wd");
+    hgt::TempDir td("rel_wd");
+    std::string d = td.path();
     write_file(d + "/k.bin", std::string(8, '\x5a'));
     write_file(d + "/v.bin", std::string(64, '\x03'));
     write_file(d + "/q.bin", std::string(3, '\x33'));
     std::string hgsim = bin("hgsim") + kSmall + " --keys " + d + "/k.bin --values " + d +
                         "/v.bin --queries " + d + "/q.bin --out " + d + "/o.bin";
-    hgt::CmdResult r = sh("HADGEN_SIM_STALLS=0,100 timeout 60 " + hgsim);
+    hgt::CmdResult r = hgt::run_in_src("HADGEN_SIM_STALLS=0,100 timeout 60 " + hgsim);
     EXPECT_EQ(r.status, 1) << r.out;
     EXPECT_MSG(r, "hgsim: simulation hung: outputs stream, cycle ");
     EXPECT_MSG(r, "waiting for the output of query 0");
     EXPECT_FALSE(exists(d + "/o.bin")) << "no output from a hung run";
-    r = sh("HADGEN_SIM_STALLS=100,0 timeout 60 " + hgsim);
+    r = hgt::run_in_src("HADGEN_SIM_STALLS=100,0 timeout 60 " + hgsim);
     EXPECT_EQ(r.status, 1) << r.out;
     EXPECT_MSG(r, "hgsim: simulation hung: queries stream, cycle ");
     EXPECT_MSG(r, "0 of 3 queries taken, 0 outputs; waiting for the core to take query 0 (the "
                   "host withholds q_valid: query gaps 100%)");
     for (const char *bad : {"100", "0,101", "-1,0", "a,b", "1,2,3", " 1,2"}) {
-        r = sh(std::string("HADGEN_SIM_STALLS='") + bad + "' " + hgsim);
+        r = hgt::run_in_src(std::string("HADGEN_SIM_STALLS='") + bad + "' " + hgsim);
         EXPECT_EQ(r.status, 2) << bad << "\n" << r.out;
         EXPECT_MSG(r, "HADGEN_SIM_STALLS '" + std::string(bad) + "': must be Q,O: the percentages"
                       " of cycles in which the host withholds q_valid and o_ready, integers in "
                       "0..100");
     }
-    r = sh("HADGEN_SIM_STALLS=30,40 " + hgsim + " --check");
+    r = hgt::run_in_src("HADGEN_SIM_STALLS=30,40 " + hgsim + " --check");
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_MSG(r, "check: bit-exact");
-    r = sh("HADGEN_SIM_STALLS=0,100 timeout 300 " + bin("hadrun") + quick(d) +
-           " --limit 1 --backend float,rtl-had");
+    r = hgt::run_in_src("HADGEN_SIM_STALLS=0,100 timeout 300 " + bin("hadrun") + quick(d) +
+                        " --limit 1 --backend float,rtl-had");
     EXPECT_EQ(r.status, 1) << r.out;
     EXPECT_MSG(r, "backend rtl-had: simulation hung: outputs stream, cycle ");
-    r = sh("HADGEN_SIM_STALLS=x " + bin("hadrun") + quick(d) + " --limit 1 --backend float");
+    r = hgt::run_in_src("HADGEN_SIM_STALLS=x " + bin("hadrun") + quick(d) + " --limit 1 --backend float");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "hadrun: HADGEN_SIM_STALLS 'x': must be Q,O");
-    sh("rm -rf '" + d + "'");
 }
 
 // The capture bench of the synthesis flow (Icarus) ends on a core that stops responding,
 // naming the stream, the state and the cycle; synth/flow.sh fails on its "timeout" line.
 TEST(ReliabilityWatchdog, CaptureBenchEndsOnAStalledCore)
 {
-    std::string d = hgt::temp_dir("rel_wdtb");
+    hgt::TempDir td("rel_wdtb");
+    std::string d = td.path();
     // a core of d = 8, L = 8 that answers nothing (DEAD=0) or takes everything but never
     // gives an output (DEAD=1)
     write_file(d + "/stub.v",
@@ -690,10 +686,10 @@ TEST(ReliabilityWatchdog, CaptureBenchEndsOnAStalledCore)
                        "-DHGB_L=8 -DHGB_HAD=1 -DHGB_WB=15 -DHGB_FRAC=6 ";
     int wd = 64 * (3 * 8 + 2 * 8 + 128) + 1024;
     for (int dead : {0, 1}) {
-        hgt::CmdResult r = sh("cd '" + d + "' && iverilog -g2005 -DDEAD=" + std::to_string(dead) +
-                              defs + "-o tb.vvp '" + hgt::src_dir() +
-                              "/synth/bench/hg_capture_tb.v' stub.v && timeout 60 vvp -n tb.vvp "
-                              "+hg_capture_dir=" + d);
+        hgt::CmdResult r = hgt::run_in_src("cd '" + d + "' && iverilog -g2005 -DDEAD=" + std::to_string(dead) +
+                                           defs + "-o tb.vvp '" + hgt::src_dir() +
+                                           "/synth/bench/hg_capture_tb.v' stub.v && timeout 60 vvp -n tb.vvp "
+                                           "+hg_capture_dir=" + d);
         EXPECT_EQ(r.status, 0) << r.out;
         if (dead == 0)
             EXPECT_MSG(r, "hg_capture_tb: timeout: configuration stream, cycle ");
@@ -706,7 +702,6 @@ TEST(ReliabilityWatchdog, CaptureBenchEndsOnAStalledCore)
                       std::to_string(wd) + ")");
         EXPECT_FALSE(exists(d + "/hg_phase.txt"));
     }
-    sh("rm -rf '" + d + "'");
 }
 
 // ------------------------------------------------------------------ model files
@@ -729,7 +724,8 @@ std::string st_file_of(const std::vector<std::pair<std::string, std::pair<int, i
 
 TEST(ReliabilityModelFiles, SafetensorsDataMustBeCoveredExactly)
 {
-    std::string d = hgt::temp_dir("rel_st"), p = d + "/w.safetensors";
+    hgt::TempDir td("rel_st");
+    std::string d = td.path(), p = d + "/w.safetensors";
     struct Case {
         std::vector<std::pair<std::string, std::pair<int, int>>> ts;
         size_t size;
@@ -759,13 +755,13 @@ TEST(ReliabilityModelFiles, SafetensorsDataMustBeCoveredExactly)
     st_file *f = st_open(p.c_str(), err, sizeof err);
     EXPECT_NE(f, nullptr) << err;
     st_close(f);
-    sh("rm -rf '" + d + "'");
 }
 
 // Every loader refuses devices and FIFOs at once (none blocks or reads forever).
 TEST(ReliabilityModelFiles, LoadersRefuseSpecialFiles)
 {
-    std::string d = hgt::temp_dir("rel_special"), fifo = d + "/fifo";
+    hgt::TempDir td("rel_special");
+    std::string d = td.path(), fifo = d + "/fifo";
     ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
     for (const std::string &p : {std::string("/dev/zero"), fifo}) {
         char err[1024] = "";
@@ -783,11 +779,10 @@ TEST(ReliabilityModelFiles, LoadersRefuseSpecialFiles)
         EXPECT_NE(hr_hash_file(&h, p.c_str(), err, sizeof err), 0);
         EXPECT_NE(std::string(err).find(kind), std::string::npos) << err;
     }
-    hgt::CmdResult r = sh("timeout 60 " + bin("hadmodel") + " --artifact " + fifo + " --out " + d +
-                          "/o");
+    hgt::CmdResult r = hgt::run_in_src("timeout 60 " + bin("hadmodel") + " --artifact " + fifo + " --out " + d +
+                                       "/o");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "fifo: is a FIFO, not a regular file");
-    sh("rm -rf '" + d + "'");
 }
 
 // ------------------------------------------------------------------ fuzz findings
@@ -817,7 +812,8 @@ TEST(ReliabilityModelFiles, LayerNormEpsMustBeAPositiveFloat)
 // The readers the fuzz targets call on bytes in memory give what the file readers give.
 TEST(ReliabilityModelFiles, InMemoryReadersMatchTheFileReaders)
 {
-    std::string d = hgt::temp_dir("rel_mem");
+    hgt::TempDir td("rel_mem");
+    std::string d = td.path();
     char err[1024] = "";
     std::string st = st_file_of({{"b", {8, 16}}, {"a", {0, 8}}}, 16);
     write_file(d + "/w.safetensors", st);
@@ -870,7 +866,6 @@ TEST(ReliabilityModelFiles, InMemoryReadersMatchTheFileReaders)
     hr_corpus_free(cm);
     tok_free(vf);
     tok_free(vm);
-    sh("rm -rf '" + d + "'");
 }
 
 }  // namespace

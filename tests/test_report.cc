@@ -17,13 +17,8 @@
 
 namespace {
 
-std::string slurp(const std::string &p)
-{
-    std::ifstream f(p);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+using hgt::read_file;
+using hgt::write_file;
 
 // A flow summary with the fields hgreport reads (values chosen so ratios are exact).
 void write_summary(const std::string &dir, const char *core, double area, double power, double e, int d = 32,
@@ -49,22 +44,16 @@ void write_summary(const std::string &dir, const char *core, double area, double
 
 TEST(Report, RatiosTablesPlotsAndDeterministicJson)
 {
-    char t[] = "/tmp/hgrepXXXXXX";
-    std::string d = mkdtemp(t);
+    std::string d = hgt::temp_dir("report");
     write_summary(d + "/had", "had", 2e6, 100e3, 20);
     write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
     write_summary(d + "/i8", "int8-topn", 5e6, 200e3, 40);
-    {
-        std::ofstream f(d + "/fid.json");
-        f << "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": 128}, \"core\": {\"top_n\": 16}, "
-             "\"rtl_vs_golden\": [], \"backends\": ["
-             "{\"backend\": \"golden-had\", \"attn_rel_err\": [0.5, 0.6], \"recall\": 0.9, "
-             "\"cos_mean\": 0.8, \"cos_min\": 0.7, \"nn_agree\": 0.75}]}\n";
-    }
-    {
-        std::ofstream f(d + "/sweep.md");
-        f << "## Design-space sweep: 7 points\n";
-    }
+    write_file(d + "/fid.json",
+               "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": 128}, \"core\": {\"top_n\": 16}, "
+               "\"rtl_vs_golden\": [], \"backends\": ["
+               "{\"backend\": \"golden-had\", \"attn_rel_err\": [0.5, 0.6], \"recall\": 0.9, "
+               "\"cos_mean\": 0.8, \"cos_min\": 0.7, \"nn_agree\": 0.75}]}\n");
+    write_file(d + "/sweep.md", "## Design-space sweep: 7 points\n");
     std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
                       "/base," + d + "/i8' --fidelity " + d + "/fid.json --fidelity-n 16=" + d +
                       "/fid.json --sweep-md " + d + "/sweep.md --out ";
@@ -72,14 +61,14 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
     ASSERT_EQ(r1.status, 0) << r1.out;
     hgt::CmdResult r2 = hgt::run_cmd(cmd + d + "/r2");
     ASSERT_EQ(r2.status, 0) << r2.out;
-    std::string md = slurp(d + "/r1/report.md");
+    std::string md = read_file(d + "/r1/report.md");
     EXPECT_NE(md.find("| had | 0.200 (-80%) |"), std::string::npos) << md;
     EXPECT_NE(md.find("| int8-topn | 0.500 (-50%) |"), std::string::npos) << md;
     EXPECT_NE(md.find("| HAD post-training | golden-had | 0.500 0.600 | 0.900 |"), std::string::npos) << md;
     EXPECT_NE(r1.out.find("HAD/baseline: logic area 0.200"), std::string::npos) << r1.out;
     EXPECT_NE(md.find("\n## Design-space sweep: 7 points\n"), std::string::npos) << md; // hgsweep's section
-    EXPECT_EQ(slurp(d + "/r1/report.json"), slurp(d + "/r2/report.json"));
-    EXPECT_NE(slurp(d + "/r1/summary.csv").find("p,had,2,1,50,16,"), std::string::npos);
+    EXPECT_EQ(read_file(d + "/r1/report.json"), read_file(d + "/r2/report.json"));
+    EXPECT_NE(read_file(d + "/r1/summary.csv").find("p,had,2,1,50,16,"), std::string::npos);
     struct stat st;
     for (const char *f : {"p_area.png", "p_power.svg", "fidelity_vs_n.png", "cycles_vs_l.svg"})
         EXPECT_EQ(stat((d + "/r1/" + f).c_str(), &st), 0) << f;
@@ -121,16 +110,13 @@ std::string run_json(bool distilled, int n, int max_tokens, int count, const std
     return f.str();
 }
 
-using hgt::write_file;
-
 // The fidelity sections of the report: HAD distilled before HAD post-training (whatever the
 // order of the files), labelled, every row against the original float model, the quantization
 // gap float-had -> golden-had; fidelity against N with the distilled line; the long-text table
 // with N fixed and scaled, the baseline's figure at each token limit from the fixed-N run.
 TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
 {
-    char t[] = "/tmp/hgrdXXXXXX";
-    std::string d = mkdtemp(t);
+    std::string d = hgt::temp_dir("report");
     write_summary(d + "/had", "had", 2e6, 100e3, 20);
     write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
     std::string rtl = "{\"rtl\": \"rtl-had\", \"golden\": \"golden-had\", \"identical_embeddings\": true}";
@@ -167,8 +153,8 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
     ASSERT_EQ(r1.status, 0) << r1.out;
     hgt::CmdResult r2 = hgt::run_cmd(cmd + d + "/r2");
     ASSERT_EQ(r2.status, 0) << r2.out;
-    EXPECT_EQ(slurp(d + "/r1/report.json"), slurp(d + "/r2/report.json"));
-    std::string md = slurp(d + "/r1/report.md");
+    EXPECT_EQ(read_file(d + "/r1/report.json"), read_file(d + "/r2/report.json"));
+    std::string md = read_file(d + "/r1/report.md");
     EXPECT_NE(md.find("Stimulus: test data (HAD: distilled). "), std::string::npos) << md;
 
     // fidelity table: distilled rows first, then post-training, baseline, int8-topn, float
@@ -190,11 +176,11 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
               std::string::npos) << md;
     EXPECT_NE(md.find("- HAD distilled: `rtl-had` = `golden-had`: embeddings identical, 0 differing outputs."),
               std::string::npos) << md;
-    std::string fcsv = slurp(d + "/r1/fidelity.csv");
+    std::string fcsv = read_file(d + "/r1/fidelity.csv");
     EXPECT_EQ(fcsv.find("variant,backend,layer,"), 0u) << fcsv;
     EXPECT_NE(fcsv.find("\nhad-distilled,golden-had,1,0.9739,0.5,0.9739,0.9739,0.868\n"), std::string::npos) << fcsv;
     EXPECT_NE(fcsv.find("\nhad-post-training,golden-had,0,"), std::string::npos) << fcsv;
-    std::string js = slurp(d + "/r1/report.json");
+    std::string js = read_file(d + "/r1/report.json");
     EXPECT_NE(js.find("\"variant\":\t\"had-distilled\""), std::string::npos) << js;
     EXPECT_NE(js.find("\"had_quantization_gap\""), std::string::npos) << js;
     EXPECT_NE(r1.out.find("HAD distilled 0.9739 / 0.868, HAD post-training 0.8097 / 0.736, int8-topn 0.9987 / 0.986, "
@@ -204,9 +190,9 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
     EXPECT_NE(md.find("| N | HAD distilled recall | HAD distilled cosine mean |"), std::string::npos) << md;
     EXPECT_NE(md.find("| 8 | 0.500 | 0.9800 | 0.800 | 0.500 | 0.7800 | 0.600 | 0.500 | 0.9980 | 0.900 |"), std::string::npos) << md;
     EXPECT_NE(md.find("| 16 | 0.500 | 0.9160 | 0.800 |"), std::string::npos) << md;
-    EXPECT_NE(slurp(d + "/r1/fidelity_vs_n.dat").find("\n8 0.5 0.98 0.8 0.5 0.78 0.6 0.5 0.998 0.9\n"), std::string::npos);
-    EXPECT_NE(slurp(d + "/r1/fidelity_vs_n.csv").find("n,had_distilled_recall,"), std::string::npos);
-    EXPECT_NE(slurp(d + "/r1/plots.gp").find("title 'HAD distilled: embedding cosine'"), std::string::npos);
+    EXPECT_NE(read_file(d + "/r1/fidelity_vs_n.dat").find("\n8 0.5 0.98 0.8 0.5 0.78 0.6 0.5 0.998 0.9\n"), std::string::npos);
+    EXPECT_NE(read_file(d + "/r1/fidelity_vs_n.csv").find("n,had_distilled_recall,"), std::string::npos);
+    EXPECT_NE(read_file(d + "/r1/plots.gp").find("title 'HAD distilled: embedding cosine'"), std::string::npos);
     struct stat st;
     EXPECT_EQ(stat((d + "/r1/fidelity_vs_n.png").c_str(), &st), 0);
 
@@ -218,7 +204,7 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
     EXPECT_NE(p32, std::string::npos) << md;
     EXPECT_NE(s128, std::string::npos) << md;
     EXPECT_TRUE(s128 < p16 && p16 < p32) << md;
-    std::string pcsv = slurp(d + "/r1/fidelity_passages.csv");
+    std::string pcsv = read_file(d + "/r1/fidelity_passages.csv");
     EXPECT_NE(pcsv.find("\n256,13,32,scaled,0.92,0.9,0.58,0.4,0.5,0.92,0.85,0.5,0.9997,1\n"), std::string::npos) << pcsv;
     EXPECT_NE(js.find("\"fidelity_passages\""), std::string::npos);
 }
@@ -227,8 +213,7 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
 // or value and what is wrong.
 TEST(Report, BadFidelityFilesExitTwo)
 {
-    char t[] = "/tmp/hgrbXXXXXX";
-    std::string d = mkdtemp(t);
+    std::string d = hgt::temp_dir("report");
     write_summary(d + "/had", "had", 2e6, 100e3, 20);
     write_file(d + "/dist.json", run_json(true, 16, 128, 3, {"golden-had:0.9:0.8"}));
     write_file(d + "/dist2.json", run_json(true, 16, 128, 3, {"golden-had:0.9:0.8"}));
@@ -267,8 +252,7 @@ TEST(Report, BadFidelityFilesExitTwo)
 // anything is written; outputs go through temporary names (docs/reliability.md, section report).
 TEST(Report, PointNamesAndSpecialInputsAreRefused)
 {
-    char t[] = "/tmp/hgrnXXXXXX";
-    std::string d = mkdtemp(t);
+    std::string d = hgt::temp_dir("report");
     write_summary(d + "/had", "had", 2e6, 100e3, 20);
     mkdir((d + "/out").c_str(), 0777);
     write_file(d + "/nul.md", std::string("## sweep\n\0x\n", 12));
@@ -313,8 +297,7 @@ TEST(Report, PointNamesAndSpecialInputsAreRefused)
 // last group kept if it has at least k/2, blank lines skipped; bad arguments exit 2.
 TEST(Report, PassagesJoinConsecutiveSentences)
 {
-    char t[] = "/tmp/hgpaXXXXXX";
-    std::string d = mkdtemp(t);
+    std::string d = hgt::temp_dir("report");
     write_file(d + "/s.txt", "a one.\nb two.\n\nc three.\nd four.\ne five.\n");
     std::string sh = std::string(HG_SRC_DIR) + "/synth/report/passages.sh ";
     hgt::CmdResult r = hgt::run_cmd(sh + d + "/s.txt 32"); // k = 3: 3 + 2 (2 >= 3/2: kept)
@@ -349,8 +332,7 @@ TEST(Report, PassagesJoinConsecutiveSentences)
 // input or a parameter changes, not when a file is merely rewritten or touched.
 TEST(Report, FreshnessFollowsContentNotTime)
 {
-    char t[] = "/tmp/hgfrXXXXXX";
-    std::string d = mkdtemp(t);
+    std::string d = hgt::temp_dir("report");
     std::string script =
         "cd " + d + " && . " + std::string(HG_SRC_DIR) + "/synth/report/rp_fresh.sh && "
         "mkdir in && echo a > in/x && echo b > f && echo out > out && "
@@ -365,10 +347,7 @@ TEST(Report, FreshnessFollowsContentNotTime)
         "rm out && { rp_fresh out \"$k1\" || echo NO_OUTPUT_NOT_FRESH; } && "
         "ln -s in lnk && k3=$(rp_key p lnk) && echo B > in/x && "
         "{ [ \"$(rp_key p lnk)\" != \"$k3\" ] && echo LINKED_DIR_CONTENT_COUNTS; }";
-    {
-        std::ofstream f(d + "/t.sh");
-        f << script << "\n";
-    }
+    write_file(d + "/t.sh", script + "\n");
     hgt::CmdResult r = hgt::run_cmd("bash " + d + "/t.sh");
     ASSERT_EQ(r.status, 0) << r.out;
     for (const char *w : {"FRESH", "SAME_AFTER_REWRITE", "PARAM_CHANGES", "NEW_FILE_CHANGES", "CONTENT_CHANGES",
@@ -411,8 +390,7 @@ std::string field(const std::string &r, int k)
 
 TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
 {
-    char t[] = "/tmp/hgswXXXXXX";
-    std::string d = mkdtemp(t);
+    std::string d = hgt::temp_dir("report");
     // (energy nJ, area mm^2 incl. 1 mm^2 memories): had32n8 (20, 3), had32n16 (30, 4), baseline (80, 11),
     // int8-topn (40, 6), had64n8 (19, 5), had32n8 at L=64 (10, 9: too short for the sentences)
     write_summary(d + "/a", "had", 2e6, 100e3, 20, 32, 8, 256, 16,
@@ -440,9 +418,9 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     ASSERT_EQ(r1.status, 0) << r1.out;
     hgt::CmdResult r2 = hgt::run_cmd(cmd + d + "/r2");
     ASSERT_EQ(r2.status, 0) << r2.out;
-    EXPECT_EQ(slurp(d + "/r1/sweep.json"), slurp(d + "/r2/sweep.json"));
+    EXPECT_EQ(read_file(d + "/r1/sweep.json"), read_file(d + "/r2/sweep.json"));
     EXPECT_NE(r1.out.find("6 points; Pareto fronts: 3 (area/energy), 3 (fidelity/energy)"), std::string::npos) << r1.out;
-    std::string csv = slurp(d + "/r1/results.csv");
+    std::string csv = read_file(d + "/r1/results.csv");
     // fields: 15 logic_area_vs_baseline, 17 energy_vs_baseline, 18 fidelity_cos, 19 fidelity_nn,
     // 21 fidelity_tokens, 22/23 Pareto flags, 28/29 HAD post-training cosine and NN agreement
     std::string a = row(csv, "had,32,16,8,256"), b = row(csv, "had,32,16,16,256");
@@ -475,7 +453,7 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     // fidelity/energy front of (32, 256): had N=8 (20 nJ, 0.93), had N=16 (30, 0.96), baseline (80,
     // 0.98); int8-topn (40, 0.9) is beaten by had N=8; none elsewhere
     EXPECT_EQ(field(a, 23) + field(e, 23) + field(c, 23) + field(b, 23) + field(f, 23) + field(g, 23), "101100");
-    std::string md = slurp(d + "/r1/sweep.md");
+    std::string md = read_file(d + "/r1/sweep.md");
     EXPECT_NE(md.find("| 32 | 256 | 16 | 8 | 0.200 | 0.273 | 0.250 | 0.500 | 0.500 |"), std::string::npos) << md;
     EXPECT_NE(md.find("| had | 32 | 8 | 256 | 16 | 256 | 0.9300 | 0.850 |"), std::string::npos) << md;
     EXPECT_NE(md.find("HAD: the distilled model"), std::string::npos) << md;
@@ -489,7 +467,7 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     hgt::CmdResult part = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgsweep --expect 9 --out " + d + "/r2" + sums);
     ASSERT_EQ(part.status, 0) << part.out;
     EXPECT_NE(part.out.find("partial sweep, 6 of 9 grid points"), std::string::npos) << part.out;
-    EXPECT_NE(slurp(d + "/r2/sweep.md").find("## Design-space sweep: 6 of 9 grid points (partial"), std::string::npos);
+    EXPECT_NE(read_file(d + "/r2/sweep.md").find("## Design-space sweep: 6 of 9 grid points (partial"), std::string::npos);
 
     // bad input: clear message, exit 2
     std::string bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + " ";
@@ -517,8 +495,7 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
 // timing) is refused instead of reaching results.csv as -1 or 0.
 TEST(Sweep, SummariesWithoutPositiveFiguresAreRefused)
 {
-    char t[] = "/tmp/hgswXXXXXX";
-    std::string d = mkdtemp(t);
+    std::string d = hgt::temp_dir("report");
     for (const char *bad : {"\"fmax_mhz\": -1", "\"fmax_mhz\": 0", "\"fmax_mhz\": 1e999"}) {
         write_summary(d + "/had", "had", 2e6, 100e3, 20);
         std::string p = d + "/had/reports/summary.json", j = hgt::read_file(p);
@@ -532,23 +509,19 @@ TEST(Sweep, SummariesWithoutPositiveFiguresAreRefused)
 
 TEST(Sweep, MakeSweepFillsTheGridAndKeepsComputedPoints)
 {
-    char t[] = "/tmp/hgmsXXXXXX";
-    std::string d = mkdtemp(t);
-    {
-        std::ofstream f(d + "/s.txt");
-        f << "The cat sat on the mat.\nA short second sentence.\nThe third one is here.\n";
-    }
+    std::string d = hgt::temp_dir("report");
+    write_file(d + "/s.txt", "The cat sat on the mat.\nA short second sentence.\nThe third one is here.\n");
     std::string mk = "make -s -C " + std::string(HG_SRC_DIR) + " -j2 SWEEP_DIR=" + d +
                      "/sw SWEEP_D=8 SWEEP_N='2 4' SWEEP_L=16 SWEEP_P=4 SWEEP_SENTENCES=" + d +
                      "/s.txt SWEEP_FLOW_VARS=CAPTURE_CMD=bench ";
     hgt::CmdResult r = hgt::run_cmd(mk + "sweep");
     ASSERT_EQ(r.status, 0) << r.out;
-    std::string csv = slurp(d + "/sw/results.csv");
+    std::string csv = read_file(d + "/sw/results.csv");
     for (const char *key : {"had,8,4,2,16", "had,8,4,4,16", "baseline,8,4,2,16", "int8-topn,8,4,2,16",
                             "int8-topn,8,4,4,16"})
         EXPECT_NE(row(csv, key), "") << key << "\n" << csv;
     EXPECT_NE(r.out.find("(5 of 5;"), std::string::npos) << r.out;
-    EXPECT_NE(slurp(d + "/sw/sweep.md").find("## Design-space sweep: 5 points"), std::string::npos);
+    EXPECT_NE(read_file(d + "/sw/sweep.md").find("## Design-space sweep: 5 points"), std::string::npos);
     struct stat st;
     EXPECT_EQ(stat((d + "/sw/sweep_pareto_area.png").c_str(), &st), 0);
     EXPECT_EQ(stat((d + "/sw/fidelity_n4.json").c_str(), &st), 0);
@@ -557,14 +530,14 @@ TEST(Sweep, MakeSweepFillsTheGridAndKeepsComputedPoints)
     hgt::CmdResult again = hgt::run_cmd(mk + "sweep");
     ASSERT_EQ(again.status, 0) << again.out;
     EXPECT_EQ(again.out.find("== sweep point"), std::string::npos) << again.out;
-    EXPECT_EQ(slurp(d + "/sw/results.csv"), csv);
+    EXPECT_EQ(read_file(d + "/sw/results.csv"), csv);
 
     ASSERT_EQ(remove((d + "/sw/had-d8-p4-n4-l16/reports/summary.json").c_str()), 0);
     hgt::CmdResult one = hgt::run_cmd(mk + "sweep");
     ASSERT_EQ(one.status, 0) << one.out;
     EXPECT_NE(one.out.find("== sweep point had-d8-p4-n4-l16"), std::string::npos) << one.out;
     EXPECT_EQ(one.out.find("== sweep point had-d8-p4-n2-l16"), std::string::npos) << one.out;
-    EXPECT_EQ(slurp(d + "/sw/results.csv"), csv); // same point, same figures
+    EXPECT_EQ(read_file(d + "/sw/results.csv"), csv); // same point, same figures
 }
 
 // hgsweep cast a fidelity file's core.d, core.top_n and sentences.max_tokens to int unchecked:
@@ -573,8 +546,7 @@ TEST(Sweep, MakeSweepFillsTheGridAndKeepsComputedPoints)
 // numbers in range.
 TEST(Sweep, FidelityAndSummaryNumbersMustBeWhole)
 {
-    char t[] = "/tmp/hgswXXXXXX";
-    std::string d = mkdtemp(t);
+    std::string d = hgt::temp_dir("report");
     write_summary(d + "/a", "had", 2e6, 100e3, 20);
     std::string sum = d + "/a/reports/summary.json", bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + "/r ";
     for (const char *v : {"1e300", "-5", "2.5", "\"32\"", "null"}) {
@@ -586,7 +558,7 @@ TEST(Sweep, FidelityAndSummaryNumbersMustBeWhole)
                              "--json output?)"), std::string::npos) << v << ": " << r.out;
     }
     // a summary's params.d of 2.5 was taken as 2
-    std::string j = slurp(sum);
+    std::string j = read_file(sum);
     write_file(sum, j.replace(j.find("\"d\": 32"), strlen("\"d\": 32"), "\"d\": 2.5"));
     hgt::CmdResult r = hgt::run_cmd(bin + sum);
     EXPECT_EQ(r.status, 2) << r.out;

@@ -16,11 +16,8 @@
 #include <map>
 #include <memory>
 #include <random>
-#include <sstream>
 #include <string>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <tuple>
 #include <vector>
 
 extern "C" {
@@ -38,50 +35,12 @@ constexpr size_t kErr = 1024;
 
 std::string src(const std::string &rel) { return std::string(HG_SRC_DIR) + "/" + rel; }
 
-std::string read_file(const std::string &path)
-{
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-// A fresh temporary directory (removed by the caller's TearDown if wanted).
-std::string temp_dir(const char *tag)
-{
-    std::string t = std::string(P_tmpdir) + "/hg_run_" + tag + "_XXXXXX";
-    std::vector<char> buf(t.begin(), t.end());
-    buf.push_back('\0');
-    const char *d = mkdtemp(buf.data());
-    return d ? std::string(d) : std::string();
-}
-
-// Runs a shell command in the source tree; returns (exit code, stdout + stderr).
-std::pair<int, std::string> run_cmd(const std::string &cmd)
-{
-    std::string full = "cd '" + std::string(HG_SRC_DIR) + "' && " + cmd + " 2>&1";
-    FILE *p = popen(full.c_str(), "r");
-    if (!p) return {-1, "popen failed"};
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    int st = pclose(p);
-    return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
+using hgt::read_file;
+using hgt::small_calib_set;
+using hgt::write_file;
 
 std::string hadrun() { return std::string(HG_BIN_DIR) + "/hadrun"; }
 std::string hgsim() { return std::string(HG_BIN_DIR) + "/hgsim"; }
-
-// A file with the first n lines of the calibration set (keeps CLI calibrations short).
-std::string small_calib_set(const std::string &dir, int n)
-{
-    std::ifstream in(src("sw/data/sentences_calib.txt"));
-    std::string path = dir + "/calib.txt", line;
-    std::ofstream out(path);
-    for (int i = 0; i < n && std::getline(in, line); i++) out << line << "\n";
-    return path;
-}
 
 }  // namespace
 
@@ -172,7 +131,8 @@ hr_calib *fake_calib(int nl, int nh, int d, uint32_t seed)
 
 TEST(RunCalib, FileRoundTripsExactly)
 {
-    std::string dir = temp_dir("calib");
+    hgt::TempDir td("run_calib");
+    std::string dir = td.path();
     ASSERT_FALSE(dir.empty());
     std::string path = dir + "/c.json";
     hr_calib *c = fake_calib(3, 5, 16, 1);
@@ -212,13 +172,12 @@ TEST(RunCalib, FileRoundTripsExactly)
     EXPECT_EQ(hr_calib_stale(r, &mc, c->model_hash, c->set_hash, 99.99, why, sizeof why), 1);
     hr_calib_free(c);
     hr_calib_free(r);
-    remove(path.c_str());
-    rmdir(dir.c_str());
 }
 
 TEST(RunCalib, MalformedFilesNameTheProblem)
 {
-    std::string dir = temp_dir("calibbad");
+    hgt::TempDir td("run_calibbad");
+    std::string dir = td.path();
     ASSERT_FALSE(dir.empty());
     std::string path = dir + "/c.json";
     hr_calib *c = fake_calib(2, 2, 8, 2);
@@ -241,7 +200,7 @@ TEST(RunCalib, MalformedFilesNameTheProblem)
         size_t at = t.find(cs.from);
         ASSERT_NE(at, std::string::npos) << cs.from;
         t.replace(at, cs.from.size(), cs.to);
-        std::ofstream(path) << t;
+        write_file(path, t);
         hr_calib *r = hr_calib_load(path.c_str(), err, sizeof err);
         EXPECT_EQ(r, nullptr) << cs.from;
         EXPECT_NE(std::string(err).find(cs.expect), std::string::npos) << cs.from << ": " << err;
@@ -253,13 +212,11 @@ TEST(RunCalib, MalformedFilesNameTheProblem)
     size_t at = t.find("\"s_q\":\t");
     ASSERT_NE(at, std::string::npos);
     t.insert(at + 7, "-");
-    std::ofstream(path) << t;
+    write_file(path, t);
     EXPECT_EQ(hr_calib_load(path.c_str(), err, sizeof err), nullptr);
     EXPECT_NE(std::string(err).find("heads[0]: 's_q'"), std::string::npos) << err;
     EXPECT_EQ(hr_calib_load((dir + "/missing.json").c_str(), err, sizeof err), nullptr);
     EXPECT_NE(std::string(err).find("missing.json"), std::string::npos) << err;
-    remove(path.c_str());
-    rmdir(dir.c_str());
 }
 
 // ------------------------------------------------------------------ the real model
@@ -365,15 +322,14 @@ TEST_F(RunModel, CalibrationIsSaneAndRoundTrips)
             EXPECT_NEAR(e->s_v * 127.0, e->max_v, 1e-5 * e->max_v) << l << ":" << h;
             EXPECT_LT(e->sigma_q, e->max_q);
         }
-    std::string dir = temp_dir("calibmodel"), path = dir + "/c.json";
+    hgt::TempDir td("run_calibmodel");
+    std::string dir = td.path(), path = dir + "/c.json";
     char err[kErr] = "";
     ASSERT_EQ(hr_calib_save(calib_, path.c_str(), err, sizeof err), 0) << err;
     hr_calib *r = hr_calib_load(path.c_str(), err, sizeof err);
     ASSERT_NE(r, nullptr) << err;
     EXPECT_EQ(memcmp(r->head, calib_->head, sizeof(hr_head_cal) * 72), 0);
     hr_calib_free(r);
-    remove(path.c_str());
-    rmdir(dir.c_str());
 }
 
 TEST_F(RunModel, FloatAgainstItselfIsExact)
@@ -513,36 +469,37 @@ TEST(RunCli, BadOptionsExit2NamingTheOption)
         {"stray", "unexpected argument 'stray'"},
     };
     for (const Case &c : cases) {
-        auto [rc, out] = run_cmd(hadrun() + " --quiet " + c.args);
-        EXPECT_EQ(rc, 2) << c.args << "\n" << out;
-        EXPECT_NE(out.find(c.expect), std::string::npos) << c.args << "\n" << out;
-        EXPECT_EQ(out.find("Segmentation"), std::string::npos) << c.args;
+        hgt::CmdResult r = hgt::run_in_src(hadrun() + " --quiet " + c.args);
+        EXPECT_EQ(r.status, 2) << c.args << "\n" << r.out;
+        EXPECT_NE(r.out.find(c.expect), std::string::npos) << c.args << "\n" << r.out;
+        EXPECT_EQ(r.out.find("Segmentation"), std::string::npos) << c.args;
     }
-    auto [rc, out] = run_cmd(hadrun() + " --help");
-    EXPECT_EQ(rc, 0);
+    hgt::CmdResult help = hgt::run_in_src(hadrun() + " --help");
+    EXPECT_EQ(help.status, 0);
     for (const char *opt : {"--backend", "--json", "--dump-streams", "--calib", "--check",
                             "--repeat", "--max-keys"})
-        EXPECT_NE(out.find(opt), std::string::npos) << opt;
+        EXPECT_NE(help.out.find(opt), std::string::npos) << opt;
 }
 
 // One hadrun run with streams dumped; every dumped head replays bit-exactly on hgsim and its
 // RTL outputs equal the dumped golden outputs; the JSON metrics are deterministic.
 TEST(RunCli, DumpedStreamsReplayOnHgsimAndJsonIsDeterministic)
 {
-    std::string dir = temp_dir("dump");
+    hgt::TempDir td("run_dump");
+    std::string dir = td.path();
     ASSERT_FALSE(dir.empty());
     std::string cset = small_calib_set(dir, 6);
     std::string common = hadrun() + " --quiet --limit 3 --calib " + dir + "/calib.json" +
                          " --calib-sentences " + cset;
-    auto [rc, out] = run_cmd(common + " --backend float,golden-had,golden-int8-topn --json " +
-                             dir + "/a.json --embeddings " + dir + "/emb.txt --dump-streams " +
-                             dir + "/streams --dump-heads 0:0,5:11 --dump-sentences 2");
-    ASSERT_EQ(rc, 0) << out;
-    EXPECT_NE(out.find("golden-int8-topn"), std::string::npos) << out;
+    hgt::CmdResult r = hgt::run_in_src(common + " --backend float,golden-had,golden-int8-topn --json " +
+                                       dir + "/a.json --embeddings " + dir + "/emb.txt --dump-streams " +
+                                       dir + "/streams --dump-heads 0:0,5:11 --dump-sentences 2");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("golden-int8-topn"), std::string::npos) << r.out;
     // second run reuses the calibration file and writes the same JSON
-    auto [rc2, out2] = run_cmd(common + " --backend float,golden-had,golden-int8-topn --json " +
-                               dir + "/b.json");
-    ASSERT_EQ(rc2, 0) << out2;
+    hgt::CmdResult r2 = hgt::run_in_src(common + " --backend float,golden-had,golden-int8-topn --json " +
+                                        dir + "/b.json");
+    ASSERT_EQ(r2.status, 0) << r2.out;
     std::string a = read_file(dir + "/a.json"), b = read_file(dir + "/b.json");
     EXPECT_FALSE(a.empty());
     EXPECT_EQ(a, b);
@@ -573,14 +530,13 @@ TEST(RunCli, DumpedStreamsReplayOnHgsimAndJsonIsDeterministic)
         int nq = cJSON_GetObjectItem(h, "n_queries")->valueint;
         cJSON_Delete(h);
         ASSERT_EQ(cmd.rfind("hgsim ", 0), 0u) << cmd;
-        auto [hrc, hout] = run_cmd("cd '" + hd + "' && " + hgsim() + cmd.substr(5) +
-                                   " --out rtl_out.bin");
-        EXPECT_EQ(hrc, 0) << hd << "\n" << hout;
-        EXPECT_NE(hout.find("check: bit-exact"), std::string::npos) << hd << "\n" << hout;
+        hgt::CmdResult sim = hgt::run_in_src("cd '" + hd + "' && " + hgsim() + cmd.substr(5) +
+                                             " --out rtl_out.bin");
+        EXPECT_EQ(sim.status, 0) << hd << "\n" << sim.out;
+        EXPECT_NE(sim.out.find("check: bit-exact"), std::string::npos) << hd << "\n" << sim.out;
         std::string gold = read_file(hd + "/out.bin"), rtl = read_file(hd + "/rtl_out.bin");
         EXPECT_EQ(gold.size(), (size_t)nq * 32 * 4) << hd;
         EXPECT_TRUE(gold == rtl) << hd << ": hgsim outputs differ from the dumped golden outputs";
     }
     cJSON_Delete(idx);
-    run_cmd("rm -rf '" + dir + "'");
 }

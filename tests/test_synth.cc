@@ -10,16 +10,12 @@
 #include <cjson/cJSON.h>
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <sstream>
 #include <string>
-#include <sys/stat.h>
-#include <sys/wait.h>
 
 namespace {
 
@@ -29,39 +25,9 @@ std::string bin(const char *tool) { return std::string(HG_BIN_DIR) + "/" + tool;
 std::string work() { return std::string(HG_BIN_DIR) + "/../test_synth"; }
 std::string flow() { return hgt::src_dir() + "/synth/flow.sh"; }
 
-struct Result {
-    int rc;
-    std::string out;
-};
-
-// Runs a shell command; returns its exit status and its stdout + stderr.
-Result sh(const std::string &cmd)
-{
-    Result r{-1, ""};
-    FILE *p = popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    int st = pclose(p);
-    r.rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
-
-std::string tail(const std::string &s, size_t lines = 25)
-{
-    size_t pos = s.size();
-    for (size_t i = 0; i < lines && pos > 0; i++) pos = s.rfind('\n', pos - 1);
-    return pos == std::string::npos ? s : s.substr(pos);
-}
-
-std::string slurp(const std::string &path)
-{
-    std::ifstream f(path);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+using Result = hgt::CmdResult;
+using hgt::read_file;
+using hgt::tail;
 
 struct JsonDel {
     void operator()(cJSON *j) const { cJSON_Delete(j); }
@@ -76,55 +42,84 @@ double num(const cJSON *o, const char *a, const char *b = nullptr, const char *c
     return cJSON_IsNumber(x) ? x->valuedouble : -1.0;
 }
 
-// One flow run per core type (random data) plus a constant-data run of HAD and the
-// baseline on the same netlists; made once for the whole suite.
-struct Runs {
-    std::map<std::string, std::string> dir, log;
-    std::map<std::string, int> rc;
-    std::map<std::string, Json> summary;
-    std::string rtl(const std::string &core) const { return work() + "/rtl/" + core; }
-};
+// The flow runs of the SynthFlow and SynthGateSim suites: one per core type (random data) plus
+// a constant-data run of HAD and the baseline on the same netlists. SetUpTestSuite makes them
+// once for the whole program (the first of these suites to run makes them, the other reuses
+// them) and only records what happened; the tests check it (RunsEndToEndForEveryCore: every
+// exit status).
+class SynthRunsTest : public testing::Test {
+protected:
+    struct Run {
+        int status = -1;  // exit status of synth/flow.sh; -1: not run
+        std::string dir, log;
+        Json summary;     // reports/summary.json (null if missing or not JSON)
+    };
 
-Runs &runs()
-{
-    static Runs *r = nullptr;
-    if (r) return *r;
-    r = new Runs;
-    sh("rm -rf '" + work() + "' && mkdir -p '" + work() + "/rtl'");
-    for (const std::string &core : hgt::core_types()) {
-        std::string c = core;
-        Result g = sh(bin("hadgen") + " --core " + c + " --d 16 --lanes 4 --top-n 8 --max-keys 64 --out '" +
-                      r->rtl(c) + "'");
-        EXPECT_EQ(g.rc, 0) << g.out;
-        std::string cases[2] = {c, c + "-const"};
-        for (const std::string &k : cases) {
-            bool cst = k != c;
-            if (cst && c == "int8-topn") continue;
-            r->dir[k] = work() + "/" + k;
-            std::string env = "OUT_DIR='" + r->dir[k] + "' CAPTURE_CMD=bench CAPTURE_QUERIES=12 JOBS=2 ";
-            if (cst) env += "CAPTURE_CONST=1 REUSE_FROM='" + r->dir[c] + "' ";
-            fprintf(stderr, "[synth] flow: %s\n", k.c_str());
-            Result f = sh(env + flow() + " '" + r->rtl(c) + "'");
-            r->rc[k] = f.rc;
-            r->log[k] = f.out;
-            r->summary[k] = Json(cJSON_Parse(slurp(r->dir[k] + "/reports/summary.json").c_str()));
+    static void SetUpTestSuite()
+    {
+        if (made_) return;
+        made_ = true;
+        hgt::run_cmd("rm -rf '" + work() + "' && mkdir -p '" + work() + "/rtl'");
+        list_cores_ = hgt::run_cmd(bin("hadgen") + " --list-cores");
+        for (const std::string &c : hgt::split_lines(list_cores_.out)) {
+            generated_[c] = hgt::run_cmd(bin("hadgen") + " --core " + c +
+                                         " --d 16 --lanes 4 --top-n 8 --max-keys 64 --out '" + rtl(c) + "'");
+            std::string cases[2] = {c, c + "-const"};
+            for (const std::string &k : cases) {
+                bool cst = k != c;
+                if (cst && c == "int8-topn") continue;
+                Run &r = runs_[k];
+                r.dir = work() + "/" + k;
+                std::string env = "OUT_DIR='" + r.dir + "' CAPTURE_CMD=bench CAPTURE_QUERIES=12 JOBS=2 ";
+                if (cst) env += "CAPTURE_CONST=1 REUSE_FROM='" + runs_[c].dir + "' ";
+                fprintf(stderr, "[synth] flow: %s\n", k.c_str());
+                Result f = hgt::run_cmd(env + flow() + " '" + rtl(c) + "'");
+                r.status = f.status;
+                r.log = f.out;
+                r.summary = Json(cJSON_Parse(read_file(r.dir + "/reports/summary.json").c_str()));
+            }
         }
     }
-    return *r;
-}
 
-const cJSON *summary(const std::string &k)
-{
-    Runs &r = runs();
-    EXPECT_EQ(r.rc[k], 0) << "flow of " << k << " failed:" << tail(r.log[k]);
-    EXPECT_TRUE(r.summary[k]) << "no summary.json for " << k;
-    return r.summary[k].get();
-}
+    static std::string rtl(const std::string &core) { return work() + "/rtl/" + core; }
 
-TEST(SynthFlow, RunsEndToEndForEveryCore)
+    // The run of k (a core type, or "<core>-const"); one never made has status -1 and no summary.
+    static const Run &run(const std::string &k)
+    {
+        static const Run none;
+        auto it = runs_.find(k);
+        return it == runs_.end() ? none : it->second;
+    }
+
+    // The summary of k's run, or nullptr (and a failure: the run failed or wrote none).
+    static const cJSON *summary(const std::string &k)
+    {
+        const Run &r = run(k);
+        EXPECT_EQ(r.status, 0) << "flow of " << k << " failed:" << tail(r.log);
+        EXPECT_TRUE(r.summary) << "no summary.json for " << k;
+        return r.status == 0 ? r.summary.get() : nullptr;
+    }
+
+    static inline bool made_ = false;
+    static inline Result list_cores_{-1, ""};                  // hadgen --list-cores
+    static inline std::map<std::string, Result> generated_;    // hadgen of each core type
+    static inline std::map<std::string, Run> runs_;
+};
+
+class SynthFlow : public SynthRunsTest {};
+class SynthGateSim : public SynthRunsTest {};
+
+TEST_F(SynthFlow, RunsEndToEndForEveryCore)
 {
+    ASSERT_EQ(list_cores_.status, 0) << list_cores_.out;
+    ASSERT_FALSE(runs_.empty()) << "no flow run was made";
+    for (const auto &g : generated_)
+        EXPECT_EQ(g.second.status, 0) << "hadgen --core " << g.first << ":\n" << g.second.out;
+    for (const auto &r : runs_)
+        EXPECT_EQ(r.second.status, 0) << "flow of " << r.first << " failed:" << tail(r.second.log);
     for (const std::string &core : hgt::core_types()) {
-        const cJSON *s = summary(core);
+        const cJSON *s = run(core).summary.get();
+        EXPECT_TRUE(s) << "no summary.json for " << core;
         if (!s) continue;
         EXPECT_GT(num(s, "totals", "logic_area_um2"), 0) << core;
         EXPECT_GT(num(s, "totals", "memory_area_um2"), 0) << core;
@@ -144,8 +139,8 @@ TEST(SynthFlow, RunsEndToEndForEveryCore)
         const cJSON *mod = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "module");
         ASSERT_TRUE(cJSON_IsString(src) && cJSON_IsString(mod)) << core;
         bool top = std::string(src->valuestring).rfind("hierarchical top", 0) == 0;
-        std::string rpt = slurp(runs().dir[core] + "/reports/sta/" + (top ? std::string("top") : mod->valuestring) +
-                                ".timing.rpt");
+        std::string rpt = read_file(run(core).dir + "/reports/sta/" + (top ? std::string("top") : mod->valuestring) +
+                                    ".timing.rpt");
         ASSERT_FALSE(rpt.empty()) << core;
         size_t at = rpt.find(std::string(" ") + pin->valuestring + " (" + cell->valuestring + ")");
         EXPECT_NE(at, std::string::npos) << core << ": " << pin->valuestring << " not in the report";
@@ -162,41 +157,41 @@ TEST(SynthFlow, RunsEndToEndForEveryCore)
     }
 }
 
-TEST(SynthFlow, GateLevelEqualsRtlOnEveryCycle)
+TEST_F(SynthFlow, GateLevelEqualsRtlOnEveryCycle)
 {
     for (const std::string &core : hgt::core_types()) {
-        Runs &r = runs();
-        ASSERT_EQ(r.rc[core], 0) << tail(r.log[core]);
-        EXPECT_NE(r.log[core].find("gate level == RTL on every cycle"), std::string::npos) << core;
+        const Run &r = run(core);
+        ASSERT_EQ(r.status, 0) << tail(r.log);
+        EXPECT_NE(r.log.find("gate level == RTL on every cycle"), std::string::npos) << core;
         // every toggle file records zero mismatches
-        Result m = sh("grep -L '^mismatches 0$' '" + r.dir[core] + "'/reports/toggles/*.tog");
+        Result m = hgt::run_cmd("grep -L '^mismatches 0$' '" + r.dir + "'/reports/toggles/*.tog");
         EXPECT_EQ(m.out, "") << core << ": instances with mismatches: " << m.out;
     }
 }
 
-TEST(SynthFlow, CorruptedCaptureIsCaught)
+TEST_F(SynthFlow, CorruptedCaptureIsCaught)
 {
-    Runs &r = runs();
-    ASSERT_EQ(r.rc["had"], 0);
+    const Run &r = run("had");
+    ASSERT_EQ(r.status, 0);
     // one XNOR lane instance, with one output value changed late in the run
     std::string d = work() + "/corrupt";
-    sh("rm -rf '" + d + "' && mkdir -p '" + d + "/tog'");
-    Result f = sh("ls '" + r.dir["had"] + "/captures/' | grep 'u_lane.hex$' | head -1");
+    hgt::run_cmd("rm -rf '" + d + "' && mkdir -p '" + d + "/tog'");
+    Result f = hgt::run_cmd("ls '" + r.dir + "/captures/' | grep 'u_lane.hex$' | head -1");
     ASSERT_FALSE(f.out.empty());
     std::string name = f.out.substr(0, f.out.find(".hex"));
-    std::string src = r.dir["had"] + "/captures/" + name + ".hex", dst = d + "/" + name + ".hex";
+    std::string src = r.dir + "/captures/" + name + ".hex", dst = d + "/" + name + ".hex";
     // five lines before the end (query phase, m_o known): flip the last hex digit of m_o
-    Result wc = sh("wc -l < '" + src + "'");
+    Result wc = hgt::run_cmd("wc -l < '" + src + "'");
     long line = std::atol(wc.out.c_str()) - 5;
     ASSERT_GT(line, 10);
-    sh("awk 'NR==" + std::to_string(line) +
-       "{c=substr($NF,length($NF),1); $NF=substr($NF,1,length($NF)-1) (c==\"0\"?\"1\":\"0\")} {print}' '" + src +
-       "' > '" + dst + "'");
-    std::ofstream(d + "/list.txt") << "had_xnor_lane 1 1 " << d << "/" << name << "\n";
-    Result g = sh(bin("hgsynth") + " gatesim --rtl '" + r.rtl("had") + "' --netlists '" + r.dir["had"] +
-                  "/generated/netlist' --lib " + kLib + " --module had_xnor_lane --instances '" + d +
-                  "/list.txt' --toggles '" + d + "/tog'");
-    EXPECT_EQ(g.rc, 1) << g.out;
+    hgt::run_cmd("awk 'NR==" + std::to_string(line) +
+                 "{c=substr($NF,length($NF),1); $NF=substr($NF,1,length($NF)-1) (c==\"0\"?\"1\":\"0\")} {print}' '" +
+                 src + "' > '" + dst + "'");
+    hgt::write_file(d + "/list.txt", "had_xnor_lane 1 1 " + d + "/" + name + "\n");
+    Result g = hgt::run_cmd(bin("hgsynth") + " gatesim --rtl '" + rtl("had") + "' --netlists '" + r.dir +
+                            "/generated/netlist' --lib " + kLib + " --module had_xnor_lane --instances '" + d +
+                            "/list.txt' --toggles '" + d + "/tog'");
+    EXPECT_EQ(g.status, 1) << g.out;
     EXPECT_NE(g.out.find("MISMATCH cycle " + std::to_string(line - 1) + " instance " + name +
                          " (module had_xnor_lane) output m_o: got"),
               std::string::npos)
@@ -206,40 +201,38 @@ TEST(SynthFlow, CorruptedCaptureIsCaught)
 // The slowest stage is the cell output row with the largest delay on the path: not the first
 // row, not the endpoint's D pin (three numbers), not rows after "data arrival time". A copy of
 // the HAD run with a timing report written here (slack far below any module's).
-TEST(SynthFlow, SlowestStageIsTheLargestCellDelayOfThePath)
+TEST_F(SynthFlow, SlowestStageIsTheLargestCellDelayOfThePath)
 {
     ASSERT_TRUE(summary("had"));
     std::string d = work() + "/had-stage";
-    Result cp = sh("rm -rf '" + d + "' && cp -r '" + runs().dir["had"] + "' '" + d + "'");
-    ASSERT_EQ(cp.rc, 0) << cp.out;
-    {
-        std::ofstream f(d + "/reports/sta/top.timing.rpt");
-        f << "Startpoint: u_a/_1_ (rising edge-triggered flip-flop clocked by clk)\n"
-             "Endpoint: u_b/_9_ (rising edge-triggered flip-flop clocked by clk)\n"
-             "Path Group: clk\nPath Type: max\n\n"
-             "      Cap      Slew     Delay      Time   Description\n"
-             "-------------------------------------------------------------------------------\n"
-             "             0.0000    0.0000    0.0000   clock clk (rise edge)\n"
-             "                       0.0000    0.0000   clock network delay (ideal)\n"
-             "             0.0000    0.0000    0.0000 ^ u_a/_1_/CLK (DFFPOSX1)\n"
-             "   0.0100    0.1000    0.3000    0.3000 v u_a/_1_/Q (DFFPOSX1)\n"
-             "   7.5000    9.0000    6.2500    6.5500 ^ u_a/_2_/Y (XNOR2X1)\n"
-             "   0.0200    0.3000    0.4000    6.9500 v u_b/_3_/Y (MUX2X1)\n"
-             "             0.3000   53.0000   59.9500 v u_b/_9_/D (DFFPOSX1)\n"
-             "                                59.9500   data arrival time\n\n"
-             "   9.0000    9.0000    9.0000    9.0000 ^ u_c/_5_/Y (INVX1)\n"
-             "                                 9.9500   data required time\n"
-             "-------------------------------------------------------------------------------\n"
-             "                               -50.0000   slack (VIOLATED)\n";
-    }
-    Result r = sh(bin("hgsynth") + " summary --rtl '" + runs().rtl("had") + "' --run '" + d + "' --out '" + d +
-                  "/s.json'");
-    ASSERT_EQ(r.rc, 0) << r.out;
+    Result cp = hgt::run_cmd("rm -rf '" + d + "' && cp -r '" + run("had").dir + "' '" + d + "'");
+    ASSERT_EQ(cp.status, 0) << cp.out;
+    hgt::write_file(d + "/reports/sta/top.timing.rpt",
+                    "Startpoint: u_a/_1_ (rising edge-triggered flip-flop clocked by clk)\n"
+                    "Endpoint: u_b/_9_ (rising edge-triggered flip-flop clocked by clk)\n"
+                    "Path Group: clk\nPath Type: max\n\n"
+                    "      Cap      Slew     Delay      Time   Description\n"
+                    "-------------------------------------------------------------------------------\n"
+                    "             0.0000    0.0000    0.0000   clock clk (rise edge)\n"
+                    "                       0.0000    0.0000   clock network delay (ideal)\n"
+                    "             0.0000    0.0000    0.0000 ^ u_a/_1_/CLK (DFFPOSX1)\n"
+                    "   0.0100    0.1000    0.3000    0.3000 v u_a/_1_/Q (DFFPOSX1)\n"
+                    "   7.5000    9.0000    6.2500    6.5500 ^ u_a/_2_/Y (XNOR2X1)\n"
+                    "   0.0200    0.3000    0.4000    6.9500 v u_b/_3_/Y (MUX2X1)\n"
+                    "             0.3000   53.0000   59.9500 v u_b/_9_/D (DFFPOSX1)\n"
+                    "                                59.9500   data arrival time\n\n"
+                    "   9.0000    9.0000    9.0000    9.0000 ^ u_c/_5_/Y (INVX1)\n"
+                    "                                 9.9500   data required time\n"
+                    "-------------------------------------------------------------------------------\n"
+                    "                               -50.0000   slack (VIOLATED)\n");
+    Result r = hgt::run_cmd(bin("hgsynth") + " summary --rtl '" + rtl("had") + "' --run '" + d + "' --out '" + d +
+                            "/s.json'");
+    ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("critical path u_a/_1_ -> u_b/_9_, 60.00 ns; slowest stage u_a/_2_/Y (XNOR2X1): 6.25 ns "
                          "into 7.500 pF"),
               std::string::npos)
         << r.out;
-    Json j(cJSON_Parse(slurp(d + "/s.json").c_str()));
+    Json j(cJSON_Parse(read_file(d + "/s.json").c_str()));
     ASSERT_TRUE(j);
     EXPECT_EQ(num(j.get(), "timing", "worst_stage", "delay_ns"), 6.25);
     EXPECT_EQ(num(j.get(), "timing", "worst_stage", "load_pf"), 7.5);
@@ -247,10 +240,10 @@ TEST(SynthFlow, SlowestStageIsTheLargestCellDelayOfThePath)
     const cJSON *pin = cJSON_GetObjectItemCaseSensitive(w, "pin");
     ASSERT_TRUE(cJSON_IsString(pin));
     EXPECT_STREQ(pin->valuestring, "u_a/_2_/Y");
-    sh("rm -rf '" + d + "'");
+    hgt::run_cmd("rm -rf '" + d + "'");
 }
 
-TEST(SynthFlow, HadScoreArrayIsSmallerThanBaseline)
+TEST_F(SynthFlow, HadScoreArrayIsSmallerThanBaseline)
 {
     const cJSON *h = summary("had"), *b = summary("baseline");
     ASSERT_TRUE(h && b);
@@ -259,7 +252,7 @@ TEST(SynthFlow, HadScoreArrayIsSmallerThanBaseline)
     EXPECT_LT(ha, ba) << "HAD score array " << ha << " um2, baseline " << ba << " um2";
 }
 
-TEST(SynthFlow, PowerRespondsToData)
+TEST_F(SynthFlow, PowerRespondsToData)
 {
     for (const char *core : {"had", "baseline"}) {
         std::string c = core;
@@ -275,7 +268,7 @@ TEST(SynthFlow, PowerRespondsToData)
     }
 }
 
-TEST(SynthFlow, ActivityCoversTheInstances)
+TEST_F(SynthFlow, ActivityCoversTheInstances)
 {
     for (const std::string &core : hgt::core_types()) {
         const cJSON *s = summary(core);
@@ -285,21 +278,20 @@ TEST(SynthFlow, ActivityCoversTheInstances)
     }
 }
 
-TEST(SynthFlow, ReportComparesTheCores)
+TEST_F(SynthFlow, ReportComparesTheCores)
 {
-    Runs &r = runs();
     std::string out = work() + "/report";
-    sh("mkdir -p '" + out + "'");
-    Result g = sh(bin("hgreport") + " --out '" + out + "' --point 'flow=synthetic:" + r.dir["had"] + "," +
-                  r.dir["baseline"] + "," + r.dir["int8-topn"] + "'");
-    ASSERT_EQ(g.rc, 0) << g.out;
-    std::string md = slurp(out + "/report.md");
+    hgt::run_cmd("mkdir -p '" + out + "'");
+    Result g = hgt::run_cmd(bin("hgreport") + " --out '" + out + "' --point 'flow=synthetic:" + run("had").dir + "," +
+                            run("baseline").dir + "," + run("int8-topn").dir + "'");
+    ASSERT_EQ(g.status, 0) << g.out;
+    std::string md = read_file(out + "/report.md");
     EXPECT_NE(md.find("| core / baseline |"), std::string::npos) << md;
     EXPECT_NE(md.find("\n| had | "), std::string::npos);
     EXPECT_NE(md.find("\n| int8-topn | "), std::string::npos);
     EXPECT_NE(md.find("paper: area -79%"), std::string::npos);
     EXPECT_NE(md.find("9045"), std::string::npos);
-    Json j(cJSON_Parse(slurp(out + "/report.json").c_str()));
+    Json j(cJSON_Parse(read_file(out + "/report.json").c_str()));
     ASSERT_TRUE(j);
     const cJSON *pt = cJSON_GetArrayItem(cJSON_GetObjectItem(j.get(), "points"), 0);
     double ratio = num(pt, "ratios_vs_baseline", "had", "logic_area");
@@ -307,77 +299,78 @@ TEST(SynthFlow, ReportComparesTheCores)
     EXPECT_LT(ratio, 1.0) << "HAD logic area should be below the baseline's";
     // the blocks are the manifests' (via the summaries), each in the per-block table
     const cJSON *blocks = cJSON_GetObjectItem(summary("had"), "blocks"), *b;
-    cJSON_ArrayForEach(b, blocks) EXPECT_NE(slurp(out + "/blocks.csv").find(std::string(",had,") + b->string + ","),
+    cJSON_ArrayForEach(b, blocks) EXPECT_NE(read_file(out + "/blocks.csv").find(std::string(",had,") + b->string + ","),
                                             std::string::npos) << b->string;
-    EXPECT_GT(slurp(out + "/summary.csv").size(), 100u);
+    EXPECT_GT(read_file(out + "/summary.csv").size(), 100u);
 }
 
 TEST(SynthCells, ModelsMatchTheLibraryModels)
 {
     std::string d = work() + "/cellcheck";
-    sh("mkdir -p '" + d + "'");
-    Result g = sh(bin("hgsynth") + " cells --lib " + kLib + " --out '" + d + "/cells.v' --check-ref " +
-                  "/usr/share/qflow/tech/osu018/osu018_stdcells.v --check-dir '" + d + "'");
-    ASSERT_EQ(g.rc, 0) << g.out;
-    Result c = sh("cd '" + d + "' && iverilog -g2005 -o cc.vvp cells.v ref_cells.v cellcheck_tb.v 2>/dev/null && vvp -n cc.vvp");
-    ASSERT_EQ(c.rc, 0) << c.out;
+    hgt::run_cmd("mkdir -p '" + d + "'");
+    Result g = hgt::run_cmd(bin("hgsynth") + " cells --lib " + kLib + " --out '" + d + "/cells.v' --check-ref " +
+                            "/usr/share/qflow/tech/osu018/osu018_stdcells.v --check-dir '" + d + "'");
+    ASSERT_EQ(g.status, 0) << g.out;
+    Result c = hgt::run_cmd("cd '" + d + "' && iverilog -g2005 -o cc.vvp cells.v ref_cells.v cellcheck_tb.v "
+                            "2>/dev/null && vvp -n cc.vvp");
+    ASSERT_EQ(c.status, 0) << c.out;
     EXPECT_EQ(c.out.find("FAIL"), std::string::npos) << c.out;
     int pass = 0;
     for (size_t p = 0; (p = c.out.find("PASS ", p)) != std::string::npos; p++) pass++;
     EXPECT_EQ(pass, 32) << c.out;
 }
 
-TEST(SynthGateSim, BuiltinSimulatorAgreesWithVerilator)
+TEST_F(SynthGateSim, BuiltinSimulatorAgreesWithVerilator)
 {
-    Runs &r = runs();
-    ASSERT_EQ(r.rc["had"], 0);
-    std::string run = r.dir["had"], d = work() + "/vlcheck";
-    sh("rm -rf '" + d + "' && mkdir -p '" + d + "'");
+    const Run &r = run("had");
+    ASSERT_EQ(r.status, 0);
+    std::string rd = r.dir, d = work() + "/vlcheck";
+    hgt::run_cmd("rm -rf '" + d + "' && mkdir -p '" + d + "'");
     // one HAD AV dimension: ~1000 cells, flip-flops with an enable, a multiplier
-    Result l = sh("grep '^had_av_dim 1 ' '" + run + "/generated/instances.txt' | head -1 | awk '{print $4}'");
+    Result l = hgt::run_cmd("grep '^had_av_dim 1 ' '" + rd + "/generated/instances.txt' | head -1 | awk '{print $4}'");
     ASSERT_FALSE(l.out.empty());
     std::string base = l.out.substr(0, l.out.find('\n'));
     std::string name = base.substr(base.rfind('/') + 1);
-    Result g = sh(bin("hgsynth") + " glgen --rtl '" + r.rtl("had") + "' --netlists '" + run +
-                  "/generated/netlist' --module had_av_dim --out '" + d + "'");
-    ASSERT_EQ(g.rc, 0) << g.out;
-    Result b = sh("cd '" + d + "' && verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style "
-                  "--timescale 1ns/1ps --top-module hggl_top -Mdir obj -o hggl_sim -CFLAGS '-O1 -std=c++17 -I" +
-                  hgt::src_dir() + "/synth/src' hggl_top.v '" + run + "/generated/cells.v' '" + hgt::src_dir() +
-                  "/synth/harness/hggl_main.cpp' '" + hgt::src_dir() + "/synth/src/sy_capture.c'");
-    ASSERT_EQ(b.rc, 0) << tail(b.out);
-    Result v = sh("'" + d + "/obj/hggl_sim' --map '" + d + "/map.txt' --capture '" + base + "' --instance '" + name +
-                  "' --toggles '" + d + "/vl.tog'");
-    ASSERT_EQ(v.rc, 0) << v.out;
+    Result g = hgt::run_cmd(bin("hgsynth") + " glgen --rtl '" + rtl("had") + "' --netlists '" + rd +
+                            "/generated/netlist' --module had_av_dim --out '" + d + "'");
+    ASSERT_EQ(g.status, 0) << g.out;
+    Result b = hgt::run_cmd("cd '" + d + "' && verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style "
+                            "--timescale 1ns/1ps --top-module hggl_top -Mdir obj -o hggl_sim -CFLAGS '-O1 -std=c++17 -I" +
+                            hgt::src_dir() + "/synth/src' hggl_top.v '" + rd + "/generated/cells.v' '" + hgt::src_dir() +
+                            "/synth/harness/hggl_main.cpp' '" + hgt::src_dir() + "/synth/src/sy_capture.c'");
+    ASSERT_EQ(b.status, 0) << tail(b.out);
+    Result v = hgt::run_cmd("'" + d + "/obj/hggl_sim' --map '" + d + "/map.txt' --capture '" + base + "' --instance '" +
+                            name + "' --toggles '" + d + "/vl.tog'");
+    ASSERT_EQ(v.status, 0) << v.out;
     // same toggles as the built-in simulator over all cycles
-    std::ofstream(d + "/list.txt") << "had_av_dim 1 1 " << base << "\n";
-    sh("mkdir -p '" + d + "/tog'");
-    Result s = sh(bin("hgsynth") + " gatesim --rtl '" + r.rtl("had") + "' --netlists '" + run +
-                  "/generated/netlist' --lib " + kLib + " --module had_av_dim --instances '" + d +
-                  "/list.txt' --toggles '" + d + "/tog'");
-    ASSERT_EQ(s.rc, 0) << s.out;
-    std::string a = slurp(d + "/vl.tog"), c = slurp(d + "/tog/" + name + ".tog");
+    hgt::write_file(d + "/list.txt", "had_av_dim 1 1 " + base + "\n");
+    hgt::run_cmd("mkdir -p '" + d + "/tog'");
+    Result s = hgt::run_cmd(bin("hgsynth") + " gatesim --rtl '" + rtl("had") + "' --netlists '" + rd +
+                            "/generated/netlist' --lib " + kLib + " --module had_av_dim --instances '" + d +
+                            "/list.txt' --toggles '" + d + "/tog'");
+    ASSERT_EQ(s.status, 0) << s.out;
+    std::string a = read_file(d + "/vl.tog"), c = read_file(d + "/tog/" + name + ".tog");
     ASSERT_GT(a.size(), 50u);
     EXPECT_EQ(a.substr(a.find("cycles")), c.substr(c.find("cycles")));
 }
 
-TEST(SynthFlow, BadInputExitsTwo)
+TEST_F(SynthFlow, BadInputExitsTwo)
 {
-    sh("mkdir -p '" + work() + "/empty'");
-    Result a = sh(flow() + " '" + work() + "/empty'");
-    EXPECT_EQ(a.rc, 2) << a.out;
+    hgt::run_cmd("mkdir -p '" + work() + "/empty'");
+    Result a = hgt::run_cmd(flow() + " '" + work() + "/empty'");
+    EXPECT_EQ(a.status, 2) << a.out;
     EXPECT_NE(a.out.find("manifest.json"), std::string::npos) << a.out;
-    Result b = sh("LIB=/nonexistent.lib " + flow() + " '" + runs().rtl("had") + "'");
-    EXPECT_EQ(b.rc, 2) << b.out;
+    Result b = hgt::run_cmd("LIB=/nonexistent.lib " + flow() + " '" + rtl("had") + "'");
+    EXPECT_EQ(b.status, 2) << b.out;
     EXPECT_NE(b.out.find("/nonexistent.lib"), std::string::npos) << b.out;
-    Result c = sh("CLK_PERIOD_NS=-3 " + flow() + " '" + runs().rtl("had") + "'");
-    EXPECT_EQ(c.rc, 2) << c.out;
-    Result d = sh(bin("hgsynth") + " cells --lib /etc/hostname --out /dev/null");
-    EXPECT_EQ(d.rc, 2) << d.out;
-    Result e = sh(bin("hgsynth") + " plan --rtl /nonexistent");
-    EXPECT_EQ(e.rc, 2) << e.out;
-    Result f = sh(bin("hgsynth") + " frobnicate");
-    EXPECT_EQ(f.rc, 2) << f.out;
+    Result c = hgt::run_cmd("CLK_PERIOD_NS=-3 " + flow() + " '" + rtl("had") + "'");
+    EXPECT_EQ(c.status, 2) << c.out;
+    Result d = hgt::run_cmd(bin("hgsynth") + " cells --lib /etc/hostname --out /dev/null");
+    EXPECT_EQ(d.status, 2) << d.out;
+    Result e = hgt::run_cmd(bin("hgsynth") + " plan --rtl /nonexistent");
+    EXPECT_EQ(e.status, 2) << e.out;
+    Result f = hgt::run_cmd(bin("hgsynth") + " frobnicate");
+    EXPECT_EQ(f.status, 2) << f.out;
 }
 
 }  // namespace

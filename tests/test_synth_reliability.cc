@@ -64,10 +64,11 @@ std::string netlist(const std::string &a = "3", const std::string &y = "4")
 // The design in a fresh directory: rtl/, nl/m.json, cap/top.m.hex (10 cycles, "a y"),
 // inst.txt (the instance list), tog/.
 struct Tiny {
+    hgt::TempDir tmp{"synthrel"};  // removed with the design
     std::string dir, rtl, nl, cap, list, tog;
     Tiny()
     {
-        dir = hgt::temp_dir("synthrel");
+        dir = tmp.path();
         rtl = dir + "/rtl", nl = dir + "/nl", cap = dir + "/cap", list = dir + "/inst.txt", tog = dir + "/tog";
         hgt::run_cmd("mkdir -p " + q(rtl) + " " + q(nl) + " " + q(cap) + " " + q(tog));
         hgt::write_file(rtl + "/manifest.json", manifest());
@@ -78,7 +79,6 @@ struct Tiny {
         hgt::write_file(cap + "/top.m.hex", hex);
         hgt::write_file(list, "m 1 1 " + cap + "/top.m\n");
     }
-    ~Tiny() { hgt::run_cmd("rm -rf " + q(dir)); }
     std::string gatesim(const std::string &args = "") const
     {
         return hgsynth() + " gatesim --rtl " + q(rtl) + " --netlists " + q(nl) + " --lib " + kLib +

@@ -84,7 +84,8 @@ const char *const kHad = " --core had --d 24 --lanes 3 --top-n 5 --max-keys 31";
 
 TEST(XsimCatches, AnotherCoreDiffers)
 {
-    std::string t = hgt::temp_dir("xsim");
+    hgt::TempDir td("xsim");
+    std::string t = td.path();
     // same ports, top-N 4 instead of 5
     std::string rtl = core_dir(t + "/n4", " --core had --d 24 --lanes 3 --top-n 4 --max-keys 31", "");
     Result r = hgt::run_cmd(hgxsim() + kHad + " --data random --rtl '" + rtl + "'");
@@ -92,12 +93,12 @@ TEST(XsimCatches, AnotherCoreDiffers)
     EXPECT_NE(r.out.find("mismatch: random query 0 dim 0: icarus "), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("MISMATCH"), std::string::npos) << r.out;
     EXPECT_GT(figure(r.out, "mismatches"), 0) << r.out;
-    hgt::run_cmd("rm -rf '" + t + "'");
 }
 
 TEST(XsimCatches, UnknownHandshakeAndStalledStream)
 {
-    std::string t = hgt::temp_dir("xsim");
+    hgt::TempDir td("xsim");
+    std::string t = td.path();
     std::string x = core_dir(t + "/x", kHad, "s/assign idle = /assign idle = 1'bx ^ /");
     Result a = hgt::run_cmd(hgxsim() + kHad + " --data random --rtl '" + x + "'");
     EXPECT_EQ(a.status, 1) << a.out;
@@ -106,7 +107,6 @@ TEST(XsimCatches, UnknownHandshakeAndStalledStream)
     Result b = hgt::run_cmd(hgxsim() + kHad + " --data random --rtl '" + h + "'");
     EXPECT_EQ(b.status, 1) << b.out;
     EXPECT_NE(b.out.find("HANG: q_ready_o, o_valid_o: no query taken and no output given cycle="), std::string::npos) << b.out;
-    hgt::run_cmd("rm -rf '" + t + "'");
 }
 
 // With Icarus's own initial state (x), the baseline's last partial row multiplies
@@ -123,12 +123,13 @@ TEST(XsimCatches, UnknownOutputBits)
 // One data set from files, in hgsim's layouts (an edge configuration of the RTL suite).
 TEST(XsimCli, VectorFilesAgree)
 {
-    std::string t = hgt::temp_dir("xsim");
+    hgt::TempDir td("xsim");
+    std::string t = td.path();
     hg_cfg c = hgt::make_cfg(HG_CORE_I8TOPN, 24, 3, 5, 31);
     hgt::Data dt = hgt::make_data(c, hgt::M_REALISTIC, 5, 17);
-    hgt::write_file(t + "/k.bin", std::string(dt.k.begin(), dt.k.end()));
-    hgt::write_file(t + "/v.bin", std::string((const char *)dt.v.data(), dt.v.size()));
-    hgt::write_file(t + "/q.bin", std::string(dt.q.begin(), dt.q.end()));
+    hgt::write_file(t + "/k.bin", dt.k.data(), dt.k.size());
+    hgt::write_file(t + "/v.bin", dt.v.data(), dt.v.size());
+    hgt::write_file(t + "/q.bin", dt.q.data(), dt.q.size());
     Result r = hgt::run_cmd(hgxsim() + core_args(c) + " --keys " + t + "/k.bin --values " + t +
                             "/v.bin --queries " + t + "/q.bin --n-keys 29 --scale-q 0.04 --scale-k 0.03 --stalls");
     EXPECT_EQ(r.status, 0) << r.out;
@@ -136,12 +137,12 @@ TEST(XsimCli, VectorFilesAgree)
         << r.out;
     EXPECT_EQ(figure(r.out, "sets"), 2) << r.out;
     EXPECT_EQ(figure(r.out, "mismatches"), 0) << r.out;
-    hgt::run_cmd("rm -rf '" + t + "'");
 }
 
 TEST(XsimCli, BadInputExitsTwo)
 {
-    std::string t = hgt::temp_dir("xsim");
+    hgt::TempDir td("xsim");
+    std::string t = td.path();
     hgt::write_file(t + "/filelist.f", "../had_core.v\n");
     hgt::write_file(t + "/k.bin", std::string(3, '\0'));
     hgt::write_file(t + "/v8.bin", std::string(8, '\1'));
@@ -168,7 +169,6 @@ TEST(XsimCli, BadInputExitsTwo)
         EXPECT_EQ(r.status, 2) << k.args << "\n" << r.out;
         EXPECT_NE(r.out.find(k.message), std::string::npos) << k.args << "\n" << r.out;
     }
-    hgt::run_cmd("rm -rf '" + t + "'");
 }
 
 }  // namespace
