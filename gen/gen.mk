@@ -11,6 +11,8 @@ GEN_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(GEN_SRCS))
 hadgen: $(HADGEN)
 
 $(GEN_LIB): $(GEN_OBJS)
+# the emitter reads the hand-written blocks from rtl/src of this tree ($HADGEN_RTL_SRC overrides)
+$(BUILD)/obj/gen/hg_emit.o: EXTRA_CFLAGS = -DHG_SRC_DIR='"$(CURDIR)"'
 
 $(HADGEN): $(BUILD)/obj/gen/hadgen.o $(GEN_LIB)
 	@mkdir -p $(dir $@)

@@ -21,7 +21,14 @@
 
 #define MAX_MODS 24
 #define MAX_PORTS 48
-#define MAX_OUTS (MAX_MODS + 3) /* the modules, filelist.f, hadgen.core, manifest.json */
+#define MAX_FILES (2 * MAX_MODS) /* the modules and the block sources they use */
+#define MAX_OUTS (MAX_FILES + 3) /* those, filelist.f, hadgen.core, manifest.json */
+
+/* Where the hand-written blocks are read from: $HADGEN_RTL_SRC, else the source tree's
+   rtl/src (HG_SRC_DIR, set by the build). */
+#ifndef HG_SRC_DIR
+#define HG_SRC_DIR "."
+#endif
 
 /* Module name suffixes (the module of suffix S is <prefix>_S in <prefix>_S.v). */
 static const char *const mod_suffixes[] = {"xnor_lane", "mac_lane", "score_array", "topn",
@@ -44,6 +51,10 @@ static const struct {
 };
 #define HG_NBLOCKS ((int)(sizeof hg_blocks / sizeof hg_blocks[0]))
 
+/* The hand-written blocks hadgen copies into a core folder (rtl/src/<name>.v). */
+static const char *const block_files[] = {"hg_xnor_lane.v", "hg_mac_lane.v", "hg_topn.v",
+                                          "hg_wlut.v", "hg_av_dim.v", NULL};
+
 typedef struct port_rec {
     const char *dir; /* "input" / "output" */
     int width;
@@ -62,6 +73,7 @@ typedef struct param_rec {
 typedef struct mod_rec {
     char name[64];
     char file[72];
+    char source[40]; /* the hand-written block it instantiates (rtl/src file), or "" */
     const char *block;
     int instances;
     int mem_words, mem_width, mem_rports, mem_wports; /* memories only */
@@ -80,6 +92,8 @@ typedef struct gen {
     int nparams;
     mod_rec mods[MAX_MODS];
     int nmods;
+    char files[MAX_FILES][72]; /* every Verilog file, in dependency order (filelist.f) */
+    int nfiles;
     char *err;
     size_t errlen;
     int failed;
@@ -170,6 +184,8 @@ static mod_rec *mod_begin(gen *g, const char *suffix, const char *block, int ins
     snprintf(m->file, sizeof m->file, "%s.v", name);
     m->block = block;
     m->instances = instances;
+    assert(g->nfiles < MAX_FILES);
+    memcpy(g->files[g->nfiles++], m->file, sizeof m->file);
     int listed = 0;
     for (int i = 0; i < HG_NBLOCKS; i++)
         listed |= strcmp(block, hg_blocks[i].name) == 0;
@@ -301,21 +317,71 @@ static void mod_end(gen *g, int capture)
     out_end(g);
 }
 
+/* ---- hand-written blocks ----------------------------------------------------------------- */
+
+/* The folder of the hand-written blocks. */
+static const char *block_dir(void)
+{
+    const char *e = getenv("HADGEN_RTL_SRC");
+    return e && *e ? e : HG_SRC_DIR "/rtl/src";
+}
+
+/* Copies block file `file` (rtl/src) into the output, behind the do-not-edit header, once. */
+static void copy_block(gen *g, const char *file)
+{
+    int listed = 0;
+    for (int i = 0; block_files[i]; i++)
+        listed |= strcmp(file, block_files[i]) == 0;
+    assert(listed && "block file missing from block_files");
+    (void)listed;
+    for (int i = 0; i < g->nfiles; i++)
+        if (strcmp(g->files[i], file) == 0)
+            return;
+    char path[HG_FILE_PATH_MAX], why[256];
+    snprintf(path, sizeof path, "%s/%s", block_dir(), file);
+    size_t len = 0;
+    char *text = hg_file_read(path, 1L << 20, &len, why, sizeof why);
+    if (!text) {
+        if (!g->failed)
+            snprintf(g->err, g->errlen, "hand-written block '%s': %s (the blocks are read from "
+                     "rtl/src of the source tree, or from $HADGEN_RTL_SRC)", path, why);
+        g->failed = 1;
+        return;
+    }
+    assert(g->nfiles < MAX_FILES);
+    snprintf(g->files[g->nfiles++], sizeof g->files[0], "%s", file);
+    out_begin(g, file);
+    if (g->f) {
+        write_header(g, "//");
+        o(g, "// Copy of rtl/src/%s, the hand-written block: edit it there.\n\n", file);
+        fwrite(text, 1, len, g->f);
+    }
+    out_end(g);
+    free(text);
+}
+
+/* The body of a module that is hand-written block `module` (rtl/src/<module>.v): one instance
+   of it, u_block, with the parameter overrides given ("NAME", "VALUE" pairs, NULL-ended)
+   and every port of the module connected to the block's port of the same name. */
+static void block_instance(gen *g, const char *module, const char *const *params)
+{
+    mod_rec *m = &g->mods[g->nmods - 1];
+    snprintf(m->source, sizeof m->source, "%s.v", module);
+    o(g, "  // The hand-written block rtl/src/%s.v with this configuration's parameters.\n", module);
+    o(g, "  %s #(\n", module);
+    for (int i = 0; params[i]; i += 2)
+        o(g, "    .%s(%s)%s\n", params[i], params[i + 1], params[i + 2] ? "," : "");
+    o(g, "  ) u_block (\n");
+    for (int i = 0; i < m->nports; i++)
+        o(g, "    .%-13s(%s)%s\n", m->ports[i].name, m->ports[i].name, i + 1 < m->nports ? "," : "");
+    o(g, "  );\n");
+}
+
 /* ---- shared helpers for emitted text --------------------------------------------------- */
 
 static int imax(int a, int b) { return a > b ? a : b; }
 static int cdiv(int a, int b) { return (a + b - 1) / b; }
 static int abits(int n) { return imax(1, hg_clog2(n)); } /* address bits for n entries */
-
-/* Sign extension of an expression e of width w to width to ("{{k{e[w-1]}}, e}"). */
-static const char *sext(char *buf, size_t n, const char *e, int w, int to)
-{
-    if (to == w)
-        snprintf(buf, n, "%s", e);
-    else
-        snprintf(buf, n, "{{%d{%s[%d]}}, %s}", to - w, e, w - 1, e);
-    return buf;
-}
 
 /* Zero extension of e (width w) to width to. */
 static const char *zext(char *buf, size_t n, const char *e, int w, int to)
@@ -332,6 +398,7 @@ static const char *zext(char *buf, size_t n, const char *e, int w, int to)
 static void emit_xnor_lane(gen *g)
 {
     const hg_cfg *c = g->c;
+    copy_block(g, "hg_xnor_lane.v");
     mod_begin(g, "xnor_lane", "score", c->p,
               "One HAD score lane: m = popcount(XNOR(q, k)), the number of positions where\n"
               "// the query and key signs agree (0..D). The dot product of the signs is 2m - D.\n"
@@ -342,27 +409,17 @@ static void emit_xnor_lane(gen *g)
     port(g, "input wire", NULL, 1, "en_i", "pipeline enable (hold when low)");
     port(g, "input wire", "D-1:0", c->d, "q_i", "query sign bits (1 = +1)");
     port(g, "input wire", "D-1:0", c->d, "k_i", "key sign bits");
-    port(g, "output reg", "MW-1:0", c->mw, "m_o", "matches, valid one cycle later");
+    port(g, "output wire", "MW-1:0", c->mw, "m_o", "matches, valid one cycle later");
     ports_end(g);
-    o(g, "  // Number of set bits of x.\n"
-         "  function [MW-1:0] popcount;\n"
-         "    input [D-1:0] x;\n"
-         "    integer i;\n"
-         "    begin\n"
-         "      popcount = {MW{1'b0}};\n"
-         "      for (i = 0; i < D; i = i + 1)\n"
-         "        popcount = popcount + {{(MW-1){1'b0}}, x[i]};\n"
-         "    end\n"
-         "  endfunction\n\n"
-         "  always @(posedge clk_i)\n"
-         "    if (en_i) m_o <= popcount(~(q_i ^ k_i));\n");
+    static const char *const params[] = {"D", "D", NULL};
+    block_instance(g, "hg_xnor_lane", params);
     mod_end(g, 1);
 }
 
 static void emit_mac_lane(gen *g)
 {
     const hg_cfg *c = g->c;
-    char b[128];
+    copy_block(g, "hg_mac_lane.v");
     mod_begin(g, "mac_lane", "score", c->p,
               "One int8 score lane: s = sum_i q[i] * k[i] over D signed bytes.\n"
               "// Registered output; one key per cycle.");
@@ -372,30 +429,10 @@ static void emit_mac_lane(gen *g)
     port(g, "input wire", NULL, 1, "en_i", "pipeline enable (hold when low)");
     port(g, "input wire", "8*D-1:0", 8 * c->d, "q_i", "query, D x int8, element i at [8i+7:8i]");
     port(g, "input wire", "8*D-1:0", 8 * c->d, "k_i", "key, D x int8");
-    port(g, "output reg", "SW-1:0", c->sw, "s_o", "dot product (signed), one cycle later");
+    port(g, "output wire", "SW-1:0", c->sw, "s_o", "dot product (signed), one cycle later");
     ports_end(g);
-    o(g, "  // Signed 8 x 8 -> 16-bit product.\n"
-         "  function signed [15:0] mul8;\n"
-         "    input signed [7:0] a;\n"
-         "    input signed [7:0] b;\n"
-         "    mul8 = a * b;\n"
-         "  endfunction\n\n"
-         "  function [SW-1:0] dot;\n"
-         "    input [8*D-1:0] a;\n"
-         "    input [8*D-1:0] b;\n"
-         "    integer i;\n"
-         "    reg [15:0] p;\n"
-         "    begin\n"
-         "      dot = {SW{1'b0}};\n"
-         "      for (i = 0; i < D; i = i + 1) begin\n"
-         "        p = mul8(a[8*i +: 8], b[8*i +: 8]);\n"
-         "        dot = dot + %s;\n"
-         "      end\n"
-         "    end\n"
-         "  endfunction\n\n"
-         "  always @(posedge clk_i)\n"
-         "    if (en_i) s_o <= dot(q_i, k_i);\n",
-      sext(b, sizeof b, "p", 16, c->sw));
+    static const char *const params[] = {"D", "D", "SW", "SW", NULL};
+    block_instance(g, "hg_mac_lane", params);
     mod_end(g, 1);
 }
 
@@ -435,8 +472,8 @@ static void emit_score_array(gen *g)
 static void emit_topn(gen *g)
 {
     const hg_cfg *c = g->c;
-    int rw = hg_clog2(c->n + c->p + 1);
     int sgn = c->core != HG_CORE_HAD;
+    copy_block(g, "hg_topn.v");
     mod_begin(g, "topn", "select", 1,
               "Streaming top-N selector. Holds the N best (score, index) pairs seen so far,\n"
               "// sorted best first, and merges P candidates per cycle. Order: higher score first;\n"
@@ -447,7 +484,6 @@ static void emit_topn(gen *g)
     lparam(g, "P", c->p, "candidates per cycle");
     lparam(g, "SW", c->sw, sgn ? "score width (signed)" : "score width (unsigned)");
     lparam(g, "IW", c->iw, "key index width");
-    lparam(g, "RW", rw, "rank width");
     port(g, "input wire", NULL, 1, "clk_i", "clock");
     port(g, "input wire", NULL, 1, "rst_ni", "synchronous reset, active low");
     port(g, "input wire", NULL, 1, "en_i", "pipeline enable");
@@ -458,88 +494,13 @@ static void emit_topn(gen *g)
     port(g, "input wire", "P*SW-1:0", c->p * c->sw, "s_i", "candidate scores");
     port(g, "input wire", "IW-1:0", c->iw, "base_i", "key index of lane 0");
     port(g, "input wire", NULL, 1, "take_i", "consumer releases the published list");
-    port(g, "output reg", NULL, 1, "out_valid_o", "published list valid");
-    port(g, "output reg", "N-1:0", c->n, "out_v_o", "entry valid (a prefix)");
-    port(g, "output reg", "N*SW-1:0", c->n * c->sw, "out_s_o", "entry scores, best first");
-    port(g, "output reg", "N*IW-1:0", c->n * c->iw, "out_idx_o", "entry key indices");
+    port(g, "output wire", NULL, 1, "out_valid_o", "published list valid");
+    port(g, "output wire", "N-1:0", c->n, "out_v_o", "entry valid (a prefix)");
+    port(g, "output wire", "N*SW-1:0", c->n * c->sw, "out_s_o", "entry scores, best first");
+    port(g, "output wire", "N*IW-1:0", c->n * c->iw, "out_idx_o", "entry key indices");
     ports_end(g);
-    o(g, "  localparam [RW-1:0] ONE = 1;\n\n"
-         "  reg [N-1:0]    h_v;    // held list: entry valid (a prefix)\n"
-         "  reg [N*SW-1:0] h_s;    // held scores, best first\n"
-         "  reg [N*IW-1:0] h_idx;  // held key indices\n\n"
-         "  // a beats b (strictly higher score)\n"
-         "  function gt;\n"
-         "    input [SW-1:0] a;\n"
-         "    input [SW-1:0] b;\n"
-         "    gt = %s;\n"
-         "  endfunction\n\n",
-      sgn ? "$signed(a) > $signed(b)" : "a > b");
-    o(g, "  // Merge: every held entry and candidate gets its rank in the merged order; slot e\n"
-         "  // takes the item of rank e. A held entry i can only move down, to i..i+P.\n"
-         "  reg [N-1:0]    hv;\n"
-         "  reg [P*RW-1:0] c_rank;\n"
-         "  reg [N*RW-1:0] h_rank;\n"
-         "  reg [N-1:0]    m_v;\n"
-         "  reg [N*SW-1:0] m_s;\n"
-         "  reg [N*IW-1:0] m_idx;\n"
-         "  always @* begin : merge\n"
-         "    integer i, j, k, e;\n"
-         "    reg [RW-1:0] r;\n"
-         "    hv = h_v & {N{~first_i}};\n"
-         "    for (j = 0; j < P; j = j + 1) begin\n"
-         "      r = {RW{1'b0}};\n"
-         "      for (i = 0; i < N; i = i + 1)\n"
-         "        if (hv[i] && !gt(s_i[j*SW +: SW], h_s[i*SW +: SW])) r = r + ONE;\n"
-         "      for (k = 0; k < j; k = k + 1)\n"
-         "        if (lane_valid_i[k] && !gt(s_i[j*SW +: SW], s_i[k*SW +: SW])) r = r + ONE;\n"
-         "      for (k = j + 1; k < P; k = k + 1)\n"
-         "        if (lane_valid_i[k] && gt(s_i[k*SW +: SW], s_i[j*SW +: SW])) r = r + ONE;\n"
-         "      c_rank[j*RW +: RW] = r;\n"
-         "    end\n"
-         "    for (i = 0; i < N; i = i + 1) begin\n"
-         "      r = i[RW-1:0];\n"
-         "      for (j = 0; j < P; j = j + 1)\n"
-         "        if (lane_valid_i[j] && gt(s_i[j*SW +: SW], h_s[i*SW +: SW])) r = r + ONE;\n"
-         "      h_rank[i*RW +: RW] = r;\n"
-         "    end\n"
-         "    m_v = {N{1'b0}};\n"
-         "    m_s = {N*SW{1'b0}};\n"
-         "    m_idx = {N*IW{1'b0}};\n"
-         "    for (e = 0; e < N; e = e + 1) begin\n"
-         "      for (i = (e > P ? e - P : 0); i <= e; i = i + 1)\n"
-         "        if (hv[i] && h_rank[i*RW +: RW] == e[RW-1:0]) begin\n"
-         "          m_v[e] = 1'b1;\n"
-         "          m_s[e*SW +: SW] = h_s[i*SW +: SW];\n"
-         "          m_idx[e*IW +: IW] = h_idx[i*IW +: IW];\n"
-         "        end\n"
-         "      for (j = 0; j < P; j = j + 1)\n"
-         "        if (lane_valid_i[j] && c_rank[j*RW +: RW] == e[RW-1:0]) begin\n"
-         "          m_v[e] = 1'b1;\n"
-         "          m_s[e*SW +: SW] = s_i[j*SW +: SW];\n"
-         "          m_idx[e*IW +: IW] = base_i + j[IW-1:0];\n"
-         "        end\n"
-         "    end\n"
-         "  end\n\n");
-    o(g, "  always @(posedge clk_i) begin\n"
-         "    if (!rst_ni) begin\n"
-         "      h_v         <= {N{1'b0}};\n"
-         "      out_valid_o <= 1'b0;\n"
-         "    end else begin\n"
-         "      if (en_i && in_valid_i) h_v <= m_v;\n"
-         "      if (en_i && in_valid_i && last_i) out_valid_o <= 1'b1;\n"
-         "      else if (take_i) out_valid_o <= 1'b0;\n"
-         "    end\n"
-         "  end\n\n"
-         "  always @(posedge clk_i)\n"
-         "    if (en_i && in_valid_i) begin\n"
-         "      h_s   <= m_s;\n"
-         "      h_idx <= m_idx;\n"
-         "      if (last_i) begin\n"
-         "        out_v_o   <= m_v;\n"
-         "        out_s_o   <= m_s;\n"
-         "        out_idx_o <= m_idx;\n"
-         "      end\n"
-         "    end\n");
+    const char *const params[] = {"N", "N", "P", "P", "SW", "SW", "SIGNED", sgn ? "1" : "0", "IW", "IW", NULL};
+    block_instance(g, "hg_topn", params);
     mod_end(g, 1);
 }
 
@@ -548,6 +509,7 @@ static void emit_topn(gen *g)
 static void emit_wlut(gen *g)
 {
     const hg_cfg *c = g->c;
+    copy_block(g, "hg_wlut.v");
     mod_begin(g, "wlut", "softmax", 1,
               "HAD softmax weights: a run-time table etab[delta], delta = m_max - m in 0..D,\n"
               "// holding round(2^WB * exp(S_j - S_max)) for the layer's sigma_Q * sigma_K.\n"
@@ -565,18 +527,8 @@ static void emit_wlut(gen *g)
     port(g, "input wire", "R*MW-1:0", c->r * c->mw, "delta_i", "deltas, lookup r at [r*MW +: MW]");
     port(g, "output wire", "R*WW-1:0", c->r * c->ww, "w_o", "weights (0 where not valid), one cycle later");
     ports_end(g);
-    o(g, "  reg [WW-1:0] etab [0:D];\n\n"
-         "  always @(posedge clk_i)\n"
-         "    if (we_i) etab[waddr_i] <= wdata_i;\n\n"
-         "  genvar r;\n"
-         "  generate\n"
-         "    for (r = 0; r < R; r = r + 1) begin : g_lookup\n"
-         "      reg [WW-1:0] w_q;\n"
-         "      always @(posedge clk_i)\n"
-         "        if (en_i) w_q <= valid_i[r] ? etab[delta_i[r*MW +: MW]] : {WW{1'b0}};\n"
-         "      assign w_o[r*WW +: WW] = w_q;\n"
-         "    end\n"
-         "  endgenerate\n");
+    static const char *const params[] = {"D", "D", "WW", "WW", "R", "R", NULL};
+    block_instance(g, "hg_wlut", params);
     mod_end(g, 1);
 }
 
@@ -626,14 +578,12 @@ static void emit_exp_unit(gen *g, int instances)
 static void emit_av_dim(gen *g)
 {
     const hg_cfg *c = g->c;
-    char b[160];
-    int pw = c->ww + 7; /* |w * v| <= 2^wb * 128 fits in wb + 8 bits signed */
+    copy_block(g, "hg_av_dim.v");
     mod_begin(g, "av_dim", "av", c->d,
               "One output dimension of the AV unit: acc += sum_r w[r] * v[r] over R key slots\n"
               "// (weights unsigned, values int8). One instance per head dimension.");
     lparam(g, "R", c->r, "key slots per cycle");
     lparam(g, "WW", c->ww, "weight width (unsigned)");
-    lparam(g, "PW", pw, "product width (signed)");
     lparam(g, "ACCW", c->accw, "accumulator width (signed)");
     port(g, "input wire", NULL, 1, "clk_i", "clock");
     port(g, "input wire", NULL, 1, "en_i", "pipeline enable");
@@ -641,29 +591,10 @@ static void emit_av_dim(gen *g)
     port(g, "input wire", NULL, 1, "first_i", "first beat of a query (restart the sum)");
     port(g, "input wire", "R*WW-1:0", c->r * c->ww, "w_i", "weights, slot r at [r*WW +: WW]");
     port(g, "input wire", "R*8-1:0", c->r * 8, "v_i", "values (int8) of this dimension");
-    port(g, "output reg", "ACCW-1:0", c->accw, "acc_o", "accumulated sum");
+    port(g, "output wire", "ACCW-1:0", c->accw, "acc_o", "accumulated sum");
     ports_end(g);
-    o(g, "  function [PW-1:0] mulwv;\n"
-         "    input [WW-1:0] w;\n"
-         "    input signed [7:0] v;\n"
-         "    mulwv = $signed({1'b0, w}) * v;\n"
-         "  endfunction\n\n"
-         "  function [ACCW-1:0] dotw;\n"
-         "    input [R*WW-1:0] w;\n"
-         "    input [R*8-1:0] v;\n"
-         "    integer r;\n"
-         "    reg [PW-1:0] p;\n"
-         "    begin\n"
-         "      dotw = {ACCW{1'b0}};\n"
-         "      for (r = 0; r < R; r = r + 1) begin\n"
-         "        p = mulwv(w[r*WW +: WW], v[r*8 +: 8]);\n"
-         "        dotw = dotw + %s;\n"
-         "      end\n"
-         "    end\n"
-         "  endfunction\n\n"
-         "  always @(posedge clk_i)\n"
-         "    if (en_i && valid_i) acc_o <= (first_i ? {ACCW{1'b0}} : acc_o) + dotw(w_i, v_i);\n",
-      sext(b, sizeof b, "p", pw, c->accw));
+    static const char *const params[] = {"R", "R", "WW", "WW", "ACCW", "ACCW", NULL};
+    block_instance(g, "hg_av_dim", params);
     mod_end(g, 1);
 }
 
@@ -1699,6 +1630,9 @@ static cJSON *manifest_json(gen *g)
         cJSON_AddStringToObject(jm, "name", m->name);
         cJSON_AddStringToObject(jm, "file", m->file);
         cJSON_AddStringToObject(jm, "block", m->block);
+        if (m->source[0]) /* the hand-written block (rtl/src) its body instantiates */
+            cJSON_AddItemToObject(jm, "sources", cJSON_CreateStringArray(
+                                                     (const char *const[]){m->source}, 1));
         add_int(jm, "instances", m->instances);
         if (m->mem_words) {
             cJSON *mm = cJSON_AddObjectToObject(jm, "memory");
@@ -1747,8 +1681,8 @@ static void emit_fusesoc(gen *g)
     o(g, "description: \"%s attention core, d=%d, P=%d, N=%d, L=%d (hadgen)\"\n",
       hg_core_name(c->core), c->d, c->p, c->n, c->l);
     o(g, "filesets:\n  rtl:\n    file_type: verilogSource\n    files:\n");
-    for (int i = 0; i < g->nmods; i++)
-        o(g, "      - %s\n", g->mods[i].file);
+    for (int i = 0; i < g->nfiles; i++)
+        o(g, "      - %s\n", g->files[i]);
     o(g, "targets:\n");
     o(g, "  default:\n    filesets: [rtl]\n    toplevel: %s\n", top);
     o(g, "  lint:\n    filesets: [rtl]\n    toplevel: %s\n    flow: lint\n"
@@ -1763,8 +1697,8 @@ static void emit_manifest(gen *g)
     char list[8192];
     size_t len = (size_t)snprintf(list, sizeof list, "# AUTO-GENERATED by hadgen (%s): sources in"
                                   " dependency order\n", g->cmdline);
-    for (int i = 0; i < g->nmods && len < sizeof list; i++)
-        len += (size_t)snprintf(list + len, sizeof list - len, "%s\n", g->mods[i].file);
+    for (int i = 0; i < g->nfiles && len < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s\n", g->files[i]);
     write_text(g, "filelist.f", list);
     emit_fusesoc(g);
 
@@ -1787,6 +1721,9 @@ static void emit_manifest(gen *g)
 
 int hg_emit_generated_name(const char *name)
 {
+    for (int i = 0; block_files[i]; i++)
+        if (strcmp(name, block_files[i]) == 0)
+            return 1;
     size_t n = strlen(name);
     for (int i = 0; mod_suffixes[i]; i++) {
         size_t k = strlen(mod_suffixes[i]);

@@ -496,14 +496,20 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
 TEST(Sweep, SummariesWithoutPositiveFiguresAreRefused)
 {
     std::string d = hgt::temp_dir("report");
-    for (const char *bad : {"\"fmax_mhz\": -1", "\"fmax_mhz\": 0", "\"fmax_mhz\": 1e999"}) {
+    struct Case {
+        const char *bad, *msg;
+    } cases[] = {{"\"fmax_mhz\": -1", "must be finite and > 0"},
+                 {"\"fmax_mhz\": 0", "must be finite and > 0"},
+                 {"\"fmax_mhz\": 1e999", "key timing.fmax_mhz missing or not a finite number"}};
+    for (const Case &c : cases) {
+        const char *bad = c.bad;
         write_summary(d + "/had", "had", 2e6, 100e3, 20);
         std::string p = d + "/had/reports/summary.json", j = hgt::read_file(p);
         j.replace(j.find("\"fmax_mhz\": 50"), strlen("\"fmax_mhz\": 50"), bad);
         hgt::write_file(p, j);
         hgt::CmdResult r = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgsweep --out " + d + "/r " + p);
         EXPECT_EQ(r.status, 2) << bad << ": " << r.out;
-        EXPECT_NE(r.out.find("must be finite and > 0"), std::string::npos) << bad << ": " << r.out;
+        EXPECT_NE(r.out.find(c.msg), std::string::npos) << bad << ": " << r.out;
     }
 }
 

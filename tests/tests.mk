@@ -3,7 +3,7 @@
 # (their .mk files are included before this one).
 
 TEST_BIN   := $(BUILD)/bin/hg_tests
-TEST_SRCS  += tests/main.cc tests/hg_testlib.cc $(wildcard tests/test_core_*.cc) \
+TEST_SRCS  += tests/main.cc tests/hg_testlib.cc $(wildcard tests/test_core_*.cc) tests/test_blocks.cc \
               tests/test_reliability.cc
 TEST_OBJS   = $(patsubst %.cc,$(BUILD)/obj/%.o,$(TEST_SRCS))
 TEST_LIBS  += -lgtest -pthread -lcjson -lcrypto -lm -ldl

@@ -8,7 +8,7 @@
 #                         the Debian packages it reads when missing. About 1.5 min; skipped
 #                         when the corpus is newer than corpus.py and DISTILL_SEED is unchanged.
 #
-# Included by the top Makefile after sw/sw.mk: uses BUILD, SUDO and PYTHON (sw/model.mk).
+# Included by the top Makefile after sw/sw.mk: uses BUILD, SUDO and PYTHON (sw/model/model.mk).
 
 # Seed of the document shuffle and the man page sample; the same seed and the same
 # installed packages give a byte-identical corpus.

@@ -3,7 +3,7 @@
 #   SY_MODULE      module
 #   SY_RTL_DIR     generated RTL directory
 #   SY_RTL_FILES   its Verilog files (filelist.f order), relative to SY_RTL_DIR
-#   SY_OWN_FILE    the file of SY_MODULE
+#   SY_OWN_FILE    the files of SY_MODULE (its hand-written block sources, then its own file)
 #   SY_NETLIST     the module's netlist (write_verilog of synth/scripts/yosys_module.tcl)
 #   SY_METHOD      induct: equiv_make, equiv_simple and equiv_induct (-undef), then
 #                  equiv_status -assert (the run fails unless every $equiv cell is proven);
@@ -34,17 +34,21 @@ set own     $::env(SY_OWN_FILE)
 set method  $::env(SY_METHOD)
 
 foreach f $::env(SY_RTL_FILES) {
-  if {$f ne $own} {
+  if {[lsearch -exact $own $f] < 0} {
     read_verilog -lib -D SYNTHESIS "$rtl_dir/$f"
   }
 }
-read_verilog -D SYNTHESIS "$rtl_dir/$own"
+foreach f $own {
+  read_verilog -D SYNTHESIS "$rtl_dir/$f"
+}
 hierarchy -check -top $mod
 if {$method eq "mapped"} {
   # the flow's own generic synthesis (yosys_module.tcl before dfflibmap and abc)
-  synth -top $mod -noabc
+  synth -top $mod -flatten -noabc
 } else {
   yosys proc
+  # the hand-written block a module instantiates is part of it (the flow flattens it too)
+  flatten
   opt_expr
   opt_clean
   opt -nodffe -nosdff

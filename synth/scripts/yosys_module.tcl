@@ -4,7 +4,8 @@
 #   SY_MODULE      module to synthesize
 #   SY_RTL_DIR     generated RTL directory
 #   SY_RTL_FILES   its Verilog files (filelist.f order), relative to SY_RTL_DIR
-#   SY_OWN_FILE    the file of SY_MODULE
+#   SY_OWN_FILE    the files of SY_MODULE: the hand-written blocks its body instantiates, then
+#                  its own file (flattened into one netlist)
 #   SY_NETLIST_DIR where <module>.v / <module>.json go
 #   SY_AREA_RPT    area report (stat -liberty)
 # and the flow variables LIB, ABC_SCRIPT.
@@ -17,14 +18,14 @@ set lib      $::env(LIB)
 set out      $::env(SY_NETLIST_DIR)
 
 foreach f $::env(SY_RTL_FILES) {
-  if {$f eq $own} {
+  if {[lsearch -exact $own $f] >= 0} {
     read_verilog -D SYNTHESIS "$rtl_dir/$f"
   } else {
     read_verilog -lib -D SYNTHESIS "$rtl_dir/$f"
   }
 }
 hierarchy -check -top $mod
-synth -top $mod -noabc
+synth -top $mod -flatten -noabc
 dfflibmap -liberty $lib
 abc -liberty $lib -script $::env(ABC_SCRIPT)
 setundef -zero

@@ -93,8 +93,12 @@ static void write_plan(const sy_manifest *m, sy_buf *out)
     }
     free(order);
     for (int i = 0; i < m->nmods; i++) {
+        /* the module's own files: its hand-written block sources, then its file */
         char *name = sy_asprintf("PLAN_FILE_%s", m->mods[i].name);
-        assign(out, name, m->mods[i].file);
+        for (int k = 0; k < m->mods[i].nsources; k++) sy_buf_printf(&b, "%s ", m->mods[i].sources[k]);
+        sy_buf_printf(&b, "%s", m->mods[i].file);
+        assign(out, name, b.s);
+        sy_buf_free(&b);
         free(name);
         name = sy_asprintf("PLAN_BLOCK_%s", m->mods[i].name);
         assign(out, name, m->mods[i].block);

@@ -124,6 +124,39 @@ static int read_ports(const cJSON *jm, sy_mmod *mod, const char *path, char *err
     return mod->nports == n ? 0 : -1;
 }
 
+/* "sources" of a module: absent, or 1..8 plain file names of the directory (the hand-written
+   blocks its body instantiates), each a regular file there. */
+static int read_sources(const cJSON *js, sy_mmod *mod, const sy_manifest *m, const char *path, char *err,
+                        size_t errlen)
+{
+    if (!js) return 0;
+    int n = cJSON_IsArray(js) ? cJSON_GetArraySize(js) : 0;
+    if (n < 1 || n > 8) {
+        snprintf(err, errlen, "%s: module %s: \"sources\" must be an array of 1..8 file names", path, mod->name);
+        return -1;
+    }
+    mod->sources = sy_xcalloc((size_t)n, sizeof *mod->sources);
+    for (int i = 0; i < n; i++) {
+        const cJSON *x = cJSON_GetArrayItem(js, i);
+        const char *f = cJSON_IsString(x) ? x->valuestring : NULL;
+        if (!f || !sy_is_filename(f)) {
+            snprintf(err, errlen, "%s: module %s: sources[%d] is not a plain file name of the directory "
+                     "([A-Za-z0-9_][A-Za-z0-9_.-]*)", path, mod->name, i);
+            return -1;
+        }
+        char *full = sy_asprintf("%s/%s", m->dir, f);
+        struct stat st;
+        int ok = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+        free(full);
+        if (!ok) {
+            snprintf(err, errlen, "%s: module %s: source %s is not a file of %s", path, mod->name, f, m->dir);
+            return -1;
+        }
+        mod->sources[mod->nsources++] = sy_strdup(f);
+    }
+    return 0;
+}
+
 static int read_module(const cJSON *jm, sy_mmod *mod, const sy_manifest *m, const char *path,
                        char *err, size_t errlen)
 {
@@ -154,6 +187,8 @@ static int read_module(const cJSON *jm, sy_mmod *mod, const sy_manifest *m, cons
                  path, name, block);
         return -1;
     }
+    if (read_sources(cJSON_GetObjectItemCaseSensitive(jm, "sources"), mod, m, path, err, errlen) != 0)
+        return -1;
     char *what = sy_asprintf("module %s: ", name);
     double inst = 0;
     int bad = jint(jm, "instances", 1, MAX_COUNT, 0, &inst, path, what, err, errlen) != 0;
@@ -206,9 +241,13 @@ static int read_filelist(sy_manifest *m, char *err, size_t errlen)
     struct stat st;
     if (stat(path, &st) != 0 && errno == ENOENT) {
         free(path);
-        m->nfiles = m->nmods;
-        m->files = sy_xcalloc((size_t)m->nmods, sizeof *m->files);
-        for (int i = 0; i < m->nmods; i++) m->files[i] = sy_strdup(m->mods[i].file);
+        int n = 0;
+        for (int i = 0; i < m->nmods; i++) n += 1 + m->mods[i].nsources;
+        m->files = sy_xcalloc((size_t)n, sizeof *m->files);
+        for (int i = 0; i < m->nmods; i++) {
+            for (int k = 0; k < m->mods[i].nsources; k++) m->files[m->nfiles++] = sy_strdup(m->mods[i].sources[k]);
+            m->files[m->nfiles++] = sy_strdup(m->mods[i].file);
+        }
         return 0;
     }
     char *text = sy_read_file(path, NULL, err, errlen);
@@ -228,10 +267,13 @@ static int read_filelist(sy_manifest *m, char *err, size_t errlen)
         const char *base = strrchr(line, '/');
         base = base ? base + 1 : line;
         int known = 0;
-        for (int i = 0; i < m->nmods; i++) known |= strcmp(m->mods[i].file, base) == 0;
+        for (int i = 0; i < m->nmods; i++) {
+            known |= strcmp(m->mods[i].file, base) == 0;
+            for (int k = 0; k < m->mods[i].nsources; k++) known |= strcmp(m->mods[i].sources[k], base) == 0;
+        }
         if (!known) {
-            snprintf(err, errlen, "%s: line %d: \"%.80s\" is not the file of a module of manifest.json", path,
-                     lineno, base);
+            snprintf(err, errlen, "%s: line %d: \"%.80s\" is not the file or a source of a module of "
+                     "manifest.json", path, lineno, base);
             rc = -1;
             break;
         }
@@ -363,6 +405,8 @@ void sy_manifest_free(sy_manifest *m)
         free(mod->name);
         free(mod->file);
         free(mod->block);
+        for (int k = 0; k < mod->nsources; k++) free(mod->sources[k]);
+        free(mod->sources);
     }
     for (int i = 0; i < m->nblocks; i++) free(m->blocks[i]);
     free(m->blocks);

@@ -15,6 +15,8 @@ typedef struct {
 typedef struct {
     char *name;
     char *file;         /* relative to the RTL directory */
+    int nsources;
+    char **sources;     /* files its body needs besides its own (hand-written blocks), or none */
     char *block;        /* one of the manifest's blocks */
     int instances;      /* total count in the design */
     int is_memory;

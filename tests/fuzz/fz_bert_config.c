@@ -1,5 +1,5 @@
 /*
- * fz_bert_config.c — config.json of a BERT-family checkpoint (sw/bert_config).
+ * fz_bert_config.c — config.json of a BERT-family checkpoint (sw/model/bert_config).
  *
  * The input is the file's text; as bcfg_load does, text with a NUL byte is refused, the
  * rest goes to bcfg_parse. A configuration that is accepted must hold what the header

@@ -1,7 +1,7 @@
 /*
  * fz_hgsim_vectors.c — hgsim's vector files (sim/hs_vec: keys, values, queries read and
  * checked against the configuration) and the golden model that --check runs on them
- * (sw/hm_golden).
+ * (sw/golden/hm_golden).
  *
  * Input: 12 bytes that choose a small configuration (core, d 8..64, L 1..64, P, N, weight,
  * exp-fraction and output bits), --n-keys, the HAD score step or the int8 scales, and the

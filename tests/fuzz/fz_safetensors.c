@@ -1,5 +1,5 @@
 /*
- * fz_safetensors.c — the safetensors reader (sw/st_safetensors): header length, JSON
+ * fz_safetensors.c — the safetensors reader (sw/model/st_safetensors): header length, JSON
  * header, tensor table, data section.
  *
  * The input is a whole file, opened with st_open_mem (st_open's checks on a copy in

@@ -1,5 +1,5 @@
 /*
- * fz_sentences.c — the sentence reader of hadrun (sw/hr_corpus): one sentence per line,
+ * fz_sentences.c — the sentence reader of hadrun (sw/run/hr_corpus): one sentence per line,
  * UTF-8 without NUL bytes, blank lines skipped, each tokenized.
  *
  * The input is a whole sentence file, read through hr_corpus_read (hr_corpus_load's reader

@@ -1,5 +1,5 @@
 /*
- * fz_vocab.c — vocab.txt and the WordPiece tokenizer (sw/tok_wordpiece).
+ * fz_vocab.c — vocab.txt and the WordPiece tokenizer (sw/model/tok_wordpiece).
  *
  * The input is split at its first NUL byte: the bytes before it are a vocab.txt for
  * tok_load_text (tok_load's checks on text in memory; a vocabulary cannot hold a NUL byte),

@@ -21,32 +21,20 @@ module base_mac_lane #(
   input wire                 en_i,           // pipeline enable (hold when low)
   input wire  [8*D-1:0]      q_i,            // query, D x int8, element i at [8i+7:8i]
   input wire  [8*D-1:0]      k_i,            // key, D x int8
-  output reg  [SW-1:0]       s_o             // dot product (signed), one cycle later
+  output wire [SW-1:0]       s_o             // dot product (signed), one cycle later
 );
 
-  // Signed 8 x 8 -> 16-bit product.
-  function signed [15:0] mul8;
-    input signed [7:0] a;
-    input signed [7:0] b;
-    mul8 = a * b;
-  endfunction
-
-  function [SW-1:0] dot;
-    input [8*D-1:0] a;
-    input [8*D-1:0] b;
-    integer i;
-    reg [15:0] p;
-    begin
-      dot = {SW{1'b0}};
-      for (i = 0; i < D; i = i + 1) begin
-        p = mul8(a[8*i +: 8], b[8*i +: 8]);
-        dot = dot + {{5{p[15]}}, p};
-      end
-    end
-  endfunction
-
-  always @(posedge clk_i)
-    if (en_i) s_o <= dot(q_i, k_i);
+  // The hand-written block rtl/src/hg_mac_lane.v with this configuration's parameters.
+  hg_mac_lane #(
+    .D(D),
+    .SW(SW)
+  ) u_block (
+    .clk_i        (clk_i),
+    .en_i         (en_i),
+    .q_i          (q_i),
+    .k_i          (k_i),
+    .s_o          (s_o)
+  );
 
 `ifdef HG_CAPTURE
   // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.

@@ -22,22 +22,19 @@ module had_xnor_lane #(
   input wire                 en_i,           // pipeline enable (hold when low)
   input wire  [D-1:0]        q_i,            // query sign bits (1 = +1)
   input wire  [D-1:0]        k_i,            // key sign bits
-  output reg  [MW-1:0]       m_o             // matches, valid one cycle later
+  output wire [MW-1:0]       m_o             // matches, valid one cycle later
 );
 
-  // Number of set bits of x.
-  function [MW-1:0] popcount;
-    input [D-1:0] x;
-    integer i;
-    begin
-      popcount = {MW{1'b0}};
-      for (i = 0; i < D; i = i + 1)
-        popcount = popcount + {{(MW-1){1'b0}}, x[i]};
-    end
-  endfunction
-
-  always @(posedge clk_i)
-    if (en_i) m_o <= popcount(~(q_i ^ k_i));
+  // The hand-written block rtl/src/hg_xnor_lane.v with this configuration's parameters.
+  hg_xnor_lane #(
+    .D(D)
+  ) u_block (
+    .clk_i        (clk_i),
+    .en_i         (en_i),
+    .q_i          (q_i),
+    .k_i          (k_i),
+    .m_o          (m_o)
+  );
 
 `ifdef HG_CAPTURE
   // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.

@@ -16,7 +16,6 @@
 module had_av_dim #(
   parameter R      = 1,        // key slots per cycle
   parameter WW     = 16,       // weight width (unsigned)
-  parameter PW     = 23,       // product width (signed)
   parameter ACCW   = 28        // accumulator width (signed)
 ) (
   input wire                 clk_i,          // clock
@@ -25,31 +24,23 @@ module had_av_dim #(
   input wire                 first_i,        // first beat of a query (restart the sum)
   input wire  [R*WW-1:0]     w_i,            // weights, slot r at [r*WW +: WW]
   input wire  [R*8-1:0]      v_i,            // values (int8) of this dimension
-  output reg  [ACCW-1:0]     acc_o           // accumulated sum
+  output wire [ACCW-1:0]     acc_o           // accumulated sum
 );
 
-  function [PW-1:0] mulwv;
-    input [WW-1:0] w;
-    input signed [7:0] v;
-    mulwv = $signed({1'b0, w}) * v;
-  endfunction
-
-  function [ACCW-1:0] dotw;
-    input [R*WW-1:0] w;
-    input [R*8-1:0] v;
-    integer r;
-    reg [PW-1:0] p;
-    begin
-      dotw = {ACCW{1'b0}};
-      for (r = 0; r < R; r = r + 1) begin
-        p = mulwv(w[r*WW +: WW], v[r*8 +: 8]);
-        dotw = dotw + {{5{p[22]}}, p};
-      end
-    end
-  endfunction
-
-  always @(posedge clk_i)
-    if (en_i && valid_i) acc_o <= (first_i ? {ACCW{1'b0}} : acc_o) + dotw(w_i, v_i);
+  // The hand-written block rtl/src/hg_av_dim.v with this configuration's parameters.
+  hg_av_dim #(
+    .R(R),
+    .WW(WW),
+    .ACCW(ACCW)
+  ) u_block (
+    .clk_i        (clk_i),
+    .en_i         (en_i),
+    .valid_i      (valid_i),
+    .first_i      (first_i),
+    .w_i          (w_i),
+    .v_i          (v_i),
+    .acc_o        (acc_o)
+  );
 
 `ifdef HG_CAPTURE
   // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.

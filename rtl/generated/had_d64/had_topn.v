@@ -20,8 +20,7 @@ module had_topn #(
   parameter N      = 32,       // entries kept
   parameter P      = 16,       // candidates per cycle
   parameter SW     = 7,        // score width (unsigned)
-  parameter IW     = 10,       // key index width
-  parameter RW     = 6         // rank width
+  parameter IW     = 10        // key index width
 ) (
   input wire                 clk_i,          // clock
   input wire                 rst_ni,         // synchronous reset, active low
@@ -33,93 +32,35 @@ module had_topn #(
   input wire  [P*SW-1:0]     s_i,            // candidate scores
   input wire  [IW-1:0]       base_i,         // key index of lane 0
   input wire                 take_i,         // consumer releases the published list
-  output reg                 out_valid_o,    // published list valid
-  output reg  [N-1:0]        out_v_o,        // entry valid (a prefix)
-  output reg  [N*SW-1:0]     out_s_o,        // entry scores, best first
-  output reg  [N*IW-1:0]     out_idx_o       // entry key indices
+  output wire                out_valid_o,    // published list valid
+  output wire [N-1:0]        out_v_o,        // entry valid (a prefix)
+  output wire [N*SW-1:0]     out_s_o,        // entry scores, best first
+  output wire [N*IW-1:0]     out_idx_o       // entry key indices
 );
 
-  localparam [RW-1:0] ONE = 1;
-
-  reg [N-1:0]    h_v;    // held list: entry valid (a prefix)
-  reg [N*SW-1:0] h_s;    // held scores, best first
-  reg [N*IW-1:0] h_idx;  // held key indices
-
-  // a beats b (strictly higher score)
-  function gt;
-    input [SW-1:0] a;
-    input [SW-1:0] b;
-    gt = a > b;
-  endfunction
-
-  // Merge: every held entry and candidate gets its rank in the merged order; slot e
-  // takes the item of rank e. A held entry i can only move down, to i..i+P.
-  reg [N-1:0]    hv;
-  reg [P*RW-1:0] c_rank;
-  reg [N*RW-1:0] h_rank;
-  reg [N-1:0]    m_v;
-  reg [N*SW-1:0] m_s;
-  reg [N*IW-1:0] m_idx;
-  always @* begin : merge
-    integer i, j, k, e;
-    reg [RW-1:0] r;
-    hv = h_v & {N{~first_i}};
-    for (j = 0; j < P; j = j + 1) begin
-      r = {RW{1'b0}};
-      for (i = 0; i < N; i = i + 1)
-        if (hv[i] && !gt(s_i[j*SW +: SW], h_s[i*SW +: SW])) r = r + ONE;
-      for (k = 0; k < j; k = k + 1)
-        if (lane_valid_i[k] && !gt(s_i[j*SW +: SW], s_i[k*SW +: SW])) r = r + ONE;
-      for (k = j + 1; k < P; k = k + 1)
-        if (lane_valid_i[k] && gt(s_i[k*SW +: SW], s_i[j*SW +: SW])) r = r + ONE;
-      c_rank[j*RW +: RW] = r;
-    end
-    for (i = 0; i < N; i = i + 1) begin
-      r = i[RW-1:0];
-      for (j = 0; j < P; j = j + 1)
-        if (lane_valid_i[j] && gt(s_i[j*SW +: SW], h_s[i*SW +: SW])) r = r + ONE;
-      h_rank[i*RW +: RW] = r;
-    end
-    m_v = {N{1'b0}};
-    m_s = {N*SW{1'b0}};
-    m_idx = {N*IW{1'b0}};
-    for (e = 0; e < N; e = e + 1) begin
-      for (i = (e > P ? e - P : 0); i <= e; i = i + 1)
-        if (hv[i] && h_rank[i*RW +: RW] == e[RW-1:0]) begin
-          m_v[e] = 1'b1;
-          m_s[e*SW +: SW] = h_s[i*SW +: SW];
-          m_idx[e*IW +: IW] = h_idx[i*IW +: IW];
-        end
-      for (j = 0; j < P; j = j + 1)
-        if (lane_valid_i[j] && c_rank[j*RW +: RW] == e[RW-1:0]) begin
-          m_v[e] = 1'b1;
-          m_s[e*SW +: SW] = s_i[j*SW +: SW];
-          m_idx[e*IW +: IW] = base_i + j[IW-1:0];
-        end
-    end
-  end
-
-  always @(posedge clk_i) begin
-    if (!rst_ni) begin
-      h_v         <= {N{1'b0}};
-      out_valid_o <= 1'b0;
-    end else begin
-      if (en_i && in_valid_i) h_v <= m_v;
-      if (en_i && in_valid_i && last_i) out_valid_o <= 1'b1;
-      else if (take_i) out_valid_o <= 1'b0;
-    end
-  end
-
-  always @(posedge clk_i)
-    if (en_i && in_valid_i) begin
-      h_s   <= m_s;
-      h_idx <= m_idx;
-      if (last_i) begin
-        out_v_o   <= m_v;
-        out_s_o   <= m_s;
-        out_idx_o <= m_idx;
-      end
-    end
+  // The hand-written block rtl/src/hg_topn.v with this configuration's parameters.
+  hg_topn #(
+    .N(N),
+    .P(P),
+    .SW(SW),
+    .SIGNED(0),
+    .IW(IW)
+  ) u_block (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .en_i         (en_i),
+    .in_valid_i   (in_valid_i),
+    .first_i      (first_i),
+    .last_i       (last_i),
+    .lane_valid_i (lane_valid_i),
+    .s_i          (s_i),
+    .base_i       (base_i),
+    .take_i       (take_i),
+    .out_valid_o  (out_valid_o),
+    .out_v_o      (out_v_o),
+    .out_s_o      (out_s_o),
+    .out_idx_o    (out_idx_o)
+  );
 
 `ifdef HG_CAPTURE
   // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.

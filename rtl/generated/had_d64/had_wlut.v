@@ -30,20 +30,21 @@ module had_wlut #(
   output wire [R*WW-1:0]     w_o             // weights (0 where not valid), one cycle later
 );
 
-  reg [WW-1:0] etab [0:D];
-
-  always @(posedge clk_i)
-    if (we_i) etab[waddr_i] <= wdata_i;
-
-  genvar r;
-  generate
-    for (r = 0; r < R; r = r + 1) begin : g_lookup
-      reg [WW-1:0] w_q;
-      always @(posedge clk_i)
-        if (en_i) w_q <= valid_i[r] ? etab[delta_i[r*MW +: MW]] : {WW{1'b0}};
-      assign w_o[r*WW +: WW] = w_q;
-    end
-  endgenerate
+  // The hand-written block rtl/src/hg_wlut.v with this configuration's parameters.
+  hg_wlut #(
+    .D(D),
+    .WW(WW),
+    .R(R)
+  ) u_block (
+    .clk_i        (clk_i),
+    .we_i         (we_i),
+    .waddr_i      (waddr_i),
+    .wdata_i      (wdata_i),
+    .en_i         (en_i),
+    .valid_i      (valid_i),
+    .delta_i      (delta_i),
+    .w_o          (w_o)
+  );
 
 `ifdef HG_CAPTURE
   // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.

@@ -98,7 +98,7 @@ def test_sign_dot_is_two_m_minus_d():
 
 
 def ref_had_query(q, k, v, n, alpha_c):
-    """hm_ref_had of sw/hm_golden.c, one query, in Python doubles."""
+    """hm_ref_had of sw/golden/hm_golden.c, one query, in Python doubles."""
     d, nk = len(q), len(k)
     score = []
     for j in range(nk):

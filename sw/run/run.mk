@@ -1,4 +1,4 @@
-# sw/run.mk — the layer runner: attention backends (float, golden and RTL cores),
+# sw/run/run.mk — the layer runner: attention backends (float, golden and RTL cores),
 # calibration, fidelity metrics, stream dumps, distilled models, and the hadrun and hadmodel
 # CLIs (docs/run.md, docs/usage.md).
 #
@@ -10,8 +10,8 @@
 # Included from sw/sw.mk, before sim/sim.mk: the simulator library is named by its path,
 # not by $(SIM_LIB), which is not defined yet when these rules are read.
 
-RUN_SRCS    := sw/hr_corpus.c sw/hr_calib.c sw/hr_attn.c sw/hr_eval.c sw/hr_dump.c sw/hr_json.c \
-               sw/hr_hadmodel.c
+RUN_SRCS    := sw/run/hr_corpus.c sw/run/hr_calib.c sw/run/hr_attn.c sw/run/hr_eval.c sw/run/hr_dump.c sw/run/hr_json.c \
+               sw/run/hr_hadmodel.c
 RUN_OBJS    := $(patsubst sw/%.c,$(BUILD)/obj/sw/%.o,$(RUN_SRCS))
 HADRUN      := $(BUILD)/bin/hadrun
 HADMODEL    := $(BUILD)/bin/hadmodel
@@ -39,11 +39,11 @@ hadmodel: $(HADMODEL)
 
 $(RUN_LIB): $(RUN_OBJS)
 
-$(HADRUN): $(BUILD)/obj/sw/hadrun.o $(RUN_LIB) $(RUN_DEPLIBS)
+$(HADRUN): $(BUILD)/obj/sw/run/hadrun.o $(RUN_LIB) $(RUN_DEPLIBS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(RUN_LIBS)
 
-$(HADMODEL): $(BUILD)/obj/sw/hadmodel.o $(RUN_LIB) $(RUN_DEPLIBS)
+$(HADMODEL): $(BUILD)/obj/sw/run/hadmodel.o $(RUN_LIB) $(RUN_DEPLIBS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(RUN_LIBS)
 
@@ -69,4 +69,4 @@ TEST_SRCS    += tests/test_run.cc tests/test_distill.cc
 # The distilled model is assembled only when its artifact is committed.
 test-prereqs: $(HADRUN) $(HADMODEL) deps-model $(if $(wildcard $(HAD_ARTIFACT)/had.json),model-had)
 
--include $(RUN_OBJS:.o=.d) $(BUILD)/obj/sw/hadrun.d $(BUILD)/obj/sw/hadmodel.d
+-include $(RUN_OBJS:.o=.d) $(BUILD)/obj/sw/run/hadrun.d $(BUILD)/obj/sw/run/hadmodel.d

@@ -1,4 +1,4 @@
-# sw/model.mk — the real-model side of the host: weights, tokenizer, float encoder.
+# sw/model/model.mk — the real-model side of the host: weights, tokenizer, float encoder.
 #
 #   make deps-model     install the default model (all-MiniLM-L6-v2) if missing and link
 #                       it as $(BUILD)/model (cheap when present)
@@ -24,7 +24,7 @@ MODEL_PY_TARGET ?= $(BUILD)/pydeps
 # unless the user chose another one.
 export HADGEN_MODEL ?= $(abspath $(BUILD)/model)
 
-MODEL_SRCS := sw/st_safetensors.c sw/bert_config.c sw/tok_wordpiece.c sw/enc_bert.c
+MODEL_SRCS := sw/model/st_safetensors.c sw/model/bert_config.c sw/model/tok_wordpiece.c sw/model/enc_bert.c
 MODEL_OBJS := $(patsubst sw/%.c,$(BUILD)/obj/sw/%.o,$(MODEL_SRCS))
 MODEL_LIBS := -lcjson -lm
 ENC_DEMO   := $(BUILD)/bin/enc_demo
@@ -51,7 +51,7 @@ deps-model:
 
 $(MODEL_LIB): $(MODEL_OBJS)
 
-$(ENC_DEMO): $(BUILD)/obj/sw/enc_demo.o $(MODEL_LIB) $(GEN_LIB)
+$(ENC_DEMO): $(BUILD)/obj/sw/model/enc_demo.o $(MODEL_LIB) $(GEN_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(MODEL_LIBS)
 
@@ -59,4 +59,4 @@ $(ENC_DEMO): $(BUILD)/obj/sw/enc_demo.o $(MODEL_LIB) $(GEN_LIB)
 TEST_SRCS    += tests/test_model.cc
 test-prereqs: deps-model
 
--include $(MODEL_OBJS:.o=.d) $(BUILD)/obj/sw/enc_demo.d
+-include $(MODEL_OBJS:.o=.d) $(BUILD)/obj/sw/model/enc_demo.d

@@ -1,7 +1,7 @@
 /*
  * hadmodel — assembles a distilled HAD model directory from a base model and the artifact
  * of the distillation recipe (had.json + the changed tensors), so hadrun and the encoder
- * can load it like any model. sw/hr_hadmodel.h has the rules; docs/usage.md the usage.
+ * can load it like any model. sw/run/hr_hadmodel.h has the rules; docs/usage.md the usage.
  *
  * Exit codes: 0 success; 1 an output cannot be written; 2 bad command line or input
  * (unknown tensor, shape mismatch, malformed had.json, output directory not ours, ...).

@@ -1,0 +1,39 @@
+// Test bench of rtl/src/hg_topn.v alone (tests/test_blocks.cc): {rst_n, en, in_valid, first,
+// last, lane_valid, s, base, take} a cycle; after each edge {out_valid, out_v, out_s, out_idx}.
+`default_nettype none
+module tb_hg_topn;
+  parameter N      = 4;
+  parameter P      = 2;
+  parameter SW     = 7;
+  parameter SIGNED = 0;
+  parameter IW     = 6;
+  parameter NV     = 16;
+  localparam VW = 6 + P + P * SW + IW;
+  reg [VW-1:0] vec [0:NV-1];
+  reg clk, rst_n, en, in_valid, first, last, take;
+  reg [P-1:0] lane_valid;
+  reg [P*SW-1:0] s;
+  reg [IW-1:0] base;
+  wire out_valid;
+  wire [N-1:0] out_v;
+  wire [N*SW-1:0] out_s;
+  wire [N*IW-1:0] out_idx;
+  hg_topn #(.N(N), .P(P), .SW(SW), .SIGNED(SIGNED), .IW(IW)) dut (
+    .clk_i(clk), .rst_ni(rst_n), .en_i(en), .in_valid_i(in_valid), .first_i(first),
+    .last_i(last), .lane_valid_i(lane_valid), .s_i(s), .base_i(base), .take_i(take),
+    .out_valid_o(out_valid), .out_v_o(out_v), .out_s_o(out_s), .out_idx_o(out_idx));
+  integer i, fd;
+  initial begin
+    $readmemh("in.hex", vec);
+    fd = $fopen("out.txt", "w");
+    clk = 1'b0;
+    for (i = 0; i < NV; i = i + 1) begin
+      {rst_n, en, in_valid, first, last, lane_valid, s, base, take} = vec[i];
+      #1 clk = 1'b1;
+      #1 clk = 1'b0;
+      $fwrite(fd, "%h %h %h %h\n", out_valid, out_v, out_s, out_idx);
+    end
+    $fclose(fd);
+    $finish;
+  end
+endmodule
