@@ -66,6 +66,11 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: all deps deps-apt test clean help
 all: hadgen
 
+# The C/C++ style (.clang-format, clang-format 14): reformat every source in place.
+.PHONY: format
+format:
+	git ls-files '*.c' '*.h' '*.cc' '*.cpp' | xargs clang-format-14 -i
+
 help:
 	@echo "make report   main job (installs what is missing)"
 	@echo "make test     build + run all tests (installs what is missing)"

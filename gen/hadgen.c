@@ -26,34 +26,34 @@ static void usage(FILE *f)
 {
     char cores[64];
     fprintf(f,
-"usage: hadgen [options] --out DIR\n"
-"\n"
-"Generates the Verilog of one attention core (one module per file), filelist.f and\n"
-"manifest.json in DIR. See docs/spec.md for the numerics and docs/usage.md for examples.\n"
-"\n"
-"  --core TYPE          %-49s(default had)\n"
-"  --d N                head dimension, a multiple of 8 in 8..256        (default 64)\n"
-"  --lanes P            keys scored per cycle, 1..64 and <= max-keys     (default 16)\n"
-"  --top-n N            keys kept per query, 1..max-keys (top-N cores)   (default 32)\n"
-"  --max-keys L         keys per head held in the core, 1..8192          (default 1024)\n"
-"  --weight-bits B      softmax weight fraction bits, 8..20              (default 15)\n"
-"  --exp-frac-bits F    int8 cores: exp fraction-table index bits, 2..8  (default 6)\n"
-"  --out-frac F         output fraction bits, 0..12                      (default 8)\n"
-"  --prefix NAME        module name prefix, [a-z_][a-z0-9_]*, <= 24 chars\n"
-"                       (default: had, base or i8topn by core type)\n"
-"  --config FILE        take the whole configuration from a manifest.json hadgen wrote\n"
-"                       (regenerates that core; not combined with the options above)\n"
-"  --out DIR            output directory (created if missing)\n"
-"  --force              write into DIR even if it holds files hadgen did not write\n"
-"  --dry-run            validate, print the derived configuration as JSON, write nothing\n"
-"  --list-cores         print the core types, one per line, and exit\n"
-"  --help               this text\n"
-"  --version            print the version\n"
-"\n"
-"Beside the Verilog, DIR gets hadgen.core, a FuseSoC (CAPI2) description of the core.\n"
-"\n"
-"Throughput: one query per max(ceil(L/P), CR+CM) cycles at n_k = L (CR+CM: normalizer\n"
-"cycles, printed as ii_cycles); the AV unit is sized so it never limits it.\n",
+            "usage: hadgen [options] --out DIR\n"
+            "\n"
+            "Generates the Verilog of one attention core (one module per file), filelist.f and\n"
+            "manifest.json in DIR. See docs/spec.md for the numerics and docs/usage.md for examples.\n"
+            "\n"
+            "  --core TYPE          %-49s(default had)\n"
+            "  --d N                head dimension, a multiple of 8 in 8..256        (default 64)\n"
+            "  --lanes P            keys scored per cycle, 1..64 and <= max-keys     (default 16)\n"
+            "  --top-n N            keys kept per query, 1..max-keys (top-N cores)   (default 32)\n"
+            "  --max-keys L         keys per head held in the core, 1..8192          (default 1024)\n"
+            "  --weight-bits B      softmax weight fraction bits, 8..20              (default 15)\n"
+            "  --exp-frac-bits F    int8 cores: exp fraction-table index bits, 2..8  (default 6)\n"
+            "  --out-frac F         output fraction bits, 0..12                      (default 8)\n"
+            "  --prefix NAME        module name prefix, [a-z_][a-z0-9_]*, <= 24 chars\n"
+            "                       (default: had, base or i8topn by core type)\n"
+            "  --config FILE        take the whole configuration from a manifest.json hadgen wrote\n"
+            "                       (regenerates that core; not combined with the options above)\n"
+            "  --out DIR            output directory (created if missing)\n"
+            "  --force              write into DIR even if it holds files hadgen did not write\n"
+            "  --dry-run            validate, print the derived configuration as JSON, write nothing\n"
+            "  --list-cores         print the core types, one per line, and exit\n"
+            "  --help               this text\n"
+            "  --version            print the version\n"
+            "\n"
+            "Beside the Verilog, DIR gets hadgen.core, a FuseSoC (CAPI2) description of the core.\n"
+            "\n"
+            "Throughput: one query per max(ceil(L/P), CR+CM) cycles at n_k = L (CR+CM: normalizer\n"
+            "cycles, printed as ii_cycles); the AV unit is sized so it never limits it.\n",
             hg_core_choices(cores, sizeof cores, " | ", " | "));
 }
 
@@ -62,11 +62,9 @@ static void usage(FILE *f)
 static char *join_cmdline(int argc, char **argv)
 {
     size_t cap = 64;
-    for (int i = 1; i < argc; i++)
-        cap += strlen(argv[i]) * 4 + 3;
+    for (int i = 1; i < argc; i++) cap += strlen(argv[i]) * 4 + 3;
     char *s = malloc(cap);
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     strcpy(s, "hadgen");
     for (int i = 1; i < argc; i++) {
         int plain = argv[i][0] != '\0';
@@ -107,8 +105,7 @@ static int previous_files(const char *dir, old_name *names)
 {
     char path[PATH_MAX], line[512];
     snprintf(path, sizeof path, "%s/filelist.f", dir);
-    if (!hg_emit_owned(path))
-        return 0;
+    if (!hg_emit_owned(path)) return 0;
     FILE *f = hg_file_open(path, 1L << 20, NULL, NULL, 0);
     int n = 0;
     while (f && n < HG_OLD_MAX && fgets(line, sizeof line, f)) {
@@ -116,8 +113,7 @@ static int previous_files(const char *dir, old_name *names)
         if (strlen(line) < sizeof names[0] && hg_emit_generated_name(line))
             snprintf(names[n++], sizeof names[0], "%s", line);
     }
-    if (f)
-        fclose(f);
+    if (f) fclose(f);
     return n;
 }
 
@@ -136,15 +132,12 @@ static void remove_stale(const char *dir, old_name *names, int n)
         now[m][strcspn(now[m], "\r\n")] = 0;
         m++;
     }
-    if (f)
-        fclose(f);
+    if (f) fclose(f);
     for (int i = 0; i < n; i++) {
         int kept = 0;
-        for (int j = 0; j < m; j++)
-            kept |= strcmp(names[i], now[j]) == 0;
+        for (int j = 0; j < m; j++) kept |= strcmp(names[i], now[j]) == 0;
         snprintf(path, sizeof path, "%.4000s/%.79s", dir, names[i]);
-        if (!kept && hg_emit_owned(path))
-            unlink(path);
+        if (!kept && hg_emit_owned(path)) unlink(path);
     }
 }
 
@@ -161,8 +154,7 @@ static int prepare_dir(const char *dir, int force)
         char tmp[PATH_MAX];
         snprintf(tmp, sizeof tmp, "%s", dir);
         for (char *p = tmp + 1; *p; p++) {
-            if (*p != '/')
-                continue;
+            if (*p != '/') continue;
             *p = 0;
             mkdir(tmp, 0777);
             *p = '/';
@@ -179,8 +171,10 @@ static int prepare_dir(const char *dir, int force)
     }
     int entries = hg_dir_entries(dir) > 0;
     if (entries && !has_our_manifest(dir) && !force) {
-        fprintf(stderr, "hadgen: --out '%s': directory is not empty and was not written by"
-                        " hadgen; refusing to overwrite (use --force)\n", dir);
+        fprintf(stderr,
+                "hadgen: --out '%s': directory is not empty and was not written by"
+                " hadgen; refusing to overwrite (use --force)\n",
+                dir);
         exit(2);
     }
     return 0;
@@ -195,8 +189,7 @@ static int load_config(hg_cfg *c, const char *path)
     char *text = hg_file_read(path, 16L << 20, &len, why, sizeof why);
     int rc = text ? hg_cfg_from_manifest(c, text, len, why, sizeof why) : -1;
     free(text);
-    if (rc != 0)
-        fprintf(stderr, "hadgen: --config '%s': %s\n", path, why);
+    if (rc != 0) fprintf(stderr, "hadgen: --config '%s': %s\n", path, why);
     return rc;
 }
 
@@ -234,8 +227,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         for (const unsigned char *p = (const unsigned char *)argv[i]; *p; p++)
             if (*p < 0x20 || *p == 0x7f) {
-                fprintf(stderr, "hadgen: argument %d holds a control character (byte 0x%02x);"
-                        " not allowed in options, values or paths\n", i, *p);
+                fprintf(stderr,
+                        "hadgen: argument %d holds a control character (byte 0x%02x);"
+                        " not allowed in options, values or paths\n",
+                        i, *p);
                 return 2;
             }
     while ((ch = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
@@ -254,15 +249,12 @@ int main(int argc, char **argv)
         case O_HELP: usage(stdout); return 0;
         case O_VERSION: printf("hadgen %s\n", HADGEN_VERSION); return 0;
         case O_LIST_CORES:
-            for (int k = 0; k < HG_NCORES; k++)
-                printf("%s\n", hg_core_name((hg_core_kind)k));
+            for (int k = 0; k < HG_NCORES; k++) printf("%s\n", hg_core_name((hg_core_kind)k));
             return 0;
         case ':':
             fprintf(stderr, "hadgen: option '%s' needs a value (see --help)\n", argv[optind - 1]);
             return 2;
-        default:
-            fprintf(stderr, "hadgen: unknown option '%s' (see --help)\n", argv[optind - 1]);
-            return 2;
+        default: fprintf(stderr, "hadgen: unknown option '%s' (see --help)\n", argv[optind - 1]); return 2;
         }
     }
     if (optind < argc) {
@@ -275,8 +267,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (config) {
-        if (load_config(&c, config) != 0)
-            return 2;
+        if (load_config(&c, config) != 0) return 2;
     } else if (hg_cfg_finish(&c, err, sizeof err) != 0) {
         fprintf(stderr, "hadgen: %s\n", err);
         return 2;
@@ -286,8 +277,8 @@ int main(int argc, char **argv)
                "\"groups\": %d, \"av_slots\": %d, \"acc_width\": %d, \"wsum_width\": %d, "
                "\"recip_q\": %d, \"out_width\": %d, \"recip_cycles\": %d, \"norm_mults\": %d, "
                "\"norm_mul_cycles\": %d, \"ii_cycles\": %d}\n",
-               hg_core_name(c.core), c.d, c.p, c.n, c.l, c.g, c.r, c.accw, c.wsw, c.rq, c.ow,
-               c.cr, c.mn, c.cm, c.ii);
+               hg_core_name(c.core), c.d, c.p, c.n, c.l, c.g, c.r, c.accw, c.wsw, c.rq, c.ow, c.cr, c.mn,
+               c.cm, c.ii);
         return 0;
     }
     if (!out) {
@@ -299,13 +290,11 @@ int main(int argc, char **argv)
     int nold = created ? 0 : previous_files(out, old);
     char *cmd = join_cmdline(argc, argv);
     int rc = cmd ? hg_emit_core(&c, out, cmd, err, sizeof err) : -1;
-    if (!cmd)
-        snprintf(err, sizeof err, "out of memory");
+    if (!cmd) snprintf(err, sizeof err, "out of memory");
     free(cmd);
     if (rc != 0) {
         fprintf(stderr, "hadgen: %s%s\n", err, created ? "" : "; the directory is unchanged");
-        if (created)
-            rmdir(out);
+        if (created) rmdir(out);
         return rc == -2 ? 2 : 1;
     }
     remove_stale(out, old, nold);

@@ -47,8 +47,7 @@ int hg_core_parse(const char *s, hg_core_kind *k)
 char *hg_core_choices(char *buf, size_t n, const char *sep, const char *last)
 {
     size_t at = 0;
-    if (n)
-        buf[0] = '\0';
+    if (n) buf[0] = '\0';
     for (int i = 0; i < HG_NCORES && at < n; i++) {
         const char *before = i == 0 ? "" : i == HG_NCORES - 1 ? last : sep;
         int w = snprintf(buf + at, n - at, "%s%s", before, core_names[i]);
@@ -62,8 +61,7 @@ int hg_cfg_topn(const hg_cfg *c) { return c->core != HG_CORE_BASELINE; }
 int hg_clog2(long x)
 {
     int b = 0;
-    while ((1L << b) < x)
-        b++;
+    while ((1L << b) < x) b++;
     return b;
 }
 
@@ -83,8 +81,8 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core)
     c->of = 8;
 }
 
-const char *const hg_cfg_options[] = {"core", "d", "lanes", "top-n", "max-keys", "weight-bits",
-                                      "exp-frac-bits", "out-frac", "prefix", NULL};
+const char *const hg_cfg_options[] = {
+    "core", "d", "lanes", "top-n", "max-keys", "weight-bits", "exp-frac-bits", "out-frac", "prefix", NULL};
 
 static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n)
 {
@@ -92,8 +90,8 @@ static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n
     errno = 0;
     long x = strtol(s, &end, 10);
     const char *digits = s + (*s == '-' || *s == '+');
-    if (errno || end == s || *end != '\0' || !(*digits >= '0' && *digits <= '9') ||
-        x < INT_MIN || x > INT_MAX) {
+    if (errno || end == s || *end != '\0' || !(*digits >= '0' && *digits <= '9') || x < INT_MIN ||
+        x > INT_MAX) {
         snprintf(err, n, "--%s '%s': not an integer", opt, s);
         return -1;
     }
@@ -105,11 +103,9 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
 {
     int *field[] = {NULL, &c->d, &c->p, &c->n, &c->l, &c->wb, &c->fb, &c->of};
     if (strcmp(opt, "core") == 0) {
-        if (hg_core_parse(val, &c->core) == 0)
-            return 0;
+        if (hg_core_parse(val, &c->core) == 0) return 0;
         char names[64];
-        snprintf(err, n, "--core '%s': must be %s", val,
-                 hg_core_choices(names, sizeof names, ", ", " or "));
+        snprintf(err, n, "--core '%s': must be %s", val, hg_core_choices(names, sizeof names, ", ", " or "));
         return -1;
     }
     if (strcmp(opt, "prefix") == 0) {
@@ -121,17 +117,18 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
         return -1;
     }
     for (int i = 1; i < 8; i++)
-        if (strcmp(opt, hg_cfg_options[i]) == 0)
-            return parse_int(opt, val, field[i], err, n);
+        if (strcmp(opt, hg_cfg_options[i]) == 0) return parse_int(opt, val, field[i], err, n);
     snprintf(err, n, "--%s: not a configuration option", opt);
     return -1;
 }
 
 void hg_cfg_args(const hg_cfg *c, char *buf, size_t n)
 {
-    snprintf(buf, n, "--core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d "
-             "--exp-frac-bits %d --out-frac %d --prefix %s", hg_core_name(c->core), c->d, c->p,
-             c->n, c->l, c->wb, c->fb, c->of, c->prefix[0] ? c->prefix : hg_core_short(c->core));
+    snprintf(buf, n,
+             "--core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d "
+             "--exp-frac-bits %d --out-frac %d --prefix %s",
+             hg_core_name(c->core), c->d, c->p, c->n, c->l, c->wb, c->fb, c->of,
+             c->prefix[0] ? c->prefix : hg_core_short(c->core));
 }
 
 /* Writes a "--opt value: problem" message and returns -1. */
@@ -144,8 +141,7 @@ static int bad(char *err, size_t n, const char *opt, long v, const char *what)
 static int check_range(char *err, size_t n, const char *opt, int v, int lo, int hi)
 {
     char what[96];
-    if (v >= lo && v <= hi)
-        return 0;
+    if (v >= lo && v <= hi) return 0;
     snprintf(what, sizeof what, "must be in %d..%d", lo, hi);
     return bad(err, n, opt, v, what);
 }
@@ -157,8 +153,10 @@ static int check_prefix(const char *p, char *err, size_t n)
     for (size_t i = 1; ok && i < len; i++)
         ok = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '_';
     if (!ok)
-        snprintf(err, n, "--prefix '%s': must be 1..%d characters of [a-z0-9_], starting with"
-                 " a letter or '_'", p, HG_PREFIX_MAX);
+        snprintf(err, n,
+                 "--prefix '%s': must be 1..%d characters of [a-z0-9_], starting with"
+                 " a letter or '_'",
+                 p, HG_PREFIX_MAX);
     return ok ? 0 : -1;
 }
 
@@ -178,12 +176,9 @@ static void derive_norm(hg_cfg *c)
 
 int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
 {
-    if (check_range(err, n, "d", c->d, HG_D_MIN, HG_D_MAX))
-        return -1;
-    if (c->d % 8 != 0)
-        return bad(err, n, "d", c->d, "head dimension must be a multiple of 8 in 8..256");
-    if (check_range(err, n, "max-keys", c->l, 1, HG_L_MAX) ||
-        check_range(err, n, "lanes", c->p, 1, HG_P_MAX))
+    if (check_range(err, n, "d", c->d, HG_D_MIN, HG_D_MAX)) return -1;
+    if (c->d % 8 != 0) return bad(err, n, "d", c->d, "head dimension must be a multiple of 8 in 8..256");
+    if (check_range(err, n, "max-keys", c->l, 1, HG_L_MAX) || check_range(err, n, "lanes", c->p, 1, HG_P_MAX))
         return -1;
     if (c->p > c->l) {
         char what[96];
@@ -199,10 +194,8 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
         check_range(err, n, "exp-frac-bits", c->fb, HG_FB_MIN, HG_FB_MAX) ||
         check_range(err, n, "out-frac", c->of, 0, HG_OF_MAX))
         return -1;
-    if (!c->prefix[0])
-        snprintf(c->prefix, sizeof c->prefix, "%s", hg_core_short(c->core));
-    if (check_prefix(c->prefix, err, n))
-        return -1;
+    if (!c->prefix[0]) snprintf(c->prefix, sizeof c->prefix, "%s", hg_core_short(c->core));
+    if (check_prefix(c->prefix, err, n)) return -1;
 
     int had = c->core == HG_CORE_HAD;
     c->g = cdiv(c->l, c->p);
@@ -227,15 +220,22 @@ uint32_t hg_exp_frac(const hg_cfg *c, int f)
     return (uint32_t)llround(x);
 }
 
-const hg_cfg_field hg_cfg_derived[] = {
-    {"groups", offsetof(hg_cfg, g)},         {"index_width", offsetof(hg_cfg, iw)},
-    {"key_bits", offsetof(hg_cfg, kw)},      {"score_width", offsetof(hg_cfg, sw)},
-    {"av_slots", offsetof(hg_cfg, r)},       {"weight_width", offsetof(hg_cfg, ww)},
-    {"acc_width", offsetof(hg_cfg, accw)},   {"wsum_width", offsetof(hg_cfg, wsw)},
-    {"recip_q", offsetof(hg_cfg, rq)},       {"out_width", offsetof(hg_cfg, ow)},
-    {"recip_bits_per_cycle", offsetof(hg_cfg, bpc)}, {"recip_cycles", offsetof(hg_cfg, cr)},
-    {"norm_mults", offsetof(hg_cfg, mn)},    {"norm_mul_cycles", offsetof(hg_cfg, cm)},
-    {"ii_cycles", offsetof(hg_cfg, ii)},     {NULL, 0}};
+const hg_cfg_field hg_cfg_derived[] = {{"groups", offsetof(hg_cfg, g)},
+                                       {"index_width", offsetof(hg_cfg, iw)},
+                                       {"key_bits", offsetof(hg_cfg, kw)},
+                                       {"score_width", offsetof(hg_cfg, sw)},
+                                       {"av_slots", offsetof(hg_cfg, r)},
+                                       {"weight_width", offsetof(hg_cfg, ww)},
+                                       {"acc_width", offsetof(hg_cfg, accw)},
+                                       {"wsum_width", offsetof(hg_cfg, wsw)},
+                                       {"recip_q", offsetof(hg_cfg, rq)},
+                                       {"out_width", offsetof(hg_cfg, ow)},
+                                       {"recip_bits_per_cycle", offsetof(hg_cfg, bpc)},
+                                       {"recip_cycles", offsetof(hg_cfg, cr)},
+                                       {"norm_mults", offsetof(hg_cfg, mn)},
+                                       {"norm_mul_cycles", offsetof(hg_cfg, cm)},
+                                       {"ii_cycles", offsetof(hg_cfg, ii)},
+                                       {NULL, 0}};
 
 int hg_cfg_field_value(const hg_cfg *c, const hg_cfg_field *f)
 {
@@ -249,8 +249,7 @@ static void json_name(const char *opt, char *buf, size_t n)
 {
     snprintf(buf, n, "%s", opt);
     for (char *p = buf; *p; p++)
-        if (*p == '-')
-            *p = '_';
+        if (*p == '-') *p = '_';
 }
 
 /* Sets option opt of c from the manifest's value v: a string (core, prefix) or an integral
@@ -278,8 +277,7 @@ static int set_from_json(hg_cfg *c, const char *opt, const cJSON *v, char *err, 
         }
         snprintf(text, sizeof text, "%d", (int)x);
     }
-    if (hg_cfg_set(c, opt, text, err, n) != 0)
-        return -1;
+    if (hg_cfg_set(c, opt, text, err, n) != 0) return -1;
     return 0;
 }
 
@@ -311,7 +309,8 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
             known = v->string && strcmp(v->string, name) == 0;
         }
         if (!known) {
-            snprintf(err, n, "params.%.64s: not a configuration parameter (allowed: core, d, "
+            snprintf(err, n,
+                     "params.%.64s: not a configuration parameter (allowed: core, d, "
                      "lanes, top_n, max_keys, weight_bits, exp_frac_bits, out_frac, prefix)",
                      v->string ? v->string : "?");
             goto done;
@@ -321,33 +320,32 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
         json_name(hg_cfg_options[i], name, sizeof name);
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
         if (!v) {
-            snprintf(err, n, "params.%s: missing (a hadgen manifest holds every parameter)",
-                     name);
+            snprintf(err, n, "params.%s: missing (a hadgen manifest holds every parameter)", name);
             goto done;
         }
-        if (set_from_json(c, hg_cfg_options[i], v, err, n) != 0)
-            goto done;
+        if (set_from_json(c, hg_cfg_options[i], v, err, n) != 0) goto done;
     }
-    if (hg_cfg_finish(c, err, n) != 0)
-        goto done;
+    if (hg_cfg_finish(c, err, n) != 0) goto done;
     if (derived && !cJSON_IsObject(derived)) {
         snprintf(err, n, "\"derived\": must be an object");
         goto done;
     }
     for (const cJSON *v = derived ? derived->child : NULL; v; v = v->next) {
         const hg_cfg_field *f = hg_cfg_derived;
-        while (f->name && !(v->string && strcmp(v->string, f->name) == 0))
-            f++;
+        while (f->name && !(v->string && strcmp(v->string, f->name) == 0)) f++;
         if (!f->name) {
-            snprintf(err, n, "derived.%.64s: not a derived value of this hadgen (a manifest of"
-                     " another version?)", v->string ? v->string : "?");
+            snprintf(err, n,
+                     "derived.%.64s: not a derived value of this hadgen (a manifest of"
+                     " another version?)",
+                     v->string ? v->string : "?");
             goto done;
         }
         int mine = hg_cfg_field_value(c, f);
         if (!cJSON_IsNumber(v) || v->valuedouble != (double)mine) {
-            snprintf(err, n, "derived.%s: the manifest says %.17g, these parameters give %d (a "
-                     "manifest of another version of hadgen, or edited?)", f->name,
-                     cJSON_IsNumber(v) ? v->valuedouble : NAN, mine);
+            snprintf(err, n,
+                     "derived.%s: the manifest says %.17g, these parameters give %d (a "
+                     "manifest of another version of hadgen, or edited?)",
+                     f->name, cJSON_IsNumber(v) ? v->valuedouble : NAN, mine);
             goto done;
         }
     }

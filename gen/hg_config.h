@@ -25,53 +25,53 @@ typedef enum {
     HG_NCORES
 } hg_core_kind;
 
-#define HG_D_MIN 8
-#define HG_D_MAX 256
-#define HG_P_MAX 64
-#define HG_L_MAX 8192
-#define HG_WB_MIN 8
-#define HG_WB_MAX 20
-#define HG_FB_MIN 2
-#define HG_FB_MAX 8
-#define HG_OF_MAX 12
+#define HG_D_MIN      8
+#define HG_D_MAX      256
+#define HG_P_MAX      64
+#define HG_L_MAX      8192
+#define HG_WB_MIN     8
+#define HG_WB_MAX     20
+#define HG_FB_MIN     2
+#define HG_FB_MAX     8
+#define HG_OF_MAX     12
 #define HG_PREFIX_MAX 24
 
 /* Run-time configuration register map (cfg stream address -> register). */
-#define HG_CFG_NKEYS 0x000u     /* number of keys n_k, clamped to [1, L]; resets load ptr */
-#define HG_CFG_EXP_MUL 0x001u   /* int8 cores: exp multiplier, 16 bits */
+#define HG_CFG_NKEYS     0x000u /* number of keys n_k, clamped to [1, L]; resets load ptr */
+#define HG_CFG_EXP_MUL   0x001u /* int8 cores: exp multiplier, 16 bits */
 #define HG_CFG_EXP_SHIFT 0x002u /* int8 cores: exp shift, 6 bits */
-#define HG_CFG_ETAB 0x100u      /* HAD: etab[i] at 0x100 + i, i = 0..d, WW bits each */
+#define HG_CFG_ETAB      0x100u /* HAD: etab[i] at 0x100 + i, i = 0..d, WW bits each */
 
 typedef struct hg_cfg {
     /* chosen by the user */
     hg_core_kind core;
-    int d;       /* head dimension */
-    int p;       /* lanes: keys scored per cycle */
-    int n;       /* top-N (top-N cores; recorded but unused by the baseline) */
-    int l;       /* maximum keys per head */
-    int wb;      /* softmax weight fraction bits: weights lie in [0, 2^wb] */
-    int fb;      /* int8 cores: index bits of the 2^-f exp fraction table */
-    int of;      /* output fraction bits */
+    int d;                          /* head dimension */
+    int p;                          /* lanes: keys scored per cycle */
+    int n;                          /* top-N (top-N cores; recorded but unused by the baseline) */
+    int l;                          /* maximum keys per head */
+    int wb;                         /* softmax weight fraction bits: weights lie in [0, 2^wb] */
+    int fb;                         /* int8 cores: index bits of the 2^-f exp fraction table */
+    int of;                         /* output fraction bits */
     char prefix[HG_PREFIX_MAX + 1]; /* module name prefix */
 
     /* derived by hg_cfg_finish() */
-    int g;       /* groups per query: ceil(l / p) */
-    int iw;      /* key index width: clog2(l), at least 1 */
-    int kw;      /* bits per key and per query: d (HAD) or 8d */
-    int mw;      /* HAD match count width: bits to hold 0..d */
-    int sw;      /* score width: mw (HAD, unsigned) or 16 + clog2(d) (int8, signed) */
-    int ns;      /* keys summed in AV: n (top-N cores) or l (baseline) */
-    int r;       /* AV key slots per cycle: ceil(n / g) (top-N) or p (baseline) */
-    int ww;      /* weight width: wb + 1 */
-    int accw;    /* AV accumulator width (signed): wb + 8 + clog2(ns) */
-    int wsw;     /* weight-sum width (unsigned): wb + 1 + clog2(ns) */
-    int rq;      /* reciprocal exponent: recip = floor(2^rq / wsum) */
-    int ow;      /* output width (signed): 8 + of */
-    int bpc;     /* reciprocal quotient bits per cycle */
-    int cr;      /* reciprocal cycles: ceil((rq + 1) / bpc) */
-    int mn;      /* normalizer multipliers */
-    int cm;      /* normalizer multiply cycles: ceil(d / mn) */
-    int ii;      /* steady-state cycles per query at n_k = l: max(g, cr + cm) */
+    int g;    /* groups per query: ceil(l / p) */
+    int iw;   /* key index width: clog2(l), at least 1 */
+    int kw;   /* bits per key and per query: d (HAD) or 8d */
+    int mw;   /* HAD match count width: bits to hold 0..d */
+    int sw;   /* score width: mw (HAD, unsigned) or 16 + clog2(d) (int8, signed) */
+    int ns;   /* keys summed in AV: n (top-N cores) or l (baseline) */
+    int r;    /* AV key slots per cycle: ceil(n / g) (top-N) or p (baseline) */
+    int ww;   /* weight width: wb + 1 */
+    int accw; /* AV accumulator width (signed): wb + 8 + clog2(ns) */
+    int wsw;  /* weight-sum width (unsigned): wb + 1 + clog2(ns) */
+    int rq;   /* reciprocal exponent: recip = floor(2^rq / wsum) */
+    int ow;   /* output width (signed): 8 + of */
+    int bpc;  /* reciprocal quotient bits per cycle */
+    int cr;   /* reciprocal cycles: ceil((rq + 1) / bpc) */
+    int mn;   /* normalizer multipliers */
+    int cm;   /* normalizer multiply cycles: ceil(d / mn) */
+    int ii;   /* steady-state cycles per query at n_k = l: max(g, cr + cm) */
 } hg_cfg;
 
 /* Fills c with the defaults for the given core type (d 64, P 16, N 32, L 1024, wb 15,

@@ -14,8 +14,7 @@
    not a regular file hadgen wrote (hg_emit_owned) is never replaced. Returns 0; -1 with a
    message in err (the file that could not be written and why); -2 if an existing file
    would have been replaced (message names it). Output is a pure function of (c, cmdline). */
-int hg_emit_core(const hg_cfg *c, const char *dir, const char *cmdline, char *err,
-                 size_t errlen);
+int hg_emit_core(const hg_cfg *c, const char *dir, const char *cmdline, char *err, size_t errlen);
 
 /* 1 if name is a module file name hadgen can generate: <prefix>_<module>.v with a valid
    prefix and one of the module names of the three core types. Can't fail. */

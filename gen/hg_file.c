@@ -18,16 +18,11 @@
 /* What a file that is not a regular file is, for messages. */
 static const char *kind_of(mode_t m)
 {
-    if (S_ISDIR(m))
-        return "a directory";
-    if (S_ISCHR(m))
-        return "a character device";
-    if (S_ISBLK(m))
-        return "a block device";
-    if (S_ISFIFO(m))
-        return "a FIFO";
-    if (S_ISSOCK(m))
-        return "a socket";
+    if (S_ISDIR(m)) return "a directory";
+    if (S_ISCHR(m)) return "a character device";
+    if (S_ISBLK(m)) return "a block device";
+    if (S_ISFIFO(m)) return "a FIFO";
+    if (S_ISSOCK(m)) return "a socket";
     return "not a regular file";
 }
 
@@ -57,8 +52,7 @@ FILE *hg_file_open(const char *path, long long max, long long *size, char *err, 
         return NULL;
     }
     if (max >= 0 && (long long)st.st_size > max) {
-        hg_errf(err, n, "%lld bytes, more than the limit of %lld bytes",
-                (long long)st.st_size, max);
+        hg_errf(err, n, "%lld bytes, more than the limit of %lld bytes", (long long)st.st_size, max);
         close(fd);
         return NULL;
     }
@@ -69,8 +63,7 @@ FILE *hg_file_open(const char *path, long long max, long long *size, char *err, 
         close(fd);
         return NULL;
     }
-    if (size)
-        *size = (long long)st.st_size;
+    if (size) *size = (long long)st.st_size;
     return f;
 }
 
@@ -78,8 +71,7 @@ char *hg_file_read(const char *path, long long max, size_t *size, char *err, siz
 {
     long long len = 0;
     FILE *f = hg_file_open(path, max, &len, err, n);
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     /* the size may change while reading: read at most len bytes, and notice a longer file */
     char *buf = malloc((size_t)len + 1);
     size_t got = buf ? fread(buf, 1, (size_t)len, f) : 0;
@@ -87,14 +79,12 @@ char *hg_file_read(const char *path, long long max, size_t *size, char *err, siz
     int bad = ferror(f);
     fclose(f);
     if (!buf || bad || got != (size_t)len || extra) {
-        hg_errf(err, n, "%s", !buf ? "out of memory" : bad ? "read error"
-                                                           : "changed size while being read");
+        hg_errf(err, n, "%s", !buf ? "out of memory" : bad ? "read error" : "changed size while being read");
         free(buf);
         return NULL;
     }
     buf[got] = '\0';
-    if (size)
-        *size = got;
+    if (size) *size = got;
     return buf;
 }
 
@@ -130,8 +120,10 @@ int hg_file_check_output(const char *path, char *err, size_t n)
     char dir[HG_FILE_PATH_MAX];
     folder_of(path, dir, sizeof dir);
     if (stat(dir, &st) != 0) {
-        hg_errf(err, n, "folder '%s' %s", dir, errno == ENOENT ? "does not exist (create it "
-                "first)" : strerror(errno));
+        hg_errf(err, n, "folder '%s' %s", dir,
+                errno == ENOENT ? "does not exist (create it "
+                                  "first)"
+                                : strerror(errno));
         return -1;
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -150,8 +142,7 @@ static int canon(const char *path, char *out, size_t n)
 {
     char dir[HG_FILE_PATH_MAX], real[PATH_MAX];
     folder_of(path, dir, sizeof dir);
-    if (!realpath(dir, real))
-        return -1;
+    if (!realpath(dir, real)) return -1;
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     int len = snprintf(out, n, "%s/%s", strcmp(real, "/") == 0 ? "" : real, base);
@@ -162,24 +153,19 @@ int hg_file_same(const char *a, const char *b)
 {
     struct stat sa, sb;
     int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
-    if (ea && eb)
-        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    if (ea != eb)
-        return 0;
+    if (ea && eb) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (ea != eb) return 0;
     char ca[HG_FILE_PATH_MAX + 256], cb[HG_FILE_PATH_MAX + 256];
-    if (canon(a, ca, sizeof ca) != 0 || canon(b, cb, sizeof cb) != 0)
-        return strcmp(a, b) == 0;
+    if (canon(a, ca, sizeof ca) != 0 || canon(b, cb, sizeof cb) != 0) return strcmp(a, b) == 0;
     return strcmp(ca, cb) == 0;
 }
 
 int hg_file_inside(const char *path, const char *dir)
 {
     char rp[PATH_MAX], rd[PATH_MAX];
-    if (!realpath(path, rp) || !realpath(dir, rd))
-        return 0;
+    if (!realpath(path, rp) || !realpath(dir, rd)) return 0;
     size_t k = strlen(rd);
-    if (strcmp(rd, "/") == 0)
-        return 1;
+    if (strcmp(rd, "/") == 0) return 1;
     return strncmp(rp, rd, k) == 0 && rp[k] == '/';
 }
 
@@ -234,19 +220,16 @@ int hg_file_commit(hg_wfile *w, char *err, size_t n)
 
 void hg_file_discard(hg_wfile *w)
 {
-    if (w->f)
-        fclose(w->f);
+    if (w->f) fclose(w->f);
     w->f = NULL;
-    if (w->tmp[0])
-        unlink(w->tmp);
+    if (w->tmp[0]) unlink(w->tmp);
     w->tmp[0] = '\0';
 }
 
 int hg_file_write(const char *path, const void *data, size_t size, char *err, size_t n)
 {
     hg_wfile w;
-    if (hg_file_begin(&w, path, err, n) != 0)
-        return -1;
+    if (hg_file_begin(&w, path, err, n) != 0) return -1;
     if (size && fwrite(data, 1, size, w.f) != size) {
         hg_errf(err, n, "cannot write: %s", strerror(errno ? errno : EIO));
         hg_file_discard(&w);
@@ -258,12 +241,10 @@ int hg_file_write(const char *path, const void *data, size_t size, char *err, si
 int hg_dir_entries(const char *dir)
 {
     DIR *dp = opendir(dir);
-    if (!dp)
-        return -1;
+    if (!dp) return -1;
     int n = 0;
     struct dirent *e;
-    while ((e = readdir(dp)))
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    while ((e = readdir(dp))) n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
     closedir(dp);
     return n;
 }

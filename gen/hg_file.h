@@ -53,8 +53,8 @@ int hg_file_inside(const char *path, const char *dir);
 
 /* An output file being written under a temporary name beside its final path. */
 typedef struct hg_wfile {
-    FILE *f;                        /* write here */
-    char path[HG_FILE_PATH_MAX];    /* final name */
+    FILE *f;                         /* write here */
+    char path[HG_FILE_PATH_MAX];     /* final name */
     char tmp[HG_FILE_PATH_MAX + 16]; /* temporary name in the same folder */
 } hg_wfile;
 

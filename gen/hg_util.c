@@ -11,8 +11,7 @@
 
 void hg_errf(char *err, size_t n, const char *fmt, ...)
 {
-    if (!err || n == 0)
-        return;
+    if (!err || n == 0) return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err, n, fmt, ap);
@@ -25,20 +24,17 @@ static int digit(char c) { return c >= '0' && c <= '9'; }
 static size_t digits(const char *s)
 {
     size_t k = 0;
-    while (digit(s[k]))
-        k++;
+    while (digit(s[k])) k++;
     return k;
 }
 
 int hg_parse_long(const char *s, long lo, long hi, long *v)
 {
     const char *p = s + (*s == '+' || *s == '-');
-    if (!digits(p) || p[digits(p)] != '\0')
-        return -1;
+    if (!digits(p) || p[digits(p)] != '\0') return -1;
     errno = 0;
     long x = strtol(s, NULL, 10);
-    if (errno || x < lo || x > hi)
-        return -1;
+    if (errno || x < lo || x > hi) return -1;
     *v = x;
     return 0;
 }
@@ -48,22 +44,17 @@ int hg_parse_double(const char *s, double *v)
     const char *p = s + (*s == '+' || *s == '-');
     size_t a = digits(p), b = 0;
     p += a;
-    if (*p == '.')
-        b = digits(++p);
+    if (*p == '.') b = digits(++p);
     p += b;
-    if (a + b == 0)
-        return -1;
+    if (a + b == 0) return -1;
     if (*p == 'e' || *p == 'E') {
         p += 1 + (p[1] == '+' || p[1] == '-');
-        if (!digits(p))
-            return -1;
+        if (!digits(p)) return -1;
         p += digits(p);
     }
-    if (*p != '\0')
-        return -1;
+    if (*p != '\0') return -1;
     double x = strtod(s, NULL);
-    if (!isfinite(x))
-        return -1;
+    if (!isfinite(x)) return -1;
     *v = x;
     return 0;
 }

@@ -22,50 +22,51 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CAPTURE_TMP "/.tmpXXXXXX"
+#define CAPTURE_TMP     "/.tmpXXXXXX"
 #define CAPTURE_DIR_MAX (HS_CAPTURE_DIR_MAX - (int)(sizeof CAPTURE_TMP - 1))
 
 static void usage(FILE *f)
 {
     char cores[64];
     fprintf(f,
-"usage: hgsim [core options] --keys FILE --values FILE --queries FILE [options]\n"
-"\n"
-"Simulates one generated core (Verilator, built and cached on first use) on raw vector\n"
-"files in the layouts of docs/spec.md section 2, and prints cycle counts.\n"
-"\n"
-"core options (as for hadgen): --core %s --d --lanes --top-n\n"
-"  --max-keys --weight-bits --exp-frac-bits --out-frac --prefix\n"
-"\n"
-"  --keys FILE       n_k keys: d/8 bytes each (HAD sign bits) or d bytes (int8),\n"
-"                    1..max-keys of them\n"
-"  --values FILE     n_k values: d int8 each (as many as keys)\n"
-"  --queries FILE    queries, same layout as keys (at most 2^20)\n"
-"  --out FILE        write outputs: d little-endian int32 per query (out * s_V / 2^of)\n"
-"  --n-keys N        keys to use, 1..max-keys (default: all keys in the file)\n"
-"  --alpha A         HAD: score step sigma_Q*sigma_K/sqrt(d) for the exp table, a finite\n"
-"                    decimal in (0, 1e6] (default 0.125)\n"
-"  --scale-q S       int8 cores: query scale, in (0, 1e6] (default 0.05)\n"
-"  --scale-k S       int8 cores: key scale, in (0, 1e6] (default 0.05); the exp step\n"
-"                    log2(e) S_q S_k / sqrt(d) 2^exp-frac-bits must lie in 2^-48..65535\n"
-"  --trace FILE      write an FST waveform\n"
-"  --capture DIR     write per-instance activity captures (power flow) into DIR, a\n"
-"                    folder that exists or is made in an existing one; at most %d bytes\n"
-"  --check           compare every output with the golden model (exit 1 on mismatch)\n"
-"  --cache DIR       simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
-"  --help            this text\n"
-"\n"
-"Inputs must be regular files; outputs are checked before the run (folder exists, not an\n"
-"input) and written to a temporary name, then renamed (captures: each file).\n"
-"\n"
-"A core that stops responding ends the run (exit 1) with a message naming the stream, its\n"
-"state and the cycle, after 64 x (II + G + N + CR + CM) + 1024 cycles without a handshake.\n"
-"HADGEN_SIM_STALLS=Q,O makes the host withhold q_valid Q%% and o_ready O%% of the cycles\n"
-"(random; O=100 holds o_ready low: a test of that watchdog).\n",
+            "usage: hgsim [core options] --keys FILE --values FILE --queries FILE [options]\n"
+            "\n"
+            "Simulates one generated core (Verilator, built and cached on first use) on raw vector\n"
+            "files in the layouts of docs/spec.md section 2, and prints cycle counts.\n"
+            "\n"
+            "core options (as for hadgen): --core %s --d --lanes --top-n\n"
+            "  --max-keys --weight-bits --exp-frac-bits --out-frac --prefix\n"
+            "\n"
+            "  --keys FILE       n_k keys: d/8 bytes each (HAD sign bits) or d bytes (int8),\n"
+            "                    1..max-keys of them\n"
+            "  --values FILE     n_k values: d int8 each (as many as keys)\n"
+            "  --queries FILE    queries, same layout as keys (at most 2^20)\n"
+            "  --out FILE        write outputs: d little-endian int32 per query (out * s_V / 2^of)\n"
+            "  --n-keys N        keys to use, 1..max-keys (default: all keys in the file)\n"
+            "  --alpha A         HAD: score step sigma_Q*sigma_K/sqrt(d) for the exp table, a finite\n"
+            "                    decimal in (0, 1e6] (default 0.125)\n"
+            "  --scale-q S       int8 cores: query scale, in (0, 1e6] (default 0.05)\n"
+            "  --scale-k S       int8 cores: key scale, in (0, 1e6] (default 0.05); the exp step\n"
+            "                    log2(e) S_q S_k / sqrt(d) 2^exp-frac-bits must lie in 2^-48..65535\n"
+            "  --trace FILE      write an FST waveform\n"
+            "  --capture DIR     write per-instance activity captures (power flow) into DIR, a\n"
+            "                    folder that exists or is made in an existing one; at most %d bytes\n"
+            "  --check           compare every output with the golden model (exit 1 on mismatch)\n"
+            "  --cache DIR       simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
+            "  --help            this text\n"
+            "\n"
+            "Inputs must be regular files; outputs are checked before the run (folder exists, not an\n"
+            "input) and written to a temporary name, then renamed (captures: each file).\n"
+            "\n"
+            "A core that stops responding ends the run (exit 1) with a message naming the stream, its\n"
+            "state and the cycle, after 64 x (II + G + N + CR + CM) + 1024 cycles without a handshake.\n"
+            "HADGEN_SIM_STALLS=Q,O makes the host withhold q_valid Q%% and o_ready O%% of the cycles\n"
+            "(random; O=100 holds o_ready low: a test of that watchdog).\n",
             hg_core_choices(cores, sizeof cores, "|", "|"), CAPTURE_DIR_MAX);
 }
 
-#define HGSIM_ALPHA_MAX 1e6            /* largest --alpha, --scale-q, --scale-k: an alpha above
+#define HGSIM_ALPHA_MAX                                                                                      \
+    1e6 /* largest --alpha, --scale-q, --scale-k: an alpha above
                                           about 8 already gives the hard-max table, and far
                                           larger values overflow the table's arithmetic */
 
@@ -89,10 +90,11 @@ static void check_capture(const char *dir)
         exit(2);
     }
     if (strlen(dir) > CAPTURE_DIR_MAX) {
-        fprintf(stderr, "hgsim: --capture '%s': %zu bytes, more than the limit of %d (the "
+        fprintf(stderr,
+                "hgsim: --capture '%s': %zu bytes, more than the limit of %d (the "
                 "simulation's file names DIR/<instance>.hex must fit the 256 bytes of the "
-                "Verilator runtime; give a shorter path, e.g. a relative one)\n", dir,
-                strlen(dir), CAPTURE_DIR_MAX);
+                "Verilator runtime; give a shorter path, e.g. a relative one)\n",
+                dir, strlen(dir), CAPTURE_DIR_MAX);
         exit(2);
     }
     if (stat(dir, &st) == 0) {
@@ -101,16 +103,14 @@ static void check_capture(const char *dir)
             exit(2);
         }
         if (access(dir, W_OK | X_OK) != 0) {
-            fprintf(stderr, "hgsim: --capture '%s': directory is not writable: %s\n", dir,
-                    strerror(errno));
+            fprintf(stderr, "hgsim: --capture '%s': directory is not writable: %s\n", dir, strerror(errno));
             exit(2);
         }
         return;
     }
     char base[HG_FILE_PATH_MAX];
     snprintf(base, sizeof base, "%s", dir);
-    for (size_t i = strlen(base); i > 1 && base[i - 1] == '/'; i--)
-        base[i - 1] = '\0';
+    for (size_t i = strlen(base); i > 1 && base[i - 1] == '/'; i--) base[i - 1] = '\0';
     if (hg_file_check_output(base, why, sizeof why) != 0) {
         fprintf(stderr, "hgsim: --capture '%s': %s\n", dir, why);
         exit(2);
@@ -130,13 +130,11 @@ static void capture_discard(capture_out *w)
                 snprintf(path, sizeof path, "%s/%s", w->tmp, e->d_name);
                 unlink(path);
             }
-        if (d)
-            closedir(d);
+        if (d) closedir(d);
         rmdir(w->tmp);
         w->tmp[0] = '\0';
     }
-    if (w->made)
-        rmdir(w->dir);
+    if (w->made) rmdir(w->dir);
     w->made = 0;
 }
 
@@ -144,8 +142,7 @@ static void capture_discard(capture_out *w)
 static int capture_begin(capture_out *w, const char *dir, char *err, size_t n)
 {
     snprintf(w->dir, sizeof w->dir, "%s", dir);
-    for (size_t i = strlen(w->dir); i > 1 && w->dir[i - 1] == '/'; i--)
-        w->dir[i - 1] = '\0';
+    for (size_t i = strlen(w->dir); i > 1 && w->dir[i - 1] == '/'; i--) w->dir[i - 1] = '\0';
     w->made = mkdir(w->dir, 0777) == 0;
     snprintf(w->tmp, sizeof w->tmp, "%s" CAPTURE_TMP, w->dir);
     if (!mkdtemp(w->tmp)) {
@@ -171,10 +168,8 @@ static int capture_commit(capture_out *w, char *err, size_t n)
             snprintf(to, sizeof to, "%s/%s", w->dir, e->d_name);
             rc = rename(from, to);
         }
-    if (rc != 0)
-        hg_errf(err, n, "cannot move the captures into it: %s", strerror(errno));
-    if (d)
-        closedir(d);
+    if (rc != 0) hg_errf(err, n, "cannot move the captures into it: %s", strerror(errno));
+    if (d) closedir(d);
     w->made = 0; /* DIR holds captures now, or holds what it held */
     capture_discard(w);
     return rc;
@@ -185,8 +180,10 @@ static double parse_pos(const char *opt, const char *s)
 {
     double v;
     if (hg_parse_double(s, &v) != 0 || !(v > 0.0) || v > HGSIM_ALPHA_MAX) {
-        fprintf(stderr, "hgsim: --%s '%s': must be a positive number (a finite decimal such as "
-                "0.05, at most %g)\n", opt, s, HGSIM_ALPHA_MAX);
+        fprintf(stderr,
+                "hgsim: --%s '%s': must be a positive number (a finite decimal such as "
+                "0.05, at most %g)\n",
+                opt, s, HGSIM_ALPHA_MAX);
         exit(2);
     }
     return v;
@@ -195,24 +192,23 @@ static double parse_pos(const char *opt, const char *s)
 /* The int8 cores' exp step log2(e) s_q s_k / sqrt(d) 2^fb must be representable by the
    16-bit multiplier and 6-bit shift (docs/spec.md): in 2^-48 .. 65535.5, else
    hm_exp_params would clamp it. Exits 2 naming both scales and their allowed range. */
-static void check_exp_step(const hg_cfg *c, double sq, double sk, const char *sq_s,
-                           const char *sk_s)
+static void check_exp_step(const hg_cfg *c, double sq, double sk, const char *sq_s, const char *sk_s)
 {
     double unit = M_LOG2E / sqrt((double)c->d) * ldexp(1.0, c->fb);
     double step = unit * sq * sk, lo = ldexp(1.0, -48), hi = 65535.5;
-    if (step >= lo && step < hi)
-        return;
-    fprintf(stderr, "hgsim: --scale-q %s --scale-k %s: the exp step log2(e) * scale_q * scale_k"
+    if (step >= lo && step < hi) return;
+    fprintf(stderr,
+            "hgsim: --scale-q %s --scale-k %s: the exp step log2(e) * scale_q * scale_k"
             " / sqrt(d) * 2^exp-frac-bits = %.3g is outside what the core's 16-bit multiplier "
             "and 6-bit shift represent (2^-48 .. 65535; it would be clamped); with --scale-k %s "
-            "--scale-q must be in %.3g .. %.3g\n", sq_s, sk_s, step, sk_s, lo / (unit * sk),
-            hi / (unit * sk));
+            "--scale-q must be in %.3g .. %.3g\n",
+            sq_s, sk_s, step, sk_s, lo / (unit * sk), hi / (unit * sk));
     exit(2);
 }
 
 /* Exits 2 if output path (option opt) cannot be written or is one of the inputs. */
-static void check_output(const char *opt, const char *path, const char *const *in_opt,
-                         const char *const *in, int nin)
+static void check_output(const char *opt, const char *path, const char *const *in_opt, const char *const *in,
+                         int nin)
 {
     char why[512];
     if (hg_file_check_output(path, why, sizeof why) != 0) {
@@ -221,14 +217,30 @@ static void check_output(const char *opt, const char *path, const char *const *i
     }
     for (int i = 0; i < nin; i++)
         if (in[i] && hg_file_same(path, in[i])) {
-            fprintf(stderr, "hgsim: --%s '%s': is the --%s file; hgsim never overwrites its "
-                    "inputs\n", opt, path, in_opt[i]);
+            fprintf(stderr,
+                    "hgsim: --%s '%s': is the --%s file; hgsim never overwrites its "
+                    "inputs\n",
+                    opt, path, in_opt[i]);
             exit(2);
         }
 }
 
-enum { O_CFG = 1, O_KEYS, O_VALUES, O_QUERIES, O_OUT, O_NKEYS, O_ALPHA, O_SQ, O_SK, O_TRACE,
-       O_CAPTURE, O_CHECK, O_CACHE, O_HELP };
+enum {
+    O_CFG = 1,
+    O_KEYS,
+    O_VALUES,
+    O_QUERIES,
+    O_OUT,
+    O_NKEYS,
+    O_ALPHA,
+    O_SQ,
+    O_SK,
+    O_TRACE,
+    O_CAPTURE,
+    O_CHECK,
+    O_CACHE,
+    O_HELP
+};
 
 /* Bad input: "hgsim: <message>" and exit 2. */
 static void die2(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -261,14 +273,20 @@ static void parse_args(int argc, char **argv, args *a)
     int no = 0;
     for (int i = 0; hg_cfg_options[i]; i++)
         opts[no++] = (struct option){hg_cfg_options[i], required_argument, 0, O_CFG};
-    const struct option own[] = {
-        {"keys", required_argument, 0, O_KEYS},       {"values", required_argument, 0, O_VALUES},
-        {"queries", required_argument, 0, O_QUERIES}, {"out", required_argument, 0, O_OUT},
-        {"n-keys", required_argument, 0, O_NKEYS},    {"alpha", required_argument, 0, O_ALPHA},
-        {"scale-q", required_argument, 0, O_SQ},      {"scale-k", required_argument, 0, O_SK},
-        {"trace", required_argument, 0, O_TRACE},     {"capture", required_argument, 0, O_CAPTURE},
-        {"check", no_argument, 0, O_CHECK},           {"cache", required_argument, 0, O_CACHE},
-        {"help", no_argument, 0, O_HELP},             {0, 0, 0, 0}};
+    const struct option own[] = {{"keys", required_argument, 0, O_KEYS},
+                                 {"values", required_argument, 0, O_VALUES},
+                                 {"queries", required_argument, 0, O_QUERIES},
+                                 {"out", required_argument, 0, O_OUT},
+                                 {"n-keys", required_argument, 0, O_NKEYS},
+                                 {"alpha", required_argument, 0, O_ALPHA},
+                                 {"scale-q", required_argument, 0, O_SQ},
+                                 {"scale-k", required_argument, 0, O_SK},
+                                 {"trace", required_argument, 0, O_TRACE},
+                                 {"capture", required_argument, 0, O_CAPTURE},
+                                 {"check", no_argument, 0, O_CHECK},
+                                 {"cache", required_argument, 0, O_CACHE},
+                                 {"help", no_argument, 0, O_HELP},
+                                 {0, 0, 0, 0}};
     memcpy(&opts[no], own, sizeof own);
     *a = (args){.nkeys = -1, .alpha = 0.125, .sq = 0.05, .sk = 0.05, .sq_s = "0.05", .sk_s = "0.05"};
     hg_cfg_default(&a->c, HG_CORE_HAD);
@@ -278,8 +296,7 @@ static void parse_args(int argc, char **argv, args *a)
     while ((ch = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
         switch (ch) {
         case O_CFG:
-            if (hg_cfg_set(&a->c, opts[idx].name, optarg, err, sizeof err) != 0)
-                die2("%s", err);
+            if (hg_cfg_set(&a->c, opts[idx].name, optarg, err, sizeof err) != 0) die2("%s", err);
             break;
         case O_KEYS: a->kpath = optarg; break;
         case O_VALUES: a->vpath = optarg; break;
@@ -293,8 +310,14 @@ static void parse_args(int argc, char **argv, args *a)
             break;
         }
         case O_ALPHA: a->alpha = parse_pos("alpha", optarg); break;
-        case O_SQ: a->sq = parse_pos("scale-q", optarg); a->sq_s = optarg; break;
-        case O_SK: a->sk = parse_pos("scale-k", optarg); a->sk_s = optarg; break;
+        case O_SQ:
+            a->sq = parse_pos("scale-q", optarg);
+            a->sq_s = optarg;
+            break;
+        case O_SK:
+            a->sk = parse_pos("scale-k", optarg);
+            a->sk_s = optarg;
+            break;
         case O_TRACE: a->so.trace_fst = optarg; break;
         case O_CAPTURE: a->so.capture_dir = optarg; break;
         case O_CHECK: a->check = 1; break;
@@ -304,39 +327,32 @@ static void parse_args(int argc, char **argv, args *a)
         default: die2("unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }
-    if (optind < argc)
-        die2("unexpected argument '%s' (see --help)", argv[optind]);
-    if (hg_cfg_finish(&a->c, err, sizeof err) != 0)
-        die2("%s", err);
-    if (!a->kpath || !a->vpath || !a->qpath)
-        die2("--keys, --values and --queries are required (see --help)");
-    if (a->c.core != HG_CORE_HAD)
-        check_exp_step(&a->c, a->sq, a->sk, a->sq_s, a->sk_s);
+    if (optind < argc) die2("unexpected argument '%s' (see --help)", argv[optind]);
+    if (hg_cfg_finish(&a->c, err, sizeof err) != 0) die2("%s", err);
+    if (!a->kpath || !a->vpath || !a->qpath) die2("--keys, --values and --queries are required (see --help)");
+    if (a->c.core != HG_CORE_HAD) check_exp_step(&a->c, a->sq, a->sk, a->sq_s, a->sk_s);
     const char *env = getenv("HADGEN_SIM_CACHE");
     if (a->so.cache_dir && hs_check_cache_dir(a->so.cache_dir, err, sizeof err) != 0)
         die2("--cache '%s': %s", a->so.cache_dir, err);
     if (!a->so.cache_dir && env && *env && hs_check_cache_dir(env, err, sizeof err) != 0)
         die2("HADGEN_SIM_CACHE '%s': %s", env, err);
     int q_gap, o_stall;
-    if (hs_env_stalls(&q_gap, &o_stall, err, sizeof err) != 0)
-        die2("%s", err);
+    if (hs_env_stalls(&q_gap, &o_stall, err, sizeof err) != 0) die2("%s", err);
     static const char *const in_opt[3] = {"keys", "values", "queries"};
     const char *in[3] = {a->kpath, a->vpath, a->qpath};
-    if (a->opath)
-        check_output("out", a->opath, in_opt, in, 3);
+    if (a->opath) check_output("out", a->opath, in_opt, in, 3);
     if (a->so.trace_fst) {
         check_output("trace", a->so.trace_fst, in_opt, in, 3);
         if (a->opath && hg_file_same(a->opath, a->so.trace_fst))
             die2("--trace '%s': is also the --out file", a->so.trace_fst);
     }
-    if (a->so.capture_dir)
-        check_capture(a->so.capture_dir);
+    if (a->so.capture_dir) check_capture(a->so.capture_dir);
 }
 
 static void print_stats(const hg_cfg *c, int nkeys, int nq, const hs_stats *st)
 {
-    printf("core %s d=%d P=%d N=%d L=%d n_k=%d queries=%d\n", hg_core_name(c->core), c->d, c->p, c->n,
-           c->l, nkeys, nq);
+    printf("core %s d=%d P=%d N=%d L=%d n_k=%d queries=%d\n", hg_core_name(c->core), c->d, c->p, c->n, c->l,
+           nkeys, nq);
     printf("cycles: total %llu, config %llu, load %llu, queries %llu; first output after %llu\n",
            (unsigned long long)st->cycles, (unsigned long long)st->cycles_cfg,
            (unsigned long long)st->cycles_load, (unsigned long long)st->cycles_query,
@@ -361,8 +377,8 @@ static int check_golden(const hg_cfg *c, const hm_run *run, const hs_vec *vec, c
         hm_attend(c, run, vec->q + (size_t)i * kb, vec->k, vec->v, g, NULL);
         for (size_t j = 0; j < d; j++)
             if (g[j] != out[(size_t)i * d + j] && bad++ < 10)
-                fprintf(stderr, "mismatch: query %d dim %zu: rtl %d golden %d\n", i, j, out[(size_t)i * d + j],
-                        g[j]);
+                fprintf(stderr, "mismatch: query %d dim %zu: rtl %d golden %d\n", i, j,
+                        out[(size_t)i * d + j], g[j]);
     }
     free(g);
     printf("check: %s (%d mismatching values)\n", bad ? "FAILED" : "bit-exact", bad);
@@ -376,8 +392,7 @@ int main(int argc, char **argv)
     const hg_cfg *c = &a.c;
     char err[1024];
     hs_vec vec;
-    if (hs_vec_read(c, a.kpath, a.vpath, a.qpath, a.nkeys, &vec, err, sizeof err) != 0)
-        die2("%s", err);
+    if (hs_vec_read(c, a.kpath, a.vpath, a.qpath, a.nkeys, &vec, err, sizeof err) != 0) die2("%s", err);
     int nq = vec.nq;
     hm_run run;
     memset(&run, 0, sizeof run);
@@ -436,8 +451,8 @@ int main(int argc, char **argv)
     }
     print_stats(c, vec.n_keys, nq, &st);
     int bad = a.check ? check_golden(c, &run, &vec, out) : 0;
-    if (a.opath && hg_file_write(a.opath, out, (size_t)nq * (size_t)c->d * sizeof *out, err,
-                                 sizeof err) != 0) {
+    if (a.opath &&
+        hg_file_write(a.opath, out, (size_t)nq * (size_t)c->d * sizeof *out, err, sizeof err) != 0) {
         fprintf(stderr, "hgsim: --out '%s': %s\n", a.opath, err);
         goto done;
     }

@@ -34,21 +34,22 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-#define RUNS 5
+#define RUNS        5
 #define QUERIES_MAX 100000
 
 static void usage(FILE *f)
 {
     fprintf(f,
-"usage: hgsim_bench [--queries N | N] [--cache DIR]\n"
-"\n"
-"Simulation speed of the six default cores (d=64 P=16 N=32 L=1024 and d=32 P=8 N=16\n"
-"L=128, each core type): simulated cycles per second and wall time per query of the RTL\n"
-"simulation against the golden model, median of %d runs at n_k = L.\n"
-"\n"
-"  --queries N  queries per run, 2..%d (default 32; also as the only argument)\n"
-"  --cache DIR  simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
-"  --help       this text\n", RUNS, QUERIES_MAX);
+            "usage: hgsim_bench [--queries N | N] [--cache DIR]\n"
+            "\n"
+            "Simulation speed of the six default cores (d=64 P=16 N=32 L=1024 and d=32 P=8 N=16\n"
+            "L=128, each core type): simulated cycles per second and wall time per query of the RTL\n"
+            "simulation against the golden model, median of %d runs at n_k = L.\n"
+            "\n"
+            "  --queries N  queries per run, 2..%d (default 32; also as the only argument)\n"
+            "  --cache DIR  simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
+            "  --help       this text\n",
+            RUNS, QUERIES_MAX);
 }
 
 /* Queries per run from text s; exits 2 naming the value and the range. */
@@ -56,8 +57,7 @@ static int parse_queries(const char *s)
 {
     long v;
     if (hg_parse_long(s, 2, QUERIES_MAX, &v) != 0) {
-        fprintf(stderr, "hgsim_bench: queries per run '%s': must be an integer in 2..%d\n", s,
-                QUERIES_MAX);
+        fprintf(stderr, "hgsim_bench: queries per run '%s': must be an integer in 2..%d\n", s, QUERIES_MAX);
         exit(2);
     }
     return (int)v;
@@ -67,27 +67,29 @@ int main(int argc, char **argv)
 {
     static const struct option lo[] = {{"queries", required_argument, 0, 'q'},
                                        {"cache", required_argument, 0, 'c'},
-                                       {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
     int nq = 32, ch, given = 0;
     hs_opts o = {0};
     char err[1024];
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
         switch (ch) {
-        case 'q': nq = parse_queries(optarg); given = 1; break;
+        case 'q':
+            nq = parse_queries(optarg);
+            given = 1;
+            break;
         case 'c': o.cache_dir = optarg; break;
         case 'h': usage(stdout); return 0;
         case ':':
-            fprintf(stderr, "hgsim_bench: option '%s' needs a value (see --help)\n",
-                    argv[optind - 1]);
+            fprintf(stderr, "hgsim_bench: option '%s' needs a value (see --help)\n", argv[optind - 1]);
             return 2;
         default:
             fprintf(stderr, "hgsim_bench: unknown option '%s' (see --help)\n", argv[optind - 1]);
             return 2;
         }
     }
-    if (optind < argc && !given)
-        nq = parse_queries(argv[optind++]);
+    if (optind < argc && !given) nq = parse_queries(argv[optind++]);
     if (optind < argc) {
         fprintf(stderr, "hgsim_bench: unexpected argument '%s' (see --help)\n", argv[optind]);
         return 2;
@@ -96,13 +98,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "hgsim_bench: --cache '%s': %s\n", o.cache_dir, err);
         return 2;
     }
-    struct { hg_core_kind k; int d, p, n, l; } pts[] = {
-        {HG_CORE_HAD, 64, 16, 32, 1024}, {HG_CORE_BASELINE, 64, 16, 32, 1024},
-        {HG_CORE_I8TOPN, 64, 16, 32, 1024}, {HG_CORE_HAD, 32, 8, 16, 128},
-        {HG_CORE_BASELINE, 32, 8, 16, 128}, {HG_CORE_I8TOPN, 32, 8, 16, 128}};
+    struct {
+        hg_core_kind k;
+        int d, p, n, l;
+    } pts[] = {{HG_CORE_HAD, 64, 16, 32, 1024},    {HG_CORE_BASELINE, 64, 16, 32, 1024},
+               {HG_CORE_I8TOPN, 64, 16, 32, 1024}, {HG_CORE_HAD, 32, 8, 16, 128},
+               {HG_CORE_BASELINE, 32, 8, 16, 128}, {HG_CORE_I8TOPN, 32, 8, 16, 128}};
     printf("simulation speed, %d queries per run at n_k = L, median of %d runs\n", nq, RUNS);
-    printf("%-10s %4s %5s %12s %14s %14s %10s\n", "core", "d", "L", "cycles/s", "rtl us/query",
-           "golden us/q", "rtl/golden");
+    printf("%-10s %4s %5s %12s %14s %14s %10s\n", "core", "d", "L", "cycles/s", "rtl us/query", "golden us/q",
+           "rtl/golden");
     for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++) {
         hg_cfg c;
         hg_cfg_default(&c, pts[i].k);
@@ -110,8 +114,7 @@ int main(int argc, char **argv)
         c.p = pts[i].p;
         c.n = pts[i].n;
         c.l = pts[i].l;
-        if (hg_cfg_finish(&c, err, sizeof err) != 0)
-            return 1;
+        if (hg_cfg_finish(&c, err, sizeof err) != 0) return 1;
         hs_sim *s = hs_open(&c, &o, err, sizeof err);
         if (!s) {
             fprintf(stderr, "hgsim_bench: %s\n", err);
@@ -148,8 +151,7 @@ int main(int argc, char **argv)
             cps[r] = (double)(b.cycles - a.cycles) / (t1 - t0);
             rq[r] = 1e6 * (t1 - t0) / nq;
             t0 = now();
-            for (int j = 0; j < nq; j++)
-                hm_attend(&c, &run, q + (size_t)j * kb, k, v, out, NULL);
+            for (int j = 0; j < nq; j++) hm_attend(&c, &run, q + (size_t)j * kb, k, v, out, NULL);
             gq[r] = 1e6 * (now() - t0) / nq;
         }
         double mr = median(rq, RUNS), mg = median(gq, RUNS);

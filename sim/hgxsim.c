@@ -26,51 +26,51 @@ static void usage(FILE *f)
 {
     char cores[64];
     fprintf(f,
-"usage: hgxsim [core options] [--data LIST] [--count N] [--seed S] [--stalls] [options]\n"
-"       hgxsim [core options] --keys FILE --values FILE --queries FILE [options]\n"
-"\n"
-"Runs one generated core under Icarus Verilog (sim/hx_tb.v) and under sim/'s Verilator\n"
-"model on the same vectors, each data set from reset, and compares every output bit and\n"
-"the cycle counts (all, configuration, load, queries, first and last output).\n"
-"\n"
-"core options (as for hadgen): --core %s --d --lanes --top-n\n"
-"  --max-keys --weight-bits --exp-frac-bits --out-frac --prefix\n"
-"\n"
-"  --data LIST     generated data sets, comma-separated (default: all of them):\n"
-"                  random (n_k = L), partial (random n_k, not a multiple of the lanes\n"
-"                  where P > 1), single (n_k = 1), equal (every key the same: ties),\n"
-"                  zero, saturate (extreme values), realistic (quantised Gaussian\n"
-"                  activations), wild (random exp table or exp parameters)\n"
-"  --count N       queries per generated data set, 1..4096 (default 8)\n"
-"  --seed S        seed of the generated data and the stalls, 0..2147483647 (default 1)\n"
-"  --stalls        also run every data set with random stalls (30 %% of cycles without a\n"
-"                  query offered, 40 %% without an output taken)\n"
-"  --keys FILE --values FILE --queries FILE   one data set from files instead, in the\n"
-"                  layouts of hgsim (docs/spec.md section 2); with --n-keys, --alpha,\n"
-"                  --scale-q, --scale-k as for hgsim\n"
-"  --rtl DIR       Icarus simulates this generated core folder (manifest.json,\n"
-"                  filelist.f; the top must be PREFIX_core with this configuration's\n"
-"                  ports) instead of generating the configuration: e.g. an edited core\n"
-"                  against the generator's\n"
-"  --four-state    leave the core's variables x at the start in Icarus (its own initial\n"
-"                  state) instead of 0, the state Verilator's two-state models start from;\n"
-"                  an output bit that is then x fails the run (4-state pessimism: 0 x\n"
-"                  unknown is unknown)\n"
-"  --keep          keep the Icarus working folder (printed) instead of removing it\n"
-"  --cache DIR     Verilator build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
-"  --help          this text\n"
-"\n"
-"Tools: $IVERILOG and $VVP (default iverilog, vvp). The last line of the output holds the\n"
-"figures as name=value words (make xsim adds them up).\n",
+            "usage: hgxsim [core options] [--data LIST] [--count N] [--seed S] [--stalls] [options]\n"
+            "       hgxsim [core options] --keys FILE --values FILE --queries FILE [options]\n"
+            "\n"
+            "Runs one generated core under Icarus Verilog (sim/hx_tb.v) and under sim/'s Verilator\n"
+            "model on the same vectors, each data set from reset, and compares every output bit and\n"
+            "the cycle counts (all, configuration, load, queries, first and last output).\n"
+            "\n"
+            "core options (as for hadgen): --core %s --d --lanes --top-n\n"
+            "  --max-keys --weight-bits --exp-frac-bits --out-frac --prefix\n"
+            "\n"
+            "  --data LIST     generated data sets, comma-separated (default: all of them):\n"
+            "                  random (n_k = L), partial (random n_k, not a multiple of the lanes\n"
+            "                  where P > 1), single (n_k = 1), equal (every key the same: ties),\n"
+            "                  zero, saturate (extreme values), realistic (quantised Gaussian\n"
+            "                  activations), wild (random exp table or exp parameters)\n"
+            "  --count N       queries per generated data set, 1..4096 (default 8)\n"
+            "  --seed S        seed of the generated data and the stalls, 0..2147483647 (default 1)\n"
+            "  --stalls        also run every data set with random stalls (30 %% of cycles without a\n"
+            "                  query offered, 40 %% without an output taken)\n"
+            "  --keys FILE --values FILE --queries FILE   one data set from files instead, in the\n"
+            "                  layouts of hgsim (docs/spec.md section 2); with --n-keys, --alpha,\n"
+            "                  --scale-q, --scale-k as for hgsim\n"
+            "  --rtl DIR       Icarus simulates this generated core folder (manifest.json,\n"
+            "                  filelist.f; the top must be PREFIX_core with this configuration's\n"
+            "                  ports) instead of generating the configuration: e.g. an edited core\n"
+            "                  against the generator's\n"
+            "  --four-state    leave the core's variables x at the start in Icarus (its own initial\n"
+            "                  state) instead of 0, the state Verilator's two-state models start from;\n"
+            "                  an output bit that is then x fails the run (4-state pessimism: 0 x\n"
+            "                  unknown is unknown)\n"
+            "  --keep          keep the Icarus working folder (printed) instead of removing it\n"
+            "  --cache DIR     Verilator build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
+            "  --help          this text\n"
+            "\n"
+            "Tools: $IVERILOG and $VVP (default iverilog, vvp). The last line of the output holds the\n"
+            "figures as name=value words (make xsim adds them up).\n",
             hg_core_choices(cores, sizeof cores, "|", "|"));
 }
 
-#define MAX_COUNT 4096
+#define MAX_COUNT        4096
 #define MAX_FILE_QUERIES (1L << 20)
 
 enum { D_RANDOM, D_PARTIAL, D_SINGLE, D_EQUAL, D_ZERO, D_SATURATE, D_REALISTIC, D_WILD, D_N };
-static const char *const data_names[D_N] = {"random", "partial",   "single",    "equal",
-                                            "zero",   "saturate",  "realistic", "wild"};
+static const char *const data_names[D_N] = {"random", "partial",  "single",    "equal",
+                                            "zero",   "saturate", "realistic", "wild"};
 
 /* One data set: run-time configuration, keys, values, queries. */
 typedef struct {
@@ -121,11 +121,9 @@ static float gauss(uint64_t *s)
 static float *activations(int n, int d, uint64_t *s)
 {
     float *x = malloc((size_t)n * (size_t)d * sizeof *x), *dir = malloc((size_t)d * sizeof *dir);
-    for (int i = 0; i < d; i++)
-        dir[i] = gauss(s);
+    for (int i = 0; i < d; i++) dir[i] = gauss(s);
     for (int j = 0; j < n; j++)
-        for (int i = 0; i < d; i++)
-            x[(size_t)j * (size_t)d + (size_t)i] = gauss(s) + 0.7f * dir[i];
+        for (int i = 0; i < d; i++) x[(size_t)j * (size_t)d + (size_t)i] = gauss(s) + 0.7f * dir[i];
     free(dir);
     return x;
 }
@@ -133,8 +131,7 @@ static float *activations(int n, int d, uint64_t *s)
 static float absmax(const float *x, size_t n)
 {
     float m = 1e-6f;
-    for (size_t i = 0; i < n; i++)
-        m = fabsf(x[i]) > m ? fabsf(x[i]) : m;
+    for (size_t i = 0; i < n; i++) m = fabsf(x[i]) > m ? fabsf(x[i]) : m;
     return m;
 }
 
@@ -151,8 +148,8 @@ static void quantise_kq(const hg_cfg *c, const float *x, int n, float sc, uint8_
     }
 }
 
-static void fill_realistic(const hg_cfg *c, data_set *ds, int nk, uint64_t *s, double *alpha,
-                           double *sq, double *sk)
+static void fill_realistic(const hg_cfg *c, data_set *ds, int nk, uint64_t *s, double *alpha, double *sq,
+                           double *sk)
 {
     float *kf = activations(nk, c->d, s), *qf = activations(ds->nq, c->d, s);
     float *vf = activations(nk, c->d, s);
@@ -190,17 +187,12 @@ static data_set make_data(const hg_cfg *c, int m, int nq, uint64_t seed)
     size_t nkb = (size_t)nk * kb, nqb = (size_t)nq * kb, nvb = (size_t)nk * (size_t)c->d;
     switch (m) {
     case D_EQUAL:
-        for (size_t i = 0; i < kb; i++)
-            ds.k[i] = (uint8_t)rng_next(&s);
-        for (int j = 1; j < nk; j++)
-            memcpy(ds.k + (size_t)j * kb, ds.k, kb);
-        for (size_t i = 0; i < nqb; i++)
-            ds.q[i] = (uint8_t)rng_next(&s);
-        for (size_t i = 0; i < nvb; i++)
-            ds.v[i] = (int8_t)(uint8_t)rng_next(&s);
+        for (size_t i = 0; i < kb; i++) ds.k[i] = (uint8_t)rng_next(&s);
+        for (int j = 1; j < nk; j++) memcpy(ds.k + (size_t)j * kb, ds.k, kb);
+        for (size_t i = 0; i < nqb; i++) ds.q[i] = (uint8_t)rng_next(&s);
+        for (size_t i = 0; i < nvb; i++) ds.v[i] = (int8_t)(uint8_t)rng_next(&s);
         break;
-    case D_ZERO:
-        break;
+    case D_ZERO: break;
     case D_SATURATE:
         memset(ds.k, c->core == HG_CORE_HAD ? 0xff : 0x80, nkb);
         memset(ds.q, c->core == HG_CORE_HAD ? 0xff : 0x80, nqb);
@@ -208,16 +200,11 @@ static data_set make_data(const hg_cfg *c, int m, int nq, uint64_t seed)
         sq = sk = 2.0; /* large scale: exp 0 for all but the maximum */
         alpha = 4.0;
         break;
-    case D_REALISTIC:
-        fill_realistic(c, &ds, nk, &s, &alpha, &sq, &sk);
-        break;
+    case D_REALISTIC: fill_realistic(c, &ds, nk, &s, &alpha, &sq, &sk); break;
     default: /* random, partial, single, wild */
-        for (size_t i = 0; i < nkb; i++)
-            ds.k[i] = (uint8_t)rng_next(&s);
-        for (size_t i = 0; i < nqb; i++)
-            ds.q[i] = (uint8_t)rng_next(&s);
-        for (size_t i = 0; i < nvb; i++)
-            ds.v[i] = (int8_t)(uint8_t)rng_next(&s);
+        for (size_t i = 0; i < nkb; i++) ds.k[i] = (uint8_t)rng_next(&s);
+        for (size_t i = 0; i < nqb; i++) ds.q[i] = (uint8_t)rng_next(&s);
+        for (size_t i = 0; i < nvb; i++) ds.v[i] = (int8_t)(uint8_t)rng_next(&s);
         break;
     }
     hm_had_etab(c, alpha, ds.run.etab);
@@ -251,8 +238,10 @@ static double parse_pos(const char *opt, const char *s)
 {
     double v;
     if (hg_parse_double(s, &v) != 0 || !(v > 0.0) || v > 1e6) {
-        fprintf(stderr, "hgxsim: --%s '%s': must be a positive number (a finite decimal such as "
-                "0.05, at most 1e+06)\n", opt, s);
+        fprintf(stderr,
+                "hgxsim: --%s '%s': must be a positive number (a finite decimal such as "
+                "0.05, at most 1e+06)\n",
+                opt, s);
         exit(2);
     }
     return v;
@@ -263,16 +252,17 @@ static double parse_pos(const char *opt, const char *s)
 static void check_exp_step(const hg_cfg *c, double sq, double sk)
 {
     double step = M_LOG2E / sqrt((double)c->d) * ldexp(1.0, c->fb) * sq * sk;
-    if (c->core == HG_CORE_HAD || (step >= ldexp(1.0, -48) && step < 65535.5))
-        return;
-    fprintf(stderr, "hgxsim: --scale-q %g --scale-k %g: the exp step log2(e) * scale_q * scale_k"
+    if (c->core == HG_CORE_HAD || (step >= ldexp(1.0, -48) && step < 65535.5)) return;
+    fprintf(stderr,
+            "hgxsim: --scale-q %g --scale-k %g: the exp step log2(e) * scale_q * scale_k"
             " / sqrt(d) * 2^exp-frac-bits = %.3g is outside 2^-48 .. 65535, what the core's "
-            "16-bit multiplier and 6-bit shift represent (it would be clamped)\n", sq, sk, step);
+            "16-bit multiplier and 6-bit shift represent (it would be clamped)\n",
+            sq, sk, step);
     exit(2);
 }
 
-static data_set file_data(const hg_cfg *c, const char *kp, const char *vp, const char *qp,
-                          int nkeys, double alpha, double sq, double sk)
+static data_set file_data(const hg_cfg *c, const char *kp, const char *vp, const char *qp, int nkeys,
+                          double alpha, double sq, double sk)
 {
     size_t kb = (size_t)hm_key_bytes(c), ks, vs, qs;
     data_set ds = {"files", {0}, NULL, NULL, NULL, 0};
@@ -280,15 +270,18 @@ static data_set file_data(const hg_cfg *c, const char *kp, const char *vp, const
     ds.v = (int8_t *)read_input("values", vp, (long long)c->l * c->d, &vs);
     ds.q = read_input("queries", qp, MAX_FILE_QUERIES * (long long)kb, &qs);
     if (ks == 0 || ks % kb || qs == 0 || qs % kb) {
-        fprintf(stderr, "hgxsim: --keys '%s' (%zu bytes) and --queries '%s' (%zu bytes) must hold "
-                "a positive number of vectors of %zu bytes (core %s d=%d)\n", kp, ks, qp, qs, kb,
-                hg_core_name(c->core), c->d);
+        fprintf(stderr,
+                "hgxsim: --keys '%s' (%zu bytes) and --queries '%s' (%zu bytes) must hold "
+                "a positive number of vectors of %zu bytes (core %s d=%d)\n",
+                kp, ks, qp, qs, kb, hg_core_name(c->core), c->d);
         exit(2);
     }
     int have = (int)(ks / kb);
     if (vs != (size_t)have * (size_t)c->d) {
-        fprintf(stderr, "hgxsim: --values '%s': %zu bytes, expected %zu (%d keys in --keys '%s'"
-                " x d=%d bytes)\n", vp, vs, (size_t)have * (size_t)c->d, have, kp, c->d);
+        fprintf(stderr,
+                "hgxsim: --values '%s': %zu bytes, expected %zu (%d keys in --keys '%s'"
+                " x d=%d bytes)\n",
+                vp, vs, (size_t)have * (size_t)c->d, have, kp, c->d);
         exit(2);
     }
     if (nkeys > have) {
@@ -312,12 +305,11 @@ typedef struct {
 } figures;
 
 /* Runs ds on a fresh Verilator model (from reset, as Icarus) into out; 0 or -1. */
-static int run_verilator(const hg_cfg *c, const hs_opts *so, const data_set *ds,
-                         const hx_stalls *st, int32_t *out, hs_stats *stats, char *err, size_t n)
+static int run_verilator(const hg_cfg *c, const hs_opts *so, const data_set *ds, const hx_stalls *st,
+                         int32_t *out, hs_stats *stats, char *err, size_t n)
 {
     hs_sim *s = hs_open(c, so, err, n);
-    if (!s)
-        return -1;
+    if (!s) return -1;
     /* always set: a default from $HADGEN_SIM_STALLS must not reach one simulator only */
     hs_set_stalls(s, st ? st->q_gap_pct : 0, st ? st->o_stall_pct : 0, st ? st->seed : 1);
     int rc = hs_load(s, &ds->run, ds->k, ds->v, err, n) || hs_run(s, ds->nq, ds->q, out, err, n);
@@ -327,8 +319,8 @@ static int run_verilator(const hg_cfg *c, const hs_opts *so, const data_set *ds,
 }
 
 /* Compares one data set (with or without stalls); prints one line and any mismatches. */
-static void compare(const hg_cfg *c, const hs_opts *so, hx_sim *x, const data_set *ds,
-                    const hx_stalls *st, figures *fg)
+static void compare(const hg_cfg *c, const hs_opts *so, hx_sim *x, const data_set *ds, const hx_stalls *st,
+                    figures *fg)
 {
     size_t nv = (size_t)ds->nq * (size_t)c->d;
     int32_t *ov = malloc(nv * sizeof *ov), *oi = malloc(nv * sizeof *oi);
@@ -339,8 +331,7 @@ static void compare(const hg_cfg *c, const hs_opts *so, hx_sim *x, const data_se
     double t0 = now();
     int rv = run_verilator(c, so, ds, st, ov, &sv, err, sizeof err);
     double t1 = now();
-    if (rv == 0)
-        rv = hx_run(x, &ds->run, ds->k, ds->v, ds->nq, ds->q, st, oi, &si, err, sizeof err);
+    if (rv == 0) rv = hx_run(x, &ds->run, ds->k, ds->v, ds->nq, ds->q, st, oi, &si, err, sizeof err);
     fg->t_verilator += t1 - t0;
     fg->t_icarus += now() - t1;
     fg->sets++;
@@ -354,23 +345,24 @@ static void compare(const hg_cfg *c, const hs_opts *so, hx_sim *x, const data_se
     long bad = 0;
     for (size_t i = 0; i < nv; i++)
         if (ov[i] != oi[i] && bad++ < 10)
-            printf("  mismatch: %s query %zu dim %zu: icarus %d verilator %d\n", label,
-                   i / (size_t)c->d, i % (size_t)c->d, oi[i], ov[i]);
-    const uint64_t a[6] = {si.cycles, si.cycles_cfg, si.cycles_load, si.cycles_query,
-                           si.last_first_out, si.last_last_out};
-    const uint64_t b[6] = {sv.cycles, sv.cycles_cfg, sv.cycles_load, sv.cycles_query,
-                           sv.last_first_out, sv.last_last_out};
+            printf("  mismatch: %s query %zu dim %zu: icarus %d verilator %d\n", label, i / (size_t)c->d,
+                   i % (size_t)c->d, oi[i], ov[i]);
+    const uint64_t a[6] = {si.cycles,       si.cycles_cfg,     si.cycles_load,
+                           si.cycles_query, si.last_first_out, si.last_last_out};
+    const uint64_t b[6] = {sv.cycles,       sv.cycles_cfg,     sv.cycles_load,
+                           sv.cycles_query, sv.last_first_out, sv.last_last_out};
     int cyc_ok = memcmp(a, b, sizeof a) == 0;
     printf("  %-18s n_k=%-5d %4d queries %7zu values %s; cycles %llu (config %llu, load %llu, "
-           "queries %llu, outputs %llu..%llu) %s\n", label, ds->run.n_keys,
-           ds->nq, nv, bad ? "MISMATCH" : "equal", (unsigned long long)si.cycles,
+           "queries %llu, outputs %llu..%llu) %s\n",
+           label, ds->run.n_keys, ds->nq, nv, bad ? "MISMATCH" : "equal", (unsigned long long)si.cycles,
            (unsigned long long)si.cycles_cfg, (unsigned long long)si.cycles_load,
            (unsigned long long)si.cycles_query, (unsigned long long)si.last_first_out,
            (unsigned long long)si.last_last_out, cyc_ok ? "equal" : "DIFFER");
     fg->x_bits = hx_x_bits(x);
     if (!cyc_ok)
         printf("  cycles: verilator %llu (config %llu, load %llu, queries %llu, outputs "
-               "%llu..%llu)\n", (unsigned long long)sv.cycles, (unsigned long long)sv.cycles_cfg,
+               "%llu..%llu)\n",
+               (unsigned long long)sv.cycles, (unsigned long long)sv.cycles_cfg,
                (unsigned long long)sv.cycles_load, (unsigned long long)sv.cycles_query,
                (unsigned long long)sv.last_first_out, (unsigned long long)sv.last_last_out);
     fg->queries += ds->nq;
@@ -391,11 +383,12 @@ static unsigned parse_data(const char *list)
     snprintf(buf, sizeof buf, "%s", list);
     for (char *save = NULL, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
         int m = 0;
-        while (m < D_N && strcmp(w, data_names[m]) != 0)
-            m++;
+        while (m < D_N && strcmp(w, data_names[m]) != 0) m++;
         if (m == D_N) {
-            fprintf(stderr, "hgxsim: --data '%s': unknown data set '%s' (random, partial, single, "
-                    "equal, zero, saturate, realistic, wild)\n", list, w);
+            fprintf(stderr,
+                    "hgxsim: --data '%s': unknown data set '%s' (random, partial, single, "
+                    "equal, zero, saturate, realistic, wild)\n",
+                    list, w);
             exit(2);
         }
         mask |= 1u << m;
@@ -417,8 +410,25 @@ static long parse_int(const char *opt, const char *s, long lo, long hi)
     return v;
 }
 
-enum { O_CFG = 1, O_DATA, O_COUNT, O_SEED, O_STALLS, O_KEYS, O_VALUES, O_QUERIES, O_NKEYS,
-       O_ALPHA, O_SQ, O_SK, O_RTL, O_FOUR, O_KEEP, O_CACHE, O_HELP };
+enum {
+    O_CFG = 1,
+    O_DATA,
+    O_COUNT,
+    O_SEED,
+    O_STALLS,
+    O_KEYS,
+    O_VALUES,
+    O_QUERIES,
+    O_NKEYS,
+    O_ALPHA,
+    O_SQ,
+    O_SK,
+    O_RTL,
+    O_FOUR,
+    O_KEEP,
+    O_CACHE,
+    O_HELP
+};
 
 int main(int argc, char **argv)
 {
@@ -426,16 +436,23 @@ int main(int argc, char **argv)
     int no = 0;
     for (int i = 0; hg_cfg_options[i]; i++)
         opts[no++] = (struct option){hg_cfg_options[i], required_argument, 0, O_CFG};
-    const struct option own[] = {
-        {"data", required_argument, 0, O_DATA},     {"count", required_argument, 0, O_COUNT},
-        {"seed", required_argument, 0, O_SEED},     {"stalls", no_argument, 0, O_STALLS},
-        {"keys", required_argument, 0, O_KEYS},     {"values", required_argument, 0, O_VALUES},
-        {"queries", required_argument, 0, O_QUERIES}, {"n-keys", required_argument, 0, O_NKEYS},
-        {"alpha", required_argument, 0, O_ALPHA},   {"scale-q", required_argument, 0, O_SQ},
-        {"scale-k", required_argument, 0, O_SK},    {"rtl", required_argument, 0, O_RTL},
-        {"four-state", no_argument, 0, O_FOUR},     {"keep", no_argument, 0, O_KEEP},
-        {"cache", required_argument, 0, O_CACHE},
-        {"help", no_argument, 0, O_HELP},           {0, 0, 0, 0}};
+    const struct option own[] = {{"data", required_argument, 0, O_DATA},
+                                 {"count", required_argument, 0, O_COUNT},
+                                 {"seed", required_argument, 0, O_SEED},
+                                 {"stalls", no_argument, 0, O_STALLS},
+                                 {"keys", required_argument, 0, O_KEYS},
+                                 {"values", required_argument, 0, O_VALUES},
+                                 {"queries", required_argument, 0, O_QUERIES},
+                                 {"n-keys", required_argument, 0, O_NKEYS},
+                                 {"alpha", required_argument, 0, O_ALPHA},
+                                 {"scale-q", required_argument, 0, O_SQ},
+                                 {"scale-k", required_argument, 0, O_SK},
+                                 {"rtl", required_argument, 0, O_RTL},
+                                 {"four-state", no_argument, 0, O_FOUR},
+                                 {"keep", no_argument, 0, O_KEEP},
+                                 {"cache", required_argument, 0, O_CACHE},
+                                 {"help", no_argument, 0, O_HELP},
+                                 {0, 0, 0, 0}};
     memcpy(&opts[no], own, sizeof own);
 
     hg_cfg c;
@@ -457,7 +474,10 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
-        case O_DATA: mask = parse_data(optarg); data_given = 1; break;
+        case O_DATA:
+            mask = parse_data(optarg);
+            data_given = 1;
+            break;
         case O_COUNT: count = (int)parse_int("count", optarg, 1, MAX_COUNT); break;
         case O_SEED: seed = parse_int("seed", optarg, 0, 2147483647L); break;
         case O_STALLS: stalls = 1; break;
@@ -476,9 +496,7 @@ int main(int argc, char **argv)
         case ':':
             fprintf(stderr, "hgxsim: option '%s' needs a value (see --help)\n", argv[optind - 1]);
             return 2;
-        default:
-            fprintf(stderr, "hgxsim: unknown option '%s' (see --help)\n", argv[optind - 1]);
-            return 2;
+        default: fprintf(stderr, "hgxsim: unknown option '%s' (see --help)\n", argv[optind - 1]); return 2;
         }
     }
     if (optind < argc) {
@@ -513,11 +531,9 @@ int main(int argc, char **argv)
         sets[nsets++] = file_data(&c, kp, vp, qp, nkeys, alpha, sq, sk);
     } else {
         for (int m = 0; m < D_N; m++)
-            if (mask & (1u << m))
-                sets[nsets++] = make_data(&c, m, count, (uint64_t)seed);
+            if (mask & (1u << m)) sets[nsets++] = make_data(&c, m, count, (uint64_t)seed);
     }
-    for (int i = 0; i < nsets; i++)
-        maxq = sets[i].nq > maxq ? sets[i].nq : maxq;
+    for (int i = 0; i < nsets; i++) maxq = sets[i].nq > maxq ? sets[i].nq : maxq;
 
     char tmpl[HG_FILE_PATH_MAX];
     const char *tmpdir = getenv("TMPDIR");
@@ -553,13 +569,12 @@ int main(int argc, char **argv)
         printf("working folder kept: %s\n", wd);
     else
         rmdir(wd);
-    for (int i = 0; i < nsets; i++)
-        data_free(&sets[i]);
-    if (fg.mismatches || fg.cycle_mismatches || fg.failures)
-        rc = 1;
+    for (int i = 0; i < nsets; i++) data_free(&sets[i]);
+    if (fg.mismatches || fg.cycle_mismatches || fg.failures) rc = 1;
     if (opened && !four)
         printf("Icarus initial state: %ld x bits of the core's variables set to 0 (the two-state "
-               "start of the Verilator model)\n", fg.x_bits);
+               "start of the Verilator model)\n",
+               fg.x_bits);
     printf("xsim-figures configs=1 sets=%ld queries=%ld values=%ld bits=%ld mismatches=%ld "
            "cycle_mismatches=%ld failures=%ld icarus_s=%.2f verilator_s=%.2f result=%s\n",
            fg.sets, fg.queries, fg.values, fg.values * c.ow, fg.mismatches, fg.cycle_mismatches,

@@ -16,9 +16,21 @@ extern "C" {
 
 /* Core ports, as in the generated core top (docs/spec.md, section 6). */
 enum hs_port_id {
-    HS_RST_N, HS_CFG_VALID, HS_CFG_ADDR, HS_CFG_DATA, HS_KV_VALID, HS_KV_K, HS_KV_V,
-    HS_Q_VALID, HS_Q_DATA, HS_O_READY,                      /* inputs */
-    HS_CFG_READY, HS_KV_READY, HS_Q_READY, HS_O_VALID, HS_O_DATA, /* outputs */
+    HS_RST_N,
+    HS_CFG_VALID,
+    HS_CFG_ADDR,
+    HS_CFG_DATA,
+    HS_KV_VALID,
+    HS_KV_K,
+    HS_KV_V,
+    HS_Q_VALID,
+    HS_Q_DATA,
+    HS_O_READY, /* inputs */
+    HS_CFG_READY,
+    HS_KV_READY,
+    HS_Q_READY,
+    HS_O_VALID,
+    HS_O_DATA, /* outputs */
     HS_NPORTS
 };
 
@@ -26,8 +38,8 @@ enum hs_port_id {
 enum { HS_KMEM_RD, HS_KMEM_WR, HS_VMEM_RD, HS_VMEM_WR, HS_SMEM_RD, HS_SMEM_WR, HS_NMEM };
 
 typedef struct hs_port_api {
-    int abi;                 /* HS_PORT_ABI */
-    const char *top;         /* top module name */
+    int abi;         /* HS_PORT_ABI */
+    const char *top; /* top module name */
     /* Creates the model; trace_fst / capture_dir may be NULL. */
     void *(*create)(const char *trace_fst, const char *capture_dir);
     void (*destroy)(void *m);

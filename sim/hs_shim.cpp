@@ -15,10 +15,11 @@
 #include <string>
 
 #define HS_CAT2(a, b) a##b
-#define HS_CAT(a, b) HS_CAT2(a, b)
+#define HS_CAT(a, b)  HS_CAT2(a, b)
 #define HS_INNER(sig) HS_CAT(HS_TOP, __DOT__##sig)
 
-namespace {
+namespace
+{
 
 struct Model {
     std::unique_ptr<VerilatedContext> ctx;
@@ -147,9 +148,8 @@ void mem_counts(void *p, uint64_t c[HS_NMEM])
 }
 
 #define HS_STR2(x) #x
-#define HS_STR(x) HS_STR2(x)
-const hs_port_api api = {HS_PORT_ABI, HS_STR(HS_TOP), create, destroy, set, get, eval, tick,
-                         mem_counts};
+#define HS_STR(x)  HS_STR2(x)
+const hs_port_api api = {HS_PORT_ABI, HS_STR(HS_TOP), create, destroy, set, get, eval, tick, mem_counts};
 
 } // namespace
 

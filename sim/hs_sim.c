@@ -34,7 +34,7 @@ struct hs_sim {
     hs_stats st;
     int q_gap, o_stall;
     uint32_t rng;
-    uint32_t lv[HS_NPORTS];  /* the levels the host drives onto the input ports */
+    uint32_t lv[HS_NPORTS]; /* the levels the host drives onto the input ports */
     int k_words, v_words, o_words;
     uint32_t *buf;
 };
@@ -54,10 +54,8 @@ static int joinp(char *buf, size_t n, const char *dir, const char *name)
 
 static const char *variant_of(const hs_opts *o)
 {
-    if (o && o->trace_fst)
-        return "trace";
-    if (o && o->capture_dir)
-        return "capture";
+    if (o && o->trace_fst) return "trace";
+    if (o && o->capture_dir) return "capture";
     return "plain";
 }
 
@@ -70,9 +68,10 @@ int hs_check_cache_dir(const char *dir, char *err, size_t n)
     for (const char *p = dir; *p; p++) {
         unsigned char ch = (unsigned char)*p;
         if (ch < 0x20 || ch == 0x7f || ch == '\'') {
-            hg_errf(err, n, "holds %s (byte 0x%02x at %td); choose a path without quotes or "
-                    "control characters", ch == '\'' ? "a quote" : "a control character", ch,
-                    p - dir);
+            hg_errf(err, n,
+                    "holds %s (byte 0x%02x at %td); choose a path without quotes or "
+                    "control characters",
+                    ch == '\'' ? "a quote" : "a control character", ch, p - dir);
             return -1;
         }
     }
@@ -105,8 +104,8 @@ static void model_dir(const hg_cfg *c, const hs_opts *o, char *buf, size_t n)
 {
     char root[2048];
     cache_root(o, root, sizeof root);
-    snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s-%s", root, hg_core_short(c->core),
-             c->d, c->p, c->n, c->l, c->wb, c->fb, c->of, c->prefix, variant_of(o));
+    snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s-%s", root, hg_core_short(c->core), c->d, c->p,
+             c->n, c->l, c->wb, c->fb, c->of, c->prefix, variant_of(o));
 }
 
 int hs_lib_path(const hg_cfg *c, const hs_opts *o, char *path, size_t n)
@@ -121,11 +120,9 @@ static int mkdirs(const char *path)
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s", path);
     for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
+        if (*p != '/') continue;
         *p = 0;
-        if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-            return -1;
+        if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1;
         *p = '/';
     }
     return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
@@ -138,20 +135,15 @@ static uint64_t rtl_hash(const char *dir)
     char path[4096], line[512];
     joinp(path, sizeof path, dir, "filelist.f");
     FILE *fl = fopen(path, "r");
-    if (!fl)
-        return 0;
+    if (!fl) return 0;
     while (fgets(line, sizeof line, fl)) {
         line[strcspn(line, "\n")] = 0;
-        if (!line[0] || line[0] == '#')
-            continue;
-        if (joinp(path, sizeof path, dir, line) != 0)
-            continue;
+        if (!line[0] || line[0] == '#') continue;
+        if (joinp(path, sizeof path, dir, line) != 0) continue;
         FILE *f = fopen(path, "rb");
         int ch;
-        while (f && (ch = fgetc(f)) != EOF)
-            h = (h ^ (uint64_t)(unsigned char)ch) * 1099511628211ull;
-        if (f)
-            fclose(f);
+        while (f && (ch = fgetc(f)) != EOF) h = (h ^ (uint64_t)(unsigned char)ch) * 1099511628211ull;
+        if (f) fclose(f);
     }
     fclose(fl);
     return h;
@@ -164,8 +156,7 @@ static uint64_t read_stamp(const char *dir)
     joinp(path, sizeof path, dir, "stamp");
     FILE *f = fopen(path, "r");
     if (f) {
-        if (fscanf(f, "%llx", &v) != 1)
-            v = 0;
+        if (fscanf(f, "%llx", &v) != 1) v = 0;
         fclose(f);
     }
     return v;
@@ -173,8 +164,7 @@ static uint64_t read_stamp(const char *dir)
 
 /* Generates the RTL of c into dir/rtl and builds dir/libhs.so unless the stamp says the
    library was built from identical RTL. Serialized across processes by a lock file. */
-static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char *err,
-                        size_t n)
+static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char *err, size_t n)
 {
     char rtl[4096], path[4096], cmd[16384];
     if (mkdirs(dir) != 0) {
@@ -185,8 +175,7 @@ static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char
     int lk = open(path, O_CREAT | O_RDWR, 0666);
     if (lk < 0 || flock(lk, LOCK_EX) != 0) {
         hg_errf(err, n, "cannot lock '%s': %s", path, strerror(errno));
-        if (lk >= 0)
-            close(lk);
+        if (lk >= 0) close(lk);
         return -1;
     }
     joinp(rtl, sizeof rtl, dir, "rtl");
@@ -200,8 +189,8 @@ static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char
     if (rc == 0 && (read_stamp(dir) != h || access(path, R_OK) != 0)) {
         if (!(o && o->quiet))
             fprintf(stderr, "hs: building %s simulation (%s) ...\n", cmdline, variant_of(o));
-        snprintf(cmd, sizeof cmd, "'%s/sim/hs_build.sh' '%s' '%s' %s > '%s/build.log' 2>&1",
-                 HG_SRC_DIR, rtl, dir, variant_of(o), dir);
+        snprintf(cmd, sizeof cmd, "'%s/sim/hs_build.sh' '%s' '%s' %s > '%s/build.log' 2>&1", HG_SRC_DIR, rtl,
+                 dir, variant_of(o), dir);
         int st = system(cmd);
         if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
             hg_errf(err, n, "building the simulation of '%s' failed; see %s/build.log", cmdline, dir);
@@ -265,24 +254,22 @@ static void levels(hs_sim *s, char *buf, size_t n)
 
 /* Formats the watchdog's error: the stream that stalled, the state (what the host waits
    for, and every stream's valid/ready), the cycle, and the bound. */
-static void hung(hs_sim *s, const char *stream, const char *state, uint64_t idle, char *err,
-                 size_t n)
+static void hung(hs_sim *s, const char *stream, const char *state, uint64_t idle, char *err, size_t n)
 {
     char lv[128];
     levels(s, lv, sizeof lv);
     const hg_cfg *c = &s->c;
-    hg_errf(err, n, "simulation hung: %s stream, cycle %llu: %s; %s; no handshake for %llu cycles"
-            " (watchdog: %u x (II %d + G %d + N %d + CR %d + CM %d) + %d = %llu cycles)", stream,
-            (unsigned long long)s->st.cycles, state, lv, (unsigned long long)idle,
-            HS_WATCHDOG_MULT, c->ii, c->g, c->n, c->cr, c->cm, HS_WATCHDOG_MIN,
-            (unsigned long long)hs_watchdog_cycles(c));
+    hg_errf(err, n,
+            "simulation hung: %s stream, cycle %llu: %s; %s; no handshake for %llu cycles"
+            " (watchdog: %u x (II %d + G %d + N %d + CR %d + CM %d) + %d = %llu cycles)",
+            stream, (unsigned long long)s->st.cycles, state, lv, (unsigned long long)idle, HS_WATCHDOG_MULT,
+            c->ii, c->g, c->n, c->cr, c->cm, HS_WATCHDOG_MIN, (unsigned long long)hs_watchdog_cycles(c));
 }
 
 /* Offers one beat on a stream (valid port vp, ready port rp; data already set) and clocks
    until it is taken; after hs_watchdog_cycles without it, fails naming the stream and the
    beat (what). */
-static int beat(hs_sim *s, int vp, int rp, const char *stream, const char *what, char *err,
-                size_t n)
+static int beat(hs_sim *s, int vp, int rp, const char *stream, const char *what, char *err, size_t n)
 {
     uint64_t bound = hs_watchdog_cycles(&s->c);
     set1(s, vp, 1);
@@ -297,8 +284,7 @@ static int beat(hs_sim *s, int vp, int rp, const char *stream, const char *what,
             return -1;
         }
         tick(s);
-        if (rdy)
-            break;
+        if (rdy) break;
     }
     set1(s, vp, 0);
     return 0;
@@ -319,8 +305,7 @@ int hs_env_stalls(int *q_gap_pct, int *o_stall_pct, char *err, size_t n)
 {
     const char *env = getenv("HADGEN_SIM_STALLS");
     *q_gap_pct = *o_stall_pct = 0;
-    if (!env || !*env)
-        return 0;
+    if (!env || !*env) return 0;
     char q[16] = "", o[16] = "";
     const char *comma = strchr(env, ',');
     long qv = -1, ov = -1;
@@ -329,8 +314,10 @@ int hs_env_stalls(int *q_gap_pct, int *o_stall_pct, char *err, size_t n)
         strcpy(o, comma + 1);
     }
     if (hg_parse_long(q, 0, 100, &qv) != 0 || hg_parse_long(o, 0, 100, &ov) != 0) {
-        hg_errf(err, n, "HADGEN_SIM_STALLS '%s': must be Q,O: the percentages of cycles in which"
-                " the host withholds q_valid and o_ready, integers in 0..100", env);
+        hg_errf(err, n,
+                "HADGEN_SIM_STALLS '%s': must be Q,O: the percentages of cycles in which"
+                " the host withholds q_valid and o_ready, integers in 0..100",
+                env);
         return -1;
     }
     *q_gap_pct = (int)qv;
@@ -342,12 +329,12 @@ hs_sim *hs_open(const hg_cfg *c, const hs_opts *o, char *err, size_t n)
 {
     char dir[3072], path[4096], why[256];
     int q_gap, o_stall;
-    if (hs_env_stalls(&q_gap, &o_stall, err, n) != 0)
-        return NULL;
+    if (hs_env_stalls(&q_gap, &o_stall, err, n) != 0) return NULL;
     if (o && o->capture_dir && strlen(o->capture_dir) > HS_CAPTURE_DIR_MAX) {
-        hg_errf(err, n, "capture directory '%s': %zu bytes, more than the limit of %d (the "
-                "simulation's file names DIR/<instance>.hex must fit 256 bytes)", o->capture_dir,
-                strlen(o->capture_dir), HS_CAPTURE_DIR_MAX);
+        hg_errf(err, n,
+                "capture directory '%s': %zu bytes, more than the limit of %d (the "
+                "simulation's file names DIR/<instance>.hex must fit 256 bytes)",
+                o->capture_dir, strlen(o->capture_dir), HS_CAPTURE_DIR_MAX);
         return NULL;
     }
     cache_root(o, dir, sizeof dir);
@@ -356,8 +343,7 @@ hs_sim *hs_open(const hg_cfg *c, const hs_opts *o, char *err, size_t n)
         return NULL;
     }
     model_dir(c, o, dir, sizeof dir);
-    if (ensure_built(c, o, dir, err, n) != 0)
-        return NULL;
+    if (ensure_built(c, o, dir, err, n) != 0) return NULL;
     joinp(path, sizeof path, dir, "libhs.so");
     void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!dl) {
@@ -414,8 +400,7 @@ static void put_vec(hs_sim *s, int port, const void *src, size_t nbytes, int wor
     s->api->set(s->m, port, s->buf);
 }
 
-int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, char *err,
-            size_t n)
+int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, char *err, size_t n)
 {
     const hg_cfg *c = &s->c;
     if (run->n_keys < 1 || run->n_keys > c->l) {
@@ -423,12 +408,10 @@ int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, cha
         return -1;
     }
     uint64_t t0 = s->st.cycles;
-    if (cfg_write(s, HG_CFG_NKEYS, (uint32_t)run->n_keys, err, n) != 0)
-        return -1;
+    if (cfg_write(s, HG_CFG_NKEYS, (uint32_t)run->n_keys, err, n) != 0) return -1;
     if (c->core == HG_CORE_HAD) {
         for (int i = 0; i <= c->d; i++)
-            if (cfg_write(s, HG_CFG_ETAB + (uint32_t)i, run->etab[i], err, n) != 0)
-                return -1;
+            if (cfg_write(s, HG_CFG_ETAB + (uint32_t)i, run->etab[i], err, n) != 0) return -1;
     } else if (cfg_write(s, HG_CFG_EXP_MUL, run->exp_mul, err, n) != 0 ||
                cfg_write(s, HG_CFG_EXP_SHIFT, run->exp_shift, err, n) != 0) {
         return -1;
@@ -440,8 +423,7 @@ int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, cha
         put_vec(s, HS_KV_V, v + (size_t)j * (size_t)c->d, (size_t)c->d, s->v_words);
         char what[64];
         snprintf(what, sizeof what, "key/value %d of %d", j, run->n_keys);
-        if (beat(s, HS_KV_VALID, HS_KV_READY, "keys/values", what, err, n) != 0)
-            return -1;
+        if (beat(s, HS_KV_VALID, HS_KV_READY, "keys/values", what, err, n) != 0) return -1;
     }
     s->st.cycles_cfg += t1 - t0;
     s->st.cycles_load += s->st.cycles - t1;
@@ -453,10 +435,8 @@ static int32_t out_elem(const hs_sim *s, int i)
 {
     int ow = s->c.ow, lo = i * ow;
     uint64_t x = 0;
-    for (int b = 0; b < ow; b++)
-        x |= (uint64_t)((s->buf[(lo + b) / 32] >> ((lo + b) % 32)) & 1u) << b;
-    if (x >> (ow - 1))
-        x |= ~0ull << ow;
+    for (int b = 0; b < ow; b++) x |= (uint64_t)((s->buf[(lo + b) / 32] >> ((lo + b) % 32)) & 1u) << b;
+    if (x >> (ow - 1)) x |= ~0ull << ow;
     return (int32_t)(int64_t)x;
 }
 
@@ -476,21 +456,16 @@ int hs_run(hs_sim *s, int nq, const uint8_t *q, int32_t *out, char *err, size_t 
             shown = qi;
             changed = 1;
         }
-        if (qv != qv_was)
-            set1(s, HS_Q_VALID, (uint32_t)qv);
-        if (ordy != ordy_was)
-            set1(s, HS_O_READY, (uint32_t)ordy);
+        if (qv != qv_was) set1(s, HS_Q_VALID, (uint32_t)qv);
+        if (ordy != ordy_was) set1(s, HS_O_READY, (uint32_t)ordy);
         qv_was = qv;
         ordy_was = ordy;
-        if (changed)
-            s->api->eval(s->m);
+        if (changed) s->api->eval(s->m);
         int qr = (int)get1(s, HS_Q_READY);
         if (get1(s, HS_O_VALID) && ordy) {
             s->api->get(s->m, HS_O_DATA, s->buf);
-            for (int i = 0; i < c->d; i++)
-                out[(size_t)oi * (size_t)c->d + (size_t)i] = out_elem(s, i);
-            if (oi == 0)
-                s->st.last_first_out = s->st.cycles - t0;
+            for (int i = 0; i < c->d; i++) out[(size_t)oi * (size_t)c->d + (size_t)i] = out_elem(s, i);
+            if (oi == 0) s->st.last_first_out = s->st.cycles - t0;
             s->st.last_last_out = s->st.cycles - t0;
             oi++;
             last = s->st.cycles;
@@ -505,12 +480,13 @@ int hs_run(hs_sim *s, int nq, const uint8_t *q, int32_t *out, char *err, size_t 
                take query qi */
             char state[200];
             const char *why = oi < qi ? (s->o_stall >= 100 ? " (the host holds o_ready low: "
-                                                             "output stalls 100%)" : "")
+                                                             "output stalls 100%)"
+                                                           : "")
                                       : (s->q_gap >= 100 ? " (the host withholds q_valid: query "
-                                                           "gaps 100%)" : "");
-            snprintf(state, sizeof state, "%d of %d queries taken, %d outputs; waiting for %s %d%s",
-                     qi, nq, oi, oi < qi ? "the output of query" : "the core to take query",
-                     oi < qi ? oi : qi, why);
+                                                           "gaps 100%)"
+                                                         : "");
+            snprintf(state, sizeof state, "%d of %d queries taken, %d outputs; waiting for %s %d%s", qi, nq,
+                     oi, oi < qi ? "the output of query" : "the core to take query", oi < qi ? oi : qi, why);
             hung(s, oi < qi ? "outputs" : "queries", state, s->st.cycles - last, err, n);
             set1(s, HS_Q_VALID, 0);
             return -1;
@@ -538,8 +514,7 @@ void hs_get_stats(const hs_sim *s, hs_stats *st)
 
 void hs_close(hs_sim *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     s->api->destroy(s->m);
     fflush(NULL); /* the captures: the Verilator runtime never closes what $fopen opened */
     dlclose(s->dl);

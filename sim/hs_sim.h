@@ -62,7 +62,7 @@ typedef struct hs_stats {
    than 16 times the latency of a query; a configuration or K/V beat waits at most for the
    core to become idle, which is shorter. Can't fail. */
 #define HS_WATCHDOG_MULT 64u
-#define HS_WATCHDOG_MIN 1024
+#define HS_WATCHDOG_MIN  1024
 uint64_t hs_watchdog_cycles(const hg_cfg *c);
 
 /* Opens a simulator for configuration c (finished by hg_cfg_finish), building it first if
@@ -82,8 +82,7 @@ int hs_lib_path(const hg_cfg *c, const hs_opts *opts, char *path, size_t n);
 /* Writes the run-time configuration (n_keys, exp table or exp parameters) and loads
    run->n_keys keys and values (layouts of hm_golden.h). Returns 0, or -1 with a message
    (n_keys out of range, simulation timeout). */
-int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, char *err,
-            size_t errlen);
+int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, char *err, size_t errlen);
 
 /* Streams nq queries (hm_key_bytes each) through the core, back to back, and stores the nq
    output vectors (d values each) in out. Returns 0, or -1 with a message on timeout. */

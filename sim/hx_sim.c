@@ -27,24 +27,24 @@
 #endif
 
 #define HX_MAX_QUERIES (1 << 20)
-#define HX_MAX_FILES 64
-#define HX_DIR_MAX (HG_FILE_PATH_MAX - 512) /* longest working or RTL folder path: room for
+#define HX_MAX_FILES   64
+#define HX_DIR_MAX                                                                                           \
+    (HG_FILE_PATH_MAX - 512) /* longest working or RTL folder path: room for
                                                "/" and a file name of up to 255 bytes */
 
 /* Files every run writes in the working folder (removed by hx_close). */
-static const char *const run_files[] = {"cfg.hex", "keys.hex",  "values.hex", "queries.hex",
-                                        "out.hex", "stats.txt", "vvp.log",    "hx.vvp",
-                                        "iverilog.log"};
+static const char *const run_files[] = {"cfg.hex",   "keys.hex", "values.hex", "queries.hex", "out.hex",
+                                        "stats.txt", "vvp.log",  "hx.vvp",     "iverilog.log"};
 #define N_RUN_FILES (sizeof run_files / sizeof run_files[0])
 
 struct hx_sim {
     hg_cfg c;
     char work[HX_DIR_MAX + 1];
     char rtl[HX_DIR_MAX + 1];
-    int gen_rtl;                    /* 1: rtl/ was generated here (hx_close removes it) */
+    int gen_rtl; /* 1: rtl/ was generated here (hx_close removes it) */
     int keep, maxq, four_state;
-    long x_bits;                    /* bits the last run set from x to 0 */
-    char *files[HX_MAX_FILES];      /* filelist.f entries, plain .v names */
+    long x_bits;               /* bits the last run set from x to 0 */
+    char *files[HX_MAX_FILES]; /* filelist.f entries, plain .v names */
     int nfiles;
 };
 
@@ -62,14 +62,12 @@ static int join(char *buf, size_t n, const char *a, const char *b)
 static int plain_v_name(const char *s)
 {
     size_t n = strlen(s);
-    if (n < 3 || n > 255 || strcmp(s + n - 2, ".v") != 0)
-        return 0;
+    if (n < 3 || n > 255 || strcmp(s + n - 2, ".v") != 0) return 0;
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
         int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
                  ch == '_' || (i > 0 && (ch == '.' || ch == '-'));
-        if (!ok)
-            return 0;
+        if (!ok) return 0;
     }
     return 1;
 }
@@ -80,8 +78,7 @@ static void log_tail(const char *path, char *buf, size_t n)
     size_t size = 0;
     char *t = hg_file_read(path, -1, &size, NULL, 0);
     buf[0] = '\0';
-    if (!t)
-        return;
+    if (!t) return;
     size_t from = size > 600 ? size - 600 : 0;
     snprintf(buf, n, "%s", t + from);
     free(t);
@@ -94,12 +91,10 @@ static int run_tool(char *const argv[], const char *cwd, const char *log)
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
-    if (pid < 0)
-        return -1;
+    if (pid < 0) return -1;
     if (pid == 0) {
         int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        if (fd < 0 || chdir(cwd) != 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-            _exit(126);
+        if (fd < 0 || chdir(cwd) != 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) _exit(126);
         close(fd);
         execvp(argv[0], argv);
         fprintf(stderr, "cannot run '%s': %s\n", argv[0], strerror(errno));
@@ -107,8 +102,7 @@ static int run_tool(char *const argv[], const char *cwd, const char *log)
     }
     int st;
     while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -1;
+        if (errno != EINTR) return -1;
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
@@ -138,24 +132,23 @@ static int read_filelist(const char *dir, char **files, int *nfiles, char *err, 
     int rc = 0;
     for (char *save = NULL, *line = strtok_r(text, "\n", &save); line && !rc;
          line = strtok_r(NULL, "\n", &save)) {
-        if (!line[0] || line[0] == '#')
-            continue;
+        if (!line[0] || line[0] == '#') continue;
         char file[HG_FILE_PATH_MAX];
         struct stat st;
         if (!plain_v_name(line)) {
-            hg_errf(err, n, "'%s': entry '%.60s' is not a plain Verilog file name "
-                    "([A-Za-z0-9_][A-Za-z0-9_.-]*.v, no folder)", path, line);
+            hg_errf(err, n,
+                    "'%s': entry '%.60s' is not a plain Verilog file name "
+                    "([A-Za-z0-9_][A-Za-z0-9_.-]*.v, no folder)",
+                    path, line);
             rc = -1;
         } else if (*nfiles == HX_MAX_FILES) {
             hg_errf(err, n, "'%s': more than %d files", path, HX_MAX_FILES);
             rc = -1;
-        } else if (join(file, sizeof file, dir, line) != 0 || stat(file, &st) != 0 ||
-                   !S_ISREG(st.st_mode)) {
+        } else if (join(file, sizeof file, dir, line) != 0 || stat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
             hg_errf(err, n, "'%s': entry '%s' is not a regular file in %s", path, line, dir);
             rc = -1;
         } else {
-            if (files)
-                files[*nfiles] = strdup(line);
+            if (files) files[*nfiles] = strdup(line);
             (*nfiles)++;
         }
     }
@@ -200,24 +193,20 @@ static int compile(hx_sim *x, char *err, size_t n)
     argv[na++] = (char *)"-g2005";
     argv[na++] = (char *)"-o";
     argv[na++] = (char *)"hx.vvp";
-    for (int i = 0; i < 8; i++)
-        argv[na++] = def[i];
+    for (int i = 0; i < 8; i++) argv[na++] = def[i];
     argv[na++] = tb;
     int rc = 0;
     for (int i = 0; i < x->nfiles; i++) {
         paths[i] = malloc(HG_FILE_PATH_MAX);
-        if (!paths[i] || join(paths[i], HG_FILE_PATH_MAX, x->rtl, x->files[i]) != 0)
-            rc = -1;
+        if (!paths[i] || join(paths[i], HG_FILE_PATH_MAX, x->rtl, x->files[i]) != 0) rc = -1;
         argv[na++] = paths[i];
     }
     argv[na] = NULL;
     int st = rc ? -1 : run_tool(argv, x->work, log);
-    for (int i = 0; i < x->nfiles; i++)
-        free(paths[i]);
+    for (int i = 0; i < x->nfiles; i++) free(paths[i]);
     if (st != 0) {
         log_tail(log, tail, sizeof tail);
-        hg_errf(err, n, "compiling '%s' with %s failed (exit %d); %s:\n%s", x->rtl, argv[0], st,
-                log, tail);
+        hg_errf(err, n, "compiling '%s' with %s failed (exit %d); %s:\n%s", x->rtl, argv[0], st, log, tail);
         return -1;
     }
     return 0;
@@ -259,8 +248,7 @@ hx_sim *hx_open(const hg_cfg *c, const hx_opts *o, char *err, size_t n)
     if (o->rtl_dir) {
         errno = 0;
         if (!realpath(o->rtl_dir, real) || strlen(real) > HX_DIR_MAX) {
-            hg_errf(err, n, "RTL folder '%s': %s", o->rtl_dir,
-                    errno ? strerror(errno) : "path too long");
+            hg_errf(err, n, "RTL folder '%s': %s", o->rtl_dir, errno ? strerror(errno) : "path too long");
             rc = -1;
         } else {
             snprintf(x->rtl, sizeof x->rtl, "%s", real);
@@ -269,11 +257,9 @@ hx_sim *hx_open(const hg_cfg *c, const hx_opts *o, char *err, size_t n)
         char args[400], cmdline[512];
         /* a new folder: hx_close removes everything in it */
         rc = join(x->rtl, sizeof x->rtl, x->work, "rtl");
-        if (rc == 0 && mkdir(x->rtl, 0777) != 0)
-            rc = -1;
+        if (rc == 0 && mkdir(x->rtl, 0777) != 0) rc = -1;
         if (rc) {
-            hg_errf(err, n, "cannot create '%s/rtl' (it must not exist): %s", x->work,
-                    strerror(errno));
+            hg_errf(err, n, "cannot create '%s/rtl' (it must not exist): %s", x->work, strerror(errno));
         } else {
             x->gen_rtl = 1;
             hg_cfg_args(c, args, sizeof args);
@@ -281,10 +267,8 @@ hx_sim *hx_open(const hg_cfg *c, const hx_opts *o, char *err, size_t n)
             rc = hg_emit_core(c, x->rtl, cmdline, err, n) != 0 ? -1 : 0;
         }
     }
-    if (rc == 0)
-        rc = read_filelist(x->rtl, x->files, &x->nfiles, err, n);
-    if (rc == 0)
-        rc = compile(x, err, n);
+    if (rc == 0) rc = read_filelist(x->rtl, x->files, &x->nfiles, err, n);
+    if (rc == 0) rc = compile(x, err, n);
     if (rc) {
         hx_close(x);
         return NULL;
@@ -309,8 +293,8 @@ static void hex_lines(char *out, size_t *pos, const uint8_t *v, int count, size_
 }
 
 /* Writes name in the working folder from count vectors of nbytes bytes. */
-static int write_hex(const hx_sim *x, const char *name, const uint8_t *v, int count,
-                     size_t nbytes, char *err, size_t n)
+static int write_hex(const hx_sim *x, const char *name, const uint8_t *v, int count, size_t nbytes, char *err,
+                     size_t n)
 {
     char path[HG_FILE_PATH_MAX], why[256];
     size_t size = (size_t)count * (2 * nbytes + 1), pos = 0;
@@ -323,8 +307,7 @@ static int write_hex(const hx_sim *x, const char *name, const uint8_t *v, int co
     hex_lines(text, &pos, v, count, nbytes);
     int rc = hg_file_write(path, text, pos, why, sizeof why);
     free(text);
-    if (rc)
-        hg_errf(err, n, "'%s': %s", path, why);
+    if (rc) hg_errf(err, n, "'%s': %s", path, why);
     return rc;
 }
 
@@ -348,8 +331,7 @@ static int cfg_writes(const hg_cfg *c, const hm_run *run, uint8_t *buf)
         data[k++] = run->exp_shift;
     }
     for (int i = 0; i < k; i++) { /* little-endian: data in bytes 0..3, addr in 4..5 */
-        for (int b = 0; b < 4; b++)
-            buf[6 * i + b] = (uint8_t)(data[i] >> (8 * b));
+        for (int b = 0; b < 4; b++) buf[6 * i + b] = (uint8_t)(data[i] >> (8 * b));
         buf[6 * i + 4] = (uint8_t)addr[i];
         buf[6 * i + 5] = (uint8_t)(addr[i] >> 8);
     }
@@ -358,24 +340,21 @@ static int cfg_writes(const hg_cfg *c, const hm_run *run, uint8_t *buf)
 
 static int hexval(char ch)
 {
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
     return -1;
 }
 
 /* Decodes one out.hex line (query qi) into d sign-extended values of ow bits. */
-static int decode_out(const hx_sim *x, const char *line, size_t len, int qi, int32_t *out,
-                      char *err, size_t n)
+static int decode_out(const hx_sim *x, const char *line, size_t len, int qi, int32_t *out, char *err,
+                      size_t n)
 {
     const hg_cfg *c = &x->c;
     size_t digits = ((size_t)c->d * (size_t)c->ow + 3) / 4;
     if (len != digits) {
-        hg_errf(err, n, "Icarus output %d: %zu hex digits, expected %zu (d=%d x %d bits)", qi,
-                len, digits, c->d, c->ow);
+        hg_errf(err, n, "Icarus output %d: %zu hex digits, expected %zu (d=%d x %d bits)", qi, len, digits,
+                c->d, c->ow);
         return -1;
     }
     for (int i = 0; i < c->d; i++) {
@@ -385,15 +364,15 @@ static int decode_out(const hx_sim *x, const char *line, size_t len, int qi, int
             char ch = line[digits - 1 - bit / 4];
             int h = hexval(ch);
             if (h < 0) {
-                hg_errf(err, n, "Icarus output %d, dimension %d: o_data_o bit %zu is x or z "
-                        "(hex digit '%c'); Verilator's two-state model cannot show this", qi, i,
-                        bit, ch);
+                hg_errf(err, n,
+                        "Icarus output %d, dimension %d: o_data_o bit %zu is x or z "
+                        "(hex digit '%c'); Verilator's two-state model cannot show this",
+                        qi, i, bit, ch);
                 return -1;
             }
             v |= (uint64_t)((h >> (bit % 4)) & 1) << b;
         }
-        if (v >> (c->ow - 1))
-            v |= ~0ull << c->ow;
+        if (v >> (c->ow - 1)) v |= ~0ull << c->ow;
         out[(size_t)qi * (size_t)c->d + (size_t)i] = (int32_t)(int64_t)v;
     }
     return 0;
@@ -434,11 +413,16 @@ static int read_outputs(const hx_sim *x, int nq, int32_t *out, char *err, size_t
 /* Reads stats.txt ("name value" lines, as hx_tb.v writes them) into st. */
 static int read_stats(hx_sim *x, hs_stats *st, char *err, size_t n)
 {
-    static const char *const keys[] = {"cycles",    "cycles_cfg", "cycles_load", "cycles_query",
+    static const char *const keys[] = {"cycles",    "cycles_cfg", "cycles_load",  "cycles_query",
                                        "first_out", "last_out",   "x_bits_zeroed"};
     uint64_t xb = 0;
-    uint64_t *dst[] = {&st->cycles,         &st->cycles_cfg,    &st->cycles_load, &st->cycles_query,
-                       &st->last_first_out, &st->last_last_out, &xb};
+    uint64_t *dst[] = {&st->cycles,
+                       &st->cycles_cfg,
+                       &st->cycles_load,
+                       &st->cycles_query,
+                       &st->last_first_out,
+                       &st->last_last_out,
+                       &xb};
     const int nkeys = (int)(sizeof keys / sizeof keys[0]);
     char path[HG_FILE_PATH_MAX], why[256];
     join(path, sizeof path, x->work, "stats.txt");
@@ -448,12 +432,10 @@ static int read_stats(hx_sim *x, hs_stats *st, char *err, size_t n)
         return -1;
     }
     int found = 0;
-    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *sp = strchr(line, ' ');
         long v;
-        if (!sp)
-            continue;
+        if (!sp) continue;
         *sp = '\0';
         for (int i = 0; i < nkeys; i++)
             if (strcmp(line, keys[i]) == 0 && hg_parse_long(sp + 1, 0, 1L << 62, &v) == 0) {
@@ -472,14 +454,12 @@ static int read_stats(hx_sim *x, hs_stats *st, char *err, size_t n)
 
 long hx_x_bits(const hx_sim *x) { return x->x_bits; }
 
-int hx_run(hx_sim *x, const hm_run *run, const uint8_t *k, const int8_t *v, int nq,
-           const uint8_t *q, const hx_stalls *stalls, int32_t *out, hs_stats *st, char *err,
-           size_t n)
+int hx_run(hx_sim *x, const hm_run *run, const uint8_t *k, const int8_t *v, int nq, const uint8_t *q,
+           const hx_stalls *stalls, int32_t *out, hs_stats *st, char *err, size_t n)
 {
     const hg_cfg *c = &x->c;
     if (run->n_keys < 1 || run->n_keys > c->l || nq < 1 || nq > x->maxq) {
-        hg_errf(err, n, "n_keys %d, queries %d: must be in 1..%d and 1..%d", run->n_keys, nq,
-                c->l, x->maxq);
+        hg_errf(err, n, "n_keys %d, queries %d: must be in 1..%d and 1..%d", run->n_keys, nq, c->l, x->maxq);
         return -1;
     }
     uint8_t cfg[6 * (HG_D_MAX + 2)];
@@ -506,9 +486,21 @@ int hx_run(hx_sim *x, const hm_run *run, const uint8_t *k, const int8_t *v, int 
     snprintf(a[5], sizeof a[5], "+hx_seed=%u", (unsigned)(s->seed & 0x7fffffffu));
     snprintf(a[6], sizeof a[6], "+hx_four_state=%d", x->four_state);
     char prog[512];
-    char *argv[] = {tool("VVP", "vvp", prog, sizeof prog), (char *)"-M", (char *)HX_VPI_DIR,
-                    (char *)"-m", (char *)"hx_vpi", (char *)"-n", (char *)"hx.vvp",
-                    a[0], a[1], a[2], a[3], a[4], a[5], a[6], NULL};
+    char *argv[] = {tool("VVP", "vvp", prog, sizeof prog),
+                    (char *)"-M",
+                    (char *)HX_VPI_DIR,
+                    (char *)"-m",
+                    (char *)"hx_vpi",
+                    (char *)"-n",
+                    (char *)"hx.vvp",
+                    a[0],
+                    a[1],
+                    a[2],
+                    a[3],
+                    a[4],
+                    a[5],
+                    a[6],
+                    NULL};
     join(log, sizeof log, x->work, "vvp.log");
     int rc = run_tool(argv, x->work, log);
     log_tail(log, tail, sizeof tail);
@@ -517,8 +509,7 @@ int hx_run(hx_sim *x, const hm_run *run, const uint8_t *k, const int8_t *v, int 
         char what[300];
         snprintf(what, sizeof what, "%.280s", anomaly ? anomaly + 3 : tail);
         what[strcspn(what, "\n")] = '\0';
-        hg_errf(err, n, "Icarus run %s: %s (vvp log %s)", rc != 0 ? "failed" : "stopped", what,
-                log);
+        hg_errf(err, n, "Icarus run %s: %s (vvp log %s)", rc != 0 ? "failed" : "stopped", what, log);
         return -1;
     }
     memset(st, 0, sizeof *st);
@@ -528,13 +519,11 @@ int hx_run(hx_sim *x, const hm_run *run, const uint8_t *k, const int8_t *v, int 
 
 void hx_close(hx_sim *x)
 {
-    if (!x)
-        return;
+    if (!x) return;
     char path[HG_FILE_PATH_MAX];
     if (!x->keep) {
         for (size_t i = 0; i < N_RUN_FILES; i++)
-            if (join(path, sizeof path, x->work, run_files[i]) == 0)
-                unlink(path);
+            if (join(path, sizeof path, x->work, run_files[i]) == 0) unlink(path);
         if (x->gen_rtl) { /* made by hx_open, filled by the generator only */
             DIR *d = opendir(x->rtl);
             struct dirent *e;
@@ -542,12 +531,10 @@ void hx_close(hx_sim *x)
                 if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
                     join(path, sizeof path, x->rtl, e->d_name) == 0)
                     unlink(path);
-            if (d)
-                closedir(d);
+            if (d) closedir(d);
             rmdir(x->rtl);
         }
     }
-    for (int i = 0; i < x->nfiles; i++)
-        free(x->files[i]);
+    for (int i = 0; i < x->nfiles; i++) free(x->files[i]);
     free(x);
 }

@@ -64,9 +64,8 @@ hx_sim *hx_open(const hg_cfg *c, const hx_opts *opts, char *err, size_t errlen);
    nq x d outputs (sign-extended, as hs_run) in out and the cycle counts in st (the memory
    access counts are left 0). Returns 0, or -1 with a message: an output or a handshake
    that is x or z, a stream that hangs, fewer outputs than queries. */
-int hx_run(hx_sim *x, const hm_run *run, const uint8_t *k, const int8_t *v, int nq,
-           const uint8_t *q, const hx_stalls *stalls, int32_t *out, hs_stats *st, char *err,
-           size_t errlen);
+int hx_run(hx_sim *x, const hm_run *run, const uint8_t *k, const int8_t *v, int nq, const uint8_t *q,
+           const hx_stalls *stalls, int32_t *out, hs_stats *st, char *err, size_t errlen);
 
 /* Bits the last hx_run set from x to 0 before its first edge (0 with four_state). */
 long hx_x_bits(const hx_sim *x);

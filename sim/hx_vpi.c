@@ -21,13 +21,11 @@ static long zero_x(vpiHandle h)
     s_vpi_value v;
     v.format = vpiBinStrVal;
     vpi_get_value(h, &v);
-    if (!v.value.str)
-        return 0;
+    if (!v.value.str) return 0;
     size_t len = strlen(v.value.str);
     char *s = malloc(len + 1);
     long changed = 0;
-    if (!s)
-        return 0;
+    if (!s) return 0;
     for (size_t i = 0; i <= len; i++) {
         char ch = v.value.str[i];
         int unknown = ch == 'x' || ch == 'X' || ch == 'z' || ch == 'Z';
@@ -49,8 +47,7 @@ static long zero_kind(vpiHandle scope, int kind)
 {
     long n = 0;
     vpiHandle it = vpi_iterate(kind, scope), h;
-    while (it && (h = vpi_scan(it)) != NULL)
-        n += zero_x(h);
+    while (it && (h = vpi_scan(it)) != NULL) n += zero_x(h);
     return n;
 }
 
@@ -62,14 +59,12 @@ static long zero_scope(vpiHandle scope)
     vpiHandle it = vpi_iterate(vpiMemory, scope), m, w;
     while (it && (m = vpi_scan(it)) != NULL) {
         vpiHandle words = vpi_iterate(vpiMemoryWord, m);
-        while (words && (w = vpi_scan(words)) != NULL)
-            n += zero_x(w);
+        while (words && (w = vpi_scan(words)) != NULL) n += zero_x(w);
     }
     it = vpi_iterate(vpiInternalScope, scope);
     while (it && (m = vpi_scan(it)) != NULL) {
         int t = vpi_get(vpiType, m);
-        if (t == vpiModule || t == vpiGenScope || t == vpiNamedBegin || t == vpiNamedFork)
-            n += zero_scope(m);
+        if (t == vpiModule || t == vpiGenScope || t == vpiNamedBegin || t == vpiNamedFork) n += zero_scope(m);
     }
     return n;
 }

@@ -18,7 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace hgt {
+namespace hgt
+{
 
 hg_cfg make_cfg(hg_core_kind k, int d, int p, int n, int l, int wb, int fb, int of)
 {
@@ -43,8 +44,8 @@ hg_cfg make_cfg(hg_core_kind k, int d, int p, int n, int l, int wb, int fb, int 
 std::string cfg_name(const hg_cfg &c)
 {
     char b[160];
-    snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d", hg_core_name(c.core), c.d,
-             c.p, c.n, c.l, c.wb, c.fb, c.of);
+    snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d", hg_core_name(c.core), c.d, c.p, c.n,
+             c.l, c.wb, c.fb, c.of);
     return b;
 }
 
@@ -53,14 +54,14 @@ std::vector<hg_cfg> edge_configs()
     std::vector<hg_cfg> v;
     for (int k = 0; k < 3; k++) {
         hg_core_kind ck = (hg_core_kind)k;
-        v.push_back(make_cfg(ck, 8, 1, 1, 8));            // smallest d, P = 1, N = 1
-        v.push_back(make_cfg(ck, 256, 2, 4, 12));         // largest d
-        v.push_back(make_cfg(ck, 16, 4, 20, 20));         // N = L
-        v.push_back(make_cfg(ck, 32, 1, 3, 12));          // P = 1
-        v.push_back(make_cfg(ck, 16, 8, 8, 8));           // P = L: one row per query
-        v.push_back(make_cfg(ck, 24, 3, 5, 31));          // odd sizes, L not a multiple of P
-        v.push_back(make_cfg(ck, 16, 4, 1, 16));          // N = 1 with several lanes
-        v.push_back(make_cfg(ck, 16, 4, 6, 40, 8, 2, 0)); // narrowest widths
+        v.push_back(make_cfg(ck, 8, 1, 1, 8));              // smallest d, P = 1, N = 1
+        v.push_back(make_cfg(ck, 256, 2, 4, 12));           // largest d
+        v.push_back(make_cfg(ck, 16, 4, 20, 20));           // N = L
+        v.push_back(make_cfg(ck, 32, 1, 3, 12));            // P = 1
+        v.push_back(make_cfg(ck, 16, 8, 8, 8));             // P = L: one row per query
+        v.push_back(make_cfg(ck, 24, 3, 5, 31));            // odd sizes, L not a multiple of P
+        v.push_back(make_cfg(ck, 16, 4, 1, 16));            // N = 1 with several lanes
+        v.push_back(make_cfg(ck, 16, 4, 6, 40, 8, 2, 0));   // narrowest widths
         v.push_back(make_cfg(ck, 16, 4, 6, 40, 20, 8, 12)); // widest widths
     }
     return v;
@@ -110,7 +111,7 @@ std::vector<hg_cfg> rtl_configs()
 
 const char *mode_name(Mode m)
 {
-    static const char *const names[] = {"random", "partial", "equal", "zero",
+    static const char *const names[] = {"random",   "partial",   "equal",     "zero",
                                         "saturate", "realistic", "wild_table"};
     return names[m];
 }
@@ -123,8 +124,7 @@ static void realistic_fill(const hg_cfg &c, std::mt19937 &rng, int n, std::vecto
     std::vector<float> dir((size_t)c.d);
     for (auto &e : dir) e = g(rng);
     for (int j = 0; j < n; j++)
-        for (int i = 0; i < c.d; i++)
-            x[(size_t)j * (size_t)c.d + (size_t)i] = g(rng) + 0.7f * dir[(size_t)i];
+        for (int i = 0; i < c.d; i++) x[(size_t)j * (size_t)c.d + (size_t)i] = g(rng) + 0.7f * dir[(size_t)i];
 }
 
 Data make_data(const hg_cfg &c, Mode m, int nq, uint32_t seed)
@@ -159,13 +159,12 @@ Data make_data(const hg_cfg &c, Mode m, int nq, uint32_t seed)
         for (auto &b : dt.v) b = (int8_t)byte();
         break;
     }
-    case M_ZERO:
-        break;
+    case M_ZERO: break;
     case M_SATURATE:
         for (auto &b : dt.k) b = c.core == HG_CORE_HAD ? 0xff : 0x80;
         for (auto &b : dt.q) b = c.core == HG_CORE_HAD ? 0xff : 0x80;
         for (auto &b : dt.v) b = (int8_t)-128;
-        sq = sk = 2.0;   // huge scale: exp saturates to 0 for all but the maximum
+        sq = sk = 2.0; // huge scale: exp saturates to 0 for all but the maximum
         alpha = 4.0;
         break;
     case M_REALISTIC: {
@@ -196,8 +195,7 @@ Data make_data(const hg_cfg &c, Mode m, int nq, uint32_t seed)
         }
         break;
     }
-    default:
-        assert(0);
+    default: assert(0);
     }
     hm_had_etab(&c, alpha, dt.run.etab);
     hm_exp_params(&c, sq, sk, &dt.run.exp_mul, &dt.run.exp_shift);
@@ -271,10 +269,7 @@ CmdResult run_cmd(const std::string &cmd)
     return r;
 }
 
-CmdResult run_in_src(const std::string &cmd)
-{
-    return run_cmd("cd '" + src_dir() + "' && " + cmd);
-}
+CmdResult run_in_src(const std::string &cmd) { return run_cmd("cd '" + src_dir() + "' && " + cmd); }
 
 std::string tail(const std::string &text, size_t lines)
 {
@@ -380,4 +375,4 @@ std::string small_calib_set(const std::string &dir, int n)
     return path;
 }
 
-}  // namespace hgt
+} // namespace hgt

@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-namespace hgt {
+namespace hgt
+{
 
 // Configuration from a core and (d, P, N, L); other parameters default. Asserts valid.
 hg_cfg make_cfg(hg_core_kind k, int d, int p, int n, int l, int wb = 15, int fb = 6, int of = 8);
@@ -42,13 +43,13 @@ struct Data {
 };
 
 enum Mode {
-    M_RANDOM,      // uniform random bits / int8, n_k = L
-    M_PARTIAL,     // uniform random, random n_k in 1..L
-    M_EQUAL,       // every key identical: all scores equal (ties everywhere)
-    M_ZERO,        // all-zero q, k, v
-    M_SATURATE,    // extreme values: -128 everywhere, or all-one sign bits
-    M_REALISTIC,   // Gaussian floats quantized as a model layer would be
-    M_WILD_TABLE,  // random exp table / exp parameters, including zeros and extremes
+    M_RANDOM,     // uniform random bits / int8, n_k = L
+    M_PARTIAL,    // uniform random, random n_k in 1..L
+    M_EQUAL,      // every key identical: all scores equal (ties everywhere)
+    M_ZERO,       // all-zero q, k, v
+    M_SATURATE,   // extreme values: -128 everywhere, or all-one sign bits
+    M_REALISTIC,  // Gaussian floats quantized as a model layer would be
+    M_WILD_TABLE, // random exp table / exp parameters, including zeros and extremes
     M_NMODES
 };
 const char *mode_name(Mode m);
@@ -85,7 +86,8 @@ void remove_tree(const std::string &path);
 
 // A new empty directory (temp_dir(tag)), removed with everything in it when it goes out of
 // scope.
-class TempDir {
+class TempDir
+{
   public:
     explicit TempDir(const std::string &tag) : path_(temp_dir(tag)) {}
     ~TempDir() { remove_tree(path_); }
@@ -111,6 +113,6 @@ void write_file(const std::string &path, const void *data, size_t size);
 // (sw/data/sentences_calib.txt; keeps the runner's calibrations short); returns its path.
 std::string small_calib_set(const std::string &dir, int n);
 
-}  // namespace hgt
+} // namespace hgt
 
 #endif

@@ -10,12 +10,14 @@
 #include <string>
 #include <unistd.h>
 
-namespace {
+namespace
+{
 
 // Set up after GoogleTest has applied --gtest_filter (and sharding), so it sees which tests
 // will run: the prebuild happens only when one of them is an RtlVsGolden test, whatever
 // the filter looked like.
-class PrebuildSimulations : public testing::Environment {
+class PrebuildSimulations : public testing::Environment
+{
   public:
     explicit PrebuildSimulations(int jobs) : jobs_(jobs) {}
     void SetUp() override
@@ -33,8 +35,7 @@ class PrebuildSimulations : public testing::Environment {
         for (int i = 0; i < u.total_test_suite_count(); i++) {
             const testing::TestSuite &s = *u.GetTestSuite(i);
             std::string name = s.name(); // "<instantiation>/RtlVsGolden"
-            if (name.size() < 11 || name.compare(name.size() - 11, 11, "RtlVsGolden") != 0)
-                continue;
+            if (name.size() < 11 || name.compare(name.size() - 11, 11, "RtlVsGolden") != 0) continue;
             for (int j = 0; j < s.total_test_count(); j++)
                 if (s.GetTestInfo(j)->should_run()) return true;
         }

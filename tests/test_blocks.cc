@@ -14,7 +14,8 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace
+{
 
 // A bit vector, bit 0 first, built from fields in concatenation order ({a, b, c}: a first).
 struct Bits {
@@ -70,7 +71,12 @@ uint64_t to_u64(const std::vector<bool> &v, int lo = 0, int w = 64)
     return x;
 }
 
-std::string hexs(uint64_t v) { std::ostringstream s; s << "0x" << std::hex << v; return s.str(); }
+std::string hexs(uint64_t v)
+{
+    std::ostringstream s;
+    s << "0x" << std::hex << v;
+    return s.str();
+}
 
 // Runs tests/blocks/tb_<block>.v with the block under Icarus; returns out.txt's lines.
 std::vector<std::string> run_bench(const std::string &block, const std::string &params,
@@ -82,9 +88,10 @@ std::vector<std::string> run_bench(const std::string &block, const std::string &
     for (const std::string &v : vectors) in += v + "\n";
     hgt::write_file(d + "/in.hex", in);
     std::string src = hgt::src_dir();
-    std::string cmd = "cd '" + d + "' && iverilog -g2005 -Ptb_" + block + ".NV=" + std::to_string(vectors.size()) +
-                      params + " -o tb.vvp '" + src + "/tests/blocks/tb_" + block + ".v' '" + src + "/rtl/src/" +
-                      block + ".v' && vvp -n tb.vvp";
+    std::string cmd = "cd '" + d + "' && iverilog -g2005 -Ptb_" + block +
+                      ".NV=" + std::to_string(vectors.size()) + params + " -o tb.vvp '" + src +
+                      "/tests/blocks/tb_" + block + ".v' '" + src + "/rtl/src/" + block +
+                      ".v' && vvp -n tb.vvp";
     hgt::CmdResult r = hgt::run_cmd(cmd);
     EXPECT_EQ(r.status, 0) << cmd << "\n" << r.out;
     std::vector<std::string> lines;
@@ -106,13 +113,14 @@ TEST(Blocks, XnorLaneCountsMatchingSigns)
     std::mt19937 rng(1);
     for (int D : {8, 24, 64, 256}) {
         std::vector<std::string> vec;
-        std::vector<long> want;  // -1: not yet known
+        std::vector<long> want; // -1: not yet known
         long m = -1;
         for (int c = 0; c < 40; c++) {
             std::vector<bool> q(D), k(D);
             for (int i = 0; i < D; i++) q[i] = rng() & 1, k[i] = rng() & 1;
-            if (c == 1) k = q;                                    // all agree: D
-            if (c == 2) for (int i = 0; i < D; i++) k[i] = !q[i];  // none: 0
+            if (c == 1) k = q; // all agree: D
+            if (c == 2)
+                for (int i = 0; i < D; i++) k[i] = !q[i]; // none: 0
             bool en = c < 3 || (rng() % 4);
             Bits b;
             b.field(en, 1);
@@ -129,7 +137,8 @@ TEST(Blocks, XnorLaneCountsMatchingSigns)
         int mw = 0;
         while ((1 << mw) < D + 1) mw++;
         for (size_t c = 0; c < got.size(); c++)
-            EXPECT_EQ((long)to_u64(from_hex(got[c], mw)), want[c]) << "hg_xnor_lane D=" << D << " cycle " << c;
+            EXPECT_EQ((long)to_u64(from_hex(got[c], mw)), want[c])
+                << "hg_xnor_lane D=" << D << " cycle " << c;
     }
 }
 
@@ -138,7 +147,9 @@ TEST(Blocks, XnorLaneCountsMatchingSigns)
 TEST(Blocks, MacLaneIsTheInt8DotProduct)
 {
     std::mt19937 rng(2);
-    struct { int D, SW; } cfgs[] = {{8, 19}, {24, 21}, {64, 22}, {256, 24}};
+    struct {
+        int D, SW;
+    } cfgs[] = {{8, 19}, {24, 21}, {64, 22}, {256, 24}};
     for (auto cf : cfgs) {
         std::vector<std::string> vec;
         std::vector<uint64_t> want;
@@ -146,8 +157,8 @@ TEST(Blocks, MacLaneIsTheInt8DotProduct)
         for (int c = 0; c < 40; c++) {
             std::vector<int> q(cf.D), k(cf.D);
             for (int i = 0; i < cf.D; i++) q[i] = (int)(rng() % 256) - 128, k[i] = (int)(rng() % 256) - 128;
-            if (c == 0) std::fill(q.begin(), q.end(), -128), std::fill(k.begin(), k.end(), -128);  // largest
-            if (c == 1) std::fill(q.begin(), q.end(), -128), std::fill(k.begin(), k.end(), 127);   // smallest
+            if (c == 0) std::fill(q.begin(), q.end(), -128), std::fill(k.begin(), k.end(), -128); // largest
+            if (c == 1) std::fill(q.begin(), q.end(), -128), std::fill(k.begin(), k.end(), 127);  // smallest
             bool en = c < 2 || (rng() % 4);
             Bits b;
             b.field(en, 1);
@@ -161,8 +172,8 @@ TEST(Blocks, MacLaneIsTheInt8DotProduct)
             }
             want.push_back(s);
         }
-        std::vector<std::string> got = run_bench(
-            "hg_mac_lane", P("hg_mac_lane", "D", cf.D) + P("hg_mac_lane", "SW", cf.SW), vec);
+        std::vector<std::string> got =
+            run_bench("hg_mac_lane", P("hg_mac_lane", "D", cf.D) + P("hg_mac_lane", "SW", cf.SW), vec);
         for (size_t c = 2; c < got.size(); c++)
             EXPECT_EQ(to_u64(from_hex(got[c], cf.SW), 0, cf.SW), want[c])
                 << "hg_mac_lane D=" << cf.D << " SW=" << cf.SW << " cycle " << c << ": got 0x" << got[c]
@@ -178,7 +189,9 @@ TEST(Blocks, MacLaneIsTheInt8DotProduct)
 TEST(Blocks, WlutLooksUpTheWrittenTable)
 {
     std::mt19937 rng(3);
-    struct { int D, WW, R; } cfgs[] = {{8, 9, 1}, {32, 16, 3}, {64, 21, 2}};
+    struct {
+        int D, WW, R;
+    } cfgs[] = {{8, 9, 1}, {32, 16, 3}, {64, 21, 2}};
     for (auto cf : cfgs) {
         int mw = 0;
         while ((1 << mw) < cf.D + 1) mw++;
@@ -200,7 +213,7 @@ TEST(Blocks, WlutLooksUpTheWrittenTable)
             vec.push_back(b.hex());
             if (en)
                 for (int r = 0; r < cf.R; r++) w[r] = valid[r] ? tab[delta[r]] : 0, known[r] = true;
-            if (we) tab[waddr] = wdata;  // written at the edge, after the lookups read
+            if (we) tab[waddr] = wdata; // written at the edge, after the lookups read
             want.push_back(w);
             known_at.push_back(known);
         };
@@ -209,8 +222,10 @@ TEST(Blocks, WlutLooksUpTheWrittenTable)
             cycle(true, a, a == 0 ? (1ull << cf.WW) - 1 : rng() & ((1ull << cf.WW) - 1), false, none, none);
         for (int c = 0; c < 40; c++) {
             std::vector<int> valid(cf.R), delta(cf.R);
-            for (int r = 0; r < cf.R; r++) valid[r] = c == 0 || rng() % 3, delta[r] = c == 1 ? cf.D : (int)(rng() % (cf.D + 1));
-            cycle(c % 7 == 6, (int)(rng() % (cf.D + 1)), rng() & ((1ull << cf.WW) - 1), c % 5 != 4, valid, delta);
+            for (int r = 0; r < cf.R; r++)
+                valid[r] = c == 0 || rng() % 3, delta[r] = c == 1 ? cf.D : (int)(rng() % (cf.D + 1));
+            cycle(c % 7 == 6, (int)(rng() % (cf.D + 1)), rng() & ((1ull << cf.WW) - 1), c % 5 != 4, valid,
+                  delta);
         }
         std::ostringstream ps;
         ps << "hg_wlut D=" << cf.D << " WW=" << cf.WW << " R=" << cf.R;
@@ -220,7 +235,8 @@ TEST(Blocks, WlutLooksUpTheWrittenTable)
             std::vector<bool> g = from_hex(got[c], cf.R * cf.WW);
             for (int r = 0; r < cf.R; r++) {
                 if (!known_at[c][r]) continue;
-                EXPECT_EQ(to_u64(g, r * cf.WW, cf.WW), want[c][r]) << ps.str() << " cycle " << c << " lookup " << r;
+                EXPECT_EQ(to_u64(g, r * cf.WW, cf.WW), want[c][r])
+                    << ps.str() << " cycle " << c << " lookup " << r;
             }
         }
     }
@@ -231,7 +247,9 @@ TEST(Blocks, WlutLooksUpTheWrittenTable)
 TEST(Blocks, AvDimAccumulatesWeightedValues)
 {
     std::mt19937 rng(4);
-    struct { int R, WW, ACCW; } cfgs[] = {{1, 16, 23}, {1, 16, 28}, {3, 9, 20}, {4, 21, 34}};
+    struct {
+        int R, WW, ACCW;
+    } cfgs[] = {{1, 16, 23}, {1, 16, 28}, {3, 9, 20}, {4, 21, 34}};
     for (auto cf : cfgs) {
         uint64_t mask = (1ull << cf.ACCW) - 1, acc = 0;
         bool known = false;
@@ -243,9 +261,9 @@ TEST(Blocks, AvDimAccumulatesWeightedValues)
             std::vector<uint64_t> w(cf.R);
             std::vector<int> v(cf.R);
             for (int r = 0; r < cf.R; r++) {
-                w[r] = rng() % ((1ull << (cf.WW - 1)) + 1);  // the block's domain: 0..2^(WW-1)
+                w[r] = rng() % ((1ull << (cf.WW - 1)) + 1); // the block's domain: 0..2^(WW-1)
                 v[r] = (int)(rng() % 256) - 128;
-                if (c < 2) w[r] = 1ull << (cf.WW - 1), v[r] = c ? 127 : -128;  // the largest products
+                if (c < 2) w[r] = 1ull << (cf.WW - 1), v[r] = c ? 127 : -128; // the largest products
             }
             Bits b;
             b.field(en, 1);
@@ -266,8 +284,8 @@ TEST(Blocks, AvDimAccumulatesWeightedValues)
         std::ostringstream ps;
         ps << "hg_av_dim R=" << cf.R << " WW=" << cf.WW << " ACCW=" << cf.ACCW;
         std::vector<std::string> got = run_bench(
-            "hg_av_dim", P("hg_av_dim", "R", cf.R) + P("hg_av_dim", "WW", cf.WW) + P("hg_av_dim", "ACCW", cf.ACCW),
-            vec);
+            "hg_av_dim",
+            P("hg_av_dim", "R", cf.R) + P("hg_av_dim", "WW", cf.WW) + P("hg_av_dim", "ACCW", cf.ACCW), vec);
         for (size_t c = 0; c < got.size(); c++) {
             if (!known_at[c]) continue;
             EXPECT_EQ(to_u64(from_hex(got[c], cf.ACCW), 0, cf.ACCW), want[c])
@@ -286,13 +304,15 @@ struct Cand {
 TEST(Blocks, TopnKeepsTheNBestWithTheTieRule)
 {
     std::mt19937 rng(5);
-    struct { int N, P, SW, SIGNED, IW; } cfgs[] = {
-        {1, 1, 4, 0, 4}, {4, 2, 7, 0, 6}, {5, 3, 22, 1, 5}, {8, 8, 6, 0, 7}, {3, 4, 5, 1, 6}};
+    struct {
+        int N, P, SW, SIGNED, IW;
+    } cfgs[] = {{1, 1, 4, 0, 4}, {4, 2, 7, 0, 6}, {5, 3, 22, 1, 5}, {8, 8, 6, 0, 7}, {3, 4, 5, 1, 6}};
     for (auto cf : cfgs) {
         std::ostringstream ps;
-        ps << "hg_topn N=" << cf.N << " P=" << cf.P << " SW=" << cf.SW << " SIGNED=" << cf.SIGNED << " IW=" << cf.IW;
+        ps << "hg_topn N=" << cf.N << " P=" << cf.P << " SW=" << cf.SW << " SIGNED=" << cf.SIGNED
+           << " IW=" << cf.IW;
         std::vector<std::string> vec;
-        std::vector<std::vector<Cand>> want;  // per vector: the list published after it (or empty)
+        std::vector<std::vector<Cand>> want; // per vector: the list published after it (or empty)
         auto cycle = [&](int rst_n, int en, int in_valid, int first, int last, const std::vector<int> &lv,
                          const std::vector<long> &s, int base, int take) {
             Bits b;
@@ -311,8 +331,9 @@ TEST(Blocks, TopnKeepsTheNBestWithTheTieRule)
         std::vector<long> zs(cf.P, 0);
         cycle(0, 1, 0, 0, 0, z, zs, 0, 0);
         want.push_back({});
-        long lo = cf.SIGNED ? -(1l << (cf.SW - 1)) : 0, hi = cf.SIGNED ? (1l << (cf.SW - 1)) - 1 : (1l << cf.SW) - 1;
-        long range = std::min(hi - lo + 1, 5l);  // few distinct scores: many ties
+        long lo = cf.SIGNED ? -(1l << (cf.SW - 1)) : 0,
+             hi = cf.SIGNED ? (1l << (cf.SW - 1)) - 1 : (1l << cf.SW) - 1;
+        long range = std::min(hi - lo + 1, 5l); // few distinct scores: many ties
         int maxkeys = 1 << cf.IW;
         for (int q = 0; q < 6; q++) {
             int nk = 1 + (int)(rng() % (unsigned)std::min(maxkeys, 4 * cf.P + 3));
@@ -328,24 +349,26 @@ TEST(Blocks, TopnKeepsTheNBestWithTheTieRule)
                 bool last = base + cf.P >= nk;
                 cycle(1, 1, 1, g == 0, last, lv, s, base, 0);
                 if (last) {
-                    std::stable_sort(all.begin(), all.end(), [](const Cand &a, const Cand &b) { return a.s > b.s; });
+                    std::stable_sort(all.begin(), all.end(),
+                                     [](const Cand &a, const Cand &b) { return a.s > b.s; });
                     if ((int)all.size() > cf.N) all.resize(cf.N);
                     want.push_back(all);
                 } else {
                     want.push_back({});
                 }
-                if (!last && rng() % 3 == 0) {  // a cycle without a group (en low)
+                if (!last && rng() % 3 == 0) { // a cycle without a group (en low)
                     cycle(1, 0, 1, 0, 0, lv, s, base, 0);
                     want.push_back({});
                 }
             }
-            cycle(1, 1, 0, 0, 0, z, zs, 0, 1);  // the consumer takes the list
+            cycle(1, 1, 0, 0, 0, z, zs, 0, 1); // the consumer takes the list
             want.push_back({});
         }
-        std::vector<std::string> got = run_bench(
-            "hg_topn", P("hg_topn", "N", cf.N) + P("hg_topn", "P", cf.P) + P("hg_topn", "SW", cf.SW) +
-                           P("hg_topn", "SIGNED", cf.SIGNED) + P("hg_topn", "IW", cf.IW),
-            vec);
+        std::vector<std::string> got =
+            run_bench("hg_topn",
+                      P("hg_topn", "N", cf.N) + P("hg_topn", "P", cf.P) + P("hg_topn", "SW", cf.SW) +
+                          P("hg_topn", "SIGNED", cf.SIGNED) + P("hg_topn", "IW", cf.IW),
+                      vec);
         int published = 0;
         for (size_t c = 0; c < got.size(); c++) {
             std::istringstream ls(got[c]);
@@ -355,7 +378,8 @@ TEST(Blocks, TopnKeepsTheNBestWithTheTieRule)
             EXPECT_EQ(is_valid, !want[c].empty()) << ps.str() << " cycle " << c << ": out_valid " << ov;
             if (want[c].empty() || !is_valid) continue;
             published++;
-            std::vector<bool> vb = from_hex(v, cf.N), sb = from_hex(s, cf.N * cf.SW), ib = from_hex(idx, cf.N * cf.IW);
+            std::vector<bool> vb = from_hex(v, cf.N), sb = from_hex(s, cf.N * cf.SW),
+                              ib = from_hex(idx, cf.N * cf.IW);
             for (int e = 0; e < cf.N; e++) {
                 bool expect_v = e < (int)want[c].size();
                 EXPECT_EQ((bool)vb[e], expect_v) << ps.str() << " cycle " << c << " entry " << e << " valid";
@@ -371,4 +395,4 @@ TEST(Blocks, TopnKeepsTheNBestWithTheTieRule)
     }
 }
 
-}  // namespace
+} // namespace

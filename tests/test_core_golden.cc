@@ -7,7 +7,8 @@
 #include <cmath>
 #include <random>
 
-namespace {
+namespace
+{
 
 // Dequantized float copies of a data set's int8 vectors.
 std::vector<float> deq(const std::vector<int8_t> &x, float s)
@@ -32,7 +33,9 @@ struct GoldenCase {
     int d, n, l;
 };
 
-class GoldenVsFloat : public testing::TestWithParam<GoldenCase> {};
+class GoldenVsFloat : public testing::TestWithParam<GoldenCase>
+{
+};
 
 TEST_P(GoldenVsFloat, WithinSpecBound)
 {
@@ -42,11 +45,11 @@ TEST_P(GoldenVsFloat, WithinSpecBound)
     for (uint32_t seed = 1; seed <= 6; seed++) {
         hgt::Data dt = hgt::make_data(c, seed % 2 ? hgt::M_REALISTIC : hgt::M_RANDOM, 4, seed);
         int nk = dt.run.n_keys;
-        std::vector<float> v = deq(dt.v, 1.0f);  // units of s_V
+        std::vector<float> v = deq(dt.v, 1.0f); // units of s_V
         // the same alpha / scale the data set used for its table / exp parameters
         double alpha = -std::log((double)dt.run.etab[1] / (double)(1u << c.wb)) / 2.0;
         double sc = (double)dt.run.exp_mul / std::ldexp(1.0, (int)dt.run.exp_shift) /
-                    std::ldexp(M_LOG2E, c.fb) * std::sqrt((double)c.d);  // s_Q * s_K
+                    std::ldexp(M_LOG2E, c.fb) * std::sqrt((double)c.d); // s_Q * s_K
         std::vector<int32_t> out((size_t)c.d);
         std::vector<float> ref((size_t)c.d);
         int kb = hm_key_bytes(&c);
@@ -64,9 +67,9 @@ TEST_P(GoldenVsFloat, WithinSpecBound)
                 std::vector<float> kf = deq(std::vector<int8_t>(dt.k.begin(), dt.k.end()), 1.0f);
                 std::vector<float> qf = deq(std::vector<int8_t>(qv, qv + c.d), 1.0f);
                 float scale = (float)(sc / std::sqrt((double)c.d));
-                hm_ref_topn(c.d, nk, c.core == HG_CORE_BASELINE ? nk : c.n, qf.data(), kf.data(),
-                            v.data(), scale, ref.data());
-                double xmax = (double)(c.wb + 1);  // weights below 2^-(wb+1) vanish
+                hm_ref_topn(c.d, nk, c.core == HG_CORE_BASELINE ? nk : c.n, qf.data(), kf.data(), v.data(),
+                            scale, ref.data());
+                double xmax = (double)(c.wb + 1); // weights below 2^-(wb+1) vanish
                 bound = 256.0 * (std::exp2(std::ldexp(1.0, -c.fb)) - 1.0 +
                                  std::ldexp(1.0, -14) * M_LN2 * xmax * std::ldexp(1.0, c.fb)) +
                         128.0 * n_sel * std::ldexp(1.0, -c.wb) + std::ldexp(1.0, -c.of);
@@ -75,9 +78,8 @@ TEST_P(GoldenVsFloat, WithinSpecBound)
                 double got = std::ldexp((double)out[(size_t)i], -c.of);
                 double err = std::fabs(got - ref[(size_t)i]);
                 worst = std::max(worst, err / bound);
-                ASSERT_LE(err, bound) << hgt::cfg_name(c) << " data " << dt.what << " q " << q
-                                      << " dim " << i << " golden " << got << " float "
-                                      << ref[(size_t)i];
+                ASSERT_LE(err, bound) << hgt::cfg_name(c) << " data " << dt.what << " q " << q << " dim " << i
+                                      << " golden " << got << " float " << ref[(size_t)i];
             }
         }
     }
@@ -88,8 +90,7 @@ INSTANTIATE_TEST_SUITE_P(
     Cores, GoldenVsFloat,
     testing::Values(GoldenCase{HG_CORE_HAD, 64, 32, 256}, GoldenCase{HG_CORE_HAD, 32, 8, 40},
                     GoldenCase{HG_CORE_I8TOPN, 64, 32, 256}, GoldenCase{HG_CORE_I8TOPN, 16, 4, 30},
-                    GoldenCase{HG_CORE_BASELINE, 64, 32, 256},
-                    GoldenCase{HG_CORE_BASELINE, 32, 8, 50}));
+                    GoldenCase{HG_CORE_BASELINE, 64, 32, 256}, GoldenCase{HG_CORE_BASELINE, 32, 8, 50}));
 
 TEST(Golden, TiesKeepTheLowerIndexFirst)
 {
@@ -123,12 +124,12 @@ TEST(Golden, HadEtabAndExpTableFollowTheSpec)
     EXPECT_EQ(hg_exp_frac(&b, 0), 1u << 15);
     EXPECT_EQ(hg_exp_frac(&b, 32), (uint32_t)std::llround(32768.0 / std::sqrt(2.0)));
     hm_run run{};
-    run.exp_mul = 1u << 15;   // z = t * 2^15 >> 15 = t: t in units of 2^-fb
+    run.exp_mul = 1u << 15; // z = t * 2^15 >> 15 = t: t in units of 2^-fb
     run.exp_shift = 15;
     EXPECT_EQ(hm_weight(&b, &run, 100, 100), 1u << 15);
-    EXPECT_EQ(hm_weight(&b, &run, 100, 100 - 64), 1u << 14);          // one octave
-    EXPECT_EQ(hm_weight(&b, &run, 100, 100 - 64 * 15), 1u);           // 2^-15
-    EXPECT_EQ(hm_weight(&b, &run, 100, 100 - 64 * 16), 0u);           // zi > wb
+    EXPECT_EQ(hm_weight(&b, &run, 100, 100 - 64), 1u << 14); // one octave
+    EXPECT_EQ(hm_weight(&b, &run, 100, 100 - 64 * 15), 1u);  // 2^-15
+    EXPECT_EQ(hm_weight(&b, &run, 100, 100 - 64 * 16), 0u);  // zi > wb
 }
 
 TEST(Golden, ExpParamsApproximateTheScale)
@@ -155,14 +156,14 @@ TEST(Golden, NormalizationRoundsAndHandlesZeroWeights)
     hg_cfg c = hgt::make_cfg(HG_CORE_HAD, 8, 1, 2, 4, 8, 6, 4);
     hm_run run{};
     run.n_keys = 2;
-    for (int i = 0; i <= 8; i++) run.etab[i] = 0;  // all weights zero
+    for (int i = 0; i <= 8; i++) run.etab[i] = 0; // all weights zero
     uint8_t q = 0, k[2] = {0, 0};
     int8_t v[16];
     for (int i = 0; i < 16; i++) v[i] = (int8_t)(i * 9 - 70);
     int32_t out[8];
     hm_attend(&c, &run, &q, k, v, out, nullptr);
     for (int i = 0; i < 8; i++) EXPECT_EQ(out[i], 0);
-    run.etab[0] = 3;  // both keys weight 3: out = mean of the two values, of = 4 bits
+    run.etab[0] = 3; // both keys weight 3: out = mean of the two values, of = 4 bits
     hm_attend(&c, &run, &q, k, v, out, nullptr);
     for (int i = 0; i < 8; i++) {
         double mean = (v[i] + v[8 + i]) / 2.0;
@@ -170,4 +171,4 @@ TEST(Golden, NormalizationRoundsAndHandlesZeroWeights)
     }
 }
 
-}  // namespace
+} // namespace

@@ -13,7 +13,8 @@
 #include <sys/stat.h>
 #include <vector>
 
-namespace {
+namespace
+{
 
 using Result = hgt::CmdResult;
 using hgt::list_dir;
@@ -26,7 +27,9 @@ struct BadCase {
     const char *message;
 };
 
-class HadgenRejects : public testing::TestWithParam<BadCase> {};
+class HadgenRejects : public testing::TestWithParam<BadCase>
+{
+};
 
 TEST_P(HadgenRejects, WithExit2AndAClearMessage)
 {
@@ -45,13 +48,10 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         BadCase{"--d 7", "--d 7: must be in 8..256"},
         BadCase{"--d 12", "--d 12: head dimension must be a multiple of 8 in 8..256"},
-        BadCase{"--d 264", "--d 264: must be in 8..256"},
-        BadCase{"--d abc", "--d 'abc': not an integer"},
-        BadCase{"--d 64x", "--d '64x': not an integer"},
-        BadCase{"--lanes 0", "--lanes 0: must be in 1..64"},
+        BadCase{"--d 264", "--d 264: must be in 8..256"}, BadCase{"--d abc", "--d 'abc': not an integer"},
+        BadCase{"--d 64x", "--d '64x': not an integer"}, BadCase{"--lanes 0", "--lanes 0: must be in 1..64"},
         BadCase{"--lanes 65", "--lanes 65: must be in 1..64"},
-        BadCase{"--lanes 32 --max-keys 16 --top-n 8",
-                "--lanes 32: lanes must not exceed --max-keys (16)"},
+        BadCase{"--lanes 32 --max-keys 16 --top-n 8", "--lanes 32: lanes must not exceed --max-keys (16)"},
         BadCase{"--top-n 0", "--top-n 0: top-N must be in 1..--max-keys (1..1024)"},
         BadCase{"--top-n 2000", "--top-n 2000: top-N must be in 1..--max-keys (1..1024)"},
         BadCase{"--max-keys 64 --top-n 65", "--top-n 65: top-N must be in 1..--max-keys (1..64)"},
@@ -65,8 +65,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"--prefix 9x", "--prefix '9x': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix Had", "--prefix 'Had': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix abcdefghijklmnopqrstuvwxyz", "--prefix 'abcdefghijklmnopqrstuvwxyz': longer"},
-        BadCase{"--bogus 3", "unknown option '--bogus'"},
-        BadCase{"--d", "option '--d' needs a value"},
+        BadCase{"--bogus 3", "unknown option '--bogus'"}, BadCase{"--d", "option '--d' needs a value"},
         BadCase{"stray", "unexpected argument 'stray'"},
         BadCase{"--config /dev/zero", "--config '/dev/zero': is a character device"},
         BadCase{"--config /nonexistent/m.json", "--config '/nonexistent/m.json'"},
@@ -83,9 +82,9 @@ TEST(Hadgen, HelpListsEveryOption)
 {
     Result r = hgt::run_cmd(hadgen() + " --help");
     EXPECT_EQ(r.status, 0);
-    for (const char *o : {"--core", "--d", "--lanes", "--top-n", "--max-keys", "--weight-bits",
-                          "--exp-frac-bits", "--out-frac", "--prefix", "--out", "--force",
-                          "--dry-run", "--list-cores", "--help", "--version"})
+    for (const char *o :
+         {"--core", "--d", "--lanes", "--top-n", "--max-keys", "--weight-bits", "--exp-frac-bits",
+          "--out-frac", "--prefix", "--out", "--force", "--dry-run", "--list-cores", "--help", "--version"})
         EXPECT_NE(r.out.find(o), std::string::npos) << o;
 }
 
@@ -104,7 +103,8 @@ TEST(Hadgen, ListCoresIsTheOneListOfCoreTypes)
         names += (k ? " " : "") + cores[k];
         bars += (k ? " | " : "") + cores[k];
     }
-    Result mk = hgt::run_cmd("make -s -C " + hgt::src_dir() + " --no-print-directory --eval "
+    Result mk = hgt::run_cmd("make -s -C " + hgt::src_dir() +
+                             " --no-print-directory --eval "
                              "'hg-cores-echo: ; @echo $(HG_CORES)' hg-cores-echo");
     EXPECT_EQ(mk.out, names + "\n");
     EXPECT_NE(hgt::run_cmd(hadgen() + " --help").out.find("--core TYPE          " + bars), std::string::npos);
@@ -177,14 +177,16 @@ TEST(Hadgen, CommittedRtlIsUpToDate)
         Result r = hgt::run_cmd("cd " + t + " && " + hadgen() + cmd.substr(6));
         ASSERT_EQ(r.status, 0) << cmd << "\n" << r.out;
         Result diff = hgt::run_cmd("diff -r " + root + "/" + dname + " " + t + "/rtl/generated/" + dname);
-        EXPECT_EQ(diff.status, 0) << "rtl/generated/" << dname
-                                  << " is stale; run `make rtl` and commit:\n" << diff.out.substr(0, 2000);
+        EXPECT_EQ(diff.status, 0) << "rtl/generated/" << dname << " is stale; run `make rtl` and commit:\n"
+                                  << diff.out.substr(0, 2000);
     }
 }
 
 // Lint every emitted module on its own, plain and with the capture block; Icarus compiles
 // each core.
-class HadgenLint : public testing::TestWithParam<hg_cfg> {};
+class HadgenLint : public testing::TestWithParam<hg_cfg>
+{
+};
 
 TEST_P(HadgenLint, VerilatorWallAndIcarus)
 {
@@ -209,7 +211,8 @@ TEST_P(HadgenLint, VerilatorWallAndIcarus)
         Result r = hgt::run_cmd("verilator --lint-only -Wall --top-module " + mod + files);
         EXPECT_EQ(r.status, 0) << hgt::cfg_name(c) << " module " << mod << "\n" << r.out;
     }
-    Result rc = hgt::run_cmd("verilator --lint-only -Wall +define+HG_CAPTURE --top-module " + mods.back() + files);
+    Result rc =
+        hgt::run_cmd("verilator --lint-only -Wall +define+HG_CAPTURE --top-module " + mods.back() + files);
     EXPECT_EQ(rc.status, 0) << hgt::cfg_name(c) << " with HG_CAPTURE\n" << rc.out;
     Result r = hgt::run_cmd("iverilog -g2005 -o " + d + "/a.out" + files);
     EXPECT_EQ(r.status, 0) << hgt::cfg_name(c) << "\n" << r.out;
@@ -222,14 +225,16 @@ TEST_P(HadgenLint, VerilatorWallAndIcarus)
 TEST(HadgenCapture, WidePortsAreSlicedAndCaptureTheSameLines)
 {
     std::string d = hgt::temp_dir("hadgen");
-    ASSERT_EQ(hgt::run_cmd(hadgen() + " --core baseline --d 128 --lanes 12 --top-n 2 --max-keys 24 --out " + d +
-                           "/split").status,
+    ASSERT_EQ(hgt::run_cmd(hadgen() + " --core baseline --d 128 --lanes 12 --top-n 2 --max-keys 24 --out " +
+                           d + "/split")
+                  .status,
               0);
     std::string av = read_file(d + "/split/base_av.v");
     // 12*8*128 = 12288 bits: a 4096-bit top slice, then one full 8192-bit slice
     ASSERT_NE(av.find("vm_rdata_i[12287:8192],"), std::string::npos) << av.substr(0, 4000);
     ASSERT_NE(av.find("vm_rdata_i[8191:0]"), std::string::npos);
-    Result lint = hgt::run_cmd("cd " + d + "/split && verilator --lint-only -Wall +define+HG_CAPTURE "
+    Result lint = hgt::run_cmd("cd " + d +
+                               "/split && verilator --lint-only -Wall +define+HG_CAPTURE "
                                "--top-module base_core -f filelist.f");
     EXPECT_EQ(lint.status, 0) << lint.out;
 
@@ -258,7 +263,8 @@ TEST(HadgenCapture, WidePortsAreSlicedAndCaptureTheSameLines)
         Result r = hgt::run_cmd("cd " + x + " && " + std::string(HG_BIN_DIR) +
                                 "/hgsynth plan --rtl . --out plan.sh && . ./plan.sh && "
                                 "iverilog -g2005 -DHG_CAPTURE $PLAN_BENCH_DEFINES -o tb.vvp " +
-                                hgt::src_dir() + "/synth/bench/hg_capture_tb.v $PLAN_FILES && "
+                                hgt::src_dir() +
+                                "/synth/bench/hg_capture_tb.v $PLAN_FILES && "
                                 "mkdir -p cap && vvp -n tb.vvp +hg_capture_dir=cap +hg_queries=3");
         ASSERT_EQ(r.status, 0) << v << "\n" << r.out;
     }
@@ -283,9 +289,10 @@ INSTANTIATE_TEST_SUITE_P(Configs, HadgenLint, testing::ValuesIn(lint_configs()),
                                     std::to_string(c.d) + "_l" + std::to_string(c.l);
                          });
 
-}  // namespace
+} // namespace
 
-namespace {
+namespace
+{
 
 // Every line of text with `from` replaced by `to` (the command line a file records).
 std::string replace_all(std::string text, const std::string &from, const std::string &to)
@@ -324,7 +331,8 @@ TEST(HadgenConfig, RegeneratesEachCommittedCoreFromItsManifest)
         EXPECT_EQ(files, list_dir(out)) << dname;
         for (const std::string &f : files)
             EXPECT_EQ(replace_all(read_file(root + "/" + dname + "/" + f), was, now),
-                      read_file(out + "/" + f)) << dname << "/" << f;
+                      read_file(out + "/" + f))
+                << dname << "/" << f;
     }
 }
 
@@ -334,7 +342,9 @@ TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
     std::string t = hgt::temp_dir("hgconfigbad");
     std::string good = read_file(hgt::src_dir() + "/rtl/generated/had_d32/manifest.json");
     ASSERT_NE(good.find("\"d\":\t32,"), std::string::npos);
-    struct Case { std::string text, message; };
+    struct Case {
+        std::string text, message;
+    };
     std::vector<Case> cases = {
         {"", "not a JSON object"},
         {"[1]", "not a JSON object"},
@@ -345,25 +355,31 @@ TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
         {replace_all(good, "\"d\":\t32,", "\"d\":\t\"32\","), "params.d: must be an integer"},
         {replace_all(good, "\"d\":\t32,", "\"d\":\t1e300,"), "params.d: must be an integer"},
         {replace_all(good, "\"d\":\t32,", "\"d\":\t12,"), "--d 12: head dimension must be a multiple of 8"},
-        {replace_all(good, "\"d\":\t32,", "\"d\":\t32, \"speed\": 3,"), "params.speed: not a configuration parameter"},
+        {replace_all(good, "\"d\":\t32,", "\"d\":\t32, \"speed\": 3,"),
+         "params.speed: not a configuration parameter"},
         {replace_all(good, "\"core\":\t\"had\"", "\"core\":\t7"), "params.core: must be a string"},
-        {replace_all(good, "\"prefix\":\t\"had\"", "\"prefix\":\t\"x$(touch pwn)\""), "--prefix 'x$(touch pwn)': must be"},
-        {replace_all(good, "\"groups\":\t16", "\"groups\":\t15"), "derived.groups: the manifest says 15, these parameters give 16"},
-        {replace_all(good, "\"groups\":\t16", "\"groups\":\t16, \"speed\": 1"), "derived.speed: not a derived value"},
+        {replace_all(good, "\"prefix\":\t\"had\"", "\"prefix\":\t\"x$(touch pwn)\""),
+         "--prefix 'x$(touch pwn)': must be"},
+        {replace_all(good, "\"groups\":\t16", "\"groups\":\t15"),
+         "derived.groups: the manifest says 15, these parameters give 16"},
+        {replace_all(good, "\"groups\":\t16", "\"groups\":\t16, \"speed\": 1"),
+         "derived.speed: not a derived value"},
     };
     for (size_t i = 0; i < cases.size(); i++) {
         std::string m = t + "/m" + std::to_string(i) + ".json";
         hgt::write_file(m, cases[i].text);
         Result r = hgt::run_cmd(hadgen() + " --config " + m + " --out " + t + "/o" + std::to_string(i));
         EXPECT_EQ(r.status, 2) << cases[i].message << "\n" << r.out;
-        EXPECT_NE(r.out.find("--config '" + m + "': " ), std::string::npos) << r.out;
+        EXPECT_NE(r.out.find("--config '" + m + "': "), std::string::npos) << r.out;
         EXPECT_NE(r.out.find(cases[i].message), std::string::npos)
             << "expected: " << cases[i].message << "\ngot: " << r.out;
         struct stat st;
         EXPECT_NE(stat((t + "/o" + std::to_string(i)).c_str(), &st), 0) << "nothing written";
     }
-    Result r = hgt::run_cmd(hadgen() + " --config " + hgt::src_dir() + "/rtl/generated/had_d32/manifest.json"
-                            " --d 64 --out " + t + "/mixed");
+    Result r = hgt::run_cmd(hadgen() + " --config " + hgt::src_dir() +
+                            "/rtl/generated/had_d32/manifest.json"
+                            " --d 64 --out " +
+                            t + "/mixed");
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.out.find("give either --config or configuration options"), std::string::npos) << r.out;
 }
@@ -379,8 +395,10 @@ TEST(HadgenFuseSoc, CoreFileListsTheSourcesAndLints)
     std::string t = hgt::temp_dir("hgfusesoc");
     for (const std::string &core : hgt::core_types()) {
         std::string out = t + "/" + core;
-        Result g = hgt::run_cmd(hadgen() + " --core " + core + " --d 16 --lanes 2 --top-n 3 --max-keys 6"
-                                " --out " + out);
+        Result g = hgt::run_cmd(hadgen() + " --core " + core +
+                                " --d 16 --lanes 2 --top-n 3 --max-keys 6"
+                                " --out " +
+                                out);
         ASSERT_EQ(g.status, 0) << g.out;
         std::string text = read_file(out + "/hadgen.core");
         ASSERT_EQ(text.rfind("CAPI=2:\n", 0), 0u) << text;
@@ -400,8 +418,8 @@ TEST(HadgenFuseSoc, CoreFileListsTheSourcesAndLints)
         Result l = hgt::run_cmd("cd " + t + " && " + fusesoc + " --cores-root " + out + " core list");
         EXPECT_EQ(l.status, 0) << l.out;
         EXPECT_NE(l.out.find(name), std::string::npos) << l.out;
-        Result r = hgt::run_cmd("cd " + t + " && " + fusesoc + " --cores-root " + out + " run --target lint " +
-                                name.substr(0, name.rfind(':')));
+        Result r = hgt::run_cmd("cd " + t + " && " + fusesoc + " --cores-root " + out +
+                                " run --target lint " + name.substr(0, name.rfind(':')));
         EXPECT_EQ(r.status, 0) << core << "\n" << r.out;
         EXPECT_NE(r.out.find("verilator"), std::string::npos) << r.out;
     }

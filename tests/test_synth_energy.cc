@@ -10,7 +10,8 @@
 #include <cmath>
 #include <string>
 
-namespace {
+namespace
+{
 
 // |got - want| within 1e-12 of want
 void near(double got, double want, const char *what)
@@ -88,7 +89,8 @@ TEST(SynthEnergy, ModelVariablesDefaultsAndRanges)
     EXPECT_EQ(sy_model_set(&p, eff, "0.75", err, sizeof err), 0);
     EXPECT_EQ(p.mem.array_eff, 0.75);
     EXPECT_EQ(sy_model_set(&p, eff, "1.5", err, sizeof err), -1);
-    EXPECT_NE(std::string(err).find("MEM_ARRAY_EFF = '1.5': must be a number > 0 and <= 1"), std::string::npos)
+    EXPECT_NE(std::string(err).find("MEM_ARRAY_EFF = '1.5': must be a number > 0 and <= 1"),
+              std::string::npos)
         << err;
     EXPECT_EQ(sy_model_set(&p, sy_model_find("MEM_CBL_FF"), "0", err, sizeof err), 0) << "nonneg allows 0";
     EXPECT_EQ(sy_model_set(&p, sy_model_find("CLK_PERIOD_NS"), "0", err, sizeof err), -1) << "pos refuses 0";
@@ -96,4 +98,4 @@ TEST(SynthEnergy, ModelVariablesDefaultsAndRanges)
     EXPECT_EQ(sy_model_find("NOPE"), nullptr);
 }
 
-}  // namespace
+} // namespace

@@ -15,13 +15,14 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace
+{
 
 const char *const kLib = "/usr/share/qflow/tech/osu018/osu018_stdcells.lib";
 
 std::string hgsynth() { return std::string(HG_BIN_DIR) + "/hgsynth"; }
 std::string flow() { return hgt::src_dir() + "/synth/flow.sh"; }
-std::string q(const std::string &s) { return "'" + s + "'"; }  // paths here hold no quote
+std::string q(const std::string &s) { return "'" + s + "'"; } // paths here hold no quote
 
 bool has(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
 std::string replaced(std::string s, const std::string &from, const std::string &to)
@@ -34,7 +35,8 @@ bool has_word(const std::string &text, const std::string &w)
 {
     for (size_t at = text.find(w); at != std::string::npos; at = text.find(w, at + 1)) {
         bool before = at == 0 || !isalpha(static_cast<unsigned char>(text[at - 1]));
-        bool after = at + w.size() >= text.size() || !isalpha(static_cast<unsigned char>(text[at + w.size()]));
+        bool after =
+            at + w.size() >= text.size() || !isalpha(static_cast<unsigned char>(text[at + w.size()]));
         if (before && after) return true;
     }
     return false;
@@ -45,10 +47,12 @@ bool exists(const std::string &path) { return hgt::run_cmd("test -e " + q(path))
 // is spliced into params, `mod` replaces the module's name.
 std::string manifest(const std::string &mod = "m", const std::string &extra = "")
 {
-    return "{\"top\":\"" + mod + "\",\"params\":{\"core\":\"had\",\"d\":8,\"lanes\":1,\"top_n\":1,\"max_keys\":8" +
-           extra + "},\"blocks\":[{\"name\":\"control\"}],\"modules\":[{\"name\":\"" + mod +
+    return "{\"top\":\"" + mod +
+           "\",\"params\":{\"core\":\"had\",\"d\":8,\"lanes\":1,\"top_n\":1,\"max_keys\":8" + extra +
+           "},\"blocks\":[{\"name\":\"control\"}],\"modules\":[{\"name\":\"" + mod +
            "\",\"file\":\"m.v\",\"block\":\"control\",\"instances\":1,\"ports\":["
-           "{\"name\":\"clk_i\",\"dir\":\"input\",\"width\":1},{\"name\":\"a_i\",\"dir\":\"input\",\"width\":1},"
+           "{\"name\":\"clk_i\",\"dir\":\"input\",\"width\":1},{\"name\":\"a_i\",\"dir\":\"input\",\"width\":"
+           "1},"
            "{\"name\":\"y_o\",\"dir\":\"output\",\"width\":1}]}]}";
 }
 
@@ -56,26 +60,32 @@ std::string manifest(const std::string &mod = "m", const std::string &extra = ""
 std::string netlist(const std::string &a = "3", const std::string &y = "4")
 {
     return "{\"modules\":{\"m\":{\"ports\":{\"clk_i\":{\"direction\":\"input\",\"bits\":[2]},"
-           "\"a_i\":{\"direction\":\"input\",\"bits\":[" + a + "]},\"y_o\":{\"direction\":\"output\",\"bits\":[" + y +
-           "]}},\"cells\":{\"_1_\":{\"type\":\"INVX1\",\"port_directions\":{\"A\":\"input\",\"Y\":\"output\"},"
-           "\"connections\":{\"A\":[" + a + "],\"Y\":[" + y + "]}}}}}}";
+           "\"a_i\":{\"direction\":\"input\",\"bits\":[" +
+           a + "]},\"y_o\":{\"direction\":\"output\",\"bits\":[" + y +
+           "]}},\"cells\":{\"_1_\":{\"type\":\"INVX1\",\"port_directions\":{\"A\":\"input\",\"Y\":\"output\"}"
+           ","
+           "\"connections\":{\"A\":[" +
+           a + "],\"Y\":[" + y + "]}}}}}}";
 }
 
 // The design in a fresh directory: rtl/, nl/m.json, cap/top.m.hex (10 cycles, "a y"),
 // inst.txt (the instance list), tog/.
 struct Tiny {
-    hgt::TempDir tmp{"synthrel"};  // removed with the design
+    hgt::TempDir tmp{"synthrel"}; // removed with the design
     std::string dir, rtl, nl, cap, list, tog;
     Tiny()
     {
         dir = tmp.path();
-        rtl = dir + "/rtl", nl = dir + "/nl", cap = dir + "/cap", list = dir + "/inst.txt", tog = dir + "/tog";
+        rtl = dir + "/rtl", nl = dir + "/nl", cap = dir + "/cap", list = dir + "/inst.txt",
+        tog = dir + "/tog";
         hgt::run_cmd("mkdir -p " + q(rtl) + " " + q(nl) + " " + q(cap) + " " + q(tog));
         hgt::write_file(rtl + "/manifest.json", manifest());
-        hgt::write_file(rtl + "/m.v", "module m(input clk_i, input a_i, output y_o); assign y_o = ~a_i; endmodule\n");
+        hgt::write_file(rtl + "/m.v",
+                        "module m(input clk_i, input a_i, output y_o); assign y_o = ~a_i; endmodule\n");
         hgt::write_file(nl + "/m.json", netlist());
         std::string hex;
-        for (int a : {0, 1, 0, 1, 1, 0, 1, 0, 0, 1}) hex += std::to_string(a) + " " + std::to_string(1 - a) + "\n";
+        for (int a : {0, 1, 0, 1, 1, 0, 1, 0, 0, 1})
+            hex += std::to_string(a) + " " + std::to_string(1 - a) + "\n";
         hgt::write_file(cap + "/top.m.hex", hex);
         hgt::write_file(list, "m 1 1 " + cap + "/top.m\n");
     }
@@ -95,8 +105,8 @@ struct TinyRun : Tiny {
     TinyRun()
     {
         run = dir + "/run";
-        hgt::run_cmd("mkdir -p " + q(run) + "/generated/gl/m " + q(run) + "/log " + q(run) + "/reports/area " +
-                     q(run) + "/reports/sta " + q(run) + "/reports/toggles");
+        hgt::run_cmd("mkdir -p " + q(run) + "/generated/gl/m " + q(run) + "/log " + q(run) +
+                     "/reports/area " + q(run) + "/reports/sta " + q(run) + "/reports/toggles");
         hgt::run_cmd(hgsynth() + " plan --rtl " + q(rtl) + " --out " + q(run + "/generated/plan.sh"));
         hgt::write_file(run + "/generated/instances.txt", "m 1 1 " + cap + "/top.m\n");
         hgt::run_cmd(hgsynth() + " gatesim --rtl " + q(rtl) + " --netlists " + q(nl) + " --lib " + kLib +
@@ -104,40 +114,45 @@ struct TinyRun : Tiny {
                      q(run + "/reports/toggles") + " --map " + q(run + "/generated/gl/m/map.txt"));
         vars("10");
         hgt::write_file(run + "/reports/area/m.rpt", "\n17. Printing statistics.\n\n=== m ===\n\n"
-                                                      "   Number of cells:                  1\n"
-                                                      "     INVX1                           1\n\n"
-                                                      "   Chip area for module '\\m': 16.000000\n");
+                                                     "   Number of cells:                  1\n"
+                                                     "     INVX1                           1\n\n"
+                                                     "   Chip area for module '\\m': 16.000000\n");
         timing("9.8000");
         power("1.00000000e-06");
     }
     void vars(const std::string &period)
     {
-        hgt::write_file(run + "/log/flow_vars.txt", "CLK_PERIOD_NS     = " + period + "\nCAPTURE_DIR       = " + cap +
+        hgt::write_file(run + "/log/flow_vars.txt", "CLK_PERIOD_NS     = " + period +
+                                                        "\nCAPTURE_DIR       = " + cap +
                                                         "\nACT_WINDOW        = all\nTOP_STA           = 0\n"
-                                                        "CAPTURE_CMD       = none\nLIB               = " + kLib + "\n");
+                                                        "CAPTURE_CMD       = none\nLIB               = " +
+                                                        kLib + "\n");
     }
     void timing(const std::string &slack)
     {
-        hgt::write_file(run + "/reports/sta/m.timing.rpt",
-                        "Startpoint: a_i (input port clocked by clk)\nEndpoint: y_o (output port clocked by clk)\n"
-                        "Path Group: clk\nPath Type: max\n\n"
-                        "      Cap      Slew     Delay      Time   Description\n"
-                        "             0.0000    0.0000    0.0000 ^ a_i (in)\n"
-                        "   0.0100    0.1000    0.2000    0.2000 v _1_/Y (INVX1)\n"
-                        "                                 0.2000   data arrival time\n\n"
-                        "                                " + slack + "   slack (MET)\n");
+        hgt::write_file(
+            run + "/reports/sta/m.timing.rpt",
+            "Startpoint: a_i (input port clocked by clk)\nEndpoint: y_o (output port clocked by clk)\n"
+            "Path Group: clk\nPath Type: max\n\n"
+            "      Cap      Slew     Delay      Time   Description\n"
+            "             0.0000    0.0000    0.0000 ^ a_i (in)\n"
+            "   0.0100    0.1000    0.2000    0.2000 v _1_/Y (INVX1)\n"
+            "                                 0.2000   data arrival time\n\n"
+            "                                " +
+                slack + "   slack (MET)\n");
     }
     void power(const std::string &internal)
     {
         for (const char *a : {"0", "1"})
             hgt::write_file(run + "/reports/sta/m.power" + a + ".rpt",
                             "       Internal      Switching        Leakage          Total\n " + internal +
-                                " 0.00000000e+00 1.00000000e-09 " + (a[0] == '0' ? "1.0e-06" : "2.0e-06") + " _1_\n");
+                                " 0.00000000e+00 1.00000000e-09 " + (a[0] == '0' ? "1.0e-06" : "2.0e-06") +
+                                " _1_\n");
     }
     std::string summary(const std::string &rtl_dir = "") const
     {
-        return hgsynth() + " summary --rtl " + q(rtl_dir.empty() ? rtl : rtl_dir) + " --run " + q(run) + " --out " +
-               q(run + "/reports/summary.json");
+        return hgsynth() + " summary --rtl " + q(rtl_dir.empty() ? rtl : rtl_dir) + " --run " + q(run) +
+               " --out " + q(run + "/reports/summary.json");
     }
 };
 
@@ -154,23 +169,27 @@ TEST(SynthReliability, PlanRefusesNamesThatAreNotIdentifiers)
         {manifest("x$(touch " + pwn + ")"), "is not an identifier"},
         {manifest("m", ",\"prefix\":\"a b\""), "params.prefix"},
         {replaced(manifest(), "\"core\":\"had\"", "\"core\":\"../../x\""), "params.core"},
-        {"{\"top\":\"m\",\"blocks\":[{\"name\":\"control\"}],\"modules\":[{\"name\":\"m\",\"file\":\"../m.v\",\"block\":\"control\",\"instances\":1,"
+        {"{\"top\":\"m\",\"blocks\":[{\"name\":\"control\"}],\"modules\":[{\"name\":\"m\",\"file\":\"../"
+         "m.v\",\"block\":\"control\",\"instances\":1,"
          "\"ports\":[{\"name\":\"a_i\",\"dir\":\"input\",\"width\":1}]}]}",
          "not a plain file name"},
-        {"{\"top\":\"m\",\"blocks\":[{\"name\":\"control\"}],\"modules\":[{\"name\":\"m\",\"file\":\"m.v\",\"block\":\"control\",\"instances\":1,"
+        {"{\"top\":\"m\",\"blocks\":[{\"name\":\"control\"}],\"modules\":[{\"name\":\"m\",\"file\":\"m.v\","
+         "\"block\":\"control\",\"instances\":1,"
          "\"ports\":[{\"name\":\"a`id`\",\"dir\":\"input\",\"width\":1}]}]}",
          "port name"},
     };
     for (const Case &c : cases) {
         hgt::write_file(t.rtl + "/manifest.json", c.json);
-        hgt::CmdResult r = hgt::run_cmd(hgsynth() + " plan --rtl " + q(t.rtl) + " --out " + q(t.dir + "/plan.sh"));
+        hgt::CmdResult r =
+            hgt::run_cmd(hgsynth() + " plan --rtl " + q(t.rtl) + " --out " + q(t.dir + "/plan.sh"));
         EXPECT_EQ(r.status, 2) << c.json << "\n" << r.out;
         EXPECT_TRUE(has(r.out, c.what)) << "expected '" << c.what << "' in: " << r.out;
         EXPECT_FALSE(exists(t.dir + "/plan.sh")) << c.json;
     }
     // the flow itself stops at the plan, and nothing ran
     hgt::write_file(t.rtl + "/manifest.json", cases[0].json);
-    hgt::CmdResult f = hgt::run_cmd("STOP_AFTER=plan OUT_DIR=" + q(t.dir + "/out") + " " + flow() + " " + q(t.rtl));
+    hgt::CmdResult f =
+        hgt::run_cmd("STOP_AFTER=plan OUT_DIR=" + q(t.dir + "/out") + " " + flow() + " " + q(t.rtl));
     EXPECT_EQ(f.status, 2) << f.out;
     EXPECT_FALSE(exists(pwn)) << "a module name ran a command";
 }
@@ -183,9 +202,10 @@ TEST(SynthReliability, PlanQuotesEveryValueForTheShell)
     hgt::CmdResult mk = hgt::run_cmd("mkdir -p \"" + t.dir + "/it's \\$(touch PWN2)\" && cp " + q(t.rtl) +
                                      "/* \"" + t.dir + "/it's \\$(touch PWN2)/\"");
     ASSERT_EQ(mk.status, 0) << mk.out;
-    hgt::CmdResult r = hgt::run_cmd("cd " + q(t.dir) + " && " + hgsynth() + " plan --rtl \"it's \\$(touch PWN2)\"" +
-                                    " --out plan.sh && . ./plan.sh && printf '%s|%s|%s' \"$PLAN_RTL_DIR\" "
-                                    "\"$PLAN_LOGIC\" \"$PLAN_FILE_m\"");
+    hgt::CmdResult r =
+        hgt::run_cmd("cd " + q(t.dir) + " && " + hgsynth() + " plan --rtl \"it's \\$(touch PWN2)\"" +
+                     " --out plan.sh && . ./plan.sh && printf '%s|%s|%s' \"$PLAN_RTL_DIR\" "
+                     "\"$PLAN_LOGIC\" \"$PLAN_FILE_m\"");
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(r.out, "it's $(touch PWN2)|m|m.v");
     EXPECT_FALSE(exists(t.dir + "/PWN2"));
@@ -197,16 +217,22 @@ TEST(SynthReliability, FlowRefusesBadVariablesBeforeItWorks)
     struct Case {
         const char *env, *what;
     } cases[] = {
-        {"CLK_PERIOD_NS=0", "CLK_PERIOD_NS='0'"},         {"CLK_PERIOD_NS=inf", "CLK_PERIOD_NS='inf'"},
-        {"CLK_PERIOD_NS=1e999", "CLK_PERIOD_NS='1e999'"}, {"MEM_ARRAY_EFF=2", "MEM_ARRAY_EFF='2'"},
-        {"IN_SLEW_NS=0x1", "IN_SLEW_NS='0x1'"},           {"CAPTURE_SEED=abc", "CAPTURE_SEED='abc'"},
-        {"CAPTURE_QUERIES=5abc", "CAPTURE_QUERIES"},       {"ACT_WINDOW=10:5", "ACT_WINDOW='10:5'"},
-        {"TAG=/../../x", "TAG="},                         {"VERILATOR_CFLAGS='-O1;touch PWN3'", "VERILATOR_CFLAGS"},
-        {"ABC_SCRIPT='+strash$(touch PWN3)'", "ABC_SCRIPT"}, {"TOP_STA=2", "TOP_STA='2'"},
+        {"CLK_PERIOD_NS=0", "CLK_PERIOD_NS='0'"},
+        {"CLK_PERIOD_NS=inf", "CLK_PERIOD_NS='inf'"},
+        {"CLK_PERIOD_NS=1e999", "CLK_PERIOD_NS='1e999'"},
+        {"MEM_ARRAY_EFF=2", "MEM_ARRAY_EFF='2'"},
+        {"IN_SLEW_NS=0x1", "IN_SLEW_NS='0x1'"},
+        {"CAPTURE_SEED=abc", "CAPTURE_SEED='abc'"},
+        {"CAPTURE_QUERIES=5abc", "CAPTURE_QUERIES"},
+        {"ACT_WINDOW=10:5", "ACT_WINDOW='10:5'"},
+        {"TAG=/../../x", "TAG="},
+        {"VERILATOR_CFLAGS='-O1;touch PWN3'", "VERILATOR_CFLAGS"},
+        {"ABC_SCRIPT='+strash$(touch PWN3)'", "ABC_SCRIPT"},
+        {"TOP_STA=2", "TOP_STA='2'"},
     };
     for (const Case &c : cases) {
-        hgt::CmdResult r = hgt::run_cmd("cd " + q(t.dir) + " && env " + c.env + " OUT_DIR=" + q(t.dir + "/out") +
-                                        " " + flow() + " " + q(t.rtl));
+        hgt::CmdResult r = hgt::run_cmd("cd " + q(t.dir) + " && env " + c.env +
+                                        " OUT_DIR=" + q(t.dir + "/out") + " " + flow() + " " + q(t.rtl));
         EXPECT_EQ(r.status, 2) << c.env << "\n" << r.out;
         EXPECT_TRUE(has(r.out, c.what)) << c.env << ": " << r.out;
     }
@@ -236,8 +262,8 @@ TEST(SynthReliability, ModelVariablesHaveOneDefinition)
         EXPECT_TRUE(has(help.out, "default: " + f[1] + "\n")) << f[0];
         EXPECT_TRUE(f[2] == "pos" || f[2] == "nonneg") << line;
         // a value just above the maximum is refused by the flow, naming the variable
-        hgt::CmdResult r = hgt::run_cmd("cd " + q(t.dir) + " && env " + f[0] + "=" + f[3] + "1 OUT_DIR=" +
-                                        q(t.dir + "/out") + " " + flow() + " " + q(t.rtl));
+        hgt::CmdResult r = hgt::run_cmd("cd " + q(t.dir) + " && env " + f[0] + "=" + f[3] +
+                                        "1 OUT_DIR=" + q(t.dir + "/out") + " " + flow() + " " + q(t.rtl));
         EXPECT_EQ(r.status, 2) << line << "\n" << r.out;
         EXPECT_TRUE(has(r.out, f[0] + "='" + f[3] + "1': must be a number")) << r.out;
     }
@@ -259,8 +285,8 @@ TEST(SynthReliability, FlowDeletesOnlyWhatItMade)
     // captures of the user's where the flow would make its own
     hgt::run_cmd("mkdir -p " + q(t.dir + "/caps"));
     hgt::write_file(t.dir + "/caps/keep.hex", "0\n");
-    hgt::CmdResult b = hgt::run_cmd(env + "CAPTURE_CMD=bench CAPTURE_DIR=" + q(t.dir + "/caps") + " OUT_DIR=" +
-                                    q(t.dir + "/o2") + " " + flow() + " " + q(t.rtl));
+    hgt::CmdResult b = hgt::run_cmd(env + "CAPTURE_CMD=bench CAPTURE_DIR=" + q(t.dir + "/caps") +
+                                    " OUT_DIR=" + q(t.dir + "/o2") + " " + flow() + " " + q(t.rtl));
     EXPECT_EQ(b.status, 2) << b.out;
     EXPECT_TRUE(has(b.out, "CAPTURE_DIR=")) << b.out;
     EXPECT_EQ(hgt::read_file(t.dir + "/caps/keep.hex"), "0\n");
@@ -285,12 +311,13 @@ TEST(SynthReliability, FlowCommandIsShellQuoted)
     // script with ; and &, come back from the shell as the same words
     Tiny t;
     std::string abc = "+strash;&get,-n;&nf;&put;buffer", out = t.dir + "/o it's";
-    hgt::CmdResult r = hgt::run_cmd("STOP_AFTER=plan ABC_SCRIPT='" + abc + "' OUT_DIR=\"" + out + "\" " + flow() +
-                                    " " + q(t.rtl));
+    hgt::CmdResult r = hgt::run_cmd("STOP_AFTER=plan ABC_SCRIPT='" + abc + "' OUT_DIR=\"" + out + "\" " +
+                                    flow() + " " + q(t.rtl));
     ASSERT_EQ(r.status, 0) << r.out;
     std::string cmd = hgt::read_file(out + "/log/command.txt");
     hgt::write_file(t.dir + "/cmd.txt", cmd);
-    hgt::CmdResult w = hgt::run_cmd("eval \"set -- $(cat " + q(t.dir + "/cmd.txt") + ")\" && printf '%s\\n' \"$@\"");
+    hgt::CmdResult w =
+        hgt::run_cmd("eval \"set -- $(cat " + q(t.dir + "/cmd.txt") + ")\" && printf '%s\\n' \"$@\"");
     EXPECT_TRUE(has(w.out, "OUT_DIR=" + out + "\n")) << cmd << "\n" << w.out;
     EXPECT_TRUE(has(w.out, "ABC_SCRIPT=" + abc + "\n")) << cmd << "\n" << w.out;
     EXPECT_TRUE(has(w.out, "synth/flow.sh\n" + t.rtl + "\n")) << w.out;
@@ -316,11 +343,13 @@ TEST(SynthReliability, NetlistBitIdsAreBounded)
     }
     // a wiring module that contains itself: an error, not endless recursion
     hgt::write_file(t.rtl + "/manifest.json",
-                    "{\"top\":\"w\",\"blocks\":[{\"name\":\"control\"}],\"modules\":[{\"name\":\"w\",\"file\":\"m.v\",\"block\":\"control\","
+                    "{\"top\":\"w\",\"blocks\":[{\"name\":\"control\"}],\"modules\":[{\"name\":\"w\","
+                    "\"file\":\"m.v\",\"block\":\"control\","
                     "\"instances\":1,\"ports\":[{\"name\":\"a_i\",\"dir\":\"input\",\"width\":1}]}]}");
-    hgt::write_file(t.nl + "/w.json", "{\"modules\":{\"w\":{\"ports\":{\"a_i\":{\"direction\":\"input\",\"bits\":[2]}},"
-                                      "\"cells\":{\"u\":{\"type\":\"w\",\"port_directions\":{\"a_i\":\"input\"},"
-                                      "\"connections\":{\"a_i\":[2]}}}}}}");
+    hgt::write_file(t.nl + "/w.json",
+                    "{\"modules\":{\"w\":{\"ports\":{\"a_i\":{\"direction\":\"input\",\"bits\":[2]}},"
+                    "\"cells\":{\"u\":{\"type\":\"w\",\"port_directions\":{\"a_i\":\"input\"},"
+                    "\"connections\":{\"a_i\":[2]}}}}}}");
     hgt::CmdResult g = hgt::run_cmd(hgsynth() + " glgen --rtl " + q(t.rtl) + " --netlists " + q(t.nl) +
                                     " --module w --out " + q(t.tog));
     EXPECT_EQ(g.status, 2) << g.out;
@@ -360,8 +389,8 @@ TEST(SynthReliability, SummaryRefusesEmptyOrGarbageReports)
         {"log/flow_vars.txt", "TOP_STA = 0\n", "no CLK_PERIOD_NS"},
         {"reports/toggles/top.m.tog", "hgtog 1\nmodule m\ncycles 10\ncounted 9\nmismatches 3\ntoggles 1\n7\n",
          "the gate-level check of this instance failed"},
-        {"reports/toggles/top.m.tog", "hgtog 1\nmodule m\ncycles 10\ncounted 9\nmismatches 0\ntoggles 1\nx7\n",
-         "line 7"},
+        {"reports/toggles/top.m.tog",
+         "hgtog 1\nmodule m\ncycles 10\ncounted 9\nmismatches 0\ntoggles 1\nx7\n", "line 7"},
         {"generated/instances.txt", "m 1 1\n", "instance list"},
         {"generated/plan.sh", "PLAN_CONFIG='x'\n", "PLAN_MANIFEST_HASH"},
     };
@@ -386,8 +415,8 @@ TEST(SynthReliability, SummaryRefusesEmptyOrGarbageReports)
     EXPECT_TRUE(has(r.out, "was planned from another manifest")) << r.out;
     // --out onto one of the reports it reads (read after the output was opened)
     std::string area = hgt::read_file(t.run + "/reports/area/m.rpt");
-    hgt::CmdResult o = hgt::run_cmd(hgsynth() + " summary --rtl " + q(t.rtl) + " --run " + q(t.run) + " --out " +
-                                    q(t.run + "/reports/area/m.rpt"));
+    hgt::CmdResult o = hgt::run_cmd(hgsynth() + " summary --rtl " + q(t.rtl) + " --run " + q(t.run) +
+                                    " --out " + q(t.run + "/reports/area/m.rpt"));
     EXPECT_EQ(o.status, 2) << o.out;
     EXPECT_TRUE(has(o.out, "is an input of this command")) << o.out;
     EXPECT_EQ(hgt::read_file(t.run + "/reports/area/m.rpt"), area);
@@ -404,7 +433,8 @@ TEST(SynthReliability, ReportRequiresEveryField)
     std::string rep = std::string(HG_BIN_DIR) + "/hgreport --out " + q(t.dir + "/rep") + " --point ";
     hgt::CmdResult a = hgt::run_cmd(rep + q("p=s:" + bad));
     EXPECT_EQ(a.status, 2) << a.out;
-    EXPECT_TRUE(has(a.out, bad + "/reports/summary.json: key clock_period_ns missing or not a finite number")) << a.out;
+    EXPECT_TRUE(has(a.out, bad + "/reports/summary.json: key clock_period_ns missing or not a finite number"))
+        << a.out;
     EXPECT_FALSE(exists(t.dir + "/rep/report.md"));
     // one field removed from a whole summary is named
     std::string s = hgt::read_file(t.run + "/reports/summary.json");
@@ -445,12 +475,13 @@ TEST(SynthReliability, NumbersAreParsedStrictly)
 {
     Tiny t;
     std::string vec = hgsynth() + " vectors --rtl " + q(t.rtl) + " --out " + q(t.tog) + " ";
-    for (const char *arg : {"--seed abc", "--seed -1", "--seed ' 1'", "--seed 99999999999999999999", "--queries 1e3",
-                            "--queries 0", "--const 2", "--seed 1 --seed 2", "--seed ''"}) {
+    for (const char *arg : {"--seed abc", "--seed -1", "--seed ' 1'", "--seed 99999999999999999999",
+                            "--queries 1e3", "--queries 0", "--const 2", "--seed 1 --seed 2", "--seed ''"}) {
         hgt::CmdResult r = hgt::run_cmd(vec + arg);
         EXPECT_EQ(r.status, 2) << arg << "\n" << r.out;
     }
-    EXPECT_TRUE(has(hgt::run_cmd(vec + "--seed abc").out, "--seed 'abc': must be an integer in 0..")) << "message";
+    EXPECT_TRUE(has(hgt::run_cmd(vec + "--seed abc").out, "--seed 'abc': must be an integer in 0.."))
+        << "message";
     // seeds give different data (abc used to be seed 0)
     ASSERT_EQ(hgt::run_cmd(vec + "--seed 0").status, 0);
     std::string k0 = hgt::read_file(t.tog + "/keys.bin");
@@ -487,13 +518,14 @@ TEST(SynthReliability, GatesimRefusesEmptyWindowsAndBadInstanceLists)
         EXPECT_TRUE(has(r.out, "--window")) << w << ": " << r.out;
         EXPECT_FALSE(exists(t.tog + "/top.m.tog")) << w << ": toggles written";
     }
-    EXPECT_TRUE(has(hgt::run_cmd(t.with_list() + " --window 100:200").out, "ends past the captures of top.m (10 cycles)"));
+    EXPECT_TRUE(has(hgt::run_cmd(t.with_list() + " --window 100:200").out,
+                    "ends past the captures of top.m (10 cycles)"));
     hgt::CmdResult ok = hgt::run_cmd(t.with_list() + " --window 0:10");
     EXPECT_EQ(ok.status, 0) << ok.out;
     EXPECT_TRUE(has(ok.out, "10 cycles, gate level == RTL, 9 cycles of activity")) << ok.out;
     // instance lists: random bytes, a malformed line, no line for the module
-    hgt::run_cmd("head -c 3000 /dev/urandom > " + q(t.dir + "/rand.bin") + " && head -c 3000 /dev/urandom | tr -d '\\000' > " +
-                 q(t.dir + "/rand.txt"));
+    hgt::run_cmd("head -c 3000 /dev/urandom > " + q(t.dir + "/rand.bin") +
+                 " && head -c 3000 /dev/urandom | tr -d '\\000' > " + q(t.dir + "/rand.txt"));
     struct Case {
         std::string list, what;
     } cases[] = {
@@ -535,7 +567,8 @@ TEST(SynthReliability, InputsMustBeRegularFilesWithinTheLimit)
         {hgsynth() + " cells --lib /dev/zero --out " + q(t.dir + "/c.v"), "is a device"},
         {hgsynth() + " cells --lib " + q(t.dir) + " --out " + q(t.dir + "/c.v"), "is a directory"},
         {hgsynth() + " cells --lib " + q(t.dir + "/fifo") + " --out " + q(t.dir + "/c.v"), "is a FIFO"},
-        {hgsynth() + " cells --lib " + q(t.dir + "/big.lib") + " --out " + q(t.dir + "/c.v"), "input limit of 1 GiB"},
+        {hgsynth() + " cells --lib " + q(t.dir + "/big.lib") + " --out " + q(t.dir + "/c.v"),
+         "input limit of 1 GiB"},
         {t.gatesim("--instances " + q(t.dir + "/fifo")), "is a FIFO"},
         {t.gatesim("--instances /dev/urandom"), "is a device"},
     };
@@ -555,7 +588,8 @@ TEST(SynthReliability, OutputsNeverReplaceInputsAndFailuresLeaveNoTrace)
 {
     Tiny t;
     std::string man = hgt::read_file(t.rtl + "/manifest.json");
-    hgt::CmdResult a = hgt::run_cmd(hgsynth() + " plan --rtl " + q(t.rtl) + " --out " + q(t.rtl + "/manifest.json"));
+    hgt::CmdResult a =
+        hgt::run_cmd(hgsynth() + " plan --rtl " + q(t.rtl) + " --out " + q(t.rtl + "/manifest.json"));
     EXPECT_EQ(a.status, 2) << a.out;
     EXPECT_TRUE(has(a.out, "is an input of this command")) << a.out;
     EXPECT_EQ(hgt::read_file(t.rtl + "/manifest.json"), man);
@@ -567,12 +601,13 @@ TEST(SynthReliability, OutputsNeverReplaceInputsAndFailuresLeaveNoTrace)
     hgt::CmdResult c = hgt::run_cmd(hgsynth() + " cells --lib " + kLib + " --out /dev/null");
     EXPECT_EQ(c.status, 2) << c.out;
     hgt::write_file(t.dir + "/plan.sh", "previous\n");
-    hgt::CmdResult d = hgt::run_cmd("bash -c \"trap '' XFSZ; ulimit -f 0; " + hgsynth() + " plan --rtl " + q(t.rtl) +
-                                    " --out " + q(t.dir + "/plan.sh") + "\"");
+    hgt::CmdResult d = hgt::run_cmd("bash -c \"trap '' XFSZ; ulimit -f 0; " + hgsynth() + " plan --rtl " +
+                                    q(t.rtl) + " --out " + q(t.dir + "/plan.sh") + "\"");
     EXPECT_NE(d.status, 0) << d.out;
     EXPECT_EQ(hgt::read_file(t.dir + "/plan.sh"), "previous\n");
     // no temporary file is left behind
-    hgt::CmdResult l = hgt::run_cmd("ls -A " + q(t.dir) + " " + q(t.rtl) + " " + q(t.tog) + " | grep '^\\.' ");
+    hgt::CmdResult l =
+        hgt::run_cmd("ls -A " + q(t.dir) + " " + q(t.rtl) + " " + q(t.tog) + " | grep '^\\.' ");
     EXPECT_EQ(l.out, "") << "left behind: " << l.out;
 }
 
@@ -586,16 +621,21 @@ TEST(SynthReliability, LibertyNamesAndNestingAreChecked)
                        "pin (Y) { direction : output; function : \"!A\"; } } }\n";
     std::string deep = "library (l) {";
     for (int i = 0; i < 5000; i++) deep += " g (x) {";
-    std::string func = "library (l) { cell (C) { pin (A) { direction : input; } pin (Y) { direction : output; "
-                       "function : \"" + std::string(20000, '(') + "A" + std::string(20000, ')') + "\"; } } }\n";
+    std::string func =
+        "library (l) { cell (C) { pin (A) { direction : input; } pin (Y) { direction : output; "
+        "function : \"" +
+        std::string(20000, '(') + "A" + std::string(20000, ')') + "\"; } } }\n";
     std::string area = "library (l) { cell (C) { area : 1e999; pin (A) { direction : input; } } }\n";
     struct Case {
         std::string text, what;
-    } cases[] = {{cell, "is not a Verilog identifier"}, {deep, "nested more than 64 deep"},
-                 {func, "nested more than 64 deep"},   {area, "is not a number"}};
+    } cases[] = {{cell, "is not a Verilog identifier"},
+                 {deep, "nested more than 64 deep"},
+                 {func, "nested more than 64 deep"},
+                 {area, "is not a number"}};
     for (const Case &c : cases) {
         hgt::write_file(t.dir + "/x.lib", c.text);
-        hgt::CmdResult r = hgt::run_cmd(hgsynth() + " cells --lib " + q(t.dir + "/x.lib") + " --out " + q(t.dir + "/c.v"));
+        hgt::CmdResult r =
+            hgt::run_cmd(hgsynth() + " cells --lib " + q(t.dir + "/x.lib") + " --out " + q(t.dir + "/c.v"));
         EXPECT_EQ(r.status, 2) << c.what << "\n" << r.out;
         EXPECT_TRUE(has(r.out, c.what)) << "expected '" << c.what << "' in: " << r.out;
         EXPECT_FALSE(exists(t.dir + "/c.v"));
@@ -607,25 +647,32 @@ TEST(SynthReliability, VerilatorHarnessIsStrict)
     Tiny t;
     std::string gl = t.dir + "/gl";
     hgt::run_cmd("mkdir -p " + q(gl));
-    ASSERT_EQ(hgt::run_cmd(hgsynth() + " glgen --rtl " + q(t.rtl) + " --netlists " + q(t.nl) + " --module m --out " +
-                           q(gl)).status, 0);
+    ASSERT_EQ(hgt::run_cmd(hgsynth() + " glgen --rtl " + q(t.rtl) + " --netlists " + q(t.nl) +
+                           " --module m --out " + q(gl))
+                  .status,
+              0);
     ASSERT_EQ(hgt::run_cmd(hgsynth() + " cells --lib " + kLib + " --out " + q(gl + "/cells.v")).status, 0);
-    hgt::CmdResult b = hgt::run_cmd("cd " + q(gl) + " && verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint "
-                                    "-Wno-style --timescale 1ns/1ps --top-module hggl_top -Mdir obj -o hggl_sim "
-                                    "-CFLAGS '-O1 -std=c++17 -I" + hgt::src_dir() + "/synth/src' hggl_top.v "
-                                    "cells.v " + hgt::src_dir() + "/synth/harness/hggl_main.cpp " + hgt::src_dir() +
-                                    "/synth/src/sy_capture.c");
+    hgt::CmdResult b = hgt::run_cmd(
+        "cd " + q(gl) +
+        " && verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint "
+        "-Wno-style --timescale 1ns/1ps --top-module hggl_top -Mdir obj -o hggl_sim "
+        "-CFLAGS '-O1 -std=c++17 -I" +
+        hgt::src_dir() +
+        "/synth/src' hggl_top.v "
+        "cells.v " +
+        hgt::src_dir() + "/synth/harness/hggl_main.cpp " + hgt::src_dir() + "/synth/src/sy_capture.c");
     ASSERT_EQ(b.status, 0) << b.out.substr(b.out.size() > 2000 ? b.out.size() - 2000 : 0);
-    std::string sim = q(gl + "/obj/hggl_sim") + " --map " + q(gl + "/map.txt") + " --capture " + q(t.cap + "/top.m") +
-                      " --toggles " + q(t.dir + "/v.tog");
+    std::string sim = q(gl + "/obj/hggl_sim") + " --map " + q(gl + "/map.txt") + " --capture " +
+                      q(t.cap + "/top.m") + " --toggles " + q(t.dir + "/v.tog");
     for (const char *bad : {"--window 10 5", "--window 3 200", "--window a b", "--max-errors 5abc"}) {
         hgt::CmdResult r = hgt::run_cmd(sim + " " + bad);
         EXPECT_EQ(r.status, 2) << bad << "\n" << r.out;
         EXPECT_FALSE(exists(t.dir + "/v.tog")) << bad;
     }
     hgt::write_file(t.dir + "/map.txt", "hggl 1\nmodule m\nwidths 1 1 1 0\nself 2\nin 0 99 self 0 a_i\n");
-    hgt::CmdResult m = hgt::run_cmd(q(gl + "/obj/hggl_sim") + " --map " + q(t.dir + "/map.txt") + " --capture " +
-                                    q(t.cap + "/top.m") + " --toggles " + q(t.dir + "/v.tog"));
+    hgt::CmdResult m =
+        hgt::run_cmd(q(gl + "/obj/hggl_sim") + " --map " + q(t.dir + "/map.txt") + " --capture " +
+                     q(t.cap + "/top.m") + " --toggles " + q(t.dir + "/v.tog"));
     EXPECT_EQ(m.status, 2) << m.out;
     EXPECT_TRUE(has(m.out, "line 5 is not a valid map line")) << m.out;
     // the same toggles as the built-in simulator
@@ -666,17 +713,20 @@ TEST(SynthReliability, WideCellsAreNotEnumerated)
         pins += (i ? "," : "") + std::string("I") + std::to_string(i);
         fn += (i ? "&" : "") + std::string("I") + std::to_string(i);
     }
-    hgt::write_file(t.dir + "/w.lib", "library(w) { cell(W) { pin(" + pins + ") { direction : input; } pin(Y) { "
-                                      "direction : output; function : \"" + fn + "\"; } } }\n");
+    hgt::write_file(t.dir + "/w.lib", "library(w) { cell(W) { pin(" + pins +
+                                          ") { direction : input; } pin(Y) { "
+                                          "direction : output; function : \"" +
+                                          fn + "\"; } } }\n");
     hgt::write_file(t.dir + "/ref.v", "module W(Y, " + pins + "); endmodule\n");
-    hgt::CmdResult r = hgt::run_cmd(hgsynth() + " cells --lib " + q(t.dir + "/w.lib") + " --out " +
-                                    q(t.dir + "/c.v") + " --check-ref " + q(t.dir + "/ref.v") + " --check-dir " +
-                                    q(t.dir));
+    hgt::CmdResult r =
+        hgt::run_cmd(hgsynth() + " cells --lib " + q(t.dir + "/w.lib") + " --out " + q(t.dir + "/c.v") +
+                     " --check-ref " + q(t.dir + "/ref.v") + " --check-dir " + q(t.dir));
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(has(r.out, "1 of 1 cells of w modelled")) << r.out;
     EXPECT_TRUE(has(r.out, "check bench for 0 cells")) << r.out;
-    EXPECT_TRUE(has(hgt::read_file(t.dir + "/cellcheck_tb.v"), "// W: not tested (32 inputs, more than 20 for all "
-                                                                 "combinations)"));
+    EXPECT_TRUE(has(hgt::read_file(t.dir + "/cellcheck_tb.v"),
+                    "// W: not tested (32 inputs, more than 20 for all "
+                    "combinations)"));
 }
 
-}  // namespace
+} // namespace

@@ -11,7 +11,8 @@
 #include <sstream>
 #include <string>
 
-namespace {
+namespace
+{
 
 using Result = hgt::CmdResult;
 
@@ -20,9 +21,9 @@ std::string hgxsim() { return std::string(HG_BIN_DIR) + "/hgxsim"; }
 std::string core_args(const hg_cfg &c)
 {
     std::ostringstream os;
-    os << " --core " << hg_core_name(c.core) << " --d " << c.d << " --lanes " << c.p << " --top-n "
-       << c.n << " --max-keys " << c.l << " --weight-bits " << c.wb << " --exp-frac-bits " << c.fb
-       << " --out-frac " << c.of;
+    os << " --core " << hg_core_name(c.core) << " --d " << c.d << " --lanes " << c.p << " --top-n " << c.n
+       << " --max-keys " << c.l << " --weight-bits " << c.wb << " --exp-frac-bits " << c.fb << " --out-frac "
+       << c.of;
     return os.str();
 }
 
@@ -35,7 +36,9 @@ long figure(const std::string &out, const std::string &name)
     return at == std::string::npos ? -1 : std::atol(out.c_str() + at + name.size() + 2);
 }
 
-class XsimAgrees : public testing::TestWithParam<hg_cfg> {};
+class XsimAgrees : public testing::TestWithParam<hg_cfg>
+{
+};
 
 // Every data set (random, n_k not a multiple of P, a single key, ties, zeros, extremes,
 // realistic, wild exp tables), each also with random stalls.
@@ -62,9 +65,9 @@ std::string name_of(const testing::TestParamInfo<hg_cfg> &info)
 }
 
 INSTANTIATE_TEST_SUITE_P(Xsim, XsimAgrees,
-                         testing::Values(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31),      // L % P != 0
-                                         hgt::make_cfg(HG_CORE_BASELINE, 8, 1, 1, 8),   // smallest
-                                         hgt::make_cfg(HG_CORE_BASELINE, 16, 8, 8, 8),  // P = L
+                         testing::Values(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31),     // L % P != 0
+                                         hgt::make_cfg(HG_CORE_BASELINE, 8, 1, 1, 8),  // smallest
+                                         hgt::make_cfg(HG_CORE_BASELINE, 16, 8, 8, 8), // P = L
                                          hgt::make_cfg(HG_CORE_I8TOPN, 16, 4, 6, 40, 8, 2, 0)),
                          name_of);
 
@@ -106,7 +109,9 @@ TEST(XsimCatches, UnknownHandshakeAndStalledStream)
     std::string h = core_dir(t + "/h", kHad, "s/assign q_ready_o  = /assign q_ready_o  = 1'b0 \\&\\& /");
     Result b = hgt::run_cmd(hgxsim() + kHad + " --data random --rtl '" + h + "'");
     EXPECT_EQ(b.status, 1) << b.out;
-    EXPECT_NE(b.out.find("HANG: q_ready_o, o_valid_o: no query taken and no output given cycle="), std::string::npos) << b.out;
+    EXPECT_NE(b.out.find("HANG: q_ready_o, o_valid_o: no query taken and no output given cycle="),
+              std::string::npos)
+        << b.out;
 }
 
 // With Icarus's own initial state (x), the baseline's last partial row multiplies
@@ -115,7 +120,7 @@ TEST(XsimCatches, UnknownHandshakeAndStalledStream)
 TEST(XsimCatches, UnknownOutputBits)
 {
     Result r = hgt::run_cmd(hgxsim() + " --core baseline --d 16 --lanes 8 --top-n 8 --max-keys 8 "
-                            "--data partial --four-state");
+                                       "--data partial --four-state");
     EXPECT_EQ(r.status, 1) << r.out;
     EXPECT_NE(r.out.find("o_data_o bit 0 is x or z"), std::string::npos) << r.out;
 }
@@ -130,8 +135,9 @@ TEST(XsimCli, VectorFilesAgree)
     hgt::write_file(t + "/k.bin", dt.k.data(), dt.k.size());
     hgt::write_file(t + "/v.bin", dt.v.data(), dt.v.size());
     hgt::write_file(t + "/q.bin", dt.q.data(), dt.q.size());
-    Result r = hgt::run_cmd(hgxsim() + core_args(c) + " --keys " + t + "/k.bin --values " + t +
-                            "/v.bin --queries " + t + "/q.bin --n-keys 29 --scale-q 0.04 --scale-k 0.03 --stalls");
+    Result r =
+        hgt::run_cmd(hgxsim() + core_args(c) + " --keys " + t + "/k.bin --values " + t + "/v.bin --queries " +
+                     t + "/q.bin --n-keys 29 --scale-q 0.04 --scale-k 0.03 --stalls");
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("files              n_k=29       5 queries     120 values equal"), std::string::npos)
         << r.out;
@@ -157,8 +163,8 @@ TEST(XsimCli, BadInputExitsTwo)
         {" --rtl " + t + "/none", "cannot open"},
         {" --d 12", "--d"},
         {" --frobnicate", "unknown option '--frobnicate'"},
-        {kHad + std::string(" --keys ") + t + "/k.bin --values " + t + "/k.bin --queries " + t +
-             "/k.bin", "3 bytes, expected 24 (1 keys in --keys"},
+        {kHad + std::string(" --keys ") + t + "/k.bin --values " + t + "/k.bin --queries " + t + "/k.bin",
+         "3 bytes, expected 24 (1 keys in --keys"},
         {" --core int8-topn --d 8 --lanes 1 --top-n 1 --max-keys 8 --keys " + t + "/v8.bin --values " + t +
              "/v8.bin --queries " + t + "/v8.bin --scale-q 0.000000001 --scale-k 0.000000001",
          "is outside 2^-48 .. 65535"},
@@ -171,4 +177,4 @@ TEST(XsimCli, BadInputExitsTwo)
     }
 }
 
-}  // namespace
+} // namespace

@@ -18,12 +18,10 @@ int32_t hm_score(const hg_cfg *c, const uint8_t *q, const uint8_t *k)
 {
     int32_t s = 0;
     if (c->core == HG_CORE_HAD) {
-        for (int i = 0; i < c->d / 8; i++)
-            s += __builtin_popcount((unsigned)(uint8_t)~(q[i] ^ k[i]));
+        for (int i = 0; i < c->d / 8; i++) s += __builtin_popcount((unsigned)(uint8_t) ~(q[i] ^ k[i]));
     } else {
         const int8_t *qs = (const int8_t *)q, *ks = (const int8_t *)k;
-        for (int i = 0; i < c->d; i++)
-            s += (int32_t)qs[i] * (int32_t)ks[i];
+        for (int i = 0; i < c->d; i++) s += (int32_t)qs[i] * (int32_t)ks[i];
     }
     return s;
 }
@@ -35,16 +33,15 @@ uint32_t hm_weight(const hg_cfg *c, const hm_run *run, int32_t smax, int32_t s)
     assert(s <= smax);
     if (c->core == HG_CORE_HAD) {
         uint32_t e = run->etab[smax - s], wmax = 1u << c->wb;
-        return e > wmax ? wmax : e;                    /* the table saturates at 2^wb */
+        return e > wmax ? wmax : e; /* the table saturates at 2^wb */
     }
-    uint64_t t = (uint64_t)((int64_t)smax - s);        /* < 2^(sw+1) */
-    uint64_t prod = t * (run->exp_mul & 0xffffu);      /* < 2^(sw+17) */
+    uint64_t t = (uint64_t)((int64_t)smax - s);   /* < 2^(sw+1) */
+    uint64_t prod = t * (run->exp_mul & 0xffffu); /* < 2^(sw+17) */
     uint32_t sh = run->exp_shift & 63u;
     uint64_t z = sh >= 64 ? 0 : prod >> sh;
     uint64_t zi = z >> c->fb;
     uint32_t zf = (uint32_t)(z & ((1u << c->fb) - 1u));
-    if (zi > (uint64_t)c->wb)
-        return 0;
+    if (zi > (uint64_t)c->wb) return 0;
     return hg_exp_frac(c, (int)zf) >> zi;
 }
 
@@ -55,8 +52,7 @@ static int by_score(const void *a, const void *b, void *scores)
 {
     const int32_t *s = scores;
     int i = *(const int *)a, j = *(const int *)b;
-    if (s[i] != s[j])
-        return s[i] > s[j] ? -1 : 1;
+    if (s[i] != s[j]) return s[i] > s[j] ? -1 : 1;
     return i < j ? -1 : (i > j);
 }
 
@@ -64,10 +60,8 @@ static int by_score(const void *a, const void *b, void *scores)
    order for the baseline) and returns their count. */
 static int select_keys(const hg_cfg *c, int n_k, const int32_t *score, int *sel)
 {
-    for (int j = 0; j < n_k; j++)
-        sel[j] = j;
-    if (!hg_cfg_topn(c))
-        return n_k;
+    for (int j = 0; j < n_k; j++) sel[j] = j;
+    if (!hg_cfg_topn(c)) return n_k;
     qsort_r(sel, (size_t)n_k, sizeof *sel, by_score, (void *)(uintptr_t)score);
     return n_k < c->n ? n_k : c->n;
 }
@@ -79,17 +73,15 @@ static int32_t normalize(const hg_cfg *c, int64_t acc, uint64_t recip)
     __int128 prod = (__int128)acc * (__int128)recip;
     int sh = c->rq - c->of;
     prod += (__int128)1 << (sh - 1);
-    prod >>= sh;                                        /* arithmetic: floor */
+    prod >>= sh; /* arithmetic: floor */
     __int128 hi = ((__int128)1 << (c->ow - 1)) - 1, lo = -((__int128)1 << (c->ow - 1));
-    if (prod > hi)
-        prod = hi;
-    if (prod < lo)
-        prod = lo;
+    if (prod > hi) prod = hi;
+    if (prod < lo) prod = lo;
     return (int32_t)prod;
 }
 
-void hm_attend(const hg_cfg *c, const hm_run *run, const uint8_t *q, const uint8_t *k,
-               const int8_t *v, int32_t *out, hm_detail *detail)
+void hm_attend(const hg_cfg *c, const hm_run *run, const uint8_t *q, const uint8_t *k, const int8_t *v,
+               int32_t *out, hm_detail *detail)
 {
     int n_k = run->n_keys;
     assert(n_k >= 1 && n_k <= c->l);
@@ -102,8 +94,7 @@ void hm_attend(const hg_cfg *c, const hm_run *run, const uint8_t *q, const uint8
     int32_t smax = INT32_MIN;
     for (int j = 0; j < n_k; j++) {
         score[j] = hm_score(c, q, k + (size_t)j * (size_t)kb);
-        if (score[j] > smax)
-            smax = score[j];
+        if (score[j] > smax) smax = score[j];
     }
     int n_sel = select_keys(c, n_k, score, sel);
 
@@ -112,12 +103,10 @@ void hm_attend(const hg_cfg *c, const hm_run *run, const uint8_t *q, const uint8
         int j = sel[s];
         uint32_t w = hm_weight(c, run, smax, score[j]);
         wsum += w;
-        for (int i = 0; i < c->d; i++)
-            acc[i] += (int64_t)w * v[(size_t)j * (size_t)c->d + (size_t)i];
+        for (int i = 0; i < c->d; i++) acc[i] += (int64_t)w * v[(size_t)j * (size_t)c->d + (size_t)i];
     }
     uint64_t recip = wsum ? (1ull << c->rq) / wsum : (2ull << c->rq) - 1u;
-    for (int i = 0; i < c->d; i++)
-        out[i] = normalize(c, acc[i], recip);
+    for (int i = 0; i < c->d; i++) out[i] = normalize(c, acc[i], recip);
 
     if (detail) {
         detail->n_sel = n_sel;
@@ -136,8 +125,7 @@ void hm_sign_pack(int d, const float *x, uint8_t *out)
 {
     memset(out, 0, (size_t)d / 8);
     for (int i = 0; i < d; i++)
-        if (x[i] >= 0.0f)
-            out[i / 8] = (uint8_t)(out[i / 8] | (1u << (i % 8)));
+        if (x[i] >= 0.0f) out[i / 8] = (uint8_t)(out[i / 8] | (1u << (i % 8)));
 }
 
 void hm_quant_i8(int d, const float *x, float scale, int8_t *out)
@@ -151,19 +139,15 @@ void hm_quant_i8(int d, const float *x, float scale, int8_t *out)
 
 void hm_had_etab(const hg_cfg *c, double alpha, uint32_t *etab)
 {
-    for (int dl = 0; dl <= c->d; dl++)
-        etab[dl] = (uint32_t)llround(ldexp(exp(-2.0 * alpha * dl), c->wb));
+    for (int dl = 0; dl <= c->d; dl++) etab[dl] = (uint32_t)llround(ldexp(exp(-2.0 * alpha * dl), c->wb));
 }
 
-void hm_exp_params(const hg_cfg *c, double scale_q, double scale_k, uint32_t *mul,
-                   uint32_t *shift)
+void hm_exp_params(const hg_cfg *c, double scale_q, double scale_k, uint32_t *mul, uint32_t *shift)
 {
     double target = ldexp(M_LOG2E * scale_q * scale_k / sqrt((double)c->d), c->fb);
     int sh = 0;
-    while (sh < 63 && ldexp(target, sh) < 32768.0)
-        sh++;
-    while (sh > 0 && ldexp(target, sh) >= 65535.5)
-        sh--;
+    while (sh < 63 && ldexp(target, sh) < 32768.0) sh++;
+    while (sh > 0 && ldexp(target, sh) >= 65535.5) sh--;
     double m = round(ldexp(target, sh));
     *mul = (uint32_t)(m > 65535.0 ? 65535.0 : m);
     *shift = (uint32_t)sh;
@@ -172,22 +156,18 @@ void hm_exp_params(const hg_cfg *c, double scale_q, double scale_k, uint32_t *mu
 /* ---- float references ------------------------------------------------------------------- */
 
 /* softmax over the given scores of the keys in sel[0..n-1], weighted sum of v rows. */
-static void softmax_av(int d, int n, const int *sel, const double *score, const float *v,
-                       float *out)
+static void softmax_av(int d, int n, const int *sel, const double *score, const float *v, float *out)
 {
     double mx = -INFINITY, den = 0.0;
-    for (int s = 0; s < n; s++)
-        mx = score[sel[s]] > mx ? score[sel[s]] : mx;
+    for (int s = 0; s < n; s++) mx = score[sel[s]] > mx ? score[sel[s]] : mx;
     double *num = calloc((size_t)d, sizeof *num);
     assert(num);
     for (int s = 0; s < n; s++) {
         double w = exp(score[sel[s]] - mx);
         den += w;
-        for (int i = 0; i < d; i++)
-            num[i] += w * v[(size_t)sel[s] * (size_t)d + (size_t)i];
+        for (int i = 0; i < d; i++) num[i] += w * v[(size_t)sel[s] * (size_t)d + (size_t)i];
     }
-    for (int i = 0; i < d; i++)
-        out[i] = (float)(num[i] / den);
+    for (int i = 0; i < d; i++) out[i] = (float)(num[i] / den);
     free(num);
 }
 
@@ -195,19 +175,16 @@ static int by_dscore(const void *a, const void *b, void *scores)
 {
     const double *s = scores;
     int i = *(const int *)a, j = *(const int *)b;
-    if (s[i] != s[j])
-        return s[i] > s[j] ? -1 : 1;
+    if (s[i] != s[j]) return s[i] > s[j] ? -1 : 1;
     return i < j ? -1 : (i > j);
 }
 
 /* Scores each key with fn-specific rule, keeps the top n (n = n_k: all), then softmax-AV. */
-static void ref_common(int d, int n_k, int n, const double *score, const float *v,
-                       float *out)
+static void ref_common(int d, int n_k, int n, const double *score, const float *v, float *out)
 {
     int *sel = malloc((size_t)n_k * sizeof *sel);
     assert(sel);
-    for (int j = 0; j < n_k; j++)
-        sel[j] = j;
+    for (int j = 0; j < n_k; j++) sel[j] = j;
     if (n < n_k) {
         qsort_r(sel, (size_t)n_k, sizeof *sel, by_dscore, (void *)(uintptr_t)score);
     }
@@ -218,37 +195,33 @@ static void ref_common(int d, int n_k, int n, const double *score, const float *
 static double dot(int d, const float *a, const float *b)
 {
     double s = 0.0;
-    for (int i = 0; i < d; i++)
-        s += (double)a[i] * (double)b[i];
+    for (int i = 0; i < d; i++) s += (double)a[i] * (double)b[i];
     return s;
 }
 
-void hm_ref_attention(int d, int n_k, const float *q, const float *k, const float *v,
-                      float scale, float *out)
+void hm_ref_attention(int d, int n_k, const float *q, const float *k, const float *v, float scale, float *out)
 {
     hm_ref_topn(d, n_k, n_k, q, k, v, scale, out);
 }
 
-void hm_ref_topn(int d, int n_k, int n, const float *q, const float *k, const float *v,
-                 float scale, float *out)
+void hm_ref_topn(int d, int n_k, int n, const float *q, const float *k, const float *v, float scale,
+                 float *out)
 {
     double *score = malloc((size_t)n_k * sizeof *score);
     assert(score);
-    for (int j = 0; j < n_k; j++)
-        score[j] = dot(d, q, k + (size_t)j * (size_t)d) * scale;
+    for (int j = 0; j < n_k; j++) score[j] = dot(d, q, k + (size_t)j * (size_t)d) * scale;
     ref_common(d, n_k, n, score, v, out);
     free(score);
 }
 
-void hm_ref_had(int d, int n_k, int n, const float *q, const float *k, const float *v,
-                double alpha, float *out)
+void hm_ref_had(int d, int n_k, int n, const float *q, const float *k, const float *v, double alpha,
+                float *out)
 {
     double *score = malloc((size_t)n_k * sizeof *score);
     assert(score);
     for (int j = 0; j < n_k; j++) {
         int m = 0;
-        for (int i = 0; i < d; i++)
-            m += (q[i] >= 0.0f) == (k[(size_t)j * (size_t)d + (size_t)i] >= 0.0f);
+        for (int i = 0; i < d; i++) m += (q[i] >= 0.0f) == (k[(size_t)j * (size_t)d + (size_t)i] >= 0.0f);
         score[j] = alpha * (2.0 * m - d);
     }
     ref_common(d, n_k, n, score, v, out);

@@ -24,18 +24,18 @@ extern "C" {
 
 /* Run-time state loaded through the cfg stream. */
 typedef struct hm_run {
-    int n_keys;                      /* keys loaded, 1..l */
-    uint32_t etab[HG_D_MAX + 1];     /* HAD: weight for delta = m_max - m, ww bits each */
-    uint32_t exp_mul;                /* int8 cores: 16-bit multiplier */
-    uint32_t exp_shift;              /* int8 cores: 6-bit shift */
+    int n_keys;                  /* keys loaded, 1..l */
+    uint32_t etab[HG_D_MAX + 1]; /* HAD: weight for delta = m_max - m, ww bits each */
+    uint32_t exp_mul;            /* int8 cores: 16-bit multiplier */
+    uint32_t exp_shift;          /* int8 cores: 6-bit shift */
 } hm_run;
 
 /* Optional detail of one query (for tests and fidelity metrics). */
 typedef struct hm_detail {
-    int n_sel;                       /* keys that received a weight slot */
-    int sel[HG_L_MAX];               /* their indices, best first (top-N cores) */
-    int32_t score[HG_L_MAX];         /* score of every key */
-    int64_t wsum;                    /* sum of weights */
+    int n_sel;               /* keys that received a weight slot */
+    int sel[HG_L_MAX];       /* their indices, best first (top-N cores) */
+    int32_t score[HG_L_MAX]; /* score of every key */
+    int64_t wsum;            /* sum of weights */
 } hm_detail;
 
 /* Bytes of one key / query vector for configuration c. */
@@ -43,8 +43,8 @@ int hm_key_bytes(const hg_cfg *c);
 
 /* Computes one query's output. k: n_keys vectors of hm_key_bytes(c) bytes; v: n_keys x d
    int8; out: d values. detail may be NULL. run->n_keys must be in 1..c->l (asserted). */
-void hm_attend(const hg_cfg *c, const hm_run *run, const uint8_t *q, const uint8_t *k,
-               const int8_t *v, int32_t *out, hm_detail *detail);
+void hm_attend(const hg_cfg *c, const hm_run *run, const uint8_t *q, const uint8_t *k, const int8_t *v,
+               int32_t *out, hm_detail *detail);
 
 /* Score of key k for query q: matches (HAD) or the int8 dot product. */
 int32_t hm_score(const hg_cfg *c, const uint8_t *q, const uint8_t *k);
@@ -68,24 +68,23 @@ void hm_had_etab(const hg_cfg *c, double alpha, uint32_t *etab);
 /* int8 cores: the (exp_mul, exp_shift) pair that approximates
    2^fb * log2(e) * scale_q * scale_k / sqrt(d) as exp_mul / 2^exp_shift with exp_mul in
    [2^15, 2^16) where possible. */
-void hm_exp_params(const hg_cfg *c, double scale_q, double scale_k, uint32_t *mul,
-                   uint32_t *shift);
+void hm_exp_params(const hg_cfg *c, double scale_q, double scale_k, uint32_t *mul, uint32_t *shift);
 
 /* ---- float references ----------------------------------------------------------------- */
 
 /* Standard attention for one query: out = softmax(q.K^T * scale) V, over n_k keys. */
-void hm_ref_attention(int d, int n_k, const float *q, const float *k, const float *v,
-                      float scale, float *out);
+void hm_ref_attention(int d, int n_k, const float *q, const float *k, const float *v, float scale,
+                      float *out);
 
 /* HAD attention in float for one query: scores alpha * (2m - d) from the sign bits, keep the
    top n (ties: lower index), softmax over them, weighted sum of v. */
-void hm_ref_had(int d, int n_k, int n, const float *q, const float *k, const float *v,
-                double alpha, float *out);
+void hm_ref_had(int d, int n_k, int n, const float *q, const float *k, const float *v, double alpha,
+                float *out);
 
 /* int8 + top-N in float: scores q.k * scale, keep the top n (ties: lower index), softmax
    over them, weighted sum of v. */
-void hm_ref_topn(int d, int n_k, int n, const float *q, const float *k, const float *v,
-                 float scale, float *out);
+void hm_ref_topn(int d, int n_k, int n, const float *q, const float *k, const float *v, float scale,
+                 float *out);
 
 #ifdef __cplusplus
 }

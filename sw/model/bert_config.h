@@ -18,21 +18,21 @@ extern "C" {
 #endif
 
 typedef enum {
-    BCFG_GELU_ERF,  /* "gelu": 0.5 x (1 + erf(x / sqrt 2)) */
-    BCFG_GELU_TANH  /* "gelu_new", "gelu_pytorch_tanh": tanh approximation */
+    BCFG_GELU_ERF, /* "gelu": 0.5 x (1 + erf(x / sqrt 2)) */
+    BCFG_GELU_TANH /* "gelu_new", "gelu_pytorch_tanh": tanh approximation */
 } bcfg_act;
 
 typedef struct {
-    int hidden;          /* hidden_size */
-    int n_heads;         /* num_attention_heads */
-    int head_dim;        /* hidden / n_heads (derived) */
-    int n_layers;        /* num_hidden_layers */
-    int intermediate;    /* intermediate_size */
-    int vocab_size;      /* vocab_size */
-    int max_pos;         /* max_position_embeddings */
-    int type_vocab;      /* type_vocab_size */
-    float ln_eps;        /* layer_norm_eps */
-    bcfg_act act;        /* hidden_act */
+    int hidden;       /* hidden_size */
+    int n_heads;      /* num_attention_heads */
+    int head_dim;     /* hidden / n_heads (derived) */
+    int n_layers;     /* num_hidden_layers */
+    int intermediate; /* intermediate_size */
+    int vocab_size;   /* vocab_size */
+    int max_pos;      /* max_position_embeddings */
+    int type_vocab;   /* type_vocab_size */
+    float ln_eps;     /* layer_norm_eps */
+    bcfg_act act;     /* hidden_act */
 } bcfg_config;
 
 /* Reads and validates the JSON file at path into *cfg. Returns 0, or -1 with a message
@@ -41,8 +41,7 @@ typedef struct {
 int bcfg_load(const char *path, bcfg_config *cfg, char *err, size_t errsz);
 
 /* Same, from JSON text (what names the source in messages). */
-int bcfg_parse(const char *json, const char *what, bcfg_config *cfg, char *err,
-               size_t errsz);
+int bcfg_parse(const char *json, const char *what, bcfg_config *cfg, char *err, size_t errsz);
 
 #ifdef __cplusplus
 }

@@ -16,15 +16,17 @@
  * matmul streams contiguous memory: w[p][i][j] = W[p*ENC_PANEL + j][i] (zero past the
  * last output). Activation buffers have their row count rounded up to ENC_ROWS. */
 #define ENC_PANEL 8
-#define ENC_ROWS 4
+#define ENC_ROWS  4
 
 typedef struct {
-    float *w;    /* packed weights, n_panels * in * ENC_PANEL */
-    float *b;    /* bias, out */
+    float *w; /* packed weights, n_panels * in * ENC_PANEL */
+    float *b; /* bias, out */
     int in, out;
 } enc_linear;
 
-typedef struct { float *g, *b; } enc_norm; /* LayerNorm scale and shift, hidden each */
+typedef struct {
+    float *g, *b;
+} enc_norm; /* LayerNorm scale and shift, hidden each */
 
 typedef struct {
     enc_linear q, k, v, o, ff_in, ff_out;
@@ -35,9 +37,8 @@ struct enc_model {
     bcfg_config cfg;
     float *word, *pos, *type; /* embedding tables, row-major [rows][hidden] */
     enc_norm ln_emb;
-    enc_layer *layer;         /* cfg.n_layers */
+    enc_layer *layer; /* cfg.n_layers */
 };
-
 
 /* ================================================================ weight loading */
 
@@ -50,8 +51,8 @@ typedef struct {
 } loader;
 
 /* Reads prefix+name with the given shape into a new float array; NULL on error. */
-static float *load_tensor(const loader *ld, const char *name, int ndim, int64_t d0,
-                          int64_t d1) {
+static float *load_tensor(const loader *ld, const char *name, int ndim, int64_t d0, int64_t d1)
+{
     char full[256];
     int64_t shape[2] = {d0, d1};
     snprintf(full, sizeof full, "%s%s", ld->prefix, name);
@@ -71,9 +72,13 @@ static float *load_tensor(const loader *ld, const char *name, int ndim, int64_t 
     /* one policy for non-finite numbers: refused on input, so none reaches a result */
     for (size_t i = 0; i < in->numel; i++)
         if (!isfinite(p[i])) {
-            hg_errf(ld->err, ld->errsz, "%s: tensor '%s': element %zu is %s; weights must be "
-                    "finite (NaN and Inf are refused)", st_path(ld->st), full, i,
-                    isnan(p[i]) ? "NaN" : p[i] > 0 ? "+Inf" : "-Inf");
+            hg_errf(ld->err, ld->errsz,
+                    "%s: tensor '%s': element %zu is %s; weights must be "
+                    "finite (NaN and Inf are refused)",
+                    st_path(ld->st), full, i,
+                    isnan(p[i]) ? "NaN"
+                    : p[i] > 0  ? "+Inf"
+                                : "-Inf");
             free(p);
             return NULL;
         }
@@ -81,7 +86,8 @@ static float *load_tensor(const loader *ld, const char *name, int ndim, int64_t 
 }
 
 /* LayerNorm parameters base.weight/base.bias, or base.gamma/base.beta in older files. */
-static int load_norm(const loader *ld, const char *base, int hidden, enc_norm *nm) {
+static int load_norm(const loader *ld, const char *base, int hidden, enc_norm *nm)
+{
     char g[200], b[200], probe[256];
     snprintf(probe, sizeof probe, "%s%s.gamma", ld->prefix, base);
     int old = st_find(ld->st, probe) != NULL;
@@ -93,7 +99,8 @@ static int load_norm(const loader *ld, const char *base, int hidden, enc_norm *n
 }
 
 /* Linear layer base.weight [out][in] + base.bias [out], packed into panels. */
-static int load_linear(const loader *ld, const char *base, int in, int out, enc_linear *li) {
+static int load_linear(const loader *ld, const char *base, int in, int out, enc_linear *li)
+{
     char name[200];
     snprintf(name, sizeof name, "%s.weight", base);
     float *w = load_tensor(ld, name, 2, out, in);
@@ -103,22 +110,22 @@ static int load_linear(const loader *ld, const char *base, int in, int out, enc_
     int panels = (out + ENC_PANEL - 1) / ENC_PANEL;
     li->w = calloc((size_t)panels * (size_t)in * ENC_PANEL, sizeof *li->w);
     if (!li->b || !li->w) {
-        if (li->b && !li->w)
-            hg_errf(ld->err, ld->errsz, "%s: out of memory for '%s'", st_path(ld->st), base);
+        if (li->b && !li->w) hg_errf(ld->err, ld->errsz, "%s: out of memory for '%s'", st_path(ld->st), base);
         free(w);
         return -1;
     }
     for (int o = 0; o < out; o++)
         for (int i = 0; i < in; i++)
-            li->w[((size_t)(o / ENC_PANEL) * (size_t)in + (size_t)i) * ENC_PANEL +
-                  (size_t)(o % ENC_PANEL)] = w[(size_t)o * (size_t)in + (size_t)i];
+            li->w[((size_t)(o / ENC_PANEL) * (size_t)in + (size_t)i) * ENC_PANEL + (size_t)(o % ENC_PANEL)] =
+                w[(size_t)o * (size_t)in + (size_t)i];
     li->in = in;
     li->out = out;
     free(w);
     return 0;
 }
 
-static int load_layer(const loader *ld, const bcfg_config *c, int l, enc_layer *ly) {
+static int load_layer(const loader *ld, const bcfg_config *c, int l, enc_layer *ly)
+{
     char p[160], s[200];
     int h = c->hidden, f = c->intermediate;
     snprintf(p, sizeof p, "encoder.layer.%d.", l);
@@ -137,7 +144,8 @@ static int load_layer(const loader *ld, const bcfg_config *c, int l, enc_layer *
 }
 
 /* Picks the tensor name prefix from where the word embeddings are. */
-static int find_prefix(loader *ld) {
+static int find_prefix(loader *ld)
+{
     static const char *const prefixes[] = {"", "bert."};
     char name[128];
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
@@ -147,40 +155,57 @@ static int find_prefix(loader *ld) {
             return 0;
         }
     }
-    hg_errf(ld->err, ld->errsz, "%s: no BERT word embeddings found (looked for tensor "
-           "'embeddings.word_embeddings.weight' and 'bert.embeddings.word_embeddings.weight'"
-           "; %d tensors in the file)", st_path(ld->st), st_count(ld->st));
+    hg_errf(ld->err, ld->errsz,
+            "%s: no BERT word embeddings found (looked for tensor "
+            "'embeddings.word_embeddings.weight' and 'bert.embeddings.word_embeddings.weight'"
+            "; %d tensors in the file)",
+            st_path(ld->st), st_count(ld->st));
     return -1;
 }
 
-static void free_linear(enc_linear *li) { free(li->w); free(li->b); }
-static void free_norm(enc_norm *n) { free(n->g); free(n->b); }
+static void free_linear(enc_linear *li)
+{
+    free(li->w);
+    free(li->b);
+}
+static void free_norm(enc_norm *n)
+{
+    free(n->g);
+    free(n->b);
+}
 
-void enc_free(enc_model *m) {
+void enc_free(enc_model *m)
+{
     if (!m) return;
     for (int l = 0; m->layer && l < m->cfg.n_layers; l++) {
         enc_layer *ly = &m->layer[l];
-        free_linear(&ly->q); free_linear(&ly->k); free_linear(&ly->v);
-        free_linear(&ly->o); free_linear(&ly->ff_in); free_linear(&ly->ff_out);
-        free_norm(&ly->ln_attn); free_norm(&ly->ln_ffn);
+        free_linear(&ly->q);
+        free_linear(&ly->k);
+        free_linear(&ly->v);
+        free_linear(&ly->o);
+        free_linear(&ly->ff_in);
+        free_linear(&ly->ff_out);
+        free_norm(&ly->ln_attn);
+        free_norm(&ly->ln_ffn);
     }
     free(m->layer);
-    free(m->word); free(m->pos); free(m->type);
+    free(m->word);
+    free(m->pos);
+    free(m->type);
     free_norm(&m->ln_emb);
     free(m);
 }
 
 /* Loads all tensors named by the config from the open file. */
-static int load_weights(enc_model *m, loader *ld) {
+static int load_weights(enc_model *m, loader *ld)
+{
     const bcfg_config *c = &m->cfg;
     if (find_prefix(ld) != 0) return -1;
     m->word = load_tensor(ld, "embeddings.word_embeddings.weight", 2, c->vocab_size, c->hidden);
     if (!m->word) return -1;
-    m->pos = load_tensor(ld, "embeddings.position_embeddings.weight", 2, c->max_pos,
-                         c->hidden);
+    m->pos = load_tensor(ld, "embeddings.position_embeddings.weight", 2, c->max_pos, c->hidden);
     if (!m->pos) return -1;
-    m->type = load_tensor(ld, "embeddings.token_type_embeddings.weight", 2, c->type_vocab,
-                          c->hidden);
+    m->type = load_tensor(ld, "embeddings.token_type_embeddings.weight", 2, c->type_vocab, c->hidden);
     if (!m->type || load_norm(ld, "embeddings.LayerNorm", c->hidden, &m->ln_emb)) return -1;
     m->layer = calloc((size_t)c->n_layers, sizeof *m->layer);
     if (!m->layer) {
@@ -192,8 +217,8 @@ static int load_weights(enc_model *m, loader *ld) {
     return 0;
 }
 
-enc_model *enc_load_files(const char *config_path, const char *weights_path, char *err,
-                          size_t errsz) {
+enc_model *enc_load_files(const char *config_path, const char *weights_path, char *err, size_t errsz)
+{
     enc_model *m = calloc(1, sizeof *m);
     if (!m) {
         hg_errf(err, errsz, "out of memory for the model");
@@ -218,7 +243,8 @@ enc_model *enc_load_files(const char *config_path, const char *weights_path, cha
     return m;
 }
 
-enc_model *enc_load(const char *dir, char *err, size_t errsz) {
+enc_model *enc_load(const char *dir, char *err, size_t errsz)
+{
     char cfg[4096], w[4096];
     if ((size_t)snprintf(cfg, sizeof cfg, "%s/config.json", dir) >= sizeof cfg ||
         (size_t)snprintf(w, sizeof w, "%s/model.safetensors", dir) >= sizeof w) {
@@ -230,7 +256,8 @@ enc_model *enc_load(const char *dir, char *err, size_t errsz) {
 
 const bcfg_config *enc_config(const enc_model *m) { return &m->cfg; }
 
-int enc_model_dir(char *out, size_t outsz, char *err, size_t errsz) {
+int enc_model_dir(char *out, size_t outsz, char *err, size_t errsz)
+{
     const char *env = getenv("HADGEN_MODEL");
     const char *dir = (env && *env) ? env : "build/model";
     char probe[4096];
@@ -238,12 +265,15 @@ int enc_model_dir(char *out, size_t outsz, char *err, size_t errsz) {
     snprintf(probe, sizeof probe, "%s/config.json", dir);
     if (stat(probe, &sb) != 0) {
         if (env && *env)
-            hg_errf(err, errsz, "HADGEN_MODEL=%s: no config.json there (set HADGEN_MODEL to "
-                   "a directory with config.json, model.safetensors and vocab.txt)", env);
+            hg_errf(err, errsz,
+                    "HADGEN_MODEL=%s: no config.json there (set HADGEN_MODEL to "
+                    "a directory with config.json, model.safetensors and vocab.txt)",
+                    env);
         else
-            hg_errf(err, errsz, "no model found: HADGEN_MODEL is not set and build/model/"
-                   "config.json does not exist (run `make deps-model` in the repository "
-                   "root, or set HADGEN_MODEL to a model directory)");
+            hg_errf(err, errsz,
+                    "no model found: HADGEN_MODEL is not set and build/model/"
+                    "config.json does not exist (run `make deps-model` in the repository "
+                    "root, or set HADGEN_MODEL to a model directory)");
         return -1;
     }
     if ((size_t)snprintf(out, outsz, "%s", dir) >= outsz) {
@@ -266,7 +296,9 @@ typedef float v8f __attribute__((vector_size(32)));
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
-static void linear(const enc_linear *li, const float *X, int rows, float *Y) {
+static void
+linear(const enc_linear *li, const float *X, int rows, float *Y)
+{
     const size_t in = (size_t)li->in, out = (size_t)li->out;
     assert(rows % ENC_ROWS == 0 && ENC_PANEL == 8 && ENC_ROWS == 4);
     for (size_t p = 0; p * ENC_PANEL < out; p++) {
@@ -296,8 +328,8 @@ static void linear(const enc_linear *li, const float *X, int rows, float *Y) {
 }
 
 /* x[r] = LayerNorm(x[r] + res[r]) for each of rows rows of width h (res may be NULL). */
-static void add_norm(float *x, const float *res, int rows, int h, const enc_norm *nm,
-                     float eps) {
+static void add_norm(float *x, const float *res, int rows, int h, const enc_norm *nm, float eps)
+{
     for (int r = 0; r < rows; r++) {
         float *v = x + (size_t)r * (size_t)h;
         if (res)
@@ -312,10 +344,10 @@ static void add_norm(float *x, const float *res, int rows, int h, const enc_norm
     }
 }
 
-static void gelu(float *x, size_t n, bcfg_act act) {
+static void gelu(float *x, size_t n, bcfg_act act)
+{
     if (act == BCFG_GELU_ERF) {
-        for (size_t i = 0; i < n; i++)
-            x[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
+        for (size_t i = 0; i < n; i++) x[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
     } else {
         for (size_t i = 0; i < n; i++) {
             float v = x[i];
@@ -324,9 +356,12 @@ static void gelu(float *x, size_t n, bcfg_act act) {
     }
 }
 
-int enc_attn_float(void *ctx, int layer, int head, int n_tok, int d,
-                   const float *Q, const float *K, const float *V, float *O) {
-    (void)ctx; (void)layer; (void)head;
+int enc_attn_float(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
+                   const float *V, float *O)
+{
+    (void)ctx;
+    (void)layer;
+    (void)head;
     if (n_tok < 1 || d < 1) return -1;
     float *s = malloc((size_t)n_tok * sizeof *s);
     if (!s) return -1;
@@ -367,47 +402,65 @@ typedef struct {
     float *hq, *hk, *hv, *ho;              /* one head: n x d */
 } enc_work;
 
-static void work_free(enc_work *w) {
-    free(w->x); free(w->q); free(w->k); free(w->v); free(w->att); free(w->tmp);
-    free(w->ff); free(w->hq); free(w->hk); free(w->hv); free(w->ho);
+static void work_free(enc_work *w)
+{
+    free(w->x);
+    free(w->q);
+    free(w->k);
+    free(w->v);
+    free(w->att);
+    free(w->tmp);
+    free(w->ff);
+    free(w->hq);
+    free(w->hk);
+    free(w->hv);
+    free(w->ho);
 }
 
-static int work_alloc(enc_work *w, const bcfg_config *c, int n) {
+static int work_alloc(enc_work *w, const bcfg_config *c, int n)
+{
     memset(w, 0, sizeof *w);
     w->n = n;
     w->rows = (n + ENC_ROWS - 1) / ENC_ROWS * ENC_ROWS;
     w->h = c->hidden;
     w->d = c->head_dim;
     size_t rh = (size_t)w->rows * (size_t)w->h, nd = (size_t)n * (size_t)w->d;
-    w->x = calloc(rh, sizeof(float)); w->q = calloc(rh, sizeof(float));
-    w->k = calloc(rh, sizeof(float)); w->v = calloc(rh, sizeof(float));
-    w->att = calloc(rh, sizeof(float)); w->tmp = calloc(rh, sizeof(float));
+    w->x = calloc(rh, sizeof(float));
+    w->q = calloc(rh, sizeof(float));
+    w->k = calloc(rh, sizeof(float));
+    w->v = calloc(rh, sizeof(float));
+    w->att = calloc(rh, sizeof(float));
+    w->tmp = calloc(rh, sizeof(float));
     w->ff = calloc((size_t)w->rows * (size_t)c->intermediate, sizeof(float));
-    w->hq = malloc(nd * sizeof(float)); w->hk = malloc(nd * sizeof(float));
-    w->hv = malloc(nd * sizeof(float)); w->ho = malloc(nd * sizeof(float));
-    if (w->x && w->q && w->k && w->v && w->att && w->tmp && w->ff && w->hq && w->hk &&
-        w->hv && w->ho)
+    w->hq = malloc(nd * sizeof(float));
+    w->hk = malloc(nd * sizeof(float));
+    w->hv = malloc(nd * sizeof(float));
+    w->ho = malloc(nd * sizeof(float));
+    if (w->x && w->q && w->k && w->v && w->att && w->tmp && w->ff && w->hq && w->hk && w->hv && w->ho)
         return 0;
     work_free(w);
     return -1;
 }
 
 /* Copies columns [col, col+d) of rows 0..n-1 of src (row stride h) to dst (n x d). */
-static void gather(float *dst, const float *src, int n, int h, int col, int d) {
+static void gather(float *dst, const float *src, int n, int h, int col, int d)
+{
     for (int t = 0; t < n; t++)
         memcpy(dst + (size_t)t * (size_t)d, src + (size_t)t * (size_t)h + (size_t)col,
                (size_t)d * sizeof *dst);
 }
 
-static void scatter(float *dst, const float *src, int n, int h, int col, int d) {
+static void scatter(float *dst, const float *src, int n, int h, int col, int d)
+{
     for (int t = 0; t < n; t++)
         memcpy(dst + (size_t)t * (size_t)h + (size_t)col, src + (size_t)t * (size_t)d,
                (size_t)d * sizeof *dst);
 }
 
 /* Self-attention of one layer: projections, every head through the hook, into w->att. */
-static int attention(const enc_model *m, const enc_layer *ly, int l, enc_work *w,
-                     enc_attn_fn fn, void *ctx, char *err, size_t errsz) {
+static int attention(const enc_model *m, const enc_layer *ly, int l, enc_work *w, enc_attn_fn fn, void *ctx,
+                     char *err, size_t errsz)
+{
     linear(&ly->q, w->x, w->rows, w->q);
     linear(&ly->k, w->x, w->rows, w->k);
     linear(&ly->v, w->x, w->rows, w->v);
@@ -418,8 +471,10 @@ static int attention(const enc_model *m, const enc_layer *ly, int l, enc_work *w
         gather(w->hv, w->v, w->n, w->h, col, w->d);
         int rc = fn(ctx, l, hd, w->n, w->d, w->hq, w->hk, w->hv, w->ho);
         if (rc != 0) {
-            hg_errf(err, errsz, "attention hook failed at layer %d head %d (n_tok %d, d %d): "
-                   "returned %d", l, hd, w->n, w->d, rc);
+            hg_errf(err, errsz,
+                    "attention hook failed at layer %d head %d (n_tok %d, d %d): "
+                    "returned %d",
+                    l, hd, w->n, w->d, rc);
             return -1;
         }
         scatter(w->att, w->ho, w->n, w->h, col, w->d);
@@ -428,8 +483,8 @@ static int attention(const enc_model *m, const enc_layer *ly, int l, enc_work *w
 }
 
 /* One encoder layer on w->x, in place. */
-static int layer_forward(const enc_model *m, int l, enc_work *w, const enc_hooks *hk,
-                         char *err, size_t errsz) {
+static int layer_forward(const enc_model *m, int l, enc_work *w, const enc_hooks *hk, char *err, size_t errsz)
+{
     const enc_layer *ly = &m->layer[l];
     const bcfg_config *c = &m->cfg;
     enc_attn_fn fn = hk && hk->attn ? hk->attn : enc_attn_float;
@@ -448,7 +503,8 @@ static int layer_forward(const enc_model *m, int l, enc_work *w, const enc_hooks
 }
 
 /* Embeddings of the ids into w->x (padding rows stay zero before the LayerNorm). */
-static void embed_tokens(const enc_model *m, const int32_t *ids, enc_work *w) {
+static void embed_tokens(const enc_model *m, const int32_t *ids, enc_work *w)
+{
     size_t h = (size_t)w->h;
     for (int t = 0; t < w->n; t++) {
         const float *we = m->word + (size_t)ids[t] * h, *pe = m->pos + (size_t)t * h;
@@ -458,18 +514,18 @@ static void embed_tokens(const enc_model *m, const int32_t *ids, enc_work *w) {
     add_norm(w->x, NULL, w->rows, w->h, &m->ln_emb, m->cfg.ln_eps);
 }
 
-int enc_forward(const enc_model *m, const int32_t *ids, int n_tok, const enc_hooks *hooks,
-                float *out, char *err, size_t errsz) {
+int enc_forward(const enc_model *m, const int32_t *ids, int n_tok, const enc_hooks *hooks, float *out,
+                char *err, size_t errsz)
+{
     const bcfg_config *c = &m->cfg;
     if (n_tok < 1 || n_tok > c->max_pos) {
-        hg_errf(err, errsz, "encoder: %d tokens (allowed: 1..%d, max_position_embeddings)",
-               n_tok, c->max_pos);
+        hg_errf(err, errsz, "encoder: %d tokens (allowed: 1..%d, max_position_embeddings)", n_tok,
+                c->max_pos);
         return -1;
     }
     for (int t = 0; t < n_tok; t++)
         if (ids[t] < 0 || ids[t] >= c->vocab_size) {
-            hg_errf(err, errsz, "encoder: token %d has id %d (allowed: 0..%d)", t, ids[t],
-                   c->vocab_size - 1);
+            hg_errf(err, errsz, "encoder: token %d has id %d (allowed: 0..%d)", t, ids[t], c->vocab_size - 1);
             return -1;
         }
     enc_work w;
@@ -479,15 +535,15 @@ int enc_forward(const enc_model *m, const int32_t *ids, int n_tok, const enc_hoo
     }
     embed_tokens(m, ids, &w);
     int rc = 0;
-    for (int l = 0; l < c->n_layers && rc == 0; l++)
-        rc = layer_forward(m, l, &w, hooks, err, errsz);
+    for (int l = 0; l < c->n_layers && rc == 0; l++) rc = layer_forward(m, l, &w, hooks, err, errsz);
     if (rc == 0) memcpy(out, w.x, (size_t)n_tok * (size_t)w.h * sizeof *out);
     work_free(&w);
     return rc;
 }
 
-int enc_embed(const enc_model *m, const int32_t *ids, int n_tok, const enc_hooks *hooks,
-              float *emb, char *err, size_t errsz) {
+int enc_embed(const enc_model *m, const int32_t *ids, int n_tok, const enc_hooks *hooks, float *emb,
+              char *err, size_t errsz)
+{
     const int h = m->cfg.hidden;
     float *hs = malloc((size_t)(n_tok > 0 ? n_tok : 1) * (size_t)h * sizeof *hs);
     if (!hs) {
@@ -513,7 +569,8 @@ int enc_embed(const enc_model *m, const int32_t *ids, int n_tok, const enc_hooks
     return 0;
 }
 
-float enc_cosine(const float *a, const float *b, int n) {
+float enc_cosine(const float *a, const float *b, int n)
+{
     double ab = 0.0, aa = 0.0, bb = 0.0;
     for (int i = 0; i < n; i++) {
         ab += (double)a[i] * b[i];

@@ -33,14 +33,14 @@ extern "C" {
 /* Computes one head's attention output. Q, K, V: n_tok x d row-major (after bias, before
    any scaling); O: n_tok x d output. Returns 0 on success, non-zero on error (the encoder
    then fails with that error). */
-typedef int (*enc_attn_fn)(void *ctx, int layer, int head, int n_tok, int d,
-                           const float *Q, const float *K, const float *V, float *O);
+typedef int (*enc_attn_fn)(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
+                           const float *V, float *O);
 
 /* The built-in float attention: O = softmax(Q K^T / sqrt(d)) V, row by row, with the
  * row maximum subtracted before exp. ctx, layer and head are ignored. Returns 0, or -1
  * if n_tok < 1, d < 1 or memory for one row of scores cannot be had. */
-int enc_attn_float(void *ctx, int layer, int head, int n_tok, int d,
-                   const float *Q, const float *K, const float *V, float *O);
+int enc_attn_float(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
+                   const float *V, float *O);
 
 /* Observer, called once per layer after the layer is complete:
  *   attn:   n_tok x hidden, the attention output of all heads side by side (head h in
@@ -48,8 +48,8 @@ int enc_attn_float(void *ctx, int layer, int head, int n_tok, int d,
  *   hidden: n_tok x hidden, the layer's output hidden state.
  * Both are valid only during the call. Returns 0 to go on, non-zero to stop the encoder
  * with an error. */
-typedef int (*enc_observe_fn)(void *ctx, int layer, int n_tok, int hidden,
-                              const float *attn, const float *hidden_state);
+typedef int (*enc_observe_fn)(void *ctx, int layer, int n_tok, int hidden, const float *attn,
+                              const float *hidden_state);
 
 /* Hooks for one forward pass. A NULL function means: built-in float attention / no
  * observer. A NULL enc_hooks pointer means both. */
@@ -68,8 +68,7 @@ typedef struct enc_model enc_model; /* loaded weights (opaque, read-only after l
 enc_model *enc_load(const char *dir, char *err, size_t errsz);
 
 /* Same with explicit file paths. */
-enc_model *enc_load_files(const char *config_path, const char *weights_path, char *err,
-                          size_t errsz);
+enc_model *enc_load_files(const char *config_path, const char *weights_path, char *err, size_t errsz);
 
 /* Releases m. m may be NULL. Can't fail. */
 void enc_free(enc_model *m);
@@ -81,13 +80,13 @@ const bcfg_config *enc_config(const enc_model *m);
  * writes the last hidden state, n_tok x hidden floats, to out. Returns 0, or -1 with a
  * message in err if n_tok is not in 1..max_position_embeddings, an id is outside the
  * vocabulary, memory runs out, or a hook returns non-zero. */
-int enc_forward(const enc_model *m, const int32_t *ids, int n_tok, const enc_hooks *hooks,
-                float *out, char *err, size_t errsz);
+int enc_forward(const enc_model *m, const int32_t *ids, int n_tok, const enc_hooks *hooks, float *out,
+                char *err, size_t errsz);
 
 /* Like enc_forward, then mean pooling over the n_tok tokens and L2 normalisation: writes
  * hidden floats (a unit vector) to emb. Same errors as enc_forward. */
-int enc_embed(const enc_model *m, const int32_t *ids, int n_tok, const enc_hooks *hooks,
-              float *emb, char *err, size_t errsz);
+int enc_embed(const enc_model *m, const int32_t *ids, int n_tok, const enc_hooks *hooks, float *emb,
+              char *err, size_t errsz);
 
 /* Cosine similarity of a[0..n-1] and b[0..n-1]; 0 if either is all zeros. */
 float enc_cosine(const float *a, const float *b, int n);

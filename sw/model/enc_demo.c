@@ -14,28 +14,30 @@
 #include "enc_bert.h"
 #include "tok_wordpiece.h"
 
-#define ERRSZ 512
+#define ERRSZ    512
 #define MAX_LINE 65536
 
-static void usage(FILE *fp) {
-    fprintf(fp,
-            "usage: enc_demo [-p PAIRS] [-m MODEL_DIR] FILE\n"
-            "  Embeds the lines of FILE (UTF-8, one sentence per line) with the float\n"
-            "  encoder and prints the cosine similarity of lines 1+2, 3+4, ...\n"
-            "  -p PAIRS      number of pairs to print, 1..100000 (default 5)\n"
-            "  -m MODEL_DIR  directory with config.json, model.safetensors, vocab.txt\n"
-            "                (default: $HADGEN_MODEL, else build/model)\n"
-            "  -h            this help\n");
+static void usage(FILE *fp)
+{
+    fprintf(fp, "usage: enc_demo [-p PAIRS] [-m MODEL_DIR] FILE\n"
+                "  Embeds the lines of FILE (UTF-8, one sentence per line) with the float\n"
+                "  encoder and prints the cosine similarity of lines 1+2, 3+4, ...\n"
+                "  -p PAIRS      number of pairs to print, 1..100000 (default 5)\n"
+                "  -m MODEL_DIR  directory with config.json, model.safetensors, vocab.txt\n"
+                "                (default: $HADGEN_MODEL, else build/model)\n"
+                "  -h            this help\n");
 }
 
-static double now_ms(void) {
+static double now_ms(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* Embeds one line into emb; returns the token count, or -1 with a message printed. */
-static int embed_line(const enc_model *m, const tok_vocab *v, const char *line, float *emb) {
+static int embed_line(const enc_model *m, const tok_vocab *v, const char *line, float *emb)
+{
     char err[ERRSZ];
     int32_t ids[TOK_DEFAULT_MAX_LEN];
     int n = tok_encode(v, line, TOK_DEFAULT_MAX_LEN, ids, err, sizeof err);
@@ -47,13 +49,15 @@ static int embed_line(const enc_model *m, const tok_vocab *v, const char *line, 
 }
 
 /* Reads the next line without its newline; returns 0 at end of file. */
-static int next_line(FILE *fp, char *buf, size_t sz) {
+static int next_line(FILE *fp, char *buf, size_t sz)
+{
     if (!fgets(buf, (int)sz, fp)) return 0;
     buf[strcspn(buf, "\r\n")] = '\0';
     return 1;
 }
 
-static int run(const char *dir, const char *path, long pairs) {
+static int run(const char *dir, const char *path, long pairs)
+{
     char err[ERRSZ], vpath[4200];
     FILE *fp = fopen(path, "r");
     if (!fp) {
@@ -79,14 +83,17 @@ static int run(const char *dir, const char *path, long pairs) {
         double t0 = now_ms();
         int na = embed_line(m, v, la, a), nb = na < 0 ? -1 : embed_line(m, v, lb, a + h);
         t_ms += now_ms() - t0;
-        if (na < 0 || nb < 0) { rc = 1; break; }
+        if (na < 0 || nb < 0) {
+            rc = 1;
+            break;
+        }
         toks += na + nb;
         printf("%.4f  %s  |  %s\n", enc_cosine(a, a + h, h), la, lb);
         done++;
     }
     if (done > 0)
-        printf("%ld pairs, %.1f tokens/sentence, %.2f ms/sentence\n", done,
-               (double)toks / (double)(2 * done), t_ms / (double)(2 * done));
+        printf("%ld pairs, %.1f tokens/sentence, %.2f ms/sentence\n", done, (double)toks / (double)(2 * done),
+               t_ms / (double)(2 * done));
     free(a);
     fclose(fp);
     tok_free(v);
@@ -94,7 +101,8 @@ static int run(const char *dir, const char *path, long pairs) {
     return rc;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     const char *dir = NULL, *file = NULL;
     long pairs = 5;
     for (int i = 1; i < argc; i++) {

@@ -30,19 +30,16 @@ extern "C" {
 #define ST_MAX_DIMS 8 /* most dimensions a tensor may have */
 
 /* Element types of the format that this reader accepts. */
-typedef enum {
-    ST_F64, ST_F32, ST_F16, ST_BF16,
-    ST_I64, ST_I32, ST_I16, ST_I8, ST_U8, ST_BOOL
-} st_dtype;
+typedef enum { ST_F64, ST_F32, ST_F16, ST_BF16, ST_I64, ST_I32, ST_I16, ST_I8, ST_U8, ST_BOOL } st_dtype;
 
 /* Description of one tensor; the name points into the open file's storage. */
 typedef struct {
     const char *name;
     st_dtype dtype;
-    int ndim;                   /* 0 for a scalar */
+    int ndim; /* 0 for a scalar */
     int64_t shape[ST_MAX_DIMS];
-    size_t numel;               /* product of shape (1 for a scalar) */
-    size_t nbytes;              /* numel * element size */
+    size_t numel;  /* product of shape (1 for a scalar) */
+    size_t nbytes; /* numel * element size */
 } st_info;
 
 typedef struct st_file st_file; /* an open, validated file (opaque) */
@@ -55,8 +52,7 @@ st_file *st_open(const char *path, char *err, size_t errsz);
 
 /* Same as st_open, on a copy of the size bytes at bytes (name stands for the path in
  * messages and st_path). */
-st_file *st_open_mem(const void *bytes, size_t size, const char *name, char *err,
-                     size_t errsz);
+st_file *st_open_mem(const void *bytes, size_t size, const char *name, char *err, size_t errsz);
 
 /* Releases f and everything it owns. f may be NULL. Can't fail. */
 void st_close(st_file *f);
@@ -82,13 +78,12 @@ size_t st_dtype_size(st_dtype t);
 /* Converts tensor name to float into dst, which holds n floats. Fails (returns -1 with a
  * message) if the tensor is missing or its element count is not n; returns 0 on
  * success. */
-int st_read_f32(const st_file *f, const char *name, float *dst, size_t n,
-                char *err, size_t errsz);
+int st_read_f32(const st_file *f, const char *name, float *dst, size_t n, char *err, size_t errsz);
 
 /* Like st_read_f32, but also requires the shape to be exactly shape[0..ndim-1]
  * (the message then gives both shapes). */
-int st_read_f32_shape(const st_file *f, const char *name, int ndim, const int64_t *shape,
-                      float *dst, char *err, size_t errsz);
+int st_read_f32_shape(const st_file *f, const char *name, int ndim, const int64_t *shape, float *dst,
+                      char *err, size_t errsz);
 
 /* Raw little-endian bytes of a tensor (info->nbytes of them), valid until st_close.
  * info must come from f. Can't fail. */

@@ -10,44 +10,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOK_MAX_LINE 1024 /* longest vocabulary line accepted, in bytes */
+#define TOK_MAX_LINE 1024         /* longest vocabulary line accepted, in bytes */
 #define TOK_MAX_FILE (64LL << 20) /* largest vocab.txt accepted, in bytes */
 
 struct tok_vocab {
-    char *text;      /* file contents; tokens point into it */
-    char **tokens;   /* id -> NUL-terminated token */
+    char *text;    /* file contents; tokens point into it */
+    char **tokens; /* id -> NUL-terminated token */
     int n;
-    int *slots;      /* open-addressing hash table of ids, -1 = empty */
-    size_t cap;      /* power of two, >= 2 n (so probes always end) */
+    int *slots; /* open-addressing hash table of ids, -1 = empty */
+    size_t cap; /* power of two, >= 2 n (so probes always end) */
     int unk, cls, sep;
 };
-
 
 /* ================================================================ Unicode tables */
 
 #include "tok_tables.h" /* tok_fold_table, tok_mark, tok_punct, tok_control, tok_space */
 
 /* CJK ideographs as the BERT tokenizer defines them: each becomes its own word. */
-static const struct { uint32_t lo, hi; } cjk[] = {
-    {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}, {0x20000, 0x2A6DF},
+static const struct {
+    uint32_t lo, hi;
+} cjk[] = {
+    {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},   {0xF900, 0xFAFF},   {0x20000, 0x2A6DF},
     {0x2A700, 0x2B73F}, {0x2B740, 0x2B81F}, {0x2B820, 0x2CEAF}, {0x2F800, 0x2FA1F},
 };
 
 /* Binary search of c in the sorted range table r[0..n-1]. */
-static int in_ranges(const tok_range *r, size_t n, uint32_t c) {
+static int in_ranges(const tok_range *r, size_t n, uint32_t c)
+{
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (c < r[mid].lo) hi = mid;
-        else if (c > r[mid].hi) lo = mid + 1;
-        else return 1;
+        if (c < r[mid].lo)
+            hi = mid;
+        else if (c > r[mid].hi)
+            lo = mid + 1;
+        else
+            return 1;
     }
     return 0;
 }
 
 #define IN_TABLE(tab, c) in_ranges(tab, sizeof tab / sizeof tab[0], c)
 
-static int is_cjk(uint32_t c) {
+static int is_cjk(uint32_t c)
+{
     for (size_t i = 0; i < sizeof cjk / sizeof cjk[0]; i++)
         if (c >= cjk[i].lo && c <= cjk[i].hi) return 1;
     return 0;
@@ -55,33 +61,40 @@ static int is_cjk(uint32_t c) {
 
 /* Removed by clean_text: C0/C1 controls except \t \n \r, Cf, Co (NUL and U+FFFD are
  * handled by the caller). */
-static int is_control(uint32_t c) {
+static int is_control(uint32_t c)
+{
     if (c == '\t' || c == '\n' || c == '\r') return 0;
     if (c < 0x20 || c == 0x7F) return 1;
     return c <= 0xFFFF && IN_TABLE(tok_control, c);
 }
 
-static int is_space(uint32_t c) {
+static int is_space(uint32_t c)
+{
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return 1;
     return c >= 0x80 && c <= 0xFFFF && IN_TABLE(tok_space, c);
 }
 
 /* ASCII punctuation (including the symbols $ + < = > ^ ` | ~) and Unicode P*. */
-static int is_punct(uint32_t c) {
+static int is_punct(uint32_t c)
+{
     if (c < 0x80)
-        return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) ||
-               (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
+        return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) ||
+               (c >= 0x7B && c <= 0x7E);
     return c <= 0xFFFF && IN_TABLE(tok_punct, c);
 }
 
 /* Lowercase + accent strip of c (NFD, combining marks dropped, lowercase) into out[];
  * returns the number of code points written, 0..3. */
-static size_t fold(uint32_t c, uint32_t *out) {
+static size_t fold(uint32_t c, uint32_t *out)
+{
     if (c < 0x80) {
         out[0] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
         return 1;
     }
-    if (c > 0xFFFF) { out[0] = c; return 1; }
+    if (c > 0xFFFF) {
+        out[0] = c;
+        return 1;
+    }
     if (IN_TABLE(tok_mark, c)) return 0;
     if (c >= 0xAC00 && c <= 0xD7A3) { /* Hangul syllable -> conjoining jamo */
         uint32_t s = c - 0xAC00;
@@ -95,8 +108,10 @@ static size_t fold(uint32_t c, uint32_t *out) {
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const tok_fold *f = &tok_fold_table[mid];
-        if (c < f->from) hi = mid;
-        else if (c > f->from) lo = mid + 1;
+        if (c < f->from)
+            hi = mid;
+        else if (c > f->from)
+            lo = mid + 1;
         else {
             out[0] = f->to;
             if (!f->to2) return 1;
@@ -113,25 +128,51 @@ static size_t fold(uint32_t c, uint32_t *out) {
 /* Decodes one code point from s[0..n-1] into *c; returns the bytes consumed (>= 1).
  * An invalid sequence (bad lead byte, bad continuation, overlong form, surrogate, above
  * U+10FFFF) consumes one byte and yields *c = 0xFFFD, which the tokenizer drops. */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *c) {
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *c)
+{
     uint32_t b = s[0], v, min;
     size_t len;
-    if (b < 0x80) { *c = b; return 1; }
-    if (b >= 0xC2 && b <= 0xDF) { len = 2; v = b & 0x1F; min = 0x80; }
-    else if (b >= 0xE0 && b <= 0xEF) { len = 3; v = b & 0x0F; min = 0x800; }
-    else if (b >= 0xF0 && b <= 0xF4) { len = 4; v = b & 0x07; min = 0x10000; }
-    else { *c = 0xFFFD; return 1; }
-    if (len > n) { *c = 0xFFFD; return 1; }
+    if (b < 0x80) {
+        *c = b;
+        return 1;
+    }
+    if (b >= 0xC2 && b <= 0xDF) {
+        len = 2;
+        v = b & 0x1F;
+        min = 0x80;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        v = b & 0x0F;
+        min = 0x800;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        v = b & 0x07;
+        min = 0x10000;
+    } else {
+        *c = 0xFFFD;
+        return 1;
+    }
+    if (len > n) {
+        *c = 0xFFFD;
+        return 1;
+    }
     for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) { *c = 0xFFFD; return 1; }
+        if ((s[i] & 0xC0) != 0x80) {
+            *c = 0xFFFD;
+            return 1;
+        }
         v = (v << 6) | (s[i] & 0x3Fu);
     }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) { *c = 0xFFFD; return 1; }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+        *c = 0xFFFD;
+        return 1;
+    }
     *c = v;
     return len;
 }
 
-long tok_utf8_error(const char *s, size_t n) {
+long tok_utf8_error(const char *s, size_t n)
+{
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
@@ -144,9 +185,13 @@ long tok_utf8_error(const char *s, size_t n) {
 }
 
 /* Appends the UTF-8 form of c to out; returns the bytes written (1..4). */
-static size_t utf8_encode(uint32_t c, char *out) {
+static size_t utf8_encode(uint32_t c, char *out)
+{
     assert(c <= 0x10FFFF);
-    if (c < 0x80) { out[0] = (char)c; return 1; }
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
     if (c < 0x800) {
         out[0] = (char)(0xC0 | (c >> 6));
         out[1] = (char)(0x80 | (c & 0x3F));
@@ -168,14 +213,16 @@ static size_t utf8_encode(uint32_t c, char *out) {
 /* ================================================================ vocabulary */
 
 /* FNV-1a hash of s[0..n-1]. */
-static size_t hash(const char *s, size_t n) {
+static size_t hash(const char *s, size_t n)
+{
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return (size_t)h;
 }
 
 /* Slot for the token s[0..n-1]: the one holding it, or the empty one where it goes. */
-static size_t slot_of(const tok_vocab *v, const char *s, size_t n) {
+static size_t slot_of(const tok_vocab *v, const char *s, size_t n)
+{
     size_t i = hash(s, n) & (v->cap - 1);
     while (v->slots[i] >= 0) {
         const char *t = v->tokens[v->slots[i]];
@@ -186,21 +233,16 @@ static size_t slot_of(const tok_vocab *v, const char *s, size_t n) {
 }
 
 /* Id of the token s[0..n-1], or -1. */
-static int lookup(const tok_vocab *v, const char *s, size_t n) {
-    return v->slots[slot_of(v, s, n)];
-}
+static int lookup(const tok_vocab *v, const char *s, size_t n) { return v->slots[slot_of(v, s, n)]; }
 
-int tok_id(const tok_vocab *v, const char *token) {
-    return lookup(v, token, strlen(token));
-}
+int tok_id(const tok_vocab *v, const char *token) { return lookup(v, token, strlen(token)); }
 
 int tok_size(const tok_vocab *v) { return v->n; }
 
-const char *tok_token(const tok_vocab *v, int id) {
-    return (id >= 0 && id < v->n) ? v->tokens[id] : NULL;
-}
+const char *tok_token(const tok_vocab *v, int id) { return (id >= 0 && id < v->n) ? v->tokens[id] : NULL; }
 
-void tok_free(tok_vocab *v) {
+void tok_free(tok_vocab *v)
+{
     if (!v) return;
     free(v->text);
     free(v->tokens);
@@ -210,19 +252,20 @@ void tok_free(tok_vocab *v) {
 
 /* Reads the whole file (a regular file of at most TOK_MAX_FILE bytes) into a
  * NUL-terminated buffer; *len gets its length. */
-static char *read_file(const char *path, size_t *len, char *err, size_t errsz) {
+static char *read_file(const char *path, size_t *len, char *err, size_t errsz)
+{
     char why[256];
     char *buf = hg_file_read(path, TOK_MAX_FILE, len, why, sizeof why);
-    if (!buf)
-        hg_errf(err, errsz, "vocab %s: %s", path, why);
+    if (!buf) hg_errf(err, errsz, "vocab %s: %s", path, why);
     return buf;
 }
 
 /* Splits v->text into lines (trailing white space removed) and fills v->tokens. */
-static int split_lines(tok_vocab *v, const char *path, size_t len, char *err, size_t errsz) {
+static int split_lines(tok_vocab *v, const char *path, size_t len, char *err, size_t errsz)
+{
     if (memchr(v->text, '\0', len)) {
-        hg_errf(err, errsz, "vocab %s: contains a NUL byte at offset %zu; not a text file",
-               path, (size_t)((char *)memchr(v->text, '\0', len) - v->text));
+        hg_errf(err, errsz, "vocab %s: contains a NUL byte at offset %zu; not a text file", path,
+                (size_t)((char *)memchr(v->text, '\0', len) - v->text));
         return -1;
     }
     size_t lines = 0;
@@ -238,8 +281,10 @@ static int split_lines(tok_vocab *v, const char *path, size_t len, char *err, si
         char *nl = memchr(p, '\n', (size_t)(end - p));
         char *e = nl ? nl : end;
         if (e - p > TOK_MAX_LINE) {
-            hg_errf(err, errsz, "vocab %s: line %d is %td bytes long (at most %d allowed); "
-                   "not a vocab.txt", path, v->n + 1, e - p, TOK_MAX_LINE);
+            hg_errf(err, errsz,
+                    "vocab %s: line %d is %td bytes long (at most %d allowed); "
+                    "not a vocab.txt",
+                    path, v->n + 1, e - p, TOK_MAX_LINE);
             return -1;
         }
         char *t = e;
@@ -253,7 +298,8 @@ static int split_lines(tok_vocab *v, const char *path, size_t len, char *err, si
 }
 
 /* Builds the hash table; a later duplicate replaces the earlier id. */
-static int build_index(tok_vocab *v, const char *path, char *err, size_t errsz) {
+static int build_index(tok_vocab *v, const char *path, char *err, size_t errsz)
+{
     v->cap = 16;
     while (v->cap < 2 * (size_t)v->n) v->cap *= 2;
     v->slots = malloc(v->cap * sizeof *v->slots);
@@ -270,22 +316,23 @@ static int build_index(tok_vocab *v, const char *path, char *err, size_t errsz) 
 }
 
 /* Finds [UNK], [CLS] and [SEP]; the message lists every missing one. */
-static int find_specials(tok_vocab *v, const char *path, char *err, size_t errsz) {
+static int find_specials(tok_vocab *v, const char *path, char *err, size_t errsz)
+{
     v->unk = tok_id(v, "[UNK]");
     v->cls = tok_id(v, "[CLS]");
     v->sep = tok_id(v, "[SEP]");
     if (v->unk >= 0 && v->cls >= 0 && v->sep >= 0) return 0;
-    hg_errf(err, errsz, "vocab %s: %d tokens but missing the special token(s)%s%s%s "
-           "(a BERT vocab.txt needs [UNK], [CLS] and [SEP])", path, v->n,
-           v->unk < 0 ? " [UNK]" : "", v->cls < 0 ? " [CLS]" : "",
-           v->sep < 0 ? " [SEP]" : "");
+    hg_errf(err, errsz,
+            "vocab %s: %d tokens but missing the special token(s)%s%s%s "
+            "(a BERT vocab.txt needs [UNK], [CLS] and [SEP])",
+            path, v->n, v->unk < 0 ? " [UNK]" : "", v->cls < 0 ? " [CLS]" : "", v->sep < 0 ? " [SEP]" : "");
     return -1;
 }
 
 /* Builds the vocabulary of v->text (len bytes, NUL-terminated); path names it in
  * messages. Returns v, or NULL with a message after releasing v. */
-static tok_vocab *parse_vocab(tok_vocab *v, const char *path, size_t len, char *err,
-                              size_t errsz) {
+static tok_vocab *parse_vocab(tok_vocab *v, const char *path, size_t len, char *err, size_t errsz)
+{
     if (strspn(v->text, " \t\r\n") == len) {
         hg_errf(err, errsz, "vocab %s: file is empty (expected one token per line)", path);
         goto fail;
@@ -299,7 +346,8 @@ fail:
     return NULL;
 }
 
-tok_vocab *tok_load(const char *path, char *err, size_t errsz) {
+tok_vocab *tok_load(const char *path, char *err, size_t errsz)
+{
     tok_vocab *v = calloc(1, sizeof *v);
     size_t len = 0;
     if (!v) {
@@ -314,11 +362,11 @@ tok_vocab *tok_load(const char *path, char *err, size_t errsz) {
     return parse_vocab(v, path, len, err, errsz);
 }
 
-tok_vocab *tok_load_text(const char *text, size_t len, const char *name, char *err,
-                         size_t errsz) {
+tok_vocab *tok_load_text(const char *text, size_t len, const char *name, char *err, size_t errsz)
+{
     if (len > (size_t)TOK_MAX_FILE) {
         hg_errf(err, errsz, "vocab %s: %zu bytes, more than the limit of %lld bytes", name, len,
-               TOK_MAX_FILE);
+                TOK_MAX_FILE);
         return NULL;
     }
     tok_vocab *v = calloc(1, sizeof *v);
@@ -342,7 +390,8 @@ typedef struct {
 
 /* Normalizes text into cps (clean, CJK spacing, fold); returns the count. cps must have
  * room for 3 * strlen(text) entries: a code point of k bytes yields at most k entries. */
-static size_t normalize(const char *text, uint32_t *cps) {
+static size_t normalize(const char *text, uint32_t *cps)
+{
     const unsigned char *s = (const unsigned char *)text;
     size_t n = strlen(text), k = 0;
     for (size_t i = 0; i < n;) {
@@ -350,7 +399,10 @@ static size_t normalize(const char *text, uint32_t *cps) {
         size_t len = utf8_decode(s + i, n - i, &c);
         i += len;
         if (c == 0 || c == 0xFFFD || is_control(c)) continue;
-        if (is_space(c)) { cps[k++] = ' '; continue; }
+        if (is_space(c)) {
+            cps[k++] = ' ';
+            continue;
+        }
         if (is_cjk(c)) {
             cps[k++] = ' ';
             k += fold(c, cps + k);
@@ -366,13 +418,14 @@ static size_t normalize(const char *text, uint32_t *cps) {
 
 /* Scratch for wordpiece(), sized for the longest word of the text. */
 typedef struct {
-    char *word;   /* UTF-8 of the word */
-    char *piece;  /* "##" + a candidate continuation piece */
-    size_t *off;  /* byte offset of each character in word, plus the end */
+    char *word;  /* UTF-8 of the word */
+    char *piece; /* "##" + a candidate continuation piece */
+    size_t *off; /* byte offset of each character in word, plus the end */
 } wp_scratch;
 
 /* Id of the piece word[off[start]..off[end]), with "##" in front when start > 0. */
-static int piece_id(const tok_vocab *v, const wp_scratch *s, size_t start, size_t end) {
+static int piece_id(const tok_vocab *v, const wp_scratch *s, size_t start, size_t end)
+{
     size_t len = s->off[end] - s->off[start];
     if (start == 0) return lookup(v, s->word, len);
     memcpy(s->piece + 2, s->word + s->off[start], len);
@@ -381,13 +434,12 @@ static int piece_id(const tok_vocab *v, const wp_scratch *s, size_t start, size_
 
 /* WordPiece of one word w[0..n-1] (n >= 1), greedy longest match first: appends its
  * pieces, or one [UNK] if the word is too long or some part matches no entry. */
-static void wordpiece(const tok_vocab *v, const uint32_t *w, size_t n, id_sink *out,
-                      const wp_scratch *s) {
+static void wordpiece(const tok_vocab *v, const uint32_t *w, size_t n, id_sink *out, const wp_scratch *s)
+{
     int first = out->n;
     if (n > TOK_MAX_WORD_CHARS) goto unknown;
     s->off[0] = 0;
-    for (size_t i = 0; i < n; i++)
-        s->off[i + 1] = s->off[i] + utf8_encode(w[i], s->word + s->off[i]);
+    for (size_t i = 0; i < n; i++) s->off[i + 1] = s->off[i] + utf8_encode(w[i], s->word + s->off[i]);
     for (size_t start = 0; start < n;) {
         int id = -1;
         size_t end = n;
@@ -402,12 +454,11 @@ unknown:
     if (out->n < out->cap) out->ids[out->n++] = v->unk;
 }
 
-int tok_encode(const tok_vocab *v, const char *text, int max_len, int32_t *ids,
-               char *err, size_t errsz) {
+int tok_encode(const tok_vocab *v, const char *text, int max_len, int32_t *ids, char *err, size_t errsz)
+{
     assert(v && text && ids);
     if (max_len < 2) {
-        hg_errf(err, errsz, "tokenizer: max_len %d too small (need >= 2 for [CLS] and [SEP])",
-               max_len);
+        hg_errf(err, errsz, "tokenizer: max_len %d too small (need >= 2 for [CLS] and [SEP])", max_len);
         return -1;
     }
     size_t n = strlen(text);
@@ -416,7 +467,10 @@ int tok_encode(const tok_vocab *v, const char *text, int max_len, int32_t *ids,
     uint32_t *cps = malloc((3 * n + 1) * sizeof *cps);
     wp_scratch s = {malloc(4 * n + 4), malloc(4 * n + 6), malloc((n + 2) * sizeof(size_t))};
     if (!cps || !s.word || !s.piece || !s.off) {
-        free(cps); free(s.word); free(s.piece); free(s.off);
+        free(cps);
+        free(s.word);
+        free(s.piece);
+        free(s.off);
         hg_errf(err, errsz, "tokenizer: out of memory for a %zu-byte text", n);
         return -1;
     }
@@ -431,7 +485,10 @@ int tok_encode(const tok_vocab *v, const char *text, int max_len, int32_t *ids,
         if (is_p && out.n < out.cap) wordpiece(v, cps + i, 1, &out, &s);
         w0 = i + 1;
     }
-    free(cps); free(s.word); free(s.piece); free(s.off);
+    free(cps);
+    free(s.word);
+    free(s.piece);
+    free(s.off);
     ids[0] = v->cls;
     ids[out.n + 1] = v->sep;
     return out.n + 2;

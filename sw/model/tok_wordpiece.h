@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define TOK_DEFAULT_MAX_LEN 128 /* tokens per sequence, [CLS] and [SEP] included */
-#define TOK_MAX_WORD_CHARS 100  /* longer words become [UNK] */
+#define TOK_MAX_WORD_CHARS  100 /* longer words become [UNK] */
 
 typedef struct tok_vocab tok_vocab; /* a loaded vocabulary (opaque) */
 
@@ -41,8 +41,7 @@ tok_vocab *tok_load(const char *path, char *err, size_t errsz);
 
 /* Same as tok_load, from the len bytes at text (a copy is kept; name stands for the path
  * in messages). */
-tok_vocab *tok_load_text(const char *text, size_t len, const char *name, char *err,
-                         size_t errsz);
+tok_vocab *tok_load_text(const char *text, size_t len, const char *name, char *err, size_t errsz);
 
 /* Releases v. v may be NULL. Can't fail. */
 void tok_free(tok_vocab *v);
@@ -60,8 +59,7 @@ const char *tok_token(const tok_vocab *v, int id);
  * max_len ids are written (max_len >= 2; the word pieces are cut, [SEP] is kept). Returns
  * the number of ids written, or -1 with a message in err if max_len < 2 or memory runs
  * out. ids must hold max_len entries. */
-int tok_encode(const tok_vocab *v, const char *text, int max_len, int32_t *ids,
-               char *err, size_t errsz);
+int tok_encode(const tok_vocab *v, const char *text, int max_len, int32_t *ids, char *err, size_t errsz);
 
 /* Offset of the first byte of s[0..n-1] that does not begin a valid UTF-8 sequence (bad
  * lead byte, bad or missing continuation byte, overlong form, surrogate, above U+10FFFF),

@@ -36,87 +36,86 @@
 
 #define DEF_SENTENCES "sw/data/sentences_eval.txt"
 #define DEF_CALIB_SET "sw/data/sentences_calib.txt"
-#define DEF_CALIB "build/calib_minilm.json"
+#define DEF_CALIB     "build/calib_minilm.json"
 /* Default backends: float and the golden model of every core type. */
 static const char *def_backends(void)
 {
     static char buf[256];
     char golden[224];
-    snprintf(buf, sizeof buf, "float,%s",
-             hr_kind_names(golden, sizeof golden, HR_GOLDEN(0), HR_RTL(0), ","));
+    snprintf(buf, sizeof buf, "float,%s", hr_kind_names(golden, sizeof golden, HR_GOLDEN(0), HR_RTL(0), ","));
     return buf;
 }
-#define DEF_PCT 100.0
+#define DEF_PCT        100.0
 #define MAX_DUMP_HEADS 256
-#define REPEAT_MAX 100
+#define REPEAT_MAX     100
 
 static void usage(FILE *f)
 {
     char k1[256], k2[256];
     fprintf(f,
-"usage: hadrun [options]\n"
-"\n"
-"Runs sentences through the float encoder with every attention head on the chosen\n"
-"backends and prints their fidelity against float attention (docs/run.md).\n"
-"A model directory holding had.json (make model-had) is a distilled HAD model: the HAD\n"
-"backends run on it with its learned alpha and top-N; the float reference and the\n"
-"other backends run on its teacher.\n"
-"\n"
-"input and output:\n"
-"  --sentences FILE      one sentence per line, UTF-8, at most 64 MiB (default\n"
-"                        " DEF_SENTENCES ")\n"
-"  --limit N             use the first N sentences, 1..1000000 (default: all)\n"
-"  --max-tokens N        tokens per sentence incl. [CLS]/[SEP], 2..max positions of the\n"
-"                        model (default 128); --max-keys must be at least this\n"
-"  --model DIR           model directory (default $HADGEN_MODEL, else build/model)\n"
-"  --teacher DIR         with a distilled --model: the original model, reference of every\n"
-"                        metric and model of the non-HAD backends; its hash must equal\n"
-"                        had.json's base_model_hash (default $HADGEN_MODEL, else\n"
-"                        build/model)\n"
-"  --backend LIST        comma-separated backends, or 'all' (default\n"
-"                        %s):\n"
-"                        %s\n"
-"                        %s\n"
-"  --embeddings FILE     write the sentence embeddings: one line per backend and\n"
-"                        sentence: BACKEND INDEX v0 .. v(hidden-1)\n"
-"  --json FILE           write every metric as JSON (deterministic: no times)\n"
-"  --check               RTL backends: also run the golden model, count differing outputs\n"
-"                        (exit 1 if any)\n"
-"  --repeat N            run the whole pass N times, 1..100, and report the median wall\n"
-"                        time per backend (benchmark; default 1)\n"
-"  --quiet               no progress on stderr\n"
-"\n"
-"calibration:\n"
-"  --calib FILE          calibration file, reused if made for this model, sentence set\n"
-"                        and percentile, else recomputed and written (default\n"
-"                        " DEF_CALIB ")\n"
-"  --calib-sentences FILE  calibration sentences (default " DEF_CALIB_SET ")\n"
-"  --calib-pct P         int8 scales = P-th percentile of |x| / 127, %g..100 (default %g:\n"
-"                        the maximum)\n"
-"  --student-calib FILE  calibration of a distilled model (its s_v; made with its own HAD\n"
-"                        attention), reused and rewritten like --calib (default: the\n"
-"                        --calib path with _student before .json)\n"
-"  --recalibrate         recompute the calibration even if the file matches\n"
-"\n"
-"stream dumps (real stimulus for hgsim and the power flow):\n"
-"  --dump-streams DIR    write K, V, Q, golden outputs and head.json per core type,\n"
-"                        head and sentence under DIR (new, empty, or made by hadrun)\n"
-"  --dump-heads L:H[,L:H...]  heads to dump (layer, head from 0); required with\n"
-"                        --dump-streams\n"
-"  --dump-sentences K    dump the first K sentences, 1..number of sentences (default 1)\n"
-"\n"
-"core options (as for hadgen; default the MiniLM point --d <model head dim> --lanes 8\n"
-"  --top-n 16 --max-keys 128): --d --lanes --top-n --max-keys --weight-bits\n"
-"  --exp-frac-bits --out-frac --prefix. --d must equal the model's head dimension;\n"
-"  the core type follows each backend, so --core is not accepted. With a distilled\n"
-"  model --top-n defaults to its trained N (had.json top_n).\n"
-"  --cache DIR           simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
-"  --help                this text\n"
-"\n"
-"Every path is checked before the run: inputs are regular files, outputs writable and\n"
-"none of them an input; outputs are written to a temporary name, then renamed.\n",
+            "usage: hadrun [options]\n"
+            "\n"
+            "Runs sentences through the float encoder with every attention head on the chosen\n"
+            "backends and prints their fidelity against float attention (docs/run.md).\n"
+            "A model directory holding had.json (make model-had) is a distilled HAD model: the HAD\n"
+            "backends run on it with its learned alpha and top-N; the float reference and the\n"
+            "other backends run on its teacher.\n"
+            "\n"
+            "input and output:\n"
+            "  --sentences FILE      one sentence per line, UTF-8, at most 64 MiB (default\n"
+            "                        " DEF_SENTENCES ")\n"
+            "  --limit N             use the first N sentences, 1..1000000 (default: all)\n"
+            "  --max-tokens N        tokens per sentence incl. [CLS]/[SEP], 2..max positions of the\n"
+            "                        model (default 128); --max-keys must be at least this\n"
+            "  --model DIR           model directory (default $HADGEN_MODEL, else build/model)\n"
+            "  --teacher DIR         with a distilled --model: the original model, reference of every\n"
+            "                        metric and model of the non-HAD backends; its hash must equal\n"
+            "                        had.json's base_model_hash (default $HADGEN_MODEL, else\n"
+            "                        build/model)\n"
+            "  --backend LIST        comma-separated backends, or 'all' (default\n"
+            "                        %s):\n"
+            "                        %s\n"
+            "                        %s\n"
+            "  --embeddings FILE     write the sentence embeddings: one line per backend and\n"
+            "                        sentence: BACKEND INDEX v0 .. v(hidden-1)\n"
+            "  --json FILE           write every metric as JSON (deterministic: no times)\n"
+            "  --check               RTL backends: also run the golden model, count differing outputs\n"
+            "                        (exit 1 if any)\n"
+            "  --repeat N            run the whole pass N times, 1..100, and report the median wall\n"
+            "                        time per backend (benchmark; default 1)\n"
+            "  --quiet               no progress on stderr\n"
+            "\n"
+            "calibration:\n"
+            "  --calib FILE          calibration file, reused if made for this model, sentence set\n"
+            "                        and percentile, else recomputed and written (default\n"
+            "                        " DEF_CALIB ")\n"
+            "  --calib-sentences FILE  calibration sentences (default " DEF_CALIB_SET ")\n"
+            "  --calib-pct P         int8 scales = P-th percentile of |x| / 127, %g..100 (default %g:\n"
+            "                        the maximum)\n"
+            "  --student-calib FILE  calibration of a distilled model (its s_v; made with its own HAD\n"
+            "                        attention), reused and rewritten like --calib (default: the\n"
+            "                        --calib path with _student before .json)\n"
+            "  --recalibrate         recompute the calibration even if the file matches\n"
+            "\n"
+            "stream dumps (real stimulus for hgsim and the power flow):\n"
+            "  --dump-streams DIR    write K, V, Q, golden outputs and head.json per core type,\n"
+            "                        head and sentence under DIR (new, empty, or made by hadrun)\n"
+            "  --dump-heads L:H[,L:H...]  heads to dump (layer, head from 0); required with\n"
+            "                        --dump-streams\n"
+            "  --dump-sentences K    dump the first K sentences, 1..number of sentences (default 1)\n"
+            "\n"
+            "core options (as for hadgen; default the MiniLM point --d <model head dim> --lanes 8\n"
+            "  --top-n 16 --max-keys 128): --d --lanes --top-n --max-keys --weight-bits\n"
+            "  --exp-frac-bits --out-frac --prefix. --d must equal the model's head dimension;\n"
+            "  the core type follows each backend, so --core is not accepted. With a distilled\n"
+            "  model --top-n defaults to its trained N (had.json top_n).\n"
+            "  --cache DIR           simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
+            "  --help                this text\n"
+            "\n"
+            "Every path is checked before the run: inputs are regular files, outputs writable and\n"
+            "none of them an input; outputs are written to a temporary name, then renamed.\n",
             def_backends(), hr_kind_names(k1, sizeof k1, HR_FLOAT, HR_RTL(0), " "),
-             hr_kind_names(k2, sizeof k2, HR_RTL(0), HR_NKINDS, " "), HR_CALIB_PCT_MIN, DEF_PCT);
+            hr_kind_names(k2, sizeof k2, HR_RTL(0), HR_NKINDS, " "), HR_CALIB_PCT_MIN, DEF_PCT);
 }
 
 /* Everything the command line chooses. */
@@ -147,9 +146,30 @@ static long parse_long(const char *opt, const char *s, long lo, long hi)
     return v;
 }
 
-enum { O_CFG = 1, O_SENT, O_LIMIT, O_MAXTOK, O_MODEL, O_BACKEND, O_EMB, O_JSON, O_CHECK,
-       O_REPEAT, O_QUIET, O_CALIB, O_CALIBSET, O_PCT, O_RECAL, O_DUMP, O_DHEADS, O_DSENT,
-       O_CACHE, O_TEACHER, O_SCALIB, O_HELP };
+enum {
+    O_CFG = 1,
+    O_SENT,
+    O_LIMIT,
+    O_MAXTOK,
+    O_MODEL,
+    O_BACKEND,
+    O_EMB,
+    O_JSON,
+    O_CHECK,
+    O_REPEAT,
+    O_QUIET,
+    O_CALIB,
+    O_CALIBSET,
+    O_PCT,
+    O_RECAL,
+    O_DUMP,
+    O_DHEADS,
+    O_DSENT,
+    O_CACHE,
+    O_TEACHER,
+    O_SCALIB,
+    O_HELP
+};
 
 static void parse_args(int argc, char **argv, opts *o)
 {
@@ -157,26 +177,38 @@ static void parse_args(int argc, char **argv, opts *o)
     int n = 0;
     for (int i = 0; hg_cfg_options[i]; i++)
         lo[n++] = (struct option){hg_cfg_options[i], required_argument, 0, O_CFG};
-    const struct option own[] = {
-        {"sentences", required_argument, 0, O_SENT}, {"limit", required_argument, 0, O_LIMIT},
-        {"max-tokens", required_argument, 0, O_MAXTOK}, {"model", required_argument, 0, O_MODEL},
-        {"backend", required_argument, 0, O_BACKEND}, {"embeddings", required_argument, 0, O_EMB},
-        {"json", required_argument, 0, O_JSON}, {"check", no_argument, 0, O_CHECK},
-        {"repeat", required_argument, 0, O_REPEAT}, {"quiet", no_argument, 0, O_QUIET},
-        {"calib", required_argument, 0, O_CALIB},
-        {"calib-sentences", required_argument, 0, O_CALIBSET},
-        {"calib-pct", required_argument, 0, O_PCT}, {"recalibrate", no_argument, 0, O_RECAL},
-        {"dump-streams", required_argument, 0, O_DUMP},
-        {"dump-heads", required_argument, 0, O_DHEADS},
-        {"dump-sentences", required_argument, 0, O_DSENT},
-        {"cache", required_argument, 0, O_CACHE}, {"teacher", required_argument, 0, O_TEACHER},
-        {"student-calib", required_argument, 0, O_SCALIB}, {"help", no_argument, 0, O_HELP},
-        {0, 0, 0, 0}};
+    const struct option own[] = {{"sentences", required_argument, 0, O_SENT},
+                                 {"limit", required_argument, 0, O_LIMIT},
+                                 {"max-tokens", required_argument, 0, O_MAXTOK},
+                                 {"model", required_argument, 0, O_MODEL},
+                                 {"backend", required_argument, 0, O_BACKEND},
+                                 {"embeddings", required_argument, 0, O_EMB},
+                                 {"json", required_argument, 0, O_JSON},
+                                 {"check", no_argument, 0, O_CHECK},
+                                 {"repeat", required_argument, 0, O_REPEAT},
+                                 {"quiet", no_argument, 0, O_QUIET},
+                                 {"calib", required_argument, 0, O_CALIB},
+                                 {"calib-sentences", required_argument, 0, O_CALIBSET},
+                                 {"calib-pct", required_argument, 0, O_PCT},
+                                 {"recalibrate", no_argument, 0, O_RECAL},
+                                 {"dump-streams", required_argument, 0, O_DUMP},
+                                 {"dump-heads", required_argument, 0, O_DHEADS},
+                                 {"dump-sentences", required_argument, 0, O_DSENT},
+                                 {"cache", required_argument, 0, O_CACHE},
+                                 {"teacher", required_argument, 0, O_TEACHER},
+                                 {"student-calib", required_argument, 0, O_SCALIB},
+                                 {"help", no_argument, 0, O_HELP},
+                                 {0, 0, 0, 0}};
     memcpy(&lo[n], own, sizeof own);
 
-    *o = (opts){.sentences = DEF_SENTENCES, .backends = def_backends(), .calib = DEF_CALIB,
-                .calib_set = DEF_CALIB_SET, .max_tokens = TOK_DEFAULT_MAX_LEN, .repeat = 1,
-                .pct = DEF_PCT, .dump_sentences = -1};
+    *o = (opts){.sentences = DEF_SENTENCES,
+                .backends = def_backends(),
+                .calib = DEF_CALIB,
+                .calib_set = DEF_CALIB_SET,
+                .max_tokens = TOK_DEFAULT_MAX_LEN,
+                .repeat = 1,
+                .pct = DEF_PCT,
+                .dump_sentences = -1};
     hg_cfg_default(&o->core, HG_CORE_HAD);
     o->core.d = 32;
     o->core.p = 8;
@@ -189,7 +221,8 @@ static void parse_args(int argc, char **argv, opts *o)
         switch (ch) {
         case O_CFG:
             if (strcmp(lo[idx].name, "core") == 0)
-                bad("core", optarg, "not used by hadrun: the core type follows each backend "
+                bad("core", optarg,
+                    "not used by hadrun: the core type follows each backend "
                     "(choose with --backend)");
             if (hg_cfg_set(&o->core, lo[idx].name, optarg, err, sizeof err) != 0) {
                 fprintf(stderr, "hadrun: %s\n", err);
@@ -212,8 +245,7 @@ static void parse_args(int argc, char **argv, opts *o)
         case O_CALIBSET: o->calib_set = optarg; break;
         case O_PCT: {
             char msg[64];
-            if (hg_parse_double(optarg, &o->pct) != 0 ||
-                !(o->pct >= HR_CALIB_PCT_MIN && o->pct <= 100.0)) {
+            if (hg_parse_double(optarg, &o->pct) != 0 || !(o->pct >= HR_CALIB_PCT_MIN && o->pct <= 100.0)) {
                 snprintf(msg, sizeof msg, "must be a number in %g..100", HR_CALIB_PCT_MIN);
                 bad("calib-pct", optarg, msg);
             }
@@ -230,9 +262,7 @@ static void parse_args(int argc, char **argv, opts *o)
         case ':':
             fprintf(stderr, "hadrun: option '%s' needs a value (see --help)\n", argv[optind - 1]);
             exit(2);
-        default:
-            fprintf(stderr, "hadrun: unknown option '%s' (see --help)\n", argv[optind - 1]);
-            exit(2);
+        default: fprintf(stderr, "hadrun: unknown option '%s' (see --help)\n", argv[optind - 1]); exit(2);
         }
     }
     if (optind < argc) {
@@ -253,8 +283,7 @@ static void parse_args(int argc, char **argv, opts *o)
 static int parse_backends(const char *list, hr_kind *kinds)
 {
     if (strcmp(list, "all") == 0) {
-        for (int i = 0; i < HR_NKINDS; i++)
-            kinds[i] = (hr_kind)i;
+        for (int i = 0; i < HR_NKINDS; i++) kinds[i] = (hr_kind)i;
         return HR_NKINDS;
     }
     int n = 0;
@@ -277,8 +306,7 @@ static int parse_backends(const char *list, hr_kind *kinds)
                 bad("backend", list, msg);
             }
         kinds[n++] = k;
-        if (!p[len])
-            break;
+        if (!p[len]) break;
         p += len + 1;
     }
     return n;
@@ -286,11 +314,11 @@ static int parse_backends(const char *list, hr_kind *kinds)
 
 /* A distilled model beside its teacher (dist.had NULL: an ordinary run). */
 typedef struct distilled {
-    hr_had *had;             /* the student's had.json */
+    hr_had *had; /* the student's had.json */
     char had_path[4200];
     const char *student, *teacher; /* model directories */
-    enc_model *sm;           /* the student's weights */
-    hr_calib *scal;          /* its calibration */
+    enc_model *sm;                 /* the student's weights */
+    hr_calib *scal;                /* its calibration */
     char scal_path[4200];
     char teacher_hash[17];
 } distilled;
@@ -319,14 +347,11 @@ static hr_calib *get_calib(const opts *o, const calib_src *cs, const tok_vocab *
     if (!o->recalibrate && access(cs->path, F_OK) == 0) {
         hr_calib *c = hr_calib_load(cs->path, err, sizeof err);
         if (!c) {
-            fprintf(stderr, "hadrun: --%s: %s (remove the file or use --recalibrate)\n", cs->opt,
-                    err);
+            fprintf(stderr, "hadrun: --%s: %s (remove the file or use --recalibrate)\n", cs->opt, err);
             exit(2);
         }
-        if (!hr_calib_stale(c, enc_config(cs->m), mh, sh, o->pct, why, sizeof why))
-            return c;
-        if (!o->quiet)
-            fprintf(stderr, "hadrun: calibration %s was %s: recomputing\n", cs->path, why);
+        if (!hr_calib_stale(c, enc_config(cs->m), mh, sh, o->pct, why, sizeof why)) return c;
+        if (!o->quiet) fprintf(stderr, "hadrun: calibration %s was %s: recomputing\n", cs->path, why);
         hr_calib_free(c);
     }
     hr_corpus *cp = hr_corpus_load(o->calib_set, v, o->max_tokens, 0, err, sizeof err);
@@ -334,8 +359,8 @@ static hr_calib *get_calib(const opts *o, const calib_src *cs, const tok_vocab *
         fprintf(stderr, "hadrun: --calib-sentences: %s\n", err);
         exit(2);
     }
-    hr_calib *c = hr_calib_compute_attn(cs->m, cp, o->pct, cs->attn, cs->attn_ctx, !o->quiet, err,
-                                        sizeof err);
+    hr_calib *c =
+        hr_calib_compute_attn(cs->m, cp, o->pct, cs->attn, cs->attn_ctx, !o->quiet, err, sizeof err);
     hr_corpus_free(cp);
     if (!c) {
         fprintf(stderr, "hadrun: calibration: %s\n", err);
@@ -355,8 +380,8 @@ static hr_calib *get_calib(const opts *o, const calib_src *cs, const tok_vocab *
 static int dump_heads(const opts *o, const bcfg_config *mc, const hr_corpus *cp, hr_lh *lh)
 {
     char err[1200];
-    int n = hr_dump_parse_heads(o->dump_heads, mc->n_layers, mc->n_heads, lh, MAX_DUMP_HEADS,
-                                err, sizeof err);
+    int n =
+        hr_dump_parse_heads(o->dump_heads, mc->n_layers, mc->n_heads, lh, MAX_DUMP_HEADS, err, sizeof err);
     if (n < 0) {
         fprintf(stderr, "hadrun: %s\n", err);
         exit(2);
@@ -378,8 +403,8 @@ static void do_dump(const opts *o, const enc_model *m, const hr_calib *cal, cons
     char err[1200];
     long ns = o->dump_sentences > 0 ? o->dump_sentences : 1;
     hr_dump *d = hr_dump_open(o->dump_dir, core, cal, lh, n, err, sizeof err);
-    if (!d || (ds->had && hr_dump_set_source(d, HG_CORE_HAD, ds->sm, ds->scal, ds->had->alpha_c,
-                                             hr_had_attn, ds->had, err, sizeof err) != 0)) {
+    if (!d || (ds->had && hr_dump_set_source(d, HG_CORE_HAD, ds->sm, ds->scal, ds->had->alpha_c, hr_had_attn,
+                                             ds->had, err, sizeof err) != 0)) {
         fprintf(stderr, "hadrun: %s\n", err);
         exit(2);
     }
@@ -416,15 +441,13 @@ static void print_fidelity(const hr_result *r, int nb, int distilled_had)
 {
     int nl = r[0].n_layers;
     printf("\n%-17s  %-*s  %7s  %7s  %8s  %8s  %8s\n", "backend", 8 * nl - 1,
-           "attention-output rel. error, layer 0..", "recall", "rec>N", "cos mean", "cos min",
-           "NN agree");
+           "attention-output rel. error, layer 0..", "recall", "rec>N", "cos mean", "cos min", "NN agree");
     for (int k = 0; k < nb; k++) {
         char name[32];
         snprintf(name, sizeof name, "%s%s", hr_kind_name(r[k].kind),
                  distilled_had && hr_kind_had(r[k].kind) ? "*" : "");
         printf("%-17s ", name);
-        for (int l = 0; l < nl; l++)
-            printf(" %7.4f", r[k].layer_err[l]);
+        for (int l = 0; l < nl; l++) printf(" %7.4f", r[k].layer_err[l]);
         if (r[k].recall < 0)
             printf("  %7s", "-");
         else
@@ -449,26 +472,21 @@ static void print_fidelity(const hr_result *r, int nb, int distilled_had)
 static void print_cycles(const hr_result *r, int nb)
 {
     int any = 0;
-    for (int k = 0; k < nb; k++)
-        any |= hr_kind_rtl(r[k].kind);
-    if (!any)
-        return;
+    for (int k = 0; k < nb; k++) any |= hr_kind_rtl(r[k].kind);
+    if (!any) return;
     int nl = r[0].n_layers;
-    printf("\n%-17s  %12s  %9s  %9s  %-20s  %s\n", "simulated cycles", "per sentence",
-           "per token", "per head", "(cfg/load/queries)", "per layer (mean per sentence), layer 0..");
+    printf("\n%-17s  %12s  %9s  %9s  %-20s  %s\n", "simulated cycles", "per sentence", "per token",
+           "per head", "(cfg/load/queries)", "per layer (mean per sentence), layer 0..");
     for (int k = 0; k < nb; k++) {
-        if (!hr_kind_rtl(r[k].kind))
-            continue;
+        if (!hr_kind_rtl(r[k].kind)) continue;
         double tot = 0.0;
-        for (int i = 0; i < r[k].n_sent; i++)
-            tot += (double)r[k].sent_cycles[i];
+        for (int i = 0; i < r[k].n_sent; i++) tot += (double)r[k].sent_cycles[i];
         char ph[64];
         snprintf(ph, sizeof ph, "(%.0f/%.0f/%.0f)", r[k].cycles_head_cfg, r[k].cycles_head_load,
                  r[k].cycles_head_query);
         printf("%-17s  %12.1f  %9.1f  %9.1f  %-20s ", hr_kind_name(r[k].kind), tot / r[k].n_sent,
                r[k].cycles_token, r[k].cycles_head, ph);
-        for (int l = 0; l < nl; l++)
-            printf(" %.0f", r[k].cycles_layer[l]);
+        for (int l = 0; l < nl; l++) printf(" %.0f", r[k].cycles_layer[l]);
         printf("\n");
     }
 }
@@ -481,12 +499,10 @@ static int rtl_vs_golden(const hr_result *r, int nb, cJSON *arr, long *mism)
 {
     int bad_pairs = 0;
     for (int k = 0; k < nb; k++) {
-        if (!hr_kind_rtl(r[k].kind))
-            continue;
+        if (!hr_kind_rtl(r[k].kind)) continue;
         *mism += r[k].mismatches;
         for (int j = 0; j < nb; j++) {
-            if (r[j].kind != golden_of(r[k].kind))
-                continue;
+            if (r[j].kind != golden_of(r[k].kind)) continue;
             size_t n = (size_t)r[k].n_sent * (size_t)r[k].hidden * sizeof(float);
             int same = memcmp(r[k].emb, r[j].emb, n) == 0;
             bad_pairs += !same;
@@ -506,8 +522,7 @@ static int rtl_vs_golden(const hr_result *r, int nb, cJSON *arr, long *mism)
 static int write_embeddings(const char *path, const hr_result *r, int nb)
 {
     hg_wfile w;
-    if (hg_file_begin(&w, path, NULL, 0) != 0)
-        return -1;
+    if (hg_file_begin(&w, path, NULL, 0) != 0) return -1;
     for (int k = 0; k < nb; k++)
         for (int i = 0; i < r[k].n_sent; i++) {
             fprintf(w.f, "%s %d", hr_kind_name(r[k].kind), i + 1);
@@ -545,8 +560,8 @@ static cJSON *distilled_json(const distilled *ds)
     return mj;
 }
 
-static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *cal,
-                          const hg_cfg *core, const distilled *ds)
+static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *cal, const hg_cfg *core,
+                          const distilled *ds)
 {
     cJSON *root = cJSON_CreateObject(), *c = cJSON_CreateObject(), *s = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "tool", "hadrun");
@@ -565,8 +580,7 @@ static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *ca
     cJSON_AddNumberToObject(c, "out_frac", core->of);
     cJSON_AddItemToObject(root, "core", c);
     cJSON_AddItemToObject(root, "calibration", calib_json(o->calib, cal));
-    if (ds->had)
-        cJSON_AddItemToObject(root, "model", distilled_json(ds));
+    if (ds->had) cJSON_AddItemToObject(root, "model", distilled_json(ds));
     return root;
 }
 
@@ -577,8 +591,7 @@ static hg_cfg core_config(opts *o, const bcfg_config *mc)
     char err[1024], val[32], msg[160];
     if (o->max_tokens > mc->max_pos) {
         snprintf(val, sizeof val, "%d", o->max_tokens);
-        snprintf(msg, sizeof msg, "must be in 2..%d (the model's max_position_embeddings)",
-                 mc->max_pos);
+        snprintf(msg, sizeof msg, "must be in 2..%d (the model's max_position_embeddings)", mc->max_pos);
         bad("max-tokens", val, msg);
     }
     if (!o->d_given)
@@ -595,8 +608,7 @@ static hg_cfg core_config(opts *o, const bcfg_config *mc)
     }
     if (core.l < o->max_tokens) {
         snprintf(val, sizeof val, "%d", core.l);
-        snprintf(msg, sizeof msg, "must be at least --max-tokens %d (every token is a key)",
-                 o->max_tokens);
+        snprintf(msg, sizeof msg, "must be at least --max-tokens %d (every token is a key)", o->max_tokens);
         bad("max-keys", val, msg);
     }
     return core;
@@ -605,16 +617,16 @@ static hg_cfg core_config(opts *o, const bcfg_config *mc)
 /* Prints the tables and times, writes the JSON and embeddings files. Returns the exit
    code: 1 if an RTL backend differed from its golden twin, 2 if a file cannot be written. */
 static int report(const opts *o, const hr_corpus *cp, const hr_calib *cal, const hg_cfg *core,
-                  const distilled *ds, const hr_result *res, int nb,
-                  double (*secs)[REPEAT_MAX], double (*asecs)[REPEAT_MAX])
+                  const distilled *ds, const hr_result *res, int nb, double (*secs)[REPEAT_MAX],
+                  double (*asecs)[REPEAT_MAX])
 {
     printf("hadrun: %d sentences (%ld tokens) from %s; core d=%d P=%d N=%d L=%d; calibration %s "
-           "(percentile %g, %d sentences)\n", cp->n, cp->tokens, o->sentences, core->d, core->p,
-           core->n, core->l, o->calib, cal->pct, cal->n_sentences);
+           "(percentile %g, %d sentences)\n",
+           cp->n, cp->tokens, o->sentences, core->d, core->p, core->n, core->l, o->calib, cal->pct,
+           cal->n_sentences);
     if (ds->had) {
         char run_n[48] = "";
-        if (core->n != ds->had->top_n)
-            snprintf(run_n, sizeof run_n, ", run at N %d", core->n);
+        if (core->n != ds->had->top_n) snprintf(run_n, sizeof run_n, ", run at N %d", core->n);
         printf("HAD backends (float-had, golden-had, rtl-had): distilled model %s (alpha learned, "
                "N trained %d%s; calibration %s); reference and the other backends: teacher %s\n",
                ds->student, ds->had->top_n, run_n, ds->scal_path, ds->teacher);
@@ -625,14 +637,13 @@ static int report(const opts *o, const hr_corpus *cp, const hr_calib *cal, const
     cJSON *root = header_json(o, cp, cal, core, ds), *arr = cJSON_CreateArray();
     long mism = 0;
     int differ = rtl_vs_golden(res, nb, arr, &mism);
-    if (o->check)
-        printf("check: RTL outputs differing from the golden model: %ld\n", mism);
+    if (o->check) printf("check: RTL outputs differing from the golden model: %ld\n", mism);
     double med[HR_NKINDS], amed[HR_NKINDS];
     for (int k = 0; k < nb; k++) {
         med[k] = median(secs[k], o->repeat);
         amed[k] = median(asecs[k], o->repeat);
-        printf("time %-17s %8.3f s (attention %.3f s)%s\n", hr_kind_name(res[k].kind), med[k],
-               amed[k], o->repeat > 1 ? ", median of the runs" : "");
+        printf("time %-17s %8.3f s (attention %.3f s)%s\n", hr_kind_name(res[k].kind), med[k], amed[k],
+               o->repeat > 1 ? ", median of the runs" : "");
     }
     for (int k = 0; k < nb; k++)
         for (int j = 0; hr_kind_rtl(res[k].kind) && j < nb; j++)
@@ -643,8 +654,7 @@ static int report(const opts *o, const hr_corpus *cp, const hr_calib *cal, const
     int rc = (o->check && mism) || differ ? 1 : 0;
     cJSON_AddItemToObject(root, "rtl_vs_golden", arr);
     cJSON *ba = cJSON_CreateArray();
-    for (int k = 0; k < nb; k++)
-        cJSON_AddItemToArray(ba, hr_result_json(&res[k], 1));
+    for (int k = 0; k < nb; k++) cJSON_AddItemToArray(ba, hr_result_json(&res[k], 1));
     cJSON_AddItemToObject(root, "backends", ba);
     if (o->json_path && hr_json_write(o->json_path, root) != 0) {
         fprintf(stderr, "hadrun: --json '%s': cannot write\n", o->json_path);
@@ -684,8 +694,10 @@ static void open_distilled(opts *o, distilled *ds, char *tdir, size_t tdirsz)
         exit(2);
     }
     if (!ds->had->base_hash[0]) {
-        fprintf(stderr, "hadrun: --model: %s has no base_model_hash: not a model directory "
-                "assembled by hadmodel (make model-had)\n", ds->had_path);
+        fprintf(stderr,
+                "hadrun: --model: %s has no base_model_hash: not a model directory "
+                "assembled by hadmodel (make model-had)\n",
+                ds->had_path);
         exit(2);
     }
     if (!o->teacher) {
@@ -709,36 +721,40 @@ static void check_distilled(opts *o, distilled *ds, const enc_model *m)
         exit(2);
     }
     if (strcmp(ds->teacher_hash, ds->had->base_hash) != 0) {
-        fprintf(stderr, "hadrun: --teacher '%s': model hash %s differs from base_model_hash %s "
+        fprintf(stderr,
+                "hadrun: --teacher '%s': model hash %s differs from base_model_hash %s "
                 "of %s: the distilled model was assembled over another base model (give its "
-                "teacher with --teacher, or reassemble it with make model-had)\n", ds->teacher,
-                ds->teacher_hash, ds->had->base_hash, ds->had_path);
+                "teacher with --teacher, or reassemble it with make model-had)\n",
+                ds->teacher, ds->teacher_hash, ds->had->base_hash, ds->had_path);
         exit(2);
     }
     ds->sm = enc_load(ds->student, err, sizeof err);
-    if (!ds->sm || hr_had_check_config(ds->had, enc_config(ds->sm), ds->had_path, err,
-                                       sizeof err) != 0) {
+    if (!ds->sm || hr_had_check_config(ds->had, enc_config(ds->sm), ds->had_path, err, sizeof err) != 0) {
         fprintf(stderr, "hadrun: --model: %s\n", err);
         exit(2);
     }
     const bcfg_config *a = enc_config(ds->sm), *t = enc_config(m);
     if (a->n_layers != t->n_layers || a->n_heads != t->n_heads || a->hidden != t->hidden ||
         a->vocab_size != t->vocab_size || a->max_pos != t->max_pos) {
-        fprintf(stderr, "hadrun: --model '%s' (%d layers, %d heads, hidden %d, vocabulary %d, "
+        fprintf(stderr,
+                "hadrun: --model '%s' (%d layers, %d heads, hidden %d, vocabulary %d, "
                 "%d positions) does not have the shape of --teacher '%s' (%d, %d, %d, %d, %d)\n",
-                ds->student, a->n_layers, a->n_heads, a->hidden, a->vocab_size, a->max_pos,
-                ds->teacher, t->n_layers, t->n_heads, t->hidden, t->vocab_size, t->max_pos);
+                ds->student, a->n_layers, a->n_heads, a->hidden, a->vocab_size, a->max_pos, ds->teacher,
+                t->n_layers, t->n_heads, t->hidden, t->vocab_size, t->max_pos);
         exit(2);
     }
     if (!o->top_n_given)
         o->core.n = ds->had->top_n;
     else if (o->core.n != ds->had->top_n)
-        fprintf(stderr, "hadrun: note: --top-n %d differs from the N the distilled model was "
-                "trained with (%d, %s)\n", o->core.n, ds->had->top_n, ds->had_path);
+        fprintf(stderr,
+                "hadrun: note: --top-n %d differs from the N the distilled model was "
+                "trained with (%d, %s)\n",
+                o->core.n, ds->had->top_n, ds->had_path);
     if (o->max_tokens > ds->had->max_tokens)
-        fprintf(stderr, "hadrun: note: --max-tokens %d exceeds the token limit the distilled "
-                "model was trained with (%d, %s)\n", o->max_tokens, ds->had->max_tokens,
-                ds->had_path);
+        fprintf(stderr,
+                "hadrun: note: --max-tokens %d exceeds the token limit the distilled "
+                "model was trained with (%d, %s)\n",
+                o->max_tokens, ds->had->max_tokens, ds->had_path);
 }
 
 /* ---- files, checked before any work --------------------------------------------------- */
@@ -766,8 +782,7 @@ static void check_input(const char *opt, const char *path, long long max)
 /* Adds the files of model directory dir (option opt) to the inputs. */
 static int add_model(named *in, int n, const char *opt, const char *dir)
 {
-    static const char *const files[] = {"config.json", "model.safetensors", "vocab.txt",
-                                        "had.json"};
+    static const char *const files[] = {"config.json", "model.safetensors", "vocab.txt", "had.json"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         in[n].opt = opt;
         snprintf(in[n++].path, sizeof in[0].path, "%s/%s", dir, files[i]);
@@ -782,8 +797,7 @@ static void check_distinct(const named *a, const named *b, int nb, const char *w
         if (a != &b[i] && hg_file_same(a->path, b[i].path)) {
             int input = strcmp(why, "input") == 0;
             fprintf(stderr, "hadrun: --%s '%s': is %sthe --%s file%s\n", a->opt, a->path,
-                    input ? "" : "also ", b[i].opt,
-                    input ? "; hadrun never overwrites its inputs" : "");
+                    input ? "" : "also ", b[i].opt, input ? "; hadrun never overwrites its inputs" : "");
             exit(2);
         }
 }
@@ -804,41 +818,41 @@ static void check_paths(const opts *o, const distilled *ds)
     in[nin].opt = "calib-sentences";
     snprintf(in[nin++].path, sizeof in[0].path, "%s", o->calib_set);
     nin = add_model(in, nin, "model", o->model);
-    if (ds->had)
-        nin = add_model(in, nin, "teacher", ds->teacher);
-    const char *outs[4][2] = {{"json", o->json_path}, {"embeddings", o->emb_path},
+    if (ds->had) nin = add_model(in, nin, "teacher", ds->teacher);
+    const char *outs[4][2] = {{"json", o->json_path},
+                              {"embeddings", o->emb_path},
                               {"calib", o->calib},
                               {"student-calib", ds->had ? ds->scal_path : NULL}};
     for (int i = 0; i < 4; i++) {
-        if (!outs[i][1])
-            continue;
+        if (!outs[i][1]) continue;
         out[nout].opt = outs[i][0];
         snprintf(out[nout].path, sizeof out[0].path, "%s", outs[i][1]);
         int calib = i >= 2; /* read when it fits, written when it is missing or stale */
         struct stat st;
         if (calib && stat(outs[i][1], &st) == 0 && !S_ISREG(st.st_mode)) {
-            fprintf(stderr, "hadrun: --%s '%s': is not a regular file (a calibration file is "
-                    "read and written)\n", outs[i][0], outs[i][1]);
+            fprintf(stderr,
+                    "hadrun: --%s '%s': is not a regular file (a calibration file is "
+                    "read and written)\n",
+                    outs[i][0], outs[i][1]);
             exit(2);
         }
         if (hg_file_check_output(outs[i][1], why, sizeof why) != 0) {
             int dflt = i == 2 ? strcmp(o->calib, DEF_CALIB) == 0 : i == 3 && !o->student_calib;
             fprintf(stderr, "hadrun: --%s '%s'%s: %s%s\n", outs[i][0], outs[i][1],
-                    dflt ? " (the default)" : "", why, calib ? "; a calibration file is written "
-                    "when it is missing or stale, so it must lie in an existing, writable folder"
-                    : "");
+                    dflt ? " (the default)" : "", why,
+                    calib ? "; a calibration file is written "
+                            "when it is missing or stale, so it must lie in an existing, writable folder"
+                          : "");
             exit(2);
         }
-        if (calib && stat(outs[i][1], &st) == 0)
-            check_input(outs[i][0], outs[i][1], HR_CALIB_MAX_BYTES);
+        if (calib && stat(outs[i][1], &st) == 0) check_input(outs[i][0], outs[i][1], HR_CALIB_MAX_BYTES);
         nout++;
     }
     for (int i = 0; i < nout; i++) {
         check_distinct(&out[i], in, nin, "input");
         check_distinct(&out[i], out, i, "output");
     }
-    if (!o->dump_dir)
-        return;
+    if (!o->dump_dir) return;
     if (hr_dump_check_dir(o->dump_dir, why, sizeof why) != 0) {
         fprintf(stderr, "hadrun: %s\n", why);
         exit(2);
@@ -846,8 +860,10 @@ static void check_paths(const opts *o, const distilled *ds)
     for (int i = 0; i < nin + nout; i++) {
         const named *f = i < nin ? &in[i] : &out[i - nin];
         if (hg_file_inside(f->path, o->dump_dir)) {
-            fprintf(stderr, "hadrun: --%s '%s': lies inside --dump-streams '%s', which holds "
-                    "only the dump; give another directory\n", f->opt, f->path, o->dump_dir);
+            fprintf(stderr,
+                    "hadrun: --%s '%s': lies inside --dump-streams '%s', which holds "
+                    "only the dump; give another directory\n",
+                    f->opt, f->path, o->dump_dir);
             exit(2);
         }
     }
@@ -876,7 +892,8 @@ int main(int argc, char **argv)
     if (access(ds.had_path, F_OK) == 0)
         open_distilled(&o, &ds, tdir, sizeof tdir);
     else if (o.teacher)
-        bad("teacher", o.teacher, "only with a distilled model (--model DIR holding had.json, "
+        bad("teacher", o.teacher,
+            "only with a distilled model (--model DIR holding had.json, "
             "made by make model-had)");
     const char *env = getenv("HADGEN_SIM_CACHE");
     if (o.cache && hs_check_cache_dir(o.cache, err, sizeof err) != 0) {
@@ -908,8 +925,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "hadrun: --%s: %s\n", ds.had ? "teacher" : "model", err);
         goto done;
     }
-    if (ds.had)
-        check_distilled(&o, &ds, m);
+    if (ds.had) check_distilled(&o, &ds, m);
     hg_cfg core = core_config(&o, enc_config(m));
     cp = hr_corpus_load(o.sentences, v, o.max_tokens, (int)o.limit, err, sizeof err);
     if (!cp) {
@@ -924,27 +940,24 @@ int main(int argc, char **argv)
         calib_src scs = {ds.scal_path, "student-calib", ds.sm, ds.student, hr_had_attn, ds.had};
         ds.scal = get_calib(&o, &scs, v);
     }
-    if (o.dump_dir)
-        do_dump(&o, m, cal, &core, cp, lh, nlh, &ds);
+    if (o.dump_dir) do_dump(&o, m, cal, &core, cp, lh, nlh, &ds);
 
     rc = 1;
     hs_opts so = {.cache_dir = o.cache, .quiet = o.quiet};
     const enc_model *bm[HR_NKINDS];
     for (int k = 0; k < nb; k++) {
         int student = ds.had && hr_kind_had(kinds[k]);
-        b[k] = hr_backend_open(kinds[k], &core, student ? ds.scal : cal, &so, o.check, err,
-                               sizeof err);
+        b[k] = hr_backend_open(kinds[k], &core, student ? ds.scal : cal, &so, o.check, err, sizeof err);
         if (!b[k]) {
             fprintf(stderr, "hadrun: %s\n", err);
             goto done;
         }
-        if (student)
-            hr_backend_set_alpha(b[k], ds.had->alpha_c);
+        if (student) hr_backend_set_alpha(b[k], ds.had->alpha_c);
         bm[k] = student ? ds.sm : NULL;
     }
     if (!o.quiet)
-        fprintf(stderr, "hadrun: %d sentences (%ld tokens, longest %d) x %d backend(s)\n", cp->n,
-                cp->tokens, hr_corpus_max_tokens(cp), nb);
+        fprintf(stderr, "hadrun: %d sentences (%ld tokens, longest %d) x %d backend(s)\n", cp->n, cp->tokens,
+                hr_corpus_max_tokens(cp), nb);
     static double secs[HR_NKINDS][REPEAT_MAX], asecs[HR_NKINDS][REPEAT_MAX];
     for (int rep = 0; rep < o.repeat; rep++) {
         hr_result *r = rep == 0 ? res : tmp;
@@ -956,15 +969,13 @@ int main(int argc, char **argv)
         for (int k = 0; k < nb; k++) {
             secs[k][rep] = r[k].seconds;
             asecs[k][rep] = r[k].attn_seconds;
-            if (rep > 0)
-                hr_result_free(&tmp[k]);
+            if (rep > 0) hr_result_free(&tmp[k]);
         }
     }
     rc = report(&o, cp, cal, &core, &ds, res, nb, secs, asecs);
 done:
     for (int k = 0; k < nb; k++) {
-        if (have_res)
-            hr_result_free(&res[k]);
+        if (have_res) hr_result_free(&res[k]);
         hr_backend_close(b[k]);
     }
     hr_calib_free(cal);

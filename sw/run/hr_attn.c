@@ -16,13 +16,13 @@ struct hr_backend {
     hr_kind kind;
     hg_cfg cfg;
     const hr_calib *cal;
-    hs_sim *sim;             /* RTL backends */
+    hs_sim *sim; /* RTL backends */
     int check;
     int n_layers, n_heads;
-    hr_head_stats *st;       /* n_layers * n_heads */
+    hr_head_stats *st; /* n_layers * n_heads */
     hr_tap_fn tap;
     void *tap_ctx;
-    const double *alpha_c;   /* HAD: per-head score step of a distilled model, or NULL */
+    const double *alpha_c; /* HAD: per-head score step of a distilled model, or NULL */
     double secs;
     char err[512];
     /* work buffers for up to cfg.l tokens */
@@ -34,7 +34,8 @@ struct hr_backend {
 };
 
 static const char *const kind_names[HR_NKINDS] = {
-    "float", "float-had",
+    "float",
+    "float-had",
 #define HG_CORE(kind, name, short_name, summary) "golden-" name,
 #include "hg_cores.def"
 #undef HG_CORE
@@ -42,7 +43,6 @@ static const char *const kind_names[HR_NKINDS] = {
 #include "hg_cores.def"
 #undef HG_CORE
 };
-
 
 static double now_s(void)
 {
@@ -53,10 +53,7 @@ static double now_s(void)
 
 /* ---- kinds ----------------------------------------------------------------------------- */
 
-const char *hr_kind_name(hr_kind k)
-{
-    return k >= 0 && k < HR_NKINDS ? kind_names[k] : "?";
-}
+const char *hr_kind_name(hr_kind k) { return k >= 0 && k < HR_NKINDS ? kind_names[k] : "?"; }
 
 int hr_kind_parse(const char *s, hr_kind *k)
 {
@@ -71,8 +68,7 @@ int hr_kind_parse(const char *s, hr_kind *k)
 char *hr_kind_names(char *buf, size_t n, hr_kind first, hr_kind last, const char *sep)
 {
     size_t at = 0;
-    if (n)
-        buf[0] = '\0';
+    if (n) buf[0] = '\0';
     for (int i = first; i < (int)last && i < HR_NKINDS && at < n; i++) {
         int w = snprintf(buf + at, n - at, "%s%s", i == (int)first ? "" : sep, kind_names[i]);
         at += w > 0 ? (size_t)w : 0;
@@ -84,38 +80,29 @@ int hr_kind_rtl(hr_kind k) { return k >= HR_RTL_HAD && k < HR_NKINDS; }
 
 hg_core_kind hr_kind_core(hr_kind k)
 {
-    if (k >= HR_RTL_HAD && k < HR_NKINDS)
-        return (hg_core_kind)(k - HR_RTL_HAD);
-    if (k >= HR_GOLDEN_HAD && k < HR_RTL_HAD)
-        return (hg_core_kind)(k - HR_GOLDEN_HAD);
+    if (k >= HR_RTL_HAD && k < HR_NKINDS) return (hg_core_kind)(k - HR_RTL_HAD);
+    if (k >= HR_GOLDEN_HAD && k < HR_RTL_HAD) return (hg_core_kind)(k - HR_GOLDEN_HAD);
     return HG_CORE_HAD;
 }
 
-int hr_kind_recall(hr_kind k)
-{
-    return k == HR_FLOAT || hr_kind_core(k) != HG_CORE_BASELINE;
-}
+int hr_kind_recall(hr_kind k) { return k == HR_FLOAT || hr_kind_core(k) != HG_CORE_BASELINE; }
 
-int hr_kind_had(hr_kind k)
-{
-    return k == HR_FLOAT_HAD || k == HR_GOLDEN_HAD || k == HR_RTL_HAD;
-}
+int hr_kind_had(hr_kind k) { return k == HR_FLOAT_HAD || k == HR_GOLDEN_HAD || k == HR_RTL_HAD; }
 
 /* ---- selection and recall --------------------------------------------------------------- */
 
 /* Top min(n, n_k) of s[] (float or int32 via the macro), best first, ties: lower index. */
-#define TOPN_BODY                                                                 \
-    int m = n < n_k ? n : n_k, cnt = 0;                                           \
-    for (int j = 0; j < n_k; j++) {                                               \
-        if (cnt == m && !(s[j] > s[sel[m - 1]]))                                  \
-            continue;                                                             \
-        int pos = cnt < m ? cnt++ : m - 1;                                        \
-        while (pos > 0 && s[j] > s[sel[pos - 1]]) {                               \
-            sel[pos] = sel[pos - 1];                                              \
-            pos--;                                                                \
-        }                                                                         \
-        sel[pos] = j;                                                             \
-    }                                                                             \
+#define TOPN_BODY                                                                                            \
+    int m = n < n_k ? n : n_k, cnt = 0;                                                                      \
+    for (int j = 0; j < n_k; j++) {                                                                          \
+        if (cnt == m && !(s[j] > s[sel[m - 1]])) continue;                                                   \
+        int pos = cnt < m ? cnt++ : m - 1;                                                                   \
+        while (pos > 0 && s[j] > s[sel[pos - 1]]) {                                                          \
+            sel[pos] = sel[pos - 1];                                                                         \
+            pos--;                                                                                           \
+        }                                                                                                    \
+        sel[pos] = j;                                                                                        \
+    }                                                                                                        \
     return cnt;
 
 int hr_select(int n_k, int n, const int32_t *s, int *sel) { TOPN_BODY }
@@ -139,26 +126,31 @@ double hr_recall(int n_k, int n, const float *fscore, const int *kept, int n_kep
 
 void hr_backend_close(hr_backend *b)
 {
-    if (!b)
-        return;
+    if (!b) return;
     hs_close(b->sim);
     free(b->st);
-    free(b->q); free(b->k); free(b->v);
-    free(b->out); free(b->gold); free(b->score);
-    free(b->fscore); free(b->sel); free(b->ftop);
+    free(b->q);
+    free(b->k);
+    free(b->v);
+    free(b->out);
+    free(b->gold);
+    free(b->score);
+    free(b->fscore);
+    free(b->sel);
+    free(b->ftop);
     free(b);
 }
 
-hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal,
-                            const hs_opts *so, int check, char *err, size_t errsz)
+hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal, const hs_opts *so, int check,
+                            char *err, size_t errsz)
 {
     if (k < 0 || k >= HR_NKINDS) {
         hg_errf(err, errsz, "unknown backend %d", (int)k);
         return NULL;
     }
     if (!cal || cal->head_dim != core->d) {
-        hg_errf(err, errsz, "%s: core d=%d differs from the calibration's head dimension %d",
-               hr_kind_name(k), core->d, cal ? cal->head_dim : 0);
+        hg_errf(err, errsz, "%s: core d=%d differs from the calibration's head dimension %d", hr_kind_name(k),
+                core->d, cal ? cal->head_dim : 0);
         return NULL;
     }
     hr_backend *b = calloc(1, sizeof *b);
@@ -192,8 +184,8 @@ hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal,
     b->fscore = malloc(L * sizeof *b->fscore);
     b->sel = malloc(L * sizeof *b->sel);
     b->ftop = malloc(L * sizeof *b->ftop);
-    if (!b->st || !b->q || !b->k || !b->v || !b->out || !b->gold || !b->score || !b->fscore ||
-        !b->sel || !b->ftop) {
+    if (!b->st || !b->q || !b->k || !b->v || !b->out || !b->gold || !b->score || !b->fscore || !b->sel ||
+        !b->ftop) {
         hg_errf(err, errsz, "out of memory");
         hr_backend_close(b);
         return NULL;
@@ -223,10 +215,7 @@ void hr_backend_set_tap(hr_backend *b, hr_tap_fn tap, void *ctx)
     b->tap_ctx = ctx;
 }
 
-void hr_backend_set_alpha(hr_backend *b, const double *alpha_c)
-{
-    b->alpha_c = alpha_c;
-}
+void hr_backend_set_alpha(hr_backend *b, const double *alpha_c) { b->alpha_c = alpha_c; }
 
 const hr_head_stats *hr_backend_stats(const hr_backend *b, int layer, int head)
 {
@@ -238,8 +227,7 @@ void hr_backend_total(const hr_backend *b, int layer, hr_head_stats *sum)
 {
     memset(sum, 0, sizeof *sum);
     for (int l = 0; l < b->n_layers; l++) {
-        if (layer >= 0 && l != layer)
-            continue;
+        if (layer >= 0 && l != layer) continue;
         for (int h = 0; h < b->n_heads; h++) {
             const hr_head_stats *s = &b->st[l * b->n_heads + h];
             sum->calls += s->calls;
@@ -271,8 +259,7 @@ static void float_scores(int n_tok, int d, const float *Q, const float *K, int i
     for (int j = 0; j < n_tok; j++) {
         const float *k = K + (size_t)j * (size_t)d;
         float s = 0.0f;
-        for (int t = 0; t < d; t++)
-            s += q[t] * k[t];
+        for (int t = 0; t < d; t++) s += q[t] * k[t];
         fs[j] = s;
     }
 }
@@ -287,12 +274,12 @@ static void add_recall(hr_head_stats *st, int n_tok, int n, double r)
 }
 
 /* Float backend: softmax attention; recall of its own float top-N (1 by definition). */
-static int attn_float(hr_backend *b, hr_head_stats *st, int n_tok, int d, const float *Q,
-                      const float *K, const float *V, float *O)
+static int attn_float(hr_backend *b, hr_head_stats *st, int n_tok, int d, const float *Q, const float *K,
+                      const float *V, float *O)
 {
     if (enc_attn_float(NULL, 0, 0, n_tok, d, Q, K, V, O) != 0) {
-        hg_errf(b->err, sizeof b->err, "%s: float attention failed (n_tok %d, d %d)",
-               hr_kind_name(b->kind), n_tok, d);
+        hg_errf(b->err, sizeof b->err, "%s: float attention failed (n_tok %d, d %d)", hr_kind_name(b->kind),
+                n_tok, d);
         return -1;
     }
     for (int i = 0; i < n_tok; i++) {
@@ -308,15 +295,14 @@ static int attn_float(hr_backend *b, hr_head_stats *st, int n_tok, int d, const 
    calibration's sigma_q * sigma_k / sqrt(d). */
 static double had_alpha(const hr_backend *b, int layer, int head)
 {
-    if (b->alpha_c)
-        return b->alpha_c[layer * b->n_heads + head];
+    if (b->alpha_c) return b->alpha_c[layer * b->n_heads + head];
     const hr_head_cal *e = hr_calib_head(b->cal, layer, head);
     return e->sigma_q * e->sigma_k / sqrt((double)b->cfg.d);
 }
 
 /* Quantizes a head into the core's inputs and run-time state (alpha: the HAD score step). */
-static void quantize(hr_backend *b, const hr_head_cal *e, int n_tok, const float *Q,
-                     const float *K, const float *V, hm_run *run, double alpha)
+static void quantize(hr_backend *b, const hr_head_cal *e, int n_tok, const float *Q, const float *K,
+                     const float *V, hm_run *run, double alpha)
 {
     const hg_cfg *c = &b->cfg;
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
@@ -356,8 +342,7 @@ static int run_rtl(hr_backend *b, hr_head_stats *st, const hm_run *run, int n_to
     st->cycles_cfg += s1.cycles_cfg - s0.cycles_cfg;
     st->cycles_load += s1.cycles_load - s0.cycles_load;
     st->cycles_query += s1.cycles_query - s0.cycles_query;
-    if (!b->check)
-        return 0;
+    if (!b->check) return 0;
     size_t kb = (size_t)hm_key_bytes(c);
     for (int i = 0; i < n_tok; i++) {
         hm_attend(c, run, b->q + (size_t)i * kb, b->k, b->v, b->gold, NULL);
@@ -370,8 +355,7 @@ static int run_rtl(hr_backend *b, hr_head_stats *st, const hm_run *run, int n_to
 /* Adds the top-N recall of every query of a head whose packed keys and queries are in
    b->k, b->q: the keys the core keeps (its scores, docs/spec.md 4.1) against the float
    top-N of Q, K. */
-static void core_recall(hr_backend *b, hr_head_stats *st, int n_tok, const float *Q,
-                        const float *K)
+static void core_recall(hr_backend *b, hr_head_stats *st, int n_tok, const float *Q, const float *K)
 {
     const hg_cfg *c = &b->cfg;
     size_t kb = (size_t)hm_key_bytes(c);
@@ -387,8 +371,8 @@ static void core_recall(hr_backend *b, hr_head_stats *st, int n_tok, const float
 /* float-had: hm_ref_had per query (sign bits, scores alpha_c (2m - d), top-N with the
    spec's tie rule, softmax and V in float); recall as the HAD core's, whose selection is
    the same (the ranking by alpha_c (2m - d), alpha_c > 0, is the ranking by m). */
-static int attn_float_had(hr_backend *b, hr_head_stats *st, int layer, int head, int n_tok,
-                          const float *Q, const float *K, const float *V, float *O)
+static int attn_float_had(hr_backend *b, hr_head_stats *st, int layer, int head, int n_tok, const float *Q,
+                          const float *K, const float *V, float *O)
 {
     const hg_cfg *c = &b->cfg;
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
@@ -404,8 +388,8 @@ static int attn_float_had(hr_backend *b, hr_head_stats *st, int layer, int head,
 }
 
 /* Golden or RTL core backend. */
-static int attn_core(hr_backend *b, hr_head_stats *st, int layer, int head, int n_tok,
-                     const float *Q, const float *K, const float *V, float *O)
+static int attn_core(hr_backend *b, hr_head_stats *st, int layer, int head, int n_tok, const float *Q,
+                     const float *K, const float *V, float *O)
 {
     const hg_cfg *c = &b->cfg;
     const hr_head_cal *e = hr_calib_head(b->cal, layer, head);
@@ -414,43 +398,40 @@ static int attn_core(hr_backend *b, hr_head_stats *st, int layer, int head, int 
     double alpha = had_alpha(b, layer, head);
     quantize(b, e, n_tok, Q, K, V, &run, alpha);
     if (b->sim) {
-        if (run_rtl(b, st, &run, n_tok) != 0)
-            return -1;
+        if (run_rtl(b, st, &run, n_tok) != 0) return -1;
     } else {
         for (int i = 0; i < n_tok; i++)
             hm_attend(c, &run, b->q + (size_t)i * kb, b->k, b->v, b->out + (size_t)i * d, NULL);
     }
     double unit = ldexp(e->s_v, -c->of);
-    for (size_t i = 0; i < (size_t)n_tok * d; i++)
-        O[i] = (float)((double)b->out[i] * unit);
-    if (hg_cfg_topn(c))
-        core_recall(b, st, n_tok, Q, K);
+    for (size_t i = 0; i < (size_t)n_tok * d; i++) O[i] = (float)((double)b->out[i] * unit);
+    if (hg_cfg_topn(c)) core_recall(b, st, n_tok, Q, K);
     st->queries += n_tok;
     if (b->tap) {
-        hr_head_io io = {layer, head, n_tok, c, &run, b->q, b->k, b->v, b->out, alpha,
-                         e->s_q, e->s_k, e->s_v};
+        hr_head_io io = {layer, head,   n_tok, c,      &run,   b->q,  b->k,
+                         b->v,  b->out, alpha, e->s_q, e->s_k, e->s_v};
         b->tap(b->tap_ctx, &io);
     }
     return 0;
 }
 
-int hr_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
-            const float *V, float *O)
+int hr_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K, const float *V,
+            float *O)
 {
     hr_backend *b = ctx;
     if (layer < 0 || layer >= b->n_layers || head < 0 || head >= b->n_heads) {
         hg_errf(b->err, sizeof b->err, "%s: layer %d head %d outside the calibration's %d x %d",
-               hr_kind_name(b->kind), layer, head, b->n_layers, b->n_heads);
+                hr_kind_name(b->kind), layer, head, b->n_layers, b->n_heads);
         return -1;
     }
     if (d != b->cfg.d) {
-        hg_errf(b->err, sizeof b->err, "%s: head dimension %d, the core has d=%d",
-               hr_kind_name(b->kind), d, b->cfg.d);
+        hg_errf(b->err, sizeof b->err, "%s: head dimension %d, the core has d=%d", hr_kind_name(b->kind), d,
+                b->cfg.d);
         return -1;
     }
     if (n_tok < 1 || n_tok > b->cfg.l) {
         hg_errf(b->err, sizeof b->err, "%s: %d tokens, the core holds 1..%d keys (--max-keys)",
-               hr_kind_name(b->kind), n_tok, b->cfg.l);
+                hr_kind_name(b->kind), n_tok, b->cfg.l);
         return -1;
     }
     double t0 = now_s();

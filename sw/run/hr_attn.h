@@ -56,7 +56,7 @@ typedef enum {
 
 /* The golden and the RTL backend of a core type. */
 #define HR_GOLDEN(core) ((hr_kind)(HR_GOLDEN_HAD + (int)(core)))
-#define HR_RTL(core) ((hr_kind)(HR_RTL_HAD + (int)(core)))
+#define HR_RTL(core)    ((hr_kind)(HR_RTL_HAD + (int)(core)))
 
 /* Command-line name of a backend ("float", "float-had", "golden-had", ...,
    "rtl-int8-topn"). */
@@ -86,27 +86,27 @@ hg_core_kind hr_kind_core(hr_kind k);
    valid only during the call. */
 typedef struct hr_head_io {
     int layer, head, n_tok;
-    const hg_cfg *cfg;       /* the core configuration */
-    const hm_run *run;       /* run-time state: n_keys, etab / exp parameters */
-    const uint8_t *q, *k;    /* n_tok packed queries / keys, hm_key_bytes(cfg) each */
-    const int8_t *v;         /* n_tok x d int8 values */
-    const int32_t *out;      /* n_tok x d core outputs (OW bits, sign-extended) */
-    double alpha;            /* HAD: score step of the exp table (alpha_c) */
-    double s_q, s_k, s_v;    /* int8 scales (s_q, s_k used by the int8 cores only) */
+    const hg_cfg *cfg;    /* the core configuration */
+    const hm_run *run;    /* run-time state: n_keys, etab / exp parameters */
+    const uint8_t *q, *k; /* n_tok packed queries / keys, hm_key_bytes(cfg) each */
+    const int8_t *v;      /* n_tok x d int8 values */
+    const int32_t *out;   /* n_tok x d core outputs (OW bits, sign-extended) */
+    double alpha;         /* HAD: score step of the exp table (alpha_c) */
+    double s_q, s_k, s_v; /* int8 scales (s_q, s_k used by the int8 cores only) */
 } hr_head_io;
 
 typedef void (*hr_tap_fn)(void *ctx, const hr_head_io *io);
 
 /* Statistics of one head since open (or the last hr_backend_reset). */
 typedef struct hr_head_stats {
-    long calls;              /* times the head was computed (sentences) */
-    long queries;            /* queries computed */
-    double recall_sum;       /* sum over queries of the top-N recall */
-    long queries_sel;        /* queries of heads with more keys than N (selection acts) */
-    double recall_sum_sel;   /* ... and the sum of their recall */
-    uint64_t cycles;         /* RTL: all cycles (configuration + load + queries) */
+    long calls;            /* times the head was computed (sentences) */
+    long queries;          /* queries computed */
+    double recall_sum;     /* sum over queries of the top-N recall */
+    long queries_sel;      /* queries of heads with more keys than N (selection acts) */
+    double recall_sum_sel; /* ... and the sum of their recall */
+    uint64_t cycles;       /* RTL: all cycles (configuration + load + queries) */
     uint64_t cycles_cfg, cycles_load, cycles_query;
-    long mismatches;         /* RTL with checking: output values != golden */
+    long mismatches; /* RTL with checking: output values != golden */
 } hr_head_stats;
 
 typedef struct hr_backend hr_backend;
@@ -118,13 +118,13 @@ typedef struct hr_backend hr_backend;
  * check: RTL backends also run the golden model and count mismatching outputs. Returns
  * NULL with a message in err (configuration invalid for the core type, calibration shape
  * differs, simulator build failure). */
-hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal,
-                            const hs_opts *so, int check, char *err, size_t errsz);
+hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal, const hs_opts *so, int check,
+                            char *err, size_t errsz);
 
 /* The backend's attention function (an enc_attn_fn; ctx is the hr_backend). On failure it
  * returns -1 and the reason is in hr_backend_error(). */
-int hr_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
-            const float *V, float *O);
+int hr_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K, const float *V,
+            float *O);
 
 /* The last error of hr_attn ("" if none), beginning with the backend name ("rtl-had: ...").
  * Can't fail. */

@@ -14,7 +14,6 @@
 
 #include "hr_json.h"
 
-
 const hr_head_cal *hr_calib_head(const hr_calib *c, int layer, int head)
 {
     assert(layer >= 0 && layer < c->n_layers && head >= 0 && head < c->n_heads);
@@ -23,8 +22,7 @@ const hr_head_cal *hr_calib_head(const hr_calib *c, int layer, int head)
 
 void hr_calib_free(hr_calib *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     free(c->head);
     free(c);
 }
@@ -32,8 +30,7 @@ void hr_calib_free(hr_calib *c)
 static hr_calib *calib_new(int n_layers, int n_heads, int head_dim)
 {
     hr_calib *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    if (!c) return NULL;
     c->n_layers = n_layers;
     c->n_heads = n_heads;
     c->head_dim = head_dim;
@@ -56,9 +53,9 @@ typedef struct absvals {
 
 typedef struct collect {
     int n_heads;
-    absvals *t;      /* (layer * n_heads + head) * 3 + {0: q, 1: k, 2: v} */
+    absvals *t; /* (layer * n_heads + head) * 3 + {0: q, 1: k, 2: v} */
     int oom;
-    enc_attn_fn attn;  /* attention of the pass (NULL: float) */
+    enc_attn_fn attn; /* attention of the pass (NULL: float) */
     void *attn_ctx;
 } collect;
 
@@ -66,11 +63,9 @@ static int push_abs(absvals *a, const float *x, size_t n)
 {
     if (a->n + n > a->cap) {
         size_t nc = a->cap ? a->cap : 4096;
-        while (nc < a->n + n)
-            nc *= 2;
+        while (nc < a->n + n) nc *= 2;
         float *p = realloc(a->v, nc * sizeof *p);
-        if (!p)
-            return -1;
+        if (!p) return -1;
         a->v = p;
         a->cap = nc;
     }
@@ -83,8 +78,8 @@ static int push_abs(absvals *a, const float *x, size_t n)
 }
 
 /* Attention hook of the calibration pass: record |Q|, |K|, |V|, then the pass's attention. */
-static int collect_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q,
-                        const float *K, const float *V, float *O)
+static int collect_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
+                        const float *V, float *O)
 {
     collect *cc = ctx;
     absvals *a = &cc->t[((size_t)layer * (size_t)cc->n_heads + (size_t)head) * 3];
@@ -93,8 +88,7 @@ static int collect_attn(void *ctx, int layer, int head, int n_tok, int d, const 
         cc->oom = 1;
         return -1;
     }
-    if (cc->attn)
-        return cc->attn(cc->attn_ctx, layer, head, n_tok, d, Q, K, V, O);
+    if (cc->attn) return cc->attn(cc->attn_ctx, layer, head, n_tok, d, Q, K, V, O);
     return enc_attn_float(NULL, layer, head, n_tok, d, Q, K, V, O);
 }
 
@@ -108,16 +102,23 @@ static float kth(float *v, size_t n, size_t k)
         size_t lt = lo, i = lo, gt = hi;
         while (i < gt) {
             if (v[i] < piv) {
-                t = v[lt]; v[lt++] = v[i]; v[i++] = t;
+                t = v[lt];
+                v[lt++] = v[i];
+                v[i++] = t;
             } else if (v[i] > piv) {
-                t = v[--gt]; v[gt] = v[i]; v[i] = t;
+                t = v[--gt];
+                v[gt] = v[i];
+                v[i] = t;
             } else {
                 i++;
             }
         }
-        if (k < lt) hi = lt;
-        else if (k >= gt) lo = gt;
-        else return piv;
+        if (k < lt)
+            hi = lt;
+        else if (k >= gt)
+            lo = gt;
+        else
+            return piv;
     }
     return v[lo];
 }
@@ -125,8 +126,7 @@ static float kth(float *v, size_t n, size_t k)
 /* Percentile pct (nearest rank) of a's values; reorders them. */
 static double percentile(absvals *a, double pct)
 {
-    if (a->n == 0)
-        return 0.0;
+    if (a->n == 0) return 0.0;
     size_t rank = (size_t)ceil(pct / 100.0 * (double)a->n);
     if (rank < 1) rank = 1;
     if (rank > a->n) rank = a->n;
@@ -152,29 +152,28 @@ static double scale_of(double p)
    or hold NaN, with extreme finite weights); 0, or -1 with a message naming the head. */
 static int check_finite(const hr_head_cal *e, int layer, int head, char *err, size_t errsz)
 {
-    const double v[8] = {e->sigma_q, e->sigma_k, e->s_q, e->s_k, e->s_v, e->max_q, e->max_k,
-                         e->max_v};
-    static const char *const names[8] = {"sigma_q", "sigma_k", "s_q", "s_k", "s_v", "max_q",
-                                         "max_k", "max_v"};
+    const double v[8] = {e->sigma_q, e->sigma_k, e->s_q, e->s_k, e->s_v, e->max_q, e->max_k, e->max_v};
+    static const char *const names[8] = {"sigma_q", "sigma_k", "s_q",   "s_k",
+                                         "s_v",     "max_q",   "max_k", "max_v"};
     for (int i = 0; i < 8; i++)
         if (!isfinite(v[i]) || v[i] > HR_CALIB_VALUE_MAX) {
-            hg_errf(err, errsz, "calibration of layer %d head %d: %s is %g (the model's Q, K, V "
-                    "are not finite or exceed %g); the model cannot be calibrated", layer, head,
-                    names[i], v[i], HR_CALIB_VALUE_MAX);
+            hg_errf(err, errsz,
+                    "calibration of layer %d head %d: %s is %g (the model's Q, K, V "
+                    "are not finite or exceed %g); the model cannot be calibrated",
+                    layer, head, names[i], v[i], HR_CALIB_VALUE_MAX);
             return -1;
         }
     return 0;
 }
 
-hr_calib *hr_calib_compute(const enc_model *m, const hr_corpus *cp, double pct, int progress,
-                           char *err, size_t errsz)
+hr_calib *hr_calib_compute(const enc_model *m, const hr_corpus *cp, double pct, int progress, char *err,
+                           size_t errsz)
 {
     return hr_calib_compute_attn(m, cp, pct, NULL, NULL, progress, err, errsz);
 }
 
-hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double pct,
-                                enc_attn_fn attn, void *attn_ctx, int progress, char *err,
-                                size_t errsz)
+hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double pct, enc_attn_fn attn,
+                                void *attn_ctx, int progress, char *err, size_t errsz)
 {
     const bcfg_config *mc = enc_config(m);
     if (!(pct >= HR_CALIB_PCT_MIN && pct <= 100.0)) {
@@ -186,8 +185,7 @@ hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double 
     hr_calib *c = calib_new(mc->n_layers, mc->n_heads, mc->head_dim);
     float *out = malloc((size_t)hr_corpus_max_tokens(cp) * (size_t)mc->hidden * sizeof *out);
     int rc = cc.t && c && out ? 0 : -1;
-    if (rc)
-        hg_errf(err, errsz, "out of memory");
+    if (rc) hg_errf(err, errsz, "out of memory");
     enc_hooks hk = {collect_attn, &cc, NULL, NULL};
     for (int i = 0; rc == 0 && i < cp->n; i++) {
         char sub[512];
@@ -211,8 +209,7 @@ hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double 
         e->s_v = scale_of(percentile(&a[2], pct));
         rc = check_finite(e, (int)h / mc->n_heads, (int)h % mc->n_heads, err, errsz);
     }
-    for (size_t i = 0; cc.t && i < nt; i++)
-        free(cc.t[i].v);
+    for (size_t i = 0; cc.t && i < nt; i++) free(cc.t[i].v);
     free(cc.t);
     free(out);
     if (rc) {
@@ -266,8 +263,8 @@ int hr_calib_save(const hr_calib *c, const char *path, char *err, size_t errsz)
 }
 
 /* Reads number key of o into *v; requires lo <= v <= hi. Returns 0 or -1 with a message. */
-static int get_num(const cJSON *o, const char *key, double lo, double hi, double *v,
-                   const char *path, const char *where, char *err, size_t errsz)
+static int get_num(const cJSON *o, const char *key, double lo, double hi, double *v, const char *path,
+                   const char *where, char *err, size_t errsz)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!cJSON_IsNumber(it)) {
@@ -286,14 +283,13 @@ static int get_num(const cJSON *o, const char *key, double lo, double hi, double
 /* 0 if the count key = v is a whole number, else -1 with a message. */
 static int whole(const char *path, const char *key, double v, char *err, size_t errsz)
 {
-    if (v == floor(v))
-        return 0;
+    if (v == floor(v)) return 0;
     hg_errf(err, errsz, "%s: '%s' = %g: must be a whole number", path, key, v);
     return -1;
 }
 
-static int get_hash(const cJSON *root, const char *key, char out[17], const char *path,
-                    char *err, size_t errsz)
+static int get_hash(const cJSON *root, const char *key, char out[17], const char *path, char *err,
+                    size_t errsz)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(root, key);
     if (!cJSON_IsString(it) || strlen(it->valuestring) > 16) {
@@ -310,8 +306,7 @@ static int get_head(hr_calib *c, const cJSON *o, int idx, const char *path, char
     char where[64];
     snprintf(where, sizeof where, "heads[%d]: ", idx);
     double l, h, x[8];
-    static const char *const keys[8] = {"sigma_q", "sigma_k", "s_q", "s_k", "s_v",
-                                        "max_q", "max_k", "max_v"};
+    static const char *const keys[8] = {"sigma_q", "sigma_k", "s_q", "s_k", "s_v", "max_q", "max_k", "max_v"};
     if (!cJSON_IsObject(o)) {
         hg_errf(err, errsz, "%s: %snot an object", path, where);
         return -1;
@@ -320,8 +315,8 @@ static int get_head(hr_calib *c, const cJSON *o, int idx, const char *path, char
         get_num(o, "head", 0, c->n_heads - 1, &h, path, where, err, errsz))
         return -1;
     for (int i = 0; i < 8; i++)
-        if (get_num(o, keys[i], i >= 2 && i <= 4 ? 1e-30 : 0.0, HR_CALIB_VALUE_MAX, &x[i], path,
-                    where, err, errsz))
+        if (get_num(o, keys[i], i >= 2 && i <= 4 ? 1e-30 : 0.0, HR_CALIB_VALUE_MAX, &x[i], path, where, err,
+                    errsz))
             return -1;
     if (l != (int)l || h != (int)h) {
         hg_errf(err, errsz, "%s: %slayer/head must be integers", path, where);
@@ -362,8 +357,7 @@ hr_calib *hr_calib_load(const char *path, char *err, size_t errsz)
                get_num(root, "percentile", HR_CALIB_PCT_MIN, 100, &pct, path, "", err, errsz) == 0 &&
                get_num(root, "sentences", 0, 1e9, &ns, path, "", err, errsz) == 0 &&
                get_num(root, "tokens", 0, 1e15, &ntok, path, "", err, errsz) == 0 &&
-               whole(path, "n_layers", nl, err, errsz) == 0 &&
-               whole(path, "n_heads", nh, err, errsz) == 0 &&
+               whole(path, "n_layers", nl, err, errsz) == 0 && whole(path, "n_heads", nh, err, errsz) == 0 &&
                whole(path, "head_dim", hd, err, errsz) == 0 &&
                whole(path, "sentences", ns, err, errsz) == 0 &&
                whole(path, "tokens", ntok, err, errsz) == 0) {
@@ -373,8 +367,8 @@ hr_calib *hr_calib_load(const char *path, char *err, size_t errsz)
         if (!c) {
             hg_errf(err, errsz, "out of memory");
         } else if (!cJSON_IsArray(heads) || cJSON_GetArraySize(heads) != want) {
-            hg_errf(err, errsz, "%s: 'heads' must be an array of n_layers x n_heads = %d entries",
-                   path, want);
+            hg_errf(err, errsz, "%s: 'heads' must be an array of n_layers x n_heads = %d entries", path,
+                    want);
             hr_calib_free(c);
             c = NULL;
         } else {
@@ -385,7 +379,8 @@ hr_calib *hr_calib_load(const char *path, char *err, size_t errsz)
             c->n_tokens = (long)ntok;
             int i = 0;
             const cJSON *o;
-            cJSON_ArrayForEach(o, heads) {
+            cJSON_ArrayForEach(o, heads)
+            {
                 if (get_head(c, o, i++, path, err, errsz) != 0) {
                     hr_calib_free(c);
                     c = NULL;
@@ -398,18 +393,16 @@ hr_calib *hr_calib_load(const char *path, char *err, size_t errsz)
     return c;
 }
 
-int hr_calib_stale(const hr_calib *c, const bcfg_config *mc, const char *model_hash,
-                   const char *set_hash, double pct, char *why, size_t whysz)
+int hr_calib_stale(const hr_calib *c, const bcfg_config *mc, const char *model_hash, const char *set_hash,
+                   double pct, char *why, size_t whysz)
 {
     if (c->n_layers != mc->n_layers || c->n_heads != mc->n_heads || c->head_dim != mc->head_dim)
         hg_errf(why, whysz, "made for %d layers x %d heads of d=%d, the model has %d x %d of d=%d",
-               c->n_layers, c->n_heads, c->head_dim, mc->n_layers, mc->n_heads, mc->head_dim);
+                c->n_layers, c->n_heads, c->head_dim, mc->n_layers, mc->n_heads, mc->head_dim);
     else if (strcmp(c->model_hash, model_hash) != 0)
-        hg_errf(why, whysz, "made for another model (hash %s, this model %s)", c->model_hash,
-               model_hash);
+        hg_errf(why, whysz, "made for another model (hash %s, this model %s)", c->model_hash, model_hash);
     else if (strcmp(c->set_hash, set_hash) != 0)
-        hg_errf(why, whysz, "made from another sentence set (hash %s, now %s)", c->set_hash,
-               set_hash);
+        hg_errf(why, whysz, "made from another sentence set (hash %s, now %s)", c->set_hash, set_hash);
     else if (c->pct != pct)
         hg_errf(why, whysz, "made with percentile %g, %g asked", c->pct, pct);
     else

@@ -23,25 +23,25 @@
 extern "C" {
 #endif
 
-#define HR_CALIB_FORMAT "hadgen-calib-1"
-#define HR_CALIB_PCT_MIN 90.0 /* smallest percentile accepted */
-#define HR_CALIB_VALUE_MAX 1e30 /* largest statistic (sigma, scale, max) accepted */
+#define HR_CALIB_FORMAT    "hadgen-calib-1"
+#define HR_CALIB_PCT_MIN   90.0         /* smallest percentile accepted */
+#define HR_CALIB_VALUE_MAX 1e30         /* largest statistic (sigma, scale, max) accepted */
 #define HR_CALIB_MAX_BYTES (64LL << 20) /* largest calibration file read */
 
 typedef struct hr_head_cal {
-    double sigma_q, sigma_k;  /* mean |q|, mean |k| */
-    double s_q, s_k, s_v;     /* int8 scales (> 0), values of a float */
+    double sigma_q, sigma_k;    /* mean |q|, mean |k| */
+    double s_q, s_k, s_v;       /* int8 scales (> 0), values of a float */
     double max_q, max_k, max_v; /* largest |x| seen (for information) */
 } hr_head_cal;
 
 typedef struct hr_calib {
     int n_layers, n_heads, head_dim;
-    char model_hash[17];      /* hr_hash_model() of the model directory */
-    char set_hash[17];        /* hash of the calibration sentence file */
-    double pct;               /* percentile of the int8 scales, HR_CALIB_PCT_MIN..100 */
-    int n_sentences;          /* calibration sentences */
-    long n_tokens;            /* ... and their tokens */
-    hr_head_cal *head;        /* n_layers * n_heads, index layer * n_heads + head */
+    char model_hash[17]; /* hr_hash_model() of the model directory */
+    char set_hash[17];   /* hash of the calibration sentence file */
+    double pct;          /* percentile of the int8 scales, HR_CALIB_PCT_MIN..100 */
+    int n_sentences;     /* calibration sentences */
+    long n_tokens;       /* ... and their tokens */
+    hr_head_cal *head;   /* n_layers * n_heads, index layer * n_heads + head */
 } hr_calib;
 
 /* Calibration entry of (layer, head); both must be in range (asserted). */
@@ -51,16 +51,15 @@ const hr_head_cal *hr_calib_head(const hr_calib *c, int layer, int head);
  * HR_CALIB_PCT_MIN..100). Hashes are left empty. progress: print a line per 16 sentences on
  * stderr. Returns NULL with a message in err (encoder error, out of memory, a statistic
  * that is NaN, Inf or above HR_CALIB_VALUE_MAX: the message names the head). */
-hr_calib *hr_calib_compute(const enc_model *m, const hr_corpus *cp, double pct, int progress,
-                           char *err, size_t errsz);
+hr_calib *hr_calib_compute(const enc_model *m, const hr_corpus *cp, double pct, int progress, char *err,
+                           size_t errsz);
 
 /* Same, with the attention of the calibration pass given: attn(attn_ctx, ...) computes each
  * head's output from the Q, K, V recorded (NULL: float attention, as hr_calib_compute). A
  * distilled HAD model is calibrated in its own inference form (hr_had_attn), since that is
  * the network whose Q, K, V its cores will see. */
-hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double pct,
-                                enc_attn_fn attn, void *attn_ctx, int progress, char *err,
-                                size_t errsz);
+hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double pct, enc_attn_fn attn,
+                                void *attn_ctx, int progress, char *err, size_t errsz);
 
 /* Writes c to path as JSON (doubles printed exactly), through a temporary file and rename.
  * Returns 0, or -1 with a message. */
@@ -77,8 +76,8 @@ void hr_calib_free(hr_calib *c);
 
 /* Why the calibration c cannot be used for a model of this shape and these hashes and
  * percentile: writes a reason into why and returns 1, or returns 0 if it matches. */
-int hr_calib_stale(const hr_calib *c, const bcfg_config *mc, const char *model_hash,
-                   const char *set_hash, double pct, char *why, size_t whysz);
+int hr_calib_stale(const hr_calib *c, const bcfg_config *mc, const char *model_hash, const char *set_hash,
+                   double pct, char *why, size_t whysz);
 
 #ifdef __cplusplus
 }

@@ -12,11 +12,9 @@
 
 #define LINE_MAX_BYTES 65536
 
-
 void hr_corpus_free(hr_corpus *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     for (int i = 0; i < c->n; i++) {
         free(c->text ? c->text[i] : NULL);
         free(c->ids ? c->ids[i] : NULL);
@@ -31,20 +29,16 @@ int hr_corpus_max_tokens(const hr_corpus *c)
 {
     int m = 0;
     for (int i = 0; i < c->n; i++)
-        if (c->n_tok[i] > m)
-            m = c->n_tok[i];
+        if (c->n_tok[i] > m) m = c->n_tok[i];
     return m;
 }
 
 /* 1 if s holds only ASCII whitespace. */
-static int blank(const char *s)
-{
-    return s[strspn(s, " \t\r\n\v\f")] == '\0';
-}
+static int blank(const char *s) { return s[strspn(s, " \t\r\n\v\f")] == '\0'; }
 
 /* Appends one sentence (text and its tokens) to c, growing the arrays. Returns 0 or -1. */
-static int append(hr_corpus *c, int *cap, const char *line, const tok_vocab *v, int max_tokens,
-                  char *err, size_t errsz)
+static int append(hr_corpus *c, int *cap, const char *line, const tok_vocab *v, int max_tokens, char *err,
+                  size_t errsz)
 {
     if (c->n == *cap) {
         int nc = *cap ? 2 * *cap : 64;
@@ -63,8 +57,7 @@ static int append(hr_corpus *c, int *cap, const char *line, const tok_vocab *v, 
     int32_t *ids = malloc((size_t)max_tokens * sizeof *ids);
     char *txt = strdup(line);
     int n = ids && txt ? tok_encode(v, line, max_tokens, ids, err, errsz) : -1;
-    if (!ids || !txt)
-        hg_errf(err, errsz, "out of memory");
+    if (!ids || !txt) hg_errf(err, errsz, "out of memory");
     if (n < 0) {
         free(ids);
         free(txt);
@@ -80,26 +73,29 @@ static int append(hr_corpus *c, int *cap, const char *line, const tok_vocab *v, 
 
 /* Checks one line of a sentence file (len bytes, without its newline): no NUL byte, valid
    UTF-8. Returns 0, or -1 with a message naming the file, the line and the byte. */
-static int check_line(const char *path, int lineno, const char *line, size_t len, char *err,
-                      size_t errsz)
+static int check_line(const char *path, int lineno, const char *line, size_t len, char *err, size_t errsz)
 {
     const char *nul = memchr(line, '\0', len);
     if (nul) {
-        hg_errf(err, errsz, "%s:%d: NUL byte at byte %td of the line; a sentence file must be "
-                "UTF-8 text", path, lineno, nul - line + 1);
+        hg_errf(err, errsz,
+                "%s:%d: NUL byte at byte %td of the line; a sentence file must be "
+                "UTF-8 text",
+                path, lineno, nul - line + 1);
         return -1;
     }
     long bad = tok_utf8_error(line, len);
     if (bad >= 0) {
-        hg_errf(err, errsz, "%s:%d: invalid UTF-8 at byte %ld of the line (0x%02x); a sentence "
-                "file must be UTF-8 text", path, lineno, bad + 1, (unsigned char)line[bad]);
+        hg_errf(err, errsz,
+                "%s:%d: invalid UTF-8 at byte %ld of the line (0x%02x); a sentence "
+                "file must be UTF-8 text",
+                path, lineno, bad + 1, (unsigned char)line[bad]);
         return -1;
     }
     return 0;
 }
 
-hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, int limit,
-                          char *err, size_t errsz)
+hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, int limit, char *err,
+                          size_t errsz)
 {
     if (max_tokens < 2) {
         hg_errf(err, errsz, "max tokens %d: must be >= 2", max_tokens);
@@ -116,8 +112,8 @@ hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, 
     return c;
 }
 
-hr_corpus *hr_corpus_read(FILE *f, const char *path, const tok_vocab *v, int max_tokens,
-                          int limit, char *err, size_t errsz)
+hr_corpus *hr_corpus_read(FILE *f, const char *path, const tok_vocab *v, int max_tokens, int limit, char *err,
+                          size_t errsz)
 {
     if (max_tokens < 2) {
         hg_errf(err, errsz, "max tokens %d: must be >= 2", max_tokens);
@@ -128,15 +124,12 @@ hr_corpus *hr_corpus_read(FILE *f, const char *path, const tok_vocab *v, int max
     size_t lcap = 0;
     ssize_t got;
     int cap = 0, lineno = 0, rc = c ? 0 : -1;
-    if (rc)
-        hg_errf(err, errsz, "out of memory");
+    if (rc) hg_errf(err, errsz, "out of memory");
     while (rc == 0 && (limit <= 0 || c->n < limit) && (got = getline(&line, &lcap, f)) > 0) {
         lineno++;
         size_t len = (size_t)got;
-        if (line[len - 1] == '\n')
-            len--;
-        if (len > 0 && line[len - 1] == '\r')
-            len--;
+        if (line[len - 1] == '\n') len--;
+        if (len > 0 && line[len - 1] == '\r') len--;
         if (len > LINE_MAX_BYTES) {
             hg_errf(err, errsz, "%s:%d: line longer than %d bytes", path, lineno, LINE_MAX_BYTES);
             rc = -1;
@@ -147,8 +140,7 @@ hr_corpus *hr_corpus_read(FILE *f, const char *path, const tok_vocab *v, int max
             break;
         }
         line[len] = '\0';
-        if (blank(line))
-            continue;
+        if (blank(line)) continue;
         char sub[256];
         if (append(c, &cap, line, v, max_tokens, sub, sizeof sub) != 0) {
             hg_errf(err, errsz, "%s:%d: %s", path, lineno, sub);
@@ -183,8 +175,7 @@ int hr_hash_file(uint64_t *h, const char *path, char *err, size_t errsz)
     size_t r;
     uint64_t x = *h;
     while ((r = fread(buf, 1, sizeof buf, f)) > 0)
-        for (size_t i = 0; i < r; i++)
-            x = (x ^ buf[i]) * 0x100000001b3ull;
+        for (size_t i = 0; i < r; i++) x = (x ^ buf[i]) * 0x100000001b3ull;
     int bad = ferror(f);
     fclose(f);
     if (bad) {
@@ -202,13 +193,11 @@ int hr_hash_model(const char *model_dir, char out[17], char *err, size_t errsz)
     char path[4200];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", model_dir, files[i]);
-        if (hr_hash_file(&h, path, err, errsz) != 0)
-            return -1;
+        if (hr_hash_file(&h, path, err, errsz) != 0) return -1;
     }
     /* a distilled model: its alpha and N belong to the model too */
     snprintf(path, sizeof path, "%s/had.json", model_dir);
-    if (access(path, F_OK) == 0 && hr_hash_file(&h, path, err, errsz) != 0)
-        return -1;
+    if (access(path, F_OK) == 0 && hr_hash_file(&h, path, err, errsz) != 0) return -1;
     snprintf(out, 17, "%016llx", (unsigned long long)h);
     return 0;
 }

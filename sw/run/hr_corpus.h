@@ -19,11 +19,11 @@ extern "C" {
 #endif
 
 typedef struct hr_corpus {
-    int n;          /* sentences */
-    char **text;    /* n sentences, without their newline */
-    int32_t **ids;  /* n token id arrays ([CLS] ... [SEP]) */
-    int *n_tok;     /* n token counts, 2..max_tokens */
-    long tokens;    /* sum of n_tok */
+    int n;         /* sentences */
+    char **text;   /* n sentences, without their newline */
+    int32_t **ids; /* n token id arrays ([CLS] ... [SEP]) */
+    int *n_tok;    /* n token counts, 2..max_tokens */
+    long tokens;   /* sum of n_tok */
 } hr_corpus;
 
 #define HR_CORPUS_MAX_BYTES (64LL << 20) /* largest sentence file read */
@@ -33,13 +33,13 @@ typedef struct hr_corpus {
  * in err naming the file (cannot open, not a regular file, larger than
  * HR_CORPUS_MAX_BYTES, no sentence in it) or the file and line (longer than 64 KiB, a NUL
  * byte, invalid UTF-8), or out of memory. A CR before the newline is dropped. */
-hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, int limit,
-                          char *err, size_t errsz);
+hr_corpus *hr_corpus_load(const char *path, const tok_vocab *v, int max_tokens, int limit, char *err,
+                          size_t errsz);
 
 /* Same as hr_corpus_load, from the open stream f (path names it in messages; f is not
  * closed). The size limit is the caller's: f is read to its end. */
-hr_corpus *hr_corpus_read(FILE *f, const char *path, const tok_vocab *v, int max_tokens,
-                          int limit, char *err, size_t errsz);
+hr_corpus *hr_corpus_read(FILE *f, const char *path, const tok_vocab *v, int max_tokens, int limit, char *err,
+                          size_t errsz);
 
 /* Releases c. c may be NULL. Can't fail. */
 void hr_corpus_free(hr_corpus *c);

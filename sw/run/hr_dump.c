@@ -23,8 +23,8 @@
 
 /* Where the streams of one core type come from (hr_dump_set_source). */
 typedef struct source {
-    const enc_model *model;   /* NULL: the model given to hr_dump_sentence */
-    enc_attn_fn pass;         /* attention of the pass (NULL: float) */
+    const enc_model *model; /* NULL: the model given to hr_dump_sentence */
+    enc_attn_fn pass;       /* attention of the pass (NULL: float) */
     void *pass_ctx;
 } source;
 
@@ -35,18 +35,16 @@ struct hr_dump {
     hg_cfg cfg;               /* the core configuration */
     hr_backend *core[NCORES]; /* golden HAD, baseline, int8 + top-N */
     source src[NCORES];
-    int active[NCORES];       /* the cores of the pass being run */
-    source pass;              /* ... and its source */
-    int sentence;             /* being dumped, from 1 */
-    int failed;               /* a tap could not write */
+    int active[NCORES]; /* the cores of the pass being run */
+    source pass;        /* ... and its source */
+    int sentence;       /* being dumped, from 1 */
+    int failed;         /* a tap could not write */
     char err[1024];
-    cJSON *index;             /* array of head directories */
-    float *scratch;           /* one head's discarded output */
+    cJSON *index;   /* array of head directories */
+    float *scratch; /* one head's discarded output */
 };
 
-
-int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int max,
-                        char *err, size_t errsz)
+int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int max, char *err, size_t errsz)
 {
     int n = 0;
     const char *p = s;
@@ -61,8 +59,10 @@ int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int
         }
         size_t len = strcspn(p, ",");
         if (!ok || l < 0 || l >= n_layers || h < 0 || h >= n_heads) {
-            hg_errf(err, errsz, "--dump-heads '%.*s': must be LAYER:HEAD with layer 0..%d and "
-                   "head 0..%d", (int)len, p, n_layers - 1, n_heads - 1);
+            hg_errf(err, errsz,
+                    "--dump-heads '%.*s': must be LAYER:HEAD with layer 0..%d and "
+                    "head 0..%d",
+                    (int)len, p, n_layers - 1, n_heads - 1);
             return -1;
         }
         if (n == max) {
@@ -76,8 +76,7 @@ int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int
             return -1;
         }
     }
-    if (n == 0)
-        hg_errf(err, errsz, "--dump-heads '%s': no head given (LAYER:HEAD[,...])", s);
+    if (n == 0) hg_errf(err, errsz, "--dump-heads '%s': no head given (LAYER:HEAD[,...])", s);
     return n ? n : -1;
 }
 
@@ -89,8 +88,7 @@ static int mkdirs(const char *path)
     for (char *p = tmp + 1; *p; p++)
         if (*p == '/') {
             *p = '\0';
-            if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-                return -1;
+            if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1;
             *p = '/';
         }
     return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
@@ -121,14 +119,14 @@ int hr_dump_check_dir(const char *dir, char *err, size_t errsz)
         char *slash;
         while ((slash = strrchr(path, '/')) && slash != path) {
             *slash = '\0';
-            if (stat(path, &st) == 0)
-                break;
+            if (stat(path, &st) == 0) break;
         }
-        if (!slash || slash == path)
-            snprintf(path, sizeof path, "%s", slash == path ? "/" : ".");
+        if (!slash || slash == path) snprintf(path, sizeof path, "%s", slash == path ? "/" : ".");
         if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode) || access(path, W_OK | X_OK) != 0) {
-            hg_errf(err, errsz, "--dump-streams '%s': cannot be created: '%s' is not a writable "
-                    "folder", dir, path);
+            hg_errf(err, errsz,
+                    "--dump-streams '%s': cannot be created: '%s' is not a writable "
+                    "folder",
+                    dir, path);
             return -1;
         }
         return 0;
@@ -138,13 +136,13 @@ int hr_dump_check_dir(const char *dir, char *err, size_t errsz)
         return -1;
     }
     snprintf(path, sizeof path, "%s/%s", dir, HR_DUMP_MARKER);
-    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
-        return 0;
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) return 0;
     int entries = hg_dir_entries(dir);
     if (entries != 0) {
-        hg_errf(err, errsz, "--dump-streams '%s': %s; hadrun writes only into a new or empty "
-                "directory, or one it made before (holding %s): give a new directory", dir,
-                entries > 0 ? "directory is not empty and was not made by hadrun" : "cannot be read",
+        hg_errf(err, errsz,
+                "--dump-streams '%s': %s; hadrun writes only into a new or empty "
+                "directory, or one it made before (holding %s): give a new directory",
+                dir, entries > 0 ? "directory is not empty and was not made by hadrun" : "cannot be read",
                 HR_DUMP_MARKER);
         return -1;
     }
@@ -159,19 +157,17 @@ int hr_dump_check_dir(const char *dir, char *err, size_t errsz)
 static void tap(void *ctx, const hr_head_io *io)
 {
     hr_dump *d = ctx;
-    if (d->failed)
-        return;
+    if (d->failed) return;
     const hg_cfg *c = io->cfg;
     char rel[128], dir[2300], args[512], replay[1400];
-    snprintf(rel, sizeof rel, "%s/l%dh%d/s%03d", hg_core_name(c->core), io->layer, io->head,
-             d->sentence);
+    snprintf(rel, sizeof rel, "%s/l%dh%d/s%03d", hg_core_name(c->core), io->layer, io->head, d->sentence);
     snprintf(dir, sizeof dir, "%s/%s", d->dir, rel);
     size_t kb = (size_t)hm_key_bytes(c), n = (size_t)io->n_tok, dd = (size_t)c->d;
     hg_cfg_args(c, args, sizeof args);
     snprintf(replay, sizeof replay,
              "hgsim %s --keys keys.bin --values values.bin --queries queries.bin --n-keys %d "
-             "--alpha %.17g --scale-q %.17g --scale-k %.17g --check", args, io->run->n_keys,
-             io->alpha, io->s_q, io->s_k);
+             "--alpha %.17g --scale-q %.17g --scale-k %.17g --check",
+             args, io->run->n_keys, io->alpha, io->s_q, io->s_k);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "core", hg_core_name(c->core));
     cJSON_AddNumberToObject(o, "layer", io->layer);
@@ -192,8 +188,7 @@ static void tap(void *ctx, const hr_head_io *io)
     if (mkdirs(dir) != 0 || write_file(dir, "keys.bin", io->k, n * kb) != 0 ||
         write_file(dir, "values.bin", io->v, n * dd) != 0 ||
         write_file(dir, "queries.bin", io->q, n * kb) != 0 ||
-        write_file(dir, "out.bin", io->out, n * dd * sizeof *io->out) != 0 ||
-        hr_json_write(hj, o) != 0) {
+        write_file(dir, "out.bin", io->out, n * dd * sizeof *io->out) != 0 || hr_json_write(hj, o) != 0) {
         hg_errf(d->err, sizeof d->err, "--dump-streams: cannot write the files of '%s'", dir);
         d->failed = 1;
     }
@@ -201,8 +196,8 @@ static void tap(void *ctx, const hr_head_io *io)
     cJSON_AddItemToArray(d->index, cJSON_CreateString(rel));
 }
 
-hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
-                      const hr_lh *lh, int n, char *err, size_t errsz)
+hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal, const hr_lh *lh, int n,
+                      char *err, size_t errsz)
 {
     hr_dump *d = calloc(1, sizeof *d);
     if (!d) {
@@ -256,14 +251,12 @@ hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
 }
 
 int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const hr_calib *cal,
-                       const double *alpha_c, enc_attn_fn pass, void *pass_ctx, char *err,
-                       size_t errsz)
+                       const double *alpha_c, enc_attn_fn pass, void *pass_ctx, char *err, size_t errsz)
 {
     int c = (int)core;
     assert(c >= 0 && c < NCORES);
     hr_backend *b = hr_backend_open(HR_GOLDEN(core), &d->cfg, cal, NULL, 0, err, errsz);
-    if (!b)
-        return -1;
+    if (!b) return -1;
     hr_backend_close(d->core[c]);
     d->core[c] = b;
     hr_backend_set_tap(b, tap, d);
@@ -274,26 +267,22 @@ int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const 
 
 /* Attention hook of a dump pass: the pass's attention, plus its golden cores on the chosen
    heads. */
-static int dump_attn(void *ctx, int layer, int head, int n_tok, int dd, const float *Q,
-                     const float *K, const float *V, float *O)
+static int dump_attn(void *ctx, int layer, int head, int n_tok, int dd, const float *Q, const float *K,
+                     const float *V, float *O)
 {
     hr_dump *d = ctx;
     for (int i = 0; i < d->n; i++) {
-        if (d->lh[i].layer != layer || d->lh[i].head != head)
-            continue;
+        if (d->lh[i].layer != layer || d->lh[i].head != head) continue;
         for (int c = 0; c < NCORES; c++) {
-            if (!d->active[c])
-                continue;
+            if (!d->active[c]) continue;
             if (hr_attn(d->core[c], layer, head, n_tok, dd, Q, K, V, d->scratch) != 0) {
                 hg_errf(d->err, sizeof d->err, "%s", hr_backend_error(d->core[c]));
                 return -1;
             }
-            if (d->failed)
-                return -1;
+            if (d->failed) return -1;
         }
     }
-    if (d->pass.pass)
-        return d->pass.pass(d->pass.pass_ctx, layer, head, n_tok, dd, Q, K, V, O);
+    if (d->pass.pass) return d->pass.pass(d->pass.pass_ctx, layer, head, n_tok, dd, Q, K, V, O);
     return enc_attn_float(NULL, layer, head, n_tok, dd, Q, K, V, O);
 }
 
@@ -305,14 +294,13 @@ static int same_source(const hr_dump *d, int a, int b, const enc_model *m)
            x->pass_ctx == y->pass_ctx;
 }
 
-int hr_dump_sentence(hr_dump *d, const enc_model *m, const int32_t *ids, int n_tok,
-                     int sentence, char *err, size_t errsz)
+int hr_dump_sentence(hr_dump *d, const enc_model *m, const int32_t *ids, int n_tok, int sentence, char *err,
+                     size_t errsz)
 {
     int done[NCORES] = {0}, rc = 0;
     d->sentence = sentence;
     for (int c = 0; rc == 0 && c < NCORES; c++) {
-        if (done[c])
-            continue;
+        if (done[c]) continue;
         for (int o = 0; o < NCORES; o++) {
             d->active[o] = o >= c && same_source(d, c, o, m);
             done[o] |= d->active[o];
@@ -326,7 +314,9 @@ int hr_dump_sentence(hr_dump *d, const enc_model *m, const int32_t *ids, int n_t
         rc = out ? enc_forward(pm, ids, n_tok, &hk, out, sub, sizeof sub) : -1;
         if (rc)
             hg_errf(err, errsz, "dump of sentence %d: %s", sentence,
-                   !out ? "out of memory" : d->err[0] ? d->err : sub);
+                    !out        ? "out of memory"
+                    : d->err[0] ? d->err
+                                : sub);
         free(out);
     }
     return rc;
@@ -334,8 +324,7 @@ int hr_dump_sentence(hr_dump *d, const enc_model *m, const int32_t *ids, int n_t
 
 int hr_dump_close(hr_dump *d, char *err, size_t errsz)
 {
-    if (!d)
-        return 0;
+    if (!d) return 0;
     int rc = 0;
     if (err && d->index) {
         cJSON *o = cJSON_CreateObject();
@@ -348,8 +337,7 @@ int hr_dump_close(hr_dump *d, char *err, size_t errsz)
         }
         cJSON_Delete(o);
     }
-    for (int i = 0; i < NCORES; i++)
-        hr_backend_close(d->core[i]);
+    for (int i = 0; i < NCORES; i++) hr_backend_close(d->core[i]);
     cJSON_Delete(d->index);
     free(d->lh);
     free(d->scratch);

@@ -42,8 +42,8 @@ typedef struct hr_dump hr_dump;
 /* Parses "L:H[,L:H...]" (at most max entries) into lh; returns the count, or -1 with a
  * message in err naming the bad item and the allowed ranges (layer 0..n_layers-1, head
  * 0..n_heads-1). */
-int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int max,
-                        char *err, size_t errsz);
+int hr_dump_parse_heads(const char *s, int n_layers, int n_heads, hr_lh *lh, int max, char *err,
+                        size_t errsz);
 
 /* Checks, before any work, that dir may receive a dump: it does not exist (and the
  * nearest existing folder above it is writable), or it is an empty writable directory, or
@@ -55,8 +55,8 @@ int hr_dump_check_dir(const char *dir, char *err, size_t errsz);
  * configuration core (finished, d = the model's head dimension; its core type is replaced
  * by each of the three) and the calibration cal (must outlive the dumper). Checks dir with
  * hr_dump_check_dir and writes the marker. Returns NULL with a message in err. */
-hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
-                      const hr_lh *lh, int n, char *err, size_t errsz);
+hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal, const hr_lh *lh, int n,
+                      char *err, size_t errsz);
 
 /* Takes the streams of core type `core` from another source: model m's own pass, in which
  * every head's attention is pass(pass_ctx, ...) (NULL: float attention), quantized with the
@@ -66,14 +66,13 @@ hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal,
  * alpha_c and pass_ctx are kept by pointer (must outlive d). Returns 0, or -1 with a
  * message (the core's backend cannot be opened with cal). */
 int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const hr_calib *cal,
-                       const double *alpha_c, enc_attn_fn pass, void *pass_ctx, char *err,
-                       size_t errsz);
+                       const double *alpha_c, enc_attn_fn pass, void *pass_ctx, char *err, size_t errsz);
 
 /* Runs the float model m (and the other sources of hr_dump_set_source, one pass each) on
  * one sentence (ids[0..n_tok-1], number `sentence` from 1) and writes the chosen heads'
  * streams for every core type. Returns 0, or -1 with a message. */
-int hr_dump_sentence(hr_dump *d, const enc_model *m, const int32_t *ids, int n_tok,
-                     int sentence, char *err, size_t errsz);
+int hr_dump_sentence(hr_dump *d, const enc_model *m, const int32_t *ids, int n_tok, int sentence, char *err,
+                     size_t errsz);
 
 /* Writes DIR/index.json and releases d. Returns 0, or -1 with a message (index not
  * written). d may be NULL (returns 0). */

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-
 static double now_s(void)
 {
     struct timespec ts;
@@ -21,13 +20,12 @@ static double now_s(void)
  * accumulates its squared difference from it. */
 typedef struct obs {
     int n_layers, hidden;
-    float *ref;              /* n_layers x max_tok x hidden */
-    size_t stride;           /* max_tok x hidden */
-    double *num, *den;       /* n_layers, of the backend being measured (NULL: reference) */
+    float *ref;        /* n_layers x max_tok x hidden */
+    size_t stride;     /* max_tok x hidden */
+    double *num, *den; /* n_layers, of the backend being measured (NULL: reference) */
 } obs;
 
-static int observe(void *ctx, int layer, int n_tok, int hidden, const float *attn,
-                   const float *hs)
+static int observe(void *ctx, int layer, int n_tok, int hidden, const float *attn, const float *hs)
 {
     (void)hs;
     obs *o = ctx;
@@ -74,8 +72,9 @@ static int result_init(hr_result *r, hr_kind k, const bcfg_config *mc, int n_sen
     r->sent_cycles = calloc((size_t)n_sent, sizeof *r->sent_cycles);
     r->cycles_layer = calloc(nl, sizeof *r->cycles_layer);
     r->cycles_hl = calloc(nl * (size_t)mc->n_heads, sizeof *r->cycles_hl);
-    return r->layer_err && r->recall_layer && r->emb && r->sent_cycles && r->cycles_layer &&
-                   r->cycles_hl ? 0 : -1;
+    return r->layer_err && r->recall_layer && r->emb && r->sent_cycles && r->cycles_layer && r->cycles_hl
+               ? 0
+               : -1;
 }
 
 void hr_eval_nn(const float *emb, int n, int h, int *nn)
@@ -84,8 +83,7 @@ void hr_eval_nn(const float *emb, int n, int h, int *nn)
         int best = -1;
         float bc = 0.0f;
         for (int j = 0; j < n; j++) {
-            if (j == i)
-                continue;
+            if (j == i) continue;
             float c = enc_cosine(emb + (size_t)i * (size_t)h, emb + (size_t)j * (size_t)h, h);
             if (best < 0 || c > bc) {
                 best = j;
@@ -118,8 +116,7 @@ static void finish(hr_result *r, const hr_backend *b, const float *ref_emb, cons
         hr_eval_nn(ref_emb, n, h, na);
         hr_eval_nn(r->emb, n, h, na + n);
         int same = 0;
-        for (int i = 0; i < n; i++)
-            same += na[i] == na[n + i];
+        for (int i = 0; i < n; i++) same += na[i] == na[n + i];
         r->nn_agree = (double)same / n;
     }
     free(na);
@@ -136,8 +133,7 @@ static void finish(hr_result *r, const hr_backend *b, const float *ref_emb, cons
         r->cycles_head_query = (double)all.cycles_query / (double)all.calls;
     }
     double ct = 0.0;
-    for (int i = 0; i < n; i++)
-        ct += (double)r->sent_cycles[i] / cp->n_tok[i];
+    for (int i = 0; i < n; i++) ct += (double)r->sent_cycles[i] / cp->n_tok[i];
     r->cycles_token = ct / n;
     for (int l = 0; l < r->n_layers; l++) {
         r->layer_err[l] = den[l] > 0.0 ? sqrt(num[l] / den[l]) : 0.0;
@@ -152,25 +148,24 @@ static void finish(hr_result *r, const hr_backend *b, const float *ref_emb, cons
     }
 }
 
-int hr_evaluate(const enc_model *m, const hr_corpus *cp, hr_backend **b, int nb,
-                hr_result *res, float *ref_emb, int progress, char *err, size_t errsz)
+int hr_evaluate(const enc_model *m, const hr_corpus *cp, hr_backend **b, int nb, hr_result *res,
+                float *ref_emb, int progress, char *err, size_t errsz)
 {
     return hr_evaluate_models(m, NULL, cp, b, nb, res, ref_emb, progress, err, errsz);
 }
 
-int hr_evaluate_models(const enc_model *m, const enc_model *const *bm, const hr_corpus *cp,
-                       hr_backend **b, int nb, hr_result *res, float *ref_emb, int progress,
-                       char *err, size_t errsz)
+int hr_evaluate_models(const enc_model *m, const enc_model *const *bm, const hr_corpus *cp, hr_backend **b,
+                       int nb, hr_result *res, float *ref_emb, int progress, char *err, size_t errsz)
 {
     const bcfg_config *mc = enc_config(m);
     for (int k = 0; bm && k < nb; k++) {
         const bcfg_config *bc = bm[k] ? enc_config(bm[k]) : mc;
-        if (bc->n_layers != mc->n_layers || bc->n_heads != mc->n_heads ||
-            bc->hidden != mc->hidden) {
-            hg_errf(err, errsz, "backend %s: its model has %d layers x %d heads, hidden %d; the "
-                    "reference %d x %d, hidden %d", hr_kind_name(hr_backend_kind(b[k])),
-                    bc->n_layers, bc->n_heads, bc->hidden, mc->n_layers, mc->n_heads,
-                    mc->hidden);
+        if (bc->n_layers != mc->n_layers || bc->n_heads != mc->n_heads || bc->hidden != mc->hidden) {
+            hg_errf(err, errsz,
+                    "backend %s: its model has %d layers x %d heads, hidden %d; the "
+                    "reference %d x %d, hidden %d",
+                    hr_kind_name(hr_backend_kind(b[k])), bc->n_layers, bc->n_heads, bc->hidden, mc->n_layers,
+                    mc->n_heads, mc->hidden);
             return -1;
         }
     }
@@ -181,8 +176,7 @@ int hr_evaluate_models(const enc_model *m, const enc_model *const *bm, const hr_
     double *num = calloc(nl * (size_t)nb, sizeof *num), *den = calloc(nl * (size_t)nb, sizeof *den);
     float *remb = malloc((size_t)cp->n * h * sizeof *remb);
     for (int k = 0; k < nb; k++) {
-        if (result_init(&res[k], hr_backend_kind(b[k]), mc, cp->n) != 0)
-            rc = -1;
+        if (result_init(&res[k], hr_backend_kind(b[k]), mc, cp->n) != 0) rc = -1;
         hr_backend_reset(b[k]);
     }
     if (rc || !o.ref || !num || !den || !remb) {
@@ -207,8 +201,8 @@ int hr_evaluate_models(const enc_model *m, const enc_model *const *bm, const hr_
             hk = (enc_hooks){hr_attn, b[k], observe, &o};
             double t0 = now_s();
             const enc_model *mk = bm && bm[k] ? bm[k] : m;
-            if (enc_embed(mk, cp->ids[i], cp->n_tok[i], &hk, res[k].emb + (size_t)i * h, sub,
-                          sizeof sub) != 0) {
+            if (enc_embed(mk, cp->ids[i], cp->n_tok[i], &hk, res[k].emb + (size_t)i * h, sub, sizeof sub) !=
+                0) {
                 const char *be = hr_backend_error(b[k]); /* begins with the backend */
                 if (be[0])
                     hg_errf(err, errsz, "sentence %d, backend %s", i + 1, be);
@@ -228,11 +222,9 @@ int hr_evaluate_models(const enc_model *m, const enc_model *const *bm, const hr_
         res[k].attn_seconds = hr_backend_seconds(b[k]);
         finish(&res[k], b[k], remb, num + (size_t)k * nl, den + (size_t)k * nl, cp);
     }
-    if (rc == 0 && ref_emb)
-        memcpy(ref_emb, remb, (size_t)cp->n * h * sizeof *remb);
+    if (rc == 0 && ref_emb) memcpy(ref_emb, remb, (size_t)cp->n * h * sizeof *remb);
     if (rc)
-        for (int k = 0; k < nb; k++)
-            hr_result_free(&res[k]);
+        for (int k = 0; k < nb; k++) hr_result_free(&res[k]);
     free(o.ref);
     free(num);
     free(den);
@@ -242,10 +234,7 @@ int hr_evaluate_models(const enc_model *m, const enc_model *const *bm, const hr_
 
 /* ---- JSON ------------------------------------------------------------------------------ */
 
-static cJSON *num_or_null(double v)
-{
-    return v < 0.0 ? cJSON_CreateNull() : cJSON_CreateNumber(v);
-}
+static cJSON *num_or_null(double v) { return v < 0.0 ? cJSON_CreateNull() : cJSON_CreateNumber(v); }
 
 /* Rounds to 9 significant digits so the file does not depend on the last bits of sums. */
 static double r9(double v)
@@ -259,7 +248,9 @@ cJSON *hr_result_json(const hr_result *r, int with_heads)
 {
     cJSON *o = cJSON_CreateObject(), *le = cJSON_CreateArray(), *rl = cJSON_CreateArray();
     if (!o || !le || !rl) {
-        cJSON_Delete(o); cJSON_Delete(le); cJSON_Delete(rl);
+        cJSON_Delete(o);
+        cJSON_Delete(le);
+        cJSON_Delete(rl);
         return NULL;
     }
     cJSON_AddStringToObject(o, "backend", hr_kind_name(r->kind));

@@ -32,25 +32,25 @@ extern "C" {
 typedef struct hr_result {
     hr_kind kind;
     int n_layers, n_heads, n_sent, hidden;
-    double *layer_err;       /* n_layers */
-    double *recall_layer;    /* n_layers; -1 where not measured */
-    double recall;           /* mean over all heads and queries; -1 if not measured */
-    double recall_sel;       /* ... over the queries of heads with more keys than N (where
+    double *layer_err;    /* n_layers */
+    double *recall_layer; /* n_layers; -1 where not measured */
+    double recall;        /* mean over all heads and queries; -1 if not measured */
+    double recall_sel;    /* ... over the queries of heads with more keys than N (where
                                 the selection drops keys); -1 if none or not measured */
     double cos_mean, cos_min;
-    int cos_min_sentence;    /* index of the sentence with cos_min */
-    double nn_agree;         /* -1 with fewer than 2 sentences */
-    float *emb;              /* n_sent x hidden sentence embeddings */
-    double seconds;          /* wall time of the backend's forward passes */
-    double attn_seconds;     /* ... of which inside the attention backend */
+    int cos_min_sentence; /* index of the sentence with cos_min */
+    double nn_agree;      /* -1 with fewer than 2 sentences */
+    float *emb;           /* n_sent x hidden sentence embeddings */
+    double seconds;       /* wall time of the backend's forward passes */
+    double attn_seconds;  /* ... of which inside the attention backend */
     /* RTL backends (zero otherwise) */
-    uint64_t *sent_cycles;   /* n_sent: cycles per sentence */
-    double cycles_head;      /* mean cycles per head computation (cfg + load + queries) */
+    uint64_t *sent_cycles; /* n_sent: cycles per sentence */
+    double cycles_head;    /* mean cycles per head computation (cfg + load + queries) */
     double cycles_head_cfg, cycles_head_load, cycles_head_query; /* ... by phase */
-    double cycles_token;     /* mean cycles per sentence / tokens of the sentence */
-    double *cycles_layer;    /* n_layers: mean cycles per sentence spent in the layer */
-    double *cycles_hl;       /* n_layers * n_heads: mean cycles per call of each head */
-    long mismatches;         /* with checking: RTL output values != golden */
+    double cycles_token;  /* mean cycles per sentence / tokens of the sentence */
+    double *cycles_layer; /* n_layers: mean cycles per sentence spent in the layer */
+    double *cycles_hl;    /* n_layers * n_heads: mean cycles per call of each head */
+    long mismatches;      /* with checking: RTL output values != golden */
 } hr_result;
 
 /* Runs the corpus through the float reference and the nb backends b[0..nb-1] (opened for
@@ -58,15 +58,14 @@ typedef struct hr_result {
  * statistics are reset first. ref_emb (optional, n x hidden) receives the float embeddings.
  * progress: a line per 8 sentences on stderr. Returns 0, or -1 with a message in err
  * naming the sentence and backend. */
-int hr_evaluate(const enc_model *m, const hr_corpus *cp, hr_backend **b, int nb,
-                hr_result *res, float *ref_emb, int progress, char *err, size_t errsz);
+int hr_evaluate(const enc_model *m, const hr_corpus *cp, hr_backend **b, int nb, hr_result *res,
+                float *ref_emb, int progress, char *err, size_t errsz);
 
 /* Same, with a model per backend: the reference is the float model ref (the teacher of a
  * distilled model), backend k runs on bm[k] (NULL, or bm NULL: on ref). Every bm[k] must
  * have ref's layers, heads and hidden size. Errors as hr_evaluate, and a shape mismatch. */
-int hr_evaluate_models(const enc_model *ref, const enc_model *const *bm, const hr_corpus *cp,
-                       hr_backend **b, int nb, hr_result *res, float *ref_emb, int progress,
-                       char *err, size_t errsz);
+int hr_evaluate_models(const enc_model *ref, const enc_model *const *bm, const hr_corpus *cp, hr_backend **b,
+                       int nb, hr_result *res, float *ref_emb, int progress, char *err, size_t errsz);
 
 /* Releases the arrays of r (not r itself). Can't fail. */
 void hr_result_free(hr_result *r);

@@ -39,8 +39,7 @@ int hr_had_sha256_file(const char *path, char hex[65], char *err, size_t errsz)
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     size_t r;
-    while (ok && (r = fread(buf, 1, sizeof buf, f)) > 0)
-        ok = EVP_DigestUpdate(ctx, buf, r);
+    while (ok && (r = fread(buf, 1, sizeof buf, f)) > 0) ok = EVP_DigestUpdate(ctx, buf, r);
     int bad = ferror(f);
     ok = ok && !bad && EVP_DigestFinal_ex(ctx, md, &mdlen) && mdlen == 32;
     EVP_MD_CTX_free(ctx);
@@ -49,8 +48,7 @@ int hr_had_sha256_file(const char *path, char hex[65], char *err, size_t errsz)
         hg_errf(err, errsz, "%s: %s", path, bad ? "read error" : "sha256 failed (libcrypto)");
         return -1;
     }
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    for (unsigned i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
     return 0;
 }
 
@@ -58,10 +56,8 @@ int hr_had_sha256_file(const char *path, char hex[65], char *err, size_t errsz)
 
 void hr_had_free(hr_had *h)
 {
-    if (!h)
-        return;
-    for (int i = 0; i < h->n_tensors; i++)
-        free(h->tensors[i]);
+    if (!h) return;
+    for (int i = 0; i < h->n_tensors; i++) free(h->tensors[i]);
     free(h->tensors);
     free(h->alpha);
     free(h->alpha_c);
@@ -69,8 +65,8 @@ void hr_had_free(hr_had *h)
 }
 
 /* Integer key of root in lo..hi. Returns 0, or -1 with a message. */
-static int get_int(const cJSON *root, const char *key, int lo, int hi, int *v, const char *path,
-                   char *err, size_t errsz)
+static int get_int(const cJSON *root, const char *key, int lo, int hi, int *v, const char *path, char *err,
+                   size_t errsz)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(root, key);
     if (!cJSON_IsNumber(it)) {
@@ -89,28 +85,24 @@ static int get_int(const cJSON *root, const char *key, int lo, int hi, int *v, c
 /* 1 if s is exactly n hexadecimal digits. */
 static int is_hex(const char *s, size_t n)
 {
-    if (strlen(s) != n)
-        return 0;
+    if (strlen(s) != n) return 0;
     for (size_t i = 0; i < n; i++)
-        if (!isxdigit((unsigned char)s[i]))
-            return 0;
+        if (!isxdigit((unsigned char)s[i])) return 0;
     return 1;
 }
 
 /* Optional hex-string key (n digits) of o into out (lowercase); "" if absent or null. */
-static int get_hex(const cJSON *o, const char *key, size_t n, char *out, const char *path,
-                   char *err, size_t errsz)
+static int get_hex(const cJSON *o, const char *key, size_t n, char *out, const char *path, char *err,
+                   size_t errsz)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
     out[0] = '\0';
-    if (!it || cJSON_IsNull(it))
-        return 0;
+    if (!it || cJSON_IsNull(it)) return 0;
     if (!cJSON_IsString(it) || !is_hex(it->valuestring, n)) {
         hg_errf(err, errsz, "%s: '%s' must be a string of %zu hexadecimal digits", path, key, n);
         return -1;
     }
-    for (size_t i = 0; i <= n; i++)
-        out[i] = (char)tolower((unsigned char)it->valuestring[i]);
+    for (size_t i = 0; i <= n; i++) out[i] = (char)tolower((unsigned char)it->valuestring[i]);
     return 0;
 }
 
@@ -120,9 +112,10 @@ static int get_alpha(hr_had *h, const cJSON *root, const char *path, char *err, 
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "alpha");
     int nl = h->n_layers, nh = h->n_heads;
     if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != nl) {
-        hg_errf(err, errsz, "%s: 'alpha' must be an array of n_layers = %d arrays (one per "
-                "layer) of n_heads = %d numbers; %s %d", path, nl, nh,
-                cJSON_IsArray(a) ? "it has" : "found no array, size", cJSON_GetArraySize(a));
+        hg_errf(err, errsz,
+                "%s: 'alpha' must be an array of n_layers = %d arrays (one per "
+                "layer) of n_heads = %d numbers; %s %d",
+                path, nl, nh, cJSON_IsArray(a) ? "it has" : "found no array, size", cJSON_GetArraySize(a));
         return -1;
     }
     h->alpha = malloc((size_t)nl * (size_t)nh * sizeof *h->alpha);
@@ -134,8 +127,10 @@ static int get_alpha(hr_had *h, const cJSON *root, const char *path, char *err, 
     for (int l = 0; l < nl; l++) {
         const cJSON *row = cJSON_GetArrayItem(a, l);
         if (!cJSON_IsArray(row) || cJSON_GetArraySize(row) != nh) {
-            hg_errf(err, errsz, "%s: 'alpha'[%d] must be an array of n_heads = %d numbers; "
-                    "it has %d", path, l, nh, cJSON_IsArray(row) ? cJSON_GetArraySize(row) : 0);
+            hg_errf(err, errsz,
+                    "%s: 'alpha'[%d] must be an array of n_heads = %d numbers; "
+                    "it has %d",
+                    path, l, nh, cJSON_IsArray(row) ? cJSON_GetArraySize(row) : 0);
             return -1;
         }
         for (int hd = 0; hd < nh; hd++) {
@@ -143,8 +138,8 @@ static int get_alpha(hr_had *h, const cJSON *root, const char *path, char *err, 
             double v = cJSON_IsNumber(x) ? x->valuedouble : NAN;
             if (!isfinite(v) || v <= 0.0) {
                 if (cJSON_IsNumber(x))
-                    hg_errf(err, errsz, "%s: 'alpha'[%d][%d] = %g: must be a finite number > 0",
-                            path, l, hd, v);
+                    hg_errf(err, errsz, "%s: 'alpha'[%d][%d] = %g: must be a finite number > 0", path, l, hd,
+                            v);
                 else
                     hg_errf(err, errsz, "%s: 'alpha'[%d][%d] is not a number", path, l, hd);
                 return -1;
@@ -173,8 +168,7 @@ static int get_tensors(hr_had *h, const cJSON *root, const char *path, char *err
     for (int i = 0; i < n; i++) {
         const cJSON *s = cJSON_GetArrayItem(t, i);
         if (!cJSON_IsString(s) || !s->valuestring[0] || strlen(s->valuestring) > 255) {
-            hg_errf(err, errsz, "%s: 'tensors'[%d] must be a tensor name (1..255 characters)",
-                    path, i);
+            hg_errf(err, errsz, "%s: 'tensors'[%d] must be a tensor name (1..255 characters)", path, i);
             return -1;
         }
         for (int j = 0; j < i; j++)
@@ -205,8 +199,10 @@ static int get_scalars(hr_had *h, const cJSON *root, const char *path, char *err
     if (!cJSON_IsString(w) || !w->valuestring[0] || strlen(w->valuestring) >= sizeof h->weights ||
         strchr(w->valuestring, '/') || strcmp(w->valuestring, ".") == 0 ||
         strcmp(w->valuestring, "..") == 0) {
-        hg_errf(err, errsz, "%s: 'weights' must be the name of the weights file in the "
-                "artifact's directory (no '/')", path);
+        hg_errf(err, errsz,
+                "%s: 'weights' must be the name of the weights file in the "
+                "artifact's directory (no '/')",
+                path);
         return -1;
     }
     snprintf(h->weights, sizeof h->weights, "%s", w->valuestring);
@@ -222,8 +218,7 @@ static int get_scalars(hr_had *h, const cJSON *root, const char *path, char *err
         hg_errf(err, errsz, "%s: 'base_model' must be an object", path);
         return -1;
     }
-    if (b && get_hex(b, "safetensors_sha256", 64, h->base_sha256, path, err, errsz))
-        return -1;
+    if (b && get_hex(b, "safetensors_sha256", 64, h->base_sha256, path, err, errsz)) return -1;
     const cJSON *by = cJSON_GetObjectItemCaseSensitive(root, "assembled_by");
     h->assembled = cJSON_IsString(by) && strcmp(by->valuestring, HR_HAD_TOOL) == 0;
     return 0;
@@ -235,8 +230,7 @@ static char *slurp(const char *path, char *err, size_t errsz)
 {
     char why[256];
     char *buf = hg_file_read(path, 64LL << 20, NULL, why, sizeof why);
-    if (!buf)
-        hg_errf(err, errsz, "%s: %s", path, why);
+    if (!buf) hg_errf(err, errsz, "%s: %s", path, why);
     return buf;
 }
 
@@ -244,8 +238,7 @@ static char *slurp(const char *path, char *err, size_t errsz)
 static cJSON *parse_file(const char *path, char *err, size_t errsz)
 {
     char *txt = slurp(path, err, errsz);
-    if (!txt)
-        return NULL;
+    if (!txt) return NULL;
     cJSON *root = cJSON_Parse(txt);
     if (!root)
         hg_errf(err, errsz, "%s: not valid JSON (near byte %ld)", path,
@@ -262,18 +255,13 @@ static cJSON *parse_file(const char *path, char *err, size_t errsz)
 hr_had *hr_had_load(const char *path, char *err, size_t errsz)
 {
     cJSON *root = parse_file(path, err, errsz);
-    if (!root)
-        return NULL;
+    if (!root) return NULL;
     hr_had *h = calloc(1, sizeof *h);
     int rc = h ? 0 : -1;
-    if (!h)
-        hg_errf(err, errsz, "%s: out of memory", path);
-    if (rc == 0)
-        rc = get_scalars(h, root, path, err, errsz);
-    if (rc == 0)
-        rc = get_alpha(h, root, path, err, errsz);
-    if (rc == 0)
-        rc = get_tensors(h, root, path, err, errsz);
+    if (!h) hg_errf(err, errsz, "%s: out of memory", path);
+    if (rc == 0) rc = get_scalars(h, root, path, err, errsz);
+    if (rc == 0) rc = get_alpha(h, root, path, err, errsz);
+    if (rc == 0) rc = get_tensors(h, root, path, err, errsz);
     cJSON_Delete(root);
     if (rc) {
         hr_had_free(h);
@@ -282,8 +270,7 @@ hr_had *hr_had_load(const char *path, char *err, size_t errsz)
     return h;
 }
 
-int hr_had_check_config(const hr_had *h, const bcfg_config *mc, const char *what, char *err,
-                        size_t errsz)
+int hr_had_check_config(const hr_had *h, const bcfg_config *mc, const char *what, char *err, size_t errsz)
 {
     static const char *const keys[3] = {"n_layers", "n_heads", "head_dim"};
     static const char *const ckeys[3] = {"num_hidden_layers", "num_attention_heads",
@@ -292,29 +279,29 @@ int hr_had_check_config(const hr_had *h, const bcfg_config *mc, const char *what
     int theirs[3] = {mc->n_layers, mc->n_heads, mc->head_dim};
     for (int i = 0; i < 3; i++)
         if (mine[i] != theirs[i]) {
-            hg_errf(err, errsz, "%s: '%s' = %d, but the model's config.json has %s = %d", what,
-                    keys[i], mine[i], ckeys[i], theirs[i]);
+            hg_errf(err, errsz, "%s: '%s' = %d, but the model's config.json has %s = %d", what, keys[i],
+                    mine[i], ckeys[i], theirs[i]);
             return -1;
         }
     if (h->max_tokens > mc->max_pos) {
-        hg_errf(err, errsz, "%s: 'max_tokens' = %d exceeds the model's "
-                "max_position_embeddings %d", what, h->max_tokens, mc->max_pos);
+        hg_errf(err, errsz,
+                "%s: 'max_tokens' = %d exceeds the model's "
+                "max_position_embeddings %d",
+                what, h->max_tokens, mc->max_pos);
         return -1;
     }
     return 0;
 }
 
-int hr_had_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q,
-                const float *K, const float *V, float *O)
+int hr_had_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
+                const float *V, float *O)
 {
     const hr_had *h = ctx;
-    if (layer < 0 || layer >= h->n_layers || head < 0 || head >= h->n_heads ||
-        d != h->head_dim || n_tok < 1)
+    if (layer < 0 || layer >= h->n_layers || head < 0 || head >= h->n_heads || d != h->head_dim || n_tok < 1)
         return -1;
     double a = h->alpha_c[layer * h->n_heads + head];
     for (int i = 0; i < n_tok; i++)
-        hm_ref_had(d, n_tok, h->top_n, Q + (size_t)i * (size_t)d, K, V, a,
-                   O + (size_t)i * (size_t)d);
+        hm_ref_had(d, n_tok, h->top_n, Q + (size_t)i * (size_t)d, K, V, a, O + (size_t)i * (size_t)d);
     return 0;
 }
 
@@ -327,8 +314,7 @@ typedef int (*put_fn)(FILE *f, void *ctx);
 static int write_atomic(const char *path, put_fn put, void *ctx, char *err, size_t errsz)
 {
     hg_wfile w;
-    if (hg_file_begin(&w, path, err, errsz) != 0)
-        return -1;
+    if (hg_file_begin(&w, path, err, errsz) != 0) return -1;
     if (put(w.f, ctx) != 0) {
         hg_file_discard(&w);
         hg_errf(err, errsz, "%s: cannot write: %s", path, strerror(errno ? errno : EIO));
@@ -341,13 +327,11 @@ static int write_atomic(const char *path, put_fn put, void *ctx, char *err, size
 static int put_copy(FILE *f, void *ctx)
 {
     FILE *in = hg_file_open(ctx, -1, NULL, NULL, 0);
-    if (!in)
-        return -1;
+    if (!in) return -1;
     static unsigned char buf[1 << 16];
     size_t r;
     int ok = 1;
-    while (ok && (r = fread(buf, 1, sizeof buf, in)) > 0)
-        ok = fwrite(buf, 1, r, f) == r;
+    while (ok && (r = fread(buf, 1, sizeof buf, in)) > 0) ok = fwrite(buf, 1, r, f) == r;
     ok = ok && !ferror(in);
     fclose(in);
     return ok ? 0 : -1;
@@ -367,9 +351,9 @@ static int put_json(FILE *f, void *ctx)
 /* The safetensors file being written: base tensors in data order, overlay ones in F32. */
 typedef struct assembly {
     const st_file *base, *over;
-    const st_info **order;    /* st_count(base) entries */
+    const st_info **order; /* st_count(base) entries */
     int n;
-    char *header;             /* JSON header padded with spaces to a multiple of 8 */
+    char *header; /* JSON header padded with spaces to a multiple of 8 */
     size_t hlen;
 } assembly;
 
@@ -385,17 +369,13 @@ static int by_data(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int is_float(st_dtype t)
-{
-    return t == ST_F32 || t == ST_F16 || t == ST_BF16 || t == ST_F64;
-}
+static int is_float(st_dtype t) { return t == ST_F32 || t == ST_F16 || t == ST_BF16 || t == ST_F64; }
 
 /* Writes the header: 8-byte little-endian length, then the padded JSON. */
 static int put_header(FILE *f, const assembly *as)
 {
     unsigned char len[8];
-    for (int i = 0; i < 8; i++)
-        len[i] = (unsigned char)((uint64_t)as->hlen >> (8 * i));
+    for (int i = 0; i < 8; i++) len[i] = (unsigned char)((uint64_t)as->hlen >> (8 * i));
     return fwrite(len, 1, 8, f) == 8 && fwrite(as->header, 1, as->hlen, f) == as->hlen ? 0 : -1;
 }
 
@@ -408,8 +388,7 @@ static int put_overlay(FILE *f, const assembly *as, const st_info *in)
     for (size_t i = 0; ok && i < in->numel; i++) {
         uint32_t u;
         memcpy(&u, &v[i], 4);
-        for (int k = 0; k < 4; k++)
-            b[4 * i + (size_t)k] = (unsigned char)(u >> (8 * k));
+        for (int k = 0; k < 4; k++) b[4 * i + (size_t)k] = (unsigned char)(u >> (8 * k));
     }
     ok = ok && fwrite(b, 1, in->numel * 4, f) == in->numel * 4;
     free(v);
@@ -420,12 +399,10 @@ static int put_overlay(FILE *f, const assembly *as, const st_info *in)
 static int put_safetensors(FILE *f, void *ctx)
 {
     const assembly *as = ctx;
-    if (put_header(f, as) != 0)
-        return -1;
+    if (put_header(f, as) != 0) return -1;
     for (int i = 0; i < as->n; i++) {
         const st_info *in = as->order[i], *ov = st_find(as->over, in->name);
-        if (ov ? put_overlay(f, as, ov) != 0
-               : fwrite(st_data(as->base, in), 1, in->nbytes, f) != in->nbytes)
+        if (ov ? put_overlay(f, as, ov) != 0 : fwrite(st_data(as->base, in), 1, in->nbytes, f) != in->nbytes)
             return -1;
     }
     return 0;
@@ -451,8 +428,7 @@ static int build_header(assembly *as)
     for (int i = 0; i < as->n; i++)
         pl[i] = (placed){(uintptr_t)st_data(as->base, st_at(as->base, i)), st_at(as->base, i)};
     qsort(pl, (size_t)as->n, sizeof *pl, by_data);
-    for (int i = 0; i < as->n; i++)
-        as->order[i] = pl[i].in;
+    for (int i = 0; i < as->n; i++) as->order[i] = pl[i].in;
     free(pl);
     cJSON_AddStringToObject(meta, "format", "pt");
     cJSON_AddItemToObject(root, "__metadata__", meta);
@@ -463,8 +439,7 @@ static int build_header(assembly *as)
         size_t nb = ov ? in->numel * 4 : in->nbytes;
         cJSON *e = cJSON_CreateObject(), *sh = cJSON_CreateArray(), *of = cJSON_CreateArray();
         cJSON_AddStringToObject(e, "dtype", ov ? "F32" : st_dtype_name(in->dtype));
-        for (int k = 0; k < in->ndim; k++)
-            cJSON_AddItemToArray(sh, cJSON_CreateNumber((double)in->shape[k]));
+        for (int k = 0; k < in->ndim; k++) cJSON_AddItemToArray(sh, cJSON_CreateNumber((double)in->shape[k]));
         cJSON_AddItemToObject(e, "shape", sh);
         cJSON_AddItemToArray(of, cJSON_CreateNumber((double)off));
         cJSON_AddItemToArray(of, cJSON_CreateNumber((double)(off + nb)));
@@ -474,8 +449,7 @@ static int build_header(assembly *as)
     }
     char *txt = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
-    if (!txt)
-        return -1;
+    if (!txt) return -1;
     size_t n = strlen(txt), padded = (n + 7) / 8 * 8;
     as->header = malloc(padded + 1);
     if (as->header) {
@@ -494,78 +468,75 @@ static void shape_str(char *buf, size_t sz, const st_info *in)
     size_t k = (size_t)snprintf(buf, sz, "[");
     for (int i = 0; i < in->ndim && k < sz; i++)
         k += (size_t)snprintf(buf + k, sz - k, "%s%lld", i ? ", " : "", (long long)in->shape[i]);
-    if (k < sz)
-        snprintf(buf + k, sz - k, "]");
+    if (k < sz) snprintf(buf + k, sz - k, "]");
 }
 
 /* The overlay against had.json's list and the base: names, shapes, dtypes, values. */
-static int check_overlay(const hr_had *h, const st_file *base, const st_file *over,
-                         const char *had_path, hr_had_summary *sum, char *err, size_t errsz)
+static int check_overlay(const hr_had *h, const st_file *base, const st_file *over, const char *had_path,
+                         hr_had_summary *sum, char *err, size_t errsz)
 {
     const char *op = st_path(over), *bp = st_path(base);
     for (int i = 0; i < h->n_tensors; i++)
         if (!st_find(over, h->tensors[i])) {
-            hg_errf(err, errsz, "%s: 'tensors' lists '%s', which %s does not hold", had_path,
-                    h->tensors[i], op);
+            hg_errf(err, errsz, "%s: 'tensors' lists '%s', which %s does not hold", had_path, h->tensors[i],
+                    op);
             return -1;
         }
     for (int i = 0; i < st_count(over); i++) {
         const st_info *in = st_at(over, i), *bi = st_find(base, in->name);
         int listed = 0;
-        for (int j = 0; j < h->n_tensors; j++)
-            listed |= strcmp(h->tensors[j], in->name) == 0;
+        for (int j = 0; j < h->n_tensors; j++) listed |= strcmp(h->tensors[j], in->name) == 0;
         if (!listed) {
-            hg_errf(err, errsz, "%s: tensor '%s' is not listed in %s 'tensors'", op, in->name,
-                    had_path);
+            hg_errf(err, errsz, "%s: tensor '%s' is not listed in %s 'tensors'", op, in->name, had_path);
             return -1;
         }
         if (!bi) {
-            hg_errf(err, errsz, "%s: tensor '%s' is not in the base model %s (%d tensors)", op,
-                    in->name, bp, st_count(base));
+            hg_errf(err, errsz, "%s: tensor '%s' is not in the base model %s (%d tensors)", op, in->name, bp,
+                    st_count(base));
             return -1;
         }
         int same = in->ndim == bi->ndim;
-        for (int k = 0; same && k < in->ndim; k++)
-            same = in->shape[k] == bi->shape[k];
+        for (int k = 0; same && k < in->ndim; k++) same = in->shape[k] == bi->shape[k];
         if (!same) {
             char a[160], b[160];
             shape_str(a, sizeof a, in);
             shape_str(b, sizeof b, bi);
-            hg_errf(err, errsz, "%s: tensor '%s' has shape %s, but %s in the base model %s", op,
-                    in->name, a, b, bp);
+            hg_errf(err, errsz, "%s: tensor '%s' has shape %s, but %s in the base model %s", op, in->name, a,
+                    b, bp);
             return -1;
         }
         if (in->dtype != ST_F16 && in->dtype != ST_BF16 && in->dtype != ST_F32) {
-            hg_errf(err, errsz, "%s: tensor '%s' has dtype %s; overlay tensors must be F16, "
-                    "BF16 or F32", op, in->name, st_dtype_name(in->dtype));
+            hg_errf(err, errsz,
+                    "%s: tensor '%s' has dtype %s; overlay tensors must be F16, "
+                    "BF16 or F32",
+                    op, in->name, st_dtype_name(in->dtype));
             return -1;
         }
         if (!is_float(bi->dtype)) {
-            hg_errf(err, errsz, "%s: tensor '%s' has dtype %s in the base model %s; only float "
-                    "tensors can be overlaid", op, in->name, st_dtype_name(bi->dtype), bp);
+            hg_errf(err, errsz,
+                    "%s: tensor '%s' has dtype %s in the base model %s; only float "
+                    "tensors can be overlaid",
+                    op, in->name, st_dtype_name(bi->dtype), bp);
             return -1;
         }
         float *v = malloc((in->numel ? in->numel : 1) * sizeof *v);
         if (!v || st_read_f32(over, in->name, v, in->numel, err, errsz) != 0) {
-            if (!v)
-                hg_errf(err, errsz, "%s: out of memory", op);
+            if (!v) hg_errf(err, errsz, "%s: out of memory", op);
             free(v);
             return -1;
         }
         size_t bad = in->numel;
         for (size_t k = 0; k < in->numel && bad == in->numel; k++)
-            if (!isfinite(v[k]))
-                bad = k;
+            if (!isfinite(v[k])) bad = k;
         if (bad < in->numel)
-            hg_errf(err, errsz, "%s: tensor '%s' element %zu is %g: weights must be finite", op,
-                    in->name, bad, (double)v[bad]);
+            hg_errf(err, errsz, "%s: tensor '%s' element %zu is %g: weights must be finite", op, in->name,
+                    bad, (double)v[bad]);
         free(v);
-        if (bad < in->numel)
-            return -1;
+        if (bad < in->numel) return -1;
         const char *dn = st_dtype_name(in->dtype);
         if (!strstr(sum->dtypes, dn) && strlen(sum->dtypes) + strlen(dn) + 2 < sizeof sum->dtypes)
-            snprintf(sum->dtypes + strlen(sum->dtypes), sizeof sum->dtypes - strlen(sum->dtypes),
-                     "%s%s", sum->dtypes[0] ? "," : "", dn);
+            snprintf(sum->dtypes + strlen(sum->dtypes), sizeof sum->dtypes - strlen(sum->dtypes), "%s%s",
+                     sum->dtypes[0] ? "," : "", dn);
     }
     sum->n_tensors = st_count(over);
     sum->n_base = st_count(base);
@@ -610,8 +581,10 @@ static int prepare_out(const char *dir, int force, char *err, size_t errsz)
     }
     int entries = hg_dir_entries(dir) > 0;
     if (entries && !force && !ours(dir)) {
-        hg_errf(err, errsz, "--out '%s': directory is not empty and was not written by "
-                "hadmodel; refusing to overwrite (use --force)", dir);
+        hg_errf(err, errsz,
+                "--out '%s': directory is not empty and was not written by "
+                "hadmodel; refusing to overwrite (use --force)",
+                dir);
         return 2;
     }
     return 0;
@@ -635,8 +608,7 @@ static void exact_numbers(cJSON *node)
             char b[40];
             for (int prec = 15; prec <= 17; prec++) {
                 snprintf(b, sizeof b, "%.*g", prec, it->valuedouble);
-                if (strtod(b, NULL) == it->valuedouble)
-                    break;
+                if (strtod(b, NULL) == it->valuedouble) break;
             }
             cJSON *raw = cJSON_CreateRaw(b);
             if (raw && cJSON_IsObject(node))
@@ -652,8 +624,8 @@ static void exact_numbers(cJSON *node)
 
 /* had.json for the output: the artifact's object (numbers exact) plus the assembly's
    provenance. */
-static cJSON *out_json(const char *had_path, const char *weights, const char *base_hash,
-                       char *err, size_t errsz)
+static cJSON *out_json(const char *had_path, const char *weights, const char *base_hash, char *err,
+                       size_t errsz)
 {
     cJSON *root = parse_file(had_path, err, errsz);
     uint64_t ah = HR_HASH_INIT;
@@ -675,26 +647,24 @@ static cJSON *out_json(const char *had_path, const char *weights, const char *ba
 }
 
 /* Inputs of an assembly, checked. Returns 0 or 2 with a message. */
-static int check_inputs(const hr_had_opts *o, const hr_had *h, const char *had_path,
-                        const char *adir, st_file *base, st_file *over, hr_had_summary *sum,
-                        char *err, size_t errsz)
+static int check_inputs(const hr_had_opts *o, const hr_had *h, const char *had_path, const char *adir,
+                        st_file *base, st_file *over, hr_had_summary *sum, char *err, size_t errsz)
 {
     char path[PATH_MAX + 32];
     bcfg_config mc;
     snprintf(path, sizeof path, "%s/config.json", o->base);
-    if (bcfg_load(path, &mc, err, errsz) != 0 ||
-        hr_had_check_config(h, &mc, had_path, err, errsz) != 0 ||
+    if (bcfg_load(path, &mc, err, errsz) != 0 || hr_had_check_config(h, &mc, had_path, err, errsz) != 0 ||
         check_overlay(h, base, over, had_path, sum, err, errsz) != 0)
         return 2;
     if (h->base_sha256[0] && !o->ignore_sha256) {
         char hex[65];
-        if (hr_had_sha256_file(st_path(base), hex, err, errsz) != 0)
-            return 2;
+        if (hr_had_sha256_file(st_path(base), hex, err, errsz) != 0) return 2;
         if (strcmp(hex, h->base_sha256) != 0) {
-            hg_errf(err, errsz, "%s: the artifact was made for a base model.safetensors with "
+            hg_errf(err, errsz,
+                    "%s: the artifact was made for a base model.safetensors with "
                     "sha256 %s, but %s has sha256 %s (another base model; "
-                    "--ignore-base-sha256 assembles anyway)", had_path, h->base_sha256,
-                    st_path(base), hex);
+                    "--ignore-base-sha256 assembles anyway)",
+                    had_path, h->base_sha256, st_path(base), hex);
             return 2;
         }
     }
@@ -704,16 +674,18 @@ static int check_inputs(const hr_had_opts *o, const hr_had *h, const char *had_p
         return 2;
     }
     if (same_dir(o->out, o->base) || same_dir(o->out, adir)) {
-        hg_errf(err, errsz, "--out '%s': must differ from the base model and the artifact "
-                "directories", o->out);
+        hg_errf(err, errsz,
+                "--out '%s': must differ from the base model and the artifact "
+                "directories",
+                o->out);
         return 2;
     }
     return 0;
 }
 
 /* Writes the four files of the model directory (had.json last). Returns 0 or 1. */
-static int write_out(const hr_had_opts *o, assembly *as, const char *had_path,
-                     const char *weights, const char *base_hash, char *err, size_t errsz)
+static int write_out(const hr_had_opts *o, assembly *as, const char *had_path, const char *weights,
+                     const char *base_hash, char *err, size_t errsz)
 {
     char dst[PATH_MAX + 32], src[PATH_MAX + 32];
     static const char *const copies[2] = {"config.json", "vocab.txt"};
@@ -722,17 +694,14 @@ static int write_out(const hr_had_opts *o, assembly *as, const char *had_path,
         return 1;
     }
     snprintf(dst, sizeof dst, "%s/model.safetensors", o->out);
-    if (write_atomic(dst, put_safetensors, as, err, errsz) != 0)
-        return 1;
+    if (write_atomic(dst, put_safetensors, as, err, errsz) != 0) return 1;
     for (int i = 0; i < 2; i++) {
         snprintf(src, sizeof src, "%s/%s", o->base, copies[i]);
         snprintf(dst, sizeof dst, "%s/%s", o->out, copies[i]);
-        if (write_atomic(dst, put_copy, src, err, errsz) != 0)
-            return 1;
+        if (write_atomic(dst, put_copy, src, err, errsz) != 0) return 1;
     }
     cJSON *hj = out_json(had_path, weights, base_hash, err, errsz);
-    if (!hj)
-        return 1;
+    if (!hj) return 1;
     snprintf(dst, sizeof dst, "%s/had.json", o->out);
     int rc = write_atomic(dst, put_json, hj, err, errsz) != 0;
     cJSON_Delete(hj);
@@ -764,17 +733,20 @@ int hr_had_assemble(const hr_had_opts *o, hr_had_summary *sum, char *err, size_t
     }
     snprintf(path, sizeof path, "%s/had.json", o->base);
     if (access(path, F_OK) == 0) {
-        hg_errf(err, errsz, "--base '%s': holds had.json, so it is a distilled model, not a "
-                "base model", o->base);
+        hg_errf(err, errsz,
+                "--base '%s': holds had.json, so it is a distilled model, not a "
+                "base model",
+                o->base);
         return 2;
     }
     hr_had *h = hr_had_load(had_path, err, errsz);
-    if (!h)
-        return 2;
+    if (!h) return 2;
     int rc = 0;
     if (h->assembled || h->base_hash[0]) {
-        hg_errf(err, errsz, "--artifact: %s was written by hadmodel (a model directory's "
-                "had.json), not a distillation artifact", had_path);
+        hg_errf(err, errsz,
+                "--artifact: %s was written by hadmodel (a model directory's "
+                "had.json), not a distillation artifact",
+                had_path);
         rc = 2;
     }
     snprintf(path, sizeof path, "%s/%s", adir, h->weights);
@@ -782,17 +754,12 @@ int hr_had_assemble(const hr_had_opts *o, hr_had_summary *sum, char *err, size_t
     snprintf(bpath, sizeof bpath, "%s/model.safetensors", o->base);
     st_file *over = rc ? NULL : st_open(path, err, errsz);
     st_file *base = over ? st_open(bpath, err, errsz) : NULL;
-    if (!rc && (!over || !base))
-        rc = 2;
-    if (!rc)
-        rc = check_inputs(o, h, had_path, adir, base, over, sum, err, errsz);
-    if (!rc && hr_hash_model(o->base, sum->base_hash, err, errsz) != 0)
-        rc = 2;
-    if (!rc)
-        rc = prepare_out(o->out, o->force, err, errsz);
+    if (!rc && (!over || !base)) rc = 2;
+    if (!rc) rc = check_inputs(o, h, had_path, adir, base, over, sum, err, errsz);
+    if (!rc && hr_hash_model(o->base, sum->base_hash, err, errsz) != 0) rc = 2;
+    if (!rc) rc = prepare_out(o->out, o->force, err, errsz);
     assembly as = {base, over, NULL, 0, NULL, 0};
-    if (!rc)
-        rc = write_out(o, &as, had_path, path, sum->base_hash, err, errsz);
+    if (!rc) rc = write_out(o, &as, had_path, path, sum->base_hash, err, errsz);
     if (!rc) {
         sum->top_n = h->top_n;
         sum->alpha_min = sum->alpha_max = h->alpha[0];

@@ -28,22 +28,22 @@ extern "C" {
 #endif
 
 #define HR_HAD_FORMAT "hadgen-had-1"
-#define HR_HAD_TOOL "hadmodel"        /* value of "assembled_by" in an assembled had.json */
+#define HR_HAD_TOOL   "hadmodel" /* value of "assembled_by" in an assembled had.json */
 
 typedef struct hr_had {
     int n_layers, n_heads, head_dim;
-    int top_n;                /* keys kept per query in training, 1..HG_L_MAX */
-    int max_tokens;           /* token limit of the training texts */
-    double *alpha;            /* n_layers * n_heads learned alphas (finite, > 0),
+    int top_n;         /* keys kept per query in training, 1..HG_L_MAX */
+    int max_tokens;    /* token limit of the training texts */
+    double *alpha;     /* n_layers * n_heads learned alphas (finite, > 0),
                                  index layer * n_heads + head */
-    double *alpha_c;          /* alpha / sqrt(head_dim): the score step per matching bit */
-    char weights[256];        /* the artifact's weights file (a name in its directory) */
+    double *alpha_c;   /* alpha / sqrt(head_dim): the score step per matching bit */
+    char weights[256]; /* the artifact's weights file (a name in its directory) */
     int n_tensors;
-    char **tensors;           /* names of the changed tensors */
-    char base_sha256[65];     /* base_model.safetensors_sha256 (lowercase), "" if absent
+    char **tensors;       /* names of the changed tensors */
+    char base_sha256[65]; /* base_model.safetensors_sha256 (lowercase), "" if absent
                                  or null */
-    char base_hash[17];       /* base_model_hash: "" in an artifact */
-    int assembled;            /* "assembled_by" is "hadmodel" */
+    char base_hash[17];   /* base_model_hash: "" in an artifact */
+    int assembled;        /* "assembled_by" is "hadmodel" */
 } hr_had;
 
 /* Reads and validates a had.json (artifact or model directory). Returns NULL with a message
@@ -60,31 +60,30 @@ void hr_had_free(hr_had *h);
 /* Whether h fits the model configuration mc: same layers, heads and head dimension,
  * max_tokens within max_position_embeddings. Returns 0, or -1 with a message naming
  * what (the had.json path) and both values. */
-int hr_had_check_config(const hr_had *h, const bcfg_config *mc, const char *what, char *err,
-                        size_t errsz);
+int hr_had_check_config(const hr_had *h, const bcfg_config *mc, const char *what, char *err, size_t errsz);
 
 /* The distilled model's attention in float (an enc_attn_fn; ctx is a const hr_had *):
  * hm_ref_had per query with alpha_c(layer, head) and the trained top_n. Returns -1 if
  * layer, head or d do not fit h. */
-int hr_had_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q,
-                const float *K, const float *V, float *O);
+int hr_had_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
+                const float *V, float *O);
 
 /* What hr_had_assemble does. */
 typedef struct hr_had_opts {
-    const char *base;         /* base model directory: config.json, model.safetensors,
+    const char *base;     /* base model directory: config.json, model.safetensors,
                                  vocab.txt (no had.json) */
-    const char *artifact;     /* artifact directory holding had.json, or the had.json */
-    const char *out;          /* model directory to write (created if missing) */
-    int force;                /* write into a non-empty directory hadmodel did not write */
-    int ignore_sha256;        /* assemble although the base's sha256 differs from the one
+    const char *artifact; /* artifact directory holding had.json, or the had.json */
+    const char *out;      /* model directory to write (created if missing) */
+    int force;            /* write into a non-empty directory hadmodel did not write */
+    int ignore_sha256;    /* assemble although the base's sha256 differs from the one
                                  the artifact names */
 } hr_had_opts;
 
 /* Summary of an assembly, for the caller's message. */
 typedef struct hr_had_summary {
-    int n_tensors;            /* overlay tensors */
-    int n_base;               /* tensors in the base (and in the output) */
-    char dtypes[32];          /* overlay dtypes, e.g. "F16" or "F16,BF16" */
+    int n_tensors;   /* overlay tensors */
+    int n_base;      /* tensors in the base (and in the output) */
+    char dtypes[32]; /* overlay dtypes, e.g. "F16" or "F16,BF16" */
     double alpha_min, alpha_max;
     int top_n;
     char base_hash[17];

@@ -16,8 +16,7 @@ void hr_json_add_exact(cJSON *o, const char *key, double v)
     char b[40];
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(b, sizeof b, "%.*g", prec, v);
-        if (strtod(b, NULL) == v)
-            break;
+        if (strtod(b, NULL) == v) break;
     }
     cJSON_AddItemToObject(o, key, cJSON_CreateRaw(b));
 }

@@ -30,13 +30,14 @@
 #include "sy_capture.h"
 #include "verilated.h"
 
-namespace {
+namespace
+{
 
 struct Segment {
-    bool is_in;      // drives in_i (else checked on out_o)
-    int pos, width;  // bit range in in_i / out_o
-    int src;         // -1 = own capture, else index into children
-    int col;         // column in that capture line
+    bool is_in;     // drives in_i (else checked on out_o)
+    int pos, width; // bit range in in_i / out_o
+    int src;        // -1 = own capture, else index into children
+    int col;        // column in that capture line
     std::string port;
 };
 
@@ -47,9 +48,9 @@ struct Child {
 };
 
 struct MemPort {
-    int bit;           // acc_o bit
-    std::string inst;  // memory instance (cell name in the module)
-    std::string kind;  // "r" or "w"
+    int bit;          // acc_o bit
+    std::string inst; // memory instance (cell name in the module)
+    std::string kind; // "r" or "w"
 };
 
 struct Map {
@@ -119,7 +120,9 @@ bool read_map(const char *path, Map &m, std::string &err)
         lineno++;
         std::vector<std::string> t = fields(line);
         long x[4];
-        auto num = [&](size_t k, long lo, long hi, long &v) { return k < t.size() && parse_long(t[k].c_str(), lo, hi, v); };
+        auto num = [&](size_t k, long lo, long hi, long &v) {
+            return k < t.size() && parse_long(t[k].c_str(), lo, hi, v);
+        };
         if (t.empty() || t[0] == "hggl") {
             continue;
         } else if (t[0] == "module" && t.size() == 2) {
@@ -139,7 +142,7 @@ bool read_map(const char *path, Map &m, std::string &err)
                    (t[4] == "r" || t[4] == "w")) {
             m.mems.push_back({static_cast<int>(x[0]), t[2], t[4]});
         } else if (t[0] == "tog") {
-            continue;  // toggle nets are read by hgsynth summary
+            continue; // toggle nets are read by hgsynth summary
         } else if ((t[0] == "in" || t[0] == "out") && t.size() == 6 && widths && num(1, 0, big, x[0]) &&
                    num(2, 1, big, x[1]) && num(4, 0, big, x[2])) {
             bool in = t[0] == "in";
@@ -206,8 +209,10 @@ void put_hex(uint32_t *words, uint32_t *care, int pos, int width, const std::str
             words[bit >> 5] &= ~m;
             if (care) care[bit >> 5] &= ~m;
         } else {
-            if ((v >> (b & 3)) & 1) words[bit >> 5] |= m;
-            else words[bit >> 5] &= ~m;
+            if ((v >> (b & 3)) & 1)
+                words[bit >> 5] |= m;
+            else
+                words[bit >> 5] &= ~m;
             if (care) care[bit >> 5] |= m;
         }
     }
@@ -229,7 +234,7 @@ std::string get_hex(const uint32_t *words, const uint32_t *care, int pos, int wi
     return s;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -238,13 +243,18 @@ int main(int argc, char **argv)
     bool window = false;
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
-        if (a == "--map" && i + 1 < argc) map_path = argv[++i];
-        else if (a == "--capture" && i + 1 < argc) base = argv[++i];
-        else if (a == "--instance" && i + 1 < argc) inst = argv[++i];
-        else if (a == "--toggles" && i + 1 < argc) tog_path = argv[++i];
+        if (a == "--map" && i + 1 < argc)
+            map_path = argv[++i];
+        else if (a == "--capture" && i + 1 < argc)
+            base = argv[++i];
+        else if (a == "--instance" && i + 1 < argc)
+            inst = argv[++i];
+        else if (a == "--toggles" && i + 1 < argc)
+            tog_path = argv[++i];
         else if (a == "--max-errors" && i + 1 < argc) {
             if (!parse_long(argv[++i], 0, 1000000, max_errors))
-                return fail_input(std::string("--max-errors '") + argv[i] + "': must be an integer in 0..1000000");
+                return fail_input(std::string("--max-errors '") + argv[i] +
+                                  "': must be an integer in 0..1000000");
         } else if (a == "--window" && i + 2 < argc) {
             window = true;
             bool ok = parse_long(argv[i + 1], 0, 1000000000000L, win_start) &&
@@ -284,7 +294,8 @@ int main(int argc, char **argv)
     auto top = std::make_unique<Vhggl_top>(ctx.get());
     bool fits = m.nin <= top_bits(sizeof top->in_i) && m.nout <= top_bits(sizeof top->out_o) &&
                 m.ntog <= top_bits(sizeof top->tog_o) && m.nacc <= top_bits(sizeof top->acc_o);
-    if (!fits) return fail_input(std::string(map_path) + ": its widths exceed those of the compiled hggl_top");
+    if (!fits)
+        return fail_input(std::string(map_path) + ": its widths exceed those of the compiled hggl_top");
     uint32_t *in = top->in_i.data();
     const uint32_t *out = top->out_o.data();
     const uint32_t *tog = top->tog_o.data();
@@ -320,8 +331,10 @@ int main(int argc, char **argv)
         std::fill(care.begin(), care.end(), 0u);
         for (const Segment &s : m.segs) {
             const std::string tok = caps[static_cast<size_t>(s.src + 1)]->col(static_cast<size_t>(s.col));
-            if (s.is_in) put_hex(in, nullptr, s.pos, s.width, tok);
-            else put_hex(exp.data(), care.data(), s.pos, s.width, tok);
+            if (s.is_in)
+                put_hex(in, nullptr, s.pos, s.width, tok);
+            else
+                put_hex(exp.data(), care.data(), s.pos, s.width, tok);
         }
         top->clk_i = 0;
         top->eval();
@@ -370,8 +383,8 @@ int main(int argc, char **argv)
     top->final();
     if (window && win_end > cycle)
         return fail_input("--window " + std::to_string(win_start) + " " + std::to_string(win_end) +
-                          " ends past the captures (" + std::to_string(cycle) + " cycles): END must be at most " +
-                          std::to_string(cycle));
+                          " ends past the captures (" + std::to_string(cycle) +
+                          " cycles): END must be at most " + std::to_string(cycle));
 
     // written to a temporary file beside the target, renamed when complete
     std::string tmp = std::string(tog_path) + ".tmp" + std::to_string(static_cast<long>(getpid()));
@@ -383,16 +396,19 @@ int main(int argc, char **argv)
         std::fprintf(f, "mem %s %s %llu\n", m.mems[k].inst.c_str(), m.mems[k].kind.c_str(),
                      static_cast<unsigned long long>(accesses[k]));
     std::fprintf(f, "toggles %d\n", m.ntog);
-    for (int i = 0; i < m.ntog; i++) std::fprintf(f, "%llu\n", static_cast<unsigned long long>(counts[static_cast<size_t>(i)]));
+    for (int i = 0; i < m.ntog; i++)
+        std::fprintf(f, "%llu\n", static_cast<unsigned long long>(counts[static_cast<size_t>(i)]));
     bool bad = std::ferror(f) != 0;
     if (std::fclose(f) != 0 || bad || std::rename(tmp.c_str(), tog_path) != 0) {
         std::remove(tmp.c_str());
         return fail_input(std::string("cannot write ") + tog_path);
     }
     if (mismatches) {
-        std::fprintf(stderr, "hggl_sim: %s: %ld mismatching port values over %ld cycles\n", inst, mismatches, cycle);
+        std::fprintf(stderr, "hggl_sim: %s: %ld mismatching port values over %ld cycles\n", inst, mismatches,
+                     cycle);
         return 1;
     }
-    std::printf("hggl_sim: %s: %ld cycles, gate level == RTL, %ld cycles of activity\n", inst, cycle, counted);
+    std::printf("hggl_sim: %s: %ld cycles, gate level == RTL, %ld cycles of activity\n", inst, cycle,
+                counted);
     return 0;
 }

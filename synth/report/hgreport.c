@@ -24,12 +24,12 @@
 #include <string.h>
 
 #define MAX_POINTS 4
-#define MAX_RUNS 64 /* hadrun --json files of --fidelity, --fidelity-n, --passages together */
+#define MAX_RUNS   64 /* hadrun --json files of --fidelity, --fidelity-n, --passages together */
 
 /* Published reference figures the report sets the measurements beside. */
-#define PAPER_AREA_RED 0.79     /* HAD paper: area reduction vs standard attention */
-#define PAPER_POWER_RED 0.87    /* HAD paper: power reduction */
-#define CAMFORMER_QPMJ 9045.0   /* CAMformer: queries per mJ at 65 nm */
+#define PAPER_AREA_RED  0.79   /* HAD paper: area reduction vs standard attention */
+#define PAPER_POWER_RED 0.87   /* HAD paper: power reduction */
+#define CAMFORMER_QPMJ  9045.0 /* CAMformer: queries per mJ at 65 nm */
 
 /* The blocks of the report: every block of the points' summaries, in their order (the flow
    takes them from each core's manifest.json). */
@@ -52,12 +52,12 @@ typedef struct point {
 static void parse_point(point *p, const char *arg)
 {
     const char *eq = strchr(arg, '='), *colon = eq ? strrchr(eq, ':') : NULL;
-    if (!eq || !colon)
-        rp_die("--point '%s': must be NAME=STIMULUS:RUN_DIR[,RUN_DIR...]", arg);
+    if (!eq || !colon) rp_die("--point '%s': must be NAME=STIMULUS:RUN_DIR[,RUN_DIR...]", arg);
     snprintf(p->name, sizeof p->name, "%.*s", (int)(eq - arg), arg);
     if (!rp_plain_name(p->name))
         rp_die("--point '%s': NAME '%s' must be 1..64 letters, digits, '-' or '_', starting with a "
-               "letter or digit (it names output files)", arg, p->name);
+               "letter or digit (it names output files)",
+               arg, p->name);
     snprintf(p->stimulus, sizeof p->stimulus, "%.*s", (int)(colon - eq - 1), eq + 1);
     char dirs[4096];
     snprintf(dirs, sizeof dirs, "%s", colon + 1);
@@ -66,11 +66,11 @@ static void parse_point(point *p, const char *arg)
         snprintf(path, sizeof path, "%s/reports/summary.json", d);
         cJSON *j = rp_load_json(path);
         int ci = rp_core_index(rp_str(j, "core"));
-        if (ci < 0)
-            rp_die("'%s': unknown core type '%s'", path, rp_str(j, "core"));
+        if (ci < 0) rp_die("'%s': unknown core type '%s'", path, rp_str(j, "core"));
         if (p->run[ci])
             rp_die("--point '%s': two run folders of core type '%s' ('%s' and '%s'); give one "
-                   "per core type", p->name, rp_str(j, "core"), p->dir[ci], d);
+                   "per core type",
+                   p->name, rp_str(j, "core"), p->dir[ci], d);
         char why[256];
         if (rp_figs(j, &p->figs[ci], why, sizeof why) != 0 ||
             rp_blocks(j, blocks, &nblocks, RP_MAX_BLOCKS, why, sizeof why) != 0)
@@ -107,16 +107,19 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
 {
     const rp_figs_t *f = p->figs;
     const cJSON *any = NULL;
-    for (int i = 0; i < RP_NCORES && !any; i++)
-        any = p->run[i];
-    fprintf(md, "\n## Operating point `%s`: d=%g, P=%g, N=%g, L=%g\n\nStimulus: %s. Clock for power: %g ns; liberty `%s`.\n\n",
+    for (int i = 0; i < RP_NCORES && !any; i++) any = p->run[i];
+    fprintf(md,
+            "\n## Operating point `%s`: d=%g, P=%g, N=%g, L=%g\n\nStimulus: %s. Clock for power: %g ns; "
+            "liberty `%s`.\n\n",
             p->name, rp_num(any, "params.d"), rp_num(any, "params.lanes"), rp_num(any, "params.top_n"),
-            rp_num(any, "params.max_keys"), p->stimulus, rp_num(any, "clock_period_ns"), rp_str(any, "liberty"));
-    fprintf(md, "| core | logic area mm^2 | memory area mm^2 | Fmax MHz | cycles/query | queries/s at Fmax | logic power mW | memory power mW | energy/query nJ | energy/query at 65 nm, 1.0 V nJ | queries/mJ at 65 nm |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+            rp_num(any, "params.max_keys"), p->stimulus, rp_num(any, "clock_period_ns"),
+            rp_str(any, "liberty"));
+    fprintf(md, "| core | logic area mm^2 | memory area mm^2 | Fmax MHz | cycles/query | queries/s at Fmax | "
+                "logic power mW | memory power mW | energy/query nJ | energy/query at 65 nm, 1.0 V nJ | "
+                "queries/mJ at 65 nm |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     cJSON *jc = cJSON_AddObjectToObject(jp, "cores");
     for (int i = 0; i < RP_NCORES; i++) {
-        if (!p->run[i])
-            continue;
+        if (!p->run[i]) continue;
         fprintf(md, "| %s | %.3f | %.3f | %.1f | %.0f | %.3g | %.1f | %.2f | %.1f | %.2f | %.0f |\n",
                 RP_CORE_NAME(i), f[i].area_logic, f[i].area_mem, f[i].fmax, f[i].ii, f[i].qps,
                 f[i].power_logic, f[i].power_mem, f[i].e_query, f[i].e_query_node, f[i].qpmj_node);
@@ -137,17 +140,18 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
             cJSON_AddNumberToObject(bb, "area_mm2", rp_block(p->run[i], blocks[k], "area_um2") * 1e-6);
             cJSON_AddNumberToObject(bb, "power_mw", rp_block(p->run[i], blocks[k], "power_uw") * 1e-3);
         }
-        cJSON_AddStringToObject(o, "gate_level_check", rp_str(cJSON_GetObjectItem(p->run[i], "activity"), "gate_level_check"));
+        cJSON_AddStringToObject(o, "gate_level_check",
+                                rp_str(cJSON_GetObjectItem(p->run[i], "activity"), "gate_level_check"));
     }
-    if (!p->run[BASE])
-        return;
-    fprintf(md, "\nRatios against the baseline (1 - ratio = reduction; paper: area -%.0f%%, power -%.0f%%):\n\n"
-                "| core / baseline | logic area | area with memories | logic power | power with memories | energy/query |\n|---|---|---|---|---|---|\n",
+    if (!p->run[BASE]) return;
+    fprintf(md,
+            "\nRatios against the baseline (1 - ratio = reduction; paper: area -%.0f%%, power -%.0f%%):\n\n"
+            "| core / baseline | logic area | area with memories | logic power | power with memories | "
+            "energy/query |\n|---|---|---|---|---|---|\n",
             100 * PAPER_AREA_RED, 100 * PAPER_POWER_RED);
     cJSON *jr = cJSON_AddObjectToObject(jp, "ratios_vs_baseline");
     for (int i = 0; i < RP_NCORES; i++) {
-        if (!p->run[i] || i == BASE)
-            continue;
+        if (!p->run[i] || i == BASE) continue;
         double r[5] = {ratio(f[i].area_logic, f[BASE].area_logic), ratio(f[i].area, f[BASE].area),
                        ratio(f[i].power_logic, f[BASE].power_logic), ratio(f[i].power, f[BASE].power),
                        ratio(f[i].e_query, f[BASE].e_query)};
@@ -162,15 +166,12 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
         fprintf(md, "\n");
     }
     fprintf(md, "\nPer block (area mm^2 / power mW):\n\n| core |");
-    for (int k = 0; k < nblocks; k++)
-        fprintf(md, " %s |", blocks[k]);
+    for (int k = 0; k < nblocks; k++) fprintf(md, " %s |", blocks[k]);
     fprintf(md, "\n|---|");
-    for (int k = 0; k < nblocks; k++)
-        fprintf(md, "---|");
+    for (int k = 0; k < nblocks; k++) fprintf(md, "---|");
     fprintf(md, "\n");
     for (int i = 0; i < RP_NCORES; i++) {
-        if (!p->run[i])
-            continue;
+        if (!p->run[i]) continue;
         fprintf(md, "| %s |", RP_CORE_NAME(i));
         for (int k = 0; k < nblocks; k++)
             fprintf(md, " %.3f / %.1f |", rp_block(p->run[i], blocks[k], "area_um2") * 1e-6,
@@ -179,8 +180,7 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
     }
     fprintf(md, "\nEach core's figures are reproduced by the command in `<run>/log/command.txt`, runs:");
     for (int i = 0; i < RP_NCORES; i++)
-        if (p->run[i])
-            fprintf(md, " `%s`", p->dir[i]);
+        if (p->run[i]) fprintf(md, " `%s`", p->dir[i]);
     fprintf(md, ". CAMformer reference: %.0f queries/mJ at 65 nm.\n", CAMFORMER_QPMJ);
 }
 
@@ -191,17 +191,16 @@ static void block_dat(const char *dir, const point *p, const char *what)
     snprintf(name, sizeof name, "%s_%s.dat", p->name, what);
     FILE *f = rp_out_file(dir, name);
     fprintf(f, "core");
-    for (int k = 0; k < nblocks; k++)
-        fprintf(f, " %s", blocks[k]);
+    for (int k = 0; k < nblocks; k++) fprintf(f, " %s", blocks[k]);
     fprintf(f, "\n");
     int area = strcmp(what, "area") == 0;
     for (int i = 0; i < RP_NCORES; i++) {
-        if (!p->run[i])
-            continue;
+        if (!p->run[i]) continue;
         fprintf(f, "%s", RP_CORE_NAME(i));
         for (int k = 0; k < nblocks; k++)
-            fprintf(f, " %.6g", area ? rp_block(p->run[i], blocks[k], "area_um2") * 1e-6
-                                     : rp_block(p->run[i], blocks[k], "power_uw") * 1e-3);
+            fprintf(f, " %.6g",
+                    area ? rp_block(p->run[i], blocks[k], "area_um2") * 1e-6
+                         : rp_block(p->run[i], blocks[k], "power_uw") * 1e-3);
         fprintf(f, "\n");
     }
     rp_out_close(f);
@@ -215,16 +214,16 @@ typedef struct run {
     cJSON *j;
     const char *opt; /* "fidelity", "fidelity-n", "passages" */
     char file[1024];
-    int distilled;   /* model.distilled: its HAD backends ran on a distilled model */
-    int n, tokens;   /* core.top_n, sentences.max_tokens */
+    int distilled; /* model.distilled: its HAD backends ran on a distilled model */
+    int n, tokens; /* core.top_n, sentences.max_tokens */
 } run;
 
 /* The fidelity rows of the report, in their order: what runs the backend and on which model. */
 enum { V_DISTILLED, V_POST, V_BASELINE, V_I8, V_FLOAT, NVARIANTS };
 static const char *const VARIANT[NVARIANTS] = {"HAD distilled", "HAD post-training", "baseline", "int8-topn",
                                                "float (reference)"};
-static const char *const VARIANT_ID[NVARIANTS] = {"had-distilled", "had-post-training", "baseline", "int8-topn",
-                                                  "float"};
+static const char *const VARIANT_ID[NVARIANTS] = {"had-distilled", "had-post-training", "baseline",
+                                                  "int8-topn", "float"};
 
 /* Loads PATH, named by --OPT, into R: rp_die (exit 2) naming the option, the file and the key
    when it is not hadrun --json output (backends, core.top_n, sentences.max_tokens). */
@@ -257,8 +256,7 @@ static const run *find_run(const run *r, int nr, const char *opt, int distilled,
    model kind, N and token limit (exit 2, naming both files). */
 static int add_run(run *r, int nr, const char *opt, const char *arg, const char *file, int want_n)
 {
-    if (nr == MAX_RUNS)
-        rp_die("--%s '%s': at most %d fidelity files in all", opt, arg, MAX_RUNS);
+    if (nr == MAX_RUNS) rp_die("--%s '%s': at most %d fidelity files in all", opt, arg, MAX_RUNS);
     load_run(&r[nr], opt, file);
     if (want_n && r[nr].n != want_n)
         rp_die("--%s '%s': the file's core.top_n is %d, not N=%d", opt, arg, r[nr].n, want_n);
@@ -270,9 +268,11 @@ static int add_run(run *r, int nr, const char *opt, const char *arg, const char 
     else if (!fid)
         snprintf(at, sizeof at, " at N=%d", r[nr].n);
     if (o)
-        rp_die("--%s '%s': a second run on the %s model%s (the first: '%s'); give one file of each model%s", opt,
-               arg, r[nr].distilled ? "distilled" : "original", at, o->file,
-               fid ? "" : pas ? ", N and token limit" : " and N");
+        rp_die("--%s '%s': a second run on the %s model%s (the first: '%s'); give one file of each model%s",
+               opt, arg, r[nr].distilled ? "distilled" : "original", at, o->file,
+               fid   ? ""
+               : pas ? ", N and token limit"
+                     : " and N");
     return nr + 1;
 }
 
@@ -282,8 +282,7 @@ static const cJSON *backend(const run *r, const char *name)
     const cJSON *b;
     cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(r->j, "backends"))
     {
-        if (strcmp(rp_str(b, "backend"), name) == 0)
-            return b;
+        if (strcmp(rp_str(b, "backend"), name) == 0) return b;
     }
     return NULL;
 }
@@ -299,12 +298,9 @@ static double bnum(const run *r, const char *name, const char *key)
 static int variant(const char *name, int distilled)
 {
     size_t l = strlen(name);
-    if (l >= 4 && strcmp(name + l - 4, "-had") == 0)
-        return distilled ? V_DISTILLED : V_POST;
-    if (l >= 9 && strcmp(name + l - 9, "-baseline") == 0)
-        return V_BASELINE;
-    if (l >= 10 && strcmp(name + l - 10, "-int8-topn") == 0)
-        return V_I8;
+    if (l >= 4 && strcmp(name + l - 4, "-had") == 0) return distilled ? V_DISTILLED : V_POST;
+    if (l >= 9 && strcmp(name + l - 9, "-baseline") == 0) return V_BASELINE;
+    if (l >= 10 && strcmp(name + l - 10, "-int8-topn") == 0) return V_I8;
     return strcmp(name, "float") == 0 ? V_FLOAT : -1;
 }
 
@@ -312,34 +308,31 @@ static int variant(const char *name, int distilled)
 static const char *cell2(char buf[48], double x, int dx, double y, int dy)
 {
     char a[20] = "-", b[20] = "-";
-    if (!isnan(x))
-        snprintf(a, sizeof a, "%.*f", dx, x);
-    if (!isnan(y))
-        snprintf(b, sizeof b, "%.*f", dy, y);
+    if (!isnan(x)) snprintf(a, sizeof a, "%.*f", dx, x);
+    if (!isnan(y)) snprintf(b, sizeof b, "%.*f", dy, y);
     snprintf(buf, 48, "%s / %s", a, b);
     return buf;
 }
 
-static cJSON *num_or_null(double x)
-{
-    return isnan(x) ? cJSON_CreateNull() : cJSON_CreateNumber(x);
-}
+static cJSON *num_or_null(double x) { return isnan(x) ? cJSON_CreateNull() : cJSON_CreateNumber(x); }
 
 /* golden-had against float-had of one run: the cost of the core's quantization (int8 V, exp
    table, output rounding) on the same model and alpha; nothing if either did not run. */
 static void quant_gap(FILE *md, cJSON *jg, const run *r, int v)
 {
     const cJSON *f = r ? backend(r, "float-had") : NULL, *g = r ? backend(r, "golden-had") : NULL;
-    if (!f || !g)
-        return;
+    if (!f || !g) return;
     double dmax = 0;
     const cJSON *fe = cJSON_GetObjectItemCaseSensitive(f, "attn_rel_err");
     const cJSON *ge = cJSON_GetObjectItemCaseSensitive(g, "attn_rel_err");
     for (int l = 0; l < cJSON_GetArraySize(fe) && l < cJSON_GetArraySize(ge); l++)
-        dmax = fmax(dmax, fabs(cJSON_GetArrayItem(ge, l)->valuedouble - cJSON_GetArrayItem(fe, l)->valuedouble));
-    double c[4] = {rp_num(f, "cos_mean"), rp_num(g, "cos_mean"), rp_num(f, "nn_agree"), rp_num(g, "nn_agree")};
-    fprintf(md, "- %s: embedding cosine mean %.4f (float-had) against %.4f (golden-had), %+.4f; NN agreement "
-                "%.3f against %.3f; attention error at most %.4f apart in any layer.\n",
+        dmax =
+            fmax(dmax, fabs(cJSON_GetArrayItem(ge, l)->valuedouble - cJSON_GetArrayItem(fe, l)->valuedouble));
+    double c[4] = {rp_num(f, "cos_mean"), rp_num(g, "cos_mean"), rp_num(f, "nn_agree"),
+                   rp_num(g, "nn_agree")};
+    fprintf(md,
+            "- %s: embedding cosine mean %.4f (float-had) against %.4f (golden-had), %+.4f; NN agreement "
+            "%.3f against %.3f; attention error at most %.4f apart in any layer.\n",
             VARIANT[v], c[0], c[1], c[1] - c[0], c[2], c[3], dmax);
     cJSON *o = cJSON_AddObjectToObject(jg, VARIANT_ID[v]);
     cJSON_AddItemToObject(o, "cos_mean_float_had", num_or_null(c[0]));
@@ -353,17 +346,16 @@ static void quant_gap(FILE *md, cJSON *jg, const run *r, int v)
 static void rtl_check(FILE *md, cJSON *jr, const run *r, const char *what)
 {
     const cJSON *rv = r ? cJSON_GetObjectItemCaseSensitive(r->j, "rtl_vs_golden") : NULL, *e;
-    if (cJSON_GetArraySize(rv) == 0)
-        return;
+    if (cJSON_GetArraySize(rv) == 0) return;
     fprintf(md, "- %s:", what);
     int k = 0;
     cJSON_ArrayForEach(e, rv)
     {
         double mm = bnum(r, rp_str(e, "rtl"), "mismatches");
         fprintf(md, "%s `%s` = `%s`: embeddings %s", k++ ? ";" : "", rp_str(e, "rtl"), rp_str(e, "golden"),
-                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "identical_embeddings")) ? "identical" : "DIFFER");
-        if (!isnan(mm))
-            fprintf(md, ", %.0f differing outputs", mm);
+                cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "identical_embeddings")) ? "identical"
+                                                                                          : "DIFFER");
+        if (!isnan(mm)) fprintf(md, ", %.0f differing outputs", mm);
     }
     fprintf(md, ".\n");
     cJSON_AddItemToObject(jr, r->distilled ? "distilled" : "original", cJSON_Duplicate(rv, 1));
@@ -377,46 +369,49 @@ static void fidelity(FILE *md, FILE *csv, cJSON *root, const run *dist, const ru
 {
     const run *any = dist ? dist : orig;
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(any->j, "sentences");
-    fprintf(md, "\n## Attention fidelity on all-MiniLM-L6-v2 (%g sentences, %g tokens)\n\n"
-                "Every head of every layer runs on the backend. **Every row is measured against the original "
-                "float model** (the teacher: the original weights with float attention), whatever model the "
-                "backend runs on (docs/run.md).",
+    fprintf(md,
+            "\n## Attention fidelity on all-MiniLM-L6-v2 (%g sentences, %g tokens)\n\n"
+            "Every head of every layer runs on the backend. **Every row is measured against the original "
+            "float model** (the teacher: the original weights with float attention), whatever model the "
+            "backend runs on (docs/run.md).",
             rp_num(s, "count"), rp_num(s, "tokens"));
     if (dist)
-        fprintf(md, " **HAD distilled**: the distilled model `%s` (sign + top-%d with its learned per-head "
-                    "alpha), the HAD a deployment would run.",
+        fprintf(md,
+                " **HAD distilled**: the distilled model `%s` (sign + top-%d with its learned per-head "
+                "alpha), the HAD a deployment would run.",
                 rp_str(cJSON_GetObjectItemCaseSensitive(dist->j, "model"), "dir"), dist->n);
     fprintf(md, " **HAD post-training**: sign + top-N on the original model with calibrated scales, no "
                 "retraining. The baseline and int8-topn run on the original model. RTL rows are checked "
                 "bit for bit against golden (`hadrun --check`).\n\n"
-                "| HAD / core | backend | attention rel. error, layers 0..5 | top-N recall | embedding cosine mean / min | "
+                "| HAD / core | backend | attention rel. error, layers 0..5 | top-N recall | embedding "
+                "cosine mean / min | "
                 "nearest-neighbour agreement |\n|---|---|---|---|---|---|\n");
     fprintf(csv, "variant,backend,layer,attn_rel_err,recall,cos_mean,cos_min,nn_agree\n");
     cJSON *jf = cJSON_AddArrayToObject(root, "fidelity");
     for (int v = 0; v < NVARIANTS; v++) {
         const run *r = v == V_DISTILLED ? dist : v == V_POST ? orig : orig ? orig : dist;
         const cJSON *b, *x;
-        if (!r)
-            continue;
+        if (!r) continue;
         cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(r->j, "backends"))
         {
             const char *name = rp_str(b, "backend");
-            if (variant(name, r->distilled) != v)
-                continue;
+            if (variant(name, r->distilled) != v) continue;
             fprintf(md, "| %s | %s |", VARIANT[v], name);
             int l = 0;
             cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(b, "attn_rel_err"))
             {
                 fprintf(md, " %.3f", x->valuedouble);
                 fprintf(csv, "%s,%s,%d,%.6g,%.6g,%.6g,%.6g,%.6g\n", VARIANT_ID[v], name, l++, x->valuedouble,
-                        rp_num(b, "recall"), rp_num(b, "cos_mean"), rp_num(b, "cos_min"), rp_num(b, "nn_agree"));
+                        rp_num(b, "recall"), rp_num(b, "cos_mean"), rp_num(b, "cos_min"),
+                        rp_num(b, "nn_agree"));
             }
             double rc = rp_num(b, "recall");
             if (isnan(rc))
                 fprintf(md, " | - |");
             else
                 fprintf(md, " | %.3f |", rc);
-            fprintf(md, " %.4f / %.4f | %.3f |\n", rp_num(b, "cos_mean"), rp_num(b, "cos_min"), rp_num(b, "nn_agree"));
+            fprintf(md, " %.4f / %.4f | %.3f |\n", rp_num(b, "cos_mean"), rp_num(b, "cos_min"),
+                    rp_num(b, "nn_agree"));
             cJSON *o = cJSON_Duplicate(b, 1);
             cJSON_AddStringToObject(o, "variant", VARIANT_ID[v]);
             cJSON_AddItemToArray(jf, o);
@@ -425,8 +420,10 @@ static void fidelity(FILE *md, FILE *csv, cJSON *root, const run *dist, const ru
     if (dist)
         cJSON_AddItemToObject(root, "distilled_model",
                               cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(dist->j, "model"), 1));
-    fprintf(md, "\nQuantization gap of the HAD core (golden-had against float-had: the same model, alpha and kept "
-                "keys; only int8 V, the exp table and the output rounding differ):\n\n");
+    fprintf(
+        md,
+        "\nQuantization gap of the HAD core (golden-had against float-had: the same model, alpha and kept "
+        "keys; only int8 V, the exp table and the output rounding differ):\n\n");
     quant_gap(md, cJSON_AddObjectToObject(root, "had_quantization_gap"), dist, V_DISTILLED);
     quant_gap(md, cJSON_GetObjectItemCaseSensitive(root, "had_quantization_gap"), orig, V_POST);
     fprintf(md, "\nRTL against golden (every head, every query):\n\n");
@@ -447,8 +444,7 @@ static int distinct(int *x, int n)
             }
     int m = 0;
     for (int i = 0; i < n; i++)
-        if (m == 0 || x[i] != x[m - 1])
-            x[m++] = x[i];
+        if (m == 0 || x[i] != x[m - 1]) x[m++] = x[i];
     return m;
 }
 
@@ -458,28 +454,30 @@ static void fidelity_n(FILE *md, const char *dir, cJSON *root, const run *r, int
 {
     int ns[MAX_RUNS], nn = 0;
     for (int i = 0; i < nr; i++)
-        if (strcmp(r[i].opt, "fidelity-n") == 0)
-            ns[nn++] = r[i].n;
+        if (strcmp(r[i].opt, "fidelity-n") == 0) ns[nn++] = r[i].n;
     nn = distinct(ns, nn);
     FILE *dat = rp_out_file(dir, "fidelity_vs_n.dat");
     FILE *csv = rp_out_file(dir, "fidelity_vs_n.csv");
-    fprintf(md, "\n## Fidelity against N (golden models, same sentences, against the original float model)\n\n"
-                "| N | HAD distilled recall | HAD distilled cosine mean | HAD distilled NN agreement | "
-                "HAD post-training recall | HAD post-training cosine mean | HAD post-training NN agreement | "
-                "int8-top-N recall | int8-top-N cosine mean | int8-top-N NN agreement |\n"
-                "|---|---|---|---|---|---|---|---|---|---|\n");
+    fprintf(md,
+            "\n## Fidelity against N (golden models, same sentences, against the original float model)\n\n"
+            "| N | HAD distilled recall | HAD distilled cosine mean | HAD distilled NN agreement | "
+            "HAD post-training recall | HAD post-training cosine mean | HAD post-training NN agreement | "
+            "int8-top-N recall | int8-top-N cosine mean | int8-top-N NN agreement |\n"
+            "|---|---|---|---|---|---|---|---|---|---|\n");
     fprintf(dat, "# N dist_recall dist_cos dist_nn post_recall post_cos post_nn i8_recall i8_cos i8_nn\n");
-    fprintf(csv, "n,had_distilled_recall,had_distilled_cos_mean,had_distilled_nn_agree,had_post_training_recall,"
-                 "had_post_training_cos_mean,had_post_training_nn_agree,int8_topn_recall,int8_topn_cos_mean,"
-                 "int8_topn_nn_agree\n");
-    static const char *const keys[9] = {"had_distilled_recall", "had_distilled_cos_mean", "had_distilled_nn_agree",
-                                        "had_post_training_recall", "had_post_training_cos_mean",
-                                        "had_post_training_nn_agree", "int8_topn_recall", "int8_topn_cos_mean",
-                                        "int8_topn_nn_agree"};
+    fprintf(csv,
+            "n,had_distilled_recall,had_distilled_cos_mean,had_distilled_nn_agree,had_post_training_recall,"
+            "had_post_training_cos_mean,had_post_training_nn_agree,int8_topn_recall,int8_topn_cos_mean,"
+            "int8_topn_nn_agree\n");
+    static const char *const keys[9] = {
+        "had_distilled_recall",     "had_distilled_cos_mean",     "had_distilled_nn_agree",
+        "had_post_training_recall", "had_post_training_cos_mean", "had_post_training_nn_agree",
+        "int8_topn_recall",         "int8_topn_cos_mean",         "int8_topn_nn_agree"};
     static const char *const mets[3] = {"recall", "cos_mean", "nn_agree"};
     cJSON *arr = cJSON_AddArrayToObject(root, "fidelity_vs_n");
     for (int i = 0; i < nn; i++) {
-        const run *d = find_run(r, nr, "fidelity-n", 1, ns[i], 0), *o = find_run(r, nr, "fidelity-n", 0, ns[i], 0);
+        const run *d = find_run(r, nr, "fidelity-n", 1, ns[i], 0),
+                  *o = find_run(r, nr, "fidelity-n", 0, ns[i], 0);
         double v[9];
         for (int k = 0; k < 3; k++) {
             v[k] = bnum(d, "golden-had", mets[k]);
@@ -516,25 +514,25 @@ static void fidelity_n(FILE *md, const char *dir, cJSON *root, const run *r, int
 static void passages(FILE *md, const char *dir, cJSON *root, const run *r, int nr, const run *sent)
 {
     int n0 = sent ? sent->n : 16, t0 = sent ? sent->tokens : 128, key[MAX_RUNS + 1], nk = 0;
-    if (sent)
-        key[nk++] = t0 * 65536 + n0;
+    if (sent) key[nk++] = t0 * 65536 + n0;
     for (int i = 0; i < nr; i++)
-        if (strcmp(r[i].opt, "passages") == 0)
-            key[nk++] = r[i].tokens * 65536 + r[i].n;
+        if (strcmp(r[i].opt, "passages") == 0) key[nk++] = r[i].tokens * 65536 + r[i].n;
     nk = distinct(key, nk);
     FILE *csv = rp_out_file(dir, "fidelity_passages.csv");
-    fprintf(md, "\n## Fidelity on long texts (golden models, against the original float model)\n\n"
-                "Passages of consecutive evaluation sentences cut at the token limit (synth/report/passages.sh), "
-                "every head on the backend, each backend against the original float model on the same "
-                "passages. N is fixed at %d (the N of the %d-token sentences%s) or scaled with length "
-                "(N = %d T / %d); the sentences' row is there for comparison. Few passages make the NN "
-                "agreement coarse. Cells: embedding cosine mean / NN agreement.\n\n"
-                "| tokens | texts | N | HAD distilled | HAD post-training | int8-top-N | baseline (all keys) |\n"
-                "|---|---|---|---|---|---|---|\n",
+    fprintf(md,
+            "\n## Fidelity on long texts (golden models, against the original float model)\n\n"
+            "Passages of consecutive evaluation sentences cut at the token limit (synth/report/passages.sh), "
+            "every head on the backend, each backend against the original float model on the same "
+            "passages. N is fixed at %d (the N of the %d-token sentences%s) or scaled with length "
+            "(N = %d T / %d); the sentences' row is there for comparison. Few passages make the NN "
+            "agreement coarse. Cells: embedding cosine mean / NN agreement.\n\n"
+            "| tokens | texts | N | HAD distilled | HAD post-training | int8-top-N | baseline (all keys) |\n"
+            "|---|---|---|---|---|---|---|\n",
             n0, t0, sent && sent->distilled ? ", as trained" : "", n0, t0);
-    fprintf(csv, "tokens,texts,n,n_rule,had_distilled_cos_mean,had_distilled_nn_agree,had_post_training_cos_mean,"
-                 "had_post_training_nn_agree,had_post_training_recall,int8_topn_cos_mean,int8_topn_nn_agree,"
-                 "int8_topn_recall,baseline_cos_mean,baseline_nn_agree\n");
+    fprintf(csv,
+            "tokens,texts,n,n_rule,had_distilled_cos_mean,had_distilled_nn_agree,had_post_training_cos_mean,"
+            "had_post_training_nn_agree,had_post_training_recall,int8_topn_cos_mean,int8_topn_nn_agree,"
+            "int8_topn_recall,baseline_cos_mean,baseline_nn_agree\n");
     cJSON *arr = cJSON_AddArrayToObject(root, "fidelity_passages");
     for (int i = 0; i < nk; i++) {
         int t = key[i] / 65536, n = key[i] % 65536, is_sent = sent && t == t0 && n == n0;
@@ -542,13 +540,15 @@ static void passages(FILE *md, const char *dir, cJSON *root, const run *r, int n
         const run *d = find_run(r, nr, opt, 1, is_sent ? 0 : n, is_sent ? 0 : t);
         const run *o = find_run(r, nr, opt, 0, is_sent ? 0 : n, is_sent ? 0 : t), *ob = o;
         for (int k = 0; k < nr && !(ob && backend(ob, "golden-baseline")); k++)
-            if (!r[k].distilled && r[k].tokens == t && strcmp(r[k].opt, opt) == 0)
-                ob = &r[k];
+            if (!r[k].distilled && r[k].tokens == t && strcmp(r[k].opt, opt) == 0) ob = &r[k];
         const run *c = d ? d : o;
-        const char *rule = is_sent ? "sentences" : n == n0 ? "fixed" : (long)n * t0 == (long)n0 * t ? "scaled" : "";
-        double v[10] = {bnum(d, "golden-had", "cos_mean"), bnum(d, "golden-had", "nn_agree"),
-                        bnum(o, "golden-had", "cos_mean"), bnum(o, "golden-had", "nn_agree"),
-                        bnum(o, "golden-had", "recall"), bnum(o, "golden-int8-topn", "cos_mean"),
+        const char *rule = is_sent                        ? "sentences"
+                           : n == n0                      ? "fixed"
+                           : (long)n * t0 == (long)n0 * t ? "scaled"
+                                                          : "";
+        double v[10] = {bnum(d, "golden-had", "cos_mean"),       bnum(d, "golden-had", "nn_agree"),
+                        bnum(o, "golden-had", "cos_mean"),       bnum(o, "golden-had", "nn_agree"),
+                        bnum(o, "golden-had", "recall"),         bnum(o, "golden-int8-topn", "cos_mean"),
                         bnum(o, "golden-int8-topn", "nn_agree"), bnum(o, "golden-int8-topn", "recall"),
                         bnum(ob, "golden-baseline", "cos_mean"), bnum(ob, "golden-baseline", "nn_agree")};
         double cnt = c ? rp_num(c->j, "sentences.count") : NAN;
@@ -557,24 +557,23 @@ static void passages(FILE *md, const char *dir, cJSON *root, const run *r, int n
             snprintf(nc, sizeof nc, "%d", n);
         else
             snprintf(nc, sizeof nc, "%d (%s)", n, rule);
-        fprintf(md, "| %d | %g %s | %s | %s | %s | %s | %s |\n", t, cnt, is_sent ? "sentences" : "passages", nc,
-                cell2(b[0], v[0], 4, v[1], 3), cell2(b[1], v[2], 4, v[3], 3), cell2(b[2], v[5], 4, v[6], 3),
-                cell2(b[3], v[8], 4, v[9], 3));
+        fprintf(md, "| %d | %g %s | %s | %s | %s | %s | %s |\n", t, cnt, is_sent ? "sentences" : "passages",
+                nc, cell2(b[0], v[0], 4, v[1], 3), cell2(b[1], v[2], 4, v[3], 3),
+                cell2(b[2], v[5], 4, v[6], 3), cell2(b[3], v[8], 4, v[9], 3));
         fprintf(csv, "%d,%g,%d,%s", t, cnt, n, rule);
-        for (int k = 0; k < 10; k++)
-            fprintf(csv, isnan(v[k]) ? "," : ",%g", v[k]);
+        for (int k = 0; k < 10; k++) fprintf(csv, isnan(v[k]) ? "," : ",%g", v[k]);
         fprintf(csv, "\n");
-        static const char *const keys[10] = {"had_distilled_cos_mean", "had_distilled_nn_agree",
+        static const char *const keys[10] = {"had_distilled_cos_mean",     "had_distilled_nn_agree",
                                              "had_post_training_cos_mean", "had_post_training_nn_agree",
-                                             "had_post_training_recall", "int8_topn_cos_mean", "int8_topn_nn_agree",
-                                             "int8_topn_recall", "baseline_cos_mean", "baseline_nn_agree"};
+                                             "had_post_training_recall",   "int8_topn_cos_mean",
+                                             "int8_topn_nn_agree",         "int8_topn_recall",
+                                             "baseline_cos_mean",          "baseline_nn_agree"};
         cJSON *jo = cJSON_CreateObject();
         cJSON_AddNumberToObject(jo, "tokens", t);
         cJSON_AddItemToObject(jo, "texts", num_or_null(cnt));
         cJSON_AddNumberToObject(jo, "n", n);
         cJSON_AddStringToObject(jo, "n_rule", rule);
-        for (int k = 0; k < 10; k++)
-            cJSON_AddItemToObject(jo, keys[k], num_or_null(v[k]));
+        for (int k = 0; k < 10; k++) cJSON_AddItemToObject(jo, keys[k], num_or_null(v[k]));
         cJSON_AddItemToArray(arr, jo);
     }
     rp_out_close(csv);
@@ -586,8 +585,7 @@ static void cycles_vs_l(const char *dir)
 {
     FILE *f = rp_out_file(dir, "cycles_vs_l.dat");
     fprintf(f, "# L");
-    for (int i = 0; i < RP_NCORES; i++)
-        fprintf(f, " %s", RP_CORE_NAME(i));
+    for (int i = 0; i < RP_NCORES; i++) fprintf(f, " %s", RP_CORE_NAME(i));
     fprintf(f, " (cycles per query, d=64 P=16 N=32)\n");
     for (int l = 64; l <= 8192; l *= 2) {
         fprintf(f, "%d", l);
@@ -614,31 +612,39 @@ static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn)
         for (int i = 0; i < npoints; i++) {
             for (int w = 0; w < 2; w++) {
                 const char *what = w ? "power" : "area";
-                fprintf(g, "set terminal %s\nset output '%s_%s.%s'\n"
-                           "set title 'Per-block %s, %s'\nset style data histograms\n"
-                           "set style histogram rowstacked\nset style fill solid 0.8 border -1\n"
-                           "set boxwidth 0.6\nset ylabel '%s'\nset xtics rotate by 0\n"
-                           "plot for [c=2:%d] '%s_%s.dat' using c:xtic(1) title columnheader(c)\n",
+                fprintf(g,
+                        "set terminal %s\nset output '%s_%s.%s'\n"
+                        "set title 'Per-block %s, %s'\nset style data histograms\n"
+                        "set style histogram rowstacked\nset style fill solid 0.8 border -1\n"
+                        "set boxwidth 0.6\nset ylabel '%s'\nset xtics rotate by 0\n"
+                        "plot for [c=2:%d] '%s_%s.dat' using c:xtic(1) title columnheader(c)\n",
                         term, pts[i].name, what, ext, what, pts[i].name,
                         w ? "power (mW, 10 ns clock)" : "area (mm^2)", nblocks + 1, pts[i].name, what);
             }
         }
         fprintf(g, "set style data linespoints\nunset style\nset style data linespoints\n");
         if (have_fn)
-            fprintf(g, "set terminal %s\nset output 'fidelity_vs_n.%s'\nset key inside right bottom\n"
-                       "set title 'Fidelity against N (MiniLM, golden models, against the original float model)'\n"
-                       "set xlabel 'N (keys kept per query)'\nset ylabel 'metric'\nset logscale x 2\nset yrange [0:1.05]\n"
-                       "plot 'fidelity_vs_n.dat' using 1:3 with linespoints title 'HAD distilled: embedding cosine', "
-                       "'' using 1:4 with linespoints title 'HAD distilled: NN agreement', "
-                       "'' using 1:5 with linespoints title 'HAD post-training: top-N recall', "
-                       "'' using 1:6 with linespoints title 'HAD post-training: embedding cosine', "
-                       "'' using 1:7 with linespoints title 'HAD post-training: NN agreement', "
-                       "'' using 1:9 with linespoints title 'int8 top-N: embedding cosine', "
-                       "'' using 1:8 with linespoints title 'int8 top-N: recall'\nunset logscale x\nset autoscale y\n"
-                       "set key outside right top\n",
-                    term, ext);
-        fprintf(g, "set terminal %s\nset output 'cycles_vs_l.%s'\nset title 'Cycles per query against L (d=64, P=16, N=32)'\n"
-                   "set xlabel 'L (keys)'\nset ylabel 'cycles per query'\nset logscale xy 2\nplot",
+            fprintf(
+                g,
+                "set terminal %s\nset output 'fidelity_vs_n.%s'\nset key inside right bottom\n"
+                "set title 'Fidelity against N (MiniLM, golden models, against the original float model)'\n"
+                "set xlabel 'N (keys kept per query)'\nset ylabel 'metric'\nset logscale x 2\nset yrange "
+                "[0:1.05]\n"
+                "plot 'fidelity_vs_n.dat' using 1:3 with linespoints title 'HAD distilled: embedding "
+                "cosine', "
+                "'' using 1:4 with linespoints title 'HAD distilled: NN agreement', "
+                "'' using 1:5 with linespoints title 'HAD post-training: top-N recall', "
+                "'' using 1:6 with linespoints title 'HAD post-training: embedding cosine', "
+                "'' using 1:7 with linespoints title 'HAD post-training: NN agreement', "
+                "'' using 1:9 with linespoints title 'int8 top-N: embedding cosine', "
+                "'' using 1:8 with linespoints title 'int8 top-N: recall'\nunset logscale x\nset autoscale "
+                "y\n"
+                "set key outside right top\n",
+                term, ext);
+        fprintf(g,
+                "set terminal %s\nset output 'cycles_vs_l.%s'\nset title 'Cycles per query against L (d=64, "
+                "P=16, N=32)'\n"
+                "set xlabel 'L (keys)'\nset ylabel 'cycles per query'\nset logscale xy 2\nplot",
                 term, ext);
         for (int c = 0; c < RP_NCORES; c++)
             fprintf(g, "%s '%s' using 1:%d with linespoints title '%s'", c ? "," : "",
@@ -656,31 +662,28 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
            "Fmax MHz", "queries/s", "power mW", "nJ/query");
     for (int i = 0; i < npoints; i++)
         for (int c = 0; c < RP_NCORES; c++) {
-            if (!pts[i].run[c])
-                continue;
+            if (!pts[i].run[c]) continue;
             const rp_figs_t *f = &pts[i].figs[c];
             printf("%-12s %-10s %10.3f %10.3f %9.1f %12.3g %10.1f %12.1f\n", pts[i].name, RP_CORE_NAME(c),
                    f->area_logic, f->area, f->fmax, f->qps, f->power, f->e_query);
         }
     for (int i = 0; i < npoints; i++) {
-        if (!pts[i].run[HG_CORE_HAD] || !pts[i].run[BASE])
-            continue;
+        if (!pts[i].run[HG_CORE_HAD] || !pts[i].run[BASE]) continue;
         const rp_figs_t *h = &pts[i].figs[HG_CORE_HAD], *b = &pts[i].figs[BASE];
         printf("%-12s HAD/baseline: logic area %.3f, area+mem %.3f, logic power %.3f, energy/query %.3f"
-               " (paper: area %.2f, power %.2f)\n", pts[i].name, ratio(h->area_logic, b->area_logic),
-               ratio(h->area, b->area), ratio(h->power_logic, b->power_logic),
-               ratio(h->e_query, b->e_query), 1 - PAPER_AREA_RED, 1 - PAPER_POWER_RED);
+               " (paper: area %.2f, power %.2f)\n",
+               pts[i].name, ratio(h->area_logic, b->area_logic), ratio(h->area, b->area),
+               ratio(h->power_logic, b->power_logic), ratio(h->e_query, b->e_query), 1 - PAPER_AREA_RED,
+               1 - PAPER_POWER_RED);
     }
-    if (!dist && !orig)
-        return;
+    if (!dist && !orig) return;
     const run *src[4] = {dist, orig, orig, orig};
     const char *be[4] = {"golden-had", "golden-had", "golden-int8-topn", "golden-baseline"};
     const int var[4] = {V_DISTILLED, V_POST, V_I8, V_BASELINE};
     printf("fidelity (embedding cosine mean / NN agreement against the original float model):");
     for (int k = 0, m = 0; k < 4; k++) {
         double c = bnum(src[k], be[k], "cos_mean"), nn = bnum(src[k], be[k], "nn_agree");
-        if (!isnan(c))
-            printf("%s %s %.4f / %.3f", m++ ? "," : "", VARIANT[var[k]], c, nn);
+        if (!isnan(c)) printf("%s %s %.4f / %.3f", m++ ? "," : "", VARIANT[var[k]], c, nn);
     }
     printf("\n");
 }
@@ -699,26 +702,21 @@ typedef struct {
    written); exits 0 after --help, 2 on bad input. */
 static void parse_args(int argc, char **argv, args *a)
 {
-    static const struct option opts[] = {{"out", required_argument, 0, 'o'},
-                                         {"point", required_argument, 0, 'p'},
-                                         {"fidelity", required_argument, 0, 'f'},
-                                         {"fidelity-n", required_argument, 0, 'n'},
-                                         {"passages", required_argument, 0, 'a'},
-                                         {"sweep-md", required_argument, 0, 's'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"out", required_argument, 0, 'o'},      {"point", required_argument, 0, 'p'},
+        {"fidelity", required_argument, 0, 'f'}, {"fidelity-n", required_argument, 0, 'n'},
+        {"passages", required_argument, 0, 'a'}, {"sweep-md", required_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     a->pts = calloc(MAX_POINTS, sizeof *a->pts);
     a->runs = calloc(MAX_RUNS, sizeof *a->runs);
-    if (!a->pts || !a->runs)
-        rp_die("out of memory");
+    if (!a->pts || !a->runs) rp_die("out of memory");
     int ch;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (ch) {
         case 'o': a->out = optarg; break;
         case 'p':
-            if (a->npoints == MAX_POINTS)
-                rp_die("--point '%s': at most 4 points", optarg);
+            if (a->npoints == MAX_POINTS) rp_die("--point '%s': at most 4 points", optarg);
             parse_point(&a->pts[a->npoints++], optarg);
             break;
         case 'f': a->nr = add_run(a->runs, a->nr, "fidelity", optarg, optarg, 0); break;
@@ -726,7 +724,8 @@ static void parse_args(int argc, char **argv, args *a)
             char *eq = strchr(optarg, '='), *end;
             long v = strtol(optarg, &end, 10);
             if (!eq || end != eq || v < 1 || v > 1 << 20)
-                rp_die("--fidelity-n '%s': must be N=FILE with N a whole number >= 1 and <= %d", optarg, 1 << 20);
+                rp_die("--fidelity-n '%s': must be N=FILE with N a whole number >= 1 and <= %d", optarg,
+                       1 << 20);
             a->nr = add_run(a->runs, a->nr, "fidelity-n", optarg, eq + 1, (int)v);
             break;
         }
@@ -736,40 +735,42 @@ static void parse_args(int argc, char **argv, args *a)
             a->sweep_md = rp_read_text(optarg, "--sweep-md", RP_MAX_SWEEP_MD);
             break;
         case 'h':
-            printf("usage: hgreport --out DIR --point NAME=STIMULUS:RUN_DIR,... [--fidelity FILE ...]\n"
-                   "                [--fidelity-n N=FILE ...] [--passages FILE ...] [--sweep-md FILE]\n"
-                   "  --point NAME=STIMULUS:RUN_DIR,...  an operating point (at most 4): the synthesis flow\n"
-                   "                      runs of its cores (each RUN_DIR holds reports/summary.json)\n"
-                   "  --fidelity FILE     hadrun --json on the evaluation sentences: one run on a distilled\n"
-                   "                      model (model.distilled: the HAD distilled rows) and/or one on the\n"
-                   "                      original model (HAD post-training, baseline, int8-topn)\n"
-                   "  --fidelity-n N=FILE hadrun --json at --top-n N (core.top_n must be N), one run of each\n"
-                   "                      model per N: the fidelity-vs-N table and plot\n"
-                   "  --passages FILE     hadrun --json on passages (sentences.max_tokens: their token limit),\n"
-                   "                      one run of each model per (token limit, N): the long-text table\n"
-                   "  --sweep-md FILE     a section hgsweep wrote, appended verbatim\n"
-                   "Every figure of the fidelity files is against the original float model.\n");
+            printf(
+                "usage: hgreport --out DIR --point NAME=STIMULUS:RUN_DIR,... [--fidelity FILE ...]\n"
+                "                [--fidelity-n N=FILE ...] [--passages FILE ...] [--sweep-md FILE]\n"
+                "  --point NAME=STIMULUS:RUN_DIR,...  an operating point (at most 4): the synthesis flow\n"
+                "                      runs of its cores (each RUN_DIR holds reports/summary.json)\n"
+                "  --fidelity FILE     hadrun --json on the evaluation sentences: one run on a distilled\n"
+                "                      model (model.distilled: the HAD distilled rows) and/or one on the\n"
+                "                      original model (HAD post-training, baseline, int8-topn)\n"
+                "  --fidelity-n N=FILE hadrun --json at --top-n N (core.top_n must be N), one run of each\n"
+                "                      model per N: the fidelity-vs-N table and plot\n"
+                "  --passages FILE     hadrun --json on passages (sentences.max_tokens: their token limit),\n"
+                "                      one run of each model per (token limit, N): the long-text table\n"
+                "  --sweep-md FILE     a section hgsweep wrote, appended verbatim\n"
+                "Every figure of the fidelity files is against the original float model.\n");
             exit(0);
-        default:
-            rp_die("bad option '%s' (see --help)", argv[optind - 1]);
+        default: rp_die("bad option '%s' (see --help)", argv[optind - 1]);
         }
     }
-    if (!a->out || a->npoints == 0)
-        rp_die("--out and at least one --point are required");
+    if (!a->out || a->npoints == 0) rp_die("--out and at least one --point are required");
 }
 
 /* report.md's introduction. */
 static void md_intro(FILE *md, int distilled)
 {
-    fprintf(md, "# hadgen report: HAD attention core against a standard int8 attention core\n\n"
-                "Produced by `make report`. Every figure below comes from this run: synthesized netlists (Yosys, "
-                "osu018 180 nm), OpenSTA timing, power from gate-level simulated activity, the memory model of "
-                "docs/synth.md, and the real model through the cycle-accurate cores. Energy at 65 nm scales by "
-                "(65/180) x (1.0/1.8)^2 (docs/synth.md).%s\n",
-            distilled ? " HAD is shown twice in the fidelity tables: **HAD distilled** (the distilled model with its "
-                   "learned per-head alpha, the default HAD) and **HAD post-training** (sign + top-N on the "
-                   "original model); every fidelity figure is measured against the original float model."
-                 : "");
+    fprintf(
+        md,
+        "# hadgen report: HAD attention core against a standard int8 attention core\n\n"
+        "Produced by `make report`. Every figure below comes from this run: synthesized netlists (Yosys, "
+        "osu018 180 nm), OpenSTA timing, power from gate-level simulated activity, the memory model of "
+        "docs/synth.md, and the real model through the cycle-accurate cores. Energy at 65 nm scales by "
+        "(65/180) x (1.0/1.8)^2 (docs/synth.md).%s\n",
+        distilled
+            ? " HAD is shown twice in the fidelity tables: **HAD distilled** (the distilled model with its "
+              "learned per-head alpha, the default HAD) and **HAD post-training** (sign + top-N on the "
+              "original model); every fidelity figure is measured against the original float model."
+            : "");
 }
 
 /* The points: their sections of report.md and report.json, summary.csv, blocks.csv, the
@@ -778,7 +779,9 @@ static void write_points(const char *out, FILE *md, cJSON *root, const point *pt
 {
     cJSON *jpts = cJSON_AddArrayToObject(root, "points");
     FILE *csv = rp_out_file(out, "summary.csv");
-    fprintf(csv, "point,core,logic_area_mm2,memory_area_mm2,fmax_mhz,cycles_per_query,queries_per_s,logic_power_mw,memory_power_mw,energy_per_query_nj,energy_per_query_node_nj,queries_per_mj_node\n");
+    fprintf(csv,
+            "point,core,logic_area_mm2,memory_area_mm2,fmax_mhz,cycles_per_query,queries_per_s,logic_power_"
+            "mw,memory_power_mw,energy_per_query_nj,energy_per_query_node_nj,queries_per_mj_node\n");
     FILE *bcsv = rp_out_file(out, "blocks.csv");
     fprintf(bcsv, "point,core,block,area_mm2,power_mw\n");
     for (int i = 0; i < npoints; i++) {
@@ -790,8 +793,7 @@ static void write_points(const char *out, FILE *md, cJSON *root, const point *pt
         block_dat(out, &pts[i], "area");
         block_dat(out, &pts[i], "power");
         for (int c = 0; c < RP_NCORES; c++) {
-            if (!pts[i].run[c])
-                continue;
+            if (!pts[i].run[c]) continue;
             const rp_figs_t *f = &pts[i].figs[c];
             fprintf(csv, "%s,%s,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", pts[i].name, RP_CORE_NAME(c), f->area_logic,
                     f->area_mem, f->fmax, f->ii, f->qps, f->power_logic, f->power_mem, f->e_query,
@@ -821,7 +823,8 @@ int main(int argc, char **argv)
     cJSON_AddNumberToObject(ref, "paper_area_reduction", PAPER_AREA_RED);
     cJSON_AddNumberToObject(ref, "paper_power_reduction", PAPER_POWER_RED);
     cJSON_AddNumberToObject(ref, "camformer_queries_per_mj_65nm", CAMFORMER_QPMJ);
-    const run *dist = find_run(runs, nr, "fidelity", 1, 0, 0), *orig = find_run(runs, nr, "fidelity", 0, 0, 0);
+    const run *dist = find_run(runs, nr, "fidelity", 1, 0, 0),
+              *orig = find_run(runs, nr, "fidelity", 0, 0, 0);
     FILE *md = rp_out_file(out, "report.md");
     md_intro(md, dist != NULL);
     write_points(out, md, root, pts, npoints);
@@ -831,8 +834,7 @@ int main(int argc, char **argv)
         fidelity(md, fcsv, root, dist, orig);
         rp_out_close(fcsv);
     }
-    if (have_fn)
-        fidelity_n(md, out, root, runs, nr);
+    if (have_fn) fidelity_n(md, out, root, runs, nr);
     if (find_run(runs, nr, "passages", 0, 0, 0) || find_run(runs, nr, "passages", 1, 0, 0))
         passages(md, out, root, runs, nr, dist ? dist : orig);
     cycles_vs_l(out);
@@ -840,8 +842,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < npoints; i++)
         fprintf(md, "![area %s](%s_area.png) ![power %s](%s_power.png)\n", pts[i].name, pts[i].name,
                 pts[i].name, pts[i].name);
-    if (have_fn)
-        fprintf(md, "![fidelity vs N](fidelity_vs_n.png)\n");
+    if (have_fn) fprintf(md, "![fidelity vs N](fidelity_vs_n.png)\n");
     fprintf(md, "![cycles vs L](cycles_vs_l.png)\n");
     if (sweep_md) { /* the sweep section hgsweep wrote, verbatim */
         fprintf(md, "\n%s", sweep_md);
@@ -851,12 +852,12 @@ int main(int argc, char **argv)
     rp_write_json(out, "report.json", root);
     int rc = gnuplot(out, npoints, pts, have_fn);
     stdout_summary(npoints, pts, dist, orig);
-    printf("\nreport: %s/report.md (JSON: report.json, CSV: summary.csv blocks.csv fidelity*.csv, plots: *.png *.svg)\n", out);
+    printf("\nreport: %s/report.md (JSON: report.json, CSV: summary.csv blocks.csv fidelity*.csv, plots: "
+           "*.png *.svg)\n",
+           out);
     for (int i = 0; i < npoints; i++)
-        for (int c = 0; c < RP_NCORES; c++)
-            cJSON_Delete(pts[i].run[c]);
-    for (int i = 0; i < nr; i++)
-        cJSON_Delete(runs[i].j);
+        for (int c = 0; c < RP_NCORES; c++) cJSON_Delete(pts[i].run[c]);
+    for (int i = 0; i < nr; i++) cJSON_Delete(runs[i].j);
     cJSON_Delete(root);
     free(pts);
     free(runs);

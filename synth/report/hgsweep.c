@@ -21,20 +21,20 @@
 typedef struct pt {
     int core, d, p, n, l;
     rp_figs_t f;
-    double r_area, r_area_mem, r_energy;   /* against the baseline of the same d, P, L */
-    double cos, nn, recall;                /* fidelity; NAN where not measured */
-    int ctx;                               /* token limit of the texts fidelity was measured on */
-    double cos_pt, nn_pt;                  /* HAD post-training (the original model); NAN else */
-    int ctx_pt;                            /* token limit of that measurement */
-    int front_area, front_fid;             /* on the Pareto front of its workload (d, P, L) */
-    double crit_ns, ws_ns, ws_pf;          /* critical path; its slowest stage: delay, load */
-    char ws_pin[256];                      /* that stage's output pin ("" if not reported) */
+    double r_area, r_area_mem, r_energy; /* against the baseline of the same d, P, L */
+    double cos, nn, recall;              /* fidelity; NAN where not measured */
+    int ctx;                             /* token limit of the texts fidelity was measured on */
+    double cos_pt, nn_pt;                /* HAD post-training (the original model); NAN else */
+    int ctx_pt;                          /* token limit of that measurement */
+    int front_area, front_fid;           /* on the Pareto front of its workload (d, P, L) */
+    double crit_ns, ws_ns, ws_pf;        /* critical path; its slowest stage: delay, load */
+    char ws_pin[256];                    /* that stage's output pin ("" if not reported) */
 } pt;
 
 typedef struct fid {
-    int core, d, n;  /* n = 0: the baseline (no selection, any N) */
-    int max_tokens;  /* token limit of the measurement's texts: points need L >= this */
-    int post;        /* 1: HAD on the original model (post-training), not the point's fidelity */
+    int core, d, n; /* n = 0: the baseline (no selection, any N) */
+    int max_tokens; /* token limit of the measurement's texts: points need L >= this */
+    int post;       /* 1: HAD on the original model (post-training), not the point's fidelity */
     double cos, nn, recall;
     char file[512];
 } fid;
@@ -44,8 +44,7 @@ static int cmp_pt(const void *a, const void *b)
     const pt *x = a, *y = b;
     int k[5][2] = {{x->core, y->core}, {x->d, y->d}, {x->p, y->p}, {x->l, y->l}, {x->n, y->n}};
     for (int i = 0; i < 5; i++)
-        if (k[i][0] != k[i][1])
-            return k[i][0] < k[i][1] ? -1 : 1;
+        if (k[i][0] != k[i][1]) return k[i][0] < k[i][1] ? -1 : 1;
     return 0;
 }
 
@@ -54,8 +53,7 @@ static void read_point(pt *x, const char *path)
     cJSON *s = rp_load_json(path);
     rp_point_t p;
     char err[512];
-    if (rp_summary_point(s, &p, err, sizeof err) != 0)
-        rp_die("'%s': %s", path, err);
+    if (rp_summary_point(s, &p, err, sizeof err) != 0) rp_die("'%s': %s", path, err);
     x->core = p.core;
     x->d = p.d;
     x->p = p.p;
@@ -70,7 +68,8 @@ static void read_point(pt *x, const char *path)
     x->crit_ns = rp_num(s, "timing.critical_path_ns");
     x->ws_ns = rp_num(s, "timing.worst_stage.delay_ns");
     x->ws_pf = rp_num(s, "timing.worst_stage.load_pf");
-    const cJSON *ws = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "worst_stage");
+    const cJSON *ws =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "worst_stage");
     snprintf(x->ws_pin, sizeof x->ws_pin, "%s", rp_str(ws, "pin"));
     cJSON_Delete(s);
 }
@@ -91,12 +90,12 @@ static int read_fidelity(fid *v, int nv, const char *path)
     cJSON_ArrayForEach(b, bs)
     {
         const char *name = rp_str(b, "backend");
-        const char *core = strncmp(name, "golden-", 7) == 0 ? name + 7 : strncmp(name, "rtl-", 4) == 0 ? name + 4 : "";
+        const char *core = strncmp(name, "golden-", 7) == 0 ? name + 7
+                           : strncmp(name, "rtl-", 4) == 0  ? name + 4
+                                                            : "";
         int c = rp_core_index(core);
-        if (c < 0 || (distilled && c != 0))
-            continue;
-        if (nv == MAX_FID)
-            rp_die("--fidelity: at most %d backend results", MAX_FID);
+        if (c < 0 || (distilled && c != 0)) continue;
+        if (nv == MAX_FID) rp_die("--fidelity: at most %d backend results", MAX_FID);
         fid *f = &v[nv++];
         f->core = c;
         f->d = d;
@@ -129,11 +128,10 @@ static void fronts(pt *v, int n)
     for (int i = 0; i < n; i++) {
         v[i].front_area = v[i].front_fid = 1;
         for (int k = 0; k < n; k++) {
-            if (v[k].d != v[i].d || v[k].p != v[i].p || v[k].l != v[i].l)
-                continue;
-            if (dominates(v[k].f.e_query, v[k].f.area, v[i].f.e_query, v[i].f.area, 0))
-                v[i].front_area = 0;
-            if (isnan(v[i].cos) || (!isnan(v[k].cos) && dominates(v[k].f.e_query, v[k].cos, v[i].f.e_query, v[i].cos, 1)))
+            if (v[k].d != v[i].d || v[k].p != v[i].p || v[k].l != v[i].l) continue;
+            if (dominates(v[k].f.e_query, v[k].f.area, v[i].f.e_query, v[i].f.area, 0)) v[i].front_area = 0;
+            if (isnan(v[i].cos) ||
+                (!isnan(v[k].cos) && dominates(v[k].f.e_query, v[k].cos, v[i].f.e_query, v[i].cos, 1)))
                 v[i].front_fid = 0;
         }
     }
@@ -151,13 +149,10 @@ static void values(const pt *v, int n, char axis, int *out, int *nout)
 {
     *nout = 0;
     for (int i = 0; i < n; i++) {
-        if (axis == 'n' && v[i].core == 1)
-            continue;
+        if (axis == 'n' && v[i].core == 1) continue;
         int x = axis == 'n' ? v[i].n : axis == 'd' ? v[i].d : axis == 'l' ? v[i].l : v[i].p, seen = 0;
-        for (int k = 0; k < *nout; k++)
-            seen |= out[k] == x;
-        if (!seen && *nout < 64)
-            out[(*nout)++] = x;
+        for (int k = 0; k < *nout; k++) seen |= out[k] == x;
+        if (!seen && *nout < 64) out[(*nout)++] = x;
     }
     for (int a = 0; a < *nout; a++)
         for (int b = a + 1; b < *nout; b++)
@@ -170,8 +165,7 @@ static void values(const pt *v, int n, char axis, int *out, int *nout)
 
 static void list(FILE *f, const int *x, int n)
 {
-    for (int i = 0; i < n; i++)
-        fprintf(f, "%s%d", i ? ", " : "", x[i]);
+    for (int i = 0; i < n; i++) fprintf(f, "%s%d", i ? ", " : "", x[i]);
 }
 
 /* sweep_vs_AXIS.dat: the axis varies, the other parameters stay at the reference point. */
@@ -180,8 +174,10 @@ static void axis_dat(const char *dir, const pt *v, int n, char axis, const int r
     char name[64];
     snprintf(name, sizeof name, "sweep_vs_%c.dat", axis);
     FILE *f = rp_out_file(dir, name);
-    fprintf(f, "# %c | logic area mm2, power mW, energy nJ/query of had | baseline | int8-topn; "
-               "other parameters: d=%d N=%d L=%d P=%d\n", axis, ref[0], ref[1], ref[2], ref[3]);
+    fprintf(f,
+            "# %c | logic area mm2, power mW, energy nJ/query of had | baseline | int8-topn; "
+            "other parameters: d=%d N=%d L=%d P=%d\n",
+            axis, ref[0], ref[1], ref[2], ref[3]);
     int xs[64], nx;
     values(v, n, axis, xs, &nx);
     for (int k = 0; k < nx; k++) {
@@ -206,14 +202,12 @@ static int front_order(const pt *v, int n, int w, int *idx)
 {
     int m = 0;
     for (int i = 0; i < n; i++)
-        if (w ? v[i].front_fid : v[i].front_area)
-            idx[m++] = i;
+        if (w ? v[i].front_fid : v[i].front_area) idx[m++] = i;
     for (int a = 0; a < m; a++)
         for (int b = a + 1; b < m; b++) {
             const pt *x = &v[idx[a]], *y = &v[idx[b]];
             int kx[4] = {x->d, x->p, x->l, 0}, ky[4] = {y->d, y->p, y->l, 0}, c = 0;
-            for (int k = 0; k < 3 && !c; k++)
-                c = kx[k] < ky[k] ? -1 : kx[k] > ky[k];
+            for (int k = 0; k < 3 && !c; k++) c = kx[k] < ky[k] ? -1 : kx[k] > ky[k];
             if (c > 0 || (c == 0 && y->f.e_query < x->f.e_query)) {
                 int t = idx[a];
                 idx[a] = idx[b];
@@ -226,7 +220,8 @@ static int front_order(const pt *v, int n, int w, int *idx)
 static void points_dat(const char *dir, const pt *v, int n)
 {
     FILE *f = rp_out_file(dir, "sweep_points.dat");
-    fprintf(f, "# core(0 had,1 baseline,2 int8-topn) d p n l area_mm2 logic_area_mm2 energy_nj fidelity_cos front_area front_fidelity label\n");
+    fprintf(f, "# core(0 had,1 baseline,2 int8-topn) d p n l area_mm2 logic_area_mm2 energy_nj fidelity_cos "
+               "front_area front_fidelity label\n");
     for (int i = 0; i < n; i++)
         fprintf(f, "%d %d %d %d %d %g %g %g %g %d %d %s%s\n", v[i].core, v[i].d, v[i].p, v[i].n, v[i].l,
                 v[i].f.area, v[i].f.area_logic, v[i].f.e_query, v[i].cos, v[i].front_area, v[i].front_fid,
@@ -234,15 +229,13 @@ static void points_dat(const char *dir, const pt *v, int n)
     rp_out_close(f);
     /* the fronts as lines: one block per workload (a blank line separates them), by energy */
     int *idx = malloc(sizeof(int) * (size_t)n);
-    if (!idx)
-        rp_die("out of memory");
+    if (!idx) rp_die("out of memory");
     for (int w = 0; w < 2; w++) {
         FILE *g = rp_out_file(dir, w ? "sweep_front_fidelity.dat" : "sweep_front_area.dat");
         int m = front_order(v, n, w, idx);
         for (int k = 0; k < m; k++) {
             const pt *x = &v[idx[k]], *prev = k ? &v[idx[k - 1]] : NULL;
-            if (prev && (prev->d != x->d || prev->p != x->p || prev->l != x->l))
-                fprintf(g, "\n");
+            if (prev && (prev->d != x->d || prev->p != x->p || prev->l != x->l)) fprintf(g, "\n");
             fprintf(g, "%g %g\n", x->f.e_query, w ? x->cos : x->f.area);
         }
         rp_out_close(g);
@@ -262,30 +255,41 @@ static int plots(const char *dir, int have_fid, const int ref[4])
         const char *term = t ? "svg size 900,520" : "pngcairo size 900,520", *ext = t ? "svg" : "png";
         for (int a = 0; a < 3; a++)
             for (int m = 0; m < 3; m++)
-                fprintf(g, "set key outside right top\nset terminal %s\nset output 'sweep_%s_vs_%c.%s'\n"
-                           "set title 'Sweep: %s against %s (d=%d N=%d L=%d P=%d unless varied)'\n"
-                           "set xlabel '%s'\nset ylabel '%s'\nset logscale xy 2\nset format y '%%g'\n"
-                           "plot 'sweep_vs_%c.dat' using 1:%d with linespoints title 'had', '' using 1:%d with linespoints "
-                           "title 'baseline', '' using 1:%d with linespoints title 'int8-topn'\nunset logscale\n",
-                        term, yn[m], axn[a], ext, yn[m], lab[a], ref[0], ref[1], ref[2], ref[3], lab[a], ylab[m],
-                        axn[a], 2 + m, 5 + m, 8 + m);
-        fprintf(g, "set key inside right bottom\nset terminal %s\nset output 'sweep_pareto_area.%s'\n"
-                   "set title 'Sweep: area (logic + memories) against energy per query'\n"
-                   "set xlabel 'energy per query (nJ)'\nset ylabel 'area (mm^2)'\nset logscale xy\n"
-                   "plot for [c=0:2] 'sweep_points.dat' using ($1==c ? $8 : 1/0):6 with points pt 7 "
-                   "title word('had baseline int8-topn', c+1), "
-                   "'sweep_front_area.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'Pareto front of each (d, L)'\nunset logscale\n",
+                fprintf(
+                    g,
+                    "set key outside right top\nset terminal %s\nset output 'sweep_%s_vs_%c.%s'\n"
+                    "set title 'Sweep: %s against %s (d=%d N=%d L=%d P=%d unless varied)'\n"
+                    "set xlabel '%s'\nset ylabel '%s'\nset logscale xy 2\nset format y '%%g'\n"
+                    "plot 'sweep_vs_%c.dat' using 1:%d with linespoints title 'had', '' using 1:%d with "
+                    "linespoints "
+                    "title 'baseline', '' using 1:%d with linespoints title 'int8-topn'\nunset logscale\n",
+                    term, yn[m], axn[a], ext, yn[m], lab[a], ref[0], ref[1], ref[2], ref[3], lab[a], ylab[m],
+                    axn[a], 2 + m, 5 + m, 8 + m);
+        fprintf(g,
+                "set key inside right bottom\nset terminal %s\nset output 'sweep_pareto_area.%s'\n"
+                "set title 'Sweep: area (logic + memories) against energy per query'\n"
+                "set xlabel 'energy per query (nJ)'\nset ylabel 'area (mm^2)'\nset logscale xy\n"
+                "plot for [c=0:2] 'sweep_points.dat' using ($1==c ? $8 : 1/0):6 with points pt 7 "
+                "title word('had baseline int8-topn', c+1), "
+                "'sweep_front_area.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'Pareto front of each "
+                "(d, L)'\nunset logscale\n",
                 term, ext);
         if (have_fid)
-            fprintf(g, "set terminal %s\nset output 'sweep_pareto_fidelity.%s'\n"
-                       "set title 'Sweep: fidelity against energy per query, one front per (d, L): L grows to the right'\n"
-                       "set xlabel 'energy per query (nJ)'\nset ylabel 'MiniLM embedding cosine against float'\nset logscale x\n"
-                       "plot for [c=0:2] 'sweep_points.dat' using ($1==c && $9==$9 ? $8 : 1/0):9 with points pt 7 "
-                       "title word('had baseline int8-topn', c+1), "
-                       "'sweep_front_fidelity.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'Pareto front of each (d, L)', "
-                       "'sweep_points.dat' using ($11 > 0 ? $8 : 1/0):9:12 with labels offset 0,-1 font ',8' notitle\n"
-                       "unset logscale\n",
-                    term, ext);
+            fprintf(
+                g,
+                "set terminal %s\nset output 'sweep_pareto_fidelity.%s'\n"
+                "set title 'Sweep: fidelity against energy per query, one front per (d, L): L grows to the "
+                "right'\n"
+                "set xlabel 'energy per query (nJ)'\nset ylabel 'MiniLM embedding cosine against float'\nset "
+                "logscale x\n"
+                "plot for [c=0:2] 'sweep_points.dat' using ($1==c && $9==$9 ? $8 : 1/0):9 with points pt 7 "
+                "title word('had baseline int8-topn', c+1), "
+                "'sweep_front_fidelity.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'Pareto front of "
+                "each (d, L)', "
+                "'sweep_points.dat' using ($11 > 0 ? $8 : 1/0):9:12 with labels offset 0,-1 font ',8' "
+                "notitle\n"
+                "unset logscale\n",
+                term, ext);
     }
     rp_out_close(g);
     return rp_gnuplot(dir, "sweep.gp", "sweep_gnuplot.log");
@@ -294,8 +298,7 @@ static int plots(const char *dir, int have_fid, const int ref[4])
 /* a table cell: x with this many decimals, "-" if not measured */
 static const char *cell(char buf[32], double x, int decimals)
 {
-    if (isnan(x))
-        return "-";
+    if (isnan(x)) return "-";
     snprintf(buf, 32, "%.*f", decimals, x);
     return buf;
 }
@@ -304,16 +307,12 @@ static const char *cell(char buf[32], double x, int decimals)
 static const char *nstr(const pt *x)
 {
     static char buf[16];
-    if (x->core == 1)
-        return "all";
+    if (x->core == 1) return "all";
     snprintf(buf, sizeof buf, "%d", x->n);
     return buf;
 }
 
-static cJSON *num_or_null(double x)
-{
-    return isnan(x) ? cJSON_CreateNull() : cJSON_CreateNumber(x);
-}
+static cJSON *num_or_null(double x) { return isnan(x) ? cJSON_CreateNull() : cJSON_CreateNumber(x); }
 
 /* ---- the command ---- */
 
@@ -328,12 +327,10 @@ typedef struct opts {
 /* Options into o; the summary files are argv[optind..]. Exits 0 after --help, 2 on bad use. */
 static void parse_args(int argc, char **argv, opts *o)
 {
-    static const struct option lo[] = {{"out", required_argument, 0, 'o'},
-                                       {"fidelity", required_argument, 0, 'f'},
-                                       {"ref", required_argument, 0, 'r'},
-                                       {"expect", required_argument, 0, 'e'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
+    static const struct option lo[] = {
+        {"out", required_argument, 0, 'o'}, {"fidelity", required_argument, 0, 'f'},
+        {"ref", required_argument, 0, 'r'}, {"expect", required_argument, 0, 'e'},
+        {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
     int ch, *ref = o->ref;
     ref[0] = 64, ref[1] = 32, ref[2] = 1024, ref[3] = 16;
     opterr = 0;
@@ -355,23 +352,25 @@ static void parse_args(int argc, char **argv, opts *o)
             break;
         }
         case 'h':
-            printf("usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] [--expect N] SUMMARY_JSON ...\n"
-                   "  SUMMARY_JSON   reports/summary.json of one synth/flow.sh run per design point\n"
-                   "  --out DIR      writes results.csv, sweep.json, sweep.md, sweep_*.dat, sweep.gp, plots\n"
-                   "  --fidelity F   hadrun --json output; its golden/RTL backends give the fidelity of the\n"
-                   "                 points with the same d and N (baseline: any N) whose L holds the file's\n"
-                   "                 sentences.max_tokens; the largest such limit wins. HAD's comes from\n"
-                   "                 a run on a distilled model (model.distilled), the others' from a run\n"
-                   "                 on the original model, whose HAD rows are HAD post-training\n"
-                   "  --ref D,N,L,P  the point the against-one-parameter plots hold fixed (default 64,32,1024,16)\n"
-                   "  --expect N     the grid has N points: a partial sweep says how many are missing\n");
+            printf(
+                "usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] [--expect N] SUMMARY_JSON "
+                "...\n"
+                "  SUMMARY_JSON   reports/summary.json of one synth/flow.sh run per design point\n"
+                "  --out DIR      writes results.csv, sweep.json, sweep.md, sweep_*.dat, sweep.gp, plots\n"
+                "  --fidelity F   hadrun --json output; its golden/RTL backends give the fidelity of the\n"
+                "                 points with the same d and N (baseline: any N) whose L holds the file's\n"
+                "                 sentences.max_tokens; the largest such limit wins. HAD's comes from\n"
+                "                 a run on a distilled model (model.distilled), the others' from a run\n"
+                "                 on the original model, whose HAD rows are HAD post-training\n"
+                "  --ref D,N,L,P  the point the against-one-parameter plots hold fixed (default "
+                "64,32,1024,16)\n"
+                "  --expect N     the grid has N points: a partial sweep says how many are missing\n");
             exit(0);
         case ':': rp_die("option '%s' needs a value (see --help)", argv[optind - 1]);
         default: rp_die("unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }
-    if (!o->out || argc - optind < 1)
-        rp_die("--out and at least one summary.json are required (see --help)");
+    if (!o->out || argc - optind < 1) rp_die("--out and at least one summary.json are required (see --help)");
 }
 
 /* The points of the summary files, sorted, each once, with their ratios against the
@@ -379,15 +378,13 @@ static void parse_args(int argc, char **argv, opts *o)
 static pt *load_points(char **files, int n, const opts *o)
 {
     pt *v = calloc((size_t)n, sizeof *v);
-    if (!v)
-        rp_die("out of memory for %d points", n);
-    for (int i = 0; i < n; i++)
-        read_point(&v[i], files[i]);
+    if (!v) rp_die("out of memory for %d points", n);
+    for (int i = 0; i < n; i++) read_point(&v[i], files[i]);
     qsort(v, (size_t)n, sizeof *v, cmp_pt);
     for (int i = 1; i < n; i++)
         if (cmp_pt(&v[i - 1], &v[i]) == 0)
-            rp_die("two summaries of the same point %s d=%d P=%d N=%d L=%d", RP_CORE_NAME(v[i].core), v[i].d, v[i].p,
-                   v[i].n, v[i].l);
+            rp_die("two summaries of the same point %s d=%d P=%d N=%d L=%d", RP_CORE_NAME(v[i].core), v[i].d,
+                   v[i].p, v[i].n, v[i].l);
     for (int i = 0; i < n; i++) {
         const pt *b = find(v, n, HG_CORE_BASELINE, v[i].d, v[i].p, v[i].n, v[i].l);
         if (b) {
@@ -398,7 +395,8 @@ static pt *load_points(char **files, int n, const opts *o)
         /* the measurement on the longest texts the point's L holds (and HAD post-training's) */
         for (int k = 0; k < o->nfv; k++) {
             const fid *f = &o->fv[k];
-            if (f->core != v[i].core || f->d != v[i].d || (f->n != 0 && f->n != v[i].n) || v[i].l < f->max_tokens)
+            if (f->core != v[i].core || f->d != v[i].d || (f->n != 0 && f->n != v[i].n) ||
+                v[i].l < f->max_tokens)
                 continue;
             if (f->post && f->max_tokens >= v[i].ctx_pt) {
                 v[i].ctx_pt = f->max_tokens;
@@ -420,26 +418,27 @@ static pt *load_points(char **files, int n, const opts *o)
 static void write_results(const char *out, const pt *v, int n)
 {
     FILE *csv = rp_out_file(out, "results.csv");
-    fprintf(csv, "core,d,p,n,l,logic_area_mm2,memory_area_mm2,area_mm2,fmax_mhz,cycles_per_query,queries_per_s,"
-                 "logic_power_mw,power_mw,energy_per_query_nj,energy_per_query_node_nj,logic_area_vs_baseline,"
-                 "area_vs_baseline,energy_vs_baseline,fidelity_cos,fidelity_nn,fidelity_recall,fidelity_tokens,"
-                 "pareto_area_energy,pareto_fidelity_energy,critical_path_ns,worst_stage_ns,worst_stage_load_pf,"
-                 "worst_stage_pin,fidelity_cos_post_training,fidelity_nn_post_training\n");
+    fprintf(csv,
+            "core,d,p,n,l,logic_area_mm2,memory_area_mm2,area_mm2,fmax_mhz,cycles_per_query,queries_per_s,"
+            "logic_power_mw,power_mw,energy_per_query_nj,energy_per_query_node_nj,logic_area_vs_baseline,"
+            "area_vs_baseline,energy_vs_baseline,fidelity_cos,fidelity_nn,fidelity_recall,fidelity_tokens,"
+            "pareto_area_energy,pareto_fidelity_energy,critical_path_ns,worst_stage_ns,worst_stage_load_pf,"
+            "worst_stage_pin,fidelity_cos_post_training,fidelity_nn_post_training\n");
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "points");
     cJSON_AddStringToObject(root, "tool", "hgsweep");
     for (int i = 0; i < n; i++) {
         const pt *x = &v[i];
         fprintf(csv, "%s,%d,%d,%d,%d", RP_CORE_NAME(x->core), x->d, x->p, x->n, x->l);
-        double cv[16] = {x->f.area_logic, x->f.area_mem, x->f.area, x->f.fmax, x->f.ii, x->f.qps, x->f.power_logic,
-                         x->f.power, x->f.e_query, x->f.e_query_node, x->r_area, x->r_area_mem, x->r_energy,
-                         x->cos, x->nn, x->recall};
+        double cv[16] = {x->f.area_logic, x->f.area_mem,    x->f.area,   x->f.fmax,    x->f.ii,
+                         x->f.qps,        x->f.power_logic, x->f.power,  x->f.e_query, x->f.e_query_node,
+                         x->r_area,       x->r_area_mem,    x->r_energy, x->cos,       x->nn,
+                         x->recall};
         for (int k = 0; k < 16; k++) /* not measured: empty field */
             fprintf(csv, isnan(cv[k]) ? "," : ",%g", cv[k]);
         fprintf(csv, x->ctx ? ",%d" : ",", x->ctx);
         fprintf(csv, ",%d,%d", x->front_area, x->front_fid);
         double tv[3] = {x->crit_ns, x->ws_ns, x->ws_pf};
-        for (int k = 0; k < 3; k++)
-            fprintf(csv, isnan(tv[k]) ? "," : ",%g", tv[k]);
+        for (int k = 0; k < 3; k++) fprintf(csv, isnan(tv[k]) ? "," : ",%g", tv[k]);
         fprintf(csv, ",%s", x->ws_pin);
         fprintf(csv, isnan(x->cos_pt) ? "," : ",%g", x->cos_pt);
         fprintf(csv, isnan(x->nn_pt) ? ",\n" : ",%g\n", x->nn_pt);
@@ -447,21 +446,32 @@ static void write_results(const char *out, const pt *v, int n)
         cJSON_AddStringToObject(o, "core", RP_CORE_NAME(x->core));
         int ip[4] = {x->d, x->p, x->n, x->l};
         const char *in[4] = {"d", "lanes", "top_n", "max_keys"};
-        for (int k = 0; k < 4; k++)
-            cJSON_AddNumberToObject(o, in[k], ip[k]);
-        const char *dn[16] = {"logic_area_mm2", "memory_area_mm2", "area_mm2", "fmax_mhz", "cycles_per_query",
-                              "queries_per_s", "logic_power_mw", "power_mw", "energy_per_query_nj",
-                              "energy_per_query_node_nj", "logic_area_vs_baseline", "area_vs_baseline",
-                              "energy_vs_baseline", "fidelity_cos", "fidelity_nn", "fidelity_recall"};
-        for (int k = 0; k < 16; k++)
-            cJSON_AddItemToObject(o, dn[k], num_or_null(cv[k]));
+        for (int k = 0; k < 4; k++) cJSON_AddNumberToObject(o, in[k], ip[k]);
+        const char *dn[16] = {"logic_area_mm2",
+                              "memory_area_mm2",
+                              "area_mm2",
+                              "fmax_mhz",
+                              "cycles_per_query",
+                              "queries_per_s",
+                              "logic_power_mw",
+                              "power_mw",
+                              "energy_per_query_nj",
+                              "energy_per_query_node_nj",
+                              "logic_area_vs_baseline",
+                              "area_vs_baseline",
+                              "energy_vs_baseline",
+                              "fidelity_cos",
+                              "fidelity_nn",
+                              "fidelity_recall"};
+        for (int k = 0; k < 16; k++) cJSON_AddItemToObject(o, dn[k], num_or_null(cv[k]));
         cJSON_AddItemToObject(o, "fidelity_tokens", x->ctx ? cJSON_CreateNumber(x->ctx) : cJSON_CreateNull());
         cJSON_AddBoolToObject(o, "pareto_area_energy", x->front_area);
         cJSON_AddBoolToObject(o, "pareto_fidelity_energy", x->front_fid);
         cJSON_AddItemToObject(o, "critical_path_ns", num_or_null(x->crit_ns));
         cJSON_AddItemToObject(o, "worst_stage_ns", num_or_null(x->ws_ns));
         cJSON_AddItemToObject(o, "worst_stage_load_pf", num_or_null(x->ws_pf));
-        cJSON_AddItemToObject(o, "worst_stage_pin", x->ws_pin[0] ? cJSON_CreateString(x->ws_pin) : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "worst_stage_pin",
+                              x->ws_pin[0] ? cJSON_CreateString(x->ws_pin) : cJSON_CreateNull());
         cJSON_AddItemToObject(o, "fidelity_cos_post_training", num_or_null(x->cos_pt));
         cJSON_AddItemToObject(o, "fidelity_nn_post_training", num_or_null(x->nn_pt));
         cJSON_AddItemToArray(arr, o);
@@ -469,26 +479,27 @@ static void write_results(const char *out, const pt *v, int n)
     rp_out_close(csv);
     rp_write_json(out, "sweep.json", root);
     cJSON_Delete(root);
-
 }
 
 /* sweep.md: the HAD and int8 + top-N rows against the baseline of each workload. */
 static void md_ratios(FILE *md, const pt *v, int n)
 {
-    fprintf(md, "### HAD and int8 + top-N against the baseline of the same d, P and L\n\n"
-                "| d | L | P | N | HAD logic area | HAD area + memories | HAD energy/query | int8-topn logic area | "
-                "int8-topn energy/query | HAD Fmax MHz | baseline Fmax MHz |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    fprintf(
+        md,
+        "### HAD and int8 + top-N against the baseline of the same d, P and L\n\n"
+        "| d | L | P | N | HAD logic area | HAD area + memories | HAD energy/query | int8-topn logic area | "
+        "int8-topn energy/query | HAD Fmax MHz | baseline Fmax MHz "
+        "|\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
         const pt *h = &v[i];
-        if (h->core != HG_CORE_HAD)
-            continue;
+        if (h->core != HG_CORE_HAD) continue;
         const pt *b = find(v, n, HG_CORE_BASELINE, h->d, h->p, h->n, h->l);
         const pt *q = find(v, n, HG_CORE_I8TOPN, h->d, h->p, h->n, h->l);
         char c[7][32];
         fprintf(md, "| %d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n", h->d, h->l, h->p, h->n,
                 cell(c[0], h->r_area, 3), cell(c[1], h->r_area_mem, 3), cell(c[2], h->r_energy, 3),
-                cell(c[3], q ? q->r_area : NAN, 3), cell(c[4], q ? q->r_energy : NAN, 3), cell(c[5], h->f.fmax, 1),
-                cell(c[6], b ? b->f.fmax : NAN, 1));
+                cell(c[3], q ? q->r_area : NAN, 3), cell(c[4], q ? q->r_energy : NAN, 3),
+                cell(c[5], h->f.fmax, 1), cell(c[6], b ? b->f.fmax : NAN, 1));
     }
 }
 
@@ -496,39 +507,41 @@ static void md_ratios(FILE *md, const pt *v, int n)
 static void md_fronts(FILE *md, const pt *v, int n, const opts *o, int have_fid)
 {
     int *ord = malloc(sizeof(int) * (size_t)n), m;
-    if (!ord)
-        rp_die("out of memory");
-    fprintf(md, "\n### Pareto fronts: area (logic + memories) against energy per query\n\n"
-                "Within each workload (d, P, L): the points no other point of the same workload beats in both "
-                "area and energy per query, by energy.\n\n"
-                "| core | d | N | L | P | area mm^2 | energy/query nJ | queries/s at Fmax |\n|---|---|---|---|---|---|---|---|\n");
+    if (!ord) rp_die("out of memory");
+    fprintf(md,
+            "\n### Pareto fronts: area (logic + memories) against energy per query\n\n"
+            "Within each workload (d, P, L): the points no other point of the same workload beats in both "
+            "area and energy per query, by energy.\n\n"
+            "| core | d | N | L | P | area mm^2 | energy/query nJ | queries/s at Fmax "
+            "|\n|---|---|---|---|---|---|---|---|\n");
     m = front_order(v, n, 0, ord);
     for (int k = 0; k < m; k++) {
         const pt *x = &v[ord[k]];
-        fprintf(md, "| %s | %d | %s | %d | %d | %.3f | %.2f | %.3g |\n", RP_CORE_NAME(x->core), x->d, nstr(x), x->l,
-                x->p, x->f.area, x->f.e_query, x->f.qps);
+        fprintf(md, "| %s | %d | %s | %d | %d | %.3f | %.2f | %.3g |\n", RP_CORE_NAME(x->core), x->d, nstr(x),
+                x->l, x->p, x->f.area, x->f.e_query, x->f.qps);
     }
     if (have_fid) {
-        fprintf(md, "\n### Pareto fronts: fidelity against energy per query\n\nWithin each workload, as above. "
-                    "Fidelity: golden models of each core type on all-MiniLM-L6-v2 (end-to-end embedding cosine "
-                    "against the original float model, nearest-neighbour agreement, top-N recall), for points "
-                    "with the model's head dimension, measured on the longest texts the point's L holds (column "
-                    "tokens: the evaluation sentences cut at that many tokens, or passages of consecutive "
-                    "sentences); few long passages make the NN agreement coarse. HAD: the distilled model "
-                    "(learned per-head alpha), the HAD a deployment would run; the baseline and int8 + top-N: "
-                    "the original model. HAD post-training (sign + top-N on the original model) is in "
-                    "results.csv (`fidelity_cos_post_training`, `fidelity_nn_post_training`). Files:");
+        fprintf(md,
+                "\n### Pareto fronts: fidelity against energy per query\n\nWithin each workload, as above. "
+                "Fidelity: golden models of each core type on all-MiniLM-L6-v2 (end-to-end embedding cosine "
+                "against the original float model, nearest-neighbour agreement, top-N recall), for points "
+                "with the model's head dimension, measured on the longest texts the point's L holds (column "
+                "tokens: the evaluation sentences cut at that many tokens, or passages of consecutive "
+                "sentences); few long passages make the NN agreement coarse. HAD: the distilled model "
+                "(learned per-head alpha), the HAD a deployment would run; the baseline and int8 + top-N: "
+                "the original model. HAD post-training (sign + top-N on the original model) is in "
+                "results.csv (`fidelity_cos_post_training`, `fidelity_nn_post_training`). Files:");
         for (int k = 0; k < o->nfv; k++)
-            if (k == 0 || strcmp(o->fv[k].file, o->fv[k - 1].file) != 0)
-                fprintf(md, " `%s`", o->fv[k].file);
-        fprintf(md, ".\n\n| core | d | N | L | P | tokens | embedding cosine | NN agreement | top-N recall | energy/query nJ |\n"
+            if (k == 0 || strcmp(o->fv[k].file, o->fv[k - 1].file) != 0) fprintf(md, " `%s`", o->fv[k].file);
+        fprintf(md, ".\n\n| core | d | N | L | P | tokens | embedding cosine | NN agreement | top-N recall | "
+                    "energy/query nJ |\n"
                     "|---|---|---|---|---|---|---|---|---|---|\n");
         m = front_order(v, n, 1, ord);
         for (int k = 0; k < m; k++) {
             const pt *x = &v[ord[k]];
             char c[32];
-            fprintf(md, "| %s | %d | %s | %d | %d | %d | %.4f | %.3f | %s | %.2f |\n", RP_CORE_NAME(x->core), x->d,
-                    nstr(x), x->l, x->p, x->ctx, x->cos, x->nn, cell(c, x->recall, 3), x->f.e_query);
+            fprintf(md, "| %s | %d | %s | %d | %d | %d | %.4f | %.3f | %s | %.2f |\n", RP_CORE_NAME(x->core),
+                    x->d, nstr(x), x->l, x->p, x->ctx, x->cos, x->nn, cell(c, x->recall, 3), x->f.e_query);
         }
     }
     free(ord);
@@ -545,8 +558,10 @@ static void write_markdown(const char *out, const pt *v, int n, const opts *o, i
     values(v, n, 'p', ps, &np);
     FILE *md = rp_out_file(out, "sweep.md");
     if (expect > n)
-        fprintf(md, "## Design-space sweep: %d of %d grid points (partial: `make sweep` computes the rest)\n\n"
-                    "Grid: d {", n, expect);
+        fprintf(md,
+                "## Design-space sweep: %d of %d grid points (partial: `make sweep` computes the rest)\n\n"
+                "Grid: d {",
+                n, expect);
     else
         fprintf(md, "## Design-space sweep: %d points (`make sweep`)\n\nGrid: d {", n);
     list(md, ds, nd);
@@ -556,18 +571,21 @@ static void write_markdown(const char *out, const pt *v, int n, const opts *o, i
     list(md, ls, nl);
     fprintf(md, "}, P {");
     list(md, ps, np);
-    fprintf(md, "}%s; cores had, baseline (one point per d, P, L: it keeps all keys), int8-topn. Each point is "
-                "generated, simulated (synthetic random int8 stimulus), synthesized, timed and its power estimated "
-                "from gate-level activity (synth/flow.sh). Energy per query includes the memories; areas in mm^2 at "
-                "osu018 180 nm. Every row: `results.csv` / `sweep.json`.\n\n", expect > n ? " (values of the points computed so far)" : "");
+    fprintf(
+        md,
+        "}%s; cores had, baseline (one point per d, P, L: it keeps all keys), int8-topn. Each point is "
+        "generated, simulated (synthetic random int8 stimulus), synthesized, timed and its power estimated "
+        "from gate-level activity (synth/flow.sh). Energy per query includes the memories; areas in mm^2 at "
+        "osu018 180 nm. Every row: `results.csv` / `sweep.json`.\n\n",
+        expect > n ? " (values of the points computed so far)" : "");
     md_ratios(md, v, n);
     md_fronts(md, v, n, o, have_fid);
-    fprintf(md, "\n![area vs energy](sweep_pareto_area.png)%s\n", have_fid ? " ![fidelity vs energy](sweep_pareto_fidelity.png)" : "");
+    fprintf(md, "\n![area vs energy](sweep_pareto_area.png)%s\n",
+            have_fid ? " ![fidelity vs energy](sweep_pareto_fidelity.png)" : "");
     for (int a = 0; a < 3; a++)
         fprintf(md, "![energy vs %c](sweep_energy_vs_%c.png) ![area vs %c](sweep_area_vs_%c.png)\n", "NdL"[a],
                 "ndl"[a], "NdL"[a], "ndl"[a]);
     rp_out_close(md);
-
 }
 
 int main(int argc, char **argv)
@@ -578,8 +596,7 @@ int main(int argc, char **argv)
     int n = argc - optind, *ref = o.ref;
     pt *v = load_points(argv + optind, n, &o);
     int have_fid = 0;
-    for (int i = 0; i < n; i++)
-        have_fid |= !isnan(v[i].cos);
+    for (int i = 0; i < n; i++) have_fid |= !isnan(v[i].cos);
     /* the reference of the one-parameter plots: --ref if it is a point, else the first HAD point */
     if (!find(v, n, HG_CORE_HAD, ref[0], ref[3], ref[1], ref[2])) {
         ref[0] = v[0].d, ref[1] = v[0].n, ref[2] = v[0].l, ref[3] = v[0].p; /* HAD sorts first */
@@ -594,11 +611,10 @@ int main(int argc, char **argv)
     points_dat(out, v, n);
     int rc = plots(out, have_fid, ref);
     int fa = 0, ff = 0;
-    for (int i = 0; i < n; i++)
-        fa += v[i].front_area, ff += v[i].front_fid;
-    if (expect > n)
-        printf("hgsweep: partial sweep, %d of %d grid points\n", n, expect);
-    printf("hgsweep: %d points; Pareto fronts: %d (area/energy), %d (fidelity/energy); %s/sweep.md results.csv sweep.json\n",
+    for (int i = 0; i < n; i++) fa += v[i].front_area, ff += v[i].front_fid;
+    if (expect > n) printf("hgsweep: partial sweep, %d of %d grid points\n", n, expect);
+    printf("hgsweep: %d points; Pareto fronts: %d (area/energy), %d (fidelity/energy); %s/sweep.md "
+           "results.csv sweep.json\n",
            n, fa, ff, out);
     free(v);
     return rc;

@@ -30,10 +30,8 @@ char *rp_read_text(const char *path, const char *what, long max_bytes)
     char why[512];
     size_t n = 0;
     char *buf = hg_file_read(path, max_bytes, &n, why, sizeof why);
-    if (!buf)
-        rp_die("%s '%s': %s", what, path, why);
-    if (memchr(buf, 0, n))
-        rp_die("%s '%s': holds a NUL byte (not text)", what, path);
+    if (!buf) rp_die("%s '%s': %s", what, path, why);
+    if (memchr(buf, 0, n)) rp_die("%s '%s': holds a NUL byte (not text)", what, path);
     return buf;
 }
 
@@ -42,19 +40,16 @@ cJSON *rp_load_json(const char *path)
     char *buf = rp_read_text(path, "JSON file", RP_MAX_JSON);
     cJSON *j = cJSON_Parse(buf);
     free(buf);
-    if (!j)
-        rp_die("'%s': not valid JSON", path);
+    if (!j) rp_die("'%s': not valid JSON", path);
     return j;
 }
 
 int rp_plain_name(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > 64 || !isalnum((unsigned char)s[0]))
-        return 0;
+    if (n == 0 || n > 64 || !isalnum((unsigned char)s[0])) return 0;
     for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
-            return 0;
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_') return 0;
     return 1;
 }
 
@@ -89,18 +84,15 @@ static hg_wfile rp_outs[RP_MAX_OUT];
 static void rp_out_cleanup(void)
 {
     for (int i = 0; i < RP_MAX_OUT; i++)
-        if (rp_outs[i].f)
-            hg_file_discard(&rp_outs[i]);
+        if (rp_outs[i].f) hg_file_discard(&rp_outs[i]);
 }
 
 FILE *rp_out_file(const char *dir, const char *name)
 {
     static int registered;
-    if (!registered)
-        registered = atexit(rp_out_cleanup) == 0;
+    if (!registered) registered = atexit(rp_out_cleanup) == 0;
     int i = 0;
-    while (i < RP_MAX_OUT && rp_outs[i].f)
-        i++;
+    while (i < RP_MAX_OUT && rp_outs[i].f) i++;
     assert(i < RP_MAX_OUT);
     char path[HG_FILE_PATH_MAX], why[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -114,8 +106,7 @@ FILE *rp_out_file(const char *dir, const char *name)
 void rp_out_close(FILE *f)
 {
     int i = 0;
-    while (i < RP_MAX_OUT && rp_outs[i].f != f)
-        i++;
+    while (i < RP_MAX_OUT && rp_outs[i].f != f) i++;
     assert(i < RP_MAX_OUT);
     char why[512];
     if (hg_file_commit(&rp_outs[i], why, sizeof why) != 0) {
@@ -127,11 +118,12 @@ void rp_out_close(FILE *f)
 
 int rp_figs(const cJSON *r, rp_figs_t *f, char *err, size_t n)
 {
-    static const char *const keys[] = {"clock_period_ns", "totals.logic_area_um2",
-        "totals.memory_area_um2", "totals.area_um2", "timing.fmax_mhz",
-        "throughput.queries_per_s_at_fmax", "totals.logic_power_uw", "totals.memory_power_uw",
-        "totals.power_uw", "energy.per_query_nj", "energy.per_query_node_nj",
-        "energy.queries_per_mj_node", "throughput.ii_cycles"};
+    static const char *const keys[] = {
+        "clock_period_ns",       "totals.logic_area_um2",    "totals.memory_area_um2",
+        "totals.area_um2",       "timing.fmax_mhz",          "throughput.queries_per_s_at_fmax",
+        "totals.logic_power_uw", "totals.memory_power_uw",   "totals.power_uw",
+        "energy.per_query_nj",   "energy.per_query_node_nj", "energy.queries_per_mj_node",
+        "throughput.ii_cycles"};
     double v[sizeof keys / sizeof keys[0]];
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         v[i] = rp_num(r, keys[i]);
@@ -140,10 +132,18 @@ int rp_figs(const cJSON *r, rp_figs_t *f, char *err, size_t n)
             return -1;
         }
     }
-    *f = (rp_figs_t){.area_logic = v[1] * 1e-6, .area_mem = v[2] * 1e-6, .area = v[3] * 1e-6,
-                     .fmax = v[4], .qps = v[5], .power_logic = v[6] * 1e-3,
-                     .power_mem = v[7] * 1e-3, .power = v[8] * 1e-3, .e_query = v[9],
-                     .e_query_node = v[10], .qpmj_node = v[11], .ii = v[12]};
+    *f = (rp_figs_t){.area_logic = v[1] * 1e-6,
+                     .area_mem = v[2] * 1e-6,
+                     .area = v[3] * 1e-6,
+                     .fmax = v[4],
+                     .qps = v[5],
+                     .power_logic = v[6] * 1e-3,
+                     .power_mem = v[7] * 1e-3,
+                     .power = v[8] * 1e-3,
+                     .e_query = v[9],
+                     .e_query_node = v[10],
+                     .qpmj_node = v[11],
+                     .ii = v[12]};
     return 0;
 }
 
@@ -154,17 +154,15 @@ int rp_blocks(const cJSON *r, const char **names, int *count, int max, char *err
         snprintf(err, n, "key blocks missing or not an object");
         return -1;
     }
-    cJSON_ArrayForEach(x, b) {
+    cJSON_ArrayForEach(x, b)
+    {
         if (!isfinite(rp_num(x, "area_um2")) || !isfinite(rp_num(x, "power_uw"))) {
-            snprintf(err, n, "key blocks.%s: area_um2 and power_uw must be finite numbers",
-                     x->string);
+            snprintf(err, n, "key blocks.%s: area_um2 and power_uw must be finite numbers", x->string);
             return -1;
         }
         int k = 0;
-        while (k < *count && strcmp(names[k], x->string) != 0)
-            k++;
-        if (k < *count)
-            continue;
+        while (k < *count && strcmp(names[k], x->string) != 0) k++;
+        if (k < *count) continue;
         if (*count == max) {
             snprintf(err, n, "more than %d blocks", max);
             return -1;
@@ -176,8 +174,7 @@ int rp_blocks(const cJSON *r, const char **names, int *count, int max, char *err
 
 double rp_block(const cJSON *r, const char *name, const char *what)
 {
-    const cJSON *b = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "blocks"),
-                                                      name);
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "blocks"), name);
     double v = b ? rp_num(b, what) : 0;
     return isfinite(v) ? v : 0;
 }
@@ -214,8 +211,10 @@ int rp_summary_point(const cJSON *s, rp_point_t *x, char *err, size_t n)
     }
     if (!(x->f.area > 0 && x->f.e_query > 0 && x->f.fmax > 0) || isinf(x->f.area) || isinf(x->f.e_query) ||
         isinf(x->f.fmax)) {
-        snprintf(err, n, "area %g um2*1e-6, energy %g nJ and Fmax %g MHz must be finite and > 0 (a flow without "
-                 "timing or power?)", x->f.area, x->f.e_query, x->f.fmax);
+        snprintf(err, n,
+                 "area %g um2*1e-6, energy %g nJ and Fmax %g MHz must be finite and > 0 (a flow without "
+                 "timing or power?)",
+                 x->f.area, x->f.e_query, x->f.fmax);
         return -1;
     }
     return 0;
@@ -230,14 +229,16 @@ int rp_run_head(const cJSON *j, int need_d, rp_run_head_t *h, char *err, size_t 
     h->n = rp_whole(j, "core.top_n");
     h->tokens = rp_whole(j, "sentences.max_tokens");
     h->d = rp_whole(j, "core.d");
-    const char *miss = !h->n ? "core.top_n" : !h->tokens ? "sentences.max_tokens" : need_d && !h->d ? "core.d"
-                                                                                                     : NULL;
+    const char *miss = !h->n             ? "core.top_n"
+                       : !h->tokens      ? "sentences.max_tokens"
+                       : need_d && !h->d ? "core.d"
+                                         : NULL;
     if (miss) {
         snprintf(err, n, "%s missing or not a whole number >= 1", miss);
         return -1;
     }
-    h->distilled = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "model"),
-                                                                 "distilled"));
+    h->distilled = cJSON_IsTrue(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "model"), "distilled"));
     return 0;
 }
 
@@ -245,14 +246,12 @@ int rp_run_head(const cJSON *j, int need_d, rp_run_head_t *h, char *err, size_t 
 static int sh_quote(char *out, size_t n, const char *s)
 {
     size_t k = 0;
-    if (n < 3)
-        return -1;
+    if (n < 3) return -1;
     out[k++] = '\'';
     for (; *s; s++) {
         const char *piece = *s == '\'' ? "'\\''" : NULL;
         size_t len = piece ? 4 : 1;
-        if (k + len + 2 > n)
-            return -1;
+        if (k + len + 2 > n) return -1;
         if (piece)
             memcpy(out + k, piece, len);
         else

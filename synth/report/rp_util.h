@@ -11,9 +11,9 @@
 #include <stdio.h>
 
 /* Core types: gen/hg_config's list (index = hg_core_kind). */
-#define RP_NCORES HG_NCORES
+#define RP_NCORES       HG_NCORES
 #define RP_CORE_NAME(i) hg_core_name((hg_core_kind)(i))
-extern const char *rp_prog;                    /* program name in messages */
+extern const char *rp_prog; /* program name in messages */
 
 /* Bad input: "<prog>: <message>" on stderr, exit 2. */
 void rp_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

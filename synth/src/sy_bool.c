@@ -14,8 +14,8 @@ typedef struct {
     size_t errlen;
     int failed;
     const char *text;
-    int depth;     /* nesting of '(' and '!' */
-    int terms;     /* names, constants and postfix ' so far */
+    int depth; /* nesting of '(' and '!' */
+    int terms; /* names, constants and postfix ' so far */
 } bparser;
 
 /* Deepest nesting of parentheses and '!', and most terms, accepted (cell functions use a
@@ -83,7 +83,10 @@ static sy_bexpr *parse_unary(bparser *bp)
         e = parse_or(bp);
         bp->depth--;
         skip(bp);
-        if (*bp->p != ')') { fail(bp, "expected ')'"); return e; }
+        if (*bp->p != ')') {
+            fail(bp, "expected ')'");
+            return e;
+        }
         bp->p++;
     } else if (is_ident_char(*bp->p)) {
         const char *s = bp->p;
@@ -177,7 +180,10 @@ static void print(sy_buf *b, const sy_bexpr *e, const char *sfx)
     switch (e->op) {
     case SY_B_VAR: sy_buf_printf(b, "%s%s", e->name, sfx); break;
     case SY_B_CONST: sy_buf_printf(b, "1'b%d", e->value); break;
-    case SY_B_NOT: sy_buf_printf(b, "~"); print(b, e->a, sfx); break;
+    case SY_B_NOT:
+        sy_buf_printf(b, "~");
+        print(b, e->a, sfx);
+        break;
     case SY_B_AND:
     case SY_B_OR:
     case SY_B_XOR:

@@ -13,9 +13,9 @@ typedef enum { SY_B_VAR, SY_B_CONST, SY_B_NOT, SY_B_AND, SY_B_OR, SY_B_XOR } sy_
 typedef struct sy_bexpr sy_bexpr;
 struct sy_bexpr {
     sy_bop op;
-    char *name;          /* SY_B_VAR */
-    int value;           /* SY_B_CONST */
-    sy_bexpr *a, *b;     /* operands (NOT uses a) */
+    char *name;      /* SY_B_VAR */
+    int value;       /* SY_B_CONST */
+    sy_bexpr *a, *b; /* operands (NOT uses a) */
 };
 
 /* Parses `text`. Returns NULL and fills err on a syntax error. */

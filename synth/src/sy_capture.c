@@ -25,8 +25,7 @@ int sy_capture_open(sy_capture *c, const char *path, int ncols, char *err, size_
         return -1;
     }
     if (!S_ISREG(st.st_mode) || st.st_size > SY_CAPTURE_MAX_BYTES) {
-        snprintf(err, errlen, "'%s': not a regular file of at most %ld bytes", path,
-                 SY_CAPTURE_MAX_BYTES);
+        snprintf(err, errlen, "'%s': not a regular file of at most %ld bytes", path, SY_CAPTURE_MAX_BYTES);
         return -1;
     }
     c->f = fopen(path, "rb");
@@ -41,17 +40,13 @@ static int blank(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch =
 
 int sy_capture_next(sy_capture *c, long cycle, char *err, size_t errlen)
 {
-    if (!c->f || getline(&c->buf, &c->cap, c->f) <= 0)
-        return 0;
+    if (!c->f || getline(&c->buf, &c->cap, c->f) <= 0) return 0;
     int k = 0;
     for (char *p = c->buf; *p;) {
-        while (blank(*p))
-            p++;
-        if (!*p)
-            break;
+        while (blank(*p)) p++;
+        if (!*p) break;
         char *s = p;
-        while (*p && !blank(*p))
-            p++;
+        while (*p && !blank(*p)) p++;
         if (k < c->ncols) {
             c->tok[k] = s;
             c->len[k] = (int)(p - s);
@@ -67,8 +62,8 @@ int sy_capture_next(sy_capture *c, long cycle, char *err, size_t errlen)
             char ch = c->tok[i][j];
             if (sy_hex_digit(ch) < 0 && !strchr("xXzZ", ch)) {
                 snprintf(err, errlen,
-                         "%s: cycle %ld: column %d has '%c': capture values are hex digits, x or z",
-                         c->path, cycle, i, ch >= ' ' && ch < 0x7f ? ch : '?');
+                         "%s: cycle %ld: column %d has '%c': capture values are hex digits, x or z", c->path,
+                         cycle, i, ch >= ' ' && ch < 0x7f ? ch : '?');
                 return -1;
             }
         }
@@ -77,8 +72,7 @@ int sy_capture_next(sy_capture *c, long cycle, char *err, size_t errlen)
 
 void sy_capture_close(sy_capture *c)
 {
-    if (c->f)
-        fclose(c->f);
+    if (c->f) fclose(c->f);
     free(c->path);
     free(c->buf);
     free(c->tok);
@@ -88,11 +82,8 @@ void sy_capture_close(sy_capture *c)
 
 int sy_hex_digit(char ch)
 {
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
     return -1;
 }

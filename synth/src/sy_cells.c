@@ -35,8 +35,10 @@ static int single_pin(const char *text, char *name, size_t namelen, int *active_
         *active_low = 1;
         v = v->a;
     }
-    if (v->op != SY_B_VAR) ok = 0;
-    else snprintf(name, namelen, "%s", v->name);
+    if (v->op != SY_B_VAR)
+        ok = 0;
+    else
+        snprintf(name, namelen, "%s", v->name);
     sy_bool_free(e);
     return ok;
 }
@@ -105,11 +107,20 @@ static int write_seq(const sy_cell *c, FILE *out, char *err, size_t errlen)
         fprintf(out, "    if (%s && %s) %s %s %s;\n", clr, pre, s->var1, as, both);
         kw = "else if";
     }
-    if (clr) { fprintf(out, "    %s (%s) %s %s 1'b0;\n", kw, clr, s->var1, as); kw = "else if"; }
-    if (pre) { fprintf(out, "    %s (%s) %s %s 1'b1;\n", kw, pre, s->var1, as); kw = "else if"; }
-    if (s->is_latch) fprintf(out, "    %s (%s) %s %s %s;\n", kw, en, s->var1, as, d);
-    else if (clr || pre) fprintf(out, "    else %s %s %s;\n", s->var1, as, d);
-    else fprintf(out, "    %s %s %s;\n", s->var1, as, d);
+    if (clr) {
+        fprintf(out, "    %s (%s) %s %s 1'b0;\n", kw, clr, s->var1, as);
+        kw = "else if";
+    }
+    if (pre) {
+        fprintf(out, "    %s (%s) %s %s 1'b1;\n", kw, pre, s->var1, as);
+        kw = "else if";
+    }
+    if (s->is_latch)
+        fprintf(out, "    %s (%s) %s %s %s;\n", kw, en, s->var1, as, d);
+    else if (clr || pre)
+        fprintf(out, "    else %s %s %s;\n", s->var1, as, d);
+    else
+        fprintf(out, "    %s %s %s;\n", s->var1, as, d);
     fprintf(out, "  end\n");
     if (s->var2) {
         const char *v2 = cp_value(s->clear_preset_var2);
@@ -138,8 +149,10 @@ static int write_cell(const sy_cell *c, FILE *out, char *err, size_t errlen)
     fprintf(out, ");\n");
     for (int i = 0; i < c->npins; i++) {
         const sy_pin *p = &c->pins[i];
-        if (p->dir == SY_PIN_INPUT) fprintf(out, "  input %s;\n", p->name);
-        else if (p->dir == SY_PIN_OUTPUT) fprintf(out, "  output %s;\n", p->name);
+        if (p->dir == SY_PIN_INPUT)
+            fprintf(out, "  input %s;\n", p->name);
+        else if (p->dir == SY_PIN_OUTPUT)
+            fprintf(out, "  output %s;\n", p->name);
     }
     if (c->nseq == 1 && write_seq(c, out, err, errlen) != 0) return -1;
     for (int i = 0; i < c->npins; i++) {
@@ -149,7 +162,10 @@ static int write_cell(const sy_cell *c, FILE *out, char *err, size_t errlen)
         if (!f) return -1;
         if (p->three_state) {
             char *z = xlate(c->name, "three_state", p->three_state, err, errlen);
-            if (!z) { free(f); return -1; }
+            if (!z) {
+                free(f);
+                return -1;
+            }
             fprintf(out, "  assign %s = %s ? 1'bz : %s;\n", p->name, z, f);
             free(z);
         } else {
@@ -173,26 +189,30 @@ static int names_bad(const sy_cell *c, char *err, size_t errlen)
         if (c->seq[i].var2 && !sy_is_ident(c->seq[i].var2)) bad = c->seq[i].var2;
     }
     if (!bad) return 0;
-    snprintf(err, errlen, "cell \"%.80s\": name \"%.80s\" is not a Verilog identifier ([A-Za-z_][A-Za-z0-9_]*)",
-             c->name, bad);
+    snprintf(err, errlen,
+             "cell \"%.80s\": name \"%.80s\" is not a Verilog identifier ([A-Za-z_][A-Za-z0-9_]*)", c->name,
+             bad);
     return -1;
 }
 
 int sy_cells_write(const sy_lib *lib, FILE *out, char *err, size_t errlen)
 {
     int n = 0;
-    fprintf(out, "// Cell models for Liberty library %s, written from its function / ff / latch /\n"
-                 "// three_state attributes by `hgsynth cells`. Zero delay; for gate-level\n"
-                 "// simulation with Verilator or Icarus. Do not edit.\n"
-                 "`timescale 1ns/10ps\n"
-                 "/* verilator lint_off LATCH */\n/* verilator lint_off UNOPTFLAT */\n\n",
+    fprintf(out,
+            "// Cell models for Liberty library %s, written from its function / ff / latch /\n"
+            "// three_state attributes by `hgsynth cells`. Zero delay; for gate-level\n"
+            "// simulation with Verilator or Icarus. Do not edit.\n"
+            "`timescale 1ns/10ps\n"
+            "/* verilator lint_off LATCH */\n/* verilator lint_off UNOPTFLAT */\n\n",
             sy_is_token(sy_lib_name(lib)) ? sy_lib_name(lib) : "(unnamed)");
     for (int i = 0; i < sy_lib_ncells(lib); i++) {
         const sy_cell *c = sy_lib_cell(lib, i);
         if (names_bad(c, err, errlen)) return -1;
         if (!cell_supported(c)) {
-            fprintf(out, "// %s: not modelled (no output function, several state elements, "
-                         "statetable, bus or inout pins)\n\n", c->name);
+            fprintf(out,
+                    "// %s: not modelled (no output function, several state elements, "
+                    "statetable, bus or inout pins)\n\n",
+                    c->name);
             continue;
         }
         if (write_cell(c, out, err, errlen) != 0) return -1;
@@ -217,7 +237,10 @@ static void write_cell_tb(const sy_cell *c, FILE *out)
     fprintf(out, "module tb_%s;\n", c->name);
     for (int i = 0; i < c->npins; i++) {
         const sy_pin *p = &c->pins[i];
-        if (p->dir == SY_PIN_INPUT) { fprintf(out, "  reg %s, %s_n;\n", p->name, p->name); nin++; }
+        if (p->dir == SY_PIN_INPUT) {
+            fprintf(out, "  reg %s, %s_n;\n", p->name, p->name);
+            nin++;
+        }
         if (p->dir == SY_PIN_OUTPUT) fprintf(out, "  wire %s_mine, %s_ref;\n", p->name, p->name);
     }
     fprintf(out, "  integer i, k, compared, bad;\n");
@@ -225,10 +248,12 @@ static void write_cell_tb(const sy_cell *c, FILE *out)
         fprintf(out, "  %s%s u_%s (", inst ? "ref_" : "", c->name, inst ? "ref" : "mine");
         for (int i = 0, first = 1; i < c->npins; i++) {
             const sy_pin *p = &c->pins[i];
-            if (p->dir == SY_PIN_INPUT) fprintf(out, "%s.%s(%s)", first ? "" : ", ", p->name, p->name);
+            if (p->dir == SY_PIN_INPUT)
+                fprintf(out, "%s.%s(%s)", first ? "" : ", ", p->name, p->name);
             else if (p->dir == SY_PIN_OUTPUT)
                 fprintf(out, "%s.%s(%s_%s)", first ? "" : ", ", p->name, p->name, inst ? "ref" : "mine");
-            else continue;
+            else
+                continue;
             first = 0;
         }
         fprintf(out, ");\n");
@@ -238,12 +263,14 @@ static void write_cell_tb(const sy_cell *c, FILE *out)
     for (int i = 0; i < c->npins; i++) {
         const sy_pin *p = &c->pins[i];
         if (p->dir != SY_PIN_OUTPUT) continue;
-        fprintf(out, "      if (%s_ref !== 1'bx && %s_mine !== 1'bx) begin\n"
-                     "        compared = compared + 1;\n"
-                     "        if (%s_ref !== %s_mine) begin\n"
-                     "          bad = bad + 1;\n"
-                     "          if (bad < 5) $display(\"FAIL %s vector %%0d pin %s: got %%b expected %%b\", i, %s_mine, %s_ref);\n"
-                     "        end\n      end\n",
+        fprintf(out,
+                "      if (%s_ref !== 1'bx && %s_mine !== 1'bx) begin\n"
+                "        compared = compared + 1;\n"
+                "        if (%s_ref !== %s_mine) begin\n"
+                "          bad = bad + 1;\n"
+                "          if (bad < 5) $display(\"FAIL %s vector %%0d pin %s: got %%b expected %%b\", i, "
+                "%s_mine, %s_ref);\n"
+                "        end\n      end\n",
                 p->name, p->name, p->name, p->name, c->name, p->name, p->name, p->name);
     }
     fprintf(out, "    end\n  endtask\n");
@@ -280,7 +307,8 @@ static void write_cell_tb(const sy_cell *c, FILE *out)
             if (c->pins[i].dir != SY_PIN_INPUT) continue;
             fprintf(out, "      #0.1 %s_n = $random(k);\n", pn);
             if (clr && pre)
-                fprintf(out, "      if ((%s) && (%s)) %s_n = %s; else %s = %s_n;\n", clr, pre, pn, pn, pn, pn);
+                fprintf(out, "      if ((%s) && (%s)) %s_n = %s; else %s = %s_n;\n", clr, pre, pn, pn, pn,
+                        pn);
             else
                 fprintf(out, "      %s = %s_n;\n", pn, pn);
         }
@@ -288,9 +316,10 @@ static void write_cell_tb(const sy_cell *c, FILE *out)
         free(clr);
         free(pre);
     }
-    fprintf(out, "    if (bad == 0 && compared > 0) $display(\"PASS %s %%0d\", compared);\n"
-                 "    else if (bad == 0) $display(\"FAIL %s no vector compared\");\n"
-                 "  end\nendmodule\n\n",
+    fprintf(out,
+            "    if (bad == 0 && compared > 0) $display(\"PASS %s %%0d\", compared);\n"
+            "    else if (bad == 0) $display(\"FAIL %s no vector compared\");\n"
+            "  end\nendmodule\n\n",
             c->name, c->name);
 }
 
@@ -315,8 +344,9 @@ int sy_cells_write_check_tb(const sy_lib *lib, const char *const *ref_names, int
         write_cell_tb(c, out);
         n++;
     }
-    fprintf(out, "module tb_cellcheck;\n  initial begin\n    #100000 $display(\"DONE %d cells\");\n"
-                 "    $finish;\n  end\nendmodule\n",
+    fprintf(out,
+            "module tb_cellcheck;\n  initial begin\n    #100000 $display(\"DONE %d cells\");\n"
+            "    $finish;\n  end\nendmodule\n",
             n);
     return n;
 }

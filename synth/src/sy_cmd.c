@@ -13,8 +13,7 @@ static void help(FILE *f, const char *cmd, const char *synopsis, const sy_opt *o
         fprintf(f, "  %-14s %s%s\n", opts[i].name, opts[i].help, opts[i].required ? " (required)" : "");
 }
 
-int sy_parse_opts(const char *cmd, const char *synopsis, int argc, char **argv, const sy_opt *opts,
-                  int nopts)
+int sy_parse_opts(const char *cmd, const char *synopsis, int argc, char **argv, const sy_opt *opts, int nopts)
 {
     for (int a = 1; a < argc; a++) {
         if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
@@ -50,8 +49,7 @@ int sy_parse_opts(const char *cmd, const char *synopsis, int argc, char **argv, 
     }
     for (int i = 0; i < nopts; i++)
         if (opts[i].required && !*opts[i].value) {
-            fprintf(stderr, "hgsynth %s: missing required option %s (%s)\n", cmd, opts[i].name,
-                    opts[i].help);
+            fprintf(stderr, "hgsynth %s: missing required option %s (%s)\n", cmd, opts[i].name, opts[i].help);
             return 2;
         }
     return 0;

@@ -3,8 +3,8 @@
 #define SY_CMD_H
 
 typedef struct {
-    const char *name;     /* "--lib" */
-    const char **value;   /* receives the argument (or "1" for a flag) */
+    const char *name;   /* "--lib" */
+    const char **value; /* receives the argument (or "1" for a flag) */
     int required;
     int is_flag;
     const char *help;

@@ -38,7 +38,10 @@ static void write_renamed(const char *text, FILE *f)
 {
     for (const char *p = text; *p;) {
         const char *m = strstr(p, "module ");
-        if (!m) { fputs(p, f); break; }
+        if (!m) {
+            fputs(p, f);
+            break;
+        }
         int is_kw = (m == text || !(isalnum((unsigned char)m[-1]) || m[-1] == '_'));
         fwrite(p, 1, (size_t)(m - p), f);
         fputs(is_kw ? "module ref_" : "module ", f);
@@ -55,8 +58,8 @@ int sy_cmd_cells(int argc, char **argv)
         {"--check-ref", &ref, 0, 0, "library's own Verilog models to check against"},
         {"--check-dir", &check_dir, 0, 0, "where to write ref_cells.v and cellcheck_tb.v"},
     };
-    int rc = sy_parse_opts("cells", "write zero-delay Verilog models of the cells of a Liberty library",
-                           argc, argv, opts, (int)(sizeof opts / sizeof opts[0]));
+    int rc = sy_parse_opts("cells", "write zero-delay Verilog models of the cells of a Liberty library", argc,
+                           argv, opts, (int)(sizeof opts / sizeof opts[0]));
     if (rc) return rc == 1 ? 0 : 2;
     if ((ref == NULL) != (check_dir == NULL)) {
         fprintf(stderr, "hgsynth cells: --check-ref and --check-dir go together\n");
@@ -102,16 +105,17 @@ int sy_cmd_cells(int argc, char **argv)
         for (int i = 0; i < nn; i++) free(names[i]);
         free(names);
     }
-    if (!rc) rc = sy_out_commit(&o, err, sizeof err) != 0 ||
-                  (ref && (sy_out_commit(&ro, err, sizeof err) != 0 || sy_out_commit(&to, err, sizeof err) != 0));
+    if (!rc)
+        rc = sy_out_commit(&o, err, sizeof err) != 0 ||
+             (ref && (sy_out_commit(&ro, err, sizeof err) != 0 || sy_out_commit(&to, err, sizeof err) != 0));
     sy_out_abort(&o);
     sy_out_abort(&ro);
     sy_out_abort(&to);
     if (rc) {
         fprintf(stderr, "hgsynth cells: %s\n", err);
     } else {
-        printf("hgsynth cells: %d of %d cells of %s modelled -> %s\n", n, sy_lib_ncells(lib), sy_lib_name(lib),
-               out_path);
+        printf("hgsynth cells: %d of %d cells of %s modelled -> %s\n", n, sy_lib_ncells(lib),
+               sy_lib_name(lib), out_path);
         if (ref) printf("hgsynth cells: check bench for %d cells -> %s (reference %s)\n", nt, tpath, rpath);
     }
     free(rpath);

@@ -43,12 +43,12 @@ typedef struct {
 
 typedef struct {
     const sy_cell *lc;
-    int nin;               /* input pins, in lc->pins order */
+    int nin; /* input pins, in lc->pins order */
     const char *in_names[16];
     int nout;
     const char *out_names[8];
     ins *out_prog[8];
-    int seq;               /* has an ff */
+    int seq; /* has an ff */
     ins *next_prog, *clr_prog, *pre_prog;
     const char *clk_pin;
     int clk_neg;
@@ -56,7 +56,7 @@ typedef struct {
 
 typedef struct {
     const sy_lib *lib;
-    ctype **types;         /* stable pointers: cells keep them */
+    ctype **types; /* stable pointers: cells keep them */
     int ntypes;
     char *err;
     size_t errlen;
@@ -80,9 +80,12 @@ static int emit(const ctype *t, const sy_bexpr *e, ins *code, int *n, int max)
             return 0;
         }
         const sy_seq *s = t->lc->nseq ? &t->lc->seq[0] : NULL;
-        if (s && s->var1 && strcmp(e->name, s->var1) == 0) code[(*n)++] = (ins){OP_ST, 0};
-        else if (s && s->var2 && strcmp(e->name, s->var2) == 0) code[(*n)++] = (ins){OP_ST, 1};
-        else return -1;
+        if (s && s->var1 && strcmp(e->name, s->var1) == 0)
+            code[(*n)++] = (ins){OP_ST, 0};
+        else if (s && s->var2 && strcmp(e->name, s->var2) == 0)
+            code[(*n)++] = (ins){OP_ST, 1};
+        else
+            return -1;
         return 0;
     }
     case SY_B_CONST: code[(*n)++] = (ins){(uint8_t)(e->value ? OP_C1 : OP_C0), 0}; return 0;
@@ -108,7 +111,8 @@ static ins *compile_expr(compiler *c, const ctype *t, const char *text, const ch
     ins *code = sy_xcalloc(64, sizeof *code);
     int n = 0;
     if (emit(t, e, code, &n, 64) != 0) {
-        snprintf(c->err, c->errlen, "cell %s %s \"%s\": unknown name or too complex", t->lc->name, what, text);
+        snprintf(c->err, c->errlen, "cell %s %s \"%s\": unknown name or too complex", t->lc->name, what,
+                 text);
         free(code);
         code = NULL;
     } else {
@@ -135,7 +139,8 @@ static const ctype *ctype_of(compiler *c, const char *name)
         if (p->dir == SY_PIN_INPUT && t->nin < 16) t->in_names[t->nin++] = p->name;
         if (p->dir == SY_PIN_OUTPUT && t->nout < 8) {
             if (p->three_state || !p->function) {
-                snprintf(c->err, c->errlen, "cell %s: tri-state or function-less outputs are not simulated", name);
+                snprintf(c->err, c->errlen, "cell %s: tri-state or function-less outputs are not simulated",
+                         name);
                 return NULL;
             }
             t->out_names[t->nout] = p->name;
@@ -147,8 +152,9 @@ static const ctype *ctype_of(compiler *c, const char *name)
         }
     }
     if (lc->unsupported || lc->nseq > 1 || (lc->nseq == 1 && lc->seq[0].is_latch)) {
-        snprintf(c->err, c->errlen, "cell %s: latches, statetables and multi-bit cells are not simulated (%s)",
-                 name, "use the Verilator route, GL_SIM=verilator");
+        snprintf(c->err, c->errlen,
+                 "cell %s: latches, statetables and multi-bit cells are not simulated (%s)", name,
+                 "use the Verilator route, GL_SIM=verilator");
         return NULL;
     }
     for (int o = 0; o < t->nout; o++) {
@@ -199,24 +205,24 @@ static void compiler_free(compiler *c)
 
 typedef struct {
     const ctype *t;
-    int in[16];            /* net of each input pin */
-    int out[8];            /* net of each output pin (-1: unconnected) */
-    uint64_t st[2];        /* state var1, var2 (seq cells) */
-    uint64_t nx;           /* next state, staged at the clock edge */
+    int in[16];     /* net of each input pin */
+    int out[8];     /* net of each output pin (-1: unconnected) */
+    uint64_t st[2]; /* state var1, var2 (seq cells) */
+    uint64_t nx;    /* next state, staged at the clock edge */
 } scell;
 
 typedef struct {
     const sy_glmodel *g;
-    int nnets;             /* model nets + 2 constants */
+    int nnets; /* model nets + 2 constants */
     int net0, net1;
     uint64_t *val, *prev;
     scell *cells;
     int ncells;
-    int *order;            /* combinational cells, topological */
+    int *order; /* combinational cells, topological */
     int norder;
-    int *seqs;             /* sequential cells */
+    int *seqs; /* sequential cells */
     int nseqs;
-    int *from_cap;         /* per net: -1, or out-segment bit that feeds it (memory data) */
+    int *from_cap; /* per net: -1, or out-segment bit that feeds it (memory data) */
 } simm;
 
 static int cnet(const simm *s, int bit) { return bit >= 0 ? bit : bit == SY_BIT_1 ? s->net1 : s->net0; }
@@ -232,9 +238,18 @@ static uint64_t run(const ins *code, const scell *c, const uint64_t *val)
         case OP_C0: st[sp++] = 0; break;
         case OP_C1: st[sp++] = ~0ull; break;
         case OP_NOT: st[sp - 1] = ~st[sp - 1]; break;
-        case OP_AND: sp--; st[sp - 1] &= st[sp]; break;
-        case OP_OR: sp--; st[sp - 1] |= st[sp]; break;
-        case OP_XOR: sp--; st[sp - 1] ^= st[sp]; break;
+        case OP_AND:
+            sp--;
+            st[sp - 1] &= st[sp];
+            break;
+        case OP_OR:
+            sp--;
+            st[sp - 1] |= st[sp];
+            break;
+        case OP_XOR:
+            sp--;
+            st[sp - 1] ^= st[sp];
+            break;
         default: return st[0];
         }
     }
@@ -271,7 +286,8 @@ static int sim_build(simm *s, const sy_glmodel *g, compiler *cc, char *err, size
         if (c->t->seq) {
             int ck = c->in[pin_index(c->t, c->t->clk_pin)];
             if (ck != g->clk_net || c->t->clk_neg) {
-                snprintf(err, errlen, "flip-flop %s (%s) is not clocked by the rising edge of clk_i: not simulated",
+                snprintf(err, errlen,
+                         "flip-flop %s (%s) is not clocked by the rising edge of clk_i: not simulated",
                          gc->name, gc->type);
                 return -1;
             }
@@ -283,8 +299,10 @@ static int sim_build(simm *s, const sy_glmodel *g, compiler *cc, char *err, size
                     if (q->op == OP_IN && c->in[q->arg] != s->net0 && c->in[q->arg] != s->net1) tied = 0;
                 q = a ? c->t->pre_prog : c->t->clr_prog;
                 if (q && (!tied || run(q, c, s->val) != 0)) {
-                    snprintf(err, errlen, "flip-flop %s (%s): asynchronous %s not tied inactive: not simulated "
-                             "(use GL_SIM=verilator)", gc->name, gc->type, a ? "preset" : "clear");
+                    snprintf(err, errlen,
+                             "flip-flop %s (%s): asynchronous %s not tied inactive: not simulated "
+                             "(use GL_SIM=verilator)",
+                             gc->name, gc->type, a ? "preset" : "clear");
                     return -1;
                 }
             }
@@ -321,7 +339,8 @@ static int sim_build(simm *s, const sy_glmodel *g, compiler *cc, char *err, size
     s->seqs = sy_xmalloc((size_t)(g->ncells ? g->ncells : 1) * sizeof *s->seqs);
     int ncomb = 0;
     for (int i = 0; i < g->ncells; i++) {
-        if (s->cells[i].t->seq) s->seqs[s->nseqs++] = i;
+        if (s->cells[i].t->seq)
+            s->seqs[s->nseqs++] = i;
         else {
             ncomb++;
             if (indeg[i] == 0) s->order[s->norder++] = i;
@@ -378,13 +397,13 @@ static int cap_open(sy_capture *c, const char *path, int ncols, char *err, size_
 /* One batch of up to 64 instances                                                        */
 
 typedef struct {
-    const char *name;      /* instance name (capture base file name) */
-    const char *base;      /* capture path without .hex */
+    const char *name; /* instance name (capture base file name) */
+    const char *base; /* capture path without .hex */
 } instref;
 
 typedef struct {
     const char *togdir;
-    int window;            /* a window was given: START < cycle < END count */
+    int window; /* a window was given: START < cycle < END count */
     long win_start, win_end;
     long max_errors;
     int mismatches_total;
@@ -418,8 +437,10 @@ static int batch_open(batch *bt, simm *s, const instref *inst, int nl, char *err
                              : sy_asprintf("%s.%s.hex", inst[l].base, g->children[f - 1].path);
             char e2[768];
             if (cap_open(&bt->caps[l * bt->nfile + f], p,
-                         f == 0 ? sy_mmod_ncols(g->mmod) : sy_mmod_ncols(g->children[f - 1].mod), e2, sizeof e2)) {
-                snprintf(err, errlen, "no capture for instance %s of %s: %s", inst[l].name, g->mmod->name, e2);
+                         f == 0 ? sy_mmod_ncols(g->mmod) : sy_mmod_ncols(g->children[f - 1].mod), e2,
+                         sizeof e2)) {
+                snprintf(err, errlen, "no capture for instance %s of %s: %s", inst[l].name, g->mmod->name,
+                         e2);
                 rc = 2;
             }
             free(p);
@@ -471,7 +492,8 @@ static int read_cycle(batch *bt, char *err, size_t errlen)
     if (ended > 0 && ended < n) {
         for (int k = 0; k < n; k++)
             if (!feof(bt->caps[k].f)) {
-                snprintf(err, errlen, "captures of unequal length: %s has more than %ld lines, others end there",
+                snprintf(err, errlen,
+                         "captures of unequal length: %s has more than %ld lines, others end there",
                          bt->caps[k].path, bt->cycle);
                 break;
             }
@@ -509,8 +531,10 @@ static int load_cycle(batch *bt, char *err, size_t errlen)
                 if (sg->is_in) {
                     int net = sg->bits[b];
                     if (net < 0) continue;
-                    if (bit) s->val[net] |= lb;
-                    else s->val[net] &= ~lb;
+                    if (bit)
+                        s->val[net] |= lb;
+                    else
+                        s->val[net] &= ~lb;
                 } else {
                     int o = sg->pos + b;
                     if (bit) bt->exp[o] |= lb;
@@ -553,8 +577,10 @@ static void print_mismatch(const batch *bt, const sy_seg *sg, int l)
             known &= (int)((bt->care[o] >> l) & 1);
         }
         sy_buf_printf(&got, "%x", gv);
-        if (known) sy_buf_printf(&want, "%x", wv);
-        else sy_buf_printf(&want, "x");
+        if (known)
+            sy_buf_printf(&want, "%x", wv);
+        else
+            sy_buf_printf(&want, "x");
     }
     char *where = sg->src < 0 ? sy_asprintf("output %s", sg->port)
                               : sy_asprintf("input %s of submodule %s", sg->port, g->children[sg->src].path);
@@ -602,7 +628,8 @@ static void count_activity(batch *bt, const runopts *ro)
                 int en = w ? m->wr_en : m->rd_en;
                 if (w && en < 0) continue;
                 uint64_t on = en < 0 ? ~0ull : 0;
-                for (int j = 0; en >= 0 && j < m->conns[en].nbits; j++) on |= s->val[cnet(s, m->conns[en].bits[j])];
+                for (int j = 0; en >= 0 && j < m->conns[en].nbits; j++)
+                    on |= s->val[cnet(s, m->conns[en].bits[j])];
                 on &= bt->lanes;
                 for (; on; on &= on - 1) bt->acc[a * 64 + __builtin_ctzll(on)]++;
                 a++;
@@ -646,12 +673,13 @@ static int write_toggles(batch *bt, runopts *ro, int rc, char *err, size_t errle
             rc = 2;
         } else {
             FILE *f = outs[l].f;
-            fprintf(f, "hgtog 1\ninstance %s\nmodule %s\ncycles %ld\ncounted %ld\nmismatches %ld\n", inst[l].name,
-                    g->mmod->name, bt->cycle, bt->counted, bt->mism[l]);
+            fprintf(f, "hgtog 1\ninstance %s\nmodule %s\ncycles %ld\ncounted %ld\nmismatches %ld\n",
+                    inst[l].name, g->mmod->name, bt->cycle, bt->counted, bt->mism[l]);
             int a = 0;
             for (int i = 0; i < g->nmems; i++) {
                 const sy_glmem *m = &g->mems[i];
-                if (m->wr_en >= 0) fprintf(f, "mem %s w %llu\n", m->name, (unsigned long long)bt->acc[a++ * 64 + l]);
+                if (m->wr_en >= 0)
+                    fprintf(f, "mem %s w %llu\n", m->name, (unsigned long long)bt->acc[a++ * 64 + l]);
                 fprintf(f, "mem %s r %llu\n", m->name, (unsigned long long)bt->acc[a++ * 64 + l]);
             }
             fprintf(f, "toggles %d\n", g->ntogs);
@@ -670,12 +698,12 @@ static int write_toggles(batch *bt, runopts *ro, int rc, char *err, size_t errle
             continue;
         }
         if (bt->mism[l]) {
-            fprintf(stderr, "hgsynth gatesim: %s: %ld mismatching port values over %ld cycles\n", inst[l].name,
-                    bt->mism[l], bt->cycle);
+            fprintf(stderr, "hgsynth gatesim: %s: %ld mismatching port values over %ld cycles\n",
+                    inst[l].name, bt->mism[l], bt->cycle);
             ro->mismatches_total++;
         } else {
-            printf("hgsynth gatesim: %s: %ld cycles, gate level == RTL, %ld cycles of activity\n", inst[l].name,
-                   bt->cycle, bt->counted);
+            printf("hgsynth gatesim: %s: %ld cycles, gate level == RTL, %ld cycles of activity\n",
+                   inst[l].name, bt->cycle, bt->counted);
         }
     }
     free(outs);
@@ -705,7 +733,8 @@ static int run_batch(simm *s, const instref *inst, int nl, runopts *ro, char *er
         bt.cycle++;
     }
     if (!rc && ro->window && ro->win_end > bt.cycle) {
-        snprintf(err, errlen, "--window %ld:%ld ends past the captures of %s (%ld cycles): END must be at most %ld",
+        snprintf(err, errlen,
+                 "--window %ld:%ld ends past the captures of %s (%ld cycles): END must be at most %ld",
                  ro->win_start, ro->win_end, inst[0].name, bt.cycle, bt.cycle);
         rc = 2;
     }
@@ -726,7 +755,8 @@ static int memory_sources(simm *s, char *err, size_t errlen)
     for (int i = 0; i < g->nsegs; i++)
         if (!g->segs[i].is_in)
             for (int b = 0; b < g->segs[i].width; b++)
-                if (g->segs[i].bits[b] >= 0 && outbit[g->segs[i].bits[b]] < 0) outbit[g->segs[i].bits[b]] = g->segs[i].pos + b;
+                if (g->segs[i].bits[b] >= 0 && outbit[g->segs[i].bits[b]] < 0)
+                    outbit[g->segs[i].bits[b]] = g->segs[i].pos + b;
     char *used = sy_xcalloc((size_t)s->nnets, 1);
     for (int i = 0; i < s->ncells; i++)
         for (int k = 0; k < s->cells[i].t->nin; k++) used[s->cells[i].in[k]] = 1;
@@ -738,11 +768,14 @@ static int memory_sources(simm *s, char *err, size_t errlen)
             for (int b = 0; b < p->nbits; b++) {
                 int n = p->bits[b];
                 if (n < 0) continue;
-                if (outbit[n] >= 0) s->from_cap[n] = outbit[n];
+                if (outbit[n] >= 0)
+                    s->from_cap[n] = outbit[n];
                 else if (used[n]) {
-                    snprintf(err, errlen,
-                             "module %s: output %s[%d] of memory %s drives its own cells and is not captured: "
-                             "not simulated (use GL_SIM=verilator)", g->mmod->name, p->name, b, g->mems[i].name);
+                    snprintf(
+                        err, errlen,
+                        "module %s: output %s[%d] of memory %s drives its own cells and is not captured: "
+                        "not simulated (use GL_SIM=verilator)",
+                        g->mmod->name, p->name, b, g->mems[i].name);
                     rc = -1;
                     break;
                 }
@@ -760,8 +793,8 @@ static int parse_window(const char *win, runopts *ro)
     if (!colon || colon == win) return -1;
     char *a = sy_strndup(win, (size_t)(colon - win));
     long s0, e0;
-    int bad = sy_parse_long(a, 0, 1000000000000L, &s0) != 0 || sy_parse_long(colon + 1, 0, 1000000000000L, &e0) != 0 ||
-              s0 + 2 > e0;
+    int bad = sy_parse_long(a, 0, 1000000000000L, &s0) != 0 ||
+              sy_parse_long(colon + 1, 0, 1000000000000L, &e0) != 0 || s0 + 2 > e0;
     free(a);
     if (bad) return -1;
     ro->window = 1;
@@ -779,21 +812,24 @@ int sy_cmd_gatesim(int argc, char **argv)
         {"--netlists", &nldir, 1, 0, "directory of the Yosys JSON netlists"},
         {"--lib", &lib_path, 1, 0, "Liberty file of the netlists"},
         {"--module", &module, 1, 0, "module to simulate"},
-        {"--instances", &list, 1, 0, "instance list of `hgsynth instances` (its lines for the module with SIMULATE=1)"},
+        {"--instances", &list, 1, 0,
+         "instance list of `hgsynth instances` (its lines for the module with SIMULATE=1)"},
         {"--toggles", &togdir, 1, 0, "directory for the <instance>.tog files"},
         {"--map", &map_out, 0, 0, "write the module's map.txt here"},
         {"--window", &win, 0, 0, "START:END: cycles START < c < END count as activity (default: all)"},
         {"--capture-order", &order_s, 0, 0, "capture column order: ports (default) or inputs-first"},
         {"--max-errors", &maxerr_s, 0, 0, "mismatches printed per instance (default 10)"},
     };
-    int rc = sy_parse_opts("gatesim", "gate-level simulation of one module on its captured stimulus", argc, argv,
-                           opts, (int)(sizeof opts / sizeof opts[0]));
+    int rc = sy_parse_opts("gatesim", "gate-level simulation of one module on its captured stimulus", argc,
+                           argv, opts, (int)(sizeof opts / sizeof opts[0]));
     if (rc) return rc == 1 ? 0 : 2;
     runopts ro = {.togdir = togdir};
     if (sy_opt_long("gatesim", "--max-errors", maxerr_s, 0, 1000000, &ro.max_errors) != 0) return 2;
     if (win && parse_window(win, &ro) != 0) {
-        fprintf(stderr, "hgsynth gatesim: --window '%s': must be START:END, integers with 0 <= START and "
-                        "START + 2 <= END (the cycles START < c < END count)\n", win);
+        fprintf(stderr,
+                "hgsynth gatesim: --window '%s': must be START:END, integers with 0 <= START and "
+                "START + 2 <= END (the cycles START < c < END count)\n",
+                win);
         return 2;
     }
     int order = sy_capture_order_parse(order_s);
@@ -808,7 +844,8 @@ int sy_cmd_gatesim(int argc, char **argv)
     }
     sy_manifest *man = sy_manifest_read(rtl, err, sizeof err);
     sy_lib *lib = man ? sy_lib_read(lib_path, err, sizeof err) : NULL;
-    sy_glmodel *g = lib ? sy_glmodel_build(man, nldir, module, (sy_capture_order)order, err, sizeof err) : NULL;
+    sy_glmodel *g =
+        lib ? sy_glmodel_build(man, nldir, module, (sy_capture_order)order, err, sizeof err) : NULL;
     sy_list list_all = {0};
     if (g && sy_list_read(list, man, &list_all, err, sizeof err) != 0) {
         sy_glmodel_free(g);
@@ -827,8 +864,10 @@ int sy_cmd_gatesim(int argc, char **argv)
         if (list_all.v[i].mod == g->mmod && list_all.v[i].simulate)
             inst[ninst++] = (instref){list_all.v[i].name, list_all.v[i].base};
     if (ninst == 0) {
-        fprintf(stderr, "hgsynth gatesim: instance list %s has no instance of module %s to simulate (a line "
-                        "\"%s 1 CELLS CAPTURE_BASE\")\n", list, module, module);
+        fprintf(stderr,
+                "hgsynth gatesim: instance list %s has no instance of module %s to simulate (a line "
+                "\"%s 1 CELLS CAPTURE_BASE\")\n",
+                list, module, module);
         rc = 2;
     }
     if (!rc && map_out) {

@@ -29,21 +29,26 @@ static int pad(int w) { return w < SY_MIN_PORT_WIDTH ? SY_MIN_PORT_WIDTH : w; }
 
 static void net(FILE *f, int bit)
 {
-    if (bit >= 0) fprintf(f, "n%d", bit);
-    else if (bit == SY_BIT_1) fprintf(f, "1'b1");
-    else if (bit == SY_BIT_Z) fprintf(f, "1'bz");
-    else fprintf(f, "1'b0");
+    if (bit >= 0)
+        fprintf(f, "n%d", bit);
+    else if (bit == SY_BIT_1)
+        fprintf(f, "1'b1");
+    else if (bit == SY_BIT_Z)
+        fprintf(f, "1'bz");
+    else
+        fprintf(f, "1'b0");
 }
 
 static void write_top(const sy_glmodel *g, FILE *v)
 {
     int nacc = 0;
     for (int i = 0; i < g->nmems; i++) nacc += 1 + (g->mems[i].wr_en >= 0);
-    fprintf(v, "// Gate-level simulation top of module %s, written by `hgsynth glgen` from its\n"
-               "// Yosys netlist. Do not edit.\n"
-               "/* verilator lint_off UNUSEDSIGNAL */\n/* verilator lint_off UNDRIVEN */\n"
-               "module hggl_top (\n  input wire clk_i,\n  input wire [%d:0] in_i,\n"
-               "  output wire [%d:0] out_o,\n  output wire [%d:0] tog_o,\n  output wire [%d:0] acc_o\n);\n",
+    fprintf(v,
+            "// Gate-level simulation top of module %s, written by `hgsynth glgen` from its\n"
+            "// Yosys netlist. Do not edit.\n"
+            "/* verilator lint_off UNUSEDSIGNAL */\n/* verilator lint_off UNDRIVEN */\n"
+            "module hggl_top (\n  input wire clk_i,\n  input wire [%d:0] in_i,\n"
+            "  output wire [%d:0] out_o,\n  output wire [%d:0] tog_o,\n  output wire [%d:0] acc_o\n);\n",
             g->mmod->name, pad(g->nin) - 1, pad(g->nout) - 1, pad(g->ntogs) - 1, pad(nacc) - 1);
     for (int b = 0; b < g->nnets; b++) fprintf(v, "  wire n%d;\n", b);
     if (g->clk_net >= 0) fprintf(v, "  assign n%d = clk_i;\n", g->clk_net);
@@ -79,8 +84,10 @@ static void write_top(const sy_glmodel *g, FILE *v)
             const sy_nport *p = &m->conns[k];
             fprintf(v, "%s\n    .%s({", k ? "," : "", p->name);
             for (int j = p->nbits - 1; j >= 0; j--) {
-                if (p->dir == 1 && p->bits[j] < 0) fprintf(v, "nc_m%d_%d_%d", i, k, j);
-                else net(v, p->bits[j]);
+                if (p->dir == 1 && p->bits[j] < 0)
+                    fprintf(v, "nc_m%d_%d_%d", i, k, j);
+                else
+                    net(v, p->bits[j]);
                 if (j) fprintf(v, ", ");
             }
             fprintf(v, "})");
@@ -88,7 +95,8 @@ static void write_top(const sy_glmodel *g, FILE *v)
         fprintf(v, "\n  );\n");
         for (int k = 0; k < m->nconns; k++)
             for (int j = 0; j < m->conns[k].nbits; j++)
-                if (m->conns[k].dir == 1 && m->conns[k].bits[j] < 0) fprintf(v, "  wire nc_m%d_%d_%d;\n", i, k, j);
+                if (m->conns[k].dir == 1 && m->conns[k].bits[j] < 0)
+                    fprintf(v, "  wire nc_m%d_%d_%d;\n", i, k, j);
         for (int w = 1; w >= 0; w--) {
             int en = w ? m->wr_en : m->rd_en;
             if (w && en < 0) continue;

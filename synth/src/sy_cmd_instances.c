@@ -20,13 +20,13 @@
 
 typedef struct {
     const sy_mmod *mod;
-    char *path;      /* relative to the top, "" for the top */
-    int leaf_cells;  /* library cells of the module */
+    char *path;     /* relative to the top, "" for the top */
+    int leaf_cells; /* library cells of the module */
 } inst;
 
 typedef struct {
     const sy_manifest *man;
-    sy_netlist **nls;  /* per manifest module, NULL for memories */
+    sy_netlist **nls; /* per manifest module, NULL for memories */
     inst *v;
     int n, cap;
 } walk;
@@ -106,10 +106,12 @@ static char *find_prefix(const char *dir, const walk *w, char *err, size_t errle
         free(stem);
     }
     closedir(d);
-    if (nhex == 0) snprintf(err, errlen, "no captures (*.hex) in '%s'", dir);
+    if (nhex == 0)
+        snprintf(err, errlen, "no captures (*.hex) in '%s'", dir);
     else if (nfound != 1)
-        snprintf(err, errlen, "cannot tell the top instance's capture in '%s' (%d candidates); set CAPTURE_PREFIX",
-                 dir, nfound);
+        snprintf(err, errlen,
+                 "cannot tell the top instance's capture in '%s' (%d candidates); set CAPTURE_PREFIX", dir,
+                 nfound);
     if (nhex == 0 || nfound != 1) {
         free(found);
         return NULL;
@@ -134,7 +136,8 @@ int sy_cmd_instances(int argc, char **argv)
     long sample;
     if (sy_opt_long("instances", "--sample", sample_s, 0, 1000000, &sample) != 0) return 2;
     if (prefix && !sy_is_token(prefix)) {
-        fprintf(stderr, "hgsynth instances: --prefix '%s': must be a capture name (printable, no space or '/')\n",
+        fprintf(stderr,
+                "hgsynth instances: --prefix '%s': must be a capture name (printable, no space or '/')\n",
                 prefix);
         return 2;
     }
@@ -184,7 +187,8 @@ int sy_cmd_instances(int argc, char **argv)
         int count = 0, k = 0;
         for (int i = 0; i < w.n; i++) count += w.v[i].mod == mm;
         if (count != mm->instances)
-            fprintf(stderr, "hgsynth instances: warning: %s: %d instances in the netlists, manifest says %d\n",
+            fprintf(stderr,
+                    "hgsynth instances: warning: %s: %d instances in the netlists, manifest says %d\n",
                     mm->name, count, mm->instances);
         for (int i = 0; i < w.n; i++) {
             if (w.v[i].mod != mm) continue;

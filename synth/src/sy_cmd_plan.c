@@ -24,8 +24,10 @@ static void shq(sy_buf *b, const char *s)
 {
     sy_buf_printf(b, "'");
     for (; *s; s++) {
-        if (*s == '\'') sy_buf_printf(b, "'\\''");
-        else sy_buf_printf(b, "%c", *s);
+        if (*s == '\'')
+            sy_buf_printf(b, "'\\''");
+        else
+            sy_buf_printf(b, "%c", *s);
     }
     sy_buf_printf(b, "'");
 }
@@ -77,7 +79,8 @@ static void write_plan(const sy_manifest *m, sy_buf *out)
     int *order = sy_xcalloc((size_t)m->nmods, sizeof *order);
     for (int i = 0; i < m->nmods; i++) order[i] = i;
     for (int i = 1; i < m->nmods; i++)
-        for (int j = i; j > 0 && file_rank(m, &m->mods[order[j]]) < file_rank(m, &m->mods[order[j - 1]]); j--) {
+        for (int j = i; j > 0 && file_rank(m, &m->mods[order[j]]) < file_rank(m, &m->mods[order[j - 1]]);
+             j--) {
             int t = order[j];
             order[j] = order[j - 1];
             order[j - 1] = t;
@@ -106,25 +109,27 @@ static void write_plan(const sy_manifest *m, sy_buf *out)
     }
     const sy_mmod *top = sy_manifest_find(m, m->top);
     int had = strcmp(m->core, "had") == 0;
-    sy_buf_printf(&b, "-DHGB_TOP=%s -DHGB_KW=%d -DHGB_VW=%d -DHGB_OW=%d -DHGB_D=%d -DHGB_L=%d -DHGB_HAD=%d "
-                      "-DHGB_WB=%d -DHGB_FRAC=%d",
+    sy_buf_printf(&b,
+                  "-DHGB_TOP=%s -DHGB_KW=%d -DHGB_VW=%d -DHGB_OW=%d -DHGB_D=%d -DHGB_L=%d -DHGB_HAD=%d "
+                  "-DHGB_WB=%d -DHGB_FRAC=%d",
                   m->top, port_width(top, "q_data_i"), port_width(top, "kv_v_i"), port_width(top, "o_data_o"),
                   (int)m->d, (int)m->max_keys, had, m->weight_bits > 0 ? (int)m->weight_bits : 15,
                   m->exp_frac_bits > 0 ? (int)m->exp_frac_bits : 6);
     assign(out, "PLAN_BENCH_DEFINES", b.s);
     sy_buf_free(&b);
-    sy_buf_printf(&b, "--core %s --d %d --lanes %d --top-n %d --max-keys %d", m->core, (int)m->d, (int)m->lanes,
-                  (int)m->top_n, (int)m->max_keys);
+    sy_buf_printf(&b, "--core %s --d %d --lanes %d --top-n %d --max-keys %d", m->core, (int)m->d,
+                  (int)m->lanes, (int)m->top_n, (int)m->max_keys);
     if (m->weight_bits > 0) sy_buf_printf(&b, " --weight-bits %d", (int)m->weight_bits);
     if (m->exp_frac_bits > 0) sy_buf_printf(&b, " --exp-frac-bits %d", (int)m->exp_frac_bits);
     if (m->out_frac >= 0) sy_buf_printf(&b, " --out-frac %d", (int)m->out_frac);
     if (m->prefix[0]) sy_buf_printf(&b, " --prefix %s", m->prefix);
     assign(out, "PLAN_HGSIM_ARGS", b.s);
     sy_buf_free(&b);
-    assign(out, "PLAN_BENCH_OK", port_width(top, "q_data_i") > 0 && port_width(top, "kv_v_i") > 0 &&
-                                         port_width(top, "o_data_o") > 0 && m->d > 0 && m->max_keys > 0
-                                     ? "1"
-                                     : "0");
+    assign(out, "PLAN_BENCH_OK",
+           port_width(top, "q_data_i") > 0 && port_width(top, "kv_v_i") > 0 &&
+                   port_width(top, "o_data_o") > 0 && m->d > 0 && m->max_keys > 0
+               ? "1"
+               : "0");
 }
 
 int sy_cmd_plan(int argc, char **argv)
@@ -134,8 +139,8 @@ int sy_cmd_plan(int argc, char **argv)
         {"--rtl", &rtl, 1, 0, "generated RTL directory (manifest.json, filelist.f, *.v)"},
         {"--out", &out, 0, 0, "file to write (default: stdout)"},
     };
-    int rc = sy_parse_opts("plan", "validate a generated RTL directory and print the flow plan", argc,
-                           argv, opts, (int)(sizeof opts / sizeof opts[0]));
+    int rc = sy_parse_opts("plan", "validate a generated RTL directory and print the flow plan", argc, argv,
+                           opts, (int)(sizeof opts / sizeof opts[0]));
     if (rc) return rc == 1 ? 0 : 2;
     char err[1024];
     sy_manifest *m = sy_manifest_read(rtl, err, sizeof err);

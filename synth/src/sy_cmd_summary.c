@@ -71,13 +71,12 @@ static const char *var(const kvlist *kv, const char *name, const char *dflt)
  * accepts: positive (> 0) or non-negative, at most max. */
 /* Value of the model variable name (sy_model.h) in the run's flow variables: the table's
  * default when absent; -1 with err when it is not a number in its range. */
-static int var_num(const kvlist *kv, const char *name, sy_model_params *mp, const char *path,
-                   char *err, size_t errlen)
+static int var_num(const kvlist *kv, const char *name, sy_model_params *mp, const char *path, char *err,
+                   size_t errlen)
 {
     const sy_model_var *mv = sy_model_find(name);
     const char *s = var(kv, name, NULL);
-    if (!mv || !s)
-        return mv ? 0 : -1;
+    if (!mv || !s) return mv ? 0 : -1;
     char why[256];
     if (sy_model_set(mp, mv, s, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s: %s", path, why);
@@ -89,7 +88,8 @@ static int var_num(const kvlist *kv, const char *name, sy_model_params *mp, cons
 /* Area of one instance of module from its `stat -liberty` report: the "Chip area" line, or
  * 0 for a module without library cells (submodules only: no such line). -1 with err when
  * the report is missing, not a stat report of this module, or its area is not a number. */
-static int area_of(const char *path, const char *module, int leaf_cells, double *area, char *err, size_t errlen)
+static int area_of(const char *path, const char *module, int leaf_cells, double *area, char *err,
+                   size_t errlen)
 {
     char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
@@ -120,7 +120,7 @@ static int area_of(const char *path, const char *module, int leaf_cells, double 
 }
 
 typedef struct {
-    int found;          /* a constrained path exists */
+    int found; /* a constrained path exists */
     double slack_ns;
     double period_ns;
     char start[256], end[256];
@@ -138,7 +138,8 @@ static void worst_stage(timing *t, const char *p, const char *stop)
     while (p && p < stop) {
         double cap, slew, delay, at;
         char edge, pin[256], cell[64];
-        if (sscanf(p, " %lf %lf %lf %lf %c %255s (%63[^)])", &cap, &slew, &delay, &at, &edge, pin, cell) == 7 &&
+        if (sscanf(p, " %lf %lf %lf %lf %c %255s (%63[^)])", &cap, &slew, &delay, &at, &edge, pin, cell) ==
+                7 &&
             (edge == '^' || edge == 'v') && isfinite(cap) && isfinite(delay) && delay > t->ws_delay_ns) {
             t->ws_delay_ns = delay;
             t->ws_load_pf = cap;
@@ -181,8 +182,8 @@ static int timing_of(const char *path, double period, timing *t, char *err, size
             snprintf(err, errlen, "%s: slack '%.40s' is not a number", path, num);
             rc = -1;
         } else if (t->period_ns - t->slack_ns <= 0) {
-            snprintf(err, errlen, "%s: slack %g ns at a %g ns period gives a path of no delay", path, t->slack_ns,
-                     t->period_ns);
+            snprintf(err, errlen, "%s: slack %g ns at a %g ns period gives a path of no delay", path,
+                     t->slack_ns, t->period_ns);
             rc = -1;
         }
         free(num);
@@ -205,10 +206,10 @@ static double fmax_mhz(const timing *t)
 
 typedef struct {
     char *name;
-    double p0, p1, leak;   /* W */
+    double p0, p1, leak; /* W */
     int have_p1;
     int nout;
-    double toggles;        /* scratch: per instance */
+    double toggles; /* scratch: per instance */
 } pcell;
 
 typedef struct {
@@ -238,8 +239,10 @@ static int read_power(const char *path, ptable *t, int which, char *err, size_t 
     int cap = t->n, lineno = 0, rc = 0;
     for (char *p = text, *nl; *p && !rc; p = nl) {
         nl = strchr(p, '\n');
-        if (nl) *nl++ = '\0';
-        else nl = p + strlen(p);
+        if (nl)
+            *nl++ = '\0';
+        else
+            nl = p + strlen(p);
         lineno++;
         char *f[5];
         double v[4];
@@ -249,7 +252,8 @@ static int read_power(const char *path, ptable *t, int which, char *err, size_t 
         if (!numeric) continue;
         for (int k = 0; k < 4 && !rc; k++)
             if (sy_parse_double(f[k], -1e6, 1e6, &v[k]) != 0) {
-                snprintf(err, errlen, "%s: line %d: power '%.40s' is not a finite number", path, lineno, f[k]);
+                snprintf(err, errlen, "%s: line %d: power '%.40s' is not a finite number", path, lineno,
+                         f[k]);
                 rc = -1;
             }
         if (rc) break;
@@ -267,7 +271,8 @@ static int read_power(const char *path, ptable *t, int which, char *err, size_t 
         } else {
             pcell *c = ptable_find(t, name);
             if (!c) {
-                snprintf(err, errlen, "%s: line %d: cell %.80s is not in the activity-0 table", path, lineno, name);
+                snprintf(err, errlen, "%s: line %d: cell %.80s is not in the activity-0 table", path, lineno,
+                         name);
                 rc = -1;
             } else {
                 c->p1 = v[3];
@@ -284,7 +289,8 @@ static int read_power(const char *path, ptable *t, int which, char *err, size_t 
         }
     for (int i = 0; which == 1 && i < t->n && !rc; i++)
         if (!t->c[i].have_p1) {
-            snprintf(err, errlen, "%s: no row for cell %.80s (it is in the activity-0 table)", path, t->c[i].name);
+            snprintf(err, errlen, "%s: no row for cell %.80s (it is in the activity-0 table)", path,
+                     t->c[i].name);
             rc = -1;
         }
     return rc;
@@ -300,12 +306,12 @@ static void ptable_free(ptable *t)
 /* Gate-level maps and toggle files                                                       */
 
 typedef struct {
-    char *inst, *type, *kind;   /* memory instance, module, "r"/"w" */
+    char *inst, *type, *kind; /* memory instance, module, "r"/"w" */
 } memref;
 
 typedef struct {
     int ntog;
-    pcell **tog_cell;    /* per toggle net: its cell in the power table */
+    pcell **tog_cell; /* per toggle net: its cell in the power table */
     int nmem;
     memref *mem;
 } glmap;
@@ -319,8 +325,10 @@ static int read_map(const char *path, const char *module, ptable *t, glmap *m, c
     int lineno = 0, rc = 0, have_widths = 0, ntogs_seen = 0;
     for (char *p = text, *nl; *p && !rc; p = nl) {
         nl = strchr(p, '\n');
-        if (nl) *nl++ = '\0';
-        else nl = p + strlen(p);
+        if (nl)
+            *nl++ = '\0';
+        else
+            nl = p + strlen(p);
         lineno++;
         char *f[8];
         int n = sy_split(p, f, 7);
@@ -330,14 +338,16 @@ static int read_map(const char *path, const char *module, ptable *t, glmap *m, c
         if (strcmp(f[0], "widths") == 0) {
             if (n != 5 || have_widths) what = "a second or malformed widths line";
             for (int k = 0; k < 4 && !what; k++)
-                if (sy_parse_long(f[k + 1], 0, SY_MAX_NETS, &x[k]) != 0) what = "a width that is not an integer";
+                if (sy_parse_long(f[k + 1], 0, SY_MAX_NETS, &x[k]) != 0)
+                    what = "a width that is not an integer";
             if (!what) {
                 m->ntog = (int)x[2];
                 m->tog_cell = sy_xcalloc((size_t)(m->ntog ? m->ntog : 1), sizeof *m->tog_cell);
                 have_widths = 1;
             }
         } else if (strcmp(f[0], "tog") == 0) {
-            if (n != 4 || !have_widths || sy_parse_long(f[1], 0, m->ntog - 1L, &x[0]) != 0 || m->tog_cell[x[0]])
+            if (n != 4 || !have_widths || sy_parse_long(f[1], 0, m->ntog - 1L, &x[0]) != 0 ||
+                m->tog_cell[x[0]])
                 what = "a tog line that is malformed, out of range or repeated";
             else if (!(m->tog_cell[x[0]] = ptable_find(t, f[2])))
                 what = "a toggle net of a cell that has no row in the power tables";
@@ -346,7 +356,8 @@ static int read_map(const char *path, const char *module, ptable *t, glmap *m, c
                 ntogs_seen++;
             }
         } else if (strcmp(f[0], "mem") == 0) {
-            if (n != 6 || sy_parse_long(f[1], 0, SY_MAX_NETS, &x[0]) != 0 || (strcmp(f[4], "r") && strcmp(f[4], "w")))
+            if (n != 6 || sy_parse_long(f[1], 0, SY_MAX_NETS, &x[0]) != 0 ||
+                (strcmp(f[4], "r") && strcmp(f[4], "w")))
                 what = "a malformed mem line";
             else {
                 m->mem = sy_xrealloc(m->mem, (size_t)(m->nmem + 1) * sizeof *m->mem);
@@ -354,8 +365,8 @@ static int read_map(const char *path, const char *module, ptable *t, glmap *m, c
             }
         } else if (strcmp(f[0], "module") == 0) {
             if (n != 2 || strcmp(f[1], module) != 0) what = "another module";
-        } else if (strcmp(f[0], "hggl") && strcmp(f[0], "self") && strcmp(f[0], "child") && strcmp(f[0], "in") &&
-                   strcmp(f[0], "out")) {
+        } else if (strcmp(f[0], "hggl") && strcmp(f[0], "self") && strcmp(f[0], "child") &&
+                   strcmp(f[0], "in") && strcmp(f[0], "out")) {
             what = "a line that is not part of a map";
         }
         if (what) {
@@ -365,7 +376,8 @@ static int read_map(const char *path, const char *module, ptable *t, glmap *m, c
     }
     free(text);
     if (!rc && (!have_widths || ntogs_seen != m->ntog)) {
-        snprintf(err, errlen, "%s: %s", path, have_widths ? "fewer tog lines than its widths say" : "no widths line");
+        snprintf(err, errlen, "%s: %s", path,
+                 have_widths ? "fewer tog lines than its widths say" : "no widths line");
         rc = -1;
     }
     return rc;
@@ -402,8 +414,10 @@ static int read_tog(const char *path, const char *module, togfile *t, char *err,
     int lineno = 0, rc = 0, k = 0, in_counts = 0, have = 0;
     for (char *p = text, *nl; *p && !rc; p = nl) {
         nl = strchr(p, '\n');
-        if (nl) *nl++ = '\0';
-        else nl = p + strlen(p);
+        if (nl)
+            *nl++ = '\0';
+        else
+            nl = p + strlen(p);
         lineno++;
         char *f[5];
         int n = sy_split(p, f, 4);
@@ -421,7 +435,8 @@ static int read_tog(const char *path, const char *module, togfile *t, char *err,
             if (n != 2) what = "a malformed header line";
         } else if (strcmp(f[0], "module") == 0) {
             if (n != 2 || strcmp(f[1], module) != 0) what = "a toggle file of another module";
-        } else if (strcmp(f[0], "cycles") == 0 || strcmp(f[0], "counted") == 0 || strcmp(f[0], "mismatches") == 0) {
+        } else if (strcmp(f[0], "cycles") == 0 || strcmp(f[0], "counted") == 0 ||
+                   strcmp(f[0], "mismatches") == 0) {
             int k3 = strcmp(f[0], "cycles") == 0 ? 0 : strcmp(f[0], "counted") == 0 ? 1 : 2;
             long *dst[3] = {&t->cycles, &t->counted, &t->mismatches};
             if (n != 2 || sy_parse_long(f[1], 0, 1L << 62, &x) != 0) {
@@ -443,7 +458,8 @@ static int read_tog(const char *path, const char *module, togfile *t, char *err,
                 t->mem_count[t->nmem++] = c;
             }
         } else if (strcmp(f[0], "toggles") == 0) {
-            if (n != 2 || sy_parse_long(f[1], 0, SY_MAX_NETS, &x) != 0) what = "a malformed toggles line";
+            if (n != 2 || sy_parse_long(f[1], 0, SY_MAX_NETS, &x) != 0)
+                what = "a malformed toggles line";
             else {
                 t->ntog = (int)x;
                 t->tog = sy_xcalloc((size_t)(t->ntog ? t->ntog : 1), sizeof *t->tog);
@@ -460,11 +476,14 @@ static int read_tog(const char *path, const char *module, togfile *t, char *err,
     free(text);
     if (rc) return rc;
     if (!in_counts || have != 7 || k != t->ntog)
-        snprintf(err, errlen, "%s: incomplete toggle file (header, counts or the %d toggle counts)", path, t->ntog);
+        snprintf(err, errlen, "%s: incomplete toggle file (header, counts or the %d toggle counts)", path,
+                 t->ntog);
     else if (t->counted < 1 || t->counted > t->cycles)
-        snprintf(err, errlen, "%s: counted %ld cycles of %ld: no activity measured", path, t->counted, t->cycles);
+        snprintf(err, errlen, "%s: counted %ld cycles of %ld: no activity measured", path, t->counted,
+                 t->cycles);
     else if (t->mismatches > 0)
-        snprintf(err, errlen, "%s: %ld mismatches: the gate-level check of this instance failed", path, t->mismatches);
+        snprintf(err, errlen, "%s: %ld mismatches: the gate-level check of this instance failed", path,
+                 t->mismatches);
     else
         return 0;
     return -1;
@@ -487,16 +506,16 @@ static void tog_free(togfile *t)
 
 typedef struct {
     const sy_mmod *mm;
-    double area_um2;      /* one instance */
+    double area_um2; /* one instance */
     int leaf_cells;
     timing tm;
     int n_inst, n_sim, n_with_cells;
-    double p_sum_w;       /* sum over simulated instances */
+    double p_sum_w; /* sum over simulated instances */
     double leak_sum_w, p0dyn_sum_w;
-    double act_sum;       /* mean output activity, summed over simulated instances */
-    double power_w;       /* all instances */
+    double act_sum; /* mean output activity, summed over simulated instances */
+    double power_w; /* all instances */
     double leak_w;
-    long counted;         /* activity cycles (max over its instances) */
+    long counted; /* activity cycles (max over its instances) */
 } modres;
 
 typedef struct {
@@ -538,14 +557,18 @@ static int module_power(const char *run, const sy_list *list, modres *r, memres 
         if (in->cells > 0) r->n_with_cells++;
         if (!in->simulate) continue;
         if (!have_map) {
-            if (read_map(mp, name, &t, &map, err, errlen) != 0) { rc = -1; goto done; }
+            if (read_map(mp, name, &t, &map, err, errlen) != 0) {
+                rc = -1;
+                goto done;
+            }
             have_map = 1;
         }
         char *tp = sy_asprintf("%s/reports/toggles/%s.tog", run, in->name);
         togfile tf;
         int trc = read_tog(tp, name, &tf, err, errlen);
         if (!trc && tf.ntog != map.ntog) {
-            snprintf(err, errlen, "toggle file %s has %d toggle nets, the module's map %d: not from this netlist", tp,
+            snprintf(err, errlen,
+                     "toggle file %s has %d toggle nets, the module's map %d: not from this netlist", tp,
                      tf.ntog, map.ntog);
             trc = -1;
         }
@@ -585,8 +608,10 @@ static int module_power(const char *run, const sy_list *list, modres *r, memres 
                 if (strcmp(map.mem[j].inst, tf.mem_inst[k]) == 0) type = map.mem[j].type;
             for (int j = 0; type && j < nmems; j++) {
                 if (strcmp(mems[j].mm->name, type) != 0) continue;
-                if (tf.mem_kind[k][0] == 'r') mems[j].reads += tf.mem_count[k];
-                else mems[j].writes += tf.mem_count[k];
+                if (tf.mem_kind[k][0] == 'r')
+                    mems[j].reads += tf.mem_count[k];
+                else
+                    mems[j].writes += tf.mem_count[k];
                 if (tf.counted > mems[j].cycles) mems[j].cycles = tf.counted;
             }
         }
@@ -616,8 +641,10 @@ static int read_phase(const char *path, double *queries, char *err, size_t errle
     int lineno = 0, rc = 0;
     for (char *p = text, *nl; *p && !rc; p = nl) {
         nl = strchr(p, '\n');
-        if (nl) *nl++ = '\0';
-        else nl = p + strlen(p);
+        if (nl)
+            *nl++ = '\0';
+        else
+            nl = p + strlen(p);
         lineno++;
         char *f[3];
         long v;
@@ -649,12 +676,16 @@ static int check_plan(const char *run, const sy_manifest *man, char *err, size_t
         snprintf(want, sizeof want, "\nPLAN_MANIFEST_HASH='%016llx'\n", man->hash);
         const char *c = strstr(text, "\nPLAN_CONFIG='");
         if (c) sscanf(c + 14, "%127[^'\n]", cfg);
-        if (strstr(text, want)) rc = 0;
+        if (strstr(text, want))
+            rc = 0;
         else if (!strstr(text, "\nPLAN_MANIFEST_HASH='"))
-            snprintf(err, errlen, "%s has no PLAN_MANIFEST_HASH: a run of an older flow; run synth/flow.sh again", pp);
+            snprintf(err, errlen,
+                     "%s has no PLAN_MANIFEST_HASH: a run of an older flow; run synth/flow.sh again", pp);
         else
-            snprintf(err, errlen, "run directory %s (%s) was planned from another manifest than %s/manifest.json: "
-                     "give the RTL directory the run was made from", run, cfg, man->dir);
+            snprintf(err, errlen,
+                     "run directory %s (%s) was planned from another manifest than %s/manifest.json: "
+                     "give the RTL directory the run was made from",
+                     run, cfg, man->dir);
     }
     free(text);
     free(pp);
@@ -765,7 +796,8 @@ static int module_results(summary *s, char *err, size_t errlen)
              area_of(ap, mm->name, r->leaf_cells, &r->area_um2, err, errlen) != 0 ||
              timing_of(tp, s->model.period_ns, &r->tm, err, errlen) != 0;
         if (!rc && r->n_inst == 0) {
-            snprintf(err, errlen, "module %s has no instance in %s/generated/instances.txt", mm->name, s->run);
+            snprintf(err, errlen, "module %s has no instance in %s/generated/instances.txt", mm->name,
+                     s->run);
             rc = 1;
         }
         if (rc) fprintf(stderr, "hgsynth summary: %s: %s\n", mm->name, err);
@@ -836,7 +868,8 @@ static double mem_cycles(const summary *s, const memres *m)
 /* Blocks (the manifest's), logic and memory totals, energy per query. */
 static void totals(summary *s)
 {
-    for (int b = 0; b < s->man->nblocks; b++) s->blocks[s->nblocks++] = (blockres){s->man->blocks[b], 0, 0, 0};
+    for (int b = 0; b < s->man->nblocks; b++)
+        s->blocks[s->nblocks++] = (blockres){s->man->blocks[b], 0, 0, 0};
     for (int i = 0; i < s->nmods; i++) {
         const modres *r = &s->mods[i];
         add_to_block(s, r->mm->block, r->area_um2 * r->n_inst, r->power_w, r->leak_w);
@@ -861,9 +894,14 @@ static void totals(summary *s)
     }
     s->ii = s->man->ii_cycles > 0 ? s->man->ii_cycles : 1;
     s->cyc_per_q = sy_cycles_per_query(s->cycles, s->queries, s->by_window, s->ii);
-    sy_energy_in in = {.logic_w = s->logic_p, .logic_leak_w = s->logic_leak, .mem_w = s->mem_p,
-                       .mem_leak_w = s->mem_leak, .period_ns = s->model.period_ns, .fmax_mhz = s->fmax,
-                       .cycles_per_query = s->cyc_per_q, .node_nm = s->model.node_nm,
+    sy_energy_in in = {.logic_w = s->logic_p,
+                       .logic_leak_w = s->logic_leak,
+                       .mem_w = s->mem_p,
+                       .mem_leak_w = s->mem_leak,
+                       .period_ns = s->model.period_ns,
+                       .fmax_mhz = s->fmax,
+                       .cycles_per_query = s->cyc_per_q,
+                       .node_nm = s->model.node_nm,
                        .node_vdd = s->model.node_vdd};
     s->en = sy_energy_of(&in);
 }
@@ -950,8 +988,8 @@ static void json_memories(const summary *s, cJSON *root)
     for (int j = 0; j < s->nmems; j++) {
         const memres *m = &s->mems[j];
         double cyc = mem_cycles(s, m);
-        sy_mem_power mp = sy_mem_power_of(&m->cost, m->reads, m->writes, cyc, s->model.period_ns,
-                                          m->mm->instances);
+        sy_mem_power mp =
+            sy_mem_power_of(&m->cost, m->reads, m->writes, cyc, s->model.period_ns, m->mm->instances);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "name", m->mm->name);
         cJSON_AddNumberToObject(o, "instances", m->mm->instances);
@@ -1009,8 +1047,9 @@ static void json_energy(const summary *s, cJSON *root)
     const sy_energy *e = &s->en;
     double eq = e->per_query_j;
     cJSON *en = cJSON_AddObjectToObject(root, "energy");
-    cJSON_AddStringToObject(en, "basis", s->by_window ? "energy of the activity window / queries in it"
-                                                      : "average power x ii_cycles x clock period");
+    cJSON_AddStringToObject(en, "basis",
+                            s->by_window ? "energy of the activity window / queries in it"
+                                         : "average power x ii_cycles x clock period");
     addnum(en, "per_query_nj", eq * 1e9);
     addnum(en, "per_query_logic_nj", e->logic_j * 1e9);
     addnum(en, "per_query_memory_nj", e->mem_j * 1e9);
@@ -1040,8 +1079,10 @@ static int emit(summary *s)
     char *text = cJSON_Print(root), err[1024];
     int rc = 0;
     if (nonfinite_key) {
-        fprintf(stderr, "hgsynth summary: %s would not be a finite number (flow variables or reports of %s out of "
-                        "range): nothing written\n", nonfinite_key, s->run);
+        fprintf(stderr,
+                "hgsynth summary: %s would not be a finite number (flow variables or reports of %s out of "
+                "range): nothing written\n",
+                nonfinite_key, s->run);
         rc = 2;
     } else {
         fputs(text, s->jout.f);
@@ -1051,10 +1092,12 @@ static int emit(summary *s)
         }
     }
     const timing *top = &s->top;
-    if (!rc) printf("%s: area %.0f um2 logic + %.0f um2 memories; Fmax %.1f MHz; power %.1f uW logic + %.1f uW "
-           "memories at %.0f MHz; %.3f nJ/query; activity on %.1f%% of cells\n",
-           cfg, s->logic_area, s->mem_area, s->fmax, s->logic_p * 1e6, s->mem_p * 1e6, 1000.0 / s->model.period_ns,
-           s->en.per_query_j * 1e9, s->cells_total ? 100.0 * (double)s->cells_cov / (double)s->cells_total : 100.0);
+    if (!rc)
+        printf("%s: area %.0f um2 logic + %.0f um2 memories; Fmax %.1f MHz; power %.1f uW logic + %.1f uW "
+               "memories at %.0f MHz; %.3f nJ/query; activity on %.1f%% of cells\n",
+               cfg, s->logic_area, s->mem_area, s->fmax, s->logic_p * 1e6, s->mem_p * 1e6,
+               1000.0 / s->model.period_ns, s->en.per_query_j * 1e9,
+               s->cells_total ? 100.0 * (double)s->cells_cov / (double)s->cells_total : 100.0);
     if (!rc && top->ws_pin[0])
         printf("  critical path %s -> %s, %.2f ns; slowest stage %s (%s): %.2f ns into %.3f pF\n", top->start,
                top->end, top->period_ns - top->slack_ns, top->ws_pin, top->ws_cell, top->ws_delay_ns,

@@ -21,8 +21,7 @@ int sy_cmd_vars(int argc, char **argv)
     }
     for (int i = 0; i < sy_model_nvars; i++) {
         const sy_model_var *v = &sy_model_vars[i];
-        printf("%s\t%g\t%s\t%g\t%s\n", v->name, v->dflt, v->positive ? "pos" : "nonneg", v->max,
-               v->desc);
+        printf("%s\t%g\t%s\t%g\t%s\n", v->name, v->dflt, v->positive ? "pos" : "nonneg", v->max, v->desc);
     }
     return 0;
 }

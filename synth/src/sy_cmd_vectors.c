@@ -70,7 +70,8 @@ int sy_cmd_vectors(int argc, char **argv)
     long nq, cst;
     unsigned long long seed;
     if (sy_opt_long("vectors", "--queries", nq_s, 1, 1000000, &nq) != 0 ||
-        sy_opt_u64("vectors", "--seed", seed_s, &seed) != 0 || sy_opt_long("vectors", "--const", cst_s, 0, 1, &cst) != 0)
+        sy_opt_u64("vectors", "--seed", seed_s, &seed) != 0 ||
+        sy_opt_long("vectors", "--const", cst_s, 0, 1, &cst) != 0)
         return 2;
     char err[1024];
     if (sy_dir_check(out, err, sizeof err) != 0) {
@@ -84,8 +85,10 @@ int sy_cmd_vectors(int argc, char **argv)
     }
     int d = (int)m->d, L = (int)m->max_keys, had = strcmp(m->core, "had") == 0;
     if (d < 8 || d % 8 || d > 65536 || L < 1 || L > 65536) {
-        fprintf(stderr, "hgsynth vectors: manifest of %s: d=%d, max_keys=%d not usable (d a multiple of 8 in "
-                        "8..65536, max_keys in 1..65536)\n", rtl, d, L);
+        fprintf(stderr,
+                "hgsynth vectors: manifest of %s: d=%d, max_keys=%d not usable (d a multiple of 8 in "
+                "8..65536, max_keys in 1..65536)\n",
+                rtl, d, L);
         sy_manifest_free(m);
         return 2;
     }

@@ -27,10 +27,11 @@ sy_energy sy_energy_of(const sy_energy_in *in)
     e.per_query_j = e.logic_j + e.mem_j;
     e.node_scale = (in->node_nm / 180.0) * (in->node_vdd / 1.8) * (in->node_vdd / 1.8);
     double dyn_per_cycle = (total - in->logic_leak_w - in->mem_leak_w) * t;
-    e.power_at_fmax_w = in->fmax_mhz > 0
-        ? dyn_per_cycle * in->fmax_mhz * 1e6 + in->logic_leak_w + in->mem_leak_w : 0;
-    e.per_query_at_fmax_j = in->fmax_mhz > 0
-        ? (dyn_per_cycle + (in->logic_leak_w + in->mem_leak_w) / (in->fmax_mhz * 1e6)) * in->cycles_per_query
-        : 0;
+    e.power_at_fmax_w =
+        in->fmax_mhz > 0 ? dyn_per_cycle * in->fmax_mhz * 1e6 + in->logic_leak_w + in->mem_leak_w : 0;
+    e.per_query_at_fmax_j =
+        in->fmax_mhz > 0 ? (dyn_per_cycle + (in->logic_leak_w + in->mem_leak_w) / (in->fmax_mhz * 1e6)) *
+                               in->cycles_per_query
+                         : 0;
     return e;
 }

@@ -31,7 +31,7 @@ typedef struct {
     double period_ns;             /* the flow clock */
     double fmax_mhz;              /* 0: unknown */
     double cycles_per_query;
-    double node_nm, node_vdd;     /* target of the node normalisation */
+    double node_nm, node_vdd; /* target of the node normalisation */
 } sy_energy_in;
 
 typedef struct {

@@ -29,7 +29,8 @@ static void *take(sy_glmodel *g, void *p)
     return p;
 }
 
-static const sy_nmod *netlist_of(sy_glmodel *g, const char *nldir, const char *module, char *err, size_t errlen)
+static const sy_nmod *netlist_of(sy_glmodel *g, const char *nldir, const char *module, char *err,
+                                 size_t errlen)
 {
     priv *pv = g->priv;
     for (int i = 0; i < pv->nnl; i++)
@@ -119,7 +120,8 @@ static sy_nport *translate(builder *b, const sy_ncell *c, const int *xl)
     sy_nport *conns = take(b->g, sy_xcalloc((size_t)(c->nconns ? c->nconns : 1), sizeof *conns));
     for (int k = 0; k < c->nconns; k++) {
         conns[k] = c->conns[k];
-        int *bits = take(b->g, sy_xmalloc((size_t)(c->conns[k].nbits ? c->conns[k].nbits : 1) * sizeof *bits));
+        int *bits =
+            take(b->g, sy_xmalloc((size_t)(c->conns[k].nbits ? c->conns[k].nbits : 1) * sizeof *bits));
         for (int j = 0; j < c->conns[k].nbits; j++) {
             int v = c->conns[k].bits[j];
             bits[j] = v >= 0 ? xl[v] : v;
@@ -174,8 +176,10 @@ static int add_cells(builder *b, const sy_nmod *nm, const int *xl, const char *p
 {
     sy_glmodel *g = b->g;
     if (depth > SY_MAX_DEPTH) {
-        snprintf(b->err, b->errlen, "module %s: more than %d levels of inlined submodules at %s (a module that "
-                 "contains itself?)", g->mmod->name, SY_MAX_DEPTH, prefix);
+        snprintf(b->err, b->errlen,
+                 "module %s: more than %d levels of inlined submodules at %s (a module that "
+                 "contains itself?)",
+                 g->mmod->name, SY_MAX_DEPTH, prefix);
         return -1;
     }
     for (int i = 0; i < nm->ncells; i++) {
@@ -212,8 +216,8 @@ static int add_cells(builder *b, const sy_nmod *nm, const int *xl, const char *p
         }
         /* pure wiring: inline it, its internal nets become fresh model nets */
         if (g->nnets > SY_MAX_NETS - (cn->maxbit + 1)) {
-            snprintf(b->err, b->errlen, "module %s: more than %d nets with the inlined submodule %s", g->mmod->name,
-                     SY_MAX_NETS, path);
+            snprintf(b->err, b->errlen, "module %s: more than %d nets with the inlined submodule %s",
+                     g->mmod->name, SY_MAX_NETS, path);
             return -1;
         }
         int *cxl = sy_xmalloc((size_t)(cn->maxbit + 1) * sizeof *cxl);
@@ -326,14 +330,17 @@ void sy_glmodel_write_map(const sy_glmodel *g, FILE *f)
         if (s->src < 0)
             fprintf(f, "%s %d %d self %d %s\n", s->is_in ? "in" : "out", s->pos, s->width, s->col, s->port);
         else
-            fprintf(f, "%s %d %d %d %d %s\n", s->is_in ? "in" : "out", s->pos, s->width, s->src, s->col, s->port);
+            fprintf(f, "%s %d %d %d %d %s\n", s->is_in ? "in" : "out", s->pos, s->width, s->src, s->col,
+                    s->port);
     }
     for (int i = 0; i < g->ntogs; i++)
         fprintf(f, "tog %d %s %s\n", i, g->cells[g->togs[i].cell].name, g->togs[i].pin);
     int acc = 0;
     for (int i = 0; i < g->nmems; i++) {
         const sy_glmem *m = &g->mems[i];
-        if (m->wr_en >= 0) fprintf(f, "mem %d %s %s w %s\n", acc++, m->name, m->mod->name, m->conns[m->wr_en].name);
-        fprintf(f, "mem %d %s %s r %s\n", acc++, m->name, m->mod->name, m->rd_en >= 0 ? m->conns[m->rd_en].name : "-");
+        if (m->wr_en >= 0)
+            fprintf(f, "mem %d %s %s w %s\n", acc++, m->name, m->mod->name, m->conns[m->wr_en].name);
+        fprintf(f, "mem %d %s %s r %s\n", acc++, m->name, m->mod->name,
+                m->rd_en >= 0 ? m->conns[m->rd_en].name : "-");
     }
 }

@@ -25,50 +25,50 @@ typedef enum { SY_ORDER_PORTS, SY_ORDER_INPUTS_FIRST } sy_capture_order;
 
 /* Limits of a model: nets (its own plus those of inlined submodules; bounds the
  * simulator's per-net arrays) and levels of inlined submodules. */
-#define SY_MAX_NETS (1 << 26)
+#define SY_MAX_NETS  (1 << 26)
 #define SY_MAX_DEPTH 64
 
 typedef struct {
-    int is_in;      /* drives nets (else: checked) */
-    int pos;        /* first bit in the in / out vector */
+    int is_in; /* drives nets (else: checked) */
+    int pos;   /* first bit in the in / out vector */
     int width;
-    int src;        /* -1: own capture, else child index */
-    int col;        /* column in that capture */
+    int src; /* -1: own capture, else child index */
+    int col; /* column in that capture */
     const char *port;
-    int *bits;      /* net of each bit (LSB first); negative: constant SY_BIT_* */
+    int *bits; /* net of each bit (LSB first); negative: constant SY_BIT_* */
 } sy_seg;
 
 typedef struct {
-    char *path;             /* instance path relative to the module ("u_a.g[0].u_b") */
+    char *path; /* instance path relative to the module ("u_a.g[0].u_b") */
     const sy_mmod *mod;
 } sy_glchild;
 
 typedef struct {
-    char *name;             /* instance name (prefixed by the inlined path if any) */
+    char *name; /* instance name (prefixed by the inlined path if any) */
     const char *type;
     int nconns;
-    const sy_nport *conns;  /* bits already translated to model nets */
+    const sy_nport *conns; /* bits already translated to model nets */
 } sy_glcell;
 
 typedef struct {
-    char *name;             /* memory instance path */
+    char *name; /* memory instance path */
     const sy_mmod *mod;
     int nconns;
     const sy_nport *conns;
-    int wr_en, rd_en;       /* index into conns of the enables, -1 if none */
+    int wr_en, rd_en; /* index into conns of the enables, -1 if none */
 } sy_glmem;
 
 typedef struct {
-    int cell;               /* index in cells */
+    int cell; /* index in cells */
     const char *pin;
     int net;
 } sy_gltog;
 
 typedef struct {
     const sy_mmod *mmod;
-    int nnets;              /* nets are 0 .. nnets-1 */
-    int clk_net;            /* -1 if none */
-    int nin, nout;          /* bits of the in / out vectors */
+    int nnets;     /* nets are 0 .. nnets-1 */
+    int clk_net;   /* -1 if none */
+    int nin, nout; /* bits of the in / out vectors */
     int nsegs;
     sy_seg *segs;
     int nchildren;
@@ -79,7 +79,7 @@ typedef struct {
     sy_glmem *mems;
     int ntogs;
     sy_gltog *togs;
-    void *priv;             /* allocations */
+    void *priv; /* allocations */
 } sy_glmodel;
 
 /* Builds the model of module `module`; netlists are read from nldir/<module>.json.

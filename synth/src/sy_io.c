@@ -96,9 +96,14 @@ char *sy_read_file(const char *path, size_t *size, char *err, size_t errlen)
     fclose(f);
     const char *nul = memchr(buf, '\0', len);
     if (bad || len > (size_t)SY_MAX_INPUT_BYTES || nul) {
-        if (bad) snprintf(err, errlen, "'%s': read error", path);
-        else if (nul) snprintf(err, errlen, "'%s' has a NUL byte at offset %ld: not a text file", path, (long)(nul - buf));
-        else snprintf(err, errlen, "'%s' grew past the input limit of " SY_MAX_INPUT_TEXT " while being read", path);
+        if (bad)
+            snprintf(err, errlen, "'%s': read error", path);
+        else if (nul)
+            snprintf(err, errlen, "'%s' has a NUL byte at offset %ld: not a text file", path,
+                     (long)(nul - buf));
+        else
+            snprintf(err, errlen, "'%s' grew past the input limit of " SY_MAX_INPUT_TEXT " while being read",
+                     path);
         free(buf);
         return NULL;
     }
@@ -120,7 +125,8 @@ int sy_out_open(sy_out *o, const char *path, char *err, size_t errlen)
     }
     if (stat(path, &st) == 0) {
         if (!S_ISREG(st.st_mode)) {
-            snprintf(err, errlen, "output '%s' exists and is %s, not a regular file", path, kind_of(st.st_mode));
+            snprintf(err, errlen, "output '%s' exists and is %s, not a regular file", path,
+                     kind_of(st.st_mode));
             return -1;
         }
         if (is_input(&st)) {
@@ -173,8 +179,10 @@ int sy_out_commit(sy_out *o, char *err, size_t errlen)
         bad = 1;
         e = errno;
     }
-    if (was_input) snprintf(err, errlen, "output '%s' is an input of this command: not overwritten", o->path);
-    else if (bad) snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
+    if (was_input)
+        snprintf(err, errlen, "output '%s' is an input of this command: not overwritten", o->path);
+    else if (bad)
+        snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(e));
     if (bad || was_input) unlink(o->tmp);
     release(o);
     return bad || was_input ? -1 : 0;

@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #define SY_MAX_INPUT_BYTES (1L << 30)
-#define SY_MAX_INPUT_TEXT "1 GiB"
+#define SY_MAX_INPUT_TEXT  "1 GiB"
 
 /* Checks that path is a regular file of at most SY_MAX_INPUT_BYTES and notes it as an
  * input. Returns 0, or -1 with "'path': reason" in err. */

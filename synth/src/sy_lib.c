@@ -22,8 +22,8 @@
 typedef struct sy_lnode sy_lnode;
 struct sy_lnode {
     char *key;
-    char *value;        /* simple attribute value, NULL for groups / complex attrs */
-    char **args;        /* group or complex attribute arguments */
+    char *value; /* simple attribute value, NULL for groups / complex attrs */
+    char **args; /* group or complex attribute arguments */
     int nargs;
     int is_group;
     sy_lnode **kids;
@@ -75,13 +75,13 @@ typedef struct {
     const char *p, *end;
     int line;
     tk_kind kind;
-    char *text;      /* WORD / STRING contents (malloced) */
-    char punct;      /* PUNCT char */
+    char *text; /* WORD / STRING contents (malloced) */
+    char punct; /* PUNCT char */
     char *err;
     size_t errlen;
     const char *path;
     int failed;
-    int depth;       /* group nesting */
+    int depth; /* group nesting */
 } lexer;
 
 /* Deepest group nesting accepted (Liberty files use a handful of levels). */
@@ -89,8 +89,7 @@ typedef struct {
 
 static void lex_error(lexer *lx, const char *msg)
 {
-    if (!lx->failed)
-        snprintf(lx->err, lx->errlen, "%s:%d: %s", lx->path, lx->line, msg);
+    if (!lx->failed) snprintf(lx->err, lx->errlen, "%s:%d: %s", lx->path, lx->line, msg);
     lx->failed = 1;
 }
 
@@ -98,8 +97,11 @@ static void skip_space(lexer *lx)
 {
     while (lx->p < lx->end) {
         char c = *lx->p;
-        if (c == '\n') { lx->line++; lx->p++; }
-        else if (isspace((unsigned char)c) || c == '\\') lx->p++;
+        if (c == '\n') {
+            lx->line++;
+            lx->p++;
+        } else if (isspace((unsigned char)c) || c == '\\')
+            lx->p++;
         else if (c == '/' && lx->p + 1 < lx->end && lx->p[1] == '*') {
             lx->p += 2;
             while (lx->p + 1 < lx->end && !(lx->p[0] == '*' && lx->p[1] == '/')) {
@@ -109,7 +111,8 @@ static void skip_space(lexer *lx)
             lx->p += 2;
         } else if (c == '/' && lx->p + 1 < lx->end && lx->p[1] == '/') {
             while (lx->p < lx->end && *lx->p != '\n') lx->p++;
-        } else break;
+        } else
+            break;
     }
 }
 
@@ -124,24 +127,35 @@ static void lex_next(lexer *lx)
     free(lx->text);
     lx->text = NULL;
     skip_space(lx);
-    if (lx->p >= lx->end) { lx->kind = TK_EOF; return; }
+    if (lx->p >= lx->end) {
+        lx->kind = TK_EOF;
+        return;
+    }
     char c = *lx->p;
-    if (is_punct(c)) { lx->kind = TK_PUNCT; lx->punct = c; lx->p++; return; }
+    if (is_punct(c)) {
+        lx->kind = TK_PUNCT;
+        lx->punct = c;
+        lx->p++;
+        return;
+    }
     if (c == '"') {
         const char *s = ++lx->p;
         while (lx->p < lx->end && *lx->p != '"') {
             if (*lx->p == '\n') lx->line++;
             lx->p++;
         }
-        if (lx->p >= lx->end) { lex_error(lx, "unterminated string"); lx->kind = TK_EOF; return; }
+        if (lx->p >= lx->end) {
+            lex_error(lx, "unterminated string");
+            lx->kind = TK_EOF;
+            return;
+        }
         lx->text = sy_strndup(s, (size_t)(lx->p - s));
         lx->p++;
         lx->kind = TK_STRING;
         return;
     }
     const char *s = lx->p;
-    while (lx->p < lx->end && !isspace((unsigned char)*lx->p) && !is_punct(*lx->p) && *lx->p != '"')
-        lx->p++;
+    while (lx->p < lx->end && !isspace((unsigned char)*lx->p) && !is_punct(*lx->p) && *lx->p != '"') lx->p++;
     lx->text = sy_strndup(s, (size_t)(lx->p - s));
     lx->kind = TK_WORD;
 }
@@ -162,11 +176,17 @@ static void parse_body(lexer *lx, sy_lnode *group, int top)
             return;
         }
         if (lex_is(lx, '}')) {
-            if (top) { lex_error(lx, "unbalanced '}'"); return; }
+            if (top) {
+                lex_error(lx, "unbalanced '}'");
+                return;
+            }
             lex_next(lx);
             return;
         }
-        if (lex_is(lx, ';')) { lex_next(lx); continue; }
+        if (lex_is(lx, ';')) {
+            lex_next(lx);
+            continue;
+        }
         sy_lnode *kid = parse_statement(lx);
         if (kid) node_add(group, kid);
     }
@@ -174,7 +194,10 @@ static void parse_body(lexer *lx, sy_lnode *group, int top)
 
 static sy_lnode *parse_statement(lexer *lx)
 {
-    if (lx->kind != TK_WORD) { lex_error(lx, "expected an attribute or group name"); return NULL; }
+    if (lx->kind != TK_WORD) {
+        lex_error(lx, "expected an attribute or group name");
+        return NULL;
+    }
     sy_lnode *n = sy_xcalloc(1, sizeof *n);
     n->key = lx->text;
     lx->text = NULL;
@@ -203,13 +226,26 @@ static sy_lnode *parse_statement(lexer *lx)
         if (lex_is(lx, ';')) lex_next(lx);
         return n;
     }
-    if (!lex_is(lx, '(')) { lex_error(lx, "expected ':' or '('"); node_free(n); return NULL; }
+    if (!lex_is(lx, '(')) {
+        lex_error(lx, "expected ':' or '('");
+        node_free(n);
+        return NULL;
+    }
     lex_next(lx);
     int cap = 0;
     while (!lx->failed && !lex_is(lx, ')')) {
-        if (lx->kind == TK_EOF) { lex_error(lx, "unterminated argument list"); break; }
-        if (lex_is(lx, ',')) { lex_next(lx); continue; }
-        if (lx->kind != TK_WORD && lx->kind != TK_STRING) { lex_error(lx, "bad argument"); break; }
+        if (lx->kind == TK_EOF) {
+            lex_error(lx, "unterminated argument list");
+            break;
+        }
+        if (lex_is(lx, ',')) {
+            lex_next(lx);
+            continue;
+        }
+        if (lx->kind != TK_WORD && lx->kind != TK_STRING) {
+            lex_error(lx, "bad argument");
+            break;
+        }
         if (n->nargs == cap) {
             cap = cap ? 2 * cap : 4;
             n->args = sy_xrealloc(n->args, (size_t)cap * sizeof *n->args);
@@ -218,7 +254,10 @@ static sy_lnode *parse_statement(lexer *lx)
         lx->text = NULL;
         lex_next(lx);
     }
-    if (lx->failed) { node_free(n); return NULL; }
+    if (lx->failed) {
+        node_free(n);
+        return NULL;
+    }
     lex_next(lx); /* ')' */
     if (lex_is(lx, '{')) {
         n->is_group = 1;
@@ -262,8 +301,10 @@ static int extract_cell(const sy_lnode *g, sy_cell *c, const char *path, char *e
     for (int i = 0; i < g->nkids; i++) {
         const sy_lnode *k = g->kids[i];
         if (!k->is_group) continue;
-        if (strcmp(k->key, "pin") == 0) np += k->nargs > 0 ? k->nargs : 0;
-        else if (strcmp(k->key, "ff") == 0 || strcmp(k->key, "latch") == 0) ns++;
+        if (strcmp(k->key, "pin") == 0)
+            np += k->nargs > 0 ? k->nargs : 0;
+        else if (strcmp(k->key, "ff") == 0 || strcmp(k->key, "latch") == 0)
+            ns++;
         else if (strcmp(k->key, "statetable") == 0 || strcmp(k->key, "bus") == 0 ||
                  strcmp(k->key, "bundle") == 0 || strcmp(k->key, "ff_bank") == 0 ||
                  strcmp(k->key, "latch_bank") == 0)
@@ -334,7 +375,10 @@ sy_lib *sy_lib_parse(const char *text, size_t size, const char *path, char *err,
     lex_next(&lx);
     parse_body(&lx, root, 1);
     free(lx.text);
-    if (lx.failed) { node_free(root); return NULL; }
+    if (lx.failed) {
+        node_free(root);
+        return NULL;
+    }
     const sy_lnode *libg = NULL;
     for (int i = 0; i < root->nkids; i++)
         if (root->kids[i]->is_group && strcmp(root->kids[i]->key, "library") == 0) libg = root->kids[i];

@@ -17,20 +17,20 @@ typedef enum { SY_PIN_INPUT, SY_PIN_OUTPUT, SY_PIN_INOUT, SY_PIN_INTERNAL } sy_p
 typedef struct {
     const char *name;
     sy_pin_dir dir;
-    const char *function;     /* NULL when absent */
-    const char *three_state;  /* NULL when absent */
+    const char *function;    /* NULL when absent */
+    const char *three_state; /* NULL when absent */
 } sy_pin;
 
 /* Sequential element of a cell: an ff or a latch group. */
 typedef struct {
     int is_latch;
-    const char *var1, *var2;            /* state variable names, var2 may be NULL */
-    const char *clocked_on;             /* ff: clock expression */
-    const char *next_state;             /* ff: data expression */
-    const char *enable;                 /* latch: enable expression */
-    const char *data_in;                /* latch: data expression */
-    const char *clear, *preset;         /* may be NULL */
-    const char *clear_preset_var1;      /* L, H, N, T, X or NULL */
+    const char *var1, *var2;       /* state variable names, var2 may be NULL */
+    const char *clocked_on;        /* ff: clock expression */
+    const char *next_state;        /* ff: data expression */
+    const char *enable;            /* latch: enable expression */
+    const char *data_in;           /* latch: data expression */
+    const char *clear, *preset;    /* may be NULL */
+    const char *clear_preset_var1; /* L, H, N, T, X or NULL */
     const char *clear_preset_var2;
 } sy_seq;
 
@@ -39,9 +39,9 @@ typedef struct {
     double area;
     int npins;
     sy_pin *pins;
-    int nseq;                 /* 0 = combinational */
+    int nseq; /* 0 = combinational */
     sy_seq *seq;
-    int unsupported;          /* statetable or other constructs we do not model */
+    int unsupported; /* statetable or other constructs we do not model */
 } sy_cell;
 
 /* Reads and parses `path`. On error returns NULL and writes a message naming the file and

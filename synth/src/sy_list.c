@@ -68,8 +68,10 @@ int sy_list_read(const char *path, const sy_manifest *man, sy_list *l, char *err
     int cap = 0, lineno = 0, rc = 0;
     for (char *p = text, *nl; *p && !rc; p = nl) {
         nl = strchr(p, '\n');
-        if (nl) *nl++ = '\0';
-        else nl = p + strlen(p);
+        if (nl)
+            *nl++ = '\0';
+        else
+            nl = p + strlen(p);
         lineno++;
         if (!*p) continue;
         if (l->n == cap) {

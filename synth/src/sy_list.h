@@ -16,8 +16,8 @@ typedef struct {
     const sy_mmod *mod;
     int simulate;
     long cells;
-    char *base;        /* capture path without .hex */
-    const char *name;  /* last component of base */
+    char *base;       /* capture path without .hex */
+    const char *name; /* last component of base */
 } sy_inst;
 
 typedef struct {

@@ -31,8 +31,10 @@ static int read_blocks(const cJSON *jb, sy_manifest *m, const char *path, char *
 {
     int n = cJSON_IsArray(jb) ? cJSON_GetArraySize(jb) : 0;
     if (n < 1 || n > SY_MAX_BLOCKS) {
-        snprintf(err, errlen, "%s: \"blocks\" missing or not an array of 1..%d blocks (a manifest of "
-                 "an older hadgen? regenerate the RTL)", path, SY_MAX_BLOCKS);
+        snprintf(err, errlen,
+                 "%s: \"blocks\" missing or not an array of 1..%d blocks (a manifest of "
+                 "an older hadgen? regenerate the RTL)",
+                 path, SY_MAX_BLOCKS);
         return -1;
     }
     m->blocks = sy_xcalloc((size_t)n, sizeof *m->blocks);
@@ -51,11 +53,10 @@ static int read_blocks(const cJSON *jb, sy_manifest *m, const char *path, char *
     return 0;
 }
 
-
 /* Integer field `key` of o in [lo, hi] into *v; dflt when absent. -1 with a message naming
  * the file, the place (what), the key and the value when present but not such an integer. */
-static int jint(const cJSON *o, const char *key, double lo, double hi, double dflt, double *v, const char *path,
-                const char *what, char *err, size_t errlen)
+static int jint(const cJSON *o, const char *key, double lo, double hi, double dflt, double *v,
+                const char *path, const char *what, char *err, size_t errlen)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!j) {
@@ -97,8 +98,10 @@ static int read_ports(const cJSON *jm, sy_mmod *mod, const char *path, char *err
             break;
         }
         if (!sy_is_ident(name)) {
-            snprintf(err, errlen, "%s: module %s: port name \"%.80s\" is not an identifier "
-                     "([A-Za-z_][A-Za-z0-9_]*, at most %d characters)", path, mod->name, name, SY_MAX_NAME);
+            snprintf(err, errlen,
+                     "%s: module %s: port name \"%.80s\" is not an identifier "
+                     "([A-Za-z_][A-Za-z0-9_]*, at most %d characters)",
+                     path, mod->name, name, SY_MAX_NAME);
             break;
         }
         if (jint(p, "width", 1, 1e6, 0, &w, path, what, err, errlen) != 0) break;
@@ -111,9 +114,12 @@ static int read_ports(const cJSON *jm, sy_mmod *mod, const char *path, char *err
         sy_mport *mp = &mod->ports[mod->nports++];
         mp->name = sy_strdup(name);
         mp->width = (int)w;
-        if (strcmp(dir, "input") == 0) mp->dir = SY_DIR_IN;
-        else if (strcmp(dir, "output") == 0) mp->dir = SY_DIR_OUT;
-        else if (strcmp(dir, "inout") == 0) mp->dir = SY_DIR_INOUT;
+        if (strcmp(dir, "input") == 0)
+            mp->dir = SY_DIR_IN;
+        else if (strcmp(dir, "output") == 0)
+            mp->dir = SY_DIR_OUT;
+        else if (strcmp(dir, "inout") == 0)
+            mp->dir = SY_DIR_INOUT;
         else {
             snprintf(err, errlen, "%s: module %s: port %s has dir \"%.40s\" (valid: input, output, inout)",
                      path, mod->name, name, dir);
@@ -132,7 +138,8 @@ static int read_sources(const cJSON *js, sy_mmod *mod, const sy_manifest *m, con
     if (!js) return 0;
     int n = cJSON_IsArray(js) ? cJSON_GetArraySize(js) : 0;
     if (n < 1 || n > 8) {
-        snprintf(err, errlen, "%s: module %s: \"sources\" must be an array of 1..8 file names", path, mod->name);
+        snprintf(err, errlen, "%s: module %s: \"sources\" must be an array of 1..8 file names", path,
+                 mod->name);
         return -1;
     }
     mod->sources = sy_xcalloc((size_t)n, sizeof *mod->sources);
@@ -140,8 +147,10 @@ static int read_sources(const cJSON *js, sy_mmod *mod, const sy_manifest *m, con
         const cJSON *x = cJSON_GetArrayItem(js, i);
         const char *f = cJSON_IsString(x) ? x->valuestring : NULL;
         if (!f || !sy_is_filename(f)) {
-            snprintf(err, errlen, "%s: module %s: sources[%d] is not a plain file name of the directory "
-                     "([A-Za-z0-9_][A-Za-z0-9_.-]*)", path, mod->name, i);
+            snprintf(err, errlen,
+                     "%s: module %s: sources[%d] is not a plain file name of the directory "
+                     "([A-Za-z0-9_][A-Za-z0-9_.-]*)",
+                     path, mod->name, i);
             return -1;
         }
         char *full = sy_asprintf("%s/%s", m->dir, f);
@@ -157,8 +166,8 @@ static int read_sources(const cJSON *js, sy_mmod *mod, const sy_manifest *m, con
     return 0;
 }
 
-static int read_module(const cJSON *jm, sy_mmod *mod, const sy_manifest *m, const char *path,
-                       char *err, size_t errlen)
+static int read_module(const cJSON *jm, sy_mmod *mod, const sy_manifest *m, const char *path, char *err,
+                       size_t errlen)
 {
     const char *name = jstr(jm, "name"), *file = jstr(jm, "file"), *block = jstr(jm, "block");
     if (!name || !file || !block) {
@@ -166,8 +175,10 @@ static int read_module(const cJSON *jm, sy_mmod *mod, const sy_manifest *m, cons
         return -1;
     }
     if (!sy_is_ident(name)) {
-        snprintf(err, errlen, "%s: module name \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*, at most "
-                 "%d characters)", path, name, SY_MAX_NAME);
+        snprintf(err, errlen,
+                 "%s: module name \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*, at most "
+                 "%d characters)",
+                 path, name, SY_MAX_NAME);
         return -1;
     }
     if (sy_manifest_find(m, name)) {
@@ -175,16 +186,18 @@ static int read_module(const cJSON *jm, sy_mmod *mod, const sy_manifest *m, cons
         return -1;
     }
     if (!sy_is_filename(file)) {
-        snprintf(err, errlen, "%s: module %s: file \"%.80s\" is not a plain file name of the directory "
-                 "([A-Za-z0-9_][A-Za-z0-9_.-]*)", path, name, file);
+        snprintf(err, errlen,
+                 "%s: module %s: file \"%.80s\" is not a plain file name of the directory "
+                 "([A-Za-z0-9_][A-Za-z0-9_.-]*)",
+                 path, name, file);
         return -1;
     }
     mod->name = sy_strdup(name);
     mod->file = sy_strdup(file);
     mod->block = sy_strdup(block);
     if (!valid_block(m, block)) {
-        snprintf(err, errlen, "%s: module %s: block \"%.40s\" is not one of the manifest's \"blocks\"",
-                 path, name, block);
+        snprintf(err, errlen, "%s: module %s: block \"%.40s\" is not one of the manifest's \"blocks\"", path,
+                 name, block);
         return -1;
     }
     if (read_sources(cJSON_GetObjectItemCaseSensitive(jm, "sources"), mod, m, path, err, errlen) != 0)
@@ -219,8 +232,8 @@ static int read_module(const cJSON *jm, sy_mmod *mod, const sy_manifest *m, cons
                   jint(mem, "read_ports", 0, 64, 1, &rp, path, what, err, errlen) != 0 ||
                   jint(mem, "write_ports", 0, 64, 1, &wp, path, what, err, errlen) != 0;
             if (!bad && (words < 1 || width < 1)) {
-                snprintf(err, errlen, "%s: memory module %s: words and width must be given (integers >= 1)", path,
-                         name);
+                snprintf(err, errlen, "%s: memory module %s: words and width must be given (integers >= 1)",
+                         path, name);
                 bad = 1;
             }
         }
@@ -245,7 +258,8 @@ static int read_filelist(sy_manifest *m, char *err, size_t errlen)
         for (int i = 0; i < m->nmods; i++) n += 1 + m->mods[i].nsources;
         m->files = sy_xcalloc((size_t)n, sizeof *m->files);
         for (int i = 0; i < m->nmods; i++) {
-            for (int k = 0; k < m->mods[i].nsources; k++) m->files[m->nfiles++] = sy_strdup(m->mods[i].sources[k]);
+            for (int k = 0; k < m->mods[i].nsources; k++)
+                m->files[m->nfiles++] = sy_strdup(m->mods[i].sources[k]);
             m->files[m->nfiles++] = sy_strdup(m->mods[i].file);
         }
         return 0;
@@ -257,7 +271,8 @@ static int read_filelist(sy_manifest *m, char *err, size_t errlen)
     }
     int cap = 16, lineno = 0, rc = 0;
     m->files = sy_xcalloc((size_t)cap, sizeof *m->files);
-    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line && !rc; line = strtok_r(NULL, "\n", &save)) {
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line && !rc;
+         line = strtok_r(NULL, "\n", &save)) {
         lineno++;
         while (isspace((unsigned char)*line)) line++;
         size_t n = strlen(line);
@@ -272,8 +287,10 @@ static int read_filelist(sy_manifest *m, char *err, size_t errlen)
             for (int k = 0; k < m->mods[i].nsources; k++) known |= strcmp(m->mods[i].sources[k], base) == 0;
         }
         if (!known) {
-            snprintf(err, errlen, "%s: line %d: \"%.80s\" is not the file or a source of a module of "
-                     "manifest.json", path, lineno, base);
+            snprintf(err, errlen,
+                     "%s: line %d: \"%.80s\" is not the file or a source of a module of "
+                     "manifest.json",
+                     path, lineno, base);
             rc = -1;
             break;
         }
@@ -307,11 +324,13 @@ static int read_params(sy_manifest *m, const cJSON *params, const cJSON *derived
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         *f[i].v = f[i].dflt;
-        if (params && jint(params, f[i].key, f[i].lo, f[i].hi, f[i].dflt, f[i].v, path, "params.", err, errlen))
+        if (params &&
+            jint(params, f[i].key, f[i].lo, f[i].hi, f[i].dflt, f[i].v, path, "params.", err, errlen))
             return -1;
     }
     m->ii_cycles = 0;
-    return derived ? jint(derived, "ii_cycles", 1, MAX_COUNT, 0, &m->ii_cycles, path, "derived.", err, errlen) : 0;
+    return derived ? jint(derived, "ii_cycles", 1, MAX_COUNT, 0, &m->ii_cycles, path, "derived.", err, errlen)
+                   : 0;
 }
 
 /* The core type names a run directory (PLAN_CONFIG): letters, digits, '_' and '-'. */
@@ -320,7 +339,8 @@ static int valid_core(const char *s)
     size_t n = strlen(s);
     if (n == 0 || n > 64 || s[0] == '-') return 0;
     for (size_t i = 0; i < n; i++)
-        if (!(isascii((unsigned char)s[i]) && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-'))) return 0;
+        if (!(isascii((unsigned char)s[i]) && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-')))
+            return 0;
     return 1;
 }
 
@@ -362,12 +382,15 @@ sy_manifest *sy_manifest_read(const char *dir, char *err, size_t errlen)
     if (!top)
         snprintf(err, errlen, "%s: no \"top\" field", path);
     else if (!sy_is_ident(top))
-        snprintf(err, errlen, "%s: top \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*, at most %d characters)",
+        snprintf(err, errlen,
+                 "%s: top \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*, at most %d characters)",
                  path, top, SY_MAX_NAME);
     else if (core && !valid_core(core))
-        snprintf(err, errlen, "%s: params.core \"%.80s\" is not a core name (letters, digits, '_', '-')", path, core);
+        snprintf(err, errlen, "%s: params.core \"%.80s\" is not a core name (letters, digits, '_', '-')",
+                 path, core);
     else if (prefix && prefix[0] && !sy_is_ident(prefix))
-        snprintf(err, errlen, "%s: params.prefix \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*)", path, prefix);
+        snprintf(err, errlen, "%s: params.prefix \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*)",
+                 path, prefix);
     else if (params && !cJSON_IsObject(params))
         snprintf(err, errlen, "%s: \"params\" is not an object", path);
     else if (!cJSON_IsArray(mods) || cJSON_GetArraySize(mods) == 0)

@@ -14,35 +14,35 @@ typedef struct {
 
 typedef struct {
     char *name;
-    char *file;         /* relative to the RTL directory */
+    char *file; /* relative to the RTL directory */
     int nsources;
-    char **sources;     /* files its body needs besides its own (hand-written blocks), or none */
-    char *block;        /* one of the manifest's blocks */
-    int instances;      /* total count in the design */
+    char **sources; /* files its body needs besides its own (hand-written blocks), or none */
+    char *block;    /* one of the manifest's blocks */
+    int instances;  /* total count in the design */
     int is_memory;
-    long words, width;  /* memories only */
+    long words, width; /* memories only */
     int read_ports, write_ports;
     int nports;
     sy_mport *ports;
 } sy_mmod;
 
 typedef struct {
-    char *dir;          /* RTL directory */
+    char *dir; /* RTL directory */
     char *top;
-    char *core;         /* params.core, or "" */
-    char *command;      /* generator command line, or "" */
-    double d, lanes, top_n, max_keys;  /* params (0 when absent) */
+    char *core;                       /* params.core, or "" */
+    char *command;                    /* generator command line, or "" */
+    double d, lanes, top_n, max_keys; /* params (0 when absent) */
     double weight_bits, exp_frac_bits, out_frac;
-    char *prefix;       /* params.prefix, or "" */
-    double ii_cycles;   /* derived.ii_cycles (0 when absent) */
+    char *prefix;     /* params.prefix, or "" */
+    double ii_cycles; /* derived.ii_cycles (0 when absent) */
     int nblocks;
-    char **blocks;      /* "blocks": every module's block is one, in report order */
+    char **blocks; /* "blocks": every module's block is one, in report order */
     int nmods;
     sy_mmod *mods;
     int nfiles;
-    char **files;       /* filelist.f order (or manifest order when absent) */
-    char *json;         /* the manifest text, for copying params into reports */
-    unsigned long long hash;  /* sy_hash of the manifest text: which RTL a run was planned from */
+    char **files;            /* filelist.f order (or manifest order when absent) */
+    char *json;              /* the manifest text, for copying params into reports */
+    unsigned long long hash; /* sy_hash of the manifest text: which RTL a run was planned from */
 } sy_manifest;
 
 /* Reads DIR/manifest.json (and DIR/filelist.f when present). On bad input returns NULL

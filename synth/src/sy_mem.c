@@ -3,8 +3,8 @@
 
 #include <math.h>
 
-sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long write_bits,
-                           int read_ports, int write_ports)
+sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long write_bits, int read_ports,
+                           int write_ports)
 {
     sy_mem_cost c;
     double f_um = p->feature_nm * 1e-3;

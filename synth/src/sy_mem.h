@@ -19,31 +19,31 @@ extern "C" {
 
 /* The parameters; their defaults and ranges are in sy_model.c (flow variables MEM_*). */
 typedef struct {
-    double feature_nm;   /* F */
-    double bitcell_f2;   /* 6T cell area in F^2 */
-    double port_factor;  /* cell area factor when the memory has separate read and write ports */
-    double array_eff;    /* bit-cell area / macro area */
-    double vdd;          /* V */
-    double cbl_ff;       /* bit-line capacitance per cell, fF */
-    double cwl_ff;       /* word-line capacitance per cell, fF */
-    double read_swing;   /* V */
-    double sa_fj;        /* per bit read, fJ */
-    double dec_fj;       /* per address bit per access, fJ */
-    double leak_pa;      /* per cell, pA */
+    double feature_nm;  /* F */
+    double bitcell_f2;  /* 6T cell area in F^2 */
+    double port_factor; /* cell area factor when the memory has separate read and write ports */
+    double array_eff;   /* bit-cell area / macro area */
+    double vdd;         /* V */
+    double cbl_ff;      /* bit-line capacitance per cell, fF */
+    double cwl_ff;      /* word-line capacitance per cell, fF */
+    double read_swing;  /* V */
+    double sa_fj;       /* per bit read, fJ */
+    double dec_fj;      /* per address bit per access, fJ */
+    double leak_pa;     /* per cell, pA */
 } sy_mem_params;
 
 typedef struct {
     double bits;
     double area_um2;
-    double e_read_pj;    /* one row read */
-    double e_write_pj;   /* one write of write_bits */
+    double e_read_pj;  /* one row read */
+    double e_write_pj; /* one write of write_bits */
     double leak_uw;
 } sy_mem_cost;
 
 /* Cost of a memory of `words` x `width` bits with the given ports; writes are write_bits
  * wide (the generator's key memory writes one key of a row at a time). */
-sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long write_bits,
-                           int read_ports, int write_ports);
+sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long write_bits, int read_ports,
+                           int write_ports);
 
 #ifdef __cplusplus
 }

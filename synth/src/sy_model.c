@@ -15,16 +15,14 @@ const sy_model_var sy_model_vars[] = {
     {"MEM_BITCELL_F2", 140, 1, 1e6, MEM(bitcell_f2), "memory model: 6T bit-cell area in F^2"},
     {"MEM_PORT_FACTOR", 1.5, 1, 1e3, MEM(port_factor),
      "memory model: bit-cell area factor of a 1R1W (8T) cell over 6T"},
-    {"MEM_ARRAY_EFF", 0.6, 1, 1, MEM(array_eff),
-     "memory model: array efficiency (bit cells / macro area)"},
+    {"MEM_ARRAY_EFF", 0.6, 1, 1, MEM(array_eff), "memory model: array efficiency (bit cells / macro area)"},
     {"MEM_VDD", 1.8, 1, 1e3, MEM(vdd), "memory model: supply (V)"},
     {"MEM_CBL_FF", 2.0, 0, 1e6, MEM(cbl_ff), "memory model: bit-line capacitance per cell (fF)"},
     {"MEM_CWL_FF", 1.5, 0, 1e6, MEM(cwl_ff), "memory model: word-line capacitance per cell (fF)"},
     {"MEM_READ_SWING", 0.2, 1, 1e3, MEM(read_swing), "memory model: read bit-line swing (V)"},
     {"MEM_SA_FJ", 50, 0, 1e9, MEM(sa_fj),
      "memory model: sense amplifier + output latch energy per bit read (fJ)"},
-    {"MEM_DEC_FJ", 100, 0, 1e9, MEM(dec_fj),
-     "memory model: decoder energy per address bit per access (fJ)"},
+    {"MEM_DEC_FJ", 100, 0, 1e9, MEM(dec_fj), "memory model: decoder energy per address bit per access (fJ)"},
     {"MEM_LEAK_PA", 10, 0, 1e9, MEM(leak_pa), "memory model: leakage per bit cell (pA)"},
     {"NODE_REF_NM", 65, 1, 1e6, offsetof(sy_model_params, node_nm),
      "node-normalised energy: target node (nm), E ~ (node/180)(V/1.8)^2"},
@@ -33,28 +31,22 @@ const sy_model_var sy_model_vars[] = {
 };
 const int sy_model_nvars = (int)(sizeof sy_model_vars / sizeof sy_model_vars[0]);
 
-double *sy_model_field(sy_model_params *p, const sy_model_var *v)
-{
-    return (double *)((char *)p + v->off);
-}
+double *sy_model_field(sy_model_params *p, const sy_model_var *v) { return (double *)((char *)p + v->off); }
 
 void sy_model_defaults(sy_model_params *p)
 {
     memset(p, 0, sizeof *p);
-    for (int i = 0; i < sy_model_nvars; i++)
-        *sy_model_field(p, &sy_model_vars[i]) = sy_model_vars[i].dflt;
+    for (int i = 0; i < sy_model_nvars; i++) *sy_model_field(p, &sy_model_vars[i]) = sy_model_vars[i].dflt;
 }
 
 const sy_model_var *sy_model_find(const char *name)
 {
     for (int i = 0; i < sy_model_nvars; i++)
-        if (strcmp(sy_model_vars[i].name, name) == 0)
-            return &sy_model_vars[i];
+        if (strcmp(sy_model_vars[i].name, name) == 0) return &sy_model_vars[i];
     return NULL;
 }
 
-int sy_model_set(sy_model_params *p, const sy_model_var *v, const char *s, char *err,
-                 size_t errlen)
+int sy_model_set(sy_model_params *p, const sy_model_var *v, const char *s, char *err, size_t errlen)
 {
     double x;
     if (sy_parse_double(s, 0, v->max, &x) != 0 || (v->positive && x <= 0)) {

@@ -25,9 +25,9 @@ typedef struct {
 typedef struct {
     const char *name; /* flow variable */
     double dflt;
-    int positive;     /* 1: must be > 0; 0: >= 0 */
-    double max;       /* largest value allowed */
-    size_t off;       /* offset of the double in sy_model_params */
+    int positive; /* 1: must be > 0; 0: >= 0 */
+    double max;   /* largest value allowed */
+    size_t off;   /* offset of the double in sy_model_params */
     const char *desc;
 } sy_model_var;
 
@@ -40,8 +40,7 @@ void sy_model_defaults(sy_model_params *p);
 const sy_model_var *sy_model_find(const char *name);
 /* Sets variable v of p from text s (decimal notation, in range): 0, or -1 with a message
    naming the variable, the value and the range. */
-int sy_model_set(sy_model_params *p, const sy_model_var *v, const char *s, char *err,
-                 size_t errlen);
+int sy_model_set(sy_model_params *p, const sy_model_var *v, const char *s, char *err, size_t errlen);
 /* Address of variable v's value in p. */
 double *sy_model_field(sy_model_params *p, const sy_model_var *v);
 

@@ -37,8 +37,8 @@ static int parse_bits(const cJSON *arr, int **bits, int *maxbit, const char *wha
         if (cJSON_IsNumber(b)) {
             double v = b->valuedouble;
             if (!(v >= 0 && v <= SY_MAX_BIT && v == (double)(int)v)) {
-                snprintf(err, errlen, "%s: bit %d is %.17g: net numbers must be integers in 0..%d", what, i, v,
-                         SY_MAX_BIT);
+                snprintf(err, errlen, "%s: bit %d is %.17g: net numbers must be integers in 0..%d", what, i,
+                         v, SY_MAX_BIT);
                 return -1;
             }
             (*bits)[i] = (int)v;
@@ -46,7 +46,8 @@ static int parse_bits(const cJSON *arr, int **bits, int *maxbit, const char *wha
         } else {
             const char *s = cJSON_IsString(b) ? b->valuestring : "";
             if (strcmp(s, "0") && strcmp(s, "1") && strcmp(s, "x") && strcmp(s, "z")) {
-                snprintf(err, errlen, "%s: bit %d is neither a net number nor \"0\", \"1\", \"x\", \"z\"", what, i);
+                snprintf(err, errlen, "%s: bit %d is neither a net number nor \"0\", \"1\", \"x\", \"z\"",
+                         what, i);
                 return -1;
             }
             (*bits)[i] = s[0] == '0' ? SY_BIT_0 : s[0] == '1' ? SY_BIT_1 : s[0] == 'z' ? SY_BIT_Z : SY_BIT_X;
@@ -76,7 +77,8 @@ static int bad_name(const char *kind, const char *name, int ident, char *err, si
 {
     if (ident ? sy_is_ident(name) : sy_is_token(name)) return 0;
     snprintf(err, errlen, "%s \"%.80s\" is not %s", kind, name,
-             ident ? "an identifier ([A-Za-z_][A-Za-z0-9_]*)" : "a name of printable characters without space or '/'");
+             ident ? "an identifier ([A-Za-z_][A-Za-z0-9_]*)"
+                   : "a name of printable characters without space or '/'");
     return -1;
 }
 

@@ -13,16 +13,16 @@ enum { SY_BIT_0 = -1, SY_BIT_1 = -2, SY_BIT_X = -3, SY_BIT_Z = -4 };
 
 typedef struct {
     char *name;
-    int dir;            /* 0 input, 1 output, 2 inout */
+    int dir; /* 0 input, 1 output, 2 inout */
     int nbits;
     int *bits;
 } sy_nport;
 
 typedef struct {
-    char *name;         /* instance name as written by write_verilog (unescaped) */
-    char *type;         /* cell or module type */
+    char *name; /* instance name as written by write_verilog (unescaped) */
+    char *type; /* cell or module type */
     int nconns;
-    sy_nport *conns;    /* one per connected port, with its direction */
+    sy_nport *conns; /* one per connected port, with its direction */
 } sy_ncell;
 
 typedef struct {
@@ -32,7 +32,7 @@ typedef struct {
     sy_nport *ports;
     int ncells;
     sy_ncell *cells;
-    int maxbit;         /* largest bit number used (-1: none), <= SY_MAX_BIT */
+    int maxbit; /* largest bit number used (-1: none), <= SY_MAX_BIT */
 } sy_nmod;
 
 typedef struct {

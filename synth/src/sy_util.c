@@ -145,7 +145,8 @@ int sy_is_filename(const char *s)
     size_t n = strlen(s);
     if (n == 0 || n > SY_MAX_NAME || s[0] == '.' || s[0] == '-') return 0;
     for (size_t i = 0; i < n; i++)
-        if (!(isascii((unsigned char)s[i]) && (isalnum((unsigned char)s[i]) || strchr("_.-", s[i])))) return 0;
+        if (!(isascii((unsigned char)s[i]) && (isalnum((unsigned char)s[i]) || strchr("_.-", s[i]))))
+            return 0;
     return 1;
 }
 

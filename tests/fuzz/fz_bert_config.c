@@ -15,18 +15,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (memchr(data, 0, size))
-        return 0;
+    if (memchr(data, 0, size)) return 0;
     char *text = fz_strndup(data, size), err[1024];
     bcfg_config c;
     if (bcfg_parse(text, "config.json", &c, err, sizeof err) == 0) {
-        if (c.hidden < 1 || c.n_heads < 1 || c.n_layers < 1 || c.intermediate < 1 ||
-            c.vocab_size < 1 || c.max_pos < 1 || c.type_vocab < 1)
+        if (c.hidden < 1 || c.n_heads < 1 || c.n_layers < 1 || c.intermediate < 1 || c.vocab_size < 1 ||
+            c.max_pos < 1 || c.type_vocab < 1)
             fz_fail("bert_config", "an accepted configuration has a size < 1");
         if (c.head_dim * c.n_heads != c.hidden)
             fz_fail("bert_config", "head_dim x num_attention_heads != hidden_size");
-        if (!(c.ln_eps > 0))
-            fz_fail("bert_config", "layer_norm_eps is not > 0");
+        if (!(c.ln_eps > 0)) fz_fail("bert_config", "layer_norm_eps is not > 0");
     }
     free(text);
     return 0;

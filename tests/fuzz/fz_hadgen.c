@@ -26,8 +26,7 @@ static void set_pairs(hg_cfg *c, int n, char **args)
 {
     char err[512];
     for (int i = 0; i + 1 < n; i++) {
-        if (strncmp(args[i], "--", 2) != 0)
-            continue;
+        if (strncmp(args[i], "--", 2) != 0) continue;
         for (int k = 0; hg_cfg_options[k]; k++)
             if (strcmp(args[i] + 2, hg_cfg_options[k]) == 0 &&
                 hg_cfg_set(c, hg_cfg_options[k], args[i + 1], err, sizeof err) == 0)
@@ -56,8 +55,7 @@ static void round_trip(const hg_cfg *c)
     set_pairs(&back, n, words);
     if (hg_cfg_finish(&back, err, sizeof err) != 0)
         fz_fail("hadgen", "the options hg_cfg_args printed for a valid configuration are refused");
-    if (!same_cfg(c, &back))
-        fz_fail("hadgen", "the options hg_cfg_args printed give another configuration");
+    if (!same_cfg(c, &back)) fz_fail("hadgen", "the options hg_cfg_args printed give another configuration");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -67,21 +65,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *argv[MAX_ARGS + 3];
     argv[0] = fz_strndup("hadgen", 6);
     argv[1] = fz_strndup("--dry-run", 9);
-    for (int i = 0; i < n; i++)
-        argv[i + 2] = fz_strndup(data + off[i], len[i]);
+    for (int i = 0; i < n; i++) argv[i + 2] = fz_strndup(data + off[i], len[i]);
     argv[n + 2] = NULL;
     optind = 0; /* getopt_long starts afresh */
     int rc = hadgen_main(n + 2, argv);
-    if (rc != 0 && rc != 2)
-        fz_fail("hadgen", "--dry-run exits with a code other than 0 or 2");
+    if (rc != 0 && rc != 2) fz_fail("hadgen", "--dry-run exits with a code other than 0 or 2");
 
     hg_cfg c;
     char err[512];
     hg_cfg_default(&c, HG_CORE_HAD);
     set_pairs(&c, n, argv + 2);
-    if (hg_cfg_finish(&c, err, sizeof err) == 0)
-        round_trip(&c);
-    for (int i = 0; i < n + 2; i++)
-        free(argv[i]);
+    if (hg_cfg_finish(&c, err, sizeof err) == 0) round_trip(&c);
+    for (int i = 0; i < n + 2; i++) free(argv[i]);
     return 0;
 }

@@ -41,9 +41,8 @@ static int config(const uint8_t *h, hg_cfg *c)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     hg_cfg c;
-    if (size < HEAD || config(data, &c) != 0)
-        return 0;
-    int n_keys = data[7] ? data[7] % 80 - 8 : -1;  /* some of them out of range */
+    if (size < HEAD || config(data, &c) != 0) return 0;
+    int n_keys = data[7] ? data[7] % 80 - 8 : -1; /* some of them out of range */
     /* the score step and scales hgsim accepts: positive, at most 1e6 */
     double alpha = ldexp(1.0, data[8] % 40 - 24), sq = ldexp(1.0, data[9] % 32 - 16);
     double sk = ldexp(1.0, data[10] % 32 - 16);
@@ -51,18 +50,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = size - HEAD, kb = (size_t)hm_key_bytes(&c);
     /* keys and values: whole vectors mostly, any size sometimes */
     size_t ks = data[11] & 1 ? (data[11] >> 1) * kb : data[11], vs = (data[11] >> 1) * (size_t)c.d;
-    if (ks > n)
-        ks = n;
-    if (vs > n - ks)
-        vs = n - ks;
+    if (ks > n) ks = n;
+    if (vs > n - ks) vs = n - ks;
     const char *kp = fz_scratch("k.bin", rest, ks), *vp = fz_scratch("v.bin", rest + ks, vs);
     const char *qp = fz_scratch("q.bin", rest + ks + vs, n - ks - vs);
     hs_vec x;
     char err[1024];
-    if (hs_vec_read(&c, kp, vp, qp, n_keys, &x, err, sizeof err) != 0)
-        return 0;
-    if (x.n_keys < 1 || x.n_keys > x.have || x.n_keys > c.l || x.nq < 1 ||
-        (n_keys > 0 && x.n_keys != n_keys))
+    if (hs_vec_read(&c, kp, vp, qp, n_keys, &x, err, sizeof err) != 0) return 0;
+    if (x.n_keys < 1 || x.n_keys > x.have || x.n_keys > c.l || x.nq < 1 || (n_keys > 0 && x.n_keys != n_keys))
         fz_fail("hgsim_vectors", "accepted vectors with a key or query count out of range");
     hm_run run;
     memset(&run, 0, sizeof run);

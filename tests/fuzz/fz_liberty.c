@@ -20,25 +20,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static FILE *devnull(void)
 {
     static FILE *f;
-    if (!f && !(f = fopen("/dev/null", "w")))
-        abort();
+    if (!f && !(f = fopen("/dev/null", "w"))) abort();
     return f;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (memchr(data, 0, size))
-        return 0;
+    if (memchr(data, 0, size)) return 0;
     char err[1024];
     sy_lib *lib = sy_lib_parse((const char *)data, size, "fuzz.lib", err, sizeof err);
-    if (!lib)
-        return 0;
+    if (!lib) return 0;
     int n = sy_lib_ncells(lib);
-    if (n < 1)
-        fz_fail("liberty", "a library that parses has no cell");
+    if (n < 1) fz_fail("liberty", "a library that parses has no cell");
     const char **names = malloc((size_t)n * sizeof *names);
-    if (!names)
-        abort();
+    if (!names) abort();
     for (int i = 0; i < n; i++) {
         const sy_cell *c = sy_lib_cell(lib, i);
         names[i] = c->name;

@@ -21,18 +21,19 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const module_files[] = {
-    "tiny_kmem.v", "tiny_xnor_lane.v", "tiny_mac_lane.v", "tiny_core.v", "had_xnor_lane.v",
-    "had_score_array.v", "had_topn.v", "had_wlut.v", "had_av_dim.v", "had_av.v", "had_norm.v",
-    "had_kmem.v", "had_vmem.v", "had_core.v", "m.v", NULL};
+static const char *const module_files[] = {"tiny_kmem.v", "tiny_xnor_lane.v", "tiny_mac_lane.v",
+                                           "tiny_core.v", "had_xnor_lane.v",  "had_score_array.v",
+                                           "had_topn.v",  "had_wlut.v",       "had_av_dim.v",
+                                           "had_av.v",    "had_norm.v",       "had_kmem.v",
+                                           "had_vmem.v",  "had_core.v",       "m.v",
+                                           NULL};
 
 /* The two RTL directories (with and without filelist.f), made once. */
 static void setup(void)
 {
     static int done;
     char name[128];
-    if (done)
-        return;
+    if (done) return;
     for (int d = 0; d < 2; d++) {
         fz_subdir(d ? "list" : "nolist");
         for (int i = 0; module_files[i]; i++) {
@@ -49,8 +50,8 @@ static void check(const sy_manifest *m)
         fz_fail("manifest", "the top is not an identifier or not a module");
     for (int i = 0; i < m->nmods; i++) {
         const sy_mmod *mod = &m->mods[i];
-        if (!sy_is_ident(mod->name) || !sy_is_filename(mod->file) || mod->instances < 1 ||
-            mod->nports < 1 || sy_manifest_find(m, mod->name) != mod)
+        if (!sy_is_ident(mod->name) || !sy_is_filename(mod->file) || mod->instances < 1 || mod->nports < 1 ||
+            sy_manifest_find(m, mod->name) != mod)
             fz_fail("manifest", "a module with a bad name, file, count or no port");
         if (mod->is_memory && (mod->words < 1 || mod->width < 1))
             fz_fail("manifest", "a memory without words or width");
@@ -61,10 +62,8 @@ static void check(const sy_manifest *m)
     }
     for (int i = 0; i < m->nfiles; i++) {
         int known = 0;
-        for (int k = 0; k < m->nmods; k++)
-            known |= strcmp(m->files[i], m->mods[k].file) == 0;
-        if (!known)
-            fz_fail("manifest", "a filelist entry that is no module's file");
+        for (int k = 0; k < m->nmods; k++) known |= strcmp(m->files[i], m->mods[k].file) == 0;
+        if (!known) fz_fail("manifest", "a filelist entry that is no module's file");
     }
 }
 

@@ -23,19 +23,16 @@ static void check_bits(const sy_nport *p, int maxbit)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (memchr(data, 0, size))
-        return 0;
+    if (memchr(data, 0, size)) return 0;
     char *text = fz_strndup(data, size), err[1024];
     sy_netlist *nl = sy_netlist_parse(text, "fuzz.json", err, sizeof err);
     free(text);
-    if (!nl)
-        return 0;
+    if (!nl) return 0;
     for (int i = 0; i < nl->nmods; i++) {
         const sy_nmod *m = &nl->mods[i];
         if (!sy_netlist_find(nl, m->name) || m->maxbit > SY_MAX_BIT)
             fz_fail("netlist", "a module is not found by its name, or maxbit is too large");
-        for (int p = 0; p < m->nports; p++)
-            check_bits(&m->ports[p], m->maxbit);
+        for (int p = 0; p < m->nports; p++) check_bits(&m->ports[p], m->maxbit);
         for (int c = 0; c < m->ncells; c++)
             for (int k = 0; k < m->cells[c].nconns; k++) {
                 check_bits(&m->cells[c].conns[k], m->maxbit);

@@ -34,14 +34,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const tok_vocab *v = vocab();
     /* an empty file: fmemopen needs at least one byte */
     FILE *f = size ? fmemopen((void *)(uintptr_t)data, size, "r") : fopen("/dev/null", "r");
-    if (!f)
-        abort();
+    if (!f) abort();
     int max_tokens = 2 + (int)(size % 31), limit = (int)(size % 7);
     char err[1024];
     hr_corpus *c = hr_corpus_read(f, "s.txt", v, max_tokens, limit, err, sizeof err);
     fclose(f);
-    if (!c)
-        return 0;
+    if (!c) return 0;
     long total = 0;
     if (c->n < 1 || (limit > 0 && c->n > limit))
         fz_fail("sentences", "an accepted file has no sentence, or more than the limit");
@@ -49,8 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (c->n_tok[i] < 2 || c->n_tok[i] > max_tokens || !c->text[i])
             fz_fail("sentences", "a sentence has a token count outside 2..max_tokens");
         for (int k = 0; k < c->n_tok[i]; k++)
-            if (!tok_token(v, c->ids[i][k]))
-                fz_fail("sentences", "a token id outside the vocabulary");
+            if (!tok_token(v, c->ids[i][k])) fz_fail("sentences", "a token id outside the vocabulary");
         total += c->n_tok[i];
     }
     if (total != c->tokens || hr_corpus_max_tokens(c) > max_tokens)

@@ -19,20 +19,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define NPARTS 8
 
-static const char *const part_file[NPARTS] = {
-    "run/log/flow_vars.txt",       "run/reports/area/m.rpt",     "run/reports/sta/m.timing.rpt",
-    "run/reports/sta/m.power0.rpt", "run/reports/sta/m.power1.rpt", "run/generated/gl/m/map.txt",
-    "run/reports/toggles/m0.tog",  "run/hg_phase.txt"};
+static const char *const part_file[NPARTS] = {"run/log/flow_vars.txt",        "run/reports/area/m.rpt",
+                                              "run/reports/sta/m.timing.rpt", "run/reports/sta/m.power0.rpt",
+                                              "run/reports/sta/m.power1.rpt", "run/generated/gl/m/map.txt",
+                                              "run/reports/toggles/m0.tog",   "run/hg_phase.txt"};
 
 static void setup(void)
 {
     static int done;
-    if (done)
-        return;
+    if (done) return;
     static const char *const dirs[] = {"run/log", "run/reports/area", "run/reports/sta", "run/generated/gl/m",
                                        "run/reports/toggles"};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
-        fz_subdir(dirs[i]);
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) fz_subdir(dirs[i]);
     done = 1;
 }
 
@@ -62,8 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (read_vars(path[0], &kv, err, sizeof err) == 0)
         for (int i = 0; i < sy_model_nvars; i++) {
             const sy_model_var *mv = &sy_model_vars[i];
-            if (var_num(&kv, mv->name, &model, path[0], err, sizeof err) != 0)
-                continue;
+            if (var_num(&kv, mv->name, &model, path[0], err, sizeof err) != 0) continue;
             double v = *sy_model_field(&model, mv);
             if (!(v >= 0) || v > mv->max || (mv->positive && v <= 0))
                 fz_fail("synth_reports", "a flow variable outside its range");
@@ -81,8 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* module m, one instance m0 simulated: power tables, map and toggle file */
     static sy_mport port = {"clk_i", SY_DIR_IN, 1};
-    static sy_mmod mod = {.name = "m", .file = "m.v", .block = "score", .instances = 1, .nports = 1,
-                          .ports = &port};
+    static sy_mmod mod = {
+        .name = "m", .file = "m.v", .block = "score", .instances = 1, .nports = 1, .ports = &port};
     sy_inst inst = {.mod = &mod, .simulate = 1, .cells = 4, .base = "run/captures/m0", .name = "m0"};
     sy_list list = {1, &inst};
     modres r = {.mm = &mod};

@@ -45,21 +45,17 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 static void cleanup(void)
 {
     for (int i = 0; i < nfiles; i++)
-        if (files[i].fd >= 0)
-            close(files[i].fd);
-    if (dir[0])
-        nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        if (files[i].fd >= 0) close(files[i].fd);
+    if (dir[0]) nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 const char *fz_dir(void)
 {
-    if (dir[0])
-        return dir;
+    if (dir[0]) return dir;
     /* a memory file system where there is one: rewriting a file on a disk can wait on the
        device (ext4 discards the blocks a truncation frees) */
     const char *t = getenv("TMPDIR");
-    if (!t || !*t)
-        t = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
+    if (!t || !*t) t = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
     snprintf(dir, sizeof dir, "%s/hg_fuzz_XXXXXX", t);
     if (!mkdtemp(dir)) {
         perror("fz_dir: mkdtemp");
@@ -73,8 +69,7 @@ const char *fz_dir(void)
 static int slot(const char *name)
 {
     for (int i = 0; i < nfiles; i++)
-        if (strcmp(files[i].name, name) == 0)
-            return i;
+        if (strcmp(files[i].name, name) == 0) return i;
     if (nfiles == FZ_MAX_FILES || strlen(name) >= sizeof files[0].name) {
         fprintf(stderr, "fz_scratch: too many files or a long name: %s\n", name);
         abort();
@@ -88,8 +83,7 @@ static int slot(const char *name)
 const char *fz_scratch(const char *name, const void *data, size_t n)
 {
     int i = slot(name);
-    if (files[i].fd < 0)
-        files[i].fd = open(files[i].path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (files[i].fd < 0) files[i].fd = open(files[i].path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     const char *p = data;
     size_t done = 0;
     int ok = files[i].fd >= 0 && ftruncate(files[i].fd, 0) == 0;
@@ -108,8 +102,7 @@ const char *fz_scratch(const char *name, const void *data, size_t n)
 const char *fz_subdir(const char *name)
 {
     for (int i = 0; i < nsubdirs; i++)
-        if (strcmp(subdirs[i] + strlen(fz_dir()) + 1, name) == 0)
-            return subdirs[i];
+        if (strcmp(subdirs[i] + strlen(fz_dir()) + 1, name) == 0) return subdirs[i];
     if (nsubdirs == FZ_MAX_FILES) {
         fprintf(stderr, "fz_subdir: too many folders\n");
         abort();
@@ -118,8 +111,7 @@ const char *fz_subdir(const char *name)
     char *path = subdirs[nsubdirs];
     snprintf(path, sizeof subdirs[0], "%s/%s", fz_dir(), name);
     for (char *p = path + strlen(fz_dir()) + 1;; p++) {
-        if (*p != '/' && *p)
-            continue;
+        if (*p != '/' && *p) continue;
         char c = *p;
         *p = '\0';
         if (mkdir(path, 0700) != 0 && errno != EEXIST) {
@@ -127,8 +119,7 @@ const char *fz_subdir(const char *name)
             abort();
         }
         *p = c;
-        if (!c)
-            break;
+        if (!c) break;
     }
     return subdirs[nsubdirs++];
 }
@@ -151,8 +142,7 @@ int fz_split(const uint8_t *data, size_t n, uint8_t sep, int max, size_t *off, s
 char *fz_strndup(const void *data, size_t n)
 {
     char *s = malloc(n + 1);
-    if (!s)
-        abort();
+    if (!s) abort();
     memcpy(s, data, n);
     s[n] = '\0';
     return s;

@@ -37,13 +37,11 @@ static void tokenize(const tok_vocab *v, const uint8_t *text, size_t n)
     int max_len = 2 + (int)(n % 40);
     int32_t ids[64];
     int got = tok_encode(v, s, max_len, ids, err, sizeof err);
-    if (got < 2 || got > max_len)
-        fz_fail("vocab", "tok_encode returned a length outside 2..max_len");
+    if (got < 2 || got > max_len) fz_fail("vocab", "tok_encode returned a length outside 2..max_len");
     if (ids[0] != tok_id(v, "[CLS]") || ids[got - 1] != tok_id(v, "[SEP]"))
         fz_fail("vocab", "a sequence does not run from [CLS] to [SEP]");
     for (int i = 0; i < got; i++)
-        if (!tok_token(v, ids[i]))
-            fz_fail("vocab", "tok_encode returned an id outside the vocabulary");
+        if (!tok_token(v, ids[i])) fz_fail("vocab", "tok_encode returned an id outside the vocabulary");
     (void)tok_utf8_error(s, n);
     free(s);
 }
@@ -61,8 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fz_fail("vocab", "a token of the vocabulary is not found by its text");
         }
     }
-    for (int i = 1; i < n; i++)
-        tokenize(v ? v : builtin_vocab(), data + off[i], len[i]);
+    for (int i = 1; i < n; i++) tokenize(v ? v : builtin_vocab(), data + off[i], len[i]);
     tok_free(v);
     return 0;
 }

@@ -68,7 +68,7 @@ def main():
     print(" *   python3 tests/ref/make_tok_tables.py > sw/model/tok_tables.h")
     print(" * Included by sw/model/tok_wordpiece.c only.")
     print(" */")
-    print("#ifndef TOK_TABLES_H\n#define TOK_TABLES_H\n")
+    print("#ifndef TOK_TABLES_H\n#define TOK_TABLES_H\n// clang-format off (a generated table)\n")
     print("#include <stdint.h>\n")
     print("typedef struct { uint16_t lo, hi; } tok_range;   /* inclusive, sorted */")
     print("/* sorted by from; to2 is a second code point (0: none), as in some Indic vowels */")
