@@ -871,46 +871,105 @@ static void check_paths(const opts *o, const distilled *ds)
 
 /* ---- main ------------------------------------------------------------------------------ */
 
+/* The model directory (default: the packaged model), and a distilled model's student and
+   teacher when it holds had.json. Exits 2 on bad input. */
+static void resolve_model(opts *o, distilled *ds)
+{
+    static char dir[4096], tdir[4096];
+    char err[1200];
+    if (!o->model) {
+        if (enc_model_dir(dir, sizeof dir, err, sizeof err) != 0) {
+            fprintf(stderr, "hadrun: %s\n", err);
+            exit(2);
+        }
+        o->model = dir;
+    }
+    snprintf(ds->had_path, sizeof ds->had_path, "%s/had.json", o->model);
+    if (access(ds->had_path, F_OK) == 0)
+        open_distilled(o, ds, tdir, sizeof tdir);
+    else if (o->teacher)
+        bad("teacher", o->teacher,
+            "only with a distilled model (--model DIR holding had.json, "
+            "made by make model-had)");
+}
+
+/* The simulation cache folder and HADGEN_SIM_STALLS, checked before any work (exit 2). */
+static void check_sim_env(const opts *o)
+{
+    char err[1200];
+    const char *env = getenv("HADGEN_SIM_CACHE");
+    if (o->cache && hs_check_cache_dir(o->cache, err, sizeof err) != 0) {
+        fprintf(stderr, "hadrun: --cache '%s': %s\n", o->cache, err);
+        exit(2);
+    }
+    if (!o->cache && env && *env && hs_check_cache_dir(env, err, sizeof err) != 0) {
+        fprintf(stderr, "hadrun: HADGEN_SIM_CACHE '%s': %s\n", env, err);
+        exit(2);
+    }
+    int q_gap, o_stall;
+    if (hs_env_stalls(&q_gap, &o_stall, err, sizeof err) != 0) {
+        fprintf(stderr, "hadrun: %s\n", err);
+        exit(2);
+    }
+}
+
+/* Opens the backends (a distilled model's HAD backends on its student, with its learned
+   alpha and calibration); bm[k] is the model backend k runs on (NULL: the reference).
+   0, or -1 after a message. */
+static int open_backends(const opts *o, const distilled *ds, const hr_kind *kinds, int nb, const hg_cfg *core,
+                         const hr_calib *cal, hr_backend **b, const enc_model **bm)
+{
+    char err[1200];
+    hs_opts so = {.cache_dir = o->cache, .quiet = o->quiet};
+    for (int k = 0; k < nb; k++) {
+        int student = ds->had && hr_kind_had(kinds[k]);
+        b[k] = hr_backend_open(kinds[k], core, student ? ds->scal : cal, &so, o->check, err, sizeof err);
+        if (!b[k]) {
+            fprintf(stderr, "hadrun: %s\n", err);
+            return -1;
+        }
+        if (student) hr_backend_set_alpha(b[k], ds->had->alpha_c);
+        bm[k] = student ? ds->sm : NULL;
+    }
+    return 0;
+}
+
+/* The whole pass, o->repeat times (res: the first pass's results; secs, asecs: every pass's
+   wall and attention seconds per backend). 0, or -1 after a message. */
+static int run_passes(const opts *o, const enc_model *m, const enc_model **bm, const hr_corpus *cp,
+                      hr_backend **b, int nb, hr_result *res, double (*secs)[REPEAT_MAX],
+                      double (*asecs)[REPEAT_MAX], int *have_res)
+{
+    static hr_result tmp[HR_NKINDS];
+    char err[1200];
+    for (int rep = 0; rep < o->repeat; rep++) {
+        hr_result *r = rep == 0 ? res : tmp;
+        if (hr_evaluate_models(m, bm, cp, b, nb, r, NULL, !o->quiet, err, sizeof err) != 0) {
+            fprintf(stderr, "hadrun: %s\n", err);
+            return -1;
+        }
+        *have_res = 1;
+        for (int k = 0; k < nb; k++) {
+            secs[k][rep] = r[k].seconds;
+            asecs[k][rep] = r[k].attn_seconds;
+            if (rep > 0) hr_result_free(&tmp[k]);
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     opts o;
     parse_args(argc, argv, &o);
     hr_kind kinds[HR_NKINDS];
     int nb = parse_backends(o.backends, kinds);
-
-    char err[1200], vpath[4200];
-    static char dir[4096], tdir[4096];
-    if (!o.model) {
-        if (enc_model_dir(dir, sizeof dir, err, sizeof err) != 0) {
-            fprintf(stderr, "hadrun: %s\n", err);
-            return 2;
-        }
-        o.model = dir;
-    }
     static distilled ds;
-    snprintf(ds.had_path, sizeof ds.had_path, "%s/had.json", o.model);
-    if (access(ds.had_path, F_OK) == 0)
-        open_distilled(&o, &ds, tdir, sizeof tdir);
-    else if (o.teacher)
-        bad("teacher", o.teacher,
-            "only with a distilled model (--model DIR holding had.json, "
-            "made by make model-had)");
-    const char *env = getenv("HADGEN_SIM_CACHE");
-    if (o.cache && hs_check_cache_dir(o.cache, err, sizeof err) != 0) {
-        fprintf(stderr, "hadrun: --cache '%s': %s\n", o.cache, err);
-        return 2;
-    }
-    if (!o.cache && env && *env && hs_check_cache_dir(env, err, sizeof err) != 0) {
-        fprintf(stderr, "hadrun: HADGEN_SIM_CACHE '%s': %s\n", env, err);
-        return 2;
-    }
-    int q_gap, o_stall;
-    if (hs_env_stalls(&q_gap, &o_stall, err, sizeof err) != 0) {
-        fprintf(stderr, "hadrun: %s\n", err);
-        return 2;
-    }
+    resolve_model(&o, &ds);
+    check_sim_env(&o);
     check_paths(&o, &ds);
     /* the reference model: the teacher of a distilled model, else the model itself */
+    char err[1200], vpath[4200];
     const char *rdir = ds.had ? ds.teacher : o.model;
     enc_model *m = enc_load(rdir, err, sizeof err);
     snprintf(vpath, sizeof vpath, "%s/vocab.txt", rdir);
@@ -919,7 +978,7 @@ int main(int argc, char **argv)
     hr_corpus *cp = NULL;
     hr_calib *cal = NULL;
     hr_backend *b[HR_NKINDS] = {NULL};
-    hr_result res[HR_NKINDS], tmp[HR_NKINDS];
+    hr_result res[HR_NKINDS];
     int rc = 2, have_res = 0;
     if (!m || !v) {
         fprintf(stderr, "hadrun: --%s: %s\n", ds.had ? "teacher" : "model", err);
@@ -943,35 +1002,13 @@ int main(int argc, char **argv)
     if (o.dump_dir) do_dump(&o, m, cal, &core, cp, lh, nlh, &ds);
 
     rc = 1;
-    hs_opts so = {.cache_dir = o.cache, .quiet = o.quiet};
     const enc_model *bm[HR_NKINDS];
-    for (int k = 0; k < nb; k++) {
-        int student = ds.had && hr_kind_had(kinds[k]);
-        b[k] = hr_backend_open(kinds[k], &core, student ? ds.scal : cal, &so, o.check, err, sizeof err);
-        if (!b[k]) {
-            fprintf(stderr, "hadrun: %s\n", err);
-            goto done;
-        }
-        if (student) hr_backend_set_alpha(b[k], ds.had->alpha_c);
-        bm[k] = student ? ds.sm : NULL;
-    }
+    if (open_backends(&o, &ds, kinds, nb, &core, cal, b, bm) != 0) goto done;
     if (!o.quiet)
         fprintf(stderr, "hadrun: %d sentences (%ld tokens, longest %d) x %d backend(s)\n", cp->n, cp->tokens,
                 hr_corpus_max_tokens(cp), nb);
     static double secs[HR_NKINDS][REPEAT_MAX], asecs[HR_NKINDS][REPEAT_MAX];
-    for (int rep = 0; rep < o.repeat; rep++) {
-        hr_result *r = rep == 0 ? res : tmp;
-        if (hr_evaluate_models(m, bm, cp, b, nb, r, NULL, !o.quiet, err, sizeof err) != 0) {
-            fprintf(stderr, "hadrun: %s\n", err);
-            goto done;
-        }
-        have_res = 1;
-        for (int k = 0; k < nb; k++) {
-            secs[k][rep] = r[k].seconds;
-            asecs[k][rep] = r[k].attn_seconds;
-            if (rep > 0) hr_result_free(&tmp[k]);
-        }
-    }
+    if (run_passes(&o, m, bm, cp, b, nb, res, secs, asecs, &have_res) != 0) goto done;
     rc = report(&o, cp, cal, &core, &ds, res, nb, secs, asecs);
 done:
     for (int k = 0; k < nb; k++) {
