@@ -21,34 +21,44 @@ std::string equiv()
     return "HGSYNTH='" + std::string(HG_BIN_DIR) + "/hgsynth' " + hgt::src_dir() + "/synth/equiv.sh";
 }
 
-// One flow run (to the netlists) of the small HAD core, made once for the suite.
+// One flow run (to the netlists) of the small HAD core, made once for the suite by its
+// fixture; the setup only records what happened (the tests check it).
 struct FlowRun {
     std::string dir, rtl, log;
     int rc = -1;
 };
 
-const FlowRun &run()
+class Equiv : public testing::Test
 {
-    static FlowRun *r = nullptr;
-    if (r) return *r;
-    r = new FlowRun;
-    std::string t = std::string(HG_BIN_DIR) + "/../test_equiv";
-    hgt::run_cmd("rm -rf '" + t + "' && mkdir -p '" + t + "'");
-    r->rtl = t + "/rtl";
-    r->dir = t + "/run";
-    Result g = hgt::run_cmd(std::string(HG_BIN_DIR) +
-                            "/hadgen --core had --d 8 --lanes 1 --top-n 2 "
-                            "--max-keys 24 --weight-bits 8 --exp-frac-bits 2 --out-frac 0 --out '" +
-                            r->rtl + "'");
-    EXPECT_EQ(g.status, 0) << g.out;
-    Result f = hgt::run_cmd("OUT_DIR='" + r->dir + "' STOP_AFTER=yosys JOBS=2 HGSYNTH='" + HG_BIN_DIR +
-                            "/hgsynth' " + hgt::src_dir() + "/synth/flow.sh '" + r->rtl + "'");
-    r->rc = f.status;
-    r->log = f.out;
-    return *r;
-}
+  protected:
+    static FlowRun *run_;
+    static void SetUpTestSuite()
+    {
+        if (run_) return;
+        run_ = new FlowRun;
+        std::string t = std::string(HG_BIN_DIR) + "/../test_equiv";
+        hgt::run_cmd("rm -rf '" + t + "' && mkdir -p '" + t + "'");
+        run_->rtl = t + "/rtl";
+        run_->dir = t + "/run";
+        Result g = hgt::run_cmd(std::string(HG_BIN_DIR) +
+                                "/hadgen --core had --d 8 --lanes 1 --top-n 2 "
+                                "--max-keys 24 --weight-bits 8 --exp-frac-bits 2 --out-frac 0 --out '" +
+                                run_->rtl + "'");
+        if (g.status != 0) {
+            run_->rc = g.status;
+            run_->log = "hadgen: " + g.out;
+            return;
+        }
+        Result f = hgt::run_cmd("OUT_DIR='" + run_->dir + "' STOP_AFTER=yosys JOBS=2 HGSYNTH='" + HG_BIN_DIR +
+                                "/hgsynth' " + hgt::src_dir() + "/synth/flow.sh '" + run_->rtl + "'");
+        run_->rc = f.status;
+        run_->log = f.out;
+    }
+    static const FlowRun &run() { return *run_; }
+};
+FlowRun *Equiv::run_ = nullptr;
 
-TEST(Equiv, NetlistsOfEveryKindAreProven)
+TEST_F(Equiv, NetlistsOfEveryKindAreProven)
 {
     const FlowRun &r = run();
     ASSERT_EQ(r.rc, 0) << r.log;
@@ -69,7 +79,7 @@ TEST(Equiv, NetlistsOfEveryKindAreProven)
     EXPECT_NE(hgt::read_file(r.dir + "/equiv/summary.txt").find("5 proven"), std::string::npos);
 }
 
-TEST(Equiv, AChangedCellIsNotProven)
+TEST_F(Equiv, AChangedCellIsNotProven)
 {
     const FlowRun &r = run();
     ASSERT_EQ(r.rc, 0) << r.log;
@@ -91,7 +101,7 @@ TEST(Equiv, AChangedCellIsNotProven)
     hgt::run_cmd("rm -rf '" + bad + "'");
 }
 
-TEST(Equiv, BadInputExitsTwo)
+TEST_F(Equiv, BadInputExitsTwo)
 {
     const FlowRun &r = run();
     hgt::TempDir td("equivbad");
