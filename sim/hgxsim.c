@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,7 +431,32 @@ enum {
     O_HELP
 };
 
-int main(int argc, char **argv)
+/* The command line. */
+typedef struct {
+    hg_cfg c;
+    hs_opts so;
+    unsigned mask; /* data sets */
+    int count, stalls, keep, four, nkeys, files;
+    long seed;
+    double alpha, sq, sk;
+    const char *kp, *vp, *qp, *rtl;
+} args;
+
+/* Bad input: "hgxsim: <message>" and exit 2. */
+static void die2(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die2(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("hgxsim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(2);
+}
+
+/* Parses and checks the options before any work; exits 0 after --help, 2 on bad input. */
+static void parse_args(int argc, char **argv, args *a)
 {
     struct option opts[32];
     int no = 0;
@@ -454,88 +480,80 @@ int main(int argc, char **argv)
                                  {"help", no_argument, 0, O_HELP},
                                  {0, 0, 0, 0}};
     memcpy(&opts[no], own, sizeof own);
-
-    hg_cfg c;
-    hg_cfg_default(&c, HG_CORE_HAD);
-    hs_opts so = {0};
-    so.quiet = 1;
-    unsigned mask = (1u << D_N) - 1u;
-    int count = 8, stalls = 0, keep = 0, four = 0, nkeys = 0, ch, idx = 0, data_given = 0;
-    long seed = 1;
-    double alpha = 0.125, sq = 0.05, sk = 0.05;
-    const char *kp = NULL, *vp = NULL, *qp = NULL, *rtl = NULL;
+    *a = (args){.mask = (1u << D_N) - 1u, .count = 8, .seed = 1, .alpha = 0.125, .sq = 0.05, .sk = 0.05};
+    hg_cfg_default(&a->c, HG_CORE_HAD);
+    a->so.quiet = 1;
+    int ch, idx = 0, data_given = 0;
     char err[1024];
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
         switch (ch) {
         case O_CFG:
-            if (hg_cfg_set(&c, opts[idx].name, optarg, err, sizeof err) != 0) {
-                fprintf(stderr, "hgxsim: %s\n", err);
-                return 2;
-            }
+            if (hg_cfg_set(&a->c, opts[idx].name, optarg, err, sizeof err) != 0) die2("%s", err);
             break;
         case O_DATA:
-            mask = parse_data(optarg);
+            a->mask = parse_data(optarg);
             data_given = 1;
             break;
-        case O_COUNT: count = (int)parse_int("count", optarg, 1, MAX_COUNT); break;
-        case O_SEED: seed = parse_int("seed", optarg, 0, 2147483647L); break;
-        case O_STALLS: stalls = 1; break;
-        case O_KEYS: kp = optarg; break;
-        case O_VALUES: vp = optarg; break;
-        case O_QUERIES: qp = optarg; break;
-        case O_NKEYS: nkeys = (int)parse_int("n-keys", optarg, 1, HG_L_MAX); break;
-        case O_ALPHA: alpha = parse_pos("alpha", optarg); break;
-        case O_SQ: sq = parse_pos("scale-q", optarg); break;
-        case O_SK: sk = parse_pos("scale-k", optarg); break;
-        case O_RTL: rtl = optarg; break;
-        case O_FOUR: four = 1; break;
-        case O_KEEP: keep = 1; break;
-        case O_CACHE: so.cache_dir = optarg; break;
-        case O_HELP: usage(stdout); return 0;
-        case ':':
-            fprintf(stderr, "hgxsim: option '%s' needs a value (see --help)\n", argv[optind - 1]);
-            return 2;
-        default: fprintf(stderr, "hgxsim: unknown option '%s' (see --help)\n", argv[optind - 1]); return 2;
+        case O_COUNT: a->count = (int)parse_int("count", optarg, 1, MAX_COUNT); break;
+        case O_SEED: a->seed = parse_int("seed", optarg, 0, 2147483647L); break;
+        case O_STALLS: a->stalls = 1; break;
+        case O_KEYS: a->kp = optarg; break;
+        case O_VALUES: a->vp = optarg; break;
+        case O_QUERIES: a->qp = optarg; break;
+        case O_NKEYS: a->nkeys = (int)parse_int("n-keys", optarg, 1, HG_L_MAX); break;
+        case O_ALPHA: a->alpha = parse_pos("alpha", optarg); break;
+        case O_SQ: a->sq = parse_pos("scale-q", optarg); break;
+        case O_SK: a->sk = parse_pos("scale-k", optarg); break;
+        case O_RTL: a->rtl = optarg; break;
+        case O_FOUR: a->four = 1; break;
+        case O_KEEP: a->keep = 1; break;
+        case O_CACHE: a->so.cache_dir = optarg; break;
+        case O_HELP: usage(stdout); exit(0);
+        case ':': die2("option '%s' needs a value (see --help)", argv[optind - 1]);
+        default: die2("unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "hgxsim: unexpected argument '%s' (see --help)\n", argv[optind]);
-        return 2;
-    }
-    if (hg_cfg_finish(&c, err, sizeof err) != 0) {
-        fprintf(stderr, "hgxsim: %s\n", err);
-        return 2;
-    }
-    int files = kp || vp || qp;
-    if (files && (!kp || !vp || !qp || data_given)) {
-        fprintf(stderr, "hgxsim: --keys, --values and --queries go together, and replace --data\n");
-        return 2;
-    }
-    if (nkeys > c.l) {
-        fprintf(stderr, "hgxsim: --n-keys %d: must be in 1..%d (--max-keys)\n", nkeys, c.l);
-        return 2;
-    }
-    if (so.cache_dir && hs_check_cache_dir(so.cache_dir, err, sizeof err) != 0) {
-        fprintf(stderr, "hgxsim: --cache '%s': %s\n", so.cache_dir, err);
-        return 2;
-    }
-    if (rtl && hx_check_rtl_dir(rtl, err, sizeof err) != 0) {
-        fprintf(stderr, "hgxsim: --rtl '%s': %s\n", rtl, err);
-        return 2;
-    }
+    if (optind < argc) die2("unexpected argument '%s' (see --help)", argv[optind]);
+    if (hg_cfg_finish(&a->c, err, sizeof err) != 0) die2("%s", err);
+    a->files = a->kp || a->vp || a->qp;
+    if (a->files && (!a->kp || !a->vp || !a->qp || data_given))
+        die2("--keys, --values and --queries go together, and replace --data");
+    if (a->nkeys > a->c.l) die2("--n-keys %d: must be in 1..%d (--max-keys)", a->nkeys, a->c.l);
+    if (a->so.cache_dir && hs_check_cache_dir(a->so.cache_dir, err, sizeof err) != 0)
+        die2("--cache '%s': %s", a->so.cache_dir, err);
+    if (a->rtl && hx_check_rtl_dir(a->rtl, err, sizeof err) != 0) die2("--rtl '%s': %s", a->rtl, err);
+}
 
+/* Prints the figures line (and the x bits Icarus started with). */
+static void print_figures(const args *a, const figures *fg, int opened, int setup_failed, int rc)
+{
+    if (opened && !a->four)
+        printf("Icarus initial state: %ld x bits of the core's variables set to 0 (the two-state "
+               "start of the Verilator model)\n",
+               fg->x_bits);
+    printf("xsim-figures configs=1 sets=%ld queries=%ld values=%ld bits=%ld mismatches=%ld "
+           "cycle_mismatches=%ld failures=%ld icarus_s=%.2f verilator_s=%.2f result=%s\n",
+           fg->sets, fg->queries, fg->values, fg->values * a->c.ow, fg->mismatches, fg->cycle_mismatches,
+           fg->failures + setup_failed, fg->t_icarus, fg->t_verilator, rc ? "FAIL" : "equal");
+}
+
+int main(int argc, char **argv)
+{
+    args a;
+    parse_args(argc, argv, &a);
+    const hg_cfg *c = &a.c;
     data_set sets[D_N];
     int nsets = 0, maxq = 1;
-    if (files) {
-        sets[nsets++] = file_data(&c, kp, vp, qp, nkeys, alpha, sq, sk);
+    if (a.files) {
+        sets[nsets++] = file_data(c, a.kp, a.vp, a.qp, a.nkeys, a.alpha, a.sq, a.sk);
     } else {
         for (int m = 0; m < D_N; m++)
-            if (mask & (1u << m)) sets[nsets++] = make_data(&c, m, count, (uint64_t)seed);
+            if (a.mask & (1u << m)) sets[nsets++] = make_data(c, m, a.count, (uint64_t)a.seed);
     }
     for (int i = 0; i < nsets; i++) maxq = sets[i].nq > maxq ? sets[i].nq : maxq;
 
-    char tmpl[HG_FILE_PATH_MAX];
+    char tmpl[HG_FILE_PATH_MAX], err[1024];
     const char *tmpdir = getenv("TMPDIR");
     snprintf(tmpl, sizeof tmpl, "%s/hgxsim_XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
     char *wd = mkdtemp(tmpl);
@@ -543,41 +561,34 @@ int main(int argc, char **argv)
         fprintf(stderr, "hgxsim: cannot create a working folder '%s': %s\n", tmpl, strerror(errno));
         return 1;
     }
-    hx_opts xo = {wd, rtl, maxq, keep, four};
+    hx_opts xo = {wd, a.rtl, maxq, a.keep, a.four};
     figures fg = {0};
     double t0 = now();
-    hx_sim *x = hx_open(&c, &xo, err, sizeof err);
+    hx_sim *x = hx_open(c, &xo, err, sizeof err);
     fg.t_icarus = now() - t0;
     char name[400];
-    hg_cfg_args(&c, name, sizeof name);
-    printf("hgxsim: %s%s%s\n", name, rtl ? ", Icarus on --rtl " : "", rtl ? rtl : "");
+    hg_cfg_args(c, name, sizeof name);
+    printf("hgxsim: %s%s%s\n", name, a.rtl ? ", Icarus on --rtl " : "", a.rtl ? a.rtl : "");
     int rc = 0, setup_failed = 0;
     if (!x) {
         fprintf(stderr, "hgxsim: %s\n", err);
         rc = setup_failed = 1;
     }
     for (int i = 0; x && i < nsets; i++) {
-        compare(&c, &so, x, &sets[i], NULL, &fg);
-        if (stalls) {
-            hx_stalls st = {30, 40, (uint32_t)((seed + 1 + i) & 0x7fffffff)};
-            compare(&c, &so, x, &sets[i], &st, &fg);
+        compare(c, &a.so, x, &sets[i], NULL, &fg);
+        if (a.stalls) {
+            hx_stalls st = {30, 40, (uint32_t)((a.seed + 1 + i) & 0x7fffffff)};
+            compare(c, &a.so, x, &sets[i], &st, &fg);
         }
     }
     int opened = x != NULL;
     hx_close(x);
-    if (keep)
+    if (a.keep)
         printf("working folder kept: %s\n", wd);
     else
         rmdir(wd);
     for (int i = 0; i < nsets; i++) data_free(&sets[i]);
     if (fg.mismatches || fg.cycle_mismatches || fg.failures) rc = 1;
-    if (opened && !four)
-        printf("Icarus initial state: %ld x bits of the core's variables set to 0 (the two-state "
-               "start of the Verilator model)\n",
-               fg.x_bits);
-    printf("xsim-figures configs=1 sets=%ld queries=%ld values=%ld bits=%ld mismatches=%ld "
-           "cycle_mismatches=%ld failures=%ld icarus_s=%.2f verilator_s=%.2f result=%s\n",
-           fg.sets, fg.queries, fg.values, fg.values * c.ow, fg.mismatches, fg.cycle_mismatches,
-           fg.failures + setup_failed, fg.t_icarus, fg.t_verilator, rc ? "FAIL" : "equal");
+    print_figures(&a, &fg, opened, setup_failed, rc);
     return rc;
 }
