@@ -234,77 +234,158 @@ std::string get_hex(const uint32_t *words, const uint32_t *care, int pos, int wi
     return s;
 }
 
-} // namespace
-
-int main(int argc, char **argv)
-{
+// The command line.
+struct Args {
     const char *map_path = nullptr, *base = nullptr, *inst = nullptr, *tog_path = nullptr;
     long win_start = 0, win_end = 0, max_errors = 10;
     bool window = false;
+};
+
+// Parses the options: 0, or the exit status of fail_input after its message.
+int parse_args(int argc, char **argv, Args &a)
+{
     for (int i = 1; i < argc; i++) {
-        std::string a = argv[i];
-        if (a == "--map" && i + 1 < argc)
-            map_path = argv[++i];
-        else if (a == "--capture" && i + 1 < argc)
-            base = argv[++i];
-        else if (a == "--instance" && i + 1 < argc)
-            inst = argv[++i];
-        else if (a == "--toggles" && i + 1 < argc)
-            tog_path = argv[++i];
-        else if (a == "--max-errors" && i + 1 < argc) {
-            if (!parse_long(argv[++i], 0, 1000000, max_errors))
+        std::string o = argv[i];
+        if (o == "--map" && i + 1 < argc)
+            a.map_path = argv[++i];
+        else if (o == "--capture" && i + 1 < argc)
+            a.base = argv[++i];
+        else if (o == "--instance" && i + 1 < argc)
+            a.inst = argv[++i];
+        else if (o == "--toggles" && i + 1 < argc)
+            a.tog_path = argv[++i];
+        else if (o == "--max-errors" && i + 1 < argc) {
+            if (!parse_long(argv[++i], 0, 1000000, a.max_errors))
                 return fail_input(std::string("--max-errors '") + argv[i] +
                                   "': must be an integer in 0..1000000");
-        } else if (a == "--window" && i + 2 < argc) {
-            window = true;
-            bool ok = parse_long(argv[i + 1], 0, 1000000000000L, win_start) &&
-                      parse_long(argv[i + 2], 0, 1000000000000L, win_end) && win_start + 2 <= win_end;
+        } else if (o == "--window" && i + 2 < argc) {
+            a.window = true;
+            bool ok = parse_long(argv[i + 1], 0, 1000000000000L, a.win_start) &&
+                      parse_long(argv[i + 2], 0, 1000000000000L, a.win_end) && a.win_start + 2 <= a.win_end;
             if (!ok)
                 return fail_input(std::string("--window '") + argv[i + 1] + "' '" + argv[i + 2] +
                                   "': must be START END, integers with 0 <= START and START + 2 <= END (the "
                                   "cycles START < c < END count)");
             i += 2;
-        } else if (a.rfind("+verilator", 0) == 0) {
+        } else if (o.rfind("+verilator", 0) == 0) {
             continue;
         } else {
-            return fail_input("unknown option '" + a +
+            return fail_input("unknown option '" + o +
                               "' (usage: --map F --capture BASE --instance NAME --toggles F "
                               "[--window START END] [--max-errors N])");
         }
     }
-    if (!map_path || !base || !tog_path) return fail_input("--map, --capture and --toggles are required");
-    if (!inst) inst = base;
+    if (!a.map_path || !a.base || !a.tog_path)
+        return fail_input("--map, --capture and --toggles are required");
+    if (!a.inst) a.inst = a.base;
+    return 0;
+}
 
-    Map m;
-    std::string err;
-    if (!read_map(map_path, m, err)) return fail_input(err);
-    auto top_bits = [](size_t bytes) { return static_cast<long>(bytes / sizeof(uint32_t) * 32); };
-    std::vector<std::unique_ptr<Capture>> caps;
+// The instance's capture and those of its cut-out submodules: 0, or fail_input's status.
+int open_captures(const Map &m, const Args &a, std::vector<std::unique_ptr<Capture>> &caps)
+{
     caps.emplace_back(new Capture);
-    if (!caps[0]->open(std::string(base) + ".hex", m.ncols))
-        return fail_input(std::string("no capture ") + base + ".hex for instance " + inst);
+    if (!caps[0]->open(std::string(a.base) + ".hex", m.ncols))
+        return fail_input(std::string("no capture ") + a.base + ".hex for instance " + a.inst);
     for (const Child &c : m.children) {
         caps.emplace_back(new Capture);
-        std::string p = std::string(base) + "." + c.name + ".hex";
+        std::string p = std::string(a.base) + "." + c.name + ".hex";
         if (!caps.back()->open(p, c.ncols))
-            return fail_input("no capture " + p + " (submodule " + c.module + " of instance " + inst + ")");
+            return fail_input("no capture " + p + " (submodule " + c.module + " of instance " + a.inst + ")");
     }
+    return 0;
+}
 
+// Counters of one run.
+struct Run {
+    long cycle = 0, counted = 0, mismatches = 0;
+    std::vector<uint64_t> counts, accesses;
+};
+
+// Compares the outputs before the rising edge with the capture (exp, care); prints the first
+// max_errors mismatches and counts them all.
+void check_outputs(const Map &m, const Args &a, const uint32_t *out, const std::vector<uint32_t> &exp,
+                   const std::vector<uint32_t> &care, Run &r)
+{
+    bool any = false;
+    for (int w = 0; w < (m.nout + 31) / 32 && !any; w++)
+        any = ((out[w] ^ exp[static_cast<size_t>(w)]) & care[static_cast<size_t>(w)]) != 0;
+    for (size_t si = 0; any && si < m.segs.size(); si++) {
+        const Segment &s = m.segs[si];
+        if (s.is_in) continue;
+        std::string got = get_hex(out, nullptr, s.pos, s.width);
+        std::string want = get_hex(exp.data(), care.data(), s.pos, s.width);
+        bool bad = false;
+        for (size_t k = 0; k < got.size(); k++) bad |= want[k] != 'x' && want[k] != got[k];
+        if (!bad) continue;
+        if (r.mismatches < a.max_errors) {
+            std::string where = s.src < 0 ? "output " + s.port
+                                          : "input " + s.port + " of submodule " +
+                                                m.children[static_cast<size_t>(s.src)].name;
+            std::fprintf(stderr,
+                         "hggl_sim: MISMATCH cycle %ld instance %s (module %s) %s: got %s expected %s\n",
+                         r.cycle, a.inst, m.module.c_str(), where.c_str(), got.c_str(), want.c_str());
+        }
+        r.mismatches++;
+    }
+}
+
+// Writes the .tog file (a temporary file beside it, renamed when complete) and the result
+// line: 0 match, 1 mismatch, or fail_input's status.
+int write_toggles(const Map &m, const Args &a, const Run &r)
+{
+    std::string tmp = std::string(a.tog_path) + ".tmp" + std::to_string(static_cast<long>(getpid()));
+    FILE *f = std::fopen(tmp.c_str(), "w");
+    if (!f) return fail_input(std::string("cannot write ") + a.tog_path);
+    std::fprintf(f, "hgtog 1\ninstance %s\nmodule %s\ncycles %ld\ncounted %ld\nmismatches %ld\n", a.inst,
+                 m.module.c_str(), r.cycle, r.counted, r.mismatches);
+    for (size_t k = 0; k < m.mems.size(); k++)
+        std::fprintf(f, "mem %s %s %llu\n", m.mems[k].inst.c_str(), m.mems[k].kind.c_str(),
+                     static_cast<unsigned long long>(r.accesses[k]));
+    std::fprintf(f, "toggles %d\n", m.ntog);
+    for (int i = 0; i < m.ntog; i++)
+        std::fprintf(f, "%llu\n", static_cast<unsigned long long>(r.counts[static_cast<size_t>(i)]));
+    bool bad = std::ferror(f) != 0;
+    if (std::fclose(f) != 0 || bad || std::rename(tmp.c_str(), a.tog_path) != 0) {
+        std::remove(tmp.c_str());
+        return fail_input(std::string("cannot write ") + a.tog_path);
+    }
+    if (r.mismatches) {
+        std::fprintf(stderr, "hggl_sim: %s: %ld mismatching port values over %ld cycles\n", a.inst,
+                     r.mismatches, r.cycle);
+        return 1;
+    }
+    std::printf("hggl_sim: %s: %ld cycles, gate level == RTL, %ld cycles of activity\n", a.inst, r.cycle,
+                r.counted);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    Args a;
+    if (int rc = parse_args(argc, argv, a)) return rc;
+    Map m;
+    std::string err;
+    if (!read_map(a.map_path, m, err)) return fail_input(err);
+    std::vector<std::unique_ptr<Capture>> caps;
+    if (int rc = open_captures(m, a, caps)) return rc;
+    auto top_bits = [](size_t bytes) { return static_cast<long>(bytes / sizeof(uint32_t) * 32); };
     auto ctx = std::make_unique<VerilatedContext>();
     auto top = std::make_unique<Vhggl_top>(ctx.get());
     bool fits = m.nin <= top_bits(sizeof top->in_i) && m.nout <= top_bits(sizeof top->out_o) &&
                 m.ntog <= top_bits(sizeof top->tog_o) && m.nacc <= top_bits(sizeof top->acc_o);
     if (!fits)
-        return fail_input(std::string(map_path) + ": its widths exceed those of the compiled hggl_top");
+        return fail_input(std::string(a.map_path) + ": its widths exceed those of the compiled hggl_top");
     uint32_t *in = top->in_i.data();
-    const uint32_t *out = top->out_o.data();
-    const uint32_t *tog = top->tog_o.data();
+    const uint32_t *out = top->out_o.data(), *tog = top->tog_o.data(), *acc = top->acc_o.data();
     const int nout_w = (m.nout + 31) / 32 + 1, ntog_w = (m.ntog + 31) / 32 + 1;
     std::vector<uint32_t> exp(static_cast<size_t>(nout_w)), care(static_cast<size_t>(nout_w));
     std::vector<uint32_t> prev(static_cast<size_t>(ntog_w));
-    std::vector<uint64_t> counts(static_cast<size_t>(m.ntog));
-    std::vector<uint64_t> accesses(m.mems.size());
-    const uint32_t *acc = top->acc_o.data();
+    Run r;
+    r.counts.assign(static_cast<size_t>(m.ntog), 0);
+    r.accesses.assign(m.mems.size(), 0);
 
     // Checking starts on the cycle after the first one with rst_ni low (before that the
     // state is undefined); modules without rst_ni are checked from cycle 0.
@@ -312,19 +393,18 @@ int main(int argc, char **argv)
     for (const Segment &s : m.segs)
         if (s.is_in && s.src < 0 && s.port == "rst_ni") rst_pos = s.pos;
     bool checking = rst_pos < 0;
-    long cycle = 0, counted = 0, mismatches = 0;
     top->clk_i = 0;
     top->eval();
-    for (;; cycle++) {
+    for (;; r.cycle++) {
         size_t ended = 0;
         for (auto &c : caps) {
-            if (!c->next(err, cycle)) {
+            if (!c->next(err, r.cycle)) {
                 if (!err.empty()) return fail_input(err);
                 ended++;
             }
         }
         if (ended > 0 && ended < caps.size())
-            return fail_input("captures of unequal length: some end after " + std::to_string(cycle) +
+            return fail_input("captures of unequal length: some end after " + std::to_string(r.cycle) +
                               " lines, others go on");
         if (ended) break;
         std::fill(exp.begin(), exp.end(), 0u);
@@ -338,42 +418,17 @@ int main(int argc, char **argv)
         }
         top->clk_i = 0;
         top->eval();
-        // outputs just before the rising edge, as captured
-        bool any = false;
-        for (int w = 0; checking && w < (m.nout + 31) / 32 && !any; w++)
-            any = ((out[w] ^ exp[static_cast<size_t>(w)]) & care[static_cast<size_t>(w)]) != 0;
-        for (size_t si = 0; any && si < m.segs.size(); si++) {
-            const Segment &s = m.segs[si];
-            if (s.is_in) continue;
-            std::string got = get_hex(out, nullptr, s.pos, s.width);
-            std::string want = get_hex(exp.data(), care.data(), s.pos, s.width);
-            bool bad = false;
-            for (size_t k = 0; k < got.size(); k++) bad |= want[k] != 'x' && want[k] != got[k];
-            if (!bad) continue;
-            if (mismatches < max_errors) {
-                std::string where = s.src < 0 ? "output " + s.port
-                                              : "input " + s.port + " of submodule " +
-                                                    m.children[static_cast<size_t>(s.src)].name;
-                std::fprintf(stderr,
-                             "hggl_sim: MISMATCH cycle %ld instance %s (module %s) %s: got %s "
-                             "expected %s\n",
-                             cycle, inst, m.module.c_str(), where.c_str(), got.c_str(), want.c_str());
-            }
-            mismatches++;
-        }
+        if (checking) check_outputs(m, a, out, exp, care, r); // the outputs just before the edge
         if (rst_pos >= 0 && !((in[rst_pos >> 5] >> (rst_pos & 31)) & 1u)) checking = true;
-        bool in_window = !window || (cycle > win_start && cycle < win_end);
+        bool in_window = !a.window || (r.cycle > a.win_start && r.cycle < a.win_end);
         if (in_window)
             for (size_t k = 0; k < m.mems.size(); k++)
-                accesses[k] += (acc[m.mems[k].bit >> 5] >> (m.mems[k].bit & 31)) & 1u;
-        if (cycle > 0 && in_window) {
-            counted++;
+                r.accesses[k] += (acc[m.mems[k].bit >> 5] >> (m.mems[k].bit & 31)) & 1u;
+        if (r.cycle > 0 && in_window) {
+            r.counted++;
             for (int w = 0; w < (m.ntog + 31) / 32; w++) {
                 uint32_t x = tog[w] ^ prev[static_cast<size_t>(w)];
-                while (x) {
-                    counts[static_cast<size_t>(32 * w + __builtin_ctz(x))]++;
-                    x &= x - 1;
-                }
+                for (; x; x &= x - 1) r.counts[static_cast<size_t>(32 * w + __builtin_ctz(x))]++;
             }
         }
         for (int w = 0; w < (m.ntog + 31) / 32; w++) prev[static_cast<size_t>(w)] = tog[w];
@@ -381,34 +436,9 @@ int main(int argc, char **argv)
         top->eval();
     }
     top->final();
-    if (window && win_end > cycle)
-        return fail_input("--window " + std::to_string(win_start) + " " + std::to_string(win_end) +
-                          " ends past the captures (" + std::to_string(cycle) +
-                          " cycles): END must be at most " + std::to_string(cycle));
-
-    // written to a temporary file beside the target, renamed when complete
-    std::string tmp = std::string(tog_path) + ".tmp" + std::to_string(static_cast<long>(getpid()));
-    FILE *f = std::fopen(tmp.c_str(), "w");
-    if (!f) return fail_input(std::string("cannot write ") + tog_path);
-    std::fprintf(f, "hgtog 1\ninstance %s\nmodule %s\ncycles %ld\ncounted %ld\nmismatches %ld\n", inst,
-                 m.module.c_str(), cycle, counted, mismatches);
-    for (size_t k = 0; k < m.mems.size(); k++)
-        std::fprintf(f, "mem %s %s %llu\n", m.mems[k].inst.c_str(), m.mems[k].kind.c_str(),
-                     static_cast<unsigned long long>(accesses[k]));
-    std::fprintf(f, "toggles %d\n", m.ntog);
-    for (int i = 0; i < m.ntog; i++)
-        std::fprintf(f, "%llu\n", static_cast<unsigned long long>(counts[static_cast<size_t>(i)]));
-    bool bad = std::ferror(f) != 0;
-    if (std::fclose(f) != 0 || bad || std::rename(tmp.c_str(), tog_path) != 0) {
-        std::remove(tmp.c_str());
-        return fail_input(std::string("cannot write ") + tog_path);
-    }
-    if (mismatches) {
-        std::fprintf(stderr, "hggl_sim: %s: %ld mismatching port values over %ld cycles\n", inst, mismatches,
-                     cycle);
-        return 1;
-    }
-    std::printf("hggl_sim: %s: %ld cycles, gate level == RTL, %ld cycles of activity\n", inst, cycle,
-                counted);
-    return 0;
+    if (a.window && a.win_end > r.cycle)
+        return fail_input("--window " + std::to_string(a.win_start) + " " + std::to_string(a.win_end) +
+                          " ends past the captures (" + std::to_string(r.cycle) +
+                          " cycles): END must be at most " + std::to_string(r.cycle));
+    return write_toggles(m, a, r);
 }
