@@ -52,8 +52,8 @@ static const struct {
 #define HG_NBLOCKS ((int)(sizeof hg_blocks / sizeof hg_blocks[0]))
 
 /* The hand-written blocks hadgen copies into a core folder (rtl/src/<name>.v). */
-static const char *const block_files[] = {"hg_xnor_lane.v", "hg_mac_lane.v", "hg_topn.v",
-                                          "hg_wlut.v",      "hg_av_dim.v",   NULL};
+static const char *const block_files[] = {"hg_xnor_lane.v", "hg_mac_lane.v", "hg_topn.v", "hg_wlut.v",
+                                          "hg_av_dim.v",    "hg_exp_unit.v", NULL};
 
 typedef struct port_rec {
     const char *dir; /* "input" / "output" */
@@ -349,7 +349,10 @@ static void copy_block(gen *g, const char *file)
 /* The body of a module that is hand-written block `module` (rtl/src/<module>.v): one instance
    of it, u_block, with the parameter overrides given ("NAME", "VALUE" pairs, NULL-ended)
    and every port of the module connected to the block's port of the same name. */
-static void block_instance(gen *g, const char *module, const char *const *params)
+/* The same with more port connections ("PORT", "SIGNAL" pairs, NULL-ended): ports of the
+   block that are not ports of the module (a table the module holds beside the block). */
+static void block_instance_with(gen *g, const char *module, const char *const *params,
+                                const char *const *extra)
 {
     mod_rec *m = &g->mods[g->nmods - 1];
     snprintf(m->source, sizeof m->source, "%s.v", module);
@@ -358,9 +361,15 @@ static void block_instance(gen *g, const char *module, const char *const *params
     for (int i = 0; params[i]; i += 2)
         o(g, "    .%s(%s)%s\n", params[i], params[i + 1], params[i + 2] ? "," : "");
     o(g, "  ) u_block (\n");
+    for (int i = 0; extra && extra[i]; i += 2) o(g, "    .%-13s(%s),\n", extra[i], extra[i + 1]);
     for (int i = 0; i < m->nports; i++)
         o(g, "    .%-13s(%s)%s\n", m->ports[i].name, m->ports[i].name, i + 1 < m->nports ? "," : "");
     o(g, "  );\n");
+}
+
+static void block_instance(gen *g, const char *module, const char *const *params)
+{
+    block_instance_with(g, module, params, NULL);
 }
 
 /* ---- shared helpers for emitted text --------------------------------------------------- */
@@ -523,13 +532,13 @@ static void emit_wlut(gen *g)
 static void emit_exp_unit(gen *g, int instances)
 {
     const hg_cfg *c = g->c;
-    int tw = c->sw + 1, zw = tw + 16;
+    int tw = c->sw + 1;
+    copy_block(g, "hg_exp_unit.v");
     mod_begin(g, "exp_unit", "softmax", instances,
               "int8 softmax weight: w = 2^-(z / 2^FB) in units of 2^-WB, where\n"
               "// z = (t * exp_mul) >> exp_shift and t = s_max - s >= 0 (docs/spec.md). The integer\n"
               "// part of z shifts, the FB-bit fraction indexes a constant 2^-f table. Registered.");
     lparam(g, "TW", tw, "width of t = s_max - s");
-    lparam(g, "ZW", zw, "width of the product");
     lparam(g, "FB", c->fb, "fraction-table index bits");
     lparam(g, "WB", c->wb, "weight fraction bits");
     lparam(g, "WW", c->ww, "weight width");
@@ -539,10 +548,10 @@ static void emit_exp_unit(gen *g, int instances)
     port(g, "input wire", "TW-1:0", tw, "t_i", "s_max - s (non-negative)");
     port(g, "input wire", "15:0", 16, "mul_i", "exp multiplier (run time)");
     port(g, "input wire", "5:0", 6, "shift_i", "exp shift (run time)");
-    port(g, "output reg", "WW-1:0", c->ww, "w_o", "weight, one cycle later");
+    port(g, "output wire", "WW-1:0", c->ww, "w_o", "weight, one cycle later");
     ports_end(g);
-    o(g, "  localparam [ZW-FB-1:0] ZI_MAX = WB;\n\n"
-         "  // round(2^WB * 2^(-f / 2^FB)), f = 0 .. 2^FB - 1\n"
+    /* the computed table beside the block: a ROM of round(2^WB * 2^(-f / 2^FB)) */
+    o(g, "  // round(2^WB * 2^(-f / 2^FB)), f = 0 .. 2^FB - 1 (hg_exp_frac): the block's table\n"
          "  function [WW-1:0] frac_rom;\n"
          "    input [FB-1:0] f;\n"
          "    case (f)\n");
@@ -551,13 +560,11 @@ static void emit_exp_unit(gen *g, int instances)
     o(g, "      default: frac_rom = {WW{1'b0}};\n"
          "    endcase\n"
          "  endfunction\n\n"
-         "  wire [ZW-1:0]    prod = {16'd0, t_i} * {{TW{1'b0}}, mul_i};\n"
-         "  wire [ZW-1:0]    z    = prod >> shift_i;\n"
-         "  wire [ZW-FB-1:0] zi   = z[ZW-1:FB];\n"
-         "  wire [FB-1:0]    zf   = z[FB-1:0];\n"
-         "  wire [WW-1:0]    w    = (zi > ZI_MAX) ? {WW{1'b0}} : frac_rom(zf) >> zi;\n\n"
-         "  always @(posedge clk_i)\n"
-         "    if (en_i) w_o <= valid_i ? w : {WW{1'b0}};\n");
+         "  wire [FB-1:0] frac_addr;\n"
+         "  wire [WW-1:0] frac = frac_rom(frac_addr);\n\n");
+    static const char *const params[] = {"TW", "TW", "FB", "FB", "WB", "WB", NULL};
+    static const char *const table[] = {"frac_addr_o", "frac_addr", "frac_i", "frac", NULL};
+    block_instance_with(g, "hg_exp_unit", params, table);
     mod_end(g, 1);
 }
 

@@ -3,6 +3,7 @@
 // reads one input vector a cycle from in.hex and writes the block's outputs after each rising
 // edge; the reference computes what the block must output, cycle by cycle. A mismatch names
 // the block, the parameters, the cycle, the value got and the value expected.
+#include "hg_config.h"
 #include "hg_testlib.h"
 
 #include <gtest/gtest.h>
@@ -80,10 +81,11 @@ std::string hexs(uint64_t v)
 
 // Runs tests/blocks/tb_<block>.v with the block under Icarus; returns out.txt's lines.
 std::vector<std::string> run_bench(const std::string &block, const std::string &params,
-                                   const std::vector<std::string> &vectors)
+                                   const std::vector<std::string> &vectors, const std::string &frac_hex = "")
 {
     hgt::TempDir tmp("blocks");
     const std::string &d = tmp.path();
+    if (!frac_hex.empty()) hgt::write_file(d + "/frac.hex", frac_hex);
     std::string in;
     for (const std::string &v : vectors) in += v + "\n";
     hgt::write_file(d + "/in.hex", in);
@@ -289,6 +291,66 @@ TEST(Blocks, AvDimAccumulatesWeightedValues)
         for (size_t c = 0; c < got.size(); c++) {
             if (!known_at[c]) continue;
             EXPECT_EQ(to_u64(from_hex(got[c], cf.ACCW), 0, cf.ACCW), want[c])
+                << ps.str() << " cycle " << c << ": got 0x" << got[c] << " expected " << hexs(want[c]);
+        }
+    }
+}
+
+// ---- hg_exp_unit: w = 2^-(z / 2^FB) in units of 2^-WB, z = (t * mul) >> shift; the table
+// answered by the bench from hg_exp_frac
+
+TEST(Blocks, ExpUnitShiftsTheFractionTable)
+{
+    std::mt19937 rng(6);
+    struct {
+        int TW, FB, WB;
+    } cfgs[] = {{21, 6, 15}, {23, 6, 15}, {22, 2, 8}, {25, 8, 20}};
+    for (auto cf : cfgs) {
+        hg_cfg hc;
+        hg_cfg_default(&hc, HG_CORE_I8TOPN);
+        hc.fb = cf.FB, hc.wb = cf.WB;
+        std::vector<uint64_t> frac(1u << cf.FB);
+        std::string fh;
+        for (int f = 0; f < (1 << cf.FB); f++) {
+            frac[f] = hg_exp_frac(&hc, f);
+            fh += hexs(frac[f]).substr(2) + "\n";
+        }
+        std::vector<std::string> vec;
+        std::vector<uint64_t> want;
+        std::vector<bool> known_at;
+        uint64_t w = 0;
+        bool known = false;
+        for (int c = 0; c < 60; c++) {
+            bool en = c < 4 || rng() % 5, valid = c < 4 || rng() % 4;
+            uint64_t t = rng() & ((1ull << cf.TW) - 1), mul = rng() & 0xffff, shift = rng() % 64;
+            if (c == 0) t = 0;                                            // the best key: 2^WB
+            if (c == 1) t = (1ull << cf.TW) - 1, mul = 0xffff, shift = 0; // far away: 0
+            if (c == 2) shift = 63;
+            if (c > 3 && c % 3 == 0) shift = 10 + rng() % 14, t &= 0xfff; // mid-range weights
+            Bits b;
+            b.field(en, 1);
+            b.field(valid, 1);
+            b.field(t, cf.TW);
+            b.field(mul, 16);
+            b.field(shift, 6);
+            vec.push_back(b.hex());
+            if (en) {
+                uint64_t z = (t * mul) >> shift, zi = z >> cf.FB, zf = z & ((1ull << cf.FB) - 1);
+                w = !valid || zi > (uint64_t)cf.WB ? 0 : frac[zf] >> zi;
+                known = true;
+            }
+            want.push_back(w);
+            known_at.push_back(known);
+        }
+        std::ostringstream ps;
+        ps << "hg_exp_unit TW=" << cf.TW << " FB=" << cf.FB << " WB=" << cf.WB;
+        std::vector<std::string> got = run_bench(
+            "hg_exp_unit",
+            P("hg_exp_unit", "TW", cf.TW) + P("hg_exp_unit", "FB", cf.FB) + P("hg_exp_unit", "WB", cf.WB),
+            vec, fh);
+        for (size_t c = 0; c < got.size(); c++) {
+            if (!known_at[c]) continue;
+            EXPECT_EQ(to_u64(from_hex(got[c], cf.WB + 1), 0, cf.WB + 1), want[c])
                 << ps.str() << " cycle " << c << ": got 0x" << got[c] << " expected " << hexs(want[c]);
         }
     }

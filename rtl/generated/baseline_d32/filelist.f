@@ -2,6 +2,7 @@
 hg_mac_lane.v
 base_mac_lane.v
 base_score_array.v
+hg_exp_unit.v
 base_exp_unit.v
 hg_av_dim.v
 base_av_dim.v

@@ -16,7 +16,6 @@
 
 module i8topn_exp_unit #(
   parameter TW     = 22,       // width of t = s_max - s
-  parameter ZW     = 38,       // width of the product
   parameter FB     = 6,        // fraction-table index bits
   parameter WB     = 15,       // weight fraction bits
   parameter WW     = 16        // weight width
@@ -27,12 +26,10 @@ module i8topn_exp_unit #(
   input wire  [TW-1:0]       t_i,            // s_max - s (non-negative)
   input wire  [15:0]         mul_i,          // exp multiplier (run time)
   input wire  [5:0]          shift_i,        // exp shift (run time)
-  output reg  [WW-1:0]       w_o             // weight, one cycle later
+  output wire [WW-1:0]       w_o             // weight, one cycle later
 );
 
-  localparam [ZW-FB-1:0] ZI_MAX = WB;
-
-  // round(2^WB * 2^(-f / 2^FB)), f = 0 .. 2^FB - 1
+  // round(2^WB * 2^(-f / 2^FB)), f = 0 .. 2^FB - 1 (hg_exp_frac): the block's table
   function [WW-1:0] frac_rom;
     input [FB-1:0] f;
     case (f)
@@ -104,14 +101,25 @@ module i8topn_exp_unit #(
     endcase
   endfunction
 
-  wire [ZW-1:0]    prod = {16'd0, t_i} * {{TW{1'b0}}, mul_i};
-  wire [ZW-1:0]    z    = prod >> shift_i;
-  wire [ZW-FB-1:0] zi   = z[ZW-1:FB];
-  wire [FB-1:0]    zf   = z[FB-1:0];
-  wire [WW-1:0]    w    = (zi > ZI_MAX) ? {WW{1'b0}} : frac_rom(zf) >> zi;
+  wire [FB-1:0] frac_addr;
+  wire [WW-1:0] frac = frac_rom(frac_addr);
 
-  always @(posedge clk_i)
-    if (en_i) w_o <= valid_i ? w : {WW{1'b0}};
+  // The hand-written block rtl/src/hg_exp_unit.v with this configuration's parameters.
+  hg_exp_unit #(
+    .TW(TW),
+    .FB(FB),
+    .WB(WB)
+  ) u_block (
+    .frac_addr_o  (frac_addr),
+    .frac_i       (frac),
+    .clk_i        (clk_i),
+    .en_i         (en_i),
+    .valid_i      (valid_i),
+    .t_i          (t_i),
+    .mul_i        (mul_i),
+    .shift_i      (shift_i),
+    .w_o          (w_o)
+  );
 
 `ifdef HG_CAPTURE
   // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.

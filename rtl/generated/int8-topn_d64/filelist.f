@@ -4,6 +4,7 @@ i8topn_mac_lane.v
 i8topn_score_array.v
 hg_topn.v
 i8topn_topn.v
+hg_exp_unit.v
 i8topn_exp_unit.v
 hg_av_dim.v
 i8topn_av_dim.v
