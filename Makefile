@@ -55,7 +55,7 @@ GOLD_LIB    := $(BUILD)/lib/libhggolden.a
 SIM_LIB     := $(BUILD)/lib/libhgsim.a
 MODEL_LIB   := $(BUILD)/lib/libhgmodel.a
 RUN_LIB     := $(BUILD)/lib/libhgrun.a
-SYNTH_LIB   := $(BUILD)/lib/libhgsynth.a
+HGSYNTH_LIB := $(BUILD)/lib/libhgsynth.a
 
 # Debian packages the tool needs; installed by `make deps` when missing.
 DEB_PKGS   := verilator iverilog yosys opensta libsystemc-dev libcjson-dev \

@@ -28,9 +28,9 @@ SYNTH_LIB     ?= /usr/share/qflow/tech/osu018/osu018_stdcells.lib
 hgsynth: $(HGSYNTH)
 
 $(SYNTH_OBJS) $(BUILD)/obj/synth/src/hgsynth.o: EXTRA_CFLAGS = -Isynth/src
-$(SYNTH_LIB): $(SYNTH_OBJS)
+$(HGSYNTH_LIB): $(SYNTH_OBJS)
 
-$(HGSYNTH): $(BUILD)/obj/synth/src/hgsynth.o $(SYNTH_LIB)
+$(HGSYNTH): $(BUILD)/obj/synth/src/hgsynth.o $(HGSYNTH_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 
