@@ -55,6 +55,9 @@ static void usage(FILE *f)
             "Throughput: one query per max(ceil(L/P), CR+CM) cycles at n_k = L (CR+CM: normalizer\n"
             "cycles, printed as ii_cycles); the AV unit is sized so it never limits it.\n",
             hg_core_choices(cores, sizeof cores, " | ", " | "));
+    fprintf(f, "\nCore types (--core; hadgen --list-cores prints the names):\n");
+    for (int k = 0; k < HG_NCORES; k++)
+        fprintf(f, "  %-20s %s\n", hg_core_name((hg_core_kind)k), hg_core_summary((hg_core_kind)k));
 }
 
 /* The command line as recorded in file headers: "hadgen" and the arguments, quoted

@@ -58,3 +58,14 @@ int hg_parse_double(const char *s, double *v)
     *v = x;
     return 0;
 }
+
+void hg_die_usage(const char *prog, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(2);
+}

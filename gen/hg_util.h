@@ -14,6 +14,9 @@ extern "C" {
    Can't fail. */
 void hg_errf(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Bad input of a command-line tool: "<prog>: <message>" on stderr, then exit 2. */
+void hg_die_usage(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
 /* Strict number parsing: the whole string is one decimal number, with no white space, no
    hexadecimal, inf or nan. */
 

@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,19 +241,6 @@ enum {
     O_HELP
 };
 
-/* Bad input: "hgsim: <message>" and exit 2. */
-static void die2(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die2(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("hgsim: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(2);
-}
-
 /* The command line. */
 typedef struct {
     hg_cfg c;
@@ -296,7 +282,8 @@ static void parse_args(int argc, char **argv, args *a)
     while ((ch = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
         switch (ch) {
         case O_CFG:
-            if (hg_cfg_set(&a->c, opts[idx].name, optarg, err, sizeof err) != 0) die2("%s", err);
+            if (hg_cfg_set(&a->c, opts[idx].name, optarg, err, sizeof err) != 0)
+                hg_die_usage("hgsim", "%s", err);
             break;
         case O_KEYS: a->kpath = optarg; break;
         case O_VALUES: a->vpath = optarg; break;
@@ -305,7 +292,7 @@ static void parse_args(int argc, char **argv, args *a)
         case O_NKEYS: {
             long v;
             if (hg_parse_long(optarg, 1, HG_L_MAX, &v) != 0)
-                die2("--n-keys '%s': must be an integer in 1..max-keys", optarg);
+                hg_die_usage("hgsim", "--n-keys '%s': must be an integer in 1..max-keys", optarg);
             a->nkeys = (int)v;
             break;
         }
@@ -323,28 +310,29 @@ static void parse_args(int argc, char **argv, args *a)
         case O_CHECK: a->check = 1; break;
         case O_CACHE: a->so.cache_dir = optarg; break;
         case O_HELP: usage(stdout); exit(0);
-        case ':': die2("option '%s' needs a value (see --help)", argv[optind - 1]);
-        default: die2("unknown option '%s' (see --help)", argv[optind - 1]);
+        case ':': hg_die_usage("hgsim", "option '%s' needs a value (see --help)", argv[optind - 1]);
+        default: hg_die_usage("hgsim", "unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }
-    if (optind < argc) die2("unexpected argument '%s' (see --help)", argv[optind]);
-    if (hg_cfg_finish(&a->c, err, sizeof err) != 0) die2("%s", err);
-    if (!a->kpath || !a->vpath || !a->qpath) die2("--keys, --values and --queries are required (see --help)");
+    if (optind < argc) hg_die_usage("hgsim", "unexpected argument '%s' (see --help)", argv[optind]);
+    if (hg_cfg_finish(&a->c, err, sizeof err) != 0) hg_die_usage("hgsim", "%s", err);
+    if (!a->kpath || !a->vpath || !a->qpath)
+        hg_die_usage("hgsim", "--keys, --values and --queries are required (see --help)");
     if (a->c.core != HG_CORE_HAD) check_exp_step(&a->c, a->sq, a->sk, a->sq_s, a->sk_s);
     const char *env = getenv("HADGEN_SIM_CACHE");
     if (a->so.cache_dir && hs_check_cache_dir(a->so.cache_dir, err, sizeof err) != 0)
-        die2("--cache '%s': %s", a->so.cache_dir, err);
+        hg_die_usage("hgsim", "--cache '%s': %s", a->so.cache_dir, err);
     if (!a->so.cache_dir && env && *env && hs_check_cache_dir(env, err, sizeof err) != 0)
-        die2("HADGEN_SIM_CACHE '%s': %s", env, err);
+        hg_die_usage("hgsim", "HADGEN_SIM_CACHE '%s': %s", env, err);
     int q_gap, o_stall;
-    if (hs_env_stalls(&q_gap, &o_stall, err, sizeof err) != 0) die2("%s", err);
+    if (hs_env_stalls(&q_gap, &o_stall, err, sizeof err) != 0) hg_die_usage("hgsim", "%s", err);
     static const char *const in_opt[3] = {"keys", "values", "queries"};
     const char *in[3] = {a->kpath, a->vpath, a->qpath};
     if (a->opath) check_output("out", a->opath, in_opt, in, 3);
     if (a->so.trace_fst) {
         check_output("trace", a->so.trace_fst, in_opt, in, 3);
         if (a->opath && hg_file_same(a->opath, a->so.trace_fst))
-            die2("--trace '%s': is also the --out file", a->so.trace_fst);
+            hg_die_usage("hgsim", "--trace '%s': is also the --out file", a->so.trace_fst);
     }
     if (a->so.capture_dir) check_capture(a->so.capture_dir);
 }
@@ -392,7 +380,8 @@ int main(int argc, char **argv)
     const hg_cfg *c = &a.c;
     char err[1024];
     hs_vec vec;
-    if (hs_vec_read(c, a.kpath, a.vpath, a.qpath, a.nkeys, &vec, err, sizeof err) != 0) die2("%s", err);
+    if (hs_vec_read(c, a.kpath, a.vpath, a.qpath, a.nkeys, &vec, err, sizeof err) != 0)
+        hg_die_usage("hgsim", "%s", err);
     int nq = vec.nq;
     hm_run run;
     memset(&run, 0, sizeof run);

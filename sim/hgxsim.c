@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,19 +441,6 @@ typedef struct {
     const char *kp, *vp, *qp, *rtl;
 } args;
 
-/* Bad input: "hgxsim: <message>" and exit 2. */
-static void die2(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die2(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("hgxsim: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(2);
-}
-
 /* Parses and checks the options before any work; exits 0 after --help, 2 on bad input. */
 static void parse_args(int argc, char **argv, args *a)
 {
@@ -489,7 +475,8 @@ static void parse_args(int argc, char **argv, args *a)
     while ((ch = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
         switch (ch) {
         case O_CFG:
-            if (hg_cfg_set(&a->c, opts[idx].name, optarg, err, sizeof err) != 0) die2("%s", err);
+            if (hg_cfg_set(&a->c, opts[idx].name, optarg, err, sizeof err) != 0)
+                hg_die_usage("hgxsim", "%s", err);
             break;
         case O_DATA:
             a->mask = parse_data(optarg);
@@ -510,19 +497,21 @@ static void parse_args(int argc, char **argv, args *a)
         case O_KEEP: a->keep = 1; break;
         case O_CACHE: a->so.cache_dir = optarg; break;
         case O_HELP: usage(stdout); exit(0);
-        case ':': die2("option '%s' needs a value (see --help)", argv[optind - 1]);
-        default: die2("unknown option '%s' (see --help)", argv[optind - 1]);
+        case ':': hg_die_usage("hgxsim", "option '%s' needs a value (see --help)", argv[optind - 1]);
+        default: hg_die_usage("hgxsim", "unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }
-    if (optind < argc) die2("unexpected argument '%s' (see --help)", argv[optind]);
-    if (hg_cfg_finish(&a->c, err, sizeof err) != 0) die2("%s", err);
+    if (optind < argc) hg_die_usage("hgxsim", "unexpected argument '%s' (see --help)", argv[optind]);
+    if (hg_cfg_finish(&a->c, err, sizeof err) != 0) hg_die_usage("hgxsim", "%s", err);
     a->files = a->kp || a->vp || a->qp;
     if (a->files && (!a->kp || !a->vp || !a->qp || data_given))
-        die2("--keys, --values and --queries go together, and replace --data");
-    if (a->nkeys > a->c.l) die2("--n-keys %d: must be in 1..%d (--max-keys)", a->nkeys, a->c.l);
+        hg_die_usage("hgxsim", "--keys, --values and --queries go together, and replace --data");
+    if (a->nkeys > a->c.l)
+        hg_die_usage("hgxsim", "--n-keys %d: must be in 1..%d (--max-keys)", a->nkeys, a->c.l);
     if (a->so.cache_dir && hs_check_cache_dir(a->so.cache_dir, err, sizeof err) != 0)
-        die2("--cache '%s': %s", a->so.cache_dir, err);
-    if (a->rtl && hx_check_rtl_dir(a->rtl, err, sizeof err) != 0) die2("--rtl '%s': %s", a->rtl, err);
+        hg_die_usage("hgxsim", "--cache '%s': %s", a->so.cache_dir, err);
+    if (a->rtl && hx_check_rtl_dir(a->rtl, err, sizeof err) != 0)
+        hg_die_usage("hgxsim", "--rtl '%s': %s", a->rtl, err);
 }
 
 /* Prints the figures line (and the x bits Icarus started with). */

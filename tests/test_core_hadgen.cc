@@ -108,6 +108,12 @@ TEST(Hadgen, ListCoresIsTheOneListOfCoreTypes)
                              "'hg-cores-echo: ; @echo $(HG_CORES)' hg-cores-echo");
     EXPECT_EQ(mk.out, names + "\n");
     EXPECT_NE(hgt::run_cmd(hadgen() + " --help").out.find("--core TYPE          " + bars), std::string::npos);
+    std::string help = hgt::run_cmd(hadgen() + " --help").out;
+    for (int k = 0; k < HG_NCORES; k++) // each type with its one-line summary (gen/hg_cores.def)
+        EXPECT_NE(help.find("  " + cores[k] + std::string(20 - cores[k].size(), ' ') + " " +
+                            hg_core_summary((hg_core_kind)k)),
+                  std::string::npos)
+            << help;
     Result bad = hgt::run_cmd(hadgen() + " --core nope --out x");
     EXPECT_EQ(bad.status, 2);
     EXPECT_NE(bad.out.find("--core 'nope': must be " + cores[0] + ", "), std::string::npos) << bad.out;
