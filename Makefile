@@ -18,8 +18,8 @@ WARN_C     := -Wall -Wextra -Wshadow -Wconversion -Wundef -Wmissing-prototypes \
               -Wstrict-prototypes -Wpointer-arith -Wcast-qual -Wformat=2 -Werror
 WARN_CXX   := -Wall -Wextra -Wshadow -Wundef -Werror
 OPT        ?= -O2 -g
-CFLAGS_HG  := -std=gnu11 $(OPT) $(WARN_C) -Igen -Isw/golden -Isw/model -Isw/run -Isim
-CXXFLAGS_HG:= -std=c++17 $(OPT) $(WARN_CXX) -Igen -Isw/golden -Isw/model -Isw/run -Isim
+CFLAGS_HG  := -std=gnu11 $(OPT) $(WARN_C) -Igen -Isw/golden -Isw/model -Isw/run -Isim -Isim/sys
+CXXFLAGS_HG:= -std=c++17 $(OPT) $(WARN_CXX) -Igen -Isw/golden -Isw/model -Isw/run -Isim -Isim/sys
 # Sanitizer flags, set by make test-asan (tests/tests.mk) for its own build folder: they join
 # every compile and link of project code. They never reach the simulation models hs_open
 # builds at run time (sim/hs_build.sh runs its own compiler), hence the unexport.

@@ -99,13 +99,18 @@ static void cache_root(const hs_opts *o, char *buf, size_t n)
         snprintf(buf, n, "%s/build/sim", HG_SRC_DIR);
 }
 
-/* Directory of the built model of c in this variant. */
+/* Directory of the built model of c in a variant, under the cache root. */
+static void variant_dir(const hg_cfg *c, const char *root, const char *variant, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s-%s", root, hg_core_short(c->core), c->d, c->p,
+             c->n, c->l, c->wb, c->fb, c->of, c->prefix, variant);
+}
+
 static void model_dir(const hg_cfg *c, const hs_opts *o, char *buf, size_t n)
 {
     char root[2048];
     cache_root(o, root, sizeof root);
-    snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s-%s", root, hg_core_short(c->core), c->d, c->p,
-             c->n, c->l, c->wb, c->fb, c->of, c->prefix, variant_of(o));
+    variant_dir(c, root, variant_of(o), buf, n);
 }
 
 int hs_lib_path(const hg_cfg *c, const hs_opts *o, char *path, size_t n)
@@ -128,8 +133,19 @@ static int mkdirs(const char *path)
     return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* FNV-1a of the files named in dir/filelist.f (and of the list itself). */
-static uint64_t rtl_hash(const char *dir)
+/* FNV-1a step over the bytes of a file (none if it cannot be read). */
+static uint64_t hash_file(uint64_t h, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    int ch;
+    while (f && (ch = fgetc(f)) != EOF) h = (h ^ (uint64_t)(unsigned char)ch) * 1099511628211ull;
+    if (f) fclose(f);
+    return h;
+}
+
+/* FNV-1a of the files named in dir/filelist.f and of the model's own sources (deps: paths in
+   the source tree, NULL-terminated), so that a change of either rebuilds the model. */
+static uint64_t rtl_hash(const char *dir, const char *const *deps)
 {
     uint64_t h = 1469598103934665603ull;
     char path[4096], line[512];
@@ -139,15 +155,16 @@ static uint64_t rtl_hash(const char *dir)
     while (fgets(line, sizeof line, fl)) {
         line[strcspn(line, "\n")] = 0;
         if (!line[0] || line[0] == '#') continue;
-        if (joinp(path, sizeof path, dir, line) != 0) continue;
-        FILE *f = fopen(path, "rb");
-        int ch;
-        while (f && (ch = fgetc(f)) != EOF) h = (h ^ (uint64_t)(unsigned char)ch) * 1099511628211ull;
-        if (f) fclose(f);
+        if (joinp(path, sizeof path, dir, line) == 0) h = hash_file(h, path);
     }
     fclose(fl);
+    for (; deps && *deps; deps++)
+        if (joinp(path, sizeof path, HG_SRC_DIR, *deps) == 0) h = hash_file(h, path);
     return h;
 }
+
+/* The sources of each kind of model beside its RTL. */
+static const char *const hs_deps[] = {"sim/hs_build.sh", "sim/hs_shim.cpp", "sim/hs_port.h", NULL};
 
 static uint64_t read_stamp(const char *dir)
 {
@@ -162,9 +179,11 @@ static uint64_t read_stamp(const char *dir)
     return v;
 }
 
-/* Generates the RTL of c into dir/rtl and builds dir/libhs.so unless the stamp says the
-   library was built from identical RTL. Serialized across processes by a lock file. */
-static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char *err, size_t n)
+/* Generates the RTL of c into dir/rtl and builds dir/ARTIFACT with SCRIPT (relative to the
+   source tree; called as SCRIPT RTL_DIR OUT_DIR ARGS) unless the stamp says it was built from
+   identical RTL. Serialized across processes by a lock file. */
+static int ensure_built(const hg_cfg *c, const char *dir, const char *script, const char *const *deps,
+                        const char *args_tail, const char *artifact, int quiet, char *err, size_t n)
 {
     char rtl[4096], path[4096], cmd[16384];
     if (mkdirs(dir) != 0) {
@@ -184,13 +203,12 @@ static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char
     hg_cfg_args(c, args, sizeof args);
     snprintf(cmdline, sizeof cmdline, "hadgen %s", args);
     int rc = hg_emit_core(c, rtl, cmdline, err, n);
-    uint64_t h = rc == 0 ? rtl_hash(rtl) : 0;
-    joinp(path, sizeof path, dir, "libhs.so");
+    uint64_t h = rc == 0 ? rtl_hash(rtl, deps) : 0;
+    joinp(path, sizeof path, dir, artifact);
     if (rc == 0 && (read_stamp(dir) != h || access(path, R_OK) != 0)) {
-        if (!(o && o->quiet))
-            fprintf(stderr, "hs: building %s simulation (%s) ...\n", cmdline, variant_of(o));
-        snprintf(cmd, sizeof cmd, "'%s/sim/hs_build.sh' '%s' '%s' %s > '%s/build.log' 2>&1", HG_SRC_DIR, rtl,
-                 dir, variant_of(o), dir);
+        if (!quiet) fprintf(stderr, "hs: building %s simulation (%s) ...\n", cmdline, artifact);
+        snprintf(cmd, sizeof cmd, "'%s/%s' '%s' '%s' %s > '%s/build.log' 2>&1", HG_SRC_DIR, script, rtl, dir,
+                 args_tail, dir);
         int st = system(cmd);
         if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
             hg_errf(err, n, "building the simulation of '%s' failed; see %s/build.log", cmdline, dir);
@@ -205,6 +223,26 @@ static int ensure_built(const hg_cfg *c, const hs_opts *o, const char *dir, char
     flock(lk, LOCK_UN);
     close(lk);
     return rc;
+}
+
+int hs_build_model(const hg_cfg *c, const char *cache_dir, const char *variant, const char *script,
+                   const char *const *deps, const char *artifact, int quiet, char *path, size_t pathlen,
+                   char *err, size_t n)
+{
+    char root[2048], dir[3072], why[256];
+    hs_opts o = {.cache_dir = cache_dir};
+    cache_root(&o, root, sizeof root);
+    if (hs_check_cache_dir(root, why, sizeof why) != 0) {
+        hg_errf(err, n, "simulation cache '%s': %s", root, why);
+        return -1;
+    }
+    variant_dir(c, root, variant, dir, sizeof dir);
+    if (ensure_built(c, dir, script, deps, "", artifact, quiet, err, n) != 0) return -1;
+    if (joinp(path, pathlen, dir, artifact) != 0) {
+        hg_errf(err, n, "simulation cache path '%s' too long", dir);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- port helpers ------------------------------------------------------------------- */
@@ -343,7 +381,9 @@ hs_sim *hs_open(const hg_cfg *c, const hs_opts *o, char *err, size_t n)
         return NULL;
     }
     model_dir(c, o, dir, sizeof dir);
-    if (ensure_built(c, o, dir, err, n) != 0) return NULL;
+    if (ensure_built(c, dir, "sim/hs_build.sh", hs_deps, variant_of(o), "libhs.so", o && o->quiet, err, n) !=
+        0)
+        return NULL;
     joinp(path, sizeof path, dir, "libhs.so");
     void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!dl) {

@@ -76,6 +76,16 @@ hs_sim *hs_open(const hg_cfg *c, const hs_opts *opts, char *err, size_t errlen);
    the cache it uses the same way. */
 int hs_check_cache_dir(const char *dir, char *err, size_t errlen);
 
+/* Builds (or finds cached) another kind of model of c: generates c's RTL into a folder of the
+   cache (cache_dir as hs_opts.cache_dir) named after c and variant, and runs SCRIPT (a path
+   relative to the source tree, called as SCRIPT RTL_DIR OUT_DIR) unless the folder's product
+   ARTIFACT was built from identical RTL and identical model sources (deps: paths relative to
+   the source tree, NULL-terminated). Writes the product's path to path. Returns 0, or -1 with a
+   message in err. The system model (sim/sys/) uses it. */
+int hs_build_model(const hg_cfg *c, const char *cache_dir, const char *variant, const char *script,
+                   const char *const *deps, const char *artifact, int quiet, char *path, size_t pathlen,
+                   char *err, size_t errlen);
+
 /* Path of the shared library hs_open would use for c (for make rules and messages). */
 int hs_lib_path(const hg_cfg *c, const hs_opts *opts, char *path, size_t n);
 

@@ -2,7 +2,8 @@
 # Models are built on demand by hs_open() (sim/hs_build.sh) and cached per configuration
 # in $(BUILD)/sim/<config>-<variant>/.
 
-SIM_OBJS    := $(BUILD)/obj/sim/hs_sim.o $(BUILD)/obj/sim/hx_sim.o $(BUILD)/obj/sim/hs_vec.o
+SIM_OBJS    := $(BUILD)/obj/sim/hs_sim.o $(BUILD)/obj/sim/hx_sim.o $(BUILD)/obj/sim/hs_vec.o \
+               $(BUILD)/obj/sim/sys/ss_sys.o $(BUILD)/obj/sim/sys/ss_dram.o
 $(BUILD)/obj/sim/hs_sim.o: EXTRA_CFLAGS = -DHG_SRC_DIR='"$(CURDIR)"'
 $(BUILD)/obj/sim/hx_sim.o: EXTRA_CFLAGS = -DHG_SRC_DIR='"$(CURDIR)"' -DHX_VPI_DIR='"$(abspath $(BUILD))/lib"'
 $(SIM_LIB): $(SIM_OBJS)
@@ -18,6 +19,18 @@ $(HX_VPI): sim/hx_vpi.c | deps
 
 -include $(SIM_OBJS:.o=.d)
 
+# hgsys: a synthetic attention layer through the system model (sim/sys/: the cores verilated
+# with --sc in a SystemC model with K/V buffers, DMA and DRAM; built per configuration at run
+# time by sim/sys/ss_build.sh, like the bare cores' simulations).
+HGSYS       := $(BUILD)/bin/hgsys
+$(HGSYS): $(BUILD)/obj/sim/sys/hgsys.o $(SIM_LIB) $(GOLD_LIB) $(GEN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ -lcjson -lm -ldl
+-include $(BUILD)/obj/sim/sys/hgsys.d
+# tests/test_sys.cc: the system model against the bare core and the golden model, its roofline,
+# its errors.
+TEST_SRCS += tests/test_sys.cc
+
 # hgsim: run a core on files of vectors; hgsim_bench: simulation speed; hgxsim: the same
 # vectors under Icarus Verilog and Verilator, compared bit for bit (hx_sim.c, hx_tb.v).
 HGSIM       := $(BUILD)/bin/hgsim
@@ -29,7 +42,7 @@ $(BUILD)/bin/hgsim $(BUILD)/bin/hgsim_bench $(BUILD)/bin/hgxsim: $(BUILD)/bin/%:
 	$(CC) -o $@ $^ -lcjson -lm -ldl
 
 .PHONY: bench-sim sim-tools
-sim-tools: $(HGSIM) $(HGSIM_BENCH) $(HGXSIM) $(HX_VPI)
+sim-tools: $(HGSIM) $(HGSIM_BENCH) $(HGXSIM) $(HX_VPI) $(HGSYS)
 bench-sim: $(HGSIM_BENCH)
 	@echo "== bench-sim: building the default cores' simulations if needed (cached) =="
 	$(HGSIM_BENCH) $(BENCH_QUERIES)

@@ -49,6 +49,13 @@ std::string cfg_name(const hg_cfg &c)
     return b;
 }
 
+std::string cfg_id(const hg_cfg &c)
+{
+    std::ostringstream os;
+    os << hg_core_short(c.core) << "_d" << c.d << "_p" << c.p << "_n" << c.n << "_l" << c.l;
+    return os.str();
+}
+
 std::vector<hg_cfg> edge_configs()
 {
     std::vector<hg_cfg> v;

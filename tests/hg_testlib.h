@@ -20,6 +20,8 @@ hg_cfg make_cfg(hg_core_kind k, int d, int p, int n, int l, int wb = 15, int fb 
 
 // "had d=16 P=4 N=8 L=64 wb=15 fb=6 of=8"
 std::string cfg_name(const hg_cfg &c);
+// The same as an identifier (test parameter names): "had_d24_p3_n5_l31".
+std::string cfg_id(const hg_cfg &c);
 
 // Edge configurations of every core type (smallest/largest d, N=1, N=L, P=1, P=L, odd sizes,
 // extreme widths).

@@ -118,11 +118,7 @@ TEST_P(RtlVsGolden, SteadyStateThroughput)
 
 std::string name_of(const testing::TestParamInfo<hg_cfg> &info)
 {
-    const hg_cfg &c = info.param;
-    std::ostringstream os;
-    os << info.index << "_" << hg_core_short(c.core) << "_d" << c.d << "_p" << c.p << "_n" << c.n << "_l"
-       << c.l;
-    return os.str();
+    return std::to_string(info.index) + "_" + hgt::cfg_id(info.param);
 }
 
 INSTANTIATE_TEST_SUITE_P(RtlEdge, RtlVsGolden, testing::ValuesIn(hgt::edge_configs()), name_of);

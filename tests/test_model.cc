@@ -756,7 +756,7 @@ TEST(ModelEncoder, AttentionHookAndObserver)
     std::vector<float> plain(12), hooked(12);
     ASSERT_EQ(enc_embed(m, ids.data(), 5, nullptr, plain.data(), err, sizeof err), 0) << err;
     HookLog log;
-    enc_hooks hk = {counting_attn, &log, observer, &log};
+    enc_hooks hk = {counting_attn, &log, observer, &log, nullptr};
     ASSERT_EQ(enc_embed(m, ids.data(), 5, &hk, hooked.data(), err, sizeof err), 0) << err;
     EXPECT_EQ(log.calls, 2 * 3); // layers x heads
     EXPECT_EQ(log.observed, 2);
@@ -768,7 +768,7 @@ TEST(ModelEncoder, AttentionHookAndObserver)
 
     HookLog failing;
     failing.fail_at = 4; // layer 1, head 1
-    enc_hooks bad = {counting_attn, &failing, nullptr, nullptr};
+    enc_hooks bad = {counting_attn, &failing, nullptr, nullptr, nullptr};
     EXPECT_EQ(enc_embed(m, ids.data(), 5, &bad, hooked.data(), err, sizeof err), -1);
     EXPECT_NE(std::string(err).find("attention hook failed at layer 1 head 1"), std::string::npos) << err;
     EXPECT_NE(std::string(err).find("returned 7"), std::string::npos) << err;

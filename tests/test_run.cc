@@ -100,6 +100,12 @@ TEST(RunSelect, BackendNames)
     EXPECT_EQ(hr_kind_core(HR_RTL_I8TOPN), HG_CORE_I8TOPN);
     EXPECT_TRUE(hr_kind_rtl(HR_RTL_BASELINE));
     EXPECT_FALSE(hr_kind_rtl(HR_GOLDEN_HAD));
+    EXPECT_FALSE(hr_kind_rtl(HR_SYS_HAD));
+    EXPECT_TRUE(hr_kind_sys(HR_SYS_I8TOPN));
+    EXPECT_FALSE(hr_kind_sys(HR_RTL_I8TOPN));
+    EXPECT_EQ(hr_kind_core(HR_SYS_BASELINE), HG_CORE_BASELINE);
+    EXPECT_TRUE(hr_kind_had(HR_SYS_HAD));
+    EXPECT_STREQ(hr_kind_name(HR_SYS_I8TOPN), "sys-int8-topn");
     EXPECT_FALSE(hr_kind_recall(HR_GOLDEN_BASELINE));
 }
 
@@ -289,8 +295,8 @@ class RunModel : public ::testing::Test
     {
         hg_cfg c = minilm_cfg();
         char err[kErr] = "";
-        hs_opts so{};
-        so.quiet = 1;
+        hr_sim_opts so{};
+        so.rtl.quiet = 1;
         hr_backend *b = hr_backend_open(k, &c, calib_, &so, check, err, sizeof err);
         EXPECT_NE(b, nullptr) << hr_kind_name(k) << ": " << err;
         return b;
@@ -406,7 +412,7 @@ TEST_P(RunRtl, EqualsGoldenOnEveryHeadOfEveryLayer)
         hr_backend_set_tap(g, Capture::tap, &cg);
         hr_backend_set_tap(r, Capture::tap, &cr);
         char err[kErr] = "";
-        enc_hooks hg{hr_attn, g, nullptr, nullptr}, hr{hr_attn, r, nullptr, nullptr};
+        enc_hooks hg{hr_attn, g, nullptr, nullptr, nullptr}, hr{hr_attn, r, nullptr, nullptr, nullptr};
         ASSERT_EQ(enc_embed(model_, corpus_->ids[s], corpus_->n_tok[s], &hg, eg.data(), err, sizeof err), 0)
             << err;
         ASSERT_EQ(enc_embed(model_, corpus_->ids[s], corpus_->n_tok[s], &hr, er.data(), err, sizeof err), 0)
@@ -434,6 +440,61 @@ TEST_P(RunRtl, EqualsGoldenOnEveryHeadOfEveryLayer)
 }
 
 INSTANTIATE_TEST_SUITE_P(Cores, RunRtl, ::testing::Values(0, 1, 2),
+                         [](const ::testing::TestParamInfo<int> &i) {
+                             return std::string(hg_core_short((hg_core_kind)i.param));
+                         });
+
+// Whole sentences through the system model (every head of a layer at once): every head's
+// outputs equal the golden model's, the embeddings too, and the layer figures add up.
+class RunSys : public RunModel, public ::testing::WithParamInterface<int>
+{
+};
+
+TEST_P(RunSys, EqualsGoldenOnEveryHeadOfEveryLayer)
+{
+    hr_kind gk = HR_GOLDEN((hg_core_kind)GetParam()), sk = HR_SYS((hg_core_kind)GetParam());
+    hr_backend *g = open(gk), *r = open(sk, 1);
+    ASSERT_TRUE(g && r);
+    ASSERT_EQ(hr_backend_layer_fn(g), nullptr);
+    ASSERT_NE(hr_backend_layer_fn(r), nullptr);
+    const bcfg_config *mc = enc_config(model_);
+    std::vector<float> eg(mc->hidden), er(mc->hidden);
+    Capture cg, cr;
+    hr_backend_set_tap(g, Capture::tap, &cg);
+    hr_backend_set_tap(r, Capture::tap, &cr);
+    char err[kErr] = "";
+    enc_hooks hg{hr_attn, g, nullptr, nullptr, nullptr},
+        hs{hr_attn, r, nullptr, nullptr, hr_backend_layer_fn(r)};
+    ASSERT_EQ(enc_embed(model_, corpus_->ids[0], corpus_->n_tok[0], &hg, eg.data(), err, sizeof err), 0)
+        << err;
+    ASSERT_EQ(enc_embed(model_, corpus_->ids[0], corpus_->n_tok[0], &hs, er.data(), err, sizeof err), 0)
+        << err << " " << hr_backend_error(r);
+    ASSERT_EQ(cr.out.size(), cg.out.size());
+    for (auto &kv : cg.out)
+        EXPECT_EQ(cr.out[kv.first], kv.second) << "layer " << kv.first.first << " head " << kv.first.second;
+    EXPECT_EQ(memcmp(eg.data(), er.data(), eg.size() * sizeof(float)), 0);
+    hr_head_stats t;
+    hr_backend_total(r, -1, &t);
+    EXPECT_EQ(t.mismatches, 0);
+    EXPECT_EQ(t.calls, (long)mc->n_layers * mc->n_heads);
+    ss_layer_stats st;
+    long calls = 0;
+    ASSERT_EQ(hr_backend_sys_stats(r, -1, &st, &calls), 0);
+    EXPECT_EQ(calls, mc->n_layers);
+    EXPECT_EQ(st.cycles, t.cycles);
+    EXPECT_EQ(st.queries, (uint64_t)t.queries);
+    EXPECT_EQ(st.bytes_v, (uint64_t)mc->n_layers * mc->n_heads * corpus_->n_tok[0] * mc->head_dim);
+    EXPECT_NE(hr_backend_sys_stats(g, -1, &st, &calls), 0);
+    // a system backend computes layers, not single heads
+    std::vector<float> x((size_t)corpus_->n_tok[0] * mc->head_dim, 0.5f), o(x.size());
+    EXPECT_NE(hr_attn(r, 0, 0, corpus_->n_tok[0], mc->head_dim, x.data(), x.data(), x.data(), o.data()), 0);
+    EXPECT_NE(std::string(hr_backend_error(r)).find("whole layers"), std::string::npos)
+        << hr_backend_error(r);
+    hr_backend_close(g);
+    hr_backend_close(r);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cores, RunSys, ::testing::Values(0, 1, 2),
                          [](const ::testing::TestParamInfo<int> &i) {
                              return std::string(hg_core_short((hg_core_kind)i.param));
                          });

@@ -397,9 +397,11 @@ int enc_attn_float(void *ctx, int layer, int head, int n_tok, int d, const float
 /* Work buffers of one forward pass; activations have rows = n_tok rounded up to
  * ENC_ROWS (the extra rows hold finite filler and are never read back). */
 typedef struct {
-    int n, rows, h, d;
+    int n, rows, h, d, nh;
     float *x, *q, *k, *v, *att, *tmp, *ff; /* rows x h (ff: rows x intermediate) */
-    float *hq, *hk, *hv, *ho;              /* one head: n x d */
+    float *hq, *hk, *hv, *ho;              /* every head: nh blocks of n x d */
+    const float **pq, **pk, **pv;          /* the blocks of each head, for the layer hook */
+    float **po;
 } enc_work;
 
 static void work_free(enc_work *w)
@@ -415,6 +417,10 @@ static void work_free(enc_work *w)
     free(w->hk);
     free(w->hv);
     free(w->ho);
+    free(w->pq);
+    free(w->pk);
+    free(w->pv);
+    free(w->po);
 }
 
 static int work_alloc(enc_work *w, const bcfg_config *c, int n)
@@ -424,7 +430,8 @@ static int work_alloc(enc_work *w, const bcfg_config *c, int n)
     w->rows = (n + ENC_ROWS - 1) / ENC_ROWS * ENC_ROWS;
     w->h = c->hidden;
     w->d = c->head_dim;
-    size_t rh = (size_t)w->rows * (size_t)w->h, nd = (size_t)n * (size_t)w->d;
+    w->nh = c->n_heads;
+    size_t rh = (size_t)w->rows * (size_t)w->h, nd = (size_t)n * (size_t)w->d * (size_t)w->nh;
     w->x = calloc(rh, sizeof(float));
     w->q = calloc(rh, sizeof(float));
     w->k = calloc(rh, sizeof(float));
@@ -436,7 +443,12 @@ static int work_alloc(enc_work *w, const bcfg_config *c, int n)
     w->hk = malloc(nd * sizeof(float));
     w->hv = malloc(nd * sizeof(float));
     w->ho = malloc(nd * sizeof(float));
-    if (w->x && w->q && w->k && w->v && w->att && w->tmp && w->ff && w->hq && w->hk && w->hv && w->ho)
+    w->pq = malloc((size_t)w->nh * sizeof *w->pq);
+    w->pk = malloc((size_t)w->nh * sizeof *w->pk);
+    w->pv = malloc((size_t)w->nh * sizeof *w->pv);
+    w->po = malloc((size_t)w->nh * sizeof *w->po);
+    if (w->x && w->q && w->k && w->v && w->att && w->tmp && w->ff && w->hq && w->hk && w->hv && w->ho &&
+        w->pq && w->pk && w->pv && w->po)
         return 0;
     work_free(w);
     return -1;
@@ -457,19 +469,28 @@ static void scatter(float *dst, const float *src, int n, int h, int col, int d)
                (size_t)d * sizeof *dst);
 }
 
-/* Self-attention of one layer: projections, every head through the hook, into w->att. */
-static int attention(const enc_model *m, const enc_layer *ly, int l, enc_work *w, enc_attn_fn fn, void *ctx,
+/* Self-attention of one layer: projections, every head through the hooks (the layer hook
+   if set, else the head hook once per head), into w->att. */
+static int attention(const enc_model *m, const enc_layer *ly, int l, enc_work *w, const enc_hooks *hk,
                      char *err, size_t errsz)
 {
     linear(&ly->q, w->x, w->rows, w->q);
     linear(&ly->k, w->x, w->rows, w->k);
     linear(&ly->v, w->x, w->rows, w->v);
-    for (int hd = 0; hd < m->cfg.n_heads; hd++) {
+    enc_attn_fn fn = hk && hk->attn ? hk->attn : enc_attn_float;
+    int nh = m->cfg.n_heads;
+    size_t nd = (size_t)w->n * (size_t)w->d;
+    const float **Q = w->pq, **K = w->pk, **V = w->pv;
+    float **O = w->po;
+    for (int hd = 0; hd < nh; hd++) {
         int col = hd * w->d;
-        gather(w->hq, w->q, w->n, w->h, col, w->d);
-        gather(w->hk, w->k, w->n, w->h, col, w->d);
-        gather(w->hv, w->v, w->n, w->h, col, w->d);
-        int rc = fn(ctx, l, hd, w->n, w->d, w->hq, w->hk, w->hv, w->ho);
+        float *q = w->hq + (size_t)hd * nd, *k = w->hk + (size_t)hd * nd, *v = w->hv + (size_t)hd * nd;
+        gather(q, w->q, w->n, w->h, col, w->d);
+        gather(k, w->k, w->n, w->h, col, w->d);
+        gather(v, w->v, w->n, w->h, col, w->d);
+        Q[hd] = q, K[hd] = k, V[hd] = v, O[hd] = w->ho + (size_t)hd * nd;
+        if (hk && hk->layer_attn) continue;
+        int rc = fn(hk ? hk->attn_ctx : NULL, l, hd, w->n, w->d, q, k, v, O[hd]);
         if (rc != 0) {
             hg_errf(err, errsz,
                     "attention hook failed at layer %d head %d (n_tok %d, d %d): "
@@ -477,8 +498,16 @@ static int attention(const enc_model *m, const enc_layer *ly, int l, enc_work *w
                     l, hd, w->n, w->d, rc);
             return -1;
         }
-        scatter(w->att, w->ho, w->n, w->h, col, w->d);
     }
+    if (hk && hk->layer_attn) {
+        int rc = hk->layer_attn(hk->attn_ctx, l, nh, w->n, w->d, Q, K, V, O);
+        if (rc != 0) {
+            hg_errf(err, errsz, "attention hook failed at layer %d (%d heads, n_tok %d, d %d): returned %d",
+                    l, nh, w->n, w->d, rc);
+            return -1;
+        }
+    }
+    for (int hd = 0; hd < nh; hd++) scatter(w->att, O[hd], w->n, w->h, hd * w->d, w->d);
     return 0;
 }
 
@@ -487,8 +516,7 @@ static int layer_forward(const enc_model *m, int l, enc_work *w, const enc_hooks
 {
     const enc_layer *ly = &m->layer[l];
     const bcfg_config *c = &m->cfg;
-    enc_attn_fn fn = hk && hk->attn ? hk->attn : enc_attn_float;
-    if (attention(m, ly, l, w, fn, hk ? hk->attn_ctx : NULL, err, errsz) != 0) return -1;
+    if (attention(m, ly, l, w, hk, err, errsz) != 0) return -1;
     linear(&ly->o, w->att, w->rows, w->tmp);
     add_norm(w->tmp, w->x, w->rows, w->h, &ly->ln_attn, c->ln_eps);
     linear(&ly->ff_in, w->tmp, w->rows, w->ff);

@@ -51,13 +51,21 @@ int enc_attn_float(void *ctx, int layer, int head, int n_tok, int d, const float
 typedef int (*enc_observe_fn)(void *ctx, int layer, int n_tok, int hidden, const float *attn,
                               const float *hidden_state);
 
+/* Computes every head of one layer at once (for a model of hardware that overlaps the heads):
+   Q[h], K[h], V[h], O[h] for h = 0..n_heads-1 as for enc_attn_fn. Returns 0, or non-zero on
+   error. */
+typedef int (*enc_layer_attn_fn)(void *ctx, int layer, int n_heads, int n_tok, int d, const float *const *Q,
+                                 const float *const *K, const float *const *V, float *const *O);
+
 /* Hooks for one forward pass. A NULL function means: built-in float attention / no
- * observer. A NULL enc_hooks pointer means both. */
+ * observer. A NULL enc_hooks pointer means both. layer_attn, when set, replaces attn (both
+ * get attn_ctx). */
 typedef struct {
     enc_attn_fn attn;
     void *attn_ctx;
     enc_observe_fn observe;
     void *observe_ctx;
+    enc_layer_attn_fn layer_attn;
 } enc_hooks;
 
 typedef struct enc_model enc_model; /* loaded weights (opaque, read-only after load) */

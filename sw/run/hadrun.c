@@ -110,6 +110,11 @@ static void usage(FILE *f)
             "  the core type follows each backend, so --core is not accepted. With a distilled\n"
             "  model --top-n defaults to its trained N (had.json top_n).\n"
             "  --cache DIR           simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
+            "\n"
+            "system backends (sys-*: the cores in the SystemC system model, docs/system.md):\n"
+            "  --sys-cores C         core instances, 1..64 (default 1; head h on instance h %% C)\n"
+            "  --sys-clock-mhz F     core clock (default 100)\n"
+            "  --sys-dram NAME       DRAM preset (default lpddr4; hgsys --list-dram)\n"
             "  --help                this text\n"
             "\n"
             "Every path is checked before the run: inputs are regular files, outputs writable and\n"
@@ -121,10 +126,10 @@ static void usage(FILE *f)
 /* Everything the command line chooses. */
 typedef struct opts {
     const char *sentences, *model, *backends, *emb_path, *json_path, *calib, *calib_set;
-    const char *dump_dir, *dump_heads, *cache, *teacher, *student_calib;
+    const char *dump_dir, *dump_heads, *cache, *teacher, *student_calib, *sys_dram;
     long limit, dump_sentences;
-    int max_tokens, check, repeat, quiet, recalibrate, d_given, top_n_given;
-    double pct;
+    int max_tokens, check, repeat, quiet, recalibrate, d_given, top_n_given, sys_cores;
+    double pct, sys_clock;
     hg_cfg core;
 } opts;
 
@@ -168,6 +173,9 @@ enum {
     O_CACHE,
     O_TEACHER,
     O_SCALIB,
+    O_SYS_CORES,
+    O_SYS_CLOCK,
+    O_SYS_DRAM,
     O_HELP
 };
 
@@ -197,6 +205,9 @@ static void parse_args(int argc, char **argv, opts *o)
                                  {"cache", required_argument, 0, O_CACHE},
                                  {"teacher", required_argument, 0, O_TEACHER},
                                  {"student-calib", required_argument, 0, O_SCALIB},
+                                 {"sys-cores", required_argument, 0, O_SYS_CORES},
+                                 {"sys-clock-mhz", required_argument, 0, O_SYS_CLOCK},
+                                 {"sys-dram", required_argument, 0, O_SYS_DRAM},
                                  {"help", no_argument, 0, O_HELP},
                                  {0, 0, 0, 0}};
     memcpy(&lo[n], own, sizeof own);
@@ -258,6 +269,16 @@ static void parse_args(int argc, char **argv, opts *o)
         case O_CACHE: o->cache = optarg; break;
         case O_TEACHER: o->teacher = optarg; break;
         case O_SCALIB: o->student_calib = optarg; break;
+        case O_SYS_CORES: o->sys_cores = (int)parse_long("sys-cores", optarg, 1, 64); break;
+        case O_SYS_CLOCK:
+            if (hg_parse_double(optarg, &o->sys_clock) != 0 || !(o->sys_clock > 0 && o->sys_clock <= 10000))
+                bad("sys-clock-mhz", optarg, "must be a number in (0, 10000]");
+            break;
+        case O_SYS_DRAM:
+            if (!ss_dram_find(optarg))
+                bad("sys-dram", optarg, "not a DRAM preset (hgsys --list-dram prints them)");
+            o->sys_dram = optarg;
+            break;
         case O_HELP: usage(stdout); exit(0);
         case ':':
             fprintf(stderr, "hadrun: option '%s' needs a value (see --help)\n", argv[optind - 1]);
@@ -491,15 +512,38 @@ static void print_cycles(const hr_result *r, int nb)
     }
 }
 
-/* Golden kind of an RTL kind. */
-static hr_kind golden_of(hr_kind k) { return (hr_kind)(k - HR_RTL_HAD + HR_GOLDEN_HAD); }
+/* The system backends' figures: per layer, means per sentence. */
+static void print_system(const hr_result *r, int nb)
+{
+    for (int k = 0; k < nb; k++) {
+        if (!hr_kind_sys(r[k].kind)) continue;
+        printf("\n%s: system model, per layer (mean per sentence)\n", hr_kind_name(r[k].kind));
+        printf("%5s %9s %6s %6s %6s %9s %9s %9s %9s %9s %9s %8s\n", "layer", "cycles", "busy", "wait", "DRAM",
+               "K B", "V B", "Q B", "O B", "SRAM nJ", "DRAM nJ", "bound");
+        for (int l = 0; l < r[k].n_layers; l++) {
+            const ss_layer_stats *x = &r[k].sys_layer[l];
+            double n = r[k].n_sent, all = (double)(x->core_busy + x->core_wait + x->core_idle);
+            printf("%5d %9.1f %6.3f %6.3f %6.3f %9.1f %9.1f %9.1f %9.1f %9.3f %9.3f %8s\n", l,
+                   (double)x->cycles / n, all > 0 ? (double)x->core_busy / all : 0,
+                   all > 0 ? (double)x->core_wait / all : 0,
+                   x->time_ns > 0 ? x->dram_busy_ns / x->time_ns : 0, (double)x->bytes_k / n,
+                   (double)x->bytes_v / n, (double)x->bytes_q / n, (double)x->bytes_o / n,
+                   x->sram_pj / 1e3 / n, x->dram_pj / 1e3 / n,
+                   x->roof_compute_ns >= x->roof_memory_ns ? "compute" : "memory");
+        }
+    }
+}
 
-/* For each RTL backend run beside its golden twin: 1 if the embeddings are bit-identical. */
+/* Golden kind of an RTL or system kind. */
+static hr_kind golden_of(hr_kind k) { return HR_GOLDEN(hr_kind_core(k)); }
+
+/* For each RTL or system backend run beside its golden twin: 1 if the embeddings are
+   bit-identical. */
 static int rtl_vs_golden(const hr_result *r, int nb, cJSON *arr, long *mism)
 {
     int bad_pairs = 0;
     for (int k = 0; k < nb; k++) {
-        if (!hr_kind_rtl(r[k].kind)) continue;
+        if (!hr_kind_rtl(r[k].kind) && !hr_kind_sys(r[k].kind)) continue;
         *mism += r[k].mismatches;
         for (int j = 0; j < nb; j++) {
             if (r[j].kind != golden_of(r[k].kind)) continue;
@@ -633,6 +677,7 @@ static int report(const opts *o, const hr_corpus *cp, const hr_calib *cal, const
     }
     print_fidelity(res, nb, ds->had != NULL);
     print_cycles(res, nb);
+    print_system(res, nb);
     printf("\n");
     cJSON *root = header_json(o, cp, cal, core, ds), *arr = cJSON_CreateArray();
     long mism = 0;
@@ -646,7 +691,7 @@ static int report(const opts *o, const hr_corpus *cp, const hr_calib *cal, const
                o->repeat > 1 ? ", median of the runs" : "");
     }
     for (int k = 0; k < nb; k++)
-        for (int j = 0; hr_kind_rtl(res[k].kind) && j < nb; j++)
+        for (int j = 0; (hr_kind_rtl(res[k].kind) || hr_kind_sys(res[k].kind)) && j < nb; j++)
             if (res[j].kind == golden_of(res[k].kind) && med[j] > 0 && amed[j] > 0)
                 printf("ratio %s / %s: %.1fx (attention only: %.1fx)\n", hr_kind_name(res[k].kind),
                        hr_kind_name(res[j].kind), med[k] / med[j], amed[k] / amed[j]);
@@ -920,7 +965,10 @@ static int open_backends(const opts *o, const distilled *ds, const hr_kind *kind
                          const hr_calib *cal, hr_backend **b, const enc_model **bm)
 {
     char err[1200];
-    hs_opts so = {.cache_dir = o->cache, .quiet = o->quiet};
+    hr_sim_opts so = {.rtl = {.cache_dir = o->cache, .quiet = o->quiet},
+                      .sys_cores = o->sys_cores,
+                      .sys_clock_mhz = o->sys_clock,
+                      .sys_dram = o->sys_dram};
     for (int k = 0; k < nb; k++) {
         int student = ds->had && hr_kind_had(kinds[k]);
         b[k] = hr_backend_open(kinds[k], core, student ? ds->scal : cal, &so, o->check, err, sizeof err);

@@ -17,6 +17,15 @@ struct hr_backend {
     hg_cfg cfg;
     const hr_calib *cal;
     hs_sim *sim; /* RTL backends */
+    ss_sys *sys; /* system backends, and per layer: the sum of its figures, the calls */
+    ss_layer_stats *sys_st;
+    long *sys_calls;
+    /* system backends: every head's inputs and outputs, n_heads blocks of the work buffers */
+    uint8_t *lq, *lk;
+    int8_t *lv;
+    int32_t *lout;
+    hm_run *lrun;
+    ss_head *lheads;
     int check;
     int n_layers, n_heads;
     hr_head_stats *st; /* n_layers * n_heads */
@@ -40,6 +49,9 @@ static const char *const kind_names[HR_NKINDS] = {
 #include "hg_cores.def"
 #undef HG_CORE
 #define HG_CORE(kind, name, short_name, summary) "rtl-" name,
+#include "hg_cores.def"
+#undef HG_CORE
+#define HG_CORE(kind, name, short_name, summary) "sys-" name,
 #include "hg_cores.def"
 #undef HG_CORE
 };
@@ -76,18 +88,24 @@ char *hr_kind_names(char *buf, size_t n, hr_kind first, hr_kind last, const char
     return buf;
 }
 
-int hr_kind_rtl(hr_kind k) { return k >= HR_RTL_HAD && k < HR_NKINDS; }
+int hr_kind_rtl(hr_kind k) { return k >= HR_RTL_HAD && k < HR_SYS_HAD; }
+
+int hr_kind_sys(hr_kind k) { return k >= HR_SYS_HAD && k < HR_NKINDS; }
 
 hg_core_kind hr_kind_core(hr_kind k)
 {
-    if (k >= HR_RTL_HAD && k < HR_NKINDS) return (hg_core_kind)(k - HR_RTL_HAD);
+    if (k >= HR_SYS_HAD && k < HR_NKINDS) return (hg_core_kind)(k - HR_SYS_HAD);
+    if (k >= HR_RTL_HAD && k < HR_SYS_HAD) return (hg_core_kind)(k - HR_RTL_HAD);
     if (k >= HR_GOLDEN_HAD && k < HR_RTL_HAD) return (hg_core_kind)(k - HR_GOLDEN_HAD);
     return HG_CORE_HAD;
 }
 
 int hr_kind_recall(hr_kind k) { return k == HR_FLOAT || hr_kind_core(k) != HG_CORE_BASELINE; }
 
-int hr_kind_had(hr_kind k) { return k == HR_FLOAT_HAD || k == HR_GOLDEN_HAD || k == HR_RTL_HAD; }
+int hr_kind_had(hr_kind k)
+{
+    return k == HR_FLOAT_HAD || k == HR_GOLDEN_HAD || k == HR_RTL_HAD || k == HR_SYS_HAD;
+}
 
 /* ---- selection and recall --------------------------------------------------------------- */
 
@@ -128,6 +146,15 @@ void hr_backend_close(hr_backend *b)
 {
     if (!b) return;
     hs_close(b->sim);
+    ss_close(b->sys);
+    free(b->sys_st);
+    free(b->sys_calls);
+    free(b->lq);
+    free(b->lk);
+    free(b->lv);
+    free(b->lout);
+    free(b->lrun);
+    free(b->lheads);
     free(b->st);
     free(b->q);
     free(b->k);
@@ -141,8 +168,45 @@ void hr_backend_close(hr_backend *b)
     free(b);
 }
 
-hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal, const hs_opts *so, int check,
-                            char *err, size_t errsz)
+/* The system model of a sys-<core> backend and its per-layer buffers. */
+static int open_sys(hr_backend *b, const hr_sim_opts *so, char *err, size_t n)
+{
+    ss_opts o;
+    ss_opts_default(&b->cfg, &o);
+    if (so) {
+        o.cache_dir = so->rtl.cache_dir;
+        o.quiet = so->rtl.quiet;
+        if (so->sys_cores) o.cores = so->sys_cores;
+        if (so->sys_clock_mhz > 0) o.clock_mhz = so->sys_clock_mhz;
+        if (so->sys_dram) {
+            const ss_dram_params *p = ss_dram_find(so->sys_dram);
+            if (!p) {
+                hg_errf(err, n, "DRAM '%s': not a preset (hgsys --list-dram prints them)", so->sys_dram);
+                return -1;
+            }
+            o.dram = *p;
+        }
+    }
+    size_t nh = (size_t)b->n_heads, L = (size_t)b->cfg.l, kb = (size_t)hm_key_bytes(&b->cfg),
+           d = (size_t)b->cfg.d;
+    b->sys_st = calloc((size_t)b->n_layers, sizeof *b->sys_st);
+    b->sys_calls = calloc((size_t)b->n_layers, sizeof *b->sys_calls);
+    b->lq = malloc(nh * L * kb);
+    b->lk = malloc(nh * L * kb);
+    b->lv = malloc(nh * L * d);
+    b->lout = malloc(nh * L * d * sizeof *b->lout);
+    b->lrun = calloc(nh, sizeof *b->lrun);
+    b->lheads = calloc(nh, sizeof *b->lheads);
+    if (!b->sys_st || !b->sys_calls || !b->lq || !b->lk || !b->lv || !b->lout || !b->lrun || !b->lheads) {
+        hg_errf(err, n, "out of memory");
+        return -1;
+    }
+    b->sys = ss_open(&b->cfg, &o, err, n);
+    return b->sys ? 0 : -1;
+}
+
+hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal, const hr_sim_opts *so,
+                            int check, char *err, size_t errsz)
 {
     if (k < 0 || k >= HR_NKINDS) {
         hg_errf(err, errsz, "unknown backend %d", (int)k);
@@ -191,13 +255,18 @@ hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal, 
         return NULL;
     }
     if (hr_kind_rtl(k)) {
-        hs_opts o = so ? *so : (hs_opts){0};
+        hs_opts o = so ? so->rtl : (hs_opts){0};
         b->sim = hs_open(&b->cfg, &o, sub, sizeof sub);
         if (!b->sim) {
             hg_errf(err, errsz, "%s: %s", hr_kind_name(k), sub);
             hr_backend_close(b);
             return NULL;
         }
+    }
+    if (hr_kind_sys(k) && open_sys(b, so, sub, sizeof sub) != 0) {
+        hg_errf(err, errsz, "%s: %s", hr_kind_name(k), sub);
+        hr_backend_close(b);
+        return NULL;
     }
     return b;
 }
@@ -300,9 +369,16 @@ static double had_alpha(const hr_backend *b, int layer, int head)
     return e->sigma_q * e->sigma_k / sqrt((double)b->cfg.d);
 }
 
-/* Quantizes a head into the core's inputs and run-time state (alpha: the HAD score step). */
-static void quantize(hr_backend *b, const hr_head_cal *e, int n_tok, const float *Q, const float *K,
-                     const float *V, hm_run *run, double alpha)
+/* A head's core inputs and outputs: packed queries and keys, int8 values, outputs. */
+typedef struct {
+    uint8_t *q, *k;
+    int8_t *v;
+    int32_t *out;
+} head_buf;
+
+/* Quantizes a head into the core's inputs x and run-time state (alpha: the HAD score step). */
+static void quantize(const hr_backend *b, const hr_head_cal *e, int n_tok, const float *Q, const float *K,
+                     const float *V, hm_run *run, double alpha, const head_buf *x)
 {
     const hg_cfg *c = &b->cfg;
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
@@ -311,13 +387,13 @@ static void quantize(hr_backend *b, const hr_head_cal *e, int n_tok, const float
     for (int i = 0; i < n_tok; i++) {
         const float *q = Q + (size_t)i * d, *k = K + (size_t)i * d;
         if (c->core == HG_CORE_HAD) {
-            hm_sign_pack(c->d, q, b->q + (size_t)i * kb);
-            hm_sign_pack(c->d, k, b->k + (size_t)i * kb);
+            hm_sign_pack(c->d, q, x->q + (size_t)i * kb);
+            hm_sign_pack(c->d, k, x->k + (size_t)i * kb);
         } else {
-            hm_quant_i8(c->d, q, (float)e->s_q, (int8_t *)(b->q + (size_t)i * kb));
-            hm_quant_i8(c->d, k, (float)e->s_k, (int8_t *)(b->k + (size_t)i * kb));
+            hm_quant_i8(c->d, q, (float)e->s_q, (int8_t *)(x->q + (size_t)i * kb));
+            hm_quant_i8(c->d, k, (float)e->s_k, (int8_t *)(x->k + (size_t)i * kb));
         }
-        hm_quant_i8(c->d, V + (size_t)i * d, (float)e->s_v, b->v + (size_t)i * d);
+        hm_quant_i8(c->d, V + (size_t)i * d, (float)e->s_v, x->v + (size_t)i * d);
     }
     if (c->core == HG_CORE_HAD)
         hm_had_etab(c, alpha, run->etab);
@@ -325,15 +401,27 @@ static void quantize(hr_backend *b, const hr_head_cal *e, int n_tok, const float
         hm_exp_params(c, e->s_q, e->s_k, &run->exp_mul, &run->exp_shift);
 }
 
-/* Runs the head on the simulator; adds cycles to st, and mismatches if checking. */
-static int run_rtl(hr_backend *b, hr_head_stats *st, const hm_run *run, int n_tok)
+/* With checking: counts the outputs of a simulated head that differ from the golden model's. */
+static void check_head(hr_backend *b, hr_head_stats *st, const hm_run *run, int n_tok, const head_buf *x)
 {
     const hg_cfg *c = &b->cfg;
+    size_t kb = (size_t)hm_key_bytes(c);
+    if (!b->check) return;
+    for (int i = 0; i < n_tok; i++) {
+        hm_attend(c, run, x->q + (size_t)i * kb, x->k, x->v, b->gold, NULL);
+        for (int j = 0; j < c->d; j++)
+            st->mismatches += b->gold[j] != x->out[(size_t)i * (size_t)c->d + (size_t)j];
+    }
+}
+
+/* Runs the head on the simulator; adds cycles to st, and mismatches if checking. */
+static int run_rtl(hr_backend *b, hr_head_stats *st, const hm_run *run, int n_tok, const head_buf *x)
+{
     hs_stats s0, s1;
     char sub[512];
     hs_get_stats(b->sim, &s0);
-    if (hs_load(b->sim, run, b->k, b->v, sub, sizeof sub) != 0 ||
-        hs_run(b->sim, n_tok, b->q, b->out, sub, sizeof sub) != 0) {
+    if (hs_load(b->sim, run, x->k, x->v, sub, sizeof sub) != 0 ||
+        hs_run(b->sim, n_tok, x->q, x->out, sub, sizeof sub) != 0) {
         hg_errf(b->err, sizeof b->err, "%s: %s", hr_kind_name(b->kind), sub);
         return -1;
     }
@@ -342,26 +430,20 @@ static int run_rtl(hr_backend *b, hr_head_stats *st, const hm_run *run, int n_to
     st->cycles_cfg += s1.cycles_cfg - s0.cycles_cfg;
     st->cycles_load += s1.cycles_load - s0.cycles_load;
     st->cycles_query += s1.cycles_query - s0.cycles_query;
-    if (!b->check) return 0;
-    size_t kb = (size_t)hm_key_bytes(c);
-    for (int i = 0; i < n_tok; i++) {
-        hm_attend(c, run, b->q + (size_t)i * kb, b->k, b->v, b->gold, NULL);
-        for (int j = 0; j < c->d; j++)
-            st->mismatches += b->gold[j] != b->out[(size_t)i * (size_t)c->d + (size_t)j];
-    }
+    check_head(b, st, run, n_tok, x);
     return 0;
 }
 
-/* Adds the top-N recall of every query of a head whose packed keys and queries are in
-   b->k, b->q: the keys the core keeps (its scores, docs/spec.md 4.1) against the float
-   top-N of Q, K. */
-static void core_recall(hr_backend *b, hr_head_stats *st, int n_tok, const float *Q, const float *K)
+/* Adds the top-N recall of every query of a head whose packed keys and queries are in x: the
+   keys the core keeps (its scores, docs/spec.md 4.1) against the float top-N of Q, K. */
+static void core_recall(hr_backend *b, hr_head_stats *st, int n_tok, const float *Q, const float *K,
+                        const head_buf *x)
 {
     const hg_cfg *c = &b->cfg;
     size_t kb = (size_t)hm_key_bytes(c);
     for (int i = 0; i < n_tok; i++) {
         for (int j = 0; j < n_tok; j++)
-            b->score[j] = hm_score(c, b->q + (size_t)i * kb, b->k + (size_t)j * kb);
+            b->score[j] = hm_score(c, x->q + (size_t)i * kb, x->k + (size_t)j * kb);
         int ns = hr_select(n_tok, c->n, b->score, b->sel);
         float_scores(n_tok, c->d, Q, K, i, b->fscore);
         add_recall(st, n_tok, c->n, hr_recall(n_tok, c->n, b->fscore, b->sel, ns));
@@ -382,9 +464,26 @@ static int attn_float_had(hr_backend *b, hr_head_stats *st, int layer, int head,
         hm_sign_pack(c->d, Q + (size_t)i * d, b->q + (size_t)i * kb);
         hm_sign_pack(c->d, K + (size_t)i * d, b->k + (size_t)i * kb);
     }
-    core_recall(b, st, n_tok, Q, K);
+    head_buf x = {b->q, b->k, b->v, b->out};
+    core_recall(b, st, n_tok, Q, K, &x);
     st->queries += n_tok;
     return 0;
+}
+
+/* The common end of a core head (golden, RTL, system): dequantized outputs, recall, the tap. */
+static void core_finish(hr_backend *b, hr_head_stats *st, int layer, int head, int n_tok, const float *Q,
+                        const float *K, float *O, const hm_run *run, double alpha, const head_buf *x)
+{
+    const hg_cfg *c = &b->cfg;
+    const hr_head_cal *e = hr_calib_head(b->cal, layer, head);
+    double unit = ldexp(e->s_v, -c->of);
+    for (size_t i = 0; i < (size_t)n_tok * (size_t)c->d; i++) O[i] = (float)((double)x->out[i] * unit);
+    if (hg_cfg_topn(c)) core_recall(b, st, n_tok, Q, K, x);
+    st->queries += n_tok;
+    if (b->tap) {
+        hr_head_io io = {layer, head, n_tok, c, run, x->q, x->k, x->v, x->out, alpha, e->s_q, e->s_k, e->s_v};
+        b->tap(b->tap_ctx, &io);
+    }
 }
 
 /* Golden or RTL core backend. */
@@ -392,25 +491,120 @@ static int attn_core(hr_backend *b, hr_head_stats *st, int layer, int head, int 
                      const float *K, const float *V, float *O)
 {
     const hg_cfg *c = &b->cfg;
-    const hr_head_cal *e = hr_calib_head(b->cal, layer, head);
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
+    head_buf x = {b->q, b->k, b->v, b->out};
     hm_run run;
     double alpha = had_alpha(b, layer, head);
-    quantize(b, e, n_tok, Q, K, V, &run, alpha);
+    quantize(b, hr_calib_head(b->cal, layer, head), n_tok, Q, K, V, &run, alpha, &x);
     if (b->sim) {
-        if (run_rtl(b, st, &run, n_tok) != 0) return -1;
+        if (run_rtl(b, st, &run, n_tok, &x) != 0) return -1;
     } else {
         for (int i = 0; i < n_tok; i++)
-            hm_attend(c, &run, b->q + (size_t)i * kb, b->k, b->v, b->out + (size_t)i * d, NULL);
+            hm_attend(c, &run, x.q + (size_t)i * kb, x.k, x.v, x.out + (size_t)i * d, NULL);
     }
-    double unit = ldexp(e->s_v, -c->of);
-    for (size_t i = 0; i < (size_t)n_tok * d; i++) O[i] = (float)((double)b->out[i] * unit);
-    if (hg_cfg_topn(c)) core_recall(b, st, n_tok, Q, K);
-    st->queries += n_tok;
-    if (b->tap) {
-        hr_head_io io = {layer, head,   n_tok, c,      &run,   b->q,  b->k,
-                         b->v,  b->out, alpha, e->s_q, e->s_k, e->s_v};
-        b->tap(b->tap_ctx, &io);
+    core_finish(b, st, layer, head, n_tok, Q, K, O, &run, alpha, &x);
+    return 0;
+}
+
+/* Checks the arguments of a call: layer and head in the calibration's range, d and n_tok. */
+static int check_call(hr_backend *b, int layer, int head, int n_tok, int d)
+{
+    if (layer < 0 || layer >= b->n_layers || head < 0 || head >= b->n_heads)
+        hg_errf(b->err, sizeof b->err, "%s: layer %d head %d outside the calibration's %d x %d",
+                hr_kind_name(b->kind), layer, head, b->n_layers, b->n_heads);
+    else if (d != b->cfg.d)
+        hg_errf(b->err, sizeof b->err, "%s: head dimension %d, the core has d=%d", hr_kind_name(b->kind), d,
+                b->cfg.d);
+    else if (n_tok < 1 || n_tok > b->cfg.l)
+        hg_errf(b->err, sizeof b->err, "%s: %d tokens, the core holds 1..%d keys (--max-keys)",
+                hr_kind_name(b->kind), n_tok, b->cfg.l);
+    else
+        return 0;
+    return -1;
+}
+
+/* Adds a layer's figures of the system model to a sum. */
+static void add_sys(ss_layer_stats *a, const ss_layer_stats *x)
+{
+    a->cycles += x->cycles;
+    a->core_busy += x->core_busy;
+    a->core_wait += x->core_wait;
+    a->core_idle += x->core_idle;
+    a->bytes_k += x->bytes_k;
+    a->bytes_v += x->bytes_v;
+    a->bytes_q += x->bytes_q;
+    a->bytes_o += x->bytes_o;
+    a->sram_bits_read += x->sram_bits_read;
+    a->sram_bits_written += x->sram_bits_written;
+    a->queries += x->queries;
+    a->dram_requests += x->dram_requests;
+    a->time_ns += x->time_ns;
+    a->dram_busy_ns += x->dram_busy_ns;
+    a->dram_pj += x->dram_pj;
+    a->sram_pj += x->sram_pj;
+    a->roof_compute_ns += x->roof_compute_ns;
+    a->roof_memory_ns += x->roof_memory_ns;
+}
+
+/* Head h's block of the system backend's layer buffers. */
+static head_buf layer_buf(const hr_backend *b, int h)
+{
+    size_t L = (size_t)b->cfg.l, kb = (size_t)hm_key_bytes(&b->cfg), d = (size_t)b->cfg.d, at = (size_t)h * L;
+    return (head_buf){b->lq + at * kb, b->lk + at * kb, b->lv + at * d, b->lout + at * d};
+}
+
+int hr_attn_layer(void *ctx, int layer, int nh, int n_tok, int d, const float *const *Q,
+                  const float *const *K, const float *const *V, float *const *O)
+{
+    hr_backend *b = ctx;
+    if (!b->sys) {
+        hg_errf(b->err, sizeof b->err, "%s: computes one head at a time, not layers", hr_kind_name(b->kind));
+        return -1;
+    }
+    if (nh != b->n_heads) {
+        hg_errf(b->err, sizeof b->err, "%s: %d heads, the calibration has %d", hr_kind_name(b->kind), nh,
+                b->n_heads);
+        return -1;
+    }
+    if (check_call(b, layer, 0, n_tok, d) != 0) return -1;
+    double t0 = now_s();
+    for (int h = 0; h < nh; h++) {
+        head_buf x = layer_buf(b, h);
+        quantize(b, hr_calib_head(b->cal, layer, h), n_tok, Q[h], K[h], V[h], &b->lrun[h],
+                 had_alpha(b, layer, h), &x);
+        b->lheads[h] = (ss_head){&b->lrun[h], x.k, x.v, n_tok, x.q, x.out};
+    }
+    ss_layer_stats ls;
+    char sub[512];
+    if (ss_layer(b->sys, nh, b->lheads, &ls, sub, sizeof sub) != 0) {
+        hg_errf(b->err, sizeof b->err, "%s: layer %d: %s", hr_kind_name(b->kind), layer, sub);
+        return -1;
+    }
+    add_sys(&b->sys_st[layer], &ls);
+    b->sys_calls[layer]++;
+    for (int h = 0; h < nh; h++) {
+        hr_head_stats *st = &b->st[layer * b->n_heads + h];
+        head_buf x = layer_buf(b, h);
+        st->cycles += ls.cycles / (uint64_t)nh + (h == 0 ? ls.cycles % (uint64_t)nh : 0);
+        check_head(b, st, &b->lrun[h], n_tok, &x);
+        core_finish(b, st, layer, h, n_tok, Q[h], K[h], O[h], &b->lrun[h], had_alpha(b, layer, h), &x);
+        st->calls++;
+    }
+    b->secs += now_s() - t0;
+    return 0;
+}
+
+enc_layer_attn_fn hr_backend_layer_fn(const hr_backend *b) { return b->sys ? hr_attn_layer : NULL; }
+
+int hr_backend_sys_stats(const hr_backend *b, int layer, ss_layer_stats *sum, long *calls)
+{
+    if (!b->sys) return -1;
+    memset(sum, 0, sizeof *sum);
+    *calls = 0;
+    for (int l = 0; l < b->n_layers; l++) {
+        if (layer >= 0 && l != layer) continue;
+        add_sys(sum, &b->sys_st[l]);
+        *calls += b->sys_calls[l];
     }
     return 0;
 }
@@ -419,19 +613,10 @@ int hr_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, co
             float *O)
 {
     hr_backend *b = ctx;
-    if (layer < 0 || layer >= b->n_layers || head < 0 || head >= b->n_heads) {
-        hg_errf(b->err, sizeof b->err, "%s: layer %d head %d outside the calibration's %d x %d",
-                hr_kind_name(b->kind), layer, head, b->n_layers, b->n_heads);
-        return -1;
-    }
-    if (d != b->cfg.d) {
-        hg_errf(b->err, sizeof b->err, "%s: head dimension %d, the core has d=%d", hr_kind_name(b->kind), d,
-                b->cfg.d);
-        return -1;
-    }
-    if (n_tok < 1 || n_tok > b->cfg.l) {
-        hg_errf(b->err, sizeof b->err, "%s: %d tokens, the core holds 1..%d keys (--max-keys)",
-                hr_kind_name(b->kind), n_tok, b->cfg.l);
+    if (check_call(b, layer, head, n_tok, d) != 0) return -1;
+    if (b->sys) {
+        hg_errf(b->err, sizeof b->err, "%s: computes whole layers (hr_attn_layer), not single heads",
+                hr_kind_name(b->kind));
         return -1;
     }
     double t0 = now_s();

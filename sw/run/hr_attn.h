@@ -10,6 +10,8 @@
  *   golden-had       hm_attend, HAD core        rtl-had        hs_run, HAD core
  *   golden-baseline  hm_attend, int8 baseline   rtl-baseline   hs_run, int8 baseline
  *   golden-int8-topn hm_attend, int8 + top-N    rtl-int8-topn  hs_run, int8 + top-N
+ *   sys-had, sys-baseline, sys-int8-topn: the cores in the SystemC system model (ss_sys.h),
+ *                    a whole layer (every head) at a time, through hr_attn_layer
  *
  * For a head (layer l, head h, n_tok tokens) with calibration e = hr_calib_head(cal, l, h):
  *   HAD:   q, k = hm_sign_pack(Q, K); etab = hm_had_etab(alpha), alpha = e.sigma_q *
@@ -35,13 +37,15 @@
 #include "hm_golden.h"
 #include "hr_calib.h"
 #include "hs_sim.h"
+#include "ss_sys.h"
+#include "enc_bert.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* float, float-had, then golden-<core> and rtl-<core> for every core type of
-   gen/hg_cores.def in its order (HR_GOLDEN_HAD, ..., HR_RTL_I8TOPN). */
+/* float, float-had, then golden-<core>, rtl-<core> and sys-<core> for every core type of
+   gen/hg_cores.def in its order (HR_GOLDEN_HAD, ..., HR_SYS_I8TOPN). */
 typedef enum {
     HR_FLOAT = 0,
     HR_FLOAT_HAD,
@@ -51,12 +55,16 @@ typedef enum {
 #define HG_CORE(kind, name, short_name, summary) HR_RTL_##kind,
 #include "hg_cores.def"
 #undef HG_CORE
+#define HG_CORE(kind, name, short_name, summary) HR_SYS_##kind,
+#include "hg_cores.def"
+#undef HG_CORE
     HR_NKINDS
 } hr_kind;
 
 /* The golden and the RTL backend of a core type. */
 #define HR_GOLDEN(core) ((hr_kind)(HR_GOLDEN_HAD + (int)(core)))
 #define HR_RTL(core)    ((hr_kind)(HR_RTL_HAD + (int)(core)))
+#define HR_SYS(core)    ((hr_kind)(HR_SYS_HAD + (int)(core)))
 
 /* Command-line name of a backend ("float", "float-had", "golden-had", ...,
    "rtl-int8-topn"). */
@@ -68,18 +76,21 @@ int hr_kind_parse(const char *s, hr_kind *k);
 /* The names of backends first..last-1 joined by sep into buf (truncated to n). Returns buf. */
 char *hr_kind_names(char *buf, size_t n, hr_kind first, hr_kind last, const char *sep);
 
-/* 1 for the RTL (simulated) backends. */
+/* 1 for the RTL (bare core simulated) backends. */
 int hr_kind_rtl(hr_kind k);
+
+/* 1 for the system-model backends (sys-<core>). */
+int hr_kind_sys(hr_kind k);
 
 /* 1 for the backends whose top-N recall is measured: float (its own float top-N, so 1 by
    definition), HAD (float-had, golden-had, rtl-had) and int8 + top-N. The baseline keeps
    every key. */
 int hr_kind_recall(hr_kind k);
 
-/* 1 for the backends that compute HAD attention: float-had, golden-had, rtl-had. */
+/* 1 for the backends that compute HAD attention: float-had, golden-had, rtl-had, sys-had. */
 int hr_kind_had(hr_kind k);
 
-/* Core type of a golden or RTL backend; HG_CORE_HAD for float and float-had. */
+/* Core type of a golden, RTL or system backend; HG_CORE_HAD for float and float-had. */
 hg_core_kind hr_kind_core(hr_kind k);
 
 /* One head as a core sees it, handed to a tap after the head is computed. All pointers are
@@ -104,7 +115,8 @@ typedef struct hr_head_stats {
     double recall_sum;     /* sum over queries of the top-N recall */
     long queries_sel;      /* queries of heads with more keys than N (selection acts) */
     double recall_sum_sel; /* ... and the sum of their recall */
-    uint64_t cycles;       /* RTL: all cycles (configuration + load + queries) */
+    uint64_t cycles;       /* RTL: all cycles (configuration + load + queries); system: the layer's
+                              cycles, split evenly over its heads */
     uint64_t cycles_cfg, cycles_load, cycles_query;
     long mismatches; /* RTL with checking: output values != golden */
 } hr_head_stats;
@@ -118,13 +130,37 @@ typedef struct hr_backend hr_backend;
  * check: RTL backends also run the golden model and count mismatching outputs. Returns
  * NULL with a message in err (configuration invalid for the core type, calibration shape
  * differs, simulator build failure). */
-hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal, const hs_opts *so, int check,
-                            char *err, size_t errsz);
+/* Options of the simulated backends: the bare core's simulator (rtl-*) and the system model
+   (sys-*: ss_opts_default of the backend's configuration with these changes; 0 or NULL keeps
+   the default). */
+typedef struct hr_sim_opts {
+    hs_opts rtl;
+    int sys_cores;
+    double sys_clock_mhz;
+    const char *sys_dram; /* a preset of ss_dram.h */
+} hr_sim_opts;
+
+hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal, const hr_sim_opts *so,
+                            int check, char *err, size_t errsz);
 
 /* The backend's attention function (an enc_attn_fn; ctx is the hr_backend). On failure it
- * returns -1 and the reason is in hr_backend_error(). */
+ * returns -1 and the reason is in hr_backend_error(). The system backends compute whole
+ * layers: hr_attn fails for them. */
 int hr_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K, const float *V,
             float *O);
+
+/* The layer function of a system backend (an enc_layer_attn_fn; ctx is the hr_backend): every
+ * head of the layer through the system model at once. Errors as hr_attn. */
+int hr_attn_layer(void *ctx, int layer, int n_heads, int n_tok, int d, const float *const *Q,
+                  const float *const *K, const float *const *V, float *const *O);
+
+/* hr_attn_layer for the system backends, NULL for the others (the encoder's layer hook). */
+enc_layer_attn_fn hr_backend_layer_fn(const hr_backend *b);
+
+/* System backends: the sum of the system model's figures of every call of layer (layer < 0:
+   of all layers) since open or reset, and the number of calls. Returns 0, or -1 for another
+   backend. */
+int hr_backend_sys_stats(const hr_backend *b, int layer, ss_layer_stats *sum, long *calls);
 
 /* The last error of hr_attn ("" if none), beginning with the backend name ("rtl-had: ...").
  * Can't fail. */

@@ -186,7 +186,7 @@ hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double 
     float *out = malloc((size_t)hr_corpus_max_tokens(cp) * (size_t)mc->hidden * sizeof *out);
     int rc = cc.t && c && out ? 0 : -1;
     if (rc) hg_errf(err, errsz, "out of memory");
-    enc_hooks hk = {collect_attn, &cc, NULL, NULL};
+    enc_hooks hk = {collect_attn, &cc, NULL, NULL, NULL};
     for (int i = 0; rc == 0 && i < cp->n; i++) {
         char sub[512];
         if (enc_forward(m, cp->ids[i], cp->n_tok[i], &hk, out, sub, sizeof sub) != 0) {

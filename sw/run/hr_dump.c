@@ -310,7 +310,7 @@ int hr_dump_sentence(hr_dump *d, const enc_model *m, const int32_t *ids, int n_t
         float *out = malloc((size_t)n_tok * (size_t)enc_config(pm)->hidden * sizeof *out);
         char sub[768];
         d->err[0] = '\0';
-        enc_hooks hk = {dump_attn, d, NULL, NULL};
+        enc_hooks hk = {dump_attn, d, NULL, NULL, NULL};
         rc = out ? enc_forward(pm, ids, n_tok, &hk, out, sub, sizeof sub) : -1;
         if (rc)
             hg_errf(err, errsz, "dump of sentence %d: %s", sentence,

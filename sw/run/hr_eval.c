@@ -54,6 +54,7 @@ void hr_result_free(hr_result *r)
     free(r->sent_cycles);
     free(r->cycles_layer);
     free(r->cycles_hl);
+    free(r->sys_layer);
     memset(r, 0, sizeof *r);
 }
 
@@ -72,7 +73,9 @@ static int result_init(hr_result *r, hr_kind k, const bcfg_config *mc, int n_sen
     r->sent_cycles = calloc((size_t)n_sent, sizeof *r->sent_cycles);
     r->cycles_layer = calloc(nl, sizeof *r->cycles_layer);
     r->cycles_hl = calloc(nl * (size_t)mc->n_heads, sizeof *r->cycles_hl);
-    return r->layer_err && r->recall_layer && r->emb && r->sent_cycles && r->cycles_layer && r->cycles_hl
+    if (hr_kind_sys(k)) r->sys_layer = calloc(nl, sizeof *r->sys_layer);
+    return r->layer_err && r->recall_layer && r->emb && r->sent_cycles && r->cycles_layer && r->cycles_hl &&
+                   (r->sys_layer || !hr_kind_sys(k))
                ? 0
                : -1;
 }
@@ -126,6 +129,9 @@ static void finish(hr_result *r, const hr_backend *b, const float *ref_emb, cons
     r->recall = rec && all.queries ? all.recall_sum / (double)all.queries : -1.0;
     r->recall_sel = rec && all.queries_sel ? all.recall_sum_sel / (double)all.queries_sel : -1.0;
     r->mismatches = all.mismatches;
+    long calls;
+    for (int l = 0; r->sys_layer && l < r->n_layers; l++)
+        hr_backend_sys_stats(b, l, &r->sys_layer[l], &calls);
     if (all.calls) {
         r->cycles_head = (double)all.cycles / (double)all.calls;
         r->cycles_head_cfg = (double)all.cycles_cfg / (double)all.calls;
@@ -187,7 +193,7 @@ int hr_evaluate_models(const enc_model *m, const enc_model *const *bm, const hr_
     for (int i = 0; rc == 0 && i < cp->n; i++) {
         char sub[768];
         o.num = o.den = NULL;
-        enc_hooks hk = {NULL, NULL, observe, &o};
+        enc_hooks hk = {NULL, NULL, observe, &o, NULL};
         if (enc_embed(m, cp->ids[i], cp->n_tok[i], &hk, remb + (size_t)i * h, sub, sizeof sub)) {
             hg_errf(err, errsz, "sentence %d, float reference: %s", i + 1, sub);
             rc = -1;
@@ -198,7 +204,7 @@ int hr_evaluate_models(const enc_model *m, const enc_model *const *bm, const hr_
             hr_backend_total(b[k], -1, &s0);
             o.num = num + (size_t)k * nl;
             o.den = den + (size_t)k * nl;
-            hk = (enc_hooks){hr_attn, b[k], observe, &o};
+            hk = (enc_hooks){hr_attn, b[k], observe, &o, hr_backend_layer_fn(b[k])};
             double t0 = now_s();
             const enc_model *mk = bm && bm[k] ? bm[k] : m;
             if (enc_embed(mk, cp->ids[i], cp->n_tok[i], &hk, res[k].emb + (size_t)i * h, sub, sizeof sub) !=
@@ -244,6 +250,39 @@ static double r9(double v)
     return strtod(b, NULL);
 }
 
+/* A system backend's figures per layer: means per sentence of the system model's counts. */
+static cJSON *system_json(const hr_result *r)
+{
+    cJSON *arr = cJSON_CreateArray();
+    double n = r->n_sent;
+    for (int l = 0; l < r->n_layers; l++) {
+        const ss_layer_stats *x = &r->sys_layer[l];
+        cJSON *o = cJSON_CreateObject();
+        double all = (double)(x->core_busy + x->core_wait + x->core_idle);
+        cJSON_AddNumberToObject(o, "layer", l);
+        cJSON_AddNumberToObject(o, "cycles", r9((double)x->cycles / n));
+        cJSON_AddNumberToObject(o, "core_busy", r9((double)x->core_busy / n));
+        cJSON_AddNumberToObject(o, "core_wait", r9((double)x->core_wait / n));
+        cJSON_AddNumberToObject(o, "core_idle", r9((double)x->core_idle / n));
+        cJSON_AddNumberToObject(o, "core_util", r9(all > 0 ? (double)x->core_busy / all : 0));
+        cJSON_AddNumberToObject(o, "dram_util", r9(x->time_ns > 0 ? x->dram_busy_ns / x->time_ns : 0));
+        cJSON_AddNumberToObject(o, "bytes_k", r9((double)x->bytes_k / n));
+        cJSON_AddNumberToObject(o, "bytes_v", r9((double)x->bytes_v / n));
+        cJSON_AddNumberToObject(o, "bytes_q", r9((double)x->bytes_q / n));
+        cJSON_AddNumberToObject(o, "bytes_o", r9((double)x->bytes_o / n));
+        cJSON_AddNumberToObject(o, "time_ns", r9(x->time_ns / n));
+        cJSON_AddNumberToObject(o, "sram_pj", r9(x->sram_pj / n));
+        cJSON_AddNumberToObject(o, "dram_pj", r9(x->dram_pj / n));
+        cJSON_AddNumberToObject(o, "roof_compute_ns", r9(x->roof_compute_ns / n));
+        cJSON_AddNumberToObject(o, "roof_memory_ns", r9(x->roof_memory_ns / n));
+        cJSON_AddStringToObject(o, "bound", x->roof_compute_ns >= x->roof_memory_ns ? "compute" : "memory");
+        cJSON_AddItemToArray(arr, o);
+    }
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddItemToObject(s, "per_layer_mean", arr);
+    return s;
+}
+
 cJSON *hr_result_json(const hr_result *r, int with_heads)
 {
     cJSON *o = cJSON_CreateObject(), *le = cJSON_CreateArray(), *rl = cJSON_CreateArray();
@@ -267,7 +306,8 @@ cJSON *hr_result_json(const hr_result *r, int with_heads)
     cJSON_AddNumberToObject(o, "cos_min", r9(r->cos_min));
     cJSON_AddNumberToObject(o, "cos_min_sentence", r->cos_min_sentence + 1);
     cJSON_AddItemToObject(o, "nn_agree", num_or_null(r9(r->nn_agree)));
-    if (hr_kind_rtl(r->kind)) {
+    if (r->sys_layer) cJSON_AddItemToObject(o, "system", system_json(r));
+    if (hr_kind_rtl(r->kind) || hr_kind_sys(r->kind)) {
         cJSON *cy = cJSON_CreateObject(), *cl = cJSON_CreateArray(), *cs = cJSON_CreateArray();
         double tot = 0.0;
         for (int i = 0; i < r->n_sent; i++) {

@@ -51,6 +51,9 @@ typedef struct hr_result {
     double *cycles_layer; /* n_layers: mean cycles per sentence spent in the layer */
     double *cycles_hl;    /* n_layers * n_heads: mean cycles per call of each head */
     long mismatches;      /* with checking: RTL output values != golden */
+    /* system backends (NULL otherwise): per layer, the sum over sentences of the system
+       model's figures */
+    ss_layer_stats *sys_layer;
 } hr_result;
 
 /* Runs the corpus through the float reference and the nb backends b[0..nb-1] (opened for

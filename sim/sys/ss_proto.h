@@ -1,0 +1,59 @@
+/*
+ * ss_proto.h — the messages between the C host (ss_sys.c) and the system model process
+ * (ss_model.cpp) over its standard input and output. Both ends run on one machine: fields are
+ * native (little-endian) integers and doubles, packed as declared.
+ *
+ * host -> model, one message per attention layer:
+ *   ss_layer_hdr, then for each head: ss_head_hdr, n_regs x ss_reg (the head's configuration
+ *   writes, in order), n_keys x KB key bytes, n_keys x d value bytes, n_queries x KB query
+ *   bytes (KB: bytes of one key, hm_key_bytes).
+ * model -> host, one reply per layer:
+ *   ss_reply_hdr; if status is 0, for each head n_queries x d int32 outputs, then
+ *   ss_layer_stats; otherwise msg_len bytes of error text.
+ * The model exits at the end of its input.
+ */
+#ifndef SS_PROTO_H
+#define SS_PROTO_H
+
+#include <stdint.h>
+
+#define SS_MAGIC   0x59534748u /* "HGSY" */
+#define SS_VERSION 1u
+
+typedef struct ss_layer_hdr {
+    uint32_t magic, version;
+    uint32_t n_heads;
+    uint32_t reserved;
+} ss_layer_hdr;
+
+typedef struct ss_head_hdr {
+    uint32_t n_keys, n_queries, n_regs, reserved;
+} ss_head_hdr;
+
+typedef struct ss_reg {
+    uint32_t addr, data;
+} ss_reg;
+
+typedef struct ss_reply_hdr {
+    uint32_t magic, status, msg_len, n_heads;
+} ss_reply_hdr;
+
+/* One layer's figures. Cycles are core clock cycles; the per-core counts are summed over
+   the core instances (each instance's cycles split into busy + wait + idle). */
+typedef struct ss_layer_stats {
+    uint64_t cycles;                             /* first DMA request .. last output written to DRAM */
+    uint64_t core_busy;                          /* configuration, K/V load, or a query in the core */
+    uint64_t core_wait;                          /* the core had work but its data had not arrived
+                                    (K/V bank, queries) or its output buffer was full */
+    uint64_t core_idle;                          /* no work left for the instance in this layer */
+    uint64_t bytes_k, bytes_v, bytes_q, bytes_o; /* DRAM traffic per tensor */
+    uint64_t sram_bits_read, sram_bits_written;  /* on-chip K/V, Q and O buffers */
+    uint64_t queries, dram_requests;
+    double time_ns;          /* the layer's time */
+    double dram_busy_ns;     /* the channel transferring */
+    double dram_pj, sram_pj; /* access energies */
+    double roof_compute_ns;  /* the analytical bound: cycles the cores must spend */
+    double roof_memory_ns;   /* ... and the time the channel needs for every byte */
+} ss_layer_stats;
+
+#endif

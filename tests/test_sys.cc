@@ -1,0 +1,312 @@
+// test_sys.cc — the SystemC system model (sim/sys/): its outputs equal the bare core's
+// (Verilator, hs_sim.h) and the golden model's bit for bit, with several instances, n_k not a
+// multiple of P, a DRAM slow enough to stall the cores and buffers of one entry; its timing
+// matches the analytical roofline where one bound dominates; its counts add up; bad options and
+// a buffer too small for the keys are clear errors.
+#include "hg_testlib.h"
+#include "hs_sim.h"
+#include "ss_sys.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <sstream>
+
+using hgt::Data;
+
+namespace
+{
+
+struct SysCloser {
+    void operator()(ss_sys *s) const { ss_close(s); }
+};
+using SysPtr = std::unique_ptr<ss_sys, SysCloser>;
+
+SysPtr open_sys(const hg_cfg &c, const ss_opts &o)
+{
+    char err[1024];
+    ss_sys *s = ss_open(&c, &o, err, sizeof err);
+    EXPECT_NE(s, nullptr) << hgt::cfg_name(c) << ": " << err;
+    return SysPtr(s);
+}
+
+ss_opts quiet_defaults(const hg_cfg &c)
+{
+    ss_opts o;
+    ss_opts_default(&c, &o);
+    o.quiet = 1;
+    return o;
+}
+
+// A layer of heads with data of several kinds (n_k = L and partial, ties, extremes, wild exp
+// tables), nq queries each.
+std::vector<Data> make_layer(const hg_cfg &c, int heads, int nq, uint32_t seed)
+{
+    static const hgt::Mode modes[] = {hgt::M_RANDOM,     hgt::M_PARTIAL,   hgt::M_EQUAL, hgt::M_SATURATE,
+                                      hgt::M_WILD_TABLE, hgt::M_REALISTIC, hgt::M_ZERO};
+    std::vector<Data> v;
+    for (int h = 0; h < heads; h++) v.push_back(hgt::make_data(c, modes[h % 7], nq, seed + (uint32_t)h));
+    return v;
+}
+
+struct Layer {
+    std::vector<std::vector<int32_t>> out;
+    ss_layer_stats st{};
+    std::string err;
+};
+
+Layer run_layer(ss_sys *s, const hg_cfg &c, const std::vector<Data> &data)
+{
+    Layer L;
+    std::vector<ss_head> h;
+    L.out.resize(data.size());
+    for (size_t i = 0; i < data.size(); i++) {
+        L.out[i].assign((size_t)data[i].nq * (size_t)c.d, 0x7eadbeef);
+        h.push_back({&data[i].run, data[i].k.data(), data[i].v.data(), data[i].nq, data[i].q.data(),
+                     L.out[i].data()});
+    }
+    char err[1024];
+    if (ss_layer(s, (int)h.size(), h.data(), &L.st, err, sizeof err) != 0) L.err = err;
+    return L;
+}
+
+// The bare core's outputs (hs_sim.h) for each head.
+std::vector<std::vector<int32_t>> bare_outputs(const hg_cfg &c, const std::vector<Data> &data)
+{
+    char err[1024];
+    hs_opts o{};
+    o.quiet = 1;
+    hs_sim *s = hs_open(&c, &o, err, sizeof err);
+    EXPECT_NE(s, nullptr) << err;
+    std::vector<std::vector<int32_t>> out;
+    for (const Data &dt : data) {
+        out.emplace_back((size_t)dt.nq * (size_t)c.d);
+        if (!s) continue;
+        EXPECT_EQ(hs_load(s, &dt.run, dt.k.data(), dt.v.data(), err, sizeof err), 0) << err;
+        EXPECT_EQ(hs_run(s, dt.nq, dt.q.data(), out.back().data(), err, sizeof err), 0) << err;
+    }
+    hs_close(s);
+    return out;
+}
+
+// "" or the first differences of the system's outputs from the bare core's and the golden model's.
+std::string compare(const hg_cfg &c, const std::vector<Data> &data, const Layer &L,
+                    const std::vector<std::vector<int32_t>> &bare)
+{
+    std::ostringstream os;
+    int bad = 0, kb = hm_key_bytes(&c);
+    std::vector<int32_t> g((size_t)c.d);
+    for (size_t h = 0; h < data.size(); h++)
+        for (int q = 0; q < data[h].nq; q++) {
+            hm_attend(&c, &data[h].run, &data[h].q[(size_t)q * (size_t)kb], data[h].k.data(),
+                      data[h].v.data(), g.data(), nullptr);
+            for (int i = 0; i < c.d; i++) {
+                size_t at = (size_t)q * (size_t)c.d + (size_t)i;
+                int32_t sys = L.out[h][at];
+                if ((sys != g[(size_t)i] || sys != bare[h][at]) && bad++ < 5)
+                    os << "\n  " << hgt::cfg_name(c) << " head " << h << " (" << data[h].what << ", n_k "
+                       << data[h].run.n_keys << ") query " << q << " dim " << i << ": system " << sys
+                       << ", bare core " << bare[h][at] << ", golden " << g[(size_t)i];
+            }
+        }
+    if (bad) os << "\n  (" << bad << " differing values)";
+    return os.str();
+}
+
+// The layer's counts add up: bytes per tensor from the heads, cycles split into busy, wait and
+// idle for every instance, queries.
+void expect_counts(const hg_cfg &c, const ss_opts &o, const std::vector<Data> &data, const ss_layer_stats &st)
+{
+    uint64_t kb = (uint64_t)hm_key_bytes(&c), d = (uint64_t)c.d, ob = (d * (uint64_t)c.ow + 7) / 8;
+    uint64_t k = 0, v = 0, q = 0, out = 0, nq = 0;
+    for (const Data &dt : data) {
+        k += (uint64_t)dt.run.n_keys * kb;
+        v += (uint64_t)dt.run.n_keys * d;
+        q += (uint64_t)dt.nq * kb;
+        out += (uint64_t)dt.nq * ob;
+        nq += (uint64_t)dt.nq;
+    }
+    EXPECT_EQ(st.bytes_k, k);
+    EXPECT_EQ(st.bytes_v, v);
+    EXPECT_EQ(st.bytes_q, q);
+    EXPECT_EQ(st.bytes_o, out);
+    EXPECT_EQ(st.queries, nq);
+    EXPECT_EQ(st.core_busy + st.core_wait + st.core_idle, st.cycles * (uint64_t)o.cores);
+    EXPECT_GT(st.dram_pj, 0.0);
+    EXPECT_GT(st.sram_pj, 0.0);
+    EXPECT_NEAR(st.time_ns, (double)st.cycles * 1e3 / o.clock_mhz, 1e3 / o.clock_mhz);
+}
+
+// Configurations of the RTL suite's edge set (their bare simulations are built by it): odd
+// sizes with L not a multiple of P, P = L, the widest widths, the largest d.
+std::vector<hg_cfg> sys_configs()
+{
+    return {hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31), hgt::make_cfg(HG_CORE_I8TOPN, 16, 8, 8, 8),
+            hgt::make_cfg(HG_CORE_BASELINE, 16, 4, 6, 40, 20, 8, 12),
+            hgt::make_cfg(HG_CORE_HAD, 256, 2, 4, 12)};
+}
+
+class SysVsBare : public testing::TestWithParam<hg_cfg>
+{
+};
+
+// Two layers through one model: first with three instances, a DRAM of 0.05 GB/s (the cores
+// wait for it), one-entry query and output buffers and 16-byte requests; then the defaults.
+TEST_P(SysVsBare, BitExactWithStallsAndSeveralInstances)
+{
+    const hg_cfg c = GetParam();
+    ss_opts o = quiet_defaults(c);
+    o.cores = 3;
+    o.dram.gbytes_s = 0.05;
+    o.dram.name = "custom";
+    o.q_buffer = hm_key_bytes(&c);
+    o.o_buffer = (c.d * c.ow + 7) / 8;
+    o.chunk = 16;
+    std::vector<Data> data = make_layer(c, 7, 9, hgt::test_seed());
+    auto bare = bare_outputs(c, data);
+    {
+        SysPtr s = open_sys(c, o);
+        ASSERT_TRUE(s);
+        Layer L = run_layer(s.get(), c, data);
+        ASSERT_EQ(L.err, "");
+        EXPECT_EQ(compare(c, data, L, bare), "");
+        expect_counts(c, o, data, L.st);
+        EXPECT_GT(L.st.core_wait, L.st.core_busy) << "a 0.05 GB/s DRAM should stall the cores";
+    }
+    ss_opts d = quiet_defaults(c);
+    SysPtr s = open_sys(c, d);
+    ASSERT_TRUE(s);
+    std::vector<Data> data2 = make_layer(c, 5, 13, hgt::test_seed() + 100);
+    auto bare2 = bare_outputs(c, data2);
+    for (int rep = 0; rep < 2; rep++) {
+        Layer L = run_layer(s.get(), c, rep ? data2 : data);
+        ASSERT_EQ(L.err, "");
+        EXPECT_EQ(compare(c, rep ? data2 : data, L, rep ? bare2 : bare), "") << "layer " << rep;
+        expect_counts(c, d, rep ? data2 : data, L.st);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Configs, SysVsBare, testing::ValuesIn(sys_configs()),
+                         [](const testing::TestParamInfo<hg_cfg> &i) { return hgt::cfg_id(i.param); });
+
+// Where one bound dominates, the model's time is the roofline's: a DRAM-bound layer within 5%
+// (what is left is the last request's latency and the core's last queries), a compute-bound one
+// within 20% (pipeline fill and drain per head, and the handshake cycles the roofline's
+// max(score, AV, normalizer) cycles per query leave out).
+TEST(SysRoofline, BandwidthAndComputeBoundLayers)
+{
+    const hg_cfg c = hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31);
+    std::vector<Data> data;
+    for (int h = 0; h < 6; h++) data.push_back(hgt::make_data(c, hgt::M_RANDOM, 24, 7u + (uint32_t)h));
+    ss_opts slow = quiet_defaults(c);
+    slow.dram.gbytes_s = 0.02;
+    ss_opts fast = quiet_defaults(c);
+    fast.dram = *ss_dram_find("hbm2");
+    for (int k = 0; k < 2; k++) {
+        const ss_opts &o = k == 0 ? slow : fast;
+        SysPtr s = open_sys(c, o);
+        ASSERT_TRUE(s);
+        Layer L = run_layer(s.get(), c, data);
+        ASSERT_EQ(L.err, "");
+        bool mem = L.st.roof_memory_ns > L.st.roof_compute_ns;
+        double roof = std::max(L.st.roof_memory_ns, L.st.roof_compute_ns);
+        double ratio = L.st.time_ns / roof;
+        EXPECT_EQ(mem, k == 0);
+        EXPECT_GE(ratio, 0.99) << "the roofline is a lower bound";
+        EXPECT_LE(ratio, mem ? 1.05 : 1.20) << (mem ? "memory" : "compute") << "-bound layer: time "
+                                            << L.st.time_ns << " ns, roofline " << roof << " ns";
+        if (mem) {
+            EXPECT_GT(L.st.dram_busy_ns / L.st.time_ns, 0.95);
+        }
+    }
+}
+
+TEST(SysErrors, BufferTooSmallForTheKeysIsAClearError)
+{
+    const hg_cfg c = hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31);
+    ss_opts o = quiet_defaults(c);
+    int kb = hm_key_bytes(&c);
+    o.kv_buffer = 2L * 20 * (kb + c.d); // two banks of 20 keys
+    SysPtr s = open_sys(c, o);
+    ASSERT_TRUE(s);
+    std::vector<Data> data{hgt::make_data(c, hgt::M_RANDOM, 3, 1)}; // n_k = L = 31
+    Layer L = run_layer(s.get(), c, data);
+    EXPECT_NE(L.err.find("K/V buffer"), std::string::npos) << L.err;
+    EXPECT_NE(L.err.find("31 keys"), std::string::npos) << L.err;
+    EXPECT_NE(L.err.find("at least " + std::to_string(2 * 31 * (kb + c.d))), std::string::npos) << L.err;
+    // the model is still usable: a head that fits runs
+    data[0].run.n_keys = 20;
+    Layer ok = run_layer(s.get(), c, data);
+    EXPECT_EQ(ok.err, "");
+}
+
+TEST(SysErrors, BadOptionsNameTheValueAndTheRange)
+{
+    const hg_cfg c = hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31);
+    char err[512];
+    struct Case {
+        void (*set)(ss_opts &);
+        const char *want;
+    } cases[] = {
+        {[](ss_opts &o) { o.cores = 0; }, "cores 0: must be in 1..64"},
+        {[](ss_opts &o) { o.clock_mhz = -1; }, "clock -1 MHz"},
+        {[](ss_opts &o) { o.dram.gbytes_s = 0; }, "DRAM bandwidth (GB/s) 0"},
+        {[](ss_opts &o) { o.dram.burst = 0; }, "DRAM burst (bytes) 0"},
+        {[](ss_opts &o) { o.kv_buffer = 10; }, "K/V buffer 10 bytes"},
+        {[](ss_opts &o) { o.q_buffer = 1; }, "query buffer 1 bytes"},
+        {[](ss_opts &o) { o.chunk = 0; }, "DMA request size 0"},
+        {[](ss_opts &o) { o.sram_pj_bit = NAN; }, "on-chip energy nan"},
+    };
+    for (const Case &k : cases) {
+        ss_opts o = quiet_defaults(c);
+        k.set(o);
+        EXPECT_EQ(ss_opts_check(&c, &o, err, sizeof err), -1) << k.want;
+        EXPECT_NE(std::string(err).find(k.want), std::string::npos) << err;
+        EXPECT_EQ(ss_open(&c, &o, err, sizeof err), nullptr);
+    }
+}
+
+TEST(SysErrors, HgsysRejectsBadInputWithExit2)
+{
+    const std::string bin = std::string(HG_BIN_DIR) + "/hgsys";
+    struct Case {
+        const char *args, *want;
+    } cases[] = {
+        {"--context 0", "--context '0': must be an integer in 1..8192"},
+        {"--dram ddr9", "--dram 'ddr9': not a preset"},
+        {"--bandwidth -3", "--bandwidth '-3'"},
+        {"--kv-buffer 3 --d 16 --context 8", "K/V buffer 3 bytes"},
+        {"--context 64 --max-keys 32", "more keys than the core holds"},
+        {"--n-per-128 4 --top-n 8", "give one"},
+        {"--frobnicate", "unknown option"},
+    };
+    for (const Case &k : cases) {
+        hgt::CmdResult r = hgt::run_cmd(bin + " " + k.args + " 2>&1");
+        EXPECT_EQ(r.status, 2) << k.args << "\n" << r.out;
+        EXPECT_NE(r.out.find(k.want), std::string::npos) << k.args << "\n" << r.out;
+    }
+    hgt::CmdResult r = hgt::run_cmd(bin + " --list-dram");
+    EXPECT_EQ(r.status, 0);
+    for (const char *p : {"lpddr4", "lpddr5", "hbm2", "ddr3"})
+        EXPECT_NE(r.out.find(p), std::string::npos) << p;
+}
+
+// The CLI end to end: a layer with --check, its figures printed and written as JSON.
+TEST(SysCli, HgsysChecksAndWritesJson)
+{
+    std::string dir = hgt::temp_dir("hgsys");
+    const std::string bin = std::string(HG_BIN_DIR) + "/hgsys";
+    hgt::CmdResult r =
+        hgt::run_cmd(bin + " --core had --d 24 --lanes 3 --top-n 5 --max-keys 31 --context 31 --heads 4" +
+                     " --queries 6 --cores 2 --check --json " + dir + "/l.json 2>&1");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("check: outputs differing from the golden model: 0"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("roofline"), std::string::npos) << r.out;
+    std::string j = hgt::read_file(dir + "/l.json");
+    for (const char *k : {"\"cycles\"", "\"core_wait\"", "\"bytes_k\"", "\"dram_pj\"", "\"bound\""})
+        EXPECT_NE(j.find(k), std::string::npos) << k;
+    hgt::remove_tree(dir);
+}
+
+} // namespace
