@@ -1,6 +1,8 @@
 // hg_testlib.cc — see hg_testlib.h.
 #include "hg_testlib.h"
 
+#include "ss_sys.h"
+
 #include <gtest/gtest.h>
 
 #include "hs_sim.h"
@@ -218,7 +220,9 @@ Data make_data(const hg_cfg &c, Mode m, int nq, uint32_t seed)
     return dt;
 }
 
-void prebuild(const std::vector<hg_cfg> &cfgs, int jobs)
+// Runs build(cfg) for every configuration in `jobs` parallel child processes.
+static void prebuild_with(const std::vector<hg_cfg> &cfgs, int jobs,
+                          int (*build)(const hg_cfg &, char *, size_t))
 {
     size_t next = 0;
     int running = 0, failed = 0;
@@ -229,14 +233,10 @@ void prebuild(const std::vector<hg_cfg> &cfgs, int jobs)
             pid_t pid = fork();
             if (pid == 0) {
                 char err[1024];
-                hs_opts o{};
-                o.quiet = 1;
-                hs_sim *s = hs_open(&cfgs[next], &o, err, sizeof err);
-                if (!s) {
+                if (build(cfgs[next], err, sizeof err) != 0) {
                     fprintf(stderr, "prebuild %s: %s\n", cfg_name(cfgs[next]).c_str(), err);
                     _exit(1);
                 }
-                hs_close(s);
                 _exit(0);
             }
             if (pid > 0) running++;
@@ -250,6 +250,38 @@ void prebuild(const std::vector<hg_cfg> &cfgs, int jobs)
         }
     }
     if (failed) fprintf(stderr, "prebuild: %d simulation builds failed\n", failed);
+}
+
+static int build_sim(const hg_cfg &c, char *err, size_t n)
+{
+    hs_opts o{};
+    o.quiet = 1;
+    hs_sim *s = hs_open(&c, &o, err, n);
+    hs_close(s);
+    return s ? 0 : -1;
+}
+
+static int build_sys(const hg_cfg &c, char *err, size_t n)
+{
+    ss_opts o;
+    ss_opts_default(&c, &o);
+    o.quiet = 1;
+    ss_sys *s = ss_open(&c, &o, err, n);
+    ss_close(s);
+    return s ? 0 : -1;
+}
+
+void prebuild(const std::vector<hg_cfg> &cfgs, int jobs) { prebuild_with(cfgs, jobs, build_sim); }
+
+void prebuild_sys(const std::vector<hg_cfg> &cfgs, int jobs) { prebuild_with(cfgs, jobs, build_sys); }
+
+std::vector<hg_cfg> sys_configs()
+{
+    std::vector<hg_cfg> v = {make_cfg(HG_CORE_HAD, 24, 3, 5, 31), make_cfg(HG_CORE_I8TOPN, 16, 8, 8, 8),
+                             make_cfg(HG_CORE_BASELINE, 16, 4, 6, 40, 20, 8, 12),
+                             make_cfg(HG_CORE_HAD, 256, 2, 4, 12)};
+    for (int k = 0; k < 3; k++) v.push_back(make_cfg((hg_core_kind)k, 32, 8, 16, 128)); // the MiniLM point
+    return v;
 }
 
 std::string src_dir() { return HG_SRC_DIR; }

@@ -61,6 +61,13 @@ Data make_data(const hg_cfg &c, Mode m, int nq, uint32_t seed);
 // Builds the simulations of cfgs with `jobs` parallel processes (each a build of its own).
 void prebuild(const std::vector<hg_cfg> &cfgs, int jobs);
 
+// The same for the system models (sim/sys/) of cfgs.
+void prebuild_sys(const std::vector<hg_cfg> &cfgs, int jobs);
+
+// The configurations whose system models the suites use: tests/test_sys.cc's edge set and the
+// MiniLM point of every core type (tests/test_run.cc, Cores/RunSys).
+std::vector<hg_cfg> sys_configs();
+
 // Directory of the source tree (for the generator binary, rtl/, docs/).
 std::string src_dir();
 

@@ -1,6 +1,6 @@
 // main.cc — test runner: before the first test, builds in parallel (--hg-jobs=N, default: the
 // number of cores) the simulations of every configuration the selected RTL-vs-golden tests
-// use, then runs the GoogleTest suites.
+// use and the system models the selected system tests use, then runs the GoogleTest suites.
 #include "hg_testlib.h"
 
 #include <gtest/gtest.h>
@@ -22,20 +22,29 @@ class PrebuildSimulations : public testing::Environment
     explicit PrebuildSimulations(int jobs) : jobs_(jobs) {}
     void SetUp() override
     {
-        if (!rtl_test_selected()) return;
-        fprintf(stderr, "[hg] building the simulations of %zu configurations (%d jobs)...\n",
-                hgt::rtl_configs().size(), jobs_);
-        hgt::prebuild(hgt::rtl_configs(), jobs_);
+        if (selected("RtlVsGolden")) {
+            fprintf(stderr, "[hg] building the simulations of %zu configurations (%d jobs)...\n",
+                    hgt::rtl_configs().size(), jobs_);
+            hgt::prebuild(hgt::rtl_configs(), jobs_);
+        }
+        if (selected("SysVsBare") || selected("RunSys")) {
+            fprintf(stderr, "[hg] building the system models of %zu configurations (%d jobs)...\n",
+                    hgt::sys_configs().size(), jobs_);
+            hgt::prebuild_sys(hgt::sys_configs(), jobs_);
+        }
     }
 
   private:
-    static bool rtl_test_selected()
+    // 1 if a test of a suite whose name ends with `suite` ("<instantiation>/RtlVsGolden") runs.
+    static bool selected(const std::string &suite)
     {
         const testing::UnitTest &u = *testing::UnitTest::GetInstance();
         for (int i = 0; i < u.total_test_suite_count(); i++) {
             const testing::TestSuite &s = *u.GetTestSuite(i);
-            std::string name = s.name(); // "<instantiation>/RtlVsGolden"
-            if (name.size() < 11 || name.compare(name.size() - 11, 11, "RtlVsGolden") != 0) continue;
+            std::string name = s.name();
+            if (name.size() < suite.size() ||
+                name.compare(name.size() - suite.size(), suite.size(), suite) != 0)
+                continue;
             for (int j = 0; j < s.total_test_count(); j++)
                 if (s.GetTestInfo(j)->should_run()) return true;
         }

@@ -139,12 +139,13 @@ void expect_counts(const hg_cfg &c, const ss_opts &o, const std::vector<Data> &d
 }
 
 // Configurations of the RTL suite's edge set (their bare simulations are built by it): odd
-// sizes with L not a multiple of P, P = L, the widest widths, the largest d.
+// sizes with L not a multiple of P, P = L, the widest widths, the largest d (the first four of
+// hgt::sys_configs, whose models main.cc builds beforehand).
 std::vector<hg_cfg> sys_configs()
 {
-    return {hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31), hgt::make_cfg(HG_CORE_I8TOPN, 16, 8, 8, 8),
-            hgt::make_cfg(HG_CORE_BASELINE, 16, 4, 6, 40, 20, 8, 12),
-            hgt::make_cfg(HG_CORE_HAD, 256, 2, 4, 12)};
+    std::vector<hg_cfg> v = hgt::sys_configs();
+    v.resize(4);
+    return v;
 }
 
 class SysVsBare : public testing::TestWithParam<hg_cfg>

@@ -33,7 +33,7 @@ MODEL_HAD    ?= $(BUILD)/model-had
 HAD_INPUTS   = $(HAD_ARTIFACT)/had.json $(wildcard $(HAD_ARTIFACT)/*.safetensors) \
                $(wildcard $(addprefix $(HAD_BASE)/,config.json model.safetensors vocab.txt))
 
-.PHONY: hadrun hadmodel model-had bench-model
+.PHONY: hadrun hadmodel model-had bench-model bench-sys
 hadrun: $(HADRUN)
 hadmodel: $(HADMODEL)
 
@@ -70,3 +70,16 @@ TEST_SRCS    += tests/test_run.cc tests/test_distill.cc
 test-prereqs: $(HADRUN) $(HADMODEL) deps-model $(if $(wildcard $(HAD_ARTIFACT)/had.json),model-had)
 
 -include $(RUN_OBJS:.o=.d) $(BUILD)/obj/sw/run/hadrun.d $(BUILD)/obj/sw/run/hadmodel.d
+
+# make bench-sys: the system model's speed. The evaluation sentences (every head of every
+# layer) through sys-had and rtl-had (median of BENCH_SYS_REPEAT runs; target: sys-had at most
+# 2x rtl-had), then one synthetic layer of 12 heads x 4096 keys x 4096 queries (hgsys).
+BENCH_SYS_REPEAT ?= 3
+bench-sys: $(HADRUN) $(BUILD)/bin/hgsys deps-model
+	@echo "== bench-sys: the evaluation sentences through sys-had and rtl-had, median of" \
+	      "$(BENCH_SYS_REPEAT) runs (models built and cached first if needed) =="
+	$(HADRUN) --backend sys-had,rtl-had --repeat $(BENCH_SYS_REPEAT) --quiet > $(BUILD)/bench-sys.log
+	@grep '^time' $(BUILD)/bench-sys.log
+	@awk '/^time sys-had/{s=$$3; sa=$$6} /^time rtl-had/{r=$$3; ra=$$6} END{printf "ratio sys-had / rtl-had: %.2fx (attention only: %.2fx; target: at most 2x)\n", s/r, sa/ra}' $(BUILD)/bench-sys.log
+	@echo "== bench-sys: one layer, 12 heads x 4096 keys x 4096 queries, HAD d=64 P=16 N=32 =="
+	$(BUILD)/bin/hgsys --core had --d 64 --lanes 16 --top-n 32 --context 4096 --heads 12
