@@ -88,6 +88,82 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
     }
 }
 
+// hgsys --json as hgreport reads it (values chosen so the figures per query are exact).
+std::string sys_json(const char *core, int context, int qph, int heads, double time_ns, double busy,
+                     double mem_ns, double comp_ns, const char *bound)
+{
+    std::ostringstream o;
+    o << "{\"core\": \"" << core
+      << "\", \"d\": 32, \"lanes\": 8, \"top_n\": 16, \"max_keys\": 1024, \"heads\": " << heads
+      << ", \"context\": " << context << ", \"queries_per_head\": " << qph
+      << ", \"instances\": 1, \"clock_mhz\": 100, \"dram\": \"lpddr4\", \"dram_gbytes_s\": 25.6, \"cycles\": "
+      << time_ns / 10 << ", \"core_busy\": " << busy
+      << ", \"core_wait\": 0, \"core_idle\": 0, \"time_ns\": " << time_ns
+      << ", \"sram_pj\": " << 1000.0 * qph * heads << ", \"dram_pj\": " << 2000.0 * qph * heads
+      << ", \"roof_compute_ns\": " << comp_ns << ", \"roof_memory_ns\": " << mem_ns << ", \"bound\": \""
+      << bound << "\", \"model_over_roofline\": 1.25}\n";
+    return o.str();
+}
+
+// The system section: the MiniLM layer from a fidelity run's sys-<core> backend, the context
+// sweep from hgsys files (time and energy per query, the core energy scaled from the point, the
+// bound and the clock where memory takes over), its plots; bad inputs refused.
+TEST(Report, SystemSectionFromHgsysAndSystemBackends)
+{
+    std::string d = hgt::temp_dir("report-sys");
+    write_summary(d + "/had", "had", 2e6, 100e3, 20); // 20 nJ per query at 16 cycles per query
+    write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
+    write_file(
+        d + "/fid.json",
+        "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": 128}, \"core\": {\"top_n\": 16}, "
+        "\"rtl_vs_golden\": [], \"backends\": [{\"backend\": \"sys-had\", \"attn_rel_err\": [0.5], "
+        "\"recall\": 0.9, \"cos_mean\": 0.8, \"cos_min\": 0.7, \"nn_agree\": 0.75, \"system\": "
+        "{\"per_layer_mean\": [{\"layer\": 0, \"cycles\": 3925, \"core_busy\": 3900, \"core_wait\": 25, "
+        "\"core_idle\": 0, \"dram_util\": 0.02, \"bytes_k\": 760, \"bytes_v\": 6078, \"bytes_q\": 760, "
+        "\"bytes_o\": 12155, \"sram_pj\": 31604, \"dram_pj\": 642216, \"bound\": \"compute\"}]}}]}\n");
+    // a decoding step (1 query x 12 heads): 2400 ns and 200 busy cycles per query; memory time a
+    // quarter of compute time: memory-bound above 400 MHz
+    write_file(d + "/s1.json", sys_json("had", 128, 1, 12, 28800, 2400, 8000, 32000, "compute"));
+    write_file(d + "/s2.json", sys_json("had", 256, 1, 12, 57600, 4800, 40000, 32000, "memory"));
+    write_file(d + "/s3.json", sys_json("baseline", 128, 128, 1, 12800, 1280, 100, 12800, "compute"));
+    std::string base = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
+                       "/base' --fidelity " + d + "/fid.json ";
+    std::string sys = "--system " + d + "/s1.json --system " + d + "/s2.json --system " + d + "/s3.json ";
+    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r " + d + "/r2 && " + base + sys +
+                                    "--system-point p --out " + d + "/r 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string md = read_file(d + "/r/report.md");
+    EXPECT_NE(md.find("## System: K and V from DRAM"), std::string::npos) << md;
+    EXPECT_NE(
+        md.find("| sys-had | original | 3925 | 0.994 | 0.006 | 0.020 | 760 / 6078 / 760 / 12155 | 31.60 | "
+                "642.22 | compute |"),
+        std::string::npos)
+        << md;
+    // 2400 ns per query; core 20 nJ x 200 / 16 = 250; SRAM 1, DRAM 2 nJ per query
+    EXPECT_NE(
+        md.find(
+            "| decode | had | 128 | 2400.0 | 250.000 | 1.000 | 2.000 | 253.000 | compute | 1.250 | 400 |"),
+        std::string::npos)
+        << md;
+    EXPECT_NE(md.find("- had, decode: memory-bound up to 256 keys"), std::string::npos) << md;
+    EXPECT_NE(md.find("- baseline, prefill: compute-bound at every context"), std::string::npos) << md;
+    EXPECT_NE(md.find("- int8-topn, decode: not run"), std::string::npos) << md;
+    std::string csv = read_file(d + "/r/system.csv");
+    EXPECT_NE(csv.find("prefill,baseline,128,100,"), std::string::npos) << csv;
+    struct stat st;
+    for (const char *f : {"system_energy.png", "system_time.svg", "system_energy.dat"})
+        EXPECT_EQ(stat((d + "/r/" + f).c_str(), &st), 0) << f;
+    EXPECT_NE(read_file(d + "/r/report.json").find("\"memory_bound_above_mhz\":\t400"), std::string::npos);
+    // not an hgsys file; an unknown point
+    hgt::CmdResult bad = hgt::run_cmd(base + "--system " + d + "/fid.json --out " + d + "/r2 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("--system: not an hgsys --json file"), std::string::npos) << bad.out;
+    bad = hgt::run_cmd(base + sys + "--system-point q --out " + d + "/r2 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("--system-point 'q': no --point of that name"), std::string::npos) << bad.out;
+    hgt::remove_tree(d);
+}
+
 // hadrun --json as hgreport reads it: a run on the distilled model (model.distilled) or on the
 // original model; BACKENDS: "name:cos:nn" each, with recall 0.5 and attention errors cos/2, cos.
 std::string run_json(bool distilled, int n, int max_tokens, int count,

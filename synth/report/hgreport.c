@@ -13,6 +13,7 @@
  * Exit codes: 0 done, 1 a file could not be written or gnuplot failed, 2 bad input.
  */
 #include "hg_config.h"
+#include "rp_system.h"
 #include "rp_util.h"
 
 #include <cjson/cJSON.h>
@@ -24,7 +25,8 @@
 #include <string.h>
 
 #define MAX_POINTS 4
-#define MAX_RUNS   64 /* hadrun --json files of --fidelity, --fidelity-n, --passages together */
+#define MAX_RUNS   64  /* hadrun --json files of --fidelity, --fidelity-n, --passages together */
+#define MAX_SYS    256 /* hgsys --json files of --system */
 
 /* Published reference figures the report sets the measurements beside. */
 #define PAPER_AREA_RED  0.79   /* HAD paper: area reduction vs standard attention */
@@ -696,6 +698,9 @@ typedef struct {
     int npoints;
     run *runs;
     int nr;
+    cJSON *sys[MAX_SYS]; /* --system: hgsys --json runs */
+    int nsys;
+    const char *sys_point; /* --system-point: the point whose core energy the sweep scales */
 } args;
 
 /* Parses the options, reading every input (a bad one stops the run before anything is
@@ -706,6 +711,7 @@ static void parse_args(int argc, char **argv, args *a)
         {"out", required_argument, 0, 'o'},      {"point", required_argument, 0, 'p'},
         {"fidelity", required_argument, 0, 'f'}, {"fidelity-n", required_argument, 0, 'n'},
         {"passages", required_argument, 0, 'a'}, {"sweep-md", required_argument, 0, 's'},
+        {"system", required_argument, 0, 'y'},   {"system-point", required_argument, 0, 'e'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     a->pts = calloc(MAX_POINTS, sizeof *a->pts);
     a->runs = calloc(MAX_RUNS, sizeof *a->runs);
@@ -730,6 +736,11 @@ static void parse_args(int argc, char **argv, args *a)
             break;
         }
         case 'a': a->nr = add_run(a->runs, a->nr, "passages", optarg, optarg, 0); break;
+        case 'y':
+            if (a->nsys == MAX_SYS) rp_die("--system '%s': at most %d files", optarg, MAX_SYS);
+            a->sys[a->nsys++] = rp_load_json(optarg);
+            break;
+        case 'e': a->sys_point = optarg; break;
         case 's': /* read now: a bad file stops the run before anything is written */
             free(a->sweep_md);
             a->sweep_md = rp_read_text(optarg, "--sweep-md", RP_MAX_SWEEP_MD);
@@ -748,12 +759,46 @@ static void parse_args(int argc, char **argv, args *a)
                 "  --passages FILE     hadrun --json on passages (sentences.max_tokens: their token limit),\n"
                 "                      one run of each model per (token limit, N): the long-text table\n"
                 "  --sweep-md FILE     a section hgsweep wrote, appended verbatim\n"
+                "  --system FILE       hgsys --json of one layer (repeatable): the system section's context\n"
+                "                      sweep (the fidelity runs' sys-* backends give its MiniLM layer)\n"
+                "  --system-point NAME the point whose flow energy per query gives the sweep's core logic\n"
+                "                      energy (default: the last --point)\n"
                 "Every figure of the fidelity files is against the original float model.\n");
             exit(0);
         default: rp_die("bad option '%s' (see --help)", argv[optind - 1]);
         }
     }
     if (!a->out || a->npoints == 0) rp_die("--out and at least one --point are required");
+    int found = !a->sys_point;
+    for (int i = 0; i < a->npoints && !found; i++) found = strcmp(a->pts[i].name, a->sys_point) == 0;
+    if (!found) rp_die("--system-point '%s': no --point of that name", a->sys_point);
+}
+
+/* The core energy of the system sweep: the flow's energy per query and cycles per query of
+   every core at the point named (NULL: the last). */
+static void core_energy(const args *a, rp_core_energy *ce)
+{
+    const point *p = &a->pts[a->npoints - 1];
+    for (int i = 0; a->sys_point && i < a->npoints; i++)
+        if (strcmp(a->pts[i].name, a->sys_point) == 0) p = &a->pts[i];
+    snprintf(ce->point, sizeof ce->point, "%s", p->name);
+    for (int c = 0; c < RP_NCORES; c++) {
+        ce->nj[c] = p->run[c] ? p->figs[c].e_query : NAN;
+        ce->cycles[c] = p->run[c] ? p->figs[c].ii : NAN;
+    }
+}
+
+/* 1 if a fidelity run has a system backend (sys-<core>). */
+static int has_sys(const run *r, int nr)
+{
+    for (int i = 0; i < nr; i++) {
+        const cJSON *b;
+        cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(r[i].j, "backends"))
+        {
+            if (strncmp(rp_str(b, "backend"), "sys-", 4) == 0) return 1;
+        }
+    }
+    return 0;
 }
 
 /* report.md's introduction. */
@@ -837,6 +882,16 @@ int main(int argc, char **argv)
     if (have_fn) fidelity_n(md, out, root, runs, nr);
     if (find_run(runs, nr, "passages", 0, 0, 0) || find_run(runs, nr, "passages", 1, 0, 0))
         passages(md, out, root, runs, nr, dist ? dist : orig);
+    int rc_sys = 0;
+    if (a.nsys || has_sys(runs, nr)) {
+        const cJSON *fid[MAX_RUNS];
+        int nfid = 0;
+        for (int i = 0; i < nr; i++)
+            if (strcmp(runs[i].opt, "fidelity") == 0) fid[nfid++] = runs[i].j;
+        rp_core_energy ce;
+        core_energy(&a, &ce);
+        rc_sys = rp_system_section(md, out, root, fid, nfid, (const cJSON *const *)a.sys, a.nsys, &ce);
+    }
     cycles_vs_l(out);
     fprintf(md, "\n## Plots\n\n");
     for (int i = 0; i < npoints; i++)
@@ -858,8 +913,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < npoints; i++)
         for (int c = 0; c < RP_NCORES; c++) cJSON_Delete(pts[i].run[c]);
     for (int i = 0; i < nr; i++) cJSON_Delete(runs[i].j);
+    for (int i = 0; i < a.nsys; i++) cJSON_Delete(a.sys[i]);
     cJSON_Delete(root);
     free(pts);
     free(runs);
-    return rc;
+    return rc ? rc : rc_sys;
 }

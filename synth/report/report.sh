@@ -9,7 +9,8 @@
 #         (HAD from the distilled model, baseline and int8 + top-N from the original model)
 #   5-7   synthesis + timing + activity power, MiniLM point (d=32), real stimulus
 #   8-10  synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
-#   11    report: Markdown, JSON, CSV, plots (build/report)
+#   11    the system model (sim/sys): one layer per core type, context and workload (hgsys)
+#   12    report: Markdown, JSON, CSV, plots (build/report)
 #
 # Every fidelity figure is against the original float model (hadrun: the teacher of the
 # distilled model). The distilled model is MODEL_HAD (make model-had assembles it).
@@ -34,13 +35,16 @@ HADRUN=${HADRUN:-$BUILD/bin/hadrun}
 HGREPORT=${HGREPORT:-$BUILD/bin/hgreport}
 HGSYNTH=${HGSYNTH:-$BUILD/bin/hgsynth}
 HGSIM=${HGSIM:-$BUILD/bin/hgsim}
+HGSYS=${HGSYS:-$BUILD/bin/hgsys}
+REPORT_SYS_CONTEXTS=${REPORT_SYS_CONTEXTS:-"128 256 512 1024 2048 4096 8192"}  # keys per head
+REPORT_SYS_L=${REPORT_SYS_L:-8192}                  # keys the sweep's cores hold
 HADGEN=${HADGEN:-$BUILD/bin/hadgen}
 mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (gen/hg_cores.def)
 [ ${#CORES[@]} -gt 0 ] || { echo "report: '$HADGEN --list-cores' gave no core types" >&2; exit 2; }
 mkdir -p "$R"
 
 start=$(date +%s)
-NSTEPS=11
+NSTEPS=12
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
@@ -86,7 +90,7 @@ hadrun_step() {
 # ---- 1: fidelity of every backend ---------------------------------------------------
 banner fidelity
 hadrun_step "$R/fidelity_distilled.json" "fidelity distilled $had_key" "$REPORT_SENTENCES" \
-  --model "$MODEL_HAD" "${TEACHER[@]}" --backend float-had,golden-had,rtl-had --check
+  --model "$MODEL_HAD" "${TEACHER[@]}" --backend float-had,golden-had,rtl-had,sys-had --check
 hadrun_step "$R/fidelity.json" "fidelity all $model_key" "$REPORT_SENTENCES" \
   --model "$MODEL_DIR" --backend all --check
 done_step fidelity
@@ -187,7 +191,33 @@ for c in "${CORES[@]}"; do
 done
 default_runs=$(IFS=,; echo "${RUNS[*]}")
 
-# ---- 11: report ---------------------------------------------------------------------
+# ---- 11: the system model -------------------------------------------------------------
+# One layer per core type, context and workload through the system model (d=64 P=16 N=32,
+# cores of REPORT_SYS_L keys, lpddr4, 100 MHz): a decoding step (one query per head, 12 heads)
+# and a prefill (every token a query, one head).
+banner system
+SY="$R/system"
+mkdir -p "$SY"
+sys_args=()
+for c in "${CORES[@]}"; do
+  for t in $REPORT_SYS_CONTEXTS; do
+    for w in decode prefill; do
+      if [ "$w" = decode ]; then q=1 h=12; else q=$t h=1; fi
+      out="$SY/$c-t$t-$w.json"
+      k=$(rp_key "system $c t=$t $w L=$REPORT_SYS_L" "$HGSYS" sim/sys)
+      if ! rp_fresh "$out" "$k"; then
+        echo "   ${out##*/}"
+        "$HGSYS" --core "$c" --d 64 --lanes 16 --top-n 32 --max-keys "$REPORT_SYS_L" --context "$t" \
+          --queries "$q" --heads "$h" --json "$out" > "${out%.json}.txt"
+        rp_stamp "$out" "$k"
+      fi
+      sys_args+=(--system "$out")
+    done
+  done
+done
+done_step system
+
+# ---- 12: report ---------------------------------------------------------------------
 banner report
 # the section of the last `make sweep`, with its plots, if there is one
 sweep=()
@@ -201,7 +231,7 @@ fi
   --point "minilm-d32=real all-MiniLM-L6-v2 layer $hl head $hh, one evaluation sentence, quantized as the cores do (HAD: Q, K, V of the distilled model, its learned alpha; baseline and int8-topn: Q, K, V of the original float model):$minilm_runs" \
   --point "default-d64=synthetic random int8 data (no d=64 model in the flow):$default_runs" \
   --fidelity "$R/fidelity_distilled.json" --fidelity "$R/fidelity.json" "${fn_args[@]}" "${pa_args[@]}" \
-  "${sweep[@]}"
+  "${sys_args[@]}" --system-point default-d64 "${sweep[@]}"
 done_step report
 # run metadata lives apart from report.json, which is deterministic
 printf '{"date": "%s", "host": "%s", "seconds": %d}\n' "$(date -u +%FT%TZ)" "$(hostname)" \

@@ -1,0 +1,268 @@
+/* rp_system.c — the report's system section (rp_system.h). */
+#include "rp_system.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CTX 32 /* distinct context lengths of a sweep */
+
+enum { W_DECODE, W_PREFILL, NWORK };
+static const char *const WORK[NWORK] = {"decode", "prefill"};
+static const char *const WORK_TEXT[NWORK] = {"decoding step: one query per head against the context",
+                                             "prefill: every token of the context a query"};
+
+/* One run of the sweep, its figures per query. */
+typedef struct {
+    int core, work, context, heads, queries;
+    double t_ns, core_nj, sram_nj, dram_nj, busy_per_q, ratio;
+    double f_mem; /* MHz: the clock above which the layer is memory-bound (roofline) */
+    int memory_bound;
+} sys_pt;
+
+/* The MiniLM layer: the sys-<core> backends of the fidelity runs, their per-layer means. */
+static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid)
+{
+    int any = 0;
+    cJSON *arr = cJSON_AddArrayToObject(js, "minilm_layer");
+    for (int f = 0; f < nfid; f++) {
+        const cJSON *b;
+        int distilled = cJSON_IsTrue(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(fid[f], "model"), "distilled"));
+        cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(fid[f], "backends"))
+        {
+            const char *name = rp_str(b, "backend");
+            const cJSON *pl = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "system"),
+                                                               "per_layer_mean");
+            if (strncmp(name, "sys-", 4) != 0 || !cJSON_IsArray(pl) || cJSON_GetArraySize(pl) == 0) continue;
+            const cJSON *l0 = cJSON_GetArrayItem(pl, 0); /* every layer has the same shape */
+            if (!any++)
+                fprintf(md,
+                        "\n### A MiniLM layer through each core\n\n"
+                        "The evaluation sentences through every layer of the model (`hadrun --backend "
+                        "sys-...`): one core instance at 100 MHz, lpddr4; means per layer and sentence "
+                        "(layer 0; every layer has the same shape).\n\n"
+                        "| backend | model | cycles | core busy | core waiting | DRAM busy | K / V / Q / O "
+                        "bytes | SRAM nJ | DRAM nJ | bound |\n|---|---|---|---|---|---|---|---|---|---|\n");
+            double all = rp_num(l0, "core_busy") + rp_num(l0, "core_wait") + rp_num(l0, "core_idle");
+            fprintf(
+                md,
+                "| %s | %s | %.0f | %.3f | %.3f | %.3f | %.0f / %.0f / %.0f / %.0f | %.2f | %.2f | %s |\n",
+                name, distilled ? "distilled" : "original", rp_num(l0, "cycles"),
+                all > 0 ? rp_num(l0, "core_busy") / all : NAN, all > 0 ? rp_num(l0, "core_wait") / all : NAN,
+                rp_num(l0, "dram_util"), rp_num(l0, "bytes_k"), rp_num(l0, "bytes_v"), rp_num(l0, "bytes_q"),
+                rp_num(l0, "bytes_o"), rp_num(l0, "sram_pj") / 1e3, rp_num(l0, "dram_pj") / 1e3,
+                rp_str(l0, "bound"));
+            cJSON *o = cJSON_Duplicate(l0, 1);
+            cJSON_AddStringToObject(o, "backend", name);
+            cJSON_AddBoolToObject(o, "distilled", distilled);
+            cJSON_AddItemToArray(arr, o);
+        }
+    }
+}
+
+/* Reads one hgsys --json run; rp_die on a file that is not one. */
+static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce)
+{
+    sys_pt p;
+    memset(&p, 0, sizeof p);
+    p.core = rp_core_index(rp_str(j, "core"));
+    p.context = rp_whole(j, "context");
+    p.heads = rp_whole(j, "heads");
+    int qh = rp_whole(j, "queries_per_head");
+    if (p.core < 0 || !p.context || !p.heads || !qh || !isfinite(rp_num(j, "time_ns")))
+        rp_die("--system: not an hgsys --json file (core, context, heads, queries_per_head, time_ns)");
+    p.work = qh == 1 ? W_DECODE : W_PREFILL;
+    p.queries = qh * p.heads;
+    double q = p.queries;
+    p.t_ns = rp_num(j, "time_ns") / q;
+    p.sram_nj = rp_num(j, "sram_pj") / 1e3 / q;
+    p.dram_nj = rp_num(j, "dram_pj") / 1e3 / q;
+    p.busy_per_q = rp_num(j, "core_busy") / q;
+    p.core_nj = ce ? ce->nj[p.core] * p.busy_per_q / ce->cycles[p.core] : NAN;
+    p.ratio = rp_num(j, "model_over_roofline");
+    p.memory_bound = strcmp(rp_str(j, "bound"), "memory") == 0;
+    double cycles = rp_num(j, "roof_compute_ns") * rp_num(j, "clock_mhz") / 1e3,
+           mem = rp_num(j, "roof_memory_ns");
+    p.f_mem = mem > 0 ? cycles / mem * 1e3 : NAN;
+    return p;
+}
+
+static int cmp_pt(const void *a, const void *b)
+{
+    const sys_pt *x = a, *y = b;
+    if (x->work != y->work) return x->work - y->work;
+    if (x->core != y->core) return x->core - y->core;
+    return x->context - y->context;
+}
+
+/* "memory-bound up to 512 keys", "memory-bound at every context", ... for one core and work. */
+static void bound_text(const sys_pt *p, int n, int core, int work, char *buf, size_t len)
+{
+    int mem = 0, all = 0, last_mem = 0, first_cmp = 0;
+    for (int i = 0; i < n; i++) {
+        if (p[i].core != core || p[i].work != work) continue;
+        all++;
+        if (p[i].memory_bound) {
+            mem++;
+            last_mem = p[i].context;
+        } else if (!first_cmp) {
+            first_cmp = p[i].context;
+        }
+    }
+    if (!all)
+        snprintf(buf, len, "not run");
+    else if (mem == all)
+        snprintf(buf, len, "memory-bound at every context");
+    else if (mem == 0)
+        snprintf(buf, len, "compute-bound at every context");
+    else
+        snprintf(buf, len, "memory-bound up to %d keys, compute-bound from %d", last_mem, first_cmp);
+}
+
+/* The data files of the plots: one row per context, a column per (core, work). */
+static void write_dat(const char *dir, const sys_pt *p, int n, int what)
+{
+    FILE *f = rp_out_file(dir, what ? "system_time.dat" : "system_energy.dat");
+    int ctx[MAX_CTX], nc = 0;
+    for (int i = 0; i < n; i++) {
+        int k = 0;
+        while (k < nc && ctx[k] != p[i].context) k++;
+        if (k == nc && nc < MAX_CTX) ctx[nc++] = p[i].context;
+    }
+    for (int a = 0; a < nc; a++)
+        for (int b = a + 1; b < nc; b++)
+            if (ctx[b] < ctx[a]) {
+                int t = ctx[a];
+                ctx[a] = ctx[b];
+                ctx[b] = t;
+            }
+    fprintf(f, "# context");
+    for (int w = 0; w < NWORK; w++)
+        for (int c = 0; c < RP_NCORES; c++) fprintf(f, " %s-%s", RP_CORE_NAME(c), WORK[w]);
+    fprintf(f, "  (%s per query)\n", what ? "time, ns" : "energy, nJ: core logic + SRAM + DRAM");
+    for (int a = 0; a < nc; a++) {
+        fprintf(f, "%d", ctx[a]);
+        for (int w = 0; w < NWORK; w++)
+            for (int c = 0; c < RP_NCORES; c++) {
+                double v = NAN;
+                for (int i = 0; i < n; i++)
+                    if (p[i].core == c && p[i].work == w && p[i].context == ctx[a])
+                        v = what ? p[i].t_ns
+                                 : (isnan(p[i].core_nj) ? 0 : p[i].core_nj) + p[i].sram_nj + p[i].dram_nj;
+                if (isnan(v))
+                    fprintf(f, " ?");
+                else
+                    fprintf(f, " %.6g", v);
+            }
+        fprintf(f, "\n");
+    }
+    rp_out_close(f);
+}
+
+static int plots(const char *dir)
+{
+    FILE *g = rp_out_file(dir, "system.gp");
+    fprintf(g, "# gnuplot script written by hgreport; run from the report directory\n"
+               "set datafile missing '?'\nset key outside right top\nset grid\nset logscale xy\n"
+               "set xlabel 'context (keys per head)'\nset style data linespoints\n");
+    for (int t = 0; t < 2; t++)
+        for (int what = 0; what < 2; what++) {
+            fprintf(g, "set terminal %s\nset output 'system_%s.%s'\n",
+                    t ? "svg size 900,520" : "pngcairo size 900,520", what ? "time" : "energy",
+                    t ? "svg" : "png");
+            fprintf(g,
+                    "set title '%s per query against context, DRAM included (system model)'\nset ylabel "
+                    "'%s'\nplot",
+                    what ? "Time" : "Energy", what ? "ns per query" : "nJ per query");
+            for (int w = 0, col = 2; w < NWORK; w++)
+                for (int c = 0; c < RP_NCORES; c++, col++)
+                    fprintf(g, "%s '%s' using 1:%d title '%s, %s'", col > 2 ? "," : "",
+                            col > 2 ? "" : (what ? "system_time.dat" : "system_energy.dat"), col,
+                            RP_CORE_NAME(c), WORK[w]);
+            fprintf(g, "\n");
+        }
+    rp_out_close(g);
+    return rp_gnuplot(dir, "system.gp", "gnuplot_system.log");
+}
+
+/* The context sweep: table, CSV, JSON, plots. */
+static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *const *sweep, int nsweep,
+                         const rp_core_energy *ce)
+{
+    sys_pt *p = calloc((size_t)nsweep, sizeof *p);
+    if (!p) rp_die("out of memory");
+    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce);
+    qsort(p, (size_t)nsweep, sizeof *p, cmp_pt);
+    const cJSON *j0 = sweep[0];
+    fprintf(
+        md,
+        "\n### Time and energy per query against context\n\n"
+        "`hgsys` layers of random data through the system model: d=%g, P=%g, N=%g, cores holding L=%g keys "
+        "(n_k = the context), one instance at %g MHz, DRAM `%s` (%g GB/s). Two workloads: a %s (%g "
+        "heads); a %s (one head). Core logic energy is the synthesis flow's energy per query at point "
+        "`%s`, scaled by the run's busy core cycles per query over that point's cycles per query (an "
+        "estimate: the flow measured one n_k); SRAM and DRAM are the system model's.\n\n"
+        "| workload | core | context | time/query ns | core logic nJ (est.) | SRAM nJ | DRAM nJ | total nJ | "
+        "bound | model / roofline | memory-bound above MHz "
+        "|\n|---|---|---|---|---|---|---|---|---|---|---|\n",
+        rp_num(j0, "d"), rp_num(j0, "lanes"), rp_num(j0, "top_n"), rp_num(j0, "max_keys"),
+        rp_num(j0, "clock_mhz"), rp_str(j0, "dram"), rp_num(j0, "dram_gbytes_s"), WORK_TEXT[W_DECODE],
+        rp_num(j0, "heads"), WORK_TEXT[W_PREFILL], ce ? ce->point : "(none)");
+    FILE *csv = rp_out_file(dir, "system.csv");
+    fprintf(csv, "workload,core,context,time_per_query_ns,core_nj,sram_nj,dram_nj,total_nj,bound,model_over_"
+                 "roofline\n");
+    cJSON *arr = cJSON_AddArrayToObject(js, "context_sweep");
+    for (int i = 0; i < nsweep; i++) {
+        double tot = (isnan(p[i].core_nj) ? 0 : p[i].core_nj) + p[i].sram_nj + p[i].dram_nj;
+        const char *b = p[i].memory_bound ? "memory" : "compute";
+        fprintf(md, "| %s | %s | %d | %.1f | %.3f | %.3f | %.3f | %.3f | %s | %.3f | %.0f |\n",
+                WORK[p[i].work], RP_CORE_NAME(p[i].core), p[i].context, p[i].t_ns, p[i].core_nj, p[i].sram_nj,
+                p[i].dram_nj, tot, b, p[i].ratio, p[i].f_mem);
+        fprintf(csv, "%s,%s,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%s,%.6g\n", WORK[p[i].work], RP_CORE_NAME(p[i].core),
+                p[i].context, p[i].t_ns, p[i].core_nj, p[i].sram_nj, p[i].dram_nj, tot, b, p[i].ratio);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "workload", WORK[p[i].work]);
+        cJSON_AddStringToObject(o, "core", RP_CORE_NAME(p[i].core));
+        cJSON_AddNumberToObject(o, "context", p[i].context);
+        cJSON_AddNumberToObject(o, "time_per_query_ns", p[i].t_ns);
+        if (isfinite(p[i].core_nj)) cJSON_AddNumberToObject(o, "core_nj", p[i].core_nj);
+        cJSON_AddNumberToObject(o, "sram_nj", p[i].sram_nj);
+        cJSON_AddNumberToObject(o, "dram_nj", p[i].dram_nj);
+        cJSON_AddStringToObject(o, "bound", b);
+        if (isfinite(p[i].f_mem)) cJSON_AddNumberToObject(o, "memory_bound_above_mhz", p[i].f_mem);
+        cJSON_AddItemToArray(arr, o);
+    }
+    rp_out_close(csv);
+    fprintf(md,
+            "\nWhere each core is memory-bound at this clock (the last column of the table: the core clock "
+            "above which the roofline's memory time exceeds its compute time, which includes loading K and V "
+            "into the core at one key per cycle):\n\n");
+    cJSON *jb = cJSON_AddObjectToObject(js, "memory_bound");
+    for (int w = 0; w < NWORK; w++)
+        for (int c = 0; c < RP_NCORES; c++) {
+            char t[128];
+            bound_text(p, nsweep, c, w, t, sizeof t);
+            fprintf(md, "- %s, %s: %s\n", RP_CORE_NAME(c), WORK[w], t);
+            char key[64];
+            snprintf(key, sizeof key, "%s-%s", RP_CORE_NAME(c), WORK[w]);
+            cJSON_AddStringToObject(jb, key, t);
+        }
+    fprintf(md, "\n![energy per query against context](system_energy.png) ![time per query against "
+                "context](system_time.png)\n");
+    write_dat(dir, p, nsweep, 0);
+    write_dat(dir, p, nsweep, 1);
+    free(p);
+    return plots(dir);
+}
+
+int rp_system_section(FILE *md, const char *dir, cJSON *root, const cJSON *const *fid, int nfid,
+                      const cJSON *const *sweep, int nsweep, const rp_core_energy *ce)
+{
+    fprintf(md, "\n## System: K and V from DRAM (the system model, docs/system.md)\n\n"
+                "The cores verilated in a SystemC model with double-buffered K/V buffers, query and output "
+                "buffers, DMA engines and one DRAM channel; the outputs are the bare cores' bit for bit.\n");
+    cJSON *js = cJSON_AddObjectToObject(root, "system");
+    minilm_layer(md, js, fid, nfid);
+    return nsweep ? sweep_section(md, dir, js, sweep, nsweep, ce) : 0;
+}

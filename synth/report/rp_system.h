@@ -1,0 +1,30 @@
+/*
+ * rp_system.h — the report's system section (hgreport): a MiniLM layer through the system
+ * model with each core type (the sys-<core> backends of hadrun's fidelity runs), and a sweep of
+ * context lengths (hgsys --json files): time and energy per query, DRAM included, the bound,
+ * and the contexts where each core is memory-bound. docs/system.md describes the model.
+ */
+#ifndef RP_SYSTEM_H
+#define RP_SYSTEM_H
+
+#include "rp_util.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+/* Core logic energy of the flow at one point, per core type (NAN where absent): energy per
+   query (nJ) at cycles_per_query cycles (the point's II). The sweep scales it by each run's
+   busy cycles per query. */
+typedef struct rp_core_energy {
+    double nj[RP_NCORES], cycles[RP_NCORES];
+    char point[64];
+} rp_core_energy;
+
+/* Writes the section into md (and report.json's "system" object, system.csv, system_*.dat,
+   system.gp and its plots in dir). fid: hadrun --json runs whose sys-<core> backends give the
+   MiniLM layer (nfid may be 0); sweep: hgsys --json runs (nsweep may be 0). Returns 0, or 1 if
+   gnuplot failed (the rest is written). Bad input: rp_die. */
+int rp_system_section(FILE *md, const char *dir, cJSON *root, const cJSON *const *fid, int nfid,
+                      const cJSON *const *sweep, int nsweep, const rp_core_energy *ce);
+
+#endif
