@@ -35,7 +35,7 @@ static void usage(FILE *f)
             "  --d N                head dimension, a multiple of 8 in 8..256        (default 64)\n"
             "  --lanes P            keys scored per cycle, 1..64 and <= max-keys     (default 16)\n"
             "  --top-n N            keys kept per query, 1..max-keys (top-N cores)   (default 32)\n"
-            "  --max-keys L         keys per head held in the core, 1..8192          (default 1024)\n"
+            "  --max-keys L         keys per head held in the core, 1..16384         (default 1024)\n"
             "  --weight-bits B      softmax weight fraction bits, 8..20              (default 15)\n"
             "  --exp-frac-bits F    int8 cores: exp fraction-table index bits, 2..8  (default 6)\n"
             "  --out-frac F         output fraction bits, 0..12                      (default 8)\n"

@@ -28,7 +28,7 @@ typedef enum {
 #define HG_D_MIN      8
 #define HG_D_MAX      256
 #define HG_P_MAX      64
-#define HG_L_MAX      8192
+#define HG_L_MAX      16384
 #define HG_WB_MIN     8
 #define HG_WB_MAX     20
 #define HG_FB_MIN     2

@@ -281,6 +281,7 @@ std::vector<hg_cfg> sys_configs()
                              make_cfg(HG_CORE_BASELINE, 16, 4, 6, 40, 20, 8, 12),
                              make_cfg(HG_CORE_HAD, 256, 2, 4, 12)};
     for (int k = 0; k < 3; k++) v.push_back(make_cfg((hg_core_kind)k, 32, 8, 16, 128)); // the MiniLM point
+    v.push_back(make_cfg(HG_CORE_HAD, 16, 16, 4, HG_L_MAX)); // the longest context (SysCli)
     return v;
 }
 

@@ -64,8 +64,8 @@ void prebuild(const std::vector<hg_cfg> &cfgs, int jobs);
 // The same for the system models (sim/sys/) of cfgs.
 void prebuild_sys(const std::vector<hg_cfg> &cfgs, int jobs);
 
-// The configurations whose system models the suites use: tests/test_sys.cc's edge set and the
-// MiniLM point of every core type (tests/test_run.cc, Cores/RunSys).
+// The configurations whose system models the suites use: tests/test_sys.cc's edge set, the
+// MiniLM point of every core type (tests/test_run.cc, Cores/RunSys) and the longest context.
 std::vector<hg_cfg> sys_configs();
 
 // Directory of the source tree (for the generator binary, rtl/, docs/).

@@ -27,7 +27,7 @@ class PrebuildSimulations : public testing::Environment
                     hgt::rtl_configs().size(), jobs_);
             hgt::prebuild(hgt::rtl_configs(), jobs_);
         }
-        if (selected("SysVsBare") || selected("RunSys")) {
+        if (selected("SysVsBare") || selected("RunSys") || selected("SysCli")) {
             fprintf(stderr, "[hg] building the system models of %zu configurations (%d jobs)...\n",
                     hgt::sys_configs().size(), jobs_);
             hgt::prebuild_sys(hgt::sys_configs(), jobs_);

@@ -560,7 +560,7 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
          "",
          ""},
         {"top_n",
-         "'top_n' = 0: must be an integer in 1..8192",
+         "'top_n' = 0: must be an integer in 1..16384",
          good,
          {},
          set("top_n", cJSON_CreateNumber(0)),

@@ -274,7 +274,7 @@ TEST(SysErrors, HgsysRejectsBadInputWithExit2)
     struct Case {
         const char *args, *want;
     } cases[] = {
-        {"--context 0", "--context '0': must be an integer in 1..8192"},
+        {"--context 0", "--context '0': must be an integer in 1..16384"},
         {"--dram ddr9", "--dram 'ddr9': not a preset"},
         {"--bandwidth -3", "--bandwidth '-3'"},
         {"--kv-buffer 3 --d 16 --context 8", "K/V buffer 3 bytes"},
@@ -308,6 +308,18 @@ TEST(SysCli, HgsysChecksAndWritesJson)
     for (const char *k : {"\"cycles\"", "\"core_wait\"", "\"bytes_k\"", "\"dram_pj\"", "\"bound\""})
         EXPECT_NE(j.find(k), std::string::npos) << k;
     hgt::remove_tree(dir);
+}
+
+// The longest context the cores hold: 16384 keys (a small head, so the build stays short).
+TEST(SysCli, LongestContextIsBitExact)
+{
+    const std::string bin = std::string(HG_BIN_DIR) + "/hgsys";
+    hgt::CmdResult r =
+        hgt::run_cmd(bin + " --core had --d 16 --lanes 16 --top-n 4 --context 16384 --heads 2" +
+                     " --queries 3 --check 2>&1");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("layer: 2 heads x 16384 keys x 3 queries"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("check: outputs differing from the golden model: 0"), std::string::npos) << r.out;
 }
 
 } // namespace

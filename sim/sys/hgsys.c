@@ -34,7 +34,7 @@ static void usage(FILE *f)
             "  --max-keys (default: the context) --weight-bits --exp-frac-bits --out-frac --prefix\n"
             "\n"
             "workload:\n"
-            "  --context T       keys per head, 1..8192 (default 1024)\n"
+            "  --context T       keys per head, 1..16384 (default 1024)\n"
             "  --queries Q       queries per head, 1..65536 (default: the context)\n"
             "  --heads H         heads in the layer, 1..4096 (default 12)\n"
             "  --n-per-128 K     top-N scaled with the context: N = K x T / 128 (sets --top-n)\n"

@@ -227,9 +227,12 @@ if [ -f "$BUILD/sweep/sweep.md" ]; then
   mv "$R/results.csv" "$R/sweep_results.csv"
   sweep=(--sweep-md "$R/sweep.md")
 fi
+# the workload of each point: keys and queries of the stimulus (the ratios depend on n_k against N)
+nk=$(sed -n 's/^[[:space:]]*"n_keys":[[:space:]]*\([0-9]*\).*/\1/p' "$S/had/l${hl}h${hh}/s001/head.json")
+nq=$(sed -n 's/^[[:space:]]*"n_queries":[[:space:]]*\([0-9]*\).*/\1/p' "$S/had/l${hl}h${hh}/s001/head.json")
 "$HGREPORT" --out "$R" \
-  --point "minilm-d32=real all-MiniLM-L6-v2 layer $hl head $hh, one evaluation sentence, quantized as the cores do (HAD: Q, K, V of the distilled model, its learned alpha; baseline and int8-topn: Q, K, V of the original float model):$minilm_runs" \
-  --point "default-d64=synthetic random int8 data (no d=64 model in the flow):$default_runs" \
+  --point "minilm-d32=real all-MiniLM-L6-v2 layer $hl head $hh, one evaluation sentence of n_k = $nk keys and $nq queries (L = 128 is the core's capacity, not the workload), quantized as the cores do (HAD: Q, K, V of the distilled model, its learned alpha; baseline and int8-topn: Q, K, V of the original float model):$minilm_runs" \
+  --point "default-d64=synthetic random int8 data, n_k = L = 1024 keys (no d=64 model in the flow):$default_runs" \
   --fidelity "$R/fidelity_distilled.json" --fidelity "$R/fidelity.json" "${fn_args[@]}" "${pa_args[@]}" \
   "${sys_args[@]}" --system-point default-d64 "${sweep[@]}"
 done_step report
