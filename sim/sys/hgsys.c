@@ -116,8 +116,8 @@ static double num_opt(const char *name, const char *s, double lo, double hi)
 static void list_dram(void)
 {
     for (const ss_dram_params *p = ss_dram_presets; p->name; p++)
-        printf("%-8s %7.1f GB/s  %5.0f ns  %4u B bursts  %4.1f pJ/bit\n         %s\n", p->name, p->gbytes_s,
-               p->latency_ns, p->burst, p->pj_bit_read, p->source);
+        printf("%-8s %7.1f GB/s  %5.0f ns  %4u B bursts  %4.1f / %4.1f pJ/bit read / write\n         %s\n",
+               p->name, p->gbytes_s, p->latency_ns, p->burst, p->pj_bit_read, p->pj_bit_write, p->source);
 }
 
 static void set_opt(args *a, int ch, const char *name, const char *v)

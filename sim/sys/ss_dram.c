@@ -10,9 +10,13 @@
    assumed round figures for an idle channel (activate + column access + controller); the
    energy figures are access energy per bit as the named source gives it. docs/system.md. */
 const ss_dram_params ss_dram_presets[] = {
-    {"lpddr4", 25.6, 100.0, 32, 4.0, 4.0,
-     "LPDDR4-3200 (JESD209-4), 64 data pins in four x16 channels: 3.2 Gb/s x 64 = 25.6 GB/s; "
-     "BL16 x 16 bit = 32 B bursts; 4 pJ/bit and 100 ns are estimates (no primary source here)"},
+    {"lpddr4", 25.6, 100.0, 32, 8.5, 5.0,
+     "LPDDR4-3200 (JESD209-4), 64 data pins in four x16 channels: 3.2 Gb/s x 64 = 25.6 GB/s; BL16 x 16 "
+     "bit = 32 B bursts; energy from the currents of Micron's 6Gb LPDDR4-3200 x16 datasheet as DRAMPower's "
+     "memspec MICRON_6Gb_LPDDR4-3200 lists them: reads (IDD4R2 - IDD3N2) x VDD2 + IDD4RQ x VDDQ = "
+     "(275 - 30) mA x 1.1 V + 150 mA x 1.1 V = 434.5 mW over 51.2 Gb/s = 8.5 pJ/bit, writes (210 - 30) mA x "
+     "1.1 V + 55 mA x 1.1 V = 258.5 mW = 5.0 pJ/bit (row activations add about 0.06 pJ/bit to a "
+     "sequential stream); 100 ns assumed"},
     {"lpddr5", 51.2, 100.0, 32, 3.0, 3.0,
      "LPDDR5-6400 (JESD209-5), 64 data pins: 6.4 Gb/s x 64 = 51.2 GB/s; 32 B bursts; "
      "3 pJ/bit and 100 ns are estimates (no primary source here)"},
