@@ -67,16 +67,21 @@ static void parse_point(point *p, const char *arg)
         char path[1200];
         snprintf(path, sizeof path, "%s/reports/summary.json", d);
         cJSON *j = rp_load_json(path);
-        int ci = rp_core_index(rp_str(j, "core"));
-        if (ci < 0) rp_die("'%s': unknown core type '%s'", path, rp_str(j, "core"));
-        if (p->run[ci])
-            rp_die("--point '%s': two run folders of core type '%s' ('%s' and '%s'); give one "
-                   "per core type",
-                   p->name, rp_str(j, "core"), p->dir[ci], d);
-        char why[256];
-        if (rp_figs(j, &p->figs[ci], why, sizeof why) != 0 ||
-            rp_blocks(j, blocks, &nblocks, RP_MAX_BLOCKS, why, sizeof why) != 0)
-            rp_die("%s: %s", path, why);
+        char core[64], why[256] = "";
+        snprintf(core, sizeof core, "%s", rp_str(j, "core"));
+        int ci = rp_core_index(core);
+        int bad = ci < 0       ? 1
+                  : p->run[ci] ? 2
+                  : rp_figs(j, &p->figs[ci], why, sizeof why) != 0 ||
+                          rp_blocks(j, blocks, &nblocks, RP_MAX_BLOCKS, why, sizeof why) != 0
+                      ? 3
+                      : 0;
+        if (bad) cJSON_Delete(j); /* nothing is left behind on a bad input */
+        if (bad == 1) rp_die("'%s': unknown core type '%s'", path, core);
+        if (bad == 2)
+            rp_die("--point '%s': two run folders of core type '%s' ('%s' and '%s'); give one per core type",
+                   p->name, core, p->dir[ci], d);
+        if (bad == 3) rp_die("%s: %s", path, why);
         p->run[ci] = j;
         snprintf(p->dir[ci], sizeof p->dir[ci], "%s", d);
     }
