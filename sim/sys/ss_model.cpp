@@ -380,8 +380,9 @@ SC_MODULE(core_unit)
         }
     }
 
-    // Streams each head's queries into the query buffer in requests of at most P.chunk bytes,
-    // as far as the buffer has room; a query is usable once all its bytes have arrived.
+    // Streams each head's queries into the query buffer in requests of P.chunk bytes (fewer
+    // only at the end of the head or for a smaller buffer), each once the buffer has room for
+    // it; a query is usable once all its bytes have arrived.
     void q_engine()
     {
         unsigned seen = 0;
@@ -393,8 +394,10 @@ SC_MODULE(core_unit)
                 head_job &h = *heads[i];
                 uint64_t total = (uint64_t)h.h.n_queries * (uint64_t)P.kb, issued = 0;
                 while (issued < total) {
-                    while (issued - q_consumed >= cap) wait(q_ev);
-                    uint64_t m = std::min({(uint64_t)P.chunk, total - issued, cap - (issued - q_consumed)});
+                    // a full request at a time (a chunk, or what is left, or the whole buffer):
+                    // refilling a few bytes as the core drains them would round each to a burst
+                    uint64_t m = std::min({(uint64_t)P.chunk, total - issued, cap});
+                    while (cap - (issued - q_consumed) < m) wait(q_ev);
                     double t = transfer(q_sock, h.q.data() + issued, m, false);
                     issued += m;
                     q_pending.emplace_back(t, issued);

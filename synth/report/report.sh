@@ -79,7 +79,7 @@ TEACHER=(--teacher "$MODEL_DIR")
 hadrun_step() {
   local out=$1 par=$2 texts=$3 k
   shift 3
-  k=$(rp_key "$par" "$HADRUN" "$texts")
+  k=$(rp_key "$par" "$HADRUN" "$texts" sim/sys)   # sim/sys: the system model of the sys-* backends
   if rp_fresh "$out" "$k"; then return 0; fi
   echo "   ${out##*/}"
   "$HADRUN" --sentences "$texts" --quiet "$@" --json "$out.tmp" > "${out%.json}.txt"
