@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -392,6 +393,28 @@ TEST_F(SynthFlow, BadInputExitsTwo)
     EXPECT_EQ(e.status, 2) << e.out;
     Result f = hgt::run_cmd(bin("hgsynth") + " frobnicate");
     EXPECT_EQ(f.status, 2) << f.out;
+}
+
+// Every make target that runs the flow passes the Liberty file as LIB (a library archive of
+// the same variable name once reached them): make -n, no flow runs.
+TEST(SynthBuild, FlowTargetsPassTheLibertyFileAsLib)
+{
+    for (const char *t : {"synth", "bench-synth", "synth-minilm", "equiv"}) {
+        Result r = hgt::run_in_src(std::string("make -n ") + t + " 2>&1");
+        EXPECT_EQ(r.status, 0) << t << "\n" << tail(r.out);
+        int found = 0;
+        for (size_t at = r.out.find("LIB="); at != std::string::npos; at = r.out.find("LIB=", at + 4)) {
+            if (at > 0 && (isalnum((unsigned char)r.out[at - 1]) || r.out[at - 1] == '_'))
+                continue; /* XLIB= */
+            std::string v = r.out.substr(at + 4, r.out.find_first_of(" \n;", at + 4) - at - 4);
+            found++;
+            EXPECT_EQ(v.size() > 4 ? v.substr(v.size() - 4) : v, ".lib") << t << ": LIB=" << v;
+            FILE *f = fopen(v.c_str(), "r");
+            EXPECT_NE(f, nullptr) << t << ": LIB=" << v << " does not exist";
+            if (f) fclose(f);
+        }
+        EXPECT_GT(found, 0) << t << ": no LIB= in\n" << tail(r.out);
+    }
 }
 
 } // namespace
