@@ -322,4 +322,22 @@ TEST(SysCli, LongestContextIsBitExact)
     EXPECT_NE(r.out.find("check: outputs differing from the golden model: 0"), std::string::npos) << r.out;
 }
 
+// The figures every report derives from a layer's statistics.
+TEST(SysFigures, SharesUtilizationAndBound)
+{
+    ss_layer_stats st{};
+    st.core_busy = 30, st.core_wait = 10, st.core_idle = 60;
+    st.time_ns = 400, st.dram_busy_ns = 100;
+    st.roof_compute_ns = 5, st.roof_memory_ns = 6;
+    EXPECT_DOUBLE_EQ(ss_core_share(&st, st.core_busy), 0.3);
+    EXPECT_DOUBLE_EQ(ss_core_share(&st, st.core_wait), 0.1);
+    EXPECT_DOUBLE_EQ(ss_dram_util(&st), 0.25);
+    EXPECT_STREQ(ss_bound(&st), "memory");
+    st.roof_memory_ns = 5; // a tie counts as compute-bound
+    EXPECT_STREQ(ss_bound(&st), "compute");
+    ss_layer_stats none{};
+    EXPECT_EQ(ss_core_share(&none, 0), 0.0);
+    EXPECT_EQ(ss_dram_util(&none), 0.0);
+}
+
 } // namespace

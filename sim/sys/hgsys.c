@@ -301,6 +301,10 @@ static long check_layer(const args *a, const layer_data *L)
     const hg_cfg *c = &a->c;
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
     int32_t *g = malloc(d * sizeof *g);
+    if (!g) {
+        fprintf(stderr, "hgsys: out of memory for the check\n");
+        exit(1);
+    }
     long bad = 0;
     for (int i = 0; i < a->heads; i++)
         for (int q = 0; q < a->queries; q++) {
@@ -326,14 +330,13 @@ typedef struct {
 static derived derive(const args *a, const ss_layer_stats *st)
 {
     derived r;
-    double inst = a->so.cores;
-    r.core_util = st->cycles ? (double)st->core_busy / ((double)st->cycles * inst) : 0;
-    r.dram_util = st->time_ns > 0 ? st->dram_busy_ns / st->time_ns : 0;
+    r.core_util = ss_core_share(st, st->core_busy);
+    r.dram_util = ss_dram_util(st);
     r.core_pj = a->core_nj * 1e3 * (double)st->queries;
     r.total_pj = r.core_pj + st->sram_pj + st->dram_pj;
     r.qps = st->time_ns > 0 ? (double)st->queries / (st->time_ns * 1e-9) : 0;
     r.roof_ns = st->roof_compute_ns > st->roof_memory_ns ? st->roof_compute_ns : st->roof_memory_ns;
-    r.bound = st->roof_compute_ns >= st->roof_memory_ns ? "compute" : "memory";
+    r.bound = ss_bound(st);
     r.ratio = r.roof_ns > 0 ? st->time_ns / r.roof_ns : 0;
     return r;
 }

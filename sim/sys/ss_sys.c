@@ -8,7 +8,6 @@
 #include "hs_sim.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +265,22 @@ int ss_layer(ss_sys *s, int nh, const ss_head *h, ss_layer_stats *st, char *err,
     if (recv_all(s, &tmp, sizeof tmp) != 0) return model_failed(s, err, n);
     if (st) *st = tmp;
     return 0;
+}
+
+double ss_core_share(const ss_layer_stats *st, uint64_t part)
+{
+    uint64_t all = st->core_busy + st->core_wait + st->core_idle;
+    return all ? (double)part / (double)all : 0.0;
+}
+
+double ss_dram_util(const ss_layer_stats *st)
+{
+    return st->time_ns > 0 ? st->dram_busy_ns / st->time_ns : 0.0;
+}
+
+const char *ss_bound(const ss_layer_stats *st)
+{
+    return st->roof_compute_ns >= st->roof_memory_ns ? "compute" : "memory";
 }
 
 void ss_close(ss_sys *s)

@@ -67,6 +67,13 @@ typedef struct ss_head {
    After a model failure the simulator is unusable (every later call fails). */
 int ss_layer(ss_sys *s, int n_heads, const ss_head *heads, ss_layer_stats *st, char *err, size_t errlen);
 
+/* Figures derived from a layer's (or a sum of layers') statistics, for every report of them:
+   part's share of the instances' cycles (busy + wait + idle; 0 when there are none), the
+   channel's share of the time, and the bound of the roofline ("compute" or "memory"). */
+double ss_core_share(const ss_layer_stats *st, uint64_t part);
+double ss_dram_util(const ss_layer_stats *st);
+const char *ss_bound(const ss_layer_stats *st);
+
 /* Stops the model. s may be NULL. */
 void ss_close(ss_sys *s);
 

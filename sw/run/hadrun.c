@@ -522,14 +522,11 @@ static void print_system(const hr_result *r, int nb)
                "K B", "V B", "Q B", "O B", "SRAM nJ", "DRAM nJ", "bound");
         for (int l = 0; l < r[k].n_layers; l++) {
             const ss_layer_stats *x = &r[k].sys_layer[l];
-            double n = r[k].n_sent, all = (double)(x->core_busy + x->core_wait + x->core_idle);
+            double n = r[k].n_sent;
             printf("%5d %9.1f %6.3f %6.3f %6.3f %9.1f %9.1f %9.1f %9.1f %9.3f %9.3f %8s\n", l,
-                   (double)x->cycles / n, all > 0 ? (double)x->core_busy / all : 0,
-                   all > 0 ? (double)x->core_wait / all : 0,
-                   x->time_ns > 0 ? x->dram_busy_ns / x->time_ns : 0, (double)x->bytes_k / n,
-                   (double)x->bytes_v / n, (double)x->bytes_q / n, (double)x->bytes_o / n,
-                   x->sram_pj / 1e3 / n, x->dram_pj / 1e3 / n,
-                   x->roof_compute_ns >= x->roof_memory_ns ? "compute" : "memory");
+                   (double)x->cycles / n, ss_core_share(x, x->core_busy), ss_core_share(x, x->core_wait),
+                   ss_dram_util(x), (double)x->bytes_k / n, (double)x->bytes_v / n, (double)x->bytes_q / n,
+                   (double)x->bytes_o / n, x->sram_pj / 1e3 / n, x->dram_pj / 1e3 / n, ss_bound(x));
         }
     }
 }

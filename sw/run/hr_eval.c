@@ -258,14 +258,13 @@ static cJSON *system_json(const hr_result *r)
     for (int l = 0; l < r->n_layers; l++) {
         const ss_layer_stats *x = &r->sys_layer[l];
         cJSON *o = cJSON_CreateObject();
-        double all = (double)(x->core_busy + x->core_wait + x->core_idle);
         cJSON_AddNumberToObject(o, "layer", l);
         cJSON_AddNumberToObject(o, "cycles", r9((double)x->cycles / n));
         cJSON_AddNumberToObject(o, "core_busy", r9((double)x->core_busy / n));
         cJSON_AddNumberToObject(o, "core_wait", r9((double)x->core_wait / n));
         cJSON_AddNumberToObject(o, "core_idle", r9((double)x->core_idle / n));
-        cJSON_AddNumberToObject(o, "core_util", r9(all > 0 ? (double)x->core_busy / all : 0));
-        cJSON_AddNumberToObject(o, "dram_util", r9(x->time_ns > 0 ? x->dram_busy_ns / x->time_ns : 0));
+        cJSON_AddNumberToObject(o, "core_util", r9(ss_core_share(x, x->core_busy)));
+        cJSON_AddNumberToObject(o, "dram_util", r9(ss_dram_util(x)));
         cJSON_AddNumberToObject(o, "bytes_k", r9((double)x->bytes_k / n));
         cJSON_AddNumberToObject(o, "bytes_v", r9((double)x->bytes_v / n));
         cJSON_AddNumberToObject(o, "bytes_q", r9((double)x->bytes_q / n));
@@ -275,7 +274,7 @@ static cJSON *system_json(const hr_result *r)
         cJSON_AddNumberToObject(o, "dram_pj", r9(x->dram_pj / n));
         cJSON_AddNumberToObject(o, "roof_compute_ns", r9(x->roof_compute_ns / n));
         cJSON_AddNumberToObject(o, "roof_memory_ns", r9(x->roof_memory_ns / n));
-        cJSON_AddStringToObject(o, "bound", x->roof_compute_ns >= x->roof_memory_ns ? "compute" : "memory");
+        cJSON_AddStringToObject(o, "bound", ss_bound(x));
         cJSON_AddItemToArray(arr, o);
     }
     cJSON *s = cJSON_CreateObject();
