@@ -7,19 +7,15 @@ rtl=$(cd "$1" && pwd)
 out=$2
 variant=${3:-plain}
 here=$(cd "$(dirname "$0")" && pwd)
-VERILATOR=${VERILATOR:-verilator}
-CXX=${CXX:-g++}
-
-top=$(sed -n 's/^[[:space:]]*"top":[[:space:]]*"\([^"]*\)".*/\1/p' "$rtl/manifest.json")
-[ -n "$top" ] || { echo "hs_build: no top module in $rtl/manifest.json" >&2; exit 2; }
-mapfile -t files < <(grep -v '^#' "$rtl/filelist.f" | sed "s|^|$rtl/|")
+. "$here/hs_lib.sh"
+hs_core "$rtl"
 
 vflags=()
-defs=(-DHS_TOP="$top")
-objs=()
+defs=(-DHS_TOP="$hs_top")
+runtime=(verilated verilated_threads)
 case $variant in
   plain) defs+=(-DVM_TRACE=0) ;;
-  trace) vflags+=(--trace-fst); defs+=(-DVM_TRACE=1) ;;
+  trace) vflags+=(--trace-fst); defs+=(-DVM_TRACE=1); runtime+=(verilated_fst_c) ;;
   capture) vflags+=(+define+HG_CAPTURE); defs+=(-DVM_TRACE=0) ;;
   *) echo "hs_build: variant '$variant': must be plain, trace or capture" >&2; exit 2 ;;
 esac
@@ -27,31 +23,10 @@ grep -q '_smem\.v$' "$rtl/filelist.f" && defs+=(-DHS_HAS_SMEM)
 
 mkdir -p "$out"
 obj="$out/obj"
-rm -rf "$obj"
-# -O3 --x-assign fast: fastest model; x-initial 0 so every run starts from the same state.
-"$VERILATOR" --cc --prefix Vhg --top-module "$top" -Mdir "$obj" \
-  -O3 --x-assign fast --x-initial fast -Wno-fatal \
-  -CFLAGS -fPIC "${vflags[@]}" "${files[@]}" >/dev/null
-# OPT_FAST/OPT_GLOBAL -O2: ~1.2x faster than Debian's default -Os (docs/sim.md).
-make -s -C "$obj" -f Vhg.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 Vhg__ALL.a >/dev/null
-inc=$(dirname "$(dirname "$(command -v "$VERILATOR")")")/share/verilator/include
-
-# The Verilator runtime is the same for every core: compile it once per cache, under a lock.
-rt="$(dirname "$out")/_runtime"
-mkdir -p "$rt"
-runtime=(verilated verilated_threads)
-[ "$variant" = trace ] && runtime+=(verilated_fst_c)
-(
-  flock 9
-  for r in "${runtime[@]}"; do
-    if [ ! -f "$rt/$r.o" ]; then
-      "$CXX" -fPIC -O2 -std=c++17 -I"$inc" -I"$inc/vltstd" -DVM_TRACE_FST=1 \
-        -c "$inc/$r.cpp" -o "$rt/$r.o.tmp" && mv -f "$rt/$r.o.tmp" "$rt/$r.o"
-    fi
-  done
-) 9>"$rt/lock"
-for r in "${runtime[@]}"; do objs+=("$rt/$r.o"); done
-"$CXX" -shared -fPIC -O2 -std=c++17 -I"$obj" -I"$inc" -I"$inc/vltstd" -I"$here" "${defs[@]}" \
-  -o "$out/libhs.so.tmp" "$here/hs_shim.cpp" "$obj/Vhg__ALL.a" "${objs[@]}" \
+hs_verilate --cc "$obj" -CFLAGS -fPIC "${vflags[@]}"
+# The Verilator runtime is the same for every core: compiled once per cache.
+hs_runtime "$(dirname "$out")/_runtime" "${runtime[@]}" -- -fPIC -O2 -std=c++17 -DVM_TRACE_FST=1
+"$CXX" -shared -fPIC -O2 -std=c++17 -I"$obj" -I"$hs_inc" -I"$hs_inc/vltstd" -I"$here" "${defs[@]}" \
+  -o "$out/libhs.so.tmp" "$here/hs_shim.cpp" "$obj/Vhg__ALL.a" "${hs_rt_objs[@]}" \
   -Wl,-Bsymbolic -pthread -lz
 mv -f "$out/libhs.so.tmp" "$out/libhs.so"

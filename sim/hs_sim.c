@@ -164,7 +164,8 @@ static uint64_t rtl_hash(const char *dir, const char *const *deps)
 }
 
 /* The sources of each kind of model beside its RTL. */
-static const char *const hs_deps[] = {"sim/hs_build.sh", "sim/hs_shim.cpp", "sim/hs_port.h", NULL};
+static const char *const hs_deps[] = {"sim/hs_build.sh", "sim/hs_lib.sh", "sim/hs_shim.cpp", "sim/hs_port.h",
+                                      NULL};
 
 static uint64_t read_stamp(const char *dir)
 {

@@ -7,26 +7,17 @@ set -euo pipefail
 rtl=$(cd "$1" && pwd)
 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
-VERILATOR=${VERILATOR:-verilator}
-CXX=${CXX:-g++}
+. "$here/../hs_lib.sh"
 CC=${CC:-gcc}
-
-top=$(sed -n 's/^[[:space:]]*"top":[[:space:]]*"\([^"]*\)".*/\1/p' "$rtl/manifest.json")
-[ -n "$top" ] || { echo "ss_build: no top module in $rtl/manifest.json" >&2; exit 2; }
-mapfile -t files < <(grep -v '^#' "$rtl/filelist.f" | sed "s|^|$rtl/|")
+hs_core "$rtl"
 
 mkdir -p "$out"
 obj="$out/obj"
-rm -rf "$obj"
-"$VERILATOR" --sc --prefix Vhg --top-module "$top" -Mdir "$obj" \
-  -O3 --x-assign fast --x-initial fast -Wno-fatal "${files[@]}" >/dev/null
-make -s -C "$obj" -f Vhg.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 Vhg__ALL.a >/dev/null
-inc=$(dirname "$(dirname "$(command -v "$VERILATOR")")")/share/verilator/include
-flags=(-O2 -std=c++17 -I"$obj" -I"$inc" -I"$inc/vltstd" -I"$here")
+hs_verilate --sc "$obj"
+# The runtime for SystemC models (VM_SC=1: Verilator checks its time precision against the
+# kernel's), compiled once per cache like the bare models'.
+hs_runtime "$(dirname "$out")/_runtime-sc" verilated verilated_threads -- -O2 -std=c++17 -DVM_SC=1
 "$CC" -O2 -std=gnu11 -c "$here/ss_dram.c" -o "$obj/ss_dram.o"
-for r in verilated verilated_threads; do
-  "$CXX" "${flags[@]}" -c "$inc/$r.cpp" -o "$obj/$r.o"
-done
-"$CXX" "${flags[@]}" -o "$out/hgsys-model.tmp" "$here/ss_model.cpp" "$obj/ss_dram.o" \
-  "$obj/Vhg__ALL.a" "$obj/verilated.o" "$obj/verilated_threads.o" -lsystemc -pthread
+"$CXX" -O2 -std=c++17 -I"$obj" -I"$hs_inc" -I"$hs_inc/vltstd" -I"$here" -o "$out/hgsys-model.tmp" \
+  "$here/ss_model.cpp" "$obj/ss_dram.o" "$obj/Vhg__ALL.a" "${hs_rt_objs[@]}" -lsystemc -pthread
 mv -f "$out/hgsys-model.tmp" "$out/hgsys-model"

@@ -6,26 +6,36 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Bandwidths are pin rate x data width (the JEDEC standards' arithmetic); latencies are
-   assumed round figures for an idle channel (activate + column access + controller); the
-   energy figures are access energy per bit as the named source gives it. docs/system.md. */
+/* Bandwidths are pin rate x data width (the JEDEC standards' arithmetic). Latencies are the
+   device's for a read that misses the open row: precharge + activate + read latency + data-strobe
+   skew + the burst (tRP + tRCD + RL + tDQSCK + BL/2 clocks), from the timings of the datasheets
+   that DRAMSys's memspecs transcribe; the memory controller, PHY and interconnect add to it and
+   are not counted (--latency-ns). Energies are access energy per bit as the named source gives
+   it or as computed from it. docs/system.md. */
 const ss_dram_params ss_dram_presets[] = {
-    {"lpddr4", 25.6, 100.0, 32, 8.5, 5.0,
+    {"lpddr4", 25.6, 60.6, 32, 8.5, 5.0,
      "LPDDR4-3200 (JESD209-4), 64 data pins in four x16 channels: 3.2 Gb/s x 64 = 25.6 GB/s; BL16 x 16 "
      "bit = 32 B bursts; energy from the currents of Micron's 6Gb LPDDR4-3200 x16 datasheet as DRAMPower's "
      "memspec MICRON_6Gb_LPDDR4-3200 lists them: reads (IDD4R2 - IDD3N2) x VDD2 + IDD4RQ x VDDQ = "
      "(275 - 30) mA x 1.1 V + 150 mA x 1.1 V = 434.5 mW over 51.2 Gb/s = 8.5 pJ/bit, writes (210 - 30) mA x "
      "1.1 V + 55 mA x 1.1 V = 258.5 mW = 5.0 pJ/bit (row activations add about 0.06 pJ/bit to a "
-     "sequential stream); 100 ns assumed"},
-    {"lpddr5", 51.2, 100.0, 32, 3.0, 3.0,
-     "LPDDR5-6400 (JESD209-5), 64 data pins: 6.4 Gb/s x 64 = 51.2 GB/s; 32 B bursts; "
-     "3 pJ/bit and 100 ns are estimates (no primary source here)"},
-    {"hbm2", 256.0, 100.0, 32, 3.9, 3.9,
+     "sequential stream); latency from the same datasheet's timings at tCK 0.625 ns: tRPpb 29 + tRCD 29 + "
+     "RL 28 + tDQSCK 3 + 8 burst clocks = 97 clocks = 60.6 ns"},
+    {"lpddr5", 51.2, 60.6, 32, 6.5, 4.2,
+     "LPDDR5-6400 (JESD209-5), 64 data pins: 6.4 Gb/s x 64 = 51.2 GB/s; 32 B bursts; energy: lpddr4's "
+     "datasheet currents at LPDDR5's supplies (VDD2H 1.05 V, VDDQ 0.5 V), the currents taken to scale with "
+     "the data rate: reads 245 mA x 1.05 V + 150 mA x 0.5 V = 332 mW over 51.2 Gb/s = 6.5 pJ/bit, writes "
+     "180 mA x 1.05 V + 55 mA x 0.5 V = 216.5 mW = 4.2 pJ/bit (a derivation, not a measured part); latency "
+     "lpddr4's, the core timings (tRP, tRCD about 18 ns) being unchanged between the generations"},
+    {"hbm2", 256.0, 46.0, 32, 3.9, 3.9,
      "HBM2 one stack (JESD235A): 1024 data pins x 2 Gb/s = 256 GB/s; pseudo-channel BL4 x 64 bit "
-     "= 32 B bursts; 3.9 pJ/bit: O'Connor et al., Fine-Grained DRAM, MICRO 2017; 100 ns assumed"},
-    {"ddr3", 12.8, 100.0, 64, 20.0, 20.0,
+     "= 32 B bursts; 3.9 pJ/bit: O'Connor et al., Fine-Grained DRAM, MICRO 2017; latency from DRAMSys's "
+     "HBM2 memspec at tCK 1 ns: tRP 14 + tRCDRD 12 + RL 17 + tDQSCK 1 + 2 burst clocks = 46 ns"},
+    {"ddr3", 12.8, 42.5, 64, 20.0, 20.0,
      "DDR3-1600, one 64-bit channel: 1.6 Gb/s x 64 = 12.8 GB/s; BL8 x 64 bit = 64 B bursts; "
-     "20 pJ/bit: the low end of 1.3-2.6 nJ per 64-bit access, Horowitz, ISSCC 2014; 100 ns assumed"},
+     "20 pJ/bit: the low end of 1.3-2.6 nJ per 64-bit access, Horowitz, ISSCC 2014; latency from "
+     "Micron's 1Gb DDR3-1600 datasheet (DRAMSys memspec) at tCK 1.25 ns: tRP 10 + tRCD 10 + CL 10 + 4 "
+     "burst clocks = 34 clocks = 42.5 ns"},
     {NULL, 0, 0, 0, 0, 0, NULL},
 };
 

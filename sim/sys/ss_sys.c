@@ -72,8 +72,13 @@ ss_sys *ss_open(const hg_cfg *c, const ss_opts *o, char *err, size_t n)
 {
     if (ss_opts_check(c, o, err, n) != 0) return NULL;
     char path[4096];
-    static const char *const deps[] = {"sim/sys/ss_build.sh", "sim/sys/ss_model.cpp", "sim/sys/ss_dram.c",
-                                       "sim/sys/ss_dram.h",   "sim/sys/ss_proto.h",   NULL};
+    static const char *const deps[] = {"sim/sys/ss_build.sh",
+                                       "sim/hs_lib.sh",
+                                       "sim/sys/ss_model.cpp",
+                                       "sim/sys/ss_dram.c",
+                                       "sim/sys/ss_dram.h",
+                                       "sim/sys/ss_proto.h",
+                                       NULL};
     if (hs_build_model(c, o->cache_dir, "sys", "sim/sys/ss_build.sh", deps, "hgsys-model", o->quiet, path,
                        sizeof path, err, n) != 0)
         return NULL;

@@ -165,7 +165,7 @@ flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
     extra=$(sed -n 's/.*"hgsim":.*\(--alpha [^ ]* --scale-q [^ ]* --scale-k [^ ]*\).*/\1/p' "$data/head.json")
   fi
   k=$(rp_key "flow $core $extra" "$rtl" synth/flow.sh synth/scripts synth/bench "$HGSYNTH" "$HGSIM" \
-      sim/hs_shim.cpp sim/hs_build.sh ${data:+"$data"})
+      sim/hs_shim.cpp sim/hs_build.sh sim/hs_lib.sh ${data:+"$data"})
   if rp_fresh "$out/reports/summary.json" "$k"; then
     echo "   up to date ($out)"
   else
