@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <regex>
 #include <sstream>
 #include <string>
 
@@ -273,13 +274,53 @@ TEST_F(SynthFlow, PowerRespondsToData)
         std::string c = core;
         const cJSON *rnd = summary(c), *cst = summary(c + "-const");
         ASSERT_TRUE(rnd && cst);
-        // dynamic power: total minus leakage (the clock tree of the flops is data independent)
+        // dynamic power: total minus leakage (the flops' clock pins and the clock network are
+        // data independent)
         double pr = num(rnd, "totals", "logic_power_uw") - num(rnd, "totals", "logic_leakage_uw");
         double pc = num(cst, "totals", "logic_power_uw") - num(cst, "totals", "logic_leakage_uw");
-        double clk = num(rnd, "totals", "logic_clock_uw");
+        double clk = num(rnd, "totals", "logic_clock_uw") + num(rnd, "totals", "clock_network_uw");
         EXPECT_LT(pc, pr) << c << ": constant " << pc << " uW, random " << pr << " uW";
         EXPECT_LT(pc - clk, 0.5 * (pr - clk)) << c << ": data-dependent power should at least halve";
         EXPECT_LT(num(cst, "blocks", "score", "power_uw"), num(rnd, "blocks", "score", "power_uw")) << c;
+    }
+}
+
+// The clock network (docs/synth.md): its own block, in the logic totals, over every flop of the
+// netlists (counted here from the netlist files and the instance list, independently of the
+// summary's count from the area reports).
+TEST_F(SynthFlow, ClockNetworkCountsEveryFlopAsItsOwnBlock)
+{
+    for (const std::string &core : hgt::core_types()) {
+        const cJSON *s = summary(core);
+        ASSERT_TRUE(s) << core;
+        const std::string dir = run(core).dir;
+        std::istringstream insts(read_file(dir + "/generated/instances.txt"));
+        std::string line, mod;
+        double flops = 0;
+        std::regex ff("^\\s*(DFFPOSX1|DFFNEGX1|DFFSR|LATCH) ");
+        while (std::getline(insts, line)) {
+            std::istringstream(line) >> mod;
+            std::istringstream net(read_file(dir + "/generated/netlist/" + mod + ".v"));
+            for (std::string l; std::getline(net, l);) flops += std::regex_search(l, ff);
+        }
+        EXPECT_GT(flops, 0) << core;
+        EXPECT_EQ(num(s, "clock_network", "flops"), flops) << core;
+        // osu018's flops have 0.0275-0.0280 pF clock pins
+        double pin = num(s, "clock_network", "pins_pf") / flops;
+        EXPECT_GT(pin, 0.02) << core;
+        EXPECT_LT(pin, 0.04) << core;
+        double ck = num(s, "clock_network", "power_uw");
+        EXPECT_GT(ck, 0) << core;
+        EXPECT_DOUBLE_EQ(num(s, "blocks", "clock", "power_uw"), ck) << core;
+        EXPECT_DOUBLE_EQ(num(s, "totals", "clock_network_uw"), ck) << core;
+        EXPECT_LT(num(s, "clock_network", "power_low_uw"), ck) << core;
+        EXPECT_GT(num(s, "clock_network", "power_high_uw"), ck) << core;
+        // the blocks other than the memories add up to the logic totals, the clock's included
+        double sum = 0;
+        const cJSON *b;
+        cJSON_ArrayForEach(b, cJSON_GetObjectItem(s, "blocks")) if (std::string(b->string) != "memory") sum +=
+            cJSON_GetObjectItem(b, "power_uw")->valuedouble;
+        EXPECT_NEAR(sum, num(s, "totals", "logic_power_uw"), 1e-6 * sum) << core;
     }
 }
 

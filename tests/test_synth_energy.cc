@@ -1,6 +1,8 @@
 // Unit tests of the synthesis flow's arithmetic, without running Yosys or OpenSTA: the memory
 // model (docs/synth.md, "Memory model"), memory power over an activity window, energy per
-// query at the flow clock and at Fmax, the node normalisation, and the model variables.
+// query at the flow clock and at Fmax, the node normalisation, the clock network and the model
+// variables.
+#include "sy_clock.h"
 #include "sy_energy.h"
 #include "sy_mem.h"
 #include "sy_model.h"
@@ -73,6 +75,33 @@ TEST(SynthEnergy, EnergyPerQueryAtTheClockAndAtFmax)
     EXPECT_EQ(none.power_at_fmax_w, 0.0);
     EXPECT_EQ(none.per_query_at_fmax_j, 0.0);
     near(none.per_query_j, e.per_query_j, "the clock's figure does not need Fmax");
+}
+
+TEST(SynthEnergy, ClockNetworkFollowsItsFormula)
+{
+    sy_model_params m;
+    sy_model_defaults(&m);
+    // 1000 flops of 28 pF clock pins over 4 mm^2: wire sqrt(1000 x 4) = 63.246 mm, 12.649 pF;
+    // leaves 40.649 pF -> ceil(81.30) = 82 buffers, then ceil(82 x 0.0374 / 0.5) = 7, then the
+    // root: 90 buffers; E = 1.8^2 (40.649 + 90 x 0.0374) + 90 x 0.7 pJ
+    sy_clock_tree t = sy_clock_of(&m.clk, 1000, 28, 4e6);
+    near(t.wire_mm, std::sqrt(4000.0), "wire length");
+    near(t.wire_pf, 0.2 * std::sqrt(4000.0), "wire capacitance");
+    EXPECT_EQ(t.buffers, 90);
+    near(t.buffers_pf, 90 * 0.0374, "buffer input capacitance");
+    near(t.buffer_area_um2, 90 * 72, "buffer area");
+    double c_load = 28 + 0.2 * std::sqrt(4000.0);
+    near(t.e_cycle_pj, 3.24 * (c_load + 90 * 0.0374) + 90 * 0.7, "energy per cycle");
+    EXPECT_LT(t.e_cycle_low_pj, t.e_cycle_pj);
+    EXPECT_GT(t.e_cycle_high_pj, t.e_cycle_pj);
+    // a load one buffer drives: the root alone
+    sy_clock_tree one = sy_clock_of(&m.clk, 4, 0.1, 100);
+    EXPECT_EQ(one.buffers, 1);
+    // more area, longer wires, more energy; no flops, no tree
+    EXPECT_GT(sy_clock_of(&m.clk, 1000, 28, 16e6).e_cycle_pj, t.e_cycle_pj);
+    sy_clock_tree none = sy_clock_of(&m.clk, 0, 0, 4e6);
+    EXPECT_EQ(none.e_cycle_pj, 0.0);
+    EXPECT_EQ(none.buffers, 0.0);
 }
 
 TEST(SynthEnergy, ModelVariablesDefaultsAndRanges)

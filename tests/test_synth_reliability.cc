@@ -8,6 +8,7 @@
 // Every case runs on crafted small inputs (a one-inverter module), no synthesis run.
 #include "hg_testlib.h"
 
+#include <cjson/cJSON.h>
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -267,7 +268,7 @@ TEST(SynthReliability, ModelVariablesHaveOneDefinition)
         EXPECT_EQ(r.status, 2) << line << "\n" << r.out;
         EXPECT_TRUE(has(r.out, f[0] + "='" + f[3] + "1': must be a number")) << r.out;
     }
-    EXPECT_EQ(n, 14) << "CLK_PERIOD_NS, 11 MEM_*, NODE_REF_NM, NODE_REF_VDD";
+    EXPECT_EQ(n, 22) << "CLK_PERIOD_NS, 11 MEM_*, CLK_TREE and 7 CLK_*, NODE_REF_NM, NODE_REF_VDD";
     EXPECT_EQ(hgt::run_cmd(hgsynth() + " vars extra").status, 2);
 }
 
@@ -387,6 +388,8 @@ TEST(SynthReliability, SummaryRefusesEmptyOrGarbageReports)
         {"log/flow_vars.txt", "CLK_PERIOD_NS     = inf\n", "CLK_PERIOD_NS = 'inf'"},
         {"log/flow_vars.txt", "CLK_PERIOD_NS     = 10\nMEM_ARRAY_EFF = 0\n", "MEM_ARRAY_EFF"},
         {"log/flow_vars.txt", "TOP_STA = 0\n", "no CLK_PERIOD_NS"},
+        {"log/flow_vars.txt", "CLK_PERIOD_NS = 10\nCLK_TREE = 0.5\n", "CLK_TREE = 0.5: must be 0 or 1"},
+        {"log/flow_vars.txt", "CLK_PERIOD_NS = 10\nLIB = /nonexistent/x.lib\n", "/nonexistent/x.lib"},
         {"reports/toggles/top.m.tog", "hgtog 1\nmodule m\ncycles 10\ncounted 9\nmismatches 3\ntoggles 1\n7\n",
          "the gate-level check of this instance failed"},
         {"reports/toggles/top.m.tog",
@@ -420,6 +423,40 @@ TEST(SynthReliability, SummaryRefusesEmptyOrGarbageReports)
     EXPECT_EQ(o.status, 2) << o.out;
     EXPECT_TRUE(has(o.out, "is an input of this command")) << o.out;
     EXPECT_EQ(hgt::read_file(t.run + "/reports/area/m.rpt"), area);
+}
+
+// The clock network counts the library's sequential cells of the area reports (with their
+// clock pins' capacitance), and nothing when CLK_TREE=0.
+TEST(SynthReliability, ClockNetworkCountsTheFlopsOfTheAreaReports)
+{
+    TinyRun t;
+    auto clock = [&](const char *key) {
+        cJSON *j = cJSON_Parse(hgt::read_file(t.run + "/reports/summary.json").c_str());
+        const cJSON *c = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "clock_network"), key);
+        double v = c ? c->valuedouble : -1.0;
+        cJSON_Delete(j);
+        return v;
+    };
+    ASSERT_EQ(hgt::run_cmd(t.summary()).status, 0);
+    EXPECT_EQ(clock("flops"), 0); // one inverter
+    EXPECT_EQ(clock("power_uw"), 0);
+    hgt::write_file(t.run + "/reports/area/m.rpt", "\n17. Printing statistics.\n\n=== m ===\n\n"
+                                                   "   Number of cells:                  4\n"
+                                                   "     DFFPOSX1                        3\n"
+                                                   "     INVX1                           1\n"
+                                                   "     sub                             1\n\n"
+                                                   "   Chip area for module '\\m': 16.000000\n");
+    hgt::CmdResult r = hgt::run_cmd(t.summary());
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(clock("flops"), 3);
+    EXPECT_NEAR(clock("pins_pf"), 3 * 0.0279235, 1e-9); // osu018 DFFPOSX1's CLK pin
+    EXPECT_GT(clock("power_uw"), 0);
+    std::string vars = hgt::read_file(t.run + "/log/flow_vars.txt");
+    hgt::write_file(t.run + "/log/flow_vars.txt", vars + "CLK_TREE = 0\n");
+    ASSERT_EQ(hgt::run_cmd(t.summary()).status, 0);
+    EXPECT_EQ(clock("flops"), 0);
+    EXPECT_EQ(clock("power_uw"), 0);
+    EXPECT_FALSE(has(hgt::read_file(t.run + "/reports/summary.json"), "\"clock\":")) << "no clock block";
 }
 
 TEST(SynthReliability, ReportRequiresEveryField)

@@ -25,6 +25,7 @@
 #include "sy_energy.h"
 #include "sy_glmodel.h"
 #include "sy_io.h"
+#include "sy_lib.h"
 #include "sy_list.h"
 #include "sy_manifest.h"
 #include "sy_mem.h"
@@ -115,6 +116,46 @@ static int area_of(const char *path, const char *module, int leaf_cells, double 
     }
     free(head);
     free(key);
+    free(text);
+    return rc;
+}
+
+/* Clocked cells of one instance of module and their clock-pin capacitance, from the cell
+ * list of its `stat` report (`  NAME  COUNT` lines after "Number of cells:"): the cells the
+ * library marks sequential (ff or latch), each with the capacitance of its clock pins (pins
+ * marked `clock : true`). Lines naming submodules are skipped (not library cells). -1 with
+ * err when a report is missing its module's section. */
+static int flops_of(const char *path, const char *module, const sy_lib *lib, double *n, double *pins_pf,
+                    char *err, size_t errlen)
+{
+    *n = *pins_pf = 0;
+    char *text = sy_read_file(path, NULL, err, errlen);
+    if (!text) return -1;
+    char *head = sy_asprintf("=== %s ===", module);
+    char *p = strstr(text, head);
+    int rc = 0;
+    if (!p) {
+        snprintf(err, errlen, "%s: not a Yosys stat report of module %s (no \"%s\")", path, module, head);
+        rc = -1;
+    } else if ((p = strstr(p, "Number of cells:")) != NULL) {
+        p = strchr(p, '\n');
+        char name[128];
+        long count;
+        int used;
+        while (p && sscanf(p, " %127s %ld%n", name, &count, &used) == 2 && count >= 0) {
+            const sy_cell *c = sy_lib_find(lib, name);
+            if (c && c->nseq > 0) {
+                double cap = 0;
+                for (int i = 0; i < c->npins; i++)
+                    if (c->pins[i].clock) cap += c->pins[i].cap_pf;
+                *n += (double)count;
+                *pins_pf += (double)count * cap;
+            }
+            p = strchr(p + 1, '\n');
+            if (p && p[1] == '\n') break; /* a blank line ends the list */
+        }
+    }
+    free(head);
     free(text);
     return rc;
 }
@@ -515,7 +556,8 @@ typedef struct {
     double act_sum; /* mean output activity, summed over simulated instances */
     double power_w; /* all instances */
     double leak_w;
-    long counted; /* activity cycles (max over its instances) */
+    long counted;          /* activity cycles (max over its instances) */
+    double flops, pins_pf; /* clocked cells of one instance and their clock-pin capacitance */
 } modres;
 
 typedef struct {
@@ -736,6 +778,9 @@ typedef struct {
     long cells_total, cells_cov, inst_cells, inst_sim;
     double mem_area, mem_p, mem_leak;
     double ii, cyc_per_q;
+    sy_clock_tree clk; /* the clock network (zero when CLK_TREE=0) */
+    double clk_w;      /* its power at the flow's clock */
+    sy_lib *lib;
     sy_energy en;
 } summary;
 
@@ -761,6 +806,15 @@ static int load(summary *s, const char *rtl, const char *out, char *err, size_t 
     }
     for (int i = 0; i < sy_model_nvars && !rc; i++)
         rc = var_num(&s->kv, sy_model_vars[i].name, &s->model, vp, err, errlen) != 0;
+    if (!rc && s->model.clk_tree != 0 && s->model.clk_tree != 1) {
+        snprintf(err, errlen, "%s: CLK_TREE = %g: must be 0 or 1", vp, s->model.clk_tree);
+        rc = 1;
+    }
+    if (!rc && s->model.clk_tree == 1) { /* the clock-pin capacitances of the flops */
+        const char *lp = var(&s->kv, "LIB", "");
+        s->lib = sy_lib_read(lp, err, errlen);
+        rc = !s->lib;
+    }
     if (!rc) rc = sy_list_read(ilp, s->man, &s->list, err, errlen) != 0;
     if (!rc) rc = sy_out_open(&s->jout, out, err, errlen) != 0;
     free(vp);
@@ -794,6 +848,7 @@ static int module_results(summary *s, char *err, size_t errlen)
         char *tp = sy_asprintf("%s/reports/sta/%s.timing.rpt", s->run, mm->name);
         rc = module_power(s->run, &s->list, r, s->mems, s->nmems, err, errlen) != 0 ||
              area_of(ap, mm->name, r->leaf_cells, &r->area_um2, err, errlen) != 0 ||
+             (s->lib && flops_of(ap, mm->name, s->lib, &r->flops, &r->pins_pf, err, errlen) != 0) ||
              timing_of(tp, s->model.period_ns, &r->tm, err, errlen) != 0;
         if (!rc && r->n_inst == 0) {
             snprintf(err, errlen, "module %s has no instance in %s/generated/instances.txt", mm->name,
@@ -891,6 +946,19 @@ static void totals(summary *s)
         s->mem_p += mp.dyn_w + mp.leak_w;
         s->mem_leak += mp.leak_w;
         add_to_block(s, "memory", area, mp.dyn_w + mp.leak_w, mp.leak_w);
+    }
+    if (s->lib) { /* the clock network over the whole core (logic and memories) */
+        double flops = 0, pins = 0;
+        for (int i = 0; i < s->nmods; i++) {
+            flops += s->mods[i].flops * s->mods[i].n_inst;
+            pins += s->mods[i].pins_pf * s->mods[i].n_inst;
+        }
+        s->clk = sy_clock_of(&s->model.clk, flops, pins, s->logic_area + s->mem_area);
+        s->clk_w = s->clk.e_cycle_pj * 1e-12 / (s->model.period_ns * 1e-9);
+        if (s->nblocks < SY_MAX_BLOCKS) s->blocks[s->nblocks++] = (blockres){"clock", 0, 0, 0};
+        add_to_block(s, "clock", s->clk.buffer_area_um2, s->clk_w, 0);
+        s->logic_area += s->clk.buffer_area_um2;
+        s->logic_p += s->clk_w;
     }
     s->ii = s->man->ii_cycles > 0 ? s->man->ii_cycles : 1;
     s->cyc_per_q = sy_cycles_per_query(s->cycles, s->queries, s->by_window, s->ii);
@@ -1022,6 +1090,21 @@ static void json_totals(const summary *s, cJSON *root)
     addnum(tot, "power_uw", (s->logic_p + s->mem_p) * 1e6);
     addnum(tot, "logic_leakage_uw", s->logic_leak * 1e6);
     addnum(tot, "logic_clock_uw", s->p0dyn * 1e6);
+    addnum(tot, "clock_network_uw", s->clk_w * 1e6);
+    cJSON *ck = cJSON_AddObjectToObject(root, "clock_network");
+    cJSON_AddStringToObject(ck, "model",
+                            s->lib ? "analytic tree (docs/synth.md)" : "not counted (CLK_TREE=0)");
+    addnum(ck, "flops", s->clk.flops);
+    addnum(ck, "pins_pf", s->clk.pins_pf);
+    addnum(ck, "area_mm2", s->clk.area_mm2);
+    addnum(ck, "wire_mm", s->clk.wire_mm);
+    addnum(ck, "wire_pf", s->clk.wire_pf);
+    addnum(ck, "buffers", s->clk.buffers);
+    addnum(ck, "buffers_pf", s->clk.buffers_pf);
+    addnum(ck, "energy_per_cycle_pj", s->clk.e_cycle_pj);
+    addnum(ck, "power_uw", s->clk_w * 1e6);
+    addnum(ck, "power_low_uw", s->clk.e_cycle_low_pj * 1e-6 / (s->model.period_ns * 1e-9));
+    addnum(ck, "power_high_uw", s->clk.e_cycle_high_pj * 1e-6 / (s->model.period_ns * 1e-9));
     addnum(tot, "power_at_fmax_uw", s->en.power_at_fmax_w * 1e6);
     cJSON *act = cJSON_AddObjectToObject(root, "activity");
     cJSON_AddStringToObject(act, "window", var(&s->kv, "ACT_WINDOW", ""));
@@ -1121,6 +1204,7 @@ static void summary_free(summary *s)
     free(s->kv.k);
     free(s->kv.v);
     sy_manifest_free(s->man);
+    if (s->lib) sy_lib_free(s->lib);
 }
 
 int sy_cmd_summary(int argc, char **argv)

@@ -323,6 +323,16 @@ static int extract_cell(const sy_lnode *g, sy_cell *c, const char *path, char *e
                 p->dir = pin_dir(node_attr(k, "direction"));
                 p->function = node_attr(k, "function");
                 p->three_state = node_attr(k, "three_state");
+                const char *ck = node_attr(k, "clock"), *cap = node_attr(k, "capacitance");
+                p->clock = ck && strcmp(ck, "true") == 0;
+                if (cap && sy_parse_double(cap, 0, 1e6, &p->cap_pf) != 0) {
+                    snprintf(err, errlen,
+                             "%s: cell %.80s pin %.40s: capacitance \"%.40s\" is not a number >= 0", path,
+                             c->name, p->name, cap);
+                    free(pins);
+                    free(seq);
+                    return -1;
+                }
             }
         } else if (strcmp(k->key, "ff") == 0 || strcmp(k->key, "latch") == 0) {
             sy_seq *s = &seq[ns++];

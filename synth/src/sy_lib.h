@@ -19,6 +19,8 @@ typedef struct {
     sy_pin_dir dir;
     const char *function;    /* NULL when absent */
     const char *three_state; /* NULL when absent */
+    int clock;               /* `clock : true` (a clock input) */
+    double cap_pf;           /* input capacitance (library units, pF in osu018); 0 when absent */
 } sy_pin;
 
 /* Sequential element of a cell: an ff or a latch group. */

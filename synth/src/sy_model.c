@@ -7,6 +7,7 @@
 #include <string.h>
 
 #define MEM(f) (offsetof(sy_model_params, mem) + offsetof(sy_mem_params, f))
+#define CLK(f) (offsetof(sy_model_params, clk) + offsetof(sy_clock_params, f))
 
 const sy_model_var sy_model_vars[] = {
     {"CLK_PERIOD_NS", 10, 1, 1e6, offsetof(sy_model_params, period_ns),
@@ -24,6 +25,15 @@ const sy_model_var sy_model_vars[] = {
      "memory model: sense amplifier + output latch energy per bit read (fJ)"},
     {"MEM_DEC_FJ", 100, 0, 1e9, MEM(dec_fj), "memory model: decoder energy per address bit per access (fJ)"},
     {"MEM_LEAK_PA", 10, 0, 1e9, MEM(leak_pa), "memory model: leakage per bit cell (pA)"},
+    {"CLK_TREE", 1, 0, 1, offsetof(sy_model_params, clk_tree),
+     "clock network: 1 counts it (an analytic tree, docs/synth.md), 0 leaves it out"},
+    {"CLK_WIRE_K", 1.0, 1, 100, CLK(wire_k), "clock network: wire length / sqrt(flops x area)"},
+    {"CLK_WIRE_PF_MM", 0.2, 0, 100, CLK(wire_pf_mm), "clock network: wire capacitance (pF/mm)"},
+    {"CLK_BUF_LOAD_PF", 0.5, 1, 1e3, CLK(buf_load_pf), "clock network: load per buffer (pF)"},
+    {"CLK_BUF_IN_PF", 0.0374, 1, 1e3, CLK(buf_in_pf), "clock network: buffer input capacitance (pF)"},
+    {"CLK_BUF_PJ", 0.7, 0, 1e6, CLK(buf_pj), "clock network: buffer internal energy per cycle (pJ)"},
+    {"CLK_BUF_AREA_UM2", 72, 0, 1e9, CLK(buf_area_um2), "clock network: buffer area (um^2)"},
+    {"CLK_VDD", 1.8, 1, 1e3, CLK(vdd), "clock network: supply (V)"},
     {"NODE_REF_NM", 65, 1, 1e6, offsetof(sy_model_params, node_nm),
      "node-normalised energy: target node (nm), E ~ (node/180)(V/1.8)^2"},
     {"NODE_REF_VDD", 1.0, 1, 1e3, offsetof(sy_model_params, node_vdd),

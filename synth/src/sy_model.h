@@ -1,5 +1,5 @@
-/* sy_model.h — the numeric model variables of the flow: clock period, memory model and the
- * node normalisation (docs/synth.md). This table is their one definition: default, range and
+/* sy_model.h — the numeric model variables of the flow: clock period, memory model, clock
+ * network and the node normalisation (docs/synth.md). This table is their one definition: default, range and
  * meaning. `hgsynth vars` prints it; synth/flow.sh declares its flow variables from that
  * output and checks their values against it, and `hgsynth summary` reads the run's values
  * through it.
@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "sy_clock.h"
 #include "sy_mem.h"
 
 #ifdef __cplusplus
@@ -16,10 +17,12 @@ extern "C" {
 #endif
 
 typedef struct {
-    double period_ns;  /* CLK_PERIOD_NS: clock of STA and of the power tables */
-    sy_mem_params mem; /* MEM_*: memory model */
-    double node_nm;    /* NODE_REF_NM: node of the normalised energy */
-    double node_vdd;   /* NODE_REF_VDD: its supply */
+    double period_ns;    /* CLK_PERIOD_NS: clock of STA and of the power tables */
+    sy_mem_params mem;   /* MEM_*: memory model */
+    double node_nm;      /* NODE_REF_NM: node of the normalised energy */
+    double node_vdd;     /* NODE_REF_VDD: its supply */
+    double clk_tree;     /* CLK_TREE: 1 counts the clock network (sy_clock.h), 0 leaves it out */
+    sy_clock_params clk; /* CLK_*: the clock network */
 } sy_model_params;
 
 typedef struct {
