@@ -459,6 +459,19 @@ def neighbour_kl(emb_s, emb_t, temp):
     return (pt * (lt - ls)).masked_fill(eye, 0.0).sum(-1).mean()
 
 
+def bank_kl(emb_s, emb_t, bank, temp):
+    """Memory-bank neighbour loss: for each sentence of the batch, the KL divergence between
+    the teacher's and the student's softmax over cosine similarities to a bank of teacher
+    embeddings of earlier batches (unit rows, no gradient), at temperature temp. Where
+    neighbour_kl ranks 63 batch mates, this ranks thousands, as a nearest-neighbour search
+    over a sentence collection does."""
+    if bank is None or bank.shape[0] < 2:
+        return emb_s.new_zeros(())
+    lt = torch.log_softmax(emb_t @ bank.T / temp, -1)
+    ls = torch.log_softmax(emb_s @ bank.T / temp, -1)
+    return (lt.exp() * (lt - ls)).sum(-1).mean()
+
+
 def schedule(stage, frac):
     """Temperature c of the tanh stages at fraction frac of the stage."""
     if stage == 1:
@@ -542,6 +555,7 @@ def train(a):
         ev_sets[f"eval_p{t}_nscaled"] = (ps, t, a.top_n * t // a.max_tokens)
     evaluator = Evaluator(enc_t, tok, ev_sets, dev)
     fid_rows = []
+    bank = None                      # teacher embeddings of earlier batches (bank_kl)
 
     def evaluate(stage):
         r = evaluator.run(enc_s, heads)
@@ -594,6 +608,11 @@ def train(a):
                 loss = loss + a.rel_weight * rel
             if a.nn_weight > 0:
                 loss = loss + a.nn_weight * neighbour_kl(emb_s, emb_t, a.nn_temp)
+            if a.bank_weight > 0:
+                loss = loss + a.bank_weight * bank_kl(emb_s, emb_t, bank, a.nn_temp)
+                if not long_batch:       # the bank keeps the newest a.bank short sentences
+                    new = emb_t.detach()
+                    bank = new if bank is None else torch.cat([new, bank])[:a.bank]
             kl = torch.zeros((), device=dev)
             if want_kl:
                 qv = mask[:, None, :, None].to(emb_s.dtype)          # valid query rows
@@ -662,6 +681,7 @@ def train(a):
             "kl_weight": a.kl_weight, "out_weight": a.out_weight, "hid_weight": a.hid_weight,
             "rel_weight": a.rel_weight,
             "nn_weight": a.nn_weight, "nn_temp": a.nn_temp, "frag_frac": a.frag_frac,
+            "bank_weight": a.bank_weight, "bank": a.bank,
             "out_loss": "1 - cos(sentence embeddings)", "optimizer": "AdamW, weight decay 0",
             "s_q": [[float(x) for x in r] for r in heads.s_q.cpu().tolist()],
             "s_k": [[float(x) for x in r] for r in heads.s_k.cpu().tolist()],
@@ -778,7 +798,11 @@ def parse_args(argv):
                     "cosine-similarity matrix MSE")
     ap.add_argument("--nn-weight", type=float, default=0.0, help="weight of the in-batch "
                     "neighbour loss (KL of the similarity softmax rows, neighbour_kl)")
-    ap.add_argument("--nn-temp", type=float, default=0.05, help="its temperature")
+    ap.add_argument("--nn-temp", type=float, default=0.05, help="its temperature (and the "
+                    "bank loss's)")
+    ap.add_argument("--bank-weight", type=float, default=0.0, help="weight of the memory-bank "
+                    "neighbour loss (bank_kl)")
+    ap.add_argument("--bank", type=int, default=4096, help="teacher embeddings in its bank")
     ap.add_argument("--frag-frac", type=float, default=0.0, help="fraction of short samples "
                     "that are 1..6-token fragments")
     ap.add_argument("--log-every", type=int, default=25)

@@ -318,3 +318,18 @@ def test_neighbour_loss_is_zero_for_equal_structure_and_ranks_neighbours():
     assert torch.isfinite(s.grad).all() and s.grad.abs().sum() > 0
     # fewer than three sentences: no neighbours to rank
     assert hd.neighbour_kl(t[:2], t[:2] + 1, 0.05).item() == 0.0
+
+
+def test_bank_loss_is_zero_for_the_teacher_and_grows_with_a_swap():
+    torch.manual_seed(1)
+    bank = torch.nn.functional.normalize(torch.randn(256, 16, dtype=torch.float64), dim=-1)
+    t = torch.nn.functional.normalize(torch.randn(8, 16, dtype=torch.float64), dim=-1)
+    assert hd.bank_kl(t, t, bank, 0.05).item() == pytest.approx(0.0, abs=1e-12)
+    near = torch.nn.functional.normalize(t + 0.01 * torch.randn_like(t), dim=-1)
+    far = t[[1, 0, 2, 3, 4, 5, 6, 7]]
+    assert 0 < hd.bank_kl(near, t, bank, 0.05).item() < hd.bank_kl(far, t, bank, 0.05).item()
+    s = near.clone().requires_grad_(True)
+    hd.bank_kl(s, t, bank, 0.05).backward()
+    assert torch.isfinite(s.grad).all() and s.grad.abs().sum() > 0
+    # no bank yet (the first batch): no loss
+    assert hd.bank_kl(t, t + 1, None, 0.05).item() == 0.0
