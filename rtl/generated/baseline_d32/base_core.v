@@ -194,16 +194,22 @@ module base_core #(
 
   // ---- row maximum and score memory ----------------------------------------------
   localparam [SW-1:0] SMIN = {1'b1, {(SW-1){1'b0}}};
-  // maximum of m and the valid scores of a row
+  // maximum of m and the valid scores of a row, as a tree of compare/select stages
+  // (clog2(P+1) deep; invalid lanes enter as SMIN, which never wins)
   function [SW-1:0] rowmax;
     input [P*SW-1:0] s;
     input [P-1:0] ok;
     input [SW-1:0] m;
-    integer k;
+    reg [(P+1)*SW-1:0] v;
+    integer k, step;
     begin
-      rowmax = m;
-      for (k = 0; k < P; k = k + 1)
-        if (ok[k] && $signed(s[k*SW +: SW]) > $signed(rowmax)) rowmax = s[k*SW +: SW];
+      for (k = 0; k < P; k = k + 1) v[k*SW +: SW] = ok[k] ? s[k*SW +: SW] : SMIN;
+      v[P*SW +: SW] = m;
+      for (step = 1; step < P + 1; step = step * 2)
+        for (k = 0; k + step < P + 1; k = k + 2 * step)
+          if ($signed(v[(k+step)*SW +: SW]) > $signed(v[k*SW +: SW]))
+            v[k*SW +: SW] = v[(k+step)*SW +: SW];
+      rowmax = v[SW-1:0];
     end
   endfunction
 
