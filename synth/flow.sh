@@ -44,6 +44,7 @@ flow_var OUT_DIR        ""  "run directory (default: OUT_ROOT/<core>-d<d>-p<P>-n
 flow_var TAG            ""  "suffix of the default run directory name (e.g. -const; letters, digits, _ . -)"
 flow_var LIB            "/usr/share/qflow/tech/osu018/osu018_stdcells.lib" "Liberty file: cells, area, timing, power"
 flow_var ABC_SCRIPT     "+strash;&get,-n;&nf;&put;buffer;upsize;dnsize" "abc script: fast mapping (the default abc -liberty script is too slow on multipliers, &dch too slow on the top-N sorters), then fan-out buffering and gate sizing"
+flow_var ABC_IN_DRIVER  "BUFX2" "library cell abc takes to drive every module input (abc -constr set_driving_cell), so an input of high fan-out gets a buffer tree; empty: ideal inputs, never buffered"
 flow_var IN_SLEW_NS     "0.1" "transition time at module inputs (ns)"
 flow_var OUT_LOAD_PF    "0.01" "load on module outputs (pF)"
 flow_var TOP_STA        "1" "1: also time the hierarchical top (the achieved Fmax); 0: per-module only"
@@ -134,6 +135,7 @@ int_var CAPTURE_CONST 0 1
   die "VERILATOR_CFLAGS='$VERILATOR_CFLAGS': must be compiler options of letters, digits, spaces and - _ = . , +"
 [[ "$ABC_SCRIPT" =~ ^[-A-Za-z0-9_\;\&,.:/+\ ]+$ ]] ||
   die "ABC_SCRIPT='$ABC_SCRIPT': must be an abc script or file of letters, digits, spaces and - _ ; & , . : / +"
+[[ "$ABC_IN_DRIVER" =~ ^[A-Za-z0-9_]*$ ]] || die "ABC_IN_DRIVER='$ABC_IN_DRIVER': must be a cell name (letters, digits, _) or empty"
 [[ "$GL_SIM" =~ ^(builtin|verilator)$ ]] || die "GL_SIM='$GL_SIM': must be builtin or verilator"
 [[ "$CAPTURE_ORDER" =~ ^(ports|inputs-first)$ ]] || die "CAPTURE_ORDER='$CAPTURE_ORDER': must be ports or inputs-first"
 [[ "$STOP_AFTER" =~ ^(|plan|yosys|sta|capture|gatesim)$ ]] || die "STOP_AFTER='$STOP_AFTER': must be plan, yosys, sta, capture, gatesim or empty"
@@ -237,7 +239,7 @@ t0=$(date +%s)
 if [ -n "$REUSE_FROM" ]; then
   cmp -s "$REUSE_FROM/generated/plan.sh" "$GEN/plan.sh" ||
     die "REUSE_FROM='$REUSE_FROM' is not a run of the same generated RTL (its generated/plan.sh differs)"
-  for f in LIB CLK_PERIOD_NS ABC_SCRIPT IN_SLEW_NS OUT_LOAD_PF TOP_STA; do
+  for f in LIB CLK_PERIOD_NS ABC_SCRIPT ABC_IN_DRIVER IN_SLEW_NS OUT_LOAD_PF TOP_STA; do
     grep -qxF "$(printf '%-17s = %s' "$f" "${!f}")" "$REUSE_FROM/log/flow_vars.txt" ||
       die "REUSE_FROM='$REUSE_FROM' was run with another $f"
   done

@@ -8,7 +8,7 @@
 #                  its own file (flattened into one netlist)
 #   SY_NETLIST_DIR where <module>.v / <module>.json go
 #   SY_AREA_RPT    area report (stat -liberty)
-# and the flow variables LIB, ABC_SCRIPT.
+# and the flow variables LIB, ABC_SCRIPT, ABC_IN_DRIVER, OUT_LOAD_PF.
 yosys -import
 
 set mod      $::env(SY_MODULE)
@@ -27,7 +27,18 @@ foreach f $::env(SY_RTL_FILES) {
 hierarchy -check -top $mod
 synth -top $mod -flatten -noabc
 dfflibmap -liberty $lib
-abc -liberty $lib -script $::env(ABC_SCRIPT)
+# Inputs driven by ABC_IN_DRIVER (not ideal sources), so that abc's buffering also covers a
+# module input of high fan-out, whose load the driving module cannot see.
+if {$::env(ABC_IN_DRIVER) ne ""} {
+  set constr "$out/$mod.constr"
+  set f [open $constr w]
+  puts $f "set_driving_cell $::env(ABC_IN_DRIVER)"
+  puts $f "set_load $::env(OUT_LOAD_PF)"
+  close $f
+  abc -constr $constr -liberty $lib -script $::env(ABC_SCRIPT)
+} else {
+  abc -liberty $lib -script $::env(ABC_SCRIPT)
+}
 setundef -zero
 opt_clean -purge
 # Short, stable names shared by the Verilog and JSON netlists (STA reports use them).
