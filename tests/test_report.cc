@@ -5,6 +5,7 @@
 // Pareto fronts, partial sweeps, bad input) and make sweep end to end on a tiny grid.
 #include "hg_testlib.h"
 
+#include <cjson/cJSON.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -23,7 +24,8 @@ using hgt::write_file;
 
 // A flow summary with the fields hgreport reads (values chosen so ratios are exact).
 void write_summary(const std::string &dir, const char *core, double area, double power, double e, int d = 32,
-                   int n = 16, int l = 128, int p = 8, const std::string &timing = "")
+                   int n = 16, int l = 128, int p = 8, const std::string &timing = "",
+                   const std::string &extra = "")
 {
     mkdir(dir.c_str(), 0777);
     mkdir((dir + "/reports").c_str(), 0777);
@@ -40,7 +42,7 @@ void write_summary(const std::string &dir, const char *core, double area, double
       << "\"activity\": {\"gate_level_check\": \"pass\"},"
       << "\"throughput\": {\"ii_cycles\": 16, \"queries_per_s_at_fmax\": 3125000},"
       << "\"energy\": {\"per_query_nj\": " << e << ", \"per_query_node_nj\": " << e / 10
-      << ", \"queries_per_mj_node\": " << 1e6 / (e / 10) << "}}\n";
+      << ", \"queries_per_mj_node\": " << 1e6 / (e / 10) << "}" << extra << "}\n";
 }
 
 TEST(Report, RatiosTablesPlotsAndDeterministicJson)
@@ -86,6 +88,38 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
         EXPECT_NE(b.out.find("--fidelity-n '" + std::string(fn)), std::string::npos) << b.out;
         EXPECT_NE(b.out.find("whole number >= 1"), std::string::npos) << b.out;
     }
+}
+
+// The clock network's range (docs/synth.md): both cores at the low and at the high estimate,
+// their energy per query scaled with their power at the same cycles per query.
+TEST(Report, EnergyRatioOverTheClockNetworksRange)
+{
+    std::string d = hgt::temp_dir("report-clock");
+    auto ck = [](double p, double lo, double hi) {
+        std::ostringstream o;
+        o << ", \"clock_network\": {\"power_uw\": " << p << ", \"power_low_uw\": " << lo
+          << ", \"power_high_uw\": " << hi << "}";
+        return o.str();
+    };
+    // HAD: 100 mW, 20 nJ, clock 10 mW (5..20): 19 .. 22 nJ; baseline: 400 mW, 80 nJ, clock 20 mW
+    // (10..40): 78 .. 84 nJ; ratios 19/78 and 22/84
+    write_summary(d + "/had", "had", 2e6, 100e3, 20, 32, 16, 128, 8, "", ck(10e3, 5e3, 20e3));
+    write_summary(d + "/base", "baseline", 10e6, 400e3, 80, 32, 16, 128, 8, "", ck(20e3, 10e3, 40e3));
+    hgt::CmdResult r =
+        hgt::run_cmd("mkdir -p " + d + "/r && " + std::string(HG_BIN_DIR) +
+                     "/hgreport --point 'p=test data:" + d + "/had," + d + "/base' --out " + d + "/r");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string md = read_file(d + "/r/report.md");
+    EXPECT_NE(md.find("had 10.0 mW (5.0-20.0)"), std::string::npos) << md;
+    EXPECT_NE(md.find("had 0.244 / 0.262;"), std::string::npos) << md;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *pts = cJSON_GetObjectItem(j, "points"), *pt = cJSON_GetArrayItem(pts, 0);
+    const cJSON *range = cJSON_GetObjectItem(cJSON_GetObjectItem(pt, "energy_ratio_clock_range"), "had");
+    ASSERT_TRUE(cJSON_IsArray(range)) << read_file(d + "/r/report.json").substr(0, 2000);
+    EXPECT_NEAR(cJSON_GetArrayItem(range, 0)->valuedouble, 19.0 / 78, 1e-12);
+    EXPECT_NEAR(cJSON_GetArrayItem(range, 1)->valuedouble, 22.0 / 84, 1e-12);
+    cJSON_Delete(j);
 }
 
 // hgsys --json as hgreport reads it (values chosen so the figures per query are exact).

@@ -110,6 +110,46 @@ static void json_num(cJSON *o, const char *k, double v)
 
 /* ---- report ---------------------------------------------------------------------------- */
 
+/* Energy per query of core i with its clock network at the power `key` of its summary
+   (clock_network.power_low_uw or power_high_uw) instead of the counted one; NAN when the
+   summary has no clock network. */
+static double e_query_clock(const point *p, int i, const char *key)
+{
+    const rp_figs_t *f = &p->figs[i];
+    double ck = rp_num(p->run[i], "clock_network.power_uw"), alt = rp_num(p->run[i], key);
+    double pw = f->power_logic + f->power_mem; /* mW */
+    if (!isfinite(ck) || !isfinite(alt) || !(pw > 0)) return NAN;
+    return f->e_query * (1 + (alt - ck) * 1e-3 / pw); /* energy scales with power at fixed cycles */
+}
+
+/* The energy ratios over the clock network's uncertain wire (docs/synth.md, "Clock
+   network"): both cores at half and at twice the wire. Nothing when a summary has none. */
+static void md_clock_range(FILE *md, cJSON *jp, const point *p)
+{
+    if (!isfinite(e_query_clock(p, BASE, "clock_network.power_low_uw"))) return;
+    fprintf(md, "\nClock network (counted above; docs/synth.md):");
+    for (int i = 0; i < RP_NCORES; i++)
+        if (p->run[i])
+            fprintf(md, " %s %.1f mW (%.1f-%.1f),", RP_CORE_NAME(i),
+                    rp_num(p->run[i], "clock_network.power_uw") * 1e-3,
+                    rp_num(p->run[i], "clock_network.power_low_uw") * 1e-3,
+                    rp_num(p->run[i], "clock_network.power_high_uw") * 1e-3);
+    fprintf(md, " at the power clock. Energy/query ratio with half / twice its wire:");
+    cJSON *jr = cJSON_AddObjectToObject(jp, "energy_ratio_clock_range");
+    for (int i = 0; i < RP_NCORES; i++) {
+        if (!p->run[i] || i == BASE) continue;
+        double lo = ratio(e_query_clock(p, i, "clock_network.power_low_uw"),
+                          e_query_clock(p, BASE, "clock_network.power_low_uw"));
+        double hi = ratio(e_query_clock(p, i, "clock_network.power_high_uw"),
+                          e_query_clock(p, BASE, "clock_network.power_high_uw"));
+        fprintf(md, " %s %.3f / %.3f;", RP_CORE_NAME(i), lo, hi);
+        cJSON *a = cJSON_AddArrayToObject(jr, RP_CORE_NAME(i));
+        cJSON_AddItemToArray(a, isfinite(lo) ? cJSON_CreateNumber(lo) : cJSON_CreateNull());
+        cJSON_AddItemToArray(a, isfinite(hi) ? cJSON_CreateNumber(hi) : cJSON_CreateNull());
+    }
+    fprintf(md, "\n");
+}
+
 static void md_point(FILE *md, cJSON *jp, const point *p)
 {
     const rp_figs_t *f = p->figs;
@@ -172,6 +212,7 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
         }
         fprintf(md, "\n");
     }
+    md_clock_range(md, jp, p);
     fprintf(md, "\nPer block (area mm^2 / power mW):\n\n| core |");
     for (int k = 0; k < nblocks; k++) fprintf(md, " %s |", blocks[k]);
     fprintf(md, "\n|---|");
