@@ -179,6 +179,94 @@ enum {
     O_HELP
 };
 
+/* The defaults: the MiniLM operating point, the default sentence and backend lists. */
+static void opts_default(opts *o)
+{
+    *o = (opts){.sentences = DEF_SENTENCES,
+                .backends = def_backends(),
+                .calib = DEF_CALIB,
+                .calib_set = DEF_CALIB_SET,
+                .max_tokens = TOK_DEFAULT_MAX_LEN,
+                .repeat = 1,
+                .pct = DEF_PCT,
+                .dump_sentences = -1};
+    hg_cfg_default(&o->core, HG_CORE_HAD);
+    o->core.d = 32;
+    o->core.p = 8;
+    o->core.n = 16;
+    o->core.l = 128;
+}
+
+/* Applies option `name` (id ch, value arg) to o; exits 2 on a bad value. */
+static void set_option(opts *o, int ch, const char *name, const char *arg)
+{
+    char err[512];
+    switch (ch) {
+    case O_CFG:
+        if (strcmp(name, "core") == 0)
+            bad("core", arg,
+                "not used by hadrun: the core type follows each backend "
+                "(choose with --backend)");
+        if (hg_cfg_set(&o->core, name, arg, err, sizeof err) != 0) {
+            fprintf(stderr, "hadrun: %s\n", err);
+            exit(2);
+        }
+        o->d_given |= strcmp(name, "d") == 0;
+        o->top_n_given |= strcmp(name, "top-n") == 0;
+        break;
+    case O_SENT: o->sentences = arg; break;
+    case O_LIMIT: o->limit = parse_long("limit", arg, 1, 1000000); break;
+    case O_MAXTOK: o->max_tokens = (int)parse_long("max-tokens", arg, 2, 1 << 20); break;
+    case O_MODEL: o->model = arg; break;
+    case O_BACKEND: o->backends = arg; break;
+    case O_EMB: o->emb_path = arg; break;
+    case O_JSON: o->json_path = arg; break;
+    case O_CHECK: o->check = 1; break;
+    case O_REPEAT: o->repeat = (int)parse_long("repeat", arg, 1, REPEAT_MAX); break;
+    case O_QUIET: o->quiet = 1; break;
+    case O_CALIB: o->calib = arg; break;
+    case O_CALIBSET: o->calib_set = arg; break;
+    case O_PCT: {
+        char msg[64];
+        if (hg_parse_double(arg, &o->pct) != 0 || !(o->pct >= HR_CALIB_PCT_MIN && o->pct <= 100.0)) {
+            snprintf(msg, sizeof msg, "must be a number in %g..100", HR_CALIB_PCT_MIN);
+            bad("calib-pct", arg, msg);
+        }
+        break;
+    }
+    case O_RECAL: o->recalibrate = 1; break;
+    case O_DUMP: o->dump_dir = arg; break;
+    case O_DHEADS: o->dump_heads = arg; break;
+    case O_DSENT: o->dump_sentences = parse_long("dump-sentences", arg, 1, 1000000); break;
+    case O_CACHE: o->cache = arg; break;
+    case O_TEACHER: o->teacher = arg; break;
+    case O_SCALIB: o->student_calib = arg; break;
+    case O_SYS_CORES: o->sys_cores = (int)parse_long("sys-cores", arg, 1, 64); break;
+    case O_SYS_CLOCK:
+        if (hg_parse_double(arg, &o->sys_clock) != 0 || !(o->sys_clock > 0 && o->sys_clock <= 10000))
+            bad("sys-clock-mhz", arg, "must be a number in (0, 10000]");
+        break;
+    case O_SYS_DRAM:
+        if (!ss_dram_find(arg)) bad("sys-dram", arg, "not a DRAM preset (hgsys --list-dram prints them)");
+        o->sys_dram = arg;
+        break;
+    default: break;
+    }
+}
+
+/* Options that only make sense together: exits 2 naming them. */
+static void check_combinations(const opts *o)
+{
+    if (!o->dump_dir != !o->dump_heads) {
+        fprintf(stderr, "hadrun: --dump-streams and --dump-heads go together (see --help)\n");
+        exit(2);
+    }
+    if (o->dump_sentences > 0 && !o->dump_dir) {
+        fprintf(stderr, "hadrun: --dump-sentences needs --dump-streams and --dump-heads\n");
+        exit(2);
+    }
+}
+
 static void parse_args(int argc, char **argv, opts *o)
 {
     struct option lo[48];
@@ -212,92 +300,24 @@ static void parse_args(int argc, char **argv, opts *o)
                                  {0, 0, 0, 0}};
     memcpy(&lo[n], own, sizeof own);
 
-    *o = (opts){.sentences = DEF_SENTENCES,
-                .backends = def_backends(),
-                .calib = DEF_CALIB,
-                .calib_set = DEF_CALIB_SET,
-                .max_tokens = TOK_DEFAULT_MAX_LEN,
-                .repeat = 1,
-                .pct = DEF_PCT,
-                .dump_sentences = -1};
-    hg_cfg_default(&o->core, HG_CORE_HAD);
-    o->core.d = 32;
-    o->core.p = 8;
-    o->core.n = 16;
-    o->core.l = 128;
-    char err[512];
+    opts_default(o);
     int ch, idx = 0;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":", lo, &idx)) != -1) {
         switch (ch) {
-        case O_CFG:
-            if (strcmp(lo[idx].name, "core") == 0)
-                bad("core", optarg,
-                    "not used by hadrun: the core type follows each backend "
-                    "(choose with --backend)");
-            if (hg_cfg_set(&o->core, lo[idx].name, optarg, err, sizeof err) != 0) {
-                fprintf(stderr, "hadrun: %s\n", err);
-                exit(2);
-            }
-            o->d_given |= strcmp(lo[idx].name, "d") == 0;
-            o->top_n_given |= strcmp(lo[idx].name, "top-n") == 0;
-            break;
-        case O_SENT: o->sentences = optarg; break;
-        case O_LIMIT: o->limit = parse_long("limit", optarg, 1, 1000000); break;
-        case O_MAXTOK: o->max_tokens = (int)parse_long("max-tokens", optarg, 2, 1 << 20); break;
-        case O_MODEL: o->model = optarg; break;
-        case O_BACKEND: o->backends = optarg; break;
-        case O_EMB: o->emb_path = optarg; break;
-        case O_JSON: o->json_path = optarg; break;
-        case O_CHECK: o->check = 1; break;
-        case O_REPEAT: o->repeat = (int)parse_long("repeat", optarg, 1, REPEAT_MAX); break;
-        case O_QUIET: o->quiet = 1; break;
-        case O_CALIB: o->calib = optarg; break;
-        case O_CALIBSET: o->calib_set = optarg; break;
-        case O_PCT: {
-            char msg[64];
-            if (hg_parse_double(optarg, &o->pct) != 0 || !(o->pct >= HR_CALIB_PCT_MIN && o->pct <= 100.0)) {
-                snprintf(msg, sizeof msg, "must be a number in %g..100", HR_CALIB_PCT_MIN);
-                bad("calib-pct", optarg, msg);
-            }
-            break;
-        }
-        case O_RECAL: o->recalibrate = 1; break;
-        case O_DUMP: o->dump_dir = optarg; break;
-        case O_DHEADS: o->dump_heads = optarg; break;
-        case O_DSENT: o->dump_sentences = parse_long("dump-sentences", optarg, 1, 1000000); break;
-        case O_CACHE: o->cache = optarg; break;
-        case O_TEACHER: o->teacher = optarg; break;
-        case O_SCALIB: o->student_calib = optarg; break;
-        case O_SYS_CORES: o->sys_cores = (int)parse_long("sys-cores", optarg, 1, 64); break;
-        case O_SYS_CLOCK:
-            if (hg_parse_double(optarg, &o->sys_clock) != 0 || !(o->sys_clock > 0 && o->sys_clock <= 10000))
-                bad("sys-clock-mhz", optarg, "must be a number in (0, 10000]");
-            break;
-        case O_SYS_DRAM:
-            if (!ss_dram_find(optarg))
-                bad("sys-dram", optarg, "not a DRAM preset (hgsys --list-dram prints them)");
-            o->sys_dram = optarg;
-            break;
         case O_HELP: usage(stdout); exit(0);
         case ':':
             fprintf(stderr, "hadrun: option '%s' needs a value (see --help)\n", argv[optind - 1]);
             exit(2);
-        default: fprintf(stderr, "hadrun: unknown option '%s' (see --help)\n", argv[optind - 1]); exit(2);
+        case '?': fprintf(stderr, "hadrun: unknown option '%s' (see --help)\n", argv[optind - 1]); exit(2);
+        default: set_option(o, ch, lo[idx].name, optarg);
         }
     }
     if (optind < argc) {
         fprintf(stderr, "hadrun: unexpected argument '%s' (see --help)\n", argv[optind]);
         exit(2);
     }
-    if (!o->dump_dir != !o->dump_heads) {
-        fprintf(stderr, "hadrun: --dump-streams and --dump-heads go together (see --help)\n");
-        exit(2);
-    }
-    if (o->dump_sentences > 0 && !o->dump_dir) {
-        fprintf(stderr, "hadrun: --dump-sentences needs --dump-streams and --dump-heads\n");
-        exit(2);
-    }
+    check_combinations(o);
 }
 
 /* Parses the backend list into kinds (no duplicates); returns the count or exits 2. */
