@@ -76,7 +76,7 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core)
     c->p = 16;
     c->n = 32;
     c->l = 1024;
-    c->wb = 15;
+    c->wb = 8;
     c->fb = 6;
     c->of = 8;
 }

@@ -420,12 +420,13 @@ TEST(HadgenFuseSoc, CoreFileListsTheSourcesAndLints)
         EXPECT_NE(text.find("toplevel: " + top + "\n"), std::string::npos) << text;
         size_t n0 = text.find("name: ") + 6;
         std::string name = text.substr(n0, text.find('\n', n0) - n0);
-        EXPECT_NE(name.find("_d16_p2_n3_l6_w15_e6_o8:1.0"), std::string::npos) << name;
+        EXPECT_NE(name.find("_d16_p2_n3_l6_w8_e6_o8:1.0"), std::string::npos) << name;
         Result l = hgt::run_cmd("cd " + t + " && " + fusesoc + " --cores-root " + out + " core list");
         EXPECT_EQ(l.status, 0) << l.out;
         EXPECT_NE(l.out.find(name), std::string::npos) << l.out;
-        Result r = hgt::run_cmd("cd " + t + " && " + fusesoc + " --cores-root " + out +
-                                " run --target lint " + name.substr(0, name.rfind(':')));
+        // MAKEFLAGS of an outer `make -s test` would silence the lint's make, and its command
+        Result r = hgt::run_cmd("cd " + t + " && env -u MAKEFLAGS -u MFLAGS " + fusesoc + " --cores-root " +
+                                out + " run --target lint " + name.substr(0, name.rfind(':')));
         EXPECT_EQ(r.status, 0) << core << "\n" << r.out;
         EXPECT_NE(r.out.find("verilator"), std::string::npos) << r.out;
     }

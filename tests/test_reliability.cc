@@ -146,11 +146,11 @@ class ReliabilityHgsim : public testing::Test
 TEST_F(ReliabilityHgsim, EmptyOrOddCachePathsAreRefused)
 {
     struct stat st;
-    bool root_before = stat("/had_d8_p1_n1_l8_w15_f6_o8_had-plain", &st) == 0;
+    bool root_before = stat("/had_d8_p1_n1_l8_w8_f6_o8_had-plain", &st) == 0;
     hgt::CmdResult r = hgt::run_in_src(had + " --cache ''");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "--cache '': must not be empty");
-    EXPECT_EQ(stat("/had_d8_p1_n1_l8_w15_f6_o8_had-plain", &st) == 0, root_before)
+    EXPECT_EQ(stat("/had_d8_p1_n1_l8_w8_f6_o8_had-plain", &st) == 0, root_before)
         << "nothing may be built at the filesystem root";
     r = hgt::run_in_src(had + " --cache /");
     EXPECT_EQ(r.status, 2) << r.out;
