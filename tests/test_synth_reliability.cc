@@ -389,6 +389,8 @@ TEST(SynthReliability, SummaryRefusesEmptyOrGarbageReports)
         {"log/flow_vars.txt", "CLK_PERIOD_NS     = 10\nMEM_ARRAY_EFF = 0\n", "MEM_ARRAY_EFF"},
         {"log/flow_vars.txt", "TOP_STA = 0\n", "no CLK_PERIOD_NS"},
         {"log/flow_vars.txt", "CLK_PERIOD_NS = 10\nCLK_TREE = 0.5\n", "CLK_TREE = 0.5: must be 0 or 1"},
+        {"log/flow_vars.txt", "CLK_PERIOD_NS = 10\nCLK_BUF_LOAD_PF = 0.07\n",
+         "CLK_BUF_LOAD_PF = 0.07: must be at least twice CLK_BUF_IN_PF"},
         {"log/flow_vars.txt", "CLK_PERIOD_NS = 10\nLIB = /nonexistent/x.lib\n", "/nonexistent/x.lib"},
         {"reports/toggles/top.m.tog", "hgtog 1\nmodule m\ncycles 10\ncounted 9\nmismatches 3\ntoggles 1\n7\n",
          "the gate-level check of this instance failed"},

@@ -3,7 +3,8 @@
 
 #include <math.h>
 
-/* Buffers of a tree whose leaves load it with c_load, and their summed input capacitance. */
+/* Buffers of a tree whose leaves load it with c_load. Each level has at most half the
+   buffers of the one below (buf_load_pf >= 2 buf_in_pf, sy_clock.h), so the loop ends. */
 static double buffers_for(const sy_clock_params *p, double c_load)
 {
     double n = 0, level = ceil(c_load / p->buf_load_pf);

@@ -44,7 +44,8 @@ typedef struct {
 } sy_clock_tree;
 
 /* The tree for n_ff clocked cells of total clock-pin capacitance pins_pf over area_um2.
-   Every input >= 0 (none -> a tree of 0); parameters > 0. */
+   Every input >= 0 (none -> a tree of 0); parameters > 0, and buf_load_pf at least twice
+   buf_in_pf (a fan-out of 2 or more: the tree narrows at every level). */
 sy_clock_tree sy_clock_of(const sy_clock_params *p, double flops, double pins_pf, double area_um2);
 
 #ifdef __cplusplus

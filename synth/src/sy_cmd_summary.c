@@ -86,20 +86,44 @@ static int var_num(const kvlist *kv, const char *name, sy_model_params *mp, cons
     return 0;
 }
 
-/* Area of one instance of module from its `stat -liberty` report: the "Chip area" line, or
- * 0 for a module without library cells (submodules only: no such line). -1 with err when
- * the report is missing, not a stat report of this module, or its area is not a number. */
-static int area_of(const char *path, const char *module, int leaf_cells, double *area, char *err,
-                   size_t errlen)
+/* Clocked cells in the cell list that starts at p (`  NAME  COUNT` lines after "Number of
+ * cells:", up to a blank line or a line of another form) and their clock-pin capacitance:
+ * the cells lib marks sequential (ff or latch), each with the capacitance of its pins marked
+ * `clock : true`. Names that are not library cells (submodules) are skipped. */
+static void count_flops(const char *p, const sy_lib *lib, double *n, double *pins_pf)
+{
+    char name[128];
+    long count;
+    for (p = strchr(p, '\n'); p && sscanf(p, " %127s %ld", name, &count) == 2 && count >= 0;) {
+        const sy_cell *c = sy_lib_find(lib, name);
+        if (c && c->nseq > 0) {
+            double cap = 0;
+            for (int i = 0; i < c->npins; i++)
+                if (c->pins[i].clock) cap += c->pins[i].cap_pf;
+            *n += (double)count;
+            *pins_pf += (double)count * cap;
+        }
+        p = strchr(p + 1, '\n');
+        if (p && p[1] == '\n') break;
+    }
+}
+
+/* One instance of module from its `stat -liberty` report: the area (the "Chip area" line,
+ * or 0 for a module without library cells: submodules only, no such line) and, with a
+ * library, its clocked cells and their clock-pin capacitance (count_flops; 0 without one).
+ * -1 with err when the report is missing, not a stat report of this module, or its area is
+ * not a number. */
+static int stat_of(const char *path, const char *module, int leaf_cells, const sy_lib *lib, double *area,
+                   double *flops, double *pins_pf, char *err, size_t errlen)
 {
     char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
     char *head = sy_asprintf("=== %s ===", module);
     char *key = sy_asprintf("Chip area for module '\\%s': ", module);
-    char *p = strstr(text, key);
+    char *p = strstr(text, key), *sect = strstr(text, head);
     int rc = 0;
-    *area = 0;
-    if (!strstr(text, head)) {
+    *area = *flops = *pins_pf = 0;
+    if (!sect) {
         snprintf(err, errlen, "%s: not a Yosys stat report of module %s (no \"%s\")", path, module, head);
         rc = -1;
     } else if (p) {
@@ -114,48 +138,10 @@ static int area_of(const char *path, const char *module, int leaf_cells, double 
                  leaf_cells);
         rc = -1;
     }
+    const char *cells = sect ? strstr(sect, "Number of cells:") : NULL;
+    if (!rc && lib && cells) count_flops(cells, lib, flops, pins_pf);
     free(head);
     free(key);
-    free(text);
-    return rc;
-}
-
-/* Clocked cells of one instance of module and their clock-pin capacitance, from the cell
- * list of its `stat` report (`  NAME  COUNT` lines after "Number of cells:"): the cells the
- * library marks sequential (ff or latch), each with the capacitance of its clock pins (pins
- * marked `clock : true`). Lines naming submodules are skipped (not library cells). -1 with
- * err when a report is missing its module's section. */
-static int flops_of(const char *path, const char *module, const sy_lib *lib, double *n, double *pins_pf,
-                    char *err, size_t errlen)
-{
-    *n = *pins_pf = 0;
-    char *text = sy_read_file(path, NULL, err, errlen);
-    if (!text) return -1;
-    char *head = sy_asprintf("=== %s ===", module);
-    char *p = strstr(text, head);
-    int rc = 0;
-    if (!p) {
-        snprintf(err, errlen, "%s: not a Yosys stat report of module %s (no \"%s\")", path, module, head);
-        rc = -1;
-    } else if ((p = strstr(p, "Number of cells:")) != NULL) {
-        p = strchr(p, '\n');
-        char name[128];
-        long count;
-        int used;
-        while (p && sscanf(p, " %127s %ld%n", name, &count, &used) == 2 && count >= 0) {
-            const sy_cell *c = sy_lib_find(lib, name);
-            if (c && c->nseq > 0) {
-                double cap = 0;
-                for (int i = 0; i < c->npins; i++)
-                    if (c->pins[i].clock) cap += c->pins[i].cap_pf;
-                *n += (double)count;
-                *pins_pf += (double)count * cap;
-            }
-            p = strchr(p + 1, '\n');
-            if (p && p[1] == '\n') break; /* a blank line ends the list */
-        }
-    }
-    free(head);
     free(text);
     return rc;
 }
@@ -772,7 +758,7 @@ typedef struct {
     double queries;
     int by_window;
     /* totals */
-    blockres blocks[SY_MAX_BLOCKS];
+    blockres blocks[SY_MAX_BLOCKS + 1]; /* the manifest's, and the clock network's */
     int nblocks;
     double logic_area, logic_p, logic_leak, p0dyn;
     long cells_total, cells_cov, inst_cells, inst_sim;
@@ -808,6 +794,13 @@ static int load(summary *s, const char *rtl, const char *out, char *err, size_t 
         rc = var_num(&s->kv, sy_model_vars[i].name, &s->model, vp, err, errlen) != 0;
     if (!rc && s->model.clk_tree != 0 && s->model.clk_tree != 1) {
         snprintf(err, errlen, "%s: CLK_TREE = %g: must be 0 or 1", vp, s->model.clk_tree);
+        rc = 1;
+    }
+    if (!rc && s->model.clk_tree == 1 && s->model.clk.buf_load_pf < 2 * s->model.clk.buf_in_pf) {
+        snprintf(err, errlen,
+                 "%s: CLK_BUF_LOAD_PF = %g: must be at least twice CLK_BUF_IN_PF (%g), a buffer "
+                 "fan-out of 2 or more",
+                 vp, s->model.clk.buf_load_pf, s->model.clk.buf_in_pf);
         rc = 1;
     }
     if (!rc && s->model.clk_tree == 1) { /* the clock-pin capacitances of the flops */
@@ -847,8 +840,8 @@ static int module_results(summary *s, char *err, size_t errlen)
         char *ap = sy_asprintf("%s/reports/area/%s.rpt", s->run, mm->name);
         char *tp = sy_asprintf("%s/reports/sta/%s.timing.rpt", s->run, mm->name);
         rc = module_power(s->run, &s->list, r, s->mems, s->nmems, err, errlen) != 0 ||
-             area_of(ap, mm->name, r->leaf_cells, &r->area_um2, err, errlen) != 0 ||
-             (s->lib && flops_of(ap, mm->name, s->lib, &r->flops, &r->pins_pf, err, errlen) != 0) ||
+             stat_of(ap, mm->name, r->leaf_cells, s->lib, &r->area_um2, &r->flops, &r->pins_pf, err,
+                     errlen) != 0 ||
              timing_of(tp, s->model.period_ns, &r->tm, err, errlen) != 0;
         if (!rc && r->n_inst == 0) {
             snprintf(err, errlen, "module %s has no instance in %s/generated/instances.txt", mm->name,
@@ -920,6 +913,9 @@ static double mem_cycles(const summary *s, const memres *m)
     return m->cycles > 0 ? (double)m->cycles : (double)(s->cycles > 0 ? s->cycles : 1);
 }
 
+/* Power (W) of pj picojoules every cycle of the flow's clock. */
+static double per_cycle_w(const summary *s, double pj) { return pj * 1e-12 / (s->model.period_ns * 1e-9); }
+
 /* Blocks (the manifest's), logic and memory totals, energy per query. */
 static void totals(summary *s)
 {
@@ -954,8 +950,8 @@ static void totals(summary *s)
             pins += s->mods[i].pins_pf * s->mods[i].n_inst;
         }
         s->clk = sy_clock_of(&s->model.clk, flops, pins, s->logic_area + s->mem_area);
-        s->clk_w = s->clk.e_cycle_pj * 1e-12 / (s->model.period_ns * 1e-9);
-        if (s->nblocks < SY_MAX_BLOCKS) s->blocks[s->nblocks++] = (blockres){"clock", 0, 0, 0};
+        s->clk_w = per_cycle_w(s, s->clk.e_cycle_pj);
+        s->blocks[s->nblocks++] = (blockres){"clock", 0, 0, 0};
         add_to_block(s, "clock", s->clk.buffer_area_um2, s->clk_w, 0);
         s->logic_area += s->clk.buffer_area_um2;
         s->logic_p += s->clk_w;
@@ -1103,8 +1099,8 @@ static void json_totals(const summary *s, cJSON *root)
     addnum(ck, "buffers_pf", s->clk.buffers_pf);
     addnum(ck, "energy_per_cycle_pj", s->clk.e_cycle_pj);
     addnum(ck, "power_uw", s->clk_w * 1e6);
-    addnum(ck, "power_low_uw", s->clk.e_cycle_low_pj * 1e-6 / (s->model.period_ns * 1e-9));
-    addnum(ck, "power_high_uw", s->clk.e_cycle_high_pj * 1e-6 / (s->model.period_ns * 1e-9));
+    addnum(ck, "power_low_uw", per_cycle_w(s, s->clk.e_cycle_low_pj) * 1e6);
+    addnum(ck, "power_high_uw", per_cycle_w(s, s->clk.e_cycle_high_pj) * 1e6);
     addnum(tot, "power_at_fmax_uw", s->en.power_at_fmax_w * 1e6);
     cJSON *act = cJSON_AddObjectToObject(root, "activity");
     cJSON_AddStringToObject(act, "window", var(&s->kv, "ACT_WINDOW", ""));
