@@ -1,7 +1,7 @@
 /*
  * fz_synth_reports.c — the report readers of `hgsynth summary` (synth/src/sy_cmd_summary.c):
  * flow variables (log/flow_vars.txt), Yosys area reports, OpenSTA timing reports and
- * per-instance power tables, gate-level maps, toggle files and hg_phase.txt, and the power of
+ * per-instance power tables (and the clocked cells of an area report), gate-level maps, toggle files and hg_phase.txt, and the power of
  * a module from them.
  *
  * The readers are internal to the command, so this file includes its source (its entry point
@@ -68,9 +68,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double period = model.period_ns;
     free_vars(&kv);
 
-    double area;
-    if (area_of(path[1], "m", (int)(size % 3), &area, err, sizeof err) == 0 && !(area >= 0 && area <= 1e15))
-        fz_fail("synth_reports", "an area outside 0..1e15");
+    /* the area, and the flops of a one-flop library (clock pin 0.5 pF), of the area report */
+    static sy_lib *lib;
+    if (!lib) {
+        static const char text[] =
+            "library(t) { cell(DFFX) { area : 1; ff(IQ, IQN) { next_state : \"D\"; "
+            "clocked_on : \"CLK\"; } pin(CLK) { direction : input; capacitance : 0.5; "
+            "clock : true; } pin(D) { direction : input; } pin(Q) { direction : output; "
+            "function : \"IQ\"; } } }";
+        lib = sy_lib_parse(text, sizeof text - 1, "fz.lib", err, sizeof err);
+        if (!lib) fz_fail("synth_reports", "the fuzz target's own liberty text does not parse");
+    }
+    double area, flops, pins;
+    if (stat_of(path[1], "m", (int)(size % 3), size % 2 ? lib : NULL, &area, &flops, &pins, err,
+                sizeof err) == 0) {
+        if (!(area >= 0 && area <= 1e15)) fz_fail("synth_reports", "an area outside 0..1e15");
+        if (!(flops >= 0 && pins >= 0 && pins == 0.5 * flops) || (size % 2 == 0 && flops != 0))
+            fz_fail("synth_reports", "flops or clock-pin capacitance not what the cell list holds");
+    }
 
     timing tm;
     if (timing_of(path[2], period, &tm, err, sizeof err) == 0 && tm.found && !(fmax_mhz(&tm) > 0))
