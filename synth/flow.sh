@@ -55,6 +55,7 @@ flow_var CAPTURE_DATA   ""  "hgsim: directory with keys.bin, values.bin, queries
 flow_var HGSIM_EXTRA    "--scale-q 0.03125 --scale-k 0.03125" "hgsim: extra options, e.g. the exp parameters (--alpha, --scale-q/-k) that match the data; the synthetic data is quantised with scale 1/32"
 flow_var CAPTURE_QUERIES "64" "synthetic data: queries streamed after the K/V load (more: less pipeline fill/drain in the energy per query)"
 flow_var CAPTURE_CONST  "0" "synthetic data: 1 holds keys, values and queries constant"
+flow_var CAPTURE_KEYS   ""  "synthetic data: keys n_k loaded before the queries, 1..L (empty: L, the core's capacity); a real head (CAPTURE_DATA with head.json) brings its own"
 flow_var CAPTURE_SEED   "1" "synthetic data: random seed"
 flow_var CAPTURE_PREFIX ""  "capture name of the top instance (default: found from the files)"
 flow_var ACT_WINDOW     "query" "cycles whose toggles count as activity: query (from hg_phase.txt: first query to last output), all, or START:END (the cycles START < c < END; START + 2 <= END <= captured cycles)"
@@ -128,6 +129,7 @@ int_var SAMPLE 0 1000000
 int_var TOP_STA 0 1
 int_var CAPTURE_QUERIES 1 1000000
 int_var CAPTURE_CONST 0 1
+[ -z "$CAPTURE_KEYS" ] || int_var CAPTURE_KEYS 1 1000000000
 [[ "$CAPTURE_SEED" =~ ^[0-9]{1,19}$ ]] || die "CAPTURE_SEED='$CAPTURE_SEED': must be an integer of at most 19 digits"
 # words that reach other programs' command lines or scripts: a plain character set only
 [[ "$TAG" =~ ^[A-Za-z0-9_.-]*$ ]] || die "TAG='$TAG': must be letters, digits, '_', '.', '-' (it names the run directory)"
@@ -152,6 +154,9 @@ plan_tmp=$(mktemp)
 source "$plan_tmp"
 rm -f "$plan_tmp"
 [ -n "$OUT_DIR" ] || OUT_DIR="$OUT_ROOT/$PLAN_CONFIG$TAG"
+plan_l=$(sed -n 's/.*--max-keys \([0-9]*\).*/\1/p' <<< "$PLAN_HGSIM_ARGS")
+[ -z "$CAPTURE_KEYS" ] || (( 10#$CAPTURE_KEYS <= plan_l )) ||
+  die "CAPTURE_KEYS='$CAPTURE_KEYS': must be at most L = $plan_l, the keys the core holds"
 [ -n "$CAPTURE_DIR" ] || CAPTURE_DIR="$OUT_DIR/captures"
 export OUT_DIR CAPTURE_DIR
 # The flow deletes and rewrites OUT_DIR/generated, log and reports, and the *.hex and
@@ -298,6 +303,7 @@ case "$CAPTURE_CMD" in
     fi
     for f in keys values queries; do [ -f "$data/$f.bin" ] || die "CAPTURE_DATA='$data' has no $f.bin"; done
     read -r -a head_args <<< "$HGSIM_EXTRA"   # words, never globbed
+    [ -z "$CAPTURE_KEYS" ] || head_args+=(--n-keys "$CAPTURE_KEYS")
     if [ -n "$CAPTURE_DATA" ] && [ -f "$data/head.json" ]; then
       # a head dumped by hadrun: its key count and exp parameters, for this configuration only
       hj() { sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$data/head.json"; }
@@ -308,6 +314,7 @@ case "$CAPTURE_CMD" in
         [[ "$(hj $k)" =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?$ ]] ||
           die "$data/head.json: $k '$(hj $k)' is not a number >= 0 (decimal notation)"
       done
+      [ -z "$CAPTURE_KEYS" ] || die "CAPTURE_KEYS='$CAPTURE_KEYS' with a real head (CAPTURE_DATA='$data' has head.json, whose n_keys is $(hj n_keys)): leave CAPTURE_KEYS empty"
       head_args=(--n-keys "$(hj n_keys)" --alpha "$(hj alpha)" --scale-q "$(hj scale_q)" --scale-k "$(hj scale_k)")
       echo "  real head: layer $(hj layer) head $(hj head) sentence $(hj sentence), $(hj n_keys) keys, $(hj n_queries) queries"
     fi
@@ -317,9 +324,9 @@ case "$CAPTURE_CMD" in
     "$HGSIM" "${core_args[@]}" "${head_args[@]}" --keys "$data/keys.bin" --values "$data/values.bin" --queries "$data/queries.bin" \
       --capture "$CAPTURE_DIR" --check > "$LOG/capture.log" 2>&1 || { cat "$LOG/capture.log" >&2; fail "hgsim capture run"; }
     # query phase: the last `queries` cycles of the run (after reset, configuration, K/V load)
-    awk '/^core /{for(i=1;i<=NF;i++) if($i ~ /^queries=/){split($i,a,"="); nq=a[2]}}
+    awk '/^core /{for(i=1;i<=NF;i++) {split($i,a,"="); if(a[1]=="queries") nq=a[2]; if(a[1]=="n_k") nk=a[2]}}
          /^cycles: total/{gsub(",",""); t=$3; q=$9}
-         END{printf "query_start %d\nquery_end %d\nqueries %d\ncycles %d\n", t-q, t, nq, t}' \
+         END{printf "query_start %d\nquery_end %d\nqueries %d\ncycles %d\nn_keys %d\n", t-q, t, nq, t, nk}' \
       "$LOG/capture.log" > "$CAPTURE_DIR/hg_phase.txt"
     grep -E "^(cycles|steady|memory|check)" "$LOG/capture.log" | sed 's/^/  hgsim: /'
     ;;
@@ -336,9 +343,10 @@ case "$CAPTURE_CMD" in
       "$here/bench/hg_capture_tb.v" "${files[@]}" > "$LOG/capture_build.log" 2>&1 ||
       { cat "$LOG/capture_build.log" >&2; fail "capture bench build"; }
     "$VVP" -n "$GEN/capture_tb.vvp" +hg_capture_dir="$CAPTURE_DIR" +hg_queries="$CAPTURE_QUERIES" \
-      +hg_const="$CAPTURE_CONST" +hg_seed="$CAPTURE_SEED" > "$LOG/capture.log" 2>&1 ||
+      +hg_const="$CAPTURE_CONST" +hg_seed="$CAPTURE_SEED" +hg_keys="${CAPTURE_KEYS:-$plan_l}" > "$LOG/capture.log" 2>&1 ||
       { cat "$LOG/capture.log" >&2; fail "capture simulation"; }
     ! grep -q timeout "$LOG/capture.log" || { cat "$LOG/capture.log" >&2; fail "capture simulation timed out"; }
+    ! grep -q "hg_capture_tb: error" "$LOG/capture.log" || { cat "$LOG/capture.log" >&2; fail "capture bench"; }
     ;;
   *)
     bash -c "$CAPTURE_CMD" > "$LOG/capture.log" 2>&1 || { cat "$LOG/capture.log" >&2; fail "CAPTURE_CMD"; } ;;

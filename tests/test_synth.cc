@@ -365,6 +365,76 @@ TEST_F(SynthFlow, ReportComparesTheCores)
     EXPECT_GT(read_file(out + "/summary.csv").size(), 100u);
 }
 
+// The workload sweep (docs/synth.md, "Workload"): the same netlists (REUSE_FROM) on a stimulus
+// of n_k = N keys next to the suite's runs of n_k = L; the flow records n_k in the summary,
+// the baseline's energy per query grows with n_k much faster than HAD's, and hgreport's
+// --nk-sweep section carries the summaries' ratios.
+TEST_F(SynthFlow, EnergyRatioFallsAsTheKeysGrowFromNToL)
+{
+    const int n = 8, l = 64; // the suite's configuration: N = 8, L = 64
+    std::map<std::string, Json> at_n;
+    std::string nk_n, nk_l;
+    for (const std::string &core : hgt::core_types()) {
+        const cJSON *full = summary(core);
+        ASSERT_TRUE(full) << core;
+        EXPECT_EQ(num(full, "activity", "n_keys"), l) << core << ": the bench loads L keys by default";
+        std::string dir = work() + "/nk/" + core + "-nk" + std::to_string(n);
+        Result f = hgt::run_cmd("OUT_DIR='" + dir + "' REUSE_FROM='" + run(core).dir +
+                                "' CAPTURE_CMD=bench CAPTURE_QUERIES=12 CAPTURE_KEYS=" + std::to_string(n) +
+                                " " + flow() + " '" + rtl(core) + "'");
+        ASSERT_EQ(f.status, 0) << core << tail(f.out);
+        at_n[core] = Json(cJSON_Parse(read_file(dir + "/reports/summary.json").c_str()));
+        ASSERT_TRUE(at_n[core]) << core;
+        EXPECT_EQ(num(at_n[core].get(), "activity", "n_keys"), n) << core;
+        nk_n += (nk_n.empty() ? "" : ",") + dir;
+        nk_l += (nk_l.empty() ? "" : ",") + run(core).dir;
+    }
+    auto e = [](const cJSON *s) { return num(s, "energy", "per_query_nj"); };
+    const cJSON *bn = at_n["baseline"].get(), *hn = at_n["had"].get();
+    const cJSON *bl = summary("baseline"), *hl = summary("had");
+    // the baseline scores and weighs every key: 8x the keys cost it far more than HAD
+    EXPECT_GT(e(bl), 1.5 * e(bn)) << "baseline nJ/query at n_k=L " << e(bl) << ", at n_k=N " << e(bn);
+    double r_n = e(hn) / e(bn), r_l = e(hl) / e(bl);
+    EXPECT_LT(r_l, r_n) << "HAD/baseline at n_k=L " << r_l << ", at n_k=N " << r_n;
+
+    std::string out = work() + "/report-nk";
+    hgt::run_cmd("rm -rf '" + out + "' && mkdir -p '" + out + "'");
+    Result g =
+        hgt::run_cmd(bin("hgreport") + " --out '" + out + "' --point 'flow=synthetic:" + nk_l +
+                     "' --nk-sweep '" + nk_l + "' --nk-sweep '" + nk_n + "' --nk-stimulus 'synthetic'");
+    ASSERT_EQ(g.status, 0) << g.out;
+    Json j(cJSON_Parse(read_file(out + "/report.json").c_str()));
+    ASSERT_TRUE(j);
+    const cJSON *pts = cJSON_GetObjectItem(cJSON_GetObjectItem(j.get(), "nk_sweep"), "points");
+    ASSERT_EQ(cJSON_GetArraySize(pts), 2);
+    const cJSON *p0 = cJSON_GetArrayItem(pts, 0), *p1 = cJSON_GetArrayItem(pts, 1);
+    EXPECT_EQ(num(p0, "n_keys"), n) << "points sorted by n_k";
+    EXPECT_EQ(num(p1, "n_keys"), l);
+    EXPECT_NEAR(num(p0, "had_over", "baseline"), r_n, 1e-9 * r_n);
+    EXPECT_NEAR(num(p1, "had_over", "baseline"), r_l, 1e-9 * r_l);
+    EXPECT_NEAR(num(p1, "had_over", "int8-topn"), e(hl) / e(summary("int8-topn")), 1e-9);
+    std::string md = read_file(out + "/report.md");
+    EXPECT_NE(md.find("n_k from 8 to 64 keys"), std::string::npos) << md;
+    EXPECT_NE(md.find("L=64, n_k=64"), std::string::npos) << "the point's heading names its n_k";
+    EXPECT_EQ(hgt::split_lines(read_file(out + "/nk_sweep.csv")).size(), 3u);
+    EXPECT_GT(read_file(out + "/nk_sweep.png").size(), 1000u);
+
+    // bad input: more keys than the core holds; two n_k in one point; a sweep point twice
+    Result k = hgt::run_cmd("OUT_DIR='" + work() + "/nk/bad' REUSE_FROM='" + run("had").dir +
+                            "' CAPTURE_CMD=bench CAPTURE_KEYS=65 " + flow() + " '" + rtl("had") + "' 2>&1");
+    EXPECT_EQ(k.status, 2) << k.out;
+    EXPECT_NE(k.out.find("CAPTURE_KEYS='65': must be at most L = 64"), std::string::npos) << k.out;
+    Result m = hgt::run_cmd(bin("hgreport") + " --out '" + out + "' --point 'flow=synthetic:" + nk_l +
+                            "' --nk-sweep '" + run("had").dir + "," + work() +
+                            "/nk/baseline-nk8' --nk-stimulus x 2>&1");
+    EXPECT_EQ(m.status, 2) << m.out;
+    EXPECT_NE(m.out.find("n_k differs"), std::string::npos) << m.out;
+    Result d = hgt::run_cmd(bin("hgreport") + " --out '" + out + "' --point 'flow=synthetic:" + nk_l +
+                            "' --nk-sweep '" + nk_n + "' --nk-sweep '" + nk_n + "' --nk-stimulus x 2>&1");
+    EXPECT_EQ(d.status, 2) << d.out;
+    EXPECT_NE(d.out.find("two points of n_k = 8"), std::string::npos) << d.out;
+}
+
 TEST(SynthCells, ModelsMatchTheLibraryModels)
 {
     std::string d = work() + "/cellcheck";

@@ -2,14 +2,16 @@
 //
 // Drives a generated core (had, baseline or int8-topn) with synthetic but realistic data
 // and lets the core's HG_CAPTURE blocks write one <instance>.hex per logic instance:
-//   reset; nkeys = L; exp table (HAD) or exp multiplier/shift (int8 cores); L key/value
-//   pairs; then +hg_queries queries back to back, outputs always taken.
+//   reset; nkeys = +hg_keys (default L); exp table (HAD) or exp multiplier/shift (int8
+//   cores); that many key/value pairs; then +hg_queries queries back to back, outputs
+//   always taken.
 // Data: int8 values ~ N(0, 32^2) (a sum of four uniforms, clipped), i.e. activations of
 // unit scale quantised with 1/32; HAD key/query sign bits are the signs of such values.
 // +hg_const=1 holds every key, value and query at one fixed pattern (the "constant
 // inputs" case of the power tests); +hg_seed=N changes the random stream.
 // It writes hg_phase.txt into +hg_capture_dir: the cycle (= capture line) at which the
-// first query is offered and the one after the last output, and the query count.
+// first query is offered and the one after the last output, the query count and the key
+// count n_keys.
 // Watchdog: a handshake the core does not complete within WATCHDOG cycles (an output within
 // WATCHDOG cycles of the one before) ends the run with "hg_capture_tb: timeout: <stream>
 // stream, cycle C: <state>; valid/ready ..." and no hg_phase.txt (synth/flow.sh fails on
@@ -46,7 +48,7 @@ module hg_capture_tb;
 
   always #5 clk = ~clk;
 
-  integer seed, cst, nq, i, j, nout, cycle, q_start, q_end, fd;
+  integer seed, cst, nq, nk, i, j, nout, cycle, q_start, q_end, fd;
   reg [8*256-1:0] dir;
   reg [8*512-1:0] path;
   real alpha, c;
@@ -132,10 +134,15 @@ module hg_capture_tb;
     if (!$value$plusargs("hg_seed=%d", seed)) seed = 1;
     if (!$value$plusargs("hg_const=%d", cst)) cst = 0;
     if (!$value$plusargs("hg_queries=%d", nq)) nq = 16;
+    if (!$value$plusargs("hg_keys=%d", nk)) nk = `HGB_L;
+    if (nk < 1 || nk > `HGB_L) begin
+      $display("hg_capture_tb: error: +hg_keys=%0d: must be in 1..%0d (L)", nk, `HGB_L);
+      $finish;
+    end
     if (!$value$plusargs("hg_capture_dir=%s", dir)) dir = ".";
     repeat (4) @(negedge clk);
     rst_n = 1'b1;
-    cfg_write(16'h000, `HGB_L);
+    cfg_write(16'h000, nk[31:0]);
     if (`HGB_HAD) begin
       // exp(-(S_max - S)) over delta = m_max - m: S step 2 sigma^2 / sqrt(d), sigma = 0.8
       alpha = 2.0 * 0.64 / $sqrt(`HGB_D * 1.0);
@@ -148,7 +155,7 @@ module hg_capture_tb;
       cfg_write(16'h001, $rtoi(c * (1 << (`HGB_FRAC + 20)) + 0.5));
       cfg_write(16'h002, 20);
     end
-    for (i = 0; i < `HGB_L; i = i + 1) begin
+    for (i = 0; i < nk; i = i + 1) begin
       @(negedge clk);
       kv_valid = 1'b1;
       make_kq(kv_k);
@@ -187,8 +194,8 @@ module hg_capture_tb;
     if (nout < nq) timeout("outputs", "all queries taken, waiting for o_valid");
     $sformat(path, "%0s/hg_phase.txt", dir);
     fd = $fopen(path, "w");
-    $fwrite(fd, "query_start %0d\nquery_end %0d\nqueries %0d\noutputs %0d\ncycles %0d\n",
-            q_start, q_end, nq, nout, cycle);
+    $fwrite(fd, "query_start %0d\nquery_end %0d\nqueries %0d\noutputs %0d\ncycles %0d\nn_keys %0d\n",
+            q_start, q_end, nq, nout, cycle, nk);
     $fclose(fd);
     repeat (2) @(negedge clk);
     $finish;

@@ -6,13 +6,14 @@
  *
  * usage: hgreport --out DIR --point NAME=STIMULUS:RUN_DIR,RUN_DIR,... [--point ...]
  *                 [--fidelity FILE ...] [--fidelity-n N=FILE ...] [--passages FILE ...]
- *                 [--sweep-md FILE]
+ *                 [--sweep-md FILE] [--nk-sweep RUN_DIR,... ...] [--nk-stimulus TEXT]
  * Fidelity files are hadrun --json output; a run on a distilled model (model.distilled) gives
  * the HAD distilled figures, a run on the original model HAD post-training, the baseline and
  * int8 + top-N. Every figure in them is against the original float model.
  * Exit codes: 0 done, 1 a file could not be written or gnuplot failed, 2 bad input.
  */
 #include "hg_config.h"
+#include "rp_nk.h"
 #include "rp_system.h"
 #include "rp_util.h"
 
@@ -155,11 +156,14 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
     const rp_figs_t *f = p->figs;
     const cJSON *any = NULL;
     for (int i = 0; i < RP_NCORES && !any; i++) any = p->run[i];
+    char nk[48] = ""; /* the stimulus's keys, when the flow recorded them (activity.n_keys) */
+    if (rp_whole(any, "activity.n_keys"))
+        snprintf(nk, sizeof nk, ", n_k=%d", rp_whole(any, "activity.n_keys"));
     fprintf(md,
-            "\n## Operating point `%s`: d=%g, P=%g, N=%g, L=%g\n\nStimulus: %s. Clock for power: %g ns; "
+            "\n## Operating point `%s`: d=%g, P=%g, N=%g, L=%g%s\n\nStimulus: %s. Clock for power: %g ns; "
             "liberty `%s`.\n\n",
             p->name, rp_num(any, "params.d"), rp_num(any, "params.lanes"), rp_num(any, "params.top_n"),
-            rp_num(any, "params.max_keys"), p->stimulus, rp_num(any, "clock_period_ns"),
+            rp_num(any, "params.max_keys"), nk, p->stimulus, rp_num(any, "clock_period_ns"),
             rp_str(any, "liberty"));
     fprintf(md, "| core | logic area mm^2 | memory area mm^2 | Fmax MHz | cycles/query | queries/s at Fmax | "
                 "logic power mW | memory power mW | energy/query nJ | energy/query at 65 nm, 1.0 V nJ | "
@@ -747,6 +751,9 @@ typedef struct {
     cJSON *sys[MAX_SYS]; /* --system: hgsys --json runs */
     int nsys;
     const char *sys_point; /* --system-point: the point whose core energy the sweep scales */
+    rp_nk_point *nk;       /* --nk-sweep: the workload sweep's points */
+    int nnk;
+    const char *nk_stimulus; /* --nk-stimulus */
 } args;
 
 /* Parses the options, reading every input (a bad one stops the run before anything is
@@ -758,10 +765,12 @@ static void parse_args(int argc, char **argv, args *a)
         {"fidelity", required_argument, 0, 'f'}, {"fidelity-n", required_argument, 0, 'n'},
         {"passages", required_argument, 0, 'a'}, {"sweep-md", required_argument, 0, 's'},
         {"system", required_argument, 0, 'y'},   {"system-point", required_argument, 0, 'e'},
+        {"nk-sweep", required_argument, 0, 'k'}, {"nk-stimulus", required_argument, 0, 'K'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     a->pts = calloc(MAX_POINTS, sizeof *a->pts);
     a->runs = calloc(MAX_RUNS, sizeof *a->runs);
-    if (!a->pts || !a->runs) rp_die("out of memory");
+    a->nk = calloc(RP_NK_MAX, sizeof *a->nk);
+    if (!a->pts || !a->runs || !a->nk) rp_die("out of memory");
     int ch;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -787,6 +796,11 @@ static void parse_args(int argc, char **argv, args *a)
             a->sys[a->nsys++] = rp_load_json(optarg);
             break;
         case 'e': a->sys_point = optarg; break;
+        case 'k':
+            if (a->nnk == RP_NK_MAX) rp_die("--nk-sweep '%s': at most %d points", optarg, RP_NK_MAX);
+            rp_nk_parse(&a->nk[a->nnk++], optarg);
+            break;
+        case 'K': a->nk_stimulus = optarg; break;
         case 's': /* read now: a bad file stops the run before anything is written */
             free(a->sweep_md);
             a->sweep_md = rp_read_text(optarg, "--sweep-md", RP_MAX_SWEEP_MD);
@@ -809,6 +823,10 @@ static void parse_args(int argc, char **argv, args *a)
                 "                      sweep (the fidelity runs' sys-* backends give its MiniLM layer)\n"
                 "  --system-point NAME the point whose flow energy per query gives the sweep's core logic\n"
                 "                      energy (default: the last --point)\n"
+                "  --nk-sweep RUN_DIR,...  one point of the workload sweep (repeatable, at most 32): flow\n"
+                "                      runs of one configuration, one per core type, on a stimulus of n_k\n"
+                "                      keys (their summaries' activity.n_keys): energy ratios against n_k\n"
+                "  --nk-stimulus TEXT  what the workload sweep's stimulus is (its section names it)\n"
                 "Every figure of the fidelity files is against the original float model.\n");
             exit(0);
         default: rp_die("bad option '%s' (see --help)", argv[optind - 1]);
@@ -818,6 +836,8 @@ static void parse_args(int argc, char **argv, args *a)
     int found = !a->sys_point;
     for (int i = 0; i < a->npoints && !found; i++) found = strcmp(a->pts[i].name, a->sys_point) == 0;
     if (!found) rp_die("--system-point '%s': no --point of that name", a->sys_point);
+    if (a->nnk && !a->nk_stimulus) rp_die("--nk-sweep needs --nk-stimulus (what the sweep's data is)");
+    rp_nk_check(a->nk, a->nnk);
 }
 
 /* The core energy of the system sweep: the flow's energy per query and cycles per query of
@@ -938,6 +958,7 @@ int main(int argc, char **argv)
         core_energy(&a, &ce);
         rc_sys = rp_system_section(md, out, root, fid, nfid, (const cJSON *const *)a.sys, a.nsys, &ce);
     }
+    int rc_nk = rp_nk_section(md, out, root, a.nk, a.nnk, a.nk_stimulus);
     cycles_vs_l(out);
     fprintf(md, "\n## Plots\n\n");
     for (int i = 0; i < npoints; i++)
@@ -963,5 +984,6 @@ int main(int argc, char **argv)
     cJSON_Delete(root);
     free(pts);
     free(runs);
-    return rc ? rc : rc_sys;
+    free(a.nk);
+    return rc ? rc : rc_sys ? rc_sys : rc_nk;
 }

@@ -4,7 +4,8 @@ HGREPORT := $(BUILD)/bin/hgreport
 # rp_util reads and writes files through gen/hg_file (regular files within a limit; outputs
 # through a temporary name)
 RP_OBJS  := $(BUILD)/obj/synth/report/rp_util.o $(GEN_LIB)
-$(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(BUILD)/obj/synth/report/rp_system.o $(RP_OBJS)
+$(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(BUILD)/obj/synth/report/rp_system.o \
+             $(BUILD)/obj/synth/report/rp_nk.o $(RP_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 
@@ -25,4 +26,4 @@ test-prereqs: $(HGREPORT) $(HGSWEEP)
 
 include synth/report/sweep.mk
 -include $(BUILD)/obj/synth/report/hgreport.d $(BUILD)/obj/synth/report/hgsweep.d $(BUILD)/obj/synth/report/rp_util.d \
-         $(BUILD)/obj/synth/report/rp_system.d
+         $(BUILD)/obj/synth/report/rp_system.d $(BUILD)/obj/synth/report/rp_nk.d

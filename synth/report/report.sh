@@ -9,8 +9,10 @@
 #         (HAD from the distilled model, baseline and int8 + top-N from the original model)
 #   5-7   synthesis + timing + activity power, MiniLM point (d=32), real stimulus
 #   8-10  synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
-#   11    the system model (sim/sys): one layer per core type, context and workload (hgsys)
-#   12    report: Markdown, JSON, CSV, plots (build/report)
+#   11    energy against n_k: the MiniLM point's netlists on the same real head of one passage
+#         cut at n_k = N .. L tokens (REPORT_NK)
+#   12    the system model (sim/sys): one layer per core type, context and workload (hgsys)
+#   13    report: Markdown, JSON, CSV, plots (build/report)
 #
 # Every fidelity figure is against the original float model (hadrun: the teacher of the
 # distilled model). The distilled model is MODEL_HAD (make model-had assembles it).
@@ -38,13 +40,14 @@ HGSIM=${HGSIM:-$BUILD/bin/hgsim}
 HGSYS=${HGSYS:-$BUILD/bin/hgsys}
 REPORT_SYS_CONTEXTS=${REPORT_SYS_CONTEXTS:-"128 256 512 1024 2048 4096 8192"}  # keys per head
 REPORT_SYS_L=${REPORT_SYS_L:-8192}                  # keys the sweep's cores hold
+REPORT_NK=${REPORT_NK:-"16 32 64 96 128"}           # keys of the n_k sweep's stimulus (N..L of d=32)
 HADGEN=${HADGEN:-$BUILD/bin/hadgen}
 mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (gen/hg_cores.def)
 [ ${#CORES[@]} -gt 0 ] || { echo "report: '$HADGEN --list-cores' gave no core types" >&2; exit 2; }
 mkdir -p "$R"
 
 start=$(date +%s)
-NSTEPS=12
+NSTEPS=13
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
@@ -185,13 +188,56 @@ for c in "${CORES[@]}"; do
   flow "$c" "rtl/generated/${c}_d32" "-minilm" "$S/$c/l${hl}h${hh}/s001"
 done
 minilm_runs=$(IFS=,; echo "${RUNS[*]}")
+MINILM_RUNS=("${RUNS[@]}")
 RUNS=()
 for c in "${CORES[@]}"; do
   flow "$c" "rtl/generated/${c}_d64" "" ""
 done
 default_runs=$(IFS=,; echo "${RUNS[*]}")
 
-# ---- 11: the system model -------------------------------------------------------------
+# ---- 11: energy against n_k ------------------------------------------------------------
+# The MiniLM point's netlists (REUSE_FROM: no new synthesis) on the head REPORT_HEAD of one
+# passage (the first 256-token passage of the evaluation sentences) cut at n_k tokens, so the
+# stimulus has n_k keys and n_k queries; n_k runs from N to L (REPORT_NK).
+banner nk-sweep
+NK="$R/nk"
+mkdir -p "$NK"
+synth/report/passages.sh "$REPORT_SENTENCES" 256 | head -1 > "$NK/passage.new"
+if cmp -s "$NK/passage.new" "$NK/passage.txt"; then rm "$NK/passage.new"; else mv "$NK/passage.new" "$NK/passage.txt"; fi
+nk_args=()
+for n in $REPORT_NK; do
+  st="$NK/streams_nk$n"
+  k=$(rp_key "nk streams $n $REPORT_HEAD $had_key" "$HADRUN" "$NK/passage.txt")
+  if ! rp_fresh "$st.done" "$k"; then
+    rm -rf "$st"
+    "$HADRUN" --model "$MODEL_HAD" "${TEACHER[@]}" --sentences "$NK/passage.txt" --max-tokens "$n" --backend float \
+      --quiet --dump-streams "$st" --dump-heads "$REPORT_HEAD" > /dev/null
+    touch "$st.done"
+    rp_stamp "$st.done" "$k"
+  fi
+  runs=()
+  for i in "${!CORES[@]}"; do
+    c=${CORES[$i]} data="$st/${CORES[$i]}/l${hl}h${hh}/s001"
+    got=$(sed -n 's/^[[:space:]]*"n_keys":[[:space:]]*\([0-9]*\).*/\1/p' "$data/head.json")
+    [ "$got" = "$n" ] || { echo "report: n_k sweep: the passage gives $got keys at --max-tokens $n, not $n (REPORT_NK must lie within the passage's tokens)" >&2; exit 2; }
+    out="$R/synth/nk/$c-nk$n"
+    k=$(rp_key "nk flow $c $n" "${MINILM_RUNS[$i]}/reports/summary.json" synth/flow.sh synth/scripts synth/bench \
+        "$HGSYNTH" "$HGSIM" sim/hs_shim.cpp sim/hs_build.sh sim/hs_lib.sh "$data")
+    if ! rp_fresh "$out/reports/summary.json" "$k"; then
+      echo "   $c n_k=$n"
+      OUT_DIR="$out" REUSE_FROM="${MINILM_RUNS[$i]}" CAPTURE_DATA="$data" synth/flow.sh "rtl/generated/${c}_d32" \
+        > "$NK/flow_$c-nk$n.log" 2>&1 || {
+          echo "report: the n_k sweep flow of $c at n_k=$n failed; last lines of $NK/flow_$c-nk$n.log:" >&2
+          tail -20 "$NK/flow_$c-nk$n.log" >&2; exit 1; }
+      rp_stamp "$out/reports/summary.json" "$k"
+    fi
+    runs+=("$out")
+  done
+  nk_args+=(--nk-sweep "$(IFS=,; echo "${runs[*]}")")
+done
+done_step nk-sweep
+
+# ---- 12: the system model -------------------------------------------------------------
 # One layer per core type, context and workload through the system model (d=64 P=16 N=32,
 # cores of REPORT_SYS_L keys, lpddr4, 100 MHz): a decoding step (one query per head, 12 heads)
 # and a prefill (every token a query, one head).
@@ -217,7 +263,7 @@ for c in "${CORES[@]}"; do
 done
 done_step system
 
-# ---- 12: report ---------------------------------------------------------------------
+# ---- 13: report ---------------------------------------------------------------------
 banner report
 # the section of the last `make sweep`, with its plots, if there is one
 sweep=()
@@ -234,7 +280,8 @@ nq=$(sed -n 's/^[[:space:]]*"n_queries":[[:space:]]*\([0-9]*\).*/\1/p' "$S/had/l
   --point "minilm-d32=real all-MiniLM-L6-v2 layer $hl head $hh, one evaluation sentence of n_k = $nk keys and $nq queries (L = 128 is the core's capacity, not the workload), quantized as the cores do (HAD: Q, K, V of the distilled model, its learned alpha; baseline and int8-topn: Q, K, V of the original float model):$minilm_runs" \
   --point "default-d64=synthetic random int8 data, n_k = L = 1024 keys (no d=64 model in the flow):$default_runs" \
   --fidelity "$R/fidelity_distilled.json" --fidelity "$R/fidelity.json" "${fn_args[@]}" "${pa_args[@]}" \
-  "${sys_args[@]}" --system-point default-d64 "${sweep[@]}"
+  "${sys_args[@]}" --system-point default-d64 "${sweep[@]}" "${nk_args[@]}" \
+  --nk-stimulus "real all-MiniLM-L6-v2 layer $hl head $hh, the first 256-token passage of the evaluation sentences cut at n_k tokens (n_k keys, n_k queries; HAD from the distilled model, the others from the original)"
 done_step report
 # run metadata lives apart from report.json, which is deterministic
 printf '{"date": "%s", "host": "%s", "seconds": %d}\n' "$(date -u +%FT%TZ)" "$(hostname)" \

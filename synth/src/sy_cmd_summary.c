@@ -660,9 +660,10 @@ done:
     return rc;
 }
 
-/* hg_phase.txt: "KEY INTEGER" lines (query_start, query_end, queries, outputs, cycles);
- * *queries from its queries line. -1 with err when a line is not of that form. */
-static int read_phase(const char *path, double *queries, char *err, size_t errlen)
+/* hg_phase.txt: "KEY INTEGER" lines (query_start, query_end, queries, outputs, cycles,
+ * n_keys); *queries and *n_keys from theirs (left as they are when absent). -1 with err when
+ * a line is not of that form. */
+static int read_phase(const char *path, double *queries, double *n_keys, char *err, size_t errlen)
 {
     char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
@@ -683,6 +684,8 @@ static int read_phase(const char *path, double *queries, char *err, size_t errle
             rc = -1;
         } else if (strcmp(f[0], "queries") == 0) {
             *queries = (double)v;
+        } else if (strcmp(f[0], "n_keys") == 0) {
+            *n_keys = (double)v;
         }
     }
     free(text);
@@ -756,6 +759,7 @@ typedef struct {
     /* activity */
     long cycles;
     double queries;
+    double n_keys; /* keys of the stimulus (hg_phase.txt), 0: not stated */
     int by_window;
     /* totals */
     blockres blocks[SY_MAX_BLOCKS + 1]; /* the manifest's, and the clock network's */
@@ -890,7 +894,7 @@ static int activity(summary *s, char *err, size_t errlen)
     for (int i = 0; i < s->nmods; i++)
         if (s->mods[i].counted > s->cycles) s->cycles = s->mods[i].counted;
     char *php = sy_asprintf("%s/hg_phase.txt", var(&s->kv, "CAPTURE_DIR", ""));
-    int rc = access(php, F_OK) == 0 ? read_phase(php, &s->queries, err, errlen) : 0;
+    int rc = access(php, F_OK) == 0 ? read_phase(php, &s->queries, &s->n_keys, err, errlen) : 0;
     free(php);
     s->by_window = s->queries > 0 && strcmp(var(&s->kv, "ACT_WINDOW", "query"), "query") == 0;
     return rc ? -1 : 0;
@@ -1106,6 +1110,7 @@ static void json_totals(const summary *s, cJSON *root)
     cJSON_AddStringToObject(act, "window", var(&s->kv, "ACT_WINDOW", ""));
     cJSON_AddNumberToObject(act, "cycles", (double)s->cycles);
     cJSON_AddNumberToObject(act, "queries", s->queries);
+    if (s->n_keys > 0) cJSON_AddNumberToObject(act, "n_keys", s->n_keys);
     addnum(act, "cycles_per_query", s->cyc_per_q);
     addnum(act, "coverage_cells", s->cells_total ? (double)s->cells_cov / (double)s->cells_total : 1);
     addnum(act, "coverage_instances", s->inst_cells ? (double)s->inst_sim / (double)s->inst_cells : 1);

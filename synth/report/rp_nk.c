@@ -1,0 +1,207 @@
+/*
+ * rp_nk.c — the report's workload section: energy per query against n_k (rp_nk.h).
+ */
+#include "rp_nk.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HAD  HG_CORE_HAD
+#define BASE HG_CORE_BASELINE
+
+static const char *const PARAMS[4] = {"params.d", "params.lanes", "params.top_n", "params.max_keys"};
+
+void rp_nk_parse(rp_nk_point *p, const char *arg)
+{
+    char dirs[8192];
+    if (snprintf(dirs, sizeof dirs, "%s", arg) >= (int)sizeof dirs)
+        rp_die("--nk-sweep '%.64s...': longer than %zu characters", arg, sizeof dirs - 1);
+    memset(p, 0, sizeof *p);
+    const cJSON *first = NULL;
+    for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/reports/summary.json", d);
+        cJSON *j = rp_load_json(path);
+        char why[256] = "";
+        int ci = rp_core_index(rp_str(j, "core")), nk = rp_whole(j, "activity.n_keys");
+        const char *bad = NULL;
+        if (ci < 0)
+            bad = "unknown core type";
+        else if (p->run[ci])
+            bad = "a second run of this core type in one --nk-sweep (give one per core type)";
+        else if (!nk)
+            bad = "no activity.n_keys (a run of an older flow, or a capture that does not state its keys)";
+        else if (first && nk != p->n_keys)
+            bad = "n_k differs from the other runs of this --nk-sweep";
+        else if (rp_figs(j, &p->figs[ci], why, sizeof why) != 0)
+            bad = why;
+        for (int k = 0; k < 4 && !bad && first; k++)
+            if (rp_num(j, PARAMS[k]) != rp_num(first, PARAMS[k]))
+                bad = "another configuration (params d, lanes, top_n, max_keys) than the other runs";
+        if (bad) {
+            char msg[1600];
+            snprintf(msg, sizeof msg, "--nk-sweep: %.1200s (core '%.40s', n_keys %d): %.300s", path,
+                     rp_str(j, "core"), nk, bad);
+            cJSON_Delete(j);
+            rp_die("%s", msg);
+        }
+        p->run[ci] = j;
+        p->n_keys = nk;
+        snprintf(p->dir[ci], sizeof p->dir[ci], "%s", d);
+        if (!first) first = j;
+    }
+    if (!first) rp_die("--nk-sweep '%s': no run directory", arg);
+}
+
+static const cJSON *any_run(const rp_nk_point *p)
+{
+    for (int c = 0; c < RP_NCORES; c++)
+        if (p->run[c]) return p->run[c];
+    return NULL;
+}
+
+static int by_nk(const void *a, const void *b)
+{
+    return ((const rp_nk_point *)a)->n_keys - ((const rp_nk_point *)b)->n_keys;
+}
+
+/* a / b; NAN when either run is absent or b is not > 0 */
+static double had_over(const rp_nk_point *p, int c)
+{
+    if (!p->run[HAD] || !p->run[c] || !(p->figs[c].e_query > 0)) return NAN;
+    return p->figs[HAD].e_query / p->figs[c].e_query;
+}
+
+static cJSON *num_or_null(double x) { return isfinite(x) ? cJSON_CreateNumber(x) : cJSON_CreateNull(); }
+
+void rp_nk_check(rp_nk_point *pts, int n)
+{
+    qsort(pts, (size_t)n, sizeof *pts, by_nk);
+    for (int i = 1; i < n; i++) {
+        if (pts[i].n_keys == pts[i - 1].n_keys) rp_die("--nk-sweep: two points of n_k = %d", pts[i].n_keys);
+        for (int k = 0; k < 4; k++)
+            if (rp_num(any_run(&pts[i]), PARAMS[k]) != rp_num(any_run(&pts[0]), PARAMS[k]))
+                rp_die("--nk-sweep: the point of n_k = %d has %s = %g, the point of n_k = %d has %g: one "
+                       "configuration per sweep",
+                       pts[i].n_keys, PARAMS[k], rp_num(any_run(&pts[i]), PARAMS[k]), pts[0].n_keys,
+                       rp_num(any_run(&pts[0]), PARAMS[k]));
+    }
+}
+
+static void write_tables(FILE *md, const char *dir, cJSON *js, const rp_nk_point *pts, int n)
+{
+    FILE *csv = rp_out_file(dir, "nk_sweep.csv"), *dat = rp_out_file(dir, "nk_sweep.dat");
+    fprintf(md, "| n_k |");
+    fprintf(csv, "n_keys");
+    fprintf(dat, "# n_keys");
+    for (int c = 0; c < RP_NCORES; c++) {
+        fprintf(md, " %s nJ/query (cycles/query) |", RP_CORE_NAME(c));
+        fprintf(csv, ",%s_energy_per_query_nj,%s_cycles_per_query", RP_CORE_NAME(c), RP_CORE_NAME(c));
+    }
+    for (int c = 0; c < RP_NCORES; c++)
+        if (c != HAD) {
+            fprintf(md, " had / %s |", RP_CORE_NAME(c));
+            fprintf(csv, ",had_over_%s", RP_CORE_NAME(c));
+            fprintf(dat, " had/%s", RP_CORE_NAME(c));
+        }
+    fprintf(md, "\n|---|");
+    for (int c = 0; c < 2 * RP_NCORES - 1; c++) fprintf(md, "---|");
+    fprintf(md, "\n");
+    fprintf(csv, "\n");
+    fprintf(dat, "\n");
+    cJSON *ja = cJSON_AddArrayToObject(js, "points");
+    for (int i = 0; i < n; i++) {
+        const rp_nk_point *p = &pts[i];
+        cJSON *jp = cJSON_CreateObject(), *je = cJSON_AddObjectToObject(jp, "energy_per_query_nj"),
+              *jc = cJSON_AddObjectToObject(jp, "cycles_per_query"),
+              *jr = cJSON_AddObjectToObject(jp, "had_over");
+        cJSON_AddNumberToObject(jp, "n_keys", p->n_keys);
+        fprintf(md, "| %d |", p->n_keys);
+        fprintf(csv, "%d", p->n_keys);
+        fprintf(dat, "%d", p->n_keys);
+        for (int c = 0; c < RP_NCORES; c++) {
+            double e = p->run[c] ? p->figs[c].e_query : NAN;
+            double cy = p->run[c] ? rp_num(p->run[c], "activity.cycles_per_query") : NAN;
+            if (isfinite(e))
+                fprintf(md, " %.1f (%.1f) |", e, cy);
+            else
+                fprintf(md, " n/a |");
+            fprintf(csv, isfinite(e) ? ",%g,%g" : ",,", e, cy);
+            cJSON_AddItemToObject(je, RP_CORE_NAME(c), num_or_null(e));
+            cJSON_AddItemToObject(jc, RP_CORE_NAME(c), num_or_null(cy));
+        }
+        for (int c = 0; c < RP_NCORES; c++) {
+            if (c == HAD) continue;
+            double r = had_over(p, c);
+            fprintf(md, isfinite(r) ? " %.3f |" : " n/a |", r);
+            fprintf(csv, isfinite(r) ? ",%g" : ",", r);
+            fprintf(dat, isfinite(r) ? " %g" : " NaN", r);
+            cJSON_AddItemToObject(jr, RP_CORE_NAME(c), num_or_null(r));
+        }
+        fprintf(md, "\n");
+        fprintf(csv, "\n");
+        fprintf(dat, "\n");
+        cJSON_AddItemToArray(ja, jp);
+    }
+    rp_out_close(csv);
+    rp_out_close(dat);
+}
+
+static int plot(const char *dir, const cJSON *cfg)
+{
+    FILE *g = rp_out_file(dir, "nk_sweep.gp");
+    fprintf(g, "# gnuplot script written by hgreport; run from the report directory\n"
+               "set datafile separator whitespace\nset datafile missing 'NaN'\nset key inside right top\n"
+               "set grid\nset logscale x 2\nset yrange [0:*]\nset xlabel 'n_k (keys of the workload)'\n"
+               "set ylabel 'HAD energy per query / other core'\n");
+    for (int t = 0; t < 2; t++) {
+        fprintf(g, "set terminal %s\nset output 'nk_sweep.%s'\n",
+                t ? "svg size 900,520" : "pngcairo size 900,520", t ? "svg" : "png");
+        fprintf(g, "set title 'Energy per query against n_k (d=%g, P=%g, N=%g, L=%g)' noenhanced\nplot",
+                rp_num(cfg, "params.d"), rp_num(cfg, "params.lanes"), rp_num(cfg, "params.top_n"),
+                rp_num(cfg, "params.max_keys"));
+        for (int c = 0, col = 2; c < RP_NCORES; c++) {
+            if (c == HAD) continue;
+            fprintf(g, "%s '%s' using 1:%d with linespoints title 'HAD / %s'", col > 2 ? "," : "",
+                    col > 2 ? "" : "nk_sweep.dat", col, RP_CORE_NAME(c));
+            col++;
+        }
+        fprintf(g, "\n");
+    }
+    rp_out_close(g);
+    return rp_gnuplot(dir, "nk_sweep.gp", "gnuplot_nk.log");
+}
+
+int rp_nk_section(FILE *md, const char *dir, cJSON *root, rp_nk_point *pts, int n, const char *stimulus)
+{
+    if (n <= 0) return 0;
+    const cJSON *cfg = any_run(&pts[0]);
+    fprintf(md,
+            "\n## Energy against the workload: n_k from %d to %d keys (d=%g, P=%g, N=%g, L=%g)\n\n"
+            "Stimulus: %s. The ratios depend on n_k against N: HAD's top-N and normalizer work is the "
+            "same for every query, the baseline's score and AV work grows with n_k.\n\n",
+            pts[0].n_keys, pts[n - 1].n_keys, rp_num(cfg, "params.d"), rp_num(cfg, "params.lanes"),
+            rp_num(cfg, "params.top_n"), rp_num(cfg, "params.max_keys"), stimulus);
+    cJSON *js = cJSON_AddObjectToObject(root, "nk_sweep");
+    cJSON_AddStringToObject(js, "stimulus", stimulus);
+    for (int k = 0; k < 4; k++)
+        cJSON_AddNumberToObject(js, strchr(PARAMS[k], '.') + 1, rp_num(cfg, PARAMS[k]));
+    write_tables(md, dir, js, pts, n);
+    fprintf(md, "\n![energy ratio against n_k](nk_sweep.png)\n\nRuns (each reproduced by its "
+                "`log/command.txt`):");
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < RP_NCORES; c++)
+            if (pts[i].run[c]) fprintf(md, " `%s`", pts[i].dir[c]);
+    fprintf(md, "\n");
+    for (int c = 0; c < RP_NCORES; c++) { /* stdout: the ratios in one line per core */
+        if (c == HAD) continue;
+        printf("n_k sweep HAD/%s energy per query:", RP_CORE_NAME(c));
+        for (int i = 0; i < n; i++) printf(" n_k=%d %.3f", pts[i].n_keys, had_over(&pts[i], c));
+        printf("\n");
+    }
+    int rc = plot(dir, cfg);
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < RP_NCORES; c++) cJSON_Delete(pts[i].run[c]);
+    return rc;
+}
