@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -119,6 +120,68 @@ TEST(Report, EnergyRatioOverTheClockNetworksRange)
     ASSERT_TRUE(cJSON_IsArray(range)) << read_file(d + "/r/report.json").substr(0, 2000);
     EXPECT_NEAR(cJSON_GetArrayItem(range, 0)->valuedouble, 19.0 / 78, 1e-12);
     EXPECT_NEAR(cJSON_GetArrayItem(range, 1)->valuedouble, 22.0 / 84, 1e-12);
+    cJSON_Delete(j);
+}
+
+// Equal queries per second (docs/synth.md): the faster core runs at the slower one's rate at
+// a lower logic supply, the V of the alpha-power law (Vt 0.45 V, alpha 1.4) whose Fmax just
+// meets that rate; logic dynamic energy scales with V^2, memories stay, leakage is charged
+// over the longer query time.
+TEST(Report, EqualQueriesPerSecondLowersTheFasterCoresSupply)
+{
+    std::string d = hgt::temp_dir("report-qps");
+    auto sum = [&](const char *dir, const char *core, double fmax, double logic_nj, double mem_nj,
+                   double leak_uw) {
+        mkdir((d + "/" + dir).c_str(), 0777);
+        mkdir((d + "/" + dir + "/reports").c_str(), 0777);
+        std::ostringstream f;
+        f << "{\"core\": \"" << core
+          << "\", \"params\": {\"d\": 32, \"lanes\": 8, \"top_n\": 16, \"max_keys\": 128},"
+          << "\"liberty\": \"/usr/share/qflow/tech/osu018/osu018_stdcells.lib\", \"clock_period_ns\": 10,"
+          << "\"timing\": {\"fmax_mhz\": " << fmax
+          << "}, \"blocks\": {\"av\": {\"area_um2\": 1, \"power_uw\": 1}},"
+          << "\"totals\": {\"logic_area_um2\": 1e6, \"memory_area_um2\": 1e6, \"area_um2\": 2e6, "
+             "\"logic_power_uw\": 1e5,"
+          << " \"memory_power_uw\": 0, \"power_uw\": 1e5, \"logic_leakage_uw\": " << leak_uw << "},"
+          << "\"activity\": {\"cycles_per_query\": 16, \"gate_level_check\": \"pass\"},"
+          << "\"throughput\": {\"ii_cycles\": 16, \"queries_per_s_at_fmax\": " << fmax * 1e6 / 16 << "},"
+          << "\"energy\": {\"per_query_nj\": " << logic_nj + mem_nj
+          << ", \"per_query_logic_nj\": " << logic_nj << ", \"per_query_memory_nj\": " << mem_nj
+          << ", \"per_query_node_nj\": 1, \"queries_per_mj_node\": 1}}\n";
+        write_file(d + "/" + dir + "/reports/summary.json", f.str());
+    };
+    sum("had", "had", 50, 20, 0, 100);       // the slower: 3.125e6 queries/s, stays at 1.8 V
+    sum("base", "baseline", 100, 80, 10, 0); // twice as fast: half its Fmax at a lower supply
+    hgt::CmdResult r =
+        hgt::run_cmd("mkdir -p " + d + "/r && " + std::string(HG_BIN_DIR) +
+                     "/hgreport --point 'p=test data:" + d + "/had," + d + "/base' --out " + d + "/r");
+    ASSERT_EQ(r.status, 0) << r.out;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *pt = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 0);
+    const cJSON *o = cJSON_GetObjectItem(cJSON_GetObjectItem(pt, "equal_qps"), "had");
+    ASSERT_TRUE(o) << read_file(d + "/r/report.md");
+    auto v = [&](const char *k) {
+        const cJSON *x = cJSON_GetObjectItem(o, k);
+        return cJSON_IsNumber(x) ? x->valuedouble : -1.0;
+    };
+    EXPECT_DOUBLE_EQ(v("queries_per_s"), 3.125e6);
+    EXPECT_DOUBLE_EQ(v("logic_vdd"), 1.8);
+    EXPECT_NEAR(v("baseline_clock_mhz"), 50, 1e-9);
+    double vb = v("baseline_logic_vdd");
+    auto speed = [](double x) { return std::pow(x - 0.45, 1.4) / x; };
+    EXPECT_NEAR(speed(vb) / speed(1.8), 0.5, 1e-7) << "supply " << vb;
+    EXPECT_GT(vb, 0.9);
+    EXPECT_LT(vb, 1.5);
+    // HAD: 20 nJ less its leakage at the flow clock (100 uW x 160 ns), plus leakage over 1/q
+    double eh = 20 - 100e-6 * 160e-9 * 1e9 + 100e-6 / 3.125e6 * 1e9;
+    EXPECT_NEAR(v("energy_per_query_nj"), eh, 1e-9);
+    double eb = 80 * (vb / 1.8) * (vb / 1.8) + 10;
+    EXPECT_NEAR(v("baseline_energy_per_query_nj"), eb, 1e-6);
+    EXPECT_NEAR(v("ratio_vs_baseline"), eh / eb, 1e-8);
+    EXPECT_LT(v("ratio_vs_baseline_low"), v("ratio_vs_baseline"));
+    EXPECT_GT(v("ratio_vs_baseline_high"), v("ratio_vs_baseline"));
+    EXPECT_NE(r.out.find("HAD/baseline energy/query at equal queries/s"), std::string::npos) << r.out;
     cJSON_Delete(j);
 }
 

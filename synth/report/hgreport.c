@@ -14,6 +14,7 @@
  */
 #include "hg_config.h"
 #include "rp_nk.h"
+#include "rp_qps.h"
 #include "rp_system.h"
 #include "rp_util.h"
 
@@ -217,6 +218,7 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
         fprintf(md, "\n");
     }
     md_clock_range(md, jp, p);
+    rp_qps_section(md, jp, p->run, p->figs);
     fprintf(md, "\nPer block (area mm^2 / power mW):\n\n| core |");
     for (int k = 0; k < nblocks; k++) fprintf(md, " %s |", blocks[k]);
     fprintf(md, "\n|---|");
@@ -727,6 +729,11 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
                pts[i].name, ratio(h->area_logic, b->area_logic), ratio(h->area, b->area),
                ratio(h->power_logic, b->power_logic), ratio(h->e_query, b->e_query), 1 - PAPER_AREA_RED,
                1 - PAPER_POWER_RED);
+        double lo, hi, q = rp_qps_ratio(pts[i].run, pts[i].figs, HG_CORE_HAD, &lo, &hi);
+        if (isfinite(q))
+            printf("%-12s HAD/baseline energy/query at equal queries/s (the faster core at a lower supply): "
+                   "%.3f (%.3f-%.3f)\n",
+                   pts[i].name, q, lo, hi);
     }
     if (!dist && !orig) return;
     const run *src[4] = {dist, orig, orig, orig};

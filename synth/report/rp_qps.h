@@ -1,0 +1,39 @@
+/*
+ * rp_qps.h — energy per query at a common queries/s (hgreport): each core and the baseline run
+ * at the throughput of the slower of the two (its queries/s at Fmax), and the one with slack
+ * lowers its logic supply until its Fmax just meets that throughput. The supply follows the alpha-power
+ * law, Fmax ~ (V - Vt)^alpha / V, over a stated range of Vt and alpha; logic dynamic energy
+ * scales with V^2, memories stay at the nominal supply, leakage is charged over the longer
+ * query time at its nominal value (docs/synth.md, "Equal queries per second").
+ */
+#ifndef RP_QPS_H
+#define RP_QPS_H
+
+#include "rp_util.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+/* One (Vt, alpha) of the alpha-power law. */
+typedef struct rp_vlaw {
+    double vt, alpha;
+} rp_vlaw;
+
+/* The supply at which a core with Fmax fmax at v0 runs at f (0 < f): the V in (vt, v0] with
+   (V - vt)^alpha / V = (f / fmax) (v0 - vt)^alpha / v0, found to 1e-9 V; v0 when f >= fmax.
+   Needs 0 < vt < v0 and alpha >= 1. Can't fail. */
+double rp_supply_for(double f, double fmax, double v0, rp_vlaw law);
+
+/* The nominal supply of a Liberty file (its nom_voltage); NAN if absent or unreadable. */
+double rp_liberty_vdd(const char *path);
+
+/* Energy per query of core c over the baseline's at their common rate, nominal law; *lo and
+   *hi over the law's range. NAN (and NAN range) when the two have no common rate. */
+double rp_qps_ratio(cJSON *const *runs, const rp_figs_t *figs, int c, double *lo, double *hi);
+
+/* Writes the point's subsection into md and "equal_qps" into jp (one object per core other
+   than the baseline): runs[c] / figs[c] per core type (runs[c] NULL where absent). Nothing
+   for a core without a common rate. */
+void rp_qps_section(FILE *md, cJSON *jp, cJSON *const *runs, const rp_figs_t *figs);
+
+#endif
