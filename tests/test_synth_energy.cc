@@ -25,6 +25,7 @@ TEST(SynthEnergy, MemoryModelFollowsItsFormula)
 {
     sy_model_params m;
     sy_model_defaults(&m);
+    m.mem.bus_k = 0; // the array alone (the bus: MemoryBusAndMacros)
     // 64 words x 32 bits, 8-bit writes, one read and one write port (8T cell), 180 nm:
     // cell 140 x 0.18^2 x 1.5 um^2, read = 32 (64 x 2 fF x 1.8 V x 0.2 V + 50 fJ)
     // + 32 x 1.5 fF x 1.8^2 + 6 x 100 fJ, write = 8 (64 x 2 + 1.5) fF x 1.8^2 + 6 x 100 fJ
@@ -38,6 +39,30 @@ TEST(SynthEnergy, MemoryModelFollowsItsFormula)
     sy_mem_cost one = sy_mem_cost_of(&m.mem, 1, 8, 8, 1, 0);
     near(one.area_um2, 8 * 140 * 0.0324 / 0.6, "area of a 6T word");
     near(one.e_read_pj, (8 * (2.0 * 1.8 * 0.2 + 50) + 8 * 1.5 * 3.24 + 100) * 1e-3, "read of one word");
+}
+
+// A memory wider than a macro is macros side by side, a decoder each; its data bus is bus_k
+// times the memory's side long, every wire toggling with MEM_BUS_ACT per access.
+TEST(SynthEnergy, MemoryBusAndMacros)
+{
+    sy_model_params m;
+    sy_model_defaults(&m);
+    // 64 words x 512 bits, 64-bit writes, 1R1W: 4 macros of 128 columns
+    sy_mem_cost c = sy_mem_cost_of(&m.mem, 64, 512, 64, 1, 1);
+    near(c.macros, 4, "macros");
+    double side_mm = std::sqrt(64 * 512 * 140 * 0.0324 * 1.5 / 0.6 * 1e-6);
+    near(c.bus_mm, 0.5 * side_mm, "bus length: half the side");
+    near(c.bus_read_pj, 512 * 0.5 * side_mm * 0.2 * 3.24 * 0.5, "bus energy of a read");
+    near(c.bus_write_pj, 64 * 0.5 * side_mm * 0.2 * 3.24 * 0.5, "bus energy of a write");
+    double rd_fj = 512 * (64 * 2.0 * 1.8 * 0.2 + 50) + 512 * 1.5 * 3.24 + 4 * 6 * 100;
+    near(c.e_read_pj, rd_fj * 1e-3 + c.bus_read_pj, "read: four decoders and the bus");
+    double wr_fj = 64 * (64 * 2.0 + 1.5) * 3.24 + 1 * 6 * 100;
+    near(c.e_write_pj, wr_fj * 1e-3 + c.bus_write_pj, "write of 64 bits: one macro's decoder and the bus");
+    // no bus: MEM_BUS_K = 0
+    m.mem.bus_k = 0;
+    sy_mem_cost n = sy_mem_cost_of(&m.mem, 64, 512, 64, 1, 1);
+    near(n.e_read_pj, rd_fj * 1e-3, "read without the bus");
+    EXPECT_EQ(n.bus_read_pj, 0);
 }
 
 TEST(SynthEnergy, MemoryPowerOverTheWindow)

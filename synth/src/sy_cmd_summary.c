@@ -767,6 +767,7 @@ typedef struct {
     double logic_area, logic_p, logic_leak, p0dyn;
     long cells_total, cells_cov, inst_cells, inst_sim;
     double mem_area, mem_p, mem_leak;
+    double mem_bus_p; /* the memories' data buses: part of mem_p (W) */
     double ii, cyc_per_q;
     sy_clock_tree clk; /* the clock network (zero when CLK_TREE=0) */
     double clk_w;      /* its power at the flow's clock */
@@ -945,6 +946,10 @@ static void totals(summary *s)
         s->mem_area += area;
         s->mem_p += mp.dyn_w + mp.leak_w;
         s->mem_leak += mp.leak_w;
+        sy_mem_cost bus = {.e_read_pj = m->cost.bus_read_pj, .e_write_pj = m->cost.bus_write_pj};
+        s->mem_bus_p +=
+            sy_mem_power_of(&bus, m->reads, m->writes, mem_cycles(s, m), s->model.period_ns, m->mm->instances)
+                .dyn_w;
         add_to_block(s, "memory", area, mp.dyn_w + mp.leak_w, mp.leak_w);
     }
     if (s->lib) { /* the clock network over the whole core (logic and memories) */
@@ -1068,6 +1073,10 @@ static void json_memories(const summary *s, cJSON *root)
         addnum(o, "area_um2", m->cost.area_um2);
         addnum(o, "e_read_pj", m->cost.e_read_pj);
         addnum(o, "e_write_pj", m->cost.e_write_pj);
+        addnum(o, "macros", m->cost.macros);
+        addnum(o, "bus_mm", m->cost.bus_mm);
+        addnum(o, "e_read_bus_pj", m->cost.bus_read_pj);
+        addnum(o, "e_write_bus_pj", m->cost.bus_write_pj);
         addnum(o, "reads", m->reads);
         addnum(o, "writes", m->writes);
         addnum(o, "reads_per_cycle", m->reads / cyc);
@@ -1137,6 +1146,7 @@ static void json_energy(const summary *s, cJSON *root)
     addnum(en, "per_query_nj", eq * 1e9);
     addnum(en, "per_query_logic_nj", e->logic_j * 1e9);
     addnum(en, "per_query_memory_nj", e->mem_j * 1e9);
+    addnum(en, "per_query_memory_bus_nj", s->mem_bus_p * s->cyc_per_q * s->model.period_ns); /* W ns = nJ */
     addnum(en, "per_query_at_fmax_nj", e->per_query_at_fmax_j * 1e9);
     addnum(en, "queries_per_mj", eq > 0 ? 1e-3 / eq : 0);
     addnum(en, "node_scale", e->node_scale);

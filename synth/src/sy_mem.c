@@ -15,11 +15,17 @@ sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long 
     double cell = p->bitcell_f2 * f_um * f_um * (read_ports + write_ports > 1 ? p->port_factor : 1.0);
     c.area_um2 = c.bits * cell / p->array_eff;
     /* fF * V * V = fJ; /1000 -> pJ */
+    c.macros = ceil(cols / p->macro_bits);
+    c.bus_mm = p->bus_k * sqrt(c.area_um2 * 1e-6);
+    double bus_pj_per_bit = c.bus_mm * p->bus_pf_mm * vdd2 * p->bus_act; /* pF * V^2 = pJ */
+    c.bus_read_pj = cols * bus_pj_per_bit;
+    c.bus_write_pj = w * bus_pj_per_bit;
     double read_fj = cols * (rows * p->cbl_ff * p->vdd * p->read_swing + p->sa_fj) + cols * p->cwl_ff * vdd2 +
-                     abits * p->dec_fj;
-    double write_fj = w * (rows * p->cbl_ff * vdd2 + p->cwl_ff * vdd2) + abits * p->dec_fj;
-    c.e_read_pj = read_fj * 1e-3;
-    c.e_write_pj = write_fj * 1e-3;
+                     c.macros * abits * p->dec_fj;
+    double write_fj =
+        w * (rows * p->cbl_ff * vdd2 + p->cwl_ff * vdd2) + ceil(w / p->macro_bits) * abits * p->dec_fj;
+    c.e_read_pj = read_fj * 1e-3 + c.bus_read_pj;
+    c.e_write_pj = write_fj * 1e-3 + c.bus_write_pj;
     c.leak_uw = c.bits * p->leak_pa * 1e-12 * p->vdd * 1e6;
     return c;
 }

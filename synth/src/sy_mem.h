@@ -4,10 +4,15 @@
  * is `words` rows by `width` columns (one access = one row, as the generator defines it);
  *   area     = bits * cell_area * port_factor / array_efficiency,
  *              cell_area = bitcell_f2 * F^2;
+ * split into macros of at most macro_bits columns side by side, each with its own decoder,
+ * and a data bus from the macros to the datapath;
  *   E_read   = width * (rows * C_bl * Vdd * V_swing + E_sa) + width * C_wl * Vdd^2
- *              + log2(words) * E_dec                     (small-swing bit-line read);
- *   E_write  = w * (rows * C_bl * Vdd^2 + C_wl * Vdd^2) + log2(words) * E_dec
+ *              + macros * log2(words) * E_dec + E_bus(width)   (small-swing bit-line read);
+ *   E_write  = w * (rows * C_bl * Vdd^2 + C_wl * Vdd^2) + ceil(w / macro_bits) * log2(words)
+ *              * E_dec + E_bus(w)
  *              for a write of w bits (full-swing bit lines of the written columns);
+ *   E_bus(n) = n * bus_mm * C_wire * Vdd^2 * a,  bus_mm = bus_k * sqrt(area in mm^2): n bus
+ *              wires the length of bus_k times the memory's side, toggling with activity a;
  *   P_leak   = bits * I_leak * Vdd.
  */
 #ifndef SY_MEM_H
@@ -30,13 +35,20 @@ typedef struct {
     double sa_fj;       /* per bit read, fJ */
     double dec_fj;      /* per address bit per access, fJ */
     double leak_pa;     /* per cell, pA */
+    double macro_bits;  /* columns per macro at most */
+    double bus_k;       /* bus length / the memory's side (sqrt of its area); 0: no bus */
+    double bus_pf_mm;   /* bus wire capacitance, pF/mm */
+    double bus_act;     /* toggles per bus wire per access */
 } sy_mem_params;
 
 typedef struct {
     double bits;
     double area_um2;
-    double e_read_pj;  /* one row read */
-    double e_write_pj; /* one write of write_bits */
+    double e_read_pj;                 /* one row read, its bus included */
+    double e_write_pj;                /* one write of write_bits, its bus included */
+    double bus_read_pj, bus_write_pj; /* the bus's part of them */
+    double bus_mm;                    /* bus length */
+    double macros;
     double leak_uw;
 } sy_mem_cost;
 
