@@ -26,7 +26,7 @@ using hgt::write_file;
 // A flow summary with the fields hgreport reads (values chosen so ratios are exact).
 void write_summary(const std::string &dir, const char *core, double area, double power, double e, int d = 32,
                    int n = 16, int l = 128, int p = 8, const std::string &timing = "",
-                   const std::string &extra = "")
+                   const std::string &extra = "", double bus_nj = -1)
 {
     mkdir(dir.c_str(), 0777);
     mkdir((dir + "/reports").c_str(), 0777);
@@ -43,6 +43,7 @@ void write_summary(const std::string &dir, const char *core, double area, double
       << "\"activity\": {\"gate_level_check\": \"pass\"},"
       << "\"throughput\": {\"ii_cycles\": 16, \"queries_per_s_at_fmax\": 3125000},"
       << "\"energy\": {\"per_query_nj\": " << e << ", \"per_query_node_nj\": " << e / 10
+      << (bus_nj >= 0 ? ", \"per_query_memory_bus_nj\": " + std::to_string(bus_nj) : std::string())
       << ", \"queries_per_mj_node\": " << 1e6 / (e / 10) << "}" << extra << "}\n";
 }
 
@@ -91,8 +92,9 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
     }
 }
 
-// The clock network's range (docs/synth.md): both cores at the low and at the high estimate,
-// their energy per query scaled with their power at the same cycles per query.
+// The ranges over the uncertain corrections (docs/synth.md): the clock network (both cores at
+// the low and at the high estimate, energy per query scaled with power at the same cycles per
+// query), the memory data buses (half and twice as long), and every corner of both.
 TEST(Report, EnergyRatioOverTheClockNetworksRange)
 {
     std::string d = hgt::temp_dir("report-clock");
@@ -104,15 +106,18 @@ TEST(Report, EnergyRatioOverTheClockNetworksRange)
     };
     // HAD: 100 mW, 20 nJ, clock 10 mW (5..20): 19 .. 22 nJ; baseline: 400 mW, 80 nJ, clock 20 mW
     // (10..40): 78 .. 84 nJ; ratios 19/78 and 22/84
-    write_summary(d + "/had", "had", 2e6, 100e3, 20, 32, 16, 128, 8, "", ck(10e3, 5e3, 20e3));
-    write_summary(d + "/base", "baseline", 10e6, 400e3, 80, 32, 16, 128, 8, "", ck(20e3, 10e3, 40e3));
+    // memory buses: HAD 1 nJ, baseline 20 nJ, at half (-0.5, -10) and twice (+1, +20)
+    write_summary(d + "/had", "had", 2e6, 100e3, 20, 32, 16, 128, 8, "", ck(10e3, 5e3, 20e3), 1);
+    write_summary(d + "/base", "baseline", 10e6, 400e3, 80, 32, 16, 128, 8, "", ck(20e3, 10e3, 40e3), 20);
     hgt::CmdResult r =
         hgt::run_cmd("mkdir -p " + d + "/r && " + std::string(HG_BIN_DIR) +
                      "/hgreport --point 'p=test data:" + d + "/had," + d + "/base' --out " + d + "/r");
     ASSERT_EQ(r.status, 0) << r.out;
     std::string md = read_file(d + "/r/report.md");
     EXPECT_NE(md.find("had 10.0 mW (5.0-20.0)"), std::string::npos) << md;
-    EXPECT_NE(md.find("had 0.244 / 0.262;"), std::string::npos) << md;
+    // counted 20/80; clock alone 19/78 .. 22/84; buses alone 21/100 .. 19.5/70; the corners
+    // of both: 20/98 (clock low, buses long) .. 21.5/74 (clock high, buses short)
+    EXPECT_NE(md.find("| had | 0.250 | 0.244-0.262 | 0.210-0.279 | 0.204-0.291 |"), std::string::npos) << md;
     cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
     ASSERT_TRUE(j);
     const cJSON *pts = cJSON_GetObjectItem(j, "points"), *pt = cJSON_GetArrayItem(pts, 0);
@@ -120,6 +125,10 @@ TEST(Report, EnergyRatioOverTheClockNetworksRange)
     ASSERT_TRUE(cJSON_IsArray(range)) << read_file(d + "/r/report.json").substr(0, 2000);
     EXPECT_NEAR(cJSON_GetArrayItem(range, 0)->valuedouble, 19.0 / 78, 1e-12);
     EXPECT_NEAR(cJSON_GetArrayItem(range, 1)->valuedouble, 22.0 / 84, 1e-12);
+    const cJSON *all = cJSON_GetObjectItem(cJSON_GetObjectItem(pt, "energy_ratio_all_range"), "had");
+    ASSERT_TRUE(cJSON_IsArray(all));
+    EXPECT_NEAR(cJSON_GetArrayItem(all, 0)->valuedouble, 20.0 / 98, 1e-9);
+    EXPECT_NEAR(cJSON_GetArrayItem(all, 1)->valuedouble, 21.5 / 74, 1e-9);
     cJSON_Delete(j);
 }
 

@@ -108,27 +108,77 @@ static void json_num(cJSON *o, const char *k, double v)
         cJSON_AddNullToObject(o, k);
 }
 
+static cJSON *num_or_null(double x) { return isnan(x) ? cJSON_CreateNull() : cJSON_CreateNumber(x); }
+
 /* ---- figures of one core at one point -------------------------------------------------- */
 
 /* ---- report ---------------------------------------------------------------------------- */
 
-/* Energy per query of core i with its clock network at the power `key` of its summary
-   (clock_network.power_low_uw or power_high_uw) instead of the counted one; NAN when the
-   summary has no clock network. */
-static double e_query_clock(const point *p, int i, const char *key)
+/* The corrections whose size is uncertain (docs/synth.md): each moves a core's energy per
+   query by delta(p, core, end) at its low (end 0) and high (end 1) estimate; NAN when the
+   core's summary does not carry it. */
+typedef struct {
+    const char *id, *what;
+    double (*delta)(const point *p, int i, int hi);
+} correction;
+
+/* The clock network at half / twice its wire: energy scales with power at fixed cycles. */
+static double d_clock(const point *p, int i, int hi)
 {
     const rp_figs_t *f = &p->figs[i];
-    double ck = rp_num(p->run[i], "clock_network.power_uw"), alt = rp_num(p->run[i], key);
+    double ck = rp_num(p->run[i], "clock_network.power_uw");
+    double alt = rp_num(p->run[i], hi ? "clock_network.power_high_uw" : "clock_network.power_low_uw");
     double pw = f->power_logic + f->power_mem; /* mW */
     if (!isfinite(ck) || !isfinite(alt) || !(pw > 0)) return NAN;
-    return f->e_query * (1 + (alt - ck) * 1e-3 / pw); /* energy scales with power at fixed cycles */
+    return f->e_query * (alt - ck) * 1e-3 / pw;
 }
 
-/* The energy ratios over the clock network's uncertain wire (docs/synth.md, "Clock
-   network"): both cores at half and at twice the wire. Nothing when a summary has none. */
-static void md_clock_range(FILE *md, cJSON *jp, const point *p)
+/* The memories' data buses at half / twice their length (MEM_BUS_K). */
+static double d_bus(const point *p, int i, int hi)
 {
-    if (!isfinite(e_query_clock(p, BASE, "clock_network.power_low_uw"))) return;
+    double bus = rp_num(p->run[i], "energy.per_query_memory_bus_nj");
+    return isfinite(bus) ? (hi ? bus : -0.5 * bus) : NAN;
+}
+
+static const correction CORRECTIONS[] = {
+    {"clock", "clock network with half / twice its wire", d_clock},
+    {"memory_bus", "memory data buses half / twice as long", d_bus},
+};
+#define NCORR ((int)(sizeof CORRECTIONS / sizeof CORRECTIONS[0]))
+
+/* Energy per query of core i with correction k at end (bit k of corner) for every k in mask;
+   NAN when one of them is missing. */
+static double e_corner(const point *p, int i, unsigned mask, unsigned corner)
+{
+    double e = p->figs[i].e_query;
+    for (int k = 0; k < NCORR; k++)
+        if (mask >> k & 1) e += CORRECTIONS[k].delta(p, i, (int)(corner >> k & 1));
+    return e;
+}
+
+/* Lowest and highest ratio core i / baseline over the corners of the corrections in mask (the
+   same end for both cores: one physical assumption); NAN when a correction is missing. */
+static void ratio_range(const point *p, int i, unsigned mask, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (unsigned c = 0; c < 1u << NCORR; c++) {
+        if (c & ~mask) continue;
+        double r = ratio(e_corner(p, i, mask, c), e_corner(p, BASE, mask, c));
+        if (isnan(r)) {
+            *lo = *hi = NAN;
+            return;
+        }
+        *lo = fmin(*lo, r);
+        *hi = fmax(*hi, r);
+    }
+}
+
+/* The energy ratios over each uncertain correction (docs/synth.md) and over all of them
+   together; report.json: energy_ratio_<id>_range and energy_ratio_range per core. */
+static void md_ranges(FILE *md, cJSON *jp, const point *p)
+{
+    if (!isfinite(d_clock(p, BASE, 0))) return;
     fprintf(md, "\nClock network (counted above; docs/synth.md):");
     for (int i = 0; i < RP_NCORES; i++)
         if (p->run[i])
@@ -136,20 +186,41 @@ static void md_clock_range(FILE *md, cJSON *jp, const point *p)
                     rp_num(p->run[i], "clock_network.power_uw") * 1e-3,
                     rp_num(p->run[i], "clock_network.power_low_uw") * 1e-3,
                     rp_num(p->run[i], "clock_network.power_high_uw") * 1e-3);
-    fprintf(md, " at the power clock. Energy/query ratio with half / twice its wire:");
-    cJSON *jr = cJSON_AddObjectToObject(jp, "energy_ratio_clock_range");
+    fprintf(md, " at the power clock. Memory data buses (counted):");
+    for (int i = 0; i < RP_NCORES; i++)
+        if (p->run[i])
+            fprintf(md, " %s %.1f nJ/query,", RP_CORE_NAME(i),
+                    rp_num(p->run[i], "energy.per_query_memory_bus_nj"));
+    fprintf(md, "\n\nEnergy/query ratio against the baseline over the uncertain corrections (low-high):\n\n"
+                "| core / baseline | counted |");
+    for (int k = 0; k < NCORR; k++) fprintf(md, " %s |", CORRECTIONS[k].what);
+    fprintf(md, " all together |\n|---|---|");
+    for (int k = 0; k <= NCORR; k++) fprintf(md, "---|");
+    fprintf(md, "\n");
+    unsigned all = 0;
+    for (int k = 0; k < NCORR; k++)
+        if (isfinite(CORRECTIONS[k].delta(p, BASE, 0))) all |= 1u << k;
     for (int i = 0; i < RP_NCORES; i++) {
         if (!p->run[i] || i == BASE) continue;
-        double lo = ratio(e_query_clock(p, i, "clock_network.power_low_uw"),
-                          e_query_clock(p, BASE, "clock_network.power_low_uw"));
-        double hi = ratio(e_query_clock(p, i, "clock_network.power_high_uw"),
-                          e_query_clock(p, BASE, "clock_network.power_high_uw"));
-        fprintf(md, " %s %.3f / %.3f;", RP_CORE_NAME(i), lo, hi);
-        cJSON *a = cJSON_AddArrayToObject(jr, RP_CORE_NAME(i));
-        cJSON_AddItemToArray(a, isfinite(lo) ? cJSON_CreateNumber(lo) : cJSON_CreateNull());
-        cJSON_AddItemToArray(a, isfinite(hi) ? cJSON_CreateNumber(hi) : cJSON_CreateNull());
+        fprintf(md, "| %s | %.3f |", RP_CORE_NAME(i), ratio(p->figs[i].e_query, p->figs[BASE].e_query));
+        for (int k = 0; k <= NCORR; k++) {
+            unsigned mask = k < NCORR ? 1u << k : all;
+            double lo, hi;
+            ratio_range(p, i, mask, &lo, &hi);
+            if (isnan(lo))
+                fprintf(md, " n/a |");
+            else
+                fprintf(md, " %.3f-%.3f |", lo, hi);
+            char key[64];
+            snprintf(key, sizeof key, "energy_ratio_%s_range", k < NCORR ? CORRECTIONS[k].id : "all");
+            cJSON *jr = cJSON_GetObjectItem(jp, key);
+            if (!jr) jr = cJSON_AddObjectToObject(jp, key);
+            cJSON *a = cJSON_AddArrayToObject(jr, RP_CORE_NAME(i));
+            cJSON_AddItemToArray(a, num_or_null(lo));
+            cJSON_AddItemToArray(a, num_or_null(hi));
+        }
+        fprintf(md, "\n");
     }
-    fprintf(md, "\n");
 }
 
 static void md_point(FILE *md, cJSON *jp, const point *p)
@@ -217,7 +288,7 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
         }
         fprintf(md, "\n");
     }
-    md_clock_range(md, jp, p);
+    md_ranges(md, jp, p);
     rp_qps_section(md, jp, p->run, p->figs);
     fprintf(md, "\nPer block (area mm^2 / power mW):\n\n| core |");
     for (int k = 0; k < nblocks; k++) fprintf(md, " %s |", blocks[k]);
@@ -367,8 +438,6 @@ static const char *cell2(char buf[48], double x, int dx, double y, int dy)
     snprintf(buf, 48, "%s / %s", a, b);
     return buf;
 }
-
-static cJSON *num_or_null(double x) { return isnan(x) ? cJSON_CreateNull() : cJSON_CreateNumber(x); }
 
 /* golden-had against float-had of one run: the cost of the core's quantization (int8 V, exp
    table, output rounding) on the same model and alpha; nothing if either did not run. */
