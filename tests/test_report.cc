@@ -194,6 +194,55 @@ TEST(Report, EqualQueriesPerSecondLowersTheFasterCoresSupply)
     cJSON_Delete(j);
 }
 
+// The K/V load (docs/synth.md): a load run's window energy per head, amortized over the
+// queries of the point's stimulus, is added to the energy per query of every ratio.
+TEST(Report, KvLoadIsAmortizedOverTheQueriesThatReuseIt)
+{
+    std::string d = hgt::temp_dir("report-load");
+    // point runs: HAD 20 nJ/query, baseline 80, 64 queries each; load runs: HAD 640 nJ (10 per
+    // query), baseline 320 nJ (5 per query): ratio 30 / 85
+    write_summary(d + "/had", "had", 2e6, 100e3, 20);
+    write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
+    for (const char *r : {"had", "base"}) { // activity.queries: rewrite the fixture's activity
+        std::string f = read_file(d + "/" + r + "/reports/summary.json");
+        f.replace(f.find("\"activity\": {"), 13, "\"activity\": {\"queries\": 64, ");
+        write_file(d + "/" + r + "/reports/summary.json", f);
+    }
+    auto load = [&](const char *dir, const char *core, double nj) {
+        write_summary(d + "/" + dir, core, 1, 1, 1);
+        std::string f = read_file(d + "/" + dir + "/reports/summary.json");
+        f.replace(f.find("\"activity\": {"), 13, "\"activity\": {\"cycles\": 100, ");
+        f.replace(f.find("\"energy\": {"), 11, "\"energy\": {\"window_nj\": " + std::to_string(nj) + ", ");
+        write_file(d + "/" + dir + "/reports/summary.json", f);
+    };
+    load("had-load", "had", 640);
+    load("base-load", "baseline", 320);
+    std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
+                      "/base' --out " + d + "/r --kv-load ";
+    hgt::CmdResult r =
+        hgt::run_cmd("mkdir -p " + d + "/r && " + cmd + "'p=" + d + "/had-load," + d + "/base-load'");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string md = read_file(d + "/r/report.md");
+    EXPECT_NE(md.find("| had | 100 | 640.0 | 64 | 10.00 | 30.0 | 0.353 |"), std::string::npos) << md;
+    EXPECT_NE(r.out.find("K/V load amortized over the stimulus's queries: 0.353"), std::string::npos)
+        << r.out;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *o = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 0), "kv_load"), "had");
+    ASSERT_TRUE(o);
+    EXPECT_NEAR(cJSON_GetObjectItem(o, "ratio_vs_baseline")->valuedouble, 30.0 / 85, 1e-12);
+    cJSON_Delete(j);
+    // a point that does not exist, a load run of a core the point lacks
+    hgt::CmdResult b = hgt::run_cmd(cmd + "'q=" + d + "/had-load' 2>&1");
+    EXPECT_EQ(b.status, 2);
+    EXPECT_NE(b.out.find("NAME a --point"), std::string::npos) << b.out;
+    hgt::CmdResult c = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d +
+                                    "/base' --out " + d + "/r --kv-load 'p=" + d + "/had-load' 2>&1");
+    EXPECT_EQ(c.status, 2);
+    EXPECT_NE(c.out.find("the point has no run of this core type"), std::string::npos) << c.out;
+}
+
 // hgsys --json as hgreport reads it (values chosen so the figures per query are exact).
 std::string sys_json(const char *core, int context, int qph, int heads, double time_ns, double busy,
                      double mem_ns, double comp_ns, const char *bound)

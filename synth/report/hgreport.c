@@ -50,7 +50,16 @@ typedef struct point {
     cJSON *run[RP_NCORES];     /* summary.json per core type (hg_core_kind), NULL if absent */
     rp_figs_t figs[RP_NCORES]; /* its figures */
     char dir[RP_NCORES][1024];
+    /* --kv-load: per core the energy of one head's configuration and K/V load (nJ), its
+       cycles, and the queries that reuse it (the stimulus's); NAN where not given */
+    double load_nj[RP_NCORES], load_cycles[RP_NCORES], reuse[RP_NCORES];
 } point;
+
+/* The K/V load amortized over the queries that reuse it (nJ per query); 0 when not given. */
+static double load_per_query(const point *p, int i)
+{
+    return isfinite(p->load_nj[i]) && p->reuse[i] > 0 ? p->load_nj[i] / p->reuse[i] : 0;
+}
 
 /* --point NAME=STIMULUS:DIR,DIR,DIR (the last ':' ends STIMULUS, which may hold others) */
 static void parse_point(point *p, const char *arg)
@@ -63,6 +72,7 @@ static void parse_point(point *p, const char *arg)
                "letter or digit (it names output files)",
                arg, p->name);
     snprintf(p->stimulus, sizeof p->stimulus, "%.*s", (int)(colon - eq - 1), eq + 1);
+    for (int c = 0; c < RP_NCORES; c++) p->load_nj[c] = p->load_cycles[c] = p->reuse[c] = NAN;
     char dirs[4096];
     snprintf(dirs, sizeof dirs, "%s", colon + 1);
     for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
@@ -150,7 +160,7 @@ static const correction CORRECTIONS[] = {
    NAN when one of them is missing. */
 static double e_corner(const point *p, int i, unsigned mask, unsigned corner)
 {
-    double e = p->figs[i].e_query;
+    double e = p->figs[i].e_query + load_per_query(p, i);
     for (int k = 0; k < NCORR; k++)
         if (mask >> k & 1) e += CORRECTIONS[k].delta(p, i, (int)(corner >> k & 1));
     return e;
@@ -174,6 +184,15 @@ static void ratio_range(const point *p, int i, unsigned mask, double *lo, double
     }
 }
 
+/* The corrections the point's baseline summary carries (bit k: CORRECTIONS[k]). */
+static unsigned corrections_of(const point *p)
+{
+    unsigned all = 0;
+    for (int k = 0; k < NCORR; k++)
+        if (isfinite(CORRECTIONS[k].delta(p, BASE, 0))) all |= 1u << k;
+    return all;
+}
+
 /* The energy ratios over each uncertain correction (docs/synth.md) and over all of them
    together; report.json: energy_ratio_<id>_range and energy_ratio_range per core. */
 static void md_ranges(FILE *md, cJSON *jp, const point *p)
@@ -191,18 +210,18 @@ static void md_ranges(FILE *md, cJSON *jp, const point *p)
         if (p->run[i])
             fprintf(md, " %s %.1f nJ/query,", RP_CORE_NAME(i),
                     rp_num(p->run[i], "energy.per_query_memory_bus_nj"));
-    fprintf(md, "\n\nEnergy/query ratio against the baseline over the uncertain corrections (low-high):\n\n"
-                "| core / baseline | counted |");
+    fprintf(md,
+            "\n\nEnergy/query ratio against the baseline over the uncertain corrections (low-high):\n\n"
+            "| core / baseline | counted%s |",
+            isfinite(p->load_nj[BASE]) ? " (K/V load amortized)" : "");
     for (int k = 0; k < NCORR; k++) fprintf(md, " %s |", CORRECTIONS[k].what);
     fprintf(md, " all together |\n|---|---|");
     for (int k = 0; k <= NCORR; k++) fprintf(md, "---|");
     fprintf(md, "\n");
-    unsigned all = 0;
-    for (int k = 0; k < NCORR; k++)
-        if (isfinite(CORRECTIONS[k].delta(p, BASE, 0))) all |= 1u << k;
+    unsigned all = corrections_of(p);
     for (int i = 0; i < RP_NCORES; i++) {
         if (!p->run[i] || i == BASE) continue;
-        fprintf(md, "| %s | %.3f |", RP_CORE_NAME(i), ratio(p->figs[i].e_query, p->figs[BASE].e_query));
+        fprintf(md, "| %s | %.3f |", RP_CORE_NAME(i), ratio(e_corner(p, i, 0, 0), e_corner(p, BASE, 0, 0)));
         for (int k = 0; k <= NCORR; k++) {
             unsigned mask = k < NCORR ? 1u << k : all;
             double lo, hi;
@@ -220,6 +239,33 @@ static void md_ranges(FILE *md, cJSON *jp, const point *p)
             cJSON_AddItemToArray(a, num_or_null(hi));
         }
         fprintf(md, "\n");
+    }
+}
+
+/* The K/V load of one head (configuration and load before the first query), amortized over
+   the queries of the stimulus that reuse it (docs/synth.md, "K/V load"). */
+static void md_kv_load(FILE *md, cJSON *jp, const point *p)
+{
+    if (!isfinite(p->load_nj[BASE])) return;
+    fprintf(md,
+            "\nK/V load of one head (reset, configuration and the K/V load before the first query), "
+            "amortized over the queries that reuse it (the stimulus's queries):\n\n| core | load cycles | "
+            "load nJ | reuse (queries per load) | amortized nJ/query | energy/query with it nJ | / baseline "
+            "|\n|---|---|---|---|---|---|---|\n");
+    cJSON *jl = cJSON_AddObjectToObject(jp, "kv_load");
+    for (int i = 0; i < RP_NCORES; i++) {
+        if (!p->run[i] || !isfinite(p->load_nj[i])) continue;
+        double e = p->figs[i].e_query + load_per_query(p, i);
+        double r = ratio(e, p->figs[BASE].e_query + load_per_query(p, BASE));
+        fprintf(md, "| %s | %.0f | %.1f | %.0f | %.2f | %.1f | %.3f |\n", RP_CORE_NAME(i), p->load_cycles[i],
+                p->load_nj[i], p->reuse[i], load_per_query(p, i), e, r);
+        cJSON *o = cJSON_AddObjectToObject(jl, RP_CORE_NAME(i));
+        json_num(o, "load_cycles", p->load_cycles[i]);
+        json_num(o, "load_nj", p->load_nj[i]);
+        json_num(o, "reuse_queries", p->reuse[i]);
+        json_num(o, "amortized_nj_per_query", load_per_query(p, i));
+        json_num(o, "energy_per_query_with_load_nj", e);
+        json_num(o, "ratio_vs_baseline", r);
     }
 }
 
@@ -288,6 +334,7 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
         }
         fprintf(md, "\n");
     }
+    md_kv_load(md, jp, p);
     md_ranges(md, jp, p);
     rp_qps_section(md, jp, p->run, p->figs);
     fprintf(md, "\nPer block (area mm^2 / power mW):\n\n| core |");
@@ -798,7 +845,15 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
                pts[i].name, ratio(h->area_logic, b->area_logic), ratio(h->area, b->area),
                ratio(h->power_logic, b->power_logic), ratio(h->e_query, b->e_query), 1 - PAPER_AREA_RED,
                1 - PAPER_POWER_RED);
-        double lo, hi, q = rp_qps_ratio(pts[i].run, pts[i].figs, HG_CORE_HAD, &lo, &hi);
+        double lo, hi, q;
+        ratio_range(&pts[i], HG_CORE_HAD, corrections_of(&pts[i]), &lo, &hi);
+        printf("%-12s HAD/baseline energy/query with every correction%s: %.3f (uncertain corrections: "
+               "%.3f-%.3f)\n",
+               pts[i].name,
+               isfinite(pts[i].load_nj[BASE]) ? " and the K/V load amortized over the stimulus's queries"
+                                              : "",
+               ratio(e_corner(&pts[i], HG_CORE_HAD, 0, 0), e_corner(&pts[i], BASE, 0, 0)), lo, hi);
+        q = rp_qps_ratio(pts[i].run, pts[i].figs, HG_CORE_HAD, &lo, &hi);
         if (isfinite(q))
             printf("%-12s HAD/baseline energy/query at equal queries/s (the faster core at a lower supply): "
                    "%.3f (%.3f-%.3f)\n",
@@ -816,6 +871,50 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
     printf("\n");
 }
 
+/* --kv-load NAME=DIR,DIR,...: the load runs of point NAME, one per core type, each of the
+   configuration of the point's run of that core. */
+static void parse_kv_load(point *pts, int npoints, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    point *p = NULL;
+    for (int i = 0; eq && i < npoints && !p; i++)
+        if (strlen(pts[i].name) == (size_t)(eq - arg) && strncmp(pts[i].name, arg, (size_t)(eq - arg)) == 0)
+            p = &pts[i];
+    if (!p) rp_die("--kv-load '%s': must be NAME=RUN_DIR[,RUN_DIR...] with NAME a --point", arg);
+    char dirs[4096];
+    snprintf(dirs, sizeof dirs, "%s", eq + 1);
+    for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/reports/summary.json", d);
+        cJSON *j = rp_load_json(path);
+        int ci = rp_core_index(rp_str(j, "core"));
+        double nj = rp_num(j, "energy.window_nj"), cyc = rp_num(j, "activity.cycles");
+        const char *bad = ci < 0                     ? "unknown core type"
+                          : !p->run[ci]              ? "the point has no run of this core type"
+                          : isfinite(p->load_nj[ci]) ? "a second load run of this core type"
+                          : !(nj >= 0) || !(cyc > 0) ? "no energy.window_nj or activity.cycles"
+                          : !(p->figs[ci].ii > 0)    ? "the point's run has no cycles per query"
+                                                     : NULL;
+        for (int k = 0; !bad && k < 4; k++) {
+            static const char *const par[4] = {"params.d", "params.lanes", "params.top_n", "params.max_keys"};
+            if (rp_num(j, par[k]) != rp_num(p->run[ci], par[k]))
+                bad = "another configuration than the point's run";
+        }
+        if (bad) {
+            char msg[1400];
+            snprintf(msg, sizeof msg, "--kv-load: %.1200s: %s", path, bad);
+            cJSON_Delete(j);
+            rp_die("%s", msg);
+        }
+        p->load_nj[ci] = nj;
+        p->load_cycles[ci] = cyc;
+        p->reuse[ci] = rp_num(p->run[ci], "activity.queries");
+        cJSON_Delete(j);
+        if (!(p->reuse[ci] > 0))
+            rp_die("--kv-load '%s': the point's %s run has no activity.queries", arg, RP_CORE_NAME(ci));
+    }
+}
+
 /* The command line: the points and the hadrun --json files. */
 typedef struct {
     const char *out;
@@ -829,20 +928,28 @@ typedef struct {
     const char *sys_point; /* --system-point: the point whose core energy the sweep scales */
     rp_nk_point *nk;       /* --nk-sweep: the workload sweep's points */
     int nnk;
-    const char *nk_stimulus; /* --nk-stimulus */
+    const char *nk_stimulus;         /* --nk-stimulus */
+    const char *kv_load[MAX_POINTS]; /* --kv-load arguments, read once the points are */
+    int nkv;
 } args;
 
 /* Parses the options, reading every input (a bad one stops the run before anything is
    written); exits 0 after --help, 2 on bad input. */
 static void parse_args(int argc, char **argv, args *a)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, 0, 'o'},      {"point", required_argument, 0, 'p'},
-        {"fidelity", required_argument, 0, 'f'}, {"fidelity-n", required_argument, 0, 'n'},
-        {"passages", required_argument, 0, 'a'}, {"sweep-md", required_argument, 0, 's'},
-        {"system", required_argument, 0, 'y'},   {"system-point", required_argument, 0, 'e'},
-        {"nk-sweep", required_argument, 0, 'k'}, {"nk-stimulus", required_argument, 0, 'K'},
-        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+    static const struct option opts[] = {{"out", required_argument, 0, 'o'},
+                                         {"point", required_argument, 0, 'p'},
+                                         {"fidelity", required_argument, 0, 'f'},
+                                         {"fidelity-n", required_argument, 0, 'n'},
+                                         {"passages", required_argument, 0, 'a'},
+                                         {"sweep-md", required_argument, 0, 's'},
+                                         {"system", required_argument, 0, 'y'},
+                                         {"system-point", required_argument, 0, 'e'},
+                                         {"nk-sweep", required_argument, 0, 'k'},
+                                         {"nk-stimulus", required_argument, 0, 'K'},
+                                         {"kv-load", required_argument, 0, 'l'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     a->pts = calloc(MAX_POINTS, sizeof *a->pts);
     a->runs = calloc(MAX_RUNS, sizeof *a->runs);
     a->nk = calloc(RP_NK_MAX, sizeof *a->nk);
@@ -877,6 +984,10 @@ static void parse_args(int argc, char **argv, args *a)
             rp_nk_parse(&a->nk[a->nnk++], optarg);
             break;
         case 'K': a->nk_stimulus = optarg; break;
+        case 'l':
+            if (a->nkv == MAX_POINTS) rp_die("--kv-load '%s': at most %d", optarg, MAX_POINTS);
+            a->kv_load[a->nkv++] = optarg;
+            break;
         case 's': /* read now: a bad file stops the run before anything is written */
             free(a->sweep_md);
             a->sweep_md = rp_read_text(optarg, "--sweep-md", RP_MAX_SWEEP_MD);
@@ -903,6 +1014,9 @@ static void parse_args(int argc, char **argv, args *a)
                 "                      runs of one configuration, one per core type, on a stimulus of n_k\n"
                 "                      keys (their summaries' activity.n_keys): energy ratios against n_k\n"
                 "  --nk-stimulus TEXT  what the workload sweep's stimulus is (its section names it)\n"
+                "  --kv-load NAME=RUN_DIR,...  flow runs of the point NAME's cores over the cycles before\n"
+                "                      the first query (their energy.window_nj): the K/V load, amortized\n"
+                "                      over the queries of the point's stimulus\n"
                 "Every figure of the fidelity files is against the original float model.\n");
             exit(0);
         default: rp_die("bad option '%s' (see --help)", argv[optind - 1]);
@@ -914,6 +1028,7 @@ static void parse_args(int argc, char **argv, args *a)
     if (!found) rp_die("--system-point '%s': no --point of that name", a->sys_point);
     if (a->nnk && !a->nk_stimulus) rp_die("--nk-sweep needs --nk-stimulus (what the sweep's data is)");
     rp_nk_check(a->nk, a->nnk);
+    for (int k = 0; k < a->nkv; k++) parse_kv_load(a->pts, a->npoints, a->kv_load[k]);
 }
 
 /* The core energy of the system sweep: the flow's energy per query and cycles per query of

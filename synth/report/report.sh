@@ -9,10 +9,12 @@
 #         (HAD from the distilled model, baseline and int8 + top-N from the original model)
 #   5-7   synthesis + timing + activity power, MiniLM point (d=32), real stimulus
 #   8-10  synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
-#   11    energy against n_k: the MiniLM point's netlists on the same real head of one passage
+#   11    K/V load: the netlists of 5-10 over their stimulus's configuration and K/V load (the
+#         cycles before the first query), amortized over the queries that reuse the load
+#   12    energy against n_k: the MiniLM point's netlists on the same real head of one passage
 #         cut at n_k = N .. L tokens (REPORT_NK)
-#   12    the system model (sim/sys): one layer per core type, context and workload (hgsys)
-#   13    report: Markdown, JSON, CSV, plots (build/report)
+#   13    the system model (sim/sys): one layer per core type, context and workload (hgsys)
+#   14    report: Markdown, JSON, CSV, plots (build/report)
 #
 # Every fidelity figure is against the original float model (hadrun: the teacher of the
 # distilled model). The distilled model is MODEL_HAD (make model-had assembles it).
@@ -47,7 +49,7 @@ mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (gen/hg_co
 mkdir -p "$R"
 
 start=$(date +%s)
-NSTEPS=13
+NSTEPS=14
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
@@ -194,8 +196,39 @@ for c in "${CORES[@]}"; do
   flow "$c" "rtl/generated/${c}_d64" "" ""
 done
 default_runs=$(IFS=,; echo "${RUNS[*]}")
+DEFAULT_RUNS=("${RUNS[@]}")
 
-# ---- 11: energy against n_k ------------------------------------------------------------
+# ---- 11: K/V load ----------------------------------------------------------------------
+# Each run's netlists and captures (REUSE_FROM, CAPTURE_CMD=none) over the cycles before the
+# first query: reset, configuration and the K/V load of one head. hgreport amortizes its
+# energy (summary energy.window_nj) over the queries of the stimulus, which reuse the load.
+banner kv-load
+load_flow() { # RUN_DIR RTL_DIR: the load run's directory in LOAD_OUT
+  local run=$1 rtl=$2 qs out
+  qs=$(awk '$1 == "query_start" {print $2}' "$run/captures/hg_phase.txt")
+  out="$R/synth/load/$(basename "$run")"
+  k=$(rp_key "kv-load $qs" "$run/reports/summary.json" synth/flow.sh synth/scripts "$HGSYNTH")
+  if ! rp_fresh "$out/reports/summary.json" "$k"; then
+    echo "   $(basename "$run"): cycles 0..$qs"
+    OUT_DIR="$out" REUSE_FROM="$run" CAPTURE_CMD=none CAPTURE_DIR="$run/captures" ACT_WINDOW="0:$qs" \
+      synth/flow.sh "$rtl" > "$R/flow_load_$(basename "$run").log" 2>&1 || {
+        echo "report: the K/V load flow of $run failed; last lines of $R/flow_load_$(basename "$run").log:" >&2
+        tail -20 "$R/flow_load_$(basename "$run").log" >&2; exit 1; }
+    rp_stamp "$out/reports/summary.json" "$k"
+  fi
+  LOAD_OUT=$out
+}
+ml=() dl=()
+for i in "${!CORES[@]}"; do
+  load_flow "${MINILM_RUNS[$i]}" "rtl/generated/${CORES[$i]}_d32"
+  ml+=("$LOAD_OUT")
+  load_flow "${DEFAULT_RUNS[$i]}" "rtl/generated/${CORES[$i]}_d64"
+  dl+=("$LOAD_OUT")
+done
+load_args=(--kv-load "minilm-d32=$(IFS=,; echo "${ml[*]}")" --kv-load "default-d64=$(IFS=,; echo "${dl[*]}")")
+done_step kv-load
+
+# ---- 12: energy against n_k ------------------------------------------------------------
 # The MiniLM point's netlists (REUSE_FROM: no new synthesis) on the head REPORT_HEAD of one
 # passage (the first 256-token passage of the evaluation sentences) cut at n_k tokens, so the
 # stimulus has n_k keys and n_k queries; n_k runs from N to L (REPORT_NK).
@@ -237,7 +270,7 @@ for n in $REPORT_NK; do
 done
 done_step nk-sweep
 
-# ---- 12: the system model -------------------------------------------------------------
+# ---- 13: the system model -------------------------------------------------------------
 # One layer per core type, context and workload through the system model (d=64 P=16 N=32,
 # cores of REPORT_SYS_L keys, lpddr4, 100 MHz): a decoding step (one query per head, 12 heads)
 # and a prefill (every token a query, one head).
@@ -263,7 +296,7 @@ for c in "${CORES[@]}"; do
 done
 done_step system
 
-# ---- 13: report ---------------------------------------------------------------------
+# ---- 14: report ---------------------------------------------------------------------
 banner report
 # the section of the last `make sweep`, with its plots, if there is one
 sweep=()
@@ -280,7 +313,7 @@ nq=$(sed -n 's/^[[:space:]]*"n_queries":[[:space:]]*\([0-9]*\).*/\1/p' "$S/had/l
   --point "minilm-d32=real all-MiniLM-L6-v2 layer $hl head $hh, one evaluation sentence of n_k = $nk keys and $nq queries (L = 128 is the core's capacity, not the workload), quantized as the cores do (HAD: Q, K, V of the distilled model, its learned alpha; baseline and int8-topn: Q, K, V of the original float model):$minilm_runs" \
   --point "default-d64=synthetic random int8 data, n_k = L = 1024 keys (no d=64 model in the flow):$default_runs" \
   --fidelity "$R/fidelity_distilled.json" --fidelity "$R/fidelity.json" "${fn_args[@]}" "${pa_args[@]}" \
-  "${sys_args[@]}" --system-point default-d64 "${sweep[@]}" "${nk_args[@]}" \
+  "${sys_args[@]}" --system-point default-d64 "${sweep[@]}" "${nk_args[@]}" "${load_args[@]}" \
   --nk-stimulus "real all-MiniLM-L6-v2 layer $hl head $hh, the first 256-token passage of the evaluation sentences cut at n_k tokens (n_k keys, n_k queries; HAD from the distilled model, the others from the original)"
 done_step report
 # run metadata lives apart from report.json, which is deterministic

@@ -1146,6 +1146,8 @@ static void json_energy(const summary *s, cJSON *root)
     addnum(en, "per_query_nj", eq * 1e9);
     addnum(en, "per_query_logic_nj", e->logic_j * 1e9);
     addnum(en, "per_query_memory_nj", e->mem_j * 1e9);
+    /* the whole activity window: what a window without queries (a K/V load) costs */
+    addnum(en, "window_nj", (s->logic_p + s->mem_p) * (double)s->cycles * s->model.period_ns);
     addnum(en, "per_query_memory_bus_nj", s->mem_bus_p * s->cyc_per_q * s->model.period_ns); /* W ns = nJ */
     addnum(en, "per_query_at_fmax_nj", e->per_query_at_fmax_j * 1e9);
     addnum(en, "queries_per_mj", eq > 0 ? 1e-3 / eq : 0);
