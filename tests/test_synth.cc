@@ -365,6 +365,45 @@ TEST_F(SynthFlow, ReportComparesTheCores)
     EXPECT_GT(read_file(out + "/summary.csv").size(), 100u);
 }
 
+// Module boundaries (docs/synth.md): the pins a net drives across a module boundary and its
+// wire are counted; the wire scales with BND_WIRE_K, BND_PINS=0 leaves the pins out (the
+// summary re-run on a copy of the run with the variable changed in its flow_vars.txt).
+TEST_F(SynthFlow, ModuleBoundariesCountPinsAndWires)
+{
+    for (const char *core : {"had", "baseline"}) {
+        const cJSON *s = summary(core);
+        ASSERT_TRUE(s) << core;
+        double pins = num(s, "totals", "boundary_pins_uw"), wire = num(s, "totals", "boundary_wire_uw");
+        EXPECT_GT(pins, 0) << core;
+        EXPECT_GT(wire, 0) << core;
+        EXPECT_GT(num(s, "energy", "per_query_memory_pins_nj"), 0)
+            << core << ": the pins memory read data drives";
+        auto resum = [&](const std::string &var, const std::string &val) {
+            std::string d = work() + "/bnd/" + core + "-" + var;
+            Result c =
+                hgt::run_cmd("rm -rf '" + d + "' && mkdir -p '" + work() + "/bnd' && cp -r '" +
+                             run(core).dir + "' '" + d + "' && sed -i 's/^" + var + " .*/" + var +
+                             "          = " + val + "/' '" + d + "/log/flow_vars.txt' && grep -c '^" + var +
+                             " ' '" + d + "/log/flow_vars.txt' && " + bin("hgsynth") + " summary --rtl '" +
+                             rtl(core) + "' --run '" + d + "' --out '" + d + "/s.json'");
+            EXPECT_EQ(c.status, 0) << c.out;
+            return Json(cJSON_Parse(read_file(d + "/s.json").c_str()));
+        };
+        Json w = resum("BND_WIRE_K", "1"); // the default is 0.5
+        ASSERT_TRUE(w) << core;
+        EXPECT_NEAR(num(w.get(), "totals", "boundary_wire_uw"), 2 * wire, 1e-9 * wire) << core;
+        EXPECT_NEAR(num(w.get(), "totals", "boundary_pins_uw"), pins, 1e-9 * pins) << core;
+        EXPECT_NEAR(num(w.get(), "totals", "logic_power_uw"), num(s, "totals", "logic_power_uw") + wire,
+                    1e-6 * wire)
+            << core << ": the wire is part of the logic power";
+        Json p = resum("BND_PINS", "0");
+        ASSERT_TRUE(p) << core;
+        EXPECT_EQ(num(p.get(), "totals", "boundary_pins_uw"), 0) << core;
+        EXPECT_EQ(num(p.get(), "energy", "per_query_memory_pins_nj"), 0) << core;
+        EXPECT_NEAR(num(p.get(), "totals", "boundary_wire_uw"), wire, 1e-9 * wire) << core;
+    }
+}
+
 // The workload sweep (docs/synth.md, "Workload"): the same netlists (REUSE_FROM) on a stimulus
 // of n_k = N keys next to the suite's runs of n_k = L; the flow records n_k in the summary,
 // the baseline's energy per query grows with n_k much faster than HAD's, and hgreport's

@@ -52,12 +52,20 @@ TEST(SynthEnergy, MemoryBusAndMacros)
     near(c.macros, 4, "macros");
     double side_mm = std::sqrt(64 * 512 * 140 * 0.0324 * 1.5 / 0.6 * 1e-6);
     near(c.bus_mm, 0.5 * side_mm, "bus length: half the side");
-    near(c.bus_read_pj, 512 * 0.5 * side_mm * 0.2 * 3.24 * 0.5, "bus energy of a read");
-    near(c.bus_write_pj, 64 * 0.5 * side_mm * 0.2 * 3.24 * 0.5, "bus energy of a write");
+    // C V^2 / 2 per toggle, 0.5 toggles per wire per access
+    near(c.bus_read_pj, 512 * 0.5 * side_mm * 0.2 * 3.24 * 0.5 / 2, "bus energy of a read");
+    near(c.bus_write_pj, 64 * 0.5 * side_mm * 0.2 * 3.24 * 0.5 / 2, "bus energy of a write");
     double rd_fj = 512 * (64 * 2.0 * 1.8 * 0.2 + 50) + 512 * 1.5 * 3.24 + 4 * 6 * 100;
     near(c.e_read_pj, rd_fj * 1e-3 + c.bus_read_pj, "read: four decoders and the bus");
     double wr_fj = 64 * (64 * 2.0 + 1.5) * 3.24 + 1 * 6 * 100;
     near(c.e_write_pj, wr_fj * 1e-3 + c.bus_write_pj, "write of 64 bits: one macro's decoder and the bus");
+    // 3 pF of input pins at the end of the bus: 3 x 3.24 x 0.5 / 2 more per read
+    sy_mem_cost l = c;
+    sy_mem_add_read_load(&l, &m.mem, 3.0);
+    near(l.pins_read_pj, 3 * 3.24 * 0.25, "the pins a read drives");
+    near(l.bus_read_pj, c.bus_read_pj, "the bus wire is the same");
+    near(l.e_read_pj, c.e_read_pj + 3 * 3.24 * 0.25, "read energy with them");
+    near(l.e_write_pj, c.e_write_pj, "writes do not drive them");
     // no bus: MEM_BUS_K = 0
     m.mem.bus_k = 0;
     sy_mem_cost n = sy_mem_cost_of(&m.mem, 64, 512, 64, 1, 1);

@@ -150,9 +150,17 @@ static double d_bus(const point *p, int i, int hi)
     return isfinite(bus) ? (hi ? bus : -0.5 * bus) : NAN;
 }
 
+/* The wires at module boundaries at half / twice their length (BND_WIRE_K). */
+static double d_bnd_wire(const point *p, int i, int hi)
+{
+    double w = rp_num(p->run[i], "energy.per_query_boundary_wire_nj");
+    return isfinite(w) ? (hi ? w : -0.5 * w) : NAN;
+}
+
 static const correction CORRECTIONS[] = {
     {"clock", "clock network with half / twice its wire", d_clock},
     {"memory_bus", "memory data buses half / twice as long", d_bus},
+    {"boundary_wire", "module-boundary wires half / twice as long", d_bnd_wire},
 };
 #define NCORR ((int)(sizeof CORRECTIONS / sizeof CORRECTIONS[0]))
 
@@ -205,11 +213,15 @@ static void md_ranges(FILE *md, cJSON *jp, const point *p)
                     rp_num(p->run[i], "clock_network.power_uw") * 1e-3,
                     rp_num(p->run[i], "clock_network.power_low_uw") * 1e-3,
                     rp_num(p->run[i], "clock_network.power_high_uw") * 1e-3);
-    fprintf(md, " at the power clock. Memory data buses (counted):");
+    fprintf(md, " at the power clock. Counted per query, nJ (memory bus wires / the pins memory read data "
+                "drives / module-boundary pins / module-boundary wires):");
     for (int i = 0; i < RP_NCORES; i++)
         if (p->run[i])
-            fprintf(md, " %s %.1f nJ/query,", RP_CORE_NAME(i),
-                    rp_num(p->run[i], "energy.per_query_memory_bus_nj"));
+            fprintf(md, " %s %.1f / %.1f / %.1f / %.1f;", RP_CORE_NAME(i),
+                    rp_num(p->run[i], "energy.per_query_memory_bus_nj"),
+                    rp_num(p->run[i], "energy.per_query_memory_pins_nj"),
+                    rp_num(p->run[i], "energy.per_query_boundary_pins_nj"),
+                    rp_num(p->run[i], "energy.per_query_boundary_wire_nj"));
     fprintf(md,
             "\n\nEnergy/query ratio against the baseline over the uncertain corrections (low-high):\n\n"
             "| core / baseline | counted%s |",

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sy_bound.h"
 #include "sy_cmd.h"
 #include "sy_energy.h"
 #include "sy_glmodel.h"
@@ -338,14 +339,17 @@ typedef struct {
 
 typedef struct {
     int ntog;
-    pcell **tog_cell; /* per toggle net: its cell in the power table */
+    pcell **tog_cell;                 /* per toggle net: its cell in the power table */
+    double *tog_pin_pf, *tog_wire_pf; /* per toggle net: the load across the module boundary */
     int nmem;
     memref *mem;
 } glmap;
 
 /* Reads map.txt (sy_glmodel_write_map): its widths, toggle nets (each index once, each cell
- * in the power table) and memory enables. -1 with err on anything else. */
-static int read_map(const char *path, const char *module, ptable *t, glmap *m, char *err, size_t errlen)
+ * in the power table; its boundary load from bm, which may be NULL) and memory enables. -1
+ * with err on anything else. */
+static int read_map(const char *path, const char *module, ptable *t, const sy_bmod *bm, glmap *m, char *err,
+                    size_t errlen)
 {
     char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
@@ -370,6 +374,8 @@ static int read_map(const char *path, const char *module, ptable *t, glmap *m, c
             if (!what) {
                 m->ntog = (int)x[2];
                 m->tog_cell = sy_xcalloc((size_t)(m->ntog ? m->ntog : 1), sizeof *m->tog_cell);
+                m->tog_pin_pf = sy_xcalloc((size_t)(m->ntog ? m->ntog : 1), sizeof *m->tog_pin_pf);
+                m->tog_wire_pf = sy_xcalloc((size_t)(m->ntog ? m->ntog : 1), sizeof *m->tog_wire_pf);
                 have_widths = 1;
             }
         } else if (strcmp(f[0], "tog") == 0) {
@@ -381,6 +387,11 @@ static int read_map(const char *path, const char *module, ptable *t, glmap *m, c
             else {
                 m->tog_cell[x[0]]->nout++;
                 ntogs_seen++;
+                const sy_bdrv *bd = bm ? sy_bound_find(bm, f[2], f[3]) : NULL;
+                if (bd) {
+                    m->tog_pin_pf[x[0]] = bd->pin_pf;
+                    m->tog_wire_pf[x[0]] = bd->wire_pf;
+                }
             }
         } else if (strcmp(f[0], "mem") == 0) {
             if (n != 6 || sy_parse_long(f[1], 0, SY_MAX_NETS, &x[0]) != 0 ||
@@ -419,6 +430,8 @@ static void glmap_free(glmap *m)
     }
     free(m->mem);
     free(m->tog_cell);
+    free(m->tog_pin_pf);
+    free(m->tog_wire_pf);
 }
 
 typedef struct {
@@ -542,8 +555,10 @@ typedef struct {
     double act_sum; /* mean output activity, summed over simulated instances */
     double power_w; /* all instances */
     double leak_w;
-    long counted;          /* activity cycles (max over its instances) */
-    double flops, pins_pf; /* clocked cells of one instance and their clock-pin capacitance */
+    long counted;                   /* activity cycles (max over its instances) */
+    double flops, pins_pf;          /* clocked cells of one instance and their clock-pin capacitance */
+    double bpin_sum_w, bwire_sum_w; /* boundary pins and wires, summed over simulated instances */
+    double bpin_w, bwire_w;         /* all instances (part of power_w) */
 } modres;
 
 typedef struct {
@@ -561,9 +576,10 @@ static int port_w(const sy_mmod *m, const char *needle, sy_dir dir)
     return 0;
 }
 
-/* Simulated power of every instance of one module. */
-static int module_power(const char *run, const sy_list *list, modres *r, memres *mems, int nmems, char *err,
-                        size_t errlen)
+/* Simulated power of every instance of one module; bm: its boundary loads (or NULL), switched
+   at bnd_vdd (V) every period_ns. */
+static int module_power(const char *run, const sy_list *list, modres *r, memres *mems, int nmems,
+                        const sy_bmod *bm, double bnd_vdd, double period_ns, char *err, size_t errlen)
 {
     const char *name = r->mm->name;
     char *p0 = sy_asprintf("%s/reports/sta/%s.power0.rpt", run, name);
@@ -585,7 +601,7 @@ static int module_power(const char *run, const sy_list *list, modres *r, memres 
         if (in->cells > 0) r->n_with_cells++;
         if (!in->simulate) continue;
         if (!have_map) {
-            if (read_map(mp, name, &t, &map, err, errlen) != 0) {
+            if (read_map(mp, name, &t, bm, &map, err, errlen) != 0) {
                 rc = -1;
                 goto done;
             }
@@ -611,8 +627,16 @@ static int module_power(const char *run, const sy_list *list, modres *r, memres 
         if (tf.counted > r->counted) r->counted = tf.counted;
         for (int c = 0; c < t.n; c++) t.c[c].toggles = 0;
         double act = 0;
-        for (int k = 0; k < map.ntog; k++)
+        double bpin = 0, bwire = 0; /* pF x toggles */
+        for (int k = 0; k < map.ntog; k++) {
             if (map.tog_cell[k]) map.tog_cell[k]->toggles += tf.tog[k];
+            bpin += map.tog_pin_pf[k] * tf.tog[k];
+            bwire += map.tog_wire_pf[k] * tf.tog[k];
+        }
+        /* C V^2 / 2 per toggle (pF V^2 = pJ), over the counted cycles */
+        double w_per_pf = 0.5 * bnd_vdd * bnd_vdd * 1e-12 / (cyc * period_ns * 1e-9);
+        r->bpin_sum_w += bpin * w_per_pf;
+        r->bwire_sum_w += bwire * w_per_pf;
         double p = 0, leak = 0, p0dyn = 0;
         int ncell = 0;
         for (int c = 0; c < t.n; c++) {
@@ -648,7 +672,9 @@ static int module_power(const char *run, const sy_list *list, modres *r, memres 
     /* instances not simulated (sampling) take the mean of the simulated ones */
     if (r->n_sim > 0) {
         double scale = (double)r->n_with_cells / r->n_sim;
-        r->power_w = r->p_sum_w * scale;
+        r->bpin_w = r->bpin_sum_w * scale;
+        r->bwire_w = r->bwire_sum_w * scale;
+        r->power_w = r->p_sum_w * scale + r->bpin_w + r->bwire_w;
         r->leak_w = r->leak_sum_w * scale;
     }
 done:
@@ -767,7 +793,8 @@ typedef struct {
     double logic_area, logic_p, logic_leak, p0dyn;
     long cells_total, cells_cov, inst_cells, inst_sim;
     double mem_area, mem_p, mem_leak;
-    double mem_bus_p; /* the memories' data buses: part of mem_p (W) */
+    double mem_bus_p, mem_pins_p; /* the memories' data buses and the pins they drive: in mem_p (W) */
+    double bnd_pin_p, bnd_wire_p; /* module boundaries' pins and wires: part of logic_p (W) */
     double ii, cyc_per_q;
     sy_clock_tree clk; /* the clock network (zero when CLK_TREE=0) */
     double clk_w;      /* its power at the flow's clock */
@@ -808,7 +835,8 @@ static int load(summary *s, const char *rtl, const char *out, char *err, size_t 
                  vp, s->model.clk.buf_load_pf, s->model.clk.buf_in_pf);
         rc = 1;
     }
-    if (!rc && s->model.clk_tree == 1) { /* the clock-pin capacitances of the flops */
+    if (!rc && (s->model.clk_tree == 1 || s->model.bnd_pins != 0 || s->model.bnd_wire_k > 0)) {
+        /* the clock-pin capacitances of the flops, the pins across module boundaries */
         const char *lp = var(&s->kv, "LIB", "");
         s->lib = sy_lib_read(lp, err, errlen);
         rc = !s->lib;
@@ -837,16 +865,40 @@ static int module_results(summary *s, char *err, size_t errlen)
                                  mm->write_ports);
     }
     int rc = 0;
-    for (int i = 0; i < man->nmods && !rc; i++) {
+    double *area = sy_xcalloc((size_t)man->nmods, sizeof *area); /* one instance, by manifest index */
+    for (int i = 0; i < man->nmods && !rc; i++) { /* areas first: the boundary wires need them */
         const sy_mmod *mm = &man->mods[i];
         if (mm->is_memory) continue;
         modres *r = &s->mods[s->nmods++];
         r->mm = mm;
+        for (int li = 0; li < s->list.n; li++)
+            if (s->list.v[li].mod == mm) r->leaf_cells = (int)s->list.v[li].cells;
         char *ap = sy_asprintf("%s/reports/area/%s.rpt", s->run, mm->name);
+        rc = stat_of(ap, mm->name, r->leaf_cells, s->lib, &r->area_um2, &r->flops, &r->pins_pf, err,
+                     errlen) != 0;
+        area[i] = r->area_um2;
+        if (rc) fprintf(stderr, "hgsynth summary: %s: %s\n", mm->name, err);
+        free(ap);
+    }
+    sy_bmod *bm = sy_xcalloc((size_t)man->nmods, sizeof *bm);
+    if (!rc && s->lib && (s->model.bnd_pins != 0 || s->model.bnd_wire_k > 0)) {
+        char *nd = sy_asprintf("%s/generated/netlist", s->run);
+        const sy_bound_params bp = {s->model.bnd_wire_k, s->model.bnd_wire_pf_mm,
+                                    atof(var(&s->kv, "OUT_LOAD_PF", "0")), s->model.bnd_pins != 0};
+        rc = sy_bound_compute(man, nd, s->lib, area, &bp, bm, err, errlen) != 0;
+        if (rc) fprintf(stderr, "hgsynth summary: module boundaries: %s\n", err);
+        free(nd);
+        for (int j = 0; j < s->nmems && !rc; j++) /* the pins memory read data drives */
+            sy_mem_add_read_load(&s->mems[j].cost, &s->model.mem,
+                                 bm[s->mems[j].mm - man->mods].mem_out_pin_pf);
+    }
+    for (int k = 0; k < s->nmods && !rc; k++) {
+        modres *r = &s->mods[k];
+        const sy_mmod *mm = r->mm;
         char *tp = sy_asprintf("%s/reports/sta/%s.timing.rpt", s->run, mm->name);
-        rc = module_power(s->run, &s->list, r, s->mems, s->nmems, err, errlen) != 0 ||
-             stat_of(ap, mm->name, r->leaf_cells, s->lib, &r->area_um2, &r->flops, &r->pins_pf, err,
-                     errlen) != 0 ||
+        r->leaf_cells = 0;
+        rc = module_power(s->run, &s->list, r, s->mems, s->nmems, &bm[mm - man->mods], s->model.bnd_vdd,
+                          s->model.period_ns, err, errlen) != 0 ||
              timing_of(tp, s->model.period_ns, &r->tm, err, errlen) != 0;
         if (!rc && r->n_inst == 0) {
             snprintf(err, errlen, "module %s has no instance in %s/generated/instances.txt", mm->name,
@@ -854,9 +906,11 @@ static int module_results(summary *s, char *err, size_t errlen)
             rc = 1;
         }
         if (rc) fprintf(stderr, "hgsynth summary: %s: %s\n", mm->name, err);
-        free(ap);
         free(tp);
     }
+    sy_bound_free(bm, man->nmods);
+    free(bm);
+    free(area);
     return rc ? -1 : 0;
 }
 
@@ -931,6 +985,8 @@ static void totals(summary *s)
         add_to_block(s, r->mm->block, r->area_um2 * r->n_inst, r->power_w, r->leak_w);
         s->logic_area += r->area_um2 * r->n_inst;
         s->logic_p += r->power_w;
+        s->bnd_pin_p += r->bpin_w;
+        s->bnd_wire_p += r->bwire_w;
         s->logic_leak += r->leak_w;
         s->p0dyn += r->n_sim ? r->p0dyn_sum_w * r->n_with_cells / r->n_sim : 0;
         s->cells_total += (long)r->leaf_cells * r->n_with_cells;
@@ -947,9 +1003,12 @@ static void totals(summary *s)
         s->mem_p += mp.dyn_w + mp.leak_w;
         s->mem_leak += mp.leak_w;
         sy_mem_cost bus = {.e_read_pj = m->cost.bus_read_pj, .e_write_pj = m->cost.bus_write_pj};
+        sy_mem_cost pins = {.e_read_pj = m->cost.pins_read_pj};
+        double cyc = mem_cycles(s, m);
         s->mem_bus_p +=
-            sy_mem_power_of(&bus, m->reads, m->writes, mem_cycles(s, m), s->model.period_ns, m->mm->instances)
-                .dyn_w;
+            sy_mem_power_of(&bus, m->reads, m->writes, cyc, s->model.period_ns, m->mm->instances).dyn_w;
+        s->mem_pins_p +=
+            sy_mem_power_of(&pins, m->reads, m->writes, cyc, s->model.period_ns, m->mm->instances).dyn_w;
         add_to_block(s, "memory", area, mp.dyn_w + mp.leak_w, mp.leak_w);
     }
     if (s->lib) { /* the clock network over the whole core (logic and memories) */
@@ -1077,6 +1136,7 @@ static void json_memories(const summary *s, cJSON *root)
         addnum(o, "bus_mm", m->cost.bus_mm);
         addnum(o, "e_read_bus_pj", m->cost.bus_read_pj);
         addnum(o, "e_write_bus_pj", m->cost.bus_write_pj);
+        addnum(o, "e_read_pins_pj", m->cost.pins_read_pj);
         addnum(o, "reads", m->reads);
         addnum(o, "writes", m->writes);
         addnum(o, "reads_per_cycle", m->reads / cyc);
@@ -1100,6 +1160,8 @@ static void json_totals(const summary *s, cJSON *root)
     addnum(tot, "logic_leakage_uw", s->logic_leak * 1e6);
     addnum(tot, "logic_clock_uw", s->p0dyn * 1e6);
     addnum(tot, "clock_network_uw", s->clk_w * 1e6);
+    addnum(tot, "boundary_pins_uw", s->bnd_pin_p * 1e6);
+    addnum(tot, "boundary_wire_uw", s->bnd_wire_p * 1e6);
     cJSON *ck = cJSON_AddObjectToObject(root, "clock_network");
     cJSON_AddStringToObject(ck, "model",
                             s->lib ? "analytic tree (docs/synth.md)" : "not counted (CLK_TREE=0)");
@@ -1148,6 +1210,9 @@ static void json_energy(const summary *s, cJSON *root)
     addnum(en, "per_query_memory_nj", e->mem_j * 1e9);
     /* the whole activity window: what a window without queries (a K/V load) costs */
     addnum(en, "window_nj", (s->logic_p + s->mem_p) * (double)s->cycles * s->model.period_ns);
+    addnum(en, "per_query_boundary_pins_nj", s->bnd_pin_p * s->cyc_per_q * s->model.period_ns);
+    addnum(en, "per_query_boundary_wire_nj", s->bnd_wire_p * s->cyc_per_q * s->model.period_ns);
+    addnum(en, "per_query_memory_pins_nj", s->mem_pins_p * s->cyc_per_q * s->model.period_ns);
     addnum(en, "per_query_memory_bus_nj", s->mem_bus_p * s->cyc_per_q * s->model.period_ns); /* W ns = nJ */
     addnum(en, "per_query_at_fmax_nj", e->per_query_at_fmax_j * 1e9);
     addnum(en, "queries_per_mj", eq > 0 ? 1e-3 / eq : 0);

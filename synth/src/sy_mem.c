@@ -17,7 +17,8 @@ sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long 
     /* fF * V * V = fJ; /1000 -> pJ */
     c.macros = ceil(cols / p->macro_bits);
     c.bus_mm = p->bus_k * sqrt(c.area_um2 * 1e-6);
-    double bus_pj_per_bit = c.bus_mm * p->bus_pf_mm * vdd2 * p->bus_act; /* pF * V^2 = pJ */
+    /* C V^2 / 2 per toggle (pF * V^2 = pJ), bus_act toggles per wire per access */
+    double bus_pj_per_bit = 0.5 * c.bus_mm * p->bus_pf_mm * vdd2 * p->bus_act;
     c.bus_read_pj = cols * bus_pj_per_bit;
     c.bus_write_pj = w * bus_pj_per_bit;
     double read_fj = cols * (rows * p->cbl_ff * p->vdd * p->read_swing + p->sa_fj) + cols * p->cwl_ff * vdd2 +
@@ -28,4 +29,11 @@ sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long 
     c.e_write_pj = write_fj * 1e-3 + c.bus_write_pj;
     c.leak_uw = c.bits * p->leak_pa * 1e-12 * p->vdd * 1e6;
     return c;
+}
+
+void sy_mem_add_read_load(sy_mem_cost *c, const sy_mem_params *p, double pins_pf)
+{
+    double e = 0.5 * pins_pf * p->vdd * p->vdd * p->bus_act;
+    c->pins_read_pj += e;
+    c->e_read_pj += e;
 }

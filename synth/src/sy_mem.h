@@ -11,8 +11,9 @@
  *   E_write  = w * (rows * C_bl * Vdd^2 + C_wl * Vdd^2) + ceil(w / macro_bits) * log2(words)
  *              * E_dec + E_bus(w)
  *              for a write of w bits (full-swing bit lines of the written columns);
- *   E_bus(n) = n * bus_mm * C_wire * Vdd^2 * a,  bus_mm = bus_k * sqrt(area in mm^2): n bus
- *              wires the length of bus_k times the memory's side, toggling with activity a;
+ *   E_bus(n) = n * bus_mm * C_wire * Vdd^2 * a / 2,  bus_mm = bus_k * sqrt(area in mm^2): n
+ *              bus wires the length of bus_k times the memory's side, a toggles per wire per
+ *              access, C V^2 / 2 per toggle;
  *   P_leak   = bits * I_leak * Vdd.
  */
 #ifndef SY_MEM_H
@@ -47,6 +48,7 @@ typedef struct {
     double e_read_pj;                 /* one row read, its bus included */
     double e_write_pj;                /* one write of write_bits, its bus included */
     double bus_read_pj, bus_write_pj; /* the bus's part of them */
+    double pins_read_pj;              /* the far-end pins' part of a read (sy_mem_add_read_load) */
     double bus_mm;                    /* bus length */
     double macros;
     double leak_uw;
@@ -56,6 +58,10 @@ typedef struct {
  * wide (the generator's key memory writes one key of a row at a time). */
 sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long write_bits, int read_ports,
                            int write_ports);
+
+/* Adds to a read the input pins its data drives at the far end of the bus (pins_pf over all
+ * its output bits): pins_pf * Vdd^2 * a / 2, in pins_read_pj and e_read_pj. */
+void sy_mem_add_read_load(sy_mem_cost *c, const sy_mem_params *p, double pins_pf);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
 /* sy_model.h — the numeric model variables of the flow: clock period, memory model, clock
- * network and the node normalisation (docs/synth.md). This table is their one definition: default, range and
+ * network, module boundaries and the node normalisation (docs/synth.md). This table is their one definition: default, range and
  * meaning. `hgsynth vars` prints it; synth/flow.sh declares its flow variables from that
  * output and checks their values against it, and `hgsynth summary` reads the run's values
  * through it.
@@ -17,12 +17,16 @@ extern "C" {
 #endif
 
 typedef struct {
-    double period_ns;    /* CLK_PERIOD_NS: clock of STA and of the power tables */
-    sy_mem_params mem;   /* MEM_*: memory model */
-    double node_nm;      /* NODE_REF_NM: node of the normalised energy */
-    double node_vdd;     /* NODE_REF_VDD: its supply */
-    double clk_tree;     /* CLK_TREE: 1 counts the clock network (sy_clock.h), 0 leaves it out */
-    sy_clock_params clk; /* CLK_*: the clock network */
+    double period_ns;      /* CLK_PERIOD_NS: clock of STA and of the power tables */
+    sy_mem_params mem;     /* MEM_*: memory model */
+    double node_nm;        /* NODE_REF_NM: node of the normalised energy */
+    double node_vdd;       /* NODE_REF_VDD: its supply */
+    double clk_tree;       /* CLK_TREE: 1 counts the clock network (sy_clock.h), 0 leaves it out */
+    sy_clock_params clk;   /* CLK_*: the clock network */
+    double bnd_pins;       /* BND_PINS: 1 counts the input pins across module boundaries (sy_bound.h) */
+    double bnd_wire_k;     /* BND_WIRE_K: boundary wire length / the module's side (0: no wire) */
+    double bnd_wire_pf_mm; /* BND_WIRE_PF_MM */
+    double bnd_vdd;        /* BND_VDD: supply the boundary nets swing */
 } sy_model_params;
 
 typedef struct {
