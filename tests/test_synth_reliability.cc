@@ -99,15 +99,17 @@ struct Tiny {
 };
 
 // A run directory of the design as synth/flow.sh leaves it, with crafted reports: area
-// 16 um2, a 0.2 ns path at a 10 ns clock, one cell's power tables; plan, map and toggle
-// file from hgsynth itself.
+// 16 um2, a 0.2 ns path at a 10 ns clock, one cell's power tables; plan, netlist, map and
+// toggle file from hgsynth itself.
 struct TinyRun : Tiny {
     std::string run;
     TinyRun()
     {
         run = dir + "/run";
-        hgt::run_cmd("mkdir -p " + q(run) + "/generated/gl/m " + q(run) + "/log " + q(run) +
-                     "/reports/area " + q(run) + "/reports/sta " + q(run) + "/reports/toggles");
+        hgt::run_cmd("mkdir -p " + q(run) + "/generated/gl/m " + q(run) + "/generated/netlist " + q(run) +
+                     "/log " + q(run) + "/reports/area " + q(run) + "/reports/sta " + q(run) +
+                     "/reports/toggles");
+        hgt::run_cmd("cp " + q(nl + "/m.json") + " " + q(run + "/generated/netlist/")); // module boundaries
         hgt::run_cmd(hgsynth() + " plan --rtl " + q(rtl) + " --out " + q(run + "/generated/plan.sh"));
         hgt::write_file(run + "/generated/instances.txt", "m 1 1 " + cap + "/top.m\n");
         hgt::run_cmd(hgsynth() + " gatesim --rtl " + q(rtl) + " --netlists " + q(nl) + " --lib " + kLib +

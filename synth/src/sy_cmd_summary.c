@@ -1011,7 +1011,7 @@ static void totals(summary *s)
             sy_mem_power_of(&pins, m->reads, m->writes, cyc, s->model.period_ns, m->mm->instances).dyn_w;
         add_to_block(s, "memory", area, mp.dyn_w + mp.leak_w, mp.leak_w);
     }
-    if (s->lib) { /* the clock network over the whole core (logic and memories) */
+    if (s->lib && s->model.clk_tree == 1) { /* the clock network over the whole core (logic, memories) */
         double flops = 0, pins = 0;
         for (int i = 0; i < s->nmods; i++) {
             flops += s->mods[i].flops * s->mods[i].n_inst;
@@ -1163,8 +1163,8 @@ static void json_totals(const summary *s, cJSON *root)
     addnum(tot, "boundary_pins_uw", s->bnd_pin_p * 1e6);
     addnum(tot, "boundary_wire_uw", s->bnd_wire_p * 1e6);
     cJSON *ck = cJSON_AddObjectToObject(root, "clock_network");
-    cJSON_AddStringToObject(ck, "model",
-                            s->lib ? "analytic tree (docs/synth.md)" : "not counted (CLK_TREE=0)");
+    cJSON_AddStringToObject(
+        ck, "model", s->model.clk_tree == 1 ? "analytic tree (docs/synth.md)" : "not counted (CLK_TREE=0)");
     addnum(ck, "flops", s->clk.flops);
     addnum(ck, "pins_pf", s->clk.pins_pf);
     addnum(ck, "area_mm2", s->clk.area_mm2);
