@@ -99,12 +99,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sy_list list = {1, &inst};
     modres r = {.mm = &mod};
     char *run = sy_asprintf("%s/run", fz_dir());
-    if (module_power(run, &list, &r, NULL, 0, err, sizeof err) == 0 && (r.n_inst != 1 || r.n_sim != 1))
+    if (module_power(run, &list, &r, NULL, 0, NULL, 1.8, 10, err, sizeof err) == 0 &&
+        (r.n_inst != 1 || r.n_sim != 1))
         fz_fail("synth_reports", "module_power counted another number of instances");
     free(run);
 
-    double queries = 0;
-    if (read_phase(path[7], &queries, err, sizeof err) == 0 && !(queries >= 0))
-        fz_fail("synth_reports", "a negative number of queries");
+    double queries = 0, n_keys = 0;
+    if (read_phase(path[7], &queries, &n_keys, err, sizeof err) == 0 && !(queries >= 0 && n_keys >= 0))
+        fz_fail("synth_reports", "a negative number of queries or keys");
     return 0;
 }
