@@ -12,6 +12,7 @@
 #   4 capture   RTL simulation with +define+HG_CAPTURE (bench or CAPTURE_CMD)
 #   5 gatesim   each module netlist simulated on the captured stimulus of its instances:
 #               outputs checked against the RTL every cycle, toggles counted per net
+#               (GL_SIM=timed: under SDF delays in Icarus, every transition, glitches too)
 #   6 summary   area / Fmax / power per block, memories, energy per query -> summary.json
 # Exit status: 0 done, 1 a tool or the gate-level check failed, 2 bad input.
 set -euo pipefail
@@ -60,7 +61,10 @@ flow_var CAPTURE_SEED   "1" "synthetic data: random seed"
 flow_var CAPTURE_PREFIX ""  "capture name of the top instance (default: found from the files)"
 flow_var ACT_WINDOW     "query" "cycles whose toggles count as activity: query (from hg_phase.txt: first query to last output), all, or START:END (the cycles START < c < END; START + 2 <= END <= captured cycles)"
 flow_var SAMPLE         "0" "simulate at most this many instances per module at gate level, evenly spaced (0 = all)"
-flow_var GL_SIM         "builtin" "gate-level simulator: builtin (hgsynth gatesim, 64 instances per pass) or verilator (cell models from LIB + synth/harness, slow to compile: small modules)"
+flow_var GL_SIM         "builtin" "gate-level simulator: builtin (hgsynth gatesim, 64 instances per pass, zero delay), verilator (cell models from LIB + synth/harness, slow to compile: small modules, zero delay) or timed (Icarus with each module's SDF from OpenSTA: every transition counts, glitches included)"
+flow_var CELLS_TIMED    "/usr/share/qflow/tech/osu018/osu018_stdcells.v" "GL_SIM=timed: Verilog cell library with specify blocks (the cells of LIB, same names and pins)"
+flow_var TIMED_SDF      "1" "GL_SIM=timed: 1 annotates the module's SDF (OpenSTA, synth/scripts/sta_sdf.tcl); 0 zero delay (no specify, no SDF: the zero-delay counts, a check of the bench)"
+flow_var TIMED_IN_OFFSET_NS "0.1" "GL_SIM=timed: module inputs change this long after the rising edge, all at once (ns, a multiple of 0.001, below half the period; 0: in the edge's time step)"
 flow_var CAPTURE_ORDER  "ports" "column order of the capture lines: ports (manifest port order, clk_i left out; what hadgen writes) or inputs-first"
 flow_var VERILATOR_CFLAGS "-O1" "GL_SIM=verilator: C++ optimisation of the models"
 flow_var REUSE_FROM     ""  "run directory of the same RTL_DIR whose netlists and STA reports are reused: steps 2-3 are skipped (e.g. a second activity case on the same netlists)"
@@ -68,8 +72,8 @@ flow_var STOP_AFTER     ""  "stop after this step (plan, yosys, sta, capture, ga
 flow_var YOSYS          "yosys" "Yosys binary"
 flow_var STA            "sta" "OpenSTA binary"
 flow_var VERILATOR      "verilator" "Verilator binary"
-flow_var IVERILOG       "iverilog" "Icarus compiler (capture bench)"
-flow_var VVP            "vvp" "Icarus runtime (capture bench)"
+flow_var IVERILOG       "iverilog" "Icarus compiler (capture bench, GL_SIM=timed)"
+flow_var VVP            "vvp" "Icarus runtime (capture bench, GL_SIM=timed)"
 flow_var HGSYNTH        "$root/build/bin/hgsynth" "flow helper program (make hgsynth)"
 flow_var HGSIM          "$root/build/bin/hgsim" "sim/'s command-line simulator (make sim-tools), for CAPTURE_CMD=hgsim"
 flow_var HGGL_MAIN      "$here/harness/hggl_main.cpp" "gate-level harness source"
@@ -84,7 +88,7 @@ while IFS=$'\t' read -r mv_name mv_dflt mv_kind mv_max mv_desc; do
 done <<< "$model_vars"
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
   echo
   echo "Flow variables (environment overrides the default):"
   for v in "${FLOW_VARS[@]}"; do
@@ -138,7 +142,15 @@ int_var CAPTURE_CONST 0 1
 [[ "$ABC_SCRIPT" =~ ^[-A-Za-z0-9_\;\&,.:/+\ ]+$ ]] ||
   die "ABC_SCRIPT='$ABC_SCRIPT': must be an abc script or file of letters, digits, spaces and - _ ; & , . : / +"
 [[ "$ABC_IN_DRIVER" =~ ^[A-Za-z0-9_]*$ ]] || die "ABC_IN_DRIVER='$ABC_IN_DRIVER': must be a cell name (letters, digits, _) or empty"
-[[ "$GL_SIM" =~ ^(builtin|verilator)$ ]] || die "GL_SIM='$GL_SIM': must be builtin or verilator"
+[[ "$GL_SIM" =~ ^(builtin|verilator|timed)$ ]] || die "GL_SIM='$GL_SIM': must be builtin, verilator or timed"
+int_var TIMED_SDF 0 1
+[[ "$TIMED_IN_OFFSET_NS" =~ ^[0-9]{1,6}(\.[0-9]{0,3})?$ ]] &&
+  awk -v o="$TIMED_IN_OFFSET_NS" -v p="$CLK_PERIOD_NS" 'BEGIN { exit !(2 * (o * 1000 + 2) < p * 1000) }' ||
+  die "TIMED_IN_OFFSET_NS='$TIMED_IN_OFFSET_NS': must be a decimal number of ns with at most 3 decimals (whole ps), below half of CLK_PERIOD_NS=$CLK_PERIOD_NS"
+if [ "$GL_SIM" = timed ]; then
+  [ -f "$CELLS_TIMED" ] || die "CELLS_TIMED='$CELLS_TIMED': no such Verilog cell library"
+  for t in "$IVERILOG" "$VVP"; do command -v "$t" >/dev/null || die "tool '$t' not found (GL_SIM=timed)"; done
+fi
 [[ "$CAPTURE_ORDER" =~ ^(ports|inputs-first)$ ]] || die "CAPTURE_ORDER='$CAPTURE_ORDER': must be ports or inputs-first"
 [[ "$STOP_AFTER" =~ ^(|plan|yosys|sta|capture|gatesim)$ ]] || die "STOP_AFTER='$STOP_AFTER': must be plan, yosys, sta, capture, gatesim or empty"
 [[ "$ACT_WINDOW" =~ ^(query|all|[0-9]{1,12}:[0-9]{1,12})$ ]] &&
@@ -391,6 +403,36 @@ run_gl() { # MODULE BASE: one instance through the Verilator model
   "$GEN/gl/$1/obj/hggl_sim" --map "$GEN/gl/$1/map.txt" --capture "$2" --instance "$(basename "$2")" \
     --toggles "$RPT/toggles/$(basename "$2").tog" "${win_args[@]}"
 }
+build_timed() { # MODULE: the timed bench of the module (SDF from OpenSTA, completed for Icarus)
+  local m=$1 d="$GEN/gl/$1" memfiles spec=()
+  "$HGSYNTH" glgen --rtl "$RTL_DIR" --netlists "$GEN/netlist" --module "$m" --out "$d" \
+    --capture-order "$CAPTURE_ORDER" --timed &&
+  mapfile -t memfiles < "$d/memfiles.f" || return 1
+  if [ "$TIMED_SDF" = 1 ]; then
+    env SY_MODULE="$m" SY_NETLIST="$GEN/netlist/$m.v" SY_SDF="$d/$m.sta.sdf" \
+      "$STA" -no_splash -exit "$here/scripts/sta_sdf.tcl" &&
+    "$HGSYNTH" sdf-fix --in "$d/$m.sta.sdf" --out "$d/$m.sdf" --top hggl_top || return 1
+    spec=(-gspecify)
+  fi
+  "$IVERILOG" -g2005 "${spec[@]}" -o "$d/timed.vvp" -I "$d" "$here/bench/hg_timed_tb.v" "$d/hggl_top.v" \
+    "${memfiles[@]}" "$CELLS_TIMED" > "$d/iverilog.log" 2>&1 ||
+    { grep -v 'warning: choosing typ expression' "$d/iverilog.log"; return 1; }
+  echo "hg_timed_tb of $m compiled ($(grep -c 'choosing typ' "$d/iverilog.log") library typ-choice warnings)"
+}
+run_timed() { # MODULE BASE: one instance through the timed bench
+  local m=$1 d="$GEN/gl/$1" name sdf=() w=()
+  name=$(basename "$2")
+  [ ${#win_args[@]} = 0 ] || w=(--window "${win_args[1]}:${win_args[2]}")
+  [ "$TIMED_SDF" = 0 ] || sdf=(+hgt_sdf="$d/$m.sdf")
+  "$HGSYNTH" glvec --rtl "$RTL_DIR" --netlists "$GEN/netlist" --module "$m" --capture "$2" \
+    --out "$d/$name.vec" --capture-order "$CAPTURE_ORDER" "${w[@]}" || return $?
+  "$VVP" -n "$d/timed.vvp" +hgt_vec="$d/$name.vec" +hgt_raw="$d/$name.raw" "${sdf[@]}" \
+    +hgt_period_ps="$(awk -v p="$CLK_PERIOD_NS" 'BEGIN { printf "%d", p * 1000 + 0.5 }')" \
+    +hgt_offset_ps="$(awk -v o="$TIMED_IN_OFFSET_NS" 'BEGIN { printf "%d", o * 1000 + 0.5 }')" || return $?
+  rm -f "$d/$name.vec"
+  "$HGSYNTH" gltog --rtl "$RTL_DIR" --netlists "$GEN/netlist" --module "$m" --instance "$name" \
+    --raw "$d/$name.raw" --toggles "$RPT/toggles/$name.tog" --capture-order "$CAPTURE_ORDER" || return $?
+}
 run_gatesim() { # MODULE: all its simulated instances through the built-in simulator
   local w=()
   [ ${#win_args[@]} = 0 ] || w=(--window "${win_args[1]}:${win_args[2]}")
@@ -403,6 +445,8 @@ for m in $PLAN_LOGIC; do
   mkdir -p "$GEN/gl/$m"
   if [ "$GL_SIM" = verilator ]; then
     run_job "$LOG/glbuild_$m.log" build_gl "$m"
+  elif [ "$GL_SIM" = timed ]; then
+    run_job "$LOG/glbuild_$m.log" build_timed "$m"
   else
     run_job "$LOG/gatesim_$m.log" run_gatesim "$m"
   fi
@@ -414,6 +458,21 @@ if [ "$GL_SIM" = verilator ]; then
     run_job "$LOG/glsim_$(basename "$base").log" run_gl "$m" "$base"
   done < "$GEN/instances.txt"
   wait_jobs "gate-level check"
+fi
+if [ "$GL_SIM" = timed ]; then
+  while read -r m sim cells base; do
+    [ "$sim" = 1 ] || continue
+    run_job "$LOG/glsim_$(basename "$base").log" run_timed "$m" "$base"
+  done < "$GEN/instances.txt"
+  wait_jobs "gate-level check"
+  # Icarus reports SDF lines it could not apply (an instance, a pin, a path it does not find)
+  # as warnings and goes on: here they fail the run, the delays would silently be the
+  # library's own.
+  if grep -l -E 'SDF (WARNING|ERROR)' "$LOG"/glsim_*.log > "$LOG/sdf_problems.txt" 2>/dev/null; then
+    head -3 "$LOG/sdf_problems.txt" | while IFS= read -r f; do grep -m 3 -E 'SDF (WARNING|ERROR)' "$f" >&2; done
+    fail "SDF annotation incomplete in $(wc -l < "$LOG/sdf_problems.txt") instance runs (logs: $LOG/sdf_problems.txt)"
+  fi
+  rm -f "$LOG/sdf_problems.txt"
 fi
 echo "  $(grep -c ' 1 ' "$GEN/instances.txt") instances simulated: gate level == RTL on every cycle"
 step_time gatesim "$t0"

@@ -17,6 +17,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace
 {
@@ -527,6 +528,132 @@ TEST_F(SynthGateSim, BuiltinSimulatorAgreesWithVerilator)
     std::string a = read_file(d + "/vl.tog"), c = read_file(d + "/tog/" + name + ".tog");
     ASSERT_GT(a.size(), 50u);
     EXPECT_EQ(a.substr(a.find("cycles")), c.substr(c.find("cycles")));
+}
+
+// The per-net toggle counts of a .tog file (the lines after "toggles N").
+std::vector<long long> tog_counts(const std::string &tog)
+{
+    std::vector<long long> v;
+    size_t at = tog.find("\ntoggles ");
+    if (at == std::string::npos) return v;
+    std::istringstream ss(tog.substr(at + 1));
+    std::string word;
+    long long n = 0, x;
+    ss >> word >> n;
+    while ((long long)v.size() < n && ss >> x) v.push_back(x);
+    return v;
+}
+
+// GL_SIM=timed (docs/synth.md): the timed Icarus bench of one HAD AV dimension (a multiplier
+// and an accumulator). Without SDF and with the inputs in the edge's time step it counts
+// exactly what the zero-delay built-in simulator counts; with the module's SDF every net
+// toggles at least as often, by an even number more (a glitch is a pair of transitions),
+// and the module as a whole strictly more. OpenSTA's raw SDF ((min::max) triples) is
+// silently ignored by Icarus: its counts equal those of the library's own specify delays.
+TEST_F(SynthGateSim, TimedBenchCountsGlitchesAndMatchesZeroDelayWithoutSdf)
+{
+    const Run &r = run("had");
+    ASSERT_EQ(r.status, 0);
+    std::string rd = r.dir, d = work() + "/timed", nl = rd + "/generated/netlist";
+    hgt::run_cmd("rm -rf '" + d + "' && mkdir -p '" + d + "/tog'");
+    Result l = hgt::run_cmd("grep '^had_av_dim 1 ' '" + rd +
+                            "/generated/instances.txt' | head -1 | awk '{print $4}'");
+    ASSERT_FALSE(l.out.empty());
+    std::string base = l.out.substr(0, l.out.find('\n'));
+    std::string name = base.substr(base.rfind('/') + 1);
+    std::string hg = bin("hgsynth"),
+                mod = " --rtl '" + rtl("had") + "' --netlists '" + nl + "' --module had_av_dim";
+    Result g = hgt::run_cmd(hg + " glgen" + mod + " --out '" + d + "' --timed");
+    ASSERT_EQ(g.status, 0) << g.out;
+    Result sdf =
+        hgt::run_cmd("env LIB=" + std::string(kLib) +
+                     " CLK_PERIOD_NS=10 IN_SLEW_NS=0.1 OUT_LOAD_PF=0.01 SY_MODULE=had_av_dim SY_NETLIST='" +
+                     nl + "/had_av_dim.v' SY_SDF='" + d + "/sta.sdf' sta -no_splash -exit '" +
+                     hgt::src_dir() + "/synth/scripts/sta_sdf.tcl' && " + hg + " sdf-fix --in '" + d +
+                     "/sta.sdf' --out '" + d + "/fixed.sdf' --top hggl_top");
+    ASSERT_EQ(sdf.status, 0) << sdf.out;
+    Result v = hgt::run_cmd(hg + " glvec" + mod + " --capture '" + base + "' --out '" + d + "/vec.txt'");
+    ASSERT_EQ(v.status, 0) << v.out;
+    std::string src = "-I '" + d + "' '" + hgt::src_dir() + "/synth/bench/hg_timed_tb.v' '" + d +
+                      "/hggl_top.v' /usr/share/qflow/tech/osu018/osu018_stdcells.v";
+    Result c0 = hgt::run_cmd("iverilog -g2005 -o '" + d + "/zd.vvp' " + src +
+                             " 2>&1 | grep -v -e 'choosing typ' -e 'Omitting .sdf_annotate'");
+    Result c1 = hgt::run_cmd("iverilog -g2005 -gspecify -o '" + d + "/sd.vvp' " + src +
+                             " 2>&1 | grep -v -e 'choosing typ' -e 'Omitting .sdf_annotate'");
+    ASSERT_EQ(c0.out + c1.out, "");
+    // one bench run -> its .tog (through hgsynth gltog); the run's messages in *msg
+    auto bench = [&](const std::string &vvp, const std::string &tag, const std::string &extra,
+                     std::string *msg) {
+        Result b = hgt::run_cmd("vvp -n '" + d + "/" + vvp + "' +hgt_vec='" + d + "/vec.txt' +hgt_raw='" + d +
+                                "/" + tag + ".raw' +hgt_period_ps=10000 " + extra + " && " + hg + " gltog" +
+                                mod + " --instance '" + name + "' --raw '" + d + "/" + tag +
+                                ".raw' --toggles '" + d + "/" + tag + ".tog'");
+        *msg = b.out;
+        EXPECT_EQ(b.status, 0) << tag << ": " << b.out;
+        return read_file(d + "/" + tag + ".tog");
+    };
+    std::string m0, m1, m2, m3;
+    std::string zd = bench("zd.vvp", "zd", "+hgt_offset_ps=0", &m0);
+    std::string sd = bench("sd.vvp", "sd", "+hgt_offset_ps=100 +hgt_sdf='" + d + "/fixed.sdf'", &m1);
+    std::string lib = bench("sd.vvp", "lib", "+hgt_offset_ps=100", &m2);
+    std::string raw = bench("sd.vvp", "raw", "+hgt_offset_ps=100 +hgt_sdf='" + d + "/sta.sdf'", &m3);
+    EXPECT_EQ(m1.find("SDF"), std::string::npos) << "the completed SDF must annotate without a warning:\n"
+                                                 << m1;
+    // the built-in simulator over all cycles
+    hgt::write_file(d + "/list.txt", "had_av_dim 1 1 " + base + "\n");
+    Result s = hgt::run_cmd(hg + " gatesim" + mod + " --lib " + kLib + " --instances '" + d +
+                            "/list.txt' --toggles '" + d + "/tog'");
+    ASSERT_EQ(s.status, 0) << s.out;
+    std::string bi = read_file(d + "/tog/" + name + ".tog");
+    ASSERT_GT(bi.size(), 50u);
+    ASSERT_GT(zd.size(), 50u);
+    EXPECT_EQ(zd.substr(zd.find("cycles")), bi.substr(bi.find("cycles")));
+    std::vector<long long> z = tog_counts(zd), t = tog_counts(sd), lt = tog_counts(lib), rt = tog_counts(raw);
+    ASSERT_GT(z.size(), 500u);
+    ASSERT_EQ(t.size(), z.size());
+    long long zs = 0, ts = 0, bad = 0;
+    for (size_t i = 0; i < z.size(); i++) {
+        zs += z[i];
+        ts += t[i];
+        if (t[i] < z[i] || (t[i] - z[i]) % 2 != 0) {
+            if (++bad <= 5) ADD_FAILURE() << "net " << i << ": timed " << t[i] << ", zero delay " << z[i];
+        }
+    }
+    EXPECT_EQ(bad, 0) << "nets with fewer or an odd number of extra timed transitions";
+    EXPECT_GT(zs, 1000) << "zero-delay toggles";
+    EXPECT_GT(ts, zs) << "timed " << ts << " vs zero-delay " << zs << ": glitches of the multiplier expected";
+    EXPECT_EQ(rt, lt)
+        << "OpenSTA's raw (min::max) SDF should change nothing under Icarus (the trap sdf-fix removes)";
+    EXPECT_NE(t, lt) << "the completed SDF should change the delays from the library's own";
+}
+
+// hgsynth sdf-fix: every incomplete triple completed, quoted strings and complete triples
+// untouched, the design renamed with --top.
+TEST(SynthSdf, FixCompletesOpenStaTriples)
+{
+    std::string d = work() + "/sdffix";
+    hgt::run_cmd("rm -rf '" + d + "' && mkdir -p '" + d + "'");
+    hgt::write_file(d + "/in.sdf", "(DELAYFILE\n (DESIGN \"m\")\n (VOLTAGE 1.800::1.800)\n"
+                                   " (PROCESS \"1.000::1.000\")\n (CELL\n  (CELLTYPE \"m\")\n  (INSTANCE)\n"
+                                   "  (DELAY (ABSOLUTE (INTERCONNECT a _1_/A (0.0000::0.0000)))))\n (CELL\n"
+                                   "  (CELLTYPE \"NAND2X1\")\n  (INSTANCE _1_)\n  (DELAY\n   (ABSOLUTE\n"
+                                   "    (IOPATH A Y (0.1031::0.1045) (-0.05::-0.04))\n"
+                                   "    (IOPATH B Y (::0.2) (0.3::) (:0.4:) (1:2:3) (0.5) () (::))))\n"
+                                   "  (TIMINGCHECK (HOLD (negedge D) (posedge CLK) (-0.0962::-0.0873)))))\n");
+    Result r = hgt::run_cmd(bin("hgsynth") + " sdf-fix --in '" + d + "/in.sdf' --out '" + d +
+                            "/out.sdf' --top hggl_top");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("8 triples completed"), std::string::npos) << r.out;
+    EXPECT_EQ(read_file(d + "/out.sdf"),
+              "(DELAYFILE\n (DESIGN \"hggl_top\")\n (VOLTAGE 1.800:1.800:1.800)\n"
+              " (PROCESS \"1.000::1.000\")\n (CELL\n  (CELLTYPE \"hggl_top\")\n  (INSTANCE)\n"
+              "  (DELAY (ABSOLUTE (INTERCONNECT a _1_/A (0.0000:0.0000:0.0000)))))\n (CELL\n"
+              "  (CELLTYPE \"NAND2X1\")\n  (INSTANCE _1_)\n  (DELAY\n   (ABSOLUTE\n"
+              "    (IOPATH A Y (0.1031:0.1031:0.1045) (-0.05:-0.05:-0.04))\n"
+              "    (IOPATH B Y (0.2:0.2:0.2) (0.3:0.3:0.3) (0.4:0.4:0.4) (1:2:3) (0.5) () (::))))\n"
+              "  (TIMINGCHECK (HOLD (negedge D) (posedge CLK) (-0.0962:-0.0962:-0.0873)))))\n");
+    Result b = hgt::run_cmd(bin("hgsynth") + " sdf-fix --in /etc/hostname --out '" + d + "/x.sdf'");
+    EXPECT_EQ(b.status, 2) << b.out;
 }
 
 TEST_F(SynthFlow, BadInputExitsTwo)

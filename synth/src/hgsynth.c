@@ -7,6 +7,9 @@
  *   hgsynth instances --rtl RTLDIR --netlists DIR --captures DIR --out list
  *   hgsynth vectors  --rtl RTLDIR --out DIR [--queries N --seed S --const 1]
  *   hgsynth summary  --rtl RTLDIR --run RUNDIR --out summary.json
+ *   hgsynth sdf-fix  --in STA.sdf --out ICARUS.sdf
+ *   hgsynth glvec    --rtl RTLDIR --netlists DIR --module M --capture BASE --out vec.txt
+ *   hgsynth gltog    --rtl RTLDIR --netlists DIR --module M --instance I --raw RAW --toggles T
  *   hgsynth report   --out DIR RUNDIR...
  *
  * Every subcommand exits 0 on success, 2 on bad input (message on stderr naming the
@@ -30,6 +33,9 @@ static const command commands[] = {
     {"glgen", sy_cmd_glgen, "gate-level simulation top + stimulus map for one module"},
     {"instances", sy_cmd_instances, "logic instances, their captures, the simulated sample"},
     {"gatesim", sy_cmd_gatesim, "gate-level simulation of one module on its captures (check + toggles)"},
+    {"sdf-fix", sy_cmd_sdf_fix, "OpenSTA SDF with complete min:typ:max triples (for Icarus)"},
+    {"glvec", sy_cmd_glvec, "one instance's captured stimulus as vectors for the timed Icarus bench"},
+    {"gltog", sy_cmd_gltog, "the timed Icarus bench's counts -> the instance's .tog (and its check)"},
     {"vectors", sy_cmd_vectors, "synthetic key/value/query files for the capture run"},
     {"summary", sy_cmd_summary, "one JSON summary per run: area, timing, power, memories"},
     {"vars", sy_cmd_vars, "the flow's model variables: default, range, meaning (flow.sh reads them)"},

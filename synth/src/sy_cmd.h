@@ -29,5 +29,8 @@ int sy_cmd_instances(int argc, char **argv);
 int sy_cmd_gatesim(int argc, char **argv);
 int sy_cmd_vectors(int argc, char **argv);
 int sy_cmd_summary(int argc, char **argv);
+int sy_cmd_sdf_fix(int argc, char **argv);
+int sy_cmd_glvec(int argc, char **argv);
+int sy_cmd_gltog(int argc, char **argv);
 
 #endif

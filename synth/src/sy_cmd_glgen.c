@@ -8,6 +8,14 @@
  *               memories are the RTL memory modules.
  *   map.txt     the stimulus / check / toggle / access layout (sy_glmodel_write_map).
  *   memfiles.f  RTL files of the memories instantiated.
+ * With --timed (the glitch-aware route, GL_SIM=timed, Icarus with SDF): the cells of
+ * hggl_top.v keep their netlist instance names (those of OpenSTA's SDF), and
+ *   hggl_timed.vh  the module's part of synth/bench/hg_timed_tb.v: its port widths, the
+ *                  flip-flop data nets (held at 0 for one clock edge so every flop starts at
+ *                  0, as in the other simulators) and one transition counter per toggle net.
+ *   Memories are not instantiated then: their read data comes from the captures through the
+ *   extra input mem_i (at the positions of the checked bits it feeds), as the built-in
+ *   simulator takes it; memfiles.f is empty.
  * This is the Verilator route (a cross-check of the built-in simulator, `hgsynth gatesim`,
  * on small modules: Verilator's compile time and memory grow quickly with netlist size).
  */
@@ -39,7 +47,18 @@ static void net(FILE *f, int bit)
         fprintf(f, "1'b0");
 }
 
-static void write_top(const sy_glmodel *g, FILE *v)
+/* A cell instance name as a Verilog identifier: as it is when it is a plain one, else
+ * escaped ("\\name "). */
+static void cell_name(FILE *f, const char *name)
+{
+    int plain = (name[0] >= 'A' && name[0] <= 'Z') || (name[0] >= 'a' && name[0] <= 'z') || name[0] == '_';
+    for (const char *p = name; *p && plain; p++)
+        plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                *p == '_' || *p == '$';
+    fprintf(f, plain ? "%s" : "\\%s ", name);
+}
+
+static void write_top(const sy_glmodel *g, FILE *v, int timed)
 {
     int nacc = 0;
     for (int i = 0; i < g->nmems; i++) nacc += 1 + (g->mems[i].wr_en >= 0);
@@ -48,8 +67,10 @@ static void write_top(const sy_glmodel *g, FILE *v)
             "// Yosys netlist. Do not edit.\n"
             "/* verilator lint_off UNUSEDSIGNAL */\n/* verilator lint_off UNDRIVEN */\n"
             "module hggl_top (\n  input wire clk_i,\n  input wire [%d:0] in_i,\n"
-            "  output wire [%d:0] out_o,\n  output wire [%d:0] tog_o,\n  output wire [%d:0] acc_o\n);\n",
-            g->mmod->name, pad(g->nin) - 1, pad(g->nout) - 1, pad(g->ntogs) - 1, pad(nacc) - 1);
+            "  output wire [%d:0] out_o,\n  output wire [%d:0] tog_o,\n  output wire [%d:0] acc_o%s\n);\n",
+            g->mmod->name, pad(g->nin) - 1, pad(g->nout) - 1, pad(g->ntogs) - 1, pad(nacc) - 1,
+            timed ? ",\n  input wire [MEMW:0] mem_i" : "");
+    if (timed) fprintf(v, "  localparam MEMW = %d;\n", pad(g->nout) - 1);
     for (int b = 0; b < g->nnets; b++) fprintf(v, "  wire n%d;\n", b);
     if (g->clk_net >= 0) fprintf(v, "  assign n%d = clk_i;\n", g->clk_net);
     for (int i = 0; i < g->nsegs; i++) {
@@ -66,7 +87,13 @@ static void write_top(const sy_glmodel *g, FILE *v)
     for (int i = g->nout; i < pad(g->nout); i++) fprintf(v, "  assign out_o[%d] = 1'b0;\n", i);
     for (int i = 0; i < g->ncells; i++) {
         const sy_glcell *c = &g->cells[i];
-        fprintf(v, "  %s c%d (", c->type, i);
+        if (timed) {
+            fprintf(v, "  %s ", c->type);
+            cell_name(v, c->name);
+            fprintf(v, " (");
+        } else {
+            fprintf(v, "  %s c%d (", c->type, i);
+        }
         for (int k = 0; k < c->nconns; k++) {
             fprintf(v, "%s.%s(", k ? ", " : "", c->conns[k].name);
             net(v, c->conns[k].nbits ? c->conns[k].bits[0] : SY_BIT_X);
@@ -79,8 +106,20 @@ static void write_top(const sy_glmodel *g, FILE *v)
     int acc = 0;
     for (int i = 0; i < g->nmems; i++) {
         const sy_glmem *m = &g->mems[i];
-        fprintf(v, "  %s m%d (", m->mod->name, i);
-        for (int k = 0; k < m->nconns; k++) {
+        if (timed) { /* read data from the captures, as the built-in simulator takes it */
+            for (int k = 0; k < m->nconns; k++)
+                for (int j = 0; m->conns[k].dir == 1 && j < m->conns[k].nbits; j++) {
+                    int n = m->conns[k].bits[j], o = -1;
+                    for (int si = 0; n >= 0 && o < 0 && si < g->nsegs; si++)
+                        for (int b = 0; !g->segs[si].is_in && o < 0 && b < g->segs[si].width; b++)
+                            if (g->segs[si].bits[b] == n) o = g->segs[si].pos + b;
+                    if (o >= 0)
+                        fprintf(v, "  assign n%d = mem_i[%d]; // %s.%s[%d]\n", n, o, m->name,
+                                m->conns[k].name, j);
+                }
+        }
+        if (!timed) fprintf(v, "  %s m%d (", m->mod->name, i);
+        for (int k = 0; k < m->nconns && !timed; k++) {
             const sy_nport *p = &m->conns[k];
             fprintf(v, "%s\n    .%s({", k ? "," : "", p->name);
             for (int j = p->nbits - 1; j >= 0; j--) {
@@ -92,8 +131,8 @@ static void write_top(const sy_glmodel *g, FILE *v)
             }
             fprintf(v, "})");
         }
-        fprintf(v, "\n  );\n");
-        for (int k = 0; k < m->nconns; k++)
+        if (!timed) fprintf(v, "\n  );\n");
+        for (int k = 0; k < m->nconns && !timed; k++)
             for (int j = 0; j < m->conns[k].nbits; j++)
                 if (m->conns[k].dir == 1 && m->conns[k].bits[j] < 0)
                     fprintf(v, "  wire nc_m%d_%d_%d;\n", i, k, j);
@@ -113,15 +152,54 @@ static void write_top(const sy_glmodel *g, FILE *v)
     fprintf(v, "endmodule\n");
 }
 
+/* The per-module part of the timed bench (synth/bench/hg_timed_tb.v, included into it):
+ * the padded port widths of hggl_top, the data-input nets of every flip-flop (a cell with
+ * an input on the clock net: its other inputs) and one process per toggle net that hands
+ * the net's value to the bench's counter once the time step it changed in is over. */
+static void write_timed(const sy_glmodel *g, FILE *v)
+{
+    int nacc = 0;
+    for (int i = 0; i < g->nmems; i++) nacc += 1 + (g->mems[i].wr_en >= 0);
+    fprintf(v,
+            "// Part of synth/bench/hg_timed_tb.v for module %s, written by `hgsynth glgen --timed`.\n"
+            "// Do not edit.\n"
+            "localparam NIN = %d, NOUT = %d, NTOG_W = %d, NACC_W = %d;\n"
+            "localparam NTOG = %d, NACC = %d;\n",
+            g->mmod->name, pad(g->nin), pad(g->nout), pad(g->ntogs), pad(nacc), g->ntogs, nacc);
+    for (int pass = 0; pass < 2; pass++) {
+        fprintf(v, "task hgt_%s_state;\n  begin\n", pass ? "free" : "hold");
+        for (int i = 0; i < g->ncells; i++) {
+            const sy_glcell *c = &g->cells[i];
+            int clocked = 0;
+            for (int k = 0; k < c->nconns; k++)
+                clocked |= g->clk_net >= 0 && c->conns[k].dir != 1 && c->conns[k].nbits &&
+                           c->conns[k].bits[0] == g->clk_net;
+            for (int k = 0; clocked && k < c->nconns; k++) {
+                int b = c->conns[k].nbits ? c->conns[k].bits[0] : -1;
+                if (c->conns[k].dir == 1 || b < 0 || b == g->clk_net) continue;
+                if (pass)
+                    fprintf(v, "    release dut.n%d;\n", b);
+                else
+                    fprintf(v, "    force dut.n%d = 1'b0;\n", b);
+            }
+        }
+        fprintf(v, "  end\nendtask\n");
+    }
+    for (int i = 0; i < g->ntogs; i++)
+        fprintf(v, "always @(dut.n%d) #(SETTLE) hgt_tog(%d, dut.n%d);\n", g->togs[i].net, i, g->togs[i].net);
+}
+
 int sy_cmd_glgen(int argc, char **argv)
 {
-    const char *rtl = NULL, *nldir = NULL, *module = NULL, *out = NULL, *order_s = "ports";
+    const char *rtl = NULL, *nldir = NULL, *module = NULL, *out = NULL, *order_s = "ports", *timed = NULL;
     const sy_opt opts[] = {
         {"--rtl", &rtl, 1, 0, "generated RTL directory (with manifest.json)"},
         {"--netlists", &nldir, 1, 0, "directory of the Yosys JSON netlists (<module>.json)"},
         {"--module", &module, 1, 0, "module name"},
         {"--out", &out, 1, 0, "output directory (must exist)"},
         {"--capture-order", &order_s, 0, 0, "column order of captures: ports (default) or inputs-first"},
+        {"--timed", &timed, 0, 1,
+         "for the timed Icarus bench: netlist cell names (those of the SDF), and hggl_timed.vh"},
     };
     int rc = sy_parse_opts("glgen", "write the Verilator gate-level top and map of one module", argc, argv,
                            opts, (int)(sizeof opts / sizeof opts[0]));
@@ -148,21 +226,23 @@ int sy_cmd_glgen(int argc, char **argv)
         return 2;
     }
     char *vp = sy_asprintf("%s/hggl_top.v", out), *mp = sy_asprintf("%s/map.txt", out);
-    char *fp = sy_asprintf("%s/memfiles.f", out);
-    sy_out v = {0}, mf = {0}, ff = {0};
+    char *fp = sy_asprintf("%s/memfiles.f", out), *tp = sy_asprintf("%s/hggl_timed.vh", out);
+    sy_out v = {0}, mf = {0}, ff = {0}, tf = {0};
     rc = sy_out_open(&v, vp, err, sizeof err) != 0 || sy_out_open(&mf, mp, err, sizeof err) != 0 ||
-         sy_out_open(&ff, fp, err, sizeof err) != 0;
+         sy_out_open(&ff, fp, err, sizeof err) != 0 || (timed && sy_out_open(&tf, tp, err, sizeof err) != 0);
     if (!rc) {
-        write_top(g, v.f);
+        write_top(g, v.f, timed != NULL);
+        if (timed) write_timed(g, tf.f);
         sy_glmodel_write_map(g, mf.f);
         for (int i = 0; i < g->nmems; i++) {
             int seen = 0;
             for (int j = 0; j < i; j++) seen |= g->mems[j].mod == g->mems[i].mod;
-            if (!seen) fprintf(ff.f, "%s/%s\n", man->dir, g->mems[i].mod->file);
+            if (!seen && !timed) fprintf(ff.f, "%s/%s\n", man->dir, g->mems[i].mod->file);
         }
         rc = sy_out_commit(&v, err, sizeof err) != 0 || sy_out_commit(&mf, err, sizeof err) != 0 ||
-             sy_out_commit(&ff, err, sizeof err) != 0;
+             sy_out_commit(&ff, err, sizeof err) != 0 || (timed && sy_out_commit(&tf, err, sizeof err) != 0);
     }
+    sy_out_abort(&tf);
     sy_out_abort(&v);
     sy_out_abort(&mf);
     sy_out_abort(&ff);
@@ -176,6 +256,7 @@ int sy_cmd_glgen(int argc, char **argv)
     free(vp);
     free(mp);
     free(fp);
+    free(tp);
     sy_glmodel_free(g);
     sy_manifest_free(man);
     return rc;

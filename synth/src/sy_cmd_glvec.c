@@ -1,0 +1,379 @@
+/* sy_cmd_glvec.c — the C side of the timed gate-level route (GL_SIM=timed): Icarus with
+ * SDF delays, synth/bench/hg_timed_tb.v.
+ *
+ *   hgsynth glvec  writes the stimulus of one instance for the bench: its captures read by
+ *                  sy_capture and mapped by the module's gate-level view (sy_glmodel.h), the
+ *                  same segments the built-in simulator and the Verilator harness use. One
+ *                  line per cycle, four hex numbers:
+ *                    FLAGS IN EXP CARE
+ *                  FLAGS bit 0: check the outputs this cycle (from the cycle after the
+ *                  first one with rst_ni low; always without rst_ni); bit 1: count memory
+ *                  accesses (the cycle is in the window); bit 2: count transitions (in the
+ *                  window and not cycle 0). IN drives in_i (unknown digits read as 0); EXP and
+ *                  CARE are the expected out_o and its known bits. The window and the reset
+ *                  rule are those of synth/harness/hggl_main.cpp.
+ *   hgsynth gltog  reads what the bench wrote (its raw counts and the got/expected vectors of
+ *                  every mismatching cycle) and writes the instance's .tog in the format of
+ *                  the other simulators; mismatches are printed per port as they print them
+ *                  (MISMATCH cycle C instance I (module M) output P: got G expected E).
+ * Exit status: 0, 1 a mismatch (gltog), 2 bad input.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sy_capture.h"
+#include "sy_cmd.h"
+#include "sy_glmodel.h"
+#include "sy_io.h"
+#include "sy_manifest.h"
+#include "sy_util.h"
+
+/* The model of --module, built as glgen and gatesim build it: NULL with a message. */
+static sy_glmodel *model(const char *cmd, const char *rtl, const char *nldir, const char *module,
+                         const char *order_s, sy_manifest **man)
+{
+    int order = sy_capture_order_parse(order_s);
+    if (order < 0) {
+        fprintf(stderr, "hgsynth %s: --capture-order %s: must be ports or inputs-first\n", cmd, order_s);
+        return NULL;
+    }
+    char err[1024] = "";
+    *man = sy_manifest_read(rtl, err, sizeof err);
+    sy_glmodel *g =
+        *man ? sy_glmodel_build(*man, nldir, module, (sy_capture_order)order, err, sizeof err) : NULL;
+    if (!g) {
+        fprintf(stderr, "hgsynth %s: %s\n", cmd, err);
+        sy_manifest_free(*man);
+        *man = NULL;
+    }
+    return g;
+}
+
+/* Writes bits[0..n) (0/1 values, LSB first) as hex, most significant digit first. */
+static void put_hex(FILE *f, const unsigned char *bits, int n)
+{
+    int nd = n > 0 ? (n + 3) / 4 : 1;
+    for (int d = nd - 1; d >= 0; d--) {
+        int v = 0;
+        for (int b = 0; b < 4 && 4 * d + b < n; b++) v |= bits[4 * d + b] << b;
+        fputc("0123456789abcdef"[v], f);
+    }
+}
+
+int sy_cmd_glvec(int argc, char **argv)
+{
+    const char *rtl = NULL, *nldir = NULL, *module = NULL, *base = NULL, *out = NULL, *win = NULL;
+    const char *order_s = "ports";
+    const sy_opt opts[] = {
+        {"--rtl", &rtl, 1, 0, "generated RTL directory"},
+        {"--netlists", &nldir, 1, 0, "directory of the Yosys JSON netlists"},
+        {"--module", &module, 1, 0, "the instance's module"},
+        {"--capture", &base, 1, 0, "capture path without .hex (submodules: BASE.<child>.hex)"},
+        {"--out", &out, 1, 0, "vector file for synth/bench/hg_timed_tb.v"},
+        {"--window", &win, 0, 0, "START:END: cycles START < c < END count as activity (default: all)"},
+        {"--capture-order", &order_s, 0, 0, "capture column order: ports (default) or inputs-first"},
+    };
+    int rc = sy_parse_opts("glvec", "one instance's captured stimulus as vectors for the timed bench", argc,
+                           argv, opts, (int)(sizeof opts / sizeof opts[0]));
+    if (rc) return rc == 1 ? 0 : 2;
+    long ws = 0, we = 0;
+    if (win) {
+        const char *colon = strchr(win, ':');
+        char *a = colon ? sy_strndup(win, (size_t)(colon - win)) : NULL;
+        int bad = !a || sy_parse_long(a, 0, 1000000000000L, &ws) != 0 ||
+                  sy_parse_long(colon + 1, 0, 1000000000000L, &we) != 0 || ws + 2 > we;
+        free(a);
+        if (bad) {
+            fprintf(stderr,
+                    "hgsynth glvec: --window '%s': must be START:END, integers with 0 <= START and "
+                    "START + 2 <= END (the cycles START < c < END count)\n",
+                    win);
+            return 2;
+        }
+    }
+    sy_manifest *man = NULL;
+    sy_glmodel *g = model("glvec", rtl, nldir, module, order_s, &man);
+    if (!g) return 2;
+    char err[1024] = "";
+    int nf = 1 + g->nchildren;
+    sy_capture *caps = sy_xcalloc((size_t)nf, sizeof *caps);
+    for (int f = 0; f < nf && !rc; f++) {
+        char *p =
+            f == 0 ? sy_asprintf("%s.hex", base) : sy_asprintf("%s.%s.hex", base, g->children[f - 1].path);
+        int nc = f == 0 ? sy_mmod_ncols(g->mmod) : sy_mmod_ncols(g->children[f - 1].mod);
+        if (sy_input_check(p, err, sizeof err) != 0 ||
+            sy_capture_open(&caps[f], p, nc, err, sizeof err) != 0) {
+            fprintf(stderr, "hgsynth glvec: no capture for %s (module %s): %s\n", base, g->mmod->name, err);
+            rc = 2;
+        }
+        free(p);
+    }
+    const sy_seg *rst = NULL;
+    for (int si = 0; si < g->nsegs; si++)
+        if (g->segs[si].is_in && g->segs[si].src < 0 && strcmp(g->segs[si].port, "rst_ni") == 0)
+            rst = &g->segs[si];
+    unsigned char *in = sy_xcalloc((size_t)g->nin + 1, 1), *exp = sy_xcalloc((size_t)g->nout + 1, 1);
+    unsigned char *care = sy_xcalloc((size_t)g->nout + 1, 1);
+    sy_out o = {0};
+    if (!rc && sy_out_open(&o, out, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth glvec: --out %s\n", err);
+        rc = 2;
+    }
+    int checking = rst == NULL;
+    long cycle = 0;
+    for (; !rc; cycle++) {
+        int ended = 0;
+        for (int f = 0; f < nf && rc == 0; f++) {
+            int r = sy_capture_next(&caps[f], cycle, err, sizeof err);
+            if (r < 0) rc = 2;
+            ended += r == 0;
+        }
+        if (!rc && ended > 0 && ended < nf) {
+            snprintf(err, sizeof err,
+                     "captures of %s of unequal length: some end after %ld lines, others go on", base, cycle);
+            rc = 2;
+        }
+        if (rc) {
+            fprintf(stderr, "hgsynth glvec: %s\n", err);
+            break;
+        }
+        if (ended) break;
+        memset(exp, 0, (size_t)g->nout);
+        memset(care, 0, (size_t)g->nout);
+        for (int si = 0; si < g->nsegs && !rc; si++) {
+            const sy_seg *sg = &g->segs[si];
+            const sy_capture *cf = &caps[sg->src + 1];
+            const char *tk = cf->tok[sg->col];
+            int n = cf->len[sg->col], want = (sg->width + 3) / 4;
+            if (n != want) {
+                fprintf(
+                    stderr,
+                    "hgsynth glvec: %s: cycle %ld: column %d (port %s, %d bits) has %d hex digits, expected "
+                    "%d: wrong capture column order (CAPTURE_ORDER)?\n",
+                    cf->path, cycle, sg->col, sg->port, sg->width, n, want);
+                rc = 2;
+                break;
+            }
+            for (int b = 0; b < sg->width; b++) {
+                int v = sy_hex_digit(tk[n - 1 - b / 4]);
+                int bit = v >= 0 && ((v >> (b & 3)) & 1);
+                if (sg->is_in) {
+                    in[sg->pos + b] = (unsigned char)bit;
+                } else {
+                    exp[sg->pos + b] = (unsigned char)bit;
+                    care[sg->pos + b] = v >= 0;
+                }
+            }
+        }
+        if (rc) break;
+        int in_window = !win || (cycle > ws && cycle < we);
+        int flags = checking | in_window << 1 | (cycle > 0 && in_window) << 2;
+        fprintf(o.f, "%x ", flags);
+        put_hex(o.f, in, g->nin);
+        fputc(' ', o.f);
+        put_hex(o.f, exp, g->nout);
+        fputc(' ', o.f);
+        put_hex(o.f, care, g->nout);
+        fputc('\n', o.f);
+        if (rst && !in[rst->pos]) checking = 1;
+    }
+    if (!rc && win && we > cycle) {
+        fprintf(
+            stderr,
+            "hgsynth glvec: --window %ld:%ld ends past the captures of %s (%ld cycles): END must be at most "
+            "%ld\n",
+            ws, we, base, cycle, cycle);
+        rc = 2;
+    }
+    if (!rc && sy_out_commit(&o, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth glvec: %s\n", err);
+        rc = 2;
+    }
+    sy_out_abort(&o);
+    for (int f = 0; f < nf; f++) sy_capture_close(&caps[f]);
+    free(caps);
+    free(in);
+    free(exp);
+    free(care);
+    sy_glmodel_free(g);
+    sy_manifest_free(man);
+    return rc;
+}
+
+/* Bit b of a hex number (most significant digit first): 0, 1, or -1 unknown (x, z). */
+static int hex_bit(const char *s, size_t n, int b)
+{
+    size_t d = (size_t)b / 4;
+    if (d >= n) return 0;
+    int v = sy_hex_digit(s[n - 1 - d]);
+    return v < 0 ? -1 : (v >> (b & 3)) & 1;
+}
+
+/* Bits [pos, pos+width) of a hex number as hex; mask (when given) marks the known bits. */
+static void seg_hex(char *buf, const char *s, size_t n, const char *mask, size_t mn, int pos, int width)
+{
+    int k = 0;
+    for (int d = (width + 3) / 4 - 1; d >= 0; d--) {
+        int v = 0, known = 1;
+        for (int b = 0; b < 4 && 4 * d + b < width; b++) {
+            int x = hex_bit(s, n, pos + 4 * d + b);
+            if (x < 0 || (mask && hex_bit(mask, mn, pos + 4 * d + b) != 1)) known = 0;
+            v |= (x > 0) << b;
+        }
+        buf[k++] = known ? "0123456789abcdef"[v] : 'x';
+    }
+    buf[k] = 0;
+}
+
+int sy_cmd_gltog(int argc, char **argv)
+{
+    const char *rtl = NULL, *nldir = NULL, *module = NULL, *inst = NULL, *raw = NULL, *tog = NULL;
+    const char *order_s = "ports", *maxerr_s = "10";
+    const sy_opt opts[] = {
+        {"--rtl", &rtl, 1, 0, "generated RTL directory"},
+        {"--netlists", &nldir, 1, 0, "directory of the Yosys JSON netlists"},
+        {"--module", &module, 1, 0, "the instance's module"},
+        {"--instance", &inst, 1, 0, "instance name (the capture's base name)"},
+        {"--raw", &raw, 1, 0, "counts written by synth/bench/hg_timed_tb.v"},
+        {"--toggles", &tog, 1, 0, "the instance's .tog file to write"},
+        {"--capture-order", &order_s, 0, 0, "capture column order: ports (default) or inputs-first"},
+        {"--max-errors", &maxerr_s, 0, 0, "mismatches printed (default 10)"},
+    };
+    int rc = sy_parse_opts("gltog", "the timed bench's counts of one instance -> its .tog file", argc, argv,
+                           opts, (int)(sizeof opts / sizeof opts[0]));
+    if (rc) return rc == 1 ? 0 : 2;
+    long max_errors;
+    if (sy_opt_long("gltog", "--max-errors", maxerr_s, 0, 1000000, &max_errors) != 0) return 2;
+    sy_manifest *man = NULL;
+    sy_glmodel *g = model("gltog", rtl, nldir, module, order_s, &man);
+    if (!g) return 2;
+    int nacc = 0;
+    for (int i = 0; i < g->nmems; i++) nacc += 1 + (g->mems[i].wr_en >= 0);
+    char err[1024] = "";
+    char *text = sy_read_file(raw, NULL, err, sizeof err);
+    unsigned long long *acc = sy_xcalloc((size_t)nacc + 1, sizeof *acc);
+    unsigned long long *cnt = sy_xcalloc((size_t)g->ntogs + 1, sizeof *cnt);
+    char *buf = sy_xmalloc((size_t)g->nout + 8);
+    long cycles = -1, counted = -1, mism = 0, ntog = -1, got_tog = 0;
+    int ended = 0, lineno = 0;
+    if (!text) {
+        fprintf(stderr, "hgsynth gltog: --raw %s\n", err);
+        rc = 2;
+    } else if (strncmp(text, "hgtraw 1\n", 9) != 0) {
+        fprintf(stderr, "hgsynth gltog: --raw '%s': not written by synth/bench/hg_timed_tb.v\n", raw);
+        rc = 2;
+    }
+    for (char *line = text, *next; !rc && line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        lineno++;
+        char w[5][64];
+        int n = 0, pos;
+        const char *p = line;
+        for (; n < 5 && sscanf(p, "%63s%n", w[n], &pos) == 1; n++) p += pos;
+        long a, b;
+        int ok = 1;
+        if (lineno == 1 || n == 0) {
+            continue;
+        } else if (ntog >= 0 && got_tog < ntog) {
+            unsigned long long v;
+            ok = n == 1 && sy_parse_u64(w[0], &v) == 0;
+            if (ok) cnt[got_tog++] = v;
+        } else if (strcmp(w[0], "mismatch") == 0) {
+            /* mismatch CYCLE GOT EXP CARE: long vectors, taken from the line itself */
+            char *f[5];
+            int k = 0;
+            for (char *s = strtok(line, " \t"); s && k < 5; s = strtok(NULL, " \t")) f[k++] = s;
+            ok = k == 5 && sy_parse_long(f[1], 0, 1000000000000L, &a) == 0;
+            for (int si = 0; ok && si < g->nsegs; si++) {
+                const sy_seg *sg = &g->segs[si];
+                if (sg->is_in) continue;
+                size_t ng = strlen(f[2]), ne = strlen(f[3]), nc = strlen(f[4]);
+                int bad = 0;
+                for (int bi = 0; bi < sg->width; bi++) {
+                    int o = sg->pos + bi;
+                    if (hex_bit(f[4], nc, o) == 1 && hex_bit(f[2], ng, o) != hex_bit(f[3], ne, o)) bad = 1;
+                }
+                if (!bad) continue;
+                if (mism < max_errors) {
+                    seg_hex(buf, f[2], ng, NULL, 0, sg->pos, sg->width);
+                    fprintf(stderr, "hgsynth gltog: MISMATCH cycle %ld instance %s (module %s) ", a, inst,
+                            g->mmod->name);
+                    if (sg->src < 0)
+                        fprintf(stderr, "output %s: got %s", sg->port, buf);
+                    else
+                        fprintf(stderr, "input %s of submodule %s: got %s", sg->port,
+                                g->children[sg->src].path, buf);
+                    seg_hex(buf, f[3], ne, f[4], nc, sg->pos, sg->width);
+                    fprintf(stderr, " expected %s\n", buf);
+                }
+                mism++;
+            }
+        } else if (n == 2 && strcmp(w[0], "cycles") == 0) {
+            ok = sy_parse_long(w[1], 0, 1000000000000L, &cycles) == 0;
+        } else if (n == 2 && strcmp(w[0], "counted") == 0) {
+            ok = sy_parse_long(w[1], 0, 1000000000000L, &counted) == 0;
+        } else if (n == 3 && strcmp(w[0], "acc") == 0) {
+            unsigned long long v;
+            ok = sy_parse_long(w[1], 0, nacc - 1L, &b) == 0 && sy_parse_u64(w[2], &v) == 0;
+            if (ok) acc[b] = v;
+        } else if (n == 2 && strcmp(w[0], "toggles") == 0) {
+            ok = sy_parse_long(w[1], g->ntogs, g->ntogs, &ntog) == 0;
+        } else if (n == 1 && strcmp(w[0], "end") == 0) {
+            ended = 1;
+        } else {
+            ok = 0;
+        }
+        if (!ok) {
+            fprintf(stderr, "hgsynth gltog: --raw '%s': line %d is not a valid line of the bench's counts\n",
+                    raw, lineno);
+            rc = 2;
+        }
+    }
+    if (!rc && (!ended || cycles < 0 || counted < 0 || ntog < 0 || got_tog != ntog)) {
+        fprintf(stderr,
+                "hgsynth gltog: --raw '%s': incomplete (the bench ended early, or it was built for another "
+                "module than %s)\n",
+                raw, g->mmod->name);
+        rc = 2;
+    }
+    sy_out o = {0};
+    if (!rc && sy_out_open(&o, tog, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsynth gltog: --toggles %s\n", err);
+        rc = 2;
+    }
+    if (!rc) {
+        fprintf(o.f, "hgtog 1\ninstance %s\nmodule %s\ncycles %ld\ncounted %ld\nmismatches %ld\n", inst,
+                g->mmod->name, cycles, counted, mism);
+        int a = 0;
+        for (int i = 0; i < g->nmems; i++) {
+            const sy_glmem *m = &g->mems[i];
+            if (m->wr_en >= 0) fprintf(o.f, "mem %s w %llu\n", m->name, acc[a++]);
+            fprintf(o.f, "mem %s r %llu\n", m->name, acc[a++]);
+        }
+        fprintf(o.f, "toggles %d\n", g->ntogs);
+        for (int t = 0; t < g->ntogs; t++) fprintf(o.f, "%llu\n", cnt[t]);
+        if (sy_out_commit(&o, err, sizeof err) != 0) {
+            fprintf(stderr, "hgsynth gltog: %s\n", err);
+            rc = 2;
+        }
+    }
+    sy_out_abort(&o);
+    if (!rc && mism) {
+        fprintf(stderr, "hgsynth gltog: %s: %ld mismatching port values over %ld cycles\n", inst, mism,
+                cycles);
+        rc = 1;
+    } else if (!rc) {
+        printf("hgsynth gltog: %s: %ld cycles, gate level (timed) == RTL, %ld cycles of activity\n", inst,
+               cycles, counted);
+    }
+    free(text);
+    free(acc);
+    free(cnt);
+    free(buf);
+    sy_glmodel_free(g);
+    sy_manifest_free(man);
+    return rc;
+}
