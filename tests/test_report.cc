@@ -117,7 +117,8 @@ TEST(Report, EnergyRatioOverTheClockNetworksRange)
     EXPECT_NE(md.find("had 10.0 mW (5.0-20.0)"), std::string::npos) << md;
     // counted 20/80; clock alone 19/78 .. 22/84; buses alone 21/100 .. 19.5/70; the corners
     // of both: 20/98 (clock low, buses long) .. 21.5/74 (clock high, buses short)
-    EXPECT_NE(md.find("| had | 0.250 | 0.244-0.262 | 0.210-0.279 | n/a | 0.204-0.291 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| had | 0.250 | 0.244-0.262 | 0.210-0.279 | n/a | 0.204-0.291 |"), std::string::npos)
+        << md;
     cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
     ASSERT_TRUE(j);
     const cJSON *pts = cJSON_GetObjectItem(j, "points"), *pt = cJSON_GetArrayItem(pts, 0);
@@ -258,6 +259,49 @@ std::string sys_json(const char *core, int context, int qph, int heads, double t
       << ", \"roof_compute_ns\": " << comp_ns << ", \"roof_memory_ns\": " << mem_ns << ", \"bound\": \""
       << bound << "\", \"model_over_roofline\": 1.25}\n";
     return o.str();
+}
+
+// The CAMformer line (docs/synth.md): HAD's energy per query at 65 nm by the node rule
+// (65/180)/1.5 x (1.0/1.8)^2, range (65/180)/2 x (1.0/1.8)^2 .. (65/180) x (1.2/1.8)^2, beside
+// CAMformer's 9,045 queries/mJ without and with its DRAM share, HAD's DRAM from the system runs
+// at the point's keys (decode and prefill).
+TEST(Report, CamformerLineAtTheSameBoundary)
+{
+    std::string d = hgt::temp_dir("report-cam");
+    write_summary(d + "/had", "had", 2e6, 100e3, 400, 64, 32, 1024, 16);
+    write_summary(d + "/base", "baseline", 10e6, 400e3, 4000, 64, 32, 1024, 16);
+    // DRAM: 2000 pJ per query and head in sys_json: 2 nJ per query at both workloads
+    write_file(d + "/dec.json", sys_json("had", 1024, 1, 12, 28800, 2400, 8000, 32000, "compute"));
+    write_file(d + "/pre.json", sys_json("had", 1024, 1024, 1, 28800, 2400, 8000, 32000, "compute"));
+    write_file(d + "/other.json", sys_json("had", 512, 1, 12, 28800, 2400, 8000, 32000, "compute"));
+    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + std::string(HG_BIN_DIR) +
+                                    "/hgreport --point 'p=test data:" + d + "/had," + d + "/base' --system " +
+                                    d + "/dec.json --system " + d + "/pre.json --system " + d +
+                                    "/other.json --out " + d + "/r 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *c = cJSON_GetObjectItem(j, "camformer");
+    ASSERT_TRUE(c) << read_file(d + "/r/report.md");
+    double k = 65.0 / 180 / 1.5 * (1.0 / 1.8) * (1.0 / 1.8);
+    EXPECT_NEAR(cJSON_GetObjectItem(c, "node_factor")->valuedouble, k, 1e-12);
+    EXPECT_NEAR(cJSON_GetObjectItem(c, "node_factor_low")->valuedouble, 65.0 / 180 / 2 / 1.8 / 1.8, 1e-12);
+    EXPECT_NEAR(cJSON_GetObjectItem(c, "node_factor_high")->valuedouble, 65.0 / 180 * 1.2 * 1.2 / 1.8 / 1.8,
+                1e-12);
+    const cJSON *lines = cJSON_GetObjectItem(c, "lines");
+    ASSERT_EQ(cJSON_GetArraySize(lines), 5);
+    auto e = [&](int i) {
+        return cJSON_GetObjectItem(cJSON_GetArrayItem(lines, i), "energy_per_query_nj")->valuedouble;
+    };
+    EXPECT_NEAR(e(0), 1e6 / 9045, 1e-9);
+    EXPECT_NEAR(e(1), 0.65e6 / 9045, 1e-9);
+    EXPECT_NEAR(e(2), 400 * k, 1e-9);
+    EXPECT_NEAR(e(3), 400 * k + 2, 1e-9) << "prefill: 2 nJ of DRAM per query";
+    EXPECT_NEAR(e(4), 400 * k + 2, 1e-9) << "decode at 1024 keys, not the 512-key run";
+    EXPECT_NEAR(cJSON_GetObjectItem(c, "implied_reuse_queries")->valuedouble, 2 / (0.35e6 / 9045), 1e-9);
+    EXPECT_NEAR(cJSON_GetObjectItem(c, "had_over_camformer_no_dram")->valuedouble, 400 * k / (0.65e6 / 9045),
+                1e-9);
+    cJSON_Delete(j);
 }
 
 // The system section: the MiniLM layer from a fidelity run's sys-<core> backend, the context

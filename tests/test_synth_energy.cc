@@ -95,11 +95,12 @@ TEST(SynthEnergy, EnergyPerQueryAtTheClockAndAtFmax)
     sy_energy_in in{};
     in.logic_w = 2e-3, in.logic_leak_w = 0.1e-3, in.mem_w = 1e-3, in.mem_leak_w = 0.05e-3;
     in.period_ns = 10, in.fmax_mhz = 50, in.cycles_per_query = 16, in.node_nm = 65, in.node_vdd = 1.0;
+    in.node_cell_k = 1.5;
     sy_energy e = sy_energy_of(&in);
     near(e.logic_j, 2e-3 * 16 * 10e-9, "logic");
     near(e.mem_j, 1e-3 * 16 * 10e-9, "memories");
     near(e.per_query_j, 3e-3 * 16 * 10e-9, "per query");
-    near(e.node_scale, (65.0 / 180) / (1.8 * 1.8), "node scale");
+    near(e.node_scale, (65.0 / 180) / 1.5 / (1.8 * 1.8), "node scale");
     // dynamic energy per cycle (3 - 0.15) mW x 10 ns = 28.5 pJ, at 50 MHz, plus leakage
     near(e.power_at_fmax_w, 28.5e-12 * 50e6 + 0.15e-3, "power at Fmax");
     near(e.per_query_at_fmax_j, (28.5e-12 + 0.15e-3 / 50e6) * 16, "energy per query at Fmax");

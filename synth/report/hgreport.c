@@ -13,6 +13,7 @@
  * Exit codes: 0 done, 1 a file could not be written or gnuplot failed, 2 bad input.
  */
 #include "hg_config.h"
+#include "rp_cam.h"
 #include "rp_nk.h"
 #include "rp_qps.h"
 #include "rp_system.h"
@@ -31,9 +32,8 @@
 #define MAX_SYS    256 /* hgsys --json files of --system */
 
 /* Published reference figures the report sets the measurements beside. */
-#define PAPER_AREA_RED  0.79   /* HAD paper: area reduction vs standard attention */
-#define PAPER_POWER_RED 0.87   /* HAD paper: power reduction */
-#define CAMFORMER_QPMJ  9045.0 /* CAMformer: queries per mJ at 65 nm */
+#define PAPER_AREA_RED  0.79 /* HAD paper: area reduction vs standard attention */
+#define PAPER_POWER_RED 0.87 /* HAD paper: power reduction */
 
 /* The blocks of the report: every block of the points' summaries, in their order (the flow
    takes them from each core's manifest.json). */
@@ -365,7 +365,7 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
     fprintf(md, "\nEach core's figures are reproduced by the command in `<run>/log/command.txt`, runs:");
     for (int i = 0; i < RP_NCORES; i++)
         if (p->run[i]) fprintf(md, " `%s`", p->dir[i]);
-    fprintf(md, ". CAMformer reference: %.0f queries/mJ at 65 nm.\n", CAMFORMER_QPMJ);
+    fprintf(md, ". CAMformer (%.0f queries/mJ at 65 nm): its own section.\n", RP_CAMFORMER_QPMJ);
 }
 
 /* block tables for the stacked plots: rows = cores, columns = blocks */
@@ -1079,7 +1079,8 @@ static void md_intro(FILE *md, int distilled)
         "Produced by `make report`. Every figure below comes from this run: synthesized netlists (Yosys, "
         "osu018 180 nm), OpenSTA timing, power from gate-level simulated activity, the memory model of "
         "docs/synth.md, and the real model through the cycle-accurate cores. Energy at 65 nm scales by "
-        "(65/180) x (1.0/1.8)^2 (docs/synth.md).%s\n",
+        "(65/180) / 1.5 x (1.0/1.8)^2 = 0.074, the node rule of docs/synth.md (range 0.056-0.160 in the "
+        "CAMformer section).%s\n",
         distilled
             ? " HAD is shown twice in the fidelity tables: **HAD distilled** (the distilled model with its "
               "learned per-head alpha, the default HAD) and **HAD post-training** (sign + top-N on the "
@@ -1122,6 +1123,26 @@ static void write_points(const char *out, FILE *md, cJSON *root, const point *pt
     rp_out_close(bcsv);
 }
 
+/* The CAMformer line at the system point (default: the last point): HAD's energy per query with
+   every correction, its range over the uncertain ones, and the system runs' DRAM. */
+static void cam_section(FILE *md, cJSON *root, const args *a)
+{
+    const point *p = &a->pts[a->npoints - 1];
+    for (int i = 0; a->sys_point && i < a->npoints; i++)
+        if (strcmp(a->pts[i].name, a->sys_point) == 0) p = &a->pts[i];
+    if (!p->run[HG_CORE_HAD]) return;
+    unsigned all = corrections_of(p);
+    double lo = INFINITY, hi = -INFINITY;
+    for (unsigned c = 0; c < 1u << NCORR; c++) {
+        if (c & ~all) continue;
+        double e = e_corner(p, HG_CORE_HAD, all, c);
+        lo = fmin(lo, e);
+        hi = fmax(hi, e);
+    }
+    rp_cam_section(md, root, p->name, p->run[HG_CORE_HAD], e_corner(p, HG_CORE_HAD, 0, 0), lo, hi,
+                   (const cJSON *const *)a->sys, a->nsys);
+}
+
 int main(int argc, char **argv)
 {
     static args a;
@@ -1136,7 +1157,7 @@ int main(int argc, char **argv)
     cJSON *ref = cJSON_AddObjectToObject(root, "references");
     cJSON_AddNumberToObject(ref, "paper_area_reduction", PAPER_AREA_RED);
     cJSON_AddNumberToObject(ref, "paper_power_reduction", PAPER_POWER_RED);
-    cJSON_AddNumberToObject(ref, "camformer_queries_per_mj_65nm", CAMFORMER_QPMJ);
+    cJSON_AddNumberToObject(ref, "camformer_queries_per_mj_65nm", RP_CAMFORMER_QPMJ);
     const run *dist = find_run(runs, nr, "fidelity", 1, 0, 0),
               *orig = find_run(runs, nr, "fidelity", 0, 0, 0);
     FILE *md = rp_out_file(out, "report.md");
@@ -1161,6 +1182,7 @@ int main(int argc, char **argv)
         core_energy(&a, &ce);
         rc_sys = rp_system_section(md, out, root, fid, nfid, (const cJSON *const *)a.sys, a.nsys, &ce);
     }
+    cam_section(md, root, &a);
     int rc_nk = rp_nk_section(md, out, root, a.nk, a.nnk, a.nk_stimulus);
     cycles_vs_l(out);
     fprintf(md, "\n## Plots\n\n");

@@ -1034,7 +1034,8 @@ static void totals(summary *s)
                        .fmax_mhz = s->fmax,
                        .cycles_per_query = s->cyc_per_q,
                        .node_nm = s->model.node_nm,
-                       .node_vdd = s->model.node_vdd};
+                       .node_vdd = s->model.node_vdd,
+                       .node_cell_k = s->model.node_cell_k};
     s->en = sy_energy_of(&in);
 }
 
@@ -1219,6 +1220,7 @@ static void json_energy(const summary *s, cJSON *root)
     addnum(en, "node_scale", e->node_scale);
     addnum(en, "node_ref_nm", s->model.node_nm);
     addnum(en, "node_ref_vdd", s->model.node_vdd);
+    addnum(en, "node_cell_k", s->model.node_cell_k);
     addnum(en, "per_query_node_nj", eq * e->node_scale * 1e9);
     addnum(en, "queries_per_mj_node", eq > 0 ? 1e-3 / (eq * e->node_scale) : 0);
 }

@@ -25,7 +25,7 @@ sy_energy sy_energy_of(const sy_energy_in *in)
     e.logic_j = in->logic_w * in->cycles_per_query * t;
     e.mem_j = in->mem_w * in->cycles_per_query * t;
     e.per_query_j = e.logic_j + e.mem_j;
-    e.node_scale = (in->node_nm / 180.0) * (in->node_vdd / 1.8) * (in->node_vdd / 1.8);
+    e.node_scale = (in->node_nm / 180.0) / in->node_cell_k * (in->node_vdd / 1.8) * (in->node_vdd / 1.8);
     double dyn_per_cycle = (total - in->logic_leak_w - in->mem_leak_w) * t;
     e.power_at_fmax_w =
         in->fmax_mhz > 0 ? dyn_per_cycle * in->fmax_mhz * 1e6 + in->logic_leak_w + in->mem_leak_w : 0;

@@ -32,11 +32,12 @@ typedef struct {
     double fmax_mhz;              /* 0: unknown */
     double cycles_per_query;
     double node_nm, node_vdd; /* target of the node normalisation */
+    double node_cell_k;       /* osu018's cell capacitance over a foundry library's (>= 1) */
 } sy_energy_in;
 
 typedef struct {
     double logic_j, mem_j, per_query_j; /* energy per query at the flow clock */
-    double node_scale;                  /* (node / 180 nm) (Vdd / 1.8 V)^2 */
+    double node_scale;                  /* (node / 180 nm) / node_cell_k (Vdd / 1.8 V)^2 */
     double power_at_fmax_w;             /* dynamic scaled to Fmax, plus leakage (0: no Fmax) */
     double per_query_at_fmax_j;         /* dynamic energy, plus leakage over the shorter time */
 } sy_energy;

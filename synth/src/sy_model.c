@@ -50,7 +50,10 @@ const sy_model_var sy_model_vars[] = {
     {"BND_VDD", 1.8, 1, 1e3, offsetof(sy_model_params, bnd_vdd),
      "module boundaries: supply the nets swing (V)"},
     {"NODE_REF_NM", 65, 1, 1e6, offsetof(sy_model_params, node_nm),
-     "node-normalised energy: target node (nm), E ~ (node/180)(V/1.8)^2"},
+     "node-normalised energy: target node (nm), E ~ (node/180)/NODE_CELL_K (V/1.8)^2"},
+    {"NODE_CELL_K", 1.5, 1, 100, offsetof(sy_model_params, node_cell_k),
+     "node-normalised energy: osu018 (SCMOS) cell capacitance over a foundry library's at the same node "
+     "(1-2)"},
     {"NODE_REF_VDD", 1.0, 1, 1e3, offsetof(sy_model_params, node_vdd),
      "node-normalised energy: target supply (V)"},
 };

@@ -21,6 +21,7 @@ typedef struct {
     sy_mem_params mem;     /* MEM_*: memory model */
     double node_nm;        /* NODE_REF_NM: node of the normalised energy */
     double node_vdd;       /* NODE_REF_VDD: its supply */
+    double node_cell_k;    /* NODE_CELL_K: osu018 cell capacitance / a foundry library's */
     double clk_tree;       /* CLK_TREE: 1 counts the clock network (sy_clock.h), 0 leaves it out */
     sy_clock_params clk;   /* CLK_*: the clock network */
     double bnd_pins;       /* BND_PINS: 1 counts the input pins across module boundaries (sy_bound.h) */
