@@ -14,6 +14,7 @@
  */
 #include "hg_config.h"
 #include "rp_cam.h"
+#include "rp_glitch.h"
 #include "rp_nk.h"
 #include "rp_qps.h"
 #include "rp_system.h"
@@ -54,6 +55,20 @@ typedef struct point {
        cycles, and the queries that reuse it (the stimulus's); NAN where not given */
     double load_nj[RP_NCORES], load_cycles[RP_NCORES], reuse[RP_NCORES];
 } point;
+
+/* --glitch-timed / --glitch-zero: the factors every point's blocks take (rp_glitch.h) */
+static rp_glitch glitch;
+
+/* The energy glitches add to a query of core i: each block's power x (its factor - 1), as a
+   share of the core's power, of its energy per query; 0 without factors. */
+static double glitch_nj(const point *p, int i)
+{
+    double tot = rp_num(p->run[i], "totals.power_uw"), add = 0;
+    if (!glitch.have[i] || !(tot > 0)) return 0;
+    for (int k = 0; k < nblocks; k++)
+        add += (rp_glitch_factor(&glitch, i, blocks[k]) - 1) * rp_block(p->run[i], blocks[k], "power_uw");
+    return p->figs[i].e_query * add / tot;
+}
 
 /* The K/V load amortized over the queries that reuse it (nJ per query); 0 when not given. */
 static double load_per_query(const point *p, int i)
@@ -157,10 +172,18 @@ static double d_bnd_wire(const point *p, int i, int hi)
     return isfinite(w) ? (hi ? w : -0.5 * w) : NAN;
 }
 
+/* Glitches (counted when measured): the low end is zero-delay activity. */
+static double d_glitch(const point *p, int i, int hi)
+{
+    if (!glitch.have[BASE]) return NAN;
+    return hi ? 0 : -glitch_nj(p, i);
+}
+
 static const correction CORRECTIONS[] = {
     {"clock", "clock network with half / twice its wire", d_clock},
     {"memory_bus", "memory data buses half / twice as long", d_bus},
     {"boundary_wire", "module-boundary wires half / twice as long", d_bnd_wire},
+    {"glitch", "zero-delay activity / glitches counted", d_glitch},
 };
 #define NCORR ((int)(sizeof CORRECTIONS / sizeof CORRECTIONS[0]))
 
@@ -168,7 +191,7 @@ static const correction CORRECTIONS[] = {
    NAN when one of them is missing. */
 static double e_corner(const point *p, int i, unsigned mask, unsigned corner)
 {
-    double e = p->figs[i].e_query + load_per_query(p, i);
+    double e = p->figs[i].e_query + load_per_query(p, i) + glitch_nj(p, i);
     for (int k = 0; k < NCORR; k++)
         if (mask >> k & 1) e += CORRECTIONS[k].delta(p, i, (int)(corner >> k & 1));
     return e;
@@ -205,23 +228,26 @@ static unsigned corrections_of(const point *p)
    together; report.json: energy_ratio_<id>_range and energy_ratio_range per core. */
 static void md_ranges(FILE *md, cJSON *jp, const point *p)
 {
-    if (!isfinite(d_clock(p, BASE, 0))) return;
-    fprintf(md, "\nClock network (counted above; docs/synth.md):");
+    if (!corrections_of(p)) return;
+    if (isfinite(d_clock(p, BASE, 0))) {
+        fprintf(md, "\nClock network (counted above; docs/synth.md):");
+        for (int i = 0; i < RP_NCORES; i++)
+            if (p->run[i])
+                fprintf(md, " %s %.1f mW (%.1f-%.1f),", RP_CORE_NAME(i),
+                        rp_num(p->run[i], "clock_network.power_uw") * 1e-3,
+                        rp_num(p->run[i], "clock_network.power_low_uw") * 1e-3,
+                        rp_num(p->run[i], "clock_network.power_high_uw") * 1e-3);
+        fprintf(md, " at the power clock.");
+    }
+    fprintf(md, "\nCounted per query, nJ (memory bus wires / the pins memory read data drives / "
+                "module-boundary pins / module-boundary wires / glitches):");
     for (int i = 0; i < RP_NCORES; i++)
         if (p->run[i])
-            fprintf(md, " %s %.1f mW (%.1f-%.1f),", RP_CORE_NAME(i),
-                    rp_num(p->run[i], "clock_network.power_uw") * 1e-3,
-                    rp_num(p->run[i], "clock_network.power_low_uw") * 1e-3,
-                    rp_num(p->run[i], "clock_network.power_high_uw") * 1e-3);
-    fprintf(md, " at the power clock. Counted per query, nJ (memory bus wires / the pins memory read data "
-                "drives / module-boundary pins / module-boundary wires):");
-    for (int i = 0; i < RP_NCORES; i++)
-        if (p->run[i])
-            fprintf(md, " %s %.1f / %.1f / %.1f / %.1f;", RP_CORE_NAME(i),
+            fprintf(md, " %s %.1f / %.1f / %.1f / %.1f / %.1f;", RP_CORE_NAME(i),
                     rp_num(p->run[i], "energy.per_query_memory_bus_nj"),
                     rp_num(p->run[i], "energy.per_query_memory_pins_nj"),
                     rp_num(p->run[i], "energy.per_query_boundary_pins_nj"),
-                    rp_num(p->run[i], "energy.per_query_boundary_wire_nj"));
+                    rp_num(p->run[i], "energy.per_query_boundary_wire_nj"), glitch_nj(p, i));
     fprintf(md,
             "\n\nEnergy/query ratio against the baseline over the uncertain corrections (low-high):\n\n"
             "| core / baseline | counted%s |",
@@ -940,8 +966,9 @@ typedef struct {
     const char *sys_point; /* --system-point: the point whose core energy the sweep scales */
     rp_nk_point *nk;       /* --nk-sweep: the workload sweep's points */
     int nnk;
-    const char *nk_stimulus;         /* --nk-stimulus */
-    const char *kv_load[MAX_POINTS]; /* --kv-load arguments, read once the points are */
+    const char *nk_stimulus;                /* --nk-stimulus */
+    const char *kv_load[MAX_POINTS];        /* --kv-load arguments, read once the points are */
+    const char *glitch_timed, *glitch_zero; /* --glitch-timed, --glitch-zero */
     int nkv;
 } args;
 
@@ -960,6 +987,8 @@ static void parse_args(int argc, char **argv, args *a)
                                          {"nk-sweep", required_argument, 0, 'k'},
                                          {"nk-stimulus", required_argument, 0, 'K'},
                                          {"kv-load", required_argument, 0, 'l'},
+                                         {"glitch-timed", required_argument, 0, 'g'},
+                                         {"glitch-zero", required_argument, 0, 'G'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     a->pts = calloc(MAX_POINTS, sizeof *a->pts);
@@ -996,6 +1025,8 @@ static void parse_args(int argc, char **argv, args *a)
             rp_nk_parse(&a->nk[a->nnk++], optarg);
             break;
         case 'K': a->nk_stimulus = optarg; break;
+        case 'g': a->glitch_timed = optarg; break;
+        case 'G': a->glitch_zero = optarg; break;
         case 'l':
             if (a->nkv == MAX_POINTS) rp_die("--kv-load '%s': at most %d", optarg, MAX_POINTS);
             a->kv_load[a->nkv++] = optarg;
@@ -1026,6 +1057,9 @@ static void parse_args(int argc, char **argv, args *a)
                 "                      runs of one configuration, one per core type, on a stimulus of n_k\n"
                 "                      keys (their summaries' activity.n_keys): energy ratios against n_k\n"
                 "  --nk-stimulus TEXT  what the workload sweep's stimulus is (its section names it)\n"
+                "  --glitch-timed RUN_DIR,...  GL_SIM=timed flow runs, one per core type, and\n"
+                "  --glitch-zero RUN_DIR,...   zero-delay runs of the same netlists, instances and window:\n"
+                "                      per-block glitch factors every point's energy takes\n"
                 "  --kv-load NAME=RUN_DIR,...  flow runs of the point NAME's cores over the cycles before\n"
                 "                      the first query (their energy.window_nj): the K/V load, amortized\n"
                 "                      over the queries of the point's stimulus\n"
@@ -1041,6 +1075,8 @@ static void parse_args(int argc, char **argv, args *a)
     if (a->nnk && !a->nk_stimulus) rp_die("--nk-sweep needs --nk-stimulus (what the sweep's data is)");
     rp_nk_check(a->nk, a->nnk);
     for (int k = 0; k < a->nkv; k++) parse_kv_load(a->pts, a->npoints, a->kv_load[k]);
+    if (!a->glitch_timed != !a->glitch_zero) rp_die("--glitch-timed and --glitch-zero go together");
+    if (a->glitch_timed) rp_glitch_read(&glitch, a->glitch_timed, a->glitch_zero);
 }
 
 /* The core energy of the system sweep: the flow's energy per query and cycles per query of
@@ -1182,6 +1218,7 @@ int main(int argc, char **argv)
         core_energy(&a, &ce);
         rc_sys = rp_system_section(md, out, root, fid, nfid, (const cJSON *const *)a.sys, a.nsys, &ce);
     }
+    rp_glitch_section(md, root, &glitch);
     cam_section(md, root, &a);
     int rc_nk = rp_nk_section(md, out, root, a.nk, a.nnk, a.nk_stimulus);
     cycles_vs_l(out);

@@ -6,7 +6,7 @@ HGREPORT := $(BUILD)/bin/hgreport
 RP_OBJS  := $(BUILD)/obj/synth/report/rp_util.o $(GEN_LIB)
 $(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(BUILD)/obj/synth/report/rp_system.o \
              $(BUILD)/obj/synth/report/rp_nk.o $(BUILD)/obj/synth/report/rp_qps.o \
-             $(BUILD)/obj/synth/report/rp_cam.o $(RP_OBJS)
+             $(BUILD)/obj/synth/report/rp_cam.o $(BUILD)/obj/synth/report/rp_glitch.o $(RP_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 
@@ -27,4 +27,4 @@ test-prereqs: $(HGREPORT) $(HGSWEEP)
 
 include synth/report/sweep.mk
 -include $(BUILD)/obj/synth/report/hgreport.d $(BUILD)/obj/synth/report/hgsweep.d $(BUILD)/obj/synth/report/rp_util.d \
-         $(BUILD)/obj/synth/report/rp_system.d $(BUILD)/obj/synth/report/rp_nk.d $(BUILD)/obj/synth/report/rp_qps.d $(BUILD)/obj/synth/report/rp_cam.d
+         $(BUILD)/obj/synth/report/rp_system.d $(BUILD)/obj/synth/report/rp_nk.d $(BUILD)/obj/synth/report/rp_qps.d $(BUILD)/obj/synth/report/rp_cam.d $(BUILD)/obj/synth/report/rp_glitch.d

@@ -1190,6 +1190,7 @@ static void json_totals(const summary *s, cJSON *root)
     cJSON_AddNumberToObject(act, "instances_with_cells", (double)s->inst_cells);
     cJSON_AddStringToObject(act, "source", var(&s->kv, "CAPTURE_CMD", ""));
     cJSON_AddStringToObject(act, "gate_level_check", "pass");
+    cJSON_AddStringToObject(act, "gate_level_sim", var(&s->kv, "GL_SIM", "builtin"));
     cJSON *thr = cJSON_AddObjectToObject(root, "throughput");
     addnum(thr, "ii_cycles", s->ii);
     addnum(thr, "queries_per_cycle", 1.0 / s->ii);
