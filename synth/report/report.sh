@@ -11,10 +11,13 @@
 #   8-10  synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
 #   11    K/V load: the netlists of 5-10 over their stimulus's configuration and K/V load (the
 #         cycles before the first query), amortized over the queries that reuse the load
-#   12    energy against n_k: the MiniLM point's netlists on the same real head of one passage
+#   12    glitches: the MiniLM point's netlists on a window of its captures under each module's SDF
+#         (GL_SIM=timed) and at zero delay: per-block factors every point's energy takes (with
+#         REPORT_GLITCH=1, make report-glitch: slow; otherwise those of the last such run if fresh)
+#   13    energy against n_k: the MiniLM point's netlists on the same real head of one passage
 #         cut at n_k = N .. L tokens (REPORT_NK)
-#   13    the system model (sim/sys): one layer per core type, context and workload (hgsys)
-#   14    report: Markdown, JSON, CSV, plots (build/report)
+#   14    the system model (sim/sys): one layer per core type, context and workload (hgsys)
+#   15    report: Markdown, JSON, CSV, plots (build/report)
 #
 # Every fidelity figure is against the original float model (hadrun: the teacher of the
 # distilled model). The distilled model is MODEL_HAD (make model-had assembles it).
@@ -43,13 +46,15 @@ HGSYS=${HGSYS:-$BUILD/bin/hgsys}
 REPORT_SYS_CONTEXTS=${REPORT_SYS_CONTEXTS:-"128 256 512 1024 2048 4096 8192"}  # keys per head
 REPORT_SYS_L=${REPORT_SYS_L:-8192}                  # keys the sweep's cores hold
 REPORT_NK=${REPORT_NK:-"16 32 64 96 128"}           # keys of the n_k sweep's stimulus (N..L of d=32)
+REPORT_GLITCH_CYCLES=${REPORT_GLITCH_CYCLES:-160}   # query cycles of the glitch window (10 queries)
+REPORT_GLITCH_SAMPLE=${REPORT_GLITCH_SAMPLE:-1}     # instances per module simulated with timing
 HADGEN=${HADGEN:-$BUILD/bin/hadgen}
 mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (gen/hg_cores.def)
 [ ${#CORES[@]} -gt 0 ] || { echo "report: '$HADGEN --list-cores' gave no core types" >&2; exit 2; }
 mkdir -p "$R"
 
 start=$(date +%s)
-NSTEPS=14
+NSTEPS=15
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
@@ -228,7 +233,45 @@ done
 load_args=(--kv-load "minilm-d32=$(IFS=,; echo "${ml[*]}")" --kv-load "default-d64=$(IFS=,; echo "${dl[*]}")")
 done_step kv-load
 
-# ---- 12: energy against n_k ------------------------------------------------------------
+# ---- 12: glitches ---------------------------------------------------------------------
+# The MiniLM point's runs (REUSE_FROM, CAPTURE_CMD=none) over the first REPORT_GLITCH_CYCLES
+# cycles of the query phase, REPORT_GLITCH_SAMPLE instances per module: once under each
+# module's SDF (GL_SIM=timed, Icarus), once at zero delay, on the same instances and window.
+# Timed simulation is slow (tens of minutes), so it runs with REPORT_GLITCH=1 (make
+# report-glitch); otherwise the runs of the last such report are used while they are fresh
+# (the same MiniLM runs, flow and parameters), else the report goes without glitch factors.
+banner glitch
+gt=() gz=() glitch_args=()
+for i in "${!CORES[@]}"; do
+  run=${MINILM_RUNS[$i]} c=${CORES[$i]}
+  qs=$(awk '$1 == "query_start" {print $2}' "$run/captures/hg_phase.txt")
+  qe=$(awk '$1 == "query_end" {print $2}' "$run/captures/hg_phase.txt")
+  we=$(( qs + REPORT_GLITCH_CYCLES + 1 )); [ "$we" -le "$qe" ] || we=$qe
+  for sim in timed builtin; do
+    out="$R/synth/glitch/$c-$sim"
+    k=$(rp_key "glitch $sim $qs:$we $REPORT_GLITCH_SAMPLE" "$run/reports/summary.json" synth/flow.sh synth/scripts \
+        synth/bench "$HGSYNTH")
+    if ! rp_fresh "$out/reports/summary.json" "$k"; then
+      if [ "${REPORT_GLITCH:-0}" != 1 ]; then continue; fi
+      echo "   $c $sim: cycles $qs..$we"
+      OUT_DIR="$out" REUSE_FROM="$run" CAPTURE_CMD=none CAPTURE_DIR="$run/captures" ACT_WINDOW="$qs:$we" \
+        SAMPLE="$REPORT_GLITCH_SAMPLE" GL_SIM="$sim" synth/flow.sh "rtl/generated/${c}_d32" \
+        > "$R/flow_glitch_$c-$sim.log" 2>&1 || {
+          echo "report: the $sim glitch flow of $c failed; last lines of $R/flow_glitch_$c-$sim.log:" >&2
+          tail -20 "$R/flow_glitch_$c-$sim.log" >&2; exit 1; }
+      rp_stamp "$out/reports/summary.json" "$k"
+    fi
+    if [ "$sim" = timed ]; then gt+=("$out"); else gz+=("$out"); fi
+  done
+done
+if [ ${#gt[@]} = ${#CORES[@]} ] && [ ${#gz[@]} = ${#CORES[@]} ]; then
+  glitch_args=(--glitch-timed "$(IFS=,; echo "${gt[*]}")" --glitch-zero "$(IFS=,; echo "${gz[*]}")")
+else
+  echo "   no fresh glitch runs: the report goes without glitch factors (make report-glitch adds them)"
+fi
+done_step glitch
+
+# ---- 13: energy against n_k ------------------------------------------------------------
 # The MiniLM point's netlists (REUSE_FROM: no new synthesis) on the head REPORT_HEAD of one
 # passage (the first 256-token passage of the evaluation sentences) cut at n_k tokens, so the
 # stimulus has n_k keys and n_k queries; n_k runs from N to L (REPORT_NK).
@@ -270,7 +313,7 @@ for n in $REPORT_NK; do
 done
 done_step nk-sweep
 
-# ---- 13: the system model -------------------------------------------------------------
+# ---- 14: the system model -------------------------------------------------------------
 # One layer per core type, context and workload through the system model (d=64 P=16 N=32,
 # cores of REPORT_SYS_L keys, lpddr4, 100 MHz): a decoding step (one query per head, 12 heads)
 # and a prefill (every token a query, one head).
@@ -296,7 +339,7 @@ for c in "${CORES[@]}"; do
 done
 done_step system
 
-# ---- 14: report ---------------------------------------------------------------------
+# ---- 15: report ---------------------------------------------------------------------
 banner report
 # the section of the last `make sweep`, with its plots, if there is one
 sweep=()
@@ -313,7 +356,7 @@ nq=$(sed -n 's/^[[:space:]]*"n_queries":[[:space:]]*\([0-9]*\).*/\1/p' "$S/had/l
   --point "minilm-d32=real all-MiniLM-L6-v2 layer $hl head $hh, one evaluation sentence of n_k = $nk keys and $nq queries (L = 128 is the core's capacity, not the workload), quantized as the cores do (HAD: Q, K, V of the distilled model, its learned alpha; baseline and int8-topn: Q, K, V of the original float model):$minilm_runs" \
   --point "default-d64=synthetic random int8 data, n_k = L = 1024 keys (no d=64 model in the flow):$default_runs" \
   --fidelity "$R/fidelity_distilled.json" --fidelity "$R/fidelity.json" "${fn_args[@]}" "${pa_args[@]}" \
-  "${sys_args[@]}" --system-point default-d64 "${sweep[@]}" "${nk_args[@]}" "${load_args[@]}" \
+  "${sys_args[@]}" --system-point default-d64 "${sweep[@]}" "${nk_args[@]}" "${load_args[@]}" "${glitch_args[@]}" \
   --nk-stimulus "real all-MiniLM-L6-v2 layer $hl head $hh, the first 256-token passage of the evaluation sentences cut at n_k tokens (n_k keys, n_k queries; HAD from the distilled model, the others from the original)"
 done_step report
 # run metadata lives apart from report.json, which is deterministic
