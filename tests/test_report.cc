@@ -47,6 +47,17 @@ void write_summary(const std::string &dir, const char *core, double area, double
       << ", \"queries_per_mj_node\": " << 1e6 / (e / 10) << "}" << extra << "}\n";
 }
 
+// Adds fields at the front of an object of a fixture summary: `key` is its opening text
+// ("\"activity\": {"), `fields` what goes in after it ("\"queries\": 64, ").
+void add_fields(const std::string &dir, const std::string &key, const std::string &fields)
+{
+    std::string path = dir + "/reports/summary.json", f = read_file(path);
+    size_t at = f.find(key);
+    ASSERT_NE(at, std::string::npos) << key << " in " << path;
+    f.insert(at + key.size(), fields);
+    write_file(path, f);
+}
+
 TEST(Report, RatiosTablesPlotsAndDeterministicJson)
 {
     std::string d = hgt::temp_dir("report");
@@ -205,17 +216,11 @@ TEST(Report, KvLoadIsAmortizedOverTheQueriesThatReuseIt)
     // query), baseline 320 nJ (5 per query): ratio 30 / 85
     write_summary(d + "/had", "had", 2e6, 100e3, 20);
     write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
-    for (const char *r : {"had", "base"}) { // activity.queries: rewrite the fixture's activity
-        std::string f = read_file(d + "/" + r + "/reports/summary.json");
-        f.replace(f.find("\"activity\": {"), 13, "\"activity\": {\"queries\": 64, ");
-        write_file(d + "/" + r + "/reports/summary.json", f);
-    }
+    for (const char *r : {"had", "base"}) add_fields(d + "/" + r, "\"activity\": {", "\"queries\": 64, ");
     auto load = [&](const char *dir, const char *core, double nj) {
         write_summary(d + "/" + dir, core, 1, 1, 1);
-        std::string f = read_file(d + "/" + dir + "/reports/summary.json");
-        f.replace(f.find("\"activity\": {"), 13, "\"activity\": {\"cycles\": 100, ");
-        f.replace(f.find("\"energy\": {"), 11, "\"energy\": {\"window_nj\": " + std::to_string(nj) + ", ");
-        write_file(d + "/" + dir + "/reports/summary.json", f);
+        add_fields(d + "/" + dir, "\"activity\": {", "\"cycles\": 100, ");
+        add_fields(d + "/" + dir, "\"energy\": {", "\"window_nj\": " + std::to_string(nj) + ", ");
     };
     load("had-load", "had", 640);
     load("base-load", "baseline", 320);
@@ -271,11 +276,9 @@ TEST(Report, GlitchFactorsApplyPerBlock)
     write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
     auto run = [&](const char *dir, const char *core, double power, const char *sim) {
         write_summary(d + "/" + dir, core, 1e6, power, 1);
-        std::string f = read_file(d + "/" + dir + "/reports/summary.json");
-        f.replace(f.find("\"activity\": {"), 13,
-                  std::string("\"activity\": {\"gate_level_sim\": \"") + sim +
-                      "\", \"cycles\": 100, \"simulated_instances\": 3, ");
-        write_file(d + "/" + dir + "/reports/summary.json", f);
+        add_fields(d + "/" + dir, "\"activity\": {",
+                   std::string("\"gate_level_sim\": \"") + sim +
+                       "\", \"cycles\": 100, \"simulated_instances\": 3, ");
     };
     run("had-t", "had", 150e3, "timed"); // score and av 1.5x
     run("had-z", "had", 100e3, "builtin");
@@ -303,9 +306,7 @@ TEST(Report, GlitchFactorsApplyPerBlock)
         hgt::run_cmd(cmd + "--glitch-timed " + d + "/had-z --glitch-zero " + d + "/had-z 2>&1");
     EXPECT_EQ(b.status, 2);
     EXPECT_NE(b.out.find("not a GL_SIM=timed run"), std::string::npos) << b.out;
-    std::string f = read_file(d + "/had-z/reports/summary.json");
-    f.replace(f.find("\"cycles\": 100"), 13, "\"cycles\": 99");
-    write_file(d + "/had-z/reports/summary.json", f);
+    add_fields(d + "/had-z", "\"activity\": {", "\"cycles\": 99, "); // the first key is the one read
     hgt::CmdResult w =
         hgt::run_cmd(cmd + "--glitch-timed " + d + "/had-t --glitch-zero " + d + "/had-z 2>&1");
     EXPECT_EQ(w.status, 2);
