@@ -878,6 +878,10 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
     for (int i = 0; i < npoints; i++) {
         if (!pts[i].run[HG_CORE_HAD] || !pts[i].run[BASE]) continue;
         const rp_figs_t *h = &pts[i].figs[HG_CORE_HAD], *b = &pts[i].figs[BASE];
+        const cJSON *r = pts[i].run[HG_CORE_HAD];
+        printf("%-12s workload: d=%g P=%g N=%g L=%g n_k=%g; %s\n", pts[i].name, rp_num(r, "params.d"),
+               rp_num(r, "params.lanes"), rp_num(r, "params.top_n"), rp_num(r, "params.max_keys"),
+               rp_num(r, "activity.n_keys"), pts[i].stimulus);
         printf("%-12s HAD/baseline: logic area %.3f, area+mem %.3f, logic power %.3f, energy/query %.3f"
                " (paper: area %.2f, power %.2f)\n",
                pts[i].name, ratio(h->area_logic, b->area_logic), ratio(h->area, b->area),
