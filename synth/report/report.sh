@@ -278,7 +278,7 @@ done_step glitch
 banner nk-sweep
 NK="$R/nk"
 mkdir -p "$NK"
-synth/report/passages.sh "$REPORT_SENTENCES" 256 | head -1 > "$NK/passage.new"
+synth/report/passages.sh "$REPORT_SENTENCES" 256 | sed -n 1p > "$NK/passage.new"
 if cmp -s "$NK/passage.new" "$NK/passage.txt"; then rm "$NK/passage.new"; else mv "$NK/passage.new" "$NK/passage.txt"; fi
 nk_args=()
 for n in $REPORT_NK; do
