@@ -66,6 +66,13 @@ TEST(SynthEnergy, MemoryBusAndMacros)
     near(l.bus_read_pj, c.bus_read_pj, "the bus wire is the same");
     near(l.e_read_pj, c.e_read_pj + 3 * 3.24 * 0.25, "read energy with them");
     near(l.e_write_pj, c.e_write_pj, "writes do not drive them");
+    // 1024 words: 4 banks of 256 rows; an access drives one bank's bit lines
+    sy_mem_cost t = sy_mem_cost_of(&m.mem, 1024, 512, 512, 1, 1);
+    near(t.banks, 4, "banks");
+    near(t.bits, 1024 * 512, "bits: every bank");
+    double side_t = std::sqrt(1024 * 512 * 140 * 0.0324 * 1.5 / 0.6 * 1e-6);
+    double rd_t = 512 * (256 * 2.0 * 1.8 * 0.2 + 50) + 512 * 1.5 * 3.24 + 4 * 10 * 100;
+    near(t.e_read_pj, rd_t * 1e-3 + 512 * 0.5 * side_t * 0.2 * 3.24 * 0.25, "read of a 256-row bank");
     // no bus: MEM_BUS_K = 0
     m.mem.bus_k = 0;
     sy_mem_cost n = sy_mem_cost_of(&m.mem, 64, 512, 64, 1, 1);

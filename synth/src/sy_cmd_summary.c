@@ -1134,6 +1134,7 @@ static void json_memories(const summary *s, cJSON *root)
         addnum(o, "e_read_pj", m->cost.e_read_pj);
         addnum(o, "e_write_pj", m->cost.e_write_pj);
         addnum(o, "macros", m->cost.macros);
+        addnum(o, "banks", m->cost.banks);
         addnum(o, "bus_mm", m->cost.bus_mm);
         addnum(o, "e_read_bus_pj", m->cost.bus_read_pj);
         addnum(o, "e_write_bus_pj", m->cost.bus_write_pj);

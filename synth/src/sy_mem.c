@@ -8,10 +8,12 @@ sy_mem_cost sy_mem_cost_of(const sy_mem_params *p, long words, long width, long 
 {
     sy_mem_cost c;
     double f_um = p->feature_nm * 1e-3;
-    double rows = (double)words, cols = (double)width, w = (double)write_bits;
+    /* a memory taller than a macro is banks of macro_rows rows: an access drives one bank's bit lines */
+    double rows = fmin((double)words, p->macro_rows), cols = (double)width, w = (double)write_bits;
     double abits = words > 1 ? ceil(log2((double)words)) : 1.0;
     double vdd2 = p->vdd * p->vdd;
-    c.bits = rows * cols;
+    c.bits = (double)words * cols;
+    c.banks = ceil((double)words / p->macro_rows);
     double cell = p->bitcell_f2 * f_um * f_um * (read_ports + write_ports > 1 ? p->port_factor : 1.0);
     c.area_um2 = c.bits * cell / p->array_eff;
     /* fF * V * V = fJ; /1000 -> pJ */

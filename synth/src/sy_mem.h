@@ -5,7 +5,8 @@
  *   area     = bits * cell_area * port_factor / array_efficiency,
  *              cell_area = bitcell_f2 * F^2;
  * split into macros of at most macro_bits columns side by side, each with its own decoder,
- * and a data bus from the macros to the datapath;
+ * and banks of at most macro_rows rows (an access drives the bit lines of one: rows below is
+ * min(words, macro_rows)), with a data bus from the macros to the datapath;
  *   E_read   = width * (rows * C_bl * Vdd * V_swing + E_sa) + width * C_wl * Vdd^2
  *              + macros * log2(words) * E_dec + E_bus(width)   (small-swing bit-line read);
  *   E_write  = w * (rows * C_bl * Vdd^2 + C_wl * Vdd^2) + ceil(w / macro_bits) * log2(words)
@@ -37,6 +38,7 @@ typedef struct {
     double dec_fj;      /* per address bit per access, fJ */
     double leak_pa;     /* per cell, pA */
     double macro_bits;  /* columns per macro at most */
+    double macro_rows;  /* rows per macro (bank) at most */
     double bus_k;       /* bus length / the memory's side (sqrt of its area); 0: no bus */
     double bus_pf_mm;   /* bus wire capacitance, pF/mm */
     double bus_act;     /* toggles per bus wire per access */
@@ -50,7 +52,8 @@ typedef struct {
     double bus_read_pj, bus_write_pj; /* the bus's part of them */
     double pins_read_pj;              /* the far-end pins' part of a read (sy_mem_add_read_load) */
     double bus_mm;                    /* bus length */
-    double macros;
+    double macros;                    /* side by side (columns) */
+    double banks;                     /* stacked (rows): an access drives one */
     double leak_uw;
 } sy_mem_cost;
 

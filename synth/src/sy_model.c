@@ -27,6 +27,9 @@ const sy_model_var sy_model_vars[] = {
     {"MEM_LEAK_PA", 10, 0, 1e9, MEM(leak_pa), "memory model: leakage per bit cell (pA)"},
     {"MEM_MACRO_BITS", 128, 1, 1e6, MEM(macro_bits),
      "memory model: columns per SRAM macro at most (a wider memory is macros side by side, a decoder each)"},
+    {"MEM_MACRO_ROWS", 256, 1, 1e9, MEM(macro_rows),
+     "memory model: rows per SRAM macro (bank) at most (a taller memory is banks; an access drives one "
+     "bank's bit lines)"},
     {"MEM_BUS_K", 0.5, 0, 100, MEM(bus_k),
      "memory model: data bus length from the macros to the datapath / the memory's side (0: no bus)"},
     {"MEM_BUS_PF_MM", 0.2, 0, 100, MEM(bus_pf_mm), "memory model: data bus wire capacitance (pF/mm)"},
