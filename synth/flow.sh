@@ -285,7 +285,7 @@ banner "3 sta: per-module timing and power tables, hierarchical top timing"
 t0=$(date +%s)
 if [ -z "$REUSE_FROM" ]; then
   for m in $PLAN_LOGIC; do
-    run_job "$LOG/sta_$m.log" env SY_MODULE="$m" SY_NETLIST="$GEN/netlist/$m.v" \
+    run_job "$LOG/sta_$m.log" env SY_MODULE="$m" SY_NETLIST="$GEN/netlist/$m.v" SY_SCRIPTS="$here/scripts" \
       SY_TIMING_RPT="$RPT/sta/$m.timing.rpt" SY_POWER0_RPT="$RPT/sta/$m.power0.rpt" \
       SY_POWER1_RPT="$RPT/sta/$m.power1.rpt" "$STA" -no_splash -exit "$here/scripts/sta_module.tcl"
   done
@@ -409,7 +409,7 @@ build_timed() { # MODULE: the timed bench of the module (SDF from OpenSTA, compl
     --capture-order "$CAPTURE_ORDER" --timed &&
   mapfile -t memfiles < "$d/memfiles.f" || return 1
   if [ "$TIMED_SDF" = 1 ]; then
-    env SY_MODULE="$m" SY_NETLIST="$GEN/netlist/$m.v" SY_SDF="$d/$m.sta.sdf" \
+    env SY_MODULE="$m" SY_NETLIST="$GEN/netlist/$m.v" SY_SDF="$d/$m.sta.sdf" SY_SCRIPTS="$here/scripts" \
       "$STA" -no_splash -exit "$here/scripts/sta_sdf.tcl" &&
     "$HGSYNTH" sdf-fix --in "$d/$m.sta.sdf" --out "$d/$m.sdf" --top hggl_top || return 1
     spec=(-gspecify)

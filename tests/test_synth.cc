@@ -565,12 +565,12 @@ TEST_F(SynthGateSim, TimedBenchCountsGlitchesAndMatchesZeroDelayWithoutSdf)
                 mod = " --rtl '" + rtl("had") + "' --netlists '" + nl + "' --module had_av_dim";
     Result g = hgt::run_cmd(hg + " glgen" + mod + " --out '" + d + "' --timed");
     ASSERT_EQ(g.status, 0) << g.out;
-    Result sdf =
-        hgt::run_cmd("env LIB=" + std::string(kLib) +
-                     " CLK_PERIOD_NS=10 IN_SLEW_NS=0.1 OUT_LOAD_PF=0.01 SY_MODULE=had_av_dim SY_NETLIST='" +
-                     nl + "/had_av_dim.v' SY_SDF='" + d + "/sta.sdf' sta -no_splash -exit '" +
-                     hgt::src_dir() + "/synth/scripts/sta_sdf.tcl' && " + hg + " sdf-fix --in '" + d +
-                     "/sta.sdf' --out '" + d + "/fixed.sdf' --top hggl_top");
+    Result sdf = hgt::run_cmd(
+        "env LIB=" + std::string(kLib) +
+        " CLK_PERIOD_NS=10 IN_SLEW_NS=0.1 OUT_LOAD_PF=0.01 SY_MODULE=had_av_dim SY_NETLIST='" + nl +
+        "/had_av_dim.v' SY_SDF='" + d + "/sta.sdf' SY_SCRIPTS='" + hgt::src_dir() +
+        "/synth/scripts' sta -no_splash -exit '" + hgt::src_dir() + "/synth/scripts/sta_sdf.tcl' && " + hg +
+        " sdf-fix --in '" + d + "/sta.sdf' --out '" + d + "/fixed.sdf' --top hggl_top");
     ASSERT_EQ(sdf.status, 0) << sdf.out;
     Result v = hgt::run_cmd(hg + " glvec" + mod + " --capture '" + base + "' --out '" + d + "/vec.txt'");
     ASSERT_EQ(v.status, 0) << v.out;
