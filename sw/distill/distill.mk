@@ -44,6 +44,23 @@ $(DISTILL_CORPUS): sw/distill/corpus.py $(DISTILL_SEED_STAMP) | deps-distill
 	@echo "== distill-corpus: training text, seed $(DISTILL_SEED) =="
 	$(PYTHON) sw/distill/corpus.py --seed $(DISTILL_SEED) --out $@
 
+# ---- everyday sentences (optional second corpus, had_distill.py --corpus2)
+#
+#   make distill-phrases  $(DISTILL_DIR)/phrases.txt (+ .xz, .json) and phrases-heldout.txt:
+#                         the English example sentences of the Debian package trans-de-en
+#                         (sw/distill/phrases.py; 16,798 for training, 1,000 held out as a
+#                         selection set; a few seconds). Installs trans-de-en when missing.
+DISTILL_PHRASES := $(DISTILL_DIR)/phrases.txt
+
+.PHONY: distill-phrases
+distill-phrases: $(DISTILL_PHRASES)
+
+$(DISTILL_PHRASES): sw/distill/phrases.py sw/distill/corpus.py $(DISTILL_CORPUS)
+	@dpkg-query -W -f='$${Status}' trans-de-en 2>/dev/null | grep -q 'install ok installed' || { \
+	  echo "== distill-phrases: installing Debian package trans-de-en"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq trans-de-en; }
+	$(PYTHON) sw/distill/phrases.py --seed $(DISTILL_SEED) --out $@ --corpus $(DISTILL_CORPUS)
+
 # ---- training (needs PyTorch, safetensors, tokenizers: a GPU machine, or a CPU slowly)
 #
 #   make distill        runs the recipe (sw/distill/had_distill.py) with the committed

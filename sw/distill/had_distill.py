@@ -273,11 +273,11 @@ def read_lines(path):
 
 
 class Sampler:
-    """Training samples from the corpus: short ones (1..4 consecutive sentences of one
-    document, <= max_short tokens) and long passages (consecutive sentences of the shuffled
-    stream, target length uniform in [long_min, long_max] tokens)."""
+    """Training samples from the corpus: short ones (1..max_sents consecutive sentences of
+    one document, <= max_short tokens) and long passages (consecutive sentences of the
+    shuffled stream, target length uniform in [long_min, long_max] tokens)."""
 
-    def __init__(self, docs, tok, rng, cls, sep, max_short, long_min, long_max):
+    def __init__(self, docs, tok, rng, cls, sep, max_short, long_min, long_max, max_sents=4):
         flat = [s for d in docs for s in d]
         enc = tok.encode_batch(flat, add_special_tokens=False)
         ids = [e.ids for e in enc]
@@ -287,6 +287,7 @@ class Sampler:
             i += len(d)
         self.ids, self.rng, self.cls, self.sep = ids, rng, cls, sep
         self.max_short, self.long_min, self.long_max = max_short, long_min, long_max
+        self.max_sents = max_sents
         self.tokens = sum(len(x) for x in ids)
 
     def _wrap(self, body, cap):
@@ -295,7 +296,7 @@ class Sampler:
     def short(self):
         d = self.docs[self.rng.randrange(len(self.docs))]
         j = self.rng.randrange(len(d))
-        k = self.rng.randint(1, 4)
+        k = self.rng.randint(1, self.max_sents)
         body = []
         for s in d[j:j + k]:
             if body and len(body) + len(self.ids[s]) > self.max_short - 2:
@@ -472,6 +473,17 @@ def bank_kl(emb_s, emb_t, bank, temp):
     return (lt.exp() * (lt - ls)).sum(-1).mean()
 
 
+def short_sample(sampler, sampler2, cont, rng, a):
+    """One short training sample: a fragment (a.frag_frac), else with sampler2 (--corpus2)
+    one of its sentences (a.corpus2_frac), else 1..4 sentences of the corpus. Without
+    sampler2 the random draws are those of the recipe before --corpus2 existed."""
+    if rng.random() < a.frag_frac:
+        return sampler.fragment(cont)
+    if sampler2 is not None and rng.random() < a.corpus2_frac:
+        return sampler2.short()
+    return sampler.short()
+
+
 def schedule(stage, frac):
     """Temperature c of the tanh stages at fraction frac of the stage."""
     if stage == 1:
@@ -505,8 +517,16 @@ def train(a):
     sampler = Sampler(docs, tok, rng, cls, sep, a.max_tokens, a.long_min, a.long_tokens)
     log(f"corpus {a.corpus}: {len(docs)} documents, {len(sampler.ids)} sentences, "
         f"{sampler.tokens} tokens ({time.time() - t0:.1f} s)")
+    sampler2 = None                  # --corpus2: single sentences for a share of short samples
+    if a.corpus2:
+        docs2 = read_corpus(a.corpus2)
+        sampler2 = Sampler(docs2, tok, rng, cls, sep, a.max_tokens, a.long_min, a.long_tokens,
+                           max_sents=1)
+        log(f"corpus2 {a.corpus2}: {len(docs2)} documents, {len(sampler2.ids)} sentences, "
+            f"{sampler2.tokens} tokens; {a.corpus2_frac:.2f} of the short non-fragment samples")
     # a compact base copy (carry.py) may lack rows: such tokens read as [UNK] (counted)
-    used = torch.tensor(sorted({t for x in sampler.ids for t in x}), device=dev)
+    used = torch.tensor(sorted({t for sp in (sampler, sampler2) if sp for x in sp.ids
+                                for t in x}), device=dev)
     table = w_t[WORD_EMB]
     missing = used[~torch.isfinite(table[used]).all(1)]
     if len(missing):
@@ -588,8 +608,7 @@ def train(a):
                 n = a.top_n if rng.random() < 0.5 else a.top_n * max(len(s) for s in seqs) \
                     // a.max_tokens
             else:
-                seqs = [sampler.fragment(cont) if rng.random() < a.frag_frac else sampler.short()
-                        for _ in range(a.batch)]
+                seqs = [short_sample(sampler, sampler2, cont, rng, a) for _ in range(a.batch)]
                 n = a.top_n
             ids, mask = batch_of(seqs, dev)
             want_kl = stage < 4 and a.kl_weight > 0
@@ -681,7 +700,7 @@ def train(a):
             "kl_weight": a.kl_weight, "out_weight": a.out_weight, "hid_weight": a.hid_weight,
             "rel_weight": a.rel_weight,
             "nn_weight": a.nn_weight, "nn_temp": a.nn_temp, "frag_frac": a.frag_frac,
-            "bank_weight": a.bank_weight, "bank": a.bank,
+            "bank_weight": a.bank_weight, "bank": a.bank, "corpus2_frac": a.corpus2_frac,
             "out_loss": "1 - cos(sentence embeddings)", "optimizer": "AdamW, weight decay 0",
             "s_q": [[float(x) for x in r] for r in heads.s_q.cpu().tolist()],
             "s_k": [[float(x) for x in r] for r in heads.s_k.cpu().tolist()],
@@ -695,6 +714,10 @@ def train(a):
         "corpus": {"file": os.path.basename(a.corpus), "sha256": a.corpus_sha256,
                    "documents": len(docs), "sentences": len(sampler.ids),
                    "tokens": sampler.tokens},
+        "corpus2": None if sampler2 is None else {
+            "file": os.path.basename(a.corpus2), "sha256": a.corpus2_sha256,
+            "documents": len(sampler2.docs), "sentences": len(sampler2.ids),
+            "tokens": sampler2.tokens, "frac": a.corpus2_frac},
         "fidelity": fid_rows,
         "train_seconds": round(time.time() - t0, 1),
         "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
@@ -805,6 +828,10 @@ def parse_args(argv):
     ap.add_argument("--bank", type=int, default=4096, help="teacher embeddings in its bank")
     ap.add_argument("--frag-frac", type=float, default=0.0, help="fraction of short samples "
                     "that are 1..6-token fragments")
+    ap.add_argument("--corpus2", help="second corpus (same format; e.g. phrases.py's "
+                    "everyday sentences): single sentences for --corpus2-frac of the short "
+                    "samples that are not fragments")
+    ap.add_argument("--corpus2-frac", type=float, default=0.5)
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--eval-sentences", default="sw/data/sentences_eval.txt")
     ap.add_argument("--calib-sentences", default="sw/data/sentences_calib.txt")
@@ -833,6 +860,13 @@ def parse_args(argv):
     if a.corpus and not a.corpus_sha256:
         with lzma.open(a.corpus, "rb") as f:
             a.corpus_sha256 = hashlib.sha256(f.read()).hexdigest()
+    a.corpus2_sha256 = ""
+    if a.corpus2:
+        op = lzma.open if a.corpus2.endswith(".xz") else open
+        with op(a.corpus2, "rb") as f:
+            a.corpus2_sha256 = hashlib.sha256(f.read()).hexdigest()
+    else:
+        a.corpus2_frac = 0.0
     return a
 
 

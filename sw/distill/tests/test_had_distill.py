@@ -333,3 +333,50 @@ def test_bank_loss_is_zero_for_the_teacher_and_grows_with_a_swap():
     assert torch.isfinite(s.grad).all() and s.grad.abs().sum() > 0
     # no bank yet (the first batch): no loss
     assert hd.bank_kl(t, t + 1, None, 0.05).item() == 0.0
+
+
+def test_corpus2_gives_single_sentences_for_its_share_of_short_samples(tmp_path):
+    """--corpus2 (phrases.py's sentences): its sampler gives one sentence at a time;
+    short_sample draws from it for --corpus2-frac of the non-fragment samples, and without
+    it draws exactly as before (the committed recipe's sample stream is unchanged)."""
+    import random
+    from types import SimpleNamespace
+    docs = [["5 6 7", "8 9"], ["10 11 12 13"]]
+    docs2 = [["20 21 22", "23 24", "25 26 27"], ["28 29"]]
+    one = [[int(x) for x in s.split()] for d in docs2 for s in d]
+    sp = hd.Sampler(docs, FakeTok(), random.Random(1), 2, 3, 16, 8, 12)
+    sp2 = hd.Sampler(docs2, FakeTok(), random.Random(1), 2, 3, 16, 8, 12, max_sents=1)
+    for _ in range(100):
+        x = sp2.short()
+        assert x[0] == 2 and x[-1] == 3 and x[1:-1] in one
+    cont = [False] * 64
+    a = SimpleNamespace(frag_frac=0.25, corpus2_frac=0.5)
+    rng = random.Random(7)
+    got = [hd.short_sample(sp, sp2, cont, rng, a) for _ in range(4000)]
+    share2 = sum(1 for g in got if g[1] >= 20) / len(got)
+    assert share2 == pytest.approx(0.75 * 0.5, abs=0.03)
+    # without a second corpus: the draws of `fragment if r < frag_frac else short`
+    r1, r2 = random.Random(5), random.Random(5)
+    spa = hd.Sampler(docs, FakeTok(), r1, 2, 3, 16, 8, 12)
+    spb = hd.Sampler(docs, FakeTok(), r2, 2, 3, 16, 8, 12)
+    new = [hd.short_sample(spa, None, cont, r1, a) for _ in range(200)]
+    old = [spb.fragment(cont) if r2.random() < a.frag_frac else spb.short() for _ in range(200)]
+    assert new == old
+    # a short run records the second corpus in had.json
+    tiny_model(tmp_path / "m")
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("the cat sat on the mat .\na dog ran far .\n\nthe big red house .\n")
+    c2 = tmp_path / "phrases.txt"
+    c2.write_text("the small dog sat .\n\nthe red cat ran far .\na big house .\n")
+    sents = tmp_path / "s.txt"
+    sents.write_text("the cat sat .\na dog ran .\nthe red house .\n")
+    out = tmp_path / "out"
+    assert hd.main(["--base", str(tmp_path / "m"), "--corpus", str(corpus), "--out", str(out),
+                    "--device", "cpu", "--steps", "2,2,2,2", "--batch", "4", "--long-batch",
+                    "2", "--long-min", "8", "--long-tokens", "16", "--max-tokens", "16",
+                    "--top-n", "2", "--eval-sentences", str(sents), "--calib-sentences",
+                    str(sents), "--corpus2", str(c2), "--corpus2-frac", "0.7"]) == 0
+    meta = json.loads((out / "had.json").read_text())
+    assert meta["corpus2"]["sentences"] == 3 and meta["corpus2"]["documents"] == 2
+    assert meta["corpus2"]["frac"] == 0.7 and meta["recipe"]["corpus2_frac"] == 0.7
+    assert len(meta["corpus2"]["sha256"]) == 64
