@@ -215,6 +215,54 @@ static void build_options(struct option *opts)
     opts[n] = (struct option){0, 0, 0, 0};
 }
 
+/* The command line is recorded in comment headers, where a control character (a newline in
+   a path) would end the comment: 0 when no argument holds one, else 2 with a message. */
+static int refuse_control_chars(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        for (const unsigned char *p = (const unsigned char *)argv[i]; *p; p++)
+            if (*p < 0x20 || *p == 0x7f) {
+                fprintf(stderr,
+                        "hadgen: argument %d holds a control character (byte 0x%02x);"
+                        " not allowed in options, values or paths\n",
+                        i, *p);
+                return 2;
+            }
+    return 0;
+}
+
+/* --dry-run: the configuration's derived values as one JSON line. */
+static void print_derived(const hg_cfg *c)
+{
+    printf("{\"core\": \"%s\", \"d\": %d, \"lanes\": %d, \"top_n\": %d, \"max_keys\": %d, "
+           "\"groups\": %d, \"av_slots\": %d, \"acc_width\": %d, \"wsum_width\": %d, "
+           "\"recip_q\": %d, \"out_width\": %d, \"recip_cycles\": %d, \"norm_mults\": %d, "
+           "\"norm_mul_cycles\": %d, \"ii_cycles\": %d}\n",
+           hg_core_name(c->core), c->d, c->p, c->n, c->l, c->g, c->r, c->accw, c->wsw, c->rq, c->ow, c->cr,
+           c->mn, c->cm, c->ii);
+}
+
+/* Writes the core of c into out (created, or replaced with force) and removes the files of
+   an earlier generation that this one no longer writes: the exit status. */
+static int generate(const hg_cfg *c, const char *out, int force, int argc, char **argv)
+{
+    char err[512];
+    int created = prepare_dir(out, force);
+    static old_name old[HG_OLD_MAX];
+    int nold = created ? 0 : previous_files(out, old);
+    char *cmd = join_cmdline(argc, argv);
+    int rc = cmd ? hg_emit_core(c, out, cmd, err, sizeof err) : -1;
+    if (!cmd) snprintf(err, sizeof err, "out of memory");
+    free(cmd);
+    if (rc != 0) {
+        fprintf(stderr, "hadgen: %s%s\n", err, created ? "" : "; the directory is unchanged");
+        if (created) rmdir(out);
+        return rc == -2 ? 2 : 1;
+    }
+    remove_stale(out, old, nold);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct option opts[24];
@@ -225,17 +273,7 @@ int main(int argc, char **argv)
     int force = 0, dry = 0, ch, idx = 0, cfg_opts = 0;
     char err[512];
     opterr = 0;
-    /* The command line is recorded in comment headers, where a control character (a
-       newline in a path) would end the comment: such arguments are refused. */
-    for (int i = 1; i < argc; i++)
-        for (const unsigned char *p = (const unsigned char *)argv[i]; *p; p++)
-            if (*p < 0x20 || *p == 0x7f) {
-                fprintf(stderr,
-                        "hadgen: argument %d holds a control character (byte 0x%02x);"
-                        " not allowed in options, values or paths\n",
-                        i, *p);
-                return 2;
-            }
+    if (refuse_control_chars(argc, argv) != 0) return 2;
     while ((ch = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
         switch (ch) {
         case HG_OPT_CFG:
@@ -276,30 +314,12 @@ int main(int argc, char **argv)
         return 2;
     }
     if (dry) {
-        printf("{\"core\": \"%s\", \"d\": %d, \"lanes\": %d, \"top_n\": %d, \"max_keys\": %d, "
-               "\"groups\": %d, \"av_slots\": %d, \"acc_width\": %d, \"wsum_width\": %d, "
-               "\"recip_q\": %d, \"out_width\": %d, \"recip_cycles\": %d, \"norm_mults\": %d, "
-               "\"norm_mul_cycles\": %d, \"ii_cycles\": %d}\n",
-               hg_core_name(c.core), c.d, c.p, c.n, c.l, c.g, c.r, c.accw, c.wsw, c.rq, c.ow, c.cr, c.mn,
-               c.cm, c.ii);
+        print_derived(&c);
         return 0;
     }
     if (!out) {
         fprintf(stderr, "hadgen: --out DIR is required (see --help)\n");
         return 2;
     }
-    int created = prepare_dir(out, force);
-    static old_name old[HG_OLD_MAX];
-    int nold = created ? 0 : previous_files(out, old);
-    char *cmd = join_cmdline(argc, argv);
-    int rc = cmd ? hg_emit_core(&c, out, cmd, err, sizeof err) : -1;
-    if (!cmd) snprintf(err, sizeof err, "out of memory");
-    free(cmd);
-    if (rc != 0) {
-        fprintf(stderr, "hadgen: %s%s\n", err, created ? "" : "; the directory is unchanged");
-        if (created) rmdir(out);
-        return rc == -2 ? 2 : 1;
-    }
-    remove_stale(out, old, nold);
-    return 0;
+    return generate(&c, out, force, argc, argv);
 }

@@ -52,8 +52,19 @@ static const struct {
 #define HG_NBLOCKS ((int)(sizeof hg_blocks / sizeof hg_blocks[0]))
 
 /* The hand-written blocks hadgen copies into a core folder (rtl/src/<name>.v). */
-static const char *const block_files[] = {"hg_xnor_lane.v", "hg_mac_lane.v", "hg_topn.v", "hg_wlut.v",
-                                          "hg_av_dim.v",    "hg_exp_unit.v", NULL};
+static const char *const block_files[] = {"hg_xnor_lane.v",
+                                          "hg_mac_lane.v",
+                                          "hg_topn.v",
+                                          "hg_wlut.v",
+                                          "hg_av_dim.v",
+                                          "hg_exp_unit.v",
+                                          "hg_norm.v",
+                                          "hg_mem_banked.v",
+                                          "hg_mem_flat.v",
+                                          "hg_av_list.v",
+                                          "hg_av_rows.v",
+                                          "hg_av_out.v",
+                                          NULL};
 
 typedef struct port_rec {
     const char *dir; /* "input" / "output" */
@@ -73,7 +84,8 @@ typedef struct param_rec {
 typedef struct mod_rec {
     char name[64];
     char file[72];
-    char source[40]; /* the hand-written block it instantiates (rtl/src file), or "" */
+    char sources[4][40]; /* the hand-written blocks it instantiates (rtl/src files) */
+    int nsources;
     const char *block;
     int instances;
     int mem_words, mem_width, mem_rports, mem_wports; /* memories only */
@@ -318,6 +330,7 @@ static void copy_block(gen *g, const char *file)
     int listed = 0;
     for (int i = 0; block_files[i]; i++) listed |= strcmp(file, block_files[i]) == 0;
     assert(listed && "block file missing from block_files");
+    assert(!g->f && "copy_block while a module is being written");
     (void)listed;
     for (int i = 0; i < g->nfiles; i++)
         if (strcmp(g->files[i], file) == 0) return;
@@ -346,6 +359,34 @@ static void copy_block(gen *g, const char *file)
     free(text);
 }
 
+/* Records that the module being written instantiates hand-written block `module`. */
+static void add_source(mod_rec *m, const char *module)
+{
+    char f[40];
+    snprintf(f, sizeof f, "%s.v", module);
+    for (int i = 0; i < m->nsources; i++)
+        if (strcmp(m->sources[i], f) == 0) return;
+    assert(m->nsources < (int)(sizeof m->sources / sizeof m->sources[0]));
+    snprintf(m->sources[m->nsources++], sizeof m->sources[0], "%s", f);
+}
+
+/* One instance `inst` of hand-written block `module` with the parameter overrides given
+   ("NAME", "VALUE" pairs, NULL-ended) and the port connections given ("PORT", "SIGNAL"
+   pairs, NULL-ended): for a module that combines a block with other modules. The block
+   file is copied (copy_block) before the module is begun. */
+static void hand_instance(gen *g, const char *module, const char *inst, const char *const *params,
+                          const char *const *conns)
+{
+    add_source(&g->mods[g->nmods - 1], module);
+    o(g, "  %s #(\n", module);
+    for (int i = 0; params[i]; i += 2)
+        o(g, "    .%s(%s)%s\n", params[i], params[i + 1], params[i + 2] ? "," : "");
+    o(g, "  ) %s (\n", inst);
+    for (int i = 0; conns[i]; i += 2)
+        o(g, "    .%-13s(%s)%s\n", conns[i], conns[i + 1], conns[i + 2] ? "," : "");
+    o(g, "  );\n\n");
+}
+
 /* The body of a module that is hand-written block `module` (rtl/src/<module>.v): one instance
    of it, u_block, with the parameter overrides given ("NAME", "VALUE" pairs, NULL-ended)
    and every port of the module connected to the block's port of the same name. */
@@ -355,7 +396,7 @@ static void block_instance_with(gen *g, const char *module, const char *const *p
                                 const char *const *extra)
 {
     mod_rec *m = &g->mods[g->nmods - 1];
-    snprintf(m->source, sizeof m->source, "%s.v", module);
+    add_source(m, module);
     o(g, "  // The hand-written block rtl/src/%s.v with this configuration's parameters.\n", module);
     o(g, "  %s #(\n", module);
     for (int i = 0; params[i]; i += 2)
@@ -375,7 +416,6 @@ static void block_instance(gen *g, const char *module, const char *const *params
 /* ---- shared helpers for emitted text --------------------------------------------------- */
 
 static int imax(int a, int b) { return a > b ? a : b; }
-static int cdiv(int a, int b) { return (a + b - 1) / b; }
 static int abits(int n) { return imax(1, hg_clog2(n)); } /* address bits for n entries */
 
 /* Zero extension of e (width w) to width to. */
@@ -593,32 +633,17 @@ static void emit_av_dim(gen *g)
     mod_end(g, 1);
 }
 
-/* Port list shared by both AV variants: the weight-sum/accumulator hand-off to norm. */
-static void av_out_ports(gen *g)
+/* The D av_dim instances of an AV unit (one per head dimension) on the MAC stage's beat:
+   mac_v, mac_first, the weights mac_w and the V rows vm_rdata_i (R slots of D bytes). */
+static void av_dims(gen *g)
 {
-    const hg_cfg *c = g->c;
-    port(g, "output reg", NULL, 1, "out_valid_o", "acc_o / wsum_o hold a finished query");
-    port(g, "input wire", NULL, 1, "out_ready_i", "normalizer takes them");
-    port(g, "output wire", "D*ACCW-1:0", c->d * c->accw, "acc_o", "accumulators, dim i at [i*ACCW +: ACCW]");
-    port(g, "output reg", "WSW-1:0", c->wsw, "wsum_o", "sum of the weights");
-    port(g, "output wire", NULL, 1, "idle_o", "nothing in flight");
-}
-
-/* The D av_dim instances and the weight-sum accumulator; mac_v / mac_first / mac_last and
-   mac_w, mac_vals are declared by the caller. */
-static void av_mac_text(gen *g, const char *busy)
-{
-    char zb[96];
     o(g,
-      "  // AV enable: hold everything while a finished query waits for the normalizer.\n"
-      "  assign av_en = !(out_valid_o && !out_ready_i);\n"
-      "  assign idle_o = !mac_v && !out_valid_o%s;\n\n"
       "  genvar i, rr;\n"
       "  generate\n"
       "    for (i = 0; i < D; i = i + 1) begin : g_dim\n"
       "      wire [R*8-1:0] v_col;\n"
       "      for (rr = 0; rr < R; rr = rr + 1) begin : g_slot\n"
-      "        assign v_col[rr*8 +: 8] = mac_vals[rr*8*D + i*8 +: 8];\n"
+      "        assign v_col[rr*8 +: 8] = vm_rdata_i[rr*8*D + i*8 +: 8];\n"
       "      end\n"
       "      %s_av_dim u_dim (\n"
       "        .clk_i   (clk_i),\n"
@@ -630,69 +655,65 @@ static void av_mac_text(gen *g, const char *busy)
       "        .acc_o   (acc_o[i*ACCW +: ACCW])\n"
       "      );\n"
       "    end\n"
-      "  endgenerate\n\n"
-      "  // Sum of this beat's weights.\n"
-      "  function [WSW-1:0] wbeat;\n"
-      "    input [R*WW-1:0] w;\n"
-      "    integer r;\n"
-      "    begin\n"
-      "      wbeat = {WSW{1'b0}};\n"
-      "      for (r = 0; r < R; r = r + 1)\n"
-      "        wbeat = wbeat + %s;\n"
-      "    end\n"
-      "  endfunction\n\n"
-      "  always @(posedge clk_i) begin\n"
-      "    if (!rst_ni) out_valid_o <= 1'b0;\n"
-      "    else if (av_en && mac_v && mac_last) out_valid_o <= 1'b1;\n"
-      "    else if (out_ready_i) out_valid_o <= 1'b0;\n"
-      "  end\n\n"
-      "  always @(posedge clk_i)\n"
-      "    if (av_en && mac_v) wsum_o <= (mac_first ? {WSW{1'b0}} : wsum_o) + wbeat(mac_w);\n",
-      busy, pfx(g), zext(zb, sizeof zb, "w[r*WW +: WW]", g->c->ww, g->c->wsw));
+      "  endgenerate\n\n",
+      pfx(g));
+}
+
+/* The hand-off stage (rtl/src/hg_av_out.v): weight sum, the result held for the normalizer,
+   the AV enable; busy: the signal of the earlier stages still holding a beat. */
+static void av_out(gen *g, const char *busy)
+{
+    static const char *const params[] = {"R", "R", "WW", "WW", "WSW", "WSW", NULL};
+    const char *const conns[] = {"clk_i",  "clk_i",       "rst_ni",      "rst_ni",      "mac_v_i",
+                                 "mac_v",  "mac_first_i", "mac_first",   "mac_last_i",  "mac_last",
+                                 "w_i",    "mac_w",       "busy_i",      busy,          "en_o",
+                                 "av_en",  "out_valid_o", "out_valid_o", "out_ready_i", "out_ready_i",
+                                 "wsum_o", "wsum_o",      "idle_o",      "idle_o",      NULL};
+    hand_instance(g, "hg_av_out", "u_out", params, conns);
+}
+
+/* Port list shared by both AV variants: the weight-sum/accumulator hand-off to norm. */
+static void av_out_ports(gen *g)
+{
+    const hg_cfg *c = g->c;
+    port(g, "output wire", NULL, 1, "out_valid_o", "acc_o / wsum_o hold a finished query");
+    port(g, "input wire", NULL, 1, "out_ready_i", "normalizer takes them");
+    port(g, "output wire", "D*ACCW-1:0", c->d * c->accw, "acc_o", "accumulators, dim i at [i*ACCW +: ACCW]");
+    port(g, "output wire", "WSW-1:0", c->wsw, "wsum_o", "sum of the weights");
+    port(g, "output wire", NULL, 1, "idle_o", "nothing in flight");
 }
 
 /* The exp units of the AV units without a weight table (int8 cores): `count` instances
-   g_exp[er], each preceded by `decls` (which define its input t) and enabled by `valid`;
-   unit er writes weight er of mac_w. */
-static void emit_exp_units(gen *g, const char *count, const char *decls, const char *valid)
+   g_exp[er]; unit er takes t[er*(SW+1) +: SW+1] when lookup_v[er] and writes weight er of
+   mac_w. */
+static void emit_exp_units(gen *g, const char *count)
 {
     o(g,
       "  genvar er;\n"
       "  generate\n"
       "    for (er = 0; er < %s; er = er + 1) begin : g_exp\n"
-      "%s"
       "      %s_exp_unit u_exp (\n"
       "        .clk_i   (clk_i),\n"
       "        .en_i    (av_en),\n"
-      "        .valid_i (%s),\n"
-      "        .t_i     (t),\n"
+      "        .valid_i (lookup_v[er]),\n"
+      "        .t_i     (t[er*(SW+1) +: SW+1]),\n"
       "        .mul_i   (exp_mul_i),\n"
       "        .shift_i (exp_shift_i),\n"
       "        .w_o     (mac_w[er*WW +: WW])\n"
       "      );\n"
       "    end\n"
       "  endgenerate\n\n",
-      count, decls, pfx(g), valid);
+      count, pfx(g));
 }
 
-/* AV of the top-N cores: reads R entries of the published list per cycle, looks their
-   weights up, reads their V rows, and accumulates. */
-static void emit_av_topn(gen *g)
+/* The parameters and ports of the top-N cores' AV unit. */
+static void av_topn_ports(gen *g)
 {
     const hg_cfg *c = g->c;
     int had = c->core == HG_CORE_HAD;
-    int nstep = cdiv(c->n, c->r);
-    int stw = abits(nstep);
-    mod_begin(g, "av", "av", 1,
-              "AV unit of a top-N core. Walks the published top-N list R entries per cycle:\n"
-              "// cycle 1 reads their V rows and computes their weights, cycle 2 accumulates\n"
-              "// w * v in D av_dim instances and sums the weights. Releases the list after its\n"
-              "// last read; hands (acc, wsum) to the normalizer after the last beat.");
     lparam(g, "D", c->d, "head dimension");
     lparam(g, "N", c->n, "list entries");
     lparam(g, "R", c->r, "entries per cycle");
-    lparam(g, "NSTEP", nstep, "cycles per query: ceil(N / R)");
-    lparam(g, "STW", stw, "step counter width");
     lparam(g, "SW", c->sw, "score width");
     lparam(g, "IW", c->iw, "key index width");
     lparam(g, "WW", c->ww, "weight width");
@@ -719,104 +740,75 @@ static void emit_av_topn(gen *g)
     port(g, "input wire", "R*8*D-1:0", c->r * 8 * c->d, "vm_rdata_i", "V rows, one cycle later");
     av_out_ports(g);
     ports_end(g);
-    o(g, "  wire av_en;\n"
-         "  reg  [STW-1:0] st_q;    // step: entries st*R .. st*R + R - 1 are read\n"
-         "  reg  mac_v, mac_first, mac_last;\n"
-         "  wire [R*WW-1:0] mac_w;\n"
-         "  wire [R*8*D-1:0] mac_vals = vm_rdata_i;\n\n"
-         "  // The R entries of the current step, and whether entry (st + 1) * R exists.\n"
-         "  reg [R-1:0]    e_v;\n"
-         "  reg [R*SW-1:0] e_s;\n"
-         "  reg [R*IW-1:0] e_idx;\n"
-         "  reg            more;\n"
-         "  always @* begin : pick\n"
-         "    integer s, r;\n"
-         "    e_v = {R{1'b0}};\n"
-         "    e_s = {R*SW{1'b0}};\n"
-         "    e_idx = {R*IW{1'b0}};\n"
-         "    more = 1'b0;\n"
-         "    for (s = 0; s < NSTEP; s = s + 1)\n"
-         "      if (st_q == s[STW-1:0]) begin\n"
-         "        for (r = 0; r < R; r = r + 1)\n"
-         "          if (s * R + r < N) begin\n"
-         "            e_v[r] = list_v_i[s*R + r];\n"
-         "            e_s[r*SW +: SW] = list_s_i[(s*R + r)*SW +: SW];\n"
-         "            e_idx[r*IW +: IW] = list_idx_i[(s*R + r)*IW +: IW];\n"
-         "          end\n"
-         "        if ((s + 1) * R < N) more = list_v_i[(s + 1)*R];\n"
-         "      end\n"
-         "  end\n\n"
-         "  wire rd      = list_valid_i && av_en;\n"
-         "  wire rd_last = rd && !more;\n"
-         "  assign list_take_o = rd_last;\n"
-         "  assign vm_re_o     = e_v & {R{rd}};\n"
-         "  assign vm_raddr_o  = e_idx;\n\n"
-         "  always @(posedge clk_i) begin\n"
-         "    if (!rst_ni) begin\n"
-         "      st_q  <= {STW{1'b0}};\n"
-         "      mac_v <= 1'b0;\n"
-         "    end else if (av_en) begin\n"
-         "      mac_v <= rd;\n"
-         "      if (rd) st_q <= rd_last ? {STW{1'b0}} : st_q + 1'b1;\n"
-         "    end\n"
-         "  end\n\n"
-         "  always @(posedge clk_i)\n"
-         "    if (av_en) begin\n"
-         "      mac_first <= (st_q == {STW{1'b0}});\n"
-         "      mac_last  <= !more;\n"
-         "    end\n\n");
-    if (had) {
+}
+
+/* AV of the top-N cores: the walk over the published list (rtl/src/hg_av_list.v), the
+   weights of the entries read (the exp table, HAD, or R exp units), D av_dim instances and
+   the hand-off to the normalizer (rtl/src/hg_av_out.v). */
+static void emit_av_topn(gen *g)
+{
+    int had = g->c->core == HG_CORE_HAD;
+    copy_block(g, "hg_av_list.v");
+    copy_block(g, "hg_av_out.v");
+    mod_begin(g, "av", "av", 1,
+              "AV unit of a top-N core. Walks the published top-N list R entries per cycle:\n"
+              "// cycle 1 reads their V rows and computes their weights, cycle 2 accumulates\n"
+              "// w * v in D av_dim instances and sums the weights. Releases the list after its\n"
+              "// last read; hands (acc, wsum) to the normalizer after the last beat.");
+    av_topn_ports(g);
+    o(g,
+      "  localparam TW = %s;  // width of t = s_max - s\n\n"
+      "  wire              av_en;\n"
+      "  wire [R-1:0]      lookup_v;\n"
+      "  wire [R*TW-1:0]   t;\n"
+      "  wire              mac_v, mac_first, mac_last;\n"
+      "  wire [R*WW-1:0]   mac_w;\n\n",
+      had ? "SW" : "SW + 1");
+    static const char *const lp[] = {"N", "N", "R", "R", "SW", "SW", "SIGNED", NULL, "IW", "IW", NULL};
+    const char *params[sizeof lp / sizeof lp[0]];
+    memcpy(params, lp, sizeof lp);
+    params[7] = had ? "0" : "1";
+    static const char *const conns[] = {
+        "clk_i",        "clk_i",       "rst_ni",   "rst_ni",   "en_i",       "av_en",       "list_valid_i",
+        "list_valid_i", "list_v_i",    "list_v_i", "list_s_i", "list_s_i",   "list_idx_i",  "list_idx_i",
+        "list_take_o",  "list_take_o", "vm_re_o",  "vm_re_o",  "vm_raddr_o", "vm_raddr_o",  "lookup_v_o",
+        "lookup_v",     "t_o",         "t",        "mac_v_o",  "mac_v",      "mac_first_o", "mac_first",
+        "mac_last_o",   "mac_last",    NULL};
+    hand_instance(g, "hg_av_list", "u_list", params, conns);
+    if (had)
         o(g,
-          "  // delta = m_max - m; entry 0 holds m_max.\n"
-          "  wire [R*MW-1:0] delta;\n"
-          "  genvar dr;\n"
-          "  generate\n"
-          "    for (dr = 0; dr < R; dr = dr + 1) begin : g_delta\n"
-          "      assign delta[dr*MW +: MW] = list_s_i[0 +: SW] - e_s[dr*SW +: SW];\n"
-          "    end\n"
-          "  endgenerate\n\n"
           "  %s_wlut u_wlut (\n"
           "    .clk_i   (clk_i),\n"
           "    .we_i    (etab_we_i),\n"
           "    .waddr_i (etab_addr_i),\n"
           "    .wdata_i (etab_data_i),\n"
           "    .en_i    (av_en),\n"
-          "    .valid_i (e_v & {R{rd}}),\n"
-          "    .delta_i (delta),\n"
+          "    .valid_i (lookup_v),\n"
+          "    .delta_i (t),\n"
           "    .w_o     (mac_w)\n"
           "  );\n\n",
           pfx(g));
-    } else {
-        o(g, "  // t = s_max - s; entry 0 holds s_max.\n");
-        emit_exp_units(g, "R",
-                       "      wire [SW:0] t = {list_s_i[SW-1], list_s_i[0 +: SW]} - "
-                       "{e_s[er*SW + SW-1], e_s[er*SW +: SW]};\n",
-                       "e_v[er] && rd");
-    }
-    av_mac_text(g, "");
+    else
+        emit_exp_units(g, "R");
+    av_dims(g);
+    av_out(g, "1'b0");
     mod_end(g, 1);
 }
 
-/* AV of the baseline: reads every key's score (P per cycle) from the score memory, computes
-   P exp weights, reads the P V rows, and accumulates. */
-static void emit_av_dense(gen *g)
+/* The parameters and ports of the baseline's AV unit. */
+static void av_dense_ports(gen *g)
 {
     const hg_cfg *c = g->c;
     int gw = abits(c->g);
     int nkw = hg_clog2(c->l + 1);
-    int bw = imax(nkw, hg_clog2(c->l + c->p + 1));
-    mod_begin(g, "av", "av", 1,
-              "AV unit of the baseline. For each row of P keys: cycle 1 reads its scores from\n"
-              "// the score memory, cycle 2 computes P weights and reads the P V rows, cycle 3\n"
-              "// accumulates w * v in D av_dim instances. Releases the score bank after the\n"
-              "// last read; hands (acc, wsum) to the normalizer after the last beat.");
     lparam(g, "D", c->d, "head dimension");
     lparam(g, "P", c->p, "keys per cycle");
     lparam(g, "R", c->r, "key slots per cycle (= P)");
+    lparam(g, "L", c->l, "most keys");
+    lparam(g, "G", c->g, "score rows per bank: ceil(L / P)");
     lparam(g, "SW", c->sw, "score width (signed)");
     lparam(g, "GW", gw, "row address width");
     lparam(g, "NKW", nkw, "key count width");
-    lparam(g, "BW", bw, "key base width");
     lparam(g, "WW", c->ww, "weight width");
     lparam(g, "ACCW", c->accw, "accumulator width");
     lparam(g, "WSW", c->wsw, "weight-sum width");
@@ -840,64 +832,37 @@ static void emit_av_dense(gen *g)
     port(g, "input wire", "P*8*D-1:0", c->p * 8 * c->d, "vm_rdata_i", "P V rows, one cycle later");
     av_out_ports(g);
     ports_end(g);
-    char zb[96];
-    o(g, "  localparam [BW-1:0] P_B = P;\n");
-    if (c->g > 1) o(g, "  localparam [GW:0]   BANK1 = %d;  // first row of score bank 1\n", c->g);
-    o(g, "\n  wire [BW-1:0] nk = %s;\n", zext(zb, sizeof zb, "nkeys_i", nkw, bw));
-    o(g,
-      "  wire av_en;\n"
-      "  reg  [GW-1:0] row_q;\n"
-      "  reg  [BW-1:0] base_q;\n"
-      "  reg  [SW-1:0] smax_q;\n"
-      "  wire rd      = sc_valid_i && av_en;\n"
-      "  wire rd_last = rd && (base_q + P_B >= nk);\n"
-      "  assign sc_take_o  = rd_last;\n"
-      "  assign sm_re_o    = rd;\n"
-      "  // bank b occupies score memory rows b*G .. b*G + G - 1\n"
-      "  assign sm_raddr_o = %s;\n\n"
-      "  // stage b0: scores arrive\n"
-      "  reg b0_v, b0_first, b0_last;\n"
-      "  reg [GW-1:0] b0_row;\n"
-      "  reg [BW-1:0] b0_base;\n"
-      "  // stage mac: weights and V rows arrive\n"
-      "  reg mac_v, mac_first, mac_last;\n"
-      "  wire [R*WW-1:0] mac_w;\n"
-      "  wire [P*8*D-1:0] mac_vals = vm_rdata_i;\n"
-      "  assign vm_re_o    = b0_v && av_en;\n"
-      "  assign vm_raddr_o = b0_row;\n\n"
-      "  always @(posedge clk_i) begin\n"
-      "    if (!rst_ni) begin\n"
-      "      row_q  <= {GW{1'b0}};\n"
-      "      base_q <= {BW{1'b0}};\n"
-      "      b0_v   <= 1'b0;\n"
-      "      mac_v  <= 1'b0;\n"
-      "    end else if (av_en) begin\n"
-      "      b0_v  <= rd;\n"
-      "      mac_v <= b0_v;\n"
-      "      if (rd) begin\n"
-      "        row_q  <= rd_last ? {GW{1'b0}} : row_q + 1'b1;\n"
-      "        base_q <= rd_last ? {BW{1'b0}} : base_q + P_B;\n"
-      "      end\n"
-      "    end\n"
-      "  end\n\n"
-      "  always @(posedge clk_i)\n"
-      "    if (av_en) begin\n"
-      "      if (rd) smax_q <= sc_smax_i;\n"
-      "      b0_first  <= (row_q == {GW{1'b0}});\n"
-      "      b0_last   <= rd_last;\n"
-      "      b0_row    <= row_q;\n"
-      "      b0_base   <= base_q;\n"
-      "      mac_first <= b0_first;\n"
-      "      mac_last  <= b0_last;\n"
-      "    end\n\n",
-      c->g == 1 ? "sc_bank_i" : "sc_bank_i ? {1'b0, row_q} + BANK1 : {1'b0, row_q}");
-    emit_exp_units(g, "P",
-                   "      localparam [BW-1:0] J = er;\n"
-                   "      wire [SW:0] t = {smax_q[SW-1], smax_q} - "
-                   "{sm_rdata_i[er*SW + SW-1], sm_rdata_i[er*SW +: SW]};\n"
-                   "      wire key_ok = b0_v && (b0_base + J < nk);\n",
-                   "key_ok");
-    av_mac_text(g, " && !b0_v");
+}
+
+/* AV of the baseline: the walk over the score bank, row by row (rtl/src/hg_av_rows.v), P exp
+   units, D av_dim instances and the hand-off to the normalizer (rtl/src/hg_av_out.v). */
+static void emit_av_dense(gen *g)
+{
+    copy_block(g, "hg_av_rows.v");
+    copy_block(g, "hg_av_out.v");
+    mod_begin(g, "av", "av", 1,
+              "AV unit of the baseline. For each row of P keys: cycle 1 reads its scores from\n"
+              "// the score memory, cycle 2 computes P weights and reads the P V rows, cycle 3\n"
+              "// accumulates w * v in D av_dim instances. Releases the score bank after the\n"
+              "// last read; hands (acc, wsum) to the normalizer after the last beat.");
+    av_dense_ports(g);
+    o(g, "  wire              av_en, busy;\n"
+         "  wire [P-1:0]      lookup_v;\n"
+         "  wire [P*(SW+1)-1:0] t;\n"
+         "  wire              mac_v, mac_first, mac_last;\n"
+         "  wire [R*WW-1:0]   mac_w;\n\n");
+    static const char *const params[] = {"P", "P", "G", "G", "L", "L", "SW", "SW", NULL};
+    static const char *const conns[] = {
+        "clk_i",      "clk_i",      "rst_ni",     "rst_ni",     "en_i",       "av_en",      "nkeys_i",
+        "nkeys_i",    "sc_valid_i", "sc_valid_i", "sc_bank_i",  "sc_bank_i",  "sc_smax_i",  "sc_smax_i",
+        "sc_take_o",  "sc_take_o",  "sm_re_o",    "sm_re_o",    "sm_raddr_o", "sm_raddr_o", "sm_rdata_i",
+        "sm_rdata_i", "vm_re_o",    "vm_re_o",    "vm_raddr_o", "vm_raddr_o", "lookup_v_o", "lookup_v",
+        "t_o",        "t",          "busy_o",     "busy",       "mac_v_o",    "mac_v",      "mac_first_o",
+        "mac_first",  "mac_last_o", "mac_last",   NULL};
+    hand_instance(g, "hg_av_rows", "u_rows", params, conns);
+    emit_exp_units(g, "P");
+    av_dims(g);
+    av_out(g, "busy");
     mod_end(g, 1);
 }
 
@@ -906,9 +871,7 @@ static void emit_av_dense(gen *g)
 static void emit_norm(gen *g)
 {
     const hg_cfg *c = g->c;
-    int dp = c->cm * c->mn, steps = c->cr * c->bpc;
-    int cw = abits(imax(c->cr, c->cm));
-    int pwd = c->accw + c->rq + 2;
+    copy_block(g, "hg_norm.v");
     mod_begin(g, "norm", "norm", 1,
               "Softmax normalizer: out[i] = sat(round(acc[i] * recip / 2^(RQ - OF))) with\n"
               "// recip = floor(2^RQ / wsum) (all ones when wsum = 0). The reciprocal is a\n"
@@ -921,151 +884,60 @@ static void emit_norm(gen *g)
     lparam(g, "OF", c->of, "output fraction bits");
     lparam(g, "OW", c->ow, "output width (signed)");
     lparam(g, "BPC", c->bpc, "quotient bits per cycle");
+    lparam(g, "CR", c->cr, "reciprocal cycles");
     lparam(g, "MN", c->mn, "multipliers");
-    lparam(g, "DP", dp, "dimensions padded to CM * MN (CM multiply cycles)");
-    lparam(g, "STEPS", steps, "division steps (CR * BPC, CR reciprocal cycles)");
-    lparam(g, "CW", cw, "cycle counter width");
-    lparam(g, "PWD", pwd, "product width (signed)");
+    lparam(g, "CM", c->cm, "multiply cycles");
     port(g, "input wire", NULL, 1, "clk_i", "clock");
     port(g, "input wire", NULL, 1, "rst_ni", "synchronous reset, active low");
     port(g, "input wire", NULL, 1, "in_valid_i", "a query's (acc, wsum) is offered");
     port(g, "output wire", NULL, 1, "in_ready_o", "taken this cycle when valid");
     port(g, "input wire", "D*ACCW-1:0", c->d * c->accw, "acc_i", "accumulators");
     port(g, "input wire", "WSW-1:0", c->wsw, "wsum_i", "weight sum");
-    port(g, "output reg", NULL, 1, "o_valid_o", "output vector valid");
+    port(g, "output wire", NULL, 1, "o_valid_o", "output vector valid");
     port(g, "input wire", NULL, 1, "o_ready_i", "output taken");
     port(g, "output wire", "D*OW-1:0", c->d * c->ow, "o_data_o", "outputs, dim i at [i*OW +: OW]");
     port(g, "output wire", NULL, 1, "idle_o", "nothing in flight");
     ports_end(g);
-    o(g,
-      "  localparam [1:0] S_IDLE = 2'd0, S_RECIP = 2'd1, S_MUL = 2'd2;\n"
-      "  localparam [CW-1:0] CR_LAST = %d;  // CR - 1\n"
-      "  localparam [CW-1:0] CM_LAST = %d;  // CM - 1\n"
-      "  localparam [PWD-1:0] RND = {{(PWD-1){1'b0}}, 1'b1} << (RQ - OF - 1);\n"
-      "  localparam signed [PWD-1:0] OMAX = (1 << (OW - 1)) - 1;\n"
-      "  localparam signed [PWD-1:0] OMIN = -(1 << (OW - 1));\n\n",
-      c->cr - 1, c->cm - 1);
-    o(g,
-      "  reg [1:0]        state_q;\n"
-      "  reg [CW-1:0]     cnt_q;\n"
-      "  reg [WSW-1:0]    wsum_q;\n"
-      "  reg [WSW:0]      rem_q;\n"
-      "  reg [RQ:0]       quo_q;\n"
-      "  reg [DP*ACCW-1:0] acc_q;\n"
-      "  reg [DP*OW-1:0]  out_q;\n\n"
-      "  // BPC steps of restoring division of 2^RQ by den, starting at step cyc * BPC.\n"
-      "  // The dividend is 2^RQ zero-extended to STEPS bits: its only 1 enters at step\n"
-      "  // STEPS - 1 - RQ.\n"
-      "  function [WSW+RQ+1:0] div_steps;\n"
-      "    input [WSW:0] rem_in;\n"
-      "    input [RQ:0] quo_in;\n"
-      "    input integer cyc;\n"
-      "    input [WSW-1:0] den;\n"
-      "    integer b;\n"
-      "    reg [WSW+1:0] t;\n"
-      "    reg [WSW:0] rem;\n"
-      "    reg [RQ:0] quo;\n"
-      "    begin\n"
-      "      rem = rem_in;\n"
-      "      quo = quo_in;\n"
-      "      for (b = 0; b < BPC; b = b + 1) begin\n"
-      "        t = {rem, (cyc * BPC + b == STEPS - 1 - RQ) ? 1'b1 : 1'b0};\n"
-      "        if (t >= {2'b00, den}) begin\n"
-      "          t = t - {2'b00, den};\n"
-      "          quo = {quo[RQ-1:0], 1'b1};\n"
-      "        end else begin\n"
-      "          quo = {quo[RQ-1:0], 1'b0};\n"
-      "        end\n"
-      "        rem = t[WSW:0];\n"
-      "      end\n"
-      "      div_steps = {rem, quo};\n"
-      "    end\n"
-      "  endfunction\n\n"
-      "  // sat(round(a * rc / 2^(RQ - OF)))\n"
-      "  function [OW-1:0] scale;\n"
-      "    input [ACCW-1:0] a;\n"
-      "    input [RQ:0] rc;\n"
-      "    reg signed [PWD-1:0] p;\n"
-      "    begin\n"
-      "      p = $signed(a) * $signed({1'b0, rc});\n"
-      "      p = (p + $signed(RND)) >>> (RQ - OF);\n"
-      "      if (p > OMAX) scale = OMAX[OW-1:0];\n"
-      "      else if (p < OMIN) scale = OMIN[OW-1:0];\n"
-      "      else scale = p[OW-1:0];\n"
-      "    end\n"
-      "  endfunction\n\n"
-      "  // MN outputs of this multiply cycle (dimensions at the bottom of acc_q).\n"
-      "  wire [MN*OW-1:0] grp;\n"
-      "  genvar m;\n"
-      "  generate\n"
-      "    for (m = 0; m < MN; m = m + 1) begin : g_mul\n"
-      "      assign grp[m*OW +: OW] = scale(acc_q[m*ACCW +: ACCW], quo_q);\n"
-      "    end\n"
-      "  endgenerate\n\n"
-      "  wire [WSW+RQ+1:0] div_next = div_steps(rem_q, quo_q, {{(32-CW){1'b0}}, cnt_q}, wsum_q);\n"
-      "  wire mul_go   = (state_q == S_MUL) && (cnt_q != {CW{1'b0}} || !o_valid_o || o_ready_i);\n"
-      "  wire mul_last = mul_go && cnt_q == CM_LAST;\n"
-      "  assign in_ready_o = (state_q == S_IDLE) || mul_last;\n"
-      "  wire take = in_valid_i && in_ready_o;\n"
-      "  assign idle_o = (state_q == S_IDLE) && !o_valid_o;\n"
-      "  assign o_data_o = out_q[D*OW-1:0];\n\n"
-      "  always @(posedge clk_i) begin\n"
-      "    if (!rst_ni) begin\n"
-      "      state_q   <= S_IDLE;\n"
-      "      cnt_q     <= {CW{1'b0}};\n"
-      "      o_valid_o <= 1'b0;\n"
-      "    end else begin\n"
-      "      if (o_valid_o && o_ready_i) o_valid_o <= 1'b0;\n"
-      "      if (mul_last) o_valid_o <= 1'b1;\n"
-      "      if (take) begin\n"
-      "        state_q <= S_RECIP;\n"
-      "        cnt_q   <= {CW{1'b0}};\n"
-      "      end else if (state_q == S_RECIP) begin\n"
-      "        cnt_q   <= (cnt_q == CR_LAST) ? {CW{1'b0}} : cnt_q + 1'b1;\n"
-      "        if (cnt_q == CR_LAST) state_q <= S_MUL;\n"
-      "      end else if (mul_go) begin\n"
-      "        cnt_q   <= cnt_q + 1'b1;\n"
-      "        if (mul_last) state_q <= S_IDLE;\n"
-      "      end\n"
-      "    end\n"
-      "  end\n\n"
-      "  always @(posedge clk_i) begin\n"
-      "    if (take) begin\n"
-      "      acc_q  <= %s;\n"
-      "      wsum_q <= wsum_i;\n"
-      "      rem_q  <= {(WSW+1){1'b0}};\n"
-      "      quo_q  <= {(RQ+1){1'b0}};\n"
-      "    end else if (state_q == S_RECIP) begin\n"
-      "      {rem_q, quo_q} <= div_next;\n"
-      "    end else if (mul_go) begin\n"
-      "      acc_q <= acc_q >> (MN*ACCW);\n"
-      "    end\n"
-      "    if (mul_go) out_q <= %s;\n"
-      "  end\n",
-      dp == c->d ? "acc_i" : "{{((DP-D)*ACCW){1'b0}}, acc_i}",
-      c->cm == 1 ? "grp" : "{grp, out_q[DP*OW-1:MN*OW]}");
+    static const char *const params[] = {"D",  "D",  "ACCW", "ACCW", "WSW", "WSW", "RQ",
+                                         "RQ", "OF", "OF",   "OW",   "OW",  "BPC", "BPC",
+                                         "CR", "CR", "MN",   "MN",   "CM",  "CM",  NULL};
+    block_instance(g, "hg_norm", params);
     mod_end(g, 1);
 }
 
 /* ---- memories -------------------------------------------------------------------------- */
 
-static void mem_counters(gen *g, const char *reads_expr, const char *writes_expr)
+/* Access counters of a memory for the simulator's statistics, in the generated module beside
+   the block (not part of the memory): reads (the read enables set: the RP of re_i when
+   multi_port, else the one re_i) and writes a cycle. */
+static void mem_counters(gen *g, int multi_port)
 {
+    o(g, "\n`ifndef SYNTHESIS\n"
+         "  // Access counters for the simulator's statistics (not part of the memory).\n"
+         "  reg [63:0] n_reads /*verilator public_flat_rd*/;\n"
+         "  reg [63:0] n_writes /*verilator public_flat_rd*/;\n"
+         "  initial begin\n"
+         "    n_reads = 64'd0;\n"
+         "    n_writes = 64'd0;\n"
+         "  end\n");
+    if (multi_port)
+        o(g, "  // Number of read enables set.\n"
+             "  function [63:0] nset;\n"
+             "    input [RP-1:0] x;\n"
+             "    integer i;\n"
+             "    begin\n"
+             "      nset = 64'd0;\n"
+             "      for (i = 0; i < RP; i = i + 1)\n"
+             "        nset = nset + {63'd0, x[i]};\n"
+             "    end\n"
+             "  endfunction\n");
     o(g,
-      "\n`ifndef SYNTHESIS\n"
-      "  // Access counters for the simulator's statistics (not part of the memory).\n"
-      "  reg [63:0] n_reads /*verilator public_flat_rd*/;\n"
-      "  reg [63:0] n_writes /*verilator public_flat_rd*/;\n"
-      "  initial begin\n"
-      "    n_reads = 64'd0;\n"
-      "    n_writes = 64'd0;\n"
-      "  end\n"
       "  always @(posedge clk_i) begin\n"
       "    n_reads  <= n_reads + %s;\n"
-      "    n_writes <= n_writes + %s;\n"
+      "    n_writes <= n_writes + {63'd0, we_i};\n"
       "  end\n"
       "`endif\n",
-      reads_expr, writes_expr);
+      multi_port ? "nset(re_i)" : "{63'd0, re_i}");
 }
 
 static void mem_geometry(gen *g, int words, int width, int rports)
@@ -1082,6 +954,7 @@ static void emit_mem_banked(gen *g, const char *suffix, int width, const char *p
 {
     const hg_cfg *c = g->c;
     int lnw = abits(c->p), gw = abits(c->g);
+    copy_block(g, "hg_mem_banked.v");
     mod_begin(g, suffix, "memory", 1, purpose);
     mem_geometry(g, c->g, c->p * width, 1);
     lparam(g, "LANES", c->p, "banks (one per score lane)");
@@ -1098,20 +971,9 @@ static void emit_mem_banked(gen *g, const char *suffix, int width, const char *p
     port(g, "input wire", "GW-1:0", gw, "rrow_i", "row read");
     port(g, "output wire", "LANES*W-1:0", c->p * width, "rdata_o", "row read, one cycle later");
     ports_end(g);
-    o(g, "  genvar b;\n"
-         "  generate\n"
-         "    for (b = 0; b < LANES; b = b + 1) begin : g_bank\n"
-         "      localparam [LNW-1:0] B = b;\n"
-         "      reg [W-1:0] mem [0:WORDS-1];\n"
-         "      reg [W-1:0] rd_q;\n"
-         "      always @(posedge clk_i) begin\n"
-         "        if (we_i && wlane_i == B) mem[wrow_i] <= wdata_i;\n"
-         "        if (re_i) rd_q <= mem[rrow_i];\n"
-         "      end\n"
-         "      assign rdata_o[b*W +: W] = rd_q;\n"
-         "    end\n"
-         "  endgenerate\n");
-    mem_counters(g, "{63'd0, re_i}", "{63'd0, we_i}");
+    static const char *const params[] = {"LANES", "LANES", "WORDS", "WORDS", "W", "W", NULL};
+    block_instance(g, "hg_mem_banked", params);
+    mem_counters(g, 0);
     mod_end(g, 0);
 }
 
@@ -1119,6 +981,7 @@ static void emit_mem_banked(gen *g, const char *suffix, int width, const char *p
 static void emit_mem_flat(gen *g, const char *suffix, int words, int aw, int width, int rp,
                           const char *purpose)
 {
+    copy_block(g, "hg_mem_flat.v");
     mod_begin(g, suffix, "memory", 1, purpose);
     mem_geometry(g, words, width, rp);
     lparam(g, "WORDS", words, "entries");
@@ -1133,29 +996,9 @@ static void emit_mem_flat(gen *g, const char *suffix, int words, int aw, int wid
     port(g, "input wire", "RP*AW-1:0", rp * aw, "raddr_i", "read addresses, port r at [r*AW +: AW]");
     port(g, "output wire", "RP*W-1:0", rp * width, "rdata_o", "read data, one cycle later");
     ports_end(g);
-    o(g, "  reg [W-1:0] mem [0:WORDS-1];\n\n"
-         "  always @(posedge clk_i)\n"
-         "    if (we_i) mem[waddr_i] <= wdata_i;\n\n"
-         "  genvar r;\n"
-         "  generate\n"
-         "    for (r = 0; r < RP; r = r + 1) begin : g_port\n"
-         "      reg [W-1:0] rd_q;\n"
-         "      always @(posedge clk_i)\n"
-         "        if (re_i[r]) rd_q <= mem[raddr_i[r*AW +: AW]];\n"
-         "      assign rdata_o[r*W +: W] = rd_q;\n"
-         "    end\n"
-         "  endgenerate\n\n"
-         "  // Number of read enables set.\n"
-         "  function [63:0] nset;\n"
-         "    input [RP-1:0] x;\n"
-         "    integer i;\n"
-         "    begin\n"
-         "      nset = 64'd0;\n"
-         "      for (i = 0; i < RP; i = i + 1)\n"
-         "        nset = nset + {63'd0, x[i]};\n"
-         "    end\n"
-         "  endfunction\n");
-    mem_counters(g, "nset(re_i)", "{63'd0, we_i}");
+    static const char *const params[] = {"WORDS", "WORDS", "W", "W", "RP", "RP", NULL};
+    block_instance(g, "hg_mem_flat", params);
+    mem_counters(g, 1);
     mod_end(g, 0);
 }
 
@@ -1185,10 +1028,11 @@ static void core_ports(gen *g)
 }
 
 /* Configuration registers, K/V load pointer and the score (S) stage shared by all cores. */
-static void core_front(gen *g, int nkw, int bw, int lnw, int gw)
+/* The run-time configuration registers of the top (key count; exp multiplier and shift of
+   the int8 cores) and the idle handshake of the configuration and K/V streams. */
+static void core_config(gen *g, int nkw, int bw)
 {
     const hg_cfg *c = g->c;
-    int base = c->core == HG_CORE_BASELINE;
     char zb[96];
     o(g,
       "  localparam [BW-1:0]  P_B    = P;\n"
@@ -1228,6 +1072,11 @@ static void core_front(gen *g, int nkw, int bw, int lnw, int gw)
       "  end\n"
       "  wire [BW-1:0] nk = %s;\n\n",
       zext(zb, sizeof zb, "nkeys_q", nkw, bw));
+}
+
+/* The K/V load counters: key i goes to bank i mod P, row i / P. */
+static void core_load(gen *g)
+{
     o(g,
       "  // ---- K/V load: key i goes to bank i mod P, row i / P ---------------------------\n"
       "  reg [NKW-1:0] ld_cnt_q;\n"
@@ -1250,6 +1099,13 @@ static void core_front(gen *g, int nkw, int bw, int lnw, int gw)
       "    end\n"
       "  end\n\n",
       HG_CFG_NKEYS);
+}
+
+/* The score stage: one row of P keys issued a cycle, two pipeline stages behind it. */
+static void core_score_stage(gen *g)
+{
+    const hg_cfg *c = g->c;
+    int base = c->core == HG_CORE_BASELINE;
     o(g,
       "  // ---- score stage: one row of P keys per cycle --------------------------------\n"
       "  // issue (read K row) -> p1 (lanes compute) -> p2 (%s)\n"
@@ -1313,6 +1169,11 @@ static void core_front(gen *g, int nkw, int bw, int lnw, int gw)
         o(g, "  always @(posedge clk_i)\n"
              "    if (!rst_ni) s_bank_q <= 1'b0;\n"
              "    else if (s_en && q_fire) s_bank_q <= ~s_bank_q;\n\n");
+}
+
+/* The K memory and the score array, and which lanes of the row in p2 hold real keys. */
+static void core_score_array(gen *g)
+{
     o(g,
       "  // K memory and score lanes\n"
       "  wire [P*KW-1:0] k_row;\n"
@@ -1344,8 +1205,16 @@ static void core_front(gen *g, int nkw, int bw, int lnw, int gw)
       "    end\n"
       "  endgenerate\n\n",
       pfx(g), pfx(g));
-    (void)lnw;
-    (void)gw;
+}
+
+/* The front end every core shares: configuration, K/V load, score stage, K memory and
+   score lanes. */
+static void core_front(gen *g, int nkw, int bw)
+{
+    core_config(g, nkw, bw);
+    core_load(g);
+    core_score_stage(g);
+    core_score_array(g);
 }
 
 static void core_norm(gen *g)
@@ -1404,19 +1273,12 @@ static void core_begin(gen *g, const char *doc)
     core_params(g, nkw, bw, lnw, gw);
     core_ports(g);
     ports_end(g);
-    core_front(g, nkw, bw, lnw, gw);
+    core_front(g, nkw, bw);
 }
 
-static void emit_core_topn(gen *g)
+/* The top-N cores' selector, fed by the score stage. */
+static void topn_select(gen *g)
 {
-    const hg_cfg *c = g->c;
-    int had = c->core == HG_CORE_HAD;
-    core_begin(g, had ? "HAD attention core: binarized Q/K scored by XNOR-popcount, top-N selection,\n"
-                        "// table softmax over the kept keys, sparse AV, normalization. Pipeline:\n"
-                        "// score+select (ceil(n_k/P) cycles) | AV (ceil(N/R)) | norm (CR+CM)."
-                      : "int8 + top-N attention core: int8 dot-product scores, top-N selection, exp\n"
-                        "// softmax over the kept keys, sparse AV, normalization. Pipeline:\n"
-                        "// score+select (ceil(n_k/P) cycles) | AV (ceil(N/R)) | norm (CR+CM).");
     o(g,
       "  // ---- top-N selection ----------------------------------------------------------\n"
       "  wire          list_take;\n"
@@ -1441,6 +1303,13 @@ static void emit_core_topn(gen *g)
       "    .out_idx_o    (list_idx)\n"
       "  );\n\n",
       pfx(g));
+}
+
+/* The top-N cores' V memory and sparse AV unit. */
+static void topn_av(gen *g)
+{
+    const hg_cfg *c = g->c;
+    int had = c->core == HG_CORE_HAD;
     o(g, "  // ---- AV and V memory -----------------------------------------------------------\n"
          "  wire [R-1:0]      vm_re;\n"
          "  wire [R*IW-1:0]   vm_raddr;\n"
@@ -1491,22 +1360,33 @@ static void emit_core_topn(gen *g)
          "    .wsum_o       (av_wsum),\n"
          "    .idle_o       (av_idle)\n"
          "  );\n\n");
+}
+
+static void emit_core_topn(gen *g)
+{
+    const hg_cfg *c = g->c;
+    int had = c->core == HG_CORE_HAD;
+    core_begin(g, had ? "HAD attention core: binarized Q/K scored by XNOR-popcount, top-N selection,\n"
+                        "// table softmax over the kept keys, sparse AV, normalization. Pipeline:\n"
+                        "// score+select (ceil(n_k/P) cycles) | AV (ceil(N/R)) | norm (CR+CM)."
+                      : "int8 + top-N attention core: int8 dot-product scores, top-N selection, exp\n"
+                        "// softmax over the kept keys, sparse AV, normalization. Pipeline:\n"
+                        "// score+select (ceil(n_k/P) cycles) | AV (ceil(N/R)) | norm (CR+CM).");
+    topn_select(g);
+    topn_av(g);
     core_norm(g);
     o(g, "\n  assign idle = !s_run_q && !p1_v_q && !p2_v_q && !s_full && av_idle && norm_idle;\n");
     mod_end(g, 1);
 }
 
-static void emit_core_baseline(gen *g)
+/* The baseline's running row maximum and its double-buffered score memory. */
+static void baseline_scores(gen *g)
 {
     const hg_cfg *c = g->c;
     char bank1[96] = "";
     if (c->g > 1)
         snprintf(bank1, sizeof bank1, "  localparam [GW:0] BANK1 = %d;  // first row of score bank 1\n",
                  c->g);
-    core_begin(g, "Standard int8 attention core (baseline): int8 dot-product scores of every key,\n"
-                  "// exp softmax over all keys (two passes: the row maximum is found while scoring,\n"
-                  "// scores wait in a double-buffered score memory), dense AV, normalization.\n"
-                  "// Pipeline: score (ceil(n_k/P) cycles) | AV (ceil(n_k/P)) | norm (CR+CM).");
     o(g,
       "  // ---- row maximum and score memory ----------------------------------------------\n"
       "  localparam [SW-1:0] SMIN = {1'b1, {(SW-1){1'b0}}};\n"
@@ -1563,6 +1443,11 @@ static void emit_core_baseline(gen *g)
       "  );\n\n",
       bank1, c->g == 1 ? "0:0" : "GW:0", pfx(g),
       c->g == 1 ? "p2_bank_q" : "p2_bank_q ? {1'b0, p2_row_q} + BANK1 : {1'b0, p2_row_q}");
+}
+
+/* The baseline's V memory and dense AV unit. */
+static void baseline_av(gen *g)
+{
     o(g,
       "  // ---- AV and V memory -----------------------------------------------------------\n"
       "  wire              vm_re;\n"
@@ -1604,6 +1489,16 @@ static void emit_core_baseline(gen *g)
       "    .idle_o      (av_idle)\n"
       "  );\n\n",
       pfx(g), pfx(g));
+}
+
+static void emit_core_baseline(gen *g)
+{
+    core_begin(g, "Standard int8 attention core (baseline): int8 dot-product scores of every key,\n"
+                  "// exp softmax over all keys (two passes: the row maximum is found while scoring,\n"
+                  "// scores wait in a double-buffered score memory), dense AV, normalization.\n"
+                  "// Pipeline: score (ceil(n_k/P) cycles) | AV (ceil(n_k/P)) | norm (CR+CM).");
+    baseline_scores(g);
+    baseline_av(g);
     core_norm(g);
     o(g, "\n  assign idle = !s_run_q && !p1_v_q && !p2_v_q && !sc_v_q && av_idle && norm_idle;\n");
     mod_end(g, 1);
@@ -1646,9 +1541,11 @@ static cJSON *manifest_json(gen *g)
         cJSON_AddStringToObject(jm, "name", m->name);
         cJSON_AddStringToObject(jm, "file", m->file);
         cJSON_AddStringToObject(jm, "block", m->block);
-        if (m->source[0]) /* the hand-written block (rtl/src) its body instantiates */
-            cJSON_AddItemToObject(jm, "sources",
-                                  cJSON_CreateStringArray((const char *const[]){m->source}, 1));
+        if (m->nsources) { /* the hand-written blocks (rtl/src) its body instantiates */
+            const char *src[4];
+            for (int k = 0; k < m->nsources; k++) src[k] = m->sources[k];
+            cJSON_AddItemToObject(jm, "sources", cJSON_CreateStringArray(src, m->nsources));
+        }
         add_int(jm, "instances", m->instances);
         if (m->mem_words) {
             cJSON *mm = cJSON_AddObjectToObject(jm, "memory");

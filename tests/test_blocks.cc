@@ -457,4 +457,564 @@ TEST(Blocks, TopnKeepsTheNBestWithTheTieRule)
     }
 }
 
+// ---- hg_norm: out[i] = sat(round(acc[i] * recip / 2^(RQ - OF))), recip = floor(2^RQ / wsum)
+// (all RQ + 1 bits set when wsum = 0), busy CR + CM cycles a query
+
+// The normalizer's output for one dimension, from docs/spec.md section 4.
+int64_t norm_ref(int64_t acc, uint64_t wsum, int RQ, int OF, int OW)
+{
+    uint64_t recip = wsum ? (1ull << RQ) / wsum : (2ull << RQ) - 1;
+    __int128 p = (__int128)acc * (__int128)recip;
+    p += (__int128)1 << (RQ - OF - 1);
+    p >>= RQ - OF; // arithmetic: floor
+    int64_t hi = (1ll << (OW - 1)) - 1, lo = -(1ll << (OW - 1));
+    return p > hi ? hi : p < lo ? lo : (int64_t)p;
+}
+
+TEST(Blocks, NormScalesByTheReciprocalOfTheWeightSum)
+{
+    std::mt19937 rng(7);
+    struct {
+        int D, ACCW, WSW, RQ, OF, OW, BPC, CR, MN, CM;
+    } cfgs[] = {
+        {32, 20, 13, 29, 8, 16, 6, 5, 3, 11}, // the MiniLM point: D padded to 33
+        {4, 12, 6, 14, 4, 8, 1, 15, 4, 1},    // one bit a cycle, one multiply cycle
+        {5, 16, 9, 17, 6, 10, 4, 5, 2, 3},    // CR * BPC > RQ + 1, padding
+        {8, 24, 16, 32, 8, 16, 33, 1, 1, 8},  // the reciprocal in one cycle, one multiplier
+    };
+    for (auto cf : cfgs) {
+        std::ostringstream ps;
+        ps << "hg_norm D=" << cf.D << " ACCW=" << cf.ACCW << " WSW=" << cf.WSW << " RQ=" << cf.RQ
+           << " OF=" << cf.OF << " OW=" << cf.OW << " BPC=" << cf.BPC << " CR=" << cf.CR << " MN=" << cf.MN
+           << " CM=" << cf.CM;
+        int64_t amax = (1ll << (cf.ACCW - 1)) - 1, amin = -(1ll << (cf.ACCW - 1));
+        uint64_t wmax = (1ull << cf.WSW) - 1;
+        std::vector<std::string> vec;
+        std::vector<std::vector<int64_t>> offered; // the (acc) of each cycle
+        std::vector<uint64_t> offered_w;
+        auto cycle = [&](int rst_n, int in_valid, int o_ready, uint64_t wsum,
+                         const std::vector<int64_t> &acc) {
+            Bits b;
+            b.field(rst_n, 1);
+            b.field(in_valid, 1);
+            b.field(o_ready, 1);
+            b.field(wsum, cf.WSW);
+            for (int i = cf.D - 1; i >= 0; i--) b.field((uint64_t)acc[i], cf.ACCW);
+            vec.push_back(b.hex());
+            offered.push_back(acc);
+            offered_w.push_back(wsum);
+        };
+        std::vector<int64_t> zero(cf.D, 0);
+        cycle(0, 0, 1, 0, zero);
+        cycle(0, 0, 1, 0, zero);
+        int busy = cf.CR + cf.CM;
+        for (int q = 0; q < 14; q++) {
+            std::vector<int64_t> acc(cf.D);
+            for (int i = 0; i < cf.D; i++)
+                acc[i] = amin + (int64_t)(((uint64_t)rng() << 20 ^ rng()) % (uint64_t)(amax - amin + 1));
+            uint64_t wsum = ((uint64_t)rng() << 20 ^ rng()) & wmax;
+            if (q == 0) wsum = 0;                                      // all-ones reciprocal
+            if (q == 1) wsum = 1, acc[0] = amax, acc[cf.D - 1] = amin; // saturation both ways
+            if (q == 2) wsum = wmax;
+            if (q == 3) std::fill(acc.begin(), acc.end(), 0);
+            if (q == 4) wsum = 3, acc[0] = -1, acc[cf.D - 1] = 1; // rounding of small values
+            // offered for a while, then held until taken; the consumer stalls at random
+            for (int c = 0; c < busy + 3; c++)
+                cycle(1, q % 3 != 2 || c > 1, q < 5 || rng() % 3 != 0, wsum, acc);
+        }
+        for (int c = 0; c < busy + 4; c++) cycle(1, 0, 1, 0, zero);
+        std::vector<std::string> got =
+            run_bench("hg_norm",
+                      P("hg_norm", "D", cf.D) + P("hg_norm", "ACCW", cf.ACCW) + P("hg_norm", "WSW", cf.WSW) +
+                          P("hg_norm", "RQ", cf.RQ) + P("hg_norm", "OF", cf.OF) + P("hg_norm", "OW", cf.OW) +
+                          P("hg_norm", "BPC", cf.BPC) + P("hg_norm", "CR", cf.CR) +
+                          P("hg_norm", "MN", cf.MN) + P("hg_norm", "CM", cf.CM),
+                      vec);
+        // Queries taken, in order, and the outputs handed over, in order: the k-th output is the
+        // k-th taken query's, no sooner than CR + CM cycles after its take.
+        std::vector<size_t> taken_at, out_at;
+        std::vector<std::vector<int64_t>> outs;
+        for (size_t c = 2; c < got.size(); c++) {
+            std::istringstream ls(got[c]);
+            std::string take, fire, data, idle;
+            ls >> take >> fire >> data >> idle;
+            ASSERT_TRUE((take == "0" || take == "1") && (fire == "0" || fire == "1"))
+                << ps.str() << " cycle " << c << ": handshake unknown: " << got[c];
+            if (take == "1") taken_at.push_back(c);
+            if (fire == "1") {
+                bool known;
+                std::vector<bool> ob = from_hex(data, cf.D * cf.OW, &known);
+                EXPECT_TRUE(known) << ps.str() << " cycle " << c << ": output has x bits: " << data;
+                std::vector<int64_t> o(cf.D);
+                for (int i = 0; i < cf.D; i++) {
+                    int64_t v = (int64_t)to_u64(ob, i * cf.OW, cf.OW);
+                    o[i] = v >= (1ll << (cf.OW - 1)) ? v - (1ll << cf.OW) : v;
+                }
+                outs.push_back(o);
+                out_at.push_back(c);
+            }
+        }
+        // a query offered longer than the unit is busy may be taken twice: both are checked
+        EXPECT_GE(taken_at.size(), 14u) << ps.str() << ": every query taken";
+        bool back_to_back = false; // one query every CR + CM cycles when offered and drained
+        for (size_t k = 1; k < taken_at.size(); k++)
+            back_to_back |= taken_at[k] - taken_at[k - 1] == (size_t)busy;
+        EXPECT_TRUE(back_to_back) << ps.str() << ": no two queries taken CR + CM cycles apart";
+        ASSERT_EQ(outs.size(), taken_at.size()) << ps.str() << ": one output per query taken";
+        for (size_t k = 0; k < outs.size(); k++) {
+            size_t t = taken_at[k];
+            // taken at edge t, the last multiply at edge t + CR + CM, valid after it
+            EXPECT_GE(out_at[k], t + busy + 1) << ps.str() << " query " << k << ": output too early";
+            if (k == 0) {
+                EXPECT_EQ(out_at[k], t + busy + 1)
+                    << ps.str() << " query 0 (idle unit, consumer ready): latency";
+            }
+            if (k > 0) {
+                EXPECT_GE(t - taken_at[k - 1], (size_t)busy)
+                    << ps.str() << " query " << k << ": taken while busy";
+            }
+            for (int i = 0; i < cf.D; i++) {
+                int64_t want = norm_ref(offered[t][i], offered_w[t], cf.RQ, cf.OF, cf.OW);
+                EXPECT_EQ(outs[k][i], want)
+                    << ps.str() << " query " << k << " (taken at cycle " << t << ", wsum " << offered_w[t]
+                    << ", acc " << offered[t][i] << ") dim " << i << ": got " << outs[k][i] << " expected "
+                    << want;
+            }
+        }
+    }
+}
+
+// ---- hg_mem_banked / hg_mem_flat: a write lands at the edge; a read registers the entry
+// (a read and a write of the same entry in one cycle read the old value); a port not read
+// holds its last data
+
+int addr_bits(int n) { return n > 1 ? hg_clog2(n) : 1; }
+
+TEST(Blocks, BankedMemoryWritesOneEntryAndReadsARow)
+{
+    std::mt19937 rng(8);
+    struct {
+        int LANES, WORDS, W;
+    } cfgs[] = {{1, 1, 1}, {4, 8, 12}, {3, 5, 40}, {8, 16, 64}};
+    for (auto cf : cfgs) {
+        std::ostringstream ps;
+        ps << "hg_mem_banked LANES=" << cf.LANES << " WORDS=" << cf.WORDS << " W=" << cf.W;
+        int lnw = addr_bits(cf.LANES), gw = addr_bits(cf.WORDS);
+        uint64_t wmask = cf.W >= 64 ? ~0ull : (1ull << cf.W) - 1;
+        std::vector<std::vector<uint64_t>> mem(cf.LANES, std::vector<uint64_t>(cf.WORDS));
+        std::vector<uint64_t> rd(cf.LANES);
+        std::vector<bool> rd_known(cf.LANES, false);
+        std::vector<std::string> vec;
+        std::vector<std::vector<uint64_t>> want;
+        std::vector<std::vector<bool>> known;
+        std::vector<std::vector<bool>> written(cf.LANES, std::vector<bool>(cf.WORDS, false));
+        for (int c = 0; c < 120; c++) {
+            bool fill = c < cf.LANES * cf.WORDS; // every entry written first
+            int we = fill || rng() % 2, wl = fill ? c % cf.LANES : (int)(rng() % cf.LANES),
+                wr = fill ? c / cf.LANES : (int)(rng() % cf.WORDS);
+            uint64_t wd = ((uint64_t)rng() << 32 ^ rng()) & wmask;
+            if (c % 7 == 3) wd = wmask;
+            int re = fill ? c % 3 == 0 : rng() % 4 != 0, rr = (int)(rng() % cf.WORDS);
+            if (c % 5 == 0) rr = wr; // read and write of one row in a cycle
+            Bits b;
+            b.field(we, 1);
+            b.field(wl, lnw);
+            b.field(wr, gw);
+            b.field(wd, cf.W);
+            b.field(re, 1);
+            b.field(rr, gw);
+            vec.push_back(b.hex());
+            if (re)
+                for (int l = 0; l < cf.LANES; l++) rd[l] = mem[l][rr], rd_known[l] = written[l][rr];
+            if (we) mem[wl][wr] = wd, written[wl][wr] = true;
+            want.push_back(rd);
+            known.push_back(rd_known);
+        }
+        std::vector<std::string> got =
+            run_bench("hg_mem_banked",
+                      P("hg_mem_banked", "LANES", cf.LANES) + P("hg_mem_banked", "WORDS", cf.WORDS) +
+                          P("hg_mem_banked", "W", cf.W),
+                      vec);
+        for (size_t c = 0; c < got.size(); c++) {
+            std::vector<bool> gb = from_hex(got[c], cf.LANES * cf.W);
+            for (int l = 0; l < cf.LANES; l++) {
+                if (!known[c][l]) continue;
+                EXPECT_EQ(to_u64(gb, l * cf.W, cf.W), want[c][l])
+                    << ps.str() << " cycle " << c << " bank " << l << ": got "
+                    << hexs(to_u64(gb, l * cf.W, cf.W)) << " expected " << hexs(want[c][l]);
+            }
+        }
+    }
+}
+
+TEST(Blocks, FlatMemoryHasIndependentReadPorts)
+{
+    std::mt19937 rng(9);
+    struct {
+        int WORDS, W, RP;
+    } cfgs[] = {{1, 1, 1}, {8, 12, 2}, {5, 33, 3}, {128, 64, 1}};
+    for (auto cf : cfgs) {
+        std::ostringstream ps;
+        ps << "hg_mem_flat WORDS=" << cf.WORDS << " W=" << cf.W << " RP=" << cf.RP;
+        int aw = addr_bits(cf.WORDS);
+        uint64_t wmask = cf.W >= 64 ? ~0ull : (1ull << cf.W) - 1;
+        std::vector<uint64_t> mem(cf.WORDS);
+        std::vector<bool> written(cf.WORDS, false);
+        std::vector<uint64_t> rd(cf.RP);
+        std::vector<bool> rd_known(cf.RP, false);
+        std::vector<std::string> vec;
+        std::vector<std::vector<uint64_t>> want;
+        std::vector<std::vector<bool>> known;
+        for (int c = 0; c < cf.WORDS + 100; c++) {
+            bool fill = c < cf.WORDS;
+            int we = fill || rng() % 2, wa = fill ? c : (int)(rng() % cf.WORDS);
+            uint64_t wd = ((uint64_t)rng() << 32 ^ rng()) & wmask;
+            Bits b;
+            b.field(we, 1);
+            b.field(wa, aw);
+            b.field(wd, cf.W);
+            std::vector<int> re(cf.RP), ra(cf.RP);
+            for (int r = 0; r < cf.RP; r++) {
+                // nothing read while filling, then every port (an unknown entry would make the
+                // hex digit it shares with the next port unreadable)
+                re[r] = !fill && (c == cf.WORDS || rng() % 3 != 0);
+                ra[r] = c % 4 == r ? wa : (int)(rng() % cf.WORDS); // some read the entry being written
+            }
+            for (int r = cf.RP - 1; r >= 0; r--) b.field(re[r], 1);
+            for (int r = cf.RP - 1; r >= 0; r--) b.field(ra[r], aw);
+            vec.push_back(b.hex());
+            for (int r = 0; r < cf.RP; r++)
+                if (re[r]) rd[r] = mem[ra[r]], rd_known[r] = written[ra[r]];
+            if (we) mem[wa] = wd, written[wa] = true;
+            want.push_back(rd);
+            known.push_back(rd_known);
+        }
+        std::vector<std::string> got = run_bench(
+            "hg_mem_flat",
+            P("hg_mem_flat", "WORDS", cf.WORDS) + P("hg_mem_flat", "W", cf.W) + P("hg_mem_flat", "RP", cf.RP),
+            vec);
+        for (size_t c = 0; c < got.size(); c++) {
+            std::vector<bool> gb = from_hex(got[c], cf.RP * cf.W);
+            for (int r = 0; r < cf.RP; r++) {
+                if (!known[c][r]) continue;
+                EXPECT_EQ(to_u64(gb, r * cf.W, cf.W), want[c][r])
+                    << ps.str() << " cycle " << c << " port " << r << ": got "
+                    << hexs(to_u64(gb, r * cf.W, cf.W)) << " expected " << hexs(want[c][r]);
+            }
+        }
+    }
+}
+
+// ---- hg_av_out: the weight sum of a query's beats, held for the normalizer; the AV unit is
+// stalled (en low) while a finished query waits
+
+std::vector<std::string> tokens(const std::string &line)
+{
+    std::istringstream ls(line);
+    std::vector<std::string> t;
+    for (std::string w; ls >> w;) t.push_back(w);
+    return t;
+}
+
+TEST(Blocks, AvOutSumsTheWeightsAndHoldsTheResult)
+{
+    std::mt19937 rng(10);
+    struct {
+        int R, WW, WSW;
+    } cfgs[] = {{1, 9, 13}, {1, 9, 9}, {3, 5, 8}, {8, 9, 16}};
+    for (auto cf : cfgs) {
+        std::ostringstream ps;
+        ps << "hg_av_out R=" << cf.R << " WW=" << cf.WW << " WSW=" << cf.WSW;
+        uint64_t wsmask = (1ull << cf.WSW) - 1;
+        std::vector<std::string> vec;
+        struct Want {
+            int en, idle, ov;
+            uint64_t ws;
+            bool ws_known;
+        };
+        std::vector<Want> want;
+        int ov = 0;
+        uint64_t ws = 0;
+        bool ws_known = false;
+        for (int c = 0; c < 150; c++) {
+            int rst_n = c >= 2 && c != 70, mac_v = rng() % 3 != 0, first = rng() % 4 == 0,
+                last = rng() % 4 == 0, busy = rng() % 5 == 0, ready = rng() % 3 != 0;
+            std::vector<uint64_t> w(cf.R);
+            uint64_t sum = 0;
+            Bits b;
+            b.field(rst_n, 1);
+            b.field(mac_v, 1);
+            b.field(first, 1);
+            b.field(last, 1);
+            for (int r = cf.R - 1; r >= 0; r--) {
+                w[r] = rng() % (1u << cf.WW);
+                if (c % 9 == 0) w[r] = (1u << cf.WW) - 1; // the largest weights: the sum wraps at WSW bits
+                b.field(w[r], cf.WW);
+            }
+            for (int r = 0; r < cf.R; r++) sum += w[r];
+            b.field(busy, 1);
+            b.field(ready, 1);
+            vec.push_back(b.hex());
+            Want x;
+            x.en = !(ov && !ready);
+            x.idle = !mac_v && !ov && !busy;
+            if (!rst_n)
+                ov = 0;
+            else if (x.en && mac_v && last)
+                ov = 1;
+            else if (ready)
+                ov = 0;
+            if (x.en && mac_v) {
+                ws = ((first ? 0 : ws) + sum) & wsmask;
+                ws_known = first || ws_known;
+            }
+            x.ov = ov;
+            x.ws = ws;
+            x.ws_known = ws_known;
+            want.push_back(x);
+        }
+        std::vector<std::string> got = run_bench(
+            "hg_av_out",
+            P("hg_av_out", "R", cf.R) + P("hg_av_out", "WW", cf.WW) + P("hg_av_out", "WSW", cf.WSW), vec);
+        for (size_t c = 2; c < got.size(); c++) {
+            std::vector<std::string> t = tokens(got[c]);
+            ASSERT_EQ(t.size(), 4u) << ps.str() << " cycle " << c << ": " << got[c];
+            EXPECT_EQ(t[0], std::to_string(want[c].en)) << ps.str() << " cycle " << c << ": en";
+            EXPECT_EQ(t[1], std::to_string(want[c].idle)) << ps.str() << " cycle " << c << ": idle";
+            EXPECT_EQ(t[2], std::to_string(want[c].ov)) << ps.str() << " cycle " << c << ": out_valid";
+            if (want[c].ws_known) {
+                EXPECT_EQ(to_u64(from_hex(t[3], cf.WSW)), want[c].ws)
+                    << ps.str() << " cycle " << c << ": wsum got 0x" << t[3] << " expected "
+                    << hexs(want[c].ws);
+            }
+        }
+    }
+}
+
+// ---- hg_av_list: R entries of the published list a cycle; t = s_max - s; released after the
+// last valid entry
+
+TEST(Blocks, AvListWalksTheListREntriesACycle)
+{
+    std::mt19937 rng(11);
+    struct {
+        int N, R, SW, SIGNED, IW;
+    } cfgs[] = {{16, 1, 6, 0, 7}, {1, 1, 4, 0, 3}, {5, 2, 7, 1, 6}, {8, 8, 21, 1, 7}, {7, 3, 5, 0, 4}};
+    for (auto cf : cfgs) {
+        std::ostringstream ps;
+        ps << "hg_av_list N=" << cf.N << " R=" << cf.R << " SW=" << cf.SW << " SIGNED=" << cf.SIGNED
+           << " IW=" << cf.IW;
+        int tw = cf.SW + cf.SIGNED, nstep = (cf.N + cf.R - 1) / cf.R;
+        int stw = nstep > 1 ? hg_clog2(nstep) : 1;
+        uint64_t smask = (1ull << cf.SW) - 1, tmask = (1ull << tw) - 1;
+        auto sext = [&](uint64_t v) {
+            return cf.SIGNED && (v >> (cf.SW - 1)) ? (int64_t)v - (1ll << cf.SW) : (int64_t)v;
+        };
+        std::vector<std::string> vec;
+        struct Want {
+            int take, mac_v, mac_first, mac_last;
+            uint64_t re, lookup;
+            std::vector<uint64_t> raddr, t;
+        };
+        std::vector<Want> want;
+        int st = 0, mac_v = 0, mac_first = 0, mac_last = 0;
+        std::vector<int> lv(cf.N);
+        std::vector<uint64_t> ls(cf.N), li(cf.N);
+        for (int c = 0; c < 160; c++) {
+            if (c % 12 == 0) { // a new list: a valid prefix, random scores and indices
+                int nv = (int)(rng() % (unsigned)(cf.N + 1));
+                for (int e = 0; e < cf.N; e++) {
+                    lv[e] = e < nv;
+                    ls[e] = rng() & smask;
+                    li[e] = rng() & ((1u << cf.IW) - 1);
+                }
+                if (c % 24 == 0) ls[0] = smask; // extreme scores
+            }
+            int rst_n = c >= 1 && c != 80, en = c < 2 || rng() % 5 != 0, valid = rng() % 4 != 0;
+            Bits b;
+            b.field(rst_n, 1);
+            b.field(en, 1);
+            b.field(valid, 1);
+            for (int e = cf.N - 1; e >= 0; e--) b.field(lv[e], 1);
+            for (int e = cf.N - 1; e >= 0; e--) b.field(ls[e], cf.SW);
+            for (int e = cf.N - 1; e >= 0; e--) b.field(li[e], cf.IW);
+            vec.push_back(b.hex());
+            Want x;
+            x.re = 0;
+            x.raddr.assign(cf.R, 0);
+            x.t.assign(cf.R, 0);
+            int more = (st + 1) * cf.R < cf.N && st < nstep ? lv[(st + 1) * cf.R] : 0;
+            int rd = valid && en, rd_last = rd && !more;
+            x.take = rd_last;
+            for (int r = 0; r < cf.R; r++) {
+                int e = st * cf.R + r;
+                bool in = st < nstep && e < cf.N;
+                int ev = in ? lv[e] : 0;
+                uint64_t es = in ? ls[e] : 0;
+                if (ev && rd) x.re |= 1ull << r;
+                x.raddr[r] = in ? li[e] : 0;
+                x.t[r] = (uint64_t)(sext(ls[0]) - sext(es)) & tmask;
+            }
+            x.lookup = x.re;
+            int o_st = st;
+            if (!rst_n) {
+                st = 0;
+                mac_v = 0;
+            } else if (en) {
+                mac_v = rd;
+            }
+            if (en) {
+                mac_first = o_st == 0;
+                mac_last = !more;
+            }
+            if (rst_n && en && rd) st = rd_last ? 0 : (st + 1) & ((1 << stw) - 1);
+            x.mac_v = mac_v;
+            x.mac_first = mac_first;
+            x.mac_last = mac_last;
+            want.push_back(x);
+        }
+        std::vector<std::string> got =
+            run_bench("hg_av_list",
+                      P("hg_av_list", "N", cf.N) + P("hg_av_list", "R", cf.R) + P("hg_av_list", "SW", cf.SW) +
+                          P("hg_av_list", "SIGNED", cf.SIGNED) + P("hg_av_list", "IW", cf.IW),
+                      vec);
+        for (size_t c = 2; c < got.size(); c++) {
+            std::vector<std::string> t = tokens(got[c]);
+            ASSERT_EQ(t.size(), 8u) << ps.str() << " cycle " << c << ": " << got[c];
+            const Want &x = want[c];
+            std::string at = ps.str() + " cycle " + std::to_string(c) + ": ";
+            EXPECT_EQ(t[0], std::to_string(x.take)) << at << "list_take";
+            EXPECT_EQ(to_u64(from_hex(t[1], cf.R)), x.re) << at << "vm_re";
+            EXPECT_EQ(to_u64(from_hex(t[3], cf.R)), x.lookup) << at << "lookup_v";
+            std::vector<bool> ra = from_hex(t[2], cf.R * cf.IW), tv = from_hex(t[4], cf.R * tw);
+            for (int r = 0; r < cf.R; r++) {
+                EXPECT_EQ(to_u64(ra, r * cf.IW, cf.IW), x.raddr[r]) << at << "vm_raddr slot " << r;
+                EXPECT_EQ(to_u64(tv, r * tw, tw), x.t[r])
+                    << at << "t slot " << r << " got " << hexs(to_u64(tv, r * tw, tw)) << " expected "
+                    << hexs(x.t[r]);
+            }
+            EXPECT_EQ(t[5], std::to_string(x.mac_v)) << at << "mac_v";
+            EXPECT_EQ(t[6], std::to_string(x.mac_first)) << at << "mac_first";
+            EXPECT_EQ(t[7], std::to_string(x.mac_last)) << at << "mac_last";
+        }
+    }
+}
+
+// ---- hg_av_rows: a row of the score bank a cycle; one cycle later t = s_max - s for its real
+// keys and its V row read; released after the last row of n_k keys
+
+TEST(Blocks, AvRowsWalksTheScoreBankRowByRow)
+{
+    std::mt19937 rng(12);
+    struct {
+        int P, G, L, SW;
+    } cfgs[] = {{8, 16, 128, 21}, {4, 1, 4, 8}, {3, 11, 31, 10}, {16, 64, 1024, 22}, {1, 5, 5, 2}};
+    for (auto cf : cfgs) {
+        std::ostringstream ps;
+        ps << "hg_av_rows P=" << cf.P << " G=" << cf.G << " L=" << cf.L << " SW=" << cf.SW;
+        int nkw = hg_clog2(cf.L + 1), gw = cf.G > 1 ? hg_clog2(cf.G) : 1;
+        int raw = cf.G > 1 ? gw + 1 : 1;
+        uint64_t smask = (1ull << cf.SW) - 1, tmask = (1ull << (cf.SW + 1)) - 1;
+        auto sext = [&](uint64_t v) { return (v >> (cf.SW - 1)) ? (int64_t)v - (1ll << cf.SW) : (int64_t)v; };
+        std::vector<std::string> vec;
+        struct Want {
+            int take, sm_re, vm_re, busy, mac_v, mac_first, mac_last;
+            uint64_t sm_raddr, vm_raddr, lookup;
+            std::vector<uint64_t> t;
+        };
+        std::vector<Want> want;
+        // registers
+        long row = 0, base = 0, b0_row = 0, b0_base = 0;
+        int b0_v = 0, b0_first = 0, b0_last = 0, mac_v = 0, mac_first = 0, mac_last = 0;
+        uint64_t smax = 0;
+        long nk = cf.L;
+        for (int c = 0; c < 200; c++) {
+            if (c % 40 == 0) nk = c == 0 ? cf.L : 1 + (long)(rng() % (unsigned)cf.L);
+            if (c % 40 == 20) nk = std::min<long>(cf.L, cf.P); // one row
+            int rst_n = c >= 1 && c != 100, en = c < 2 || rng() % 5 != 0, valid = c < 2 || rng() % 4 != 0;
+            int bank = rng() % 2;
+            uint64_t sc_smax = rng() & smask;
+            std::vector<uint64_t> sd(cf.P);
+            Bits b;
+            b.field(rst_n, 1);
+            b.field(en, 1);
+            b.field(nk, nkw);
+            b.field(valid, 1);
+            b.field(bank, 1);
+            b.field(sc_smax, cf.SW);
+            for (int j = cf.P - 1; j >= 0; j--) {
+                sd[j] = rng() & smask;
+                if (c % 7 == 0) sd[j] = j % 2 ? smask >> 1 : 1ull << (cf.SW - 1); // extremes
+                b.field(sd[j], cf.SW);
+            }
+            vec.push_back(b.hex());
+            Want x;
+            int rd = valid && en, rd_last = rd && base + cf.P >= nk;
+            x.take = rd_last;
+            x.sm_re = rd;
+            x.sm_raddr = cf.G == 1 ? (uint64_t)bank : (uint64_t)(bank ? row + cf.G : row);
+            x.vm_re = b0_v && en;
+            x.vm_raddr = (uint64_t)b0_row;
+            x.busy = b0_v;
+            x.lookup = 0;
+            x.t.assign(cf.P, 0);
+            for (int j = 0; j < cf.P; j++) {
+                if (b0_v && b0_base + j < nk) x.lookup |= 1ull << j;
+                x.t[j] = (uint64_t)(sext(smax) - sext(sd[j])) & tmask;
+            }
+            // the edge
+            int o_b0_v = b0_v, o_b0_first = b0_first, o_b0_last = b0_last;
+            long o_row = row, o_base = base;
+            if (!rst_n) {
+                row = base = 0;
+                b0_v = mac_v = 0;
+            } else if (en) {
+                b0_v = rd;
+                mac_v = o_b0_v;
+                if (rd) {
+                    row = rd_last ? 0 : (row + 1) & ((1l << gw) - 1);
+                    base = rd_last ? 0 : base + cf.P;
+                }
+            }
+            if (en) {
+                if (rd) smax = sc_smax;
+                b0_first = o_row == 0;
+                b0_last = rd_last;
+                b0_row = o_row;
+                b0_base = o_base;
+                mac_first = o_b0_first;
+                mac_last = o_b0_last;
+            }
+            x.mac_v = mac_v;
+            x.mac_first = mac_first;
+            x.mac_last = mac_last;
+            want.push_back(x);
+        }
+        std::vector<std::string> got =
+            run_bench("hg_av_rows",
+                      P("hg_av_rows", "P", cf.P) + P("hg_av_rows", "G", cf.G) + P("hg_av_rows", "L", cf.L) +
+                          P("hg_av_rows", "SW", cf.SW),
+                      vec);
+        for (size_t c = 3; c < got.size(); c++) {
+            std::vector<std::string> t = tokens(got[c]);
+            ASSERT_EQ(t.size(), 11u) << ps.str() << " cycle " << c << ": " << got[c];
+            const Want &x = want[c];
+            std::string at = ps.str() + " cycle " + std::to_string(c) + ": ";
+            EXPECT_EQ(t[0], std::to_string(x.take)) << at << "sc_take";
+            EXPECT_EQ(t[1], std::to_string(x.sm_re)) << at << "sm_re";
+            EXPECT_EQ(to_u64(from_hex(t[2], raw)), x.sm_raddr) << at << "sm_raddr";
+            EXPECT_EQ(t[3], std::to_string(x.vm_re)) << at << "vm_re";
+            EXPECT_EQ(to_u64(from_hex(t[4], gw)), x.vm_raddr) << at << "vm_raddr";
+            EXPECT_EQ(to_u64(from_hex(t[5], cf.P)), x.lookup) << at << "lookup_v";
+            std::vector<bool> tv = from_hex(t[6], cf.P * (cf.SW + 1));
+            for (int j = 0; j < cf.P; j++)
+                EXPECT_EQ(to_u64(tv, j * (cf.SW + 1), cf.SW + 1), x.t[j]) << at << "t of key " << j;
+            EXPECT_EQ(t[7], std::to_string(x.busy)) << at << "busy";
+            EXPECT_EQ(t[8], std::to_string(x.mac_v)) << at << "mac_v";
+            EXPECT_EQ(t[9], std::to_string(x.mac_first)) << at << "mac_first";
+            EXPECT_EQ(t[10], std::to_string(x.mac_last)) << at << "mac_last";
+        }
+    }
+}
+
 } // namespace

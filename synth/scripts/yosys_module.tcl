@@ -44,7 +44,9 @@ opt_clean -purge
 # Short, stable names shared by the Verilog and JSON netlists (STA reports use them).
 yosys rename -enumerate
 tee -o $::env(SY_AREA_RPT) stat -liberty $lib
-write_verilog -noattr -noexpr -nohex -nodec "$out/$mod.v"
+# -simple-lhs: OpenSTA reads no concatenation on the left of an assign (a flattened
+# block's wire that aliases ports and constants in part)
+write_verilog -noattr -noexpr -nohex -nodec -simple-lhs "$out/$mod.v"
 # Cell port directions for the JSON netlist (read after writing the Verilog, so the
 # library cells are not written as modules).
 read_liberty -lib $lib

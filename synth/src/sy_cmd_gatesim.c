@@ -255,62 +255,60 @@ static uint64_t run(const ins *code, const scell *c, const uint64_t *val)
     }
 }
 
-/* Builds cells, levelizes the combinational ones. */
-static int sim_build(simm *s, const sy_glmodel *g, compiler *cc, char *err, size_t errlen)
+/* Connects cell i of g in s: its type, input and output nets; checks that a flip-flop is
+   clocked by the rising edge of clk_i and has no live asynchronous clear or preset.
+   driver[n] becomes i for the nets a combinational cell drives. 0, or -1 with err. */
+static int sim_connect(simm *s, const sy_glmodel *g, compiler *cc, int i, int *driver, char *err,
+                       size_t errlen)
 {
-    s->g = g;
-    s->net0 = g->nnets;
-    s->net1 = g->nnets + 1;
-    s->nnets = g->nnets + 2;
-    s->val = sy_xcalloc((size_t)s->nnets, sizeof *s->val);
-    s->prev = sy_xcalloc((size_t)s->nnets, sizeof *s->prev);
-    s->val[s->net1] = ~0ull;
-    s->ncells = g->ncells;
-    s->cells = sy_xcalloc((size_t)(g->ncells ? g->ncells : 1), sizeof *s->cells);
-    int *driver = sy_xmalloc((size_t)s->nnets * sizeof *driver); /* comb cell driving the net, or -1 */
-    for (int i = 0; i < s->nnets; i++) driver[i] = -1;
-    for (int i = 0; i < g->ncells; i++) {
-        const sy_glcell *gc = &g->cells[i];
-        scell *c = &s->cells[i];
-        if (!(c->t = ctype_of(cc, gc->type))) return -1;
-        for (int k = 0; k < 16; k++) c->in[k] = s->net0;
-        for (int k = 0; k < 8; k++) c->out[k] = -1;
-        for (int k = 0; k < gc->nconns; k++) {
-            const sy_nport *p = &gc->conns[k];
-            int bit = p->nbits ? p->bits[0] : SY_BIT_X;
-            int pi = pin_index(c->t, p->name);
-            if (pi >= 0) c->in[pi] = cnet(s, bit);
-            for (int o = 0; o < c->t->nout; o++)
-                if (strcmp(c->t->out_names[o], p->name) == 0 && bit >= 0) c->out[o] = bit;
+    const sy_glcell *gc = &g->cells[i];
+    scell *c = &s->cells[i];
+    if (!(c->t = ctype_of(cc, gc->type))) return -1;
+    for (int k = 0; k < 16; k++) c->in[k] = s->net0;
+    for (int k = 0; k < 8; k++) c->out[k] = -1;
+    for (int k = 0; k < gc->nconns; k++) {
+        const sy_nport *p = &gc->conns[k];
+        int bit = p->nbits ? p->bits[0] : SY_BIT_X;
+        int pi = pin_index(c->t, p->name);
+        if (pi >= 0) c->in[pi] = cnet(s, bit);
+        for (int o = 0; o < c->t->nout; o++)
+            if (strcmp(c->t->out_names[o], p->name) == 0 && bit >= 0) c->out[o] = bit;
+    }
+    if (c->t->seq) {
+        int ck = c->in[pin_index(c->t, c->t->clk_pin)];
+        if (ck != g->clk_net || c->t->clk_neg) {
+            snprintf(err, errlen,
+                     "flip-flop %s (%s) is not clocked by the rising edge of clk_i: not simulated", gc->name,
+                     gc->type);
+            return -1;
         }
-        if (c->t->seq) {
-            int ck = c->in[pin_index(c->t, c->t->clk_pin)];
-            if (ck != g->clk_net || c->t->clk_neg) {
+        /* asynchronous clear / preset: only tied inactive (dfflibmap's plain flops) */
+        for (int a = 0; a < 2; a++) {
+            const ins *q = a ? c->t->pre_prog : c->t->clr_prog;
+            int tied = 1;
+            for (; q && q->op != OP_END; q++)
+                if (q->op == OP_IN && c->in[q->arg] != s->net0 && c->in[q->arg] != s->net1) tied = 0;
+            q = a ? c->t->pre_prog : c->t->clr_prog;
+            if (q && (!tied || run(q, c, s->val) != 0)) {
                 snprintf(err, errlen,
-                         "flip-flop %s (%s) is not clocked by the rising edge of clk_i: not simulated",
-                         gc->name, gc->type);
+                         "flip-flop %s (%s): asynchronous %s not tied inactive: not simulated "
+                         "(use GL_SIM=verilator)",
+                         gc->name, gc->type, a ? "preset" : "clear");
                 return -1;
             }
-            /* asynchronous clear / preset: only tied inactive (dfflibmap's plain flops) */
-            for (int a = 0; a < 2; a++) {
-                const ins *q = a ? c->t->pre_prog : c->t->clr_prog;
-                int tied = 1;
-                for (; q && q->op != OP_END; q++)
-                    if (q->op == OP_IN && c->in[q->arg] != s->net0 && c->in[q->arg] != s->net1) tied = 0;
-                q = a ? c->t->pre_prog : c->t->clr_prog;
-                if (q && (!tied || run(q, c, s->val) != 0)) {
-                    snprintf(err, errlen,
-                             "flip-flop %s (%s): asynchronous %s not tied inactive: not simulated "
-                             "(use GL_SIM=verilator)",
-                             gc->name, gc->type, a ? "preset" : "clear");
-                    return -1;
-                }
-            }
-        } else {
-            for (int o = 0; o < c->t->nout; o++)
-                if (c->out[o] >= 0) driver[c->out[o]] = i;
         }
+    } else {
+        for (int o = 0; o < c->t->nout; o++)
+            if (c->out[o] >= 0) driver[c->out[o]] = i;
     }
+    return 0;
+}
+
+/* Orders the combinational cells of s so that each comes after the cells driving its
+   inputs (Kahn), and lists the flip-flops. 0, or -1 with err on a combinational loop. */
+static int sim_order(simm *s, const int *driver, char *err, size_t errlen)
+{
+    const sy_glmodel *g = s->g;
     /* Kahn: count combinational predecessors of every combinational cell */
     int *indeg = sy_xcalloc((size_t)(g->ncells ? g->ncells : 1), sizeof *indeg);
     int *nsucc = sy_xcalloc((size_t)s->nnets, sizeof *nsucc);
@@ -365,6 +363,27 @@ static int sim_build(simm *s, const sy_glmodel *g, compiler *cc, char *err, size
     free(nsucc);
     free(start);
     free(succ);
+    return rc;
+}
+
+/* Builds the simulation model s of netlist g (cell types compiled by cc): nets 0/1 at the
+   end, every cell connected, the combinational cells in evaluation order. 0, or -1 with err. */
+static int sim_build(simm *s, const sy_glmodel *g, compiler *cc, char *err, size_t errlen)
+{
+    s->g = g;
+    s->net0 = g->nnets;
+    s->net1 = g->nnets + 1;
+    s->nnets = g->nnets + 2;
+    s->val = sy_xcalloc((size_t)s->nnets, sizeof *s->val);
+    s->prev = sy_xcalloc((size_t)s->nnets, sizeof *s->prev);
+    s->val[s->net1] = ~0ull;
+    s->ncells = g->ncells;
+    s->cells = sy_xcalloc((size_t)(g->ncells ? g->ncells : 1), sizeof *s->cells);
+    int *driver = sy_xmalloc((size_t)s->nnets * sizeof *driver); /* comb cell driving the net, or -1 */
+    for (int i = 0; i < s->nnets; i++) driver[i] = -1;
+    int rc = 0;
+    for (int i = 0; i < g->ncells && rc == 0; i++) rc = sim_connect(s, g, cc, i, driver, err, errlen);
+    if (rc == 0) rc = sim_order(s, driver, err, errlen);
     free(driver);
     return rc;
 }

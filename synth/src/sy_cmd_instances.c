@@ -119,6 +119,74 @@ static char *find_prefix(const char *dir, const walk *w, char *err, size_t errle
     return found;
 }
 
+/* Reads the netlist of every logic module of w->man from nldir/<module>.json: 0, or 2 with
+   a message. */
+static int read_netlists(walk *w, const char *nldir)
+{
+    char err[1024];
+    int rc = 0;
+    for (int i = 0; i < w->man->nmods && !rc; i++) {
+        if (w->man->mods[i].is_memory) continue;
+        char *p = sy_asprintf("%s/%s.json", nldir, w->man->mods[i].name);
+        w->nls[i] = sy_netlist_read(p, err, sizeof err);
+        if (!w->nls[i]) {
+            fprintf(stderr, "hgsynth instances: %s\n", err);
+            rc = 2;
+        }
+        free(p);
+    }
+    return rc;
+}
+
+/* Whether the k-th of count instances of a module is simulated when at most sample are
+   (0: all): evenly spaced, instance k is taken when it is the nearest to
+   j (count - 1) / (sample - 1) for some j. */
+static int sampled(long sample, int count, int k)
+{
+    if (sample <= 0 || count <= sample) return 1;
+    for (long j = 0; j < sample; j++) {
+        long pick = sample == 1 ? 0 : (j * (count - 1) + (sample - 1) / 2) / (sample - 1);
+        if (pick == k) return 1;
+    }
+    return 0;
+}
+
+/* Writes the instance list to f: a line "module simulated leaf_cells capture-base" per
+   logic instance, module by module in manifest order. 0, or 2 when a simulated instance has
+   no capture in caps (named pfx.<path>.hex). */
+static int write_instances(FILE *f, const walk *w, const char *caps, const char *pfx, long sample)
+{
+    char err[1024];
+    int rc = 0;
+    for (int mi = 0; !rc && mi < w->man->nmods; mi++) {
+        const sy_mmod *mm = &w->man->mods[mi];
+        if (mm->is_memory) continue;
+        int count = 0, k = 0;
+        for (int i = 0; i < w->n; i++) count += w->v[i].mod == mm;
+        if (count != mm->instances)
+            fprintf(stderr,
+                    "hgsynth instances: warning: %s: %d instances in the netlists, manifest says %d\n",
+                    mm->name, count, mm->instances);
+        for (int i = 0; i < w->n; i++) {
+            if (w->v[i].mod != mm) continue;
+            int sim = w->v[i].leaf_cells > 0 && sampled(sample, count, k);
+            char *base = w->v[i].path[0] ? sy_asprintf("%s/%s.%s", caps, pfx, w->v[i].path)
+                                         : sy_asprintf("%s/%s", caps, pfx);
+            char *hex = sy_asprintf("%s.hex", base);
+            if (sim && sy_input_check(hex, err, sizeof err) != 0) {
+                fprintf(stderr, "hgsynth instances: no capture for instance %s of %s: %s\n",
+                        w->v[i].path[0] ? w->v[i].path : "(top)", mm->name, err);
+                rc = 2;
+            }
+            fprintf(f, "%s %d %d %s\n", mm->name, sim, w->v[i].leaf_cells, base);
+            free(base);
+            free(hex);
+            k++;
+        }
+    }
+    return rc;
+}
+
 int sy_cmd_instances(int argc, char **argv)
 {
     const char *rtl = NULL, *nldir = NULL, *caps = NULL, *sample_s = "0", *prefix = NULL, *out = NULL;
@@ -152,17 +220,7 @@ int sy_cmd_instances(int argc, char **argv)
         return 2;
     }
     walk w = {.man = man, .nls = sy_xcalloc((size_t)man->nmods, sizeof(sy_netlist *))};
-    rc = 0;
-    for (int i = 0; i < man->nmods && !rc; i++) {
-        if (man->mods[i].is_memory) continue;
-        char *p = sy_asprintf("%s/%s.json", nldir, man->mods[i].name);
-        w.nls[i] = sy_netlist_read(p, err, sizeof err);
-        if (!w.nls[i]) {
-            fprintf(stderr, "hgsynth instances: %s\n", err);
-            rc = 2;
-        }
-        free(p);
-    }
+    rc = read_netlists(&w, nldir);
     char *pfx = NULL;
     if (!rc && visit(&w, sy_manifest_find(man, man->top), "", 0, err, sizeof err) != 0) {
         fprintf(stderr, "hgsynth instances: %s\n", err);
@@ -181,40 +239,7 @@ int sy_cmd_instances(int argc, char **argv)
         rc = 2;
     }
     FILE *f = o.f;
-    for (int mi = 0; !rc && mi < man->nmods; mi++) {
-        const sy_mmod *mm = &man->mods[mi];
-        if (mm->is_memory) continue;
-        int count = 0, k = 0;
-        for (int i = 0; i < w.n; i++) count += w.v[i].mod == mm;
-        if (count != mm->instances)
-            fprintf(stderr,
-                    "hgsynth instances: warning: %s: %d instances in the netlists, manifest says %d\n",
-                    mm->name, count, mm->instances);
-        for (int i = 0; i < w.n; i++) {
-            if (w.v[i].mod != mm) continue;
-            int sim = w.v[i].leaf_cells > 0;
-            if (sim && sample > 0 && count > sample) {
-                /* evenly spaced: instance k is taken when it is the nearest to j*(count-1)/(sample-1) */
-                sim = 0;
-                for (long j = 0; j < sample; j++) {
-                    long pick = sample == 1 ? 0 : (j * (count - 1) + (sample - 1) / 2) / (sample - 1);
-                    sim |= pick == k;
-                }
-            }
-            char *base = w.v[i].path[0] ? sy_asprintf("%s/%s.%s", caps, pfx, w.v[i].path)
-                                        : sy_asprintf("%s/%s", caps, pfx);
-            char *hex = sy_asprintf("%s.hex", base);
-            if (sim && sy_input_check(hex, err, sizeof err) != 0) {
-                fprintf(stderr, "hgsynth instances: no capture for instance %s of %s: %s\n",
-                        w.v[i].path[0] ? w.v[i].path : "(top)", mm->name, err);
-                rc = 2;
-            }
-            fprintf(f, "%s %d %d %s\n", mm->name, sim, w.v[i].leaf_cells, base);
-            free(base);
-            free(hex);
-            k++;
-        }
-    }
+    if (!rc) rc = write_instances(f, &w, caps, pfx, sample);
     if (f && !rc && sy_out_commit(&o, err, sizeof err) != 0) {
         fprintf(stderr, "hgsynth instances: %s\n", err);
         rc = 2;

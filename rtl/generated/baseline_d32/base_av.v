@@ -19,10 +19,11 @@ module base_av #(
   parameter D      = 32,       // head dimension
   parameter P      = 8,        // keys per cycle
   parameter R      = 8,        // key slots per cycle (= P)
+  parameter L      = 128,      // most keys
+  parameter G      = 16,       // score rows per bank: ceil(L / P)
   parameter SW     = 21,       // score width (signed)
   parameter GW     = 4,        // row address width
   parameter NKW    = 8,        // key count width
-  parameter BW     = 8,        // key base width
   parameter WW     = 9,        // weight width
   parameter ACCW   = 23,       // accumulator width
   parameter WSW    = 16        // weight-sum width
@@ -42,77 +43,54 @@ module base_av #(
   output wire                vm_re_o,        // V memory read
   output wire [GW-1:0]       vm_raddr_o,     // V memory row
   input wire  [P*8*D-1:0]    vm_rdata_i,     // P V rows, one cycle later
-  output reg                 out_valid_o,    // acc_o / wsum_o hold a finished query
+  output wire                out_valid_o,    // acc_o / wsum_o hold a finished query
   input wire                 out_ready_i,    // normalizer takes them
   output wire [D*ACCW-1:0]   acc_o,          // accumulators, dim i at [i*ACCW +: ACCW]
-  output reg  [WSW-1:0]      wsum_o,         // sum of the weights
+  output wire [WSW-1:0]      wsum_o,         // sum of the weights
   output wire                idle_o          // nothing in flight
 );
 
-  localparam [BW-1:0] P_B = P;
-  localparam [GW:0]   BANK1 = 16;  // first row of score bank 1
+  wire              av_en, busy;
+  wire [P-1:0]      lookup_v;
+  wire [P*(SW+1)-1:0] t;
+  wire              mac_v, mac_first, mac_last;
+  wire [R*WW-1:0]   mac_w;
 
-  wire [BW-1:0] nk = nkeys_i;
-  wire av_en;
-  reg  [GW-1:0] row_q;
-  reg  [BW-1:0] base_q;
-  reg  [SW-1:0] smax_q;
-  wire rd      = sc_valid_i && av_en;
-  wire rd_last = rd && (base_q + P_B >= nk);
-  assign sc_take_o  = rd_last;
-  assign sm_re_o    = rd;
-  // bank b occupies score memory rows b*G .. b*G + G - 1
-  assign sm_raddr_o = sc_bank_i ? {1'b0, row_q} + BANK1 : {1'b0, row_q};
-
-  // stage b0: scores arrive
-  reg b0_v, b0_first, b0_last;
-  reg [GW-1:0] b0_row;
-  reg [BW-1:0] b0_base;
-  // stage mac: weights and V rows arrive
-  reg mac_v, mac_first, mac_last;
-  wire [R*WW-1:0] mac_w;
-  wire [P*8*D-1:0] mac_vals = vm_rdata_i;
-  assign vm_re_o    = b0_v && av_en;
-  assign vm_raddr_o = b0_row;
-
-  always @(posedge clk_i) begin
-    if (!rst_ni) begin
-      row_q  <= {GW{1'b0}};
-      base_q <= {BW{1'b0}};
-      b0_v   <= 1'b0;
-      mac_v  <= 1'b0;
-    end else if (av_en) begin
-      b0_v  <= rd;
-      mac_v <= b0_v;
-      if (rd) begin
-        row_q  <= rd_last ? {GW{1'b0}} : row_q + 1'b1;
-        base_q <= rd_last ? {BW{1'b0}} : base_q + P_B;
-      end
-    end
-  end
-
-  always @(posedge clk_i)
-    if (av_en) begin
-      if (rd) smax_q <= sc_smax_i;
-      b0_first  <= (row_q == {GW{1'b0}});
-      b0_last   <= rd_last;
-      b0_row    <= row_q;
-      b0_base   <= base_q;
-      mac_first <= b0_first;
-      mac_last  <= b0_last;
-    end
+  hg_av_rows #(
+    .P(P),
+    .G(G),
+    .L(L),
+    .SW(SW)
+  ) u_rows (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .en_i         (av_en),
+    .nkeys_i      (nkeys_i),
+    .sc_valid_i   (sc_valid_i),
+    .sc_bank_i    (sc_bank_i),
+    .sc_smax_i    (sc_smax_i),
+    .sc_take_o    (sc_take_o),
+    .sm_re_o      (sm_re_o),
+    .sm_raddr_o   (sm_raddr_o),
+    .sm_rdata_i   (sm_rdata_i),
+    .vm_re_o      (vm_re_o),
+    .vm_raddr_o   (vm_raddr_o),
+    .lookup_v_o   (lookup_v),
+    .t_o          (t),
+    .busy_o       (busy),
+    .mac_v_o      (mac_v),
+    .mac_first_o  (mac_first),
+    .mac_last_o   (mac_last)
+  );
 
   genvar er;
   generate
     for (er = 0; er < P; er = er + 1) begin : g_exp
-      localparam [BW-1:0] J = er;
-      wire [SW:0] t = {smax_q[SW-1], smax_q} - {sm_rdata_i[er*SW + SW-1], sm_rdata_i[er*SW +: SW]};
-      wire key_ok = b0_v && (b0_base + J < nk);
       base_exp_unit u_exp (
         .clk_i   (clk_i),
         .en_i    (av_en),
-        .valid_i (key_ok),
-        .t_i     (t),
+        .valid_i (lookup_v[er]),
+        .t_i     (t[er*(SW+1) +: SW+1]),
         .mul_i   (exp_mul_i),
         .shift_i (exp_shift_i),
         .w_o     (mac_w[er*WW +: WW])
@@ -120,16 +98,12 @@ module base_av #(
     end
   endgenerate
 
-  // AV enable: hold everything while a finished query waits for the normalizer.
-  assign av_en = !(out_valid_o && !out_ready_i);
-  assign idle_o = !mac_v && !out_valid_o && !b0_v;
-
   genvar i, rr;
   generate
     for (i = 0; i < D; i = i + 1) begin : g_dim
       wire [R*8-1:0] v_col;
       for (rr = 0; rr < R; rr = rr + 1) begin : g_slot
-        assign v_col[rr*8 +: 8] = mac_vals[rr*8*D + i*8 +: 8];
+        assign v_col[rr*8 +: 8] = vm_rdata_i[rr*8*D + i*8 +: 8];
       end
       base_av_dim u_dim (
         .clk_i   (clk_i),
@@ -143,25 +117,25 @@ module base_av #(
     end
   endgenerate
 
-  // Sum of this beat's weights.
-  function [WSW-1:0] wbeat;
-    input [R*WW-1:0] w;
-    integer r;
-    begin
-      wbeat = {WSW{1'b0}};
-      for (r = 0; r < R; r = r + 1)
-        wbeat = wbeat + {{7{1'b0}}, w[r*WW +: WW]};
-    end
-  endfunction
+  hg_av_out #(
+    .R(R),
+    .WW(WW),
+    .WSW(WSW)
+  ) u_out (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .mac_v_i      (mac_v),
+    .mac_first_i  (mac_first),
+    .mac_last_i   (mac_last),
+    .w_i          (mac_w),
+    .busy_i       (busy),
+    .en_o         (av_en),
+    .out_valid_o  (out_valid_o),
+    .out_ready_i  (out_ready_i),
+    .wsum_o       (wsum_o),
+    .idle_o       (idle_o)
+  );
 
-  always @(posedge clk_i) begin
-    if (!rst_ni) out_valid_o <= 1'b0;
-    else if (av_en && mac_v && mac_last) out_valid_o <= 1'b1;
-    else if (out_ready_i) out_valid_o <= 1'b0;
-  end
-
-  always @(posedge clk_i)
-    if (av_en && mac_v) wsum_o <= (mac_first ? {WSW{1'b0}} : wsum_o) + wbeat(mac_w);
 
 `ifdef HG_CAPTURE
   // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.

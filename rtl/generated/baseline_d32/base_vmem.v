@@ -30,19 +30,21 @@ module base_vmem #(
   output wire [LANES*W-1:0]  rdata_o         // row read, one cycle later
 );
 
-  genvar b;
-  generate
-    for (b = 0; b < LANES; b = b + 1) begin : g_bank
-      localparam [LNW-1:0] B = b;
-      reg [W-1:0] mem [0:WORDS-1];
-      reg [W-1:0] rd_q;
-      always @(posedge clk_i) begin
-        if (we_i && wlane_i == B) mem[wrow_i] <= wdata_i;
-        if (re_i) rd_q <= mem[rrow_i];
-      end
-      assign rdata_o[b*W +: W] = rd_q;
-    end
-  endgenerate
+  // The hand-written block rtl/src/hg_mem_banked.v with this configuration's parameters.
+  hg_mem_banked #(
+    .LANES(LANES),
+    .WORDS(WORDS),
+    .W(W)
+  ) u_block (
+    .clk_i        (clk_i),
+    .we_i         (we_i),
+    .wlane_i      (wlane_i),
+    .wrow_i       (wrow_i),
+    .wdata_i      (wdata_i),
+    .re_i         (re_i),
+    .rrow_i       (rrow_i),
+    .rdata_o      (rdata_o)
+  );
 
 `ifndef SYNTHESIS
   // Access counters for the simulator's statistics (not part of the memory).

@@ -6,9 +6,14 @@ hg_exp_unit.v
 base_exp_unit.v
 hg_av_dim.v
 base_av_dim.v
+hg_av_rows.v
+hg_av_out.v
 base_av.v
+hg_norm.v
 base_norm.v
+hg_mem_banked.v
 base_kmem.v
 base_vmem.v
+hg_mem_flat.v
 base_smem.v
 base_core.v

@@ -8,8 +8,13 @@ hg_wlut.v
 had_wlut.v
 hg_av_dim.v
 had_av_dim.v
+hg_av_list.v
+hg_av_out.v
 had_av.v
+hg_norm.v
 had_norm.v
+hg_mem_banked.v
 had_kmem.v
+hg_mem_flat.v
 had_vmem.v
 had_core.v

@@ -29,21 +29,29 @@ module i8topn_vmem #(
   output wire [RP*W-1:0]     rdata_o         // read data, one cycle later
 );
 
-  reg [W-1:0] mem [0:WORDS-1];
+  // The hand-written block rtl/src/hg_mem_flat.v with this configuration's parameters.
+  hg_mem_flat #(
+    .WORDS(WORDS),
+    .W(W),
+    .RP(RP)
+  ) u_block (
+    .clk_i        (clk_i),
+    .we_i         (we_i),
+    .waddr_i      (waddr_i),
+    .wdata_i      (wdata_i),
+    .re_i         (re_i),
+    .raddr_i      (raddr_i),
+    .rdata_o      (rdata_o)
+  );
 
-  always @(posedge clk_i)
-    if (we_i) mem[waddr_i] <= wdata_i;
-
-  genvar r;
-  generate
-    for (r = 0; r < RP; r = r + 1) begin : g_port
-      reg [W-1:0] rd_q;
-      always @(posedge clk_i)
-        if (re_i[r]) rd_q <= mem[raddr_i[r*AW +: AW]];
-      assign rdata_o[r*W +: W] = rd_q;
-    end
-  endgenerate
-
+`ifndef SYNTHESIS
+  // Access counters for the simulator's statistics (not part of the memory).
+  reg [63:0] n_reads /*verilator public_flat_rd*/;
+  reg [63:0] n_writes /*verilator public_flat_rd*/;
+  initial begin
+    n_reads = 64'd0;
+    n_writes = 64'd0;
+  end
   // Number of read enables set.
   function [63:0] nset;
     input [RP-1:0] x;
@@ -54,15 +62,6 @@ module i8topn_vmem #(
         nset = nset + {63'd0, x[i]};
     end
   endfunction
-
-`ifndef SYNTHESIS
-  // Access counters for the simulator's statistics (not part of the memory).
-  reg [63:0] n_reads /*verilator public_flat_rd*/;
-  reg [63:0] n_writes /*verilator public_flat_rd*/;
-  initial begin
-    n_reads = 64'd0;
-    n_writes = 64'd0;
-  end
   always @(posedge clk_i) begin
     n_reads  <= n_reads + nset(re_i);
     n_writes <= n_writes + {63'd0, we_i};

@@ -8,8 +8,13 @@ hg_exp_unit.v
 i8topn_exp_unit.v
 hg_av_dim.v
 i8topn_av_dim.v
+hg_av_list.v
+hg_av_out.v
 i8topn_av.v
+hg_norm.v
 i8topn_norm.v
+hg_mem_banked.v
 i8topn_kmem.v
+hg_mem_flat.v
 i8topn_vmem.v
 i8topn_core.v

@@ -19,8 +19,6 @@ module i8topn_av #(
   parameter D      = 64,       // head dimension
   parameter N      = 32,       // list entries
   parameter R      = 1,        // entries per cycle
-  parameter NSTEP  = 32,       // cycles per query: ceil(N / R)
-  parameter STW    = 5,        // step counter width
   parameter SW     = 22,       // score width
   parameter IW     = 10,       // key index width
   parameter WW     = 9,        // weight width
@@ -39,74 +37,53 @@ module i8topn_av #(
   output wire [R-1:0]        vm_re_o,        // V memory read enables
   output wire [R*IW-1:0]     vm_raddr_o,     // V memory read addresses
   input wire  [R*8*D-1:0]    vm_rdata_i,     // V rows, one cycle later
-  output reg                 out_valid_o,    // acc_o / wsum_o hold a finished query
+  output wire                out_valid_o,    // acc_o / wsum_o hold a finished query
   input wire                 out_ready_i,    // normalizer takes them
   output wire [D*ACCW-1:0]   acc_o,          // accumulators, dim i at [i*ACCW +: ACCW]
-  output reg  [WSW-1:0]      wsum_o,         // sum of the weights
+  output wire [WSW-1:0]      wsum_o,         // sum of the weights
   output wire                idle_o          // nothing in flight
 );
 
-  wire av_en;
-  reg  [STW-1:0] st_q;    // step: entries st*R .. st*R + R - 1 are read
-  reg  mac_v, mac_first, mac_last;
-  wire [R*WW-1:0] mac_w;
-  wire [R*8*D-1:0] mac_vals = vm_rdata_i;
+  localparam TW = SW + 1;  // width of t = s_max - s
 
-  // The R entries of the current step, and whether entry (st + 1) * R exists.
-  reg [R-1:0]    e_v;
-  reg [R*SW-1:0] e_s;
-  reg [R*IW-1:0] e_idx;
-  reg            more;
-  always @* begin : pick
-    integer s, r;
-    e_v = {R{1'b0}};
-    e_s = {R*SW{1'b0}};
-    e_idx = {R*IW{1'b0}};
-    more = 1'b0;
-    for (s = 0; s < NSTEP; s = s + 1)
-      if (st_q == s[STW-1:0]) begin
-        for (r = 0; r < R; r = r + 1)
-          if (s * R + r < N) begin
-            e_v[r] = list_v_i[s*R + r];
-            e_s[r*SW +: SW] = list_s_i[(s*R + r)*SW +: SW];
-            e_idx[r*IW +: IW] = list_idx_i[(s*R + r)*IW +: IW];
-          end
-        if ((s + 1) * R < N) more = list_v_i[(s + 1)*R];
-      end
-  end
+  wire              av_en;
+  wire [R-1:0]      lookup_v;
+  wire [R*TW-1:0]   t;
+  wire              mac_v, mac_first, mac_last;
+  wire [R*WW-1:0]   mac_w;
 
-  wire rd      = list_valid_i && av_en;
-  wire rd_last = rd && !more;
-  assign list_take_o = rd_last;
-  assign vm_re_o     = e_v & {R{rd}};
-  assign vm_raddr_o  = e_idx;
+  hg_av_list #(
+    .N(N),
+    .R(R),
+    .SW(SW),
+    .SIGNED(1),
+    .IW(IW)
+  ) u_list (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .en_i         (av_en),
+    .list_valid_i (list_valid_i),
+    .list_v_i     (list_v_i),
+    .list_s_i     (list_s_i),
+    .list_idx_i   (list_idx_i),
+    .list_take_o  (list_take_o),
+    .vm_re_o      (vm_re_o),
+    .vm_raddr_o   (vm_raddr_o),
+    .lookup_v_o   (lookup_v),
+    .t_o          (t),
+    .mac_v_o      (mac_v),
+    .mac_first_o  (mac_first),
+    .mac_last_o   (mac_last)
+  );
 
-  always @(posedge clk_i) begin
-    if (!rst_ni) begin
-      st_q  <= {STW{1'b0}};
-      mac_v <= 1'b0;
-    end else if (av_en) begin
-      mac_v <= rd;
-      if (rd) st_q <= rd_last ? {STW{1'b0}} : st_q + 1'b1;
-    end
-  end
-
-  always @(posedge clk_i)
-    if (av_en) begin
-      mac_first <= (st_q == {STW{1'b0}});
-      mac_last  <= !more;
-    end
-
-  // t = s_max - s; entry 0 holds s_max.
   genvar er;
   generate
     for (er = 0; er < R; er = er + 1) begin : g_exp
-      wire [SW:0] t = {list_s_i[SW-1], list_s_i[0 +: SW]} - {e_s[er*SW + SW-1], e_s[er*SW +: SW]};
       i8topn_exp_unit u_exp (
         .clk_i   (clk_i),
         .en_i    (av_en),
-        .valid_i (e_v[er] && rd),
-        .t_i     (t),
+        .valid_i (lookup_v[er]),
+        .t_i     (t[er*(SW+1) +: SW+1]),
         .mul_i   (exp_mul_i),
         .shift_i (exp_shift_i),
         .w_o     (mac_w[er*WW +: WW])
@@ -114,16 +91,12 @@ module i8topn_av #(
     end
   endgenerate
 
-  // AV enable: hold everything while a finished query waits for the normalizer.
-  assign av_en = !(out_valid_o && !out_ready_i);
-  assign idle_o = !mac_v && !out_valid_o;
-
   genvar i, rr;
   generate
     for (i = 0; i < D; i = i + 1) begin : g_dim
       wire [R*8-1:0] v_col;
       for (rr = 0; rr < R; rr = rr + 1) begin : g_slot
-        assign v_col[rr*8 +: 8] = mac_vals[rr*8*D + i*8 +: 8];
+        assign v_col[rr*8 +: 8] = vm_rdata_i[rr*8*D + i*8 +: 8];
       end
       i8topn_av_dim u_dim (
         .clk_i   (clk_i),
@@ -137,25 +110,25 @@ module i8topn_av #(
     end
   endgenerate
 
-  // Sum of this beat's weights.
-  function [WSW-1:0] wbeat;
-    input [R*WW-1:0] w;
-    integer r;
-    begin
-      wbeat = {WSW{1'b0}};
-      for (r = 0; r < R; r = r + 1)
-        wbeat = wbeat + {{5{1'b0}}, w[r*WW +: WW]};
-    end
-  endfunction
+  hg_av_out #(
+    .R(R),
+    .WW(WW),
+    .WSW(WSW)
+  ) u_out (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .mac_v_i      (mac_v),
+    .mac_first_i  (mac_first),
+    .mac_last_i   (mac_last),
+    .w_i          (mac_w),
+    .busy_i       (1'b0),
+    .en_o         (av_en),
+    .out_valid_o  (out_valid_o),
+    .out_ready_i  (out_ready_i),
+    .wsum_o       (wsum_o),
+    .idle_o       (idle_o)
+  );
 
-  always @(posedge clk_i) begin
-    if (!rst_ni) out_valid_o <= 1'b0;
-    else if (av_en && mac_v && mac_last) out_valid_o <= 1'b1;
-    else if (out_ready_i) out_valid_o <= 1'b0;
-  end
-
-  always @(posedge clk_i)
-    if (av_en && mac_v) wsum_o <= (mac_first ? {WSW{1'b0}} : wsum_o) + wbeat(mac_w);
 
 `ifdef HG_CAPTURE
   // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.

@@ -23,11 +23,9 @@ module i8topn_norm #(
   parameter OF     = 8,        // output fraction bits
   parameter OW     = 16,       // output width (signed)
   parameter BPC    = 2,        // quotient bits per cycle
+  parameter CR     = 16,       // reciprocal cycles
   parameter MN     = 2,        // multipliers
-  parameter DP     = 64,       // dimensions padded to CM * MN (CM multiply cycles)
-  parameter STEPS  = 32,       // division steps (CR * BPC, CR reciprocal cycles)
-  parameter CW     = 5,        // cycle counter width
-  parameter PWD    = 53        // product width (signed)
+  parameter CM     = 32        // multiply cycles
 ) (
   input wire                 clk_i,          // clock
   input wire                 rst_ni,         // synchronous reset, active low
@@ -35,121 +33,36 @@ module i8topn_norm #(
   output wire                in_ready_o,     // taken this cycle when valid
   input wire  [D*ACCW-1:0]   acc_i,          // accumulators
   input wire  [WSW-1:0]      wsum_i,         // weight sum
-  output reg                 o_valid_o,      // output vector valid
+  output wire                o_valid_o,      // output vector valid
   input wire                 o_ready_i,      // output taken
   output wire [D*OW-1:0]     o_data_o,       // outputs, dim i at [i*OW +: OW]
   output wire                idle_o          // nothing in flight
 );
 
-  localparam [1:0] S_IDLE = 2'd0, S_RECIP = 2'd1, S_MUL = 2'd2;
-  localparam [CW-1:0] CR_LAST = 15;  // CR - 1
-  localparam [CW-1:0] CM_LAST = 31;  // CM - 1
-  localparam [PWD-1:0] RND = {{(PWD-1){1'b0}}, 1'b1} << (RQ - OF - 1);
-  localparam signed [PWD-1:0] OMAX = (1 << (OW - 1)) - 1;
-  localparam signed [PWD-1:0] OMIN = -(1 << (OW - 1));
-
-  reg [1:0]        state_q;
-  reg [CW-1:0]     cnt_q;
-  reg [WSW-1:0]    wsum_q;
-  reg [WSW:0]      rem_q;
-  reg [RQ:0]       quo_q;
-  reg [DP*ACCW-1:0] acc_q;
-  reg [DP*OW-1:0]  out_q;
-
-  // BPC steps of restoring division of 2^RQ by den, starting at step cyc * BPC.
-  // The dividend is 2^RQ zero-extended to STEPS bits: its only 1 enters at step
-  // STEPS - 1 - RQ.
-  function [WSW+RQ+1:0] div_steps;
-    input [WSW:0] rem_in;
-    input [RQ:0] quo_in;
-    input integer cyc;
-    input [WSW-1:0] den;
-    integer b;
-    reg [WSW+1:0] t;
-    reg [WSW:0] rem;
-    reg [RQ:0] quo;
-    begin
-      rem = rem_in;
-      quo = quo_in;
-      for (b = 0; b < BPC; b = b + 1) begin
-        t = {rem, (cyc * BPC + b == STEPS - 1 - RQ) ? 1'b1 : 1'b0};
-        if (t >= {2'b00, den}) begin
-          t = t - {2'b00, den};
-          quo = {quo[RQ-1:0], 1'b1};
-        end else begin
-          quo = {quo[RQ-1:0], 1'b0};
-        end
-        rem = t[WSW:0];
-      end
-      div_steps = {rem, quo};
-    end
-  endfunction
-
-  // sat(round(a * rc / 2^(RQ - OF)))
-  function [OW-1:0] scale;
-    input [ACCW-1:0] a;
-    input [RQ:0] rc;
-    reg signed [PWD-1:0] p;
-    begin
-      p = $signed(a) * $signed({1'b0, rc});
-      p = (p + $signed(RND)) >>> (RQ - OF);
-      if (p > OMAX) scale = OMAX[OW-1:0];
-      else if (p < OMIN) scale = OMIN[OW-1:0];
-      else scale = p[OW-1:0];
-    end
-  endfunction
-
-  // MN outputs of this multiply cycle (dimensions at the bottom of acc_q).
-  wire [MN*OW-1:0] grp;
-  genvar m;
-  generate
-    for (m = 0; m < MN; m = m + 1) begin : g_mul
-      assign grp[m*OW +: OW] = scale(acc_q[m*ACCW +: ACCW], quo_q);
-    end
-  endgenerate
-
-  wire [WSW+RQ+1:0] div_next = div_steps(rem_q, quo_q, {{(32-CW){1'b0}}, cnt_q}, wsum_q);
-  wire mul_go   = (state_q == S_MUL) && (cnt_q != {CW{1'b0}} || !o_valid_o || o_ready_i);
-  wire mul_last = mul_go && cnt_q == CM_LAST;
-  assign in_ready_o = (state_q == S_IDLE) || mul_last;
-  wire take = in_valid_i && in_ready_o;
-  assign idle_o = (state_q == S_IDLE) && !o_valid_o;
-  assign o_data_o = out_q[D*OW-1:0];
-
-  always @(posedge clk_i) begin
-    if (!rst_ni) begin
-      state_q   <= S_IDLE;
-      cnt_q     <= {CW{1'b0}};
-      o_valid_o <= 1'b0;
-    end else begin
-      if (o_valid_o && o_ready_i) o_valid_o <= 1'b0;
-      if (mul_last) o_valid_o <= 1'b1;
-      if (take) begin
-        state_q <= S_RECIP;
-        cnt_q   <= {CW{1'b0}};
-      end else if (state_q == S_RECIP) begin
-        cnt_q   <= (cnt_q == CR_LAST) ? {CW{1'b0}} : cnt_q + 1'b1;
-        if (cnt_q == CR_LAST) state_q <= S_MUL;
-      end else if (mul_go) begin
-        cnt_q   <= cnt_q + 1'b1;
-        if (mul_last) state_q <= S_IDLE;
-      end
-    end
-  end
-
-  always @(posedge clk_i) begin
-    if (take) begin
-      acc_q  <= acc_i;
-      wsum_q <= wsum_i;
-      rem_q  <= {(WSW+1){1'b0}};
-      quo_q  <= {(RQ+1){1'b0}};
-    end else if (state_q == S_RECIP) begin
-      {rem_q, quo_q} <= div_next;
-    end else if (mul_go) begin
-      acc_q <= acc_q >> (MN*ACCW);
-    end
-    if (mul_go) out_q <= {grp, out_q[DP*OW-1:MN*OW]};
-  end
+  // The hand-written block rtl/src/hg_norm.v with this configuration's parameters.
+  hg_norm #(
+    .D(D),
+    .ACCW(ACCW),
+    .WSW(WSW),
+    .RQ(RQ),
+    .OF(OF),
+    .OW(OW),
+    .BPC(BPC),
+    .CR(CR),
+    .MN(MN),
+    .CM(CM)
+  ) u_block (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .in_valid_i   (in_valid_i),
+    .in_ready_o   (in_ready_o),
+    .acc_i        (acc_i),
+    .wsum_i       (wsum_i),
+    .o_valid_o    (o_valid_o),
+    .o_ready_i    (o_ready_i),
+    .o_data_o     (o_data_o),
+    .idle_o       (idle_o)
+  );
 
 `ifdef HG_CAPTURE
   // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.

@@ -1,0 +1,109 @@
+// hg_av_list — the AV unit's walk over a published top-N list.
+//
+// Reads R entries of the list a cycle, best first: their V rows are read (vm_*) and their
+// weight inputs computed in the same cycle, t = s_max - s with s_max the score of entry 0
+// (HAD: the match-count delta m_max - m, SW bits; SIGNED scores: SW + 1 bits, two's
+// complement). The beat reaches the multiply-accumulate stage one cycle later (mac_*),
+// with the weights and V rows. The list is released after the read of its last valid entry.
+`default_nettype none
+
+module hg_av_list #(
+  parameter N      = 16,  // list entries
+  parameter R      = 1,   // entries read a cycle
+  parameter SW     = 6,   // score width
+  parameter SIGNED = 0,   // 1: scores are signed (t gets a sign bit)
+  parameter IW     = 7    // key index width
+) (
+  input  wire                    clk_i,         // clock
+  input  wire                    rst_ni,        // synchronous reset, active low
+  input  wire                    en_i,          // AV enable (hold everything when low)
+  input  wire                    list_valid_i,  // a published top-N list is waiting
+  input  wire [N-1:0]            list_v_i,      // entry valid (a prefix)
+  input  wire [N*SW-1:0]         list_s_i,      // entry scores, best first
+  input  wire [N*IW-1:0]         list_idx_i,    // entry key indices
+  output wire                    list_take_o,   // list fully read (released)
+  output wire [R-1:0]            vm_re_o,       // V memory read enables
+  output wire [R*IW-1:0]         vm_raddr_o,    // V memory read addresses
+  output wire [R-1:0]            lookup_v_o,    // entry r is read this cycle (weight wanted)
+  output wire [R*(SW+SIGNED)-1:0] t_o,          // s_max - s of entry r at [r*TW +: TW]
+  output reg                     mac_v_o,       // a beat reaches the MAC stage
+  output reg                     mac_first_o,   // ... the first of its query
+  output reg                     mac_last_o     // ... the last of its query
+);
+
+  localparam TW    = SW + SIGNED;                   // width of t
+  localparam NSTEP = (N + R - 1) / R;               // cycles per list
+  localparam STW   = NSTEP > 1 ? $clog2(NSTEP) : 1; // step counter width
+
+  generate
+    if (N < 1 || R < 1 || SW < 1 || IW < 1) begin : g_check_sizes
+      hg_error_parameters_n_r_sw_iw_must_be_at_least_1 u_error ();
+    end
+    if (SIGNED != 0 && SIGNED != 1) begin : g_check_signed
+      hg_error_parameter_signed_must_be_0_or_1 u_error ();
+    end
+  endgenerate
+
+  reg [STW-1:0] st_q;  // step: entries st*R .. st*R + R - 1 are read
+
+  // The R entries of the current step, and whether entry (st + 1) * R exists.
+  reg [R-1:0]    e_v;
+  reg [R*SW-1:0] e_s;
+  reg [R*IW-1:0] e_idx;
+  reg            more;
+  always @* begin : pick
+    integer s, r;
+    e_v = {R{1'b0}};
+    e_s = {R*SW{1'b0}};
+    e_idx = {R*IW{1'b0}};
+    more = 1'b0;
+    for (s = 0; s < NSTEP; s = s + 1)
+      if (st_q == s[STW-1:0]) begin
+        for (r = 0; r < R; r = r + 1)
+          if (s * R + r < N) begin
+            e_v[r] = list_v_i[s*R + r];
+            e_s[r*SW +: SW] = list_s_i[(s*R + r)*SW +: SW];
+            e_idx[r*IW +: IW] = list_idx_i[(s*R + r)*IW +: IW];
+          end
+        if ((s + 1) * R < N) more = list_v_i[(s + 1)*R];
+      end
+  end
+
+  wire rd      = list_valid_i && en_i;
+  wire rd_last = rd && !more;
+  assign list_take_o = rd_last;
+  assign vm_re_o     = e_v & {R{rd}};
+  assign vm_raddr_o  = e_idx;
+  assign lookup_v_o  = e_v & {R{rd}};
+
+  genvar dr;
+  generate
+    for (dr = 0; dr < R; dr = dr + 1) begin : g_t
+      if (SIGNED != 0) begin : g_signed
+        assign t_o[dr*TW +: TW] = {list_s_i[SW-1], list_s_i[0 +: SW]} -
+                                  {e_s[dr*SW + SW-1], e_s[dr*SW +: SW]};
+      end else begin : g_unsigned
+        assign t_o[dr*TW +: TW] = list_s_i[0 +: SW] - e_s[dr*SW +: SW];
+      end
+    end
+  endgenerate
+
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      st_q    <= {STW{1'b0}};
+      mac_v_o <= 1'b0;
+    end else if (en_i) begin
+      mac_v_o <= rd;
+      if (rd) st_q <= rd_last ? {STW{1'b0}} : st_q + 1'b1;
+    end
+  end
+
+  always @(posedge clk_i)
+    if (en_i) begin
+      mac_first_o <= (st_q == {STW{1'b0}});
+      mac_last_o  <= !more;
+    end
+
+endmodule
+
+`default_nettype wire
