@@ -4,7 +4,8 @@ HADGEN      := $(BUILD)/bin/hadgen
 # The core types, from the list hadgen is built from (gen/hg_cores.def; scripts and tests
 # ask hadgen --list-cores). Every make variable that lists core types defaults to this.
 HG_CORES    := $(shell awk -F'"' '/^HG_CORE/ {print $$2}' gen/hg_cores.def)
-GEN_SRCS    := gen/hg_emit.c gen/hg_config.c gen/hg_util.c gen/hg_file.c
+GEN_SRCS    := gen/hg_emit.c gen/hg_emit_blocks.c gen/hg_emit_av.c gen/hg_emit_top.c gen/hg_emit_manifest.c \
+               gen/hg_config.c gen/hg_util.c gen/hg_file.c
 GEN_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(GEN_SRCS))
 
 .PHONY: hadgen

@@ -63,6 +63,69 @@ static int parse_queries(const char *s)
     return (int)v;
 }
 
+/* One row of the table: configuration (kind, d, p, n, l) simulated on nq random queries at
+   n_k = L, RUNS times; the medians of cycles/s and of the time per query of the simulation
+   and of the golden model. 0, or 1 with a message. */
+static int bench_point(hg_core_kind kind, int d, int p, int n, int l, int nq, const hs_opts *o)
+{
+    char err[1024];
+    hg_cfg c;
+    hg_cfg_default(&c, kind);
+    c.d = d;
+    c.p = p;
+    c.n = n;
+    c.l = l;
+    if (hg_cfg_finish(&c, err, sizeof err) != 0) return 1;
+    hs_sim *s = hs_open(&c, o, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "hgsim_bench: %s\n", err);
+        return 1;
+    }
+    size_t kb = (size_t)hm_key_bytes(&c);
+    uint8_t *k = malloc((size_t)c.l * kb), *q = malloc((size_t)nq * kb);
+    int8_t *v = malloc((size_t)c.l * (size_t)c.d);
+    int32_t *out = malloc((size_t)nq * (size_t)c.d * sizeof *out);
+    srand(7);
+    for (size_t j = 0; j < (size_t)c.l * kb; j++) k[j] = (uint8_t)rand();
+    for (size_t j = 0; j < (size_t)nq * kb; j++) q[j] = (uint8_t)rand();
+    for (size_t j = 0; j < (size_t)c.l * (size_t)c.d; j++) v[j] = (int8_t)rand();
+    hm_run run;
+    memset(&run, 0, sizeof run);
+    run.n_keys = c.l;
+    hm_had_etab(&c, 0.125, run.etab);
+    hm_exp_params(&c, 0.05, 0.05, &run.exp_mul, &run.exp_shift);
+    if (hs_load(s, &run, k, v, err, sizeof err) != 0) {
+        fprintf(stderr, "hgsim_bench: %s\n", err);
+        return 1;
+    }
+    double cps[RUNS], rq[RUNS], gq[RUNS];
+    for (int r = 0; r < RUNS; r++) {
+        hs_stats a, b;
+        hs_get_stats(s, &a);
+        double t0 = now();
+        if (hs_run(s, nq, q, out, err, sizeof err) != 0) {
+            fprintf(stderr, "hgsim_bench: %s\n", err);
+            return 1;
+        }
+        double t1 = now();
+        hs_get_stats(s, &b);
+        cps[r] = (double)(b.cycles - a.cycles) / (t1 - t0);
+        rq[r] = 1e6 * (t1 - t0) / nq;
+        t0 = now();
+        for (int j = 0; j < nq; j++) hm_attend(&c, &run, q + (size_t)j * kb, k, v, out, NULL);
+        gq[r] = 1e6 * (now() - t0) / nq;
+    }
+    double mr = median(rq, RUNS), mg = median(gq, RUNS);
+    printf("%-10s %4d %5d %12.0f %14.1f %14.2f %10.0f\n", hg_core_name(c.core), c.d, c.l, median(cps, RUNS),
+           mr, mg, mr / mg);
+    hs_close(s);
+    free(k);
+    free(q);
+    free(v);
+    free(out);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option lo[] = {{"queries", required_argument, 0, 'q'},
@@ -107,61 +170,7 @@ int main(int argc, char **argv)
     printf("simulation speed, %d queries per run at n_k = L, median of %d runs\n", nq, RUNS);
     printf("%-10s %4s %5s %12s %14s %14s %10s\n", "core", "d", "L", "cycles/s", "rtl us/query", "golden us/q",
            "rtl/golden");
-    for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++) {
-        hg_cfg c;
-        hg_cfg_default(&c, pts[i].k);
-        c.d = pts[i].d;
-        c.p = pts[i].p;
-        c.n = pts[i].n;
-        c.l = pts[i].l;
-        if (hg_cfg_finish(&c, err, sizeof err) != 0) return 1;
-        hs_sim *s = hs_open(&c, &o, err, sizeof err);
-        if (!s) {
-            fprintf(stderr, "hgsim_bench: %s\n", err);
-            return 1;
-        }
-        size_t kb = (size_t)hm_key_bytes(&c);
-        uint8_t *k = malloc((size_t)c.l * kb), *q = malloc((size_t)nq * kb);
-        int8_t *v = malloc((size_t)c.l * (size_t)c.d);
-        int32_t *out = malloc((size_t)nq * (size_t)c.d * sizeof *out);
-        srand(7);
-        for (size_t j = 0; j < (size_t)c.l * kb; j++) k[j] = (uint8_t)rand();
-        for (size_t j = 0; j < (size_t)nq * kb; j++) q[j] = (uint8_t)rand();
-        for (size_t j = 0; j < (size_t)c.l * (size_t)c.d; j++) v[j] = (int8_t)rand();
-        hm_run run;
-        memset(&run, 0, sizeof run);
-        run.n_keys = c.l;
-        hm_had_etab(&c, 0.125, run.etab);
-        hm_exp_params(&c, 0.05, 0.05, &run.exp_mul, &run.exp_shift);
-        if (hs_load(s, &run, k, v, err, sizeof err) != 0) {
-            fprintf(stderr, "hgsim_bench: %s\n", err);
-            return 1;
-        }
-        double cps[RUNS], rq[RUNS], gq[RUNS];
-        for (int r = 0; r < RUNS; r++) {
-            hs_stats a, b;
-            hs_get_stats(s, &a);
-            double t0 = now();
-            if (hs_run(s, nq, q, out, err, sizeof err) != 0) {
-                fprintf(stderr, "hgsim_bench: %s\n", err);
-                return 1;
-            }
-            double t1 = now();
-            hs_get_stats(s, &b);
-            cps[r] = (double)(b.cycles - a.cycles) / (t1 - t0);
-            rq[r] = 1e6 * (t1 - t0) / nq;
-            t0 = now();
-            for (int j = 0; j < nq; j++) hm_attend(&c, &run, q + (size_t)j * kb, k, v, out, NULL);
-            gq[r] = 1e6 * (now() - t0) / nq;
-        }
-        double mr = median(rq, RUNS), mg = median(gq, RUNS);
-        printf("%-10s %4d %5d %12.0f %14.1f %14.2f %10.0f\n", hg_core_name(c.core), c.d, c.l,
-               median(cps, RUNS), mr, mg, mr / mg);
-        hs_close(s);
-        free(k);
-        free(q);
-        free(v);
-        free(out);
-    }
+    for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++)
+        if (bench_point(pts[i].k, pts[i].d, pts[i].p, pts[i].n, pts[i].l, nq, &o) != 0) return 1;
     return 0;
 }

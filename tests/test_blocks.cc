@@ -1017,4 +1017,328 @@ TEST(Blocks, AvRowsWalksTheScoreBankRowByRow)
     }
 }
 
+// ---- hg_cfg_load: configuration writes and K/V pairs taken only while idle; n_k clamped to
+// 1..L and restarting the load; key i to bank i mod P, row i / P; exp registers (EXP) and
+// exp-table writes saturated at 2^WB (ETAB)
+
+TEST(Blocks, CfgLoadTakesWritesWhileIdleAndCountsTheLoad)
+{
+    std::mt19937 rng(13);
+    struct {
+        int P, L, D, WW, WB, EXP, ETAB, A_ETAB;
+    } cfgs[] = {{8, 128, 32, 9, 8, 0, 1, 0x100},
+                {8, 128, 32, 9, 8, 1, 0, 0x100},
+                {1, 1, 1, 2, 1, 1, 1, 0x20},
+                {3, 10, 7, 5, 3, 0, 1, 0x100},
+                {16, 1024, 64, 15, 14, 1, 0, 0x100}};
+    for (auto cf : cfgs) {
+        std::ostringstream ps;
+        ps << "hg_cfg_load P=" << cf.P << " L=" << cf.L << " D=" << cf.D << " WW=" << cf.WW << " WB=" << cf.WB
+           << " EXP=" << cf.EXP << " ETAB=" << cf.ETAB << " A_ETAB=" << cf.A_ETAB;
+        int nkw = hg_clog2(cf.L + 1), iw = addr_bits(cf.L), mw = hg_clog2(cf.D + 1);
+        int gw = addr_bits((cf.L + cf.P - 1) / cf.P);
+        const uint32_t A_NK = HG_CFG_NKEYS, A_MUL = HG_CFG_EXP_MUL, A_SH = HG_CFG_EXP_SHIFT;
+        std::vector<std::string> vec, want;
+        uint64_t nk = cf.L, mul = 0, sh = 0, cnt = 0, lane = 0, row = 0;
+        for (int c = 0; c < 400; c++) {
+            int rst_n = c >= 1 && c != 200, idle = rng() % 4 != 0, cv = rng() % 3 == 0, kv = rng() % 2;
+            uint32_t addr, data;
+            switch (rng() % 6) {
+            case 0: addr = A_NK; break;
+            case 1: addr = A_MUL; break;
+            case 2: addr = A_SH; break;
+            case 3: addr = (uint32_t)(cf.A_ETAB + (int)(rng() % (unsigned)(cf.D + 3)) - 1) & 0xffff; break;
+            default: addr = rng() & 0xffff;
+            }
+            switch (rng() % 5) {
+            case 0: data = 0; break;
+            case 1: data = (uint32_t)cf.L + (rng() % 3) - 1; break;
+            case 2: data = (1u << cf.WB) + (rng() % 3) - 1; break;
+            case 3: data = (uint32_t)(rng() % (unsigned)(cf.L + 1)); break;
+            default: data = (uint32_t)rng();
+            }
+            if (c % 50 == 10) cv = 0, kv = 1, idle = 1; // loads in a row, past L
+            Bits b;
+            b.field(rst_n, 1);
+            b.field(idle, 1);
+            b.field(cv, 1);
+            b.field(addr, 16);
+            b.field(data, 32);
+            b.field(kv, 1);
+            vec.push_back(b.hex());
+            // outputs before the edge
+            int cfg_fire = cv && idle, kv_fire = kv && idle, nk_write = cfg_fire && addr == A_NK;
+            uint32_t off = (addr - (uint32_t)cf.A_ETAB) & 0xffff;
+            int etab_we = cf.ETAB && cfg_fire && addr >= (uint32_t)cf.A_ETAB && off <= (uint32_t)cf.D;
+            uint64_t etab_addr = cf.ETAB ? off & ((1u << mw) - 1) : 0;
+            uint64_t wmax = 1ull << cf.WB;
+            uint64_t etab_data = cf.ETAB ? (data > wmax ? wmax : data & ((1ull << cf.WW) - 1)) : 0;
+            int ld_we = kv_fire && cnt < (uint64_t)cf.L;
+            std::ostringstream w;
+            w << idle << " " << idle << " " << std::hex << nk << " " << mul << " " << sh << " " << etab_we
+              << " " << etab_addr << " " << etab_data << " " << ld_we << " " << (cnt & ((1u << iw) - 1))
+              << " " << lane << " " << row;
+            want.push_back(w.str());
+            // the edge
+            if (!rst_n)
+                nk = cf.L;
+            else if (nk_write)
+                nk = data == 0 ? 1 : data > (uint32_t)cf.L ? cf.L : data & ((1u << nkw) - 1);
+            if (cf.EXP) {
+                if (!rst_n)
+                    mul = sh = 0;
+                else if (cfg_fire) {
+                    if (addr == A_MUL) mul = data & 0xffff;
+                    if (addr == A_SH) sh = data & 63;
+                }
+            }
+            if (!rst_n || nk_write) {
+                cnt = lane = row = 0;
+            } else if (ld_we) {
+                cnt++;
+                if (lane == (uint64_t)cf.P - 1)
+                    lane = 0, row = (row + 1) & ((1u << gw) - 1);
+                else
+                    lane++;
+            }
+        }
+        std::vector<std::string> got =
+            run_bench("hg_cfg_load",
+                      P("hg_cfg_load", "P", cf.P) + P("hg_cfg_load", "L", cf.L) +
+                          P("hg_cfg_load", "D", cf.D) + P("hg_cfg_load", "WW", cf.WW) +
+                          P("hg_cfg_load", "WB", cf.WB) + P("hg_cfg_load", "EXP", cf.EXP) +
+                          P("hg_cfg_load", "ETAB", cf.ETAB) + P("hg_cfg_load", "A_ETAB", cf.A_ETAB),
+                      vec);
+        // hex fields as numbers: the bench pads them, the reference does not
+        for (size_t c = 1; c < got.size(); c++) {
+            std::vector<std::string> g = tokens(got[c]), x = tokens(want[c]);
+            ASSERT_EQ(g.size(), x.size()) << ps.str() << " cycle " << c << ": " << got[c];
+            static const char *const names[] = {"cfg_ready", "kv_ready", "nkeys",     "exp_mul",
+                                                "exp_shift", "etab_we",  "etab_addr", "etab_data",
+                                                "ld_we",     "ld_idx",   "ld_lane",   "ld_row"};
+            for (size_t k = 0; k < g.size(); k++)
+                EXPECT_EQ(std::stoull(g[k], nullptr, 16), std::stoull(x[k], nullptr, 16))
+                    << ps.str() << " cycle " << c << ": " << names[k] << " got " << g[k] << " expected "
+                    << x[k];
+        }
+    }
+}
+
+// ---- hg_score_stage: rows of P keys issued a cycle, two stages behind; stalls while its last
+// row waits for a held result; the next query taken in the cycle of the last issue
+
+TEST(Blocks, ScoreStageIssuesRowsAndStallsOnAHeldResult)
+{
+    std::mt19937 rng(14);
+    struct {
+        int P, L, KW, BANKED;
+    } cfgs[] = {{8, 128, 32, 0}, {8, 128, 64, 1}, {1, 1, 1, 1},
+                {3, 10, 5, 1},   {2, 6, 16, 0},   {16, 1024, 12, 1}};
+    for (auto cf : cfgs) {
+        std::ostringstream ps;
+        ps << "hg_score_stage P=" << cf.P << " L=" << cf.L << " KW=" << cf.KW << " BANKED=" << cf.BANKED;
+        int nkw = hg_clog2(cf.L + 1), iw = addr_bits(cf.L), g = (cf.L + cf.P - 1) / cf.P, gw = addr_bits(g);
+        uint64_t kmask = cf.KW >= 64 ? ~0ull : (1ull << cf.KW) - 1, gmask = (1ull << gw) - 1;
+        std::vector<std::string> vec, want;
+        struct {
+            uint64_t s_run = 0, s_base = 0, row = 0, q_cur = 0, p1_v = 0, p1_first = 0, p1_last = 0,
+                     p1_base = 0, p1_q = 0, p2_v = 0, p2_first = 0, p2_last = 0, p2_base = 0, s_bank = 0,
+                     p1_bank = 0, p2_bank = 0, p1_row = 0, p2_row = 0;
+        } r;
+        uint64_t nk = cf.L;
+        int full = 0;
+        for (int c = 0; c < 500; c++) {
+            if (c % 60 == 0) nk = 1 + rng() % (unsigned)cf.L;
+            int rst_n = c >= 1 && c != 250, qv = c == 1 || rng() % 3 != 0, cv = rng() % 9 == 0,
+                kv = rng() % 9 == 0;
+            uint64_t qd = ((uint64_t)rng() << 32 ^ rng()) & kmask;
+            // the result downstream: held for a while once the last row has gone by
+            int take = full && rng() % 3 == 0, down_idle = rng() % 2;
+            if (c < 5) cv = kv = 0;
+            Bits b;
+            b.field(rst_n, 1);
+            b.field(qv, 1);
+            b.field(qd, cf.KW);
+            b.field(cv, 1);
+            b.field(kv, 1);
+            b.field(nk, nkw);
+            b.field(full, 1);
+            b.field(take, 1);
+            b.field(down_idle, 1);
+            vec.push_back(b.hex());
+            int en = !(r.p2_v && r.p2_last && full && !take);
+            int issue = r.s_run && en, row_last = r.s_base + cf.P >= nk, issue_last = issue && row_last;
+            int q_ready = en && (!r.s_run || issue_last) && !cv && !kv, q_fire = qv && q_ready;
+            int idle = !r.s_run && !r.p1_v && !r.p2_v && down_idle;
+            uint64_t lane_ok = 0;
+            for (int j = 0; j < cf.P; j++)
+                if (r.p2_base + j < nk) lane_ok |= 1ull << j;
+            std::ostringstream w;
+            w << std::hex << q_ready << " " << en << " " << issue << " " << r.row << " " << r.p1_q << " "
+              << r.p2_v << " " << r.p2_first << " " << r.p2_last << " " << (r.p2_base & ((1ull << iw) - 1))
+              << " " << lane_ok << " " << (cf.BANKED ? r.p2_bank : 0) << " "
+              << (cf.BANKED && g > 1 ? r.p2_row : 0) << " " << idle;
+            want.push_back(w.str());
+            // the downstream result: taken when the last row moves on, released at random
+            if (rst_n && en && r.p2_v && r.p2_last)
+                full = 1;
+            else if (take)
+                full = 0;
+            auto o = r;
+            if (!rst_n) {
+                r.s_run = r.p1_v = r.p2_v = 0;
+            } else if (en) {
+                r.p1_v = issue;
+                r.p2_v = o.p1_v;
+                if (q_fire)
+                    r.s_run = 1;
+                else if (issue_last)
+                    r.s_run = 0;
+            }
+            if (en) {
+                if (q_fire) {
+                    r.q_cur = qd;
+                    r.s_base = 0;
+                    r.row = 0;
+                } else if (issue) {
+                    r.s_base = o.s_base + cf.P;
+                    r.row = (o.row + 1) & gmask;
+                }
+                r.p1_first = o.row == 0;
+                r.p1_last = row_last;
+                r.p1_base = o.s_base;
+                r.p1_q = o.q_cur;
+                r.p2_first = o.p1_first;
+                r.p2_last = o.p1_last;
+                r.p2_base = o.p1_base;
+                r.p1_bank = o.s_bank;
+                r.p2_bank = o.p1_bank;
+                r.p1_row = o.row;
+                r.p2_row = o.p1_row;
+            }
+            if (!rst_n)
+                r.s_bank = 0;
+            else if (en && q_fire)
+                r.s_bank = !o.s_bank;
+        }
+        std::vector<std::string> got =
+            run_bench("hg_score_stage",
+                      P("hg_score_stage", "P", cf.P) + P("hg_score_stage", "L", cf.L) +
+                          P("hg_score_stage", "KW", cf.KW) + P("hg_score_stage", "BANKED", cf.BANKED),
+                      vec);
+        static const char *const names[] = {"q_ready", "en",       "issue",   "row",      "p1_q",
+                                            "p2_v",    "p2_first", "p2_last", "p2_index", "lane_ok",
+                                            "p2_bank", "p2_row",   "idle"};
+        for (size_t c = 6; c < got.size(); c++) {
+            std::vector<std::string> gt = tokens(got[c]), x = tokens(want[c]);
+            ASSERT_EQ(gt.size(), x.size()) << ps.str() << " cycle " << c << ": " << got[c];
+            for (size_t k = 0; k < gt.size(); k++) {
+                bool known;
+                uint64_t gv = to_u64(from_hex(gt[k], 64, &known));
+                EXPECT_TRUE(known && gv == std::stoull(x[k], nullptr, 16))
+                    << ps.str() << " cycle " << c << ": " << names[k] << " got " << gt[k] << " expected "
+                    << x[k];
+            }
+        }
+    }
+}
+
+// ---- hg_rowmax: each row in p2 written to the query's score bank and folded into its maximum
+// (valid lanes, signed); after the last row the bank and maximum are held until taken
+
+TEST(Blocks, RowmaxKeepsTheMaximumOfTheValidScores)
+{
+    std::mt19937 rng(15);
+    struct {
+        int P, G, SW;
+    } cfgs[] = {{8, 16, 21}, {1, 1, 2}, {3, 11, 10}, {16, 64, 22}, {5, 1, 8}};
+    for (auto cf : cfgs) {
+        std::ostringstream ps;
+        ps << "hg_rowmax P=" << cf.P << " G=" << cf.G << " SW=" << cf.SW;
+        int gw = addr_bits(cf.G), aw = cf.G > 1 ? gw + 1 : 1;
+        uint64_t smask = (1ull << cf.SW) - 1;
+        auto sext = [&](uint64_t v) { return (v >> (cf.SW - 1)) ? (int64_t)v - (1ll << cf.SW) : (int64_t)v; };
+        std::vector<std::string> vec;
+        struct Want {
+            int we, sc_v, sc_bank;
+            uint64_t waddr, sc_smax;
+            bool known;
+        };
+        std::vector<Want> want;
+        int64_t smax = 0;
+        int sc_v = 0, sc_bank = 0;
+        int64_t sc_smax = 0;
+        bool smax_known = false, sc_known = false;
+        for (int c = 0; c < 300; c++) {
+            int rst_n = c >= 1 && c != 150, en = rng() % 5 != 0, v = rng() % 4 != 0,
+                first = c == 2 || rng() % 5 == 0, last = rng() % 4 == 0, bank = rng() % 2,
+                take = rng() % 3 == 0;
+            uint64_t row = rng() % (unsigned)cf.G, ok = rng() & ((1ull << cf.P) - 1);
+            if (c % 11 == 0) ok = 0;   // no valid lane: the maximum holds
+            if (c == 2) en = 1, v = 1; // a first row: the maximum becomes known
+            std::vector<uint64_t> s(cf.P);
+            Bits b;
+            b.field(rst_n, 1);
+            b.field(en, 1);
+            b.field(v, 1);
+            b.field(first, 1);
+            b.field(last, 1);
+            b.field(bank, 1);
+            b.field(row, gw);
+            for (int j = cf.P - 1; j >= 0; j--) {
+                s[j] = rng() & smask;
+                if (c % 7 == 0) s[j] = j % 2 ? 1ull << (cf.SW - 1) : smask >> 1; // extremes
+                if (c % 13 == 0) s[j] = s[0];                                    // ties
+                b.field(s[j], cf.SW);
+            }
+            b.field(ok, cf.P);
+            b.field(take, 1);
+            vec.push_back(b.hex());
+            Want x;
+            x.we = en && v;
+            x.waddr = cf.G == 1 ? (uint64_t)bank : (uint64_t)(bank ? row + cf.G : row);
+            int64_t m = first ? -(1ll << (cf.SW - 1)) : smax;
+            bool d_known = first || smax_known;
+            for (int j = 0; j < cf.P; j++)
+                if ((ok >> j) & 1) m = std::max<int64_t>(m, sext(s[j]));
+            if (!rst_n)
+                sc_v = 0;
+            else if (en && v && last)
+                sc_v = 1;
+            else if (take)
+                sc_v = 0;
+            if (en && v) {
+                smax = m;
+                smax_known = d_known;
+                if (last) {
+                    sc_bank = bank;
+                    sc_smax = m;
+                    sc_known = d_known;
+                }
+            }
+            x.sc_v = sc_v;
+            x.sc_bank = sc_bank;
+            x.sc_smax = (uint64_t)sc_smax & smask;
+            x.known = sc_known;
+            want.push_back(x);
+        }
+        std::vector<std::string> got = run_bench(
+            "hg_rowmax", P("hg_rowmax", "P", cf.P) + P("hg_rowmax", "G", cf.G) + P("hg_rowmax", "SW", cf.SW),
+            vec);
+        for (size_t c = 1; c < got.size(); c++) {
+            std::vector<std::string> t = tokens(got[c]);
+            ASSERT_EQ(t.size(), 5u) << ps.str() << " cycle " << c << ": " << got[c];
+            const Want &x = want[c];
+            std::string at = ps.str() + " cycle " + std::to_string(c) + ": ";
+            EXPECT_EQ(t[0], std::to_string(x.we)) << at << "sm_we";
+            EXPECT_EQ(to_u64(from_hex(t[1], aw)), x.waddr) << at << "sm_waddr";
+            EXPECT_EQ(t[2], std::to_string(x.sc_v)) << at << "sc_v";
+            if (!x.known) continue;
+            EXPECT_EQ(t[3], std::to_string(x.sc_bank)) << at << "sc_bank";
+            EXPECT_EQ(to_u64(from_hex(t[4], cf.SW)), x.sc_smax)
+                << at << "sc_smax got 0x" << t[4] << " expected " << hexs(x.sc_smax);
+        }
+    }
+}
+
 } // namespace

@@ -72,12 +72,14 @@ INSTANTIATE_TEST_SUITE_P(Xsim, XsimAgrees,
                          name_of);
 
 // A generated core folder for --rtl, edited by a sed script ("" leaves it as generated).
-std::string core_dir(const std::string &dir, const std::string &args, const std::string &sed)
+// A core generated into dir; sed, if given, edits its file `file` (a fault put in on purpose).
+std::string core_dir(const std::string &dir, const std::string &args, const std::string &sed,
+                     const std::string &file = "*_core.v")
 {
     Result g = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hadgen" + args + " --out '" + dir + "'");
     EXPECT_EQ(g.status, 0) << g.out;
     if (!sed.empty()) {
-        Result s = hgt::run_cmd("sed -i \"" + sed + "\" '" + dir + "'/*_core.v");
+        Result s = hgt::run_cmd("sed -i \"" + sed + "\" '" + dir + "'/" + file);
         EXPECT_EQ(s.status, 0) << s.out;
     }
     return dir;
@@ -102,11 +104,14 @@ TEST(XsimCatches, UnknownHandshakeAndStalledStream)
 {
     hgt::TempDir td("xsim");
     std::string t = td.path();
-    std::string x = core_dir(t + "/x", kHad, "s/assign idle = /assign idle = 1'bx ^ /");
+    // the core's idle (the score stage's idle_o, rtl/src/hg_score_stage.v) made unknown
+    std::string x =
+        core_dir(t + "/x", kHad, "s/assign idle_o     = /assign idle_o     = 1'bx ^ /", "hg_score_stage.v");
     Result a = hgt::run_cmd(hgxsim() + kHad + " --data random --rtl '" + x + "'");
     EXPECT_EQ(a.status, 1) << a.out;
     EXPECT_NE(a.out.find("XSTATE port=cfg_ready_o cycle=2"), std::string::npos) << a.out;
-    std::string h = core_dir(t + "/h", kHad, "s/assign q_ready_o  = /assign q_ready_o  = 1'b0 \\&\\& /");
+    std::string h = core_dir(t + "/h", kHad, "s/assign q_ready_o  = /assign q_ready_o  = 1'b0 \\&\\& /",
+                             "hg_score_stage.v");
     Result b = hgt::run_cmd(hgxsim() + kHad + " --data random --rtl '" + h + "'");
     EXPECT_EQ(b.status, 1) << b.out;
     EXPECT_NE(b.out.find("HANG: q_ready_o, o_valid_o: no query taken and no output given cycle="),

@@ -307,20 +307,10 @@ static void md_kv_load(FILE *md, cJSON *jp, const point *p)
     }
 }
 
-static void md_point(FILE *md, cJSON *jp, const point *p)
+/* A point's table of figures per core (markdown) and its "cores" object (JSON). */
+static void md_point_cores(FILE *md, cJSON *jp, const point *p)
 {
     const rp_figs_t *f = p->figs;
-    const cJSON *any = NULL;
-    for (int i = 0; i < RP_NCORES && !any; i++) any = p->run[i];
-    char nk[48] = ""; /* the stimulus's keys, when the flow recorded them (activity.n_keys) */
-    if (rp_whole(any, "activity.n_keys"))
-        snprintf(nk, sizeof nk, ", n_k=%d", rp_whole(any, "activity.n_keys"));
-    fprintf(md,
-            "\n## Operating point `%s`: d=%g, P=%g, N=%g, L=%g%s\n\nStimulus: %s. Clock for power: %g ns; "
-            "liberty `%s`.\n\n",
-            p->name, rp_num(any, "params.d"), rp_num(any, "params.lanes"), rp_num(any, "params.top_n"),
-            rp_num(any, "params.max_keys"), nk, p->stimulus, rp_num(any, "clock_period_ns"),
-            rp_str(any, "liberty"));
     fprintf(md, "| core | logic area mm^2 | memory area mm^2 | Fmax MHz | cycles/query | queries/s at Fmax | "
                 "logic power mW | memory power mW | energy/query nJ | energy/query at 65 nm, 1.0 V nJ | "
                 "queries/mJ at 65 nm |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -350,7 +340,12 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
         cJSON_AddStringToObject(o, "gate_level_check",
                                 rp_str(cJSON_GetObjectItem(p->run[i], "activity"), "gate_level_check"));
     }
-    if (!p->run[BASE]) return;
+}
+
+/* A point's ratios against the baseline (markdown, and "ratios_vs_baseline" in JSON). */
+static void md_point_ratios(FILE *md, cJSON *jp, const point *p)
+{
+    const rp_figs_t *f = p->figs;
     fprintf(md,
             "\nRatios against the baseline (1 - ratio = reduction; paper: area -%.0f%%, power -%.0f%%):\n\n"
             "| core / baseline | logic area | area with memories | logic power | power with memories | "
@@ -372,9 +367,11 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
         }
         fprintf(md, "\n");
     }
-    md_kv_load(md, jp, p);
-    md_ranges(md, jp, p);
-    rp_qps_section(md, jp, p->run, p->figs);
+}
+
+/* A point's table of area and power per block (markdown). */
+static void md_point_blocks(FILE *md, const point *p)
+{
     fprintf(md, "\nPer block (area mm^2 / power mW):\n\n| core |");
     for (int k = 0; k < nblocks; k++) fprintf(md, " %s |", blocks[k]);
     fprintf(md, "\n|---|");
@@ -388,6 +385,28 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
                     rp_block(p->run[i], blocks[k], "power_uw") * 1e-3);
         fprintf(md, "\n");
     }
+}
+
+static void md_point(FILE *md, cJSON *jp, const point *p)
+{
+    const cJSON *any = NULL;
+    for (int i = 0; i < RP_NCORES && !any; i++) any = p->run[i];
+    char nk[48] = ""; /* the stimulus's keys, when the flow recorded them (activity.n_keys) */
+    if (rp_whole(any, "activity.n_keys"))
+        snprintf(nk, sizeof nk, ", n_k=%d", rp_whole(any, "activity.n_keys"));
+    fprintf(md,
+            "\n## Operating point `%s`: d=%g, P=%g, N=%g, L=%g%s\n\nStimulus: %s. Clock for power: %g ns; "
+            "liberty `%s`.\n\n",
+            p->name, rp_num(any, "params.d"), rp_num(any, "params.lanes"), rp_num(any, "params.top_n"),
+            rp_num(any, "params.max_keys"), nk, p->stimulus, rp_num(any, "clock_period_ns"),
+            rp_str(any, "liberty"));
+    md_point_cores(md, jp, p);
+    if (!p->run[BASE]) return;
+    md_point_ratios(md, jp, p);
+    md_kv_load(md, jp, p);
+    md_ranges(md, jp, p);
+    rp_qps_section(md, jp, p->run, p->figs);
+    md_point_blocks(md, p);
     fprintf(md, "\nEach core's figures are reproduced by the command in `<run>/log/command.txt`, runs:");
     for (int i = 0; i < RP_NCORES; i++)
         if (p->run[i]) fprintf(md, " `%s`", p->dir[i]);

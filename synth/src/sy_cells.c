@@ -231,6 +231,66 @@ static int in_list(const char *name, const char *const *names, int n)
     return 0;
 }
 
+/* The testbench's compare task: every output of the cell against the reference model's,
+   skipping vectors where either side is unknown. */
+static void write_cell_check(const sy_cell *c, FILE *out)
+{
+    /* compare task: skip vectors where either side is unknown */
+    fprintf(out, "  task check;\n    begin\n");
+    for (int i = 0; i < c->npins; i++) {
+        const sy_pin *p = &c->pins[i];
+        if (p->dir != SY_PIN_OUTPUT) continue;
+        fprintf(out,
+                "      if (%s_ref !== 1'bx && %s_mine !== 1'bx) begin\n"
+                "        compared = compared + 1;\n"
+                "        if (%s_ref !== %s_mine) begin\n"
+                "          bad = bad + 1;\n"
+                "          if (bad < 5) $display(\"FAIL %s vector %%0d pin %s: got %%b expected %%b\", i, "
+                "%s_mine, %s_ref);\n"
+                "        end\n      end\n",
+                p->name, p->name, p->name, p->name, c->name, p->name, p->name, p->name);
+    }
+    fprintf(out, "    end\n  endtask\n");
+}
+
+/* The stimulus of a sequential cell: 4000 random steps, one input changing at a time. */
+static void write_cell_seq_stimulus(const sy_cell *c, FILE *out)
+{
+    /* Inputs change one at a time, so clock and data never race. When the cell has
+     * both clear and preset, a change that would make both active is skipped: the
+     * release order of simultaneous clear and preset is not modelled. */
+    const sy_seq *s = &c->seq[0];
+    char *clr = NULL, *pre = NULL;
+    char berr[256];
+    if (s->clear && s->preset) {
+        sy_bexpr *ec = sy_bool_parse(s->clear, berr, sizeof berr);
+        sy_bexpr *ep = sy_bool_parse(s->preset, berr, sizeof berr);
+        if (ec && ep) {
+            clr = sy_bool_verilog_sfx(ec, "_n");
+            pre = sy_bool_verilog_sfx(ep, "_n");
+        }
+        sy_bool_free(ec);
+        sy_bool_free(ep);
+    }
+    fprintf(out, "    k = %d;\n", 1 + (int)strlen(c->name));
+    for (int i = 0; i < c->npins; i++)
+        if (c->pins[i].dir == SY_PIN_INPUT)
+            fprintf(out, "    %s_n = 1'b1; %s = 1'b1;\n", c->pins[i].name, c->pins[i].name);
+    fprintf(out, "    for (i = 0; i < 4000; i = i + 1) begin\n");
+    for (int i = 0; i < c->npins; i++) {
+        const char *pn = c->pins[i].name;
+        if (c->pins[i].dir != SY_PIN_INPUT) continue;
+        fprintf(out, "      #0.1 %s_n = $random(k);\n", pn);
+        if (clr && pre)
+            fprintf(out, "      if ((%s) && (%s)) %s_n = %s; else %s = %s_n;\n", clr, pre, pn, pn, pn, pn);
+        else
+            fprintf(out, "      %s = %s_n;\n", pn, pn);
+    }
+    fprintf(out, "      #1 check;\n    end\n");
+    free(clr);
+    free(pre);
+}
+
 static void write_cell_tb(const sy_cell *c, FILE *out)
 {
     int nin = 0;
@@ -258,22 +318,7 @@ static void write_cell_tb(const sy_cell *c, FILE *out)
         }
         fprintf(out, ");\n");
     }
-    /* compare task: skip vectors where either side is unknown */
-    fprintf(out, "  task check;\n    begin\n");
-    for (int i = 0; i < c->npins; i++) {
-        const sy_pin *p = &c->pins[i];
-        if (p->dir != SY_PIN_OUTPUT) continue;
-        fprintf(out,
-                "      if (%s_ref !== 1'bx && %s_mine !== 1'bx) begin\n"
-                "        compared = compared + 1;\n"
-                "        if (%s_ref !== %s_mine) begin\n"
-                "          bad = bad + 1;\n"
-                "          if (bad < 5) $display(\"FAIL %s vector %%0d pin %s: got %%b expected %%b\", i, "
-                "%s_mine, %s_ref);\n"
-                "        end\n      end\n",
-                p->name, p->name, p->name, p->name, c->name, p->name, p->name, p->name);
-    }
-    fprintf(out, "    end\n  endtask\n");
+    write_cell_check(c, out);
     fprintf(out, "  initial begin\n    compared = 0; bad = 0;\n");
     if (c->nseq == 0) {
         fprintf(out, "    for (i = 0; i < %d; i = i + 1) begin\n", 1 << nin);
@@ -281,40 +326,7 @@ static void write_cell_tb(const sy_cell *c, FILE *out)
             if (c->pins[i].dir == SY_PIN_INPUT) fprintf(out, "      %s = i[%d];\n", c->pins[i].name, b++);
         fprintf(out, "      #1 check;\n    end\n");
     } else {
-        /* Inputs change one at a time, so clock and data never race. When the cell has
-         * both clear and preset, a change that would make both active is skipped: the
-         * release order of simultaneous clear and preset is not modelled. */
-        const sy_seq *s = &c->seq[0];
-        char *clr = NULL, *pre = NULL;
-        char berr[256];
-        if (s->clear && s->preset) {
-            sy_bexpr *ec = sy_bool_parse(s->clear, berr, sizeof berr);
-            sy_bexpr *ep = sy_bool_parse(s->preset, berr, sizeof berr);
-            if (ec && ep) {
-                clr = sy_bool_verilog_sfx(ec, "_n");
-                pre = sy_bool_verilog_sfx(ep, "_n");
-            }
-            sy_bool_free(ec);
-            sy_bool_free(ep);
-        }
-        fprintf(out, "    k = %d;\n", 1 + (int)strlen(c->name));
-        for (int i = 0; i < c->npins; i++)
-            if (c->pins[i].dir == SY_PIN_INPUT)
-                fprintf(out, "    %s_n = 1'b1; %s = 1'b1;\n", c->pins[i].name, c->pins[i].name);
-        fprintf(out, "    for (i = 0; i < 4000; i = i + 1) begin\n");
-        for (int i = 0; i < c->npins; i++) {
-            const char *pn = c->pins[i].name;
-            if (c->pins[i].dir != SY_PIN_INPUT) continue;
-            fprintf(out, "      #0.1 %s_n = $random(k);\n", pn);
-            if (clr && pre)
-                fprintf(out, "      if ((%s) && (%s)) %s_n = %s; else %s = %s_n;\n", clr, pre, pn, pn, pn,
-                        pn);
-            else
-                fprintf(out, "      %s = %s_n;\n", pn, pn);
-        }
-        fprintf(out, "      #1 check;\n    end\n");
-        free(clr);
-        free(pre);
+        write_cell_seq_stimulus(c, out);
     }
     fprintf(out,
             "    if (bad == 0 && compared > 0) $display(\"PASS %s %%0d\", compared);\n"

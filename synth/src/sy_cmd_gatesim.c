@@ -822,6 +822,40 @@ static int parse_window(const char *win, runopts *ro)
     return 0;
 }
 
+/* --map: the module's map.txt (nets and toggle columns) written to path: 0, or 2. */
+static int write_map(const sy_glmodel *g, const char *path)
+{
+    char err[1024] = "";
+    sy_out mo;
+    int rc = sy_out_open(&mo, path, err, sizeof err) != 0;
+    if (!rc) {
+        sy_glmodel_write_map(g, mo.f);
+        rc = sy_out_commit(&mo, err, sizeof err) != 0;
+    }
+    if (!rc) return 0;
+    fprintf(stderr, "hgsynth gatesim: --map: %s\n", err);
+    return 2;
+}
+
+/* Builds the simulation of g (its cells compiled from lib) and runs the instances, 64 a
+   batch (one bit lane each): 0, or 2 with a message. Mismatches are counted in ro. */
+static int simulate(const sy_glmodel *g, const sy_lib *lib, instref *inst, int ninst, runopts *ro)
+{
+    char err[1024] = "";
+    compiler cc = {.lib = lib, .err = err, .errlen = sizeof err};
+    simm s = {0};
+    int rc = sim_build(&s, g, &cc, err, sizeof err) != 0 || memory_sources(&s, err, sizeof err) != 0 ? 2 : 0;
+    if (rc) fprintf(stderr, "hgsynth gatesim: %s\n", err);
+    for (int i = 0; i < ninst && !rc; i += 64) {
+        int nl = ninst - i < 64 ? ninst - i : 64;
+        rc = run_batch(&s, inst + i, nl, ro, err, sizeof err);
+        if (rc) fprintf(stderr, "hgsynth gatesim: %s\n", err);
+    }
+    sim_free(&s);
+    compiler_free(&cc);
+    return rc;
+}
+
 int sy_cmd_gatesim(int argc, char **argv)
 {
     const char *rtl = NULL, *nldir = NULL, *lib_path = NULL, *module = NULL, *list = NULL, *togdir = NULL;
@@ -889,34 +923,11 @@ int sy_cmd_gatesim(int argc, char **argv)
                 list, module, module);
         rc = 2;
     }
-    if (!rc && map_out) {
-        sy_out mo;
-        rc = sy_out_open(&mo, map_out, err, sizeof err) != 0;
-        if (!rc) {
-            sy_glmodel_write_map(g, mo.f);
-            rc = sy_out_commit(&mo, err, sizeof err) != 0;
-        }
-        if (rc) {
-            fprintf(stderr, "hgsynth gatesim: --map: %s\n", err);
-            rc = 2;
-        }
-    }
-    compiler cc = {.lib = lib, .err = err, .errlen = sizeof err};
-    simm s = {0};
-    if (!rc) {
-        rc = sim_build(&s, g, &cc, err, sizeof err) != 0 || memory_sources(&s, err, sizeof err) != 0 ? 2 : 0;
-        if (rc) fprintf(stderr, "hgsynth gatesim: %s\n", err);
-    }
-    for (int i = 0; i < ninst && !rc; i += 64) {
-        int nl = ninst - i < 64 ? ninst - i : 64;
-        rc = run_batch(&s, inst + i, nl, &ro, err, sizeof err);
-        if (rc) fprintf(stderr, "hgsynth gatesim: %s\n", err);
-    }
+    if (!rc && map_out) rc = write_map(g, map_out);
+    if (!rc) rc = simulate(g, lib, inst, ninst, &ro);
     if (!rc && ro.mismatches_total) rc = 1;
     free(inst);
     sy_list_free(&list_all);
-    sim_free(&s);
-    compiler_free(&cc);
     sy_glmodel_free(g);
     sy_lib_free(lib);
     sy_manifest_free(man);

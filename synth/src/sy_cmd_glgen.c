@@ -58,6 +58,76 @@ static void cell_name(FILE *f, const char *name)
     fprintf(f, plain ? "%s" : "\\%s ", name);
 }
 
+/* Memory i of g in hggl_top: its instance (zero delay) or, timed, its read data taken from
+   the captures (mem_i); then its access enables, write first, into acc_o from bit *acc. */
+static void write_top_mem(const sy_glmodel *g, FILE *v, int timed, int i, int *acc)
+{
+    const sy_glmem *m = &g->mems[i];
+    if (timed) { /* read data from the captures, as the built-in simulator takes it */
+        for (int k = 0; k < m->nconns; k++)
+            for (int j = 0; m->conns[k].dir == 1 && j < m->conns[k].nbits; j++) {
+                int n = m->conns[k].bits[j], o = -1;
+                for (int si = 0; n >= 0 && o < 0 && si < g->nsegs; si++)
+                    for (int b = 0; !g->segs[si].is_in && o < 0 && b < g->segs[si].width; b++)
+                        if (g->segs[si].bits[b] == n) o = g->segs[si].pos + b;
+                if (o >= 0)
+                    fprintf(v, "  assign n%d = mem_i[%d]; // %s.%s[%d]\n", n, o, m->name, m->conns[k].name,
+                            j);
+            }
+    }
+    if (!timed) fprintf(v, "  %s m%d (", m->mod->name, i);
+    for (int k = 0; k < m->nconns && !timed; k++) {
+        const sy_nport *p = &m->conns[k];
+        fprintf(v, "%s\n    .%s({", k ? "," : "", p->name);
+        for (int j = p->nbits - 1; j >= 0; j--) {
+            if (p->dir == 1 && p->bits[j] < 0)
+                fprintf(v, "nc_m%d_%d_%d", i, k, j);
+            else
+                net(v, p->bits[j]);
+            if (j) fprintf(v, ", ");
+        }
+        fprintf(v, "})");
+    }
+    if (!timed) fprintf(v, "\n  );\n");
+    for (int k = 0; k < m->nconns && !timed; k++)
+        for (int j = 0; j < m->conns[k].nbits; j++)
+            if (m->conns[k].dir == 1 && m->conns[k].bits[j] < 0)
+                fprintf(v, "  wire nc_m%d_%d_%d;\n", i, k, j);
+    for (int w = 1; w >= 0; w--) {
+        int en = w ? m->wr_en : m->rd_en;
+        if (w && en < 0) continue;
+        fprintf(v, "  assign acc_o[%d] = ", (*acc)++);
+        if (en < 0) fprintf(v, "1'b1");
+        for (int j = 0; en >= 0 && j < m->conns[en].nbits; j++) {
+            fprintf(v, "%s", j ? " | " : "");
+            net(v, m->conns[en].bits[j]);
+        }
+        fprintf(v, ";\n");
+    }
+}
+
+/* The cells of g in hggl_top: named c<i> (zero delay) or by their netlist names (timed: the
+   SDF refers to them). */
+static void write_top_cells(const sy_glmodel *g, FILE *v, int timed)
+{
+    for (int i = 0; i < g->ncells; i++) {
+        const sy_glcell *c = &g->cells[i];
+        if (timed) {
+            fprintf(v, "  %s ", c->type);
+            cell_name(v, c->name);
+            fprintf(v, " (");
+        } else {
+            fprintf(v, "  %s c%d (", c->type, i);
+        }
+        for (int k = 0; k < c->nconns; k++) {
+            fprintf(v, "%s.%s(", k ? ", " : "", c->conns[k].name);
+            net(v, c->conns[k].nbits ? c->conns[k].bits[0] : SY_BIT_X);
+            fprintf(v, ")");
+        }
+        fprintf(v, ");\n");
+    }
+}
+
 static void write_top(const sy_glmodel *g, FILE *v, int timed)
 {
     int nacc = 0;
@@ -85,69 +155,11 @@ static void write_top(const sy_glmodel *g, FILE *v, int timed)
         }
     }
     for (int i = g->nout; i < pad(g->nout); i++) fprintf(v, "  assign out_o[%d] = 1'b0;\n", i);
-    for (int i = 0; i < g->ncells; i++) {
-        const sy_glcell *c = &g->cells[i];
-        if (timed) {
-            fprintf(v, "  %s ", c->type);
-            cell_name(v, c->name);
-            fprintf(v, " (");
-        } else {
-            fprintf(v, "  %s c%d (", c->type, i);
-        }
-        for (int k = 0; k < c->nconns; k++) {
-            fprintf(v, "%s.%s(", k ? ", " : "", c->conns[k].name);
-            net(v, c->conns[k].nbits ? c->conns[k].bits[0] : SY_BIT_X);
-            fprintf(v, ")");
-        }
-        fprintf(v, ");\n");
-    }
+    write_top_cells(g, v, timed);
     for (int i = 0; i < g->ntogs; i++) fprintf(v, "  assign tog_o[%d] = n%d;\n", i, g->togs[i].net);
     for (int i = g->ntogs; i < pad(g->ntogs); i++) fprintf(v, "  assign tog_o[%d] = 1'b0;\n", i);
     int acc = 0;
-    for (int i = 0; i < g->nmems; i++) {
-        const sy_glmem *m = &g->mems[i];
-        if (timed) { /* read data from the captures, as the built-in simulator takes it */
-            for (int k = 0; k < m->nconns; k++)
-                for (int j = 0; m->conns[k].dir == 1 && j < m->conns[k].nbits; j++) {
-                    int n = m->conns[k].bits[j], o = -1;
-                    for (int si = 0; n >= 0 && o < 0 && si < g->nsegs; si++)
-                        for (int b = 0; !g->segs[si].is_in && o < 0 && b < g->segs[si].width; b++)
-                            if (g->segs[si].bits[b] == n) o = g->segs[si].pos + b;
-                    if (o >= 0)
-                        fprintf(v, "  assign n%d = mem_i[%d]; // %s.%s[%d]\n", n, o, m->name,
-                                m->conns[k].name, j);
-                }
-        }
-        if (!timed) fprintf(v, "  %s m%d (", m->mod->name, i);
-        for (int k = 0; k < m->nconns && !timed; k++) {
-            const sy_nport *p = &m->conns[k];
-            fprintf(v, "%s\n    .%s({", k ? "," : "", p->name);
-            for (int j = p->nbits - 1; j >= 0; j--) {
-                if (p->dir == 1 && p->bits[j] < 0)
-                    fprintf(v, "nc_m%d_%d_%d", i, k, j);
-                else
-                    net(v, p->bits[j]);
-                if (j) fprintf(v, ", ");
-            }
-            fprintf(v, "})");
-        }
-        if (!timed) fprintf(v, "\n  );\n");
-        for (int k = 0; k < m->nconns && !timed; k++)
-            for (int j = 0; j < m->conns[k].nbits; j++)
-                if (m->conns[k].dir == 1 && m->conns[k].bits[j] < 0)
-                    fprintf(v, "  wire nc_m%d_%d_%d;\n", i, k, j);
-        for (int w = 1; w >= 0; w--) {
-            int en = w ? m->wr_en : m->rd_en;
-            if (w && en < 0) continue;
-            fprintf(v, "  assign acc_o[%d] = ", acc++);
-            if (en < 0) fprintf(v, "1'b1");
-            for (int j = 0; en >= 0 && j < m->conns[en].nbits; j++) {
-                fprintf(v, "%s", j ? " | " : "");
-                net(v, m->conns[en].bits[j]);
-            }
-            fprintf(v, ";\n");
-        }
-    }
+    for (int i = 0; i < g->nmems; i++) write_top_mem(g, v, timed, i, &acc);
     for (int i = nacc; i < pad(nacc); i++) fprintf(v, "  assign acc_o[%d] = 1'b0;\n", i);
     fprintf(v, "endmodule\n");
 }

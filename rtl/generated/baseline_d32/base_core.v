@@ -25,7 +25,6 @@ module base_core #(
   parameter ACCW   = 23,       // accumulator width
   parameter WSW    = 16,       // weight-sum width
   parameter NKW    = 8,        // key count width
-  parameter BW     = 8,        // key base width
   parameter LNW    = 3,        // lane select width
   parameter GW     = 4         // row address width
 ) (
@@ -47,201 +46,154 @@ module base_core #(
   output wire [D*OW-1:0]     o_data_o        // D outputs, dim i at [i*OW +: OW]
 );
 
-  localparam [BW-1:0]  P_B    = P;
-  localparam [NKW-1:0] L_N    = L;
-  localparam [31:0]    L_32   = L;
-  localparam [LNW-1:0] P_LAST = 7;
+  wire              sc_v, sc_bank, sc_take;
+  wire [SW-1:0]     sc_smax;
+  wire              sm_we, sm_re;
+  wire [GW:0]       sm_waddr, sm_raddr;
+  wire [P*SW-1:0]   sm_rdata;
+  wire              vm_re;
+  wire [GW-1:0]     vm_raddr;
+  wire [P*8*D-1:0]  vm_rdata;
+  wire              idle;
+  wire [NKW-1:0]    nkeys;
+  wire [15:0]       exp_mul;
+  wire [5:0]        exp_shift;
+  wire              unused_etab_we;
+  wire [5:0]        unused_etab_addr;
+  wire [8:0]        unused_etab_data;
+  wire              ld_we;
+  wire [6:0]        unused_ld_idx;
+  wire [LNW-1:0]    ld_lane;
+  wire [GW-1:0]     ld_row;
+  wire              s_en, s_issue;
+  wire [GW-1:0]     s_row;
+  wire [KW-1:0]     p1_q;
+  wire              p2_v, p2_first, p2_last;
+  wire [6:0]        unused_p2_index;
+  wire [P-1:0]      lane_ok;
+  wire              p2_bank;
+  wire [GW-1:0]     p2_row;
+  wire [P*KW-1:0]   k_row;
+  wire [P*SW-1:0]   scores;
+  wire              av_valid, av_ready, av_idle, norm_idle;
+  wire [D*ACCW-1:0] av_acc;
+  wire [WSW-1:0]    av_wsum;
 
-  // ---- run-time configuration -------------------------------------------------
-  wire idle;
-  assign cfg_ready_o = idle;
-  assign kv_ready_o  = idle;
-  wire cfg_fire = cfg_valid_i && idle;
-  wire kv_fire  = kv_valid_i && idle;
-
-  reg [NKW-1:0] nkeys_q;      // keys per query, 1..L
-  reg [15:0]    exp_mul_q;    // exp multiplier
-  reg [5:0]     exp_shift_q;  // exp shift
-  wire [NKW-1:0] nkeys_in = (cfg_data_i == 32'd0) ? {{(NKW-1){1'b0}}, 1'b1} :
-                            (cfg_data_i > L_32) ? L_N : cfg_data_i[NKW-1:0];
-  always @(posedge clk_i) begin
-    if (!rst_ni) begin
-      nkeys_q <= L_N;
-      exp_mul_q   <= 16'd0;
-      exp_shift_q <= 6'd0;
-    end else if (cfg_fire) begin
-      if (cfg_addr_i == 16'h000) nkeys_q <= nkeys_in;
-      if (cfg_addr_i == 16'h001) exp_mul_q <= cfg_data_i[15:0];
-      if (cfg_addr_i == 16'h002) exp_shift_q <= cfg_data_i[5:0];
-    end
-  end
-  wire [BW-1:0] nk = nkeys_q;
-
-  // ---- K/V load: key i goes to bank i mod P, row i / P ---------------------------
-  reg [NKW-1:0] ld_cnt_q;
-  reg [LNW-1:0] ld_lane_q;
-  reg [GW-1:0]  ld_row_q;
-  wire ld_we = kv_fire && (ld_cnt_q < L_N);
-  always @(posedge clk_i) begin
-    if (!rst_ni || (cfg_fire && cfg_addr_i == 16'h000)) begin
-      ld_cnt_q  <= {NKW{1'b0}};
-      ld_lane_q <= {LNW{1'b0}};
-      ld_row_q  <= {GW{1'b0}};
-    end else if (ld_we) begin
-      ld_cnt_q <= ld_cnt_q + 1'b1;
-      if (ld_lane_q == P_LAST) begin
-        ld_lane_q <= {LNW{1'b0}};
-        ld_row_q  <= ld_row_q + 1'b1;
-      end else begin
-        ld_lane_q <= ld_lane_q + 1'b1;
-      end
-    end
-  end
+  // ---- configuration registers and K/V load --------------------------------------
+  hg_cfg_load #(
+    .P(P),
+    .L(L),
+    .D(32),
+    .WW(9),
+    .WB(8),
+    .EXP(1),
+    .ETAB(0),
+    .A_NKEYS(16'h000),
+    .A_EXP_MUL(16'h001),
+    .A_EXP_SHIFT(16'h002),
+    .A_ETAB(16'h100)
+  ) u_cfg (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .idle_i       (idle),
+    .cfg_valid_i  (cfg_valid_i),
+    .cfg_ready_o  (cfg_ready_o),
+    .cfg_addr_i   (cfg_addr_i),
+    .cfg_data_i   (cfg_data_i),
+    .kv_valid_i   (kv_valid_i),
+    .kv_ready_o   (kv_ready_o),
+    .nkeys_o      (nkeys),
+    .exp_mul_o    (exp_mul),
+    .exp_shift_o  (exp_shift),
+    .etab_we_o    (unused_etab_we),
+    .etab_addr_o  (unused_etab_addr),
+    .etab_data_o  (unused_etab_data),
+    .ld_we_o      (ld_we),
+    .ld_idx_o     (unused_ld_idx),
+    .ld_lane_o    (ld_lane),
+    .ld_row_o     (ld_row)
+  );
 
   // ---- score stage: one row of P keys per cycle --------------------------------
-  // issue (read K row) -> p1 (lanes compute) -> p2 (scores to the score memory, running max)
-  reg            s_run_q;    // a query is being issued
-  reg [BW-1:0]   s_base_q;   // index of the first key of the row issued
-  reg [GW-1:0]   s_row_q;    // row issued
-  reg [KW-1:0]   q_cur_q;    // query being issued
-  reg            p1_v_q, p1_first_q, p1_last_q;
-  reg [BW-1:0]   p1_base_q;
-  reg [KW-1:0]   p1_q_q;
-  reg            p2_v_q, p2_first_q, p2_last_q;
-  reg [BW-1:0]   p2_base_q;
-  reg            s_bank_q, p1_bank_q, p2_bank_q;  // score memory bank of the query
-  reg [GW-1:0]   p1_row_q, p2_row_q;
-  wire           s_full;     // the stage's result is still held downstream
-  wire           s_take;     // ... and is released this cycle
-  wire s_en         = !(p2_v_q && p2_last_q && s_full && !s_take);
-  wire s_issue      = s_run_q && s_en;
-  wire row_last     = (s_base_q + P_B >= nk);
-  wire s_issue_last = s_issue && row_last;
-  assign q_ready_o  = s_en && (!s_run_q || s_issue_last) && !cfg_valid_i && !kv_valid_i;
-  wire q_fire       = q_valid_i && q_ready_o;
-
-  always @(posedge clk_i) begin
-    if (!rst_ni) begin
-      s_run_q <= 1'b0;
-      p1_v_q  <= 1'b0;
-      p2_v_q  <= 1'b0;
-    end else if (s_en) begin
-      p1_v_q <= s_issue;
-      p2_v_q <= p1_v_q;
-      if (q_fire) s_run_q <= 1'b1;
-      else if (s_issue_last) s_run_q <= 1'b0;
-    end
-  end
-
-  always @(posedge clk_i)
-    if (s_en) begin
-      if (q_fire) begin
-        q_cur_q  <= q_data_i;
-        s_base_q <= {BW{1'b0}};
-        s_row_q  <= {GW{1'b0}};
-      end else if (s_issue) begin
-        s_base_q <= s_base_q + P_B;
-        s_row_q  <= s_row_q + 1'b1;
-      end
-      p1_first_q <= (s_row_q == {GW{1'b0}});
-      p1_last_q  <= row_last;
-      p1_base_q  <= s_base_q;
-      p1_q_q     <= q_cur_q;
-      p2_first_q <= p1_first_q;
-      p2_last_q  <= p1_last_q;
-      p2_base_q  <= p1_base_q;
-      p1_bank_q  <= s_bank_q;
-      p2_bank_q  <= p1_bank_q;
-      p1_row_q   <= s_row_q;
-      p2_row_q   <= p1_row_q;
-    end
-
-  always @(posedge clk_i)
-    if (!rst_ni) s_bank_q <= 1'b0;
-    else if (s_en && q_fire) s_bank_q <= ~s_bank_q;
+  hg_score_stage #(
+    .P(P),
+    .L(L),
+    .KW(KW),
+    .BANKED(1)
+  ) u_stage (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .q_valid_i    (q_valid_i),
+    .q_ready_o    (q_ready_o),
+    .q_data_i     (q_data_i),
+    .cfg_valid_i  (cfg_valid_i),
+    .kv_valid_i   (kv_valid_i),
+    .nkeys_i      (nkeys),
+    .s_full_i     (sc_v),
+    .s_take_i     (sc_take),
+    .down_idle_i  (!sc_v && av_idle && norm_idle),
+    .en_o         (s_en),
+    .issue_o      (s_issue),
+    .row_o        (s_row),
+    .p1_q_o       (p1_q),
+    .p2_v_o       (p2_v),
+    .p2_first_o   (p2_first),
+    .p2_last_o    (p2_last),
+    .p2_index_o   (unused_p2_index),
+    .lane_ok_o    (lane_ok),
+    .p2_bank_o    (p2_bank),
+    .p2_row_o     (p2_row),
+    .idle_o       (idle)
+  );
 
   // K memory and score lanes
-  wire [P*KW-1:0] k_row;
-  wire [P*SW-1:0] scores;
   base_kmem u_kmem (
     .clk_i   (clk_i),
     .we_i    (ld_we),
-    .wlane_i (ld_lane_q),
-    .wrow_i  (ld_row_q),
+    .wlane_i (ld_lane),
+    .wrow_i  (ld_row),
     .wdata_i (kv_k_i),
     .re_i    (s_issue),
-    .rrow_i  (s_row_q),
+    .rrow_i  (s_row),
     .rdata_o (k_row)
   );
 
   base_score_array u_score (
     .clk_i (clk_i),
     .en_i  (s_en),
-    .q_i   (p1_q_q),
+    .q_i   (p1_q),
     .k_i   (k_row),
     .s_o   (scores)
   );
 
-  // lane j of the row in p2 holds a real key
-  wire [P-1:0] lane_ok;
-  genvar j;
-  generate
-    for (j = 0; j < P; j = j + 1) begin : g_ok
-      localparam [BW-1:0] J = j;
-      assign lane_ok[j] = (p2_base_q + J < nk);
-    end
-  endgenerate
-
   // ---- row maximum and score memory ----------------------------------------------
-  localparam [SW-1:0] SMIN = {1'b1, {(SW-1){1'b0}}};
-  // maximum of m and the valid scores of a row, as a tree of compare/select stages
-  // (clog2(P+1) deep; invalid lanes enter as SMIN, which never wins)
-  function [SW-1:0] rowmax;
-    input [P*SW-1:0] s;
-    input [P-1:0] ok;
-    input [SW-1:0] m;
-    reg [(P+1)*SW-1:0] v;
-    integer k, step;
-    begin
-      for (k = 0; k < P; k = k + 1) v[k*SW +: SW] = ok[k] ? s[k*SW +: SW] : SMIN;
-      v[P*SW +: SW] = m;
-      for (step = 1; step < P + 1; step = step * 2)
-        for (k = 0; k + step < P + 1; k = k + 2 * step)
-          if ($signed(v[(k+step)*SW +: SW]) > $signed(v[k*SW +: SW]))
-            v[k*SW +: SW] = v[(k+step)*SW +: SW];
-      rowmax = v[SW-1:0];
-    end
-  endfunction
+  hg_rowmax #(
+    .P(P),
+    .G(16),
+    .SW(SW)
+  ) u_rowmax (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .en_i         (s_en),
+    .p2_v_i       (p2_v),
+    .p2_first_i   (p2_first),
+    .p2_last_i    (p2_last),
+    .p2_bank_i    (p2_bank),
+    .p2_row_i     (p2_row),
+    .scores_i     (scores),
+    .lane_ok_i    (lane_ok),
+    .sc_take_i    (sc_take),
+    .sc_v_o       (sc_v),
+    .sc_bank_o    (sc_bank),
+    .sc_smax_o    (sc_smax),
+    .sm_we_o      (sm_we),
+    .sm_waddr_o   (sm_waddr)
+  );
 
-  localparam [GW:0] BANK1 = 16;  // first row of score bank 1
-  reg [SW-1:0] smax_q;
-  reg          sc_v_q, sc_bank_q;
-  reg [SW-1:0] sc_smax_q;
-  wire         sc_take;
-  wire [SW-1:0] smax_d = rowmax(scores, lane_ok, p2_first_q ? SMIN : smax_q);
-  assign s_full = sc_v_q;
-  assign s_take = sc_take;
-  always @(posedge clk_i) begin
-    if (!rst_ni) sc_v_q <= 1'b0;
-    else if (s_en && p2_v_q && p2_last_q) sc_v_q <= 1'b1;
-    else if (sc_take) sc_v_q <= 1'b0;
-  end
-  always @(posedge clk_i)
-    if (s_en && p2_v_q) begin
-      smax_q <= smax_d;
-      if (p2_last_q) begin
-        sc_bank_q <= p2_bank_q;
-        sc_smax_q <= smax_d;
-      end
-    end
-
-  wire           sm_re;
-  wire [GW:0]    sm_raddr;
-  wire [P*SW-1:0] sm_rdata;
   base_smem u_smem (
     .clk_i   (clk_i),
-    .we_i    (s_en && p2_v_q),
-    .waddr_i (p2_bank_q ? {1'b0, p2_row_q} + BANK1 : {1'b0, p2_row_q}),
+    .we_i    (sm_we),
+    .waddr_i (sm_waddr),
     .wdata_i (scores),
     .re_i    (sm_re),
     .raddr_i (sm_raddr),
@@ -249,17 +201,11 @@ module base_core #(
   );
 
   // ---- AV and V memory -----------------------------------------------------------
-  wire              vm_re;
-  wire [GW-1:0]     vm_raddr;
-  wire [P*8*D-1:0]  vm_rdata;
-  wire              av_valid, av_ready, av_idle, norm_idle;
-  wire [D*ACCW-1:0] av_acc;
-  wire [WSW-1:0]    av_wsum;
   base_vmem u_vmem (
     .clk_i   (clk_i),
     .we_i    (ld_we),
-    .wlane_i (ld_lane_q),
-    .wrow_i  (ld_row_q),
+    .wlane_i (ld_lane),
+    .wrow_i  (ld_row),
     .wdata_i (kv_v_i),
     .re_i    (vm_re),
     .rrow_i  (vm_raddr),
@@ -269,13 +215,13 @@ module base_core #(
   base_av u_av (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .nkeys_i     (nkeys_q),
-    .sc_valid_i  (sc_v_q),
-    .sc_bank_i   (sc_bank_q),
-    .sc_smax_i   (sc_smax_q),
+    .nkeys_i     (nkeys),
+    .sc_valid_i  (sc_v),
+    .sc_bank_i   (sc_bank),
+    .sc_smax_i   (sc_smax),
     .sc_take_o   (sc_take),
-    .exp_mul_i   (exp_mul_q),
-    .exp_shift_i (exp_shift_q),
+    .exp_mul_i   (exp_mul),
+    .exp_shift_i (exp_shift),
     .sm_re_o     (sm_re),
     .sm_raddr_o  (sm_raddr),
     .sm_rdata_i  (sm_rdata),
@@ -302,8 +248,6 @@ module base_core #(
     .o_data_o   (o_data_o),
     .idle_o     (norm_idle)
   );
-
-  assign idle = !s_run_q && !p1_v_q && !p2_v_q && !sc_v_q && av_idle && norm_idle;
 
 `ifdef HG_CAPTURE
   // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.

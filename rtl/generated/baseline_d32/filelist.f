@@ -16,4 +16,7 @@ base_kmem.v
 base_vmem.v
 hg_mem_flat.v
 base_smem.v
+hg_cfg_load.v
+hg_score_stage.v
+hg_rowmax.v
 base_core.v

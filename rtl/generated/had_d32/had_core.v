@@ -25,11 +25,8 @@ module had_core #(
   parameter ACCW   = 20,       // accumulator width
   parameter WSW    = 13,       // weight-sum width
   parameter NKW    = 8,        // key count width
-  parameter BW     = 8,        // key base width
   parameter LNW    = 3,        // lane select width
   parameter GW     = 4,        // row address width
-  parameter MW     = 6,        // match-count width
-  parameter WW     = 9,        // weight width
   parameter N      = 16,       // top-N
   parameter R      = 1         // AV key slots per cycle
 ) (
@@ -51,174 +48,148 @@ module had_core #(
   output wire [D*OW-1:0]     o_data_o        // D outputs, dim i at [i*OW +: OW]
 );
 
-  localparam [BW-1:0]  P_B    = P;
-  localparam [NKW-1:0] L_N    = L;
-  localparam [31:0]    L_32   = L;
-  localparam [LNW-1:0] P_LAST = 7;
+  wire              list_valid, list_take;
+  wire [N-1:0]      list_v;
+  wire [N*SW-1:0]   list_s;
+  wire [N*IW-1:0]   list_idx;
+  wire [R-1:0]      vm_re;
+  wire [R*IW-1:0]   vm_raddr;
+  wire [R*8*D-1:0]  vm_rdata;
+  wire              idle;
+  wire [NKW-1:0]    nkeys;
+  wire [15:0]       unused_exp_mul;
+  wire [5:0]        unused_exp_shift;
+  wire              etab_we;
+  wire [5:0]        etab_addr;
+  wire [8:0]        etab_data;
+  wire              ld_we;
+  wire [6:0]        ld_idx;
+  wire [LNW-1:0]    ld_lane;
+  wire [GW-1:0]     ld_row;
+  wire              s_en, s_issue;
+  wire [GW-1:0]     s_row;
+  wire [KW-1:0]     p1_q;
+  wire              p2_v, p2_first, p2_last;
+  wire [6:0]        p2_index;
+  wire [P-1:0]      lane_ok;
+  wire              unused_p2_bank;
+  wire [GW-1:0]     unused_p2_row;
+  wire [P*KW-1:0]   k_row;
+  wire [P*SW-1:0]   scores;
+  wire              av_valid, av_ready, av_idle, norm_idle;
+  wire [D*ACCW-1:0] av_acc;
+  wire [WSW-1:0]    av_wsum;
 
-  // ---- run-time configuration -------------------------------------------------
-  wire idle;
-  assign cfg_ready_o = idle;
-  assign kv_ready_o  = idle;
-  wire cfg_fire = cfg_valid_i && idle;
-  wire kv_fire  = kv_valid_i && idle;
-
-  reg [NKW-1:0] nkeys_q;      // keys per query, 1..L
-  wire [NKW-1:0] nkeys_in = (cfg_data_i == 32'd0) ? {{(NKW-1){1'b0}}, 1'b1} :
-                            (cfg_data_i > L_32) ? L_N : cfg_data_i[NKW-1:0];
-  always @(posedge clk_i) begin
-    if (!rst_ni) begin
-      nkeys_q <= L_N;
-    end else if (cfg_fire) begin
-      if (cfg_addr_i == 16'h000) nkeys_q <= nkeys_in;
-    end
-  end
-  wire [BW-1:0] nk = nkeys_q;
-
-  // ---- K/V load: key i goes to bank i mod P, row i / P ---------------------------
-  reg [NKW-1:0] ld_cnt_q;
-  reg [LNW-1:0] ld_lane_q;
-  reg [GW-1:0]  ld_row_q;
-  wire ld_we = kv_fire && (ld_cnt_q < L_N);
-  always @(posedge clk_i) begin
-    if (!rst_ni || (cfg_fire && cfg_addr_i == 16'h000)) begin
-      ld_cnt_q  <= {NKW{1'b0}};
-      ld_lane_q <= {LNW{1'b0}};
-      ld_row_q  <= {GW{1'b0}};
-    end else if (ld_we) begin
-      ld_cnt_q <= ld_cnt_q + 1'b1;
-      if (ld_lane_q == P_LAST) begin
-        ld_lane_q <= {LNW{1'b0}};
-        ld_row_q  <= ld_row_q + 1'b1;
-      end else begin
-        ld_lane_q <= ld_lane_q + 1'b1;
-      end
-    end
-  end
+  // ---- configuration registers and K/V load --------------------------------------
+  hg_cfg_load #(
+    .P(P),
+    .L(L),
+    .D(32),
+    .WW(9),
+    .WB(8),
+    .EXP(0),
+    .ETAB(1),
+    .A_NKEYS(16'h000),
+    .A_EXP_MUL(16'h001),
+    .A_EXP_SHIFT(16'h002),
+    .A_ETAB(16'h100)
+  ) u_cfg (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .idle_i       (idle),
+    .cfg_valid_i  (cfg_valid_i),
+    .cfg_ready_o  (cfg_ready_o),
+    .cfg_addr_i   (cfg_addr_i),
+    .cfg_data_i   (cfg_data_i),
+    .kv_valid_i   (kv_valid_i),
+    .kv_ready_o   (kv_ready_o),
+    .nkeys_o      (nkeys),
+    .exp_mul_o    (unused_exp_mul),
+    .exp_shift_o  (unused_exp_shift),
+    .etab_we_o    (etab_we),
+    .etab_addr_o  (etab_addr),
+    .etab_data_o  (etab_data),
+    .ld_we_o      (ld_we),
+    .ld_idx_o     (ld_idx),
+    .ld_lane_o    (ld_lane),
+    .ld_row_o     (ld_row)
+  );
 
   // ---- score stage: one row of P keys per cycle --------------------------------
-  // issue (read K row) -> p1 (lanes compute) -> p2 (top-N merge)
-  reg            s_run_q;    // a query is being issued
-  reg [BW-1:0]   s_base_q;   // index of the first key of the row issued
-  reg [GW-1:0]   s_row_q;    // row issued
-  reg [KW-1:0]   q_cur_q;    // query being issued
-  reg            p1_v_q, p1_first_q, p1_last_q;
-  reg [BW-1:0]   p1_base_q;
-  reg [KW-1:0]   p1_q_q;
-  reg            p2_v_q, p2_first_q, p2_last_q;
-  reg [BW-1:0]   p2_base_q;
-  wire           s_full;     // the stage's result is still held downstream
-  wire           s_take;     // ... and is released this cycle
-  wire s_en         = !(p2_v_q && p2_last_q && s_full && !s_take);
-  wire s_issue      = s_run_q && s_en;
-  wire row_last     = (s_base_q + P_B >= nk);
-  wire s_issue_last = s_issue && row_last;
-  assign q_ready_o  = s_en && (!s_run_q || s_issue_last) && !cfg_valid_i && !kv_valid_i;
-  wire q_fire       = q_valid_i && q_ready_o;
-
-  always @(posedge clk_i) begin
-    if (!rst_ni) begin
-      s_run_q <= 1'b0;
-      p1_v_q  <= 1'b0;
-      p2_v_q  <= 1'b0;
-    end else if (s_en) begin
-      p1_v_q <= s_issue;
-      p2_v_q <= p1_v_q;
-      if (q_fire) s_run_q <= 1'b1;
-      else if (s_issue_last) s_run_q <= 1'b0;
-    end
-  end
-
-  always @(posedge clk_i)
-    if (s_en) begin
-      if (q_fire) begin
-        q_cur_q  <= q_data_i;
-        s_base_q <= {BW{1'b0}};
-        s_row_q  <= {GW{1'b0}};
-      end else if (s_issue) begin
-        s_base_q <= s_base_q + P_B;
-        s_row_q  <= s_row_q + 1'b1;
-      end
-      p1_first_q <= (s_row_q == {GW{1'b0}});
-      p1_last_q  <= row_last;
-      p1_base_q  <= s_base_q;
-      p1_q_q     <= q_cur_q;
-      p2_first_q <= p1_first_q;
-      p2_last_q  <= p1_last_q;
-      p2_base_q  <= p1_base_q;
-    end
+  hg_score_stage #(
+    .P(P),
+    .L(L),
+    .KW(KW),
+    .BANKED(0)
+  ) u_stage (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .q_valid_i    (q_valid_i),
+    .q_ready_o    (q_ready_o),
+    .q_data_i     (q_data_i),
+    .cfg_valid_i  (cfg_valid_i),
+    .kv_valid_i   (kv_valid_i),
+    .nkeys_i      (nkeys),
+    .s_full_i     (list_valid),
+    .s_take_i     (list_take),
+    .down_idle_i  (!list_valid && av_idle && norm_idle),
+    .en_o         (s_en),
+    .issue_o      (s_issue),
+    .row_o        (s_row),
+    .p1_q_o       (p1_q),
+    .p2_v_o       (p2_v),
+    .p2_first_o   (p2_first),
+    .p2_last_o    (p2_last),
+    .p2_index_o   (p2_index),
+    .lane_ok_o    (lane_ok),
+    .p2_bank_o    (unused_p2_bank),
+    .p2_row_o     (unused_p2_row),
+    .idle_o       (idle)
+  );
 
   // K memory and score lanes
-  wire [P*KW-1:0] k_row;
-  wire [P*SW-1:0] scores;
   had_kmem u_kmem (
     .clk_i   (clk_i),
     .we_i    (ld_we),
-    .wlane_i (ld_lane_q),
-    .wrow_i  (ld_row_q),
+    .wlane_i (ld_lane),
+    .wrow_i  (ld_row),
     .wdata_i (kv_k_i),
     .re_i    (s_issue),
-    .rrow_i  (s_row_q),
+    .rrow_i  (s_row),
     .rdata_o (k_row)
   );
 
   had_score_array u_score (
     .clk_i (clk_i),
     .en_i  (s_en),
-    .q_i   (p1_q_q),
+    .q_i   (p1_q),
     .k_i   (k_row),
     .s_o   (scores)
   );
 
-  // lane j of the row in p2 holds a real key
-  wire [P-1:0] lane_ok;
-  genvar j;
-  generate
-    for (j = 0; j < P; j = j + 1) begin : g_ok
-      localparam [BW-1:0] J = j;
-      assign lane_ok[j] = (p2_base_q + J < nk);
-    end
-  endgenerate
-
   // ---- top-N selection ----------------------------------------------------------
-  wire          list_take;
-  wire [N-1:0]    list_v;
-  wire [N*SW-1:0] list_s;
-  wire [N*IW-1:0] list_idx;
-  assign s_take = list_take;
   had_topn u_topn (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .en_i         (s_en),
-    .in_valid_i   (p2_v_q),
-    .first_i      (p2_first_q),
-    .last_i       (p2_last_q),
+    .in_valid_i   (p2_v),
+    .first_i      (p2_first),
+    .last_i       (p2_last),
     .lane_valid_i (lane_ok),
     .s_i          (scores),
-    .base_i       (p2_base_q[IW-1:0]),
+    .base_i       (p2_index),
     .take_i       (list_take),
-    .out_valid_o  (s_full),
+    .out_valid_o  (list_valid),
     .out_v_o      (list_v),
     .out_s_o      (list_s),
     .out_idx_o    (list_idx)
   );
 
   // ---- AV and V memory -----------------------------------------------------------
-  wire [R-1:0]      vm_re;
-  wire [R*IW-1:0]   vm_raddr;
-  wire [R*8*D-1:0]  vm_rdata;
-  wire              av_valid, av_ready, av_idle, norm_idle;
-  wire [D*ACCW-1:0] av_acc;
-  wire [WSW-1:0]    av_wsum;
-  wire [15:0] etab_off = cfg_addr_i - 16'h100;
-  wire etab_we = cfg_fire && cfg_addr_i >= 16'h100 && etab_off <= 16'd32;
-  // table values saturate at 2^WB (= weight 1.0), so sums fit ACCW / WSW bits
-  localparam [31:0] WMAX = 32'd256;
-  wire [WW-1:0] etab_data = (cfg_data_i > WMAX) ? WMAX[WW-1:0] : cfg_data_i[WW-1:0];
   had_vmem u_vmem (
     .clk_i   (clk_i),
     .we_i    (ld_we),
-    .waddr_i (ld_cnt_q[IW-1:0]),
+    .waddr_i (ld_idx),
     .wdata_i (kv_v_i),
     .re_i    (vm_re),
     .raddr_i (vm_raddr),
@@ -228,13 +199,13 @@ module had_core #(
   had_av u_av (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
-    .list_valid_i (s_full),
+    .list_valid_i (list_valid),
     .list_v_i     (list_v),
     .list_s_i     (list_s),
     .list_idx_i   (list_idx),
     .list_take_o  (list_take),
     .etab_we_i    (etab_we),
-    .etab_addr_i  (etab_off[MW-1:0]),
+    .etab_addr_i  (etab_addr),
     .etab_data_i  (etab_data),
     .vm_re_o      (vm_re),
     .vm_raddr_o   (vm_raddr),
@@ -259,8 +230,6 @@ module had_core #(
     .o_data_o   (o_data_o),
     .idle_o     (norm_idle)
   );
-
-  assign idle = !s_run_q && !p1_v_q && !p2_v_q && !s_full && av_idle && norm_idle;
 
 `ifdef HG_CAPTURE
   // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.

@@ -17,4 +17,6 @@ hg_mem_banked.v
 had_kmem.v
 hg_mem_flat.v
 had_vmem.v
+hg_cfg_load.v
+hg_score_stage.v
 had_core.v

@@ -17,4 +17,6 @@ hg_mem_banked.v
 i8topn_kmem.v
 hg_mem_flat.v
 i8topn_vmem.v
+hg_cfg_load.v
+hg_score_stage.v
 i8topn_core.v

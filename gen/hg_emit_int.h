@@ -1,0 +1,144 @@
+/*
+ * hg_emit_int.h — the emitter's internals, shared by its files: the state of one generation
+ * and the calls that write a module. Not part of the generator's interface (hg_emit.h).
+ *
+ *   hg_emit.c           output files, the module skeleton (ge_mod_begin .. ge_mod_end, with
+ *                       the activity capture), hand-written blocks, commit, hg_emit_core
+ *   hg_emit_blocks.c    the modules around one block: score lanes and array, selector, softmax
+ *                       weights, normalizer, memories
+ *   hg_emit_av.c        the AV units
+ *   hg_emit_top.c       the core tops
+ *   hg_emit_manifest.c  manifest.json, filelist.f and the FuseSoC core file
+ *
+ * A module is written by ge_mod_begin(), ge_lparam() for each parameter, ge_port() for each
+ * port, ge_ports_end(), its body through ge_o() (free text) or the block-instance calls,
+ * and ge_mod_end(). Errors are sticky: after the first, calls write nothing and
+ * hg_emit_core reports it.
+ */
+#ifndef HG_EMIT_INT_H
+#define HG_EMIT_INT_H
+
+#include "hg_config.h"
+#include "hg_file.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#define MAX_MODS  24
+#define MAX_PORTS 48
+#define MAX_FILES (2 * MAX_MODS)  /* the modules and the block sources they use */
+#define MAX_OUTS  (MAX_FILES + 3) /* those, filelist.f, hadgen.core, manifest.json */
+
+typedef struct port_rec {
+    const char *dir; /* "input" / "output" */
+    int width;
+    char name[32];
+    char kind[16];
+    char range[40];
+    char comment[96];
+} port_rec;
+
+typedef struct param_rec {
+    char name[16];
+    long value;
+    char comment[96];
+} param_rec;
+
+typedef struct mod_rec {
+    char name[64];
+    char file[72];
+    char sources[4][40]; /* the hand-written blocks it instantiates (rtl/src files) */
+    int nsources;
+    const char *block;
+    int instances;
+    int mem_words, mem_width, mem_rports, mem_wports; /* memories only */
+    int nports;
+    port_rec ports[MAX_PORTS];
+} mod_rec;
+
+typedef struct gen {
+    const hg_cfg *c;
+    const char *dir;
+    const char *cmdline;
+    FILE *f;                /* the file being written (a temporary name) */
+    hg_wfile out[MAX_OUTS]; /* every file written, renamed into place at the end */
+    int nout;
+    param_rec params[MAX_PORTS]; /* parameters of the module being written */
+    int nparams;
+    mod_rec mods[MAX_MODS];
+    int nmods;
+    char files[MAX_FILES][72]; /* every Verilog file, in dependency order (filelist.f) */
+    int nfiles;
+    char *err;
+    size_t errlen;
+    int failed;
+} gen;
+
+/* The blocks every module belongs to, in report order (hg_emit.c). */
+typedef struct {
+    const char *name, *summary;
+} ge_block_info;
+extern const ge_block_info ge_blocks[];
+extern const int ge_nblocks;
+
+static inline int imax(int a, int b) { return a > b ? a : b; }
+/* Address bits for n entries (at least 1). */
+static inline int abits(int n) { return imax(1, hg_clog2(n)); }
+
+/* ---- output (hg_emit.c) */
+/* printf into the module or file being written. */
+void ge_o(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The module prefix of the configuration. */
+const char *ge_pfx(gen *g);
+/* Starts output file dir/name under a temporary name (g->f is NULL if that fails); ends it. */
+void ge_out_begin(gen *g, const char *name);
+void ge_out_end(gen *g);
+
+/* ---- the module skeleton (hg_emit.c) */
+/* Begins module <prefix>_<suffix> of block `block` (a name of ge_blocks), instantiated
+   `instances` times in the core, with a purpose comment. */
+mod_rec *ge_mod_begin(gen *g, const char *suffix, const char *block, int instances, const char *purpose);
+/* A parameter fixed to this configuration. */
+void ge_lparam(gen *g, const char *name, long value, const char *comment);
+/* A port: kind "input wire", "output wire" or "output reg"; range text ("D-1:0") or NULL for
+   one bit; width its value. */
+void ge_port(gen *g, const char *kind, const char *range, int width, const char *name, const char *comment);
+/* Writes the parameter list and ports collected since ge_mod_begin. */
+void ge_ports_end(gen *g);
+/* Ends the module; capture: append the activity-capture block of the power flow. */
+void ge_mod_end(gen *g, int capture);
+
+/* ---- hand-written blocks (hg_emit.c) */
+/* Copies rtl/src/<file> into the core folder once; not while a module is being written. */
+void ge_copy_block(gen *g, const char *file);
+/* The body of a module that is block `module`: one instance u_block with the parameter
+   overrides ("NAME", "VALUE" pairs, NULL-ended), every port of the module connected to the
+   block's port of the same name, and the extra connections ("PORT", "SIGNAL" pairs,
+   NULL-ended) of ports the module does not have. */
+void ge_block_instance_with(gen *g, const char *module, const char *const *params, const char *const *extra);
+void ge_block_instance(gen *g, const char *module, const char *const *params);
+/* An instance `inst` of block `module` with the parameter overrides and port connections
+   given (pairs, NULL-ended), in a module that combines blocks with other modules. */
+void ge_hand_instance(gen *g, const char *module, const char *inst, const char *const *params,
+                      const char *const *conns);
+
+/* ---- the modules (hg_emit_blocks.c, hg_emit_av.c, hg_emit_top.c) */
+void ge_emit_xnor_lane(gen *g);
+void ge_emit_mac_lane(gen *g);
+void ge_emit_score_array(gen *g);
+void ge_emit_topn(gen *g);
+void ge_emit_wlut(gen *g);
+void ge_emit_exp_unit(gen *g, int instances);
+void ge_emit_norm(gen *g);
+void ge_emit_mem_banked(gen *g, const char *suffix, int width, const char *purpose);
+void ge_emit_mem_flat(gen *g, const char *suffix, int words, int aw, int width, int rp, const char *purpose);
+void ge_emit_av_dim(gen *g);
+void ge_emit_av_topn(gen *g);
+void ge_emit_av_dense(gen *g);
+void ge_emit_core_topn(gen *g);
+void ge_emit_core_baseline(gen *g);
+
+/* ---- manifest.json, filelist.f, hadgen.core (hg_emit_manifest.c) */
+void ge_emit_manifest(gen *g);
+
+#endif

@@ -1,0 +1,135 @@
+// hg_cfg_load — a core's run-time configuration registers and its K/V load.
+//
+// Configuration writes and K/V pairs are accepted only while the core is idle (idle_i). The
+// key count n_k (written 0: 1; above L: L) also restarts the load, which puts key i in bank
+// i mod P, row i / P of the K memory and at address i of a flat V memory; keys beyond L are
+// dropped. Int8 cores (EXP = 1) hold the exp multiplier and shift; the HAD core (ETAB = 1)
+// decodes writes of its exp table, entries 0..D at A_ETAB + i, saturated at 2^WB (weight
+// 1.0). The register addresses are parameters (gen/hg_config.h defines them).
+`default_nettype none
+
+module hg_cfg_load #(
+  parameter P           = 8,       // lanes: K memory banks
+  parameter L           = 128,     // most keys
+  parameter D           = 32,      // head dimension (ETAB: entries 0..D)
+  parameter WW          = 9,       // exp-table value width (ETAB)
+  parameter WB          = 8,       // exp-table fraction bits: values saturate at 2^WB (ETAB)
+  parameter EXP         = 0,       // 1: exp multiplier and shift registers (int8 cores)
+  parameter ETAB        = 1,       // 1: exp-table writes (HAD)
+  parameter A_NKEYS     = 16'h000, // address of n_k
+  parameter A_EXP_MUL   = 16'h001, // address of the exp multiplier (EXP)
+  parameter A_EXP_SHIFT = 16'h002, // address of the exp shift (EXP)
+  parameter A_ETAB      = 16'h100  // address of exp-table entry 0 (ETAB)
+) (
+  input  wire                                 clk_i,        // clock
+  input  wire                                 rst_ni,       // synchronous reset, active low
+  input  wire                                 idle_i,       // nothing in flight in the core
+  input  wire                                 cfg_valid_i,  // configuration write
+  output wire                                 cfg_ready_o,  // accepted (only while idle)
+  input  wire [15:0]                          cfg_addr_i,   // register address
+  input  wire [31:0]                          cfg_data_i,   // register value
+  input  wire                                 kv_valid_i,   // key/value pair (next index)
+  output wire                                 kv_ready_o,   // accepted (only while idle)
+  output reg  [$clog2(L+1)-1:0]               nkeys_o,      // keys per query, 1..L
+  output wire [15:0]                          exp_mul_o,    // exp multiplier (EXP; else 0)
+  output wire [5:0]                           exp_shift_o,  // exp shift (EXP; else 0)
+  output wire                                 etab_we_o,    // exp-table write (ETAB)
+  output wire [$clog2(D+1)-1:0]               etab_addr_o,  // exp-table entry
+  output wire [WW-1:0]                        etab_data_o,  // exp-table value, saturated
+  output wire                                 ld_we_o,      // write the pair at ld_idx_o
+  output wire [(L > 1 ? $clog2(L) : 1)-1:0]   ld_idx_o,     // index of the next key (0..L-1 when written)
+  output reg  [(P > 1 ? $clog2(P) : 1)-1:0]   ld_lane_o,    // its K memory bank
+  output reg  [(L > P ? $clog2((L+P-1)/P) : 1)-1:0] ld_row_o // its K memory row
+);
+
+  localparam NKW = $clog2(L + 1);                   // key count width
+  localparam IW  = L > 1 ? $clog2(L) : 1;           // key index width
+  localparam LNW = P > 1 ? $clog2(P) : 1;           // lane select width
+  localparam G   = (L + P - 1) / P;                 // K memory rows
+  localparam GW  = G > 1 ? $clog2(G) : 1;           // row address width
+  localparam MW  = $clog2(D + 1);                   // exp-table address width
+  localparam integer L_I = L;
+  localparam integer P_M1 = P - 1;
+  localparam [NKW-1:0] L_N    = L_I[NKW-1:0];
+  localparam [31:0]    L_32   = L;
+  localparam [LNW-1:0] P_LAST = P_M1[LNW-1:0];
+
+  generate
+    if (P < 1 || L < 1 || D < 1) begin : g_check_sizes
+      hg_error_parameters_p_l_d_must_be_at_least_1 u_error ();
+    end
+    if (ETAB != 0 && WB + 1 > WW) begin : g_check_ww
+      hg_error_parameter_ww_must_hold_2_to_the_wb u_error ();
+    end
+  endgenerate
+
+  assign cfg_ready_o = idle_i;
+  assign kv_ready_o  = idle_i;
+  wire cfg_fire = cfg_valid_i && idle_i;
+  wire kv_fire  = kv_valid_i && idle_i;
+  wire nk_write = cfg_fire && cfg_addr_i == A_NKEYS;
+
+  wire [NKW-1:0] nkeys_in = (cfg_data_i == 32'd0) ? {{(NKW-1){1'b0}}, 1'b1} :
+                            (cfg_data_i > L_32) ? L_N : cfg_data_i[NKW-1:0];
+  always @(posedge clk_i) begin
+    if (!rst_ni) nkeys_o <= L_N;
+    else if (nk_write) nkeys_o <= nkeys_in;
+  end
+
+  generate
+    if (EXP != 0) begin : g_exp
+      reg [15:0] mul_q;
+      reg [5:0]  shift_q;
+      always @(posedge clk_i) begin
+        if (!rst_ni) begin
+          mul_q   <= 16'd0;
+          shift_q <= 6'd0;
+        end else if (cfg_fire) begin
+          if (cfg_addr_i == A_EXP_MUL) mul_q <= cfg_data_i[15:0];
+          if (cfg_addr_i == A_EXP_SHIFT) shift_q <= cfg_data_i[5:0];
+        end
+      end
+      assign exp_mul_o   = mul_q;
+      assign exp_shift_o = shift_q;
+    end else begin : g_no_exp
+      assign exp_mul_o   = 16'd0;
+      assign exp_shift_o = 6'd0;
+    end
+    if (ETAB != 0) begin : g_etab
+      localparam [31:0] WMAX = 32'd1 << WB;
+      localparam integer D_I = D;
+      localparam [15:0] D_16 = D_I[15:0];
+      wire [15:0] etab_off = cfg_addr_i - A_ETAB;
+      assign etab_we_o   = cfg_fire && cfg_addr_i >= A_ETAB && etab_off <= D_16;
+      assign etab_addr_o = etab_off[MW-1:0];
+      assign etab_data_o = (cfg_data_i > WMAX) ? WMAX[WW-1:0] : cfg_data_i[WW-1:0];
+    end else begin : g_no_etab
+      assign etab_we_o   = 1'b0;
+      assign etab_addr_o = {MW{1'b0}};
+      assign etab_data_o = {WW{1'b0}};
+    end
+  endgenerate
+
+  // K/V load: key i goes to bank i mod P, row i / P
+  reg [NKW-1:0] ld_cnt_q;  // keys loaded, 0..L
+  assign ld_we_o  = kv_fire && (ld_cnt_q < L_N);
+  assign ld_idx_o = ld_cnt_q[IW-1:0];
+  always @(posedge clk_i) begin
+    if (!rst_ni || nk_write) begin
+      ld_cnt_q  <= {NKW{1'b0}};
+      ld_lane_o <= {LNW{1'b0}};
+      ld_row_o  <= {GW{1'b0}};
+    end else if (ld_we_o) begin
+      ld_cnt_q <= ld_cnt_q + 1'b1;
+      if (ld_lane_o == P_LAST) begin
+        ld_lane_o <= {LNW{1'b0}};
+        ld_row_o  <= ld_row_o + 1'b1;
+      end else begin
+        ld_lane_o <= ld_lane_o + 1'b1;
+      end
+    end
+  end
+
+endmodule
+
+`default_nettype wire
