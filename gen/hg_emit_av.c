@@ -164,10 +164,8 @@ void ge_emit_av_topn(gen *g)
          "  wire              mac_v, mac_first, mac_last;\n"
          "  wire [R*WW-1:0]   mac_w;\n\n",
          had ? "SW" : "SW + 1");
-    static const char *const lp[] = {"N", "N", "R", "R", "SW", "SW", "SIGNED", NULL, "IW", "IW", NULL};
-    const char *params[sizeof lp / sizeof lp[0]];
-    memcpy(params, lp, sizeof lp);
-    params[7] = had ? "0" : "1";
+    const char *const params[] = {"N",  "N",  "R", "R", "SW", "SW", "SIGNED", had ? "0" : "1",
+                                  "IW", "IW", NULL};
     static const char *const conns[] = {
         "clk_i",        "clk_i",       "rst_ni",   "rst_ni",   "en_i",       "av_en",       "list_valid_i",
         "list_valid_i", "list_v_i",    "list_v_i", "list_s_i", "list_s_i",   "list_idx_i",  "list_idx_i",

@@ -48,8 +48,7 @@ module hg_av_rows #(
 
   localparam GW   = G > 1 ? $clog2(G) : 1;                 // row address width
   localparam NKW  = $clog2(L + 1);                         // key count width
-  localparam BW0  = $clog2(L + P + 1);
-  localparam BW   = NKW > BW0 ? NKW : BW0;                 // key base width
+  localparam BW   = $clog2(L + P + 1);                     // key base width (at least NKW)
   localparam integer P_I = P;
   localparam [BW-1:0] P_B = P_I[BW-1:0];
 
