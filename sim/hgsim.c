@@ -251,6 +251,33 @@ typedef struct {
     const char *sq_s, *sk_s;
 } args;
 
+/* Checks across options, after all are read: the configuration, the inputs, the cache and
+   stall settings, and that no output would overwrite an input. */
+static void check_args(args *a)
+{
+    char err[1024];
+    if (hg_cfg_finish(&a->c, err, sizeof err) != 0) hg_die_usage("hgsim", "%s", err);
+    if (!a->kpath || !a->vpath || !a->qpath)
+        hg_die_usage("hgsim", "--keys, --values and --queries are required (see --help)");
+    if (a->c.core != HG_CORE_HAD) check_exp_step(&a->c, a->sq, a->sk, a->sq_s, a->sk_s);
+    const char *env = getenv("HADGEN_SIM_CACHE");
+    if (a->so.cache_dir && hs_check_cache_dir(a->so.cache_dir, err, sizeof err) != 0)
+        hg_die_usage("hgsim", "--cache '%s': %s", a->so.cache_dir, err);
+    if (!a->so.cache_dir && env && *env && hs_check_cache_dir(env, err, sizeof err) != 0)
+        hg_die_usage("hgsim", "HADGEN_SIM_CACHE '%s': %s", env, err);
+    int q_gap, o_stall;
+    if (hs_env_stalls(&q_gap, &o_stall, err, sizeof err) != 0) hg_die_usage("hgsim", "%s", err);
+    static const char *const in_opt[3] = {"keys", "values", "queries"};
+    const char *in[3] = {a->kpath, a->vpath, a->qpath};
+    if (a->opath) check_output("out", a->opath, in_opt, in, 3);
+    if (a->so.trace_fst) {
+        check_output("trace", a->so.trace_fst, in_opt, in, 3);
+        if (a->opath && hg_file_same(a->opath, a->so.trace_fst))
+            hg_die_usage("hgsim", "--trace '%s': is also the --out file", a->so.trace_fst);
+    }
+    if (a->so.capture_dir) check_capture(a->so.capture_dir);
+}
+
 /* Parses and checks the options (the configuration, numbers, inputs and outputs, cache and
    stall settings) before any work; exits 0 after --help, 2 on bad input. */
 static void parse_args(int argc, char **argv, args *a)
@@ -315,26 +342,7 @@ static void parse_args(int argc, char **argv, args *a)
         }
     }
     if (optind < argc) hg_die_usage("hgsim", "unexpected argument '%s' (see --help)", argv[optind]);
-    if (hg_cfg_finish(&a->c, err, sizeof err) != 0) hg_die_usage("hgsim", "%s", err);
-    if (!a->kpath || !a->vpath || !a->qpath)
-        hg_die_usage("hgsim", "--keys, --values and --queries are required (see --help)");
-    if (a->c.core != HG_CORE_HAD) check_exp_step(&a->c, a->sq, a->sk, a->sq_s, a->sk_s);
-    const char *env = getenv("HADGEN_SIM_CACHE");
-    if (a->so.cache_dir && hs_check_cache_dir(a->so.cache_dir, err, sizeof err) != 0)
-        hg_die_usage("hgsim", "--cache '%s': %s", a->so.cache_dir, err);
-    if (!a->so.cache_dir && env && *env && hs_check_cache_dir(env, err, sizeof err) != 0)
-        hg_die_usage("hgsim", "HADGEN_SIM_CACHE '%s': %s", env, err);
-    int q_gap, o_stall;
-    if (hs_env_stalls(&q_gap, &o_stall, err, sizeof err) != 0) hg_die_usage("hgsim", "%s", err);
-    static const char *const in_opt[3] = {"keys", "values", "queries"};
-    const char *in[3] = {a->kpath, a->vpath, a->qpath};
-    if (a->opath) check_output("out", a->opath, in_opt, in, 3);
-    if (a->so.trace_fst) {
-        check_output("trace", a->so.trace_fst, in_opt, in, 3);
-        if (a->opath && hg_file_same(a->opath, a->so.trace_fst))
-            hg_die_usage("hgsim", "--trace '%s': is also the --out file", a->so.trace_fst);
-    }
-    if (a->so.capture_dir) check_capture(a->so.capture_dir);
+    check_args(a);
 }
 
 static void print_stats(const hg_cfg *c, int nkeys, int nq, const hs_stats *st)

@@ -1,4 +1,5 @@
-// Unit tests of the synthesis flow's arithmetic, without running Yosys or OpenSTA: the memory
+// Unit tests of the synthesis flow's arithmetic, without running Yosys or OpenSTA: cell power
+// from simulated toggles, switched boundary capacitance, the memory
 // model (docs/synth.md, "Memory model"), memory power over an activity window, energy per
 // query at the flow clock and at Fmax, the node normalisation, the clock network and the model
 // variables.
@@ -19,6 +20,38 @@ namespace
 void near(double got, double want, const char *what)
 {
     EXPECT_NEAR(got, want, std::fabs(want) * 1e-12) << what;
+}
+
+// P = sum over cells of P0 + a (P1 - P0), a = toggles per output per cycle; cells without
+// simulated outputs (black boxes, memories) are left out of every sum.
+TEST(SynthEnergy, CellPowerFromSimulatedToggles)
+{
+    const sy_cell_act c[] = {
+        {1e-6, 5e-6, 2e-7, 1, 50},   // a = 50 / 1 / 100 = 0.5: 1e-6 + 0.5 x 4e-6 = 3e-6
+        {2e-6, 2e-6, 1e-7, 2, 0},    // no toggles, P1 = P0: 2e-6
+        {9e-6, 9e-5, 9e-7, 0, 1000}, // a black box: left out
+        {0, 1e-5, 0, 2, 400},        // a = 400 / 2 / 100 = 2 (glitching): 2e-5
+    };
+    sy_cells_power p = sy_cells_power_of(c, 4, 100.0);
+    near(p.power_w, 3e-6 + 2e-6 + 2e-5, "power");
+    near(p.leak_w, 2e-7 + 1e-7, "leakage");
+    near(p.p0dyn_w, (1e-6 - 2e-7) + (2e-6 - 1e-7), "P0 less leakage");
+    near(p.act_mean, (0.5 + 0 + 2) / 3, "mean activity");
+    sy_cells_power none = sy_cells_power_of(c + 2, 1, 100.0);
+    EXPECT_EQ(none.power_w, 0.0);
+    EXPECT_EQ(none.act_mean, 0.0) << "no cell counted: mean 0, not NaN";
+    // the activity scales with 1 / cycles: twice the window, half the dynamic part
+    sy_cells_power half = sy_cells_power_of(c, 1, 200.0);
+    near(half.power_w, 1e-6 + 0.25 * 4e-6, "power over twice the cycles");
+}
+
+// Boundary nets: C V^2 / 2 per toggle over the window (10 pF x toggles at 1.8 V over 100
+// cycles of 10 ns: 0.5 x 3.24 x 1e-11 J / 1e-6 s).
+TEST(SynthEnergy, SwitchedCapacitancePower)
+{
+    near(sy_switch_power_w(10.0, 1.8, 100, 10.0), 0.5 * 1.8 * 1.8 * 10e-12 / 1e-6, "10 pF toggles");
+    EXPECT_EQ(sy_switch_power_w(0.0, 1.8, 100, 10.0), 0.0);
+    near(sy_switch_power_w(10.0, 0.9, 100, 10.0), sy_switch_power_w(10.0, 1.8, 100, 10.0) / 4, "V^2");
 }
 
 TEST(SynthEnergy, MemoryModelFollowsItsFormula)

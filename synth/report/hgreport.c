@@ -997,6 +997,62 @@ typedef struct {
 
 /* Parses the options, reading every input (a bad one stops the run before anything is
    written); exits 0 after --help, 2 on bad input. */
+static void usage(void)
+{
+    printf("usage: hgreport --out DIR --point NAME=STIMULUS:RUN_DIR,... [--fidelity FILE ...]\n"
+           "                [--fidelity-n N=FILE ...] [--passages FILE ...] [--sweep-md FILE]\n"
+           "  --point NAME=STIMULUS:RUN_DIR,...  an operating point (at most 4): the synthesis flow\n"
+           "                      runs of its cores (each RUN_DIR holds reports/summary.json)\n"
+           "  --fidelity FILE     hadrun --json on the evaluation sentences: one run on a distilled\n"
+           "                      model (model.distilled: the HAD distilled rows) and/or one on the\n"
+           "                      original model (HAD post-training, baseline, int8-topn)\n"
+           "  --fidelity-n N=FILE hadrun --json at --top-n N (core.top_n must be N), one run of each\n"
+           "                      model per N: the fidelity-vs-N table and plot\n"
+           "  --passages FILE     hadrun --json on passages (sentences.max_tokens: their token limit),\n"
+           "                      one run of each model per (token limit, N): the long-text table\n"
+           "  --sweep-md FILE     a section hgsweep wrote, appended verbatim\n"
+           "  --system FILE       hgsys --json of one layer (repeatable): the system section's context\n"
+           "                      sweep (the fidelity runs' sys-* backends give its MiniLM layer)\n"
+           "  --system-point NAME the point whose flow energy per query gives the sweep's core logic\n"
+           "                      energy (default: the last --point)\n"
+           "  --nk-sweep RUN_DIR,...  one point of the workload sweep (repeatable, at most 32): flow\n"
+           "                      runs of one configuration, one per core type, on a stimulus of n_k\n"
+           "                      keys (their summaries' activity.n_keys): energy ratios against n_k\n"
+           "  --nk-stimulus TEXT  what the workload sweep's stimulus is (its section names it)\n"
+           "  --glitch-timed RUN_DIR,...  GL_SIM=timed flow runs, one per core type, and\n"
+           "  --glitch-zero RUN_DIR,...   zero-delay runs of the same netlists, instances and window:\n"
+           "                      per-block glitch factors every point's energy takes\n"
+           "  --kv-load NAME=RUN_DIR,...  flow runs of the point NAME's cores over the cycles before\n"
+           "                      the first query (their energy.window_nj): the K/V load, amortized\n"
+           "                      over the queries of the point's stimulus\n"
+           "Every figure of the fidelity files is against the original float model.\n");
+}
+
+/* --fidelity-n N=FILE: one run of the fidelity-vs-N table. */
+static void add_fidelity_n(args *a, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (!eq || end != eq || v < 1 || v > 1 << 20)
+        rp_die("--fidelity-n '%s': must be N=FILE with N a whole number >= 1 and <= %d", arg, 1 << 20);
+    a->nr = add_run(a->runs, a->nr, "fidelity-n", arg, eq + 1, (int)v);
+}
+
+/* Checks across options, after all are read; reads the glitch runs. */
+static void check_args(args *a)
+{
+    if (!a->out || a->npoints == 0) rp_die("--out and at least one --point are required");
+    int found = !a->sys_point;
+    for (int i = 0; i < a->npoints && !found; i++) found = strcmp(a->pts[i].name, a->sys_point) == 0;
+    if (!found) rp_die("--system-point '%s': no --point of that name", a->sys_point);
+    if (a->nnk && !a->nk_stimulus) rp_die("--nk-sweep needs --nk-stimulus (what the sweep's data is)");
+    rp_nk_check(a->nk, a->nnk);
+    for (int k = 0; k < a->nkv; k++) parse_kv_load(a->pts, a->npoints, a->kv_load[k]);
+    if (!a->glitch_timed != !a->glitch_zero) rp_die("--glitch-timed and --glitch-zero go together");
+    if (a->glitch_timed) rp_glitch_read(&glitch, a->glitch_timed, a->glitch_zero);
+}
+
 static void parse_args(int argc, char **argv, args *a)
 {
     static const struct option opts[] = {{"out", required_argument, 0, 'o'},
@@ -1028,15 +1084,7 @@ static void parse_args(int argc, char **argv, args *a)
             parse_point(&a->pts[a->npoints++], optarg);
             break;
         case 'f': a->nr = add_run(a->runs, a->nr, "fidelity", optarg, optarg, 0); break;
-        case 'n': {
-            char *eq = strchr(optarg, '='), *end;
-            long v = strtol(optarg, &end, 10);
-            if (!eq || end != eq || v < 1 || v > 1 << 20)
-                rp_die("--fidelity-n '%s': must be N=FILE with N a whole number >= 1 and <= %d", optarg,
-                       1 << 20);
-            a->nr = add_run(a->runs, a->nr, "fidelity-n", optarg, eq + 1, (int)v);
-            break;
-        }
+        case 'n': add_fidelity_n(a, optarg); break;
         case 'a': a->nr = add_run(a->runs, a->nr, "passages", optarg, optarg, 0); break;
         case 'y':
             if (a->nsys == MAX_SYS) rp_die("--system '%s': at most %d files", optarg, MAX_SYS);
@@ -1058,48 +1106,11 @@ static void parse_args(int argc, char **argv, args *a)
             free(a->sweep_md);
             a->sweep_md = rp_read_text(optarg, "--sweep-md", RP_MAX_SWEEP_MD);
             break;
-        case 'h':
-            printf(
-                "usage: hgreport --out DIR --point NAME=STIMULUS:RUN_DIR,... [--fidelity FILE ...]\n"
-                "                [--fidelity-n N=FILE ...] [--passages FILE ...] [--sweep-md FILE]\n"
-                "  --point NAME=STIMULUS:RUN_DIR,...  an operating point (at most 4): the synthesis flow\n"
-                "                      runs of its cores (each RUN_DIR holds reports/summary.json)\n"
-                "  --fidelity FILE     hadrun --json on the evaluation sentences: one run on a distilled\n"
-                "                      model (model.distilled: the HAD distilled rows) and/or one on the\n"
-                "                      original model (HAD post-training, baseline, int8-topn)\n"
-                "  --fidelity-n N=FILE hadrun --json at --top-n N (core.top_n must be N), one run of each\n"
-                "                      model per N: the fidelity-vs-N table and plot\n"
-                "  --passages FILE     hadrun --json on passages (sentences.max_tokens: their token limit),\n"
-                "                      one run of each model per (token limit, N): the long-text table\n"
-                "  --sweep-md FILE     a section hgsweep wrote, appended verbatim\n"
-                "  --system FILE       hgsys --json of one layer (repeatable): the system section's context\n"
-                "                      sweep (the fidelity runs' sys-* backends give its MiniLM layer)\n"
-                "  --system-point NAME the point whose flow energy per query gives the sweep's core logic\n"
-                "                      energy (default: the last --point)\n"
-                "  --nk-sweep RUN_DIR,...  one point of the workload sweep (repeatable, at most 32): flow\n"
-                "                      runs of one configuration, one per core type, on a stimulus of n_k\n"
-                "                      keys (their summaries' activity.n_keys): energy ratios against n_k\n"
-                "  --nk-stimulus TEXT  what the workload sweep's stimulus is (its section names it)\n"
-                "  --glitch-timed RUN_DIR,...  GL_SIM=timed flow runs, one per core type, and\n"
-                "  --glitch-zero RUN_DIR,...   zero-delay runs of the same netlists, instances and window:\n"
-                "                      per-block glitch factors every point's energy takes\n"
-                "  --kv-load NAME=RUN_DIR,...  flow runs of the point NAME's cores over the cycles before\n"
-                "                      the first query (their energy.window_nj): the K/V load, amortized\n"
-                "                      over the queries of the point's stimulus\n"
-                "Every figure of the fidelity files is against the original float model.\n");
-            exit(0);
+        case 'h': usage(); exit(0);
         default: rp_die("bad option '%s' (see --help)", argv[optind - 1]);
         }
     }
-    if (!a->out || a->npoints == 0) rp_die("--out and at least one --point are required");
-    int found = !a->sys_point;
-    for (int i = 0; i < a->npoints && !found; i++) found = strcmp(a->pts[i].name, a->sys_point) == 0;
-    if (!found) rp_die("--system-point '%s': no --point of that name", a->sys_point);
-    if (a->nnk && !a->nk_stimulus) rp_die("--nk-sweep needs --nk-stimulus (what the sweep's data is)");
-    rp_nk_check(a->nk, a->nnk);
-    for (int k = 0; k < a->nkv; k++) parse_kv_load(a->pts, a->npoints, a->kv_load[k]);
-    if (!a->glitch_timed != !a->glitch_zero) rp_die("--glitch-timed and --glitch-zero go together");
-    if (a->glitch_timed) rp_glitch_read(&glitch, a->glitch_timed, a->glitch_zero);
+    check_args(a);
 }
 
 /* The core energy of the system sweep: the flow's energy per query and cycles per query of

@@ -234,10 +234,8 @@ static double fmax_mhz(const timing *t)
 
 typedef struct {
     char *name;
-    double p0, p1, leak; /* W */
     int have_p1;
-    int nout;
-    double toggles; /* scratch: per instance */
+    sy_cell_act a; /* powers, outputs with toggles; toggles: scratch, per instance */
 } pcell;
 
 typedef struct {
@@ -295,7 +293,7 @@ static int read_power(const char *path, ptable *t, int which, char *err, size_t 
                 cap = cap ? 2 * cap : 1024;
                 t->c = sy_xrealloc(t->c, (size_t)cap * sizeof *t->c);
             }
-            t->c[t->n++] = (pcell){.name = sy_strdup(name), .p0 = v[3], .leak = v[2]};
+            t->c[t->n++] = (pcell){.name = sy_strdup(name), .a = {.p0_w = v[3], .leak_w = v[2]}};
         } else {
             pcell *c = ptable_find(t, name);
             if (!c) {
@@ -303,7 +301,7 @@ static int read_power(const char *path, ptable *t, int which, char *err, size_t 
                          name);
                 rc = -1;
             } else {
-                c->p1 = v[3];
+                c->a.p1_w = v[3];
                 c->have_p1 = 1;
             }
         }
@@ -385,7 +383,7 @@ static int read_map(const char *path, const char *module, ptable *t, const sy_bm
             else if (!(m->tog_cell[x[0]] = ptable_find(t, f[2])))
                 what = "a toggle net of a cell that has no row in the power tables";
             else {
-                m->tog_cell[x[0]]->nout++;
+                m->tog_cell[x[0]]->a.nout++;
                 ntogs_seen++;
                 const sy_bdrv *bd = bm ? sy_bound_find(bm, f[2], f[3]) : NULL;
                 if (bd) {
@@ -443,6 +441,46 @@ typedef struct {
     double *tog;
 } togfile;
 
+/* One header line of a .tog file (f[0..n-1], n >= 1) into t: the record's fields, `have`
+ * (bits of cycles, counted, mismatches seen), `in_counts` once the `toggles N` line is read.
+ * NULL, or what is wrong with the line. */
+static const char *tog_header_line(togfile *t, char **f, int n, const char *module, int *have, int *in_counts)
+{
+    long x = 0;
+    double c;
+    if (strcmp(f[0], "hgtog") == 0 || strcmp(f[0], "instance") == 0)
+        return n != 2 ? "a malformed header line" : NULL;
+    if (strcmp(f[0], "module") == 0)
+        return n != 2 || strcmp(f[1], module) != 0 ? "a toggle file of another module" : NULL;
+    if (strcmp(f[0], "cycles") == 0 || strcmp(f[0], "counted") == 0 || strcmp(f[0], "mismatches") == 0) {
+        int k3 = strcmp(f[0], "cycles") == 0 ? 0 : strcmp(f[0], "counted") == 0 ? 1 : 2;
+        long *dst[3] = {&t->cycles, &t->counted, &t->mismatches};
+        if (n != 2 || sy_parse_long(f[1], 0, 1L << 62, &x) != 0) return "a count that is not an integer >= 0";
+        *dst[k3] = x;
+        *have |= 1 << k3;
+        return NULL;
+    }
+    if (strcmp(f[0], "mem") == 0) {
+        if (n != 4 || (strcmp(f[2], "r") && strcmp(f[2], "w")) || sy_parse_double(f[3], 0, 1e18, &c) != 0)
+            return "a malformed mem line";
+        t->mem_inst = sy_xrealloc(t->mem_inst, (size_t)(t->nmem + 1) * sizeof(char *));
+        t->mem_kind = sy_xrealloc(t->mem_kind, (size_t)(t->nmem + 1) * sizeof(char *));
+        t->mem_count = sy_xrealloc(t->mem_count, (size_t)(t->nmem + 1) * sizeof(double));
+        t->mem_inst[t->nmem] = sy_strdup(f[1]);
+        t->mem_kind[t->nmem] = sy_strdup(f[2]);
+        t->mem_count[t->nmem++] = c;
+        return NULL;
+    }
+    if (strcmp(f[0], "toggles") == 0) {
+        if (n != 2 || sy_parse_long(f[1], 0, SY_MAX_NETS, &x) != 0) return "a malformed toggles line";
+        t->ntog = (int)x;
+        t->tog = sy_xcalloc((size_t)(t->ntog ? t->ntog : 1), sizeof *t->tog);
+        *in_counts = 1;
+        return NULL;
+    }
+    return "a line that is not part of a toggle file";
+}
+
 /* Reads one <instance>.tog (hgsynth gatesim, hggl_sim): header, memory access counts, then
  * exactly `toggles N` counts. -1 with err when it is malformed, from another module, or
  * records mismatches (its gate-level check failed). */
@@ -461,52 +499,15 @@ static int read_tog(const char *path, const char *module, togfile *t, char *err,
         lineno++;
         char *f[5];
         int n = sy_split(p, f, 4);
-        long x = 0;
         const char *what = NULL;
+        double c;
         if (in_counts) {
-            double c;
             if (n != 1 || k >= t->ntog || sy_parse_double(f[0], 0, 1e18, &c) != 0 || c != floor(c))
                 what = "a toggle count that is not an integer >= 0, or one too many";
             else
                 t->tog[k++] = c;
-        } else if (n == 0) {
-            continue;
-        } else if (strcmp(f[0], "hgtog") == 0 || strcmp(f[0], "instance") == 0) {
-            if (n != 2) what = "a malformed header line";
-        } else if (strcmp(f[0], "module") == 0) {
-            if (n != 2 || strcmp(f[1], module) != 0) what = "a toggle file of another module";
-        } else if (strcmp(f[0], "cycles") == 0 || strcmp(f[0], "counted") == 0 ||
-                   strcmp(f[0], "mismatches") == 0) {
-            int k3 = strcmp(f[0], "cycles") == 0 ? 0 : strcmp(f[0], "counted") == 0 ? 1 : 2;
-            long *dst[3] = {&t->cycles, &t->counted, &t->mismatches};
-            if (n != 2 || sy_parse_long(f[1], 0, 1L << 62, &x) != 0) {
-                what = "a count that is not an integer >= 0";
-            } else {
-                *dst[k3] = x;
-                have |= 1 << k3;
-            }
-        } else if (strcmp(f[0], "mem") == 0) {
-            double c;
-            if (n != 4 || (strcmp(f[2], "r") && strcmp(f[2], "w")) || sy_parse_double(f[3], 0, 1e18, &c) != 0)
-                what = "a malformed mem line";
-            else {
-                t->mem_inst = sy_xrealloc(t->mem_inst, (size_t)(t->nmem + 1) * sizeof(char *));
-                t->mem_kind = sy_xrealloc(t->mem_kind, (size_t)(t->nmem + 1) * sizeof(char *));
-                t->mem_count = sy_xrealloc(t->mem_count, (size_t)(t->nmem + 1) * sizeof(double));
-                t->mem_inst[t->nmem] = sy_strdup(f[1]);
-                t->mem_kind[t->nmem] = sy_strdup(f[2]);
-                t->mem_count[t->nmem++] = c;
-            }
-        } else if (strcmp(f[0], "toggles") == 0) {
-            if (n != 2 || sy_parse_long(f[1], 0, SY_MAX_NETS, &x) != 0)
-                what = "a malformed toggles line";
-            else {
-                t->ntog = (int)x;
-                t->tog = sy_xcalloc((size_t)(t->ntog ? t->ntog : 1), sizeof *t->tog);
-                in_counts = 1;
-            }
-        } else {
-            what = "a line that is not part of a toggle file";
+        } else if (n > 0) {
+            what = tog_header_line(t, f, n, module, &have, &in_counts);
         }
         if (what) {
             snprintf(err, errlen, "%s: line %d: %s", path, lineno, what);
@@ -576,6 +577,69 @@ static int port_w(const sy_mmod *m, const char *needle, sy_dir dir)
     return 0;
 }
 
+/* Adds one simulated instance's power to r: its toggle counts tf applied to the module's
+   cells (t, through map), its boundary nets switched at bnd_vdd (V) every period_ns. */
+static void add_instance_power(modres *r, ptable *t, const glmap *map, const togfile *tf, double bnd_vdd,
+                               double period_ns)
+{
+    double cyc = tf->counted > 0 ? (double)tf->counted : 1.0;
+    if (tf->counted > r->counted) r->counted = tf->counted;
+    for (int c = 0; c < t->n; c++) t->c[c].a.toggles = 0;
+    double bpin = 0, bwire = 0; /* pF x toggles */
+    for (int k = 0; k < map->ntog; k++) {
+        if (map->tog_cell[k]) map->tog_cell[k]->a.toggles += tf->tog[k];
+        bpin += map->tog_pin_pf[k] * tf->tog[k];
+        bwire += map->tog_wire_pf[k] * tf->tog[k];
+    }
+    r->bpin_sum_w += sy_switch_power_w(bpin, bnd_vdd, cyc, period_ns);
+    r->bwire_sum_w += sy_switch_power_w(bwire, bnd_vdd, cyc, period_ns);
+    sy_cell_act *cells = sy_xcalloc((size_t)(t->n ? t->n : 1), sizeof *cells);
+    for (int c = 0; c < t->n; c++) cells[c] = t->c[c].a;
+    sy_cells_power cp = sy_cells_power_of(cells, t->n, cyc);
+    free(cells);
+    r->p_sum_w += cp.power_w;
+    r->leak_sum_w += cp.leak_w;
+    r->p0dyn_sum_w += cp.p0dyn_w;
+    r->act_sum += cp.act_mean;
+    r->n_sim++;
+}
+
+/* Adds one simulated instance's memory accesses (tf) to the memory types (mems) of the
+   memory instances its map names. */
+static void add_instance_mem(memres *mems, int nmems, const glmap *map, const togfile *tf)
+{
+    for (int k = 0; k < tf->nmem; k++) {
+        const char *type = NULL;
+        for (int j = 0; j < map->nmem; j++)
+            if (strcmp(map->mem[j].inst, tf->mem_inst[k]) == 0) type = map->mem[j].type;
+        for (int j = 0; type && j < nmems; j++) {
+            if (strcmp(mems[j].mm->name, type) != 0) continue;
+            if (tf->mem_kind[k][0] == 'r')
+                mems[j].reads += tf->mem_count[k];
+            else
+                mems[j].writes += tf->mem_count[k];
+            if (tf->counted > mems[j].cycles) mems[j].cycles = tf->counted;
+        }
+    }
+}
+
+/* Reads the toggle file of instance `inst` of module `name` in run and checks it against the
+   module's map. -1 with err (tf freed) when it is malformed or from another netlist. */
+static int read_instance_tog(const char *run, const char *inst, const char *name, const glmap *map,
+                             togfile *tf, char *err, size_t errlen)
+{
+    char *tp = sy_asprintf("%s/reports/toggles/%s.tog", run, inst);
+    int trc = read_tog(tp, name, tf, err, errlen);
+    if (!trc && tf->ntog != map->ntog) {
+        snprintf(err, errlen, "toggle file %s has %d toggle nets, the module's map %d: not from this netlist",
+                 tp, tf->ntog, map->ntog);
+        trc = -1;
+    }
+    if (trc) tog_free(tf);
+    free(tp);
+    return trc;
+}
+
 /* Simulated power of every instance of one module; bm: its boundary loads (or NULL), switched
    at bnd_vdd (V) every period_ns. */
 static int module_power(const char *run, const sy_list *list, modres *r, memres *mems, int nmems,
@@ -587,97 +651,37 @@ static int module_power(const char *run, const sy_list *list, modres *r, memres 
     char *mp = sy_asprintf("%s/generated/gl/%s/map.txt", run, name);
     ptable t = {0};
     glmap map = {0};
-    int rc = 0;
-    if (read_power(p0, &t, 0, err, errlen) != 0 || read_power(p1, &t, 1, err, errlen) != 0) {
-        rc = -1;
-        goto done;
-    }
-    int have_map = 0;
-    for (int li = 0; li < list->n; li++) {
+    int rc = 0, have_map = 0;
+    if (read_power(p0, &t, 0, err, errlen) != 0 || read_power(p1, &t, 1, err, errlen) != 0) rc = -1;
+    for (int li = 0; li < list->n && rc == 0; li++) {
         const sy_inst *in = &list->v[li];
         if (in->mod != r->mm) continue;
         r->n_inst++;
         r->leaf_cells = (int)in->cells;
         if (in->cells > 0) r->n_with_cells++;
         if (!in->simulate) continue;
-        if (!have_map) {
-            if (read_map(mp, name, &t, bm, &map, err, errlen) != 0) {
-                rc = -1;
-                goto done;
-            }
-            have_map = 1;
-        }
-        char *tp = sy_asprintf("%s/reports/toggles/%s.tog", run, in->name);
-        togfile tf;
-        int trc = read_tog(tp, name, &tf, err, errlen);
-        if (!trc && tf.ntog != map.ntog) {
-            snprintf(err, errlen,
-                     "toggle file %s has %d toggle nets, the module's map %d: not from this netlist", tp,
-                     tf.ntog, map.ntog);
-            trc = -1;
-        }
-        if (trc) {
-            tog_free(&tf);
-            free(tp);
+        if (!have_map && read_map(mp, name, &t, bm, &map, err, errlen) != 0) {
             rc = -1;
-            goto done;
+            break;
         }
-        free(tp);
-        double cyc = tf.counted > 0 ? (double)tf.counted : 1.0;
-        if (tf.counted > r->counted) r->counted = tf.counted;
-        for (int c = 0; c < t.n; c++) t.c[c].toggles = 0;
-        double act = 0;
-        double bpin = 0, bwire = 0; /* pF x toggles */
-        for (int k = 0; k < map.ntog; k++) {
-            if (map.tog_cell[k]) map.tog_cell[k]->toggles += tf.tog[k];
-            bpin += map.tog_pin_pf[k] * tf.tog[k];
-            bwire += map.tog_wire_pf[k] * tf.tog[k];
+        have_map = 1;
+        togfile tf;
+        if (read_instance_tog(run, in->name, name, &map, &tf, err, errlen) != 0) {
+            rc = -1;
+            break;
         }
-        /* C V^2 / 2 per toggle (pF V^2 = pJ), over the counted cycles */
-        double w_per_pf = 0.5 * bnd_vdd * bnd_vdd * 1e-12 / (cyc * period_ns * 1e-9);
-        r->bpin_sum_w += bpin * w_per_pf;
-        r->bwire_sum_w += bwire * w_per_pf;
-        double p = 0, leak = 0, p0dyn = 0;
-        int ncell = 0;
-        for (int c = 0; c < t.n; c++) {
-            pcell *pc = &t.c[c];
-            if (pc->nout == 0) continue; /* black-box submodule or memory */
-            double a = pc->toggles / pc->nout / cyc;
-            p += pc->p0 + a * (pc->p1 - pc->p0);
-            leak += pc->leak;
-            p0dyn += pc->p0 - pc->leak;
-            act += a;
-            ncell++;
-        }
-        r->p_sum_w += p;
-        r->leak_sum_w += leak;
-        r->p0dyn_sum_w += p0dyn;
-        r->act_sum += ncell ? act / ncell : 0;
-        r->n_sim++;
-        for (int k = 0; k < tf.nmem; k++) {
-            const char *type = NULL;
-            for (int j = 0; j < map.nmem; j++)
-                if (strcmp(map.mem[j].inst, tf.mem_inst[k]) == 0) type = map.mem[j].type;
-            for (int j = 0; type && j < nmems; j++) {
-                if (strcmp(mems[j].mm->name, type) != 0) continue;
-                if (tf.mem_kind[k][0] == 'r')
-                    mems[j].reads += tf.mem_count[k];
-                else
-                    mems[j].writes += tf.mem_count[k];
-                if (tf.counted > mems[j].cycles) mems[j].cycles = tf.counted;
-            }
-        }
+        add_instance_power(r, &t, &map, &tf, bnd_vdd, period_ns);
+        add_instance_mem(mems, nmems, &map, &tf);
         tog_free(&tf);
     }
     /* instances not simulated (sampling) take the mean of the simulated ones */
-    if (r->n_sim > 0) {
+    if (rc == 0 && r->n_sim > 0) {
         double scale = (double)r->n_with_cells / r->n_sim;
         r->bpin_w = r->bpin_sum_w * scale;
         r->bwire_w = r->bwire_sum_w * scale;
         r->power_w = r->p_sum_w * scale + r->bpin_w + r->bwire_w;
         r->leak_w = r->leak_sum_w * scale;
     }
-done:
     glmap_free(&map);
     ptable_free(&t);
     free(p0);

@@ -35,3 +35,28 @@ sy_energy sy_energy_of(const sy_energy_in *in)
                          : 0;
     return e;
 }
+
+sy_cells_power sy_cells_power_of(const sy_cell_act *c, int n, double cycles)
+{
+    sy_cells_power r = {0, 0, 0, 0};
+    double act = 0;
+    int counted = 0;
+    for (int i = 0; i < n; i++) {
+        if (c[i].nout == 0) continue;
+        double a = c[i].toggles / c[i].nout / cycles;
+        r.power_w += c[i].p0_w + a * (c[i].p1_w - c[i].p0_w);
+        r.leak_w += c[i].leak_w;
+        r.p0dyn_w += c[i].p0_w - c[i].leak_w;
+        act += a;
+        counted++;
+    }
+    r.act_mean = counted ? act / counted : 0;
+    return r;
+}
+
+double sy_switch_power_w(double pf_toggles, double vdd, double cycles, double period_ns)
+{
+    /* pF V^2 = pJ; the order of the operations is the one the published figures used */
+    double w_per_pf = 0.5 * vdd * vdd * 1e-12 / (cycles * period_ns * 1e-9);
+    return pf_toggles * w_per_pf;
+}

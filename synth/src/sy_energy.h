@@ -1,5 +1,5 @@
 /* sy_energy.h — the arithmetic of `hgsynth summary` that turns power into energy per query:
- * memory power from access counts, energy per query at the flow's clock and at Fmax, and the
+ * cell power from simulated toggles, memory power from access counts, energy per query at the flow's clock and at Fmax, and the
  * node normalisation (docs/synth.md, "Throughput and energy per query"). Pure functions of
  * their arguments, unit-tested without a flow run (tests/test_synth_energy.cc).
  */
@@ -11,6 +11,30 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* One cell of a netlist for the activity-based power (docs/synth.md, "Power"): OpenSTA's
+   power at global activity 0 and 1 (p0_w, p1_w) and its leakage, the number of its outputs
+   with simulated toggles (0: a black box or memory, left out) and their toggles in all. */
+typedef struct {
+    double p0_w, p1_w, leak_w;
+    int nout;
+    double toggles;
+} sy_cell_act;
+
+typedef struct {
+    double power_w;  /* sum of P0 + a (P1 - P0), a = toggles / nout / cycles */
+    double leak_w;   /* sum of the leakages */
+    double p0dyn_w;  /* sum of P0 - leakage (the clock pins' part at activity 0) */
+    double act_mean; /* mean of a over the cells counted (0 when none) */
+} sy_cells_power;
+
+/* Power of one instance's cells over `cycles` simulated cycles (> 0), cells with nout == 0
+   left out. */
+sy_cells_power sy_cells_power_of(const sy_cell_act *c, int n, double cycles);
+
+/* Power of nets switched `pf_toggles` times their capacitance (sum of pF x toggles) over
+   `cycles` cycles of period_ns at vdd: C V^2 / 2 per toggle. Watts. */
+double sy_switch_power_w(double pf_toggles, double vdd, double cycles, double period_ns);
 
 /* Power of one memory module (all its instances) over an activity window of `cycles` cycles
    of period_ns: dynamic = (reads E_read + writes E_write) / (cycles T), leakage = instances x

@@ -192,46 +192,34 @@ static void parse_body(lexer *lx, sy_lnode *group, int top)
     }
 }
 
-static sy_lnode *parse_statement(lexer *lx)
+/* "key : value ;" after the ':': the value into n (a few libraries write unquoted multi-word
+   values: words up to ';' on the same line are joined). 0, or -1 after a lexer error. */
+static int parse_value(lexer *lx, sy_lnode *n)
 {
-    if (lx->kind != TK_WORD) {
-        lex_error(lx, "expected an attribute or group name");
-        return NULL;
+    if (lx->kind != TK_WORD && lx->kind != TK_STRING) {
+        lex_error(lx, "expected a value after ':'");
+        return -1;
     }
-    sy_lnode *n = sy_xcalloc(1, sizeof *n);
-    n->key = lx->text;
-    lx->text = NULL;
+    size_t len = strlen(lx->text);
+    n->value = sy_strndup(lx->text, len);
+    int line = lx->line;
     lex_next(lx);
-    if (lex_is(lx, ':')) {
+    while ((lx->kind == TK_WORD || lx->kind == TK_STRING) && lx->line == line) {
+        size_t add = strlen(lx->text);
+        n->value = sy_xrealloc(n->value, len + add + 2);
+        n->value[len] = ' ';
+        memcpy(n->value + len + 1, lx->text, add + 1);
+        len += add + 1;
         lex_next(lx);
-        if (lx->kind != TK_WORD && lx->kind != TK_STRING) {
-            lex_error(lx, "expected a value after ':'");
-            node_free(n);
-            return NULL;
-        }
-        /* Values like "1.8" or "table_lookup"; a few libraries write unquoted
-         * multi-word expressions: join words up to ';' on the same line. */
-        size_t len = strlen(lx->text);
-        n->value = sy_strndup(lx->text, len);
-        int line = lx->line;
-        lex_next(lx);
-        while ((lx->kind == TK_WORD || lx->kind == TK_STRING) && lx->line == line) {
-            size_t add = strlen(lx->text);
-            n->value = sy_xrealloc(n->value, len + add + 2);
-            n->value[len] = ' ';
-            memcpy(n->value + len + 1, lx->text, add + 1);
-            len += add + 1;
-            lex_next(lx);
-        }
-        if (lex_is(lx, ';')) lex_next(lx);
-        return n;
     }
-    if (!lex_is(lx, '(')) {
-        lex_error(lx, "expected ':' or '('");
-        node_free(n);
-        return NULL;
-    }
-    lex_next(lx);
+    if (lex_is(lx, ';')) lex_next(lx);
+    return 0;
+}
+
+/* "key ( arg, ... )" after the '(': the arguments into n, up to and including ')'. 0, or -1
+   after a lexer error. */
+static int parse_arglist(lexer *lx, sy_lnode *n)
+{
     int cap = 0;
     while (!lx->failed && !lex_is(lx, ')')) {
         if (lx->kind == TK_EOF) {
@@ -254,11 +242,39 @@ static sy_lnode *parse_statement(lexer *lx)
         lx->text = NULL;
         lex_next(lx);
     }
-    if (lx->failed) {
+    if (lx->failed) return -1;
+    lex_next(lx); /* ')' */
+    return 0;
+}
+
+/* One statement: "key : value ;", "key ( args ) ;" or the group "key ( args ) { ... }".
+   NULL after a lexer error. */
+static sy_lnode *parse_statement(lexer *lx)
+{
+    if (lx->kind != TK_WORD) {
+        lex_error(lx, "expected an attribute or group name");
+        return NULL;
+    }
+    sy_lnode *n = sy_xcalloc(1, sizeof *n);
+    n->key = lx->text;
+    lx->text = NULL;
+    lex_next(lx);
+    if (lex_is(lx, ':')) {
+        lex_next(lx);
+        if (parse_value(lx, n) == 0) return n;
         node_free(n);
         return NULL;
     }
-    lex_next(lx); /* ')' */
+    if (!lex_is(lx, '(')) {
+        lex_error(lx, "expected ':' or '('");
+        node_free(n);
+        return NULL;
+    }
+    lex_next(lx);
+    if (parse_arglist(lx, n) != 0) {
+        node_free(n);
+        return NULL;
+    }
     if (lex_is(lx, '{')) {
         n->is_group = 1;
         if (++lx->depth > MAX_GROUP_DEPTH) {
