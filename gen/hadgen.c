@@ -104,6 +104,18 @@ static int has_our_manifest(const char *dir)
 #define HG_OLD_MAX 64
 typedef char old_name[80];
 
+/* Appends to names[0..n) the probes file <p>_probes.v of every top <p>_core.v listed (the
+   probes are not in filelist.f: they are never synthesized). Returns the new count. */
+static int with_probes(old_name *names, int n)
+{
+    for (int i = 0, n0 = n; i < n0 && n < HG_OLD_MAX; i++) {
+        size_t len = strlen(names[i]), k = strlen("_core.v");
+        if (len > k && strcmp(names[i] + len - k, "_core.v") == 0)
+            snprintf(names[n++], sizeof names[0], "%.*s_probes.v", (int)(len - k), names[i]);
+    }
+    return n;
+}
+
 static int previous_files(const char *dir, old_name *names)
 {
     char path[PATH_MAX], line[512];
@@ -117,7 +129,7 @@ static int previous_files(const char *dir, old_name *names)
             snprintf(names[n++], sizeof names[0], "%s", line);
     }
     if (f) fclose(f);
-    return n;
+    return with_probes(names, n);
 }
 
 /* Removes the files of an earlier run (names from previous_files) that this run did not
@@ -129,13 +141,14 @@ static void remove_stale(const char *dir, old_name *names, int n)
     char listed[PATH_MAX], path[PATH_MAX + 96];
     snprintf(listed, sizeof listed, "%s/filelist.f", dir);
     FILE *f = hg_file_open(listed, 1L << 20, NULL, NULL, 0);
-    char now[HG_OLD_MAX][80];
+    old_name now[HG_OLD_MAX];
     int m = 0;
     while (f && m < HG_OLD_MAX && fgets(now[m], sizeof now[m], f)) {
         now[m][strcspn(now[m], "\r\n")] = 0;
         m++;
     }
     if (f) fclose(f);
+    m = with_probes(now, m);
     for (int i = 0; i < n; i++) {
         int kept = 0;
         for (int j = 0; j < m; j++) kept |= strcmp(names[i], now[j]) == 0;

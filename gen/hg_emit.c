@@ -3,10 +3,10 @@
  * files, the module skeleton, hand-written blocks, commit and the entry point.
  *
  * Every module goes to its own file. A module is described by calls to ge_mod_begin(),
- * ge_lparam(), ge_port(), ge_ports_end(), free Verilog text through ge_o(), and
- * ge_mod_end(), which also records the module (block, instance count, ports, memory
- * geometry) for the manifest and appends, for logic modules, the activity-capture block used
- * by the power flow. The modules themselves are written by hg_emit_blocks.c, hg_emit_av.c
+ * ge_lparam(), ge_port(), ge_ports_end(), free Verilog text through ge_o(), ge_child() for
+ * the generated modules it instantiates, and ge_mod_end(); the records (block, instance
+ * count, ports, memory geometry, children) feed the manifest and the simulation probes
+ * (hg_emit_probes.c), which hold all instrumentation: no design module does. The modules themselves are written by hg_emit_blocks.c, hg_emit_av.c
  * and hg_emit_top.c (hg_emit_int.h). The microarchitecture is described in
  * docs/architecture.md; the numbers in docs/spec.md.
  */
@@ -30,7 +30,8 @@
 /* Module name suffixes (the module of suffix S is <prefix>_S in <prefix>_S.v). */
 static const char *const mod_suffixes[] = {"xnor_lane", "mac_lane", "score_array", "topn", "wlut",
                                            "exp_unit",  "av_dim",   "av",          "norm", "kmem",
-                                           "vmem",      "smem",     "core",        NULL};
+                                           "vmem",      "smem",     "core",        "probes",
+                                           NULL};
 
 /* The blocks every module belongs to, in report order: manifest.json lists them ("blocks"),
    and the synthesis flow and the report take them from there. "memory" modules are costed by
@@ -102,7 +103,7 @@ void ge_out_end(gen *g)
 const char *ge_pfx(gen *g) { return g->c->prefix; }
 
 /* The header every emitted file starts with: do-not-edit, command line, parameters. */
-static void write_header(gen *g, const char *comment)
+void ge_write_header(gen *g, const char *comment)
 {
     const hg_cfg *c = g->c;
     ge_o(g,
@@ -129,6 +130,7 @@ mod_rec *ge_mod_begin(gen *g, const char *suffix, const char *block, int instanc
     char name[64];
     snprintf(name, sizeof name, "%s_%s", ge_pfx(g), suffix);
     memcpy(m->name, name, sizeof name);
+    snprintf(m->suffix, sizeof m->suffix, "%s", suffix);
     snprintf(m->file, sizeof m->file, "%s.v", name);
     m->block = block;
     m->instances = instances;
@@ -144,7 +146,7 @@ mod_rec *ge_mod_begin(gen *g, const char *suffix, const char *block, int instanc
     (void)known;
     ge_out_begin(g, m->file);
     if (!g->f) return m;
-    write_header(g, "//");
+    ge_write_header(g, "//");
     ge_o(g, "//\n// %s\n// %s\n", m->name, purpose);
     ge_o(g, "`default_nettype none\n\nmodule %s", m->name);
     g->nparams = 0;
@@ -201,57 +203,20 @@ void ge_ports_end(gen *g)
     ge_o(g, ");\n\n");
 }
 
-#define HG_CAP_CHUNK 8192 /* widest $fwrite argument Verilator accepts (bits) */
-
-static int imin(int a, int b) { return a < b ? a : b; }
-
-/* Activity capture (docs/spec.md, section 8): one line per rising clock edge with every
-   port but the clock, in port order, as fixed-width hex. */
-static void emit_capture(gen *g, const mod_rec *m)
+void ge_child(gen *g, const char *suffix, const char *loop, const char *inst, int count)
 {
-    ge_o(g, "\n`ifdef HG_CAPTURE\n"
-            "  // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.\n"
-            "  integer cap_fd;\n"
-            "  reg [8*256-1:0] cap_dir;\n"
-            "  reg [8*512-1:0] cap_path;\n"
-            "  initial begin\n"
-            "    cap_fd = 0;\n"
-            "    if ($value$plusargs(\"hg_capture_dir=%%s\", cap_dir)) begin\n"
-            "      $sformat(cap_path, \"%%0s/%%m.hex\", cap_dir);\n"
-            "      cap_fd = $fopen(cap_path, \"w\");\n"
-            "    end\n"
-            "  end\n"
-            "  always @(posedge clk_i)\n"
-            "    if (cap_fd != 0)\n"
-            "      $fwrite(cap_fd, \"");
-    /* A port wider than HG_CAP_CHUNK bits is printed as slices [min(w, (s+1)C)-1 : sC], most
-       significant first, with no separator: %h pads every slice to its full width, so the
-       line is the same as with the whole port (Verilator refuses wider $fwrite arguments). */
-    int n = 0;
-    for (int i = 0; i < m->nports; i++)
-        if (strcmp(m->ports[i].name, "clk_i") != 0) {
-            ge_o(g, "%s", n++ ? " " : "");
-            for (int s = (m->ports[i].width - 1) / HG_CAP_CHUNK; s >= 0; s--) ge_o(g, "%%h");
-        }
-    ge_o(g, "\\n\"");
-    for (int i = 0; i < m->nports; i++) {
-        const port_rec *p = &m->ports[i];
-        if (strcmp(p->name, "clk_i") == 0) continue;
-        int ns = (p->width - 1) / HG_CAP_CHUNK + 1;
-        if (ns == 1)
-            ge_o(g, ",\n              %s", p->name);
-        else
-            for (int s = ns - 1; s >= 0; s--)
-                ge_o(g, ",\n              %s[%d:%d]", p->name, imin(p->width, (s + 1) * HG_CAP_CHUNK) - 1,
-                     s * HG_CAP_CHUNK);
-    }
-    ge_o(g, ");\n`endif\n");
+    mod_rec *m = &g->mods[g->nmods - 1];
+    assert(m->nkids < MAX_KIDS && count >= 1);
+    child_rec *k = &m->kids[m->nkids++];
+    snprintf(k->suffix, sizeof k->suffix, "%s", suffix);
+    snprintf(k->loop, sizeof k->loop, "%s", loop ? loop : "");
+    snprintf(k->inst, sizeof k->inst, "%s", inst);
+    k->count = count;
 }
 
 void ge_mod_end(gen *g, int capture)
 {
-    mod_rec *m = &g->mods[g->nmods - 1];
-    if (capture) emit_capture(g, m);
+    g->mods[g->nmods - 1].capture = capture;
     ge_o(g, "\nendmodule\n\n`default_nettype wire\n");
     ge_out_end(g);
 }
@@ -292,7 +257,7 @@ void ge_copy_block(gen *g, const char *file)
     snprintf(g->files[g->nfiles++], sizeof g->files[0], "%s", file);
     ge_out_begin(g, file);
     if (g->f) {
-        write_header(g, "//");
+        ge_write_header(g, "//");
         ge_o(g, "// Copy of rtl/src/%s, the hand-written block: edit it there.\n\n", file);
         fwrite(text, 1, len, g->f);
     }
@@ -485,6 +450,7 @@ int hg_emit_core(const hg_cfg *c, const char *dir, const char *cmdline, char *er
         ge_emit_core_topn(g);
     else
         ge_emit_core_baseline(g);
+    if (!g->failed) ge_emit_probes(g);
     if (!g->failed) ge_emit_manifest(g);
     int rc = commit(g);
     free(g);

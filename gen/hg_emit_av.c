@@ -56,6 +56,7 @@ static void av_dims(gen *g)
          "    end\n"
          "  endgenerate\n\n",
          ge_pfx(g));
+    ge_child(g, "av_dim", "g_dim", "u_dim", g->c->d);
 }
 
 /* The hand-off stage (rtl/src/hg_av_out.v): weight sum, the result held for the normalizer,
@@ -86,8 +87,9 @@ static void av_out_ports(gen *g)
 /* The exp units of the AV units without a weight table (int8 cores): `count` instances
    g_exp[er]; unit er takes t[er*(SW+1) +: SW+1] when lookup_v[er] and writes weight er of
    mac_w. */
-static void emit_exp_units(gen *g, const char *count)
+static void emit_exp_units(gen *g, const char *count, int n)
 {
+    ge_child(g, "exp_unit", "g_exp", "u_exp", n);
     ge_o(g,
          "  genvar er;\n"
          "  generate\n"
@@ -186,8 +188,9 @@ void ge_emit_av_topn(gen *g)
              "    .w_o     (mac_w)\n"
              "  );\n\n",
              ge_pfx(g));
-    else
-        emit_exp_units(g, "R");
+    if (had) ge_child(g, "wlut", NULL, "u_wlut", 1);
+    if (!had)
+        emit_exp_units(g, "R", g->c->r);
     av_dims(g);
     av_out(g, "1'b0");
     ge_mod_end(g, 1);
@@ -258,7 +261,7 @@ void ge_emit_av_dense(gen *g)
         "t_o",        "t",          "busy_o",     "busy",       "mac_v_o",    "mac_v",      "mac_first_o",
         "mac_first",  "mac_last_o", "mac_last",   NULL};
     ge_hand_instance(g, "hg_av_rows", "u_rows", params, conns);
-    emit_exp_units(g, "P");
+    emit_exp_units(g, "P", g->c->p);
     av_dims(g);
     av_out(g, "busy");
     ge_mod_end(g, 1);

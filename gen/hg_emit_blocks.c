@@ -80,6 +80,7 @@ void ge_emit_score_array(gen *g)
          "    end\n"
          "  endgenerate\n",
          ge_pfx(g), had ? "xnor_lane" : "mac_lane", had ? "m_o" : "s_o");
+    ge_child(g, had ? "xnor_lane" : "mac_lane", "g_lane", "u_lane", c->p);
     ge_mod_end(g, 0);
 }
 
@@ -230,39 +231,6 @@ void ge_emit_norm(gen *g)
 
 /* ---- memories -------------------------------------------------------------------------- */
 
-/* Access counters of a memory for the simulator's statistics, in the generated module beside
-   the block (not part of the memory): reads (the read enables set: the RP of re_i when
-   multi_port, else the one re_i) and writes a cycle. */
-static void mem_counters(gen *g, int multi_port)
-{
-    ge_o(g, "\n`ifndef SYNTHESIS\n"
-            "  // Access counters for the simulator's statistics (not part of the memory).\n"
-            "  reg [63:0] n_reads /*verilator public_flat_rd*/;\n"
-            "  reg [63:0] n_writes /*verilator public_flat_rd*/;\n"
-            "  initial begin\n"
-            "    n_reads = 64'd0;\n"
-            "    n_writes = 64'd0;\n"
-            "  end\n");
-    if (multi_port)
-        ge_o(g, "  // Number of read enables set.\n"
-                "  function [63:0] nset;\n"
-                "    input [RP-1:0] x;\n"
-                "    integer i;\n"
-                "    begin\n"
-                "      nset = 64'd0;\n"
-                "      for (i = 0; i < RP; i = i + 1)\n"
-                "        nset = nset + {63'd0, x[i]};\n"
-                "    end\n"
-                "  endfunction\n");
-    ge_o(g,
-         "  always @(posedge clk_i) begin\n"
-         "    n_reads  <= n_reads + %s;\n"
-         "    n_writes <= n_writes + {63'd0, we_i};\n"
-         "  end\n"
-         "`endif\n",
-         multi_port ? "nset(re_i)" : "{63'd0, re_i}");
-}
-
 static void mem_geometry(gen *g, int words, int width, int rports)
 {
     mod_rec *m = &g->mods[g->nmods - 1];
@@ -296,7 +264,6 @@ void ge_emit_mem_banked(gen *g, const char *suffix, int width, const char *purpo
     ge_ports_end(g);
     static const char *const params[] = {"LANES", "LANES", "WORDS", "WORDS", "W", "W", NULL};
     ge_block_instance(g, "hg_mem_banked", params);
-    mem_counters(g, 0);
     ge_mod_end(g, 0);
 }
 
@@ -320,6 +287,5 @@ void ge_emit_mem_flat(gen *g, const char *suffix, int words, int aw, int width, 
     ge_ports_end(g);
     static const char *const params[] = {"WORDS", "WORDS", "W", "W", "RP", "RP", NULL};
     ge_block_instance(g, "hg_mem_flat", params);
-    mem_counters(g, 1);
     ge_mod_end(g, 0);
 }

@@ -2,17 +2,19 @@
  * hg_emit_int.h — the emitter's internals, shared by its files: the state of one generation
  * and the calls that write a module. Not part of the generator's interface (hg_emit.h).
  *
- *   hg_emit.c           output files, the module skeleton (ge_mod_begin .. ge_mod_end, with
- *                       the activity capture), hand-written blocks, commit, hg_emit_core
+ *   hg_emit.c           output files, the module skeleton (ge_mod_begin .. ge_mod_end),
+ *                       hand-written blocks, commit, hg_emit_core
  *   hg_emit_blocks.c    the modules around one block: score lanes and array, selector, softmax
  *                       weights, normalizer, memories
  *   hg_emit_av.c        the AV units
  *   hg_emit_top.c       the core tops
  *   hg_emit_manifest.c  manifest.json, filelist.f and the FuseSoC core file
+ *   hg_emit_probes.c    the simulation probes: activity capture and memory access counts,
+ *                       outside the design modules
  *
  * A module is written by ge_mod_begin(), ge_lparam() for each parameter, ge_port() for each
- * port, ge_ports_end(), its body through ge_o() (free text) or the block-instance calls,
- * and ge_mod_end(). Errors are sticky: after the first, calls write nothing and
+ * port, ge_ports_end(), its body through ge_o() (free text) or the block-instance calls, with
+ * ge_child() for each instance of another generated module, and ge_mod_end(). Errors are sticky: after the first, calls write nothing and
  * hg_emit_core reports it.
  */
 #ifndef HG_EMIT_INT_H
@@ -27,7 +29,7 @@
 #define MAX_MODS  24
 #define MAX_PORTS 48
 #define MAX_FILES (2 * MAX_MODS)  /* the modules and the block sources they use */
-#define MAX_OUTS  (MAX_FILES + 3) /* those, filelist.f, hadgen.core, manifest.json */
+#define MAX_OUTS  (MAX_FILES + 4) /* those, the probes, filelist.f, hadgen.core, manifest.json */
 
 typedef struct port_rec {
     const char *dir; /* "input" / "output" */
@@ -44,16 +46,30 @@ typedef struct param_rec {
     char comment[96];
 } param_rec;
 
+/* An instance (or a generate loop of instances) of a generated module inside another. */
+typedef struct child_rec {
+    char suffix[16]; /* the module instantiated: <prefix>_<suffix> */
+    char loop[16];   /* generate-loop label ("g_lane": instances g_lane[0].inst ..), or "" */
+    char inst[16];   /* instance name */
+    int count;       /* loop iterations (1 without a loop) */
+} child_rec;
+
+#define MAX_KIDS 8
+
 typedef struct mod_rec {
     char name[64];
+    char suffix[16];
     char file[72];
     char sources[4][40]; /* the hand-written blocks it instantiates (rtl/src files) */
     int nsources;
     const char *block;
     int instances;
     int mem_words, mem_width, mem_rports, mem_wports; /* memories only */
+    int capture;                                      /* its ports are captured for the power flow */
     int nports;
     port_rec ports[MAX_PORTS];
+    child_rec kids[MAX_KIDS];
+    int nkids;
 } mod_rec;
 
 typedef struct gen {
@@ -90,6 +106,9 @@ static inline int abits(int n) { return imax(1, hg_clog2(n)); }
 void ge_o(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The module prefix of the configuration. */
 const char *ge_pfx(gen *g);
+/* The header every generated file starts with (do-not-edit, command, parameters), each line
+   opened by `comment`. */
+void ge_write_header(gen *g, const char *comment);
 /* Starts output file dir/name under a temporary name (g->f is NULL if that fails); ends it. */
 void ge_out_begin(gen *g, const char *name);
 void ge_out_end(gen *g);
@@ -105,7 +124,10 @@ void ge_lparam(gen *g, const char *name, long value, const char *comment);
 void ge_port(gen *g, const char *kind, const char *range, int width, const char *name, const char *comment);
 /* Writes the parameter list and ports collected since ge_mod_begin. */
 void ge_ports_end(gen *g);
-/* Ends the module; capture: append the activity-capture block of the power flow. */
+/* Records that the module being written instantiates <prefix>_<suffix> as `inst`, inside the
+   generate loop `loop` (count iterations: loop[0].inst ..) or, loop NULL, once. */
+void ge_child(gen *g, const char *suffix, const char *loop, const char *inst, int count);
+/* Ends the module; capture: the power flow captures its ports (hg_emit_probes.c). */
 void ge_mod_end(gen *g, int capture);
 
 /* ---- hand-written blocks (hg_emit.c) */
@@ -140,5 +162,10 @@ void ge_emit_core_baseline(gen *g);
 
 /* ---- manifest.json, filelist.f, hadgen.core (hg_emit_manifest.c) */
 void ge_emit_manifest(gen *g);
+
+/* ---- <prefix>_probes.v (hg_emit_probes.c) */
+/* Its file name. */
+void ge_probes_file(gen *g, char *name, size_t len);
+void ge_emit_probes(gen *g);
 
 #endif

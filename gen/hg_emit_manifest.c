@@ -31,6 +31,9 @@ static cJSON *manifest_json(gen *g)
     cJSON *d = cJSON_AddObjectToObject(root, "derived");
     for (const hg_cfg_field *f = hg_cfg_derived; f->name; f++) add_int(d, f->name, hg_cfg_field_value(c, f));
     cJSON_AddStringToObject(root, "top", g->mods[g->nmods - 1].name);
+    char probes[80];
+    ge_probes_file(g, probes, sizeof probes);
+    cJSON_AddStringToObject(root, "probes", probes); /* simulation-only: not in filelist.f */
     cJSON *blocks = cJSON_AddArrayToObject(root, "blocks");
     for (int i = 0; i < ge_nblocks; i++) {
         cJSON *jb = cJSON_CreateObject();

@@ -186,6 +186,8 @@ static void core_front(gen *g, const char *full, const char *take)
          "    .s_o   (scores)\n"
          "  );\n\n",
          ge_pfx(g), ge_pfx(g));
+    ge_child(g, "kmem", NULL, "u_kmem", 1);
+    ge_child(g, "score_array", NULL, "u_score", 1);
 }
 
 static void core_norm(gen *g)
@@ -205,6 +207,7 @@ static void core_norm(gen *g)
          "    .idle_o     (norm_idle)\n"
          "  );\n",
          ge_pfx(g));
+    ge_child(g, "norm", NULL, "u_norm", 1);
 }
 
 static void core_params(gen *g, int nkw, int lnw, int gw)
@@ -265,6 +268,7 @@ static void topn_select(gen *g)
          "    .out_idx_o    (list_idx)\n"
          "  );\n\n",
          ge_pfx(g));
+    ge_child(g, "topn", NULL, "u_topn", 1);
 }
 
 /* The top-N cores' V memory and sparse AV unit. */
@@ -307,6 +311,8 @@ static void topn_av(gen *g)
             "    .wsum_o       (av_wsum),\n"
             "    .idle_o       (av_idle)\n"
             "  );\n\n");
+    ge_child(g, "vmem", NULL, "u_vmem", 1);
+    ge_child(g, "av", NULL, "u_av", 1);
 }
 
 void ge_emit_core_topn(gen *g)
@@ -360,6 +366,7 @@ static void baseline_scores(gen *g)
          "    .rdata_o (sm_rdata)\n"
          "  );\n\n",
          ge_pfx(g));
+    ge_child(g, "smem", NULL, "u_smem", 1);
 }
 
 /* The baseline's V memory and dense AV unit. */
@@ -400,6 +407,8 @@ static void baseline_av(gen *g)
          "    .idle_o      (av_idle)\n"
          "  );\n\n",
          ge_pfx(g), ge_pfx(g));
+    ge_child(g, "vmem", NULL, "u_vmem", 1);
+    ge_child(g, "av", NULL, "u_av", 1);
 }
 
 void ge_emit_core_baseline(gen *g)

@@ -23,7 +23,8 @@ grep -q '_smem\.v$' "$rtl/filelist.f" && defs+=(-DHS_HAS_SMEM)
 
 mkdir -p "$out"
 obj="$out/obj"
-hs_verilate --cc "$obj" -CFLAGS -fPIC "${vflags[@]}"
+# the probes (memory access counts; with HG_CAPTURE the activity capture), bound to the top
+hs_verilate --cc "$obj" -CFLAGS -fPIC "${vflags[@]}" +define+HS_BIND "$hs_probes"
 # The Verilator runtime is the same for every core: compiled once per cache.
 hs_runtime "$(dirname "$out")/_runtime" "${runtime[@]}" -- -fPIC -O2 -std=c++17 -DVM_TRACE_FST=1
 "$CXX" -shared -fPIC -O2 -std=c++17 -I"$obj" -I"$hs_inc" -I"$hs_inc/vltstd" -I"$here" "${defs[@]}" \

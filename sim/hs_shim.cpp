@@ -135,13 +135,13 @@ void tick(void *p)
 void mem_counts(void *p, uint64_t c[HS_NMEM])
 {
     auto *r = static_cast<Model *>(p)->top->rootp;
-    c[HS_KMEM_RD] = r->HS_INNER(u_kmem__DOT__n_reads);
-    c[HS_KMEM_WR] = r->HS_INNER(u_kmem__DOT__n_writes);
-    c[HS_VMEM_RD] = r->HS_INNER(u_vmem__DOT__n_reads);
-    c[HS_VMEM_WR] = r->HS_INNER(u_vmem__DOT__n_writes);
+    c[HS_KMEM_RD] = r->HS_INNER(u_hs_probes__DOT__kmem_reads);
+    c[HS_KMEM_WR] = r->HS_INNER(u_hs_probes__DOT__kmem_writes);
+    c[HS_VMEM_RD] = r->HS_INNER(u_hs_probes__DOT__vmem_reads);
+    c[HS_VMEM_WR] = r->HS_INNER(u_hs_probes__DOT__vmem_writes);
 #ifdef HS_HAS_SMEM
-    c[HS_SMEM_RD] = r->HS_INNER(u_smem__DOT__n_reads);
-    c[HS_SMEM_WR] = r->HS_INNER(u_smem__DOT__n_writes);
+    c[HS_SMEM_RD] = r->HS_INNER(u_hs_probes__DOT__smem_reads);
+    c[HS_SMEM_WR] = r->HS_INNER(u_hs_probes__DOT__smem_writes);
 #else
     c[HS_SMEM_RD] = c[HS_SMEM_WR] = 0;
 #endif

@@ -350,6 +350,8 @@ case "$CAPTURE_CMD" in
     files=()
     read -r -a plan_files <<< "$PLAN_FILES"
     for f in "${plan_files[@]}"; do files+=("$RTL_DIR/$f"); done
+    [ -n "$PLAN_BENCH_FILES" ] || die "CAPTURE_CMD=bench: $RTL_DIR/manifest.json names no probes file (an older hadgen? regenerate the RTL)"
+    files+=("$RTL_DIR/$PLAN_BENCH_FILES")
     read -r -a bench_defines <<< "$PLAN_BENCH_DEFINES"
     "$IVERILOG" -g2005 -DHG_CAPTURE "${bench_defines[@]}" -o "$GEN/capture_tb.vvp" \
       "$here/bench/hg_capture_tb.v" "${files[@]}" > "$LOG/capture_build.log" 2>&1 ||

@@ -361,6 +361,12 @@ void remove_tree(const std::string &path)
     nftw(path.c_str(), remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+bool exists(const std::string &path)
+{
+    struct stat st;
+    return lstat(path.c_str(), &st) == 0;
+}
+
 std::vector<std::string> list_dir(const std::string &dir)
 {
     std::vector<std::string> v;

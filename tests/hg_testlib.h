@@ -112,6 +112,8 @@ class TempDir
 
 // The names in a directory, sorted, without those starting with '.' (none if unreadable).
 std::vector<std::string> list_dir(const std::string &dir);
+// Whether something (a file, a folder, a dangling link) is at path (lstat).
+bool exists(const std::string &path);
 // The bytes of a file ("" if it cannot be read).
 std::string read_file(const std::string &path);
 // Writes bytes to a file (replacing it); asserts it was written.

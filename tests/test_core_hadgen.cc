@@ -188,8 +188,8 @@ TEST(Hadgen, CommittedRtlIsUpToDate)
     }
 }
 
-// Lint every emitted module on its own, plain and with the capture block; Icarus compiles
-// each core.
+// Lint every emitted module on its own, and the probes (plain and with the capture) bound to
+// the top; Icarus compiles each core, and the capture bench with its probes.
 class HadgenLint : public testing::TestWithParam<hg_cfg>
 {
 };
@@ -212,22 +212,31 @@ TEST_P(HadgenLint, VerilatorWallAndIcarus)
         files += " " + d + "/rtl/" + line;
         mods.push_back(line.substr(0, line.size() - 2));
     }
-    // each module on its own; the capture blocks once, through the top (the last module)
+    std::string probes = d + "/rtl/" + std::string(c.prefix) + "_probes.v";
+    ASSERT_TRUE(hgt::exists(probes)) << "no probes file " << probes;
+    EXPECT_EQ(files.find("_probes.v"), std::string::npos) << "the probes must stay out of filelist.f";
     for (const std::string &mod : mods) {
         Result r = hgt::run_cmd("verilator --lint-only -Wall --top-module " + mod + files);
         EXPECT_EQ(r.status, 0) << hgt::cfg_name(c) << " module " << mod << "\n" << r.out;
     }
-    Result rc =
-        hgt::run_cmd("verilator --lint-only -Wall +define+HG_CAPTURE --top-module " + mods.back() + files);
-    EXPECT_EQ(rc.status, 0) << hgt::cfg_name(c) << " with HG_CAPTURE\n" << rc.out;
+    for (const char *def : {"", " +define+HG_CAPTURE"}) {
+        Result rc = hgt::run_cmd("verilator --lint-only -Wall +define+HS_BIND" + std::string(def) +
+                                 " --top-module " + mods.back() + files + " " + probes);
+        EXPECT_EQ(rc.status, 0) << hgt::cfg_name(c) << " probes" << def << "\n" << rc.out;
+    }
     Result r = hgt::run_cmd("iverilog -g2005 -o " + d + "/a.out" + files);
     EXPECT_EQ(r.status, 0) << hgt::cfg_name(c) << "\n" << r.out;
+    Result b = hgt::run_cmd("cd " + d + "/rtl && " + std::string(HG_BIN_DIR) +
+                            "/hgsynth plan --rtl . --out plan.sh && . ./plan.sh && "
+                            "iverilog -g2005 -DHG_CAPTURE $PLAN_BENCH_DEFINES -o tb.vvp " +
+                            hgt::src_dir() + "/synth/bench/hg_capture_tb.v $PLAN_FILES $PLAN_BENCH_FILES");
+    EXPECT_EQ(b.status, 0) << hgt::cfg_name(c) << " capture bench with its probes\n" << b.out;
 }
 
 // A port wider than Verilator's 8192-bit $fwrite argument limit (the baseline AV unit's V rows:
 // P*8*d bits) is captured as slices. The sliced capture line must be the line of the whole
 // port: the same core with the slices joined back (Icarus has no such limit) writes identical
-// captures under the capture bench.
+// captures under the capture bench; Verilator accepts the sliced probes.
 TEST(HadgenCapture, WidePortsAreSlicedAndCaptureTheSameLines)
 {
     std::string d = hgt::temp_dir("hadgen");
@@ -235,21 +244,23 @@ TEST(HadgenCapture, WidePortsAreSlicedAndCaptureTheSameLines)
                            d + "/split")
                   .status,
               0);
-    std::string av = read_file(d + "/split/base_av.v");
+    std::string pr = read_file(d + "/split/base_probes.v");
     // 12*8*128 = 12288 bits: a 4096-bit top slice, then one full 8192-bit slice
-    ASSERT_NE(av.find("vm_rdata_i[12287:8192],"), std::string::npos) << av.substr(0, 4000);
-    ASSERT_NE(av.find("vm_rdata_i[8191:0]"), std::string::npos);
+    size_t hi = pr.find("`HS_DUT.u_av.vm_rdata_i[12287:8192],");
+    ASSERT_NE(hi, std::string::npos) << pr.substr(0, 4000);
+    ASSERT_NE(pr.find("`HS_DUT.u_av.vm_rdata_i[8191:0]"), std::string::npos);
     Result lint = hgt::run_cmd("cd " + d +
-                               "/split && verilator --lint-only -Wall +define+HG_CAPTURE "
-                               "--top-module base_core -f filelist.f");
+                               "/split && verilator --lint-only -Wall +define+HG_CAPTURE +define+HS_BIND "
+                               "--top-module base_core -f filelist.f base_probes.v");
     EXPECT_EQ(lint.status, 0) << lint.out;
 
-    // joined copy: one argument and one %h per port
+    // joined copy: the u_av line with one argument and one %h per port
     ASSERT_EQ(hgt::run_cmd("cp -r " + d + "/split " + d + "/joined").status, 0);
-    size_t b = av.find("$fwrite(cap_fd, \""), e = av.find(");\n`endif", b);
+    size_t b = pr.rfind("$fwrite(", hi), e = pr.find(");\n", hi);
     ASSERT_NE(b, std::string::npos);
     ASSERT_NE(e, std::string::npos);
-    std::string call = av.substr(b, e - b);
+    std::string call = pr.substr(b, e - b);
+    std::string head = call.substr(0, call.find('"'));
     std::vector<std::string> args;
     std::istringstream as(call.substr(call.find("\",") + 2));
     for (std::string a; std::getline(as, a, ',');) {
@@ -259,10 +270,10 @@ TEST(HadgenCapture, WidePortsAreSlicedAndCaptureTheSameLines)
     }
     std::string fmt;
     for (size_t i = 0; i < args.size(); i++) fmt += i ? " %h" : "%h";
-    std::string joined = "$fwrite(cap_fd, \"" + fmt + "\\n\"";
+    std::string joined = head + "\"" + fmt + "\\n\"";
     for (const std::string &a : args) joined += ",\n              " + a;
     EXPECT_NE(joined, call) << "nothing was sliced";
-    hgt::write_file(d + "/joined/base_av.v", av.substr(0, b) + joined + av.substr(e));
+    hgt::write_file(d + "/joined/base_probes.v", pr.substr(0, b) + joined + pr.substr(e));
 
     for (const char *v : {"split", "joined"}) {
         std::string x = d + "/" + v;
@@ -270,7 +281,7 @@ TEST(HadgenCapture, WidePortsAreSlicedAndCaptureTheSameLines)
                                 "/hgsynth plan --rtl . --out plan.sh && . ./plan.sh && "
                                 "iverilog -g2005 -DHG_CAPTURE $PLAN_BENCH_DEFINES -o tb.vvp " +
                                 hgt::src_dir() +
-                                "/synth/bench/hg_capture_tb.v $PLAN_FILES && "
+                                "/synth/bench/hg_capture_tb.v $PLAN_FILES $PLAN_BENCH_FILES && "
                                 "mkdir -p cap && vvp -n tb.vvp +hg_capture_dir=cap +hg_queries=3");
         ASSERT_EQ(r.status, 0) << v << "\n" << r.out;
     }

@@ -52,11 +52,7 @@ using hgt::small_calib_set;
 using hgt::temp_dir;
 using hgt::write_file;
 
-bool exists(const std::string &p)
-{
-    struct stat st;
-    return stat(p.c_str(), &st) == 0;
-}
+using hgt::exists;
 
 // float -> IEEE half, round to nearest even (finite inputs in the half range).
 uint16_t to_half(float f)

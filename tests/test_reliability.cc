@@ -37,11 +37,7 @@ using hgt::write_file;
 
 std::string bin(const char *tool) { return std::string(HG_BIN_DIR) + "/" + tool; }
 
-bool exists(const std::string &p)
-{
-    struct stat st;
-    return lstat(p.c_str(), &st) == 0;
-}
+using hgt::exists;
 
 // The model directory the tools use, as an absolute path ("" if there is none).
 std::string model_dir()
@@ -75,7 +71,9 @@ TEST(ReliabilityHadgen, ForceDeletesOnlyWhatHadgenWrote)
     EXPECT_EQ(read_file(d + "/my_design.v"), "module my_design; endmodule\n");
     EXPECT_EQ(read_file(d + "/had_mine_core.v"), "// hand-written, a generated-looking name\n");
     EXPECT_FALSE(exists(d + "/had_core.v")) << "the old core type's files are hadgen's: removed";
+    EXPECT_FALSE(exists(d + "/had_probes.v")) << "its probes too (not in filelist.f, named after the top)";
     EXPECT_TRUE(exists(d + "/base_core.v"));
+    EXPECT_TRUE(exists(d + "/base_probes.v"));
 
     // a user's directory with its own filelist.f naming its own files
     hgt::TempDir tu("rel_force_user");

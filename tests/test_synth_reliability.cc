@@ -42,7 +42,7 @@ bool has_word(const std::string &text, const std::string &w)
     }
     return false;
 }
-bool exists(const std::string &path) { return hgt::run_cmd("test -e " + q(path)).status == 0; }
+using hgt::exists;
 
 // The manifest of the one-module design: module m (clk_i, a_i -> y_o = ~a_i); `extra`
 // is spliced into params, `mod` replaces the module's name.

@@ -1,7 +1,8 @@
 // hg_capture_tb.v — activity-capture bench of the synthesis flow (synth/flow.sh).
 //
 // Drives a generated core (had, baseline or int8-topn) with synthetic but realistic data
-// and lets the core's HG_CAPTURE blocks write one <instance>.hex per logic instance:
+// and lets the core's probes (<prefix>_probes.v, compiled with HG_CAPTURE; they sit beside
+// the core here, Icarus having no bind) write one <instance>.hex per logic instance:
 //   reset; nkeys = +hg_keys (default L); exp table (HAD) or exp multiplier/shift (int8
 //   cores); that many key/value pairs; then +hg_queries queries back to back, outputs
 //   always taken.
@@ -22,7 +23,9 @@
 // Compile-time defines, from `hgsynth plan` (the manifest):
 //   HGB_TOP top module, HGB_KW key/query port width, HGB_VW value port width,
 //   HGB_OW output width, HGB_D head dimension, HGB_L max keys, HGB_HAD 1 for HAD,
-//   HGB_WB HAD weight bits, HGB_FRAC int8-core exp fraction bits
+//   HGB_WB HAD weight bits, HGB_FRAC int8-core exp fraction bits, HGB_PROBES the probes
+//   module (with HS_DUT=dut and HS_NAME="hg_capture_tb.dut": where they find the core and
+//   how the capture files are named)
 `timescale 1ns/1ps
 module hg_capture_tb;
   reg clk = 1'b0;
@@ -45,6 +48,9 @@ module hg_capture_tb;
     .q_valid_i(q_valid), .q_ready_o(q_ready), .q_data_i(q_data),
     .o_valid_o(o_valid), .o_ready_i(1'b1), .o_data_o(o_data)
   );
+`ifdef HGB_PROBES
+  `HGB_PROBES u_probes ();
+`endif
 
   always #5 clk = ~clk;
 

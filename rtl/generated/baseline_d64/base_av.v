@@ -137,42 +137,6 @@ module base_av #(
   );
 
 
-`ifdef HG_CAPTURE
-  // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.
-  integer cap_fd;
-  reg [8*256-1:0] cap_dir;
-  reg [8*512-1:0] cap_path;
-  initial begin
-    cap_fd = 0;
-    if ($value$plusargs("hg_capture_dir=%s", cap_dir)) begin
-      $sformat(cap_path, "%0s/%m.hex", cap_dir);
-      cap_fd = $fopen(cap_path, "w");
-    end
-  end
-  always @(posedge clk_i)
-    if (cap_fd != 0)
-      $fwrite(cap_fd, "%h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h\n",
-              rst_ni,
-              nkeys_i,
-              sc_valid_i,
-              sc_bank_i,
-              sc_smax_i,
-              sc_take_o,
-              exp_mul_i,
-              exp_shift_i,
-              sm_re_o,
-              sm_raddr_o,
-              sm_rdata_i,
-              vm_re_o,
-              vm_raddr_o,
-              vm_rdata_i,
-              out_valid_o,
-              out_ready_i,
-              acc_o,
-              wsum_o,
-              idle_o);
-`endif
-
 endmodule
 
 `default_nettype wire

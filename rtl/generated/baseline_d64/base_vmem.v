@@ -46,20 +46,6 @@ module base_vmem #(
     .rdata_o      (rdata_o)
   );
 
-`ifndef SYNTHESIS
-  // Access counters for the simulator's statistics (not part of the memory).
-  reg [63:0] n_reads /*verilator public_flat_rd*/;
-  reg [63:0] n_writes /*verilator public_flat_rd*/;
-  initial begin
-    n_reads = 64'd0;
-    n_writes = 64'd0;
-  end
-  always @(posedge clk_i) begin
-    n_reads  <= n_reads + {63'd0, re_i};
-    n_writes <= n_writes + {63'd0, we_i};
-  end
-`endif
-
 endmodule
 
 `default_nettype wire

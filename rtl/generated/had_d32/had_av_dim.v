@@ -42,29 +42,6 @@ module had_av_dim #(
     .acc_o        (acc_o)
   );
 
-`ifdef HG_CAPTURE
-  // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.
-  integer cap_fd;
-  reg [8*256-1:0] cap_dir;
-  reg [8*512-1:0] cap_path;
-  initial begin
-    cap_fd = 0;
-    if ($value$plusargs("hg_capture_dir=%s", cap_dir)) begin
-      $sformat(cap_path, "%0s/%m.hex", cap_dir);
-      cap_fd = $fopen(cap_path, "w");
-    end
-  end
-  always @(posedge clk_i)
-    if (cap_fd != 0)
-      $fwrite(cap_fd, "%h %h %h %h %h %h\n",
-              en_i,
-              valid_i,
-              first_i,
-              w_i,
-              v_i,
-              acc_o);
-`endif
-
 endmodule
 
 `default_nettype wire

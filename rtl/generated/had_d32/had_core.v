@@ -231,38 +231,6 @@ module had_core #(
     .idle_o     (norm_idle)
   );
 
-`ifdef HG_CAPTURE
-  // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.
-  integer cap_fd;
-  reg [8*256-1:0] cap_dir;
-  reg [8*512-1:0] cap_path;
-  initial begin
-    cap_fd = 0;
-    if ($value$plusargs("hg_capture_dir=%s", cap_dir)) begin
-      $sformat(cap_path, "%0s/%m.hex", cap_dir);
-      cap_fd = $fopen(cap_path, "w");
-    end
-  end
-  always @(posedge clk_i)
-    if (cap_fd != 0)
-      $fwrite(cap_fd, "%h %h %h %h %h %h %h %h %h %h %h %h %h %h %h\n",
-              rst_ni,
-              cfg_valid_i,
-              cfg_ready_o,
-              cfg_addr_i,
-              cfg_data_i,
-              kv_valid_i,
-              kv_ready_o,
-              kv_k_i,
-              kv_v_i,
-              q_valid_i,
-              q_ready_o,
-              q_data_i,
-              o_valid_o,
-              o_ready_i,
-              o_data_o);
-`endif
-
 endmodule
 
 `default_nettype wire

@@ -44,30 +44,6 @@ module had_vmem #(
     .rdata_o      (rdata_o)
   );
 
-`ifndef SYNTHESIS
-  // Access counters for the simulator's statistics (not part of the memory).
-  reg [63:0] n_reads /*verilator public_flat_rd*/;
-  reg [63:0] n_writes /*verilator public_flat_rd*/;
-  initial begin
-    n_reads = 64'd0;
-    n_writes = 64'd0;
-  end
-  // Number of read enables set.
-  function [63:0] nset;
-    input [RP-1:0] x;
-    integer i;
-    begin
-      nset = 64'd0;
-      for (i = 0; i < RP; i = i + 1)
-        nset = nset + {63'd0, x[i]};
-    end
-  endfunction
-  always @(posedge clk_i) begin
-    n_reads  <= n_reads + nset(re_i);
-    n_writes <= n_writes + {63'd0, we_i};
-  end
-`endif
-
 endmodule
 
 `default_nettype wire

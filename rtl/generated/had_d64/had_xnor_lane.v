@@ -36,27 +36,6 @@ module had_xnor_lane #(
     .m_o          (m_o)
   );
 
-`ifdef HG_CAPTURE
-  // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.
-  integer cap_fd;
-  reg [8*256-1:0] cap_dir;
-  reg [8*512-1:0] cap_path;
-  initial begin
-    cap_fd = 0;
-    if ($value$plusargs("hg_capture_dir=%s", cap_dir)) begin
-      $sformat(cap_path, "%0s/%m.hex", cap_dir);
-      cap_fd = $fopen(cap_path, "w");
-    end
-  end
-  always @(posedge clk_i)
-    if (cap_fd != 0)
-      $fwrite(cap_fd, "%h %h %h %h\n",
-              en_i,
-              q_i,
-              k_i,
-              m_o);
-`endif
-
 endmodule
 
 `default_nettype wire

@@ -130,39 +130,6 @@ module i8topn_av #(
   );
 
 
-`ifdef HG_CAPTURE
-  // Activity capture for the power flow: +hg_capture_dir=DIR writes DIR/<instance>.hex.
-  integer cap_fd;
-  reg [8*256-1:0] cap_dir;
-  reg [8*512-1:0] cap_path;
-  initial begin
-    cap_fd = 0;
-    if ($value$plusargs("hg_capture_dir=%s", cap_dir)) begin
-      $sformat(cap_path, "%0s/%m.hex", cap_dir);
-      cap_fd = $fopen(cap_path, "w");
-    end
-  end
-  always @(posedge clk_i)
-    if (cap_fd != 0)
-      $fwrite(cap_fd, "%h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h\n",
-              rst_ni,
-              list_valid_i,
-              list_v_i,
-              list_s_i,
-              list_idx_i,
-              list_take_o,
-              exp_mul_i,
-              exp_shift_i,
-              vm_re_o,
-              vm_raddr_o,
-              vm_rdata_i,
-              out_valid_o,
-              out_ready_i,
-              acc_o,
-              wsum_o,
-              idle_o);
-`endif
-
 endmodule
 
 `default_nettype wire
