@@ -961,6 +961,11 @@ TEST(DistillRef, FloatHadMatchesThePyTorchStudent)
     ASSERT_EQ(cJSON_GetArraySize(embs), n);
     double cos_min = cJSON_GetObjectItem(tol, "cos_min")->valuedouble;
     double max_abs = cJSON_GetObjectItem(tol, "max_abs")->valuedouble;
+    // at most `outliers` sentences may miss the tight tolerance (a sign or a top-N tie decided
+    // within fp32 rounding differently by the two encoders), each within outlier_cos_min
+    cJSON *jo = cJSON_GetObjectItem(tol, "outliers"), *jc = cJSON_GetObjectItem(tol, "outlier_cos_min");
+    int outliers_allowed = jo ? jo->valueint : 0;
+    double outlier_cos_min = jc ? jc->valuedouble : cos_min;
 
     char err[kErr];
     tok_vocab *v = tok_load((model + "/vocab.txt").c_str(), err, sizeof err);
@@ -992,7 +997,7 @@ TEST(DistillRef, FloatHadMatchesThePyTorchStudent)
     auto e = read_embeddings(dir + "/emb.txt")["float-had"];
     ASSERT_EQ((int)e.size(), n);
     double worst_cos = 2.0, worst_abs = 0.0;
-    int wc = 0, wa = 0;
+    int wc = 0, wa = 0, outliers = 0;
     for (int i = 0; i < n; i++) {
         cJSON *r = cJSON_GetArrayItem(embs, i);
         std::vector<double> want;
@@ -1003,11 +1008,18 @@ TEST(DistillRef, FloatHadMatchesThePyTorchStudent)
         for (size_t j = 0; j < want.size(); j++) mx = std::max(mx, std::fabs(e[i][j] - want[j]));
         if (c < worst_cos) worst_cos = c, wc = i;
         if (mx > worst_abs) worst_abs = mx, wa = i;
-        EXPECT_GE(c, cos_min) << "sentence " << i + 1 << ": " << cJSON_GetArrayItem(sent, i)->valuestring;
-        EXPECT_LE(mx, max_abs) << "sentence " << i + 1;
+        if (c >= cos_min && mx <= max_abs) continue;
+        outliers++;
+        EXPECT_GE(c, outlier_cos_min)
+            << "sentence " << i + 1 << ": " << cJSON_GetArrayItem(sent, i)->valuestring;
+        printf("[ info ] sentence %d misses the tight tolerance: cosine %.9f, |diff| %.3g: %s\n", i + 1, c,
+               mx, cJSON_GetArrayItem(sent, i)->valuestring);
     }
+    EXPECT_LE(outliers, outliers_allowed)
+        << outliers << " sentences miss cos >= " << cos_min << " or |diff| <= " << max_abs;
     printf("[ info ] %d sentences: worst cosine %.9f (sentence %d), worst |diff| %.3g "
-           "(sentence %d); tolerance cos >= %g, |diff| <= %g\n",
-           n, worst_cos, wc + 1, worst_abs, wa + 1, cos_min, max_abs);
+           "(sentence %d); tolerance cos >= %g, |diff| <= %g (%d allowed within cos >= %g, %d used)\n",
+           n, worst_cos, wc + 1, worst_abs, wa + 1, cos_min, max_abs, outliers_allowed, outlier_cos_min,
+           outliers);
     cJSON_Delete(ref);
 }

@@ -67,7 +67,7 @@ $(DISTILL_PHRASES): sw/distill/phrases.py sw/distill/corpus.py $(DISTILL_CORPUS)
 #                       artifact's settings and writes $(DISTILL_OUT): had_minilm.safetensors,
 #                       had.json (alpha, N, recipe, seed, command, corpus hash, fidelity after
 #                       each stage), train_log.csv, loss.png, fidelity.csv, train.log and the
-#                       student reference distill_student.json. About 9 min on one H200;
+#                       student reference distill_student.json. About 8 min on one H200;
 #                       on CPU about 0.8 s a step on 16 cores (hours; docs/distill.md).
 #                       To adopt a run: copy its had.json, had_minilm.safetensors,
 #                       train_log.csv, loss.png, fidelity.csv, train.log to sw/distill/model/
@@ -87,11 +87,15 @@ DISTILL_BASE_SHA256 ?= $(shell f=$(DISTILL_BASE)/model.safetensors; [ -f $$f ] &
 DISTILL_CORPUS_IN ?= $(DISTILL_CORPUS)
 DISTILL_OUT    ?= $(DISTILL_DIR)/run
 # The committed artifact's recipe (sw/distill/model/had.json "command", docs/distill.md).
-DISTILL_ARGS   ?= --train all --lr 1e-4 --frag-frac 0.25 --steps 1500,1500,10000,3000 --seed $(DISTILL_SEED)
+# The everyday sentences it draws half of its short samples from (make distill-phrases; a
+# copy such as phrases.txt.xz works too).
+DISTILL_PHRASES_IN ?= $(DISTILL_PHRASES)
+DISTILL_ARGS   ?= --train all --lr 1e-4 --frag-frac 0.25 --batch 256 --long-batch 32 \
+                  --corpus2 $(DISTILL_PHRASES_IN) --corpus2-frac 0.5 --steps 797,797,5312,1594 --seed $(DISTILL_SEED)
 DISTILL_REF    ?= --ref-sentences sw/data/sentences_eval.txt --ref-count 24
 
 .PHONY: distill test-distill distill-carry distill-plot
-distill: | $(DISTILL_CORPUS_IN)
+distill: | $(DISTILL_CORPUS_IN) $(DISTILL_PHRASES_IN)
 	@$(PYTHON) -c 'import torch, safetensors, tokenizers' 2>/dev/null || { echo \
 	  "distill: needs PyTorch, safetensors and tokenizers (pip); not installed for $(PYTHON)"; exit 2; }
 	@[ -f $(DISTILL_BASE)/model.safetensors ] || { echo "distill: $(DISTILL_BASE): no model" \
