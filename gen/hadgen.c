@@ -110,8 +110,11 @@ static int with_probes(old_name *names, int n)
 {
     for (int i = 0, n0 = n; i < n0 && n < HG_OLD_MAX; i++) {
         size_t len = strlen(names[i]), k = strlen("_core.v");
-        if (len > k && strcmp(names[i] + len - k, "_core.v") == 0)
-            snprintf(names[n++], sizeof names[0], "%.*s_probes.v", (int)(len - k), names[i]);
+        if (len > k && len - k < sizeof names[0] && strcmp(names[i] + len - k, "_core.v") == 0) {
+            char prefix[sizeof names[0]];
+            snprintf(prefix, sizeof prefix, "%.*s", (int)(len - k), names[i]);
+            hg_emit_probes_file(prefix, names[n++], sizeof names[0]);
+        }
     }
     return n;
 }

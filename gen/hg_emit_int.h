@@ -164,8 +164,6 @@ void ge_emit_core_baseline(gen *g);
 void ge_emit_manifest(gen *g);
 
 /* ---- <prefix>_probes.v (hg_emit_probes.c) */
-/* Its file name. */
-void ge_probes_file(gen *g, char *name, size_t len);
 void ge_emit_probes(gen *g);
 
 #endif

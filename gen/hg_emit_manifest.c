@@ -2,6 +2,7 @@
  * hg_emit_manifest.c — manifest.json (configuration, derived values, blocks, modules with
  * their ports and memory geometry), filelist.f and the FuseSoC core description hadgen.core.
  */
+#include "hg_emit.h"
 #include "hg_emit_int.h"
 
 #include <stdlib.h>
@@ -32,7 +33,7 @@ static cJSON *manifest_json(gen *g)
     for (const hg_cfg_field *f = hg_cfg_derived; f->name; f++) add_int(d, f->name, hg_cfg_field_value(c, f));
     cJSON_AddStringToObject(root, "top", g->mods[g->nmods - 1].name);
     char probes[80];
-    ge_probes_file(g, probes, sizeof probes);
+    hg_emit_probes_file(ge_pfx(g), probes, sizeof probes);
     cJSON_AddStringToObject(root, "probes", probes); /* simulation-only: not in filelist.f */
     cJSON *blocks = cJSON_AddArrayToObject(root, "blocks");
     for (int i = 0; i < ge_nblocks; i++) {

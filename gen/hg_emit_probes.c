@@ -11,6 +11,7 @@
  * top. Verilator attaches the module to the core with `bind` (HS_BIND); Icarus, which has no
  * bind, instantiates it beside the core (synth/bench/hg_capture_tb.v).
  */
+#include "hg_emit.h"
 #include "hg_emit_int.h"
 
 #include <assert.h>
@@ -66,7 +67,10 @@ static void walk(const gen *g, const mod_rec *m, const char *path, inst_list *l)
     }
 }
 
-void ge_probes_file(gen *g, char *name, size_t len) { snprintf(name, len, "%s_probes.v", ge_pfx(g)); }
+void hg_emit_probes_file(const char *prefix, char *name, size_t len)
+{
+    snprintf(name, len, "%s_probes.v", prefix);
+}
 
 static const port_rec *find_port(const mod_rec *m, const char *name)
 {
@@ -170,7 +174,7 @@ void ge_emit_probes(gen *g)
     inst_list l = {0};
     walk(g, &g->mods[g->nmods - 1], "", &l);
     char file[80];
-    ge_probes_file(g, file, sizeof file);
+    hg_emit_probes_file(ge_pfx(g), file, sizeof file);
     ge_out_begin(g, file);
     ge_write_header(g, "//");
     ge_o(g,

@@ -159,7 +159,7 @@ static uint64_t rtl_hash(const char *dir, const char *prefix, const char *const 
         if (joinp(path, sizeof path, dir, line) == 0) h = hash_file(h, path);
     }
     fclose(fl);
-    snprintf(line, sizeof line, "%s_probes.v", prefix);
+    hg_emit_probes_file(prefix, line, sizeof line);
     if (joinp(path, sizeof path, dir, line) == 0) h = hash_file(h, path);
     for (; deps && *deps; deps++)
         if (joinp(path, sizeof path, HG_SRC_DIR, *deps) == 0) h = hash_file(h, path);
