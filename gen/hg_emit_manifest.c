@@ -35,6 +35,8 @@ static cJSON *manifest_json(gen *g)
     char probes[80];
     hg_emit_probes_file(ge_pfx(g), probes, sizeof probes);
     cJSON_AddStringToObject(root, "probes", probes); /* simulation-only: not in filelist.f */
+    hg_emit_probes_module(ge_pfx(g), probes, sizeof probes);
+    cJSON_AddStringToObject(root, "probes_module", probes);
     cJSON *blocks = cJSON_AddArrayToObject(root, "blocks");
     for (int i = 0; i < ge_nblocks; i++) {
         cJSON *jb = cJSON_CreateObject();

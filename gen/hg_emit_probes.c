@@ -67,6 +67,11 @@ static void walk(const gen *g, const mod_rec *m, const char *path, inst_list *l)
     }
 }
 
+void hg_emit_probes_module(const char *prefix, char *name, size_t len)
+{
+    snprintf(name, len, "%s_probes", prefix);
+}
+
 void hg_emit_probes_file(const char *prefix, char *name, size_t len)
 {
     snprintf(name, len, "%s_probes.v", prefix);

@@ -180,6 +180,11 @@ TEST(SynthReliability, PlanRefusesNamesThatAreNotIdentifiers)
          "\"block\":\"control\",\"instances\":1,"
          "\"ports\":[{\"name\":\"a`id`\",\"dir\":\"input\",\"width\":1}]}]}",
          "port name"},
+        {replaced(manifest(), "\"top\":\"m\"",
+                  "\"top\":\"m\",\"probes\":\"m.v\",\"probes_module\":\"p`id`\""),
+         "\"probes_module\" (with \"probes\") is p`id`, not an identifier"},
+        {replaced(manifest(), "\"top\":\"m\"", "\"top\":\"m\",\"probes\":\"m.v\""),
+         "\"probes_module\" (with \"probes\") is missing"},
     };
     for (const Case &c : cases) {
         hgt::write_file(t.rtl + "/manifest.json", c.json);

@@ -118,11 +118,8 @@ static void write_plan(const sy_manifest *m, sy_buf *out)
                   m->exp_frac_bits > 0 ? (int)m->exp_frac_bits : 6);
     /* the probes (the capture) sit beside the core in the bench: their hierarchical names start
        at its instance dut, and the capture files are named after its %m name */
-    if (m->probes[0]) {
-        size_t n = strlen(m->probes);
-        sy_buf_printf(&b, " -DHGB_PROBES=%.*s -DHS_DUT=dut -DHS_NAME=\"hg_capture_tb.dut\"",
-                      (int)(n > 2 && strcmp(m->probes + n - 2, ".v") == 0 ? n - 2 : n), m->probes);
-    }
+    if (m->probes[0])
+        sy_buf_printf(&b, " -DHGB_PROBES=%s -DHS_DUT=dut -DHS_NAME=\"hg_capture_tb.dut\"", m->probes_module);
     assign(out, "PLAN_BENCH_DEFINES", b.s);
     sy_buf_free(&b);
     assign(out, "PLAN_BENCH_FILES", m->probes);

@@ -166,17 +166,26 @@ static int read_sources(const cJSON *js, sy_mmod *mod, const sy_manifest *m, con
     return 0;
 }
 
-/* "probes": absent (""), or a plain file name of the directory that is a regular file there. */
+/* "probes": absent (""), or a plain file name of the directory that is a regular file there,
+   with "probes_module", the module it holds (an identifier). */
 static int read_probes(const cJSON *root, sy_manifest *m, const char *path, char *err, size_t errlen)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, "probes");
     if (!j) {
         m->probes = sy_strdup("");
+        m->probes_module = sy_strdup("");
         return 0;
+    }
+    const char *mod = jstr(root, "probes_module");
+    if (!mod || !sy_is_ident(mod)) {
+        snprintf(err, errlen, "%s: \"probes_module\" (with \"probes\") is %s, not an identifier", path,
+                 mod ? mod : "missing");
+        return -1;
     }
     const char *f = cJSON_IsString(j) ? j->valuestring : NULL;
     if (!f || !sy_is_filename(f)) {
-        snprintf(err, errlen, "%s: \"probes\" is not a plain file name of the directory ([A-Za-z0-9_][A-Za-z0-9_.-]*)",
+        snprintf(err, errlen,
+                 "%s: \"probes\" is not a plain file name of the directory ([A-Za-z0-9_][A-Za-z0-9_.-]*)",
                  path);
         return -1;
     }
@@ -189,6 +198,7 @@ static int read_probes(const cJSON *root, sy_manifest *m, const char *path, char
         return -1;
     }
     m->probes = sy_strdup(f);
+    m->probes_module = sy_strdup(mod);
     return 0;
 }
 
@@ -469,6 +479,7 @@ void sy_manifest_free(sy_manifest *m)
     free(m->command);
     free(m->prefix);
     free(m->probes);
+    free(m->probes_module);
     free(m->json);
     free(m);
 }
