@@ -15,7 +15,9 @@ size-limited channel (64 MB a transfer) gets one of two smaller copies instead:
       also hold the committed artifact (21 MB): 34 + 21 + the corpus (4 MB) < 64 MB.
   --mode exact (about 46 MB): every tensor exact except the word-embedding table, of which
       only the exact rows below are kept. Enough to compute reference embeddings of the
-      given sentences with exactly the weights the C encoder reads.
+      given sentences with exactly the weights the C encoder reads. With --without ARTIFACT
+      (the artifact's safetensors) its tensors are left out too: about 2 MB for the first 24
+      evaluation sentences, the copy had_distill.py --ref-only overlays the artifact on.
 
 Exact rows: `hadgen.exact_ids` (I64) and `hadgen.exact_rows` (F32), the fp32 rows of the
 word-embedding table for every token id of the given sentence files (tokenized with BERT's
@@ -132,7 +134,10 @@ def main():
                     "model.safetensors, vocab.txt)")
     ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--mode", choices=("train", "small", "exact"), default="train")
-    ap.add_argument("--corpus", help="--mode small: corpus.txt whose tokens keep their rows")
+    ap.add_argument("--corpus", action="append", default=[], help="--mode small: corpus file "
+                    "(one sentence a line) whose tokens keep their rows; repeatable")
+    ap.add_argument("--without", metavar="SAFETENSORS", help="leave out the tensors this file "
+                    "holds (an artifact's, for a copy that only computes references with it)")
     ap.add_argument("sentences", nargs="*", help="sentence files whose tokens keep exact rows")
     a = ap.parse_args()
     for f in ("config.json", "model.safetensors", "vocab.txt"):
@@ -151,17 +156,26 @@ def main():
         if not a.corpus:
             sys.exit("carry.py: --mode small needs --corpus")
         seen, cache = set(ids), {}
-        with open(a.corpus, encoding="utf-8") as f:
-            for line in f:
-                for w in basic_words(line):
-                    if w not in cache:
-                        cache[w] = wordpiece([w], vocab)
-                        seen.update(cache[w])
+        for path in a.corpus:
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    for w in basic_words(line):
+                        if w not in cache:
+                            cache[w] = wordpiece([w], vocab)
+                            seen.update(cache[w])
         used = sorted(seen)
+    left_out = set()
+    if a.without:
+        if not os.path.isfile(a.without):
+            sys.exit(f"carry.py: --without {a.without}: no such file")
+        left_out = {k[5:] if k.startswith("bert.") else k
+                    for k in read_safetensors(a.without)[0] if k != "__metadata__"}
 
     header, data = read_safetensors(os.path.join(a.model, "model.safetensors"))
     out = []
     for name in sorted(k for k in header if k != "__metadata__"):
+        if (name[5:] if name.startswith("bert.") else name) in left_out:
+            continue
         h = header[name]
         b, e = h["data_offsets"]
         raw = bytes(data[b:e])
@@ -205,7 +219,8 @@ def main():
     size = os.path.getsize(os.path.join(a.out, "model.safetensors"))
     print(f"carry.py: {a.out}/model.safetensors {size / 1e6:.1f} MB, "
           f"{len(ids)} exact word-embedding rows"
-          + (f", {len(used)} int8 rows" if used else ""))
+          + (f", {len(used)} int8 rows" if used else "")
+          + (f", {len(left_out)} tensors of {a.without} left out" if left_out else ""))
 
 
 if __name__ == "__main__":

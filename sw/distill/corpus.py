@@ -9,9 +9,12 @@ Sources (each a set of "documents", a document being a run of consecutive senten
             synset: its definition made into a sentence, then its example sentences.
   fortunes  fortunes: /usr/share/games/fortunes/* (not .dat/.u8). One document per record;
             attribution lines and records that look like ascii art or tables are dropped.
-  man       man pages installed on this machine (/usr/share/man/man{1,5,7,8}), rendered
-            with man-db/groff; a seeded sample of --man-pages pages, prose paragraphs only.
-            Man text is technical, so it is limited to --man-share of the corpus words.
+  man       the English man pages (/usr/share/man/man{1,5,7,8}) of a fixed list of Debian
+            packages (MAN_PACKAGES, base system and documentation packages), rendered with
+            man-db/groff; a seeded sample of --man-pages pages, prose paragraphs only. Man
+            text is technical, so it is limited to --man-share of the corpus words. Pages of
+            other installed packages are never read, so what else a machine has installed
+            does not change the corpus.
 
 Sentences: split on . ! ? followed by space and a capital or a quote (not after common
 abbreviations or initials), 4..80 words, mostly ASCII letters, starting with a capital
@@ -27,15 +30,13 @@ document is kept. --max-words caps the total; wordnet and fortunes are taken who
 Outputs (each written atomically): FILE (UTF-8, one sentence a line, a blank line between
 documents), FILE with .json for .txt (counts per source, package versions, sha256 of
 FILE, the command line) and FILE.xz (lzma preset 9). The output is byte-identical for the
-same seed and the same installed packages: directory listings are sorted, nothing
-depends on set or hash order, and no timestamps are written.
+same seed and the same versions of the packages read (whatever else is installed): file
+lists are sorted, nothing depends on set or hash order, and no timestamps are written.
 
-Size and time, measured here (2 CPU cores; wordnet-base 1:3.0-37, fortunes 1:1.99.1-7.3,
-18815 installed man pages of which 16631 are gcloud's): wordnet 1.37M words, fortunes
-0.30M, man 0.73M (30%, 1766 pages sampled: the --man-per-family cap takes every family
-before --man-pages is reached); 2.4M words, 14.5 MB, 3.9 MB as .xz. 72 to 103 s in all
-(the machine otherwise idle or busy): rendering the man pages with 2 processes 53 to 83 s,
-lzma preset 9 15 s, WordNet and fortunes 5 s.
+Size and time, measured here (2 CPU cores; wordnet-base 1:3.0-37, fortunes 1:1.99.1-7.3, the
+man pages of MAN_PACKAGES in Debian 12's versions: a pool of 1367 pages, 1026 sampled): wordnet
+1.37M words, fortunes 0.30M, man 0.49M (23%); 2.16M words, 13.1 MB, 3.5 MB as .xz. 46 to 50 s
+in all: rendering the man pages with 2 processes about 30 s, lzma preset 9 12 s.
 
 Exit status: 0 on success, 2 on a bad option or value or a missing source (the message
 names the Debian package to install).
@@ -65,6 +66,13 @@ WORDNET_DIR = "/usr/share/wordnet"
 WORDNET_FILES = ["data.noun", "data.verb", "data.adj", "data.adv"]
 FORTUNES_DIR = "/usr/share/games/fortunes"
 MAN_ROOT = "/usr/share/man"
+# The packages whose man pages the corpus reads (make deps-distill installs them); their
+# versions are recorded in the corpus's .json.
+MAN_PACKAGES = ["apt", "bash", "binutils-common", "cmake-data", "coreutils", "dpkg",
+                "dpkg-dev", "e2fsprogs", "findutils", "gettext", "git-man", "grep",
+                "groff-base", "gzip", "iproute2", "less", "libpam-modules", "login", "make",
+                "man-db", "manpages", "mount", "openssh-client", "openssl", "passwd", "perl",
+                "procps", "sed", "systemd", "tar", "util-linux"]
 MAN_SECTIONS = ["man1", "man5", "man7", "man8"]
 MAN_SAMPLE_SALT = "man-sample"
 # Man page sections whose text is not prose (or is boilerplate repeated across pages).
@@ -321,19 +329,26 @@ def is_stub(path):
     return not lines or (lines[0].startswith(b".so ") and len(lines) == 1)
 
 
+def package_files(package):
+    """Paths dpkg lists for an installed package ([] when it is not installed)."""
+    try:
+        proc = subprocess.run(["dpkg-query", "-L", package], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, check=False)
+    except OSError:
+        return []
+    return proc.stdout.decode("utf-8", errors="replace").splitlines() if proc.returncode == 0 else []
+
+
 def man_pool():
-    """Sorted list of real (not symlink, not .so stub) man page files of MAN_SECTIONS."""
-    pool = []
-    for sect in MAN_SECTIONS:
-        d = os.path.join(MAN_ROOT, sect)
-        if not os.path.isdir(d):
-            continue
-        for name in sorted(os.listdir(d)):
-            path = os.path.join(d, name)
-            if os.path.islink(path) or not os.path.isfile(path):
-                continue
-            pool.append(path)
-    return pool
+    """Sorted list of the real (not symlink, not .so stub) English man page files of
+    MAN_SECTIONS that the packages of MAN_PACKAGES install."""
+    dirs = {os.path.join(MAN_ROOT, sect) for sect in MAN_SECTIONS}
+    pool = set()
+    for package in MAN_PACKAGES:
+        for path in package_files(package):
+            if os.path.dirname(path) in dirs and not os.path.islink(path) and os.path.isfile(path):
+                pool.add(path)
+    return sorted(pool)
 
 
 def man_paragraphs(text):
@@ -529,6 +544,8 @@ def parse_args(argv):
                          "sample (default 40)")
     ap.add_argument("--jobs", type=int_at_least(1), default=2,
                     help="processes rendering man pages (default 2)")
+    ap.add_argument("--list-packages", action="store_true",
+                    help="print the Debian packages the corpus reads, one a line, and exit")
     ap.add_argument("--exclude", action="append", metavar="FILE",
                     help="sentence file (one a line) kept out of the corpus; repeatable "
                          "(default sw/data/sentences_eval.txt and sentences_calib.txt)")
@@ -547,9 +564,11 @@ def check_sources(args):
     if args.man_pages > 0:
         if shutil.which("man") is None:
             return "corpus: the man command is missing: install the Debian package man-db"
-        if not any(os.path.isdir(os.path.join(MAN_ROOT, s)) for s in MAN_SECTIONS):
-            return (f"corpus: no {MAN_ROOT}/man{{1,5,7,8}} folder: install the Debian "
-                    f"packages man-db and manpages")
+        missing = [p for p in MAN_PACKAGES if not package_files(p)]
+        if missing:
+            return (f"corpus: the man pages of {len(missing)} Debian package(s) are read but "
+                    f"not installed: {' '.join(missing)} (apt-get install {' '.join(missing)}, "
+                    f"or make deps-distill)")
     for p in args.exclude:
         if not os.path.isfile(p):
             return f"corpus: exclusion file {p} is missing"
@@ -583,6 +602,9 @@ def words_of(doc):
 def main(argv):
     t0 = time.monotonic()
     args = parse_args(argv)
+    if args.list_packages:
+        print("\n".join(["wordnet-base", "fortunes"] + MAN_PACKAGES))
+        return 0
     if args.exclude is None:
         args.exclude = DEFAULT_EXCLUDE
     err = check_sources(args)
@@ -678,7 +700,8 @@ def main(argv):
         entry.update(counts[name])
         if name == "man":
             entry["renderer"] = f"groff-base {dpkg_version('groff-base')}"
-            entry["pages_installed"] = man_info["pool"]
+            entry["packages"] = {p: dpkg_version(p) for p in MAN_PACKAGES}
+            entry["pages_pool"] = man_info["pool"]
             entry["pages_rendered"] = man_info["rendered"]
         meta["sources"].append(entry)
     atomic_write(out_json, (json.dumps(meta, indent=2) + "\n").encode("utf-8"))

@@ -4,20 +4,22 @@
 #   make distill-corpus   $(BUILD)/distill/corpus.txt (one sentence a line, a blank line
 #                         between documents), corpus.json (counts, package versions, sha256)
 #                         and corpus.txt.xz, built by sw/distill/corpus.py from WordNet
-#                         glosses, fortunes and a sample of the installed man pages; installs
-#                         the Debian packages it reads when missing. About 1.5 min; skipped
+#                         glosses, fortunes and a sample of the man pages of a fixed list of
+#                         packages; installs the Debian packages it reads when missing
+#                         (corpus.py --list-packages). About 1 min; skipped
 #                         when the corpus is newer than corpus.py and DISTILL_SEED is unchanged.
 #
 # Included by the top Makefile after sw/sw.mk: uses BUILD, SUDO and PYTHON (sw/model/model.mk).
 
 # Seed of the document shuffle and the man page sample; the same seed and the same
-# installed packages give a byte-identical corpus.
+# versions of the packages read give a byte-identical corpus.
 DISTILL_SEED     ?= 1
 DISTILL_DIR      := $(BUILD)/distill
 
 # ---- corpus
-# Debian packages the corpus is read from (man-db + groff-base render the man pages).
-DISTILL_DEB_PKGS := wordnet-base fortunes man-db groff-base
+# Debian packages the corpus is read from (their one list: corpus.py; man-db and groff-base,
+# among them, render the man pages).
+DISTILL_DEB_PKGS = $(shell $(PYTHON) sw/distill/corpus.py --list-packages)
 DISTILL_CORPUS   := $(DISTILL_DIR)/corpus.txt
 # Holds the seed of the last build; rewritten only when DISTILL_SEED changes, so a new
 # seed rebuilds the corpus and an unchanged one does not.
@@ -73,9 +75,11 @@ $(DISTILL_PHRASES): sw/distill/phrases.py sw/distill/corpus.py $(DISTILL_CORPUS)
 #                       train_log.csv, loss.png, fidelity.csv, train.log to sw/distill/model/
 #                       and distill_student.json to tests/ref/.
 #   make test-distill   the recipe's pytest suite (sw/distill/tests; needs PyTorch)
+#   make distill-tune   the second phase: a fine-tune of $(DISTILL_OUT) (DISTILL_TUNE_INIT)
+#                       -> $(DISTILL_TUNE_OUT) with DISTILL_TUNE_ARGS (docs/distill.md)
 #   make distill-carry  compact copies of the base model for a machine reached over a
-#                       size-limited channel (carry.py: $(DISTILL_DIR)/carry-train,
-#                       carry-small, carry-exact; docs/distill.md)
+#                       size-limited channel (carry.py: $(DISTILL_DIR)/carry-small for
+#                       training, carry-ref for the reference; docs/distill.md)
 #   make distill-plot   loss.png of the committed artifact's train_log.csv (gnuplot)
 
 # The base (teacher) model directory; a carry.py copy works too (then give
@@ -94,30 +98,51 @@ DISTILL_ARGS   ?= --train all --lr 1e-4 --frag-frac 0.25 --batch 256 --long-batc
                   --corpus2 $(DISTILL_PHRASES_IN) --corpus2-frac 0.5 --steps 797,797,5312,1594 --seed $(DISTILL_SEED)
 DISTILL_REF    ?= --ref-sentences sw/data/sentences_eval.txt --ref-count 24
 
-.PHONY: distill test-distill distill-carry distill-plot
-distill: | $(DISTILL_CORPUS_IN) $(DISTILL_PHRASES_IN)
+# The second phase (make distill-tune): a fine-tune of the first phase's model at a fifth of
+# the learning rate with the in-batch neighbour loss (docs/distill.md, runs ya and za: measured,
+# not adopted).
+DISTILL_TUNE_INIT ?= $(DISTILL_OUT)
+DISTILL_TUNE_OUT  ?= $(DISTILL_DIR)/run-tune
+DISTILL_TUNE_ARGS ?= --train all --lr 2e-5 --warmup 500 --frag-frac 0.25 --batch 256 --long-batch 32 \
+                     --corpus2 $(DISTILL_PHRASES_IN) --corpus2-frac 0.5 --nn-weight 3 \
+                     --steps 0,0,0,7500 --seed 21
+
+# $(call distill_run,OUT,ARGS): checks, had_distill.py, the loss plot.
+define distill_run
 	@$(PYTHON) -c 'import torch, safetensors, tokenizers' 2>/dev/null || { echo \
 	  "distill: needs PyTorch, safetensors and tokenizers (pip); not installed for $(PYTHON)"; exit 2; }
 	@[ -f $(DISTILL_BASE)/model.safetensors ] || { echo "distill: $(DISTILL_BASE): no model" \
 	  "(make deps-model, or DISTILL_BASE=a carry.py copy)"; exit 2; }
-	@echo "== distill: $(DISTILL_BASE) -> $(DISTILL_OUT) ($(DISTILL_ARGS)) =="
+	@echo "== $@: $(DISTILL_BASE) -> $(1) ($(2)) =="
 	$(PYTHON) sw/distill/had_distill.py --base $(DISTILL_BASE) --corpus $(DISTILL_CORPUS_IN) \
 	  $(if $(DISTILL_BASE_SHA256),--base-sha256 $(DISTILL_BASE_SHA256)) \
-	  --out $(DISTILL_OUT) $(DISTILL_REF) $(DISTILL_ARGS)
+	  --out $(1) $(DISTILL_REF) $(2)
 	@if command -v gnuplot >/dev/null; then \
-	  $(MAKE) --no-print-directory distill-plot DISTILL_PLOT_DIR=$(DISTILL_OUT); \
-	else echo "distill: no gnuplot here: make distill-plot DISTILL_PLOT_DIR=<copy of $(DISTILL_OUT)>"; fi
+	  $(MAKE) --no-print-directory distill-plot DISTILL_PLOT_DIR=$(1); \
+	else echo "$@: no gnuplot here: make distill-plot DISTILL_PLOT_DIR=<copy of $(1)>"; fi
+endef
+
+.PHONY: distill distill-tune test-distill distill-carry distill-plot
+distill: | $(DISTILL_CORPUS_IN) $(DISTILL_PHRASES_IN)
+	$(call distill_run,$(DISTILL_OUT),$(DISTILL_ARGS))
+
+distill-tune: | $(DISTILL_CORPUS_IN) $(DISTILL_PHRASES_IN)
+	@[ -f $(DISTILL_TUNE_INIT)/had.json ] || { echo "distill-tune: $(DISTILL_TUNE_INIT): no had.json" \
+	  "(make distill first, or DISTILL_TUNE_INIT=an artifact directory)"; exit 2; }
+	$(call distill_run,$(DISTILL_TUNE_OUT),--init $(DISTILL_TUNE_INIT) $(DISTILL_TUNE_ARGS))
 
 test-distill:
 	cd sw/distill && $(PYTHON) -m pytest -q -p no:cacheprovider tests
 
-distill-carry: deps-model $(DISTILL_CORPUS)
-	$(PYTHON) sw/distill/carry.py --mode train --model $(BUILD)/model --out $(DISTILL_DIR)/carry-train \
-	  sw/data/sentences_eval.txt sw/data/sentences_calib.txt
-	$(PYTHON) sw/distill/carry.py --mode small --corpus $(DISTILL_CORPUS) --model $(BUILD)/model \
-	  --out $(DISTILL_DIR)/carry-small sw/data/sentences_eval.txt sw/data/sentences_calib.txt
-	$(PYTHON) sw/distill/carry.py --mode exact --model $(BUILD)/model --out $(DISTILL_DIR)/carry-exact \
-	  sw/data/sentences_eval.txt sw/data/sentences_calib.txt
+# The two copies a GPU machine behind a 64 MB channel is sent (docs/distill.md): carry-small
+# for training (int8 word-embedding rows of the tokens of both corpora), carry-ref for the
+# student reference (exact rows of the reference sentences, without the artifact's tensors).
+distill-carry: deps-model $(DISTILL_CORPUS) $(DISTILL_PHRASES)
+	$(PYTHON) sw/distill/carry.py --mode small --corpus $(DISTILL_CORPUS) --corpus $(DISTILL_PHRASES) \
+	  --model $(BUILD)/model --out $(DISTILL_DIR)/carry-small sw/data/sentences_eval.txt sw/data/sentences_calib.txt
+	head -n 24 sw/data/sentences_eval.txt > $(DISTILL_DIR)/ref-sentences.txt
+	$(PYTHON) sw/distill/carry.py --mode exact --model $(BUILD)/model --out $(DISTILL_DIR)/carry-ref \
+	  --without sw/distill/model/had_minilm.safetensors $(DISTILL_DIR)/ref-sentences.txt
 
 DISTILL_PLOT_DIR ?= sw/distill/model
 distill-plot:
