@@ -28,10 +28,9 @@
 #endif
 
 /* Module name suffixes (the module of suffix S is <prefix>_S in <prefix>_S.v). */
-static const char *const mod_suffixes[] = {"xnor_lane", "mac_lane", "score_array", "topn", "wlut",
-                                           "exp_unit",  "av_dim",   "av",          "norm", "kmem",
-                                           "vmem",      "smem",     "core",        "probes",
-                                           NULL};
+static const char *const mod_suffixes[] = {"xnor_lane", "mac_lane", "score_array", "topn",   "wlut",
+                                           "exp_unit",  "av_dim",   "av",          "norm",   "kmem",
+                                           "vmem",      "smem",     "core",        "probes", NULL};
 
 /* The blocks every module belongs to, in report order: manifest.json lists them ("blocks"),
    and the synthesis flow and the report take them from there. "memory" modules are costed by
@@ -47,12 +46,36 @@ const ge_block_info ge_blocks[] = {
 };
 const int ge_nblocks = (int)(sizeof ge_blocks / sizeof ge_blocks[0]);
 
-/* The hand-written blocks hadgen copies into a core folder (rtl/src/<name>.v). */
-static const char *const block_files[] = {
-    "hg_xnor_lane.v", "hg_mac_lane.v",    "hg_topn.v",    "hg_wlut.v",
-    "hg_av_dim.v",    "hg_exp_unit.v",    "hg_norm.v",    "hg_mem_banked.v",
-    "hg_mem_flat.v",  "hg_av_list.v",     "hg_av_rows.v", "hg_av_out.v",
-    "hg_cfg_load.v",  "hg_score_stage.v", "hg_rowmax.v",  NULL};
+/* The hand-written blocks hadgen copies into a core folder (rtl/src/<name>.v), each with the
+   block it instantiates itself, if any: that one is copied before it and is a source of
+   every module that instantiates it (flattened into the module's netlist with it). */
+static const struct {
+    const char *file, *uses;
+} block_files[] = {{"hg_xnor_lane.v", NULL},
+                   {"hg_mac_lane.v", NULL},
+                   {"hg_topn.v", NULL},
+                   {"hg_wlut.v", NULL},
+                   {"hg_av_dim.v", NULL},
+                   {"hg_exp_unit.v", NULL},
+                   {"hg_norm.v", NULL},
+                   {"hg_mem_banked.v", NULL},
+                   {"hg_mem_flat.v", NULL},
+                   {"hg_av_list.v", NULL},
+                   {"hg_bank_addr.v", NULL},
+                   {"hg_av_rows.v", "hg_bank_addr.v"},
+                   {"hg_av_out.v", NULL},
+                   {"hg_cfg_load.v", NULL},
+                   {"hg_score_stage.v", NULL},
+                   {"hg_rowmax.v", "hg_bank_addr.v"},
+                   {NULL, NULL}};
+
+/* The entry of block file `file`, or NULL. */
+static int block_index(const char *file)
+{
+    for (int i = 0; block_files[i].file; i++)
+        if (strcmp(file, block_files[i].file) == 0) return i;
+    return -1;
+}
 
 /* ---- low-level output ------------------------------------------------------------------ */
 
@@ -233,11 +256,10 @@ static const char *block_dir(void)
 /* Copies block file `file` (rtl/src) into the output, behind the do-not-edit header, once. */
 void ge_copy_block(gen *g, const char *file)
 {
-    int listed = 0;
-    for (int i = 0; block_files[i]; i++) listed |= strcmp(file, block_files[i]) == 0;
-    assert(listed && "block file missing from block_files");
+    int b = block_index(file);
+    assert(b >= 0 && "block file missing from block_files");
     assert(!g->f && "copy_block while a module is being written");
-    (void)listed;
+    if (block_files[b].uses) ge_copy_block(g, block_files[b].uses);
     for (int i = 0; i < g->nfiles; i++)
         if (strcmp(g->files[i], file) == 0) return;
     char path[HG_FILE_PATH_MAX], why[256];
@@ -265,15 +287,23 @@ void ge_copy_block(gen *g, const char *file)
     free(text);
 }
 
-/* Records that the module being written instantiates hand-written block `module`. */
-static void add_source(mod_rec *m, const char *module)
+/* Records that the module being written instantiates hand-written block file `f` (and so the
+   block that one uses). */
+static void add_source_file(mod_rec *m, const char *f)
 {
-    char f[40];
-    snprintf(f, sizeof f, "%s.v", module);
+    int b = block_index(f);
+    if (b >= 0 && block_files[b].uses) add_source_file(m, block_files[b].uses);
     for (int i = 0; i < m->nsources; i++)
         if (strcmp(m->sources[i], f) == 0) return;
     assert(m->nsources < (int)(sizeof m->sources / sizeof m->sources[0]));
     snprintf(m->sources[m->nsources++], sizeof m->sources[0], "%s", f);
+}
+
+static void add_source(mod_rec *m, const char *module)
+{
+    char f[40];
+    snprintf(f, sizeof f, "%s.v", module);
+    add_source_file(m, f);
 }
 
 /* One instance `inst` of hand-written block `module` with the parameter overrides given
@@ -322,8 +352,7 @@ void ge_block_instance(gen *g, const char *module, const char *const *params)
 
 int hg_emit_generated_name(const char *name)
 {
-    for (int i = 0; block_files[i]; i++)
-        if (strcmp(name, block_files[i]) == 0) return 1;
+    if (block_index(name) >= 0) return 1;
     size_t n = strlen(name);
     for (int i = 0; mod_suffixes[i]; i++) {
         size_t k = strlen(mod_suffixes[i]);

@@ -30,7 +30,6 @@ module hg_rowmax #(
   output wire [(G > 1 ? $clog2(G) : 0):0] sm_waddr_o   // its row: bank * G + row
 );
 
-  localparam GW = G > 1 ? $clog2(G) : 1;  // row address width
   localparam [SW-1:0] SMIN = {1'b1, {(SW-1){1'b0}}};
 
   generate
@@ -76,16 +75,13 @@ module hg_rowmax #(
     end
 
   assign sm_we_o = en_i && p2_v_i;
-  generate
-    if (G == 1) begin : g_one_row
-      assign sm_waddr_o = p2_bank_i;
-      wire unused_row = ^p2_row_i;  // one row a bank: the row is always 0
-    end else begin : g_rows
-      localparam integer G_I = G;
-      localparam [GW:0] BANK1 = G_I[GW:0];  // first row of score bank 1
-      assign sm_waddr_o = p2_bank_i ? {1'b0, p2_row_i} + BANK1 : {1'b0, p2_row_i};
-    end
-  endgenerate
+  hg_bank_addr #(
+    .G(G)
+  ) u_waddr (
+    .bank_i (p2_bank_i),
+    .row_i  (p2_row_i),
+    .addr_o (sm_waddr_o)
+  );
 
 endmodule
 

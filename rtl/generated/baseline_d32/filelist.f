@@ -6,6 +6,7 @@ hg_exp_unit.v
 base_exp_unit.v
 hg_av_dim.v
 base_av_dim.v
+hg_bank_addr.v
 hg_av_rows.v
 hg_av_out.v
 base_av.v

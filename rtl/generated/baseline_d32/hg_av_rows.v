@@ -76,15 +76,13 @@ module hg_av_rows #(
   wire rd_last = rd && (base_q + P_B >= nk);
   assign sc_take_o = rd_last;
   assign sm_re_o   = rd;
-  generate
-    if (G == 1) begin : g_one_row
-      assign sm_raddr_o = sc_bank_i;
-    end else begin : g_rows
-      localparam integer G_I = G;
-      localparam [GW:0] BANK1 = G_I[GW:0];  // first row of score bank 1
-      assign sm_raddr_o = sc_bank_i ? {1'b0, row_q} + BANK1 : {1'b0, row_q};
-    end
-  endgenerate
+  hg_bank_addr #(
+    .G(G)
+  ) u_raddr (
+    .bank_i (sc_bank_i),
+    .row_i  (row_q),
+    .addr_o (sm_raddr_o)
+  );
 
   // stage b0: scores arrive
   reg b0_v, b0_first, b0_last;
