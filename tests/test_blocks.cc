@@ -111,6 +111,31 @@ std::string P(const std::string &tb, const char *name, long v)
     return " -Ptb_" + tb + "." + name + "=" + std::to_string(v);
 }
 
+// ---- hg_bank_addr: row r of score bank b at memory row b * G + r (combinational)
+
+TEST(Blocks, BankAddrPlacesBankOneAfterBankZero)
+{
+    for (int G : {1, 2, 3, 16, 17, 128}) {
+        int gw = 1;
+        while (G > 1 && (1 << gw) < G) gw++;
+        std::vector<std::string> vec;
+        std::vector<long> want;
+        for (int bank = 0; bank < 2; bank++)
+            for (int row = 0; row < G; row++) {
+                Bits b;
+                b.field(bank, 1);
+                b.field(row, gw);
+                vec.push_back(b.hex());
+                want.push_back((long)bank * G + row);
+            }
+        std::vector<std::string> got = run_bench("hg_bank_addr", P("hg_bank_addr", "G", G), vec);
+        int aw = (G > 1 ? gw : 0) + 1;
+        for (size_t c = 0; c < got.size() && c < want.size(); c++)
+            EXPECT_EQ((long)to_u64(from_hex(got[c], aw)), want[c])
+                << "hg_bank_addr G=" << G << " bank " << (c >= (size_t)G) << " row " << c % G;
+    }
+}
+
 // ---- hg_xnor_lane: m = popcount(~(q ^ k)), registered when enabled
 
 TEST(Blocks, XnorLaneCountsMatchingSigns)
