@@ -69,7 +69,7 @@ static const struct {
                    {"hg_rowmax.v", "hg_bank_addr.v"},
                    {NULL, NULL}};
 
-/* The entry of block file `file`, or NULL. */
+/* The index of block file `file` in block_files, or -1. */
 static int block_index(const char *file)
 {
     for (int i = 0; block_files[i].file; i++)

@@ -74,7 +74,9 @@ void hg_emit_probes_module(const char *prefix, char *name, size_t len)
 
 void hg_emit_probes_file(const char *prefix, char *name, size_t len)
 {
-    snprintf(name, len, "%s_probes.v", prefix);
+    char mod[HG_FILE_PATH_MAX];
+    hg_emit_probes_module(prefix, mod, sizeof mod);
+    snprintf(name, len, "%s.v", mod);
 }
 
 static const port_rec *find_port(const mod_rec *m, const char *name)

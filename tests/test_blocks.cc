@@ -90,13 +90,10 @@ std::vector<std::string> run_bench(const std::string &block, const std::string &
     for (const std::string &v : vectors) in += v + "\n";
     hgt::write_file(d + "/in.hex", in);
     std::string src = hgt::src_dir();
-    // the blocks that instantiate another block of rtl/src (gen/hg_emit.c, block_files)
-    std::string uses =
-        block == "hg_rowmax" || block == "hg_av_rows" ? " '" + src + "/rtl/src/hg_bank_addr.v'" : "";
     std::string cmd = "cd '" + d + "' && iverilog -g2005 -Ptb_" + block +
                       ".NV=" + std::to_string(vectors.size()) + params + " -o tb.vvp '" + src +
-                      "/tests/blocks/tb_" + block + ".v' '" + src + "/rtl/src/" + block + ".v'" + uses +
-                      " && vvp -n tb.vvp";
+                      "/tests/blocks/tb_" + block + ".v' '" + src + "/rtl/src/" + block + ".v'" + " -y '" +
+                      src + "/rtl/src' && vvp -n tb.vvp";
     hgt::CmdResult r = hgt::run_cmd(cmd);
     EXPECT_EQ(r.status, 0) << cmd << "\n" << r.out;
     std::vector<std::string> lines;

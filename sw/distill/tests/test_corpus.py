@@ -30,7 +30,7 @@ def test_man_pool_reads_only_the_listed_packages_english_sections(tmp_path, monk
     assert corpus.man_pool() == [str(root / "man1/ls.1.gz"), str(root / "man7/regex.7.gz")]
 
 
-def test_a_listed_package_that_is_not_installed_is_named(monkeypatch):
+def test_a_listed_package_that_is_not_installed_is_named(tmp_path, monkeypatch):
     monkeypatch.setattr(corpus, "MAN_PACKAGES", ["coreutils", "no-such-package"])
     monkeypatch.setattr(corpus, "package_files", lambda p: ["/x"] if p == "coreutils" else [])
     monkeypatch.setattr(corpus.shutil, "which", lambda name: "/usr/bin/man")
@@ -38,8 +38,10 @@ def test_a_listed_package_that_is_not_installed_is_named(monkeypatch):
     class Args:
         man_pages = 10
         exclude = []
-    monkeypatch.setattr(corpus.os.path, "isfile", lambda p: True)   # WordNet present
-    monkeypatch.setattr(corpus.os.path, "isdir", lambda p: True)    # fortunes present
+    for name in corpus.WORDNET_FILES:                                 # WordNet present
+        (tmp_path / name).write_text("")
+    monkeypatch.setattr(corpus, "WORDNET_DIR", str(tmp_path))
+    monkeypatch.setattr(corpus, "FORTUNES_DIR", str(tmp_path))        # fortunes present
     msg = corpus.check_sources(Args())
     assert "1 Debian package(s)" in msg and "apt-get install no-such-package" in msg
 
