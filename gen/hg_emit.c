@@ -6,9 +6,11 @@
  * ge_lparam(), ge_port(), ge_ports_end(), free Verilog text through ge_o(), ge_child() for
  * the generated modules it instantiates, and ge_mod_end(); the records (block, instance
  * count, ports, memory geometry, children) feed the manifest and the simulation probes
- * (hg_emit_probes.c), which hold all instrumentation: no design module does. The modules themselves are written by hg_emit_blocks.c, hg_emit_av.c
- * and hg_emit_top.c (hg_emit_int.h). The microarchitecture is described in
- * docs/architecture.md; the numbers in docs/spec.md.
+ * (hg_emit_probes.c), which hold all instrumentation: no design module does. The modules
+ * themselves are written by hg_emit_blocks.c, hg_emit_av.c and hg_emit_top.c (hg_emit_int.h).
+ * Errors are sticky: after the first (a hand-written block that cannot be read, a file that
+ * cannot be written) every call is a no-op and hg_emit_core reports it. The microarchitecture
+ * is described in docs/architecture.md; the numbers in docs/spec.md.
  */
 #include "hg_emit.h"
 #include "hg_emit_int.h"
@@ -190,6 +192,7 @@ void ge_lparam(gen *g, const char *name, long value, const char *comment)
    NULL for one bit; width its numeric value. */
 void ge_port(gen *g, const char *kind, const char *range, int width, const char *name, const char *comment)
 {
+    if (g->failed) return; /* after an error no module is being written */
     mod_rec *m = &g->mods[g->nmods - 1];
     if (m->nports < MAX_PORTS) {
         port_rec *p = &m->ports[m->nports++];
@@ -205,6 +208,7 @@ void ge_port(gen *g, const char *kind, const char *range, int width, const char 
 /* Prints the parameter list and the ports collected since ge_mod_begin(). */
 void ge_ports_end(gen *g)
 {
+    if (g->failed) return; /* after an error no module is being written */
     mod_rec *m = &g->mods[g->nmods - 1];
     if (g->nparams) {
         ge_o(g, " #(\n");
@@ -228,6 +232,7 @@ void ge_ports_end(gen *g)
 
 void ge_child(gen *g, const char *suffix, const char *loop, const char *inst, int count)
 {
+    if (g->failed) return; /* after an error no module is being written */
     mod_rec *m = &g->mods[g->nmods - 1];
     assert(m->nkids < MAX_KIDS && count >= 1);
     child_rec *k = &m->kids[m->nkids++];
@@ -239,6 +244,7 @@ void ge_child(gen *g, const char *suffix, const char *loop, const char *inst, in
 
 void ge_mod_end(gen *g, int capture)
 {
+    if (g->failed) return; /* after an error no module is being written */
     g->mods[g->nmods - 1].capture = capture;
     ge_o(g, "\nendmodule\n\n`default_nettype wire\n");
     ge_out_end(g);
@@ -313,6 +319,7 @@ static void add_source(mod_rec *m, const char *module)
 void ge_hand_instance(gen *g, const char *module, const char *inst, const char *const *params,
                       const char *const *conns)
 {
+    if (g->failed) return; /* after an error no module is being written */
     add_source(&g->mods[g->nmods - 1], module);
     ge_o(g, "  %s #(\n", module);
     for (int i = 0; params[i]; i += 2)
@@ -330,6 +337,7 @@ void ge_hand_instance(gen *g, const char *module, const char *inst, const char *
    block that are not ports of the module (a table the module holds beside the block). */
 void ge_block_instance_with(gen *g, const char *module, const char *const *params, const char *const *extra)
 {
+    if (g->failed) return; /* after an error no module is being written */
     mod_rec *m = &g->mods[g->nmods - 1];
     add_source(m, module);
     ge_o(g, "  // The hand-written block rtl/src/%s.v with this configuration's parameters.\n", module);

@@ -233,6 +233,7 @@ void ge_emit_norm(gen *g)
 
 static void mem_geometry(gen *g, int words, int width, int rports)
 {
+    if (g->failed) return;
     mod_rec *m = &g->mods[g->nmods - 1];
     m->mem_words = words;
     m->mem_width = width;

@@ -91,6 +91,36 @@ TEST(ReliabilityHadgen, ForceDeletesOnlyWhatHadgenWrote)
     EXPECT_FALSE(exists(u + "/had_wlut.v")) << "nothing written when a file would be replaced";
 }
 
+// A hand-written block that cannot be read ($HADGEN_RTL_SRC without it: none at all, or all
+// but one) is a clear error naming the file, for every core type, with nothing written:
+// never a crash of the emitter, which goes on with a failed block before it reports.
+TEST(ReliabilityHadgen, MissingHandWrittenBlockIsAnErrorNotACrash)
+{
+    hgt::TempDir td("rel_blocks");
+    std::string all = td.file("all"), empty = td.file("empty");
+    ASSERT_EQ(hgt::run_cmd("mkdir -p '" + empty + "' && cp -r '" + hgt::src_dir() + "/rtl/src' '" + all + "'")
+                  .status,
+              0);
+    for (const char *core : {"had", "baseline", "int8-topn"})
+        for (const std::string &missing :
+             {std::string(""), std::string("hg_norm.v"), std::string("hg_mem_flat.v")}) {
+            std::string src = missing.empty() ? empty : all;
+            if (!missing.empty()) { /* all of rtl/src but one */
+                ASSERT_EQ(hgt::run_cmd("cp -r '" + hgt::src_dir() + "/rtl/src/.' '" + all + "/'").status, 0);
+                ASSERT_EQ(std::remove((all + "/" + missing).c_str()), 0);
+            }
+            std::string out = td.file(std::string("o_") + core);
+            hgt::CmdResult r = hgt::run_in_src("HADGEN_RTL_SRC='" + src + "' " + bin("hadgen") + " --core " +
+                                               core + kSmall + " --out " + out);
+            std::string what = std::string(core) + " without " + (missing.empty() ? "any block" : missing);
+            EXPECT_EQ(r.status, 1) << what << "\n" << r.out;
+            EXPECT_NE(r.out.find("hand-written block '" + src + "/"), std::string::npos) << what << "\n"
+                                                                                         << r.out;
+            EXPECT_NE(r.out.find(": cannot open"), std::string::npos) << what << "\n" << r.out;
+            EXPECT_FALSE(exists(out + "/manifest.json")) << what;
+        }
+}
+
 // A write that fails (a directory where had_core.v goes) leaves the previous output, whole:
 // no file of the new configuration, no temporary file.
 TEST(ReliabilityHadgen, FailedWriteLeavesThePreviousOutput)
