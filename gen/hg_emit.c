@@ -53,23 +53,15 @@ const int ge_nblocks = (int)(sizeof ge_blocks / sizeof ge_blocks[0]);
    every module that instantiates it (flattened into the module's netlist with it). */
 static const struct {
     const char *file, *uses;
-} block_files[] = {{"hg_xnor_lane.v", NULL},
-                   {"hg_mac_lane.v", NULL},
-                   {"hg_topn.v", NULL},
-                   {"hg_wlut.v", NULL},
-                   {"hg_av_dim.v", NULL},
-                   {"hg_exp_unit.v", NULL},
-                   {"hg_norm.v", NULL},
-                   {"hg_mem_banked.v", NULL},
-                   {"hg_mem_flat.v", NULL},
-                   {"hg_av_list.v", NULL},
-                   {"hg_bank_addr.v", NULL},
-                   {"hg_av_rows.v", "hg_bank_addr.v"},
-                   {"hg_av_out.v", NULL},
-                   {"hg_cfg_load.v", NULL},
-                   {"hg_score_stage.v", NULL},
-                   {"hg_rowmax.v", "hg_bank_addr.v"},
-                   {NULL, NULL}};
+} block_files[] = {{"hg_xnor_lane.v", NULL},   {"hg_mac_lane.v", NULL},
+                   {"hg_topn.v", NULL},        {"hg_wlut.v", NULL},
+                   {"hg_av_dim.v", NULL},      {"hg_exp_unit.v", NULL},
+                   {"hg_norm.v", NULL},        {"hg_mem_banked.v", NULL},
+                   {"hg_mem_flat.v", NULL},    {"hg_av_list.v", NULL},
+                   {"hg_bank_addr.v", NULL},   {"hg_av_rows.v", "hg_bank_addr.v"},
+                   {"hg_av_out.v", NULL},      {"hg_cfg_load.v", NULL},
+                   {"hg_score_stage.v", NULL}, {"hg_rowmax.v", "hg_bank_addr.v"},
+                   {"hg_score_array.v", NULL}, {NULL, NULL}};
 
 /* The index of block file `file` in block_files, or -1. */
 static int block_index(const char *file)
@@ -205,6 +197,9 @@ void ge_port(gen *g, const char *kind, const char *range, int width, const char 
     }
 }
 
+void ge_in(gen *g, const char *name, int width) { ge_port(g, "input wire", NULL, width, name, ""); }
+void ge_out(gen *g, const char *name, int width) { ge_port(g, "output wire", NULL, width, name, ""); }
+
 /* Prints the parameter list and the ports collected since ge_mod_begin(). */
 void ge_ports_end(gen *g)
 {
@@ -248,6 +243,62 @@ void ge_mod_end(gen *g, int capture)
     g->mods[g->nmods - 1].capture = capture;
     ge_o(g, "\nendmodule\n\n`default_nettype wire\n");
     ge_out_end(g);
+}
+
+/* ---- units that are hand-written blocks as they are ------------------------------------ */
+
+mod_rec *ge_unit_begin(gen *g, const char *suffix, const char *block, int instances, const char *module)
+{
+    char file[40];
+    snprintf(file, sizeof file, "%s.v", module);
+    ge_copy_block(g, file);
+    if (g->failed || g->nmods >= MAX_MODS) return &g->mods[0];
+    mod_rec *m = &g->mods[g->nmods++];
+    memset(m, 0, sizeof *m);
+    snprintf(m->name, sizeof m->name, "%s_%s", ge_pfx(g), suffix);
+    snprintf(m->suffix, sizeof m->suffix, "%s", suffix);
+    snprintf(m->file, sizeof m->file, "%s", file);
+    snprintf(m->module, sizeof m->module, "%s", module);
+    m->block = block;
+    m->instances = instances;
+    return m;
+}
+
+void ge_uparam(gen *g, const char *name, long value)
+{
+    if (g->failed) return;
+    mod_rec *m = &g->mods[g->nmods - 1];
+    assert(m->module[0] && m->nuparams < MAX_UPARAMS);
+    param_rec *p = &m->uparams[m->nuparams++];
+    snprintf(p->name, sizeof p->name, "%s", name);
+    p->value = value;
+}
+
+void ge_unit_end(gen *g, int capture)
+{
+    if (!g->failed) g->mods[g->nmods - 1].capture = capture;
+}
+
+const char *ge_unit_use(gen *g, const char *suffix, char *buf, size_t n)
+{
+    const mod_rec *m = NULL;
+    for (int i = 0; i < g->nmods && !m; i++)
+        if (strcmp(g->mods[i].suffix, suffix) == 0) m = &g->mods[i];
+    if (!m) { /* only after an error, when nothing is written */
+        assert(g->failed && "unit used before it was emitted");
+        snprintf(buf, n, "?");
+        return buf;
+    }
+    if (!m->module[0]) {
+        snprintf(buf, n, "%s", m->name);
+        return buf;
+    }
+    size_t len = (size_t)snprintf(buf, n, "%s #(", m->module);
+    for (int i = 0; i < m->nuparams && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s.%s(%ld)", i ? ", " : "", m->uparams[i].name,
+                                m->uparams[i].value);
+    if (len < n) snprintf(buf + len, n - len, ")");
+    return buf;
 }
 
 /* ---- hand-written blocks ----------------------------------------------------------------- */

@@ -12,30 +12,20 @@
 void ge_emit_av_dim(gen *g)
 {
     const hg_cfg *c = g->c;
-    ge_copy_block(g, "hg_av_dim.v");
-    ge_mod_begin(g, "av_dim", "av", c->d,
-                 "One output dimension of the AV unit: acc += sum_r w[r] * v[r] over R key slots\n"
-                 "// (weights unsigned, values int8). One instance per head dimension.");
-    ge_lparam(g, "R", c->r, "key slots per cycle");
-    ge_lparam(g, "WW", c->ww, "weight width (unsigned)");
-    ge_lparam(g, "ACCW", c->accw, "accumulator width (signed)");
-    ge_port(g, "input wire", NULL, 1, "clk_i", "clock");
-    ge_port(g, "input wire", NULL, 1, "en_i", "pipeline enable");
-    ge_port(g, "input wire", NULL, 1, "valid_i", "a beat of R slots is presented");
-    ge_port(g, "input wire", NULL, 1, "first_i", "first beat of a query (restart the sum)");
-    ge_port(g, "input wire", "R*WW-1:0", c->r * c->ww, "w_i", "weights, slot r at [r*WW +: WW]");
-    ge_port(g, "input wire", "R*8-1:0", c->r * 8, "v_i", "values (int8) of this dimension");
-    ge_port(g, "output wire", "ACCW-1:0", c->accw, "acc_o", "accumulated sum");
-    ge_ports_end(g);
-    static const char *const params[] = {"R", "R", "WW", "WW", "ACCW", "ACCW", NULL};
-    ge_block_instance(g, "hg_av_dim", params);
-    ge_mod_end(g, 1);
+    ge_unit_begin(g, "av_dim", "av", c->d, "hg_av_dim");
+    ge_uparam(g, "R", c->r);
+    ge_uparam(g, "WW", c->ww);
+    ge_uparam(g, "ACCW", c->accw);
+    ge_in(g, "clk_i", 1), ge_in(g, "en_i", 1), ge_in(g, "valid_i", 1), ge_in(g, "first_i", 1);
+    ge_in(g, "w_i", c->r * c->ww), ge_in(g, "v_i", c->r * 8), ge_out(g, "acc_o", c->accw);
+    ge_unit_end(g, 1);
 }
 
 /* The D av_dim instances of an AV unit (one per head dimension) on the MAC stage's beat:
    mac_v, mac_first, the weights mac_w and the V rows vm_rdata_i (R slots of D bytes). */
 static void av_dims(gen *g)
 {
+    char use[160];
     ge_o(g,
          "  genvar i, rr;\n"
          "  generate\n"
@@ -44,7 +34,7 @@ static void av_dims(gen *g)
          "      for (rr = 0; rr < R; rr = rr + 1) begin : g_slot\n"
          "        assign v_col[rr*8 +: 8] = vm_rdata_i[rr*8*D + i*8 +: 8];\n"
          "      end\n"
-         "      %s_av_dim u_dim (\n"
+         "      %s u_dim (\n"
          "        .clk_i   (clk_i),\n"
          "        .en_i    (av_en),\n"
          "        .valid_i (mac_v),\n"
@@ -55,7 +45,7 @@ static void av_dims(gen *g)
          "      );\n"
          "    end\n"
          "  endgenerate\n\n",
-         ge_pfx(g));
+         ge_unit_use(g, "av_dim", use, sizeof use));
     ge_child(g, "av_dim", "g_dim", "u_dim", g->c->d);
 }
 
@@ -149,6 +139,7 @@ static void av_topn_ports(gen *g)
    the hand-off to the normalizer (rtl/src/hg_av_out.v). */
 void ge_emit_av_topn(gen *g)
 {
+    char use[160];
     int had = g->c->core == HG_CORE_HAD;
     ge_copy_block(g, "hg_av_list.v");
     ge_copy_block(g, "hg_av_out.v");
@@ -177,7 +168,7 @@ void ge_emit_av_topn(gen *g)
     ge_hand_instance(g, "hg_av_list", "u_list", params, conns);
     if (had)
         ge_o(g,
-             "  %s_wlut u_wlut (\n"
+             "  %s u_wlut (\n"
              "    .clk_i   (clk_i),\n"
              "    .we_i    (etab_we_i),\n"
              "    .waddr_i (etab_addr_i),\n"
@@ -187,10 +178,9 @@ void ge_emit_av_topn(gen *g)
              "    .delta_i (t),\n"
              "    .w_o     (mac_w)\n"
              "  );\n\n",
-             ge_pfx(g));
+             ge_unit_use(g, "wlut", use, sizeof use));
     if (had) ge_child(g, "wlut", NULL, "u_wlut", 1);
-    if (!had)
-        emit_exp_units(g, "R", g->c->r);
+    if (!had) emit_exp_units(g, "R", g->c->r);
     av_dims(g);
     av_out(g, "1'b0");
     ge_mod_end(g, 1);

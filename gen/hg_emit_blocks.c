@@ -8,80 +8,44 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- score lanes ----------------------------------------------------------------------- */
+/* ---- score lanes and array: hand-written blocks with this configuration's parameters ----- */
 
 void ge_emit_xnor_lane(gen *g)
 {
     const hg_cfg *c = g->c;
-    ge_copy_block(g, "hg_xnor_lane.v");
-    ge_mod_begin(g, "xnor_lane", "score", c->p,
-                 "One HAD score lane: m = popcount(XNOR(q, k)), the number of positions where\n"
-                 "// the query and key signs agree (0..D). The dot product of the signs is 2m - D.\n"
-                 "// Registered output; one key per cycle.");
-    ge_lparam(g, "D", c->d, "head dimension = bits per key");
-    ge_lparam(g, "MW", c->mw, "match-count width");
-    ge_port(g, "input wire", NULL, 1, "clk_i", "clock");
-    ge_port(g, "input wire", NULL, 1, "en_i", "pipeline enable (hold when low)");
-    ge_port(g, "input wire", "D-1:0", c->d, "q_i", "query sign bits (1 = +1)");
-    ge_port(g, "input wire", "D-1:0", c->d, "k_i", "key sign bits");
-    ge_port(g, "output wire", "MW-1:0", c->mw, "m_o", "matches, valid one cycle later");
-    ge_ports_end(g);
-    static const char *const params[] = {"D", "D", NULL};
-    ge_block_instance(g, "hg_xnor_lane", params);
-    ge_mod_end(g, 1);
+    ge_unit_begin(g, "xnor_lane", "score", c->p, "hg_xnor_lane");
+    ge_uparam(g, "D", c->d);
+    ge_in(g, "clk_i", 1), ge_in(g, "en_i", 1), ge_in(g, "q_i", c->d), ge_in(g, "k_i", c->d);
+    ge_out(g, "m_o", c->mw);
+    ge_unit_end(g, 1);
 }
 
 void ge_emit_mac_lane(gen *g)
 {
     const hg_cfg *c = g->c;
-    ge_copy_block(g, "hg_mac_lane.v");
-    ge_mod_begin(g, "mac_lane", "score", c->p,
-                 "One int8 score lane: s = sum_i q[i] * k[i] over D signed bytes.\n"
-                 "// Registered output; one key per cycle.");
-    ge_lparam(g, "D", c->d, "head dimension");
-    ge_lparam(g, "SW", c->sw, "score width (signed)");
-    ge_port(g, "input wire", NULL, 1, "clk_i", "clock");
-    ge_port(g, "input wire", NULL, 1, "en_i", "pipeline enable (hold when low)");
-    ge_port(g, "input wire", "8*D-1:0", 8 * c->d, "q_i", "query, D x int8, element i at [8i+7:8i]");
-    ge_port(g, "input wire", "8*D-1:0", 8 * c->d, "k_i", "key, D x int8");
-    ge_port(g, "output wire", "SW-1:0", c->sw, "s_o", "dot product (signed), one cycle later");
-    ge_ports_end(g);
-    static const char *const params[] = {"D", "D", "SW", "SW", NULL};
-    ge_block_instance(g, "hg_mac_lane", params);
-    ge_mod_end(g, 1);
+    ge_unit_begin(g, "mac_lane", "score", c->p, "hg_mac_lane");
+    ge_uparam(g, "D", c->d);
+    ge_uparam(g, "SW", c->sw);
+    ge_in(g, "clk_i", 1), ge_in(g, "en_i", 1), ge_in(g, "q_i", 8 * c->d), ge_in(g, "k_i", 8 * c->d);
+    ge_out(g, "s_o", c->sw);
+    ge_unit_end(g, 1);
 }
 
+/* P lanes side by side (rtl/src/hg_score_array.v), lane j at g_lane[j].g_xnor.u_lane (HAD)
+   or g_lane[j].g_mac.u_lane. */
 void ge_emit_score_array(gen *g)
 {
     const hg_cfg *c = g->c;
     int had = c->core == HG_CORE_HAD;
-    ge_mod_begin(g, "score_array", "score", 1,
-                 "P score lanes side by side: the P keys of one memory row against one query.");
-    ge_lparam(g, "P", c->p, "lanes");
-    ge_lparam(g, "KW", c->kw, "bits per key / query");
-    ge_lparam(g, "SW", c->sw, "score width");
-    ge_port(g, "input wire", NULL, 1, "clk_i", "clock");
-    ge_port(g, "input wire", NULL, 1, "en_i", "pipeline enable");
-    ge_port(g, "input wire", "KW-1:0", c->kw, "q_i", "query");
-    ge_port(g, "input wire", "P*KW-1:0", c->p * c->kw, "k_i", "P keys, lane j at [j*KW +: KW]");
-    ge_port(g, "output wire", "P*SW-1:0", c->p * c->sw, "s_o", "P scores, one cycle later");
-    ge_ports_end(g);
-    ge_o(g,
-         "  genvar j;\n"
-         "  generate\n"
-         "    for (j = 0; j < P; j = j + 1) begin : g_lane\n"
-         "      %s_%s u_lane (\n"
-         "        .clk_i (clk_i),\n"
-         "        .en_i  (en_i),\n"
-         "        .q_i   (q_i),\n"
-         "        .k_i   (k_i[j*KW +: KW]),\n"
-         "        .%s   (s_o[j*SW +: SW])\n"
-         "      );\n"
-         "    end\n"
-         "  endgenerate\n",
-         ge_pfx(g), had ? "xnor_lane" : "mac_lane", had ? "m_o" : "s_o");
-    ge_child(g, had ? "xnor_lane" : "mac_lane", "g_lane", "u_lane", c->p);
-    ge_mod_end(g, 0);
+    ge_unit_begin(g, "score_array", "score", 1, "hg_score_array");
+    ge_uparam(g, "P", c->p);
+    ge_uparam(g, "D", c->d);
+    ge_uparam(g, "HAD", had);
+    ge_uparam(g, "SW", c->sw);
+    ge_in(g, "clk_i", 1), ge_in(g, "en_i", 1), ge_in(g, "q_i", c->kw), ge_in(g, "k_i", c->p * c->kw);
+    ge_out(g, "s_o", c->p * c->sw);
+    ge_child(g, had ? "xnor_lane" : "mac_lane", "g_lane", had ? "g_xnor.u_lane" : "g_mac.u_lane", c->p);
+    ge_unit_end(g, 0);
 }
 
 /* ---- top-N selector -------------------------------------------------------------------- */
@@ -89,37 +53,18 @@ void ge_emit_score_array(gen *g)
 void ge_emit_topn(gen *g)
 {
     const hg_cfg *c = g->c;
-    int sgn = c->core != HG_CORE_HAD;
-    ge_copy_block(g, "hg_topn.v");
-    ge_mod_begin(g, "topn", "select", 1,
-                 "Streaming top-N selector. Holds the N best (score, index) pairs seen so far,\n"
-                 "// sorted best first, and merges P candidates per cycle. Order: higher score first;\n"
-                 "// equal scores: lower key index first (held entries always have lower indices\n"
-                 "// than new candidates, and lane j < lane j' within a group). On the last group\n"
-                 "// of a query the merged list is published until the consumer takes it.");
-    ge_lparam(g, "N", c->n, "entries kept");
-    ge_lparam(g, "P", c->p, "candidates per cycle");
-    ge_lparam(g, "SW", c->sw, sgn ? "score width (signed)" : "score width (unsigned)");
-    ge_lparam(g, "IW", c->iw, "key index width");
-    ge_port(g, "input wire", NULL, 1, "clk_i", "clock");
-    ge_port(g, "input wire", NULL, 1, "rst_ni", "synchronous reset, active low");
-    ge_port(g, "input wire", NULL, 1, "en_i", "pipeline enable");
-    ge_port(g, "input wire", NULL, 1, "in_valid_i", "a group of candidates is presented");
-    ge_port(g, "input wire", NULL, 1, "first_i", "first group of a query (list starts empty)");
-    ge_port(g, "input wire", NULL, 1, "last_i", "last group of a query (publish the result)");
-    ge_port(g, "input wire", "P-1:0", c->p, "lane_valid_i", "candidate j is a real key");
-    ge_port(g, "input wire", "P*SW-1:0", c->p * c->sw, "s_i", "candidate scores");
-    ge_port(g, "input wire", "IW-1:0", c->iw, "base_i", "key index of lane 0");
-    ge_port(g, "input wire", NULL, 1, "take_i", "consumer releases the published list");
-    ge_port(g, "output wire", NULL, 1, "out_valid_o", "published list valid");
-    ge_port(g, "output wire", "N-1:0", c->n, "out_v_o", "entry valid (a prefix)");
-    ge_port(g, "output wire", "N*SW-1:0", c->n * c->sw, "out_s_o", "entry scores, best first");
-    ge_port(g, "output wire", "N*IW-1:0", c->n * c->iw, "out_idx_o", "entry key indices");
-    ge_ports_end(g);
-    const char *const params[] = {"N",  "N",  "P", "P", "SW", "SW", "SIGNED", sgn ? "1" : "0",
-                                  "IW", "IW", NULL};
-    ge_block_instance(g, "hg_topn", params);
-    ge_mod_end(g, 1);
+    ge_unit_begin(g, "topn", "select", 1, "hg_topn");
+    ge_uparam(g, "N", c->n);
+    ge_uparam(g, "P", c->p);
+    ge_uparam(g, "SW", c->sw);
+    ge_uparam(g, "SIGNED", c->core != HG_CORE_HAD);
+    ge_uparam(g, "IW", c->iw);
+    ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "en_i", 1), ge_in(g, "in_valid_i", 1);
+    ge_in(g, "first_i", 1), ge_in(g, "last_i", 1), ge_in(g, "lane_valid_i", c->p);
+    ge_in(g, "s_i", c->p * c->sw), ge_in(g, "base_i", c->iw), ge_in(g, "take_i", 1);
+    ge_out(g, "out_valid_o", 1), ge_out(g, "out_v_o", c->n), ge_out(g, "out_s_o", c->n * c->sw);
+    ge_out(g, "out_idx_o", c->n * c->iw);
+    ge_unit_end(g, 1);
 }
 
 /* ---- softmax weights ------------------------------------------------------------------- */
@@ -127,28 +72,14 @@ void ge_emit_topn(gen *g)
 void ge_emit_wlut(gen *g)
 {
     const hg_cfg *c = g->c;
-    ge_copy_block(g, "hg_wlut.v");
-    ge_mod_begin(g, "wlut", "softmax", 1,
-                 "HAD softmax weights: a run-time table etab[delta], delta = m_max - m in 0..D,\n"
-                 "// holding round(2^WB * exp(S_j - S_max)) for the layer's sigma_Q * sigma_K.\n"
-                 "// R lookups per cycle, registered.");
-    ge_lparam(g, "D", c->d, "head dimension (table has D + 1 entries)");
-    ge_lparam(g, "MW", c->mw, "delta width");
-    ge_lparam(g, "WW", c->ww, "weight width");
-    ge_lparam(g, "R", c->r, "lookups per cycle");
-    ge_port(g, "input wire", NULL, 1, "clk_i", "clock");
-    ge_port(g, "input wire", NULL, 1, "we_i", "table write");
-    ge_port(g, "input wire", "MW-1:0", c->mw, "waddr_i", "table entry written (0..D)");
-    ge_port(g, "input wire", "WW-1:0", c->ww, "wdata_i", "table value");
-    ge_port(g, "input wire", NULL, 1, "en_i", "pipeline enable");
-    ge_port(g, "input wire", "R-1:0", c->r, "valid_i", "lookup r is a real key");
-    ge_port(g, "input wire", "R*MW-1:0", c->r * c->mw, "delta_i", "deltas, lookup r at [r*MW +: MW]");
-    ge_port(g, "output wire", "R*WW-1:0", c->r * c->ww, "w_o",
-            "weights (0 where not valid), one cycle later");
-    ge_ports_end(g);
-    static const char *const params[] = {"D", "D", "WW", "WW", "R", "R", NULL};
-    ge_block_instance(g, "hg_wlut", params);
-    ge_mod_end(g, 1);
+    ge_unit_begin(g, "wlut", "softmax", 1, "hg_wlut");
+    ge_uparam(g, "D", c->d);
+    ge_uparam(g, "WW", c->ww);
+    ge_uparam(g, "R", c->r);
+    ge_in(g, "clk_i", 1), ge_in(g, "we_i", 1), ge_in(g, "waddr_i", c->mw), ge_in(g, "wdata_i", c->ww);
+    ge_in(g, "en_i", 1), ge_in(g, "valid_i", c->r), ge_in(g, "delta_i", c->r * c->mw);
+    ge_out(g, "w_o", c->r * c->ww);
+    ge_unit_end(g, 1);
 }
 
 void ge_emit_exp_unit(gen *g, int instances)
@@ -195,38 +126,18 @@ void ge_emit_exp_unit(gen *g, int instances)
 void ge_emit_norm(gen *g)
 {
     const hg_cfg *c = g->c;
-    ge_copy_block(g, "hg_norm.v");
-    ge_mod_begin(g, "norm", "norm", 1,
-                 "Softmax normalizer: out[i] = sat(round(acc[i] * recip / 2^(RQ - OF))) with\n"
-                 "// recip = floor(2^RQ / wsum) (all ones when wsum = 0). The reciprocal is a\n"
-                 "// restoring division, BPC quotient bits per cycle (CR cycles); then MN multipliers\n"
-                 "// scale MN dimensions per cycle (CM cycles). Busy CR + CM cycles per query.");
-    ge_lparam(g, "D", c->d, "head dimension");
-    ge_lparam(g, "ACCW", c->accw, "accumulator width (signed)");
-    ge_lparam(g, "WSW", c->wsw, "weight-sum width");
-    ge_lparam(g, "RQ", c->rq, "reciprocal exponent");
-    ge_lparam(g, "OF", c->of, "output fraction bits");
-    ge_lparam(g, "OW", c->ow, "output width (signed)");
-    ge_lparam(g, "BPC", c->bpc, "quotient bits per cycle");
-    ge_lparam(g, "CR", c->cr, "reciprocal cycles");
-    ge_lparam(g, "MN", c->mn, "multipliers");
-    ge_lparam(g, "CM", c->cm, "multiply cycles");
-    ge_port(g, "input wire", NULL, 1, "clk_i", "clock");
-    ge_port(g, "input wire", NULL, 1, "rst_ni", "synchronous reset, active low");
-    ge_port(g, "input wire", NULL, 1, "in_valid_i", "a query's (acc, wsum) is offered");
-    ge_port(g, "output wire", NULL, 1, "in_ready_o", "taken this cycle when valid");
-    ge_port(g, "input wire", "D*ACCW-1:0", c->d * c->accw, "acc_i", "accumulators");
-    ge_port(g, "input wire", "WSW-1:0", c->wsw, "wsum_i", "weight sum");
-    ge_port(g, "output wire", NULL, 1, "o_valid_o", "output vector valid");
-    ge_port(g, "input wire", NULL, 1, "o_ready_i", "output taken");
-    ge_port(g, "output wire", "D*OW-1:0", c->d * c->ow, "o_data_o", "outputs, dim i at [i*OW +: OW]");
-    ge_port(g, "output wire", NULL, 1, "idle_o", "nothing in flight");
-    ge_ports_end(g);
-    static const char *const params[] = {"D",  "D",  "ACCW", "ACCW", "WSW", "WSW", "RQ",
-                                         "RQ", "OF", "OF",   "OW",   "OW",  "BPC", "BPC",
-                                         "CR", "CR", "MN",   "MN",   "CM",  "CM",  NULL};
-    ge_block_instance(g, "hg_norm", params);
-    ge_mod_end(g, 1);
+    ge_unit_begin(g, "norm", "norm", 1, "hg_norm");
+    const struct {
+        const char *name;
+        int value;
+    } params[] = {{"D", c->d},   {"ACCW", c->accw}, {"WSW", c->wsw}, {"RQ", c->rq}, {"OF", c->of},
+                  {"OW", c->ow}, {"BPC", c->bpc},   {"CR", c->cr},   {"MN", c->mn}, {"CM", c->cm}};
+    for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
+        ge_uparam(g, params[i].name, params[i].value);
+    ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "in_valid_i", 1), ge_out(g, "in_ready_o", 1);
+    ge_in(g, "acc_i", c->d * c->accw), ge_in(g, "wsum_i", c->wsw), ge_out(g, "o_valid_o", 1);
+    ge_in(g, "o_ready_i", 1), ge_out(g, "o_data_o", c->d * c->ow), ge_out(g, "idle_o", 1);
+    ge_unit_end(g, 1);
 }
 
 /* ---- memories -------------------------------------------------------------------------- */

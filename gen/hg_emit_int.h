@@ -50,16 +50,21 @@ typedef struct param_rec {
 typedef struct child_rec {
     char suffix[16]; /* the module instantiated: <prefix>_<suffix> */
     char loop[16];   /* generate-loop label ("g_lane": instances g_lane[0].inst ..), or "" */
-    char inst[16];   /* instance name */
+    char inst[24];   /* instance name (a path inside the loop body: "g_xnor.u_lane") */
     int count;       /* loop iterations (1 without a loop) */
 } child_rec;
 
 #define MAX_KIDS 8
 
+#define MAX_UPARAMS 12
+
 typedef struct mod_rec {
     char name[64];
     char suffix[16];
     char file[72];
+    char module[40];                /* a hand-written block used as the unit itself (ge_unit_begin), or "" */
+    param_rec uparams[MAX_UPARAMS]; /* its parameter values */
+    int nuparams;
     char sources[4][40]; /* the hand-written blocks it instantiates (rtl/src files) */
     int nsources;
     const char *block;
@@ -122,6 +127,9 @@ void ge_lparam(gen *g, const char *name, long value, const char *comment);
 /* A port: kind "input wire", "output wire" or "output reg"; range text ("D-1:0") or NULL for
    one bit; width its value. */
 void ge_port(gen *g, const char *kind, const char *range, int width, const char *name, const char *comment);
+/* A port of a hand-written unit (ge_unit_begin): name and width only. */
+void ge_in(gen *g, const char *name, int width);
+void ge_out(gen *g, const char *name, int width);
 /* Writes the parameter list and ports collected since ge_mod_begin. */
 void ge_ports_end(gen *g);
 /* Records that the module being written instantiates <prefix>_<suffix> as `inst`, inside the
@@ -129,6 +137,18 @@ void ge_ports_end(gen *g);
 void ge_child(gen *g, const char *suffix, const char *loop, const char *inst, int count);
 /* Ends the module; capture: the power flow captures its ports (hg_emit_probes.c). */
 void ge_mod_end(gen *g, int capture);
+
+/* ---- units that are hand-written blocks as they are (hg_emit.c) */
+/* Begins unit <prefix>_<suffix> of block `block`, instantiated `instances` times: no file is
+   written, the unit is hand-written block `module` (rtl/src/<module>.v, copied) with the
+   parameter values given by ge_uparam(); its ports follow through ge_port() as for a module
+   (for the manifest and the probes); ge_unit_end(g, capture) ends it. */
+mod_rec *ge_unit_begin(gen *g, const char *suffix, const char *block, int instances, const char *module);
+void ge_uparam(gen *g, const char *name, long value);
+void ge_unit_end(gen *g, int capture);
+/* How a module instantiates unit <prefix>_<suffix>: "<module> #(.P(v), ..)" for a
+   hand-written unit, its own name for a generated one (text in buf). */
+const char *ge_unit_use(gen *g, const char *suffix, char *buf, size_t n);
 
 /* ---- hand-written blocks (hg_emit.c) */
 /* Copies rtl/src/<file> into the core folder once; not while a module is being written. */

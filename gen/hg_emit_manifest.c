@@ -13,6 +13,27 @@
 
 static void add_int(cJSON *o_, const char *k, int v) { cJSON_AddNumberToObject(o_, k, v); }
 
+/* One {"cell", "unit"} per instance of another unit inside m (a generate loop's instances
+   are loop[i].inst). */
+static void add_children(gen *g, cJSON *arr, const mod_rec *m)
+{
+    for (int k = 0; k < m->nkids; k++) {
+        const child_rec *kid = &m->kids[k];
+        for (int i = 0; i < kid->count; i++) {
+            char cell[64], unit[64];
+            if (kid->loop[0])
+                snprintf(cell, sizeof cell, "%s[%d].%s", kid->loop, i, kid->inst);
+            else
+                snprintf(cell, sizeof cell, "%s", kid->inst);
+            snprintf(unit, sizeof unit, "%s_%s", ge_pfx(g), kid->suffix);
+            cJSON *jc = cJSON_CreateObject();
+            cJSON_AddStringToObject(jc, "cell", cell);
+            cJSON_AddStringToObject(jc, "unit", unit);
+            cJSON_AddItemToArray(arr, jc);
+        }
+    }
+}
+
 static cJSON *manifest_json(gen *g)
 {
     const hg_cfg *c = g->c;
@@ -51,6 +72,13 @@ static cJSON *manifest_json(gen *g)
         cJSON_AddStringToObject(jm, "name", m->name);
         cJSON_AddStringToObject(jm, "file", m->file);
         cJSON_AddStringToObject(jm, "block", m->block);
+        if (m->module[0]) { /* a hand-written block with these parameter values is the unit */
+            cJSON_AddStringToObject(jm, "module", m->module);
+            cJSON *jp = cJSON_AddObjectToObject(jm, "params");
+            for (int k = 0; k < m->nuparams; k++) add_int(jp, m->uparams[k].name, (int)m->uparams[k].value);
+        }
+        if (m->nkids) /* its cells that are other units, by instance name */
+            add_children(g, cJSON_AddArrayToObject(jm, "children"), m);
         if (m->nsources) { /* the hand-written blocks (rtl/src) its body instantiates */
             const char *src[4];
             for (int k = 0; k < m->nsources; k++) src[k] = m->sources[k];

@@ -163,6 +163,7 @@ static void core_score_stage(gen *g, const char *full, const char *take)
    on (the top-N list, or the baseline's score bank). */
 static void core_front(gen *g, const char *full, const char *take)
 {
+    char use[160];
     core_wires(g);
     core_cfg_load(g);
     core_score_stage(g, full, take);
@@ -178,23 +179,24 @@ static void core_front(gen *g, const char *full, const char *take)
          "    .rrow_i  (s_row),\n"
          "    .rdata_o (k_row)\n"
          "  );\n\n"
-         "  %s_score_array u_score (\n"
+         "  %s u_score (\n"
          "    .clk_i (clk_i),\n"
          "    .en_i  (s_en),\n"
          "    .q_i   (p1_q),\n"
          "    .k_i   (k_row),\n"
          "    .s_o   (scores)\n"
          "  );\n\n",
-         ge_pfx(g), ge_pfx(g));
+         ge_pfx(g), ge_unit_use(g, "score_array", use, sizeof use));
     ge_child(g, "kmem", NULL, "u_kmem", 1);
     ge_child(g, "score_array", NULL, "u_score", 1);
 }
 
 static void core_norm(gen *g)
 {
+    char use[160];
     ge_o(g,
          "  // ---- normalizer ---------------------------------------------------------------\n"
-         "  %s_norm u_norm (\n"
+         "  %s u_norm (\n"
          "    .clk_i      (clk_i),\n"
          "    .rst_ni     (rst_ni),\n"
          "    .in_valid_i (av_valid),\n"
@@ -206,7 +208,7 @@ static void core_norm(gen *g)
          "    .o_data_o   (o_data_o),\n"
          "    .idle_o     (norm_idle)\n"
          "  );\n",
-         ge_pfx(g));
+         ge_unit_use(g, "norm", use, sizeof use));
     ge_child(g, "norm", NULL, "u_norm", 1);
 }
 
@@ -249,9 +251,10 @@ static void core_begin(gen *g, const char *doc)
 /* The top-N cores' selector, fed by the score stage. */
 static void topn_select(gen *g)
 {
+    char use[160];
     ge_o(g,
          "  // ---- top-N selection ----------------------------------------------------------\n"
-         "  %s_topn u_topn (\n"
+         "  %s u_topn (\n"
          "    .clk_i        (clk_i),\n"
          "    .rst_ni       (rst_ni),\n"
          "    .en_i         (s_en),\n"
@@ -267,7 +270,7 @@ static void topn_select(gen *g)
          "    .out_s_o      (list_s),\n"
          "    .out_idx_o    (list_idx)\n"
          "  );\n\n",
-         ge_pfx(g));
+         ge_unit_use(g, "topn", use, sizeof use));
     ge_child(g, "topn", NULL, "u_topn", 1);
 }
 

@@ -109,9 +109,11 @@ rm -f "$EQUIV_DIR"/*.log "$EQUIV_DIR"/*.aig "$EQUIV_DIR/summary.txt"
 # run_method MODULE METHOD: sets result (proven / not proven) and detail
 run_method() {
   local m=$1 meth=$2 own="PLAN_FILE_$1" log="$EQUIV_DIR/$1.$2.log" rc=0
+  local um="PLAN_MODULE_$1" up="PLAN_PARAMS_$1" uc="PLAN_CHILDREN_$1" uq="PLAN_PORTS_$1"
   result="not proven"
   set +e
   env SY_MODULE="$m" SY_RTL_DIR="$RTL_DIR" SY_RTL_FILES="$PLAN_FILES" SY_OWN_FILE="${!own}" \
+    SY_UNIT_MODULE="${!um}" SY_UNIT_PARAMS="${!up}" SY_UNIT_CHILDREN="${!uc}" SY_UNIT_PORTS="${!uq}" \
     SY_NETLIST="$RUN_DIR/generated/netlist/$m.v" SY_METHOD="$meth" SY_SEQ="$EQUIV_SEQ" \
     SY_AIG="$EQUIV_DIR/$m.$meth.aig" \
     timeout "$EQUIV_TIMEOUT" "$YOSYS" -q -l "$log" -c "$here/scripts/yosys_equiv.tcl" > /dev/null 2>&1

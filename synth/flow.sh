@@ -266,9 +266,10 @@ if [ -n "$REUSE_FROM" ]; then
   echo "  netlists and STA reports reused from $REUSE_FROM"
 else
   for m in $PLAN_LOGIC; do
-    own="PLAN_FILE_$m"
+    own="PLAN_FILE_$m" um="PLAN_MODULE_$m" up="PLAN_PARAMS_$m" uc="PLAN_CHILDREN_$m" uq="PLAN_PORTS_$m"
     run_job "$LOG/yosys_$m.log" env SY_MODULE="$m" SY_RTL_DIR="$RTL_DIR" SY_RTL_FILES="$PLAN_FILES" \
-      SY_OWN_FILE="${!own}" SY_NETLIST_DIR="$GEN/netlist" SY_AREA_RPT="$RPT/area/$m.rpt" \
+      SY_OWN_FILE="${!own}" SY_UNIT_MODULE="${!um}" SY_UNIT_PARAMS="${!up}" SY_UNIT_CHILDREN="${!uc}" SY_UNIT_PORTS="${!uq}" \
+      SY_NETLIST_DIR="$GEN/netlist" SY_AREA_RPT="$RPT/area/$m.rpt" \
       "$YOSYS" -q -c "$here/scripts/yosys_module.tcl"
   done
   wait_jobs yosys

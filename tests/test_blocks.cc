@@ -211,6 +211,64 @@ TEST(Blocks, MacLaneIsTheInt8DotProduct)
     }
 }
 
+// ---- hg_score_array: P lanes side by side, lane j scores key j of the row against the query
+// (XNOR-popcount lanes for HAD = 1, int8 dot products of SW bits for HAD = 0)
+
+TEST(Blocks, ScoreArrayScoresEveryLaneOfTheRow)
+{
+    std::mt19937 rng(11);
+    struct {
+        int P, D, HAD, SW;
+    } cfgs[] = {{1, 8, 1, 4}, {3, 24, 1, 5}, {8, 64, 1, 7}, {1, 4, 0, 18}, {4, 8, 0, 19}, {3, 24, 0, 21}};
+    for (auto cf : cfgs) {
+        int kw = cf.HAD ? cf.D : 8 * cf.D;
+        std::vector<std::string> vec;
+        std::vector<std::vector<uint64_t>> want;
+        std::vector<uint64_t> s(cf.P, 0);
+        for (int c = 0; c < 30; c++) {
+            std::vector<bool> q(kw), k((size_t)cf.P * kw);
+            for (auto &&x : q) x = rng() & 1;
+            for (auto &&x : k) x = rng() & 1;
+            if (c == 1) /* lane 0 the query itself, the last lane its complement */
+                for (int i = 0; i < kw; i++) k[i] = q[i], k[(size_t)(cf.P - 1) * kw + i] = !q[i];
+            bool en = c < 2 || (rng() % 4);
+            Bits b;
+            b.field(en, 1);
+            b.field_bits(q);
+            b.field_bits(k);
+            vec.push_back(b.hex());
+            for (int j = 0; j < cf.P && en; j++) {
+                int64_t v = 0;
+                for (int i = 0; i < cf.D; i++) {
+                    if (cf.HAD) {
+                        v += q[i] == k[(size_t)j * kw + i];
+                        continue;
+                    }
+                    int qi = 0, ki = 0;
+                    for (int t = 0; t < 8; t++)
+                        qi |= q[8 * i + t] << t, ki |= k[(size_t)j * kw + 8 * i + t] << t;
+                    v += (int64_t)(int8_t)qi * (int8_t)ki;
+                }
+                s[j] = (uint64_t)v & ((1ull << cf.SW) - 1);
+            }
+            want.push_back(s);
+        }
+        std::ostringstream ps;
+        ps << "hg_score_array P=" << cf.P << " D=" << cf.D << " HAD=" << cf.HAD << " SW=" << cf.SW;
+        std::vector<std::string> got =
+            run_bench("hg_score_array",
+                      P("hg_score_array", "P", cf.P) + P("hg_score_array", "D", cf.D) +
+                          P("hg_score_array", "HAD", cf.HAD) + P("hg_score_array", "SW", cf.SW),
+                      vec);
+        for (size_t c = 0; c < got.size(); c++) {
+            std::vector<bool> bits = from_hex(got[c], cf.P * cf.SW);
+            for (int j = 0; j < cf.P; j++)
+                EXPECT_EQ(to_u64(bits, j * cf.SW, cf.SW), want[c][j])
+                    << ps.str() << " cycle " << c << " lane " << j << ": got 0x" << got[c];
+        }
+    }
+}
+
 // ---- hg_wlut: the table written, then R lookups a cycle (0 where not valid)
 
 TEST(Blocks, WlutLooksUpTheWrittenTable)

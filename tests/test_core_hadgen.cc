@@ -4,6 +4,9 @@
 // emitted module is lint-clean under Verilator -Wall and compiles under Icarus.
 #include "hg_testlib.h"
 
+#include <cjson/cJSON.h>
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -215,8 +218,23 @@ TEST_P(HadgenLint, VerilatorWallAndIcarus)
     std::string probes = d + "/rtl/" + std::string(c.prefix) + "_probes.v";
     ASSERT_TRUE(hgt::exists(probes)) << "no probes file " << probes;
     EXPECT_EQ(files.find("_probes.v"), std::string::npos) << "the probes must stay out of filelist.f";
+    // a unit that is a hand-written block is linted with this configuration's parameter values
+    std::map<std::string, std::string> unit_params;
+    cJSON *man = cJSON_Parse(read_file(d + "/rtl/manifest.json").c_str());
+    ASSERT_NE(man, nullptr);
+    const cJSON *um;
+    cJSON_ArrayForEach(um, cJSON_GetObjectItemCaseSensitive(man, "modules"))
+    {
+        const cJSON *mod = cJSON_GetObjectItemCaseSensitive(um, "module"), *p;
+        if (!cJSON_IsString(mod)) continue;
+        std::string g;
+        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(um, "params")) g +=
+            " -G" + std::string(p->string) + "=" + std::to_string(p->valueint);
+        unit_params[mod->valuestring] = g;
+    }
+    cJSON_Delete(man);
     for (const std::string &mod : mods) {
-        Result r = hgt::run_cmd("verilator --lint-only -Wall --top-module " + mod + files);
+        Result r = hgt::run_cmd("verilator --lint-only -Wall --top-module " + mod + unit_params[mod] + files);
         EXPECT_EQ(r.status, 0) << hgt::cfg_name(c) << " module " << mod << "\n" << r.out;
     }
     for (const char *def : {"", " +define+HG_CAPTURE"}) {

@@ -88,7 +88,7 @@ TEST(ReliabilityHadgen, ForceDeletesOnlyWhatHadgenWrote)
     EXPECT_EQ(read_file(u + "/had_core.v"), "mine too\n");
     EXPECT_EQ(read_file(u + "/filelist.f"), "my_design.v\nhad_core.v\n");
     EXPECT_FALSE(exists(u + "/manifest.json"));
-    EXPECT_FALSE(exists(u + "/had_wlut.v")) << "nothing written when a file would be replaced";
+    EXPECT_FALSE(exists(u + "/hg_wlut.v")) << "nothing written when a file would be replaced";
 }
 
 // A hand-written block that cannot be read ($HADGEN_RTL_SRC without it: none at all, or all

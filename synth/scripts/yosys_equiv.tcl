@@ -4,6 +4,7 @@
 #   SY_RTL_DIR     generated RTL directory
 #   SY_RTL_FILES   its Verilog files (filelist.f order), relative to SY_RTL_DIR
 #   SY_OWN_FILE    the files of SY_MODULE (its hand-written block sources, then its own file)
+#   SY_UNIT_MODULE, SY_UNIT_PARAMS, SY_UNIT_CHILDREN, SY_UNIT_PORTS  as for yosys_module.tcl
 #   SY_NETLIST     the module's netlist (write_verilog of synth/scripts/yosys_module.tcl)
 #   SY_METHOD      induct: equiv_make, equiv_simple and equiv_induct (-undef), then
 #                  equiv_status -assert (the run fails unless every $equiv cell is proven);
@@ -33,15 +34,8 @@ set rtl_dir $::env(SY_RTL_DIR)
 set own     $::env(SY_OWN_FILE)
 set method  $::env(SY_METHOD)
 
-foreach f $::env(SY_RTL_FILES) {
-  if {[lsearch -exact $own $f] < 0} {
-    read_verilog -lib -D SYNTHESIS "$rtl_dir/$f"
-  }
-}
-foreach f $own {
-  read_verilog -D SYNTHESIS "$rtl_dir/$f"
-}
-hierarchy -check -top $mod
+source [file join [file dirname [info script]] unit.tcl]
+hg_read_unit $mod $rtl_dir $::env(SY_RTL_FILES) $own $::env(SY_UNIT_MODULE) $::env(SY_UNIT_PARAMS) $::env(SY_UNIT_PORTS)
 if {$method eq "mapped"} {
   # the flow's own generic synthesis (yosys_module.tcl before dfflibmap and abc)
   synth -top $mod -flatten -noabc
@@ -58,6 +52,8 @@ if {$method eq "mapped"} {
   opt_dff -sat
   opt_clean
 }
+# the cells that are other units carry their names on both sides (as in the netlist)
+hg_name_children $mod $::env(SY_UNIT_CHILDREN)
 yosys rename $mod gold
 
 read_liberty $::env(LIB)

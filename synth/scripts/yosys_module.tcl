@@ -6,6 +6,9 @@
 #   SY_RTL_FILES   its Verilog files (filelist.f order), relative to SY_RTL_DIR
 #   SY_OWN_FILE    the files of SY_MODULE: the hand-written blocks its body instantiates, then
 #                  its own file (flattened into one netlist)
+#   SY_UNIT_MODULE, SY_UNIT_PARAMS, SY_UNIT_CHILDREN, SY_UNIT_PORTS
+#                  the Verilog module that is the unit, its parameter values, and its cells
+#                  that are other units (hgsynth plan; synth/scripts/unit.tcl)
 #   SY_NETLIST_DIR where <module>.v / <module>.json go
 #   SY_AREA_RPT    area report (stat -liberty)
 # and the flow variables LIB, ABC_SCRIPT, ABC_IN_DRIVER, OUT_LOAD_PF.
@@ -17,14 +20,8 @@ set own      $::env(SY_OWN_FILE)
 set lib      $::env(LIB)
 set out      $::env(SY_NETLIST_DIR)
 
-foreach f $::env(SY_RTL_FILES) {
-  if {[lsearch -exact $own $f] >= 0} {
-    read_verilog -D SYNTHESIS "$rtl_dir/$f"
-  } else {
-    read_verilog -lib -D SYNTHESIS "$rtl_dir/$f"
-  }
-}
-hierarchy -check -top $mod
+source [file join [file dirname [info script]] unit.tcl]
+hg_read_unit $mod $rtl_dir $::env(SY_RTL_FILES) $own $::env(SY_UNIT_MODULE) $::env(SY_UNIT_PARAMS) $::env(SY_UNIT_PORTS)
 synth -top $mod -flatten -noabc
 dfflibmap -liberty $lib
 # Inputs driven by ABC_IN_DRIVER (not ideal sources), so that abc's buffering also covers a
@@ -41,6 +38,7 @@ if {$::env(ABC_IN_DRIVER) ne ""} {
 }
 setundef -zero
 opt_clean -purge
+hg_name_children $mod $::env(SY_UNIT_CHILDREN)
 # Short, stable names shared by the Verilog and JSON netlists (STA reports use them).
 yosys rename -enumerate
 tee -o $::env(SY_AREA_RPT) stat -liberty $lib

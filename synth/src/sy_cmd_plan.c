@@ -56,6 +56,45 @@ static int file_rank(const sy_manifest *m, const sy_mmod *mod)
     return 1 << 20;
 }
 
+/* How the flow's Yosys scripts build unit `mod` (synth/scripts/unit.tcl): the Verilog module
+ * (PLAN_MODULE_<m>), its parameter values as a Tcl list of name value pairs (PLAN_PARAMS_<m>)
+ * and its cells that are other units as a Tcl list of quadruples: cell, unit, the unit's
+ * module and its parameter names, which the netlist's instance drops (PLAN_CHILDREN_<m>); its
+ * ports as name, direction, width triples (PLAN_PORTS_<m>). */
+static void write_unit(const sy_manifest *m, const sy_mmod *mod, sy_buf *out)
+{
+    sy_buf b = {0};
+    char *name = sy_asprintf("PLAN_MODULE_%s", mod->name);
+    assign(out, name, mod->module);
+    free(name);
+    for (int k = 0; k < mod->nparams; k++)
+        sy_buf_printf(&b, "%s%s %ld", k ? " " : "", mod->param_names[k], mod->param_values[k]);
+    name = sy_asprintf("PLAN_PARAMS_%s", mod->name);
+    assign(out, name, b.s ? b.s : "");
+    free(name);
+    sy_buf_free(&b);
+    for (int k = 0; k < mod->nchildren; k++) {
+        const sy_mmod *kid = sy_manifest_find(m, mod->child_units[k]);
+        sy_buf_printf(&b, "%s%s %s %s {", k ? " " : "", mod->child_cells[k], kid->name, kid->module);
+        for (int j = 0; j < kid->nparams; j++) sy_buf_printf(&b, "%s%s", j ? " " : "", kid->param_names[j]);
+        sy_buf_printf(&b, "}");
+    }
+    name = sy_asprintf("PLAN_CHILDREN_%s", mod->name);
+    assign(out, name, b.s ? b.s : "");
+    free(name);
+    sy_buf_free(&b);
+    for (int k = 0; k < mod->nports; k++)
+        sy_buf_printf(&b, "%s%s %s %d", k ? " " : "", mod->ports[k].name,
+                      mod->ports[k].dir == SY_DIR_IN    ? "input"
+                      : mod->ports[k].dir == SY_DIR_OUT ? "output"
+                                                        : "inout",
+                      mod->ports[k].width);
+    name = sy_asprintf("PLAN_PORTS_%s", mod->name);
+    assign(out, name, b.s ? b.s : "");
+    free(name);
+    sy_buf_free(&b);
+}
+
 /* The plan as shell assignments. Every value is single-quoted; the names in it were
  * checked by sy_manifest_read (identifiers, plain file names), so they are safe as words
  * of the flow script too. */
@@ -107,6 +146,7 @@ static void write_plan(const sy_manifest *m, sy_buf *out)
         name = sy_asprintf("PLAN_BLOCK_%s", m->mods[i].name);
         assign(out, name, m->mods[i].block);
         free(name);
+        write_unit(m, &m->mods[i], out);
     }
     const sy_mmod *top = sy_manifest_find(m, m->top);
     int had = strcmp(m->core, "had") == 0;

@@ -202,6 +202,88 @@ static int read_probes(const cJSON *root, sy_manifest *m, const char *path, char
     return 0;
 }
 
+/* A cell name of a unit's module: identifiers joined by '.', each with optional [index]. */
+static int valid_cell(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 2 * SY_MAX_NAME || !(isalpha((unsigned char)s[0]) || s[0] == '_')) return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (!(isalnum(ch) || ch == '_' || ch == '.' || ch == '[' || ch == ']')) return 0;
+    }
+    return 1;
+}
+
+/* "module", "params" and "children" of a unit (all optional). */
+static int read_unit(const cJSON *jm, sy_mmod *mod, const char *path, char *err, size_t errlen)
+{
+    const char *module = jstr(jm, "module");
+    if (module && !sy_is_ident(module)) {
+        snprintf(err, errlen, "%s: module %s: \"module\" \"%.80s\" is not an identifier", path, mod->name,
+                 module);
+        return -1;
+    }
+    mod->module = sy_strdup(module ? module : mod->name);
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(jm, "params"), *p;
+    if (params && (!cJSON_IsObject(params) || !module)) {
+        snprintf(err, errlen, "%s: module %s: \"params\" must be an object, beside \"module\"", path,
+                 mod->name);
+        return -1;
+    }
+    int n = params ? cJSON_GetArraySize(params) : 0;
+    mod->param_names = sy_xcalloc((size_t)n + 1, sizeof *mod->param_names);
+    mod->param_values = sy_xcalloc((size_t)n + 1, sizeof *mod->param_values);
+    cJSON_ArrayForEach(p, params)
+    {
+        if (!sy_is_ident(p->string) || !cJSON_IsNumber(p) || p->valuedouble != (double)(long)p->valuedouble ||
+            p->valuedouble < 0 || p->valuedouble > MAX_COUNT) {
+            snprintf(err, errlen,
+                     "%s: module %s: parameter \"%.40s\" must be an identifier with an integer value "
+                     "0..%.0f",
+                     path, mod->name, p->string, (double)MAX_COUNT);
+            return -1;
+        }
+        mod->param_names[mod->nparams] = sy_strdup(p->string);
+        mod->param_values[mod->nparams++] = (long)p->valuedouble;
+    }
+    const cJSON *kids = cJSON_GetObjectItemCaseSensitive(jm, "children"), *k;
+    if (kids && !cJSON_IsArray(kids)) {
+        snprintf(err, errlen, "%s: module %s: \"children\" is not an array", path, mod->name);
+        return -1;
+    }
+    n = kids ? cJSON_GetArraySize(kids) : 0;
+    mod->child_cells = sy_xcalloc((size_t)n + 1, sizeof *mod->child_cells);
+    mod->child_units = sy_xcalloc((size_t)n + 1, sizeof *mod->child_units);
+    cJSON_ArrayForEach(k, kids)
+    {
+        const char *cell = jstr(k, "cell"), *unit = jstr(k, "unit");
+        if (!cell || !unit || !valid_cell(cell) || !sy_is_ident(unit)) {
+            snprintf(err, errlen,
+                     "%s: module %s: children[%d] must be {\"cell\": a cell name, \"unit\": a module "
+                     "name}",
+                     path, mod->name, mod->nchildren);
+            return -1;
+        }
+        mod->child_cells[mod->nchildren] = sy_strdup(cell);
+        mod->child_units[mod->nchildren++] = sy_strdup(unit);
+    }
+    return 0;
+}
+
+/* Every child of a unit is a unit of the manifest. */
+static int check_children(const sy_manifest *m, const char *path, char *err, size_t errlen)
+{
+    for (int i = 0; i < m->nmods; i++)
+        for (int k = 0; k < m->mods[i].nchildren; k++)
+            if (!sy_manifest_find(m, m->mods[i].child_units[k])) {
+                snprintf(err, errlen,
+                         "%s: module %s: child %s is of unit \"%s\", which is not in \"modules\"", path,
+                         m->mods[i].name, m->mods[i].child_cells[k], m->mods[i].child_units[k]);
+                return -1;
+            }
+    return 0;
+}
+
 static int read_module(const cJSON *jm, sy_mmod *mod, const sy_manifest *m, const char *path, char *err,
                        size_t errlen)
 {
@@ -236,7 +318,8 @@ static int read_module(const cJSON *jm, sy_mmod *mod, const sy_manifest *m, cons
                  name, block);
         return -1;
     }
-    if (read_sources(cJSON_GetObjectItemCaseSensitive(jm, "sources"), mod, m, path, err, errlen) != 0)
+    if (read_sources(cJSON_GetObjectItemCaseSensitive(jm, "sources"), mod, m, path, err, errlen) != 0 ||
+        read_unit(jm, mod, path, err, errlen) != 0)
         return -1;
     char *what = sy_asprintf("module %s: ", name);
     double inst = 0;
@@ -294,9 +377,12 @@ static int read_filelist(sy_manifest *m, char *err, size_t errlen)
         for (int i = 0; i < m->nmods; i++) n += 1 + m->mods[i].nsources;
         m->files = sy_xcalloc((size_t)n, sizeof *m->files);
         for (int i = 0; i < m->nmods; i++) {
-            for (int k = 0; k < m->mods[i].nsources; k++)
-                m->files[m->nfiles++] = sy_strdup(m->mods[i].sources[k]);
-            m->files[m->nfiles++] = sy_strdup(m->mods[i].file);
+            for (int k = 0; k <= m->mods[i].nsources; k++) {
+                const char *f = k < m->mods[i].nsources ? m->mods[i].sources[k] : m->mods[i].file;
+                int seen = 0;
+                for (int j = 0; j < m->nfiles; j++) seen |= strcmp(m->files[j], f) == 0;
+                if (!seen) m->files[m->nfiles++] = sy_strdup(f);
+            }
         }
         return 0;
     }
@@ -441,6 +527,7 @@ sy_manifest *sy_manifest_read(const char *dir, char *err, size_t errlen)
         for (int i = 0; i < m->nmods && !bad; i++)
             bad = read_module(cJSON_GetArrayItem(mods, i), &m->mods[i], m, path, err, errlen) != 0;
     }
+    if (!bad) bad = check_children(m, path, err, errlen) != 0;
     if (!bad && !sy_manifest_find(m, m->top)) {
         snprintf(err, errlen, "%s: top module \"%s\" is not in \"modules\"", path, m->top);
         bad = 1;
@@ -467,6 +554,13 @@ void sy_manifest_free(sy_manifest *m)
         free(mod->block);
         for (int k = 0; k < mod->nsources; k++) free(mod->sources[k]);
         free(mod->sources);
+        free(mod->module);
+        for (int k = 0; k < mod->nparams; k++) free(mod->param_names[k]);
+        free(mod->param_names);
+        free(mod->param_values);
+        for (int k = 0; k < mod->nchildren; k++) free(mod->child_cells[k]), free(mod->child_units[k]);
+        free(mod->child_cells);
+        free(mod->child_units);
     }
     for (int i = 0; i < m->nblocks; i++) free(m->blocks[i]);
     free(m->blocks);

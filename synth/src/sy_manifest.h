@@ -24,6 +24,14 @@ typedef struct {
     int read_ports, write_ports;
     int nports;
     sy_mport *ports;
+    char *module; /* the Verilog module that is this unit: "module" (a hand-written block used
+                     with the parameter values below), else the unit's own name */
+    int nparams;  /* "params": the parameter values of that module */
+    char **param_names;
+    long *param_values;
+    int nchildren;      /* "children": its cells that are instances of other units */
+    char **child_cells; /* cell name in the module ("g_lane[0].u_lane") */
+    char **child_units; /* the unit instantiated (a module of the manifest) */
 } sy_mmod;
 
 typedef struct {

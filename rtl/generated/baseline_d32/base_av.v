@@ -105,7 +105,7 @@ module base_av #(
       for (rr = 0; rr < R; rr = rr + 1) begin : g_slot
         assign v_col[rr*8 +: 8] = vm_rdata_i[rr*8*D + i*8 +: 8];
       end
-      base_av_dim u_dim (
+      hg_av_dim #(.R(8), .WW(9), .ACCW(23)) u_dim (
         .clk_i   (clk_i),
         .en_i    (av_en),
         .valid_i (mac_v),

@@ -158,7 +158,7 @@ module base_core #(
     .rdata_o (k_row)
   );
 
-  base_score_array u_score (
+  hg_score_array #(.P(8), .D(32), .HAD(0), .SW(21)) u_score (
     .clk_i (clk_i),
     .en_i  (s_en),
     .q_i   (p1_q),
@@ -236,7 +236,7 @@ module base_core #(
   );
 
   // ---- normalizer ---------------------------------------------------------------
-  base_norm u_norm (
+  hg_norm #(.D(32), .ACCW(23), .WSW(16), .RQ(32), .OF(8), .OW(16), .BPC(7), .CR(5), .MN(3), .CM(11)) u_norm (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .in_valid_i (av_valid),

@@ -65,21 +65,21 @@ module base_probes;
     if ($value$plusargs("hg_capture_dir=%s", cap_dir)) begin
       $sformat(cap_path, "%0s/%0s.hex", cap_dir, `HS_NAME);
       cap_fd[0] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[0].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[0].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[1] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[1].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[1].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[2] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[2].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[2].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[3] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[3].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[3].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[4] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[4].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[4].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[5] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[5].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[5].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[6] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[6].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[6].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[7] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[7].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[7].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[8] = $fopen(cap_path, "w");
       $sformat(cap_path, "%0s/%0s.u_av.hex", cap_dir, `HS_NAME);
       cap_fd[9] = $fopen(cap_path, "w");
@@ -187,52 +187,52 @@ module base_probes;
               `HS_DUT.o_data_o);
     if (cap_fd[1] != 0)
       $fwrite(cap_fd[1], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[0].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[0].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[0].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[0].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[0].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[0].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[0].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[0].g_mac.u_lane.s_o);
     if (cap_fd[2] != 0)
       $fwrite(cap_fd[2], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[1].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[1].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[1].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[1].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[1].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[1].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[1].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[1].g_mac.u_lane.s_o);
     if (cap_fd[3] != 0)
       $fwrite(cap_fd[3], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[2].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[2].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[2].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[2].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[2].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[2].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[2].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[2].g_mac.u_lane.s_o);
     if (cap_fd[4] != 0)
       $fwrite(cap_fd[4], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[3].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[3].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[3].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[3].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[3].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[3].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[3].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[3].g_mac.u_lane.s_o);
     if (cap_fd[5] != 0)
       $fwrite(cap_fd[5], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[4].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[4].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[4].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[4].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[4].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[4].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[4].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[4].g_mac.u_lane.s_o);
     if (cap_fd[6] != 0)
       $fwrite(cap_fd[6], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[5].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[5].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[5].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[5].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[5].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[5].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[5].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[5].g_mac.u_lane.s_o);
     if (cap_fd[7] != 0)
       $fwrite(cap_fd[7], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[6].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[6].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[6].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[6].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[6].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[6].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[6].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[6].g_mac.u_lane.s_o);
     if (cap_fd[8] != 0)
       $fwrite(cap_fd[8], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[7].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[7].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[7].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[7].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[7].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[7].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[7].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[7].g_mac.u_lane.s_o);
     if (cap_fd[9] != 0)
       $fwrite(cap_fd[9], "%h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h\n",
               `HS_DUT.u_av.rst_ni,

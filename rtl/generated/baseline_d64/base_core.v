@@ -158,7 +158,7 @@ module base_core #(
     .rdata_o (k_row)
   );
 
-  base_score_array u_score (
+  hg_score_array #(.P(16), .D(64), .HAD(0), .SW(22)) u_score (
     .clk_i (clk_i),
     .en_i  (s_en),
     .q_i   (p1_q),
@@ -236,7 +236,7 @@ module base_core #(
   );
 
   // ---- normalizer ---------------------------------------------------------------
-  base_norm u_norm (
+  hg_norm #(.D(64), .ACCW(26), .WSW(19), .RQ(35), .OF(8), .OW(16), .BPC(2), .CR(18), .MN(2), .CM(32)) u_norm (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .in_valid_i (av_valid),

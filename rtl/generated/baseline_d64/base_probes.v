@@ -65,37 +65,37 @@ module base_probes;
     if ($value$plusargs("hg_capture_dir=%s", cap_dir)) begin
       $sformat(cap_path, "%0s/%0s.hex", cap_dir, `HS_NAME);
       cap_fd[0] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[0].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[0].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[1] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[1].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[1].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[2] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[2].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[2].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[3] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[3].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[3].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[4] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[4].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[4].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[5] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[5].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[5].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[6] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[6].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[6].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[7] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[7].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[7].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[8] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[8].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[8].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[9] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[9].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[9].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[10] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[10].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[10].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[11] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[11].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[11].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[12] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[12].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[12].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[13] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[13].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[13].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[14] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[14].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[14].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[15] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[15].u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_score.g_lane[15].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[16] = $fopen(cap_path, "w");
       $sformat(cap_path, "%0s/%0s.u_av.hex", cap_dir, `HS_NAME);
       cap_fd[17] = $fopen(cap_path, "w");
@@ -283,100 +283,100 @@ module base_probes;
               `HS_DUT.o_data_o);
     if (cap_fd[1] != 0)
       $fwrite(cap_fd[1], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[0].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[0].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[0].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[0].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[0].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[0].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[0].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[0].g_mac.u_lane.s_o);
     if (cap_fd[2] != 0)
       $fwrite(cap_fd[2], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[1].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[1].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[1].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[1].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[1].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[1].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[1].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[1].g_mac.u_lane.s_o);
     if (cap_fd[3] != 0)
       $fwrite(cap_fd[3], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[2].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[2].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[2].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[2].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[2].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[2].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[2].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[2].g_mac.u_lane.s_o);
     if (cap_fd[4] != 0)
       $fwrite(cap_fd[4], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[3].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[3].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[3].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[3].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[3].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[3].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[3].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[3].g_mac.u_lane.s_o);
     if (cap_fd[5] != 0)
       $fwrite(cap_fd[5], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[4].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[4].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[4].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[4].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[4].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[4].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[4].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[4].g_mac.u_lane.s_o);
     if (cap_fd[6] != 0)
       $fwrite(cap_fd[6], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[5].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[5].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[5].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[5].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[5].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[5].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[5].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[5].g_mac.u_lane.s_o);
     if (cap_fd[7] != 0)
       $fwrite(cap_fd[7], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[6].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[6].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[6].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[6].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[6].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[6].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[6].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[6].g_mac.u_lane.s_o);
     if (cap_fd[8] != 0)
       $fwrite(cap_fd[8], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[7].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[7].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[7].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[7].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[7].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[7].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[7].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[7].g_mac.u_lane.s_o);
     if (cap_fd[9] != 0)
       $fwrite(cap_fd[9], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[8].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[8].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[8].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[8].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[8].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[8].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[8].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[8].g_mac.u_lane.s_o);
     if (cap_fd[10] != 0)
       $fwrite(cap_fd[10], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[9].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[9].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[9].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[9].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[9].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[9].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[9].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[9].g_mac.u_lane.s_o);
     if (cap_fd[11] != 0)
       $fwrite(cap_fd[11], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[10].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[10].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[10].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[10].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[10].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[10].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[10].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[10].g_mac.u_lane.s_o);
     if (cap_fd[12] != 0)
       $fwrite(cap_fd[12], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[11].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[11].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[11].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[11].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[11].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[11].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[11].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[11].g_mac.u_lane.s_o);
     if (cap_fd[13] != 0)
       $fwrite(cap_fd[13], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[12].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[12].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[12].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[12].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[12].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[12].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[12].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[12].g_mac.u_lane.s_o);
     if (cap_fd[14] != 0)
       $fwrite(cap_fd[14], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[13].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[13].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[13].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[13].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[13].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[13].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[13].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[13].g_mac.u_lane.s_o);
     if (cap_fd[15] != 0)
       $fwrite(cap_fd[15], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[14].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[14].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[14].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[14].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[14].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[14].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[14].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[14].g_mac.u_lane.s_o);
     if (cap_fd[16] != 0)
       $fwrite(cap_fd[16], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[15].u_lane.en_i,
-              `HS_DUT.u_score.g_lane[15].u_lane.q_i,
-              `HS_DUT.u_score.g_lane[15].u_lane.k_i,
-              `HS_DUT.u_score.g_lane[15].u_lane.s_o);
+              `HS_DUT.u_score.g_lane[15].g_mac.u_lane.en_i,
+              `HS_DUT.u_score.g_lane[15].g_mac.u_lane.q_i,
+              `HS_DUT.u_score.g_lane[15].g_mac.u_lane.k_i,
+              `HS_DUT.u_score.g_lane[15].g_mac.u_lane.s_o);
     if (cap_fd[17] != 0)
       $fwrite(cap_fd[17], "%h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h\n",
               `HS_DUT.u_av.rst_ni,

@@ -78,7 +78,7 @@ module had_av #(
     .mac_last_o   (mac_last)
   );
 
-  had_wlut u_wlut (
+  hg_wlut #(.D(32), .WW(9), .R(1)) u_wlut (
     .clk_i   (clk_i),
     .we_i    (etab_we_i),
     .waddr_i (etab_addr_i),
@@ -96,7 +96,7 @@ module had_av #(
       for (rr = 0; rr < R; rr = rr + 1) begin : g_slot
         assign v_col[rr*8 +: 8] = vm_rdata_i[rr*8*D + i*8 +: 8];
       end
-      had_av_dim u_dim (
+      hg_av_dim #(.R(1), .WW(9), .ACCW(20)) u_dim (
         .clk_i   (clk_i),
         .en_i    (av_en),
         .valid_i (mac_v),

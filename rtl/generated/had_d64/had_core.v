@@ -159,7 +159,7 @@ module had_core #(
     .rdata_o (k_row)
   );
 
-  had_score_array u_score (
+  hg_score_array #(.P(16), .D(64), .HAD(1), .SW(7)) u_score (
     .clk_i (clk_i),
     .en_i  (s_en),
     .q_i   (p1_q),
@@ -168,7 +168,7 @@ module had_core #(
   );
 
   // ---- top-N selection ----------------------------------------------------------
-  had_topn u_topn (
+  hg_topn #(.N(32), .P(16), .SW(7), .SIGNED(0), .IW(10)) u_topn (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .en_i         (s_en),
@@ -218,7 +218,7 @@ module had_core #(
   );
 
   // ---- normalizer ---------------------------------------------------------------
-  had_norm u_norm (
+  hg_norm #(.D(64), .ACCW(21), .WSW(14), .RQ(30), .OF(8), .OW(16), .BPC(2), .CR(16), .MN(2), .CM(32)) u_norm (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .in_valid_i (av_valid),

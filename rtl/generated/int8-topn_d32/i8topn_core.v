@@ -159,7 +159,7 @@ module i8topn_core #(
     .rdata_o (k_row)
   );
 
-  i8topn_score_array u_score (
+  hg_score_array #(.P(8), .D(32), .HAD(0), .SW(21)) u_score (
     .clk_i (clk_i),
     .en_i  (s_en),
     .q_i   (p1_q),
@@ -168,7 +168,7 @@ module i8topn_core #(
   );
 
   // ---- top-N selection ----------------------------------------------------------
-  i8topn_topn u_topn (
+  hg_topn #(.N(16), .P(8), .SW(21), .SIGNED(1), .IW(7)) u_topn (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .en_i         (s_en),
@@ -217,7 +217,7 @@ module i8topn_core #(
   );
 
   // ---- normalizer ---------------------------------------------------------------
-  i8topn_norm u_norm (
+  hg_norm #(.D(32), .ACCW(20), .WSW(13), .RQ(29), .OF(8), .OW(16), .BPC(6), .CR(5), .MN(3), .CM(11)) u_norm (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .in_valid_i (av_valid),

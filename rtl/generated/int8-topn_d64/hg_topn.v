@@ -59,7 +59,7 @@ module hg_topn #(
   function gt;
     input [SW-1:0] a;
     input [SW-1:0] b;
-    gt = SIGNED ? $signed(a) > $signed(b) : a > b;
+    gt = (SIGNED != 0) ? $signed(a) > $signed(b) : a > b;
   endfunction
 
   // Merge: every held entry and candidate gets its rank in the merged order; slot e

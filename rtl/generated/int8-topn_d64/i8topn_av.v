@@ -98,7 +98,7 @@ module i8topn_av #(
       for (rr = 0; rr < R; rr = rr + 1) begin : g_slot
         assign v_col[rr*8 +: 8] = vm_rdata_i[rr*8*D + i*8 +: 8];
       end
-      i8topn_av_dim u_dim (
+      hg_av_dim #(.R(1), .WW(9), .ACCW(21)) u_dim (
         .clk_i   (clk_i),
         .en_i    (av_en),
         .valid_i (mac_v),

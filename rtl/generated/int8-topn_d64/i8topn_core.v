@@ -159,7 +159,7 @@ module i8topn_core #(
     .rdata_o (k_row)
   );
 
-  i8topn_score_array u_score (
+  hg_score_array #(.P(16), .D(64), .HAD(0), .SW(22)) u_score (
     .clk_i (clk_i),
     .en_i  (s_en),
     .q_i   (p1_q),
@@ -168,7 +168,7 @@ module i8topn_core #(
   );
 
   // ---- top-N selection ----------------------------------------------------------
-  i8topn_topn u_topn (
+  hg_topn #(.N(32), .P(16), .SW(22), .SIGNED(1), .IW(10)) u_topn (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .en_i         (s_en),
@@ -217,7 +217,7 @@ module i8topn_core #(
   );
 
   // ---- normalizer ---------------------------------------------------------------
-  i8topn_norm u_norm (
+  hg_norm #(.D(64), .ACCW(21), .WSW(14), .RQ(30), .OF(8), .OW(16), .BPC(2), .CR(16), .MN(2), .CM(32)) u_norm (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .in_valid_i (av_valid),
