@@ -139,20 +139,11 @@ void ge_write_header(gen *g, const char *comment)
 
 /* ---- module skeleton ------------------------------------------------------------------- */
 
-mod_rec *ge_mod_begin(gen *g, const char *suffix, const char *block, int instances, const char *purpose)
+/* A new unit record <prefix>_<suffix> of block `block` with `file`, or NULL after an error;
+   the block and the suffix must be listed (ge_blocks, mod_suffixes). */
+static mod_rec *new_unit(gen *g, const char *suffix, const char *block, int instances, const char *file)
 {
-    if (g->failed || g->nmods >= MAX_MODS) return &g->mods[0];
-    mod_rec *m = &g->mods[g->nmods++];
-    memset(m, 0, sizeof *m);
-    char name[64];
-    snprintf(name, sizeof name, "%s_%s", ge_pfx(g), suffix);
-    memcpy(m->name, name, sizeof name);
-    snprintf(m->suffix, sizeof m->suffix, "%s", suffix);
-    snprintf(m->file, sizeof m->file, "%s.v", name);
-    m->block = block;
-    m->instances = instances;
-    assert(g->nfiles < MAX_FILES);
-    memcpy(g->files[g->nfiles++], m->file, sizeof m->file);
+    if (g->failed || g->nmods >= MAX_MODS) return NULL;
     int listed = 0;
     for (int i = 0; i < ge_nblocks; i++) listed |= strcmp(block, ge_blocks[i].name) == 0;
     assert(listed && "block missing from ge_blocks");
@@ -161,6 +152,25 @@ mod_rec *ge_mod_begin(gen *g, const char *suffix, const char *block, int instanc
     for (int i = 0; mod_suffixes[i]; i++) known |= strcmp(suffix, mod_suffixes[i]) == 0;
     assert(known && "module suffix missing from mod_suffixes");
     (void)known;
+    mod_rec *m = &g->mods[g->nmods++];
+    memset(m, 0, sizeof *m);
+    snprintf(m->name, sizeof m->name, "%s_%s", ge_pfx(g), suffix);
+    snprintf(m->suffix, sizeof m->suffix, "%s", suffix);
+    if (file)
+        snprintf(m->file, sizeof m->file, "%s", file);
+    else
+        snprintf(m->file, sizeof m->file, "%s_%s.v", ge_pfx(g), suffix);
+    m->block = block;
+    m->instances = instances;
+    return m;
+}
+
+mod_rec *ge_mod_begin(gen *g, const char *suffix, const char *block, int instances, const char *purpose)
+{
+    mod_rec *m = new_unit(g, suffix, block, instances, NULL);
+    if (!m) return &g->mods[0];
+    assert(g->nfiles < MAX_FILES);
+    memcpy(g->files[g->nfiles++], m->file, sizeof m->file);
     ge_out_begin(g, m->file);
     if (!g->f) return m;
     ge_write_header(g, "//");
@@ -252,15 +262,9 @@ mod_rec *ge_unit_begin(gen *g, const char *suffix, const char *block, int instan
     char file[40];
     snprintf(file, sizeof file, "%s.v", module);
     ge_copy_block(g, file);
-    if (g->failed || g->nmods >= MAX_MODS) return &g->mods[0];
-    mod_rec *m = &g->mods[g->nmods++];
-    memset(m, 0, sizeof *m);
-    snprintf(m->name, sizeof m->name, "%s_%s", ge_pfx(g), suffix);
-    snprintf(m->suffix, sizeof m->suffix, "%s", suffix);
-    snprintf(m->file, sizeof m->file, "%s", file);
+    mod_rec *m = new_unit(g, suffix, block, instances, file);
+    if (!m) return &g->mods[0];
     snprintf(m->module, sizeof m->module, "%s", module);
-    m->block = block;
-    m->instances = instances;
     return m;
 }
 

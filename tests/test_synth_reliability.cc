@@ -185,6 +185,30 @@ TEST(SynthReliability, PlanRefusesNamesThatAreNotIdentifiers)
          "\"probes_module\" (with \"probes\") is p`id`, not an identifier"},
         {replaced(manifest(), "\"top\":\"m\"", "\"top\":\"m\",\"probes\":\"m.v\""),
          "\"probes_module\" (with \"probes\") is missing"},
+        // a unit that is a hand-written block: its module, parameter values and child cells
+        // reach Yosys's Tcl and the shell through the plan
+        {replaced(manifest(), "\"block\":\"control\"", "\"block\":\"control\",\"module\":\"b[id]\""),
+         "module m: \"module\" \"b[id]\" is not an identifier"},
+        {replaced(manifest(), "\"block\":\"control\"", "\"block\":\"control\",\"params\":{\"D\":8}"),
+         "module m: \"params\" must be an object, beside \"module\""},
+        {replaced(manifest(), "\"block\":\"control\"",
+                  "\"block\":\"control\",\"module\":\"b\",\"params\":{\"D\":\"$(id)\"}"),
+         "module m: parameter \"D\" must be an identifier with an integer value"},
+        {replaced(manifest(), "\"block\":\"control\"",
+                  "\"block\":\"control\",\"module\":\"b\",\"params\":{\"D;x\":8}"),
+         "module m: parameter \"D;x\" must be an identifier"},
+        {replaced(manifest(), "\"block\":\"control\"",
+                  "\"block\":\"control\",\"module\":\"b\",\"params\":{\"D\":1.5}"),
+         "module m: parameter \"D\" must be an identifier with an integer value"},
+        {replaced(manifest(), "\"block\":\"control\"",
+                  "\"block\":\"control\",\"children\":[{\"cell\":\"u_x [exec id]\",\"unit\":\"m\"}]"),
+         "module m: children[0] must be {\"cell\": a cell name"},
+        {replaced(manifest(), "\"block\":\"control\"",
+                  "\"block\":\"control\",\"children\":[{\"cell\":\"g_l[x].u\",\"unit\":\"m\"}]"),
+         "module m: children[0] must be {\"cell\": a cell name"},
+        {replaced(manifest(), "\"block\":\"control\"",
+                  "\"block\":\"control\",\"children\":[{\"cell\":\"g_l[2].u\",\"unit\":\"nope\"}]"),
+         "module m: child g_l[2].u is of unit \"nope\", which is not in \"modules\""},
     };
     for (const Case &c : cases) {
         hgt::write_file(t.rtl + "/manifest.json", c.json);

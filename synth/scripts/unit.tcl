@@ -32,7 +32,7 @@ proc hg_read_unit {unit rtl_dir files own module params ports} {
     }
     set pv {}
     foreach {name value} $params { lappend pv ".$name\($value\)" }
-    set fd [file tempfile wrapper /tmp/hg_unit.v]
+    set fd [file tempfile wrapper hg_unit.v]
     puts $fd "module $unit ([join $names {, }]);\n$decls  $module #([join $pv {, }]) u_block ([join $conns {, }]);\nendmodule"
     close $fd
     read_verilog -D SYNTHESIS $wrapper

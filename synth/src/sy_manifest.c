@@ -202,16 +202,22 @@ static int read_probes(const cJSON *root, sy_manifest *m, const char *path, char
     return 0;
 }
 
-/* A cell name of a unit's module: identifiers joined by '.', each with optional [index]. */
+/* A cell name of a unit's module: identifiers joined by '.', each with an optional decimal
+   [index] (a generate loop's instance: "g_lane[3].g_xnor.u_lane"). */
 static int valid_cell(const char *s)
 {
-    size_t n = strlen(s);
-    if (n == 0 || n > 2 * SY_MAX_NAME || !(isalpha((unsigned char)s[0]) || s[0] == '_')) return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (!(isalnum(ch) || ch == '_' || ch == '.' || ch == '[' || ch == ']')) return 0;
+    if (strlen(s) > 2 * SY_MAX_NAME) return 0;
+    for (;;) {
+        if (!(isalpha((unsigned char)*s) || *s == '_')) return 0;
+        while (isalnum((unsigned char)*s) || *s == '_') s++;
+        if (*s == '[') {
+            if (!isdigit((unsigned char)*++s)) return 0;
+            while (isdigit((unsigned char)*s)) s++;
+            if (*s++ != ']') return 0;
+        }
+        if (*s == '\0') return 1;
+        if (*s++ != '.') return 0;
     }
-    return 1;
 }
 
 /* "module", "params" and "children" of a unit (all optional). */
