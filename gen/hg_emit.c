@@ -1,16 +1,19 @@
 /*
  * hg_emit.c — Verilog emitter for the HAD, baseline and int8 + top-N attention cores: output
- * files, the module skeleton, hand-written blocks, commit and the entry point.
+ * files, the unit records, hand-written blocks, commit and the entry point.
  *
- * Every module goes to its own file. A module is described by calls to ge_mod_begin(),
- * ge_lparam(), ge_port(), ge_ports_end(), free Verilog text through ge_o(), ge_child() for
- * the generated modules it instantiates, and ge_mod_end(); the records (block, instance
- * count, ports, memory geometry, children) feed the manifest and the simulation probes
- * (hg_emit_probes.c), which hold all instrumentation: no design module does. The modules
- * themselves are written by hg_emit_blocks.c, hg_emit_av.c and hg_emit_top.c (hg_emit_int.h).
- * Errors are sticky: after the first (a hand-written block that cannot be read, a file that
- * cannot be written) every call is a no-op and hg_emit_core reports it. The microarchitecture
- * is described in docs/architecture.md; the numbers in docs/spec.md.
+ * Every block of hardware is a hand-written, parameterized Verilog file (rtl/src), copied into
+ * the core folder. A unit (a module the manifest lists: the flow synthesizes, captures and
+ * costs units) is either such a block used with this configuration's parameter values
+ * (ge_unit_begin .. ge_unit_end) or the one module hadgen writes, the core's top
+ * <prefix>_core (ge_mod_begin .. ge_mod_end), which holds the hand-written core with the
+ * values hadgen derives. The records (block, instance count, ports, memory geometry,
+ * children) feed the manifest and the simulation probes (hg_emit_probes.c), which hold all
+ * instrumentation: no design module does. The units are described by hg_emit_blocks.c,
+ * hg_emit_av.c and hg_emit_top.c (hg_emit_int.h). Errors are sticky: after the first (a
+ * hand-written block that cannot be read, a file that cannot be written) every call is a
+ * no-op and hg_emit_core reports it. The microarchitecture is described in
+ * docs/architecture.md; the numbers in docs/spec.md.
  */
 #include "hg_emit.h"
 #include "hg_emit_int.h"
@@ -53,15 +56,29 @@ const int ge_nblocks = (int)(sizeof ge_blocks / sizeof ge_blocks[0]);
    every module that instantiates it (flattened into the module's netlist with it). */
 static const struct {
     const char *file, *uses;
-} block_files[] = {{"hg_xnor_lane.v", NULL},   {"hg_mac_lane.v", NULL},
-                   {"hg_topn.v", NULL},        {"hg_wlut.v", NULL},
-                   {"hg_av_dim.v", NULL},      {"hg_exp_unit.v", NULL},
-                   {"hg_norm.v", NULL},        {"hg_mem_banked.v", NULL},
-                   {"hg_mem_flat.v", NULL},    {"hg_av_list.v", NULL},
-                   {"hg_bank_addr.v", NULL},   {"hg_av_rows.v", "hg_bank_addr.v"},
-                   {"hg_av_out.v", NULL},      {"hg_cfg_load.v", NULL},
-                   {"hg_score_stage.v", NULL}, {"hg_rowmax.v", "hg_bank_addr.v"},
-                   {"hg_score_array.v", NULL}, {NULL, NULL}};
+} block_files[] = {{"hg_xnor_lane.v", NULL},
+                   {"hg_mac_lane.v", NULL},
+                   {"hg_topn.v", NULL},
+                   {"hg_wlut.v", NULL},
+                   {"hg_av_dim.v", NULL},
+                   {"hg_exp_unit.v", NULL},
+                   {"hg_norm.v", NULL},
+                   {"hg_mem_banked.v", NULL},
+                   {"hg_mem_flat.v", NULL},
+                   {"hg_av_list.v", NULL},
+                   {"hg_bank_addr.v", NULL},
+                   {"hg_av_rows.v", "hg_bank_addr.v"},
+                   {"hg_av_out.v", NULL},
+                   {"hg_av_mac.v", "hg_av_out.v"},
+                   {"hg_cfg_load.v", NULL},
+                   {"hg_score_stage.v", NULL},
+                   {"hg_rowmax.v", "hg_bank_addr.v"},
+                   {"hg_score_array.v", NULL},
+                   {"hg_av_topn.v", NULL},
+                   {"hg_av_dense.v", NULL},
+                   {"hg_core_topn.v", NULL},
+                   {"hg_core_dense.v", NULL},
+                   {NULL, NULL}};
 
 /* The index of block file `file` in block_files, or -1. */
 static int block_index(const char *file)
@@ -176,18 +193,7 @@ mod_rec *ge_mod_begin(gen *g, const char *suffix, const char *block, int instanc
     ge_write_header(g, "//");
     ge_o(g, "//\n// %s\n// %s\n", m->name, purpose);
     ge_o(g, "`default_nettype none\n\nmodule %s", m->name);
-    g->nparams = 0;
     return m;
-}
-
-/* A module parameter (fixed to this configuration) with a comment. */
-void ge_lparam(gen *g, const char *name, long value, const char *comment)
-{
-    if (g->nparams >= MAX_PORTS) return;
-    param_rec *p = &g->params[g->nparams++];
-    snprintf(p->name, sizeof p->name, "%s", name);
-    p->value = value;
-    snprintf(p->comment, sizeof p->comment, "%s", comment);
 }
 
 /* A port: kind "input wire", "output wire" or "output reg"; range text such as "D-1:0" or
@@ -210,21 +216,11 @@ void ge_port(gen *g, const char *kind, const char *range, int width, const char 
 void ge_in(gen *g, const char *name, int width) { ge_port(g, "input wire", NULL, width, name, ""); }
 void ge_out(gen *g, const char *name, int width) { ge_port(g, "output wire", NULL, width, name, ""); }
 
-/* Prints the parameter list and the ports collected since ge_mod_begin(). */
+/* Prints the ports collected since ge_mod_begin(). */
 void ge_ports_end(gen *g)
 {
     if (g->failed) return; /* after an error no module is being written */
     mod_rec *m = &g->mods[g->nmods - 1];
-    if (g->nparams) {
-        ge_o(g, " #(\n");
-        for (int i = 0; i < g->nparams; i++) {
-            const param_rec *p = &g->params[i];
-            char v[40];
-            snprintf(v, sizeof v, "%ld%s", p->value, i + 1 < g->nparams ? "," : "");
-            ge_o(g, "  parameter %-6s = %-9s // %s\n", p->name, v, p->comment);
-        }
-        ge_o(g, ")");
-    }
     ge_o(g, " (\n");
     for (int i = 0; i < m->nports; i++) {
         const port_rec *p = &m->ports[i];
@@ -257,6 +253,8 @@ void ge_mod_end(gen *g, int capture)
 
 /* ---- units that are hand-written blocks as they are ------------------------------------ */
 
+static void add_source_file(mod_rec *m, const char *f);
+
 mod_rec *ge_unit_begin(gen *g, const char *suffix, const char *block, int instances, const char *module)
 {
     char file[40];
@@ -278,31 +276,15 @@ void ge_uparam(gen *g, const char *name, long value)
     p->value = value;
 }
 
+void ge_usource(gen *g, const char *file)
+{
+    if (g->failed) return;
+    add_source_file(&g->mods[g->nmods - 1], file);
+}
+
 void ge_unit_end(gen *g, int capture)
 {
     if (!g->failed) g->mods[g->nmods - 1].capture = capture;
-}
-
-const char *ge_unit_use(gen *g, const char *suffix, char *buf, size_t n)
-{
-    const mod_rec *m = NULL;
-    for (int i = 0; i < g->nmods && !m; i++)
-        if (strcmp(g->mods[i].suffix, suffix) == 0) m = &g->mods[i];
-    if (!m) { /* only after an error, when nothing is written */
-        assert(g->failed && "unit used before it was emitted");
-        snprintf(buf, n, "?");
-        return buf;
-    }
-    if (!m->module[0]) {
-        snprintf(buf, n, "%s", m->name);
-        return buf;
-    }
-    size_t len = (size_t)snprintf(buf, n, "%s #(", m->module);
-    for (int i = 0; i < m->nuparams && len < n; i++)
-        len += (size_t)snprintf(buf + len, n - len, "%s.%s(%ld)", i ? ", " : "", m->uparams[i].name,
-                                m->uparams[i].value);
-    if (len < n) snprintf(buf + len, n - len, ")");
-    return buf;
 }
 
 /* ---- hand-written blocks ----------------------------------------------------------------- */
@@ -358,57 +340,6 @@ static void add_source_file(mod_rec *m, const char *f)
         if (strcmp(m->sources[i], f) == 0) return;
     assert(m->nsources < (int)(sizeof m->sources / sizeof m->sources[0]));
     snprintf(m->sources[m->nsources++], sizeof m->sources[0], "%s", f);
-}
-
-static void add_source(mod_rec *m, const char *module)
-{
-    char f[40];
-    snprintf(f, sizeof f, "%s.v", module);
-    add_source_file(m, f);
-}
-
-/* One instance `inst` of hand-written block `module` with the parameter overrides given
-   ("NAME", "VALUE" pairs, NULL-ended) and the port connections given ("PORT", "SIGNAL"
-   pairs, NULL-ended): for a module that combines a block with other modules. The block
-   file is copied (copy_block) before the module is begun. */
-void ge_hand_instance(gen *g, const char *module, const char *inst, const char *const *params,
-                      const char *const *conns)
-{
-    if (g->failed) return; /* after an error no module is being written */
-    add_source(&g->mods[g->nmods - 1], module);
-    ge_o(g, "  %s #(\n", module);
-    for (int i = 0; params[i]; i += 2)
-        ge_o(g, "    .%s(%s)%s\n", params[i], params[i + 1], params[i + 2] ? "," : "");
-    ge_o(g, "  ) %s (\n", inst);
-    for (int i = 0; conns[i]; i += 2)
-        ge_o(g, "    .%-13s(%s)%s\n", conns[i], conns[i + 1], conns[i + 2] ? "," : "");
-    ge_o(g, "  );\n\n");
-}
-
-/* The body of a module that is hand-written block `module` (rtl/src/<module>.v): one instance
-   of it, u_block, with the parameter overrides given ("NAME", "VALUE" pairs, NULL-ended)
-   and every port of the module connected to the block's port of the same name. */
-/* The same with more port connections ("PORT", "SIGNAL" pairs, NULL-ended): ports of the
-   block that are not ports of the module (a table the module holds beside the block). */
-void ge_block_instance_with(gen *g, const char *module, const char *const *params, const char *const *extra)
-{
-    if (g->failed) return; /* after an error no module is being written */
-    mod_rec *m = &g->mods[g->nmods - 1];
-    add_source(m, module);
-    ge_o(g, "  // The hand-written block rtl/src/%s.v with this configuration's parameters.\n", module);
-    ge_o(g, "  %s #(\n", module);
-    for (int i = 0; params[i]; i += 2)
-        ge_o(g, "    .%s(%s)%s\n", params[i], params[i + 1], params[i + 2] ? "," : "");
-    ge_o(g, "  ) u_block (\n");
-    for (int i = 0; extra && extra[i]; i += 2) ge_o(g, "    .%-13s(%s),\n", extra[i], extra[i + 1]);
-    for (int i = 0; i < m->nports; i++)
-        ge_o(g, "    .%-13s(%s)%s\n", m->ports[i].name, m->ports[i].name, i + 1 < m->nports ? "," : "");
-    ge_o(g, "  );\n");
-}
-
-void ge_block_instance(gen *g, const char *module, const char *const *params)
-{
-    ge_block_instance_with(g, module, params, NULL);
 }
 
 /* ---- ownership and commit -------------------------------------------------------------- */
@@ -521,23 +452,14 @@ int hg_emit_core(const hg_cfg *c, const char *dir, const char *cmdline, char *er
     else
         ge_emit_av_dense(g);
     ge_emit_norm(g);
-    ge_emit_mem_banked(g, "kmem", c->kw,
-                       "K memory: L keys in P banks (key i in bank i mod P, row i / P), so one\n"
-                       "// row of P keys is read per cycle. Synchronous read. A black box in synthesis.");
-    if (hg_cfg_topn(c))
-        ge_emit_mem_flat(g, "vmem", c->l, abits(c->l), 8 * c->d, c->r,
-                         "V memory: L rows of D int8 values, R read ports (the AV unit reads the\n"
-                         "// V rows of R selected keys per cycle). Synchronous read. A black box in\n"
-                         "// synthesis.");
-    else
-        ge_emit_mem_banked(g, "vmem", 8 * c->d,
-                           "V memory: L rows of D int8 values in P banks like the K memory; the AV\n"
-                           "// unit reads P rows per cycle. Synchronous read. A black box in synthesis.");
-    if (!hg_cfg_topn(c))
-        ge_emit_mem_flat(g, "smem", 2 * c->g, abits(2 * c->g), c->p * c->sw, 1,
-                         "Score memory: two banks of ceil(L/P) rows of P scores (one query is scored\n"
-                         "// into one bank while the AV unit reads the other). Synchronous read. A\n"
-                         "// black box in synthesis.");
+    /* K: L keys in P banks (key i in bank i mod P, row i / P), a row of P keys read a cycle */
+    ge_emit_mem_banked(g, "kmem", c->kw);
+    if (hg_cfg_topn(c)) /* V: L rows of D int8, R read ports (the rows of R selected keys) */
+        ge_emit_mem_flat(g, "vmem", c->l, 8 * c->d, c->r);
+    else /* V: banked like K, a row of P keys' V rows read a cycle */
+        ge_emit_mem_banked(g, "vmem", 8 * c->d);
+    if (!hg_cfg_topn(c)) /* scores: two banks of ceil(L/P) rows of P scores (double buffer) */
+        ge_emit_mem_flat(g, "smem", 2 * c->g, c->p * c->sw, 1);
     if (hg_cfg_topn(c))
         ge_emit_core_topn(g);
     else

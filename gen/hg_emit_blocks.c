@@ -82,43 +82,17 @@ void ge_emit_wlut(gen *g)
     ge_unit_end(g, 1);
 }
 
+/* The int8 exp unit: its 2^-f table is computed by the block itself (rtl/src/hg_exp_unit.v). */
 void ge_emit_exp_unit(gen *g, int instances)
 {
     const hg_cfg *c = g->c;
-    int tw = c->sw + 1;
-    ge_copy_block(g, "hg_exp_unit.v");
-    ge_mod_begin(g, "exp_unit", "softmax", instances,
-                 "int8 softmax weight: w = 2^-(z / 2^FB) in units of 2^-WB, where\n"
-                 "// z = (t * exp_mul) >> exp_shift and t = s_max - s >= 0 (docs/spec.md). The integer\n"
-                 "// part of z shifts, the FB-bit fraction indexes a constant 2^-f table. Registered.");
-    ge_lparam(g, "TW", tw, "width of t = s_max - s");
-    ge_lparam(g, "FB", c->fb, "fraction-table index bits");
-    ge_lparam(g, "WB", c->wb, "weight fraction bits");
-    ge_lparam(g, "WW", c->ww, "weight width");
-    ge_port(g, "input wire", NULL, 1, "clk_i", "clock");
-    ge_port(g, "input wire", NULL, 1, "en_i", "pipeline enable");
-    ge_port(g, "input wire", NULL, 1, "valid_i", "a real key (else the weight is 0)");
-    ge_port(g, "input wire", "TW-1:0", tw, "t_i", "s_max - s (non-negative)");
-    ge_port(g, "input wire", "15:0", 16, "mul_i", "exp multiplier (run time)");
-    ge_port(g, "input wire", "5:0", 6, "shift_i", "exp shift (run time)");
-    ge_port(g, "output wire", "WW-1:0", c->ww, "w_o", "weight, one cycle later");
-    ge_ports_end(g);
-    /* the computed table beside the block: a ROM of round(2^WB * 2^(-f / 2^FB)) */
-    ge_o(g, "  // round(2^WB * 2^(-f / 2^FB)), f = 0 .. 2^FB - 1 (hg_exp_frac): the block's table\n"
-            "  function [WW-1:0] frac_rom;\n"
-            "    input [FB-1:0] f;\n"
-            "    case (f)\n");
-    for (int f = 0; f < (1 << c->fb); f++)
-        ge_o(g, "      %d'd%d: frac_rom = %d'd%u;\n", c->fb, f, c->ww, hg_exp_frac(c, f));
-    ge_o(g, "      default: frac_rom = {WW{1'b0}};\n"
-            "    endcase\n"
-            "  endfunction\n\n"
-            "  wire [FB-1:0] frac_addr;\n"
-            "  wire [WW-1:0] frac = frac_rom(frac_addr);\n\n");
-    static const char *const params[] = {"TW", "TW", "FB", "FB", "WB", "WB", NULL};
-    static const char *const table[] = {"frac_addr_o", "frac_addr", "frac_i", "frac", NULL};
-    ge_block_instance_with(g, "hg_exp_unit", params, table);
-    ge_mod_end(g, 1);
+    ge_unit_begin(g, "exp_unit", "softmax", instances, "hg_exp_unit");
+    ge_uparam(g, "TW", c->sw + 1);
+    ge_uparam(g, "FB", c->fb);
+    ge_uparam(g, "WB", c->wb);
+    ge_in(g, "clk_i", 1), ge_in(g, "en_i", 1), ge_in(g, "valid_i", 1), ge_in(g, "t_i", c->sw + 1);
+    ge_in(g, "mul_i", 16), ge_in(g, "shift_i", 6), ge_out(g, "w_o", c->ww);
+    ge_unit_end(g, 1);
 }
 
 /* ---- normalizer ------------------------------------------------------------------------ */
@@ -140,7 +114,7 @@ void ge_emit_norm(gen *g)
     ge_unit_end(g, 1);
 }
 
-/* ---- memories -------------------------------------------------------------------------- */
+/* ---- memories: hand-written blocks, costed by the flow's memory model ------------------- */
 
 static void mem_geometry(gen *g, int words, int width, int rports)
 {
@@ -152,52 +126,34 @@ static void mem_geometry(gen *g, int words, int width, int rports)
     m->mem_wports = 1;
 }
 
-/* LANES banks of WORDS x W: one lane written per cycle, a whole row read per cycle. */
-void ge_emit_mem_banked(gen *g, const char *suffix, int width, const char *purpose)
+/* P banks of ceil(L/P) entries of `width` bits (rtl/src/hg_mem_banked.v): one entry written a
+   cycle, a row of P entries read a cycle. */
+void ge_emit_mem_banked(gen *g, const char *suffix, int width)
 {
     const hg_cfg *c = g->c;
     int lnw = abits(c->p), gw = abits(c->g);
-    ge_copy_block(g, "hg_mem_banked.v");
-    ge_mod_begin(g, suffix, "memory", 1, purpose);
+    ge_unit_begin(g, suffix, "memory", 1, "hg_mem_banked");
     mem_geometry(g, c->g, c->p * width, 1);
-    ge_lparam(g, "LANES", c->p, "banks (one per score lane)");
-    ge_lparam(g, "WORDS", c->g, "rows per bank");
-    ge_lparam(g, "W", width, "bits per entry");
-    ge_lparam(g, "LNW", lnw, "lane select width");
-    ge_lparam(g, "GW", gw, "row address width");
-    ge_port(g, "input wire", NULL, 1, "clk_i", "clock");
-    ge_port(g, "input wire", NULL, 1, "we_i", "write one entry");
-    ge_port(g, "input wire", "LNW-1:0", lnw, "wlane_i", "bank written (key index mod LANES)");
-    ge_port(g, "input wire", "GW-1:0", gw, "wrow_i", "row written (key index / LANES)");
-    ge_port(g, "input wire", "W-1:0", width, "wdata_i", "entry written");
-    ge_port(g, "input wire", NULL, 1, "re_i", "read a row");
-    ge_port(g, "input wire", "GW-1:0", gw, "rrow_i", "row read");
-    ge_port(g, "output wire", "LANES*W-1:0", c->p * width, "rdata_o", "row read, one cycle later");
-    ge_ports_end(g);
-    static const char *const params[] = {"LANES", "LANES", "WORDS", "WORDS", "W", "W", NULL};
-    ge_block_instance(g, "hg_mem_banked", params);
-    ge_mod_end(g, 0);
+    ge_uparam(g, "LANES", c->p);
+    ge_uparam(g, "WORDS", c->g);
+    ge_uparam(g, "W", width);
+    ge_in(g, "clk_i", 1), ge_in(g, "we_i", 1), ge_in(g, "wlane_i", lnw), ge_in(g, "wrow_i", gw);
+    ge_in(g, "wdata_i", width), ge_in(g, "re_i", 1), ge_in(g, "rrow_i", gw),
+        ge_out(g, "rdata_o", c->p * width);
+    ge_unit_end(g, 0);
 }
 
-/* WORDS x W with one write port and RP independent read ports. */
-void ge_emit_mem_flat(gen *g, const char *suffix, int words, int aw, int width, int rp, const char *purpose)
+/* `words` entries of `width` bits with one write port and `rp` read ports
+   (rtl/src/hg_mem_flat.v). */
+void ge_emit_mem_flat(gen *g, const char *suffix, int words, int width, int rp)
 {
-    ge_copy_block(g, "hg_mem_flat.v");
-    ge_mod_begin(g, suffix, "memory", 1, purpose);
+    int aw = abits(words);
+    ge_unit_begin(g, suffix, "memory", 1, "hg_mem_flat");
     mem_geometry(g, words, width, rp);
-    ge_lparam(g, "WORDS", words, "entries");
-    ge_lparam(g, "W", width, "bits per entry");
-    ge_lparam(g, "AW", aw, "address width");
-    ge_lparam(g, "RP", rp, "read ports");
-    ge_port(g, "input wire", NULL, 1, "clk_i", "clock");
-    ge_port(g, "input wire", NULL, 1, "we_i", "write");
-    ge_port(g, "input wire", "AW-1:0", aw, "waddr_i", "write address");
-    ge_port(g, "input wire", "W-1:0", width, "wdata_i", "write data");
-    ge_port(g, "input wire", "RP-1:0", rp, "re_i", "read enables");
-    ge_port(g, "input wire", "RP*AW-1:0", rp * aw, "raddr_i", "read addresses, port r at [r*AW +: AW]");
-    ge_port(g, "output wire", "RP*W-1:0", rp * width, "rdata_o", "read data, one cycle later");
-    ge_ports_end(g);
-    static const char *const params[] = {"WORDS", "WORDS", "W", "W", "RP", "RP", NULL};
-    ge_block_instance(g, "hg_mem_flat", params);
-    ge_mod_end(g, 0);
+    ge_uparam(g, "WORDS", words);
+    ge_uparam(g, "W", width);
+    ge_uparam(g, "RP", rp);
+    ge_in(g, "clk_i", 1), ge_in(g, "we_i", 1), ge_in(g, "waddr_i", aw), ge_in(g, "wdata_i", width);
+    ge_in(g, "re_i", rp), ge_in(g, "raddr_i", rp * aw), ge_out(g, "rdata_o", rp * width);
+    ge_unit_end(g, 0);
 }

@@ -1,21 +1,22 @@
 /*
  * hg_emit_int.h — the emitter's internals, shared by its files: the state of one generation
- * and the calls that write a module. Not part of the generator's interface (hg_emit.h).
+ * and the calls that describe a unit. Not part of the generator's interface (hg_emit.h).
  *
- *   hg_emit.c           output files, the module skeleton (ge_mod_begin .. ge_mod_end),
- *                       hand-written blocks, commit, hg_emit_core
- *   hg_emit_blocks.c    the modules around one block: score lanes and array, selector, softmax
- *                       weights, normalizer, memories
+ *   hg_emit.c           output files, the unit records, hand-written blocks, commit,
+ *                       hg_emit_core
+ *   hg_emit_blocks.c    score lanes and array, selector, softmax weights, normalizer, memories
  *   hg_emit_av.c        the AV units
- *   hg_emit_top.c       the core tops
+ *   hg_emit_top.c       the core's top, <prefix>_core
  *   hg_emit_manifest.c  manifest.json, filelist.f and the FuseSoC core file
  *   hg_emit_probes.c    the simulation probes: activity capture and memory access counts,
  *                       outside the design modules
  *
- * A module is written by ge_mod_begin(), ge_lparam() for each parameter, ge_port() for each
- * port, ge_ports_end(), its body through ge_o() (free text) or the block-instance calls, with
- * ge_child() for each instance of another generated module, and ge_mod_end(). Errors are sticky: after the first, calls write nothing and
- * hg_emit_core reports it.
+ * A unit that is a hand-written block is described by ge_unit_begin(), ge_uparam() for each
+ * parameter value, ge_usource() for each block flattened into it, ge_in()/ge_out() for each
+ * port, ge_child() for each cell that is another unit, and ge_unit_end(). The core's top is
+ * written by ge_mod_begin(), ge_port() for each port, ge_ports_end(), its body through ge_o(),
+ * ge_usource()/ge_child() as above, and ge_mod_end(). Errors are sticky: after the first,
+ * calls write nothing and hg_emit_core reports it.
  */
 #ifndef HG_EMIT_INT_H
 #define HG_EMIT_INT_H
@@ -46,9 +47,9 @@ typedef struct param_rec {
     char comment[96];
 } param_rec;
 
-/* An instance (or a generate loop of instances) of a generated module inside another. */
+/* A cell (or a generate loop of cells) of one unit inside another. */
 typedef struct child_rec {
-    char suffix[16]; /* the module instantiated: <prefix>_<suffix> */
+    char suffix[16]; /* the unit instantiated: <prefix>_<suffix> */
     char loop[16];   /* generate-loop label ("g_lane": instances g_lane[0].inst ..), or "" */
     char inst[24];   /* instance name (a path inside the loop body: "g_xnor.u_lane") */
     int count;       /* loop iterations (1 without a loop) */
@@ -65,7 +66,7 @@ typedef struct mod_rec {
     char module[40];                /* a hand-written block used as the unit itself (ge_unit_begin), or "" */
     param_rec uparams[MAX_UPARAMS]; /* its parameter values */
     int nuparams;
-    char sources[4][40]; /* the hand-written blocks it instantiates (rtl/src files) */
+    char sources[8][40]; /* the hand-written blocks it instantiates (rtl/src files) */
     int nsources;
     const char *block;
     int instances;
@@ -84,8 +85,6 @@ typedef struct gen {
     FILE *f;                /* the file being written (a temporary name) */
     hg_wfile out[MAX_OUTS]; /* every file written, renamed into place at the end */
     int nout;
-    param_rec params[MAX_PORTS]; /* parameters of the module being written */
-    int nparams;
     mod_rec mods[MAX_MODS];
     int nmods;
     char files[MAX_FILES][72]; /* every Verilog file, in dependency order (filelist.f) */
@@ -118,22 +117,21 @@ void ge_write_header(gen *g, const char *comment);
 void ge_out_begin(gen *g, const char *name);
 void ge_out_end(gen *g);
 
-/* ---- the module skeleton (hg_emit.c) */
+/* ---- the one generated module, the core's top (hg_emit.c) */
 /* Begins module <prefix>_<suffix> of block `block` (a name of ge_blocks), instantiated
    `instances` times in the core, with a purpose comment. */
 mod_rec *ge_mod_begin(gen *g, const char *suffix, const char *block, int instances, const char *purpose);
-/* A parameter fixed to this configuration. */
-void ge_lparam(gen *g, const char *name, long value, const char *comment);
 /* A port: kind "input wire", "output wire" or "output reg"; range text ("D-1:0") or NULL for
    one bit; width its value. */
 void ge_port(gen *g, const char *kind, const char *range, int width, const char *name, const char *comment);
 /* A port of a hand-written unit (ge_unit_begin): name and width only. */
 void ge_in(gen *g, const char *name, int width);
 void ge_out(gen *g, const char *name, int width);
-/* Writes the parameter list and ports collected since ge_mod_begin. */
+/* Writes the ports collected since ge_mod_begin. */
 void ge_ports_end(gen *g);
-/* Records that the module being written instantiates <prefix>_<suffix> as `inst`, inside the
-   generate loop `loop` (count iterations: loop[0].inst ..) or, loop NULL, once. */
+/* Records that the unit being described has cells of unit <prefix>_<suffix>: `inst` (a path
+   in the unit's hierarchy, "u_core.u_av"), inside the generate loop `loop` (count
+   iterations: loop[0].inst ..) or, loop NULL, once. */
 void ge_child(gen *g, const char *suffix, const char *loop, const char *inst, int count);
 /* Ends the module; capture: the power flow captures its ports (hg_emit_probes.c). */
 void ge_mod_end(gen *g, int capture);
@@ -141,28 +139,19 @@ void ge_mod_end(gen *g, int capture);
 /* ---- units that are hand-written blocks as they are (hg_emit.c) */
 /* Begins unit <prefix>_<suffix> of block `block`, instantiated `instances` times: no file is
    written, the unit is hand-written block `module` (rtl/src/<module>.v, copied) with the
-   parameter values given by ge_uparam(); its ports follow through ge_port() as for a module
-   (for the manifest and the probes); ge_unit_end(g, capture) ends it. */
+   parameter values given by ge_uparam(); its ports follow through ge_in()/ge_out() (for the
+   manifest and the probes); ge_unit_end(g, capture) ends it. */
 mod_rec *ge_unit_begin(gen *g, const char *suffix, const char *block, int instances, const char *module);
 void ge_uparam(gen *g, const char *name, long value);
+/* A hand-written block the unit's block instantiates and which is synthesized with it
+   (flattened into the unit's netlist, not a unit of its own): `file` (rtl/src), copied by
+   ge_copy_block() before ge_unit_begin(). */
+void ge_usource(gen *g, const char *file);
 void ge_unit_end(gen *g, int capture);
-/* How a module instantiates unit <prefix>_<suffix>: "<module> #(.P(v), ..)" for a
-   hand-written unit, its own name for a generated one (text in buf). */
-const char *ge_unit_use(gen *g, const char *suffix, char *buf, size_t n);
 
 /* ---- hand-written blocks (hg_emit.c) */
 /* Copies rtl/src/<file> into the core folder once; not while a module is being written. */
 void ge_copy_block(gen *g, const char *file);
-/* The body of a module that is block `module`: one instance u_block with the parameter
-   overrides ("NAME", "VALUE" pairs, NULL-ended), every port of the module connected to the
-   block's port of the same name, and the extra connections ("PORT", "SIGNAL" pairs,
-   NULL-ended) of ports the module does not have. */
-void ge_block_instance_with(gen *g, const char *module, const char *const *params, const char *const *extra);
-void ge_block_instance(gen *g, const char *module, const char *const *params);
-/* An instance `inst` of block `module` with the parameter overrides and port connections
-   given (pairs, NULL-ended), in a module that combines blocks with other modules. */
-void ge_hand_instance(gen *g, const char *module, const char *inst, const char *const *params,
-                      const char *const *conns);
 
 /* ---- the modules (hg_emit_blocks.c, hg_emit_av.c, hg_emit_top.c) */
 void ge_emit_xnor_lane(gen *g);
@@ -172,8 +161,8 @@ void ge_emit_topn(gen *g);
 void ge_emit_wlut(gen *g);
 void ge_emit_exp_unit(gen *g, int instances);
 void ge_emit_norm(gen *g);
-void ge_emit_mem_banked(gen *g, const char *suffix, int width, const char *purpose);
-void ge_emit_mem_flat(gen *g, const char *suffix, int words, int aw, int width, int rp, const char *purpose);
+void ge_emit_mem_banked(gen *g, const char *suffix, int width);
+void ge_emit_mem_flat(gen *g, const char *suffix, int words, int width, int rp);
 void ge_emit_av_dim(gen *g);
 void ge_emit_av_topn(gen *g);
 void ge_emit_av_dense(gen *g);

@@ -19,7 +19,8 @@ case $variant in
   capture) vflags+=(+define+HG_CAPTURE); defs+=(-DVM_TRACE=0) ;;
   *) echo "hs_build: variant '$variant': must be plain, trace or capture" >&2; exit 2 ;;
 esac
-grep -q '_smem\.v$' "$rtl/filelist.f" && defs+=(-DHS_HAS_SMEM)
+# a score memory (the baseline) has access counters in the probes
+grep -q '^  reg \[63:0\] smem_reads ' "$hs_probes" && defs+=(-DHS_HAS_SMEM)
 
 mkdir -p "$out"
 obj="$out/obj"

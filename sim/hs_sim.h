@@ -40,7 +40,7 @@ typedef struct hs_opts {
 
 /* The longest capture directory. The model writes DIR/<instance>.hex, and the Verilator
    runtime overflows a buffer of 256 bytes on a longer file name; an instance file name is
-   "TOP." + prefix + at most 64 bytes ("_core.u_score.g_lane[63].u_lane.hex" is 35). */
+   "TOP." + prefix + at most 64 bytes ("_core.u_core.u_score.g_lane[63].g_mac.u_lane.hex" is 48). */
 #define HS_CAPTURE_DIR_MAX (256 - 1 - 4 - HG_PREFIX_MAX - 64)
 
 /* Cycle counts and memory accesses since open. */

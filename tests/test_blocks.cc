@@ -81,11 +81,10 @@ std::string hexs(uint64_t v)
 
 // Runs tests/blocks/tb_<block>.v with the block under Icarus; returns out.txt's lines.
 std::vector<std::string> run_bench(const std::string &block, const std::string &params,
-                                   const std::vector<std::string> &vectors, const std::string &frac_hex = "")
+                                   const std::vector<std::string> &vectors)
 {
     hgt::TempDir tmp("blocks");
     const std::string &d = tmp.path();
-    if (!frac_hex.empty()) hgt::write_file(d + "/frac.hex", frac_hex);
     std::string in;
     for (const std::string &v : vectors) in += v + "\n";
     hgt::write_file(d + "/in.hex", in);
@@ -379,8 +378,8 @@ TEST(Blocks, AvDimAccumulatesWeightedValues)
     }
 }
 
-// ---- hg_exp_unit: w = 2^-(z / 2^FB) in units of 2^-WB, z = (t * mul) >> shift; the table
-// answered by the bench from hg_exp_frac
+// ---- hg_exp_unit: w = 2^-(z / 2^FB) in units of 2^-WB, z = (t * mul) >> shift, with the
+// table the block computes at elaboration
 
 TEST(Blocks, ExpUnitShiftsTheFractionTable)
 {
@@ -393,11 +392,7 @@ TEST(Blocks, ExpUnitShiftsTheFractionTable)
         hg_cfg_default(&hc, HG_CORE_I8TOPN);
         hc.fb = cf.FB, hc.wb = cf.WB;
         std::vector<uint64_t> frac(1u << cf.FB);
-        std::string fh;
-        for (int f = 0; f < (1 << cf.FB); f++) {
-            frac[f] = hg_exp_frac(&hc, f);
-            fh += hexs(frac[f]).substr(2) + "\n";
-        }
+        for (int f = 0; f < (1 << cf.FB); f++) frac[f] = hg_exp_frac(&hc, f);
         std::vector<std::string> vec;
         std::vector<uint64_t> want;
         std::vector<bool> known_at;
@@ -430,13 +425,47 @@ TEST(Blocks, ExpUnitShiftsTheFractionTable)
         std::vector<std::string> got = run_bench(
             "hg_exp_unit",
             P("hg_exp_unit", "TW", cf.TW) + P("hg_exp_unit", "FB", cf.FB) + P("hg_exp_unit", "WB", cf.WB),
-            vec, fh);
+            vec);
         for (size_t c = 0; c < got.size(); c++) {
             if (!known_at[c]) continue;
             EXPECT_EQ(to_u64(from_hex(got[c], cf.WB + 1), 0, cf.WB + 1), want[c])
                 << ps.str() << " cycle " << c << ": got 0x" << got[c] << " expected " << hexs(want[c]);
         }
     }
+}
+
+// The table itself, entry by entry (t = f, mul = 1, shift = 0 reads entry f unshifted), for
+// every fraction-table size and weight width hadgen accepts: the block's elaboration-time
+// fixed-point computation against the golden model's hg_exp_frac (libm).
+TEST(Blocks, ExpUnitTableIsTheGoldenTableForEveryConfiguration)
+{
+    const int tw = 9;
+    for (int fb = HG_FB_MIN; fb <= HG_FB_MAX; fb++)
+        for (int wb = HG_WB_MIN; wb <= HG_WB_MAX; wb++) {
+            hg_cfg hc;
+            hg_cfg_default(&hc, HG_CORE_I8TOPN);
+            hc.fb = fb, hc.wb = wb;
+            std::vector<std::string> vec;
+            for (int f = 0; f < (1 << fb); f++) {
+                Bits b;
+                b.field(1, 1);
+                b.field(1, 1);
+                b.field((uint64_t)f, tw);
+                b.field(1, 16);
+                b.field(0, 6);
+                vec.push_back(b.hex());
+            }
+            std::vector<std::string> got = run_bench(
+                "hg_exp_unit",
+                P("hg_exp_unit", "TW", tw) + P("hg_exp_unit", "FB", fb) + P("hg_exp_unit", "WB", wb), vec);
+            int bad = 0;
+            for (size_t f = 0; f < got.size(); f++) {
+                uint64_t want = hg_exp_frac(&hc, (int)f), have = to_u64(from_hex(got[f], wb + 1), 0, wb + 1);
+                if (have != want && bad++ < 3)
+                    ADD_FAILURE() << "hg_exp_unit FB=" << fb << " WB=" << wb << " entry " << f << ": got "
+                                  << hexs(have) << " expected " << hexs(want);
+            }
+        }
 }
 
 // ---- hg_topn: the N best of a query's candidates, higher score first, ties by lower index

@@ -233,6 +233,26 @@ TEST_P(HadgenLint, VerilatorWallAndIcarus)
         unit_params[mod->valuestring] = g;
     }
     cJSON_Delete(man);
+    // the hand-written core is linted with the values the generated top gives it
+    {
+        std::istringstream top(read_file(d + "/rtl/" + mods.back() + ".v"));
+        std::string core, g;
+        for (std::string line; std::getline(top, line);) {
+            size_t at = line.find(" #(");
+            if (core.empty() && line.rfind("  hg_core_", 0) == 0 && at != std::string::npos)
+                core = line.substr(2, at - 2);
+            else if (!core.empty() && line.find(") u_core") != std::string::npos)
+                break;
+            else if (!core.empty() && line.find('.') != std::string::npos &&
+                     line.find('(') != std::string::npos) {
+                size_t a = line.find('.') + 1, b = line.find('('), e = line.rfind(')');
+                g += " \"-G" + line.substr(a, b - a) + "=" + line.substr(b + 1, e - b - 1) + "\"";
+            }
+        }
+        ASSERT_FALSE(core.empty()) << "no hand-written core in " << mods.back() << ".v";
+        ASSERT_NE(g.find("-GD="), std::string::npos) << g;
+        unit_params[core] = g;
+    }
     for (const std::string &mod : mods) {
         Result r = hgt::run_cmd("verilator --lint-only -Wall --top-module " + mod + unit_params[mod] + files);
         EXPECT_EQ(r.status, 0) << hgt::cfg_name(c) << " module " << mod << "\n" << r.out;
@@ -264,9 +284,9 @@ TEST(HadgenCapture, WidePortsAreSlicedAndCaptureTheSameLines)
               0);
     std::string pr = read_file(d + "/split/base_probes.v");
     // 12*8*128 = 12288 bits: a 4096-bit top slice, then one full 8192-bit slice
-    size_t hi = pr.find("`HS_DUT.u_av.vm_rdata_i[12287:8192],");
+    size_t hi = pr.find("`HS_DUT.u_core.u_av.vm_rdata_i[12287:8192],");
     ASSERT_NE(hi, std::string::npos) << pr.substr(0, 4000);
-    ASSERT_NE(pr.find("`HS_DUT.u_av.vm_rdata_i[8191:0]"), std::string::npos);
+    ASSERT_NE(pr.find("`HS_DUT.u_core.u_av.vm_rdata_i[8191:0]"), std::string::npos);
     Result lint = hgt::run_cmd("cd " + d +
                                "/split && verilator --lint-only -Wall +define+HG_CAPTURE +define+HS_BIND "
                                "--top-module base_core -f filelist.f base_probes.v");

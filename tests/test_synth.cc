@@ -530,6 +530,32 @@ TEST_F(SynthGateSim, BuiltinSimulatorAgreesWithVerilator)
     EXPECT_EQ(a.substr(a.find("cycles")), c.substr(c.find("cycles")));
 }
 
+// The control unit's gate-level top instantiates the memories in RTL: they are hand-written
+// blocks used with parameter values, so glgen writes a module of each memory unit's name
+// around its block, and memfiles.f lists every file once; the top elaborates with them.
+TEST_F(SynthGateSim, ControlTopGetsAModuleForEachMemoryUnit)
+{
+    const Run &r = run("had");
+    ASSERT_EQ(r.status, 0);
+    std::string rd = r.dir, d = work() + "/memcheck";
+    hgt::run_cmd("rm -rf '" + d + "' && mkdir -p '" + d + "'");
+    Result g = hgt::run_cmd(bin("hgsynth") + " glgen --rtl '" + rtl("had") + "' --netlists '" + rd +
+                            "/generated/netlist' --module had_core --out '" + d + "'");
+    ASSERT_EQ(g.status, 0) << g.out;
+    std::string mf = read_file(d + "/memfiles.f");
+    for (const std::string f : {"/hg_mem_banked.v\n", "/hg_mem_flat.v\n", "/had_kmem.v\n", "/had_vmem.v\n"}) {
+        size_t at = mf.find(f);
+        ASSERT_NE(at, std::string::npos) << f << " missing from memfiles.f:\n" << mf;
+        EXPECT_EQ(mf.find(f, at + 1), std::string::npos) << f << " twice in memfiles.f:\n" << mf;
+    }
+    std::string kmem = read_file(d + "/had_kmem.v");
+    EXPECT_NE(kmem.find("module had_kmem ("), std::string::npos) << kmem;
+    EXPECT_NE(kmem.find("hg_mem_banked #(.LANES(4), .WORDS(16), .W(16)) u_block"), std::string::npos) << kmem;
+    Result c = hgt::run_cmd("cd '" + d + "' && iverilog -g2005 -o top.vvp hggl_top.v '" + rd +
+                            "/generated/cells.v' $(cat memfiles.f) 2>&1");
+    EXPECT_EQ(c.status, 0) << tail(c.out);
+}
+
 // The per-net toggle counts of a .tog file (the lines after "toggles N").
 std::vector<long long> tog_counts(const std::string &tog)
 {

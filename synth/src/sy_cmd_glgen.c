@@ -7,7 +7,8 @@
  *               submodules; tog_o is every cell output net; acc_o the memory enables;
  *               memories are the RTL memory modules.
  *   map.txt     the stimulus / check / toggle / access layout (sy_glmodel_write_map).
- *   memfiles.f  RTL files of the memories instantiated.
+ *   memfiles.f  RTL files of the memories instantiated: for a memory that is a hand-written
+ *               block (the manifest's "module"), <unit>.v (mem_wrapper) and the block's file.
  * With --timed (the glitch-aware route, GL_SIM=timed, Icarus with SDF): the cells of
  * hggl_top.v keep their netlist instance names (those of OpenSTA's SDF), and
  *   hggl_timed.vh  the module's part of synth/bench/hg_timed_tb.v: its port widths, the
@@ -164,6 +165,68 @@ static void write_top(const sy_glmodel *g, FILE *v, int timed)
     fprintf(v, "endmodule\n");
 }
 
+/* A memory unit that is a hand-written block used with parameter values, as a module of the
+ * unit's name (the cell type in the netlist): OUT/<unit>.v around one instance of the block. */
+static int mem_wrapper(const sy_mmod *mod, const char *out, char *err, size_t errlen)
+{
+    char *path = sy_asprintf("%s/%s.v", out, mod->name);
+    sy_out o = {0};
+    int rc = sy_out_open(&o, path, err, errlen);
+    if (!rc) {
+        fprintf(o.f,
+                "// Memory unit %s: hand-written block %s with its parameter values, written by\n"
+                "// `hgsynth glgen` for the gate-level simulation.\nmodule %s (",
+                mod->name, mod->module, mod->name);
+        for (int i = 0; i < mod->nports; i++) fprintf(o.f, "%s%s", i ? ", " : "", mod->ports[i].name);
+        fprintf(o.f, ");\n");
+        for (int i = 0; i < mod->nports; i++)
+            fprintf(o.f, "  %s wire [%d:0] %s;\n", mod->ports[i].dir == SY_DIR_IN ? "input" : "output",
+                    mod->ports[i].width - 1, mod->ports[i].name);
+        fprintf(o.f, "  %s #(", mod->module);
+        for (int i = 0; i < mod->nparams; i++)
+            fprintf(o.f, "%s.%s(%ld)", i ? ", " : "", mod->param_names[i], mod->param_values[i]);
+        fprintf(o.f, ") u_block (");
+        for (int i = 0; i < mod->nports; i++)
+            fprintf(o.f, "%s.%s(%s)", i ? ", " : "", mod->ports[i].name, mod->ports[i].name);
+        fprintf(o.f, ");\nendmodule\n");
+        rc = sy_out_commit(&o, err, errlen);
+    }
+    sy_out_abort(&o);
+    free(path);
+    return rc;
+}
+
+/* Prints DIR/FILE into memfiles.f unless an earlier memory printed it (k < i). */
+static void mem_file(const sy_glmodel *g, int i, const char *dir, const char *file, FILE *ff)
+{
+    for (int j = 0; j < i; j++) {
+        const sy_mmod *m = g->mems[j].mod;
+        if (strcmp(m->file, file) == 0) return;
+        for (int k = 0; k < m->nsources; k++)
+            if (strcmp(m->sources[k], file) == 0) return;
+    }
+    fprintf(ff, "%s/%s\n", dir, file);
+}
+
+/* memfiles.f: the RTL files of the memories of g, each once, block sources first. */
+static int mem_files(const sy_glmodel *g, const sy_manifest *man, const char *out, FILE *ff, char *err,
+                     size_t errlen)
+{
+    for (int i = 0; i < g->nmems; i++) {
+        const sy_mmod *mod = g->mems[i].mod;
+        int seen = 0;
+        for (int j = 0; j < i; j++) seen |= g->mems[j].mod == mod;
+        if (seen) continue;
+        for (int k = 0; k < mod->nsources; k++) mem_file(g, i, man->dir, mod->sources[k], ff);
+        mem_file(g, i, man->dir, mod->file, ff);
+        if (strcmp(mod->module, mod->name) != 0) {
+            if (mem_wrapper(mod, out, err, errlen) != 0) return -1;
+            fprintf(ff, "%s/%s.v\n", out, mod->name);
+        }
+    }
+    return 0;
+}
+
 /* The per-module part of the timed bench (synth/bench/hg_timed_tb.v, included into it):
  * the padded port widths of hggl_top, the data-input nets of every flip-flop (a cell with
  * an input on the clock net: its other inputs) and one process per toggle net that hands
@@ -246,11 +309,9 @@ int sy_cmd_glgen(int argc, char **argv)
         write_top(g, v.f, timed != NULL);
         if (timed) write_timed(g, tf.f);
         sy_glmodel_write_map(g, mf.f);
-        for (int i = 0; i < g->nmems; i++) {
-            int seen = 0;
-            for (int j = 0; j < i; j++) seen |= g->mems[j].mod == g->mems[i].mod;
-            if (!seen && !timed) fprintf(ff.f, "%s/%s\n", man->dir, g->mems[i].mod->file);
-        }
+        if (!timed) rc = mem_files(g, man, out, ff.f, err, sizeof err) != 0;
+    }
+    if (!rc) {
         rc = sy_out_commit(&v, err, sizeof err) != 0 || sy_out_commit(&mf, err, sizeof err) != 0 ||
              sy_out_commit(&ff, err, sizeof err) != 0 || (timed && sy_out_commit(&tf, err, sizeof err) != 0);
     }

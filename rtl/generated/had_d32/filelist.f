@@ -6,12 +6,12 @@ hg_wlut.v
 hg_av_dim.v
 hg_av_list.v
 hg_av_out.v
-had_av.v
+hg_av_mac.v
+hg_av_topn.v
 hg_norm.v
 hg_mem_banked.v
-had_kmem.v
 hg_mem_flat.v
-had_vmem.v
 hg_cfg_load.v
 hg_score_stage.v
+hg_core_topn.v
 had_core.v

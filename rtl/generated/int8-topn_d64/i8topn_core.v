@@ -14,22 +14,7 @@
 // score+select (ceil(n_k/P) cycles) | AV (ceil(N/R)) | norm (CR+CM).
 `default_nettype none
 
-module i8topn_core #(
-  parameter D      = 64,       // head dimension
-  parameter P      = 16,       // lanes (keys scored per cycle)
-  parameter L      = 1024,     // maximum keys
-  parameter KW     = 512,      // bits per key / query
-  parameter SW     = 22,       // score width
-  parameter IW     = 10,       // key index width
-  parameter OW     = 16,       // output width
-  parameter ACCW   = 21,       // accumulator width
-  parameter WSW    = 14,       // weight-sum width
-  parameter NKW    = 11,       // key count width
-  parameter LNW    = 4,        // lane select width
-  parameter GW     = 6,        // row address width
-  parameter N      = 32,       // top-N
-  parameter R      = 1         // AV key slots per cycle
-) (
+module i8topn_core (
   input wire                 clk_i,          // clock
   input wire                 rst_ni,         // synchronous reset, active low
   input wire                 cfg_valid_i,    // configuration write
@@ -38,196 +23,57 @@ module i8topn_core #(
   input wire  [31:0]         cfg_data_i,     // register value
   input wire                 kv_valid_i,     // key/value pair (next index)
   output wire                kv_ready_o,     // accepted (only while idle)
-  input wire  [KW-1:0]       kv_k_i,         // key, D x int8
-  input wire  [8*D-1:0]      kv_v_i,         // value, D x int8
+  input wire  [511:0]        kv_k_i,         // key, D x int8
+  input wire  [511:0]        kv_v_i,         // value, D x int8
   input wire                 q_valid_i,      // query
   output wire                q_ready_o,      // query accepted
-  input wire  [KW-1:0]       q_data_i,       // query, D x int8
+  input wire  [511:0]        q_data_i,       // query, D x int8
   output wire                o_valid_o,      // attention output
   input wire                 o_ready_i,      // output taken
-  output wire [D*OW-1:0]     o_data_o        // D outputs, dim i at [i*OW +: OW]
+  output wire [1023:0]       o_data_o        // D outputs, dim i at [i*OW +: OW]
 );
 
-  wire              list_valid, list_take;
-  wire [N-1:0]      list_v;
-  wire [N*SW-1:0]   list_s;
-  wire [N*IW-1:0]   list_idx;
-  wire [R-1:0]      vm_re;
-  wire [R*IW-1:0]   vm_raddr;
-  wire [R*8*D-1:0]  vm_rdata;
-  wire              idle;
-  wire [NKW-1:0]    nkeys;
-  wire [15:0]       exp_mul;
-  wire [5:0]        exp_shift;
-  wire              unused_etab_we;
-  wire [6:0]        unused_etab_addr;
-  wire [8:0]        unused_etab_data;
-  wire              ld_we;
-  wire [9:0]        ld_idx;
-  wire [LNW-1:0]    ld_lane;
-  wire [GW-1:0]     ld_row;
-  wire              s_en, s_issue;
-  wire [GW-1:0]     s_row;
-  wire [KW-1:0]     p1_q;
-  wire              p2_v, p2_first, p2_last;
-  wire [9:0]        p2_index;
-  wire [P-1:0]      lane_ok;
-  wire              unused_p2_bank;
-  wire [GW-1:0]     unused_p2_row;
-  wire [P*KW-1:0]   k_row;
-  wire [P*SW-1:0]   scores;
-  wire              av_valid, av_ready, av_idle, norm_idle;
-  wire [D*ACCW-1:0] av_acc;
-  wire [WSW-1:0]    av_wsum;
-
-  // ---- configuration registers and K/V load --------------------------------------
-  hg_cfg_load #(
-    .P(P),
-    .L(L),
+  // The hand-written core rtl/src/hg_core_topn.v with this configuration's values.
+  hg_core_topn #(
     .D(64),
-    .WW(9),
+    .P(16),
+    .L(1024),
+    .N(32),
+    .R(1),
+    .HAD(0),
+    .SW(22),
     .WB(8),
-    .EXP(1),
-    .ETAB(0),
+    .FB(6),
+    .OF(8),
+    .OW(16),
+    .ACCW(21),
+    .WSW(14),
+    .RQ(30),
+    .BPC(2),
+    .CR(16),
+    .MN(2),
+    .CM(32),
     .A_NKEYS(16'h000),
     .A_EXP_MUL(16'h001),
     .A_EXP_SHIFT(16'h002),
     .A_ETAB(16'h100)
-  ) u_cfg (
-    .clk_i        (clk_i),
-    .rst_ni       (rst_ni),
-    .idle_i       (idle),
-    .cfg_valid_i  (cfg_valid_i),
-    .cfg_ready_o  (cfg_ready_o),
-    .cfg_addr_i   (cfg_addr_i),
-    .cfg_data_i   (cfg_data_i),
-    .kv_valid_i   (kv_valid_i),
-    .kv_ready_o   (kv_ready_o),
-    .nkeys_o      (nkeys),
-    .exp_mul_o    (exp_mul),
-    .exp_shift_o  (exp_shift),
-    .etab_we_o    (unused_etab_we),
-    .etab_addr_o  (unused_etab_addr),
-    .etab_data_o  (unused_etab_data),
-    .ld_we_o      (ld_we),
-    .ld_idx_o     (ld_idx),
-    .ld_lane_o    (ld_lane),
-    .ld_row_o     (ld_row)
-  );
-
-  // ---- score stage: one row of P keys per cycle --------------------------------
-  hg_score_stage #(
-    .P(P),
-    .L(L),
-    .KW(KW),
-    .BANKED(0)
-  ) u_stage (
-    .clk_i        (clk_i),
-    .rst_ni       (rst_ni),
-    .q_valid_i    (q_valid_i),
-    .q_ready_o    (q_ready_o),
-    .q_data_i     (q_data_i),
-    .cfg_valid_i  (cfg_valid_i),
-    .kv_valid_i   (kv_valid_i),
-    .nkeys_i      (nkeys),
-    .s_full_i     (list_valid),
-    .s_take_i     (list_take),
-    .down_idle_i  (!list_valid && av_idle && norm_idle),
-    .en_o         (s_en),
-    .issue_o      (s_issue),
-    .row_o        (s_row),
-    .p1_q_o       (p1_q),
-    .p2_v_o       (p2_v),
-    .p2_first_o   (p2_first),
-    .p2_last_o    (p2_last),
-    .p2_index_o   (p2_index),
-    .lane_ok_o    (lane_ok),
-    .p2_bank_o    (unused_p2_bank),
-    .p2_row_o     (unused_p2_row),
-    .idle_o       (idle)
-  );
-
-  // K memory and score lanes
-  i8topn_kmem u_kmem (
-    .clk_i   (clk_i),
-    .we_i    (ld_we),
-    .wlane_i (ld_lane),
-    .wrow_i  (ld_row),
-    .wdata_i (kv_k_i),
-    .re_i    (s_issue),
-    .rrow_i  (s_row),
-    .rdata_o (k_row)
-  );
-
-  hg_score_array #(.P(16), .D(64), .HAD(0), .SW(22)) u_score (
-    .clk_i (clk_i),
-    .en_i  (s_en),
-    .q_i   (p1_q),
-    .k_i   (k_row),
-    .s_o   (scores)
-  );
-
-  // ---- top-N selection ----------------------------------------------------------
-  hg_topn #(.N(32), .P(16), .SW(22), .SIGNED(1), .IW(10)) u_topn (
-    .clk_i        (clk_i),
-    .rst_ni       (rst_ni),
-    .en_i         (s_en),
-    .in_valid_i   (p2_v),
-    .first_i      (p2_first),
-    .last_i       (p2_last),
-    .lane_valid_i (lane_ok),
-    .s_i          (scores),
-    .base_i       (p2_index),
-    .take_i       (list_take),
-    .out_valid_o  (list_valid),
-    .out_v_o      (list_v),
-    .out_s_o      (list_s),
-    .out_idx_o    (list_idx)
-  );
-
-  // ---- AV and V memory -----------------------------------------------------------
-  i8topn_vmem u_vmem (
-    .clk_i   (clk_i),
-    .we_i    (ld_we),
-    .waddr_i (ld_idx),
-    .wdata_i (kv_v_i),
-    .re_i    (vm_re),
-    .raddr_i (vm_raddr),
-    .rdata_o (vm_rdata)
-  );
-
-  i8topn_av u_av (
-    .clk_i        (clk_i),
-    .rst_ni       (rst_ni),
-    .list_valid_i (list_valid),
-    .list_v_i     (list_v),
-    .list_s_i     (list_s),
-    .list_idx_i   (list_idx),
-    .list_take_o  (list_take),
-    .exp_mul_i    (exp_mul),
-    .exp_shift_i  (exp_shift),
-    .vm_re_o      (vm_re),
-    .vm_raddr_o   (vm_raddr),
-    .vm_rdata_i   (vm_rdata),
-    .out_valid_o  (av_valid),
-    .out_ready_i  (av_ready),
-    .acc_o        (av_acc),
-    .wsum_o       (av_wsum),
-    .idle_o       (av_idle)
-  );
-
-  // ---- normalizer ---------------------------------------------------------------
-  hg_norm #(.D(64), .ACCW(21), .WSW(14), .RQ(30), .OF(8), .OW(16), .BPC(2), .CR(16), .MN(2), .CM(32)) u_norm (
-    .clk_i      (clk_i),
-    .rst_ni     (rst_ni),
-    .in_valid_i (av_valid),
-    .in_ready_o (av_ready),
-    .acc_i      (av_acc),
-    .wsum_i     (av_wsum),
-    .o_valid_o  (o_valid_o),
-    .o_ready_i  (o_ready_i),
-    .o_data_o   (o_data_o),
-    .idle_o     (norm_idle)
+  ) u_core (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .cfg_valid_i (cfg_valid_i),
+    .cfg_ready_o (cfg_ready_o),
+    .cfg_addr_i  (cfg_addr_i),
+    .cfg_data_i  (cfg_data_i),
+    .kv_valid_i  (kv_valid_i),
+    .kv_ready_o  (kv_ready_o),
+    .kv_k_i      (kv_k_i),
+    .kv_v_i      (kv_v_i),
+    .q_valid_i   (q_valid_i),
+    .q_ready_o   (q_ready_o),
+    .q_data_i    (q_data_i),
+    .o_valid_o   (o_valid_o),
+    .o_ready_i   (o_ready_i),
+    .o_data_o    (o_data_o)
   );
 
 endmodule

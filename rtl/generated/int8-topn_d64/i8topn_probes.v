@@ -42,10 +42,10 @@ module i8topn_probes;
     vmem_writes = 64'd0;
   end
   always @(posedge `HS_DUT.clk_i) begin
-    kmem_reads <= kmem_reads + {63'd0, `HS_DUT.u_kmem.re_i};
-    kmem_writes <= kmem_writes + {63'd0, `HS_DUT.u_kmem.we_i};
-    vmem_reads <= vmem_reads + {63'd0, `HS_DUT.u_vmem.re_i};
-    vmem_writes <= vmem_writes + {63'd0, `HS_DUT.u_vmem.we_i};
+    kmem_reads <= kmem_reads + {63'd0, `HS_DUT.u_core.u_kmem.re_i};
+    kmem_writes <= kmem_writes + {63'd0, `HS_DUT.u_core.u_kmem.we_i};
+    vmem_reads <= vmem_reads + {63'd0, `HS_DUT.u_core.u_vmem.re_i};
+    vmem_writes <= vmem_writes + {63'd0, `HS_DUT.u_core.u_vmem.we_i};
   end
 
 `ifdef HG_CAPTURE
@@ -59,173 +59,173 @@ module i8topn_probes;
     if ($value$plusargs("hg_capture_dir=%s", cap_dir)) begin
       $sformat(cap_path, "%0s/%0s.hex", cap_dir, `HS_NAME);
       cap_fd[0] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[0].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[0].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[1] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[1].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[1].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[2] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[2].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[2].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[3] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[3].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[3].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[4] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[4].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[4].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[5] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[5].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[5].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[6] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[6].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[6].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[7] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[7].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[7].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[8] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[8].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[8].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[9] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[9].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[9].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[10] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[10].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[10].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[11] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[11].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[11].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[12] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[12].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[12].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[13] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[13].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[13].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[14] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[14].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[14].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[15] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_score.g_lane[15].g_mac.u_lane.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_score.g_lane[15].g_mac.u_lane.hex", cap_dir, `HS_NAME);
       cap_fd[16] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_topn.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_topn.hex", cap_dir, `HS_NAME);
       cap_fd[17] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.hex", cap_dir, `HS_NAME);
       cap_fd[18] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_exp[0].u_exp.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.g_exp.g_unit[0].u_exp.hex", cap_dir, `HS_NAME);
       cap_fd[19] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[0].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[0].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[20] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[1].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[1].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[21] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[2].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[2].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[22] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[3].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[3].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[23] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[4].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[4].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[24] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[5].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[5].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[25] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[6].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[6].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[26] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[7].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[7].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[27] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[8].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[8].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[28] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[9].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[9].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[29] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[10].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[10].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[30] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[11].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[11].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[31] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[12].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[12].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[32] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[13].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[13].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[33] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[14].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[14].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[34] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[15].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[15].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[35] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[16].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[16].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[36] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[17].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[17].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[37] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[18].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[18].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[38] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[19].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[19].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[39] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[20].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[20].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[40] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[21].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[21].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[41] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[22].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[22].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[42] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[23].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[23].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[43] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[24].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[24].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[44] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[25].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[25].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[45] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[26].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[26].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[46] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[27].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[27].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[47] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[28].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[28].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[48] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[29].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[29].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[49] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[30].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[30].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[50] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[31].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[31].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[51] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[32].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[32].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[52] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[33].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[33].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[53] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[34].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[34].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[54] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[35].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[35].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[55] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[36].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[36].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[56] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[37].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[37].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[57] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[38].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[38].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[58] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[39].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[39].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[59] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[40].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[40].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[60] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[41].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[41].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[61] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[42].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[42].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[62] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[43].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[43].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[63] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[44].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[44].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[64] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[45].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[45].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[65] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[46].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[46].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[66] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[47].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[47].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[67] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[48].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[48].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[68] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[49].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[49].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[69] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[50].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[50].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[70] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[51].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[51].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[71] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[52].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[52].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[72] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[53].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[53].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[73] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[54].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[54].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[74] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[55].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[55].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[75] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[56].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[56].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[76] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[57].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[57].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[77] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[58].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[58].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[78] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[59].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[59].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[79] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[60].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[60].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[80] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[61].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[61].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[81] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[62].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[62].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[82] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_av.g_dim[63].u_dim.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_av.u_mac.g_dim[63].u_dim.hex", cap_dir, `HS_NAME);
       cap_fd[83] = $fopen(cap_path, "w");
-      $sformat(cap_path, "%0s/%0s.u_norm.hex", cap_dir, `HS_NAME);
+      $sformat(cap_path, "%0s/%0s.u_core.u_norm.hex", cap_dir, `HS_NAME);
       cap_fd[84] = $fopen(cap_path, "w");
     end
   end
@@ -249,664 +249,667 @@ module i8topn_probes;
               `HS_DUT.o_data_o);
     if (cap_fd[1] != 0)
       $fwrite(cap_fd[1], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[0].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[0].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[0].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[0].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[0].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[0].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[0].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[0].g_mac.u_lane.s_o);
     if (cap_fd[2] != 0)
       $fwrite(cap_fd[2], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[1].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[1].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[1].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[1].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[1].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[1].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[1].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[1].g_mac.u_lane.s_o);
     if (cap_fd[3] != 0)
       $fwrite(cap_fd[3], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[2].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[2].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[2].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[2].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[2].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[2].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[2].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[2].g_mac.u_lane.s_o);
     if (cap_fd[4] != 0)
       $fwrite(cap_fd[4], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[3].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[3].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[3].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[3].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[3].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[3].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[3].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[3].g_mac.u_lane.s_o);
     if (cap_fd[5] != 0)
       $fwrite(cap_fd[5], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[4].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[4].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[4].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[4].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[4].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[4].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[4].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[4].g_mac.u_lane.s_o);
     if (cap_fd[6] != 0)
       $fwrite(cap_fd[6], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[5].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[5].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[5].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[5].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[5].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[5].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[5].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[5].g_mac.u_lane.s_o);
     if (cap_fd[7] != 0)
       $fwrite(cap_fd[7], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[6].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[6].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[6].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[6].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[6].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[6].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[6].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[6].g_mac.u_lane.s_o);
     if (cap_fd[8] != 0)
       $fwrite(cap_fd[8], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[7].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[7].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[7].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[7].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[7].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[7].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[7].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[7].g_mac.u_lane.s_o);
     if (cap_fd[9] != 0)
       $fwrite(cap_fd[9], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[8].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[8].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[8].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[8].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[8].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[8].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[8].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[8].g_mac.u_lane.s_o);
     if (cap_fd[10] != 0)
       $fwrite(cap_fd[10], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[9].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[9].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[9].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[9].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[9].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[9].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[9].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[9].g_mac.u_lane.s_o);
     if (cap_fd[11] != 0)
       $fwrite(cap_fd[11], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[10].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[10].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[10].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[10].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[10].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[10].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[10].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[10].g_mac.u_lane.s_o);
     if (cap_fd[12] != 0)
       $fwrite(cap_fd[12], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[11].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[11].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[11].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[11].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[11].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[11].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[11].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[11].g_mac.u_lane.s_o);
     if (cap_fd[13] != 0)
       $fwrite(cap_fd[13], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[12].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[12].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[12].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[12].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[12].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[12].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[12].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[12].g_mac.u_lane.s_o);
     if (cap_fd[14] != 0)
       $fwrite(cap_fd[14], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[13].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[13].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[13].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[13].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[13].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[13].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[13].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[13].g_mac.u_lane.s_o);
     if (cap_fd[15] != 0)
       $fwrite(cap_fd[15], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[14].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[14].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[14].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[14].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[14].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[14].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[14].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[14].g_mac.u_lane.s_o);
     if (cap_fd[16] != 0)
       $fwrite(cap_fd[16], "%h %h %h %h\n",
-              `HS_DUT.u_score.g_lane[15].g_mac.u_lane.en_i,
-              `HS_DUT.u_score.g_lane[15].g_mac.u_lane.q_i,
-              `HS_DUT.u_score.g_lane[15].g_mac.u_lane.k_i,
-              `HS_DUT.u_score.g_lane[15].g_mac.u_lane.s_o);
+              `HS_DUT.u_core.u_score.g_lane[15].g_mac.u_lane.en_i,
+              `HS_DUT.u_core.u_score.g_lane[15].g_mac.u_lane.q_i,
+              `HS_DUT.u_core.u_score.g_lane[15].g_mac.u_lane.k_i,
+              `HS_DUT.u_core.u_score.g_lane[15].g_mac.u_lane.s_o);
     if (cap_fd[17] != 0)
       $fwrite(cap_fd[17], "%h %h %h %h %h %h %h %h %h %h %h %h %h\n",
-              `HS_DUT.u_topn.rst_ni,
-              `HS_DUT.u_topn.en_i,
-              `HS_DUT.u_topn.in_valid_i,
-              `HS_DUT.u_topn.first_i,
-              `HS_DUT.u_topn.last_i,
-              `HS_DUT.u_topn.lane_valid_i,
-              `HS_DUT.u_topn.s_i,
-              `HS_DUT.u_topn.base_i,
-              `HS_DUT.u_topn.take_i,
-              `HS_DUT.u_topn.out_valid_o,
-              `HS_DUT.u_topn.out_v_o,
-              `HS_DUT.u_topn.out_s_o,
-              `HS_DUT.u_topn.out_idx_o);
+              `HS_DUT.u_core.u_topn.rst_ni,
+              `HS_DUT.u_core.u_topn.en_i,
+              `HS_DUT.u_core.u_topn.in_valid_i,
+              `HS_DUT.u_core.u_topn.first_i,
+              `HS_DUT.u_core.u_topn.last_i,
+              `HS_DUT.u_core.u_topn.lane_valid_i,
+              `HS_DUT.u_core.u_topn.s_i,
+              `HS_DUT.u_core.u_topn.base_i,
+              `HS_DUT.u_core.u_topn.take_i,
+              `HS_DUT.u_core.u_topn.out_valid_o,
+              `HS_DUT.u_core.u_topn.out_v_o,
+              `HS_DUT.u_core.u_topn.out_s_o,
+              `HS_DUT.u_core.u_topn.out_idx_o);
     if (cap_fd[18] != 0)
-      $fwrite(cap_fd[18], "%h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h\n",
-              `HS_DUT.u_av.rst_ni,
-              `HS_DUT.u_av.list_valid_i,
-              `HS_DUT.u_av.list_v_i,
-              `HS_DUT.u_av.list_s_i,
-              `HS_DUT.u_av.list_idx_i,
-              `HS_DUT.u_av.list_take_o,
-              `HS_DUT.u_av.exp_mul_i,
-              `HS_DUT.u_av.exp_shift_i,
-              `HS_DUT.u_av.vm_re_o,
-              `HS_DUT.u_av.vm_raddr_o,
-              `HS_DUT.u_av.vm_rdata_i,
-              `HS_DUT.u_av.out_valid_o,
-              `HS_DUT.u_av.out_ready_i,
-              `HS_DUT.u_av.acc_o,
-              `HS_DUT.u_av.wsum_o,
-              `HS_DUT.u_av.idle_o);
+      $fwrite(cap_fd[18], "%h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h\n",
+              `HS_DUT.u_core.u_av.rst_ni,
+              `HS_DUT.u_core.u_av.list_valid_i,
+              `HS_DUT.u_core.u_av.list_v_i,
+              `HS_DUT.u_core.u_av.list_s_i,
+              `HS_DUT.u_core.u_av.list_idx_i,
+              `HS_DUT.u_core.u_av.list_take_o,
+              `HS_DUT.u_core.u_av.etab_we_i,
+              `HS_DUT.u_core.u_av.etab_addr_i,
+              `HS_DUT.u_core.u_av.etab_data_i,
+              `HS_DUT.u_core.u_av.exp_mul_i,
+              `HS_DUT.u_core.u_av.exp_shift_i,
+              `HS_DUT.u_core.u_av.vm_re_o,
+              `HS_DUT.u_core.u_av.vm_raddr_o,
+              `HS_DUT.u_core.u_av.vm_rdata_i,
+              `HS_DUT.u_core.u_av.out_valid_o,
+              `HS_DUT.u_core.u_av.out_ready_i,
+              `HS_DUT.u_core.u_av.acc_o,
+              `HS_DUT.u_core.u_av.wsum_o,
+              `HS_DUT.u_core.u_av.idle_o);
     if (cap_fd[19] != 0)
       $fwrite(cap_fd[19], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_exp[0].u_exp.en_i,
-              `HS_DUT.u_av.g_exp[0].u_exp.valid_i,
-              `HS_DUT.u_av.g_exp[0].u_exp.t_i,
-              `HS_DUT.u_av.g_exp[0].u_exp.mul_i,
-              `HS_DUT.u_av.g_exp[0].u_exp.shift_i,
-              `HS_DUT.u_av.g_exp[0].u_exp.w_o);
+              `HS_DUT.u_core.u_av.g_exp.g_unit[0].u_exp.en_i,
+              `HS_DUT.u_core.u_av.g_exp.g_unit[0].u_exp.valid_i,
+              `HS_DUT.u_core.u_av.g_exp.g_unit[0].u_exp.t_i,
+              `HS_DUT.u_core.u_av.g_exp.g_unit[0].u_exp.mul_i,
+              `HS_DUT.u_core.u_av.g_exp.g_unit[0].u_exp.shift_i,
+              `HS_DUT.u_core.u_av.g_exp.g_unit[0].u_exp.w_o);
     if (cap_fd[20] != 0)
       $fwrite(cap_fd[20], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[0].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[0].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[0].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[0].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[0].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[0].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[0].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[0].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[0].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[0].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[0].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[0].u_dim.acc_o);
     if (cap_fd[21] != 0)
       $fwrite(cap_fd[21], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[1].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[1].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[1].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[1].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[1].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[1].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[1].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[1].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[1].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[1].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[1].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[1].u_dim.acc_o);
     if (cap_fd[22] != 0)
       $fwrite(cap_fd[22], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[2].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[2].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[2].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[2].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[2].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[2].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[2].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[2].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[2].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[2].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[2].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[2].u_dim.acc_o);
     if (cap_fd[23] != 0)
       $fwrite(cap_fd[23], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[3].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[3].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[3].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[3].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[3].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[3].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[3].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[3].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[3].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[3].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[3].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[3].u_dim.acc_o);
     if (cap_fd[24] != 0)
       $fwrite(cap_fd[24], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[4].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[4].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[4].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[4].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[4].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[4].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[4].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[4].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[4].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[4].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[4].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[4].u_dim.acc_o);
     if (cap_fd[25] != 0)
       $fwrite(cap_fd[25], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[5].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[5].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[5].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[5].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[5].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[5].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[5].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[5].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[5].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[5].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[5].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[5].u_dim.acc_o);
     if (cap_fd[26] != 0)
       $fwrite(cap_fd[26], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[6].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[6].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[6].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[6].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[6].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[6].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[6].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[6].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[6].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[6].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[6].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[6].u_dim.acc_o);
     if (cap_fd[27] != 0)
       $fwrite(cap_fd[27], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[7].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[7].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[7].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[7].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[7].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[7].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[7].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[7].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[7].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[7].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[7].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[7].u_dim.acc_o);
     if (cap_fd[28] != 0)
       $fwrite(cap_fd[28], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[8].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[8].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[8].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[8].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[8].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[8].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[8].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[8].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[8].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[8].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[8].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[8].u_dim.acc_o);
     if (cap_fd[29] != 0)
       $fwrite(cap_fd[29], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[9].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[9].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[9].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[9].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[9].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[9].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[9].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[9].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[9].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[9].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[9].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[9].u_dim.acc_o);
     if (cap_fd[30] != 0)
       $fwrite(cap_fd[30], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[10].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[10].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[10].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[10].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[10].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[10].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[10].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[10].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[10].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[10].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[10].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[10].u_dim.acc_o);
     if (cap_fd[31] != 0)
       $fwrite(cap_fd[31], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[11].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[11].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[11].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[11].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[11].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[11].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[11].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[11].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[11].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[11].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[11].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[11].u_dim.acc_o);
     if (cap_fd[32] != 0)
       $fwrite(cap_fd[32], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[12].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[12].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[12].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[12].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[12].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[12].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[12].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[12].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[12].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[12].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[12].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[12].u_dim.acc_o);
     if (cap_fd[33] != 0)
       $fwrite(cap_fd[33], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[13].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[13].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[13].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[13].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[13].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[13].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[13].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[13].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[13].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[13].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[13].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[13].u_dim.acc_o);
     if (cap_fd[34] != 0)
       $fwrite(cap_fd[34], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[14].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[14].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[14].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[14].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[14].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[14].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[14].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[14].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[14].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[14].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[14].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[14].u_dim.acc_o);
     if (cap_fd[35] != 0)
       $fwrite(cap_fd[35], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[15].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[15].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[15].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[15].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[15].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[15].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[15].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[15].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[15].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[15].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[15].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[15].u_dim.acc_o);
     if (cap_fd[36] != 0)
       $fwrite(cap_fd[36], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[16].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[16].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[16].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[16].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[16].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[16].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[16].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[16].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[16].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[16].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[16].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[16].u_dim.acc_o);
     if (cap_fd[37] != 0)
       $fwrite(cap_fd[37], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[17].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[17].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[17].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[17].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[17].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[17].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[17].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[17].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[17].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[17].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[17].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[17].u_dim.acc_o);
     if (cap_fd[38] != 0)
       $fwrite(cap_fd[38], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[18].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[18].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[18].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[18].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[18].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[18].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[18].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[18].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[18].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[18].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[18].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[18].u_dim.acc_o);
     if (cap_fd[39] != 0)
       $fwrite(cap_fd[39], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[19].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[19].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[19].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[19].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[19].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[19].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[19].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[19].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[19].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[19].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[19].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[19].u_dim.acc_o);
     if (cap_fd[40] != 0)
       $fwrite(cap_fd[40], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[20].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[20].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[20].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[20].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[20].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[20].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[20].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[20].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[20].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[20].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[20].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[20].u_dim.acc_o);
     if (cap_fd[41] != 0)
       $fwrite(cap_fd[41], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[21].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[21].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[21].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[21].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[21].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[21].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[21].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[21].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[21].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[21].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[21].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[21].u_dim.acc_o);
     if (cap_fd[42] != 0)
       $fwrite(cap_fd[42], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[22].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[22].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[22].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[22].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[22].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[22].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[22].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[22].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[22].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[22].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[22].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[22].u_dim.acc_o);
     if (cap_fd[43] != 0)
       $fwrite(cap_fd[43], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[23].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[23].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[23].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[23].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[23].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[23].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[23].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[23].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[23].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[23].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[23].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[23].u_dim.acc_o);
     if (cap_fd[44] != 0)
       $fwrite(cap_fd[44], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[24].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[24].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[24].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[24].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[24].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[24].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[24].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[24].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[24].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[24].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[24].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[24].u_dim.acc_o);
     if (cap_fd[45] != 0)
       $fwrite(cap_fd[45], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[25].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[25].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[25].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[25].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[25].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[25].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[25].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[25].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[25].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[25].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[25].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[25].u_dim.acc_o);
     if (cap_fd[46] != 0)
       $fwrite(cap_fd[46], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[26].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[26].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[26].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[26].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[26].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[26].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[26].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[26].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[26].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[26].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[26].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[26].u_dim.acc_o);
     if (cap_fd[47] != 0)
       $fwrite(cap_fd[47], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[27].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[27].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[27].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[27].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[27].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[27].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[27].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[27].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[27].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[27].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[27].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[27].u_dim.acc_o);
     if (cap_fd[48] != 0)
       $fwrite(cap_fd[48], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[28].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[28].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[28].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[28].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[28].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[28].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[28].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[28].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[28].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[28].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[28].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[28].u_dim.acc_o);
     if (cap_fd[49] != 0)
       $fwrite(cap_fd[49], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[29].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[29].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[29].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[29].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[29].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[29].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[29].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[29].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[29].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[29].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[29].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[29].u_dim.acc_o);
     if (cap_fd[50] != 0)
       $fwrite(cap_fd[50], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[30].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[30].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[30].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[30].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[30].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[30].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[30].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[30].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[30].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[30].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[30].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[30].u_dim.acc_o);
     if (cap_fd[51] != 0)
       $fwrite(cap_fd[51], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[31].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[31].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[31].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[31].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[31].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[31].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[31].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[31].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[31].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[31].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[31].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[31].u_dim.acc_o);
     if (cap_fd[52] != 0)
       $fwrite(cap_fd[52], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[32].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[32].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[32].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[32].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[32].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[32].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[32].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[32].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[32].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[32].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[32].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[32].u_dim.acc_o);
     if (cap_fd[53] != 0)
       $fwrite(cap_fd[53], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[33].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[33].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[33].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[33].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[33].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[33].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[33].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[33].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[33].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[33].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[33].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[33].u_dim.acc_o);
     if (cap_fd[54] != 0)
       $fwrite(cap_fd[54], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[34].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[34].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[34].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[34].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[34].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[34].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[34].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[34].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[34].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[34].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[34].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[34].u_dim.acc_o);
     if (cap_fd[55] != 0)
       $fwrite(cap_fd[55], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[35].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[35].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[35].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[35].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[35].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[35].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[35].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[35].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[35].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[35].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[35].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[35].u_dim.acc_o);
     if (cap_fd[56] != 0)
       $fwrite(cap_fd[56], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[36].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[36].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[36].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[36].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[36].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[36].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[36].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[36].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[36].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[36].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[36].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[36].u_dim.acc_o);
     if (cap_fd[57] != 0)
       $fwrite(cap_fd[57], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[37].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[37].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[37].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[37].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[37].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[37].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[37].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[37].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[37].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[37].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[37].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[37].u_dim.acc_o);
     if (cap_fd[58] != 0)
       $fwrite(cap_fd[58], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[38].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[38].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[38].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[38].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[38].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[38].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[38].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[38].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[38].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[38].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[38].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[38].u_dim.acc_o);
     if (cap_fd[59] != 0)
       $fwrite(cap_fd[59], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[39].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[39].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[39].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[39].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[39].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[39].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[39].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[39].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[39].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[39].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[39].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[39].u_dim.acc_o);
     if (cap_fd[60] != 0)
       $fwrite(cap_fd[60], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[40].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[40].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[40].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[40].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[40].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[40].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[40].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[40].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[40].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[40].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[40].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[40].u_dim.acc_o);
     if (cap_fd[61] != 0)
       $fwrite(cap_fd[61], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[41].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[41].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[41].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[41].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[41].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[41].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[41].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[41].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[41].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[41].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[41].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[41].u_dim.acc_o);
     if (cap_fd[62] != 0)
       $fwrite(cap_fd[62], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[42].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[42].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[42].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[42].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[42].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[42].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[42].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[42].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[42].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[42].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[42].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[42].u_dim.acc_o);
     if (cap_fd[63] != 0)
       $fwrite(cap_fd[63], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[43].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[43].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[43].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[43].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[43].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[43].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[43].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[43].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[43].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[43].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[43].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[43].u_dim.acc_o);
     if (cap_fd[64] != 0)
       $fwrite(cap_fd[64], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[44].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[44].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[44].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[44].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[44].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[44].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[44].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[44].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[44].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[44].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[44].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[44].u_dim.acc_o);
     if (cap_fd[65] != 0)
       $fwrite(cap_fd[65], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[45].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[45].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[45].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[45].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[45].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[45].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[45].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[45].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[45].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[45].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[45].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[45].u_dim.acc_o);
     if (cap_fd[66] != 0)
       $fwrite(cap_fd[66], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[46].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[46].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[46].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[46].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[46].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[46].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[46].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[46].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[46].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[46].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[46].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[46].u_dim.acc_o);
     if (cap_fd[67] != 0)
       $fwrite(cap_fd[67], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[47].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[47].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[47].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[47].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[47].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[47].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[47].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[47].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[47].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[47].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[47].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[47].u_dim.acc_o);
     if (cap_fd[68] != 0)
       $fwrite(cap_fd[68], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[48].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[48].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[48].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[48].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[48].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[48].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[48].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[48].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[48].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[48].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[48].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[48].u_dim.acc_o);
     if (cap_fd[69] != 0)
       $fwrite(cap_fd[69], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[49].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[49].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[49].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[49].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[49].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[49].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[49].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[49].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[49].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[49].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[49].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[49].u_dim.acc_o);
     if (cap_fd[70] != 0)
       $fwrite(cap_fd[70], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[50].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[50].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[50].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[50].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[50].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[50].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[50].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[50].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[50].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[50].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[50].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[50].u_dim.acc_o);
     if (cap_fd[71] != 0)
       $fwrite(cap_fd[71], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[51].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[51].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[51].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[51].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[51].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[51].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[51].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[51].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[51].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[51].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[51].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[51].u_dim.acc_o);
     if (cap_fd[72] != 0)
       $fwrite(cap_fd[72], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[52].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[52].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[52].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[52].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[52].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[52].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[52].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[52].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[52].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[52].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[52].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[52].u_dim.acc_o);
     if (cap_fd[73] != 0)
       $fwrite(cap_fd[73], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[53].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[53].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[53].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[53].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[53].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[53].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[53].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[53].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[53].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[53].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[53].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[53].u_dim.acc_o);
     if (cap_fd[74] != 0)
       $fwrite(cap_fd[74], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[54].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[54].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[54].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[54].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[54].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[54].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[54].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[54].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[54].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[54].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[54].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[54].u_dim.acc_o);
     if (cap_fd[75] != 0)
       $fwrite(cap_fd[75], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[55].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[55].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[55].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[55].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[55].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[55].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[55].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[55].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[55].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[55].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[55].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[55].u_dim.acc_o);
     if (cap_fd[76] != 0)
       $fwrite(cap_fd[76], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[56].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[56].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[56].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[56].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[56].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[56].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[56].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[56].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[56].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[56].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[56].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[56].u_dim.acc_o);
     if (cap_fd[77] != 0)
       $fwrite(cap_fd[77], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[57].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[57].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[57].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[57].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[57].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[57].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[57].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[57].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[57].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[57].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[57].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[57].u_dim.acc_o);
     if (cap_fd[78] != 0)
       $fwrite(cap_fd[78], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[58].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[58].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[58].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[58].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[58].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[58].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[58].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[58].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[58].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[58].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[58].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[58].u_dim.acc_o);
     if (cap_fd[79] != 0)
       $fwrite(cap_fd[79], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[59].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[59].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[59].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[59].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[59].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[59].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[59].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[59].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[59].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[59].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[59].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[59].u_dim.acc_o);
     if (cap_fd[80] != 0)
       $fwrite(cap_fd[80], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[60].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[60].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[60].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[60].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[60].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[60].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[60].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[60].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[60].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[60].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[60].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[60].u_dim.acc_o);
     if (cap_fd[81] != 0)
       $fwrite(cap_fd[81], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[61].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[61].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[61].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[61].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[61].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[61].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[61].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[61].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[61].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[61].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[61].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[61].u_dim.acc_o);
     if (cap_fd[82] != 0)
       $fwrite(cap_fd[82], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[62].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[62].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[62].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[62].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[62].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[62].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[62].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[62].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[62].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[62].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[62].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[62].u_dim.acc_o);
     if (cap_fd[83] != 0)
       $fwrite(cap_fd[83], "%h %h %h %h %h %h\n",
-              `HS_DUT.u_av.g_dim[63].u_dim.en_i,
-              `HS_DUT.u_av.g_dim[63].u_dim.valid_i,
-              `HS_DUT.u_av.g_dim[63].u_dim.first_i,
-              `HS_DUT.u_av.g_dim[63].u_dim.w_i,
-              `HS_DUT.u_av.g_dim[63].u_dim.v_i,
-              `HS_DUT.u_av.g_dim[63].u_dim.acc_o);
+              `HS_DUT.u_core.u_av.u_mac.g_dim[63].u_dim.en_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[63].u_dim.valid_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[63].u_dim.first_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[63].u_dim.w_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[63].u_dim.v_i,
+              `HS_DUT.u_core.u_av.u_mac.g_dim[63].u_dim.acc_o);
     if (cap_fd[84] != 0)
       $fwrite(cap_fd[84], "%h %h %h %h %h %h %h %h %h\n",
-              `HS_DUT.u_norm.rst_ni,
-              `HS_DUT.u_norm.in_valid_i,
-              `HS_DUT.u_norm.in_ready_o,
-              `HS_DUT.u_norm.acc_i,
-              `HS_DUT.u_norm.wsum_i,
-              `HS_DUT.u_norm.o_valid_o,
-              `HS_DUT.u_norm.o_ready_i,
-              `HS_DUT.u_norm.o_data_o,
-              `HS_DUT.u_norm.idle_o);
+              `HS_DUT.u_core.u_norm.rst_ni,
+              `HS_DUT.u_core.u_norm.in_valid_i,
+              `HS_DUT.u_core.u_norm.in_ready_o,
+              `HS_DUT.u_core.u_norm.acc_i,
+              `HS_DUT.u_core.u_norm.wsum_i,
+              `HS_DUT.u_core.u_norm.o_valid_o,
+              `HS_DUT.u_core.u_norm.o_ready_i,
+              `HS_DUT.u_core.u_norm.o_data_o,
+              `HS_DUT.u_core.u_norm.idle_o);
   end
 `endif
 

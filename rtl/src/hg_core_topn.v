@@ -1,0 +1,262 @@
+// hg_core_topn — an attention core with top-N selection: HAD or int8 + top-N.
+//
+// HAD = 1: binarized Q/K scored by XNOR-popcount, top-N selection, softmax over the kept
+//          keys from the run-time exp table, sparse AV, normalization.
+// HAD = 0: int8 dot-product scores, top-N selection, exp-unit softmax over the kept keys,
+//          sparse AV, normalization.
+// Pipeline: score + select (ceil(n_k / P) cycles) | AV (ceil(N / R)) | norm (CR + CM).
+// The derived widths the units need (score, accumulator, weight sum, normalizer schedule)
+// are parameters: hadgen computes them (gen/hg_config.c) and writes them into the core's
+// top, <prefix>_core; the register addresses are those of gen/hg_config.h.
+`default_nettype none
+
+module hg_core_topn #(
+  parameter D           = 32,       // head dimension
+  parameter P           = 8,        // lanes (keys scored per cycle)
+  parameter L           = 128,      // maximum keys
+  parameter N           = 16,       // top-N
+  parameter R           = 1,        // AV key slots per cycle: ceil(N / ceil(L / P))
+  parameter HAD         = 1,        // 1: HAD; 0: int8 + top-N
+  parameter SW          = 6,        // score width: $clog2(D+1) (HAD), 16 + $clog2(D) (int8)
+  parameter WB          = 8,        // weight fraction bits
+  parameter FB          = 6,        // exp units' fraction-table index bits (HAD = 0)
+  parameter OF          = 8,        // output fraction bits
+  parameter OW          = 16,       // output width
+  parameter ACCW        = 20,       // accumulator width
+  parameter WSW         = 13,       // weight-sum width
+  parameter RQ          = 29,       // normalizer: reciprocal exponent
+  parameter BPC         = 6,        // normalizer: quotient bits per reciprocal cycle
+  parameter CR          = 5,        // normalizer: reciprocal cycles
+  parameter MN          = 3,        // normalizer: multipliers
+  parameter CM          = 11,       // normalizer: multiply cycles
+  parameter A_NKEYS     = 16'h000,  // register address of n_k
+  parameter A_EXP_MUL   = 16'h001,  // register address of the exp multiplier (HAD = 0)
+  parameter A_EXP_SHIFT = 16'h002,  // register address of the exp shift (HAD = 0)
+  parameter A_ETAB      = 16'h100   // register address of exp-table entry 0 (HAD)
+) (
+  input  wire                         clk_i,        // clock
+  input  wire                         rst_ni,       // synchronous reset, active low
+  input  wire                         cfg_valid_i,  // configuration write
+  output wire                         cfg_ready_o,  // accepted (only while idle)
+  input  wire [15:0]                  cfg_addr_i,   // register address (docs/spec.md)
+  input  wire [31:0]                  cfg_data_i,   // register value
+  input  wire                         kv_valid_i,   // key/value pair (next index)
+  output wire                         kv_ready_o,   // accepted (only while idle)
+  input  wire [(HAD != 0 ? D : 8*D)-1:0] kv_k_i,    // key: D sign bits (HAD) or D x int8
+  input  wire [8*D-1:0]               kv_v_i,       // value, D x int8
+  input  wire                         q_valid_i,    // query
+  output wire                         q_ready_o,    // query accepted
+  input  wire [(HAD != 0 ? D : 8*D)-1:0] q_data_i,  // query: D sign bits (HAD) or D x int8
+  output wire                         o_valid_o,    // attention output
+  input  wire                         o_ready_i,    // output taken
+  output wire [D*OW-1:0]              o_data_o      // D outputs, dim i at [i*OW +: OW]
+);
+
+  localparam KW  = HAD != 0 ? D : 8 * D;   // bits per key / query
+  localparam G   = (L + P - 1) / P;        // K memory rows
+  localparam IW  = L > 1 ? $clog2(L) : 1;  // key index width
+  localparam NKW = $clog2(L + 1);          // key count width
+  localparam LNW = P > 1 ? $clog2(P) : 1;  // lane select width
+  localparam GW  = G > 1 ? $clog2(G) : 1;  // row address width
+  localparam MW  = $clog2(D + 1);          // exp-table address width
+  localparam WW  = WB + 1;                 // weight width
+
+  generate
+    if (HAD != 0 && HAD != 1) begin : g_check_had
+      hg_error_parameter_had_must_be_0_or_1 u_error ();
+    end
+    if (R < 1 || R * G < N) begin : g_check_r
+      hg_error_parameter_r_must_cover_n_in_ceil_l_over_p_cycles u_error ();
+    end
+  endgenerate
+
+  wire              list_valid, list_take;
+  wire [N-1:0]      list_v;
+  wire [N*SW-1:0]   list_s;
+  wire [N*IW-1:0]   list_idx;
+  wire [R-1:0]      vm_re;
+  wire [R*IW-1:0]   vm_raddr;
+  wire [R*8*D-1:0]  vm_rdata;
+  wire              idle;
+  wire [NKW-1:0]    nkeys;
+  wire [15:0]       exp_mul;    // HAD = 0
+  wire [5:0]        exp_shift;  // HAD = 0
+  wire              etab_we;    // HAD
+  wire [MW-1:0]     etab_addr;  // HAD
+  wire [WW-1:0]     etab_data;  // HAD
+  wire              ld_we;
+  wire [IW-1:0]     ld_idx;
+  wire [LNW-1:0]    ld_lane;
+  wire [GW-1:0]     ld_row;
+  wire              s_en, s_issue;
+  wire [GW-1:0]     s_row;
+  wire [KW-1:0]     p1_q;
+  wire              p2_v, p2_first, p2_last;
+  wire [IW-1:0]     p2_index;
+  wire [P-1:0]      lane_ok;
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire              unused_p2_bank;  // the score-memory bank: the baseline's
+  wire [GW-1:0]     unused_p2_row;
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [P*KW-1:0]   k_row;
+  wire [P*SW-1:0]   scores;
+  wire              av_valid, av_ready, av_idle, norm_idle;
+  wire [D*ACCW-1:0] av_acc;
+  wire [WSW-1:0]    av_wsum;
+
+  // ---- configuration registers and K/V load --------------------------------------
+  hg_cfg_load #(
+    .P(P),
+    .L(L),
+    .D(D),
+    .WW(WW),
+    .WB(WB),
+    .EXP(HAD != 0 ? 0 : 1),
+    .ETAB(HAD != 0 ? 1 : 0),
+    .A_NKEYS(A_NKEYS),
+    .A_EXP_MUL(A_EXP_MUL),
+    .A_EXP_SHIFT(A_EXP_SHIFT),
+    .A_ETAB(A_ETAB)
+  ) u_cfg (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .idle_i       (idle),
+    .cfg_valid_i  (cfg_valid_i),
+    .cfg_ready_o  (cfg_ready_o),
+    .cfg_addr_i   (cfg_addr_i),
+    .cfg_data_i   (cfg_data_i),
+    .kv_valid_i   (kv_valid_i),
+    .kv_ready_o   (kv_ready_o),
+    .nkeys_o      (nkeys),
+    .exp_mul_o    (exp_mul),
+    .exp_shift_o  (exp_shift),
+    .etab_we_o    (etab_we),
+    .etab_addr_o  (etab_addr),
+    .etab_data_o  (etab_data),
+    .ld_we_o      (ld_we),
+    .ld_idx_o     (ld_idx),
+    .ld_lane_o    (ld_lane),
+    .ld_row_o     (ld_row)
+  );
+
+  // ---- score stage: one row of P keys per cycle --------------------------------
+  hg_score_stage #(
+    .P(P),
+    .L(L),
+    .KW(KW),
+    .BANKED(0)
+  ) u_stage (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .q_valid_i    (q_valid_i),
+    .q_ready_o    (q_ready_o),
+    .q_data_i     (q_data_i),
+    .cfg_valid_i  (cfg_valid_i),
+    .kv_valid_i   (kv_valid_i),
+    .nkeys_i      (nkeys),
+    .s_full_i     (list_valid),
+    .s_take_i     (list_take),
+    .down_idle_i  (!list_valid && av_idle && norm_idle),
+    .en_o         (s_en),
+    .issue_o      (s_issue),
+    .row_o        (s_row),
+    .p1_q_o       (p1_q),
+    .p2_v_o       (p2_v),
+    .p2_first_o   (p2_first),
+    .p2_last_o    (p2_last),
+    .p2_index_o   (p2_index),
+    .lane_ok_o    (lane_ok),
+    .p2_bank_o    (unused_p2_bank),
+    .p2_row_o     (unused_p2_row),
+    .idle_o       (idle)
+  );
+
+  // K memory and score lanes
+  hg_mem_banked #(.LANES(P), .WORDS(G), .W(KW)) u_kmem (
+    .clk_i   (clk_i),
+    .we_i    (ld_we),
+    .wlane_i (ld_lane),
+    .wrow_i  (ld_row),
+    .wdata_i (kv_k_i),
+    .re_i    (s_issue),
+    .rrow_i  (s_row),
+    .rdata_o (k_row)
+  );
+
+  hg_score_array #(.P(P), .D(D), .HAD(HAD), .SW(SW)) u_score (
+    .clk_i (clk_i),
+    .en_i  (s_en),
+    .q_i   (p1_q),
+    .k_i   (k_row),
+    .s_o   (scores)
+  );
+
+  // ---- top-N selection ----------------------------------------------------------
+  hg_topn #(.N(N), .P(P), .SW(SW), .SIGNED(HAD != 0 ? 0 : 1), .IW(IW)) u_topn (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .en_i         (s_en),
+    .in_valid_i   (p2_v),
+    .first_i      (p2_first),
+    .last_i       (p2_last),
+    .lane_valid_i (lane_ok),
+    .s_i          (scores),
+    .base_i       (p2_index),
+    .take_i       (list_take),
+    .out_valid_o  (list_valid),
+    .out_v_o      (list_v),
+    .out_s_o      (list_s),
+    .out_idx_o    (list_idx)
+  );
+
+  // ---- AV and V memory -----------------------------------------------------------
+  hg_mem_flat #(.WORDS(L), .W(8*D), .RP(R)) u_vmem (
+    .clk_i   (clk_i),
+    .we_i    (ld_we),
+    .waddr_i (ld_idx),
+    .wdata_i (kv_v_i),
+    .re_i    (vm_re),
+    .raddr_i (vm_raddr),
+    .rdata_o (vm_rdata)
+  );
+
+  hg_av_topn #(.D(D), .N(N), .R(R), .SW(SW), .IW(IW), .HAD(HAD), .WB(WB), .FB(FB), .ACCW(ACCW), .WSW(WSW)) u_av (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .list_valid_i (list_valid),
+    .list_v_i     (list_v),
+    .list_s_i     (list_s),
+    .list_idx_i   (list_idx),
+    .list_take_o  (list_take),
+    .etab_we_i    (etab_we),
+    .etab_addr_i  (etab_addr),
+    .etab_data_i  (etab_data),
+    .exp_mul_i    (exp_mul),
+    .exp_shift_i  (exp_shift),
+    .vm_re_o      (vm_re),
+    .vm_raddr_o   (vm_raddr),
+    .vm_rdata_i   (vm_rdata),
+    .out_valid_o  (av_valid),
+    .out_ready_i  (av_ready),
+    .acc_o        (av_acc),
+    .wsum_o       (av_wsum),
+    .idle_o       (av_idle)
+  );
+
+  // ---- normalizer ---------------------------------------------------------------
+  hg_norm #(.D(D), .ACCW(ACCW), .WSW(WSW), .RQ(RQ), .OF(OF), .OW(OW), .BPC(BPC), .CR(CR), .MN(MN), .CM(CM)) u_norm (
+    .clk_i      (clk_i),
+    .rst_ni     (rst_ni),
+    .in_valid_i (av_valid),
+    .in_ready_o (av_ready),
+    .acc_i      (av_acc),
+    .wsum_i     (av_wsum),
+    .o_valid_o  (o_valid_o),
+    .o_ready_i  (o_ready_i),
+    .o_data_o   (o_data_o),
+    .idle_o     (norm_idle)
+  );
+
+endmodule
+
+`default_nettype wire
