@@ -86,6 +86,90 @@ def test_topn_keeps_highest_scores_lower_index_on_ties():
     assert torch.nonzero(keep[0, 0, 0]).flatten().tolist() == [0, 1, 2, 3]
 
 
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_topn_by_counting_equals_topk_bit_for_bit(device, dtype):
+    """topn_mask_count (stages 3-4 and inference) gives exactly topn_mask_topk's mask: random
+    integer scores in -d..d with many ties (few distinct values, or the sign-dot parity),
+    padding masks of every kind, n from 1 to above the number of keys and of valid keys."""
+    g = torch.Generator().manual_seed(11)
+    trials = 0
+    for d in (1, 2, 4, 8, 32, 100, 101):
+        for trial in range(40 if d <= 32 else 8):
+            B, H = int(torch.randint(1, 4, (1,), generator=g)), int(torch.randint(1, 4, (1,), generator=g))
+            t = int(torch.randint(1, 70, (1,), generator=g))
+            kind = trial % 4
+            if kind == 0:        # a few values only: long runs of ties
+                vals = torch.randint(-d, d + 1, (3,), generator=g)
+                score = vals[torch.randint(0, 3, (B, H, t, t), generator=g)]
+            elif kind == 1:      # sign dot products: 2m - d, d + 1 values of d's parity
+                score = 2 * torch.randint(0, d + 1, (B, H, t, t), generator=g) - d
+            elif kind == 2:      # any integer of -d..d
+                score = torch.randint(-d, d + 1, (B, H, t, t), generator=g)
+            else:                # all equal
+                score = torch.full((B, H, t, t), int(torch.randint(-d, d + 1, (1,), generator=g)))
+            score = score.to(dtype)
+            valid = torch.zeros(B, 1, 1, t, dtype=torch.bool)
+            for bi in range(B):
+                how = int(torch.randint(0, 3, (1,), generator=g))
+                if how == 0:     # a padded sentence: the first nvalid keys
+                    valid[bi, ..., :int(torch.randint(0, t + 1, (1,), generator=g))] = True
+                elif how == 1:   # any subset
+                    valid[bi] = torch.rand(1, 1, t, generator=g) < 0.7
+                else:
+                    valid[bi] = True
+            for n in sorted({1, 2, int(torch.randint(1, t + 3, (1,), generator=g)), t - 1, t,
+                             t + 5, 16} - {0}):
+                sc, va = score.to(device), valid.to(device)
+                want = hd.topn_mask_topk(sc, va, n, exact=True)
+                got = hd.topn_mask_count(sc, va, n, d)
+                assert got.dtype == torch.bool and got.shape == want.shape
+                assert torch.equal(got.cpu(), want.cpu()), (d, trial, n, t)
+                assert torch.equal(hd.topn_mask(sc, va, n, exact=True, d=d).cpu(), want.cpu())
+                trials += 1
+    assert trials > 1000
+    # the long-batch shape: 512 keys, N 16 and 64, d 32
+    score = (2 * torch.randint(0, 33, (2, 3, 512, 512), generator=g) - 32).to(dtype)
+    valid = torch.ones(2, 1, 1, 512, dtype=torch.bool)
+    valid[1, ..., 300:] = False
+    for n in (16, 64):
+        sc, va = score.to(device), valid.to(device)
+        want = hd.topn_mask_topk(sc, va, n, exact=True).cpu()
+        assert torch.equal(hd.topn_mask_count(sc, va, n, 32).cpu(), want)
+        assert torch.equal(hd.topn_mask(sc, va, n, exact=True, d=32).cpu(), want)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="fused AdamW: CUDA only")
+def test_fused_adamw_gives_the_same_update():
+    """The fused AdamW of training on a GPU steps like the default implementation, up to
+    float rounding."""
+    g = torch.Generator().manual_seed(12)
+    shapes = [(384, 384), (1536, 384), (384,), (6, 12)]
+    init = [torch.randn(*s, generator=g).cuda() for s in shapes]
+    grads = [[torch.randn(*s, generator=g).cuda() * 1e-2 for s in shapes] for _ in range(20)]
+    res = []
+    for fused in (False, True):
+        ps = [torch.nn.Parameter(x.clone()) for x in init]
+        kw = {"fused": True} if fused else {}
+        opt = torch.optim.AdamW([{"params": ps[:3], "lr": 1e-4}, {"params": ps[3:], "lr": 5e-3}],
+                                weight_decay=0.0, **kw)
+        for i, gs in enumerate(grads):
+            opt.param_groups[0]["lr"] = 1e-4 * min(1.0, (i + 1) / 10)
+            for p, gr in zip(ps, gs):
+                p.grad = gr.clone()
+            opt.step()
+        res.append([p.detach() for p in ps])
+    for a, b, x in zip(res[0], res[1], init):
+        step = (a - x).abs().max().item()          # 20 steps of about lr each
+        assert step > 0
+        # rounding: a relative 1e-4 of the update, and the last bits of the parameters
+        tol = 1e-4 * step + 16 * torch.finfo(torch.float32).eps * x.abs().max().item()
+        assert (a - b).abs().max().item() <= tol, ((a - b).abs().max().item(), step)
+
+
 def test_sign_dot_is_two_m_minus_d():
     g = torch.Generator().manual_seed(2)
     d = 32
