@@ -903,6 +903,104 @@ TEST(Blocks, AvOutSumsTheWeightsAndHoldsTheResult)
     }
 }
 
+// ---- hg_av_mac: D av_dim accumulators and the hand-off stage, driven by one beat a cycle
+
+TEST(Blocks, AvMacAccumulatesEveryDimensionAndSumsTheWeights)
+{
+    std::mt19937 rng(12);
+    struct {
+        int D, R, WW, ACCW, WSW;
+    } cfgs[] = {{4, 1, 9, 20, 13}, {3, 3, 9, 20, 16}, {8, 2, 16, 28, 20}, {2, 8, 9, 23, 16}};
+    for (auto cf : cfgs) {
+        std::ostringstream ps;
+        ps << "hg_av_mac D=" << cf.D << " R=" << cf.R << " WW=" << cf.WW << " ACCW=" << cf.ACCW
+           << " WSW=" << cf.WSW;
+        uint64_t wsmask = (1ull << cf.WSW) - 1, amask = (1ull << cf.ACCW) - 1;
+        std::vector<std::string> vec;
+        struct Want {
+            int en, idle, ov;
+            uint64_t ws;
+            std::vector<uint64_t> acc;
+            bool known;
+        };
+        std::vector<Want> want;
+        int ov = 0;
+        uint64_t ws = 0;
+        std::vector<uint64_t> acc(cf.D, 0);
+        bool known = false;
+        for (int c = 0; c < 120; c++) {
+            int rst_n = c >= 2 && c != 60, mac_v = rng() % 3 != 0, first = rng() % 4 == 0,
+                last = rng() % 4 == 0, busy = rng() % 5 == 0, ready = rng() % 3 != 0;
+            std::vector<uint64_t> w(cf.R);
+            std::vector<std::vector<int>> v(cf.R, std::vector<int>(cf.D));
+            Bits b;
+            b.field(rst_n, 1);
+            b.field(mac_v, 1);
+            b.field(first, 1);
+            b.field(last, 1);
+            for (int r = cf.R - 1; r >= 0; r--) {
+                w[r] = rng() % ((1ull << (cf.WW - 1)) + 1); // the weights' domain: 0..2^(WW-1)
+                if (c % 11 == 0) w[r] = 1ull << (cf.WW - 1);
+                b.field(w[r], cf.WW);
+            }
+            for (int r = cf.R - 1; r >= 0; r--)
+                for (int i = cf.D - 1; i >= 0; i--) {
+                    v[r][i] = (int)(rng() % 256) - 128;
+                    if (c % 11 == 0) v[r][i] = i % 2 ? 127 : -128;
+                    b.field((uint8_t)v[r][i], 8);
+                }
+            b.field(busy, 1);
+            b.field(ready, 1);
+            vec.push_back(b.hex());
+            Want x;
+            x.en = !(ov && !ready);
+            x.idle = !mac_v && !ov && !busy;
+            if (x.en && mac_v && (first || known)) {
+                uint64_t sum = 0;
+                for (int r = 0; r < cf.R; r++) sum += w[r];
+                ws = ((first ? 0 : ws) + sum) & wsmask;
+                for (int i = 0; i < cf.D; i++) {
+                    int64_t p = 0;
+                    for (int r = 0; r < cf.R; r++) p += (int64_t)w[r] * v[r][i];
+                    acc[i] = ((first ? 0 : acc[i]) + (uint64_t)p) & amask;
+                }
+                known = true;
+            }
+            if (!rst_n)
+                ov = 0;
+            else if (x.en && mac_v && last)
+                ov = 1;
+            else if (ready)
+                ov = 0;
+            x.ov = ov;
+            x.ws = ws;
+            x.acc = acc;
+            x.known = known;
+            want.push_back(x);
+        }
+        std::vector<std::string> got =
+            run_bench("hg_av_mac",
+                      P("hg_av_mac", "D", cf.D) + P("hg_av_mac", "R", cf.R) + P("hg_av_mac", "WW", cf.WW) +
+                          P("hg_av_mac", "ACCW", cf.ACCW) + P("hg_av_mac", "WSW", cf.WSW),
+                      vec);
+        for (size_t c = 2; c < got.size(); c++) {
+            std::vector<std::string> t = tokens(got[c]);
+            ASSERT_EQ(t.size(), 5u) << ps.str() << " cycle " << c << ": " << got[c];
+            EXPECT_EQ(t[0], std::to_string(want[c].en)) << ps.str() << " cycle " << c << ": en";
+            EXPECT_EQ(t[1], std::to_string(want[c].idle)) << ps.str() << " cycle " << c << ": idle";
+            EXPECT_EQ(t[2], std::to_string(want[c].ov)) << ps.str() << " cycle " << c << ": out_valid";
+            if (!want[c].known) continue;
+            EXPECT_EQ(to_u64(from_hex(t[3], cf.WSW)), want[c].ws)
+                << ps.str() << " cycle " << c << ": wsum got 0x" << t[3] << " expected " << hexs(want[c].ws);
+            std::vector<bool> a = from_hex(t[4], cf.D * cf.ACCW);
+            for (int i = 0; i < cf.D; i++)
+                EXPECT_EQ(to_u64(a, i * cf.ACCW, cf.ACCW), want[c].acc[i])
+                    << ps.str() << " cycle " << c << ": acc of dimension " << i << " expected "
+                    << hexs(want[c].acc[i]);
+        }
+    }
+}
+
 // ---- hg_av_list: R entries of the published list a cycle; t = s_max - s; released after the
 // last valid entry
 
