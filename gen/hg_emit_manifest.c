@@ -80,7 +80,7 @@ static cJSON *manifest_json(gen *g)
         if (m->nkids) /* its cells that are other units, by instance name */
             add_children(g, cJSON_AddArrayToObject(jm, "children"), m);
         if (m->nsources) { /* the hand-written blocks (rtl/src) its body instantiates */
-            const char *src[4];
+            const char *src[sizeof m->sources / sizeof m->sources[0]];
             for (int k = 0; k < m->nsources; k++) src[k] = m->sources[k];
             cJSON_AddItemToObject(jm, "sources", cJSON_CreateStringArray(src, m->nsources));
         }
