@@ -37,6 +37,7 @@ static void core_ports(gen *g)
    every port connected to the top's port of the same name. */
 static void core_instance(gen *g, const char *module, int topn)
 {
+    if (g->failed) return; /* after an error no module is being written */
     const hg_cfg *c = g->c;
     const struct {
         const char *name;
