@@ -39,43 +39,43 @@ static void core_instance(gen *g, const char *module, int topn)
 {
     if (g->failed) return; /* after an error no module is being written */
     const hg_cfg *c = g->c;
+    /* topn: only the top-N cores have it; hex: a 16-bit register address */
     const struct {
         const char *name;
         long value;
-        int topn_only;
-    } params[] = {{"D", c->d, 0},
-                  {"P", c->p, 0},
-                  {"L", c->l, 0},
-                  {"N", c->n, 1},
-                  {"R", c->r, 1},
-                  {"HAD", c->core == HG_CORE_HAD, 1},
-                  {"SW", c->sw, 0},
-                  {"WB", c->wb, 0},
-                  {"FB", c->fb, 0},
-                  {"OF", c->of, 0},
-                  {"OW", c->ow, 0},
-                  {"ACCW", c->accw, 0},
-                  {"WSW", c->wsw, 0},
-                  {"RQ", c->rq, 0},
-                  {"BPC", c->bpc, 0},
-                  {"CR", c->cr, 0},
-                  {"MN", c->mn, 0},
-                  {"CM", c->cm, 0},
-                  {"A_NKEYS", HG_CFG_NKEYS, 0},
-                  {"A_EXP_MUL", HG_CFG_EXP_MUL, 0},
-                  {"A_EXP_SHIFT", HG_CFG_EXP_SHIFT, 0},
-                  {"A_ETAB", HG_CFG_ETAB, 0}};
-    const size_t np = sizeof params / sizeof params[0];
-    ge_o(g, "  // The hand-written core rtl/src/%s.v with this configuration's values.\n  %s #(\n", module,
+        int topn, hex;
+    } params[] = {{"D", c->d, 0, 0},
+                  {"P", c->p, 0, 0},
+                  {"L", c->l, 0, 0},
+                  {"N", c->n, 1, 0},
+                  {"R", c->r, 1, 0},
+                  {"HAD", c->core == HG_CORE_HAD, 1, 0},
+                  {"SW", c->sw, 0, 0},
+                  {"WB", c->wb, 0, 0},
+                  {"FB", c->fb, 0, 0},
+                  {"OF", c->of, 0, 0},
+                  {"OW", c->ow, 0, 0},
+                  {"ACCW", c->accw, 0, 0},
+                  {"WSW", c->wsw, 0, 0},
+                  {"RQ", c->rq, 0, 0},
+                  {"BPC", c->bpc, 0, 0},
+                  {"CR", c->cr, 0, 0},
+                  {"MN", c->mn, 0, 0},
+                  {"CM", c->cm, 0, 0},
+                  {"A_NKEYS", HG_CFG_NKEYS, 0, 1},
+                  {"A_EXP_MUL", HG_CFG_EXP_MUL, 0, 1},
+                  {"A_EXP_SHIFT", HG_CFG_EXP_SHIFT, 0, 1},
+                  {"A_ETAB", HG_CFG_ETAB, 0, 1}};
+    ge_o(g, "  // The hand-written core rtl/src/%s.v with this configuration's values.\n  %s #(", module,
          module);
-    size_t last = np - 1;
-    for (size_t i = 0; i < np; i++) {
-        if (params[i].topn_only && !topn) continue;
-        if (params[i].name[0] == 'A' && params[i].name[1] == '_')
-            ge_o(g, "    .%s(16'h%03lx)%s\n", params[i].name, params[i].value, i < last ? "," : "");
-        else
-            ge_o(g, "    .%s(%ld)%s\n", params[i].name, params[i].value, i < last ? "," : "");
+    const char *sep = "\n";
+    for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
+        if (params[i].topn && !topn) continue;
+        ge_o(g, params[i].hex ? "%s    .%s(16'h%03lx)" : "%s    .%s(%ld)", sep, params[i].name,
+             params[i].value);
+        sep = ",\n";
     }
+    ge_o(g, "\n");
     ge_o(g, "  ) u_core (\n");
     const mod_rec *m = &g->mods[g->nmods - 1];
     for (int i = 0; i < m->nports; i++)
