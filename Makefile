@@ -74,6 +74,7 @@ format:
 help:
 	@echo "make report   main job (installs what is missing)"
 	@echo "make report-glitch  make report plus the glitch factors (timed gate-level runs, slow)"
+	@echo "make report-noise   make report plus the synthesis noise band (every point resynthesized under SYN_SALT 1..4, slow)"
 	@echo "make test     build + run all tests (installs what is missing)"
 	@echo "make hadgen   build the RTL generator ($(BUILD)/bin/hadgen)"
 	@echo "make bench-sim  simulation speed benchmark"

@@ -67,6 +67,7 @@ flow_var TIMED_SDF      "1" "GL_SIM=timed: 1 annotates the module's SDF (OpenSTA
 flow_var TIMED_IN_OFFSET_NS "0.1" "GL_SIM=timed: module inputs change this long after the rising edge, all at once (ns, a multiple of 0.001, below half the period; 0: in the edge's time step)"
 flow_var CAPTURE_ORDER  "ports" "column order of the capture lines: ports (manifest port order, clk_i left out; what hadgen writes) or inputs-first"
 flow_var VERILATOR_CFLAGS "-O1" "GL_SIM=verilator: C++ optimisation of the models"
+flow_var SYN_SALT       ""  "empty, or a seed 1..999999: a null perturbation of synthesis (abc permutes the order of each module's inputs, outputs and nodes with that seed before mapping: another netlist of the same function; ABC_SCRIPT must then be a +script); flows over several seeds measure the flow's noise band (make report-noise)"
 flow_var REUSE_FROM     ""  "run directory of the same RTL_DIR whose netlists and STA reports are reused: steps 2-3 are skipped (e.g. a second activity case on the same netlists)"
 flow_var STOP_AFTER     ""  "stop after this step (plan, yosys, sta, capture, gatesim); empty: run all"
 flow_var YOSYS          "yosys" "Yosys binary"
@@ -131,6 +132,8 @@ num_var OUT_LOAD_PF nonneg 1e6
 int_var JOBS 1 256
 int_var SAMPLE 0 1000000
 int_var TOP_STA 0 1
+[ -z "$SYN_SALT" ] || { int_var SYN_SALT 1 999999
+  [[ "$ABC_SCRIPT" == +* ]] || die "SYN_SALT='$SYN_SALT' needs an ABC_SCRIPT of abc commands ('+cmd;cmd'), not a script file"; }
 int_var CAPTURE_QUERIES 1 1000000
 int_var CAPTURE_CONST 0 1
 [ -z "$CAPTURE_KEYS" ] || int_var CAPTURE_KEYS 1 1000000000
@@ -256,7 +259,7 @@ t0=$(date +%s)
 if [ -n "$REUSE_FROM" ]; then
   cmp -s "$REUSE_FROM/generated/plan.sh" "$GEN/plan.sh" ||
     die "REUSE_FROM='$REUSE_FROM' is not a run of the same generated RTL (its generated/plan.sh differs)"
-  for f in LIB CLK_PERIOD_NS ABC_SCRIPT ABC_IN_DRIVER IN_SLEW_NS OUT_LOAD_PF TOP_STA; do
+  for f in LIB CLK_PERIOD_NS ABC_SCRIPT ABC_IN_DRIVER IN_SLEW_NS OUT_LOAD_PF TOP_STA SYN_SALT; do
     grep -qxF "$(printf '%-17s = %s' "$f" "${!f}")" "$REUSE_FROM/log/flow_vars.txt" ||
       die "REUSE_FROM='$REUSE_FROM' was run with another $f"
   done

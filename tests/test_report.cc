@@ -313,6 +313,79 @@ TEST(Report, GlitchFactorsApplyPerBlock)
     EXPECT_NE(w.out.find("differ in activity.cycles"), std::string::npos) << w.out;
 }
 
+// The synthesis noise band (hgreport --noise): each repeat of a point is one flow run per core
+// type with one SYN_SALT on the point's stimulus and window; the section gives each figure's and
+// ratio's range and largest deviation from the unperturbed run, and each block's.
+TEST(Report, NoiseBandOverPerturbedRepeats)
+{
+    std::string d = hgt::temp_dir("report-noise");
+    auto mk = [&](const char *dir, const char *core, double area, double power, double e, int salt) {
+        write_summary(d + "/" + dir, core, area, power, e, 32, 16, 128, 8, "",
+                      salt ? ", \"syn_salt\": " + std::to_string(salt) : std::string());
+        add_fields(d + "/" + dir, "\"activity\": {", "\"cycles\": 100, \"queries\": 10, ");
+    };
+    mk("had", "had", 2e6, 100e3, 20, 0);
+    mk("base", "baseline", 10e6, 400e3, 80, 0);
+    mk("had-1", "had", 2.02e6, 102e3, 20.4, 1); // +1% area, +2% power and energy
+    mk("base-1", "baseline", 10e6, 400e3, 80, 1);
+    mk("had-2", "had", 1.97e6, 99e3, 19.8, 2); // -1.5% area, -1% power and energy
+    mk("base-2", "baseline", 10e6, 404e3, 80.8, 2);
+    std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
+                      "/base' --out " + d + "/r ";
+    auto rep = [&](const char *a, const char *b) {
+        return " --noise 'p=" + d + "/" + a + "," + d + "/" + b + "'";
+    };
+    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + cmd + rep("had-1", "base-1") +
+                                    rep("had-2", "base-2") + " 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string md = read_file(d + "/r/report.md");
+    EXPECT_NE(md.find("### `p`: 2 repeats (salts 1, 2)"), std::string::npos) << md;
+    EXPECT_NE(md.find("| logic area mm^2 | had | 2.000 | 1.970-2.020 | 1.50% |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| logic power mW | baseline | 400.0 | 400.0-404.0 | 1.00% |"), std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| Fmax MHz | had | 50.0 | 50.0-50.0 | 0.00% |"), std::string::npos) << md;
+    // energy ratio 20/80 = 0.25, 20.4/80 = 0.255 (+2%), 19.8/80.8 = 0.2450 (-1.98%)
+    EXPECT_NE(md.find("| energy/query ratio | had / baseline | 0.250 | 0.245-0.255 | 2.00% |"),
+              std::string::npos)
+        << md;
+    // each block holds half the area and power: had's deviations are the totals'
+    EXPECT_NE(md.find("| had | 2.00% / 1.50% | 2.00% / 1.50% |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| baseline | 1.00% / 0.00% | 1.00% / 0.00% |"), std::string::npos) << md;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *n = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "noise"), 0);
+    ASSERT_TRUE(n) << md;
+    EXPECT_NEAR(cJSON_GetObjectItem(n, "block_power_max_deviation")->valuedouble, 0.02, 1e-12);
+    EXPECT_NEAR(cJSON_GetObjectItem(n, "block_area_max_deviation")->valuedouble, 0.015, 1e-12);
+    EXPECT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(n, "salts")), 2);
+    cJSON_Delete(j);
+    // without --noise, no section
+    ASSERT_EQ(hgt::run_cmd(cmd + " 2>&1").status, 0);
+    EXPECT_EQ(read_file(d + "/r/report.md").find("Synthesis noise"), std::string::npos);
+
+    // refused: a run without a salt, a salt twice, a repeat without a core's run, an unknown
+    // point, another stimulus window
+    struct Case {
+        std::string args, what;
+    } bad[] = {
+        {rep("had", "base"), "no syn_salt >= 1"},
+        {rep("had-1", "base-1") + rep("had-1", "base-1"), "a syn_salt an earlier repeat of the point has"},
+        {rep("had-1", "base-2"), "another syn_salt than the repeat's other runs"},
+        {" --noise 'p=" + d + "/had-1'", "the repeat has no baseline run"},
+        {" --noise 'q=" + d + "/had-1," + d + "/base-1'", "with NAME a --point"},
+        {" --noise 'p='", "with NAME a --point"},
+    };
+    for (const Case &c : bad) {
+        hgt::CmdResult b = hgt::run_cmd(cmd + c.args + " 2>&1");
+        EXPECT_EQ(b.status, 2) << c.args << "\n" << b.out;
+        EXPECT_NE(b.out.find(c.what), std::string::npos) << c.args << "\n" << b.out;
+    }
+    add_fields(d + "/had-2", "\"activity\": {", "\"cycles\": 99, "); // the first key is the one read
+    hgt::CmdResult w = hgt::run_cmd(cmd + rep("had-2", "base-2") + " 2>&1");
+    EXPECT_EQ(w.status, 2) << w.out;
+    EXPECT_NE(w.out.find("another configuration, stimulus or activity window"), std::string::npos) << w.out;
+}
+
 // The CAMformer line (docs/synth.md): HAD's energy per query at 65 nm by the node rule
 // (65/180)/1.5 x (1.0/1.8)^2, range (65/180)/2 x (1.0/1.8)^2 .. (65/180) x (1.2/1.8)^2, beside
 // CAMformer's 9,045 queries/mJ without and with its DRAM share, HAD's DRAM from the system runs

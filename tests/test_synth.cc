@@ -83,6 +83,15 @@ class SynthRunsTest : public testing::Test
                 r.summary = Json(cJSON_Parse(read_file(r.dir + "/reports/summary.json").c_str()));
             }
         }
+        // HAD resynthesized under a null perturbation (SYN_SALT) on the captures of its run
+        Run &r = runs_["had-salt3"];
+        r.dir = work() + "/had-salt3";
+        fprintf(stderr, "[synth] flow: had-salt3\n");
+        Result f = hgt::run_cmd("OUT_DIR='" + r.dir + "' SYN_SALT=3 CAPTURE_CMD=none CAPTURE_DIR='" +
+                                runs_["had"].dir + "/captures' JOBS=2 " + flow() + " '" + rtl("had") + "'");
+        r.status = f.status;
+        r.log = f.out;
+        r.summary = Json(cJSON_Parse(read_file(r.dir + "/reports/summary.json").c_str()));
     }
 
     static std::string rtl(const std::string &core) { return work() + "/rtl/" + core; }
@@ -168,6 +177,42 @@ TEST_F(SynthFlow, RunsEndToEndForEveryCore)
             }
         }
     }
+}
+
+// SYN_SALT (docs/synth.md, "Synthesis noise"): abc maps a permuted copy of each module's logic,
+// so some netlist differs, while every module still equals the RTL at gate level on the same
+// captures and window; the summary records the salt (0 without one).
+TEST_F(SynthFlow, SaltedSynthesisIsAnotherNetlistOfTheSameLogic)
+{
+    const cJSON *s = summary("had-salt3"), *b = summary("had");
+    ASSERT_TRUE(s && b);
+    EXPECT_EQ(num(s, "syn_salt"), 3);
+    EXPECT_EQ(num(b, "syn_salt"), 0);
+    EXPECT_STREQ(cJSON_GetObjectItem(cJSON_GetObjectItem(s, "activity"), "gate_level_check")->valuestring,
+                 "pass");
+    EXPECT_EQ(num(s, "activity", "cycles"), num(b, "activity", "cycles"));
+    EXPECT_EQ(num(s, "activity", "queries"), num(b, "activity", "queries"));
+    EXPECT_NE(run("had-salt3").log.find("gate level == RTL on every cycle"), std::string::npos)
+        << tail(run("had-salt3").log);
+    int differ = 0, modules = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItem(b, "modules"))
+    {
+        std::string name = cJSON_GetObjectItem(m, "name")->valuestring;
+        std::string nb = read_file(run("had").dir + "/generated/netlist/" + name + ".v"),
+                    ns = read_file(run("had-salt3").dir + "/generated/netlist/" + name + ".v");
+        ASSERT_FALSE(nb.empty() || ns.empty()) << name;
+        modules++;
+        differ += nb != ns;
+    }
+    EXPECT_GT(modules, 3);
+    EXPECT_GT(differ, 0) << "no netlist changed under SYN_SALT=3";
+    // a reuse of the unperturbed run's netlists under a salt is refused
+    hgt::CmdResult r = hgt::run_cmd("OUT_DIR='" + work() + "/had-salt-reuse' SYN_SALT=3 REUSE_FROM='" +
+                                    run("had").dir + "' CAPTURE_CMD=none CAPTURE_DIR='" + run("had").dir +
+                                    "/captures' " + flow() + " '" + rtl("had") + "' 2>&1");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_NE(r.out.find("was run with another SYN_SALT"), std::string::npos) << r.out;
 }
 
 TEST_F(SynthFlow, GateLevelEqualsRtlOnEveryCycle)

@@ -261,6 +261,9 @@ TEST(SynthReliability, FlowRefusesBadVariablesBeforeItWorks)
         {"VERILATOR_CFLAGS='-O1;touch PWN3'", "VERILATOR_CFLAGS"},
         {"ABC_SCRIPT='+strash$(touch PWN3)'", "ABC_SCRIPT"},
         {"TOP_STA=2", "TOP_STA='2'"},
+        {"SYN_SALT=0", "SYN_SALT='0'"},
+        {"SYN_SALT=1x", "SYN_SALT='1x'"},
+        {"SYN_SALT=1 ABC_SCRIPT=/tmp/abc.script", "needs an ABC_SCRIPT of abc commands"},
     };
     for (const Case &c : cases) {
         hgt::CmdResult r = hgt::run_cmd("cd " + q(t.dir) + " && env " + c.env +

@@ -16,6 +16,7 @@
 #include "rp_cam.h"
 #include "rp_glitch.h"
 #include "rp_nk.h"
+#include "rp_noise.h"
 #include "rp_qps.h"
 #include "rp_system.h"
 #include "rp_util.h"
@@ -58,6 +59,8 @@ typedef struct point {
 
 /* --glitch-timed / --glitch-zero: the factors every point's blocks take (rp_glitch.h) */
 static rp_glitch glitch;
+/* --noise: the points' perturbed repeats (rp_noise.h) */
+static rp_noise noise;
 
 /* The energy glitches add to a query of core i: each block's power x (its factor - 1), as a
    share of the core's power, of its energy per query; 0 without factors. */
@@ -993,6 +996,8 @@ typedef struct {
     const char *kv_load[MAX_POINTS];        /* --kv-load arguments, read once the points are */
     const char *glitch_timed, *glitch_zero; /* --glitch-timed, --glitch-zero */
     int nkv;
+    const char *noise[RP_NOISE_MAX_POINTS * RP_NOISE_MAX_REPS]; /* --noise arguments */
+    int nnoise;
 } args;
 
 /* Parses the options, reading every input (a bad one stops the run before anything is
@@ -1025,6 +1030,9 @@ static void usage(void)
            "  --kv-load NAME=RUN_DIR,...  flow runs of the point NAME's cores over the cycles before\n"
            "                      the first query (their energy.window_nj): the K/V load, amortized\n"
            "                      over the queries of the point's stimulus\n"
+           "  --noise NAME=RUN_DIR,...  one perturbed repeat of the point NAME (repeatable): flow runs\n"
+           "                      of its cores with one SYN_SALT on the same captures: the synthesis\n"
+           "                      noise band of every figure and ratio\n"
            "Every figure of the fidelity files is against the original float model.\n");
 }
 
@@ -1051,6 +1059,16 @@ static void check_args(args *a)
     for (int k = 0; k < a->nkv; k++) parse_kv_load(a->pts, a->npoints, a->kv_load[k]);
     if (!a->glitch_timed != !a->glitch_zero) rp_die("--glitch-timed and --glitch-zero go together");
     if (a->glitch_timed) rp_glitch_read(&glitch, a->glitch_timed, a->glitch_zero);
+    for (int k = 0; k < a->nnoise; k++) {
+        const char *arg = a->noise[k], *eq = strchr(arg, '=');
+        const point *p = NULL;
+        for (int i = 0; eq && i < a->npoints && !p; i++)
+            if (strlen(a->pts[i].name) == (size_t)(eq - arg) &&
+                strncmp(a->pts[i].name, arg, (size_t)(eq - arg)) == 0)
+                p = &a->pts[i];
+        if (!p || !eq[1]) rp_die("--noise '%s': must be NAME=RUN_DIR[,RUN_DIR...] with NAME a --point", arg);
+        rp_noise_add(&noise, p->name, (const cJSON *const *)p->run, eq + 1, blocks, nblocks);
+    }
 }
 
 static void parse_args(int argc, char **argv, args *a)
@@ -1068,6 +1086,7 @@ static void parse_args(int argc, char **argv, args *a)
                                          {"kv-load", required_argument, 0, 'l'},
                                          {"glitch-timed", required_argument, 0, 'g'},
                                          {"glitch-zero", required_argument, 0, 'G'},
+                                         {"noise", required_argument, 0, 'N'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     a->pts = calloc(MAX_POINTS, sizeof *a->pts);
@@ -1098,6 +1117,11 @@ static void parse_args(int argc, char **argv, args *a)
         case 'K': a->nk_stimulus = optarg; break;
         case 'g': a->glitch_timed = optarg; break;
         case 'G': a->glitch_zero = optarg; break;
+        case 'N':
+            if (a->nnoise == (int)(sizeof a->noise / sizeof a->noise[0]))
+                rp_die("--noise '%s': at most %zu", optarg, sizeof a->noise / sizeof a->noise[0]);
+            a->noise[a->nnoise++] = optarg;
+            break;
         case 'l':
             if (a->nkv == MAX_POINTS) rp_die("--kv-load '%s': at most %d", optarg, MAX_POINTS);
             a->kv_load[a->nkv++] = optarg;
@@ -1253,6 +1277,7 @@ int main(int argc, char **argv)
         rc_sys = rp_system_section(md, out, root, fid, nfid, (const cJSON *const *)a.sys, a.nsys, &ce);
     }
     rp_glitch_section(md, root, &glitch);
+    rp_noise_section(md, root, &noise);
     cam_section(md, root, &a);
     int rc_nk = rp_nk_section(md, out, root, a.nk, a.nnk, a.nk_stimulus);
     cycles_vs_l(out);

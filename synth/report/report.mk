@@ -6,7 +6,8 @@ HGREPORT := $(BUILD)/bin/hgreport
 RP_OBJS  := $(BUILD)/obj/synth/report/rp_util.o $(GEN_LIB)
 $(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(BUILD)/obj/synth/report/rp_system.o \
              $(BUILD)/obj/synth/report/rp_nk.o $(BUILD)/obj/synth/report/rp_qps.o \
-             $(BUILD)/obj/synth/report/rp_cam.o $(BUILD)/obj/synth/report/rp_glitch.o $(RP_OBJS)
+             $(BUILD)/obj/synth/report/rp_cam.o $(BUILD)/obj/synth/report/rp_glitch.o \
+             $(BUILD)/obj/synth/report/rp_noise.o $(RP_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 
@@ -23,6 +24,13 @@ report: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/ha
 report-glitch: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT) $(HGSWEEP)
 	REPORT_GLITCH=1 MODEL_HAD=$(MODEL_HAD) synth/report/report.sh
 
+# make report plus the synthesis noise band: every flow run of the two points resynthesized
+# under REPORT_NOISE_SALTS null perturbations (SYN_SALT; about 40 minutes); a later make
+# report keeps them while they are fresh. REPORT_GLITCH=1 adds the glitch runs to the same run.
+.PHONY: report-noise
+report-noise: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT) $(HGSWEEP)
+	REPORT_NOISE=1 MODEL_HAD=$(MODEL_HAD) synth/report/report.sh
+
 HGSWEEP := $(BUILD)/bin/hgsweep
 $(HGSWEEP): $(BUILD)/obj/synth/report/hgsweep.o $(RP_OBJS)
 	@mkdir -p $(dir $@)
@@ -33,4 +41,4 @@ test-prereqs: $(HGREPORT) $(HGSWEEP)
 
 include synth/report/sweep.mk
 -include $(BUILD)/obj/synth/report/hgreport.d $(BUILD)/obj/synth/report/hgsweep.d $(BUILD)/obj/synth/report/rp_util.d \
-         $(BUILD)/obj/synth/report/rp_system.d $(BUILD)/obj/synth/report/rp_nk.d $(BUILD)/obj/synth/report/rp_qps.d $(BUILD)/obj/synth/report/rp_cam.d $(BUILD)/obj/synth/report/rp_glitch.d
+         $(BUILD)/obj/synth/report/rp_system.d $(BUILD)/obj/synth/report/rp_nk.d $(BUILD)/obj/synth/report/rp_qps.d $(BUILD)/obj/synth/report/rp_cam.d $(BUILD)/obj/synth/report/rp_glitch.d $(BUILD)/obj/synth/report/rp_noise.d

@@ -14,10 +14,14 @@
 #   12    glitches: the MiniLM point's netlists on a window of its captures under each module's SDF
 #         (GL_SIM=timed) and at zero delay: per-block factors every point's energy takes (with
 #         REPORT_GLITCH=1, make report-glitch: slow; otherwise those of the last such run if fresh)
-#   13    energy against n_k: the MiniLM point's netlists on the same real head of one passage
+#   13    synthesis noise: every flow run of 5-10 resynthesized under null perturbations
+#         (SYN_SALT, REPORT_NOISE_SALTS) on its own captures: the spread of every figure and
+#         ratio (with REPORT_NOISE=1, make report-noise; otherwise those of the last such run if
+#         fresh)
+#   14    energy against n_k: the MiniLM point's netlists on the same real head of one passage
 #         cut at n_k = N .. L tokens (REPORT_NK)
-#   14    the system model (sim/sys): one layer per core type, context and workload (hgsys)
-#   15    report: Markdown, JSON, CSV, plots (build/report)
+#   15    the system model (sim/sys): one layer per core type, context and workload (hgsys)
+#   16    report: Markdown, JSON, CSV, plots (build/report)
 #
 # Every fidelity figure is against the original float model (hadrun: the teacher of the
 # distilled model). The distilled model is MODEL_HAD (make model-had assembles it).
@@ -48,13 +52,14 @@ REPORT_SYS_L=${REPORT_SYS_L:-8192}                  # keys the sweep's cores hol
 REPORT_NK=${REPORT_NK:-"16 32 64 96 128"}           # keys of the n_k sweep's stimulus (N..L of d=32)
 REPORT_GLITCH_CYCLES=${REPORT_GLITCH_CYCLES:-160}   # query cycles of the glitch window (10 queries)
 REPORT_GLITCH_SAMPLE=${REPORT_GLITCH_SAMPLE:-1}     # instances per module simulated with timing
+REPORT_NOISE_SALTS=${REPORT_NOISE_SALTS:-"1 2 3 4"} # SYN_SALT of the noise step's repeats
 HADGEN=${HADGEN:-$BUILD/bin/hadgen}
 mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (gen/hg_cores.def)
 [ ${#CORES[@]} -gt 0 ] || { echo "report: '$HADGEN --list-cores' gave no core types" >&2; exit 2; }
 mkdir -p "$R"
 
 start=$(date +%s)
-NSTEPS=15
+NSTEPS=16
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
@@ -271,7 +276,45 @@ else
 fi
 done_step glitch
 
-# ---- 13: energy against n_k ------------------------------------------------------------
+# ---- 13: synthesis noise ---------------------------------------------------------------
+# Each run of 5-10 (its captures and window, CAPTURE_CMD=none) resynthesized once per salt of
+# REPORT_NOISE_SALTS (SYN_SALT: abc maps a permuted copy of the same logic). Like the glitch
+# step, the runs are made with REPORT_NOISE=1 (make report-noise) and otherwise used while
+# fresh; a salt goes to the report only with a run of every core type.
+banner noise
+noise_args=()
+noise_point() { # NAME D RUN_DIR...
+  local name=$1 d=$2 s i run out k reps
+  shift 2
+  local runs=("$@")
+  for s in $REPORT_NOISE_SALTS; do
+    reps=()
+    for i in "${!CORES[@]}"; do
+      run=${runs[$i]}
+      out="$R/synth/noise/$(basename "$run")-salt$s"
+      k=$(rp_key "noise $s" "$run/reports/summary.json" synth/flow.sh synth/scripts "$HGSYNTH")
+      if ! rp_fresh "$out/reports/summary.json" "$k"; then
+        [ "${REPORT_NOISE:-0}" = 1 ] || continue
+        echo "   $(basename "$run") salt $s"
+        OUT_DIR="$out" SYN_SALT="$s" CAPTURE_CMD=none CAPTURE_DIR="$run/captures" \
+          synth/flow.sh "rtl/generated/${CORES[$i]}_d$d" > "$R/flow_noise_$(basename "$run")-salt$s.log" 2>&1 || {
+            echo "report: the noise flow of $run at salt $s failed; last lines of $R/flow_noise_$(basename "$run")-salt$s.log:" >&2
+            tail -20 "$R/flow_noise_$(basename "$run")-salt$s.log" >&2; exit 1; }
+        rp_stamp "$out/reports/summary.json" "$k"
+      fi
+      reps+=("$out")
+    done
+    [ ${#reps[@]} = ${#CORES[@]} ] && noise_args+=(--noise "$name=$(IFS=,; echo "${reps[*]}")")
+  done
+  return 0
+}
+noise_point minilm-d32 32 "${MINILM_RUNS[@]}"
+noise_point default-d64 64 "${DEFAULT_RUNS[@]}"
+[ ${#noise_args[@]} -gt 0 ] ||
+  echo "   no fresh noise runs: the report goes without the noise band (make report-noise adds it)"
+done_step noise
+
+# ---- 14: energy against n_k ------------------------------------------------------------
 # The MiniLM point's netlists (REUSE_FROM: no new synthesis) on the head REPORT_HEAD of one
 # passage (the first 256-token passage of the evaluation sentences) cut at n_k tokens, so the
 # stimulus has n_k keys and n_k queries; n_k runs from N to L (REPORT_NK).
@@ -313,7 +356,7 @@ for n in $REPORT_NK; do
 done
 done_step nk-sweep
 
-# ---- 14: the system model -------------------------------------------------------------
+# ---- 15: the system model -------------------------------------------------------------
 # One layer per core type, context and workload through the system model (d=64 P=16 N=32,
 # cores of REPORT_SYS_L keys, lpddr4, 100 MHz): a decoding step (one query per head, 12 heads)
 # and a prefill (every token a query, one head).
@@ -339,7 +382,7 @@ for c in "${CORES[@]}"; do
 done
 done_step system
 
-# ---- 15: report ---------------------------------------------------------------------
+# ---- 16: report ---------------------------------------------------------------------
 banner report
 # the section of the last `make sweep`, with its plots, if there is one
 sweep=()
@@ -357,6 +400,7 @@ nq=$(sed -n 's/^[[:space:]]*"n_queries":[[:space:]]*\([0-9]*\).*/\1/p' "$S/had/l
   --point "default-d64=synthetic random int8 data, n_k = L = 1024 keys (no d=64 model in the flow):$default_runs" \
   --fidelity "$R/fidelity_distilled.json" --fidelity "$R/fidelity.json" "${fn_args[@]}" "${pa_args[@]}" \
   "${sys_args[@]}" --system-point default-d64 "${sweep[@]}" "${nk_args[@]}" "${load_args[@]}" "${glitch_args[@]}" \
+  "${noise_args[@]}" \
   --nk-stimulus "real all-MiniLM-L6-v2 layer $hl head $hh, the first 256-token passage of the evaluation sentences cut at n_k tokens (n_k keys, n_k queries; HAD from the distilled model, the others from the original)"
 done_step report
 # run metadata lives apart from report.json, which is deterministic

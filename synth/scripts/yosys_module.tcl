@@ -11,7 +11,7 @@
 #                  that are other units (hgsynth plan; synth/scripts/unit.tcl)
 #   SY_NETLIST_DIR where <module>.v / <module>.json go
 #   SY_AREA_RPT    area report (stat -liberty)
-# and the flow variables LIB, ABC_SCRIPT, ABC_IN_DRIVER, OUT_LOAD_PF.
+# and the flow variables LIB, ABC_SCRIPT, ABC_IN_DRIVER, OUT_LOAD_PF, SYN_SALT.
 yosys -import
 
 set mod      $::env(SY_MODULE)
@@ -24,6 +24,13 @@ source [file join [file dirname [info script]] unit.tcl]
 hg_read_unit $mod $rtl_dir $::env(SY_RTL_FILES) $own $::env(SY_UNIT_MODULE) $::env(SY_UNIT_PARAMS) $::env(SY_UNIT_PORTS)
 synth -top $mod -flatten -noabc
 dfflibmap -liberty $lib
+# SYN_SALT: a null perturbation for the noise band (docs/synth.md): abc permutes the order of
+# the logic's inputs, outputs and nodes with that seed before mapping, which changes the
+# netlist it finds but not the function.
+set script $::env(ABC_SCRIPT)
+if {$::env(SYN_SALT) ne ""} {
+  set script "+strash;permute,-S,$::env(SYN_SALT);[string range $script 1 end]"
+}
 # Inputs driven by ABC_IN_DRIVER (not ideal sources), so that abc's buffering also covers a
 # module input of high fan-out, whose load the driving module cannot see.
 if {$::env(ABC_IN_DRIVER) ne ""} {
@@ -32,9 +39,9 @@ if {$::env(ABC_IN_DRIVER) ne ""} {
   puts $f "set_driving_cell $::env(ABC_IN_DRIVER)"
   puts $f "set_load $::env(OUT_LOAD_PF)"
   close $f
-  abc -constr $constr -liberty $lib -script $::env(ABC_SCRIPT)
+  abc -constr $constr -liberty $lib -script $script
 } else {
-  abc -liberty $lib -script $::env(ABC_SCRIPT)
+  abc -liberty $lib -script $script
 }
 setundef -zero
 opt_clean -purge

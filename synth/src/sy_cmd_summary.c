@@ -1069,6 +1069,8 @@ static void json_head(const summary *s, cJSON *root, const char *cfg)
     free(cmd);
     free(cmdp);
     cJSON_AddStringToObject(root, "liberty", var(&s->kv, "LIB", ""));
+    /* the null perturbation of synthesis (flow.sh checked it: empty or 1..999999); 0 none */
+    cJSON_AddNumberToObject(root, "syn_salt", atoi(var(&s->kv, "SYN_SALT", "")));
     addnum(root, "clock_period_ns", s->model.period_ns);
 }
 
