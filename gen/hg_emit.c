@@ -18,7 +18,6 @@
 #include "hg_emit.h"
 #include "hg_emit_int.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -99,6 +98,25 @@ void ge_o(gen *g, const char *fmt, ...)
     va_end(ap);
 }
 
+void ge_fail(gen *g, const char *fmt, ...)
+{
+    if (!g->failed) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(g->err, g->errlen, fmt, ap);
+        va_end(ap);
+    }
+    g->failed = 1;
+}
+
+/* 1 if count is below the limit of its table, else the sticky error naming it. */
+static int within(gen *g, int count, int limit, const char *what)
+{
+    if (count < limit) return 1;
+    ge_fail(g, "internal limit: more than %d %s (gen/hg_emit_int.h)", limit, what);
+    return 0;
+}
+
 static void set_err(gen *g, const char *what, const char *path)
 {
     if (!g->failed) snprintf(g->err, g->errlen, "%s '%s': %s", what, path, strerror(errno));
@@ -110,8 +128,7 @@ void ge_out_begin(gen *g, const char *name)
 {
     char path[HG_FILE_PATH_MAX], why[256];
     g->f = NULL;
-    if (g->failed) return;
-    assert(g->nout < MAX_OUTS);
+    if (g->failed || !within(g, g->nout, MAX_OUTS, "output files")) return;
     snprintf(path, sizeof path, "%s/%s", g->dir, name);
     hg_wfile *w = &g->out[g->nout];
     if (hg_file_begin(w, path, why, sizeof why) != 0) {
@@ -160,15 +177,16 @@ void ge_write_header(gen *g, const char *comment)
    the block and the suffix must be listed (ge_blocks, mod_suffixes). */
 static mod_rec *new_unit(gen *g, const char *suffix, const char *block, int instances, const char *file)
 {
-    if (g->failed || g->nmods >= MAX_MODS) return NULL;
+    if (g->failed || !within(g, g->nmods, MAX_MODS, "units")) return NULL;
     int listed = 0;
     for (int i = 0; i < ge_nblocks; i++) listed |= strcmp(block, ge_blocks[i].name) == 0;
-    assert(listed && "block missing from ge_blocks");
-    (void)listed;
     int known = 0;
     for (int i = 0; mod_suffixes[i]; i++) known |= strcmp(suffix, mod_suffixes[i]) == 0;
-    assert(known && "module suffix missing from mod_suffixes");
-    (void)known;
+    if (!listed || !known) {
+        ge_fail(g, "internal error: unit '%s' of block '%s': %s", suffix, block,
+                !listed ? "the block is not in ge_blocks" : "the suffix is not in mod_suffixes");
+        return NULL;
+    }
     mod_rec *m = &g->mods[g->nmods++];
     memset(m, 0, sizeof *m);
     snprintf(m->name, sizeof m->name, "%s_%s", ge_pfx(g), suffix);
@@ -185,8 +203,7 @@ static mod_rec *new_unit(gen *g, const char *suffix, const char *block, int inst
 mod_rec *ge_mod_begin(gen *g, const char *suffix, const char *block, int instances, const char *purpose)
 {
     mod_rec *m = new_unit(g, suffix, block, instances, NULL);
-    if (!m) return &g->mods[0];
-    assert(g->nfiles < MAX_FILES);
+    if (!m || !within(g, g->nfiles, MAX_FILES, "Verilog files")) return &g->mods[0];
     memcpy(g->files[g->nfiles++], m->file, sizeof m->file);
     ge_out_begin(g, m->file);
     if (!g->f) return m;
@@ -202,15 +219,14 @@ void ge_port(gen *g, const char *kind, const char *range, int width, const char 
 {
     if (g->failed) return; /* after an error no module is being written */
     mod_rec *m = &g->mods[g->nmods - 1];
-    if (m->nports < MAX_PORTS) {
-        port_rec *p = &m->ports[m->nports++];
-        p->dir = kind[0] == 'i' ? "input" : "output";
-        p->width = width;
-        snprintf(p->name, sizeof p->name, "%s", name);
-        snprintf(p->kind, sizeof p->kind, "%s", kind);
-        snprintf(p->range, sizeof p->range, "%s%s%s", range ? "[" : "", range ? range : "", range ? "]" : "");
-        snprintf(p->comment, sizeof p->comment, "%s", comment);
-    }
+    if (!within(g, m->nports, MAX_PORTS, "ports of a unit")) return;
+    port_rec *p = &m->ports[m->nports++];
+    p->dir = kind[0] == 'i' ? "input" : "output";
+    p->width = width;
+    snprintf(p->name, sizeof p->name, "%s", name);
+    snprintf(p->kind, sizeof p->kind, "%s", kind);
+    snprintf(p->range, sizeof p->range, "%s%s%s", range ? "[" : "", range ? range : "", range ? "]" : "");
+    snprintf(p->comment, sizeof p->comment, "%s", comment);
 }
 
 void ge_in(gen *g, const char *name, int width) { ge_port(g, "input wire", NULL, width, name, ""); }
@@ -235,7 +251,11 @@ void ge_child(gen *g, const char *suffix, const char *loop, const char *inst, in
 {
     if (g->failed) return; /* after an error no module is being written */
     mod_rec *m = &g->mods[g->nmods - 1];
-    assert(m->nkids < MAX_KIDS && count >= 1);
+    if (!within(g, m->nkids, MAX_KIDS, "kinds of child cells of a unit")) return;
+    if (count < 1) {
+        ge_fail(g, "internal error: child '%s' of unit '%s' has %d cells", inst, m->name, count);
+        return;
+    }
     child_rec *k = &m->kids[m->nkids++];
     snprintf(k->suffix, sizeof k->suffix, "%s", suffix);
     snprintf(k->loop, sizeof k->loop, "%s", loop ? loop : "");
@@ -253,7 +273,7 @@ void ge_mod_end(gen *g, int capture)
 
 /* ---- units that are hand-written blocks as they are ------------------------------------ */
 
-static void add_source_file(mod_rec *m, const char *f);
+static void add_source_file(gen *g, mod_rec *m, const char *f);
 
 mod_rec *ge_unit_begin(gen *g, const char *suffix, const char *block, int instances, const char *module)
 {
@@ -270,7 +290,12 @@ void ge_uparam(gen *g, const char *name, long value)
 {
     if (g->failed) return;
     mod_rec *m = &g->mods[g->nmods - 1];
-    assert(m->module[0] && m->nuparams < MAX_UPARAMS);
+    if (!m->module[0]) {
+        ge_fail(g, "internal error: parameter '%s' of unit '%s', which is not a hand-written block", name,
+                m->name);
+        return;
+    }
+    if (!within(g, m->nuparams, MAX_UPARAMS, "parameters of a unit")) return;
     param_rec *p = &m->uparams[m->nuparams++];
     snprintf(p->name, sizeof p->name, "%s", name);
     p->value = value;
@@ -279,7 +304,7 @@ void ge_uparam(gen *g, const char *name, long value)
 void ge_usource(gen *g, const char *file)
 {
     if (g->failed) return;
-    add_source_file(&g->mods[g->nmods - 1], file);
+    add_source_file(g, &g->mods[g->nmods - 1], file);
 }
 
 void ge_unit_end(gen *g, int capture)
@@ -300,8 +325,12 @@ static const char *block_dir(void)
 void ge_copy_block(gen *g, const char *file)
 {
     int b = block_index(file);
-    assert(b >= 0 && "block file missing from block_files");
-    assert(!g->f && "copy_block while a module is being written");
+    if (g->failed) return;
+    if (b < 0 || g->f) {
+        ge_fail(g, "internal error: block file '%s': %s", file,
+                b < 0 ? "not in block_files" : "copied while a module is being written");
+        return;
+    }
     if (block_files[b].uses) ge_copy_block(g, block_files[b].uses);
     for (int i = 0; i < g->nfiles; i++)
         if (strcmp(g->files[i], file) == 0) return;
@@ -318,7 +347,10 @@ void ge_copy_block(gen *g, const char *file)
         g->failed = 1;
         return;
     }
-    assert(g->nfiles < MAX_FILES);
+    if (!within(g, g->nfiles, MAX_FILES, "Verilog files")) {
+        free(text);
+        return;
+    }
     snprintf(g->files[g->nfiles++], sizeof g->files[0], "%s", file);
     ge_out_begin(g, file);
     if (g->f) {
@@ -332,13 +364,15 @@ void ge_copy_block(gen *g, const char *file)
 
 /* Records that the module being written instantiates hand-written block file `f` (and so the
    block that one uses). */
-static void add_source_file(mod_rec *m, const char *f)
+static void add_source_file(gen *g, mod_rec *m, const char *f)
 {
     int b = block_index(f);
-    if (b >= 0 && block_files[b].uses) add_source_file(m, block_files[b].uses);
+    if (b >= 0 && block_files[b].uses) add_source_file(g, m, block_files[b].uses);
     for (int i = 0; i < m->nsources; i++)
         if (strcmp(m->sources[i], f) == 0) return;
-    assert(m->nsources < (int)(sizeof m->sources / sizeof m->sources[0]));
+    if (!within(g, m->nsources, (int)(sizeof m->sources / sizeof m->sources[0]),
+                "hand-written sources of a unit"))
+        return;
     snprintf(m->sources[m->nsources++], sizeof m->sources[0], "%s", f);
 }
 
@@ -406,9 +440,7 @@ static int check_targets(gen *g)
     return 0;
 }
 
-/* Renames every output into place, manifest.json last; on any failure removes the
-   temporary files instead. Returns 0, -1 or -2 (refused) with a message. */
-static int commit(gen *g)
+int ge_commit(gen *g)
 {
     int rc = g->failed ? -1 : check_targets(g);
     for (int i = 0; rc == 0 && i < g->nout; i++)
@@ -466,7 +498,7 @@ int hg_emit_core(const hg_cfg *c, const char *dir, const char *cmdline, char *er
         ge_emit_core_baseline(g);
     if (!g->failed) ge_emit_probes(g);
     if (!g->failed) ge_emit_manifest(g);
-    int rc = commit(g);
+    int rc = ge_commit(g);
     free(g);
     return rc;
 }

@@ -105,6 +105,17 @@ static inline int imax(int a, int b) { return a > b ? a : b; }
 /* Address bits for n entries (at least 1). */
 static inline int abits(int n) { return imax(1, hg_clog2(n)); }
 
+/* ---- errors (hg_emit.c) */
+/* The sticky error: the first message is kept (printf format), every later emit does
+   nothing, and ge_commit removes what was written. An internal limit (the tables above) or
+   an inconsistency of the unit descriptions is such an error, not an abort, so it leaves no
+   temporary files behind. */
+void ge_fail(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Renames every output into place, manifest.json last; after an error, or when a target may
+   not be replaced, removes the temporary files instead. Returns 0, -1 (error) or -2 (refused)
+   with the message in g->err. */
+int ge_commit(gen *g);
+
 /* ---- output (hg_emit.c) */
 /* printf into the module or file being written. */
 void ge_o(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -14,7 +14,6 @@
 #include "hg_emit.h"
 #include "hg_emit_int.h"
 
-#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +40,16 @@ static const mod_rec *find_mod(const gen *g, const char *suffix)
 }
 
 /* Appends m at path and, depth first in instantiation order, every instance below it. */
-static void walk(const gen *g, const mod_rec *m, const char *path, inst_list *l)
+static void walk(gen *g, const mod_rec *m, const char *path, inst_list *l)
 {
+    if (g->failed) return;
     if (l->n == l->cap) {
+        inst_rec *v = realloc(l->v, (size_t)(l->cap ? 2 * l->cap : 64) * sizeof *v);
+        if (!v) {
+            ge_fail(g, "out of memory");
+            return;
+        }
         l->cap = l->cap ? 2 * l->cap : 64;
-        inst_rec *v = realloc(l->v, (size_t)l->cap * sizeof *v);
-        if (!v) abort();
         l->v = v;
     }
     l->v[l->n].m = m;
@@ -55,7 +58,11 @@ static void walk(const gen *g, const mod_rec *m, const char *path, inst_list *l)
     for (int k = 0; k < m->nkids; k++) {
         const child_rec *c = &m->kids[k];
         const mod_rec *cm = find_mod(g, c->suffix);
-        assert(cm && "ge_child names a module that was not emitted");
+        if (!cm) {
+            ge_fail(g, "internal error: unit '%s' has cells of unit '%s', which was not described", m->name,
+                    c->suffix);
+            return;
+        }
         for (int i = 0; i < c->count; i++) {
             char p[96];
             if (c->loop[0])
@@ -106,7 +113,10 @@ static void emit_counts(gen *g, const inst_list *l)
         const mod_rec *m = l->v[i].m;
         if (!m->mem_words) continue;
         const port_rec *re = find_port(m, "re_i"), *we = find_port(m, "we_i");
-        assert(re && we && we->width == 1 && "a memory has re_i and a one-bit we_i");
+        if (!re || !we || we->width != 1) {
+            ge_fail(g, "internal error: memory unit '%s' needs an re_i and a one-bit we_i port", m->name);
+            return;
+        }
         ge_o(g, "    %s_reads <= %s_reads", m->suffix, m->suffix);
         if (re->width == 1) ge_o(g, " + {63'd0, `HS_DUT%s.re_i}", l->v[i].path);
         for (int b = 0; re->width > 1 && b < re->width; b++)

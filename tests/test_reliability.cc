@@ -3,6 +3,9 @@
 // docs/reliability.md ("gen, sim, sw"): each gets a clear error (exit 2 from a CLI) or is
 // made impossible, and nothing a user owns is overwritten or deleted.
 #include "hg_testlib.h"
+extern "C" {
+#include "hg_emit_int.h"
+}
 
 #include <gtest/gtest.h>
 
@@ -119,6 +122,78 @@ TEST(ReliabilityHadgen, MissingHandWrittenBlockIsAnErrorNotACrash)
             EXPECT_NE(r.out.find(": cannot open"), std::string::npos) << what << "\n" << r.out;
             EXPECT_FALSE(exists(out + "/manifest.json")) << what;
         }
+}
+
+// The emitter's internal limits and the consistency of its unit descriptions are sticky errors,
+// not aborts: a unit with more hand-written sources, parameters, ports or child kinds than its
+// tables hold, or that names a block or child unit not described, ends in a message and no
+// file left behind (no temporary file either), while what was written before the error is
+// removed by ge_commit.
+TEST(ReliabilityHadgen, InternalLimitsAreErrorsThatLeaveNoFiles)
+{
+    hgt::TempDir td("rel_limits");
+    hg_cfg c;
+    hg_cfg_default(&c, HG_CORE_HAD);
+    char err[512] = "";
+    ASSERT_EQ(hg_cfg_finish(&c, err, sizeof err), 0) << err;
+    const char *blocks[] = {"hg_norm.v",   "hg_wlut.v",      "hg_topn.v",     "hg_av_dim.v",  "hg_av_list.v",
+                            "hg_av_out.v", "hg_xnor_lane.v", "hg_mac_lane.v", "hg_cfg_load.v"};
+    struct Case {
+        const char *what, *expect;
+        void (*emit)(gen *g, const char *const *blocks);
+    } cases[] = {
+        {"9 sources", "internal limit: more than 8 hand-written sources of a unit",
+         [](gen *g, const char *const *b) {
+             ge_unit_begin(g, "av", "av", 1, "hg_av_topn");
+             for (int i = 0; i < 9; i++) ge_usource(g, b[i]);
+         }},
+        {"13 parameters", "internal limit: more than 12 parameters of a unit",
+         [](gen *g, const char *const *) {
+             ge_unit_begin(g, "norm", "norm", 1, "hg_norm");
+             for (int i = 0; i < 13; i++) ge_uparam(g, "D", i);
+         }},
+        {"too many ports", "ports of a unit",
+         [](gen *g, const char *const *) {
+             ge_unit_begin(g, "norm", "norm", 1, "hg_norm");
+             for (int i = 0; i < 1000; i++) ge_in(g, "x_i", 1);
+         }},
+        {"too many child kinds", "kinds of child cells of a unit",
+         [](gen *g, const char *const *) {
+             ge_unit_begin(g, "av", "av", 1, "hg_av_topn");
+             for (int i = 0; i < 1000; i++) ge_child(g, "av_dim", "g", "u", 1);
+         }},
+        {"unknown block", "internal error: unit 'norm' of block 'nosuch': the block is not in ge_blocks",
+         [](gen *g, const char *const *) { ge_unit_begin(g, "norm", "nosuch", 1, "hg_norm"); }},
+        {"unknown block file", "internal error: block file 'hg_nosuch.v': not in block_files",
+         [](gen *g, const char *const *) { ge_copy_block(g, "hg_nosuch.v"); }},
+        {"undescribed child", "which was not described",
+         [](gen *g, const char *const *) {
+             ge_unit_begin(g, "av", "av", 1, "hg_av_topn");
+             ge_child(g, "av_dim", NULL, "u_dim", 1);
+             ge_unit_end(g, 1);
+             ge_emit_probes(g);
+         }},
+    };
+    for (const Case &k : cases) {
+        std::string dir = td.file(std::string("o_") + std::to_string(&k - cases));
+        ASSERT_EQ(hgt::run_cmd("mkdir -p '" + dir + "'").status, 0);
+        gen *g = static_cast<gen *>(calloc(1, sizeof(gen)));
+        ASSERT_TRUE(g);
+        g->c = &c;
+        g->dir = dir.c_str();
+        g->cmdline = "hadgen (test)";
+        g->err = err;
+        g->errlen = sizeof err;
+        err[0] = '\0';
+        ge_emit_norm(g); /* a unit and its block's file written before the error */
+        EXPECT_EQ(g->failed, 0) << k.what << ": " << err;
+        k.emit(g, blocks);
+        EXPECT_EQ(g->failed, 1) << k.what;
+        EXPECT_NE(std::string(err).find(k.expect), std::string::npos) << k.what << ": " << err;
+        EXPECT_EQ(ge_commit(g), -1) << k.what;
+        free(g);
+        EXPECT_EQ(hgt::run_cmd("ls -A '" + dir + "'").out, "") << k.what << ": files left behind";
+    }
 }
 
 // A write that fails (a directory where had_core.v goes) leaves the previous output, whole:
