@@ -27,11 +27,18 @@ curves), fidelity.csv, train.log. With --ref-sentences, distill_student.json: th
 embeddings of those sentences in inference mode (the C float-had path must reproduce them).
 With --ref-only, no training: the reference of an existing artifact (--artifact DIR).
 
+A schedule longer than one call of the machine it runs on: --time-limit SECONDS stops at a
+step boundary before the call's wall time would pass it and writes a checkpoint to
+--checkpoint DIR (the student, the optimizer, the position in the schedule, the logs so far
+and every random state); --resume continues from it with the same arguments, exactly as an
+uninterrupted run. The artifact is written by the call that finishes the schedule.
+
 Requires PyTorch, safetensors and tokenizers (the GPU machine has them); see docs/distill.md.
 """
 import argparse
 import csv
 import hashlib
+import io
 import json
 import lzma
 import math
@@ -48,6 +55,7 @@ from safetensors.torch import load_file, save_file
 
 FORMAT_HAD = "hadgen-had-1"
 FORMAT_REF = "hadgen-distill-ref-1"
+FORMAT_CKPT = "hadgen-distill-ckpt-1"
 WORD_EMB = "embeddings.word_embeddings.weight"
 
 
@@ -533,6 +541,89 @@ def schedule(stage, frac):
     return 0.0
 
 
+# ---- checkpoints (a schedule across several calls) ------------------------------------------
+
+# Arguments of one call only: a resumed call may give them otherwise. Every other argument
+# defines the run and must be the checkpoint's; the files enter through their content
+# (run_key), so a copy at another path will do.
+CALL_ARGS = {"out", "device", "checkpoint", "resume", "time_limit", "stop_at_step", "command",
+             "ref_sentences", "ref_count", "ref_only", "artifact", "base", "corpus", "corpus2",
+             "eval_sentences", "calib_sentences", "init"}
+CKPT_FILE = "checkpoint.pt"
+
+
+def run_key(a):
+    """What defines a training run: its arguments (CALL_ARGS left out), the corpora's sha256
+    (from parse_args) and the sha256 of the base model, of the evaluation and calibration
+    sentences and of the --init artifact. The device type is part of it (a CPU and a GPU do
+    not compute alike)."""
+    key = {k: v for k, v in sorted(vars(a).items()) if k not in CALL_ARGS}
+    key["device_type"] = torch.device(a.device).type
+    key["base_file_sha256"] = file_sha256(os.path.join(a.base, "model.safetensors"))
+    key["eval_sentences_sha256"] = file_sha256(a.eval_sentences)
+    key["calib_sentences_sha256"] = file_sha256(a.calib_sentences)
+    key["init_sha256"] = None
+    if a.init:
+        with open(os.path.join(a.init, "had.json")) as f:
+            key["init_sha256"] = file_sha256(os.path.join(a.init, json.load(f)["weights"]))
+    return key
+
+
+def rng_states(rng):
+    """Every random state a run draws from: its random.Random (the samplers and the batch
+    draws), the random module, NumPy's (when installed), torch's CPU and CUDA generators."""
+    st = {"rng": rng.getstate(), "random": random.getstate(), "numpy": None,
+          "torch": torch.get_rng_state(),
+          "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None}
+    try:
+        import numpy
+        st["numpy"] = numpy.random.get_state()
+    except ImportError:
+        pass
+    return st
+
+
+def set_rng_states(rng, st):
+    rng.setstate(st["rng"])
+    random.setstate(st["random"])
+    torch.set_rng_state(st["torch"])
+    if st["cuda"] is not None and torch.cuda.is_available() \
+            and len(st["cuda"]) == torch.cuda.device_count():
+        torch.cuda.set_rng_state_all(st["cuda"])
+    if st["numpy"] is not None:
+        try:
+            import numpy
+            numpy.random.set_state(st["numpy"])
+        except ImportError:
+            pass
+
+
+def save_checkpoint(ck_dir, state):
+    """state -> ck_dir/checkpoint.pt, atomically (a temporary file, then a rename): a call
+    killed while writing leaves the previous checkpoint."""
+    os.makedirs(ck_dir, exist_ok=True)
+    tmp = os.path.join(ck_dir, ".tmp-" + CKPT_FILE)
+    torch.save(state, tmp)
+    os.replace(tmp, os.path.join(ck_dir, CKPT_FILE))
+
+
+def load_checkpoint(a, key):
+    """The checkpoint of --checkpoint for --resume; refused (SystemExit) when missing or when
+    it is of another run (run_key differs)."""
+    path = os.path.join(a.checkpoint, CKPT_FILE)
+    if not os.path.isfile(path):
+        raise SystemExit(f"--resume: no checkpoint {path}")
+    ck = torch.load(path, map_location="cpu", weights_only=False)
+    if ck.get("format") != FORMAT_CKPT:
+        raise SystemExit(f"--resume: {path} is not a checkpoint of had_distill.py")
+    diff = [f"{k}: {ck['run'].get(k)!r} in the checkpoint, {key.get(k)!r} here"
+            for k in sorted(set(key) | set(ck["run"])) if ck["run"].get(k) != key.get(k)]
+    if diff:
+        raise SystemExit(f"--resume: {path} is of another run (the arguments that define a "
+                         "run must be the same):\n  " + "\n  ".join(diff))
+    return ck
+
+
 def train(a):
     dev = torch.device(a.device)
     torch.manual_seed(a.seed)
@@ -540,14 +631,20 @@ def train(a):
     torch.backends.cuda.matmul.allow_tf32 = True
     torch.backends.cudnn.allow_tf32 = True
     os.makedirs(a.out, exist_ok=True)
+    t0 = time.time()
+    key = run_key(a) if a.checkpoint else None
+    ck = load_checkpoint(a, key) if a.resume else None
+    # train.log holds the whole run: a resumed call writes the earlier calls' lines first
+    log_lines = list(ck["log"]) if ck else []
     logf = open(os.path.join(a.out, "train.log"), "w")
+    logf.writelines(line + "\n" for line in log_lines)
 
     def log(msg):
         print(msg, flush=True)
+        log_lines.append(msg)
         logf.write(msg + "\n")
         logf.flush()
 
-    t0 = time.time()
     w_t, cfg = load_base(a.base, dev)
     w_s = {k: v.clone() for k, v in w_t.items()}
     enc_t, enc_s = Encoder(w_t, cfg), Encoder(w_s, cfg)
@@ -590,7 +687,9 @@ def train(a):
     for k in names:
         w_s[k] = torch.nn.Parameter(w_s[k])
         params.append(w_s[k])
-    if init is not None:
+    if ck is not None:               # the scales the run started with (head_scales draws)
+        s_q, s_k = ck["s_q"], ck["s_k"]
+    elif init is not None:
         s_q, s_k = init["s_q"], init["s_k"]
     else:
         s_q, s_k = head_scales(enc_t, sampler, dev)
@@ -598,6 +697,11 @@ def train(a):
     if init is not None:
         with torch.no_grad():
             heads.log_alpha.copy_(init["alpha"].log())
+    if ck is not None:               # the student where the checkpoint left it
+        with torch.no_grad():
+            for k in names:
+                w_s[k].copy_(ck["tensors"][k].to(dev))
+            heads.log_alpha.copy_(ck["log_alpha"].to(dev))
     groups = [{"params": params, "lr": a.lr}, {"params": [heads.log_alpha], "lr": a.alpha_lr}]
     opt = None
     if dev.type == "cuda":           # one fused kernel: the same update up to float rounding
@@ -607,6 +711,8 @@ def train(a):
             opt = None
     if opt is None:
         opt = torch.optim.AdamW(groups, weight_decay=0.0)
+    if ck is not None:
+        opt.load_state_dict(ck["opt"])
     log(f"training {len(names)} tensors ({sum(p.numel() for p in params)} values) + "
         f"{heads.log_alpha.numel()} alphas; stages {a.steps}; AdamW"
         f"{' (fused)' if opt.defaults.get('fused') else ''}")
@@ -621,11 +727,16 @@ def train(a):
         ev_sets[f"eval_p{t}_nfix"] = (ps, t, a.top_n)
         ev_sets[f"eval_p{t}_nscaled"] = (ps, t, a.top_n * t // a.max_tokens)
     evaluator = Evaluator(enc_t, tok, ev_sets, dev)
-    fid_rows = []
-    bank = None                      # teacher embeddings of earlier batches (bank_kl)
+    fid_rows = list(ck["fid"]) if ck else []
+    # teacher embeddings of earlier batches (bank_kl)
+    bank = None if ck is None or ck["bank"] is None else ck["bank"].to(dev)
+    eval_secs = ck["eval_secs"] if ck else 0.0     # the longest evaluation (--time-limit)
 
     def evaluate(stage):
+        nonlocal eval_secs
+        te = time.time()
         r = evaluator.run(enc_s, heads)
+        eval_secs = max(eval_secs, time.time() - te)
         for name, m in r.items():
             fid_rows.append({"stage": stage, "set": name, **m})
         log(f"fidelity after stage {stage}: " + ", ".join(
@@ -633,15 +744,56 @@ def train(a):
             for k, m in r.items()))
         return r
 
-    evaluate(0)
-    curve = open(os.path.join(a.out, "train_log.csv"), "w", newline="")
-    cw = csv.writer(curve)
-    cw.writerow(["step", "stage", "c", "lr", "loss", "kl", "out", "hid", "alpha_mean", "secs"])
     step, total = 0, sum(a.steps)
+    calls = []                       # earlier calls of a resumed run: command, steps, seconds
+    secs0 = 0.0                      # their seconds (the secs column counts on from them)
+    if ck is None:
+        evaluate(0)
+    else:
+        step, calls, secs0 = ck["step"], list(ck["calls"]), ck["seconds"]
+        set_rng_states(rng, ck["rng"])
+        log(f"resumed at step {step} of {total} (stage {ck['stage']}) from "
+            f"{os.path.join(a.checkpoint, CKPT_FILE)}: call {len(calls) + 1}, "
+            f"{secs0:.0f} s before")
+    step0 = step
+    header = ["step", "stage", "c", "lr", "loss", "kl", "out", "hid", "alpha_mean", "secs"]
+    curve_rows = list(ck["curve"]) if ck else []
+    curve = None                     # written as it grows, except by a run that checkpoints
+    if not a.checkpoint:
+        curve = open(os.path.join(a.out, "train_log.csv"), "w", newline="")
+        cw = csv.writer(curve)
+        cw.writerow(header)
+    step_secs = 0.0                  # the longest step of this call (--time-limit)
     for stage, n_steps in enumerate(a.steps, start=1):
         if n_steps == 0:             # a stage left out (a run continuing with --init)
             continue
-        for i in range(n_steps):
+        first = sum(a.steps[:stage - 1])
+        if step >= first + n_steps:  # done by an earlier call
+            continue
+        for i in range(step - first, n_steps):
+            # stop at this step boundary when the step (and the evaluation after the last
+            # step of a stage) would pass --time-limit, or at --stop-at-step (tests)
+            ts = time.time()
+            need = step_secs + (eval_secs if i == n_steps - 1 else 0.0)
+            if (a.time_limit is not None and ts - t0 + need > a.time_limit) or \
+                    (a.stop_at_step is not None and step >= a.stop_at_step):
+                secs = time.time() - t0
+                calls.append({"command": a.command, "steps": [step0, step],
+                              "seconds": round(secs, 1)})
+                log(f"checkpoint at step {step} of {total} (stage {stage}, {secs:.0f} s in this "
+                    f"call): {os.path.join(a.checkpoint, CKPT_FILE)}; continue with --resume")
+                save_checkpoint(a.checkpoint, {
+                    "format": FORMAT_CKPT, "run": key, "step": step, "stage": stage,
+                    "total": total, "command": calls[0]["command"], "calls": calls,
+                    "seconds": secs0 + secs,
+                    "tensors": {k: w_s[k].detach().cpu() for k in names},
+                    "log_alpha": heads.log_alpha.detach().cpu(),
+                    "s_q": heads.s_q.cpu(), "s_k": heads.s_k.cpu(),
+                    "opt": opt.state_dict(), "bank": None if bank is None else bank.cpu(),
+                    "curve": curve_rows, "fid": fid_rows, "log": log_lines,
+                    "eval_secs": eval_secs, "rng": rng_states(rng)})
+                logf.close()
+                return None
             frac = i / max(1, n_steps - 1)
             c = schedule(stage, frac)
             lr_scale = min(1.0, (i + 1) / a.warmup)
@@ -700,14 +852,19 @@ def train(a):
             opt.step()
             step += 1
             if step % a.log_every == 0 or i == n_steps - 1:
-                cw.writerow([step, stage, f"{c:.5g}", f"{a.lr * lr_scale:.4g}",
-                             f"{loss.item():.6g}", f"{kl.item():.6g}", f"{out_loss.item():.6g}",
-                             f"{hid.item():.6g}", f"{heads.alpha().mean().item():.6g}",
-                             f"{time.time() - t0:.1f}"])
-                curve.flush()
+                row = [step, stage, f"{c:.5g}", f"{a.lr * lr_scale:.4g}",
+                       f"{loss.item():.6g}", f"{kl.item():.6g}", f"{out_loss.item():.6g}",
+                       f"{hid.item():.6g}", f"{heads.alpha().mean().item():.6g}",
+                       f"{secs0 + time.time() - t0:.1f}"]
+                curve_rows.append(row)
+                if curve is not None:
+                    cw.writerow(row)
+                    curve.flush()
             if step % (a.log_every * 20) == 0:
                 log(f"step {step}/{total} stage {stage} c {c:.3g} loss {loss.item():.5f} "
-                    f"kl {kl.item():.5f} out {out_loss.item():.5f} ({time.time() - t0:.0f} s)")
+                    f"kl {kl.item():.5f} out {out_loss.item():.5f} "
+                    f"({secs0 + time.time() - t0:.0f} s)")
+            step_secs = max(step_secs, time.time() - ts)
         # after each stage: the deployed form (F16-rounded tensors, inference attention)
         saved = {k: w_s[k].detach().clone() for k in names}
         for k in names:
@@ -716,7 +873,16 @@ def train(a):
         if any(a.steps[stage:]):
             for k in names:
                 w_s[k].data = saved[k]
-    curve.close()
+    if curve is not None:
+        curve.close()
+    else:                            # the whole run's rows, the earlier calls' included
+        buf = io.StringIO(newline="")
+        cw = csv.writer(buf)
+        cw.writerow(header)
+        cw.writerows(curve_rows)
+        write_atomic(os.path.join(a.out, "train_log.csv"), buf.getvalue(), mode="w")
+    secs = time.time() - t0
+    calls.append({"command": a.command, "steps": [step0, step], "seconds": round(secs, 1)})
     # export: the rounded tensors stay (they are what the evaluation above measured)
     tensors = {k: w_s[k].detach().half().cpu().contiguous() for k in names}
     save_file(tensors, os.path.join(a.out, ".tmp-had.safetensors"), metadata={"format": "pt"})
@@ -753,7 +919,8 @@ def train(a):
             "s_k": [[float(x) for x in r] for r in heads.s_k.cpu().tolist()],
         },
         "seed": a.seed,
-        "command": a.command,
+        "command": calls[0]["command"],
+        "calls": calls,              # the run's calls: more than one with --resume
         "init": None if init is None else {
             "dir": a.init, "weights_sha256": init["sha256"],
             "recipe": init["meta"]["recipe"], "seed": init["meta"]["seed"],
@@ -766,11 +933,14 @@ def train(a):
             "documents": len(sampler2.docs), "sentences": len(sampler2.ids),
             "tokens": sampler2.tokens, "frac": a.corpus2_frac},
         "fidelity": fid_rows,
-        "train_seconds": round(time.time() - t0, 1),
+        "train_seconds": round(secs0 + secs, 1),
         "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
     }
     write_atomic(os.path.join(a.out, "had.json"), json.dumps(meta, indent=1) + "\n")
-    log(f"done in {time.time() - t0:.0f} s: {a.out}/had_minilm.safetensors, had.json")
+    log(f"done in {secs0 + time.time() - t0:.0f} s"
+        f"{f' ({len(calls)} calls)' if len(calls) > 1 else ''}: "
+        f"{a.out}/had_minilm.safetensors, had.json")
+    logf.close()
     return enc_s, heads, tok
 
 
@@ -889,6 +1059,15 @@ def parse_args(argv):
     ap.add_argument("--init", help="artifact directory to continue training from (its "
                     "tensors, alphas and scales); stages of 0 steps are left out")
     ap.add_argument("--artifact", help="artifact directory (had.json + tensors), --ref-only")
+    ap.add_argument("--checkpoint", help="directory of the checkpoint that --time-limit writes "
+                    "and --resume reads (checkpoint.pt)")
+    ap.add_argument("--time-limit", type=float, help="seconds of wall time for this call: "
+                    "stop at the last step boundary before them, write the checkpoint and exit "
+                    "0; the artifact is written by the call that finishes the schedule")
+    ap.add_argument("--resume", action="store_true", help="continue the run of --checkpoint "
+                    "(its arguments must be given again, unchanged)")
+    # tests only: stop (checkpoint) when the run reaches this global step
+    ap.add_argument("--stop-at-step", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     try:
         a.steps = [int(x) for x in a.steps.split(",")]
@@ -901,6 +1080,9 @@ def parse_args(argv):
         ap.error("--corpus is required for training")
     if a.ref_only and not (a.artifact and a.ref_sentences):
         ap.error("--ref-only needs --artifact and --ref-sentences")
+    if (a.time_limit is not None or a.resume or a.stop_at_step is not None) \
+            and not a.checkpoint:
+        ap.error("--time-limit and --resume need --checkpoint DIR")
     a.command = " ".join(shlex.quote(x) for x in ["python3", "sw/distill/had_distill.py"] + argv)
     if a.corpus and not a.corpus_sha256 and not a.corpus.endswith(".xz"):
         a.corpus_sha256 = file_sha256(a.corpus)
@@ -926,7 +1108,10 @@ def main(argv):
         os.makedirs(a.out, exist_ok=True)
         reference(a, enc, heads, make_tokenizer(a.base), dev)
         return 0
-    enc, heads, tok = train(a)
+    res = train(a)
+    if res is None:                  # stopped at a checkpoint: a later call continues
+        return 0
+    enc, heads, tok = res
     if a.ref_sentences:
         reference(a, enc, heads, tok, dev)
     return 0

@@ -356,6 +356,91 @@ def test_init_continues_from_an_artifact(tmp_path):
         hd.main(common + ["--out", str(tmp_path / "a4"), "--steps", "0,0,1,1"])
 
 
+def checkpoint_run(tmp_path):
+    """Arguments of a tiny CPU run that uses every state a checkpoint must hold: long and
+    short batches, fragments, a second corpus, the neighbour and memory-bank losses."""
+    tiny_model(tmp_path / "m")
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("the cat sat on the mat .\na dog ran far .\n\nthe big red house .\n"
+                      "a small cat sat .\n\nthe dogs ran on the mat , far .\n")
+    c2 = tmp_path / "phrases.txt"
+    c2.write_text("the small dog sat .\n\nthe red cat ran far .\na big house .\n")
+    sents = tmp_path / "s.txt"
+    sents.write_text("the cat sat .\na dog ran .\nthe red house .\n")
+    return ["--base", str(tmp_path / "m"), "--corpus", str(corpus), "--device", "cpu",
+            "--batch", "4", "--long-batch", "2", "--long-min", "8", "--long-tokens", "16",
+            "--max-tokens", "16", "--top-n", "2", "--eval-sentences", str(sents),
+            "--calib-sentences", str(sents), "--log-every", "1", "--train", "all",
+            "--long-frac", "0.4", "--frag-frac", "0.3", "--corpus2", str(c2),
+            "--nn-weight", "1", "--bank-weight", "1", "--bank", "6", "--steps", "3,3,4,3"]
+
+
+def test_checkpoint_and_resume_equal_an_uninterrupted_run(tmp_path):
+    """A run stopped at step boundaries (the end of stage 1, then inside stage 3) and resumed
+    twice ends with the weights, alphas, loss log and fidelity of the same run in one call,
+    bit for bit; only the last call writes the artifact, and had.json lists the calls."""
+    from safetensors.torch import load_file
+    common = checkpoint_run(tmp_path)
+    full, ck = tmp_path / "full", ["--checkpoint", str(tmp_path / "ck")]
+    assert hd.main(common + ["--out", str(full)]) == 0
+    outs = [tmp_path / f"call{i}" for i in (1, 2, 3)]
+    assert hd.main(common + ck + ["--out", str(outs[0]), "--stop-at-step", "3"]) == 0
+    assert hd.main(common + ck + ["--out", str(outs[1]), "--resume", "--stop-at-step", "8"]) == 0
+    for o, k in zip(outs[:2], (3, 8)):
+        assert f"checkpoint at step {k} of 13" in (o / "train.log").read_text()
+        assert sorted(p.name for p in o.iterdir()) == ["train.log"]   # no artifact yet
+    assert (tmp_path / "ck" / hd.CKPT_FILE).is_file()
+    assert hd.main(common + ck + ["--out", str(outs[2]), "--resume"]) == 0
+    done = outs[2]
+    t1, t2 = (load_file(str(d / "had_minilm.safetensors")) for d in (full, done))
+    assert sorted(t1) == sorted(t2) and all(torch.equal(t1[k], t2[k]) for k in t1)
+    m1, m2 = (json.loads((d / "had.json").read_text()) for d in (full, done))
+    assert m1["alpha"] == m2["alpha"] and m1["recipe"] == m2["recipe"]
+    assert m1["fidelity"] == m2["fidelity"]
+    assert (full / "fidelity.csv").read_text() == (done / "fidelity.csv").read_text()
+
+    def curve(d):                # train_log.csv without the seconds column
+        return [l.split(",")[:-1] for l in (d / "train_log.csv").read_text().splitlines()]
+    assert curve(full) == curve(done) and len(curve(done)) == 14
+    assert [c["steps"] for c in m2["calls"]] == [[0, 3], [3, 8], [8, 13]]
+    assert m2["command"] == m2["calls"][0]["command"] and "--stop-at-step 3" in m2["command"]
+    assert "--resume" in m2["calls"][2]["command"]
+    assert m2["train_seconds"] == pytest.approx(sum(c["seconds"] for c in m2["calls"]), abs=0.2)
+    assert len(m1["calls"]) == 1 and m1["calls"][0]["steps"] == [0, 13]
+    log = (done / "train.log").read_text()    # the whole run's log
+    assert "checkpoint at step 3 of 13" in log and "resumed at step 8 of 13" in log
+    assert log.count("fidelity after stage") == 5
+
+
+def test_resume_refuses_another_run(tmp_path):
+    """--time-limit 0 stops before the first step with a checkpoint; a resume with another
+    learning rate, schedule or corpus, or without a checkpoint, is refused; the same
+    arguments continue it."""
+    common = checkpoint_run(tmp_path)
+    ck = ["--checkpoint", str(tmp_path / "ck")]
+    assert hd.main(common + ck + ["--out", str(tmp_path / "a"), "--time-limit", "0"]) == 0
+    assert "checkpoint at step 0 of 13" in (tmp_path / "a" / "train.log").read_text()
+    other = tmp_path / "corpus-other.txt"
+    other.write_text("the cat sat .\n")
+    i_corpus = common.index("--corpus") + 1
+    for change in (["--lr", "2e-4"], ["--steps", "3,3,4,4"], ["--seed", "2"],
+                   common[:i_corpus] + [str(other)] + common[i_corpus + 1:]):
+        args = change if change[0] == "--base" else common + change
+        with pytest.raises(SystemExit, match="another run"):
+            hd.main(args + ck + ["--out", str(tmp_path / "b"), "--resume"])
+    with pytest.raises(SystemExit, match="no checkpoint"):
+        hd.main(common + ["--checkpoint", str(tmp_path / "none"), "--out", str(tmp_path / "b"),
+                          "--resume"])
+    with pytest.raises(SystemExit):          # a time limit needs a checkpoint directory
+        hd.main(common + ["--out", str(tmp_path / "b"), "--time-limit", "10"])
+    assert not (tmp_path / "b" / "had.json").exists()
+    # the same run under another output directory continues (paths are not part of it)
+    assert hd.main(common + ck + ["--out", str(tmp_path / "c"), "--resume"]) == 0
+    meta = json.loads((tmp_path / "c" / "had.json").read_text())
+    assert [c["steps"] for c in meta["calls"]] == [[0, 0], [0, 13]]
+    assert {r["stage"] for r in meta["fidelity"]} == {0, 1, 2, 3, 4}
+
+
 class FakeTok:
     """encode_batch over whitespace-separated integer ids (test input)."""
 
