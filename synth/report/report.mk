@@ -25,7 +25,7 @@ report-glitch: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)
 	REPORT_GLITCH=1 MODEL_HAD=$(MODEL_HAD) synth/report/report.sh
 
 # make report plus the synthesis noise band: every flow run of the two points resynthesized
-# under REPORT_NOISE_SALTS null perturbations (SYN_SALT; about 40 minutes); a later make
+# under REPORT_NOISE_SALTS null perturbations (SYN_SALT; 45 minutes here); a later make
 # report keeps them while they are fresh. REPORT_GLITCH=1 adds the glitch runs to the same run.
 .PHONY: report-noise
 report-noise: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT) $(HGSWEEP)
