@@ -937,13 +937,20 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
 
 /* --kv-load NAME=DIR,DIR,...: the load runs of point NAME, one per core type, each of the
    configuration of the point's run of that core. */
+/* The point an option's "NAME=..." argument names (NULL: no '=' or no such point). */
+static point *named_point(point *pts, int npoints, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    for (int i = 0; eq && i < npoints; i++)
+        if (strlen(pts[i].name) == (size_t)(eq - arg) && strncmp(pts[i].name, arg, (size_t)(eq - arg)) == 0)
+            return &pts[i];
+    return NULL;
+}
+
 static void parse_kv_load(point *pts, int npoints, const char *arg)
 {
     const char *eq = strchr(arg, '=');
-    point *p = NULL;
-    for (int i = 0; eq && i < npoints && !p; i++)
-        if (strlen(pts[i].name) == (size_t)(eq - arg) && strncmp(pts[i].name, arg, (size_t)(eq - arg)) == 0)
-            p = &pts[i];
+    point *p = named_point(pts, npoints, arg);
     if (!p) rp_die("--kv-load '%s': must be NAME=RUN_DIR[,RUN_DIR...] with NAME a --point", arg);
     char dirs[4096];
     snprintf(dirs, sizeof dirs, "%s", eq + 1);
@@ -1061,11 +1068,7 @@ static void check_args(args *a)
     if (a->glitch_timed) rp_glitch_read(&glitch, a->glitch_timed, a->glitch_zero);
     for (int k = 0; k < a->nnoise; k++) {
         const char *arg = a->noise[k], *eq = strchr(arg, '=');
-        const point *p = NULL;
-        for (int i = 0; eq && i < a->npoints && !p; i++)
-            if (strlen(a->pts[i].name) == (size_t)(eq - arg) &&
-                strncmp(a->pts[i].name, arg, (size_t)(eq - arg)) == 0)
-                p = &a->pts[i];
+        const point *p = named_point(a->pts, a->npoints, arg);
         if (!p || !eq[1]) rp_die("--noise '%s': must be NAME=RUN_DIR[,RUN_DIR...] with NAME a --point", arg);
         rp_noise_add(&noise, p->name, (const cJSON *const *)p->run, eq + 1, blocks, nblocks);
     }

@@ -110,23 +110,19 @@ void rp_noise_add(rp_noise *nz, const char *name, const cJSON *const *base, cons
 
 typedef struct {
     const char *what, *unit;
-    int dec; /* decimals shown */
-    double scale;
+    int dec;    /* decimals shown */
     size_t off; /* of the rp_figs_t field */
 } figure;
 
 static const figure figures[] = {
-    {"logic area", "mm^2", 3, 1, offsetof(rp_figs_t, area_logic)},
-    {"Fmax", "MHz", 1, 1, offsetof(rp_figs_t, fmax)},
-    {"logic power", "mW", 1, 1, offsetof(rp_figs_t, power_logic)},
-    {"energy/query", "nJ", 1, 1, offsetof(rp_figs_t, e_query)},
+    {"logic area", "mm^2", 3, offsetof(rp_figs_t, area_logic)},
+    {"Fmax", "MHz", 1, offsetof(rp_figs_t, fmax)},
+    {"logic power", "mW", 1, offsetof(rp_figs_t, power_logic)},
+    {"energy/query", "nJ", 1, offsetof(rp_figs_t, e_query)},
 };
 #define NFIG (int)(sizeof figures / sizeof figures[0])
 
-static double fig(const rp_figs_t *f, const figure *g)
-{
-    return *(const double *)((const char *)f + g->off) * g->scale;
-}
+static double fig(const rp_figs_t *f, const figure *g) { return *(const double *)((const char *)f + g->off); }
 
 /* One row of the figures table and its JSON object. */
 static void row(FILE *md, cJSON *arr, const char *what, const char *unit, const char *core, int dec,
