@@ -5,7 +5,6 @@ HADGEN      := $(BUILD)/bin/hadgen
 # ask hadgen --list-cores). Every make variable that lists core types defaults to this.
 HG_CORES    := $(shell awk -F'"' '/^HG_CORE/ {print $$2}' gen/hg_cores.def)
 GEN_SRCS    := gen/hg_emit.c gen/hg_emit_blocks.c gen/hg_emit_av.c gen/hg_emit_top.c gen/hg_emit_manifest.c \
-               gen/hg_emit_probes.c \
                gen/hg_config.c gen/hg_util.c gen/hg_file.c
 GEN_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(GEN_SRCS))
 

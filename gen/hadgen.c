@@ -104,8 +104,9 @@ static int has_our_manifest(const char *dir)
 #define HG_OLD_MAX 64
 typedef char old_name[80];
 
-/* Appends to names[0..n) the probes file <p>_probes.v of every top <p>_core.v listed (the
-   probes are not in filelist.f: they are never synthesized). Returns the new count. */
+/* Appends to names[0..n) the probes file <p>_probes.v of every top <p>_core.v listed: an
+   older hadgen wrote the simulation probes beside the core (never in filelist.f); sim/ writes
+   them now, so they are stale. Returns the new count. */
 static int with_probes(old_name *names, int n)
 {
     for (int i = 0, n0 = n; i < n0 && n < HG_OLD_MAX; i++) {
@@ -113,7 +114,7 @@ static int with_probes(old_name *names, int n)
         if (len > k && len - k < sizeof names[0] && strcmp(names[i] + len - k, "_core.v") == 0) {
             char prefix[sizeof names[0]];
             snprintf(prefix, sizeof prefix, "%.*s", (int)(len - k), names[i]);
-            hg_emit_probes_file(prefix, names[n++], sizeof names[0]);
+            snprintf(names[n++], sizeof names[0], "%.60s_probes.v", prefix);
         }
     }
     return n;
@@ -151,7 +152,6 @@ static void remove_stale(const char *dir, old_name *names, int n)
         m++;
     }
     if (f) fclose(f);
-    m = with_probes(now, m);
     for (int i = 0; i < n; i++) {
         int kept = 0;
         for (int j = 0; j < m; j++) kept |= strcmp(names[i], now[j]) == 0;

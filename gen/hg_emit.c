@@ -8,8 +8,9 @@
  * (ge_unit_begin .. ge_unit_end) or the one module hadgen writes, the core's top
  * <prefix>_core (ge_mod_begin .. ge_mod_end), which holds the hand-written core with the
  * values hadgen derives. The records (block, instance count, ports, memory geometry,
- * children) feed the manifest and the simulation probes (hg_emit_probes.c), which hold all
- * instrumentation: no design module does. The units are described by hg_emit_blocks.c,
+ * children, capture) feed the manifest, from which sim/ writes the simulation probes
+ * (sim/hs_probes.c) that hold all instrumentation: no design module does, and hadgen writes
+ * none. The units are described by hg_emit_blocks.c,
  * hg_emit_av.c and hg_emit_top.c (hg_emit_int.h). Errors are sticky: after the first (a
  * hand-written block that cannot be read, a file that cannot be written) every call is a
  * no-op and hg_emit_core reports it. The microarchitecture is described in
@@ -32,9 +33,9 @@
 #endif
 
 /* Module name suffixes (the module of suffix S is <prefix>_S in <prefix>_S.v). */
-static const char *const mod_suffixes[] = {"xnor_lane", "mac_lane", "score_array", "topn",   "wlut",
-                                           "exp_unit",  "av_dim",   "av",          "norm",   "kmem",
-                                           "vmem",      "smem",     "core",        "probes", NULL};
+static const char *const mod_suffixes[] = {"xnor_lane", "mac_lane", "score_array", "topn", "wlut",
+                                           "exp_unit",  "av_dim",   "av",          "norm", "kmem",
+                                           "vmem",      "smem",     "core",        NULL};
 
 /* The blocks every module belongs to, in report order: manifest.json lists them ("blocks"),
    and the synthesis flow and the report take them from there. "memory" modules are costed by
@@ -496,7 +497,6 @@ int hg_emit_core(const hg_cfg *c, const char *dir, const char *cmdline, char *er
         ge_emit_core_topn(g);
     else
         ge_emit_core_baseline(g);
-    if (!g->failed) ge_emit_probes(g);
     if (!g->failed) ge_emit_manifest(g);
     int rc = ge_commit(g);
     free(g);

@@ -24,10 +24,4 @@ int hg_emit_generated_name(const char *name);
    do-not-edit header (modules, filelist.f) or "generator": "hadgen" (manifest.json). */
 int hg_emit_owned(const char *path);
 
-/* The simulation-only probes of a core of this module prefix: module <prefix>_probes
-   (manifest.json "probes_module") in the file <prefix>_probes.v (never in filelist.f;
-   manifest.json "probes"). */
-void hg_emit_probes_module(const char *prefix, char *name, size_t len);
-void hg_emit_probes_file(const char *prefix, char *name, size_t len);
-
 #endif

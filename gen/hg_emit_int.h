@@ -8,8 +8,6 @@
  *   hg_emit_av.c        the AV units
  *   hg_emit_top.c       the core's top, <prefix>_core
  *   hg_emit_manifest.c  manifest.json, filelist.f and the FuseSoC core file
- *   hg_emit_probes.c    the simulation probes: activity capture and memory access counts,
- *                       outside the design modules
  *
  * A unit that is a hand-written block is described by ge_unit_begin(), ge_uparam() for each
  * parameter value, ge_usource() for each block flattened into it, ge_in()/ge_out() for each
@@ -30,7 +28,7 @@
 #define MAX_MODS  24
 #define MAX_PORTS 48
 #define MAX_FILES (2 * MAX_MODS)  /* the modules and the block sources they use */
-#define MAX_OUTS  (MAX_FILES + 4) /* those, the probes, filelist.f, hadgen.core, manifest.json */
+#define MAX_OUTS  (MAX_FILES + 3) /* those, filelist.f, hadgen.core, manifest.json */
 
 typedef struct port_rec {
     const char *dir; /* "input" / "output" */
@@ -71,7 +69,7 @@ typedef struct mod_rec {
     const char *block;
     int instances;
     int mem_words, mem_width, mem_rports, mem_wports; /* memories only */
-    int capture;                                      /* its ports are captured for the power flow */
+    int capture; /* its ports are captured for the power flow (manifest "capture", sim's probes) */
     int nports;
     port_rec ports[MAX_PORTS];
     child_rec kids[MAX_KIDS];
@@ -144,14 +142,14 @@ void ge_ports_end(gen *g);
    in the unit's hierarchy, "u_core.u_av"), inside the generate loop `loop` (count
    iterations: loop[0].inst ..) or, loop NULL, once. */
 void ge_child(gen *g, const char *suffix, const char *loop, const char *inst, int count);
-/* Ends the module; capture: the power flow captures its ports (hg_emit_probes.c). */
+/* Ends the module; capture: the power flow captures its ports (manifest "capture"). */
 void ge_mod_end(gen *g, int capture);
 
 /* ---- units that are hand-written blocks as they are (hg_emit.c) */
 /* Begins unit <prefix>_<suffix> of block `block`, instantiated `instances` times: no file is
    written, the unit is hand-written block `module` (rtl/src/<module>.v, copied) with the
    parameter values given by ge_uparam(); its ports follow through ge_in()/ge_out() (for the
-   manifest and the probes); ge_unit_end(g, capture) ends it. */
+   manifest); ge_unit_end(g, capture) ends it. */
 mod_rec *ge_unit_begin(gen *g, const char *suffix, const char *block, int instances, const char *module);
 void ge_uparam(gen *g, const char *name, long value);
 /* A hand-written block the unit's block instantiates and which is synthesized with it
@@ -182,8 +180,5 @@ void ge_emit_core_baseline(gen *g);
 
 /* ---- manifest.json, filelist.f, hadgen.core (hg_emit_manifest.c) */
 void ge_emit_manifest(gen *g);
-
-/* ---- <prefix>_probes.v (hg_emit_probes.c) */
-void ge_emit_probes(gen *g);
 
 #endif

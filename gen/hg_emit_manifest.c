@@ -19,6 +19,13 @@ static void add_children(gen *g, cJSON *arr, const mod_rec *m)
 {
     for (int k = 0; k < m->nkids; k++) {
         const child_rec *kid = &m->kids[k];
+        int described = 0;
+        for (int i = 0; i < g->nmods; i++) described |= strcmp(g->mods[i].suffix, kid->suffix) == 0;
+        if (!described) {
+            ge_fail(g, "internal error: unit '%s' has cells of unit '%s', which was not described", m->name,
+                    kid->suffix);
+            return;
+        }
         for (int i = 0; i < kid->count; i++) {
             char cell[64], unit[64];
             if (kid->loop[0])
@@ -53,11 +60,6 @@ static cJSON *manifest_json(gen *g)
     cJSON *d = cJSON_AddObjectToObject(root, "derived");
     for (const hg_cfg_field *f = hg_cfg_derived; f->name; f++) add_int(d, f->name, hg_cfg_field_value(c, f));
     cJSON_AddStringToObject(root, "top", g->mods[g->nmods - 1].name);
-    char probes[80];
-    hg_emit_probes_file(ge_pfx(g), probes, sizeof probes);
-    cJSON_AddStringToObject(root, "probes", probes); /* simulation-only: not in filelist.f */
-    hg_emit_probes_module(ge_pfx(g), probes, sizeof probes);
-    cJSON_AddStringToObject(root, "probes_module", probes);
     cJSON *blocks = cJSON_AddArrayToObject(root, "blocks");
     for (int i = 0; i < ge_nblocks; i++) {
         cJSON *jb = cJSON_CreateObject();
@@ -85,6 +87,8 @@ static cJSON *manifest_json(gen *g)
             cJSON_AddItemToObject(jm, "sources", cJSON_CreateStringArray(src, m->nsources));
         }
         add_int(jm, "instances", m->instances);
+        /* the simulation probes (sim/hs_probes.c) capture its ports for the power flow */
+        cJSON_AddBoolToObject(jm, "capture", m->capture);
         if (m->mem_words) {
             cJSON *mm = cJSON_AddObjectToObject(jm, "memory");
             add_int(mm, "words", m->mem_words);

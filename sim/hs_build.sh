@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # hs_build.sh RTL_DIR OUT_DIR [plain|trace|capture]
 # Builds the Verilator simulation of one generated core (RTL_DIR holds manifest.json and
-# filelist.f from hadgen) into OUT_DIR/libhs.so, with the shim in this folder.
+# filelist.f from hadgen) into OUT_DIR/libhs.so, with the shim in this folder and the core's
+# probes, OUT_DIR/probes.v (written from the manifest by hs_sim.c, or by hsprobes).
 set -euo pipefail
 rtl=$(cd "$1" && pwd)
 out=$2
@@ -9,6 +10,8 @@ variant=${3:-plain}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/hs_lib.sh"
 hs_core "$rtl"
+hs_probes=$out/probes.v
+[ -f "$hs_probes" ] || { echo "hs_build: no probes $hs_probes (write them: hsprobes --rtl $1 --out $hs_probes)" >&2; exit 2; }
 
 vflags=()
 defs=(-DHS_TOP="$hs_top")

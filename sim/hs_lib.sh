@@ -2,8 +2,7 @@
 # bare core as a shared library) and sim/sys/ss_build.sh (the core as a SystemC module in the
 # system model). Functions, each failing the calling script (set -e) on error:
 #   hs_core RTL_DIR                 reads RTL_DIR's manifest.json and filelist.f into hs_top
-#                                   (the top module), hs_files (absolute source paths) and
-#                                   hs_probes (the simulation-only probes file, absolute)
+#                                   (the top module) and hs_files (absolute source paths)
 #   hs_verilate MODE OBJ ARGS...    verilates hs_files into OBJ (emptied first) with
 #                                   MODE --cc or --sc and ARGS, and builds OBJ/Vhg__ALL.a
 #   hs_runtime DIR NAMES -- FLAGS   compiles the Verilator runtime sources NAMES (verilated,
@@ -19,11 +18,6 @@ hs_core() {
   hs_top=$(sed -n 's/^[[:space:]]*"top":[[:space:]]*"\([^"]*\)".*/\1/p' "$rtl/manifest.json")
   [ -n "$hs_top" ] || { echo "$(basename "$0"): no top module in $rtl/manifest.json" >&2; exit 2; }
   mapfile -t hs_files < <(grep -v '^#' "$rtl/filelist.f" | sed "s|^|$rtl/|")
-  hs_probes=$(sed -n 's/^[[:space:]]*"probes":[[:space:]]*"\([^"]*\)".*/\1/p' "$rtl/manifest.json")
-  [ -n "$hs_probes" ] && [ -f "$rtl/$hs_probes" ] || {
-    echo "$(basename "$0"): no probes file in $rtl/manifest.json (written by an older hadgen? regenerate the RTL)" >&2
-    exit 2; }
-  hs_probes=$rtl/$hs_probes
 }
 
 hs_verilate() {

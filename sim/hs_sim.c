@@ -8,6 +8,7 @@
 
 #include "hg_emit.h"
 #include "hs_port.h"
+#include "hs_probes.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -143,10 +144,10 @@ static uint64_t hash_file(uint64_t h, const char *path)
     return h;
 }
 
-/* FNV-1a of the files named in dir/filelist.f, of the probes file of prefix and of the
-   model's own sources (deps: paths in the source tree, NULL-terminated), so that a change of
-   any rebuilds the model. */
-static uint64_t rtl_hash(const char *dir, const char *prefix, const char *const *deps)
+/* FNV-1a of the files named in dir/filelist.f, of the probes file and of the model's own
+   sources (deps: paths in the source tree, NULL-terminated), so that a change of any rebuilds
+   the model. */
+static uint64_t rtl_hash(const char *dir, const char *probes, const char *const *deps)
 {
     uint64_t h = 1469598103934665603ull;
     char path[4096], line[512];
@@ -159,8 +160,7 @@ static uint64_t rtl_hash(const char *dir, const char *prefix, const char *const 
         if (joinp(path, sizeof path, dir, line) == 0) h = hash_file(h, path);
     }
     fclose(fl);
-    hg_emit_probes_file(prefix, line, sizeof line);
-    if (joinp(path, sizeof path, dir, line) == 0) h = hash_file(h, path);
+    h = hash_file(h, probes);
     for (; deps && *deps; deps++)
         if (joinp(path, sizeof path, HG_SRC_DIR, *deps) == 0) h = hash_file(h, path);
     return h;
@@ -207,7 +207,10 @@ static int ensure_built(const hg_cfg *c, const char *dir, const char *script, co
     hg_cfg_args(c, args, sizeof args);
     snprintf(cmdline, sizeof cmdline, "hadgen %s", args);
     int rc = hg_emit_core(c, rtl, cmdline, err, n);
-    uint64_t h = rc == 0 ? rtl_hash(rtl, c->prefix, deps) : 0;
+    /* the instrumentation, from the manifest: beside the RTL, which is hadgen's alone */
+    joinp(path, sizeof path, dir, HS_PROBES_FILE);
+    if (rc == 0) rc = hs_probes_write(rtl, path, NULL, 0, err, n);
+    uint64_t h = rc == 0 ? rtl_hash(rtl, path, deps) : 0;
     joinp(path, sizeof path, dir, artifact);
     if (rc == 0 && (read_stamp(dir) != h || access(path, R_OK) != 0)) {
         if (!quiet) fprintf(stderr, "hs: building %s simulation (%s) ...\n", cmdline, artifact);

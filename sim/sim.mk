@@ -3,6 +3,7 @@
 # in $(BUILD)/sim/<config>-<variant>/.
 
 SIM_OBJS    := $(BUILD)/obj/sim/hs_sim.o $(BUILD)/obj/sim/hx_sim.o $(BUILD)/obj/sim/hs_vec.o \
+               $(BUILD)/obj/sim/hs_probes.o \
                $(BUILD)/obj/sim/sys/ss_sys.o $(BUILD)/obj/sim/sys/ss_dram.o
 $(BUILD)/obj/sim/hs_sim.o: EXTRA_CFLAGS = -DHG_SRC_DIR='"$(CURDIR)"'
 $(BUILD)/obj/sim/hx_sim.o: EXTRA_CFLAGS = -DHG_SRC_DIR='"$(CURDIR)"' -DHX_VPI_DIR='"$(abspath $(BUILD))/lib"'
@@ -32,17 +33,20 @@ $(HGSYS): $(BUILD)/obj/sim/sys/hgsys.o $(SIM_LIB) $(GOLD_LIB) $(GEN_LIB)
 TEST_SRCS += tests/test_sys.cc
 
 # hgsim: run a core on files of vectors; hgsim_bench: simulation speed; hgxsim: the same
-# vectors under Icarus Verilog and Verilator, compared bit for bit (hx_sim.c, hx_tb.v).
+# vectors under Icarus Verilog and Verilator, compared bit for bit (hx_sim.c, hx_tb.v);
+# hsprobes: a core's probes for a bench of one's own (the power flow's Icarus capture bench).
 HGSIM       := $(BUILD)/bin/hgsim
 HGSIM_BENCH := $(BUILD)/bin/hgsim_bench
 HGXSIM      := $(BUILD)/bin/hgxsim
-$(BUILD)/bin/hgsim $(BUILD)/bin/hgsim_bench $(BUILD)/bin/hgxsim: $(BUILD)/bin/%: $(BUILD)/obj/sim/%.o $(SIM_LIB) \
+HSPROBES    := $(BUILD)/bin/hsprobes
+$(BUILD)/bin/hgsim $(BUILD)/bin/hgsim_bench $(BUILD)/bin/hgxsim $(BUILD)/bin/hsprobes: $(BUILD)/bin/%: \
+    $(BUILD)/obj/sim/%.o $(SIM_LIB) \
     $(GOLD_LIB) $(GEN_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm -ldl
 
 .PHONY: bench-sim sim-tools
-sim-tools: $(HGSIM) $(HGSIM_BENCH) $(HGXSIM) $(HX_VPI) $(HGSYS)
+sim-tools: $(HGSIM) $(HGSIM_BENCH) $(HGXSIM) $(HSPROBES) $(HX_VPI) $(HGSYS)
 bench-sim: $(HGSIM_BENCH)
 	@echo "== bench-sim: building the default cores' simulations if needed (cached) =="
 	$(HGSIM_BENCH) $(BENCH_QUERIES)

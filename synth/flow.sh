@@ -77,6 +77,7 @@ flow_var IVERILOG       "iverilog" "Icarus compiler (capture bench, GL_SIM=timed
 flow_var VVP            "vvp" "Icarus runtime (capture bench, GL_SIM=timed)"
 flow_var HGSYNTH        "$root/build/bin/hgsynth" "flow helper program (make hgsynth)"
 flow_var HGSIM          "$root/build/bin/hgsim" "sim/'s command-line simulator (make sim-tools), for CAPTURE_CMD=hgsim"
+flow_var HSPROBES       "$root/build/bin/hsprobes" "sim/'s probes writer (make sim-tools): the core's capture for CAPTURE_CMD=bench"
 flow_var HGGL_MAIN      "$here/harness/hggl_main.cpp" "gate-level harness source"
 # The model variables (clock period, memory model, node normalisation): default, range and
 # meaning come from their one definition, `hgsynth vars` (synth/src/sy_model.c).
@@ -354,9 +355,13 @@ case "$CAPTURE_CMD" in
     files=()
     read -r -a plan_files <<< "$PLAN_FILES"
     for f in "${plan_files[@]}"; do files+=("$RTL_DIR/$f"); done
-    [ -n "$PLAN_BENCH_FILES" ] || die "CAPTURE_CMD=bench: $RTL_DIR/manifest.json names no probes file (an older hadgen? regenerate the RTL)"
-    files+=("$RTL_DIR/$PLAN_BENCH_FILES")
+    # the probes (the capture) sit beside the core in the bench: their hierarchical names start
+    # at its instance dut, and the capture files are named after its %m name
+    [ -x "$HSPROBES" ] || die "CAPTURE_CMD=bench: HSPROBES='$HSPROBES' not found (run: make sim-tools)"
+    probes_mod=$("$HSPROBES" --rtl "$RTL_DIR" --out "$GEN/probes.v") || fail "the core's probes (hsprobes)"
+    files+=("$GEN/probes.v")
     read -r -a bench_defines <<< "$PLAN_BENCH_DEFINES"
+    bench_defines+=(-DHGB_PROBES="$probes_mod" -DHS_DUT=dut -DHS_NAME="\"hg_capture_tb.dut\"")
     "$IVERILOG" -g2005 -DHG_CAPTURE "${bench_defines[@]}" -o "$GEN/capture_tb.vvp" \
       "$here/bench/hg_capture_tb.v" "${files[@]}" > "$LOG/capture_build.log" 2>&1 ||
       { cat "$LOG/capture_build.log" >&2; fail "capture bench build"; }

@@ -44,7 +44,7 @@ $(SYNTH_RTL)/%/manifest.json: $(HADGEN)
 	$(HADGEN) --core $* --d $(SYNTH_D) --lanes $(SYNTH_P) --top-n $(SYNTH_N) --max-keys $(SYNTH_L) \
 	  --out $(SYNTH_RTL)/$* --force > /dev/null
 
-synth: $(HGSYNTH) $(HGSIM) $(foreach c,$(SYNTH_CORES),$(SYNTH_RTL)/$(c)/manifest.json)
+synth: $(HGSYNTH) $(HGSIM) $(HSPROBES) $(foreach c,$(SYNTH_CORES),$(SYNTH_RTL)/$(c)/manifest.json)
 	@set -e; for c in $(SYNTH_CORES); do \
 	  echo "== synth: $$c"; LIB=$(SYNTH_LIB) synth/flow.sh $(SYNTH_RTL)/$$c; done
 
@@ -56,7 +56,7 @@ synth-report: synth $(BUILD)/bin/hgreport
 	$(BUILD)/bin/hgreport --out $(SYNTH_REPORT) --point "d$(SYNTH_D)=synthetic random int8 data (hgsynth \
 	  vectors):$(call synth_runs,d$(SYNTH_D)-p$(SYNTH_P)-n$(SYNTH_N)-l$(SYNTH_L))"
 
-bench-synth: $(HGSYNTH) $(HGSIM) $(foreach c,$(SYNTH_CORES),$(SYNTH_RTL)/$(c)/manifest.json)
+bench-synth: $(HGSYNTH) $(HGSIM) $(HSPROBES) $(foreach c,$(SYNTH_CORES),$(SYNTH_RTL)/$(c)/manifest.json)
 	@mkdir -p $(BUILD)/synth/bench
 	@set -e; for c in $(SYNTH_CORES); do \
 	  echo "== bench-synth: $$c"; \

@@ -180,11 +180,6 @@ TEST(SynthReliability, PlanRefusesNamesThatAreNotIdentifiers)
          "\"block\":\"control\",\"instances\":1,"
          "\"ports\":[{\"name\":\"a`id`\",\"dir\":\"input\",\"width\":1}]}]}",
          "port name"},
-        {replaced(manifest(), "\"top\":\"m\"",
-                  "\"top\":\"m\",\"probes\":\"m.v\",\"probes_module\":\"p`id`\""),
-         "\"probes_module\" (with \"probes\") is p`id`, not an identifier"},
-        {replaced(manifest(), "\"top\":\"m\"", "\"top\":\"m\",\"probes\":\"m.v\""),
-         "\"probes_module\" (with \"probes\") is missing"},
         // a unit that is a hand-written block: its module, parameter values and child cells
         // reach Yosys's Tcl and the shell through the plan
         {replaced(manifest(), "\"block\":\"control\"", "\"block\":\"control\",\"module\":\"b[id]\""),

@@ -5,8 +5,8 @@
  *   PLAN_TOP, PLAN_CORE, PLAN_CONFIG (run directory name), PLAN_FILES (filelist order),
  *   PLAN_LOGIC (logic modules, dependency order), PLAN_MEMORIES, PLAN_FILE_<module>,
  *   PLAN_BLOCK_<module> (the manifest's block: score, select, ...; synth/equiv.sh),
- *   PLAN_BENCH_DEFINES (compile-time defines of synth/bench/hg_capture_tb.v),
- *   PLAN_BENCH_FILES (the files the bench adds to PLAN_FILES: the core's probes),
+ *   PLAN_BENCH_DEFINES (compile-time defines of synth/bench/hg_capture_tb.v; the bench's
+ *   probes come from sim/'s hsprobes),
  *   PLAN_HGSIM_ARGS (the core options of sim/'s hgsim for the same configuration).
  * The flow sources this file: every value is single-quoted, and every name in it has been
  * checked by sy_manifest_read, so no manifest can make it run a command.
@@ -156,13 +156,8 @@ static void write_plan(const sy_manifest *m, sy_buf *out)
                   m->top, port_width(top, "q_data_i"), port_width(top, "kv_v_i"), port_width(top, "o_data_o"),
                   (int)m->d, (int)m->max_keys, had, m->weight_bits > 0 ? (int)m->weight_bits : 15,
                   m->exp_frac_bits > 0 ? (int)m->exp_frac_bits : 6);
-    /* the probes (the capture) sit beside the core in the bench: their hierarchical names start
-       at its instance dut, and the capture files are named after its %m name */
-    if (m->probes[0])
-        sy_buf_printf(&b, " -DHGB_PROBES=%s -DHS_DUT=dut -DHS_NAME=\"hg_capture_tb.dut\"", m->probes_module);
     assign(out, "PLAN_BENCH_DEFINES", b.s);
     sy_buf_free(&b);
-    assign(out, "PLAN_BENCH_FILES", m->probes);
     sy_buf_printf(&b, "--core %s --d %d --lanes %d --top-n %d --max-keys %d", m->core, (int)m->d,
                   (int)m->lanes, (int)m->top_n, (int)m->max_keys);
     if (m->weight_bits > 0) sy_buf_printf(&b, " --weight-bits %d", (int)m->weight_bits);

@@ -166,42 +166,6 @@ static int read_sources(const cJSON *js, sy_mmod *mod, const sy_manifest *m, con
     return 0;
 }
 
-/* "probes": absent (""), or a plain file name of the directory that is a regular file there,
-   with "probes_module", the module it holds (an identifier). */
-static int read_probes(const cJSON *root, sy_manifest *m, const char *path, char *err, size_t errlen)
-{
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(root, "probes");
-    if (!j) {
-        m->probes = sy_strdup("");
-        m->probes_module = sy_strdup("");
-        return 0;
-    }
-    const char *mod = jstr(root, "probes_module");
-    if (!mod || !sy_is_ident(mod)) {
-        snprintf(err, errlen, "%s: \"probes_module\" (with \"probes\") is %s, not an identifier", path,
-                 mod ? mod : "missing");
-        return -1;
-    }
-    const char *f = cJSON_IsString(j) ? j->valuestring : NULL;
-    if (!f || !sy_is_filename(f)) {
-        snprintf(err, errlen,
-                 "%s: \"probes\" is not a plain file name of the directory ([A-Za-z0-9_][A-Za-z0-9_.-]*)",
-                 path);
-        return -1;
-    }
-    char *full = sy_asprintf("%s/%s", m->dir, f);
-    struct stat st;
-    int ok = stat(full, &st) == 0 && S_ISREG(st.st_mode);
-    free(full);
-    if (!ok) {
-        snprintf(err, errlen, "%s: probes file %s is not a file of %s", path, f, m->dir);
-        return -1;
-    }
-    m->probes = sy_strdup(f);
-    m->probes_module = sy_strdup(mod);
-    return 0;
-}
-
 /* A cell name of a unit's module: identifiers joined by '.', each with an optional decimal
    [index] (a generate loop's instance: "g_lane[3].g_xnor.u_lane"). */
 static int valid_cell(const char *s)
@@ -525,7 +489,6 @@ sy_manifest *sy_manifest_read(const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "%s: \"modules\" missing or empty", path);
     else
         bad = read_params(m, params, derived, path, err, errlen) != 0 ||
-              read_probes(root, m, path, err, errlen) != 0 ||
               read_blocks(cJSON_GetObjectItemCaseSensitive(root, "blocks"), m, path, err, errlen) != 0;
     if (!bad) {
         m->nmods = cJSON_GetArraySize(mods);
@@ -578,8 +541,6 @@ void sy_manifest_free(sy_manifest *m)
     free(m->core);
     free(m->command);
     free(m->prefix);
-    free(m->probes);
-    free(m->probes_module);
     free(m->json);
     free(m);
 }

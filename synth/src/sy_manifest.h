@@ -42,8 +42,6 @@ typedef struct {
     double d, lanes, top_n, max_keys; /* params (0 when absent) */
     double weight_bits, exp_frac_bits, out_frac;
     char *prefix;        /* params.prefix, or "" */
-    char *probes;        /* "probes": the simulation-only probes file (a regular file of DIR), or "" */
-    char *probes_module; /* "probes_module": the module that file holds (with "probes"), or "" */
     double ii_cycles;    /* derived.ii_cycles (0 when absent) */
     int nblocks;
     char **blocks; /* "blocks": every module's block is one, in report order */
