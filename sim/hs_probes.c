@@ -124,6 +124,13 @@ static int walk_unit(walk *w, const cJSON *m, const char *path, int depth)
         return -1;
     }
     if (check_ports(w, m, name) != 0) return -1;
+    if (!cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(m, "capture"))) {
+        hg_errf(w->err, w->errlen,
+                "%s: unit %s: \"capture\" (true or false) is missing (a manifest of an older hadgen? "
+                "regenerate the core)",
+                w->file, name);
+        return -1;
+    }
     if (w->n % 64 == 0) {
         inst *v = realloc(w->v, (size_t)(w->n + 64) * sizeof *v);
         if (!v) {
@@ -276,7 +283,7 @@ static void emit_capture(FILE *f, const walk *w)
             "  initial begin\n"
             "    for (cap_k = 0; cap_k < %d; cap_k = cap_k + 1) cap_fd[cap_k] = 0;\n"
             "    if ($value$plusargs(\"hg_capture_dir=%%s\", cap_dir)) begin\n",
-            ncap - 1, ncap);
+            ncap > 0 ? ncap - 1 : 0, ncap);
     for (int i = 0, k = 0; i < w->n; i++)
         if (captured(w->v[i].unit))
             fprintf(f,

@@ -252,6 +252,8 @@ TEST(ReliabilityHsprobes, BadManifestsAreClearErrorsThatWriteNothing)
         {swap("\"cell\":\t\"u_core.u_norm\"", "\"cell\":\t\"u_core.u_norm); $finish; //\""),
          "a \"cell\" (identifiers[index] joined by dots, got 'u_core.u_norm); $finish; //')"},
         {swap("\"width\":\t1\n", "\"width\":\t0\n"), "a \"width\" (an integer in 1..16777216)"},
+        {swap("\"capture\":\tfalse", "\"captured\":\tfalse"),
+         "unit had_kmem: \"capture\" (true or false) is missing"},
         {swap("\"we_i\"", "\"wx_i\""),
          "memory unit had_kmem: needs a name had_<memory>, an re_i port and a one-bit we_i"},
     };

@@ -40,7 +40,8 @@ FZ_SRCS_bert_config   := $(FZ_GEN) sw/model/bert_config.c
 FZ_SRCS_vocab         := $(FZ_GEN) sw/model/tok_wordpiece.c
 FZ_SRCS_sentences     := $(FZ_GEN) sw/model/tok_wordpiece.c sw/run/hr_corpus.c
 FZ_SRCS_hgsim_vectors := $(FZ_GEN) sw/golden/hm_golden.c sim/hs_vec.c
-FZ_SRCS_manifest      := $(GEN_SRCS) synth/src/sy_manifest.c synth/src/sy_util.c synth/src/sy_io.c
+FZ_SRCS_manifest      := $(GEN_SRCS) synth/src/sy_manifest.c synth/src/sy_util.c synth/src/sy_io.c \
+                         sim/hs_probes.c
 FZ_SRCS_liberty       := synth/src/sy_lib.c synth/src/sy_cells.c synth/src/sy_bool.c synth/src/sy_util.c \
                          synth/src/sy_io.c
 FZ_SRCS_netlist       := synth/src/sy_netlist.c synth/src/sy_util.c synth/src/sy_io.c

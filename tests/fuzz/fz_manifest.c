@@ -2,7 +2,8 @@
  * fz_manifest.c — the manifest.json readers: hgsynth's (synth/src/sy_manifest: the
  * configuration, modules, ports, memories and filelist.f of a generated RTL directory) and
  * hadgen's ownership check (hg_emit_owned) and hadgen --config's reader (hg_cfg_from_manifest:
- * an accepted manifest gives a configuration that validates again).
+ * an accepted manifest gives a configuration that validates again), and sim's probes writer
+ * (hs_probes_write: an accepted manifest gives one whole module, written atomically).
  *
  * The input is split at its first NUL byte: manifest.json before it, filelist.f after it
  * (no NUL byte: the directory has no filelist.f). Each goes to a scratch RTL directory that
@@ -13,10 +14,14 @@
 #include "fz_util.h"
 #include "hg_config.h"
 #include "hg_emit.h"
+#include "hs_probes.h"
 #include "sy_manifest.h"
 #include "sy_util.h"
 
+#include "hg_file.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -86,6 +91,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hg_cfg again = c;
         if (hg_cfg_finish(&again, err, sizeof err) != 0 || again.ii != c.ii)
             fz_fail("manifest", "hg_cfg_from_manifest accepted a configuration that does not validate");
+    }
+    char probes[4200], module[128];
+    snprintf(probes, sizeof probes, "%s/probes.v", fz_dir());
+    remove(probes);
+    if (hs_probes_write(fz_subdir(dir), probes, module, sizeof module, err, sizeof err) == 0) {
+        char *text = hg_file_read(probes, 1L << 30, NULL, NULL, 0);
+        char head[160];
+        snprintf(head, sizeof head, "\nmodule %s;\n", module);
+        if (!text || !strstr(text, head) || !strstr(text, "\nendmodule\n"))
+            fz_fail("manifest", "hs_probes_write accepted a manifest but wrote no whole module");
+        free(text);
+    } else if (fopen(probes, "r")) {
+        fz_fail("manifest", "hs_probes_write failed but left a file");
     }
     sy_manifest *m = sy_manifest_read(fz_subdir(dir), err, sizeof err);
     if (m) {
