@@ -33,6 +33,10 @@ step boundary before the call's wall time would pass it and writes a checkpoint 
 and every random state); --resume continues from it with the same arguments, exactly as an
 uninterrupted run. The artifact is written by the call that finishes the schedule.
 
+--ema DECAY keeps an exponential moving average of the trained tensors and log alphas over
+the steps of stages 3 and 4; the average is evaluated after those stages (the trained
+weights themselves as raw_* rows of the fidelity) and is the artifact.
+
 Requires PyTorch, safetensors and tokenizers (the GPU machine has them); see docs/distill.md.
 """
 import argparse
@@ -541,6 +545,32 @@ def schedule(stage, frac):
     return 0.0
 
 
+class Ema:
+    """Exponential moving average of a list of tensors (--ema): a copy of them at the first
+    update, then avg = decay * avg + (1 - decay) * x after each. Training does not see it."""
+
+    def __init__(self, decay):
+        self.decay, self.avg, self.n = decay, None, 0
+
+    def update(self, xs):
+        with torch.no_grad():
+            xs = [x.detach() for x in xs]
+            if self.avg is None:
+                self.avg = [x.clone() for x in xs]
+            else:
+                torch._foreach_lerp_(self.avg, xs, 1.0 - self.decay)
+        self.n += 1
+
+    def state(self):
+        """For a checkpoint (CPU copies); None before the first update."""
+        return None if self.avg is None else {"avg": [t.to("cpu", copy=True) for t in self.avg],
+                                              "n": self.n}
+
+    def load(self, st, dev):
+        if st is not None:
+            self.avg, self.n = [t.to(dev) for t in st["avg"]], st["n"]
+
+
 # ---- checkpoints (a schedule across several calls) ------------------------------------------
 
 # Arguments of one call only: a resumed call may give them otherwise. Every other argument
@@ -562,6 +592,8 @@ def run_key(a):
     key["base_file_sha256"] = file_sha256(os.path.join(a.base, "model.safetensors"))
     key["eval_sentences_sha256"] = file_sha256(a.eval_sentences)
     key["calib_sentences_sha256"] = file_sha256(a.calib_sentences)
+    if not a.ema:                    # a run without --ema has the key of the runs before it
+        del key["ema"]
     key["init_sha256"] = None
     if a.init:
         with open(os.path.join(a.init, "had.json")) as f:
@@ -716,6 +748,14 @@ def train(a):
     log(f"training {len(names)} tensors ({sum(p.numel() for p in params)} values) + "
         f"{heads.log_alpha.numel()} alphas; stages {a.steps}; AdamW"
         f"{' (fused)' if opt.defaults.get('fused') else ''}")
+    ema = None                       # --ema: the average of params + log alpha, stages 3-4
+    if a.ema > 0:
+        ema = Ema(a.ema)
+        if ck is not None:
+            ema.load(ck["ema"], dev)
+        log(f"EMA of the trained tensors and log alphas, decay {a.ema}, from the first step "
+            f"of stage 3: evaluated after stages 3 and 4 (raw_*: the trained weights), the "
+            f"artifact")
 
     ev_sets = {"calib": (read_lines(a.calib_sentences), a.max_tokens, a.top_n),
                "eval": (read_lines(a.eval_sentences), a.max_tokens, a.top_n)}
@@ -732,14 +772,18 @@ def train(a):
     bank = None if ck is None or ck["bank"] is None else ck["bank"].to(dev)
     eval_secs = ck["eval_secs"] if ck else 0.0     # the longest evaluation (--time-limit)
 
-    def evaluate(stage):
+    def evaluate(stage, raw=False):
+        """Fidelity rows of the student as it is; raw: the trained weights of an --ema run
+        (sets raw_*), else the stage's result (with --ema from stage 3 on, the average)."""
         nonlocal eval_secs
         te = time.time()
         r = evaluator.run(enc_s, heads)
         eval_secs = max(eval_secs, time.time() - te)
         for name, m in r.items():
-            fid_rows.append({"stage": stage, "set": name, **m})
-        log(f"fidelity after stage {stage}: " + ", ".join(
+            fid_rows.append({"stage": stage, "set": ("raw_" if raw else "") + name, **m})
+        avg = " (EMA)" if ema is not None and ema.avg is not None else ""
+        log((f"raw weights after stage {stage}: " if raw else
+             f"fidelity after stage {stage}{avg}: ") + ", ".join(
             f"{k} cos {m['cos_mean']:.4f}/{m['cos_min']:.4f} nn {m['nn_agree']:.3f}"
             for k, m in r.items()))
         return r
@@ -774,7 +818,8 @@ def train(a):
             # stop at this step boundary when the step (and the evaluation after the last
             # step of a stage) would pass --time-limit, or at --stop-at-step (tests)
             ts = time.time()
-            need = step_secs + (eval_secs if i == n_steps - 1 else 0.0)
+            n_eval = 2 if ema is not None and stage >= 3 else 1   # --ema: raw + average
+            need = step_secs + (n_eval * eval_secs if i == n_steps - 1 else 0.0)
             if (a.time_limit is not None and ts - t0 + need > a.time_limit) or \
                     (a.stop_at_step is not None and step >= a.stop_at_step):
                 secs = time.time() - t0
@@ -790,6 +835,7 @@ def train(a):
                     "log_alpha": heads.log_alpha.detach().cpu(),
                     "s_q": heads.s_q.cpu(), "s_k": heads.s_k.cpu(),
                     "opt": opt.state_dict(), "bank": None if bank is None else bank.cpu(),
+                    "ema": None if ema is None else ema.state(),
                     "curve": curve_rows, "fid": fid_rows, "log": log_lines,
                     "eval_secs": eval_secs, "rng": rng_states(rng)})
                 logf.close()
@@ -850,6 +896,8 @@ def train(a):
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params + [heads.log_alpha], 1.0)
             opt.step()
+            if ema is not None and stage >= 3:
+                ema.update(params + [heads.log_alpha])
             step += 1
             if step % a.log_every == 0 or i == n_steps - 1:
                 row = [step, stage, f"{c:.5g}", f"{a.lr * lr_scale:.4g}",
@@ -865,14 +913,25 @@ def train(a):
                     f"kl {kl.item():.5f} out {out_loss.item():.5f} "
                     f"({secs0 + time.time() - t0:.0f} s)")
             step_secs = max(step_secs, time.time() - ts)
-        # after each stage: the deployed form (F16-rounded tensors, inference attention)
+        # after each stage: the deployed form (F16-rounded tensors, inference attention);
+        # with --ema, from stage 3 on, the trained weights (raw_*), then the average, which
+        # the artifact holds when the stage is the last
         saved = {k: w_s[k].detach().clone() for k in names}
         for k in names:
             w_s[k].data = w_s[k].data.half().float()
+        use_ema = ema is not None and ema.avg is not None
+        if use_ema:
+            evaluate(stage, raw=True)
+            saved_alpha = heads.log_alpha.detach().clone()
+            for k, t in zip(names, ema.avg):
+                w_s[k].data = t.half().float()
+            heads.log_alpha.data = ema.avg[-1].clone()
         evaluate(stage)
         if any(a.steps[stage:]):
             for k in names:
                 w_s[k].data = saved[k]
+            if use_ema:
+                heads.log_alpha.data = saved_alpha
     if curve is not None:
         curve.close()
     else:                            # the whole run's rows, the earlier calls' included
@@ -914,6 +973,7 @@ def train(a):
             "rel_weight": a.rel_weight,
             "nn_weight": a.nn_weight, "nn_temp": a.nn_temp, "frag_frac": a.frag_frac,
             "bank_weight": a.bank_weight, "bank": a.bank, "corpus2_frac": a.corpus2_frac,
+            "ema": a.ema,
             "out_loss": "1 - cos(sentence embeddings)", "optimizer": "AdamW, weight decay 0",
             "s_q": [[float(x) for x in r] for r in heads.s_q.cpu().tolist()],
             "s_k": [[float(x) for x in r] for r in heads.s_k.cpu().tolist()],
@@ -1049,6 +1109,13 @@ def parse_args(argv):
                     "everyday sentences): single sentences for --corpus2-frac of the short "
                     "samples that are not fragments")
     ap.add_argument("--corpus2-frac", type=float, default=0.5)
+    ap.add_argument("--ema", type=float, default=0.0, metavar="DECAY", help="exponential "
+                    "moving average of the trained tensors and log alphas, avg = DECAY * avg + "
+                    "(1 - DECAY) * weights after every optimizer step of stages 3 and 4, "
+                    "started (a copy of the weights) at the first step of stage 3 (of stage 4 "
+                    "when stage 3 has 0 steps); evaluated after stages 3 and 4 beside the "
+                    "trained weights (fidelity sets raw_*) and saved as the artifact; "
+                    "0: off (default), else below 1, e.g. 0.999")
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--eval-sentences", default="sw/data/sentences_eval.txt")
     ap.add_argument("--calib-sentences", default="sw/data/sentences_calib.txt")
@@ -1078,6 +1145,8 @@ def parse_args(argv):
                  "(with --init, zeros leave stages out, e.g. 0,0,8000,3000)")
     if not a.ref_only and not a.corpus:
         ap.error("--corpus is required for training")
+    if not 0.0 <= a.ema < 1.0:
+        ap.error(f"--ema {a.ema}: the decay must be at least 0 (0: off) and below 1")
     if a.ref_only and not (a.artifact and a.ref_sentences):
         ap.error("--ref-only needs --artifact and --ref-sentences")
     if (a.time_limit is not None or a.resume or a.stop_at_step is not None) \

@@ -49,6 +49,33 @@ def tiny_model(tmp_path, L=2, H=2, d=8, seed=0):
     return w, cfg
 
 
+TINY_CORPUS = ("the cat sat on the mat .\na dog ran far .\n\nthe big red house .\n"
+               "a small cat sat .\n\nthe dogs ran on the mat , far .\n")
+TINY_PHRASES = "the small dog sat .\n\nthe red cat ran far .\na big house .\n"
+TINY_SENTENCES = "the cat sat .\na dog ran .\nthe red house .\n"
+
+
+def tiny_run(tmp_path, *extra, corpus2=False):
+    """A tiny CPU training run: tiny_model in tmp_path/m, a corpus of three documents, three
+    sentences for evaluation and calibration (s.txt) and, with corpus2, a second corpus
+    (--corpus2 phrases.txt). Returns (arguments for hd.main without --out, followed by extra;
+    the sentences' path; the model's config)."""
+    _, cfg = tiny_model(tmp_path / "m")
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text(TINY_CORPUS)
+    sents = tmp_path / "s.txt"
+    sents.write_text(TINY_SENTENCES)
+    args = ["--base", str(tmp_path / "m"), "--corpus", str(corpus), "--device", "cpu",
+            "--batch", "4", "--long-batch", "2", "--long-min", "8", "--long-tokens", "16",
+            "--max-tokens", "16", "--top-n", "2", "--eval-sentences", str(sents),
+            "--calib-sentences", str(sents)]
+    if corpus2:
+        c2 = tmp_path / "phrases.txt"
+        c2.write_text(TINY_PHRASES)
+        args += ["--corpus2", str(c2)]
+    return args + list(extra), sents, cfg
+
+
 def test_binarizer_sign_and_clipped_straight_through_gradient():
     x = torch.tensor([-3.0, -2.0, -0.5, 0.0, 0.5, 2.0, 2.5], requires_grad=True)
     y = hd.Binarizer.apply(x, 2.0)
@@ -282,19 +309,11 @@ def test_carry_copy_rebuilds_exact_rows(tmp_path):
 
 
 def test_short_training_run_writes_a_complete_artifact(tmp_path):
-    w, cfg = tiny_model(tmp_path / "m")
-    corpus = tmp_path / "corpus.txt"
-    corpus.write_text("the cat sat on the mat .\na dog ran far .\n\nthe big red house .\n"
-                      "a small cat sat .\n\nthe dogs ran on the mat , far .\n")
-    sents = tmp_path / "s.txt"
-    sents.write_text("the cat sat .\na dog ran .\nthe red house .\n")
+    args, sents, cfg = tiny_run(tmp_path)
     out = tmp_path / "out"
-    rc = hd.main(["--base", str(tmp_path / "m"), "--corpus", str(corpus), "--out", str(out),
-                  "--device", "cpu", "--steps", "3,3,3,3", "--batch", "4", "--long-batch", "2",
-                  "--long-min", "8", "--long-tokens", "16", "--max-tokens", "16", "--top-n", "2",
-                  "--eval-sentences", str(sents), "--calib-sentences", str(sents),
-                  "--ref-sentences", str(sents), "--ref-count", "2", "--log-every", "1",
-                  "--rel-weight", "10", "--frag-frac", "0.5"])
+    rc = hd.main(args + ["--out", str(out), "--steps", "3,3,3,3", "--ref-sentences", str(sents),
+                         "--ref-count", "2", "--log-every", "1", "--rel-weight", "10",
+                         "--frag-frac", "0.5"])
     assert rc == 0
     meta = json.loads((out / "had.json").read_text())
     assert meta["format"] == hd.FORMAT_HAD and meta["top_n"] == 2
@@ -323,16 +342,7 @@ def test_init_continues_from_an_artifact(tmp_path):
     """--init: the continued run starts exactly where the artifact ended (its stage-0
     fidelity is the artifact's final one), leaves out stages of 0 steps and records where it
     came from; a tensor the --train set does not train is refused."""
-    tiny_model(tmp_path / "m")
-    corpus = tmp_path / "corpus.txt"
-    corpus.write_text("the cat sat on the mat .\na dog ran far .\n\nthe big red house .\n"
-                      "a small cat sat .\n\nthe dogs ran on the mat , far .\n")
-    sents = tmp_path / "s.txt"
-    sents.write_text("the cat sat .\na dog ran .\nthe red house .\n")
-    common = ["--base", str(tmp_path / "m"), "--corpus", str(corpus), "--device", "cpu",
-              "--batch", "4", "--long-batch", "2", "--long-min", "8", "--long-tokens", "16",
-              "--max-tokens", "16", "--top-n", "2", "--eval-sentences", str(sents),
-              "--calib-sentences", str(sents), "--log-every", "1", "--train", "all"]
+    common, _, _ = tiny_run(tmp_path, "--log-every", "1", "--train", "all")
     a1, a2 = tmp_path / "a1", tmp_path / "a2"
     assert hd.main(common + ["--out", str(a1), "--steps", "2,2,2,2"]) == 0
     assert hd.main(common + ["--out", str(a2), "--steps", "0,0,3,2", "--seed", "2",
@@ -356,31 +366,24 @@ def test_init_continues_from_an_artifact(tmp_path):
         hd.main(common + ["--out", str(tmp_path / "a4"), "--steps", "0,0,1,1"])
 
 
-def checkpoint_run(tmp_path):
+def checkpoint_run(tmp_path, *extra):
     """Arguments of a tiny CPU run that uses every state a checkpoint must hold: long and
     short batches, fragments, a second corpus, the neighbour and memory-bank losses."""
-    tiny_model(tmp_path / "m")
-    corpus = tmp_path / "corpus.txt"
-    corpus.write_text("the cat sat on the mat .\na dog ran far .\n\nthe big red house .\n"
-                      "a small cat sat .\n\nthe dogs ran on the mat , far .\n")
-    c2 = tmp_path / "phrases.txt"
-    c2.write_text("the small dog sat .\n\nthe red cat ran far .\na big house .\n")
-    sents = tmp_path / "s.txt"
-    sents.write_text("the cat sat .\na dog ran .\nthe red house .\n")
-    return ["--base", str(tmp_path / "m"), "--corpus", str(corpus), "--device", "cpu",
-            "--batch", "4", "--long-batch", "2", "--long-min", "8", "--long-tokens", "16",
-            "--max-tokens", "16", "--top-n", "2", "--eval-sentences", str(sents),
-            "--calib-sentences", str(sents), "--log-every", "1", "--train", "all",
-            "--long-frac", "0.4", "--frag-frac", "0.3", "--corpus2", str(c2),
-            "--nn-weight", "1", "--bank-weight", "1", "--bank", "6", "--steps", "3,3,4,3"]
+    args, _, _ = tiny_run(tmp_path, "--log-every", "1", "--train", "all", "--long-frac", "0.4",
+                          "--frag-frac", "0.3", "--nn-weight", "1", "--bank-weight", "1",
+                          "--bank", "6", "--steps", "3,3,4,3", *extra, corpus2=True)
+    return args
 
 
-def test_checkpoint_and_resume_equal_an_uninterrupted_run(tmp_path):
+@pytest.mark.parametrize("ema", ["0", "0.8"])
+def test_checkpoint_and_resume_equal_an_uninterrupted_run(tmp_path, ema):
     """A run stopped at step boundaries (the end of stage 1, then inside stage 3) and resumed
     twice ends with the weights, alphas, loss log and fidelity of the same run in one call,
-    bit for bit; only the last call writes the artifact, and had.json lists the calls."""
+    bit for bit; only the last call writes the artifact, and had.json lists the calls. With
+    --ema the second stop falls after the average has started (step 7): its state goes
+    through the checkpoint, and a resume with another decay is refused."""
     from safetensors.torch import load_file
-    common = checkpoint_run(tmp_path)
+    common = checkpoint_run(tmp_path, "--ema", ema)
     full, ck = tmp_path / "full", ["--checkpoint", str(tmp_path / "ck")]
     assert hd.main(common + ["--out", str(full)]) == 0
     outs = [tmp_path / f"call{i}" for i in (1, 2, 3)]
@@ -390,6 +393,13 @@ def test_checkpoint_and_resume_equal_an_uninterrupted_run(tmp_path):
         assert f"checkpoint at step {k} of 13" in (o / "train.log").read_text()
         assert sorted(p.name for p in o.iterdir()) == ["train.log"]   # no artifact yet
     assert (tmp_path / "ck" / hd.CKPT_FILE).is_file()
+    state = torch.load(tmp_path / "ck" / hd.CKPT_FILE, weights_only=False)
+    if ema == "0":
+        assert state["ema"] is None and "ema" not in state["run"]
+    else:
+        assert state["ema"]["n"] == 2 and len(state["ema"]["avg"]) == len(state["tensors"]) + 1
+        with pytest.raises(SystemExit, match="another run"):
+            hd.main(common + ["--ema", "0.9"] + ck + ["--out", str(tmp_path / "x"), "--resume"])
     assert hd.main(common + ck + ["--out", str(outs[2]), "--resume"]) == 0
     done = outs[2]
     t1, t2 = (load_file(str(d / "had_minilm.safetensors")) for d in (full, done))
@@ -410,6 +420,9 @@ def test_checkpoint_and_resume_equal_an_uninterrupted_run(tmp_path):
     log = (done / "train.log").read_text()    # the whole run's log
     assert "checkpoint at step 3 of 13" in log and "resumed at step 8 of 13" in log
     assert log.count("fidelity after stage") == 5
+    raw = {r["stage"] for r in m2["fidelity"] if r["set"].startswith("raw_")}
+    assert raw == (set() if ema == "0" else {3, 4})
+    assert m2["recipe"]["ema"] == float(ema)
 
 
 def test_resume_refuses_another_run(tmp_path):
@@ -423,7 +436,7 @@ def test_resume_refuses_another_run(tmp_path):
     other = tmp_path / "corpus-other.txt"
     other.write_text("the cat sat .\n")
     i_corpus = common.index("--corpus") + 1
-    for change in (["--lr", "2e-4"], ["--steps", "3,3,4,4"], ["--seed", "2"],
+    for change in (["--lr", "2e-4"], ["--steps", "3,3,4,4"], ["--seed", "2"], ["--ema", "0.9"],
                    common[:i_corpus] + [str(other)] + common[i_corpus + 1:]):
         args = change if change[0] == "--base" else common + change
         with pytest.raises(SystemExit, match="another run"):
@@ -439,6 +452,80 @@ def test_resume_refuses_another_run(tmp_path):
     meta = json.loads((tmp_path / "c" / "had.json").read_text())
     assert [c["steps"] for c in meta["calls"]] == [[0, 0], [0, 13]]
     assert {r["stage"] for r in meta["fidelity"]} == {0, 1, 2, 3, 4}
+
+
+def test_ema_is_the_exponential_average_from_its_first_update():
+    """Ema: a copy at the first update, then decay * avg + (1 - decay) * x; a state saved
+    and loaded continues the same average."""
+    xs = [[torch.tensor([1.0, -2.0]), torch.tensor(3.0)],
+          [torch.tensor([5.0, 0.0]), torch.tensor(-1.0)],
+          [torch.tensor([2.0, 4.0]), torch.tensor(0.5)]]
+    d = 0.75
+    e = hd.Ema(d)
+    assert e.state() is None
+    e.update(xs[0])
+    assert all(torch.equal(a, x) for a, x in zip(e.avg, xs[0]))
+    assert all(a.data_ptr() != x.data_ptr() for a, x in zip(e.avg, xs[0]))   # a copy
+    e.update(xs[1])
+    e2 = hd.Ema(d)
+    e2.load(e.state(), "cpu")
+    for ex in (e, e2):
+        ex.update(xs[2])
+        assert ex.n == 3
+        for i in range(2):
+            want = d * d * xs[0][i] + d * (1 - d) * xs[1][i] + (1 - d) * xs[2][i]
+            assert torch.allclose(ex.avg[i], want, atol=1e-6)
+    assert all(torch.equal(a, b) for a, b in zip(e.avg, e2.avg))
+
+
+def test_ema_leaves_training_unchanged_and_is_the_artifact(tmp_path):
+    """--ema 0 (the default) is the recipe without an average, the same bytes; with --ema the
+    training is the same (loss log, fidelity of stages 0-2, and the raw_* rows of stages 3-4
+    equal the plain run's rows), while the artifact holds the average: its tensors differ
+    from the plain run's, and its own fidelity is the stage-4 row of had.json."""
+    from safetensors.torch import load_file
+    common, sents, _ = tiny_run(tmp_path, "--log-every", "1", "--train", "all", "--lr", "1e-2",
+                                "--steps", "2,2,4,3")
+    runs = {name: tmp_path / name for name in ("plain", "zero", "ema")}
+    assert hd.main(common + ["--out", str(runs["plain"])]) == 0
+    assert hd.main(common + ["--out", str(runs["zero"]), "--ema", "0"]) == 0
+    assert hd.main(common + ["--out", str(runs["ema"]), "--ema", "0.7"]) == 0
+    t = {k: load_file(str(d / "had_minilm.safetensors")) for k, d in runs.items()}
+    m = {k: json.loads((d / "had.json").read_text()) for k, d in runs.items()}
+    assert (runs["plain"] / "had_minilm.safetensors").read_bytes() == \
+        (runs["zero"] / "had_minilm.safetensors").read_bytes()
+    assert m["plain"]["fidelity"] == m["zero"]["fidelity"] and m["plain"]["alpha"] == m["zero"]["alpha"]
+    assert m["zero"]["recipe"]["ema"] == 0 and m["ema"]["recipe"]["ema"] == 0.7
+    assert "EMA" not in (runs["zero"] / "train.log").read_text()
+
+    def curve(d):                # train_log.csv without the seconds column
+        return [l.split(",")[:-1] for l in (d / "train_log.csv").read_text().splitlines()]
+    assert curve(runs["plain"]) == curve(runs["ema"])
+    plain = {(r["stage"], r["set"]): r for r in m["plain"]["fidelity"]}
+    ema = {(r["stage"], r["set"]): r for r in m["ema"]["fidelity"]}
+    for (st, name), r in plain.items():
+        if st <= 2:
+            assert ema[(st, name)] == r
+        else:
+            assert ema[(st, "raw_" + name)] == {**r, "set": "raw_" + name}
+    assert set(ema) == set(plain) | {(st, "raw_" + n) for st, n in plain if st >= 3}
+    assert any(not torch.equal(t["plain"][k], t["ema"][k]) for k in t["plain"])
+    assert m["plain"]["alpha"] != m["ema"]["alpha"]
+    log = (runs["ema"] / "train.log").read_text()
+    assert "fidelity after stage 4 (EMA)" in log and "raw weights after stage 4" in log
+    # the artifact is what the stage-4 rows measured
+    dev = torch.device("cpu")
+    enc, heads, meta = hd.load_artifact(str(runs["ema"]), str(tmp_path / "m"), dev)
+    wt, cfg = hd.load_base(str(tmp_path / "m"), dev)
+    tok = hd.make_tokenizer(str(tmp_path / "m"))
+    ev = hd.Evaluator(hd.Encoder(wt, cfg), tok, {"eval": (hd.read_lines(str(sents)), 16, 2)},
+                      dev)
+    got = ev.run(enc, heads)["eval"]
+    want = ema[(4, "eval")]
+    for k in ("cos_mean", "cos_min", "nn_agree"):
+        assert got[k] == pytest.approx(want[k], abs=1e-6)
+    with pytest.raises(SystemExit):          # a decay must be below 1
+        hd.main(common + ["--out", str(tmp_path / "bad"), "--ema", "1"])
 
 
 class FakeTok:
@@ -532,19 +619,9 @@ def test_corpus2_gives_single_sentences_for_its_share_of_short_samples(tmp_path)
     old = [spb.fragment(cont) if r2.random() < a.frag_frac else spb.short() for _ in range(200)]
     assert new == old
     # a short run records the second corpus in had.json
-    tiny_model(tmp_path / "m")
-    corpus = tmp_path / "corpus.txt"
-    corpus.write_text("the cat sat on the mat .\na dog ran far .\n\nthe big red house .\n")
-    c2 = tmp_path / "phrases.txt"
-    c2.write_text("the small dog sat .\n\nthe red cat ran far .\na big house .\n")
-    sents = tmp_path / "s.txt"
-    sents.write_text("the cat sat .\na dog ran .\nthe red house .\n")
+    args, _, _ = tiny_run(tmp_path, "--steps", "2,2,2,2", "--corpus2-frac", "0.7", corpus2=True)
     out = tmp_path / "out"
-    assert hd.main(["--base", str(tmp_path / "m"), "--corpus", str(corpus), "--out", str(out),
-                    "--device", "cpu", "--steps", "2,2,2,2", "--batch", "4", "--long-batch",
-                    "2", "--long-min", "8", "--long-tokens", "16", "--max-tokens", "16",
-                    "--top-n", "2", "--eval-sentences", str(sents), "--calib-sentences",
-                    str(sents), "--corpus2", str(c2), "--corpus2-frac", "0.7"]) == 0
+    assert hd.main(args + ["--out", str(out)]) == 0
     meta = json.loads((out / "had.json").read_text())
     assert meta["corpus2"]["sentences"] == 3 and meta["corpus2"]["documents"] == 2
     assert meta["corpus2"]["frac"] == 0.7 and meta["recipe"]["corpus2_frac"] == 0.7
