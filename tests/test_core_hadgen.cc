@@ -225,7 +225,7 @@ TEST_P(HadgenLint, VerilatorWallAndIcarus)
     }
     // the instrumentation is sim/'s, written from the manifest: hadgen writes none
     EXPECT_FALSE(hgt::exists(d + "/rtl/" + std::string(c.prefix) + "_probes.v"));
-    std::string probes = d + "/probes.v";
+    std::string probes = d + "/" + std::string(c.prefix) + "_probes.v"; // named after its module (-Wall)
     Result pw = hgt::run_cmd(hsprobes() + " --rtl " + d + "/rtl --out " + probes);
     ASSERT_EQ(pw.status, 0) << pw.out;
     EXPECT_EQ(pw.out, std::string(c.prefix) + "_probes\n");
