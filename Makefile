@@ -18,8 +18,8 @@ WARN_C     := -Wall -Wextra -Wshadow -Wconversion -Wundef -Wmissing-prototypes \
               -Wstrict-prototypes -Wpointer-arith -Wcast-qual -Wformat=2 -Werror
 WARN_CXX   := -Wall -Wextra -Wshadow -Wundef -Werror
 OPT        ?= -O2 -g
-CFLAGS_HG  := -std=gnu11 $(OPT) $(WARN_C) -Igen -Isw/golden -Isw/model -Isw/run -Isim -Isim/sys
-CXXFLAGS_HG:= -std=c++17 $(OPT) $(WARN_CXX) -Igen -Isw/golden -Isw/model -Isw/run -Isim -Isim/sys
+CFLAGS_HG  := -std=gnu11 $(OPT) $(WARN_C) -Igen -Isw/base -Isw/golden -Isw/model -Isw/run -Isim -Isim/sys
+CXXFLAGS_HG:= -std=c++17 $(OPT) $(WARN_CXX) -Igen -Isw/base -Isw/golden -Isw/model -Isw/run -Isim -Isim/sys
 # Sanitizer flags, set by make test-asan (tests/tests.mk) for its own build folder: they join
 # every compile and link of project code. They never reach the simulation models hs_open
 # builds at run time (sim/hs_build.sh runs its own compiler), hence the unexport.
@@ -48,8 +48,10 @@ $(BUILD)/lib/%.a:
 # The libraries, one per part of the tool, each object in exactly one. A program links the
 # ones it needs in this order (a library before those it uses):
 #   libhgrun (sw/ layer runner) libhgmodel (sw/ model files, tokenizer, encoder)
-#   libhgsim (sim/) libhggolden (sw/ golden model) libhggen (gen/ but hadgen's main);
+#   libhgsim (sim/) libhggolden (sw/ golden model) libhggen (gen/ but hadgen's main)
+#   libhgbase (sw/base/: the core configuration, safe files, number parsing);
 #   libhgsynth (synth/src/ but hgsynth's main) stands alone.
+BASE_LIB    := $(BUILD)/lib/libhgbase.a
 GEN_LIB     := $(BUILD)/lib/libhggen.a
 GOLD_LIB    := $(BUILD)/lib/libhggolden.a
 SIM_LIB     := $(BUILD)/lib/libhgsim.a

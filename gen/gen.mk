@@ -1,11 +1,11 @@
 # gen/ — the hadgen RTL generator.
 
 HADGEN      := $(BUILD)/bin/hadgen
-# The core types, from the list hadgen is built from (gen/hg_cores.def; scripts and tests
+# The core types, from the list hadgen is built from (sw/base/hg_cores.def; scripts and tests
 # ask hadgen --list-cores). Every make variable that lists core types defaults to this.
-HG_CORES    := $(shell awk -F'"' '/^HG_CORE/ {print $$2}' gen/hg_cores.def)
-GEN_SRCS    := gen/hg_emit.c gen/hg_emit_blocks.c gen/hg_emit_av.c gen/hg_emit_top.c gen/hg_emit_manifest.c \
-               gen/hg_config.c gen/hg_util.c gen/hg_file.c
+HG_CORES    := $(shell awk -F'"' '/^HG_CORE/ {print $$2}' sw/base/hg_cores.def)
+# The emitter (libhggen); the configuration it emits is sw/base's (libhgbase).
+GEN_SRCS    := gen/hg_emit.c gen/hg_emit_blocks.c gen/hg_emit_av.c gen/hg_emit_top.c gen/hg_emit_manifest.c
 GEN_OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(GEN_SRCS))
 
 .PHONY: hadgen
@@ -15,7 +15,7 @@ $(GEN_LIB): $(GEN_OBJS)
 # the emitter reads the hand-written blocks from rtl/src of this tree ($HADGEN_RTL_SRC overrides)
 $(BUILD)/obj/gen/hg_emit.o: EXTRA_CFLAGS = -DHG_SRC_DIR='"$(CURDIR)"'
 
-$(HADGEN): $(BUILD)/obj/gen/hadgen.o $(GEN_LIB)
+$(HADGEN): $(BUILD)/obj/gen/hadgen.o $(GEN_LIB) $(BASE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 

@@ -1,7 +1,7 @@
 /*
  * hg_emit_top.c — the core's top, <prefix>_core: the hand-written core (rtl/src/hg_core_topn.v
  * for the top-N cores, hg_core_dense.v for the baseline) with this configuration's values,
- * which hadgen derives (gen/hg_config.c), and the units inside it for the manifest.
+ * which hadgen derives (sw/base/hg_config.c), and the units inside it for the manifest.
  */
 #include "hg_emit_int.h"
 

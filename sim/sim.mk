@@ -24,7 +24,7 @@ $(HX_VPI): sim/hx_vpi.c | deps
 # with --sc in a SystemC model with K/V buffers, DMA and DRAM; built per configuration at run
 # time by sim/sys/ss_build.sh, like the bare cores' simulations).
 HGSYS       := $(BUILD)/bin/hgsys
-$(HGSYS): $(BUILD)/obj/sim/sys/hgsys.o $(SIM_LIB) $(GOLD_LIB) $(GEN_LIB)
+$(HGSYS): $(BUILD)/obj/sim/sys/hgsys.o $(SIM_LIB) $(GOLD_LIB) $(GEN_LIB) $(BASE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm -ldl
 -include $(BUILD)/obj/sim/sys/hgsys.d
@@ -41,7 +41,7 @@ HGXSIM      := $(BUILD)/bin/hgxsim
 HSPROBES    := $(BUILD)/bin/hsprobes
 $(BUILD)/bin/hgsim $(BUILD)/bin/hgsim_bench $(BUILD)/bin/hgxsim $(BUILD)/bin/hsprobes: $(BUILD)/bin/%: \
     $(BUILD)/obj/sim/%.o $(SIM_LIB) \
-    $(GOLD_LIB) $(GEN_LIB)
+    $(GOLD_LIB) $(GEN_LIB) $(BASE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm -ldl
 

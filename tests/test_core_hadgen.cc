@@ -91,7 +91,7 @@ TEST(Hadgen, HelpListsEveryOption)
         EXPECT_NE(r.out.find(o), std::string::npos) << o;
 }
 
-// One list of core types (gen/hg_cores.def): hadgen --list-cores, the C API, make's HG_CORES,
+// One list of core types (sw/base/hg_cores.def): hadgen --list-cores, the C API, make's HG_CORES,
 // the backends of the layer runner, the help text and the error message all give it.
 TEST(Hadgen, ListCoresIsTheOneListOfCoreTypes)
 {
@@ -112,7 +112,7 @@ TEST(Hadgen, ListCoresIsTheOneListOfCoreTypes)
     EXPECT_EQ(mk.out, names + "\n");
     EXPECT_NE(hgt::run_cmd(hadgen() + " --help").out.find("--core TYPE          " + bars), std::string::npos);
     std::string help = hgt::run_cmd(hadgen() + " --help").out;
-    for (int k = 0; k < HG_NCORES; k++) // each type with its one-line summary (gen/hg_cores.def)
+    for (int k = 0; k < HG_NCORES; k++) // each type with its one-line summary (sw/base/hg_cores.def)
         EXPECT_NE(help.find("  " + cores[k] + std::string(20 - cores[k].size(), ' ') + " " +
                             hg_core_summary((hg_core_kind)k)),
                   std::string::npos)

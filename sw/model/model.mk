@@ -51,7 +51,7 @@ deps-model:
 
 $(MODEL_LIB): $(MODEL_OBJS)
 
-$(ENC_DEMO): $(BUILD)/obj/sw/model/enc_demo.o $(MODEL_LIB) $(GEN_LIB)
+$(ENC_DEMO): $(BUILD)/obj/sw/model/enc_demo.o $(MODEL_LIB) $(BASE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ $(MODEL_LIBS)
 

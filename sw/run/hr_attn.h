@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 /* float, float-had, then golden-<core>, rtl-<core> and sys-<core> for every core type of
-   gen/hg_cores.def in its order (HR_GOLDEN_HAD, ..., HR_SYS_I8TOPN). */
+   sw/base/hg_cores.def in its order (HR_GOLDEN_HAD, ..., HR_SYS_I8TOPN). */
 typedef enum {
     HR_FLOAT = 0,
     HR_FLOAT_HAD,

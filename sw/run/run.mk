@@ -16,7 +16,7 @@ RUN_OBJS    := $(patsubst sw/%.c,$(BUILD)/obj/sw/%.o,$(RUN_SRCS))
 HADRUN      := $(BUILD)/bin/hadrun
 HADMODEL    := $(BUILD)/bin/hadmodel
 # What the runner links against: model (encoder, tokenizer), simulator (+ golden model).
-RUN_DEPLIBS := $(MODEL_LIB) $(SIM_LIB) $(GOLD_LIB) $(GEN_LIB)
+RUN_DEPLIBS := $(MODEL_LIB) $(SIM_LIB) $(GOLD_LIB) $(GEN_LIB) $(BASE_LIB)
 RUN_LIBS    := -lcjson -lcrypto -lm -ldl
 
 # Sentences and repeats of the benchmark.

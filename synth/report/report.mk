@@ -1,9 +1,9 @@
 # synth/report/ — `make report`: real text -> cores -> synthesis/power -> comparison.
 HGREPORT := $(BUILD)/bin/hgreport
 
-# rp_util reads and writes files through gen/hg_file (regular files within a limit; outputs
-# through a temporary name)
-RP_OBJS  := $(BUILD)/obj/synth/report/rp_util.o $(GEN_LIB)
+# rp_util reads and writes files through sw/base/hg_file (regular files within a limit;
+# outputs through a temporary name)
+RP_OBJS  := $(BUILD)/obj/synth/report/rp_util.o $(BASE_LIB)
 $(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(BUILD)/obj/synth/report/rp_system.o \
              $(BUILD)/obj/synth/report/rp_nk.o $(BUILD)/obj/synth/report/rp_qps.o \
              $(BUILD)/obj/synth/report/rp_cam.o $(BUILD)/obj/synth/report/rp_glitch.o \

@@ -54,7 +54,7 @@ REPORT_GLITCH_CYCLES=${REPORT_GLITCH_CYCLES:-160}   # query cycles of the glitch
 REPORT_GLITCH_SAMPLE=${REPORT_GLITCH_SAMPLE:-1}     # instances per module simulated with timing
 REPORT_NOISE_SALTS=${REPORT_NOISE_SALTS:-"1 2 3 4"} # SYN_SALT of the noise step's repeats
 HADGEN=${HADGEN:-$BUILD/bin/hadgen}
-mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (gen/hg_cores.def)
+mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (sw/base/hg_cores.def)
 [ ${#CORES[@]} -gt 0 ] || { echo "report: '$HADGEN --list-cores' gave no core types" >&2; exit 2; }
 mkdir -p "$R"
 

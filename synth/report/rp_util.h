@@ -10,7 +10,7 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
-/* Core types: gen/hg_config's list (index = hg_core_kind). */
+/* Core types: sw/base/hg_config's list (index = hg_core_kind). */
 #define RP_NCORES       HG_NCORES
 #define RP_CORE_NAME(i) hg_core_name((hg_core_kind)(i))
 extern const char *rp_prog; /* program name in messages */

@@ -28,26 +28,26 @@ FUZZ_TARGETS       ?= $(FUZZ_ALL)
 # Sanitizers: every report ends the run (a finding), none is only printed.
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN_C) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
-               -Igen -Isw/golden -Isw/model -Isw/run -Isim -Isynth/src -Isynth/report -Itests/fuzz
+               -Igen -Isw/base -Isw/golden -Isw/model -Isw/run -Isim -Isynth/src -Isynth/report -Itests/fuzz
 
 # Sources of each target besides tests/fuzz/fz_<name>.c and fz_util.c (GEN_SRCS: gen/gen.mk,
-# the generator's library).
-FZ_GEN      := gen/hg_config.c gen/hg_util.c gen/hg_file.c
+# the emitter; FZ_BASE: sw/base, the base library).
+FZ_BASE      := sw/base/hg_config.c sw/base/hg_util.c sw/base/hg_file.c
 FZ_SYNTH    := $(filter-out synth/src/hgsynth.c,$(wildcard synth/src/*.c))
-FZ_SRCS_hadgen        := $(GEN_SRCS) gen/hadgen.c
-FZ_SRCS_safetensors   := $(FZ_GEN) sw/model/st_safetensors.c
-FZ_SRCS_bert_config   := $(FZ_GEN) sw/model/bert_config.c
-FZ_SRCS_vocab         := $(FZ_GEN) sw/model/tok_wordpiece.c
-FZ_SRCS_sentences     := $(FZ_GEN) sw/model/tok_wordpiece.c sw/run/hr_corpus.c
-FZ_SRCS_hgsim_vectors := $(FZ_GEN) sw/golden/hm_golden.c sim/hs_vec.c
-FZ_SRCS_manifest      := $(GEN_SRCS) synth/src/sy_manifest.c synth/src/sy_util.c synth/src/sy_io.c \
+FZ_SRCS_hadgen        := $(GEN_SRCS) $(FZ_BASE) gen/hadgen.c
+FZ_SRCS_safetensors   := $(FZ_BASE) sw/model/st_safetensors.c
+FZ_SRCS_bert_config   := $(FZ_BASE) sw/model/bert_config.c
+FZ_SRCS_vocab         := $(FZ_BASE) sw/model/tok_wordpiece.c
+FZ_SRCS_sentences     := $(FZ_BASE) sw/model/tok_wordpiece.c sw/run/hr_corpus.c
+FZ_SRCS_hgsim_vectors := $(FZ_BASE) sw/golden/hm_golden.c sim/hs_vec.c
+FZ_SRCS_manifest      := $(GEN_SRCS) $(FZ_BASE) synth/src/sy_manifest.c synth/src/sy_util.c synth/src/sy_io.c \
                          sim/hs_probes.c
 FZ_SRCS_liberty       := synth/src/sy_lib.c synth/src/sy_cells.c synth/src/sy_bool.c synth/src/sy_util.c \
                          synth/src/sy_io.c
 FZ_SRCS_netlist       := synth/src/sy_netlist.c synth/src/sy_util.c synth/src/sy_io.c
 # synth_reports and summary include the command's source (its readers are static to it).
 FZ_SRCS_synth_reports := $(filter-out synth/src/sy_cmd_summary.c,$(FZ_SYNTH))
-FZ_SRCS_summary       := synth/report/rp_util.c $(FZ_GEN)
+FZ_SRCS_summary       := synth/report/rp_util.c $(FZ_BASE)
 
 FUZZ_BINS := $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fz_$(t))
 

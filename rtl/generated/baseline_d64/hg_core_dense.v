@@ -15,8 +15,8 @@
 // maximum is found while scoring, the scores wait in a double-buffered score memory), dense
 // AV, normalization. Pipeline: score (ceil(n_k / P) cycles) | AV (ceil(n_k / P)) | norm
 // (CR + CM). The derived widths the units need (score, accumulator, weight sum, normalizer
-// schedule) are parameters: hadgen computes them (gen/hg_config.c) and writes them into the
-// core's top, <prefix>_core; the register addresses are those of gen/hg_config.h.
+// schedule) are parameters: hadgen computes them (sw/base/hg_config.c) and writes them into the
+// core's top, <prefix>_core; the register addresses are those of sw/base/hg_config.h.
 `default_nettype none
 
 module hg_core_dense #(

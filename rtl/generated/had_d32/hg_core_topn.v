@@ -17,8 +17,8 @@
 //          sparse AV, normalization.
 // Pipeline: score + select (ceil(n_k / P) cycles) | AV (ceil(N / R)) | norm (CR + CM).
 // The derived widths the units need (score, accumulator, weight sum, normalizer schedule)
-// are parameters: hadgen computes them (gen/hg_config.c) and writes them into the core's
-// top, <prefix>_core; the register addresses are those of gen/hg_config.h.
+// are parameters: hadgen computes them (sw/base/hg_config.c) and writes them into the core's
+// top, <prefix>_core; the register addresses are those of sw/base/hg_config.h.
 `default_nettype none
 
 module hg_core_topn #(

@@ -16,7 +16,7 @@
 // i mod P, row i / P of the K memory and at address i of a flat V memory; keys beyond L are
 // dropped. Int8 cores (EXP = 1) hold the exp multiplier and shift; the HAD core (ETAB = 1)
 // decodes writes of its exp table, entries 0..D at A_ETAB + i, saturated at 2^WB (weight
-// 1.0). The register addresses are parameters (gen/hg_config.h defines them).
+// 1.0). The register addresses are parameters (sw/base/hg_config.h defines them).
 `default_nettype none
 
 module hg_cfg_load #(

@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-/* The core types (gen/hg_cores.def): HG_CORE_HAD, HG_CORE_BASELINE, HG_CORE_I8TOPN, and
+/* The core types (sw/base/hg_cores.def): HG_CORE_HAD, HG_CORE_BASELINE, HG_CORE_I8TOPN, and
    HG_NCORES, their number. */
 typedef enum {
 #define HG_CORE(kind, name, short_name, summary) HG_CORE_##kind,
