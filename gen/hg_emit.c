@@ -388,11 +388,7 @@ int hg_emit_generated_name(const char *name)
         if (n < k + 4 || strcmp(name + n - 2, ".v") != 0 || name[n - k - 3] != '_' ||
             strncmp(name + n - k - 2, mod_suffixes[i], k) != 0)
             continue;
-        size_t p = n - k - 3; /* prefix length */
-        int ok = p >= 1 && p <= HG_PREFIX_MAX && ((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_');
-        for (size_t j = 1; ok && j < p; j++)
-            ok = (name[j] >= 'a' && name[j] <= 'z') || (name[j] >= '0' && name[j] <= '9') || name[j] == '_';
-        if (ok) return 1;
+        if (hg_cfg_prefix_ok(name, n - k - 3)) return 1;
     }
     return 0;
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# hs_build.sh RTL_DIR OUT_DIR [plain|trace|capture]
+# HS_PROBES=FILE hs_build.sh RTL_DIR OUT_DIR [plain|trace|capture]
 # Builds the Verilator simulation of one generated core (RTL_DIR holds manifest.json and
 # filelist.f from hadgen) into OUT_DIR/libhs.so, with the shim in this folder and the core's
-# probes, OUT_DIR/probes.v (written from the manifest by hs_sim.c, or by hsprobes).
+# probes, FILE (written from the manifest by hs_sim.c, which names it, or by hsprobes).
 set -euo pipefail
 rtl=$(cd "$1" && pwd)
 out=$2
@@ -10,8 +10,8 @@ variant=${3:-plain}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/hs_lib.sh"
 hs_core "$rtl"
-hs_probes=$out/probes.v
-[ -f "$hs_probes" ] || { echo "hs_build: no probes $hs_probes (write them: hsprobes --rtl $1 --out $hs_probes)" >&2; exit 2; }
+hs_probes=${HS_PROBES:-}
+[ -n "$hs_probes" ] && [ -f "$hs_probes" ] || { echo "hs_build: HS_PROBES='$hs_probes': not a file (write the probes with hsprobes --rtl $1 --out FILE and pass HS_PROBES=FILE)" >&2; exit 2; }
 
 vflags=()
 defs=(-DHS_TOP="$hs_top")

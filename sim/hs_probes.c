@@ -39,15 +39,6 @@ typedef struct {
     size_t errlen;
 } walk;
 
-static int is_ident(const char *s)
-{
-    if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_')) return 0;
-    for (s++; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return 0;
-    return 1;
-}
-
 /* A cell path: identifiers, each with an optional [index], joined by dots. */
 static int is_cell(const char *s)
 {
@@ -63,7 +54,7 @@ static int is_cell(const char *s)
             if (d == 0 || d > 6 || strcmp(br + 1 + d, "]") != 0) return 0;
             *br = '\0';
         }
-        if (!is_ident(part)) return 0;
+        if (!hg_is_ident(part)) return 0;
         s += k;
         if (*s == '.' && !*++s) return 0;
     }
@@ -98,7 +89,7 @@ static int check_ports(walk *w, const cJSON *m, const char *name)
     cJSON_ArrayForEach(p, ports)
     {
         const cJSON *wd = cJSON_GetObjectItemCaseSensitive(p, "width");
-        if (!is_ident(str_of(p, "name")) || !cJSON_IsNumber(wd) || wd->valuedouble < 1 ||
+        if (!hg_is_ident(str_of(p, "name")) || !cJSON_IsNumber(wd) || wd->valuedouble < 1 ||
             wd->valuedouble > MAX_WIDTH || wd->valuedouble != (int)wd->valuedouble) {
             hg_errf(w->err, w->errlen,
                     "%s: unit %s: a port needs a \"name\" (an identifier) and a \"width\" (an integer "
@@ -114,7 +105,7 @@ static int check_ports(walk *w, const cJSON *m, const char *name)
 static int walk_unit(walk *w, const cJSON *m, const char *path, int depth)
 {
     const char *name = str_of(m, "name");
-    if (!is_ident(name)) {
+    if (!hg_is_ident(name)) {
         hg_errf(w->err, w->errlen, "%s: a unit's \"name\" must be an identifier", w->file);
         return -1;
     }
@@ -350,7 +341,7 @@ int hs_probes_write(const char *rtl_dir, const char *path, char *module, size_t 
     int rc = -1;
     if (!root)
         hg_errf(err, errlen, "%s: not valid JSON", file);
-    else if (!is_ident(w.prefix) || !tm || (command && strchr(command, '\n')))
+    else if (!hg_is_ident(w.prefix) || !tm || (command && strchr(command, '\n')))
         hg_errf(err, errlen,
                 "%s: needs \"params\".\"prefix\" (an identifier: got '%s'), a \"top\" that is a unit of "
                 "\"modules\" (got '%s') and a one-line \"command\"",

@@ -18,7 +18,8 @@
 #include <stddef.h>
 
 /* The probes' file in every simulation build folder, beside the core's RTL (rtl/): hs_sim.c
-   writes it before the model is built, and hs_build.sh binds it to the top. */
+   writes it before the model is built and names it to hs_build.sh (HS_PROBES), which binds
+   it to the top. */
 #define HS_PROBES_FILE "probes.v"
 
 #ifdef __cplusplus

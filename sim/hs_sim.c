@@ -183,9 +183,10 @@ static uint64_t read_stamp(const char *dir)
     return v;
 }
 
-/* Generates the RTL of c into dir/rtl and builds dir/ARTIFACT with SCRIPT (relative to the
-   source tree; called as SCRIPT RTL_DIR OUT_DIR ARGS) unless the stamp says it was built from
-   identical RTL. Serialized across processes by a lock file. */
+/* Generates the RTL of c into dir/rtl and its probes into dir/HS_PROBES_FILE, and builds
+   dir/ARTIFACT with SCRIPT (relative to the source tree; called as HS_PROBES=<the probes>
+   SCRIPT RTL_DIR OUT_DIR ARGS) unless the stamp says it was built from identical RTL.
+   Serialized across processes by a lock file. */
 static int ensure_built(const hg_cfg *c, const char *dir, const char *script, const char *const *deps,
                         const char *args_tail, const char *artifact, int quiet, char *err, size_t n)
 {
@@ -208,14 +209,15 @@ static int ensure_built(const hg_cfg *c, const char *dir, const char *script, co
     snprintf(cmdline, sizeof cmdline, "hadgen %s", args);
     int rc = hg_emit_core(c, rtl, cmdline, err, n);
     /* the instrumentation, from the manifest: beside the RTL, which is hadgen's alone */
-    joinp(path, sizeof path, dir, HS_PROBES_FILE);
-    if (rc == 0) rc = hs_probes_write(rtl, path, NULL, 0, err, n);
-    uint64_t h = rc == 0 ? rtl_hash(rtl, path, deps) : 0;
+    char probes[4096];
+    joinp(probes, sizeof probes, dir, HS_PROBES_FILE);
+    if (rc == 0) rc = hs_probes_write(rtl, probes, NULL, 0, err, n);
+    uint64_t h = rc == 0 ? rtl_hash(rtl, probes, deps) : 0;
     joinp(path, sizeof path, dir, artifact);
     if (rc == 0 && (read_stamp(dir) != h || access(path, R_OK) != 0)) {
         if (!quiet) fprintf(stderr, "hs: building %s simulation (%s) ...\n", cmdline, artifact);
-        snprintf(cmd, sizeof cmd, "'%s/%s' '%s' '%s' %s > '%s/build.log' 2>&1", HG_SRC_DIR, script, rtl, dir,
-                 args_tail, dir);
+        snprintf(cmd, sizeof cmd, "HS_PROBES='%s' '%s/%s' '%s' '%s' %s > '%s/build.log' 2>&1", probes,
+                 HG_SRC_DIR, script, rtl, dir, args_tail, dir);
         int st = system(cmd);
         if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
             hg_errf(err, n, "building the simulation of '%s' failed; see %s/build.log", cmdline, dir);

@@ -146,12 +146,17 @@ static int check_range(char *err, size_t n, const char *opt, int v, int lo, int 
     return bad(err, n, opt, v, what);
 }
 
-static int check_prefix(const char *p, char *err, size_t n)
+int hg_cfg_prefix_ok(const char *p, size_t len)
 {
-    size_t len = strlen(p);
     int ok = len >= 1 && len <= HG_PREFIX_MAX && ((p[0] >= 'a' && p[0] <= 'z') || p[0] == '_');
     for (size_t i = 1; ok && i < len; i++)
         ok = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '_';
+    return ok;
+}
+
+static int check_prefix(const char *p, char *err, size_t n)
+{
+    int ok = hg_cfg_prefix_ok(p, strlen(p));
     if (!ok)
         snprintf(err, n,
                  "--prefix '%s': must be 1..%d characters of [a-z0-9_], starting with"

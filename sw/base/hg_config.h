@@ -92,6 +92,10 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t er
 /* Writes the options that reproduce c ("--core had --d 64 ...") into buf. */
 void hg_cfg_args(const hg_cfg *c, char *buf, size_t n);
 
+/* 1 if the len characters at p are a valid module prefix (--prefix): 1..HG_PREFIX_MAX of
+   [a-z0-9_], not starting with a digit; else 0. */
+int hg_cfg_prefix_ok(const char *p, size_t len);
+
 /* Validates the user fields of c and computes the derived ones. On error returns -1 and
    writes into err (size errlen) a message naming the option (as on the hadgen command
    line), the value and what is allowed; c's derived fields are then unspecified. */

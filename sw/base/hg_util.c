@@ -69,3 +69,12 @@ void hg_die_usage(const char *prog, const char *fmt, ...)
     va_end(ap);
     exit(2);
 }
+
+int hg_is_ident(const char *s)
+{
+    if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_')) return 0;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}

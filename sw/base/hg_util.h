@@ -17,6 +17,9 @@ void hg_errf(char *err, size_t n, const char *fmt, ...) __attribute__((format(pr
 /* Bad input of a command-line tool: "<prog>: <message>" on stderr, then exit 2. */
 void hg_die_usage(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
+/* 1 if s is an identifier of Verilog and C, [A-Za-z_][A-Za-z0-9_]*; else 0 (NULL too). */
+int hg_is_ident(const char *s);
+
 /* Strict number parsing: the whole string is one decimal number, with no white space, no
    hexadecimal, inf or nan. */
 
