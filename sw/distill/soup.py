@@ -48,7 +48,10 @@ def load(d):
             meta = json.load(f)
     except (OSError, ValueError) as e:
         fail(f"{meta_path}: {e}")
-    weights = os.path.join(d, str(meta.get("weights", "")))
+    name = meta.get("weights")
+    if not isinstance(name, str) or not name or os.path.basename(name) != name or name in (".", ".."):
+        fail(f"{meta_path}: 'weights' must name a file in the artifact directory, got {name!r}")
+    weights = os.path.join(d, name)
     try:
         tensors = load_file(weights)
     except Exception as e:  # safetensors raises its own error types

@@ -57,6 +57,16 @@ def test_soup_refuses_other_students_one_artifact_and_an_occupied_out(tmp_path, 
         soup.main(["--out", str(tmp_path / "o2"), str(tmp_path / "r1")])
     assert e.value.code == 2 and "at least 2" in capsys.readouterr().err
 
+    r4 = tmp_path / "r4"
+    artifact(r4, 1.0, [1.0], 4)
+    meta = json.load(open(r4 / "had.json"))
+    meta["weights"] = "../had.safetensors"  # the soup would be written outside --out
+    json.dump(meta, open(r4 / "had.json", "w"))
+    with pytest.raises(SystemExit) as e:
+        soup.main(["--out", str(tmp_path / "o4"), str(r4), str(tmp_path / "r1")])
+    assert e.value.code == 2 and "'weights' must name a file" in capsys.readouterr().err
+    assert not (tmp_path / "o4").exists() and not (tmp_path / "had.safetensors").exists()
+
     artifact(tmp_path / "r3", 2.0, [1.0], 3)
     occupied = tmp_path / "o3"
     occupied.mkdir()
