@@ -44,6 +44,9 @@ static void usage(FILE *f)
             "  --n-keys N        keys to use, 1..max-keys (default: all keys in the file)\n"
             "  --alpha A         HAD: score step sigma_Q*sigma_K/sqrt(d) for the exp table, a finite\n"
             "                    decimal in (0, 1e6] (default 0.125)\n"
+            "  --etab W0,...,Wd  HAD: the exp table itself, d + 1 integers in 0..2^weight-frac-bits\n"
+            "                    (weight of a key d_i = m_max - m matches below the best: W_d_i),\n"
+            "                    e.g. a distilled model's learned table; instead of --alpha\n"
             "  --scale-q S       int8 cores: query scale, in (0, 1e6] (default 0.05)\n"
             "  --scale-k S       int8 cores: key scale, in (0, 1e6] (default 0.05); the exp step\n"
             "                    log2(e) S_q S_k / sqrt(d) 2^exp-frac-bits must lie in 2^-48..65535\n"
@@ -232,6 +235,7 @@ enum {
     O_OUT,
     O_NKEYS,
     O_ALPHA,
+    O_ETAB,
     O_SQ,
     O_SK,
     O_TRACE,
@@ -249,7 +253,40 @@ typedef struct {
     int nkeys, check;
     double alpha, sq, sk;
     const char *sq_s, *sk_s;
+    const char *alpha_s, *etab_s; /* --alpha, --etab as given (NULL: not given) */
+    uint32_t etab[HG_D_MAX + 1];  /* --etab, parsed by check_args */
 } args;
+
+/* --etab: exactly d + 1 comma-separated integers in 0..2^wb, into a->etab; exits 2 naming
+   the entry otherwise. */
+static void parse_etab(args *a)
+{
+    const hg_cfg *c = &a->c;
+    if (c->core != HG_CORE_HAD)
+        hg_die_usage("hgsim", "--etab: only the had core has an exp table (--core %s)",
+                     hg_core_name(c->core));
+    if (a->alpha_s) hg_die_usage("hgsim", "--etab and --alpha both given: give one of them");
+    const char *p = a->etab_s;
+    for (int i = 0; i <= c->d; i++) {
+        char tok[32];
+        size_t n = strcspn(p, ",");
+        long v;
+        if (n >= sizeof tok) n = sizeof tok - 1;
+        memcpy(tok, p, n);
+        tok[n] = '\0';
+        if (hg_parse_long(tok, 0, 1L << c->wb, &v) != 0)
+            hg_die_usage("hgsim", "--etab entry %d '%s': must be an integer in 0..%ld (2^weight-frac-bits)",
+                         i, tok, 1L << c->wb);
+        a->etab[i] = (uint32_t)v;
+        p += strcspn(p, ",");
+        if (i < c->d && *p != ',')
+            hg_die_usage("hgsim", "--etab '%s': has %d entries, d = %d needs d + 1 = %d", a->etab_s, i + 1,
+                         c->d, c->d + 1);
+        if (*p == ',') p++;
+    }
+    if (p[-1] == ',' || *p)
+        hg_die_usage("hgsim", "--etab '%s': more than d + 1 = %d entries", a->etab_s, c->d + 1);
+}
 
 /* Checks across options, after all are read: the configuration, the inputs, the cache and
    stall settings, and that no output would overwrite an input. */
@@ -260,6 +297,7 @@ static void check_args(args *a)
     if (!a->kpath || !a->vpath || !a->qpath)
         hg_die_usage("hgsim", "--keys, --values and --queries are required (see --help)");
     if (a->c.core != HG_CORE_HAD) check_exp_step(&a->c, a->sq, a->sk, a->sq_s, a->sk_s);
+    if (a->etab_s) parse_etab(a);
     const char *env = getenv("HADGEN_SIM_CACHE");
     if (a->so.cache_dir && hs_check_cache_dir(a->so.cache_dir, err, sizeof err) != 0)
         hg_die_usage("hgsim", "--cache '%s': %s", a->so.cache_dir, err);
@@ -292,6 +330,7 @@ static void parse_args(int argc, char **argv, args *a)
                                  {"out", required_argument, 0, O_OUT},
                                  {"n-keys", required_argument, 0, O_NKEYS},
                                  {"alpha", required_argument, 0, O_ALPHA},
+                                 {"etab", required_argument, 0, O_ETAB},
                                  {"scale-q", required_argument, 0, O_SQ},
                                  {"scale-k", required_argument, 0, O_SK},
                                  {"trace", required_argument, 0, O_TRACE},
@@ -323,7 +362,11 @@ static void parse_args(int argc, char **argv, args *a)
             a->nkeys = (int)v;
             break;
         }
-        case O_ALPHA: a->alpha = parse_pos("alpha", optarg); break;
+        case O_ALPHA:
+            a->alpha = parse_pos("alpha", optarg);
+            a->alpha_s = optarg;
+            break;
+        case O_ETAB: a->etab_s = optarg; break;
         case O_SQ:
             a->sq = parse_pos("scale-q", optarg);
             a->sq_s = optarg;
@@ -394,7 +437,10 @@ int main(int argc, char **argv)
     hm_run run;
     memset(&run, 0, sizeof run);
     run.n_keys = vec.n_keys;
-    hm_had_etab(c, a.alpha, run.etab);
+    if (a.etab_s)
+        memcpy(run.etab, a.etab, sizeof run.etab);
+    else
+        hm_had_etab(c, a.alpha, run.etab);
     hm_exp_params(c, a.sq, a.sk, &run.exp_mul, &run.exp_shift);
 
     /* the trace and the captures are written under temporary names and renamed when the

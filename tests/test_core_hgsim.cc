@@ -77,6 +77,36 @@ INSTANTIATE_TEST_SUITE_P(
                     BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --lanes 0",
                             "--lanes 0: must be in 1..64"},
                     BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --frobnicate",
-                            "unknown option '--frobnicate'"}));
+                            "unknown option '--frobnicate'"},
+                    BadCall{"--keys {D}/k.bin --values {D}/v.bin --queries {D}/q.bin --etab 1,2",
+                            "--etab: only the had core has an exp table (--core int8-topn)"}));
+
+// --etab (a learned HAD exp table, e.g. replaying a dump of a distilled model): d + 1
+// integers in 0..2^wb, not with --alpha. Checked before any file is read or model built.
+struct EtabCall {
+    std::string etab, message;
+};
+
+TEST(HgsimEtab, RejectsMalformedTablesWithExit2)
+{
+    const std::string base = std::string(HG_BIN_DIR) +
+                             "/hgsim --core had --d 8 --lanes 2 --top-n 4 --max-keys 16 --weight-bits 8 "
+                             "--keys none.k --values none.v --queries none.q ";
+    const std::string nine = "256,200,150,100,60,30,10,2,0";
+    const EtabCall cases[] = {
+        {"--etab 256,200", "--etab '256,200': has 2 entries, d = 8 needs d + 1 = 9"},
+        {"--etab " + nine + ",0", "more than d + 1 = 9 entries"},
+        {"--etab " + nine + ",", "more than d + 1 = 9 entries"},
+        {"--etab 257,200,150,100,60,30,10,2,0", "--etab entry 0 '257': must be an integer in 0..256"},
+        {"--etab 256,-1,150,100,60,30,10,2,0", "--etab entry 1 '-1': must be an integer in 0..256"},
+        {"--etab 256,x,150,100,60,30,10,2,0", "--etab entry 1 'x'"},
+        {"--etab " + nine + " --alpha 0.2", "--etab and --alpha both given"},
+    };
+    for (const EtabCall &c : cases) {
+        Result r = hgt::run_cmd(base + c.etab);
+        EXPECT_EQ(r.status, 2) << c.etab << "\n" << r.out;
+        EXPECT_NE(r.out.find(c.message), std::string::npos) << c.etab << "\n" << r.out;
+    }
+}
 
 } // namespace

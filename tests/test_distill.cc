@@ -439,6 +439,23 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
                                       cJSON_CreateString(v.c_str()));
         };
     };
+    // etab_logit of 6 x 12 tables of n entries -0.5 i; entry 7 of [5][11] raised by bump,
+    // entry 0 of [0][0] set to first
+    auto tables = [](int n, double bump, double first = 0.0) -> Edit {
+        return [n, bump, first](cJSON *j) {
+            cJSON *t = cJSON_AddArrayToObject(j, "etab_logit");
+            for (int l = 0; l < 6; l++) {
+                cJSON *row = cJSON_CreateArray();
+                for (int h = 0; h < 12; h++) {
+                    std::vector<double> v(n);
+                    for (int i = 0; i < n; i++) v[i] = -0.5 * i + (l == 5 && h == 11 && i == 7 ? bump : 0.0);
+                    if (l == 0 && h == 0) v[0] = first;
+                    cJSON_AddItemToArray(row, cJSON_CreateDoubleArray(v.data(), n));
+                }
+                cJSON_AddItemToArray(t, row);
+            }
+        };
+    };
     std::vector<Tensor> good = tensors_;
     Tensor unknown = good[2];
     unknown.name = "encoder.layer.0.attention.self.frob.bias";
@@ -581,6 +598,29 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
          good,
          {kQ0, kK0, kKb2, kQ0},
          {},
+         "",
+         ""},
+        {"etab_logit layers",
+         "'etab_logit' must be n_layers arrays of n_heads arrays of head_dim + 1 numbers (6 x 12 x 33); "
+         "it has 0 layers",
+         good,
+         {},
+         [](cJSON *j) { cJSON_AddItemToObject(j, "etab_logit", cJSON_CreateArray()); },
+         "",
+         ""},
+        {"etab_logit entries", "'etab_logit'[0][0] has 2 entries", good, {}, tables(2, 0.0), "", ""},
+        {"etab_logit rising",
+         "'etab_logit'[5][11][7] = -2.9: the table must start at 0 and never rise (above the entry before)",
+         good,
+         {},
+         tables(33, 0.6),
+         "",
+         ""},
+        {"etab_logit start",
+         "'etab_logit'[0][0][0] = 0.5: the table must start at 0 and never rise (entry 0 is not 0)",
+         good,
+         {},
+         tables(33, 0.0, 0.5),
          "",
          ""},
         {"weights path",
@@ -773,6 +813,107 @@ TEST(RunFloatHad, IsHmRefHadWithTheBackendsAlphaAndSelectsLikeGoldenHad)
     hr_backend_close(gh);
 }
 
+// A learned weight table (had_distill.py --etab learn): hm_had_etab_log's table is
+// hm_had_etab's when the table is alpha's (-2 alpha delta), hm_ref_had_tab is then
+// hm_ref_had; with any table the keys are kept by matches (a flat table weighs the top-n by
+// m equally), float-had runs hm_ref_had_tab and golden-had loads hm_had_etab_log's table.
+TEST(RunFloatHad, LearnedTableKeepsByMatchesAndWeighsByTheTable)
+{
+    const int d = 32, n_k = 40, n = 8;
+    std::mt19937 rng(9);
+    std::normal_distribution<float> g(0.0f, 1.0f);
+    hg_cfg c = hgt::make_cfg(HG_CORE_HAD, d, 8, n, 64);
+    std::vector<double> lin(d + 1), flat(d + 1, 0.0);
+    const double a = 0.11;
+    for (int i = 0; i <= d; i++) lin[i] = -2.0 * a * i;
+    uint32_t e1[HG_D_MAX + 1], e2[HG_D_MAX + 1];
+    hm_had_etab(&c, a, e1);
+    hm_had_etab_log(&c, lin.data(), e2);
+    EXPECT_EQ(memcmp(e1, e2, (d + 1) * sizeof e1[0]), 0);
+    std::vector<float> q(d), K(n_k * d), V(n_k * d), R1(d), R2(d), R3(d);
+    for (int t = 0; t < 20; t++) {
+        for (float &x : q) x = g(rng);
+        for (float &x : K) x = g(rng);
+        for (float &x : V) x = g(rng);
+        hm_ref_had(d, n_k, n, q.data(), K.data(), V.data(), a, R1.data());
+        hm_ref_had_tab(d, n_k, n, q.data(), K.data(), V.data(), lin.data(), R2.data());
+        for (int i = 0; i < d; i++) EXPECT_NEAR(R1[i], R2[i], 1e-6) << t << ":" << i;
+        // flat table: the plain mean of v over the n keys with most matches (ties: lower index)
+        std::vector<std::pair<int, int>> m(n_k);
+        for (int j = 0; j < n_k; j++) {
+            int mj = 0;
+            for (int i = 0; i < d; i++) mj += (q[i] >= 0.0f) == (K[j * d + i] >= 0.0f);
+            m[j] = {-mj, j};
+        }
+        std::sort(m.begin(), m.end());
+        hm_ref_had_tab(d, n_k, n, q.data(), K.data(), V.data(), flat.data(), R3.data());
+        for (int i = 0; i < d; i++) {
+            double mean = 0;
+            for (int s = 0; s < n; s++) mean += V[m[s].second * d + i];
+            EXPECT_NEAR(R3[i], mean / n, 1e-6) << t << ":" << i;
+        }
+    }
+    // backends: float-had is hm_ref_had_tab, golden-had's run-time table is hm_had_etab_log's
+    const int nl = 2, nh = 3, n_tok = 30;
+    hr_calib cal{};
+    cal.n_layers = nl;
+    cal.n_heads = nh;
+    cal.head_dim = d;
+    std::vector<hr_head_cal> heads(nl * nh, hr_head_cal{0.9, 1.1, 3.0 / 127, 3.0 / 127, 3.0 / 127, 3, 3, 3});
+    cal.head = heads.data();
+    std::vector<double> tab(nl * nh * (d + 1));
+    std::uniform_real_distribution<double> u(0.0, 0.6);
+    for (int hh = 0; hh < nl * nh; hh++)
+        for (int i = 1; i <= d; i++)
+            tab[hh * (d + 1) + i] = tab[hh * (d + 1) + i - 1] - (i % 5 == 0 ? 0.0 : u(rng));
+    char err[kErr];
+    hr_backend *fh = hr_backend_open(HR_FLOAT_HAD, &c, &cal, nullptr, 0, err, sizeof err);
+    hr_backend *gh = hr_backend_open(HR_GOLDEN_HAD, &c, &cal, nullptr, 0, err, sizeof err);
+    ASSERT_TRUE(fh && gh) << err;
+    hr_backend_set_table(fh, tab.data());
+    hr_backend_set_table(gh, tab.data());
+    struct Seen {
+        int heads = 0, bad = 0;
+        const std::vector<double> *tab;
+        int d;
+    } seen{0, 0, &tab, d};
+    hr_backend_set_tap(
+        gh,
+        [](void *ctx, const hr_head_io *io) {
+            Seen *s = (Seen *)ctx;
+            const double *want = s->tab->data() + (io->layer * 3 + io->head) * (s->d + 1);
+            uint32_t e[HG_D_MAX + 1];
+            hm_had_etab_log(io->cfg, want, e);
+            s->heads++;
+            s->bad += io->logit != want || memcmp(e, io->run->etab, (s->d + 1) * sizeof e[0]) != 0;
+        },
+        &seen);
+    for (int l = 0; l < nl; l++)
+        for (int h = 0; h < nh; h++) {
+            std::vector<float> Q(n_tok * d), Kt(n_tok * d), Vt(n_tok * d), O(n_tok * d), G(n_tok * d), R(d);
+            for (float &x : Q) x = g(rng);
+            for (float &x : Kt) x = g(rng);
+            for (float &x : Vt) x = g(rng);
+            ASSERT_EQ(hr_attn(fh, l, h, n_tok, d, Q.data(), Kt.data(), Vt.data(), O.data()), 0);
+            ASSERT_EQ(hr_attn(gh, l, h, n_tok, d, Q.data(), Kt.data(), Vt.data(), G.data()), 0);
+            double num = 0, den = 0;
+            for (int i = 0; i < n_tok; i++) {
+                hm_ref_had_tab(d, n_tok, n, &Q[i * d], Kt.data(), Vt.data(), &tab[(l * nh + h) * (d + 1)],
+                               R.data());
+                ASSERT_EQ(memcmp(R.data(), &O[i * d], d * sizeof(float)), 0) << l << ":" << h << ":" << i;
+                for (int j = 0; j < d; j++) {
+                    num += (G[i * d + j] - R[j]) * (G[i * d + j] - R[j]);
+                    den += R[j] * R[j];
+                }
+            }
+            EXPECT_LT(std::sqrt(num / den), 0.05) << "golden-had vs float-had " << l << ":" << h;
+        }
+    EXPECT_EQ(seen.heads, nl * nh);
+    EXPECT_EQ(seen.bad, 0);
+    hr_backend_close(fh);
+    hr_backend_close(gh);
+}
+
 // ------------------------------------------------------------------ hadrun, distilled
 
 using RunDistill = Distilled;
@@ -890,6 +1031,74 @@ TEST_F(RunDistill, RtlHadEqualsGoldenHadBitForBit)
     EXPECT_EQ(rc, 0) << out;
     EXPECT_NE(out.find("rtl-had vs golden-had: embeddings bit-identical"), std::string::npos) << out;
     EXPECT_NE(out.find("RTL outputs differing from the golden model: 0"), std::string::npos) << out;
+    hgt::run_in_src("rm -rf '" + dir + "'");
+}
+
+// A model with learned weight tables (etab_logit): golden-had and rtl-had load them and
+// agree bit for bit, the embeddings differ from the same model's with alpha's tables, and a
+// dumped head records its table and replays bit-exactly on hgsim --etab.
+TEST_F(RunDistill, LearnedTableRtlEqualsGoldenAndDumpsReplay)
+{
+    std::string dir = root_ + "/tab";
+    mkdir(dir.c_str(), 0777);
+    std::string art = dir + "/artifact", model = dir + "/model-had";
+    mkdir(art.c_str(), 0777);
+    write_safetensors(art + "/had_test.safetensors", tensors_);
+    cJSON *j = had_json(names(tensors_), 12, sha_);
+    cJSON *lt = cJSON_AddArrayToObject(j, "etab_logit");
+    std::mt19937 rng(4);
+    std::uniform_real_distribution<double> u(0.05, 0.9);
+    for (int l = 0; l < 6; l++) {
+        cJSON *row = cJSON_CreateArray();
+        for (int h = 0; h < 12; h++) {
+            cJSON *tab = cJSON_CreateArray();
+            double v = 0;
+            for (int i = 0; i <= 32; i++) {
+                char num[40];
+                snprintf(num, sizeof num, "%.17g", v);
+                cJSON_AddItemToArray(tab, cJSON_CreateRaw(num));
+                v -= u(rng);
+            }
+            cJSON_AddItemToArray(row, tab);
+        }
+        cJSON_AddItemToArray(lt, row);
+    }
+    write_json(art + "/had.json", j);
+    cJSON_Delete(j);
+    auto [mrc, mout] = hgt::run_in_src(bin("hadmodel") + " --base '" + base_ + "' --artifact '" + art +
+                                       "' --out '" + model + "'");
+    ASSERT_EQ(mrc, 0) << mout;
+    std::string common = bin("hadrun") + " --quiet --limit 2 --check --teacher '" + base_ + "' --calib " +
+                         dir + "/calib.json --calib-sentences " + small_calib_set(dir, 4);
+    auto [rc, out] = hgt::run_in_src(
+        common + " --model '" + model + "' --backend float-had,golden-had,rtl-had --embeddings " + dir +
+        "/t.txt --dump-heads 1:3 --dump-sentences 1 --dump-streams " + dir + "/d");
+    ASSERT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find("rtl-had vs golden-had: embeddings bit-identical"), std::string::npos) << out;
+    EXPECT_NE(out.find("RTL outputs differing from the golden model: 0"), std::string::npos) << out;
+    auto [rc2, out2] = hgt::run_in_src(common + " --model '" + model_ +
+                                       "' --backend float-had,golden-had --embeddings " + dir + "/a.txt");
+    ASSERT_EQ(rc2, 0) << out2;
+    auto et = read_embeddings(dir + "/t.txt"), ea = read_embeddings(dir + "/a.txt");
+    for (const char *k : {"float-had", "golden-had"}) {
+        ASSERT_EQ(et[k].size(), 2u) << k;
+        EXPECT_LT(cosine(et[k][0], ea[k][0]), 0.9999) << k << ": the table made no difference";
+    }
+    std::string hd = dir + "/d/had/l1h3/s001";
+    cJSON *h = cJSON_Parse(read_file(hd + "/head.json").c_str());
+    ASSERT_NE(h, nullptr);
+    cJSON *etab = cJSON_GetObjectItem(h, "etab");
+    ASSERT_EQ(cJSON_GetArraySize(etab), 33);
+    EXPECT_EQ(cJSON_GetArrayItem(etab, 0)->valueint, 256); // 2^wb of the default core, exp(0)
+    std::string cmd = cJSON_GetObjectItem(h, "hgsim")->valuestring;
+    cJSON_Delete(h);
+    EXPECT_NE(cmd.find(" --etab 256,"), std::string::npos) << cmd;
+    EXPECT_EQ(cmd.find("--alpha"), std::string::npos) << cmd;
+    hgt::CmdResult sim =
+        hgt::run_in_src("cd '" + hd + "' && " + bin("hgsim") + cmd.substr(5) + " --out rtl_out.bin");
+    EXPECT_EQ(sim.status, 0) << sim.out;
+    EXPECT_NE(sim.out.find("check: bit-exact"), std::string::npos) << sim.out;
+    EXPECT_TRUE(read_file(hd + "/out.bin") == read_file(hd + "/rtl_out.bin"));
     hgt::run_in_src("rm -rf '" + dir + "'");
 }
 

@@ -10,7 +10,10 @@ core's inference form (docs/spec.md, docs/distill.md):
     keep the top N keys per query (ties: lower key index), softmax over them, weighted V.
 
 The scaling does not change a sign, so inference needs no s_q, s_k; they set the width of
-the training-time approximations. Training runs in four stages:
+the training-time approximations. --etab learn replaces the score by a learned falling table
+per head: a kept key weighs exp(logit[m_max - m]), logit[0] = 0 (HadHeads), the core's
+run-time exp table filled with other values; had.json then holds etab_logit. Training runs
+in four stages:
 
     1  b(x) = tanh(x~/c) / tanh(1/c), c decays exponentially 5 -> 1   (near float at c = 5)
     2  the same, c decays 1 -> 0.05                                   (near sign)
@@ -251,24 +254,91 @@ def float_attention(d):
 
 
 class HadHeads(torch.nn.Module):
-    """Per-head state of the student: fixed scales s_q, s_k and the learned log alpha."""
+    """Per-head state of the student: fixed scales s_q, s_k, the learned log alpha and, with
+    a learned weight table (--etab learn), its log steps.
 
-    def __init__(self, s_q, s_k, alpha=None):
+    The core weighs a kept key by etab[delta], delta = m_max - m (the row's largest match
+    count minus the key's), a table of d + 1 entries per head written at run time
+    (docs/spec.md). With alpha alone the table is exp(-2 alpha delta / sqrt(d)): the score
+    alpha (2m - d) / sqrt(d). A learned table gives each head logit(delta) = -(inc_0 + ... +
+    inc_{delta-1}) with inc_t = 2 alpha / sqrt(d) * exp(log_step_t) > 0, so the weights fall
+    with delta, as any function the table can hold; at log_step = 0 it is alpha's table."""
+
+    def __init__(self, s_q, s_k, alpha=None, d=None, table=False, logit=None):
         super().__init__()
         self.register_buffer("s_q", s_q)                      # (L, H)
         self.register_buffer("s_k", s_k)
         self.log_alpha = torch.nn.Parameter((s_q * s_k).log())  # alpha0 = sigma_q sigma_k
         # an artifact's alphas, used exactly (exp(log(a)) may differ from a in the last bit)
         self.fixed = alpha
+        self.d = d
+        # an artifact's table (L, H, d + 1), used exactly; or the learned log steps
+        self.fixed_logit = logit
+        self.table = table or logit is not None
+        self.log_step = None
+        if table and logit is None:
+            self.log_step = torch.nn.Parameter(torch.zeros(s_q.shape + (d,)))
 
     def alpha(self):
         return self.fixed if self.fixed is not None else self.log_alpha.exp()
+
+    def learned(self):
+        """The learned per-head parameters (optimizer, EMA, checkpoint)."""
+        return [self.log_alpha] + ([self.log_step] if self.log_step is not None else [])
+
+    def logit(self):
+        """Per-head log weight table (L, H, d + 1): logit[delta], logit[0] = 0."""
+        if self.fixed_logit is not None:
+            return self.fixed_logit
+        inc = 2.0 * self.alpha()[..., None] / math.sqrt(self.d) * self.log_step.exp()
+        return torch.cat([torch.zeros_like(inc[..., :1]), -inc.cumsum(-1)], -1)
+
+
+class TableLookup(torch.autograd.Function):
+    """tab[h, i] + frac * (tab[h, i + 1] - tab[h, i]) for index tensors i (long, 0..d-1) and
+    frac (0..1) of shape (B, H, T, T); tab: (H, d + 1). The table's gradient is a weighted
+    histogram (bincount) rather than a scatter into d + 1 slots per head."""
+
+    @staticmethod
+    def forward(ctx, tab, i, frac):
+        h, n = tab.shape
+        flat = (i + (torch.arange(h, device=i.device) * n)[None, :, None, None])
+        lo = tab.reshape(-1)[flat]
+        hi = tab.reshape(-1)[flat + 1]
+        ctx.save_for_backward(flat, frac, hi - lo)
+        ctx.shape = (h, n)
+        return lo + frac * (hi - lo)
+
+    @staticmethod
+    def backward(ctx, g):
+        flat, frac, slope = ctx.saved_tensors
+        h, n = ctx.shape
+        gt = None
+        if ctx.needs_input_grad[0]:
+            f, gg = flat.reshape(-1), g.reshape(-1)
+            gf = gg * frac.reshape(-1)
+            gt = (torch.bincount(f, gg - gf, minlength=h * n + 1)[:h * n]
+                  + torch.bincount(f + 1, gf, minlength=h * n + 1)[:h * n]).view(h, n)
+            gt = gt.to(g.dtype)
+        gfrac = g * slope if ctx.needs_input_grad[2] else None
+        return gt, None, gfrac
+
+
+def table_score(tab, dot, valid, d):
+    """Student scores of a learned table: logit(delta), delta = (max valid dot - dot) / 2 =
+    m_max - m, linear between the integers (the soft dots of the tanh stages)."""
+    dm = dot.masked_fill(~valid, float("-inf")).amax(-1, keepdim=True)
+    delta = ((dm - dot) / 2).clamp(0, d)
+    i = delta.detach().floor().clamp(max=d - 1).long()
+    return TableLookup.apply(tab, i, delta - i)
 
 
 def had_attention(heads, d, n, mode, c=1.0, clip=2.0):
     """Student attention. mode: 'tanh' (soft, temperature c), 'sign' (STE), 'infer' (the
     core's inference form exactly: float64 scores and softmax, as hm_ref_had). Returns
     (out, log-probs of the full (pre-top-N) student distribution for the KL loss)."""
+    logit = heads.logit() if heads.table else None
+
     def attn(l, q, k, v, valid):
         sq = heads.s_q[l][None, :, None, None]
         sk = heads.s_k[l][None, :, None, None]
@@ -279,12 +349,17 @@ def had_attention(heads, d, n, mode, c=1.0, clip=2.0):
             bq, bk = Binarizer.apply(q / sq, clip), Binarizer.apply(k / sk, clip)
         dot = bq @ bk.transpose(-1, -2)
         if mode == "infer":
-            a64 = alpha.detach().double() / math.sqrt(d)
-            s = a64 * dot.double()
+            if logit is not None:
+                s = table_score(logit[l].detach().double(), dot.double(), valid, d)
+            else:
+                s = alpha.detach().double() / math.sqrt(d) * dot.double()
             keep = topn_mask(dot.double(), valid, n, exact=True, d=d)
             p = s.masked_fill(~keep, float("-inf")).softmax(-1)
             return (p @ v.double()).float(), None
-        s = alpha * dot / math.sqrt(d)
+        if logit is not None:
+            s = table_score(logit[l], dot, valid, d)
+        else:
+            s = alpha * dot / math.sqrt(d)
         keep = topn_mask(dot.detach(), valid, n, exact=(mode == "sign"), d=d)
         out = s.masked_fill(~keep, float("-inf")).softmax(-1) @ v
         logp = s.masked_fill(~valid, float("-inf")).log_softmax(-1)
@@ -594,6 +669,8 @@ def run_key(a):
     key["calib_sentences_sha256"] = file_sha256(a.calib_sentences)
     if not a.ema:                    # a run without --ema has the key of the runs before it
         del key["ema"]
+    if a.etab == "alpha":            # likewise a run without a learned table
+        del key["etab"]
     key["init_sha256"] = None
     if a.init:
         with open(os.path.join(a.init, "had.json")) as f:
@@ -713,6 +790,9 @@ def train(a):
     init = None
     if a.init:                       # continue from an artifact: its tensors, scales, alphas
         init = read_init(a.init, w_s, names, dev)
+        if init["log_step"] is not None and a.etab != "learn":
+            raise SystemExit(f"--init {a.init}: the artifact has a learned weight table "
+                             "(etab_logit); continue it with --etab learn")
         log(f"init from {a.init}: {len(init['tensors'])} tensors, alpha, s_q, s_k "
             f"(its recipe: stages {init['meta']['recipe']['stages']}, seed {init['meta']['seed']})")
     params = []
@@ -725,16 +805,21 @@ def train(a):
         s_q, s_k = init["s_q"], init["s_k"]
     else:
         s_q, s_k = head_scales(enc_t, sampler, dev)
-    heads = HadHeads(s_q, s_k).to(dev)
+    heads = HadHeads(s_q, s_k, d=enc_s.d, table=(a.etab == "learn")).to(dev)
     if init is not None:
         with torch.no_grad():
             heads.log_alpha.copy_(init["alpha"].log())
+            if heads.log_step is not None and init["log_step"] is not None:
+                heads.log_step.copy_(init["log_step"])
     if ck is not None:               # the student where the checkpoint left it
         with torch.no_grad():
             for k in names:
                 w_s[k].copy_(ck["tensors"][k].to(dev))
             heads.log_alpha.copy_(ck["log_alpha"].to(dev))
-    groups = [{"params": params, "lr": a.lr}, {"params": [heads.log_alpha], "lr": a.alpha_lr}]
+            if heads.log_step is not None:
+                heads.log_step.copy_(ck["log_step"].to(dev))
+    head_params = heads.learned()
+    groups = [{"params": params, "lr": a.lr}, {"params": head_params, "lr": a.alpha_lr}]
     opt = None
     if dev.type == "cuda":           # one fused kernel: the same update up to float rounding
         try:
@@ -746,7 +831,9 @@ def train(a):
     if ck is not None:
         opt.load_state_dict(ck["opt"])
     log(f"training {len(names)} tensors ({sum(p.numel() for p in params)} values) + "
-        f"{heads.log_alpha.numel()} alphas; stages {a.steps}; AdamW"
+        f"{heads.log_alpha.numel()} alphas"
+        f"{'' if heads.log_step is None else f' + {heads.log_step.numel()} table steps'}"
+        f"; stages {a.steps}; AdamW"
         f"{' (fused)' if opt.defaults.get('fused') else ''}")
     ema = None                       # --ema: the average of params + log alpha, stages 3-4
     if a.ema > 0:
@@ -833,6 +920,7 @@ def train(a):
                     "seconds": secs0 + secs,
                     "tensors": {k: w_s[k].detach().cpu() for k in names},
                     "log_alpha": heads.log_alpha.detach().cpu(),
+                    "log_step": None if heads.log_step is None else heads.log_step.detach().cpu(),
                     "s_q": heads.s_q.cpu(), "s_k": heads.s_k.cpu(),
                     "opt": opt.state_dict(), "bank": None if bank is None else bank.cpu(),
                     "ema": None if ema is None else ema.state(),
@@ -894,10 +982,10 @@ def train(a):
                 loss = loss + a.hid_weight * hid
             opt.zero_grad(set_to_none=True)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(params + [heads.log_alpha], 1.0)
+            torch.nn.utils.clip_grad_norm_(params + head_params, 1.0)
             opt.step()
             if ema is not None and stage >= 3:
-                ema.update(params + [heads.log_alpha])
+                ema.update(params + head_params)
             step += 1
             if step % a.log_every == 0 or i == n_steps - 1:
                 row = [step, stage, f"{c:.5g}", f"{a.lr * lr_scale:.4g}",
@@ -922,16 +1010,18 @@ def train(a):
         use_ema = ema is not None and ema.avg is not None
         if use_ema:
             evaluate(stage, raw=True)
-            saved_alpha = heads.log_alpha.detach().clone()
+            saved_heads = [t.detach().clone() for t in head_params]
             for k, t in zip(names, ema.avg):
                 w_s[k].data = t.half().float()
-            heads.log_alpha.data = ema.avg[-1].clone()
+            for t, avg in zip(head_params, ema.avg[len(names):]):
+                t.data = avg.clone()
         evaluate(stage)
         if any(a.steps[stage:]):
             for k in names:
                 w_s[k].data = saved[k]
             if use_ema:
-                heads.log_alpha.data = saved_alpha
+                for t, saved_t in zip(head_params, saved_heads):
+                    t.data = saved_t
     if curve is not None:
         curve.close()
     else:                            # the whole run's rows, the earlier calls' included
@@ -954,6 +1044,10 @@ def train(a):
         for r in fid_rows:
             fw.writerow(r)
     alpha = heads.alpha().detach().float().cpu()
+    score = "alpha * (2m - d) / sqrt(d); m = matching sign bits of q and k (bit = x >= 0)"
+    if heads.table:
+        score = ("weight etab_logit[l][h][m_max - m] (natural log; the row's largest m minus "
+                 "the key's); m = matching sign bits of q and k (bit = x >= 0)")
     meta = {
         "format": FORMAT_HAD,
         "weights": "had_minilm.safetensors",
@@ -963,7 +1057,7 @@ def train(a):
         "top_n": a.top_n, "max_tokens": a.max_tokens,
         "alpha": [[float(x) for x in row] for row in alpha.tolist()],
         "tensors": names,
-        "score": "alpha * (2m - d) / sqrt(d); m = matching sign bits of q and k (bit = x >= 0)",
+        "score": score,
         "recipe": {
             "stages": a.steps, "c_schedule": "stage1 5->1, stage2 1->0.05 (exponential)",
             "ste_clip": 2.0, "train": a.train, "lr": a.lr, "alpha_lr": a.alpha_lr,
@@ -973,7 +1067,7 @@ def train(a):
             "rel_weight": a.rel_weight,
             "nn_weight": a.nn_weight, "nn_temp": a.nn_temp, "frag_frac": a.frag_frac,
             "bank_weight": a.bank_weight, "bank": a.bank, "corpus2_frac": a.corpus2_frac,
-            "ema": a.ema,
+            "ema": a.ema, "etab": a.etab,
             "out_loss": "1 - cos(sentence embeddings)", "optimizer": "AdamW, weight decay 0",
             "s_q": [[float(x) for x in r] for r in heads.s_q.cpu().tolist()],
             "s_k": [[float(x) for x in r] for r in heads.s_k.cpu().tolist()],
@@ -996,6 +1090,9 @@ def train(a):
         "train_seconds": round(secs0 + secs, 1),
         "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
     }
+    if heads.table:                  # the learned table, as evaluated (float32 values)
+        meta["etab_logit"] = heads.logit().detach().float().cpu().tolist()
+        meta["log_step"] = heads.log_step.detach().float().cpu().tolist()
     write_atomic(os.path.join(a.out, "had.json"), json.dumps(meta, indent=1) + "\n")
     log(f"done in {secs0 + time.time() - t0:.0f} s"
         f"{f' ({len(calls)} calls)' if len(calls) > 1 else ''}: "
@@ -1023,6 +1120,7 @@ def read_init(art_dir, w_s, names, dev):
     f32 = dict(dtype=torch.float32, device=dev)
     return {"meta": meta, "tensors": sorted(over), "sha256": file_sha256(path),
             "alpha": torch.tensor(meta["alpha"], **f32),
+            "log_step": torch.tensor(meta["log_step"], **f32) if "log_step" in meta else None,
             "s_q": torch.tensor(r["s_q"], **f32), "s_k": torch.tensor(r["s_k"], **f32)}
 
 
@@ -1040,7 +1138,11 @@ def load_artifact(art_dir, base_dir, dev):
         w[k] = v.to(dev).float()
     enc = Encoder(w, cfg)
     alpha = torch.tensor(meta["alpha"], dtype=torch.float32, device=dev)
-    heads = HadHeads(torch.ones_like(alpha), torch.ones_like(alpha), alpha).to(dev)
+    logit = None
+    if "etab_logit" in meta:
+        logit = torch.tensor(meta["etab_logit"], dtype=torch.float32, device=dev)
+    heads = HadHeads(torch.ones_like(alpha), torch.ones_like(alpha), alpha,
+                     d=cfg["hidden_size"] // cfg["num_attention_heads"], logit=logit).to(dev)
     return enc, heads, meta
 
 
@@ -1116,6 +1218,10 @@ def parse_args(argv):
                     "when stage 3 has 0 steps); evaluated after stages 3 and 4 beside the "
                     "trained weights (fidelity sets raw_*) and saved as the artifact; "
                     "0: off (default), else below 1, e.g. 0.999")
+    ap.add_argument("--etab", choices=["alpha", "learn"], default="alpha", help="the core's "
+                    "weight table per head: exp(-2 alpha delta / sqrt(d)) with a learned "
+                    "alpha (alpha, the paper's score), or d + 1 learned falling weights "
+                    "(learn; had.json etab_logit), both written to the same run-time table")
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--eval-sentences", default="sw/data/sentences_eval.txt")
     ap.add_argument("--calib-sentences", default="sw/data/sentences_calib.txt")

@@ -7,8 +7,11 @@ Every ARTIFACT is a directory had_distill.py wrote (had.json + the F16 tensors).
 be of one student: the same base model, layers, heads, head dimension, N and tensor list
 (different seeds of a recipe, for example). The soup's tensors are the element-wise mean of
 theirs (in float64, rounded once to F16) and its alpha the geometric mean of theirs (the
-mean of log alpha, the parameter training updates). had.json keeps the first artifact's
-fields but alpha, drops its fidelity rows (the soup was never evaluated in training:
+mean of log alpha, the parameter training updates). Artifacts with a learned weight table
+(had_distill.py --etab learn) average their log steps likewise, and the soup's table is
+rebuilt from the averages as training builds it (etab_logit = 0, then the running sum of
+-2 alpha / sqrt(d) exp(log_step)); tables and alpha-only artifacts do not mix. had.json keeps
+the first artifact's fields but alpha (and the table), drops its fidelity rows (the soup was never evaluated in training:
 measure it with the C tool, docs/distill.md) and records the soup (`soup`: each
 ingredient's directory, weights sha256, seed and command; `command`: this command).
 
@@ -48,6 +51,8 @@ def load(d):
             meta = json.load(f)
     except (OSError, ValueError) as e:
         fail(f"{meta_path}: {e}")
+    if ("etab_logit" in meta) != ("log_step" in meta):
+        fail(f"{meta_path}: 'etab_logit' and 'log_step' must come together (a learned weight table)")
     name = meta.get("weights")
     if not isinstance(name, str) or not name or os.path.basename(name) != name or name in (".", ".."):
         fail(f"{meta_path}: 'weights' must name a file in the artifact directory, got {name!r}")
@@ -80,6 +85,17 @@ def soup(ingredients):
     log_alpha = sum(np.log(np.asarray(ing[0]["alpha"], dtype=np.float64)) for ing in ingredients) / k
     meta = dict(meta0)
     meta["alpha"] = np.exp(log_alpha).tolist()
+    if any("log_step" in ing[0] for ing in ingredients):
+        if not all("log_step" in ing[0] for ing in ingredients):
+            fail("some artifacts have a learned weight table (etab_logit) and some do not; a soup needs one student")
+        steps = [np.asarray(ing[0]["log_step"], dtype=np.float64) for ing in ingredients]
+        if any(s.shape != (meta0["n_layers"], meta0["n_heads"], meta0["head_dim"]) for s in steps):
+            fail("'log_step' must be n_layers x n_heads x head_dim numbers in every artifact")
+        log_step = sum(steps) / k
+        inc = 2.0 * np.exp(log_alpha)[..., None] / np.sqrt(meta0["head_dim"]) * np.exp(log_step)
+        logit = np.concatenate([np.zeros(inc.shape[:-1] + (1,)), -np.cumsum(inc, -1)], -1)
+        meta["log_step"] = log_step.tolist()
+        meta["etab_logit"] = logit.tolist()
     meta["fidelity"] = []
     return meta, tensors
 

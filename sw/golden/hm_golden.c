@@ -142,6 +142,14 @@ void hm_had_etab(const hg_cfg *c, double alpha, uint32_t *etab)
     for (int dl = 0; dl <= c->d; dl++) etab[dl] = (uint32_t)llround(ldexp(exp(-2.0 * alpha * dl), c->wb));
 }
 
+void hm_had_etab_log(const hg_cfg *c, const double *logit, uint32_t *etab)
+{
+    for (int dl = 0; dl <= c->d; dl++) {
+        assert(logit[dl] <= 0.0);
+        etab[dl] = (uint32_t)llround(ldexp(exp(logit[dl]), c->wb));
+    }
+}
+
 void hm_exp_params(const hg_cfg *c, double scale_q, double scale_k, uint32_t *mul, uint32_t *shift)
 {
     double target = ldexp(M_LOG2E * scale_q * scale_k / sqrt((double)c->d), c->fb);
@@ -179,17 +187,25 @@ static int by_dscore(const void *a, const void *b, void *scores)
     return i < j ? -1 : (i > j);
 }
 
-/* Scores each key with fn-specific rule, keeps the top n (n = n_k: all), then softmax-AV. */
-static void ref_common(int d, int n_k, int n, const double *score, const float *v, float *out)
+/* Keeps the top n keys by rank (n = n_k: all; ties: lower index), then softmax over their
+   score and the weighted sum of v. rank and score are the same array but for a HAD weight
+   table, which ranks by matches and weighs by the table. */
+static void ref_common2(int d, int n_k, int n, const double *rank, const double *score, const float *v,
+                        float *out)
 {
     int *sel = malloc((size_t)n_k * sizeof *sel);
     assert(sel);
     for (int j = 0; j < n_k; j++) sel[j] = j;
     if (n < n_k) {
-        qsort_r(sel, (size_t)n_k, sizeof *sel, by_dscore, (void *)(uintptr_t)score);
+        qsort_r(sel, (size_t)n_k, sizeof *sel, by_dscore, (void *)(uintptr_t)rank);
     }
     softmax_av(d, n < n_k ? n : n_k, sel, score, v, out);
     free(sel);
+}
+
+static void ref_common(int d, int n_k, int n, const double *score, const float *v, float *out)
+{
+    ref_common2(d, n_k, n, score, score, v, out);
 }
 
 static double dot(int d, const float *a, const float *b)
@@ -212,6 +228,23 @@ void hm_ref_topn(int d, int n_k, int n, const float *q, const float *k, const fl
     for (int j = 0; j < n_k; j++) score[j] = dot(d, q, k + (size_t)j * (size_t)d) * scale;
     ref_common(d, n_k, n, score, v, out);
     free(score);
+}
+
+void hm_ref_had_tab(int d, int n_k, int n, const float *q, const float *k, const float *v,
+                    const double *logit, float *out)
+{
+    double *m = malloc(2 * (size_t)n_k * sizeof *m), *w = m + n_k;
+    assert(m);
+    int mmax = 0;
+    for (int j = 0; j < n_k; j++) {
+        int mj = 0;
+        for (int i = 0; i < d; i++) mj += (q[i] >= 0.0f) == (k[(size_t)j * (size_t)d + (size_t)i] >= 0.0f);
+        m[j] = mj;
+        mmax = mj > mmax ? mj : mmax;
+    }
+    for (int j = 0; j < n_k; j++) w[j] = logit[mmax - (int)m[j]];
+    ref_common2(d, n_k, n, m, w, v, out);
+    free(m);
 }
 
 void hm_ref_had(int d, int n_k, int n, const float *q, const float *k, const float *v, double alpha,

@@ -65,6 +65,11 @@ void hm_quant_i8(int d, const float *x, float scale, int8_t *out);
    alpha = sigma_q * sigma_k / sqrt(d) is the score step per matching bit. */
 void hm_had_etab(const hg_cfg *c, double alpha, uint32_t *etab);
 
+/* HAD exp table of a learned weight table (a distilled model's etab_logit, hr_hadmodel.h):
+   etab[delta] = round(2^wb * exp(logit[delta])), delta = 0..d; logit[delta] <= 0. With
+   logit[delta] = -2 alpha delta it is hm_had_etab's table. */
+void hm_had_etab_log(const hg_cfg *c, const double *logit, uint32_t *etab);
+
 /* int8 cores: the (exp_mul, exp_shift) pair that approximates
    2^fb * log2(e) * scale_q * scale_k / sqrt(d) as exp_mul / 2^exp_shift with exp_mul in
    [2^15, 2^16) where possible. */
@@ -80,6 +85,12 @@ void hm_ref_attention(int d, int n_k, const float *q, const float *k, const floa
    top n (ties: lower index), softmax over them, weighted sum of v. */
 void hm_ref_had(int d, int n_k, int n, const float *q, const float *k, const float *v, double alpha,
                 float *out);
+
+/* HAD attention in float with a weight table: keep the top n keys by matches m (ties: lower
+   index), weigh each by exp(logit[m_max - m]) (m_max: the largest m over the n_k keys),
+   weighted sum of v. logit has d + 1 entries. */
+void hm_ref_had_tab(int d, int n_k, int n, const float *q, const float *k, const float *v,
+                    const double *logit, float *out);
 
 /* int8 + top-N in float: scores q.k * scale, keep the top n (ties: lower index), softmax
    over them, weighted sum of v. */

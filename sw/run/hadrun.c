@@ -444,8 +444,8 @@ static void do_dump(const opts *o, const enc_model *m, const hr_calib *cal, cons
     char err[1200];
     long ns = o->dump_sentences > 0 ? o->dump_sentences : 1;
     hr_dump *d = hr_dump_open(o->dump_dir, core, cal, lh, n, err, sizeof err);
-    if (!d || (ds->had && hr_dump_set_source(d, HG_CORE_HAD, ds->sm, ds->scal, ds->had->alpha_c, hr_had_attn,
-                                             ds->had, err, sizeof err) != 0)) {
+    if (!d || (ds->had && hr_dump_set_source(d, HG_CORE_HAD, ds->sm, ds->scal, ds->had->alpha_c,
+                                             ds->had->logit, hr_had_attn, ds->had, err, sizeof err) != 0)) {
         fprintf(stderr, "hadrun: %s\n", err);
         exit(2);
     }
@@ -688,9 +688,10 @@ static int report(const opts *o, const hr_corpus *cp, const hr_calib *cal, const
     if (ds->had) {
         char run_n[48] = "";
         if (core->n != ds->had->top_n) snprintf(run_n, sizeof run_n, ", run at N %d", core->n);
-        printf("HAD backends (float-had, golden-had, rtl-had): distilled model %s (alpha learned, "
+        printf("HAD backends (float-had, golden-had, rtl-had): distilled model %s (%s learned, "
                "N trained %d%s; calibration %s); reference and the other backends: teacher %s\n",
-               ds->student, ds->had->top_n, run_n, ds->scal_path, ds->teacher);
+               ds->student, ds->had->logit ? "alpha and weight table" : "alpha", ds->had->top_n, run_n,
+               ds->scal_path, ds->teacher);
     }
     print_fidelity(res, nb, ds->had != NULL);
     print_cycles(res, nb);
@@ -993,7 +994,10 @@ static int open_backends(const opts *o, const distilled *ds, const hr_kind *kind
             fprintf(stderr, "hadrun: %s\n", err);
             return -1;
         }
-        if (student) hr_backend_set_alpha(b[k], ds->had->alpha_c);
+        if (student) {
+            hr_backend_set_alpha(b[k], ds->had->alpha_c);
+            hr_backend_set_table(b[k], ds->had->logit);
+        }
         bm[k] = student ? ds->sm : NULL;
     }
     return 0;

@@ -32,6 +32,7 @@ struct hr_backend {
     hr_tap_fn tap;
     void *tap_ctx;
     const double *alpha_c; /* HAD: per-head score step of a distilled model, or NULL */
+    const double *logit;   /* HAD: per-head learned weight tables (d + 1 each), or NULL */
     double secs;
     char err[512];
     /* work buffers for up to cfg.l tokens */
@@ -285,6 +286,7 @@ void hr_backend_set_tap(hr_backend *b, hr_tap_fn tap, void *ctx)
 }
 
 void hr_backend_set_alpha(hr_backend *b, const double *alpha_c) { b->alpha_c = alpha_c; }
+void hr_backend_set_table(hr_backend *b, const double *logit) { b->logit = logit; }
 
 const hr_head_stats *hr_backend_stats(const hr_backend *b, int layer, int head)
 {
@@ -369,6 +371,13 @@ static double had_alpha(const hr_backend *b, int layer, int head)
     return e->sigma_q * e->sigma_k / sqrt((double)b->cfg.d);
 }
 
+/* The learned weight table of (layer, head) if the backend has tables, else NULL. */
+static const double *had_logit(const hr_backend *b, int layer, int head)
+{
+    if (!b->logit) return NULL;
+    return b->logit + ((size_t)layer * (size_t)b->n_heads + (size_t)head) * (size_t)(b->cfg.d + 1);
+}
+
 /* A head's core inputs and outputs: packed queries and keys, int8 values, outputs. */
 typedef struct {
     uint8_t *q, *k;
@@ -376,9 +385,10 @@ typedef struct {
     int32_t *out;
 } head_buf;
 
-/* Quantizes a head into the core's inputs x and run-time state (alpha: the HAD score step). */
+/* Quantizes a head into the core's inputs x and run-time state (alpha: the HAD score step;
+   logit: a learned weight table, which replaces alpha's, or NULL). */
 static void quantize(const hr_backend *b, const hr_head_cal *e, int n_tok, const float *Q, const float *K,
-                     const float *V, hm_run *run, double alpha, const head_buf *x)
+                     const float *V, hm_run *run, double alpha, const double *logit, const head_buf *x)
 {
     const hg_cfg *c = &b->cfg;
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
@@ -395,7 +405,9 @@ static void quantize(const hr_backend *b, const hr_head_cal *e, int n_tok, const
         }
         hm_quant_i8(c->d, V + (size_t)i * d, (float)e->s_v, x->v + (size_t)i * d);
     }
-    if (c->core == HG_CORE_HAD)
+    if (c->core == HG_CORE_HAD && logit)
+        hm_had_etab_log(c, logit, run->etab);
+    else if (c->core == HG_CORE_HAD)
         hm_had_etab(c, alpha, run->etab);
     else
         hm_exp_params(c, e->s_q, e->s_k, &run->exp_mul, &run->exp_shift);
@@ -452,15 +464,20 @@ static void core_recall(hr_backend *b, hr_head_stats *st, int n_tok, const float
 
 /* float-had: hm_ref_had per query (sign bits, scores alpha_c (2m - d), top-N with the
    spec's tie rule, softmax and V in float); recall as the HAD core's, whose selection is
-   the same (the ranking by alpha_c (2m - d), alpha_c > 0, is the ranking by m). */
+   the same (the ranking by alpha_c (2m - d), alpha_c > 0, is the ranking by m). With a
+   learned weight table, hm_ref_had_tab (kept by m, weighed by the table). */
 static int attn_float_had(hr_backend *b, hr_head_stats *st, int layer, int head, int n_tok, const float *Q,
                           const float *K, const float *V, float *O)
 {
     const hg_cfg *c = &b->cfg;
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
     double alpha = had_alpha(b, layer, head);
+    const double *lg = had_logit(b, layer, head);
     for (int i = 0; i < n_tok; i++) {
-        hm_ref_had(c->d, n_tok, c->n, Q + (size_t)i * d, K, V, alpha, O + (size_t)i * d);
+        if (lg)
+            hm_ref_had_tab(c->d, n_tok, c->n, Q + (size_t)i * d, K, V, lg, O + (size_t)i * d);
+        else
+            hm_ref_had(c->d, n_tok, c->n, Q + (size_t)i * d, K, V, alpha, O + (size_t)i * d);
         hm_sign_pack(c->d, Q + (size_t)i * d, b->q + (size_t)i * kb);
         hm_sign_pack(c->d, K + (size_t)i * d, b->k + (size_t)i * kb);
     }
@@ -481,7 +498,8 @@ static void core_finish(hr_backend *b, hr_head_stats *st, int layer, int head, i
     if (hg_cfg_topn(c)) core_recall(b, st, n_tok, Q, K, x);
     st->queries += n_tok;
     if (b->tap) {
-        hr_head_io io = {layer, head, n_tok, c, run, x->q, x->k, x->v, x->out, alpha, e->s_q, e->s_k, e->s_v};
+        hr_head_io io = {layer, head,   n_tok, c,      run,    x->q,   x->k,
+                         x->v,  x->out, alpha, e->s_q, e->s_k, e->s_v, had_logit(b, layer, head)};
         b->tap(b->tap_ctx, &io);
     }
 }
@@ -495,7 +513,8 @@ static int attn_core(hr_backend *b, hr_head_stats *st, int layer, int head, int 
     head_buf x = {b->q, b->k, b->v, b->out};
     hm_run run;
     double alpha = had_alpha(b, layer, head);
-    quantize(b, hr_calib_head(b->cal, layer, head), n_tok, Q, K, V, &run, alpha, &x);
+    quantize(b, hr_calib_head(b->cal, layer, head), n_tok, Q, K, V, &run, alpha, had_logit(b, layer, head),
+             &x);
     if (b->sim) {
         if (run_rtl(b, st, &run, n_tok, &x) != 0) return -1;
     } else {
@@ -571,7 +590,7 @@ int hr_attn_layer(void *ctx, int layer, int nh, int n_tok, int d, const float *c
     for (int h = 0; h < nh; h++) {
         head_buf x = layer_buf(b, h);
         quantize(b, hr_calib_head(b->cal, layer, h), n_tok, Q[h], K[h], V[h], &b->lrun[h],
-                 had_alpha(b, layer, h), &x);
+                 had_alpha(b, layer, h), had_logit(b, layer, h), &x);
         b->lheads[h] = (ss_head){&b->lrun[h], x.k, x.v, n_tok, x.q, x.out};
     }
     ss_layer_stats ls;

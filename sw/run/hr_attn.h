@@ -104,6 +104,8 @@ typedef struct hr_head_io {
     const int32_t *out;   /* n_tok x d core outputs (OW bits, sign-extended) */
     double alpha;         /* HAD: score step of the exp table (alpha_c) */
     double s_q, s_k, s_v; /* int8 scales (s_q, s_k used by the int8 cores only) */
+    const double *logit;  /* HAD: the learned weight table (d + 1) that made run->etab, or
+                             NULL (alpha's) */
 } hr_head_io;
 
 typedef void (*hr_tap_fn)(void *ctx, const hr_head_io *io);
@@ -180,6 +182,12 @@ void hr_backend_set_tap(hr_backend *b, hr_tap_fn tap, void *ctx);
  * by pointer (n_layers * n_heads values > 0; must outlive b); NULL restores the
  * calibration's. Other backends ignore it. Can't fail. */
 void hr_backend_set_alpha(hr_backend *b, const double *alpha_c);
+
+/* HAD backends: a distilled model's learned weight tables (hr_hadmodel.h etab_logit,
+ * n_layers * n_heads tables of d + 1 log weights, kept by pointer) replace the alpha's exp
+ * table: golden-had and rtl-had load hm_had_etab_log's table, float-had runs
+ * hm_ref_had_tab. NULL: alpha's tables. Other backends ignore it. Can't fail. */
+void hr_backend_set_table(hr_backend *b, const double *logit);
 
 /* Statistics of (layer, head), both in range (asserted). Can't fail. */
 const hr_head_stats *hr_backend_stats(const hr_backend *b, int layer, int head);

@@ -159,15 +159,19 @@ static void tap(void *ctx, const hr_head_io *io)
     hr_dump *d = ctx;
     if (d->failed) return;
     const hg_cfg *c = io->cfg;
-    char rel[128], dir[2300], args[512], replay[1400];
+    char rel[128], dir[2300], args[512], replay[2200], weights[800];
     snprintf(rel, sizeof rel, "%s/l%dh%d/s%03d", hg_core_name(c->core), io->layer, io->head, d->sentence);
     snprintf(dir, sizeof dir, "%s/%s", d->dir, rel);
     size_t kb = (size_t)hm_key_bytes(c), n = (size_t)io->n_tok, dd = (size_t)c->d;
     hg_cfg_args(c, args, sizeof args);
+    /* the HAD weights: alpha's exp table, or the learned table's entries as loaded */
+    int wn = snprintf(weights, sizeof weights, io->logit ? "--etab " : "--alpha %.17g", io->alpha);
+    for (int i = 0; io->logit && i <= c->d && wn > 0 && (size_t)wn < sizeof weights; i++)
+        wn += snprintf(weights + wn, sizeof weights - (size_t)wn, "%s%u", i ? "," : "", io->run->etab[i]);
     snprintf(replay, sizeof replay,
              "hgsim %s --keys keys.bin --values values.bin --queries queries.bin --n-keys %d "
-             "--alpha %.17g --scale-q %.17g --scale-k %.17g --check",
-             args, io->run->n_keys, io->alpha, io->s_q, io->s_k);
+             "%s --scale-q %.17g --scale-k %.17g --check",
+             args, io->run->n_keys, weights, io->s_q, io->s_k);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "core", hg_core_name(c->core));
     cJSON_AddNumberToObject(o, "layer", io->layer);
@@ -177,6 +181,10 @@ static void tap(void *ctx, const hr_head_io *io)
     cJSON_AddNumberToObject(o, "n_queries", io->n_tok);
     cJSON_AddNumberToObject(o, "d", c->d);
     hr_json_add_exact(o, "alpha", io->alpha);
+    if (io->logit) {
+        cJSON *et = cJSON_AddArrayToObject(o, "etab");
+        for (int i = 0; et && i <= c->d; i++) cJSON_AddItemToArray(et, cJSON_CreateNumber(io->run->etab[i]));
+    }
     hr_json_add_exact(o, "scale_q", io->s_q);
     hr_json_add_exact(o, "scale_k", io->s_k);
     hr_json_add_exact(o, "s_v", io->s_v);
@@ -251,7 +259,8 @@ hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal, 
 }
 
 int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const hr_calib *cal,
-                       const double *alpha_c, enc_attn_fn pass, void *pass_ctx, char *err, size_t errsz)
+                       const double *alpha_c, const double *logit, enc_attn_fn pass, void *pass_ctx,
+                       char *err, size_t errsz)
 {
     int c = (int)core;
     assert(c >= 0 && c < NCORES);
@@ -261,6 +270,7 @@ int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const 
     d->core[c] = b;
     hr_backend_set_tap(b, tap, d);
     hr_backend_set_alpha(b, alpha_c);
+    hr_backend_set_table(b, logit);
     d->src[c] = (source){m, pass, pass_ctx};
     return 0;
 }

@@ -9,7 +9,7 @@
  *   values.bin   n_keys x d int8 (hgsim --values)
  *   queries.bin  n_tok queries, same layout as keys (hgsim --queries)
  *   out.bin      the golden outputs: n_tok x d int32, little-endian (as hgsim --out)
- *   head.json    n_keys, n_queries, d, alpha, scale_q, scale_k, s_v, out_frac, the core
+ *   head.json    n_keys, n_queries, d, alpha (etab: a learned table), scale_q, scale_k, s_v, out_frac, the core
  *                options and the hgsim command line that replays the head (run it in the
  *                head's directory)
  * and DIR/index.json lists every head directory. File contents are deterministic; every
@@ -62,11 +62,14 @@ hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal, 
  * every head's attention is pass(pass_ctx, ...) (NULL: float attention), quantized with the
  * calibration cal and, for HAD, the score steps alpha_c (as hr_backend_set_alpha; NULL: the
  * calibration's). For a distilled model: the HAD streams come from the student's pass in
- * its inference form with the learned alpha, the int8 cores' from the teacher. m, cal,
- * alpha_c and pass_ctx are kept by pointer (must outlive d). Returns 0, or -1 with a
+ * its inference form with the learned alpha, the int8 cores' from the teacher. logit: the
+ * model's learned weight tables (as hr_backend_set_table; NULL: none); a head dumped with
+ * one has "etab" (the loaded table) in head.json and replays with hgsim --etab. m, cal,
+ * alpha_c, logit and pass_ctx are kept by pointer (must outlive d). Returns 0, or -1 with a
  * message (the core's backend cannot be opened with cal). */
 int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const hr_calib *cal,
-                       const double *alpha_c, enc_attn_fn pass, void *pass_ctx, char *err, size_t errsz);
+                       const double *alpha_c, const double *logit, enc_attn_fn pass, void *pass_ctx,
+                       char *err, size_t errsz);
 
 /* Runs the float model m (and the other sources of hr_dump_set_source, one pass each) on
  * one sentence (ids[0..n_tok-1], number `sentence` from 1) and writes the chosen heads'

@@ -61,6 +61,7 @@ void hr_had_free(hr_had *h)
     free(h->tensors);
     free(h->alpha);
     free(h->alpha_c);
+    free(h->logit);
     free(h);
 }
 
@@ -146,6 +147,61 @@ static int get_alpha(hr_had *h, const cJSON *root, const char *path, char *err, 
             }
             h->alpha[l * nh + hd] = v;
             h->alpha_c[l * nh + hd] = v / sqrt((double)h->head_dim);
+        }
+    }
+    return 0;
+}
+
+/* etab_logit (optional): n_layers arrays of n_heads arrays of head_dim + 1 finite numbers,
+   the first 0, none above the one before (a learned weight table, hm_had_etab_log). */
+static int get_logit(hr_had *h, const cJSON *root, const char *path, char *err, size_t errsz)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "etab_logit");
+    if (!t) return 0;
+    int nl = h->n_layers, nh = h->n_heads, n = h->head_dim + 1;
+    const char *shape = "'etab_logit' must be n_layers arrays of n_heads arrays of head_dim + 1 numbers";
+    if (!cJSON_IsArray(t) || cJSON_GetArraySize(t) != nl) {
+        hg_errf(err, errsz, "%s: %s (%d x %d x %d); it has %d layers", path, shape, nl, nh, n,
+                cJSON_IsArray(t) ? cJSON_GetArraySize(t) : 0);
+        return -1;
+    }
+    h->logit = malloc((size_t)nl * (size_t)nh * (size_t)n * sizeof *h->logit);
+    if (!h->logit) {
+        hg_errf(err, errsz, "%s: out of memory", path);
+        return -1;
+    }
+    for (int l = 0; l < nl; l++) {
+        const cJSON *row = cJSON_GetArrayItem(t, l);
+        if (!cJSON_IsArray(row) || cJSON_GetArraySize(row) != nh) {
+            hg_errf(err, errsz, "%s: %s (%d x %d x %d); 'etab_logit'[%d] has %d heads", path, shape, nl, nh,
+                    n, l, cJSON_IsArray(row) ? cJSON_GetArraySize(row) : 0);
+            return -1;
+        }
+        for (int hd = 0; hd < nh; hd++) {
+            const cJSON *tab = cJSON_GetArrayItem(row, hd);
+            if (!cJSON_IsArray(tab) || cJSON_GetArraySize(tab) != n) {
+                hg_errf(err, errsz, "%s: %s (%d x %d x %d); 'etab_logit'[%d][%d] has %d entries", path, shape,
+                        nl, nh, n, l, hd, cJSON_IsArray(tab) ? cJSON_GetArraySize(tab) : 0);
+                return -1;
+            }
+            double *out = h->logit + ((size_t)l * (size_t)nh + (size_t)hd) * (size_t)n;
+            for (int i = 0; i < n; i++) {
+                const cJSON *x = cJSON_GetArrayItem(tab, i);
+                double v = cJSON_IsNumber(x) ? x->valuedouble : NAN;
+                if (!isfinite(v)) {
+                    hg_errf(err, errsz, "%s: 'etab_logit'[%d][%d][%d] is not a finite number", path, l, hd,
+                            i);
+                    return -1;
+                }
+                if ((i == 0 && v != 0.0) || (i > 0 && v > out[i - 1])) {
+                    hg_errf(err, errsz,
+                            "%s: 'etab_logit'[%d][%d][%d] = %g: the table must start at 0 and never "
+                            "rise (%s)",
+                            path, l, hd, i, v, i == 0 ? "entry 0 is not 0" : "above the entry before");
+                    return -1;
+                }
+                out[i] = v;
+            }
         }
     }
     return 0;
@@ -261,6 +317,7 @@ hr_had *hr_had_load(const char *path, char *err, size_t errsz)
     if (!h) hg_errf(err, errsz, "%s: out of memory", path);
     if (rc == 0) rc = get_scalars(h, root, path, err, errsz);
     if (rc == 0) rc = get_alpha(h, root, path, err, errsz);
+    if (rc == 0) rc = get_logit(h, root, path, err, errsz);
     if (rc == 0) rc = get_tensors(h, root, path, err, errsz);
     cJSON_Delete(root);
     if (rc) {
@@ -293,6 +350,12 @@ int hr_had_check_config(const hr_had *h, const bcfg_config *mc, const char *what
     return 0;
 }
 
+const double *hr_had_logit(const hr_had *h, int layer, int head)
+{
+    if (!h->logit) return NULL;
+    return h->logit + ((size_t)layer * (size_t)h->n_heads + (size_t)head) * (size_t)(h->head_dim + 1);
+}
+
 int hr_had_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
                 const float *V, float *O)
 {
@@ -300,8 +363,15 @@ int hr_had_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q
     if (layer < 0 || layer >= h->n_layers || head < 0 || head >= h->n_heads || d != h->head_dim || n_tok < 1)
         return -1;
     double a = h->alpha_c[layer * h->n_heads + head];
-    for (int i = 0; i < n_tok; i++)
-        hm_ref_had(d, n_tok, h->top_n, Q + (size_t)i * (size_t)d, K, V, a, O + (size_t)i * (size_t)d);
+    const double *lg = hr_had_logit(h, layer, head);
+    for (int i = 0; i < n_tok; i++) {
+        const float *q = Q + (size_t)i * (size_t)d;
+        float *o = O + (size_t)i * (size_t)d;
+        if (lg)
+            hm_ref_had_tab(d, n_tok, h->top_n, q, K, V, lg, o);
+        else
+            hm_ref_had(d, n_tok, h->top_n, q, K, V, a, o);
+    }
     return 0;
 }
 

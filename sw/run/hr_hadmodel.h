@@ -15,6 +15,10 @@
  *   score = alpha(l,h) * (2m - d) / sqrt(d) = alpha_c(l,h) * (2m - d),
  * the top_n keys by score (ties: lower key index, docs/spec.md 4.1), softmax over them,
  * weighted sum of the float values. alpha_c is the exp-table step of the HAD core.
+ * A model trained with a learned weight table (had_distill.py --etab learn) also has
+ * etab_logit[l][h][delta], delta = 0..head_dim: a kept key weighs exp(etab_logit[m_max - m])
+ * (m_max: the row's largest m), the core's run-time table (hm_had_etab_log), instead of
+ * exp(alpha_c (2m - d)); keys are kept by m as before.
  */
 #ifndef HR_HADMODEL_H
 #define HR_HADMODEL_H
@@ -37,6 +41,8 @@ typedef struct hr_had {
     double *alpha;     /* n_layers * n_heads learned alphas (finite, > 0),
                                  index layer * n_heads + head */
     double *alpha_c;   /* alpha / sqrt(head_dim): the score step per matching bit */
+    double *logit;     /* NULL, or n_layers * n_heads tables of head_dim + 1 (etab_logit):
+                          0 first, never rising */
     char weights[256]; /* the artifact's weights file (a name in its directory) */
     int n_tensors;
     char **tensors;       /* names of the changed tensors */
@@ -50,7 +56,8 @@ typedef struct hr_had {
  * in err naming the file, the key, the value and what is allowed: malformed JSON, format
  * other than HR_HAD_FORMAT, a shape value, top_n or max_tokens missing or out of range,
  * alpha not n_layers arrays of n_heads finite numbers > 0, tensors not a non-empty list of
- * distinct names, weights not a plain file name, a malformed hash. Keys not listed above
+ * distinct names, weights not a plain file name, a malformed hash, an etab_logit of another
+ * shape or not finite, starting at 0 and never rising. Keys not listed above
  * (recipe, seed, ...) are ignored. */
 hr_had *hr_had_load(const char *path, char *err, size_t errsz);
 
@@ -62,8 +69,13 @@ void hr_had_free(hr_had *h);
  * what (the had.json path) and both values. */
 int hr_had_check_config(const hr_had *h, const bcfg_config *mc, const char *what, char *err, size_t errsz);
 
+/* The learned weight table of (layer, head): head_dim + 1 log weights, or NULL when the
+ * model has none (alpha_c's table). */
+const double *hr_had_logit(const hr_had *h, int layer, int head);
+
 /* The distilled model's attention in float (an enc_attn_fn; ctx is a const hr_had *):
- * hm_ref_had per query with alpha_c(layer, head) and the trained top_n. Returns -1 if
+ * hm_ref_had per query with alpha_c(layer, head) (hm_ref_had_tab with its table when the
+ * model has one) and the trained top_n. Returns -1 if
  * layer, head or d do not fit h. */
 int hr_had_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
                 const float *V, float *O);

@@ -239,6 +239,91 @@ def test_inference_attention_equals_the_c_reference_formula():
             assert max(abs(x - y) for x, y in zip(out[0, h, r].tolist(), want)) < 1e-6
 
 
+def ref_had_query_table(q, k, v, n, logit):
+    """The core with a weight table: key j weighs exp(logit[m_max - m_j]) (Python doubles)."""
+    d, nk = len(q), len(k)
+    m = [sum((q[i] >= 0) == (k[j][i] >= 0) for i in range(d)) for j in range(nk)]
+    sel = sorted(range(nk), key=lambda j: (-m[j], j))[:min(n, nk)]
+    mx = max(m)
+    w = {j: math.exp(logit[mx - m[j]]) for j in sel}
+    den = sum(w.values())
+    return [sum(w[j] * v[j][i] for j in sel) / den for i in range(d)]
+
+
+def test_learned_table_starts_as_alphas_table_and_infers_as_the_core():
+    """--etab learn: at log_step = 0 the table is exp(-2 alpha delta / sqrt(d)), so every mode
+    gives the alpha form's attention; with other steps the inference form weighs a kept key
+    by exp(logit[m_max - m]), the core's etab lookup, and logit falls from 0."""
+    g = torch.Generator().manual_seed(5)
+    L, H, T, d, n = 1, 2, 12, 8, 5
+    s = torch.tensor([[0.9, 1.3]])
+    lin = hd.HadHeads(s, s * 0.7)
+    tab = hd.HadHeads(s, s * 0.7, d=d, table=True)
+    tab.log_alpha.data = lin.log_alpha.data.clone()
+    q, k, v = (torch.randn(2, H, T, d, generator=g) for _ in range(3))
+    valid = torch.ones(2, 1, 1, T, dtype=torch.bool)
+    valid[1, ..., 9:] = False
+    for mode in ("tanh", "sign", "infer"):
+        o1, p1 = hd.had_attention(lin, d, n, mode, c=0.7)(0, q, k, v, valid)
+        o2, p2 = hd.had_attention(tab, d, n, mode, c=0.7)(0, q, k, v, valid)
+        assert torch.allclose(o1, o2, atol=1e-5), mode
+        if p1 is not None:
+            assert torch.allclose(p1.exp(), p2.exp(), atol=1e-5), mode
+    lg = tab.logit()
+    assert lg.shape == (L, H, d + 1) and torch.all(lg[..., 0] == 0)
+    assert torch.all(lg[..., 1:] < lg[..., :-1])
+    tab.log_step.data = torch.randn(L, H, d, generator=g)
+    lg = tab.logit().detach().double()
+    out, _ = hd.had_attention(tab, d, n, "infer")(0, q, k, v, valid)
+    for b, nk in ((0, T), (1, 9)):
+        for h in range(H):
+            for r in range(T):
+                want = ref_had_query_table(q[b, h, r].tolist(), k[b, h, :nk].tolist(),
+                                           v[b, h, :nk].tolist(), n, lg[0, h].tolist())
+                assert max(abs(x - y) for x, y in zip(out[b, h, r].tolist(), want)) < 1e-6
+
+
+def test_table_lookup_gradient():
+    """TableLookup: interpolation between table entries; its table gradient (a weighted
+    bincount) and its frac gradient agree with finite differences."""
+    g = torch.Generator().manual_seed(6)
+    H, d = 3, 6
+    tab = torch.randn(H, d + 1, generator=g, dtype=torch.float64, requires_grad=True)
+    i = torch.randint(0, d, (2, H, 4, 5), generator=g)
+    frac = torch.rand(2, H, 4, 5, generator=g, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda t, f: hd.TableLookup.apply(t, i, f), (tab, frac))
+    out = hd.TableLookup.apply(tab, i, torch.zeros_like(frac))
+    assert torch.equal(out, tab.detach()[torch.arange(H)[None, :, None, None], i])
+
+
+def test_learned_table_run_writes_the_table_the_reference_uses(tmp_path):
+    """A tiny run with --etab learn trains the table (log steps move from 0), writes it to
+    had.json (etab_logit: 0 at delta 0, falling), and the reference rebuilt from the artifact
+    alone uses it; --init of that artifact needs --etab learn."""
+    args, sents, cfg = tiny_run(tmp_path, "--log-every", "1", "--train", "all", "--etab", "learn")
+    out = tmp_path / "out"
+    assert hd.main(args + ["--out", str(out), "--steps", "3,3,3,3", "--ref-sentences",
+                           str(sents), "--ref-count", "2"]) == 0
+    meta = json.loads((out / "had.json").read_text())
+    L, H, d = cfg["num_hidden_layers"], cfg["num_attention_heads"], 8
+    lg = torch.tensor(meta["etab_logit"])
+    assert lg.shape == (L, H, d + 1) and torch.all(lg[..., 0] == 0)
+    assert torch.all(lg[..., 1:] < lg[..., :-1])
+    assert torch.tensor(meta["log_step"]).abs().max() > 0
+    assert meta["recipe"]["etab"] == "learn" and "etab_logit" in meta["score"]
+    ref = json.loads((out / "distill_student.json").read_text())
+    assert hd.main(["--base", str(tmp_path / "m"), "--out", str(tmp_path / "r"), "--device",
+                    "cpu", "--ref-only", "--artifact", str(out), "--ref-sentences", str(sents),
+                    "--ref-count", "2"]) == 0
+    ref2 = json.loads((tmp_path / "r" / "distill_student.json").read_text())
+    assert ref2["embeddings"] == ref["embeddings"]
+    with pytest.raises(SystemExit, match="etab learn"):
+        hd.main(args[:-2] + ["--out", str(tmp_path / "i"), "--steps", "0,0,1,1", "--init",
+                             str(out)])
+    assert hd.main(args + ["--out", str(tmp_path / "i2"), "--steps", "0,0,1,1", "--init",
+                           str(out)]) == 0
+
+
 def test_teacher_encoder_matches_transformers_bert(tmp_path):
     transformers = pytest.importorskip("transformers")
     w, cfg = tiny_model(tmp_path)
@@ -375,15 +460,15 @@ def checkpoint_run(tmp_path, *extra):
     return args
 
 
-@pytest.mark.parametrize("ema", ["0", "0.8"])
-def test_checkpoint_and_resume_equal_an_uninterrupted_run(tmp_path, ema):
+@pytest.mark.parametrize("ema,etab", [("0", "alpha"), ("0.8", "alpha"), ("0.8", "learn")])
+def test_checkpoint_and_resume_equal_an_uninterrupted_run(tmp_path, ema, etab):
     """A run stopped at step boundaries (the end of stage 1, then inside stage 3) and resumed
     twice ends with the weights, alphas, loss log and fidelity of the same run in one call,
     bit for bit; only the last call writes the artifact, and had.json lists the calls. With
     --ema the second stop falls after the average has started (step 7): its state goes
     through the checkpoint, and a resume with another decay is refused."""
     from safetensors.torch import load_file
-    common = checkpoint_run(tmp_path, "--ema", ema)
+    common = checkpoint_run(tmp_path, "--ema", ema, "--etab", etab)
     full, ck = tmp_path / "full", ["--checkpoint", str(tmp_path / "ck")]
     assert hd.main(common + ["--out", str(full)]) == 0
     outs = [tmp_path / f"call{i}" for i in (1, 2, 3)]
@@ -397,7 +482,10 @@ def test_checkpoint_and_resume_equal_an_uninterrupted_run(tmp_path, ema):
     if ema == "0":
         assert state["ema"] is None and "ema" not in state["run"]
     else:
-        assert state["ema"]["n"] == 2 and len(state["ema"]["avg"]) == len(state["tensors"]) + 1
+        n_heads = 2 if etab == "learn" else 1          # log alpha (+ the table's log steps)
+        assert state["ema"]["n"] == 2
+        assert len(state["ema"]["avg"]) == len(state["tensors"]) + n_heads
+        assert (state["log_step"] is None) == (etab == "alpha")
         with pytest.raises(SystemExit, match="another run"):
             hd.main(common + ["--ema", "0.9"] + ck + ["--out", str(tmp_path / "x"), "--resume"])
     assert hd.main(common + ck + ["--out", str(outs[2]), "--resume"]) == 0
@@ -406,6 +494,8 @@ def test_checkpoint_and_resume_equal_an_uninterrupted_run(tmp_path, ema):
     assert sorted(t1) == sorted(t2) and all(torch.equal(t1[k], t2[k]) for k in t1)
     m1, m2 = (json.loads((d / "had.json").read_text()) for d in (full, done))
     assert m1["alpha"] == m2["alpha"] and m1["recipe"] == m2["recipe"]
+    assert m1.get("etab_logit") == m2.get("etab_logit")
+    assert ("etab_logit" in m2) == (etab == "learn")
     assert m1["fidelity"] == m2["fidelity"]
     assert (full / "fidelity.csv").read_text() == (done / "fidelity.csv").read_text()
 
@@ -437,6 +527,7 @@ def test_resume_refuses_another_run(tmp_path):
     other.write_text("the cat sat .\n")
     i_corpus = common.index("--corpus") + 1
     for change in (["--lr", "2e-4"], ["--steps", "3,3,4,4"], ["--seed", "2"], ["--ema", "0.9"],
+                   ["--etab", "learn"],
                    common[:i_corpus] + [str(other)] + common[i_corpus + 1:]):
         args = change if change[0] == "--base" else common + change
         with pytest.raises(SystemExit, match="another run"):

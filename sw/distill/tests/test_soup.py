@@ -67,6 +67,17 @@ def test_soup_refuses_other_students_one_artifact_and_an_occupied_out(tmp_path, 
     assert e.value.code == 2 and "'weights' must name a file" in capsys.readouterr().err
     assert not (tmp_path / "o4").exists() and not (tmp_path / "had.safetensors").exists()
 
+    r5 = tmp_path / "r5"
+    artifact(r5, 1.0, [1.0], 5)
+    meta = json.load(open(r5 / "had.json"))
+    meta["log_step"] = [[[0.0] * 8] * 2]         # a learned weight table beside alpha-only r1
+    meta["etab_logit"] = [[[0.0] * 9] * 2]
+    json.dump(meta, open(r5 / "had.json", "w"))
+    with pytest.raises(SystemExit) as e:
+        soup.main(["--out", str(tmp_path / "o5"), str(tmp_path / "r1"), str(r5)])
+    assert e.value.code == 2 and "some do not" in capsys.readouterr().err
+    assert not (tmp_path / "o5").exists()
+
     artifact(tmp_path / "r3", 2.0, [1.0], 3)
     occupied = tmp_path / "o3"
     occupied.mkdir()
@@ -75,3 +86,24 @@ def test_soup_refuses_other_students_one_artifact_and_an_occupied_out(tmp_path, 
         soup.main(["--out", str(occupied), str(tmp_path / "r1"), str(tmp_path / "r3")])
     assert e.value.code == 2 and "refusing to overwrite" in capsys.readouterr().err
     assert (occupied / "keep.txt").read_text() == "mine"
+
+
+def test_soup_of_learned_tables_averages_log_steps_and_rebuilds_the_table(tmp_path):
+    """--etab learn artifacts: the soup's log_step is the mean of theirs and etab_logit is
+    rebuilt from it and the geometric-mean alpha (0, then -cumsum 2 alpha / sqrt(d) e^step)."""
+    for name, scale, step, alpha in (("t1", 1.0, 0.2, [1.0, 4.0]), ("t2", 3.0, -0.4, [4.0, 1.0])):
+        artifact(tmp_path / name, scale, alpha, 1)
+        meta = json.load(open(tmp_path / name / "had.json"))
+        meta["log_step"] = [[[step] * 8, [2 * step] * 8]]
+        meta["etab_logit"] = [[[0.0] * 9, [0.0] * 9]]     # not read: rebuilt from the averages
+        json.dump(meta, open(tmp_path / name / "had.json", "w"))
+    out = tmp_path / "soup"
+    assert soup.main(["--out", str(out), str(tmp_path / "t1"), str(tmp_path / "t2")]) == 0
+    meta = json.load(open(out / "had.json"))
+    assert np.allclose(meta["log_step"], [[[-0.1] * 8, [-0.2] * 8]])
+    alpha = np.array(meta["alpha"])
+    assert np.allclose(alpha, [[2.0, 2.0]])
+    for h, step in ((0, -0.1), (1, -0.2)):
+        want = [-2.0 * 2.0 / np.sqrt(8) * np.exp(step) * i for i in range(9)]
+        assert np.allclose(meta["etab_logit"][0][h], want)
+        assert meta["etab_logit"][0][h][0] == 0.0
