@@ -271,7 +271,9 @@ static void parse_etab(args *a)
         char tok[32];
         size_t n = strcspn(p, ",");
         long v;
-        if (n >= sizeof tok) n = sizeof tok - 1;
+        if (n >= sizeof tok)
+            hg_die_usage("hgsim", "--etab entry %d: %zu characters; an entry is an integer in 0..%ld", i, n,
+                         1L << c->wb);
         memcpy(tok, p, n);
         tok[n] = '\0';
         if (hg_parse_long(tok, 0, 1L << c->wb, &v) != 0)

@@ -101,6 +101,7 @@ TEST(HgsimEtab, RejectsMalformedTablesWithExit2)
         {"--etab 256,-1,150,100,60,30,10,2,0", "--etab entry 1 '-1': must be an integer in 0..256"},
         {"--etab 256,x,150,100,60,30,10,2,0", "--etab entry 1 'x'"},
         {"--etab " + nine + " --alpha 0.2", "--etab and --alpha both given"},
+        {"--etab 256," + std::string(40, '0') + "1,150,100,60,30,10,2,0", "--etab entry 1: 41 characters"},
     };
     for (const EtabCall &c : cases) {
         Result r = hgt::run_cmd(base + c.etab);

@@ -159,7 +159,8 @@ static void tap(void *ctx, const hr_head_io *io)
     hr_dump *d = ctx;
     if (d->failed) return;
     const hg_cfg *c = io->cfg;
-    char rel[128], dir[2300], args[512], replay[2200], weights[800];
+    /* weights: "--etab " and d + 1 entries of at most 10 digits and a comma each */
+    char rel[128], dir[2300], args[512], weights[16 + 11 * (HG_D_MAX + 1)], replay[1024 + sizeof weights];
     snprintf(rel, sizeof rel, "%s/l%dh%d/s%03d", hg_core_name(c->core), io->layer, io->head, d->sentence);
     snprintf(dir, sizeof dir, "%s/%s", d->dir, rel);
     size_t kb = (size_t)hm_key_bytes(c), n = (size_t)io->n_tok, dd = (size_t)c->d;
