@@ -332,8 +332,17 @@ case "$CAPTURE_CMD" in
           die "$data/head.json: $k '$(hj $k)' is not a number >= 0 (decimal notation)"
       done
       [ -z "$CAPTURE_KEYS" ] || die "CAPTURE_KEYS='$CAPTURE_KEYS' with a real head (CAPTURE_DATA='$data' has head.json, whose n_keys is $(hj n_keys)): leave CAPTURE_KEYS empty"
-      head_args=(--n-keys "$(hj n_keys)" --alpha "$(hj alpha)" --scale-q "$(hj scale_q)" --scale-k "$(hj scale_k)")
-      echo "  real head: layer $(hj layer) head $(hj head) sentence $(hj sentence), $(hj n_keys) keys, $(hj n_queries) queries"
+      # the HAD exp table: alpha's, or the entries a model with learned tables loaded ("etab")
+      etab=$(sed -n 's/^[[:space:]]*"etab":[[:space:]]*\[\([0-9, ]*\)\],\{0,1\}$/\1/p' "$data/head.json" | tr -d ' ')
+      if grep -q '^[[:space:]]*"etab":' "$data/head.json"; then
+        [[ "$etab" =~ ^[0-9]{1,10}(,[0-9]{1,10})*$ ]] ||
+          die "$data/head.json: etab is not one line of non-negative integers (a learned exp table, as hadrun dumps it)"
+        table=(--etab "$etab")
+      else
+        table=(--alpha "$(hj alpha)")
+      fi
+      head_args=(--n-keys "$(hj n_keys)" "${table[@]}" --scale-q "$(hj scale_q)" --scale-k "$(hj scale_k)")
+      echo "  real head: layer $(hj layer) head $(hj head) sentence $(hj sentence), $(hj n_keys) keys, $(hj n_queries) queries; exp table ${table[0]#--}"
     fi
     rm -f "$CAPTURE_DIR"/*.hex "$CAPTURE_DIR/hg_phase.txt"
     : > "$CAPTURE_DIR/$CAP_MARK"

@@ -177,7 +177,7 @@ flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
   banner "flow $core d=$d${data:+ (real stimulus)}"
   local extra=""
   if [ -n "$data" ]; then
-    extra=$(sed -n 's/.*"hgsim":.*\(--alpha [^ ]* --scale-q [^ ]* --scale-k [^ ]*\).*/\1/p' "$data/head.json")
+    extra=$(sed -n 's/.*"hgsim":.*\(--\(alpha\|etab\) [^ ]* --scale-q [^ ]* --scale-k [^ ]*\).*/\1/p' "$data/head.json")
   fi
   k=$(rp_key "flow $core $extra" "$rtl" synth/flow.sh synth/scripts synth/bench "$HGSYNTH" "$HGSIM" \
       sim/hs_shim.cpp sim/hs_build.sh sim/hs_lib.sh ${data:+"$data"})
