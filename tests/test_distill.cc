@@ -748,6 +748,28 @@ TEST_F(HadModelSynth, RefusesForeignOutputDirectoriesAndBadOptions)
 
 // ------------------------------------------------------------------ float-had
 
+// One head's random Q, K, V (n_tok x d each, standard normal) and the outputs of a float-had
+// and a golden-had backend on them.
+struct HeadRun {
+    std::vector<float> Q, K, V, O, G;
+};
+
+static HeadRun run_random_head(hr_backend *fh, hr_backend *gh, int l, int h, int n_tok, int d,
+                               std::mt19937 &rng)
+{
+    std::normal_distribution<float> g(0.0f, 1.0f);
+    const size_t n = (size_t)n_tok * d;
+    HeadRun r{std::vector<float>(n), std::vector<float>(n), std::vector<float>(n), std::vector<float>(n),
+              std::vector<float>(n)};
+    for (auto *v : {&r.Q, &r.K, &r.V})
+        for (float &x : *v) x = g(rng);
+    EXPECT_EQ(hr_attn(fh, l, h, n_tok, d, r.Q.data(), r.K.data(), r.V.data(), r.O.data()), 0)
+        << hr_backend_error(fh);
+    EXPECT_EQ(hr_attn(gh, l, h, n_tok, d, r.Q.data(), r.K.data(), r.V.data(), r.G.data()), 0)
+        << hr_backend_error(gh);
+    return r;
+}
+
 // float-had is hm_ref_had per query with the backend's alpha (the calibration's
 // sigma_q sigma_k / sqrt(d), or a distilled model's alpha_c), and keeps the keys golden-had
 // keeps (same recall); its outputs are close to golden-had's (int8 V, table softmax).
@@ -760,7 +782,6 @@ TEST(RunFloatHad, IsHmRefHadWithTheBackendsAlphaAndSelectsLikeGoldenHad)
     cal.head_dim = d;
     std::vector<hr_head_cal> heads(nl * nh);
     std::mt19937 rng(5);
-    std::normal_distribution<float> g(0.0f, 1.0f);
     for (auto &e : heads) e = {0.9, 1.1, 3.0 / 127, 3.0 / 127, 3.0 / 127, 3, 3, 3};
     cal.head = heads.data();
     hg_cfg c = hgt::make_cfg(HG_CORE_HAD, d, 8, 8, 64);
@@ -780,13 +801,10 @@ TEST(RunFloatHad, IsHmRefHadWithTheBackendsAlphaAndSelectsLikeGoldenHad)
         }
         for (int l = 0; l < nl; l++)
             for (int h = 0; h < nh; h++) {
-                std::vector<float> Q(n_tok * d), K(n_tok * d), V(n_tok * d), O(n_tok * d), G(n_tok * d), R(d);
-                for (float &x : Q) x = g(rng);
-                for (float &x : K) x = g(rng);
-                for (float &x : V) x = g(rng);
-                ASSERT_EQ(hr_attn(fh, l, h, n_tok, d, Q.data(), K.data(), V.data(), O.data()), 0)
-                    << hr_backend_error(fh);
-                ASSERT_EQ(hr_attn(gh, l, h, n_tok, d, Q.data(), K.data(), V.data(), G.data()), 0);
+                HeadRun r = run_random_head(fh, gh, l, h, n_tok, d, rng);
+                ASSERT_FALSE(HasFailure());
+                const std::vector<float> &Q = r.Q, &K = r.K, &V = r.V, &O = r.O, &G = r.G;
+                std::vector<float> R(d);
                 double a = pass ? alpha_c[l * nh + h] : 0.9 * 1.1 / std::sqrt((double)d);
                 double num = 0, den = 0;
                 for (int i = 0; i < n_tok; i++) {
@@ -875,13 +893,13 @@ TEST(RunFloatHad, LearnedTableKeepsByMatchesAndWeighsByTheTable)
     struct Seen {
         int heads = 0, bad = 0;
         const std::vector<double> *tab;
-        int d;
-    } seen{0, 0, &tab, d};
+        int d, nh;
+    } seen{0, 0, &tab, d, nh};
     hr_backend_set_tap(
         gh,
         [](void *ctx, const hr_head_io *io) {
             Seen *s = (Seen *)ctx;
-            const double *want = s->tab->data() + (io->layer * 3 + io->head) * (s->d + 1);
+            const double *want = s->tab->data() + (io->layer * s->nh + io->head) * (s->d + 1);
             uint32_t e[HG_D_MAX + 1];
             hm_had_etab_log(io->cfg, want, e);
             s->heads++;
@@ -890,12 +908,10 @@ TEST(RunFloatHad, LearnedTableKeepsByMatchesAndWeighsByTheTable)
         &seen);
     for (int l = 0; l < nl; l++)
         for (int h = 0; h < nh; h++) {
-            std::vector<float> Q(n_tok * d), Kt(n_tok * d), Vt(n_tok * d), O(n_tok * d), G(n_tok * d), R(d);
-            for (float &x : Q) x = g(rng);
-            for (float &x : Kt) x = g(rng);
-            for (float &x : Vt) x = g(rng);
-            ASSERT_EQ(hr_attn(fh, l, h, n_tok, d, Q.data(), Kt.data(), Vt.data(), O.data()), 0);
-            ASSERT_EQ(hr_attn(gh, l, h, n_tok, d, Q.data(), Kt.data(), Vt.data(), G.data()), 0);
+            HeadRun r = run_random_head(fh, gh, l, h, n_tok, d, rng);
+            ASSERT_FALSE(HasFailure());
+            const std::vector<float> &Q = r.Q, &Kt = r.K, &Vt = r.V, &O = r.O, &G = r.G;
+            std::vector<float> R(d);
             double num = 0, den = 0;
             for (int i = 0; i < n_tok; i++) {
                 hm_ref_had_tab(d, n_tok, n, &Q[i * d], Kt.data(), Vt.data(), &tab[(l * nh + h) * (d + 1)],

@@ -139,7 +139,9 @@ void hm_quant_i8(int d, const float *x, float scale, int8_t *out)
 
 void hm_had_etab(const hg_cfg *c, double alpha, uint32_t *etab)
 {
-    for (int dl = 0; dl <= c->d; dl++) etab[dl] = (uint32_t)llround(ldexp(exp(-2.0 * alpha * dl), c->wb));
+    double logit[HG_D_MAX + 1];
+    for (int dl = 0; dl <= c->d; dl++) logit[dl] = -2.0 * alpha * dl;
+    hm_had_etab_log(c, logit, etab);
 }
 
 void hm_had_etab_log(const hg_cfg *c, const double *logit, uint32_t *etab)

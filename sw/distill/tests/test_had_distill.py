@@ -296,6 +296,37 @@ def test_table_lookup_gradient():
     assert torch.equal(out, tab.detach()[torch.arange(H)[None, :, None, None], i])
 
 
+@pytest.mark.parametrize("device", DEVICES)
+def test_table_gather_equals_table_lookup_at_integer_deltas(device):
+    """TableGather (the sign stages' lookup) gives TableLookup's values and both gradients
+    at integer deltas 0..d, including delta = d (TableLookup's i = d - 1, frac 1)."""
+    g = torch.Generator().manual_seed(7)
+    H, d = 4, 8
+    tab = torch.randn(H, d + 1, generator=g, dtype=torch.float64).to(device)
+    delta = torch.randint(0, d + 1, (3, H, 5, 6), generator=g).to(device, torch.float64)
+    delta[0, :, 0, :] = d                                   # the last entry in every head
+    up = torch.randn(delta.shape, generator=g, dtype=torch.float64).to(device)
+
+    def run(fast):
+        t = tab.clone().requires_grad_(True)
+        x = delta.clone().requires_grad_(True)
+        if fast:
+            out = hd.TableGather.apply(t, x)
+        else:
+            i = x.detach().floor().clamp(max=d - 1).long()
+            out = hd.TableLookup.apply(t, i, x - i)
+        (out * up).sum().backward()
+        return out.detach(), t.grad, x.grad
+
+    for a, b in zip(run(True), run(False)):
+        assert torch.allclose(a, b, rtol=0, atol=1e-12)
+    valid = torch.ones(3, 1, 1, 6, dtype=torch.bool, device=device)
+    dot = 2 * torch.randint(-d // 2, d // 2 + 1, (3, H, 5, 6), generator=g).to(device,
+                                                                            torch.float64)
+    assert torch.allclose(hd.table_score(tab, dot, valid, d, exact=True),
+                          hd.table_score(tab, dot, valid, d), rtol=0, atol=1e-12)
+
+
 def test_learned_table_run_writes_the_table_the_reference_uses(tmp_path):
     """A tiny run with --etab learn trains the table (log steps move from 0), writes it to
     had.json (etab_logit: 0 at delta 0, falling), and the reference rebuilt from the artifact

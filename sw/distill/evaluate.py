@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Golden-HAD figures of distillation runs, and the rule by which a run replaces the artifact.
+
+    python3 sw/distill/evaluate.py [--heldout FILE] [--baseline DIR] [--target 0.9] RUN...
+
+RUN: a run's output directory (had.json and had_minilm.safetensors, as had_distill.py or
+soup.py write them). Each is assembled over the packaged model (make model-had
+HAD_ARTIFACT=RUN MODEL_HAD=build/distill/eval/NAME, no PyTorch) and run by the C tool
+(hadrun --backend golden-had,float-had --json) on three sentence sets, none trained on:
+
+  eval     sw/data/sentences_eval.txt      the acceptance set (220 sentences)
+  calib    sw/data/sentences_calib.txt     a selection set (102)
+  heldout  --heldout (default build/distill/phrases-heldout.txt, make distill-phrases; left
+           out when missing)               a selection set of everyday sentences (1,000)
+
+It prints one markdown row per run: golden-HAD mean cosine / minimum / nearest neighbours
+kept (as sentences) per set, and the quantization gap (float-had minus golden-had mean
+cosine on the evaluation set). The baseline (default the committed artifact,
+sw/distill/model) is evaluated too, and a run "qualifies" to replace it when it keeps more
+neighbours than the baseline on every selection set and at least --target of the evaluation
+sentences (docs/distill.md, "Targets and the remaining gap"). Choosing by the evaluation set
+alone would make its figure a selection rather than a measurement.
+
+Exit codes: 0 done (whether or not a run qualifies), 2 bad arguments or a failed step (the
+message names it). Standard library only.
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SETS = [("eval", "sw/data/sentences_eval.txt"), ("calib", "sw/data/sentences_calib.txt")]
+
+
+def fail(msg):
+    print(f"evaluate.py: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def run(cmd):
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    if proc.returncode != 0:
+        fail(f"'{' '.join(cmd)}' exited {proc.returncode}:\n{proc.stdout[-2000:]}")
+    return proc.stdout
+
+
+def assemble(art):
+    """The model directory of run directory art (built by make model-had)."""
+    name = os.path.basename(os.path.normpath(art)) or "run"
+    out = os.path.join("build", "distill", "eval", name)
+    run(["make", "-s", "model-had", f"HAD_ARTIFACT={os.path.abspath(art)}", f"MODEL_HAD={out}"])
+    return out
+
+
+def figures(model, sentences):
+    """golden-had and float-had figures of model on a sentence file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        js = os.path.join(tmp, "h.json")
+        run(["build/bin/hadrun", "--model", model, "--backend", "golden-had,float-had",
+             "--sentences", sentences, "--json", js, "--quiet"])
+        with open(js, encoding="utf-8") as f:
+            rows = {b["backend"]: b for b in json.load(f)["backends"]}
+    g, fl = rows["golden-had"], rows["float-had"]
+    n = g["sentences"]
+    return {"n": n, "cos": g["cos_mean"], "min": g["cos_min"],
+            "nn": round(g["nn_agree"] * n), "gap": fl["cos_mean"] - g["cos_mean"]}
+
+
+def verdict(r, base, sets, target):
+    """"yes" when run figures r keep more neighbours than base on every selection set (the
+    sets after the first) and at least target of the first set's sentences, else "no: "
+    and the reasons."""
+    first = sets[0]
+    need = math.ceil(target * r[first]["n"] - 1e-9)
+    why = [f"{k} {r[k]['nn']} <= {base[k]['nn']}" for k in sets[1:] if r[k]["nn"] <= base[k]["nn"]]
+    if r[first]["nn"] < need:
+        why.append(f"{first} {r[first]['nn']} < {need}")
+    return "yes" if not why else "no: " + ", ".join(why)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("runs", nargs="+", metavar="RUN")
+    ap.add_argument("--heldout", default="build/distill/phrases-heldout.txt",
+                    help="held-out everyday sentences (make distill-phrases)")
+    ap.add_argument("--baseline", default=os.path.relpath(os.path.join(ROOT, "sw", "distill", "model")),
+                    help="the artifact a run must beat (default sw/distill/model)")
+    ap.add_argument("--target", type=float, default=0.9,
+                    help="share of evaluation sentences that must keep their neighbour, "
+                         "0..1 (default 0.9, the acceptance)")
+    a = ap.parse_args(argv)
+    if not (math.isfinite(a.target) and 0.0 <= a.target <= 1.0):
+        fail(f"--target {a.target}: must be a share 0..1")
+    for art in [a.baseline] + a.runs:
+        if not os.path.isfile(os.path.join(art, "had.json")):
+            fail(f"RUN '{art}': no had.json (a run directory of had_distill.py or soup.py)")
+    sets = [(k, os.path.join(ROOT, path)) for k, path in SETS]
+    heldout = [p for p in (os.path.abspath(a.heldout), os.path.join(ROOT, a.heldout))
+               if os.path.isfile(p)]
+    if heldout:
+        sets.append(("heldout", heldout[0]))
+    else:
+        print(f"evaluate.py: no held-out set {a.heldout} (make distill-phrases): left out",
+              file=sys.stderr)
+    run(["make", "-s", "hadrun", "hadmodel"])
+    names = [a.baseline] + [r for r in a.runs if os.path.abspath(r) != os.path.abspath(a.baseline)]
+    res = {}
+    for art in names:
+        model = assemble(art)
+        res[art] = {k: figures(model, path) for k, path in sets}
+    base = res[a.baseline]
+    head = " | ".join(f"{k}: cos / min / NN of {base[k]['n']}" for k, _ in sets)
+    print(f"| run | {head} | quantization gap | qualifies |")
+    print("|---" * (len(sets) + 3) + "|")
+    for art in names:
+        r = res[art]
+        cells = " | ".join(f"{r[k]['cos']:.4f} / {r[k]['min']:.3f} / {r[k]['nn']}" for k, _ in sets)
+        v = "baseline" if art == a.baseline else verdict(r, base, [k for k, _ in sets], a.target)
+        print(f"| {art} | {cells} | {r['eval']['gap']:.5f} | {v} |")
+
+
+if __name__ == "__main__":
+    main()

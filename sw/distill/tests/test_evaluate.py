@@ -1,0 +1,41 @@
+"""Tests of evaluate.py's rule and argument checks (standard library; no PyTorch, no build)."""
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import evaluate  # noqa: E402
+
+SETS = ["eval", "calib", "heldout"]
+
+
+def figs(ev, ca, he):
+    return {"eval": {"n": 220, "nn": ev}, "calib": {"n": 102, "nn": ca},
+            "heldout": {"n": 1000, "nn": he}}
+
+
+def test_a_run_qualifies_only_above_the_baseline_on_every_selection_set_and_at_the_target():
+    base = figs(193, 78, 765)
+    assert evaluate.verdict(figs(198, 79, 766), base, SETS, 0.9) == "yes"
+    # 0.9 of 220 is 198: one sentence fewer fails, whatever the selection sets say
+    assert evaluate.verdict(figs(197, 90, 900), base, SETS, 0.9) == "no: eval 197 < 198"
+    # a tie with the baseline is not a gain
+    assert evaluate.verdict(figs(200, 78, 766), base, SETS, 0.9) == "no: calib 78 <= 78"
+    assert evaluate.verdict(figs(192, 78, 743), base, SETS, 0.9) == \
+        "no: calib 78 <= 78, heldout 743 <= 765, eval 192 < 198"
+    # without a held-out set the rule uses the sets there are
+    assert evaluate.verdict(figs(198, 79, 0), base, SETS[:2], 0.9) == "yes"
+    assert evaluate.verdict(figs(220, 79, 0), base, SETS[:2], 1.0) == "yes"
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--target", "1.5", "x"], "--target 1.5: must be a share 0..1"),
+    (["--target", "nan", "x"], "must be a share 0..1"),
+    (["no-such-run"], "RUN 'no-such-run': no had.json"),
+])
+def test_bad_arguments_exit_2_naming_the_problem(args, words, capsys):
+    with pytest.raises(SystemExit) as e:
+        evaluate.main(args)
+    assert e.value.code == 2
+    assert words in capsys.readouterr().err
