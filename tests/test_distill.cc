@@ -694,6 +694,42 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
     hgt::run_in_src("rm -rf '" + root_ + "/bad' '" + root_ + "/bad_out'");
 }
 
+// make model-had reassembles its directory when HAD_ARTIFACT names another artifact, even one
+// whose files are older than the directory (make's times alone would call it up to date and
+// leave the first artifact's model in place), and does nothing when nothing changed.
+TEST_F(HadModelSynth, MakeModelHadFollowsTheArtifactItIsGiven)
+{
+    const std::string other = root_ + "/artifact-n10", out = root_ + "/make-model-had";
+    write_artifact(other, tensors_, 10, sha_);
+    ASSERT_EQ(hgt::run_in_src("touch -d '2001-01-01' '" + other + "'/*").status, 0);
+    auto make = [&](const std::string &art) {
+        return hgt::run_in_src("env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory "
+                               "model-had HAD_ARTIFACT='" +
+                               art + "' HAD_BASE='" + base_ + "' MODEL_HAD='" + out + "'");
+    };
+    auto top_n = [&]() {
+        cJSON *j = cJSON_Parse(read_file(out + "/had.json").c_str());
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, "top_n");
+        int v = cJSON_IsNumber(n) ? n->valueint : -1;
+        cJSON_Delete(j);
+        return v;
+    };
+    auto [r1, o1] = make(art_);
+    ASSERT_EQ(r1, 0) << o1;
+    EXPECT_EQ(top_n(), 12);
+    auto [r2, o2] = make(other);
+    ASSERT_EQ(r2, 0) << o2;
+    EXPECT_NE(o2.find("== model-had: " + other), std::string::npos) << o2;
+    EXPECT_EQ(top_n(), 10) << "the model directory still holds the first artifact";
+    auto [r3, o3] = make(other);
+    ASSERT_EQ(r3, 0) << o3;
+    EXPECT_EQ(o3.find("== model-had"), std::string::npos) << "reassembled with nothing changed:\n" << o3;
+    EXPECT_EQ(top_n(), 10);
+    auto [r4, o4] = make(art_);
+    ASSERT_EQ(r4, 0) << o4;
+    EXPECT_EQ(top_n(), 12);
+}
+
 TEST_F(HadModelSynth, RefusesForeignOutputDirectoriesAndBadOptions)
 {
     std::string out = root_ + "/foreign";

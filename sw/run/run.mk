@@ -54,7 +54,17 @@ model-had:
 	$(error model-had: $(HAD_ARTIFACT)/had.json not found (set HAD_ARTIFACT to the directory of a distillation artifact))
 endif
 
-$(MODEL_HAD)/had.json: $(HADMODEL) $(HAD_INPUTS) | deps-model
+# Names the artifact and base the model directory is assembled from. Rewritten only when they
+# change (its recipe always runs, through a phony prerequisite), so another HAD_ARTIFACT or
+# HAD_BASE reassembles the directory even when its files are older than the directory's.
+HAD_SOURCES := $(MODEL_HAD).sources
+.PHONY: had-sources-force
+$(HAD_SOURCES): had-sources-force
+	@mkdir -p $(dir $@)
+	@echo '$(abspath $(HAD_ARTIFACT)) $(abspath $(HAD_BASE))' | cmp -s - $@ || \
+	  echo '$(abspath $(HAD_ARTIFACT)) $(abspath $(HAD_BASE))' > $@
+
+$(MODEL_HAD)/had.json: $(HADMODEL) $(HAD_INPUTS) $(HAD_SOURCES) | deps-model
 	@echo "== model-had: $(HAD_ARTIFACT) over $(HAD_BASE) -> $(MODEL_HAD)"
 	$(HADMODEL) --base $(HAD_BASE) --artifact $(HAD_ARTIFACT) --out $(MODEL_HAD)
 
