@@ -14,8 +14,10 @@ HAD_ARTIFACT=RUN MODEL_HAD=build/distill/eval/NAME, no PyTorch) and run by the C
            out when missing)               a selection set of everyday sentences (1,000)
 
 It prints one markdown row per run: golden-HAD mean cosine / minimum / nearest neighbours
-kept (as sentences) per set, and the quantization gap (float-had minus golden-had mean
-cosine on the evaluation set). The baseline (default the committed artifact,
+kept (as sentences) per set, the quantization gap (float-had minus golden-had mean cosine on
+the evaluation set), and where the evaluation set's lost neighbours are: how many of them
+had a teacher margin (the cosine of a sentence's nearest neighbour minus its second's, under
+the teacher) below 0.01, below 0.04 and above (from hadrun --embeddings; --flips lists them). The baseline (default the committed artifact,
 sw/distill/model) is evaluated too, and a run "qualifies" to replace it when it keeps more
 neighbours than the baseline on every selection set and at least --target of the evaluation
 sentences (docs/distill.md, "Targets and the remaining gap"). Choosing by the evaluation set
@@ -27,6 +29,7 @@ message names it). Standard library only.
 import argparse
 import json
 import math
+import operator
 import os
 import subprocess
 import sys
@@ -57,18 +60,77 @@ def assemble(art):
     return out
 
 
-def figures(model, sentences):
-    """golden-had and float-had figures of model on a sentence file."""
+def neighbours(vecs):
+    """Per vector: the index of its nearest other vector by cosine (the lowest index on a
+    tie, as hadrun) and its margin, that cosine minus the second nearest's."""
+    unit = []
+    for v in vecs:
+        norm = math.sqrt(sum(x * x for x in v)) or 1.0
+        unit.append([x / norm for x in v])
+    n = len(unit)
+    sim = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            sim[i][j] = sim[j][i] = sum(map(operator.mul, unit[i], unit[j]))
+    out = []
+    for i in range(n):
+        best, second, bj = -math.inf, -math.inf, -1
+        for j in range(n):
+            if j == i:
+                continue
+            if sim[i][j] > best:
+                best, second, bj = sim[i][j], best, j
+            elif sim[i][j] > second:
+                second = sim[i][j]
+        out.append((bj, best - second))
+    return out
+
+
+def lost_neighbours(teacher, student):
+    """(index, teacher margin) of every sentence whose nearest neighbour differs."""
+    t, s = neighbours(teacher), neighbours(student)
+    return [(i, t[i][1]) for i in range(len(t)) if t[i][0] != s[i][0]]
+
+
+def read_embeddings(path):
+    """{backend: [vector per sentence]} of a hadrun --embeddings file."""
+    emb = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            w = line.split()
+            emb.setdefault(w[0], []).append([float(x) for x in w[2:]])
+    return emb
+
+
+def figures(model, sentences, lost=False):
+    """golden-had and float-had figures of model on a sentence file; lost: also the
+    sentences whose golden-HAD nearest neighbour is not the teacher's."""
     with tempfile.TemporaryDirectory() as tmp:
-        js = os.path.join(tmp, "h.json")
-        run(["build/bin/hadrun", "--model", model, "--backend", "golden-had,float-had",
-             "--sentences", sentences, "--json", js, "--quiet"])
+        js, em = os.path.join(tmp, "h.json"), os.path.join(tmp, "e.txt")
+        run(["build/bin/hadrun", "--model", model, "--backend",
+             "float,golden-had,float-had" if lost else "golden-had,float-had",
+             "--sentences", sentences, "--json", js, "--quiet"]
+            + (["--embeddings", em] if lost else []))
         with open(js, encoding="utf-8") as f:
             rows = {b["backend"]: b for b in json.load(f)["backends"]}
+        emb = read_embeddings(em) if lost else None
     g, fl = rows["golden-had"], rows["float-had"]
     n = g["sentences"]
-    return {"n": n, "cos": g["cos_mean"], "min": g["cos_min"],
-            "nn": round(g["nn_agree"] * n), "gap": fl["cos_mean"] - g["cos_mean"]}
+    r = {"n": n, "cos": g["cos_mean"], "min": g["cos_min"],
+         "nn": round(g["nn_agree"] * n), "gap": fl["cos_mean"] - g["cos_mean"]}
+    if lost:
+        r["lost"] = lost_neighbours(emb["float"], emb["golden-had"])
+        if len(r["lost"]) != n - r["nn"]:
+            print(f"evaluate.py: {model}: {len(r['lost'])} lost neighbours from the printed "
+                  f"embeddings, hadrun counts {n - r['nn']} (a near-exact tie)", file=sys.stderr)
+    return r
+
+
+def margins(lost):
+    """The lost neighbours by teacher margin: "<0.01 / <0.04 / more"."""
+    a = sum(m < 0.01 for _, m in lost)
+    b = sum(0.01 <= m < 0.04 for _, m in lost)
+    return f"{a} / {b} / {len(lost) - a - b}"
 
 
 def verdict(r, base, sets, target):
@@ -93,6 +155,8 @@ def main(argv=None):
     ap.add_argument("--target", type=float, default=0.9,
                     help="share of evaluation sentences that must keep their neighbour, "
                          "0..1 (default 0.9, the acceptance)")
+    ap.add_argument("--flips", action="store_true", help="list the evaluation sentences "
+                    "whose nearest neighbour is lost, with their teacher margins")
     a = ap.parse_args(argv)
     if not (math.isfinite(a.target) and 0.0 <= a.target <= 1.0):
         fail(f"--target {a.target}: must be a share 0..1")
@@ -112,16 +176,24 @@ def main(argv=None):
     res = {}
     for art in names:
         model = assemble(art)
-        res[art] = {k: figures(model, path) for k, path in sets}
+        res[art] = {k: figures(model, path, lost=(k == "eval")) for k, path in sets}
     base = res[a.baseline]
     head = " | ".join(f"{k}: cos / min / NN of {base[k]['n']}" for k, _ in sets)
-    print(f"| run | {head} | quantization gap | qualifies |")
-    print("|---" * (len(sets) + 3) + "|")
+    print(f"| run | {head} | quantization gap | eval lost by teacher margin <0.01 / <0.04 / "
+          f"more | qualifies |")
+    print("|---" * (len(sets) + 4) + "|")
     for art in names:
         r = res[art]
         cells = " | ".join(f"{r[k]['cos']:.4f} / {r[k]['min']:.3f} / {r[k]['nn']}" for k, _ in sets)
         v = "baseline" if art == a.baseline else verdict(r, base, [k for k, _ in sets], a.target)
-        print(f"| {art} | {cells} | {r['eval']['gap']:.5f} | {v} |")
+        print(f"| {art} | {cells} | {r['eval']['gap']:.5f} | {margins(r['eval']['lost'])} | {v} |")
+    if a.flips:
+        with open(sets[0][1], encoding="utf-8") as f:
+            text = [line.strip() for line in f if line.strip()]
+        for art in names:
+            print(f"\n{art}: evaluation sentences whose neighbour is lost (teacher margin)")
+            for i, m in sorted(res[art]["eval"]["lost"], key=lambda x: x[1]):
+                print(f"  {i + 1:4d}  {m:.4f}  {text[i] if i < len(text) else ''}")
 
 
 if __name__ == "__main__":
