@@ -788,6 +788,16 @@ TEST_F(HadModelSynth, RefusesForeignOutputDirectoriesAndBadOptions)
 // and a golden-had backend on them.
 struct HeadRun {
     std::vector<float> Q, K, V, O, G;
+    // golden-had's relative error against float-had: sqrt(sum (G - O)^2 / sum O^2)
+    double golden_vs_float() const
+    {
+        double num = 0, den = 0;
+        for (size_t i = 0; i < O.size(); i++) {
+            num += ((double)G[i] - O[i]) * ((double)G[i] - O[i]);
+            den += (double)O[i] * O[i];
+        }
+        return std::sqrt(num / den);
+    }
 };
 
 static HeadRun run_random_head(hr_backend *fh, hr_backend *gh, int l, int h, int n_tok, int d,
@@ -839,20 +849,15 @@ TEST(RunFloatHad, IsHmRefHadWithTheBackendsAlphaAndSelectsLikeGoldenHad)
             for (int h = 0; h < nh; h++) {
                 HeadRun r = run_random_head(fh, gh, l, h, n_tok, d, rng);
                 ASSERT_FALSE(HasFailure());
-                const std::vector<float> &Q = r.Q, &K = r.K, &V = r.V, &O = r.O, &G = r.G;
+                const std::vector<float> &Q = r.Q, &K = r.K, &V = r.V, &O = r.O;
                 std::vector<float> R(d);
                 double a = pass ? alpha_c[l * nh + h] : 0.9 * 1.1 / std::sqrt((double)d);
-                double num = 0, den = 0;
                 for (int i = 0; i < n_tok; i++) {
                     hm_ref_had(d, n_tok, 8, &Q[i * d], K.data(), V.data(), a, R.data());
                     ASSERT_EQ(memcmp(R.data(), &O[i * d], d * sizeof(float)), 0)
                         << "pass " << pass << " layer " << l << " head " << h << " query " << i;
-                    for (int j = 0; j < d; j++) {
-                        num += (G[i * d + j] - R[j]) * (G[i * d + j] - R[j]);
-                        den += R[j] * R[j];
-                    }
                 }
-                EXPECT_LT(std::sqrt(num / den), 0.05) << "golden-had vs float-had, pass " << pass;
+                EXPECT_LT(r.golden_vs_float(), 0.05) << "golden-had vs float-had, pass " << pass;
                 const hr_head_stats *sf = hr_backend_stats(fh, l, h), *sg = hr_backend_stats(gh, l, h);
                 EXPECT_EQ(sf->recall_sum, sg->recall_sum) << l << ":" << h;
                 EXPECT_EQ(sf->recall_sum_sel, sg->recall_sum_sel) << l << ":" << h;
@@ -946,19 +951,14 @@ TEST(RunFloatHad, LearnedTableKeepsByMatchesAndWeighsByTheTable)
         for (int h = 0; h < nh; h++) {
             HeadRun r = run_random_head(fh, gh, l, h, n_tok, d, rng);
             ASSERT_FALSE(HasFailure());
-            const std::vector<float> &Q = r.Q, &Kt = r.K, &Vt = r.V, &O = r.O, &G = r.G;
+            const std::vector<float> &Q = r.Q, &Kt = r.K, &Vt = r.V, &O = r.O;
             std::vector<float> R(d);
-            double num = 0, den = 0;
             for (int i = 0; i < n_tok; i++) {
                 hm_ref_had_tab(d, n_tok, n, &Q[i * d], Kt.data(), Vt.data(), &tab[(l * nh + h) * (d + 1)],
                                R.data());
                 ASSERT_EQ(memcmp(R.data(), &O[i * d], d * sizeof(float)), 0) << l << ":" << h << ":" << i;
-                for (int j = 0; j < d; j++) {
-                    num += (G[i * d + j] - R[j]) * (G[i * d + j] - R[j]);
-                    den += R[j] * R[j];
-                }
             }
-            EXPECT_LT(std::sqrt(num / den), 0.05) << "golden-had vs float-had " << l << ":" << h;
+            EXPECT_LT(r.golden_vs_float(), 0.05) << "golden-had vs float-had " << l << ":" << h;
         }
     EXPECT_EQ(seen.heads, nl * nh);
     EXPECT_EQ(seen.bad, 0);

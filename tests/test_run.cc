@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <string>
 #include <sys/stat.h>
 #include <vector>
@@ -44,6 +45,47 @@ std::string hadrun() { return std::string(HG_BIN_DIR) + "/hadrun"; }
 std::string hgsim() { return std::string(HG_BIN_DIR) + "/hgsim"; }
 
 } // namespace
+
+// ------------------------------------------------------------------ nearest neighbours
+
+// Unit vectors at angles 0, 10, 25 and 90 degrees (scaled: the cosine ignores length): 0's
+// nearest is 1, its margin cos 10 - cos 25; a tie goes to the lower index; with fewer than
+// three vectors there is no second neighbour (margin NaN), with one no neighbour at all.
+TEST(RunEval, NearestNeighboursAndTheirMargins)
+{
+    auto at = [](double deg, double len) {
+        return std::vector<float>{(float)(len * cos(deg * M_PI / 180)), (float)(len * sin(deg * M_PI / 180))};
+    };
+    auto flat = [](const std::vector<std::vector<float>> &v) {
+        std::vector<float> f;
+        for (const auto &x : v) f.insert(f.end(), x.begin(), x.end());
+        return f;
+    };
+    auto cosd = [](double deg) { return cos(deg * M_PI / 180); };
+    std::vector<float> e = flat({at(0, 1), at(10, 3), at(25, 0.5), at(90, 2)});
+    int nn[4];
+    double m[4];
+    hr_eval_nn(e.data(), 4, 2, nn, m);
+    EXPECT_EQ(std::vector<int>(nn, nn + 4), (std::vector<int>{1, 0, 1, 2}));
+    EXPECT_NEAR(m[0], cosd(10) - cosd(25), 1e-6);
+    EXPECT_NEAR(m[1], cosd(10) - cosd(15), 1e-6);
+    EXPECT_NEAR(m[2], cosd(15) - cosd(25), 1e-6);
+    EXPECT_NEAR(m[3], cosd(65) - cosd(80), 1e-6);
+    // the first vector's two candidates are tied at +-10 degrees: the lower index, margin 0
+    e = flat({at(0, 1), at(10, 1), at(-10, 1)});
+    hr_eval_nn(e.data(), 3, 2, nn, m);
+    EXPECT_EQ(nn[0], 1);
+    EXPECT_NEAR(m[0], 0.0, 1e-6);
+    hr_eval_nn(e.data(), 3, 2, nn, nullptr); // margins not wanted
+    EXPECT_EQ(nn[0], 1);
+    hr_eval_nn(e.data(), 2, 2, nn, m);
+    EXPECT_EQ(nn[0], 1);
+    EXPECT_EQ(nn[1], 0);
+    EXPECT_TRUE(std::isnan(m[0]) && std::isnan(m[1]));
+    hr_eval_nn(e.data(), 1, 2, nn, m);
+    EXPECT_EQ(nn[0], -1);
+    EXPECT_TRUE(std::isnan(m[0]));
+}
 
 // ------------------------------------------------------------------ selection and recall
 
@@ -352,6 +394,10 @@ TEST_F(RunModel, FloatAgainstItselfIsExact)
     EXPECT_NEAR(r.cos_mean, 1.0, 1e-6);
     EXPECT_NEAR(r.cos_min, 1.0, 1e-6);
     EXPECT_EQ(r.nn_agree, 1.0);
+    for (int i = 0; i < r.n_sent; i++) {
+        EXPECT_EQ(r.nn[i], r.nn_ref[i]) << "sentence " << i;
+        EXPECT_GE(r.nn_ref_margin[i], 0.0) << "sentence " << i;
+    }
     hr_result_free(&r);
     hr_backend_close(b);
 }
@@ -548,6 +594,110 @@ TEST(RunCli, BadOptionsExit2NamingTheOption)
 
 // One hadrun run with streams dumped; every dumped head replays bit-exactly on hgsim and its
 // RTL outputs equal the dumped golden outputs; the JSON metrics are deterministic.
+// The JSON's per-sentence neighbours against an independent computation (double precision)
+// from the --embeddings file, on 40 unrelated sentences (the evaluation set's last, which have
+// no paraphrase partner) where the post-training HAD loses many neighbours: every backend's
+// "nn", and every "nn_lost" entry with the float reference's neighbour and margin.
+TEST(RunCli, JsonNamesEachLostNeighbourWithTheReferenceMargin)
+{
+    hgt::TempDir td("run_nn");
+    std::string dir = td.path();
+    ASSERT_FALSE(dir.empty());
+    std::vector<std::string> lines;
+    {
+        std::ifstream in(src("sw/data/sentences_eval.txt"));
+        std::string l;
+        while (std::getline(in, l))
+            if (!l.empty()) lines.push_back(l);
+    }
+    ASSERT_GE(lines.size(), 40u);
+    std::string text;
+    for (size_t i = lines.size() - 40; i < lines.size(); i++) text += lines[i] + "\n";
+    write_file(dir + "/s.txt", text);
+    hgt::CmdResult r = hgt::run_in_src(hadrun() + " --quiet --sentences " + dir +
+                                       "/s.txt --backend float,golden-had --json " + dir +
+                                       "/h.json --embeddings " + dir + "/e.txt");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::map<std::string, std::vector<std::vector<double>>> emb;
+    {
+        std::ifstream in(dir + "/e.txt");
+        std::string name;
+        int idx;
+        std::string l;
+        while (std::getline(in, l)) {
+            std::istringstream ls(l);
+            ls >> name >> idx;
+            std::vector<double> v;
+            double x;
+            while (ls >> x) v.push_back(x);
+            emb[name].push_back(v);
+        }
+    }
+    ASSERT_EQ(emb["float"].size(), 40u);
+    ASSERT_EQ(emb["golden-had"].size(), 40u);
+    // neighbour (from 1) and margin of each row, in double
+    auto neighbours = [](const std::vector<std::vector<double>> &e, std::vector<int> &nn,
+                         std::vector<double> &mg) {
+        size_t n = e.size();
+        nn.assign(n, 0);
+        mg.assign(n, 0.0);
+        for (size_t i = 0; i < n; i++) {
+            std::vector<double> c;
+            for (size_t j = 0; j < n; j++) {
+                double d = 0, a = 0, b = 0;
+                for (size_t k = 0; k < e[i].size(); k++) {
+                    d += e[i][k] * e[j][k];
+                    a += e[i][k] * e[i][k];
+                    b += e[j][k] * e[j][k];
+                }
+                c.push_back(j == i ? -HUGE_VAL : d / sqrt(a * b));
+            }
+            size_t best = (size_t)(std::max_element(c.begin(), c.end()) - c.begin());
+            double top = c[best];
+            c[best] = -HUGE_VAL;
+            nn[i] = (int)best + 1;
+            mg[i] = top - *std::max_element(c.begin(), c.end());
+        }
+    };
+    std::vector<int> nn_ref, nn_had;
+    std::vector<double> mg_ref, mg_had;
+    neighbours(emb["float"], nn_ref, mg_ref);
+    neighbours(emb["golden-had"], nn_had, mg_had);
+    cJSON *js = cJSON_Parse(read_file(dir + "/h.json").c_str());
+    ASSERT_NE(js, nullptr);
+    cJSON *be = cJSON_GetObjectItem(js, "backends");
+    ASSERT_EQ(cJSON_GetArraySize(be), 2);
+    const std::vector<int> *mine[2] = {&nn_ref, &nn_had};
+    const std::vector<double> *margin[2] = {&mg_ref, &mg_had};
+    for (int k = 0; k < 2; k++) {
+        cJSON *b = cJSON_GetArrayItem(be, k), *nn = cJSON_GetObjectItem(b, "nn");
+        ASSERT_EQ(cJSON_GetArraySize(nn), 40);
+        for (int i = 0; i < 40; i++) {
+            if ((*margin[k])[i] <= 1e-5) continue; // a nearer tie may go either way in float
+            EXPECT_EQ(cJSON_GetArrayItem(nn, i)->valueint, (*mine[k])[i]) << k << ", sentence " << i + 1;
+        }
+    }
+    cJSON *lost = cJSON_GetObjectItem(cJSON_GetArrayItem(be, 1), "nn_lost"), *x;
+    int expect = 0;
+    for (int i = 0; i < 40; i++) expect += nn_ref[i] != nn_had[i];
+    EXPECT_GE(expect, 10) << "the post-training HAD loses many of these neighbours";
+    EXPECT_EQ(cJSON_GetArraySize(lost), expect);
+    EXPECT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(be, 0), "nn_lost")), 0);
+    double agree = cJSON_GetObjectItem(cJSON_GetArrayItem(be, 1), "nn_agree")->valuedouble;
+    EXPECT_EQ(std::lround(40 * (1 - agree)), cJSON_GetArraySize(lost));
+    int prev = 0;
+    cJSON_ArrayForEach(x, lost)
+    {
+        int s = cJSON_GetObjectItem(x, "sentence")->valueint;
+        EXPECT_GT(s, prev) << "in sentence order";
+        prev = s;
+        EXPECT_EQ(cJSON_GetObjectItem(x, "neighbour")->valueint, nn_had[s - 1]) << s;
+        EXPECT_EQ(cJSON_GetObjectItem(x, "reference_neighbour")->valueint, nn_ref[s - 1]) << s;
+        EXPECT_NEAR(cJSON_GetObjectItem(x, "reference_margin")->valuedouble, mg_ref[s - 1], 1e-5) << s;
+    }
+    cJSON_Delete(js);
+}
+
 TEST(RunCli, DumpedStreamsReplayOnHgsimAndJsonIsDeterministic)
 {
     hgt::TempDir td("run_dump");
@@ -575,6 +725,31 @@ TEST(RunCli, DumpedStreamsReplayOnHgsimAndJsonIsDeterministic)
     cJSON *f = cJSON_GetArrayItem(be, 0);
     EXPECT_STREQ(cJSON_GetObjectItem(f, "backend")->valuestring, "float");
     EXPECT_EQ(cJSON_GetObjectItem(f, "cos_mean")->valuedouble, 1.0);
+    // per sentence: its neighbour (from 1); the lost ones are those nn_agree counts
+    cJSON *bk;
+    cJSON_ArrayForEach(bk, be)
+    {
+        std::string name = cJSON_GetObjectItem(bk, "backend")->valuestring;
+        cJSON *nn = cJSON_GetObjectItem(bk, "nn"), *lost = cJSON_GetObjectItem(bk, "nn_lost"), *x;
+        ASSERT_TRUE(cJSON_IsArray(nn) && cJSON_IsArray(lost)) << name;
+        ASSERT_EQ(cJSON_GetArraySize(nn), 3) << name;
+        cJSON_ArrayForEach(x, nn)
+        {
+            EXPECT_GE(x->valueint, 1) << name;
+            EXPECT_LE(x->valueint, 3) << name;
+        }
+        double agree = cJSON_GetObjectItem(bk, "nn_agree")->valuedouble;
+        EXPECT_EQ(cJSON_GetArraySize(lost), (int)std::lround(3 * (1 - agree))) << name;
+        cJSON_ArrayForEach(x, lost)
+        {
+            int s = cJSON_GetObjectItem(x, "sentence")->valueint;
+            EXPECT_EQ(cJSON_GetObjectItem(x, "neighbour")->valueint, cJSON_GetArrayItem(nn, s - 1)->valueint);
+            EXPECT_NE(cJSON_GetObjectItem(x, "neighbour")->valueint,
+                      cJSON_GetObjectItem(x, "reference_neighbour")->valueint);
+            EXPECT_GE(cJSON_GetObjectItem(x, "reference_margin")->valuedouble, 0.0);
+        }
+    }
+    EXPECT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(f, "nn_lost")), 0);
     cJSON_Delete(js);
     // embeddings: 3 backends x 3 sentences
     std::ifstream emb(dir + "/emb.txt");

@@ -17,7 +17,7 @@ It prints one markdown row per run: golden-HAD mean cosine / minimum / nearest n
 kept (as sentences) per set, the quantization gap (float-had minus golden-had mean cosine on
 the evaluation set), and where the evaluation set's lost neighbours are: how many of them
 had a teacher margin (the cosine of a sentence's nearest neighbour minus its second's, under
-the teacher) below 0.01, below 0.04 and above (from hadrun --embeddings; --flips lists them). The baseline (default the committed artifact,
+the teacher) below 0.01, below 0.04 and above (hadrun --json's nn_lost; --flips lists them). The baseline (default the committed artifact,
 sw/distill/model) is evaluated too, and a run "qualifies" to replace it when it keeps more
 neighbours than the baseline on every selection set and at least --target of the evaluation
 sentences (docs/distill.md, "Targets and the remaining gap"). Choosing by the evaluation set
@@ -29,7 +29,6 @@ message names it). Standard library only.
 import argparse
 import json
 import math
-import operator
 import os
 import subprocess
 import sys
@@ -60,70 +59,29 @@ def assemble(art):
     return out
 
 
-def neighbours(vecs):
-    """Per vector: the index of its nearest other vector by cosine (the lowest index on a
-    tie, as hadrun) and its margin, that cosine minus the second nearest's."""
-    unit = []
-    for v in vecs:
-        norm = math.sqrt(sum(x * x for x in v)) or 1.0
-        unit.append([x / norm for x in v])
-    n = len(unit)
-    sim = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            sim[i][j] = sim[j][i] = sum(map(operator.mul, unit[i], unit[j]))
-    out = []
-    for i in range(n):
-        best, second, bj = -math.inf, -math.inf, -1
-        for j in range(n):
-            if j == i:
-                continue
-            if sim[i][j] > best:
-                best, second, bj = sim[i][j], best, j
-            elif sim[i][j] > second:
-                second = sim[i][j]
-        out.append((bj, best - second))
-    return out
+def lost(row):
+    """(sentence index from 0, teacher margin) of every sentence whose nearest neighbour a
+    hadrun --json backend row loses: its nn_lost, each with the reference's margin."""
+    return [(x["sentence"] - 1, x["reference_margin"]) for x in row["nn_lost"]]
 
 
-def lost_neighbours(teacher, student):
-    """(index, teacher margin) of every sentence whose nearest neighbour differs."""
-    t, s = neighbours(teacher), neighbours(student)
-    return [(i, t[i][1]) for i in range(len(t)) if t[i][0] != s[i][0]]
-
-
-def read_embeddings(path):
-    """{backend: [vector per sentence]} of a hadrun --embeddings file."""
-    emb = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            w = line.split()
-            emb.setdefault(w[0], []).append([float(x) for x in w[2:]])
-    return emb
-
-
-def figures(model, sentences, lost=False):
-    """golden-had figures of model on a sentence file; lost (the evaluation set): also the
-    quantization gap (float-had's mean cosine minus golden-had's) and the sentences whose
+def figures(model, sentences, with_lost=False):
+    """golden-had figures of model on a sentence file; with_lost (the evaluation set): also
+    the quantization gap (float-had's mean cosine minus golden-had's) and the sentences whose
     golden-HAD nearest neighbour is not the teacher's."""
     with tempfile.TemporaryDirectory() as tmp:
-        js, em = os.path.join(tmp, "h.json"), os.path.join(tmp, "e.txt")
+        js = os.path.join(tmp, "h.json")
         run(["build/bin/hadrun", "--model", model, "--backend",
-             "float,golden-had,float-had" if lost else "golden-had",
-             "--sentences", sentences, "--json", js, "--quiet"]
-            + (["--embeddings", em] if lost else []))
+             "golden-had,float-had" if with_lost else "golden-had",
+             "--sentences", sentences, "--json", js, "--quiet"])
         with open(js, encoding="utf-8") as f:
             rows = {b["backend"]: b for b in json.load(f)["backends"]}
-        emb = read_embeddings(em) if lost else None
     g = rows["golden-had"]
     n = g["sentences"]
     r = {"n": n, "cos": g["cos_mean"], "min": g["cos_min"], "nn": round(g["nn_agree"] * n)}
-    if lost:
+    if with_lost:
         r["gap"] = rows["float-had"]["cos_mean"] - g["cos_mean"]
-        r["lost"] = lost_neighbours(emb["float"], emb["golden-had"])
-        if len(r["lost"]) != n - r["nn"]:
-            print(f"evaluate.py: {model}: {len(r['lost'])} lost neighbours from the printed "
-                  f"embeddings, hadrun counts {n - r['nn']} (a near-exact tie)", file=sys.stderr)
+        r["lost"] = lost(g)
     return r
 
 
@@ -177,7 +135,7 @@ def main(argv=None):
     res = {}
     for art in names:
         model = assemble(art)
-        res[art] = {k: figures(model, path, lost=(k == "eval")) for k, path in sets}
+        res[art] = {k: figures(model, path, with_lost=(k == "eval")) for k, path in sets}
     base = res[a.baseline]
     head = " | ".join(f"{k}: cos / min / NN of {base[k]['n']}" for k, _ in sets)
     print(f"| run | {head} | quantization gap | eval lost by teacher margin <0.01 / <0.04 / "

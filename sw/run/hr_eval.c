@@ -51,6 +51,9 @@ void hr_result_free(hr_result *r)
     free(r->layer_err);
     free(r->recall_layer);
     free(r->emb);
+    free(r->nn);
+    free(r->nn_ref);
+    free(r->nn_ref_margin);
     free(r->sent_cycles);
     free(r->cycles_layer);
     free(r->cycles_hl);
@@ -70,30 +73,41 @@ static int result_init(hr_result *r, hr_kind k, const bcfg_config *mc, int n_sen
     r->layer_err = calloc(nl, sizeof *r->layer_err);
     r->recall_layer = calloc(nl, sizeof *r->recall_layer);
     r->emb = calloc((size_t)n_sent * (size_t)mc->hidden, sizeof *r->emb);
+    r->nn = calloc((size_t)n_sent, sizeof *r->nn);
+    r->nn_ref = calloc((size_t)n_sent, sizeof *r->nn_ref);
+    r->nn_ref_margin = calloc((size_t)n_sent, sizeof *r->nn_ref_margin);
     r->sent_cycles = calloc((size_t)n_sent, sizeof *r->sent_cycles);
     r->cycles_layer = calloc(nl, sizeof *r->cycles_layer);
     r->cycles_hl = calloc(nl * (size_t)mc->n_heads, sizeof *r->cycles_hl);
     if (hr_kind_sys(k)) r->sys_layer = calloc(nl, sizeof *r->sys_layer);
-    return r->layer_err && r->recall_layer && r->emb && r->sent_cycles && r->cycles_layer && r->cycles_hl &&
-                   (r->sys_layer || !hr_kind_sys(k))
+    return r->layer_err && r->recall_layer && r->emb && r->nn && r->nn_ref && r->nn_ref_margin &&
+                   r->sent_cycles && r->cycles_layer && r->cycles_hl && (r->sys_layer || !hr_kind_sys(k))
                ? 0
                : -1;
 }
 
-void hr_eval_nn(const float *emb, int n, int h, int *nn)
+void hr_eval_nn(const float *emb, int n, int h, int *nn, double *margin)
 {
     for (int i = 0; i < n; i++) {
-        int best = -1;
-        float bc = 0.0f;
+        int best = -1, have2 = 0;
+        float bc = 0.0f, second = 0.0f;
         for (int j = 0; j < n; j++) {
             if (j == i) continue;
             float c = enc_cosine(emb + (size_t)i * (size_t)h, emb + (size_t)j * (size_t)h, h);
-            if (best < 0 || c > bc) {
+            if (best < 0 || c > bc) { /* a tie keeps the lower j */
+                if (best >= 0) {
+                    second = bc;
+                    have2 = 1;
+                }
                 best = j;
                 bc = c;
+            } else if (!have2 || c > second) {
+                second = c;
+                have2 = 1;
             }
         }
         nn[i] = best;
+        if (margin) margin[i] = have2 ? (double)bc - (double)second : NAN;
     }
 }
 
@@ -113,16 +127,13 @@ static void finish(hr_result *r, const hr_backend *b, const float *ref_emb, cons
         }
     }
     r->cos_mean = cs / n;
-    int *na = malloc(2 * (size_t)n * sizeof *na);
     r->nn_agree = -1.0;
-    if (na && n >= 2) {
-        hr_eval_nn(ref_emb, n, h, na);
-        hr_eval_nn(r->emb, n, h, na + n);
+    hr_eval_nn(r->emb, n, h, r->nn, NULL);
+    if (n >= 2) {
         int same = 0;
-        for (int i = 0; i < n; i++) same += na[i] == na[n + i];
+        for (int i = 0; i < n; i++) same += r->nn[i] == r->nn_ref[i];
         r->nn_agree = (double)same / n;
     }
-    free(na);
     int rec = hr_kind_recall(r->kind);
     hr_head_stats all;
     hr_backend_total(b, -1, &all);
@@ -224,7 +235,13 @@ int hr_evaluate_models(const enc_model *m, const enc_model *const *bm, const hr_
         if (progress && ((i + 1) % 8 == 0 || i + 1 == cp->n))
             fprintf(stderr, "hadrun: %d/%d sentences (%.1f s)\n", i + 1, cp->n, now_s() - t_start);
     }
+    if (rc == 0 && nb > 0) /* the reference's neighbours, once */
+        hr_eval_nn(remb, cp->n, (int)h, res[0].nn_ref, res[0].nn_ref_margin);
     for (int k = 0; rc == 0 && k < nb; k++) {
+        if (k > 0) {
+            memcpy(res[k].nn_ref, res[0].nn_ref, (size_t)cp->n * sizeof *res[k].nn_ref);
+            memcpy(res[k].nn_ref_margin, res[0].nn_ref_margin, (size_t)cp->n * sizeof *res[k].nn_ref_margin);
+        }
         res[k].attn_seconds = hr_backend_seconds(b[k]);
         finish(&res[k], b[k], remb, num + (size_t)k * nl, den + (size_t)k * nl, cp);
     }
@@ -282,6 +299,35 @@ static cJSON *system_json(const hr_result *r)
     return s;
 }
 
+/* Each sentence's nearest neighbour, numbered from 1 as the sentences (null: none). */
+static cJSON *nn_json(const hr_result *r)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; a && i < r->n_sent; i++)
+        cJSON_AddItemToArray(a, r->nn[i] < 0 ? cJSON_CreateNull() : cJSON_CreateNumber(r->nn[i] + 1));
+    return a;
+}
+
+/* The sentences whose neighbour differs from the reference's, in sentence order: the
+ * sentence, its neighbour here and under the reference (from 1), and the reference's margin
+ * (how near a tie the reference's choice was). */
+static cJSON *nn_lost_json(const hr_result *r)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; a && i < r->n_sent; i++) {
+        if (r->nn[i] == r->nn_ref[i]) continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "sentence", i + 1);
+        cJSON_AddNumberToObject(o, "neighbour", r->nn[i] + 1);
+        cJSON_AddNumberToObject(o, "reference_neighbour", r->nn_ref[i] + 1);
+        double m = r->nn_ref_margin[i];
+        cJSON_AddItemToObject(o, "reference_margin",
+                              isnan(m) ? cJSON_CreateNull() : cJSON_CreateNumber(r9(m)));
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
 cJSON *hr_result_json(const hr_result *r, int with_heads)
 {
     cJSON *o = cJSON_CreateObject(), *le = cJSON_CreateArray(), *rl = cJSON_CreateArray();
@@ -305,6 +351,8 @@ cJSON *hr_result_json(const hr_result *r, int with_heads)
     cJSON_AddNumberToObject(o, "cos_min", r9(r->cos_min));
     cJSON_AddNumberToObject(o, "cos_min_sentence", r->cos_min_sentence + 1);
     cJSON_AddItemToObject(o, "nn_agree", num_or_null(r9(r->nn_agree)));
+    cJSON_AddItemToObject(o, "nn", nn_json(r));
+    cJSON_AddItemToObject(o, "nn_lost", nn_lost_json(r));
     if (r->sys_layer) cJSON_AddItemToObject(o, "system", system_json(r));
     if (hr_kind_rtl(r->kind) || hr_kind_sys(r->kind)) {
         cJSON *cy = cJSON_CreateObject(), *cl = cJSON_CreateArray(), *cs = cJSON_CreateArray();

@@ -11,6 +11,10 @@
  *   cos_mean/min   cosine similarity of each sentence embedding with the float one;
  *   nn_agree       fraction of sentences whose nearest neighbour (cosine, other sentences
  *                  of the corpus) is the same as with float embeddings;
+ *   nn, nn_ref     each sentence's nearest neighbour under the backend and the reference,
+ *                  and the reference's margin (the cosine to its nearest neighbour minus
+ *                  to its second nearest): which neighbours are lost, and how near a tie
+ *                  each was;
  *   cycles         RTL backends: simulated cycles per sentence, per layer, per head.
  */
 #ifndef HR_EVAL_H
@@ -38,11 +42,14 @@ typedef struct hr_result {
     double recall_sel;    /* ... over the queries of heads with more keys than N (where
                                 the selection drops keys); -1 if none or not measured */
     double cos_mean, cos_min;
-    int cos_min_sentence; /* index of the sentence with cos_min */
-    double nn_agree;      /* -1 with fewer than 2 sentences */
-    float *emb;           /* n_sent x hidden sentence embeddings */
-    double seconds;       /* wall time of the backend's forward passes */
-    double attn_seconds;  /* ... of which inside the attention backend */
+    int cos_min_sentence;  /* index of the sentence with cos_min */
+    double nn_agree;       /* -1 with fewer than 2 sentences */
+    int *nn;               /* n_sent: nearest neighbour of each sentence (from 0; -1: none) */
+    int *nn_ref;           /* n_sent: ... under the reference's embeddings */
+    double *nn_ref_margin; /* n_sent: the reference's margin (NaN with fewer than 3) */
+    float *emb;            /* n_sent x hidden sentence embeddings */
+    double seconds;        /* wall time of the backend's forward passes */
+    double attn_seconds;   /* ... of which inside the attention backend */
     /* RTL backends (zero otherwise) */
     uint64_t *sent_cycles; /* n_sent: cycles per sentence */
     double cycles_head;    /* mean cycles per head computation (cfg + load + queries) */
@@ -78,8 +85,10 @@ void hr_result_free(hr_result *r);
 cJSON *hr_result_json(const hr_result *r, int with_heads);
 
 /* Nearest neighbour of every row of emb (n x h, rows unit length or not): nn[i] = the
- * j != i with the largest cosine (ties: lower j); -1 if n < 2. Can't fail. */
-void hr_eval_nn(const float *emb, int n, int h, int *nn);
+ * j != i with the largest cosine (ties: lower j); -1 if n < 2. margin (optional, NULL: not
+ * wanted): margin[i] = that cosine minus the second largest (0 on a tie; NaN if n < 3).
+ * Can't fail. */
+void hr_eval_nn(const float *emb, int n, int h, int *nn, double *margin);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,4 @@
 """Tests of evaluate.py's rule and argument checks (standard library; no PyTorch, no build)."""
-import math
 import os
 import sys
 
@@ -42,29 +41,14 @@ def test_bad_arguments_exit_2_naming_the_problem(args, words, capsys):
     assert words in capsys.readouterr().err
 
 
-def test_neighbours_margins_and_lost_neighbours():
-    # unit vectors at angles 0, 10, 25 and 90 degrees: 0's nearest is 1 (margin cos 10 - cos 25)
-    def at(deg):
-        return [math.cos(math.radians(deg)), math.sin(math.radians(deg))]
-    t = [at(0), at(10), at(25), at(90)]
-    nb = evaluate.neighbours([[3 * x for x in v] for v in t])      # scale does not matter
-    assert [j for j, _ in nb] == [1, 0, 1, 2]
-    assert nb[0][1] == pytest.approx(math.cos(math.radians(10)) - math.cos(math.radians(25)))
-    # moving 2 to 3 degrees changes every neighbour: 0 -> 2, 1 -> 2, 2 -> 0, 3 -> 1; the
-    # teacher margins are cos 10 - cos 25, cos 10 - cos 15 (0.019), cos 15 - cos 25, cos 65 - cos 80
-    s = [at(0), at(10), at(3), at(90)]
-    lost = evaluate.lost_neighbours(t, s)
-    assert [i for i, _ in lost] == [0, 1, 2, 3]
-    assert lost[1][1] == pytest.approx(math.cos(math.radians(10)) - math.cos(math.radians(15)))
-    assert evaluate.margins(lost) == "0 / 1 / 3"
-    assert evaluate.lost_neighbours(t, [[2 * x for x in v] for v in t]) == []
+def test_lost_neighbours_come_from_hadruns_nn_lost_and_are_counted_by_margin():
+    # a hadrun --json backend row: sentences from 1, the teacher's margin of each lost one
+    row = {"backend": "golden-had", "nn": [2, 1, 1, 3],
+           "nn_lost": [{"sentence": 2, "neighbour": 1, "reference_neighbour": 3,
+                        "reference_margin": 0.005},
+                       {"sentence": 4, "neighbour": 3, "reference_neighbour": 1,
+                        "reference_margin": 0.039}]}
+    assert evaluate.lost(row) == [(1, 0.005), (3, 0.039)]
+    assert evaluate.lost({"nn_lost": []}) == []
+    assert evaluate.margins(evaluate.lost(row)) == "1 / 1 / 0"
     assert evaluate.margins([(0, 0.005), (1, 0.02), (2, 0.039), (3, 0.04)]) == "1 / 2 / 1"
-    # a tie goes to the lower index, as in hadrun
-    assert evaluate.neighbours([at(0), at(10), at(-10)])[0][0] == 1
-
-
-def test_read_embeddings(tmp_path):
-    p = tmp_path / "e.txt"
-    p.write_text("float 1 0.5 0.25\nfloat 2 1 0\ngolden-had 1 0 1\n")
-    assert evaluate.read_embeddings(str(p)) == {"float": [[0.5, 0.25], [1.0, 0.0]],
-                                                "golden-had": [[0.0, 1.0]]}
