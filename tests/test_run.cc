@@ -394,6 +394,7 @@ TEST_F(RunModel, FloatAgainstItselfIsExact)
     EXPECT_NEAR(r.cos_mean, 1.0, 1e-6);
     EXPECT_NEAR(r.cos_min, 1.0, 1e-6);
     EXPECT_EQ(r.nn_agree, 1.0);
+    EXPECT_NEAR(r.pair_cos_err, 0.0, 1e-7);
     for (int i = 0; i < r.n_sent; i++) {
         EXPECT_EQ(r.nn[i], r.nn_ref[i]) << "sentence " << i;
         EXPECT_GE(r.nn_ref_margin[i], 0.0) << "sentence " << i;
@@ -594,8 +595,8 @@ TEST(RunCli, BadOptionsExit2NamingTheOption)
 
 // One hadrun run with streams dumped; every dumped head replays bit-exactly on hgsim and its
 // RTL outputs equal the dumped golden outputs; the JSON metrics are deterministic.
-// The JSON's per-sentence neighbours against an independent computation (double precision)
-// from the --embeddings file, on 40 unrelated sentences (the evaluation set's last, which have
+// The JSON's per-sentence neighbours and pairwise-cosine error against an independent
+// computation (double precision) from the --embeddings file, on 40 unrelated sentences (the evaluation set's last, which have
 // no paraphrase partner) where the post-training HAD loses many neighbours: every backend's
 // "nn", and every "nn_lost" entry with the float reference's neighbour and margin.
 TEST(RunCli, JsonNamesEachLostNeighbourWithTheReferenceMargin)
@@ -659,6 +660,26 @@ TEST(RunCli, JsonNamesEachLostNeighbourWithTheReferenceMargin)
             mg[i] = top - *std::max_element(c.begin(), c.end());
         }
     };
+    // the RMS change of the pairwise cosines (pair_cos_err)
+    auto pair_err = [](const std::vector<std::vector<double>> &a, const std::vector<std::vector<double>> &b) {
+        auto cosine = [](const std::vector<double> &x, const std::vector<double> &y) {
+            double d = 0, p = 0, q = 0;
+            for (size_t k = 0; k < x.size(); k++) {
+                d += x[k] * y[k];
+                p += x[k] * x[k];
+                q += y[k] * y[k];
+            }
+            return d / sqrt(p * q);
+        };
+        double s = 0;
+        int n = 0;
+        for (size_t i = 0; i < a.size(); i++)
+            for (size_t j = i + 1; j < a.size(); j++, n++) {
+                double e = cosine(a[i], a[j]) - cosine(b[i], b[j]);
+                s += e * e;
+            }
+        return sqrt(s / n);
+    };
     std::vector<int> nn_ref, nn_had;
     std::vector<double> mg_ref, mg_had;
     neighbours(emb["float"], nn_ref, mg_ref);
@@ -677,6 +698,10 @@ TEST(RunCli, JsonNamesEachLostNeighbourWithTheReferenceMargin)
             EXPECT_EQ(cJSON_GetArrayItem(nn, i)->valueint, (*mine[k])[i]) << k << ", sentence " << i + 1;
         }
     }
+    EXPECT_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(be, 0), "pair_cos_err")->valuedouble, 0.0);
+    double pe = pair_err(emb["golden-had"], emb["float"]);
+    EXPECT_GT(pe, 0.01);
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetArrayItem(be, 1), "pair_cos_err")->valuedouble, pe, 1e-7);
     cJSON *lost = cJSON_GetObjectItem(cJSON_GetArrayItem(be, 1), "nn_lost"), *x;
     int expect = 0;
     for (int i = 0; i < 40; i++) expect += nn_ref[i] != nn_had[i];

@@ -15,13 +15,15 @@ HAD_ARTIFACT=RUN MODEL_HAD=build/distill/eval/NAME, no PyTorch) and run by the C
 
 It prints one markdown row per run: golden-HAD mean cosine / minimum / nearest neighbours
 kept (as sentences) per set, the quantization gap (float-had minus golden-had mean cosine on
-the evaluation set), and where the evaluation set's lost neighbours are: how many of them
-had a teacher margin (the cosine of a sentence's nearest neighbour minus its second's, under
-the teacher) below 0.01, below 0.04 and above (hadrun --json's nn_lost; --flips lists them). The baseline (default the committed artifact,
-sw/distill/model) is evaluated too, and a run "qualifies" to replace it when it keeps more
-neighbours than the baseline on every selection set and at least --target of the evaluation
-sentences (docs/distill.md, "Targets and the remaining gap"). Choosing by the evaluation set
-alone would make its figure a selection rather than a measurement.
+the evaluation set), the evaluation set's pairwise-cosine error (hadrun's pair_cos_err: the
+RMS change of the cosines between sentences, which decides the near ties), and where the
+evaluation set's lost neighbours are: how many of them had a teacher margin (the cosine of a
+sentence's nearest neighbour minus its second's, under the teacher) below 0.01, below 0.04
+and above (hadrun --json's nn_lost; --flips lists them). The baseline (default the committed
+artifact, sw/distill/model) is evaluated too, and a run "qualifies" to replace it when it
+keeps more neighbours than the baseline on every selection set and at least --target of the
+evaluation sentences (docs/distill.md, "Targets and the remaining gap"). Choosing by the
+evaluation set alone would make its figure a selection rather than a measurement.
 
 Exit codes: 0 done (whether or not a run qualifies), 2 bad arguments or a failed step (the
 message names it). Standard library only.
@@ -81,6 +83,7 @@ def figures(model, sentences, with_lost=False):
     r = {"n": n, "cos": g["cos_mean"], "min": g["cos_min"], "nn": round(g["nn_agree"] * n)}
     if with_lost:
         r["gap"] = rows["float-had"]["cos_mean"] - g["cos_mean"]
+        r["pair"] = g["pair_cos_err"]
         r["lost"] = lost(g)
     return r
 
@@ -138,14 +141,15 @@ def main(argv=None):
         res[art] = {k: figures(model, path, with_lost=(k == "eval")) for k, path in sets}
     base = res[a.baseline]
     head = " | ".join(f"{k}: cos / min / NN of {base[k]['n']}" for k, _ in sets)
-    print(f"| run | {head} | quantization gap | eval lost by teacher margin <0.01 / <0.04 / "
-          f"more | qualifies |")
-    print("|---" * (len(sets) + 4) + "|")
+    print(f"| run | {head} | quantization gap | eval pair err | eval lost by teacher margin "
+          f"<0.01 / <0.04 / more | qualifies |")
+    print("|---" * (len(sets) + 5) + "|")
     for art in names:
         r = res[art]
         cells = " | ".join(f"{r[k]['cos']:.4f} / {r[k]['min']:.3f} / {r[k]['nn']}" for k, _ in sets)
         v = "baseline" if art == a.baseline else verdict(r, base, [k for k, _ in sets], a.target)
-        print(f"| {art} | {cells} | {r['eval']['gap']:.5f} | {margins(r['eval']['lost'])} | {v} |")
+        print(f"| {art} | {cells} | {r['eval']['gap']:.5f} | {r['eval']['pair']:.4f} | "
+              f"{margins(r['eval']['lost'])} | {v} |")
     if a.flips:
         with open(sets[0][1], encoding="utf-8") as f:
             text = [line.strip() for line in f if line.strip()]

@@ -448,6 +448,8 @@ class Sampler:
         self.max_short, self.long_min, self.long_max = max_short, long_min, long_max
         self.max_sents = max_sents
         self.tokens = sum(len(x) for x in ids)
+        self.multi = [d for d in self.docs if len(d) >= 2] or self.docs   # group()
+        self.queue = []              # the rest of a group (short_sample)
 
     def _wrap(self, body, cap):
         return [self.cls] + body[:cap - 2] + [self.sep]
@@ -462,6 +464,15 @@ class Sampler:
                 break
             body += self.ids[s]
         return self._wrap(body, self.max_short)
+
+    def group(self, g):
+        """g distinct sentences (fewer where the document has fewer) of one document of at
+        least two, in random order, each a sample: for --corpus2-group, whose documents are
+        dictionary lines holding renderings and uses of one phrase, so that a batch holds
+        related sentences whose similarities the in-batch losses then see."""
+        d = self.multi[self.rng.randrange(len(self.multi))]
+        return [self._wrap(self.ids[s], self.max_short)
+                for s in self.rng.sample(d, min(g, len(d)))]
 
     def fragment(self, cont):
         """A few whole words (1..6 tokens, extended to the end of the last word) of a random
@@ -637,11 +648,19 @@ def bank_kl(emb_s, emb_t, bank, temp):
 def short_sample(sampler, sampler2, cont, rng, a):
     """One short training sample: a fragment (a.frag_frac), else with sampler2 (--corpus2)
     one of its sentences (a.corpus2_frac), else 1..4 sentences of the corpus. Without
-    sampler2 the random draws are those of the recipe before --corpus2 existed."""
+    sampler2 the random draws are those of the recipe before --corpus2 existed. With
+    a.corpus2_group G > 1 the second corpus's samples come G at a time from one document
+    (sampler2.queue holds the rest of the group; the training loop empties it for every
+    batch, so a group never spans two batches)."""
     if rng.random() < a.frag_frac:
         return sampler.fragment(cont)
     if sampler2 is not None and rng.random() < a.corpus2_frac:
-        return sampler2.short()
+        group = getattr(a, "corpus2_group", 1)
+        if group <= 1:
+            return sampler2.short()
+        if not sampler2.queue:       # the rest of the group follows in this batch
+            sampler2.queue = sampler2.group(group)
+        return sampler2.queue.pop()
     return sampler.short()
 
 
@@ -705,6 +724,8 @@ def run_key(a):
         del key["ema"]
     if a.etab == "alpha":            # likewise a run without a learned table
         del key["etab"]
+    if a.corpus2_group == 1:         # and one without grouped second-corpus samples
+        del key["corpus2_group"]
     key["init_sha256"] = None
     if a.init:
         with open(os.path.join(a.init, "had.json")) as f:
@@ -975,6 +996,8 @@ def train(a):
                 n = a.top_n if rng.random() < 0.5 else a.top_n * max(len(s) for s in seqs) \
                     // a.max_tokens
             else:
+                if sampler2 is not None:
+                    sampler2.queue = []
                 seqs = [short_sample(sampler, sampler2, cont, rng, a) for _ in range(a.batch)]
                 n = a.top_n
             ids, mask = batch_of(seqs, dev)
@@ -1101,7 +1124,7 @@ def train(a):
             "rel_weight": a.rel_weight,
             "nn_weight": a.nn_weight, "nn_temp": a.nn_temp, "frag_frac": a.frag_frac,
             "bank_weight": a.bank_weight, "bank": a.bank, "corpus2_frac": a.corpus2_frac,
-            "ema": a.ema, "etab": a.etab,
+            "corpus2_group": a.corpus2_group, "ema": a.ema, "etab": a.etab,
             "out_loss": "1 - cos(sentence embeddings)", "optimizer": "AdamW, weight decay 0",
             "s_q": [[float(x) for x in r] for r in heads.s_q.cpu().tolist()],
             "s_k": [[float(x) for x in r] for r in heads.s_k.cpu().tolist()],
@@ -1245,6 +1268,10 @@ def parse_args(argv):
                     "everyday sentences): single sentences for --corpus2-frac of the short "
                     "samples that are not fragments")
     ap.add_argument("--corpus2-frac", type=float, default=0.5)
+    ap.add_argument("--corpus2-group", type=int, default=1, metavar="G", help="draw the "
+                    "second corpus's samples G at a time from one of its documents of at "
+                    "least two sentences (related sentences in one batch, for the in-batch "
+                    "losses --rel-weight and --nn-weight); 1: one at a time, as before")
     ap.add_argument("--ema", type=float, default=0.0, metavar="DECAY", help="exponential "
                     "moving average of the trained tensors and log alphas, avg = DECAY * avg + "
                     "(1 - DECAY) * weights after every optimizer step of stages 3 and 4, "
@@ -1285,6 +1312,8 @@ def parse_args(argv):
                  "(with --init, zeros leave stages out, e.g. 0,0,8000,3000)")
     if not a.ref_only and not a.corpus:
         ap.error("--corpus is required for training")
+    if not 1 <= a.corpus2_group <= 256:
+        ap.error(f"--corpus2-group {a.corpus2_group}: must be 1..256 (1: single sentences)")
     if not 0.0 <= a.ema < 1.0:
         ap.error(f"--ema {a.ema}: the decay must be at least 0 (0: off) and below 1")
     if a.ref_only and not (a.artifact and a.ref_sentences):

@@ -111,6 +111,36 @@ void hr_eval_nn(const float *emb, int n, int h, int *nn, double *margin)
     }
 }
 
+/* sqrt(mean over pairs i < j of (cos(a_i, a_j) - cos(ref_i, ref_j))^2) of n rows of h; -1 if
+ * n < 2 or out of memory. */
+static double pair_cos_err(const float *a, const float *ref, int n, int h)
+{
+    if (n < 2) return -1.0;
+    double *inv = malloc(2 * (size_t)n * sizeof *inv);
+    if (!inv) return -1.0;
+    for (int i = 0; i < 2 * n; i++) {
+        const float *v = (i < n ? a : ref) + (size_t)(i % n) * (size_t)h;
+        double s = 0.0;
+        for (int k = 0; k < h; k++) s += (double)v[k] * v[k];
+        inv[i] = s > 0.0 ? 1.0 / sqrt(s) : 0.0;
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) {
+            const float *ai = a + (size_t)i * (size_t)h, *aj = a + (size_t)j * (size_t)h;
+            const float *ri = ref + (size_t)i * (size_t)h, *rj = ref + (size_t)j * (size_t)h;
+            double da = 0.0, dr = 0.0;
+            for (int k = 0; k < h; k++) {
+                da += (double)ai[k] * aj[k];
+                dr += (double)ri[k] * rj[k];
+            }
+            double e = da * inv[i] * inv[j] - dr * inv[n + i] * inv[n + j];
+            sum += e * e;
+        }
+    free(inv);
+    return sqrt(sum / ((double)n * (n - 1) / 2.0));
+}
+
 /* Fills the summary metrics of r from the embeddings, the error sums and the backend. */
 static void finish(hr_result *r, const hr_backend *b, const float *ref_emb, const double *num,
                    const double *den, const hr_corpus *cp)
@@ -127,6 +157,7 @@ static void finish(hr_result *r, const hr_backend *b, const float *ref_emb, cons
         }
     }
     r->cos_mean = cs / n;
+    r->pair_cos_err = pair_cos_err(r->emb, ref_emb, n, h);
     r->nn_agree = -1.0;
     hr_eval_nn(r->emb, n, h, r->nn, NULL);
     if (n >= 2) {
@@ -351,6 +382,7 @@ cJSON *hr_result_json(const hr_result *r, int with_heads)
     cJSON_AddNumberToObject(o, "cos_min", r9(r->cos_min));
     cJSON_AddNumberToObject(o, "cos_min_sentence", r->cos_min_sentence + 1);
     cJSON_AddItemToObject(o, "nn_agree", num_or_null(r9(r->nn_agree)));
+    cJSON_AddItemToObject(o, "pair_cos_err", num_or_null(r9(r->pair_cos_err)));
     cJSON_AddItemToObject(o, "nn", nn_json(r));
     cJSON_AddItemToObject(o, "nn_lost", nn_lost_json(r));
     if (r->sys_layer) cJSON_AddItemToObject(o, "system", system_json(r));

@@ -11,6 +11,9 @@
  *   cos_mean/min   cosine similarity of each sentence embedding with the float one;
  *   nn_agree       fraction of sentences whose nearest neighbour (cosine, other sentences
  *                  of the corpus) is the same as with float embeddings;
+ *   pair_cos_err   sqrt(mean over sentence pairs i < j of (cos(e_i, e_j) - the same with float
+ *                  embeddings)^2): how far the backend moves the similarities between
+ *                  sentences, which nn_agree samples only at the ties it flips;
  *   nn, nn_ref     each sentence's nearest neighbour under the backend and the reference,
  *                  and the reference's margin (the cosine to its nearest neighbour minus
  *                  to its second nearest): which neighbours are lost, and how near a tie
@@ -44,6 +47,7 @@ typedef struct hr_result {
     double cos_mean, cos_min;
     int cos_min_sentence;  /* index of the sentence with cos_min */
     double nn_agree;       /* -1 with fewer than 2 sentences */
+    double pair_cos_err;   /* -1 with fewer than 2 sentences */
     int *nn;               /* n_sent: nearest neighbour of each sentence (from 0; -1: none) */
     int *nn_ref;           /* n_sent: ... under the reference's embeddings */
     double *nn_ref_margin; /* n_sent: the reference's margin (NaN with fewer than 3) */

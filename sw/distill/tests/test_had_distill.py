@@ -713,6 +713,53 @@ def test_bank_loss_is_zero_for_the_teacher_and_grows_with_a_swap():
     assert hd.bank_kl(t, t + 1, None, 0.05).item() == 0.0
 
 
+def test_corpus2_groups_come_from_one_document_within_one_batch(tmp_path):
+    """--corpus2-group G: the second corpus's samples come G at a time, distinct sentences of
+    one document of at least two (a shorter document gives what it has); the queue of a group
+    is emptied for every batch; G 1 draws exactly as without the option, and a run records G
+    in had.json and in its run key only when it is not 1."""
+    import random
+    from types import SimpleNamespace
+    docs = [["5 6 7", "8 9"], ["10 11 12 13"]]
+    docs2 = [["20 21 22", "23 24", "25 26 27"], ["28 29"], ["30 31", "32 33", "34", "35 36"]]
+    doc_of = {}
+    for k, d in enumerate(docs2):
+        for x in d:
+            doc_of[tuple(int(t) for t in x.split())] = k
+    sp = hd.Sampler(docs, FakeTok(), random.Random(1), 2, 3, 16, 8, 12)
+    sp2 = hd.Sampler(docs2, FakeTok(), random.Random(1), 2, 3, 16, 8, 12, max_sents=1)
+    assert [len(d) for d in sp2.multi] == [3, 4]          # the one-sentence document is left out
+    for _ in range(50):
+        g = sp2.group(3)
+        assert len(g) == 3 and len({tuple(x) for x in g}) == 3
+        assert len({doc_of[tuple(x[1:-1])] for x in g}) == 1
+    cont = [False] * 64
+    a = SimpleNamespace(frag_frac=0.0, corpus2_frac=1.0, corpus2_group=3)
+    rng = random.Random(3)
+    sp2.queue = []
+    got = [hd.short_sample(sp, sp2, cont, rng, a) for _ in range(9)]
+    for i in range(0, 9, 3):                              # three groups of three
+        assert len({doc_of[tuple(x[1:-1])] for x in got[i:i + 3]}) == 1
+    # group 1 is the sampler's single sentences, draw for draw
+    r1, r2 = random.Random(5), random.Random(5)
+    spa = hd.Sampler(docs2, FakeTok(), r1, 2, 3, 16, 8, 12, max_sents=1)
+    spb = hd.Sampler(docs2, FakeTok(), r2, 2, 3, 16, 8, 12, max_sents=1)
+    one = SimpleNamespace(frag_frac=0.0, corpus2_frac=1.0, corpus2_group=1)
+    # short_sample draws: fragment?, second corpus?, then the sampler's own draws
+    assert [hd.short_sample(sp, spa, cont, r1, one) for _ in range(50)] == \
+        [(r2.random(), r2.random(), spb.short())[2] for _ in range(50)]
+    # a run: G in had.json's recipe; the run key holds it only when it is not 1
+    args, _, _ = tiny_run(tmp_path, "--steps", "2,2,2,2", "--corpus2-group", "2", corpus2=True)
+    out = tmp_path / "out"
+    assert hd.main(args + ["--out", str(out)]) == 0
+    assert json.loads((out / "had.json").read_text())["recipe"]["corpus2_group"] == 2
+    assert hd.run_key(hd.parse_args(args + ["--out", "x"]))["corpus2_group"] == 2
+    assert "corpus2_group" not in hd.run_key(hd.parse_args(args[:-2] + ["--corpus2-group", "1",
+                                                                        "--out", "x"]))
+    with pytest.raises(SystemExit):
+        hd.parse_args(args[:-2] + ["--corpus2-group", "0", "--out", "x"])
+
+
 def test_corpus2_gives_single_sentences_for_its_share_of_short_samples(tmp_path):
     """--corpus2 (phrases.py's sentences): its sampler gives one sentence at a time;
     short_sample draws from it for --corpus2-frac of the non-fragment samples, and without
