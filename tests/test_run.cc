@@ -636,23 +636,25 @@ TEST(RunCli, JsonNamesEachLostNeighbourWithTheReferenceMargin)
     }
     ASSERT_EQ(emb["float"].size(), 40u);
     ASSERT_EQ(emb["golden-had"].size(), 40u);
-    // neighbour (from 1) and margin of each row, in double
-    auto neighbours = [](const std::vector<std::vector<double>> &e, std::vector<int> &nn,
-                         std::vector<double> &mg) {
+    // the cosine of two rows, in double
+    auto cosine = [](const std::vector<double> &x, const std::vector<double> &y) {
+        double d = 0, p = 0, q = 0;
+        for (size_t k = 0; k < x.size(); k++) {
+            d += x[k] * y[k];
+            p += x[k] * x[k];
+            q += y[k] * y[k];
+        }
+        return d / sqrt(p * q);
+    };
+    // neighbour (from 1) and margin of each row
+    auto neighbours = [&](const std::vector<std::vector<double>> &e, std::vector<int> &nn,
+                          std::vector<double> &mg) {
         size_t n = e.size();
         nn.assign(n, 0);
         mg.assign(n, 0.0);
         for (size_t i = 0; i < n; i++) {
             std::vector<double> c;
-            for (size_t j = 0; j < n; j++) {
-                double d = 0, a = 0, b = 0;
-                for (size_t k = 0; k < e[i].size(); k++) {
-                    d += e[i][k] * e[j][k];
-                    a += e[i][k] * e[i][k];
-                    b += e[j][k] * e[j][k];
-                }
-                c.push_back(j == i ? -HUGE_VAL : d / sqrt(a * b));
-            }
+            for (size_t j = 0; j < n; j++) c.push_back(j == i ? -HUGE_VAL : cosine(e[i], e[j]));
             size_t best = (size_t)(std::max_element(c.begin(), c.end()) - c.begin());
             double top = c[best];
             c[best] = -HUGE_VAL;
@@ -661,16 +663,8 @@ TEST(RunCli, JsonNamesEachLostNeighbourWithTheReferenceMargin)
         }
     };
     // the RMS change of the pairwise cosines (pair_cos_err)
-    auto pair_err = [](const std::vector<std::vector<double>> &a, const std::vector<std::vector<double>> &b) {
-        auto cosine = [](const std::vector<double> &x, const std::vector<double> &y) {
-            double d = 0, p = 0, q = 0;
-            for (size_t k = 0; k < x.size(); k++) {
-                d += x[k] * y[k];
-                p += x[k] * x[k];
-                q += y[k] * y[k];
-            }
-            return d / sqrt(p * q);
-        };
+    auto pair_err = [&](const std::vector<std::vector<double>> &a,
+                        const std::vector<std::vector<double>> &b) {
         double s = 0;
         int n = 0;
         for (size_t i = 0; i < a.size(); i++)

@@ -6,7 +6,8 @@
 RUN: a run's output directory (had.json and had_minilm.safetensors, as had_distill.py or
 soup.py write them). Each is assembled over the packaged model (make model-had
 HAD_ARTIFACT=RUN MODEL_HAD=build/distill/eval/NAME, no PyTorch) and run by the C tool
-(hadrun --backend golden-had --json) on three sentence sets, none trained on:
+(hadrun --backend golden-had --json; on the evaluation set golden-had,float-had) on three
+sentence sets, none trained on:
 
   eval     sw/data/sentences_eval.txt      the acceptance set (220 sentences)
   calib    sw/data/sentences_calib.txt     a selection set (102)
@@ -67,21 +68,21 @@ def lost(row):
     return [(x["sentence"] - 1, x["reference_margin"]) for x in row["nn_lost"]]
 
 
-def figures(model, sentences, with_lost=False):
-    """golden-had figures of model on a sentence file; with_lost (the evaluation set): also
-    the quantization gap (float-had's mean cosine minus golden-had's) and the sentences whose
-    golden-HAD nearest neighbour is not the teacher's."""
+def figures(model, sentences, eval_set=False):
+    """golden-had figures of model on a sentence file; eval_set (the evaluation set): also
+    the quantization gap (float-had's mean cosine minus golden-had's), the pairwise-cosine
+    error and the sentences whose golden-HAD nearest neighbour is not the teacher's."""
     with tempfile.TemporaryDirectory() as tmp:
         js = os.path.join(tmp, "h.json")
         run(["build/bin/hadrun", "--model", model, "--backend",
-             "golden-had,float-had" if with_lost else "golden-had",
+             "golden-had,float-had" if eval_set else "golden-had",
              "--sentences", sentences, "--json", js, "--quiet"])
         with open(js, encoding="utf-8") as f:
             rows = {b["backend"]: b for b in json.load(f)["backends"]}
     g = rows["golden-had"]
     n = g["sentences"]
     r = {"n": n, "cos": g["cos_mean"], "min": g["cos_min"], "nn": round(g["nn_agree"] * n)}
-    if with_lost:
+    if eval_set:
         r["gap"] = rows["float-had"]["cos_mean"] - g["cos_mean"]
         r["pair"] = g["pair_cos_err"]
         r["lost"] = lost(g)
@@ -138,7 +139,7 @@ def main(argv=None):
     res = {}
     for art in names:
         model = assemble(art)
-        res[art] = {k: figures(model, path, with_lost=(k == "eval")) for k, path in sets}
+        res[art] = {k: figures(model, path, eval_set=(k == "eval")) for k, path in sets}
     base = res[a.baseline]
     head = " | ".join(f"{k}: cos / min / NN of {base[k]['n']}" for k, _ in sets)
     print(f"| run | {head} | quantization gap | eval pair err | eval lost by teacher margin "

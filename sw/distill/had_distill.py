@@ -655,11 +655,10 @@ def short_sample(sampler, sampler2, cont, rng, a):
     if rng.random() < a.frag_frac:
         return sampler.fragment(cont)
     if sampler2 is not None and rng.random() < a.corpus2_frac:
-        group = getattr(a, "corpus2_group", 1)
-        if group <= 1:
+        if a.corpus2_group <= 1:
             return sampler2.short()
         if not sampler2.queue:       # the rest of the group follows in this batch
-            sampler2.queue = sampler2.group(group)
+            sampler2.queue = sampler2.group(a.corpus2_group)
         return sampler2.queue.pop()
     return sampler.short()
 

@@ -775,7 +775,7 @@ def test_corpus2_gives_single_sentences_for_its_share_of_short_samples(tmp_path)
         x = sp2.short()
         assert x[0] == 2 and x[-1] == 3 and x[1:-1] in one
     cont = [False] * 64
-    a = SimpleNamespace(frag_frac=0.25, corpus2_frac=0.5)
+    a = SimpleNamespace(frag_frac=0.25, corpus2_frac=0.5, corpus2_group=1)
     rng = random.Random(7)
     got = [hd.short_sample(sp, sp2, cont, rng, a) for _ in range(4000)]
     share2 = sum(1 for g in got if g[1] >= 20) / len(got)
