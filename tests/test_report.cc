@@ -537,18 +537,21 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
     std::string fn;
     for (int n : {8, 16}) {
         std::string ns = std::to_string(n);
-        write_file(d + "/dn" + ns + ".json", run_json(true, n, 128, 220, {"golden-had:0.9" + ns + ":0.8"}));
-        write_file(d + "/on" + ns + ".json",
-                   run_json(false, n, 128, 220,
-                            {"golden-had:0.7" + ns + ":0.6", "golden-int8-topn:0.99" + ns + ":0.9"}));
+        // pair err at N = 8 only (N = 16: files of an older hadrun, without it)
+        std::string pe = n == 8 ? ":0.02" : "", pe2 = n == 8 ? ":0.07" : "", pe3 = n == 8 ? ":0.005" : "";
+        write_file(d + "/dn" + ns + ".json",
+                   run_json(true, n, 128, 220, {"golden-had:0.9" + ns + ":0.8" + pe}));
+        write_file(d + "/on" + ns + ".json", run_json(false, n, 128, 220,
+                                                      {"golden-had:0.7" + ns + ":0.6" + pe2,
+                                                       "golden-int8-topn:0.99" + ns + ":0.9" + pe3}));
         fn += " --fidelity-n " + ns + "=" + d + "/on" + ns + ".json --fidelity-n " + ns + "=" + d + "/dn" +
               ns + ".json";
     }
     // passages at 256 tokens: N = 16 (fixed) with the baseline, N = 32 (scaled) without
-    write_file(d + "/pd16.json", run_json(true, 16, 256, 13, {"golden-had:0.91:0.85"}));
-    write_file(d + "/po16.json",
-               run_json(false, 16, 256, 13,
-                        {"golden-had:0.59:0.5", "golden-int8-topn:0.86:0.8", "golden-baseline:0.9997:1"}));
+    write_file(d + "/pd16.json", run_json(true, 16, 256, 13, {"golden-had:0.91:0.85:0.031"}));
+    write_file(d + "/po16.json", run_json(false, 16, 256, 13,
+                                          {"golden-had:0.59:0.5:0.12", "golden-int8-topn:0.86:0.8:0.045",
+                                           "golden-baseline:0.9997:1:0.0021"}));
     write_file(d + "/pd32.json", run_json(true, 32, 256, 13, {"golden-had:0.92:0.9"}));
     write_file(d + "/po32.json",
                run_json(false, 32, 256, 13, {"golden-had:0.58:0.4", "golden-int8-topn:0.92:0.85"}));
@@ -624,34 +627,66 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
         << r1.out;
 
     // fidelity against N: a distilled line beside post-training and int8 + top-N
-    EXPECT_NE(md.find("| N | HAD distilled recall | HAD distilled cosine mean |"), std::string::npos) << md;
-    EXPECT_NE(md.find("| 8 | 0.500 | 0.9800 | 0.800 | 0.500 | 0.7800 | 0.600 | 0.500 | 0.9980 | 0.900 |"),
+    // (cells: recall, then cosine / pair err / NN; pair err "-" for a file without it)
+    EXPECT_NE(md.find("| N | HAD distilled recall | HAD distilled cosine / pair err / NN |"),
               std::string::npos)
         << md;
-    EXPECT_NE(md.find("| 16 | 0.500 | 0.9160 | 0.800 |"), std::string::npos) << md;
-    EXPECT_NE(read_file(d + "/r1/fidelity_vs_n.dat").find("\n8 0.5 0.98 0.8 0.5 0.78 0.6 0.5 0.998 0.9\n"),
-              std::string::npos);
-    EXPECT_NE(read_file(d + "/r1/fidelity_vs_n.csv").find("n,had_distilled_recall,"), std::string::npos);
+    EXPECT_NE(md.find("| 8 | 0.500 | 0.9800 / 0.0200 / 0.800 | 0.500 | 0.7800 / 0.0700 / 0.600 | 0.500 | "
+                      "0.9980 / 0.0050 / 0.900 |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| 16 | 0.500 | 0.9160 / - / 0.800 |"), std::string::npos) << md;
+    // .dat: the plot's nine columns as before, the pair errors appended
+    std::string dat = read_file(d + "/r1/fidelity_vs_n.dat");
+    EXPECT_NE(dat.find("\n8 0.5 0.98 0.8 0.5 0.78 0.6 0.5 0.998 0.9 0.02 0.07 0.005\n"), std::string::npos)
+        << dat;
+    EXPECT_NE(dat.find("\n16 0.5 0.916 0.8 0.5 0.716 0.6 0.5 0.9916 0.9 NaN NaN NaN\n"), std::string::npos)
+        << dat;
+    std::string ncsv = read_file(d + "/r1/fidelity_vs_n.csv");
+    EXPECT_EQ(ncsv.find("n,had_distilled_recall,had_distilled_cos_mean,had_distilled_nn_agree,"
+                        "had_post_training_recall,had_post_training_cos_mean,had_post_training_nn_agree,"
+                        "int8_topn_recall,int8_topn_cos_mean,int8_topn_nn_agree,had_distilled_pair_cos_err,"
+                        "had_post_training_pair_cos_err,int8_topn_pair_cos_err\n"),
+              0u)
+        << ncsv;
+    EXPECT_NE(ncsv.find("\n8,0.5,0.98,0.8,0.5,0.78,0.6,0.5,0.998,0.9,0.02,0.07,0.005\n"), std::string::npos)
+        << ncsv;
+    EXPECT_NE(ncsv.find("\n16,0.5,0.916,0.8,0.5,0.716,0.6,0.5,0.9916,0.9,,,\n"), std::string::npos) << ncsv;
     EXPECT_NE(read_file(d + "/r1/plots.gp").find("title 'HAD distilled: embedding cosine'"),
               std::string::npos);
     struct stat st;
     EXPECT_EQ(stat((d + "/r1/fidelity_vs_n.png").c_str(), &st), 0);
 
     // passages: the sentences' row, then N fixed and scaled; baseline from the fixed-N run
-    size_t p16 = md.find("| 256 | 13 passages | 16 (fixed) | 0.9100 / 0.850 | 0.5900 / 0.500 | 0.8600 / "
-                         "0.800 | 0.9997 / 1.000 |");
-    size_t p32 = md.find("| 256 | 13 passages | 32 (scaled) | 0.9200 / 0.900 | 0.5800 / 0.400 | 0.9200 / "
-                         "0.850 | 0.9997 / 1.000 |");
-    size_t s128 = md.find(
-        "| 128 | 220 sentences | 16 | 0.9739 / 0.868 | 0.8097 / 0.736 | 0.9987 / 0.986 | 0.9998 / 0.982 |");
+    // (cells: cosine / pair err / NN; the files of N = 32 and the sentences' post-training run
+    // have no pair err)
+    size_t p16 =
+        md.find("| 256 | 13 passages | 16 (fixed) | 0.9100 / 0.0310 / 0.850 | 0.5900 / 0.1200 / 0.500 | "
+                "0.8600 / 0.0450 / 0.800 | 0.9997 / 0.0021 / 1.000 |");
+    size_t p32 =
+        md.find("| 256 | 13 passages | 32 (scaled) | 0.9200 / - / 0.900 | 0.5800 / - / 0.400 | 0.9200 / "
+                "- / 0.850 | 0.9997 / 0.0021 / 1.000 |");
+    size_t s128 =
+        md.find("| 128 | 220 sentences | 16 | 0.9739 / 0.0195 / 0.868 | 0.8097 / - / 0.736 | 0.9987 / "
+                "- / 0.986 | 0.9998 / - / 0.982 |");
     EXPECT_NE(p16, std::string::npos) << md;
     EXPECT_NE(p32, std::string::npos) << md;
     EXPECT_NE(s128, std::string::npos) << md;
     EXPECT_TRUE(s128 < p16 && p16 < p32) << md;
     std::string pcsv = read_file(d + "/r1/fidelity_passages.csv");
-    EXPECT_NE(pcsv.find("\n256,13,32,scaled,0.92,0.9,0.58,0.4,0.5,0.92,0.85,0.5,0.9997,1\n"),
+    EXPECT_NE(pcsv.find("\n256,13,32,scaled,0.92,0.9,0.58,0.4,0.5,0.92,0.85,0.5,0.9997,1,,,,0.0021\n"),
               std::string::npos)
         << pcsv;
+    EXPECT_NE(
+        pcsv.find("\n256,13,16,fixed,0.91,0.85,0.59,0.5,0.5,0.86,0.8,0.5,0.9997,1,0.031,0.12,0.045,0.0021\n"),
+        std::string::npos)
+        << pcsv;
+    EXPECT_NE(pcsv.find(",baseline_nn_agree,had_distilled_pair_cos_err,had_post_training_pair_cos_err,"
+                        "int8_topn_pair_cos_err,baseline_pair_cos_err\n"),
+              std::string::npos)
+        << pcsv;
+    EXPECT_NE(js.find("\"had_distilled_pair_cos_err\":\t0.031"), std::string::npos) << js;
+    EXPECT_NE(js.find("\"int8_topn_pair_cos_err\":\t0.005"), std::string::npos) << js;
     EXPECT_NE(js.find("\"fidelity_passages\""), std::string::npos);
 }
 

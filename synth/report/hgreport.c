@@ -536,13 +536,18 @@ static int variant(const char *name, int distilled)
     return strcmp(name, "float") == 0 ? V_FLOAT : -1;
 }
 
-/* a table cell: "x / y" with these decimals, "-" for a number not measured */
-static const char *cell2(char buf[48], double x, int dx, double y, int dy)
+/* a table cell: the numbers X[0..n-1] joined by " / ", each with its decimals, "-" for a number
+   not measured */
+static const char *cell(char buf[64], int n, const double *x, const int *dec)
 {
-    char a[20] = "-", b[20] = "-";
-    if (!isnan(x)) snprintf(a, sizeof a, "%.*f", dx, x);
-    if (!isnan(y)) snprintf(b, sizeof b, "%.*f", dy, y);
-    snprintf(buf, 48, "%s / %s", a, b);
+    size_t o = 0;
+    buf[0] = 0;
+    for (int i = 0; i < n && o < 64; i++) {
+        if (isnan(x[i]))
+            o += (size_t)snprintf(buf + o, 64 - o, "%s-", i ? " / " : "");
+        else
+            o += (size_t)snprintf(buf + o, 64 - o, "%s%.*f", i ? " / " : "", dec[i], x[i]);
+    }
     return buf;
 }
 
@@ -686,7 +691,9 @@ static int distinct(int *x, int n)
 }
 
 /* Fidelity against N: the runs of --fidelity-n; at each N, HAD distilled from the run on the
-   distilled model, HAD post-training and int8 + top-N from the run on the original model. */
+   distilled model, HAD post-training and int8 + top-N from the run on the original model. The
+   .dat and .csv columns: recall, cosine mean and NN agreement of the three, then their pair
+   errors (appended, so that the plot's columns stay). */
 static void fidelity_n(FILE *md, const char *dir, cJSON *root, const run *r, int nr)
 {
     int ns[MAX_RUNS], nn = 0;
@@ -695,46 +702,53 @@ static void fidelity_n(FILE *md, const char *dir, cJSON *root, const run *r, int
     nn = distinct(ns, nn);
     FILE *dat = rp_out_file(dir, "fidelity_vs_n.dat");
     FILE *csv = rp_out_file(dir, "fidelity_vs_n.csv");
-    fprintf(md,
-            "\n## Fidelity against N (golden models, same sentences, against the original float model)\n\n"
-            "| N | HAD distilled recall | HAD distilled cosine mean | HAD distilled NN agreement | "
-            "HAD post-training recall | HAD post-training cosine mean | HAD post-training NN agreement | "
-            "int8-top-N recall | int8-top-N cosine mean | int8-top-N NN agreement |\n"
-            "|---|---|---|---|---|---|---|---|---|---|\n");
-    fprintf(dat, "# N dist_recall dist_cos dist_nn post_recall post_cos post_nn i8_recall i8_cos i8_nn\n");
-    fprintf(csv,
-            "n,had_distilled_recall,had_distilled_cos_mean,had_distilled_nn_agree,had_post_training_recall,"
-            "had_post_training_cos_mean,had_post_training_nn_agree,int8_topn_recall,int8_topn_cos_mean,"
-            "int8_topn_nn_agree\n");
-    static const char *const keys[9] = {
-        "had_distilled_recall",     "had_distilled_cos_mean",     "had_distilled_nn_agree",
-        "had_post_training_recall", "had_post_training_cos_mean", "had_post_training_nn_agree",
-        "int8_topn_recall",         "int8_topn_cos_mean",         "int8_topn_nn_agree"};
-    static const char *const mets[3] = {"recall", "cos_mean", "nn_agree"};
+    fprintf(
+        md,
+        "\n## Fidelity against N (golden models, same sentences, against the original float model)\n\n"
+        "Cells: top-N recall, then embedding cosine mean / pair err / nearest-neighbour agreement.\n\n"
+        "| N | HAD distilled recall | HAD distilled cosine / pair err / NN | HAD post-training recall | "
+        "HAD post-training cosine / pair err / NN | int8-top-N recall | int8-top-N cosine / pair err / NN "
+        "|\n|---|---|---|---|---|---|---|\n");
+    fprintf(dat,
+            "# N dist_recall dist_cos dist_nn post_recall post_cos post_nn i8_recall i8_cos i8_nn dist_pair "
+            "post_pair i8_pair\n");
+    static const char *const var[3] = {"had_distilled", "had_post_training", "int8_topn"};
+    static const char *const mets[4] = {"recall", "cos_mean", "nn_agree", "pair_cos_err"};
+    fprintf(csv, "n");
+    for (int c = 0; c < 12; c++) fprintf(csv, ",%s_%s", var[c < 9 ? c / 3 : c - 9], mets[c < 9 ? c % 3 : 3]);
+    fprintf(csv, "\n");
     cJSON *arr = cJSON_AddArrayToObject(root, "fidelity_vs_n");
     for (int i = 0; i < nn; i++) {
         const run *d = find_run(r, nr, "fidelity-n", 1, ns[i], 0),
                   *o = find_run(r, nr, "fidelity-n", 0, ns[i], 0);
-        double v[9];
-        for (int k = 0; k < 3; k++) {
-            v[k] = bnum(d, "golden-had", mets[k]);
-            v[3 + k] = bnum(o, "golden-had", mets[k]);
-            v[6 + k] = bnum(o, "golden-int8-topn", mets[k]);
-        }
+        const run *src[3] = {d, o, o};
+        static const char *const be[3] = {"golden-had", "golden-had", "golden-int8-topn"};
+        double v[3][4];
+        for (int k = 0; k < 3; k++)
+            for (int m = 0; m < 4; m++) v[k][m] = bnum(src[k], be[k], mets[m]);
         cJSON *jo = cJSON_CreateObject();
         cJSON_AddNumberToObject(jo, "n", ns[i]);
         fprintf(md, "| %d |", ns[i]);
         fprintf(dat, "%d", ns[i]);
         fprintf(csv, "%d", ns[i]);
-        for (int k = 0; k < 9; k++) {
-            if (isnan(v[k]))
-                fprintf(md, " - |");
-            else
-                fprintf(md, k % 3 == 1 ? " %.4f |" : " %.3f |", v[k]);
-            fprintf(dat, isnan(v[k]) ? " NaN" : " %g", v[k]);
-            fprintf(csv, isnan(v[k]) ? "," : ",%g", v[k]);
-            cJSON_AddItemToObject(jo, keys[k], num_or_null(v[k]));
+        for (int k = 0; k < 3; k++) {
+            char b[64];
+            static const int dec[3] = {4, 4, 3};
+            const double c[3] = {v[k][1], v[k][3], v[k][2]};
+            fprintf(md, isnan(v[k][0]) ? " - |" : " %.3f |", v[k][0]);
+            fprintf(md, " %s |", cell(b, 3, c, dec));
         }
+        for (int c = 0; c < 12; c++) { /* the header's order */
+            double x = c < 9 ? v[c / 3][c % 3] : v[c - 9][3];
+            fprintf(dat, isnan(x) ? " NaN" : " %g", x);
+            fprintf(csv, isnan(x) ? "," : ",%g", x);
+        }
+        for (int k = 0; k < 3; k++)
+            for (int m = 0; m < 4; m++) {
+                char key[64];
+                snprintf(key, sizeof key, "%s_%s", var[k], mets[m]);
+                cJSON_AddItemToObject(jo, key, num_or_null(v[k][m]));
+            }
         fprintf(md, "\n");
         fprintf(dat, "\n");
         fprintf(csv, "\n");
@@ -762,14 +776,16 @@ static void passages(FILE *md, const char *dir, cJSON *root, const run *r, int n
             "every head on the backend, each backend against the original float model on the same "
             "passages. N is fixed at %d (the N of the %d-token sentences%s) or scaled with length "
             "(N = %d T / %d); the sentences' row is there for comparison. Few passages make the NN "
-            "agreement coarse. Cells: embedding cosine mean / NN agreement.\n\n"
+            "agreement coarse; the pair err (the RMS over passage pairs of the change in their cosine) "
+            "moves smoothly. Cells: embedding cosine mean / pair err / NN agreement.\n\n"
             "| tokens | texts | N | HAD distilled | HAD post-training | int8-top-N | baseline (all keys) |\n"
             "|---|---|---|---|---|---|---|\n",
             n0, t0, sent && sent->distilled ? ", as trained" : "", n0, t0);
     fprintf(csv,
             "tokens,texts,n,n_rule,had_distilled_cos_mean,had_distilled_nn_agree,had_post_training_cos_mean,"
             "had_post_training_nn_agree,had_post_training_recall,int8_topn_cos_mean,int8_topn_nn_agree,"
-            "int8_topn_recall,baseline_cos_mean,baseline_nn_agree\n");
+            "int8_topn_recall,baseline_cos_mean,baseline_nn_agree,had_distilled_pair_cos_err,"
+            "had_post_training_pair_cos_err,int8_topn_pair_cos_err,baseline_pair_cos_err\n");
     cJSON *arr = cJSON_AddArrayToObject(root, "fidelity_passages");
     for (int i = 0; i < nk; i++) {
         int t = key[i] / 65536, n = key[i] % 65536, is_sent = sent && t == t0 && n == n0;
@@ -783,34 +799,47 @@ static void passages(FILE *md, const char *dir, cJSON *root, const run *r, int n
                            : n == n0                      ? "fixed"
                            : (long)n * t0 == (long)n0 * t ? "scaled"
                                                           : "";
-        double v[10] = {bnum(d, "golden-had", "cos_mean"),       bnum(d, "golden-had", "nn_agree"),
-                        bnum(o, "golden-had", "cos_mean"),       bnum(o, "golden-had", "nn_agree"),
-                        bnum(o, "golden-had", "recall"),         bnum(o, "golden-int8-topn", "cos_mean"),
-                        bnum(o, "golden-int8-topn", "nn_agree"), bnum(o, "golden-int8-topn", "recall"),
-                        bnum(ob, "golden-baseline", "cos_mean"), bnum(ob, "golden-baseline", "nn_agree")};
+        double v[14] = {bnum(d, "golden-had", "cos_mean"),
+                        bnum(d, "golden-had", "nn_agree"),
+                        bnum(o, "golden-had", "cos_mean"),
+                        bnum(o, "golden-had", "nn_agree"),
+                        bnum(o, "golden-had", "recall"),
+                        bnum(o, "golden-int8-topn", "cos_mean"),
+                        bnum(o, "golden-int8-topn", "nn_agree"),
+                        bnum(o, "golden-int8-topn", "recall"),
+                        bnum(ob, "golden-baseline", "cos_mean"),
+                        bnum(ob, "golden-baseline", "nn_agree"),
+                        bnum(d, "golden-had", "pair_cos_err"),
+                        bnum(o, "golden-had", "pair_cos_err"),
+                        bnum(o, "golden-int8-topn", "pair_cos_err"),
+                        bnum(ob, "golden-baseline", "pair_cos_err")};
         double cnt = c ? rp_num(c->j, "sentences.count") : NAN;
-        char b[4][48], nc[32];
+        char b[4][64], nc[32];
+        static const int dec[3] = {4, 4, 3}; /* cosine / pair err / NN */
         if (is_sent || !rule[0])
             snprintf(nc, sizeof nc, "%d", n);
         else
             snprintf(nc, sizeof nc, "%d (%s)", n, rule);
         fprintf(md, "| %d | %g %s | %s | %s | %s | %s | %s |\n", t, cnt, is_sent ? "sentences" : "passages",
-                nc, cell2(b[0], v[0], 4, v[1], 3), cell2(b[1], v[2], 4, v[3], 3),
-                cell2(b[2], v[5], 4, v[6], 3), cell2(b[3], v[8], 4, v[9], 3));
+                nc, cell(b[0], 3, (const double[]){v[0], v[10], v[1]}, dec),
+                cell(b[1], 3, (const double[]){v[2], v[11], v[3]}, dec),
+                cell(b[2], 3, (const double[]){v[5], v[12], v[6]}, dec),
+                cell(b[3], 3, (const double[]){v[8], v[13], v[9]}, dec));
         fprintf(csv, "%d,%g,%d,%s", t, cnt, n, rule);
-        for (int k = 0; k < 10; k++) fprintf(csv, isnan(v[k]) ? "," : ",%g", v[k]);
+        for (int k = 0; k < 14; k++) fprintf(csv, isnan(v[k]) ? "," : ",%g", v[k]);
         fprintf(csv, "\n");
-        static const char *const keys[10] = {"had_distilled_cos_mean",     "had_distilled_nn_agree",
-                                             "had_post_training_cos_mean", "had_post_training_nn_agree",
-                                             "had_post_training_recall",   "int8_topn_cos_mean",
-                                             "int8_topn_nn_agree",         "int8_topn_recall",
-                                             "baseline_cos_mean",          "baseline_nn_agree"};
+        static const char *const keys[14] = {
+            "had_distilled_cos_mean",     "had_distilled_nn_agree",     "had_post_training_cos_mean",
+            "had_post_training_nn_agree", "had_post_training_recall",   "int8_topn_cos_mean",
+            "int8_topn_nn_agree",         "int8_topn_recall",           "baseline_cos_mean",
+            "baseline_nn_agree",          "had_distilled_pair_cos_err", "had_post_training_pair_cos_err",
+            "int8_topn_pair_cos_err",     "baseline_pair_cos_err"};
         cJSON *jo = cJSON_CreateObject();
         cJSON_AddNumberToObject(jo, "tokens", t);
         cJSON_AddItemToObject(jo, "texts", num_or_null(cnt));
         cJSON_AddNumberToObject(jo, "n", n);
         cJSON_AddStringToObject(jo, "n_rule", rule);
-        for (int k = 0; k < 10; k++) cJSON_AddItemToObject(jo, keys[k], num_or_null(v[k]));
+        for (int k = 0; k < 14; k++) cJSON_AddItemToObject(jo, keys[k], num_or_null(v[k]));
         cJSON_AddItemToArray(arr, jo);
     }
     rp_out_close(csv);
