@@ -49,8 +49,8 @@ $(BUILD)/lib/%.a:
 # ones it needs in this order (a library before those it uses):
 #   libhgrun (sw/ layer runner) libhgmodel (sw/ model files, tokenizer, encoder)
 #   libhgsim (sim/) libhggolden (sw/ golden model) libhggen (gen/ but hadgen's main)
-#   libhgbase (sw/base/: the core configuration, safe files, number parsing);
-#   libhgsynth (synth/src/ but hgsynth's main) stands alone.
+#   libhgbase (sw/base/: the core configuration, the manifest reader, safe files, number
+#   parsing); libhgsynth (synth/src/ but hgsynth's main) uses only libhgbase.
 BASE_LIB    := $(BUILD)/lib/libhgbase.a
 GEN_LIB     := $(BUILD)/lib/libhggen.a
 GOLD_LIB    := $(BUILD)/lib/libhggolden.a

@@ -1,37 +1,35 @@
 /*
  * hs_probes.c — writes a core's simulation probes from its manifest.json (hs_probes.h).
  *
- * The instances are found by walking the units' "children" from the top, depth first in the
- * manifest's order; every name that reaches the Verilog text is checked first (identifiers,
- * cell paths of identifiers and indices), so a hand-edited manifest gives a message, never a
- * malformed module.
+ * The manifest is read by sw/base's reader (hg_manifest.h), which checks every name that
+ * reaches the Verilog text (identifiers, cell paths of identifiers and indices, widths), so a
+ * hand-edited manifest gives a message, never a malformed module. The instances are found by
+ * walking the units' children from the top, depth first in the manifest's order.
  */
 #include "hs_probes.h"
 
 #include "hg_file.h"
+#include "hg_manifest.h"
 #include "hg_util.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CAP_CHUNK    8192      /* widest $fwrite argument Verilator accepts (bits) */
-#define MAX_DEPTH    16        /* unit nesting below the top */
-#define MAX_INSTS    (1 << 16) /* instances of units in one core */
-#define MAX_WIDTH    (1 << 24) /* bits of one port */
-#define MANIFEST_MAX (16L << 20)
+#define CAP_CHUNK 8192      /* widest $fwrite argument Verilator accepts (bits) */
+#define MAX_DEPTH 16        /* unit nesting below the top */
+#define MAX_INSTS (1 << 16) /* instances of units in one core */
 
-/* One instance: its unit (an element of "modules") and its path below the top ("" for the
-   top, else ".u_core.u_av.u_mac.g_dim[3].u_dim"). */
+/* One instance: its unit and its path below the top ("" for the top, else
+   ".u_core.u_av.u_mac.g_dim[3].u_dim"). */
 typedef struct {
-    const cJSON *unit;
+    const hg_mmod *unit;
     char path[256];
 } inst;
 
 typedef struct {
     const char *file; /* the manifest, for messages */
-    const cJSON *mods;
+    const hg_manifest *man;
     const char *prefix;
     inst *v;
     int n;
@@ -39,87 +37,19 @@ typedef struct {
     size_t errlen;
 } walk;
 
-/* A cell path: identifiers, each with an optional [index], joined by dots. */
-static int is_cell(const char *s)
+/* Appends unit m at path and, depth first in the order of its children, every instance below. */
+static int walk_unit(walk *w, const hg_mmod *m, const char *path, int depth)
 {
-    char part[128];
-    while (s && *s) {
-        size_t k = strcspn(s, ".");
-        if (k == 0 || k >= sizeof part) return 0;
-        memcpy(part, s, k);
-        part[k] = '\0';
-        char *br = strchr(part, '[');
-        if (br) {
-            size_t d = strspn(br + 1, "0123456789");
-            if (d == 0 || d > 6 || strcmp(br + 1 + d, "]") != 0) return 0;
-            *br = '\0';
-        }
-        if (!hg_is_ident(part)) return 0;
-        s += k;
-        if (*s == '.' && !*++s) return 0;
-    }
-    return s != NULL;
-}
-
-static const char *str_of(const cJSON *o, const char *key)
-{
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(j) ? j->valuestring : NULL;
-}
-
-static const cJSON *find_unit(const walk *w, const char *name)
-{
-    const cJSON *m;
-    cJSON_ArrayForEach(m, w->mods)
-    {
-        const char *n = str_of(m, "name");
-        if (n && strcmp(n, name) == 0) return m;
-    }
-    return NULL;
-}
-
-/* Checks the ports of unit m: a name (identifier) and a width in 1..MAX_WIDTH each. */
-static int check_ports(walk *w, const cJSON *m, const char *name)
-{
-    const cJSON *ports = cJSON_GetObjectItemCaseSensitive(m, "ports"), *p;
-    if (!cJSON_IsArray(ports) || cJSON_GetArraySize(ports) == 0) {
-        hg_errf(w->err, w->errlen, "%s: unit %s: \"ports\" must be a non-empty array", w->file, name);
-        return -1;
-    }
-    cJSON_ArrayForEach(p, ports)
-    {
-        const cJSON *wd = cJSON_GetObjectItemCaseSensitive(p, "width");
-        if (!hg_is_ident(str_of(p, "name")) || !cJSON_IsNumber(wd) || wd->valuedouble < 1 ||
-            wd->valuedouble > MAX_WIDTH || wd->valuedouble != (int)wd->valuedouble) {
-            hg_errf(w->err, w->errlen,
-                    "%s: unit %s: a port needs a \"name\" (an identifier) and a \"width\" (an integer "
-                    "in 1..%d)",
-                    w->file, name, MAX_WIDTH);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Appends unit m at path and, depth first in the order of "children", every instance below. */
-static int walk_unit(walk *w, const cJSON *m, const char *path, int depth)
-{
-    const char *name = str_of(m, "name");
-    if (!hg_is_ident(name)) {
-        hg_errf(w->err, w->errlen, "%s: a unit's \"name\" must be an identifier", w->file);
-        return -1;
-    }
     if (depth > MAX_DEPTH || w->n == MAX_INSTS) {
         hg_errf(w->err, w->errlen, "%s: unit %s at '%s': more than %d levels or %d instances (a cycle?)",
-                w->file, name, path, MAX_DEPTH, MAX_INSTS);
+                w->file, m->name, path, MAX_DEPTH, MAX_INSTS);
         return -1;
     }
-    if (check_ports(w, m, name) != 0) return -1;
-    if (!cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(m, "capture"))) {
+    if (m->capture < 0) {
         hg_errf(w->err, w->errlen,
                 "%s: unit %s: \"capture\" (true or false) is missing (a manifest of an older hadgen? "
                 "regenerate the core)",
-                w->file, name);
+                w->file, m->name);
         return -1;
     }
     if (w->n % 64 == 0) {
@@ -133,51 +63,32 @@ static int walk_unit(walk *w, const cJSON *m, const char *path, int depth)
     w->v[w->n].unit = m;
     snprintf(w->v[w->n].path, sizeof w->v[0].path, "%s", path);
     w->n++;
-    const cJSON *kids = cJSON_GetObjectItemCaseSensitive(m, "children"), *k;
-    cJSON_ArrayForEach(k, kids)
-    {
-        const char *cell = str_of(k, "cell"), *unit = str_of(k, "unit");
-        const cJSON *km = unit ? find_unit(w, unit) : NULL;
+    for (int k = 0; k < m->nchildren; k++) {
         char sub[256];
-        if (!is_cell(cell) || !km) {
-            hg_errf(w->err, w->errlen,
-                    "%s: unit %s: a child needs a \"cell\" (identifiers[index] joined by dots, got '%s') and "
-                    "a \"unit\" of \"modules\" (got '%s')",
-                    w->file, name, cell ? cell : "", unit ? unit : "");
-            return -1;
-        }
-        if ((size_t)snprintf(sub, sizeof sub, "%s.%s", path, cell) >= sizeof sub) {
+        if ((size_t)snprintf(sub, sizeof sub, "%s.%s", path, m->child_cells[k]) >= sizeof sub) {
             hg_errf(w->err, w->errlen, "%s: unit %s: the path of cell %s is longer than %zu bytes", w->file,
-                    name, cell, sizeof sub - 1);
+                    m->name, m->child_cells[k], sizeof sub - 1);
             return -1;
         }
-        if (walk_unit(w, km, sub, depth + 1) != 0) return -1;
+        /* the reader checked that every child is a unit of the manifest */
+        if (walk_unit(w, hg_manifest_find(w->man, m->child_units[k]), sub, depth + 1) != 0) return -1;
     }
     return 0;
 }
 
-static const cJSON *find_port(const cJSON *m, const char *name)
+static const hg_mport *find_port(const hg_mmod *m, const char *name)
 {
-    const cJSON *p;
-    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(m, "ports"))
-    {
-        if (strcmp(str_of(p, "name"), name) == 0) return p;
-    }
+    for (int i = 0; i < m->nports; i++)
+        if (strcmp(m->ports[i].name, name) == 0) return &m->ports[i];
     return NULL;
 }
 
-static int width_of(const cJSON *p) { return cJSON_GetObjectItemCaseSensitive(p, "width")->valueint; }
-
-static int is_memory(const cJSON *m) { return cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(m, "memory")); }
-
-static int captured(const cJSON *m) { return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "capture")); }
-
 /* The name of memory unit m in the counters: its name without "<prefix>_". */
-static const char *mem_name(const walk *w, const cJSON *m)
+static const char *mem_name(const walk *w, const hg_mmod *m)
 {
-    const char *n = str_of(m, "name");
     size_t k = strlen(w->prefix);
-    return strncmp(n, w->prefix, k) == 0 && n[k] == '_' && n[k + 1] ? n + k + 1 : NULL;
+    return strncmp(m->name, w->prefix, k) == 0 && m->name[k] == '_' && m->name[k + 1] ? m->name + k + 1
+                                                                                      : NULL;
 }
 
 /* Checks the memories before anything is written: a name "<prefix>_<memory>", a one-bit
@@ -185,12 +96,13 @@ static const char *mem_name(const walk *w, const cJSON *m)
 static int check_memories(walk *w)
 {
     for (int i = 0; i < w->n; i++) {
-        const cJSON *m = w->v[i].unit, *re = find_port(m, "re_i"), *we = find_port(m, "we_i");
-        if (!is_memory(m)) continue;
-        if (!mem_name(w, m) || !re || !we || width_of(we) != 1) {
+        const hg_mmod *m = w->v[i].unit;
+        const hg_mport *re = find_port(m, "re_i"), *we = find_port(m, "we_i");
+        if (!m->is_memory) continue;
+        if (!mem_name(w, m) || !re || !we || we->width != 1) {
             hg_errf(w->err, w->errlen,
                     "%s: memory unit %s: needs a name %s_<memory>, an re_i port and a one-bit we_i port",
-                    w->file, str_of(m, "name"), w->prefix);
+                    w->file, m->name, w->prefix);
             return -1;
         }
     }
@@ -203,23 +115,23 @@ static void emit_counts(FILE *f, const walk *w)
 {
     fprintf(f, "  // ---- memory access counts (hgsim's statistics) ----------------------------------\n");
     for (int i = 0; i < w->n; i++)
-        if (is_memory(w->v[i].unit)) {
+        if (w->v[i].unit->is_memory) {
             const char *s = mem_name(w, w->v[i].unit);
             fprintf(f, "  reg [63:0] %s_reads /*verilator public_flat_rd*/;\n", s);
             fprintf(f, "  reg [63:0] %s_writes /*verilator public_flat_rd*/;\n", s);
         }
     fprintf(f, "  initial begin\n");
     for (int i = 0; i < w->n; i++)
-        if (is_memory(w->v[i].unit)) {
+        if (w->v[i].unit->is_memory) {
             const char *s = mem_name(w, w->v[i].unit);
             fprintf(f, "    %s_reads = 64'd0;\n    %s_writes = 64'd0;\n", s, s);
         }
     fprintf(f, "  end\n  always @(posedge `HS_DUT.clk_i) begin\n");
     for (int i = 0; i < w->n; i++) {
-        const cJSON *m = w->v[i].unit;
-        if (!is_memory(m)) continue;
+        const hg_mmod *m = w->v[i].unit;
+        if (!m->is_memory) continue;
         const char *s = mem_name(w, m), *path = w->v[i].path;
-        int rw = width_of(find_port(m, "re_i"));
+        int rw = find_port(m, "re_i")->width;
         fprintf(f, "    %s_reads <= %s_reads", s, s);
         if (rw == 1) fprintf(f, " + {63'd0, `HS_DUT%s.re_i}", path);
         for (int b = 0; rw > 1 && b < rw; b++) fprintf(f, "\n        + {63'd0, `HS_DUT%s.re_i[%d]}", path, b);
@@ -233,20 +145,18 @@ static void emit_counts(FILE *f, const walk *w)
    separator (%h pads every slice to its full width, so the line is that of the whole port). */
 static void emit_capture_line(FILE *f, const inst *in, int k)
 {
-    const cJSON *ports = cJSON_GetObjectItemCaseSensitive(in->unit, "ports"), *p;
+    const hg_mmod *m = in->unit;
     fprintf(f, "    if (cap_fd[%d] != 0)\n      $fwrite(cap_fd[%d], \"", k, k);
     int n = 0;
-    cJSON_ArrayForEach(p, ports)
-    {
-        if (strcmp(str_of(p, "name"), "clk_i") == 0) continue;
+    for (int i = 0; i < m->nports; i++) {
+        if (strcmp(m->ports[i].name, "clk_i") == 0) continue;
         fprintf(f, "%s", n++ ? " " : "");
-        for (int s = (width_of(p) - 1) / CAP_CHUNK; s >= 0; s--) fprintf(f, "%%h");
+        for (int s = (m->ports[i].width - 1) / CAP_CHUNK; s >= 0; s--) fprintf(f, "%%h");
     }
     fprintf(f, "\\n\"");
-    cJSON_ArrayForEach(p, ports)
-    {
-        const char *name = str_of(p, "name");
-        int wd = width_of(p), ns = (wd - 1) / CAP_CHUNK + 1;
+    for (int i = 0; i < m->nports; i++) {
+        const char *name = m->ports[i].name;
+        int wd = m->ports[i].width, ns = (wd - 1) / CAP_CHUNK + 1;
         if (strcmp(name, "clk_i") == 0) continue;
         if (ns == 1)
             fprintf(f, ",\n              `HS_DUT%s.%s", in->path, name);
@@ -263,7 +173,7 @@ static void emit_capture_line(FILE *f, const inst *in, int k)
 static void emit_capture(FILE *f, const walk *w)
 {
     int ncap = 0;
-    for (int i = 0; i < w->n; i++) ncap += captured(w->v[i].unit);
+    for (int i = 0; i < w->n; i++) ncap += w->v[i].unit->capture == 1;
     fprintf(f,
             "\n`ifdef HG_CAPTURE\n"
             "  // ---- activity capture (the power flow): +hg_capture_dir=DIR -----------------------\n"
@@ -276,14 +186,14 @@ static void emit_capture(FILE *f, const walk *w)
             "    if ($value$plusargs(\"hg_capture_dir=%%s\", cap_dir)) begin\n",
             ncap > 0 ? ncap - 1 : 0, ncap);
     for (int i = 0, k = 0; i < w->n; i++)
-        if (captured(w->v[i].unit))
+        if (w->v[i].unit->capture == 1)
             fprintf(f,
                     "      $sformat(cap_path, \"%%0s/%%0s%s.hex\", cap_dir, `HS_NAME);\n"
                     "      cap_fd[%d] = $fopen(cap_path, \"w\");\n",
                     w->v[i].path, k++);
     fprintf(f, "    end\n  end\n  always @(posedge `HS_DUT.clk_i) begin\n");
     for (int i = 0, k = 0; i < w->n; i++)
-        if (captured(w->v[i].unit)) emit_capture_line(f, &w->v[i], k++);
+        if (w->v[i].unit->capture == 1) emit_capture_line(f, &w->v[i], k++);
     fprintf(f, "  end\n`endif\n");
 }
 
@@ -326,38 +236,27 @@ int hs_probes_write(const char *rtl_dir, const char *path, char *module, size_t 
         hg_errf(err, errlen, "RTL directory '%s': path too long", rtl_dir);
         return -1;
     }
-    char *text = hg_file_read(file, MANIFEST_MAX, NULL, why, sizeof why);
-    if (!text) {
-        hg_errf(err, errlen, "%s: %s", file, why);
-        return -1;
-    }
-    cJSON *root = cJSON_Parse(text);
-    free(text);
-    walk w = {.file = file, .err = err, .errlen = errlen};
-    const char *top = str_of(root, "top"), *command = str_of(root, "command");
-    w.prefix = str_of(cJSON_GetObjectItemCaseSensitive(root, "params"), "prefix");
-    w.mods = cJSON_GetObjectItemCaseSensitive(root, "modules");
-    const cJSON *tm = top && cJSON_IsArray(w.mods) ? find_unit(&w, top) : NULL;
+    hg_manifest *man = hg_manifest_read(rtl_dir, err, errlen);
+    if (!man) return -1;
+    walk w = {.file = file, .man = man, .prefix = man->prefix, .err = err, .errlen = errlen};
+    const char *command = man->command[0] ? man->command : "(unknown)";
     int rc = -1;
-    if (!root)
-        hg_errf(err, errlen, "%s: not valid JSON", file);
-    else if (!hg_is_ident(w.prefix) || !tm || (command && strchr(command, '\n')))
+    if (!hg_is_ident(w.prefix) || strchr(command, '\n'))
         hg_errf(err, errlen,
-                "%s: needs \"params\".\"prefix\" (an identifier: got '%s'), a \"top\" that is a unit of "
-                "\"modules\" (got '%s') and a one-line \"command\"",
-                file, w.prefix ? w.prefix : "", top ? top : "");
-    else if (walk_unit(&w, tm, "", 0) == 0 && check_memories(&w) == 0) {
+                "%s: needs \"params\".\"prefix\" (an identifier: got '%s') and a one-line \"command\"", file,
+                w.prefix);
+    else if (walk_unit(&w, hg_manifest_find(man, man->top), "", 0) == 0 && check_memories(&w) == 0) {
         hg_wfile out;
         if (hg_file_begin(&out, path, why, sizeof why) != 0) {
             hg_errf(err, errlen, "cannot write '%s': %s", path, why);
         } else {
-            emit(out.f, &w, top, command ? command : "(unknown)");
+            emit(out.f, &w, man->top, command);
             rc = hg_file_commit(&out, why, sizeof why);
             if (rc != 0) hg_errf(err, errlen, "cannot write '%s': %s", path, why);
         }
         if (rc == 0 && module) snprintf(module, modlen, "%s_probes", w.prefix);
     }
     free(w.v);
-    cJSON_Delete(root);
+    hg_manifest_free(man);
     return rc;
 }

@@ -30,7 +30,7 @@ hgsynth: $(HGSYNTH)
 $(SYNTH_OBJS) $(BUILD)/obj/synth/src/hgsynth.o: EXTRA_CFLAGS = -Isynth/src
 $(HGSYNTH_LIB): $(SYNTH_OBJS)
 
-$(HGSYNTH): $(BUILD)/obj/synth/src/hgsynth.o $(HGSYNTH_LIB)
+$(HGSYNTH): $(BUILD)/obj/synth/src/hgsynth.o $(HGSYNTH_LIB) $(BASE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 

@@ -222,10 +222,12 @@ TEST(ReliabilityHadgen, FailedWriteLeavesThePreviousOutput)
 
 // ------------------------------------------------------------------ hsprobes
 
-// The probes are written from a manifest, whose names reach Verilog text: a manifest that is
-// not JSON, lacks a field, names a unit that is not there, holds a cell path that is not one,
-// a port of width 0, or a memory without its enables, is a message naming the field and exit
-// 2, with nothing written; never a malformed module. The good manifest writes the module.
+// The probes are written from a manifest (read by sw/base's hg_manifest, as the synthesis
+// flow reads it), whose names reach Verilog text: a manifest that is not JSON, lacks a field,
+// names a unit or file that is not there, holds a cell path that is not one, a port of width
+// 0, a capture flag that is not a boolean, or a memory without its enables, is a message
+// naming the field and exit 2, with nothing written; never a malformed module. The good
+// manifest writes the module.
 TEST(ReliabilityHsprobes, BadManifestsAreClearErrorsThatWriteNothing)
 {
     hgt::TempDir td("rel_probes");
@@ -240,18 +242,21 @@ TEST(ReliabilityHsprobes, BadManifestsAreClearErrorsThatWriteNothing)
         return t;
     };
     const struct {
-        std::string text, expect;
+        std::string text, expect, expect2 = "";
     } cases[] = {
         {"{\"top\": ", "not valid JSON"},
-        {swap("\"prefix\":\t\"had\"", "\"prefix\":\t\"h d\""),
-         "\"params\".\"prefix\" (an identifier: got 'h d')"},
+        {swap("\"file\":\t\"hg_topn.v\"", "\"file\":\t\"nosuch.v\""), ": file nosuch.v is not a file of"},
+        {swap("\"capture\":\tfalse", "\"capture\":\t0"), "\"capture\" must be true or false"},
+        {swap("\"prefix\":\t\"had\"", "\"prefix\":\t\"h d\""), "params.prefix \"h d\" is not an identifier"},
+        {swap("\"prefix\":\t\"had\"", "\"prefix\":\t\"\""),
+         "needs \"params\".\"prefix\" (an identifier: got '')"},
         {swap("\"top\":\t\"had_core\"", "\"top\":\t\"nosuch\""),
-         "a \"top\" that is a unit of \"modules\" (got 'nosuch')"},
+         "top module \"nosuch\" is not in \"modules\""},
         {swap("\"unit\":\t\"had_norm\"", "\"unit\":\t\"had_nosuch\""),
-         "a \"unit\" of \"modules\" (got 'had_nosuch')"},
+         "child u_core.u_norm is of unit \"had_nosuch\", which is not in \"modules\""},
         {swap("\"cell\":\t\"u_core.u_norm\"", "\"cell\":\t\"u_core.u_norm); $finish; //\""),
-         "a \"cell\" (identifiers[index] joined by dots, got 'u_core.u_norm); $finish; //')"},
-        {swap("\"width\":\t1\n", "\"width\":\t0\n"), "a \"width\" (an integer in 1..16777216)"},
+         "module had_core: children[", "] must be {\"cell\": a cell name, \"unit\": a module name}"},
+        {swap("\"width\":\t1\n", "\"width\":\t0\n"), "width is 0: must be an integer in 1..1000000"},
         {swap("\"capture\":\tfalse", "\"captured\":\tfalse"),
          "unit had_kmem: \"capture\" (true or false) is missing"},
         {swap("\"we_i\"", "\"wx_i\""),
@@ -262,6 +267,9 @@ TEST(ReliabilityHsprobes, BadManifestsAreClearErrorsThatWriteNothing)
         hgt::CmdResult r = hgt::run_cmd(bin("hsprobes") + " --rtl " + d + "/rtl --out " + d + "/p.v");
         EXPECT_EQ(r.status, 2) << k.expect << "\n" << r.out;
         EXPECT_MSG(r, k.expect);
+        if (!k.expect2.empty()) {
+            EXPECT_MSG(r, k.expect2);
+        }
         EXPECT_MSG(r, "manifest.json: ");
         EXPECT_FALSE(exists(d + "/p.v")) << k.expect;
     }

@@ -12,7 +12,7 @@ TEST_LIBS  += -lgtest -pthread -lcjson -lcrypto -lm -ldl
 $(BUILD)/obj/tests/%.o: EXTRA_CXXFLAGS = -DHG_SRC_DIR='"$(CURDIR)"' -DHG_BIN_DIR='"$(abspath $(BUILD))/bin"' \
                                          -Isynth/src
 # every library, in link order
-TEST_DEPLIBS := $(RUN_LIB) $(MODEL_LIB) $(SIM_LIB) $(GOLD_LIB) $(GEN_LIB) $(BASE_LIB) $(HGSYNTH_LIB)
+TEST_DEPLIBS := $(RUN_LIB) $(MODEL_LIB) $(SIM_LIB) $(GOLD_LIB) $(GEN_LIB) $(HGSYNTH_LIB) $(BASE_LIB)
 
 $(TEST_BIN): $(TEST_OBJS) $(TEST_DEPLIBS)
 	@mkdir -p $(dir $@)

@@ -19,7 +19,7 @@ typedef struct {
 } bmodule;
 
 typedef struct {
-    const sy_manifest *man;
+    const hg_manifest *man;
     const sy_lib *lib;
     const double *area;
     const sy_bound_params *bp;
@@ -30,7 +30,7 @@ typedef struct {
 
 static int mod_index(const bctx *c, const char *name)
 {
-    const sy_mmod *mm = sy_manifest_find(c->man, name);
+    const hg_mmod *mm = hg_manifest_find(c->man, name);
     return mm ? (int)(mm - c->man->mods) : -1;
 }
 
@@ -265,7 +265,7 @@ static int mem_sinks(bctx *c, sy_bmod *out)
     return 0;
 }
 
-int sy_bound_compute(const sy_manifest *man, const char *netdir, const sy_lib *lib, const double *area_um2,
+int sy_bound_compute(const hg_manifest *man, const char *netdir, const sy_lib *lib, const double *area_um2,
                      const sy_bound_params *bp, sy_bmod *out, char *err, size_t errlen)
 {
     bctx c = {man, lib, area_um2, bp, sy_xcalloc((size_t)man->nmods, sizeof(bmodule)), err, errlen};

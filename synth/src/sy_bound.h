@@ -23,7 +23,7 @@
 #include <stddef.h>
 
 #include "sy_lib.h"
-#include "sy_manifest.h"
+#include "hg_manifest.h"
 
 typedef struct {
     char *cell, *pin; /* the driving library cell of the module and its output pin */
@@ -49,7 +49,7 @@ typedef struct {
    Netlists are netdir/<module>.json (Yosys write_json); area_um2[i] the area of one instance
    of man->mods[i]. 0, or -1 with err (a netlist that cannot be read, a library cell without
    a pin of the netlist's). */
-int sy_bound_compute(const sy_manifest *man, const char *netdir, const sy_lib *lib, const double *area_um2,
+int sy_bound_compute(const hg_manifest *man, const char *netdir, const sy_lib *lib, const double *area_um2,
                      const sy_bound_params *bp, sy_bmod *out, char *err, size_t errlen);
 /* The entry of cell's output pin, or NULL. */
 const sy_bdrv *sy_bound_find(const sy_bmod *b, const char *cell, const char *pin);

@@ -456,7 +456,7 @@ static int batch_open(batch *bt, simm *s, const instref *inst, int nl, char *err
                              : sy_asprintf("%s.%s.hex", inst[l].base, g->children[f - 1].path);
             char e2[768];
             if (cap_open(&bt->caps[l * bt->nfile + f], p,
-                         f == 0 ? sy_mmod_ncols(g->mmod) : sy_mmod_ncols(g->children[f - 1].mod), e2,
+                         f == 0 ? hg_mmod_ncols(g->mmod) : hg_mmod_ncols(g->children[f - 1].mod), e2,
                          sizeof e2)) {
                 snprintf(err, errlen, "no capture for instance %s of %s: %s", inst[l].name, g->mmod->name,
                          e2);
@@ -895,7 +895,7 @@ int sy_cmd_gatesim(int argc, char **argv)
         fprintf(stderr, "hgsynth gatesim: --toggles: %s\n", err);
         return 2;
     }
-    sy_manifest *man = sy_manifest_read(rtl, err, sizeof err);
+    hg_manifest *man = sy_manifest_load(rtl, err, sizeof err);
     sy_lib *lib = man ? sy_lib_read(lib_path, err, sizeof err) : NULL;
     sy_glmodel *g =
         lib ? sy_glmodel_build(man, nldir, module, (sy_capture_order)order, err, sizeof err) : NULL;
@@ -907,7 +907,7 @@ int sy_cmd_gatesim(int argc, char **argv)
     if (!g) {
         fprintf(stderr, "hgsynth gatesim: %s\n", err);
         sy_lib_free(lib);
-        sy_manifest_free(man);
+        hg_manifest_free(man);
         return 2;
     }
     /* instances of this module to simulate */
@@ -930,6 +930,6 @@ int sy_cmd_gatesim(int argc, char **argv)
     sy_list_free(&list_all);
     sy_glmodel_free(g);
     sy_lib_free(lib);
-    sy_manifest_free(man);
+    hg_manifest_free(man);
     return rc;
 }

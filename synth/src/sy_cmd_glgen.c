@@ -167,7 +167,7 @@ static void write_top(const sy_glmodel *g, FILE *v, int timed)
 
 /* A memory unit that is a hand-written block used with parameter values, as a module of the
  * unit's name (the cell type in the netlist): OUT/<unit>.v around one instance of the block. */
-static int mem_wrapper(const sy_mmod *mod, const char *out, char *err, size_t errlen)
+static int mem_wrapper(const hg_mmod *mod, const char *out, char *err, size_t errlen)
 {
     char *path = sy_asprintf("%s/%s.v", out, mod->name);
     sy_out o = {0};
@@ -180,7 +180,7 @@ static int mem_wrapper(const sy_mmod *mod, const char *out, char *err, size_t er
         for (int i = 0; i < mod->nports; i++) fprintf(o.f, "%s%s", i ? ", " : "", mod->ports[i].name);
         fprintf(o.f, ");\n");
         for (int i = 0; i < mod->nports; i++)
-            fprintf(o.f, "  %s wire [%d:0] %s;\n", mod->ports[i].dir == SY_DIR_IN ? "input" : "output",
+            fprintf(o.f, "  %s wire [%d:0] %s;\n", mod->ports[i].dir == HG_DIR_IN ? "input" : "output",
                     mod->ports[i].width - 1, mod->ports[i].name);
         fprintf(o.f, "  %s #(", mod->module);
         for (int i = 0; i < mod->nparams; i++)
@@ -200,7 +200,7 @@ static int mem_wrapper(const sy_mmod *mod, const char *out, char *err, size_t er
 static void mem_file(const sy_glmodel *g, int i, const char *dir, const char *file, FILE *ff)
 {
     for (int j = 0; j < i; j++) {
-        const sy_mmod *m = g->mems[j].mod;
+        const hg_mmod *m = g->mems[j].mod;
         if (strcmp(m->file, file) == 0) return;
         for (int k = 0; k < m->nsources; k++)
             if (strcmp(m->sources[k], file) == 0) return;
@@ -209,11 +209,11 @@ static void mem_file(const sy_glmodel *g, int i, const char *dir, const char *fi
 }
 
 /* memfiles.f: the RTL files of the memories of g, each once, block sources first. */
-static int mem_files(const sy_glmodel *g, const sy_manifest *man, const char *out, FILE *ff, char *err,
+static int mem_files(const sy_glmodel *g, const hg_manifest *man, const char *out, FILE *ff, char *err,
                      size_t errlen)
 {
     for (int i = 0; i < g->nmems; i++) {
-        const sy_mmod *mod = g->mems[i].mod;
+        const hg_mmod *mod = g->mems[i].mod;
         int seen = 0;
         for (int j = 0; j < i; j++) seen |= g->mems[j].mod == mod;
         if (seen) continue;
@@ -289,7 +289,7 @@ int sy_cmd_glgen(int argc, char **argv)
         fprintf(stderr, "hgsynth glgen: --out: %s\n", err);
         return 2;
     }
-    sy_manifest *man = sy_manifest_read(rtl, err, sizeof err);
+    hg_manifest *man = sy_manifest_load(rtl, err, sizeof err);
     if (!man) {
         fprintf(stderr, "hgsynth glgen: %s\n", err);
         return 2;
@@ -297,7 +297,7 @@ int sy_cmd_glgen(int argc, char **argv)
     sy_glmodel *g = sy_glmodel_build(man, nldir, module, (sy_capture_order)order, err, sizeof err);
     if (!g) {
         fprintf(stderr, "hgsynth glgen: %s\n", err);
-        sy_manifest_free(man);
+        hg_manifest_free(man);
         return 2;
     }
     char *vp = sy_asprintf("%s/hggl_top.v", out), *mp = sy_asprintf("%s/map.txt", out);
@@ -331,6 +331,6 @@ int sy_cmd_glgen(int argc, char **argv)
     free(fp);
     free(tp);
     sy_glmodel_free(g);
-    sy_manifest_free(man);
+    hg_manifest_free(man);
     return rc;
 }

@@ -32,7 +32,7 @@
 
 /* The model of --module, built as glgen and gatesim build it: NULL with a message. */
 static sy_glmodel *model(const char *cmd, const char *rtl, const char *nldir, const char *module,
-                         const char *order_s, sy_manifest **man)
+                         const char *order_s, hg_manifest **man)
 {
     int order = sy_capture_order_parse(order_s);
     if (order < 0) {
@@ -40,12 +40,12 @@ static sy_glmodel *model(const char *cmd, const char *rtl, const char *nldir, co
         return NULL;
     }
     char err[1024] = "";
-    *man = sy_manifest_read(rtl, err, sizeof err);
+    *man = sy_manifest_load(rtl, err, sizeof err);
     sy_glmodel *g =
         *man ? sy_glmodel_build(*man, nldir, module, (sy_capture_order)order, err, sizeof err) : NULL;
     if (!g) {
         fprintf(stderr, "hgsynth %s: %s\n", cmd, err);
-        sy_manifest_free(*man);
+        hg_manifest_free(*man);
         *man = NULL;
     }
     return g;
@@ -86,7 +86,7 @@ static int glvec_open(const sy_glmodel *g, const char *base, sy_capture *caps)
     for (int f = 0; f < 1 + g->nchildren; f++) {
         char *p =
             f == 0 ? sy_asprintf("%s.hex", base) : sy_asprintf("%s.%s.hex", base, g->children[f - 1].path);
-        int nc = f == 0 ? sy_mmod_ncols(g->mmod) : sy_mmod_ncols(g->children[f - 1].mod);
+        int nc = f == 0 ? hg_mmod_ncols(g->mmod) : hg_mmod_ncols(g->children[f - 1].mod);
         int bad =
             sy_input_check(p, err, sizeof err) != 0 || sy_capture_open(&caps[f], p, nc, err, sizeof err) != 0;
         free(p);
@@ -201,7 +201,7 @@ int sy_cmd_glvec(int argc, char **argv)
     if (rc) return rc == 1 ? 0 : 2;
     long ws = 0, we = 0, cycle = 0;
     if (win && glvec_window(win, &ws, &we) != 0) return 2;
-    sy_manifest *man = NULL;
+    hg_manifest *man = NULL;
     sy_glmodel *g = model("glvec", rtl, nldir, module, order_s, &man);
     if (!g) return 2;
     char err[1024] = "";
@@ -230,7 +230,7 @@ int sy_cmd_glvec(int argc, char **argv)
     for (int f = 0; f < nf; f++) sy_capture_close(&caps[f]);
     free(caps);
     sy_glmodel_free(g);
-    sy_manifest_free(man);
+    hg_manifest_free(man);
     return rc;
 }
 
@@ -420,7 +420,7 @@ int sy_cmd_gltog(int argc, char **argv)
     if (rc) return rc == 1 ? 0 : 2;
     long max_errors;
     if (sy_opt_long("gltog", "--max-errors", maxerr_s, 0, 1000000, &max_errors) != 0) return 2;
-    sy_manifest *man = NULL;
+    hg_manifest *man = NULL;
     sy_glmodel *g = model("gltog", rtl, nldir, module, order_s, &man);
     if (!g) return 2;
     raw_counts r = {.cycles = -1, .counted = -1, .ntog = -1};
@@ -440,6 +440,6 @@ int sy_cmd_gltog(int argc, char **argv)
     free(r.acc);
     free(r.cnt);
     sy_glmodel_free(g);
-    sy_manifest_free(man);
+    hg_manifest_free(man);
     return rc;
 }

@@ -19,19 +19,19 @@
 #include "sy_util.h"
 
 typedef struct {
-    const sy_mmod *mod;
+    const hg_mmod *mod;
     char *path;     /* relative to the top, "" for the top */
     int leaf_cells; /* library cells of the module */
 } inst;
 
 typedef struct {
-    const sy_manifest *man;
+    const hg_manifest *man;
     sy_netlist **nls; /* per manifest module, NULL for memories */
     inst *v;
     int n, cap;
 } walk;
 
-static const sy_nmod *nmod_of(const walk *w, const sy_mmod *mm)
+static const sy_nmod *nmod_of(const walk *w, const hg_mmod *mm)
 {
     int i = (int)(mm - w->man->mods);
     return w->nls[i] ? sy_netlist_find(w->nls[i], mm->name) : NULL;
@@ -40,13 +40,13 @@ static const sy_nmod *nmod_of(const walk *w, const sy_mmod *mm)
 static int count_leaves(const walk *w, const sy_nmod *nm)
 {
     int n = 0;
-    for (int i = 0; i < nm->ncells; i++) n += sy_manifest_find(w->man, nm->cells[i].type) == NULL;
+    for (int i = 0; i < nm->ncells; i++) n += hg_manifest_find(w->man, nm->cells[i].type) == NULL;
     return n;
 }
 
 /* Adds the instance at path and, below it, those of its logic submodules. -1 with err if
  * the hierarchy is deeper than SY_MAX_DEPTH (a module that contains itself). */
-static int visit(walk *w, const sy_mmod *mm, const char *path, int depth, char *err, size_t errlen)
+static int visit(walk *w, const hg_mmod *mm, const char *path, int depth, char *err, size_t errlen)
 {
     if (depth > SY_MAX_DEPTH) {
         snprintf(err, errlen, "more than %d levels of logic instances at %s (a module that contains itself?)",
@@ -61,7 +61,7 @@ static int visit(walk *w, const sy_mmod *mm, const char *path, int depth, char *
     w->v[w->n++] = (inst){mm, sy_strdup(path), nm ? count_leaves(w, nm) : 0};
     if (!nm) return 0;
     for (int i = 0; i < nm->ncells; i++) {
-        const sy_mmod *cm = sy_manifest_find(w->man, nm->cells[i].type);
+        const hg_mmod *cm = hg_manifest_find(w->man, nm->cells[i].type);
         if (!cm || cm->is_memory) continue;
         char *p = path[0] ? sy_asprintf("%s.%s", path, nm->cells[i].name) : sy_strdup(nm->cells[i].name);
         int rc = visit(w, cm, p, depth + 1, err, errlen);
@@ -159,7 +159,7 @@ static int write_instances(FILE *f, const walk *w, const char *caps, const char 
     char err[1024];
     int rc = 0;
     for (int mi = 0; !rc && mi < w->man->nmods; mi++) {
-        const sy_mmod *mm = &w->man->mods[mi];
+        const hg_mmod *mm = &w->man->mods[mi];
         if (mm->is_memory) continue;
         int count = 0, k = 0;
         for (int i = 0; i < w->n; i++) count += w->v[i].mod == mm;
@@ -214,7 +214,7 @@ int sy_cmd_instances(int argc, char **argv)
         fprintf(stderr, "hgsynth instances: --captures: %s\n", err);
         return 2;
     }
-    sy_manifest *man = sy_manifest_read(rtl, err, sizeof err);
+    hg_manifest *man = sy_manifest_load(rtl, err, sizeof err);
     if (!man) {
         fprintf(stderr, "hgsynth instances: %s\n", err);
         return 2;
@@ -222,7 +222,7 @@ int sy_cmd_instances(int argc, char **argv)
     walk w = {.man = man, .nls = sy_xcalloc((size_t)man->nmods, sizeof(sy_netlist *))};
     rc = read_netlists(&w, nldir);
     char *pfx = NULL;
-    if (!rc && visit(&w, sy_manifest_find(man, man->top), "", 0, err, sizeof err) != 0) {
+    if (!rc && visit(&w, hg_manifest_find(man, man->top), "", 0, err, sizeof err) != 0) {
         fprintf(stderr, "hgsynth instances: %s\n", err);
         rc = 2;
     }
@@ -250,6 +250,6 @@ int sy_cmd_instances(int argc, char **argv)
     for (int i = 0; i < man->nmods; i++) sy_netlist_free(w.nls[i]);
     free(w.nls);
     free(pfx);
-    sy_manifest_free(man);
+    hg_manifest_free(man);
     return rc;
 }

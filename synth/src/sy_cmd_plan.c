@@ -9,7 +9,7 @@
  *   probes come from sim/'s hsprobes),
  *   PLAN_HGSIM_ARGS (the core options of sim/'s hgsim for the same configuration).
  * The flow sources this file: every value is single-quoted, and every name in it has been
- * checked by sy_manifest_read, so no manifest can make it run a command.
+ * checked by hg_manifest_read, so no manifest can make it run a command.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +41,7 @@ static void assign(sy_buf *b, const char *name, const char *value)
     sy_buf_printf(b, "\n");
 }
 
-static int port_width(const sy_mmod *m, const char *name)
+static int port_width(const hg_mmod *m, const char *name)
 {
     for (int i = 0; i < m->nports; i++)
         if (strcmp(m->ports[i].name, name) == 0) return m->ports[i].width;
@@ -49,7 +49,7 @@ static int port_width(const sy_mmod *m, const char *name)
 }
 
 /* Index of a module's file in the filelist (dependency order), or a large number. */
-static int file_rank(const sy_manifest *m, const sy_mmod *mod)
+static int file_rank(const hg_manifest *m, const hg_mmod *mod)
 {
     for (int i = 0; i < m->nfiles; i++)
         if (strcmp(m->files[i], mod->file) == 0) return i;
@@ -61,7 +61,7 @@ static int file_rank(const sy_manifest *m, const sy_mmod *mod)
  * and its cells that are other units as a Tcl list of quadruples: cell, unit, the unit's
  * module and its parameter names, which the netlist's instance drops (PLAN_CHILDREN_<m>); its
  * ports as name, direction, width triples (PLAN_PORTS_<m>). */
-static void write_unit(const sy_manifest *m, const sy_mmod *mod, sy_buf *out)
+static void write_unit(const hg_manifest *m, const hg_mmod *mod, sy_buf *out)
 {
     sy_buf b = {0};
     char *name = sy_asprintf("PLAN_MODULE_%s", mod->name);
@@ -74,7 +74,7 @@ static void write_unit(const sy_manifest *m, const sy_mmod *mod, sy_buf *out)
     free(name);
     sy_buf_free(&b);
     for (int k = 0; k < mod->nchildren; k++) {
-        const sy_mmod *kid = sy_manifest_find(m, mod->child_units[k]);
+        const hg_mmod *kid = hg_manifest_find(m, mod->child_units[k]);
         sy_buf_printf(&b, "%s%s %s %s {", k ? " " : "", mod->child_cells[k], kid->name, kid->module);
         for (int j = 0; j < kid->nparams; j++) sy_buf_printf(&b, "%s%s", j ? " " : "", kid->param_names[j]);
         sy_buf_printf(&b, "}");
@@ -85,8 +85,8 @@ static void write_unit(const sy_manifest *m, const sy_mmod *mod, sy_buf *out)
     sy_buf_free(&b);
     for (int k = 0; k < mod->nports; k++)
         sy_buf_printf(&b, "%s%s %s %d", k ? " " : "", mod->ports[k].name,
-                      mod->ports[k].dir == SY_DIR_IN    ? "input"
-                      : mod->ports[k].dir == SY_DIR_OUT ? "output"
+                      mod->ports[k].dir == HG_DIR_IN    ? "input"
+                      : mod->ports[k].dir == HG_DIR_OUT ? "output"
                                                         : "inout",
                       mod->ports[k].width);
     name = sy_asprintf("PLAN_PORTS_%s", mod->name);
@@ -96,14 +96,14 @@ static void write_unit(const sy_manifest *m, const sy_mmod *mod, sy_buf *out)
 }
 
 /* The plan as shell assignments. Every value is single-quoted; the names in it were
- * checked by sy_manifest_read (identifiers, plain file names), so they are safe as words
+ * checked by hg_manifest_read (identifiers, plain file names), so they are safe as words
  * of the flow script too. */
-static void write_plan(const sy_manifest *m, sy_buf *out)
+static void write_plan(const hg_manifest *m, sy_buf *out)
 {
     const char *core = m->core[0] ? m->core : m->top;
     sy_buf_printf(out, "# written by hgsynth plan from the manifest.json of PLAN_RTL_DIR\n");
     assign(out, "PLAN_RTL_DIR", m->dir);
-    char *v = sy_asprintf("%016llx", m->hash);
+    char *v = sy_asprintf("%016llx", sy_manifest_hash(m));
     assign(out, "PLAN_MANIFEST_HASH", v);
     free(v);
     assign(out, "PLAN_TOP", m->top);
@@ -127,7 +127,7 @@ static void write_plan(const sy_manifest *m, sy_buf *out)
         }
     for (int mem = 0; mem < 2; mem++) {
         for (int i = 0, n = 0; i < m->nmods; i++) {
-            const sy_mmod *mod = &m->mods[order[i]];
+            const hg_mmod *mod = &m->mods[order[i]];
             if (mod->is_memory != mem) continue;
             sy_buf_printf(&b, "%s%s", n++ ? " " : "", mod->name);
         }
@@ -148,7 +148,7 @@ static void write_plan(const sy_manifest *m, sy_buf *out)
         free(name);
         write_unit(m, &m->mods[i], out);
     }
-    const sy_mmod *top = sy_manifest_find(m, m->top);
+    const hg_mmod *top = hg_manifest_find(m, m->top);
     int had = strcmp(m->core, "had") == 0;
     sy_buf_printf(&b,
                   "-DHGB_TOP=%s -DHGB_KW=%d -DHGB_VW=%d -DHGB_OW=%d -DHGB_D=%d -DHGB_L=%d -DHGB_HAD=%d "
@@ -184,14 +184,14 @@ int sy_cmd_plan(int argc, char **argv)
                            opts, (int)(sizeof opts / sizeof opts[0]));
     if (rc) return rc == 1 ? 0 : 2;
     char err[1024];
-    sy_manifest *m = sy_manifest_read(rtl, err, sizeof err);
+    hg_manifest *m = sy_manifest_load(rtl, err, sizeof err);
     if (!m) {
         fprintf(stderr, "hgsynth plan: %s\n", err);
         return 2;
     }
     sy_buf text = {0};
     write_plan(m, &text);
-    sy_manifest_free(m);
+    hg_manifest_free(m);
     rc = 0;
     if (!out) {
         fputs(text.s, stdout);

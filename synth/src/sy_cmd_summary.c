@@ -546,7 +546,7 @@ static void tog_free(togfile *t)
 /* Per-module results                                                                     */
 
 typedef struct {
-    const sy_mmod *mm;
+    const hg_mmod *mm;
     double area_um2; /* one instance */
     int leaf_cells;
     timing tm;
@@ -563,14 +563,14 @@ typedef struct {
 } modres;
 
 typedef struct {
-    const sy_mmod *mm;
+    const hg_mmod *mm;
     double reads, writes;
     long cycles;
     sy_mem_cost cost;
     long write_bits;
 } memres;
 
-static int port_w(const sy_mmod *m, const char *needle, sy_dir dir)
+static int port_w(const hg_mmod *m, const char *needle, hg_dir dir)
 {
     for (int i = 0; i < m->nports; i++)
         if (m->ports[i].dir == dir && strstr(m->ports[i].name, needle)) return m->ports[i].width;
@@ -724,7 +724,7 @@ static int read_phase(const char *path, double *queries, double *n_keys, char *e
 
 /* The run directory must have been planned from this very manifest: its
  * generated/plan.sh records the manifest's hash (hgsynth plan). -1 with err otherwise. */
-static int check_plan(const char *run, const sy_manifest *man, char *err, size_t errlen)
+static int check_plan(const char *run, const hg_manifest *man, char *err, size_t errlen)
 {
     char *pp = sy_asprintf("%s/generated/plan.sh", run);
     char rerr[768];
@@ -734,7 +734,7 @@ static int check_plan(const char *run, const sy_manifest *man, char *err, size_t
         snprintf(err, errlen, "run plan: %s (not a run directory of synth/flow.sh?)", rerr);
     } else {
         char want[64], cfg[128] = "?";
-        snprintf(want, sizeof want, "\nPLAN_MANIFEST_HASH='%016llx'\n", man->hash);
+        snprintf(want, sizeof want, "\nPLAN_MANIFEST_HASH='%016llx'\n", sy_manifest_hash(man));
         const char *c = strstr(text, "\nPLAN_CONFIG='");
         if (c) sscanf(c + 14, "%127[^'\n]", cfg);
         if (strstr(text, want))
@@ -773,7 +773,7 @@ typedef struct {
 
 typedef struct {
     const char *run;
-    sy_manifest *man;
+    hg_manifest *man;
     kvlist kv;
     sy_list list;
     sy_out jout;
@@ -792,7 +792,7 @@ typedef struct {
     double n_keys; /* keys of the stimulus (hg_phase.txt), 0: not stated */
     int by_window;
     /* totals */
-    blockres blocks[SY_MAX_BLOCKS + 1]; /* the manifest's, and the clock network's */
+    blockres blocks[HG_MAX_BLOCKS + 1]; /* the manifest's, and the clock network's */
     int nblocks;
     double logic_area, logic_p, logic_leak, p0dyn;
     long cells_total, cells_cov, inst_cells, inst_sim;
@@ -811,7 +811,7 @@ typedef struct {
 static int load(summary *s, const char *rtl, const char *out, char *err, size_t errlen)
 {
     sy_model_defaults(&s->model);
-    s->man = sy_manifest_read(rtl, err, errlen);
+    s->man = sy_manifest_load(rtl, err, errlen);
     char *vp = sy_asprintf("%s/log/flow_vars.txt", s->run);
     char *ilp = sy_asprintf("%s/generated/instances.txt", s->run);
     int rc = !s->man;
@@ -856,13 +856,13 @@ static int load(summary *s, const char *rtl, const char *out, char *err, size_t 
    a message naming the module. */
 static int module_results(summary *s, char *err, size_t errlen)
 {
-    const sy_manifest *man = s->man;
+    const hg_manifest *man = s->man;
     s->mods = sy_xcalloc((size_t)man->nmods, sizeof *s->mods);
     s->mems = sy_xcalloc((size_t)man->nmods, sizeof *s->mems);
     for (int i = 0; i < man->nmods; i++) {
-        const sy_mmod *mm = &man->mods[i];
+        const hg_mmod *mm = &man->mods[i];
         if (!mm->is_memory) continue;
-        long wb = port_w(mm, "wdata", SY_DIR_IN);
+        long wb = port_w(mm, "wdata", HG_DIR_IN);
         memres *m = &s->mems[s->nmems++];
         *m = (memres){.mm = mm, .write_bits = wb > 0 ? wb : mm->width};
         m->cost = sy_mem_cost_of(&s->model.mem, mm->words, mm->width, m->write_bits, mm->read_ports,
@@ -871,7 +871,7 @@ static int module_results(summary *s, char *err, size_t errlen)
     int rc = 0;
     double *area = sy_xcalloc((size_t)man->nmods, sizeof *area); /* one instance, by manifest index */
     for (int i = 0; i < man->nmods && !rc; i++) { /* areas first: the boundary wires need them */
-        const sy_mmod *mm = &man->mods[i];
+        const hg_mmod *mm = &man->mods[i];
         if (mm->is_memory) continue;
         modres *r = &s->mods[s->nmods++];
         r->mm = mm;
@@ -898,7 +898,7 @@ static int module_results(summary *s, char *err, size_t errlen)
     }
     for (int k = 0; k < s->nmods && !rc; k++) {
         modres *r = &s->mods[k];
-        const sy_mmod *mm = r->mm;
+        const hg_mmod *mm = r->mm;
         char *tp = sy_asprintf("%s/reports/sta/%s.timing.rpt", s->run, mm->name);
         r->leaf_cells = 0;
         rc = module_power(s->run, &s->list, r, s->mems, s->nmems, &bm[mm - man->mods], s->model.bnd_vdd,
@@ -1047,7 +1047,7 @@ static void totals(summary *s)
 
 static void json_head(const summary *s, cJSON *root, const char *cfg)
 {
-    const sy_manifest *man = s->man;
+    const hg_manifest *man = s->man;
     cJSON_AddStringToObject(root, "config", cfg);
     cJSON_AddStringToObject(root, "core", man->core);
     cJSON_AddStringToObject(root, "top", man->top);
@@ -1237,7 +1237,7 @@ static void json_energy(const summary *s, cJSON *root)
    after a message. */
 static int emit(summary *s)
 {
-    const sy_manifest *man = s->man;
+    const hg_manifest *man = s->man;
     char *cfg = sy_asprintf("%s-d%d-p%d-n%d-l%d", man->core, (int)man->d, (int)man->lanes, (int)man->top_n,
                             (int)man->max_keys);
     cJSON *root = cJSON_CreateObject();
@@ -1291,7 +1291,7 @@ static void summary_free(summary *s)
     }
     free(s->kv.k);
     free(s->kv.v);
-    sy_manifest_free(s->man);
+    hg_manifest_free(s->man);
     if (s->lib) sy_lib_free(s->lib);
 }
 

@@ -78,7 +78,7 @@ int sy_cmd_vectors(int argc, char **argv)
         fprintf(stderr, "hgsynth vectors: --out: %s\n", err);
         return 2;
     }
-    sy_manifest *m = sy_manifest_read(rtl, err, sizeof err);
+    hg_manifest *m = sy_manifest_load(rtl, err, sizeof err);
     if (!m) {
         fprintf(stderr, "hgsynth vectors: %s\n", err);
         return 2;
@@ -89,7 +89,7 @@ int sy_cmd_vectors(int argc, char **argv)
                 "hgsynth vectors: manifest of %s: d=%d, max_keys=%d not usable (d a multiple of 8 in "
                 "8..65536, max_keys in 1..65536)\n",
                 rtl, d, L);
-        sy_manifest_free(m);
+        hg_manifest_free(m);
         return 2;
     }
     size_t kb = had ? (size_t)d / 8 : (size_t)d;
@@ -121,6 +121,6 @@ int sy_cmd_vectors(int argc, char **argv)
     free(k);
     free(q);
     free(v);
-    sy_manifest_free(m);
+    hg_manifest_free(m);
     return rc;
 }

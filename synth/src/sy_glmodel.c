@@ -58,15 +58,15 @@ int sy_capture_order_parse(const char *s)
     return -1;
 }
 
-int sy_capture_col(const sy_mmod *mm, const char *name, sy_capture_order order)
+int sy_capture_col(const hg_mmod *mm, const char *name, sy_capture_order order)
 {
     int col = 0;
     int passes = order == SY_ORDER_PORTS ? 1 : 2;
     for (int pass = 0; pass < passes; pass++)
         for (int i = 0; i < mm->nports; i++) {
-            const sy_mport *p = &mm->ports[i];
+            const hg_mport *p = &mm->ports[i];
             if (strcmp(p->name, "clk_i") == 0) continue;
-            if (order == SY_ORDER_INPUTS_FIRST && (p->dir == SY_DIR_OUT) != pass) continue;
+            if (order == SY_ORDER_INPUTS_FIRST && (p->dir == HG_DIR_OUT) != pass) continue;
             if (strcmp(p->name, name) == 0) return col;
             col++;
         }
@@ -78,7 +78,7 @@ int sy_capture_col(const sy_mmod *mm, const char *name, sy_capture_order order)
 
 typedef struct {
     sy_glmodel *g;
-    const sy_manifest *man;
+    const hg_manifest *man;
     const char *nldir;
     sy_capture_order order;
     int capsegs, capchildren, capcells, capmems;
@@ -96,7 +96,7 @@ static const sy_nport *find_port(const sy_nport *ports, int n, const char *name)
 static int leaf_count(builder *b, const sy_nmod *nm)
 {
     int n = 0;
-    for (int i = 0; i < nm->ncells; i++) n += sy_manifest_find(b->man, nm->cells[i].type) == NULL;
+    for (int i = 0; i < nm->ncells; i++) n += hg_manifest_find(b->man, nm->cells[i].type) == NULL;
     return n;
 }
 
@@ -145,7 +145,7 @@ static int is_enable(const char *name, int write)
     return 0;
 }
 
-static int add_child(builder *b, const sy_ncell *c, const sy_mmod *cm, const sy_nport *conns, char *path)
+static int add_child(builder *b, const sy_ncell *c, const hg_mmod *cm, const sy_nport *conns, char *path)
 {
     sy_glmodel *g = b->g;
     if (g->nchildren == b->capchildren) {
@@ -156,8 +156,8 @@ static int add_child(builder *b, const sy_ncell *c, const sy_mmod *cm, const sy_
     g->children[idx] = (sy_glchild){(char *)(uintptr_t)path, cm};
     for (int dir = 1; dir >= 0; dir--)
         for (int i = 0; i < cm->nports; i++) {
-            const sy_mport *mp = &cm->ports[i];
-            if ((mp->dir == SY_DIR_OUT) != dir || strcmp(mp->name, "clk_i") == 0) continue;
+            const hg_mport *mp = &cm->ports[i];
+            if ((mp->dir == HG_DIR_OUT) != dir || strcmp(mp->name, "clk_i") == 0) continue;
             const sy_nport *p = find_port(conns, c->nconns, mp->name);
             if (!p) continue; /* unconnected */
             if (p->nbits != mp->width) {
@@ -184,7 +184,7 @@ static int add_cells(builder *b, const sy_nmod *nm, const int *xl, const char *p
     }
     for (int i = 0; i < nm->ncells; i++) {
         const sy_ncell *c = &nm->cells[i];
-        const sy_mmod *cm = sy_manifest_find(b->man, c->type);
+        const hg_mmod *cm = hg_manifest_find(b->man, c->type);
         sy_nport *conns = translate(b, c, xl);
         char *path = take(g, join(prefix, c->name));
         if (!cm) {
@@ -240,11 +240,11 @@ static int add_cells(builder *b, const sy_nmod *nm, const int *xl, const char *p
 
 static int add_own_ports(builder *b, const sy_nmod *nm)
 {
-    const sy_mmod *mm = b->g->mmod;
+    const hg_mmod *mm = b->g->mmod;
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < mm->nports; i++) {
-            const sy_mport *mp = &mm->ports[i];
-            if ((mp->dir == SY_DIR_OUT) != pass || strcmp(mp->name, "clk_i") == 0) continue;
+            const hg_mport *mp = &mm->ports[i];
+            if ((mp->dir == HG_DIR_OUT) != pass || strcmp(mp->name, "clk_i") == 0) continue;
             const sy_nport *p = find_port(nm->ports, nm->nports, mp->name);
             if (!p || p->nbits != mp->width) {
                 snprintf(b->err, b->errlen, "module %s: port %s of the manifest (width %d) %s in the netlist",
@@ -256,12 +256,12 @@ static int add_own_ports(builder *b, const sy_nmod *nm)
     return 0;
 }
 
-sy_glmodel *sy_glmodel_build(const sy_manifest *man, const char *nldir, const char *module,
+sy_glmodel *sy_glmodel_build(const hg_manifest *man, const char *nldir, const char *module,
                              sy_capture_order order, char *err, size_t errlen)
 {
     sy_glmodel *g = sy_xcalloc(1, sizeof *g);
     g->priv = sy_xcalloc(1, sizeof(priv));
-    g->mmod = sy_manifest_find(man, module);
+    g->mmod = hg_manifest_find(man, module);
     g->clk_net = -1;
     builder b = {.g = g, .man = man, .nldir = nldir, .order = order, .err = err, .errlen = errlen};
     if (!g->mmod || g->mmod->is_memory) {
@@ -321,10 +321,10 @@ void sy_glmodel_write_map(const sy_glmodel *g, FILE *f)
     int nacc = 0;
     for (int i = 0; i < g->nmems; i++) nacc += 1 + (g->mems[i].wr_en >= 0);
     fprintf(f, "hggl 1\nmodule %s\nwidths %d %d %d %d\nself %d\n", g->mmod->name, g->nin, g->nout, g->ntogs,
-            nacc, sy_mmod_ncols(g->mmod));
+            nacc, hg_mmod_ncols(g->mmod));
     for (int i = 0; i < g->nchildren; i++)
         fprintf(f, "child %d %s %s %d\n", i, g->children[i].path, g->children[i].mod->name,
-                sy_mmod_ncols(g->children[i].mod));
+                hg_mmod_ncols(g->children[i].mod));
     for (int i = 0; i < g->nsegs; i++) {
         const sy_seg *s = &g->segs[i];
         if (s->src < 0)

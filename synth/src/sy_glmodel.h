@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "sy_manifest.h"
+#include "hg_manifest.h"
 #include "sy_netlist.h"
 
 typedef enum { SY_ORDER_PORTS, SY_ORDER_INPUTS_FIRST } sy_capture_order;
@@ -40,7 +40,7 @@ typedef struct {
 
 typedef struct {
     char *path; /* instance path relative to the module ("u_a.g[0].u_b") */
-    const sy_mmod *mod;
+    const hg_mmod *mod;
 } sy_glchild;
 
 typedef struct {
@@ -52,7 +52,7 @@ typedef struct {
 
 typedef struct {
     char *name; /* memory instance path */
-    const sy_mmod *mod;
+    const hg_mmod *mod;
     int nconns;
     const sy_nport *conns;
     int wr_en, rd_en; /* index into conns of the enables, -1 if none */
@@ -65,7 +65,7 @@ typedef struct {
 } sy_gltog;
 
 typedef struct {
-    const sy_mmod *mmod;
+    const hg_mmod *mmod;
     int nnets;     /* nets are 0 .. nnets-1 */
     int clk_net;   /* -1 if none */
     int nin, nout; /* bits of the in / out vectors */
@@ -85,12 +85,12 @@ typedef struct {
 /* Builds the model of module `module`; netlists are read from nldir/<module>.json.
  * NULL with a message naming the module, instance and port on a mismatch with the
  * manifest. */
-sy_glmodel *sy_glmodel_build(const sy_manifest *man, const char *nldir, const char *module,
+sy_glmodel *sy_glmodel_build(const hg_manifest *man, const char *nldir, const char *module,
                              sy_capture_order order, char *err, size_t errlen);
 void sy_glmodel_free(sy_glmodel *g);
 
 /* Column of port `name` in a module's capture line, or -1 (clk_i, unknown). */
-int sy_capture_col(const sy_mmod *mm, const char *name, sy_capture_order order);
+int sy_capture_col(const hg_mmod *mm, const char *name, sy_capture_order order);
 
 /* Parses "ports" / "inputs-first"; -1 if neither. */
 int sy_capture_order_parse(const char *s);

@@ -9,7 +9,7 @@
 #include "sy_util.h"
 
 /* One line; -1 with err (without the file and line) if it is malformed. */
-static int parse_line(char *line, const sy_manifest *man, sy_inst *in, char *err, size_t errlen)
+static int parse_line(char *line, const hg_manifest *man, sy_inst *in, char *err, size_t errlen)
 {
     char *f[3];
     char *p = line;
@@ -23,7 +23,7 @@ static int parse_line(char *line, const sy_manifest *man, sy_inst *in, char *err
         f[k] = p;
         p = sp + 1;
     }
-    const sy_mmod *mm = sy_manifest_find(man, f[0]);
+    const hg_mmod *mm = hg_manifest_find(man, f[0]);
     long sim, cells;
     if (!mm || mm->is_memory) {
         snprintf(err, errlen, "\"%.80s\" is not a logic module of the manifest", f[0]);
@@ -56,7 +56,7 @@ static int parse_line(char *line, const sy_manifest *man, sy_inst *in, char *err
     return 0;
 }
 
-int sy_list_read(const char *path, const sy_manifest *man, sy_list *l, char *err, size_t errlen)
+int sy_list_read(const char *path, const hg_manifest *man, sy_list *l, char *err, size_t errlen)
 {
     memset(l, 0, sizeof *l);
     char rerr[768];

@@ -10,10 +10,10 @@
 
 #include <stddef.h>
 
-#include "sy_manifest.h"
+#include "hg_manifest.h"
 
 typedef struct {
-    const sy_mmod *mod;
+    const hg_mmod *mod;
     int simulate;
     long cells;
     char *base;       /* capture path without .hex */
@@ -28,7 +28,7 @@ typedef struct {
 /* Reads the list at path against the manifest. Every line must be well formed: on the
  * first one that is not, returns -1 with a message naming the file, the line and what is
  * wrong (and l holds nothing). 0 on success. */
-int sy_list_read(const char *path, const sy_manifest *man, sy_list *l, char *err, size_t errlen);
+int sy_list_read(const char *path, const hg_manifest *man, sy_list *l, char *err, size_t errlen);
 void sy_list_free(sy_list *l);
 
 #endif

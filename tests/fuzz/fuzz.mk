@@ -32,7 +32,7 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN_C) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 
 # Sources of each target besides tests/fuzz/fz_<name>.c and fz_util.c (GEN_SRCS: gen/gen.mk,
 # the emitter; FZ_BASE: sw/base, the base library).
-FZ_BASE      := sw/base/hg_config.c sw/base/hg_util.c sw/base/hg_file.c
+FZ_BASE      := sw/base/hg_config.c sw/base/hg_util.c sw/base/hg_file.c sw/base/hg_manifest.c
 FZ_SYNTH    := $(filter-out synth/src/hgsynth.c,$(wildcard synth/src/*.c))
 FZ_SRCS_hadgen        := $(GEN_SRCS) $(FZ_BASE) gen/hadgen.c
 FZ_SRCS_safetensors   := $(FZ_BASE) sw/model/st_safetensors.c
@@ -46,7 +46,7 @@ FZ_SRCS_liberty       := synth/src/sy_lib.c synth/src/sy_cells.c synth/src/sy_bo
                          synth/src/sy_io.c
 FZ_SRCS_netlist       := synth/src/sy_netlist.c synth/src/sy_util.c synth/src/sy_io.c
 # synth_reports and summary include the command's source (its readers are static to it).
-FZ_SRCS_synth_reports := $(filter-out synth/src/sy_cmd_summary.c,$(FZ_SYNTH))
+FZ_SRCS_synth_reports := $(filter-out synth/src/sy_cmd_summary.c,$(FZ_SYNTH)) $(FZ_BASE)
 FZ_SRCS_summary       := synth/report/rp_util.c $(FZ_BASE)
 
 FUZZ_BINS := $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/fz_$(t))

@@ -1,9 +1,11 @@
 /*
- * fz_manifest.c — the manifest.json readers: hgsynth's (synth/src/sy_manifest: the
- * configuration, modules, ports, memories and filelist.f of a generated RTL directory) and
- * hadgen's ownership check (hg_emit_owned) and hadgen --config's reader (hg_cfg_from_manifest:
- * an accepted manifest gives a configuration that validates again), and sim's probes writer
- * (hs_probes_write: an accepted manifest gives one whole module, written atomically).
+ * fz_manifest.c — the manifest.json readers: the reader of sw/base (hg_manifest_read: the
+ * configuration, modules, ports, memories, children, capture flags and filelist.f of a
+ * generated RTL directory), as hgsynth loads it (sy_manifest_load: the reader, then every file
+ * registered as an input) and as sim's probes writer uses it (hs_probes_write: an accepted
+ * manifest gives one whole module, written atomically); hadgen's ownership check
+ * (hg_emit_owned) and hadgen --config's reader (hg_cfg_from_manifest: an accepted manifest
+ * gives a configuration that validates again).
  *
  * The input is split at its first NUL byte: manifest.json before it, filelist.f after it
  * (no NUL byte: the directory has no filelist.f). Each goes to a scratch RTL directory that
@@ -49,21 +51,26 @@ static void setup(void)
     done = 1;
 }
 
-static void check(const sy_manifest *m)
+static void check(const hg_manifest *m)
 {
-    if (!sy_is_ident(m->top) || !sy_manifest_find(m, m->top))
+    if (!sy_is_ident(m->top) || !hg_manifest_find(m, m->top))
         fz_fail("manifest", "the top is not an identifier or not a module");
     for (int i = 0; i < m->nmods; i++) {
-        const sy_mmod *mod = &m->mods[i];
+        const hg_mmod *mod = &m->mods[i];
         if (!sy_is_ident(mod->name) || !sy_is_filename(mod->file) || mod->instances < 1 || mod->nports < 1 ||
-            sy_manifest_find(m, mod->name) != mod)
+            hg_manifest_find(m, mod->name) != mod)
             fz_fail("manifest", "a module with a bad name, file, count or no port");
         if (mod->is_memory && (mod->words < 1 || mod->width < 1))
             fz_fail("manifest", "a memory without words or width");
         for (int p = 0; p < mod->nports; p++)
             if (!sy_is_ident(mod->ports[p].name) || mod->ports[p].width < 1)
                 fz_fail("manifest", "a port with a bad name or width");
-        (void)sy_mmod_ncols(mod);
+        for (int k = 0; k < mod->nchildren; k++)
+            if (!hg_manifest_find(m, mod->child_units[k]))
+                fz_fail("manifest", "a child that is not a unit of the manifest");
+        if (mod->capture < -1 || mod->capture > 1)
+            fz_fail("manifest", "a capture flag that is not -1, 0 or 1");
+        (void)hg_mmod_ncols(mod);
     }
     for (int i = 0; i < m->nfiles; i++) {
         int known = 0;
@@ -105,10 +112,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (fopen(probes, "r")) {
         fz_fail("manifest", "hs_probes_write failed but left a file");
     }
-    sy_manifest *m = sy_manifest_read(fz_subdir(dir), err, sizeof err);
+    hg_manifest *m = sy_manifest_load(fz_subdir(dir), err, sizeof err);
     if (m) {
         check(m);
-        sy_manifest_free(m);
+        hg_manifest_free(m);
     }
     return 0;
 }

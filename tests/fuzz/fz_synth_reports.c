@@ -92,8 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_fail("synth_reports", "a constrained path without a positive Fmax");
 
     /* module m, one instance m0 simulated: power tables, map and toggle file */
-    static sy_mport port = {"clk_i", SY_DIR_IN, 1};
-    static sy_mmod mod = {
+    static hg_mport port = {"clk_i", HG_DIR_IN, 1};
+    static hg_mmod mod = {
         .name = "m", .file = "m.v", .block = "score", .instances = 1, .nports = 1, .ports = &port};
     sy_inst inst = {.mod = &mod, .simulate = 1, .cells = 4, .base = "run/captures/m0", .name = "m0"};
     sy_list list = {1, &inst};
