@@ -5,12 +5,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#include <stdarg.h>
 
 #include "hg_file.h"
 #include "hg_util.h"
