@@ -22,7 +22,8 @@ in four stages:
 
 Loss: kl_weight * KL(teacher attention || student attention before top-N, per query row)
 + out_weight * (1 - cos(student sentence embedding, teacher's)) [+ hid_weight * hidden-state
-MSE]. Sentence embedding: mean of the last hidden states over the tokens, L2-normalised.
+MSE] [+ tok_weight * (1 - cos(student's last hidden state, teacher's)), mean over the
+tokens]. Sentence embedding: mean of the last hidden states over the tokens, L2-normalised.
 
 Outputs in --out: had_minilm.safetensors (the trained tensors, F16), had.json (alpha per
 head, N, recipe, seed, command, corpus hash, fidelity after each stage), train_log.csv (loss
@@ -594,6 +595,10 @@ TRAIN_SETS = {
     "qkv": ("attention.self.query.", "attention.self.key.", "attention.self.value."),
     "attn": ("attention.self.", "attention.output.dense."),
     "all": ("encoder.layer.",),
+    # every encoder tensor, and the embeddings but the word table: positions, token types
+    # and the embedding LayerNorm (0.2 M values; the word table would add 11.7 M)
+    "allemb": ("encoder.layer.", "embeddings.position_embeddings.",
+               "embeddings.token_type_embeddings.", "embeddings.LayerNorm."),
 }
 
 
@@ -839,8 +844,8 @@ def train(a):
     vocab_n = tok.get_vocab_size()
     cont = [tok.id_to_token(i).startswith("##") for i in range(vocab_n)]
     prefixes = TRAIN_SETS[a.train]
-    names = sorted(k for k in w_s if k.startswith("encoder.layer.")
-                   and any(p in k for p in prefixes))
+    names = sorted(k for k in w_s if k.startswith(("encoder.layer.", "embeddings."))
+                   and k != WORD_EMB and any(p in k for p in prefixes))
     init = None
     if a.init:                       # continue from an artifact: its tensors, scales, alphas
         init = read_init(a.init, w_s, names, dev)
@@ -1001,7 +1006,7 @@ def train(a):
                 n = a.top_n
             ids, mask = batch_of(seqs, dev)
             want_kl = stage < 4 and a.kl_weight > 0
-            want_hid = a.hid_weight > 0
+            want_hid = a.hid_weight > 0 or a.tok_weight > 0
             with torch.no_grad():
                 emb_t, p_t, h_t = enc_t.forward(ids, mask, float_attention(enc_t.d),
                                                 want_probs=want_kl, want_hidden=want_hid)
@@ -1036,6 +1041,10 @@ def train(a):
                     hid = hid + (((hs - ht) ** 2) * m).sum() / (m.sum() * ht.var())
                 hid = hid / enc_s.L
                 loss = loss + a.hid_weight * hid
+            if a.tok_weight > 0:             # every token's last hidden state, 1 - cosine
+                m = mask.to(emb_s.dtype)
+                tcos = F.cosine_similarity(h_s[-1], h_t[-1], dim=-1)
+                loss = loss + a.tok_weight * ((1 - tcos) * m).sum() / m.sum()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params + head_params, 1.0)
@@ -1120,6 +1129,7 @@ def train(a):
             "warmup": a.warmup, "batch": a.batch, "long_batch": a.long_batch,
             "long_frac": a.long_frac, "long_tokens": [a.long_min, a.long_tokens],
             "kl_weight": a.kl_weight, "out_weight": a.out_weight, "hid_weight": a.hid_weight,
+            **({"tok_weight": a.tok_weight} if a.tok_weight else {}),
             "rel_weight": a.rel_weight,
             "nn_weight": a.nn_weight, "nn_temp": a.nn_temp, "frag_frac": a.frag_frac,
             "bank_weight": a.bank_weight, "bank": a.bank, "corpus2_frac": a.corpus2_frac,
@@ -1252,6 +1262,9 @@ def parse_args(argv):
     ap.add_argument("--kl-weight", type=float, default=1.0)
     ap.add_argument("--out-weight", type=float, default=10.0)
     ap.add_argument("--hid-weight", type=float, default=0.0)
+    ap.add_argument("--tok-weight", type=float, default=0.0, help="weight of the token "
+                    "output loss: 1 - cosine of every token's last hidden state to the "
+                    "teacher's, averaged over the valid tokens")
     ap.add_argument("--rel-weight", type=float, default=0.0, help="weight of the in-batch "
                     "cosine-similarity matrix MSE")
     ap.add_argument("--nn-weight", type=float, default=0.0, help="weight of the in-batch "

@@ -454,6 +454,43 @@ def test_short_training_run_writes_a_complete_artifact(tmp_path):
     assert ref2["embeddings"] == ref["embeddings"]
 
 
+def test_allemb_trains_the_position_embeddings_and_not_the_word_table(tmp_path):
+    """--train allemb: the artifact holds every encoder tensor plus the position and token-type
+    embeddings and the embedding LayerNorm, trained (the positions moved); never the word
+    table."""
+    args, _, _ = tiny_run(tmp_path, "--log-every", "1", "--train", "allemb", "--lr", "1e-2")
+    out = tmp_path / "out"
+    assert hd.main(args + ["--out", str(out), "--steps", "2,2,2,2"]) == 0
+    from safetensors.torch import load_file
+    t = load_file(str(out / "had_minilm.safetensors"))
+    base = load_file(str(tmp_path / "m" / "model.safetensors"))
+    emb = sorted(k for k in t if k.startswith("embeddings."))
+    assert emb == ["embeddings.LayerNorm.bias", "embeddings.LayerNorm.weight",
+                   "embeddings.position_embeddings.weight",
+                   "embeddings.token_type_embeddings.weight"]
+    assert len(t) - len(emb) == sum(k.startswith("encoder.layer.") for k in base)
+    pos = "embeddings.position_embeddings.weight"
+    assert not torch.equal(t[pos].float(), base[pos].half().float())
+    meta = json.loads((out / "had.json").read_text())
+    assert meta["recipe"]["train"] == "allemb" and sorted(t) == meta["tensors"]
+
+
+def test_token_loss_adds_to_the_first_step_and_is_recorded(tmp_path):
+    """--tok-weight: the first step's loss (same seed, same batch) grows by the token term,
+    and had.json's recipe records the weight."""
+    args, _, _ = tiny_run(tmp_path, "--log-every", "1", "--train", "all")
+    first = {}
+    for w in ("0", "5"):
+        out = tmp_path / f"t{w}"
+        assert hd.main(args + ["--out", str(out), "--steps", "1,1,1,1", "--tok-weight", w]) == 0
+        row = (out / "train_log.csv").read_text().splitlines()[1].split(",")
+        first[w] = (float(row[4]), float(row[6]))          # loss, output loss
+        meta = json.loads((out / "had.json").read_text())
+        assert meta["recipe"].get("tok_weight", 0) == float(w)
+    assert first["5"][1] == pytest.approx(first["0"][1], rel=1e-6)
+    assert first["5"][0] > first["0"][0] + 1e-6
+
+
 def test_init_continues_from_an_artifact(tmp_path):
     """--init: the continued run starts exactly where the artifact ended (its stage-0
     fidelity is the artifact's final one), leaves out stages of 0 steps and records where it
