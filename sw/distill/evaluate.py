@@ -20,8 +20,9 @@ the evaluation set), the evaluation set's pairwise-cosine error (hadrun's pair_c
 RMS change of the cosines between sentences, which decides the near ties), and where the
 evaluation set's lost neighbours are: how many of them had a teacher margin (the cosine of a
 sentence's nearest neighbour minus its second's, under the teacher) below 0.01, below 0.04
-and above (hadrun --json's nn_lost; --flips lists them). The baseline (default the committed
-artifact, sw/distill/model) is evaluated too, and a run "qualifies" to replace it when it
+and above (hadrun --json's nn_lost; --flips lists them), and, against the baseline, how many
+evaluation sentences the run gains and loses, with the two-sided sign test of the two. The
+baseline (default the committed artifact, sw/distill/model) is evaluated too, and a run "qualifies" to replace it when it
 keeps more neighbours than the baseline on every selection set and at least --target of the
 evaluation sentences (docs/distill.md, "Targets and the remaining gap"). Choosing by the
 evaluation set alone would make its figure a selection rather than a measurement.
@@ -96,6 +97,25 @@ def margins(lost):
     return f"{a} / {b} / {len(lost) - a - b}"
 
 
+def sign_test(a, b):
+    """Two-sided exact sign test of a against b changes (each 1/2 under no difference)."""
+    n = a + b
+    if n == 0:
+        return 1.0
+    k = min(a, b)
+    return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n)
+
+
+def paired(run_lost, base_lost):
+    """Against the baseline, per evaluation sentence: "gained / lost (p)", gained: neighbours
+    the baseline loses and the run keeps, lost: the reverse, p: their two-sided sign test.
+    Equal counts can hide many swaps, which is what near ties do."""
+    r = {i for i, _ in run_lost}
+    b = {i for i, _ in base_lost}
+    g, l = len(b - r), len(r - b)
+    return f"{g} / {l} (p {sign_test(g, l):.2f})"
+
+
 def verdict(r, base, sets, target):
     """"yes" when run figures r keep more neighbours than base on every selection set (the
     sets after the first) and at least target of the first set's sentences, else "no: "
@@ -143,14 +163,15 @@ def main(argv=None):
     base = res[a.baseline]
     head = " | ".join(f"{k}: cos / min / NN of {base[k]['n']}" for k, _ in sets)
     print(f"| run | {head} | quantization gap | eval pair err | eval lost by teacher margin "
-          f"<0.01 / <0.04 / more | qualifies |")
-    print("|---" * (len(sets) + 5) + "|")
+          f"<0.01 / <0.04 / more | eval NN against the baseline: gained / lost | qualifies |")
+    print("|---" * (len(sets) + 6) + "|")
     for art in names:
         r = res[art]
         cells = " | ".join(f"{r[k]['cos']:.4f} / {r[k]['min']:.3f} / {r[k]['nn']}" for k, _ in sets)
         v = "baseline" if art == a.baseline else verdict(r, base, [k for k, _ in sets], a.target)
         print(f"| {art} | {cells} | {r['eval']['gap']:.5f} | {r['eval']['pair']:.4f} | "
-              f"{margins(r['eval']['lost'])} | {v} |")
+              f"{margins(r['eval']['lost'])} | "
+              f"{'' if art == a.baseline else paired(r['eval']['lost'], base['eval']['lost'])} | {v} |")
     if a.flips:
         with open(sets[0][1], encoding="utf-8") as f:
             text = [line.strip() for line in f if line.strip()]

@@ -29,6 +29,18 @@ def test_a_run_qualifies_only_above_the_baseline_on_every_selection_set_and_at_t
     assert evaluate.verdict(figs(220, 79, 0), base, SETS[:2], 1.0) == "yes"
 
 
+def test_paired_counts_swaps_and_the_sign_test_is_exact():
+    # the baseline loses 1, 2, 3; the run loses 3, 4: gains 1 and 2, loses 4
+    assert evaluate.paired([(3, 0.01), (4, 0.0)], [(1, 0.0), (2, 0.0), (3, 0.01)]) == \
+        "2 / 1 (p 1.00)"
+    assert evaluate.paired([], []) == "0 / 0 (p 1.00)"
+    # 6 against 0: 2 * (1/2)^6 = 0.03125; 62 against 40 (runs t/u of docs/distill.md): 0.037
+    assert evaluate.sign_test(6, 0) == pytest.approx(0.03125)
+    assert evaluate.sign_test(0, 6) == evaluate.sign_test(6, 0)
+    assert evaluate.sign_test(62, 40) == pytest.approx(0.0373, abs=5e-4)
+    assert evaluate.sign_test(5, 5) == 1.0
+
+
 @pytest.mark.parametrize("args, words", [
     (["--target", "1.5", "x"], "--target 1.5: must be a share 0..1"),
     (["--target", "nan", "x"], "must be a share 0..1"),
