@@ -22,10 +22,11 @@ evaluation set's lost neighbours are: how many of them had a teacher margin (the
 sentence's nearest neighbour minus its second's, under the teacher) below 0.01, below 0.04
 and above (hadrun --json's nn_lost; --flips lists them), and, against the baseline, how many
 evaluation sentences the run gains and loses, with the two-sided sign test of the two. The
-baseline (default the committed artifact, sw/distill/model) is evaluated too, and a run "qualifies" to replace it when it
-keeps more neighbours than the baseline on every selection set and at least --target of the
-evaluation sentences (docs/distill.md, "Targets and the remaining gap"). Choosing by the
-evaluation set alone would make its figure a selection rather than a measurement.
+baseline (default the committed artifact, sw/distill/model) is evaluated too, and a run
+"qualifies" to replace it when it keeps more neighbours than the baseline on every selection
+set and at least --target of the evaluation sentences (docs/distill.md, "Targets and the
+remaining gap"). Choosing by the evaluation set alone would make its figure a selection
+rather than a measurement.
 
 Exit codes: 0 done (whether or not a run qualifies), 2 bad arguments or a failed step (the
 message names it). Standard library only.
@@ -168,10 +169,13 @@ def main(argv=None):
     for art in names:
         r = res[art]
         cells = " | ".join(f"{r[k]['cos']:.4f} / {r[k]['min']:.3f} / {r[k]['nn']}" for k, _ in sets)
-        v = "baseline" if art == a.baseline else verdict(r, base, [k for k, _ in sets], a.target)
+        if art == a.baseline:
+            swaps, v = "", "baseline"
+        else:
+            swaps = paired(r["eval"]["lost"], base["eval"]["lost"])
+            v = verdict(r, base, [k for k, _ in sets], a.target)
         print(f"| {art} | {cells} | {r['eval']['gap']:.5f} | {r['eval']['pair']:.4f} | "
-              f"{margins(r['eval']['lost'])} | "
-              f"{'' if art == a.baseline else paired(r['eval']['lost'], base['eval']['lost'])} | {v} |")
+              f"{margins(r['eval']['lost'])} | {swaps} | {v} |")
     if a.flips:
         with open(sets[0][1], encoding="utf-8") as f:
             text = [line.strip() for line in f if line.strip()]
