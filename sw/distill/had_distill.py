@@ -1129,7 +1129,7 @@ def train(a):
             "warmup": a.warmup, "batch": a.batch, "long_batch": a.long_batch,
             "long_frac": a.long_frac, "long_tokens": [a.long_min, a.long_tokens],
             "kl_weight": a.kl_weight, "out_weight": a.out_weight, "hid_weight": a.hid_weight,
-            **({"tok_weight": a.tok_weight} if a.tok_weight else {}),
+            "tok_weight": a.tok_weight,
             "rel_weight": a.rel_weight,
             "nn_weight": a.nn_weight, "nn_temp": a.nn_temp, "frag_frac": a.frag_frac,
             "bank_weight": a.bank_weight, "bank": a.bank, "corpus2_frac": a.corpus2_frac,

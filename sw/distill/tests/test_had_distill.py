@@ -486,7 +486,7 @@ def test_token_loss_adds_to_the_first_step_and_is_recorded(tmp_path):
         row = (out / "train_log.csv").read_text().splitlines()[1].split(",")
         first[w] = (float(row[4]), float(row[6]))          # loss, output loss
         meta = json.loads((out / "had.json").read_text())
-        assert meta["recipe"].get("tok_weight", 0) == float(w)
+        assert meta["recipe"]["tok_weight"] == float(w)
     assert first["5"][1] == pytest.approx(first["0"][1], rel=1e-6)
     assert first["5"][0] > first["0"][0] + 1e-6
 
