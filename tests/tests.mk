@@ -22,9 +22,14 @@ $(TEST_BIN): $(TEST_OBJS) $(TEST_DEPLIBS)
 # model files, ...); stages add to it with  test-prereqs: ...
 # After the suite, make test runs the sanitizers' subset (test-asan-ci, below), unless
 # GTEST_ARGS picks tests or ASAN_CI=0.
+# The suite runs as TEST_SHARDS GoogleTest shards side by side (tests/shards.sh; default: one
+# per core, after one shared build of the simulations); with GTEST_ARGS, or TEST_SHARDS=1, it
+# runs as one process whose output streams as it goes.
 ASAN_CI ?= 1
+TEST_SHARDS ?= $(JOBS)
+TEST_RUN = $(if $(GTEST_ARGS),,tests/shards.sh $(TEST_SHARDS))
 test: deps test-prereqs $(TEST_BIN)
-	$(TEST_BIN) --hg-jobs=$(JOBS) $(GTEST_ARGS)
+	$(TEST_RUN) $(TEST_BIN) --hg-jobs=$(JOBS) $(GTEST_ARGS)
 	$(if $(GTEST_ARGS)$(filter 0,$(ASAN_CI)),,$(MAKE) --no-print-directory test-asan-ci)
 
 -include $(TEST_OBJS:.o=.d)
@@ -70,7 +75,7 @@ test-asan test-asan-ci: asan-build
 	@rm -rf $(ASAN_LOG) && mkdir -p $(ASAN_LOG)
 	@filter='$(if $(filter test-asan-ci,$@),$(ASAN_CI_FILTER),*)'; \
 	echo "== $@: $(ASAN_BUILD)/bin/hg_tests --gtest_filter='$$filter'"; \
-	$(ASAN_ENV) $(ASAN_BUILD)/bin/hg_tests --hg-jobs=$(JOBS) --gtest_filter="$$filter" $(GTEST_ARGS); \
+	$(ASAN_ENV) $(TEST_RUN) $(ASAN_BUILD)/bin/hg_tests --hg-jobs=$(JOBS) --gtest_filter="$$filter" $(GTEST_ARGS); \
 	rc=$$?; \
 	if [ -n "$$(ls -A $(ASAN_LOG))" ]; then \
 	  echo "== $@: sanitizer reports:"; cat $(ASAN_LOG)/*; exit 1; fi; \
