@@ -130,7 +130,7 @@ static int previous_files(const char *dir, old_name *names)
     while (f && n < HG_OLD_MAX && fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = 0;
         if (strlen(line) < sizeof names[0] && hg_emit_generated_name(line))
-            snprintf(names[n++], sizeof names[0], "%s", line);
+            memcpy(names[n++], line, strlen(line) + 1); /* shorter than a name, checked above */
     }
     if (f) fclose(f);
     return with_probes(names, n);

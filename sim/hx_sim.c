@@ -243,7 +243,7 @@ hx_sim *hx_open(const hg_cfg *c, const hx_opts *o, char *err, size_t n)
         free(x);
         return NULL;
     }
-    snprintf(x->work, sizeof x->work, "%s", real);
+    memcpy(x->work, real, strlen(real) + 1); /* <= HX_DIR_MAX bytes, checked above */
     int rc = 0;
     if (o->rtl_dir) {
         errno = 0;
@@ -251,7 +251,7 @@ hx_sim *hx_open(const hg_cfg *c, const hx_opts *o, char *err, size_t n)
             hg_errf(err, n, "RTL folder '%s': %s", o->rtl_dir, errno ? strerror(errno) : "path too long");
             rc = -1;
         } else {
-            snprintf(x->rtl, sizeof x->rtl, "%s", real);
+            memcpy(x->rtl, real, strlen(real) + 1); /* <= HX_DIR_MAX bytes, checked above */
         }
     } else {
         char args[400], cmdline[512];

@@ -1021,7 +1021,7 @@ TEST(Sweep, SummariesWithoutPositiveFiguresAreRefused)
     }
 }
 
-TEST(Sweep, MakeSweepFillsTheGridAndKeepsComputedPoints)
+TEST(SweepMake, FillsTheGridAndKeepsComputedPoints)
 {
     std::string d = hgt::temp_dir("report");
     write_file(d + "/s.txt", "The cat sat on the mat.\nA short second sentence.\nThe third one is here.\n");
