@@ -1,9 +1,6 @@
 // main.cc — test runner: before the first test, builds in parallel (--hg-jobs=N, default: the
 // number of cores) the simulations of every configuration the selected RTL-vs-golden tests
 // use and the system models the selected system tests use, then runs the GoogleTest suites.
-// --hg-no-prebuild skips the builds (each test then builds what it needs when it needs it);
-// --hg-prebuild-only does the builds and exits 0 without running a test (tests/shards.sh: the
-// shards of make test share one prebuild).
 #include "hg_testlib.h"
 
 #include <gtest/gtest.h>
@@ -22,7 +19,7 @@ namespace
 class PrebuildSimulations : public testing::Environment
 {
   public:
-    PrebuildSimulations(int jobs, bool only) : jobs_(jobs), only_(only) {}
+    explicit PrebuildSimulations(int jobs) : jobs_(jobs) {}
     void SetUp() override
     {
         if (selected("RtlVsGolden")) {
@@ -34,11 +31,6 @@ class PrebuildSimulations : public testing::Environment
             fprintf(stderr, "[hg] building the system models of %zu configurations (%d jobs)...\n",
                     hgt::sys_configs().size(), jobs_);
             hgt::prebuild_sys(hgt::sys_configs(), jobs_);
-        }
-        if (only_) {
-            fprintf(stderr, "[hg] --hg-prebuild-only: the simulations are built; no test was run\n");
-            fflush(nullptr);
-            std::_Exit(0);
         }
     }
 
@@ -59,7 +51,6 @@ class PrebuildSimulations : public testing::Environment
         return false;
     }
     int jobs_;
-    bool only_;
 };
 
 } // namespace
@@ -68,12 +59,11 @@ int main(int argc, char **argv)
 {
     testing::InitGoogleTest(&argc, argv);
     int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    bool build = true, only = false;
+    bool build = true;
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "--hg-jobs=", 10) == 0) jobs = atoi(argv[i] + 10);
         if (strcmp(argv[i], "--hg-no-prebuild") == 0) build = false;
-        if (strcmp(argv[i], "--hg-prebuild-only") == 0) only = true;
     }
-    if (build || only) testing::AddGlobalTestEnvironment(new PrebuildSimulations(jobs < 1 ? 1 : jobs, only));
+    if (build) testing::AddGlobalTestEnvironment(new PrebuildSimulations(jobs < 1 ? 1 : jobs));
     return RUN_ALL_TESTS();
 }

@@ -22,19 +22,13 @@ $(TEST_BIN): $(TEST_OBJS) $(TEST_DEPLIBS)
 # model files, ...); stages add to it with  test-prereqs: ...
 # After the suite, make test runs the sanitizers' subset (test-asan-ci, below), unless
 # GTEST_ARGS picks tests or ASAN_CI=0.
-# TEST_SHARDS=N runs the suite as N GoogleTest shards side by side (tests/shards.sh, after one
-# shared build of the simulations). The default is 1, one process whose output streams as it
-# goes: on the 2-core CI machine two shards measured no faster (the long tests ran 1.5 to 2
-# times slower beside each other; docs/reliability.md). For machines with more cores.
 # LONG_TESTS are left to make test-long: each takes minutes of a 2-core machine (SweepMake:
 # make sweep end to end, five synthesis points, 130-160 s), which would take CI past its
 # 20 minutes; make test runs every other test (GTEST_ARGS, when given, picks tests instead).
 ASAN_CI ?= 1
-TEST_SHARDS ?= 1
-TEST_RUN = $(if $(GTEST_ARGS)$(filter 1,$(TEST_SHARDS)),,tests/shards.sh $(TEST_SHARDS))
 LONG_TESTS := SweepMake.*
 test: deps test-prereqs $(TEST_BIN)
-	$(TEST_RUN) $(TEST_BIN) --hg-jobs=$(JOBS) $(if $(GTEST_ARGS),$(GTEST_ARGS),--gtest_filter='-$(LONG_TESTS)')
+	$(TEST_BIN) --hg-jobs=$(JOBS) $(if $(GTEST_ARGS),$(GTEST_ARGS),--gtest_filter='-$(LONG_TESTS)')
 	$(if $(GTEST_ARGS)$(filter 0,$(ASAN_CI)),,$(MAKE) --no-print-directory test-asan-ci)
 
 # make test-long: the tests make test leaves out (LONG_TESTS, above), unsanitized.
@@ -68,7 +62,7 @@ test: fuzz-smoke
 #                        runs sanitized in SynthReliability.* and the fuzz targets)
 ASAN_BUILD     ?= build/asan
 # -O1, AddressSanitizer's usual level: the sanitized build compiles in about half the time of
-# -O2 (the suite's objects: 22 s against 42 s for tests/test_run.cc) and its tests run about as fast.
+# -O2 (the suite's objects: 22 s against 42 s for tests/test_run.cc).
 ASAN_OPT       ?= -O1 -g
 ASAN_FLAGS     := -fsanitize=address,undefined -fno-omit-frame-pointer \
                   -fno-sanitize-recover=undefined
@@ -88,7 +82,7 @@ test-asan test-asan-ci: asan-build
 	@rm -rf $(ASAN_LOG) && mkdir -p $(ASAN_LOG)
 	@filter='$(if $(filter test-asan-ci,$@),$(ASAN_CI_FILTER),*)'; \
 	echo "== $@: $(ASAN_BUILD)/bin/hg_tests --gtest_filter='$$filter'"; \
-	$(ASAN_ENV) $(TEST_RUN) $(ASAN_BUILD)/bin/hg_tests --hg-jobs=$(JOBS) --gtest_filter="$$filter" $(GTEST_ARGS); \
+	$(ASAN_ENV) $(ASAN_BUILD)/bin/hg_tests --hg-jobs=$(JOBS) --gtest_filter="$$filter" $(GTEST_ARGS); \
 	rc=$$?; \
 	if [ -n "$$(ls -A $(ASAN_LOG))" ]; then \
 	  echo "== $@: sanitizer reports:"; cat $(ASAN_LOG)/*; exit 1; fi; \
