@@ -8,7 +8,9 @@
 #   hs_runtime DIR NAMES -- FLAGS   compiles the Verilator runtime sources NAMES (verilated,
 #                                   verilated_threads, ...) once into DIR with FLAGS, under a
 #                                   lock (parallel builds share DIR); lists them in hs_rt_objs
-# hs_inc is Verilator's include folder.
+# hs_inc is Verilator's include folder. $HADGEN_VERILATOR_FLAGS, if set, adds options to every
+# Verilator run (split at blanks; hs_sim.c keys the model cache on it, so a model built with
+# other options is rebuilt, never reused).
 VERILATOR=${VERILATOR:-verilator}
 CXX=${CXX:-g++}
 hs_inc=$(dirname "$(dirname "$(command -v "$VERILATOR")")")/share/verilator/include
@@ -26,8 +28,8 @@ hs_verilate() {
   rm -rf "$obj"
   # -O3 --x-assign fast: fastest model; x-initial fast (0) so every run starts from one state.
   "$VERILATOR" "$mode" --prefix Vhg --top-module "$hs_top" -Mdir "$obj" \
-    -O3 --x-assign fast --x-initial fast -Wno-fatal "$@" "${hs_files[@]}" >/dev/null
-  # OPT_FAST/OPT_GLOBAL -O2: ~1.2x faster than Debian's default -Os (docs/sim.md).
+    -O3 --x-assign fast --x-initial fast -Wno-fatal ${HADGEN_VERILATOR_FLAGS:-} "$@" "${hs_files[@]}" >/dev/null
+  # OPT_FAST/OPT_GLOBAL -O2: ~1.2x faster than Debian's default -Os.
   make -s -C "$obj" -f Vhg.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 Vhg__ALL.a >/dev/null
 }
 

@@ -144,9 +144,9 @@ static uint64_t hash_file(uint64_t h, const char *path)
     return h;
 }
 
-/* FNV-1a of the files named in dir/filelist.f, of the probes file and of the model's own
-   sources (deps: paths in the source tree, NULL-terminated), so that a change of any rebuilds
-   the model. */
+/* FNV-1a of the files named in dir/filelist.f, of the probes file, of the model's own
+   sources (deps: paths in the source tree, NULL-terminated) and of $HADGEN_VERILATOR_FLAGS, so
+   that a change of any rebuilds the model. */
 static uint64_t rtl_hash(const char *dir, const char *probes, const char *const *deps)
 {
     uint64_t h = 1469598103934665603ull;
@@ -163,6 +163,10 @@ static uint64_t rtl_hash(const char *dir, const char *probes, const char *const 
     h = hash_file(h, probes);
     for (; deps && *deps; deps++)
         if (joinp(path, sizeof path, HG_SRC_DIR, *deps) == 0) h = hash_file(h, path);
+    /* the build scripts' extra Verilator options (sim/hs_lib.sh) make another model */
+    const char *vf = getenv("HADGEN_VERILATOR_FLAGS");
+    h = (h ^ 0xffu) * 1099511628211ull;
+    for (; vf && *vf; vf++) h = (h ^ (uint64_t)(unsigned char)*vf) * 1099511628211ull;
     return h;
 }
 

@@ -42,6 +42,38 @@ TEST_F(HgsimCli, RunsBitExactAndWritesOutputs)
     EXPECT_EQ(st.st_size, 4 * 24 * 4);
 }
 
+// $HADGEN_VERILATOR_FLAGS adds options to Verilator's runs (make test's own cache uses it,
+// tests/tests.mk): the model cache is keyed on them, so changing them rebuilds the model and
+// every build is still bit-exact; a bad option fails the build with its log named.
+TEST_F(HgsimCli, VerilatorFlagsAreKeyedIntoTheModelCache)
+{
+    const std::string run =
+        "--keys " + dir + "/k.bin --values " + dir + "/v.bin --queries " + dir + "/q.bin --check";
+    auto with = [&](const std::string &flags) {
+        return hgt::run_cmd(
+            "HADGEN_SIM_CACHE='" + dir + "/cache' " +
+            (flags.empty() ? "env -u HADGEN_VERILATOR_FLAGS " : "HADGEN_VERILATOR_FLAGS='" + flags + "' ") +
+            base + run);
+    };
+    const char *building = "hs: building";
+    const struct {
+        std::string flags;
+        bool builds;
+    } steps[] = {
+        {"", true}, {"", false}, {"--unroll-stmts 1000", true}, {"--unroll-stmts 1000", false}, {"", true}};
+    for (const auto &st : steps) {
+        Result r = with(st.flags);
+        EXPECT_EQ(r.status, 0) << st.flags << "\n" << r.out;
+        EXPECT_NE(r.out.find("check: bit-exact"), std::string::npos) << st.flags << "\n" << r.out;
+        EXPECT_EQ(r.out.find(building) != std::string::npos, st.builds) << "flags '" << st.flags << "'\n"
+                                                                        << r.out;
+    }
+    Result r = with("--no-such-verilator-option");
+    EXPECT_NE(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("building the simulation of 'hadgen --core int8-topn"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("build.log"), std::string::npos) << r.out;
+}
+
 struct BadCall {
     const char *args; // {D} is replaced by the temp directory
     const char *message;
