@@ -134,14 +134,25 @@ static int mkdirs(const char *path)
     return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* FNV-1a step over the bytes of a file (none if it cannot be read). */
+/* One FNV-1a step. */
+static uint64_t fnv1a(uint64_t h, unsigned char byte) { return (h ^ byte) * 1099511628211ull; }
+
+/* FNV-1a over the bytes of a file (none if it cannot be read). */
 static uint64_t hash_file(uint64_t h, const char *path)
 {
     FILE *f = fopen(path, "rb");
     int ch;
-    while (f && (ch = fgetc(f)) != EOF) h = (h ^ (uint64_t)(unsigned char)ch) * 1099511628211ull;
+    while (f && (ch = fgetc(f)) != EOF) h = fnv1a(h, (unsigned char)ch);
     if (f) fclose(f);
     return h;
+}
+
+/* FNV-1a over a string and its terminator (unset: the terminator alone), so that it cannot
+   run into what is hashed before or after it. */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    for (; s && *s; s++) h = fnv1a(h, (unsigned char)*s);
+    return fnv1a(h, 0);
 }
 
 /* FNV-1a of the files named in dir/filelist.f, of the probes file, of the model's own
@@ -164,10 +175,7 @@ static uint64_t rtl_hash(const char *dir, const char *probes, const char *const 
     for (; deps && *deps; deps++)
         if (joinp(path, sizeof path, HG_SRC_DIR, *deps) == 0) h = hash_file(h, path);
     /* the build scripts' extra Verilator options (sim/hs_lib.sh) make another model */
-    const char *vf = getenv("HADGEN_VERILATOR_FLAGS");
-    h = (h ^ 0xffu) * 1099511628211ull;
-    for (; vf && *vf; vf++) h = (h ^ (uint64_t)(unsigned char)*vf) * 1099511628211ull;
-    return h;
+    return hash_str(h, getenv("HADGEN_VERILATOR_FLAGS"));
 }
 
 /* The sources of each kind of model beside its RTL. */
