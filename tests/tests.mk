@@ -30,7 +30,7 @@ LONG_TESTS := SweepMake.*
 # The suites' simulation models (69 cores and 8 system models) go to a cache of their own,
 # built with Verilator leaving loops of over 1,000 statements rolled: about 2 s of C++ a
 # model instead of 12, make test on a fresh 2-core clone 21.8 -> 15.6 min (the prebuild
-# about 407 -> 218 s), at 1.2-2.5 times the simulated time (docs/usage.md, "Build options";
+# about 407 -> 218 s), at 1.4-2.1 times the simulated time (docs/usage.md, "Build options";
 # docs/reliability.md, "Sanitizers"). The cache is keyed on the options
 # (sim/hs_sim.c), and make report, make bench-sim and the tools keep the fastest models in
 # build/sim.
