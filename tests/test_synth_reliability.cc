@@ -7,6 +7,7 @@
 // temporary file and renamed, never over an input, and the flow deletes only what it made.
 // Every case runs on crafted small inputs (a one-inverter module), no synthesis run.
 #include "hg_testlib.h"
+#include "sy_util.h"
 
 #include <cjson/cJSON.h>
 #include <gtest/gtest.h>
@@ -161,6 +162,37 @@ struct TinyRun : Tiny {
 
 // ---------------------------------------------------------------------------------------
 // Names that reach a shell, Tcl, Yosys or Verilog
+
+// The readers' line cutter (sy_next_line): every line once, in place, without its '\n'; an
+// empty line within the text is returned as "", a final '\n' makes no empty last line, a
+// '\r' stays for sy_split to drop, and a text without a final '\n' keeps its last line.
+TEST(SynthReliability, LinesAreCutOnceEachInPlace)
+{
+    struct Case {
+        std::string text;
+        std::vector<std::string> lines;
+    };
+    const Case cases[] = {{"", {}},
+                          {"\n", {""}},
+                          {"a", {"a"}},
+                          {"a\n", {"a"}},
+                          {"a\n\nb\r\nc", {"a", "", "b\r", "c"}},
+                          {"\n\nx\n\n", {"", "", "x", ""}}};
+    for (const Case &c : cases) {
+        std::vector<char> buf(c.text.begin(), c.text.end());
+        buf.push_back('\0');
+        std::vector<std::string> got;
+        char *rest = buf.data();
+        for (char *line; (line = sy_next_line(&rest)) != nullptr;) {
+            ASSERT_LT(got.size(), 16u) << "no end for " << testing::PrintToString(c.text);
+            got.push_back(line);
+        }
+        EXPECT_EQ(got, c.lines) << "text " << testing::PrintToString(c.text);
+        EXPECT_EQ(rest, buf.data() + c.text.size()) << "text " << testing::PrintToString(c.text);
+        char *end = rest;
+        EXPECT_EQ(sy_next_line(&end), nullptr);
+    }
+}
 
 TEST(SynthReliability, PlanRefusesNamesThatAreNotIdentifiers)
 {

@@ -351,9 +351,7 @@ static int raw_read(const char *raw, const sy_glmodel *g, const char *inst, long
         fprintf(stderr, "hgsynth gltog: --raw '%s': not written by synth/bench/hg_timed_tb.v\n", raw);
         rc = 2;
     }
-    for (char *line = text, *next; !rc && line && *line; line = next) {
-        next = strchr(line, '\n');
-        if (next) *next++ = 0;
+    for (char *rest = text, *line; !rc && rest && (line = sy_next_line(&rest));) {
         if (++lineno == 1) continue;
         if (!raw_line(line, g, inst, max_errors, buf, r)) {
             fprintf(stderr, "hgsynth gltog: --raw '%s': line %d is not a valid line of the bench's counts\n",

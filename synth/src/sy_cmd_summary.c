@@ -263,12 +263,7 @@ static int read_power(const char *path, ptable *t, int which, char *err, size_t 
     char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
     int cap = t->n, lineno = 0, rc = 0;
-    for (char *p = text, *nl; *p && !rc; p = nl) {
-        nl = strchr(p, '\n');
-        if (nl)
-            *nl++ = '\0';
-        else
-            nl = p + strlen(p);
+    for (char *rest = text, *p; !rc && (p = sy_next_line(&rest));) {
         lineno++;
         char *f[5];
         double v[4];
@@ -352,12 +347,7 @@ static int read_map(const char *path, const char *module, ptable *t, const sy_bm
     char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
     int lineno = 0, rc = 0, have_widths = 0, ntogs_seen = 0;
-    for (char *p = text, *nl; *p && !rc; p = nl) {
-        nl = strchr(p, '\n');
-        if (nl)
-            *nl++ = '\0';
-        else
-            nl = p + strlen(p);
+    for (char *rest = text, *p; !rc && (p = sy_next_line(&rest));) {
         lineno++;
         char *f[8];
         int n = sy_split(p, f, 7);
@@ -490,12 +480,7 @@ static int read_tog(const char *path, const char *module, togfile *t, char *err,
     char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
     int lineno = 0, rc = 0, k = 0, in_counts = 0, have = 0;
-    for (char *p = text, *nl; *p && !rc; p = nl) {
-        nl = strchr(p, '\n');
-        if (nl)
-            *nl++ = '\0';
-        else
-            nl = p + strlen(p);
+    for (char *rest = text, *p; !rc && (p = sy_next_line(&rest));) {
         lineno++;
         char *f[5];
         int n = sy_split(p, f, 4);
@@ -698,12 +683,7 @@ static int read_phase(const char *path, double *queries, double *n_keys, char *e
     char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
     int lineno = 0, rc = 0;
-    for (char *p = text, *nl; *p && !rc; p = nl) {
-        nl = strchr(p, '\n');
-        if (nl)
-            *nl++ = '\0';
-        else
-            nl = p + strlen(p);
+    for (char *rest = text, *p; !rc && (p = sy_next_line(&rest));) {
         lineno++;
         char *f[3];
         long v;

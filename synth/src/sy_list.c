@@ -66,12 +66,7 @@ int sy_list_read(const char *path, const hg_manifest *man, sy_list *l, char *err
         return -1;
     }
     int cap = 0, lineno = 0, rc = 0;
-    for (char *p = text, *nl; *p && !rc; p = nl) {
-        nl = strchr(p, '\n');
-        if (nl)
-            *nl++ = '\0';
-        else
-            nl = p + strlen(p);
+    for (char *rest = text, *p; !rc && (p = sy_next_line(&rest));) {
         lineno++;
         if (!*p) continue;
         if (l->n == cap) {

@@ -159,6 +159,20 @@ int sy_is_token(const char *s)
     return 1;
 }
 
+char *sy_next_line(char **rest)
+{
+    char *line = *rest;
+    if (!*line) return NULL;
+    char *nl = strchr(line, '\n');
+    if (nl) {
+        *nl = '\0';
+        *rest = nl + 1;
+    } else {
+        *rest = line + strlen(line);
+    }
+    return line;
+}
+
 int sy_split(char *line, char **fields, int max)
 {
     int n = 0;

@@ -1,12 +1,16 @@
 /* sy_util.h — small helpers shared by the synthesis-flow tools: checked allocation, a
  * growable string buffer, strict number parsing, name checks. Allocation failure aborts
  * (these are batch tools; there is nothing sensible to recover). File reading and writing:
- * sy_io.h. */
+ * sy_io.h. Line cutting and field splitting of the readers: sy_next_line, sy_split. */
 #ifndef SY_UTIL_H
 #define SY_UTIL_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 void *sy_xmalloc(size_t n);
 void *sy_xcalloc(size_t n, size_t size);
@@ -46,11 +50,20 @@ int sy_is_filename(const char *s);
  * and no '/' (it becomes a token of a map or list line and part of a file name). */
 int sy_is_token(const char *s);
 
+/* The next line of a text read whole, cut in place: returns it without its '\n' and moves
+ * *rest past it; NULL when *rest is at the end (a text ending in '\n' has no empty last
+ * line). Empty lines within the text are returned as "". */
+char *sy_next_line(char **rest);
+
 /* Splits line in place at spaces and tabs (a trailing '\r' is dropped). Stores up to max
  * fields and returns how many there are (max + 1 when there are more). */
 int sy_split(char *line, char **fields, int max);
 
 /* 64-bit FNV-1a hash of n bytes. */
 unsigned long long sy_hash(const void *p, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
