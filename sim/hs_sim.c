@@ -134,16 +134,15 @@ static int mkdirs(const char *path)
     return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* One FNV-1a step. */
-static uint64_t fnv1a(uint64_t h, unsigned char byte) { return (h ^ byte) * 1099511628211ull; }
-
 /* FNV-1a over the bytes of a file (none if it cannot be read). */
 static uint64_t hash_file(uint64_t h, const char *path)
 {
     FILE *f = fopen(path, "rb");
-    int ch;
-    while (f && (ch = fgetc(f)) != EOF) h = fnv1a(h, (unsigned char)ch);
-    if (f) fclose(f);
+    if (!f) return h;
+    unsigned char buf[1 << 14];
+    size_t r;
+    while ((r = fread(buf, 1, sizeof buf, f)) > 0) h = hg_fnv1a(h, buf, r);
+    fclose(f);
     return h;
 }
 
@@ -151,8 +150,8 @@ static uint64_t hash_file(uint64_t h, const char *path)
    run into what is hashed before or after it. */
 static uint64_t hash_str(uint64_t h, const char *s)
 {
-    for (; s && *s; s++) h = fnv1a(h, (unsigned char)*s);
-    return fnv1a(h, 0);
+    if (!s) s = "";
+    return hg_fnv1a(h, s, strlen(s) + 1);
 }
 
 /* FNV-1a of the files named in dir/filelist.f, of the probes file, of the model's own
@@ -160,7 +159,7 @@ static uint64_t hash_str(uint64_t h, const char *s)
    that a change of any rebuilds the model. */
 static uint64_t rtl_hash(const char *dir, const char *probes, const char *const *deps)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = HG_FNV1A_INIT;
     char path[4096], line[512];
     joinp(path, sizeof path, dir, "filelist.f");
     FILE *fl = fopen(path, "r");

@@ -25,6 +25,7 @@ extern "C" {
 #include "bert_config.h"
 #include "enc_bert.h"
 #include "hr_calib.h"
+#include "hg_util.h"
 #include "hr_corpus.h"
 #include "hr_json.h"
 #include "hs_sim.h"
@@ -965,7 +966,7 @@ TEST(ReliabilityModelFiles, LoadersRefuseSpecialFiles)
         EXPECT_NE(std::string(err).find(kind), std::string::npos) << err;
         EXPECT_EQ(hr_calib_load(p.c_str(), err, sizeof err), nullptr);
         EXPECT_NE(std::string(err).find(kind), std::string::npos) << err;
-        uint64_t h = HR_HASH_INIT;
+        uint64_t h = HG_FNV1A_INIT;
         EXPECT_NE(hr_hash_file(&h, p.c_str(), err, sizeof err), 0);
         EXPECT_NE(std::string(err).find(kind), std::string::npos) << err;
     }
@@ -973,6 +974,25 @@ TEST(ReliabilityModelFiles, LoadersRefuseSpecialFiles)
         hgt::run_in_src("timeout 60 " + bin("hadmodel") + " --artifact " + fifo + " --out " + d + "/o");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_MSG(r, "fifo: is a FIFO, not a regular file");
+}
+
+// hg_fnv1a is the tools' one hash (model-cache keys, model and corpus hashes recorded in the
+// docs, the tokenizer's table, the synthesis manifests): the published 64-bit FNV-1a values,
+// and the same value whether the bytes come at once or in pieces.
+TEST(ReliabilityHash, Fnv1aGivesThePublishedValuesInOnePieceOrMany)
+{
+    const struct {
+        const char *text;
+        uint64_t hash;
+    } known[] = {
+        {"", 0xcbf29ce484222325ull}, {"a", 0xaf63dc4c8601ec8cull}, {"foobar", 0x85944171f73967e8ull}};
+    for (const auto &k : known)
+        EXPECT_EQ(hg_fnv1a(HG_FNV1A_INIT, k.text, strlen(k.text)), k.hash) << '"' << k.text << '"';
+    const char *s = "hadgen: one hash";
+    const size_t n = strlen(s);
+    const uint64_t whole = hg_fnv1a(HG_FNV1A_INIT, s, n);
+    for (size_t cut = 0; cut <= n; cut++)
+        EXPECT_EQ(hg_fnv1a(hg_fnv1a(HG_FNV1A_INIT, s, cut), s + cut, n - cut), whole) << "cut at " << cut;
 }
 
 // ------------------------------------------------------------------ fuzz findings

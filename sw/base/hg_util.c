@@ -78,3 +78,10 @@ int hg_is_ident(const char *s)
             return 0;
     return 1;
 }
+
+uint64_t hg_fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ull;
+    return h;
+}

@@ -5,10 +5,17 @@
 #define HG_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* 64-bit FNV-1a: feeds the n bytes at p into the running hash h (start with HG_FNV1A_INIT)
+   and returns it. The tools' one hash: model-cache keys, model and corpus hashes, the
+   tokenizer's table, the synthesis manifests. Can't fail. */
+#define HG_FNV1A_INIT 0xcbf29ce484222325ull
+uint64_t hg_fnv1a(uint64_t h, const void *p, size_t n);
 
 /* Formats an error message into err (size n); does nothing if err is NULL or n is 0.
    Can't fail. */

@@ -213,12 +213,7 @@ static size_t utf8_encode(uint32_t c, char *out)
 /* ================================================================ vocabulary */
 
 /* FNV-1a hash of s[0..n-1]. */
-static size_t hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return (size_t)h;
-}
+static size_t hash(const char *s, size_t n) { return (size_t)hg_fnv1a(HG_FNV1A_INIT, s, n); }
 
 /* Slot for the token s[0..n-1]: the one holding it, or the empty one where it goes. */
 static size_t slot_of(const tok_vocab *v, const char *s, size_t n)

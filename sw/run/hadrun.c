@@ -378,7 +378,7 @@ typedef struct calib_src {
 static hr_calib *get_calib(const opts *o, const calib_src *cs, const tok_vocab *v)
 {
     char err[1024], mh[17], sh[17], why[256];
-    uint64_t h = HR_HASH_INIT;
+    uint64_t h = HG_FNV1A_INIT;
     if (hr_hash_model(cs->dir, mh, err, sizeof err) != 0 ||
         hr_hash_file(&h, o->calib_set, err, sizeof err) != 0) {
         fprintf(stderr, "hadrun: %s\n", err);

@@ -174,8 +174,7 @@ int hr_hash_file(uint64_t *h, const char *path, char *err, size_t errsz)
     static unsigned char buf[1 << 16];
     size_t r;
     uint64_t x = *h;
-    while ((r = fread(buf, 1, sizeof buf, f)) > 0)
-        for (size_t i = 0; i < r; i++) x = (x ^ buf[i]) * 0x100000001b3ull;
+    while ((r = fread(buf, 1, sizeof buf, f)) > 0) x = hg_fnv1a(x, buf, r);
     int bad = ferror(f);
     fclose(f);
     if (bad) {
@@ -189,7 +188,7 @@ int hr_hash_file(uint64_t *h, const char *path, char *err, size_t errsz)
 int hr_hash_model(const char *model_dir, char out[17], char *err, size_t errsz)
 {
     static const char *const files[] = {"config.json", "model.safetensors", "vocab.txt"};
-    uint64_t h = HR_HASH_INIT;
+    uint64_t h = HG_FNV1A_INIT;
     char path[4200];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", model_dir, files[i]);

@@ -48,9 +48,8 @@ void hr_corpus_free(hr_corpus *c);
 int hr_corpus_max_tokens(const hr_corpus *c);
 
 /* Feeds the bytes of the file at path into the running 64-bit FNV-1a hash *h (start with
- * HR_HASH_INIT). Returns 0, or -1 with a message in err if the file cannot be read or is
- * not a regular file (a device or FIFO would never end). */
-#define HR_HASH_INIT 0xcbf29ce484222325ull
+ * HG_FNV1A_INIT, hg_util.h). Returns 0, or -1 with a message in err if the file cannot be
+ * read or is not a regular file (a device or FIFO would never end). */
 int hr_hash_file(uint64_t *h, const char *path, char *err, size_t errsz);
 
 /* Hash identifying a model directory: config.json, model.safetensors, vocab.txt and, in a

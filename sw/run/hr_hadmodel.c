@@ -698,7 +698,7 @@ static cJSON *out_json(const char *had_path, const char *weights, const char *ba
                        size_t errsz)
 {
     cJSON *root = parse_file(had_path, err, errsz);
-    uint64_t ah = HR_HASH_INIT;
+    uint64_t ah = HG_FNV1A_INIT;
     if (!root || hr_hash_file(&ah, had_path, err, errsz) != 0 ||
         hr_hash_file(&ah, weights, err, errsz) != 0) {
         cJSON_Delete(root);

@@ -351,7 +351,7 @@ static int raw_read(const char *raw, const sy_glmodel *g, const char *inst, long
         fprintf(stderr, "hgsynth gltog: --raw '%s': not written by synth/bench/hg_timed_tb.v\n", raw);
         rc = 2;
     }
-    for (char *rest = text, *line; !rc && rest && (line = sy_next_line(&rest));) {
+    for (char *rest = text, *line; !rc && (line = sy_next_line(&rest));) {
         if (++lineno == 1) continue;
         if (!raw_line(line, g, inst, max_errors, buf, r)) {
             fprintf(stderr, "hgsynth gltog: --raw '%s': line %d is not a valid line of the bench's counts\n",

@@ -1,6 +1,6 @@
 /* sy_cmd_plan.c — `hgsynth plan`: validates a generated RTL directory and writes what
  * the flow script needs to know about it as shell assignments:
- *   PLAN_RTL_DIR, PLAN_MANIFEST_HASH (sy_hash of manifest.json: which RTL a run was
+ *   PLAN_RTL_DIR, PLAN_MANIFEST_HASH (hg_fnv1a of manifest.json: which RTL a run was
  *   planned from; `hgsynth summary` checks it),
  *   PLAN_TOP, PLAN_CORE, PLAN_CONFIG (run directory name), PLAN_FILES (filelist order),
  *   PLAN_LOGIC (logic modules, dependency order), PLAN_MEMORIES, PLAN_FILE_<module>,

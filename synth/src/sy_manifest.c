@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "sy_io.h"
+#include "hg_util.h"
 #include "sy_util.h"
 
 /* sy_input_check on dir/f (a file the manifest names); optional: a file that does not exist
@@ -37,4 +38,7 @@ hg_manifest *sy_manifest_load(const char *dir, char *err, size_t errlen)
     return m;
 }
 
-unsigned long long sy_manifest_hash(const hg_manifest *m) { return sy_hash(m->json, m->json_len); }
+unsigned long long sy_manifest_hash(const hg_manifest *m)
+{
+    return hg_fnv1a(HG_FNV1A_INIT, m->json, m->json_len);
+}

@@ -13,7 +13,7 @@
  * or the file's that is refused as an input) on bad input. */
 hg_manifest *sy_manifest_load(const char *dir, char *err, size_t errlen);
 
-/* sy_hash of the manifest text: which RTL a run was planned from. */
+/* hg_fnv1a of the manifest text: which RTL a run was planned from. */
 unsigned long long sy_manifest_hash(const hg_manifest *m);
 
 #endif

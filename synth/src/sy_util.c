@@ -188,14 +188,3 @@ int sy_split(char *line, char **fields, int max)
     }
     return n;
 }
-
-unsigned long long sy_hash(const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    unsigned long long h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}

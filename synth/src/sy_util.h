@@ -59,9 +59,6 @@ char *sy_next_line(char **rest);
  * fields and returns how many there are (max + 1 when there are more). */
 int sy_split(char *line, char **fields, int max);
 
-/* 64-bit FNV-1a hash of n bytes. */
-unsigned long long sy_hash(const void *p, size_t n);
-
 #ifdef __cplusplus
 }
 #endif
