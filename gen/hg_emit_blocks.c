@@ -53,7 +53,7 @@ void ge_emit_score_array(gen *g)
 void ge_emit_topn(gen *g)
 {
     const hg_cfg *c = g->c;
-    ge_unit_begin(g, "topn", "select", 1, "hg_topn");
+    ge_unit_begin(g, "topn", "select", 1, c->sel == HG_SEL_BITONIC ? "hg_topn_bitonic" : "hg_topn");
     ge_uparam(g, "N", c->n);
     ge_uparam(g, "P", c->p);
     ge_uparam(g, "SW", c->sw);

@@ -50,6 +50,7 @@ static void core_instance(gen *g, const char *module, int topn)
                   {"N", c->n, 1, 0},
                   {"R", c->r, 1, 0},
                   {"HAD", c->core == HG_CORE_HAD, 1, 0},
+                  {"SEL", c->sel, 1, 0},
                   {"SW", c->sw, 0, 0},
                   {"WB", c->wb, 0, 0},
                   {"FB", c->fb, 0, 0},
@@ -102,7 +103,8 @@ static void core_emit(gen *g, const char *module, const char *doc)
     ge_child(g, "kmem", NULL, "u_core.u_kmem", 1);
     ge_child(g, "score_array", NULL, "u_core.u_score", 1);
     if (topn) {
-        ge_child(g, "topn", NULL, "u_core.u_topn", 1);
+        ge_child(g, "topn", NULL,
+                 g->c->sel == HG_SEL_BITONIC ? "u_core.g_bitonic.u_topn" : "u_core.g_merge.u_topn", 1);
     } else {
         ge_child(g, "smem", NULL, "u_core.u_smem", 1);
     }

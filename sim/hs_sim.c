@@ -100,11 +100,14 @@ static void cache_root(const hs_opts *o, char *buf, size_t n)
         snprintf(buf, n, "%s/build/sim", HG_SRC_DIR);
 }
 
-/* Directory of the built model of c in a variant, under the cache root. */
+/* Directory of the built model of c in a variant, under the cache root (a selector other than
+   the default merge is named: "..._o8_bitonic_had-plain"). */
 static void variant_dir(const hg_cfg *c, const char *root, const char *variant, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s-%s", root, hg_core_short(c->core), c->d, c->p,
-             c->n, c->l, c->wb, c->fb, c->of, c->prefix, variant);
+    int named = c->sel != HG_SEL_MERGE;
+    snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s%s%s-%s", root, hg_core_short(c->core), c->d, c->p,
+             c->n, c->l, c->wb, c->fb, c->of, named ? hg_sel_name(c->sel) : "", named ? "_" : "", c->prefix,
+             variant);
 }
 
 static void model_dir(const hg_cfg *c, const hs_opts *o, char *buf, size_t n)

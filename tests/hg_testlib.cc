@@ -43,11 +43,24 @@ hg_cfg make_cfg(hg_core_kind k, int d, int p, int n, int l, int wb, int fb, int 
     return c;
 }
 
+hg_cfg with_selector(hg_cfg c, hg_sel_kind sel)
+{
+    if (!hg_cfg_topn(&c)) return c;
+    c.sel = sel;
+    char err[256];
+    if (hg_cfg_finish(&c, err, sizeof err) != 0) {
+        fprintf(stderr, "bad test configuration: %s\n", err);
+        abort();
+    }
+    return c;
+}
+
 std::string cfg_name(const hg_cfg &c)
 {
-    char b[160];
-    snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d", hg_core_name(c.core), c.d, c.p, c.n,
-             c.l, c.wb, c.fb, c.of);
+    char b[192];
+    snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d%s%s", hg_core_name(c.core), c.d, c.p, c.n,
+             c.l, c.wb, c.fb, c.of, c.sel != HG_SEL_MERGE ? " sel=" : "",
+             c.sel != HG_SEL_MERGE ? hg_sel_name(c.sel) : "");
     return b;
 }
 
@@ -55,6 +68,7 @@ std::string cfg_id(const hg_cfg &c)
 {
     std::ostringstream os;
     os << hg_core_short(c.core) << "_d" << c.d << "_p" << c.p << "_n" << c.n << "_l" << c.l;
+    if (c.sel != HG_SEL_MERGE) os << "_" << hg_sel_name(c.sel);
     return os.str();
 }
 
@@ -73,6 +87,8 @@ std::vector<hg_cfg> edge_configs()
         v.push_back(make_cfg(ck, 16, 4, 6, 40, 8, 2, 0));   // narrowest widths
         v.push_back(make_cfg(ck, 16, 4, 6, 40, 20, 8, 12)); // widest widths
     }
+    for (size_t i = 0; i < v.size(); i++) /* 9 cases a core: HAD even, int8-topn odd bitonic */
+        v[i] = with_selector(v[i], (i + (v[i].core == HG_CORE_I8TOPN)) % 2 ? HG_SEL_BITONIC : HG_SEL_MERGE);
     return v;
 }
 
@@ -87,7 +103,8 @@ std::vector<hg_cfg> random_configs(int count, uint32_t seed)
         int p = pick(1, d > 64 ? 4 : 8);
         int l = pick(p, 160);
         int n = pick(1, std::min(l, 48));
-        v.push_back(make_cfg(ck, d, p, n, l, pick(8, 20), pick(2, 8), pick(0, 12)));
+        hg_cfg c = make_cfg(ck, d, p, n, l, pick(8, 20), pick(2, 8), pick(0, 12));
+        v.push_back(with_selector(c, (i / 3) % 2 ? HG_SEL_BITONIC : HG_SEL_MERGE));
     }
     return v;
 }
@@ -115,6 +132,7 @@ std::vector<hg_cfg> rtl_configs()
     v.insert(v.end(), r.begin(), r.end());
     std::vector<hg_cfg> d = default_configs();
     v.insert(v.end(), d.begin(), d.end());
+    v.push_back(with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_BITONIC));
     return v;
 }
 

@@ -18,19 +18,26 @@ namespace hgt
 // Configuration from a core and (d, P, N, L); other parameters default. Asserts valid.
 hg_cfg make_cfg(hg_core_kind k, int d, int p, int n, int l, int wb = 15, int fb = 6, int of = 8);
 
-// "had d=16 P=4 N=8 L=64 wb=15 fb=6 of=8"
+// c with top-N selector sel (a top-N core; the baseline has none and is returned as is).
+hg_cfg with_selector(hg_cfg c, hg_sel_kind sel);
+
+// "had d=16 P=4 N=8 L=64 wb=15 fb=6 of=8", with " sel=bitonic" for a core whose selector is
+// not the default merge
 std::string cfg_name(const hg_cfg &c);
-// The same as an identifier (test parameter names): "had_d24_p3_n5_l31".
+// The same as an identifier (test parameter names): "had_d24_p3_n5_l31", "..._bitonic".
 std::string cfg_id(const hg_cfg &c);
 
 // Edge configurations of every core type (smallest/largest d, N=1, N=L, P=1, P=L, odd sizes,
-// extreme widths).
+// extreme widths). The top-N cores alternate the selectors, HAD starting with merge and
+// int8-topn with bitonic, so that every edge case runs on each selector once.
 std::vector<hg_cfg> edge_configs();
-// `count` random small configurations, cycling through the core types; reproducible from seed.
+// `count` random small configurations, cycling through the core types, the top-N cores
+// alternating the selectors; reproducible from seed.
 std::vector<hg_cfg> random_configs(int count, uint32_t seed);
 // The committed default configurations (d=64 P=16 N=32 L=1024, and the MiniLM d=32 point).
 std::vector<hg_cfg> default_configs();
-// Every configuration the RTL suites simulate (edge + random + defaults).
+// Every configuration the RTL suites simulate (edge + random + defaults + the MiniLM point
+// with the bitonic selector).
 std::vector<hg_cfg> rtl_configs();
 // Seed of the random configurations: $HG_TEST_SEED or a fixed default.
 uint32_t test_seed();

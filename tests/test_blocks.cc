@@ -475,15 +475,21 @@ struct Cand {
     int idx;
 };
 
-TEST(Blocks, TopnKeepsTheNBestWithTheTieRule)
+// Both selectors (sel 0: hg_topn, the merge by ranks; 1: hg_topn_bitonic, the networks) on
+// one bench, tests/blocks/tb_hg_topn.v, against the same reference: a stable sort of the
+// query's valid candidates by score, cut to N. Half the queries have invalid lanes inside a
+// group, not only at the end of the last.
+void check_topn(int sel)
 {
-    std::mt19937 rng(5);
+    const char *name = sel ? "hg_topn_bitonic" : "hg_topn";
+    std::mt19937 rng(5 + sel);
     struct {
         int N, P, SW, SIGNED, IW;
-    } cfgs[] = {{1, 1, 4, 0, 4}, {4, 2, 7, 0, 6}, {5, 3, 22, 1, 5}, {8, 8, 6, 0, 7}, {3, 4, 5, 1, 6}};
+    } cfgs[] = {{1, 1, 4, 0, 4}, {4, 2, 7, 0, 6},  {5, 3, 22, 1, 5},  {8, 8, 6, 0, 7}, {3, 4, 5, 1, 6},
+                {2, 5, 4, 0, 6}, {16, 8, 6, 0, 7}, {16, 8, 21, 1, 7}, {7, 6, 3, 1, 5}, {12, 1, 6, 0, 6}};
     for (auto cf : cfgs) {
         std::ostringstream ps;
-        ps << "hg_topn N=" << cf.N << " P=" << cf.P << " SW=" << cf.SW << " SIGNED=" << cf.SIGNED
+        ps << name << " N=" << cf.N << " P=" << cf.P << " SW=" << cf.SW << " SIGNED=" << cf.SIGNED
            << " IW=" << cf.IW;
         std::vector<std::string> vec;
         std::vector<std::vector<Cand>> want; // per vector: the list published after it (or empty)
@@ -516,7 +522,7 @@ TEST(Blocks, TopnKeepsTheNBestWithTheTieRule)
                 std::vector<int> lv(cf.P);
                 std::vector<long> s(cf.P);
                 for (int j = 0; j < cf.P; j++) {
-                    lv[j] = base + j < nk;
+                    lv[j] = base + j < nk && (q % 2 == 0 || base + j == 0 || rng() % 4 != 0);
                     s[j] = q == 0 ? lo + (hi - lo) * (j % 2) : lo + (long)(rng() % (unsigned long)range);
                     if (lv[j]) all.push_back({s[j], base + j});
                 }
@@ -538,11 +544,11 @@ TEST(Blocks, TopnKeepsTheNBestWithTheTieRule)
             cycle(1, 1, 0, 0, 0, z, zs, 0, 1); // the consumer takes the list
             want.push_back({});
         }
-        std::vector<std::string> got =
-            run_bench("hg_topn",
-                      P("hg_topn", "N", cf.N) + P("hg_topn", "P", cf.P) + P("hg_topn", "SW", cf.SW) +
-                          P("hg_topn", "SIGNED", cf.SIGNED) + P("hg_topn", "IW", cf.IW),
-                      vec);
+        std::vector<std::string> got = run_bench(
+            "hg_topn",
+            P("hg_topn", "N", cf.N) + P("hg_topn", "P", cf.P) + P("hg_topn", "SW", cf.SW) +
+                P("hg_topn", "SIGNED", cf.SIGNED) + P("hg_topn", "IW", cf.IW) + P("hg_topn", "SEL", sel),
+            vec);
         int published = 0;
         for (size_t c = 0; c < got.size(); c++) {
             std::istringstream ls(got[c]);
@@ -568,6 +574,10 @@ TEST(Blocks, TopnKeepsTheNBestWithTheTieRule)
         EXPECT_EQ(published, 6) << ps.str() << ": every query's list published";
     }
 }
+
+TEST(Blocks, TopnKeepsTheNBestWithTheTieRule) { check_topn(0); }
+
+TEST(Blocks, TopnBitonicKeepsTheNBestWithTheTieRule) { check_topn(1); }
 
 // ---- hg_norm: out[i] = sat(round(acc[i] * recip / 2^(RQ - OF))), recip = floor(2^RQ / wsum)
 // (all RQ + 1 bits set when wsum = 0), busy CR + CM cycles a query

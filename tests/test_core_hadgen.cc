@@ -65,6 +65,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"--exp-frac-bits 9", "--exp-frac-bits 9: must be in 2..8"},
         BadCase{"--out-frac 13", "--out-frac 13: must be in 0..12"},
         BadCase{"--out-frac -1", "--out-frac -1: must be in 0..12"},
+        BadCase{"--selector heap", "--selector 'heap': must be merge or bitonic"},
+        BadCase{"--selector Bitonic", "--selector 'Bitonic': must be merge or bitonic"},
         BadCase{"--prefix 9x", "--prefix '9x': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix Had", "--prefix 'Had': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix abcdefghijklmnopqrstuvwxyz", "--prefix 'abcdefghijklmnopqrstuvwxyz': longer"},
@@ -85,9 +87,9 @@ TEST(Hadgen, HelpListsEveryOption)
 {
     Result r = hgt::run_cmd(hadgen() + " --help");
     EXPECT_EQ(r.status, 0);
-    for (const char *o :
-         {"--core", "--d", "--lanes", "--top-n", "--max-keys", "--weight-bits", "--exp-frac-bits",
-          "--out-frac", "--prefix", "--out", "--force", "--dry-run", "--list-cores", "--help", "--version"})
+    for (const char *o : {"--core", "--d", "--lanes", "--top-n", "--max-keys", "--weight-bits",
+                          "--exp-frac-bits", "--out-frac", "--selector", "--prefix", "--out", "--force",
+                          "--dry-run", "--list-cores", "--help", "--version"})
         EXPECT_NE(r.out.find(o), std::string::npos) << o;
 }
 
@@ -212,8 +214,8 @@ TEST_P(HadgenLint, VerilatorWallAndIcarus)
     char args[512];
     snprintf(args, sizeof args,
              " --core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d"
-             " --exp-frac-bits %d --out-frac %d --out %s/rtl",
-             hg_core_name(c.core), c.d, c.p, c.n, c.l, c.wb, c.fb, c.of, d.c_str());
+             " --exp-frac-bits %d --out-frac %d --selector %s --out %s/rtl",
+             hg_core_name(c.core), c.d, c.p, c.n, c.l, c.wb, c.fb, c.of, hg_sel_name(c.sel), d.c_str());
     ASSERT_EQ(hgt::run_cmd(hadgen() + args).status, 0);
     std::string files;
     std::istringstream fl(read_file(d + "/rtl/filelist.f"));
@@ -405,6 +407,37 @@ TEST(HadgenConfig, RegeneratesEachCommittedCoreFromItsManifest)
     }
 }
 
+// --selector picks the select unit's block: the manifest names it (params.selector, the unit's
+// module), the core's top passes SEL, only that block is copied, and the cell is in its
+// generate block; --config regenerates it, and a manifest from before the option (no
+// params.selector) reads as merge.
+TEST(HadgenConfig, SelectorPicksTheSelectBlock)
+{
+    std::string t = hgt::temp_dir("hgselector");
+    Result r = hgt::run_cmd(hadgen() +
+                            " --core int8-topn --d 16 --lanes 4 --top-n 6 --max-keys 40 --selector "
+                            "bitonic --out " +
+                            t + "/b");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string m = read_file(t + "/b/manifest.json");
+    EXPECT_NE(m.find("\"selector\":\t\"bitonic\""), std::string::npos) << m;
+    EXPECT_NE(m.find("\"module\":\t\"hg_topn_bitonic\""), std::string::npos) << m;
+    EXPECT_NE(m.find("u_core.g_bitonic.u_topn"), std::string::npos) << m;
+    EXPECT_NE(read_file(t + "/b/i8topn_core.v").find(".SEL(1)"), std::string::npos);
+    EXPECT_TRUE(hgt::exists(t + "/b/hg_topn_bitonic.v"));
+    EXPECT_FALSE(hgt::exists(t + "/b/hg_topn.v"));
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/b/manifest.json --out " + t + "/c");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(read_file(t + "/c/manifest.json").find("\"module\":\t\"hg_topn_bitonic\""), std::string::npos);
+    hgt::write_file(t + "/old.json", replace_all(m, "\"selector\":\t\"bitonic\",", ""));
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/old.json --out " + t + "/o");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string o = read_file(t + "/o/manifest.json");
+    EXPECT_NE(o.find("\"selector\":\t\"merge\""), std::string::npos) << o;
+    EXPECT_NE(o.find("\"module\":\t\"hg_topn\""), std::string::npos) << o;
+    EXPECT_NE(o.find("u_core.g_merge.u_topn"), std::string::npos) << o;
+}
+
 // Manifests that are not hadgen's, or that it would not write, are refused, naming the field.
 TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
 {
@@ -433,6 +466,10 @@ TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
          "derived.groups: the manifest says 15, these parameters give 16"},
         {replace_all(good, "\"groups\":\t16", "\"groups\":\t16, \"speed\": 1"),
          "derived.speed: not a derived value"},
+        {replace_all(good, "\"selector\":\t\"merge\"", "\"selector\":\t\"heap\""),
+         "--selector 'heap': must be merge or bitonic"},
+        {replace_all(good, "\"selector\":\t\"merge\"", "\"selector\":\t1"),
+         "params.selector: must be a string"},
     };
     for (size_t i = 0; i < cases.size(); i++) {
         std::string m = t + "/m" + std::to_string(i) + ".json";

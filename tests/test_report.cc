@@ -386,6 +386,75 @@ TEST(Report, NoiseBandOverPerturbedRepeats)
     EXPECT_NE(w.out.find("another configuration, stimulus or activity window"), std::string::npos) << w.out;
 }
 
+// The selector section (hgreport --selectors): a top-N core built with another selector on
+// the same configuration and stimulus, beside the point's own (merge) run of that core: the
+// select block, the core's logic, Fmax, energy per query and the ratios; bad runs refused.
+TEST(Report, SelectorsBesideTheMergeRuns)
+{
+    std::string d = hgt::temp_dir("report-select");
+    auto mk = [&](const char *dir, const char *core, double area, double power, double e, const char *sel,
+                  double sel_area, double sel_power, int cycles) {
+        write_summary(d + "/" + dir, core, area, power, e);
+        add_fields(d + "/" + dir, "\"activity\": {",
+                   "\"cycles\": " + std::to_string(cycles) + ", \"queries\": 10, ");
+        add_fields(d + "/" + dir, "\"blocks\": {",
+                   "\"select\": {\"area_um2\": " + std::to_string(sel_area) +
+                       ", \"power_uw\": " + std::to_string(sel_power) + "}, ");
+        if (sel) add_fields(d + "/" + dir, "\"params\": {", std::string("\"selector\": \"") + sel + "\", ");
+    };
+    mk("had", "had", 2e6, 100e3, 20, "merge", 1e6, 50e3, 100);
+    mk("base", "baseline", 10e6, 400e3, 80, nullptr, 0, 0, 100);
+    mk("had-b", "had", 1.5e6, 80e3, 16, "bitonic", 0.5e6, 30e3, 100);
+    mk("had-m", "had", 1.5e6, 80e3, 16, "merge", 0.5e6, 30e3, 100);
+    mk("had-c", "had", 1.5e6, 80e3, 16, "bitonic", 0.5e6, 30e3, 99);
+    mk("i8-b", "int8-topn", 1.5e6, 80e3, 16, "bitonic", 0.5e6, 30e3, 100);
+    std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
+                      "/base' --out " + d + "/r ";
+    hgt::CmdResult r =
+        hgt::run_cmd("mkdir -p " + d + "/r && " + cmd + "--selectors 'p=" + d + "/had-b' 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string md = read_file(d + "/r/report.md");
+    EXPECT_NE(md.find("\n## Top-N selectors\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("| p | had | merge | 1.000 | 50.00 | 2.000 | 100.00 | 50.0 | 20.000 |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| p | had | bitonic | 0.500 | 30.00 | 1.500 | 80.00 | 50.0 | 16.000 |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| p | had | **bitonic / merge** | **0.500** | **0.600** | **0.750** | **0.800** | "
+                      "**1.000** | **0.800** |"),
+              std::string::npos)
+        << md;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *o = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "selectors"), 0);
+    ASSERT_TRUE(o) << md;
+    EXPECT_STREQ(cJSON_GetObjectItem(o, "selector")->valuestring, "bitonic");
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "ratio"), "select_area")->valuedouble, 0.5, 1e-12);
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "bitonic"), "logic_area_mm2")->valuedouble, 1.5,
+                1e-12);
+    cJSON_Delete(j);
+    // without --selectors, no section
+    ASSERT_EQ(hgt::run_cmd(cmd + " 2>&1").status, 0);
+    EXPECT_EQ(read_file(d + "/r/report.md").find("Top-N selectors"), std::string::npos);
+
+    struct Case {
+        std::string args, what;
+    } bad[] = {
+        {"--selectors 'p=" + d + "/had-m'", "must name a selector other than merge"},
+        {"--selectors 'p=" + d + "/base'", "has no top-N selector"},
+        {"--selectors 'p=" + d + "/had-c'", "activity.cycles is 99, the point's had run has 100"},
+        {"--selectors 'q=" + d + "/had-b'", "no --point of that name"},
+        {"--selectors 'p=" + d + "/i8-b'", "the point has no int8-topn run"},
+        {"--selectors 'p='", "must be NAME=RUN_DIR"},
+    };
+    for (const Case &c : bad) {
+        hgt::CmdResult b = hgt::run_cmd(cmd + c.args + " 2>&1");
+        EXPECT_EQ(b.status, 2) << c.args << "\n" << b.out;
+        EXPECT_NE(b.out.find(c.what), std::string::npos) << c.args << "\n" << b.out;
+    }
+}
+
 // The CAMformer line (docs/synth.md): HAD's energy per query at 65 nm by the node rule
 // (65/180)/1.5 x (1.0/1.8)^2, range (65/180)/2 x (1.0/1.8)^2 .. (65/180) x (1.2/1.8)^2, beside
 // CAMformer's 9,045 queries/mJ without and with its DRAM share, HAD's DRAM from the system runs

@@ -56,6 +56,21 @@ char *hg_core_choices(char *buf, size_t n, const char *sep, const char *last)
     return buf;
 }
 
+static const char *const sel_names[HG_NSELS] = {"merge", "bitonic"};
+
+const char *hg_sel_name(hg_sel_kind k) { return k >= 0 && k < HG_NSELS ? sel_names[k] : "?"; }
+
+int hg_sel_parse(const char *s, hg_sel_kind *k)
+{
+    for (int i = 0; i < HG_NSELS; i++) {
+        if (strcmp(s, sel_names[i]) == 0) {
+            *k = (hg_sel_kind)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 int hg_cfg_topn(const hg_cfg *c) { return c->core != HG_CORE_BASELINE; }
 
 int hg_clog2(long x)
@@ -79,10 +94,12 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core)
     c->wb = 8;
     c->fb = 6;
     c->of = 8;
+    c->sel = HG_SEL_MERGE;
 }
 
 const char *const hg_cfg_options[] = {
-    "core", "d", "lanes", "top-n", "max-keys", "weight-bits", "exp-frac-bits", "out-frac", "prefix", NULL};
+    "core",          "d",        "lanes",    "top-n",  "max-keys", "weight-bits",
+    "exp-frac-bits", "out-frac", "selector", "prefix", NULL};
 
 static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n)
 {
@@ -108,6 +125,11 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
         snprintf(err, n, "--core '%s': must be %s", val, hg_core_choices(names, sizeof names, ", ", " or "));
         return -1;
     }
+    if (strcmp(opt, "selector") == 0) {
+        if (hg_sel_parse(val, &c->sel) == 0) return 0;
+        snprintf(err, n, "--selector '%s': must be merge or bitonic", val);
+        return -1;
+    }
     if (strcmp(opt, "prefix") == 0) {
         if (strlen(val) <= HG_PREFIX_MAX) {
             snprintf(c->prefix, sizeof c->prefix, "%s", val);
@@ -126,8 +148,8 @@ void hg_cfg_args(const hg_cfg *c, char *buf, size_t n)
 {
     snprintf(buf, n,
              "--core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d "
-             "--exp-frac-bits %d --out-frac %d --prefix %s",
-             hg_core_name(c->core), c->d, c->p, c->n, c->l, c->wb, c->fb, c->of,
+             "--exp-frac-bits %d --out-frac %d --selector %s --prefix %s",
+             hg_core_name(c->core), c->d, c->p, c->n, c->l, c->wb, c->fb, c->of, hg_sel_name(c->sel),
              c->prefix[0] ? c->prefix : hg_core_short(c->core));
 }
 
@@ -263,7 +285,7 @@ static int set_from_json(hg_cfg *c, const char *opt, const cJSON *v, char *err, 
 {
     char name[32], text[HG_PREFIX_MAX + 64];
     json_name(opt, name, sizeof name);
-    int is_text = strcmp(opt, "core") == 0 || strcmp(opt, "prefix") == 0;
+    int is_text = strcmp(opt, "core") == 0 || strcmp(opt, "prefix") == 0 || strcmp(opt, "selector") == 0;
     if (is_text) {
         if (!cJSON_IsString(v)) {
             snprintf(err, n, "params.%s: must be a string", name);
@@ -316,7 +338,7 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
         if (!known) {
             snprintf(err, n,
                      "params.%.64s: not a configuration parameter (allowed: core, d, "
-                     "lanes, top_n, max_keys, weight_bits, exp_frac_bits, out_frac, prefix)",
+                     "lanes, top_n, max_keys, weight_bits, exp_frac_bits, out_frac, selector, prefix)",
                      v->string ? v->string : "?");
             goto done;
         }
@@ -324,6 +346,7 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
     for (int i = 0; hg_cfg_options[i]; i++) {
         json_name(hg_cfg_options[i], name, sizeof name);
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
+        if (!v && strcmp(hg_cfg_options[i], "selector") == 0) continue; /* before --selector: merge */
         if (!v) {
             snprintf(err, n, "params.%s: missing (a hadgen manifest holds every parameter)", name);
             goto done;

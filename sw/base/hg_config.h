@@ -42,6 +42,14 @@ typedef enum {
 #define HG_CFG_EXP_SHIFT 0x002u /* int8 cores: exp shift, 6 bits */
 #define HG_CFG_ETAB      0x100u /* HAD: etab[i] at 0x100 + i, i = 0..d, WW bits each */
 
+/* Top-N selectors (--selector): the same function, ports and schedule, different hardware
+   (docs/architecture.md). */
+typedef enum {
+    HG_SEL_MERGE,   /* "merge": rtl/src/hg_topn.v, every held entry ranked against every candidate */
+    HG_SEL_BITONIC, /* "bitonic": rtl/src/hg_topn_bitonic.v, compare-exchange networks */
+    HG_NSELS
+} hg_sel_kind;
+
 typedef struct hg_cfg {
     /* chosen by the user */
     hg_core_kind core;
@@ -52,6 +60,7 @@ typedef struct hg_cfg {
     int wb;                         /* softmax weight fraction bits: weights lie in [0, 2^wb] */
     int fb;                         /* int8 cores: index bits of the 2^-f exp fraction table */
     int of;                         /* output fraction bits */
+    hg_sel_kind sel;                /* top-N selector (top-N cores; recorded but unused by the baseline) */
     char prefix[HG_PREFIX_MAX + 1]; /* module name prefix */
 
     /* derived by hg_cfg_finish() */
@@ -74,19 +83,19 @@ typedef struct hg_cfg {
     int ii;   /* steady-state cycles per query at n_k = l: max(g, cr + cm) */
 } hg_cfg;
 
-/* Fills c with the defaults for the given core type (d 64, P 16, N 32, L 1024, wb 15,
-   fb 6, of 8, prefix empty: hg_cfg_finish() then uses the core's short name). Derived
-   fields are left zero. Cannot fail. */
+/* Fills c with the defaults for the given core type (d 64, P 16, N 32, L 1024, wb 8,
+   fb 6, of 8, selector merge, prefix empty: hg_cfg_finish() then uses the core's short
+   name). Derived fields are left zero. Cannot fail. */
 void hg_cfg_default(hg_cfg *c, hg_core_kind core);
 
 /* Command-line names of the configuration options, NULL-terminated: core, d, lanes, top-n,
-   max-keys, weight-bits, exp-frac-bits, out-frac, prefix. Every tool that takes a core
+   max-keys, weight-bits, exp-frac-bits, out-frac, selector, prefix. Every tool that takes a core
    configuration accepts them as --name VALUE. */
 extern const char *const hg_cfg_options[];
 
 /* Sets configuration option opt (a name from hg_cfg_options) from its command-line text.
    Returns 0, or -1 with a message in err naming the option and value (not an integer,
-   unknown core type, prefix too long). Ranges are checked later by hg_cfg_finish(). */
+   unknown core type or selector, prefix too long). Ranges are checked later by hg_cfg_finish(). */
 int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t errlen);
 
 /* Writes the options that reproduce c ("--core had --d 64 ...") into buf. */
@@ -128,6 +137,10 @@ int hg_core_parse(const char *s, hg_core_kind *k);
 /* The core names for a message, "had, baseline or int8-topn" (sep ", ", last " or "), or
    "had|baseline|int8-topn" (sep and last "|"), into buf (truncated to n). Returns buf. */
 char *hg_core_choices(char *buf, size_t n, const char *sep, const char *last);
+
+/* Selector names ("merge", "bitonic"); hg_sel_parse returns 0 and sets *k, or -1. */
+const char *hg_sel_name(hg_sel_kind k);
+int hg_sel_parse(const char *s, hg_sel_kind *k);
 
 /* 1 for the cores that select the top-N keys (HAD and int8 + top-N). */
 int hg_cfg_topn(const hg_cfg *c);

@@ -481,6 +481,16 @@ static int read_params(hg_manifest *m, const cJSON *params, const cJSON *derived
                    : 0;
 }
 
+/* A selector name (it reaches hgsim's command line): 1..16 lower-case letters. */
+static int valid_selector(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 16) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 'a' || s[i] > 'z') return 0;
+    return 1;
+}
+
 /* The core type names a run directory (PLAN_CONFIG): letters, digits, '_' and '-'. */
 static int valid_core(const char *s)
 {
@@ -524,10 +534,12 @@ hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen)
     const char *core = params ? jstr(params, "core") : NULL;
     const char *cmd = jstr(root, "command");
     const char *prefix = params ? jstr(params, "prefix") : NULL;
+    const char *selector = params ? jstr(params, "selector") : NULL;
     m->top = xstrdup(top ? top : "");
     m->core = xstrdup(core ? core : "");
     m->command = xstrdup(cmd ? cmd : "");
     m->prefix = xstrdup(prefix ? prefix : "");
+    m->selector = xstrdup(selector ? selector : "");
     int bad = 1;
     if (!top)
         snprintf(err, errlen, "%s: no \"top\" field", path);
@@ -541,6 +553,9 @@ hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen)
     else if (prefix && prefix[0] && !is_name(prefix))
         snprintf(err, errlen, "%s: params.prefix \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*)",
                  path, prefix);
+    else if (selector && !valid_selector(selector))
+        snprintf(err, errlen, "%s: params.selector \"%.80s\" is not a selector name (1..16 of [a-z])", path,
+                 selector);
     else if (params && !cJSON_IsObject(params))
         snprintf(err, errlen, "%s: \"params\" is not an object", path);
     else if (!cJSON_IsArray(mods) || cJSON_GetArraySize(mods) == 0)
@@ -599,6 +614,7 @@ void hg_manifest_free(hg_manifest *m)
     free(m->core);
     free(m->command);
     free(m->prefix);
+    free(m->selector);
     free(m->json);
     free(m);
 }

@@ -54,6 +54,7 @@ typedef struct {
     double d, lanes, top_n, max_keys; /* params (0 when absent) */
     double weight_bits, exp_frac_bits, out_frac;
     char *prefix;     /* params.prefix, or "" */
+    char *selector;   /* params.selector, or "" (a manifest from before the selector: merge) */
     double ii_cycles; /* derived.ii_cycles (0 when absent) */
     int nblocks;
     char **blocks; /* "blocks": every module's block is one, in report order */
@@ -75,7 +76,7 @@ typedef struct {
  * checked: top, module and port names are identifiers of at most HG_MANIFEST_MAX_NAME
  * characters, cells identifiers with optional [index] joined by dots, files plain file names
  * of DIR ([A-Za-z0-9_][A-Za-z0-9_.-]*) that are regular files there, params.core letters,
- * digits, '_' and '-', params.prefix an identifier; numbers are integers within stated
+ * digits, '_' and '-', params.prefix an identifier, params.selector lower-case letters; numbers are integers within stated
  * ranges; every child is a unit of the manifest and the top is one. Out of memory aborts. */
 hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen);
 void hg_manifest_free(hg_manifest *m);

@@ -106,7 +106,7 @@ static void usage(FILE *f)
             "\n"
             "core options (as for hadgen; default the MiniLM point --d <model head dim> --lanes 8\n"
             "  --top-n 16 --max-keys 128): --d --lanes --top-n --max-keys --weight-bits\n"
-            "  --exp-frac-bits --out-frac --prefix. --d must equal the model's head dimension;\n"
+            "  --exp-frac-bits --out-frac --selector --prefix. --d must equal the model's head dimension;\n"
             "  the core type follows each backend, so --core is not accepted. With a distilled\n"
             "  model --top-n defaults to its trained N (had.json top_n).\n"
             "  --cache DIR           simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
@@ -645,6 +645,7 @@ static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *ca
     cJSON_AddNumberToObject(c, "weight_bits", core->wb);
     cJSON_AddNumberToObject(c, "exp_frac_bits", core->fb);
     cJSON_AddNumberToObject(c, "out_frac", core->of);
+    cJSON_AddStringToObject(c, "selector", hg_sel_name(core->sel));
     cJSON_AddItemToObject(root, "core", c);
     cJSON_AddItemToObject(root, "calibration", calib_json(o->calib, cal));
     if (ds->had) cJSON_AddItemToObject(root, "model", distilled_json(ds));

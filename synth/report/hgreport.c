@@ -18,6 +18,7 @@
 #include "rp_nk.h"
 #include "rp_noise.h"
 #include "rp_qps.h"
+#include "rp_select.h"
 #include "rp_system.h"
 #include "rp_util.h"
 
@@ -1041,6 +1042,7 @@ typedef struct {
     int nkv;
     const char *noise[RP_NOISE_MAX_POINTS * RP_NOISE_MAX_REPS]; /* --noise arguments */
     int nnoise;
+    rp_select sel; /* --selectors: runs with another top-N selector */
 } args;
 
 /* Parses the options, reading every input (a bad one stops the run before anything is
@@ -1076,6 +1078,9 @@ static void usage(void)
            "  --noise NAME=RUN_DIR,...  one perturbed repeat of the point NAME (repeatable): flow runs\n"
            "                      of its cores with one SYN_SALT on the same captures: the synthesis\n"
            "                      noise band of every figure and ratio\n"
+           "  --selectors NAME=RUN_DIR,...  flow runs of the point NAME's top-N cores built with\n"
+           "                      another top-N selector (hadgen --selector; repeatable): the\n"
+           "                      selector section, against the point's own (merge) runs\n"
            "Every figure of the fidelity files is against the original float model.\n");
 }
 
@@ -1108,6 +1113,14 @@ static void check_args(args *a)
         if (!p || !eq[1]) rp_die("--noise '%s': must be NAME=RUN_DIR[,RUN_DIR...] with NAME a --point", arg);
         rp_noise_add(&noise, p->name, (const cJSON *const *)p->run, eq + 1, blocks, nblocks);
     }
+    for (int k = 0; k < a->sel.n; k++) {
+        rp_select_run *r = &a->sel.r[k];
+        char key[80];
+        snprintf(key, sizeof key, "%s=", r->point);
+        const point *p = named_point(a->pts, a->npoints, key);
+        if (!p) rp_die("--selectors %s=...: no --point of that name", r->point);
+        rp_select_match(r, p->run[r->core]);
+    }
 }
 
 static void parse_args(int argc, char **argv, args *a)
@@ -1126,6 +1139,7 @@ static void parse_args(int argc, char **argv, args *a)
                                          {"glitch-timed", required_argument, 0, 'g'},
                                          {"glitch-zero", required_argument, 0, 'G'},
                                          {"noise", required_argument, 0, 'N'},
+                                         {"selectors", required_argument, 0, 'S'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     a->pts = calloc(MAX_POINTS, sizeof *a->pts);
@@ -1161,6 +1175,7 @@ static void parse_args(int argc, char **argv, args *a)
                 rp_die("--noise '%s': at most %zu", optarg, sizeof a->noise / sizeof a->noise[0]);
             a->noise[a->nnoise++] = optarg;
             break;
+        case 'S': rp_select_add(&a->sel, optarg); break;
         case 'l':
             if (a->nkv == MAX_POINTS) rp_die("--kv-load '%s': at most %d", optarg, MAX_POINTS);
             a->kv_load[a->nkv++] = optarg;
@@ -1317,6 +1332,7 @@ int main(int argc, char **argv)
     }
     rp_glitch_section(md, root, &glitch);
     rp_noise_section(md, root, &noise);
+    rp_select_section(md, root, &a.sel);
     cam_section(md, root, &a);
     int rc_nk = rp_nk_section(md, out, root, a.nk, a.nnk, a.nk_stimulus);
     cycles_vs_l(out);
@@ -1341,6 +1357,7 @@ int main(int argc, char **argv)
         for (int c = 0; c < RP_NCORES; c++) cJSON_Delete(pts[i].run[c]);
     for (int i = 0; i < nr; i++) cJSON_Delete(runs[i].j);
     for (int i = 0; i < a.nsys; i++) cJSON_Delete(a.sys[i]);
+    rp_select_free(&a.sel);
     cJSON_Delete(root);
     free(pts);
     free(runs);

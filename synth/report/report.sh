@@ -9,6 +9,8 @@
 #         (HAD from the distilled model, baseline and int8 + top-N from the original model)
 #   5-7   synthesis + timing + activity power, MiniLM point (d=32), real stimulus
 #   8-10  synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
+#   10b   the top-N cores of both points with each other selector (REPORT_SELECTORS, default
+#         bitonic; hadgen --selector) on the same stimulus: 4 more flows a selector
 #   11    K/V load: the netlists of 5-10 over their stimulus's configuration and K/V load (the
 #         cycles before the first query), amortized over the queries that reuse the load
 #   12    glitches: the MiniLM point's netlists on a window of its captures under each module's SDF
@@ -53,13 +55,14 @@ REPORT_NK=${REPORT_NK:-"16 32 64 96 128"}           # keys of the n_k sweep's st
 REPORT_GLITCH_CYCLES=${REPORT_GLITCH_CYCLES:-160}   # query cycles of the glitch window (10 queries)
 REPORT_GLITCH_SAMPLE=${REPORT_GLITCH_SAMPLE:-1}     # instances per module simulated with timing
 REPORT_NOISE_SALTS=${REPORT_NOISE_SALTS:-"1 2 3 4"} # SYN_SALT of the noise step's repeats
+REPORT_SELECTORS=${REPORT_SELECTORS-bitonic}        # top-N selectors besides merge (empty: none)
 HADGEN=${HADGEN:-$BUILD/bin/hadgen}
 mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (sw/base/hg_cores.def)
 [ ${#CORES[@]} -gt 0 ] || { echo "report: '$HADGEN --list-cores' gave no core types" >&2; exit 2; }
 mkdir -p "$R"
 
 start=$(date +%s)
-NSTEPS=16
+NSTEPS=$((16 + 4 * $(wc -w <<< "$REPORT_SELECTORS")))  # 4 flows a selector besides merge
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
@@ -174,7 +177,7 @@ flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
   n=$(grep -m1 '"top_n":' "$rtl/manifest.json" | tr -dc 0-9)
   l=$(grep -m1 '"max_keys":' "$rtl/manifest.json" | tr -dc 0-9)
   local out="$R/synth/$core-d$d-p$p-n$n-l$l$tag"
-  banner "flow $core d=$d${data:+ (real stimulus)}"
+  banner "flow $core d=$d${tag#-minilm}${data:+ (real stimulus)}"
   local extra=""
   if [ -n "$data" ]; then
     extra=$(sed -n 's/.*"hgsim":.*\(--\(alpha\|etab\) [^ ]* --scale-q [^ ]* --scale-k [^ ]*\).*/\1/p' "$data/head.json")
@@ -191,7 +194,7 @@ flow() { # CORE RTL_DIR TAG CAPTURE_DATA(or empty)
         tail -20 "$R/flow_$core-d$d$tag.log" >&2; exit 1; }
     rp_stamp "$out/reports/summary.json" "$k"
   fi
-  done_step "flow $core d=$d${data:+ (real stimulus)}"
+  done_step "flow $core d=$d${tag#-minilm}${data:+ (real stimulus)}"
   RUNS+=("$out")
 }
 
@@ -207,6 +210,28 @@ for c in "${CORES[@]}"; do
 done
 default_runs=$(IFS=,; echo "${RUNS[*]}")
 DEFAULT_RUNS=("${RUNS[@]}")
+
+# ---- 10b: the other top-N selectors ----------------------------------------------------
+# The top-N cores of both points built with each selector of REPORT_SELECTORS (hadgen
+# --selector), on the point's own stimulus: the same outputs (each capture is checked against
+# the golden model), other hardware; hgreport --selectors sets them beside the merge runs.
+sel_args=()
+for sel in $REPORT_SELECTORS; do
+  for pt in "minilm-d32 32 8 16 128 -minilm" "default-d64 64 16 32 1024 "; do
+    read -r name d p n l tag <<< "$pt"
+    RUNS=()
+    for c in "${CORES[@]}"; do
+      [ "$c" = baseline ] && continue
+      rtl="$R/rtl/${c}_d${d}_$sel"
+      "$HADGEN" --core "$c" --d "$d" --lanes "$p" --top-n "$n" --max-keys "$l" --selector "$sel" \
+        --out "$rtl" --force > /dev/null || { echo "report: REPORT_SELECTORS: hadgen refused '$sel'" >&2; exit 2; }
+      data=""
+      [ -n "$tag" ] && data="$S/$c/l${hl}h${hh}/s001"
+      flow "$c" "$rtl" "$tag-$sel" "$data"
+    done
+    sel_args+=(--selectors "$name=$(IFS=,; echo "${RUNS[*]}")")
+  done
+done
 
 # ---- 11: K/V load ----------------------------------------------------------------------
 # Each run's netlists and captures (REUSE_FROM, CAPTURE_CMD=none) over the cycles before the
@@ -400,7 +425,7 @@ nq=$(sed -n 's/^[[:space:]]*"n_queries":[[:space:]]*\([0-9]*\).*/\1/p' "$S/had/l
   --point "default-d64=synthetic random int8 data, n_k = L = 1024 keys (no d=64 model in the flow):$default_runs" \
   --fidelity "$R/fidelity_distilled.json" --fidelity "$R/fidelity.json" "${fn_args[@]}" "${pa_args[@]}" \
   "${sys_args[@]}" --system-point default-d64 "${sweep[@]}" "${nk_args[@]}" "${load_args[@]}" "${glitch_args[@]}" \
-  "${noise_args[@]}" \
+  "${noise_args[@]}" "${sel_args[@]}" \
   --nk-stimulus "real all-MiniLM-L6-v2 layer $hl head $hh, the first 256-token passage of the evaluation sentences cut at n_k tokens (n_k keys, n_k queries; HAD from the distilled model, the others from the original)"
 done_step report
 # run metadata lives apart from report.json, which is deterministic

@@ -1,4 +1,5 @@
-// Test bench of rtl/src/hg_topn.v alone (tests/test_blocks.cc): {rst_n, en, in_valid, first,
+// Test bench of a top-N selector alone (tests/test_blocks.cc): rtl/src/hg_topn.v (SEL = 0) or
+// rtl/src/hg_topn_bitonic.v (SEL = 1), which have the same ports. {rst_n, en, in_valid, first,
 // last, lane_valid, s, base, take} a cycle; after each edge {out_valid, out_v, out_s, out_idx}.
 `default_nettype none
 module tb_hg_topn;
@@ -7,6 +8,7 @@ module tb_hg_topn;
   parameter SW     = 7;
   parameter SIGNED = 0;
   parameter IW     = 6;
+  parameter SEL    = 0;
   parameter NV     = 16;
   localparam VW = 6 + P + P * SW + IW;
   reg [VW-1:0] vec [0:NV-1];
@@ -18,10 +20,19 @@ module tb_hg_topn;
   wire [N-1:0] out_v;
   wire [N*SW-1:0] out_s;
   wire [N*IW-1:0] out_idx;
-  hg_topn #(.N(N), .P(P), .SW(SW), .SIGNED(SIGNED), .IW(IW)) dut (
-    .clk_i(clk), .rst_ni(rst_n), .en_i(en), .in_valid_i(in_valid), .first_i(first),
-    .last_i(last), .lane_valid_i(lane_valid), .s_i(s), .base_i(base), .take_i(take),
-    .out_valid_o(out_valid), .out_v_o(out_v), .out_s_o(out_s), .out_idx_o(out_idx));
+  generate
+    if (SEL == 0) begin : g_sel
+      hg_topn #(.N(N), .P(P), .SW(SW), .SIGNED(SIGNED), .IW(IW)) dut (
+        .clk_i(clk), .rst_ni(rst_n), .en_i(en), .in_valid_i(in_valid), .first_i(first),
+        .last_i(last), .lane_valid_i(lane_valid), .s_i(s), .base_i(base), .take_i(take),
+        .out_valid_o(out_valid), .out_v_o(out_v), .out_s_o(out_s), .out_idx_o(out_idx));
+    end else begin : g_sel
+      hg_topn_bitonic #(.N(N), .P(P), .SW(SW), .SIGNED(SIGNED), .IW(IW)) dut (
+        .clk_i(clk), .rst_ni(rst_n), .en_i(en), .in_valid_i(in_valid), .first_i(first),
+        .last_i(last), .lane_valid_i(lane_valid), .s_i(s), .base_i(base), .take_i(take),
+        .out_valid_o(out_valid), .out_v_o(out_v), .out_s_o(out_s), .out_idx_o(out_idx));
+    end
+  endgenerate
   integer i, fd;
   initial begin
     $readmemh("in.hex", vec);

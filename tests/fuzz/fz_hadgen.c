@@ -37,8 +37,9 @@ static void set_pairs(hg_cfg *c, int n, char **args)
 static int same_cfg(const hg_cfg *a, const hg_cfg *b)
 {
     return a->core == b->core && a->d == b->d && a->p == b->p && a->n == b->n && a->l == b->l &&
-           a->wb == b->wb && a->fb == b->fb && a->of == b->of && strcmp(a->prefix, b->prefix) == 0 &&
-           a->g == b->g && a->ii == b->ii && a->accw == b->accw && a->rq == b->rq;
+           a->wb == b->wb && a->fb == b->fb && a->of == b->of && a->sel == b->sel &&
+           strcmp(a->prefix, b->prefix) == 0 && a->g == b->g && a->ii == b->ii && a->accw == b->accw &&
+           a->rq == b->rq;
 }
 
 /* A valid configuration survives hg_cfg_args -> hg_cfg_set -> hg_cfg_finish. */

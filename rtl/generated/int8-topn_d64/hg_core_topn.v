@@ -3,7 +3,7 @@
 // Generated with:
 //   hadgen --core int8-topn --out rtl/generated/int8-topn_d64
 // Parameters: core=int8-topn d=64 lanes=16 top_n=32 max_keys=1024 weight_bits=8
-//             exp_frac_bits=6 out_frac=8 prefix=i8topn
+//             exp_frac_bits=6 out_frac=8 selector=merge prefix=i8topn
 // Derived:    groups=64 av_slots=1 acc_width=21 wsum_width=14 recip_q=30
 //             out_width=16 recip_bits_per_cycle=2 norm_mults=2 ii_cycles=64
 // ----------------------------------------------------------------------------
@@ -28,6 +28,7 @@ module hg_core_topn #(
   parameter N           = 16,       // top-N
   parameter R           = 1,        // AV key slots per cycle: ceil(N / ceil(L / P))
   parameter HAD         = 1,        // 1: HAD; 0: int8 + top-N
+  parameter SEL         = 0,        // top-N selector: 0 hg_topn (merge), 1 hg_topn_bitonic
   parameter SW          = 6,        // score width: $clog2(D+1) (HAD), 16 + $clog2(D) (int8)
   parameter WB          = 8,        // weight fraction bits
   parameter FB          = 6,        // exp units' fraction-table index bits (HAD = 0)
@@ -75,6 +76,9 @@ module hg_core_topn #(
   generate
     if (HAD != 0 && HAD != 1) begin : g_check_had
       hg_error_parameter_had_must_be_0_or_1 u_error ();
+    end
+    if (SEL != 0 && SEL != 1) begin : g_check_sel
+      hg_error_parameter_sel_must_be_0_or_1 u_error ();
     end
     if (R < 1 || R * G < N) begin : g_check_r
       hg_error_parameter_r_must_cover_n_in_ceil_l_over_p_cycles u_error ();
@@ -202,23 +206,46 @@ module hg_core_topn #(
     .s_o   (scores)
   );
 
-  // ---- top-N selection ----------------------------------------------------------
-  hg_topn #(.N(N), .P(P), .SW(SW), .SIGNED(HAD != 0 ? 0 : 1), .IW(IW)) u_topn (
-    .clk_i        (clk_i),
-    .rst_ni       (rst_ni),
-    .en_i         (s_en),
-    .in_valid_i   (p2_v),
-    .first_i      (p2_first),
-    .last_i       (p2_last),
-    .lane_valid_i (lane_ok),
-    .s_i          (scores),
-    .base_i       (p2_index),
-    .take_i       (list_take),
-    .out_valid_o  (list_valid),
-    .out_v_o      (list_v),
-    .out_s_o      (list_s),
-    .out_idx_o    (list_idx)
-  );
+  // ---- top-N selection: one of two selectors of the same function and ports --------
+  // (the blocks are named apart: a hierarchical reference, as the simulation probes make,
+  // then names the one that exists)
+  generate
+    if (SEL == 0) begin : g_merge
+      hg_topn #(.N(N), .P(P), .SW(SW), .SIGNED(HAD != 0 ? 0 : 1), .IW(IW)) u_topn (
+        .clk_i        (clk_i),
+        .rst_ni       (rst_ni),
+        .en_i         (s_en),
+        .in_valid_i   (p2_v),
+        .first_i      (p2_first),
+        .last_i       (p2_last),
+        .lane_valid_i (lane_ok),
+        .s_i          (scores),
+        .base_i       (p2_index),
+        .take_i       (list_take),
+        .out_valid_o  (list_valid),
+        .out_v_o      (list_v),
+        .out_s_o      (list_s),
+        .out_idx_o    (list_idx)
+      );
+    end else begin : g_bitonic
+      hg_topn_bitonic #(.N(N), .P(P), .SW(SW), .SIGNED(HAD != 0 ? 0 : 1), .IW(IW)) u_topn (
+        .clk_i        (clk_i),
+        .rst_ni       (rst_ni),
+        .en_i         (s_en),
+        .in_valid_i   (p2_v),
+        .first_i      (p2_first),
+        .last_i       (p2_last),
+        .lane_valid_i (lane_ok),
+        .s_i          (scores),
+        .base_i       (p2_index),
+        .take_i       (list_take),
+        .out_valid_o  (list_valid),
+        .out_v_o      (list_v),
+        .out_s_o      (list_s),
+        .out_idx_o    (list_idx)
+      );
+    end
+  endgenerate
 
   // ---- AV and V memory -----------------------------------------------------------
   hg_mem_flat #(.WORDS(L), .W(8*D), .RP(R)) u_vmem (

@@ -1,0 +1,134 @@
+// hg_topn_bitonic — streaming top-N selector built from compare-exchange networks.
+//
+// The same function, ports and schedule as hg_topn (one group of P candidates merged per
+// cycle, the list published on a query's last group), so a core can take either; the order
+// is the tie rule of docs/spec.md: higher score first, equal scores by lower key index.
+// Where hg_topn ranks every held entry against every candidate (N*P + P*(P-1) comparators
+// and a one-hot gather per slot), this block compares whole items in three networks:
+//   1. a bitonic sorter puts the P candidates in order (padded to Q = 2^ceil(log2 P));
+//   2. slot i of the padded held list (M = 2^ceil(log2 max(N, P)) slots) keeps the better
+//      of itself and sorted candidate M-1-i: the M best items of both lists, as a bitonic
+//      sequence;
+//   3. a bitonic merger (log2 M half-cleaner stages) sorts that sequence; its first N slots
+//      are the new list.
+// An item is compared by one key, {valid, score (sign bit flipped when SIGNED), ~index}:
+// invalid items are worst, and key indices are distinct, so the order is total and any
+// compare-exchange network returns exactly hg_topn's list.
+`default_nettype none
+
+module hg_topn_bitonic #(
+  parameter N      = 32,  // entries kept
+  parameter P      = 16,  // candidates per cycle
+  parameter SW     = 7,   // score width
+  parameter SIGNED = 0,   // 1: scores are signed (int8 cores), 0: unsigned (HAD match counts)
+  parameter IW     = 10   // key index width
+) (
+  input  wire            clk_i,         // clock
+  input  wire            rst_ni,        // synchronous reset, active low
+  input  wire            en_i,          // pipeline enable
+  input  wire            in_valid_i,    // a group of candidates is presented
+  input  wire            first_i,       // first group of a query (list starts empty)
+  input  wire            last_i,        // last group of a query (publish the result)
+  input  wire [P-1:0]    lane_valid_i,  // candidate j is a real key
+  input  wire [P*SW-1:0] s_i,           // candidate scores, lane j at [j*SW +: SW]
+  input  wire [IW-1:0]   base_i,        // key index of lane 0
+  input  wire            take_i,        // consumer releases the published list
+  output reg             out_valid_o,   // published list valid
+  output reg  [N-1:0]    out_v_o,       // entry valid (a prefix)
+  output reg  [N*SW-1:0] out_s_o,       // entry scores, best first
+  output reg  [N*IW-1:0] out_idx_o      // entry key indices
+);
+
+  generate
+    if (N < 1 || P < 1 || SW < 1 || IW < 1) begin : g_check
+      hg_error_parameters_n_p_sw_iw_must_be_at_least_1 u_error ();
+    end
+  endgenerate
+
+  localparam KW = 1 + SW + IW;                     // key: {valid, ordered score, ~index}
+  localparam LQ = P > 1 ? $clog2(P) : 0;           // candidate sorter stages: log2 Q
+  localparam Q  = 1 << LQ;                         // candidate sorter width
+  localparam LM = (N > P ? N : P) > 1 ? $clog2(N > P ? N : P) : 0;
+  localparam M  = 1 << LM;                         // merger width
+  localparam [SW-1:0] FLIP = SIGNED != 0 ? {1'b1, {(SW - 1) {1'b0}}} : {SW{1'b0}};
+
+  // Held list as keys, best first; invalid entries are all zero. Not reset: a query's first
+  // group does not read it.
+  reg [N*KW-1:0] h_k;
+
+  // The networks, on flat vectors of keys; a compare-exchange puts the larger key first.
+  reg [Q*KW-1:0] c;    // candidates, then sorted (best first)
+  reg [M*KW-1:0] t;    // the M best of held and candidates, bitonic, then sorted
+  reg [N-1:0]    m_v;
+  reg [N*SW-1:0] m_s;
+  reg [N*IW-1:0] m_idx;
+  // Every index below is an expression of the loop variables only, so that synthesis unrolls
+  // the loops into fixed wiring (an index held in a variable would become a shifter).
+  always @* begin : net
+    integer i, j, sk, sj;
+    reg [KW-1:0] a, b, hk, ck;
+    // keys of the candidates, padding invalid
+    c = {Q*KW{1'b0}};
+    for (j = 0; j < P; j = j + 1)
+      if (lane_valid_i[j])
+        c[j*KW +: KW] = {1'b1, s_i[j*SW +: SW] ^ FLIP, ~(base_i + j[IW-1:0])};
+    // 1. bitonic sort, best first: blocks of 2^sk, each half-cleaned at distances 2^(sk-1)..1,
+    //    ascending in the blocks whose bit 2^sk is set, so that the next level sees bitonic
+    //    sequences
+    for (sk = 1; sk <= LQ; sk = sk + 1)
+      for (sj = sk - 1; sj >= 0; sj = sj - 1)
+        for (i = 0; i < Q; i = i + 1)
+          if ((i & (1 << sj)) == 0) begin
+            a = c[i*KW +: KW];
+            b = c[(i + (1 << sj))*KW +: KW];
+            if (((i & (1 << sk)) == 0) ? (a < b) : (a > b)) begin
+              c[i*KW +: KW]                = b;
+              c[(i + (1 << sj))*KW +: KW] = a;
+            end
+          end
+    // 2. slot i: the better of held entry i and sorted candidate M-1-i (a held list after
+    //    first_i is empty)
+    for (i = 0; i < M; i = i + 1) begin
+      hk = (i < N && !first_i) ? h_k[(i < N ? i : 0)*KW +: KW] : {KW{1'b0}};
+      ck = (M - 1 - i < Q) ? c[(M - 1 - i < Q ? M - 1 - i : 0)*KW +: KW] : {KW{1'b0}};
+      t[i*KW +: KW] = hk > ck ? hk : ck;
+    end
+    // 3. bitonic merge, best first: half-cleaners at distances M/2..1
+    for (sj = LM - 1; sj >= 0; sj = sj - 1)
+      for (i = 0; i < M; i = i + 1)
+        if ((i & (1 << sj)) == 0) begin
+          a = t[i*KW +: KW];
+          b = t[(i + (1 << sj))*KW +: KW];
+          if (a < b) begin
+            t[i*KW +: KW]                = b;
+            t[(i + (1 << sj))*KW +: KW] = a;
+          end
+        end
+    // the first N slots, back to valid, score and index (zero where invalid, as hg_topn)
+    for (i = 0; i < N; i = i + 1) begin
+      a = t[i*KW +: KW];
+      m_v[i]            = a[KW-1];
+      m_s[i*SW +: SW]   = a[KW-1] ? a[IW +: SW] ^ FLIP : {SW{1'b0}};
+      m_idx[i*IW +: IW] = a[KW-1] ? ~a[0 +: IW] : {IW{1'b0}};
+    end
+  end
+
+  always @(posedge clk_i) begin
+    if (!rst_ni) out_valid_o <= 1'b0;
+    else if (en_i && in_valid_i && last_i) out_valid_o <= 1'b1;
+    else if (take_i) out_valid_o <= 1'b0;
+  end
+
+  always @(posedge clk_i)
+    if (en_i && in_valid_i) h_k <= t[N*KW-1:0];
+
+  always @(posedge clk_i)
+    if (en_i && in_valid_i && last_i) begin
+      out_v_o   <= m_v;
+      out_s_o   <= m_s;
+      out_idx_o <= m_idx;
+    end
+
+endmodule
+
+`default_nettype wire

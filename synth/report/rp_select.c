@@ -1,0 +1,155 @@
+/*
+ * rp_select.c — the report's selector comparison (rp_select.h).
+ */
+#include "rp_select.h"
+
+#include <math.h>
+#include <string.h>
+
+void rp_select_add(rp_select *s, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1]) rp_die("--selectors '%s': must be NAME=RUN_DIR[,RUN_DIR...]", arg);
+    char name[64], dirs[4096];
+    snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
+    if (!rp_plain_name(name)) rp_die("--selectors '%s': NAME '%s' is not a point name", arg, name);
+    snprintf(dirs, sizeof dirs, "%s", eq + 1);
+    for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
+        if (s->n == RP_SELECT_MAX) rp_die("--selectors '%s': at most %d runs in all", arg, RP_SELECT_MAX);
+        char path[1200], why[256] = "";
+        snprintf(path, sizeof path, "%s/reports/summary.json", d);
+        cJSON *j = rp_load_json(path);
+        char sel[64], cname[64];
+        snprintf(sel, sizeof sel, "%s", rp_str(cJSON_GetObjectItem(j, "params"), "selector"));
+        snprintf(cname, sizeof cname, "%s", rp_str(j, "core"));
+        int core = rp_core_index(cname);
+        rp_select_run *r = &s->r[s->n];
+        memset(r, 0, sizeof *r);
+        if (core < 0 || core == HG_CORE_BASELINE) {
+            cJSON_Delete(j);
+            rp_die("--selectors: %s: core '%s' has no top-N selector (had or int8-topn)", path, cname);
+        }
+        if (!sel[0] || strcmp(sel, "merge") == 0 || strlen(sel) >= sizeof r->selector) {
+            cJSON_Delete(j);
+            rp_die("--selectors: %s: params.selector '%s' must name a selector other than merge (the "
+                   "point's own runs are the merge reference)",
+                   path, sel);
+        }
+        if (rp_figs(j, &r->figs, why, sizeof why) != 0) {
+            cJSON_Delete(j);
+            rp_die("--selectors: %s: %s", path, why);
+        }
+        snprintf(r->point, sizeof r->point, "%s", name);
+        snprintf(r->selector, sizeof r->selector, "%s", sel);
+        snprintf(r->dir, sizeof r->dir, "%s", d);
+        r->core = core;
+        r->run = j;
+        s->n++;
+    }
+}
+
+void rp_select_match(rp_select_run *r, const cJSON *base)
+{
+    if (!base)
+        rp_die("--selectors %s=%s: the point has no %s run to compare with", r->point, r->dir,
+               RP_CORE_NAME(r->core));
+    static const char *const same[] = {"params.d",        "params.lanes",    "params.top_n",
+                                       "params.max_keys", "activity.cycles", "activity.queries"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        double a = rp_num(r->run, same[i]), b = rp_num(base, same[i]);
+        if (!(a == b))
+            rp_die("--selectors %s=%s: %s is %g, the point's %s run has %g (the same configuration on the "
+                   "same stimulus is compared)",
+                   r->point, r->dir, same[i], a, RP_CORE_NAME(r->core), b);
+    }
+    const char *bsel = rp_str(cJSON_GetObjectItem(base, "params"), "selector");
+    if (bsel[0] && strcmp(bsel, "merge") != 0)
+        rp_die("--selectors %s=%s: the point's %s run has selector '%s', not merge", r->point, r->dir,
+               RP_CORE_NAME(r->core), bsel);
+    char why[256] = "";
+    if (rp_figs(base, &r->base_figs, why, sizeof why) != 0) rp_die("--selectors %s: %s", r->point, why);
+    r->base = base;
+}
+
+/* one table row: the select block and the core's figures */
+typedef struct {
+    double sel_area, sel_power, area, power, fmax, e_query;
+} sel_figs;
+
+static sel_figs figs_of(const cJSON *run, const rp_figs_t *f)
+{
+    return (sel_figs){rp_block(run, "select", "area_um2") * 1e-6,
+                      rp_block(run, "select", "power_uw") * 1e-3,
+                      f->area_logic,
+                      f->power_logic,
+                      f->fmax,
+                      f->e_query};
+}
+
+static void row(FILE *md, const char *point, const char *core, const char *sel, const sel_figs *x)
+{
+    fprintf(md, "| %s | %s | %s | %.3f | %.2f | %.3f | %.2f | %.1f | %.3f |\n", point, core, sel, x->sel_area,
+            x->sel_power, x->area, x->power, x->fmax, x->e_query);
+}
+
+static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
+
+static void add(cJSON *o, const char *k, double v)
+{
+    cJSON_AddItemToObject(o, k, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+}
+
+void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
+{
+    if (!s->n) return;
+    fprintf(md,
+            "\n## Top-N selectors\n\n"
+            "The same configuration and stimulus with each selector (`hadgen --selector`): both return "
+            "the same keys in the same order, so the outputs are the same bit for bit (each flow's "
+            "capture checks them against the golden model); what differs is the hardware. Select: the "
+            "top-N selector unit; core: logic only (memories are the same).\n\n"
+            "| point | core | selector | select area mm^2 | select power mW | core logic area mm^2 | "
+            "core logic power mW | Fmax MHz | energy/query nJ |\n|---|---|---|---|---|---|---|---|---|\n");
+    cJSON *arr = cJSON_AddArrayToObject(root, "selectors");
+    for (int i = 0; i < s->n; i++) {
+        const rp_select_run *r = &s->r[i];
+        sel_figs m = figs_of(r->base, &r->base_figs), x = figs_of(r->run, &r->figs);
+        sel_figs q = {ratio(x.sel_area, m.sel_area), ratio(x.sel_power, m.sel_power),
+                      ratio(x.area, m.area),         ratio(x.power, m.power),
+                      ratio(x.fmax, m.fmax),         ratio(x.e_query, m.e_query)};
+        const char *core = RP_CORE_NAME(r->core);
+        row(md, r->point, core, "merge", &m);
+        row(md, r->point, core, r->selector, &x);
+        fprintf(md,
+                "| %s | %s | **%s / merge** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | "
+                "**%.3f** |\n",
+                r->point, core, r->selector, q.sel_area, q.sel_power, q.area, q.power, q.fmax, q.e_query);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "point", r->point);
+        cJSON_AddStringToObject(o, "core", core);
+        cJSON_AddStringToObject(o, "selector", r->selector);
+        cJSON_AddStringToObject(o, "run", r->dir);
+        const sel_figs *v[3] = {&m, &x, &q};
+        const char *names[3] = {"merge", r->selector, "ratio"};
+        for (int k = 0; k < 3; k++) {
+            cJSON *f = cJSON_AddObjectToObject(o, names[k]);
+            add(f, k == 2 ? "select_area" : "select_area_mm2", v[k]->sel_area);
+            add(f, k == 2 ? "select_power" : "select_power_mw", v[k]->sel_power);
+            add(f, k == 2 ? "logic_area" : "logic_area_mm2", v[k]->area);
+            add(f, k == 2 ? "logic_power" : "logic_power_mw", v[k]->power);
+            add(f, k == 2 ? "fmax" : "fmax_mhz", v[k]->fmax);
+            add(f, k == 2 ? "energy_per_query" : "energy_per_query_nj", v[k]->e_query);
+        }
+        cJSON_AddItemToArray(arr, o);
+    }
+    fprintf(md, "\nA ratio inside the synthesis noise band (make report-noise) is not a difference of the "
+                "designs. Runs:");
+    for (int i = 0; i < s->n; i++) fprintf(md, " `%s`", s->r[i].dir);
+    fprintf(md, ".\n");
+}
+
+void rp_select_free(rp_select *s)
+{
+    for (int i = 0; i < s->n; i++) cJSON_Delete(s->r[i].run);
+    s->n = 0;
+}
