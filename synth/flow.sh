@@ -324,7 +324,10 @@ case "$CAPTURE_CMD" in
     if [ -n "$CAPTURE_DATA" ] && [ -f "$data/head.json" ]; then
       # a head dumped by hadrun: its key count and exp parameters, for this configuration only
       hj() { sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$data/head.json"; }
-      [ "$(hj core_options)" = "$PLAN_HGSIM_ARGS" ] ||
+      # the top-N selector does not change what a core computes (docs/architecture.md): a head
+      # dumped for one selector drives the other
+      nosel() { sed 's/ --selector [a-z]*//' <<< "$1"; }
+      [ "$(nosel "$(hj core_options)")" = "$(nosel "$PLAN_HGSIM_ARGS")" ] ||
         die "CAPTURE_DATA='$data' was dumped for '$(hj core_options)', not for this core ('$PLAN_HGSIM_ARGS')"
       [[ "$(hj n_keys)" =~ ^[1-9][0-9]{0,8}$ ]] || die "$data/head.json: n_keys '$(hj n_keys)' is not an integer >= 1"
       for k in alpha scale_q scale_k; do

@@ -1161,6 +1161,24 @@ TEST_F(RunDistill, LearnedTableRtlEqualsGoldenAndDumpsReplay)
     ASSERT_EQ(frc, 0) << fout;
     EXPECT_NE(fout.find("real head: layer 1 head 3 sentence 1"), std::string::npos) << fout;
     EXPECT_NE(fout.find("exp table etab"), std::string::npos) << fout;
+    // the same head drives the core with the other top-N selector (same outputs, other
+    // hardware), not a core of another configuration
+    auto [brc, bout] =
+        hgt::run_in_src(bin("hadgen") + " " + core_opts + " --selector bitonic --out '" + dir + "/rtl-b'");
+    ASSERT_EQ(brc, 0) << bout;
+    auto [frc2, fout2] = hgt::run_in_src(
+        "OUT_DIR='" + dir + "/flow-b' STOP_AFTER=capture JOBS=2 CAPTURE_DATA='" + hd + "' HGSYNTH='" +
+        bin("hgsynth") + "' HGSIM='" + bin("hgsim") + "' synth/flow.sh '" + dir + "/rtl-b'");
+    ASSERT_EQ(frc2, 0) << fout2;
+    EXPECT_NE(fout2.find("real head: layer 1 head 3 sentence 1"), std::string::npos) << fout2;
+    auto [orc, oout] =
+        hgt::run_in_src(bin("hadgen") + " " + core_opts + " --top-n 8 --out '" + dir + "/rtl-n8'");
+    ASSERT_EQ(orc, 0) << oout;
+    auto [frc3, fout3] = hgt::run_in_src(
+        "OUT_DIR='" + dir + "/flow-n8' STOP_AFTER=capture JOBS=2 CAPTURE_DATA='" + hd + "' HGSYNTH='" +
+        bin("hgsynth") + "' HGSIM='" + bin("hgsim") + "' synth/flow.sh '" + dir + "/rtl-n8'");
+    EXPECT_NE(frc3, 0) << fout3;
+    EXPECT_NE(fout3.find("was dumped for"), std::string::npos) << fout3;
     hgt::run_in_src("rm -rf '" + dir + "'");
 }
 
