@@ -23,7 +23,7 @@ std::string core_args(const hg_cfg &c)
     std::ostringstream os;
     os << " --core " << hg_core_name(c.core) << " --d " << c.d << " --lanes " << c.p << " --top-n " << c.n
        << " --max-keys " << c.l << " --weight-bits " << c.wb << " --exp-frac-bits " << c.fb << " --out-frac "
-       << c.of;
+       << c.of << " --selector " << hg_sel_name(c.sel);
     return os.str();
 }
 
@@ -61,11 +61,14 @@ std::string name_of(const testing::TestParamInfo<hg_cfg> &info)
     const hg_cfg &c = info.param;
     std::ostringstream os;
     os << hg_core_short(c.core) << "_d" << c.d << "_p" << c.p << "_n" << c.n << "_l" << c.l;
+    if (c.sel != HG_SEL_MERGE) os << "_" << hg_sel_name(c.sel);
     return os.str();
 }
 
 INSTANTIATE_TEST_SUITE_P(Xsim, XsimAgrees,
-                         testing::Values(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31),     // L % P != 0
+                         testing::Values(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31), // L % P != 0
+                                         hgt::with_selector(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31),
+                                                            HG_SEL_BITONIC),           // the other selector
                                          hgt::make_cfg(HG_CORE_BASELINE, 8, 1, 1, 8),  // smallest
                                          hgt::make_cfg(HG_CORE_BASELINE, 16, 8, 8, 8), // P = L
                                          hgt::make_cfg(HG_CORE_I8TOPN, 16, 4, 6, 40, 8, 2, 0)),
