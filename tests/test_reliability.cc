@@ -249,6 +249,8 @@ TEST(ReliabilityHsprobes, BadManifestsAreClearErrorsThatWriteNothing)
         {swap("\"file\":\t\"hg_topn.v\"", "\"file\":\t\"nosuch.v\""), ": file nosuch.v is not a file of"},
         {swap("\"capture\":\tfalse", "\"capture\":\t0"), "\"capture\" must be true or false"},
         {swap("\"prefix\":\t\"had\"", "\"prefix\":\t\"h d\""), "params.prefix \"h d\" is not an identifier"},
+        {swap("\"selector\":\t\"merge\"", "\"selector\":\t\"heap; rm\""),
+         "params.selector \"heap; rm\" is not a selector (merge or bitonic)"},
         {swap("\"prefix\":\t\"had\"", "\"prefix\":\t\"\""),
          "needs \"params\".\"prefix\" (an identifier: got '')"},
         {swap("\"top\":\t\"had_core\"", "\"top\":\t\"nosuch\""),

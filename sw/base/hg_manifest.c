@@ -1,6 +1,8 @@
 /* hg_manifest.c — see hg_manifest.h. */
 #include "hg_manifest.h"
 
+#include "hg_config.h"
+
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
@@ -481,16 +483,6 @@ static int read_params(hg_manifest *m, const cJSON *params, const cJSON *derived
                    : 0;
 }
 
-/* A selector name (it reaches hgsim's command line): 1..16 lower-case letters. */
-static int valid_selector(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 16) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < 'a' || s[i] > 'z') return 0;
-    return 1;
-}
-
 /* The core type names a run directory (PLAN_CONFIG): letters, digits, '_' and '-'. */
 static int valid_core(const char *s)
 {
@@ -553,8 +545,8 @@ hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen)
     else if (prefix && prefix[0] && !is_name(prefix))
         snprintf(err, errlen, "%s: params.prefix \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*)",
                  path, prefix);
-    else if (selector && !valid_selector(selector))
-        snprintf(err, errlen, "%s: params.selector \"%.80s\" is not a selector name (1..16 of [a-z])", path,
+    else if (selector && hg_sel_parse(selector, &(hg_sel_kind){HG_SEL_MERGE}) != 0)
+        snprintf(err, errlen, "%s: params.selector \"%.80s\" is not a selector (merge or bitonic)", path,
                  selector);
     else if (params && !cJSON_IsObject(params))
         snprintf(err, errlen, "%s: \"params\" is not an object", path);

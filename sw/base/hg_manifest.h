@@ -76,7 +76,7 @@ typedef struct {
  * checked: top, module and port names are identifiers of at most HG_MANIFEST_MAX_NAME
  * characters, cells identifiers with optional [index] joined by dots, files plain file names
  * of DIR ([A-Za-z0-9_][A-Za-z0-9_.-]*) that are regular files there, params.core letters,
- * digits, '_' and '-', params.prefix an identifier, params.selector lower-case letters; numbers are integers within stated
+ * digits, '_' and '-', params.prefix an identifier, params.selector a selector hg_sel_parse knows; numbers are integers within stated
  * ranges; every child is a unit of the manifest and the top is one. Out of memory aborts. */
 hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen);
 void hg_manifest_free(hg_manifest *m);

@@ -29,11 +29,13 @@ void rp_select_add(rp_select *s, const char *arg)
             cJSON_Delete(j);
             rp_die("--selectors: %s: core '%s' has no top-N selector (had or int8-topn)", path, cname);
         }
-        if (!sel[0] || strcmp(sel, "merge") == 0 || strlen(sel) >= sizeof r->selector) {
+        hg_sel_kind k = HG_SEL_MERGE;
+        if (hg_sel_parse(sel, &k) != 0 || k == HG_SEL_MERGE) {
             cJSON_Delete(j);
-            rp_die("--selectors: %s: params.selector '%s' must name a selector other than merge (the "
-                   "point's own runs are the merge reference)",
-                   path, sel);
+            rp_die(
+                "--selectors: %s: params.selector '%s' must name a selector other than merge (bitonic; the "
+                "point's own runs are the merge reference)",
+                path, sel);
         }
         if (rp_figs(j, &r->figs, why, sizeof why) != 0) {
             cJSON_Delete(j);
