@@ -12,9 +12,10 @@ void ge_emit_av_dim(gen *g)
     ge_unit_begin(g, "av_dim", "av", c->d, "hg_av_dim");
     ge_uparam(g, "R", c->r);
     ge_uparam(g, "WW", c->ww);
+    ge_uparam(g, "VB", c->vb);
     ge_uparam(g, "ACCW", c->accw);
     ge_in(g, "clk_i", 1), ge_in(g, "en_i", 1), ge_in(g, "valid_i", 1), ge_in(g, "first_i", 1);
-    ge_in(g, "w_i", c->r * c->ww), ge_in(g, "v_i", c->r * 8), ge_out(g, "acc_o", c->accw);
+    ge_in(g, "w_i", c->r * c->ww), ge_in(g, "v_i", c->r * c->vb), ge_out(g, "acc_o", c->accw);
     ge_unit_end(g, 1);
 }
 
@@ -42,7 +43,8 @@ void ge_emit_av_topn(gen *g)
         const char *name;
         int value;
     } params[] = {{"D", c->d},  {"N", c->n},   {"R", c->r},   {"SW", c->sw},     {"IW", c->iw},
-                  {"HAD", had}, {"WB", c->wb}, {"FB", c->fb}, {"ACCW", c->accw}, {"WSW", c->wsw}};
+                  {"HAD", had}, {"WB", c->wb}, {"FB", c->fb}, {"VB", c->vb},   {"ACCW", c->accw},
+                  {"WSW", c->wsw}};
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
         ge_uparam(g, params[i].name, params[i].value);
     ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "list_valid_i", 1), ge_in(g, "list_v_i", c->n);
@@ -50,7 +52,7 @@ void ge_emit_av_topn(gen *g)
     ge_in(g, "etab_we_i", 1), ge_in(g, "etab_addr_i", c->mw), ge_in(g, "etab_data_i", c->ww);
     ge_in(g, "exp_mul_i", 16), ge_in(g, "exp_shift_i", 6);
     ge_out(g, "vm_re_o", c->r), ge_out(g, "vm_raddr_o", c->r * c->iw),
-        ge_in(g, "vm_rdata_i", c->r * 8 * c->d);
+        ge_in(g, "vm_rdata_i", c->r * c->vw);
     av_out_ports(g);
     if (had)
         ge_child(g, "wlut", NULL, "g_tab.u_wlut", 1);
@@ -75,7 +77,7 @@ void ge_emit_av_dense(gen *g)
         const char *name;
         int value;
     } params[] = {{"D", c->d},   {"P", c->p},   {"L", c->l},       {"G", c->g},    {"SW", c->sw},
-                  {"WB", c->wb}, {"FB", c->fb}, {"ACCW", c->accw}, {"WSW", c->wsw}};
+                  {"WB", c->wb}, {"FB", c->fb}, {"VB", c->vb},       {"ACCW", c->accw}, {"WSW", c->wsw}};
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
         ge_uparam(g, params[i].name, params[i].value);
     ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "nkeys_i", hg_clog2(c->l + 1));
@@ -84,7 +86,7 @@ void ge_emit_av_dense(gen *g)
     ge_in(g, "exp_mul_i", 16), ge_in(g, "exp_shift_i", 6);
     ge_out(g, "sm_re_o", 1), ge_out(g, "sm_raddr_o", c->g == 1 ? 1 : gw + 1),
         ge_in(g, "sm_rdata_i", c->p * c->sw);
-    ge_out(g, "vm_re_o", 1), ge_out(g, "vm_raddr_o", gw), ge_in(g, "vm_rdata_i", c->p * 8 * c->d);
+    ge_out(g, "vm_re_o", 1), ge_out(g, "vm_raddr_o", gw), ge_in(g, "vm_rdata_i", c->p * c->vw);
     av_out_ports(g);
     ge_child(g, "exp_unit", "g_exp", "u_exp", c->p);
     ge_child(g, "av_dim", "u_mac.g_dim", "u_dim", c->d);

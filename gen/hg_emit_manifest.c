@@ -56,6 +56,7 @@ static cJSON *manifest_json(gen *g)
     add_int(p, "weight_bits", c->wb);
     add_int(p, "exp_frac_bits", c->fb);
     add_int(p, "out_frac", c->of);
+    add_int(p, "v_bits", c->vb);
     cJSON_AddStringToObject(p, "selector", hg_sel_name(c->sel));
     cJSON_AddStringToObject(p, "prefix", c->prefix);
     cJSON *d = cJSON_AddObjectToObject(root, "derived");

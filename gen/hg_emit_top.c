@@ -12,7 +12,7 @@ static void core_ports(gen *g)
     const hg_cfg *c = g->c;
     char kw[16], v[16], o[16];
     snprintf(kw, sizeof kw, "%d:0", c->kw - 1);
-    snprintf(v, sizeof v, "%d:0", 8 * c->d - 1);
+    snprintf(v, sizeof v, "%d:0", c->vw - 1);
     snprintf(o, sizeof o, "%d:0", c->d * c->ow - 1);
     int had = c->core == HG_CORE_HAD;
     ge_port(g, "input wire", NULL, 1, "clk_i", "clock");
@@ -24,7 +24,7 @@ static void core_ports(gen *g)
     ge_port(g, "input wire", NULL, 1, "kv_valid_i", "key/value pair (next index)");
     ge_port(g, "output wire", NULL, 1, "kv_ready_o", "accepted (only while idle)");
     ge_port(g, "input wire", kw, c->kw, "kv_k_i", had ? "key sign bits" : "key, D x int8");
-    ge_port(g, "input wire", v, 8 * c->d, "kv_v_i", "value, D x int8");
+    ge_port(g, "input wire", v, c->vw, "kv_v_i", c->vb == 8 ? "value, D x int8" : "value, D x VB-bit signed");
     ge_port(g, "input wire", NULL, 1, "q_valid_i", "query");
     ge_port(g, "output wire", NULL, 1, "q_ready_o", "query accepted");
     ge_port(g, "input wire", kw, c->kw, "q_data_i", had ? "query sign bits" : "query, D x int8");
@@ -55,6 +55,7 @@ static void core_instance(gen *g, const char *module, int topn)
                   {"WB", c->wb, 0, 0},
                   {"FB", c->fb, 0, 0},
                   {"OF", c->of, 0, 0},
+                  {"VB", c->vb, 0, 0},
                   {"OW", c->ow, 0, 0},
                   {"ACCW", c->accw, 0, 0},
                   {"WSW", c->wsw, 0, 0},

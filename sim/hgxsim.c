@@ -34,7 +34,7 @@ static void usage(FILE *f)
             "the cycle counts (all, configuration, load, queries, first and last output).\n"
             "\n"
             "core options (as for hadgen): --core %s --d --lanes --top-n\n"
-            "  --max-keys --weight-bits --exp-frac-bits --out-frac --selector --prefix\n"
+            "  --max-keys --weight-bits --exp-frac-bits --out-frac --v-bits --selector --prefix\n"
             "\n"
             "  --data LIST     generated data sets, comma-separated (default: all of them):\n"
             "                  random (n_k = L), partial (random n_k, not a multiple of the lanes\n"
@@ -157,7 +157,7 @@ static void fill_realistic(const hg_cfg *c, data_set *ds, int nk, uint64_t *s, d
     float sc = (m > mq ? m : mq) / 127.0f;
     quantise_kq(c, kf, nk, sc, ds->k);
     quantise_kq(c, qf, ds->nq, sc, ds->q);
-    hm_quant_i8(nk * c->d, vf, absmax(vf, (size_t)nk * (size_t)c->d) / 127.0f, ds->v);
+    hm_quant(nk * c->d, vf, absmax(vf, (size_t)nk * (size_t)c->d) / (float)hm_v_qmax(c), hm_v_qmax(c), ds->v);
     *sq = *sk = sc;
     *alpha = 1.0 / sqrt((double)c->d);
     free(kf);

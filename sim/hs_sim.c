@@ -38,6 +38,7 @@ struct hs_sim {
     uint32_t lv[HS_NPORTS]; /* the levels the host drives onto the input ports */
     int k_words, v_words, o_words;
     uint32_t *buf;
+    uint8_t vrow[HG_D_MAX]; /* one V row as kv_v_i holds it (hm_v_pack), vb*d/8 <= d bytes */
 };
 
 /* ---- build cache -------------------------------------------------------------------- */
@@ -101,12 +102,14 @@ static void cache_root(const hs_opts *o, char *buf, size_t n)
 }
 
 /* Directory of the built model of c in a variant, under the cache root (a selector other than
-   the default merge is named: "..._o8_bitonic_had-plain"). */
+   the default merge, and value bits other than 8, are named: "..._o8_bitonic_v4_had-plain"). */
 static void variant_dir(const hg_cfg *c, const char *root, const char *variant, char *buf, size_t n)
 {
     int named = c->sel != HG_SEL_MERGE;
-    snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s%s%s-%s", root, hg_core_short(c->core), c->d, c->p,
-             c->n, c->l, c->wb, c->fb, c->of, named ? hg_sel_name(c->sel) : "", named ? "_" : "", c->prefix,
+    char vb[8] = "";
+    if (c->vb != 8) snprintf(vb, sizeof vb, "v%d_", c->vb);
+    snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s%s%s%s-%s", root, hg_core_short(c->core), c->d, c->p,
+             c->n, c->l, c->wb, c->fb, c->of, named ? hg_sel_name(c->sel) : "", named ? "_" : "", vb, c->prefix,
              variant);
 }
 
@@ -433,7 +436,7 @@ hs_sim *hs_open(const hg_cfg *c, const hs_opts *o, char *err, size_t n)
     s->m = api->create(o ? o->trace_fst : NULL, o ? o->capture_dir : NULL);
     s->rng = 1;
     s->k_words = (c->kw + 31) / 32;
-    s->v_words = (8 * c->d + 31) / 32;
+    s->v_words = (c->vw + 31) / 32;
     s->o_words = (c->d * c->ow + 31) / 32;
     int mx = s->k_words > s->v_words ? s->k_words : s->v_words;
     s->buf = calloc((size_t)(mx > s->o_words ? mx : s->o_words) + 2, sizeof *s->buf);
@@ -483,7 +486,8 @@ int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, cha
     size_t kb = (size_t)hm_key_bytes(c);
     for (int j = 0; j < run->n_keys; j++) {
         put_vec(s, HS_KV_K, k + (size_t)j * kb, kb, s->k_words);
-        put_vec(s, HS_KV_V, v + (size_t)j * (size_t)c->d, (size_t)c->d, s->v_words);
+        hm_v_pack(c, v + (size_t)j * (size_t)c->d, s->vrow);
+        put_vec(s, HS_KV_V, s->vrow, ((size_t)c->vw + 7) / 8, s->v_words);
         char what[64];
         snprintf(what, sizeof what, "key/value %d of %d", j, run->n_keys);
         if (beat(s, HS_KV_VALID, HS_KV_READY, "keys/values", what, err, n) != 0) return -1;

@@ -22,7 +22,7 @@
 // makes no progress for HX_PATIENCE cycles (HANG).
 //
 // Compile-time defines (hx_sim.c): HX_TOP top module, HX_KW key/query width, HX_D head
-// dimension, HX_OW output element width, HX_L max keys, HX_MAXCFG configuration writes,
+// dimension, HX_VW value row width, HX_OW output element width, HX_L max keys, HX_MAXCFG configuration writes,
 // HX_MAXQ most queries, HX_PATIENCE cycles without progress before a stream is hung.
 // Plusargs: hx_ncfg, hx_nk, hx_nq (counts in the files), hx_qgap, hx_ostall, hx_seed,
 // hx_four_state.
@@ -36,7 +36,7 @@ module hx_tb;
   reg  [31:0]            cfg_data = 32'd0;
   reg                    kv_valid = 1'b0;
   reg  [`HX_KW-1:0]      kv_k = {`HX_KW{1'b0}};
-  reg  [8*`HX_D-1:0]     kv_v = {8*`HX_D{1'b0}};
+  reg  [`HX_VW-1:0]      kv_v = {`HX_VW{1'b0}};
   reg                    q_valid = 1'b0;
   reg  [`HX_KW-1:0]      q_data = {`HX_KW{1'b0}};
   reg                    o_ready = 1'b0;
@@ -53,7 +53,7 @@ module hx_tb;
 
   reg [47:0]           cfg_mem [0:`HX_MAXCFG-1];
   reg [`HX_KW-1:0]     key_mem [0:`HX_L-1];
-  reg [8*`HX_D-1:0]    val_mem [0:`HX_L-1];
+  reg [`HX_VW-1:0]     val_mem [0:`HX_L-1];
   reg [`HX_KW-1:0]     qry_mem [0:`HX_MAXQ-1];
 
   integer ncfg, nk, nq, qgap, ostall, seed, four_state, nzero;

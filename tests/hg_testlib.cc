@@ -23,6 +23,17 @@
 namespace hgt
 {
 
+// c with its derived fields computed again after a change (aborts on a bad one).
+static hg_cfg refinish(hg_cfg c)
+{
+    char err[256];
+    if (hg_cfg_finish(&c, err, sizeof err) != 0) {
+        fprintf(stderr, "bad test configuration: %s\n", err);
+        abort();
+    }
+    return c;
+}
+
 hg_cfg make_cfg(hg_core_kind k, int d, int p, int n, int l, int wb, int fb, int of)
 {
     hg_cfg c;
@@ -34,32 +45,27 @@ hg_cfg make_cfg(hg_core_kind k, int d, int p, int n, int l, int wb, int fb, int 
     c.wb = wb;
     c.fb = fb;
     c.of = of;
-    char err[256];
-    int rc = hg_cfg_finish(&c, err, sizeof err);
-    if (rc != 0) {
-        fprintf(stderr, "bad test configuration: %s\n", err);
-        abort();
-    }
-    return c;
+    return refinish(c);
 }
 
 hg_cfg with_selector(hg_cfg c, hg_sel_kind sel)
 {
     if (!hg_cfg_topn(&c)) return c;
     c.sel = sel;
-    char err[256];
-    if (hg_cfg_finish(&c, err, sizeof err) != 0) {
-        fprintf(stderr, "bad test configuration: %s\n", err);
-        abort();
-    }
-    return c;
+    return refinish(c);
+}
+
+hg_cfg with_vbits(hg_cfg c, int vb)
+{
+    c.vb = vb;
+    return refinish(c);
 }
 
 std::string cfg_name(const hg_cfg &c)
 {
     char b[192];
-    snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d%s%s", hg_core_name(c.core), c.d, c.p, c.n,
-             c.l, c.wb, c.fb, c.of, c.sel != HG_SEL_MERGE ? " sel=" : "",
+    snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d vb=%d%s%s", hg_core_name(c.core), c.d,
+             c.p, c.n, c.l, c.wb, c.fb, c.of, c.vb, c.sel != HG_SEL_MERGE ? " sel=" : "",
              c.sel != HG_SEL_MERGE ? hg_sel_name(c.sel) : "");
     return b;
 }
@@ -69,6 +75,7 @@ std::string cfg_id(const hg_cfg &c)
     std::ostringstream os;
     os << hg_core_short(c.core) << "_d" << c.d << "_p" << c.p << "_n" << c.n << "_l" << c.l;
     if (c.sel != HG_SEL_MERGE) os << "_" << hg_sel_name(c.sel);
+    if (c.vb != 8) os << "_v" << c.vb;
     return os.str();
 }
 
@@ -77,15 +84,15 @@ std::vector<hg_cfg> edge_configs()
     std::vector<hg_cfg> v;
     for (int k = 0; k < 3; k++) {
         hg_core_kind ck = (hg_core_kind)k;
-        v.push_back(make_cfg(ck, 8, 1, 1, 8));              // smallest d, P = 1, N = 1
-        v.push_back(make_cfg(ck, 256, 2, 4, 12));           // largest d
-        v.push_back(make_cfg(ck, 16, 4, 20, 20));           // N = L
-        v.push_back(make_cfg(ck, 32, 1, 3, 12));            // P = 1
-        v.push_back(make_cfg(ck, 16, 8, 8, 8));             // P = L: one row per query
-        v.push_back(make_cfg(ck, 24, 3, 5, 31));            // odd sizes, L not a multiple of P
-        v.push_back(make_cfg(ck, 16, 4, 1, 16));            // N = 1 with several lanes
-        v.push_back(make_cfg(ck, 16, 4, 6, 40, 8, 2, 0));   // narrowest widths
-        v.push_back(make_cfg(ck, 16, 4, 6, 40, 20, 8, 12)); // widest widths
+        v.push_back(make_cfg(ck, 8, 1, 1, 8));                           // smallest d, P = 1, N = 1
+        v.push_back(make_cfg(ck, 256, 2, 4, 12));                        // largest d
+        v.push_back(make_cfg(ck, 16, 4, 20, 20));                        // N = L
+        v.push_back(make_cfg(ck, 32, 1, 3, 12));                         // P = 1
+        v.push_back(with_vbits(make_cfg(ck, 16, 8, 8, 8), 4));           // P = L: one row per query; int4 V
+        v.push_back(with_vbits(make_cfg(ck, 24, 3, 5, 31), 5));          // odd sizes, L not a multiple of P
+        v.push_back(make_cfg(ck, 16, 4, 1, 16));                         // N = 1 with several lanes
+        v.push_back(with_vbits(make_cfg(ck, 16, 4, 6, 40, 8, 2, 0), 2)); // narrowest widths
+        v.push_back(make_cfg(ck, 16, 4, 6, 40, 20, 8, 12));              // widest widths
     }
     for (size_t i = 0; i < v.size(); i++) /* 9 cases a core: HAD even, int8-topn odd bitonic */
         v[i] = with_selector(v[i], (i + (v[i].core == HG_CORE_I8TOPN)) % 2 ? HG_SEL_BITONIC : HG_SEL_MERGE);
@@ -104,6 +111,7 @@ std::vector<hg_cfg> random_configs(int count, uint32_t seed)
         int l = pick(p, 160);
         int n = pick(1, std::min(l, 48));
         hg_cfg c = make_cfg(ck, d, p, n, l, pick(8, 20), pick(2, 8), pick(0, 12));
+        c = with_vbits(c, i % 2 ? 8 : pick(2, 8)); /* half of them narrower V */
         v.push_back(with_selector(c, (i / 3) % 2 ? HG_SEL_BITONIC : HG_SEL_MERGE));
     }
     return v;
@@ -190,7 +198,7 @@ Data make_data(const hg_cfg &c, Mode m, int nq, uint32_t seed)
     case M_SATURATE:
         for (auto &b : dt.k) b = c.core == HG_CORE_HAD ? 0xff : 0x80;
         for (auto &b : dt.q) b = c.core == HG_CORE_HAD ? 0xff : 0x80;
-        for (auto &b : dt.v) b = (int8_t)-128;
+        for (auto &b : dt.v) b = (int8_t) - (1 << (c.vb - 1)); /* the most negative value */
         sq = sk = 2.0; // huge scale: exp saturates to 0 for all but the maximum
         alpha = 4.0;
         break;
@@ -207,7 +215,7 @@ Data make_data(const hg_cfg &c, Mode m, int nq, uint32_t seed)
         alpha = 1.0 / std::sqrt((double)c.d);
         float vmax = 0.0f;
         for (float e : vf) vmax = std::max(vmax, std::fabs(e));
-        hm_quant_i8(nk * c.d, vf.data(), vmax / 127.0f, dt.v.data());
+        hm_quant(nk * c.d, vf.data(), vmax / (float)hm_v_qmax(&c), hm_v_qmax(&c), dt.v.data());
         for (int j = 0; j < nk; j++) {
             if (c.core == HG_CORE_HAD)
                 hm_sign_pack(c.d, &kf[(size_t)j * (size_t)c.d], &dt.k[(size_t)j * (size_t)kb]);

@@ -326,14 +326,15 @@ TEST(Blocks, WlutLooksUpTheWrittenTable)
     }
 }
 
-// ---- hg_av_dim: acc = (first ? 0 : acc) + sum_r w[r] v[r], ACCW bits two's complement
+// ---- hg_av_dim: acc = (first ? 0 : acc) + sum_r w[r] v[r], v VB-bit signed, ACCW bits two's
+// complement
 
 TEST(Blocks, AvDimAccumulatesWeightedValues)
 {
     std::mt19937 rng(4);
     struct {
-        int R, WW, ACCW;
-    } cfgs[] = {{1, 16, 23}, {1, 16, 28}, {3, 9, 20}, {4, 21, 34}};
+        int R, WW, VB, ACCW;
+    } cfgs[] = {{1, 16, 8, 23}, {1, 16, 8, 28}, {3, 9, 8, 20}, {4, 21, 8, 34}, {3, 9, 4, 16}, {2, 21, 2, 22}};
     for (auto cf : cfgs) {
         uint64_t mask = (1ull << cf.ACCW) - 1, acc = 0;
         bool known = false;
@@ -346,15 +347,16 @@ TEST(Blocks, AvDimAccumulatesWeightedValues)
             std::vector<int> v(cf.R);
             for (int r = 0; r < cf.R; r++) {
                 w[r] = rng() % ((1ull << (cf.WW - 1)) + 1); // the block's domain: 0..2^(WW-1)
-                v[r] = (int)(rng() % 256) - 128;
-                if (c < 2) w[r] = 1ull << (cf.WW - 1), v[r] = c ? 127 : -128; // the largest products
+                int vmax = 1 << (cf.VB - 1);
+                v[r] = (int)(rng() % (2 * (unsigned)vmax)) - vmax;
+                if (c < 2) w[r] = 1ull << (cf.WW - 1), v[r] = c ? vmax - 1 : -vmax; // the largest products
             }
             Bits b;
             b.field(en, 1);
             b.field(valid, 1);
             b.field(first, 1);
             for (int r = cf.R - 1; r >= 0; r--) b.field(w[r], cf.WW);
-            for (int r = cf.R - 1; r >= 0; r--) b.field((uint8_t)v[r], 8);
+            for (int r = cf.R - 1; r >= 0; r--) b.field((uint64_t)v[r] & ((1ull << cf.VB) - 1), cf.VB);
             vec.push_back(b.hex());
             if (en && valid && (first || known)) {
                 int64_t sum = 0;
@@ -366,10 +368,12 @@ TEST(Blocks, AvDimAccumulatesWeightedValues)
             known_at.push_back(known);
         }
         std::ostringstream ps;
-        ps << "hg_av_dim R=" << cf.R << " WW=" << cf.WW << " ACCW=" << cf.ACCW;
-        std::vector<std::string> got = run_bench(
-            "hg_av_dim",
-            P("hg_av_dim", "R", cf.R) + P("hg_av_dim", "WW", cf.WW) + P("hg_av_dim", "ACCW", cf.ACCW), vec);
+        ps << "hg_av_dim R=" << cf.R << " WW=" << cf.WW << " VB=" << cf.VB << " ACCW=" << cf.ACCW;
+        std::vector<std::string> got =
+            run_bench("hg_av_dim",
+                      P("hg_av_dim", "R", cf.R) + P("hg_av_dim", "WW", cf.WW) + P("hg_av_dim", "VB", cf.VB) +
+                          P("hg_av_dim", "ACCW", cf.ACCW),
+                      vec);
         for (size_t c = 0; c < got.size(); c++) {
             if (!known_at[c]) continue;
             EXPECT_EQ(to_u64(from_hex(got[c], cf.ACCW), 0, cf.ACCW), want[c])

@@ -113,6 +113,49 @@ TEST(Golden, TiesKeepTheLowerIndexFirst)
     delete det;
 }
 
+// V of vb bits (docs/spec.md 2): the core reads the low vb bits of each host byte as a vb-bit
+// two's complement, packed vb bits an element; the host quantizer saturates at 2^(vb-1) - 1;
+// the output is a convex combination of such values (OW = vb + of bits).
+TEST(Golden, NarrowValuesAreTheLowBitsSignExtended)
+{
+    hg_cfg c = hgt::with_vbits(hgt::make_cfg(HG_CORE_HAD, 8, 2, 3, 8), 4);
+    EXPECT_EQ(hm_v_qmax(&c), 7);
+    EXPECT_EQ(hm_v_value(&c, 7), 7);
+    EXPECT_EQ(hm_v_value(&c, -8), -8);
+    EXPECT_EQ(hm_v_value(&c, 8), -8);   // 0x08: low bits 1000
+    EXPECT_EQ(hm_v_value(&c, -1), -1);  // 0xff: low bits 1111
+    EXPECT_EQ(hm_v_value(&c, 0x17), 7); // the high bits are not read
+    EXPECT_EQ(hm_v_value(&c, -128), 0); // 0x80: low bits 0000
+    hg_cfg c2 = hgt::with_vbits(c, 2), c8 = hgt::with_vbits(c, 8);
+    EXPECT_EQ(hm_v_value(&c2, 2), -2);
+    EXPECT_EQ(hm_v_value(&c2, 1), 1);
+    EXPECT_EQ(hm_v_value(&c8, -128), -128);
+    EXPECT_EQ(hm_v_qmax(&c2), 1);
+    EXPECT_EQ(hm_v_qmax(&c8), 127);
+    // packing: element i at bits [4i+3 : 4i]
+    const int8_t v[8] = {1, -1, 7, -8, 0x35, 0, 2, -2};
+    uint8_t p[4];
+    hm_v_pack(&c, v, p);
+    EXPECT_EQ(p[0], 0xf1);
+    EXPECT_EQ(p[1], 0x87);
+    EXPECT_EQ(p[2], 0x05);
+    EXPECT_EQ(p[3], 0xe2);
+    // the quantizer rounds half away from zero and saturates symmetrically
+    const float x[6] = {0.25f, -0.25f, 3.0f, -3.0f, 0.74f, -100.0f};
+    int8_t q[6];
+    hm_quant(6, x, 0.5f, 7, q);
+    EXPECT_EQ(std::vector<int>(q, q + 6), (std::vector<int>{1, -1, 6, -6, 1, -7}));
+    // one key of weight 1: out = v * 2^of, in vb + of bits
+    hm_run run{};
+    run.n_keys = 1;
+    hm_had_etab(&c, 0.1, run.etab);
+    uint8_t qk = 0x5a;
+    int32_t out[8];
+    hm_attend(&c, &run, &qk, &qk, v, out, nullptr);
+    for (int i = 0; i < 8; i++) EXPECT_EQ(out[i], hm_v_value(&c, v[i]) * (1 << c.of)) << i;
+    EXPECT_EQ(c.ow, 4 + c.of);
+}
+
 TEST(Golden, HadEtabAndExpTableFollowTheSpec)
 {
     hg_cfg c = hgt::make_cfg(HG_CORE_HAD, 64, 16, 32, 1024);

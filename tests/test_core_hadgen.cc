@@ -65,6 +65,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"--exp-frac-bits 9", "--exp-frac-bits 9: must be in 2..8"},
         BadCase{"--out-frac 13", "--out-frac 13: must be in 0..12"},
         BadCase{"--out-frac -1", "--out-frac -1: must be in 0..12"},
+        BadCase{"--v-bits 1", "--v-bits 1: must be in 2..8"},
+        BadCase{"--v-bits 9", "--v-bits 9: must be in 2..8"},
+        BadCase{"--v-bits 4b", "--v-bits '4b': not an integer"},
         BadCase{"--selector heap", "--selector 'heap': must be merge or bitonic"},
         BadCase{"--selector Bitonic", "--selector 'Bitonic': must be merge or bitonic"},
         BadCase{"--prefix 9x", "--prefix '9x': must be 1..24 characters of [a-z0-9_]"},
@@ -88,8 +91,8 @@ TEST(Hadgen, HelpListsEveryOption)
     Result r = hgt::run_cmd(hadgen() + " --help");
     EXPECT_EQ(r.status, 0);
     for (const char *o : {"--core", "--d", "--lanes", "--top-n", "--max-keys", "--weight-bits",
-                          "--exp-frac-bits", "--out-frac", "--selector", "--prefix", "--out", "--force",
-                          "--dry-run", "--list-cores", "--help", "--version"})
+                          "--exp-frac-bits", "--out-frac", "--v-bits", "--selector", "--prefix", "--out",
+                          "--force", "--dry-run", "--list-cores", "--help", "--version"})
         EXPECT_NE(r.out.find(o), std::string::npos) << o;
 }
 
@@ -436,6 +439,51 @@ TEST(HadgenConfig, SelectorPicksTheSelectBlock)
     EXPECT_NE(o.find("\"selector\":\t\"merge\""), std::string::npos) << o;
     EXPECT_NE(o.find("\"module\":\t\"hg_topn\""), std::string::npos) << o;
     EXPECT_NE(o.find("u_core.g_merge.u_topn"), std::string::npos) << o;
+}
+
+// --v-bits B: V ports, memories and AV widths of B bits a value; the manifest records it and a
+// manifest from before the option reads as 8 bits.
+TEST(HadgenConfig, ValueBitsNarrowTheValuePathOnly)
+{
+    std::string t = hgt::temp_dir("hgvbits");
+    const std::string args = " --core baseline --d 16 --lanes 4 --top-n 6 --max-keys 40 --weight-bits 10";
+    Result r = hgt::run_cmd(hadgen() + args + " --v-bits 4 --dry-run");
+    ASSERT_EQ(r.status, 0) << r.out;
+    // ACCW = wb + vb + clog2(L) = 10 + 4 + 6, RQ = WSW + of + vb = 17 + 8 + 4, OW = vb + of
+    EXPECT_NE(r.out.find("\"v_bits\": 4"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"acc_width\": 20"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"recip_q\": 29"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"out_width\": 12"), std::string::npos) << r.out;
+    r = hgt::run_cmd(hadgen() + args + " --v-bits 4 --out " + t + "/v4");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string m = read_file(t + "/v4/manifest.json"), core = read_file(t + "/v4/base_core.v");
+    EXPECT_NE(m.find("\"v_bits\":\t4"), std::string::npos) << m;
+    EXPECT_NE(m.find("\"value_bits\":\t64"), std::string::npos) << m; // 16 values of 4 bits
+    EXPECT_NE(m.find("\"key_bits\":\t128"), std::string::npos) << m;  // keys stay int8
+    EXPECT_NE(core.find("input wire  [63:0]         kv_v_i"), std::string::npos) << core;
+    EXPECT_NE(core.find(".VB(4)"), std::string::npos) << core;
+    size_t vmem = m.find("\"name\":\t\"base_vmem\"");
+    ASSERT_NE(vmem, std::string::npos) << m;
+    EXPECT_EQ(m.find("\"W\":\t", vmem), m.find("\"W\":\t64", vmem)) << m; // a V row of 64 bits
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/v4/manifest.json --out " + t + "/again");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string again = read_file(t + "/again/base_core.v"); // the same but for the command line
+    EXPECT_EQ(again.substr(again.find("// Parameters")), core.substr(core.find("// Parameters")));
+    // a manifest from before --v-bits (no v_bits, no value_bits) is an 8-bit core
+    r = hgt::run_cmd(hadgen() + args + " --out " + t + "/v8");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string m8 = read_file(t + "/v8/manifest.json");
+    std::string old = replace_all(replace_all(m8, "\"v_bits\":\t8,", ""), "\"value_bits\":\t128,", "");
+    ASSERT_NE(old, m8);
+    hgt::write_file(t + "/old.json", old);
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/old.json --out " + t + "/o");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(read_file(t + "/o/manifest.json").find("\"v_bits\":\t8") != std::string::npos, true);
+    EXPECT_NE(read_file(t + "/o/base_core.v").find("input wire  [127:0]        kv_v_i"), std::string::npos);
+    hgt::write_file(t + "/bad.json", replace_all(m, "\"v_bits\":\t4", "\"v_bits\":\t12"));
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/bad.json --out " + t + "/b");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_NE(r.out.find("--v-bits 12: must be in 2..8"), std::string::npos) << r.out;
 }
 
 // Manifests that are not hadgen's, or that it would not write, are refused, naming the field.

@@ -1157,3 +1157,112 @@ TEST(Sweep, FidelityAndSummaryNumbersMustBeWhole)
 }
 
 } // namespace
+
+// The value-precision section (hgreport --vbits, --vbits-fidelity): each narrow run beside the
+// point's 8-bit run of the same core (V memory, AV unit, logic, total, power, energy per query
+// and their ratios), HAD over the baseline at both widths, and the golden backends' fidelity
+// at each width; runs and files that do not fit are refused naming what is wrong.
+TEST(Report, ValueBitsBesideThe8BitRuns)
+{
+    std::string d = hgt::temp_dir("report-vbits");
+    auto mk = [&](const char *dir, const char *core, double area, double power, double e, int vb, double vmem,
+                  int cycles, int queries) {
+        std::string mem = ", \"memories\": [{\"name\": \"x_kmem\", \"instances\": 1, \"area_um2\": 5}, "
+                          "{\"name\": \"x_vmem\", \"instances\": 2, \"area_um2\": " +
+                          std::to_string(vmem / 2) + "}]";
+        write_summary(d + "/" + dir, core, area, power, e, 32, 16, 128, 8, "", mem);
+        add_fields(d + "/" + dir, "\"activity\": {",
+                   "\"cycles\": " + std::to_string(cycles) + ", \"queries\": " + std::to_string(queries) +
+                       ", ");
+        if (vb) add_fields(d + "/" + dir, "\"params\": {", "\"v_bits\": " + std::to_string(vb) + ", ");
+    };
+    mk("had", "had", 2e6, 100e3, 20, 0, 400e3, 100, 10);
+    mk("base", "baseline", 10e6, 400e3, 80, 8, 4e6, 100, 10);
+    mk("had-4", "had", 1.5e6, 80e3, 16, 4, 200e3, 98, 10); // a shorter reciprocal: fewer cycles
+    mk("base-4", "baseline", 8e6, 300e3, 60, 4, 2e6, 100, 10);
+    mk("had-q", "had", 1.5e6, 80e3, 16, 4, 200e3, 100, 9);
+    auto vbits = [](const std::string &json, int vb) {
+        std::string s = json, key = "\"core\": {";
+        s.insert(s.find(key) + key.size(), "\"v_bits\": " + std::to_string(vb) + ", ");
+        return s;
+    };
+    write_file(d + "/dist8.json", run_json(true, 16, 128, 220, {"golden-had:0.9785:0.877:0.0195"}));
+    write_file(d + "/orig8.json", run_json(false, 16, 128, 220,
+                                           {"golden-had:0.81:0.736:0.05", "golden-baseline:0.999:0.99:0.001",
+                                            "golden-int8-topn:0.99:0.95:0.005"}));
+    write_file(d + "/dist4.json", vbits(run_json(true, 16, 128, 220, {"golden-had:0.968:0.841:0.0229"}), 4));
+    write_file(d + "/orig4.json",
+               vbits(run_json(false, 16, 128, 220, {"golden-baseline:0.995:0.98:0.004"}), 4));
+    write_file(d + "/v9.json", vbits(run_json(false, 16, 128, 220, {"golden-baseline:0.995:0.98:0.004"}), 9));
+    std::string ch = vbits(run_json(true, 16, 128, 220, {"golden-had:0.976:0.868:0.0201"}), 4),
+                key = "\"core\": {";
+    ch.insert(ch.find(key) + key.size(), "\"v_scale\": \"channel\", ");
+    write_file(d + "/dist4c.json", ch);
+    std::string bad_scale = ch;
+    bad_scale.replace(bad_scale.find("\"channel\""), 9, "\"block\"");
+    write_file(d + "/badscale.json", bad_scale);
+    std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
+                      "/base' --out " + d + "/r ";
+    std::string fid = "--vbits-fidelity " + d + "/dist8.json --vbits-fidelity " + d +
+                      "/orig8.json --vbits-fidelity " + d + "/dist4.json --vbits-fidelity " + d +
+                      "/orig4.json --vbits-fidelity " + d + "/dist4c.json ";
+    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + cmd + "--vbits 'p=" + d + "/had-4," + d +
+                                    "/base-4' " + fid + "2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string md = read_file(d + "/r/report.md");
+    for (const char *line : {
+             "\n## Value precision (hadgen --v-bits)\n",
+             "| p | had | 8 | 0.4000 | 1.0000 | 2.000 | 3.000 | 100.00 | 20.000 |",
+             "| p | had | 4 | 0.2000 | 0.7500 | 1.500 | 2.500 | 80.00 | 16.000 |",
+             "| p | had | **4 / 8** | **0.500** | **0.750** | **0.750** | **0.833** | **0.800** | **0.800** "
+             "|",
+             "| p | baseline | **4 / 8** | **0.500** | **0.800** | **0.800** | **0.818** | **0.750** | "
+             "**0.750** |",
+             "| p | 8 | 0.273 | 0.250 |\n| p | 4 | 0.278 | 0.267 |",
+             "| backend | V 8 bits | V 4 bits | V 4 bits, per channel |",
+             "| HAD distilled | 0.9785 / 0.0195 / 0.877 | 0.9680 / 0.0229 / 0.841 | 0.9760 / 0.0201 / 0.868 "
+             "|",
+             "| HAD post-training | 0.8100 / 0.0500 / 0.736 | - | - |",
+             "| baseline | 0.9990 / 0.0010 / 0.990 | 0.9950 / 0.0040 / 0.980 | - |",
+         })
+        EXPECT_NE(md.find(line), std::string::npos) << line << "\n" << md;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *vbj = cJSON_GetObjectItem(j, "value_bits");
+    const cJSON *h = cJSON_GetArrayItem(cJSON_GetObjectItem(vbj, "hardware"), 0);
+    ASSERT_TRUE(h) << md;
+    EXPECT_EQ(cJSON_GetObjectItem(h, "v_bits")->valueint, 4);
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(h, "ratio"), "vmem_area")->valuedouble, 0.5, 1e-12);
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(h, "narrow"), "energy_per_query_nj")->valuedouble, 16,
+                1e-12);
+    const cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItem(vbj, "fidelity"), 0);
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(f, "by_v_bits"), "4"), "nn_agree")
+                    ->valuedouble,
+                0.841, 1e-12);
+    cJSON_Delete(j);
+    // without the options, no section
+    ASSERT_EQ(hgt::run_cmd(cmd + " 2>&1").status, 0);
+    EXPECT_EQ(read_file(d + "/r/report.md").find("Value precision"), std::string::npos);
+
+    struct Case {
+        std::string args, what;
+    } bad[] = {
+        {"--vbits 'p=" + d + "/had'", "params.v_bits must be a whole number in 2..7"},
+        {"--vbits 'p=" + d + "/base'", "params.v_bits must be a whole number in 2..7"},
+        {"--vbits 'p=" + d + "/had-q'", "activity.queries is 9, the point's had run has 10"},
+        {"--vbits 'q=" + d + "/had-4'", "no --point of that name"},
+        {"--vbits 'p='", "must be NAME=RUN_DIR"},
+        {"--vbits-fidelity " + d + "/dist4.json --vbits-fidelity " + d + "/dist4.json",
+         "a second run at 4 value bits, a scale per head, on the distilled model"},
+        {"--vbits-fidelity " + d + "/v9.json", "core.v_bits is not a whole number in 2..8"},
+        {"--vbits-fidelity " + d + "/badscale.json", "core.v_scale is not \"head\" or \"channel\""},
+        {"--fidelity " + d + "/dist4c.json", "with a scale per channel"},
+        {"--fidelity " + d + "/dist4.json", "core.v_bits is 4; the fidelity tables are of 8-bit values"},
+    };
+    for (const Case &c : bad) {
+        hgt::CmdResult b = hgt::run_cmd(cmd + c.args + " 2>&1");
+        EXPECT_EQ(b.status, 2) << c.args << "\n" << b.out;
+        EXPECT_NE(b.out.find(c.what), std::string::npos) << c.args << "\n" << b.out;
+    }
+    hgt::remove_tree(d);
+}

@@ -174,6 +174,8 @@ hr_calib *fake_calib(int nl, int nh, int d, uint32_t seed)
         c->head[i] = {
             u(rng), u(rng), (double)(float)u(rng), (double)(float)u(rng), (double)(float)u(rng), u(rng),
             u(rng), u(rng)};
+    c->s_v_ch = (double *)calloc((size_t)nl * nh * d, sizeof *c->s_v_ch);
+    for (int i = 0; i < nl * nh * d; i++) c->s_v_ch[i] = (double)(float)u(rng);
     return c;
 }
 
@@ -207,7 +209,10 @@ TEST(RunCalib, FileRoundTripsExactly)
         EXPECT_EQ(a.s_v, b.s_v) << i;
         EXPECT_EQ(a.max_v, b.max_v) << i;
     }
-    // staleness: shape, model, sentence set, percentile
+    ASSERT_TRUE(r->s_v_ch);
+    for (int i = 0; i < 15 * 16; i++) EXPECT_EQ(r->s_v_ch[i], c->s_v_ch[i]) << i;
+    EXPECT_EQ(hr_calib_v_channels(r, 2, 4), r->s_v_ch + (2 * 5 + 4) * 16);
+    // staleness: shape, model, sentence set, percentile, no per-channel value scales
     bcfg_config mc{};
     mc.n_layers = 3;
     mc.n_heads = 5;
@@ -220,6 +225,17 @@ TEST(RunCalib, FileRoundTripsExactly)
     EXPECT_EQ(hr_calib_stale(r, &mc, c->model_hash, c->set_hash, 100, why, sizeof why), 1);
     mc.head_dim = 32;
     EXPECT_EQ(hr_calib_stale(r, &mc, c->model_hash, c->set_hash, 99.99, why, sizeof why), 1);
+    mc.head_dim = 16;
+    free(c->s_v_ch); // a file from before --v-scale: read, but stale
+    c->s_v_ch = nullptr;
+    ASSERT_EQ(hr_calib_save(c, path.c_str(), err, sizeof err), 0) << err;
+    hr_calib_free(r);
+    r = hr_calib_load(path.c_str(), err, sizeof err);
+    ASSERT_NE(r, nullptr) << err;
+    EXPECT_EQ(r->s_v_ch, nullptr);
+    EXPECT_EQ(hr_calib_v_channels(r, 0, 0), nullptr);
+    EXPECT_EQ(hr_calib_stale(r, &mc, c->model_hash, c->set_hash, 99.99, why, sizeof why), 1);
+    EXPECT_NE(std::string(why).find("without per-channel value scales"), std::string::npos) << why;
     hr_calib_free(c);
     hr_calib_free(r);
 }
@@ -244,6 +260,9 @@ TEST(RunCalib, MalformedFilesNameTheProblem)
         {"\"percentile\":\t99.99", "\"percentile\":\t50", "'percentile' = 50"},
         {"\"heads\"", "\"heads\" x", "not valid JSON"},
         {"\"head\":\t1", "\"head\":\t0", "layer 0 head 0 appears twice"},
+        {"\"s_v_ch\":\t[", "\"s_v_ch\":\t[1, ", "'s_v_ch' must be an array of head_dim = 8 scales"},
+        {"\"s_v_ch\":\t[", "\"s_v_ch\":\t[-", "'s_v_ch'[0] must be a number in 1e-30"},
+        {"\"s_v_ch\":\t[", "\"s_w_ch\":\t[", "'s_v_ch' in 3 of the 4 heads"},
     };
     for (const Case &cs : cases) {
         std::string t = good;
@@ -799,4 +818,82 @@ TEST(RunCli, DumpedStreamsReplayOnHgsimAndJsonIsDeterministic)
         EXPECT_TRUE(gold == rtl) << hd << ": hgsim outputs differ from the dumped golden outputs";
     }
     cJSON_Delete(idx);
+}
+
+// --v-bits B: V quantized to B bits at the calibration's percentile (s_V' = s_V * 127 /
+// (2^(B-1) - 1)), recorded in the JSON and in a dumped head (its values within +-(2^(B-1) - 1),
+// its core options and s_v); narrower V moves the embeddings.
+TEST(RunCli, NarrowValuesQuantizeAtTheCalibrationsPercentile)
+{
+    hgt::TempDir td("run_vbits");
+    std::string dir = td.path();
+    ASSERT_FALSE(dir.empty());
+    std::string cset = small_calib_set(dir, 6);
+    std::string common = hadrun() + " --quiet --limit 4 --calib " + dir + "/calib.json --calib-sentences " +
+                         cset + " --backend golden-had,golden-baseline";
+    double cos[2][2];
+    double s_v[2];
+    const int vbs[2] = {8, 4};
+    for (int k = 0; k < 2; k++) {
+        std::string out = dir + "/v" + std::to_string(vbs[k]);
+        hgt::CmdResult r = hgt::run_in_src(common + " --v-bits " + std::to_string(vbs[k]) + " --json " + out +
+                                           ".json --dump-streams " + out + " --dump-heads 1:2");
+        ASSERT_EQ(r.status, 0) << r.out;
+        cJSON *j = cJSON_Parse(read_file(out + ".json").c_str());
+        ASSERT_TRUE(j);
+        EXPECT_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "core"), "v_bits")->valueint, vbs[k]);
+        for (int b = 0; b < 2; b++)
+            cos[k][b] =
+                cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "backends"), b), "cos_mean")
+                    ->valuedouble;
+        cJSON_Delete(j);
+        std::string hd = out + "/baseline/l1h2/s001";
+        cJSON *h = cJSON_Parse(read_file(hd + "/head.json").c_str());
+        ASSERT_TRUE(h) << hd;
+        std::string opts = cJSON_GetObjectItem(h, "core_options")->valuestring;
+        EXPECT_NE(opts.find("--v-bits " + std::to_string(vbs[k])), std::string::npos) << opts;
+        s_v[k] = cJSON_GetObjectItem(h, "s_v")->valuedouble;
+        int nk = cJSON_GetObjectItem(h, "n_keys")->valueint;
+        cJSON_Delete(h);
+        std::string v = read_file(hd + "/values.bin");
+        ASSERT_EQ(v.size(), (size_t)nk * 32);
+        int qmax = (1 << (vbs[k] - 1)) - 1, top = 0;
+        for (char c : v) {
+            EXPECT_LE(std::abs((int)(int8_t)c), qmax);
+            top = std::max(top, std::abs((int)(int8_t)c));
+        }
+        EXPECT_GE(top, qmax / 2) << "values use the range";
+    }
+    EXPECT_NEAR(s_v[1], s_v[0] * 127.0 / 7.0, s_v[1] * 1e-6);
+    // the baseline (int8 everywhere else) loses fidelity; post-training HAD's error is dominated by
+    // its scores, so 4 sentences may go either way, but its embeddings move
+    EXPECT_LT(cos[1][1], cos[0][1]);
+    EXPECT_GT(cos[1][1], 0.9);
+    EXPECT_NE(cos[1][0], cos[0][0]);
+    // --v-scale channel: a scale per channel of V from the calibration (at percentile 100 the
+    // head's scale is its largest channel's); head.json holds them; the embeddings move
+    std::string out = dir + "/v4c";
+    hgt::CmdResult r = hgt::run_in_src(common + " --v-bits 4 --v-scale channel --json " + out +
+                                       ".json --dump-streams " + out + " --dump-heads 1:2");
+    ASSERT_EQ(r.status, 0) << r.out;
+    cJSON *j = cJSON_Parse(read_file(out + ".json").c_str());
+    ASSERT_TRUE(j);
+    EXPECT_STREQ(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "core"), "v_scale")->valuestring, "channel");
+    EXPECT_NE(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "backends"), 1), "cos_mean")
+                  ->valuedouble,
+              cos[1][1]);
+    cJSON_Delete(j);
+    cJSON *h = cJSON_Parse(read_file(out + "/baseline/l1h2/s001/head.json").c_str());
+    ASSERT_TRUE(h);
+    EXPECT_STREQ(cJSON_GetObjectItem(h, "v_scale")->valuestring, "channel");
+    const cJSON *ch = cJSON_GetObjectItem(h, "s_v_ch"), *x;
+    ASSERT_EQ(cJSON_GetArraySize(ch), 32);
+    double top = 0, low = 1e30;
+    cJSON_ArrayForEach(x, ch) top = std::max(top, x->valuedouble), low = std::min(low, x->valuedouble);
+    EXPECT_EQ(top, s_v[1]);
+    EXPECT_LT(low, top / 2) << "channels differ in range";
+    cJSON_Delete(h);
+    r = hgt::run_in_src(common + " --v-scale block");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.out.find("--v-scale 'block': must be head or channel"), std::string::npos) << r.out;
 }

@@ -589,6 +589,20 @@ TEST(SynthReliability, NumbersAreParsedStrictly)
     ASSERT_EQ(hgt::run_cmd(vec + "--seed 1").status, 0);
     EXPECT_NE(hgt::read_file(t.tog + "/keys.bin"), k0);
     EXPECT_EQ(k0.size(), 8u);
+    // a core of 2-bit values gets values in -1..1, and its captures are simulated at 2 bits
+    hgt::write_file(t.rtl + "/manifest.json",
+                    replaced(manifest(), "\"max_keys\":8", "\"max_keys\":8,\"v_bits\":2"));
+    ASSERT_EQ(hgt::run_cmd(vec + "--seed 3").status, 0);
+    std::string v2 = hgt::read_file(t.tog + "/values.bin");
+    EXPECT_EQ(v2.size(), 64u);
+    int nonzero = 0;
+    for (char c : v2) {
+        EXPECT_LE(std::abs((int)(int8_t)c), 1);
+        nonzero += c != 0;
+    }
+    EXPECT_GT(nonzero, 8);
+    EXPECT_TRUE(has(hgt::run_cmd(hgsynth() + " plan --rtl " + q(t.rtl)).out, " --v-bits 2"));
+    hgt::write_file(t.rtl + "/manifest.json", manifest());
     hgt::CmdResult s = hgt::run_cmd(hgsynth() + " instances --rtl " + q(t.rtl) + " --netlists " + q(t.nl) +
                                     " --captures " + q(t.cap) + " --sample 5x --out " + q(t.dir + "/i.txt"));
     EXPECT_EQ(s.status, 2) << s.out;

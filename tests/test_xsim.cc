@@ -23,7 +23,7 @@ std::string core_args(const hg_cfg &c)
     std::ostringstream os;
     os << " --core " << hg_core_name(c.core) << " --d " << c.d << " --lanes " << c.p << " --top-n " << c.n
        << " --max-keys " << c.l << " --weight-bits " << c.wb << " --exp-frac-bits " << c.fb << " --out-frac "
-       << c.of << " --selector " << hg_sel_name(c.sel);
+       << c.of << " --v-bits " << c.vb << " --selector " << hg_sel_name(c.sel);
     return os.str();
 }
 
@@ -68,10 +68,12 @@ std::string name_of(const testing::TestParamInfo<hg_cfg> &info)
 INSTANTIATE_TEST_SUITE_P(Xsim, XsimAgrees,
                          testing::Values(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31), // L % P != 0
                                          hgt::with_selector(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31),
-                                                            HG_SEL_BITONIC),           // the other selector
-                                         hgt::make_cfg(HG_CORE_BASELINE, 8, 1, 1, 8),  // smallest
-                                         hgt::make_cfg(HG_CORE_BASELINE, 16, 8, 8, 8), // P = L
-                                         hgt::make_cfg(HG_CORE_I8TOPN, 16, 4, 6, 40, 8, 2, 0)),
+                                                            HG_SEL_BITONIC),          // the other selector
+                                         hgt::make_cfg(HG_CORE_BASELINE, 8, 1, 1, 8), // smallest
+                                         hgt::with_vbits(hgt::make_cfg(HG_CORE_BASELINE, 16, 8, 8, 8),
+                                                         4), // P = L, int4 V
+                                         hgt::with_vbits(hgt::make_cfg(HG_CORE_I8TOPN, 16, 4, 6, 40, 8, 2, 0),
+                                                         2)), // narrowest
                          name_of);
 
 // A generated core folder for --rtl, edited by a sed script ("" leaves it as generated).

@@ -15,6 +15,7 @@ module hg_av_dense #(
   parameter SW   = 21,   // score width (signed)
   parameter WB   = 8,    // weight fraction bits (the weights have WB + 1 bits)
   parameter FB   = 6,    // exp units' fraction-table index bits
+  parameter VB   = 8,    // value width (signed)
   parameter ACCW = 23,   // accumulator width
   parameter WSW  = 16    // weight-sum width
 ) (
@@ -32,7 +33,7 @@ module hg_av_dense #(
   input  wire [P*SW-1:0]                    sm_rdata_i,   // P scores, one cycle later
   output wire                               vm_re_o,      // V memory read
   output wire [(G > 1 ? $clog2(G) : 1)-1:0] vm_raddr_o,   // V memory row
-  input  wire [P*8*D-1:0]                   vm_rdata_i,   // P V rows, key j at [j*8*D +: 8*D], one cycle later
+  input  wire [P*VB*D-1:0]                  vm_rdata_i,   // P V rows, key j at [j*VB*D +: VB*D], one cycle later
   output wire                               out_valid_o,  // acc_o / wsum_o hold a finished query
   input  wire                               out_ready_i,  // normalizer takes them
   output wire [D*ACCW-1:0]                  acc_o,        // accumulators, dim i at [i*ACCW +: ACCW]
@@ -99,7 +100,7 @@ module hg_av_dense #(
   endgenerate
 
   // The weights and V rows one cycle after the read: accumulated, summed, handed off.
-  hg_av_mac #(.D(D), .R(P), .WW(WW), .ACCW(ACCW), .WSW(WSW)) u_mac (
+  hg_av_mac #(.D(D), .R(P), .WW(WW), .VB(VB), .ACCW(ACCW), .WSW(WSW)) u_mac (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .mac_v_i      (mac_v),

@@ -1,8 +1,8 @@
 // hg_av_mac — the multiply-accumulate stage of an AV unit.
 //
 // A beat of R weights and the R slots' V rows (mac_v_i, one cycle after the walk read them)
-// is accumulated into D hg_av_dim instances, one per output dimension (slot r's byte of
-// dimension i at v_i[r*8*D + i*8 +: 8]), and its weights are summed (hg_av_out). After the last
+// is accumulated into D hg_av_dim instances, one per output dimension (slot r's value of
+// dimension i at v_i[r*VB*D + i*VB +: VB]), and its weights are summed (hg_av_out). After the last
 // beat of a query (acc_o, wsum_o) are held for the normalizer; en_o stalls the AV unit while
 // they wait.
 `default_nettype none
@@ -11,6 +11,7 @@ module hg_av_mac #(
   parameter D    = 32,  // head dimension
   parameter R    = 1,   // weights (key slots) per beat
   parameter WW   = 9,   // weight width (unsigned)
+  parameter VB   = 8,   // value width (signed)
   parameter ACCW = 20,  // accumulator width (signed)
   parameter WSW  = 13   // weight-sum width
 ) (
@@ -20,7 +21,7 @@ module hg_av_mac #(
   input  wire              mac_first_i,  // ... the first of its query
   input  wire              mac_last_i,   // ... the last of its query
   input  wire [R*WW-1:0]   w_i,          // the beat's weights, slot r at [r*WW +: WW]
-  input  wire [R*8*D-1:0]  v_i,          // the beat's V rows, slot r at [r*8*D +: 8*D]
+  input  wire [R*VB*D-1:0] v_i,          // the beat's V rows, slot r at [r*VB*D +: VB*D]
   input  wire              busy_i,       // earlier stages of the AV unit hold a beat
   output wire              en_o,         // AV enable: low while a finished query waits
   output wire              out_valid_o,  // acc_o / wsum_o hold a finished query
@@ -39,11 +40,11 @@ module hg_av_mac #(
   genvar i, rr;
   generate
     for (i = 0; i < D; i = i + 1) begin : g_dim
-      wire [R*8-1:0] v_col;  // dimension i of the R slots
+      wire [R*VB-1:0] v_col;  // dimension i of the R slots
       for (rr = 0; rr < R; rr = rr + 1) begin : g_slot
-        assign v_col[rr*8 +: 8] = v_i[rr*8*D + i*8 +: 8];
+        assign v_col[rr*VB +: VB] = v_i[rr*VB*D + i*VB +: VB];
       end
-      hg_av_dim #(.R(R), .WW(WW), .ACCW(ACCW)) u_dim (
+      hg_av_dim #(.R(R), .WW(WW), .VB(VB), .ACCW(ACCW)) u_dim (
         .clk_i   (clk_i),
         .en_i    (en_o),
         .valid_i (mac_v_i),

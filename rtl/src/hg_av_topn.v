@@ -19,6 +19,7 @@ module hg_av_topn #(
   parameter HAD  = 1,   // 1: table weights of match counts; 0: exp units of signed scores
   parameter WB   = 8,   // weight fraction bits (the weights have WB + 1 bits)
   parameter FB   = 6,   // exp units' fraction-table index bits (HAD = 0)
+  parameter VB   = 8,   // value width (signed)
   parameter ACCW = 20,  // accumulator width
   parameter WSW  = 13   // weight-sum width
 ) (
@@ -38,7 +39,7 @@ module hg_av_topn #(
   /* verilator lint_on UNUSEDSIGNAL */
   output wire [R-1:0]                  vm_re_o,       // V memory read enables
   output wire [R*IW-1:0]               vm_raddr_o,    // V memory read addresses
-  input  wire [R*8*D-1:0]              vm_rdata_i,    // V rows, slot r at [r*8*D +: 8*D], one cycle later
+  input  wire [R*VB*D-1:0]             vm_rdata_i,    // V rows, slot r at [r*VB*D +: VB*D], one cycle later
   output wire                          out_valid_o,   // acc_o / wsum_o hold a finished query
   input  wire                          out_ready_i,   // normalizer takes them
   output wire [D*ACCW-1:0]             acc_o,         // accumulators, dim i at [i*ACCW +: ACCW]
@@ -119,7 +120,7 @@ module hg_av_topn #(
   endgenerate
 
   // The weights and V rows one cycle after the read: accumulated, summed, handed off.
-  hg_av_mac #(.D(D), .R(R), .WW(WW), .ACCW(ACCW), .WSW(WSW)) u_mac (
+  hg_av_mac #(.D(D), .R(R), .WW(WW), .VB(VB), .ACCW(ACCW), .WSW(WSW)) u_mac (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .mac_v_i      (mac_v),

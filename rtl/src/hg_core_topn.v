@@ -22,6 +22,7 @@ module hg_core_topn #(
   parameter WB          = 8,        // weight fraction bits
   parameter FB          = 6,        // exp units' fraction-table index bits (HAD = 0)
   parameter OF          = 8,        // output fraction bits
+  parameter VB          = 8,        // value width (signed)
   parameter OW          = 16,       // output width
   parameter ACCW        = 20,       // accumulator width
   parameter WSW         = 13,       // weight-sum width
@@ -44,7 +45,7 @@ module hg_core_topn #(
   input  wire                         kv_valid_i,   // key/value pair (next index)
   output wire                         kv_ready_o,   // accepted (only while idle)
   input  wire [(HAD != 0 ? D : 8*D)-1:0] kv_k_i,    // key: D sign bits (HAD) or D x int8
-  input  wire [8*D-1:0]               kv_v_i,       // value, D x int8
+  input  wire [VB*D-1:0]              kv_v_i,       // value, D x VB-bit signed
   input  wire                         q_valid_i,    // query
   output wire                         q_ready_o,    // query accepted
   input  wire [(HAD != 0 ? D : 8*D)-1:0] q_data_i,  // query: D sign bits (HAD) or D x int8
@@ -80,7 +81,7 @@ module hg_core_topn #(
   wire [N*IW-1:0]   list_idx;
   wire [R-1:0]      vm_re;
   wire [R*IW-1:0]   vm_raddr;
-  wire [R*8*D-1:0]  vm_rdata;
+  wire [R*VB*D-1:0] vm_rdata;
   wire              idle;
   wire [NKW-1:0]    nkeys;
   wire [15:0]       exp_mul;    // HAD = 0
@@ -237,7 +238,7 @@ module hg_core_topn #(
   endgenerate
 
   // ---- AV and V memory -----------------------------------------------------------
-  hg_mem_flat #(.WORDS(L), .W(8*D), .RP(R)) u_vmem (
+  hg_mem_flat #(.WORDS(L), .W(VB*D), .RP(R)) u_vmem (
     .clk_i   (clk_i),
     .we_i    (ld_we),
     .waddr_i (ld_idx),
@@ -247,7 +248,7 @@ module hg_core_topn #(
     .rdata_o (vm_rdata)
   );
 
-  hg_av_topn #(.D(D), .N(N), .R(R), .SW(SW), .IW(IW), .HAD(HAD), .WB(WB), .FB(FB), .ACCW(ACCW), .WSW(WSW)) u_av (
+  hg_av_topn #(.D(D), .N(N), .R(R), .SW(SW), .IW(IW), .HAD(HAD), .WB(WB), .FB(FB), .VB(VB), .ACCW(ACCW), .WSW(WSW)) u_av (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .list_valid_i (list_valid),

@@ -41,7 +41,7 @@ namespace
 
 struct params {
     // the core (from its configuration, given by the host)
-    int d = 0, kb = 0, ow = 0, p = 0, n = 0, r = 0, norm = 0, l = 0;
+    int d = 0, kb = 0, vb = 0, ow = 0, p = 0, n = 0, r = 0, norm = 0, l = 0; // vb: bytes of a packed V row
     // the system
     int cores = 1;
     double clock_mhz = 100.0;
@@ -75,6 +75,7 @@ params parse(int argc, char **argv)
     params P;
     static const option opts[] = {{"d", 1, 0, 'd'},
                                   {"key-bytes", 1, 0, 'k'},
+                                  {"value-bytes", 1, 0, 'v'},
                                   {"out-width", 1, 0, 'w'},
                                   {"lanes", 1, 0, 'p'},
                                   {"top-n", 1, 0, 'n'},
@@ -106,6 +107,7 @@ params parse(int argc, char **argv)
         switch (ch) {
         case 'd': P.d = (int)num(o, optarg); break;
         case 'k': P.kb = (int)num(o, optarg); break;
+        case 'v': P.vb = (int)num(o, optarg); break;
         case 'w': P.ow = (int)num(o, optarg); break;
         case 'p': P.p = (int)num(o, optarg); break;
         case 'n': P.n = (int)num(o, optarg); break;
@@ -133,7 +135,7 @@ params parse(int argc, char **argv)
     }
     char err[256];
     if (ss_dram_check(&P.dram, err, sizeof err) != 0) die("%s%s", err, "");
-    if (P.d < 8 || P.kb < 1 || P.ow < 1 || P.p < 1 || P.n < 1 || P.r < 1 || P.norm < 0 || P.l < 1 ||
+    if (P.d < 8 || P.kb < 1 || P.vb < 1 || P.ow < 1 || P.p < 1 || P.n < 1 || P.r < 1 || P.norm < 0 || P.l < 1 ||
         P.cores < 1 || P.cores > 64 || !(P.clock_mhz > 0) || P.kv_buffer < 2 || P.q_buffer < P.kb ||
         P.o_buffer < 1 || P.chunk < 1)
         die("inconsistent parameters (%s%s); the C host (ss_sys.c) checks them first", "", "");
@@ -369,11 +371,11 @@ SC_MODULE(core_unit)
                 head_job &h = *heads[i];
                 size_t nk = h.h.n_keys;
                 double tk = transfer(kv_sock, h.k.data(), nk * P.kb, false);
-                double tv = transfer(kv_sock, h.v.data(), nk * P.d, false);
+                double tv = transfer(kv_sock, h.v.data(), nk * P.vb, false);
                 wait_until(std::max(tk, tv));
                 c.bytes_k += nk * P.kb;
-                c.bytes_v += nk * P.d;
-                c.sram_wr += 8 * nk * (uint64_t)(P.kb + P.d);
+                c.bytes_v += nk * P.vb;
+                c.sram_wr += 8 * nk * (uint64_t)(P.kb + P.vb);
                 b.ready = true;
                 bank_ev.notify(SC_ZERO_TIME);
             }
@@ -472,10 +474,10 @@ SC_MODULE(core_unit)
                 }
                 for (uint32_t j = 0; j < h.h.n_keys; j++) {
                     put_bytes(kv_k, h.k.data() + (size_t)j * P.kb, (size_t)P.kb);
-                    put_bytes(kv_v, h.v.data() + (size_t)j * P.d, (size_t)P.d);
+                    put_bytes(kv_v, h.v.data() + (size_t)j * P.vb, (size_t)P.vb);
                     beat(kv_valid, kv_ready);
                 }
-                c.sram_rd += 8ull * h.h.n_keys * (uint64_t)(P.kb + P.d);
+                c.sram_rd += 8ull * h.h.n_keys * (uint64_t)(P.kb + P.vb);
                 b.item = -1; // the core holds K/V now: the bank takes the next head
                 bank_ev.notify(SC_ZERO_TIME);
                 queries(h);
@@ -624,7 +626,7 @@ SC_MODULE(system_top)
             }
             j.regs.resize(j.h.n_regs);
             j.k.resize((size_t)j.h.n_keys * P.kb);
-            j.v.resize((size_t)j.h.n_keys * P.d);
+            j.v.resize((size_t)j.h.n_keys * P.vb);
             j.q.resize((size_t)j.h.n_queries * P.kb);
             j.out.assign((size_t)j.h.n_queries * P.d, 0);
             if (!read_all(j.regs.data(), j.regs.size() * sizeof(ss_reg)) ||
@@ -636,7 +638,7 @@ SC_MODULE(system_top)
         long bank = P.kv_buffer / 2;
         for (size_t i = 0; i < jobs.size() && err.empty(); i++) {
             const ss_head_hdr &h = jobs[i].h;
-            long need = (long)h.n_keys * (P.kb + P.d);
+            long need = (long)h.n_keys * (P.kb + P.vb);
             if (h.n_keys < 1 || (int)h.n_keys > P.l)
                 std::snprintf(buf, sizeof buf, "head %zu: %u keys; the core holds 1..%d (--max-keys)", i,
                               h.n_keys, P.l);

@@ -31,7 +31,7 @@ void ss_opts_default(const hg_cfg *c, ss_opts *o)
     o->clock_mhz = 100.0;
     o->dram = *ss_dram_find("lpddr4");
     o->chunk = 256;
-    o->kv_buffer = 2L * c->l * (hm_key_bytes(c) + c->d);
+    o->kv_buffer = 2L * c->l * (hm_key_bytes(c) + ss_value_bytes(c));
     o->q_buffer = 2 * o->chunk > hm_key_bytes(c) ? 2 * o->chunk : hm_key_bytes(c);
     long ob = ((long)c->d * c->ow + 7) / 8;
     o->o_buffer = 2 * o->chunk > ob ? 2 * o->chunk : ob;
@@ -40,7 +40,7 @@ void ss_opts_default(const hg_cfg *c, ss_opts *o)
 
 int ss_opts_check(const hg_cfg *c, const ss_opts *o, char *err, size_t n)
 {
-    long kb = hm_key_bytes(c), ob = ((long)c->d * c->ow + 7) / 8;
+    long kb = hm_key_bytes(c), vr = ss_value_bytes(c), ob = ((long)c->d * c->ow + 7) / 8;
     char why[200];
     if (o->cores < 1 || o->cores > 64)
         hg_errf(err, n, "cores %d: must be in 1..64", o->cores);
@@ -50,11 +50,11 @@ int ss_opts_check(const hg_cfg *c, const ss_opts *o, char *err, size_t n)
         hg_errf(err, n, "%s", why);
     else if (o->chunk < 1 || o->chunk > 65536)
         hg_errf(err, n, "DMA request size %ld bytes: must be in 1..65536", o->chunk);
-    else if (o->kv_buffer < 2 * (kb + c->d) || o->kv_buffer > (1L << 40))
+    else if (o->kv_buffer < 2 * (kb + vr) || o->kv_buffer > (1L << 40))
         hg_errf(err, n,
                 "K/V buffer %ld bytes: must hold two banks of at least one key (%ld bytes) and be at "
                 "most 2^40",
-                o->kv_buffer, 2 * (kb + c->d));
+                o->kv_buffer, 2 * (kb + vr));
     else if (o->q_buffer < kb || o->q_buffer > (1L << 40))
         hg_errf(err, n, "query buffer %ld bytes: must hold one query (%ld bytes) and be at most 2^40",
                 o->q_buffer, kb);
@@ -87,6 +87,7 @@ ss_sys *ss_open(const hg_cfg *c, const ss_opts *o, char *err, size_t n)
 #define ARG(...) snprintf(a[na++], sizeof a[0], __VA_ARGS__)
     ARG("--d=%d", c->d);
     ARG("--key-bytes=%d", hm_key_bytes(c));
+    ARG("--value-bytes=%d", ss_value_bytes(c));
     ARG("--out-width=%d", c->ow);
     ARG("--lanes=%d", c->p);
     ARG("--top-n=%d", c->ns);
@@ -200,6 +201,21 @@ static int head_regs(const hg_cfg *c, const hm_run *run, ss_reg *r)
     return m;
 }
 
+int ss_value_bytes(const hg_cfg *c) { return (c->vw + 7) / 8; }
+
+/* Sends nk V rows packed as the core's kv_v_i holds them (hm_v_pack): the bytes that DRAM and
+   the K/V buffer hold. */
+static int send_values(ss_sys *s, const int8_t *v, size_t nk)
+{
+    const hg_cfg *c = &s->c;
+    uint8_t row[HG_D_MAX];
+    for (size_t j = 0; j < nk; j++) {
+        hm_v_pack(c, v + j * (size_t)c->d, row);
+        if (send_all(s, row, (size_t)ss_value_bytes(c)) != 0) return -1;
+    }
+    return 0;
+}
+
 static int check_heads(const ss_sys *s, int nh, const ss_head *h, char *err, size_t n)
 {
     const hg_cfg *c = &s->c;
@@ -210,7 +226,7 @@ static int check_heads(const ss_sys *s, int nh, const ss_head *h, char *err, siz
     }
     for (int i = 0; i < nh; i++) {
         int nk = h[i].run->n_keys;
-        long need = (long)nk * (kb + c->d);
+        long need = (long)nk * (kb + ss_value_bytes(c));
         if (nk < 1 || nk > c->l)
             hg_errf(err, n, "head %d: %d keys: the core holds 1..%d (--max-keys)", i, nk, c->l);
         else if (need > bank)
@@ -245,7 +261,7 @@ int ss_layer(ss_sys *s, int nh, const ss_head *h, ss_layer_stats *st, char *err,
         int nr = head_regs(c, h[i].run, regs);
         ss_head_hdr hh = {(uint32_t)nk, (uint32_t)nq, (uint32_t)nr, 0};
         if (send_all(s, &hh, sizeof hh) != 0 || send_all(s, regs, (size_t)nr * sizeof regs[0]) != 0 ||
-            send_all(s, h[i].k, nk * kb) != 0 || send_all(s, h[i].v, nk * d) != 0 ||
+            send_all(s, h[i].k, nk * kb) != 0 || send_values(s, h[i].v, nk) != 0 ||
             send_all(s, h[i].q, nq * kb) != 0)
             return model_failed(s, err, n);
     }

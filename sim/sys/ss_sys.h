@@ -44,7 +44,12 @@ typedef struct ss_opts {
    requests, 0.1 pJ/bit on chip. */
 void ss_opts_default(const hg_cfg *c, ss_opts *o);
 
+/* Bytes of one V row in DRAM and in the K/V buffer: d values of vb bits, packed as the core's
+   kv_v_i port holds them (hm_v_pack). */
+int ss_value_bytes(const hg_cfg *c);
+
 /* Checks o for c. Returns 0, or -1 with the option, its value and what is allowed in err. */
+
 int ss_opts_check(const hg_cfg *c, const ss_opts *o, char *err, size_t errlen);
 
 /* Builds (or finds) the model of c and starts it. NULL with a message on failure. */

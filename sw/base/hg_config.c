@@ -94,12 +94,13 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core)
     c->wb = 8;
     c->fb = 6;
     c->of = 8;
+    c->vb = 8;
     c->sel = HG_SEL_MERGE;
 }
 
-const char *const hg_cfg_options[] = {
-    "core",          "d",        "lanes",    "top-n",  "max-keys", "weight-bits",
-    "exp-frac-bits", "out-frac", "selector", "prefix", NULL};
+const char *const hg_cfg_options[] = {"core",     "d",      "lanes",    "top-n",  "max-keys",
+                                      "weight-bits", "exp-frac-bits", "out-frac", "v-bits", "selector",
+                                      "prefix",      NULL};
 
 static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n)
 {
@@ -118,7 +119,7 @@ static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n
 
 int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
 {
-    int *field[] = {NULL, &c->d, &c->p, &c->n, &c->l, &c->wb, &c->fb, &c->of};
+    int *field[] = {NULL, &c->d, &c->p, &c->n, &c->l, &c->wb, &c->fb, &c->of, &c->vb};
     if (strcmp(opt, "core") == 0) {
         if (hg_core_parse(val, &c->core) == 0) return 0;
         char names[64];
@@ -138,7 +139,7 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
         snprintf(err, n, "--prefix '%s': longer than %d characters", val, HG_PREFIX_MAX);
         return -1;
     }
-    for (int i = 1; i < 8; i++)
+    for (int i = 1; i < 9; i++)
         if (strcmp(opt, hg_cfg_options[i]) == 0) return parse_int(opt, val, field[i], err, n);
     snprintf(err, n, "--%s: not a configuration option", opt);
     return -1;
@@ -148,8 +149,8 @@ void hg_cfg_args(const hg_cfg *c, char *buf, size_t n)
 {
     snprintf(buf, n,
              "--core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d "
-             "--exp-frac-bits %d --out-frac %d --selector %s --prefix %s",
-             hg_core_name(c->core), c->d, c->p, c->n, c->l, c->wb, c->fb, c->of, hg_sel_name(c->sel),
+             "--exp-frac-bits %d --out-frac %d --v-bits %d --selector %s --prefix %s",
+             hg_core_name(c->core), c->d, c->p, c->n, c->l, c->wb, c->fb, c->of, c->vb, hg_sel_name(c->sel),
              c->prefix[0] ? c->prefix : hg_core_short(c->core));
 }
 
@@ -219,7 +220,8 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
     }
     if (check_range(err, n, "weight-bits", c->wb, HG_WB_MIN, HG_WB_MAX) ||
         check_range(err, n, "exp-frac-bits", c->fb, HG_FB_MIN, HG_FB_MAX) ||
-        check_range(err, n, "out-frac", c->of, 0, HG_OF_MAX))
+        check_range(err, n, "out-frac", c->of, 0, HG_OF_MAX) ||
+        check_range(err, n, "v-bits", c->vb, HG_VB_MIN, HG_VB_MAX))
         return -1;
     if (!c->prefix[0]) snprintf(c->prefix, sizeof c->prefix, "%s", hg_core_short(c->core));
     if (check_prefix(c->prefix, err, n)) return -1;
@@ -228,15 +230,16 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
     c->g = cdiv(c->l, c->p);
     c->iw = imax(1, hg_clog2(c->l));
     c->kw = had ? c->d : 8 * c->d;
+    c->vw = c->vb * c->d;
     c->mw = hg_clog2(c->d + 1);
     c->sw = had ? c->mw : 16 + hg_clog2(c->d);
     c->ns = hg_cfg_topn(c) ? c->n : c->l;
     c->r = hg_cfg_topn(c) ? cdiv(c->n, c->g) : c->p;
     c->ww = c->wb + 1;
-    c->accw = c->wb + 8 + hg_clog2(c->ns);
+    c->accw = c->wb + c->vb + hg_clog2(c->ns);
     c->wsw = c->wb + 1 + hg_clog2(c->ns);
-    c->rq = c->wsw + c->of + 8;
-    c->ow = 8 + c->of;
+    c->rq = c->wsw + c->of + c->vb;
+    c->ow = c->vb + c->of;
     derive_norm(c);
     return 0;
 }
@@ -250,6 +253,7 @@ uint32_t hg_exp_frac(const hg_cfg *c, int f)
 const hg_cfg_field hg_cfg_derived[] = {{"groups", offsetof(hg_cfg, g)},
                                        {"index_width", offsetof(hg_cfg, iw)},
                                        {"key_bits", offsetof(hg_cfg, kw)},
+                                       {"value_bits", offsetof(hg_cfg, vw)},
                                        {"score_width", offsetof(hg_cfg, sw)},
                                        {"av_slots", offsetof(hg_cfg, r)},
                                        {"weight_width", offsetof(hg_cfg, ww)},
@@ -338,7 +342,8 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
         if (!known) {
             snprintf(err, n,
                      "params.%.64s: not a configuration parameter (allowed: core, d, "
-                     "lanes, top_n, max_keys, weight_bits, exp_frac_bits, out_frac, selector, prefix)",
+                     "lanes, top_n, max_keys, weight_bits, exp_frac_bits, out_frac, v_bits, selector,"
+                     " prefix)",
                      v->string ? v->string : "?");
             goto done;
         }
@@ -347,6 +352,7 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
         json_name(hg_cfg_options[i], name, sizeof name);
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
         if (!v && strcmp(hg_cfg_options[i], "selector") == 0) continue; /* before --selector: merge */
+        if (!v && strcmp(hg_cfg_options[i], "v-bits") == 0) continue;   /* before --v-bits: 8 */
         if (!v) {
             snprintf(err, n, "params.%s: missing (a hadgen manifest holds every parameter)", name);
             goto done;

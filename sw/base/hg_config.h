@@ -34,6 +34,8 @@ typedef enum {
 #define HG_FB_MIN     2
 #define HG_FB_MAX     8
 #define HG_OF_MAX     12
+#define HG_VB_MIN     2
+#define HG_VB_MAX     8
 #define HG_PREFIX_MAX 24
 
 /* Run-time configuration register map (cfg stream address -> register). */
@@ -60,6 +62,7 @@ typedef struct hg_cfg {
     int wb;                         /* softmax weight fraction bits: weights lie in [0, 2^wb] */
     int fb;                         /* int8 cores: index bits of the 2^-f exp fraction table */
     int of;                         /* output fraction bits */
+    int vb;                         /* value bits: each V element a vb-bit two's complement */
     hg_sel_kind sel;                /* top-N selector (top-N cores; recorded but unused by the baseline) */
     char prefix[HG_PREFIX_MAX + 1]; /* module name prefix */
 
@@ -67,15 +70,16 @@ typedef struct hg_cfg {
     int g;    /* groups per query: ceil(l / p) */
     int iw;   /* key index width: clog2(l), at least 1 */
     int kw;   /* bits per key and per query: d (HAD) or 8d */
+    int vw;   /* bits per value row: vb * d */
     int mw;   /* HAD match count width: bits to hold 0..d */
     int sw;   /* score width: mw (HAD, unsigned) or 16 + clog2(d) (int8, signed) */
     int ns;   /* keys summed in AV: n (top-N cores) or l (baseline) */
     int r;    /* AV key slots per cycle: ceil(n / g) (top-N) or p (baseline) */
     int ww;   /* weight width: wb + 1 */
-    int accw; /* AV accumulator width (signed): wb + 8 + clog2(ns) */
+    int accw; /* AV accumulator width (signed): wb + vb + clog2(ns) */
     int wsw;  /* weight-sum width (unsigned): wb + 1 + clog2(ns) */
-    int rq;   /* reciprocal exponent: recip = floor(2^rq / wsum) */
-    int ow;   /* output width (signed): 8 + of */
+    int rq;   /* reciprocal exponent: recip = floor(2^rq / wsum), rq = wsw + of + vb */
+    int ow;   /* output width (signed): vb + of */
     int bpc;  /* reciprocal quotient bits per cycle */
     int cr;   /* reciprocal cycles: ceil((rq + 1) / bpc) */
     int mn;   /* normalizer multipliers */
@@ -84,12 +88,12 @@ typedef struct hg_cfg {
 } hg_cfg;
 
 /* Fills c with the defaults for the given core type (d 64, P 16, N 32, L 1024, wb 8,
-   fb 6, of 8, selector merge, prefix empty: hg_cfg_finish() then uses the core's short
+   fb 6, of 8, vb 8, selector merge, prefix empty: hg_cfg_finish() then uses the core's short
    name). Derived fields are left zero. Cannot fail. */
 void hg_cfg_default(hg_cfg *c, hg_core_kind core);
 
 /* Command-line names of the configuration options, NULL-terminated: core, d, lanes, top-n,
-   max-keys, weight-bits, exp-frac-bits, out-frac, selector, prefix. Every tool that takes a core
+   max-keys, weight-bits, exp-frac-bits, out-frac, v-bits, selector, prefix. Every tool that takes a core
    configuration accepts them as --name VALUE. */
 extern const char *const hg_cfg_options[];
 

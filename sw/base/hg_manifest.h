@@ -53,6 +53,7 @@ typedef struct {
     char *command;                    /* generator command line, or "" */
     double d, lanes, top_n, max_keys; /* params (0 when absent) */
     double weight_bits, exp_frac_bits, out_frac;
+    double v_bits;                    /* params.v_bits, 2..8 (8 when absent: before --v-bits) */
     char *prefix;     /* params.prefix, or "" */
     char *selector;   /* params.selector, or "" (a manifest from before the selector: merge) */
     double ii_cycles; /* derived.ii_cycles (0 when absent) */

@@ -26,6 +26,25 @@ int32_t hm_score(const hg_cfg *c, const uint8_t *q, const uint8_t *k)
     return s;
 }
 
+int32_t hm_v_value(const hg_cfg *c, int8_t x)
+{
+    int32_t u = (int32_t)((uint32_t)(uint8_t)x & ((1u << c->vb) - 1u));
+    return u >= (1 << (c->vb - 1)) ? u - (1 << c->vb) : u;
+}
+
+void hm_v_pack(const hg_cfg *c, const int8_t *v, uint8_t *out)
+{
+    memset(out, 0, ((size_t)c->vw + 7) / 8);
+    for (int i = 0; i < c->d; i++)
+        for (int b = 0; b < c->vb; b++)
+            if (((uint8_t)v[i] >> b) & 1u) {
+                int at = i * c->vb + b;
+                out[at / 8] = (uint8_t)(out[at / 8] | (1u << (at % 8)));
+            }
+}
+
+int hm_v_qmax(const hg_cfg *c) { return (1 << (c->vb - 1)) - 1; }
+
 /* ---- weights ---------------------------------------------------------------------------- */
 
 uint32_t hm_weight(const hg_cfg *c, const hm_run *run, int32_t smax, int32_t s)
@@ -103,7 +122,7 @@ void hm_attend(const hg_cfg *c, const hm_run *run, const uint8_t *q, const uint8
         int j = sel[s];
         uint32_t w = hm_weight(c, run, smax, score[j]);
         wsum += w;
-        for (int i = 0; i < c->d; i++) acc[i] += (int64_t)w * v[(size_t)j * (size_t)c->d + (size_t)i];
+        for (int i = 0; i < c->d; i++) acc[i] += (int64_t)w * hm_v_value(c, v[(size_t)j * (size_t)c->d + (size_t)i]);
     }
     uint64_t recip = wsum ? (1ull << c->rq) / wsum : (2ull << c->rq) - 1u;
     for (int i = 0; i < c->d; i++) out[i] = normalize(c, acc[i], recip);
@@ -128,14 +147,17 @@ void hm_sign_pack(int d, const float *x, uint8_t *out)
         if (x[i] >= 0.0f) out[i / 8] = (uint8_t)(out[i / 8] | (1u << (i % 8)));
 }
 
-void hm_quant_i8(int d, const float *x, float scale, int8_t *out)
+void hm_quant(int d, const float *x, float scale, int qmax, int8_t *out)
 {
-    assert(scale > 0.0f);
+    assert(scale > 0.0f && qmax >= 1 && qmax <= 127);
+    double m = (double)qmax;
     for (int i = 0; i < d; i++) {
         double r = round((double)x[i] / (double)scale);
-        out[i] = (int8_t)(r > 127.0 ? 127 : r < -127.0 ? -127 : r);
+        out[i] = (int8_t)(r > m ? m : r < -m ? -m : r);
     }
 }
+
+void hm_quant_i8(int d, const float *x, float scale, int8_t *out) { hm_quant(d, x, scale, 127, out); }
 
 void hm_had_etab(const hg_cfg *c, double alpha, uint32_t *etab)
 {

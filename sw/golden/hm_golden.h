@@ -8,7 +8,8 @@
  * Data layout (identical to the RTL ports, see docs/spec.md section 2):
  *   HAD q/k   d bits, element i at bit i (byte i/8, bit i%8); 1 means the sign is +1.
  *   int8 q/k  d bytes, element i = byte i, two's complement.
- *   v         d bytes int8.
+ *   v         d bytes, one per element; the core reads its low vb bits as a vb-bit two's
+ *             complement (hm_v_value; all 8 bits at vb = 8).
  *   out       d values of hg_cfg.ow bits, sign-extended into int32.
  */
 #ifndef HM_GOLDEN_H
@@ -46,6 +47,17 @@ int hm_key_bytes(const hg_cfg *c);
 void hm_attend(const hg_cfg *c, const hm_run *run, const uint8_t *q, const uint8_t *k, const int8_t *v,
                int32_t *out, hm_detail *detail);
 
+/* The value a core of vb value bits reads from the host's byte x: its low vb bits, sign-
+   extended. */
+int32_t hm_v_value(const hg_cfg *c, int8_t x);
+
+/* Packs one V row (d host bytes) as the core's kv_v_i port holds it: element i's low vb bits
+   at bits [vb*i + vb-1 : vb*i] of out (ceil(vb*d/8) bytes, byte b = bits [8b+7 : 8b]). */
+void hm_v_pack(const hg_cfg *c, const int8_t *v, uint8_t *out);
+
+/* The largest magnitude the host quantizer gives a value: 2^(vb-1) - 1 (127 at vb = 8). */
+int hm_v_qmax(const hg_cfg *c);
+
 /* Score of key k for query q: matches (HAD) or the int8 dot product. */
 int32_t hm_score(const hg_cfg *c, const uint8_t *q, const uint8_t *k);
 
@@ -60,6 +72,10 @@ void hm_sign_pack(int d, const float *x, uint8_t *out);
 /* Rounds x / scale to the nearest integer (ties away from zero) and saturates to
    [-127, 127]. scale must be > 0. */
 void hm_quant_i8(int d, const float *x, float scale, int8_t *out);
+
+/* The same with the saturation at [-qmax, qmax], 1 <= qmax <= 127 (V of vb bits:
+   qmax = hm_v_qmax(c), scale = s_V). */
+void hm_quant(int d, const float *x, float scale, int qmax, int8_t *out);
 
 /* HAD exp table: etab[delta] = round(2^wb * exp(-2 * alpha * delta)), delta = 0..d, where
    alpha = sigma_q * sigma_k / sqrt(d) is the score step per matching bit. */

@@ -96,6 +96,9 @@ static void usage(FILE *f)
             "                        attention), reused and rewritten like --calib (default: the\n"
             "                        --calib path with _student before .json)\n"
             "  --recalibrate         recompute the calibration even if the file matches\n"
+            "  --v-scale head|channel  the cores' V quantized with one scale per head (default) or one\n"
+            "                        per channel of V (the calibration's per-channel percentiles; each\n"
+            "                        output dimension takes its channel's scale, the core is the same)\n"
             "\n"
             "stream dumps (real stimulus for hgsim and the power flow):\n"
             "  --dump-streams DIR    write K, V, Q, golden outputs and head.json per core type,\n"
@@ -106,7 +109,8 @@ static void usage(FILE *f)
             "\n"
             "core options (as for hadgen; default the MiniLM point --d <model head dim> --lanes 8\n"
             "  --top-n 16 --max-keys 128): --d --lanes --top-n --max-keys --weight-bits\n"
-            "  --exp-frac-bits --out-frac --selector --prefix. --d must equal the model's head dimension;\n"
+            "  --exp-frac-bits --out-frac --v-bits --selector --prefix. --d must equal the model's\n"
+            "  head dimension; --v-bits B quantizes V to B bits at the calibration's percentile.\n"
             "  the core type follows each backend, so --core is not accepted. With a distilled\n"
             "  model --top-n defaults to its trained N (had.json top_n).\n"
             "  --cache DIR           simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
@@ -128,7 +132,7 @@ typedef struct opts {
     const char *sentences, *model, *backends, *emb_path, *json_path, *calib, *calib_set;
     const char *dump_dir, *dump_heads, *cache, *teacher, *student_calib, *sys_dram;
     long limit, dump_sentences;
-    int max_tokens, check, repeat, quiet, recalibrate, d_given, top_n_given, sys_cores;
+    int max_tokens, check, repeat, quiet, recalibrate, d_given, top_n_given, sys_cores, v_channel;
     double pct, sys_clock;
     hg_cfg core;
 } opts;
@@ -176,6 +180,7 @@ enum {
     O_SYS_CORES,
     O_SYS_CLOCK,
     O_SYS_DRAM,
+    O_VSCALE,
     O_HELP
 };
 
@@ -250,6 +255,11 @@ static void set_option(opts *o, int ch, const char *name, const char *arg)
         if (!ss_dram_find(arg)) bad("sys-dram", arg, "not a DRAM preset (hgsys --list-dram prints them)");
         o->sys_dram = arg;
         break;
+    case O_VSCALE:
+        if (strcmp(arg, "head") != 0 && strcmp(arg, "channel") != 0)
+            bad("v-scale", arg, "must be head or channel");
+        o->v_channel = strcmp(arg, "channel") == 0;
+        break;
     default: break;
     }
 }
@@ -296,6 +306,7 @@ static void parse_args(int argc, char **argv, opts *o)
                                  {"sys-cores", required_argument, 0, O_SYS_CORES},
                                  {"sys-clock-mhz", required_argument, 0, O_SYS_CLOCK},
                                  {"sys-dram", required_argument, 0, O_SYS_DRAM},
+                                 {"v-scale", required_argument, 0, O_VSCALE},
                                  {"help", no_argument, 0, O_HELP},
                                  {0, 0, 0, 0}};
     memcpy(&lo[n], own, sizeof own);
@@ -444,8 +455,9 @@ static void do_dump(const opts *o, const enc_model *m, const hr_calib *cal, cons
     char err[1200];
     long ns = o->dump_sentences > 0 ? o->dump_sentences : 1;
     hr_dump *d = hr_dump_open(o->dump_dir, core, cal, lh, n, err, sizeof err);
-    if (!d || (ds->had && hr_dump_set_source(d, HG_CORE_HAD, ds->sm, ds->scal, ds->had->alpha_c,
-                                             ds->had->logit, hr_had_attn, ds->had, err, sizeof err) != 0)) {
+    if (!d || hr_dump_set_v_scale(d, o->v_channel, err, sizeof err) != 0 ||
+        (ds->had && hr_dump_set_source(d, HG_CORE_HAD, ds->sm, ds->scal, ds->had->alpha_c, ds->had->logit,
+                                       hr_had_attn, ds->had, err, sizeof err) != 0)) {
         fprintf(stderr, "hadrun: %s\n", err);
         exit(2);
     }
@@ -646,6 +658,8 @@ static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *ca
     cJSON_AddNumberToObject(c, "exp_frac_bits", core->fb);
     cJSON_AddNumberToObject(c, "out_frac", core->of);
     cJSON_AddStringToObject(c, "selector", hg_sel_name(core->sel));
+    cJSON_AddNumberToObject(c, "v_bits", core->vb);
+    cJSON_AddStringToObject(c, "v_scale", o->v_channel ? "channel" : "head");
     cJSON_AddItemToObject(root, "core", c);
     cJSON_AddItemToObject(root, "calibration", calib_json(o->calib, cal));
     if (ds->had) cJSON_AddItemToObject(root, "model", distilled_json(ds));
@@ -688,9 +702,13 @@ static int report(const opts *o, const hr_corpus *cp, const hr_calib *cal, const
                   const distilled *ds, const hr_result *res, int nb, double (*secs)[REPEAT_MAX],
                   double (*asecs)[REPEAT_MAX])
 {
-    printf("hadrun: %d sentences (%ld tokens) from %s; core d=%d P=%d N=%d L=%d; calibration %s "
+    char vals[64] = "";
+    if (core->vb != 8 || o->v_channel)
+        snprintf(vals, sizeof vals, " V %d bits, a scale per %s;", core->vb,
+                 o->v_channel ? "channel" : "head");
+    printf("hadrun: %d sentences (%ld tokens) from %s; core d=%d P=%d N=%d L=%d;%s calibration %s "
            "(percentile %g, %d sentences)\n",
-           cp->n, cp->tokens, o->sentences, core->d, core->p, core->n, core->l, o->calib, cal->pct,
+           cp->n, cp->tokens, o->sentences, core->d, core->p, core->n, core->l, vals, o->calib, cal->pct,
            cal->n_sentences);
     if (ds->had) {
         char run_n[48] = "";
@@ -1004,6 +1022,10 @@ static int open_backends(const opts *o, const distilled *ds, const hr_kind *kind
         if (student) {
             hr_backend_set_alpha(b[k], ds->had->alpha_c);
             hr_backend_set_table(b[k], ds->had->logit);
+        }
+        if (hr_backend_set_v_scale(b[k], o->v_channel) != 0) {
+            fprintf(stderr, "hadrun: --v-scale channel: %s\n", hr_backend_error(b[k]));
+            return -1;
         }
         bm[k] = student ? ds->sm : NULL;
     }

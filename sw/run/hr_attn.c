@@ -32,6 +32,7 @@ struct hr_backend {
     hr_tap_fn tap;
     void *tap_ctx;
     const double *alpha_c; /* HAD: per-head score step of a distilled model, or NULL */
+    int v_channel;         /* V scales per channel (hr_backend_set_v_scale), else per head */
     const double *logit;   /* HAD: per-head learned weight tables (d + 1 each), or NULL */
     double secs;
     char err[512];
@@ -285,6 +286,18 @@ void hr_backend_set_tap(hr_backend *b, hr_tap_fn tap, void *ctx)
     b->tap_ctx = ctx;
 }
 
+int hr_backend_set_v_scale(hr_backend *b, int per_channel)
+{
+    if (b->kind == HR_FLOAT || b->kind == HR_FLOAT_HAD) return 0; /* float V: no scale */
+    if (per_channel && (!b->cal || !b->cal->s_v_ch)) {
+        hg_errf(b->err, sizeof b->err, "%s: the calibration has no per-channel value scales (s_v_ch)",
+                hr_kind_name(b->kind));
+        return -1;
+    }
+    b->v_channel = per_channel != 0;
+    return 0;
+}
+
 void hr_backend_set_alpha(hr_backend *b, const double *alpha_c) { b->alpha_c = alpha_c; }
 void hr_backend_set_table(hr_backend *b, const double *logit) { b->logit = logit; }
 
@@ -385,13 +398,29 @@ typedef struct {
     int32_t *out;
 } head_buf;
 
-/* Quantizes a head into the core's inputs x and run-time state (alpha: the HAD score step;
-   logit: a learned weight table, which replaces alpha's, or NULL). */
-static void quantize(const hr_backend *b, const hr_head_cal *e, int n_tok, const float *Q, const float *K,
+/* The value scales of a head's core, one a channel of V: the calibration's int8 s_v (a
+   percentile of |v| / 127; one per head, or per channel with --v-scale channel) spread over the
+   core's 2^(vb-1) - 1 levels, so the same percentile is the largest value; rounded to float as
+   the quantizer uses them. */
+static void v_scales(const hr_backend *b, int layer, int head, float *s)
+{
+    const hg_cfg *c = &b->cfg;
+    const hr_head_cal *e = hr_calib_head(b->cal, layer, head);
+    const double *ch = b->v_channel ? hr_calib_v_channels(b->cal, layer, head) : NULL;
+    double k = c->vb == 8 ? 1.0 : 127.0 / (double)hm_v_qmax(c);
+    for (int i = 0; i < c->d; i++) s[i] = (float)((ch ? ch[i] : e->s_v) * k);
+}
+
+/* Quantizes head (layer, head) into the core's inputs x and run-time state (alpha: the HAD
+   score step; logit: a learned weight table, which replaces alpha's, or NULL). */
+static void quantize(const hr_backend *b, int layer, int head, int n_tok, const float *Q, const float *K,
                      const float *V, hm_run *run, double alpha, const double *logit, const head_buf *x)
 {
     const hg_cfg *c = &b->cfg;
+    const hr_head_cal *e = hr_calib_head(b->cal, layer, head);
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
+    float vs[HG_D_MAX];
+    v_scales(b, layer, head, vs);
     memset(run, 0, sizeof *run);
     run->n_keys = n_tok;
     for (int i = 0; i < n_tok; i++) {
@@ -403,7 +432,8 @@ static void quantize(const hr_backend *b, const hr_head_cal *e, int n_tok, const
             hm_quant_i8(c->d, q, (float)e->s_q, (int8_t *)(x->q + (size_t)i * kb));
             hm_quant_i8(c->d, k, (float)e->s_k, (int8_t *)(x->k + (size_t)i * kb));
         }
-        hm_quant_i8(c->d, V + (size_t)i * d, (float)e->s_v, x->v + (size_t)i * d);
+        for (size_t j = 0; j < d; j++)
+            hm_quant(1, V + (size_t)i * d + j, vs[j], hm_v_qmax(c), x->v + (size_t)i * d + j);
     }
     if (c->core == HG_CORE_HAD && logit)
         hm_had_etab_log(c, logit, run->etab);
@@ -493,13 +523,28 @@ static void core_finish(hr_backend *b, hr_head_stats *st, int layer, int head, i
 {
     const hg_cfg *c = &b->cfg;
     const hr_head_cal *e = hr_calib_head(b->cal, layer, head);
-    double unit = ldexp(e->s_v, -c->of);
-    for (size_t i = 0; i < (size_t)n_tok * (size_t)c->d; i++) O[i] = (float)((double)x->out[i] * unit);
+    float vs[HG_D_MAX];
+    v_scales(b, layer, head, vs);
+    for (size_t i = 0; i < (size_t)n_tok * (size_t)c->d; i++)
+        O[i] = (float)((double)x->out[i] * ldexp((double)vs[i % (size_t)c->d], -c->of));
     if (hg_cfg_topn(c)) core_recall(b, st, n_tok, Q, K, x);
     st->queries += n_tok;
     if (b->tap) {
-        hr_head_io io = {layer, head,   n_tok, c,      run,    x->q,   x->k,
-                         x->v,  x->out, alpha, e->s_q, e->s_k, e->s_v, had_logit(b, layer, head)};
+        hr_head_io io = {layer,
+                         head,
+                         n_tok,
+                         c,
+                         run,
+                         x->q,
+                         x->k,
+                         x->v,
+                         x->out,
+                         alpha,
+                         e->s_q,
+                         e->s_k,
+                         vs[0],
+                         b->v_channel ? vs : NULL,
+                         had_logit(b, layer, head)};
         b->tap(b->tap_ctx, &io);
     }
 }
@@ -513,8 +558,7 @@ static int attn_core(hr_backend *b, hr_head_stats *st, int layer, int head, int 
     head_buf x = {b->q, b->k, b->v, b->out};
     hm_run run;
     double alpha = had_alpha(b, layer, head);
-    quantize(b, hr_calib_head(b->cal, layer, head), n_tok, Q, K, V, &run, alpha, had_logit(b, layer, head),
-             &x);
+    quantize(b, layer, head, n_tok, Q, K, V, &run, alpha, had_logit(b, layer, head), &x);
     if (b->sim) {
         if (run_rtl(b, st, &run, n_tok, &x) != 0) return -1;
     } else {
@@ -589,8 +633,8 @@ int hr_attn_layer(void *ctx, int layer, int nh, int n_tok, int d, const float *c
     double t0 = now_s();
     for (int h = 0; h < nh; h++) {
         head_buf x = layer_buf(b, h);
-        quantize(b, hr_calib_head(b->cal, layer, h), n_tok, Q[h], K[h], V[h], &b->lrun[h],
-                 had_alpha(b, layer, h), had_logit(b, layer, h), &x);
+        quantize(b, layer, h, n_tok, Q[h], K[h], V[h], &b->lrun[h], had_alpha(b, layer, h),
+                 had_logit(b, layer, h), &x);
         b->lheads[h] = (ss_head){&b->lrun[h], x.k, x.v, n_tok, x.q, x.out};
     }
     ss_layer_stats ls;

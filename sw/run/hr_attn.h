@@ -18,8 +18,10 @@
  *          e.sigma_k / sqrt(d),
  *          or alpha_c(l, h) of a distilled model (hr_backend_set_alpha)
  *   int8:  q = hm_quant_i8(Q, s_q), k = hm_quant_i8(K, s_k); hm_exp_params(s_q, s_k)
- *   all:   v = hm_quant_i8(V, s_v), n_keys = n_tok, every token is a query;
- *          O = out * s_v / 2^of.
+ *   all:   v = hm_quant(V, s_v', 2^(vb-1) - 1), s_v' = s_v * 127 / (2^(vb-1) - 1) (s_v at
+ *          vb = 8), n_keys = n_tok, every token is a query; O = out * s_v' / 2^of. s_v is the
+ *          calibration's per head, or per channel (hr_backend_set_v_scale: one per element
+ *          of V, and of O).
  * The RTL backends load the head's keys and values into their simulator and stream the
  * n_tok queries back to back, so golden and RTL backends produce identical outputs.
  *
@@ -103,7 +105,9 @@ typedef struct hr_head_io {
     const int8_t *v;      /* n_tok x d int8 values */
     const int32_t *out;   /* n_tok x d core outputs (OW bits, sign-extended) */
     double alpha;         /* HAD: score step of the exp table (alpha_c) */
-    double s_q, s_k, s_v; /* int8 scales (s_q, s_k used by the int8 cores only) */
+    double s_q, s_k, s_v; /* int8 scales (s_q, s_k used by the int8 cores only); s_v: the
+                             value scale of the core's V (of vb bits) */
+    const float *s_v_ch;  /* per-channel value scales (d), or NULL (one per head: s_v) */
     const double *logit;  /* HAD: the learned weight table (d + 1) that made run->etab, or
                              NULL (alpha's) */
 } hr_head_io;
@@ -175,6 +179,13 @@ const hg_cfg *hr_backend_cfg(const hr_backend *b);
 /* Calls tap after every head computed by a core backend (golden or RTL; NULL: none).
    Can't fail. */
 void hr_backend_set_tap(hr_backend *b, hr_tap_fn tap, void *ctx);
+
+/* Core backends: V quantized with one scale per head (per_channel 0, the default) or one per
+   channel of V (1: the calibration's s_v_ch; each output dimension is a weighted mean of one
+   V channel, so the host applies the channel's scale to it and the core is unchanged).
+   The float backends ignore it. Returns 0, or -1 (hr_backend_error) when the calibration has
+   no per-channel scales. */
+int hr_backend_set_v_scale(hr_backend *b, int per_channel);
 
 /* HAD backends (float-had, golden-had, rtl-had): the score step per matching bit of (layer,
  * head) becomes alpha_c[layer * n_heads + head] (a distilled model's alpha / sqrt(d),

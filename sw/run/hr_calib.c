@@ -20,10 +20,18 @@ const hr_head_cal *hr_calib_head(const hr_calib *c, int layer, int head)
     return &c->head[layer * c->n_heads + head];
 }
 
+const double *hr_calib_v_channels(const hr_calib *c, int layer, int head)
+{
+    assert(layer >= 0 && layer < c->n_layers && head >= 0 && head < c->n_heads);
+    return c->s_v_ch ? c->s_v_ch + ((size_t)layer * (size_t)c->n_heads + (size_t)head) * (size_t)c->head_dim
+                     : NULL;
+}
+
 void hr_calib_free(hr_calib *c)
 {
     if (!c) return;
     free(c->head);
+    free(c->s_v_ch);
     free(c);
 }
 
@@ -53,7 +61,8 @@ typedef struct absvals {
 
 typedef struct collect {
     int n_heads;
-    absvals *t; /* (layer * n_heads + head) * 3 + {0: q, 1: k, 2: v} */
+    absvals *t;  /* (layer * n_heads + head) * 3 + {0: q, 1: k, 2: v} */
+    absvals *ch; /* (layer * n_heads + head) * d + i: channel i of V */
     int oom;
     enc_attn_fn attn; /* attention of the pass (NULL: float) */
     void *attn_ctx;
@@ -88,6 +97,13 @@ static int collect_attn(void *ctx, int layer, int head, int n_tok, int d, const 
         cc->oom = 1;
         return -1;
     }
+    absvals *ch = &cc->ch[((size_t)layer * (size_t)cc->n_heads + (size_t)head) * (size_t)d];
+    for (int t = 0; t < n_tok; t++)
+        for (int i = 0; i < d; i++)
+            if (push_abs(&ch[i], &V[(size_t)t * (size_t)d + (size_t)i], 1)) {
+                cc->oom = 1;
+                return -1;
+            }
     if (cc->attn) return cc->attn(cc->attn_ctx, layer, head, n_tok, d, Q, K, V, O);
     return enc_attn_float(NULL, layer, head, n_tok, d, Q, K, V, O);
 }
@@ -180,11 +196,12 @@ hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double 
         hg_errf(err, errsz, "calibration percentile %g: must be in %g..100", pct, HR_CALIB_PCT_MIN);
         return NULL;
     }
-    size_t nt = (size_t)mc->n_layers * (size_t)mc->n_heads * 3;
-    collect cc = {mc->n_heads, calloc(nt, sizeof(absvals)), 0, attn, attn_ctx};
+    size_t nt = (size_t)mc->n_layers * (size_t)mc->n_heads * 3, nc = nt / 3 * (size_t)mc->head_dim;
+    collect cc = {mc->n_heads, calloc(nt, sizeof(absvals)), calloc(nc, sizeof(absvals)), 0, attn, attn_ctx};
     hr_calib *c = calib_new(mc->n_layers, mc->n_heads, mc->head_dim);
+    if (c) c->s_v_ch = calloc(nc, sizeof *c->s_v_ch);
     float *out = malloc((size_t)hr_corpus_max_tokens(cp) * (size_t)mc->hidden * sizeof *out);
-    int rc = cc.t && c && out ? 0 : -1;
+    int rc = cc.t && cc.ch && c && c->s_v_ch && out ? 0 : -1;
     if (rc) hg_errf(err, errsz, "out of memory");
     enc_hooks hk = {collect_attn, &cc, NULL, NULL, NULL};
     for (int i = 0; rc == 0 && i < cp->n; i++) {
@@ -208,9 +225,22 @@ hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double 
         e->s_k = scale_of(percentile(&a[1], pct));
         e->s_v = scale_of(percentile(&a[2], pct));
         rc = check_finite(e, (int)h / mc->n_heads, (int)h % mc->n_heads, err, errsz);
+        for (int i = 0; rc == 0 && i < mc->head_dim; i++) {
+            size_t at = h * (size_t)mc->head_dim + (size_t)i;
+            c->s_v_ch[at] = scale_of(percentile(&cc.ch[at], pct));
+            if (!(c->s_v_ch[at] <= HR_CALIB_VALUE_MAX)) {
+                hg_errf(err, errsz,
+                        "calibration of layer %d head %d: the scale of V channel %d is %g; the model "
+                        "cannot be calibrated",
+                        (int)h / mc->n_heads, (int)h % mc->n_heads, i, c->s_v_ch[at]);
+                rc = -1;
+            }
+        }
     }
     for (size_t i = 0; cc.t && i < nt; i++) free(cc.t[i].v);
+    for (size_t i = 0; cc.ch && i < nc; i++) free(cc.ch[i].v);
     free(cc.t);
+    free(cc.ch);
     free(out);
     if (rc) {
         hr_calib_free(c);
@@ -250,6 +280,11 @@ int hr_calib_save(const hr_calib *c, const char *path, char *err, size_t errsz)
             hr_json_add_exact(o, "max_q", e->max_q);
             hr_json_add_exact(o, "max_k", e->max_k);
             hr_json_add_exact(o, "max_v", e->max_v);
+            const double *ch = hr_calib_v_channels(c, l, h);
+            if (ch) {
+                cJSON *a = cJSON_AddArrayToObject(o, "s_v_ch");
+                for (int i = 0; i < c->head_dim; i++) cJSON_AddItemToArray(a, hr_json_exact(ch[i]));
+            }
             cJSON_AddItemToArray(heads, o);
         }
     cJSON_AddItemToObject(root, "heads", heads);
@@ -328,6 +363,27 @@ static int get_head(hr_calib *c, const cJSON *o, int idx, const char *path, char
         return -1;
     }
     *e = (hr_head_cal){x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]};
+    const cJSON *ch = cJSON_GetObjectItemCaseSensitive(o, "s_v_ch");
+    if (!ch) return 0;
+    if (!c->s_v_ch || !cJSON_IsArray(ch) || cJSON_GetArraySize(ch) != c->head_dim) {
+        hg_errf(err, errsz,
+                "%s: %s's_v_ch' must be an array of head_dim = %d scales, in every head or in none", path,
+                where, c->head_dim);
+        return -1;
+    }
+    double *dst = c->s_v_ch + ((size_t)l * (size_t)c->n_heads + (size_t)h) * (size_t)c->head_dim;
+    int i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, ch)
+    {
+        double v = cJSON_IsNumber(it) ? it->valuedouble : NAN;
+        if (!(v >= 1e-30 && v <= HR_CALIB_VALUE_MAX)) {
+            hg_errf(err, errsz, "%s: %s's_v_ch'[%d] must be a number in 1e-30..%g", path, where, i,
+                    HR_CALIB_VALUE_MAX);
+            return -1;
+        }
+        dst[i++] = v;
+    }
     return 0;
 }
 
@@ -377,10 +433,22 @@ hr_calib *hr_calib_load(const char *path, char *err, size_t errsz)
             c->pct = pct;
             c->n_sentences = (int)ns;
             c->n_tokens = (long)ntok;
-            int i = 0;
+            int i = 0, with_ch = 0;
             const cJSON *o;
-            cJSON_ArrayForEach(o, heads)
-            {
+            cJSON_ArrayForEach(o, heads) with_ch += cJSON_GetObjectItemCaseSensitive(o, "s_v_ch") != NULL;
+            if (with_ch) c->s_v_ch = calloc((size_t)want * (size_t)c->head_dim, sizeof *c->s_v_ch);
+            if (with_ch && !c->s_v_ch) {
+                hg_errf(err, errsz, "out of memory");
+                hr_calib_free(c);
+                c = NULL;
+            }
+            if (c && with_ch && with_ch != want) {
+                hg_errf(err, errsz, "%s: 's_v_ch' in %d of the %d heads: in every head or in none", path,
+                        with_ch, want);
+                hr_calib_free(c);
+                c = NULL;
+            }
+            for (o = c ? heads->child : NULL; o; o = o->next) {
                 if (get_head(c, o, i++, path, err, errsz) != 0) {
                     hr_calib_free(c);
                     c = NULL;
@@ -405,6 +473,8 @@ int hr_calib_stale(const hr_calib *c, const bcfg_config *mc, const char *model_h
         hg_errf(why, whysz, "made from another sentence set (hash %s, now %s)", c->set_hash, set_hash);
     else if (c->pct != pct)
         hg_errf(why, whysz, "made with percentile %g, %g asked", c->pct, pct);
+    else if (!c->s_v_ch)
+        hg_errf(why, whysz, "made without per-channel value scales (s_v_ch, before --v-scale)");
     else
         return 0;
     return 1;

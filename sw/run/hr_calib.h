@@ -5,7 +5,9 @@
  * Q, K, V tensors the attention hook sees (after bias, before 1/sqrt(d)) give
  *   sigma_q = mean |q|, sigma_k = mean |k|         (HAD: q ~ sigma_q * sign(q))
  *   s_q, s_k, s_v = P-th percentile of |x| / 127   (int8 scales; P = 100 is the maximum)
- * over all calibration tokens and the head's d elements. Scales are rounded to float, so
+ * over all calibration tokens and the head's d elements, and per channel (element) i of V
+ *   s_v_ch[i] = P-th percentile of |v_i| / 127      (the value scales of --v-scale channel)
+ * over all calibration tokens. Scales are rounded to float, so
  * the host quantizer (float scale) and the exp parameters (double) see the same value.
  *
  * Saved as JSON with the model's hash, the sentence set's hash and the percentile, so a
@@ -42,10 +44,15 @@ typedef struct hr_calib {
     int n_sentences;     /* calibration sentences */
     long n_tokens;       /* ... and their tokens */
     hr_head_cal *head;   /* n_layers * n_heads, index layer * n_heads + head */
+    double *s_v_ch;      /* per-channel V scales, head_dim per head in head's order; NULL when
+                            loaded from a file made without them (hr_calib_stale: stale) */
 } hr_calib;
 
 /* Calibration entry of (layer, head); both must be in range (asserted). */
 const hr_head_cal *hr_calib_head(const hr_calib *c, int layer, int head);
+
+/* The head_dim per-channel V scales of (layer, head), or NULL when c has none. */
+const double *hr_calib_v_channels(const hr_calib *c, int layer, int head);
 
 /* Runs the float model m over the sentences of cp and computes the calibration (pct in
  * HR_CALIB_PCT_MIN..100). Hashes are left empty. progress: print a line per 16 sentences on

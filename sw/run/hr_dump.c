@@ -39,6 +39,7 @@ struct hr_dump {
     source pass;        /* ... and its source */
     int sentence;       /* being dumped, from 1 */
     int failed;         /* a tap could not write */
+    int v_channel;      /* V scales per channel (hr_dump_set_v_scale) */
     char err[1024];
     cJSON *index;   /* array of head directories */
     float *scratch; /* one head's discarded output */
@@ -189,6 +190,11 @@ static void tap(void *ctx, const hr_head_io *io)
     hr_json_add_exact(o, "scale_q", io->s_q);
     hr_json_add_exact(o, "scale_k", io->s_k);
     hr_json_add_exact(o, "s_v", io->s_v);
+    cJSON_AddStringToObject(o, "v_scale", io->s_v_ch ? "channel" : "head");
+    if (io->s_v_ch) {
+        cJSON *a = cJSON_AddArrayToObject(o, "s_v_ch");
+        for (int i = 0; a && i < c->d; i++) cJSON_AddItemToArray(a, hr_json_exact(io->s_v_ch[i]));
+    }
     cJSON_AddNumberToObject(o, "out_frac", c->of);
     cJSON_AddStringToObject(o, "core_options", args);
     cJSON_AddStringToObject(o, "hgsim", replay);
@@ -259,6 +265,17 @@ hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal, 
     return d;
 }
 
+int hr_dump_set_v_scale(hr_dump *d, int per_channel, char *err, size_t errsz)
+{
+    for (int i = 0; i < NCORES; i++)
+        if (hr_backend_set_v_scale(d->core[i], per_channel) != 0) {
+            hg_errf(err, errsz, "%s", hr_backend_error(d->core[i]));
+            return -1;
+        }
+    d->v_channel = per_channel != 0;
+    return 0;
+}
+
 int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const hr_calib *cal,
                        const double *alpha_c, const double *logit, enc_attn_fn pass, void *pass_ctx,
                        char *err, size_t errsz)
@@ -267,6 +284,11 @@ int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const 
     assert(c >= 0 && c < NCORES);
     hr_backend *b = hr_backend_open(HR_GOLDEN(core), &d->cfg, cal, NULL, 0, err, errsz);
     if (!b) return -1;
+    if (hr_backend_set_v_scale(b, d->v_channel) != 0) {
+        hg_errf(err, errsz, "%s", hr_backend_error(b));
+        hr_backend_close(b);
+        return -1;
+    }
     hr_backend_close(d->core[c]);
     d->core[c] = b;
     hr_backend_set_tap(b, tap, d);

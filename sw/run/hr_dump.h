@@ -9,7 +9,8 @@
  *   values.bin   n_keys x d int8 (hgsim --values)
  *   queries.bin  n_tok queries, same layout as keys (hgsim --queries)
  *   out.bin      the golden outputs: n_tok x d int32, little-endian (as hgsim --out)
- *   head.json    n_keys, n_queries, d, alpha (etab: a learned table), scale_q, scale_k, s_v, out_frac, the core
+ *   head.json    n_keys, n_queries, d, alpha (etab: a learned table), scale_q, scale_k, s_v, v_scale (head
+ *                or channel; s_v_ch: the d scales of channel scaling), out_frac, the core
  *                options and the hgsim command line that replays the head (run it in the
  *                head's directory)
  * and DIR/index.json lists every head directory. File contents are deterministic; every
@@ -57,6 +58,12 @@ int hr_dump_check_dir(const char *dir, char *err, size_t errsz);
  * hr_dump_check_dir and writes the marker. Returns NULL with a message in err. */
 hr_dump *hr_dump_open(const char *dir, const hg_cfg *core, const hr_calib *cal, const hr_lh *lh, int n,
                       char *err, size_t errsz);
+
+/* Quantizes V of every core type with one scale per channel (per_channel 1, as
+ * hr_backend_set_v_scale; head.json then holds "s_v_ch") or per head (0, the default); applies
+ * to the sources set after it too. Returns 0, or -1 with a message (no per-channel scales in a
+ * calibration). */
+int hr_dump_set_v_scale(hr_dump *d, int per_channel, char *err, size_t errsz);
 
 /* Takes the streams of core type `core` from another source: model m's own pass, in which
  * every head's attention is pass(pass_ctx, ...) (NULL: float attention), quantized with the

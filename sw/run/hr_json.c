@@ -7,18 +7,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void hr_json_add_exact(cJSON *o, const char *key, double v)
+cJSON *hr_json_exact(double v)
 {
-    if (!isfinite(v)) {
-        cJSON_AddNullToObject(o, key);
-        return;
-    }
+    if (!isfinite(v)) return cJSON_CreateNull();
     char b[40];
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(b, sizeof b, "%.*g", prec, v);
         if (strtod(b, NULL) == v) break;
     }
-    cJSON_AddItemToObject(o, key, cJSON_CreateRaw(b));
+    return cJSON_CreateRaw(b);
+}
+
+void hr_json_add_exact(cJSON *o, const char *key, double v)
+{
+    cJSON_AddItemToObject(o, key, hr_json_exact(v));
 }
 
 int hr_json_write(const char *path, const cJSON *root)

@@ -12,6 +12,8 @@
    saved value loads bit-identical (cJSON's own printing may round); null if v is NaN or
    Inf. */
 void hr_json_add_exact(cJSON *o, const char *key, double v);
+/* The same number as an item of its own (for arrays). */
+cJSON *hr_json_exact(double v);
 
 /* Writes root, printed, and a final newline to path, through a temporary file in the same
    folder and rename (the previous file stays if it fails). Returns 0, or -1 if it cannot. */

@@ -7,7 +7,7 @@
 //   cores); that many key/value pairs; then +hg_queries queries back to back, outputs
 //   always taken.
 // Data: int8 values ~ N(0, 32^2) (a sum of four uniforms, clipped), i.e. activations of
-// unit scale quantised with 1/32; HAD key/query sign bits are the signs of such values.
+// unit scale quantised with 1/32 (values of VB < 8 bits: shifted right by 8 - VB); HAD key/query sign bits are the signs of such values.
 // +hg_const=1 holds every key, value and query at one fixed pattern (the "constant
 // inputs" case of the power tests); +hg_seed=N changes the random stream.
 // It writes hg_phase.txt into +hg_capture_dir: the cycle (= capture line) at which the
@@ -107,11 +107,19 @@ module hg_capture_tb;
     end
   endtask
 
+  // V elements of VB = HGB_VW / HGB_D bits: the int8 value shifted right by 8 - VB (the same
+  // activations quantised with a step 2^(8-VB) times coarser)
+  localparam integer VB = `HGB_VW / `HGB_D;
   task make_v;
     output [`HGB_VW-1:0] v;
     integer b;
+    reg signed [7:0] e;
     begin
-      for (b = 0; b < `HGB_VW / 8; b = b + 1) v[8*b +: 8] = cst ? 8'd21 : gauss8(0);
+      for (b = 0; b < `HGB_D; b = b + 1) begin
+        e = cst ? 8'sd21 : gauss8(0);
+        e = e >>> (8 - VB);
+        v[VB*b +: VB] = e[VB-1:0];
+      end
     end
   endtask
 

@@ -19,6 +19,7 @@
 #include "rp_noise.h"
 #include "rp_qps.h"
 #include "rp_select.h"
+#include "rp_vbits.h"
 #include "rp_system.h"
 #include "rp_util.h"
 
@@ -119,7 +120,6 @@ static void parse_point(point *p, const char *arg)
 }
 
 /* a / b, NAN (printed n/a, JSON null) when b is not > 0 */
-static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 
 static void md_ratio(FILE *md, double r)
 {
@@ -209,7 +209,7 @@ static void ratio_range(const point *p, int i, unsigned mask, double *lo, double
     *hi = -INFINITY;
     for (unsigned c = 0; c < 1u << NCORR; c++) {
         if (c & ~mask) continue;
-        double r = ratio(e_corner(p, i, mask, c), e_corner(p, BASE, mask, c));
+        double r = rp_ratio(e_corner(p, i, mask, c), e_corner(p, BASE, mask, c));
         if (isnan(r)) {
             *lo = *hi = NAN;
             return;
@@ -263,7 +263,8 @@ static void md_ranges(FILE *md, cJSON *jp, const point *p)
     unsigned all = corrections_of(p);
     for (int i = 0; i < RP_NCORES; i++) {
         if (!p->run[i] || i == BASE) continue;
-        fprintf(md, "| %s | %.3f |", RP_CORE_NAME(i), ratio(e_corner(p, i, 0, 0), e_corner(p, BASE, 0, 0)));
+        fprintf(md, "| %s | %.3f |", RP_CORE_NAME(i),
+                rp_ratio(e_corner(p, i, 0, 0), e_corner(p, BASE, 0, 0)));
         for (int k = 0; k <= NCORR; k++) {
             unsigned mask = k < NCORR ? 1u << k : all;
             double lo, hi;
@@ -298,7 +299,7 @@ static void md_kv_load(FILE *md, cJSON *jp, const point *p)
     for (int i = 0; i < RP_NCORES; i++) {
         if (!p->run[i] || !isfinite(p->load_nj[i])) continue;
         double e = p->figs[i].e_query + load_per_query(p, i);
-        double r = ratio(e, p->figs[BASE].e_query + load_per_query(p, BASE));
+        double r = rp_ratio(e, p->figs[BASE].e_query + load_per_query(p, BASE));
         fprintf(md, "| %s | %.0f | %.1f | %.0f | %.2f | %.1f | %.3f |\n", RP_CORE_NAME(i), p->load_cycles[i],
                 p->load_nj[i], p->reuse[i], load_per_query(p, i), e, r);
         cJSON *o = cJSON_AddObjectToObject(jl, RP_CORE_NAME(i));
@@ -358,9 +359,9 @@ static void md_point_ratios(FILE *md, cJSON *jp, const point *p)
     cJSON *jr = cJSON_AddObjectToObject(jp, "ratios_vs_baseline");
     for (int i = 0; i < RP_NCORES; i++) {
         if (!p->run[i] || i == BASE) continue;
-        double r[5] = {ratio(f[i].area_logic, f[BASE].area_logic), ratio(f[i].area, f[BASE].area),
-                       ratio(f[i].power_logic, f[BASE].power_logic), ratio(f[i].power, f[BASE].power),
-                       ratio(f[i].e_query, f[BASE].e_query)};
+        double r[5] = {rp_ratio(f[i].area_logic, f[BASE].area_logic), rp_ratio(f[i].area, f[BASE].area),
+                       rp_ratio(f[i].power_logic, f[BASE].power_logic), rp_ratio(f[i].power, f[BASE].power),
+                       rp_ratio(f[i].e_query, f[BASE].e_query)};
         static const char *const keys[5] = {"logic_area", "area_with_memories", "logic_power",
                                             "power_with_memories", "energy_per_query"};
         fprintf(md, "| %s |", RP_CORE_NAME(i));
@@ -469,6 +470,11 @@ static void load_run(run *r, const char *opt, const char *path)
     snprintf(r->file, sizeof r->file, "%s", path);
     if (rp_run_head(r->j, 0, &h, err, sizeof err) != 0)
         rp_die("--%s '%s': %s (not hadrun --json output?)", opt, path, err);
+    if (h.vb != 8 || h.v_channel)
+        rp_die(
+            "--%s '%s': core.v_bits is %d%s; the fidelity tables are of 8-bit values with a scale per head "
+            "(such a run goes to --vbits-fidelity)",
+            opt, path, h.vb, h.v_channel ? " with a scale per channel" : "");
     r->distilled = h.distilled;
     r->n = h.n;
     r->tokens = h.tokens;
@@ -943,8 +949,8 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
                rp_num(r, "activity.n_keys"), pts[i].stimulus);
         printf("%-12s HAD/baseline: logic area %.3f, area+mem %.3f, logic power %.3f, energy/query %.3f"
                " (paper: area %.2f, power %.2f)\n",
-               pts[i].name, ratio(h->area_logic, b->area_logic), ratio(h->area, b->area),
-               ratio(h->power_logic, b->power_logic), ratio(h->e_query, b->e_query), 1 - PAPER_AREA_RED,
+               pts[i].name, rp_ratio(h->area_logic, b->area_logic), rp_ratio(h->area, b->area),
+               rp_ratio(h->power_logic, b->power_logic), rp_ratio(h->e_query, b->e_query), 1 - PAPER_AREA_RED,
                1 - PAPER_POWER_RED);
         double lo, hi, q;
         ratio_range(&pts[i], HG_CORE_HAD, corrections_of(&pts[i]), &lo, &hi);
@@ -953,7 +959,7 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
                pts[i].name,
                isfinite(pts[i].load_nj[BASE]) ? " and the K/V load amortized over the stimulus's queries"
                                               : "",
-               ratio(e_corner(&pts[i], HG_CORE_HAD, 0, 0), e_corner(&pts[i], BASE, 0, 0)), lo, hi);
+               rp_ratio(e_corner(&pts[i], HG_CORE_HAD, 0, 0), e_corner(&pts[i], BASE, 0, 0)), lo, hi);
         q = rp_qps_ratio(pts[i].run, pts[i].figs, HG_CORE_HAD, &lo, &hi);
         if (isfinite(q))
             printf("%-12s HAD/baseline energy/query at equal queries/s (the faster core at a lower supply): "
@@ -1042,7 +1048,8 @@ typedef struct {
     int nkv;
     const char *noise[RP_NOISE_MAX_POINTS * RP_NOISE_MAX_REPS]; /* --noise arguments */
     int nnoise;
-    rp_select sel; /* --selectors: runs with another top-N selector */
+    rp_select sel;  /* --selectors: runs with another top-N selector */
+    rp_vbits vbits; /* --vbits, --vbits-fidelity: runs and fidelity at narrower V */
 } args;
 
 /* Parses the options, reading every input (a bad one stops the run before anything is
@@ -1081,6 +1088,11 @@ static void usage(void)
            "  --selectors NAME=RUN_DIR,...  flow runs of the point NAME's top-N cores built with\n"
            "                      another top-N selector (hadgen --selector; repeatable): the\n"
            "                      selector section, against the point's own (merge) runs\n"
+           "  --vbits NAME=RUN_DIR,...  flow runs of the point NAME's cores built with narrower\n"
+           "                      values (hadgen --v-bits B < 8; repeatable): the value-precision\n"
+           "                      section, against the point's own (8-bit) runs\n"
+           "  --vbits-fidelity FILE  hadrun --json at any --v-bits (repeatable; one per width and\n"
+           "                      model): the value-precision section's fidelity table\n"
            "Every figure of the fidelity files is against the original float model.\n");
 }
 
@@ -1121,6 +1133,14 @@ static void check_args(args *a)
         if (!p) rp_die("--selectors %s=...: no --point of that name", r->point);
         rp_select_match(r, p->run[r->core]);
     }
+    for (int k = 0; k < a->vbits.n; k++) {
+        rp_vbits_run *r = &a->vbits.r[k];
+        char key[80];
+        snprintf(key, sizeof key, "%s=", r->point);
+        const point *p = named_point(a->pts, a->npoints, key);
+        if (!p) rp_die("--vbits %s=...: no --point of that name", r->point);
+        rp_vbits_match(r, p->run[r->core]);
+    }
 }
 
 static void parse_args(int argc, char **argv, args *a)
@@ -1140,6 +1160,8 @@ static void parse_args(int argc, char **argv, args *a)
                                          {"glitch-zero", required_argument, 0, 'G'},
                                          {"noise", required_argument, 0, 'N'},
                                          {"selectors", required_argument, 0, 'S'},
+                                         {"vbits", required_argument, 0, 'V'},
+                                         {"vbits-fidelity", required_argument, 0, 'F'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     a->pts = calloc(MAX_POINTS, sizeof *a->pts);
@@ -1176,6 +1198,8 @@ static void parse_args(int argc, char **argv, args *a)
             a->noise[a->nnoise++] = optarg;
             break;
         case 'S': rp_select_add(&a->sel, optarg); break;
+        case 'V': rp_vbits_add(&a->vbits, optarg); break;
+        case 'F': rp_vbits_add_fidelity(&a->vbits, optarg); break;
         case 'l':
             if (a->nkv == MAX_POINTS) rp_die("--kv-load '%s': at most %d", optarg, MAX_POINTS);
             a->kv_load[a->nkv++] = optarg;
@@ -1333,6 +1357,7 @@ int main(int argc, char **argv)
     rp_glitch_section(md, root, &glitch);
     rp_noise_section(md, root, &noise);
     rp_select_section(md, root, &a.sel);
+    rp_vbits_section(md, root, &a.vbits);
     cam_section(md, root, &a);
     int rc_nk = rp_nk_section(md, out, root, a.nk, a.nnk, a.nk_stimulus);
     cycles_vs_l(out);
@@ -1358,6 +1383,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < nr; i++) cJSON_Delete(runs[i].j);
     for (int i = 0; i < a.nsys; i++) cJSON_Delete(a.sys[i]);
     rp_select_free(&a.sel);
+    rp_vbits_free(&a.vbits);
     cJSON_Delete(root);
     free(pts);
     free(runs);

@@ -11,6 +11,10 @@
 #   8-10  synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
 #   10b   the top-N cores of both points with each other selector (REPORT_SELECTORS, default
 #         bitonic; hadgen --selector) on the same stimulus: 4 more flows a selector
+#   10c   narrower values (REPORT_VBITS, default 4; hadgen --v-bits): fidelity of the golden
+#         backends with V quantized to that width (a scale per head, and per channel: hadrun
+#         --v-scale channel), the stimulus head dumped at that width, and
+#         every core of both points built with it: a step and 6 flows a width
 #   11    K/V load: the netlists of 5-10 over their stimulus's configuration and K/V load (the
 #         cycles before the first query), amortized over the queries that reuse the load
 #   12    glitches: the MiniLM point's netlists on a window of its captures under each module's SDF
@@ -56,13 +60,15 @@ REPORT_GLITCH_CYCLES=${REPORT_GLITCH_CYCLES:-160}   # query cycles of the glitch
 REPORT_GLITCH_SAMPLE=${REPORT_GLITCH_SAMPLE:-1}     # instances per module simulated with timing
 REPORT_NOISE_SALTS=${REPORT_NOISE_SALTS:-"1 2 3 4"} # SYN_SALT of the noise step's repeats
 REPORT_SELECTORS=${REPORT_SELECTORS-bitonic}        # top-N selectors besides merge (empty: none)
+REPORT_VBITS=${REPORT_VBITS-4}                      # value bits besides 8, each in 2..7 (empty: none)
 HADGEN=${HADGEN:-$BUILD/bin/hadgen}
 mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (sw/base/hg_cores.def)
 [ ${#CORES[@]} -gt 0 ] || { echo "report: '$HADGEN --list-cores' gave no core types" >&2; exit 2; }
 mkdir -p "$R"
 
 start=$(date +%s)
-NSTEPS=$((16 + 4 * $(wc -w <<< "$REPORT_SELECTORS")))  # 4 flows a selector besides merge
+# 4 flows a selector besides merge; a step and 6 flows a value width besides 8
+NSTEPS=$((16 + 4 * $(wc -w <<< "$REPORT_SELECTORS") + 7 * $(wc -w <<< "$REPORT_VBITS")))
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
@@ -230,6 +236,53 @@ for sel in $REPORT_SELECTORS; do
       flow "$c" "$rtl" "$tag-$sel" "$data"
     done
     sel_args+=(--selectors "$name=$(IFS=,; echo "${RUNS[*]}")")
+  done
+done
+
+# ---- 10c: narrower values -------------------------------------------------------------
+# For each width B of REPORT_VBITS: the golden backends' fidelity with V quantized to B bits
+# (hadrun --v-bits), the stimulus head dumped at B bits, and every core of both points built
+# with --v-bits B on it; hgreport --vbits sets them beside the 8-bit runs, --vbits-fidelity the
+# fidelity beside step 1's (8 bits).
+vb_args=()
+[ -z "$REPORT_VBITS" ] ||
+  vb_args=(--vbits-fidelity "$R/fidelity_distilled.json" --vbits-fidelity "$R/fidelity.json")
+for vb in $REPORT_VBITS; do
+  [[ "$vb" =~ ^[2-7]$ ]] || { echo "report: REPORT_VBITS: '$vb' is not a value width in 2..7" >&2; exit 2; }
+  banner "value bits $vb: fidelity, streams"
+  hadrun_step "$R/fidelity_distilled_v$vb.json" "fidelity distilled v=$vb $had_key" "$REPORT_SENTENCES" \
+    --model "$MODEL_HAD" "${TEACHER[@]}" --backend golden-had --v-bits "$vb"
+  hadrun_step "$R/fidelity_v$vb.json" "fidelity v=$vb $model_key" "$REPORT_SENTENCES" \
+    --model "$MODEL_DIR" --backend golden-had,golden-baseline,golden-int8-topn --v-bits "$vb"
+  # and with a scale per channel of V (hadrun --v-scale channel: the host's choice, the same core)
+  hadrun_step "$R/fidelity_distilled_v${vb}_channel.json" "fidelity distilled v=$vb channel $had_key" \
+    "$REPORT_SENTENCES" --model "$MODEL_HAD" "${TEACHER[@]}" --backend golden-had --v-bits "$vb" --v-scale channel
+  hadrun_step "$R/fidelity_v${vb}_channel.json" "fidelity v=$vb channel $model_key" "$REPORT_SENTENCES" \
+    --model "$MODEL_DIR" --backend golden-had,golden-baseline,golden-int8-topn --v-bits "$vb" --v-scale channel
+  vb_args+=(--vbits-fidelity "$R/fidelity_distilled_v$vb.json" --vbits-fidelity "$R/fidelity_v$vb.json"
+            --vbits-fidelity "$R/fidelity_distilled_v${vb}_channel.json" --vbits-fidelity "$R/fidelity_v${vb}_channel.json")
+  SV="$R/streams-v$vb"
+  k=$(rp_key "streams v=$vb $REPORT_HEAD $had_key" "$HADRUN" "$R/stimulus_sentence.txt")
+  if rp_fresh "$SV.done" "$k"; then echo "   streams up to date"; else
+    rm -rf "$SV"
+    "$HADRUN" --model "$MODEL_HAD" "${TEACHER[@]}" --sentences "$R/stimulus_sentence.txt" --backend float --quiet \
+      --v-bits "$vb" --dump-streams "$SV" --dump-heads "$REPORT_HEAD" > /dev/null
+    touch "$SV.done"
+    rp_stamp "$SV.done" "$k"
+  fi
+  done_step "value bits $vb: fidelity, streams"
+  for pt in "minilm-d32 32 8 16 128 -minilm" "default-d64 64 16 32 1024 "; do
+    read -r name d p n l tag <<< "$pt"
+    RUNS=()
+    for c in "${CORES[@]}"; do
+      rtl="$R/rtl/${c}_d${d}_v$vb"
+      "$HADGEN" --core "$c" --d "$d" --lanes "$p" --top-n "$n" --max-keys "$l" --v-bits "$vb" \
+        --out "$rtl" --force > /dev/null || { echo "report: REPORT_VBITS: hadgen refused '$vb'" >&2; exit 2; }
+      data=""
+      [ -n "$tag" ] && data="$SV/$c/l${hl}h${hh}/s001"
+      flow "$c" "$rtl" "$tag-v$vb" "$data"
+    done
+    vb_args+=(--vbits "$name=$(IFS=,; echo "${RUNS[*]}")")
   done
 done
 
@@ -425,7 +478,7 @@ nq=$(sed -n 's/^[[:space:]]*"n_queries":[[:space:]]*\([0-9]*\).*/\1/p' "$S/had/l
   --point "default-d64=synthetic random int8 data, n_k = L = 1024 keys (no d=64 model in the flow):$default_runs" \
   --fidelity "$R/fidelity_distilled.json" --fidelity "$R/fidelity.json" "${fn_args[@]}" "${pa_args[@]}" \
   "${sys_args[@]}" --system-point default-d64 "${sweep[@]}" "${nk_args[@]}" "${load_args[@]}" "${glitch_args[@]}" \
-  "${noise_args[@]}" "${sel_args[@]}" \
+  "${noise_args[@]}" "${sel_args[@]}" "${vb_args[@]}" \
   --nk-stimulus "real all-MiniLM-L6-v2 layer $hl head $hh, the first 256-token passage of the evaluation sentences cut at n_k tokens (n_k keys, n_k queries; HAD from the distilled model, the others from the original)"
 done_step report
 # run metadata lives apart from report.json, which is deterministic

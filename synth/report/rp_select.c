@@ -52,18 +52,7 @@ void rp_select_add(rp_select *s, const char *arg)
 
 void rp_select_match(rp_select_run *r, const cJSON *base)
 {
-    if (!base)
-        rp_die("--selectors %s=%s: the point has no %s run to compare with", r->point, r->dir,
-               RP_CORE_NAME(r->core));
-    static const char *const same[] = {"params.d",        "params.lanes",    "params.top_n",
-                                       "params.max_keys", "activity.cycles", "activity.queries"};
-    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
-        double a = rp_num(r->run, same[i]), b = rp_num(base, same[i]);
-        if (!(a == b))
-            rp_die("--selectors %s=%s: %s is %g, the point's %s run has %g (the same configuration on the "
-                   "same stimulus is compared)",
-                   r->point, r->dir, same[i], a, RP_CORE_NAME(r->core), b);
-    }
+    rp_same_point("selectors", r->point, r->dir, r->core, r->run, base, 1);
     const char *bsel = rp_str(cJSON_GetObjectItem(base, "params"), "selector");
     if (bsel[0] && strcmp(bsel, "merge") != 0)
         rp_die("--selectors %s=%s: the point's %s run has selector '%s', not merge", r->point, r->dir,
@@ -94,12 +83,7 @@ static void row(FILE *md, const char *point, const char *core, const char *sel, 
             x->sel_power, x->area, x->power, x->fmax, x->e_query);
 }
 
-static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
-
-static void add(cJSON *o, const char *k, double v)
-{
-    cJSON_AddItemToObject(o, k, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
-}
+static void add(cJSON *o, const char *k, double v) { cJSON_AddItemToObject(o, k, rp_json_num(v)); }
 
 void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
 {
@@ -116,9 +100,9 @@ void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
     for (int i = 0; i < s->n; i++) {
         const rp_select_run *r = &s->r[i];
         sel_figs m = figs_of(r->base, &r->base_figs), x = figs_of(r->run, &r->figs);
-        sel_figs q = {ratio(x.sel_area, m.sel_area), ratio(x.sel_power, m.sel_power),
-                      ratio(x.area, m.area),         ratio(x.power, m.power),
-                      ratio(x.fmax, m.fmax),         ratio(x.e_query, m.e_query)};
+        sel_figs q = {rp_ratio(x.sel_area, m.sel_area), rp_ratio(x.sel_power, m.sel_power),
+                      rp_ratio(x.area, m.area),         rp_ratio(x.power, m.power),
+                      rp_ratio(x.fmax, m.fmax),         rp_ratio(x.e_query, m.e_query)};
         const char *core = RP_CORE_NAME(r->core);
         row(md, r->point, core, "merge", &m);
         row(md, r->point, core, r->selector, &x);

@@ -237,6 +237,19 @@ int rp_run_head(const cJSON *j, int need_d, rp_run_head_t *h, char *err, size_t 
         snprintf(err, n, "%s missing or not a whole number >= 1", miss);
         return -1;
     }
+    const cJSON *vb = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "core"), "v_bits");
+    h->vb = vb ? rp_whole(j, "core.v_bits") : 8;
+    if (h->vb < HG_VB_MIN || h->vb > HG_VB_MAX) {
+        snprintf(err, n, "core.v_bits is not a whole number in %d..%d", HG_VB_MIN, HG_VB_MAX);
+        return -1;
+    }
+    const cJSON *vs =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "core"), "v_scale");
+    h->v_channel = cJSON_IsString(vs) && strcmp(vs->valuestring, "channel") == 0;
+    if (vs && !h->v_channel && !(cJSON_IsString(vs) && strcmp(vs->valuestring, "head") == 0)) {
+        snprintf(err, n, "core.v_scale is not \"head\" or \"channel\"");
+        return -1;
+    }
     h->distilled = cJSON_IsTrue(
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "model"), "distilled"));
     return 0;
@@ -285,4 +298,25 @@ void rp_write_json(const char *dir, const char *name, const cJSON *j)
     fprintf(f, "%s\n", text ? text : "null");
     rp_out_close(f);
     cJSON_free(text);
+}
+
+double rp_ratio(double a, double b) { return b > 0 ? a / b : NAN; }
+
+cJSON *rp_json_num(double x) { return isfinite(x) ? cJSON_CreateNumber(x) : cJSON_CreateNull(); }
+
+void rp_same_point(const char *opt, const char *point, const char *dir, int core, const cJSON *run,
+                   const cJSON *base, int same_cycles)
+{
+    if (!base)
+        rp_die("--%s %s=%s: the point has no %s run to compare with", opt, point, dir, RP_CORE_NAME(core));
+    static const char *const same[] = {"params.d",        "params.lanes",     "params.top_n",
+                                       "params.max_keys", "activity.queries", "activity.cycles"};
+    for (size_t i = 0; i < sizeof same / sizeof same[0] - !same_cycles; i++) {
+        double a = rp_num(run, same[i]), b = rp_num(base, same[i]);
+        if (!(a == b))
+            rp_die("--%s %s=%s: %s is %g, the point's %s run has %g (the same configuration on the same "
+                   "stimulus is "
+                   "compared)",
+                   opt, point, dir, same[i], a, RP_CORE_NAME(core), b);
+    }
 }

@@ -85,11 +85,27 @@ typedef struct rp_run_head_t {
     int d;         /* core.d (0 when absent and not required) */
     int n;         /* core.top_n */
     int tokens;    /* sentences.max_tokens */
+    int vb;        /* core.v_bits, 2..8 (8 when absent: a run from before --v-bits) */
+    int v_channel; /* core.v_scale is "channel" (hadrun --v-scale channel), else 0 */
 } rp_run_head_t;
 /* Reads the header of hadrun --json output J: a backends array, core.top_n and
-   sentences.max_tokens (and, if need_d, core.d) whole numbers >= 1 (rp_whole). Returns 0, or
+   sentences.max_tokens (and, if need_d, core.d) whole numbers >= 1 (rp_whole), core.v_bits
+   (if present) a whole number in 2..8, core.v_scale (if present) "head" or "channel". Returns 0, or
    -1 with what is wrong in err ("no backends array", "core.top_n missing or not a whole
    number >= 1"). */
 int rp_run_head(const cJSON *j, int need_d, rp_run_head_t *h, char *err, size_t n);
+
+/* A variant run (another selector, narrower values) against its point's run of the same core
+   (base): rp_die "--OPT POINT=DIR: ..." when base is NULL or the two differ in params d, lanes,
+   top_n, max_keys or activity queries, or (same_cycles) activity cycles (the same
+   configuration on the same stimulus is compared; narrower values shorten the normalizer's
+   reciprocal, so their runs may end a few cycles earlier). */
+void rp_same_point(const char *opt, const char *point, const char *dir, int core, const cJSON *run,
+                   const cJSON *base, int same_cycles);
+
+/* a / b, NAN when b is not > 0. */
+double rp_ratio(double a, double b);
+/* x as a JSON number, null when x is not finite. */
+cJSON *rp_json_num(double x);
 
 #endif

@@ -32,13 +32,16 @@ static double gauss(uint64_t *s)
     return sqrt(-2.0 * log(u1)) * cos(2.0 * 3.14159265358979323846 * u2);
 }
 
-static int8_t q8(double x)
+/* x quantised with the step 2^(8-vb)/32 (1/32 at vb = 8) to a vb-bit value, |v| <= 2^(vb-1) - 1. */
+static int8_t qv(double x, int vb)
 {
-    double v = round(x * 32.0);
-    if (v > 127) v = 127;
-    if (v < -127) v = -127;
+    double v = round(ldexp(x * 32.0, vb - 8)), m = (double)((1 << (vb - 1)) - 1);
+    if (v > m) v = m;
+    if (v < -m) v = -m;
     return (int8_t)v;
 }
+
+static int8_t q8(double x) { return qv(x, 8); }
 
 /* One key or query: d sign bits (HAD) or d int8. */
 static void kq(uint8_t *dst, int d, int had, int cst, uint64_t *s)
@@ -83,7 +86,7 @@ int sy_cmd_vectors(int argc, char **argv)
         fprintf(stderr, "hgsynth vectors: %s\n", err);
         return 2;
     }
-    int d = (int)m->d, L = (int)m->max_keys, had = strcmp(m->core, "had") == 0;
+    int d = (int)m->d, L = (int)m->max_keys, had = strcmp(m->core, "had") == 0, vb = (int)m->v_bits;
     if (d < 8 || d % 8 || d > 65536 || L < 1 || L > 65536) {
         fprintf(stderr,
                 "hgsynth vectors: manifest of %s: d=%d, max_keys=%d not usable (d a multiple of 8 in "
@@ -98,7 +101,7 @@ int sy_cmd_vectors(int argc, char **argv)
     int8_t *v = sy_xmalloc((size_t)d * (size_t)L);
     for (int i = 0; i < L; i++) {
         kq(k + kb * (size_t)i, d, had, (int)cst, &s);
-        for (int j = 0; j < d; j++) v[(size_t)i * (size_t)d + (size_t)j] = cst ? (int8_t)21 : q8(gauss(&s));
+        for (int j = 0; j < d; j++) v[(size_t)i * (size_t)d + (size_t)j] = cst ? qv(21.0 / 32.0, vb) : qv(gauss(&s), vb);
     }
     for (long i = 0; i < nq; i++) kq(q + kb * (size_t)i, d, had, (int)cst, &s);
     const char *names[3] = {"keys.bin", "values.bin", "queries.bin"};

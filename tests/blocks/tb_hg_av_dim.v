@@ -4,15 +4,16 @@
 module tb_hg_av_dim;
   parameter R    = 1;
   parameter WW   = 16;
+  parameter VB   = 8;
   parameter ACCW = 28;
   parameter NV   = 16;
-  localparam IW = 3 + R * WW + R * 8;
+  localparam IW = 3 + R * WW + R * VB;
   reg [IW-1:0] vec [0:NV-1];
   reg clk, en, valid, first;
   reg [R*WW-1:0] w;
-  reg [R*8-1:0] v;
+  reg [R*VB-1:0] v;
   wire [ACCW-1:0] acc;
-  hg_av_dim #(.R(R), .WW(WW), .ACCW(ACCW)) dut (.clk_i(clk), .en_i(en), .valid_i(valid),
+  hg_av_dim #(.R(R), .WW(WW), .VB(VB), .ACCW(ACCW)) dut (.clk_i(clk), .en_i(en), .valid_i(valid),
                                                 .first_i(first), .w_i(w), .v_i(v), .acc_o(acc));
   integer i, fd;
   initial begin

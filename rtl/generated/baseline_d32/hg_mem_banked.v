@@ -3,7 +3,7 @@
 // Generated with:
 //   hadgen --core baseline --d 32 --lanes 8 --top-n 16 --max-keys 128 --out rtl/generated/baseline_d32
 // Parameters: core=baseline d=32 lanes=8 top_n=16 max_keys=128 weight_bits=8
-//             exp_frac_bits=6 out_frac=8 selector=merge prefix=base
+//             exp_frac_bits=6 out_frac=8 v_bits=8 selector=merge prefix=base
 // Derived:    groups=16 av_slots=8 acc_width=23 wsum_width=16 recip_q=32
 //             out_width=16 recip_bits_per_cycle=7 norm_mults=3 ii_cycles=16
 // ----------------------------------------------------------------------------

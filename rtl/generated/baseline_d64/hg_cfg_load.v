@@ -3,7 +3,7 @@
 // Generated with:
 //   hadgen --core baseline --out rtl/generated/baseline_d64
 // Parameters: core=baseline d=64 lanes=16 top_n=32 max_keys=1024 weight_bits=8
-//             exp_frac_bits=6 out_frac=8 selector=merge prefix=base
+//             exp_frac_bits=6 out_frac=8 v_bits=8 selector=merge prefix=base
 // Derived:    groups=64 av_slots=16 acc_width=26 wsum_width=19 recip_q=35
 //             out_width=16 recip_bits_per_cycle=2 norm_mults=2 ii_cycles=64
 // ----------------------------------------------------------------------------

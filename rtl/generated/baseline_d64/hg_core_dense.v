@@ -3,7 +3,7 @@
 // Generated with:
 //   hadgen --core baseline --out rtl/generated/baseline_d64
 // Parameters: core=baseline d=64 lanes=16 top_n=32 max_keys=1024 weight_bits=8
-//             exp_frac_bits=6 out_frac=8 selector=merge prefix=base
+//             exp_frac_bits=6 out_frac=8 v_bits=8 selector=merge prefix=base
 // Derived:    groups=64 av_slots=16 acc_width=26 wsum_width=19 recip_q=35
 //             out_width=16 recip_bits_per_cycle=2 norm_mults=2 ii_cycles=64
 // ----------------------------------------------------------------------------
@@ -27,6 +27,7 @@ module hg_core_dense #(
   parameter WB          = 8,        // weight fraction bits
   parameter FB          = 6,        // exp units' fraction-table index bits
   parameter OF          = 8,        // output fraction bits
+  parameter VB          = 8,        // value width (signed)
   parameter OW          = 16,       // output width
   parameter ACCW        = 23,       // accumulator width
   parameter WSW         = 16,       // weight-sum width
@@ -49,7 +50,7 @@ module hg_core_dense #(
   input  wire                         kv_valid_i,   // key/value pair (next index)
   output wire                         kv_ready_o,   // accepted (only while idle)
   input  wire [8*D-1:0]               kv_k_i,       // key, D x int8
-  input  wire [8*D-1:0]               kv_v_i,       // value, D x int8
+  input  wire [VB*D-1:0]              kv_v_i,       // value, D x VB-bit signed
   input  wire                         q_valid_i,    // query
   output wire                         q_ready_o,    // query accepted
   input  wire [8*D-1:0]               q_data_i,     // query, D x int8
@@ -75,7 +76,7 @@ module hg_core_dense #(
   wire [P*SW-1:0]   sm_rdata;
   wire              vm_re;
   wire [GW-1:0]     vm_raddr;
-  wire [P*8*D-1:0]  vm_rdata;
+  wire [P*VB*D-1:0] vm_rdata;
   wire              idle;
   wire [NKW-1:0]    nkeys;
   wire [15:0]       exp_mul;
@@ -225,7 +226,7 @@ module hg_core_dense #(
   );
 
   // ---- AV and V memory -----------------------------------------------------------
-  hg_mem_banked #(.LANES(P), .WORDS(G), .W(8*D)) u_vmem (
+  hg_mem_banked #(.LANES(P), .WORDS(G), .W(VB*D)) u_vmem (
     .clk_i   (clk_i),
     .we_i    (ld_we),
     .wlane_i (ld_lane),
@@ -236,7 +237,7 @@ module hg_core_dense #(
     .rdata_o (vm_rdata)
   );
 
-  hg_av_dense #(.D(D), .P(P), .L(L), .G(G), .SW(SW), .WB(WB), .FB(FB), .ACCW(ACCW), .WSW(WSW)) u_av (
+  hg_av_dense #(.D(D), .P(P), .L(L), .G(G), .SW(SW), .WB(WB), .FB(FB), .VB(VB), .ACCW(ACCW), .WSW(WSW)) u_av (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .nkeys_i     (nkeys),

@@ -3,7 +3,7 @@
 // Generated with:
 //   hadgen --core had --out rtl/generated/had_d64
 // Parameters: core=had d=64 lanes=16 top_n=32 max_keys=1024 weight_bits=8
-//             exp_frac_bits=6 out_frac=8 selector=merge prefix=had
+//             exp_frac_bits=6 out_frac=8 v_bits=8 selector=merge prefix=had
 // Derived:    groups=64 av_slots=1 acc_width=21 wsum_width=14 recip_q=30
 //             out_width=16 recip_bits_per_cycle=2 norm_mults=2 ii_cycles=64
 // ----------------------------------------------------------------------------
@@ -33,6 +33,7 @@ module hg_core_topn #(
   parameter WB          = 8,        // weight fraction bits
   parameter FB          = 6,        // exp units' fraction-table index bits (HAD = 0)
   parameter OF          = 8,        // output fraction bits
+  parameter VB          = 8,        // value width (signed)
   parameter OW          = 16,       // output width
   parameter ACCW        = 20,       // accumulator width
   parameter WSW         = 13,       // weight-sum width
@@ -55,7 +56,7 @@ module hg_core_topn #(
   input  wire                         kv_valid_i,   // key/value pair (next index)
   output wire                         kv_ready_o,   // accepted (only while idle)
   input  wire [(HAD != 0 ? D : 8*D)-1:0] kv_k_i,    // key: D sign bits (HAD) or D x int8
-  input  wire [8*D-1:0]               kv_v_i,       // value, D x int8
+  input  wire [VB*D-1:0]              kv_v_i,       // value, D x VB-bit signed
   input  wire                         q_valid_i,    // query
   output wire                         q_ready_o,    // query accepted
   input  wire [(HAD != 0 ? D : 8*D)-1:0] q_data_i,  // query: D sign bits (HAD) or D x int8
@@ -91,7 +92,7 @@ module hg_core_topn #(
   wire [N*IW-1:0]   list_idx;
   wire [R-1:0]      vm_re;
   wire [R*IW-1:0]   vm_raddr;
-  wire [R*8*D-1:0]  vm_rdata;
+  wire [R*VB*D-1:0] vm_rdata;
   wire              idle;
   wire [NKW-1:0]    nkeys;
   wire [15:0]       exp_mul;    // HAD = 0
@@ -248,7 +249,7 @@ module hg_core_topn #(
   endgenerate
 
   // ---- AV and V memory -----------------------------------------------------------
-  hg_mem_flat #(.WORDS(L), .W(8*D), .RP(R)) u_vmem (
+  hg_mem_flat #(.WORDS(L), .W(VB*D), .RP(R)) u_vmem (
     .clk_i   (clk_i),
     .we_i    (ld_we),
     .waddr_i (ld_idx),
@@ -258,7 +259,7 @@ module hg_core_topn #(
     .rdata_o (vm_rdata)
   );
 
-  hg_av_topn #(.D(D), .N(N), .R(R), .SW(SW), .IW(IW), .HAD(HAD), .WB(WB), .FB(FB), .ACCW(ACCW), .WSW(WSW)) u_av (
+  hg_av_topn #(.D(D), .N(N), .R(R), .SW(SW), .IW(IW), .HAD(HAD), .WB(WB), .FB(FB), .VB(VB), .ACCW(ACCW), .WSW(WSW)) u_av (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .list_valid_i (list_valid),
