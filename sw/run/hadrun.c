@@ -111,7 +111,7 @@ static void usage(FILE *f)
             "  --top-n 16 --max-keys 128): --d --lanes --top-n --max-keys --weight-bits\n"
             "  --exp-frac-bits --out-frac --v-bits --selector --prefix. --d must equal the model's\n"
             "  head dimension; --v-bits B quantizes V to B bits at the calibration's percentile.\n"
-            "  the core type follows each backend, so --core is not accepted. With a distilled\n"
+            "  The core type follows each backend, so --core is not accepted. With a distilled\n"
             "  model --top-n defaults to its trained N (had.json top_n).\n"
             "  --cache DIR           simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
             "\n"
