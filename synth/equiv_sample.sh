@@ -6,7 +6,9 @@
 #
 # Variables (environment):
 #   EQUIV_CONFIGS  configurations CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE one of
-#                  `hadgen --list-cores`; weight bits, exp fraction bits, output fraction bits)
+#                  `hadgen --list-cores`; weight bits, exp fraction bits, output fraction bits),
+#                  each optionally followed by %VB (hadgen --v-bits, 2..8) and then @SELECTOR
+#                  (hadgen --selector: merge, bitonic), as make xsim's
 #   EQUIV_ROOT     work folder (default build/equiv): rtl-<config>/, <config>/ (flow run,
 #                  equiv/ logs); made by this script (marker .hgsynth_equiv_root)
 #   HADGEN, LIB, and synth/equiv.sh's EQUIV_METHODS, EQUIV_TIMEOUT, EQUIV_SEQ
@@ -21,13 +23,13 @@ HADGEN=${HADGEN:-$root/build/bin/hadgen}
 EQUIV_ROOT=${EQUIV_ROOT:-$root/build/equiv}
 die() { echo "equiv: error: $*" >&2; exit 2; }
 
-[ -n "${EQUIV_CONFIGS:-}" ] || die "EQUIV_CONFIGS is empty (CORE:D:P:N:L[:WB:FB:OF] ...)"
+[ -n "${EQUIV_CONFIGS:-}" ] || die "EQUIV_CONFIGS is empty (CORE:D:P:N:L[:WB:FB:OF][%VB][@SELECTOR] ...)"
 [ -x "$HADGEN" ] || die "HADGEN='$HADGEN' not found (run: make hadgen)"
 cores=" $("$HADGEN" --list-cores | tr '\n' ' ')"
 read -r -a configs <<< "$EQUIV_CONFIGS"
 for cfg in "${configs[@]}"; do
-  [[ "$cfg" =~ ^([a-z0-9-]+)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?$ && "$cores" == *" ${cfg%%:*} "* ]] ||
-    die "EQUIV_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE one of:$cores)"
+  [[ "$cfg" =~ ^([a-z0-9-]+)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?(%[2-8])?(@[a-z]{1,16})?$ && "$cores" == *" ${cfg%%:*} "* ]] ||
+    die "EQUIV_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF, optionally %VB then @SELECTOR (CORE one of:$cores)"
 done
 if [ -e "$EQUIV_ROOT" ] && [ ! -f "$EQUIV_ROOT/.hgsynth_equiv_root" ]; then
   [ -d "$EQUIV_ROOT" ] && [ -z "$(ls -A "$EQUIV_ROOT")" ] ||
@@ -39,10 +41,15 @@ mkdir -p "$EQUIV_ROOT"
 t0=$(date +%s)
 fail=0 nmod=0 nproven=0 nmapped=0
 for cfg in "${configs[@]}"; do
-  IFS=: read -r core d p n l wb fb of <<< "$cfg"
+  base=${cfg%@*}
+  IFS=: read -r core d p n l wb fb of <<< "${base%\%*}"
   args=(--core "$core" --d "$d" --lanes "$p" --top-n "$n" --max-keys "$l")
   [ -z "$wb" ] || args+=(--weight-bits "$wb" --exp-frac-bits "$fb" --out-frac "$of")
+  [[ "$base" != *%* ]] || args+=(--v-bits "${base##*%}")
+  [[ "$cfg" != *@* ]] || args+=(--selector "${cfg##*@}")
   name=${cfg//:/-}
+  name=${name//%/-v}
+  name=${name//@/-}
   rtl=$EQUIV_ROOT/rtl-$name run=$EQUIV_ROOT/$name
   echo "== equiv: $cfg: hadgen, synth/flow.sh (STOP_AFTER=yosys), synth/equiv.sh"
   if ! "$HADGEN" "${args[@]}" --out "$rtl" --force > /dev/null; then fail=1; continue; fi

@@ -101,10 +101,13 @@ synth-minilm: $(HGSYNTH) $(HGSIM) $(HADRUN) $(HADGEN) $(BUILD)/bin/hgreport deps
 # make equiv: formal equivalence of the flow's own netlists with their RTL for small
 # configurations of every core type (synth/equiv_sample.sh: hadgen, synth/flow.sh up to
 # yosys, synth/equiv.sh on every logic module: registers matched by name and ABC's &cec,
-# or equiv_make/equiv_simple/equiv_induct). EQUIV_CONFIGS: CORE:D:P:N:L[:WB:FB:OF] words;
-# the default keeps the arithmetic small (d=8, one lane, so the normalizer divides 3 bits
-# per cycle with one multiplier; narrowest widths).
-EQUIV_CONFIGS ?= $(foreach c,$(HG_CORES),$(c):8:1:2:24:8:2:0)
+# or equiv_make/equiv_simple/equiv_induct). EQUIV_CONFIGS: CORE:D:P:N:L[:WB:FB:OF][%VB][@SEL]
+# words (make xsim's); the default keeps the arithmetic small (d=8, one lane, so the
+# normalizer divides 3 bits per cycle with one multiplier; narrowest widths), once as it is
+# and once with 4-bit values and, in the top-N cores, the bitonic selector.
+EQUIV_POINT   := 8:1:2:24:8:2:0
+EQUIV_CONFIGS ?= $(foreach c,$(HG_CORES),$(c):$(EQUIV_POINT)) \
+                 $(foreach c,$(HG_CORES),$(c):$(EQUIV_POINT)%4$(if $(filter baseline,$(c)),,@bitonic))
 export EQUIV_CONFIGS
 .PHONY: equiv
 equiv: $(HGSYNTH) $(HADGEN)

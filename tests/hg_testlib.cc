@@ -111,7 +111,7 @@ std::vector<hg_cfg> random_configs(int count, uint32_t seed)
         int l = pick(p, 160);
         int n = pick(1, std::min(l, 48));
         hg_cfg c = make_cfg(ck, d, p, n, l, pick(8, 20), pick(2, 8), pick(0, 12));
-        c = with_vbits(c, i % 2 ? 8 : pick(2, 8)); /* half of them narrower V */
+        c = with_vbits(c, i % 2 ? 8 : pick(2, 8)); /* every other one draws its value width from 2..8 */
         v.push_back(with_selector(c, (i / 3) % 2 ? HG_SEL_BITONIC : HG_SEL_MERGE));
     }
     return v;

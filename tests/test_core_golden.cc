@@ -145,6 +145,10 @@ TEST(Golden, NarrowValuesAreTheLowBitsSignExtended)
     int8_t q[6];
     hm_quant(6, x, 0.5f, 7, q);
     EXPECT_EQ(std::vector<int>(q, q + 6), (std::vector<int>{1, -1, 6, -6, 1, -7}));
+    // with a scale per channel: element i by scale[i], the same rounding and saturation
+    const float sc[6] = {0.25f, 0.5f, 1.0f, 0.1f, 2.0f, 50.0f};
+    hm_quant_ch(6, x, sc, 7, q);
+    EXPECT_EQ(std::vector<int>(q, q + 6), (std::vector<int>{1, -1, 3, -7, 0, -2}));
     // one key of weight 1: out = v * 2^of, in vb + of bits
     hm_run run{};
     run.n_keys = 1;

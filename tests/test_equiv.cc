@@ -2,7 +2,8 @@
 // (synth/equiv.sh): the flow's netlists of a small HAD core (d=8, one lane, narrowest
 // widths; synth/flow.sh up to yosys) are proven equal to the RTL for the score lane, the
 // top-N selector, the exp table (x in the RTL a don't care: equiv_induct), the AV control
-// and the core's top; a netlist with one cell changed is not; bad input exits 2. make equiv
+// and the core's top, and at the same point with the bitonic selector and 4-bit values, their
+// selector and AV units; a netlist with one cell changed is not; bad input exits 2. make equiv
 // runs every module of every core type.
 #include "hg_testlib.h"
 
@@ -77,6 +78,37 @@ TEST_F(Equiv, NetlistsOfEveryKindAreProven)
     EXPECT_NE(e.out.find("had_topn               select   proven      cec"), std::string::npos) << e.out;
     EXPECT_NE(e.out.find("had_core               control  proven"), std::string::npos) << e.out;
     EXPECT_NE(hgt::read_file(r.dir + "/equiv/summary.txt").find("5 proven"), std::string::npos);
+}
+
+// The variants of the same point: the bitonic selector and 4-bit values (hadgen --selector
+// bitonic --v-bits 4) have their own netlists of the selector and the AV unit, proven too.
+TEST(EquivVariants, BitonicSelectorAndNarrowValuesAreProven)
+{
+    hgt::TempDir td("equivvar");
+    std::string rtl = td.path() + "/rtl", dir = td.path() + "/run";
+    Result g = hgt::run_cmd(std::string(HG_BIN_DIR) +
+                            "/hadgen --core had --d 8 --lanes 1 --top-n 2 --max-keys 24 --weight-bits 8 "
+                            "--exp-frac-bits 2 --out-frac 0 --v-bits 4 --selector bitonic --out '" +
+                            rtl + "'");
+    ASSERT_EQ(g.status, 0) << g.out;
+    Result f = hgt::run_cmd("OUT_DIR='" + dir + "' STOP_AFTER=yosys JOBS=2 HGSYNTH='" + HG_BIN_DIR +
+                            "/hgsynth' " + hgt::src_dir() + "/synth/flow.sh '" + rtl + "'");
+    ASSERT_EQ(f.status, 0) << f.out;
+    // the selector's netlist is the compare-exchange network, the AV dimension's multiplier
+    // a 9 x 4-bit one
+    std::string nl = hgt::read_file(dir + "/generated/netlist/had_topn.v");
+    EXPECT_NE(nl.find("module had_topn"), std::string::npos);
+    EXPECT_NE(hgt::read_file(rtl + "/had_core.v").find(".SEL(1)"), std::string::npos);
+    EXPECT_NE(hgt::read_file(rtl + "/had_core.v").find(".VB(4)"), std::string::npos);
+    Result e = hgt::run_cmd("EQUIV_MODULES='had_topn had_av_dim had_av' " + equiv() + " '" + dir + "'");
+    EXPECT_EQ(e.status, 0) << e.out;
+    EXPECT_NE(e.out.find("3 modules, 3 proven, 0 proven against the generic mapping only, 0 not proven"),
+              std::string::npos)
+        << e.out;
+    for (const char *m : {"had_topn               select   proven      cec",
+                          "had_av_dim             av       proven      cec",
+                          "had_av                 av       proven      cec"})
+        EXPECT_NE(e.out.find(m), std::string::npos) << m << "\n" << e.out;
 }
 
 TEST_F(Equiv, AChangedCellIsNotProven)

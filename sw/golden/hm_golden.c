@@ -122,7 +122,8 @@ void hm_attend(const hg_cfg *c, const hm_run *run, const uint8_t *q, const uint8
         int j = sel[s];
         uint32_t w = hm_weight(c, run, smax, score[j]);
         wsum += w;
-        for (int i = 0; i < c->d; i++) acc[i] += (int64_t)w * hm_v_value(c, v[(size_t)j * (size_t)c->d + (size_t)i]);
+        for (int i = 0; i < c->d; i++)
+            acc[i] += (int64_t)w * hm_v_value(c, v[(size_t)j * (size_t)c->d + (size_t)i]);
     }
     uint64_t recip = wsum ? (1ull << c->rq) / wsum : (2ull << c->rq) - 1u;
     for (int i = 0; i < c->d; i++) out[i] = normalize(c, acc[i], recip);
@@ -155,6 +156,11 @@ void hm_quant(int d, const float *x, float scale, int qmax, int8_t *out)
         double r = round((double)x[i] / (double)scale);
         out[i] = (int8_t)(r > m ? m : r < -m ? -m : r);
     }
+}
+
+void hm_quant_ch(int d, const float *x, const float *scale, int qmax, int8_t *out)
+{
+    for (int i = 0; i < d; i++) hm_quant(1, x + i, scale[i], qmax, out + i);
 }
 
 void hm_quant_i8(int d, const float *x, float scale, int8_t *out) { hm_quant(d, x, scale, 127, out); }

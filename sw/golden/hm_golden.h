@@ -77,6 +77,9 @@ void hm_quant_i8(int d, const float *x, float scale, int8_t *out);
    qmax = hm_v_qmax(c), scale = s_V). */
 void hm_quant(int d, const float *x, float scale, int qmax, int8_t *out);
 
+/* The same with one scale per element: x[i] / scale[i] (a row of V with a scale per channel). */
+void hm_quant_ch(int d, const float *x, const float *scale, int qmax, int8_t *out);
+
 /* HAD exp table: etab[delta] = round(2^wb * exp(-2 * alpha * delta)), delta = 0..d, where
    alpha = sigma_q * sigma_k / sqrt(d) is the score step per matching bit. */
 void hm_had_etab(const hg_cfg *c, double alpha, uint32_t *etab);

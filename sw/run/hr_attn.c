@@ -25,6 +25,7 @@ struct hr_backend {
     int8_t *lv;
     int32_t *lout;
     hm_run *lrun;
+    float *lvs; /* every head's value scales, HG_D_MAX a head */
     ss_head *lheads;
     int check;
     int n_layers, n_heads;
@@ -156,6 +157,7 @@ void hr_backend_close(hr_backend *b)
     free(b->lv);
     free(b->lout);
     free(b->lrun);
+    free(b->lvs);
     free(b->lheads);
     free(b->st);
     free(b->q);
@@ -198,8 +200,10 @@ static int open_sys(hr_backend *b, const hr_sim_opts *so, char *err, size_t n)
     b->lv = malloc(nh * L * d);
     b->lout = malloc(nh * L * d * sizeof *b->lout);
     b->lrun = calloc(nh, sizeof *b->lrun);
+    b->lvs = calloc(nh * HG_D_MAX, sizeof *b->lvs);
     b->lheads = calloc(nh, sizeof *b->lheads);
-    if (!b->sys_st || !b->sys_calls || !b->lq || !b->lk || !b->lv || !b->lout || !b->lrun || !b->lheads) {
+    if (!b->sys_st || !b->sys_calls || !b->lq || !b->lk || !b->lv || !b->lout || !b->lrun || !b->lvs ||
+        !b->lheads) {
         hg_errf(err, n, "out of memory");
         return -1;
     }
@@ -396,6 +400,7 @@ typedef struct {
     uint8_t *q, *k;
     int8_t *v;
     int32_t *out;
+    float *vs; /* the value scales, one a channel (set by quantize) */
 } head_buf;
 
 /* The value scales of a head's core, one a channel of V: the calibration's int8 s_v (a
@@ -419,8 +424,7 @@ static void quantize(const hr_backend *b, int layer, int head, int n_tok, const 
     const hg_cfg *c = &b->cfg;
     const hr_head_cal *e = hr_calib_head(b->cal, layer, head);
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
-    float vs[HG_D_MAX];
-    v_scales(b, layer, head, vs);
+    v_scales(b, layer, head, x->vs);
     memset(run, 0, sizeof *run);
     run->n_keys = n_tok;
     for (int i = 0; i < n_tok; i++) {
@@ -432,8 +436,7 @@ static void quantize(const hr_backend *b, int layer, int head, int n_tok, const 
             hm_quant_i8(c->d, q, (float)e->s_q, (int8_t *)(x->q + (size_t)i * kb));
             hm_quant_i8(c->d, k, (float)e->s_k, (int8_t *)(x->k + (size_t)i * kb));
         }
-        for (size_t j = 0; j < d; j++)
-            hm_quant(1, V + (size_t)i * d + j, vs[j], hm_v_qmax(c), x->v + (size_t)i * d + j);
+        hm_quant_ch(c->d, V + (size_t)i * d, x->vs, hm_v_qmax(c), x->v + (size_t)i * d);
     }
     if (c->core == HG_CORE_HAD && logit)
         hm_had_etab_log(c, logit, run->etab);
@@ -511,7 +514,8 @@ static int attn_float_had(hr_backend *b, hr_head_stats *st, int layer, int head,
         hm_sign_pack(c->d, Q + (size_t)i * d, b->q + (size_t)i * kb);
         hm_sign_pack(c->d, K + (size_t)i * d, b->k + (size_t)i * kb);
     }
-    head_buf x = {b->q, b->k, b->v, b->out};
+    float vs[HG_D_MAX];
+    head_buf x = {b->q, b->k, b->v, b->out, vs};
     core_recall(b, st, n_tok, Q, K, &x);
     st->queries += n_tok;
     return 0;
@@ -523,8 +527,7 @@ static void core_finish(hr_backend *b, hr_head_stats *st, int layer, int head, i
 {
     const hg_cfg *c = &b->cfg;
     const hr_head_cal *e = hr_calib_head(b->cal, layer, head);
-    float vs[HG_D_MAX];
-    v_scales(b, layer, head, vs);
+    const float *vs = x->vs;
     for (size_t i = 0; i < (size_t)n_tok * (size_t)c->d; i++)
         O[i] = (float)((double)x->out[i] * ldexp((double)vs[i % (size_t)c->d], -c->of));
     if (hg_cfg_topn(c)) core_recall(b, st, n_tok, Q, K, x);
@@ -555,7 +558,8 @@ static int attn_core(hr_backend *b, hr_head_stats *st, int layer, int head, int 
 {
     const hg_cfg *c = &b->cfg;
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
-    head_buf x = {b->q, b->k, b->v, b->out};
+    float vs[HG_D_MAX];
+    head_buf x = {b->q, b->k, b->v, b->out, vs};
     hm_run run;
     double alpha = had_alpha(b, layer, head);
     quantize(b, layer, head, n_tok, Q, K, V, &run, alpha, had_logit(b, layer, head), &x);
@@ -613,7 +617,8 @@ static void add_sys(ss_layer_stats *a, const ss_layer_stats *x)
 static head_buf layer_buf(const hr_backend *b, int h)
 {
     size_t L = (size_t)b->cfg.l, kb = (size_t)hm_key_bytes(&b->cfg), d = (size_t)b->cfg.d, at = (size_t)h * L;
-    return (head_buf){b->lq + at * kb, b->lk + at * kb, b->lv + at * d, b->lout + at * d};
+    return (head_buf){b->lq + at * kb, b->lk + at * kb, b->lv + at * d, b->lout + at * d,
+                      b->lvs + (size_t)h * HG_D_MAX};
 }
 
 int hr_attn_layer(void *ctx, int layer, int nh, int n_tok, int d, const float *const *Q,

@@ -61,14 +61,15 @@ typedef struct absvals {
 
 typedef struct collect {
     int n_heads;
-    absvals *t;  /* (layer * n_heads + head) * 3 + {0: q, 1: k, 2: v} */
-    absvals *ch; /* (layer * n_heads + head) * d + i: channel i of V */
+    absvals *t;  /* (layer * n_heads + head) * 2 + {0: q, 1: k} */
+    absvals *ch; /* (layer * n_heads + head) * d + i: channel i of V (the head's V is their union) */
     int oom;
     enc_attn_fn attn; /* attention of the pass (NULL: float) */
     void *attn_ctx;
 } collect;
 
-static int push_abs(absvals *a, const float *x, size_t n)
+/* Appends |x[0]|, |x[stride]|, ..., n values. */
+static int push_abs(absvals *a, const float *x, size_t n, size_t stride)
 {
     if (a->n + n > a->cap) {
         size_t nc = a->cap ? a->cap : 4096;
@@ -79,7 +80,7 @@ static int push_abs(absvals *a, const float *x, size_t n)
         a->cap = nc;
     }
     for (size_t i = 0; i < n; i++) {
-        float ax = fabsf(x[i]);
+        float ax = fabsf(x[i * stride]);
         a->v[a->n++] = ax;
         a->sum += ax;
     }
@@ -91,19 +92,15 @@ static int collect_attn(void *ctx, int layer, int head, int n_tok, int d, const 
                         const float *V, float *O)
 {
     collect *cc = ctx;
-    absvals *a = &cc->t[((size_t)layer * (size_t)cc->n_heads + (size_t)head) * 3];
+    absvals *a = &cc->t[((size_t)layer * (size_t)cc->n_heads + (size_t)head) * 2];
     size_t n = (size_t)n_tok * (size_t)d;
-    if (push_abs(&a[0], Q, n) || push_abs(&a[1], K, n) || push_abs(&a[2], V, n)) {
+    int fail = push_abs(&a[0], Q, n, 1) || push_abs(&a[1], K, n, 1);
+    absvals *ch = &cc->ch[((size_t)layer * (size_t)cc->n_heads + (size_t)head) * (size_t)d];
+    for (int i = 0; !fail && i < d; i++) fail = push_abs(&ch[i], V + i, (size_t)n_tok, (size_t)d);
+    if (fail) {
         cc->oom = 1;
         return -1;
     }
-    absvals *ch = &cc->ch[((size_t)layer * (size_t)cc->n_heads + (size_t)head) * (size_t)d];
-    for (int t = 0; t < n_tok; t++)
-        for (int i = 0; i < d; i++)
-            if (push_abs(&ch[i], &V[(size_t)t * (size_t)d + (size_t)i], 1)) {
-                cc->oom = 1;
-                return -1;
-            }
     if (cc->attn) return cc->attn(cc->attn_ctx, layer, head, n_tok, d, Q, K, V, O);
     return enc_attn_float(NULL, layer, head, n_tok, d, Q, K, V, O);
 }
@@ -196,7 +193,7 @@ hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double 
         hg_errf(err, errsz, "calibration percentile %g: must be in %g..100", pct, HR_CALIB_PCT_MIN);
         return NULL;
     }
-    size_t nt = (size_t)mc->n_layers * (size_t)mc->n_heads * 3, nc = nt / 3 * (size_t)mc->head_dim;
+    size_t nh = (size_t)mc->n_layers * (size_t)mc->n_heads, nt = nh * 2, nc = nh * (size_t)mc->head_dim;
     collect cc = {mc->n_heads, calloc(nt, sizeof(absvals)), calloc(nc, sizeof(absvals)), 0, attn, attn_ctx};
     hr_calib *c = calib_new(mc->n_layers, mc->n_heads, mc->head_dim);
     if (c) c->s_v_ch = calloc(nc, sizeof *c->s_v_ch);
@@ -213,17 +210,25 @@ hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double 
         if (progress && ((i + 1) % 16 == 0 || i + 1 == cp->n))
             fprintf(stderr, "calibration: %d/%d sentences\n", i + 1, cp->n);
     }
-    for (size_t h = 0; rc == 0 && h < nt / 3; h++) {
-        absvals *a = &cc.t[h * 3];
+    absvals hv = {0}; /* one head's V: the union of its channels */
+    for (size_t h = 0; rc == 0 && h < nh; h++) {
+        absvals *a = &cc.t[h * 2], *ch = &cc.ch[h * (size_t)mc->head_dim];
         hr_head_cal *e = &c->head[h];
+        hv.n = 0;
+        hv.sum = 0.0;
+        for (int i = 0; rc == 0 && i < mc->head_dim; i++) rc = push_abs(&hv, ch[i].v, ch[i].n, 1);
+        if (rc) {
+            hg_errf(err, errsz, "out of memory");
+            break;
+        }
         e->sigma_q = a[0].n ? a[0].sum / (double)a[0].n : 0.0;
         e->sigma_k = a[1].n ? a[1].sum / (double)a[1].n : 0.0;
         e->max_q = max_of(&a[0]);
         e->max_k = max_of(&a[1]);
-        e->max_v = max_of(&a[2]);
+        e->max_v = max_of(&hv);
         e->s_q = scale_of(percentile(&a[0], pct));
         e->s_k = scale_of(percentile(&a[1], pct));
-        e->s_v = scale_of(percentile(&a[2], pct));
+        e->s_v = scale_of(percentile(&hv, pct));
         rc = check_finite(e, (int)h / mc->n_heads, (int)h % mc->n_heads, err, errsz);
         for (int i = 0; rc == 0 && i < mc->head_dim; i++) {
             size_t at = h * (size_t)mc->head_dim + (size_t)i;
@@ -237,6 +242,7 @@ hr_calib *hr_calib_compute_attn(const enc_model *m, const hr_corpus *cp, double 
             }
         }
     }
+    free(hv.v);
     for (size_t i = 0; cc.t && i < nt; i++) free(cc.t[i].v);
     for (size_t i = 0; cc.ch && i < nc; i++) free(cc.ch[i].v);
     free(cc.t);

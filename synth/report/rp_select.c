@@ -6,49 +6,44 @@
 #include <math.h>
 #include <string.h>
 
-void rp_select_add(rp_select *s, const char *arg)
+/* one run of --selectors (rp_variant_runs) */
+static void add_run(void *ctx, const char *point, const char *dir, const char *path, cJSON *j)
 {
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg || !eq[1]) rp_die("--selectors '%s': must be NAME=RUN_DIR[,RUN_DIR...]", arg);
-    char name[64], dirs[4096];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
-    if (!rp_plain_name(name)) rp_die("--selectors '%s': NAME '%s' is not a point name", arg, name);
-    snprintf(dirs, sizeof dirs, "%s", eq + 1);
-    for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
-        if (s->n == RP_SELECT_MAX) rp_die("--selectors '%s': at most %d runs in all", arg, RP_SELECT_MAX);
-        char path[1200], why[256] = "";
-        snprintf(path, sizeof path, "%s/reports/summary.json", d);
-        cJSON *j = rp_load_json(path);
-        char sel[64], cname[64];
-        snprintf(sel, sizeof sel, "%s", rp_str(cJSON_GetObjectItem(j, "params"), "selector"));
-        snprintf(cname, sizeof cname, "%s", rp_str(j, "core"));
-        int core = rp_core_index(cname);
-        rp_select_run *r = &s->r[s->n];
-        memset(r, 0, sizeof *r);
-        if (core < 0 || core == HG_CORE_BASELINE) {
-            cJSON_Delete(j);
-            rp_die("--selectors: %s: core '%s' has no top-N selector (had or int8-topn)", path, cname);
-        }
-        hg_sel_kind k = HG_SEL_MERGE;
-        if (hg_sel_parse(sel, &k) != 0 || k == HG_SEL_MERGE) {
-            cJSON_Delete(j);
-            rp_die(
-                "--selectors: %s: params.selector '%s' must name a selector other than merge (bitonic; the "
-                "point's own runs are the merge reference)",
-                path, sel);
-        }
-        if (rp_figs(j, &r->figs, why, sizeof why) != 0) {
-            cJSON_Delete(j);
-            rp_die("--selectors: %s: %s", path, why);
-        }
-        snprintf(r->point, sizeof r->point, "%s", name);
-        snprintf(r->selector, sizeof r->selector, "%s", sel);
-        snprintf(r->dir, sizeof r->dir, "%s", d);
-        r->core = core;
-        r->run = j;
-        s->n++;
+    rp_select *s = ctx;
+    if (s->n == RP_SELECT_MAX) {
+        cJSON_Delete(j);
+        rp_die("--selectors %s=%s: at most %d runs in all", point, dir, RP_SELECT_MAX);
     }
+    char why[256] = "", sel[64], cname[64];
+    snprintf(sel, sizeof sel, "%s", rp_str(cJSON_GetObjectItem(j, "params"), "selector"));
+    snprintf(cname, sizeof cname, "%s", rp_str(j, "core"));
+    int core = rp_core_index(cname);
+    rp_select_run *r = &s->r[s->n];
+    memset(r, 0, sizeof *r);
+    if (core < 0 || core == HG_CORE_BASELINE) {
+        cJSON_Delete(j);
+        rp_die("--selectors: %s: core '%s' has no top-N selector (had or int8-topn)", path, cname);
+    }
+    hg_sel_kind k = HG_SEL_MERGE;
+    if (hg_sel_parse(sel, &k) != 0 || k == HG_SEL_MERGE) {
+        cJSON_Delete(j);
+        rp_die("--selectors: %s: params.selector '%s' must name a selector other than merge (bitonic; the "
+               "point's own runs are the merge reference)",
+               path, sel);
+    }
+    if (rp_figs(j, &r->figs, why, sizeof why) != 0) {
+        cJSON_Delete(j);
+        rp_die("--selectors: %s: %s", path, why);
+    }
+    snprintf(r->point, sizeof r->point, "%s", point);
+    snprintf(r->selector, sizeof r->selector, "%s", sel);
+    snprintf(r->dir, sizeof r->dir, "%s", dir);
+    r->core = core;
+    r->run = j;
+    s->n++;
 }
+
+void rp_select_add(rp_select *s, const char *arg) { rp_variant_runs("selectors", arg, add_run, s); }
 
 void rp_select_match(rp_select_run *r, const cJSON *base)
 {

@@ -304,6 +304,21 @@ double rp_ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 
 cJSON *rp_json_num(double x) { return isfinite(x) ? cJSON_CreateNumber(x) : cJSON_CreateNull(); }
 
+void rp_variant_runs(const char *opt, const char *arg, rp_variant_fn add, void *ctx)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1]) rp_die("--%s '%s': must be NAME=RUN_DIR[,RUN_DIR...]", opt, arg);
+    char name[64], dirs[4096];
+    snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
+    if (!rp_plain_name(name)) rp_die("--%s '%s': NAME '%s' is not a point name", opt, arg, name);
+    snprintf(dirs, sizeof dirs, "%s", eq + 1);
+    for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/reports/summary.json", d);
+        add(ctx, name, d, path, rp_load_json(path));
+    }
+}
+
 void rp_same_point(const char *opt, const char *point, const char *dir, int core, const cJSON *run,
                    const cJSON *base, int same_cycles)
 {

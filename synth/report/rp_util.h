@@ -95,6 +95,13 @@ typedef struct rp_run_head_t {
    number >= 1"). */
 int rp_run_head(const cJSON *j, int need_d, rp_run_head_t *h, char *err, size_t n);
 
+/* A variant option's argument NAME=RUN_DIR[,RUN_DIR...] (--selectors, --vbits): rp_die
+   "--OPT 'ARG': ..." unless NAME is a point name and a run directory follows; for each run
+   directory, its reports/summary.json loaded and passed to add (which owns it) with the point's
+   name, the directory and the file's path. */
+typedef void (*rp_variant_fn)(void *ctx, const char *point, const char *dir, const char *path, cJSON *run);
+void rp_variant_runs(const char *opt, const char *arg, rp_variant_fn add, void *ctx);
+
 /* A variant run (another selector, narrower values) against its point's run of the same core
    (base): rp_die "--OPT POINT=DIR: ..." when base is NULL or the two differ in params d, lanes,
    top_n, max_keys or activity queries, or (same_cycles) activity cycles (the same

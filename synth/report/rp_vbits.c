@@ -6,42 +6,39 @@
 #include <math.h>
 #include <string.h>
 
-void rp_vbits_add(rp_vbits *s, const char *arg)
+/* one run of --vbits (rp_variant_runs) */
+static void add_run(void *ctx, const char *point, const char *dir, const char *path, cJSON *j)
 {
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg || !eq[1]) rp_die("--vbits '%s': must be NAME=RUN_DIR[,RUN_DIR...]", arg);
-    char name[64], dirs[4096];
-    snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
-    if (!rp_plain_name(name)) rp_die("--vbits '%s': NAME '%s' is not a point name", arg, name);
-    snprintf(dirs, sizeof dirs, "%s", eq + 1);
-    for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
-        if (s->n == RP_VBITS_MAX) rp_die("--vbits '%s': at most %d runs in all", arg, RP_VBITS_MAX);
-        char path[1200], why[256] = "", cname[64];
-        snprintf(path, sizeof path, "%s/reports/summary.json", d);
-        cJSON *j = rp_load_json(path);
-        snprintf(cname, sizeof cname, "%s", rp_str(j, "core"));
-        int core = rp_core_index(cname), vb = rp_whole(j, "params.v_bits");
-        rp_vbits_run *r = &s->r[s->n];
-        memset(r, 0, sizeof *r);
-        const char *bad = core < 0 ? "is not a core type"
-                          : vb < HG_VB_MIN || vb > 7
-                              ? "params.v_bits must be a whole number in 2..7 (a core built "
-                                "with hadgen --v-bits below 8; the point's own runs are the "
-                                "8-bit reference)"
-                          : rp_figs(j, &r->figs, why, sizeof why) != 0 ? why
-                                                                       : NULL;
-        if (bad) {
-            cJSON_Delete(j);
-            rp_die("--vbits: %s (core '%s'): %s", path, cname, bad);
-        }
-        snprintf(r->point, sizeof r->point, "%s", name);
-        snprintf(r->dir, sizeof r->dir, "%s", d);
-        r->core = core;
-        r->vb = vb;
-        r->run = j;
-        s->n++;
+    rp_vbits *s = ctx;
+    if (s->n == RP_VBITS_MAX) {
+        cJSON_Delete(j);
+        rp_die("--vbits %s=%s: at most %d runs in all", point, dir, RP_VBITS_MAX);
     }
+    char why[256] = "", cname[64];
+    snprintf(cname, sizeof cname, "%s", rp_str(j, "core"));
+    int core = rp_core_index(cname), vb = rp_whole(j, "params.v_bits");
+    rp_vbits_run *r = &s->r[s->n];
+    memset(r, 0, sizeof *r);
+    const char *bad = core < 0 ? "is not a core type"
+                      : vb < HG_VB_MIN || vb > 7
+                          ? "params.v_bits must be a whole number in 2..7 (a core built "
+                            "with hadgen --v-bits below 8; the point's own runs are the "
+                            "8-bit reference)"
+                      : rp_figs(j, &r->figs, why, sizeof why) != 0 ? why
+                                                                   : NULL;
+    if (bad) {
+        cJSON_Delete(j);
+        rp_die("--vbits: %s (core '%s'): %s", path, cname, bad);
+    }
+    snprintf(r->point, sizeof r->point, "%s", point);
+    snprintf(r->dir, sizeof r->dir, "%s", dir);
+    r->core = core;
+    r->vb = vb;
+    r->run = j;
+    s->n++;
 }
+
+void rp_vbits_add(rp_vbits *s, const char *arg) { rp_variant_runs("vbits", arg, add_run, s); }
 
 void rp_vbits_add_fidelity(rp_vbits *s, const char *file)
 {
