@@ -276,6 +276,8 @@ class HadHeads(torch.nn.Module):
         # an artifact's table (L, H, d + 1), used exactly; or the learned log steps
         self.fixed_logit = logit
         self.table = table or logit is not None
+        self.v_bits = 8                  # fake-quantized V below 8 (--v-bits)
+        self.v_channel = False           # ... with a scale per channel (--v-scale channel)
         self.log_step = None
         if table and logit is None:
             self.log_step = torch.nn.Parameter(torch.zeros(s_q.shape + (d,)))
@@ -368,6 +370,24 @@ def table_score(tab, dot, valid, d, exact=False):
     return TableLookup.apply(tab, i, delta - i)
 
 
+def fake_quant_v(v, valid, vb, per_channel=False):
+    """V as a core of vb value bits holds it (hadgen --v-bits; the host's quantizer, hm_quant):
+    one scale per head (per_channel: per channel of each head, hadrun --v-scale channel), the
+    largest |v| over the valid tokens of the batch spread over 2^(vb-1) - 1 levels, rounded
+    half away from zero; the gradient passes straight through. vb >= 8: v unchanged (the
+    recipe trains with float V, as before the option)."""
+    if vb >= 8:
+        return v
+    qmax = 2 ** (vb - 1) - 1
+    m = valid[:, 0, 0, :].to(v.dtype)[:, None, :, None]          # (B, 1, T, 1)
+    dims = (0, 2) if per_channel else (0, 2, 3)
+    amax = (v.detach().abs() * m).amax(dim=dims, keepdim=True)   # (1, H, 1, 1 or d)
+    s = amax.clamp_min(1e-8) / qmax
+    x = v.detach() / s
+    q = (torch.sign(x) * torch.floor(x.abs() + 0.5)).clamp(-qmax, qmax) * s
+    return v + (q - v.detach())
+
+
 def had_attention(heads, d, n, mode, c=1.0, clip=2.0):
     """Student attention. mode: 'tanh' (soft, temperature c), 'sign' (STE), 'infer' (the
     core's inference form exactly: float64 scores and softmax, as hm_ref_had). Returns
@@ -375,6 +395,7 @@ def had_attention(heads, d, n, mode, c=1.0, clip=2.0):
     logit = heads.logit() if heads.table else None
 
     def attn(l, q, k, v, valid):
+        v = fake_quant_v(v, valid, heads.v_bits, heads.v_channel)
         sq = heads.s_q[l][None, :, None, None]
         sk = heads.s_k[l][None, :, None, None]
         alpha = heads.alpha()[l][None, :, None, None]
@@ -865,6 +886,7 @@ def train(a):
     else:
         s_q, s_k = head_scales(enc_t, sampler, dev)
     heads = HadHeads(s_q, s_k, d=enc_s.d, table=(a.etab == "learn")).to(dev)
+    heads.v_bits, heads.v_channel = a.v_bits, a.v_scale == "channel"
     if init is not None:
         with torch.no_grad():
             heads.log_alpha.copy_(init["alpha"].log())
@@ -1134,6 +1156,7 @@ def train(a):
             "nn_weight": a.nn_weight, "nn_temp": a.nn_temp, "frag_frac": a.frag_frac,
             "bank_weight": a.bank_weight, "bank": a.bank, "corpus2_frac": a.corpus2_frac,
             "corpus2_group": a.corpus2_group, "ema": a.ema, "etab": a.etab,
+            "v_bits": a.v_bits, "v_scale": a.v_scale,
             "out_loss": "1 - cos(sentence embeddings)", "optimizer": "AdamW, weight decay 0",
             "s_q": [[float(x) for x in r] for r in heads.s_q.cpu().tolist()],
             "s_k": [[float(x) for x in r] for r in heads.s_k.cpu().tolist()],
@@ -1295,6 +1318,12 @@ def parse_args(argv):
                     "weight table per head: exp(-2 alpha delta / sqrt(d)) with a learned "
                     "alpha (alpha, the paper's score), or d + 1 learned falling weights "
                     "(learn; had.json etab_logit), both written to the same run-time table")
+    ap.add_argument("--v-bits", type=int, default=8, choices=range(2, 9), metavar="B",
+                    help="train and evaluate with V fake-quantized to B bits (2..8; 8: float V, "
+                    "the recipe's), as a core made with hadgen --v-bits B holds it")
+    ap.add_argument("--v-scale", choices=["head", "channel"], default="head",
+                    help="with --v-bits below 8: one scale per head, or per channel of a head "
+                    "(as hadrun --v-scale)")
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--eval-sentences", default="sw/data/sentences_eval.txt")
     ap.add_argument("--calib-sentences", default="sw/data/sentences_calib.txt")

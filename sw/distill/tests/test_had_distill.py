@@ -454,6 +454,57 @@ def test_short_training_run_writes_a_complete_artifact(tmp_path):
     assert ref2["embeddings"] == ref["embeddings"]
 
 
+def test_fake_quant_v_is_the_hosts_quantizer():
+    """--v-bits B: V on the grid of one scale per head (the largest |v| of the valid tokens
+    over 2^(B-1) - 1 levels), rounded half away from zero as hm_quant does, padding ignored;
+    the gradient is the identity; at 8 bits V is untouched."""
+    g = torch.Generator().manual_seed(3)
+    v = torch.randn(2, 3, 5, 4, generator=g, dtype=torch.float64)
+    valid = torch.ones(2, 1, 1, 5, dtype=torch.bool)
+    valid[1, 0, 0, 3:] = False
+    v[1, :, 3:] = 100.0                          # padding: larger than anything valid
+    v[0, 1, 2, 0] = -14.0                        # the largest |v| of head 1: scale 14 / 7 = 2
+    v[0, 1, 0, 1] = 5.0                          # 2.5 steps: half way between levels 2 and 3
+    v.requires_grad_(True)
+    q = hd.fake_quant_v(v, valid, 4)
+    m = valid[:, 0, 0, :][:, None, :, None]
+    for h in range(3):
+        vh = v.detach()[:, h][m[:, 0].expand(-1, -1, 4)]
+        s = vh.abs().max() / 7
+        k = q.detach()[:, h][m[:, 0].expand(-1, -1, 4)] / s
+        assert torch.allclose(k, k.round(), atol=1e-9) and k.abs().max() == pytest.approx(7)
+        want = torch.sign(vh / s) * torch.floor((vh / s).abs() + 0.5)
+        assert torch.allclose(k, want, atol=1e-9)
+    assert q[0, 1, 2, 0].item() == -14.0
+    assert q[0, 1, 0, 1].item() == 6.0           # half way: away from zero
+    q.sum().backward()
+    assert torch.equal(v.grad, torch.ones_like(v))
+    assert hd.fake_quant_v(v, valid, 8) is v
+    # a scale per channel: each channel's largest valid |v| is level 7 of its own grid
+    qc = hd.fake_quant_v(v.detach(), valid, 4, per_channel=True)
+    for h in range(3):
+        for i in range(4):
+            vi = v.detach()[:, h, :, i][valid[:, 0, 0, :]]
+            s = vi.abs().max() / 7
+            k = qc[:, h, :, i][valid[:, 0, 0, :]] / s
+            want = torch.sign(vi / s) * torch.floor((vi / s).abs() + 0.5)
+            assert torch.allclose(k, want, atol=1e-9) and k.abs().max() == pytest.approx(7)
+
+
+def test_v_bits_run_quantizes_v_and_records_it(tmp_path):
+    """A run with --v-bits 2 trains and evaluates on 2-bit V: its stage-0 fidelity (before
+    any step) differs from the float-V run's, and had.json's recipe records the width."""
+    args, _, _ = tiny_run(tmp_path, "--log-every", "1")
+    fid = {}
+    for vb in ("8", "2"):
+        out = tmp_path / f"v{vb}"
+        assert hd.main(args + ["--out", str(out), "--steps", "1,1,1,1", "--v-bits", vb]) == 0
+        meta = json.loads((out / "had.json").read_text())
+        assert meta["recipe"]["v_bits"] == int(vb) and meta["recipe"]["v_scale"] == "head"
+        fid[vb] = [r for r in meta["fidelity"] if r["stage"] == 0]
+    assert fid["8"] != fid["2"]
+
+
 def test_allemb_trains_the_position_embeddings_and_not_the_word_table(tmp_path):
     """--train allemb: the artifact holds every encoder tensor plus the position and token-type
     embeddings and the embedding LayerNorm, trained (the positions moved); never the word
