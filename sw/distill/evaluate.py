@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Golden-HAD figures of distillation runs, and the rule by which a run replaces the artifact.
 
-    python3 sw/distill/evaluate.py [--heldout FILE] [--baseline DIR] [--target 0.9] RUN...
+    python3 sw/distill/evaluate.py [--heldout FILE] [--baseline DIR] [--target 0.9]
+                                   [--v-bits B [--v-scale channel]] RUN...
 
 RUN: a run's output directory (had.json and had_minilm.safetensors, as had_distill.py or
 soup.py write them). Each is assembled over the packaged model (make model-had
@@ -14,7 +15,10 @@ sentence sets, none trained on:
   heldout  --heldout (default build/distill/phrases-heldout.txt, make distill-phrases; left
            out when missing)               a selection set of everyday sentences (1,000)
 
-It prints one markdown row per run: golden-HAD mean cosine / minimum / nearest neighbours
+With --v-bits B every model runs on a core of B-bit values (hadrun --v-bits B --v-scale S:
+V quantized with the model's own calibration, one scale per head or per channel), as for a
+run trained with had_distill.py --v-bits (docs/distill.md, runs33); the quantization gap then
+includes the narrow values. It prints one markdown row per run: golden-HAD mean cosine / minimum / nearest neighbours
 kept (as sentences) per set, the quantization gap (float-had minus golden-had mean cosine on
 the evaluation set), the evaluation set's pairwise-cosine error (hadrun's pair_cos_err: the
 RMS change of the cosines between sentences, which decides the near ties), and where the
@@ -70,15 +74,25 @@ def lost(row):
     return [(x["sentence"] - 1, x["reference_margin"]) for x in row["nn_lost"]]
 
 
-def figures(model, sentences, eval_set=False):
+def hadrun_cmd(model, sentences, js, eval_set=False, v_bits=8, v_scale="head"):
+    """The hadrun command of figures(): golden-had (and float-had on the evaluation set) of
+    model on a sentence file, written as JSON to js; values of v_bits bits, scaled per
+    v_scale, below 8."""
+    cmd = ["build/bin/hadrun", "--model", model, "--backend",
+           "golden-had,float-had" if eval_set else "golden-had",
+           "--sentences", sentences, "--json", js, "--quiet"]
+    if v_bits != 8:
+        cmd += ["--v-bits", str(v_bits), "--v-scale", v_scale]
+    return cmd
+
+
+def figures(model, sentences, eval_set=False, v_bits=8, v_scale="head"):
     """golden-had figures of model on a sentence file; eval_set (the evaluation set): also
     the quantization gap (float-had's mean cosine minus golden-had's), the pairwise-cosine
     error and the sentences whose golden-HAD nearest neighbour is not the teacher's."""
     with tempfile.TemporaryDirectory() as tmp:
         js = os.path.join(tmp, "h.json")
-        run(["build/bin/hadrun", "--model", model, "--backend",
-             "golden-had,float-had" if eval_set else "golden-had",
-             "--sentences", sentences, "--json", js, "--quiet"])
+        run(hadrun_cmd(model, sentences, js, eval_set, v_bits, v_scale))
         with open(js, encoding="utf-8") as f:
             rows = {b["backend"]: b for b in json.load(f)["backends"]}
     g = rows["golden-had"]
@@ -139,6 +153,10 @@ def main(argv=None):
     ap.add_argument("--target", type=float, default=0.9,
                     help="share of evaluation sentences that must keep their neighbour, "
                          "0..1 (default 0.9, the acceptance)")
+    ap.add_argument("--v-bits", type=int, default=8, choices=range(2, 9), metavar="B",
+                    help="values of B bits, 2..8 (hadrun --v-bits; default 8)")
+    ap.add_argument("--v-scale", choices=["head", "channel"], default="head",
+                    help="with --v-bits below 8: a V scale per head or per channel")
     ap.add_argument("--flips", action="store_true", help="list the evaluation sentences "
                     "whose nearest neighbour is lost, with their teacher margins")
     a = ap.parse_args(argv)
@@ -160,7 +178,7 @@ def main(argv=None):
     res = {}
     for art in names:
         model = assemble(art)
-        res[art] = {k: figures(model, path, eval_set=(k == "eval")) for k, path in sets}
+        res[art] = {k: figures(model, path, (k == "eval"), a.v_bits, a.v_scale) for k, path in sets}
     base = res[a.baseline]
     head = " | ".join(f"{k}: cos / min / NN of {base[k]['n']}" for k, _ in sets)
     print(f"| run | {head} | quantization gap | eval pair err | eval lost by teacher margin "
