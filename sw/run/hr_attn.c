@@ -514,8 +514,7 @@ static int attn_float_had(hr_backend *b, hr_head_stats *st, int layer, int head,
         hm_sign_pack(c->d, Q + (size_t)i * d, b->q + (size_t)i * kb);
         hm_sign_pack(c->d, K + (size_t)i * d, b->k + (size_t)i * kb);
     }
-    float vs[HG_D_MAX];
-    head_buf x = {b->q, b->k, b->v, b->out, vs};
+    head_buf x = {b->q, b->k, b->v, b->out, NULL}; /* the keys and queries only */
     core_recall(b, st, n_tok, Q, K, &x);
     st->queries += n_tok;
     return 0;
