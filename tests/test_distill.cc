@@ -326,6 +326,22 @@ class Distilled : public ::testing::Test
         cJSON_Delete(j);
     }
 
+    // An artifact of the fixture's tensors in dir/artifact, its had.json changed by edit,
+    // assembled by hadmodel into dir/model-had; hadmodel's exit status and output.
+    static hgt::CmdResult assemble(const std::string &dir, const std::function<void(cJSON *)> &edit)
+    {
+        std::string art = dir + "/artifact";
+        mkdir(dir.c_str(), 0777);
+        mkdir(art.c_str(), 0777);
+        write_safetensors(art + "/had_test.safetensors", tensors_);
+        cJSON *j = had_json(names(tensors_), 12, sha_);
+        edit(j);
+        write_json(art + "/had.json", j);
+        cJSON_Delete(j);
+        return hgt::run_in_src(bin("hadmodel") + " --base '" + base_ + "' --artifact '" + art + "' --out '" +
+                               dir + "/model-had'");
+    }
+
     static std::string base_, root_, art_, model_, sha_, err_, hadmodel_out_;
     static std::vector<Tensor> tensors_;
     static std::map<std::string, std::vector<float>> exact_;
@@ -621,6 +637,20 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
          good,
          {},
          tables(33, 0.0, 0.5),
+         "",
+         ""},
+        {"recipe v_bits",
+         "'recipe.v_bits' must be a whole number in 2..8",
+         good,
+         {},
+         set("recipe", cJSON_Parse("{\"v_bits\": 9}")),
+         "",
+         ""},
+        {"recipe v_scale",
+         "'recipe.v_scale' must be \"head\" or \"channel\"",
+         good,
+         {},
+         set("recipe", cJSON_Parse("{\"v_bits\": 4, \"v_scale\": \"row\"}")),
          "",
          ""},
         {"weights path",
@@ -1086,39 +1116,72 @@ TEST_F(RunDistill, RtlHadEqualsGoldenHadBitForBit)
     hgt::run_in_src("rm -rf '" + dir + "'");
 }
 
+// A model trained with narrow values (had_distill.py --v-bits 4 --v-scale channel: its recipe
+// says so): every core runs at 4 bits with per-channel scales unless told otherwise, the
+// JSON records what it was trained with, and other values are run with a note.
+TEST_F(RunDistill, ValueBitsDefaultToTheTrainedOnes)
+{
+    std::string dir = root_ + "/v4", model = dir + "/model-had";
+    auto [mrc, mout] = assemble(dir, [](cJSON *j) {
+        cJSON_ReplaceItemInObjectCaseSensitive(j, "recipe",
+                                               cJSON_Parse("{\"v_bits\": 4, \"v_scale\": \"channel\"}"));
+    });
+    ASSERT_EQ(mrc, 0) << mout;
+    std::string common = bin("hadrun") + " --quiet --limit 2 --teacher '" + base_ + "' --calib " + dir +
+                         "/calib.json --calib-sentences " + small_calib_set(dir, 4) + " --model '" + model +
+                         "' --backend golden-had,golden-baseline";
+    auto [rc, out] = hgt::run_in_src(common + " --json " + dir + "/a.json");
+    ASSERT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find("V 4 bits, a scale per channel"), std::string::npos) << out;
+    EXPECT_EQ(out.find("hadrun: note: V"), std::string::npos) << out;
+    std::string js = read_file(dir + "/a.json");
+    EXPECT_NE(js.find("\"v_bits_trained\":\t4"), std::string::npos) << js.substr(0, 3000);
+    EXPECT_NE(js.find("\"v_scale_trained\":\t\"channel\""), std::string::npos);
+    EXPECT_NE(js.find("\"v_bits\":\t4"), std::string::npos);
+    // given values win, with a note naming both
+    auto [rc2, out2] = hgt::run_in_src(common + " --v-bits 8 --v-scale head");
+    ASSERT_EQ(rc2, 0) << out2;
+    EXPECT_NE(out2.find("hadrun: note: V 8 bits with a scale per head differs from the values the distilled "
+                        "model was trained with (4 bits, a scale per channel"),
+              std::string::npos)
+        << out2;
+    EXPECT_EQ(out2.find("V 4 bits"), std::string::npos) << out2;
+    // the fixture's model, whose recipe holds no values, runs at 8 bits and says nothing
+    auto [rc3, out3] =
+        hgt::run_in_src(bin("hadrun") + " --quiet --limit 1 --teacher '" + base_ + "' --calib " + dir +
+                        "/calib.json --calib-sentences " + small_calib_set(dir, 4) + " --model '" + model_ +
+                        "' --backend golden-had --json " + dir + "/b.json");
+    ASSERT_EQ(rc3, 0) << out3;
+    EXPECT_EQ(out3.find("hadrun: note: V"), std::string::npos) << out3;
+    EXPECT_NE(read_file(dir + "/b.json").find("\"v_bits_trained\":\t8"), std::string::npos);
+}
+
 // A model with learned weight tables (etab_logit): golden-had and rtl-had load them and
 // agree bit for bit, the embeddings differ from the same model's with alpha's tables, and a
 // dumped head records its table and replays bit-exactly on hgsim --etab.
 TEST_F(RunDistill, LearnedTableRtlEqualsGoldenAndDumpsReplay)
 {
-    std::string dir = root_ + "/tab";
-    mkdir(dir.c_str(), 0777);
-    std::string art = dir + "/artifact", model = dir + "/model-had";
-    mkdir(art.c_str(), 0777);
-    write_safetensors(art + "/had_test.safetensors", tensors_);
-    cJSON *j = had_json(names(tensors_), 12, sha_);
-    cJSON *lt = cJSON_AddArrayToObject(j, "etab_logit");
-    std::mt19937 rng(4);
-    std::uniform_real_distribution<double> u(0.05, 0.9);
-    for (int l = 0; l < 6; l++) {
-        cJSON *row = cJSON_CreateArray();
-        for (int h = 0; h < 12; h++) {
-            cJSON *tab = cJSON_CreateArray();
-            double v = 0;
-            for (int i = 0; i <= 32; i++) {
-                char num[40];
-                snprintf(num, sizeof num, "%.17g", v);
-                cJSON_AddItemToArray(tab, cJSON_CreateRaw(num));
-                v -= u(rng);
+    std::string dir = root_ + "/tab", model = dir + "/model-had";
+    auto [mrc, mout] = assemble(dir, [](cJSON *j) {
+        cJSON *lt = cJSON_AddArrayToObject(j, "etab_logit");
+        std::mt19937 rng(4);
+        std::uniform_real_distribution<double> u(0.05, 0.9);
+        for (int l = 0; l < 6; l++) {
+            cJSON *row = cJSON_CreateArray();
+            for (int h = 0; h < 12; h++) {
+                cJSON *tab = cJSON_CreateArray();
+                double v = 0;
+                for (int i = 0; i <= 32; i++) {
+                    char num[40];
+                    snprintf(num, sizeof num, "%.17g", v);
+                    cJSON_AddItemToArray(tab, cJSON_CreateRaw(num));
+                    v -= u(rng);
+                }
+                cJSON_AddItemToArray(row, tab);
             }
-            cJSON_AddItemToArray(row, tab);
+            cJSON_AddItemToArray(lt, row);
         }
-        cJSON_AddItemToArray(lt, row);
-    }
-    write_json(art + "/had.json", j);
-    cJSON_Delete(j);
-    auto [mrc, mout] = hgt::run_in_src(bin("hadmodel") + " --base '" + base_ + "' --artifact '" + art +
-                                       "' --out '" + model + "'");
+    });
     ASSERT_EQ(mrc, 0) << mout;
     std::string common = bin("hadrun") + " --quiet --limit 2 --check --teacher '" + base_ + "' --calib " +
                          dir + "/calib.json --calib-sentences " + small_calib_set(dir, 4);

@@ -15,10 +15,10 @@ sentence sets, none trained on:
   heldout  --heldout (default build/distill/phrases-heldout.txt, make distill-phrases; left
            out when missing)               a selection set of everyday sentences (1,000)
 
-With --v-bits B every model runs on a core of B-bit values (hadrun --v-bits B --v-scale S:
-V quantized with the model's own calibration, one scale per head or per channel), as for a
-run trained with had_distill.py --v-bits (docs/distill.md, runs33); the quantization gap then
-includes the narrow values. It prints one markdown row per run: golden-HAD mean cosine / minimum / nearest neighbours
+Every model runs on the same core: 8-bit values with a scale per head, or with --v-bits B
+B-bit values (hadrun --v-bits B --v-scale S: V quantized with the model's own calibration, one
+scale per head or per channel), as for a run trained with had_distill.py --v-bits
+(docs/distill.md, runs33); the quantization gap then includes the narrow values. It prints one markdown row per run: golden-HAD mean cosine / minimum / nearest neighbours
 kept (as sentences) per set, the quantization gap (float-had minus golden-had mean cosine on
 the evaluation set), the evaluation set's pairwise-cosine error (hadrun's pair_cos_err: the
 RMS change of the cosines between sentences, which decides the near ties), and where the
@@ -76,14 +76,13 @@ def lost(row):
 
 def hadrun_cmd(model, sentences, js, eval_set=False, v_bits=8, v_scale="head"):
     """The hadrun command of figures(): golden-had (and float-had on the evaluation set) of
-    model on a sentence file, written as JSON to js; values of v_bits bits, scaled per
-    v_scale, below 8."""
-    cmd = ["build/bin/hadrun", "--model", model, "--backend",
-           "golden-had,float-had" if eval_set else "golden-had",
-           "--sentences", sentences, "--json", js, "--quiet"]
-    if v_bits != 8:
-        cmd += ["--v-bits", str(v_bits), "--v-scale", v_scale]
-    return cmd
+    model on a sentence file, written as JSON to js; values of v_bits bits scaled per v_scale,
+    always given (hadrun would otherwise take each model's trained values, and runs trained
+    for other values would be measured on another core than the baseline)."""
+    return ["build/bin/hadrun", "--model", model, "--backend",
+            "golden-had,float-had" if eval_set else "golden-had",
+            "--sentences", sentences, "--json", js, "--quiet", "--v-bits", str(v_bits),
+            "--v-scale", v_scale]
 
 
 def figures(model, sentences, eval_set=False, v_bits=8, v_scale="head"):

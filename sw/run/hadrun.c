@@ -112,7 +112,8 @@ static void usage(FILE *f)
             "  --exp-frac-bits --out-frac --v-bits --selector --prefix. --d must equal the model's\n"
             "  head dimension; --v-bits B quantizes V to B bits at the calibration's percentile.\n"
             "  The core type follows each backend, so --core is not accepted. With a distilled\n"
-            "  model --top-n defaults to its trained N (had.json top_n).\n"
+            "  model --top-n defaults to its trained N (had.json top_n), and --v-bits and --v-scale\n"
+            "  to the values it was trained with (had.json recipe v_bits, v_scale; 8 bits if none).\n"
             "  --cache DIR           simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
             "\n"
             "system backends (sys-*: the cores in the SystemC system model, docs/system.md):\n"
@@ -133,6 +134,7 @@ typedef struct opts {
     const char *dump_dir, *dump_heads, *cache, *teacher, *student_calib, *sys_dram;
     long limit, dump_sentences;
     int max_tokens, check, repeat, quiet, recalibrate, d_given, top_n_given, sys_cores, v_channel;
+    int v_bits_given, v_scale_given;
     double pct, sys_clock;
     hg_cfg core;
 } opts;
@@ -218,6 +220,7 @@ static void set_option(opts *o, int ch, const char *name, const char *arg)
         }
         o->d_given |= strcmp(name, "d") == 0;
         o->top_n_given |= strcmp(name, "top-n") == 0;
+        o->v_bits_given |= strcmp(name, "v-bits") == 0;
         break;
     case O_SENT: o->sentences = arg; break;
     case O_LIMIT: o->limit = parse_long("limit", arg, 1, 1000000); break;
@@ -259,6 +262,7 @@ static void set_option(opts *o, int ch, const char *name, const char *arg)
         if (strcmp(arg, "head") != 0 && strcmp(arg, "channel") != 0)
             bad("v-scale", arg, "must be head or channel");
         o->v_channel = strcmp(arg, "channel") == 0;
+        o->v_scale_given = 1;
         break;
     default: break;
     }
@@ -632,6 +636,8 @@ static cJSON *distilled_json(const distilled *ds)
     cJSON_AddStringToObject(mj, "had_json", ds->had_path);
     cJSON_AddNumberToObject(mj, "top_n_trained", ds->had->top_n);
     cJSON_AddNumberToObject(mj, "max_tokens_trained", ds->had->max_tokens);
+    cJSON_AddNumberToObject(mj, "v_bits_trained", ds->had->v_bits);
+    cJSON_AddStringToObject(mj, "v_scale_trained", ds->had->v_channel ? "channel" : "head");
     cJSON_AddStringToObject(mj, "teacher", ds->teacher);
     cJSON_AddStringToObject(mj, "teacher_hash", ds->teacher_hash);
     cJSON_AddStringToObject(mj, "student_hash", ds->scal->model_hash);
@@ -838,6 +844,16 @@ static void check_distilled(opts *o, distilled *ds, const enc_model *m)
                 "hadrun: note: --top-n %d differs from the N the distilled model was "
                 "trained with (%d, %s)\n",
                 o->core.n, ds->had->top_n, ds->had_path);
+    /* the values the model was trained with are the cores' unless given (every core alike: the
+       fairness rule) */
+    const char *scale_t = ds->had->v_channel ? "channel" : "head";
+    if (!o->v_bits_given) o->core.vb = ds->had->v_bits;
+    if (!o->v_scale_given) o->v_channel = ds->had->v_channel;
+    if (o->core.vb != ds->had->v_bits || o->v_channel != ds->had->v_channel)
+        fprintf(stderr,
+                "hadrun: note: V %d bits with a scale per %s differs from the values the distilled "
+                "model was trained with (%d bits, a scale per %s, %s)\n",
+                o->core.vb, o->v_channel ? "channel" : "head", ds->had->v_bits, scale_t, ds->had_path);
     if (o->max_tokens > ds->had->max_tokens)
         fprintf(stderr,
                 "hadrun: note: --max-tokens %d exceeds the token limit the distilled "

@@ -241,6 +241,38 @@ static int get_tensors(hr_had *h, const cJSON *root, const char *path, char *err
     return 0;
 }
 
+/* The values the recipe trained with (recipe.v_bits, recipe.v_scale; absent: 8 bits, a scale
+   per head). A recipe that is not an object (a description) holds none. */
+static int get_value_bits(hr_had *h, const cJSON *root, const char *path, char *err, size_t errsz)
+{
+    h->v_bits = 8;
+    h->v_channel = 0;
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(root, "recipe");
+    if (!cJSON_IsObject(r)) return 0;
+    const cJSON *vb = cJSON_GetObjectItemCaseSensitive(r, "v_bits");
+    if (vb) {
+        double x = cJSON_IsNumber(vb) ? vb->valuedouble : -1;
+        if (!(x >= HG_VB_MIN && x <= 8 && x == floor(x))) {
+            hg_errf(
+                err, errsz,
+                "%s: 'recipe.v_bits' must be a whole number in %d..8 (the value bits it was trained with)",
+                path, HG_VB_MIN);
+            return -1;
+        }
+        h->v_bits = (int)x;
+    }
+    const cJSON *vs = cJSON_GetObjectItemCaseSensitive(r, "v_scale");
+    if (vs) {
+        if (!cJSON_IsString(vs) ||
+            (strcmp(vs->valuestring, "head") != 0 && strcmp(vs->valuestring, "channel") != 0)) {
+            hg_errf(err, errsz, "%s: 'recipe.v_scale' must be \"head\" or \"channel\"", path);
+            return -1;
+        }
+        h->v_channel = strcmp(vs->valuestring, "channel") == 0;
+    }
+    return 0;
+}
+
 /* Everything of had.json but alpha and tensors. */
 static int get_scalars(hr_had *h, const cJSON *root, const char *path, char *err, size_t errsz)
 {
@@ -277,7 +309,7 @@ static int get_scalars(hr_had *h, const cJSON *root, const char *path, char *err
     if (b && get_hex(b, "safetensors_sha256", 64, h->base_sha256, path, err, errsz)) return -1;
     const cJSON *by = cJSON_GetObjectItemCaseSensitive(root, "assembled_by");
     h->assembled = cJSON_IsString(by) && strcmp(by->valuestring, HR_HAD_TOOL) == 0;
-    return 0;
+    return get_value_bits(h, root, path, err, errsz);
 }
 
 /* Reads a whole file (a regular file of at most 64 MiB) into a NUL-terminated buffer; NULL

@@ -50,6 +50,9 @@ typedef struct hr_had {
                                  or null */
     char base_hash[17];   /* base_model_hash: "" in an artifact */
     int assembled;        /* "assembled_by" is "hadmodel" */
+    int v_bits;           /* the value bits it was trained with: recipe.v_bits (had_distill.py
+                             --v-bits), 2..8; 8 (float V) when absent */
+    int v_channel;        /* ... with a V scale per channel: recipe.v_scale "channel" */
 } hr_had;
 
 /* Reads and validates a had.json (artifact or model directory). Returns NULL with a message
@@ -57,8 +60,9 @@ typedef struct hr_had {
  * other than HR_HAD_FORMAT, a shape value, top_n or max_tokens missing or out of range,
  * alpha not n_layers arrays of n_heads finite numbers > 0, tensors not a non-empty list of
  * distinct names, weights not a plain file name, a malformed hash, an etab_logit of another
- * shape or not finite, starting at 0 and never rising. Keys not listed above
- * (recipe, seed, ...) are ignored. */
+ * shape or not finite, starting at 0 and never rising, a recipe (when an object) whose
+ * v_bits is not a whole number in 2..8 or whose v_scale is not "head" or "channel". Other
+ * keys (the rest of the recipe, seed, ...) are ignored. */
 hr_had *hr_had_load(const char *path, char *err, size_t errsz);
 
 /* Releases h. h may be NULL. Can't fail. */

@@ -66,10 +66,10 @@ def test_lost_neighbours_come_from_hadruns_nn_lost_and_are_counted_by_margin():
     assert evaluate.margins([(0, 0.005), (1, 0.02), (2, 0.039), (3, 0.04)]) == "1 / 2 / 1"
 
 
-def test_hadrun_command_adds_narrow_values_only_below_8_bits():
+def test_hadrun_command_always_names_the_values():
     c8 = evaluate.hadrun_cmd("m", "s.txt", "h.json", eval_set=True)
     assert c8[:5] == ["build/bin/hadrun", "--model", "m", "--backend", "golden-had,float-had"]
-    assert "--v-bits" not in c8 and "--v-scale" not in c8
+    assert c8[-4:] == ["--v-bits", "8", "--v-scale", "head"]
     c4 = evaluate.hadrun_cmd("m", "s.txt", "h.json", False, 4, "channel")
     assert c4[4] == "golden-had" and c4[-4:] == ["--v-bits", "4", "--v-scale", "channel"]
 
