@@ -23,7 +23,8 @@ in four stages:
 Loss: kl_weight * KL(teacher attention || student attention before top-N, per query row)
 + out_weight * (1 - cos(student sentence embedding, teacher's)) [+ hid_weight * hidden-state
 MSE] [+ tok_weight * (1 - cos(student's last hidden state, teacher's)), mean over the
-tokens]. Sentence embedding: mean of the last hidden states over the tokens, L2-normalised.
+tokens] [+ margin_weight * the in-batch near-neighbour margin MSE]. Sentence embedding:
+mean of the last hidden states over the tokens, L2-normalised.
 
 Outputs in --out: had_minilm.safetensors (the trained tensors, F16), had.json (alpha per
 head, N, recipe, seed, command, corpus hash, fidelity after each stage), train_log.csv (loss
@@ -658,6 +659,26 @@ def neighbour_kl(emb_s, emb_t, temp):
     return (pt * (lt - ls)).masked_fill(eye, 0.0).sum(-1).mean()
 
 
+def margin_mse(emb_s, emb_t, k):
+    """Near-neighbour margin loss: for each sentence of the batch, its k nearest batch mates
+    under the teacher, and the mean over every ordered pair (a, b) of them of the squared
+    change, student against teacher, of cos(i, a) - cos(i, b): the margins that decide which
+    of them is nearest (with k = 2, the square of the change of the margin between the first
+    and the second; nn_noise.py's margin err). Both sides of each cosine carry gradient.
+    Embeddings are unit rows."""
+    nb = emb_s.shape[0]
+    k = min(k, nb - 1)
+    if k < 2:
+        return emb_s.new_zeros(())
+    eye = torch.eye(nb, dtype=torch.bool, device=emb_s.device)
+    ct = emb_t @ emb_t.T
+    idx = ct.masked_fill(eye, -math.inf).topk(k, dim=-1).indices
+    gt = ct.gather(1, idx)
+    gs = (emb_s @ emb_s.T).gather(1, idx)
+    d = (gs[:, :, None] - gs[:, None, :]) - (gt[:, :, None] - gt[:, None, :])
+    return (d * d).sum((1, 2)).mean() / (k * (k - 1))
+
+
 def bank_kl(emb_s, emb_t, bank, temp):
     """Memory-bank neighbour loss: for each sentence of the batch, the KL divergence between
     the teacher's and the student's softmax over cosine similarities to a bank of teacher
@@ -1043,6 +1064,8 @@ def train(a):
                 loss = loss + a.rel_weight * rel
             if a.nn_weight > 0:
                 loss = loss + a.nn_weight * neighbour_kl(emb_s, emb_t, a.nn_temp)
+            if a.margin_weight > 0:          # margins between each sentence's near neighbours
+                loss = loss + a.margin_weight * margin_mse(emb_s, emb_t, a.margin_k)
             if a.bank_weight > 0:
                 loss = loss + a.bank_weight * bank_kl(emb_s, emb_t, bank, a.nn_temp)
                 if not long_batch:       # the bank keeps the newest a.bank short sentences
@@ -1154,6 +1177,7 @@ def train(a):
             "tok_weight": a.tok_weight,
             "rel_weight": a.rel_weight,
             "nn_weight": a.nn_weight, "nn_temp": a.nn_temp, "frag_frac": a.frag_frac,
+            "margin_weight": a.margin_weight, "margin_k": a.margin_k,
             "bank_weight": a.bank_weight, "bank": a.bank, "corpus2_frac": a.corpus2_frac,
             "corpus2_group": a.corpus2_group, "ema": a.ema, "etab": a.etab,
             "v_bits": a.v_bits, "v_scale": a.v_scale,
@@ -1294,6 +1318,10 @@ def parse_args(argv):
                     "neighbour loss (KL of the similarity softmax rows, neighbour_kl)")
     ap.add_argument("--nn-temp", type=float, default=0.05, help="its temperature (and the "
                     "bank loss's)")
+    ap.add_argument("--margin-weight", type=float, default=0.0, help="weight of the in-batch "
+                    "near-neighbour margin loss (margin_mse)")
+    ap.add_argument("--margin-k", type=int, default=8, help="its neighbours per sentence, "
+                    "2..64")
     ap.add_argument("--bank-weight", type=float, default=0.0, help="weight of the memory-bank "
                     "neighbour loss (bank_kl)")
     ap.add_argument("--bank", type=int, default=4096, help="teacher embeddings in its bank")
@@ -1355,6 +1383,10 @@ def parse_args(argv):
         ap.error("--corpus is required for training")
     if not 1 <= a.corpus2_group <= 256:
         ap.error(f"--corpus2-group {a.corpus2_group}: must be 1..256 (1: single sentences)")
+    if not 2 <= a.margin_k <= 64:
+        ap.error(f"--margin-k {a.margin_k}: must be 2..64")
+    if a.margin_weight < 0:
+        ap.error(f"--margin-weight {a.margin_weight}: must be at least 0 (0: off)")
     if not 0.0 <= a.ema < 1.0:
         ap.error(f"--ema {a.ema}: the decay must be at least 0 (0: off) and below 1")
     if a.ref_only and not (a.artifact and a.ref_sentences):

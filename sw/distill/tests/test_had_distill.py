@@ -429,7 +429,7 @@ def test_short_training_run_writes_a_complete_artifact(tmp_path):
     out = tmp_path / "out"
     rc = hd.main(args + ["--out", str(out), "--steps", "3,3,3,3", "--ref-sentences", str(sents),
                          "--ref-count", "2", "--log-every", "1", "--rel-weight", "10",
-                         "--frag-frac", "0.5"])
+                         "--frag-frac", "0.5", "--margin-weight", "5", "--margin-k", "3"])
     assert rc == 0
     meta = json.loads((out / "had.json").read_text())
     assert meta["format"] == hd.FORMAT_HAD and meta["top_n"] == 2
@@ -437,6 +437,7 @@ def test_short_training_run_writes_a_complete_artifact(tmp_path):
                                            for r in meta["alpha"])
     assert meta["seed"] == 1 and "had_distill.py" in meta["command"]
     assert meta["recipe"]["rel_weight"] == 10 and meta["recipe"]["frag_frac"] == 0.5
+    assert meta["recipe"]["margin_weight"] == 5 and meta["recipe"]["margin_k"] == 3
     assert {r["stage"] for r in meta["fidelity"]} == {0, 1, 2, 3, 4}
     from safetensors.torch import load_file
     t = load_file(str(out / "had_minilm.safetensors"))
@@ -784,6 +785,37 @@ def test_neighbour_loss_is_zero_for_equal_structure_and_ranks_neighbours():
     assert torch.isfinite(s.grad).all() and s.grad.abs().sum() > 0
     # fewer than three sentences: no neighbours to rank
     assert hd.neighbour_kl(t[:2], t[:2] + 1, 0.05).item() == 0.0
+
+
+def test_margin_loss_is_the_change_of_the_near_neighbours_margins(capsys):
+    torch.manual_seed(2)
+    t = torch.nn.functional.normalize(torch.randn(10, 16, dtype=torch.float64), dim=-1)
+    q, _ = torch.linalg.qr(torch.randn(16, 16, dtype=torch.float64))
+    assert hd.margin_mse(t @ q, t, 4).item() == pytest.approx(0.0, abs=1e-12)
+    s = torch.nn.functional.normalize(t + 0.05 * torch.randn_like(t), dim=-1)
+    # k = 2: the mean square of the change of each sentence's first-minus-second margin
+    ct = (t @ t.T).fill_diagonal_(-math.inf)
+    top = ct.topk(2, dim=-1).indices
+    want = 0.0
+    for i in range(10):
+        a, b = top[i].tolist()
+        want += ((s[i] @ s[a] - s[i] @ s[b]) - (t[i] @ t[a] - t[i] @ t[b])).item() ** 2
+    assert hd.margin_mse(s, t, 2).item() == pytest.approx(want / 10, rel=1e-9)
+    # a shift common to a sentence's cosines moves no margin; swapping neighbours does
+    swapped = t[[1, 0] + list(range(2, 10))]
+    assert hd.margin_mse(s, t, 8).item() < hd.margin_mse(swapped, t, 8).item()
+    # both sides of a cosine get gradient
+    x = s.clone().requires_grad_(True)
+    hd.margin_mse(x, t, 3).backward()
+    assert torch.isfinite(x.grad).all() and (x.grad.abs().sum(-1) > 0).sum() >= 9
+    # k beyond the batch is cut to it; two sentences have no margin
+    assert hd.margin_mse(s, t, 64).item() == pytest.approx(hd.margin_mse(s, t, 9).item())
+    assert hd.margin_mse(s[:2], t[:2], 8).item() == 0.0
+    for bad, msg in ((["--margin-k", "1"], "--margin-k 1: must be 2..64"),
+                     (["--margin-weight", "-1"], "--margin-weight -1.0: must be at least 0")):
+        with pytest.raises(SystemExit):
+            hd.parse_args(["--base", "b", "--out", "o", "--corpus", "c"] + bad)
+        assert msg in capsys.readouterr().err
 
 
 def test_bank_loss_is_zero_for_the_teacher_and_grows_with_a_swap():
