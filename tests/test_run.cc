@@ -63,27 +63,32 @@ TEST(RunEval, NearestNeighboursAndTheirMargins)
     };
     auto cosd = [](double deg) { return cos(deg * M_PI / 180); };
     std::vector<float> e = flat({at(0, 1), at(10, 3), at(25, 0.5), at(90, 2)});
-    int nn[4];
+    int nn[4], nn2[4];
     double m[4];
-    hr_eval_nn(e.data(), 4, 2, nn, m);
+    hr_eval_nn(e.data(), 4, 2, nn, nn2, m);
     EXPECT_EQ(std::vector<int>(nn, nn + 4), (std::vector<int>{1, 0, 1, 2}));
+    EXPECT_EQ(std::vector<int>(nn2, nn2 + 4), (std::vector<int>{2, 2, 0, 1}));
     EXPECT_NEAR(m[0], cosd(10) - cosd(25), 1e-6);
     EXPECT_NEAR(m[1], cosd(10) - cosd(15), 1e-6);
     EXPECT_NEAR(m[2], cosd(15) - cosd(25), 1e-6);
     EXPECT_NEAR(m[3], cosd(65) - cosd(80), 1e-6);
-    // the first vector's two candidates are tied at +-10 degrees: the lower index, margin 0
+    // the first vector's two candidates are tied at +-10 degrees: the lower index nearest, the
+    // other second, margin 0
     e = flat({at(0, 1), at(10, 1), at(-10, 1)});
-    hr_eval_nn(e.data(), 3, 2, nn, m);
+    hr_eval_nn(e.data(), 3, 2, nn, nn2, m);
     EXPECT_EQ(nn[0], 1);
+    EXPECT_EQ(nn2[0], 2);
     EXPECT_NEAR(m[0], 0.0, 1e-6);
-    hr_eval_nn(e.data(), 3, 2, nn, nullptr); // margins not wanted
+    hr_eval_nn(e.data(), 3, 2, nn, nullptr, nullptr); // second and margins not wanted
     EXPECT_EQ(nn[0], 1);
-    hr_eval_nn(e.data(), 2, 2, nn, m);
+    hr_eval_nn(e.data(), 2, 2, nn, nn2, m);
     EXPECT_EQ(nn[0], 1);
     EXPECT_EQ(nn[1], 0);
+    EXPECT_EQ(nn2[0], -1);
     EXPECT_TRUE(std::isnan(m[0]) && std::isnan(m[1]));
-    hr_eval_nn(e.data(), 1, 2, nn, m);
+    hr_eval_nn(e.data(), 1, 2, nn, nn2, m);
     EXPECT_EQ(nn[0], -1);
+    EXPECT_EQ(nn2[0], -1);
     EXPECT_TRUE(std::isnan(m[0]));
 }
 
@@ -614,7 +619,7 @@ TEST(RunCli, BadOptionsExit2NamingTheOption)
 
 // One hadrun run with streams dumped; every dumped head replays bit-exactly on hgsim and its
 // RTL outputs equal the dumped golden outputs; the JSON metrics are deterministic.
-// The JSON's per-sentence neighbours and pairwise-cosine error against an independent
+// The JSON's per-sentence neighbours, pairwise-cosine error and margin error against an independent
 // computation (double precision) from the --embeddings file, on 40 unrelated sentences (the evaluation set's last, which have
 // no paraphrase partner) where the post-training HAD loses many neighbours: every backend's
 // "nn", and every "nn_lost" entry with the float reference's neighbour and margin.
@@ -697,6 +702,23 @@ TEST(RunCli, JsonNamesEachLostNeighbourWithTheReferenceMargin)
     std::vector<double> mg_ref, mg_had;
     neighbours(emb["float"], nn_ref, mg_ref);
     neighbours(emb["golden-had"], nn_had, mg_had);
+    // the RMS change of each sentence's margin between the reference's two nearest
+    // (nn_margin_err), their second found as the nearest with the first left out
+    auto margin_err = [&](const std::vector<std::vector<double>> &a,
+                          const std::vector<std::vector<double>> &ref) {
+        double s = 0;
+        for (size_t i = 0; i < ref.size(); i++) {
+            std::vector<double> c;
+            for (size_t j = 0; j < ref.size(); j++) c.push_back(j == i ? -HUGE_VAL : cosine(ref[i], ref[j]));
+            size_t f = (size_t)(std::max_element(c.begin(), c.end()) - c.begin());
+            c[f] = -HUGE_VAL;
+            size_t g = (size_t)(std::max_element(c.begin(), c.end()) - c.begin());
+            double d =
+                (cosine(a[i], a[f]) - cosine(a[i], a[g])) - (cosine(ref[i], ref[f]) - cosine(ref[i], ref[g]));
+            s += d * d;
+        }
+        return sqrt(s / ref.size());
+    };
     cJSON *js = cJSON_Parse(read_file(dir + "/h.json").c_str());
     ASSERT_NE(js, nullptr);
     cJSON *be = cJSON_GetObjectItem(js, "backends");
@@ -715,6 +737,10 @@ TEST(RunCli, JsonNamesEachLostNeighbourWithTheReferenceMargin)
     double pe = pair_err(emb["golden-had"], emb["float"]);
     EXPECT_GT(pe, 0.01);
     EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetArrayItem(be, 1), "pair_cos_err")->valuedouble, pe, 1e-7);
+    EXPECT_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(be, 0), "nn_margin_err")->valuedouble, 0.0);
+    double me = margin_err(emb["golden-had"], emb["float"]);
+    EXPECT_GT(me, pe) << "the near ties move more than the average pair";
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetArrayItem(be, 1), "nn_margin_err")->valuedouble, me, 1e-5);
     cJSON *lost = cJSON_GetObjectItem(cJSON_GetArrayItem(be, 1), "nn_lost"), *x;
     int expect = 0;
     for (int i = 0; i < 40; i++) expect += nn_ref[i] != nn_had[i];

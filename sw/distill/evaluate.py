@@ -21,7 +21,9 @@ scale per head or per channel), as for a run trained with had_distill.py --v-bit
 (docs/distill.md, runs33); the quantization gap then includes the narrow values. It prints one markdown row per run: golden-HAD mean cosine / minimum / nearest neighbours
 kept (as sentences) per set, the quantization gap (float-had minus golden-had mean cosine on
 the evaluation set), the evaluation set's pairwise-cosine error (hadrun's pair_cos_err: the
-RMS change of the cosines between sentences, which decides the near ties), and where the
+RMS change of the cosines between sentences) and margin error (nn_margin_err: the RMS change
+of each sentence's margin between its two nearest teacher neighbours, which sets the expected
+count; docs/distill.md, "The agreement as a draw"), and where the
 evaluation set's lost neighbours are: how many of them had a teacher margin (the cosine of a
 sentence's nearest neighbour minus its second's, under the teacher) below 0.01, below 0.04
 and above (hadrun --json's nn_lost; --flips lists them), and, against the baseline, how many
@@ -100,6 +102,7 @@ def figures(model, sentences, eval_set=False, v_bits=8, v_scale="head"):
     if eval_set:
         r["gap"] = rows["float-had"]["cos_mean"] - g["cos_mean"]
         r["pair"] = g["pair_cos_err"]
+        r["margin"] = g.get("nn_margin_err")
         r["lost"] = lost(g)
     return r
 
@@ -180,9 +183,10 @@ def main(argv=None):
         res[art] = {k: figures(model, path, (k == "eval"), a.v_bits, a.v_scale) for k, path in sets}
     base = res[a.baseline]
     head = " | ".join(f"{k}: cos / min / NN of {base[k]['n']}" for k, _ in sets)
-    print(f"| run | {head} | quantization gap | eval pair err | eval lost by teacher margin "
-          f"<0.01 / <0.04 / more | eval NN against the baseline: gained / lost | qualifies |")
-    print("|---" * (len(sets) + 6) + "|")
+    print(f"| run | {head} | quantization gap | eval pair err | eval margin err | eval lost by "
+          f"teacher margin <0.01 / <0.04 / more | eval NN against the baseline: gained / lost "
+          f"| qualifies |")
+    print("|---" * (len(sets) + 7) + "|")
     for art in names:
         r = res[art]
         cells = " | ".join(f"{r[k]['cos']:.4f} / {r[k]['min']:.3f} / {r[k]['nn']}" for k, _ in sets)
@@ -191,8 +195,10 @@ def main(argv=None):
         else:
             swaps = paired(r["eval"]["lost"], base["eval"]["lost"])
             v = verdict(r, base, [k for k, _ in sets], a.target)
+        me = r["eval"]["margin"]
         print(f"| {art} | {cells} | {r['eval']['gap']:.5f} | {r['eval']['pair']:.4f} | "
-              f"{margins(r['eval']['lost'])} | {swaps} | {v} |")
+              f"{'-' if me is None else f'{me:.4f}'} | {margins(r['eval']['lost'])} | {swaps} "
+              f"| {v} |")
     if a.flips:
         with open(sets[0][1], encoding="utf-8") as f:
             text = [line.strip() for line in f if line.strip()]

@@ -497,9 +497,9 @@ static double median(double *v, int n)
 static void print_fidelity(const hr_result *r, int nb, int distilled_had)
 {
     int nl = r[0].n_layers;
-    printf("\n%-17s  %-*s  %7s  %7s  %8s  %8s  %8s  %8s\n", "backend", 8 * nl - 1,
+    printf("\n%-17s  %-*s  %7s  %7s  %8s  %8s  %8s  %10s  %8s\n", "backend", 8 * nl - 1,
            "attention-output rel. error, layer 0..", "recall", "rec>N", "cos mean", "cos min", "pair err",
-           "NN agree");
+           "margin err", "NN agree");
     for (int k = 0; k < nb; k++) {
         char name[32];
         snprintf(name, sizeof name, "%s%s", hr_kind_name(r[k].kind),
@@ -519,6 +519,10 @@ static void print_fidelity(const hr_result *r, int nb, int distilled_had)
             printf("%8s  ", "-");
         else
             printf("%8.6f  ", r[k].pair_cos_err);
+        if (r[k].nn_margin_err < 0)
+            printf("%10s  ", "-");
+        else
+            printf("%10.6f  ", r[k].nn_margin_err);
         if (r[k].nn_agree < 0)
             printf("%8s\n", "-");
         else
@@ -526,7 +530,9 @@ static void print_fidelity(const hr_result *r, int nb, int distilled_had)
     }
     printf("(recall: mean over every head and query; rec>N: over heads with more keys than "
            "N, where the selection drops keys; pair err: RMS over sentence pairs of the change in "
-           "their cosine; -: not applicable, or no such head)\n");
+           "their cosine; margin err: RMS over sentences of the change of the margin between the "
+           "reference's two nearest neighbours, which sets NN agree's expected value; -: not "
+           "applicable, or no such head)\n");
     if (distilled_had)
         printf("(*: the distilled model, its learned alpha; all rows against the teacher's "
                "float attention)\n");

@@ -54,6 +54,7 @@ void hr_result_free(hr_result *r)
     free(r->nn);
     free(r->nn_ref);
     free(r->nn_ref_margin);
+    free(r->nn_ref2);
     free(r->sent_cycles);
     free(r->cycles_layer);
     free(r->cycles_hl);
@@ -76,20 +77,22 @@ static int result_init(hr_result *r, hr_kind k, const bcfg_config *mc, int n_sen
     r->nn = calloc((size_t)n_sent, sizeof *r->nn);
     r->nn_ref = calloc((size_t)n_sent, sizeof *r->nn_ref);
     r->nn_ref_margin = calloc((size_t)n_sent, sizeof *r->nn_ref_margin);
+    r->nn_ref2 = calloc((size_t)n_sent, sizeof *r->nn_ref2);
     r->sent_cycles = calloc((size_t)n_sent, sizeof *r->sent_cycles);
     r->cycles_layer = calloc(nl, sizeof *r->cycles_layer);
     r->cycles_hl = calloc(nl * (size_t)mc->n_heads, sizeof *r->cycles_hl);
     if (hr_kind_sys(k)) r->sys_layer = calloc(nl, sizeof *r->sys_layer);
     return r->layer_err && r->recall_layer && r->emb && r->nn && r->nn_ref && r->nn_ref_margin &&
-                   r->sent_cycles && r->cycles_layer && r->cycles_hl && (r->sys_layer || !hr_kind_sys(k))
+                   r->nn_ref2 && r->sent_cycles && r->cycles_layer && r->cycles_hl &&
+                   (r->sys_layer || !hr_kind_sys(k))
                ? 0
                : -1;
 }
 
-void hr_eval_nn(const float *emb, int n, int h, int *nn, double *margin)
+void hr_eval_nn(const float *emb, int n, int h, int *nn, int *second_nn, double *margin)
 {
     for (int i = 0; i < n; i++) {
-        int best = -1, have2 = 0;
+        int best = -1, have2 = 0, j2 = -1;
         float bc = 0.0f, second = 0.0f;
         for (int j = 0; j < n; j++) {
             if (j == i) continue;
@@ -97,16 +100,19 @@ void hr_eval_nn(const float *emb, int n, int h, int *nn, double *margin)
             if (best < 0 || c > bc) { /* a tie keeps the lower j */
                 if (best >= 0) {
                     second = bc;
+                    j2 = best;
                     have2 = 1;
                 }
                 best = j;
                 bc = c;
             } else if (!have2 || c > second) {
                 second = c;
+                j2 = j;
                 have2 = 1;
             }
         }
         nn[i] = best;
+        if (second_nn) second_nn[i] = j2;
         if (margin) margin[i] = have2 ? (double)bc - (double)second : NAN;
     }
 }
@@ -141,6 +147,24 @@ static double pair_cos_err(const float *a, const float *ref, int n, int h)
     return sqrt(sum / ((double)n * (n - 1) / 2.0));
 }
 
+/* sqrt(mean over sentences i of (cos(a_i, a_f) - cos(a_i, a_s) - the reference's margin)^2),
+ * f and s the reference's nearest and second-nearest neighbours of i; -1 with fewer than 3
+ * sentences. */
+static double nn_margin_err(const hr_result *r)
+{
+    int n = r->n_sent, h = r->hidden;
+    if (n < 3) return -1.0;
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        const float *e = r->emb + (size_t)i * (size_t)h;
+        double m = (double)enc_cosine(e, r->emb + (size_t)r->nn_ref[i] * (size_t)h, h) -
+                   (double)enc_cosine(e, r->emb + (size_t)r->nn_ref2[i] * (size_t)h, h);
+        double d = m - r->nn_ref_margin[i];
+        sum += d * d;
+    }
+    return sqrt(sum / n);
+}
+
 /* Fills the summary metrics of r from the embeddings, the error sums and the backend. */
 static void finish(hr_result *r, const hr_backend *b, const float *ref_emb, const double *num,
                    const double *den, const hr_corpus *cp)
@@ -159,7 +183,8 @@ static void finish(hr_result *r, const hr_backend *b, const float *ref_emb, cons
     r->cos_mean = cs / n;
     r->pair_cos_err = pair_cos_err(r->emb, ref_emb, n, h);
     r->nn_agree = -1.0;
-    hr_eval_nn(r->emb, n, h, r->nn, NULL);
+    hr_eval_nn(r->emb, n, h, r->nn, NULL, NULL);
+    r->nn_margin_err = nn_margin_err(r);
     if (n >= 2) {
         int same = 0;
         for (int i = 0; i < n; i++) same += r->nn[i] == r->nn_ref[i];
@@ -267,11 +292,12 @@ int hr_evaluate_models(const enc_model *m, const enc_model *const *bm, const hr_
             fprintf(stderr, "hadrun: %d/%d sentences (%.1f s)\n", i + 1, cp->n, now_s() - t_start);
     }
     if (rc == 0 && nb > 0) /* the reference's neighbours, once */
-        hr_eval_nn(remb, cp->n, (int)h, res[0].nn_ref, res[0].nn_ref_margin);
+        hr_eval_nn(remb, cp->n, (int)h, res[0].nn_ref, res[0].nn_ref2, res[0].nn_ref_margin);
     for (int k = 0; rc == 0 && k < nb; k++) {
         if (k > 0) {
             memcpy(res[k].nn_ref, res[0].nn_ref, (size_t)cp->n * sizeof *res[k].nn_ref);
             memcpy(res[k].nn_ref_margin, res[0].nn_ref_margin, (size_t)cp->n * sizeof *res[k].nn_ref_margin);
+            memcpy(res[k].nn_ref2, res[0].nn_ref2, (size_t)cp->n * sizeof *res[k].nn_ref2);
         }
         res[k].attn_seconds = hr_backend_seconds(b[k]);
         finish(&res[k], b[k], remb, num + (size_t)k * nl, den + (size_t)k * nl, cp);
@@ -383,6 +409,7 @@ cJSON *hr_result_json(const hr_result *r, int with_heads)
     cJSON_AddNumberToObject(o, "cos_min_sentence", r->cos_min_sentence + 1);
     cJSON_AddItemToObject(o, "nn_agree", num_or_null(r9(r->nn_agree)));
     cJSON_AddItemToObject(o, "pair_cos_err", num_or_null(r9(r->pair_cos_err)));
+    cJSON_AddItemToObject(o, "nn_margin_err", num_or_null(r9(r->nn_margin_err)));
     cJSON_AddItemToObject(o, "nn", nn_json(r));
     cJSON_AddItemToObject(o, "nn_lost", nn_lost_json(r));
     if (r->sys_layer) cJSON_AddItemToObject(o, "system", system_json(r));

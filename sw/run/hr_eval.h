@@ -14,6 +14,10 @@
  *   pair_cos_err   sqrt(mean over sentence pairs i < j of (cos(e_i, e_j) - the same with float
  *                  embeddings)^2): how far the backend moves the similarities between
  *                  sentences, which nn_agree samples only at the ties it flips;
+ *   nn_margin_err  sqrt(mean over sentences of (the backend's margin between the reference's
+ *                  nearest and second-nearest neighbour of the sentence - the reference's
+ *                  margin)^2): how far the backend moves the near ties themselves, which set
+ *                  the agreement's expected value (docs/distill.md, "The agreement as a draw");
  *   nn, nn_ref     each sentence's nearest neighbour under the backend and the reference,
  *                  and the reference's margin (the cosine to its nearest neighbour minus
  *                  to its second nearest): which neighbours are lost, and how near a tie
@@ -48,9 +52,11 @@ typedef struct hr_result {
     int cos_min_sentence;  /* index of the sentence with cos_min */
     double nn_agree;       /* -1 with fewer than 2 sentences */
     double pair_cos_err;   /* -1 with fewer than 2 sentences */
+    double nn_margin_err;  /* -1 with fewer than 3 sentences */
     int *nn;               /* n_sent: nearest neighbour of each sentence (from 0; -1: none) */
     int *nn_ref;           /* n_sent: ... under the reference's embeddings */
     double *nn_ref_margin; /* n_sent: the reference's margin (NaN with fewer than 3) */
+    int *nn_ref2;          /* n_sent: the reference's second-nearest neighbour (-1: none) */
     float *emb;            /* n_sent x hidden sentence embeddings */
     double seconds;        /* wall time of the backend's forward passes */
     double attn_seconds;   /* ... of which inside the attention backend */
@@ -89,10 +95,11 @@ void hr_result_free(hr_result *r);
 cJSON *hr_result_json(const hr_result *r, int with_heads);
 
 /* Nearest neighbour of every row of emb (n x h, rows unit length or not): nn[i] = the
- * j != i with the largest cosine (ties: lower j); -1 if n < 2. margin (optional, NULL: not
- * wanted): margin[i] = that cosine minus the second largest (0 on a tie; NaN if n < 3).
- * Can't fail. */
-void hr_eval_nn(const float *emb, int n, int h, int *nn, double *margin);
+ * j != i with the largest cosine (ties: lower j); -1 if n < 2. second_nn (optional, NULL:
+ * not wanted): the second nearest (the later index of a tie; -1 if n < 3). margin
+ * (optional): margin[i] = the largest cosine minus the second largest (0 on a tie; NaN if
+ * n < 3). Can't fail. */
+void hr_eval_nn(const float *emb, int n, int h, int *nn, int *second_nn, double *margin);
 
 #ifdef __cplusplus
 }
