@@ -569,10 +569,13 @@ std::string run_json(bool distilled, int n, int max_tokens, int count,
         f << "\"model\": {\"distilled\": true, \"dir\": \"build/model-had\", \"top_n_trained\": 16}, ";
     f << "\"rtl_vs_golden\": [" << rtl << "], \"backends\": [";
     for (size_t i = 0; i < backends.size(); i++) {
-        std::string b = backends[i]; // name:cos:nn[:pair_cos_err]
+        std::string b = backends[i]; // name:cos:nn[:pair_cos_err[:nn_margin_err]]
         size_t c1 = b.find(':'), c2 = b.find(':', c1 + 1), c3 = b.find(':', c2 + 1);
+        size_t c4 = c3 == std::string::npos ? c3 : b.find(':', c3 + 1);
         std::string cos = b.substr(c1 + 1, c2 - c1 - 1), nn = b.substr(c2 + 1, c3 - c2 - 1);
-        std::string pair = c3 == std::string::npos ? "" : ", \"pair_cos_err\": " + b.substr(c3 + 1);
+        std::string pair =
+            c3 == std::string::npos ? "" : ", \"pair_cos_err\": " + b.substr(c3 + 1, c4 - c3 - 1);
+        if (c4 != std::string::npos) pair += ", \"nn_margin_err\": " + b.substr(c4 + 1);
         f << (i ? ", " : "") << "{\"backend\": \"" << b.substr(0, c1) << "\", \"attn_rel_err\": [" << cos
           << ", " << cos << "], \"recall\": "
           << (b.find("baseline") == 0 || b.find("-baseline") != std::string::npos ? "null" : "0.5")
@@ -594,10 +597,11 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
     write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
     std::string rtl = "{\"rtl\": \"rtl-had\", \"golden\": \"golden-had\", \"identical_embeddings\": true}";
     // the distilled run also holds the original model's int8-topn row: the original run's wins
-    write_file(d + "/dist.json", run_json(true, 16, 128, 220,
-                                          {"float-had:0.975:0.87", "golden-had:0.9739:0.868:0.0195",
-                                           "rtl-had:0.9739:0.868:0.0195", "golden-int8-topn:0.111:0.1"},
-                                          rtl));
+    write_file(d + "/dist.json",
+               run_json(true, 16, 128, 220,
+                        {"float-had:0.975:0.87", "golden-had:0.9739:0.868:0.0195:0.0357",
+                         "rtl-had:0.9739:0.868:0.0195:0.0357", "golden-int8-topn:0.111:0.1"},
+                        rtl));
     write_file(d + "/orig.json", run_json(false, 16, 128, 220,
                                           {"float:1:1", "float-had:0.8096:0.745", "golden-had:0.8097:0.736",
                                            "golden-baseline:0.9998:0.982", "golden-int8-topn:0.9987:0.986",
@@ -640,22 +644,23 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
     EXPECT_NE(md.find("Stimulus: test data (HAD: distilled). "), std::string::npos) << md;
 
     // fidelity table: distilled rows first, then post-training, baseline, int8-topn, float
-    // (pair err: "-" where the file has none, as from an older hadrun)
+    // (pair err and margin err: "-" where the file has none, as from an older hadrun)
     size_t dist_row =
-        md.find("| HAD distilled | float-had | 0.975 0.975 | 0.500 | 0.9750 / 0.9750 | - | 0.870 |");
+        md.find("| HAD distilled | float-had | 0.975 0.975 | 0.500 | 0.9750 / 0.9750 | - | - | 0.870 |");
     size_t post_row =
-        md.find("| HAD post-training | golden-had | 0.810 0.810 | 0.500 | 0.8097 / 0.8097 | - | 0.736 |");
+        md.find("| HAD post-training | golden-had | 0.810 0.810 | 0.500 | 0.8097 / 0.8097 | - | - | 0.736 |");
     ASSERT_NE(dist_row, std::string::npos) << md;
     ASSERT_NE(post_row, std::string::npos) << md;
     EXPECT_LT(dist_row, post_row);
-    size_t hdr = md.find("|---|---|---|---|---|---|---|\n", md.find("| HAD / core |"));
-    EXPECT_EQ(dist_row, hdr + strlen("|---|---|---|---|---|---|---|\n")); // the first row of the table
-    EXPECT_NE(
-        md.find("| HAD distilled | golden-had | 0.974 0.974 | 0.500 | 0.9739 / 0.9739 | 0.0195 | 0.868 |"),
-        std::string::npos)
+    size_t hdr = md.find("|---|---|---|---|---|---|---|---|\n", md.find("| HAD / core |"));
+    EXPECT_EQ(dist_row, hdr + strlen("|---|---|---|---|---|---|---|---|\n")); // the first row of the table
+    EXPECT_NE(md.find("| pair err | margin err | nearest-neighbour agreement |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| HAD distilled | golden-had | 0.974 0.974 | 0.500 | 0.9739 / 0.9739 | 0.0195 | "
+                      "0.0357 | 0.868 |"),
+              std::string::npos)
         << md;
     EXPECT_NE(md.find("| HAD distilled | rtl-had |"), std::string::npos) << md;
-    EXPECT_NE(md.find("| baseline | golden-baseline | 1.000 1.000 | - | 0.9998 / 0.9998 | - | 0.982 |"),
+    EXPECT_NE(md.find("| baseline | golden-baseline | 1.000 1.000 | - | 0.9998 / 0.9998 | - | - | 0.982 |"),
               std::string::npos)
         << md;
     EXPECT_NE(md.find("| int8-topn | golden-int8-topn | 0.999 0.999 |"), std::string::npos) << md;
@@ -677,13 +682,15 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
         << md;
     std::string fcsv = read_file(d + "/r1/fidelity.csv");
     EXPECT_EQ(fcsv.find("variant,backend,layer,"), 0u) << fcsv;
-    EXPECT_EQ(fcsv.find("variant,backend,layer,attn_rel_err,recall,cos_mean,cos_min,nn_agree,pair_cos_err\n"),
+    EXPECT_EQ(fcsv.find("variant,backend,layer,attn_rel_err,recall,cos_mean,cos_min,nn_agree,pair_cos_err,"
+                        "nn_margin_err\n"),
               0u)
         << fcsv;
-    EXPECT_NE(fcsv.find("\nhad-distilled,golden-had,1,0.9739,0.5,0.9739,0.9739,0.868,0.0195\n"),
+    EXPECT_NE(fcsv.find("\nhad-distilled,golden-had,1,0.9739,0.5,0.9739,0.9739,0.868,0.0195,0.0357\n"),
               std::string::npos)
         << fcsv;
-    EXPECT_NE(fcsv.find("\nhad-distilled,float-had,1,0.975,0.5,0.975,0.975,0.87,nan\n"), std::string::npos)
+    EXPECT_NE(fcsv.find("\nhad-distilled,float-had,1,0.975,0.5,0.975,0.975,0.87,nan,nan\n"),
+              std::string::npos)
         << fcsv;
     EXPECT_NE(fcsv.find("\nhad-post-training,golden-had,0,"), std::string::npos) << fcsv;
     std::string js = read_file(d + "/r1/report.json");

@@ -625,12 +625,15 @@ static void fidelity(FILE *md, FILE *csv, cJSON *root, const run *dist, const ru
     fprintf(md, " **HAD post-training**: sign + top-N on the original model with calibrated scales, no "
                 "retraining. The baseline and int8-topn run on the original model. RTL rows are checked "
                 "bit for bit against golden (`hadrun --check`). Pair err: the RMS over sentence pairs of "
-                "the change in their cosine, which decides the near ties nearest-neighbour agreement "
-                "counts.\n\n"
+                "the change in their cosine. Margin err: the RMS over sentences of the change of the "
+                "margin between the sentence's two nearest neighbours under the original model, the near "
+                "ties nearest-neighbour agreement counts; it sets the agreement's expected value, which "
+                "varies by a few sentences around it (docs/distill.md, \"The agreement as a draw\").\n\n"
                 "| HAD / core | backend | attention rel. error, layers 0..5 | top-N recall | embedding "
-                "cosine mean / min | pair err | "
-                "nearest-neighbour agreement |\n|---|---|---|---|---|---|---|\n");
-    fprintf(csv, "variant,backend,layer,attn_rel_err,recall,cos_mean,cos_min,nn_agree,pair_cos_err\n");
+                "cosine mean / min | pair err | margin err | "
+                "nearest-neighbour agreement |\n|---|---|---|---|---|---|---|---|\n");
+    fprintf(csv, "variant,backend,layer,attn_rel_err,recall,cos_mean,cos_min,nn_agree,pair_cos_err,"
+                 "nn_margin_err\n");
     cJSON *jf = cJSON_AddArrayToObject(root, "fidelity");
     for (int v = 0; v < NVARIANTS; v++) {
         const run *r = v == V_DISTILLED ? dist : v == V_POST ? orig : orig ? orig : dist;
@@ -645,21 +648,25 @@ static void fidelity(FILE *md, FILE *csv, cJSON *root, const run *dist, const ru
             cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(b, "attn_rel_err"))
             {
                 fprintf(md, " %.3f", x->valuedouble);
-                fprintf(csv, "%s,%s,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", VARIANT_ID[v], name, l++,
+                fprintf(csv, "%s,%s,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", VARIANT_ID[v], name, l++,
                         x->valuedouble, rp_num(b, "recall"), rp_num(b, "cos_mean"), rp_num(b, "cos_min"),
-                        rp_num(b, "nn_agree"), rp_num(b, "pair_cos_err"));
+                        rp_num(b, "nn_agree"), rp_num(b, "pair_cos_err"), rp_num(b, "nn_margin_err"));
             }
             double rc = rp_num(b, "recall");
             if (isnan(rc))
                 fprintf(md, " | - |");
             else
                 fprintf(md, " | %.3f |", rc);
-            double pe = rp_num(b, "pair_cos_err"); /* absent from files of an older hadrun */
             fprintf(md, " %.4f / %.4f |", rp_num(b, "cos_mean"), rp_num(b, "cos_min"));
-            if (isnan(pe))
-                fprintf(md, " - |");
-            else
-                fprintf(md, " %.4f |", pe);
+            /* absent from files of an older hadrun */
+            static const char *const errs[2] = {"pair_cos_err", "nn_margin_err"};
+            for (int e = 0; e < 2; e++) {
+                double pe = rp_num(b, errs[e]);
+                if (isnan(pe))
+                    fprintf(md, " - |");
+                else
+                    fprintf(md, " %.4f |", pe);
+            }
             fprintf(md, " %.3f |\n", rp_num(b, "nn_agree"));
             cJSON *o = cJSON_Duplicate(b, 1);
             cJSON_AddStringToObject(o, "variant", VARIANT_ID[v]);
