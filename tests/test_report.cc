@@ -610,8 +610,9 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
     std::string fn;
     for (int n : {8, 16}) {
         std::string ns = std::to_string(n);
-        // pair err at N = 8 only (N = 16: files of an older hadrun, without it)
-        std::string pe = n == 8 ? ":0.02" : "", pe2 = n == 8 ? ":0.07" : "", pe3 = n == 8 ? ":0.005" : "";
+        // pair err and margin err at N = 8 only (N = 16: files of an older hadrun, without them)
+        std::string pe = n == 8 ? ":0.02:0.03" : "", pe2 = n == 8 ? ":0.07:0.1" : "",
+                    pe3 = n == 8 ? ":0.005:0.008" : "";
         write_file(d + "/dn" + ns + ".json",
                    run_json(true, n, 128, 220, {"golden-had:0.9" + ns + ":0.8" + pe}));
         write_file(d + "/on" + ns + ".json", run_json(false, n, 128, 220,
@@ -703,31 +704,37 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
         << r1.out;
 
     // fidelity against N: a distilled line beside post-training and int8 + top-N
-    // (cells: recall, then cosine / pair err / NN; pair err "-" for a file without it)
-    EXPECT_NE(md.find("| N | HAD distilled recall | HAD distilled cosine / pair err / NN |"),
+    // (cells: recall, then cosine / pair err / margin err / NN; "-" for a file without them)
+    EXPECT_NE(md.find("| N | HAD distilled recall | HAD distilled cosine / pair err / margin err / NN |"),
               std::string::npos)
         << md;
-    EXPECT_NE(md.find("| 8 | 0.500 | 0.9800 / 0.0200 / 0.800 | 0.500 | 0.7800 / 0.0700 / 0.600 | 0.500 | "
-                      "0.9980 / 0.0050 / 0.900 |"),
+    EXPECT_NE(md.find("| 8 | 0.500 | 0.9800 / 0.0200 / 0.0300 / 0.800 | 0.500 | 0.7800 / 0.0700 / 0.1000 / "
+                      "0.600 | 0.500 | 0.9980 / 0.0050 / 0.0080 / 0.900 |"),
               std::string::npos)
         << md;
-    EXPECT_NE(md.find("| 16 | 0.500 | 0.9160 / - / 0.800 |"), std::string::npos) << md;
-    // .dat: the plot's nine columns as before, the pair errors appended
+    EXPECT_NE(md.find("| 16 | 0.500 | 0.9160 / - / - / 0.800 |"), std::string::npos) << md;
+    // .dat: the plot's nine columns as before, the pair errors and the margin errors appended
     std::string dat = read_file(d + "/r1/fidelity_vs_n.dat");
-    EXPECT_NE(dat.find("\n8 0.5 0.98 0.8 0.5 0.78 0.6 0.5 0.998 0.9 0.02 0.07 0.005\n"), std::string::npos)
+    EXPECT_NE(dat.find("\n8 0.5 0.98 0.8 0.5 0.78 0.6 0.5 0.998 0.9 0.02 0.07 0.005 0.03 0.1 0.008\n"),
+              std::string::npos)
         << dat;
-    EXPECT_NE(dat.find("\n16 0.5 0.916 0.8 0.5 0.716 0.6 0.5 0.9916 0.9 NaN NaN NaN\n"), std::string::npos)
+    EXPECT_NE(dat.find("\n16 0.5 0.916 0.8 0.5 0.716 0.6 0.5 0.9916 0.9 NaN NaN NaN NaN NaN NaN\n"),
+              std::string::npos)
         << dat;
     std::string ncsv = read_file(d + "/r1/fidelity_vs_n.csv");
     EXPECT_EQ(ncsv.find("n,had_distilled_recall,had_distilled_cos_mean,had_distilled_nn_agree,"
                         "had_post_training_recall,had_post_training_cos_mean,had_post_training_nn_agree,"
                         "int8_topn_recall,int8_topn_cos_mean,int8_topn_nn_agree,had_distilled_pair_cos_err,"
-                        "had_post_training_pair_cos_err,int8_topn_pair_cos_err\n"),
+                        "had_post_training_pair_cos_err,int8_topn_pair_cos_err,had_distilled_nn_margin_err,"
+                        "had_post_training_nn_margin_err,int8_topn_nn_margin_err\n"),
               0u)
         << ncsv;
-    EXPECT_NE(ncsv.find("\n8,0.5,0.98,0.8,0.5,0.78,0.6,0.5,0.998,0.9,0.02,0.07,0.005\n"), std::string::npos)
+    EXPECT_NE(ncsv.find("\n8,0.5,0.98,0.8,0.5,0.78,0.6,0.5,0.998,0.9,0.02,0.07,0.005,0.03,0.1,0.008\n"),
+              std::string::npos)
         << ncsv;
-    EXPECT_NE(ncsv.find("\n16,0.5,0.916,0.8,0.5,0.716,0.6,0.5,0.9916,0.9,,,\n"), std::string::npos) << ncsv;
+    EXPECT_NE(ncsv.find("\n16,0.5,0.916,0.8,0.5,0.716,0.6,0.5,0.9916,0.9,,,,,,\n"), std::string::npos)
+        << ncsv;
+    EXPECT_NE(js.find("\"had_distilled_nn_margin_err\":\t0.03"), std::string::npos) << js;
     EXPECT_NE(read_file(d + "/r1/plots.gp").find("title 'HAD distilled: embedding cosine'"),
               std::string::npos);
     struct stat st;

@@ -707,7 +707,7 @@ static int distinct(int *x, int n)
 /* Fidelity against N: the runs of --fidelity-n; at each N, HAD distilled from the run on the
    distilled model, HAD post-training and int8 + top-N from the run on the original model. The
    .dat and .csv columns: recall, cosine mean and NN agreement of the three, then their pair
-   errors (appended, so that the plot's columns stay). */
+   errors and their margin errors (appended, so that the plot's columns stay). */
 static void fidelity_n(FILE *md, const char *dir, cJSON *root, const run *r, int nr)
 {
     int ns[MAX_RUNS], nn = 0;
@@ -719,17 +719,21 @@ static void fidelity_n(FILE *md, const char *dir, cJSON *root, const run *r, int
     fprintf(
         md,
         "\n## Fidelity against N (golden models, same sentences, against the original float model)\n\n"
-        "Cells: top-N recall, then embedding cosine mean / pair err / nearest-neighbour agreement.\n\n"
-        "| N | HAD distilled recall | HAD distilled cosine / pair err / NN | HAD post-training recall | "
-        "HAD post-training cosine / pair err / NN | int8-top-N recall | int8-top-N cosine / pair err / NN "
-        "|\n|---|---|---|---|---|---|---|\n");
+        "Cells: top-N recall, then embedding cosine mean / pair err / margin err / nearest-neighbour "
+        "agreement.\n\n"
+        "| N | HAD distilled recall | HAD distilled cosine / pair err / margin err / NN | HAD post-training "
+        "recall | HAD post-training cosine / pair err / margin err / NN | int8-top-N recall | int8-top-N "
+        "cosine / pair err / margin err / NN |\n|---|---|---|---|---|---|---|\n");
     fprintf(dat,
             "# N dist_recall dist_cos dist_nn post_recall post_cos post_nn i8_recall i8_cos i8_nn dist_pair "
-            "post_pair i8_pair\n");
+            "post_pair i8_pair dist_margin post_margin i8_margin\n");
     static const char *const var[3] = {"had_distilled", "had_post_training", "int8_topn"};
-    static const char *const mets[4] = {"recall", "cos_mean", "nn_agree", "pair_cos_err"};
+    static const char *const mets[5] = {"recall", "cos_mean", "nn_agree", "pair_cos_err", "nn_margin_err"};
+    /* column c of the .dat and .csv (after N): variant and metric */
+#define COL_VAR(c) ((c) < 9 ? (c) / 3 : ((c)-9) % 3)
+#define COL_MET(c) ((c) < 9 ? (c) % 3 : 3 + ((c)-9) / 3)
     fprintf(csv, "n");
-    for (int c = 0; c < 12; c++) fprintf(csv, ",%s_%s", var[c < 9 ? c / 3 : c - 9], mets[c < 9 ? c % 3 : 3]);
+    for (int c = 0; c < 15; c++) fprintf(csv, ",%s_%s", var[COL_VAR(c)], mets[COL_MET(c)]);
     fprintf(csv, "\n");
     cJSON *arr = cJSON_AddArrayToObject(root, "fidelity_vs_n");
     for (int i = 0; i < nn; i++) {
@@ -737,9 +741,9 @@ static void fidelity_n(FILE *md, const char *dir, cJSON *root, const run *r, int
                   *o = find_run(r, nr, "fidelity-n", 0, ns[i], 0);
         const run *src[3] = {d, o, o};
         static const char *const be[3] = {"golden-had", "golden-had", "golden-int8-topn"};
-        double v[3][4];
+        double v[3][5];
         for (int k = 0; k < 3; k++)
-            for (int m = 0; m < 4; m++) v[k][m] = bnum(src[k], be[k], mets[m]);
+            for (int m = 0; m < 5; m++) v[k][m] = bnum(src[k], be[k], mets[m]);
         cJSON *jo = cJSON_CreateObject();
         cJSON_AddNumberToObject(jo, "n", ns[i]);
         fprintf(md, "| %d |", ns[i]);
@@ -747,18 +751,18 @@ static void fidelity_n(FILE *md, const char *dir, cJSON *root, const run *r, int
         fprintf(csv, "%d", ns[i]);
         for (int k = 0; k < 3; k++) {
             char b[64];
-            static const int dec[3] = {4, 4, 3};
-            const double c[3] = {v[k][1], v[k][3], v[k][2]};
+            static const int dec[4] = {4, 4, 4, 3};
+            const double c[4] = {v[k][1], v[k][3], v[k][4], v[k][2]};
             fprintf(md, isnan(v[k][0]) ? " - |" : " %.3f |", v[k][0]);
-            fprintf(md, " %s |", cell(b, 3, c, dec));
+            fprintf(md, " %s |", cell(b, 4, c, dec));
         }
-        for (int c = 0; c < 12; c++) { /* the header's order */
-            double x = c < 9 ? v[c / 3][c % 3] : v[c - 9][3];
+        for (int c = 0; c < 15; c++) { /* the header's order */
+            double x = v[COL_VAR(c)][COL_MET(c)];
             fprintf(dat, isnan(x) ? " NaN" : " %g", x);
             fprintf(csv, isnan(x) ? "," : ",%g", x);
         }
         for (int k = 0; k < 3; k++)
-            for (int m = 0; m < 4; m++) {
+            for (int m = 0; m < 5; m++) {
                 char key[64];
                 snprintf(key, sizeof key, "%s_%s", var[k], mets[m]);
                 cJSON_AddItemToObject(jo, key, num_or_null(v[k][m]));
@@ -770,6 +774,8 @@ static void fidelity_n(FILE *md, const char *dir, cJSON *root, const run *r, int
     }
     rp_out_close(dat);
     rp_out_close(csv);
+#undef COL_VAR
+#undef COL_MET
 }
 
 /* Fidelity on long texts: the runs of --passages, one row per (token limit, N), after a row of
