@@ -77,6 +77,8 @@ def read_embeddings(path):
         if len(widths) != 1:
             fail(f"{path}: backend '{b}': rows of different widths {sorted(widths)}")
         out[b] = np.array([d[i] for i in sorted(d)], dtype=np.float64)
+        if not np.all(np.isfinite(out[b])):
+            fail(f"{path}: backend '{b}': an embedding holds a value that is not finite")
     return out
 
 

@@ -121,7 +121,11 @@ def test_bad_files_exit_2_naming_the_line(tmp_path, capsys):
              ("float 0 1 2\nfloat 1 x 2\n", "2: INDEX must be an integer and v0 ... numbers"),
              ("float 0 1 2\nfloat 1 1 2 3\n", "rows of different widths [2, 3]"),
              ("float 0 1 2\nfloat 5 1 2\n", "sentence indices are not 0..n-1 or 1..n"),
-             ("float 0\n", "1: expected 'BACKEND INDEX v0 ...', got 2 fields")]
+             ("float 0\n", "1: expected 'BACKEND INDEX v0 ...', got 2 fields"),
+             ("float 0 1 2\nfloat 1 nan 2\n",
+              "backend 'float': an embedding holds a value that is not finite"),
+             ("float 0 0 0\nfloat 1 1 2\nfloat 2 2 1\na 0 1 0\na 1 1 2\na 2 2 1\n",
+              "an embedding is all zeros")]
     for text, msg in cases:
         f = tmp_path / "bad.txt"
         f.write_text(text)
