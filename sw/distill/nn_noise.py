@@ -172,9 +172,10 @@ class MarginDraws:
             out.append(np.sum(np.argmax(self.cos[None] + noise, axis=2) == self.nn_t[None], axis=1))
         return np.concatenate(out)
 
-    def margin_for(self, goal, hi=0.5, iters=25):
-        """The margin error at which the mean count is goal; None if the teacher itself (no
-        noise) keeps fewer, 0 if even hi keeps more."""
+    def margin_for(self, goal, hi=0.5, iters=16):
+        """The margin error at which the mean count is goal, to hi / 2^iters (bisection; the
+        count falls as the margins move); None if goal is more than the sentences, hi if even
+        hi keeps goal."""
         if goal > self.n:
             return None
         if np.mean(self.counts(hi)) >= goal:
