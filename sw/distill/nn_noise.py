@@ -27,9 +27,12 @@ nearest minus the cosine to its second, both measured in the backend's embedding
 teacher's margin). For each backend the script prints the observed mean cosine, hadrun's pair
 err, margin err and neighbours kept; the embedding draws' mean margin err; each model's
 simulated count (mean +- standard deviation, and the share of draws at or above the target);
-and the margin err at which the margin draws keep the target on average. Where the margin
-draws match the observed counts, the count is that draw and the margin err is what a run must
-lower (docs/distill.md, "The agreement as a draw"). numpy only; exit 2 on bad input.
+and the margin err at which the margin draws keep the target on average. A second table gives
+each margin err's standard deviation over 2,000 resamples of the sentences (bootstrap) and,
+on the same resamples, that of its difference from the first backend's: how well the figure
+tells two models apart on these sentences. Where the margin draws match the observed counts,
+the count is that draw and the margin err is what a run must lower (docs/distill.md, "The
+agreement as a draw"). numpy only; exit 2 on bad input.
 """
 import argparse
 import os
@@ -39,6 +42,7 @@ import numpy as np
 
 
 CELLS = 20_000_000  # numbers per block of draws held at once (160 MB of float64)
+RESAMPLES = 2000    # bootstrap resamples of the sentences for the margin err's precision
 
 
 def fail(msg):
@@ -118,10 +122,25 @@ def teacher_neighbours(t):
     return order[:, 0], order[:, 1]
 
 
-def margin_err(s, t):
+def margin_changes(s, t):
+    """Each sentence's change of its margin between the teacher's two nearest neighbours."""
     first, second = teacher_neighbours(t)
-    d = margins(s, first, second) - margins(t, first, second)
+    return margins(s, first, second) - margins(t, first, second)
+
+
+def margin_err(s, t):
+    d = margin_changes(s, t)
     return float(np.sqrt(np.mean(d * d)))
+
+
+def bootstrap(changes, resamples, rng):
+    """Margin err of each backend over resamples of the sentences (the same resamples for
+    all): per backend (mean of the resamples' squares under the root) its standard deviation,
+    and of its difference from the first backend."""
+    n = changes[0].shape[0]
+    idx = rng.integers(0, n, (resamples, n))
+    rms = [np.sqrt(np.mean(d[idx] ** 2, axis=1)) for d in changes]
+    return [(float(np.std(r)), float(np.std(r - rms[0]))) for r in rms]
 
 
 def embedding_draws(t, s, samples, rng):
@@ -234,8 +253,10 @@ def main(argv=None):
           "| NN | P(>= target) | margin draws: NN | P(>= target) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     nn_t = nearest(t)
+    changes = []
     for i, (b, e) in enumerate(studied):
         s = unit(e)
+        changes.append(margin_changes(s, t))
         ce, cme = embedding_draws(t, s, a.samples, np.random.default_rng([a.seed, i + 1]))
         me = margin_err(s, t)
         cm = md.counts(me)
@@ -243,6 +264,14 @@ def main(argv=None):
               f"| {int(np.sum(nearest(s) == nn_t))} | {np.mean(cme):.4f} "
               f"| {np.mean(ce):.1f} +- {np.std(ce):.1f} | {np.mean(ce >= goal):.3f} "
               f"| {np.mean(cm):.1f} +- {np.std(cm):.1f} | {np.mean(cm >= goal):.3f} |")
+    print(f"\nmargin err over {RESAMPLES} resamples of the sentences (bootstrap; the same for "
+          f"every backend, so differences are paired):")
+    print(f"| backend | margin err +- sd | minus {studied[0][0]}'s +- sd |")
+    print("|---|---|---|")
+    sds = bootstrap(changes, RESAMPLES, np.random.default_rng([a.seed, len(studied) + 1]))
+    errs = [float(np.sqrt(np.mean(d * d))) for d in changes]
+    for (b, _), me, (sd, dsd) in zip(studied, errs, sds):
+        print(f"| {b} | {me:.4f} +- {sd:.4f} | {me - errs[0]:+.4f} +- {dsd:.4f} |")
     return 0
 
 

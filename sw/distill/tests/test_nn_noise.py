@@ -73,6 +73,23 @@ def test_embedding_draws_have_the_backends_error_size():
         assert 0.5 < np.mean(m) / nn_noise.margin_err(b, t) < 2
 
 
+def test_bootstrap_gives_the_margin_errs_spread_and_pairs_the_differences():
+    t = unit_rows(60, 12, 12)
+    a = nn_noise.unit(t + 0.1 * unit_rows(60, 12, 13))
+    b = nn_noise.unit(t + 0.1 * unit_rows(60, 12, 14))
+    ch = [nn_noise.margin_changes(x, t) for x in (a, a.copy(), b)]
+    assert np.sqrt(np.mean(ch[0] ** 2)) == pytest.approx(nn_noise.margin_err(a, t))
+    sds = nn_noise.bootstrap(ch, 500, np.random.default_rng(0))
+    assert sds[0][1] == 0.0 and sds[1] == sds[0]          # the same model: no difference
+    assert all(0 < sd < nn_noise.margin_err(a, t) for sd, _ in sds)
+    assert sds[2][1] > 0
+    # pairing: a model that only rescales the first one's changes differs with a smaller spread
+    # than its own
+    half = [ch[0], 0.5 * ch[0]]
+    (sd0, _), (sd1, dsd1) = nn_noise.bootstrap(half, 500, np.random.default_rng(1))
+    assert sd1 == pytest.approx(sd0 / 2) and dsd1 == pytest.approx(sd0 / 2)
+
+
 def test_main_prints_one_row_per_backend(tmp_path, capsys):
     t = unit_rows(30, 8, 9)
     f = tmp_path / "emb.txt"
@@ -81,9 +98,12 @@ def test_main_prints_one_row_per_backend(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.startswith("30 sentences, 50 draws (seed 1), target 0.9 of 30 = 27;")
     rows = [ln for ln in out.splitlines() if ln.startswith("| a |") or ln.startswith("| b |")]
-    assert len(rows) == 2
+    assert len(rows) == 4                                   # the draws' table, the bootstrap's
     assert ("| b | 1.0000 | 0.0000 | 0.0000 | 30 | 0.0000 | 30.0 +- 0.0 | 1.000 | 30.0 +- 0.0 "
             "| 1.000 |") in out
+    assert "| a | 0.0523 +- 0.0061 | +0.0000 +- 0.0000 |" in out
+    assert "| b | 0.0000 +- 0.0000 | -0.0523 +- 0.0061 |" in out  # b is the teacher
+    assert "minus a's +- sd |" in out
     # two files of the same sentences: every backend of each, told apart by the file
     g = tmp_path / "other.txt"
     write(g, {"float": t, "a": t})
