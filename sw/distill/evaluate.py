@@ -18,7 +18,9 @@ sentence sets, none trained on:
 Every model runs on the same core: 8-bit values with a scale per head, or with --v-bits B
 B-bit values (hadrun --v-bits B --v-scale S: V quantized with the model's own calibration, one
 scale per head or per channel), as for a run trained with had_distill.py --v-bits
-(docs/distill.md, runs33); the quantization gap then includes the narrow values. It prints one markdown row per run: golden-HAD mean cosine / minimum / nearest neighbours
+(docs/distill.md, runs33); the quantization gap then includes the narrow values.
+
+It prints one markdown row per run: golden-HAD mean cosine / minimum / nearest neighbours
 kept (as sentences) per set, the quantization gap (float-had minus golden-had mean cosine on
 the evaluation set), the evaluation set's pairwise-cosine error (hadrun's pair_cos_err: the
 RMS change of the cosines between sentences) and margin error (nn_margin_err: the RMS change

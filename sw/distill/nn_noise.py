@@ -253,12 +253,13 @@ def main(argv=None):
           "| NN | P(>= target) | margin draws: NN | P(>= target) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     nn_t = nearest(t)
-    changes = []
+    changes, errs = [], []
     for i, (b, e) in enumerate(studied):
         s = unit(e)
         changes.append(margin_changes(s, t))
+        errs.append(float(np.sqrt(np.mean(changes[-1] ** 2))))
         ce, cme = embedding_draws(t, s, a.samples, np.random.default_rng([a.seed, i + 1]))
-        me = margin_err(s, t)
+        me = errs[-1]
         cm = md.counts(me)
         print(f"| {b} | {np.mean(np.sum(s * t, axis=1)):.4f} | {pair_err(s, t):.4f} | {me:.4f} "
               f"| {int(np.sum(nearest(s) == nn_t))} | {np.mean(cme):.4f} "
@@ -269,7 +270,6 @@ def main(argv=None):
     print(f"| backend | margin err +- sd | minus {studied[0][0]}'s +- sd |")
     print("|---|---|---|")
     sds = bootstrap(changes, RESAMPLES, np.random.default_rng([a.seed, len(studied) + 1]))
-    errs = [float(np.sqrt(np.mean(d * d))) for d in changes]
     for (b, _), me, (sd, dsd) in zip(studied, errs, sds):
         print(f"| {b} | {me:.4f} +- {sd:.4f} | {me - errs[0]:+.4f} +- {dsd:.4f} |")
     return 0

@@ -658,15 +658,10 @@ static void fidelity(FILE *md, FILE *csv, cJSON *root, const run *dist, const ru
             else
                 fprintf(md, " | %.3f |", rc);
             fprintf(md, " %.4f / %.4f |", rp_num(b, "cos_mean"), rp_num(b, "cos_min"));
-            /* absent from files of an older hadrun */
-            static const char *const errs[2] = {"pair_cos_err", "nn_margin_err"};
-            for (int e = 0; e < 2; e++) {
-                double pe = rp_num(b, errs[e]);
-                if (isnan(pe))
-                    fprintf(md, " - |");
-                else
-                    fprintf(md, " %.4f |", pe);
-            }
+            /* NaN (shown "-"): absent from the file of an older hadrun */
+            double pe = rp_num(b, "pair_cos_err"), me = rp_num(b, "nn_margin_err");
+            fprintf(md, isnan(pe) ? " - |" : " %.4f |", pe);
+            fprintf(md, isnan(me) ? " - |" : " %.4f |", me);
             fprintf(md, " %.3f |\n", rp_num(b, "nn_agree"));
             cJSON *o = cJSON_Duplicate(b, 1);
             cJSON_AddStringToObject(o, "variant", VARIANT_ID[v]);
