@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
@@ -653,6 +654,13 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
          set("recipe", cJSON_Parse("{\"v_bits\": 4, \"v_scale\": \"row\"}")),
          "",
          ""},
+        {"recipe center",
+         "'recipe.center' must be \"none\", \"k\" or \"qk\"",
+         good,
+         {},
+         set("recipe", cJSON_Parse("{\"center\": \"q\"}")),
+         "",
+         ""},
         {"weights path",
          "'weights' must be the name of the weights file",
          good,
@@ -996,6 +1004,99 @@ TEST(RunFloatHad, LearnedTableKeepsByMatchesAndWeighsByTheTable)
     hr_backend_close(gh);
 }
 
+// A model distilled with --center (recipe.center): hm_center_rows subtracts each column's
+// mean; float-had is hm_ref_had on the centred keys (and queries), and the golden core's
+// inputs are their sign bits, while other backends ignore the setting. Keys with a large
+// common offset, as real projections have, give nearly constant sign bits until centred.
+TEST(RunFloatHad, CentredModelsBinarizeTheCentredProjections)
+{
+    const int d = 32, n_tok = 24, n = 8;
+    std::mt19937 rng(12);
+    std::normal_distribution<float> g(0.0f, 1.0f);
+    std::vector<float> Q(n_tok * d), K(n_tok * d), V(n_tok * d), Qc(n_tok * d), Kc(n_tok * d), out(n_tok * d);
+    for (int i = 0; i < n_tok * d; i++) {
+        Q[i] = g(rng) + 0.5f;
+        K[i] = g(rng) + ((i % d) % 2 ? 3.0f : -3.0f); // every key's sign bits nearly the same
+        V[i] = g(rng);
+    }
+    for (auto [x, xc] : {std::pair{&Q, &Qc}, std::pair{&K, &Kc}})
+        for (int j = 0; j < d; j++) {
+            double m = 0;
+            for (int i = 0; i < n_tok; i++) m += (*x)[i * d + j];
+            m /= n_tok;
+            for (int i = 0; i < n_tok; i++) (*xc)[i * d + j] = (float)((*x)[i * d + j] - m);
+        }
+    hm_center_rows(n_tok, d, K.data(), out.data());
+    EXPECT_EQ(memcmp(out.data(), Kc.data(), out.size() * sizeof(float)), 0);
+    const float *qo, *ko;
+    hm_center_qk(0, n_tok, d, Q.data(), K.data(), Qc.data(), Kc.data(), &qo, &ko);
+    EXPECT_TRUE(qo == Q.data() && ko == K.data());
+    hm_center_qk(HM_CENTER_K, n_tok, d, Q.data(), K.data(), out.data(), Kc.data(), &qo, &ko);
+    EXPECT_TRUE(qo == Q.data() && ko == Kc.data());
+    // the offset keys' sign bits: 1 distinct pattern before, n_tok after centring
+    std::set<std::vector<uint8_t>> raw, cen;
+    for (int i = 0; i < n_tok; i++) {
+        std::vector<uint8_t> a(d / 8), b(d / 8);
+        hm_sign_pack(d, &K[i * d], a.data());
+        hm_sign_pack(d, &Kc[i * d], b.data());
+        raw.insert(a);
+        cen.insert(b);
+    }
+    EXPECT_LE(raw.size(), 2u);
+    EXPECT_EQ(cen.size(), (size_t)n_tok);
+
+    hr_calib cal{};
+    cal.n_layers = 1;
+    cal.n_heads = 1;
+    cal.head_dim = d;
+    hr_head_cal e{0.9, 1.1, 3.0 / 127, 3.0 / 127, 3.0 / 127, 3, 3, 3};
+    cal.head = &e;
+    hg_cfg c = hgt::make_cfg(HG_CORE_HAD, d, 8, n, 64);
+    hg_cfg ci = hgt::make_cfg(HG_CORE_I8TOPN, d, 8, n, 64);
+    char err[kErr];
+    hr_backend *fh = hr_backend_open(HR_FLOAT_HAD, &c, &cal, nullptr, 0, err, sizeof err);
+    hr_backend *gh = hr_backend_open(HR_GOLDEN_HAD, &c, &cal, nullptr, 0, err, sizeof err);
+    hr_backend *gi = hr_backend_open(HR_GOLDEN_I8TOPN, &ci, &cal, nullptr, 0, err, sizeof err);
+    ASSERT_TRUE(fh && gh && gi) << err;
+    struct Seen {
+        std::vector<uint8_t> q, k;
+    } seen;
+    hr_backend_set_tap(
+        gh,
+        [](void *ctx, const hr_head_io *io) {
+            Seen *s = (Seen *)ctx;
+            size_t kb = (size_t)hm_key_bytes(io->cfg) * (size_t)io->n_tok;
+            s->q.assign(io->q, io->q + kb);
+            s->k.assign(io->k, io->k + kb);
+        },
+        &seen);
+    std::vector<float> O(n_tok * d), G(n_tok * d), I0(n_tok * d), I1(n_tok * d), R(d);
+    ASSERT_EQ(hr_attn(gi, 0, 0, n_tok, d, Q.data(), K.data(), V.data(), I0.data()), 0);
+    for (int center : {(int)HM_CENTER_K, HM_CENTER_K | HM_CENTER_Q}) {
+        for (hr_backend *b : {fh, gh, gi}) ASSERT_EQ(hr_backend_set_center(b, center), 0);
+        ASSERT_EQ(hr_attn(fh, 0, 0, n_tok, d, Q.data(), K.data(), V.data(), O.data()), 0);
+        ASSERT_EQ(hr_attn(gh, 0, 0, n_tok, d, Q.data(), K.data(), V.data(), G.data()), 0);
+        ASSERT_EQ(hr_attn(gi, 0, 0, n_tok, d, Q.data(), K.data(), V.data(), I1.data()), 0);
+        const std::vector<float> &Qb = center & HM_CENTER_Q ? Qc : Q;
+        std::vector<uint8_t> want(d / 8);
+        for (int i = 0; i < n_tok; i++) {
+            hm_ref_had(d, n_tok, n, &Qb[i * d], Kc.data(), V.data(), 0.9 * 1.1 / std::sqrt((double)d),
+                       R.data());
+            ASSERT_EQ(memcmp(R.data(), &O[i * d], d * sizeof(float)), 0) << center << ": query " << i;
+            hm_sign_pack(d, &Kc[i * d], want.data());
+            ASSERT_EQ(memcmp(want.data(), &seen.k[i * d / 8], d / 8), 0) << center << ": key " << i;
+            hm_sign_pack(d, &Qb[i * d], want.data());
+            ASSERT_EQ(memcmp(want.data(), &seen.q[i * d / 8], d / 8), 0) << center << ": query " << i;
+        }
+        HeadRun r{Q, K, V, O, G};
+        EXPECT_LT(r.golden_vs_float(), 0.05) << center;
+        EXPECT_EQ(memcmp(I0.data(), I1.data(), I0.size() * sizeof(float)), 0) << "int8-topn ignores it";
+    }
+    hr_backend_close(fh);
+    hr_backend_close(gh);
+    hr_backend_close(gi);
+}
+
 // ------------------------------------------------------------------ hadrun, distilled
 
 using RunDistill = Distilled;
@@ -1154,6 +1255,38 @@ TEST_F(RunDistill, ValueBitsDefaultToTheTrainedOnes)
     ASSERT_EQ(rc3, 0) << out3;
     EXPECT_EQ(out3.find("hadrun: note: V"), std::string::npos) << out3;
     EXPECT_NE(read_file(dir + "/b.json").find("\"v_bits_trained\":\t8"), std::string::npos);
+}
+
+// A model distilled with --center k: hadrun says so and records it, and the HAD backends'
+// embeddings differ from the same model's without centring (which bits reach the core is
+// RunFloatHad.CentredModelsBinarizeTheCentredProjections; the core is the same for any bits).
+TEST_F(RunDistill, CentredKeysRunOnEveryHadBackend)
+{
+    std::string dir = root_ + "/ck", model = dir + "/model-had";
+    auto [mrc, mout] = assemble(dir, [](cJSON *j) {
+        cJSON_ReplaceItemInObjectCaseSensitive(j, "recipe", cJSON_Parse("{\"center\": \"k\"}"));
+    });
+    ASSERT_EQ(mrc, 0) << mout;
+    std::string common = bin("hadrun") + " --quiet --limit 2 --teacher '" + base_ + "' --calib " + dir +
+                         "/calib.json --calib-sentences " + small_calib_set(dir, 4);
+    auto [rc, out] =
+        hgt::run_in_src(common + " --model '" + model + "' --backend float-had,golden-had --embeddings " +
+                        dir + "/c.txt --json " + dir + "/c.json");
+    ASSERT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find("keys centred before the sign"), std::string::npos) << out;
+    EXPECT_NE(read_file(dir + "/c.json").find("\"center\":\t\"k\""), std::string::npos);
+    auto [rc2, out2] =
+        hgt::run_in_src(common + " --model '" + model_ + "' --backend float-had,golden-had --embeddings " +
+                        dir + "/a.txt --json " + dir + "/a.json");
+    ASSERT_EQ(rc2, 0) << out2;
+    EXPECT_EQ(out2.find("centred"), std::string::npos) << out2;
+    EXPECT_NE(read_file(dir + "/a.json").find("\"center\":\t\"none\""), std::string::npos);
+    auto ec = read_embeddings(dir + "/c.txt"), ea = read_embeddings(dir + "/a.txt");
+    for (const char *k : {"float-had", "golden-had"}) {
+        ASSERT_EQ(ec[k].size(), 2u) << k;
+        EXPECT_LT(cosine(ec[k][0], ea[k][0]), 0.9999) << k << ": centring made no difference";
+    }
+    hgt::run_in_src("rm -rf '" + dir + "'");
 }
 
 // A model with learned weight tables (etab_logit): golden-had and rtl-had load them and

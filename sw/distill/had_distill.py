@@ -12,7 +12,9 @@ core's inference form (docs/spec.md, docs/distill.md):
 The scaling does not change a sign, so inference needs no s_q, s_k; they set the width of
 the training-time approximations. --etab learn replaces the score by a learned falling table
 per head: a kept key weighs exp(logit[m_max - m]), logit[0] = 0 (HadHeads), the core's
-run-time exp table filled with other values; had.json then holds etab_logit. Training runs
+run-time exp table filled with other values; had.json then holds etab_logit. --center k (qk)
+binarizes the keys (and queries) minus their mean over the sentence's tokens, as hadrun does
+for a model whose recipe.center says so. Training runs
 in four stages:
 
     1  b(x) = tanh(x~/c) / tanh(1/c), c decays exponentially 5 -> 1   (near float at c = 5)
@@ -126,6 +128,24 @@ class Binarizer(torch.autograd.Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return g * (x.abs() <= ctx.clip).to(g.dtype), None
+
+
+def center_rows(x, valid):
+    """x minus its mean over the valid tokens of its sequence, per head and dimension. x:
+    (B, H, T, d); valid: (B, 1, 1, T). For keys the float scores change by a constant per
+    query row (softmax does not see it) while every sign bit becomes informative."""
+    m = valid[:, 0, 0, :].to(x.dtype)[:, None, :, None]          # (B, 1, T, 1)
+    mean = (x * m).sum(-2, keepdim=True) / m.sum(-2, keepdim=True).clamp(min=1)
+    return x - mean
+
+
+def center_qk(q, k, valid, center):
+    """q, k centred as --center asks: 'k' the keys, 'qk' both, 'none' neither."""
+    if center in ("k", "qk"):
+        k = center_rows(k, valid)
+    if center == "qk":
+        q = center_rows(q, valid)
+    return q, k
 
 
 def soft_sign(x, c):
@@ -279,6 +299,7 @@ class HadHeads(torch.nn.Module):
         self.table = table or logit is not None
         self.v_bits = 8                  # fake-quantized V below 8 (--v-bits)
         self.v_channel = False           # ... with a scale per channel (--v-scale channel)
+        self.center = "none"             # q/k centred over the sequence (--center)
         self.log_step = None
         if table and logit is None:
             self.log_step = torch.nn.Parameter(torch.zeros(s_q.shape + (d,)))
@@ -397,6 +418,7 @@ def had_attention(heads, d, n, mode, c=1.0, clip=2.0):
 
     def attn(l, q, k, v, valid):
         v = fake_quant_v(v, valid, heads.v_bits, heads.v_channel)
+        q, k = center_qk(q, k, valid, heads.center)
         sq = heads.s_q[l][None, :, None, None]
         sk = heads.s_k[l][None, :, None, None]
         alpha = heads.alpha()[l][None, :, None, None]
@@ -624,19 +646,21 @@ TRAIN_SETS = {
 }
 
 
-def head_scales(enc, sampler, device, batches=8, bs=64):
-    """Per-head mean |q| and mean |k| of the teacher over some training samples."""
+def head_scales(enc, sampler, device, batches=8, bs=64, center="none"):
+    """Per-head mean |q| and mean |k| of the teacher over some training samples (after the
+    centring --center asks for)."""
     sq = torch.zeros(enc.L, enc.H, device=device, dtype=torch.float64)
     sk = torch.zeros_like(sq)
     cnt = torch.zeros(1, device=device, dtype=torch.float64)
 
-    def attn(l, q, k, v, valid):
+    def attn(l, q0, k0, v, valid):
+        q, k = center_qk(q0, k0, valid, center)
         m = valid[:, 0, 0, :, None].double()                       # (B, T, 1)
         sq[l] += (q.abs().double().transpose(1, 2) * m[:, :, None]).sum((0, 1, 3))
         sk[l] += (k.abs().double().transpose(1, 2) * m[:, :, None]).sum((0, 1, 3))
         if l == 0:
             cnt[0] += m.sum() * enc.d
-        return float_attention(enc.d)(l, q, k, v, valid)
+        return float_attention(enc.d)(l, q0, k0, v, valid)
 
     with torch.no_grad(), exact_math():
         for _ in range(batches):
@@ -905,9 +929,10 @@ def train(a):
     elif init is not None:
         s_q, s_k = init["s_q"], init["s_k"]
     else:
-        s_q, s_k = head_scales(enc_t, sampler, dev)
+        s_q, s_k = head_scales(enc_t, sampler, dev, center=a.center)
     heads = HadHeads(s_q, s_k, d=enc_s.d, table=(a.etab == "learn")).to(dev)
     heads.v_bits, heads.v_channel = a.v_bits, a.v_scale == "channel"
+    heads.center = a.center
     if init is not None:
         with torch.no_grad():
             heads.log_alpha.copy_(init["alpha"].log())
@@ -1180,7 +1205,7 @@ def train(a):
             "margin_weight": a.margin_weight, "margin_k": a.margin_k,
             "bank_weight": a.bank_weight, "bank": a.bank, "corpus2_frac": a.corpus2_frac,
             "corpus2_group": a.corpus2_group, "ema": a.ema, "etab": a.etab,
-            "v_bits": a.v_bits, "v_scale": a.v_scale,
+            "v_bits": a.v_bits, "v_scale": a.v_scale, "center": a.center,
             "out_loss": "1 - cos(sentence embeddings)", "optimizer": "AdamW, weight decay 0",
             "s_q": [[float(x) for x in r] for r in heads.s_q.cpu().tolist()],
             "s_k": [[float(x) for x in r] for r in heads.s_k.cpu().tolist()],
@@ -1352,6 +1377,10 @@ def parse_args(argv):
     ap.add_argument("--v-scale", choices=["head", "channel"], default="head",
                     help="with --v-bits below 8: one scale per head, or per channel of a head "
                     "(as hadrun --v-scale)")
+    ap.add_argument("--center", choices=["none", "k", "qk"], default="none",
+                    help="binarize keys (k) or queries and keys (qk) after subtracting their "
+                    "mean over the sequence's tokens, per head and dimension (none: the "
+                    "paper's sign of the projection)")
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--eval-sentences", default="sw/data/sentences_eval.txt")
     ap.add_argument("--calib-sentences", default="sw/data/sentences_calib.txt")

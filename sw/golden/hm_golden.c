@@ -148,6 +148,35 @@ void hm_sign_pack(int d, const float *x, uint8_t *out)
         if (x[i] >= 0.0f) out[i / 8] = (uint8_t)(out[i / 8] | (1u << (i % 8)));
 }
 
+void hm_center_rows(int n, int d, const float *x, float *out)
+{
+    assert(n >= 1 && d >= 1 && x != out);
+    for (int j = 0; j < d; j++) {
+        double m = 0.0;
+        for (int i = 0; i < n; i++) m += (double)x[(size_t)i * (size_t)d + (size_t)j];
+        m /= (double)n;
+        for (int i = 0; i < n; i++) {
+            size_t at = (size_t)i * (size_t)d + (size_t)j;
+            out[at] = (float)((double)x[at] - m);
+        }
+    }
+}
+
+void hm_center_qk(int center, int n, int d, const float *Q, const float *K, float *qbuf, float *kbuf,
+                  const float **qo, const float **ko)
+{
+    *qo = Q;
+    *ko = K;
+    if (center & HM_CENTER_K) {
+        hm_center_rows(n, d, K, kbuf);
+        *ko = kbuf;
+    }
+    if (center & HM_CENTER_Q) {
+        hm_center_rows(n, d, Q, qbuf);
+        *qo = qbuf;
+    }
+}
+
 void hm_quant(int d, const float *x, float scale, int qmax, int8_t *out)
 {
     assert(scale > 0.0f && qmax >= 1 && qmax <= 127);

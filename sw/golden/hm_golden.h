@@ -69,6 +69,21 @@ uint32_t hm_weight(const hg_cfg *c, const hm_run *run, int32_t smax, int32_t s);
 /* Sign bits of x[0..d-1] into out (d/8 bytes): bit set where x >= 0. */
 void hm_sign_pack(int d, const float *x, uint8_t *out);
 
+/* What a distilled model binarizes (had.json recipe.center): the projections themselves
+   (0), or keys (HM_CENTER_K) and also queries (HM_CENTER_Q) minus their mean over the head's
+   tokens. Centring keys changes every float score of a query by one constant, which softmax
+   does not see; the sign bits it changes are the core's input, not the core. */
+enum { HM_CENTER_K = 1, HM_CENTER_Q = 2 };
+
+/* out[i][j] = x[i][j] - mean over the n rows of column j (row-major n x d, the mean summed in
+   double, each difference rounded to float once). out may not alias x. */
+void hm_center_rows(int n, int d, const float *x, float *out);
+
+/* The queries and keys a distilled model binarizes: *qo, *ko point at Q, K, or at qbuf, kbuf
+   (n x d each) holding their centred copies, as center (HM_CENTER_* bits) asks. */
+void hm_center_qk(int center, int n, int d, const float *Q, const float *K, float *qbuf, float *kbuf,
+                  const float **qo, const float **ko);
+
 /* Rounds x / scale to the nearest integer (ties away from zero) and saturates to
    [-127, 127]. scale must be > 0. */
 void hm_quant_i8(int d, const float *x, float scale, int8_t *out);

@@ -461,7 +461,7 @@ static void do_dump(const opts *o, const enc_model *m, const hr_calib *cal, cons
     hr_dump *d = hr_dump_open(o->dump_dir, core, cal, lh, n, err, sizeof err);
     if (!d || hr_dump_set_v_scale(d, o->v_channel, err, sizeof err) != 0 ||
         (ds->had && hr_dump_set_source(d, HG_CORE_HAD, ds->sm, ds->scal, ds->had->alpha_c, ds->had->logit,
-                                       hr_had_attn, ds->had, err, sizeof err) != 0)) {
+                                       ds->had->center, hr_had_attn, ds->had, err, sizeof err) != 0)) {
         fprintf(stderr, "hadrun: %s\n", err);
         exit(2);
     }
@@ -633,6 +633,12 @@ static cJSON *calib_json(const char *path, const hr_calib *cal)
     return cj;
 }
 
+/* recipe.center's name of HM_CENTER_* bits. */
+static const char *center_name(int center)
+{
+    return center == (HM_CENTER_K | HM_CENTER_Q) ? "qk" : center == HM_CENTER_K ? "k" : "none";
+}
+
 /* The "model" object of a distilled run. */
 static cJSON *distilled_json(const distilled *ds)
 {
@@ -644,6 +650,7 @@ static cJSON *distilled_json(const distilled *ds)
     cJSON_AddNumberToObject(mj, "max_tokens_trained", ds->had->max_tokens);
     cJSON_AddNumberToObject(mj, "v_bits_trained", ds->had->v_bits);
     cJSON_AddStringToObject(mj, "v_scale_trained", ds->had->v_channel ? "channel" : "head");
+    cJSON_AddStringToObject(mj, "center", center_name(ds->had->center));
     cJSON_AddStringToObject(mj, "teacher", ds->teacher);
     cJSON_AddStringToObject(mj, "teacher_hash", ds->teacher_hash);
     cJSON_AddStringToObject(mj, "student_hash", ds->scal->model_hash);
@@ -725,9 +732,12 @@ static int report(const opts *o, const hr_corpus *cp, const hr_calib *cal, const
     if (ds->had) {
         char run_n[48] = "";
         if (core->n != ds->had->top_n) snprintf(run_n, sizeof run_n, ", run at N %d", core->n);
+        const char *cen = ds->had->center == HM_CENTER_K ? "; keys centred before the sign"
+                          : ds->had->center              ? "; queries and keys centred before the sign"
+                                                         : "";
         printf("HAD backends (float-had, golden-had, rtl-had): distilled model %s (%s learned, "
-               "N trained %d%s; calibration %s); reference and the other backends: teacher %s\n",
-               ds->student, ds->had->logit ? "alpha and weight table" : "alpha", ds->had->top_n, run_n,
+               "N trained %d%s%s; calibration %s); reference and the other backends: teacher %s\n",
+               ds->student, ds->had->logit ? "alpha and weight table" : "alpha", ds->had->top_n, run_n, cen,
                ds->scal_path, ds->teacher);
     }
     print_fidelity(res, nb, ds->had != NULL);
@@ -1044,6 +1054,10 @@ static int open_backends(const opts *o, const distilled *ds, const hr_kind *kind
         if (student) {
             hr_backend_set_alpha(b[k], ds->had->alpha_c);
             hr_backend_set_table(b[k], ds->had->logit);
+            if (hr_backend_set_center(b[k], ds->had->center) != 0) {
+                fprintf(stderr, "hadrun: %s\n", hr_backend_error(b[k]));
+                return -1;
+            }
         }
         if (hr_backend_set_v_scale(b[k], o->v_channel) != 0) {
             fprintf(stderr, "hadrun: --v-scale channel: %s\n", hr_backend_error(b[k]));

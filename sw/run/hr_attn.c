@@ -35,6 +35,8 @@ struct hr_backend {
     const double *alpha_c; /* HAD: per-head score step of a distilled model, or NULL */
     int v_channel;         /* V scales per channel (hr_backend_set_v_scale), else per head */
     const double *logit;   /* HAD: per-head learned weight tables (d + 1 each), or NULL */
+    int center;            /* HAD: what is centred before the sign (HM_CENTER_* bits) */
+    float *cq, *ck;        /* ... the centred queries and keys, cfg.l x d each */
     double secs;
     char err[512];
     /* work buffers for up to cfg.l tokens */
@@ -169,6 +171,8 @@ void hr_backend_close(hr_backend *b)
     free(b->fscore);
     free(b->sel);
     free(b->ftop);
+    free(b->cq);
+    free(b->ck);
     free(b);
 }
 
@@ -305,6 +309,22 @@ int hr_backend_set_v_scale(hr_backend *b, int per_channel)
 void hr_backend_set_alpha(hr_backend *b, const double *alpha_c) { b->alpha_c = alpha_c; }
 void hr_backend_set_table(hr_backend *b, const double *logit) { b->logit = logit; }
 
+int hr_backend_set_center(hr_backend *b, int center)
+{
+    if (!hr_kind_had(b->kind)) return 0;
+    if (center && !b->cq) {
+        size_t n = (size_t)b->cfg.l * (size_t)b->cfg.d;
+        b->cq = malloc(n * sizeof *b->cq);
+        b->ck = malloc(n * sizeof *b->ck);
+        if (!b->cq || !b->ck) {
+            hg_errf(b->err, sizeof b->err, "%s: out of memory", hr_kind_name(b->kind));
+            return -1;
+        }
+    }
+    b->center = center;
+    return 0;
+}
+
 const hr_head_stats *hr_backend_stats(const hr_backend *b, int layer, int head)
 {
     assert(layer >= 0 && layer < b->n_layers && head >= 0 && head < b->n_heads);
@@ -424,6 +444,7 @@ static void quantize(const hr_backend *b, int layer, int head, int n_tok, const 
     const hg_cfg *c = &b->cfg;
     const hr_head_cal *e = hr_calib_head(b->cal, layer, head);
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
+    if (c->core == HG_CORE_HAD) hm_center_qk(b->center, n_tok, c->d, Q, K, b->cq, b->ck, &Q, &K);
     v_scales(b, layer, head, x->vs);
     memset(run, 0, sizeof *run);
     run->n_keys = n_tok;
@@ -506,13 +527,15 @@ static int attn_float_had(hr_backend *b, hr_head_stats *st, int layer, int head,
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
     double alpha = had_alpha(b, layer, head);
     const double *lg = had_logit(b, layer, head);
+    const float *Qb, *Kb; /* what is binarized (centred if the model asks) */
+    hm_center_qk(b->center, n_tok, c->d, Q, K, b->cq, b->ck, &Qb, &Kb);
     for (int i = 0; i < n_tok; i++) {
         if (lg)
-            hm_ref_had_tab(c->d, n_tok, c->n, Q + (size_t)i * d, K, V, lg, O + (size_t)i * d);
+            hm_ref_had_tab(c->d, n_tok, c->n, Qb + (size_t)i * d, Kb, V, lg, O + (size_t)i * d);
         else
-            hm_ref_had(c->d, n_tok, c->n, Q + (size_t)i * d, K, V, alpha, O + (size_t)i * d);
-        hm_sign_pack(c->d, Q + (size_t)i * d, b->q + (size_t)i * kb);
-        hm_sign_pack(c->d, K + (size_t)i * d, b->k + (size_t)i * kb);
+            hm_ref_had(c->d, n_tok, c->n, Qb + (size_t)i * d, Kb, V, alpha, O + (size_t)i * d);
+        hm_sign_pack(c->d, Qb + (size_t)i * d, b->q + (size_t)i * kb);
+        hm_sign_pack(c->d, Kb + (size_t)i * d, b->k + (size_t)i * kb);
     }
     head_buf x = {b->q, b->k, b->v, b->out, NULL}; /* the keys and queries only */
     core_recall(b, st, n_tok, Q, K, &x);

@@ -194,6 +194,12 @@ int hr_backend_set_v_scale(hr_backend *b, int per_channel);
  * calibration's. Other backends ignore it. Can't fail. */
 void hr_backend_set_alpha(hr_backend *b, const double *alpha_c);
 
+/* HAD backends: what a distilled model binarizes (hr_hadmodel.h center; HM_CENTER_* bits of
+ * hm_golden.h, 0: the projections): keys, and queries, minus their mean over the head's tokens
+ * before the sign, in float-had's reference and in the golden, RTL and system cores' inputs.
+ * Other backends ignore it. Returns 0, or -1 (hr_backend_error) when out of memory. */
+int hr_backend_set_center(hr_backend *b, int center);
+
 /* HAD backends: a distilled model's learned weight tables (hr_hadmodel.h etab_logit,
  * n_layers * n_heads tables of d + 1 log weights, kept by pointer) replace the alpha's exp
  * table: golden-had and rtl-had load hm_had_etab_log's table, float-had runs

@@ -277,14 +277,14 @@ int hr_dump_set_v_scale(hr_dump *d, int per_channel, char *err, size_t errsz)
 }
 
 int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const hr_calib *cal,
-                       const double *alpha_c, const double *logit, enc_attn_fn pass, void *pass_ctx,
-                       char *err, size_t errsz)
+                       const double *alpha_c, const double *logit, int center, enc_attn_fn pass,
+                       void *pass_ctx, char *err, size_t errsz)
 {
     int c = (int)core;
     assert(c >= 0 && c < NCORES);
     hr_backend *b = hr_backend_open(HR_GOLDEN(core), &d->cfg, cal, NULL, 0, err, errsz);
     if (!b) return -1;
-    if (hr_backend_set_v_scale(b, d->v_channel) != 0) {
+    if (hr_backend_set_v_scale(b, d->v_channel) != 0 || hr_backend_set_center(b, center) != 0) {
         hg_errf(err, errsz, "%s", hr_backend_error(b));
         hr_backend_close(b);
         return -1;

@@ -71,12 +71,13 @@ int hr_dump_set_v_scale(hr_dump *d, int per_channel, char *err, size_t errsz);
  * calibration's). For a distilled model: the HAD streams come from the student's pass in
  * its inference form with the learned alpha, the int8 cores' from the teacher. logit: the
  * model's learned weight tables (as hr_backend_set_table; NULL: none); a head dumped with
- * one has "etab" (the loaded table) in head.json and replays with hgsim --etab. m, cal,
+ * one has "etab" (the loaded table) in head.json and replays with hgsim --etab. center: what
+ * the model binarizes centred (as hr_backend_set_center). m, cal,
  * alpha_c, logit and pass_ctx are kept by pointer (must outlive d). Returns 0, or -1 with a
  * message (the core's backend cannot be opened with cal). */
 int hr_dump_set_source(hr_dump *d, hg_core_kind core, const enc_model *m, const hr_calib *cal,
-                       const double *alpha_c, const double *logit, enc_attn_fn pass, void *pass_ctx,
-                       char *err, size_t errsz);
+                       const double *alpha_c, const double *logit, int center, enc_attn_fn pass,
+                       void *pass_ctx, char *err, size_t errsz);
 
 /* Runs the float model m (and the other sources of hr_dump_set_source, one pass each) on
  * one sentence (ids[0..n_tok-1], number `sentence` from 1) and writes the chosen heads'

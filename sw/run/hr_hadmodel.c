@@ -241,12 +241,14 @@ static int get_tensors(hr_had *h, const cJSON *root, const char *path, char *err
     return 0;
 }
 
-/* The values the recipe trained with (recipe.v_bits, recipe.v_scale; absent: 8 bits, a scale
-   per head). A recipe that is not an object (a description) holds none. */
-static int get_value_bits(hr_had *h, const cJSON *root, const char *path, char *err, size_t errsz)
+/* What the recipe trained on: its values (recipe.v_bits, recipe.v_scale; absent: 8 bits, a
+   scale per head) and what it centred before the sign (recipe.center; absent: nothing). A
+   recipe that is not an object (a description) holds none. */
+static int get_recipe_inputs(hr_had *h, const cJSON *root, const char *path, char *err, size_t errsz)
 {
     h->v_bits = 8;
     h->v_channel = 0;
+    h->center = 0;
     const cJSON *r = cJSON_GetObjectItemCaseSensitive(root, "recipe");
     if (!cJSON_IsObject(r)) return 0;
     const cJSON *vb = cJSON_GetObjectItemCaseSensitive(r, "v_bits");
@@ -269,6 +271,21 @@ static int get_value_bits(hr_had *h, const cJSON *root, const char *path, char *
             return -1;
         }
         h->v_channel = strcmp(vs->valuestring, "channel") == 0;
+    }
+    const cJSON *ce = cJSON_GetObjectItemCaseSensitive(r, "center");
+    if (ce) {
+        static const char *const names[] = {"none", "k", "qk"};
+        static const int bits[] = {0, HM_CENTER_K, HM_CENTER_K | HM_CENTER_Q};
+        int i = 0;
+        while (i < 3 && !(cJSON_IsString(ce) && strcmp(ce->valuestring, names[i]) == 0)) i++;
+        if (i == 3) {
+            hg_errf(
+                err, errsz,
+                "%s: 'recipe.center' must be \"none\", \"k\" or \"qk\" (what was centred before the sign)",
+                path);
+            return -1;
+        }
+        h->center = bits[i];
     }
     return 0;
 }
@@ -309,7 +326,7 @@ static int get_scalars(hr_had *h, const cJSON *root, const char *path, char *err
     if (b && get_hex(b, "safetensors_sha256", 64, h->base_sha256, path, err, errsz)) return -1;
     const cJSON *by = cJSON_GetObjectItemCaseSensitive(root, "assembled_by");
     h->assembled = cJSON_IsString(by) && strcmp(by->valuestring, HR_HAD_TOOL) == 0;
-    return get_value_bits(h, root, path, err, errsz);
+    return get_recipe_inputs(h, root, path, err, errsz);
 }
 
 /* Reads a whole file (a regular file of at most 64 MiB) into a NUL-terminated buffer; NULL
@@ -396,14 +413,22 @@ int hr_had_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q
         return -1;
     double a = h->alpha_c[layer * h->n_heads + head];
     const double *lg = hr_had_logit(h, layer, head);
+    float *buf = NULL;
+    if (h->center) {
+        buf = malloc(2 * (size_t)n_tok * (size_t)d * sizeof *buf);
+        if (!buf) return -1;
+    }
+    const float *Qb, *Kb; /* what is binarized */
+    hm_center_qk(h->center, n_tok, d, Q, K, buf, buf ? buf + (size_t)n_tok * (size_t)d : NULL, &Qb, &Kb);
     for (int i = 0; i < n_tok; i++) {
-        const float *q = Q + (size_t)i * (size_t)d;
+        const float *q = Qb + (size_t)i * (size_t)d;
         float *o = O + (size_t)i * (size_t)d;
         if (lg)
-            hm_ref_had_tab(d, n_tok, h->top_n, q, K, V, lg, o);
+            hm_ref_had_tab(d, n_tok, h->top_n, q, Kb, V, lg, o);
         else
-            hm_ref_had(d, n_tok, h->top_n, q, K, V, a, o);
+            hm_ref_had(d, n_tok, h->top_n, q, Kb, V, a, o);
     }
+    free(buf);
     return 0;
 }
 

@@ -53,6 +53,9 @@ typedef struct hr_had {
     int v_bits;           /* the value bits it was trained with: recipe.v_bits (had_distill.py
                              --v-bits), 2..8; 8 (float V) when absent */
     int v_channel;        /* ... with a V scale per channel: recipe.v_scale "channel" */
+    int center;           /* what it binarizes centred over the tokens (had_distill.py --center):
+                             recipe.center "k" (HM_CENTER_K) or "qk" (HM_CENTER_K | HM_CENTER_Q);
+                             0 when "none" or absent */
 } hr_had;
 
 /* Reads and validates a had.json (artifact or model directory). Returns NULL with a message
@@ -61,7 +64,8 @@ typedef struct hr_had {
  * alpha not n_layers arrays of n_heads finite numbers > 0, tensors not a non-empty list of
  * distinct names, weights not a plain file name, a malformed hash, an etab_logit of another
  * shape or not finite, starting at 0 and never rising, a recipe (when an object) whose
- * v_bits is not a whole number in 2..8 or whose v_scale is not "head" or "channel". Other
+ * v_bits is not a whole number in 2..8, whose v_scale is not "head" or "channel" or whose
+ * center is not "none", "k" or "qk". Other
  * keys (the rest of the recipe, seed, ...) are ignored. */
 hr_had *hr_had_load(const char *path, char *err, size_t errsz);
 
@@ -79,8 +83,8 @@ const double *hr_had_logit(const hr_had *h, int layer, int head);
 
 /* The distilled model's attention in float (an enc_attn_fn; ctx is a const hr_had *):
  * hm_ref_had per query with alpha_c(layer, head) (hm_ref_had_tab with its table when the
- * model has one) and the trained top_n. Returns -1 if
- * layer, head or d do not fit h. */
+ * model has one) and the trained top_n, on the keys and queries centred as h->center asks.
+ * Returns -1 if layer, head or d do not fit h, or when out of memory. */
 int hr_had_attn(void *ctx, int layer, int head, int n_tok, int d, const float *Q, const float *K,
                 const float *V, float *O);
 

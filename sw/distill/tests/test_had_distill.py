@@ -239,6 +239,42 @@ def test_inference_attention_equals_the_c_reference_formula():
             assert max(abs(x - y) for x, y in zip(out[0, h, r].tolist(), want)) < 1e-6
 
 
+def test_centred_keys_leave_float_attention_and_centre_what_is_binarized():
+    """--center: center_rows subtracts the mean over the valid tokens only (padding ignored);
+    centred keys leave float softmax attention unchanged (each query's scores move by one
+    constant); in inference mode the student is the C reference on the centred keys (k) or
+    queries and keys (qk), as hadrun's HAD backends compute it."""
+    g = torch.Generator().manual_seed(5)
+    B, H, T, d, n = 2, 2, 9, 8, 4
+    q, k, v = (torch.randn(B, H, T, d, generator=g, dtype=torch.float64) for _ in range(3))
+    k = k + 3.0                                    # a common offset, as projections have
+    valid = torch.ones(B, 1, 1, T, dtype=torch.bool)
+    valid[1, 0, 0, 6:] = False
+    k[1, :, 6:] = 1e3                              # padding must not enter the mean
+    kc = hd.center_rows(k, valid)
+    assert kc[0].mean(-2).abs().max() < 1e-12
+    assert kc[1, :, :6].mean(-2).abs().max() < 1e-12
+    assert torch.allclose(kc[1, :, :6], k[1, :, :6] - k[1, :, :6].mean(-2, keepdim=True))
+    qq, kk = hd.center_qk(q, k, valid, "none")
+    assert qq is q and kk is k
+    mask = ~valid
+
+    def att(kk):
+        return (q @ kk.transpose(-1, -2)).masked_fill(mask, float("-inf")).softmax(-1) @ v
+    assert torch.allclose(att(k), att(kc), atol=1e-10)
+    heads = hd.HadHeads(torch.ones(1, H), torch.ones(1, H))
+    for center in ("k", "qk"):
+        heads.center = center
+        out, _ = hd.had_attention(heads, d, n, "infer")(0, q.float(), k.float(), v.float(), valid)
+        qb, kb = hd.center_qk(q.float(), k.float(), valid, center)
+        ac = float(heads.alpha()[0, 0].detach()) / math.sqrt(d)
+        for b, nt in ((0, T), (1, 6)):
+            for r in range(nt):
+                want = ref_had_query(qb[b, 0, r].tolist(), kb[b, 0, :nt].tolist(),
+                                     v[b, 0, :nt].float().tolist(), n, ac)
+                assert max(abs(x - y) for x, y in zip(out[b, 0, r].tolist(), want)) < 1e-5
+
+
 def ref_had_query_table(q, k, v, n, logit):
     """The core with a weight table: key j weighs exp(logit[m_max - m_j]) (Python doubles)."""
     d, nk = len(q), len(k)
@@ -492,18 +528,21 @@ def test_fake_quant_v_is_the_hosts_quantizer():
             assert torch.allclose(k, want, atol=1e-9) and k.abs().max() == pytest.approx(7)
 
 
-def test_v_bits_run_quantizes_v_and_records_it(tmp_path):
-    """A run with --v-bits 2 trains and evaluates on 2-bit V: its stage-0 fidelity (before
-    any step) differs from the float-V run's, and had.json's recipe records the width."""
+@pytest.mark.parametrize("opt,plain,other", [("--v-bits", 8, 2), ("--center", "none", "k")])
+def test_input_form_options_are_recorded_and_change_the_student(tmp_path, opt, plain, other):
+    """A run with --v-bits 2 (2-bit V) or --center k (centred keys) trains and evaluates on
+    that form: its stage-0 fidelity (before any step) differs from the plain run's, and
+    had.json's recipe records it (hadrun reads v_bits, v_scale and center from there)."""
     args, _, _ = tiny_run(tmp_path, "--log-every", "1")
+    key = opt[2:].replace("-", "_")
     fid = {}
-    for vb in ("8", "2"):
-        out = tmp_path / f"v{vb}"
-        assert hd.main(args + ["--out", str(out), "--steps", "1,1,1,1", "--v-bits", vb]) == 0
+    for val in (plain, other):
+        out = tmp_path / f"r{val}"
+        assert hd.main(args + ["--out", str(out), "--steps", "1,1,1,1", opt, str(val)]) == 0
         meta = json.loads((out / "had.json").read_text())
-        assert meta["recipe"]["v_bits"] == int(vb) and meta["recipe"]["v_scale"] == "head"
-        fid[vb] = [r for r in meta["fidelity"] if r["stage"] == 0]
-    assert fid["8"] != fid["2"]
+        assert meta["recipe"][key] == val and meta["recipe"]["v_scale"] == "head"
+        fid[val] = [r for r in meta["fidelity"] if r["stage"] == 0]
+    assert fid[plain] != fid[other]
 
 
 def test_allemb_trains_the_position_embeddings_and_not_the_word_table(tmp_path):
