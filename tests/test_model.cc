@@ -950,26 +950,32 @@ TEST_F(ModelMiniLM, FloatEmbeddingsMatchReference)
            n, static_cast<double>(toks) / n, worst, 1.0 - worst, max_abs, ms / n);
 }
 
-TEST_F(ModelMiniLM, SpeedOfTwentyTokenSentence)
+// A sentence embedded again and again gives the same bits each time (no state kept between
+// calls). The time it prints is for the log only: speed is measured by a benchmark (hadrun
+// --backend float --repeat N, the median wall time; docs/run.md), not by a timed unit test.
+TEST_F(ModelMiniLM, RepeatedSentenceGivesTheSameEmbedding)
 {
     std::vector<int32_t> ids =
         encode(vocab_, "The quick brown fox jumps over the lazy dog while the farmer watches "
                        "from the old wooden gate.");
     ASSERT_GE(ids.size(), 18u);
-    std::vector<float> emb(static_cast<size_t>(enc_config(model_)->hidden));
+    const size_t hid = static_cast<size_t>(enc_config(model_)->hidden);
+    std::vector<float> first(hid), emb(hid);
     char err[kErr] = "";
     const int reps = 5;
     auto t0 = std::chrono::steady_clock::now();
-    for (int r = 0; r < reps; r++)
-        ASSERT_EQ(
-            enc_embed(model_, ids.data(), static_cast<int>(ids.size()), nullptr, emb.data(), err, sizeof err),
-            0)
+    for (int r = 0; r < reps; r++) {
+        ASSERT_EQ(enc_embed(model_, ids.data(), static_cast<int>(ids.size()), nullptr,
+                            (r ? emb : first).data(), err, sizeof err),
+                  0)
             << err;
+        if (r) {
+            EXPECT_EQ(memcmp(first.data(), emb.data(), hid * sizeof(float)), 0) << "repeat " << r;
+        }
+    }
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / reps;
     printf("[ MiniLM   ] %zu tokens: %.2f ms per sentence\n", ids.size(), ms);
-    // generous bound (shared CI machines); the target is well under 50 ms
-    EXPECT_LT(ms, 250.0);
 }
 
 } // namespace
