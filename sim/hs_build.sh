@@ -31,7 +31,15 @@ obj="$out/obj"
 hs_verilate --cc "$obj" -CFLAGS -fPIC "${vflags[@]}" +define+HS_BIND "$hs_probes"
 # The Verilator runtime is the same for every core: compiled once per cache.
 hs_runtime "$(dirname "$out")/_runtime" "${runtime[@]}" -- -fPIC -O2 -std=c++17 -DVM_TRACE_FST=1
-"$CXX" -shared -fPIC -O2 -std=c++17 -I"$obj" -I"$hs_inc" -I"$hs_inc/vltstd" -I"$here" "${defs[@]}" \
-  -o "$out/libhs.so.tmp" "$here/hs_shim.cpp" "$obj/Vhg__ALL.a" "${hs_rt_objs[@]}" \
-  -Wl,-Bsymbolic -pthread -lz
+# the model and the shim as one translation unit, Verilator's header precompiled once per cache
+{
+  echo '#include "Vhg__ALL.cpp"'
+  for d in "${defs[@]}"; do
+    d=${d#-D}
+    case $d in *=*) echo "#define ${d%%=*} ${d#*=}" ;; *) echo "#define $d 1" ;; esac
+  done
+  echo "#include \"$here/hs_shim.cpp\""
+} > "$obj/hs_unity.cpp"
+hs_compile "$obj" "$(dirname "$out")/_pch" verilated.h -- -std=c++17 -I"$here"
+"$CXX" -shared -fPIC -O2 -o "$out/libhs.so.tmp" "$obj/hs_unity.o" "${hs_rt_objs[@]}" -Wl,-Bsymbolic -pthread -lz
 mv -f "$out/libhs.so.tmp" "$out/libhs.so"

@@ -18,6 +18,8 @@ hs_verilate --sc "$obj"
 # kernel's), compiled once per cache like the bare models'.
 hs_runtime "$(dirname "$out")/_runtime-sc" verilated verilated_threads -- -O2 -std=c++17 -DVM_SC=1
 "$CC" -O2 -std=gnu11 -c "$here/ss_dram.c" -o "$obj/ss_dram.o"
-"$CXX" -O2 -std=c++17 -I"$obj" -I"$hs_inc" -I"$hs_inc/vltstd" -I"$here" -o "$out/hgsys-model.tmp" \
-  "$here/ss_model.cpp" "$obj/ss_dram.o" "$obj/Vhg__ALL.a" "${hs_rt_objs[@]}" -lsystemc -pthread
+# the model and ss_model.cpp as one translation unit, the headers precompiled once per cache
+printf '#include "Vhg__ALL.cpp"\n#include "%s"\n' "$here/ss_model.cpp" > "$obj/hs_unity.cpp"
+hs_compile "$obj" "$(dirname "$out")/_pch-sc" verilated.h systemc.h -- -std=c++17 -I"$here"
+"$CXX" -O2 -o "$out/hgsys-model.tmp" "$obj/hs_unity.o" "$obj/ss_dram.o" "${hs_rt_objs[@]}" -lsystemc -pthread
 mv -f "$out/hgsys-model.tmp" "$out/hgsys-model"
