@@ -70,6 +70,7 @@ flow_var VERILATOR_CFLAGS "-O1" "GL_SIM=verilator: C++ optimisation of the model
 flow_var SYN_SALT       ""  "empty, or a seed 1..999999: a null perturbation of synthesis (abc permutes the order of each module's inputs, outputs and nodes with that seed before mapping: another netlist of the same function; ABC_SCRIPT must then be a +script); flows over several seeds measure the flow's noise band (make report-noise)"
 flow_var REUSE_FROM     ""  "run directory of the same RTL_DIR whose netlists and STA reports are reused: steps 2-3 are skipped (e.g. a second activity case on the same netlists)"
 flow_var STOP_AFTER     ""  "stop after this step (plan, yosys, sta, capture, gatesim); empty: run all"
+flow_var CAPTURE_ONLY   "0" "1: plan and capture only, no synthesis (steps 2-3 skipped, the run ends after step 4): the RTL stimulus in CAPTURE_DIR, for a later run with CAPTURE_CMD=none"
 flow_var YOSYS          "yosys" "Yosys binary"
 flow_var STA            "sta" "OpenSTA binary"
 flow_var VERILATOR      "verilator" "Verilator binary"
@@ -157,6 +158,13 @@ if [ "$GL_SIM" = timed ]; then
 fi
 [[ "$CAPTURE_ORDER" =~ ^(ports|inputs-first)$ ]] || die "CAPTURE_ORDER='$CAPTURE_ORDER': must be ports or inputs-first"
 [[ "$STOP_AFTER" =~ ^(|plan|yosys|sta|capture|gatesim)$ ]] || die "STOP_AFTER='$STOP_AFTER': must be plan, yosys, sta, capture, gatesim or empty"
+int_var CAPTURE_ONLY 0 1
+if [ "$CAPTURE_ONLY" = 1 ]; then
+  [[ "$STOP_AFTER" =~ ^(|plan|capture)$ ]] || die "STOP_AFTER='$STOP_AFTER' with CAPTURE_ONLY=1: the run has no $STOP_AFTER step (leave STOP_AFTER empty, or plan)"
+  [ -z "$REUSE_FROM" ] || die "REUSE_FROM='$REUSE_FROM' with CAPTURE_ONLY=1: a capture-only run makes no netlists to reuse (leave REUSE_FROM empty)"
+  [ "$CAPTURE_CMD" != none ] || die "CAPTURE_CMD=none with CAPTURE_ONLY=1: nothing to run (choose hgsim, bench or a command)"
+  STOP_AFTER=${STOP_AFTER:-capture}
+fi
 [[ "$ACT_WINDOW" =~ ^(query|all|[0-9]{1,12}:[0-9]{1,12})$ ]] &&
   { [[ "$ACT_WINDOW" != *:* ]] || (( 10#${ACT_WINDOW%%:*} + 2 <= 10#${ACT_WINDOW##*:} )); } ||
   die "ACT_WINDOW='$ACT_WINDOW': must be query, all or START:END with START + 2 <= END (cycles START < c < END count)"
@@ -257,7 +265,9 @@ step_time plan "$t0"
 # ------------------------------------------------------------------------------------
 banner "2 yosys: each logic module on its own, memories and submodules black boxes"
 t0=$(date +%s)
-if [ -n "$REUSE_FROM" ]; then
+if [ "$CAPTURE_ONLY" = 1 ]; then
+  echo "  skipped (CAPTURE_ONLY=1)"
+elif [ -n "$REUSE_FROM" ]; then
   cmp -s "$REUSE_FROM/generated/plan.sh" "$GEN/plan.sh" ||
     die "REUSE_FROM='$REUSE_FROM' is not a run of the same generated RTL (its generated/plan.sh differs)"
   for f in LIB CLK_PERIOD_NS ABC_SCRIPT ABC_IN_DRIVER IN_SLEW_NS OUT_LOAD_PF TOP_STA SYN_SALT; do
@@ -278,7 +288,7 @@ else
   done
   wait_jobs yosys
 fi
-for m in $PLAN_LOGIC; do
+[ "$CAPTURE_ONLY" = 1 ] || for m in $PLAN_LOGIC; do
   a=$(sed -n 's/.*Chip area for module.*: //p' "$RPT/area/$m.rpt")
   printf '  %-24s %12.0f um2\n' "$m" "${a:-0}"
 done
@@ -288,7 +298,9 @@ step_time yosys "$t0"
 # ------------------------------------------------------------------------------------
 banner "3 sta: per-module timing and power tables, hierarchical top timing"
 t0=$(date +%s)
-if [ -z "$REUSE_FROM" ]; then
+if [ "$CAPTURE_ONLY" = 1 ]; then
+  echo "  skipped (CAPTURE_ONLY=1)"
+elif [ -z "$REUSE_FROM" ]; then
   for m in $PLAN_LOGIC; do
     run_job "$LOG/sta_$m.log" env SY_MODULE="$m" SY_NETLIST="$GEN/netlist/$m.v" SY_SCRIPTS="$here/scripts" \
       SY_TIMING_RPT="$RPT/sta/$m.timing.rpt" SY_POWER0_RPT="$RPT/sta/$m.power0.rpt" \

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -58,6 +59,14 @@ class PrebuildSimulations : public testing::Environment
 int main(int argc, char **argv)
 {
     testing::InitGoogleTest(&argc, argv);
+    // The scripts the suites start (synth/flow.sh, synth/equiv.sh, sim/xsim.sh, ...) default
+    // to the tools of build/bin; they run this build's tools instead (the sanitized ones under
+    // make test), whichever builds exist.
+    for (const char *tool : {"hgsynth", "hgsim", "hsprobes", "hgxsim", "hadgen"}) {
+        std::string var(tool);
+        for (char &ch : var) ch = (char)toupper((unsigned char)ch);
+        setenv(var.c_str(), (std::string(HG_BIN_DIR) + "/" + tool).c_str(), 1);
+    }
     int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
     bool build = true;
     for (int i = 1; i < argc; i++) {

@@ -1351,7 +1351,7 @@ TEST_F(RunDistill, LearnedTableRtlEqualsGoldenAndDumpsReplay)
     // the power flow captures the head with its table, not alpha's (synth/flow.sh reads etab)
     auto [grc, gout] = hgt::run_in_src(bin("hadgen") + " " + core_opts + " --out '" + dir + "/rtl'");
     ASSERT_EQ(grc, 0) << gout;
-    auto [frc, fout] = hgt::run_in_src("OUT_DIR='" + dir + "/flow' STOP_AFTER=capture JOBS=2 CAPTURE_DATA='" +
+    auto [frc, fout] = hgt::run_in_src("OUT_DIR='" + dir + "/flow' CAPTURE_ONLY=1 JOBS=2 CAPTURE_DATA='" +
                                        hd + "' HGSYNTH='" + bin("hgsynth") + "' HGSIM='" + bin("hgsim") +
                                        "' synth/flow.sh '" + dir + "/rtl'");
     ASSERT_EQ(frc, 0) << fout;
@@ -1362,16 +1362,16 @@ TEST_F(RunDistill, LearnedTableRtlEqualsGoldenAndDumpsReplay)
     auto [brc, bout] =
         hgt::run_in_src(bin("hadgen") + " " + core_opts + " --selector bitonic --out '" + dir + "/rtl-b'");
     ASSERT_EQ(brc, 0) << bout;
-    auto [frc2, fout2] = hgt::run_in_src(
-        "OUT_DIR='" + dir + "/flow-b' STOP_AFTER=capture JOBS=2 CAPTURE_DATA='" + hd + "' HGSYNTH='" +
-        bin("hgsynth") + "' HGSIM='" + bin("hgsim") + "' synth/flow.sh '" + dir + "/rtl-b'");
+    auto [frc2, fout2] = hgt::run_in_src("OUT_DIR='" + dir + "/flow-b' CAPTURE_ONLY=1 JOBS=2 CAPTURE_DATA='" +
+                                         hd + "' HGSYNTH='" + bin("hgsynth") + "' HGSIM='" + bin("hgsim") +
+                                         "' synth/flow.sh '" + dir + "/rtl-b'");
     ASSERT_EQ(frc2, 0) << fout2;
     EXPECT_NE(fout2.find("real head: layer 1 head 3 sentence 1"), std::string::npos) << fout2;
     auto [orc, oout] =
         hgt::run_in_src(bin("hadgen") + " " + core_opts + " --top-n 8 --out '" + dir + "/rtl-n8'");
     ASSERT_EQ(orc, 0) << oout;
     auto [frc3, fout3] = hgt::run_in_src(
-        "OUT_DIR='" + dir + "/flow-n8' STOP_AFTER=capture JOBS=2 CAPTURE_DATA='" + hd + "' HGSYNTH='" +
+        "OUT_DIR='" + dir + "/flow-n8' CAPTURE_ONLY=1 JOBS=2 CAPTURE_DATA='" + hd + "' HGSYNTH='" +
         bin("hgsynth") + "' HGSIM='" + bin("hgsim") + "' synth/flow.sh '" + dir + "/rtl-n8'");
     EXPECT_NE(frc3, 0) << fout3;
     EXPECT_NE(fout3.find("was dumped for"), std::string::npos) << fout3;

@@ -215,6 +215,26 @@ TEST_F(SynthFlow, SaltedSynthesisIsAnotherNetlistOfTheSameLogic)
     EXPECT_NE(r.out.find("was run with another SYN_SALT"), std::string::npos) << r.out;
 }
 
+// CAPTURE_ONLY=1: the plan and the capture, no synthesis; the stimulus is the full run's.
+TEST_F(SynthFlow, CaptureOnlyRunMakesTheSameStimulusWithoutNetlists)
+{
+    const Run &full = run("had");
+    ASSERT_EQ(full.status, 0) << tail(full.log);
+    std::string dir = work() + "/had-capture-only";
+    Result r = hgt::run_cmd("OUT_DIR='" + dir + "' CAPTURE_CMD=bench CAPTURE_QUERIES=12 CAPTURE_ONLY=1 " +
+                            flow() + " '" + rtl("had") + "' 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("skipped (CAPTURE_ONLY=1)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("stopped after capture"), std::string::npos) << r.out;
+    EXPECT_EQ(hgt::run_cmd("find '" + dir + "' -path '*/netlist/*.v' | wc -l").out, "0\n")
+        << "it synthesized";
+    EXPECT_FALSE(hgt::exists(dir + "/reports/summary.json"));
+    Result hex = hgt::run_cmd("ls '" + dir + "'/captures/*.hex | wc -l");
+    EXPECT_GT(atoi(hex.out.c_str()), 3) << hex.out;
+    Result diff = hgt::run_cmd("diff -r '" + full.dir + "/captures' '" + dir + "/captures'");
+    EXPECT_EQ(diff.status, 0) << diff.out.substr(0, 500);
+}
+
 TEST_F(SynthFlow, GateLevelEqualsRtlOnEveryCycle)
 {
     for (const std::string &core : hgt::core_types()) {

@@ -291,6 +291,10 @@ TEST(SynthReliability, FlowRefusesBadVariablesBeforeItWorks)
         {"SYN_SALT=0", "SYN_SALT='0'"},
         {"SYN_SALT=1x", "SYN_SALT='1x'"},
         {"SYN_SALT=1 ABC_SCRIPT=/tmp/abc.script", "needs an ABC_SCRIPT of abc commands"},
+        {"CAPTURE_ONLY=yes", "CAPTURE_ONLY='yes': must be an integer in 0..1"},
+        {"CAPTURE_ONLY=1 STOP_AFTER=sta", "STOP_AFTER='sta' with CAPTURE_ONLY=1: the run has no sta step"},
+        {"CAPTURE_ONLY=1 REUSE_FROM=/tmp", "REUSE_FROM='/tmp' with CAPTURE_ONLY=1"},
+        {"CAPTURE_ONLY=1 CAPTURE_CMD=none", "CAPTURE_CMD=none with CAPTURE_ONLY=1: nothing to run"},
     };
     for (const Case &c : cases) {
         hgt::CmdResult r = hgt::run_cmd("cd " + q(t.dir) + " && env " + c.env +

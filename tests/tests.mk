@@ -8,9 +8,12 @@ TEST_SRCS  += tests/main.cc tests/hg_testlib.cc $(wildcard tests/test_core_*.cc)
 TEST_OBJS   = $(patsubst %.cc,$(BUILD)/obj/%.o,$(TEST_SRCS))
 TEST_LIBS  += -lgtest -pthread -lcjson -lcrypto -lm -ldl
 
-.PHONY: test test-prereqs test-long
+.PHONY: test test-prereqs test-long test-unsanitized
+# The suites' own code (not the tool code they test) compiles at -O0: it is glue around the
+# tools, and -O2 took 3.5 times as long (tests/test_run.cc: 26 s against 7.5 s).
+TEST_OPT ?= -O0
 $(BUILD)/obj/tests/%.o: EXTRA_CXXFLAGS = -DHG_SRC_DIR='"$(CURDIR)"' -DHG_BIN_DIR='"$(abspath $(BUILD))/bin"' \
-                                         -Isynth/src
+                                         -Isynth/src $(TEST_OPT)
 # every library, in link order
 TEST_DEPLIBS := $(RUN_LIB) $(MODEL_LIB) $(SIM_LIB) $(GOLD_LIB) $(GEN_LIB) $(HGSYNTH_LIB) $(BASE_LIB)
 
@@ -20,12 +23,14 @@ $(TEST_BIN): $(TEST_OBJS) $(TEST_DEPLIBS)
 
 # test-prereqs collects everything the suites need built beforehand (sim libraries,
 # model files, ...); stages add to it with  test-prereqs: ...
-# After the suite, make test runs the sanitizers' subset (test-asan-ci, below), unless
-# GTEST_ARGS picks tests or ASAN_CI=0.
-# LONG_TESTS are left to make test-long: each takes minutes of a 2-core machine (SweepMake:
-# make sweep end to end, five synthesis points, 130-160 s), which would take CI past its
-# 20 minutes; make test runs every other test (GTEST_ARGS, when given, picks tests instead).
-ASAN_CI ?= 1
+#
+# make test runs the fuzz smoke (tests/fuzz/fuzz.mk) and then the suite once, built with the
+# sanitizers (test-asan-ci, below): every test but LONG_TESTS, or the tests GTEST_ARGS picks.
+# One sanitized pass instead of an unsanitized suite followed by a sanitized second pass of
+# almost the same tests: the second pass and the second build had become 40% of the time.
+# make test-unsanitized runs the same tests on the -O2 build of $(BUILD) (the tools make
+# report uses); make test-long runs LONG_TESTS, which take minutes of a 2-core machine each
+# (SweepMake: make sweep end to end, five synthesis points, 130-160 s).
 LONG_TESTS := SweepMake.*
 # The suites' simulation models (69 cores and 8 system models) go to a cache of their own,
 # built with Verilator leaving loops of over 1,000 statements rolled: about 2 s of C++ a
@@ -35,9 +40,12 @@ LONG_TESTS := SweepMake.*
 # (sim/hs_sim.c), and make report, make bench-sim and the tools keep the fastest models in
 # build/sim.
 TEST_SIM_ENV ?= HADGEN_SIM_CACHE=$(abspath $(BUILD))/sim-test HADGEN_VERILATOR_FLAGS='--unroll-stmts 1000'
-test: deps test-prereqs $(TEST_BIN)
+# (deps-model: $(BUILD)/model, the tools' default model folder, which the tests run with)
+test: deps deps-model fuzz-smoke
+	$(MAKE) --no-print-directory test-asan-ci
+
+test-unsanitized: deps test-prereqs $(TEST_BIN)
 	$(TEST_SIM_ENV) $(TEST_BIN) --hg-jobs=$(JOBS) $(if $(GTEST_ARGS),$(GTEST_ARGS),--gtest_filter='-$(LONG_TESTS)')
-	$(if $(GTEST_ARGS)$(filter 0,$(ASAN_CI)),,$(MAKE) --no-print-directory test-asan-ci)
 
 # make test-long: the tests make test leaves out (LONG_TESTS, above), unsanitized.
 test-long: deps test-prereqs $(TEST_BIN)
@@ -46,9 +54,8 @@ test-long: deps test-prereqs $(TEST_BIN)
 -include $(TEST_OBJS:.o=.d)
 test-prereqs: $(HADGEN)
 
-# make test also runs every fuzz target briefly on its committed corpus (tests/fuzz/fuzz.mk,
-# make fuzz-smoke): the inputs of earlier findings are in it, so a regression fails here.
-test: fuzz-smoke
+# The fuzz smoke runs every fuzz target briefly on its committed corpus (make fuzz-smoke): the
+# inputs of earlier findings are in it, so a regression fails make test.
 
 # ---------------------------------------------------------------------------
 # Sanitizers. make test-asan builds the tools and the suite with AddressSanitizer (leaks
@@ -61,13 +68,9 @@ test: fuzz-smoke
 # simulation models stay unsanitized and shared with make test (the figures and the reason:
 # docs/reliability.md, "Sanitizers").
 #   make test-asan       the whole suite
-#   make test-asan-ci    the subset make test runs: all but SweepMake.* (it runs make sweep,
-#                        whose tools are the unsanitized ones of $(BUILD); make test leaves it
-#                        to make test-long anyway), Configs/HadgenLint.*
-#                        (Verilator's lint of generated RTL; hadgen runs sanitized in Hadgen*,
-#                        Options/HadgenRejects, ReliabilityHadgen) and SynthFlow.*, SynthGateSim.*
-#                        (minutes of Yosys, OpenSTA and Verilator builds around hgsynth, which
-#                        runs sanitized in SynthReliability.* and the fuzz targets)
+#   make test-asan-ci    what make test runs: all but LONG_TESTS (SweepMake.* runs make sweep,
+#                        whose tools are the unsanitized ones of $(BUILD)), or the tests
+#                        GTEST_ARGS picks
 ASAN_BUILD     ?= build/asan
 # -O1, AddressSanitizer's usual level: the sanitized build compiles in about half the time of
 # -O2 (the suite's objects: 22 s against 42 s for tests/test_run.cc).
@@ -78,7 +81,10 @@ ASAN_LOG        = $(abspath $(ASAN_BUILD))/san
 ASAN_ENV        = ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1:exitcode=99:log_path=$(ASAN_LOG)/asan \
                   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99:log_path=$(ASAN_LOG)/ubsan \
                   LSAN_OPTIONS=exitcode=99
-ASAN_CI_FILTER ?= *-SweepMake.*:Configs/HadgenLint.*:SynthFlow.*:SynthGateSim.*
+ASAN_CI_FILTER ?= *-$(LONG_TESTS)
+
+# the tests GTEST_ARGS picks, else test-asan-ci's subset or test-asan's whole suite
+ASAN_TEST_ARGS  = $(if $(GTEST_ARGS),$(GTEST_ARGS),--gtest_filter='$(if $(filter test-asan-ci,$@),$(ASAN_CI_FILTER),*)')
 
 .PHONY: test-asan test-asan-ci asan-build
 asan-build: deps
@@ -88,9 +94,8 @@ asan-build: deps
 
 test-asan test-asan-ci: asan-build
 	@rm -rf $(ASAN_LOG) && mkdir -p $(ASAN_LOG)
-	@filter='$(if $(filter test-asan-ci,$@),$(ASAN_CI_FILTER),*)'; \
-	echo "== $@: $(ASAN_BUILD)/bin/hg_tests --gtest_filter='$$filter'"; \
-	$(ASAN_ENV) $(TEST_SIM_ENV) $(ASAN_BUILD)/bin/hg_tests --hg-jobs=$(JOBS) --gtest_filter="$$filter" $(GTEST_ARGS); \
+	@echo "== $@: $(ASAN_BUILD)/bin/hg_tests $(ASAN_TEST_ARGS)"; \
+	$(ASAN_ENV) $(TEST_SIM_ENV) $(ASAN_BUILD)/bin/hg_tests --hg-jobs=$(JOBS) $(ASAN_TEST_ARGS); \
 	rc=$$?; \
 	if [ -n "$$(ls -A $(ASAN_LOG))" ]; then \
 	  echo "== $@: sanitizer reports:"; cat $(ASAN_LOG)/*; exit 1; fi; \
