@@ -14,16 +14,17 @@ hs_probes=${HS_PROBES:-}
 [ -n "$hs_probes" ] && [ -f "$hs_probes" ] || { echo "hs_build: HS_PROBES='$hs_probes': not a file (write the probes with hsprobes --rtl $1 --out FILE and pass HS_PROBES=FILE)" >&2; exit 2; }
 
 vflags=()
-defs=(-DHS_TOP="$hs_top")
+# the shim's macros (VM_TRACE comes with Verilator's flags, from --trace-fst)
+defs=("HS_TOP $hs_top")
 runtime=(verilated verilated_threads)
 case $variant in
-  plain) defs+=(-DVM_TRACE=0) ;;
-  trace) vflags+=(--trace-fst); defs+=(-DVM_TRACE=1); runtime+=(verilated_fst_c) ;;
-  capture) vflags+=(+define+HG_CAPTURE); defs+=(-DVM_TRACE=0) ;;
+  plain) ;;
+  trace) vflags+=(--trace-fst); runtime+=(verilated_fst_c) ;;
+  capture) vflags+=(+define+HG_CAPTURE) ;;
   *) echo "hs_build: variant '$variant': must be plain, trace or capture" >&2; exit 2 ;;
 esac
 # a score memory (the baseline) has access counters in the probes
-grep -q '^  reg \[63:0\] smem_reads ' "$hs_probes" && defs+=(-DHS_HAS_SMEM)
+grep -q '^  reg \[63:0\] smem_reads ' "$hs_probes" && defs+=("HS_HAS_SMEM 1")
 
 mkdir -p "$out"
 obj="$out/obj"
@@ -34,10 +35,7 @@ hs_runtime "$(dirname "$out")/_runtime" "${runtime[@]}" -- -fPIC -O2 -std=c++17 
 # the model and the shim as one translation unit, Verilator's header precompiled once per cache
 {
   echo '#include "Vhg__ALL.cpp"'
-  for d in "${defs[@]}"; do
-    d=${d#-D}
-    case $d in *=*) echo "#define ${d%%=*} ${d#*=}" ;; *) echo "#define $d 1" ;; esac
-  done
+  for d in "${defs[@]}"; do echo "#define $d"; done
   echo "#include \"$here/hs_shim.cpp\""
 } > "$obj/hs_unity.cpp"
 hs_compile "$obj" "$(dirname "$out")/_pch" verilated.h -- -std=c++17 -I"$here"

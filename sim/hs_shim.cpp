@@ -1,5 +1,6 @@
 // hs_shim.cpp — thin Verilator shim: exposes one generated core's ports through
-// hs_port_api. Compiled once per configuration with -DHS_TOP=<top module name>.
+// hs_port_api. Compiled once per configuration, after a #define of HS_TOP (the top module name;
+// sim/hs_build.sh).
 // All protocol logic lives in hs_sim.c; all checking in the C golden model.
 #include "hs_port.h"
 

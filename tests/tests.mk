@@ -41,7 +41,9 @@ LONG_TESTS := SweepMake.*
 # (sim/hs_sim.c), and make report, make bench-sim and the tools keep the fastest models in
 # build/sim.
 TEST_SIM_ENV ?= HADGEN_SIM_CACHE=$(abspath $(BUILD))/sim-test HADGEN_VERILATOR_FLAGS='--unroll-stmts 1000'
-# (deps-model: $(BUILD)/model, the tools' default model folder, which the tests run with)
+# (deps-model: $(BUILD)/model, the tools' default model folder, which the tests run with;
+# the fuzz smoke runs every fuzz target briefly on its committed corpus: the inputs of earlier
+# findings are in it, so a regression fails make test)
 test: deps deps-model fuzz-smoke
 	$(MAKE) --no-print-directory test-asan-ci
 
@@ -54,9 +56,6 @@ test-long: deps test-prereqs $(TEST_BIN)
 
 -include $(TEST_OBJS:.o=.d)
 test-prereqs: $(HADGEN)
-
-# The fuzz smoke runs every fuzz target briefly on its committed corpus (make fuzz-smoke): the
-# inputs of earlier findings are in it, so a regression fails make test.
 
 # ---------------------------------------------------------------------------
 # Sanitizers. make test-asan builds the tools and the suite with AddressSanitizer (leaks
