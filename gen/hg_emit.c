@@ -33,9 +33,9 @@
 #endif
 
 /* Module name suffixes (the module of suffix S is <prefix>_S in <prefix>_S.v). */
-static const char *const mod_suffixes[] = {"xnor_lane", "mac_lane", "score_array", "topn", "wlut",
-                                           "exp_unit",  "av_dim",   "av",          "norm", "kmem",
-                                           "vmem",      "smem",     "core",        NULL};
+static const char *const mod_suffixes[] = {"xnor_lane", "mac_lane", "score_array", "topn", "topn_scan",
+                                           "wlut",      "exp_unit", "av_dim",      "av",   "norm",
+                                           "kmem",      "vmem",     "smem",        "core", NULL};
 
 /* The blocks every module belongs to, in report order: manifest.json lists them ("blocks"),
    and the synthesis flow and the report take them from there. "memory" modules are costed by
@@ -60,6 +60,9 @@ static const struct {
                    {"hg_mac_lane.v", NULL},
                    {"hg_topn.v", NULL},
                    {"hg_topn_bitonic.v", NULL},
+                   {"hg_bank_addr.v", NULL},
+                   {"hg_topn_scan.v", "hg_bank_addr.v"},
+                   {"hg_topn_place.v", "hg_bank_addr.v"},
                    {"hg_wlut.v", NULL},
                    {"hg_av_dim.v", NULL},
                    {"hg_exp_unit.v", NULL},
@@ -67,7 +70,6 @@ static const struct {
                    {"hg_mem_banked.v", NULL},
                    {"hg_mem_flat.v", NULL},
                    {"hg_av_list.v", NULL},
-                   {"hg_bank_addr.v", NULL},
                    {"hg_av_rows.v", "hg_bank_addr.v"},
                    {"hg_av_out.v", NULL},
                    {"hg_av_mac.v", "hg_av_out.v"},
@@ -169,8 +171,8 @@ void ge_write_header(gen *g, const char *comment)
          "%s             out_width=%d recip_bits_per_cycle=%d norm_mults=%d ii_cycles=%d\n"
          "%s ----------------------------------------------------------------------------\n",
          comment, comment, comment, comment, g->cmdline, comment, hg_core_name(c->core), c->d, c->p, c->n,
-         c->l, c->wb, comment, c->fb, c->of, c->vb, hg_sel_name(c->sel), c->prefix, comment, c->g, c->r, c->accw,
-         c->wsw, c->rq, comment, c->ow, c->bpc, c->mn, c->ii, comment);
+         c->l, c->wb, comment, c->fb, c->of, c->vb, hg_sel_name(c->sel), c->prefix, comment, c->g, c->r,
+         c->accw, c->wsw, c->rq, comment, c->ow, c->bpc, c->mn, c->ii, comment);
 }
 
 /* ---- module skeleton ------------------------------------------------------------------- */
@@ -488,8 +490,9 @@ int hg_emit_core(const hg_cfg *c, const char *dir, const char *cmdline, char *er
         ge_emit_mem_flat(g, "vmem", c->l, c->vw, c->r);
     else /* V: banked like K, a row of P keys' V rows read a cycle */
         ge_emit_mem_banked(g, "vmem", c->vw);
-    if (!hg_cfg_topn(c)) /* scores: two banks of ceil(L/P) rows of P scores (double buffer) */
-        ge_emit_mem_flat(g, "smem", 2 * c->g, c->p * c->sw, 1);
+    /* scores: two banks of ceil(L/P) rows of P scores (double buffer): the baseline's, and the
+       counting selector's between its two passes */
+    if (!hg_cfg_topn(c) || c->sel == HG_SEL_COUNTING) ge_emit_mem_flat(g, "smem", 2 * c->g, c->p * c->sw, 1);
     if (hg_cfg_topn(c))
         ge_emit_core_topn(g);
     else

@@ -50,9 +50,57 @@ void ge_emit_score_array(gen *g)
 
 /* ---- top-N selector -------------------------------------------------------------------- */
 
+/* The counting selector's first pass (rtl/src/hg_topn_scan.v): the keys above each level. */
+static void emit_topn_scan(gen *g)
+{
+    const hg_cfg *c = g->c;
+    int cw = hg_clog2(c->n + 1);
+    ge_unit_begin(g, "topn_scan", "select", 1, "hg_topn_scan");
+    ge_usource(g, "hg_bank_addr.v");
+    ge_uparam(g, "N", c->n);
+    ge_uparam(g, "P", c->p);
+    ge_uparam(g, "G", c->g);
+    ge_uparam(g, "D", c->d);
+    ge_uparam(g, "SW", c->sw);
+    ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "en_i", 1), ge_in(g, "p2_v_i", 1);
+    ge_in(g, "p2_first_i", 1), ge_in(g, "p2_last_i", 1), ge_in(g, "p2_bank_i", 1);
+    ge_in(g, "p2_row_i", abits(c->g)), ge_in(g, "scores_i", c->p * c->sw), ge_in(g, "lane_ok_i", c->p);
+    ge_in(g, "sc_take_i", 1), ge_out(g, "sc_v_o", 1), ge_out(g, "sc_bank_o", 1);
+    ge_out(g, "sc_above_o", c->d * cw), ge_out(g, "sm_we_o", 1), ge_out(g, "sm_waddr_o", abits(2 * c->g));
+    ge_unit_end(g, 1);
+}
+
+/* The counting selector's second pass (rtl/src/hg_topn_place.v): the kept keys in order. */
+static void emit_topn_place(gen *g)
+{
+    const hg_cfg *c = g->c;
+    int cw = hg_clog2(c->n + 1);
+    ge_unit_begin(g, "topn", "select", 1, "hg_topn_place");
+    ge_usource(g, "hg_bank_addr.v");
+    ge_uparam(g, "N", c->n);
+    ge_uparam(g, "P", c->p);
+    ge_uparam(g, "G", c->g);
+    ge_uparam(g, "L", c->l);
+    ge_uparam(g, "D", c->d);
+    ge_uparam(g, "SW", c->sw);
+    ge_uparam(g, "IW", c->iw);
+    ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "nkeys_i", hg_clog2(c->l + 1));
+    ge_in(g, "sc_valid_i", 1), ge_in(g, "sc_bank_i", 1), ge_in(g, "sc_above_i", c->d * cw);
+    ge_out(g, "sc_take_o", 1), ge_out(g, "sm_re_o", 1), ge_out(g, "sm_raddr_o", abits(2 * c->g));
+    ge_in(g, "sm_rdata_i", c->p * c->sw), ge_in(g, "take_i", 1);
+    ge_out(g, "out_valid_o", 1), ge_out(g, "out_v_o", c->n), ge_out(g, "out_s_o", c->n * c->sw);
+    ge_out(g, "out_idx_o", c->n * c->iw), ge_out(g, "idle_o", 1);
+    ge_unit_end(g, 1);
+}
+
 void ge_emit_topn(gen *g)
 {
     const hg_cfg *c = g->c;
+    if (c->sel == HG_SEL_COUNTING) {
+        emit_topn_scan(g);
+        emit_topn_place(g);
+        return;
+    }
     ge_unit_begin(g, "topn", "select", 1, c->sel == HG_SEL_BITONIC ? "hg_topn_bitonic" : "hg_topn");
     ge_uparam(g, "N", c->n);
     ge_uparam(g, "P", c->p);

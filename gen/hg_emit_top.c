@@ -103,7 +103,11 @@ static void core_emit(gen *g, const char *module, const char *doc)
     /* the units inside the core, as the manifest names their cells */
     ge_child(g, "kmem", NULL, "u_core.u_kmem", 1);
     ge_child(g, "score_array", NULL, "u_core.u_score", 1);
-    if (topn) {
+    if (topn && g->c->sel == HG_SEL_COUNTING) {
+        ge_child(g, "topn_scan", NULL, "u_core.g_count.u_scan", 1);
+        ge_child(g, "smem", NULL, "u_core.g_count.u_smem", 1);
+        ge_child(g, "topn", NULL, "u_core.g_count.u_topn", 1);
+    } else if (topn) {
         ge_child(g, "topn", NULL,
                  g->c->sel == HG_SEL_BITONIC ? "u_core.g_bitonic.u_topn" : "u_core.g_merge.u_topn", 1);
     } else {

@@ -94,8 +94,17 @@ std::vector<hg_cfg> edge_configs()
         v.push_back(with_vbits(make_cfg(ck, 16, 4, 6, 40, 8, 2, 0), 2)); // narrowest widths
         v.push_back(make_cfg(ck, 16, 4, 6, 40, 20, 8, 12));              // widest widths
     }
-    for (size_t i = 0; i < v.size(); i++) /* 9 cases a core: HAD even, int8-topn odd bitonic */
+    for (size_t i = 0; i < v.size(); i++) /* 9 cases a core: HAD odd, int8-topn even bitonic */
         v[i] = with_selector(v[i], (i + (v[i].core == HG_CORE_I8TOPN)) % 2 ? HG_SEL_BITONIC : HG_SEL_MERGE);
+    /* the counting selector (HAD only) on the cases where its two passes meet their limits: one
+       lane and one kept key, one row per query (int4 V), every key kept, a key count that is
+       not a multiple of P, N = 1 with several lanes, the largest d (257 levels) */
+    v.push_back(with_selector(make_cfg(HG_CORE_HAD, 8, 1, 1, 8), HG_SEL_COUNTING));
+    v.push_back(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 16, 8, 8, 8), 4), HG_SEL_COUNTING));
+    v.push_back(with_selector(make_cfg(HG_CORE_HAD, 16, 4, 20, 20), HG_SEL_COUNTING));
+    v.push_back(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 24, 3, 5, 31), 5), HG_SEL_COUNTING));
+    v.push_back(with_selector(make_cfg(HG_CORE_HAD, 16, 4, 1, 16), HG_SEL_COUNTING));
+    v.push_back(with_selector(make_cfg(HG_CORE_HAD, 256, 2, 4, 12), HG_SEL_COUNTING));
     return v;
 }
 
@@ -112,7 +121,9 @@ std::vector<hg_cfg> random_configs(int count, uint32_t seed)
         int n = pick(1, std::min(l, 48));
         hg_cfg c = make_cfg(ck, d, p, n, l, pick(8, 20), pick(2, 8), pick(0, 12));
         c = with_vbits(c, i % 2 ? 8 : pick(2, 8)); /* every other one draws its value width from 2..8 */
-        v.push_back(with_selector(c, (i / 3) % 2 ? HG_SEL_BITONIC : HG_SEL_MERGE));
+        /* the selectors in turn: HAD's three, int8-topn's two (counting needs match counts) */
+        const hg_sel_kind sels[] = {HG_SEL_MERGE, HG_SEL_BITONIC, HG_SEL_COUNTING};
+        v.push_back(with_selector(c, sels[(i / 3) % (ck == HG_CORE_HAD ? 3 : 2)]));
     }
     return v;
 }
@@ -141,6 +152,7 @@ std::vector<hg_cfg> rtl_configs()
     std::vector<hg_cfg> d = default_configs();
     v.insert(v.end(), d.begin(), d.end());
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_BITONIC));
+    v.push_back(with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_COUNTING));
     return v;
 }
 

@@ -583,6 +583,218 @@ TEST(Blocks, TopnKeepsTheNBestWithTheTieRule) { check_topn(0); }
 
 TEST(Blocks, TopnBitonicKeepsTheNBestWithTheTieRule) { check_topn(1); }
 
+// ---- the counting selector (HAD): hg_topn_scan counts, hg_topn_place places
+
+int clog2i(long v)
+{
+    int b = 0;
+    while ((1l << b) < v) b++;
+    return b;
+}
+
+// A query's match counts: nk real keys (0..D, few levels in half the queries: many ties), the
+// lanes past nk of its last row filled with any SW-bit value (not keys: must be ignored).
+std::vector<int> count_row_values(std::mt19937 &rng, int nk, int rows, int P, int D, int SW, bool few)
+{
+    std::vector<int> s((size_t)rows * (size_t)P);
+    int top = few ? std::min(D, 2) : D;
+    for (int k = 0; k < rows * P; k++)
+        s[(size_t)k] = k < nk ? (int)(rng() % (unsigned)(top + 1)) : (int)(rng() % (1u << SW));
+    return s;
+}
+
+// above[v] = min(N, keys with a count above v), v = 0..D-1: what the first pass hands on.
+std::vector<int> above_ref(const std::vector<int> &s, int nk, int N, int D)
+{
+    std::vector<int> a((size_t)D);
+    for (int v = 0; v < D; v++) {
+        int c = 0;
+        for (int k = 0; k < nk; k++) c += s[(size_t)k] > v;
+        a[(size_t)v] = std::min(c, N);
+    }
+    return a;
+}
+
+TEST(Blocks, TopnScanCountsTheKeysAboveEachLevel)
+{
+    std::mt19937 rng(11);
+    struct {
+        int N, P, G, D;
+    } cfgs[] = {{1, 1, 4, 8},  {4, 2, 3, 8}, {5, 3, 4, 16}, {16, 8, 16, 32},
+                {3, 4, 2, 24}, {8, 1, 8, 8}, {2, 5, 1, 64}};
+    for (auto cf : cfgs) {
+        int SW = clog2i(cf.D + 1), GW = cf.G > 1 ? clog2i(cf.G) : 1, CW = clog2i(cf.N + 1);
+        std::ostringstream ps;
+        ps << "hg_topn_scan N=" << cf.N << " P=" << cf.P << " G=" << cf.G << " D=" << cf.D;
+        std::vector<std::string> vec;
+        struct Want {
+            int we, waddr, sc_v, bank;
+            std::vector<int> above; // empty: not checked
+        };
+        std::vector<Want> want;
+        int sc_v = 0, sc_bank = 0;
+        std::vector<int> sc_above;
+        auto cycle = [&](int rst_n, int en, int p2_v, int first, int last, int bank, int row,
+                         const std::vector<int> &s, const std::vector<int> &ok, int take) {
+            Bits b;
+            b.field(rst_n, 1), b.field(en, 1), b.field(p2_v, 1), b.field(first, 1), b.field(last, 1);
+            b.field(bank, 1), b.field(row, GW);
+            for (int j = cf.P - 1; j >= 0; j--) b.field((uint64_t)s[(size_t)j], SW);
+            for (int j = cf.P - 1; j >= 0; j--) b.field(ok[(size_t)j], 1);
+            b.field(take, 1);
+            vec.push_back(b.hex());
+        };
+        std::vector<int> zs((size_t)cf.P, 0), acc;
+        cycle(0, 1, 0, 0, 0, 0, 0, zs, zs, 0);
+        want.push_back({0, 0, 0, 0, {}});
+        for (int q = 0; q < 8; q++) {
+            int nk = 1 + (int)(rng() % (unsigned)(cf.G * cf.P)), rows = (nk + cf.P - 1) / cf.P, bank = q % 2;
+            std::vector<int> s = count_row_values(rng, nk, rows, cf.P, cf.D, SW, q % 2 == 1);
+            for (int r = 0; r < rows; r++) {
+                std::vector<int> rs(s.begin() + r * cf.P, s.begin() + (r + 1) * cf.P), ok((size_t)cf.P);
+                for (int j = 0; j < cf.P; j++) ok[(size_t)j] = r * cf.P + j < nk;
+                if (rng() % 4 == 0) { // a held cycle: nothing is written or counted
+                    cycle(1, 0, 1, r == 0, r == rows - 1, bank, r, rs, ok, 0);
+                    want.push_back({0, 0, sc_v, sc_bank, sc_v ? sc_above : std::vector<int>{}});
+                }
+                bool last = r == rows - 1;
+                cycle(1, 1, 1, r == 0, last, bank, r, rs, ok, 0);
+                if (last) sc_v = 1, sc_bank = bank, sc_above = above_ref(s, nk, cf.N, cf.D);
+                want.push_back({1, bank * cf.G + r, sc_v, sc_bank, sc_v ? sc_above : std::vector<int>{}});
+            }
+            cycle(1, 1, 0, 0, 0, 0, 0, zs, zs, 1); // the second pass releases the counts
+            sc_v = 0;
+            want.push_back({0, 0, 0, 0, {}});
+        }
+        std::vector<std::string> got = run_bench(
+            "hg_topn_scan",
+            P("hg_topn_scan", "N", cf.N) + P("hg_topn_scan", "P", cf.P) + P("hg_topn_scan", "G", cf.G) +
+                P("hg_topn_scan", "D", cf.D) + P("hg_topn_scan", "SW", SW),
+            vec);
+        int aw = (cf.G > 1 ? clog2i(cf.G) : 0) + 1;
+        for (size_t c = 0; c < got.size() && c < want.size(); c++) {
+            std::istringstream ls(got[c]);
+            std::string we, wa, v, bk, ab;
+            ls >> we >> wa >> v >> bk >> ab;
+            const Want &w = want[c];
+            EXPECT_EQ(we, w.we ? "1" : "0") << ps.str() << " cycle " << c << " sm_we";
+            if (w.we) {
+                EXPECT_EQ((int)to_u64(from_hex(wa, aw)), w.waddr)
+                    << ps.str() << " cycle " << c << " sm_waddr";
+            }
+            EXPECT_EQ(v, w.sc_v ? "1" : "0") << ps.str() << " cycle " << c << " sc_v";
+            if (!w.sc_v) continue;
+            EXPECT_EQ(bk, w.bank ? "1" : "0") << ps.str() << " cycle " << c << " sc_bank";
+            std::vector<bool> a = from_hex(ab, cf.D * CW);
+            for (int lv = 0; lv < cf.D; lv++)
+                EXPECT_EQ((int)to_u64(a, lv * CW, CW), w.above[(size_t)lv])
+                    << ps.str() << " cycle " << c << " above[" << lv << "]";
+        }
+    }
+}
+
+// The second pass on a score memory of the bench's own, queries back to back (the counts of
+// the next presented in the cycle the last row of this one is read, its rows written while
+// this one's are read), then two queries whose lists wait for the consumer: the second
+// finished list holds the block until the first is taken. Every list is the stable sort of the
+// query's keys by count, cut to N (the tie rule).
+TEST(Blocks, TopnPlaceSortsTheKeptKeysByCounting)
+{
+    std::mt19937 rng(12);
+    struct {
+        int N, P, L, D, full;
+    } cfgs[] = {{1, 1, 8, 8, 1},   {4, 2, 6, 8, 0},    {5, 3, 11, 16, 1}, {16, 8, 128, 32, 1},
+                {3, 4, 8, 24, 0},  {20, 4, 20, 16, 1}, {4, 2, 12, 64, 0}, {16, 8, 128, 32, 0},
+                {12, 1, 13, 8, 0}, {7, 6, 40, 16, 0}};
+    for (auto cf : cfgs) {
+        int G = (cf.L + cf.P - 1) / cf.P, SW = clog2i(cf.D + 1), IW = std::max(1, clog2i(cf.L));
+        int AW = (G > 1 ? clog2i(G) : 0) + 1, NKW = clog2i(cf.L + 1), CW = clog2i(cf.N + 1);
+        int nk = cf.full ? cf.L : 1 + (int)(rng() % (unsigned)cf.L), rows = (nk + cf.P - 1) / cf.P;
+        std::ostringstream ps;
+        ps << "hg_topn_place N=" << cf.N << " P=" << cf.P << " L=" << cf.L << " D=" << cf.D << " n_k=" << nk;
+        const int NQ = 8; // queries 0..5 back to back, 6 and 7 with a held list
+        std::vector<std::vector<int>> s(NQ);
+        std::vector<std::vector<Cand>> lists(NQ);
+        for (int q = 0; q < NQ; q++) {
+            s[(size_t)q] = count_row_values(rng, nk, rows, cf.P, cf.D, SW, q % 2 == 0);
+            for (int k = 0; k < nk; k++) lists[(size_t)q].push_back({s[(size_t)q][(size_t)k], k});
+            std::stable_sort(lists[(size_t)q].begin(), lists[(size_t)q].end(),
+                             [](const Cand &a, const Cand &b) { return a.s > b.s; });
+            if ((int)lists[(size_t)q].size() > cf.N) lists[(size_t)q].resize((size_t)cf.N);
+        }
+        // the schedule: writes of query q at rows cycles from W[q], its counts presented at Pr[q]
+        int hold_from = 0, hold_to = 0, ncyc = 0;
+        std::vector<int> W(NQ), Pr(NQ);
+        for (int q = 0; q < 6; q++) W[(size_t)q] = 1 + q * rows, Pr[(size_t)q] = 1 + (q + 1) * rows;
+        int t = Pr[5] + rows + 8; // queries 6, 7: the consumer holds off until both lists are done
+        W[6] = t, W[7] = t + rows, Pr[6] = t + 2 * rows, Pr[7] = Pr[6] + rows;
+        hold_from = Pr[6], hold_to = Pr[7] + rows + 10;
+        ncyc = hold_to + 12;
+        struct Cyc {
+            int rst_n = 1, we = 0, waddr = 0, present = 0, bank = 0, take_ok = 1;
+            std::vector<int> wdata, above;
+        };
+        std::vector<Cyc> cy((size_t)ncyc);
+        cy[0].rst_n = 0;
+        for (int q = 0; q < NQ; q++) {
+            for (int r = 0; r < rows; r++) {
+                Cyc &c = cy[(size_t)(W[(size_t)q] + r)];
+                c.we = 1, c.waddr = (q % 2) * G + r;
+                c.wdata.assign(s[(size_t)q].begin() + r * cf.P, s[(size_t)q].begin() + (r + 1) * cf.P);
+            }
+            Cyc &c = cy[(size_t)Pr[(size_t)q]];
+            c.present = 1, c.bank = q % 2, c.above = above_ref(s[(size_t)q], nk, cf.N, cf.D);
+        }
+        for (int c = hold_from; c < hold_to; c++) cy[(size_t)c].take_ok = 0;
+        std::vector<std::string> vec;
+        for (const Cyc &c : cy) {
+            Bits b;
+            b.field(c.rst_n, 1), b.field(c.we, 1), b.field(c.waddr, AW);
+            for (int j = cf.P - 1; j >= 0; j--) b.field(c.we ? (uint64_t)c.wdata[(size_t)j] : 0, SW);
+            b.field(nk, NKW), b.field(c.present, 1), b.field(c.bank, 1);
+            for (int v = cf.D - 1; v >= 0; v--) b.field(c.present ? (uint64_t)c.above[(size_t)v] : 0, CW);
+            b.field(c.take_ok, 1);
+            vec.push_back(b.hex());
+        }
+        std::string tb = "hg_topn_place";
+        std::vector<std::string> got =
+            run_bench(tb,
+                      P(tb, "N", cf.N) + P(tb, "P", cf.P) + P(tb, "G", G) + P(tb, "L", cf.L) +
+                          P(tb, "D", cf.D) + P(tb, "SW", SW) + P(tb, "IW", IW),
+                      vec);
+        int taken = 0, held = 0;
+        for (size_t c = 0; c < got.size(); c++) {
+            std::istringstream ls(got[c]);
+            std::string tk, v, sv, iv, scv, idle;
+            ls >> tk >> v >> sv >> iv >> scv >> idle;
+            if ((int)c >= hold_from && (int)c < hold_to && scv == "0" && idle == "0") held++;
+            if (tk != "1") continue;
+            ASSERT_LT(taken, NQ) << ps.str() << " cycle " << c << ": more lists than queries";
+            const std::vector<Cand> &w = lists[(size_t)taken];
+            auto from_bin = [](const std::string &text, int width) { // bit i: character size - 1 - i
+                std::vector<bool> b((size_t)width);
+                for (int i = 0; i < width && i < (int)text.size(); i++)
+                    b[(size_t)i] = text[text.size() - 1 - (size_t)i] == '1';
+                return b;
+            };
+            std::vector<bool> vb = from_bin(v, cf.N), sb = from_bin(sv, cf.N * SW),
+                              ib = from_bin(iv, cf.N * IW);
+            for (int e = 0; e < cf.N; e++) {
+                bool expect_v = e < (int)w.size();
+                EXPECT_EQ((bool)vb[(size_t)e], expect_v) << ps.str() << " query " << taken << " entry " << e;
+                if (!expect_v || !vb[(size_t)e]) continue;
+                EXPECT_EQ((long)to_u64(sb, e * SW, SW), w[(size_t)e].s)
+                    << ps.str() << " query " << taken << " entry " << e << " count";
+                EXPECT_EQ((int)to_u64(ib, e * IW, IW), w[(size_t)e].idx)
+                    << ps.str() << " query " << taken << " entry " << e << " index";
+            }
+            taken++;
+        }
+        EXPECT_EQ(taken, NQ) << ps.str() << ": every query's list taken";
+        EXPECT_GT(held, 5) << ps.str() << ": the finished second list held the block while the first waited";
+    }
+}
+
 // ---- hg_norm: out[i] = sat(round(acc[i] * recip / 2^(RQ - OF))), recip = floor(2^RQ / wsum)
 // (all RQ + 1 bits set when wsum = 0), busy CR + CM cycles a query
 

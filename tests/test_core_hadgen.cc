@@ -69,8 +69,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"--v-bits 1", "--v-bits 1: must be in 2..8"},
         BadCase{"--v-bits 9", "--v-bits 9: must be in 2..8"},
         BadCase{"--v-bits 4b", "--v-bits '4b': not an integer"},
-        BadCase{"--selector heap", "--selector 'heap': must be merge or bitonic"},
-        BadCase{"--selector Bitonic", "--selector 'Bitonic': must be merge or bitonic"},
+        BadCase{"--selector heap", "--selector 'heap': must be merge, bitonic or counting"},
+        BadCase{"--selector Bitonic", "--selector 'Bitonic': must be merge, bitonic or counting"},
+        BadCase{"--core int8-topn --selector counting",
+                "--selector counting: needs --core had (it counts the keys at each of the d+1 match levels; "
+                "int8-topn scores have 2^22 levels): use merge or bitonic"},
+        BadCase{"--core baseline --d 32 --selector counting", "baseline scores have 2^21 levels"},
         BadCase{"--prefix 9x", "--prefix '9x': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix Had", "--prefix 'Had': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix abcdefghijklmnopqrstuvwxyz", "--prefix 'abcdefghijklmnopqrstuvwxyz': longer"},
@@ -533,7 +537,7 @@ TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
         {replace_all(good, "\"groups\":\t16", "\"groups\":\t16, \"speed\": 1"),
          "derived.speed: not a derived value"},
         {replace_all(good, "\"selector\":\t\"merge\"", "\"selector\":\t\"heap\""),
-         "--selector 'heap': must be merge or bitonic"},
+         "--selector 'heap': must be merge, bitonic or counting"},
         {replace_all(good, "\"selector\":\t\"merge\"", "\"selector\":\t1"),
          "params.selector: must be a string"},
     };

@@ -388,7 +388,9 @@ TEST(Report, NoiseBandOverPerturbedRepeats)
 
 // The selector section (hgreport --selectors): a top-N core built with another selector on
 // the same configuration and stimulus, beside the point's own (merge) run of that core: the
-// select block, the core's logic, Fmax, energy per query and the ratios; bad runs refused.
+// select block, the core's logic and memories, Fmax, energy per query and the ratios; the
+// counting selector's run may span more cycles (its second pass adds latency), no other's;
+// bad runs refused.
 TEST(Report, SelectorsBesideTheMergeRuns)
 {
     std::string d = hgt::temp_dir("report-select");
@@ -408,21 +410,36 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     mk("had-m", "had", 1.5e6, 80e3, 16, "merge", 0.5e6, 30e3, 100);
     mk("had-c", "had", 1.5e6, 80e3, 16, "bitonic", 0.5e6, 30e3, 99);
     mk("i8-b", "int8-topn", 1.5e6, 80e3, 16, "bitonic", 0.5e6, 30e3, 100);
+    mk("had-n", "had", 1.2e6, 60e3, 15, "counting", 0.25e6, 12e3, 118);
+    { // its score memory: 0.2 mm^2 more than the merge run's memories
+        std::string path = d + "/had-n/reports/summary.json", f = read_file(path);
+        size_t at = f.find("\"memory_area_um2\": 1000000");
+        ASSERT_NE(at, std::string::npos);
+        f.replace(at, strlen("\"memory_area_um2\": 1000000"), "\"memory_area_um2\": 1200000");
+        std::ofstream(path) << f;
+    }
     std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
                       "/base' --out " + d + "/r ";
-    hgt::CmdResult r =
-        hgt::run_cmd("mkdir -p " + d + "/r && " + cmd + "--selectors 'p=" + d + "/had-b' 2>&1");
+    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + cmd + "--selectors 'p=" + d + "/had-b," + d +
+                                    "/had-n' 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
     std::string md = read_file(d + "/r/report.md");
     EXPECT_NE(md.find("\n## Top-N selectors\n"), std::string::npos) << md;
-    EXPECT_NE(md.find("| p | had | merge | 1.000 | 50.00 | 2.000 | 100.00 | 50.0 | 20.000 |"),
+    EXPECT_NE(md.find("| p | had | merge | 1.000 | 50.00 | 2.000 | 1.000 | 100.00 | 50.0 | 20.000 |"),
               std::string::npos)
         << md;
-    EXPECT_NE(md.find("| p | had | bitonic | 0.500 | 30.00 | 1.500 | 80.00 | 50.0 | 16.000 |"),
+    EXPECT_NE(md.find("| p | had | bitonic | 0.500 | 30.00 | 1.500 | 1.000 | 80.00 | 50.0 | 16.000 |"),
               std::string::npos)
         << md;
-    EXPECT_NE(md.find("| p | had | **bitonic / merge** | **0.500** | **0.600** | **0.750** | **0.800** | "
-                      "**1.000** | **0.800** |"),
+    EXPECT_NE(md.find("| p | had | **bitonic / merge** | **0.500** | **0.600** | **0.750** | **1.000** | "
+                      "**0.800** | **1.000** | **0.800** |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| p | had | counting | 0.250 | 12.00 | 1.200 | 1.200 | 60.00 | 50.0 | 15.000 |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| p | had | **counting / merge** | **0.250** | **0.240** | **0.600** | **1.200** | "
+                      "**0.600** | **1.000** | **0.750** |"),
               std::string::npos)
         << md;
     cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
@@ -432,6 +449,11 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     EXPECT_STREQ(cJSON_GetObjectItem(o, "selector")->valuestring, "bitonic");
     EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "ratio"), "select_area")->valuedouble, 0.5, 1e-12);
     EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "bitonic"), "logic_area_mm2")->valuedouble, 1.5,
+                1e-12);
+    const cJSON *oc = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "selectors"), 1);
+    ASSERT_TRUE(oc) << md;
+    EXPECT_STREQ(cJSON_GetObjectItem(oc, "selector")->valuestring, "counting");
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(oc, "ratio"), "memory_area")->valuedouble, 1.2,
                 1e-12);
     cJSON_Delete(j);
     // without --selectors, no section

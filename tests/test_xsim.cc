@@ -68,7 +68,9 @@ std::string name_of(const testing::TestParamInfo<hg_cfg> &info)
 INSTANTIATE_TEST_SUITE_P(Xsim, XsimAgrees,
                          testing::Values(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31), // L % P != 0
                                          hgt::with_selector(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31),
-                                                            HG_SEL_BITONIC),          // the other selector
+                                                            HG_SEL_BITONIC), // the other selectors
+                                         hgt::with_selector(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31),
+                                                            HG_SEL_COUNTING),
                                          hgt::make_cfg(HG_CORE_BASELINE, 8, 1, 1, 8), // smallest
                                          hgt::with_vbits(hgt::make_cfg(HG_CORE_BASELINE, 16, 8, 8, 8),
                                                          4), // P = L, int4 V

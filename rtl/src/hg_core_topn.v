@@ -4,7 +4,8 @@
 //          keys from the run-time exp table, sparse AV, normalization.
 // HAD = 0: int8 dot-product scores, top-N selection, exp-unit softmax over the kept keys,
 //          sparse AV, normalization.
-// Pipeline: score + select (ceil(n_k / P) cycles) | AV (ceil(N / R)) | norm (CR + CM).
+// Pipeline: score + select (ceil(n_k / P) cycles) | AV (ceil(N / R)) | norm (CR + CM); with
+// the counting selector (SEL = 2, HAD): score + count | place (ceil(n_k / P)) | AV | norm.
 // The derived widths the units need (score, accumulator, weight sum, normalizer schedule)
 // are parameters: hadgen computes them (sw/base/hg_config.c) and writes them into the core's
 // top, <prefix>_core; the register addresses are those of sw/base/hg_config.h.
@@ -17,7 +18,8 @@ module hg_core_topn #(
   parameter N           = 16,       // top-N
   parameter R           = 1,        // AV key slots per cycle: ceil(N / ceil(L / P))
   parameter HAD         = 1,        // 1: HAD; 0: int8 + top-N
-  parameter SEL         = 0,        // top-N selector: 0 hg_topn (merge), 1 hg_topn_bitonic
+  parameter SEL         = 0,        // top-N selector: 0 hg_topn (merge), 1 hg_topn_bitonic,
+                                    // 2 counting (HAD): hg_topn_scan + score memory + hg_topn_place
   parameter SW          = 6,        // score width: $clog2(D+1) (HAD), 16 + $clog2(D) (int8)
   parameter WB          = 8,        // weight fraction bits
   parameter FB          = 6,        // exp units' fraction-table index bits (HAD = 0)
@@ -67,8 +69,11 @@ module hg_core_topn #(
     if (HAD != 0 && HAD != 1) begin : g_check_had
       hg_error_parameter_had_must_be_0_or_1 u_error ();
     end
-    if (SEL != 0 && SEL != 1) begin : g_check_sel
-      hg_error_parameter_sel_must_be_0_or_1 u_error ();
+    if (SEL != 0 && SEL != 1 && SEL != 2) begin : g_check_sel
+      hg_error_parameter_sel_must_be_0_1_or_2 u_error ();
+    end
+    if (SEL == 2 && HAD == 0) begin : g_check_count
+      hg_error_counting_selector_needs_had_match_counts u_error ();
     end
     if (R < 1 || R * G < N) begin : g_check_r
       hg_error_parameter_r_must_cover_n_in_ceil_l_over_p_cycles u_error ();
@@ -99,10 +104,9 @@ module hg_core_topn #(
   wire              p2_v, p2_first, p2_last;
   wire [IW-1:0]     p2_index;
   wire [P-1:0]      lane_ok;
-  /* verilator lint_off UNUSEDSIGNAL */
-  wire              unused_p2_bank;  // the score-memory bank: the baseline's
-  wire [GW-1:0]     unused_p2_row;
-  /* verilator lint_on UNUSEDSIGNAL */
+  wire              p2_bank;  // the score-memory bank and row (counting selector)
+  wire [GW-1:0]     p2_row;
+  wire              sel_full, sel_take, sel_idle;  // the selector's result is held / released
   wire [P*KW-1:0]   k_row;
   wire [P*SW-1:0]   scores;
   wire              av_valid, av_ready, av_idle, norm_idle;
@@ -149,7 +153,7 @@ module hg_core_topn #(
     .P(P),
     .L(L),
     .KW(KW),
-    .BANKED(0)
+    .BANKED(SEL == 2 ? 1 : 0)
   ) u_stage (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -159,9 +163,9 @@ module hg_core_topn #(
     .cfg_valid_i  (cfg_valid_i),
     .kv_valid_i   (kv_valid_i),
     .nkeys_i      (nkeys),
-    .s_full_i     (list_valid),
-    .s_take_i     (list_take),
-    .down_idle_i  (!list_valid && av_idle && norm_idle),
+    .s_full_i     (sel_full),
+    .s_take_i     (sel_take),
+    .down_idle_i  (sel_idle && !list_valid && av_idle && norm_idle),
     .en_o         (s_en),
     .issue_o      (s_issue),
     .row_o        (s_row),
@@ -171,8 +175,8 @@ module hg_core_topn #(
     .p2_last_o    (p2_last),
     .p2_index_o   (p2_index),
     .lane_ok_o    (lane_ok),
-    .p2_bank_o    (unused_p2_bank),
-    .p2_row_o     (unused_p2_row),
+    .p2_bank_o    (p2_bank),
+    .p2_row_o     (p2_row),
     .idle_o       (idle)
   );
 
@@ -196,10 +200,23 @@ module hg_core_topn #(
     .s_o   (scores)
   );
 
-  // ---- top-N selection: one of two selectors of the same function and ports --------
+  // ---- top-N selection: one of three selectors of the same function ----------------
   // (the blocks are named apart: a hierarchical reference, as the simulation probes make,
-  // then names the one that exists)
+  // then names the one that exists). The streaming selectors merge each row as it is scored
+  // and publish the list after the last one; the score stage holds a query's last row while
+  // the list is still held. The counting selector stores the query's counts and places the
+  // kept keys in a second pass; the score stage holds the last row while the counts of the
+  // previous query are still held (not yet read by the second pass).
   generate
+    if (SEL != 2) begin : g_stream
+      assign sel_full = list_valid;
+      assign sel_take = list_take;
+      assign sel_idle = 1'b1;
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire unused_bank = p2_bank;  // the score-memory bank and row: the counting selector's
+      wire [GW-1:0] unused_row = p2_row;
+      /* verilator lint_on UNUSEDSIGNAL */
+    end
     if (SEL == 0) begin : g_merge
       hg_topn #(.N(N), .P(P), .SW(SW), .SIGNED(HAD != 0 ? 0 : 1), .IW(IW)) u_topn (
         .clk_i        (clk_i),
@@ -217,7 +234,8 @@ module hg_core_topn #(
         .out_s_o      (list_s),
         .out_idx_o    (list_idx)
       );
-    end else begin : g_bitonic
+    end
+    if (SEL == 1) begin : g_bitonic
       hg_topn_bitonic #(.N(N), .P(P), .SW(SW), .SIGNED(HAD != 0 ? 0 : 1), .IW(IW)) u_topn (
         .clk_i        (clk_i),
         .rst_ni       (rst_ni),
@@ -233,6 +251,68 @@ module hg_core_topn #(
         .out_v_o      (list_v),
         .out_s_o      (list_s),
         .out_idx_o    (list_idx)
+      );
+    end
+    // (separate ifs, not an else-if chain: Yosys names the blocks of a chain genblk<n>)
+    if (SEL == 2) begin : g_count
+      localparam CW  = $clog2(N + 1);
+      localparam SAW = G > 1 ? GW + 1 : 1;  // score memory address: bank * G + row
+      wire              sc_v, sc_bank, list_take_sc;  // counts held, their bank, released
+      wire [D*CW-1:0]   sc_above;
+      wire              sm_we, sm_re;
+      wire [SAW-1:0]    sm_waddr, sm_raddr;
+      wire [P*SW-1:0]   sm_rdata;
+      wire              place_idle;
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire [IW-1:0]     unused_index = p2_index;  // the second pass numbers the keys itself
+      /* verilator lint_on UNUSEDSIGNAL */
+      assign sel_full = sc_v;
+      assign sel_take = list_take_sc;
+      assign sel_idle = !sc_v && place_idle;
+      hg_topn_scan #(.N(N), .P(P), .G(G), .D(D), .SW(SW)) u_scan (
+        .clk_i      (clk_i),
+        .rst_ni     (rst_ni),
+        .en_i       (s_en),
+        .p2_v_i     (p2_v),
+        .p2_first_i (p2_first),
+        .p2_last_i  (p2_last),
+        .p2_bank_i  (p2_bank),
+        .p2_row_i   (p2_row),
+        .scores_i   (scores),
+        .lane_ok_i  (lane_ok),
+        .sc_take_i  (list_take_sc),
+        .sc_v_o     (sc_v),
+        .sc_bank_o  (sc_bank),
+        .sc_above_o (sc_above),
+        .sm_we_o    (sm_we),
+        .sm_waddr_o (sm_waddr)
+      );
+      hg_mem_flat #(.WORDS(2*G), .W(P*SW), .RP(1)) u_smem (
+        .clk_i   (clk_i),
+        .we_i    (sm_we),
+        .waddr_i (sm_waddr),
+        .wdata_i (scores),
+        .re_i    (sm_re),
+        .raddr_i (sm_raddr),
+        .rdata_o (sm_rdata)
+      );
+      hg_topn_place #(.N(N), .P(P), .G(G), .L(L), .D(D), .SW(SW), .IW(IW)) u_topn (
+        .clk_i       (clk_i),
+        .rst_ni      (rst_ni),
+        .nkeys_i     (nkeys),
+        .sc_valid_i  (sc_v),
+        .sc_bank_i   (sc_bank),
+        .sc_above_i  (sc_above),
+        .sc_take_o   (list_take_sc),
+        .sm_re_o     (sm_re),
+        .sm_raddr_o  (sm_raddr),
+        .sm_rdata_i  (sm_rdata),
+        .take_i      (list_take),
+        .out_valid_o (list_valid),
+        .out_v_o     (list_v),
+        .out_s_o     (list_s),
+        .out_idx_o   (list_idx),
+        .idle_o      (place_idle)
       );
     end
   endgenerate

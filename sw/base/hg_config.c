@@ -56,7 +56,7 @@ char *hg_core_choices(char *buf, size_t n, const char *sep, const char *last)
     return buf;
 }
 
-static const char *const sel_names[HG_NSELS] = {"merge", "bitonic"};
+static const char *const sel_names[HG_NSELS] = {"merge", "bitonic", "counting"};
 
 const char *hg_sel_name(hg_sel_kind k) { return k >= 0 && k < HG_NSELS ? sel_names[k] : "?"; }
 
@@ -98,9 +98,9 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core)
     c->sel = HG_SEL_MERGE;
 }
 
-const char *const hg_cfg_options[] = {"core",     "d",      "lanes",    "top-n",  "max-keys",
-                                      "weight-bits", "exp-frac-bits", "out-frac", "v-bits", "selector",
-                                      "prefix",      NULL};
+const char *const hg_cfg_options[] = {"core",     "d",           "lanes",         "top-n",
+                                      "max-keys", "weight-bits", "exp-frac-bits", "out-frac",
+                                      "v-bits",   "selector",    "prefix",        NULL};
 
 static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n)
 {
@@ -128,7 +128,7 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
     }
     if (strcmp(opt, "selector") == 0) {
         if (hg_sel_parse(val, &c->sel) == 0) return 0;
-        snprintf(err, n, "--selector '%s': must be merge or bitonic", val);
+        snprintf(err, n, "--selector '%s': must be merge, bitonic or counting", val);
         return -1;
     }
     if (strcmp(opt, "prefix") == 0) {
@@ -223,6 +223,13 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
         check_range(err, n, "out-frac", c->of, 0, HG_OF_MAX) ||
         check_range(err, n, "v-bits", c->vb, HG_VB_MIN, HG_VB_MAX))
         return -1;
+    if (c->sel == HG_SEL_COUNTING && c->core != HG_CORE_HAD) {
+        snprintf(err, n,
+                 "--selector counting: needs --core had (it counts the keys at each of the d+1 match "
+                 "levels; %s scores have 2^%d levels): use merge or bitonic",
+                 hg_core_name(c->core), 16 + hg_clog2(c->d));
+        return -1;
+    }
     if (!c->prefix[0]) snprintf(c->prefix, sizeof c->prefix, "%s", hg_core_short(c->core));
     if (check_prefix(c->prefix, err, n)) return -1;
 

@@ -44,11 +44,14 @@ typedef enum {
 #define HG_CFG_EXP_SHIFT 0x002u /* int8 cores: exp shift, 6 bits */
 #define HG_CFG_ETAB      0x100u /* HAD: etab[i] at 0x100 + i, i = 0..d, WW bits each */
 
-/* Top-N selectors (--selector): the same function, ports and schedule, different hardware
+/* Top-N selectors (--selector): the same function and throughput, different hardware
    (docs/architecture.md). */
 typedef enum {
-    HG_SEL_MERGE,   /* "merge": rtl/src/hg_topn.v, every held entry ranked against every candidate */
-    HG_SEL_BITONIC, /* "bitonic": rtl/src/hg_topn_bitonic.v, compare-exchange networks */
+    HG_SEL_MERGE,    /* "merge": rtl/src/hg_topn.v, every held entry ranked against every candidate */
+    HG_SEL_BITONIC,  /* "bitonic": rtl/src/hg_topn_bitonic.v, compare-exchange networks */
+    HG_SEL_COUNTING, /* "counting" (HAD only): rtl/src/hg_topn_scan.v counts the keys above each
+                        match level while storing the counts, hg_topn_place.v places the kept
+                        keys in a second pass (a counting sort); one row of latency per key row */
     HG_NSELS
 } hg_sel_kind;
 
@@ -142,7 +145,7 @@ int hg_core_parse(const char *s, hg_core_kind *k);
    "had|baseline|int8-topn" (sep and last "|"), into buf (truncated to n). Returns buf. */
 char *hg_core_choices(char *buf, size_t n, const char *sep, const char *last);
 
-/* Selector names ("merge", "bitonic"); hg_sel_parse returns 0 and sets *k, or -1. */
+/* Selector names ("merge", "bitonic", "counting"); hg_sel_parse returns 0 and sets *k, or -1. */
 const char *hg_sel_name(hg_sel_kind k);
 int hg_sel_parse(const char *s, hg_sel_kind *k);
 

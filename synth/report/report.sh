@@ -10,7 +10,8 @@
 #   5-7   synthesis + timing + activity power, MiniLM point (d=32), real stimulus
 #   8-10  synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
 #   10b   the top-N cores of both points with each other selector (REPORT_SELECTORS, default
-#         bitonic; hadgen --selector) on the same stimulus: 4 more flows a selector
+#         bitonic and counting; hadgen --selector) on the same stimulus: 4 more flows a
+#         selector (2 for counting, which only HAD's match counts allow)
 #   10c   narrower values (REPORT_VBITS, default 4; hadgen --v-bits): fidelity of the golden
 #         backends with V quantized to that width (a scale per head, and per channel: hadrun
 #         --v-scale channel), the stimulus head dumped at that width, and
@@ -59,7 +60,7 @@ REPORT_NK=${REPORT_NK:-"16 32 64 96 128"}           # keys of the n_k sweep's st
 REPORT_GLITCH_CYCLES=${REPORT_GLITCH_CYCLES:-160}   # query cycles of the glitch window (10 queries)
 REPORT_GLITCH_SAMPLE=${REPORT_GLITCH_SAMPLE:-1}     # instances per module simulated with timing
 REPORT_NOISE_SALTS=${REPORT_NOISE_SALTS:-"1 2 3 4"} # SYN_SALT of the noise step's repeats
-REPORT_SELECTORS=${REPORT_SELECTORS-bitonic}        # top-N selectors besides merge (empty: none)
+REPORT_SELECTORS=${REPORT_SELECTORS-"bitonic counting"}  # top-N selectors besides merge (empty: none)
 REPORT_VBITS=${REPORT_VBITS-4}                      # value bits besides 8, each in 2..7 (empty: none)
 HADGEN=${HADGEN:-$BUILD/bin/hadgen}
 mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (sw/base/hg_cores.def)
@@ -67,8 +68,13 @@ mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (sw/base/h
 mkdir -p "$R"
 
 start=$(date +%s)
-# 4 flows a selector besides merge; a step and 6 flows a value width besides 8
-NSTEPS=$((16 + 4 * $(wc -w <<< "$REPORT_SELECTORS") + 7 * $(wc -w <<< "$REPORT_VBITS")))
+# 4 flows a selector besides merge (2 for counting: HAD only); a step and 6 flows a value
+# width besides 8
+nsel=0
+for sel in $REPORT_SELECTORS; do
+  if [ "$sel" = counting ]; then nsel=$((nsel + 2)); else nsel=$((nsel + 4)); fi
+done
+NSTEPS=$((16 + nsel + 7 * $(wc -w <<< "$REPORT_VBITS")))
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
@@ -228,6 +234,7 @@ for sel in $REPORT_SELECTORS; do
     RUNS=()
     for c in "${CORES[@]}"; do
       [ "$c" = baseline ] && continue
+      [ "$sel" = counting ] && [ "$c" != had ] && continue  # it counts HAD's d+1 match levels
       rtl="$R/rtl/${c}_d${d}_$sel"
       "$HADGEN" --core "$c" --d "$d" --lanes "$p" --top-n "$n" --max-keys "$l" --selector "$sel" \
         --out "$rtl" --force > /dev/null || { echo "report: REPORT_SELECTORS: hadgen refused '$sel'" >&2; exit 2; }

@@ -27,8 +27,8 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
     hg_sel_kind k = HG_SEL_MERGE;
     if (hg_sel_parse(sel, &k) != 0 || k == HG_SEL_MERGE) {
         cJSON_Delete(j);
-        rp_die("--selectors: %s: params.selector '%s' must name a selector other than merge (bitonic; the "
-               "point's own runs are the merge reference)",
+        rp_die("--selectors: %s: params.selector '%s' must name a selector other than merge (bitonic or "
+               "counting; the point's own runs are the merge reference)",
                path, sel);
     }
     if (rp_figs(j, &r->figs, why, sizeof why) != 0) {
@@ -47,7 +47,9 @@ void rp_select_add(rp_select *s, const char *arg) { rp_variant_runs("selectors",
 
 void rp_select_match(rp_select_run *r, const cJSON *base)
 {
-    rp_same_point("selectors", r->point, r->dir, r->core, r->run, base, 1);
+    /* the counting selector places the keys in a second pass: the same queries and throughput,
+       a longer latency, so a window of more cycles (its fill and drain are in its energy) */
+    rp_same_point("selectors", r->point, r->dir, r->core, r->run, base, strcmp(r->selector, "counting") != 0);
     const char *bsel = rp_str(cJSON_GetObjectItem(base, "params"), "selector");
     if (bsel[0] && strcmp(bsel, "merge") != 0)
         rp_die("--selectors %s=%s: the point's %s run has selector '%s', not merge", r->point, r->dir,
@@ -59,7 +61,7 @@ void rp_select_match(rp_select_run *r, const cJSON *base)
 
 /* one table row: the select block and the core's figures */
 typedef struct {
-    double sel_area, sel_power, area, power, fmax, e_query;
+    double sel_area, sel_power, area, mem_area, power, fmax, e_query;
 } sel_figs;
 
 static sel_figs figs_of(const cJSON *run, const rp_figs_t *f)
@@ -67,6 +69,7 @@ static sel_figs figs_of(const cJSON *run, const rp_figs_t *f)
     return (sel_figs){rp_block(run, "select", "area_um2") * 1e-6,
                       rp_block(run, "select", "power_uw") * 1e-3,
                       f->area_logic,
+                      f->area_mem,
                       f->power_logic,
                       f->fmax,
                       f->e_query};
@@ -74,8 +77,8 @@ static sel_figs figs_of(const cJSON *run, const rp_figs_t *f)
 
 static void row(FILE *md, const char *point, const char *core, const char *sel, const sel_figs *x)
 {
-    fprintf(md, "| %s | %s | %s | %.3f | %.2f | %.3f | %.2f | %.1f | %.3f |\n", point, core, sel, x->sel_area,
-            x->sel_power, x->area, x->power, x->fmax, x->e_query);
+    fprintf(md, "| %s | %s | %s | %.3f | %.2f | %.3f | %.3f | %.2f | %.1f | %.3f |\n", point, core, sel,
+            x->sel_area, x->sel_power, x->area, x->mem_area, x->power, x->fmax, x->e_query);
 }
 
 static void add(cJSON *o, const char *k, double v) { cJSON_AddItemToObject(o, k, rp_json_num(v)); }
@@ -83,28 +86,35 @@ static void add(cJSON *o, const char *k, double v) { cJSON_AddItemToObject(o, k,
 void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
 {
     if (!s->n) return;
-    fprintf(md,
-            "\n## Top-N selectors\n\n"
-            "The same configuration and stimulus with each selector (`hadgen --selector`): both return "
-            "the same keys in the same order, so the outputs are the same bit for bit (each flow's "
-            "capture checks them against the golden model); what differs is the hardware. Select: the "
-            "top-N selector unit; core: logic only (memories are the same).\n\n"
-            "| point | core | selector | select area mm^2 | select power mW | core logic area mm^2 | "
-            "core logic power mW | Fmax MHz | energy/query nJ |\n|---|---|---|---|---|---|---|---|---|\n");
+    fprintf(md, "\n## Top-N selectors\n\n"
+                "The same configuration and stimulus with each selector (`hadgen --selector`): all return "
+                "the same keys in the same order, so the outputs are the same bit for bit (each flow's "
+                "capture checks them against the golden model); what differs is the hardware. Select: the "
+                "top-N selector's logic (counting: both passes); core: logic only; memory: the memory "
+                "model's area of every memory of the core (the counting selector adds a score memory of "
+                "2 ceil(L/P) rows of P match counts between its passes); energy per query: logic and "
+                "memories. The counting selector keeps the throughput and adds ceil(n_k/P) + 1 cycles of "
+                "latency.\n\n"
+                "| point | core | selector | select area mm^2 | select power mW | core logic area mm^2 | "
+                "memory area mm^2 | core logic power mW | Fmax MHz | energy/query nJ |\n"
+                "|---|---|---|---|---|---|---|---|---|---|\n");
     cJSON *arr = cJSON_AddArrayToObject(root, "selectors");
     for (int i = 0; i < s->n; i++) {
         const rp_select_run *r = &s->r[i];
         sel_figs m = figs_of(r->base, &r->base_figs), x = figs_of(r->run, &r->figs);
         sel_figs q = {rp_ratio(x.sel_area, m.sel_area), rp_ratio(x.sel_power, m.sel_power),
-                      rp_ratio(x.area, m.area),         rp_ratio(x.power, m.power),
-                      rp_ratio(x.fmax, m.fmax),         rp_ratio(x.e_query, m.e_query)};
+                      rp_ratio(x.area, m.area),         rp_ratio(x.mem_area, m.mem_area),
+                      rp_ratio(x.power, m.power),       rp_ratio(x.fmax, m.fmax),
+                      rp_ratio(x.e_query, m.e_query)};
         const char *core = RP_CORE_NAME(r->core);
         row(md, r->point, core, "merge", &m);
         row(md, r->point, core, r->selector, &x);
-        fprintf(md,
-                "| %s | %s | **%s / merge** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | "
-                "**%.3f** |\n",
-                r->point, core, r->selector, q.sel_area, q.sel_power, q.area, q.power, q.fmax, q.e_query);
+        fprintf(
+            md,
+            "| %s | %s | **%s / merge** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | "
+            "**%.3f** |\n",
+            r->point, core, r->selector, q.sel_area, q.sel_power, q.area, q.mem_area, q.power, q.fmax,
+            q.e_query);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "point", r->point);
         cJSON_AddStringToObject(o, "core", core);
@@ -117,6 +127,7 @@ void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
             add(f, k == 2 ? "select_area" : "select_area_mm2", v[k]->sel_area);
             add(f, k == 2 ? "select_power" : "select_power_mw", v[k]->sel_power);
             add(f, k == 2 ? "logic_area" : "logic_area_mm2", v[k]->area);
+            add(f, k == 2 ? "memory_area" : "memory_area_mm2", v[k]->mem_area);
             add(f, k == 2 ? "logic_power" : "logic_power_mw", v[k]->power);
             add(f, k == 2 ? "fmax" : "fmax_mhz", v[k]->fmax);
             add(f, k == 2 ? "energy_per_query" : "energy_per_query_nj", v[k]->e_query);
