@@ -41,7 +41,7 @@ static void usage(FILE *f)
             "  --out-frac F         output fraction bits, 0..12                      (default 8)\n"
             "  --v-bits B           value bits: V elements are B-bit signed, 2..8    (default 8)\n"
             "  --selector S         top-N selector (top-N cores): merge, bitonic or  (default merge)\n"
-            "                       counting (HAD only: a count pass and a place pass)\n"
+            "                       counting (HAD only: a count pass and a pick pass)\n"
             "  --prefix NAME        module name prefix, [a-z_][a-z0-9_]*, <= 24 chars\n"
             "                       (default: had, base or i8topn by core type)\n"
             "  --config FILE        take the whole configuration from a manifest.json hadgen wrote\n"

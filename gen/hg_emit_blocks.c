@@ -50,7 +50,8 @@ void ge_emit_score_array(gen *g)
 
 /* ---- top-N selector -------------------------------------------------------------------- */
 
-/* The counting selector's first pass (rtl/src/hg_topn_scan.v): the keys above each level. */
+/* The counting selector's first pass (rtl/src/hg_topn_scan.v): the keys above each level, and
+   from them the threshold level, its quota and the largest count. */
 static void emit_topn_scan(gen *g)
 {
     const hg_cfg *c = g->c;
@@ -66,11 +67,12 @@ static void emit_topn_scan(gen *g)
     ge_in(g, "p2_first_i", 1), ge_in(g, "p2_last_i", 1), ge_in(g, "p2_bank_i", 1);
     ge_in(g, "p2_row_i", abits(c->g)), ge_in(g, "scores_i", c->p * c->sw), ge_in(g, "lane_ok_i", c->p);
     ge_in(g, "sc_take_i", 1), ge_out(g, "sc_v_o", 1), ge_out(g, "sc_bank_o", 1);
-    ge_out(g, "sc_above_o", c->d * cw), ge_out(g, "sm_we_o", 1), ge_out(g, "sm_waddr_o", abits(2 * c->g));
+    ge_out(g, "sc_thr_o", c->sw), ge_out(g, "sc_quota_o", cw), ge_out(g, "sc_smax_o", c->sw);
+    ge_out(g, "sm_we_o", 1), ge_out(g, "sm_waddr_o", abits(2 * c->g));
     ge_unit_end(g, 1);
 }
 
-/* The counting selector's second pass (rtl/src/hg_topn_place.v): the kept keys in order. */
+/* The counting selector's second pass (rtl/src/hg_topn_place.v): the kept keys, in key order. */
 static void emit_topn_place(gen *g)
 {
     const hg_cfg *c = g->c;
@@ -85,11 +87,12 @@ static void emit_topn_place(gen *g)
     ge_uparam(g, "SW", c->sw);
     ge_uparam(g, "IW", c->iw);
     ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "nkeys_i", hg_clog2(c->l + 1));
-    ge_in(g, "sc_valid_i", 1), ge_in(g, "sc_bank_i", 1), ge_in(g, "sc_above_i", c->d * cw);
+    ge_in(g, "sc_valid_i", 1), ge_in(g, "sc_bank_i", 1), ge_in(g, "sc_thr_i", c->sw);
+    ge_in(g, "sc_quota_i", cw), ge_in(g, "sc_smax_i", c->sw);
     ge_out(g, "sc_take_o", 1), ge_out(g, "sm_re_o", 1), ge_out(g, "sm_raddr_o", abits(2 * c->g));
     ge_in(g, "sm_rdata_i", c->p * c->sw), ge_in(g, "take_i", 1);
     ge_out(g, "out_valid_o", 1), ge_out(g, "out_v_o", c->n), ge_out(g, "out_s_o", c->n * c->sw);
-    ge_out(g, "out_idx_o", c->n * c->iw), ge_out(g, "idle_o", 1);
+    ge_out(g, "out_idx_o", c->n * c->iw), ge_out(g, "out_smax_o", c->sw), ge_out(g, "idle_o", 1);
     ge_unit_end(g, 1);
 }
 

@@ -144,6 +144,13 @@ uint32_t test_seed()
     return s && *s ? (uint32_t)strtoul(s, nullptr, 0) : 20261123u;
 }
 
+std::vector<hg_cfg> selector_configs()
+{
+    return {with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_BITONIC),
+            with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_COUNTING),
+            with_selector(make_cfg(HG_CORE_HAD, 64, 16, 32, 1024), HG_SEL_COUNTING)};
+}
+
 std::vector<hg_cfg> rtl_configs()
 {
     std::vector<hg_cfg> v = edge_configs();
@@ -151,8 +158,8 @@ std::vector<hg_cfg> rtl_configs()
     v.insert(v.end(), r.begin(), r.end());
     std::vector<hg_cfg> d = default_configs();
     v.insert(v.end(), d.begin(), d.end());
-    v.push_back(with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_BITONIC));
-    v.push_back(with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_COUNTING));
+    std::vector<hg_cfg> s = selector_configs();
+    v.insert(v.end(), s.begin(), s.end());
     return v;
 }
 

@@ -583,7 +583,7 @@ TEST(Blocks, TopnKeepsTheNBestWithTheTieRule) { check_topn(0); }
 
 TEST(Blocks, TopnBitonicKeepsTheNBestWithTheTieRule) { check_topn(1); }
 
-// ---- the counting selector (HAD): hg_topn_scan counts, hg_topn_place places
+// ---- the counting selector (HAD): hg_topn_scan counts, hg_topn_place picks
 
 int clog2i(long v)
 {
@@ -603,16 +603,24 @@ std::vector<int> count_row_values(std::mt19937 &rng, int nk, int rows, int P, in
     return s;
 }
 
-// above[v] = min(N, keys with a count above v), v = 0..D-1: what the first pass hands on.
-std::vector<int> above_ref(const std::vector<int> &s, int nk, int N, int D)
+// What the first pass hands on, from the first nk counts of s: the threshold level, the lowest
+// level with fewer than N keys above it (every key above it is kept, none below), how many keys
+// of that level are kept (the first ones: min(N, nk) less the keys above), and the largest
+// count.
+struct Figures {
+    int thr, quota, smax;
+};
+Figures figures_ref(const std::vector<int> &s, int nk, int N)
 {
-    std::vector<int> a((size_t)D);
-    for (int v = 0; v < D; v++) {
+    auto above = [&](int v) {
         int c = 0;
         for (int k = 0; k < nk; k++) c += s[(size_t)k] > v;
-        a[(size_t)v] = std::min(c, N);
-    }
-    return a;
+        return c;
+    };
+    int thr = 0, smax = 0;
+    while (above(thr) >= N) thr++;
+    for (int k = 0; k < nk; k++) smax = std::max(smax, s[(size_t)k]);
+    return {thr, std::min(N, nk) - above(thr), smax};
 }
 
 TEST(Blocks, TopnScanCountsTheKeysAboveEachLevel)
@@ -629,11 +637,12 @@ TEST(Blocks, TopnScanCountsTheKeysAboveEachLevel)
         std::vector<std::string> vec;
         struct Want {
             int we, waddr, sc_v, bank;
-            std::vector<int> above; // empty: not checked
+            Figures f; // checked if fig (the cycle after the counts are offered: registered)
+            bool fig;
         };
         std::vector<Want> want;
         int sc_v = 0, sc_bank = 0;
-        std::vector<int> sc_above;
+        Figures sc_f{0, 0, 0};
         auto cycle = [&](int rst_n, int en, int p2_v, int first, int last, int bank, int row,
                          const std::vector<int> &s, const std::vector<int> &ok, int take) {
             Bits b;
@@ -646,7 +655,7 @@ TEST(Blocks, TopnScanCountsTheKeysAboveEachLevel)
         };
         std::vector<int> zs((size_t)cf.P, 0), acc;
         cycle(0, 1, 0, 0, 0, 0, 0, zs, zs, 0);
-        want.push_back({0, 0, 0, 0, {}});
+        want.push_back({0, 0, 0, 0, sc_f, false});
         for (int q = 0; q < 8; q++) {
             int nk = 1 + (int)(rng() % (unsigned)(cf.G * cf.P)), rows = (nk + cf.P - 1) / cf.P, bank = q % 2;
             std::vector<int> s = count_row_values(rng, nk, rows, cf.P, cf.D, SW, q % 2 == 1);
@@ -655,16 +664,18 @@ TEST(Blocks, TopnScanCountsTheKeysAboveEachLevel)
                 for (int j = 0; j < cf.P; j++) ok[(size_t)j] = r * cf.P + j < nk;
                 if (rng() % 4 == 0) { // a held cycle: nothing is written or counted
                     cycle(1, 0, 1, r == 0, r == rows - 1, bank, r, rs, ok, 0);
-                    want.push_back({0, 0, sc_v, sc_bank, sc_v ? sc_above : std::vector<int>{}});
+                    want.push_back({0, 0, sc_v, sc_bank, sc_f, false});
                 }
                 bool last = r == rows - 1;
                 cycle(1, 1, 1, r == 0, last, bank, r, rs, ok, 0);
-                if (last) sc_v = 1, sc_bank = bank, sc_above = above_ref(s, nk, cf.N, cf.D);
-                want.push_back({1, bank * cf.G + r, sc_v, sc_bank, sc_v ? sc_above : std::vector<int>{}});
+                if (last) sc_v = 1, sc_bank = bank, sc_f = figures_ref(s, nk, cf.N);
+                want.push_back({1, bank * cf.G + r, sc_v, sc_bank, sc_f, false});
             }
+            cycle(1, 1, 0, 0, 0, 0, 0, zs, zs, 0); // the figures, a cycle after the counts
+            want.push_back({0, 0, 1, sc_bank, sc_f, true});
             cycle(1, 1, 0, 0, 0, 0, 0, zs, zs, 1); // the second pass releases the counts
             sc_v = 0;
-            want.push_back({0, 0, 0, 0, {}});
+            want.push_back({0, 0, 0, 0, sc_f, false});
         }
         std::vector<std::string> got = run_bench(
             "hg_topn_scan",
@@ -674,8 +685,8 @@ TEST(Blocks, TopnScanCountsTheKeysAboveEachLevel)
         int aw = (cf.G > 1 ? clog2i(cf.G) : 0) + 1;
         for (size_t c = 0; c < got.size() && c < want.size(); c++) {
             std::istringstream ls(got[c]);
-            std::string we, wa, v, bk, ab;
-            ls >> we >> wa >> v >> bk >> ab;
+            std::string we, wa, v, bk, th, qu, sm;
+            ls >> we >> wa >> v >> bk >> th >> qu >> sm;
             const Want &w = want[c];
             EXPECT_EQ(we, w.we ? "1" : "0") << ps.str() << " cycle " << c << " sm_we";
             if (w.we) {
@@ -685,34 +696,37 @@ TEST(Blocks, TopnScanCountsTheKeysAboveEachLevel)
             EXPECT_EQ(v, w.sc_v ? "1" : "0") << ps.str() << " cycle " << c << " sc_v";
             if (!w.sc_v) continue;
             EXPECT_EQ(bk, w.bank ? "1" : "0") << ps.str() << " cycle " << c << " sc_bank";
-            std::vector<bool> a = from_hex(ab, cf.D * CW);
-            for (int lv = 0; lv < cf.D; lv++)
-                EXPECT_EQ((int)to_u64(a, lv * CW, CW), w.above[(size_t)lv])
-                    << ps.str() << " cycle " << c << " above[" << lv << "]";
+            if (!w.fig) continue;
+            EXPECT_EQ((int)to_u64(from_hex(th, SW)), w.f.thr) << ps.str() << " cycle " << c << " sc_thr";
+            EXPECT_EQ((int)to_u64(from_hex(qu, CW)), w.f.quota) << ps.str() << " cycle " << c << " sc_quota";
+            EXPECT_EQ((int)to_u64(from_hex(sm, SW)), w.f.smax) << ps.str() << " cycle " << c << " sc_smax";
         }
     }
 }
 
-// The second pass on a score memory of the bench's own, queries back to back (the counts of
+// The second pass on a score memory of the bench's own, queries back to back (the figures of
 // the next presented in the cycle the last row of this one is read, its rows written while
 // this one's are read), then two queries whose lists wait for the consumer: the second
-// finished list holds the block until the first is taken. Every list is the stable sort of the
-// query's keys by count, cut to N (the tie rule).
-TEST(Blocks, TopnPlaceSortsTheKeptKeysByCounting)
+// finished list holds the block until the first is taken, while a third query is offered. Every list holds the keys of the
+// stable sort of the query's keys by count, cut to N (the tie rule), in key order, with the
+// largest count beside it.
+TEST(Blocks, TopnPlacePicksTheKeptKeysInKeyOrder)
 {
     std::mt19937 rng(12);
     struct {
         int N, P, L, D, full;
     } cfgs[] = {{1, 1, 8, 8, 1},   {4, 2, 6, 8, 0},    {5, 3, 11, 16, 1}, {16, 8, 128, 32, 1},
                 {3, 4, 8, 24, 0},  {20, 4, 20, 16, 1}, {4, 2, 12, 64, 0}, {16, 8, 128, 32, 0},
-                {12, 1, 13, 8, 0}, {7, 6, 40, 16, 0}};
+                {12, 1, 13, 8, 0}, {7, 6, 40, 16, 0},  {3, 8, 8, 16, 1}};
     for (auto cf : cfgs) {
         int G = (cf.L + cf.P - 1) / cf.P, SW = clog2i(cf.D + 1), IW = std::max(1, clog2i(cf.L));
         int AW = (G > 1 ? clog2i(G) : 0) + 1, NKW = clog2i(cf.L + 1), CW = clog2i(cf.N + 1);
         int nk = cf.full ? cf.L : 1 + (int)(rng() % (unsigned)cf.L), rows = (nk + cf.P - 1) / cf.P;
         std::ostringstream ps;
         ps << "hg_topn_place N=" << cf.N << " P=" << cf.P << " L=" << cf.L << " D=" << cf.D << " n_k=" << nk;
-        const int NQ = 8; // queries 0..5 back to back, 6 and 7 with a held list
+        // queries 0..5 back to back; 6 and 7 with a held list; 8 offered while 7 waits finished
+        // (a one-row query waits on its first row: its figures must not be 8's)
+        const int NQ = 9;
         std::vector<std::vector<int>> s(NQ);
         std::vector<std::vector<Cand>> lists(NQ);
         for (int q = 0; q < NQ; q++) {
@@ -721,6 +735,8 @@ TEST(Blocks, TopnPlaceSortsTheKeptKeysByCounting)
             std::stable_sort(lists[(size_t)q].begin(), lists[(size_t)q].end(),
                              [](const Cand &a, const Cand &b) { return a.s > b.s; });
             if ((int)lists[(size_t)q].size() > cf.N) lists[(size_t)q].resize((size_t)cf.N);
+            std::sort(lists[(size_t)q].begin(), lists[(size_t)q].end(),
+                      [](const Cand &a, const Cand &b) { return a.idx < b.idx; });
         }
         // the schedule: writes of query q at rows cycles from W[q], its counts presented at Pr[q]
         int hold_from = 0, hold_to = 0, ncyc = 0;
@@ -728,11 +744,13 @@ TEST(Blocks, TopnPlaceSortsTheKeptKeysByCounting)
         for (int q = 0; q < 6; q++) W[(size_t)q] = 1 + q * rows, Pr[(size_t)q] = 1 + (q + 1) * rows;
         int t = Pr[5] + rows + 8; // queries 6, 7: the consumer holds off until both lists are done
         W[6] = t, W[7] = t + rows, Pr[6] = t + 2 * rows, Pr[7] = Pr[6] + rows;
-        hold_from = Pr[6], hold_to = Pr[7] + rows + 10;
-        ncyc = hold_to + 12;
+        W[8] = Pr[7], Pr[8] = Pr[7] + rows; // bank 0, read for 6 until Pr[7]
+        hold_from = Pr[6], hold_to = Pr[8] + 2 * rows + 10;
+        ncyc = hold_to + 12 + 2 * rows;
         struct Cyc {
             int rst_n = 1, we = 0, waddr = 0, present = 0, bank = 0, take_ok = 1;
-            std::vector<int> wdata, above;
+            std::vector<int> wdata;
+            Figures f{0, 0, 0};
         };
         std::vector<Cyc> cy((size_t)ncyc);
         cy[0].rst_n = 0;
@@ -743,7 +761,7 @@ TEST(Blocks, TopnPlaceSortsTheKeptKeysByCounting)
                 c.wdata.assign(s[(size_t)q].begin() + r * cf.P, s[(size_t)q].begin() + (r + 1) * cf.P);
             }
             Cyc &c = cy[(size_t)Pr[(size_t)q]];
-            c.present = 1, c.bank = q % 2, c.above = above_ref(s[(size_t)q], nk, cf.N, cf.D);
+            c.present = 1, c.bank = q % 2, c.f = figures_ref(s[(size_t)q], nk, cf.N);
         }
         for (int c = hold_from; c < hold_to; c++) cy[(size_t)c].take_ok = 0;
         std::vector<std::string> vec;
@@ -752,7 +770,7 @@ TEST(Blocks, TopnPlaceSortsTheKeptKeysByCounting)
             b.field(c.rst_n, 1), b.field(c.we, 1), b.field(c.waddr, AW);
             for (int j = cf.P - 1; j >= 0; j--) b.field(c.we ? (uint64_t)c.wdata[(size_t)j] : 0, SW);
             b.field(nk, NKW), b.field(c.present, 1), b.field(c.bank, 1);
-            for (int v = cf.D - 1; v >= 0; v--) b.field(c.present ? (uint64_t)c.above[(size_t)v] : 0, CW);
+            b.field(c.f.thr, SW), b.field(c.f.quota, CW), b.field(c.f.smax, SW);
             b.field(c.take_ok, 1);
             vec.push_back(b.hex());
         }
@@ -765,9 +783,9 @@ TEST(Blocks, TopnPlaceSortsTheKeptKeysByCounting)
         int taken = 0, held = 0;
         for (size_t c = 0; c < got.size(); c++) {
             std::istringstream ls(got[c]);
-            std::string tk, v, sv, iv, scv, idle;
-            ls >> tk >> v >> sv >> iv >> scv >> idle;
-            if ((int)c >= hold_from && (int)c < hold_to && scv == "0" && idle == "0") held++;
+            std::string tk, v, sv, iv, smx, scv, idle;
+            ls >> tk >> v >> sv >> iv >> smx >> scv >> idle;
+            if ((int)c > Pr[8] && (int)c < hold_to && scv == "1") held++; // 8's rows wait unread
             if (tk != "1") continue;
             ASSERT_LT(taken, NQ) << ps.str() << " cycle " << c << ": more lists than queries";
             const std::vector<Cand> &w = lists[(size_t)taken];
@@ -788,10 +806,13 @@ TEST(Blocks, TopnPlaceSortsTheKeptKeysByCounting)
                 EXPECT_EQ((int)to_u64(ib, e * IW, IW), w[(size_t)e].idx)
                     << ps.str() << " query " << taken << " entry " << e << " index";
             }
+            EXPECT_EQ((int)to_u64(from_hex(smx, SW)), figures_ref(s[(size_t)taken], nk, cf.N).smax)
+                << ps.str() << " query " << taken << " smax";
             taken++;
         }
         EXPECT_EQ(taken, NQ) << ps.str() << ": every query's list taken";
-        EXPECT_GT(held, 5) << ps.str() << ": the finished second list held the block while the first waited";
+        EXPECT_EQ(held, hold_to - Pr[8] - 1)
+            << ps.str() << ": the finished list of 7 holds the block (no reads) while 6's waits";
     }
 }
 
@@ -1227,8 +1248,8 @@ TEST(Blocks, AvMacAccumulatesEveryDimensionAndSumsTheWeights)
     }
 }
 
-// ---- hg_av_list: R entries of the published list a cycle; t = s_max - s; released after the
-// last valid entry
+// ---- hg_av_list: R entries of the published list a cycle; t = s_max - s (s_max an input of
+// its own); released after the last valid entry
 
 TEST(Blocks, AvListWalksTheListREntriesACycle)
 {
@@ -1256,6 +1277,7 @@ TEST(Blocks, AvListWalksTheListREntriesACycle)
         int st = 0, mac_v = 0, mac_first = 0, mac_last = 0;
         std::vector<int> lv(cf.N);
         std::vector<uint64_t> ls(cf.N), li(cf.N);
+        uint64_t smax = 0;
         for (int c = 0; c < 160; c++) {
             if (c % 12 == 0) { // a new list: a valid prefix, random scores and indices
                 int nv = (int)(rng() % (unsigned)(cf.N + 1));
@@ -1265,6 +1287,7 @@ TEST(Blocks, AvListWalksTheListREntriesACycle)
                     li[e] = rng() & ((1u << cf.IW) - 1);
                 }
                 if (c % 24 == 0) ls[0] = smask; // extreme scores
+                smax = c % 36 == 0 ? smask : rng() & smask;
             }
             int rst_n = c >= 1 && c != 80, en = c < 2 || rng() % 5 != 0, valid = rng() % 4 != 0;
             Bits b;
@@ -1274,6 +1297,7 @@ TEST(Blocks, AvListWalksTheListREntriesACycle)
             for (int e = cf.N - 1; e >= 0; e--) b.field(lv[e], 1);
             for (int e = cf.N - 1; e >= 0; e--) b.field(ls[e], cf.SW);
             for (int e = cf.N - 1; e >= 0; e--) b.field(li[e], cf.IW);
+            b.field(smax, cf.SW);
             vec.push_back(b.hex());
             Want x;
             x.re = 0;
@@ -1289,7 +1313,7 @@ TEST(Blocks, AvListWalksTheListREntriesACycle)
                 uint64_t es = in ? ls[e] : 0;
                 if (ev && rd) x.re |= 1ull << r;
                 x.raddr[r] = in ? li[e] : 0;
-                x.t[r] = (uint64_t)(sext(ls[0]) - sext(es)) & tmask;
+                x.t[r] = (uint64_t)(sext(smax) - sext(es)) & tmask;
             }
             x.lookup = x.re;
             int o_st = st;

@@ -131,6 +131,7 @@ INSTANTIATE_TEST_SUITE_P(RtlEdge, RtlVsGolden, testing::ValuesIn(hgt::edge_confi
 INSTANTIATE_TEST_SUITE_P(RtlRandom, RtlVsGolden, testing::ValuesIn(hgt::random_configs(36, hgt::test_seed())),
                          name_of);
 INSTANTIATE_TEST_SUITE_P(RtlDefault, RtlVsGolden, testing::ValuesIn(hgt::default_configs()), name_of);
+INSTANTIATE_TEST_SUITE_P(RtlSelector, RtlVsGolden, testing::ValuesIn(hgt::selector_configs()), name_of);
 
 } // namespace
 

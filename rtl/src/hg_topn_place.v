@@ -1,20 +1,24 @@
-// hg_topn_place — the second pass of the counting top-N selector (HAD): place the kept keys.
+// hg_topn_place — the second pass of the counting top-N selector (HAD): pick the kept keys.
 //
 // A query's match counts wait in one bank of the double-buffered score memory (hg_topn_scan
-// wrote them, G rows of P), with above[v], the number of its keys with a count above v
-// (saturated at N). In the sorted list of docs/spec.md (higher count first, equal counts by
-// lower key index) the keys of level v take the places above[v], above[v] + 1, ... in key
-// order, so a counting sort over the keys in index order places them: one pointer per level,
-// ptr[v], starts at above[v] (ptr[D] at 0); a key of count m goes to place ptr[m] plus the
-// number of earlier lanes of its row with the same count, and is kept if that place is below
-// N; each ptr[v] then advances by the row's keys of level v (saturating at N). The list comes
-// out exactly as the merging selectors return it.
+// wrote them, G rows of P), with its threshold level thr, quota and largest count smax. The
+// kept keys are those above thr and the first `quota` keys of level thr in key order (the tie
+// rule of docs/spec.md), so one pass over the keys in index order picks them: a key of count m
+// is kept if m > thr, or if m = thr and fewer than the remaining quota of its level came
+// before it (the earlier lanes of its row counted with it); a kept key takes the next free
+// entry of the list (the entries filled so far plus the kept lanes before it). No key is
+// compared with another: the list comes out in key order, and holds exactly the keys the
+// merging selectors keep, so the AV unit's sums are the same; smax goes with the list (the AV
+// unit's s_max, which a sorted list has in entry 0).
 //
-// A row a cycle is read (sm_*); one cycle later its counts arrive and are placed into the
-// working list. The bank is released after the read of its last row, and the pointers of the
-// next query start with its first read, while the last row of this one is being placed. After
-// the last row the list is published (out_*) until the consumer takes it (take_i); a finished
-// list that cannot be published yet holds this block (no reads) until it can.
+// A row a cycle is read (sm_*); one cycle later its counts arrive and are picked into the
+// working list. The bank is released after the read of its last row. The figures are read when
+// the query's first row arrives (the first pass registers them a cycle after it offers the
+// counts, and keeps them until the edge that ends that cycle: it cannot offer the next query's
+// before this one's first read) and kept for its other rows, and for the first row itself
+// while it waits (a one-row query whose list cannot be published yet).
+// After the last row the list is published (out_*) until the consumer takes it (take_i); a
+// finished list that cannot be published yet holds this block (no reads) until it can.
 `default_nettype none
 
 module hg_topn_place #(
@@ -31,7 +35,9 @@ module hg_topn_place #(
   input  wire [$clog2(L+1)-1:0]           nkeys_i,      // keys per query, 1..L
   input  wire                             sc_valid_i,   // a query's counts are complete in bank sc_bank_i
   input  wire                             sc_bank_i,    // score memory bank
-  input  wire [D*$clog2(N+1)-1:0]         sc_above_i,   // above[v] at [v*CW +: CW], v = 0..D-1
+  input  wire [SW-1:0]                    sc_thr_i,     // threshold level
+  input  wire [$clog2(N+1)-1:0]           sc_quota_i,   // keys of that level kept (the first ones)
+  input  wire [SW-1:0]                    sc_smax_i,    // largest count
   output wire                             sc_take_o,    // bank fully read (released)
   output wire                             sm_re_o,      // score memory read
   output wire [(G > 1 ? $clog2(G) : 0):0] sm_raddr_o,   // score memory row: bank * G + row
@@ -39,21 +45,20 @@ module hg_topn_place #(
   input  wire                             take_i,       // consumer releases the published list
   output reg                              out_valid_o,  // published list valid
   output reg  [N-1:0]                     out_v_o,      // entry valid (a prefix)
-  output reg  [N*SW-1:0]                  out_s_o,      // entry counts, best first
-  output reg  [N*IW-1:0]                  out_idx_o,    // entry key indices
+  output reg  [N*SW-1:0]                  out_s_o,      // entry counts, in key order
+  output reg  [N*IW-1:0]                  out_idx_o,    // entry key indices, ascending
+  output reg  [SW-1:0]                    out_smax_o,   // the largest count
   output wire                             idle_o        // no row in flight
 );
 
   localparam GW  = G > 1 ? $clog2(G) : 1;  // row address width
   localparam NKW = $clog2(L + 1);          // key count width
   localparam BW  = $clog2(L + P + 1);      // key base width (at least NKW)
-  localparam CW  = $clog2(N + 1);          // a pointer, 0..N
-  localparam PW  = $clog2(N + P + 1);      // a place: pointer plus earlier lanes
+  localparam CW  = $clog2(N + 1);          // a count of kept keys, 0..N
+  localparam KW  = $clog2(N + P + 1);      // ... plus one row's
   localparam integer P_I = P;
-  localparam integer N_I = N;
   localparam [BW-1:0] P_B = P_I[BW-1:0];
-  localparam [PW-1:0] N_P = N_I[PW-1:0];
-  localparam [PW-1:0] ONE = 1;
+  localparam [KW-1:0] ONE = 1;
 
   generate
     if (N < 1 || P < 1 || G < 1 || L < 1 || D < 1 || IW < 1) begin : g_check_sizes
@@ -79,12 +84,13 @@ module hg_topn_place #(
   // ---- read: a row a cycle ------------------------------------------------------------
   reg  [GW-1:0] row_q;
   reg  [BW-1:0] base_q;
-  reg           b0_v, b0_last;
+  reg           b0_v, b0_first, b0_last;
+  reg           b0_held;  // b0 waited a cycle already (its figures are kept)
   reg  [BW-1:0] b0_base;
   // hold while the finished list waits for the consumer
-  wire en      = !(b0_v && b0_last && out_valid_o && !take_i);
-  wire rd      = sc_valid_i && en;
-  wire rd_last = rd && (base_q + P_B >= nk);
+  wire en       = !(b0_v && b0_last && out_valid_o && !take_i);
+  wire rd       = sc_valid_i && en;
+  wire rd_last  = rd && (base_q + P_B >= nk);
   wire rd_first = rd && (row_q == {GW{1'b0}});
   assign sc_take_o = rd_last;
   assign sm_re_o   = rd;
@@ -97,66 +103,63 @@ module hg_topn_place #(
     .addr_o (sm_raddr_o)
   );
 
-  // ---- place: the row's counts arrive ---------------------------------------------------
-  reg [(D+1)*CW-1:0] ptr_q;  // ptr[v] at [v*CW +: CW], v = 0..D
-  reg [(D+1)*CW-1:0] ptr_d;  // ... after this row
-  reg [N-1:0]        w_v;    // working list: entry valid
-  reg [N*SW-1:0]     w_s;
-  reg [N*IW-1:0]     w_idx;
-  reg [N-1:0]        m_v;    // the working list with this row placed
-  reg [N*SW-1:0]     m_s;
-  reg [N*IW-1:0]     m_idx;
-  always @* begin : place
-    integer j, k, v, e;
-    reg [P-1:0]    ok;
-    reg [P*PW-1:0] pos;
-    reg [PW-1:0]   a;
-    reg [BW-1:0]   key;
-    for (j = 0; j < P; j = j + 1) begin
-      key = b0_base + j[BW-1:0];
-      ok[j] = b0_v && (key < nk);
-    end
-    // place of each lane: its level's pointer plus the earlier lanes of the same level
-    for (j = 0; j < P; j = j + 1) begin
-      a = {PW{1'b0}};
-      for (v = 0; v <= D; v = v + 1)
-        if (sm_rdata_i[j*SW +: SW] == v[SW-1:0]) a = {{(PW-CW){1'b0}}, ptr_q[v*CW +: CW]};
-      for (k = 0; k < j; k = k + 1)
-        if (ok[k] && sm_rdata_i[k*SW +: SW] == sm_rdata_i[j*SW +: SW]) a = a + ONE;
-      pos[j*PW +: PW] = a;
-    end
-    // each pointer advances by the row's keys of its level
-    for (v = 0; v <= D; v = v + 1) begin
-      a = {{(PW-CW){1'b0}}, ptr_q[v*CW +: CW]};
-      for (j = 0; j < P; j = j + 1)
-        if (ok[j] && sm_rdata_i[j*SW +: SW] == v[SW-1:0]) a = a + ONE;
-      ptr_d[v*CW +: CW] = a > N_P ? N_P[CW-1:0] : a[CW-1:0];
-    end
-    // each place below N takes its key
+  // ---- pick: the row's counts arrive --------------------------------------------------
+  reg [SW-1:0] thr_q, smax_q;  // the query's figures, from its second row on
+  reg [CW-1:0] quota_q;        // keys of level thr still to keep
+  reg [CW-1:0] fill_q;         // list entries filled
+  wire          fresh = b0_first && !b0_held;  // the figures come from the first pass
+  wire [SW-1:0] thr   = fresh ? sc_thr_i : thr_q;  // this row's
+  wire [SW-1:0] smax  = fresh ? sc_smax_i : smax_q;
+  wire [CW-1:0] quota = fresh ? sc_quota_i : quota_q;
+  wire [CW-1:0] fill  = fresh ? {CW{1'b0}} : fill_q;
+  reg [N-1:0]    w_v;          // working list
+  reg [N*SW-1:0] w_s;
+  reg [N*IW-1:0] w_idx;
+  reg [N-1:0]    m_v;          // the working list with this row's keys
+  reg [N*SW-1:0] m_s;
+  reg [N*IW-1:0] m_idx;
+  reg [CW-1:0]   quota_d, fill_d;
+  always @* begin : pick
+    integer j, e;
+    reg [KW-1:0] neq, nkept;  // this row's keys of level thr so far, its kept keys so far
+    reg [KW-1:0] place;
+    reg [BW-1:0] key;
+    reg          ok, kept;
     m_v = w_v;
     m_s = w_s;
     m_idx = w_idx;
-    for (e = 0; e < N; e = e + 1)
-      for (j = 0; j < P; j = j + 1)
-        if (ok[j] && pos[j*PW +: PW] == e[PW-1:0]) begin
-          key = b0_base + j[BW-1:0];
+    neq = {KW{1'b0}};
+    nkept = {KW{1'b0}};
+    for (j = 0; j < P; j = j + 1) begin
+      key = b0_base + j[BW-1:0];
+      ok = b0_v && (key < nk);
+      kept = ok && (sm_rdata_i[j*SW +: SW] > thr ||
+                    (sm_rdata_i[j*SW +: SW] == thr && neq < {{(KW-CW){1'b0}}, quota}));
+      place = {{(KW-CW){1'b0}}, fill} + nkept;
+      for (e = 0; e < N; e = e + 1)
+        if (kept && place == e[KW-1:0]) begin
           m_v[e] = 1'b1;
           m_s[e*SW +: SW] = sm_rdata_i[j*SW +: SW];
           m_idx[e*IW +: IW] = key[IW-1:0];
         end
+      if (ok && sm_rdata_i[j*SW +: SW] == thr) neq = neq + ONE;
+      if (kept) nkept = nkept + ONE;
+    end
+    // (the kept keys of a query are n_sel <= N, so neither figure leaves its range)
+    quota_d = neq >= {{(KW-CW){1'b0}}, quota} ? {CW{1'b0}} : quota - neq[CW-1:0];
+    fill_d = fill + nkept[CW-1:0];
   end
-
-  // the pointers of a query's first row: above[v] for v < D, 0 for the top level
-  wire [(D+1)*CW-1:0] ptr_init = {{CW{1'b0}}, sc_above_i};
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
       row_q       <= {GW{1'b0}};
       base_q      <= {BW{1'b0}};
       b0_v        <= 1'b0;
+      b0_held     <= 1'b0;
       w_v         <= {N{1'b0}};
       out_valid_o <= 1'b0;
     end else begin
+      b0_held <= b0_v && !en;
       if (en) begin
         b0_v <= rd;
         if (rd) begin
@@ -171,18 +174,29 @@ module hg_topn_place #(
   end
 
   always @(posedge clk_i)
-    if (en) begin
-      b0_last <= rd_last;
-      b0_base <= base_q;
-      if (rd_first) ptr_q <= ptr_init;
-      else if (b0_v) ptr_q <= ptr_d;
+    if (!en) begin
+      if (b0_v && fresh) begin  // a first row waits: keep its figures
+        thr_q   <= thr;
+        smax_q  <= smax;
+        quota_q <= quota;
+        fill_q  <= fill;
+      end
+    end else begin
+      b0_first <= rd_first;
+      b0_last  <= rd_last;
+      b0_base  <= base_q;
       if (b0_v) begin
+        thr_q   <= thr;
+        smax_q  <= smax;
+        quota_q <= quota_d;
+        fill_q  <= fill_d;
         w_s   <= m_s;
         w_idx <= m_idx;
         if (b0_last) begin
-          out_v_o   <= m_v;
-          out_s_o   <= m_s;
-          out_idx_o <= m_idx;
+          out_v_o    <= m_v;
+          out_s_o    <= m_s;
+          out_idx_o  <= m_idx;
+          out_smax_o <= smax;
         end
       end
     end

@@ -1,15 +1,26 @@
 // hg_topn_scan — the first pass of the counting top-N selector (HAD): count, store.
 //
-// HAD's match counts take only D + 1 values, so the N best keys of a query are fixed by how
-// many keys reach each level. While the score stage streams a query's rows, this block
+// HAD's match counts take only D + 1 values, so which keys of a query are kept follows from how
+// many keys lie above each level. While the score stage streams a query's rows, this block
 // writes each row of P counts to the query's bank of the double-buffered score memory (bank b
 // at rows b*G .. b*G + G - 1, hg_bank_addr) and counts, for every level v = 0 .. D-1, the
-// query's keys with a count above v: above[v] = #{keys: m > v}, saturated at N (past N no key
-// of level v can be kept, so the exact figure is not needed). Each row adds, per level, the
-// number of its real keys above it (a thermometer code of each lane's count, summed over the
-// lanes): D adders of P one-bit inputs, no comparator between keys. After the query's last
-// row, its bank and counts are held for the second pass (hg_topn_place) until it releases
-// them (sc_take_i); the score stage stalls meanwhile.
+// query's keys with a count above v: above[v], saturated at N (past N no key of level v is
+// kept, so the exact figure is not needed), and all its keys, saturated at N (n_sel): a
+// thermometer code of each lane's count summed over the lanes, D + 1 adders of P one-bit
+// inputs, no comparison between keys. After the last row it hands the second pass
+// (hg_topn_place) three figures, for the list of docs/spec.md (the n_sel = min(N, n_k) keys of
+// the largest counts, equal counts by lower key index):
+//   thr   the threshold level: every key above it is kept, and no key below it. above[] falls
+//         with v, so thr = the number of levels with above[v] = N;
+//   quota how many keys of level thr are kept, the first in key order: n_sel - above[thr]
+//         (above[D] = 0);
+//   smax  the largest count of the query: the number of levels with above[v] > 0.
+// The query's counts are held, with its bank, until the second pass releases them (sc_take_i;
+// the score stage stalls meanwhile). The three figures are computed from the held counts (a
+// comparison per level, a count of D flags, a D-way selection) and registered: they are valid
+// from the second cycle of sc_v_o, when the second pass, which reads its first row in the
+// first, needs them. Neither the rows' additions nor the second pass's choices share a path
+// with them.
 `default_nettype none
 
 module hg_topn_scan #(
@@ -32,7 +43,10 @@ module hg_topn_scan #(
   input  wire                               sc_take_i,   // the second pass releases the held bank
   output reg                                sc_v_o,      // a query's counts are complete
   output reg                                sc_bank_o,   // ... in this bank
-  output reg  [D*$clog2(N+1)-1:0]           sc_above_o,  // ... above[v] at [v*CW +: CW], v = 0..D-1
+  output reg  [SW-1:0]                      sc_thr_o,    // ... its threshold level
+  output reg  [$clog2(N+1)-1:0]             sc_quota_o,  // ... keys of that level kept (first ones)
+  output reg  [SW-1:0]                      sc_smax_o,   // ... its largest count (all three from
+                                                         //     the second cycle of sc_v_o)
   output wire                               sm_we_o,     // score memory write
   output wire [(G > 1 ? $clog2(G) : 0):0]   sm_waddr_o   // its row: bank * G + row
 );
@@ -54,16 +68,63 @@ module hg_topn_scan #(
   localparam [AW-1:0] ONE = 1;
 
   reg  [D*CW-1:0] above_q;  // the running counts of the query
+  reg  [CW-1:0]   all_q;    // ... of all its keys
   reg  [D*CW-1:0] above_d;  // ... with this row added
+  reg  [CW-1:0]   all_d;
   always @* begin : count
     integer v, j;
     reg [AW-1:0] a;
+    a = p2_first_i ? {AW{1'b0}} : {{(AW-CW){1'b0}}, all_q};
+    for (j = 0; j < P; j = j + 1)
+      if (lane_ok_i[j]) a = a + ONE;
+    all_d = a > N_A ? N_A[CW-1:0] : a[CW-1:0];
     for (v = 0; v < D; v = v + 1) begin
       a = p2_first_i ? {AW{1'b0}} : {{(AW-CW){1'b0}}, above_q[v*CW +: CW]};
       for (j = 0; j < P; j = j + 1)
         if (lane_ok_i[j] && scores_i[j*SW +: SW] > v[SW-1:0]) a = a + ONE;
       above_d[v*CW +: CW] = a > N_A ? N_A[CW-1:0] : a[CW-1:0];
     end
+  end
+
+  // the held counts of the finished query, and the figures of the second pass from them
+  reg [D*CW-1:0] above_h;
+  reg [CW-1:0]   all_h;
+  reg [SW-1:0]   thr, smax;
+  reg [CW-1:0]   quota;
+  // above[] falls with v, so the levels with above[v] = N, and those with above[v] > 0, are
+  // prefixes: each figure is where its prefix ends, found as a one-hot flag (the level whose
+  // predecessor is in the prefix and which is not) and encoded by OR trees, not counted.
+  always @* begin : figures
+    integer v;
+    reg [D:0] sat, pos;  // level v: above[v] = N, above[v] > 0 (level D: neither)
+    reg [CW-1:0] at;
+    reg in_sat, in_pos;  // the level before is in the prefix (level -1 is in both)
+    for (v = 0; v < D; v = v + 1) begin
+      sat[v] = above_h[v*CW +: CW] == N_A[CW-1:0];
+      pos[v] = above_h[v*CW +: CW] != {CW{1'b0}};
+    end
+    sat[D] = 1'b0;
+    pos[D] = 1'b0;
+    thr = {SW{1'b0}};
+    smax = {SW{1'b0}};
+    at = {CW{1'b0}};
+    in_sat = 1'b1;
+    in_pos = 1'b1;
+    for (v = 0; v <= D; v = v + 1) begin
+      if (in_sat && !sat[v]) begin
+        thr = thr | v[SW-1:0];
+        if (v < D) at = at | above_h[v*CW +: CW];
+      end
+      if (in_pos && !pos[v]) smax = smax | v[SW-1:0];
+      in_sat = sat[v];
+      in_pos = pos[v];
+    end
+    quota = all_h - at;
+  end
+  always @(posedge clk_i) begin
+    sc_thr_o   <= thr;
+    sc_quota_o <= quota;
+    sc_smax_o  <= smax;
   end
 
   always @(posedge clk_i) begin
@@ -74,9 +135,11 @@ module hg_topn_scan #(
   always @(posedge clk_i)
     if (en_i && p2_v_i) begin
       above_q <= above_d;
+      all_q   <= all_d;
       if (p2_last_i) begin
-        sc_bank_o  <= p2_bank_i;
-        sc_above_o <= above_d;
+        sc_bank_o <= p2_bank_i;
+        above_h   <= above_d;
+        all_h     <= all_d;
       end
     end
 

@@ -50,8 +50,9 @@ typedef enum {
     HG_SEL_MERGE,    /* "merge": rtl/src/hg_topn.v, every held entry ranked against every candidate */
     HG_SEL_BITONIC,  /* "bitonic": rtl/src/hg_topn_bitonic.v, compare-exchange networks */
     HG_SEL_COUNTING, /* "counting" (HAD only): rtl/src/hg_topn_scan.v counts the keys above each
-                        match level while storing the counts, hg_topn_place.v places the kept
-                        keys in a second pass (a counting sort); one row of latency per key row */
+                        match level while storing the counts, hg_topn_place.v keeps those above
+                        the threshold level this gives, and the first ones at it, in a second
+                        pass; one cycle of latency per key row, and one more */
     HG_NSELS
 } hg_sel_kind;
 

@@ -47,7 +47,7 @@ void rp_select_add(rp_select *s, const char *arg) { rp_variant_runs("selectors",
 
 void rp_select_match(rp_select_run *r, const cJSON *base)
 {
-    /* the counting selector places the keys in a second pass: the same queries and throughput,
+    /* the counting selector picks the keys in a second pass: the same queries and throughput,
        a longer latency, so a window of more cycles (its fill and drain are in its energy) */
     rp_same_point("selectors", r->point, r->dir, r->core, r->run, base, strcmp(r->selector, "counting") != 0);
     const char *bsel = rp_str(cJSON_GetObjectItem(base, "params"), "selector");
@@ -86,18 +86,19 @@ static void add(cJSON *o, const char *k, double v) { cJSON_AddItemToObject(o, k,
 void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
 {
     if (!s->n) return;
-    fprintf(md, "\n## Top-N selectors\n\n"
-                "The same configuration and stimulus with each selector (`hadgen --selector`): all return "
-                "the same keys in the same order, so the outputs are the same bit for bit (each flow's "
-                "capture checks them against the golden model); what differs is the hardware. Select: the "
-                "top-N selector's logic (counting: both passes); core: logic only; memory: the memory "
-                "model's area of every memory of the core (the counting selector adds a score memory of "
-                "2 ceil(L/P) rows of P match counts between its passes); energy per query: logic and "
-                "memories. The counting selector keeps the throughput and adds ceil(n_k/P) + 1 cycles of "
-                "latency.\n\n"
-                "| point | core | selector | select area mm^2 | select power mW | core logic area mm^2 | "
-                "memory area mm^2 | core logic power mW | Fmax MHz | energy/query nJ |\n"
-                "|---|---|---|---|---|---|---|---|---|---|\n");
+    fprintf(md,
+            "\n## Top-N selectors\n\n"
+            "The same configuration and stimulus with each selector (`hadgen --selector`): all keep "
+            "the same keys (counting: in key order), so the outputs are the same bit for bit (each flow's "
+            "capture checks them against the golden model); what differs is the hardware. Select: the "
+            "top-N selector's logic (counting: both passes); core: logic only; memory: the memory "
+            "model's area of every memory of the core (the counting selector adds a score memory of "
+            "2 ceil(L/P) rows of P match counts between its passes); energy per query: logic and "
+            "memories. The counting selector keeps the throughput and adds ceil(n_k/P) + 1 cycles of "
+            "latency.\n\n"
+            "| point | core | selector | select area mm^2 | select power mW | core logic area mm^2 | "
+            "memory area mm^2 | core logic power mW | Fmax MHz | energy/query nJ |\n"
+            "|---|---|---|---|---|---|---|---|---|---|\n");
     cJSON *arr = cJSON_AddArrayToObject(root, "selectors");
     for (int i = 0; i < s->n; i++) {
         const rp_select_run *r = &s->r[i];

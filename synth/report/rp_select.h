@@ -1,10 +1,10 @@
 /*
  * rp_select.h — the report's selector comparison (hgreport --selectors): flow runs of a
  * point's top-N cores built with another top-N selector (hadgen --selector), beside the
- * point's own runs (the default merge selector). Both selectors return the same list, so the
+ * point's own runs (the default merge selector). Every selector keeps the same keys, so the
  * cores compute the same outputs on the same stimulus; the section gives what the hardware
- * costs: the select block's area and power, the core's logic area, power, Fmax and energy
- * per query, and the ratios against merge.
+ * costs: the select block's area and power, the core's logic and memory area, power, Fmax and
+ * energy per query, and the ratios against merge.
  */
 #ifndef RP_SELECT_H
 #define RP_SELECT_H
@@ -40,7 +40,8 @@ void rp_select_add(rp_select *s, const char *arg);
 /* Sets run i's reference: base, the point's summary of the same core (NULL: rp_die, the point
    has no such run). Checks that both are the same configuration (params d, lanes, top_n,
    max_keys), that the reference's selector is merge, and that both ran the same stimulus over
-   the same cycles and queries (activity.cycles, activity.queries). */
+   the same queries (activity.queries) and, but for the counting selector, whose second pass
+   adds latency, the same cycles (activity.cycles). */
 void rp_select_match(rp_select_run *r, const cJSON *base);
 
 /* Writes the section into md and "selectors" into root (nothing when s has no runs). */

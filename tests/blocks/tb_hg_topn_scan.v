@@ -1,6 +1,6 @@
 // Test bench of rtl/src/hg_topn_scan.v alone (tests/test_blocks.cc): {rst_n, en, p2_v, first,
 // last, bank, row, scores, lane_ok, take} a cycle; a line a cycle: {sm_we, sm_waddr} before the
-// edge, {sc_v, sc_bank, sc_above} after it.
+// edge, {sc_v, sc_bank, sc_thr, sc_quota, sc_smax} after it.
 `default_nettype none
 module tb_hg_topn_scan;
   parameter N  = 4;
@@ -19,14 +19,16 @@ module tb_hg_topn_scan;
   reg [P*SW-1:0] scores;
   reg [P-1:0] lane_ok;
   wire sc_v, sc_bank, sm_we;
-  wire [D*CW-1:0] sc_above;
+  wire [SW-1:0] sc_thr, sc_smax;
+  wire [CW-1:0] sc_quota;
   wire [AW-1:0] sm_waddr;
   reg we_pre;
   reg [AW-1:0] waddr_pre;
   hg_topn_scan #(.N(N), .P(P), .G(G), .D(D), .SW(SW)) dut (
     .clk_i(clk), .rst_ni(rst_n), .en_i(en), .p2_v_i(p2_v), .p2_first_i(first), .p2_last_i(last),
     .p2_bank_i(bank), .p2_row_i(row), .scores_i(scores), .lane_ok_i(lane_ok), .sc_take_i(take),
-    .sc_v_o(sc_v), .sc_bank_o(sc_bank), .sc_above_o(sc_above), .sm_we_o(sm_we), .sm_waddr_o(sm_waddr));
+    .sc_v_o(sc_v), .sc_bank_o(sc_bank), .sc_thr_o(sc_thr), .sc_quota_o(sc_quota), .sc_smax_o(sc_smax),
+    .sm_we_o(sm_we), .sm_waddr_o(sm_waddr));
   integer i, fd;
   initial begin
     $readmemh("in.hex", vec);
@@ -38,7 +40,7 @@ module tb_hg_topn_scan;
       waddr_pre = sm_waddr;
       clk = 1'b1;
       #1 clk = 1'b0;
-      $fwrite(fd, "%h %h %h %h %h\n", we_pre, waddr_pre, sc_v, sc_bank, sc_above);
+      $fwrite(fd, "%h %h %h %h %h %h %h\n", we_pre, waddr_pre, sc_v, sc_bank, sc_thr, sc_quota, sc_smax);
     end
     $fclose(fd);
     $finish;

@@ -16,7 +16,7 @@
 // HAD = 0: int8 dot-product scores, top-N selection, exp-unit softmax over the kept keys,
 //          sparse AV, normalization.
 // Pipeline: score + select (ceil(n_k / P) cycles) | AV (ceil(N / R)) | norm (CR + CM); with
-// the counting selector (SEL = 2, HAD): score + count | place (ceil(n_k / P)) | AV | norm.
+// the counting selector (SEL = 2, HAD): score + count | pick (ceil(n_k / P)) | AV | norm.
 // The derived widths the units need (score, accumulator, weight sum, normalizer schedule)
 // are parameters: hadgen computes them (sw/base/hg_config.c) and writes them into the core's
 // top, <prefix>_core; the register addresses are those of sw/base/hg_config.h.
@@ -95,6 +95,7 @@ module hg_core_topn #(
   wire [N-1:0]      list_v;
   wire [N*SW-1:0]   list_s;
   wire [N*IW-1:0]   list_idx;
+  wire [SW-1:0]     list_smax;  // the list's largest score
   wire [R-1:0]      vm_re;
   wire [R*IW-1:0]   vm_raddr;
   wire [R*VB*D-1:0] vm_rdata;
@@ -216,13 +217,15 @@ module hg_core_topn #(
   // then names the one that exists). The streaming selectors merge each row as it is scored
   // and publish the list after the last one; the score stage holds a query's last row while
   // the list is still held. The counting selector stores the query's counts and places the
-  // kept keys in a second pass; the score stage holds the last row while the counts of the
-  // previous query are still held (not yet read by the second pass).
+  // kept keys in a second pass, in key order, with the list's largest count beside it; the
+  // score stage holds the last row while the counts of the previous query are still held (not
+  // yet read by the second pass).
   generate
     if (SEL != 2) begin : g_stream
       assign sel_full = list_valid;
       assign sel_take = list_take;
       assign sel_idle = 1'b1;
+      assign list_smax = list_s[0 +: SW];  // best first
       /* verilator lint_off UNUSEDSIGNAL */
       wire unused_bank = p2_bank;  // the score-memory bank and row: the counting selector's
       wire [GW-1:0] unused_row = p2_row;
@@ -269,7 +272,8 @@ module hg_core_topn #(
       localparam CW  = $clog2(N + 1);
       localparam SAW = G > 1 ? GW + 1 : 1;  // score memory address: bank * G + row
       wire              sc_v, sc_bank, list_take_sc;  // counts held, their bank, released
-      wire [D*CW-1:0]   sc_above;
+      wire [SW-1:0]     sc_thr, sc_smax;  // threshold level, largest count
+      wire [CW-1:0]     sc_quota;         // keys of the threshold level kept
       wire              sm_we, sm_re;
       wire [SAW-1:0]    sm_waddr, sm_raddr;
       wire [P*SW-1:0]   sm_rdata;
@@ -294,7 +298,9 @@ module hg_core_topn #(
         .sc_take_i  (list_take_sc),
         .sc_v_o     (sc_v),
         .sc_bank_o  (sc_bank),
-        .sc_above_o (sc_above),
+        .sc_thr_o   (sc_thr),
+        .sc_quota_o (sc_quota),
+        .sc_smax_o  (sc_smax),
         .sm_we_o    (sm_we),
         .sm_waddr_o (sm_waddr)
       );
@@ -313,7 +319,9 @@ module hg_core_topn #(
         .nkeys_i     (nkeys),
         .sc_valid_i  (sc_v),
         .sc_bank_i   (sc_bank),
-        .sc_above_i  (sc_above),
+        .sc_thr_i    (sc_thr),
+        .sc_quota_i  (sc_quota),
+        .sc_smax_i   (sc_smax),
         .sc_take_o   (list_take_sc),
         .sm_re_o     (sm_re),
         .sm_raddr_o  (sm_raddr),
@@ -323,6 +331,7 @@ module hg_core_topn #(
         .out_v_o     (list_v),
         .out_s_o     (list_s),
         .out_idx_o   (list_idx),
+        .out_smax_o  (list_smax),
         .idle_o      (place_idle)
       );
     end
@@ -346,6 +355,7 @@ module hg_core_topn #(
     .list_v_i     (list_v),
     .list_s_i     (list_s),
     .list_idx_i   (list_idx),
+    .list_smax_i  (list_smax),
     .list_take_o  (list_take),
     .etab_we_i    (etab_we),
     .etab_addr_i  (etab_addr),

@@ -38,8 +38,9 @@ module hg_av_topn #(
   input  wire                          rst_ni,        // synchronous reset, active low
   input  wire                          list_valid_i,  // a published top-N list is waiting
   input  wire [N-1:0]                  list_v_i,      // entry valid
-  input  wire [N*SW-1:0]               list_s_i,      // entry scores, best first
+  input  wire [N*SW-1:0]               list_s_i,      // entry scores
   input  wire [N*IW-1:0]               list_idx_i,    // entry key indices
+  input  wire [SW-1:0]                 list_smax_i,   // the largest entry score
   output wire                          list_take_o,   // list fully read (released)
   /* verilator lint_off UNUSEDSIGNAL */  // one of the two weight sources is unused
   input  wire                          etab_we_i,     // exp table write (HAD)
@@ -91,6 +92,7 @@ module hg_av_topn #(
     .list_v_i     (list_v_i),
     .list_s_i     (list_s_i),
     .list_idx_i   (list_idx_i),
+    .list_smax_i  (list_smax_i),
     .list_take_o  (list_take_o),
     .vm_re_o      (vm_re_o),
     .vm_raddr_o   (vm_raddr_o),

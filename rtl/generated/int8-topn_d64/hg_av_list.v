@@ -11,10 +11,11 @@
 
 // hg_av_list — the AV unit's walk over a published top-N list.
 //
-// Reads R entries of the list a cycle, best first: their V rows are read (vm_*) and their
-// weight inputs computed in the same cycle, t = s_max - s with s_max the score of entry 0
-// (HAD: the match-count delta m_max - m, SW bits; SIGNED scores: SW + 1 bits, two's
-// complement). The beat reaches the multiply-accumulate stage one cycle later (mac_*),
+// Reads R entries of the list a cycle, in list order: their V rows are read (vm_*) and their
+// weight inputs computed in the same cycle, t = s_max - s with s_max the list's largest score
+// (list_smax_i: entry 0's for the sorting selectors, the counting selector's own figure for its
+// list in key order; HAD: the match-count delta m_max - m, SW bits; SIGNED scores: SW + 1
+// bits, two's complement). The beat reaches the multiply-accumulate stage one cycle later (mac_*),
 // with the weights and V rows. The list is released after the read of its last valid entry.
 `default_nettype none
 
@@ -30,8 +31,9 @@ module hg_av_list #(
   input  wire                    en_i,          // AV enable (hold everything when low)
   input  wire                    list_valid_i,  // a published top-N list is waiting
   input  wire [N-1:0]            list_v_i,      // entry valid (a prefix)
-  input  wire [N*SW-1:0]         list_s_i,      // entry scores, best first
+  input  wire [N*SW-1:0]         list_s_i,      // entry scores
   input  wire [N*IW-1:0]         list_idx_i,    // entry key indices
+  input  wire [SW-1:0]           list_smax_i,   // the largest entry score
   output wire                    list_take_o,   // list fully read (released)
   output wire [R-1:0]            vm_re_o,       // V memory read enables
   output wire [R*IW-1:0]         vm_raddr_o,    // V memory read addresses
@@ -91,10 +93,10 @@ module hg_av_list #(
   generate
     for (dr = 0; dr < R; dr = dr + 1) begin : g_t
       if (SIGNED != 0) begin : g_signed
-        assign t_o[dr*TW +: TW] = {list_s_i[SW-1], list_s_i[0 +: SW]} -
+        assign t_o[dr*TW +: TW] = {list_smax_i[SW-1], list_smax_i} -
                                   {e_s[dr*SW + SW-1], e_s[dr*SW +: SW]};
       end else begin : g_unsigned
-        assign t_o[dr*TW +: TW] = list_s_i[0 +: SW] - e_s[dr*SW +: SW];
+        assign t_o[dr*TW +: TW] = list_smax_i - e_s[dr*SW +: SW];
       end
     end
   endgenerate
