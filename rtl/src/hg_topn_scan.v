@@ -17,7 +17,8 @@
 //   smax  the largest count of the query: the number of levels with above[v] > 0.
 // The query's counts are held, with its bank, until the second pass releases them (sc_take_i;
 // the score stage stalls meanwhile). The three figures are computed from the held counts (a
-// comparison per level, a count of D flags, a D-way selection) and registered: they are valid
+// comparison per level; where each prefix ends, as a one-hot flag, OR-encoded; the count at the
+// threshold, an OR of the flagged level's) and registered: they are valid
 // from the second cycle of sc_v_o, when the second pass, which reads its first row in the
 // first, needs them. Neither the rows' additions nor the second pass's choices share a path
 // with them.
