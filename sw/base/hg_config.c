@@ -223,13 +223,6 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
         check_range(err, n, "out-frac", c->of, 0, HG_OF_MAX) ||
         check_range(err, n, "v-bits", c->vb, HG_VB_MIN, HG_VB_MAX))
         return -1;
-    if (c->sel == HG_SEL_COUNTING && c->core != HG_CORE_HAD) {
-        snprintf(err, n,
-                 "--selector counting: needs --core had (it counts the keys at each of the d+1 match "
-                 "levels; %s scores have 2^%d levels): use merge or bitonic",
-                 hg_core_name(c->core), 16 + hg_clog2(c->d));
-        return -1;
-    }
     if (!c->prefix[0]) snprintf(c->prefix, sizeof c->prefix, "%s", hg_core_short(c->core));
     if (check_prefix(c->prefix, err, n)) return -1;
 
@@ -240,6 +233,13 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
     c->vw = c->vb * c->d;
     c->mw = hg_clog2(c->d + 1);
     c->sw = had ? c->mw : 16 + hg_clog2(c->d);
+    if (c->sel == HG_SEL_COUNTING && !had) {
+        snprintf(err, n,
+                 "--selector counting: needs --core had (it counts the keys at each of the d+1 match "
+                 "levels; %s scores have 2^%d levels): use merge or bitonic",
+                 hg_core_name(c->core), c->sw);
+        return -1;
+    }
     c->ns = hg_cfg_topn(c) ? c->n : c->l;
     c->r = hg_cfg_topn(c) ? cdiv(c->n, c->g) : c->p;
     c->ww = c->wb + 1;

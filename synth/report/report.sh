@@ -68,12 +68,20 @@ mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (sw/base/h
 mkdir -p "$R"
 
 start=$(date +%s)
-# 4 flows a selector besides merge (2 for counting: HAD only); a step and 6 flows a value
-# width besides 8
+# sel_cores SELECTOR: the core types built with that selector (the top-N cores; counting
+# counts HAD's d+1 match levels, so HAD alone)
+sel_cores() {
+  local c
+  for c in "${CORES[@]}"; do
+    [ "$c" = baseline ] && continue
+    [ "$1" = counting ] && [ "$c" != had ] && continue
+    echo "$c"
+  done
+}
+# a flow a point and core for each selector besides merge; a step and 6 flows a value width
+# besides 8
 nsel=0
-for sel in $REPORT_SELECTORS; do
-  if [ "$sel" = counting ]; then nsel=$((nsel + 2)); else nsel=$((nsel + 4)); fi
-done
+for sel in $REPORT_SELECTORS; do nsel=$((nsel + 2 * $(sel_cores "$sel" | wc -l))); done
 NSTEPS=$((16 + nsel + 7 * $(wc -w <<< "$REPORT_VBITS")))
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
@@ -232,9 +240,7 @@ for sel in $REPORT_SELECTORS; do
   for pt in "minilm-d32 32 8 16 128 -minilm" "default-d64 64 16 32 1024 "; do
     read -r name d p n l tag <<< "$pt"
     RUNS=()
-    for c in "${CORES[@]}"; do
-      [ "$c" = baseline ] && continue
-      [ "$sel" = counting ] && [ "$c" != had ] && continue  # it counts HAD's d+1 match levels
+    for c in $(sel_cores "$sel"); do
       rtl="$R/rtl/${c}_d${d}_$sel"
       "$HADGEN" --core "$c" --d "$d" --lanes "$p" --top-n "$n" --max-keys "$l" --selector "$sel" \
         --out "$rtl" --force > /dev/null || { echo "report: REPORT_SELECTORS: hadgen refused '$sel'" >&2; exit 2; }

@@ -39,6 +39,7 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
     snprintf(r->selector, sizeof r->selector, "%s", sel);
     snprintf(r->dir, sizeof r->dir, "%s", dir);
     r->core = core;
+    r->sel = k;
     r->run = j;
     s->n++;
 }
@@ -49,7 +50,7 @@ void rp_select_match(rp_select_run *r, const cJSON *base)
 {
     /* the counting selector picks the keys in a second pass: the same queries and throughput,
        a longer latency, so a window of more cycles (its fill and drain are in its energy) */
-    rp_same_point("selectors", r->point, r->dir, r->core, r->run, base, strcmp(r->selector, "counting") != 0);
+    rp_same_point("selectors", r->point, r->dir, r->core, r->run, base, r->sel != HG_SEL_COUNTING);
     const char *bsel = rp_str(cJSON_GetObjectItem(base, "params"), "selector");
     if (bsel[0] && strcmp(bsel, "merge") != 0)
         rp_die("--selectors %s=%s: the point's %s run has selector '%s', not merge", r->point, r->dir,

@@ -19,6 +19,7 @@
 typedef struct rp_select_run {
     char point[64];    /* the point whose run of the same core is the merge reference */
     char selector[64]; /* summary params.selector */
+    hg_sel_kind sel;   /* ... parsed */
     char dir[1024];
     int core;          /* hg_core_kind */
     cJSON *run;        /* its summary.json */
