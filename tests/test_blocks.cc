@@ -585,13 +585,6 @@ TEST(Blocks, TopnBitonicKeepsTheNBestWithTheTieRule) { check_topn(1); }
 
 // ---- the counting selector (HAD): hg_topn_scan counts, hg_topn_place picks
 
-int clog2i(long v)
-{
-    int b = 0;
-    while ((1l << b) < v) b++;
-    return b;
-}
-
 // A query's match counts: nk real keys (0..D, few levels in half the queries: many ties), the
 // lanes past nk of its last row filled with any SW-bit value (not keys: must be ignored).
 std::vector<int> count_row_values(std::mt19937 &rng, int nk, int rows, int P, int D, int SW, bool few)
@@ -631,7 +624,7 @@ TEST(Blocks, TopnScanCountsTheKeysAboveEachLevel)
     } cfgs[] = {{1, 1, 4, 8},  {4, 2, 3, 8}, {5, 3, 4, 16}, {16, 8, 16, 32},
                 {3, 4, 2, 24}, {8, 1, 8, 8}, {2, 5, 1, 64}};
     for (auto cf : cfgs) {
-        int SW = clog2i(cf.D + 1), GW = cf.G > 1 ? clog2i(cf.G) : 1, CW = clog2i(cf.N + 1);
+        int SW = hg_clog2(cf.D + 1), GW = cf.G > 1 ? hg_clog2(cf.G) : 1, CW = hg_clog2(cf.N + 1);
         std::ostringstream ps;
         ps << "hg_topn_scan N=" << cf.N << " P=" << cf.P << " G=" << cf.G << " D=" << cf.D;
         std::vector<std::string> vec;
@@ -682,7 +675,7 @@ TEST(Blocks, TopnScanCountsTheKeysAboveEachLevel)
             P("hg_topn_scan", "N", cf.N) + P("hg_topn_scan", "P", cf.P) + P("hg_topn_scan", "G", cf.G) +
                 P("hg_topn_scan", "D", cf.D) + P("hg_topn_scan", "SW", SW),
             vec);
-        int aw = (cf.G > 1 ? clog2i(cf.G) : 0) + 1;
+        int aw = (cf.G > 1 ? hg_clog2(cf.G) : 0) + 1;
         for (size_t c = 0; c < got.size() && c < want.size(); c++) {
             std::istringstream ls(got[c]);
             std::string we, wa, v, bk, th, qu, sm;
@@ -719,8 +712,8 @@ TEST(Blocks, TopnPlacePicksTheKeptKeysInKeyOrder)
                 {3, 4, 8, 24, 0},  {20, 4, 20, 16, 1}, {4, 2, 12, 64, 0}, {16, 8, 128, 32, 0},
                 {12, 1, 13, 8, 0}, {7, 6, 40, 16, 0},  {3, 8, 8, 16, 1}};
     for (auto cf : cfgs) {
-        int G = (cf.L + cf.P - 1) / cf.P, SW = clog2i(cf.D + 1), IW = std::max(1, clog2i(cf.L));
-        int AW = (G > 1 ? clog2i(G) : 0) + 1, NKW = clog2i(cf.L + 1), CW = clog2i(cf.N + 1);
+        int G = (cf.L + cf.P - 1) / cf.P, SW = hg_clog2(cf.D + 1), IW = std::max(1, hg_clog2(cf.L));
+        int AW = (G > 1 ? hg_clog2(G) : 0) + 1, NKW = hg_clog2(cf.L + 1), CW = hg_clog2(cf.N + 1);
         int nk = cf.full ? cf.L : 1 + (int)(rng() % (unsigned)cf.L), rows = (nk + cf.P - 1) / cf.P;
         std::ostringstream ps;
         ps << "hg_topn_place N=" << cf.N << " P=" << cf.P << " L=" << cf.L << " D=" << cf.D << " n_k=" << nk;
