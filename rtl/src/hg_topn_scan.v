@@ -15,13 +15,14 @@
 //   quota how many keys of level thr are kept, the first in key order: n_sel - above[thr]
 //         (above[D] = 0);
 //   smax  the largest count of the query: the number of levels with above[v] > 0.
-// The query's counts are held, with its bank, until the second pass releases them (sc_take_i;
-// the score stage stalls meanwhile). The three figures are computed from the held counts (a
-// comparison per level; where each prefix ends, as a one-hot flag, OR-encoded; the count at the
-// threshold, an OR of the flagged level's) and registered: they are valid
-// from the second cycle of sc_v_o, when the second pass, which reads its first row in the
-// first, needs them. Neither the rows' additions nor the second pass's choices share a path
-// with them.
+// The three figures are computed from the running counts in the cycle after the query's last
+// row (a comparison per level; where each prefix ends, as a one-hot flag, OR-encoded; the count
+// at the threshold, an OR of the flagged level's) and registered at its end, the edge at which
+// the next query's first row may replace the counts: no copy of the counts is kept. The
+// figures, and the query's bank, are then held until the second pass releases them (sc_take_i;
+// the score stage does not finish another query meanwhile). They are valid from the second
+// cycle of sc_v_o, when the second pass, which reads its first row in the first, needs them.
+// Neither the rows' additions nor the second pass's choices share a path with them.
 `default_nettype none
 
 module hg_topn_scan #(
@@ -87,9 +88,9 @@ module hg_topn_scan #(
     end
   end
 
-  // the held counts of the finished query, and the figures of the second pass from them
-  reg [D*CW-1:0] above_h;
-  reg [CW-1:0]   all_h;
+  // the figures of the second pass, from the counts of a finished query (the cycle after its
+  // last row: fig_ld)
+  reg            fig_ld;
   reg [SW-1:0]   thr, smax;
   reg [CW-1:0]   quota;
   // above[] falls with v, so the levels with above[v] = N, and those with above[v] > 0, are
@@ -101,8 +102,8 @@ module hg_topn_scan #(
     reg [CW-1:0] at;
     reg in_sat, in_pos;  // the level before is in the prefix (level -1 is in both)
     for (v = 0; v < D; v = v + 1) begin
-      sat[v] = above_h[v*CW +: CW] == N_A[CW-1:0];
-      pos[v] = above_h[v*CW +: CW] != {CW{1'b0}};
+      sat[v] = above_q[v*CW +: CW] == N_A[CW-1:0];
+      pos[v] = above_q[v*CW +: CW] != {CW{1'b0}};
     end
     sat[D] = 1'b0;
     pos[D] = 1'b0;
@@ -114,34 +115,36 @@ module hg_topn_scan #(
     for (v = 0; v <= D; v = v + 1) begin
       if (in_sat && !sat[v]) begin
         thr = thr | v[SW-1:0];
-        if (v < D) at = at | above_h[v*CW +: CW];
+        if (v < D) at = at | above_q[v*CW +: CW];
       end
       if (in_pos && !pos[v]) smax = smax | v[SW-1:0];
       in_sat = sat[v];
       in_pos = pos[v];
     end
-    quota = all_h - at;
+    quota = all_q - at;
   end
-  always @(posedge clk_i) begin
-    sc_thr_o   <= thr;
-    sc_quota_o <= quota;
-    sc_smax_o  <= smax;
-  end
+  always @(posedge clk_i)
+    if (fig_ld) begin
+      sc_thr_o   <= thr;
+      sc_quota_o <= quota;
+      sc_smax_o  <= smax;
+    end
 
   always @(posedge clk_i) begin
-    if (!rst_ni) sc_v_o <= 1'b0;
-    else if (en_i && p2_v_i && p2_last_i) sc_v_o <= 1'b1;
-    else if (sc_take_i) sc_v_o <= 1'b0;
+    if (!rst_ni) begin
+      sc_v_o <= 1'b0;
+      fig_ld <= 1'b0;
+    end else begin
+      if (en_i && p2_v_i && p2_last_i) sc_v_o <= 1'b1;
+      else if (sc_take_i) sc_v_o <= 1'b0;
+      fig_ld <= en_i && p2_v_i && p2_last_i;
+    end
   end
   always @(posedge clk_i)
     if (en_i && p2_v_i) begin
       above_q <= above_d;
       all_q   <= all_d;
-      if (p2_last_i) begin
-        sc_bank_o <= p2_bank_i;
-        above_h   <= above_d;
-        all_h     <= all_d;
-      end
+      if (p2_last_i) sc_bank_o <= p2_bank_i;
     end
 
   assign sm_we_o = en_i && p2_v_i;
