@@ -12,6 +12,10 @@
 
 #include "st_safetensors.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 /* Linear layers are stored packed in panels of ENC_PANEL output columns so that the
  * matmul streams contiguous memory: w[p][i][j] = W[p*ENC_PANEL + j][i] (zero past the
  * last output). Activation buffers have their row count rounded up to ENC_ROWS. */
@@ -292,12 +296,32 @@ typedef float v8f __attribute__((vector_size(32)));
 /* Y[r][:] = X[r][:] W^T + b for rows r < rows (rows a multiple of ENC_ROWS; row strides
  * in and out). Each step keeps a 4-row x 8-column tile of Y in registers and streams one
  * panel of packed weights. On x86-64 GCC also builds an AVX2+FMA copy, which the
- * dynamic loader selects when the processor has it. */
+ * dynamic loader selects when the processor has it.
+ * In the sanitized build (make test-asan) this loop, most of the encoder's time, is
+ * left uninstrumented (the per-element checks, address and pointer overflow, kept it from
+ * vectorizing: 8 times slower): linear() first checks that the whole of every array the loop
+ * reads or writes is addressable (enc_check_span), so an overrun is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ENC_KERNEL_NO_ASAN __attribute__((no_sanitize("address", "undefined")))
+/* Abort, as AddressSanitizer does, when any byte of p[0 .. n) is not addressable. */
+static void enc_check_span(const char *what, const void *p, size_t n)
+{
+    const void *bad = __asan_region_is_poisoned((void *)(uintptr_t)p, n);
+    if (bad) {
+        fprintf(stderr, "enc_bert: linear(): %s [%p, +%zu bytes) is not addressable at %p\n", what, p, n,
+                bad);
+        abort();
+    }
+}
+#else
+#define ENC_KERNEL_NO_ASAN
+#endif
+
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
-static void
-linear(const enc_linear *li, const float *X, int rows, float *Y)
+ENC_KERNEL_NO_ASAN static void
+linear_kernel(const enc_linear *li, const float *X, int rows, float *Y)
 {
     const size_t in = (size_t)li->in, out = (size_t)li->out;
     assert(rows % ENC_ROWS == 0 && ENC_PANEL == 8 && ENC_ROWS == 4);
@@ -325,6 +349,19 @@ linear(const enc_linear *li, const float *X, int rows, float *Y)
             memcpy(y + 3 * out, &a3, ncol * sizeof(float));
         }
     }
+}
+
+static void linear(const enc_linear *li, const float *X, int rows, float *Y)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    const size_t in = (size_t)li->in, out = (size_t)li->out, r = (size_t)rows;
+    const size_t panels = (out + ENC_PANEL - 1) / ENC_PANEL;
+    enc_check_span("weights", li->w, panels * in * ENC_PANEL * sizeof *li->w);
+    enc_check_span("bias", li->b, out * sizeof *li->b);
+    enc_check_span("input", X, r * in * sizeof *X);
+    enc_check_span("output", Y, r * out * sizeof *Y);
+#endif
+    linear_kernel(li, X, rows, Y);
 }
 
 /* x[r] = LayerNorm(x[r] + res[r]) for each of rows rows of width h (res may be NULL). */
