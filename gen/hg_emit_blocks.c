@@ -104,17 +104,20 @@ void ge_emit_topn(gen *g)
         emit_topn_place(g);
         return;
     }
-    ge_unit_begin(g, "topn", "select", 1, c->sel == HG_SEL_BITONIC ? "hg_topn_bitonic" : "hg_topn");
+    int net = c->sel == HG_SEL_BITONIC || c->sel == HG_SEL_TWOSTAGE; /* hg_topn_bitonic */
+    ge_unit_begin(g, "topn", "select", 1, net ? "hg_topn_bitonic" : "hg_topn");
     ge_uparam(g, "N", c->n);
     ge_uparam(g, "P", c->p);
     ge_uparam(g, "SW", c->sw);
     ge_uparam(g, "SIGNED", c->core != HG_CORE_HAD);
     ge_uparam(g, "IW", c->iw);
+    if (net) ge_uparam(g, "PIPE", c->sel == HG_SEL_TWOSTAGE);
     ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "en_i", 1), ge_in(g, "in_valid_i", 1);
     ge_in(g, "first_i", 1), ge_in(g, "last_i", 1), ge_in(g, "lane_valid_i", c->p);
     ge_in(g, "s_i", c->p * c->sw), ge_in(g, "base_i", c->iw), ge_in(g, "take_i", 1);
     ge_out(g, "out_valid_o", 1), ge_out(g, "out_v_o", c->n), ge_out(g, "out_s_o", c->n * c->sw);
     ge_out(g, "out_idx_o", c->n * c->iw);
+    if (net) ge_out(g, "busy_o", 1), ge_out(g, "hold_o", 1);
     ge_unit_end(g, 1);
 }
 

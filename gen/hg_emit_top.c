@@ -109,7 +109,7 @@ static void core_emit(gen *g, const char *module, const char *doc)
         ge_child(g, "topn", NULL, "u_core.g_count.u_topn", 1);
     } else if (topn) {
         ge_child(g, "topn", NULL,
-                 g->c->sel == HG_SEL_BITONIC ? "u_core.g_bitonic.u_topn" : "u_core.g_merge.u_topn", 1);
+                 g->c->sel == HG_SEL_MERGE ? "u_core.g_merge.u_topn" : "u_core.g_bitonic.u_topn", 1);
     } else {
         ge_child(g, "smem", NULL, "u_core.u_smem", 1);
     }

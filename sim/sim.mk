@@ -58,8 +58,8 @@ test-prereqs: sim-tools
 # words; the default is the RTL suite's edge configurations of every core type (smallest and
 # largest d, N = 1, N = L, P = 1, P = L, L not a multiple of P, narrowest and widest widths),
 # the MiniLM point and the default point (their Verilator builds are cached by make test), and
-# the top-N cores' edge configurations and MiniLM point with the bitonic selector (and HAD's
-# with the counting selector), and every
+# the top-N cores' edge configurations and MiniLM point with the bitonic and the two-stage
+# selector (and HAD's with the counting selector), and every
 # core with narrower values (--v-bits 4, 5, 2) at four of the edge configurations and the
 # MiniLM point.
 XSIM_EDGE    := 8:1:1:8 256:2:4:12 16:4:20:20 32:1:3:12 16:8:8:8 24:3:5:31 16:4:1:16 \
@@ -68,6 +68,7 @@ XSIM_SEL     := 8:1:1:8 256:2:4:12 16:4:20:20 32:1:3:12 16:8:8:8 24:3:5:31 16:4:
 XSIM_VB      := 16:8:8:8%4 24:3:5:31%5 16:4:6:40:8:2:0%2 32:8:16:128%4
 XSIM_CONFIGS ?= $(foreach c,$(HG_CORES),$(addprefix $(c):,$(XSIM_EDGE))) \
                 $(foreach c,had int8-topn,$(addsuffix @bitonic,$(addprefix $(c):,$(XSIM_SEL)))) \
+                $(foreach c,had int8-topn,$(addsuffix @twostage,$(addprefix $(c):,$(XSIM_SEL)))) \
                 $(addsuffix @counting,$(addprefix had:,$(XSIM_SEL))) \
                 $(foreach c,$(HG_CORES),$(addprefix $(c):,$(XSIM_VB)))
 XSIM_COUNT   ?= 8

@@ -9,7 +9,7 @@
 #   XSIM_CONFIGS  configurations CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE one of
 #                 `hadgen --list-cores`; weight bits, exp fraction bits, output fraction bits),
 #                 each optionally followed by %VB (hadgen --v-bits, 2..8) and then @SELECTOR
-#                 (hadgen --selector: merge, bitonic, counting)
+#                 (hadgen --selector: merge, bitonic, counting, twostage)
 #   XSIM_COUNT    queries per data set (default 8)
 #   XSIM_ARGS     more hgxsim options (default --stalls: every data set also with stalls)
 #   XSIM_LOG      full log (default build/xsim/xsim.log)

@@ -8,7 +8,7 @@
 #   EQUIV_CONFIGS  configurations CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE one of
 #                  `hadgen --list-cores`; weight bits, exp fraction bits, output fraction bits),
 #                  each optionally followed by %VB (hadgen --v-bits, 2..8) and then @SELECTOR
-#                  (hadgen --selector: merge, bitonic, counting), as make xsim's
+#                  (hadgen --selector: merge, bitonic, counting, twostage), as make xsim's
 #   EQUIV_ROOT     work folder (default build/equiv): rtl-<config>/, <config>/ (flow run,
 #                  equiv/ logs); made by this script (marker .hgsynth_equiv_root)
 #   HADGEN, LIB, and synth/equiv.sh's EQUIV_METHODS, EQUIV_TIMEOUT, EQUIV_SEQ

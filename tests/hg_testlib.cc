@@ -105,6 +105,16 @@ std::vector<hg_cfg> edge_configs()
     v.push_back(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 24, 3, 5, 31), 5), HG_SEL_COUNTING));
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 16, 4, 1, 16), HG_SEL_COUNTING));
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 256, 2, 4, 12), HG_SEL_COUNTING));
+    /* the two-stage selector on the cases its register between the stages meets: one row per
+       query (a query's last row waits between the stages while the next query's arrives:
+       both top-N cores), rows wider than the list (P > N: a row is cut to its best M = 1 and
+       4), one lane and one kept key, odd sizes */
+    v.push_back(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 16, 8, 8, 8), 4), HG_SEL_TWOSTAGE));
+    v.push_back(with_selector(make_cfg(HG_CORE_I8TOPN, 16, 8, 8, 8), HG_SEL_TWOSTAGE));
+    v.push_back(with_selector(make_cfg(HG_CORE_HAD, 16, 4, 1, 16), HG_SEL_TWOSTAGE));
+    v.push_back(with_selector(make_cfg(HG_CORE_I8TOPN, 32, 8, 3, 40), HG_SEL_TWOSTAGE));
+    v.push_back(with_selector(make_cfg(HG_CORE_HAD, 8, 1, 1, 8), HG_SEL_TWOSTAGE));
+    v.push_back(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 24, 3, 5, 31), 5), HG_SEL_TWOSTAGE));
     return v;
 }
 
@@ -121,9 +131,9 @@ std::vector<hg_cfg> random_configs(int count, uint32_t seed)
         int n = pick(1, std::min(l, 48));
         hg_cfg c = make_cfg(ck, d, p, n, l, pick(8, 20), pick(2, 8), pick(0, 12));
         c = with_vbits(c, i % 2 ? 8 : pick(2, 8)); /* every other one draws its value width from 2..8 */
-        /* the selectors in turn: HAD's three, int8-topn's two (counting needs match counts) */
-        const hg_sel_kind sels[] = {HG_SEL_MERGE, HG_SEL_BITONIC, HG_SEL_COUNTING};
-        v.push_back(with_selector(c, sels[(i / 3) % (ck == HG_CORE_HAD ? 3 : 2)]));
+        /* the selectors in turn: HAD's four, int8-topn's three (counting needs match counts) */
+        const hg_sel_kind sels[] = {HG_SEL_MERGE, HG_SEL_BITONIC, HG_SEL_TWOSTAGE, HG_SEL_COUNTING};
+        v.push_back(with_selector(c, sels[(i / 3) % (ck == HG_CORE_HAD ? 4 : 3)]));
     }
     return v;
 }
@@ -148,6 +158,7 @@ std::vector<hg_cfg> selector_configs()
 {
     return {with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_BITONIC),
             with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_COUNTING),
+            with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_TWOSTAGE),
             with_selector(make_cfg(HG_CORE_HAD, 64, 16, 32, 1024), HG_SEL_COUNTING)};
 }
 

@@ -32,17 +32,18 @@ std::string cfg_id(const hg_cfg &c);
 // Edge configurations of every core type (smallest/largest d, N=1, N=L, P=1, P=L, odd sizes,
 // extreme widths). The top-N cores alternate the merge and bitonic selectors, HAD starting
 // with merge and int8-topn with bitonic, so that every edge case runs on each selector once;
-// six of HAD's cases again with the counting selector.
+// six of HAD's cases again with the counting selector, and six cases of both with the
+// two-stage one.
 std::vector<hg_cfg> edge_configs();
 // `count` random small configurations, cycling through the core types, the top-N cores
-// taking the selectors in turn (HAD's three, int8-topn's two); reproducible from seed.
+// taking the selectors in turn (HAD's four, int8-topn's three); reproducible from seed.
 std::vector<hg_cfg> random_configs(int count, uint32_t seed);
 // The committed default configurations (d=64 P=16 N=32 L=1024, and the MiniLM d=32 point).
 std::vector<hg_cfg> default_configs();
 // Every configuration the RTL suites simulate (edge + random + defaults + selector_configs).
 std::vector<hg_cfg> rtl_configs();
-// HAD's MiniLM point with the bitonic and the counting selector, the default point with the
-// counting selector: the selectors at the two points the report measures.
+// HAD's MiniLM point with the bitonic, counting and two-stage selectors, the default point
+// with the counting selector: the selectors at the two points the report measures.
 std::vector<hg_cfg> selector_configs();
 // Seed of the random configurations: $HG_TEST_SEED or a fixed default.
 uint32_t test_seed();

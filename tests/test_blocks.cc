@@ -583,6 +583,126 @@ TEST(Blocks, TopnKeepsTheNBestWithTheTieRule) { check_topn(0); }
 
 TEST(Blocks, TopnBitonicKeepsTheNBestWithTheTieRule) { check_topn(1); }
 
+// The two-stage selector (hg_topn_bitonic, PIPE = 1) against a model of its schedule: a group
+// offered (en and in_valid) enters the register; the next cycle the global stage merges it
+// into the held list (a query's first group: into an empty one) and, for a query's last
+// group, publishes the list, unless a list published before is still held and not taken
+// that cycle: then the group waits in the register and the producer may offer none (en low,
+// as the score stage holds). Groups come with random gaps and random enables, the consumer
+// takes a list at random, so last groups wait behind held lists; the list is checked after
+// every edge, and busy_o (a group in the register).
+TEST(Blocks, TopnTwoStageMergesARowACycleLaterAndWaitsBehindAHeldList)
+{
+    std::mt19937 rng(21);
+    struct {
+        int N, P, SW, SIGNED, IW;
+    } cfgs[] = {{1, 1, 4, 0, 4}, {4, 2, 7, 0, 6},  {5, 3, 22, 1, 5},  {8, 8, 6, 0, 7}, {3, 4, 5, 1, 6},
+                {2, 5, 4, 0, 6}, {16, 8, 6, 0, 7}, {16, 8, 21, 1, 7}, {7, 6, 3, 1, 5}, {3, 16, 5, 0, 7}};
+    for (auto cf : cfgs) {
+        std::ostringstream ps;
+        ps << "hg_topn_bitonic PIPE=1 N=" << cf.N << " P=" << cf.P << " SW=" << cf.SW
+           << " SIGNED=" << cf.SIGNED << " IW=" << cf.IW;
+        struct Group {
+            std::vector<int> lv;
+            std::vector<long> s;
+            int base, first, last;
+        };
+        long lo = cf.SIGNED ? -(1l << (cf.SW - 1)) : 0,
+             hi = cf.SIGNED ? (1l << (cf.SW - 1)) - 1 : (1l << cf.SW) - 1;
+        long range = std::min(hi - lo + 1, 5l);
+        std::vector<Group> groups;
+        const int nq = 10;
+        for (int q = 0; q < nq; q++) {
+            int nk = 1 + (int)(rng() % (unsigned)std::min(1 << cf.IW, 3 * cf.P + 2));
+            for (int base = 0; base < nk; base += cf.P) {
+                Group g{std::vector<int>((size_t)cf.P), std::vector<long>((size_t)cf.P), base, base == 0,
+                        base + cf.P >= nk};
+                for (int j = 0; j < cf.P; j++) {
+                    g.lv[(size_t)j] = base + j < nk && (q % 2 == 0 || base + j == 0 || rng() % 4 != 0);
+                    g.s[(size_t)j] = lo + (long)(rng() % (unsigned long)range);
+                }
+                groups.push_back(g);
+            }
+        }
+        // the model: the register, the held list, the published list
+        auto better = [](const Cand &a, const Cand &b) { return a.s != b.s ? a.s > b.s : a.idx < b.idx; };
+        bool reg_v = false, out_v = false;
+        size_t reg_g = 0, next = 0;
+        std::vector<Cand> held, out;
+        std::vector<std::string> vec;
+        struct Want {
+            bool valid;
+            std::vector<Cand> list;
+            bool busy;
+        };
+        std::vector<Want> want;
+        auto emit = [&](int rst_n, int en, int offer, const Group *g, int take) {
+            Bits b;
+            b.field(rst_n, 1), b.field(en, 1), b.field(offer, 1);
+            b.field(g ? g->first : 0, 1), b.field(g ? g->last : 0, 1);
+            for (int j = cf.P - 1; j >= 0; j--) b.field(g ? g->lv[(size_t)j] : 0, 1);
+            for (int j = cf.P - 1; j >= 0; j--) b.field(g ? (uint64_t)g->s[(size_t)j] : 0, cf.SW);
+            b.field(g ? (uint64_t)g->base : 0, cf.IW);
+            b.field(take, 1);
+            vec.push_back(b.hex());
+        };
+        emit(0, 1, 0, nullptr, 0);
+        want.push_back({false, {}, false});
+        int published = 0, waited = 0;
+        for (int c = 0; c < 2000 && (next < groups.size() || reg_v || out_v); c++) {
+            int take = out_v && rng() % 3 == 0;
+            bool wait = reg_v && groups[reg_g].last && out_v && !take;
+            int offer = next < groups.size() && rng() % 5 != 0;
+            int en = wait ? 0 : rng() % 6 != 0;
+            emit(1, en, offer, offer ? &groups[next] : nullptr, take);
+            waited += wait;
+            if (reg_v && !wait) { // the global stage merges the group in the register
+                const Group &g = groups[reg_g];
+                if (g.first) held.clear();
+                for (int j = 0; j < cf.P; j++)
+                    if (g.lv[(size_t)j]) held.push_back({g.s[(size_t)j], g.base + j});
+                std::stable_sort(held.begin(), held.end(), better);
+                if ((int)held.size() > cf.N) held.resize((size_t)cf.N);
+                if (g.last) out = held, out_v = true, published++;
+            }
+            if (!(reg_v && !wait && groups[reg_g].last) && take) out_v = false;
+            if (en && offer)
+                reg_v = true, reg_g = next++;
+            else if (!wait)
+                reg_v = false;
+            want.push_back({out_v, out, reg_v});
+        }
+        ASSERT_EQ(published, nq) << ps.str();
+        EXPECT_GT(waited, 0) << ps.str() << ": no last group waited behind a held list";
+        std::vector<std::string> got = run_bench(
+            "hg_topn",
+            P("hg_topn", "N", cf.N) + P("hg_topn", "P", cf.P) + P("hg_topn", "SW", cf.SW) +
+                P("hg_topn", "SIGNED", cf.SIGNED) + P("hg_topn", "IW", cf.IW) + P("hg_topn", "SEL", 2),
+            vec);
+        ASSERT_EQ(got.size(), want.size()) << ps.str();
+        for (size_t c = 0; c < got.size(); c++) {
+            std::istringstream ls(got[c]);
+            std::string ov, v, s, idx, busy;
+            ls >> ov >> v >> s >> idx >> busy;
+            EXPECT_EQ(ov, want[c].valid ? "1" : "0") << ps.str() << " cycle " << c << ": out_valid";
+            EXPECT_EQ(busy, want[c].busy ? "1" : "0") << ps.str() << " cycle " << c << ": busy";
+            if (!want[c].valid || ov != "1") continue;
+            std::vector<bool> vb = from_hex(v, cf.N), sb = from_hex(s, cf.N * cf.SW),
+                              ib = from_hex(idx, cf.N * cf.IW);
+            for (int e = 0; e < cf.N; e++) {
+                bool expect_v = e < (int)want[c].list.size();
+                EXPECT_EQ((bool)vb[(size_t)e], expect_v) << ps.str() << " cycle " << c << " entry " << e;
+                if (!expect_v || !vb[(size_t)e]) continue;
+                long sv = (long)to_u64(sb, e * cf.SW, cf.SW);
+                if (cf.SIGNED && sv >= (1l << (cf.SW - 1))) sv -= 1l << cf.SW;
+                EXPECT_EQ(sv, want[c].list[(size_t)e].s) << ps.str() << " cycle " << c << " entry " << e;
+                EXPECT_EQ((int)to_u64(ib, e * cf.IW, cf.IW), want[c].list[(size_t)e].idx)
+                    << ps.str() << " cycle " << c << " entry " << e << " index";
+            }
+        }
+    }
+}
+
 // ---- the counting selector (HAD): hg_topn_scan counts, hg_topn_place picks
 
 // A query's match counts: nk real keys (0..D, few levels in half the queries: many ties), the
@@ -1603,7 +1723,9 @@ TEST(Blocks, CfgLoadTakesWritesWhileIdleAndCountsTheLoad)
 }
 
 // ---- hg_score_stage: rows of P keys issued a cycle, two stages behind; stalls while its last
-// row waits for a held result; the next query taken in the cycle of the last issue
+// row waits for a held result, and while any row waits for a selector that takes none (the
+// two-stage selector's held register, at random in a fifth of the cycles); the next query
+// taken in the cycle of the last issue
 
 TEST(Blocks, ScoreStageIssuesRowsAndStallsOnAHeldResult)
 {
@@ -1631,7 +1753,7 @@ TEST(Blocks, ScoreStageIssuesRowsAndStallsOnAHeldResult)
                 kv = rng() % 9 == 0;
             uint64_t qd = ((uint64_t)rng() << 32 ^ rng()) & kmask;
             // the result downstream: held for a while once the last row has gone by
-            int take = full && rng() % 3 == 0, down_idle = rng() % 2;
+            int take = full && rng() % 3 == 0, down_idle = rng() % 2, hold = rng() % 5 == 0;
             if (c < 5) cv = kv = 0;
             Bits b;
             b.field(rst_n, 1);
@@ -1642,9 +1764,10 @@ TEST(Blocks, ScoreStageIssuesRowsAndStallsOnAHeldResult)
             b.field(nk, nkw);
             b.field(full, 1);
             b.field(take, 1);
+            b.field(hold, 1);
             b.field(down_idle, 1);
             vec.push_back(b.hex());
-            int en = !(r.p2_v && r.p2_last && full && !take);
+            int en = !(r.p2_v && ((r.p2_last && full && !take) || hold));
             int issue = r.s_run && en, row_last = r.s_base + cf.P >= nk, issue_last = issue && row_last;
             int q_ready = en && (!r.s_run || issue_last) && !cv && !kv, q_fire = qv && q_ready;
             int idle = !r.s_run && !r.p1_v && !r.p2_v && down_idle;

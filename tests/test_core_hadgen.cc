@@ -69,11 +69,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"--v-bits 1", "--v-bits 1: must be in 2..8"},
         BadCase{"--v-bits 9", "--v-bits 9: must be in 2..8"},
         BadCase{"--v-bits 4b", "--v-bits '4b': not an integer"},
-        BadCase{"--selector heap", "--selector 'heap': must be merge, bitonic or counting"},
-        BadCase{"--selector Bitonic", "--selector 'Bitonic': must be merge, bitonic or counting"},
+        BadCase{"--selector heap", "--selector 'heap': must be merge, bitonic, counting or twostage"},
+        BadCase{"--selector Bitonic", "--selector 'Bitonic': must be merge, bitonic, counting or twostage"},
         BadCase{"--core int8-topn --selector counting",
                 "--selector counting: needs --core had (it counts the keys at each of the d+1 match levels; "
-                "int8-topn scores have 2^22 levels): use merge or bitonic"},
+                "int8-topn scores have 2^22 levels): use merge, bitonic or twostage"},
         BadCase{"--core baseline --d 32 --selector counting", "baseline scores have 2^21 levels"},
         BadCase{"--prefix 9x", "--prefix '9x': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix Had", "--prefix 'Had': must be 1..24 characters of [a-z0-9_]"},
@@ -461,6 +461,20 @@ TEST(HadgenConfig, SelectorPicksTheSelectBlock)
     EXPECT_NE(o.find("\"selector\":\t\"merge\""), std::string::npos) << o;
     EXPECT_NE(o.find("\"module\":\t\"hg_topn\""), std::string::npos) << o;
     EXPECT_NE(o.find("u_core.g_merge.u_topn"), std::string::npos) << o;
+    // twostage: the same block with its register between the stages (PIPE = 1) and the two
+    // ports that say a row waits there
+    r = hgt::run_cmd(hadgen() +
+                     " --core had --d 16 --lanes 4 --top-n 6 --max-keys 40 --selector twostage --out " + t +
+                     "/t");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string tm = read_file(t + "/t/manifest.json");
+    EXPECT_NE(tm.find("\"selector\":\t\"twostage\""), std::string::npos) << tm;
+    EXPECT_NE(tm.find("\"module\":\t\"hg_topn_bitonic\""), std::string::npos) << tm;
+    EXPECT_NE(tm.find("\"PIPE\":\t1"), std::string::npos) << tm;
+    EXPECT_NE(tm.find("\"hold_o\""), std::string::npos) << tm;
+    EXPECT_NE(tm.find("u_core.g_bitonic.u_topn"), std::string::npos) << tm;
+    EXPECT_NE(read_file(t + "/t/had_core.v").find(".SEL(3)"), std::string::npos);
+    EXPECT_NE(m.find("\"PIPE\":\t0"), std::string::npos) << m;
 }
 
 // --v-bits B: V ports, memories and AV widths of B bits a value; the manifest records it and a
@@ -537,7 +551,7 @@ TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
         {replace_all(good, "\"groups\":\t16", "\"groups\":\t16, \"speed\": 1"),
          "derived.speed: not a derived value"},
         {replace_all(good, "\"selector\":\t\"merge\"", "\"selector\":\t\"heap\""),
-         "--selector 'heap': must be merge, bitonic or counting"},
+         "--selector 'heap': must be merge, bitonic, counting or twostage"},
         {replace_all(good, "\"selector\":\t\"merge\"", "\"selector\":\t1"),
          "params.selector: must be a string"},
     };

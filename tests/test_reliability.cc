@@ -250,7 +250,7 @@ TEST(ReliabilityHsprobes, BadManifestsAreClearErrorsThatWriteNothing)
         {swap("\"capture\":\tfalse", "\"capture\":\t0"), "\"capture\" must be true or false"},
         {swap("\"prefix\":\t\"had\"", "\"prefix\":\t\"h d\""), "params.prefix \"h d\" is not an identifier"},
         {swap("\"selector\":\t\"merge\"", "\"selector\":\t\"heap; rm\""),
-         "params.selector \"heap; rm\" is not a selector (merge, bitonic or counting)"},
+         "params.selector \"heap; rm\" is not a selector (merge, bitonic, counting or twostage)"},
         {swap("\"v_bits\":\t8", "\"v_bits\":\t9"), "params.v_bits is 9: must be an integer in 2..8"},
         {swap("\"v_bits\":\t8", "\"v_bits\":\t\"4\""), "params.v_bits is \"4\": must be an integer in 2..8"},
         {swap("\"prefix\":\t\"had\"", "\"prefix\":\t\"\""),

@@ -389,8 +389,8 @@ TEST(Report, NoiseBandOverPerturbedRepeats)
 // The selector section (hgreport --selectors): a top-N core built with another selector on
 // the same configuration and stimulus, beside the point's own (merge) run of that core: the
 // select block, the core's logic and memories, Fmax, energy per query and the ratios; the
-// counting selector's run may span more cycles (its second pass adds latency), no other's;
-// bad runs refused.
+// counting and two-stage selectors' runs may span more cycles (their latency is longer), no
+// other's; bad runs refused.
 TEST(Report, SelectorsBesideTheMergeRuns)
 {
     std::string d = hgt::temp_dir("report-select");
@@ -411,6 +411,7 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     mk("had-c", "had", 1.5e6, 80e3, 16, "bitonic", 0.5e6, 30e3, 99);
     mk("i8-b", "int8-topn", 1.5e6, 80e3, 16, "bitonic", 0.5e6, 30e3, 100);
     mk("had-n", "had", 1.2e6, 60e3, 15, "counting", 0.25e6, 12e3, 118);
+    mk("had-t", "had", 1.4e6, 70e3, 17, "twostage", 0.4e6, 20e3, 101);
     { // its score memory: 0.2 mm^2 more than the merge run's memories
         std::string path = d + "/had-n/reports/summary.json", f = read_file(path);
         size_t at = f.find("\"memory_area_um2\": 1000000");
@@ -421,7 +422,7 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
                       "/base' --out " + d + "/r ";
     hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + cmd + "--selectors 'p=" + d + "/had-b," + d +
-                                    "/had-n' 2>&1");
+                                    "/had-n," + d + "/had-t' 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
     std::string md = read_file(d + "/r/report.md");
     EXPECT_NE(md.find("\n## Top-N selectors\n"), std::string::npos) << md;
@@ -440,6 +441,10 @@ TEST(Report, SelectorsBesideTheMergeRuns)
         << md;
     EXPECT_NE(md.find("| p | had | **counting / merge** | **0.250** | **0.240** | **0.600** | **1.200** | "
                       "**0.600** | **1.000** | **0.750** |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| p | had | **twostage / merge** | **0.400** | **0.400** | **0.700** | **1.000** | "
+                      "**0.700** | **1.000** | **0.850** |"),
               std::string::npos)
         << md;
     cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());

@@ -71,6 +71,8 @@ INSTANTIATE_TEST_SUITE_P(Xsim, XsimAgrees,
                                                             HG_SEL_BITONIC), // the other selectors
                                          hgt::with_selector(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31),
                                                             HG_SEL_COUNTING),
+                                         hgt::with_selector(hgt::make_cfg(HG_CORE_I8TOPN, 16, 8, 8, 8),
+                                                            HG_SEL_TWOSTAGE),         // one row a query
                                          hgt::make_cfg(HG_CORE_BASELINE, 8, 1, 1, 8), // smallest
                                          hgt::with_vbits(hgt::make_cfg(HG_CORE_BASELINE, 16, 8, 8, 8),
                                                          4), // P = L, int4 V

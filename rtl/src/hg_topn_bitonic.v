@@ -1,7 +1,8 @@
 // hg_topn_bitonic — streaming top-N selector built from compare-exchange networks.
 //
 // The same function, ports and schedule as hg_topn (one group of P candidates merged per
-// cycle, the list published on a query's last group), so a core can take either; the order
+// cycle, the list published on a query's last group; PIPE below adds two ports and a cycle),
+// so a core can take either; the order
 // is the tie rule of docs/spec.md: higher score first, equal scores by lower key index.
 // Where hg_topn ranks every held entry against every candidate (N*P + P*(P-1) comparators
 // and a one-hot gather per slot), this block compares whole items in three networks:
@@ -14,6 +15,20 @@
 // An item is compared by one key, {valid, score (sign bit flipped when SIGNED), ~index}:
 // invalid items are worst, and key indices are distinct, so the order is total and any
 // compare-exchange network returns exactly hg_topn's list.
+//
+// PIPE = 1 (hadgen --selector twostage) splits the networks into two pipeline stages, a
+// register between them: the local stage sorts a group of candidates (network 1) and keeps
+// its best min(Q, M) (M = 2^ceil(log2 N) here: only the N best of a group can enter the
+// list); the global stage merges them into the held list (networks 2 and 3). The clock's path
+// is then the longer of the two instead of their sum; a group is merged one cycle after it is
+// offered, so the list is published a cycle later. The global stage is not held by en_i: it
+// merges the group in the register in the next cycle, unless that group is a query's last and
+// the list published before is still held (not taken this cycle). Then the register waits,
+// and so must the producer (hold_o: no group may be offered, whatever its place in its
+// query). A query's last group can thus be taken while the list before it is still read, and
+// the cycle the register adds does not lengthen the loop from one list's release to the
+// next one's publication: the throughput is the one-stage selector's. PIPE = 0: one stage,
+// hold_o and busy_o low.
 `default_nettype none
 
 module hg_topn_bitonic #(
@@ -21,7 +36,8 @@ module hg_topn_bitonic #(
   parameter P      = 16,  // candidates per cycle
   parameter SW     = 7,   // score width
   parameter SIGNED = 0,   // 1: scores are signed (int8 cores), 0: unsigned (HAD match counts)
-  parameter IW     = 10   // key index width
+  parameter IW     = 10,  // key index width
+  parameter PIPE   = 0    // 1: a register between the local (sort) and global (merge) stages
 ) (
   input  wire            clk_i,         // clock
   input  wire            rst_ni,        // synchronous reset, active low
@@ -36,20 +52,27 @@ module hg_topn_bitonic #(
   output reg             out_valid_o,   // published list valid
   output reg  [N-1:0]    out_v_o,       // entry valid (a prefix)
   output reg  [N*SW-1:0] out_s_o,       // entry scores, best first
-  output reg  [N*IW-1:0] out_idx_o      // entry key indices
+  output reg  [N*IW-1:0] out_idx_o,     // entry key indices
+  output wire            busy_o,        // a group is between the stages (PIPE)
+  output wire            hold_o         // ... and waits: offer none (PIPE)
 );
 
   generate
     if (N < 1 || P < 1 || SW < 1 || IW < 1) begin : g_check
       hg_error_parameters_n_p_sw_iw_must_be_at_least_1 u_error ();
     end
+    if (PIPE != 0 && PIPE != 1) begin : g_check_pipe
+      hg_error_parameter_pipe_must_be_0_or_1 u_error ();
+    end
   endgenerate
 
   localparam KW = 1 + SW + IW;                     // key: {valid, ordered score, ~index}
   localparam LQ = P > 1 ? $clog2(P) : 0;           // candidate sorter stages: log2 Q
   localparam Q  = 1 << LQ;                         // candidate sorter width
-  localparam LM = (N > P ? N : P) > 1 ? $clog2(N > P ? N : P) : 0;
+  localparam LN = N > 1 ? $clog2(N) : 0;
+  localparam LM = PIPE != 0 ? LN : (N > P ? N : P) > 1 ? $clog2(N > P ? N : P) : 0;
   localparam M  = 1 << LM;                         // merger width
+  localparam QC = Q < M ? Q : M;                   // sorted candidates the merger takes
   localparam [SW-1:0] FLIP = SIGNED != 0 ? {1'b1, {(SW - 1) {1'b0}}} : {SW{1'b0}};
 
   // Held list as keys, best first; invalid entries are all zero. Not reset: a query's first
@@ -58,15 +81,17 @@ module hg_topn_bitonic #(
 
   // The networks, on flat vectors of keys; a compare-exchange puts the larger key first.
   reg [Q*KW-1:0] c;    // candidates, then sorted (best first)
+  wire [QC*KW-1:0] cg; // the best QC of them, as the global stage sees them
+  wire g_v, g_first, g_last;  // the global stage merges a group, its query's first, last
   reg [M*KW-1:0] t;    // the M best of held and candidates, bitonic, then sorted
   reg [N-1:0]    m_v;
   reg [N*SW-1:0] m_s;
   reg [N*IW-1:0] m_idx;
   // Every index below is an expression of the loop variables only, so that synthesis unrolls
   // the loops into fixed wiring (an index held in a variable would become a shifter).
-  always @* begin : net
+  always @* begin : local_net
     integer i, j, sk, sj;
-    reg [KW-1:0] a, b, hk, ck;
+    reg [KW-1:0] a, b;
     // keys of the candidates, padding invalid
     c = {Q*KW{1'b0}};
     for (j = 0; j < P; j = j + 1)
@@ -86,11 +111,55 @@ module hg_topn_bitonic #(
               c[(i + (1 << sj))*KW +: KW] = a;
             end
           end
+  end
+
+  generate
+    if (PIPE != 0) begin : g_pipe
+      reg [QC*KW-1:0] c_q;
+      reg v_q, first_q, last_q;
+      // a last group waits while the list published before is held and not taken
+      wire wait_q = v_q && last_q && out_valid_o && !take_i;
+      always @(posedge clk_i) begin
+        if (!rst_ni) v_q <= 1'b0;
+        else if (en_i && in_valid_i) v_q <= 1'b1;
+        else if (!wait_q) v_q <= 1'b0;
+      end
+      always @(posedge clk_i)
+        if (en_i && in_valid_i) begin
+          c_q     <= c[QC*KW-1:0];
+          first_q <= first_i;
+          last_q  <= last_i;
+        end
+      assign cg      = c_q;
+      assign g_v     = v_q && !wait_q;
+      assign g_first = first_q;
+      assign g_last  = last_q;
+      assign busy_o  = v_q;
+      assign hold_o  = wait_q;
+      if (Q > QC) begin : g_cut
+        /* verilator lint_off UNUSEDSIGNAL */
+        wire [(Q-QC)*KW-1:0] unused_cut = c[Q*KW-1:QC*KW];  // a group's items past its best M
+        /* verilator lint_on UNUSEDSIGNAL */
+      end
+    end
+    if (PIPE == 0) begin : g_direct
+      assign cg      = c[QC*KW-1:0];
+      assign g_v     = en_i && in_valid_i;
+      assign g_first = first_i;
+      assign g_last  = last_i;
+      assign busy_o  = 1'b0;
+      assign hold_o  = 1'b0;
+    end
+  endgenerate
+
+  always @* begin : global_net
+    integer i, sj;
+    reg [KW-1:0] a, b, hk, ck;
     // 2. slot i: the better of held entry i and sorted candidate M-1-i (a held list after
-    //    first_i is empty)
+    //    its query's first group is empty)
     for (i = 0; i < M; i = i + 1) begin
-      hk = (i < N && !first_i) ? h_k[(i < N ? i : 0)*KW +: KW] : {KW{1'b0}};
-      ck = (M - 1 - i < Q) ? c[(M - 1 - i < Q ? M - 1 - i : 0)*KW +: KW] : {KW{1'b0}};
+      hk = (i < N && !g_first) ? h_k[(i < N ? i : 0)*KW +: KW] : {KW{1'b0}};
+      ck = (M - 1 - i < QC) ? cg[(M - 1 - i < QC ? M - 1 - i : 0)*KW +: KW] : {KW{1'b0}};
       t[i*KW +: KW] = hk > ck ? hk : ck;
     end
     // 3. bitonic merge, best first: half-cleaners at distances M/2..1
@@ -115,15 +184,15 @@ module hg_topn_bitonic #(
 
   always @(posedge clk_i) begin
     if (!rst_ni) out_valid_o <= 1'b0;
-    else if (en_i && in_valid_i && last_i) out_valid_o <= 1'b1;
+    else if (g_v && g_last) out_valid_o <= 1'b1;
     else if (take_i) out_valid_o <= 1'b0;
   end
 
   always @(posedge clk_i)
-    if (en_i && in_valid_i) h_k <= t[N*KW-1:0];
+    if (g_v) h_k <= t[N*KW-1:0];
 
   always @(posedge clk_i)
-    if (en_i && in_valid_i && last_i) begin
+    if (g_v && g_last) begin
       out_v_o   <= m_v;
       out_s_o   <= m_s;
       out_idx_o <= m_idx;

@@ -56,7 +56,7 @@ char *hg_core_choices(char *buf, size_t n, const char *sep, const char *last)
     return buf;
 }
 
-static const char *const sel_names[HG_NSELS] = {"merge", "bitonic", "counting"};
+static const char *const sel_names[HG_NSELS] = {"merge", "bitonic", "counting", "twostage"};
 
 const char *hg_sel_name(hg_sel_kind k) { return k >= 0 && k < HG_NSELS ? sel_names[k] : "?"; }
 
@@ -128,7 +128,7 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
     }
     if (strcmp(opt, "selector") == 0) {
         if (hg_sel_parse(val, &c->sel) == 0) return 0;
-        snprintf(err, n, "--selector '%s': must be merge, bitonic or counting", val);
+        snprintf(err, n, "--selector '%s': must be merge, bitonic, counting or twostage", val);
         return -1;
     }
     if (strcmp(opt, "prefix") == 0) {
@@ -236,7 +236,7 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
     if (c->sel == HG_SEL_COUNTING && !had) {
         snprintf(err, n,
                  "--selector counting: needs --core had (it counts the keys at each of the d+1 match "
-                 "levels; %s scores have 2^%d levels): use merge or bitonic",
+                 "levels; %s scores have 2^%d levels): use merge, bitonic or twostage",
                  hg_core_name(c->core), c->sw);
         return -1;
     }

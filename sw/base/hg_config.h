@@ -53,6 +53,10 @@ typedef enum {
                         match level while storing the counts, hg_topn_place.v keeps those above
                         the threshold level this gives, and the first ones at it, in a second
                         pass; one cycle of latency per key row, and one more */
+    HG_SEL_TWOSTAGE, /* "twostage": rtl/src/hg_topn_bitonic.v with PIPE = 1, the bitonic networks
+                        as two pipeline stages: a local one sorts each row of candidates and
+                        keeps its best, a global one merges them into the list; a cycle more
+                        latency */
     HG_NSELS
 } hg_sel_kind;
 
@@ -146,7 +150,7 @@ int hg_core_parse(const char *s, hg_core_kind *k);
    "had|baseline|int8-topn" (sep and last "|"), into buf (truncated to n). Returns buf. */
 char *hg_core_choices(char *buf, size_t n, const char *sep, const char *last);
 
-/* Selector names ("merge", "bitonic", "counting"); hg_sel_parse returns 0 and sets *k, or -1. */
+/* Selector names ("merge", "bitonic", "counting", "twostage"); hg_sel_parse returns 0 and sets *k, or -1. */
 const char *hg_sel_name(hg_sel_kind k);
 int hg_sel_parse(const char *s, hg_sel_kind *k);
 

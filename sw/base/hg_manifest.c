@@ -547,7 +547,7 @@ hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "%s: params.prefix \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*)",
                  path, prefix);
     else if (selector && hg_sel_parse(selector, &(hg_sel_kind){HG_SEL_MERGE}) != 0)
-        snprintf(err, errlen, "%s: params.selector \"%.80s\" is not a selector (merge, bitonic or counting)",
+        snprintf(err, errlen, "%s: params.selector \"%.80s\" is not a selector (merge, bitonic, counting or twostage)",
                  path, selector);
     else if (params && !cJSON_IsObject(params))
         snprintf(err, errlen, "%s: \"params\" is not an object", path);

@@ -10,8 +10,8 @@
 #   5-7   synthesis + timing + activity power, MiniLM point (d=32), real stimulus
 #   8-10  synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
 #   10b   the top-N cores of both points with each other selector (REPORT_SELECTORS, default
-#         bitonic and counting; hadgen --selector) on the same stimulus: 4 more flows a
-#         selector (2 for counting, which only HAD's match counts allow)
+#         bitonic, counting and twostage; hadgen --selector) on the same stimulus: 4 more
+#         flows a selector (2 for counting, which only HAD's match counts allow)
 #   10c   narrower values (REPORT_VBITS, default 4; hadgen --v-bits): fidelity of the golden
 #         backends with V quantized to that width (a scale per head, and per channel: hadrun
 #         --v-scale channel), the stimulus head dumped at that width, and
@@ -60,7 +60,7 @@ REPORT_NK=${REPORT_NK:-"16 32 64 96 128"}           # keys of the n_k sweep's st
 REPORT_GLITCH_CYCLES=${REPORT_GLITCH_CYCLES:-160}   # query cycles of the glitch window (10 queries)
 REPORT_GLITCH_SAMPLE=${REPORT_GLITCH_SAMPLE:-1}     # instances per module simulated with timing
 REPORT_NOISE_SALTS=${REPORT_NOISE_SALTS:-"1 2 3 4"} # SYN_SALT of the noise step's repeats
-REPORT_SELECTORS=${REPORT_SELECTORS-"bitonic counting"}  # top-N selectors besides merge (empty: none)
+REPORT_SELECTORS=${REPORT_SELECTORS-"bitonic counting twostage"}  # top-N selectors besides merge (empty: none)
 REPORT_VBITS=${REPORT_VBITS-4}                      # value bits besides 8, each in 2..7 (empty: none)
 HADGEN=${HADGEN:-$BUILD/bin/hadgen}
 mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (sw/base/hg_cores.def)

@@ -27,8 +27,8 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
     hg_sel_kind k = HG_SEL_MERGE;
     if (hg_sel_parse(sel, &k) != 0 || k == HG_SEL_MERGE) {
         cJSON_Delete(j);
-        rp_die("--selectors: %s: params.selector '%s' must name a selector other than merge (bitonic or "
-               "counting; the point's own runs are the merge reference)",
+        rp_die("--selectors: %s: params.selector '%s' must name a selector other than merge (bitonic, "
+               "counting or twostage; the point's own runs are the merge reference)",
                path, sel);
     }
     if (rp_figs(j, &r->figs, why, sizeof why) != 0) {
@@ -48,9 +48,11 @@ void rp_select_add(rp_select *s, const char *arg) { rp_variant_runs("selectors",
 
 void rp_select_match(rp_select_run *r, const cJSON *base)
 {
-    /* the counting selector picks the keys in a second pass: the same queries and throughput,
-       a longer latency, so a window of more cycles (its fill and drain are in its energy) */
-    rp_same_point("selectors", r->point, r->dir, r->core, r->run, base, r->sel != HG_SEL_COUNTING);
+    /* the counting selector picks the keys in a second pass, the two-stage one merges each row
+       a cycle later: the same queries and throughput, a longer latency, so a window of more
+       cycles (its fill and drain are in its energy) */
+    rp_same_point("selectors", r->point, r->dir, r->core, r->run, base,
+                  r->sel != HG_SEL_COUNTING && r->sel != HG_SEL_TWOSTAGE);
     const char *bsel = rp_str(cJSON_GetObjectItem(base, "params"), "selector");
     if (bsel[0] && strcmp(bsel, "merge") != 0)
         rp_die("--selectors %s=%s: the point's %s run has selector '%s', not merge", r->point, r->dir,
@@ -96,7 +98,8 @@ void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
             "model's area of every memory of the core (the counting selector adds a score memory of "
             "2 ceil(L/P) rows of P match counts between its passes); energy per query: logic and "
             "memories. The counting selector keeps the throughput and adds ceil(n_k/P) + 1 cycles of "
-            "latency.\n\n"
+            "latency; the two-stage one (bitonic networks with a register between the local sort and "
+            "the global merge) keeps it and adds one cycle.\n\n"
             "| point | core | selector | select area mm^2 | select power mW | core logic area mm^2 | "
             "memory area mm^2 | core logic power mW | Fmax MHz | energy/query nJ |\n"
             "|---|---|---|---|---|---|---|---|---|---|\n");

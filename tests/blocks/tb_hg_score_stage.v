@@ -1,5 +1,5 @@
 // Test bench of rtl/src/hg_score_stage.v alone (tests/test_blocks.cc): {rst_n, q_valid, q_data,
-// cfg_valid, kv_valid, nkeys, s_full, s_take, down_idle} a cycle; per cycle, before the edge:
+// cfg_valid, kv_valid, nkeys, s_full, s_take, s_hold, down_idle} a cycle; per cycle, before the edge:
 // {q_ready, en, issue, row, p1_q, p2_v, p2_first, p2_last, p2_index, lane_ok, p2_bank, p2_row,
 // idle}.
 `default_nettype none
@@ -12,9 +12,9 @@ module tb_hg_score_stage;
   localparam NKW = $clog2(L + 1);
   localparam IW  = L > 1 ? $clog2(L) : 1;
   localparam GW  = L > P ? $clog2((L + P - 1) / P) : 1;
-  localparam VW = 2 + KW + 2 + NKW + 3;
+  localparam VW = 2 + KW + 2 + NKW + 4;
   reg [VW-1:0] vec [0:NV-1];
-  reg clk, rst_n, q_valid, cfg_valid, kv_valid, s_full, s_take, down_idle;
+  reg clk, rst_n, q_valid, cfg_valid, kv_valid, s_full, s_take, s_hold, down_idle;
   reg [KW-1:0] q_data;
   reg [NKW-1:0] nkeys;
   wire q_ready, en, issue, p2_v, p2_first, p2_last, p2_bank, idle;
@@ -25,7 +25,7 @@ module tb_hg_score_stage;
   hg_score_stage #(.P(P), .L(L), .KW(KW), .BANKED(BANKED)) dut (
     .clk_i(clk), .rst_ni(rst_n), .q_valid_i(q_valid), .q_ready_o(q_ready), .q_data_i(q_data),
     .cfg_valid_i(cfg_valid), .kv_valid_i(kv_valid), .nkeys_i(nkeys), .s_full_i(s_full),
-    .s_take_i(s_take), .down_idle_i(down_idle), .en_o(en), .issue_o(issue), .row_o(row),
+    .s_take_i(s_take), .s_hold_i(s_hold), .down_idle_i(down_idle), .en_o(en), .issue_o(issue), .row_o(row),
     .p1_q_o(p1_q), .p2_v_o(p2_v), .p2_first_o(p2_first), .p2_last_o(p2_last),
     .p2_index_o(p2_index), .lane_ok_o(lane_ok), .p2_bank_o(p2_bank), .p2_row_o(p2_row),
     .idle_o(idle));
@@ -35,7 +35,7 @@ module tb_hg_score_stage;
     fd = $fopen("out.txt", "w");
     clk = 1'b0;
     for (i = 0; i < NV; i = i + 1) begin
-      {rst_n, q_valid, q_data, cfg_valid, kv_valid, nkeys, s_full, s_take, down_idle} = vec[i];
+      {rst_n, q_valid, q_data, cfg_valid, kv_valid, nkeys, s_full, s_take, s_hold, down_idle} = vec[i];
       #1 $fwrite(fd, "%b %b %b %h %h %b %b %b %h %h %b %h %b\n", q_ready, en, issue, row, p1_q, p2_v,
                  p2_first, p2_last, p2_index, lane_ok, p2_bank, p2_row, idle);
       clk = 1'b1;

@@ -156,6 +156,7 @@ module hg_core_dense #(
     .nkeys_i      (nkeys),
     .s_full_i     (sc_v),
     .s_take_i     (sc_take),
+    .s_hold_i     (1'b0),
     .down_idle_i  (!sc_v && av_idle && norm_idle),
     .en_o         (s_en),
     .issue_o      (s_issue),

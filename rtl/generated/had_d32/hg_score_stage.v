@@ -15,7 +15,8 @@
 // the lanes score it; p2: the scores are presented downstream) until its n_k keys are
 // covered; the next query is taken in the cycle of the last issue. The stage stalls (en_o
 // low) while its last row waits in p2 for a downstream result that is still held (s_full_i
-// and not s_take_i). Queries are not taken while a configuration write or K/V pair is
+// and not s_take_i), and while any row waits in p2 for a selector that takes none (s_hold_i:
+// the two-stage selector's register is held). Queries are not taken while a configuration write or K/V pair is
 // offered. BANKED (the baseline) also carries the score-memory bank of each query, which
 // alternates, and the row in p2.
 `default_nettype none
@@ -36,6 +37,7 @@ module hg_score_stage #(
   input  wire [$clog2(L+1)-1:0]          nkeys_i,      // keys per query, 1..L
   input  wire                            s_full_i,     // the downstream result is still held
   input  wire                            s_take_i,     // ... and is released this cycle
+  input  wire                            s_hold_i,     // the selector takes no row this cycle
   input  wire                            down_idle_i,  // nothing in flight downstream
   output wire                            en_o,         // stage enable
   output wire                            issue_o,      // a row is issued: read K row row_o
@@ -81,7 +83,7 @@ module hg_score_stage #(
   reg [BW-1:0] p1_base_q;
   reg [BW-1:0] p2_base_q;
   assign p2_index_o = p2_base_q[IW-1:0];
-  assign en_o = !(p2_v_o && p2_last_o && s_full_i && !s_take_i);
+  assign en_o = !(p2_v_o && ((p2_last_o && s_full_i && !s_take_i) || s_hold_i));
   assign issue_o = s_run_q && en_o;
   wire row_last     = (s_base_q + P_B >= nk);
   wire s_issue_last = issue_o && row_last;

@@ -16,7 +16,8 @@
 // HAD = 0: int8 dot-product scores, top-N selection, exp-unit softmax over the kept keys,
 //          sparse AV, normalization.
 // Pipeline: score + select (ceil(n_k / P) cycles) | AV (ceil(N / R)) | norm (CR + CM); with
-// the counting selector (SEL = 2, HAD): score + count | pick (ceil(n_k / P)) | AV | norm.
+// the counting selector (SEL = 2, HAD): score + count | pick (ceil(n_k / P)) | AV | norm;
+// the two-stage one (SEL = 3): score + sort a row | merge it (a cycle later) | AV | norm.
 // The derived widths the units need (score, accumulator, weight sum, normalizer schedule)
 // are parameters: hadgen computes them (sw/base/hg_config.c) and writes them into the core's
 // top, <prefix>_core; the register addresses are those of sw/base/hg_config.h.
@@ -30,7 +31,8 @@ module hg_core_topn #(
   parameter R           = 1,        // AV key slots per cycle: ceil(N / ceil(L / P))
   parameter HAD         = 1,        // 1: HAD; 0: int8 + top-N
   parameter SEL         = 0,        // top-N selector: 0 hg_topn (merge), 1 hg_topn_bitonic,
-                                    // 2 counting (HAD): hg_topn_scan + score memory + hg_topn_place
+                                    // 2 counting (HAD): hg_topn_scan + score memory + hg_topn_place,
+                                    // 3 two-stage: hg_topn_bitonic with PIPE = 1
   parameter SW          = 6,        // score width: $clog2(D+1) (HAD), 16 + $clog2(D) (int8)
   parameter WB          = 8,        // weight fraction bits
   parameter FB          = 6,        // exp units' fraction-table index bits (HAD = 0)
@@ -80,8 +82,8 @@ module hg_core_topn #(
     if (HAD != 0 && HAD != 1) begin : g_check_had
       hg_error_parameter_had_must_be_0_or_1 u_error ();
     end
-    if (SEL != 0 && SEL != 1 && SEL != 2) begin : g_check_sel
-      hg_error_parameter_sel_must_be_0_1_or_2 u_error ();
+    if (SEL < 0 || SEL > 3) begin : g_check_sel
+      hg_error_parameter_sel_must_be_0_1_2_or_3 u_error ();
     end
     if (SEL == 2 && HAD == 0) begin : g_check_count
       hg_error_counting_selector_needs_had_match_counts u_error ();
@@ -119,6 +121,7 @@ module hg_core_topn #(
   wire              p2_bank;  // the score-memory bank and row (counting selector)
   wire [GW-1:0]     p2_row;
   wire              sel_full, sel_take, sel_idle;  // the selector's result is held / released
+  wire              sel_hold;                      // the selector takes no row (two-stage)
   wire [P*KW-1:0]   k_row;
   wire [P*SW-1:0]   scores;
   wire              av_valid, av_ready, av_idle, norm_idle;
@@ -177,6 +180,7 @@ module hg_core_topn #(
     .nkeys_i      (nkeys),
     .s_full_i     (sel_full),
     .s_take_i     (sel_take),
+    .s_hold_i     (sel_hold),
     .down_idle_i  (sel_idle && !list_valid && av_idle && norm_idle),
     .en_o         (s_en),
     .issue_o      (s_issue),
@@ -212,19 +216,17 @@ module hg_core_topn #(
     .s_o   (scores)
   );
 
-  // ---- top-N selection: one of three selectors of the same function ----------------
+  // ---- top-N selection: one of four selectors of the same function ----------------
   // (the blocks are named apart: a hierarchical reference, as the simulation probes make,
   // then names the one that exists). The streaming selectors merge each row as it is scored
   // and publish the list after the last one; the score stage holds a query's last row while
-  // the list is still held. The counting selector stores the query's counts and places the
+  // the list is still held (the two-stage one: or while the last row before it waits between
+  // its stages, to be published in the next cycle). The counting selector stores the query's counts and places the
   // kept keys in a second pass, in key order, with the list's largest count beside it; the
   // score stage holds the last row while the counts of the previous query are still held (not
   // yet read by the second pass).
   generate
     if (SEL != 2) begin : g_stream
-      assign sel_full = list_valid;
-      assign sel_take = list_take;
-      assign sel_idle = 1'b1;
       assign list_smax = list_s[0 +: SW];  // best first
       /* verilator lint_off UNUSEDSIGNAL */
       wire unused_bank = p2_bank;  // the score-memory bank and row: the counting selector's
@@ -248,9 +250,16 @@ module hg_core_topn #(
         .out_s_o      (list_s),
         .out_idx_o    (list_idx)
       );
+      assign sel_full = list_valid;
+      assign sel_take = list_take;
+      assign sel_hold = 1'b0;
+      assign sel_idle = 1'b1;
     end
-    if (SEL == 1) begin : g_bitonic
-      hg_topn_bitonic #(.N(N), .P(P), .SW(SW), .SIGNED(HAD != 0 ? 0 : 1), .IW(IW)) u_topn (
+    if (SEL == 1 || SEL == 3) begin : g_bitonic
+      wire busy, hold;  // a row is between the two-stage selector's stages, and waits there
+      hg_topn_bitonic #(
+        .N(N), .P(P), .SW(SW), .SIGNED(HAD != 0 ? 0 : 1), .IW(IW), .PIPE(SEL == 3 ? 1 : 0)
+      ) u_topn (
         .clk_i        (clk_i),
         .rst_ni       (rst_ni),
         .en_i         (s_en),
@@ -264,8 +273,16 @@ module hg_core_topn #(
         .out_valid_o  (list_valid),
         .out_v_o      (list_v),
         .out_s_o      (list_s),
-        .out_idx_o    (list_idx)
+        .out_idx_o    (list_idx),
+        .busy_o       (busy),
+        .hold_o       (hold)
       );
+      // one stage: the last row waits in the score stage while the list is held; two: in
+      // the selector's register, and the score stage's row behind it too
+      assign sel_full = SEL == 1 ? list_valid : 1'b0;
+      assign sel_take = list_take;
+      assign sel_hold = hold;
+      assign sel_idle = !busy;
     end
     // (separate ifs, not an else-if chain: Yosys names the blocks of a chain genblk<n>)
     if (SEL == 2) begin : g_count
@@ -283,6 +300,7 @@ module hg_core_topn #(
       /* verilator lint_on UNUSEDSIGNAL */
       assign sel_full = sc_v;
       assign sel_take = list_take_sc;
+      assign sel_hold = 1'b0;
       assign sel_idle = !sc_v && place_idle;
       hg_topn_scan #(.N(N), .P(P), .G(G), .D(D), .SW(SW)) u_scan (
         .clk_i      (clk_i),
