@@ -1069,7 +1069,7 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
         << md;
     EXPECT_NE(md.find("| had | 32 | 8 | 256 | 16 | 256 | 0.9300 | 0.850 |"), std::string::npos) << md;
     EXPECT_NE(md.find("HAD: the distilled model"), std::string::npos) << md;
-    EXPECT_NE(csv.find(",worst_stage_pin,fidelity_cos_post_training,fidelity_nn_post_training\n"),
+    EXPECT_NE(csv.find(",worst_stage_pin,fidelity_cos_post_training,fidelity_nn_post_training,selector,"),
               std::string::npos);
     struct stat st;
     for (const char *x : {"sweep_pareto_area.png", "sweep_pareto_fidelity.svg", "sweep_energy_vs_n.png",
@@ -1104,6 +1104,89 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
         hgt::run_cmd(bin + "--fidelity " + d + "/a/reports/summary.json " + d + "/a/reports/summary.json");
     EXPECT_EQ(nf.status, 2);
     EXPECT_NE(nf.out.find("not hadrun --json output"), std::string::npos) << nf.out;
+}
+
+// A top-N core built with another selector (params.selector) is a point of its own beside its
+// merge point: its own row (selector and select block in results.csv and sweep.json), a row of
+// ratios to the merge point in the selectors section, the same fidelity (same outputs), a
+// place on the Pareto fronts of its workload; the baseline's recorded selector is ignored; the
+// same point and selector twice, or an unknown selector, are refused.
+TEST(Sweep, SelectorPointsBesideTheirMergePoint)
+{
+    std::string d = hgt::temp_dir("report");
+    auto mk = [&](const char *dir, const char *core, double area, double e, const char *sel,
+                  double sel_area) {
+        write_summary(d + "/" + dir, core, area, 100e3, e, 32, 8, 256, 16);
+        if (sel) add_fields(d + "/" + dir, "\"params\": {", std::string("\"selector\": \"") + sel + "\", ");
+        if (sel_area > 0)
+            add_fields(d + "/" + dir, "\"blocks\": {",
+                       "\"select\": {\"area_um2\": " + std::to_string(sel_area) + ", \"power_uw\": 20000}, ");
+    };
+    mk("m", "had", 2e6, 20, "merge", 1e6);
+    mk("t", "had", 1.4e6, 17, "twostage", 0.4e6);
+    mk("c", "had", 1.8e6, 21, "counting", 0.8e6);
+    mk("b", "baseline", 10e6, 80, "bitonic", 0); // recorded, unused: the baseline has no selector
+    write_fidelity(d + "/dfid8.json", 8, 0.95, 0.1, 0.1, 256, true);
+    std::string sums;
+    for (const char *x : {"t", "b", "c", "m"}) sums += " " + d + "/" + x + "/reports/summary.json";
+    std::string bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + "/r ";
+    hgt::CmdResult r =
+        hgt::run_cmd("mkdir -p " + d + "/r && " + bin + "--fidelity " + d + "/dfid8.json" + sums);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("4 points; Pareto fronts: 1 (area/energy)"), std::string::npos) << r.out;
+    std::string csv = read_file(d + "/r/results.csv");
+    EXPECT_NE(csv.find(",fidelity_nn_post_training,selector,select_area_mm2,select_power_mw\n"),
+              std::string::npos)
+        << csv;
+    // rows in order: had merge, counting, twostage (the selector sorts last), then the baseline
+    std::vector<std::string> rows;
+    std::stringstream ss(csv);
+    for (std::string l; std::getline(ss, l);) rows.push_back(l);
+    ASSERT_EQ(rows.size(), 5u) << csv;
+    auto last3 = [](const std::string &row_) {
+        size_t c3 = row_.rfind(','), c2 = row_.rfind(',', c3 - 1), c1 = row_.rfind(',', c2 - 1);
+        return row_.substr(c1 + 1);
+    };
+    EXPECT_EQ(last3(rows[1]), "merge,1,20");
+    EXPECT_EQ(last3(rows[2]), "counting,0.8,20");
+    EXPECT_EQ(last3(rows[3]), "twostage,0.4,20");
+    EXPECT_EQ(last3(rows[4]), "merge,,");
+    EXPECT_EQ(field(rows[3], 18), "0.95"); // the distilled fidelity of its (d, N), as merge's
+    EXPECT_EQ(field(rows[3], 22) + field(rows[1], 22) + field(rows[2], 22), "100"); // twostage beats both
+    std::string md = read_file(d + "/r/sweep.md");
+    EXPECT_NE(md.find("P {16}, top-N selectors {merge, counting, twostage};"), std::string::npos) << md;
+    EXPECT_NE(md.find("\n### Top-N selectors against merge at the same point\n"), std::string::npos) << md;
+    EXPECT_NE(
+        md.find(
+            "| had | twostage | 32 | 256 | 16 | 8 | 0.400 | 0.400 | 0.700 | 0.850 | 50.0 | 1.000 | yes |"),
+        std::string::npos)
+        << md;
+    EXPECT_NE(
+        md.find("| had | counting | 32 | 256 | 16 | 8 | 0.800 | 0.800 | 0.900 | 1.050 | 50.0 | 1.000 | no |"),
+        std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| had (twostage) | 32 | 8 | 256 | 16 | 2.400 | 17.00 |"), std::string::npos) << md;
+    // the HAD/baseline ratios stay those of the merge point
+    EXPECT_NE(md.find("| 32 | 256 | 16 | 8 | 0.200 |"), std::string::npos) << md;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/sweep.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *p3 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 2);
+    ASSERT_TRUE(p3);
+    EXPECT_STREQ(cJSON_GetObjectItem(p3, "selector")->valuestring, "twostage");
+    EXPECT_NEAR(cJSON_GetObjectItem(p3, "select_area_mm2")->valuedouble, 0.4, 1e-12);
+    cJSON_Delete(j);
+
+    hgt::CmdResult dup = hgt::run_cmd(bin + d + "/t/reports/summary.json " + d + "/t/reports/summary.json");
+    EXPECT_EQ(dup.status, 2);
+    EXPECT_NE(dup.out.find("two summaries of the same point had d=32 P=16 N=8 L=256 selector twostage"),
+              std::string::npos)
+        << dup.out;
+    mk("x", "had", 2e6, 20, "heap", 1e6);
+    hgt::CmdResult bad = hgt::run_cmd(bin + d + "/x/reports/summary.json");
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_NE(bad.out.find("params.selector 'heap' is not a selector (merge, bitonic, counting or twostage)"),
+              std::string::npos)
+        << bad.out;
 }
 
 // make sweep end to end on a tiny grid (d=8, P=4, N=2 and 4, L=16; 5 points of three cores,

@@ -1,6 +1,7 @@
 /*
- * hgsweep — the results of `make sweep`: one row per design point (core, d, P, N, L) from the
- * flow summaries, ratios against the baseline of the same (d, P, L), attention fidelity where
+ * hgsweep — the results of `make sweep`: one row per design point (core, selector, d, P, N, L)
+ * from the flow summaries, ratios against the baseline of the same (d, P, L) (and, for a top-N
+ * core built with another selector than merge, against its merge point), attention fidelity where
  * the real model measures it (HAD: the distilled model; HAD post-training in extra columns), the
  * two Pareto fronts of each workload (d, P, L: area against energy per query, fidelity against
  * energy per query), a Markdown section, deterministic JSON, CSV, and gnuplot plots.
@@ -20,7 +21,9 @@
 
 typedef struct pt {
     int core, d, p, n, l;
+    int sel; /* top-N selector (hg_sel_kind; params.selector, merge when absent or the baseline) */
     rp_figs_t f;
+    double sel_area, sel_power;          /* the select block: mm^2, mW (NAN if the summary has none) */
     double r_area, r_area_mem, r_energy; /* against the baseline of the same d, P, L */
     double cos, nn, recall;              /* fidelity; NAN where not measured */
     int ctx;                             /* token limit of the texts fidelity was measured on */
@@ -42,8 +45,9 @@ typedef struct fid {
 static int cmp_pt(const void *a, const void *b)
 {
     const pt *x = a, *y = b;
-    int k[5][2] = {{x->core, y->core}, {x->d, y->d}, {x->p, y->p}, {x->l, y->l}, {x->n, y->n}};
-    for (int i = 0; i < 5; i++)
+    int k[6][2] = {{x->core, y->core}, {x->d, y->d}, {x->p, y->p},
+                   {x->l, y->l},       {x->n, y->n}, {x->sel, y->sel}};
+    for (int i = 0; i < 6; i++)
         if (k[i][0] != k[i][1]) return k[i][0] < k[i][1] ? -1 : 1;
     return 0;
 }
@@ -60,6 +64,17 @@ static void read_point(pt *x, const char *path)
     x->n = p.n;
     x->l = p.l;
     x->f = p.f;
+    char sel[48]; /* a copy: the summary is freed before the message */
+    snprintf(sel, sizeof sel, "%s", rp_str(cJSON_GetObjectItemCaseSensitive(s, "params"), "selector"));
+    hg_sel_kind k = HG_SEL_MERGE;
+    if (sel[0] && hg_sel_parse(sel, &k) != 0) {
+        cJSON_Delete(s);
+        rp_die("'%s': params.selector '%s' is not a selector (merge, bitonic, counting or twostage)", path,
+               sel);
+    }
+    x->sel = x->core == HG_CORE_BASELINE ? HG_SEL_MERGE : (int)k; /* recorded, unused by the baseline */
+    x->sel_area = rp_num(s, "blocks.select.area_um2") / 1e6;
+    x->sel_power = rp_num(s, "blocks.select.power_uw") / 1e3;
     x->r_area = x->r_area_mem = x->r_energy = NAN;
     x->cos = x->nn = x->recall = NAN;
     x->ctx = 0;
@@ -137,12 +152,23 @@ static void fronts(pt *v, int n)
     }
 }
 
+/* the point of that core (with the merge selector: the reference of the ratios and plots) */
 static const pt *find(const pt *v, int n, int core, int d, int p, int nn, int l)
 {
     for (int i = 0; i < n; i++)
-        if (v[i].core == core && v[i].d == d && v[i].p == p && (core == 1 || v[i].n == nn) && v[i].l == l)
+        if (v[i].core == core && v[i].sel == HG_SEL_MERGE && v[i].d == d && v[i].p == p &&
+            (core == 1 || v[i].n == nn) && v[i].l == l)
             return &v[i];
     return NULL;
+}
+
+/* a point's core as the tables name it: "had", or "had (twostage)" with another selector */
+static const char *core_label(const pt *x)
+{
+    static char buf[48];
+    if (x->sel == HG_SEL_MERGE) return RP_CORE_NAME(x->core);
+    snprintf(buf, sizeof buf, "%s (%s)", RP_CORE_NAME(x->core), hg_sel_name((hg_sel_kind)x->sel));
+    return buf;
 }
 
 static void values(const pt *v, int n, char axis, int *out, int *nout)
@@ -223,9 +249,11 @@ static void points_dat(const char *dir, const pt *v, int n)
     fprintf(f, "# core(0 had,1 baseline,2 int8-topn) d p n l area_mm2 logic_area_mm2 energy_nj fidelity_cos "
                "front_area front_fidelity label\n");
     for (int i = 0; i < n; i++)
-        fprintf(f, "%d %d %d %d %d %g %g %g %g %d %d %s%s\n", v[i].core, v[i].d, v[i].p, v[i].n, v[i].l,
+        fprintf(f, "%d %d %d %d %d %g %g %g %g %d %d %s%s%s%s\n", v[i].core, v[i].d, v[i].p, v[i].n, v[i].l,
                 v[i].f.area, v[i].f.area_logic, v[i].f.e_query, v[i].cos, v[i].front_area, v[i].front_fid,
-                v[i].core == 1 ? "" : "N=", v[i].core == 1 ? "dense" : nstr(&v[i]));
+                v[i].core == 1 ? "" : "N=", v[i].core == 1 ? "dense" : nstr(&v[i]),
+                v[i].sel == HG_SEL_MERGE ? "" : "/",
+                v[i].sel == HG_SEL_MERGE ? "" : hg_sel_name((hg_sel_kind)v[i].sel));
     rp_out_close(f);
     /* the fronts as lines: one block per workload (a blank line separates them), by energy */
     int *idx = malloc(sizeof(int) * (size_t)n);
@@ -383,8 +411,9 @@ static pt *load_points(char **files, int n, const opts *o)
     qsort(v, (size_t)n, sizeof *v, cmp_pt);
     for (int i = 1; i < n; i++)
         if (cmp_pt(&v[i - 1], &v[i]) == 0)
-            rp_die("two summaries of the same point %s d=%d P=%d N=%d L=%d", RP_CORE_NAME(v[i].core), v[i].d,
-                   v[i].p, v[i].n, v[i].l);
+            rp_die("two summaries of the same point %s d=%d P=%d N=%d L=%d selector %s",
+                   RP_CORE_NAME(v[i].core), v[i].d, v[i].p, v[i].n, v[i].l,
+                   hg_sel_name((hg_sel_kind)v[i].sel));
     for (int i = 0; i < n; i++) {
         const pt *b = find(v, n, HG_CORE_BASELINE, v[i].d, v[i].p, v[i].n, v[i].l);
         if (b) {
@@ -423,7 +452,8 @@ static void write_results(const char *out, const pt *v, int n)
             "logic_power_mw,power_mw,energy_per_query_nj,energy_per_query_node_nj,logic_area_vs_baseline,"
             "area_vs_baseline,energy_vs_baseline,fidelity_cos,fidelity_nn,fidelity_recall,fidelity_tokens,"
             "pareto_area_energy,pareto_fidelity_energy,critical_path_ns,worst_stage_ns,worst_stage_load_pf,"
-            "worst_stage_pin,fidelity_cos_post_training,fidelity_nn_post_training\n");
+            "worst_stage_pin,fidelity_cos_post_training,fidelity_nn_post_training,selector,select_area_mm2,"
+            "select_power_mw\n");
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "points");
     cJSON_AddStringToObject(root, "tool", "hgsweep");
     for (int i = 0; i < n; i++) {
@@ -441,9 +471,13 @@ static void write_results(const char *out, const pt *v, int n)
         for (int k = 0; k < 3; k++) fprintf(csv, isnan(tv[k]) ? "," : ",%g", tv[k]);
         fprintf(csv, ",%s", x->ws_pin);
         fprintf(csv, isnan(x->cos_pt) ? "," : ",%g", x->cos_pt);
-        fprintf(csv, isnan(x->nn_pt) ? ",\n" : ",%g\n", x->nn_pt);
+        fprintf(csv, isnan(x->nn_pt) ? "," : ",%g", x->nn_pt);
+        fprintf(csv, ",%s", hg_sel_name((hg_sel_kind)x->sel));
+        fprintf(csv, isnan(x->sel_area) ? "," : ",%g", x->sel_area);
+        fprintf(csv, isnan(x->sel_power) ? ",\n" : ",%g\n", x->sel_power);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "core", RP_CORE_NAME(x->core));
+        cJSON_AddStringToObject(o, "selector", hg_sel_name((hg_sel_kind)x->sel));
         int ip[4] = {x->d, x->p, x->n, x->l};
         const char *in[4] = {"d", "lanes", "top_n", "max_keys"};
         for (int k = 0; k < 4; k++) cJSON_AddNumberToObject(o, in[k], ip[k]);
@@ -474,6 +508,8 @@ static void write_results(const char *out, const pt *v, int n)
                               x->ws_pin[0] ? cJSON_CreateString(x->ws_pin) : cJSON_CreateNull());
         cJSON_AddItemToObject(o, "fidelity_cos_post_training", num_or_null(x->cos_pt));
         cJSON_AddItemToObject(o, "fidelity_nn_post_training", num_or_null(x->nn_pt));
+        cJSON_AddItemToObject(o, "select_area_mm2", num_or_null(x->sel_area));
+        cJSON_AddItemToObject(o, "select_power_mw", num_or_null(x->sel_power));
         cJSON_AddItemToArray(arr, o);
     }
     rp_out_close(csv);
@@ -492,7 +528,7 @@ static void md_ratios(FILE *md, const pt *v, int n)
         "|\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
         const pt *h = &v[i];
-        if (h->core != HG_CORE_HAD) continue;
+        if (h->core != HG_CORE_HAD || h->sel != HG_SEL_MERGE) continue;
         const pt *b = find(v, n, HG_CORE_BASELINE, h->d, h->p, h->n, h->l);
         const pt *q = find(v, n, HG_CORE_I8TOPN, h->d, h->p, h->n, h->l);
         char c[7][32];
@@ -500,6 +536,34 @@ static void md_ratios(FILE *md, const pt *v, int n)
                 cell(c[0], h->r_area, 3), cell(c[1], h->r_area_mem, 3), cell(c[2], h->r_energy, 3),
                 cell(c[3], q ? q->r_area : NAN, 3), cell(c[4], q ? q->r_energy : NAN, 3),
                 cell(c[5], h->f.fmax, 1), cell(c[6], b ? b->f.fmax : NAN, 1));
+    }
+}
+
+/* sweep.md: the points built with another top-N selector against the merge point of the same
+   core and (d, P, N, L) (none: no section). */
+static void md_selectors(FILE *md, const pt *v, int n)
+{
+    int any = 0;
+    for (int i = 0; i < n; i++) any |= v[i].sel != HG_SEL_MERGE;
+    if (!any) return;
+    fprintf(md,
+            "\n### Top-N selectors against merge at the same point\n\n"
+            "The same core and (d, P, N, L) built with another selector (`hadgen --selector`): the same "
+            "outputs, other hardware. Ratios to the merge point (- where it was not computed); the Pareto "
+            "flag: on the area/energy front of its workload.\n\n"
+            "| core | selector | d | L | P | N | select mm^2 | select area | logic area | energy/query | "
+            "Fmax MHz | Fmax | area front |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < n; i++) {
+        const pt *x = &v[i];
+        if (x->sel == HG_SEL_MERGE) continue;
+        const pt *m = find(v, n, x->core, x->d, x->p, x->n, x->l);
+        char c[6][32];
+        fprintf(md, "| %s | %s | %d | %d | %d | %d | %s | %s | %s | %s | %.1f | %s | %s |\n",
+                RP_CORE_NAME(x->core), hg_sel_name((hg_sel_kind)x->sel), x->d, x->l, x->p, x->n,
+                cell(c[0], x->sel_area, 3), cell(c[1], m ? x->sel_area / m->sel_area : NAN, 3),
+                cell(c[2], m ? x->f.area_logic / m->f.area_logic : NAN, 3),
+                cell(c[3], m ? x->f.e_query / m->f.e_query : NAN, 3), x->f.fmax,
+                cell(c[4], m ? x->f.fmax / m->f.fmax : NAN, 3), x->front_area ? "yes" : "no");
     }
 }
 
@@ -517,8 +581,8 @@ static void md_fronts(FILE *md, const pt *v, int n, const opts *o, int have_fid)
     m = front_order(v, n, 0, ord);
     for (int k = 0; k < m; k++) {
         const pt *x = &v[ord[k]];
-        fprintf(md, "| %s | %d | %s | %d | %d | %.3f | %.2f | %.3g |\n", RP_CORE_NAME(x->core), x->d, nstr(x),
-                x->l, x->p, x->f.area, x->f.e_query, x->f.qps);
+        fprintf(md, "| %s | %d | %s | %d | %d | %.3f | %.2f | %.3g |\n", core_label(x), x->d, nstr(x), x->l,
+                x->p, x->f.area, x->f.e_query, x->f.qps);
     }
     if (have_fid) {
         fprintf(md,
@@ -540,8 +604,8 @@ static void md_fronts(FILE *md, const pt *v, int n, const opts *o, int have_fid)
         for (int k = 0; k < m; k++) {
             const pt *x = &v[ord[k]];
             char c[32];
-            fprintf(md, "| %s | %d | %s | %d | %d | %d | %.4f | %.3f | %s | %.2f |\n", RP_CORE_NAME(x->core),
-                    x->d, nstr(x), x->l, x->p, x->ctx, x->cos, x->nn, cell(c, x->recall, 3), x->f.e_query);
+            fprintf(md, "| %s | %d | %s | %d | %d | %d | %.4f | %.3f | %s | %.2f |\n", core_label(x), x->d,
+                    nstr(x), x->l, x->p, x->ctx, x->cos, x->nn, cell(c, x->recall, 3), x->f.e_query);
         }
     }
     free(ord);
@@ -571,14 +635,25 @@ static void write_markdown(const char *out, const pt *v, int n, const opts *o, i
     list(md, ls, nl);
     fprintf(md, "}, P {");
     list(md, ps, np);
+    fprintf(md, "}");
+    int seen[HG_NSELS] = {0}, nsel = 0;
+    for (int i = 0; i < n; i++) seen[v[i].sel] = 1;
+    for (int k = 0; k < HG_NSELS; k++) nsel += seen[k];
+    if (nsel > 1 || !seen[HG_SEL_MERGE]) { /* the top-N cores' selectors (the baseline has none) */
+        fprintf(md, ", top-N selectors {");
+        for (int k = 0, w = 0; k < HG_NSELS; k++)
+            if (seen[k]) fprintf(md, "%s%s", w++ ? ", " : "", hg_sel_name((hg_sel_kind)k));
+        fprintf(md, "}");
+    }
     fprintf(
         md,
-        "}%s; cores had, baseline (one point per d, P, L: it keeps all keys), int8-topn. Each point is "
+        "%s; cores had, baseline (one point per d, P, L: it keeps all keys), int8-topn. Each point is "
         "generated, simulated (synthetic random int8 stimulus), synthesized, timed and its power estimated "
         "from gate-level activity (synth/flow.sh). Energy per query includes the memories; areas in mm^2 at "
         "osu018 180 nm. Every row: `results.csv` / `sweep.json`.\n\n",
         expect > n ? " (values of the points computed so far)" : "");
     md_ratios(md, v, n);
+    md_selectors(md, v, n);
     md_fronts(md, v, n, o, have_fid);
     fprintf(md, "\n![area vs energy](sweep_pareto_area.png)%s\n",
             have_fid ? " ![fidelity vs energy](sweep_pareto_fidelity.png)" : "");

@@ -4,6 +4,7 @@
 #
 #   make sweep                                   the full grid below (hours on 2 cores)
 #   make sweep SWEEP_D=16 SWEEP_N="4 8" SWEEP_L=64 SWEEP_P=4     a small grid
+#   make sweep SWEEP_CORES=had SWEEP_SELECTORS="merge twostage counting"   HAD's selectors
 #   make sweep-results                           results of the points computed so far
 #
 # Results (hgsweep): $(BUILD)/sweep/results.csv (one row per point, ratios against the baseline,
@@ -13,22 +14,28 @@ SWEEP_N     ?= 8 16 32 64
 SWEEP_L     ?= 256 1024 4096
 SWEEP_P     ?= 16
 SWEEP_CORES ?= $(HG_CORES)
+# top-N selectors the top-N cores are built with at every point (hadgen --selector; counting:
+# HAD only, the others skip it); the baseline has none
+SWEEP_SELECTORS ?= merge
 SWEEP_DIR   ?= $(BUILD)/sweep
 SWEEP_FLOW_VARS ?=   # extra flow variables for every point, e.g. CAPTURE_CMD=bench
 # queries streamed in each point's activity capture: 65536/L clamped to 16..64, so the query
 # window is at least ~4k cycles at P=16 and L=4096 does not cost 4x the gate-level simulation
 sweep_queries = $(shell l=$(1); q=$$((65536 / l)); [ $$q -gt 64 ] && q=64; [ $$q -lt 16 ] && q=16; echo $$q)
 
-# point names: core-dD-pP-nN-lL (the baseline ignores N: one point per (d, P, L)), in the order
-# make starts them: d outermost, so an interrupted sweep has whole d columns for every core
+# point names: core-dD-pP-nN-lL, with -SELECTOR after it for a selector other than merge (the
+# baseline ignores N: one point per (d, P, L)), in the order make starts them: d outermost, so
+# an interrupted sweep has whole d columns for every core
+sweep_sels = $(if $(filter baseline,$(1)),merge,$(filter-out $(if $(filter had,$(1)),,counting),$(SWEEP_SELECTORS)))
 sweep_pts = $(foreach d,$(SWEEP_D),$(foreach c,$(SWEEP_CORES),$(foreach p,$(SWEEP_P),$(foreach l,$(SWEEP_L),\
   $(if $(filter baseline,$(c)),$(c)-d$(d)-p$(p)-n$(firstword $(SWEEP_N))-l$(l),\
-  $(foreach n,$(SWEEP_N),$(if $(shell [ $(n) -le $(l) ] && echo y),$(c)-d$(d)-p$(p)-n$(n)-l$(l))))))))
+  $(foreach n,$(SWEEP_N),$(if $(shell [ $(n) -le $(l) ] && echo y),\
+  $(foreach s,$(call sweep_sels,$(c)),$(c)-d$(d)-p$(p)-n$(n)-l$(l)$(if $(filter merge,$(s)),,-$(s))))))))))
 SWEEP_PTS   := $(strip $(sweep_pts))
 SWEEP_SUMS  := $(foreach p,$(SWEEP_PTS),$(SWEEP_DIR)/$(p)/reports/summary.json)
 
-# core-dD-pP-nN-lL -> hadgen options
-sweep_args = $(shell echo $(1) | sed -E 's/^([a-z0-9-]+)-d([0-9]+)-p([0-9]+)-n([0-9]+)-l([0-9]+)$$/--core \1 --d \2 --lanes \3 --top-n \4 --max-keys \5/')
+# core-dD-pP-nN-lL[-SELECTOR] -> hadgen options
+sweep_args = $(shell echo $(1) | sed -E 's/^([a-z0-9-]+)-d([0-9]+)-p([0-9]+)-n([0-9]+)-l([0-9]+)(-([a-z]+))?$$/--core \1 --d \2 --lanes \3 --top-n \4 --max-keys \5 --selector \7/; s/ --selector $$//')
 
 $(SWEEP_DIR)/%/reports/summary.json: | $(HADGEN) $(HGSYNTH) sim-tools
 	@echo "== sweep point $* ($$(echo $(SWEEP_PTS) | tr ' ' '\n' | grep -nx '$*' | cut -d: -f1) of $(words $(SWEEP_PTS)); \
