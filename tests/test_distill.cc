@@ -661,6 +661,27 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
          set("recipe", cJSON_Parse("{\"center\": \"q\"}")),
          "",
          ""},
+        {"recipe long_tokens",
+         "'recipe.long_tokens' must be [shortest, longest] token counts",
+         good,
+         {},
+         set("recipe", cJSON_Parse("{\"long_frac\": 0.2, \"long_tokens\": [192]}")),
+         "",
+         ""},
+        {"recipe long_frac",
+         "'recipe.long_frac' must be a number in 0..1",
+         good,
+         {},
+         set("recipe", cJSON_Parse("{\"long_frac\": \"some\", \"long_tokens\": [192, 512]}")),
+         "",
+         ""},
+        {"recipe long_tokens past the positions",
+         "'recipe.long_tokens' longest 600 exceeds the model's max_position_embeddings 512",
+         good,
+         {},
+         set("recipe", cJSON_Parse("{\"long_frac\": 0.2, \"long_tokens\": [192, 600]}")),
+         "",
+         ""},
         {"weights path",
          "'weights' must be the name of the weights file",
          good,
@@ -1255,6 +1276,31 @@ TEST_F(RunDistill, ValueBitsDefaultToTheTrainedOnes)
     ASSERT_EQ(rc3, 0) << out3;
     EXPECT_EQ(out3.find("hadrun: note: V"), std::string::npos) << out3;
     EXPECT_NE(read_file(dir + "/b.json").find("\"v_bits_trained\":\t8"), std::string::npos);
+}
+
+// A model trained on long passages too (recipe.long_frac > 0, recipe.long_tokens) runs texts
+// up to their length without a note; one trained on short texts only (the fixture's) notes
+// a longer --max-tokens, naming the length it was trained on.
+TEST_F(RunDistill, TextsLongerThanTrainedOnGetANote)
+{
+    std::string dir = root_ + "/long", model = dir + "/model-had";
+    auto [mrc, mout] = assemble(dir, [](cJSON *j) {
+        cJSON_ReplaceItemInObjectCaseSensitive(
+            j, "recipe", cJSON_Parse("{\"long_frac\": 0.2, \"long_tokens\": [192, 512]}"));
+    });
+    ASSERT_EQ(mrc, 0) << mout;
+    std::string common = bin("hadrun") + " --quiet --limit 1 --teacher '" + base_ + "' --calib " + dir +
+                         "/calib.json --calib-sentences " + small_calib_set(dir, 2) +
+                         " --backend golden-had --max-tokens 256 --max-keys 256 --model '";
+    auto [rc, out] = hgt::run_in_src(common + model + "'");
+    ASSERT_EQ(rc, 0) << out;
+    EXPECT_EQ(out.find("note: --max-tokens"), std::string::npos) << out;
+    auto [rc2, out2] = hgt::run_in_src(common + model_ + "'");
+    ASSERT_EQ(rc2, 0) << out2;
+    EXPECT_NE(out2.find("hadrun: note: --max-tokens 256 exceeds the longest texts the distilled model was "
+                        "trained on (128 tokens"),
+              std::string::npos)
+        << out2;
 }
 
 // A model distilled with --center k: hadrun says so and records it, and the HAD backends'

@@ -648,6 +648,7 @@ static cJSON *distilled_json(const distilled *ds)
     cJSON_AddStringToObject(mj, "had_json", ds->had_path);
     cJSON_AddNumberToObject(mj, "top_n_trained", ds->had->top_n);
     cJSON_AddNumberToObject(mj, "max_tokens_trained", ds->had->max_tokens);
+    cJSON_AddNumberToObject(mj, "longest_tokens_trained", ds->had->trained_tokens);
     cJSON_AddNumberToObject(mj, "v_bits_trained", ds->had->v_bits);
     cJSON_AddStringToObject(mj, "v_scale_trained", ds->had->v_channel ? "channel" : "head");
     cJSON_AddStringToObject(mj, "center", center_name(ds->had->center));
@@ -870,11 +871,11 @@ static void check_distilled(opts *o, distilled *ds, const enc_model *m)
                 "hadrun: note: V %d bits with a scale per %s differs from the values the distilled "
                 "model was trained with (%d bits, a scale per %s, %s)\n",
                 o->core.vb, o->v_channel ? "channel" : "head", ds->had->v_bits, scale_t, ds->had_path);
-    if (o->max_tokens > ds->had->max_tokens)
+    if (o->max_tokens > ds->had->trained_tokens)
         fprintf(stderr,
-                "hadrun: note: --max-tokens %d exceeds the token limit the distilled "
-                "model was trained with (%d, %s)\n",
-                o->max_tokens, ds->had->max_tokens, ds->had_path);
+                "hadrun: note: --max-tokens %d exceeds the longest texts the distilled "
+                "model was trained on (%d tokens, %s)\n",
+                o->max_tokens, ds->had->trained_tokens, ds->had_path);
 }
 
 /* ---- files, checked before any work --------------------------------------------------- */

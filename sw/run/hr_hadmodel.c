@@ -242,15 +242,38 @@ static int get_tensors(hr_had *h, const cJSON *root, const char *path, char *err
 }
 
 /* What the recipe trained on: its values (recipe.v_bits, recipe.v_scale; absent: 8 bits, a
-   scale per head) and what it centred before the sign (recipe.center; absent: nothing). A
-   recipe that is not an object (a description) holds none. */
+   scale per head), what it centred before the sign (recipe.center; absent: nothing) and its
+   longest texts (recipe.long_tokens = [shortest, longest] passages, drawn when
+   recipe.long_frac > 0; absent: max_tokens). A recipe that is not an object (a description)
+   holds none. */
 static int get_recipe_inputs(hr_had *h, const cJSON *root, const char *path, char *err, size_t errsz)
 {
     h->v_bits = 8;
     h->v_channel = 0;
     h->center = 0;
+    h->trained_tokens = h->max_tokens;
     const cJSON *r = cJSON_GetObjectItemCaseSensitive(root, "recipe");
     if (!cJSON_IsObject(r)) return 0;
+    const cJSON *lf = cJSON_GetObjectItemCaseSensitive(r, "long_frac"),
+                *lt = cJSON_GetObjectItemCaseSensitive(r, "long_tokens");
+    if (lf && !(cJSON_IsNumber(lf) && lf->valuedouble >= 0 && lf->valuedouble <= 1)) {
+        hg_errf(err, errsz, "%s: 'recipe.long_frac' must be a number in 0..1 (the share of long batches)",
+                path);
+        return -1;
+    }
+    if (lt) {
+        const cJSON *hi = cJSON_GetArrayItem(lt, 1);
+        double x = cJSON_IsNumber(hi) ? hi->valuedouble : -1;
+        if (!cJSON_IsArray(lt) || cJSON_GetArraySize(lt) != 2 ||
+            !(x >= 2 && x <= (1 << 20) && x == floor(x))) {
+            hg_errf(err, errsz,
+                    "%s: 'recipe.long_tokens' must be [shortest, longest] token counts of the long passages, "
+                    "the longest a whole number in 2..%d",
+                    path, 1 << 20);
+            return -1;
+        }
+        if (lf && lf->valuedouble > 0 && (int)x > h->trained_tokens) h->trained_tokens = (int)x;
+    }
     const cJSON *vb = cJSON_GetObjectItemCaseSensitive(r, "v_bits");
     if (vb) {
         double x = cJSON_IsNumber(vb) ? vb->valuedouble : -1;
@@ -394,6 +417,12 @@ int hr_had_check_config(const hr_had *h, const bcfg_config *mc, const char *what
                 "%s: 'max_tokens' = %d exceeds the model's "
                 "max_position_embeddings %d",
                 what, h->max_tokens, mc->max_pos);
+        return -1;
+    }
+    if (h->trained_tokens > mc->max_pos) {
+        hg_errf(err, errsz,
+                "%s: 'recipe.long_tokens' longest %d exceeds the model's max_position_embeddings %d", what,
+                h->trained_tokens, mc->max_pos);
         return -1;
     }
     return 0;

@@ -36,14 +36,16 @@ extern "C" {
 
 typedef struct hr_had {
     int n_layers, n_heads, head_dim;
-    int top_n;         /* keys kept per query in training, 1..HG_L_MAX */
-    int max_tokens;    /* token limit of the training texts */
-    double *alpha;     /* n_layers * n_heads learned alphas (finite, > 0),
+    int top_n;          /* keys kept per query in training, 1..HG_L_MAX */
+    int max_tokens;     /* token limit of the training texts (the short samples) */
+    int trained_tokens; /* the longest training texts: max_tokens, or the recipe's long
+                           passages' limit (recipe.long_tokens[1] with recipe.long_frac > 0) */
+    double *alpha;      /* n_layers * n_heads learned alphas (finite, > 0),
                                  index layer * n_heads + head */
-    double *alpha_c;   /* alpha / sqrt(head_dim): the score step per matching bit */
-    double *logit;     /* NULL, or n_layers * n_heads tables of head_dim + 1 (etab_logit):
+    double *alpha_c;    /* alpha / sqrt(head_dim): the score step per matching bit */
+    double *logit;      /* NULL, or n_layers * n_heads tables of head_dim + 1 (etab_logit):
                           0 first, never rising */
-    char weights[256]; /* the artifact's weights file (a name in its directory) */
+    char weights[256];  /* the artifact's weights file (a name in its directory) */
     int n_tensors;
     char **tensors;       /* names of the changed tensors */
     char base_sha256[65]; /* base_model.safetensors_sha256 (lowercase), "" if absent
