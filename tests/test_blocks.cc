@@ -479,6 +479,24 @@ struct Cand {
     int idx;
 };
 
+// A published list as the bench prints it (out_v, out_s, out_idx in hex) against the expected
+// entries: valid exactly for the first want.size(), each with its score (signed if SIGNED) and
+// key index. `at` names the bench and cycle in the messages.
+void expect_list(const std::string &at, int N, int SW, int SIGNED, int IW, const std::string &v,
+                 const std::string &s, const std::string &idx, const std::vector<Cand> &want)
+{
+    std::vector<bool> vb = from_hex(v, N), sb = from_hex(s, N * SW), ib = from_hex(idx, N * IW);
+    for (int e = 0; e < N; e++) {
+        bool expect_v = e < (int)want.size();
+        EXPECT_EQ((bool)vb[(size_t)e], expect_v) << at << " entry " << e << " valid";
+        if (!expect_v || !vb[(size_t)e]) continue;
+        long sv = (long)to_u64(sb, e * SW, SW);
+        if (SIGNED && sv >= (1l << (SW - 1))) sv -= 1l << SW;
+        EXPECT_EQ(sv, want[(size_t)e].s) << at << " entry " << e << " score";
+        EXPECT_EQ((int)to_u64(ib, e * IW, IW), want[(size_t)e].idx) << at << " entry " << e << " index";
+    }
+}
+
 // Both selectors (sel 0: hg_topn, the merge by ranks; 1: hg_topn_bitonic, the networks) on
 // one bench, tests/blocks/tb_hg_topn.v, against the same reference: a stable sort of the
 // query's valid candidates by score, cut to N. Half the queries have invalid lanes inside a
@@ -562,18 +580,8 @@ void check_topn(int sel)
             EXPECT_EQ(is_valid, !want[c].empty()) << ps.str() << " cycle " << c << ": out_valid " << ov;
             if (want[c].empty() || !is_valid) continue;
             published++;
-            std::vector<bool> vb = from_hex(v, cf.N), sb = from_hex(s, cf.N * cf.SW),
-                              ib = from_hex(idx, cf.N * cf.IW);
-            for (int e = 0; e < cf.N; e++) {
-                bool expect_v = e < (int)want[c].size();
-                EXPECT_EQ((bool)vb[e], expect_v) << ps.str() << " cycle " << c << " entry " << e << " valid";
-                if (!expect_v || !vb[e]) continue;
-                long sv = (long)to_u64(sb, e * cf.SW, cf.SW);
-                if (cf.SIGNED && sv >= (1l << (cf.SW - 1))) sv -= 1l << cf.SW;
-                EXPECT_EQ(sv, want[c][e].s) << ps.str() << " cycle " << c << " entry " << e << " score";
-                EXPECT_EQ((int)to_u64(ib, e * cf.IW, cf.IW), want[c][e].idx)
-                    << ps.str() << " cycle " << c << " entry " << e << " index";
-            }
+            expect_list(ps.str() + " cycle " + std::to_string(c), cf.N, cf.SW, cf.SIGNED, cf.IW, v, s, idx,
+                        want[c]);
         }
         EXPECT_EQ(published, 6) << ps.str() << ": every query's list published";
     }
@@ -687,18 +695,8 @@ TEST(Blocks, TopnTwoStageMergesARowACycleLaterAndWaitsBehindAHeldList)
             EXPECT_EQ(ov, want[c].valid ? "1" : "0") << ps.str() << " cycle " << c << ": out_valid";
             EXPECT_EQ(busy, want[c].busy ? "1" : "0") << ps.str() << " cycle " << c << ": busy";
             if (!want[c].valid || ov != "1") continue;
-            std::vector<bool> vb = from_hex(v, cf.N), sb = from_hex(s, cf.N * cf.SW),
-                              ib = from_hex(idx, cf.N * cf.IW);
-            for (int e = 0; e < cf.N; e++) {
-                bool expect_v = e < (int)want[c].list.size();
-                EXPECT_EQ((bool)vb[(size_t)e], expect_v) << ps.str() << " cycle " << c << " entry " << e;
-                if (!expect_v || !vb[(size_t)e]) continue;
-                long sv = (long)to_u64(sb, e * cf.SW, cf.SW);
-                if (cf.SIGNED && sv >= (1l << (cf.SW - 1))) sv -= 1l << cf.SW;
-                EXPECT_EQ(sv, want[c].list[(size_t)e].s) << ps.str() << " cycle " << c << " entry " << e;
-                EXPECT_EQ((int)to_u64(ib, e * cf.IW, cf.IW), want[c].list[(size_t)e].idx)
-                    << ps.str() << " cycle " << c << " entry " << e << " index";
-            }
+            expect_list(ps.str() + " cycle " + std::to_string(c), cf.N, cf.SW, cf.SIGNED, cf.IW, v, s, idx,
+                        want[c].list);
         }
     }
 }

@@ -44,19 +44,35 @@ int hg_core_parse(const char *s, hg_core_kind *k)
     return -1;
 }
 
-char *hg_core_choices(char *buf, size_t n, const char *sep, const char *last)
+/* names[0..count) joined by sep, the last by last, into buf (truncated to n) */
+static char *join_names(char *buf, size_t n, const char *const *names, int count, const char *sep,
+                        const char *last)
 {
     size_t at = 0;
     if (n) buf[0] = '\0';
-    for (int i = 0; i < HG_NCORES && at < n; i++) {
-        const char *before = i == 0 ? "" : i == HG_NCORES - 1 ? last : sep;
-        int w = snprintf(buf + at, n - at, "%s%s", before, core_names[i]);
+    for (int i = 0; i < count && at < n; i++) {
+        const char *before = i == 0 ? "" : i == count - 1 ? last : sep;
+        int w = snprintf(buf + at, n - at, "%s%s", before, names[i]);
         at += w > 0 ? (size_t)w : 0;
     }
     return buf;
 }
 
+char *hg_core_choices(char *buf, size_t n, const char *sep, const char *last)
+{
+    return join_names(buf, n, core_names, HG_NCORES, sep, last);
+}
+
 static const char *const sel_names[HG_NSELS] = {"merge", "bitonic", "counting", "twostage"};
+/* a selector that publishes its list later than merge: the same throughput, more latency */
+static const int sel_later[HG_NSELS] = {0, 0, 1, 1};
+
+char *hg_sel_choices(char *buf, size_t n, const char *sep, const char *last)
+{
+    return join_names(buf, n, sel_names, HG_NSELS, sep, last);
+}
+
+int hg_sel_later(hg_sel_kind k) { return k >= 0 && k < HG_NSELS && sel_later[k]; }
 
 const char *hg_sel_name(hg_sel_kind k) { return k >= 0 && k < HG_NSELS ? sel_names[k] : "?"; }
 
@@ -128,7 +144,9 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
     }
     if (strcmp(opt, "selector") == 0) {
         if (hg_sel_parse(val, &c->sel) == 0) return 0;
-        snprintf(err, n, "--selector '%s': must be merge, bitonic, counting or twostage", val);
+        char names[64];
+        snprintf(err, n, "--selector '%s': must be %s", val,
+                 hg_sel_choices(names, sizeof names, ", ", " or "));
         return -1;
     }
     if (strcmp(opt, "prefix") == 0) {

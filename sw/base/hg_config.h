@@ -153,6 +153,12 @@ char *hg_core_choices(char *buf, size_t n, const char *sep, const char *last);
 /* Selector names ("merge", "bitonic", "counting", "twostage"); hg_sel_parse returns 0 and sets *k, or -1. */
 const char *hg_sel_name(hg_sel_kind k);
 int hg_sel_parse(const char *s, hg_sel_kind *k);
+/* Every selector name, joined as hg_core_choices joins the core names. */
+char *hg_sel_choices(char *buf, size_t n, const char *sep, const char *last);
+/* 1 if the selector publishes a query's list later than merge (counting: its second pass;
+   twostage: its register), with the same throughput: a window of the same queries spans more
+   cycles. */
+int hg_sel_later(hg_sel_kind k);
 
 /* 1 for the cores that select the top-N keys (HAD and int8 + top-N). */
 int hg_cfg_topn(const hg_cfg *c);

@@ -547,8 +547,8 @@ hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "%s: params.prefix \"%.80s\" is not an identifier ([A-Za-z_][A-Za-z0-9_]*)",
                  path, prefix);
     else if (selector && hg_sel_parse(selector, &(hg_sel_kind){HG_SEL_MERGE}) != 0)
-        snprintf(err, errlen, "%s: params.selector \"%.80s\" is not a selector (merge, bitonic, counting or twostage)",
-                 path, selector);
+        snprintf(err, errlen, "%s: params.selector \"%.80s\" is not a selector (%s)", path, selector,
+                 hg_sel_choices((char[64]){0}, 64, ", ", " or "));
     else if (params && !cJSON_IsObject(params))
         snprintf(err, errlen, "%s: \"params\" is not an object", path);
     else if (!cJSON_IsArray(mods) || cJSON_GetArraySize(mods) == 0)

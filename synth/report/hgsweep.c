@@ -69,8 +69,9 @@ static void read_point(pt *x, const char *path)
     hg_sel_kind k = HG_SEL_MERGE;
     if (sel[0] && hg_sel_parse(sel, &k) != 0) {
         cJSON_Delete(s);
-        rp_die("'%s': params.selector '%s' is not a selector (merge, bitonic, counting or twostage)", path,
-               sel);
+        char names[64];
+        rp_die("'%s': params.selector '%s' is not a selector (%s)", path, sel,
+               hg_sel_choices(names, sizeof names, ", ", " or "));
     }
     x->sel = x->core == HG_CORE_BASELINE ? HG_SEL_MERGE : (int)k; /* recorded, unused by the baseline */
     x->sel_area = rp_num(s, "blocks.select.area_um2") / 1e6;

@@ -36,7 +36,6 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
         rp_die("--selectors: %s: %s", path, why);
     }
     snprintf(r->point, sizeof r->point, "%s", point);
-    snprintf(r->selector, sizeof r->selector, "%s", sel);
     snprintf(r->dir, sizeof r->dir, "%s", dir);
     r->core = core;
     r->sel = k;
@@ -51,8 +50,7 @@ void rp_select_match(rp_select_run *r, const cJSON *base)
     /* the counting selector picks the keys in a second pass, the two-stage one merges each row
        a cycle later: the same queries and throughput, a longer latency, so a window of more
        cycles (its fill and drain are in its energy) */
-    rp_same_point("selectors", r->point, r->dir, r->core, r->run, base,
-                  r->sel != HG_SEL_COUNTING && r->sel != HG_SEL_TWOSTAGE);
+    rp_same_point("selectors", r->point, r->dir, r->core, r->run, base, !hg_sel_later(r->sel));
     const char *bsel = rp_str(cJSON_GetObjectItem(base, "params"), "selector");
     if (bsel[0] && strcmp(bsel, "merge") != 0)
         rp_die("--selectors %s=%s: the point's %s run has selector '%s', not merge", r->point, r->dir,
@@ -113,20 +111,20 @@ void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
                       rp_ratio(x.e_query, m.e_query)};
         const char *core = RP_CORE_NAME(r->core);
         row(md, r->point, core, "merge", &m);
-        row(md, r->point, core, r->selector, &x);
+        row(md, r->point, core, hg_sel_name(r->sel), &x);
         fprintf(
             md,
             "| %s | %s | **%s / merge** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | "
             "**%.3f** |\n",
-            r->point, core, r->selector, q.sel_area, q.sel_power, q.area, q.mem_area, q.power, q.fmax,
+            r->point, core, hg_sel_name(r->sel), q.sel_area, q.sel_power, q.area, q.mem_area, q.power, q.fmax,
             q.e_query);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "point", r->point);
         cJSON_AddStringToObject(o, "core", core);
-        cJSON_AddStringToObject(o, "selector", r->selector);
+        cJSON_AddStringToObject(o, "selector", hg_sel_name(r->sel));
         cJSON_AddStringToObject(o, "run", r->dir);
         const sel_figs *v[3] = {&m, &x, &q};
-        const char *names[3] = {"merge", r->selector, "ratio"};
+        const char *names[3] = {"merge", hg_sel_name(r->sel), "ratio"};
         for (int k = 0; k < 3; k++) {
             cJSON *f = cJSON_AddObjectToObject(o, names[k]);
             add(f, k == 2 ? "select_area" : "select_area_mm2", v[k]->sel_area);

@@ -17,9 +17,8 @@
 #define RP_SELECT_MAX 16 /* runs over every --selectors */
 
 typedef struct rp_select_run {
-    char point[64];    /* the point whose run of the same core is the merge reference */
-    char selector[64]; /* summary params.selector */
-    hg_sel_kind sel;   /* ... parsed */
+    char point[64];  /* the point whose run of the same core is the merge reference */
+    hg_sel_kind sel; /* summary params.selector */
     char dir[1024];
     int core;          /* hg_core_kind */
     cJSON *run;        /* its summary.json */
