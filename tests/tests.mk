@@ -40,6 +40,12 @@ LONG_TESTS := SweepMake.*
 # docs/reliability.md, "Sanitizers"). The cache is keyed on the options
 # (sim/hs_sim.c), and make report, make bench-sim and the tools keep the fastest models in
 # build/sim.
+# After the prebuild, make test and make test-unsanitized run the tests in TEST_WORKERS
+# processes at once, one source file each (tests/main.cc, --hg-workers): most tests wait on
+# one single-threaded tool, so two processes on 2 cores took the tests of make test from
+# about 800 to N s (docs/reliability.md, "CI time"). TEST_WORKERS=1 runs them in one process,
+# in file order, as a debugger wants.
+TEST_WORKERS ?= $(JOBS)
 TEST_SIM_ENV ?= HADGEN_SIM_CACHE=$(abspath $(BUILD))/sim-test HADGEN_VERILATOR_FLAGS='--unroll-stmts 1000'
 # (deps-model: $(BUILD)/model, the tools' default model folder, which the tests run with;
 # the fuzz smoke runs every fuzz target briefly on its committed corpus: the inputs of earlier
@@ -48,7 +54,7 @@ test: deps deps-model fuzz-smoke
 	$(MAKE) --no-print-directory test-asan-ci
 
 test-unsanitized: deps test-prereqs $(TEST_BIN)
-	$(TEST_SIM_ENV) $(TEST_BIN) --hg-jobs=$(JOBS) $(if $(GTEST_ARGS),$(GTEST_ARGS),--gtest_filter='-$(LONG_TESTS)')
+	$(TEST_SIM_ENV) $(TEST_BIN) --hg-jobs=$(JOBS) --hg-workers=$(TEST_WORKERS) $(if $(GTEST_ARGS),$(GTEST_ARGS),--gtest_filter='-$(LONG_TESTS)')
 
 # make test-long: the tests make test leaves out (LONG_TESTS, above), unsanitized.
 test-long: deps test-prereqs $(TEST_BIN)
@@ -95,7 +101,7 @@ asan-build: deps
 test-asan test-asan-ci: asan-build
 	@rm -rf $(ASAN_LOG) && mkdir -p $(ASAN_LOG)
 	@echo "== $@: $(ASAN_BUILD)/bin/hg_tests $(ASAN_TEST_ARGS)"; \
-	$(ASAN_ENV) $(TEST_SIM_ENV) $(ASAN_BUILD)/bin/hg_tests --hg-jobs=$(JOBS) $(ASAN_TEST_ARGS); \
+	$(ASAN_ENV) $(TEST_SIM_ENV) $(ASAN_BUILD)/bin/hg_tests --hg-jobs=$(JOBS) --hg-workers=$(TEST_WORKERS) $(ASAN_TEST_ARGS); \
 	rc=$$?; \
 	if [ -n "$$(ls -A $(ASAN_LOG))" ]; then \
 	  echo "== $@: sanitizer reports:"; cat $(ASAN_LOG)/*; exit 1; fi; \
