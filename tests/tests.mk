@@ -42,9 +42,9 @@ LONG_TESTS := SweepMake.*
 # build/sim.
 # After the prebuild, make test and make test-unsanitized run the tests in TEST_WORKERS
 # processes at once, one source file each (tests/main.cc, --hg-workers): most tests wait on
-# one single-threaded tool, so two processes on 2 cores took the tests of make test from
-# about 800 to N s (docs/reliability.md, "CI time"). TEST_WORKERS=1 runs them in one process,
-# in file order, as a debugger wants.
+# one single-threaded tool, so two processes on 2 cores took the tests of make test on a
+# fresh clone from 797 to 449 s (docs/reliability.md, "Sanitizers"). TEST_WORKERS=1 runs
+# them in one process, in file order, as a debugger wants.
 TEST_WORKERS ?= $(JOBS)
 TEST_SIM_ENV ?= HADGEN_SIM_CACHE=$(abspath $(BUILD))/sim-test HADGEN_VERILATOR_FLAGS='--unroll-stmts 1000'
 # (deps-model: $(BUILD)/model, the tools' default model folder, which the tests run with;
