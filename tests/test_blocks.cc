@@ -592,24 +592,37 @@ TEST(Blocks, TopnKeepsTheNBestWithTheTieRule) { check_topn(0); }
 TEST(Blocks, TopnBitonicKeepsTheNBestWithTheTieRule) { check_topn(1); }
 
 // The two-stage selector (hg_topn_bitonic, PIPE = 1) against a model of its schedule: a group
-// offered (en and in_valid) enters the register; the next cycle the global stage merges it
-// into the held list (a query's first group: into an empty one) and, for a query's last
-// group, publishes the list, unless a list published before is still held and not taken
-// that cycle: then the group waits in the register and the producer may offer none (en low,
-// as the score stage holds). Groups come with random gaps and random enables, the consumer
-// takes a list at random, so last groups wait behind held lists; the list is checked after
-// every edge, and busy_o (a group in the register).
-TEST(Blocks, TopnTwoStageMergesARowACycleLaterAndWaitsBehindAHeldList)
+// offered (en and in_valid) enters the first register; it moves one register a cycle (one, or
+// two when the block cuts its sort: more sorter levels, LQ(LQ+1)/2, than the global stage's
+// log2 M + 1); from the last, the global stage merges it into the held list (a query's first
+// group: into an empty one) and, for a query's last group, publishes the list, unless a list
+// published before is still held and not taken that cycle: then every register waits and the
+// producer may offer none (en low, as the score stage holds). Groups come with random gaps and
+// random enables, the consumer takes a list at random, so last groups wait behind held lists;
+// the list is checked after every edge, and busy_o (a group in a register). Half the
+// configurations cut, half do not (checked).
+TEST(Blocks, TopnTwoStageMergesARowOneOrTwoCyclesLaterAndWaitsBehindAHeldList)
 {
     std::mt19937 rng(21);
     struct {
         int N, P, SW, SIGNED, IW;
-    } cfgs[] = {{1, 1, 4, 0, 4}, {4, 2, 7, 0, 6},  {5, 3, 22, 1, 5},  {8, 8, 6, 0, 7}, {3, 4, 5, 1, 6},
-                {2, 5, 4, 0, 6}, {16, 8, 6, 0, 7}, {16, 8, 21, 1, 7}, {7, 6, 3, 1, 5}, {3, 16, 5, 0, 7}};
+    } cfgs[] = {{1, 1, 4, 0, 4},   {4, 2, 7, 0, 6},  {5, 3, 22, 1, 5},  {8, 8, 6, 0, 7}, {3, 4, 5, 1, 6},
+                {2, 5, 4, 0, 6},   {16, 8, 6, 0, 7}, {16, 8, 21, 1, 7}, {7, 6, 3, 1, 5}, {3, 16, 5, 0, 7},
+                {32, 16, 7, 0, 9}, {32, 8, 6, 0, 8}, {2, 4, 4, 0, 5}};
+    int cuts = 0;
     for (auto cf : cfgs) {
+        // the registers: 2 when the sort is cut (the block's rule, restated)
+        auto clog2 = [](int x) {
+            int l = 0;
+            while ((1 << l) < x) l++;
+            return l;
+        };
+        int lq = clog2(cf.P), sg = clog2(cf.N) + 1;
+        int depth = lq * (lq + 1) / 2 > sg ? 2 : 1;
+        cuts += depth == 2;
         std::ostringstream ps;
         ps << "hg_topn_bitonic PIPE=1 N=" << cf.N << " P=" << cf.P << " SW=" << cf.SW
-           << " SIGNED=" << cf.SIGNED << " IW=" << cf.IW;
+           << " SIGNED=" << cf.SIGNED << " IW=" << cf.IW << " (" << depth << " registers)";
         struct Group {
             std::vector<int> lv;
             std::vector<long> s;
@@ -632,10 +645,13 @@ TEST(Blocks, TopnTwoStageMergesARowACycleLaterAndWaitsBehindAHeldList)
                 groups.push_back(g);
             }
         }
-        // the model: the register, the held list, the published list
+        // the model: the registers (a group's index, -1 empty; the last feeds the global
+        // stage), the held list, the published list
         auto better = [](const Cand &a, const Cand &b) { return a.s != b.s ? a.s > b.s : a.idx < b.idx; };
-        bool reg_v = false, out_v = false;
-        size_t reg_g = 0, next = 0;
+        std::vector<long> reg((size_t)depth, -1);
+        bool out_v = false;
+        size_t next = 0;
+        auto any = [&] { return std::any_of(reg.begin(), reg.end(), [](long r) { return r >= 0; }); };
         std::vector<Cand> held, out;
         std::vector<std::string> vec;
         struct Want {
@@ -657,15 +673,16 @@ TEST(Blocks, TopnTwoStageMergesARowACycleLaterAndWaitsBehindAHeldList)
         emit(0, 1, 0, nullptr, 0);
         want.push_back({false, {}, false});
         int published = 0, waited = 0;
-        for (int c = 0; c < 2000 && (next < groups.size() || reg_v || out_v); c++) {
+        for (int c = 0; c < 2000 && (next < groups.size() || any() || out_v); c++) {
             int take = out_v && rng() % 3 == 0;
-            bool wait = reg_v && groups[reg_g].last && out_v && !take;
+            long g_at = reg.back();
+            bool wait = g_at >= 0 && groups[(size_t)g_at].last && out_v && !take;
             int offer = next < groups.size() && rng() % 5 != 0;
             int en = wait ? 0 : rng() % 6 != 0;
             emit(1, en, offer, offer ? &groups[next] : nullptr, take);
             waited += wait;
-            if (reg_v && !wait) { // the global stage merges the group in the register
-                const Group &g = groups[reg_g];
+            if (g_at >= 0 && !wait) { // the global stage merges the group in the last register
+                const Group &g = groups[(size_t)g_at];
                 if (g.first) held.clear();
                 for (int j = 0; j < cf.P; j++)
                     if (g.lv[(size_t)j]) held.push_back({g.s[(size_t)j], g.base + j});
@@ -673,12 +690,12 @@ TEST(Blocks, TopnTwoStageMergesARowACycleLaterAndWaitsBehindAHeldList)
                 if ((int)held.size() > cf.N) held.resize((size_t)cf.N);
                 if (g.last) out = held, out_v = true, published++;
             }
-            if (!(reg_v && !wait && groups[reg_g].last) && take) out_v = false;
-            if (en && offer)
-                reg_v = true, reg_g = next++;
-            else if (!wait)
-                reg_v = false;
-            want.push_back({out_v, out, reg_v});
+            if (!(g_at >= 0 && !wait && groups[(size_t)g_at].last) && take) out_v = false;
+            if (!wait) {
+                for (size_t r = reg.size() - 1; r > 0; r--) reg[r] = reg[r - 1];
+                reg[0] = en && offer ? (long)next++ : -1;
+            }
+            want.push_back({out_v, out, any()});
         }
         ASSERT_EQ(published, nq) << ps.str();
         EXPECT_GT(waited, 0) << ps.str() << ": no last group waited behind a held list";
@@ -699,6 +716,8 @@ TEST(Blocks, TopnTwoStageMergesARowACycleLaterAndWaitsBehindAHeldList)
                         want[c].list);
         }
     }
+    EXPECT_GE(cuts, 4) << "configurations with a cut sort";
+    EXPECT_GE((int)(sizeof cfgs / sizeof cfgs[0]) - cuts, 4) << "configurations without";
 }
 
 // ---- the counting selector (HAD): hg_topn_scan counts, hg_topn_place picks

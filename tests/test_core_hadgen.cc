@@ -37,7 +37,8 @@ class HadgenRejects : public testing::TestWithParam<BadCase>
 
 TEST_P(HadgenRejects, WithExit2AndAClearMessage)
 {
-    std::string d = hgt::temp_dir("hadgen");
+    hgt::TempDir d_dir("hadgen");
+    std::string d = d_dir.path();
     Result r = hgt::run_cmd(hadgen() + " --out " + d + "/o " + GetParam().args);
     EXPECT_EQ(r.status, 2) << GetParam().args << "\n" << r.out;
     EXPECT_NE(r.out.find(GetParam().message), std::string::npos)
@@ -139,7 +140,8 @@ TEST(Hadgen, ListCoresIsTheOneListOfCoreTypes)
 
 TEST(Hadgen, RefusesToOverwriteForeignFilesWithoutForce)
 {
-    std::string d = hgt::temp_dir("hadgen");
+    hgt::TempDir d_dir("hadgen");
+    std::string d = d_dir.path();
     hgt::write_file(d + "/notes.txt", "mine\n");
     Result r = hgt::run_cmd(hadgen() + " --out " + d);
     EXPECT_EQ(r.status, 2);
@@ -158,7 +160,8 @@ TEST(Hadgen, RefusesToOverwriteForeignFilesWithoutForce)
 
 TEST(Hadgen, DeterministicWithHeaderAndManifest)
 {
-    std::string a = hgt::temp_dir("hadgen"), b = hgt::temp_dir("hadgen");
+    hgt::TempDir a_dir("hadgen"), b_dir("hadgen");
+    std::string a = a_dir.path(), b = b_dir.path();
     std::string args = " --core int8-topn --d 24 --lanes 3 --top-n 5 --max-keys 31 --out out";
     ASSERT_EQ(hgt::run_cmd("cd " + a + " && " + hadgen() + args).status, 0);
     ASSERT_EQ(hgt::run_cmd("cd " + b + " && " + hadgen() + args).status, 0);
@@ -192,7 +195,8 @@ TEST(Hadgen, CommittedRtlIsUpToDate)
         p += 12;
         std::string cmd = m.substr(p, m.find('"', p) - p);
         ASSERT_EQ(cmd.rfind("hadgen ", 0), 0u) << cmd;
-        std::string t = hgt::temp_dir("hadgen");
+        hgt::TempDir t_dir("hadgen");
+        std::string t = t_dir.path();
         Result r = hgt::run_cmd("cd " + t + " && " + hadgen() + cmd.substr(6));
         ASSERT_EQ(r.status, 0) << cmd << "\n" << r.out;
         Result diff = hgt::run_cmd("diff -r " + root + "/" + dname + " " + t + "/rtl/generated/" + dname);
@@ -231,7 +235,8 @@ bool lint_units_alone(const hg_cfg &c)
 TEST_P(HadgenLint, VerilatorWallAndIcarus)
 {
     const hg_cfg &c = GetParam();
-    std::string d = hgt::temp_dir("hadgen");
+    hgt::TempDir d_dir("hadgen");
+    std::string d = d_dir.path();
     char args[512];
     snprintf(args, sizeof args,
              " --core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d"
@@ -316,7 +321,8 @@ TEST_P(HadgenLint, VerilatorWallAndIcarus)
 // captures under the capture bench; Verilator accepts the sliced probes.
 TEST(HadgenCapture, WidePortsAreSlicedAndCaptureTheSameLines)
 {
-    std::string d = hgt::temp_dir("hadgen");
+    hgt::TempDir d_dir("hadgen");
+    std::string d = d_dir.path();
     ASSERT_EQ(hgt::run_cmd(hadgen() + " --core baseline --d 128 --lanes 12 --top-n 2 --max-keys 24 --out " +
                            d + "/split")
                   .status,
@@ -413,7 +419,8 @@ std::string manifest_command(const std::string &manifest)
 TEST(HadgenConfig, RegeneratesEachCommittedCoreFromItsManifest)
 {
     std::string root = hgt::src_dir() + "/rtl/generated";
-    std::string t = hgt::temp_dir("hgconfig");
+    hgt::TempDir t_dir("hgconfig");
+    std::string t = t_dir.path();
     for (const std::string &dname : list_dir(root)) {
         std::string m = root + "/" + dname + "/manifest.json";
         std::string out = t + "/" + dname;
@@ -438,7 +445,8 @@ TEST(HadgenConfig, RegeneratesEachCommittedCoreFromItsManifest)
 // params.selector) reads as merge.
 TEST(HadgenConfig, SelectorPicksTheSelectBlock)
 {
-    std::string t = hgt::temp_dir("hgselector");
+    hgt::TempDir t_dir("hgselector");
+    std::string t = t_dir.path();
     Result r = hgt::run_cmd(hadgen() +
                             " --core int8-topn --d 16 --lanes 4 --top-n 6 --max-keys 40 --selector "
                             "bitonic --out " +
@@ -481,7 +489,8 @@ TEST(HadgenConfig, SelectorPicksTheSelectBlock)
 // manifest from before the option reads as 8 bits.
 TEST(HadgenConfig, ValueBitsNarrowTheValuePathOnly)
 {
-    std::string t = hgt::temp_dir("hgvbits");
+    hgt::TempDir t_dir("hgvbits");
+    std::string t = t_dir.path();
     const std::string args = " --core baseline --d 16 --lanes 4 --top-n 6 --max-keys 40 --weight-bits 10";
     Result r = hgt::run_cmd(hadgen() + args + " --v-bits 4 --dry-run");
     ASSERT_EQ(r.status, 0) << r.out;
@@ -525,7 +534,8 @@ TEST(HadgenConfig, ValueBitsNarrowTheValuePathOnly)
 // Manifests that are not hadgen's, or that it would not write, are refused, naming the field.
 TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
 {
-    std::string t = hgt::temp_dir("hgconfigbad");
+    hgt::TempDir t_dir("hgconfigbad");
+    std::string t = t_dir.path();
     std::string good = read_file(hgt::src_dir() + "/rtl/generated/had_d32/manifest.json");
     ASSERT_NE(good.find("\"d\":\t32,"), std::string::npos);
     struct Case {
@@ -582,7 +592,8 @@ TEST(HadgenFuseSoc, CoreFileListsTheSourcesAndLints)
     std::string fusesoc = std::string(HG_BIN_DIR) + "/../fusesoc/bin/fusesoc";
     struct stat st;
     ASSERT_EQ(stat(fusesoc.c_str(), &st), 0) << fusesoc << " missing: make deps-fusesoc";
-    std::string t = hgt::temp_dir("hgfusesoc");
+    hgt::TempDir t_dir("hgfusesoc");
+    std::string t = t_dir.path();
     for (const std::string &core : hgt::core_types()) {
         std::string out = t + "/" + core;
         Result g = hgt::run_cmd(hadgen() + " --core " + core +

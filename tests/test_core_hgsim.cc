@@ -26,6 +26,7 @@ class HgsimCli : public testing::Test
         hgt::write_file(dir + "/q.bin", dt.q.data(), dt.q.size());
         base = std::string(HG_BIN_DIR) + "/hgsim --core int8-topn --d 24 --lanes 3 --top-n 5 --max-keys 31 ";
     }
+    void TearDown() override { hgt::remove_tree(dir); }
     std::string dir, base;
     hg_cfg c;
 };

@@ -60,7 +60,8 @@ void add_fields(const std::string &dir, const std::string &key, const std::strin
 
 TEST(Report, RatiosTablesPlotsAndDeterministicJson)
 {
-    std::string d = hgt::temp_dir("report");
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
     write_summary(d + "/had", "had", 2e6, 100e3, 20);
     write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
     write_summary(d + "/i8", "int8-topn", 5e6, 200e3, 40);
@@ -108,7 +109,8 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
 // query), the memory data buses (half and twice as long), and every corner of both.
 TEST(Report, EnergyRatioOverTheClockNetworksRange)
 {
-    std::string d = hgt::temp_dir("report-clock");
+    hgt::TempDir d_dir("report-clock");
+    std::string d = d_dir.path();
     auto ck = [](double p, double lo, double hi) {
         std::ostringstream o;
         o << ", \"clock_network\": {\"power_uw\": " << p << ", \"power_low_uw\": " << lo
@@ -151,7 +153,8 @@ TEST(Report, EnergyRatioOverTheClockNetworksRange)
 // over the longer query time.
 TEST(Report, EqualQueriesPerSecondLowersTheFasterCoresSupply)
 {
-    std::string d = hgt::temp_dir("report-qps");
+    hgt::TempDir d_dir("report-qps");
+    std::string d = d_dir.path();
     auto sum = [&](const char *dir, const char *core, double fmax, double logic_nj, double mem_nj,
                    double leak_uw) {
         mkdir((d + "/" + dir).c_str(), 0777);
@@ -211,7 +214,8 @@ TEST(Report, EqualQueriesPerSecondLowersTheFasterCoresSupply)
 // queries of the point's stimulus, is added to the energy per query of every ratio.
 TEST(Report, KvLoadIsAmortizedOverTheQueriesThatReuseIt)
 {
-    std::string d = hgt::temp_dir("report-load");
+    hgt::TempDir d_dir("report-load");
+    std::string d = d_dir.path();
     // point runs: HAD 20 nJ/query, baseline 80, 64 queries each; load runs: HAD 640 nJ (10 per
     // query), baseline 320 nJ (5 per query): ratio 30 / 85
     write_summary(d + "/had", "had", 2e6, 100e3, 20);
@@ -271,7 +275,8 @@ std::string sys_json(const char *core, int context, int qph, int heads, double t
 // window and instances; every point's energy takes them, and the range's low end is zero delay.
 TEST(Report, GlitchFactorsApplyPerBlock)
 {
-    std::string d = hgt::temp_dir("report-glitch");
+    hgt::TempDir d_dir("report-glitch");
+    std::string d = d_dir.path();
     write_summary(d + "/had", "had", 2e6, 100e3, 20);
     write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
     auto run = [&](const char *dir, const char *core, double power, const char *sim) {
@@ -318,7 +323,8 @@ TEST(Report, GlitchFactorsApplyPerBlock)
 // ratio's range and largest deviation from the unperturbed run, and each block's.
 TEST(Report, NoiseBandOverPerturbedRepeats)
 {
-    std::string d = hgt::temp_dir("report-noise");
+    hgt::TempDir d_dir("report-noise");
+    std::string d = d_dir.path();
     auto mk = [&](const char *dir, const char *core, double area, double power, double e, int salt) {
         write_summary(d + "/" + dir, core, area, power, e, 32, 16, 128, 8, "",
                       salt ? ", \"syn_salt\": " + std::to_string(salt) : std::string());
@@ -393,7 +399,8 @@ TEST(Report, NoiseBandOverPerturbedRepeats)
 // other's; bad runs refused.
 TEST(Report, SelectorsBesideTheMergeRuns)
 {
-    std::string d = hgt::temp_dir("report-select");
+    hgt::TempDir d_dir("report-select");
+    std::string d = d_dir.path();
     auto mk = [&](const char *dir, const char *core, double area, double power, double e, const char *sel,
                   double sel_area, double sel_power, int cycles) {
         write_summary(d + "/" + dir, core, area, power, e);
@@ -488,7 +495,8 @@ TEST(Report, SelectorsBesideTheMergeRuns)
 // at the point's keys (decode and prefill).
 TEST(Report, CamformerLineAtTheSameBoundary)
 {
-    std::string d = hgt::temp_dir("report-cam");
+    hgt::TempDir d_dir("report-cam");
+    std::string d = d_dir.path();
     write_summary(d + "/had", "had", 2e6, 100e3, 400, 64, 32, 1024, 16);
     write_summary(d + "/base", "baseline", 10e6, 400e3, 4000, 64, 32, 1024, 16);
     // DRAM: 2000 pJ per query and head in sys_json: 2 nJ per query at both workloads
@@ -530,7 +538,8 @@ TEST(Report, CamformerLineAtTheSameBoundary)
 // bound and the clock where memory takes over), its plots; bad inputs refused.
 TEST(Report, SystemSectionFromHgsysAndSystemBackends)
 {
-    std::string d = hgt::temp_dir("report-sys");
+    hgt::TempDir d_dir("report-sys");
+    std::string d = d_dir.path();
     write_summary(d + "/had", "had", 2e6, 100e3, 20); // 20 nJ per query at 16 cycles per query
     write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
     write_file(
@@ -581,7 +590,6 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
     bad = hgt::run_cmd(base + sys + "--system-point q --out " + d + "/r2 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;
     EXPECT_NE(bad.out.find("--system-point 'q': no --point of that name"), std::string::npos) << bad.out;
-    hgt::remove_tree(d);
 }
 
 // hadrun --json as hgreport reads it: a run on the distilled model (model.distilled) or on the
@@ -619,7 +627,8 @@ std::string run_json(bool distilled, int n, int max_tokens, int count,
 // with N fixed and scaled, the baseline's figure at each token limit from the fixed-N run.
 TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
 {
-    std::string d = hgt::temp_dir("report");
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
     write_summary(d + "/had", "had", 2e6, 100e3, 20);
     write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
     std::string rtl = "{\"rtl\": \"rtl-had\", \"golden\": \"golden-had\", \"identical_embeddings\": true}";
@@ -804,7 +813,8 @@ TEST(Report, DistilledAndPostTrainingHadAgainstNAndOnPassages)
 // or value and what is wrong.
 TEST(Report, BadFidelityFilesExitTwo)
 {
-    std::string d = hgt::temp_dir("report");
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
     write_summary(d + "/had", "had", 2e6, 100e3, 20);
     write_file(d + "/dist.json", run_json(true, 16, 128, 3, {"golden-had:0.9:0.8"}));
     write_file(d + "/dist2.json", run_json(true, 16, 128, 3, {"golden-had:0.9:0.8"}));
@@ -849,7 +859,8 @@ TEST(Report, BadFidelityFilesExitTwo)
 // anything is written; outputs go through temporary names (docs/reliability.md, section report).
 TEST(Report, PointNamesAndSpecialInputsAreRefused)
 {
-    std::string d = hgt::temp_dir("report");
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
     write_summary(d + "/had", "had", 2e6, 100e3, 20);
     mkdir((d + "/out").c_str(), 0777);
     write_file(d + "/nul.md", std::string("## sweep\n\0x\n", 12));
@@ -896,7 +907,8 @@ TEST(Report, PointNamesAndSpecialInputsAreRefused)
 // last group kept if it has at least k/2, blank lines skipped; bad arguments exit 2.
 TEST(Report, PassagesJoinConsecutiveSentences)
 {
-    std::string d = hgt::temp_dir("report");
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
     write_file(d + "/s.txt", "a one.\nb two.\n\nc three.\nd four.\ne five.\n");
     std::string sh = std::string(HG_SRC_DIR) + "/synth/report/passages.sh ";
     hgt::CmdResult r = hgt::run_cmd(sh + d + "/s.txt 32"); // k = 3: 3 + 2 (2 >= 3/2: kept)
@@ -934,7 +946,8 @@ TEST(Report, PassagesJoinConsecutiveSentences)
 // input or a parameter changes, not when a file is merely rewritten or touched.
 TEST(Report, FreshnessFollowsContentNotTime)
 {
-    std::string d = hgt::temp_dir("report");
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
     std::string script =
         "cd " + d + " && . " + std::string(HG_SRC_DIR) +
         "/synth/report/rp_fresh.sh && "
@@ -996,7 +1009,8 @@ std::string field(const std::string &r, int k)
 
 TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
 {
-    std::string d = hgt::temp_dir("report");
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
     // (energy nJ, area mm^2 incl. 1 mm^2 memories): had32n8 (20, 3), had32n16 (30, 4), baseline (80, 11),
     // int8-topn (40, 6), had64n8 (19, 5), had32n8 at L=64 (10, 9: too short for the sentences)
     write_summary(d + "/a", "had", 2e6, 100e3, 20, 32, 8, 256, 16,
@@ -1113,7 +1127,8 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
 // same point and selector twice, or an unknown selector, are refused.
 TEST(Sweep, SelectorPointsBesideTheirMergePoint)
 {
-    std::string d = hgt::temp_dir("report");
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
     auto mk = [&](const char *dir, const char *core, double area, double e, const char *sel,
                   double sel_area) {
         write_summary(d + "/" + dir, core, area, 100e3, e, 32, 8, 256, 16);
@@ -1196,7 +1211,8 @@ TEST(Sweep, SelectorPointsBesideTheirMergePoint)
 // timing) is refused instead of reaching results.csv as -1 or 0.
 TEST(Sweep, SummariesWithoutPositiveFiguresAreRefused)
 {
-    std::string d = hgt::temp_dir("report");
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
     struct Case {
         const char *bad, *msg;
     } cases[] = {{"\"fmax_mhz\": -1", "must be finite and > 0"},
@@ -1216,7 +1232,8 @@ TEST(Sweep, SummariesWithoutPositiveFiguresAreRefused)
 
 TEST(SweepMake, FillsTheGridAndKeepsComputedPoints)
 {
-    std::string d = hgt::temp_dir("report");
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
     write_file(d + "/s.txt", "The cat sat on the mat.\nA short second sentence.\nThe third one is here.\n");
     std::string mk = "make -s -C " + std::string(HG_SRC_DIR) + " -j2 SWEEP_DIR=" + d +
                      "/sw SWEEP_D=8 SWEEP_N='2 4' SWEEP_L=16 SWEEP_P=4 SWEEP_SENTENCES=" + d +
@@ -1253,7 +1270,8 @@ TEST(SweepMake, FillsTheGridAndKeepsComputedPoints)
 // numbers in range.
 TEST(Sweep, FidelityAndSummaryNumbersMustBeWhole)
 {
-    std::string d = hgt::temp_dir("report");
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
     write_summary(d + "/a", "had", 2e6, 100e3, 20);
     std::string sum = d + "/a/reports/summary.json",
                 bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + "/r ";
@@ -1288,7 +1306,8 @@ TEST(Sweep, FidelityAndSummaryNumbersMustBeWhole)
 // at each width; runs and files that do not fit are refused naming what is wrong.
 TEST(Report, ValueBitsBesideThe8BitRuns)
 {
-    std::string d = hgt::temp_dir("report-vbits");
+    hgt::TempDir d_dir("report-vbits");
+    std::string d = d_dir.path();
     auto mk = [&](const char *dir, const char *core, double area, double power, double e, int vb, double vmem,
                   int cycles, int queries) {
         std::string mem = ", \"memories\": [{\"name\": \"x_kmem\", \"instances\": 1, \"area_um2\": 5}, "
@@ -1388,5 +1407,4 @@ TEST(Report, ValueBitsBesideThe8BitRuns)
         EXPECT_EQ(b.status, 2) << c.args << "\n" << b.out;
         EXPECT_NE(b.out.find(c.what), std::string::npos) << c.args << "\n" << b.out;
     }
-    hgt::remove_tree(d);
 }

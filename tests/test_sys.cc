@@ -296,7 +296,8 @@ TEST(SysErrors, HgsysRejectsBadInputWithExit2)
 // The CLI end to end: a layer with --check, its figures printed and written as JSON.
 TEST(SysCli, HgsysChecksAndWritesJson)
 {
-    std::string dir = hgt::temp_dir("hgsys");
+    hgt::TempDir dir_dir("hgsys");
+    std::string dir = dir_dir.path();
     const std::string bin = std::string(HG_BIN_DIR) + "/hgsys";
     hgt::CmdResult r =
         hgt::run_cmd(bin + " --core had --d 24 --lanes 3 --top-n 5 --max-keys 31 --context 31 --heads 4" +
@@ -307,7 +308,6 @@ TEST(SysCli, HgsysChecksAndWritesJson)
     std::string j = hgt::read_file(dir + "/l.json");
     for (const char *k : {"\"cycles\"", "\"core_wait\"", "\"bytes_k\"", "\"dram_pj\"", "\"bound\""})
         EXPECT_NE(j.find(k), std::string::npos) << k;
-    hgt::remove_tree(dir);
 }
 
 // The longest context the cores hold: 16384 keys (a small head, so the build stays short).

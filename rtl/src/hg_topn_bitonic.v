@@ -1,9 +1,9 @@
 // hg_topn_bitonic — streaming top-N selector built from compare-exchange networks.
 //
 // The same function, ports and schedule as hg_topn (one group of P candidates merged per
-// cycle, the list published on a query's last group; PIPE below adds two ports and a cycle),
-// so a core can take either; the order
-// is the tie rule of docs/spec.md: higher score first, equal scores by lower key index.
+// cycle, the list published on a query's last group; PIPE below adds two ports and a cycle
+// or two), so a core can take either; the order is the tie rule of docs/spec.md: higher score
+// first, equal scores by lower key index.
 // Where hg_topn ranks every held entry against every candidate (N*P + P*(P-1) comparators
 // and a one-hot gather per slot), this block compares whole items in three networks:
 //   1. a bitonic sorter puts the P candidates in order (padded to Q = 2^ceil(log2 P));
@@ -16,19 +16,22 @@
 // invalid items are worst, and key indices are distinct, so the order is total and any
 // compare-exchange network returns exactly hg_topn's list.
 //
-// PIPE = 1 (hadgen --selector twostage) splits the networks into two pipeline stages, a
-// register between them: the local stage sorts a group of candidates (network 1) and keeps
-// its best min(Q, M) (M = 2^ceil(log2 N) here: only the N best of a group can enter the
-// list); the global stage merges them into the held list (networks 2 and 3). The clock's path
-// is then the longer of the two instead of their sum; a group is merged one cycle after it is
-// offered, so the list is published a cycle later. The global stage is not held by en_i: it
-// merges the group in the register in the next cycle, unless that group is a query's last and
-// the list published before is still held (not taken this cycle). Then the register waits,
-// and so must the producer (hold_o: no group may be offered, whatever its place in its
-// query). A query's last group can thus be taken while the list before it is still read, and
-// the cycle the register adds does not lengthen the loop from one list's release to the
-// next one's publication: the throughput is the one-stage selector's. PIPE = 0: one stage,
-// hold_o and busy_o low.
+// PIPE = 1 (hadgen --selector twostage) splits the networks into pipeline stages: the local
+// stage sorts a group of candidates (network 1) and keeps its best min(Q, M) (M = 2^ceil(log2
+// N) here: only the N best of a group can enter the list); the global stage merges them into
+// the held list (networks 2 and 3), a register between them. When the sort is deeper than the
+// global stage (more compare-exchange levels: LQ(LQ+1)/2 against log2 M + 1, the slot choice
+// and the half-cleaners), a second register cuts the sort after the level KC that balances
+// its two parts best (P = 16, N = 32: 6 + 4 levels against the global stage's 6). The clock's
+// path is then the longest stage instead of the networks' sum; a group is merged one cycle
+// (two with the cut) after it is offered, so the list is published as much later. The stages
+// are not held by en_i: a group moves on each cycle, unless the group in the last register is
+// a query's last and the list published before is still held (not taken this cycle). Then
+// every register waits, and so must the producer (hold_o: no group may be offered, whatever
+// its place in its query). A query's last group can thus be taken while the list before it
+// is still read, and the cycles the registers add do not lengthen the loop from one list's
+// release to the next one's publication: the throughput is the one-stage selector's.
+// PIPE = 0: one stage, hold_o and busy_o low.
 `default_nettype none
 
 module hg_topn_bitonic #(
@@ -66,6 +69,27 @@ module hg_topn_bitonic #(
     end
   endgenerate
 
+  // The sorter level after which the local stage is cut: lq (no cut) when its lq(lq+1)/2
+  // levels are not more than the global stage's sg, else the k that makes the longer part,
+  // max(k(k+1)/2, lq(lq+1)/2 - k(k+1)/2), shortest.
+  function integer cut_level(input integer lq, input integer sg);
+    integer k, w, best, worst;
+    begin
+      best  = lq;
+      worst = lq * (lq + 1) / 2;
+      if (worst > sg)
+        for (k = 1; k < lq; k = k + 1) begin
+          w = k * (k + 1) / 2;
+          if (lq * (lq + 1) / 2 - w > w) w = lq * (lq + 1) / 2 - w;
+          if (w < worst) begin
+            worst = w;
+            best  = k;
+          end
+        end
+      cut_level = best;
+    end
+  endfunction
+
   localparam KW = 1 + SW + IW;                     // key: {valid, ordered score, ~index}
   localparam LQ = P > 1 ? $clog2(P) : 0;           // candidate sorter stages: log2 Q
   localparam Q  = 1 << LQ;                         // candidate sorter width
@@ -73,6 +97,9 @@ module hg_topn_bitonic #(
   localparam LM = PIPE != 0 ? LN : (N > P ? N : P) > 1 ? $clog2(N > P ? N : P) : 0;
   localparam M  = 1 << LM;                         // merger width
   localparam QC = Q < M ? Q : M;                   // sorted candidates the merger takes
+  localparam SG = LM + 1;                          // ... of the global stage (PIPE)
+  localparam KC = PIPE != 0 ? cut_level(LQ, SG) : LQ; // sorter levels before the cut
+  localparam CUT = KC < LQ ? 1 : 0;                // 1: a register inside the local stage
   localparam [SW-1:0] FLIP = SIGNED != 0 ? {1'b1, {(SW - 1) {1'b0}}} : {SW{1'b0}};
 
   // Held list as keys, best first; invalid entries are all zero. Not reset: a query's first
@@ -80,7 +107,9 @@ module hg_topn_bitonic #(
   reg [N*KW-1:0] h_k;
 
   // The networks, on flat vectors of keys; a compare-exchange puts the larger key first.
-  reg [Q*KW-1:0] c;    // candidates, then sorted (best first)
+  reg [Q*KW-1:0] ca;   // candidates, after sorter levels 1..KC
+  wire [Q*KW-1:0] cb;  // ... as levels KC+1..LQ see them (ca, or ca registered: CUT)
+  reg [Q*KW-1:0] c;    // ... sorted, best first
   wire [QC*KW-1:0] cg; // the best QC of them, as the global stage sees them
   wire g_v, g_first, g_last;  // the global stage merges a group, its query's first, last
   reg [M*KW-1:0] t;    // the M best of held and candidates, bitonic, then sorted
@@ -89,18 +118,35 @@ module hg_topn_bitonic #(
   reg [N*IW-1:0] m_idx;
   // Every index below is an expression of the loop variables only, so that synthesis unrolls
   // the loops into fixed wiring (an index held in a variable would become a shifter).
-  always @* begin : local_net
+  // 1. bitonic sort, best first: at level sk, blocks of 2^sk, each half-cleaned at distances
+  //    2^(sk-1)..1, ascending in the blocks whose bit 2^sk is set, so that the next level sees
+  //    bitonic sequences. Levels 1..KC here, KC+1..LQ in sort_b.
+  always @* begin : sort_a
     integer i, j, sk, sj;
     reg [KW-1:0] a, b;
     // keys of the candidates, padding invalid
-    c = {Q*KW{1'b0}};
+    ca = {Q*KW{1'b0}};
     for (j = 0; j < P; j = j + 1)
       if (lane_valid_i[j])
-        c[j*KW +: KW] = {1'b1, s_i[j*SW +: SW] ^ FLIP, ~(base_i + j[IW-1:0])};
-    // 1. bitonic sort, best first: blocks of 2^sk, each half-cleaned at distances 2^(sk-1)..1,
-    //    ascending in the blocks whose bit 2^sk is set, so that the next level sees bitonic
-    //    sequences
-    for (sk = 1; sk <= LQ; sk = sk + 1)
+        ca[j*KW +: KW] = {1'b1, s_i[j*SW +: SW] ^ FLIP, ~(base_i + j[IW-1:0])};
+    for (sk = 1; sk <= KC; sk = sk + 1)
+      for (sj = sk - 1; sj >= 0; sj = sj - 1)
+        for (i = 0; i < Q; i = i + 1)
+          if ((i & (1 << sj)) == 0) begin
+            a = ca[i*KW +: KW];
+            b = ca[(i + (1 << sj))*KW +: KW];
+            if (((i & (1 << sk)) == 0) ? (a < b) : (a > b)) begin
+              ca[i*KW +: KW]                = b;
+              ca[(i + (1 << sj))*KW +: KW] = a;
+            end
+          end
+  end
+
+  always @* begin : sort_b
+    integer i, sk, sj;
+    reg [KW-1:0] a, b;
+    c = cb;
+    for (sk = KC + 1; sk <= LQ; sk = sk + 1)
       for (sj = sk - 1; sj >= 0; sj = sj - 1)
         for (i = 0; i < Q; i = i + 1)
           if ((i & (1 << sj)) == 0) begin
@@ -117,32 +163,60 @@ module hg_topn_bitonic #(
     if (PIPE != 0) begin : g_pipe
       reg [QC*KW-1:0] c_q;
       reg v_q, first_q, last_q;
-      // a last group waits while the list published before is held and not taken
+      wire s_v, s_first, s_last;  // a group reaches c_q's input, its query's first, last
+      wire cut_busy;              // a group is in the cut register
+      // a last group waits while the list published before is held and not taken; every
+      // register waits with it
       wire wait_q = v_q && last_q && out_valid_o && !take_i;
+      if (CUT != 0) begin : g_cut
+        reg [Q*KW-1:0] c1;
+        reg v1, first1, last1;
+        always @(posedge clk_i) begin
+          if (!rst_ni) v1 <= 1'b0;
+          else if (!wait_q) v1 <= en_i && in_valid_i;
+        end
+        always @(posedge clk_i)
+          if (!wait_q && en_i && in_valid_i) begin
+            c1     <= ca;
+            first1 <= first_i;
+            last1  <= last_i;
+          end
+        assign cb       = c1;
+        assign s_v      = v1;
+        assign s_first  = first1;
+        assign s_last   = last1;
+        assign cut_busy = v1;
+      end else begin : g_nocut
+        assign cb       = ca;
+        assign s_v      = en_i && in_valid_i;
+        assign s_first  = first_i;
+        assign s_last   = last_i;
+        assign cut_busy = 1'b0;
+      end
       always @(posedge clk_i) begin
         if (!rst_ni) v_q <= 1'b0;
-        else if (en_i && in_valid_i) v_q <= 1'b1;
-        else if (!wait_q) v_q <= 1'b0;
+        else if (!wait_q) v_q <= s_v;
       end
       always @(posedge clk_i)
-        if (en_i && in_valid_i) begin
+        if (!wait_q && s_v) begin
           c_q     <= c[QC*KW-1:0];
-          first_q <= first_i;
-          last_q  <= last_i;
+          first_q <= s_first;
+          last_q  <= s_last;
         end
       assign cg      = c_q;
       assign g_v     = v_q && !wait_q;
       assign g_first = first_q;
       assign g_last  = last_q;
-      assign busy_o  = v_q;
+      assign busy_o  = v_q || cut_busy;
       assign hold_o  = wait_q;
-      if (Q > QC) begin : g_cut
+      if (Q > QC) begin : g_unused
         /* verilator lint_off UNUSEDSIGNAL */
         wire [(Q-QC)*KW-1:0] unused_cut = c[Q*KW-1:QC*KW];  // a group's items past its best M
         /* verilator lint_on UNUSEDSIGNAL */
       end
     end
     if (PIPE == 0) begin : g_direct
+      assign cb      = ca;
       assign cg      = c[QC*KW-1:0];
       assign g_v     = en_i && in_valid_i;
       assign g_first = first_i;
