@@ -1230,7 +1230,7 @@ TEST(Sweep, SummariesWithoutPositiveFiguresAreRefused)
     }
 }
 
-TEST(SweepMake, FillsTheGridAndKeepsComputedPoints)
+TEST(SweepMake, FillsTheGridAndKeepsComputedPointsUntilTheirVerilogChanges)
 {
     hgt::TempDir d_dir("report");
     std::string d = d_dir.path();
@@ -1262,6 +1262,24 @@ TEST(SweepMake, FillsTheGridAndKeepsComputedPoints)
     EXPECT_NE(one.out.find("== sweep point had-d8-p4-n4-l16"), std::string::npos) << one.out;
     EXPECT_EQ(one.out.find("== sweep point had-d8-p4-n2-l16"), std::string::npos) << one.out;
     EXPECT_EQ(read_file(d + "/sw/results.csv"), csv); // same point, same figures
+
+    // a point computed from other Verilog than hadgen makes for it now (as after a change of a
+    // block in rtl/src) is computed again, and only that point
+    std::string v = d + "/sw/had-d8-p4-n2-l16/rtl/hg_xnor_lane.v";
+    ASSERT_TRUE(hgt::exists(v));
+    write_file(v, read_file(v) + "// an earlier version of the block\n");
+    hgt::CmdResult stale = hgt::run_cmd(mk + "sweep");
+    ASSERT_EQ(stale.status, 0) << stale.out;
+    EXPECT_NE(stale.out.find("== sweep point had-d8-p4-n2-l16: its RTL differs from the RTL it was computed "
+                             "from: computing it again"),
+              std::string::npos)
+        << stale.out;
+    for (const char *other : {"had-d8-p4-n4-l16", "baseline-d8-p4-n2-l16", "int8-topn-d8-p4-n2-l16"})
+        EXPECT_EQ(stale.out.find(std::string("== sweep point ") + other), std::string::npos) << other << "\n"
+                                                                                             << stale.out;
+    EXPECT_EQ(read_file(v).find("an earlier version"), std::string::npos)
+        << "the point's RTL was not regenerated";
+    EXPECT_EQ(read_file(d + "/sw/results.csv"), csv);
 }
 
 // hgsweep cast a fidelity file's core.d, core.top_n and sentences.max_tokens to int unchecked:

@@ -1,6 +1,7 @@
 # make sweep — design-space grid: every point is generated, simulated (activity capture),
 # synthesized, timed and its power estimated, as its own make target, so `make -j N sweep`
-# runs points in parallel and points already computed are not recomputed.
+# runs points in parallel and points already computed are not recomputed (unless the Verilog
+# hadgen makes for them has changed since: below).
 #
 #   make sweep                                   the full grid below (hours on 2 cores)
 #   make sweep SWEEP_D=16 SWEEP_N="4 8" SWEEP_L=64 SWEEP_P=4     a small grid
@@ -37,7 +38,26 @@ SWEEP_SUMS  := $(foreach p,$(SWEEP_PTS),$(SWEEP_DIR)/$(p)/reports/summary.json)
 # core-dD-pP-nN-lL[-SELECTOR] -> hadgen options
 sweep_args = $(shell echo $(1) | sed -E 's/^([a-z0-9-]+)-d([0-9]+)-p([0-9]+)-n([0-9]+)-l([0-9]+)(-([a-z]+))?$$/--core \1 --d \2 --lanes \3 --top-n \4 --max-keys \5 --selector \7/; s/ --selector $$//')
 
-$(SWEEP_DIR)/%/reports/summary.json: | $(HADGEN) $(HGSYNTH) sim-tools
+# A computed point is kept while the RTL hadgen makes for it stays what the point was computed
+# from: every make sweep generates it again into rtl.next and compares it with the point's rtl/
+# (the command lines in the files' headers aside), and touches the point's rtl.stamp only when
+# they differ (or the point is new), which makes the point's flow run again. A change of a
+# block (rtl/src) or of the generator thus recomputes exactly the points whose Verilog it
+# changes; after a change of the flow itself (synth/, the liberty), remove the points.
+SWEEP_STAMPS := $(foreach p,$(SWEEP_PTS),$(SWEEP_DIR)/$(p)/rtl.stamp)
+.PHONY: sweep-rtl-check
+$(SWEEP_STAMPS): $(SWEEP_DIR)/%/rtl.stamp: sweep-rtl-check | $(HADGEN)
+	@d=$(SWEEP_DIR)/$*; mkdir -p $$d && rm -rf $$d/rtl.next && \
+	$(HADGEN) $(call sweep_args,$*) --out $$d/rtl.next > /dev/null || exit 1; \
+	if [ -d $$d/rtl ] && diff -r -I 'hadgen --core ' $$d/rtl $$d/rtl.next > /dev/null 2>&1; then \
+	  [ -f $$d/rtl.stamp ] || touch -d @0 $$d/rtl.stamp; \
+	else \
+	  [ ! -f $$d/reports/summary.json ] || \
+	    echo "== sweep point $*: its RTL differs from the RTL it was computed from: computing it again"; \
+	  touch $$d/rtl.stamp; \
+	fi; rm -rf $$d/rtl.next
+
+$(SWEEP_DIR)/%/reports/summary.json: $(SWEEP_DIR)/%/rtl.stamp | $(HADGEN) $(HGSYNTH) sim-tools
 	@echo "== sweep point $* ($$(echo $(SWEEP_PTS) | tr ' ' '\n' | grep -nx '$*' | cut -d: -f1) of $(words $(SWEEP_PTS)); \
 	  $$(ls $(SWEEP_SUMS) 2>/dev/null | wc -l) done)"
 	@mkdir -p $(SWEEP_DIR)/$*
