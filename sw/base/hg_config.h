@@ -56,7 +56,7 @@ typedef enum {
     HG_SEL_TWOSTAGE, /* "twostage": rtl/src/hg_topn_bitonic.v with PIPE = 1, the bitonic networks
                         as two pipeline stages: a local one sorts each row of candidates and
                         keeps its best, a global one merges them into the list; a cycle more
-                        latency */
+                        latency, two where a second register cuts a sort deeper than the merge */
     HG_NSELS
 } hg_sel_kind;
 
@@ -156,7 +156,7 @@ int hg_sel_parse(const char *s, hg_sel_kind *k);
 /* Every selector name, joined as hg_core_choices joins the core names. */
 char *hg_sel_choices(char *buf, size_t n, const char *sep, const char *last);
 /* 1 if the selector publishes a query's list later than merge (counting: its second pass;
-   twostage: its register), with the same throughput: a window of the same queries spans more
+   twostage: its registers), with the same throughput: a window of the same queries spans more
    cycles. */
 int hg_sel_later(hg_sel_kind k);
 

@@ -17,7 +17,7 @@
 //          sparse AV, normalization.
 // Pipeline: score + select (ceil(n_k / P) cycles) | AV (ceil(N / R)) | norm (CR + CM); with
 // the counting selector (SEL = 2, HAD): score + count | pick (ceil(n_k / P)) | AV | norm;
-// the two-stage one (SEL = 3): score + sort a row | merge it (a cycle later) | AV | norm.
+// the two-stage one (SEL = 3): score + sort a row | merge it (1 or 2 cycles later) | AV | norm.
 // The derived widths the units need (score, accumulator, weight sum, normalizer schedule)
 // are parameters: hadgen computes them (sw/base/hg_config.c) and writes them into the core's
 // top, <prefix>_core; the register addresses are those of sw/base/hg_config.h.
