@@ -59,7 +59,8 @@ $(SWEEP_STAMPS): $(SWEEP_DIR)/%/rtl.stamp: sweep-rtl-check | $(HADGEN)
 
 $(SWEEP_DIR)/%/reports/summary.json: $(SWEEP_DIR)/%/rtl.stamp | $(HADGEN) $(HGSYNTH) sim-tools
 	@echo "== sweep point $* ($$(echo $(SWEEP_PTS) | tr ' ' '\n' | grep -nx '$*' | cut -d: -f1) of $(words $(SWEEP_PTS)); \
-	  $$(ls $(SWEEP_SUMS) 2>/dev/null | wc -l) done)"
+	  $$(n=0; for p in $(SWEEP_PTS); do [ $(SWEEP_DIR)/$$p/reports/summary.json -nt $(SWEEP_DIR)/$$p/rtl.stamp ] \
+	  && n=$$((n + 1)); done; echo $$n) done)"
 	@mkdir -p $(SWEEP_DIR)/$*
 	$(HADGEN) $(call sweep_args,$*) --out $(SWEEP_DIR)/$*/rtl --force > /dev/null
 	@t0=$$(date +%s); \
