@@ -247,6 +247,7 @@ int main(int argc, char **argv)
 {
     // a worker gets the arguments it was started with, less the ones the parent acts on
     Options o;
+    const char *one_process = nullptr; // a GoogleTest flag that needs one process
     o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
     o.child_args.push_back(argv[0]);
     for (int i = 1; i < argc; i++) {
@@ -263,24 +264,20 @@ int main(int argc, char **argv)
             o.workers = (int)w;
         } else if (strcmp(argv[i], "--hg-no-prebuild") == 0) {
             o.build = false;
-        } else if (starts(argv[i], "--gtest_output") || starts(argv[i], "--gtest_repeat") ||
-                   starts(argv[i], "--gtest_shuffle")) {
-            o.child_args.push_back(argv[i]); // checked below: they need one process
         } else if (!starts(argv[i], "--gtest_filter")) {
+            if (starts(argv[i], "--gtest_output") || starts(argv[i], "--gtest_repeat") ||
+                starts(argv[i], "--gtest_shuffle"))
+                one_process = argv[i]; // checked below
             o.child_args.push_back(argv[i]);
         }
     }
     testing::InitGoogleTest(&argc, argv);
     if (o.workers > 1) {
-        for (size_t i = 1; i < o.child_args.size(); i++)
-            if (starts(o.child_args[i].c_str(), "--gtest_output") ||
-                starts(o.child_args[i].c_str(), "--gtest_repeat") ||
-                starts(o.child_args[i].c_str(), "--gtest_shuffle")) {
-                fprintf(stderr,
-                        "hg_tests: %s needs the tests in one process: drop it or use --hg-workers=1\n",
-                        o.child_args[i].c_str());
-                return 2;
-            }
+        if (one_process) {
+            fprintf(stderr, "hg_tests: %s needs the tests in one process: drop it or use --hg-workers=1\n",
+                    one_process);
+            return 2;
+        }
         o.child_args.push_back("--hg-no-prebuild");
         o.child_args.push_back("--hg-workers=1");
     }
