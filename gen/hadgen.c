@@ -43,6 +43,8 @@ static void usage(FILE *f)
             "  --selector S         top-N selector (top-N cores): merge, bitonic,    (default merge)\n"
             "                       counting (HAD only: a count pass and a pick pass) or\n"
             "                       twostage (bitonic as a local sort and a global merge stage)\n"
+            "  --sort-cut C         twostage: a second register cuts the sort: auto  (default auto)\n"
+            "                       (where it is deeper than the merge stage), on or off\n"
             "  --prefix NAME        module name prefix, [a-z_][a-z0-9_]*, <= 24 chars\n"
             "                       (default: had, base or i8topn by core type)\n"
             "  --config FILE        take the whole configuration from a manifest.json hadgen wrote\n"
@@ -255,12 +257,13 @@ static int refuse_control_chars(int argc, char **argv)
 static void print_derived(const hg_cfg *c)
 {
     printf("{\"core\": \"%s\", \"d\": %d, \"lanes\": %d, \"top_n\": %d, \"max_keys\": %d, "
-           "\"v_bits\": %d, \"selector\": \"%s\", \"groups\": %d, \"av_slots\": %d, \"acc_width\": %d, "
+           "\"v_bits\": %d, \"selector\": \"%s\", \"sort_cut\": \"%s\", \"sort_cut_level\": %d, \"groups\": "
+           "%d, \"av_slots\": %d, \"acc_width\": %d, "
            "\"wsum_width\": %d, "
            "\"recip_q\": %d, \"out_width\": %d, \"recip_cycles\": %d, \"norm_mults\": %d, "
            "\"norm_mul_cycles\": %d, \"ii_cycles\": %d}\n",
-           hg_core_name(c->core), c->d, c->p, c->n, c->l, c->vb, hg_sel_name(c->sel), c->g, c->r, c->accw,
-           c->wsw, c->rq, c->ow, c->cr, c->mn, c->cm, c->ii);
+           hg_core_name(c->core), c->d, c->p, c->n, c->l, c->vb, hg_sel_name(c->sel), hg_cut_name(c->cut),
+           c->kc, c->g, c->r, c->accw, c->wsw, c->rq, c->ow, c->cr, c->mn, c->cm, c->ii);
 }
 
 /* Writes the core of c into out (created, or replaced with force) and removes the files of

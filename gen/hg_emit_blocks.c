@@ -112,6 +112,7 @@ void ge_emit_topn(gen *g)
     ge_uparam(g, "SIGNED", c->core != HG_CORE_HAD);
     ge_uparam(g, "IW", c->iw);
     if (net) ge_uparam(g, "PIPE", c->sel == HG_SEL_TWOSTAGE);
+    if (c->sel == HG_SEL_TWOSTAGE) ge_uparam(g, "SORT_CUT", c->cut);
     ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "en_i", 1), ge_in(g, "in_valid_i", 1);
     ge_in(g, "first_i", 1), ge_in(g, "last_i", 1), ge_in(g, "lane_valid_i", c->p);
     ge_in(g, "s_i", c->p * c->sw), ge_in(g, "base_i", c->iw), ge_in(g, "take_i", 1);

@@ -58,6 +58,7 @@ static cJSON *manifest_json(gen *g)
     add_int(p, "out_frac", c->of);
     add_int(p, "v_bits", c->vb);
     cJSON_AddStringToObject(p, "selector", hg_sel_name(c->sel));
+    cJSON_AddStringToObject(p, "sort_cut", hg_cut_name(c->cut));
     cJSON_AddStringToObject(p, "prefix", c->prefix);
     cJSON *d = cJSON_AddObjectToObject(root, "derived");
     for (const hg_cfg_field *f = hg_cfg_derived; f->name; f++) add_int(d, f->name, hg_cfg_field_value(c, f));

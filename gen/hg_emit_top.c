@@ -51,6 +51,7 @@ static void core_instance(gen *g, const char *module, int topn)
                   {"R", c->r, 1, 0},
                   {"HAD", c->core == HG_CORE_HAD, 1, 0},
                   {"SEL", c->sel, 1, 0},
+                  {"SORT_CUT", c->cut, 1, 0},
                   {"SW", c->sw, 0, 0},
                   {"WB", c->wb, 0, 0},
                   {"FB", c->fb, 0, 0},

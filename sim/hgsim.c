@@ -34,7 +34,7 @@ static void usage(FILE *f)
             "files in the layouts of docs/spec.md section 2, and prints cycle counts.\n"
             "\n"
             "core options (as for hadgen): --core %s --d --lanes --top-n\n"
-            "  --max-keys --weight-bits --exp-frac-bits --out-frac --v-bits --selector --prefix\n"
+            "  --max-keys --weight-bits --exp-frac-bits --out-frac --v-bits --selector --sort-cut --prefix\n"
             "\n"
             "  --keys FILE       n_k keys: d/8 bytes each (HAD sign bits) or d bytes (int8),\n"
             "                    1..max-keys of them\n"

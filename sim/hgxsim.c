@@ -34,7 +34,7 @@ static void usage(FILE *f)
             "the cycle counts (all, configuration, load, queries, first and last output).\n"
             "\n"
             "core options (as for hadgen): --core %s --d --lanes --top-n\n"
-            "  --max-keys --weight-bits --exp-frac-bits --out-frac --v-bits --selector --prefix\n"
+            "  --max-keys --weight-bits --exp-frac-bits --out-frac --v-bits --selector --sort-cut --prefix\n"
             "\n"
             "  --data LIST     generated data sets, comma-separated (default: all of them):\n"
             "                  random (n_k = L), partial (random n_k, not a multiple of the lanes\n"

@@ -102,15 +102,17 @@ static void cache_root(const hs_opts *o, char *buf, size_t n)
 }
 
 /* Directory of the built model of c in a variant, under the cache root (a selector other than
-   the default merge, and value bits other than 8, are named: "..._o8_bitonic_v4_had-plain"). */
+   the default merge, a sort cut other than auto, and value bits other than 8, are named:
+   "..._o8_bitonic_v4_had-plain", "..._o8_twostage_cutoff_had-plain"). */
 static void variant_dir(const hg_cfg *c, const char *root, const char *variant, char *buf, size_t n)
 {
-    int named = c->sel != HG_SEL_MERGE;
-    char vb[8] = "";
+    char sel[32] = "", vb[8] = "";
+    if (c->sel != HG_SEL_MERGE) snprintf(sel, sizeof sel, "%s_", hg_sel_name(c->sel));
+    if (c->cut != HG_CUT_AUTO)
+        snprintf(sel + strlen(sel), sizeof sel - strlen(sel), "cut%s_", hg_cut_name(c->cut));
     if (c->vb != 8) snprintf(vb, sizeof vb, "v%d_", c->vb);
-    snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s%s%s%s-%s", root, hg_core_short(c->core), c->d, c->p,
-             c->n, c->l, c->wb, c->fb, c->of, named ? hg_sel_name(c->sel) : "", named ? "_" : "", vb, c->prefix,
-             variant);
+    snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s%s%s-%s", root, hg_core_short(c->core), c->d, c->p,
+             c->n, c->l, c->wb, c->fb, c->of, sel, vb, c->prefix, variant);
 }
 
 static void model_dir(const hg_cfg *c, const hs_opts *o, char *buf, size_t n)

@@ -9,7 +9,8 @@
 #   XSIM_CONFIGS  configurations CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE one of
 #                 `hadgen --list-cores`; weight bits, exp fraction bits, output fraction bits),
 #                 each optionally followed by %VB (hadgen --v-bits, 2..8) and then @SELECTOR
-#                 (hadgen --selector: merge, bitonic, counting, twostage)
+#                 (hadgen --selector: merge, bitonic, counting, twostage), twostage with
+#                 :SORT_CUT (hadgen --sort-cut auto, on or off)
 #   XSIM_COUNT    queries per data set (default 8)
 #   XSIM_ARGS     more hgxsim options (default --stalls: every data set also with stalls)
 #   XSIM_LOG      full log (default build/xsim/xsim.log)
@@ -39,8 +40,8 @@ cores=" $("$HADGEN" --list-cores | tr '\n' ' ')"
 read -r -a extra <<< "$XSIM_ARGS"
 read -r -a configs <<< "$XSIM_CONFIGS"
 for cfg in "${configs[@]}"; do
-  [[ "$cfg" =~ ^([a-z0-9-]+)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?(%[2-8])?(@[a-z]{1,16})?$ && "$cores" == *" ${cfg%%:*} "* ]] ||
-    die "XSIM_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF, optionally %VB then @SELECTOR (CORE one of:$cores)"
+  [[ "$cfg" =~ ^([a-z0-9-]+)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?(%[2-8])?(@[a-z]{1,16}(:(auto|on|off))?)?$ && "$cores" == *" ${cfg%%:*} "* ]] ||
+    die "XSIM_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF, optionally %VB then @SELECTOR[:SORT_CUT] (CORE one of:$cores)"
 done
 mkdir -p "$(dirname "$XSIM_LOG")"
 : > "$XSIM_LOG"
@@ -54,7 +55,10 @@ for cfg in "${configs[@]}"; do
   args=(--core "$core" --d "$d" --lanes "$p" --top-n "$n" --max-keys "$l")
   [ -z "$wb" ] || args+=(--weight-bits "$wb" --exp-frac-bits "$fb" --out-frac "$of")
   [[ "$base" != *%* ]] || args+=(--v-bits "${base##*%}")
-  [[ "$cfg" != *@* ]] || args+=(--selector "${cfg##*@}")
+  sel=""
+  [[ "$cfg" != *@* ]] || sel=${cfg##*@}
+  [ -z "$sel" ] || args+=(--selector "${sel%%:*}")
+  [[ "$sel" != *:* ]] || args+=(--sort-cut "${sel#*:}")
   set +e
   out=$("$HGXSIM" "${args[@]}" --count "$XSIM_COUNT" "${extra[@]}" 2>&1)
   rc=$?

@@ -8,7 +8,8 @@
 #   EQUIV_CONFIGS  configurations CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE one of
 #                  `hadgen --list-cores`; weight bits, exp fraction bits, output fraction bits),
 #                  each optionally followed by %VB (hadgen --v-bits, 2..8) and then @SELECTOR
-#                  (hadgen --selector: merge, bitonic, counting, twostage), as make xsim's
+#                  (hadgen --selector: merge, bitonic, counting, twostage), twostage with
+#                  :SORT_CUT (hadgen --sort-cut auto, on or off), as make xsim's
 #   EQUIV_ROOT     work folder (default build/equiv): rtl-<config>/, <config>/ (flow run,
 #                  equiv/ logs); made by this script (marker .hgsynth_equiv_root)
 #   HADGEN, LIB, and synth/equiv.sh's EQUIV_METHODS, EQUIV_TIMEOUT, EQUIV_SEQ
@@ -28,8 +29,8 @@ die() { echo "equiv: error: $*" >&2; exit 2; }
 cores=" $("$HADGEN" --list-cores | tr '\n' ' ')"
 read -r -a configs <<< "$EQUIV_CONFIGS"
 for cfg in "${configs[@]}"; do
-  [[ "$cfg" =~ ^([a-z0-9-]+)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?(%[2-8])?(@[a-z]{1,16})?$ && "$cores" == *" ${cfg%%:*} "* ]] ||
-    die "EQUIV_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF, optionally %VB then @SELECTOR (CORE one of:$cores)"
+  [[ "$cfg" =~ ^([a-z0-9-]+)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?(%[2-8])?(@[a-z]{1,16}(:(auto|on|off))?)?$ && "$cores" == *" ${cfg%%:*} "* ]] ||
+    die "EQUIV_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF, optionally %VB then @SELECTOR[:SORT_CUT] (CORE one of:$cores)"
 done
 if [ -e "$EQUIV_ROOT" ] && [ ! -f "$EQUIV_ROOT/.hgsynth_equiv_root" ]; then
   [ -d "$EQUIV_ROOT" ] && [ -z "$(ls -A "$EQUIV_ROOT")" ] ||
@@ -46,7 +47,10 @@ for cfg in "${configs[@]}"; do
   args=(--core "$core" --d "$d" --lanes "$p" --top-n "$n" --max-keys "$l")
   [ -z "$wb" ] || args+=(--weight-bits "$wb" --exp-frac-bits "$fb" --out-frac "$of")
   [[ "$base" != *%* ]] || args+=(--v-bits "${base##*%}")
-  [[ "$cfg" != *@* ]] || args+=(--selector "${cfg##*@}")
+  sel=""
+  [[ "$cfg" != *@* ]] || sel=${cfg##*@}
+  [ -z "$sel" ] || args+=(--selector "${sel%%:*}")
+  [[ "$sel" != *:* ]] || args+=(--sort-cut "${sel#*:}")
   name=${cfg//:/-}
   name=${name//%/-v}
   name=${name//@/-}

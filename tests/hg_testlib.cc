@@ -61,12 +61,19 @@ hg_cfg with_vbits(hg_cfg c, int vb)
     return refinish(c);
 }
 
+hg_cfg with_cut(hg_cfg c, hg_cut_kind cut)
+{
+    c.cut = cut;
+    return refinish(c);
+}
+
 std::string cfg_name(const hg_cfg &c)
 {
-    char b[192];
-    snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d vb=%d%s%s", hg_core_name(c.core), c.d,
+    char b[224];
+    snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d vb=%d%s%s%s%s", hg_core_name(c.core), c.d,
              c.p, c.n, c.l, c.wb, c.fb, c.of, c.vb, c.sel != HG_SEL_MERGE ? " sel=" : "",
-             c.sel != HG_SEL_MERGE ? hg_sel_name(c.sel) : "");
+             c.sel != HG_SEL_MERGE ? hg_sel_name(c.sel) : "", c.cut != HG_CUT_AUTO ? " cut=" : "",
+             c.cut != HG_CUT_AUTO ? hg_cut_name(c.cut) : "");
     return b;
 }
 
@@ -75,6 +82,7 @@ std::string cfg_id(const hg_cfg &c)
     std::ostringstream os;
     os << hg_core_short(c.core) << "_d" << c.d << "_p" << c.p << "_n" << c.n << "_l" << c.l;
     if (c.sel != HG_SEL_MERGE) os << "_" << hg_sel_name(c.sel);
+    if (c.cut != HG_CUT_AUTO) os << "_cut" << hg_cut_name(c.cut);
     if (c.vb != 8) os << "_v" << c.vb;
     return os.str();
 }
@@ -105,16 +113,19 @@ std::vector<hg_cfg> edge_configs()
     v.push_back(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 24, 3, 5, 31), 5), HG_SEL_COUNTING));
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 16, 4, 1, 16), HG_SEL_COUNTING));
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 256, 2, 4, 12), HG_SEL_COUNTING));
-    /* the two-stage selector on the cases its register between the stages meets: one row per
-       query (a query's last row waits between the stages while the next query's arrives:
-       both top-N cores), rows wider than the list (P > N: a row is cut to its best M = 1 and
-       4), one lane and one kept key, odd sizes */
-    v.push_back(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 16, 8, 8, 8), 4), HG_SEL_TWOSTAGE));
+    /* the two-stage selector on the cases its registers meet: one row per query (a query's last
+       row waits between the stages while the next query's arrives: both top-N cores, with the
+       sort cut and, --sort-cut off, without), rows wider than the list (P > N: a row is cut to
+       its best M = 1 and 4), one lane and one kept key, odd sizes (--sort-cut on: a sort of 3
+       levels that auto leaves whole, cut after its first) */
+    v.push_back(with_cut(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 16, 8, 8, 8), 4), HG_SEL_TWOSTAGE),
+                         HG_CUT_OFF));
     v.push_back(with_selector(make_cfg(HG_CORE_I8TOPN, 16, 8, 8, 8), HG_SEL_TWOSTAGE));
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 16, 4, 1, 16), HG_SEL_TWOSTAGE));
     v.push_back(with_selector(make_cfg(HG_CORE_I8TOPN, 32, 8, 3, 40), HG_SEL_TWOSTAGE));
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 8, 1, 1, 8), HG_SEL_TWOSTAGE));
-    v.push_back(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 24, 3, 5, 31), 5), HG_SEL_TWOSTAGE));
+    v.push_back(with_cut(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 24, 3, 5, 31), 5), HG_SEL_TWOSTAGE),
+                         HG_CUT_ON));
     return v;
 }
 
@@ -133,7 +144,14 @@ std::vector<hg_cfg> random_configs(int count, uint32_t seed)
         c = with_vbits(c, i % 2 ? 8 : pick(2, 8)); /* every other one draws its value width from 2..8 */
         /* the selectors in turn: HAD's four, int8-topn's three (counting needs match counts) */
         const hg_sel_kind sels[] = {HG_SEL_MERGE, HG_SEL_BITONIC, HG_SEL_TWOSTAGE, HG_SEL_COUNTING};
-        v.push_back(with_selector(c, sels[(i / 3) % (ck == HG_CORE_HAD ? 4 : 3)]));
+        c = with_selector(c, sels[(i / 3) % (ck == HG_CORE_HAD ? 4 : 3)]);
+        /* twostage: its sort cut as auto decides, then always (where two levels allow), never */
+        const hg_cut_kind cuts[] = {HG_CUT_AUTO, HG_CUT_ON, HG_CUT_OFF};
+        int twostages = 0;
+        for (const hg_cfg &e : v) twostages += e.sel == HG_SEL_TWOSTAGE;
+        hg_cut_kind cut = cuts[twostages % 3];
+        if (c.sel == HG_SEL_TWOSTAGE && (cut != HG_CUT_ON || c.p >= 3)) c = with_cut(c, cut);
+        v.push_back(c);
     }
     return v;
 }
@@ -159,6 +177,7 @@ std::vector<hg_cfg> selector_configs()
     return {with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_BITONIC),
             with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_COUNTING),
             with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_TWOSTAGE),
+            with_cut(with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_TWOSTAGE), HG_CUT_OFF),
             with_selector(make_cfg(HG_CORE_HAD, 64, 16, 32, 1024), HG_SEL_COUNTING)};
 }
 

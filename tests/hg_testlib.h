@@ -22,6 +22,8 @@ hg_cfg make_cfg(hg_core_kind k, int d, int p, int n, int l, int wb = 15, int fb 
 hg_cfg with_selector(hg_cfg c, hg_sel_kind sel);
 // c with vb value bits (--v-bits), finished again.
 hg_cfg with_vbits(hg_cfg c, int vb);
+/* c with the twostage selector's sort cut (--sort-cut), finished. */
+hg_cfg with_cut(hg_cfg c, hg_cut_kind cut);
 
 // "had d=16 P=4 N=8 L=64 wb=15 fb=6 of=8", with " sel=bitonic" for a core whose selector is
 // not the default merge

@@ -593,23 +593,25 @@ TEST(Blocks, TopnBitonicKeepsTheNBestWithTheTieRule) { check_topn(1); }
 
 // The two-stage selector (hg_topn_bitonic, PIPE = 1) against a model of its schedule: a group
 // offered (en and in_valid) enters the first register; it moves one register a cycle (one, or
-// two when the block cuts its sort: more sorter levels, LQ(LQ+1)/2, than the global stage's
-// log2 M + 1); from the last, the global stage merges it into the held list (a query's first
+// two when the block cuts its sort: SORT_CUT 1, or 2 (auto) where it has more sorter levels,
+// LQ(LQ+1)/2, than the global stage's log2 M + 1; 0 never); from the last, the global stage merges it into the held list (a query's first
 // group: into an empty one) and, for a query's last group, publishes the list, unless a list
 // published before is still held and not taken that cycle: then every register waits and the
 // producer may offer none (en low, as the score stage holds). Groups come with random gaps and
 // random enables, the consumer takes a list at random, so last groups wait behind held lists;
 // the list is checked after every edge, and busy_o (a group in a register). Half the
-// configurations cut, half do not (checked).
+// configurations cut, half do not (checked), some of each by SORT_CUT 0 or 1 against auto.
 TEST(Blocks, TopnTwoStageMergesARowOneOrTwoCyclesLaterAndWaitsBehindAHeldList)
 {
     std::mt19937 rng(21);
     struct {
-        int N, P, SW, SIGNED, IW;
-    } cfgs[] = {{1, 1, 4, 0, 4},   {4, 2, 7, 0, 6},  {5, 3, 22, 1, 5},  {8, 8, 6, 0, 7}, {3, 4, 5, 1, 6},
-                {2, 5, 4, 0, 6},   {16, 8, 6, 0, 7}, {16, 8, 21, 1, 7}, {7, 6, 3, 1, 5}, {3, 16, 5, 0, 7},
-                {32, 16, 7, 0, 9}, {32, 8, 6, 0, 8}, {2, 4, 4, 0, 5}};
-    int cuts = 0;
+        int N, P, SW, SIGNED, IW, CUT; // CUT: SORT_CUT, 0 never, 1 always, 2 auto
+    } cfgs[] = {{1, 1, 4, 0, 4, 2},  {4, 2, 7, 0, 6, 2},  {5, 3, 22, 1, 5, 2},  {8, 8, 6, 0, 7, 2},
+                {3, 4, 5, 1, 6, 2},  {2, 5, 4, 0, 6, 2},  {16, 8, 6, 0, 7, 2},  {16, 8, 21, 1, 7, 2},
+                {7, 6, 3, 1, 5, 2},  {3, 16, 5, 0, 7, 2}, {32, 16, 7, 0, 9, 2}, {32, 8, 6, 0, 8, 2},
+                {2, 4, 4, 0, 5, 2},  {16, 8, 6, 0, 7, 0}, {3, 16, 5, 1, 7, 0},  {5, 3, 22, 1, 5, 1},
+                {32, 8, 6, 0, 8, 1}, {4, 2, 7, 0, 6, 0}};
+    int cuts = 0, forced = 0;
     for (auto cf : cfgs) {
         // the registers: 2 when the sort is cut (the block's rule, restated)
         auto clog2 = [](int x) {
@@ -618,11 +620,14 @@ TEST(Blocks, TopnTwoStageMergesARowOneOrTwoCyclesLaterAndWaitsBehindAHeldList)
             return l;
         };
         int lq = clog2(cf.P), sg = clog2(cf.N) + 1;
-        int depth = lq * (lq + 1) / 2 > sg ? 2 : 1;
+        int autodepth = lq * (lq + 1) / 2 > sg ? 2 : 1;
+        int depth = cf.CUT == 2 ? autodepth : cf.CUT == 1 ? 2 : 1;
         cuts += depth == 2;
+        forced += depth != autodepth;
         std::ostringstream ps;
         ps << "hg_topn_bitonic PIPE=1 N=" << cf.N << " P=" << cf.P << " SW=" << cf.SW
-           << " SIGNED=" << cf.SIGNED << " IW=" << cf.IW << " (" << depth << " registers)";
+           << " SIGNED=" << cf.SIGNED << " IW=" << cf.IW << " SORT_CUT=" << cf.CUT << " (" << depth
+           << " registers)";
         struct Group {
             std::vector<int> lv;
             std::vector<long> s;
@@ -699,11 +704,12 @@ TEST(Blocks, TopnTwoStageMergesARowOneOrTwoCyclesLaterAndWaitsBehindAHeldList)
         }
         ASSERT_EQ(published, nq) << ps.str();
         EXPECT_GT(waited, 0) << ps.str() << ": no last group waited behind a held list";
-        std::vector<std::string> got = run_bench(
-            "hg_topn",
-            P("hg_topn", "N", cf.N) + P("hg_topn", "P", cf.P) + P("hg_topn", "SW", cf.SW) +
-                P("hg_topn", "SIGNED", cf.SIGNED) + P("hg_topn", "IW", cf.IW) + P("hg_topn", "SEL", 2),
-            vec);
+        std::vector<std::string> got =
+            run_bench("hg_topn",
+                      P("hg_topn", "N", cf.N) + P("hg_topn", "P", cf.P) + P("hg_topn", "SW", cf.SW) +
+                          P("hg_topn", "SIGNED", cf.SIGNED) + P("hg_topn", "IW", cf.IW) +
+                          P("hg_topn", "SEL", 2) + P("hg_topn", "SORT_CUT", cf.CUT),
+                      vec);
         ASSERT_EQ(got.size(), want.size()) << ps.str();
         for (size_t c = 0; c < got.size(); c++) {
             std::istringstream ls(got[c]);
@@ -718,6 +724,7 @@ TEST(Blocks, TopnTwoStageMergesARowOneOrTwoCyclesLaterAndWaitsBehindAHeldList)
     }
     EXPECT_GE(cuts, 4) << "configurations with a cut sort";
     EXPECT_GE((int)(sizeof cfgs / sizeof cfgs[0]) - cuts, 4) << "configurations without";
+    EXPECT_GE(forced, 4) << "configurations whose SORT_CUT (0 or 1) overrides auto";
 }
 
 // ---- the counting selector (HAD): hg_topn_scan counts, hg_topn_place picks

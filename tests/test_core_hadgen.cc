@@ -76,6 +76,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "--selector counting: needs --core had (it counts the keys at each of the d+1 match levels; "
                 "int8-topn scores have 2^22 levels): use merge, bitonic or twostage"},
         BadCase{"--core baseline --d 32 --selector counting", "baseline scores have 2^21 levels"},
+        BadCase{"--selector twostage --sort-cut yes", "--sort-cut 'yes': must be auto, on or off"},
+        BadCase{"--sort-cut off", "--sort-cut off: only --selector twostage has a sort to cut (this core: "
+                                  "--selector merge); leave it at auto"},
+        BadCase{"--selector bitonic --sort-cut on", "only --selector twostage has a sort to cut (this core: "
+                                                    "--selector bitonic)"},
+        BadCase{"--core baseline --sort-cut on",
+                "(this core: --selector merge, and the baseline selects none)"},
+        BadCase{"--selector twostage --lanes 2 --sort-cut on",
+                "--sort-cut on: --lanes 2 sorts its candidates in 1 compare-exchange level, nothing to cut: "
+                "needs --lanes >= 3 (or --sort-cut auto or off)"},
+        BadCase{"--selector twostage --lanes 1 --sort-cut on",
+                "in 0 compare-exchange levels, nothing to cut"},
         BadCase{"--prefix 9x", "--prefix '9x': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix Had", "--prefix 'Had': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix abcdefghijklmnopqrstuvwxyz", "--prefix 'abcdefghijklmnopqrstuvwxyz': longer"},
@@ -97,8 +109,8 @@ TEST(Hadgen, HelpListsEveryOption)
     Result r = hgt::run_cmd(hadgen() + " --help");
     EXPECT_EQ(r.status, 0);
     for (const char *o : {"--core", "--d", "--lanes", "--top-n", "--max-keys", "--weight-bits",
-                          "--exp-frac-bits", "--out-frac", "--v-bits", "--selector", "--prefix", "--out",
-                          "--force", "--dry-run", "--list-cores", "--help", "--version"})
+                          "--exp-frac-bits", "--out-frac", "--v-bits", "--selector", "--sort-cut", "--prefix",
+                          "--out", "--force", "--dry-run", "--list-cores", "--help", "--version"})
         EXPECT_NE(r.out.find(o), std::string::npos) << o;
 }
 
@@ -485,6 +497,74 @@ TEST(HadgenConfig, SelectorPicksTheSelectBlock)
     EXPECT_NE(m.find("\"PIPE\":\t0"), std::string::npos) << m;
 }
 
+// --sort-cut: the manifest records it (params.sort_cut) and the level the sort is cut after
+// (derived.sort_cut_level, 0: not cut), the core's top and the select unit pass it on as
+// SORT_CUT (0 off, 1 on, 2 auto), --config regenerates it, and a manifest from before the
+// option reads as auto. The levels are the block's rule: a bitonic sort of P candidates has
+// LQ(LQ+1)/2 compare-exchange levels (LQ = log2 P), cut after the sorter level k that makes
+// the longer part shortest; auto cuts only a sort deeper than the merge's log2 N + 1 levels.
+TEST(HadgenConfig, SortCutIsRecordedPassedOnAndReadBack)
+{
+    hgt::TempDir t_dir("hgsortcut");
+    std::string t = t_dir.path();
+    struct {
+        int p, n;
+        const char *cut;
+        int level;
+    } cases[] = {
+        {8, 16, "auto", 2},  // 6 levels against 5: cut after 3 (1 + 2)
+        {8, 16, "off", 0},   //
+        {8, 32, "auto", 0},  // 6 against 6: whole
+        {8, 32, "on", 2},    //
+        {16, 32, "auto", 3}, // 10 against 6: 6 + 4
+        {3, 5, "auto", 0},   // 3 against 4
+        {3, 5, "on", 1},     // 1 + 2
+        {2, 1, "auto", 0},   // 1 level: nothing to cut
+        {64, 64, "auto", 4}, // 21 against 7: 10 + 11
+    };
+    for (auto &c : cases) {
+        std::string what = "P=" + std::to_string(c.p) + " N=" + std::to_string(c.n) + " --sort-cut " + c.cut;
+        Result r = hgt::run_cmd(hadgen() + " --core had --d 16 --lanes " + std::to_string(c.p) + " --top-n " +
+                                std::to_string(c.n) + " --max-keys 64 --selector twostage --sort-cut " +
+                                c.cut + " --dry-run");
+        ASSERT_EQ(r.status, 0) << what << ": " << r.out;
+        EXPECT_NE(r.out.find("\"sort_cut\": \"" + std::string(c.cut) +
+                             "\", \"sort_cut_level\": " + std::to_string(c.level) + ","),
+                  std::string::npos)
+            << what << ": " << r.out;
+    }
+    Result r = hgt::run_cmd(hadgen() +
+                            " --core int8-topn --d 16 --lanes 8 --top-n 16 --max-keys 40 --selector twostage "
+                            "--sort-cut off --out " +
+                            t + "/off");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string m = read_file(t + "/off/manifest.json");
+    EXPECT_NE(m.find("\"sort_cut\":\t\"off\""), std::string::npos) << m;
+    EXPECT_NE(m.find("\"sort_cut_level\":\t0"), std::string::npos) << m;
+    EXPECT_NE(m.find("\"SORT_CUT\":\t0"), std::string::npos) << m;
+    EXPECT_NE(read_file(t + "/off/i8topn_core.v").find(".SORT_CUT(0)"), std::string::npos);
+    EXPECT_NE(read_file(t + "/off/i8topn_core.v").find("selector=twostage sort_cut=off"), std::string::npos);
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/off/manifest.json --out " + t + "/again");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(read_file(t + "/again/i8topn_core.v").find(".SORT_CUT(0)"), std::string::npos);
+    // before the option: auto, which cuts this sort (6 levels against the merge's 5)
+    std::string old =
+        replace_all(replace_all(m, "\"sort_cut\":\t\"off\",", ""), ",\n\t\t\"sort_cut_level\":\t0", "");
+    hgt::write_file(t + "/old.json", old);
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/old.json --out " + t + "/old");
+    ASSERT_EQ(r.status, 0) << r.out << old;
+    std::string o = read_file(t + "/old/manifest.json");
+    EXPECT_NE(o.find("\"sort_cut\":\t\"auto\""), std::string::npos) << o;
+    EXPECT_NE(o.find("\"sort_cut_level\":\t2"), std::string::npos) << o;
+    EXPECT_NE(read_file(t + "/old/i8topn_core.v").find(".SORT_CUT(2)"), std::string::npos);
+    // the other selectors pass auto, which the core and the block require of them
+    r = hgt::run_cmd(hadgen() + " --core had --d 16 --lanes 8 --top-n 16 --max-keys 40 --out " + t +
+                     "/merge");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(read_file(t + "/merge/had_core.v").find(".SORT_CUT(2)"), std::string::npos);
+    EXPECT_NE(read_file(t + "/merge/manifest.json").find("\"sort_cut_level\":\t0"), std::string::npos);
+}
+
 // --v-bits B: V ports, memories and AV widths of B bits a value; the manifest records it and a
 // manifest from before the option reads as 8 bits.
 TEST(HadgenConfig, ValueBitsNarrowTheValuePathOnly)
@@ -564,6 +644,12 @@ TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
          "--selector 'heap': must be merge, bitonic, counting or twostage"},
         {replace_all(good, "\"selector\":\t\"merge\"", "\"selector\":\t1"),
          "params.selector: must be a string"},
+        {replace_all(good, "\"sort_cut\":\t\"auto\"", "\"sort_cut\":\t\"sometimes\""),
+         "--sort-cut 'sometimes': must be auto, on or off"},
+        {replace_all(good, "\"sort_cut\":\t\"auto\"", "\"sort_cut\":\t\"off\""),
+         "--sort-cut off: only --selector twostage has a sort to cut"},
+        {replace_all(good, "\"sort_cut\":\t\"auto\"", "\"sort_cut\":\tfalse"),
+         "params.sort_cut: must be a string"},
     };
     for (size_t i = 0; i < cases.size(); i++) {
         std::string m = t + "/m" + std::to_string(i) + ".json";

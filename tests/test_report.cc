@@ -396,7 +396,7 @@ TEST(Report, NoiseBandOverPerturbedRepeats)
 // the same configuration and stimulus, beside the point's own (merge) run of that core: the
 // select block, the core's logic and memories, Fmax, energy per query and the ratios; the
 // counting and two-stage selectors' runs may span more cycles (their latency is longer), no
-// other's; bad runs refused.
+// other's; a two-stage run with a sort cut other than auto is named by it; bad runs refused.
 TEST(Report, SelectorsBesideTheMergeRuns)
 {
     hgt::TempDir d_dir("report-select");
@@ -419,6 +419,10 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     mk("i8-b", "int8-topn", 1.5e6, 80e3, 16, "bitonic", 0.5e6, 30e3, 100);
     mk("had-n", "had", 1.2e6, 60e3, 15, "counting", 0.25e6, 12e3, 118);
     mk("had-t", "had", 1.4e6, 70e3, 17, "twostage", 0.4e6, 20e3, 101);
+    mk("had-to", "had", 1.3e6, 70e3, 17, "twostage", 0.3e6, 20e3, 101);
+    add_fields(d + "/had-to", "\"params\": {", "\"sort_cut\": \"off\", ");
+    mk("had-tx", "had", 1.3e6, 70e3, 17, "twostage", 0.3e6, 20e3, 101);
+    add_fields(d + "/had-tx", "\"params\": {", "\"sort_cut\": \"never\", ");
     { // its score memory: 0.2 mm^2 more than the merge run's memories
         std::string path = d + "/had-n/reports/summary.json", f = read_file(path);
         size_t at = f.find("\"memory_area_um2\": 1000000");
@@ -429,7 +433,7 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
                       "/base' --out " + d + "/r ";
     hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + cmd + "--selectors 'p=" + d + "/had-b," + d +
-                                    "/had-n," + d + "/had-t' 2>&1");
+                                    "/had-n," + d + "/had-t," + d + "/had-to' 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
     std::string md = read_file(d + "/r/report.md");
     EXPECT_NE(md.find("\n## Top-N selectors\n"), std::string::npos) << md;
@@ -454,6 +458,10 @@ TEST(Report, SelectorsBesideTheMergeRuns)
                       "**0.700** | **1.000** | **0.850** |"),
               std::string::npos)
         << md;
+    EXPECT_NE(md.find("| p | had | twostage, sort cut off | 0.300 | 20.00 | 1.300 |"), std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| p | had | **twostage, sort cut off / merge** | **0.300** |"), std::string::npos)
+        << md;
     cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
     ASSERT_TRUE(j);
     const cJSON *o = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "selectors"), 0);
@@ -467,6 +475,11 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     EXPECT_STREQ(cJSON_GetObjectItem(oc, "selector")->valuestring, "counting");
     EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(oc, "ratio"), "memory_area")->valuedouble, 1.2,
                 1e-12);
+    EXPECT_STREQ(cJSON_GetObjectItem(oc, "sort_cut")->valuestring, "auto");
+    const cJSON *oo = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "selectors"), 3);
+    ASSERT_TRUE(oo) << md;
+    EXPECT_STREQ(cJSON_GetObjectItem(oo, "selector")->valuestring, "twostage");
+    EXPECT_STREQ(cJSON_GetObjectItem(oo, "sort_cut")->valuestring, "off");
     cJSON_Delete(j);
     // without --selectors, no section
     ASSERT_EQ(hgt::run_cmd(cmd + " 2>&1").status, 0);
@@ -476,6 +489,7 @@ TEST(Report, SelectorsBesideTheMergeRuns)
         std::string args, what;
     } bad[] = {
         {"--selectors 'p=" + d + "/had-m'", "must name a selector other than merge"},
+        {"--selectors 'p=" + d + "/had-tx'", "params.sort_cut 'never' must be auto, on or off"},
         {"--selectors 'p=" + d + "/base'", "has no top-N selector"},
         {"--selectors 'p=" + d + "/had-c'", "activity.cycles is 99, the point's had run has 100"},
         {"--selectors 'q=" + d + "/had-b'", "no --point of that name"},

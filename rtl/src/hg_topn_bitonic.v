@@ -19,19 +19,21 @@
 // PIPE = 1 (hadgen --selector twostage) splits the networks into pipeline stages: the local
 // stage sorts a group of candidates (network 1) and keeps its best min(Q, M) (M = 2^ceil(log2
 // N) here: only the N best of a group can enter the list); the global stage merges them into
-// the held list (networks 2 and 3), a register between them. When the sort is deeper than the
-// global stage (more compare-exchange levels: LQ(LQ+1)/2 against log2 M + 1, the slot choice
-// and the half-cleaners), a second register cuts the sort after the level KC that balances
-// its two parts best (P = 16, N = 32: 6 + 4 levels against the global stage's 6). The clock's
-// path is then the longest stage instead of the networks' sum; a group is merged one cycle
-// (two with the cut) after it is offered, so the list is published as much later. The stages
-// are not held by en_i: a group moves on each cycle, unless the group in the last register is
-// a query's last and the list published before is still held (not taken this cycle). Then
-// every register waits, and so must the producer (hold_o: no group may be offered, whatever
-// its place in its query). A query's last group can thus be taken while the list before it
-// is still read, and the cycles the registers add do not lengthen the loop from one list's
-// release to the next one's publication: the throughput is the one-stage selector's.
-// PIPE = 0: one stage, hold_o and busy_o low.
+// the held list (networks 2 and 3), a register between them. SORT_CUT (hadgen --sort-cut)
+// says whether a second register cuts the sort, after the level KC that balances its two parts
+// best (the longer part, max(KC(KC+1)/2, LQ(LQ+1)/2 - KC(KC+1)/2) compare-exchange levels, as
+// short as it can be; P = 16: 6 + 4 levels): 2 (auto) where the sort is deeper than the global
+// stage (more compare-exchange levels: LQ(LQ+1)/2 against log2 M + 1, the slot choice and the
+// half-cleaners; P = 8, N = 16: 6 against 5), 1 always (a sort of at least 2 levels, P >= 3),
+// 0 never. The clock's path is then the longest stage instead of the networks' sum; a group is
+// merged one cycle (two with the cut) after it is offered, so the list is published as much
+// later. The stages are not held by en_i: a group moves on each cycle, unless the group in the
+// last register is a query's last and the list published before is still held (not taken this
+// cycle). Then every register waits, and so must the producer (hold_o: no group may be
+// offered, whatever its place in its query). A query's last group can thus be taken while the
+// list before it is still read, and the cycles the registers add do not lengthen the loop from
+// one list's release to the next one's publication: the throughput is the one-stage selector's.
+// PIPE = 0: one stage, hold_o and busy_o low (SORT_CUT must be left at 2).
 `default_nettype none
 
 module hg_topn_bitonic #(
@@ -40,7 +42,9 @@ module hg_topn_bitonic #(
   parameter SW     = 7,   // score width
   parameter SIGNED = 0,   // 1: scores are signed (int8 cores), 0: unsigned (HAD match counts)
   parameter IW     = 10,  // key index width
-  parameter PIPE   = 0    // 1: a register between the local (sort) and global (merge) stages
+  parameter PIPE   = 0,   // 1: a register between the local (sort) and global (merge) stages
+  parameter SORT_CUT = 2  // PIPE = 1: a second register inside the sort: 0 never, 1 always,
+                          // 2 where the sort is deeper than the global stage
 ) (
   input  wire            clk_i,         // clock
   input  wire            rst_ni,        // synchronous reset, active low
@@ -67,11 +71,18 @@ module hg_topn_bitonic #(
     if (PIPE != 0 && PIPE != 1) begin : g_check_pipe
       hg_error_parameter_pipe_must_be_0_or_1 u_error ();
     end
+    if (SORT_CUT < 0 || SORT_CUT > 2 || (PIPE == 0 && SORT_CUT != 2)) begin : g_check_cut
+      hg_error_parameter_sort_cut_must_be_0_1_or_2_and_2_without_pipe u_error ();
+    end
+    if (PIPE != 0 && SORT_CUT == 1 && P < 3) begin : g_check_cut_p
+      hg_error_sort_cut_1_needs_a_sort_of_two_levels_p_at_least_3 u_error ();
+    end
   endgenerate
 
   // The sorter level after which the local stage is cut: lq (no cut) when its lq(lq+1)/2
-  // levels are not more than the global stage's sg, else the k that makes the longer part,
-  // max(k(k+1)/2, lq(lq+1)/2 - k(k+1)/2), shortest.
+  // levels are not more than sg (the global stage's levels; 0: cut any sort of two levels or
+  // more), else the k that makes the longer part, max(k(k+1)/2, lq(lq+1)/2 - k(k+1)/2),
+  // shortest.
   function integer cut_level(input integer lq, input integer sg);
     integer k, w, best, worst;
     begin
@@ -98,7 +109,8 @@ module hg_topn_bitonic #(
   localparam M  = 1 << LM;                         // merger width
   localparam QC = Q < M ? Q : M;                   // sorted candidates the merger takes
   localparam SG = LM + 1;                          // ... of the global stage (PIPE)
-  localparam KC = PIPE != 0 ? cut_level(LQ, SG) : LQ; // sorter levels before the cut
+  localparam KC = PIPE == 0 || SORT_CUT == 0 ? LQ     // sorter levels before the cut
+                : cut_level(LQ, SORT_CUT == 1 ? 0 : SG);
   localparam CUT = KC < LQ ? 1 : 0;                // 1: a register inside the local stage
   localparam [SW-1:0] FLIP = SIGNED != 0 ? {1'b1, {(SW - 1) {1'b0}}} : {SW{1'b0}};
 
@@ -107,57 +119,65 @@ module hg_topn_bitonic #(
   reg [N*KW-1:0] h_k;
 
   // The networks, on flat vectors of keys; a compare-exchange puts the larger key first.
-  reg [Q*KW-1:0] ca;   // candidates, after sorter levels 1..KC
-  wire [Q*KW-1:0] cb;  // ... as levels KC+1..LQ see them (ca, or ca registered: CUT)
-  reg [Q*KW-1:0] c;    // ... sorted, best first
-  wire [QC*KW-1:0] cg; // the best QC of them, as the global stage sees them
-  wire g_v, g_first, g_last;  // the global stage merges a group, its query's first, last
-  reg [M*KW-1:0] t;    // the M best of held and candidates, bitonic, then sorted
+  wire [(LQ+1)*Q*KW-1:0] lv; // slot k: the candidates after sorter level k (slot 0: their keys)
+  wire [Q*KW-1:0] c;         // ... sorted, best first
+  wire [QC*KW-1:0] cg;       // the best QC of them, as the global stage sees them
+  wire g_v, g_first, g_last; // the global stage merges a group, its query's first, last
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire wait_q;               // the last register's group waits behind a held list (PIPE)
+  /* verilator lint_on UNUSEDSIGNAL */
+  reg [Q*KW-1:0] keys;       // the candidates' keys, padding invalid
+  reg [M*KW-1:0] t;          // the M best of held and candidates, bitonic, then sorted
   reg [N-1:0]    m_v;
   reg [N*SW-1:0] m_s;
   reg [N*IW-1:0] m_idx;
-  // Every index below is an expression of the loop variables only, so that synthesis unrolls
-  // the loops into fixed wiring (an index held in a variable would become a shifter).
-  // 1. bitonic sort, best first: at level sk, blocks of 2^sk, each half-cleaned at distances
-  //    2^(sk-1)..1, ascending in the blocks whose bit 2^sk is set, so that the next level sees
-  //    bitonic sequences. Levels 1..KC here, KC+1..LQ in sort_b.
-  always @* begin : sort_a
-    integer i, j, sk, sj;
-    reg [KW-1:0] a, b;
-    // keys of the candidates, padding invalid
-    ca = {Q*KW{1'b0}};
+  // Every index below is an expression of the loop variables and the level only, so that
+  // synthesis unrolls the loops into fixed wiring (an index held in a variable would become a
+  // shifter).
+  always @* begin : key_net
+    integer j;
+    keys = {Q*KW{1'b0}};
     for (j = 0; j < P; j = j + 1)
       if (lane_valid_i[j])
-        ca[j*KW +: KW] = {1'b1, s_i[j*SW +: SW] ^ FLIP, ~(base_i + j[IW-1:0])};
-    for (sk = 1; sk <= KC; sk = sk + 1)
-      for (sj = sk - 1; sj >= 0; sj = sj - 1)
-        for (i = 0; i < Q; i = i + 1)
-          if ((i & (1 << sj)) == 0) begin
-            a = ca[i*KW +: KW];
-            b = ca[(i + (1 << sj))*KW +: KW];
-            if (((i & (1 << sk)) == 0) ? (a < b) : (a > b)) begin
-              ca[i*KW +: KW]                = b;
-              ca[(i + (1 << sj))*KW +: KW] = a;
-            end
-          end
+        keys[j*KW +: KW] = {1'b1, s_i[j*SW +: SW] ^ FLIP, ~(base_i + j[IW-1:0])};
   end
+  assign lv[0 +: Q*KW] = keys;
 
-  always @* begin : sort_b
-    integer i, sk, sj;
-    reg [KW-1:0] a, b;
-    c = cb;
-    for (sk = KC + 1; sk <= LQ; sk = sk + 1)
-      for (sj = sk - 1; sj >= 0; sj = sj - 1)
-        for (i = 0; i < Q; i = i + 1)
-          if ((i & (1 << sj)) == 0) begin
-            a = c[i*KW +: KW];
-            b = c[(i + (1 << sj))*KW +: KW];
-            if (((i & (1 << sk)) == 0) ? (a < b) : (a > b)) begin
-              c[i*KW +: KW]                = b;
-              c[(i + (1 << sj))*KW +: KW] = a;
+  // 1. bitonic sort, best first: level gk works on blocks of 2^gk, each half-cleaned at
+  //    distances 2^(gk-1)..1, ascending in the blocks whose bit 2^gk is set, so that the next
+  //    level sees bitonic sequences. Level KC+1 reads the cut register where there is one.
+  genvar gk;
+  generate
+    for (gk = 1; gk <= LQ; gk = gk + 1) begin : g_level
+      wire [Q*KW-1:0] x;  // the level's input
+      reg  [Q*KW-1:0] y;  // ... and output
+      if (CUT != 0 && gk == KC + 1) begin : g_cut
+        reg [Q*KW-1:0] c1;
+        always @(posedge clk_i)
+          if (!wait_q && en_i && in_valid_i) c1 <= lv[(gk-1)*Q*KW +: Q*KW];
+        assign x = c1;
+      end else begin : g_wire
+        assign x = lv[(gk-1)*Q*KW +: Q*KW];
+      end
+      always @* begin : level
+        integer i, sj;
+        reg [KW-1:0] a, b;
+        y = x;
+        for (sj = gk - 1; sj >= 0; sj = sj - 1)
+          for (i = 0; i < Q; i = i + 1)
+            if ((i & (1 << sj)) == 0) begin
+              a = y[i*KW +: KW];
+              b = y[(i + (1 << sj))*KW +: KW];
+              if (((i & (1 << gk)) == 0) ? (a < b) : (a > b)) begin
+                y[i*KW +: KW]                = b;
+                y[(i + (1 << sj))*KW +: KW] = a;
+              end
             end
-          end
-  end
+      end
+      assign lv[gk*Q*KW +: Q*KW] = y;
+    end
+  endgenerate
+  assign c = lv[LQ*Q*KW +: Q*KW];
 
   generate
     if (PIPE != 0) begin : g_pipe
@@ -167,27 +187,23 @@ module hg_topn_bitonic #(
       wire cut_busy;              // a group is in the cut register
       // a last group waits while the list published before is held and not taken; every
       // register waits with it
-      wire wait_q = v_q && last_q && out_valid_o && !take_i;
+      assign wait_q = v_q && last_q && out_valid_o && !take_i;
       if (CUT != 0) begin : g_cut
-        reg [Q*KW-1:0] c1;
-        reg v1, first1, last1;
+        reg v1, first1, last1;  // the cut register (its data: g_level[KC+1].g_cut.c1)
         always @(posedge clk_i) begin
           if (!rst_ni) v1 <= 1'b0;
           else if (!wait_q) v1 <= en_i && in_valid_i;
         end
         always @(posedge clk_i)
           if (!wait_q && en_i && in_valid_i) begin
-            c1     <= ca;
             first1 <= first_i;
             last1  <= last_i;
           end
-        assign cb       = c1;
         assign s_v      = v1;
         assign s_first  = first1;
         assign s_last   = last1;
         assign cut_busy = v1;
       end else begin : g_nocut
-        assign cb       = ca;
         assign s_v      = en_i && in_valid_i;
         assign s_first  = first_i;
         assign s_last   = last_i;
@@ -216,11 +232,11 @@ module hg_topn_bitonic #(
       end
     end
     if (PIPE == 0) begin : g_direct
-      assign cb      = ca;
       assign cg      = c[QC*KW-1:0];
       assign g_v     = en_i && in_valid_i;
       assign g_first = first_i;
       assign g_last  = last_i;
+      assign wait_q  = 1'b0;
       assign busy_o  = 1'b0;
       assign hold_o  = 1'b0;
     end

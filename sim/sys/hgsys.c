@@ -32,7 +32,7 @@ static void usage(FILE *f)
         "a DRAM channel (docs/system.md). The model is built and cached on first use.\n"
         "\n"
         "core options (as for hadgen): --core %s --d --lanes --top-n\n"
-        "  --max-keys (default: the context) --weight-bits --exp-frac-bits --out-frac --v-bits --selector --prefix\n"
+        "  --max-keys (default: the context) --weight-bits --exp-frac-bits --out-frac --v-bits --selector --sort-cut --prefix\n"
         "\n"
         "workload:\n"
         "  --context T       keys per head, 1..16384 (default 1024)\n"

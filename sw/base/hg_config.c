@@ -33,15 +33,19 @@ const char *hg_core_name(hg_core_kind k) { return core_names[k]; }
 const char *hg_core_short(hg_core_kind k) { return core_shorts[k]; }
 const char *hg_core_summary(hg_core_kind k) { return core_summaries[k]; }
 
+/* the index of s in names[0..count), or -1 */
+static int name_index(const char *s, const char *const *names, int count)
+{
+    for (int i = 0; i < count; i++)
+        if (strcmp(s, names[i]) == 0) return i;
+    return -1;
+}
+
 int hg_core_parse(const char *s, hg_core_kind *k)
 {
-    for (int i = 0; i < HG_NCORES; i++) {
-        if (strcmp(s, core_names[i]) == 0) {
-            *k = (hg_core_kind)i;
-            return 0;
-        }
-    }
-    return -1;
+    int i = name_index(s, core_names, HG_NCORES);
+    if (i >= 0) *k = (hg_core_kind)i;
+    return i >= 0 ? 0 : -1;
 }
 
 /* names[0..count) joined by sep, the last by last, into buf (truncated to n) */
@@ -78,13 +82,20 @@ const char *hg_sel_name(hg_sel_kind k) { return k >= 0 && k < HG_NSELS ? sel_nam
 
 int hg_sel_parse(const char *s, hg_sel_kind *k)
 {
-    for (int i = 0; i < HG_NSELS; i++) {
-        if (strcmp(s, sel_names[i]) == 0) {
-            *k = (hg_sel_kind)i;
-            return 0;
-        }
-    }
-    return -1;
+    int i = name_index(s, sel_names, HG_NSELS);
+    if (i >= 0) *k = (hg_sel_kind)i;
+    return i >= 0 ? 0 : -1;
+}
+
+static const char *const cut_names[HG_NCUTS] = {"off", "on", "auto"};
+
+const char *hg_cut_name(hg_cut_kind k) { return k >= 0 && k < HG_NCUTS ? cut_names[k] : "?"; }
+
+int hg_cut_parse(const char *s, hg_cut_kind *k)
+{
+    int i = name_index(s, cut_names, HG_NCUTS);
+    if (i >= 0) *k = (hg_cut_kind)i;
+    return i >= 0 ? 0 : -1;
 }
 
 int hg_cfg_topn(const hg_cfg *c) { return c->core != HG_CORE_BASELINE; }
@@ -112,11 +123,12 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core)
     c->of = 8;
     c->vb = 8;
     c->sel = HG_SEL_MERGE;
+    c->cut = HG_CUT_AUTO;
 }
 
-const char *const hg_cfg_options[] = {"core",     "d",           "lanes",         "top-n",
-                                      "max-keys", "weight-bits", "exp-frac-bits", "out-frac",
-                                      "v-bits",   "selector",    "prefix",        NULL};
+const char *const hg_cfg_options[] = {
+    "core",     "d",      "lanes",    "top-n",    "max-keys", "weight-bits", "exp-frac-bits",
+    "out-frac", "v-bits", "selector", "sort-cut", "prefix",   NULL};
 
 static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n)
 {
@@ -149,6 +161,11 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
                  hg_sel_choices(names, sizeof names, ", ", " or "));
         return -1;
     }
+    if (strcmp(opt, "sort-cut") == 0) {
+        if (hg_cut_parse(val, &c->cut) == 0) return 0;
+        snprintf(err, n, "--sort-cut '%s': must be auto, on or off", val);
+        return -1;
+    }
     if (strcmp(opt, "prefix") == 0) {
         if (strlen(val) <= HG_PREFIX_MAX) {
             snprintf(c->prefix, sizeof c->prefix, "%s", val);
@@ -167,9 +184,9 @@ void hg_cfg_args(const hg_cfg *c, char *buf, size_t n)
 {
     snprintf(buf, n,
              "--core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d "
-             "--exp-frac-bits %d --out-frac %d --v-bits %d --selector %s --prefix %s",
+             "--exp-frac-bits %d --out-frac %d --v-bits %d --selector %s --sort-cut %s --prefix %s",
              hg_core_name(c->core), c->d, c->p, c->n, c->l, c->wb, c->fb, c->of, c->vb, hg_sel_name(c->sel),
-             c->prefix[0] ? c->prefix : hg_core_short(c->core));
+             hg_cut_name(c->cut), c->prefix[0] ? c->prefix : hg_core_short(c->core));
 }
 
 /* Writes a "--opt value: problem" message and returns -1. */
@@ -220,6 +237,43 @@ static void derive_norm(hg_cfg *c)
     c->ii = imax(c->g, c->cr + c->cm);
 }
 
+/* The twostage selector's sort (rtl/src/hg_topn_bitonic.v, PIPE = 1): lq = clog2(P) levels of
+   a bitonic sorter, lq(lq+1)/2 compare-exchange levels; the merge stage has clog2(N) + 1. The
+   cut goes after the sorter level k that makes the longer part, max(k(k+1)/2, lq(lq+1)/2 -
+   k(k+1)/2), shortest; 0: no cut (off; auto when the sort is no deeper than the merge). */
+static int sort_cut_level(const hg_cfg *c)
+{
+    int lq = hg_clog2(c->p), levels = lq * (lq + 1) / 2, best = 0, worst = levels;
+    if (c->cut == HG_CUT_OFF || (c->cut == HG_CUT_AUTO && levels <= hg_clog2(c->n) + 1)) return 0;
+    for (int k = 1; k < lq; k++) {
+        int w = imax(k * (k + 1) / 2, levels - k * (k + 1) / 2);
+        if (w < worst) worst = w, best = k;
+    }
+    return best;
+}
+
+/* --sort-cut on and off are choices of the twostage selector's sort; on needs a sort of two
+   levels or more (lanes >= 3). */
+static int check_cut(const hg_cfg *c, char *err, size_t n)
+{
+    if (c->cut != HG_CUT_AUTO && c->sel != HG_SEL_TWOSTAGE) {
+        snprintf(err, n,
+                 "--sort-cut %s: only --selector twostage has a sort to cut (this core: --selector %s%s);"
+                 " leave it at auto",
+                 hg_cut_name(c->cut), hg_sel_name(c->sel),
+                 hg_cfg_topn(c) ? "" : ", and the baseline selects none");
+        return -1;
+    }
+    if (c->cut == HG_CUT_ON && c->p < 3) {
+        snprintf(err, n,
+                 "--sort-cut on: --lanes %d sorts its candidates in %d compare-exchange level%s, nothing to"
+                 " cut: needs --lanes >= 3 (or --sort-cut auto or off)",
+                 c->p, c->p > 1, c->p > 1 ? "" : "s");
+        return -1;
+    }
+    return 0;
+}
+
 int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
 {
     if (check_range(err, n, "d", c->d, HG_D_MIN, HG_D_MAX)) return -1;
@@ -258,6 +312,7 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
                  hg_core_name(c->core), c->sw);
         return -1;
     }
+    if (check_cut(c, err, n)) return -1;
     c->ns = hg_cfg_topn(c) ? c->n : c->l;
     c->r = hg_cfg_topn(c) ? cdiv(c->n, c->g) : c->p;
     c->ww = c->wb + 1;
@@ -266,6 +321,7 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
     c->rq = c->wsw + c->of + c->vb;
     c->ow = c->vb + c->of;
     derive_norm(c);
+    c->kc = c->sel == HG_SEL_TWOSTAGE ? sort_cut_level(c) : 0;
     return 0;
 }
 
@@ -275,23 +331,16 @@ uint32_t hg_exp_frac(const hg_cfg *c, int f)
     return (uint32_t)llround(x);
 }
 
-const hg_cfg_field hg_cfg_derived[] = {{"groups", offsetof(hg_cfg, g)},
-                                       {"index_width", offsetof(hg_cfg, iw)},
-                                       {"key_bits", offsetof(hg_cfg, kw)},
-                                       {"value_bits", offsetof(hg_cfg, vw)},
-                                       {"score_width", offsetof(hg_cfg, sw)},
-                                       {"av_slots", offsetof(hg_cfg, r)},
-                                       {"weight_width", offsetof(hg_cfg, ww)},
-                                       {"acc_width", offsetof(hg_cfg, accw)},
-                                       {"wsum_width", offsetof(hg_cfg, wsw)},
-                                       {"recip_q", offsetof(hg_cfg, rq)},
-                                       {"out_width", offsetof(hg_cfg, ow)},
-                                       {"recip_bits_per_cycle", offsetof(hg_cfg, bpc)},
-                                       {"recip_cycles", offsetof(hg_cfg, cr)},
-                                       {"norm_mults", offsetof(hg_cfg, mn)},
-                                       {"norm_mul_cycles", offsetof(hg_cfg, cm)},
-                                       {"ii_cycles", offsetof(hg_cfg, ii)},
-                                       {NULL, 0}};
+const hg_cfg_field hg_cfg_derived[] = {
+    {"groups", offsetof(hg_cfg, g)},           {"index_width", offsetof(hg_cfg, iw)},
+    {"key_bits", offsetof(hg_cfg, kw)},        {"value_bits", offsetof(hg_cfg, vw)},
+    {"score_width", offsetof(hg_cfg, sw)},     {"av_slots", offsetof(hg_cfg, r)},
+    {"weight_width", offsetof(hg_cfg, ww)},    {"acc_width", offsetof(hg_cfg, accw)},
+    {"wsum_width", offsetof(hg_cfg, wsw)},     {"recip_q", offsetof(hg_cfg, rq)},
+    {"out_width", offsetof(hg_cfg, ow)},       {"recip_bits_per_cycle", offsetof(hg_cfg, bpc)},
+    {"recip_cycles", offsetof(hg_cfg, cr)},    {"norm_mults", offsetof(hg_cfg, mn)},
+    {"norm_mul_cycles", offsetof(hg_cfg, cm)}, {"ii_cycles", offsetof(hg_cfg, ii)},
+    {"sort_cut_level", offsetof(hg_cfg, kc)},  {NULL, 0}};
 
 int hg_cfg_field_value(const hg_cfg *c, const hg_cfg_field *f)
 {
@@ -314,7 +363,8 @@ static int set_from_json(hg_cfg *c, const char *opt, const cJSON *v, char *err, 
 {
     char name[32], text[HG_PREFIX_MAX + 64];
     json_name(opt, name, sizeof name);
-    int is_text = strcmp(opt, "core") == 0 || strcmp(opt, "prefix") == 0 || strcmp(opt, "selector") == 0;
+    int is_text = strcmp(opt, "core") == 0 || strcmp(opt, "prefix") == 0 || strcmp(opt, "selector") == 0 ||
+                  strcmp(opt, "sort-cut") == 0;
     if (is_text) {
         if (!cJSON_IsString(v)) {
             snprintf(err, n, "params.%s: must be a string", name);
@@ -368,7 +418,7 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
             snprintf(err, n,
                      "params.%.64s: not a configuration parameter (allowed: core, d, "
                      "lanes, top_n, max_keys, weight_bits, exp_frac_bits, out_frac, v_bits, selector,"
-                     " prefix)",
+                     " sort_cut, prefix)",
                      v->string ? v->string : "?");
             goto done;
         }
@@ -378,6 +428,7 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
         if (!v && strcmp(hg_cfg_options[i], "selector") == 0) continue; /* before --selector: merge */
         if (!v && strcmp(hg_cfg_options[i], "v-bits") == 0) continue;   /* before --v-bits: 8 */
+        if (!v && strcmp(hg_cfg_options[i], "sort-cut") == 0) continue; /* before --sort-cut: auto */
         if (!v) {
             snprintf(err, n, "params.%s: missing (a hadgen manifest holds every parameter)", name);
             goto done;

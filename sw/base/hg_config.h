@@ -60,6 +60,17 @@ typedef enum {
     HG_NSELS
 } hg_sel_kind;
 
+/* Whether the twostage selector's sort is cut by a second register (--sort-cut; the values are
+   rtl/src/hg_topn_bitonic.v's SORT_CUT): never, always (after the level that balances its two
+   parts; a sort of two levels or more, lanes >= 3), or where the sort has more
+   compare-exchange levels than the merge stage (auto, the default). */
+typedef enum {
+    HG_CUT_OFF,  /* "off" */
+    HG_CUT_ON,   /* "on" */
+    HG_CUT_AUTO, /* "auto" */
+    HG_NCUTS
+} hg_cut_kind;
+
 typedef struct hg_cfg {
     /* chosen by the user */
     hg_core_kind core;
@@ -72,6 +83,7 @@ typedef struct hg_cfg {
     int of;                         /* output fraction bits */
     int vb;                         /* value bits: each V element a vb-bit two's complement */
     hg_sel_kind sel;                /* top-N selector (top-N cores; recorded but unused by the baseline) */
+    hg_cut_kind cut;                /* twostage: the sort cut (auto with every other selector) */
     char prefix[HG_PREFIX_MAX + 1]; /* module name prefix */
 
     /* derived by hg_cfg_finish() */
@@ -93,21 +105,22 @@ typedef struct hg_cfg {
     int mn;   /* normalizer multipliers */
     int cm;   /* normalizer multiply cycles: ceil(d / mn) */
     int ii;   /* steady-state cycles per query at n_k = l: max(g, cr + cm) */
+    int kc;   /* twostage: sorter levels before its cut register, 0 when the sort is not cut */
 } hg_cfg;
 
 /* Fills c with the defaults for the given core type (d 64, P 16, N 32, L 1024, wb 8,
-   fb 6, of 8, vb 8, selector merge, prefix empty: hg_cfg_finish() then uses the core's short
+   fb 6, of 8, vb 8, selector merge, sort cut auto, prefix empty: hg_cfg_finish() then uses the core's short
    name). Derived fields are left zero. Cannot fail. */
 void hg_cfg_default(hg_cfg *c, hg_core_kind core);
 
 /* Command-line names of the configuration options, NULL-terminated: core, d, lanes, top-n,
-   max-keys, weight-bits, exp-frac-bits, out-frac, v-bits, selector, prefix. Every tool that takes a core
+   max-keys, weight-bits, exp-frac-bits, out-frac, v-bits, selector, sort-cut, prefix. Every tool that takes a core
    configuration accepts them as --name VALUE. */
 extern const char *const hg_cfg_options[];
 
 /* Sets configuration option opt (a name from hg_cfg_options) from its command-line text.
    Returns 0, or -1 with a message in err naming the option and value (not an integer,
-   unknown core type or selector, prefix too long). Ranges are checked later by hg_cfg_finish(). */
+   unknown core type, selector or sort cut, prefix too long). Ranges are checked later by hg_cfg_finish(). */
 int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t errlen);
 
 /* Writes the options that reproduce c ("--core had --d 64 ...") into buf. */
@@ -159,6 +172,10 @@ char *hg_sel_choices(char *buf, size_t n, const char *sep, const char *last);
    twostage: its registers), with the same throughput: a window of the same queries spans more
    cycles. */
 int hg_sel_later(hg_sel_kind k);
+
+/* Sort-cut names ("off", "on", "auto"); hg_cut_parse returns 0 and sets *k, or -1. */
+const char *hg_cut_name(hg_cut_kind k);
+int hg_cut_parse(const char *s, hg_cut_kind *k);
 
 /* 1 for the cores that select the top-N keys (HAD and int8 + top-N). */
 int hg_cfg_topn(const hg_cfg *c);

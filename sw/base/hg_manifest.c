@@ -528,11 +528,13 @@ hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen)
     const char *cmd = jstr(root, "command");
     const char *prefix = params ? jstr(params, "prefix") : NULL;
     const char *selector = params ? jstr(params, "selector") : NULL;
+    const char *sort_cut = params ? jstr(params, "sort_cut") : NULL;
     m->top = xstrdup(top ? top : "");
     m->core = xstrdup(core ? core : "");
     m->command = xstrdup(cmd ? cmd : "");
     m->prefix = xstrdup(prefix ? prefix : "");
     m->selector = xstrdup(selector ? selector : "");
+    m->sort_cut = xstrdup(sort_cut ? sort_cut : "");
     int bad = 1;
     if (!top)
         snprintf(err, errlen, "%s: no \"top\" field", path);
@@ -549,6 +551,9 @@ hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen)
     else if (selector && hg_sel_parse(selector, &(hg_sel_kind){HG_SEL_MERGE}) != 0)
         snprintf(err, errlen, "%s: params.selector \"%.80s\" is not a selector (%s)", path, selector,
                  hg_sel_choices((char[64]){0}, 64, ", ", " or "));
+    else if (sort_cut && hg_cut_parse(sort_cut, &(hg_cut_kind){HG_CUT_AUTO}) != 0)
+        snprintf(err, errlen, "%s: params.sort_cut \"%.80s\" is not a sort cut (auto, on or off)", path,
+                 sort_cut);
     else if (params && !cJSON_IsObject(params))
         snprintf(err, errlen, "%s: \"params\" is not an object", path);
     else if (!cJSON_IsArray(mods) || cJSON_GetArraySize(mods) == 0)
@@ -608,6 +613,7 @@ void hg_manifest_free(hg_manifest *m)
     free(m->command);
     free(m->prefix);
     free(m->selector);
+    free(m->sort_cut);
     free(m->json);
     free(m);
 }

@@ -109,8 +109,9 @@ static void usage(FILE *f)
             "\n"
             "core options (as for hadgen; default the MiniLM point --d <model head dim> --lanes 8\n"
             "  --top-n 16 --max-keys 128): --d --lanes --top-n --max-keys --weight-bits\n"
-            "  --exp-frac-bits --out-frac --v-bits --selector --prefix. --d must equal the model's\n"
-            "  head dimension; --v-bits B quantizes V to B bits at the calibration's percentile.\n"
+            "  --exp-frac-bits --out-frac --v-bits --selector --sort-cut --prefix. --d must equal\n"
+            "  the model's head dimension; --v-bits B quantizes V to B bits at the calibration's\n"
+            "  percentile.\n"
             "  The core type follows each backend, so --core is not accepted. With a distilled\n"
             "  model --top-n defaults to its trained N (had.json top_n), and --v-bits and --v-scale\n"
             "  to the values it was trained with (had.json recipe v_bits, v_scale; 8 bits if none).\n"
@@ -678,6 +679,7 @@ static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *ca
     cJSON_AddNumberToObject(c, "exp_frac_bits", core->fb);
     cJSON_AddNumberToObject(c, "out_frac", core->of);
     cJSON_AddStringToObject(c, "selector", hg_sel_name(core->sel));
+    cJSON_AddStringToObject(c, "sort_cut", hg_cut_name(core->cut));
     cJSON_AddNumberToObject(c, "v_bits", core->vb);
     cJSON_AddStringToObject(c, "v_scale", o->v_channel ? "channel" : "head");
     cJSON_AddItemToObject(root, "core", c);

@@ -10,8 +10,9 @@
 #   5-7   synthesis + timing + activity power, MiniLM point (d=32), real stimulus
 #   8-10  synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
 #   10b   the top-N cores of both points with each other selector (REPORT_SELECTORS, default
-#         bitonic, counting and twostage; hadgen --selector) on the same stimulus: 4 more
-#         flows a selector (2 for counting, which only HAD's match counts allow)
+#         bitonic, counting, twostage and twostage:off; hadgen --selector, and after a colon
+#         --sort-cut) on the same stimulus: 4 more flows a selector (2 for counting, which only
+#         HAD's match counts allow)
 #   10c   narrower values (REPORT_VBITS, default 4; hadgen --v-bits): fidelity of the golden
 #         backends with V quantized to that width (a scale per head, and per channel: hadrun
 #         --v-scale channel), the stimulus head dumped at that width, and
@@ -60,7 +61,7 @@ REPORT_NK=${REPORT_NK:-"16 32 64 96 128"}           # keys of the n_k sweep's st
 REPORT_GLITCH_CYCLES=${REPORT_GLITCH_CYCLES:-160}   # query cycles of the glitch window (10 queries)
 REPORT_GLITCH_SAMPLE=${REPORT_GLITCH_SAMPLE:-1}     # instances per module simulated with timing
 REPORT_NOISE_SALTS=${REPORT_NOISE_SALTS:-"1 2 3 4"} # SYN_SALT of the noise step's repeats
-REPORT_SELECTORS=${REPORT_SELECTORS-"bitonic counting twostage"}  # top-N selectors besides merge (empty: none)
+REPORT_SELECTORS=${REPORT_SELECTORS-"bitonic counting twostage twostage:off"}  # top-N selectors besides merge, SEL[:SORT_CUT] (empty: none)
 REPORT_VBITS=${REPORT_VBITS-4}                      # value bits besides 8, each in 2..7 (empty: none)
 HADGEN=${HADGEN:-$BUILD/bin/hadgen}
 mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (sw/base/hg_cores.def)
@@ -74,7 +75,7 @@ sel_cores() {
   local c
   for c in "${CORES[@]}"; do
     [ "$c" = baseline ] && continue
-    [ "$1" = counting ] && [ "$c" != had ] && continue
+    [ "${1%%:*}" = counting ] && [ "$c" != had ] && continue
     echo "$c"
   done
 }
@@ -237,16 +238,20 @@ DEFAULT_RUNS=("${RUNS[@]}")
 # the golden model), other hardware; hgreport --selectors sets them beside the merge runs.
 sel_args=()
 for sel in $REPORT_SELECTORS; do
+  # SEL or SEL:CUT (hadgen --selector SEL --sort-cut CUT); runs and folders are named SEL-CUT
+  sargs=(--selector "${sel%%:*}")
+  [[ "$sel" != *:* ]] || sargs+=(--sort-cut "${sel#*:}")
+  sname=${sel/:/-}
   for pt in "minilm-d32 32 8 16 128 -minilm" "default-d64 64 16 32 1024 "; do
     read -r name d p n l tag <<< "$pt"
     RUNS=()
     for c in $(sel_cores "$sel"); do
-      rtl="$R/rtl/${c}_d${d}_$sel"
-      "$HADGEN" --core "$c" --d "$d" --lanes "$p" --top-n "$n" --max-keys "$l" --selector "$sel" \
+      rtl="$R/rtl/${c}_d${d}_$sname"
+      "$HADGEN" --core "$c" --d "$d" --lanes "$p" --top-n "$n" --max-keys "$l" "${sargs[@]}" \
         --out "$rtl" --force > /dev/null || { echo "report: REPORT_SELECTORS: hadgen refused '$sel'" >&2; exit 2; }
       data=""
       [ -n "$tag" ] && data="$S/$c/l${hl}h${hh}/s001"
-      flow "$c" "$rtl" "$tag-$sel" "$data"
+      flow "$c" "$rtl" "$tag-$sname" "$data"
     done
     sel_args+=(--selectors "$name=$(IFS=,; echo "${RUNS[*]}")")
   done

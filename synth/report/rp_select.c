@@ -31,6 +31,13 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
                "counting or twostage; the point's own runs are the merge reference)",
                path, sel);
     }
+    hg_cut_kind cut = HG_CUT_AUTO;
+    char cs[64];
+    snprintf(cs, sizeof cs, "%s", rp_str(cJSON_GetObjectItem(j, "params"), "sort_cut"));
+    if (cs[0] && hg_cut_parse(cs, &cut) != 0) {
+        cJSON_Delete(j);
+        rp_die("--selectors: %s: params.sort_cut '%s' must be auto, on or off", path, cs);
+    }
     if (rp_figs(j, &r->figs, why, sizeof why) != 0) {
         cJSON_Delete(j);
         rp_die("--selectors: %s: %s", path, why);
@@ -39,6 +46,9 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
     snprintf(r->dir, sizeof r->dir, "%s", dir);
     r->core = core;
     r->sel = k;
+    r->cut = cut;
+    snprintf(r->label, sizeof r->label, "%s%s%s", hg_sel_name(k), cut != HG_CUT_AUTO ? ", sort cut " : "",
+             cut != HG_CUT_AUTO ? hg_cut_name(cut) : "");
     r->run = j;
     s->n++;
 }
@@ -97,7 +107,9 @@ void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
             "2 ceil(L/P) rows of P match counts between its passes); energy per query: logic and "
             "memories. The counting selector keeps the throughput and adds ceil(n_k/P) + 1 cycles of "
             "latency; the two-stage one (bitonic networks with a register between the local sort and "
-            "the global merge) keeps it and adds one cycle.\n\n"
+            "the global merge) keeps it and adds one cycle, two where a second register cuts its sort "
+            "(`hadgen --sort-cut`: by default where the sort is deeper than the merge; \"sort cut off\" "
+            "rows: never).\n\n"
             "| point | core | selector | select area mm^2 | select power mW | core logic area mm^2 | "
             "memory area mm^2 | core logic power mW | Fmax MHz | energy/query nJ |\n"
             "|---|---|---|---|---|---|---|---|---|---|\n");
@@ -111,17 +123,18 @@ void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
                       rp_ratio(x.e_query, m.e_query)};
         const char *core = RP_CORE_NAME(r->core);
         row(md, r->point, core, "merge", &m);
-        row(md, r->point, core, hg_sel_name(r->sel), &x);
+        row(md, r->point, core, r->label, &x);
         fprintf(
             md,
             "| %s | %s | **%s / merge** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | "
             "**%.3f** |\n",
-            r->point, core, hg_sel_name(r->sel), q.sel_area, q.sel_power, q.area, q.mem_area, q.power, q.fmax,
+            r->point, core, r->label, q.sel_area, q.sel_power, q.area, q.mem_area, q.power, q.fmax,
             q.e_query);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "point", r->point);
         cJSON_AddStringToObject(o, "core", core);
         cJSON_AddStringToObject(o, "selector", hg_sel_name(r->sel));
+        cJSON_AddStringToObject(o, "sort_cut", hg_cut_name(r->cut));
         cJSON_AddStringToObject(o, "run", r->dir);
         const sel_figs *v[3] = {&m, &x, &q};
         const char *names[3] = {"merge", hg_sel_name(r->sel), "ratio"};

@@ -19,6 +19,8 @@
 typedef struct rp_select_run {
     char point[64];  /* the point whose run of the same core is the merge reference */
     hg_sel_kind sel; /* summary params.selector */
+    hg_cut_kind cut; /* summary params.sort_cut (twostage; auto when absent) */
+    char label[48];  /* the selector as the table names it: "twostage", "twostage, sort cut off" */
     char dir[1024];
     int core;          /* hg_core_kind */
     cJSON *run;        /* its summary.json */

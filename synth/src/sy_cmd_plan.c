@@ -165,6 +165,7 @@ static void write_plan(const hg_manifest *m, sy_buf *out)
     if (m->out_frac >= 0) sy_buf_printf(&b, " --out-frac %d", (int)m->out_frac);
     if (m->v_bits != 8) sy_buf_printf(&b, " --v-bits %d", (int)m->v_bits);
     if (m->selector[0]) sy_buf_printf(&b, " --selector %s", m->selector);
+    if (m->sort_cut[0]) sy_buf_printf(&b, " --sort-cut %s", m->sort_cut);
     if (m->prefix[0]) sy_buf_printf(&b, " --prefix %s", m->prefix);
     assign(out, "PLAN_HGSIM_ARGS", b.s);
     sy_buf_free(&b);

@@ -1038,6 +1038,7 @@ static void json_head(const summary *s, cJSON *root, const char *cfg)
     cJSON_AddNumberToObject(params, "max_keys", man->max_keys);
     cJSON_AddNumberToObject(params, "ii_cycles", man->ii_cycles);
     if (man->selector[0]) cJSON_AddStringToObject(params, "selector", man->selector);
+    if (man->sort_cut[0]) cJSON_AddStringToObject(params, "sort_cut", man->sort_cut);
     cJSON_AddNumberToObject(params, "v_bits", man->v_bits);
     cJSON *cmds = cJSON_AddObjectToObject(root, "commands");
     cJSON_AddStringToObject(cmds, "generate", man->command);

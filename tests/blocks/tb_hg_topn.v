@@ -1,5 +1,6 @@
 // Test bench of a top-N selector alone (tests/test_blocks.cc): rtl/src/hg_topn.v (SEL = 0),
-// rtl/src/hg_topn_bitonic.v (SEL = 1) or the same with its two stages (SEL = 2: PIPE = 1).
+// rtl/src/hg_topn_bitonic.v (SEL = 1) or the same with its two stages (SEL = 2: PIPE = 1, its
+// sort cut as SORT_CUT says).
 // {rst_n, en, in_valid, first, last, lane_valid, s, base, take} a cycle; after each edge
 // {out_valid, out_v, out_s, out_idx, busy} (busy: hg_topn_bitonic's busy_o, else 0).
 `default_nettype none
@@ -10,6 +11,7 @@ module tb_hg_topn;
   parameter SIGNED = 0;
   parameter IW     = 6;
   parameter SEL    = 0;
+  parameter SORT_CUT = 2;
   parameter NV     = 16;
   localparam VW = 6 + P + P * SW + IW;
   reg [VW-1:0] vec [0:NV-1];
@@ -30,7 +32,8 @@ module tb_hg_topn;
         .out_valid_o(out_valid), .out_v_o(out_v), .out_s_o(out_s), .out_idx_o(out_idx));
       assign busy = 1'b0;
     end else begin : g_sel
-      hg_topn_bitonic #(.N(N), .P(P), .SW(SW), .SIGNED(SIGNED), .IW(IW), .PIPE(SEL == 2 ? 1 : 0)) dut (
+      hg_topn_bitonic #(.N(N), .P(P), .SW(SW), .SIGNED(SIGNED), .IW(IW), .PIPE(SEL == 2 ? 1 : 0),
+                        .SORT_CUT(SORT_CUT)) dut (
         .clk_i(clk), .rst_ni(rst_n), .en_i(en), .in_valid_i(in_valid), .first_i(first),
         .last_i(last), .lane_valid_i(lane_valid), .s_i(s), .base_i(base), .take_i(take),
         .out_valid_o(out_valid), .out_v_o(out_v), .out_s_o(out_s), .out_idx_o(out_idx),

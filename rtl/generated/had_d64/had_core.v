@@ -42,6 +42,7 @@ module had_core (
     .R(1),
     .HAD(1),
     .SEL(0),
+    .SORT_CUT(2),
     .SW(7),
     .WB(8),
     .FB(6),

@@ -33,6 +33,8 @@ module hg_core_topn #(
   parameter SEL         = 0,        // top-N selector: 0 hg_topn (merge), 1 hg_topn_bitonic,
                                     // 2 counting (HAD): hg_topn_scan + score memory + hg_topn_place,
                                     // 3 two-stage: hg_topn_bitonic with PIPE = 1
+  parameter SORT_CUT    = 2,        // SEL = 3: its sort cut by a second register: 0 never,
+                                    // 1 always, 2 where deeper than its merge (hg_topn_bitonic)
   parameter SW          = 6,        // score width: $clog2(D+1) (HAD), 16 + $clog2(D) (int8)
   parameter WB          = 8,        // weight fraction bits
   parameter FB          = 6,        // exp units' fraction-table index bits (HAD = 0)
@@ -87,6 +89,9 @@ module hg_core_topn #(
     end
     if (SEL == 2 && HAD == 0) begin : g_check_count
       hg_error_counting_selector_needs_had_match_counts u_error ();
+    end
+    if (SEL != 3 && SORT_CUT != 2) begin : g_check_cut
+      hg_error_parameter_sort_cut_is_the_two_stage_selectors_leave_it_at_2 u_error ();
     end
     if (R < 1 || R * G < N) begin : g_check_r
       hg_error_parameter_r_must_cover_n_in_ceil_l_over_p_cycles u_error ();
@@ -258,7 +263,8 @@ module hg_core_topn #(
     if (SEL == 1 || SEL == 3) begin : g_bitonic
       wire busy, hold;  // a row is between the two-stage selector's stages, and waits there
       hg_topn_bitonic #(
-        .N(N), .P(P), .SW(SW), .SIGNED(HAD != 0 ? 0 : 1), .IW(IW), .PIPE(SEL == 3 ? 1 : 0)
+        .N(N), .P(P), .SW(SW), .SIGNED(HAD != 0 ? 0 : 1), .IW(IW), .PIPE(SEL == 3 ? 1 : 0),
+        .SORT_CUT(SORT_CUT)
       ) u_topn (
         .clk_i        (clk_i),
         .rst_ni       (rst_ni),

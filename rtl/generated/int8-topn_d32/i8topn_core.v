@@ -42,6 +42,7 @@ module i8topn_core (
     .R(1),
     .HAD(0),
     .SEL(0),
+    .SORT_CUT(2),
     .SW(21),
     .WB(8),
     .FB(6),
