@@ -6,6 +6,7 @@
 #   make bench-synth    wall time and peak memory of the flow per core type
 #   make synth-cellcheck  generated cell models vs the library's own models (Icarus)
 #   make equiv          formal equivalence of netlists and RTL, small configurations
+#   make equiv-rev      a block of rtl/src against another revision of itself (a rewrite)
 #   make synth-minilm   the three cores at the MiniLM point (d=32 P=8 N=16 L=128) on one real
 #                       attention head (hadrun --dump-streams on synth/data/paragraph.txt)
 # Variables of the flow itself (LIB, CLK_PERIOD_NS, SAMPLE, ...): synth/flow.sh --help.
@@ -112,9 +113,16 @@ EQUIV_CONFIGS ?= $(foreach c,$(HG_CORES),$(c):$(EQUIV_POINT)) \
                  $(foreach c,$(HG_CORES),$(c):$(EQUIV_POINT)%4$(if $(filter baseline,$(c)),,@bitonic)) \
                  had:$(EQUIV_POINT)@counting int8-topn:$(EQUIV_POINT)@twostage had:8:4:2:24:8:2:0@twostage
 export EQUIV_CONFIGS
-.PHONY: equiv
+.PHONY: equiv equiv-rev
 equiv: $(HGSYNTH) $(HADGEN)
 	HADGEN=$(HADGEN) HGSYNTH=$(HGSYNTH) LIB=$(SYNTH_LIB) EQUIV_ROOT=$(BUILD)/equiv synth/equiv_sample.sh
+
+# make equiv-rev EQUIV_BLOCK=NAME [EQUIV_REV=REV] [EQUIV_PARAMS="N=.. P=..; ..."]
+# [EQUIV_RENAME=PATTERN=OLD]: a block of rtl/src against another git revision of itself
+# (default HEAD: the working tree's edits), registers matched by name, ABC's &cec
+# (synth/equiv_rev.sh); for a rewrite that should not change the function.
+equiv-rev:
+	EQUIV_DIR=$(BUILD)/equiv-rev synth/equiv_rev.sh
 
 # Tests (tests/test_synth.cc): the flow on a small configuration of every core type;
 # (tests/test_synth_reliability.cc): bad input to the flow and hgsynth, on crafted small files.

@@ -4,7 +4,8 @@
 // top-N selector, the exp table (x in the RTL a don't care: equiv_induct), the AV control
 // and the core's top, and at the same point with the bitonic selector and 4-bit values, their
 // selector and AV units; a netlist with one cell changed is not; bad input exits 2. make equiv
-// runs every module of every core type.
+// runs every module of every core type. And synth/equiv_rev.sh: a block against another
+// version of itself.
 #include "hg_testlib.h"
 
 #include <gtest/gtest.h>
@@ -157,6 +158,75 @@ TEST_F(Equiv, BadInputExitsTwo)
     }
     Result two = hgt::run_cmd(equiv() + " a b");
     EXPECT_EQ(two.status, 2) << two.out;
+}
+
+// synth/equiv_rev.sh (make equiv-rev): a block against another version of itself. The
+// two-stage selector with its sort cut (N = 2, P = 4: a register after the sort's first
+// level) against copies of its own file: the same text is proven; a copy whose cut register
+// has another name is not (the register has no partner, named in the message) until
+// EQUIV_RENAME maps it; a copy with one compare-exchange's direction flipped is not
+// equivalent; bad input exits 2 and writes nothing.
+TEST(EquivRev, ARewriteIsProvenAndAChangeIsNot)
+{
+    hgt::TempDir td("equivrev");
+    std::string t = td.path(), src = hgt::src_dir() + "/rtl/src/hg_topn_bitonic.v";
+    std::string base = "EQUIV_DIR='" + t +
+                       "/w' EQUIV_BLOCK=hg_topn_bitonic EQUIV_PARAMS='N=2 P=4 SW=3 IW=3 PIPE=1; "
+                       "N=2 P=4 SW=3 IW=3 SIGNED=1' " +
+                       hgt::src_dir() + "/synth/equiv_rev.sh";
+    ASSERT_EQ(hgt::run_cmd("cp '" + src + "' '" + t + "/same.v' && sed 's/\\bc1\\b/c1_was/g' '" + src +
+                           "' > '" + t + "/renamed.v' && sed '0,/(a < b) : (a > b)/s//(a < b) : (a < b)/' '" +
+                           src + "' > '" + t + "/flipped.v'")
+                  .status,
+              0);
+    ASSERT_NE(hgt::read_file(t + "/renamed.v").find("c1_was"), std::string::npos);
+    ASSERT_NE(hgt::read_file(t + "/flipped.v").find("(a < b) : (a < b)"), std::string::npos);
+    Result same = hgt::run_cmd("EQUIV_OLD='" + t + "/same.v' " + base);
+    EXPECT_EQ(same.status, 0) << same.out;
+    EXPECT_NE(same.out.find("set 1 [N=2 P=4 SW=3 IW=3 PIPE=1]: proven"), std::string::npos) << same.out;
+    EXPECT_NE(same.out.find("set 2 [ N=2 P=4 SW=3 IW=3 SIGNED=1]: proven"), std::string::npos) << same.out;
+    EXPECT_NE(same.out.find("every set proven"), std::string::npos) << same.out;
+    Result ren = hgt::run_cmd("EQUIV_OLD='" + t + "/renamed.v' " + base);
+    EXPECT_EQ(ren.status, 1) << ren.out;
+    EXPECT_NE(
+        ren.out.find("set 1 [N=2 P=4 SW=3 IW=3 PIPE=1]: not proven: a register has no partner of its name"),
+        std::string::npos)
+        << ren.out;
+    EXPECT_NE(ren.out.find("gate/g_level[2].g_cut.c1"), std::string::npos) << ren.out;
+    EXPECT_NE(ren.out.find("set 2 [ N=2 P=4 SW=3 IW=3 SIGNED=1]: proven"), std::string::npos) << ren.out;
+    Result mapped = hgt::run_cmd(
+        "EQUIV_OLD='" + t + "/renamed.v' EQUIV_RENAME='g_level*.g_cut.c1=g_level[2].g_cut.c1_was' " + base);
+    EXPECT_EQ(mapped.status, 0) << mapped.out;
+    EXPECT_NE(mapped.out.find("renamed: rename g_level[2].g_cut.c1 g_level[2].g_cut.c1_was;"),
+              std::string::npos)
+        << mapped.out;
+    Result flip = hgt::run_cmd("EQUIV_OLD='" + t + "/flipped.v' " + base);
+    EXPECT_EQ(flip.status, 1) << flip.out;
+    EXPECT_NE(flip.out.find("set 1 [N=2 P=4 SW=3 IW=3 PIPE=1]: NOT EQUIVALENT"), std::string::npos)
+        << flip.out;
+    EXPECT_NE(flip.out.find("set 2 [ N=2 P=4 SW=3 IW=3 SIGNED=1]: NOT EQUIVALENT"), std::string::npos)
+        << flip.out;
+    struct {
+        std::string env, message;
+    } bad[] = {
+        {"EQUIV_BLOCK=", "EQUIV_BLOCK='': must name a block of rtl/src"},
+        {"EQUIV_BLOCK='hg_topn;touch PWN'", "must name a block of rtl/src"},
+        {"EQUIV_BLOCK=hg_nothing", "no file rtl/src/hg_nothing.v"},
+        {"EQUIV_BLOCK=hg_topn EQUIV_REV='x;y'", "EQUIV_REV='x;y': not a revision name"},
+        {"EQUIV_BLOCK=hg_topn EQUIV_OLD=/nonexistent", "EQUIV_OLD='/nonexistent': no such file"},
+        {"EQUIV_BLOCK=hg_topn EQUIV_OLD=" + src, "no 'module hg_topn' at the start of a line"},
+        {"EQUIV_BLOCK=hg_topn EQUIV_PARAMS='N=4; P=two'", "'P=two' in set 2 is not NAME=INTEGER"},
+        {"EQUIV_BLOCK=hg_topn EQUIV_RENAME='a;b'", "EQUIV_RENAME: 'a;b' is not PATTERN=OLD"},
+        {"EQUIV_BLOCK=hg_topn EQUIV_TIMEOUT=0", "EQUIV_TIMEOUT='0'"},
+    };
+    for (const auto &k : bad) {
+        Result e =
+            hgt::run_cmd("EQUIV_DIR='" + t + "/b' " + k.env + " " + hgt::src_dir() + "/synth/equiv_rev.sh");
+        EXPECT_EQ(e.status, 2) << k.env << "\n" << e.out;
+        EXPECT_NE(e.out.find(k.message), std::string::npos) << k.env << "\n" << e.out;
+    }
+    EXPECT_FALSE(hgt::exists(t + "/b")) << "bad input wrote its work folder";
+    EXPECT_FALSE(hgt::exists("PWN"));
 }
 
 } // namespace
