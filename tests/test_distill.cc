@@ -1403,10 +1403,11 @@ TEST_F(RunDistill, LearnedTableRtlEqualsGoldenAndDumpsReplay)
     ASSERT_EQ(frc, 0) << fout;
     EXPECT_NE(fout.find("real head: layer 1 head 3 sentence 1"), std::string::npos) << fout;
     EXPECT_NE(fout.find("exp table etab"), std::string::npos) << fout;
-    // the same head drives the core with the other top-N selector (same outputs, other
-    // hardware), not a core of another configuration
-    auto [brc, bout] =
-        hgt::run_in_src(bin("hadgen") + " " + core_opts + " --selector bitonic --out '" + dir + "/rtl-b'");
+    // the same head drives the core with another top-N selector and sort cut (same outputs,
+    // other hardware), not a core of another configuration
+    EXPECT_NE(core_opts.find(" --selector merge --sort-cut auto "), std::string::npos) << core_opts;
+    auto [brc, bout] = hgt::run_in_src(bin("hadgen") + " " + core_opts +
+                                       " --selector twostage --sort-cut off --out '" + dir + "/rtl-b'");
     ASSERT_EQ(brc, 0) << bout;
     auto [frc2, fout2] = hgt::run_in_src("OUT_DIR='" + dir + "/flow-b' CAPTURE_ONLY=1 JOBS=2 CAPTURE_DATA='" +
                                          hd + "' HGSYNTH='" + bin("hgsynth") + "' HGSIM='" + bin("hgsim") +
