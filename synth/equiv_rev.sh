@@ -16,6 +16,8 @@
 #                 or EQUIV_OLD a file holding the other version
 #   EQUIV_PARAMS  parameter sets separated by ';', each NAME=VALUE words (integers); empty:
 #                 the block's defaults
+#   EQUIV_NEW_PARAMS  NAME=VALUE words set on the working tree's side only, in every set: a
+#                 parameter the change adds, at the value that should keep the old behaviour
 #   EQUIV_RENAME  PATTERN=OLD words: a register of the working tree's block whose wire
 #                 matches the Yosys pattern PATTERN (at most one per parameter set) is the
 #                 other revision's register OLD (a register renamed or moved by the change)
@@ -52,19 +54,25 @@ else
 fi
 grep -q "^module $EQUIV_BLOCK\b" <<< "$old_text" || die "$what: no 'module $EQUIV_BLOCK' at the start of a line"
 
+# chparam VARIABLE WHERE WORDS: Yosys -chparam arguments of NAME=INTEGER words (VARIABLE and
+# WHERE name them in the message that refuses another word)
+chparam() {
+  local w out="" words=()
+  read -r -a words <<< "$3"
+  for w in ${words[@]+"${words[@]}"}; do
+    [[ "$w" =~ ^([A-Z_][A-Z0-9_]{0,31})=(-?[0-9]{1,9})$ ]] ||
+      die "$1: '$w'$2 is not NAME=INTEGER (NAME a parameter in capitals)"
+    out="$out -chparam ${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+  done
+  echo "$out"
+}
 IFS=';' read -r -a sets <<< "${EQUIV_PARAMS:-}"
 [ ${#sets[@]} -gt 0 ] || sets=("")
 chps=() # each set's chparam arguments
 for set in "${sets[@]}"; do
-  read -r -a words <<< "$set"
-  chp=""
-  for w in ${words[@]+"${words[@]}"}; do
-    [[ "$w" =~ ^([A-Z_][A-Z0-9_]{0,31})=(-?[0-9]{1,9})$ ]] ||
-      die "EQUIV_PARAMS: '$w' in set $((${#chps[@]} + 1)) is not NAME=INTEGER (NAME a parameter in capitals)"
-    chp="$chp -chparam ${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
-  done
-  chps+=("$chp")
+  chps+=("$(chparam EQUIV_PARAMS " in set $((${#chps[@]} + 1))" "$set")") || exit 2
 done
+newchp=$(chparam EQUIV_NEW_PARAMS "" "${EQUIV_NEW_PARAMS:-}") || exit 2
 renames=()
 read -r -a renames <<< "${EQUIV_RENAME:-}"
 for r in ${renames[@]+"${renames[@]}"}; do
@@ -93,11 +101,12 @@ for set in "${sets[@]}"; do
   log="$EQUIV_DIR/set$i.log"
   # each side on its own: parsed (-defer: only what the block uses is elaborated), its
   # parameters set, its hierarchy derived and flattened
-  side() { # TOP FILE OUT
+  side() { # TOP FILE OUT [CHPARAM...]
     "$YOSYS" -q -l "$log.$1" -p "read_verilog -defer -sv $files \"$2\";
-      hierarchy -check -top $1 $chp; proc; flatten; opt_clean; rename $1 side; write_rtlil $3" > /dev/null 2>&1
+      hierarchy -check -top $1 $chp ${4:-}; proc; flatten; opt_clean; rename $1 side; write_rtlil $3" > /dev/null 2>&1
   }
-  if ! side "${EQUIV_BLOCK}__old" "$old_src" "$EQUIV_DIR/gold$i.il" || ! side "$EQUIV_BLOCK" "$new" "$EQUIV_DIR/gate$i.il"; then
+  if ! side "${EQUIV_BLOCK}__old" "$old_src" "$EQUIV_DIR/gold$i.il" ||
+     ! side "$EQUIV_BLOCK" "$new" "$EQUIV_DIR/gate$i.il" "$newchp"; then
     echo "  set $i [$set]: yosys failed: $(grep -h -m1 'ERROR' "$log".* | cut -c1-200)"
     fail=1
     continue

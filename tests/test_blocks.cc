@@ -879,7 +879,8 @@ TEST(Blocks, TopnPlacePicksTheKeptKeysInKeyOrder)
         int N, P, L, D, full;
     } cfgs[] = {{1, 1, 8, 8, 1},   {4, 2, 6, 8, 0},    {5, 3, 11, 16, 1}, {16, 8, 128, 32, 1},
                 {3, 4, 8, 24, 0},  {20, 4, 20, 16, 1}, {4, 2, 12, 64, 0}, {16, 8, 128, 32, 0},
-                {12, 1, 13, 8, 0}, {7, 6, 40, 16, 0},  {3, 8, 8, 16, 1}};
+                {12, 1, 13, 8, 0}, {7, 6, 40, 16, 0},  {3, 8, 8, 16, 1},  {32, 16, 96, 64, 0},
+                {5, 16, 20, 16, 1}};
     for (auto cf : cfgs) {
         int G = (cf.L + cf.P - 1) / cf.P, SW = hg_clog2(cf.D + 1), IW = std::max(1, hg_clog2(cf.L));
         int AW = (G > 1 ? hg_clog2(G) : 0) + 1, NKW = hg_clog2(cf.L + 1), CW = hg_clog2(cf.N + 1);

@@ -164,7 +164,8 @@ TEST_F(Equiv, BadInputExitsTwo)
 // two-stage selector with its sort cut (N = 2, P = 4: a register after the sort's first
 // level) against copies of its own file: the same text is proven; a copy whose cut register
 // has another name is not (the register has no partner, named in the message) until
-// EQUIV_RENAME maps it; a copy with one compare-exchange's direction flipped is not
+// EQUIV_RENAME maps it; a parameter given to the working tree's side alone
+// (EQUIV_NEW_PARAMS) reaches it; a copy with one compare-exchange's direction flipped is not
 // equivalent; bad input exits 2 and writes nothing.
 TEST(EquivRev, ARewriteIsProvenAndAChangeIsNot)
 {
@@ -200,6 +201,12 @@ TEST(EquivRev, ARewriteIsProvenAndAChangeIsNot)
     EXPECT_NE(mapped.out.find("renamed: rename g_level[2].g_cut.c1 g_level[2].g_cut.c1_was;"),
               std::string::npos)
         << mapped.out;
+    // a parameter set on the working tree's side only (EQUIV_NEW_PARAMS, one the change adds):
+    // set 1 has it on both sides, set 2's new side becomes the two-stage selector
+    Result np = hgt::run_cmd("EQUIV_OLD='" + t + "/same.v' EQUIV_NEW_PARAMS='PIPE=1' " + base);
+    EXPECT_EQ(np.status, 1) << np.out;
+    EXPECT_NE(np.out.find("set 1 [N=2 P=4 SW=3 IW=3 PIPE=1]: proven"), std::string::npos) << np.out;
+    EXPECT_NE(np.out.find("set 2 [ N=2 P=4 SW=3 IW=3 SIGNED=1]: not proven"), std::string::npos) << np.out;
     Result flip = hgt::run_cmd("EQUIV_OLD='" + t + "/flipped.v' " + base);
     EXPECT_EQ(flip.status, 1) << flip.out;
     EXPECT_NE(flip.out.find("set 1 [N=2 P=4 SW=3 IW=3 PIPE=1]: NOT EQUIVALENT"), std::string::npos)
@@ -217,6 +224,7 @@ TEST(EquivRev, ARewriteIsProvenAndAChangeIsNot)
         {"EQUIV_BLOCK=hg_topn EQUIV_OLD=" + src, "no 'module hg_topn' at the start of a line"},
         {"EQUIV_BLOCK=hg_topn EQUIV_PARAMS='N=4; P=two'", "'P=two' in set 2 is not NAME=INTEGER"},
         {"EQUIV_BLOCK=hg_topn EQUIV_RENAME='a;b'", "EQUIV_RENAME: 'a;b' is not PATTERN=OLD"},
+        {"EQUIV_BLOCK=hg_topn EQUIV_NEW_PARAMS='PIPE'", "EQUIV_NEW_PARAMS: 'PIPE' is not NAME=INTEGER"},
         {"EQUIV_BLOCK=hg_topn EQUIV_TIMEOUT=0", "EQUIV_TIMEOUT='0'"},
     };
     for (const auto &k : bad) {

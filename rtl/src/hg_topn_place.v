@@ -5,20 +5,27 @@
 // kept keys are those above thr and the first `quota` keys of level thr in key order (the tie
 // rule of docs/spec.md), so one pass over the keys in index order picks them: a key of count m
 // is kept if m > thr, or if m = thr and fewer than the remaining quota of its level came
-// before it (the earlier lanes of its row counted with it); a kept key takes the next free
-// entry of the list (the entries filled so far plus the kept lanes before it). No key is
-// compared with another: the list comes out in key order, and holds exactly the keys the
-// merging selectors keep, so the AV unit's sums are the same; smax goes with the list (the AV
-// unit's s_max, which a sorted list has in entry 0).
+// before it in the query; a kept key takes the next free entry of the list. No key is compared
+// with another: the list comes out in key order, and holds exactly the keys the merging
+// selectors keep, so the AV unit's sums are the same; smax goes with the list (the AV unit's
+// s_max, which a sorted list has in entry 0).
 //
 // A row a cycle is read (sm_*); one cycle later its counts arrive and are picked into the
-// working list. The bank is released after the read of its last row. The figures are read when
-// the query's first row arrives (the first pass registers them a cycle after it offers the
-// counts, and keeps them until the edge that ends that cycle: it cannot offer the next query's
-// before this one's first read) and kept for its other rows, and for the first row itself
-// while it waits (a one-row query whose list cannot be published yet).
-// After the last row the list is published (out_*) until the consumer takes it (take_i); a
-// finished list that cannot be published yet holds this block (no reads) until it can.
+// working list. Each lane is flagged above (gt) or at (eq) the threshold, and prefix sums over
+// the lanes (a Sklansky network, log2 P levels) count the gt and eq lanes up to each one. With
+// gtb, eqb those counts before lane j, lane j is kept if gt, or if eq and eqb < quota (the
+// quota left for the row), and its rank among the row's kept keys is gtb + min(eqb, quota):
+// gtb + eqb while the quota lasts, gtb + quota after. Entry e of the list takes the kept lane
+// of rank e - fill (fill: the entries earlier rows took), an OR over the lanes, since at most
+// one matches. (No count runs from lane to lane: the path grows with log2 P, not P.)
+//
+// The bank is released after the read of its last row. The figures are read when the query's
+// first row arrives (the first pass registers them a cycle after it offers the counts, and
+// keeps them until the edge that ends that cycle: it cannot offer the next query's before this
+// one's first read) and kept for its other rows, and for the first row itself while it waits
+// (a one-row query whose list cannot be published yet). After the last row the list is
+// published (out_*) until the consumer takes it (take_i); a finished list that cannot be
+// published yet holds this block (no reads) until it can.
 `default_nettype none
 
 module hg_topn_place #(
@@ -55,10 +62,10 @@ module hg_topn_place #(
   localparam NKW = $clog2(L + 1);          // key count width
   localparam BW  = $clog2(L + P + 1);      // key base width (at least NKW)
   localparam CW  = $clog2(N + 1);          // a count of kept keys, 0..N
+  localparam PW  = $clog2(P + 1);          // a count of a row's lanes, 0..P
   localparam KW  = $clog2(N + P + 1);      // ... plus one row's
   localparam integer P_I = P;
   localparam [BW-1:0] P_B = P_I[BW-1:0];
-  localparam [KW-1:0] ONE = 1;
 
   generate
     if (N < 1 || P < 1 || G < 1 || L < 1 || D < 1 || IW < 1) begin : g_check_sizes
@@ -120,34 +127,61 @@ module hg_topn_place #(
   reg [N*IW-1:0] m_idx;
   reg [CW-1:0]   quota_d, fill_d;
   always @* begin : pick
-    integer j, e;
-    reg [KW-1:0] neq, nkept;  // this row's keys of level thr so far, its kept keys so far
-    reg [KW-1:0] place;
-    reg [BW-1:0] key;
-    reg          ok, kept;
-    m_v = w_v;
-    m_s = w_s;
-    m_idx = w_idx;
-    neq = {KW{1'b0}};
-    nkept = {KW{1'b0}};
+    integer j, e, b, lv;
+    reg [BW-1:0]   key;
+    reg [P-1:0]    gt, eq, kept, sel, col;
+    reg [P*PW-1:0] gti, eqi;      // inclusive prefix counts of gt and eq lanes
+    reg [P*KW-1:0] rk;            // each lane's rank among the row's kept keys
+    reg [P*IW-1:0] idx;
+    reg [KW-1:0]   qk, gtb, eqb, cb, at, tg, te, tc;
+    /* verilator lint_off UNUSEDSIGNAL */
+    reg [KW-1:0]   tk;  // the row's kept keys (past CW bits 0: a query keeps n_sel <= N)
+    /* verilator lint_on UNUSEDSIGNAL */
     for (j = 0; j < P; j = j + 1) begin
       key = b0_base + j[BW-1:0];
-      ok = b0_v && (key < nk);
-      kept = ok && (sm_rdata_i[j*SW +: SW] > thr ||
-                    (sm_rdata_i[j*SW +: SW] == thr && neq < {{(KW-CW){1'b0}}, quota}));
-      place = {{(KW-CW){1'b0}}, fill} + nkept;
-      for (e = 0; e < N; e = e + 1)
-        if (kept && place == e[KW-1:0]) begin
-          m_v[e] = 1'b1;
-          m_s[e*SW +: SW] = sm_rdata_i[j*SW +: SW];
-          m_idx[e*IW +: IW] = key[IW-1:0];
-        end
-      if (ok && sm_rdata_i[j*SW +: SW] == thr) neq = neq + ONE;
-      if (kept) nkept = nkept + ONE;
+      gt[j] = b0_v && key < nk && sm_rdata_i[j*SW +: SW] > thr;
+      eq[j] = b0_v && key < nk && sm_rdata_i[j*SW +: SW] == thr;
+      gti[j*PW +: PW] = {{(PW-1){1'b0}}, gt[j]};
+      eqi[j*PW +: PW] = {{(PW-1){1'b0}}, eq[j]};
+      idx[j*IW +: IW] = key[IW-1:0];
     end
-    // (the kept keys of a query are n_sel <= N, so neither figure leaves its range)
-    quota_d = neq >= {{(KW-CW){1'b0}}, quota} ? {CW{1'b0}} : quota - neq[CW-1:0];
-    fill_d = fill + nkept[CW-1:0];
+    // Sklansky prefix sums: at level lv, every lane of the upper half of a block of 2^(lv+1)
+    // lanes adds the last lane of the lower half
+    for (lv = 0; (1 << lv) < P; lv = lv + 1)
+      for (j = 0; j < P; j = j + 1)
+        if ((j >> lv) % 2 == 1) begin
+          gti[j*PW +: PW] = gti[j*PW +: PW] + gti[(((j >> lv) << lv) - 1)*PW +: PW];
+          eqi[j*PW +: PW] = eqi[j*PW +: PW] + eqi[(((j >> lv) << lv) - 1)*PW +: PW];
+        end
+    qk = {{(KW-CW){1'b0}}, quota};
+    for (j = 0; j < P; j = j + 1) begin
+      gtb = j > 0 ? {{(KW-PW){1'b0}}, gti[(j-1)*PW +: PW]} : {KW{1'b0}};
+      eqb = j > 0 ? {{(KW-PW){1'b0}}, eqi[(j-1)*PW +: PW]} : {KW{1'b0}};
+      cb  = gtb + eqb;
+      kept[j] = gt[j] || (eq[j] && eqb < qk);
+      rk[j*KW +: KW] = eqb < qk ? cb : gtb + qk;
+    end
+    // entry e takes the kept lane of rank e - fill (at most one: the kept lanes' ranks differ)
+    for (e = 0; e < N; e = e + 1) begin
+      at = e[KW-1:0] - {{(KW-CW){1'b0}}, fill};
+      for (j = 0; j < P; j = j + 1) sel[j] = kept[j] && rk[j*KW +: KW] == at;
+      m_v[e] = w_v[e] || |sel;
+      for (b = 0; b < SW; b = b + 1) begin
+        for (j = 0; j < P; j = j + 1) col[j] = sm_rdata_i[j*SW + b];
+        m_s[e*SW + b] = |sel ? |(sel & col) : w_s[e*SW + b];
+      end
+      for (b = 0; b < IW; b = b + 1) begin
+        for (j = 0; j < P; j = j + 1) col[j] = idx[j*IW + b];
+        m_idx[e*IW + b] = |sel ? |(sel & col) : w_idx[e*IW + b];
+      end
+    end
+    // the row's totals (the kept keys of a query are n_sel <= N: no figure leaves its range)
+    tg = {{(KW-PW){1'b0}}, gti[(P-1)*PW +: PW]};
+    te = {{(KW-PW){1'b0}}, eqi[(P-1)*PW +: PW]};
+    tc = tg + te;
+    tk = te < qk ? tc : tg + qk;
+    quota_d = te < qk ? quota - te[CW-1:0] : {CW{1'b0}};
+    fill_d = fill + tk[CW-1:0];
   end
 
   always @(posedge clk_i) begin
