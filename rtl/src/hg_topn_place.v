@@ -131,12 +131,10 @@ module hg_topn_place #(
     reg [BW-1:0]   key;
     reg [P-1:0]    gt, eq, kept, sel, col;
     reg [P*PW-1:0] gti, eqi;      // inclusive prefix counts of gt and eq lanes
-    reg [P*KW-1:0] rk;            // each lane's rank among the row's kept keys
+    reg [(P+1)*KW-1:0] rk;        // each lane's rank among the row's kept keys; [P]: their number
     reg [P*IW-1:0] idx;
-    reg [KW-1:0]   qk, gtb, eqb, cb, at, tg, te, tc;
-    /* verilator lint_off UNUSEDSIGNAL */
-    reg [KW-1:0]   tk;  // the row's kept keys (past CW bits 0: a query keeps n_sel <= N)
-    /* verilator lint_on UNUSEDSIGNAL */
+    reg [KW-1:0]   qk, gtb, eqb, at;
+    reg [CW-1:0]   used;          // the quota the row uses: min(eq lanes, quota)
     for (j = 0; j < P; j = j + 1) begin
       key = b0_base + j[BW-1:0];
       gt[j] = b0_v && key < nk && sm_rdata_i[j*SW +: SW] > thr;
@@ -153,14 +151,16 @@ module hg_topn_place #(
           gti[j*PW +: PW] = gti[j*PW +: PW] + gti[(((j >> lv) << lv) - 1)*PW +: PW];
           eqi[j*PW +: PW] = eqi[j*PW +: PW] + eqi[(((j >> lv) << lv) - 1)*PW +: PW];
         end
+    // rank of lane j: the gt and eq lanes before it, gtb + min(eqb, quota) (the two sums
+    // side by side, the comparison choosing); j = P: the row's kept keys and its eq lanes
     qk = {{(KW-CW){1'b0}}, quota};
-    for (j = 0; j < P; j = j + 1) begin
+    for (j = 0; j <= P; j = j + 1) begin
       gtb = j > 0 ? {{(KW-PW){1'b0}}, gti[(j-1)*PW +: PW]} : {KW{1'b0}};
       eqb = j > 0 ? {{(KW-PW){1'b0}}, eqi[(j-1)*PW +: PW]} : {KW{1'b0}};
-      cb  = gtb + eqb;
-      kept[j] = gt[j] || (eq[j] && eqb < qk);
-      rk[j*KW +: KW] = eqb < qk ? cb : gtb + qk;
+      rk[j*KW +: KW] = eqb < qk ? gtb + eqb : gtb + qk;
+      if (j < P) kept[j] = gt[j] || (eq[j] && eqb < qk);
     end
+    used = eqb < qk ? eqb[CW-1:0] : quota;  // eqb: the row's eq lanes (j = P)
     // entry e takes the kept lane of rank e - fill (at most one: the kept lanes' ranks differ)
     for (e = 0; e < N; e = e + 1) begin
       at = e[KW-1:0] - {{(KW-CW){1'b0}}, fill};
@@ -175,13 +175,9 @@ module hg_topn_place #(
         m_idx[e*IW + b] = |sel ? |(sel & col) : w_idx[e*IW + b];
       end
     end
-    // the row's totals (the kept keys of a query are n_sel <= N: no figure leaves its range)
-    tg = {{(KW-PW){1'b0}}, gti[(P-1)*PW +: PW]};
-    te = {{(KW-PW){1'b0}}, eqi[(P-1)*PW +: PW]};
-    tc = tg + te;
-    tk = te < qk ? tc : tg + qk;
-    quota_d = te < qk ? quota - te[CW-1:0] : {CW{1'b0}};
-    fill_d = fill + tk[CW-1:0];
+    // (the kept keys of a query are n_sel <= N: no figure leaves its range)
+    quota_d = quota - used;
+    fill_d = fill + rk[P*KW +: CW];
   end
 
   always @(posedge clk_i) begin
