@@ -480,6 +480,30 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     ASSERT_TRUE(oo) << md;
     EXPECT_STREQ(cJSON_GetObjectItem(oo, "selector")->valuestring, "twostage");
     EXPECT_STREQ(cJSON_GetObjectItem(oo, "sort_cut")->valuestring, "off");
+    // the best against the baseline: these summaries have no logic/memory energy split, so no
+    // equal-queries/s figure, and the choice falls to the counted energy (counting: 15 of 80 nJ)
+    const cJSON *best = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "best_selectors"), 0);
+    ASSERT_TRUE(best) << md;
+    EXPECT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(j, "best_selectors")), 1);
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "best")->valuestring, "counting");
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "chosen_by")->valuestring, "energy_per_query");
+    const cJSON *cand = cJSON_GetObjectItem(best, "candidates");
+    ASSERT_EQ(cJSON_GetArraySize(cand), 5);
+    EXPECT_STREQ(cJSON_GetObjectItem(cJSON_GetArrayItem(cand, 0), "selector")->valuestring, "merge");
+    EXPECT_STREQ(cJSON_GetObjectItem(cJSON_GetArrayItem(cand, 0), "run")->valuestring, (d + "/had").c_str());
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetArrayItem(cand, 2), "energy_per_query_vs_baseline")->valuedouble,
+                15.0 / 80, 1e-12);
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetArrayItem(cand, 2), "logic_area_vs_baseline")->valuedouble, 0.12,
+                1e-12);
+    EXPECT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(cand, 2), "equal_qps_vs_baseline")));
+    EXPECT_NE(md.find("\n### Each top-N core at its best measured selector\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("| p | had | **counting** | 50.0 | 0.120 | **0.188** | n/a |"), std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| p | had | merge | 50.0 | 0.200 | 0.250 | n/a |"), std::string::npos) << md;
+    EXPECT_NE(r.out.find("HAD/baseline at HAD's best measured selector (counting, of 5): logic area 0.120, "
+                         "energy/query 0.188; Fmax 50.0 MHz"),
+              std::string::npos)
+        << r.out;
     cJSON_Delete(j);
     // without --selectors, no section
     ASSERT_EQ(hgt::run_cmd(cmd + " 2>&1").status, 0);
@@ -501,6 +525,88 @@ TEST(Report, SelectorsBesideTheMergeRuns)
         EXPECT_EQ(b.status, 2) << c.args << "\n" << b.out;
         EXPECT_NE(b.out.find(c.what), std::string::npos) << c.args << "\n" << b.out;
     }
+}
+
+// The best measured selector (hgreport --selectors): where every selector's run has the
+// energy split that the equal-queries/s correction needs, the choice is by that figure, not the
+// counted energy: a faster core at a lower supply can beat a slower one that counts less.
+TEST(Report, BestSelectorIsTheLowestEnergyAtEqualQueriesPerSecond)
+{
+    hgt::TempDir d_dir("report-best-sel");
+    std::string d = d_dir.path();
+    auto sum = [&](const char *dir, const char *core, const char *sel, double fmax, double logic_nj,
+                   double mem_nj, int cycles) {
+        mkdir((d + "/" + dir).c_str(), 0777);
+        mkdir((d + "/" + dir + "/reports").c_str(), 0777);
+        std::ostringstream f;
+        f << "{\"core\": \"" << core << "\", \"params\": {"
+          << (sel ? std::string("\"selector\": \"") + sel + "\", " : std::string())
+          << "\"d\": 32, \"lanes\": 8, \"top_n\": 16, \"max_keys\": 128},"
+          << "\"liberty\": \"/usr/share/qflow/tech/osu018/osu018_stdcells.lib\", \"clock_period_ns\": 10,"
+          << "\"timing\": {\"fmax_mhz\": " << fmax
+          << "}, \"blocks\": {\"select\": {\"area_um2\": 1, \"power_uw\": 1}},"
+          << "\"totals\": {\"logic_area_um2\": 1e6, \"memory_area_um2\": 1e6, \"area_um2\": 2e6, "
+             "\"logic_power_uw\": 1e5,"
+          << " \"memory_power_uw\": 0, \"power_uw\": 1e5, \"logic_leakage_uw\": 0},"
+          << "\"activity\": {\"cycles\": " << cycles
+          << ", \"queries\": 8, \"cycles_per_query\": 16, \"gate_level_check\": \"pass\"},"
+          << "\"throughput\": {\"ii_cycles\": 16, \"queries_per_s_at_fmax\": " << fmax * 1e6 / 16 << "},"
+          << "\"energy\": {\"per_query_nj\": " << logic_nj + mem_nj
+          << ", \"per_query_logic_nj\": " << logic_nj << ", \"per_query_memory_nj\": " << mem_nj
+          << ", \"per_query_node_nj\": 1, \"queries_per_mj_node\": 1}}\n";
+        write_file(d + "/" + dir + "/reports/summary.json", f.str());
+    };
+    sum("had", "had", "merge", 50, 20, 0, 200);         // counts less, but runs at half the baseline's rate
+    sum("had-n", "had", "counting", 120, 21, 0, 230);   // counts more, faster than the baseline
+    sum("base", "baseline", nullptr, 100, 80, 10, 200); // 6.25e6 queries/s at its Fmax
+    std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
+                      "/base' --out " + d + "/r --selectors 'p=" + d + "/had-n' 2>&1";
+    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + cmd);
+    ASSERT_EQ(r.status, 0) << r.out;
+    // the alpha-power law's supply for a rate (Vt 0.45 V, alpha 1.4, nominal 1.8 V)
+    auto speed = [](double x) { return std::pow(x - 0.45, 1.4) / x; };
+    auto supply = [&](double ratio) {
+        double lo = 0.45, hi = 1.8;
+        for (int k = 0; k < 200; k++) {
+            double mid = 0.5 * (lo + hi);
+            (speed(mid) < ratio * speed(1.8) ? lo : hi) = mid;
+        }
+        return hi;
+    };
+    double vb = supply(0.5), vn = supply(100.0 / 120); // the baseline for merge; counting for the baseline
+    double merge = 20 / (80 * (vb / 1.8) * (vb / 1.8) + 10), counting = 21 * (vn / 1.8) * (vn / 1.8) / 90;
+    ASSERT_LT(counting, merge);
+    cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *best = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "best_selectors"), 0);
+    ASSERT_TRUE(best) << read_file(d + "/r/report.md");
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "best")->valuestring, "counting");
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "chosen_by")->valuestring, "energy_per_query_equal_qps");
+    const cJSON *cand = cJSON_GetObjectItem(best, "candidates");
+    ASSERT_EQ(cJSON_GetArraySize(cand), 2);
+    auto v = [&](int k, const char *key) {
+        const cJSON *x = cJSON_GetObjectItem(cJSON_GetArrayItem(cand, k), key);
+        return cJSON_IsNumber(x) ? x->valuedouble : -1.0;
+    };
+    EXPECT_NEAR(v(0, "equal_qps_vs_baseline"), merge, 1e-6);
+    EXPECT_NEAR(v(1, "equal_qps_vs_baseline"), counting, 1e-6);
+    EXPECT_NEAR(v(0, "energy_per_query_vs_baseline"), 20.0 / 90, 1e-12);
+    EXPECT_NEAR(v(1, "energy_per_query_vs_baseline"), 21.0 / 90, 1e-12);
+    EXPECT_LT(v(1, "equal_qps_vs_baseline_low"), v(1, "equal_qps_vs_baseline"));
+    EXPECT_GT(v(1, "equal_qps_vs_baseline_high"), v(1, "equal_qps_vs_baseline"));
+    EXPECT_DOUBLE_EQ(v(1, "fmax_mhz"), 120);
+    EXPECT_NE(r.out.find("HAD/baseline at HAD's best measured selector (counting, of 2)"), std::string::npos)
+        << r.out;
+    cJSON_Delete(j);
+    // a point without a baseline: the selector table, no choice against it
+    ASSERT_EQ(hgt::run_cmd("rm -rf " + d + "/r && mkdir -p " + d + "/r && " + std::string(HG_BIN_DIR) +
+                           "/hgreport --point 'p=test data:" + d + "/had' --out " + d +
+                           "/r --selectors 'p=" + d + "/had-n' 2>&1")
+                  .status,
+              0);
+    std::string md = read_file(d + "/r/report.md");
+    EXPECT_NE(md.find("## Top-N selectors"), std::string::npos) << md;
+    EXPECT_EQ(md.find("best measured selector"), std::string::npos) << md;
 }
 
 // The CAMformer line (docs/synth.md): HAD's energy per query at 65 nm by the node rule

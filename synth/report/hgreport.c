@@ -937,7 +937,8 @@ static int gnuplot(const char *dir, int npoints, const point *pts, int have_fn)
 }
 
 /* stdout: area, power, energy of every core, the ratios, and the headline fidelity */
-static void stdout_summary(int npoints, const point *pts, const run *dist, const run *orig)
+static void stdout_summary(int npoints, const point *pts, const run *dist, const run *orig,
+                           const rp_select *sel)
 {
     printf("\n%-12s %-10s %10s %10s %9s %12s %10s %12s\n", "point", "core", "logic mm2", "total mm2",
            "Fmax MHz", "queries/s", "power mW", "nJ/query");
@@ -973,6 +974,17 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
             printf("%-12s HAD/baseline energy/query at equal queries/s (the faster core at a lower supply): "
                    "%.3f (%.3f-%.3f)\n",
                    pts[i].name, q, lo, hi);
+        rp_select_pick c[RP_SELECT_MAX + 1];
+        int best, n = rp_select_candidates(sel, pts[i].name, HG_CORE_HAD, c, &best);
+        if (n) {
+            const rp_select_pick *x = &c[best];
+            printf("%-12s HAD/baseline at HAD's best measured selector (%s, of %d): logic area %.3f, "
+                   "energy/query %.3f",
+                   pts[i].name, x->label, n, x->area, x->e_query);
+            if (isfinite(x->qps))
+                printf(", at equal queries/s %.3f (%.3f-%.3f)", x->qps, x->qps_lo, x->qps_hi);
+            printf("; Fmax %.1f MHz\n", x->fmax);
+        }
     }
     if (!dist && !orig) return;
     const run *src[4] = {dist, orig, orig, orig};
@@ -1095,7 +1107,9 @@ static void usage(void)
            "                      noise band of every figure and ratio\n"
            "  --selectors NAME=RUN_DIR,...  flow runs of the point NAME's top-N cores built with\n"
            "                      another top-N selector (hadgen --selector; repeatable): the\n"
-           "                      selector section, against the point's own (merge) runs\n"
+           "                      selector section, against the point's own (merge) runs, and\n"
+           "                      each top-N core at its best measured selector (the lowest\n"
+           "                      energy per query at equal queries/s) against the baseline\n"
            "  --vbits NAME=RUN_DIR,...  flow runs of the point NAME's cores built with narrower\n"
            "                      values (hadgen --v-bits B < 8; repeatable): the value-precision\n"
            "                      section, against the point's own (8-bit) runs\n"
@@ -1139,7 +1153,7 @@ static void check_args(args *a)
         snprintf(key, sizeof key, "%s=", r->point);
         const point *p = named_point(a->pts, a->npoints, key);
         if (!p) rp_die("--selectors %s=...: no --point of that name", r->point);
-        rp_select_match(r, p->run[r->core]);
+        rp_select_match(r, p->run[r->core], p->dir[r->core], p->run[BASE]);
     }
     for (int k = 0; k < a->vbits.n; k++) {
         rp_vbits_run *r = &a->vbits.r[k];
@@ -1382,7 +1396,7 @@ int main(int argc, char **argv)
     rp_out_close(md);
     rp_write_json(out, "report.json", root);
     int rc = gnuplot(out, npoints, pts, have_fn);
-    stdout_summary(npoints, pts, dist, orig);
+    stdout_summary(npoints, pts, dist, orig, &a.sel);
     printf("\nreport: %s/report.md (JSON: report.json, CSV: summary.csv blocks.csv fidelity*.csv, plots: "
            "*.png *.svg)\n",
            out);

@@ -3,6 +3,8 @@
  */
 #include "rp_select.h"
 
+#include "rp_qps.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -55,7 +57,7 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
 
 void rp_select_add(rp_select *s, const char *arg) { rp_variant_runs("selectors", arg, add_run, s); }
 
-void rp_select_match(rp_select_run *r, const cJSON *base)
+void rp_select_match(rp_select_run *r, cJSON *base, const char *base_dir, cJSON *baseline)
 {
     /* the counting selector picks the keys in a second pass, the two-stage one merges each row
        a cycle later: the same queries and throughput, a longer latency, so a window of more
@@ -68,6 +70,102 @@ void rp_select_match(rp_select_run *r, const cJSON *base)
     char why[256] = "";
     if (rp_figs(base, &r->base_figs, why, sizeof why) != 0) rp_die("--selectors %s: %s", r->point, why);
     r->base = base;
+    r->base_dir = base_dir;
+    r->baseline = baseline;
+    if (baseline && rp_figs(baseline, &r->baseline_figs, why, sizeof why) != 0)
+        rp_die("--selectors %s: the point's baseline run: %s", r->point, why);
+}
+
+static void add(cJSON *o, const char *k, double v) { cJSON_AddItemToObject(o, k, rp_json_num(v)); }
+
+/* run (figures f) of core over the baseline */
+static rp_select_pick pick(const rp_select_run *r, cJSON *run, const rp_figs_t *f, const char *label,
+                           const char *dir)
+{
+    rp_select_pick x = {.dir = dir, .fmax = f->fmax};
+    snprintf(x.label, sizeof x.label, "%s", label);
+    x.area = rp_ratio(f->area_logic, r->baseline_figs.area_logic);
+    x.e_query = rp_ratio(f->e_query, r->baseline_figs.e_query);
+    cJSON *runs[RP_NCORES] = {0};
+    rp_figs_t figs[RP_NCORES] = {0};
+    runs[r->core] = run;
+    figs[r->core] = *f;
+    runs[HG_CORE_BASELINE] = r->baseline;
+    figs[HG_CORE_BASELINE] = r->baseline_figs;
+    x.qps = rp_qps_ratio(runs, figs, r->core, &x.qps_lo, &x.qps_hi);
+    return x;
+}
+
+int rp_select_candidates(const rp_select *s, const char *point, int core, rp_select_pick *c, int *best)
+{
+    int n = 0;
+    for (int i = 0; i < s->n; i++) {
+        const rp_select_run *r = &s->r[i];
+        if (r->core != core || strcmp(r->point, point) != 0 || !r->baseline) continue;
+        if (!n) c[n++] = pick(r, r->base, &r->base_figs, "merge", r->base_dir);
+        c[n++] = pick(r, r->run, &r->figs, r->label, r->dir);
+    }
+    int by_qps = n > 0;
+    for (int k = 0; k < n; k++) by_qps &= isfinite(c[k].qps);
+    *best = 0;
+    for (int k = 1; k < n; k++)
+        if (by_qps ? c[k].qps < c[*best].qps : c[k].e_query < c[*best].e_query) *best = k;
+    return n;
+}
+
+/* The best measured selector of each top-N core of each point against the baseline. */
+static void best_section(FILE *md, cJSON *root, const rp_select *s)
+{
+    cJSON *arr = NULL;
+    for (int i = 0; i < s->n; i++) {
+        const rp_select_run *r = &s->r[i];
+        int first = 1; /* the group's first run */
+        for (int k = 0; k < i && first; k++)
+            first = s->r[k].core != r->core || strcmp(s->r[k].point, r->point);
+        rp_select_pick c[RP_SELECT_MAX + 1];
+        int best, n = first ? rp_select_candidates(s, r->point, r->core, c, &best) : 0;
+        if (!n) continue;
+        if (!arr) {
+            fprintf(md,
+                    "\n### Each top-N core at its best measured selector\n\n"
+                    "Every selector measured above, against the point's baseline. The best (bold) is the one "
+                    "of the lowest energy per query at equal queries/s (docs/synth.md; the faster core at a "
+                    "lower logic supply) where every selector of the core has that figure, else of the "
+                    "lowest counted energy per query. The point's other tables are of the merge runs; the "
+                    "clock-network, bus, boundary-wire and glitch corrections are not applied here.\n\n"
+                    "| point | core | selector | Fmax MHz | logic area / baseline | energy/query / baseline "
+                    "| at equal queries/s / baseline (range) |\n|---|---|---|---|---|---|---|\n");
+            arr = cJSON_AddArrayToObject(root, "best_selectors");
+        }
+        for (int k = 0; k < n; k++) {
+            const char *b = k == best ? "**" : "";
+            char q[96] = "n/a";
+            if (isfinite(c[k].qps))
+                snprintf(q, sizeof q, "%s%.3f%s (%.3f-%.3f)", b, c[k].qps, b, c[k].qps_lo, c[k].qps_hi);
+            fprintf(md, "| %s | %s | %s%s%s | %.1f | %.3f | %s%.3f%s | %s |\n", r->point,
+                    RP_CORE_NAME(r->core), b, c[k].label, b, c[k].fmax, c[k].area, b, c[k].e_query, b, q);
+        }
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "point", r->point);
+        cJSON_AddStringToObject(o, "core", RP_CORE_NAME(r->core));
+        cJSON_AddStringToObject(o, "best", c[best].label);
+        cJSON_AddStringToObject(o, "chosen_by",
+                                isfinite(c[best].qps) ? "energy_per_query_equal_qps" : "energy_per_query");
+        cJSON *ca = cJSON_AddArrayToObject(o, "candidates");
+        for (int k = 0; k < n; k++) {
+            cJSON *x = cJSON_CreateObject();
+            cJSON_AddStringToObject(x, "selector", c[k].label);
+            cJSON_AddStringToObject(x, "run", c[k].dir);
+            add(x, "fmax_mhz", c[k].fmax);
+            add(x, "logic_area_vs_baseline", c[k].area);
+            add(x, "energy_per_query_vs_baseline", c[k].e_query);
+            add(x, "equal_qps_vs_baseline", c[k].qps);
+            add(x, "equal_qps_vs_baseline_low", c[k].qps_lo);
+            add(x, "equal_qps_vs_baseline_high", c[k].qps_hi);
+            cJSON_AddItemToArray(ca, x);
+        }
+        cJSON_AddItemToArray(arr, o);
+    }
 }
 
 /* one table row: the select block and the core's figures */
@@ -91,8 +189,6 @@ static void row(FILE *md, const char *point, const char *core, const char *sel, 
     fprintf(md, "| %s | %s | %s | %.3f | %.2f | %.3f | %.3f | %.2f | %.1f | %.3f |\n", point, core, sel,
             x->sel_area, x->sel_power, x->area, x->mem_area, x->power, x->fmax, x->e_query);
 }
-
-static void add(cJSON *o, const char *k, double v) { cJSON_AddItemToObject(o, k, rp_json_num(v)); }
 
 void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
 {
@@ -154,6 +250,7 @@ void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
                 "designs. Runs:");
     for (int i = 0; i < s->n; i++) fprintf(md, " `%s`", s->r[i].dir);
     fprintf(md, ".\n");
+    best_section(md, root, s);
 }
 
 void rp_select_free(rp_select *s)

@@ -22,11 +22,14 @@ typedef struct rp_select_run {
     hg_cut_kind cut; /* summary params.sort_cut (twostage; auto when absent) */
     char label[48];  /* the selector as the table names it: "twostage", "twostage, sort cut off" */
     char dir[1024];
-    int core;          /* hg_core_kind */
-    cJSON *run;        /* its summary.json */
-    rp_figs_t figs;    /* its figures */
-    const cJSON *base; /* the point's run of the same core (set by rp_select_match) */
+    int core;       /* hg_core_kind */
+    cJSON *run;     /* its summary.json */
+    rp_figs_t figs; /* its figures */
+    cJSON *base;    /* the point's run of the same core (set by rp_select_match) */
     rp_figs_t base_figs;
+    const char *base_dir; /* its run folder */
+    cJSON *baseline;      /* the point's baseline run, NULL when it has none */
+    rp_figs_t baseline_figs;
 } rp_select_run;
 
 typedef struct rp_select {
@@ -40,13 +43,34 @@ typedef struct rp_select {
 void rp_select_add(rp_select *s, const char *arg);
 
 /* Sets run i's reference: base, the point's summary of the same core (NULL: rp_die, the point
-   has no such run). Checks that both are the same configuration (params d, lanes, top_n,
-   max_keys), that the reference's selector is merge, and that both ran the same stimulus over
-   the same queries (activity.queries) and, but for the counting selector, whose second pass
-   adds latency, the same cycles (activity.cycles). */
-void rp_select_match(rp_select_run *r, const cJSON *base);
+   has no such run), from folder base_dir, and the point's baseline run (NULL: none; then the
+   run has no place in the choice of the best selector). Checks that base and the run are the
+   same configuration (params d, lanes, top_n, max_keys), that the reference's selector is
+   merge, and that both ran the same stimulus over the same queries (activity.queries) and, but
+   for the counting and two-stage selectors, whose later passes add latency, the same cycles
+   (activity.cycles). The summaries stay owned by the caller and must outlive s. */
+void rp_select_match(rp_select_run *r, cJSON *base, const char *base_dir, cJSON *baseline);
 
-/* Writes the section into md and "selectors" into root (nothing when s has no runs). */
+/* One selector of a point's top-N core against the point's baseline. */
+typedef struct rp_select_pick {
+    char label[48];             /* "merge", "counting", "twostage, sort cut off" */
+    const char *dir;            /* its flow run */
+    double fmax;                /* MHz */
+    double area, e_query;       /* logic area and counted energy per query over the baseline's */
+    double qps, qps_lo, qps_hi; /* energy per query over the baseline's at equal queries/s
+                                   (rp_qps_ratio: nominal law and range); NAN without a common rate */
+} rp_select_pick;
+
+/* The selectors measured for core at point: the point's merge run first, then every run of s
+   of that core and point in their order (at most RP_SELECT_MAX + 1, into c). Returns their
+   number, 0 when s has no run of that core and point or the point has no baseline. *best: the
+   index of the best, the lowest energy per query at equal queries/s when every candidate has
+   that figure, else the lowest counted energy per query (the first on a tie). */
+int rp_select_candidates(const rp_select *s, const char *point, int core, rp_select_pick *c, int *best);
+
+/* Writes the section into md and "selectors" into root, with the best measured selector of
+   each top-N core of each point against the baseline ("best_selectors"; nothing when s has no
+   runs). */
 void rp_select_section(FILE *md, cJSON *root, const rp_select *s);
 
 /* Frees the summaries. */
