@@ -1260,36 +1260,50 @@ TEST(Sweep, SelectorPointsBesideTheirMergePoint)
     mk("m", "had", 2e6, 20, "merge", 1e6);
     mk("t", "had", 1.4e6, 17, "twostage", 0.4e6);
     mk("c", "had", 1.8e6, 21, "counting", 0.8e6);
-    mk("b", "baseline", 10e6, 80, "bitonic", 0); // recorded, unused: the baseline has no selector
+    mk("b", "baseline", 10e6, 80, "bitonic", 0);   // recorded, unused: the baseline has no selector
+    mk("to", "had", 1.5e6, 18, "twostage", 0.5e6); // without its sort cut: after twostage
+    add_fields(d + "/to", "\"params\": {", "\"sort_cut\": \"off\", ");
+    add_fields(d + "/b", "\"params\": {", "\"sort_cut\": \"on\", "); // the baseline's: unused too
     write_fidelity(d + "/dfid8.json", 8, 0.95, 0.1, 0.1, 256, true);
     std::string sums;
-    for (const char *x : {"t", "b", "c", "m"}) sums += " " + d + "/" + x + "/reports/summary.json";
+    for (const char *x : {"t", "to", "b", "c", "m"}) sums += " " + d + "/" + x + "/reports/summary.json";
     std::string bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + "/r ";
     hgt::CmdResult r =
         hgt::run_cmd("mkdir -p " + d + "/r && " + bin + "--fidelity " + d + "/dfid8.json" + sums);
     ASSERT_EQ(r.status, 0) << r.out;
-    EXPECT_NE(r.out.find("4 points; Pareto fronts: 1 (area/energy)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("5 points; Pareto fronts: 1 (area/energy)"), std::string::npos) << r.out;
     std::string csv = read_file(d + "/r/results.csv");
-    EXPECT_NE(csv.find(",fidelity_nn_post_training,selector,select_area_mm2,select_power_mw\n"),
+    EXPECT_NE(csv.find(",fidelity_nn_post_training,selector,select_area_mm2,select_power_mw,sort_cut\n"),
               std::string::npos)
         << csv;
-    // rows in order: had merge, counting, twostage (the selector sorts last), then the baseline
+    // rows in order: had merge, counting, twostage, twostage without its sort cut (the selector,
+    // then the sort cut, sort last; auto first), then the baseline
     std::vector<std::string> rows;
     std::stringstream ss(csv);
     for (std::string l; std::getline(ss, l);) rows.push_back(l);
-    ASSERT_EQ(rows.size(), 5u) << csv;
-    auto last3 = [](const std::string &row_) {
-        size_t c3 = row_.rfind(','), c2 = row_.rfind(',', c3 - 1), c1 = row_.rfind(',', c2 - 1);
+    ASSERT_EQ(rows.size(), 6u) << csv;
+    auto last4 = [](const std::string &row_) {
+        size_t c4 = row_.rfind(','), c3 = row_.rfind(',', c4 - 1), c2 = row_.rfind(',', c3 - 1),
+               c1 = row_.rfind(',', c2 - 1);
         return row_.substr(c1 + 1);
     };
-    EXPECT_EQ(last3(rows[1]), "merge,1,20");
-    EXPECT_EQ(last3(rows[2]), "counting,0.8,20");
-    EXPECT_EQ(last3(rows[3]), "twostage,0.4,20");
-    EXPECT_EQ(last3(rows[4]), "merge,,");
+    EXPECT_EQ(last4(rows[1]), "merge,1,20,auto");
+    EXPECT_EQ(last4(rows[2]), "counting,0.8,20,auto");
+    EXPECT_EQ(last4(rows[3]), "twostage,0.4,20,auto");
+    EXPECT_EQ(last4(rows[4]), "twostage,0.5,20,off");
+    EXPECT_EQ(last4(rows[5]), "merge,,,auto");
+    EXPECT_EQ(field(rows[4], 22), "0");    // twostage with its cut beats it in area and energy
     EXPECT_EQ(field(rows[3], 18), "0.95"); // the distilled fidelity of its (d, N), as merge's
     EXPECT_EQ(field(rows[3], 22) + field(rows[1], 22) + field(rows[2], 22), "100"); // twostage beats both
     std::string md = read_file(d + "/r/sweep.md");
-    EXPECT_NE(md.find("P {16}, top-N selectors {merge, counting, twostage};"), std::string::npos) << md;
+    EXPECT_NE(md.find("P {16}, top-N selectors {merge, counting, twostage, twostage with sort cut off};"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| had | twostage, sort cut off | 32 | 256 | 16 | 8 | 0.500 | 0.500 | 0.750 | 0.900 | "
+                      "50.0 | 1.000 | no |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(read_file(d + "/r/sweep_points.dat").find(" N=8/twostage:off\n"), std::string::npos);
     EXPECT_NE(md.find("\n### Top-N selectors against merge at the same point\n"), std::string::npos) << md;
     EXPECT_NE(
         md.find(
@@ -1309,6 +1323,10 @@ TEST(Sweep, SelectorPointsBesideTheirMergePoint)
     ASSERT_TRUE(p3);
     EXPECT_STREQ(cJSON_GetObjectItem(p3, "selector")->valuestring, "twostage");
     EXPECT_NEAR(cJSON_GetObjectItem(p3, "select_area_mm2")->valuedouble, 0.4, 1e-12);
+    EXPECT_STREQ(cJSON_GetObjectItem(p3, "sort_cut")->valuestring, "auto");
+    const cJSON *p4 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 3);
+    ASSERT_TRUE(p4);
+    EXPECT_STREQ(cJSON_GetObjectItem(p4, "sort_cut")->valuestring, "off");
     cJSON_Delete(j);
 
     hgt::CmdResult dup = hgt::run_cmd(bin + d + "/t/reports/summary.json " + d + "/t/reports/summary.json");
@@ -1316,12 +1334,72 @@ TEST(Sweep, SelectorPointsBesideTheirMergePoint)
     EXPECT_NE(dup.out.find("two summaries of the same point had d=32 P=16 N=8 L=256 selector twostage"),
               std::string::npos)
         << dup.out;
+    dup = hgt::run_cmd(bin + d + "/to/reports/summary.json " + d + "/t/reports/summary.json " + d +
+                       "/to/reports/summary.json");
+    EXPECT_EQ(dup.status, 2);
+    EXPECT_NE(dup.out.find("same point had d=32 P=16 N=8 L=256 selector twostage, sort cut off"),
+              std::string::npos)
+        << dup.out;
+    mk("tx", "had", 2e6, 20, "twostage", 1e6);
+    add_fields(d + "/tx", "\"params\": {", "\"sort_cut\": \"never\", ");
+    hgt::CmdResult badcut = hgt::run_cmd(bin + d + "/tx/reports/summary.json");
+    EXPECT_EQ(badcut.status, 2);
+    EXPECT_NE(badcut.out.find("params.sort_cut 'never' must be auto, on or off"), std::string::npos)
+        << badcut.out;
     mk("x", "had", 2e6, 20, "heap", 1e6);
     hgt::CmdResult bad = hgt::run_cmd(bin + d + "/x/reports/summary.json");
     EXPECT_EQ(bad.status, 2);
     EXPECT_NE(bad.out.find("params.selector 'heap' is not a selector (merge, bitonic, counting or twostage)"),
               std::string::npos)
         << bad.out;
+}
+
+// make sweep-list: the grid's point names and the hadgen options each is built with, a
+// selector's sort cut (SELECTOR:SORT_CUT) in both; counting for HAD only, the baseline once per
+// (d, P, L) without a selector; the options build the point named (hadgen's manifest).
+TEST(Sweep, ListNamesEveryPointAndItsHadgenOptions)
+{
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
+    hgt::CmdResult r =
+        hgt::run_cmd("make -s -C " + std::string(HG_SRC_DIR) + " SWEEP_DIR=" + d +
+                     "/sw SWEEP_D=16 SWEEP_N='4 8' SWEEP_L=32 SWEEP_P=4 SWEEP_SELECTORS='merge "
+                     "twostage:off counting' sweep-list 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    const char *want =
+        "had-d16-p4-n4-l32: --core had --d 16 --lanes 4 --top-n 4 --max-keys 32\n"
+        "had-d16-p4-n4-l32-twostage-off: --core had --d 16 --lanes 4 --top-n 4 --max-keys 32 --selector "
+        "twostage --sort-cut off\n"
+        "had-d16-p4-n4-l32-counting: --core had --d 16 --lanes 4 --top-n 4 --max-keys 32 --selector "
+        "counting\n"
+        "had-d16-p4-n8-l32: --core had --d 16 --lanes 4 --top-n 8 --max-keys 32\n"
+        "had-d16-p4-n8-l32-twostage-off: --core had --d 16 --lanes 4 --top-n 8 --max-keys 32 --selector "
+        "twostage --sort-cut off\n"
+        "had-d16-p4-n8-l32-counting: --core had --d 16 --lanes 4 --top-n 8 --max-keys 32 --selector "
+        "counting\n"
+        "baseline-d16-p4-n4-l32: --core baseline --d 16 --lanes 4 --top-n 4 --max-keys 32\n"
+        "int8-topn-d16-p4-n4-l32: --core int8-topn --d 16 --lanes 4 --top-n 4 --max-keys 32\n"
+        "int8-topn-d16-p4-n4-l32-twostage-off: --core int8-topn --d 16 --lanes 4 --top-n 4 --max-keys 32 "
+        "--selector twostage --sort-cut off\n"
+        "int8-topn-d16-p4-n8-l32: --core int8-topn --d 16 --lanes 4 --top-n 8 --max-keys 32\n"
+        "int8-topn-d16-p4-n8-l32-twostage-off: --core int8-topn --d 16 --lanes 4 --top-n 8 --max-keys 32 "
+        "--selector twostage --sort-cut off\n";
+    EXPECT_EQ(r.out, want);
+    // the options of a point with a sort cut make that core
+    std::string line = r.out.substr(r.out.find("int8-topn-d16-p4-n8-l32-twostage-off: "));
+    std::string args = line.substr(line.find(": ") + 2, line.find('\n') - line.find(": ") - 2);
+    hgt::CmdResult g =
+        hgt::run_cmd(std::string(HG_BIN_DIR) + "/hadgen " + args + " --out " + d + "/rtl 2>&1");
+    ASSERT_EQ(g.status, 0) << g.out;
+    std::string man = read_file(d + "/rtl/manifest.json");
+    cJSON *j = cJSON_Parse(man.c_str());
+    ASSERT_TRUE(j) << man;
+    const cJSON *pa = cJSON_GetObjectItem(j, "params");
+    EXPECT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(pa, "core")), "int8-topn");
+    EXPECT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(pa, "selector")), "twostage");
+    EXPECT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(pa, "sort_cut")), "off");
+    EXPECT_EQ(cJSON_GetNumberValue(cJSON_GetObjectItem(pa, "top_n")), 8);
+    cJSON_Delete(j);
 }
 
 // make sweep end to end on a tiny grid (d=8, P=4, N=2 and 4, L=16; 5 points of three cores,

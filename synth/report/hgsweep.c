@@ -1,5 +1,5 @@
 /*
- * hgsweep — the results of `make sweep`: one row per design point (core, selector, d, P, N, L)
+ * hgsweep — the results of `make sweep`: one row per design point (core, selector and sort cut, d, P, N, L)
  * from the flow summaries, ratios against the baseline of the same (d, P, L) (and, for a top-N
  * core built with another selector than merge, against its merge point), attention fidelity where
  * the real model measures it (HAD: the distilled model; HAD post-training in extra columns), the
@@ -22,6 +22,7 @@
 typedef struct pt {
     int core, d, p, n, l;
     int sel; /* top-N selector (hg_sel_kind; params.selector, merge when absent or the baseline) */
+    int cut; /* its sort cut (hg_cut_kind; params.sort_cut, auto when absent or the baseline) */
     rp_figs_t f;
     double sel_area, sel_power;          /* the select block: mm^2, mW (NAN if the summary has none) */
     double r_area, r_area_mem, r_energy; /* against the baseline of the same d, P, L */
@@ -45,9 +46,15 @@ typedef struct fid {
 static int cmp_pt(const void *a, const void *b)
 {
     const pt *x = a, *y = b;
-    int k[6][2] = {{x->core, y->core}, {x->d, y->d}, {x->p, y->p},
-                   {x->l, y->l},       {x->n, y->n}, {x->sel, y->sel}};
-    for (int i = 0; i < 6; i++)
+    /* the sort cut auto first: a selector's default before its variants */
+    int k[7][2] = {{x->core, y->core},
+                   {x->d, y->d},
+                   {x->p, y->p},
+                   {x->l, y->l},
+                   {x->n, y->n},
+                   {x->sel, y->sel},
+                   {x->cut == HG_CUT_AUTO ? -1 : x->cut, y->cut == HG_CUT_AUTO ? -1 : y->cut}};
+    for (int i = 0; i < 7; i++)
         if (k[i][0] != k[i][1]) return k[i][0] < k[i][1] ? -1 : 1;
     return 0;
 }
@@ -74,6 +81,14 @@ static void read_point(pt *x, const char *path)
                hg_sel_choices(names, sizeof names, ", ", " or "));
     }
     x->sel = x->core == HG_CORE_BASELINE ? HG_SEL_MERGE : (int)k; /* recorded, unused by the baseline */
+    char cs[48];
+    snprintf(cs, sizeof cs, "%s", rp_str(cJSON_GetObjectItemCaseSensitive(s, "params"), "sort_cut"));
+    hg_cut_kind cut = HG_CUT_AUTO;
+    if (cs[0] && hg_cut_parse(cs, &cut) != 0) {
+        cJSON_Delete(s);
+        rp_die("'%s': params.sort_cut '%s' must be auto, on or off", path, cs);
+    }
+    x->cut = x->core == HG_CORE_BASELINE ? HG_CUT_AUTO : (int)cut;
     x->sel_area = rp_num(s, "blocks.select.area_um2") / 1e6;
     x->sel_power = rp_num(s, "blocks.select.power_uw") / 1e3;
     x->r_area = x->r_area_mem = x->r_energy = NAN;
@@ -157,18 +172,28 @@ static void fronts(pt *v, int n)
 static const pt *find(const pt *v, int n, int core, int d, int p, int nn, int l)
 {
     for (int i = 0; i < n; i++)
-        if (v[i].core == core && v[i].sel == HG_SEL_MERGE && v[i].d == d && v[i].p == p &&
-            (core == 1 || v[i].n == nn) && v[i].l == l)
+        if (v[i].core == core && v[i].sel == HG_SEL_MERGE && v[i].cut == HG_CUT_AUTO && v[i].d == d &&
+            v[i].p == p && (core == 1 || v[i].n == nn) && v[i].l == l)
             return &v[i];
     return NULL;
+}
+
+/* the merge selector as every core is built by default (the reference of the ratios) */
+static int is_default(const pt *x) { return x->sel == HG_SEL_MERGE && x->cut == HG_CUT_AUTO; }
+
+/* a point's selector as the tables name it: "twostage", "twostage, sort cut off" */
+static const char *sel_label(const pt *x)
+{
+    static char buf[48];
+    return rp_sel_label(buf, sizeof buf, (hg_sel_kind)x->sel, (hg_cut_kind)x->cut);
 }
 
 /* a point's core as the tables name it: "had", or "had (twostage)" with another selector */
 static const char *core_label(const pt *x)
 {
-    static char buf[48];
-    if (x->sel == HG_SEL_MERGE) return RP_CORE_NAME(x->core);
-    snprintf(buf, sizeof buf, "%s (%s)", RP_CORE_NAME(x->core), hg_sel_name((hg_sel_kind)x->sel));
+    static char buf[80];
+    if (is_default(x)) return RP_CORE_NAME(x->core);
+    snprintf(buf, sizeof buf, "%s (%s)", RP_CORE_NAME(x->core), sel_label(x));
     return buf;
 }
 
@@ -248,13 +273,14 @@ static void points_dat(const char *dir, const pt *v, int n)
 {
     FILE *f = rp_out_file(dir, "sweep_points.dat");
     fprintf(f, "# core(0 had,1 baseline,2 int8-topn) d p n l area_mm2 logic_area_mm2 energy_nj fidelity_cos "
-               "front_area front_fidelity label\n");
+               "front_area front_fidelity label (N=n[/selector[:sort cut]])\n");
     for (int i = 0; i < n; i++)
-        fprintf(f, "%d %d %d %d %d %g %g %g %g %d %d %s%s%s%s\n", v[i].core, v[i].d, v[i].p, v[i].n, v[i].l,
-                v[i].f.area, v[i].f.area_logic, v[i].f.e_query, v[i].cos, v[i].front_area, v[i].front_fid,
-                v[i].core == 1 ? "" : "N=", v[i].core == 1 ? "dense" : nstr(&v[i]),
-                v[i].sel == HG_SEL_MERGE ? "" : "/",
-                v[i].sel == HG_SEL_MERGE ? "" : hg_sel_name((hg_sel_kind)v[i].sel));
+        fprintf(f, "%d %d %d %d %d %g %g %g %g %d %d %s%s%s%s%s%s\n", v[i].core, v[i].d, v[i].p, v[i].n,
+                v[i].l, v[i].f.area, v[i].f.area_logic, v[i].f.e_query, v[i].cos, v[i].front_area,
+                v[i].front_fid, v[i].core == 1 ? "" : "N=", v[i].core == 1 ? "dense" : nstr(&v[i]),
+                is_default(&v[i]) ? "" : "/", is_default(&v[i]) ? "" : hg_sel_name((hg_sel_kind)v[i].sel),
+                v[i].cut == HG_CUT_AUTO ? "" : ":",
+                v[i].cut == HG_CUT_AUTO ? "" : hg_cut_name((hg_cut_kind)v[i].cut));
     rp_out_close(f);
     /* the fronts as lines: one block per workload (a blank line separates them), by energy */
     int *idx = malloc(sizeof(int) * (size_t)n);
@@ -413,8 +439,7 @@ static pt *load_points(char **files, int n, const opts *o)
     for (int i = 1; i < n; i++)
         if (cmp_pt(&v[i - 1], &v[i]) == 0)
             rp_die("two summaries of the same point %s d=%d P=%d N=%d L=%d selector %s",
-                   RP_CORE_NAME(v[i].core), v[i].d, v[i].p, v[i].n, v[i].l,
-                   hg_sel_name((hg_sel_kind)v[i].sel));
+                   RP_CORE_NAME(v[i].core), v[i].d, v[i].p, v[i].n, v[i].l, sel_label(&v[i]));
     for (int i = 0; i < n; i++) {
         const pt *b = find(v, n, HG_CORE_BASELINE, v[i].d, v[i].p, v[i].n, v[i].l);
         if (b) {
@@ -454,7 +479,7 @@ static void write_results(const char *out, const pt *v, int n)
             "area_vs_baseline,energy_vs_baseline,fidelity_cos,fidelity_nn,fidelity_recall,fidelity_tokens,"
             "pareto_area_energy,pareto_fidelity_energy,critical_path_ns,worst_stage_ns,worst_stage_load_pf,"
             "worst_stage_pin,fidelity_cos_post_training,fidelity_nn_post_training,selector,select_area_mm2,"
-            "select_power_mw\n");
+            "select_power_mw,sort_cut\n");
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "points");
     cJSON_AddStringToObject(root, "tool", "hgsweep");
     for (int i = 0; i < n; i++) {
@@ -475,10 +500,12 @@ static void write_results(const char *out, const pt *v, int n)
         fprintf(csv, isnan(x->nn_pt) ? "," : ",%g", x->nn_pt);
         fprintf(csv, ",%s", hg_sel_name((hg_sel_kind)x->sel));
         fprintf(csv, isnan(x->sel_area) ? "," : ",%g", x->sel_area);
-        fprintf(csv, isnan(x->sel_power) ? ",\n" : ",%g\n", x->sel_power);
+        fprintf(csv, isnan(x->sel_power) ? "," : ",%g", x->sel_power);
+        fprintf(csv, ",%s\n", hg_cut_name((hg_cut_kind)x->cut));
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "core", RP_CORE_NAME(x->core));
         cJSON_AddStringToObject(o, "selector", hg_sel_name((hg_sel_kind)x->sel));
+        cJSON_AddStringToObject(o, "sort_cut", hg_cut_name((hg_cut_kind)x->cut));
         int ip[4] = {x->d, x->p, x->n, x->l};
         const char *in[4] = {"d", "lanes", "top_n", "max_keys"};
         for (int k = 0; k < 4; k++) cJSON_AddNumberToObject(o, in[k], ip[k]);
@@ -529,7 +556,7 @@ static void md_ratios(FILE *md, const pt *v, int n)
         "|\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
         const pt *h = &v[i];
-        if (h->core != HG_CORE_HAD || h->sel != HG_SEL_MERGE) continue;
+        if (h->core != HG_CORE_HAD || !is_default(h)) continue;
         const pt *b = find(v, n, HG_CORE_BASELINE, h->d, h->p, h->n, h->l);
         const pt *q = find(v, n, HG_CORE_I8TOPN, h->d, h->p, h->n, h->l);
         char c[7][32];
@@ -545,23 +572,24 @@ static void md_ratios(FILE *md, const pt *v, int n)
 static void md_selectors(FILE *md, const pt *v, int n)
 {
     int any = 0;
-    for (int i = 0; i < n; i++) any |= v[i].sel != HG_SEL_MERGE;
+    for (int i = 0; i < n; i++) any |= !is_default(&v[i]);
     if (!any) return;
     fprintf(md,
             "\n### Top-N selectors against merge at the same point\n\n"
-            "The same core and (d, P, N, L) built with another selector (`hadgen --selector`): the same "
+            "The same core and (d, P, N, L) built with another selector or sort cut (`hadgen --selector`, "
+            "`--sort-cut`): the same "
             "outputs, other hardware. Ratios to the merge point (- where it was not computed); the Pareto "
             "flag: on the area/energy front of its workload.\n\n"
             "| core | selector | d | L | P | N | select mm^2 | select area | logic area | energy/query | "
             "Fmax MHz | Fmax | area front |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
         const pt *x = &v[i];
-        if (x->sel == HG_SEL_MERGE) continue;
+        if (is_default(x)) continue;
         const pt *m = find(v, n, x->core, x->d, x->p, x->n, x->l);
         char c[6][32];
         fprintf(md, "| %s | %s | %d | %d | %d | %d | %s | %s | %s | %s | %.1f | %s | %s |\n",
-                RP_CORE_NAME(x->core), hg_sel_name((hg_sel_kind)x->sel), x->d, x->l, x->p, x->n,
-                cell(c[0], x->sel_area, 3), cell(c[1], m ? x->sel_area / m->sel_area : NAN, 3),
+                RP_CORE_NAME(x->core), sel_label(x), x->d, x->l, x->p, x->n, cell(c[0], x->sel_area, 3),
+                cell(c[1], m ? x->sel_area / m->sel_area : NAN, 3),
                 cell(c[2], m ? x->f.area_logic / m->f.area_logic : NAN, 3),
                 cell(c[3], m ? x->f.e_query / m->f.e_query : NAN, 3), x->f.fmax,
                 cell(c[4], m ? x->f.fmax / m->f.fmax : NAN, 3), x->front_area ? "yes" : "no");
@@ -637,13 +665,22 @@ static void write_markdown(const char *out, const pt *v, int n, const opts *o, i
     fprintf(md, "}, P {");
     list(md, ps, np);
     fprintf(md, "}");
-    int seen[HG_NSELS] = {0}, nsel = 0;
-    for (int i = 0; i < n; i++) seen[v[i].sel] = 1;
-    for (int k = 0; k < HG_NSELS; k++) nsel += seen[k];
-    if (nsel > 1 || !seen[HG_SEL_MERGE]) { /* the top-N cores' selectors (the baseline has none) */
+    int seen[HG_NSELS][HG_NCUTS] = {{0}}, nsel = 0;
+    for (int i = 0; i < n; i++) seen[v[i].sel][v[i].cut] = 1;
+    for (int k = 0; k < HG_NSELS; k++)
+        for (int c = 0; c < HG_NCUTS; c++) nsel += seen[k][c];
+    if (nsel > 1 ||
+        !seen[HG_SEL_MERGE][HG_CUT_AUTO]) { /* the top-N cores' selectors (the baseline has none) */
         fprintf(md, ", top-N selectors {");
+        static const hg_cut_kind order[HG_NCUTS] = {HG_CUT_AUTO, HG_CUT_OFF, HG_CUT_ON};
         for (int k = 0, w = 0; k < HG_NSELS; k++)
-            if (seen[k]) fprintf(md, "%s%s", w++ ? ", " : "", hg_sel_name((hg_sel_kind)k));
+            for (int oc = 0; oc < HG_NCUTS; oc++) {
+                hg_cut_kind c = order[oc];
+                if (seen[k][c])
+                    fprintf(md, "%s%s%s%s", w++ ? ", " : "", hg_sel_name((hg_sel_kind)k),
+                            c == HG_CUT_AUTO ? "" : " with sort cut ",
+                            c == HG_CUT_AUTO ? "" : hg_cut_name(c));
+            }
         fprintf(md, "}");
     }
     fprintf(

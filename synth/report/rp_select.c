@@ -49,8 +49,7 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
     r->core = core;
     r->sel = k;
     r->cut = cut;
-    snprintf(r->label, sizeof r->label, "%s%s%s", hg_sel_name(k), cut != HG_CUT_AUTO ? ", sort cut " : "",
-             cut != HG_CUT_AUTO ? hg_cut_name(cut) : "");
+    rp_sel_label(r->label, sizeof r->label, k, cut);
     r->run = j;
     s->n++;
 }

@@ -302,6 +302,13 @@ void rp_write_json(const char *dir, const char *name, const cJSON *j)
 
 double rp_ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 
+const char *rp_sel_label(char *buf, size_t n, hg_sel_kind sel, hg_cut_kind cut)
+{
+    snprintf(buf, n, "%s%s%s", hg_sel_name(sel), cut != HG_CUT_AUTO ? ", sort cut " : "",
+             cut != HG_CUT_AUTO ? hg_cut_name(cut) : "");
+    return buf;
+}
+
 cJSON *rp_json_num(double x) { return isfinite(x) ? cJSON_CreateNumber(x) : cJSON_CreateNull(); }
 
 void rp_variant_runs(const char *opt, const char *arg, rp_variant_fn add, void *ctx)

@@ -110,6 +110,10 @@ void rp_variant_runs(const char *opt, const char *arg, rp_variant_fn add, void *
 void rp_same_point(const char *opt, const char *point, const char *dir, int core, const cJSON *run,
                    const cJSON *base, int same_cycles);
 
+/* A top-N selector as the tables name it: "twostage", or with a sort cut other than auto
+   "twostage, sort cut off"; written into buf (n bytes), which it returns. Can't fail. */
+const char *rp_sel_label(char *buf, size_t n, hg_sel_kind sel, hg_cut_kind cut);
+
 /* a / b, NAN when b is not > 0. */
 double rp_ratio(double a, double b);
 /* x as a JSON number, null when x is not finite. */

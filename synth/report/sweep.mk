@@ -6,6 +6,8 @@
 #   make sweep                                   the full grid below (hours on 2 cores)
 #   make sweep SWEEP_D=16 SWEEP_N="4 8" SWEEP_L=64 SWEEP_P=4     a small grid
 #   make sweep SWEEP_CORES=had SWEEP_SELECTORS="merge twostage counting"   HAD's selectors
+#   make sweep SWEEP_SELECTORS="twostage twostage:off"   the two-stage selector with and without its sort cut
+#   make sweep-list ...                          the grid's points and their hadgen options, nothing run
 #   make sweep-results                           results of the points computed so far
 #
 # Results (hgsweep): $(BUILD)/sweep/results.csv (one row per point, ratios against the baseline,
@@ -15,8 +17,9 @@ SWEEP_N     ?= 8 16 32 64
 SWEEP_L     ?= 256 1024 4096
 SWEEP_P     ?= 16
 SWEEP_CORES ?= $(HG_CORES)
-# top-N selectors the top-N cores are built with at every point (hadgen --selector; counting:
-# HAD only, the others skip it); the baseline has none
+# top-N selectors the top-N cores are built with at every point: SELECTOR or SELECTOR:SORT_CUT
+# (hadgen --selector, and after a colon --sort-cut auto|on|off, which only twostage takes;
+# counting: HAD only, the others skip it); the baseline has none
 SWEEP_SELECTORS ?= merge
 SWEEP_DIR   ?= $(BUILD)/sweep
 SWEEP_FLOW_VARS ?=   # extra flow variables for every point, e.g. CAPTURE_CMD=bench
@@ -24,19 +27,20 @@ SWEEP_FLOW_VARS ?=   # extra flow variables for every point, e.g. CAPTURE_CMD=be
 # window is at least ~4k cycles at P=16 and L=4096 does not cost 4x the gate-level simulation
 sweep_queries = $(shell l=$(1); q=$$((65536 / l)); [ $$q -gt 64 ] && q=64; [ $$q -lt 16 ] && q=16; echo $$q)
 
-# point names: core-dD-pP-nN-lL, with -SELECTOR after it for a selector other than merge (the
-# baseline ignores N: one point per (d, P, L)), in the order make starts them: d outermost, so
-# an interrupted sweep has whole d columns for every core
-sweep_sels = $(if $(filter baseline,$(1)),merge,$(filter-out $(if $(filter had,$(1)),,counting),$(SWEEP_SELECTORS)))
+# point names: core-dD-pP-nN-lL, with -SELECTOR after it for a selector other than merge and
+# -SELECTOR-SORT_CUT for SELECTOR:SORT_CUT (the baseline ignores N: one point per (d, P, L)), in
+# the order make starts them: d outermost, so an interrupted sweep has whole d columns for
+# every core
+sweep_sels = $(if $(filter baseline,$(1)),merge,$(filter-out $(if $(filter had,$(1)),,counting counting:%),$(SWEEP_SELECTORS)))
 sweep_pts = $(foreach d,$(SWEEP_D),$(foreach c,$(SWEEP_CORES),$(foreach p,$(SWEEP_P),$(foreach l,$(SWEEP_L),\
   $(if $(filter baseline,$(c)),$(c)-d$(d)-p$(p)-n$(firstword $(SWEEP_N))-l$(l),\
   $(foreach n,$(SWEEP_N),$(if $(shell [ $(n) -le $(l) ] && echo y),\
-  $(foreach s,$(call sweep_sels,$(c)),$(c)-d$(d)-p$(p)-n$(n)-l$(l)$(if $(filter merge,$(s)),,-$(s))))))))))
+  $(foreach s,$(call sweep_sels,$(c)),$(c)-d$(d)-p$(p)-n$(n)-l$(l)$(if $(filter merge,$(s)),,-$(subst :,-,$(s)))))))))))
 SWEEP_PTS   := $(strip $(sweep_pts))
 SWEEP_SUMS  := $(foreach p,$(SWEEP_PTS),$(SWEEP_DIR)/$(p)/reports/summary.json)
 
-# core-dD-pP-nN-lL[-SELECTOR] -> hadgen options
-sweep_args = $(shell echo $(1) | sed -E 's/^([a-z0-9-]+)-d([0-9]+)-p([0-9]+)-n([0-9]+)-l([0-9]+)(-([a-z]+))?$$/--core \1 --d \2 --lanes \3 --top-n \4 --max-keys \5 --selector \7/; s/ --selector $$//')
+# core-dD-pP-nN-lL[-SELECTOR[-SORT_CUT]] -> hadgen options
+sweep_args = $(shell echo $(1) | sed -E 's/^([a-z0-9-]+)-d([0-9]+)-p([0-9]+)-n([0-9]+)-l([0-9]+)(-([a-z]+)(-([a-z]+))?)?$$/--core \1 --d \2 --lanes \3 --top-n \4 --max-keys \5 --selector \7 --sort-cut \9/; s/ --sort-cut $$//; s/ --selector $$//')
 
 # A computed point is kept while the RTL hadgen makes for it stays what the point was computed
 # from: every make sweep generates it again into rtl.next and compares it with the point's rtl/
@@ -119,8 +123,12 @@ $(SWEEP_DIR)/results.csv: $(SWEEP_SUMS) $(SWEEP_FIDS) | $(HGSWEEP)
 	@echo "== sweep results: hgsweep on $(words $(SWEEP_SUMS)) points"
 	@$(HGSWEEP) --out $(SWEEP_DIR) $(addprefix --fidelity ,$(SWEEP_FIDS)) $(SWEEP_SUMS)
 
-.PHONY: sweep sweep-results
+.PHONY: sweep sweep-results sweep-list
 sweep: $(SWEEP_DIR)/results.csv
+
+# the grid's points, one a line: its name and the hadgen options it is built with
+sweep-list:
+	@$(foreach p,$(SWEEP_PTS),echo "$(p): $(call sweep_args,$(p))";)
 
 # the same outputs from the points of the grid computed so far (an interrupted or running sweep)
 sweep-results: $(SWEEP_FIDS) | $(HGSWEEP)
