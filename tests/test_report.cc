@@ -500,6 +500,12 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     EXPECT_NE(md.find("| p | had | **counting** | 50.0 | 0.120 | **0.188** | n/a |"), std::string::npos)
         << md;
     EXPECT_NE(md.find("| p | had | merge | 50.0 | 0.200 | 0.250 | n/a |"), std::string::npos) << md;
+    EXPECT_NE(
+        md.find("runner-up (the runner-up's figure over the best's): p had: counting, then bitonic (+6.7%)."),
+        std::string::npos)
+        << md;
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "runner_up")->valuestring, "bitonic");
+    EXPECT_NEAR(cJSON_GetObjectItem(best, "margin")->valuedouble, 16.0 / 15 - 1, 1e-12);
     EXPECT_NE(r.out.find("HAD/baseline at HAD's best measured selector (counting, of 5): logic area 0.120, "
                          "energy/query 0.188; Fmax 50.0 MHz"),
               std::string::npos)
@@ -588,6 +594,8 @@ TEST(Report, BestSelectorIsTheLowestEnergyAtEqualQueriesPerSecond)
         const cJSON *x = cJSON_GetObjectItem(cJSON_GetArrayItem(cand, k), key);
         return cJSON_IsNumber(x) ? x->valuedouble : -1.0;
     };
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "runner_up")->valuestring, "merge");
+    EXPECT_NEAR(cJSON_GetObjectItem(best, "margin")->valuedouble, merge / counting - 1, 1e-5);
     EXPECT_NEAR(v(0, "equal_qps_vs_baseline"), merge, 1e-6);
     EXPECT_NEAR(v(1, "equal_qps_vs_baseline"), counting, 1e-6);
     EXPECT_NEAR(v(0, "energy_per_query_vs_baseline"), 20.0 / 90, 1e-12);

@@ -59,6 +59,7 @@ typedef struct rp_select_pick {
     double area, e_query;       /* logic area and counted energy per query over the baseline's */
     double qps, qps_lo, qps_hi; /* energy per query over the baseline's at equal queries/s
                                    (rp_qps_ratio: nominal law and range); NAN without a common rate */
+    double key;                 /* the figure the choice compares (rp_select_candidates): qps or e_query */
 } rp_select_pick;
 
 /* The selectors measured for core at point: the point's merge run first, then every run of s
