@@ -16,20 +16,20 @@ $(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(BUILD)/obj/synth/report/rp_s
 # default HAD of the report; post-training HAD, the baseline and int8 + top-N run on the
 # original model.
 .PHONY: report
-report: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT) $(HGSWEEP)
+report: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT)
 	MODEL_HAD=$(MODEL_HAD) synth/report/report.sh
 
 # make report plus the glitch factors: timing-annotated gate-level runs of the MiniLM point
 # under Icarus (tens of minutes); a later make report keeps them while they are fresh.
 .PHONY: report-glitch
-report-glitch: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT) $(HGSWEEP)
+report-glitch: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT)
 	REPORT_GLITCH=1 MODEL_HAD=$(MODEL_HAD) synth/report/report.sh
 
 # make report plus the synthesis noise band: every flow run of the two points resynthesized
 # under REPORT_NOISE_SALTS null perturbations (SYN_SALT; 45 minutes here); a later make
 # report keeps them while they are fresh. REPORT_GLITCH=1 adds the glitch runs to the same run.
 .PHONY: report-noise
-report-noise: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT) $(HGSWEEP)
+report-noise: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/bin/hadrun $(HGREPORT)
 	REPORT_NOISE=1 MODEL_HAD=$(MODEL_HAD) synth/report/report.sh
 
 HGSWEEP := $(BUILD)/bin/hgsweep
@@ -38,7 +38,7 @@ $(HGSWEEP): $(BUILD)/obj/synth/report/hgsweep.o $(RP_OBJS)
 	$(CC) -o $@ $^ -lcjson -lm
 
 TEST_SRCS += tests/test_report.cc
-test-prereqs: $(HGREPORT) $(HGSWEEP)
+test-prereqs: $(HGREPORT)
 
 include synth/report/sweep.mk
 -include $(BUILD)/obj/synth/report/hgreport.d $(BUILD)/obj/synth/report/hgsweep.d $(BUILD)/obj/synth/report/rp_util.d \
