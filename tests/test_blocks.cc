@@ -593,8 +593,8 @@ TEST(Blocks, TopnBitonicKeepsTheNBestWithTheTieRule) { check_topn(1); }
 
 // The two-stage selector (hg_topn_bitonic, PIPE = 1) against a model of its schedule: a group
 // offered (en and in_valid) enters the first register; it moves one register a cycle (one, or
-// two when the block cuts its sort: SORT_CUT 1, or 2 (auto) where it has more sorter levels,
-// LQ(LQ+1)/2, than the global stage's log2 M + 1; 0 never); from the last, the global stage merges it into the held list (a query's first
+// two when the block cuts its sort: SORT_CUT 1, or 2 (auto) where it has at least as many sorter
+// levels, LQ(LQ+1)/2, as the global stage's log2 M + 1; 0 never); from the last, the global stage merges it into the held list (a query's first
 // group: into an empty one) and, for a query's last group, publishes the list, unless a list
 // published before is still held and not taken that cycle: then every register waits and the
 // producer may offer none (en low, as the score stage holds). Groups come with random gaps and
@@ -610,7 +610,7 @@ TEST(Blocks, TopnTwoStageMergesARowOneOrTwoCyclesLaterAndWaitsBehindAHeldList)
                 {3, 4, 5, 1, 6, 2},  {2, 5, 4, 0, 6, 2},  {16, 8, 6, 0, 7, 2},  {16, 8, 21, 1, 7, 2},
                 {7, 6, 3, 1, 5, 2},  {3, 16, 5, 0, 7, 2}, {32, 16, 7, 0, 9, 2}, {32, 8, 6, 0, 8, 2},
                 {2, 4, 4, 0, 5, 2},  {16, 8, 6, 0, 7, 0}, {3, 16, 5, 1, 7, 0},  {5, 3, 22, 1, 5, 1},
-                {32, 8, 6, 0, 8, 1}, {4, 2, 7, 0, 6, 0}};
+                {32, 8, 6, 0, 8, 1}, {4, 2, 7, 0, 6, 0},  {32, 8, 6, 0, 8, 0},  {4, 4, 5, 1, 6, 2}};
     int cuts = 0, forced = 0;
     for (auto cf : cfgs) {
         // the registers: 2 when the sort is cut (the block's rule, restated)
@@ -620,7 +620,7 @@ TEST(Blocks, TopnTwoStageMergesARowOneOrTwoCyclesLaterAndWaitsBehindAHeldList)
             return l;
         };
         int lq = clog2(cf.P), sg = clog2(cf.N) + 1;
-        int autodepth = lq * (lq + 1) / 2 > sg ? 2 : 1;
+        int autodepth = lq > 1 && lq * (lq + 1) / 2 >= sg ? 2 : 1;
         int depth = cf.CUT == 2 ? autodepth : cf.CUT == 1 ? 2 : 1;
         cuts += depth == 2;
         forced += depth != autodepth;
@@ -637,7 +637,7 @@ TEST(Blocks, TopnTwoStageMergesARowOneOrTwoCyclesLaterAndWaitsBehindAHeldList)
              hi = cf.SIGNED ? (1l << (cf.SW - 1)) - 1 : (1l << cf.SW) - 1;
         long range = std::min(hi - lo + 1, 5l);
         std::vector<Group> groups;
-        const int nq = 10;
+        const int nq = 16;
         for (int q = 0; q < nq; q++) {
             int nk = 1 + (int)(rng() % (unsigned)std::min(1 << cf.IW, 3 * cf.P + 2));
             for (int base = 0; base < nk; base += cf.P) {

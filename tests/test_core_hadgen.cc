@@ -514,8 +514,11 @@ TEST(HadgenConfig, SortCutIsRecordedPassedOnAndReadBack)
     } cases[] = {
         {8, 16, "auto", 2},  // 6 levels against 5: cut after 3 (1 + 2)
         {8, 16, "off", 0},   //
-        {8, 32, "auto", 0},  // 6 against 6: whole
-        {8, 32, "on", 2},    //
+        {8, 32, "auto", 2},  // 6 against 6: cut too
+        {8, 32, "off", 0},   //
+        {8, 64, "auto", 0},  // 6 against 7: whole
+        {8, 64, "on", 2},    //
+        {4, 4, "auto", 1},   // 3 against 3: 1 + 2
         {16, 32, "auto", 3}, // 10 against 6: 6 + 4
         {3, 5, "auto", 0},   // 3 against 4
         {3, 5, "on", 1},     // 1 + 2

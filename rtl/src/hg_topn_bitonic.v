@@ -22,9 +22,11 @@
 // the held list (networks 2 and 3), a register between them. SORT_CUT (hadgen --sort-cut)
 // says whether a second register cuts the sort, after the level KC that balances its two parts
 // best (the longer part, max(KC(KC+1)/2, LQ(LQ+1)/2 - KC(KC+1)/2) compare-exchange levels, as
-// short as it can be; P = 16: 6 + 4 levels): 2 (auto) where the sort is deeper than the global
-// stage (more compare-exchange levels: LQ(LQ+1)/2 against log2 M + 1, the slot choice and the
-// half-cleaners; P = 8, N = 16: 6 against 5), 1 always (a sort of at least 2 levels, P >= 3),
+// short as it can be; P = 16: 6 + 4 levels): 2 (auto) where the sort is at least as deep as
+// the global stage (compare-exchange levels: LQ(LQ+1)/2 against log2 M + 1, the slot choice and
+// the half-cleaners; P = 8, N = 16 and 32: 6 against 5 and 6; a level of the sort, which takes
+// the keys as the score lanes make them, measured the slower), 1 always (a sort of at least 2
+// levels, P >= 3),
 // 0 never. The clock's path is then the longest stage instead of the networks' sum; a group is
 // merged one cycle (two with the cut) after it is offered, so the list is published as much
 // later. The stages are not held by en_i: a group moves on each cycle, unless the group in the
@@ -44,7 +46,7 @@ module hg_topn_bitonic #(
   parameter IW     = 10,  // key index width
   parameter PIPE   = 0,   // 1: a register between the local (sort) and global (merge) stages
   parameter SORT_CUT = 2  // PIPE = 1: a second register inside the sort: 0 never, 1 always,
-                          // 2 where the sort is deeper than the global stage
+                          // 2 where the sort is at least as deep as the global stage
 ) (
   input  wire            clk_i,         // clock
   input  wire            rst_ni,        // synchronous reset, active low
@@ -80,7 +82,7 @@ module hg_topn_bitonic #(
   endgenerate
 
   // The sorter level after which the local stage is cut: lq (no cut) when its lq(lq+1)/2
-  // levels are not more than sg (the global stage's levels; 0: cut any sort of two levels or
+  // levels are fewer than sg (the global stage's levels; 0: cut any sort of two levels or
   // more), else the k that makes the longer part, max(k(k+1)/2, lq(lq+1)/2 - k(k+1)/2),
   // shortest.
   function integer cut_level(input integer lq, input integer sg);
@@ -88,7 +90,7 @@ module hg_topn_bitonic #(
     begin
       best  = lq;
       worst = lq * (lq + 1) / 2;
-      if (worst > sg)
+      if (worst >= sg)
         for (k = 1; k < lq; k = k + 1) begin
           w = k * (k + 1) / 2;
           if (lq * (lq + 1) / 2 - w > w) w = lq * (lq + 1) / 2 - w;

@@ -240,11 +240,11 @@ static void derive_norm(hg_cfg *c)
 /* The twostage selector's sort (rtl/src/hg_topn_bitonic.v, PIPE = 1): lq = clog2(P) levels of
    a bitonic sorter, lq(lq+1)/2 compare-exchange levels; the merge stage has clog2(N) + 1. The
    cut goes after the sorter level k that makes the longer part, max(k(k+1)/2, lq(lq+1)/2 -
-   k(k+1)/2), shortest; 0: no cut (off; auto when the sort is no deeper than the merge). */
+   k(k+1)/2), shortest; 0: no cut (off; auto when the sort is shallower than the merge). */
 static int sort_cut_level(const hg_cfg *c)
 {
     int lq = hg_clog2(c->p), levels = lq * (lq + 1) / 2, best = 0, worst = levels;
-    if (c->cut == HG_CUT_OFF || (c->cut == HG_CUT_AUTO && levels <= hg_clog2(c->n) + 1)) return 0;
+    if (c->cut == HG_CUT_OFF || (c->cut == HG_CUT_AUTO && levels < hg_clog2(c->n) + 1)) return 0;
     for (int k = 1; k < lq; k++) {
         int w = imax(k * (k + 1) / 2, levels - k * (k + 1) / 2);
         if (w < worst) worst = w, best = k;

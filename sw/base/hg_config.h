@@ -56,7 +56,8 @@ typedef enum {
     HG_SEL_TWOSTAGE, /* "twostage": rtl/src/hg_topn_bitonic.v with PIPE = 1, the bitonic networks
                         as two pipeline stages: a local one sorts each row of candidates and
                         keeps its best, a global one merges them into the list; a cycle more
-                        latency, two where a second register cuts a sort deeper than the merge */
+                        latency, two where a second register cuts a sort at least as deep as
+                        the merge */
     HG_NSELS
 } hg_sel_kind;
 

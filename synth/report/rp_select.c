@@ -224,8 +224,8 @@ void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
             "memories. The counting selector keeps the throughput and adds ceil(n_k/P) + 1 cycles of "
             "latency; the two-stage one (bitonic networks with a register between the local sort and "
             "the global merge) keeps it and adds one cycle, two where a second register cuts its sort "
-            "(`hadgen --sort-cut`: by default where the sort is deeper than the merge; \"sort cut off\" "
-            "rows: never).\n\n"
+            "(`hadgen --sort-cut`: by default where the sort is at least as deep as the merge; \"sort cut "
+            "off\" rows: never).\n\n"
             "| point | core | selector | select area mm^2 | select power mW | core logic area mm^2 | "
             "memory area mm^2 | core logic power mW | Fmax MHz | energy/query nJ |\n"
             "|---|---|---|---|---|---|---|---|---|---|\n");
