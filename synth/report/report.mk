@@ -38,7 +38,7 @@ $(HGSWEEP): $(BUILD)/obj/synth/report/hgsweep.o $(RP_OBJS)
 	$(CC) -o $@ $^ -lcjson -lm
 
 TEST_SRCS += tests/test_report.cc
-test-prereqs: $(HGREPORT)
+test-prereqs: $(HGREPORT) $(HGSWEEP)
 
 include synth/report/sweep.mk
 -include $(BUILD)/obj/synth/report/hgreport.d $(BUILD)/obj/synth/report/hgsweep.d $(BUILD)/obj/synth/report/rp_util.d \
