@@ -147,6 +147,34 @@ TEST(Report, EnergyRatioOverTheClockNetworksRange)
     cJSON_Delete(j);
 }
 
+// A flow summary with the fields the equal-queries/s correction reads: the osu018 liberty (its
+// supply), Fmax, II 16, logic and memory energy per query (split: false leaves the split out, so
+// the core has no equal-queries/s figure), logic leakage, and the window's cycles and queries
+// (8); sel: params.selector (nullptr: none).
+void write_qps_summary(const std::string &dir, const char *core, const char *sel, double fmax,
+                       double logic_nj, double mem_nj, double leak_uw, int cycles = 200, bool split = true)
+{
+    mkdir(dir.c_str(), 0777);
+    mkdir((dir + "/reports").c_str(), 0777);
+    std::ostringstream f;
+    f << "{\"core\": \"" << core << "\", \"params\": {"
+      << (sel ? std::string("\"selector\": \"") + sel + "\", " : std::string())
+      << "\"d\": 32, \"lanes\": 8, \"top_n\": 16, \"max_keys\": 128},"
+      << "\"liberty\": \"/usr/share/qflow/tech/osu018/osu018_stdcells.lib\", \"clock_period_ns\": 10,"
+      << "\"timing\": {\"fmax_mhz\": " << fmax
+      << "}, \"blocks\": {\"select\": {\"area_um2\": 1, \"power_uw\": 1}},"
+      << "\"totals\": {\"logic_area_um2\": 1e6, \"memory_area_um2\": 1e6, \"area_um2\": 2e6, "
+         "\"logic_power_uw\": 1e5,"
+      << " \"memory_power_uw\": 0, \"power_uw\": 1e5, \"logic_leakage_uw\": " << leak_uw << "},"
+      << "\"activity\": {\"cycles\": " << cycles
+      << ", \"queries\": 8, \"cycles_per_query\": 16, \"gate_level_check\": \"pass\"},"
+      << "\"throughput\": {\"ii_cycles\": 16, \"queries_per_s_at_fmax\": " << fmax * 1e6 / 16 << "},"
+      << "\"energy\": {\"per_query_nj\": " << logic_nj + mem_nj;
+    if (split) f << ", \"per_query_logic_nj\": " << logic_nj << ", \"per_query_memory_nj\": " << mem_nj;
+    f << ", \"per_query_node_nj\": 1, \"queries_per_mj_node\": 1}}\n";
+    write_file(dir + "/reports/summary.json", f.str());
+}
+
 // Equal queries per second (docs/synth.md): the faster core runs at the slower one's rate at
 // a lower logic supply, the V of the alpha-power law (Vt 0.45 V, alpha 1.4) whose Fmax just
 // meets that rate; logic dynamic energy scales with V^2, memories stay, leakage is charged
@@ -155,28 +183,9 @@ TEST(Report, EqualQueriesPerSecondLowersTheFasterCoresSupply)
 {
     hgt::TempDir d_dir("report-qps");
     std::string d = d_dir.path();
-    auto sum = [&](const char *dir, const char *core, double fmax, double logic_nj, double mem_nj,
-                   double leak_uw) {
-        mkdir((d + "/" + dir).c_str(), 0777);
-        mkdir((d + "/" + dir + "/reports").c_str(), 0777);
-        std::ostringstream f;
-        f << "{\"core\": \"" << core
-          << "\", \"params\": {\"d\": 32, \"lanes\": 8, \"top_n\": 16, \"max_keys\": 128},"
-          << "\"liberty\": \"/usr/share/qflow/tech/osu018/osu018_stdcells.lib\", \"clock_period_ns\": 10,"
-          << "\"timing\": {\"fmax_mhz\": " << fmax
-          << "}, \"blocks\": {\"av\": {\"area_um2\": 1, \"power_uw\": 1}},"
-          << "\"totals\": {\"logic_area_um2\": 1e6, \"memory_area_um2\": 1e6, \"area_um2\": 2e6, "
-             "\"logic_power_uw\": 1e5,"
-          << " \"memory_power_uw\": 0, \"power_uw\": 1e5, \"logic_leakage_uw\": " << leak_uw << "},"
-          << "\"activity\": {\"cycles_per_query\": 16, \"gate_level_check\": \"pass\"},"
-          << "\"throughput\": {\"ii_cycles\": 16, \"queries_per_s_at_fmax\": " << fmax * 1e6 / 16 << "},"
-          << "\"energy\": {\"per_query_nj\": " << logic_nj + mem_nj
-          << ", \"per_query_logic_nj\": " << logic_nj << ", \"per_query_memory_nj\": " << mem_nj
-          << ", \"per_query_node_nj\": 1, \"queries_per_mj_node\": 1}}\n";
-        write_file(d + "/" + dir + "/reports/summary.json", f.str());
-    };
-    sum("had", "had", 50, 20, 0, 100);       // the slower: 3.125e6 queries/s, stays at 1.8 V
-    sum("base", "baseline", 100, 80, 10, 0); // twice as fast: half its Fmax at a lower supply
+    write_qps_summary(d + "/had", "had", nullptr, 50, 20, 0, 100); // the slower: 3.125e6 queries/s, 1.8 V
+    write_qps_summary(d + "/base", "baseline", nullptr, 100, 80, 10,
+                      0); // twice as fast: half its Fmax, lower V
     hgt::CmdResult r =
         hgt::run_cmd("mkdir -p " + d + "/r && " + std::string(HG_BIN_DIR) +
                      "/hgreport --point 'p=test data:" + d + "/had," + d + "/base' --out " + d + "/r");
@@ -540,31 +549,11 @@ TEST(Report, BestSelectorIsTheLowestEnergyAtEqualQueriesPerSecond)
 {
     hgt::TempDir d_dir("report-best-sel");
     std::string d = d_dir.path();
-    auto sum = [&](const char *dir, const char *core, const char *sel, double fmax, double logic_nj,
-                   double mem_nj, int cycles) {
-        mkdir((d + "/" + dir).c_str(), 0777);
-        mkdir((d + "/" + dir + "/reports").c_str(), 0777);
-        std::ostringstream f;
-        f << "{\"core\": \"" << core << "\", \"params\": {"
-          << (sel ? std::string("\"selector\": \"") + sel + "\", " : std::string())
-          << "\"d\": 32, \"lanes\": 8, \"top_n\": 16, \"max_keys\": 128},"
-          << "\"liberty\": \"/usr/share/qflow/tech/osu018/osu018_stdcells.lib\", \"clock_period_ns\": 10,"
-          << "\"timing\": {\"fmax_mhz\": " << fmax
-          << "}, \"blocks\": {\"select\": {\"area_um2\": 1, \"power_uw\": 1}},"
-          << "\"totals\": {\"logic_area_um2\": 1e6, \"memory_area_um2\": 1e6, \"area_um2\": 2e6, "
-             "\"logic_power_uw\": 1e5,"
-          << " \"memory_power_uw\": 0, \"power_uw\": 1e5, \"logic_leakage_uw\": 0},"
-          << "\"activity\": {\"cycles\": " << cycles
-          << ", \"queries\": 8, \"cycles_per_query\": 16, \"gate_level_check\": \"pass\"},"
-          << "\"throughput\": {\"ii_cycles\": 16, \"queries_per_s_at_fmax\": " << fmax * 1e6 / 16 << "},"
-          << "\"energy\": {\"per_query_nj\": " << logic_nj + mem_nj
-          << ", \"per_query_logic_nj\": " << logic_nj << ", \"per_query_memory_nj\": " << mem_nj
-          << ", \"per_query_node_nj\": 1, \"queries_per_mj_node\": 1}}\n";
-        write_file(d + "/" + dir + "/reports/summary.json", f.str());
-    };
-    sum("had", "had", "merge", 50, 20, 0, 200);         // counts less, but runs at half the baseline's rate
-    sum("had-n", "had", "counting", 120, 21, 0, 230);   // counts more, faster than the baseline
-    sum("base", "baseline", nullptr, 100, 80, 10, 200); // 6.25e6 queries/s at its Fmax
+    // merge counts less, but runs at half the baseline's rate; counting counts more, and is faster
+    // than the baseline (6.25e6 queries/s at its Fmax)
+    write_qps_summary(d + "/had", "had", "merge", 50, 20, 0, 0);
+    write_qps_summary(d + "/had-n", "had", "counting", 120, 21, 0, 0, 230);
+    write_qps_summary(d + "/base", "baseline", nullptr, 100, 80, 10, 0);
     std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
                       "/base' --out " + d + "/r --selectors 'p=" + d + "/had-n' 2>&1";
     hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + cmd);
@@ -605,6 +594,20 @@ TEST(Report, BestSelectorIsTheLowestEnergyAtEqualQueriesPerSecond)
     EXPECT_DOUBLE_EQ(v(1, "fmax_mhz"), 120);
     EXPECT_NE(r.out.find("HAD/baseline at HAD's best measured selector (counting, of 2)"), std::string::npos)
         << r.out;
+    cJSON_Delete(j);
+    // one selector's run without the energy split: no figure at equal queries/s for it, so the
+    // choice falls to the counted energy for all three (merge: 20 of 90 nJ, the lowest)
+    write_qps_summary(d + "/had-t", "had", "twostage", 200, 30, 0, 0, 201, false);
+    ASSERT_EQ(hgt::run_cmd(cmd + " --selectors 'p=" + d + "/had-t'").status, 0);
+    j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    best = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "best_selectors"), 0);
+    ASSERT_TRUE(best);
+    EXPECT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(best, "candidates")), 3);
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "best")->valuestring, "merge");
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "chosen_by")->valuestring, "energy_per_query");
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "runner_up")->valuestring, "counting");
+    EXPECT_NEAR(cJSON_GetObjectItem(best, "margin")->valuedouble, 21.0 / 20 - 1, 1e-12);
     cJSON_Delete(j);
     // a point without a baseline: the selector table, no choice against it
     ASSERT_EQ(hgt::run_cmd("rm -rf " + d + "/r && mkdir -p " + d + "/r && " + std::string(HG_BIN_DIR) +

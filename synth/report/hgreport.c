@@ -975,7 +975,7 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
                    "%.3f (%.3f-%.3f)\n",
                    pts[i].name, q, lo, hi);
         rp_select_pick c[RP_SELECT_MAX + 1];
-        int best, n = rp_select_candidates(sel, pts[i].name, HG_CORE_HAD, c, &best);
+        int best, by_qps, n = rp_select_candidates(sel, pts[i].name, HG_CORE_HAD, c, &best, &by_qps);
         if (n) {
             const rp_select_pick *x = &c[best];
             printf("%-12s HAD/baseline at HAD's best measured selector (%s, of %d): logic area %.3f, "

@@ -1,10 +1,11 @@
 /*
- * hgsweep — the results of `make sweep`: one row per design point (core, selector and sort cut, d, P, N, L)
- * from the flow summaries, ratios against the baseline of the same (d, P, L) (and, for a top-N
- * core built with another selector than merge, against its merge point), attention fidelity where
- * the real model measures it (HAD: the distilled model; HAD post-training in extra columns), the
- * two Pareto fronts of each workload (d, P, L: area against energy per query, fidelity against
- * energy per query), a Markdown section, deterministic JSON, CSV, and gnuplot plots.
+ * hgsweep — the results of `make sweep`: one row per design point (core, selector and its sort
+ * cut, d, P, N, L) from the flow summaries, ratios against the baseline of the same (d, P, L)
+ * (and, for a top-N core built with another selector than merge, against its merge point),
+ * attention fidelity where the real model measures it (HAD: the distilled model; HAD
+ * post-training in extra columns), the two Pareto fronts of each workload (d, P, L: area against
+ * energy per query, fidelity against energy per query), a Markdown section, deterministic JSON,
+ * CSV, and gnuplot plots.
  *
  * usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] [--expect N] SUMMARY_JSON ...
  * Exit codes: 0 done, 1 a file could not be written or gnuplot failed, 2 bad input.
@@ -81,12 +82,10 @@ static void read_point(pt *x, const char *path)
                hg_sel_choices(names, sizeof names, ", ", " or "));
     }
     x->sel = x->core == HG_CORE_BASELINE ? HG_SEL_MERGE : (int)k; /* recorded, unused by the baseline */
-    char cs[48];
-    snprintf(cs, sizeof cs, "%s", rp_str(cJSON_GetObjectItemCaseSensitive(s, "params"), "sort_cut"));
-    hg_cut_kind cut = HG_CUT_AUTO;
-    if (cs[0] && hg_cut_parse(cs, &cut) != 0) {
+    hg_cut_kind cut;
+    if (rp_summary_cut(s, &cut, err, sizeof err) != 0) {
         cJSON_Delete(s);
-        rp_die("'%s': params.sort_cut '%s' must be auto, on or off", path, cs);
+        rp_die("'%s': %s", path, err);
     }
     x->cut = x->core == HG_CORE_BASELINE ? HG_CUT_AUTO : (int)cut;
     x->sel_area = rp_num(s, "blocks.select.area_um2") / 1e6;
@@ -577,9 +576,8 @@ static void md_selectors(FILE *md, const pt *v, int n)
     fprintf(md,
             "\n### Top-N selectors against merge at the same point\n\n"
             "The same core and (d, P, N, L) built with another selector or sort cut (`hadgen --selector`, "
-            "`--sort-cut`): the same "
-            "outputs, other hardware. Ratios to the merge point (- where it was not computed); the Pareto "
-            "flag: on the area/energy front of its workload.\n\n"
+            "`--sort-cut`): the same outputs, other hardware. Ratios to the merge point (- where it was "
+            "not computed); the Pareto flag: on the area/energy front of its workload.\n\n"
             "| core | selector | d | L | P | N | select mm^2 | select area | logic area | energy/query | "
             "Fmax MHz | Fmax | area front |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {

@@ -33,14 +33,8 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
                "counting or twostage; the point's own runs are the merge reference)",
                path, sel);
     }
-    hg_cut_kind cut = HG_CUT_AUTO;
-    char cs[64];
-    snprintf(cs, sizeof cs, "%s", rp_str(cJSON_GetObjectItem(j, "params"), "sort_cut"));
-    if (cs[0] && hg_cut_parse(cs, &cut) != 0) {
-        cJSON_Delete(j);
-        rp_die("--selectors: %s: params.sort_cut '%s' must be auto, on or off", path, cs);
-    }
-    if (rp_figs(j, &r->figs, why, sizeof why) != 0) {
+    hg_cut_kind cut;
+    if (rp_summary_cut(j, &cut, why, sizeof why) != 0 || rp_figs(j, &r->figs, why, sizeof why) != 0) {
         cJSON_Delete(j);
         rp_die("--selectors: %s: %s", path, why);
     }
@@ -95,7 +89,8 @@ static rp_select_pick pick(const rp_select_run *r, cJSON *run, const rp_figs_t *
     return x;
 }
 
-int rp_select_candidates(const rp_select *s, const char *point, int core, rp_select_pick *c, int *best)
+int rp_select_candidates(const rp_select *s, const char *point, int core, rp_select_pick *c, int *best,
+                         int *by_qps)
 {
     int n = 0;
     for (int i = 0; i < s->n; i++) {
@@ -104,10 +99,10 @@ int rp_select_candidates(const rp_select *s, const char *point, int core, rp_sel
         if (!n) c[n++] = pick(r, r->base, &r->base_figs, "merge", r->base_dir);
         c[n++] = pick(r, r->run, &r->figs, r->label, r->dir);
     }
-    int by_qps = n > 0;
-    for (int k = 0; k < n; k++) by_qps &= isfinite(c[k].qps);
+    *by_qps = n > 0;
+    for (int k = 0; k < n; k++) *by_qps &= isfinite(c[k].qps);
     *best = 0;
-    for (int k = 0; k < n; k++) c[k].key = by_qps ? c[k].qps : c[k].e_query;
+    for (int k = 0; k < n; k++) c[k].key = *by_qps ? c[k].qps : c[k].e_query;
     for (int k = 1; k < n; k++)
         if (c[k].key < c[*best].key) *best = k;
     return n;
@@ -125,7 +120,7 @@ static void best_section(FILE *md, cJSON *root, const rp_select *s)
         for (int k = 0; k < i && first; k++)
             first = s->r[k].core != r->core || strcmp(s->r[k].point, r->point);
         rp_select_pick c[RP_SELECT_MAX + 1];
-        int best, n = first ? rp_select_candidates(s, r->point, r->core, c, &best) : 0;
+        int best, by_qps, n = first ? rp_select_candidates(s, r->point, r->core, c, &best, &by_qps) : 0;
         if (!n) continue;
         if (!arr) {
             fprintf(md,
@@ -161,8 +156,7 @@ static void best_section(FILE *md, cJSON *root, const rp_select *s)
         cJSON_AddStringToObject(o, "best", c[best].label);
         cJSON_AddStringToObject(o, "runner_up", c[next].label);
         add(o, "margin", margin);
-        cJSON_AddStringToObject(o, "chosen_by",
-                                isfinite(c[best].qps) ? "energy_per_query_equal_qps" : "energy_per_query");
+        cJSON_AddStringToObject(o, "chosen_by", by_qps ? "energy_per_query_equal_qps" : "energy_per_query");
         cJSON *ca = cJSON_AddArrayToObject(o, "candidates");
         for (int k = 0; k < n; k++) {
             cJSON *x = cJSON_CreateObject();

@@ -66,8 +66,10 @@ typedef struct rp_select_pick {
    of that core and point in their order (at most RP_SELECT_MAX + 1, into c). Returns their
    number, 0 when s has no run of that core and point or the point has no baseline. *best: the
    index of the best, the lowest energy per query at equal queries/s when every candidate has
-   that figure, else the lowest counted energy per query (the first on a tie). */
-int rp_select_candidates(const rp_select *s, const char *point, int core, rp_select_pick *c, int *best);
+   that figure (*by_qps 1), else the lowest counted energy per query (*by_qps 0); the first on a
+   tie. */
+int rp_select_candidates(const rp_select *s, const char *point, int core, rp_select_pick *c, int *best,
+                         int *by_qps);
 
 /* Writes the section into md and "selectors" into root, with the best measured selector of
    each top-N core of each point against the baseline ("best_selectors"; nothing when s has no

@@ -302,6 +302,15 @@ void rp_write_json(const char *dir, const char *name, const cJSON *j)
 
 double rp_ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 
+int rp_summary_cut(const cJSON *s, hg_cut_kind *cut, char *err, size_t n)
+{
+    const char *cs = rp_str(cJSON_GetObjectItem(s, "params"), "sort_cut");
+    *cut = HG_CUT_AUTO;
+    if (!cs[0] || hg_cut_parse(cs, cut) == 0) return 0;
+    snprintf(err, n, "params.sort_cut '%.40s' must be auto, on or off", cs);
+    return -1;
+}
+
 const char *rp_sel_label(char *buf, size_t n, hg_sel_kind sel, hg_cut_kind cut)
 {
     snprintf(buf, n, "%s%s%s", hg_sel_name(sel), cut != HG_CUT_AUTO ? ", sort cut " : "",

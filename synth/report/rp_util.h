@@ -110,6 +110,10 @@ void rp_variant_runs(const char *opt, const char *arg, rp_variant_fn add, void *
 void rp_same_point(const char *opt, const char *point, const char *dir, int core, const cJSON *run,
                    const cJSON *base, int same_cycles);
 
+/* The sort cut of a flow summary (params.sort_cut; auto when absent): 0, or -1 with "params.sort_cut
+   'X' must be auto, on or off" in err. */
+int rp_summary_cut(const cJSON *s, hg_cut_kind *cut, char *err, size_t n);
+
 /* A top-N selector as the tables name it: "twostage", or with a sort cut other than auto
    "twostage, sort cut off"; written into buf (n bytes), which it returns. Can't fail. */
 const char *rp_sel_label(char *buf, size_t n, hg_sel_kind sel, hg_cut_kind cut);
