@@ -219,6 +219,97 @@ TEST(Report, EqualQueriesPerSecondLowersTheFasterCoresSupply)
     cJSON_Delete(j);
 }
 
+// A K/V load run (hgreport --kv-load) of a qps fixture: logic power 1e5 uW, no leakage, a 10 ns
+// clock, so its logic dynamic energy is 1 nJ a cycle; window_nj adds energy at a fixed supply.
+void write_load(const std::string &dir, const char *core, const char *sel, int cycles, double window_nj)
+{
+    write_qps_summary(dir, core, sel, 50, 1, 0, 0, cycles);
+    add_fields(dir, "\"energy\": {", "\"window_nj\": " + std::to_string(window_nj) + ", ");
+}
+
+// The alpha-power law's supply for a rate (a fraction of Fmax at 1.8 V), by bisection.
+double law_supply(double ratio, double vt = 0.45, double alpha = 1.4)
+{
+    auto speed = [&](double x) { return std::pow(x - vt, alpha) / x; };
+    double lo = vt, hi = 1.8;
+    for (int k = 0; k < 200; k++) {
+        double mid = 0.5 * (lo + hi);
+        (speed(mid) < ratio * speed(1.8) ? lo : hi) = mid;
+    }
+    return hi;
+}
+
+// At equal queries/s the counted figure carries the K/V load and the uncertain corrections:
+// their logic share at the lowered supply, the load's memory share and the memory buses at
+// the memories' own; its range spans the law's corners and the corrections' together.
+TEST(Report, EqualQueriesPerSecondCountsTheKvLoadAndTheCorrections)
+{
+    hgt::TempDir d_dir("report-qps-counted");
+    std::string d = d_dir.path();
+    write_qps_summary(d + "/had", "had", nullptr, 50, 20, 0, 0);         // the slower, at 1.8 V
+    write_qps_summary(d + "/base", "baseline", nullptr, 100, 80, 10, 0); // twice as fast
+    add_fields(d + "/had", "\"energy\": {", "\"per_query_memory_bus_nj\": 4, ");
+    add_fields(d + "/base", "\"energy\": {", "\"per_query_memory_bus_nj\": 6, ");
+    // loads over the 8 queries: HAD 100 nJ of logic + 40 fixed, the baseline 200 + 40
+    write_load(d + "/had-load", "had", nullptr, 100, 140);
+    write_load(d + "/base-load", "baseline", nullptr, 200, 240);
+    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + std::string(HG_BIN_DIR) +
+                                    "/hgreport --point 'p=test data:" + d + "/had," + d + "/base' --out " +
+                                    d + "/r --kv-load 'p=" + d + "/had-load," + d + "/base-load'");
+    ASSERT_EQ(r.status, 0) << r.out;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *o = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 0), "equal_qps"), "had");
+    ASSERT_TRUE(o) << read_file(d + "/r/report.md");
+    auto v = [&](const char *k) {
+        const cJSON *x = cJSON_GetObjectItem(o, k);
+        return cJSON_IsNumber(x) ? x->valuedouble : -1.0;
+    };
+    // per query: HAD 20 + 12.5 (load logic) + 5 (load fixed); the baseline's logic 80 + 25 at its
+    // lowered supply, 10 + 5 at the memories'; the bus at half (low) or twice (high) its length
+    auto counted = [&](double vb, double bus_end) {
+        double s = vb / 1.8;
+        return (20 + 12.5 + 5 + 4 * bus_end) / ((80 + 25) * s * s + 10 + 5 + 6 * bus_end);
+    };
+    double nominal = counted(law_supply(0.5), 0);
+    EXPECT_NEAR(v("ratio_counted_vs_baseline"), nominal, 1e-7);
+    double lo = 1e9, hi = -1e9;
+    const double laws[5][2] = {{0.45, 1.4}, {0.35, 1.2}, {0.35, 2.0}, {0.55, 1.2}, {0.55, 2.0}};
+    for (const auto &law : laws)
+        for (double end : {-0.5, 1.0}) {
+            double x = counted(law_supply(0.5, law[0], law[1]), end);
+            lo = std::fmin(lo, x);
+            hi = std::fmax(hi, x);
+        }
+    EXPECT_NEAR(v("ratio_counted_vs_baseline_low"), lo, 1e-7);
+    EXPECT_NEAR(v("ratio_counted_vs_baseline_high"), hi, 1e-7);
+    EXPECT_LT(lo, nominal);
+    EXPECT_GT(hi, nominal);
+    // the plain figure is unchanged: the flows' energy alone
+    double s = law_supply(0.5) / 1.8;
+    EXPECT_NEAR(v("ratio_vs_baseline"), 20 / (80 * s * s + 10), 1e-7);
+    char line[160];
+    snprintf(line, sizeof line, "with every correction: %.3f (%.3f-%.3f)", nominal, lo, hi);
+    EXPECT_NE(r.out.find(line), std::string::npos) << r.out;
+    cJSON_Delete(j);
+    // a load run without its logic share: the counted figure is not given, the plain one is
+    std::string f = read_file(d + "/base-load/reports/summary.json");
+    f.replace(f.find("\"logic_leakage_uw\""), 18, "\"leakage_unknown\"");
+    write_file(d + "/base-load/reports/summary.json", f);
+    ASSERT_EQ(hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
+                           "/base' --out " + d + "/r --kv-load 'p=" + d + "/had-load," + d + "/base-load'")
+                  .status,
+              0);
+    j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    o = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 0), "equal_qps"), "had");
+    EXPECT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(o, "ratio_counted_vs_baseline")));
+    EXPECT_NEAR(v("ratio_vs_baseline"), 20 / (80 * s * s + 10), 1e-7);
+    cJSON_Delete(j);
+}
+
 // The K/V load (docs/synth.md): a load run's window energy per head, amortized over the
 // queries of the point's stimulus, is added to the energy per query of every ratio.
 TEST(Report, KvLoadIsAmortizedOverTheQueriesThatReuseIt)
@@ -506,9 +597,14 @@ TEST(Report, SelectorsBesideTheMergeRuns)
                 1e-12);
     EXPECT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(cand, 2), "equal_qps_vs_baseline")));
     EXPECT_NE(md.find("\n### Each top-N core at its best measured selector\n"), std::string::npos) << md;
-    EXPECT_NE(md.find("| p | had | **counting** | 50.0 | 0.120 | **0.188** | n/a |"), std::string::npos)
+    // no load runs and no uncertain corrections: counted is the flows' figure, its range empty
+    EXPECT_NE(
+        md.find("| p | had | **counting** | 50.0 | 0.120 | 0.188 | **0.188** (0.188-0.188) | n/a | n/a |"),
+        std::string::npos)
         << md;
-    EXPECT_NE(md.find("| p | had | merge | 50.0 | 0.200 | 0.250 | n/a |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| p | had | merge | 50.0 | 0.200 | 0.250 | 0.250 (0.250-0.250) | n/a | n/a |"),
+              std::string::npos)
+        << md;
     EXPECT_NE(
         md.find("runner-up (the runner-up's figure over the best's): p had: counting, then bitonic (+6.7%)."),
         std::string::npos)
@@ -516,7 +612,7 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     EXPECT_STREQ(cJSON_GetObjectItem(best, "runner_up")->valuestring, "bitonic");
     EXPECT_NEAR(cJSON_GetObjectItem(best, "margin")->valuedouble, 16.0 / 15 - 1, 1e-12);
     EXPECT_NE(r.out.find("HAD/baseline at HAD's best measured selector (counting, of 5): logic area 0.120, "
-                         "energy/query 0.188; Fmax 50.0 MHz"),
+                         "energy/query 0.188, counted 0.188; Fmax 50.0 MHz"),
               std::string::npos)
         << r.out;
     cJSON_Delete(j);
@@ -608,6 +704,53 @@ TEST(Report, BestSelectorIsTheLowestEnergyAtEqualQueriesPerSecond)
     EXPECT_STREQ(cJSON_GetObjectItem(best, "chosen_by")->valuestring, "energy_per_query");
     EXPECT_STREQ(cJSON_GetObjectItem(best, "runner_up")->valuestring, "counting");
     EXPECT_NEAR(cJSON_GetObjectItem(best, "margin")->valuedouble, 21.0 / 20 - 1, 1e-12);
+    cJSON_Delete(j);
+    // with K/V load runs the choice is by the counted figure at equal queries/s: counting's load
+    // (1 nJ of logic and 80 at the memories' supply per query) outweighs its faster clock
+    write_load(d + "/had-load", "had", "merge", 8, 8);
+    write_load(d + "/had-n-load", "had", "counting", 8, 8 + 640);
+    write_load(d + "/base-load", "baseline", nullptr, 8, 8);
+    std::string loads = " --kv-load 'p=" + d + "/had-load," + d + "/had-n-load," + d + "/base-load'";
+    r = hgt::run_cmd(cmd + loads);
+    ASSERT_EQ(r.status, 0) << r.out;
+    j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    best = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "best_selectors"), 0);
+    ASSERT_TRUE(best);
+    cand = cJSON_GetObjectItem(best, "candidates");
+    double merge_c = 21 / (81 * (vb / 1.8) * (vb / 1.8) + 10),
+           counting_c = (22 * (vn / 1.8) * (vn / 1.8) + 80) / 91;
+    ASSERT_LT(merge_c, counting_c);
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "best")->valuestring, "merge");
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "chosen_by")->valuestring, "energy_per_query_equal_qps");
+    EXPECT_NEAR(v(0, "equal_qps_counted_vs_baseline"), merge_c, 1e-6);
+    EXPECT_NEAR(v(1, "equal_qps_counted_vs_baseline"), counting_c, 1e-6);
+    EXPECT_NEAR(v(0, "counted_vs_baseline"), 21.0 / 91, 1e-12);
+    EXPECT_NEAR(v(1, "counted_vs_baseline"), 102.0 / 91, 1e-12);
+    EXPECT_NEAR(v(1, "equal_qps_vs_baseline"), counting, 1e-6); // the plain figure stays
+    EXPECT_NEAR(cJSON_GetObjectItem(best, "margin")->valuedouble, counting_c / merge_c - 1, 1e-5);
+    cJSON_Delete(j);
+    // a load run of a selector no --selectors run has, and a second load of the same run
+    write_load(d + "/had-t-load", "had", "twostage", 8, 8);
+    hgt::CmdResult b = hgt::run_cmd(cmd + loads + " --kv-load 'p=" + d + "/had-t-load'");
+    EXPECT_EQ(b.status, 2);
+    EXPECT_NE(b.out.find("no --selectors run of the point with this core, selector and sort cut"),
+              std::string::npos)
+        << b.out;
+    b = hgt::run_cmd(cmd + loads + " --kv-load 'p=" + d + "/had-n-load'");
+    EXPECT_EQ(b.status, 2);
+    EXPECT_NE(b.out.find("a second load run of this core type and selector"), std::string::npos) << b.out;
+    // a selector run without a load run beside a point with loads: not counted, so the choice
+    // falls to the flows' own energy
+    r = hgt::run_cmd(cmd + " --kv-load 'p=" + d + "/had-load," + d + "/base-load'");
+    ASSERT_EQ(r.status, 0) << r.out;
+    j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    best = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "best_selectors"), 0);
+    cand = cJSON_GetObjectItem(best, "candidates");
+    EXPECT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(cand, 1), "counted_vs_baseline")));
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "chosen_by")->valuestring, "energy_per_query_plain");
+    EXPECT_STREQ(cJSON_GetObjectItem(best, "best")->valuestring, "merge");
     cJSON_Delete(j);
     // a point without a baseline: the selector table, no choice against it
     ASSERT_EQ(hgt::run_cmd("rm -rf " + d + "/r && mkdir -p " + d + "/r && " + std::string(HG_BIN_DIR) +

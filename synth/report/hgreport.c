@@ -57,6 +57,8 @@ typedef struct point {
     /* --kv-load: per core the energy of one head's configuration and K/V load (nJ), its
        cycles, and the queries that reuse it (the stimulus's); NAN where not given */
     double load_nj[RP_NCORES], load_cycles[RP_NCORES], reuse[RP_NCORES];
+    double load_dyn_nj[RP_NCORES]; /* its logic dynamic share (scales with the logic supply); NAN: unknown */
+    int no_glitch;                 /* 1: glitch factors not applied (they are of other runs' blocks) */
 } point;
 
 /* --glitch-timed / --glitch-zero: the factors every point's blocks take (rp_glitch.h) */
@@ -69,7 +71,7 @@ static rp_noise noise;
 static double glitch_nj(const point *p, int i)
 {
     double tot = rp_num(p->run[i], "totals.power_uw"), add = 0;
-    if (!glitch.have[i] || !(tot > 0)) return 0;
+    if (p->no_glitch || !glitch.have[i] || !(tot > 0)) return 0;
     for (int k = 0; k < nblocks; k++)
         add += (rp_glitch_factor(&glitch, i, blocks[k]) - 1) * rp_block(p->run[i], blocks[k], "power_uw");
     return p->figs[i].e_query * add / tot;
@@ -92,7 +94,8 @@ static void parse_point(point *p, const char *arg)
                "letter or digit (it names output files)",
                arg, p->name);
     snprintf(p->stimulus, sizeof p->stimulus, "%.*s", (int)(colon - eq - 1), eq + 1);
-    for (int c = 0; c < RP_NCORES; c++) p->load_nj[c] = p->load_cycles[c] = p->reuse[c] = NAN;
+    for (int c = 0; c < RP_NCORES; c++)
+        p->load_nj[c] = p->load_cycles[c] = p->reuse[c] = p->load_dyn_nj[c] = NAN;
     char dirs[4096];
     snprintf(dirs, sizeof dirs, "%s", colon + 1);
     for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
@@ -149,6 +152,7 @@ static cJSON *num_or_null(double x) { return isnan(x) ? cJSON_CreateNull() : cJS
 typedef struct {
     const char *id, *what;
     double (*delta)(const point *p, int i, int hi);
+    int fixed; /* 1: energy at the memories' supply, which equal queries/s does not lower */
 } correction;
 
 /* The clock network at half / twice its wire: energy scales with power at fixed cycles. */
@@ -179,15 +183,15 @@ static double d_bnd_wire(const point *p, int i, int hi)
 /* Glitches (counted when measured): the low end is zero-delay activity. */
 static double d_glitch(const point *p, int i, int hi)
 {
-    if (!glitch.have[BASE]) return NAN;
+    if (!glitch.have[BASE] || p->no_glitch) return NAN;
     return hi ? 0 : -glitch_nj(p, i);
 }
 
 static const correction CORRECTIONS[] = {
-    {"clock", "clock network with half / twice its wire", d_clock},
-    {"memory_bus", "memory data buses half / twice as long", d_bus},
-    {"boundary_wire", "module-boundary wires half / twice as long", d_bnd_wire},
-    {"glitch", "zero-delay activity / glitches counted", d_glitch},
+    {"clock", "clock network with half / twice its wire", d_clock, 0},
+    {"memory_bus", "memory data buses half / twice as long", d_bus, 1},
+    {"boundary_wire", "module-boundary wires half / twice as long", d_bnd_wire, 0},
+    {"glitch", "zero-delay activity / glitches counted", d_glitch, 0},
 };
 #define NCORR ((int)(sizeof CORRECTIONS / sizeof CORRECTIONS[0]))
 
@@ -226,6 +230,58 @@ static unsigned corrections_of(const point *p)
     for (int k = 0; k < NCORR; k++)
         if (isfinite(CORRECTIONS[k].delta(p, BASE, 0))) all |= 1u << k;
     return all;
+}
+
+/* What core i's counted energy per query (e_corner at the same corner) adds to its run's own
+   figures, split for a lower logic supply: the K/V load's logic dynamic energy, glitches and the
+   logic corrections scale with it; the load's memory and leakage energy and the memory buses do
+   not. */
+static rp_qps_add qps_add(const point *p, int i, unsigned mask, unsigned corner)
+{
+    rp_qps_add a = {glitch_nj(p, i), 0};
+    double load = load_per_query(p, i);
+    if (load > 0) {
+        double dyn = p->load_dyn_nj[i] / p->reuse[i];
+        a.logic_nj += dyn;
+        a.fixed_nj += load - dyn;
+    }
+    for (int k = 0; k < NCORR; k++)
+        if (mask >> k & 1) {
+            double d = CORRECTIONS[k].delta(p, i, (int)(corner >> k & 1));
+            *(CORRECTIONS[k].fixed ? &a.fixed_nj : &a.logic_nj) += d;
+        }
+    return a;
+}
+
+/* Energy per query of core i over the baseline's at equal queries/s, counted as e_corner counts
+   it: the nominal law at the corrections' nominal values; *lo and *hi over every law of the range
+   and every corner of the uncertain corrections (the same end for both cores). NAN (and NAN
+   range) without a common rate or where a load run lacks its logic share; NAN range where a
+   correction is missing. */
+static double qps_counted(const point *p, int i, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    const int pair[2] = {i, BASE};
+    for (int k = 0; k < 2; k++)
+        if (load_per_query(p, pair[k]) > 0 && !isfinite(p->load_dyn_nj[pair[k]])) return NAN;
+    rp_qps_add a[2] = {qps_add(p, i, 0, 0), qps_add(p, BASE, 0, 0)};
+    double r = rp_qps_ratio_law(p->run, p->figs, i, a, 0);
+    if (isnan(r)) return NAN;
+    unsigned all = corrections_of(p);
+    double l = INFINITY, h = -INFINITY;
+    for (unsigned c = 0; c < 1u << NCORR; c++) {
+        if (c & ~all) continue;
+        rp_qps_add x[2] = {qps_add(p, i, all, c), qps_add(p, BASE, all, c)};
+        for (int law = 0; law < RP_QPS_LAWS; law++) {
+            double v = rp_qps_ratio_law(p->run, p->figs, i, x, law);
+            if (isnan(v)) return r;
+            l = fmin(l, v);
+            h = fmax(h, v);
+        }
+    }
+    *lo = l;
+    *hi = h;
+    return r;
 }
 
 /* The energy ratios over each uncertain correction (docs/synth.md) and over all of them
@@ -410,7 +466,12 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
     md_point_ratios(md, jp, p);
     md_kv_load(md, jp, p);
     md_ranges(md, jp, p);
-    rp_qps_section(md, jp, p->run, p->figs);
+    double counted[RP_NCORES][3];
+    for (int i = 0; i < RP_NCORES; i++) {
+        counted[i][0] = counted[i][1] = counted[i][2] = NAN;
+        if (p->run[i] && i != BASE) counted[i][0] = qps_counted(p, i, &counted[i][1], &counted[i][2]);
+    }
+    rp_qps_section(md, jp, p->run, p->figs, (const double(*)[3])counted);
     md_point_blocks(md, p);
     fprintf(md, "\nEach core's figures are reproduced by the command in `<run>/log/command.txt`, runs:");
     for (int i = 0; i < RP_NCORES; i++)
@@ -970,19 +1031,28 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
                                               : "",
                rp_ratio(e_corner(&pts[i], HG_CORE_HAD, 0, 0), e_corner(&pts[i], BASE, 0, 0)), lo, hi);
         q = rp_qps_ratio(pts[i].run, pts[i].figs, HG_CORE_HAD, &lo, &hi);
-        if (isfinite(q))
+        if (isfinite(q)) {
             printf("%-12s HAD/baseline energy/query at equal queries/s (the faster core at a lower supply): "
-                   "%.3f (%.3f-%.3f)\n",
+                   "%.3f (%.3f-%.3f)",
                    pts[i].name, q, lo, hi);
+            q = qps_counted(&pts[i], HG_CORE_HAD, &lo, &hi);
+            if (isfinite(q) && isfinite(lo)) printf("; with every correction: %.3f (%.3f-%.3f)", q, lo, hi);
+            printf("\n");
+        }
         rp_select_pick c[RP_SELECT_MAX + 1];
-        int best, by_qps, n = rp_select_candidates(sel, pts[i].name, HG_CORE_HAD, c, &best, &by_qps);
+        int best;
+        rp_select_by by;
+        int n = rp_select_candidates(sel, pts[i].name, HG_CORE_HAD, c, &best, &by);
         if (n) {
             const rp_select_pick *x = &c[best];
             printf("%-12s HAD/baseline at HAD's best measured selector (%s, of %d): logic area %.3f, "
                    "energy/query %.3f",
                    pts[i].name, x->label, n, x->area, x->e_query);
+            if (isfinite(x->counted[0])) printf(", counted %.3f", x->counted[0]);
             if (isfinite(x->qps))
                 printf(", at equal queries/s %.3f (%.3f-%.3f)", x->qps, x->qps_lo, x->qps_hi);
+            if (isfinite(x->qps_counted[0]) && isfinite(x->qps_counted[1]))
+                printf(", counted %.3f (%.3f-%.3f)", x->qps_counted[0], x->qps_counted[1], x->qps_counted[2]);
             printf("; Fmax %.1f MHz\n", x->fmax);
         }
     }
@@ -1010,7 +1080,40 @@ static point *named_point(point *pts, int npoints, const char *arg)
     return NULL;
 }
 
-static void parse_kv_load(point *pts, int npoints, const char *arg)
+/* A load run's logic dynamic energy over its window (nJ): logic power less leakage, times the
+   window; NAN when the summary lacks a figure. */
+static double load_dyn(const cJSON *j, double cycles)
+{
+    double lp = rp_num(j, "totals.logic_power_uw"), lk = rp_num(j, "totals.logic_leakage_uw"),
+           t = rp_num(j, "clock_period_ns");
+    return isfinite(lp) && isfinite(lk) && t > 0 ? (lp - lk) * 1e-6 * cycles * t : NAN;
+}
+
+/* The --selectors run a load run of another selector than merge belongs to: the same point,
+   core, selector and sort cut. NULL with *bad set when there is none. */
+static rp_select_run *load_selector_run(rp_select *sel, const point *p, int ci, const cJSON *j,
+                                        const char **bad)
+{
+    hg_sel_kind k;
+    hg_cut_kind cut;
+    char why[256];
+    if (hg_sel_parse(rp_str(cJSON_GetObjectItem(j, "params"), "selector"), &k) != 0 ||
+        rp_summary_cut(j, &cut, why, sizeof why) != 0) {
+        *bad = "params.selector or params.sort_cut is not a selector of hadgen";
+        return NULL;
+    }
+    for (int i = 0; i < sel->n; i++) {
+        rp_select_run *r = &sel->r[i];
+        if (strcmp(r->point, p->name) == 0 && r->core == ci && r->sel == k && r->cut == cut) return r;
+    }
+    *bad = "no --selectors run of the point with this core, selector and sort cut";
+    return NULL;
+}
+
+/* --kv-load NAME=DIR,DIR,...: the load runs of point NAME, one per core type of its runs and one
+   per --selectors run of it (matched by params.selector and params.sort_cut), each of the
+   configuration of that run. */
+static void parse_kv_load(point *pts, int npoints, rp_select *sel, const char *arg)
 {
     const char *eq = strchr(arg, '=');
     point *p = named_point(pts, npoints, arg);
@@ -1023,30 +1126,69 @@ static void parse_kv_load(point *pts, int npoints, const char *arg)
         cJSON *j = rp_load_json(path);
         int ci = rp_core_index(rp_str(j, "core"));
         double nj = rp_num(j, "energy.window_nj"), cyc = rp_num(j, "activity.cycles");
-        const char *bad = ci < 0                     ? "unknown core type"
-                          : !p->run[ci]              ? "the point has no run of this core type"
-                          : isfinite(p->load_nj[ci]) ? "a second load run of this core type"
-                          : !(nj >= 0) || !(cyc > 0) ? "no energy.window_nj or activity.cycles"
-                          : !(p->figs[ci].ii > 0)    ? "the point's run has no cycles per query"
-                                                     : NULL;
+        const char *ls = rp_str(cJSON_GetObjectItem(j, "params"), "selector"), *bad = NULL;
+        rp_select_run *sr = NULL; /* a --selectors run's load, else the point's */
+        if (ci >= 0 && ls[0] && strcmp(ls, "merge") != 0) sr = load_selector_run(sel, p, ci, j, &bad);
+        const cJSON *to = sr ? sr->run : ci >= 0 ? p->run[ci] : NULL;
+        double have = sr ? sr->load_nj : ci >= 0 ? p->load_nj[ci] : NAN;
+        if (!bad)
+            bad = ci < 0                     ? "unknown core type"
+                  : !to                      ? "the point has no run of this core type"
+                  : isfinite(have)           ? "a second load run of this core type and selector"
+                  : !(nj >= 0) || !(cyc > 0) ? "no energy.window_nj or activity.cycles"
+                  : !(rp_num(to, "throughput.ii_cycles") > 0) ? "the point's run has no cycles per query"
+                                                              : NULL;
         for (int k = 0; !bad && k < 4; k++) {
             static const char *const par[4] = {"params.d", "params.lanes", "params.top_n", "params.max_keys"};
-            if (rp_num(j, par[k]) != rp_num(p->run[ci], par[k]))
-                bad = "another configuration than the point's run";
+            if (rp_num(j, par[k]) != rp_num(to, par[k])) bad = "another configuration than the point's run";
         }
+        double reuse = to ? rp_num(to, "activity.queries") : NAN, dyn = load_dyn(j, cyc);
+        if (!bad && !(reuse > 0)) bad = "the point's run of this core has no activity.queries";
         if (bad) {
             char msg[1400];
             snprintf(msg, sizeof msg, "--kv-load: %.1200s: %s", path, bad);
             cJSON_Delete(j);
             rp_die("%s", msg);
         }
-        p->load_nj[ci] = nj;
-        p->load_cycles[ci] = cyc;
-        p->reuse[ci] = rp_num(p->run[ci], "activity.queries");
         cJSON_Delete(j);
-        if (!(p->reuse[ci] > 0))
-            rp_die("--kv-load '%s': the point's %s run has no activity.queries", arg, RP_CORE_NAME(ci));
+        if (sr) {
+            sr->load_nj = nj;
+            sr->load_dyn_nj = dyn;
+            sr->load_cycles = cyc;
+        } else {
+            p->load_nj[ci] = nj;
+            p->load_dyn_nj[ci] = dyn;
+            p->load_cycles[ci] = cyc;
+            p->reuse[ci] = reuse;
+        }
     }
+}
+
+/* The counted figures of a --selectors run and of its point's merge run, against the baseline
+   (rp_select_run): as the point's, with the run's own load, but no glitch factors (measured on
+   the point's runs' blocks); NAN where the run and the point differ in having a load run. */
+static void select_counted(const point *p, rp_select_run *r)
+{
+    point *t = malloc(sizeof *t);
+    if (!t) rp_die("out of memory");
+    *t = *p;
+    t->no_glitch = 1;
+    int c = r->core;
+    for (int pass = 0; pass < 2; pass++) {
+        double *cnt = pass ? r->counted : r->base_counted, *q = pass ? r->qps_counted : r->base_qps_counted;
+        if (pass) {
+            if (isfinite(r->load_nj) != isfinite(p->load_nj[c])) break;
+            t->run[c] = r->run;
+            t->figs[c] = r->figs;
+            t->load_nj[c] = r->load_nj;
+            t->load_dyn_nj[c] = r->load_dyn_nj;
+            t->load_cycles[c] = r->load_cycles;
+        }
+        cnt[0] = rp_ratio(e_corner(t, c, 0, 0), e_corner(t, BASE, 0, 0));
+        ratio_range(t, c, corrections_of(t), &cnt[1], &cnt[2]);
+        q[0] = qps_counted(t, c, &q[1], &q[2]);
+    }
+    free(t);
 }
 
 /* The command line: the points and the hadrun --json files. */
@@ -1101,7 +1243,9 @@ static void usage(void)
            "                      per-block glitch factors every point's energy takes\n"
            "  --kv-load NAME=RUN_DIR,...  flow runs of the point NAME's cores over the cycles before\n"
            "                      the first query (their energy.window_nj): the K/V load, amortized\n"
-           "                      over the queries of the point's stimulus\n"
+           "                      over the queries of the point's stimulus; a run of another selector\n"
+           "                      than merge goes to the --selectors run of its core, selector and\n"
+           "                      sort cut\n"
            "  --noise NAME=RUN_DIR,...  one perturbed repeat of the point NAME (repeatable): flow runs\n"
            "                      of its cores with one SYN_SALT on the same captures: the synthesis\n"
            "                      noise band of every figure and ratio\n"
@@ -1138,7 +1282,6 @@ static void check_args(args *a)
     if (!found) rp_die("--system-point '%s': no --point of that name", a->sys_point);
     if (a->nnk && !a->nk_stimulus) rp_die("--nk-sweep needs --nk-stimulus (what the sweep's data is)");
     rp_nk_check(a->nk, a->nnk);
-    for (int k = 0; k < a->nkv; k++) parse_kv_load(a->pts, a->npoints, a->kv_load[k]);
     if (!a->glitch_timed != !a->glitch_zero) rp_die("--glitch-timed and --glitch-zero go together");
     if (a->glitch_timed) rp_glitch_read(&glitch, a->glitch_timed, a->glitch_zero);
     for (int k = 0; k < a->nnoise; k++) {
@@ -1154,6 +1297,13 @@ static void check_args(args *a)
         const point *p = named_point(a->pts, a->npoints, key);
         if (!p) rp_die("--selectors %s=...: no --point of that name", r->point);
         rp_select_match(r, p->run[r->core], p->dir[r->core], p->run[BASE]);
+    }
+    for (int k = 0; k < a->nkv; k++) parse_kv_load(a->pts, a->npoints, &a->sel, a->kv_load[k]);
+    for (int k = 0; k < a->sel.n; k++) {
+        rp_select_run *r = &a->sel.r[k];
+        char key[80];
+        snprintf(key, sizeof key, "%s=", r->point);
+        if (r->baseline) select_counted(named_point(a->pts, a->npoints, key), r);
     }
     for (int k = 0; k < a->vbits.n; k++) {
         rp_vbits_run *r = &a->vbits.r[k];

@@ -237,6 +237,7 @@ DEFAULT_RUNS=("${RUNS[@]}")
 # --selector), on the point's own stimulus: the same outputs (each capture is checked against
 # the golden model), other hardware; hgreport --selectors sets them beside the merge runs.
 sel_args=()
+SEL_RUNS=() SEL_RTL=() SEL_POINT=() # each run, its Verilog and point, for the K/V load step
 for sel in $REPORT_SELECTORS; do
   # SEL or SEL:CUT (hadgen --selector SEL --sort-cut CUT); runs and folders are named SEL-CUT
   sargs=(--selector "${sel%%:*}")
@@ -252,6 +253,7 @@ for sel in $REPORT_SELECTORS; do
       data=""
       [ -n "$tag" ] && data="$S/$c/l${hl}h${hh}/s001"
       flow "$c" "$rtl" "$tag-$sname" "$data"
+      SEL_RUNS+=("${RUNS[-1]}") SEL_RTL+=("$rtl") SEL_POINT+=("$name")
     done
     sel_args+=(--selectors "$name=$(IFS=,; echo "${RUNS[*]}")")
   done
@@ -330,6 +332,11 @@ for i in "${!CORES[@]}"; do
   ml+=("$LOAD_OUT")
   load_flow "${DEFAULT_RUNS[$i]}" "rtl/generated/${CORES[$i]}_d64"
   dl+=("$LOAD_OUT")
+done
+# and each run of the other selectors (10b), so that they are counted as their merge runs are
+for i in "${!SEL_RUNS[@]}"; do
+  load_flow "${SEL_RUNS[$i]}" "${SEL_RTL[$i]}"
+  if [ "${SEL_POINT[$i]}" = minilm-d32 ]; then ml+=("$LOAD_OUT"); else dl+=("$LOAD_OUT"); fi
 done
 load_args=(--kv-load "minilm-d32=$(IFS=,; echo "${ml[*]}")" --kv-load "default-d64=$(IFS=,; echo "${dl[*]}")")
 done_step kv-load

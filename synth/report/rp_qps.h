@@ -31,9 +31,24 @@ double rp_liberty_vdd(const char *path);
    *hi over the law's range. NAN (and NAN range) when the two have no common rate. */
 double rp_qps_ratio(cJSON *const *runs, const rp_figs_t *figs, int c, double *lo, double *hi);
 
+/* Energy a query takes beside its flow run's own figures (the K/V load amortized, a correction
+   of docs/synth.md): logic dynamic energy, which scales with the logic supply squared, and energy
+   at a fixed supply (memories and their buses; the load's leakage, as measured). */
+typedef struct rp_qps_add {
+    double logic_nj, fixed_nj;
+} rp_qps_add;
+
+#define RP_QPS_LAWS 5 /* law 0: the nominal (Vt, alpha); 1..4: the corners of the printed range */
+
+/* rp_qps_ratio under one law (0..RP_QPS_LAWS-1), with add[0] added to core c's energy per query
+   and add[1] to the baseline's (add NULL: nothing added). NAN without a common rate. */
+double rp_qps_ratio_law(cJSON *const *runs, const rp_figs_t *figs, int c, const rp_qps_add *add, int law);
+
 /* Writes the point's subsection into md and "equal_qps" into jp (one object per core other
-   than the baseline): runs[c] / figs[c] per core type (runs[c] NULL where absent). Nothing
-   for a core without a common rate. */
-void rp_qps_section(FILE *md, cJSON *jp, cJSON *const *runs, const rp_figs_t *figs);
+   than the baseline): runs[c] / figs[c] per core type (runs[c] NULL where absent); counted[c]
+   (NULL: none), the ratio with every correction the caller counts, nominal, low and high (NAN:
+   not available), printed beside the plain one. Nothing for a core without a common rate. */
+void rp_qps_section(FILE *md, cJSON *jp, cJSON *const *runs, const rp_figs_t *figs,
+                    const double (*counted)[3]);
 
 #endif

@@ -45,6 +45,9 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
     r->cut = cut;
     rp_sel_label(r->label, sizeof r->label, k, cut);
     r->run = j;
+    r->load_nj = r->load_dyn_nj = r->load_cycles = NAN;
+    for (int x = 0; x < 3; x++)
+        r->counted[x] = r->qps_counted[x] = r->base_counted[x] = r->base_qps_counted[x] = NAN;
     s->n++;
 }
 
@@ -71,11 +74,13 @@ void rp_select_match(rp_select_run *r, cJSON *base, const char *base_dir, cJSON 
 
 static void add(cJSON *o, const char *k, double v) { cJSON_AddItemToObject(o, k, rp_json_num(v)); }
 
-/* run (figures f) of core over the baseline */
-static rp_select_pick pick(const rp_select_run *r, cJSON *run, const rp_figs_t *f, const char *label,
-                           const char *dir)
+/* run (figures f, counted figures cnt and qcnt) of core over the baseline */
+static rp_select_pick pick(const rp_select_run *r, cJSON *run, const rp_figs_t *f, const double *cnt,
+                           const double *qcnt, const char *label, const char *dir)
 {
     rp_select_pick x = {.dir = dir, .fmax = f->fmax};
+    memcpy(x.counted, cnt, sizeof x.counted);
+    memcpy(x.qps_counted, qcnt, sizeof x.qps_counted);
     snprintf(x.label, sizeof x.label, "%s", label);
     x.area = rp_ratio(f->area_logic, r->baseline_figs.area_logic);
     x.e_query = rp_ratio(f->e_query, r->baseline_figs.e_query);
@@ -90,23 +95,58 @@ static rp_select_pick pick(const rp_select_run *r, cJSON *run, const rp_figs_t *
 }
 
 int rp_select_candidates(const rp_select *s, const char *point, int core, rp_select_pick *c, int *best,
-                         int *by_qps)
+                         rp_select_by *by)
 {
     int n = 0;
     for (int i = 0; i < s->n; i++) {
         const rp_select_run *r = &s->r[i];
         if (r->core != core || strcmp(r->point, point) != 0 || !r->baseline) continue;
-        if (!n) c[n++] = pick(r, r->base, &r->base_figs, "merge", r->base_dir);
-        c[n++] = pick(r, r->run, &r->figs, r->label, r->dir);
+        if (!n)
+            c[n++] =
+                pick(r, r->base, &r->base_figs, r->base_counted, r->base_qps_counted, "merge", r->base_dir);
+        c[n++] = pick(r, r->run, &r->figs, r->counted, r->qps_counted, r->label, r->dir);
     }
-    *by_qps = n > 0;
-    for (int k = 0; k < n; k++) *by_qps &= isfinite(c[k].qps);
+    int have_q = 1, have_c = 1;
+    for (int k = 0; k < n; k++) {
+        have_q &= isfinite(c[k].qps_counted[0]);
+        have_c &= isfinite(c[k].counted[0]);
+    }
+    *by = have_q ? RP_SEL_BY_QPS_COUNTED : have_c ? RP_SEL_BY_COUNTED : RP_SEL_BY_PLAIN;
     *best = 0;
-    for (int k = 0; k < n; k++) c[k].key = *by_qps ? c[k].qps : c[k].e_query;
+    for (int k = 0; k < n; k++)
+        c[k].key = *by == RP_SEL_BY_QPS_COUNTED ? c[k].qps_counted[0]
+                   : *by == RP_SEL_BY_COUNTED   ? c[k].counted[0]
+                                                : c[k].e_query;
     for (int k = 1; k < n; k++)
         if (c[k].key < c[*best].key) *best = k;
     return n;
 }
+
+/* "x (lo-hi)", bold when b; "n/a" without the three figures */
+static const char *fig3(char *buf, size_t n, const double *v, int b)
+{
+    const char *s = b ? "**" : "";
+    if (isfinite(v[0]) && isfinite(v[1]) && isfinite(v[2]))
+        snprintf(buf, n, "%s%.3f%s (%.3f-%.3f)", s, v[0], s, v[1], v[2]);
+    else if (isfinite(v[0]))
+        snprintf(buf, n, "%s%.3f%s", s, v[0], s);
+    else
+        snprintf(buf, n, "n/a");
+    return buf;
+}
+
+static void add3(cJSON *o, const char *k, const double *v)
+{
+    char key[96];
+    add(o, k, v[0]);
+    snprintf(key, sizeof key, "%s_low", k);
+    add(o, key, v[1]);
+    snprintf(key, sizeof key, "%s_high", k);
+    add(o, key, v[2]);
+}
+
+static const char *const BY_NAME[3] = {"energy_per_query_equal_qps", "energy_per_query",
+                                       "energy_per_query_plain"};
 
 /* The best measured selector of each top-N core of each point against the baseline. */
 static void best_section(FILE *md, cJSON *root, const rp_select *s)
@@ -120,27 +160,38 @@ static void best_section(FILE *md, cJSON *root, const rp_select *s)
         for (int k = 0; k < i && first; k++)
             first = s->r[k].core != r->core || strcmp(s->r[k].point, r->point);
         rp_select_pick c[RP_SELECT_MAX + 1];
-        int best, by_qps, n = first ? rp_select_candidates(s, r->point, r->core, c, &best, &by_qps) : 0;
+        int best;
+        rp_select_by by;
+        int n = first ? rp_select_candidates(s, r->point, r->core, c, &best, &by) : 0;
         if (!n) continue;
         if (!arr) {
-            fprintf(md,
-                    "\n### Each top-N core at its best measured selector\n\n"
-                    "Every selector measured above, against the point's baseline. The best (bold) is the one "
-                    "of the lowest energy per query at equal queries/s (docs/synth.md; the faster core at a "
-                    "lower logic supply) where every selector of the core has that figure, else of the "
-                    "lowest counted energy per query. The point's other tables are of the merge runs; the "
-                    "clock-network, bus, boundary-wire and glitch corrections are not applied here.\n\n"
-                    "| point | core | selector | Fmax MHz | logic area / baseline | energy/query / baseline "
-                    "| at equal queries/s / baseline (range) |\n|---|---|---|---|---|---|---|\n");
+            fprintf(
+                md,
+                "\n### Each top-N core at its best measured selector\n\n"
+                "Every selector measured above, against the point's baseline: the flows' energy per query; "
+                "counted, with the K/V load amortized over the stimulus's queries where each run has its "
+                "load run, and the range of the clock-network, bus and boundary-wire corrections; and both "
+                "at equal queries/s (docs/synth.md; the faster core at a lower logic supply; the counted "
+                "range spans the law's and the corrections' together). The glitch factors are measured on "
+                "the point's merge runs only, so no row counts glitches. The best (bold) is the one of the "
+                "lowest counted energy per query at equal queries/s where every selector of the core has "
+                "that figure, else of the lowest counted energy per query, else the flows' own.\n\n"
+                "| point | core | selector | Fmax MHz | logic area / baseline | energy/query / baseline | "
+                "counted (range) | at equal queries/s (range) | at equal queries/s, counted (range) |\n"
+                "|---|---|---|---|---|---|---|---|---|\n");
             arr = cJSON_AddArrayToObject(root, "best_selectors");
         }
         for (int k = 0; k < n; k++) {
-            const char *b = k == best ? "**" : "";
-            char q[96] = "n/a";
-            if (isfinite(c[k].qps))
-                snprintf(q, sizeof q, "%s%.3f%s (%.3f-%.3f)", b, c[k].qps, b, c[k].qps_lo, c[k].qps_hi);
-            fprintf(md, "| %s | %s | %s%s%s | %.1f | %.3f | %s%.3f%s | %s |\n", r->point,
-                    RP_CORE_NAME(r->core), b, c[k].label, b, c[k].fmax, c[k].area, b, c[k].e_query, b, q);
+            int b = k == best;
+            const char *bs = b ? "**" : "";
+            char q[96], cn[96], qc[96];
+            const double qv[3] = {c[k].qps, c[k].qps_lo, c[k].qps_hi};
+            fprintf(md, "| %s | %s | %s%s%s | %.1f | %.3f | %s%.3f%s | %s | %s | %s |\n", r->point,
+                    RP_CORE_NAME(r->core), bs, c[k].label, bs, c[k].fmax, c[k].area,
+                    b && by == RP_SEL_BY_PLAIN ? "**" : "", c[k].e_query,
+                    b && by == RP_SEL_BY_PLAIN ? "**" : "",
+                    fig3(cn, sizeof cn, c[k].counted, b && by == RP_SEL_BY_COUNTED), fig3(q, sizeof q, qv, 0),
+                    fig3(qc, sizeof qc, c[k].qps_counted, b && by == RP_SEL_BY_QPS_COUNTED));
         }
         int next = best == 0; /* the runner-up (n >= 2: merge and a run of s) */
         for (int k = 0; k < n; k++)
@@ -156,7 +207,7 @@ static void best_section(FILE *md, cJSON *root, const rp_select *s)
         cJSON_AddStringToObject(o, "best", c[best].label);
         cJSON_AddStringToObject(o, "runner_up", c[next].label);
         add(o, "margin", margin);
-        cJSON_AddStringToObject(o, "chosen_by", by_qps ? "energy_per_query_equal_qps" : "energy_per_query");
+        cJSON_AddStringToObject(o, "chosen_by", BY_NAME[by]);
         cJSON *ca = cJSON_AddArrayToObject(o, "candidates");
         for (int k = 0; k < n; k++) {
             cJSON *x = cJSON_CreateObject();
@@ -165,9 +216,11 @@ static void best_section(FILE *md, cJSON *root, const rp_select *s)
             add(x, "fmax_mhz", c[k].fmax);
             add(x, "logic_area_vs_baseline", c[k].area);
             add(x, "energy_per_query_vs_baseline", c[k].e_query);
+            add3(x, "counted_vs_baseline", c[k].counted);
             add(x, "equal_qps_vs_baseline", c[k].qps);
             add(x, "equal_qps_vs_baseline_low", c[k].qps_lo);
             add(x, "equal_qps_vs_baseline_high", c[k].qps_hi);
+            add3(x, "equal_qps_counted_vs_baseline", c[k].qps_counted);
             cJSON_AddItemToArray(ca, x);
         }
         cJSON_AddItemToArray(arr, o);

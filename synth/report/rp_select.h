@@ -30,6 +30,13 @@ typedef struct rp_select_run {
     const char *base_dir; /* its run folder */
     cJSON *baseline;      /* the point's baseline run, NULL when it has none */
     rp_figs_t baseline_figs;
+    /* its K/V load run (hgreport --kv-load): energy, its logic dynamic share (NAN: unknown) and
+       cycles; NAN when none was given */
+    double load_nj, load_dyn_nj, load_cycles;
+    /* set by the caller (NAN: not available), over the baseline's, nominal, low and high: energy
+       per query with every correction counted, and the same at equal queries/s; base_*: the same
+       for the point's merge run, counted alike */
+    double counted[3], qps_counted[3], base_counted[3], base_qps_counted[3];
 } rp_select_run;
 
 typedef struct rp_select {
@@ -56,20 +63,29 @@ typedef struct rp_select_pick {
     char label[48];             /* "merge", "counting", "twostage, sort cut off" */
     const char *dir;            /* its flow run */
     double fmax;                /* MHz */
-    double area, e_query;       /* logic area and counted energy per query over the baseline's */
+    double area, e_query;       /* logic area and energy per query (the flow's) over the baseline's */
     double qps, qps_lo, qps_hi; /* energy per query over the baseline's at equal queries/s
                                    (rp_qps_ratio: nominal law and range); NAN without a common rate */
-    double key;                 /* the figure the choice compares (rp_select_candidates): qps or e_query */
+    double counted[3];          /* the run's counted and qps_counted (rp_select_run) */
+    double qps_counted[3];
+    double key; /* the figure the choice compares (rp_select_candidates) */
 } rp_select_pick;
+
+/* What rp_select_candidates chose by: the first figure every candidate has. */
+typedef enum {
+    RP_SEL_BY_QPS_COUNTED, /* energy per query at equal queries/s, every correction counted */
+    RP_SEL_BY_COUNTED,     /* energy per query, every correction counted */
+    RP_SEL_BY_PLAIN        /* the flows' energy per query */
+} rp_select_by;
 
 /* The selectors measured for core at point: the point's merge run first, then every run of s
    of that core and point in their order (at most RP_SELECT_MAX + 1, into c). Returns their
    number, 0 when s has no run of that core and point or the point has no baseline. *best: the
-   index of the best, the lowest energy per query at equal queries/s when every candidate has
-   that figure (*by_qps 1), else the lowest counted energy per query (*by_qps 0); the first on a
-   tie. */
+   index of the best, the lowest energy per query at equal queries/s, counted, where every
+   candidate has that figure, else the lowest counted energy per query, else the lowest plain
+   one (*by: which); the first on a tie. */
 int rp_select_candidates(const rp_select *s, const char *point, int core, rp_select_pick *c, int *best,
-                         int *by_qps);
+                         rp_select_by *by);
 
 /* Writes the section into md and "selectors" into root, with the best measured selector of
    each top-N core of each point against the baseline ("best_selectors"; nothing when s has no
