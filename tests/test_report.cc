@@ -310,6 +310,70 @@ TEST(Report, EqualQueriesPerSecondCountsTheKvLoadAndTheCorrections)
     cJSON_Delete(j);
 }
 
+// The workload sweep's counted ratios: each n_k point takes the K/V load runs of its own n_k
+// (--nk-kv-load, matched by core and activity.n_keys), amortized over its queries, plain and
+// at equal queries/s; a point without load runs is counted without.
+TEST(Report, WorkloadSweepCountsEachPointsKvLoad)
+{
+    hgt::TempDir d_dir("report-nk-counted");
+    std::string d = d_dir.path();
+    auto nk_run = [&](const std::string &dir, const char *core, double fmax, double logic, double mem,
+                      int nk) {
+        write_qps_summary(d + "/" + dir, core, nullptr, fmax, logic, mem, 0);
+        add_fields(d + "/" + dir, "\"activity\": {", "\"n_keys\": " + std::to_string(nk) + ", ");
+    };
+    nk_run("had16", "had", 50, 20, 0, 16);
+    nk_run("base16", "baseline", 100, 80, 10, 16);
+    nk_run("had32", "had", 50, 22, 0, 32);
+    nk_run("base32", "baseline", 100, 150, 20, 32);
+    // loads at n_k = 16 over its 8 queries: HAD 2 nJ of logic a query, the baseline 2 + 1 fixed
+    auto load = [&](const std::string &dir, const char *core, int nk, int cycles, double window) {
+        write_load(d + "/" + dir, core, nullptr, cycles, window);
+        add_fields(d + "/" + dir, "\"activity\": {", "\"n_keys\": " + std::to_string(nk) + ", ");
+    };
+    load("had16-load", "had", 16, 16, 16);
+    load("base16-load", "baseline", 16, 16, 24);
+    std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --out " + d + "/r --point 'p=test data:" + d +
+                      "/had32," + d + "/base32' --nk-stimulus 'test data' --nk-sweep '" + d + "/had32," + d +
+                      "/base32' --nk-sweep '" + d + "/had16," + d + "/base16' --nk-kv-load '" + d +
+                      "/had16-load," + d + "/base16-load'";
+    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + cmd + " 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *pts = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "nk_sweep"), "points");
+    ASSERT_EQ(cJSON_GetArraySize(pts), 2);
+    auto fig = [&](int i, const char *key, int k) {
+        const cJSON *x = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(pts, i), key), k);
+        return cJSON_IsNumber(x) ? x->valuedouble : -1.0;
+    };
+    double s = law_supply(0.5) / 1.8; // HAD is the slower: the baseline lowers its supply
+    EXPECT_NEAR(fig(0, "had_over_baseline_counted", 0), 22.0 / 93, 1e-12);
+    EXPECT_NEAR(fig(0, "had_over_baseline_equal_qps_counted", 0), 22 / (82 * s * s + 11), 1e-7);
+    EXPECT_NEAR(fig(1, "had_over_baseline_counted", 0), 22.0 / 170, 1e-12); // no loads at n_k = 32
+    EXPECT_NEAR(fig(1, "had_over_baseline_equal_qps_counted", 0), 22 / (150 * s * s + 20), 1e-7);
+    EXPECT_LT(fig(0, "had_over_baseline_equal_qps_counted", 1),
+              fig(0, "had_over_baseline_equal_qps_counted", 0));
+    EXPECT_GT(fig(0, "had_over_baseline_equal_qps_counted", 2),
+              fig(0, "had_over_baseline_equal_qps_counted", 0));
+    cJSON_Delete(j);
+    std::vector<std::string> csv = hgt::split_lines(read_file(d + "/r/nk_sweep.csv"));
+    ASSERT_EQ(csv.size(), 3u);
+    EXPECT_NE(csv[0].find(",had_over_baseline_counted,had_over_baseline_counted_low,"), std::string::npos)
+        << csv[0];
+    EXPECT_NE(r.out.find("n_k sweep HAD/baseline energy per query, counted: n_k=16 0.237 n_k=32 0.129"),
+              std::string::npos)
+        << r.out;
+    // a load of an n_k the sweep lacks, and a second load of one run
+    load("had64-load", "had", 64, 16, 16);
+    hgt::CmdResult b = hgt::run_cmd(cmd + " --nk-kv-load '" + d + "/had64-load' 2>&1");
+    EXPECT_EQ(b.status, 2);
+    EXPECT_NE(b.out.find("no --nk-sweep run of this core type and n_k"), std::string::npos) << b.out;
+    b = hgt::run_cmd(cmd + " --nk-kv-load '" + d + "/had16-load' 2>&1");
+    EXPECT_EQ(b.status, 2);
+    EXPECT_NE(b.out.find("a second load run of this core type and n_k"), std::string::npos) << b.out;
+}
+
 // The K/V load (docs/synth.md): a load run's window energy per head, amortized over the
 // queries of the point's stimulus, is added to the energy per query of every ratio.
 TEST(Report, KvLoadIsAmortizedOverTheQueriesThatReuseIt)

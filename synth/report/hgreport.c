@@ -14,6 +14,7 @@
  */
 #include "hg_config.h"
 #include "rp_cam.h"
+#include "rp_count.h"
 #include "rp_glitch.h"
 #include "rp_nk.h"
 #include "rp_noise.h"
@@ -51,37 +52,14 @@ static int nblocks;
 typedef struct point {
     char name[64];
     char stimulus[512];
-    cJSON *run[RP_NCORES];     /* summary.json per core type (hg_core_kind), NULL if absent */
-    rp_figs_t figs[RP_NCORES]; /* its figures */
+    rp_count k; /* its runs per core type (owned here), figures, --kv-load loads and glitches */
     char dir[RP_NCORES][1024];
-    /* --kv-load: per core the energy of one head's configuration and K/V load (nJ), its
-       cycles, and the queries that reuse it (the stimulus's); NAN where not given */
-    double load_nj[RP_NCORES], load_cycles[RP_NCORES], reuse[RP_NCORES];
-    double load_dyn_nj[RP_NCORES]; /* its logic dynamic share (scales with the logic supply); NAN: unknown */
-    int no_glitch;                 /* 1: glitch factors not applied (they are of other runs' blocks) */
 } point;
 
 /* --glitch-timed / --glitch-zero: the factors every point's blocks take (rp_glitch.h) */
 static rp_glitch glitch;
 /* --noise: the points' perturbed repeats (rp_noise.h) */
 static rp_noise noise;
-
-/* The energy glitches add to a query of core i: each block's power x (its factor - 1), as a
-   share of the core's power, of its energy per query; 0 without factors. */
-static double glitch_nj(const point *p, int i)
-{
-    double tot = rp_num(p->run[i], "totals.power_uw"), add = 0;
-    if (p->no_glitch || !glitch.have[i] || !(tot > 0)) return 0;
-    for (int k = 0; k < nblocks; k++)
-        add += (rp_glitch_factor(&glitch, i, blocks[k]) - 1) * rp_block(p->run[i], blocks[k], "power_uw");
-    return p->figs[i].e_query * add / tot;
-}
-
-/* The K/V load amortized over the queries that reuse it (nJ per query); 0 when not given. */
-static double load_per_query(const point *p, int i)
-{
-    return isfinite(p->load_nj[i]) && p->reuse[i] > 0 ? p->load_nj[i] / p->reuse[i] : 0;
-}
 
 /* --point NAME=STIMULUS:DIR,DIR,DIR (the last ':' ends STIMULUS, which may hold others) */
 static void parse_point(point *p, const char *arg)
@@ -94,8 +72,7 @@ static void parse_point(point *p, const char *arg)
                "letter or digit (it names output files)",
                arg, p->name);
     snprintf(p->stimulus, sizeof p->stimulus, "%.*s", (int)(colon - eq - 1), eq + 1);
-    for (int c = 0; c < RP_NCORES; c++)
-        p->load_nj[c] = p->load_cycles[c] = p->reuse[c] = p->load_dyn_nj[c] = NAN;
+    rp_count_init(&p->k);
     char dirs[4096];
     snprintf(dirs, sizeof dirs, "%s", colon + 1);
     for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
@@ -105,9 +82,9 @@ static void parse_point(point *p, const char *arg)
         char core[64], why[256] = "";
         snprintf(core, sizeof core, "%s", rp_str(j, "core"));
         int ci = rp_core_index(core);
-        int bad = ci < 0       ? 1
-                  : p->run[ci] ? 2
-                  : rp_figs(j, &p->figs[ci], why, sizeof why) != 0 ||
+        int bad = ci < 0         ? 1
+                  : p->k.run[ci] ? 2
+                  : rp_figs(j, &p->k.figs[ci], why, sizeof why) != 0 ||
                           rp_blocks(j, blocks, &nblocks, RP_MAX_BLOCKS, why, sizeof why) != 0
                       ? 3
                       : 0;
@@ -117,7 +94,7 @@ static void parse_point(point *p, const char *arg)
             rp_die("--point '%s': two run folders of core type '%s' ('%s' and '%s'); give one per core type",
                    p->name, core, p->dir[ci], d);
         if (bad == 3) rp_die("%s: %s", path, why);
-        p->run[ci] = j;
+        p->k.run[ci] = j;
         snprintf(p->dir[ci], sizeof p->dir[ci], "%s", d);
     }
 }
@@ -146,191 +123,54 @@ static cJSON *num_or_null(double x) { return isnan(x) ? cJSON_CreateNull() : cJS
 
 /* ---- report ---------------------------------------------------------------------------- */
 
-/* The corrections whose size is uncertain (docs/synth.md): each moves a core's energy per
-   query by delta(p, core, end) at its low (end 0) and high (end 1) estimate; NAN when the
-   core's summary does not carry it. */
-typedef struct {
-    const char *id, *what;
-    double (*delta)(const point *p, int i, int hi);
-    int fixed; /* 1: energy at the memories' supply, which equal queries/s does not lower */
-} correction;
-
-/* The clock network at half / twice its wire: energy scales with power at fixed cycles. */
-static double d_clock(const point *p, int i, int hi)
-{
-    const rp_figs_t *f = &p->figs[i];
-    double ck = rp_num(p->run[i], "clock_network.power_uw");
-    double alt = rp_num(p->run[i], hi ? "clock_network.power_high_uw" : "clock_network.power_low_uw");
-    double pw = f->power_logic + f->power_mem; /* mW */
-    if (!isfinite(ck) || !isfinite(alt) || !(pw > 0)) return NAN;
-    return f->e_query * (alt - ck) * 1e-3 / pw;
-}
-
-/* The memories' data buses at half / twice their length (MEM_BUS_K). */
-static double d_bus(const point *p, int i, int hi)
-{
-    double bus = rp_num(p->run[i], "energy.per_query_memory_bus_nj");
-    return isfinite(bus) ? (hi ? bus : -0.5 * bus) : NAN;
-}
-
-/* The wires at module boundaries at half / twice their length (BND_WIRE_K). */
-static double d_bnd_wire(const point *p, int i, int hi)
-{
-    double w = rp_num(p->run[i], "energy.per_query_boundary_wire_nj");
-    return isfinite(w) ? (hi ? w : -0.5 * w) : NAN;
-}
-
-/* Glitches (counted when measured): the low end is zero-delay activity. */
-static double d_glitch(const point *p, int i, int hi)
-{
-    if (!glitch.have[BASE] || p->no_glitch) return NAN;
-    return hi ? 0 : -glitch_nj(p, i);
-}
-
-static const correction CORRECTIONS[] = {
-    {"clock", "clock network with half / twice its wire", d_clock, 0},
-    {"memory_bus", "memory data buses half / twice as long", d_bus, 1},
-    {"boundary_wire", "module-boundary wires half / twice as long", d_bnd_wire, 0},
-    {"glitch", "zero-delay activity / glitches counted", d_glitch, 0},
-};
-#define NCORR ((int)(sizeof CORRECTIONS / sizeof CORRECTIONS[0]))
-
-/* Energy per query of core i with correction k at end (bit k of corner) for every k in mask;
-   NAN when one of them is missing. */
-static double e_corner(const point *p, int i, unsigned mask, unsigned corner)
-{
-    double e = p->figs[i].e_query + load_per_query(p, i) + glitch_nj(p, i);
-    for (int k = 0; k < NCORR; k++)
-        if (mask >> k & 1) e += CORRECTIONS[k].delta(p, i, (int)(corner >> k & 1));
-    return e;
-}
-
-/* Lowest and highest ratio core i / baseline over the corners of the corrections in mask (the
-   same end for both cores: one physical assumption); NAN when a correction is missing. */
-static void ratio_range(const point *p, int i, unsigned mask, double *lo, double *hi)
-{
-    *lo = INFINITY;
-    *hi = -INFINITY;
-    for (unsigned c = 0; c < 1u << NCORR; c++) {
-        if (c & ~mask) continue;
-        double r = rp_ratio(e_corner(p, i, mask, c), e_corner(p, BASE, mask, c));
-        if (isnan(r)) {
-            *lo = *hi = NAN;
-            return;
-        }
-        *lo = fmin(*lo, r);
-        *hi = fmax(*hi, r);
-    }
-}
-
-/* The corrections the point's baseline summary carries (bit k: CORRECTIONS[k]). */
-static unsigned corrections_of(const point *p)
-{
-    unsigned all = 0;
-    for (int k = 0; k < NCORR; k++)
-        if (isfinite(CORRECTIONS[k].delta(p, BASE, 0))) all |= 1u << k;
-    return all;
-}
-
-/* What core i's counted energy per query (e_corner at the same corner) adds to its run's own
-   figures, split for a lower logic supply: the K/V load's logic dynamic energy, glitches and the
-   logic corrections scale with it; the load's memory and leakage energy and the memory buses do
-   not. */
-static rp_qps_add qps_add(const point *p, int i, unsigned mask, unsigned corner)
-{
-    rp_qps_add a = {glitch_nj(p, i), 0};
-    double load = load_per_query(p, i);
-    if (load > 0) {
-        double dyn = p->load_dyn_nj[i] / p->reuse[i];
-        a.logic_nj += dyn;
-        a.fixed_nj += load - dyn;
-    }
-    for (int k = 0; k < NCORR; k++)
-        if (mask >> k & 1) {
-            double d = CORRECTIONS[k].delta(p, i, (int)(corner >> k & 1));
-            *(CORRECTIONS[k].fixed ? &a.fixed_nj : &a.logic_nj) += d;
-        }
-    return a;
-}
-
-/* Energy per query of core i over the baseline's at equal queries/s, counted as e_corner counts
-   it: the nominal law at the corrections' nominal values; *lo and *hi over every law of the range
-   and every corner of the uncertain corrections (the same end for both cores). NAN (and NAN
-   range) without a common rate or where a load run lacks its logic share; NAN range where a
-   correction is missing. */
-static double qps_counted(const point *p, int i, double *lo, double *hi)
-{
-    *lo = *hi = NAN;
-    const int pair[2] = {i, BASE};
-    for (int k = 0; k < 2; k++)
-        if (load_per_query(p, pair[k]) > 0 && !isfinite(p->load_dyn_nj[pair[k]])) return NAN;
-    rp_qps_add a[2] = {qps_add(p, i, 0, 0), qps_add(p, BASE, 0, 0)};
-    double r = rp_qps_ratio_law(p->run, p->figs, i, a, 0);
-    if (isnan(r)) return NAN;
-    unsigned all = corrections_of(p);
-    double l = INFINITY, h = -INFINITY;
-    for (unsigned c = 0; c < 1u << NCORR; c++) {
-        if (c & ~all) continue;
-        rp_qps_add x[2] = {qps_add(p, i, all, c), qps_add(p, BASE, all, c)};
-        for (int law = 0; law < RP_QPS_LAWS; law++) {
-            double v = rp_qps_ratio_law(p->run, p->figs, i, x, law);
-            if (isnan(v)) return r;
-            l = fmin(l, v);
-            h = fmax(h, v);
-        }
-    }
-    *lo = l;
-    *hi = h;
-    return r;
-}
-
 /* The energy ratios over each uncertain correction (docs/synth.md) and over all of them
    together; report.json: energy_ratio_<id>_range and energy_ratio_range per core. */
 static void md_ranges(FILE *md, cJSON *jp, const point *p)
 {
-    if (!corrections_of(p)) return;
-    if (isfinite(d_clock(p, BASE, 0))) {
+    if (!rp_count_corrections(&p->k)) return;
+    if (isfinite(rp_count_delta(&p->k, 0, BASE, 0))) {
         fprintf(md, "\nClock network (counted above; docs/synth.md):");
         for (int i = 0; i < RP_NCORES; i++)
-            if (p->run[i])
+            if (p->k.run[i])
                 fprintf(md, " %s %.1f mW (%.1f-%.1f),", RP_CORE_NAME(i),
-                        rp_num(p->run[i], "clock_network.power_uw") * 1e-3,
-                        rp_num(p->run[i], "clock_network.power_low_uw") * 1e-3,
-                        rp_num(p->run[i], "clock_network.power_high_uw") * 1e-3);
+                        rp_num(p->k.run[i], "clock_network.power_uw") * 1e-3,
+                        rp_num(p->k.run[i], "clock_network.power_low_uw") * 1e-3,
+                        rp_num(p->k.run[i], "clock_network.power_high_uw") * 1e-3);
         fprintf(md, " at the power clock.");
     }
     fprintf(md, "\nCounted per query, nJ (memory bus wires / the pins memory read data drives / "
                 "module-boundary pins / module-boundary wires / glitches):");
     for (int i = 0; i < RP_NCORES; i++)
-        if (p->run[i])
+        if (p->k.run[i])
             fprintf(md, " %s %.1f / %.1f / %.1f / %.1f / %.1f;", RP_CORE_NAME(i),
-                    rp_num(p->run[i], "energy.per_query_memory_bus_nj"),
-                    rp_num(p->run[i], "energy.per_query_memory_pins_nj"),
-                    rp_num(p->run[i], "energy.per_query_boundary_pins_nj"),
-                    rp_num(p->run[i], "energy.per_query_boundary_wire_nj"), glitch_nj(p, i));
+                    rp_num(p->k.run[i], "energy.per_query_memory_bus_nj"),
+                    rp_num(p->k.run[i], "energy.per_query_memory_pins_nj"),
+                    rp_num(p->k.run[i], "energy.per_query_boundary_pins_nj"),
+                    rp_num(p->k.run[i], "energy.per_query_boundary_wire_nj"), rp_count_glitch_nj(&p->k, i));
     fprintf(md,
             "\n\nEnergy/query ratio against the baseline over the uncertain corrections (low-high):\n\n"
             "| core / baseline | counted%s |",
-            isfinite(p->load_nj[BASE]) ? " (K/V load amortized)" : "");
-    for (int k = 0; k < NCORR; k++) fprintf(md, " %s |", CORRECTIONS[k].what);
+            isfinite(p->k.load_nj[BASE]) ? " (K/V load amortized)" : "");
+    for (int k = 0; k < RP_COUNT_NCORR; k++) fprintf(md, " %s |", RP_COUNT_CORR[k].what);
     fprintf(md, " all together |\n|---|---|");
-    for (int k = 0; k <= NCORR; k++) fprintf(md, "---|");
+    for (int k = 0; k <= RP_COUNT_NCORR; k++) fprintf(md, "---|");
     fprintf(md, "\n");
-    unsigned all = corrections_of(p);
+    unsigned all = rp_count_corrections(&p->k);
     for (int i = 0; i < RP_NCORES; i++) {
-        if (!p->run[i] || i == BASE) continue;
+        if (!p->k.run[i] || i == BASE) continue;
         fprintf(md, "| %s | %.3f |", RP_CORE_NAME(i),
-                rp_ratio(e_corner(p, i, 0, 0), e_corner(p, BASE, 0, 0)));
-        for (int k = 0; k <= NCORR; k++) {
-            unsigned mask = k < NCORR ? 1u << k : all;
+                rp_ratio(rp_count_energy(&p->k, i, 0, 0), rp_count_energy(&p->k, BASE, 0, 0)));
+        for (int k = 0; k <= RP_COUNT_NCORR; k++) {
+            unsigned mask = k < RP_COUNT_NCORR ? 1u << k : all;
             double lo, hi;
-            ratio_range(p, i, mask, &lo, &hi);
+            rp_count_range(&p->k, i, mask, &lo, &hi);
             if (isnan(lo))
                 fprintf(md, " n/a |");
             else
                 fprintf(md, " %.3f-%.3f |", lo, hi);
             char key[64];
-            snprintf(key, sizeof key, "energy_ratio_%s_range", k < NCORR ? CORRECTIONS[k].id : "all");
+            snprintf(key, sizeof key, "energy_ratio_%s_range",
+                     k < RP_COUNT_NCORR ? RP_COUNT_CORR[k].id : "all");
             cJSON *jr = cJSON_GetObjectItem(jp, key);
             if (!jr) jr = cJSON_AddObjectToObject(jp, key);
             cJSON *a = cJSON_AddArrayToObject(jr, RP_CORE_NAME(i));
@@ -345,7 +185,7 @@ static void md_ranges(FILE *md, cJSON *jp, const point *p)
    the queries of the stimulus that reuse it (docs/synth.md, "K/V load"). */
 static void md_kv_load(FILE *md, cJSON *jp, const point *p)
 {
-    if (!isfinite(p->load_nj[BASE])) return;
+    if (!isfinite(p->k.load_nj[BASE])) return;
     fprintf(md,
             "\nK/V load of one head (reset, configuration and the K/V load before the first query), "
             "amortized over the queries that reuse it (the stimulus's queries):\n\n| core | load cycles | "
@@ -353,16 +193,16 @@ static void md_kv_load(FILE *md, cJSON *jp, const point *p)
             "|\n|---|---|---|---|---|---|---|\n");
     cJSON *jl = cJSON_AddObjectToObject(jp, "kv_load");
     for (int i = 0; i < RP_NCORES; i++) {
-        if (!p->run[i] || !isfinite(p->load_nj[i])) continue;
-        double e = p->figs[i].e_query + load_per_query(p, i);
-        double r = rp_ratio(e, p->figs[BASE].e_query + load_per_query(p, BASE));
-        fprintf(md, "| %s | %.0f | %.1f | %.0f | %.2f | %.1f | %.3f |\n", RP_CORE_NAME(i), p->load_cycles[i],
-                p->load_nj[i], p->reuse[i], load_per_query(p, i), e, r);
+        if (!p->k.run[i] || !isfinite(p->k.load_nj[i])) continue;
+        double e = p->k.figs[i].e_query + rp_count_load_per_query(&p->k, i);
+        double r = rp_ratio(e, p->k.figs[BASE].e_query + rp_count_load_per_query(&p->k, BASE));
+        fprintf(md, "| %s | %.0f | %.1f | %.0f | %.2f | %.1f | %.3f |\n", RP_CORE_NAME(i),
+                p->k.load_cycles[i], p->k.load_nj[i], p->k.reuse[i], rp_count_load_per_query(&p->k, i), e, r);
         cJSON *o = cJSON_AddObjectToObject(jl, RP_CORE_NAME(i));
-        json_num(o, "load_cycles", p->load_cycles[i]);
-        json_num(o, "load_nj", p->load_nj[i]);
-        json_num(o, "reuse_queries", p->reuse[i]);
-        json_num(o, "amortized_nj_per_query", load_per_query(p, i));
+        json_num(o, "load_cycles", p->k.load_cycles[i]);
+        json_num(o, "load_nj", p->k.load_nj[i]);
+        json_num(o, "reuse_queries", p->k.reuse[i]);
+        json_num(o, "amortized_nj_per_query", rp_count_load_per_query(&p->k, i));
         json_num(o, "energy_per_query_with_load_nj", e);
         json_num(o, "ratio_vs_baseline", r);
     }
@@ -371,13 +211,13 @@ static void md_kv_load(FILE *md, cJSON *jp, const point *p)
 /* A point's table of figures per core (markdown) and its "cores" object (JSON). */
 static void md_point_cores(FILE *md, cJSON *jp, const point *p)
 {
-    const rp_figs_t *f = p->figs;
+    const rp_figs_t *f = p->k.figs;
     fprintf(md, "| core | logic area mm^2 | memory area mm^2 | Fmax MHz | cycles/query | queries/s at Fmax | "
                 "logic power mW | memory power mW | energy/query nJ | energy/query at 65 nm, 1.0 V nJ | "
                 "queries/mJ at 65 nm |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     cJSON *jc = cJSON_AddObjectToObject(jp, "cores");
     for (int i = 0; i < RP_NCORES; i++) {
-        if (!p->run[i]) continue;
+        if (!p->k.run[i]) continue;
         fprintf(md, "| %s | %.3f | %.3f | %.1f | %.0f | %.3g | %.1f | %.2f | %.1f | %.2f | %.0f |\n",
                 RP_CORE_NAME(i), f[i].area_logic, f[i].area_mem, f[i].fmax, f[i].ii, f[i].qps,
                 f[i].power_logic, f[i].power_mem, f[i].e_query, f[i].e_query_node, f[i].qpmj_node);
@@ -395,18 +235,18 @@ static void md_point_cores(FILE *md, cJSON *jp, const point *p)
         cJSON *b = cJSON_AddObjectToObject(o, "blocks");
         for (int k = 0; k < nblocks; k++) {
             cJSON *bb = cJSON_AddObjectToObject(b, blocks[k]);
-            cJSON_AddNumberToObject(bb, "area_mm2", rp_block(p->run[i], blocks[k], "area_um2") * 1e-6);
-            cJSON_AddNumberToObject(bb, "power_mw", rp_block(p->run[i], blocks[k], "power_uw") * 1e-3);
+            cJSON_AddNumberToObject(bb, "area_mm2", rp_block(p->k.run[i], blocks[k], "area_um2") * 1e-6);
+            cJSON_AddNumberToObject(bb, "power_mw", rp_block(p->k.run[i], blocks[k], "power_uw") * 1e-3);
         }
         cJSON_AddStringToObject(o, "gate_level_check",
-                                rp_str(cJSON_GetObjectItem(p->run[i], "activity"), "gate_level_check"));
+                                rp_str(cJSON_GetObjectItem(p->k.run[i], "activity"), "gate_level_check"));
     }
 }
 
 /* A point's ratios against the baseline (markdown, and "ratios_vs_baseline" in JSON). */
 static void md_point_ratios(FILE *md, cJSON *jp, const point *p)
 {
-    const rp_figs_t *f = p->figs;
+    const rp_figs_t *f = p->k.figs;
     fprintf(md,
             "\nRatios against the baseline (1 - ratio = reduction; paper: area -%.0f%%, power -%.0f%%):\n\n"
             "| core / baseline | logic area | area with memories | logic power | power with memories | "
@@ -414,7 +254,7 @@ static void md_point_ratios(FILE *md, cJSON *jp, const point *p)
             100 * PAPER_AREA_RED, 100 * PAPER_POWER_RED);
     cJSON *jr = cJSON_AddObjectToObject(jp, "ratios_vs_baseline");
     for (int i = 0; i < RP_NCORES; i++) {
-        if (!p->run[i] || i == BASE) continue;
+        if (!p->k.run[i] || i == BASE) continue;
         double r[5] = {rp_ratio(f[i].area_logic, f[BASE].area_logic), rp_ratio(f[i].area, f[BASE].area),
                        rp_ratio(f[i].power_logic, f[BASE].power_logic), rp_ratio(f[i].power, f[BASE].power),
                        rp_ratio(f[i].e_query, f[BASE].e_query)};
@@ -439,11 +279,11 @@ static void md_point_blocks(FILE *md, const point *p)
     for (int k = 0; k < nblocks; k++) fprintf(md, "---|");
     fprintf(md, "\n");
     for (int i = 0; i < RP_NCORES; i++) {
-        if (!p->run[i]) continue;
+        if (!p->k.run[i]) continue;
         fprintf(md, "| %s |", RP_CORE_NAME(i));
         for (int k = 0; k < nblocks; k++)
-            fprintf(md, " %.3f / %.1f |", rp_block(p->run[i], blocks[k], "area_um2") * 1e-6,
-                    rp_block(p->run[i], blocks[k], "power_uw") * 1e-3);
+            fprintf(md, " %.3f / %.1f |", rp_block(p->k.run[i], blocks[k], "area_um2") * 1e-6,
+                    rp_block(p->k.run[i], blocks[k], "power_uw") * 1e-3);
         fprintf(md, "\n");
     }
 }
@@ -451,7 +291,7 @@ static void md_point_blocks(FILE *md, const point *p)
 static void md_point(FILE *md, cJSON *jp, const point *p)
 {
     const cJSON *any = NULL;
-    for (int i = 0; i < RP_NCORES && !any; i++) any = p->run[i];
+    for (int i = 0; i < RP_NCORES && !any; i++) any = p->k.run[i];
     char nk[48] = ""; /* the stimulus's keys, when the flow recorded them (activity.n_keys) */
     if (rp_whole(any, "activity.n_keys"))
         snprintf(nk, sizeof nk, ", n_k=%d", rp_whole(any, "activity.n_keys"));
@@ -462,20 +302,20 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
             rp_num(any, "params.max_keys"), nk, p->stimulus, rp_num(any, "clock_period_ns"),
             rp_str(any, "liberty"));
     md_point_cores(md, jp, p);
-    if (!p->run[BASE]) return;
+    if (!p->k.run[BASE]) return;
     md_point_ratios(md, jp, p);
     md_kv_load(md, jp, p);
     md_ranges(md, jp, p);
     double counted[RP_NCORES][3];
     for (int i = 0; i < RP_NCORES; i++) {
         counted[i][0] = counted[i][1] = counted[i][2] = NAN;
-        if (p->run[i] && i != BASE) counted[i][0] = qps_counted(p, i, &counted[i][1], &counted[i][2]);
+        if (p->k.run[i] && i != BASE) counted[i][0] = rp_count_qps(&p->k, i, &counted[i][1], &counted[i][2]);
     }
-    rp_qps_section(md, jp, p->run, p->figs, (const double(*)[3])counted);
+    rp_qps_section(md, jp, p->k.run, p->k.figs, (const double(*)[3])counted);
     md_point_blocks(md, p);
     fprintf(md, "\nEach core's figures are reproduced by the command in `<run>/log/command.txt`, runs:");
     for (int i = 0; i < RP_NCORES; i++)
-        if (p->run[i]) fprintf(md, " `%s`", p->dir[i]);
+        if (p->k.run[i]) fprintf(md, " `%s`", p->dir[i]);
     fprintf(md, ". CAMformer (%.0f queries/mJ at 65 nm): its own section.\n", RP_CAMFORMER_QPMJ);
 }
 
@@ -490,12 +330,12 @@ static void block_dat(const char *dir, const point *p, const char *what)
     fprintf(f, "\n");
     int area = strcmp(what, "area") == 0;
     for (int i = 0; i < RP_NCORES; i++) {
-        if (!p->run[i]) continue;
+        if (!p->k.run[i]) continue;
         fprintf(f, "%s", RP_CORE_NAME(i));
         for (int k = 0; k < nblocks; k++)
             fprintf(f, " %.6g",
-                    area ? rp_block(p->run[i], blocks[k], "area_um2") * 1e-6
-                         : rp_block(p->run[i], blocks[k], "power_uw") * 1e-3);
+                    area ? rp_block(p->k.run[i], blocks[k], "area_um2") * 1e-6
+                         : rp_block(p->k.run[i], blocks[k], "power_uw") * 1e-3);
         fprintf(f, "\n");
     }
     rp_out_close(f);
@@ -1005,15 +845,15 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
            "Fmax MHz", "queries/s", "power mW", "nJ/query");
     for (int i = 0; i < npoints; i++)
         for (int c = 0; c < RP_NCORES; c++) {
-            if (!pts[i].run[c]) continue;
-            const rp_figs_t *f = &pts[i].figs[c];
+            if (!pts[i].k.run[c]) continue;
+            const rp_figs_t *f = &pts[i].k.figs[c];
             printf("%-12s %-10s %10.3f %10.3f %9.1f %12.3g %10.1f %12.1f\n", pts[i].name, RP_CORE_NAME(c),
                    f->area_logic, f->area, f->fmax, f->qps, f->power, f->e_query);
         }
     for (int i = 0; i < npoints; i++) {
-        if (!pts[i].run[HG_CORE_HAD] || !pts[i].run[BASE]) continue;
-        const rp_figs_t *h = &pts[i].figs[HG_CORE_HAD], *b = &pts[i].figs[BASE];
-        const cJSON *r = pts[i].run[HG_CORE_HAD];
+        if (!pts[i].k.run[HG_CORE_HAD] || !pts[i].k.run[BASE]) continue;
+        const rp_figs_t *h = &pts[i].k.figs[HG_CORE_HAD], *b = &pts[i].k.figs[BASE];
+        const cJSON *r = pts[i].k.run[HG_CORE_HAD];
         printf("%-12s workload: d=%g P=%g N=%g L=%g n_k=%g; %s\n", pts[i].name, rp_num(r, "params.d"),
                rp_num(r, "params.lanes"), rp_num(r, "params.top_n"), rp_num(r, "params.max_keys"),
                rp_num(r, "activity.n_keys"), pts[i].stimulus);
@@ -1023,19 +863,19 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
                rp_ratio(h->power_logic, b->power_logic), rp_ratio(h->e_query, b->e_query), 1 - PAPER_AREA_RED,
                1 - PAPER_POWER_RED);
         double lo, hi, q;
-        ratio_range(&pts[i], HG_CORE_HAD, corrections_of(&pts[i]), &lo, &hi);
+        double cnt = rp_count_ratio(&pts[i].k, HG_CORE_HAD, &lo, &hi);
         printf("%-12s HAD/baseline energy/query with every correction%s: %.3f (uncertain corrections: "
                "%.3f-%.3f)\n",
                pts[i].name,
-               isfinite(pts[i].load_nj[BASE]) ? " and the K/V load amortized over the stimulus's queries"
-                                              : "",
-               rp_ratio(e_corner(&pts[i], HG_CORE_HAD, 0, 0), e_corner(&pts[i], BASE, 0, 0)), lo, hi);
-        q = rp_qps_ratio(pts[i].run, pts[i].figs, HG_CORE_HAD, &lo, &hi);
+               isfinite(pts[i].k.load_nj[BASE]) ? " and the K/V load amortized over the stimulus's queries"
+                                                : "",
+               cnt, lo, hi);
+        q = rp_qps_ratio(pts[i].k.run, pts[i].k.figs, HG_CORE_HAD, &lo, &hi);
         if (isfinite(q)) {
             printf("%-12s HAD/baseline energy/query at equal queries/s (the faster core at a lower supply): "
                    "%.3f (%.3f-%.3f)",
                    pts[i].name, q, lo, hi);
-            q = qps_counted(&pts[i], HG_CORE_HAD, &lo, &hi);
+            q = rp_count_qps(&pts[i].k, HG_CORE_HAD, &lo, &hi);
             if (isfinite(q) && isfinite(lo)) printf("; with every correction: %.3f (%.3f-%.3f)", q, lo, hi);
             printf("\n");
         }
@@ -1080,15 +920,6 @@ static point *named_point(point *pts, int npoints, const char *arg)
     return NULL;
 }
 
-/* A load run's logic dynamic energy over its window (nJ): logic power less leakage, times the
-   window; NAN when the summary lacks a figure. */
-static double load_dyn(const cJSON *j, double cycles)
-{
-    double lp = rp_num(j, "totals.logic_power_uw"), lk = rp_num(j, "totals.logic_leakage_uw"),
-           t = rp_num(j, "clock_period_ns");
-    return isfinite(lp) && isfinite(lk) && t > 0 ? (lp - lk) * 1e-6 * cycles * t : NAN;
-}
-
 /* The --selectors run a load run of another selector than merge belongs to: the same point,
    core, selector and sort cut. NULL with *bad set when there is none. */
 static rp_select_run *load_selector_run(rp_select *sel, const point *p, int ci, const cJSON *j,
@@ -1125,24 +956,25 @@ static void parse_kv_load(point *pts, int npoints, rp_select *sel, const char *a
         snprintf(path, sizeof path, "%s/reports/summary.json", d);
         cJSON *j = rp_load_json(path);
         int ci = rp_core_index(rp_str(j, "core"));
-        double nj = rp_num(j, "energy.window_nj"), cyc = rp_num(j, "activity.cycles");
+        double nj, dyn, cyc;
+        int bad_load = rp_count_load_of(j, &nj, &dyn, &cyc);
         const char *ls = rp_str(cJSON_GetObjectItem(j, "params"), "selector"), *bad = NULL;
         rp_select_run *sr = NULL; /* a --selectors run's load, else the point's */
         if (ci >= 0 && ls[0] && strcmp(ls, "merge") != 0) sr = load_selector_run(sel, p, ci, j, &bad);
-        const cJSON *to = sr ? sr->run : ci >= 0 ? p->run[ci] : NULL;
-        double have = sr ? sr->load_nj : ci >= 0 ? p->load_nj[ci] : NAN;
+        const cJSON *to = sr ? sr->run : ci >= 0 ? p->k.run[ci] : NULL;
+        double have = sr ? sr->load_nj : ci >= 0 ? p->k.load_nj[ci] : NAN;
         if (!bad)
-            bad = ci < 0                     ? "unknown core type"
-                  : !to                      ? "the point has no run of this core type"
-                  : isfinite(have)           ? "a second load run of this core type and selector"
-                  : !(nj >= 0) || !(cyc > 0) ? "no energy.window_nj or activity.cycles"
+            bad = ci < 0           ? "unknown core type"
+                  : !to            ? "the point has no run of this core type"
+                  : isfinite(have) ? "a second load run of this core type and selector"
+                  : bad_load       ? "no energy.window_nj or activity.cycles"
                   : !(rp_num(to, "throughput.ii_cycles") > 0) ? "the point's run has no cycles per query"
                                                               : NULL;
         for (int k = 0; !bad && k < 4; k++) {
             static const char *const par[4] = {"params.d", "params.lanes", "params.top_n", "params.max_keys"};
             if (rp_num(j, par[k]) != rp_num(to, par[k])) bad = "another configuration than the point's run";
         }
-        double reuse = to ? rp_num(to, "activity.queries") : NAN, dyn = load_dyn(j, cyc);
+        double reuse = to ? rp_num(to, "activity.queries") : NAN;
         if (!bad && !(reuse > 0)) bad = "the point's run of this core has no activity.queries";
         if (bad) {
             char msg[1400];
@@ -1156,39 +988,12 @@ static void parse_kv_load(point *pts, int npoints, rp_select *sel, const char *a
             sr->load_dyn_nj = dyn;
             sr->load_cycles = cyc;
         } else {
-            p->load_nj[ci] = nj;
-            p->load_dyn_nj[ci] = dyn;
-            p->load_cycles[ci] = cyc;
-            p->reuse[ci] = reuse;
+            p->k.load_nj[ci] = nj;
+            p->k.load_dyn_nj[ci] = dyn;
+            p->k.load_cycles[ci] = cyc;
+            p->k.reuse[ci] = reuse;
         }
     }
-}
-
-/* The counted figures of a --selectors run and of its point's merge run, against the baseline
-   (rp_select_run): as the point's, with the run's own load, but no glitch factors (measured on
-   the point's runs' blocks); NAN where the run and the point differ in having a load run. */
-static void select_counted(const point *p, rp_select_run *r)
-{
-    point *t = malloc(sizeof *t);
-    if (!t) rp_die("out of memory");
-    *t = *p;
-    t->no_glitch = 1;
-    int c = r->core;
-    for (int pass = 0; pass < 2; pass++) {
-        double *cnt = pass ? r->counted : r->base_counted, *q = pass ? r->qps_counted : r->base_qps_counted;
-        if (pass) {
-            if (isfinite(r->load_nj) != isfinite(p->load_nj[c])) break;
-            t->run[c] = r->run;
-            t->figs[c] = r->figs;
-            t->load_nj[c] = r->load_nj;
-            t->load_dyn_nj[c] = r->load_dyn_nj;
-            t->load_cycles[c] = r->load_cycles;
-        }
-        cnt[0] = rp_ratio(e_corner(t, c, 0, 0), e_corner(t, BASE, 0, 0));
-        ratio_range(t, c, corrections_of(t), &cnt[1], &cnt[2]);
-        q[0] = qps_counted(t, c, &q[1], &q[2]);
-    }
-    free(t);
 }
 
 /* The command line: the points and the hadrun --json files. */
@@ -1204,6 +1009,8 @@ typedef struct {
     const char *sys_point; /* --system-point: the point whose core energy the sweep scales */
     rp_nk_point *nk;       /* --nk-sweep: the workload sweep's points */
     int nnk;
+    const char *nk_load[RP_NK_MAX]; /* --nk-kv-load arguments, read once the points are sorted */
+    int nnk_load;
     const char *nk_stimulus;                /* --nk-stimulus */
     const char *kv_load[MAX_POINTS];        /* --kv-load arguments, read once the points are */
     const char *glitch_timed, *glitch_zero; /* --glitch-timed, --glitch-zero */
@@ -1238,6 +1045,8 @@ static void usage(void)
            "                      runs of one configuration, one per core type, on a stimulus of n_k\n"
            "                      keys (their summaries' activity.n_keys): energy ratios against n_k\n"
            "  --nk-stimulus TEXT  what the workload sweep's stimulus is (its section names it)\n"
+           "  --nk-kv-load RUN_DIR,...  K/V load runs of the workload sweep's runs (repeatable),\n"
+           "                      each matched by core type and activity.n_keys: counted ratios\n"
            "  --glitch-timed RUN_DIR,...  GL_SIM=timed flow runs, one per core type, and\n"
            "  --glitch-zero RUN_DIR,...   zero-delay runs of the same netlists, instances and window:\n"
            "                      per-block glitch factors every point's energy takes\n"
@@ -1282,13 +1091,14 @@ static void check_args(args *a)
     if (!found) rp_die("--system-point '%s': no --point of that name", a->sys_point);
     if (a->nnk && !a->nk_stimulus) rp_die("--nk-sweep needs --nk-stimulus (what the sweep's data is)");
     rp_nk_check(a->nk, a->nnk);
+    for (int k = 0; k < a->nnk_load; k++) rp_nk_load(a->nk, a->nnk, a->nk_load[k]);
     if (!a->glitch_timed != !a->glitch_zero) rp_die("--glitch-timed and --glitch-zero go together");
     if (a->glitch_timed) rp_glitch_read(&glitch, a->glitch_timed, a->glitch_zero);
     for (int k = 0; k < a->nnoise; k++) {
         const char *arg = a->noise[k], *eq = strchr(arg, '=');
         const point *p = named_point(a->pts, a->npoints, arg);
         if (!p || !eq[1]) rp_die("--noise '%s': must be NAME=RUN_DIR[,RUN_DIR...] with NAME a --point", arg);
-        rp_noise_add(&noise, p->name, (const cJSON *const *)p->run, eq + 1, blocks, nblocks);
+        rp_noise_add(&noise, p->name, (const cJSON *const *)p->k.run, eq + 1, blocks, nblocks);
     }
     for (int k = 0; k < a->sel.n; k++) {
         rp_select_run *r = &a->sel.r[k];
@@ -1296,14 +1106,19 @@ static void check_args(args *a)
         snprintf(key, sizeof key, "%s=", r->point);
         const point *p = named_point(a->pts, a->npoints, key);
         if (!p) rp_die("--selectors %s=...: no --point of that name", r->point);
-        rp_select_match(r, p->run[r->core], p->dir[r->core], p->run[BASE]);
+        rp_select_match(r, p->k.run[r->core], p->dir[r->core], p->k.run[BASE]);
     }
     for (int k = 0; k < a->nkv; k++) parse_kv_load(a->pts, a->npoints, &a->sel, a->kv_load[k]);
-    for (int k = 0; k < a->sel.n; k++) {
-        rp_select_run *r = &a->sel.r[k];
-        char key[80];
-        snprintf(key, sizeof key, "%s=", r->point);
-        if (r->baseline) select_counted(named_point(a->pts, a->npoints, key), r);
+    for (int i = 0; i < a->npoints; i++) {
+        a->pts[i].k.glitch = &glitch;
+        a->pts[i].k.blocks = blocks;
+        a->pts[i].k.nblocks = nblocks;
+        rp_select_count(&a->sel, a->pts[i].name, &a->pts[i].k);
+    }
+    for (int i = 0; i < a->nnk; i++) { /* the sweep's runs reuse the MiniLM point's netlists */
+        a->nk[i].k.glitch = &glitch;
+        a->nk[i].k.blocks = blocks;
+        a->nk[i].k.nblocks = nblocks;
     }
     for (int k = 0; k < a->vbits.n; k++) {
         rp_vbits_run *r = &a->vbits.r[k];
@@ -1311,7 +1126,7 @@ static void check_args(args *a)
         snprintf(key, sizeof key, "%s=", r->point);
         const point *p = named_point(a->pts, a->npoints, key);
         if (!p) rp_die("--vbits %s=...: no --point of that name", r->point);
-        rp_vbits_match(r, p->run[r->core]);
+        rp_vbits_match(r, p->k.run[r->core]);
     }
 }
 
@@ -1327,6 +1142,7 @@ static void parse_args(int argc, char **argv, args *a)
                                          {"system-point", required_argument, 0, 'e'},
                                          {"nk-sweep", required_argument, 0, 'k'},
                                          {"nk-stimulus", required_argument, 0, 'K'},
+                                         {"nk-kv-load", required_argument, 0, 'L'},
                                          {"kv-load", required_argument, 0, 'l'},
                                          {"glitch-timed", required_argument, 0, 'g'},
                                          {"glitch-zero", required_argument, 0, 'G'},
@@ -1362,6 +1178,10 @@ static void parse_args(int argc, char **argv, args *a)
             rp_nk_parse(&a->nk[a->nnk++], optarg);
             break;
         case 'K': a->nk_stimulus = optarg; break;
+        case 'L':
+            if (a->nnk_load == RP_NK_MAX) rp_die("--nk-kv-load '%s': at most %d", optarg, RP_NK_MAX);
+            a->nk_load[a->nnk_load++] = optarg;
+            break;
         case 'g': a->glitch_timed = optarg; break;
         case 'G': a->glitch_zero = optarg; break;
         case 'N':
@@ -1396,8 +1216,8 @@ static void core_energy(const args *a, rp_core_energy *ce)
         if (strcmp(a->pts[i].name, a->sys_point) == 0) p = &a->pts[i];
     snprintf(ce->point, sizeof ce->point, "%s", p->name);
     for (int c = 0; c < RP_NCORES; c++) {
-        ce->nj[c] = p->run[c] ? p->figs[c].e_query : NAN;
-        ce->cycles[c] = p->run[c] ? p->figs[c].ii : NAN;
+        ce->nj[c] = p->k.run[c] ? p->k.figs[c].e_query : NAN;
+        ce->cycles[c] = p->k.run[c] ? p->k.figs[c].ii : NAN;
     }
 }
 
@@ -1452,15 +1272,15 @@ static void write_points(const char *out, FILE *md, cJSON *root, const point *pt
         block_dat(out, &pts[i], "area");
         block_dat(out, &pts[i], "power");
         for (int c = 0; c < RP_NCORES; c++) {
-            if (!pts[i].run[c]) continue;
-            const rp_figs_t *f = &pts[i].figs[c];
+            if (!pts[i].k.run[c]) continue;
+            const rp_figs_t *f = &pts[i].k.figs[c];
             fprintf(csv, "%s,%s,%g,%g,%g,%g,%g,%g,%g,%g,%g,%g\n", pts[i].name, RP_CORE_NAME(c), f->area_logic,
                     f->area_mem, f->fmax, f->ii, f->qps, f->power_logic, f->power_mem, f->e_query,
                     f->e_query_node, f->qpmj_node);
             for (int k = 0; k < nblocks; k++)
                 fprintf(bcsv, "%s,%s,%s,%g,%g\n", pts[i].name, RP_CORE_NAME(c), blocks[k],
-                        rp_block(pts[i].run[c], blocks[k], "area_um2") * 1e-6,
-                        rp_block(pts[i].run[c], blocks[k], "power_uw") * 1e-3);
+                        rp_block(pts[i].k.run[c], blocks[k], "area_um2") * 1e-6,
+                        rp_block(pts[i].k.run[c], blocks[k], "power_uw") * 1e-3);
         }
     }
     rp_out_close(csv);
@@ -1474,17 +1294,17 @@ static void cam_section(FILE *md, cJSON *root, const args *a)
     const point *p = &a->pts[a->npoints - 1];
     for (int i = 0; a->sys_point && i < a->npoints; i++)
         if (strcmp(a->pts[i].name, a->sys_point) == 0) p = &a->pts[i];
-    if (!p->run[HG_CORE_HAD]) return;
-    unsigned all = corrections_of(p);
+    if (!p->k.run[HG_CORE_HAD]) return;
+    unsigned all = rp_count_corrections(&p->k);
     double lo = INFINITY, hi = -INFINITY;
-    for (unsigned c = 0; c < 1u << NCORR; c++) {
+    for (unsigned c = 0; c < 1u << RP_COUNT_NCORR; c++) {
         if (c & ~all) continue;
-        double e = e_corner(p, HG_CORE_HAD, all, c);
+        double e = rp_count_energy(&p->k, HG_CORE_HAD, all, c);
         lo = fmin(lo, e);
         hi = fmax(hi, e);
     }
-    rp_cam_section(md, root, p->name, p->run[HG_CORE_HAD], e_corner(p, HG_CORE_HAD, 0, 0), lo, hi,
-                   (const cJSON *const *)a->sys, a->nsys);
+    rp_cam_section(md, root, p->name, p->k.run[HG_CORE_HAD], rp_count_energy(&p->k, HG_CORE_HAD, 0, 0), lo,
+                   hi, (const cJSON *const *)a->sys, a->nsys);
 }
 
 int main(int argc, char **argv)
@@ -1551,7 +1371,7 @@ int main(int argc, char **argv)
            "*.png *.svg)\n",
            out);
     for (int i = 0; i < npoints; i++)
-        for (int c = 0; c < RP_NCORES; c++) cJSON_Delete(pts[i].run[c]);
+        for (int c = 0; c < RP_NCORES; c++) cJSON_Delete(pts[i].k.run[c]);
     for (int i = 0; i < nr; i++) cJSON_Delete(runs[i].j);
     for (int i = 0; i < a.nsys; i++) cJSON_Delete(a.sys[i]);
     rp_select_free(&a.sel);

@@ -8,7 +8,7 @@ $(HGREPORT): $(BUILD)/obj/synth/report/hgreport.o $(BUILD)/obj/synth/report/rp_s
              $(BUILD)/obj/synth/report/rp_nk.o $(BUILD)/obj/synth/report/rp_qps.o \
              $(BUILD)/obj/synth/report/rp_cam.o $(BUILD)/obj/synth/report/rp_glitch.o \
              $(BUILD)/obj/synth/report/rp_noise.o $(BUILD)/obj/synth/report/rp_select.o \
-             $(BUILD)/obj/synth/report/rp_vbits.o $(RP_OBJS)
+             $(BUILD)/obj/synth/report/rp_vbits.o $(BUILD)/obj/synth/report/rp_count.o $(RP_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 
@@ -42,4 +42,5 @@ test-prereqs: $(HGREPORT) $(HGSWEEP)
 
 include synth/report/sweep.mk
 -include $(BUILD)/obj/synth/report/hgreport.d $(BUILD)/obj/synth/report/hgsweep.d $(BUILD)/obj/synth/report/rp_util.d \
-         $(BUILD)/obj/synth/report/rp_system.d $(BUILD)/obj/synth/report/rp_nk.d $(BUILD)/obj/synth/report/rp_qps.d $(BUILD)/obj/synth/report/rp_cam.d $(BUILD)/obj/synth/report/rp_glitch.d $(BUILD)/obj/synth/report/rp_noise.d $(BUILD)/obj/synth/report/rp_select.d $(BUILD)/obj/synth/report/rp_vbits.d
+         $(BUILD)/obj/synth/report/rp_system.d $(BUILD)/obj/synth/report/rp_nk.d $(BUILD)/obj/synth/report/rp_qps.d $(BUILD)/obj/synth/report/rp_cam.d $(BUILD)/obj/synth/report/rp_glitch.d $(BUILD)/obj/synth/report/rp_noise.d $(BUILD)/obj/synth/report/rp_select.d $(BUILD)/obj/synth/report/rp_vbits.d \
+         $(BUILD)/obj/synth/report/rp_count.d

@@ -420,7 +420,8 @@ done_step noise
 # ---- 14: energy against n_k ------------------------------------------------------------
 # The MiniLM point's netlists (REUSE_FROM: no new synthesis) on the head REPORT_HEAD of one
 # passage (the first 256-token passage of the evaluation sentences) cut at n_k tokens, so the
-# stimulus has n_k keys and n_k queries; n_k runs from N to L (REPORT_NK).
+# stimulus has n_k keys and n_k queries; n_k runs from N to L (REPORT_NK). Each run's K/V load
+# (as in step 11) gives the counted ratios.
 banner nk-sweep
 NK="$R/nk"
 mkdir -p "$NK"
@@ -437,7 +438,7 @@ for n in $REPORT_NK; do
     touch "$st.done"
     rp_stamp "$st.done" "$k"
   fi
-  runs=()
+  runs=() loads=()
   for i in "${!CORES[@]}"; do
     c=${CORES[$i]} data="$st/${CORES[$i]}/l${hl}h${hh}/s001"
     got=$(sed -n 's/^[[:space:]]*"n_keys":[[:space:]]*\([0-9]*\).*/\1/p' "$data/head.json")
@@ -454,8 +455,10 @@ for n in $REPORT_NK; do
       rp_stamp "$out/reports/summary.json" "$k"
     fi
     runs+=("$out")
+    load_flow "$out" "rtl/generated/${c}_d32" # its K/V load (step 11), for the counted ratios
+    loads+=("$LOAD_OUT")
   done
-  nk_args+=(--nk-sweep "$(IFS=,; echo "${runs[*]}")")
+  nk_args+=(--nk-sweep "$(IFS=,; echo "${runs[*]}")" --nk-kv-load "$(IFS=,; echo "${loads[*]}")")
 done
 done_step nk-sweep
 

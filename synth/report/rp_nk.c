@@ -12,12 +12,32 @@
 
 static const char *const PARAMS[4] = {"params.d", "params.lanes", "params.top_n", "params.max_keys"};
 
+/* 1 when a and b differ in one of PARAMS */
+static int other_config(const cJSON *a, const cJSON *b)
+{
+    for (int k = 0; k < 4; k++)
+        if (rp_num(a, PARAMS[k]) != rp_num(b, PARAMS[k])) return 1;
+    return 0;
+}
+
+/* Bad input in run j (read from path) of option opt: frees j, rp_die naming both. */
+__attribute__((noreturn)) static void refuse(const char *opt, const char *path, cJSON *j, int nk,
+                                             const char *bad)
+{
+    char msg[1600];
+    snprintf(msg, sizeof msg, "--%s: %.1200s (core '%.40s', n_keys %d): %.300s", opt, path, rp_str(j, "core"),
+             nk, bad);
+    cJSON_Delete(j);
+    rp_die("%s", msg);
+}
+
 void rp_nk_parse(rp_nk_point *p, const char *arg)
 {
     char dirs[8192];
     if (snprintf(dirs, sizeof dirs, "%s", arg) >= (int)sizeof dirs)
         rp_die("--nk-sweep '%.64s...': longer than %zu characters", arg, sizeof dirs - 1);
     memset(p, 0, sizeof *p);
+    rp_count_init(&p->k);
     const cJSON *first = NULL;
     for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
         char path[1200];
@@ -28,25 +48,18 @@ void rp_nk_parse(rp_nk_point *p, const char *arg)
         const char *bad = NULL;
         if (ci < 0)
             bad = "unknown core type";
-        else if (p->run[ci])
+        else if (p->k.run[ci])
             bad = "a second run of this core type in one --nk-sweep (give one per core type)";
         else if (!nk)
             bad = "no activity.n_keys (a run of an older flow, or a capture that does not state its keys)";
         else if (first && nk != p->n_keys)
             bad = "n_k differs from the other runs of this --nk-sweep";
-        else if (rp_figs(j, &p->figs[ci], why, sizeof why) != 0)
+        else if (rp_figs(j, &p->k.figs[ci], why, sizeof why) != 0)
             bad = why;
-        for (int k = 0; k < 4 && !bad && first; k++)
-            if (rp_num(j, PARAMS[k]) != rp_num(first, PARAMS[k]))
-                bad = "another configuration (params d, lanes, top_n, max_keys) than the other runs";
-        if (bad) {
-            char msg[1600];
-            snprintf(msg, sizeof msg, "--nk-sweep: %.1200s (core '%.40s', n_keys %d): %.300s", path,
-                     rp_str(j, "core"), nk, bad);
-            cJSON_Delete(j);
-            rp_die("%s", msg);
-        }
-        p->run[ci] = j;
+        if (!bad && first && other_config(j, first))
+            bad = "another configuration (params d, lanes, top_n, max_keys) than the other runs";
+        if (bad) refuse("nk-sweep", path, j, nk, bad);
+        p->k.run[ci] = j;
         p->n_keys = nk;
         snprintf(p->dir[ci], sizeof p->dir[ci], "%s", d);
         if (!first) first = j;
@@ -57,7 +70,7 @@ void rp_nk_parse(rp_nk_point *p, const char *arg)
 static const cJSON *any_run(const rp_nk_point *p)
 {
     for (int c = 0; c < RP_NCORES; c++)
-        if (p->run[c]) return p->run[c];
+        if (p->k.run[c]) return p->k.run[c];
     return NULL;
 }
 
@@ -69,8 +82,8 @@ static int by_nk(const void *a, const void *b)
 /* a / b; NAN when either run is absent or b is not > 0 */
 static double had_over(const rp_nk_point *p, int c)
 {
-    if (!p->run[HAD] || !p->run[c] || !(p->figs[c].e_query > 0)) return NAN;
-    return p->figs[HAD].e_query / p->figs[c].e_query;
+    if (!p->k.run[HAD] || !p->k.run[c] || !(p->k.figs[c].e_query > 0)) return NAN;
+    return p->k.figs[HAD].e_query / p->k.figs[c].e_query;
 }
 
 static cJSON *num_or_null(double x) { return isfinite(x) ? cJSON_CreateNumber(x) : cJSON_CreateNull(); }
@@ -89,6 +102,55 @@ void rp_nk_check(rp_nk_point *pts, int n)
     }
 }
 
+void rp_nk_load(rp_nk_point *pts, int n, const char *arg)
+{
+    char dirs[8192];
+    if (snprintf(dirs, sizeof dirs, "%s", arg) >= (int)sizeof dirs)
+        rp_die("--nk-kv-load '%.64s...': longer than %zu characters", arg, sizeof dirs - 1);
+    for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/reports/summary.json", d);
+        cJSON *j = rp_load_json(path);
+        int ci = rp_core_index(rp_str(j, "core")), nk = rp_whole(j, "activity.n_keys");
+        rp_nk_point *p = NULL;
+        for (int i = 0; i < n && ci >= 0; i++)
+            if (pts[i].n_keys == nk && pts[i].k.run[ci]) p = &pts[i];
+        double nj, dyn, cyc, reuse = p ? rp_num(p->k.run[ci], "activity.queries") : NAN;
+        const char *bad = ci < 0                       ? "unknown core type"
+                          : !p                         ? "no --nk-sweep run of this core type and n_k"
+                          : isfinite(p->k.load_nj[ci]) ? "a second load run of this core type and n_k"
+                          : rp_count_load_of(j, &nj, &dyn, &cyc) ? "no energy.window_nj or activity.cycles"
+                          : !(reuse > 0) ? "its --nk-sweep run has no activity.queries"
+                                         : NULL;
+        if (!bad && other_config(j, p->k.run[ci]))
+            bad = "another configuration (params d, lanes, top_n, max_keys) than its --nk-sweep run";
+        if (bad) refuse("nk-kv-load", path, j, nk, bad);
+        cJSON_Delete(j);
+        p->k.load_nj[ci] = nj;
+        p->k.load_dyn_nj[ci] = dyn;
+        p->k.load_cycles[ci] = cyc;
+        p->k.reuse[ci] = reuse;
+    }
+}
+
+/* "x (lo-hi)" into md, x, lo and hi into csv and dat (missing: empty and NaN), [x, lo, hi]
+   into o[key] */
+static void counted_cells(FILE *md, FILE *csv, FILE *dat, cJSON *o, const char *key, const double *v)
+{
+    if (isfinite(v[0]) && isfinite(v[1]))
+        fprintf(md, " %.3f (%.3f-%.3f) |", v[0], v[1], v[2]);
+    else if (isfinite(v[0]))
+        fprintf(md, " %.3f |", v[0]);
+    else
+        fprintf(md, " n/a |");
+    cJSON *a = cJSON_AddArrayToObject(o, key);
+    for (int k = 0; k < 3; k++) {
+        fprintf(csv, isfinite(v[k]) ? ",%g" : ",", v[k]);
+        cJSON_AddItemToArray(a, num_or_null(v[k]));
+    }
+    fprintf(dat, isfinite(v[0]) ? " %g" : " NaN", v[0]);
+}
+
 static void write_tables(FILE *md, const char *dir, cJSON *js, const rp_nk_point *pts, int n)
 {
     FILE *csv = rp_out_file(dir, "nk_sweep.csv"), *dat = rp_out_file(dir, "nk_sweep.dat");
@@ -105,8 +167,13 @@ static void write_tables(FILE *md, const char *dir, cJSON *js, const rp_nk_point
             fprintf(csv, ",had_over_%s", RP_CORE_NAME(c));
             fprintf(dat, " had/%s", RP_CORE_NAME(c));
         }
+    fprintf(md, " had / baseline, counted (range) | had / baseline at equal queries/s, counted (range) |");
+    fprintf(csv, ",had_over_baseline_counted,had_over_baseline_counted_low,had_over_baseline_counted_high,"
+                 "had_over_baseline_equal_qps_counted,had_over_baseline_equal_qps_counted_low,"
+                 "had_over_baseline_equal_qps_counted_high");
+    fprintf(dat, " had/baseline_counted had/baseline_equal_qps_counted");
     fprintf(md, "\n|---|");
-    for (int c = 0; c < 2 * RP_NCORES - 1; c++) fprintf(md, "---|");
+    for (int c = 0; c < 2 * RP_NCORES + 1; c++) fprintf(md, "---|");
     fprintf(md, "\n");
     fprintf(csv, "\n");
     fprintf(dat, "\n");
@@ -121,8 +188,8 @@ static void write_tables(FILE *md, const char *dir, cJSON *js, const rp_nk_point
         fprintf(csv, "%d", p->n_keys);
         fprintf(dat, "%d", p->n_keys);
         for (int c = 0; c < RP_NCORES; c++) {
-            double e = p->run[c] ? p->figs[c].e_query : NAN;
-            double cy = p->run[c] ? rp_num(p->run[c], "activity.cycles_per_query") : NAN;
+            double e = p->k.run[c] ? p->k.figs[c].e_query : NAN;
+            double cy = p->k.run[c] ? rp_num(p->k.run[c], "activity.cycles_per_query") : NAN;
             if (isfinite(e))
                 fprintf(md, " %.1f (%.1f) |", e, cy);
             else
@@ -139,6 +206,13 @@ static void write_tables(FILE *md, const char *dir, cJSON *js, const rp_nk_point
             fprintf(dat, isfinite(r) ? " %g" : " NaN", r);
             cJSON_AddItemToObject(jr, RP_CORE_NAME(c), num_or_null(r));
         }
+        double cnt[3] = {NAN, NAN, NAN}, qps[3] = {NAN, NAN, NAN};
+        if (p->k.run[HAD] && p->k.run[BASE]) {
+            cnt[0] = rp_count_ratio(&p->k, HAD, &cnt[1], &cnt[2]);
+            qps[0] = rp_count_qps(&p->k, HAD, &qps[1], &qps[2]);
+        }
+        counted_cells(md, csv, dat, jp, "had_over_baseline_counted", cnt);
+        counted_cells(md, csv, dat, jp, "had_over_baseline_equal_qps_counted", qps);
         fprintf(md, "\n");
         fprintf(csv, "\n");
         fprintf(dat, "\n");
@@ -161,13 +235,17 @@ static int plot(const char *dir, const cJSON *cfg)
         fprintf(g, "set title 'Energy per query against n_k (d=%g, P=%g, N=%g, L=%g)' noenhanced\nplot",
                 rp_num(cfg, "params.d"), rp_num(cfg, "params.lanes"), rp_num(cfg, "params.top_n"),
                 rp_num(cfg, "params.max_keys"));
-        for (int c = 0, col = 2; c < RP_NCORES; c++) {
+        int col = 2;
+        for (int c = 0; c < RP_NCORES; c++) {
             if (c == HAD) continue;
             fprintf(g, "%s '%s' using 1:%d with linespoints title 'HAD / %s'", col > 2 ? "," : "",
                     col > 2 ? "" : "nk_sweep.dat", col, RP_CORE_NAME(c));
             col++;
         }
-        fprintf(g, "\n");
+        fprintf(g,
+                ", '' using 1:%d with linespoints dashtype 2 title 'HAD / baseline, counted', '' using "
+                "1:%d with linespoints dashtype 3 title 'HAD / baseline at equal queries/s, counted'\n",
+                col, col + 1);
     }
     rp_out_close(g);
     return rp_gnuplot(dir, "nk_sweep.gp", "gnuplot_nk.log");
@@ -180,7 +258,10 @@ int rp_nk_section(FILE *md, const char *dir, cJSON *root, rp_nk_point *pts, int 
     fprintf(md,
             "\n## Energy against the workload: n_k from %d to %d keys (d=%g, P=%g, N=%g, L=%g)\n\n"
             "Stimulus: %s. The ratios depend on n_k against N: HAD's top-N and normalizer work is the "
-            "same for every query, the baseline's score and AV work grows with n_k.\n\n",
+            "same for every query, the baseline's score and AV work grows with n_k. Counted: HAD over the "
+            "baseline as the operating points count it (the K/V load of each n_k amortized over its "
+            "queries where load runs are given, glitches where measured, the uncertain corrections' "
+            "range), at the flows' clock and at equal queries/s.\n\n",
             pts[0].n_keys, pts[n - 1].n_keys, rp_num(cfg, "params.d"), rp_num(cfg, "params.lanes"),
             rp_num(cfg, "params.top_n"), rp_num(cfg, "params.max_keys"), stimulus);
     cJSON *js = cJSON_AddObjectToObject(root, "nk_sweep");
@@ -192,7 +273,7 @@ int rp_nk_section(FILE *md, const char *dir, cJSON *root, rp_nk_point *pts, int 
                 "`log/command.txt`):");
     for (int i = 0; i < n; i++)
         for (int c = 0; c < RP_NCORES; c++)
-            if (pts[i].run[c]) fprintf(md, " `%s`", pts[i].dir[c]);
+            if (pts[i].k.run[c]) fprintf(md, " `%s`", pts[i].dir[c]);
     fprintf(md, "\n");
     for (int c = 0; c < RP_NCORES; c++) { /* stdout: the ratios in one line per core */
         if (c == HAD) continue;
@@ -200,8 +281,18 @@ int rp_nk_section(FILE *md, const char *dir, cJSON *root, rp_nk_point *pts, int 
         for (int i = 0; i < n; i++) printf(" n_k=%d %.3f", pts[i].n_keys, had_over(&pts[i], c));
         printf("\n");
     }
+    for (int q = 0; q < 2; q++) {
+        printf("n_k sweep HAD/baseline energy per query%s, counted:", q ? " at equal queries/s" : "");
+        for (int i = 0; i < n; i++) {
+            double lo, hi, r = NAN;
+            if (pts[i].k.run[HAD] && pts[i].k.run[BASE])
+                r = q ? rp_count_qps(&pts[i].k, HAD, &lo, &hi) : rp_count_ratio(&pts[i].k, HAD, &lo, &hi);
+            printf(" n_k=%d %.3f", pts[i].n_keys, r);
+        }
+        printf("\n");
+    }
     int rc = plot(dir, cfg);
     for (int i = 0; i < n; i++)
-        for (int c = 0; c < RP_NCORES; c++) cJSON_Delete(pts[i].run[c]);
+        for (int c = 0; c < RP_NCORES; c++) cJSON_Delete(pts[i].k.run[c]);
     return rc;
 }

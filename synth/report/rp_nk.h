@@ -3,11 +3,14 @@
  * core type against n_k, the keys of the stimulus, from N to L, and the HAD/baseline and
  * HAD/int8-topn ratios, with a plot. Each point is one set of flow runs (one per core type) of
  * the same configuration on a stimulus of n_k keys; the flow records n_k in its summary
- * (activity.n_keys, from the capture's hg_phase.txt).
+ * (activity.n_keys, from the capture's hg_phase.txt). HAD over the baseline is also given counted
+ * (rp_count.h: with the points' K/V loads, glitches and uncertain corrections), at the flows'
+ * clock and at equal queries/s.
  */
 #ifndef RP_NK_H
 #define RP_NK_H
 
+#include "rp_count.h"
 #include "rp_util.h"
 
 #include <cjson/cJSON.h>
@@ -17,8 +20,7 @@
 
 typedef struct rp_nk_point {
     int n_keys;
-    cJSON *run[RP_NCORES]; /* summary.json per core type, NULL where absent */
-    rp_figs_t figs[RP_NCORES];
+    rp_count k; /* its runs per core type (owned), figures, K/V loads; glitches set by the caller */
     char dir[RP_NCORES][1024];
 } rp_nk_point;
 
@@ -30,6 +32,12 @@ void rp_nk_parse(rp_nk_point *p, const char *arg);
 /* Sorts the points by n_k; two of one n_k, or points of different configurations, are bad
    input (rp_die). Call it before anything is written. */
 void rp_nk_check(rp_nk_point *pts, int n);
+
+/* Reads one --nk-kv-load "RUN_DIR,RUN_DIR,...": K/V load runs (the flow over the cycles before
+   the first query) of the sweep's runs, each given to the point of its activity.n_keys and core
+   type, amortized over that run's queries. Bad input (no such point or run, another
+   configuration, a second load of one run, no window energy): rp_die. */
+void rp_nk_load(rp_nk_point *pts, int n, const char *arg);
 
 /* Writes the section of the checked points (rp_nk_check) into md (and report.json's
    "nk_sweep", nk_sweep.csv, nk_sweep.dat, nk_sweep.gp and its plots in dir). stimulus

@@ -72,6 +72,31 @@ void rp_select_match(rp_select_run *r, cJSON *base, const char *base_dir, cJSON 
         rp_die("--selectors %s: the point's baseline run: %s", r->point, why);
 }
 
+void rp_select_count(rp_select *s, const char *point, const rp_count *k)
+{
+    for (int i = 0; i < s->n; i++) {
+        rp_select_run *r = &s->r[i];
+        if (strcmp(r->point, point) != 0 || !r->baseline) continue;
+        rp_count t = *k;
+        t.glitch = NULL;
+        int c = r->core;
+        for (int pass = 0; pass < 2; pass++) {
+            double *cnt = pass ? r->counted : r->base_counted,
+                   *q = pass ? r->qps_counted : r->base_qps_counted;
+            if (pass) {
+                if (isfinite(r->load_nj) != isfinite(k->load_nj[c])) break;
+                t.run[c] = r->run;
+                t.figs[c] = r->figs;
+                t.load_nj[c] = r->load_nj;
+                t.load_dyn_nj[c] = r->load_dyn_nj;
+                t.load_cycles[c] = r->load_cycles;
+            }
+            cnt[0] = rp_count_ratio(&t, c, &cnt[1], &cnt[2]);
+            q[0] = rp_count_qps(&t, c, &q[1], &q[2]);
+        }
+    }
+}
+
 static void add(cJSON *o, const char *k, double v) { cJSON_AddItemToObject(o, k, rp_json_num(v)); }
 
 /* run (figures f, counted figures cnt and qcnt) of core over the baseline */

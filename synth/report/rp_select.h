@@ -9,6 +9,7 @@
 #ifndef RP_SELECT_H
 #define RP_SELECT_H
 
+#include "rp_count.h"
 #include "rp_util.h"
 
 #include <cjson/cJSON.h>
@@ -57,6 +58,12 @@ void rp_select_add(rp_select *s, const char *arg);
    for the counting and two-stage selectors, whose later passes add latency, the same cycles
    (activity.cycles). The summaries stay owned by the caller and must outlive s. */
 void rp_select_match(rp_select_run *r, cJSON *base, const char *base_dir, cJSON *baseline);
+
+/* Sets the counted figures of every matched run of point (rp_select_match) and of its merge
+   reference from k, the point's runs, loads and glitches: counted as the point is, with the run's
+   own load (its load_* fields) and without glitches (their factors are of the point's runs'
+   blocks); NAN where the run and the point differ in having a load run. */
+void rp_select_count(rp_select *s, const char *point, const rp_count *k);
 
 /* One selector of a point's top-N core against the point's baseline. */
 typedef struct rp_select_pick {

@@ -1,0 +1,78 @@
+/*
+ * rp_count.h — a core's counted energy per query against the baseline (docs/synth.md, "The
+ * comparison report"): its flow's energy per query plus the K/V load amortized over the queries
+ * that reuse it and the glitches where their factors are measured, with the uncertain
+ * corrections (the clock network at half / twice its wire, the memory buses and the
+ * module-boundary wires half / twice as long, zero-delay activity against glitches) at their
+ * low and high ends, the same end for both cores; at the flows' clock and at equal queries/s
+ * (rp_qps.h), where each addition's logic share follows the lowered logic supply.
+ */
+#ifndef RP_COUNT_H
+#define RP_COUNT_H
+
+#include "rp_glitch.h"
+#include "rp_util.h"
+
+#include <cjson/cJSON.h>
+
+typedef struct rp_count {
+    cJSON *run[RP_NCORES];     /* summary.json per core type, NULL where absent (not owned) */
+    rp_figs_t figs[RP_NCORES]; /* its figures */
+    /* per core, one head's K/V load (a load run's window energy, its logic dynamic share and
+       cycles) and the queries that reuse it (the stimulus's); NAN where not given */
+    double load_nj[RP_NCORES], load_dyn_nj[RP_NCORES], load_cycles[RP_NCORES], reuse[RP_NCORES];
+    const rp_glitch *glitch;   /* per-block glitch factors; NULL: glitches not counted */
+    const char *const *blocks; /* the blocks the factors apply to */
+    int nblocks;
+} rp_count;
+
+/* The uncertain corrections, bit k of a mask and a corner being RP_COUNT_CORR[k]. */
+#define RP_COUNT_NCORR 4
+typedef struct rp_count_corr {
+    const char *id, *what;
+    int fixed; /* 1: energy at the memories' supply, which equal queries/s does not lower */
+} rp_count_corr;
+extern const rp_count_corr RP_COUNT_CORR[RP_COUNT_NCORR];
+
+/* No runs, no loads, no glitches. */
+void rp_count_init(rp_count *k);
+
+/* A K/V load run's figures: *nj its window energy (energy.window_nj), *cycles the window
+   (activity.cycles), *dyn its logic dynamic share (logic power less leakage over the window; NAN
+   when the summary lacks totals.logic_power_uw, totals.logic_leakage_uw or clock_period_ns).
+   Returns -1 when the window energy is not >= 0 or the cycles not > 0. */
+int rp_count_load_of(const cJSON *load, double *nj, double *dyn, double *cycles);
+
+/* The K/V load amortized over the queries that reuse it (nJ per query); 0 when not given. */
+double rp_count_load_per_query(const rp_count *k, int c);
+
+/* The energy glitches add to a query of core c (nJ): each block's power x (its factor - 1), as
+   a share of the core's power, of its energy per query; 0 without factors. */
+double rp_count_glitch_nj(const rp_count *k, int c);
+
+/* Correction corr's change of core c's energy per query at its low (hi 0) or high end (nJ);
+   NAN when c's summary does not carry it. */
+double rp_count_delta(const rp_count *k, int corr, int c, int hi);
+
+/* The corrections the baseline's summary carries (bit k: RP_COUNT_CORR[k]). */
+unsigned rp_count_corrections(const rp_count *k);
+
+/* Core c's counted energy per query with correction k at the end of bit k of corner, for every
+   k in mask (nJ); NAN when one of them is missing. */
+double rp_count_energy(const rp_count *k, int c, unsigned mask, unsigned corner);
+
+/* Lowest and highest ratio core c / baseline over the corners of the corrections in mask; NAN
+   when a correction is missing. */
+void rp_count_range(const rp_count *k, int c, unsigned mask, double *lo, double *hi);
+
+/* Core c's counted energy per query over the baseline's, and (*lo, *hi) over every uncertain
+   correction the baseline carries. */
+double rp_count_ratio(const rp_count *k, int c, double *lo, double *hi);
+
+/* The same at equal queries/s: the nominal law at the corrections' nominal values; *lo and *hi
+   over every law of the range and every corner of the corrections. NAN (and NAN range) without
+   a common rate or where a load run lacks its logic share; NAN range where a correction is
+   missing. */
+double rp_count_qps(const rp_count *k, int c, double *lo, double *hi);
+
+#endif
