@@ -239,6 +239,16 @@ double law_supply(double ratio, double vt = 0.45, double alpha = 1.4)
     return hi;
 }
 
+// HAD built with merge and with counting, and the baseline, in d/had, d/had-n, d/base: merge
+// counts less but runs at half the baseline's rate; counting counts more and is faster than the
+// baseline (7.5e6 against 6.25e6 queries/s at Fmax).
+void write_merge_counting(const std::string &d)
+{
+    write_qps_summary(d + "/had", "had", "merge", 50, 20, 0, 0);
+    write_qps_summary(d + "/had-n", "had", "counting", 120, 21, 0, 0, 230);
+    write_qps_summary(d + "/base", "baseline", nullptr, 100, 80, 10, 0);
+}
+
 // At equal queries/s the counted figure carries the K/V load and the uncertain corrections:
 // their logic share at the lowered supply, the load's memory share and the memory buses at
 // the memories' own; its range spans the law's corners and the corrections' together.
@@ -661,13 +671,11 @@ TEST(Report, SelectorsBesideTheMergeRuns)
                 1e-12);
     EXPECT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(cand, 2), "equal_qps_vs_baseline")));
     EXPECT_NE(md.find("\n### Each top-N core at its best measured selector\n"), std::string::npos) << md;
-    // no load runs and no uncertain corrections: counted is the flows' figure, its range empty
-    EXPECT_NE(
-        md.find("| p | had | **counting** | 50.0 | 0.120 | 0.188 | **0.188** (0.188-0.188) | n/a | n/a |"),
-        std::string::npos)
-        << md;
-    EXPECT_NE(md.find("| p | had | merge | 50.0 | 0.200 | 0.250 | 0.250 (0.250-0.250) | n/a | n/a |"),
+    // no load runs and no uncertain corrections: counted is the flows' figure, with no range
+    EXPECT_NE(md.find("| p | had | **counting** | 50.0 | 0.120 | 0.188 | **0.188** | n/a | n/a |"),
               std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| p | had | merge | 50.0 | 0.200 | 0.250 | 0.250 | n/a | n/a |"), std::string::npos)
         << md;
     EXPECT_NE(
         md.find("runner-up (the runner-up's figure over the best's): p had: counting, then bitonic (+6.7%)."),
@@ -709,11 +717,7 @@ TEST(Report, BestSelectorIsTheLowestEnergyAtEqualQueriesPerSecond)
 {
     hgt::TempDir d_dir("report-best-sel");
     std::string d = d_dir.path();
-    // merge counts less, but runs at half the baseline's rate; counting counts more, and is faster
-    // than the baseline (6.25e6 queries/s at its Fmax)
-    write_qps_summary(d + "/had", "had", "merge", 50, 20, 0, 0);
-    write_qps_summary(d + "/had-n", "had", "counting", 120, 21, 0, 0, 230);
-    write_qps_summary(d + "/base", "baseline", nullptr, 100, 80, 10, 0);
+    write_merge_counting(d);
     std::string cmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
                       "/base' --out " + d + "/r --selectors 'p=" + d + "/had-n' 2>&1";
     hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + cmd);
@@ -1417,7 +1421,10 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     EXPECT_EQ(field(a, 23) + field(e, 23) + field(c, 23) + field(b, 23) + field(f, 23) + field(g, 23),
               "101100");
     std::string md = read_file(d + "/r1/sweep.md");
-    EXPECT_NE(md.find("| 32 | 256 | 16 | 8 | 0.200 | 0.273 | 0.250 | 0.500 | 0.500 |"), std::string::npos)
+    // counted without load runs or corrections: the plain ratio; no figure at equal queries/s
+    // without the energy split
+    EXPECT_NE(md.find("| 32 | 256 | 16 | 8 | 0.200 | 0.273 | 0.250 | 0.250 | - | 0.500 | 0.500 | - |"),
+              std::string::npos)
         << md;
     EXPECT_NE(md.find("| had | 32 | 8 | 256 | 16 | 256 | 0.9300 | 0.850 |"), std::string::npos) << md;
     EXPECT_NE(md.find("HAD: the distilled model"), std::string::npos) << md;
@@ -1491,7 +1498,7 @@ TEST(Sweep, SelectorPointsBesideTheirMergePoint)
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("5 points; Pareto fronts: 1 (area/energy)"), std::string::npos) << r.out;
     std::string csv = read_file(d + "/r/results.csv");
-    EXPECT_NE(csv.find(",fidelity_nn_post_training,selector,select_area_mm2,select_power_mw,sort_cut\n"),
+    EXPECT_NE(csv.find(",fidelity_nn_post_training,selector,select_area_mm2,select_power_mw,sort_cut,"),
               std::string::npos)
         << csv;
     // rows in order: had merge, counting, twostage, twostage without its sort cut (the selector,
@@ -1500,10 +1507,8 @@ TEST(Sweep, SelectorPointsBesideTheirMergePoint)
     std::stringstream ss(csv);
     for (std::string l; std::getline(ss, l);) rows.push_back(l);
     ASSERT_EQ(rows.size(), 6u) << csv;
-    auto last4 = [](const std::string &row_) {
-        size_t c4 = row_.rfind(','), c3 = row_.rfind(',', c4 - 1), c2 = row_.rfind(',', c3 - 1),
-               c1 = row_.rfind(',', c2 - 1);
-        return row_.substr(c1 + 1);
+    auto last4 = [](const std::string &row_) { // selector, select_area_mm2, select_power_mw, sort_cut
+        return field(row_, 30) + "," + field(row_, 31) + "," + field(row_, 32) + "," + field(row_, 33);
     };
     EXPECT_EQ(last4(rows[1]), "merge,1,20,auto");
     EXPECT_EQ(last4(rows[2]), "counting,0.8,20,auto");
@@ -1521,7 +1526,7 @@ TEST(Sweep, SelectorPointsBesideTheirMergePoint)
                       "50.0 | 1.000 | no |"),
               std::string::npos)
         << md;
-    EXPECT_NE(read_file(d + "/r/sweep_points.dat").find(" N=8/twostage:off\n"), std::string::npos);
+    EXPECT_NE(read_file(d + "/r/sweep_points.dat").find(" N=8/twostage:off "), std::string::npos);
     EXPECT_NE(md.find("\n### Top-N selectors against merge at the same point\n"), std::string::npos) << md;
     EXPECT_NE(
         md.find(
@@ -1570,6 +1575,76 @@ TEST(Sweep, SelectorPointsBesideTheirMergePoint)
     EXPECT_NE(bad.out.find("params.selector 'heap' is not a selector (merge, bitonic, counting or twostage)"),
               std::string::npos)
         << bad.out;
+}
+
+// The sweep's counted ratios (docs/synth.md): each point's K/V load run (--kv-load, matched by
+// core, configuration, selector and sort cut) beside its baseline's, at one clock and at equal
+// queries/s, and the fidelity front on the ratio at equal queries/s.
+TEST(Sweep, KvLoadRunsGiveCountedRatiosAndAnEqualQueriesPerSecondFront)
+{
+    hgt::TempDir d_dir("sweep-counted");
+    std::string d = d_dir.path();
+    write_merge_counting(d);
+    // loads over the 8 queries: 1 nJ of logic a query each, and counting 80 at a fixed supply
+    write_load(d + "/had-load", "had", "merge", 8, 8);
+    write_load(d + "/had-n-load", "had", "counting", 8, 8 + 640);
+    write_load(d + "/base-load", "baseline", nullptr, 8, 8);
+    write_fidelity(d + "/fid.json", 16, 0.8, 0.99, 0.9);
+    write_fidelity(d + "/dfid.json", 16, 0.95, 0.1, 0.1, 128, true);
+    std::string sums = " " + d + "/had/reports/summary.json " + d + "/had-n/reports/summary.json " + d +
+                       "/base/reports/summary.json";
+    std::string loads = " --kv-load " + d + "/had-load/reports/summary.json --kv-load " + d +
+                        "/had-n-load/reports/summary.json --kv-load " + d + "/base-load/reports/summary.json";
+    std::string cmd = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + "/r --fidelity " + d +
+                      "/fid.json --fidelity " + d + "/dfid.json" + sums;
+    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + cmd + loads + " 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("2 (fidelity/energy at equal queries/s)"), std::string::npos) << r.out;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/sweep.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *pts = cJSON_GetObjectItem(j, "points");
+    ASSERT_EQ(cJSON_GetArraySize(pts), 3); // had merge, had counting, baseline
+    auto v = [&](int i, const char *k) {
+        const cJSON *x = cJSON_GetObjectItem(cJSON_GetArrayItem(pts, i), k);
+        return cJSON_IsNumber(x) ? x->valuedouble : cJSON_IsBool(x) ? (cJSON_IsTrue(x) ? 1.0 : 0.0) : -1.0;
+    };
+    double sb = law_supply(0.5) / 1.8, sn = law_supply(100.0 / 120) / 1.8;
+    EXPECT_NEAR(v(0, "energy_vs_baseline_counted"), 21.0 / 91, 1e-12);
+    EXPECT_NEAR(v(1, "energy_vs_baseline_counted"), 102.0 / 91, 1e-12);
+    EXPECT_NEAR(v(0, "energy_vs_baseline_equal_qps_counted"), 21 / (81 * sb * sb + 10), 1e-7);
+    EXPECT_NEAR(v(1, "energy_vs_baseline_equal_qps_counted"), (22 * sn * sn + 80) / 91, 1e-7);
+    EXPECT_NEAR(v(2, "energy_vs_baseline_equal_qps_counted"), 1, 1e-12);
+    EXPECT_NEAR(v(0, "energy_vs_baseline"), 20.0 / 90, 1e-12); // the plain ratio stays
+    // the front at equal queries/s: merge (same fidelity, less energy) beats counting
+    EXPECT_EQ(v(0, "pareto_fidelity_equal_qps") + 2 * v(1, "pareto_fidelity_equal_qps") +
+                  4 * v(2, "pareto_fidelity_equal_qps"),
+              5);
+    cJSON_Delete(j);
+    std::string md = read_file(d + "/r/sweep.md");
+    EXPECT_NE(md.find("### Pareto fronts: fidelity against energy per query at equal queries/s"),
+              std::string::npos)
+        << md;
+    EXPECT_GT(read_file(d + "/r/sweep_pareto_fidelity_qps.png").size(), 1000u);
+    // without the counting point's load, its counted ratios are not given (no load against a load)
+    r = hgt::run_cmd(cmd + " --kv-load " + d + "/had-load/reports/summary.json --kv-load " + d +
+                     "/base-load/reports/summary.json 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    j = cJSON_Parse(read_file(d + "/r/sweep.json").c_str());
+    ASSERT_TRUE(j);
+    pts = cJSON_GetObjectItem(j, "points");
+    EXPECT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(pts, 1), "energy_vs_baseline_counted")));
+    EXPECT_NEAR(v(0, "energy_vs_baseline_counted"), 21.0 / 91, 1e-12);
+    cJSON_Delete(j);
+    // a load of a point the sweep lacks, and a second load of one point
+    write_load(d + "/had-t-load", "had", "twostage", 8, 8);
+    hgt::CmdResult b =
+        hgt::run_cmd(cmd + loads + " --kv-load " + d + "/had-t-load/reports/summary.json 2>&1");
+    EXPECT_EQ(b.status, 2);
+    EXPECT_NE(b.out.find("no point of this core, d, P, N, L, selector and sort cut"), std::string::npos)
+        << b.out;
+    b = hgt::run_cmd(cmd + loads + " --kv-load " + d + "/had-load/reports/summary.json 2>&1");
+    EXPECT_EQ(b.status, 2);
+    EXPECT_NE(b.out.find("a second load run of its point"), std::string::npos) << b.out;
 }
 
 // make sweep-list: the grid's point names and the hadgen options each is built with, a

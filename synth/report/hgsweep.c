@@ -3,13 +3,17 @@
  * cut, d, P, N, L) from the flow summaries, ratios against the baseline of the same (d, P, L)
  * (and, for a top-N core built with another selector than merge, against its merge point),
  * attention fidelity where the real model measures it (HAD: the distilled model; HAD
- * post-training in extra columns), the two Pareto fronts of each workload (d, P, L: area against
- * energy per query, fidelity against energy per query), a Markdown section, deterministic JSON,
- * CSV, and gnuplot plots.
+ * post-training in extra columns), the energy ratios counted as the report counts them (rp_count.h:
+ * with each point's K/V load run, the uncertain corrections' range) at the flows' clock and at
+ * equal queries/s, the Pareto fronts of each workload (d, P, L: area against energy per query,
+ * fidelity against energy per query, fidelity against the energy ratio at equal queries/s), a
+ * Markdown section, deterministic JSON, CSV, and gnuplot plots.
  *
- * usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] [--expect N] SUMMARY_JSON ...
+ * usage: hgsweep --out DIR [--fidelity FILE ...] [--kv-load FILE ...] [--ref D,N,L,P] [--expect N]
+ *                SUMMARY_JSON ...
  * Exit codes: 0 done, 1 a file could not be written or gnuplot failed, 2 bad input.
  */
+#include "rp_count.h"
 #include "rp_util.h"
 
 #include <errno.h>
@@ -25,15 +29,20 @@ typedef struct pt {
     int sel; /* top-N selector (hg_sel_kind; params.selector, merge when absent or the baseline) */
     int cut; /* its sort cut (hg_cut_kind; params.sort_cut, auto when absent or the baseline) */
     rp_figs_t f;
-    double sel_area, sel_power;          /* the select block: mm^2, mW (NAN if the summary has none) */
-    double r_area, r_area_mem, r_energy; /* against the baseline of the same d, P, L */
-    double cos, nn, recall;              /* fidelity; NAN where not measured */
-    int ctx;                             /* token limit of the texts fidelity was measured on */
-    double cos_pt, nn_pt;                /* HAD post-training (the original model); NAN else */
-    int ctx_pt;                          /* token limit of that measurement */
-    int front_area, front_fid;           /* on the Pareto front of its workload (d, P, L) */
-    double crit_ns, ws_ns, ws_pf;        /* critical path; its slowest stage: delay, load */
-    char ws_pin[256];                    /* that stage's output pin ("" if not reported) */
+    double sel_area, sel_power;               /* the select block: mm^2, mW (NAN if the summary has none) */
+    double r_area, r_area_mem, r_energy;      /* against the baseline of the same d, P, L */
+    double cos, nn, recall;                   /* fidelity; NAN where not measured */
+    int ctx;                                  /* token limit of the texts fidelity was measured on */
+    double cos_pt, nn_pt;                     /* HAD post-training (the original model); NAN else */
+    int ctx_pt;                               /* token limit of that measurement */
+    int front_area, front_fid;                /* on the Pareto front of its workload (d, P, L) */
+    int front_qps;                            /* on the fidelity / energy-at-equal-queries/s front */
+    cJSON *run;                               /* its summary */
+    double load_nj, load_dyn_nj, load_cycles; /* its K/V load run (--kv-load); NAN: none */
+    double r_cnt[3], r_qps[3];    /* energy against the baseline counted, and at equal queries/s counted:
+                                  nominal, low, high (NAN: not available) */
+    double crit_ns, ws_ns, ws_pf; /* critical path; its slowest stage: delay, load */
+    char ws_pin[256];             /* that stage's output pin ("" if not reported) */
 } pt;
 
 typedef struct fid {
@@ -101,7 +110,9 @@ static void read_point(pt *x, const char *path)
     const cJSON *ws =
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "worst_stage");
     snprintf(x->ws_pin, sizeof x->ws_pin, "%s", rp_str(ws, "pin"));
-    cJSON_Delete(s);
+    x->run = s;
+    x->load_nj = x->load_dyn_nj = x->load_cycles = NAN;
+    for (int i = 0; i < 3; i++) x->r_cnt[i] = x->r_qps[i] = NAN;
 }
 
 /* hadrun --json: the golden (or RTL) backends' fidelity at the file's d and N. A run on a
@@ -157,12 +168,16 @@ static void fronts(pt *v, int n)
 {
     for (int i = 0; i < n; i++) {
         v[i].front_area = v[i].front_fid = 1;
+        v[i].front_qps = !isnan(v[i].cos) && !isnan(v[i].r_qps[0]);
         for (int k = 0; k < n; k++) {
             if (v[k].d != v[i].d || v[k].p != v[i].p || v[k].l != v[i].l) continue;
             if (dominates(v[k].f.e_query, v[k].f.area, v[i].f.e_query, v[i].f.area, 0)) v[i].front_area = 0;
             if (isnan(v[i].cos) ||
                 (!isnan(v[k].cos) && dominates(v[k].f.e_query, v[k].cos, v[i].f.e_query, v[i].cos, 1)))
                 v[i].front_fid = 0;
+            if (!isnan(v[k].cos) && !isnan(v[k].r_qps[0]) &&
+                dominates(v[k].r_qps[0], v[k].cos, v[i].r_qps[0], v[i].cos, 1))
+                v[i].front_qps = 0;
         }
     }
 }
@@ -248,18 +263,22 @@ static void axis_dat(const char *dir, const pt *v, int n, char axis, const int r
 
 static const char *nstr(const pt *x);
 
-/* indices of the points on a front (w: 0 area, 1 fidelity), by workload (d, P, L), then energy */
+/* a point's energy on front w: nJ per query (w 0, 1), its ratio at equal queries/s (w 2) */
+static double front_energy(const pt *x, int w) { return w == 2 ? x->r_qps[0] : x->f.e_query; }
+
+/* indices of the points on a front (w: 0 area, 1 fidelity, 2 fidelity at equal queries/s), by
+   workload (d, P, L), then energy */
 static int front_order(const pt *v, int n, int w, int *idx)
 {
     int m = 0;
     for (int i = 0; i < n; i++)
-        if (w ? v[i].front_fid : v[i].front_area) idx[m++] = i;
+        if (w == 2 ? v[i].front_qps : w ? v[i].front_fid : v[i].front_area) idx[m++] = i;
     for (int a = 0; a < m; a++)
         for (int b = a + 1; b < m; b++) {
             const pt *x = &v[idx[a]], *y = &v[idx[b]];
             int kx[4] = {x->d, x->p, x->l, 0}, ky[4] = {y->d, y->p, y->l, 0}, c = 0;
             for (int k = 0; k < 3 && !c; k++) c = kx[k] < ky[k] ? -1 : kx[k] > ky[k];
-            if (c > 0 || (c == 0 && y->f.e_query < x->f.e_query)) {
+            if (c > 0 || (c == 0 && front_energy(y, w) < front_energy(x, w))) {
                 int t = idx[a];
                 idx[a] = idx[b];
                 idx[b] = t;
@@ -271,33 +290,37 @@ static int front_order(const pt *v, int n, int w, int *idx)
 static void points_dat(const char *dir, const pt *v, int n)
 {
     FILE *f = rp_out_file(dir, "sweep_points.dat");
-    fprintf(f, "# core(0 had,1 baseline,2 int8-topn) d p n l area_mm2 logic_area_mm2 energy_nj fidelity_cos "
-               "front_area front_fidelity label (N=n[/selector[:sort cut]])\n");
+    fprintf(
+        f, "# core(0 had,1 baseline,2 int8-topn) d p n l area_mm2 logic_area_mm2 energy_nj fidelity_cos "
+           "front_area front_fidelity label (N=n[/selector[:sort cut]]) energy_vs_baseline_equal_qps_counted "
+           "front_fidelity_equal_qps\n");
     for (int i = 0; i < n; i++)
-        fprintf(f, "%d %d %d %d %d %g %g %g %g %d %d %s%s%s%s%s%s\n", v[i].core, v[i].d, v[i].p, v[i].n,
-                v[i].l, v[i].f.area, v[i].f.area_logic, v[i].f.e_query, v[i].cos, v[i].front_area,
-                v[i].front_fid, v[i].core == 1 ? "" : "N=", v[i].core == 1 ? "dense" : nstr(&v[i]),
-                is_default(&v[i]) ? "" : "/", is_default(&v[i]) ? "" : hg_sel_name((hg_sel_kind)v[i].sel),
-                v[i].cut == HG_CUT_AUTO ? "" : ":",
-                v[i].cut == HG_CUT_AUTO ? "" : hg_cut_name((hg_cut_kind)v[i].cut));
+        fprintf(
+            f, "%d %d %d %d %d %g %g %g %g %d %d %s%s%s%s%s%s %g %d\n", v[i].core, v[i].d, v[i].p, v[i].n,
+            v[i].l, v[i].f.area, v[i].f.area_logic, v[i].f.e_query, v[i].cos, v[i].front_area, v[i].front_fid,
+            v[i].core == 1 ? "" : "N=", v[i].core == 1 ? "dense" : nstr(&v[i]), is_default(&v[i]) ? "" : "/",
+            is_default(&v[i]) ? "" : hg_sel_name((hg_sel_kind)v[i].sel), v[i].cut == HG_CUT_AUTO ? "" : ":",
+            v[i].cut == HG_CUT_AUTO ? "" : hg_cut_name((hg_cut_kind)v[i].cut), v[i].r_qps[0], v[i].front_qps);
     rp_out_close(f);
     /* the fronts as lines: one block per workload (a blank line separates them), by energy */
     int *idx = malloc(sizeof(int) * (size_t)n);
     if (!idx) rp_die("out of memory");
-    for (int w = 0; w < 2; w++) {
-        FILE *g = rp_out_file(dir, w ? "sweep_front_fidelity.dat" : "sweep_front_area.dat");
+    static const char *const names[3] = {"sweep_front_area.dat", "sweep_front_fidelity.dat",
+                                         "sweep_front_fidelity_qps.dat"};
+    for (int w = 0; w < 3; w++) {
+        FILE *g = rp_out_file(dir, names[w]);
         int m = front_order(v, n, w, idx);
         for (int k = 0; k < m; k++) {
             const pt *x = &v[idx[k]], *prev = k ? &v[idx[k - 1]] : NULL;
             if (prev && (prev->d != x->d || prev->p != x->p || prev->l != x->l)) fprintf(g, "\n");
-            fprintf(g, "%g %g\n", x->f.e_query, w ? x->cos : x->f.area);
+            fprintf(g, "%g %g\n", front_energy(x, w), w ? x->cos : x->f.area);
         }
         rp_out_close(g);
     }
     free(idx);
 }
 
-static int plots(const char *dir, int have_fid, const int ref[4])
+static int plots(const char *dir, int have_fid, int have_qps, const int ref[4])
 {
     FILE *g = rp_out_file(dir, "sweep.gp");
     /* key outside for the one-parameter plots, inside for the Pareto plots (they keep their width) */
@@ -344,6 +367,21 @@ static int plots(const char *dir, int have_fid, const int ref[4])
                 "notitle\n"
                 "unset logscale\n",
                 term, ext);
+        if (have_qps)
+            fprintf(
+                g,
+                "set terminal %s\nset output 'sweep_pareto_fidelity_qps.%s'\n"
+                "set title 'Sweep: fidelity against energy per query at equal queries/s, counted, one front "
+                "per (d, L)'\n"
+                "set xlabel 'energy per query / the baseline of its workload, at equal queries/s, counted'\n"
+                "set ylabel 'MiniLM embedding cosine against float'\nset logscale x\n"
+                "plot for [c=0:2] 'sweep_points.dat' using ($1==c && $9==$9 && $13==$13 ? $13 : 1/0):9 with "
+                "points pt 7 title word('had baseline int8-topn', c+1), "
+                "'sweep_front_fidelity_qps.dat' using 1:2 with lines lw 2 lc rgb 'black' title 'Pareto front "
+                "of each (d, L)', "
+                "'sweep_points.dat' using ($14 > 0 ? $13 : 1/0):9:12 with labels offset 0,-1 font ',8' "
+                "notitle\nunset logscale\n",
+                term, ext);
     }
     rp_out_close(g);
     return rp_gnuplot(dir, "sweep.gp", "sweep_gnuplot.log");
@@ -355,6 +393,13 @@ static const char *cell(char buf[32], double x, int decimals)
     if (isnan(x)) return "-";
     snprintf(buf, 32, "%.*f", decimals, x);
     return buf;
+}
+
+/* a table cell: "x (lo-hi)", "x" without a range, "-" if not measured */
+static const char *range_cell(char buf[64], const double *x)
+{
+    if (isnan(x[0])) return strcpy(buf, "-");
+    return rp_fig_range(buf, 64, x[0], x[1], x[2], 0);
 }
 
 /* N as the tables show it: the baseline keeps every key */
@@ -370,10 +415,14 @@ static cJSON *num_or_null(double x) { return isnan(x) ? cJSON_CreateNull() : cJS
 
 /* ---- the command ---- */
 
+#define MAX_LOADS 4096 /* --kv-load files */
+
 typedef struct opts {
     const char *out;
     fid fv[MAX_FID];
     int nfv;
+    const char *loads[MAX_LOADS]; /* --kv-load */
+    int nloads;
     int ref[4]; /* d, N, L, P of the one-parameter plots */
     int expect; /* grid points (0: unknown) */
 } opts;
@@ -381,10 +430,13 @@ typedef struct opts {
 /* Options into o; the summary files are argv[optind..]. Exits 0 after --help, 2 on bad use. */
 static void parse_args(int argc, char **argv, opts *o)
 {
-    static const struct option lo[] = {
-        {"out", required_argument, 0, 'o'}, {"fidelity", required_argument, 0, 'f'},
-        {"ref", required_argument, 0, 'r'}, {"expect", required_argument, 0, 'e'},
-        {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
+    static const struct option lo[] = {{"out", required_argument, 0, 'o'},
+                                       {"fidelity", required_argument, 0, 'f'},
+                                       {"ref", required_argument, 0, 'r'},
+                                       {"expect", required_argument, 0, 'e'},
+                                       {"kv-load", required_argument, 0, 'k'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
     int ch, *ref = o->ref;
     ref[0] = 64, ref[1] = 32, ref[2] = 1024, ref[3] = 16;
     opterr = 0;
@@ -392,6 +444,10 @@ static void parse_args(int argc, char **argv, opts *o)
         switch (ch) {
         case 'o': o->out = optarg; break;
         case 'f': o->nfv = read_fidelity(o->fv, o->nfv, optarg); break;
+        case 'k':
+            if (o->nloads == MAX_LOADS) rp_die("--kv-load '%s': at most %d", optarg, MAX_LOADS);
+            o->loads[o->nloads++] = optarg;
+            break;
         case 'r':
             if (sscanf(optarg, "%d,%d,%d,%d", &ref[0], &ref[1], &ref[2], &ref[3]) != 4 || ref[0] < 1 ||
                 ref[1] < 1 || ref[2] < 1 || ref[3] < 1)
@@ -416,6 +472,9 @@ static void parse_args(int argc, char **argv, opts *o)
                 "                 sentences.max_tokens; the largest such limit wins. HAD's comes from\n"
                 "                 a run on a distilled model (model.distilled), the others' from a run\n"
                 "                 on the original model, whose HAD rows are HAD post-training\n"
+                "  --kv-load F    summary.json of a point's K/V load run (the flow over the cycles before\n"
+                "                 the first query), matched to the point of its core, d, P, N, L,\n"
+                "                 selector and sort cut: the counted ratios (and at equal queries/s)\n"
                 "  --ref D,N,L,P  the point the against-one-parameter plots hold fixed (default "
                 "64,32,1024,16)\n"
                 "  --expect N     the grid has N points: a partial sweep says how many are missing\n");
@@ -425,6 +484,55 @@ static void parse_args(int argc, char **argv, opts *o)
         }
     }
     if (!o->out || argc - optind < 1) rp_die("--out and at least one summary.json are required (see --help)");
+}
+
+/* --kv-load FILE: the load run of the point of its core and configuration. */
+static void read_load(pt *v, int n, const char *path)
+{
+    pt l;
+    read_point(&l, path); /* its configuration, as a point's */
+    double nj, dyn, cyc;
+    int bad = rp_count_load_of(l.run, &nj, &dyn, &cyc);
+    pt *x = NULL;
+    for (int i = 0; i < n && !x; i++)
+        if (l.core != HG_CORE_BASELINE && cmp_pt(&v[i], &l) == 0) x = &v[i];
+    for (int i = 0; i < n && !x; i++) /* the baseline has no N: one point per d, P, L */
+        if (l.core == HG_CORE_BASELINE && v[i].core == HG_CORE_BASELINE && v[i].d == l.d && v[i].p == l.p &&
+            v[i].l == l.l)
+            x = &v[i];
+    cJSON_Delete(l.run);
+    const char *why = bad                    ? "no energy.window_nj or activity.cycles (not a K/V load run?)"
+                      : !x                   ? "no point of this core, d, P, N, L, selector and sort cut"
+                      : isfinite(x->load_nj) ? "a second load run of its point"
+                                             : NULL;
+    if (why) rp_die("--kv-load '%s': %s", path, why);
+    x->load_nj = nj;
+    x->load_dyn_nj = dyn;
+    x->load_cycles = cyc;
+}
+
+/* x's energy against the baseline of its workload, counted (rp_count: its and the baseline's
+   K/V load, the uncertain corrections' range), at the flows' clock and at equal queries/s;
+   NAN without a baseline, or where the two differ in having a load run. */
+static void count(const pt *v, int n, pt *x)
+{
+    const pt *b = find(v, n, HG_CORE_BASELINE, x->d, x->p, x->n, x->l);
+    if (!b || isfinite(b->load_nj) != isfinite(x->load_nj)) return;
+    rp_count k;
+    rp_count_init(&k);
+    const pt *two[2] = {x, b};
+    const int core[2] = {x->core, HG_CORE_BASELINE};
+    for (int i = 0; i < 2; i++) {
+        int c = core[i];
+        k.run[c] = two[i]->run;
+        k.figs[c] = two[i]->f;
+        k.load_nj[c] = two[i]->load_nj;
+        k.load_dyn_nj[c] = two[i]->load_dyn_nj;
+        k.load_cycles[c] = two[i]->load_cycles;
+        k.reuse[c] = rp_num(two[i]->run, "activity.queries");
+    }
+    x->r_cnt[0] = rp_count_ratio(&k, x->core, &x->r_cnt[1], &x->r_cnt[2]);
+    x->r_qps[0] = rp_count_qps(&k, x->core, &x->r_qps[1], &x->r_qps[2]);
 }
 
 /* The points of the summary files, sorted, each once, with their ratios against the
@@ -464,6 +572,8 @@ static pt *load_points(char **files, int n, const opts *o)
             }
         }
     }
+    for (int k = 0; k < o->nloads; k++) read_load(v, n, o->loads[k]);
+    for (int i = 0; i < n; i++) count(v, n, &v[i]);
     fronts(v, n);
     return v;
 }
@@ -478,7 +588,10 @@ static void write_results(const char *out, const pt *v, int n)
             "area_vs_baseline,energy_vs_baseline,fidelity_cos,fidelity_nn,fidelity_recall,fidelity_tokens,"
             "pareto_area_energy,pareto_fidelity_energy,critical_path_ns,worst_stage_ns,worst_stage_load_pf,"
             "worst_stage_pin,fidelity_cos_post_training,fidelity_nn_post_training,selector,select_area_mm2,"
-            "select_power_mw,sort_cut\n");
+            "select_power_mw,sort_cut,energy_vs_baseline_counted,energy_vs_baseline_counted_low,"
+            "energy_vs_baseline_counted_high,energy_vs_baseline_equal_qps_counted,"
+            "energy_vs_baseline_equal_qps_counted_low,energy_vs_baseline_equal_qps_counted_high,"
+            "pareto_fidelity_equal_qps\n");
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "points");
     cJSON_AddStringToObject(root, "tool", "hgsweep");
     for (int i = 0; i < n; i++) {
@@ -500,7 +613,12 @@ static void write_results(const char *out, const pt *v, int n)
         fprintf(csv, ",%s", hg_sel_name((hg_sel_kind)x->sel));
         fprintf(csv, isnan(x->sel_area) ? "," : ",%g", x->sel_area);
         fprintf(csv, isnan(x->sel_power) ? "," : ",%g", x->sel_power);
-        fprintf(csv, ",%s\n", hg_cut_name((hg_cut_kind)x->cut));
+        fprintf(csv, ",%s", hg_cut_name((hg_cut_kind)x->cut));
+        for (int k = 0; k < 6; k++) {
+            double c = k < 3 ? x->r_cnt[k] : x->r_qps[k - 3];
+            fprintf(csv, isnan(c) ? "," : ",%g", c);
+        }
+        fprintf(csv, ",%d\n", x->front_qps);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "core", RP_CORE_NAME(x->core));
         cJSON_AddStringToObject(o, "selector", hg_sel_name((hg_sel_kind)x->sel));
@@ -537,6 +655,15 @@ static void write_results(const char *out, const pt *v, int n)
         cJSON_AddItemToObject(o, "fidelity_nn_post_training", num_or_null(x->nn_pt));
         cJSON_AddItemToObject(o, "select_area_mm2", num_or_null(x->sel_area));
         cJSON_AddItemToObject(o, "select_power_mw", num_or_null(x->sel_power));
+        static const char *const cn[6] = {"energy_vs_baseline_counted",
+                                          "energy_vs_baseline_counted_low",
+                                          "energy_vs_baseline_counted_high",
+                                          "energy_vs_baseline_equal_qps_counted",
+                                          "energy_vs_baseline_equal_qps_counted_low",
+                                          "energy_vs_baseline_equal_qps_counted_high"};
+        for (int k = 0; k < 6; k++)
+            cJSON_AddItemToObject(o, cn[k], num_or_null(k < 3 ? x->r_cnt[k] : x->r_qps[k - 3]));
+        cJSON_AddBoolToObject(o, "pareto_fidelity_equal_qps", x->front_qps);
         cJSON_AddItemToArray(arr, o);
     }
     rp_out_close(csv);
@@ -550,19 +677,26 @@ static void md_ratios(FILE *md, const pt *v, int n)
     fprintf(
         md,
         "### HAD and int8 + top-N against the baseline of the same d, P and L\n\n"
-        "| d | L | P | N | HAD logic area | HAD area + memories | HAD energy/query | int8-topn logic area | "
-        "int8-topn energy/query | HAD Fmax MHz | baseline Fmax MHz "
-        "|\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        "Energy/query: the flows' own at one clock; counted: with both cores' K/V load runs where given "
+        "(`--kv-load`) and the range of the uncertain corrections (clock network, memory buses, boundary "
+        "wires); at equal queries/s: counted, the faster core at a lower logic supply, the range over the "
+        "supply law's parameters and the corrections together (docs/synth.md).\n\n"
+        "| d | L | P | N | HAD logic area | HAD area + memories | HAD energy/query | HAD counted (range) | "
+        "HAD at equal queries/s, counted (range) | int8-topn logic area | int8-topn energy/query | "
+        "int8-topn at equal queries/s, counted | HAD Fmax MHz | baseline Fmax MHz "
+        "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
         const pt *h = &v[i];
         if (h->core != HG_CORE_HAD || !is_default(h)) continue;
         const pt *b = find(v, n, HG_CORE_BASELINE, h->d, h->p, h->n, h->l);
         const pt *q = find(v, n, HG_CORE_I8TOPN, h->d, h->p, h->n, h->l);
-        char c[7][32];
-        fprintf(md, "| %d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n", h->d, h->l, h->p, h->n,
-                cell(c[0], h->r_area, 3), cell(c[1], h->r_area_mem, 3), cell(c[2], h->r_energy, 3),
+        char c[8][32], r[2][64];
+        fprintf(md, "| %d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", h->d, h->l,
+                h->p, h->n, cell(c[0], h->r_area, 3), cell(c[1], h->r_area_mem, 3),
+                cell(c[2], h->r_energy, 3), range_cell(r[0], h->r_cnt), range_cell(r[1], h->r_qps),
                 cell(c[3], q ? q->r_area : NAN, 3), cell(c[4], q ? q->r_energy : NAN, 3),
-                cell(c[5], h->f.fmax, 1), cell(c[6], b ? b->f.fmax : NAN, 1));
+                cell(c[7], q ? q->r_qps[0] : NAN, 3), cell(c[5], h->f.fmax, 1),
+                cell(c[6], b ? b->f.fmax : NAN, 1));
     }
 }
 
@@ -634,6 +768,23 @@ static void md_fronts(FILE *md, const pt *v, int n, const opts *o, int have_fid)
             fprintf(md, "| %s | %d | %s | %d | %d | %d | %.4f | %.3f | %s | %.2f |\n", core_label(x), x->d,
                     nstr(x), x->l, x->p, x->ctx, x->cos, x->nn, cell(c, x->recall, 3), x->f.e_query);
         }
+        m = front_order(v, n, 2, ord);
+        if (m) {
+            fprintf(md,
+                    "\n### Pareto fronts: fidelity against energy per query at equal queries/s\n\n"
+                    "Within each workload, as above, on each point's energy per query over the baseline's at "
+                    "equal queries/s, counted (the faster of the two at a lower logic supply; the baseline "
+                    "is 1): the comparison at the same throughput, where a fast selector can pay for "
+                    "itself.\n\n"
+                    "| core | d | N | L | P | tokens | embedding cosine | energy/query / baseline at equal "
+                    "queries/s, counted (range) | Fmax MHz |\n|---|---|---|---|---|---|---|---|---|\n");
+            for (int k = 0; k < m; k++) {
+                const pt *x = &v[ord[k]];
+                char r[64];
+                fprintf(md, "| %s | %d | %s | %d | %d | %d | %.4f | %s | %.1f |\n", core_label(x), x->d,
+                        nstr(x), x->l, x->p, x->ctx, x->cos, range_cell(r, x->r_qps), x->f.fmax);
+            }
+        }
     }
     free(ord);
 }
@@ -691,8 +842,11 @@ static void write_markdown(const char *out, const pt *v, int n, const opts *o, i
     md_ratios(md, v, n);
     md_selectors(md, v, n);
     md_fronts(md, v, n, o, have_fid);
-    fprintf(md, "\n![area vs energy](sweep_pareto_area.png)%s\n",
-            have_fid ? " ![fidelity vs energy](sweep_pareto_fidelity.png)" : "");
+    int have_qps = 0;
+    for (int i = 0; i < n; i++) have_qps |= v[i].front_qps;
+    fprintf(md, "\n![area vs energy](sweep_pareto_area.png)%s%s\n",
+            have_fid ? " ![fidelity vs energy](sweep_pareto_fidelity.png)" : "",
+            have_qps ? " ![fidelity vs energy at equal queries/s](sweep_pareto_fidelity_qps.png)" : "");
     for (int a = 0; a < 3; a++)
         fprintf(md, "![energy vs %c](sweep_energy_vs_%c.png) ![area vs %c](sweep_area_vs_%c.png)\n", "NdL"[a],
                 "ndl"[a], "NdL"[a], "ndl"[a]);
@@ -720,13 +874,15 @@ int main(int argc, char **argv)
     axis_dat(out, v, n, 'd', ref);
     axis_dat(out, v, n, 'l', ref);
     points_dat(out, v, n);
-    int rc = plots(out, have_fid, ref);
-    int fa = 0, ff = 0;
-    for (int i = 0; i < n; i++) fa += v[i].front_area, ff += v[i].front_fid;
+    int fa = 0, ff = 0, fq = 0;
+    for (int i = 0; i < n; i++) fa += v[i].front_area, ff += v[i].front_fid, fq += v[i].front_qps;
+    int rc = plots(out, have_fid, fq > 0, ref);
     if (expect > n) printf("hgsweep: partial sweep, %d of %d grid points\n", n, expect);
-    printf("hgsweep: %d points; Pareto fronts: %d (area/energy), %d (fidelity/energy); %s/sweep.md "
-           "results.csv sweep.json\n",
-           n, fa, ff, out);
+    printf(
+        "hgsweep: %d points; Pareto fronts: %d (area/energy), %d (fidelity/energy), %d (fidelity/energy at "
+        "equal queries/s); %s/sweep.md results.csv sweep.json\n",
+        n, fa, ff, fq, out);
+    for (int i = 0; i < n; i++) cJSON_Delete(v[i].run);
     free(v);
     return rc;
 }

@@ -33,7 +33,8 @@ report-noise: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/
 	REPORT_NOISE=1 MODEL_HAD=$(MODEL_HAD) synth/report/report.sh
 
 HGSWEEP := $(BUILD)/bin/hgsweep
-$(HGSWEEP): $(BUILD)/obj/synth/report/hgsweep.o $(RP_OBJS)
+$(HGSWEEP): $(BUILD)/obj/synth/report/hgsweep.o $(BUILD)/obj/synth/report/rp_count.o \
+            $(BUILD)/obj/synth/report/rp_qps.o $(BUILD)/obj/synth/report/rp_glitch.o $(RP_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 

@@ -137,12 +137,8 @@ void rp_nk_load(rp_nk_point *pts, int n, const char *arg)
    into o[key] */
 static void counted_cells(FILE *md, FILE *csv, FILE *dat, cJSON *o, const char *key, const double *v)
 {
-    if (isfinite(v[0]) && isfinite(v[1]))
-        fprintf(md, " %.3f (%.3f-%.3f) |", v[0], v[1], v[2]);
-    else if (isfinite(v[0]))
-        fprintf(md, " %.3f |", v[0]);
-    else
-        fprintf(md, " n/a |");
+    char buf[64];
+    fprintf(md, " %s |", rp_fig_range(buf, sizeof buf, v[0], v[1], v[2], 0));
     cJSON *a = cJSON_AddArrayToObject(o, key);
     for (int k = 0; k < 3; k++) {
         fprintf(csv, isfinite(v[k]) ? ",%g" : ",", v[k]);

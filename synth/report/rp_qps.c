@@ -142,9 +142,8 @@ void rp_qps_section(FILE *md, cJSON *jp, cJSON *const *runs, const rp_figs_t *fi
         at_rate b = core_at(runs[BASE], &figs[BASE], q, v0, LAW_NOMINAL, &none);
         double r = rp_qps_ratio(runs, figs, c, &lo, &hi);
         const double nan3[3] = {NAN, NAN, NAN}, *k = counted ? counted[c] : nan3;
-        char cnt[64] = "n/a";
-        if (isfinite(k[0]) && isfinite(k[1]) && isfinite(k[2]))
-            snprintf(cnt, sizeof cnt, "%.3f (%.3f-%.3f)", k[0], k[1], k[2]);
+        char cnt[64];
+        rp_fig_range(cnt, sizeof cnt, k[0], k[1], k[2], 0);
         fprintf(md, "| %s | %.4g | %.1f | %.3f | %.1f | %.3f | %.1f | %.3f (%.3f-%.3f) | %s |\n",
                 RP_CORE_NAME(c), q, a.f_mhz, a.vdd, a.nj, b.vdd, b.nj, r, lo, hi, cnt);
         cJSON *o = cJSON_AddObjectToObject(je, RP_CORE_NAME(c));

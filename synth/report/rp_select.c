@@ -147,17 +147,10 @@ int rp_select_candidates(const rp_select *s, const char *point, int core, rp_sel
     return n;
 }
 
-/* "x (lo-hi)", bold when b; "n/a" without the three figures */
+/* v[0] (v[1]-v[2]) as rp_fig_range writes it */
 static const char *fig3(char *buf, size_t n, const double *v, int b)
 {
-    const char *s = b ? "**" : "";
-    if (isfinite(v[0]) && isfinite(v[1]) && isfinite(v[2]))
-        snprintf(buf, n, "%s%.3f%s (%.3f-%.3f)", s, v[0], s, v[1], v[2]);
-    else if (isfinite(v[0]))
-        snprintf(buf, n, "%s%.3f%s", s, v[0], s);
-    else
-        snprintf(buf, n, "n/a");
-    return buf;
+    return rp_fig_range(buf, n, v[0], v[1], v[2], b);
 }
 
 static void add3(cJSON *o, const char *k, const double *v)

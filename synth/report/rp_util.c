@@ -320,6 +320,18 @@ const char *rp_sel_label(char *buf, size_t n, hg_sel_kind sel, hg_cut_kind cut)
 
 cJSON *rp_json_num(double x) { return isfinite(x) ? cJSON_CreateNumber(x) : cJSON_CreateNull(); }
 
+const char *rp_fig_range(char *buf, size_t n, double x, double lo, double hi, int bold)
+{
+    const char *b = bold ? "**" : "";
+    if (!isfinite(x))
+        snprintf(buf, n, "n/a");
+    else if (!isfinite(lo) || !isfinite(hi) || lo == hi)
+        snprintf(buf, n, "%s%.3f%s", b, x, b);
+    else
+        snprintf(buf, n, "%s%.3f%s (%.3f-%.3f)", b, x, b, lo, hi);
+    return buf;
+}
+
 void rp_variant_runs(const char *opt, const char *arg, rp_variant_fn add, void *ctx)
 {
     const char *eq = strchr(arg, '=');

@@ -123,4 +123,9 @@ double rp_ratio(double a, double b);
 /* x as a JSON number, null when x is not finite. */
 cJSON *rp_json_num(double x);
 
+/* A figure and its range as a table cell, 3 decimals: "x (lo-hi)", x bold ("**x**") when bold;
+   "x" alone when the range is not finite or empty (lo == hi); "n/a" when x is not finite.
+   Written into buf (n bytes), which it returns. */
+const char *rp_fig_range(char *buf, size_t n, double x, double lo, double hi, int bold);
+
 #endif

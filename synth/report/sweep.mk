@@ -11,7 +11,9 @@
 #   make sweep-results                           results of the points computed so far
 #
 # Results (hgsweep): $(BUILD)/sweep/results.csv (one row per point, ratios against the baseline,
-# fidelity (HAD: the distilled model; post-training in extra columns), Pareto flags), sweep.json, sweep.md, plots; `make report` includes the section.
+# plain and counted with each point's K/V load run, at one clock and at equal queries/s, fidelity
+# (HAD: the distilled model; post-training in extra columns), Pareto flags), sweep.json, sweep.md,
+# plots; `make report` includes the section.
 SWEEP_D     ?= 32 64 128
 SWEEP_N     ?= 8 16 32 64
 SWEEP_L     ?= 256 1024 4096
@@ -73,6 +75,19 @@ $(SWEEP_DIR)/%/reports/summary.json: $(SWEEP_DIR)/%/rtl.stamp | $(HADGEN) $(HGSY
 	  || { echo "sweep point $* failed; last lines of $(SWEEP_DIR)/$*/flow.log:"; tail -20 $(SWEEP_DIR)/$*/flow.log; exit 1; }; \
 	echo "   $* done in $$(( $$(date +%s) - t0 ))s"
 
+# Each point's K/V load (docs/synth.md, "K/V load"): its netlists and captures again (REUSE_FROM,
+# CAPTURE_CMD=none) over the cycles before the first query, for the counted ratios (hgsweep
+# --kv-load: at the flows' clock and at equal queries/s). Seconds a point; redone with its point.
+SWEEP_LOADS := $(foreach p,$(SWEEP_PTS),$(SWEEP_DIR)/$(p)/load/reports/summary.json)
+$(SWEEP_DIR)/%/load/reports/summary.json: $(SWEEP_DIR)/%/reports/summary.json
+	@qs=$$(awk '$$1 == "query_start" {print $$2}' $(SWEEP_DIR)/$*/captures/hg_phase.txt); \
+	[ -n "$$qs" ] || { echo "sweep point $*: no query_start in its captures/hg_phase.txt"; exit 1; }; \
+	env $(SWEEP_FLOW_VARS) OUT_DIR=$(SWEEP_DIR)/$*/load REUSE_FROM=$(SWEEP_DIR)/$* CAPTURE_CMD=none \
+	  CAPTURE_DIR=$(SWEEP_DIR)/$*/captures ACT_WINDOW=0:$$qs JOBS=1 \
+	  synth/flow.sh $(SWEEP_DIR)/$*/rtl > $(SWEEP_DIR)/$*/load.log 2>&1 \
+	  || { echo "sweep point $*: its K/V load flow failed; last lines of $(SWEEP_DIR)/$*/load.log:"; \
+	       tail -20 $(SWEEP_DIR)/$*/load.log; exit 1; }
+
 # Fidelity of the grid's N values on the real model (golden models: independent of P and L as
 # long as L holds the texts), every figure against the original float model: HAD on the
 # distilled model $(MODEL_HAD) (fidelity_distilled_n<N>*.json: the fidelity of the Pareto front),
@@ -119,9 +134,10 @@ $(SWEEP_DIR)/fidelity_distilled_n%.json: $(HADRUN) $(SWEEP_SENTENCES) $(MODEL_HA
 	$(sweep_fid_recipe)
 
 # results.csv, sweep.json, sweep.md, Pareto fronts and plots of this grid's points
-$(SWEEP_DIR)/results.csv: $(SWEEP_SUMS) $(SWEEP_FIDS) | $(HGSWEEP)
+$(SWEEP_DIR)/results.csv: $(SWEEP_SUMS) $(SWEEP_LOADS) $(SWEEP_FIDS) | $(HGSWEEP)
 	@echo "== sweep results: hgsweep on $(words $(SWEEP_SUMS)) points"
-	@$(HGSWEEP) --out $(SWEEP_DIR) $(addprefix --fidelity ,$(SWEEP_FIDS)) $(SWEEP_SUMS)
+	@$(HGSWEEP) --out $(SWEEP_DIR) $(addprefix --fidelity ,$(SWEEP_FIDS)) $(addprefix --kv-load ,$(SWEEP_LOADS)) \
+	  $(SWEEP_SUMS)
 
 .PHONY: sweep sweep-results sweep-list
 sweep: $(SWEEP_DIR)/results.csv
@@ -133,4 +149,4 @@ sweep-list:
 # the same outputs from the points of the grid computed so far (an interrupted or running sweep)
 sweep-results: $(SWEEP_FIDS) | $(HGSWEEP)
 	@$(HGSWEEP) --out $(SWEEP_DIR) --expect $(words $(SWEEP_PTS)) $(addprefix --fidelity ,$(SWEEP_FIDS)) \
-	  $(wildcard $(SWEEP_SUMS))
+	  $(addprefix --kv-load ,$(wildcard $(SWEEP_LOADS))) $(wildcard $(SWEEP_SUMS))
