@@ -1223,6 +1223,13 @@ TEST(Report, PointNamesAndSpecialInputsAreRefused)
          "JSON file '/dev/zero': is a character device, not a regular file"},
         {"--point 'p=s:" + d + "/had," + d + "/had'",
          "--point 'p': two run folders of core type 'had' ('" + d + "/had' and '" + d + "/had')"},
+        // lists and folders longer than the tool holds are refused, not cut short
+        {"--point 'p=s:" + d + "/had" + std::string(9000, ',') + "'",
+         "its run list is longer than 8191 characters"},
+        {"--point 'p=s:" + d + "/had' --kv-load 'p=" + std::string(1300, 'x') + "'",
+         "--kv-load: run folder 'xxxx"},
+        {"--point 'p=s:" + d + "/had' --selectors 'p=" + std::string(1300, 'x') + "'",
+         "is longer than 1178 characters"},
     };
     for (const bad_case &c : cases) {
         hgt::CmdResult r = hgt::run_cmd("timeout 20 " + bin + c.args);

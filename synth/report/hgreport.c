@@ -73,11 +73,12 @@ static void parse_point(point *p, const char *arg)
                arg, p->name);
     snprintf(p->stimulus, sizeof p->stimulus, "%.*s", (int)(colon - eq - 1), eq + 1);
     rp_count_init(&p->k);
-    char dirs[4096];
-    snprintf(dirs, sizeof dirs, "%s", colon + 1);
+    char dirs[8192];
+    if (snprintf(dirs, sizeof dirs, "%s", colon + 1) >= (int)sizeof dirs)
+        rp_die("--point '%.64s...': its run list is longer than %zu characters", arg, sizeof dirs - 1);
     for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
         char path[1200];
-        snprintf(path, sizeof path, "%s/reports/summary.json", d);
+        rp_summary_path(path, sizeof path, "point", d);
         cJSON *j = rp_load_json(path);
         char core[64], why[256] = "";
         snprintf(core, sizeof core, "%s", rp_str(j, "core"));
@@ -949,11 +950,12 @@ static void parse_kv_load(point *pts, int npoints, rp_select *sel, const char *a
     const char *eq = strchr(arg, '=');
     point *p = named_point(pts, npoints, arg);
     if (!p) rp_die("--kv-load '%s': must be NAME=RUN_DIR[,RUN_DIR...] with NAME a --point", arg);
-    char dirs[4096];
-    snprintf(dirs, sizeof dirs, "%s", eq + 1);
+    char dirs[8192];
+    if (snprintf(dirs, sizeof dirs, "%s", eq + 1) >= (int)sizeof dirs)
+        rp_die("--kv-load '%.64s...': its run list is longer than %zu characters", arg, sizeof dirs - 1);
     for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
         char path[1200];
-        snprintf(path, sizeof path, "%s/reports/summary.json", d);
+        rp_summary_path(path, sizeof path, "kv-load", d);
         cJSON *j = rp_load_json(path);
         int ci = rp_core_index(rp_str(j, "core"));
         double nj, dyn, cyc;

@@ -20,7 +20,7 @@ static void read_runs(runs *r, const char *arg, const char *opt, int want_timed)
         rp_die("%s '%.64s...': longer than %zu characters", opt, arg, sizeof dirs - 1);
     for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
         char path[1200];
-        snprintf(path, sizeof path, "%s/reports/summary.json", d);
+        rp_summary_path(path, sizeof path, opt + 2, d);
         cJSON *j = rp_load_json(path);
         int c = rp_core_index(rp_str(j, "core"));
         const char *sim = rp_str(cJSON_GetObjectItem(j, "activity"), "gate_level_sim");

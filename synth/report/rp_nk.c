@@ -41,7 +41,7 @@ void rp_nk_parse(rp_nk_point *p, const char *arg)
     const cJSON *first = NULL;
     for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
         char path[1200];
-        snprintf(path, sizeof path, "%s/reports/summary.json", d);
+        rp_summary_path(path, sizeof path, "nk-sweep", d);
         cJSON *j = rp_load_json(path);
         char why[256] = "";
         int ci = rp_core_index(rp_str(j, "core")), nk = rp_whole(j, "activity.n_keys");
@@ -109,7 +109,7 @@ void rp_nk_load(rp_nk_point *pts, int n, const char *arg)
         rp_die("--nk-kv-load '%.64s...': longer than %zu characters", arg, sizeof dirs - 1);
     for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
         char path[1200];
-        snprintf(path, sizeof path, "%s/reports/summary.json", d);
+        rp_summary_path(path, sizeof path, "nk-kv-load", d);
         cJSON *j = rp_load_json(path);
         int ci = rp_core_index(rp_str(j, "core")), nk = rp_whole(j, "activity.n_keys");
         rp_nk_point *p = NULL;

@@ -80,7 +80,7 @@ void rp_noise_add(rp_noise *nz, const char *name, const cJSON *const *base, cons
     p->salt[k] = 0;
     for (char *d = strtok(list, ","); d; d = strtok(NULL, ",")) {
         char path[1200];
-        snprintf(path, sizeof path, "%s/reports/summary.json", d);
+        rp_summary_path(path, sizeof path, "noise", d);
         cJSON *j = rp_load_json(path);
         int c = rp_core_index(rp_str(j, "core")), salt = rp_whole(j, "syn_salt");
         const char *bad = c < 0                              ? "unknown core type"

@@ -332,17 +332,24 @@ const char *rp_fig_range(char *buf, size_t n, double x, double lo, double hi, in
     return buf;
 }
 
+void rp_summary_path(char *path, size_t n, const char *opt, const char *dir)
+{
+    if (snprintf(path, n, "%s/reports/summary.json", dir) >= (int)n)
+        rp_die("--%s: run folder '%.64s...' is longer than %zu characters", opt, dir, n - 22);
+}
+
 void rp_variant_runs(const char *opt, const char *arg, rp_variant_fn add, void *ctx)
 {
     const char *eq = strchr(arg, '=');
     if (!eq || eq == arg || !eq[1]) rp_die("--%s '%s': must be NAME=RUN_DIR[,RUN_DIR...]", opt, arg);
-    char name[64], dirs[4096];
+    char name[64], dirs[8192];
     snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
     if (!rp_plain_name(name)) rp_die("--%s '%s': NAME '%s' is not a point name", opt, arg, name);
-    snprintf(dirs, sizeof dirs, "%s", eq + 1);
+    if (snprintf(dirs, sizeof dirs, "%s", eq + 1) >= (int)sizeof dirs)
+        rp_die("--%s '%.64s...': its run list is longer than %zu characters", opt, arg, sizeof dirs - 1);
     for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
         char path[1200];
-        snprintf(path, sizeof path, "%s/reports/summary.json", d);
+        rp_summary_path(path, sizeof path, opt, d);
         add(ctx, name, d, path, rp_load_json(path));
     }
 }

@@ -118,6 +118,9 @@ int rp_summary_cut(const cJSON *s, hg_cut_kind *cut, char *err, size_t n);
    "twostage, sort cut off"; written into buf (n bytes), which it returns. Can't fail. */
 const char *rp_sel_label(char *buf, size_t n, hg_sel_kind sel, hg_cut_kind cut);
 
+/* dir/reports/summary.json into path (n bytes); rp_die naming option opt when it does not fit. */
+void rp_summary_path(char *path, size_t n, const char *opt, const char *dir);
+
 /* a / b, NAN when b is not > 0. */
 double rp_ratio(double a, double b);
 /* x as a JSON number, null when x is not finite. */
