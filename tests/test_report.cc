@@ -418,6 +418,14 @@ TEST(Report, KvLoadIsAmortizedOverTheQueriesThatReuseIt)
     ASSERT_TRUE(o);
     EXPECT_NEAR(cJSON_GetObjectItem(o, "ratio_vs_baseline")->valuedouble, 30.0 / 85, 1e-12);
     cJSON_Delete(j);
+    // a load run of HAD alone: no counted ratio (a load counts for both cores or for neither)
+    hgt::CmdResult one = hgt::run_cmd(cmd + "'p=" + d + "/had-load'");
+    ASSERT_EQ(one.status, 0) << one.out;
+    EXPECT_NE(one.out.find("with every correction: n/a (a K/V load run for one of the two cores only)"),
+              std::string::npos)
+        << one.out;
+    EXPECT_EQ(read_file(d + "/r/report.md").find("K/V load of one head"), std::string::npos)
+        << "no load table against a baseline without a load";
     // a point that does not exist, a load run of a core the point lacks
     hgt::CmdResult b = hgt::run_cmd(cmd + "'q=" + d + "/had-load' 2>&1");
     EXPECT_EQ(b.status, 2);

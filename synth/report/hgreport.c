@@ -151,7 +151,7 @@ static void md_ranges(FILE *md, cJSON *jp, const point *p)
     fprintf(md,
             "\n\nEnergy/query ratio against the baseline over the uncertain corrections (low-high):\n\n"
             "| core / baseline | counted%s |",
-            isfinite(p->k.load_nj[BASE]) ? " (K/V load amortized)" : "");
+            isfinite(p->k.load[BASE].nj) ? " (K/V load amortized)" : "");
     for (int k = 0; k < RP_COUNT_NCORR; k++) fprintf(md, " %s |", RP_COUNT_CORR[k].what);
     fprintf(md, " all together |\n|---|---|");
     for (int k = 0; k <= RP_COUNT_NCORR; k++) fprintf(md, "---|");
@@ -159,11 +159,11 @@ static void md_ranges(FILE *md, cJSON *jp, const point *p)
     unsigned all = rp_count_corrections(&p->k);
     for (int i = 0; i < RP_NCORES; i++) {
         if (!p->k.run[i] || i == BASE) continue;
-        fprintf(md, "| %s | %.3f |", RP_CORE_NAME(i),
-                rp_ratio(rp_count_energy(&p->k, i, 0, 0), rp_count_energy(&p->k, BASE, 0, 0)));
+        double lo, hi, cnt = rp_count_ratio(&p->k, i, &lo, &hi);
+        char buf[32];
+        fprintf(md, "| %s | %s |", RP_CORE_NAME(i), rp_fig_range(buf, sizeof buf, cnt, NAN, NAN, 0));
         for (int k = 0; k <= RP_COUNT_NCORR; k++) {
             unsigned mask = k < RP_COUNT_NCORR ? 1u << k : all;
-            double lo, hi;
             rp_count_range(&p->k, i, mask, &lo, &hi);
             if (isnan(lo))
                 fprintf(md, " n/a |");
@@ -186,7 +186,7 @@ static void md_ranges(FILE *md, cJSON *jp, const point *p)
    the queries of the stimulus that reuse it (docs/synth.md, "K/V load"). */
 static void md_kv_load(FILE *md, cJSON *jp, const point *p)
 {
-    if (!isfinite(p->k.load_nj[BASE])) return;
+    if (!isfinite(p->k.load[BASE].nj)) return;
     fprintf(md,
             "\nK/V load of one head (reset, configuration and the K/V load before the first query), "
             "amortized over the queries that reuse it (the stimulus's queries):\n\n| core | load cycles | "
@@ -194,14 +194,14 @@ static void md_kv_load(FILE *md, cJSON *jp, const point *p)
             "|\n|---|---|---|---|---|---|---|\n");
     cJSON *jl = cJSON_AddObjectToObject(jp, "kv_load");
     for (int i = 0; i < RP_NCORES; i++) {
-        if (!p->k.run[i] || !isfinite(p->k.load_nj[i])) continue;
+        if (!p->k.run[i] || !isfinite(p->k.load[i].nj)) continue;
         double e = p->k.figs[i].e_query + rp_count_load_per_query(&p->k, i);
         double r = rp_ratio(e, p->k.figs[BASE].e_query + rp_count_load_per_query(&p->k, BASE));
         fprintf(md, "| %s | %.0f | %.1f | %.0f | %.2f | %.1f | %.3f |\n", RP_CORE_NAME(i),
-                p->k.load_cycles[i], p->k.load_nj[i], p->k.reuse[i], rp_count_load_per_query(&p->k, i), e, r);
+                p->k.load[i].cycles, p->k.load[i].nj, p->k.reuse[i], rp_count_load_per_query(&p->k, i), e, r);
         cJSON *o = cJSON_AddObjectToObject(jl, RP_CORE_NAME(i));
-        json_num(o, "load_cycles", p->k.load_cycles[i]);
-        json_num(o, "load_nj", p->k.load_nj[i]);
+        json_num(o, "load_cycles", p->k.load[i].cycles);
+        json_num(o, "load_nj", p->k.load[i].nj);
         json_num(o, "reuse_queries", p->k.reuse[i]);
         json_num(o, "amortized_nj_per_query", rp_count_load_per_query(&p->k, i));
         json_num(o, "energy_per_query_with_load_nj", e);
@@ -865,12 +865,19 @@ static void stdout_summary(int npoints, const point *pts, const run *dist, const
                1 - PAPER_POWER_RED);
         double lo, hi, q;
         double cnt = rp_count_ratio(&pts[i].k, HG_CORE_HAD, &lo, &hi);
-        printf("%-12s HAD/baseline energy/query with every correction%s: %.3f (uncertain corrections: "
-               "%.3f-%.3f)\n",
-               pts[i].name,
-               isfinite(pts[i].k.load_nj[BASE]) ? " and the K/V load amortized over the stimulus's queries"
-                                                : "",
-               cnt, lo, hi);
+        if (isnan(cnt))
+            printf(
+                "%-12s HAD/baseline energy/query with every correction: n/a (a K/V load run for one of the "
+                "two cores only)\n",
+                pts[i].name);
+        else
+            printf("%-12s HAD/baseline energy/query with every correction%s: %.3f (uncertain corrections: "
+                   "%.3f-%.3f)\n",
+                   pts[i].name,
+                   isfinite(pts[i].k.load[BASE].nj)
+                       ? " and the K/V load amortized over the stimulus's queries"
+                       : "",
+                   cnt, lo, hi);
         q = rp_qps_ratio(pts[i].k.run, pts[i].k.figs, HG_CORE_HAD, &lo, &hi);
         if (isfinite(q)) {
             printf("%-12s HAD/baseline energy/query at equal queries/s (the faster core at a lower supply): "
@@ -958,18 +965,18 @@ static void parse_kv_load(point *pts, int npoints, rp_select *sel, const char *a
         rp_summary_path(path, sizeof path, "kv-load", d);
         cJSON *j = rp_load_json(path);
         int ci = rp_core_index(rp_str(j, "core"));
-        double nj, dyn, cyc;
-        int bad_load = rp_count_load_of(j, &nj, &dyn, &cyc);
+        rp_load got;
+        int bad_load = rp_count_load_of(j, &got);
         const char *ls = rp_str(cJSON_GetObjectItem(j, "params"), "selector"), *bad = NULL;
         rp_select_run *sr = NULL; /* a --selectors run's load, else the point's */
         if (ci >= 0 && ls[0] && strcmp(ls, "merge") != 0) sr = load_selector_run(sel, p, ci, j, &bad);
         const cJSON *to = sr ? sr->run : ci >= 0 ? p->k.run[ci] : NULL;
-        double have = sr ? sr->load_nj : ci >= 0 ? p->k.load_nj[ci] : NAN;
+        rp_load *dst = sr ? &sr->load : ci >= 0 ? &p->k.load[ci] : NULL;
         if (!bad)
-            bad = ci < 0           ? "unknown core type"
-                  : !to            ? "the point has no run of this core type"
-                  : isfinite(have) ? "a second load run of this core type and selector"
-                  : bad_load       ? "no energy.window_nj or activity.cycles"
+            bad = ci < 0              ? "unknown core type"
+                  : !to               ? "the point has no run of this core type"
+                  : isfinite(dst->nj) ? "a second load run of this core type and selector"
+                  : bad_load          ? "no energy.window_nj or activity.cycles"
                   : !(rp_num(to, "throughput.ii_cycles") > 0) ? "the point's run has no cycles per query"
                                                               : NULL;
         for (int k = 0; !bad && k < 4; k++) {
@@ -985,16 +992,8 @@ static void parse_kv_load(point *pts, int npoints, rp_select *sel, const char *a
             rp_die("%s", msg);
         }
         cJSON_Delete(j);
-        if (sr) {
-            sr->load_nj = nj;
-            sr->load_dyn_nj = dyn;
-            sr->load_cycles = cyc;
-        } else {
-            p->k.load_nj[ci] = nj;
-            p->k.load_dyn_nj[ci] = dyn;
-            p->k.load_cycles[ci] = cyc;
-            p->k.reuse[ci] = reuse;
-        }
+        *dst = got;
+        if (!sr) p->k.reuse[ci] = reuse;
     }
 }
 

@@ -29,16 +29,16 @@ typedef struct pt {
     int sel; /* top-N selector (hg_sel_kind; params.selector, merge when absent or the baseline) */
     int cut; /* its sort cut (hg_cut_kind; params.sort_cut, auto when absent or the baseline) */
     rp_figs_t f;
-    double sel_area, sel_power;               /* the select block: mm^2, mW (NAN if the summary has none) */
-    double r_area, r_area_mem, r_energy;      /* against the baseline of the same d, P, L */
-    double cos, nn, recall;                   /* fidelity; NAN where not measured */
-    int ctx;                                  /* token limit of the texts fidelity was measured on */
-    double cos_pt, nn_pt;                     /* HAD post-training (the original model); NAN else */
-    int ctx_pt;                               /* token limit of that measurement */
-    int front_area, front_fid;                /* on the Pareto front of its workload (d, P, L) */
-    int front_qps;                            /* on the fidelity / energy-at-equal-queries/s front */
-    cJSON *run;                               /* its summary */
-    double load_nj, load_dyn_nj, load_cycles; /* its K/V load run (--kv-load); NAN: none */
+    double sel_area, sel_power;          /* the select block: mm^2, mW (NAN if the summary has none) */
+    double r_area, r_area_mem, r_energy; /* against the baseline of the same d, P, L */
+    double cos, nn, recall;              /* fidelity; NAN where not measured */
+    int ctx;                             /* token limit of the texts fidelity was measured on */
+    double cos_pt, nn_pt;                /* HAD post-training (the original model); NAN else */
+    int ctx_pt;                          /* token limit of that measurement */
+    int front_area, front_fid;           /* on the Pareto front of its workload (d, P, L) */
+    int front_qps;                       /* on the fidelity / energy-at-equal-queries/s front */
+    cJSON *run;                          /* its summary */
+    rp_load load;                        /* its K/V load run (--kv-load); RP_LOAD_NONE: none */
     double r_cnt[3], r_qps[3];    /* energy against the baseline counted, and at equal queries/s counted:
                                   nominal, low, high (NAN: not available) */
     double crit_ns, ws_ns, ws_pf; /* critical path; its slowest stage: delay, load */
@@ -111,7 +111,7 @@ static void read_point(pt *x, const char *path)
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "timing"), "worst_stage");
     snprintf(x->ws_pin, sizeof x->ws_pin, "%s", rp_str(ws, "pin"));
     x->run = s;
-    x->load_nj = x->load_dyn_nj = x->load_cycles = NAN;
+    x->load = RP_LOAD_NONE;
     for (int i = 0; i < 3; i++) x->r_cnt[i] = x->r_qps[i] = NAN;
 }
 
@@ -491,8 +491,8 @@ static void read_load(pt *v, int n, const char *path)
 {
     pt l;
     read_point(&l, path); /* its configuration, as a point's */
-    double nj, dyn, cyc;
-    int bad = rp_count_load_of(l.run, &nj, &dyn, &cyc);
+    rp_load got;
+    int bad = rp_count_load_of(l.run, &got);
     pt *x = NULL;
     for (int i = 0; i < n && !x; i++)
         if (l.core != HG_CORE_BASELINE && cmp_pt(&v[i], &l) == 0) x = &v[i];
@@ -503,21 +503,19 @@ static void read_load(pt *v, int n, const char *path)
     cJSON_Delete(l.run);
     const char *why = bad                    ? "no energy.window_nj or activity.cycles (not a K/V load run?)"
                       : !x                   ? "no point of this core, d, P, N, L, selector and sort cut"
-                      : isfinite(x->load_nj) ? "a second load run of its point"
+                      : isfinite(x->load.nj) ? "a second load run of its point"
                                              : NULL;
     if (why) rp_die("--kv-load '%s': %s", path, why);
-    x->load_nj = nj;
-    x->load_dyn_nj = dyn;
-    x->load_cycles = cyc;
+    x->load = got;
 }
 
 /* x's energy against the baseline of its workload, counted (rp_count: its and the baseline's
    K/V load, the uncertain corrections' range), at the flows' clock and at equal queries/s;
-   NAN without a baseline, or where the two differ in having a load run. */
+   NAN without a baseline (or as rp_count gives them). */
 static void count(const pt *v, int n, pt *x)
 {
     const pt *b = find(v, n, HG_CORE_BASELINE, x->d, x->p, x->n, x->l);
-    if (!b || isfinite(b->load_nj) != isfinite(x->load_nj)) return;
+    if (!b) return;
     rp_count k;
     rp_count_init(&k);
     const pt *two[2] = {x, b};
@@ -526,9 +524,7 @@ static void count(const pt *v, int n, pt *x)
         int c = core[i];
         k.run[c] = two[i]->run;
         k.figs[c] = two[i]->f;
-        k.load_nj[c] = two[i]->load_nj;
-        k.load_dyn_nj[c] = two[i]->load_dyn_nj;
-        k.load_cycles[c] = two[i]->load_cycles;
+        k.load[c] = two[i]->load;
         k.reuse[c] = rp_num(two[i]->run, "activity.queries");
     }
     x->r_cnt[0] = rp_count_ratio(&k, x->core, &x->r_cnt[1], &x->r_cnt[2]);

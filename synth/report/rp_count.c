@@ -12,23 +12,33 @@
 void rp_count_init(rp_count *k)
 {
     *k = (rp_count){0};
-    for (int c = 0; c < RP_NCORES; c++)
-        k->load_nj[c] = k->load_dyn_nj[c] = k->load_cycles[c] = k->reuse[c] = NAN;
+    for (int c = 0; c < RP_NCORES; c++) {
+        k->load[c] = RP_LOAD_NONE;
+        k->reuse[c] = NAN;
+    }
 }
 
-int rp_count_load_of(const cJSON *load, double *nj, double *dyn, double *cycles)
+int rp_count_load_of(const cJSON *run, rp_load *l)
 {
-    *nj = rp_num(load, "energy.window_nj");
-    *cycles = rp_num(load, "activity.cycles");
-    double lp = rp_num(load, "totals.logic_power_uw"), lk = rp_num(load, "totals.logic_leakage_uw"),
-           t = rp_num(load, "clock_period_ns");
-    *dyn = isfinite(lp) && isfinite(lk) && t > 0 ? (lp - lk) * 1e-6 * *cycles * t : NAN; /* W x ns = nJ */
-    return *nj >= 0 && *cycles > 0 && isfinite(*nj) && isfinite(*cycles) ? 0 : -1;
+    double nj = rp_num(run, "energy.window_nj"), cyc = rp_num(run, "activity.cycles");
+    double lp = rp_num(run, "totals.logic_power_uw"), lk = rp_num(run, "totals.logic_leakage_uw"),
+           t = rp_num(run, "clock_period_ns");
+    if (!(nj >= 0) || !(cyc > 0) || !isfinite(nj) || !isfinite(cyc)) return -1;
+    *l = (rp_load){nj,
+                   isfinite(lp) && isfinite(lk) && t > 0 ? (lp - lk) * 1e-6 * cyc * t : NAN, /* W x ns = nJ */
+                   cyc};
+    return 0;
 }
 
 double rp_count_load_per_query(const rp_count *k, int c)
 {
-    return isfinite(k->load_nj[c]) && k->reuse[c] > 0 ? k->load_nj[c] / k->reuse[c] : 0;
+    return isfinite(k->load[c].nj) && k->reuse[c] > 0 ? k->load[c].nj / k->reuse[c] : 0;
+}
+
+/* 1 when one of core c and the baseline has a K/V load and the other none */
+static int loads_differ(const rp_count *k, int c)
+{
+    return isfinite(k->load[c].nj) != isfinite(k->load[BASE].nj);
 }
 
 double rp_count_glitch_nj(const rp_count *k, int c)
@@ -101,7 +111,9 @@ void rp_count_range(const rp_count *k, int c, unsigned mask, double *lo, double 
     *hi = -INFINITY;
     for (unsigned x = 0; x < 1u << RP_COUNT_NCORR; x++) {
         if (x & ~mask) continue;
-        double r = rp_ratio(rp_count_energy(k, c, mask, x), rp_count_energy(k, BASE, mask, x));
+        double r = loads_differ(k, c)
+                       ? NAN
+                       : rp_ratio(rp_count_energy(k, c, mask, x), rp_count_energy(k, BASE, mask, x));
         if (isnan(r)) {
             *lo = *hi = NAN;
             return;
@@ -114,7 +126,7 @@ void rp_count_range(const rp_count *k, int c, unsigned mask, double *lo, double 
 double rp_count_ratio(const rp_count *k, int c, double *lo, double *hi)
 {
     rp_count_range(k, c, rp_count_corrections(k), lo, hi);
-    return rp_ratio(rp_count_energy(k, c, 0, 0), rp_count_energy(k, BASE, 0, 0));
+    return loads_differ(k, c) ? NAN : rp_ratio(rp_count_energy(k, c, 0, 0), rp_count_energy(k, BASE, 0, 0));
 }
 
 /* What core c's counted energy per query (rp_count_energy at the same corner) adds to its run's
@@ -126,7 +138,7 @@ static rp_qps_add qps_add(const rp_count *k, int c, unsigned mask, unsigned corn
     rp_qps_add a = {rp_count_glitch_nj(k, c), 0};
     double load = rp_count_load_per_query(k, c);
     if (load > 0) {
-        double dyn = k->load_dyn_nj[c] / k->reuse[c];
+        double dyn = k->load[c].dyn_nj / k->reuse[c];
         a.logic_nj += dyn;
         a.fixed_nj += load - dyn;
     }
@@ -142,17 +154,18 @@ double rp_count_qps(const rp_count *k, int c, double *lo, double *hi)
     *lo = *hi = NAN;
     const int pair[2] = {c, BASE};
     for (int i = 0; i < 2; i++)
-        if (rp_count_load_per_query(k, pair[i]) > 0 && !isfinite(k->load_dyn_nj[pair[i]])) return NAN;
+        if (rp_count_load_per_query(k, pair[i]) > 0 && !isfinite(k->load[pair[i]].dyn_nj)) return NAN;
+    rp_qps_rate rate;
+    if (loads_differ(k, c) || !rp_qps_common_rate(k->run, k->figs, c, &rate)) return NAN;
     rp_qps_add a[2] = {qps_add(k, c, 0, 0), qps_add(k, BASE, 0, 0)};
-    double r = rp_qps_ratio_law(k->run, k->figs, c, a, 0);
-    if (isnan(r)) return NAN;
+    double r = rp_qps_ratio_at(k->run, k->figs, c, &rate, a, 0);
     unsigned all = rp_count_corrections(k);
     double l = INFINITY, h = -INFINITY;
     for (unsigned x = 0; x < 1u << RP_COUNT_NCORR; x++) {
         if (x & ~all) continue;
         rp_qps_add y[2] = {qps_add(k, c, all, x), qps_add(k, BASE, all, x)};
         for (int law = 0; law < RP_QPS_LAWS; law++) {
-            double v = rp_qps_ratio_law(k->run, k->figs, c, y, law);
+            double v = rp_qps_ratio_at(k->run, k->figs, c, &rate, y, law);
             if (isnan(v)) return r;
             l = fmin(l, v);
             h = fmax(h, v);

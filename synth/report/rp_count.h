@@ -15,12 +15,18 @@
 
 #include <cjson/cJSON.h>
 
+/* One head's K/V load, from a load run (the flow over the cycles before the first query): its
+   window energy, the logic dynamic share of it (NAN: unknown) and its cycles; nj NAN: none. */
+typedef struct rp_load {
+    double nj, dyn_nj, cycles;
+} rp_load;
+#define RP_LOAD_NONE ((rp_load){NAN, NAN, NAN})
+
 typedef struct rp_count {
     cJSON *run[RP_NCORES];     /* summary.json per core type, NULL where absent (not owned) */
     rp_figs_t figs[RP_NCORES]; /* its figures */
-    /* per core, one head's K/V load (a load run's window energy, its logic dynamic share and
-       cycles) and the queries that reuse it (the stimulus's); NAN where not given */
-    double load_nj[RP_NCORES], load_dyn_nj[RP_NCORES], load_cycles[RP_NCORES], reuse[RP_NCORES];
+    rp_load load[RP_NCORES];   /* per core its K/V load (RP_LOAD_NONE where not given) */
+    double reuse[RP_NCORES];   /* the queries that reuse it (the stimulus's); NAN where not given */
     const rp_glitch *glitch;   /* per-block glitch factors; NULL: glitches not counted */
     const char *const *blocks; /* the blocks the factors apply to */
     int nblocks;
@@ -37,11 +43,11 @@ extern const rp_count_corr RP_COUNT_CORR[RP_COUNT_NCORR];
 /* No runs, no loads, no glitches. */
 void rp_count_init(rp_count *k);
 
-/* A K/V load run's figures: *nj its window energy (energy.window_nj), *cycles the window
-   (activity.cycles), *dyn its logic dynamic share (logic power less leakage over the window; NAN
-   when the summary lacks totals.logic_power_uw, totals.logic_leakage_uw or clock_period_ns).
-   Returns -1 when the window energy is not >= 0 or the cycles not > 0. */
-int rp_count_load_of(const cJSON *load, double *nj, double *dyn, double *cycles);
+/* A K/V load run's figures: its window energy (energy.window_nj), the window (activity.cycles),
+   its logic dynamic share (logic power less leakage over the window; NAN when the summary lacks
+   totals.logic_power_uw, totals.logic_leakage_uw or clock_period_ns). Returns -1 when the
+   window energy is not >= 0 or the cycles not > 0. */
+int rp_count_load_of(const cJSON *run, rp_load *l);
 
 /* The K/V load amortized over the queries that reuse it (nJ per query); 0 when not given. */
 double rp_count_load_per_query(const rp_count *k, int c);
@@ -62,7 +68,8 @@ unsigned rp_count_corrections(const rp_count *k);
 double rp_count_energy(const rp_count *k, int c, unsigned mask, unsigned corner);
 
 /* Lowest and highest ratio core c / baseline over the corners of the corrections in mask; NAN
-   when a correction is missing. */
+   when a correction is missing, or when one of the two has a K/V load and the other none (the
+   ratios below likewise: a load is counted for both cores or for neither). */
 void rp_count_range(const rp_count *k, int c, unsigned mask, double *lo, double *hi);
 
 /* Core c's counted energy per query over the baseline's, and (*lo, *hi) over every uncertain

@@ -115,20 +115,19 @@ void rp_nk_load(rp_nk_point *pts, int n, const char *arg)
         rp_nk_point *p = NULL;
         for (int i = 0; i < n && ci >= 0; i++)
             if (pts[i].n_keys == nk && pts[i].k.run[ci]) p = &pts[i];
-        double nj, dyn, cyc, reuse = p ? rp_num(p->k.run[ci], "activity.queries") : NAN;
+        rp_load got;
+        double reuse = p ? rp_num(p->k.run[ci], "activity.queries") : NAN;
         const char *bad = ci < 0                       ? "unknown core type"
                           : !p                         ? "no --nk-sweep run of this core type and n_k"
-                          : isfinite(p->k.load_nj[ci]) ? "a second load run of this core type and n_k"
-                          : rp_count_load_of(j, &nj, &dyn, &cyc) ? "no energy.window_nj or activity.cycles"
-                          : !(reuse > 0) ? "its --nk-sweep run has no activity.queries"
-                                         : NULL;
+                          : isfinite(p->k.load[ci].nj) ? "a second load run of this core type and n_k"
+                          : rp_count_load_of(j, &got)  ? "no energy.window_nj or activity.cycles"
+                          : !(reuse > 0)               ? "its --nk-sweep run has no activity.queries"
+                                                       : NULL;
         if (!bad && other_config(j, p->k.run[ci]))
             bad = "another configuration (params d, lanes, top_n, max_keys) than its --nk-sweep run";
         if (bad) refuse("nk-kv-load", path, j, nk, bad);
         cJSON_Delete(j);
-        p->k.load_nj[ci] = nj;
-        p->k.load_dyn_nj[ci] = dyn;
-        p->k.load_cycles[ci] = cyc;
+        p->k.load[ci] = got;
         p->k.reuse[ci] = reuse;
     }
 }

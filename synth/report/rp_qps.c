@@ -63,10 +63,7 @@ static at_rate core_at(const cJSON *r, const rp_figs_t *f, double q, double v0, 
     return a;
 }
 
-/* The nominal supply of the point's runs c and the baseline, and their common rate (the
-   slower one's queries/s at its Fmax); 0 when either lacks a figure, the liberty gives no
-   supply, or the two differ in supply. */
-static int common_rate(cJSON *const *runs, const rp_figs_t *figs, int c, double *qp, double *v0p)
+int rp_qps_common_rate(cJSON *const *runs, const rp_figs_t *figs, int c, rp_qps_rate *r)
 {
     double q = INFINITY, v0 = NAN;
     const int pair[2] = {c, BASE};
@@ -81,36 +78,34 @@ static int common_rate(cJSON *const *runs, const rp_figs_t *figs, int c, double 
         if (isnan(v) || (!isnan(v0) && v != v0)) return 0;
         v0 = v;
     }
-    *qp = q;
-    *v0p = v0;
+    *r = (rp_qps_rate){q, v0};
     return 1;
 }
 
 static rp_vlaw law_of(int k) { return k == 0 ? LAW_NOMINAL : LAW_RANGE[k - 1]; }
 
-double rp_qps_ratio_law(cJSON *const *runs, const rp_figs_t *figs, int c, const rp_qps_add *add, int law)
+double rp_qps_ratio_at(cJSON *const *runs, const rp_figs_t *figs, int c, const rp_qps_rate *r,
+                       const rp_qps_add *add, int law)
 {
     static const rp_qps_add none[2] = {{0, 0}, {0, 0}};
-    double q, v0;
-    if (law < 0 || law >= RP_QPS_LAWS || !common_rate(runs, figs, c, &q, &v0)) return NAN;
     if (!add) add = none;
-    return core_at(runs[c], &figs[c], q, v0, law_of(law), &add[0]).nj /
-           core_at(runs[BASE], &figs[BASE], q, v0, law_of(law), &add[1]).nj;
+    return core_at(runs[c], &figs[c], r->q, r->v0, law_of(law), &add[0]).nj /
+           core_at(runs[BASE], &figs[BASE], r->q, r->v0, law_of(law), &add[1]).nj;
 }
 
 double rp_qps_ratio(cJSON *const *runs, const rp_figs_t *figs, int c, double *lo, double *hi)
 {
-    double r = rp_qps_ratio_law(runs, figs, c, NULL, 0);
+    rp_qps_rate rate;
     *lo = *hi = NAN;
-    if (isnan(r)) return NAN;
+    if (!rp_qps_common_rate(runs, figs, c, &rate)) return NAN;
     *lo = INFINITY;
     *hi = -INFINITY;
     for (int k = 1; k < RP_QPS_LAWS; k++) {
-        double x = rp_qps_ratio_law(runs, figs, c, NULL, k);
+        double x = rp_qps_ratio_at(runs, figs, c, &rate, NULL, k);
         *lo = fmin(*lo, x);
         *hi = fmax(*hi, x);
     }
-    return r;
+    return rp_qps_ratio_at(runs, figs, c, &rate, NULL, 0);
 }
 
 void rp_qps_section(FILE *md, cJSON *jp, cJSON *const *runs, const rp_figs_t *figs,
@@ -119,8 +114,10 @@ void rp_qps_section(FILE *md, cJSON *jp, cJSON *const *runs, const rp_figs_t *fi
     static const rp_qps_add none = {0, 0};
     cJSON *je = NULL;
     for (int c = 0; c < RP_NCORES; c++) {
-        double q, v0, lo, hi;
-        if (c == BASE || !common_rate(runs, figs, c, &q, &v0)) continue;
+        rp_qps_rate rate;
+        double lo, hi;
+        if (c == BASE || !rp_qps_common_rate(runs, figs, c, &rate)) continue;
+        double q = rate.q, v0 = rate.v0;
         if (!je) {
             fprintf(
                 md,

@@ -40,9 +40,20 @@ typedef struct rp_qps_add {
 
 #define RP_QPS_LAWS 5 /* law 0: the nominal (Vt, alpha); 1..4: the corners of the printed range */
 
-/* rp_qps_ratio under one law (0..RP_QPS_LAWS-1), with add[0] added to core c's energy per query
-   and add[1] to the baseline's (add NULL: nothing added). NAN without a common rate. */
-double rp_qps_ratio_law(cJSON *const *runs, const rp_figs_t *figs, int c, const rp_qps_add *add, int law);
+/* The common rate of core c and the baseline: the slower one's queries/s at its Fmax, and their
+   nominal supply. */
+typedef struct rp_qps_rate {
+    double q, v0;
+} rp_qps_rate;
+
+/* Fills *r; 0 when the two have no common rate (a figure missing, no supply in the liberty, or
+   two supplies), 1 else. */
+int rp_qps_common_rate(cJSON *const *runs, const rp_figs_t *figs, int c, rp_qps_rate *r);
+
+/* rp_qps_ratio at the common rate r under one law (0..RP_QPS_LAWS-1), with add[0] added to core
+   c's energy per query and add[1] to the baseline's (add NULL: nothing added). */
+double rp_qps_ratio_at(cJSON *const *runs, const rp_figs_t *figs, int c, const rp_qps_rate *r,
+                       const rp_qps_add *add, int law);
 
 /* Writes the point's subsection into md and "equal_qps" into jp (one object per core other
    than the baseline): runs[c] / figs[c] per core type (runs[c] NULL where absent); counted[c]

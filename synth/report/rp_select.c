@@ -45,7 +45,7 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
     r->cut = cut;
     rp_sel_label(r->label, sizeof r->label, k, cut);
     r->run = j;
-    r->load_nj = r->load_dyn_nj = r->load_cycles = NAN;
+    r->load = RP_LOAD_NONE;
     for (int x = 0; x < 3; x++)
         r->counted[x] = r->qps_counted[x] = r->base_counted[x] = r->base_qps_counted[x] = NAN;
     s->n++;
@@ -84,12 +84,9 @@ void rp_select_count(rp_select *s, const char *point, const rp_count *k)
             double *cnt = pass ? r->counted : r->base_counted,
                    *q = pass ? r->qps_counted : r->base_qps_counted;
             if (pass) {
-                if (isfinite(r->load_nj) != isfinite(k->load_nj[c])) break;
                 t.run[c] = r->run;
                 t.figs[c] = r->figs;
-                t.load_nj[c] = r->load_nj;
-                t.load_dyn_nj[c] = r->load_dyn_nj;
-                t.load_cycles[c] = r->load_cycles;
+                t.load[c] = r->load;
             }
             cnt[0] = rp_count_ratio(&t, c, &cnt[1], &cnt[2]);
             q[0] = rp_count_qps(&t, c, &q[1], &q[2]);

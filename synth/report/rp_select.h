@@ -31,9 +31,7 @@ typedef struct rp_select_run {
     const char *base_dir; /* its run folder */
     cJSON *baseline;      /* the point's baseline run, NULL when it has none */
     rp_figs_t baseline_figs;
-    /* its K/V load run (hgreport --kv-load): energy, its logic dynamic share (NAN: unknown) and
-       cycles; NAN when none was given */
-    double load_nj, load_dyn_nj, load_cycles;
+    rp_load load; /* its K/V load run (hgreport --kv-load); RP_LOAD_NONE when none was given */
     /* set by the caller (NAN: not available), over the baseline's, nominal, low and high: energy
        per query with every correction counted, and the same at equal queries/s; base_*: the same
        for the point's merge run, counted alike */
@@ -60,9 +58,8 @@ void rp_select_add(rp_select *s, const char *arg);
 void rp_select_match(rp_select_run *r, cJSON *base, const char *base_dir, cJSON *baseline);
 
 /* Sets the counted figures of every matched run of point (rp_select_match) and of its merge
-   reference from k, the point's runs, loads and glitches: counted as the point is, with the run's
-   own load (its load_* fields) and without glitches (their factors are of the point's runs'
-   blocks); NAN where the run and the point differ in having a load run. */
+   reference from k, the point's runs, loads and glitches: counted as the point is (rp_count), with
+   the run's own load and without glitches (their factors are of the point's runs' blocks). */
 void rp_select_count(rp_select *s, const char *point, const rp_count *k);
 
 /* One selector of a point's top-N core against the point's baseline. */
