@@ -57,10 +57,11 @@ test-prereqs: sim-tools
 # line per configuration and the totals). XSIM_CONFIGS: CORE:D:P:N:L[:WB:FB:OF][%VB][@SEL[:CUT]]
 # words; the default is the RTL suite's edge configurations of every core type (smallest and
 # largest d, N = 1, N = L, P = 1, P = L, L not a multiple of P, narrowest and widest widths),
-# the MiniLM point and the default point (their Verilator builds are cached by make test), and
-# the top-N cores' edge configurations and MiniLM point with the bitonic and the two-stage
-# selector (and HAD's with the counting selector; the two-stage one also with its sort cut
-# forced, on and off, where auto would not and would cut it), and every
+# the MiniLM point and the default point (their Verilator builds are cached by make test), each
+# core with its default selector (HAD counting, int8-topn twostage), and the top-N cores' edge
+# configurations and MiniLM point with the bitonic and the merge selector (and HAD's with the
+# two-stage one; the two-stage one also with its sort cut forced, on and off, where auto would
+# not and would cut it), and every
 # core with narrower values (--v-bits 4, 5, 2) at four of the edge configurations and the
 # MiniLM point.
 XSIM_EDGE    := 8:1:1:8 256:2:4:12 16:4:20:20 32:1:3:12 16:8:8:8 24:3:5:31 16:4:1:16 \
@@ -69,8 +70,8 @@ XSIM_SEL     := 8:1:1:8 256:2:4:12 16:4:20:20 32:1:3:12 16:8:8:8 24:3:5:31 16:4:
 XSIM_VB      := 16:8:8:8%4 24:3:5:31%5 16:4:6:40:8:2:0%2 32:8:16:128%4
 XSIM_CONFIGS ?= $(foreach c,$(HG_CORES),$(addprefix $(c):,$(XSIM_EDGE))) \
                 $(foreach c,had int8-topn,$(addsuffix @bitonic,$(addprefix $(c):,$(XSIM_SEL)))) \
-                $(foreach c,had int8-topn,$(addsuffix @twostage,$(addprefix $(c):,$(XSIM_SEL)))) \
-                $(addsuffix @counting,$(addprefix had:,$(XSIM_SEL))) \
+                $(foreach c,had int8-topn,$(addsuffix @merge,$(addprefix $(c):,$(XSIM_SEL)))) \
+                $(addsuffix @twostage,$(addprefix had:,$(XSIM_SEL))) \
                 had:24:3:5:31@twostage:on int8-topn:32:8:16:128@twostage:on \
                 had:16:8:8:8@twostage:off had:32:8:16:128@twostage:off \
                 $(foreach c,$(HG_CORES),$(addprefix $(c):,$(XSIM_VB)))

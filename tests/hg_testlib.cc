@@ -71,8 +71,8 @@ std::string cfg_name(const hg_cfg &c)
 {
     char b[224];
     snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d vb=%d%s%s%s%s", hg_core_name(c.core), c.d,
-             c.p, c.n, c.l, c.wb, c.fb, c.of, c.vb, c.sel != HG_SEL_MERGE ? " sel=" : "",
-             c.sel != HG_SEL_MERGE ? hg_sel_name(c.sel) : "", c.cut != HG_CUT_AUTO ? " cut=" : "",
+             c.p, c.n, c.l, c.wb, c.fb, c.of, c.vb, c.sel != hg_core_sel(c.core) ? " sel=" : "",
+             c.sel != hg_core_sel(c.core) ? hg_sel_name(c.sel) : "", c.cut != HG_CUT_AUTO ? " cut=" : "",
              c.cut != HG_CUT_AUTO ? hg_cut_name(c.cut) : "");
     return b;
 }
@@ -81,7 +81,7 @@ std::string cfg_id(const hg_cfg &c)
 {
     std::ostringstream os;
     os << hg_core_short(c.core) << "_d" << c.d << "_p" << c.p << "_n" << c.n << "_l" << c.l;
-    if (c.sel != HG_SEL_MERGE) os << "_" << hg_sel_name(c.sel);
+    if (c.sel != hg_core_sel(c.core)) os << "_" << hg_sel_name(c.sel);
     if (c.cut != HG_CUT_AUTO) os << "_cut" << hg_cut_name(c.cut);
     if (c.vb != 8) os << "_v" << c.vb;
     return os.str();
@@ -175,10 +175,11 @@ uint32_t test_seed()
 std::vector<hg_cfg> selector_configs()
 {
     return {with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_BITONIC),
-            with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_COUNTING),
+            with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_MERGE),
             with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_TWOSTAGE),
             with_cut(with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_TWOSTAGE), HG_CUT_OFF),
-            with_selector(make_cfg(HG_CORE_HAD, 64, 16, 32, 1024), HG_SEL_COUNTING)};
+            with_selector(make_cfg(HG_CORE_HAD, 64, 16, 32, 1024), HG_SEL_MERGE),
+            with_selector(make_cfg(HG_CORE_I8TOPN, 32, 8, 16, 128), HG_SEL_MERGE)};
 }
 
 std::vector<hg_cfg> rtl_configs()

@@ -78,7 +78,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"--core baseline --d 32 --selector counting", "baseline scores have 2^21 levels"},
         BadCase{"--selector twostage --sort-cut yes", "--sort-cut 'yes': must be auto, on or off"},
         BadCase{"--sort-cut off", "--sort-cut off: only --selector twostage has a sort to cut (this core: "
-                                  "--selector merge); leave it at auto"},
+                                  "--selector counting); leave it at auto"},
         BadCase{"--selector bitonic --sort-cut on", "only --selector twostage has a sort to cut (this core: "
                                                     "--selector bitonic)"},
         BadCase{"--core baseline --sort-cut on",
@@ -495,6 +495,24 @@ TEST(HadgenConfig, SelectorPicksTheSelectBlock)
     EXPECT_NE(tm.find("u_core.g_bitonic.u_topn"), std::string::npos) << tm;
     EXPECT_NE(read_file(t + "/t/had_core.v").find(".SEL(3)"), std::string::npos);
     EXPECT_NE(m.find("\"PIPE\":\t0"), std::string::npos) << m;
+    // without --selector each core type takes its own (sw/base/hg_cores.def), whatever the order
+    // of the options; a --selector given stays when --core comes after it
+    const struct {
+        std::string args, sel;
+    } defaults[] = {
+        {"--core had", "counting"},
+        {"--core int8-topn", "twostage"},
+        {"--core baseline", "merge"},
+        {"", "counting"},
+        {"--selector merge --core int8-topn", "merge"},
+        {"--core int8-topn --selector bitonic --core had", "bitonic"},
+    };
+    for (const auto &k : defaults) {
+        r = hgt::run_cmd(hadgen() + " --d 16 --lanes 4 --top-n 6 --max-keys 40 " + k.args + " --dry-run");
+        ASSERT_EQ(r.status, 0) << k.args << "\n" << r.out;
+        EXPECT_NE(r.out.find("\"selector\": \"" + k.sel + "\""), std::string::npos) << k.args << "\n"
+                                                                                    << r.out;
+    }
 }
 
 // --sort-cut: the manifest records it (params.sort_cut) and the level the sort is cut after
@@ -643,9 +661,9 @@ TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
          "derived.groups: the manifest says 15, these parameters give 16"},
         {replace_all(good, "\"groups\":\t16", "\"groups\":\t16, \"speed\": 1"),
          "derived.speed: not a derived value"},
-        {replace_all(good, "\"selector\":\t\"merge\"", "\"selector\":\t\"heap\""),
+        {replace_all(good, "\"selector\":\t\"counting\"", "\"selector\":\t\"heap\""),
          "--selector 'heap': must be merge, bitonic, counting or twostage"},
-        {replace_all(good, "\"selector\":\t\"merge\"", "\"selector\":\t1"),
+        {replace_all(good, "\"selector\":\t\"counting\"", "\"selector\":\t1"),
          "params.selector: must be a string"},
         {replace_all(good, "\"sort_cut\":\t\"auto\"", "\"sort_cut\":\t\"sometimes\""),
          "--sort-cut 'sometimes': must be auto, on or off"},

@@ -246,10 +246,11 @@ TEST(ReliabilityHsprobes, BadManifestsAreClearErrorsThatWriteNothing)
         std::string text, expect, expect2 = "";
     } cases[] = {
         {"{\"top\": ", "not valid JSON"},
-        {swap("\"file\":\t\"hg_topn.v\"", "\"file\":\t\"nosuch.v\""), ": file nosuch.v is not a file of"},
+        {swap("\"file\":\t\"hg_topn_scan.v\"", "\"file\":\t\"nosuch.v\""),
+         ": file nosuch.v is not a file of"},
         {swap("\"capture\":\tfalse", "\"capture\":\t0"), "\"capture\" must be true or false"},
         {swap("\"prefix\":\t\"had\"", "\"prefix\":\t\"h d\""), "params.prefix \"h d\" is not an identifier"},
-        {swap("\"selector\":\t\"merge\"", "\"selector\":\t\"heap; rm\""),
+        {swap("\"selector\":\t\"counting\"", "\"selector\":\t\"heap; rm\""),
          "params.selector \"heap; rm\" is not a selector (merge, bitonic, counting or twostage)"},
         {swap("\"v_bits\":\t8", "\"v_bits\":\t9"), "params.v_bits is 9: must be an integer in 2..8"},
         {swap("\"v_bits\":\t8", "\"v_bits\":\t\"4\""), "params.v_bits is \"4\": must be an integer in 2..8"},

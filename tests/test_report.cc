@@ -24,6 +24,15 @@ using hgt::read_file;
 using hgt::write_file;
 
 // A flow summary with the fields hgreport reads (values chosen so ratios are exact).
+// The selector hadgen builds a core type with by default (params.selector of a fixture that
+// names none: a real summary always has one).
+std::string default_sel(const char *core)
+{
+    hg_core_kind k = HG_CORE_HAD;
+    if (hg_core_parse(core, &k) != 0) return "merge";
+    return hg_sel_name(hg_core_sel(k));
+}
+
 void write_summary(const std::string &dir, const char *core, double area, double power, double e, int d = 32,
                    int n = 16, int l = 128, int p = 8, const std::string &timing = "",
                    const std::string &extra = "", double bus_nj = -1)
@@ -32,7 +41,8 @@ void write_summary(const std::string &dir, const char *core, double area, double
     mkdir((dir + "/reports").c_str(), 0777);
     std::ofstream f(dir + "/reports/summary.json");
     f << "{\"core\": \"" << core << "\", \"params\": {\"d\": " << d << ", \"lanes\": " << p
-      << ", \"top_n\": " << n << ", \"max_keys\": " << l << "},"
+      << ", \"top_n\": " << n << ", \"max_keys\": " << l << ", \"selector\": \"" << default_sel(core)
+      << "\"},"
       << "\"liberty\": \"osu018\", \"clock_period_ns\": 10,"
       << "\"timing\": {\"fmax_mhz\": 50" << timing << "},"
       << "\"blocks\": {\"score\": {\"area_um2\": " << area / 2 << ", \"power_uw\": " << power / 2 << "},"
@@ -158,7 +168,7 @@ void write_qps_summary(const std::string &dir, const char *core, const char *sel
     mkdir((dir + "/reports").c_str(), 0777);
     std::ostringstream f;
     f << "{\"core\": \"" << core << "\", \"params\": {"
-      << (sel ? std::string("\"selector\": \"") + sel + "\", " : std::string())
+      << "\"selector\": \"" << (sel ? std::string(sel) : default_sel(core)) << "\", "
       << "\"d\": 32, \"lanes\": 8, \"top_n\": 16, \"max_keys\": 128},"
       << "\"liberty\": \"/usr/share/qflow/tech/osu018/osu018_stdcells.lib\", \"clock_period_ns\": 10,"
       << "\"timing\": {\"fmax_mhz\": " << fmax
@@ -575,11 +585,12 @@ TEST(Report, NoiseBandOverPerturbedRepeats)
 }
 
 // The selector section (hgreport --selectors): a top-N core built with another selector on
-// the same configuration and stimulus, beside the point's own (merge) run of that core: the
-// select block, the core's logic and memories, Fmax, energy per query and the ratios; the
-// counting and two-stage selectors' runs may span more cycles (their latency is longer), no
-// other's; a two-stage run with a sort cut other than auto is named by it; bad runs refused.
-TEST(Report, SelectorsBesideTheMergeRuns)
+// the same configuration and stimulus, beside the point's own run of that core (whatever its
+// selector: here merge, then counting): the select block, the core's logic and memories, Fmax,
+// energy per query and the ratios; the counting and two-stage selectors' runs may span more
+// cycles (their latency is longer), no other's; a two-stage run with a sort cut other than auto
+// is named by it; a run of the point's own selector and bad runs are refused.
+TEST(Report, SelectorsBesideThePointsRuns)
 {
     hgt::TempDir d_dir("report-select");
     std::string d = d_dir.path();
@@ -619,8 +630,9 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     ASSERT_EQ(r.status, 0) << r.out;
     std::string md = read_file(d + "/r/report.md");
     EXPECT_NE(md.find("\n## Top-N selectors\n"), std::string::npos) << md;
-    EXPECT_NE(md.find("| p | had | merge | 1.000 | 50.00 | 2.000 | 1.000 | 100.00 | 50.0 | 20.000 |"),
-              std::string::npos)
+    EXPECT_NE(
+        md.find("| p | had | merge (default) | 1.000 | 50.00 | 2.000 | 1.000 | 100.00 | 50.0 | 20.000 |"),
+        std::string::npos)
         << md;
     EXPECT_NE(md.find("| p | had | bitonic | 0.500 | 30.00 | 1.500 | 1.000 | 80.00 | 50.0 | 16.000 |"),
               std::string::npos)
@@ -683,8 +695,14 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     EXPECT_NE(md.find("| p | had | **counting** | 50.0 | 0.120 | 0.188 | **0.188** | n/a | n/a |"),
               std::string::npos)
         << md;
-    EXPECT_NE(md.find("| p | had | merge | 50.0 | 0.200 | 0.250 | 0.250 | n/a | n/a |"), std::string::npos)
+    EXPECT_NE(md.find("| p | had | merge (default) | 50.0 | 0.200 | 0.250 | 0.250 | n/a | n/a |"),
+              std::string::npos)
         << md;
+    EXPECT_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(cand, 0), "default")));
+    EXPECT_TRUE(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetArrayItem(cand, 2), "default")));
+    EXPECT_STREQ(cJSON_GetObjectItem(o, "reference_selector")->valuestring, "merge");
+    EXPECT_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "reference"), "logic_area_mm2")->valuedouble, 2,
+                1e-12);
     EXPECT_NE(
         md.find("runner-up (the runner-up's figure over the best's): p had: counting, then bitonic (+6.7%)."),
         std::string::npos)
@@ -699,11 +717,29 @@ TEST(Report, SelectorsBesideTheMergeRuns)
     // without --selectors, no section
     ASSERT_EQ(hgt::run_cmd(cmd + " 2>&1").status, 0);
     EXPECT_EQ(read_file(d + "/r/report.md").find("Top-N selectors"), std::string::npos);
+    // a point whose own run is counting (as hadgen builds HAD by default) takes a merge run
+    // beside it, of fewer cycles (counting's second pass is the later one)
+    std::string ccmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had-n," + d +
+                       "/base' --out " + d + "/r ";
+    r = hgt::run_cmd(ccmd + "--selectors 'p=" + d + "/had," + d + "/had-b' 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    md = read_file(d + "/r/report.md");
+    EXPECT_NE(
+        md.find("| p | had | counting (default) | 0.250 | 12.00 | 1.200 | 1.200 | 60.00 | 50.0 | 15.000 |"),
+        std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| p | had | **merge / counting** | **4.000** | **4.167** | **1.667** | **0.833** | "
+                      "**1.667** | **1.000** | **1.333** |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| p | had | **counting** (default) | 50.0 | 0.120 | 0.188 | **0.188** | n/a | n/a |"),
+              std::string::npos)
+        << md;
 
     struct Case {
         std::string args, what;
     } bad[] = {
-        {"--selectors 'p=" + d + "/had-m'", "must name a selector other than merge"},
+        {"--selectors 'p=" + d + "/had-m'", "the point's had run has this selector already (merge)"},
         {"--selectors 'p=" + d + "/had-tx'", "params.sort_cut 'never' must be auto, on or off"},
         {"--selectors 'p=" + d + "/base'", "has no top-N selector"},
         {"--selectors 'p=" + d + "/had-c'", "activity.cycles is 99, the point's had run has 100"},
@@ -1481,11 +1517,11 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
 }
 
 // A top-N core built with another selector (params.selector) is a point of its own beside its
-// merge point: its own row (selector and select block in results.csv and sweep.json), a row of
-// ratios to the merge point in the selectors section, the same fidelity (same outputs), a
+// default point (HAD: counting): its own row (selector and select block in results.csv and
+// sweep.json), a row of ratios to the default point in the selectors section, the same fidelity (same outputs), a
 // place on the Pareto fronts of its workload; the baseline's recorded selector is ignored; the
 // same point and selector twice, or an unknown selector, are refused.
-TEST(Sweep, SelectorPointsBesideTheirMergePoint)
+TEST(Sweep, SelectorPointsBesideTheirDefaultPoint)
 {
     hgt::TempDir d_dir("report");
     std::string d = d_dir.path();
@@ -1537,24 +1573,26 @@ TEST(Sweep, SelectorPointsBesideTheirMergePoint)
     EXPECT_NE(md.find("P {16}, top-N selectors {merge, counting, twostage, twostage with sort cut off};"),
               std::string::npos)
         << md;
-    EXPECT_NE(md.find("| had | twostage, sort cut off | 32 | 256 | 16 | 8 | 0.500 | 0.500 | 0.750 | 0.900 | "
+    EXPECT_NE(md.find("| had | twostage, sort cut off | 32 | 256 | 16 | 8 | 0.500 | 0.625 | 0.833 | 0.857 | "
                       "50.0 | 1.000 | no |"),
               std::string::npos)
         << md;
     EXPECT_NE(read_file(d + "/r/sweep_points.dat").find(" N=8/twostage:off "), std::string::npos);
-    EXPECT_NE(md.find("\n### Top-N selectors against merge at the same point\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("\n### Top-N selectors against each core's default at the same point\n"),
+              std::string::npos)
+        << md;
     EXPECT_NE(
         md.find(
-            "| had | twostage | 32 | 256 | 16 | 8 | 0.400 | 0.400 | 0.700 | 0.850 | 50.0 | 1.000 | yes |"),
+            "| had | twostage | 32 | 256 | 16 | 8 | 0.400 | 0.500 | 0.778 | 0.810 | 50.0 | 1.000 | yes |"),
         std::string::npos)
         << md;
     EXPECT_NE(
-        md.find("| had | counting | 32 | 256 | 16 | 8 | 0.800 | 0.800 | 0.900 | 1.050 | 50.0 | 1.000 | no |"),
+        md.find("| had | merge | 32 | 256 | 16 | 8 | 1.000 | 1.250 | 1.111 | 0.952 | 50.0 | 1.000 | no |"),
         std::string::npos)
         << md;
     EXPECT_NE(md.find("| had (twostage) | 32 | 8 | 256 | 16 | 2.400 | 17.00 |"), std::string::npos) << md;
-    // the HAD/baseline ratios stay those of the merge point
-    EXPECT_NE(md.find("| 32 | 256 | 16 | 8 | 0.200 |"), std::string::npos) << md;
+    // the HAD/baseline ratios are those of the default (counting) point
+    EXPECT_NE(md.find("| 32 | 256 | 16 | 8 | 0.180 |"), std::string::npos) << md;
     cJSON *j = cJSON_Parse(read_file(d + "/r/sweep.json").c_str());
     ASSERT_TRUE(j);
     const cJSON *p3 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 2);
@@ -1671,7 +1709,7 @@ TEST(Sweep, ListNamesEveryPointAndItsHadgenOptions)
     std::string d = d_dir.path();
     hgt::CmdResult r =
         hgt::run_cmd("make -s -C " + std::string(HG_SRC_DIR) + " SWEEP_DIR=" + d +
-                     "/sw SWEEP_D=16 SWEEP_N='4 8' SWEEP_L=32 SWEEP_P=4 SWEEP_SELECTORS='merge "
+                     "/sw SWEEP_D=16 SWEEP_N='4 8' SWEEP_L=32 SWEEP_P=4 SWEEP_SELECTORS='default "
                      "twostage:off counting' sweep-list 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
     const char *want =

@@ -13,18 +13,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HG_CORE(kind, name, short_name, summary) name,
+#define HG_CORE(kind, name, short_name, sel, summary) name,
 static const char *const core_names[HG_NCORES] = {
 #include "hg_cores.def"
 };
 #undef HG_CORE
-#define HG_CORE(kind, name, short_name, summary) short_name,
+#define HG_CORE(kind, name, short_name, sel, summary) short_name,
 static const char *const core_shorts[HG_NCORES] = {
 #include "hg_cores.def"
 };
 #undef HG_CORE
-#define HG_CORE(kind, name, short_name, summary) summary,
+#define HG_CORE(kind, name, short_name, sel, summary) summary,
 static const char *const core_summaries[HG_NCORES] = {
+#include "hg_cores.def"
+};
+#undef HG_CORE
+#define HG_CORE(kind, name, short_name, sel, summary) HG_SEL_##sel,
+static const hg_sel_kind core_sels[HG_NCORES] = {
 #include "hg_cores.def"
 };
 #undef HG_CORE
@@ -32,6 +37,13 @@ static const char *const core_summaries[HG_NCORES] = {
 const char *hg_core_name(hg_core_kind k) { return core_names[k]; }
 const char *hg_core_short(hg_core_kind k) { return core_shorts[k]; }
 const char *hg_core_summary(hg_core_kind k) { return core_summaries[k]; }
+hg_sel_kind hg_core_sel(hg_core_kind k) { return core_sels[k]; }
+
+void hg_cfg_set_core(hg_cfg *c, hg_core_kind k)
+{
+    c->core = k;
+    if (!c->sel_given) c->sel = core_sels[k];
+}
 
 /* the index of s in names[0..count), or -1 */
 static int name_index(const char *s, const char *const *names, int count)
@@ -122,7 +134,7 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core)
     c->fb = 6;
     c->of = 8;
     c->vb = 8;
-    c->sel = HG_SEL_MERGE;
+    c->sel = core_sels[core];
     c->cut = HG_CUT_AUTO;
 }
 
@@ -149,13 +161,20 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
 {
     int *field[] = {NULL, &c->d, &c->p, &c->n, &c->l, &c->wb, &c->fb, &c->of, &c->vb};
     if (strcmp(opt, "core") == 0) {
-        if (hg_core_parse(val, &c->core) == 0) return 0;
+        hg_core_kind k;
+        if (hg_core_parse(val, &k) == 0) {
+            hg_cfg_set_core(c, k);
+            return 0;
+        }
         char names[64];
         snprintf(err, n, "--core '%s': must be %s", val, hg_core_choices(names, sizeof names, ", ", " or "));
         return -1;
     }
     if (strcmp(opt, "selector") == 0) {
-        if (hg_sel_parse(val, &c->sel) == 0) return 0;
+        if (hg_sel_parse(val, &c->sel) == 0) {
+            c->sel_given = 1;
+            return 0;
+        }
         char names[64];
         snprintf(err, n, "--selector '%s': must be %s", val,
                  hg_sel_choices(names, sizeof names, ", ", " or "));
@@ -408,6 +427,11 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
         goto done;
     }
     hg_cfg_default(c, HG_CORE_HAD);
+    /* a manifest without params.selector predates --selector, when every core was built with merge */
+    if (!cJSON_GetObjectItemCaseSensitive(params, "selector")) {
+        c->sel = HG_SEL_MERGE;
+        c->sel_given = 1;
+    }
     for (const cJSON *v = params->child; v; v = v->next) {
         int known = 0;
         for (int i = 0; hg_cfg_options[i] && !known; i++) {

@@ -19,7 +19,7 @@ extern "C" {
 /* The core types (sw/base/hg_cores.def): HG_CORE_HAD, HG_CORE_BASELINE, HG_CORE_I8TOPN, and
    HG_NCORES, their number. */
 typedef enum {
-#define HG_CORE(kind, name, short_name, summary) HG_CORE_##kind,
+#define HG_CORE(kind, name, short_name, sel, summary) HG_CORE_##kind,
 #include "hg_cores.def"
 #undef HG_CORE
     HG_NCORES
@@ -83,9 +83,11 @@ typedef struct hg_cfg {
     int fb;                         /* int8 cores: index bits of the 2^-f exp fraction table */
     int of;                         /* output fraction bits */
     int vb;                         /* value bits: each V element a vb-bit two's complement */
-    hg_sel_kind sel;                /* top-N selector (top-N cores; recorded but unused by the baseline) */
+    hg_sel_kind sel;                /* top-N selector (top-N cores; recorded but unused by the baseline):
+                                       the core type's (hg_core_sel) unless sel_given */
     hg_cut_kind cut;                /* twostage: the sort cut (auto with every other selector) */
     char prefix[HG_PREFIX_MAX + 1]; /* module name prefix */
+    int sel_given;                  /* 1 once sel was chosen (--selector): a new core type keeps it */
 
     /* derived by hg_cfg_finish() */
     int g;    /* groups per query: ceil(l / p) */
@@ -110,9 +112,14 @@ typedef struct hg_cfg {
 } hg_cfg;
 
 /* Fills c with the defaults for the given core type (d 64, P 16, N 32, L 1024, wb 8,
-   fb 6, of 8, vb 8, selector merge, sort cut auto, prefix empty: hg_cfg_finish() then uses the core's short
-   name). Derived fields are left zero. Cannot fail. */
+   fb 6, of 8, vb 8, the core type's selector (hg_core_sel), sort cut auto, prefix empty:
+   hg_cfg_finish() then uses the core's short name). Derived fields are left zero. Cannot fail. */
 void hg_cfg_default(hg_cfg *c, hg_core_kind core);
+
+/* Sets the core type; the selector follows it (hg_core_sel) unless one was chosen (sel_given).
+   --core goes through this, so "--core int8-topn" alone builds int8 + top-N with its own
+   default selector, and "--selector merge --core had" keeps merge. */
+void hg_cfg_set_core(hg_cfg *c, hg_core_kind k);
 
 /* Command-line names of the configuration options, NULL-terminated: core, d, lanes, top-n,
    max-keys, weight-bits, exp-frac-bits, out-frac, v-bits, selector, sort-cut, prefix. Every tool that takes a core
@@ -158,6 +165,9 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
 const char *hg_core_name(hg_core_kind k);
 const char *hg_core_short(hg_core_kind k);
 const char *hg_core_summary(hg_core_kind k);
+/* The top-N selector a core type is built with by default (sw/base/hg_cores.def): counting
+   for HAD, twostage for int8 + top-N, merge (recorded, unused) for the baseline. */
+hg_sel_kind hg_core_sel(hg_core_kind k);
 /* Parses a command-line core name; returns 0 and sets *k, or -1 if unknown. */
 int hg_core_parse(const char *s, hg_core_kind *k);
 /* The core names for a message, "had, baseline or int8-topn" (sep ", ", last " or "), or

@@ -112,7 +112,8 @@ static void usage(FILE *f)
             "  --exp-frac-bits --out-frac --v-bits --selector --sort-cut --prefix. --d must equal\n"
             "  the model's head dimension; --v-bits B quantizes V to B bits at the calibration's\n"
             "  percentile.\n"
-            "  The core type follows each backend, so --core is not accepted. With a distilled\n"
+            "  The core type follows each backend, so --core is not accepted, and so does the\n"
+            "  selector unless --selector is given (had counting, int8-topn twostage). With a distilled\n"
             "  model --top-n defaults to its trained N (had.json top_n), and --v-bits and --v-scale\n"
             "  to the values it was trained with (had.json recipe v_bits, v_scale; 8 bits if none).\n"
             "  --cache DIR           simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
@@ -678,7 +679,13 @@ static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *ca
     cJSON_AddNumberToObject(c, "weight_bits", core->wb);
     cJSON_AddNumberToObject(c, "exp_frac_bits", core->fb);
     cJSON_AddNumberToObject(c, "out_frac", core->of);
-    cJSON_AddStringToObject(c, "selector", hg_sel_name(core->sel));
+    /* each top-N core's selector as its backends build it (its own default unless --selector) */
+    cJSON *sels = cJSON_AddObjectToObject(c, "selectors");
+    for (int k = 0; k < HG_NCORES; k++) {
+        hg_cfg t = *core;
+        hg_cfg_set_core(&t, (hg_core_kind)k);
+        if (hg_cfg_topn(&t)) cJSON_AddStringToObject(sels, hg_core_name(t.core), hg_sel_name(t.sel));
+    }
     cJSON_AddStringToObject(c, "sort_cut", hg_cut_name(core->cut));
     cJSON_AddNumberToObject(c, "v_bits", core->vb);
     cJSON_AddStringToObject(c, "v_scale", o->v_channel ? "channel" : "head");

@@ -50,13 +50,13 @@ struct hr_backend {
 static const char *const kind_names[HR_NKINDS] = {
     "float",
     "float-had",
-#define HG_CORE(kind, name, short_name, summary) "golden-" name,
+#define HG_CORE(kind, name, short_name, sel, summary) "golden-" name,
 #include "hg_cores.def"
 #undef HG_CORE
-#define HG_CORE(kind, name, short_name, summary) "rtl-" name,
+#define HG_CORE(kind, name, short_name, sel, summary) "rtl-" name,
 #include "hg_cores.def"
 #undef HG_CORE
-#define HG_CORE(kind, name, short_name, summary) "sys-" name,
+#define HG_CORE(kind, name, short_name, sel, summary) "sys-" name,
 #include "hg_cores.def"
 #undef HG_CORE
 };
@@ -238,7 +238,7 @@ hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal, 
     b->n_layers = cal->n_layers;
     b->n_heads = cal->n_heads;
     b->cfg = *core;
-    b->cfg.core = hr_kind_core(k);
+    hg_cfg_set_core(&b->cfg, hr_kind_core(k)); /* and its selector, unless --selector chose one */
     if (k != HR_FLOAT && strcmp(core->prefix, hg_core_short(core->core)) == 0)
         b->cfg.prefix[0] = '\0'; /* the default prefix follows the core type */
     char sub[768];

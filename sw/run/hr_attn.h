@@ -51,13 +51,13 @@ extern "C" {
 typedef enum {
     HR_FLOAT = 0,
     HR_FLOAT_HAD,
-#define HG_CORE(kind, name, short_name, summary) HR_GOLDEN_##kind,
+#define HG_CORE(kind, name, short_name, sel, summary) HR_GOLDEN_##kind,
 #include "hg_cores.def"
 #undef HG_CORE
-#define HG_CORE(kind, name, short_name, summary) HR_RTL_##kind,
+#define HG_CORE(kind, name, short_name, sel, summary) HR_RTL_##kind,
 #include "hg_cores.def"
 #undef HG_CORE
-#define HG_CORE(kind, name, short_name, summary) HR_SYS_##kind,
+#define HG_CORE(kind, name, short_name, sel, summary) HR_SYS_##kind,
 #include "hg_cores.def"
 #undef HG_CORE
     HR_NKINDS

@@ -928,7 +928,7 @@ static point *named_point(point *pts, int npoints, const char *arg)
     return NULL;
 }
 
-/* The --selectors run a load run of another selector than merge belongs to: the same point,
+/* The --selectors run a load run of another selector than the point's run belongs to: the same point,
    core, selector and sort cut. NULL with *bad set when there is none. */
 static rp_select_run *load_selector_run(rp_select *sel, const point *p, int ci, const cJSON *j,
                                         const char **bad)
@@ -967,9 +967,11 @@ static void parse_kv_load(point *pts, int npoints, rp_select *sel, const char *a
         int ci = rp_core_index(rp_str(j, "core"));
         rp_load got;
         int bad_load = rp_count_load_of(j, &got);
-        const char *ls = rp_str(cJSON_GetObjectItem(j, "params"), "selector"), *bad = NULL;
-        rp_select_run *sr = NULL; /* a --selectors run's load, else the point's */
-        if (ci >= 0 && ls[0] && strcmp(ls, "merge") != 0) sr = load_selector_run(sel, p, ci, j, &bad);
+        const char *bad = NULL;
+        rp_select_run *sr =
+            NULL; /* a --selectors run's load (another selector than the point's run), else the point's */
+        if (ci >= 0 && p->k.run[ci] && !rp_same_sel(j, p->k.run[ci]))
+            sr = load_selector_run(sel, p, ci, j, &bad);
         const cJSON *to = sr ? sr->run : ci >= 0 ? p->k.run[ci] : NULL;
         rp_load *dst = sr ? &sr->load : ci >= 0 ? &p->k.load[ci] : NULL;
         if (!bad)
@@ -1054,14 +1056,15 @@ static void usage(void)
            "  --kv-load NAME=RUN_DIR,...  flow runs of the point NAME's cores over the cycles before\n"
            "                      the first query (their energy.window_nj): the K/V load, amortized\n"
            "                      over the queries of the point's stimulus; a run of another selector\n"
-           "                      than merge goes to the --selectors run of its core, selector and\n"
-           "                      sort cut\n"
+           "                      or sort cut than the point's run of its core goes to the\n"
+           "                      --selectors run of its core, selector and sort cut\n"
            "  --noise NAME=RUN_DIR,...  one perturbed repeat of the point NAME (repeatable): flow runs\n"
            "                      of its cores with one SYN_SALT on the same captures: the synthesis\n"
            "                      noise band of every figure and ratio\n"
            "  --selectors NAME=RUN_DIR,...  flow runs of the point NAME's top-N cores built with\n"
            "                      another top-N selector (hadgen --selector; repeatable): the\n"
-           "                      selector section, against the point's own (merge) runs, and\n"
+           "                      selector section, against the point's own runs (each core's\n"
+           "                      default selector), and\n"
            "                      each top-N core at its best measured selector (the lowest\n"
            "                      energy per query at equal queries/s) against the baseline\n"
            "  --vbits NAME=RUN_DIR,...  flow runs of the point NAME's cores built with narrower\n"

@@ -1,7 +1,8 @@
 /*
  * hgsweep — the results of `make sweep`: one row per design point (core, selector and its sort
  * cut, d, P, N, L) from the flow summaries, ratios against the baseline of the same (d, P, L)
- * (and, for a top-N core built with another selector than merge, against its merge point),
+ * (and, for a top-N core built with another selector than its default, against its default
+ * point),
  * attention fidelity where the real model measures it (HAD: the distilled model; HAD
  * post-training in extra columns), the energy ratios counted as the report counts them (rp_count.h:
  * with each point's K/V load run, the uncertain corrections' range) at the flows' clock and at
@@ -182,18 +183,19 @@ static void fronts(pt *v, int n)
     }
 }
 
-/* the point of that core (with the merge selector: the reference of the ratios and plots) */
+/* the core built with its default selector, as hadgen builds it without --selector (hg_core_sel:
+   the reference of the ratios and plots) */
+static int is_default(const pt *x) { return x->sel == (int)hg_core_sel(x->core) && x->cut == HG_CUT_AUTO; }
+
+/* the point of that core (with its default selector) */
 static const pt *find(const pt *v, int n, int core, int d, int p, int nn, int l)
 {
     for (int i = 0; i < n; i++)
-        if (v[i].core == core && v[i].sel == HG_SEL_MERGE && v[i].cut == HG_CUT_AUTO && v[i].d == d &&
-            v[i].p == p && (core == 1 || v[i].n == nn) && v[i].l == l)
+        if (v[i].core == core && is_default(&v[i]) && v[i].d == d && v[i].p == p &&
+            (core == HG_CORE_BASELINE || v[i].n == nn) && v[i].l == l)
             return &v[i];
     return NULL;
 }
-
-/* the merge selector as every core is built by default (the reference of the ratios) */
-static int is_default(const pt *x) { return x->sel == HG_SEL_MERGE && x->cut == HG_CUT_AUTO; }
 
 /* a point's selector as the tables name it: "twostage", "twostage, sort cut off" */
 static const char *sel_label(const pt *x)
@@ -696,7 +698,7 @@ static void md_ratios(FILE *md, const pt *v, int n)
     }
 }
 
-/* sweep.md: the points built with another top-N selector against the merge point of the same
+/* sweep.md: the points built with another top-N selector against the default point of the same
    core and (d, P, N, L) (none: no section). */
 static void md_selectors(FILE *md, const pt *v, int n)
 {
@@ -704,10 +706,11 @@ static void md_selectors(FILE *md, const pt *v, int n)
     for (int i = 0; i < n; i++) any |= !is_default(&v[i]);
     if (!any) return;
     fprintf(md,
-            "\n### Top-N selectors against merge at the same point\n\n"
+            "\n### Top-N selectors against each core's default at the same point\n\n"
             "The same core and (d, P, N, L) built with another selector or sort cut (`hadgen --selector`, "
-            "`--sort-cut`): the same outputs, other hardware. Ratios to the merge point (- where it was "
-            "not computed); the Pareto flag: on the area/energy front of its workload.\n\n"
+            "`--sort-cut`): the same outputs, other hardware. Ratios to the point built with the core's "
+            "default selector (HAD counting, int8-topn twostage; - where it was not computed); the Pareto "
+            "flag: on the area/energy front of its workload.\n\n"
             "| core | selector | d | L | P | N | select mm^2 | select area | logic area | energy/query | "
             "Fmax MHz | Fmax | area front |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
@@ -810,12 +813,13 @@ static void write_markdown(const char *out, const pt *v, int n, const opts *o, i
     fprintf(md, "}, P {");
     list(md, ps, np);
     fprintf(md, "}");
-    int seen[HG_NSELS][HG_NCUTS] = {{0}}, nsel = 0;
-    for (int i = 0; i < n; i++) seen[v[i].sel][v[i].cut] = 1;
-    for (int k = 0; k < HG_NSELS; k++)
-        for (int c = 0; c < HG_NCUTS; c++) nsel += seen[k][c];
-    if (nsel > 1 ||
-        !seen[HG_SEL_MERGE][HG_CUT_AUTO]) { /* the top-N cores' selectors (the baseline has none) */
+    int seen[HG_NSELS][HG_NCUTS] = {{0}}, other = 0;
+    for (int i = 0; i < n; i++)
+        if (v[i].core != HG_CORE_BASELINE) { /* the top-N cores' selectors (the baseline has none) */
+            seen[v[i].sel][v[i].cut] = 1;
+            other |= !is_default(&v[i]);
+        }
+    if (other) {
         fprintf(md, ", top-N selectors {");
         static const hg_cut_kind order[HG_NCUTS] = {HG_CUT_AUTO, HG_CUT_OFF, HG_CUT_ON};
         for (int k = 0, w = 0; k < HG_NSELS; k++)

@@ -10,9 +10,10 @@
 #   5-7   synthesis + timing + activity power, MiniLM point (d=32), real stimulus
 #   8-10  synthesis + timing + activity power, default point (d=64, L=1024), synthetic stimulus
 #   10b   the top-N cores of both points with each other selector (REPORT_SELECTORS, default
-#         bitonic, counting, twostage and twostage:off; hadgen --selector, and after a colon
-#         --sort-cut) on the same stimulus: 4 more flows a selector (2 for counting, which only
-#         HAD's match counts allow)
+#         merge, bitonic, counting, twostage and twostage:off; hadgen --selector, and after a
+#         colon --sort-cut) on the same stimulus: 4 more flows a selector, fewer where it is a
+#         core's own default (HAD counting, int8-topn twostage: the point's run) or, for
+#         counting, not int8-topn's (it counts HAD's match levels)
 #   10c   narrower values (REPORT_VBITS, default 4; hadgen --v-bits): fidelity of the golden
 #         backends with V quantized to that width (a scale per head, and per channel: hadrun
 #         --v-scale channel), the stimulus head dumped at that width, and
@@ -61,7 +62,7 @@ REPORT_NK=${REPORT_NK:-"16 32 64 96 128"}           # keys of the n_k sweep's st
 REPORT_GLITCH_CYCLES=${REPORT_GLITCH_CYCLES:-160}   # query cycles of the glitch window (10 queries)
 REPORT_GLITCH_SAMPLE=${REPORT_GLITCH_SAMPLE:-1}     # instances per module simulated with timing
 REPORT_NOISE_SALTS=${REPORT_NOISE_SALTS:-"1 2 3 4"} # SYN_SALT of the noise step's repeats
-REPORT_SELECTORS=${REPORT_SELECTORS-"bitonic counting twostage twostage:off"}  # top-N selectors besides merge, SEL[:SORT_CUT] (empty: none)
+REPORT_SELECTORS=${REPORT_SELECTORS-"merge bitonic counting twostage twostage:off"}  # top-N selectors besides each core's default, SEL[:SORT_CUT] (empty: none)
 REPORT_VBITS=${REPORT_VBITS-4}                      # value bits besides 8, each in 2..7 (empty: none)
 HADGEN=${HADGEN:-$BUILD/bin/hadgen}
 mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (sw/base/hg_cores.def)
@@ -69,18 +70,27 @@ mapfile -t CORES < <("$HADGEN" --list-cores)         # the core types (sw/base/h
 mkdir -p "$R"
 
 start=$(date +%s)
-# sel_cores SELECTOR: the core types built with that selector (the top-N cores; counting
-# counts HAD's d+1 match levels, so HAD alone)
+# each core type's default selector and sort cut ("counting:auto"), as hadgen builds it
+declare -A DEFSEL
+for c in "${CORES[@]}"; do
+  DEFSEL[$c]=$("$HADGEN" --core "$c" --dry-run | sed -n 's/.*"selector": "\([a-z]*\)", "sort_cut": "\([a-z]*\)".*/\1:\2/p')
+  [ -n "${DEFSEL[$c]}" ] || { echo "report: '$HADGEN --core $c --dry-run' gave no selector" >&2; exit 2; }
+done
+# sel_cores SELECTOR[:CUT]: the core types built with that selector as a run besides the point's
+# own (the top-N cores whose default it is not; counting counts HAD's d+1 match levels, so HAD
+# alone)
 sel_cores() {
-  local c
+  local c spec="${1%%:*}:auto"
+  [[ "$1" != *:* ]] || spec="${1%%:*}:${1#*:}"
   for c in "${CORES[@]}"; do
     [ "$c" = baseline ] && continue
     [ "${1%%:*}" = counting ] && [ "$c" != had ] && continue
+    [ "$spec" = "${DEFSEL[$c]}" ] && continue
     echo "$c"
   done
 }
-# a flow a point and core for each selector besides merge; a step and 6 flows a value width
-# besides 8
+# a flow a point and core for each selector besides the core's default; a step and 6 flows a
+# value width besides 8
 nsel=0
 for sel in $REPORT_SELECTORS; do nsel=$((nsel + 2 * $(sel_cores "$sel" | wc -l))); done
 NSTEPS=$((16 + nsel + 7 * $(wc -w <<< "$REPORT_VBITS")))
@@ -234,8 +244,9 @@ DEFAULT_RUNS=("${RUNS[@]}")
 
 # ---- 10b: the other top-N selectors ----------------------------------------------------
 # The top-N cores of both points built with each selector of REPORT_SELECTORS (hadgen
-# --selector), on the point's own stimulus: the same outputs (each capture is checked against
-# the golden model), other hardware; hgreport --selectors sets them beside the merge runs.
+# --selector) but their own default, on the point's own stimulus: the same outputs (each
+# capture is checked against the golden model), other hardware; hgreport --selectors sets them
+# beside the point's runs.
 sel_args=()
 SEL_RUNS=() SEL_RTL=() SEL_POINT=() # each run, its Verilog and point, for the K/V load step
 for sel in $REPORT_SELECTORS; do
@@ -255,7 +266,7 @@ for sel in $REPORT_SELECTORS; do
       flow "$c" "$rtl" "$tag-$sname" "$data"
       SEL_RUNS+=("${RUNS[-1]}") SEL_RTL+=("$rtl") SEL_POINT+=("$name")
     done
-    sel_args+=(--selectors "$name=$(IFS=,; echo "${RUNS[*]}")")
+    [ ${#RUNS[@]} = 0 ] || sel_args+=(--selectors "$name=$(IFS=,; echo "${RUNS[*]}")")
   done
 done
 
@@ -333,7 +344,7 @@ for i in "${!CORES[@]}"; do
   load_flow "${DEFAULT_RUNS[$i]}" "rtl/generated/${CORES[$i]}_d64"
   dl+=("$LOAD_OUT")
 done
-# and each run of the other selectors (10b), so that they are counted as their merge runs are
+# and each run of the other selectors (10b), so that they are counted as the point's runs are
 for i in "${!SEL_RUNS[@]}"; do
   load_flow "${SEL_RUNS[$i]}" "${SEL_RTL[$i]}"
   if [ "${SEL_POINT[$i]}" = minilm-d32 ]; then ml+=("$LOAD_OUT"); else dl+=("$LOAD_OUT"); fi

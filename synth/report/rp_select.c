@@ -27,11 +27,10 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
         rp_die("--selectors: %s: core '%s' has no top-N selector (had or int8-topn)", path, cname);
     }
     hg_sel_kind k = HG_SEL_MERGE;
-    if (hg_sel_parse(sel, &k) != 0 || k == HG_SEL_MERGE) {
+    if (!sel[0] || hg_sel_parse(sel, &k) != 0) {
         cJSON_Delete(j);
-        rp_die("--selectors: %s: params.selector '%s' must name a selector other than merge (bitonic, "
-               "counting or twostage; the point's own runs are the merge reference)",
-               path, sel);
+        rp_die("--selectors: %s: params.selector '%s' must name a selector (%s)", path, sel,
+               hg_sel_choices((char[64]){0}, 64, ", ", " or "));
     }
     hg_cut_kind cut;
     if (rp_summary_cut(j, &cut, why, sizeof why) != 0 || rp_figs(j, &r->figs, why, sizeof why) != 0) {
@@ -58,12 +57,18 @@ void rp_select_match(rp_select_run *r, cJSON *base, const char *base_dir, cJSON 
     /* the counting selector picks the keys in a second pass, the two-stage one merges each row
        a cycle later: the same queries and throughput, a longer latency, so a window of more
        cycles (its fill and drain are in its energy) */
-    rp_same_point("selectors", r->point, r->dir, r->core, r->run, base, !hg_sel_later(r->sel));
-    const char *bsel = rp_str(cJSON_GetObjectItem(base, "params"), "selector");
-    if (bsel[0] && strcmp(bsel, "merge") != 0)
-        rp_die("--selectors %s=%s: the point's %s run has selector '%s', not merge", r->point, r->dir,
-               RP_CORE_NAME(r->core), bsel);
     char why[256] = "";
+    hg_sel_kind bsel = HG_SEL_MERGE;
+    hg_cut_kind bcut = HG_CUT_AUTO;
+    if (base && rp_summary_sel(base, &bsel, &bcut, why, sizeof why) != 0)
+        rp_die("--selectors %s=%s: the point's %s run: %s", r->point, r->dir, RP_CORE_NAME(r->core), why);
+    rp_same_point("selectors", r->point, r->dir, r->core, r->run, base,
+                  !hg_sel_later(r->sel) && !hg_sel_later(bsel));
+    rp_sel_label(r->base_label, sizeof r->base_label, bsel, bcut);
+    if (bsel == r->sel && bcut == r->cut)
+        rp_die("--selectors %s=%s: the point's %s run has this selector already (%s): a --selectors run "
+               "is of another selector or sort cut",
+               r->point, r->dir, RP_CORE_NAME(r->core), r->label);
     if (rp_figs(base, &r->base_figs, why, sizeof why) != 0) rp_die("--selectors %s: %s", r->point, why);
     r->base = base;
     r->base_dir = base_dir;
@@ -100,7 +105,7 @@ static void add(cJSON *o, const char *k, double v) { cJSON_AddItemToObject(o, k,
 static rp_select_pick pick(const rp_select_run *r, cJSON *run, const rp_figs_t *f, const double *cnt,
                            const double *qcnt, const char *label, const char *dir)
 {
-    rp_select_pick x = {.dir = dir, .fmax = f->fmax};
+    rp_select_pick x = {.dir = dir, .fmax = f->fmax, .reference = run == r->base};
     memcpy(x.counted, cnt, sizeof x.counted);
     memcpy(x.qps_counted, qcnt, sizeof x.qps_counted);
     snprintf(x.label, sizeof x.label, "%s", label);
@@ -124,8 +129,8 @@ int rp_select_candidates(const rp_select *s, const char *point, int core, rp_sel
         const rp_select_run *r = &s->r[i];
         if (r->core != core || strcmp(r->point, point) != 0 || !r->baseline) continue;
         if (!n)
-            c[n++] =
-                pick(r, r->base, &r->base_figs, r->base_counted, r->base_qps_counted, "merge", r->base_dir);
+            c[n++] = pick(r, r->base, &r->base_figs, r->base_counted, r->base_qps_counted, r->base_label,
+                          r->base_dir);
         c[n++] = pick(r, r->run, &r->figs, r->counted, r->qps_counted, r->label, r->dir);
     }
     int have_q = 1, have_c = 1;
@@ -188,7 +193,8 @@ static void best_section(FILE *md, cJSON *root, const rp_select *s)
                 "load run, and the range of the clock-network, bus and boundary-wire corrections; and both "
                 "at equal queries/s (docs/synth.md; the faster core at a lower logic supply; the counted "
                 "range spans the law's and the corrections' together). The glitch factors are measured on "
-                "the point's merge runs only, so no row counts glitches. The best (bold) is the one of the "
+                "the point's own runs only, so no row counts glitches. \"(default)\": the point's own run, "
+                "the core built with its default selector. The best (bold) is the one of the "
                 "lowest counted energy per query at equal queries/s where every selector of the core has "
                 "that figure, else of the lowest counted energy per query, else the flows' own.\n\n"
                 "| point | core | selector | Fmax MHz | logic area / baseline | energy/query / baseline | "
@@ -201,14 +207,14 @@ static void best_section(FILE *md, cJSON *root, const rp_select *s)
             const char *bs = b ? "**" : "";
             char q[96], cn[96], qc[96];
             const double qv[3] = {c[k].qps, c[k].qps_lo, c[k].qps_hi};
-            fprintf(md, "| %s | %s | %s%s%s | %.1f | %.3f | %s%.3f%s | %s | %s | %s |\n", r->point,
-                    RP_CORE_NAME(r->core), bs, c[k].label, bs, c[k].fmax, c[k].area,
-                    b && by == RP_SEL_BY_PLAIN ? "**" : "", c[k].e_query,
+            fprintf(md, "| %s | %s | %s%s%s%s | %.1f | %.3f | %s%.3f%s | %s | %s | %s |\n", r->point,
+                    RP_CORE_NAME(r->core), bs, c[k].label, bs, c[k].reference ? " (default)" : "", c[k].fmax,
+                    c[k].area, b && by == RP_SEL_BY_PLAIN ? "**" : "", c[k].e_query,
                     b && by == RP_SEL_BY_PLAIN ? "**" : "",
                     fig3(cn, sizeof cn, c[k].counted, b && by == RP_SEL_BY_COUNTED), fig3(q, sizeof q, qv, 0),
                     fig3(qc, sizeof qc, c[k].qps_counted, b && by == RP_SEL_BY_QPS_COUNTED));
         }
-        int next = best == 0; /* the runner-up (n >= 2: merge and a run of s) */
+        int next = best == 0; /* the runner-up (n >= 2: the point's run and a run of s) */
         for (int k = 0; k < n; k++)
             if (k != best && c[k].key < c[next].key) next = k;
         double margin = c[next].key / c[best].key - 1;
@@ -228,6 +234,7 @@ static void best_section(FILE *md, cJSON *root, const rp_select *s)
             cJSON *x = cJSON_CreateObject();
             cJSON_AddStringToObject(x, "selector", c[k].label);
             cJSON_AddStringToObject(x, "run", c[k].dir);
+            cJSON_AddBoolToObject(x, "default", c[k].reference);
             add(x, "fmax_mhz", c[k].fmax);
             add(x, "logic_area_vs_baseline", c[k].area);
             add(x, "energy_per_query_vs_baseline", c[k].e_query);
@@ -277,7 +284,9 @@ void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
     if (!s->n) return;
     fprintf(md,
             "\n## Top-N selectors\n\n"
-            "The same configuration and stimulus with each selector (`hadgen --selector`): all keep "
+            "The same configuration and stimulus with each selector (`hadgen --selector`) beside the "
+            "point's own run, the core built with its default selector (hadgen's: HAD counting, "
+            "int8 + top-N twostage); the ratios are each other selector's over the default's. All keep "
             "the same keys (counting: in key order), so the outputs are the same bit for bit (each flow's "
             "capture checks them against the golden model); what differs is the hardware. Select: the "
             "top-N selector's logic (counting: both passes); core: logic only; memory: the memory "
@@ -300,22 +309,24 @@ void rp_select_section(FILE *md, cJSON *root, const rp_select *s)
                       rp_ratio(x.power, m.power),       rp_ratio(x.fmax, m.fmax),
                       rp_ratio(x.e_query, m.e_query)};
         const char *core = RP_CORE_NAME(r->core);
-        row(md, r->point, core, "merge", &m);
+        char bl[64];
+        snprintf(bl, sizeof bl, "%s (default)", r->base_label);
+        row(md, r->point, core, bl, &m);
         row(md, r->point, core, r->label, &x);
-        fprintf(
-            md,
-            "| %s | %s | **%s / merge** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | "
-            "**%.3f** |\n",
-            r->point, core, r->label, q.sel_area, q.sel_power, q.area, q.mem_area, q.power, q.fmax,
-            q.e_query);
+        fprintf(md,
+                "| %s | %s | **%s / %s** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | **%.3f** | "
+                "**%.3f** |\n",
+                r->point, core, r->label, r->base_label, q.sel_area, q.sel_power, q.area, q.mem_area, q.power,
+                q.fmax, q.e_query);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "point", r->point);
         cJSON_AddStringToObject(o, "core", core);
         cJSON_AddStringToObject(o, "selector", hg_sel_name(r->sel));
         cJSON_AddStringToObject(o, "sort_cut", hg_cut_name(r->cut));
         cJSON_AddStringToObject(o, "run", r->dir);
+        cJSON_AddStringToObject(o, "reference_selector", r->base_label);
         const sel_figs *v[3] = {&m, &x, &q};
-        const char *names[3] = {"merge", hg_sel_name(r->sel), "ratio"};
+        const char *names[3] = {"reference", hg_sel_name(r->sel), "ratio"};
         for (int k = 0; k < 3; k++) {
             cJSON *f = cJSON_AddObjectToObject(o, names[k]);
             add(f, k == 2 ? "select_area" : "select_area_mm2", v[k]->sel_area);

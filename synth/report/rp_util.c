@@ -311,6 +311,26 @@ int rp_summary_cut(const cJSON *s, hg_cut_kind *cut, char *err, size_t n)
     return -1;
 }
 
+int rp_summary_sel(const cJSON *s, hg_sel_kind *sel, hg_cut_kind *cut, char *err, size_t n)
+{
+    const char *ss = rp_str(cJSON_GetObjectItem(s, "params"), "selector");
+    *sel = HG_SEL_MERGE;
+    if (ss[0] && hg_sel_parse(ss, sel) != 0) {
+        snprintf(err, n, "params.selector '%.40s' is not a selector of hadgen", ss);
+        return -1;
+    }
+    return rp_summary_cut(s, cut, err, n);
+}
+
+int rp_same_sel(const cJSON *a, const cJSON *b)
+{
+    hg_sel_kind sa, sb;
+    hg_cut_kind ca, cb;
+    char why[128];
+    return rp_summary_sel(a, &sa, &ca, why, sizeof why) == 0 &&
+           rp_summary_sel(b, &sb, &cb, why, sizeof why) == 0 && sa == sb && ca == cb;
+}
+
 const char *rp_sel_label(char *buf, size_t n, hg_sel_kind sel, hg_cut_kind cut)
 {
     snprintf(buf, n, "%s%s%s", hg_sel_name(sel), cut != HG_CUT_AUTO ? ", sort cut " : "",

@@ -114,6 +114,15 @@ void rp_same_point(const char *opt, const char *point, const char *dir, int core
    'X' must be auto, on or off" in err. */
 int rp_summary_cut(const cJSON *s, hg_cut_kind *cut, char *err, size_t n);
 
+/* The selector and sort cut of a flow summary (params.selector, merge when absent: a run from
+   before --selector; params.sort_cut as rp_summary_cut): 0, or -1 with a message in err naming
+   the field and value. */
+int rp_summary_sel(const cJSON *s, hg_sel_kind *sel, hg_cut_kind *cut, char *err, size_t n);
+
+/* 1 if two flow summaries name the same selector and sort cut (rp_summary_sel; a summary that
+   names none that parses counts as differing). */
+int rp_same_sel(const cJSON *a, const cJSON *b);
+
 /* A top-N selector as the tables name it: "twostage", or with a sort cut other than auto
    "twostage, sort cut off"; written into buf (n bytes), which it returns. Can't fail. */
 const char *rp_sel_label(char *buf, size_t n, hg_sel_kind sel, hg_cut_kind cut);

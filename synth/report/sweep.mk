@@ -5,7 +5,7 @@
 #
 #   make sweep                                   the full grid below (hours on 2 cores)
 #   make sweep SWEEP_D=16 SWEEP_N="4 8" SWEEP_L=64 SWEEP_P=4     a small grid
-#   make sweep SWEEP_CORES=had SWEEP_SELECTORS="merge twostage counting"   HAD's selectors
+#   make sweep SWEEP_CORES=had SWEEP_SELECTORS="default merge twostage"   HAD's selectors (default: counting)
 #   make sweep SWEEP_SELECTORS="twostage twostage:off"   the two-stage selector with and without its sort cut
 #   make sweep-list ...                          the grid's points and their hadgen options, nothing run
 #   make sweep-results                           results of the points computed so far
@@ -19,25 +19,27 @@ SWEEP_N     ?= 8 16 32 64
 SWEEP_L     ?= 256 1024 4096
 SWEEP_P     ?= 16
 SWEEP_CORES ?= $(HG_CORES)
-# top-N selectors the top-N cores are built with at every point: SELECTOR or SELECTOR:SORT_CUT
-# (hadgen --selector, and after a colon --sort-cut auto|on|off, which only twostage takes;
-# counting: HAD only, the others skip it); the baseline has none
-SWEEP_SELECTORS ?= merge
+# top-N selectors the top-N cores are built with at every point: default (each core's own, as
+# hadgen builds it without --selector: HAD counting, int8-topn twostage), SELECTOR or
+# SELECTOR:SORT_CUT (hadgen --selector, and after a colon --sort-cut auto|on|off, which only
+# twostage takes; counting: HAD only, the others skip it). Naming a core's default selector
+# besides default builds the same core twice. The baseline has none.
+SWEEP_SELECTORS ?= default
 SWEEP_DIR   ?= $(BUILD)/sweep
 SWEEP_FLOW_VARS ?=   # extra flow variables for every point, e.g. CAPTURE_CMD=bench
 # queries streamed in each point's activity capture: 65536/L clamped to 16..64, so the query
 # window is at least ~4k cycles at P=16 and L=4096 does not cost 4x the gate-level simulation
 sweep_queries = $(shell l=$(1); q=$$((65536 / l)); [ $$q -gt 64 ] && q=64; [ $$q -lt 16 ] && q=16; echo $$q)
 
-# point names: core-dD-pP-nN-lL, with -SELECTOR after it for a selector other than merge and
-# -SELECTOR-SORT_CUT for SELECTOR:SORT_CUT (the baseline ignores N: one point per (d, P, L)), in
+# point names: core-dD-pP-nN-lL for the core's default selector, with -SELECTOR after it for a
+# selector named and -SELECTOR-SORT_CUT for SELECTOR:SORT_CUT (the baseline ignores N: one point per (d, P, L)), in
 # the order make starts them: d outermost, so an interrupted sweep has whole d columns for
 # every core
-sweep_sels = $(if $(filter baseline,$(1)),merge,$(filter-out $(if $(filter had,$(1)),,counting counting:%),$(SWEEP_SELECTORS)))
+sweep_sels = $(if $(filter baseline,$(1)),default,$(filter-out $(if $(filter had,$(1)),,counting counting:%),$(SWEEP_SELECTORS)))
 sweep_pts = $(foreach d,$(SWEEP_D),$(foreach c,$(SWEEP_CORES),$(foreach p,$(SWEEP_P),$(foreach l,$(SWEEP_L),\
   $(if $(filter baseline,$(c)),$(c)-d$(d)-p$(p)-n$(firstword $(SWEEP_N))-l$(l),\
   $(foreach n,$(SWEEP_N),$(if $(shell [ $(n) -le $(l) ] && echo y),\
-  $(foreach s,$(call sweep_sels,$(c)),$(c)-d$(d)-p$(p)-n$(n)-l$(l)$(if $(filter merge,$(s)),,-$(subst :,-,$(s)))))))))))
+  $(foreach s,$(call sweep_sels,$(c)),$(c)-d$(d)-p$(p)-n$(n)-l$(l)$(if $(filter default,$(s)),,-$(subst :,-,$(s)))))))))))
 SWEEP_PTS   := $(strip $(sweep_pts))
 SWEEP_SUMS  := $(foreach p,$(SWEEP_PTS),$(SWEEP_DIR)/$(p)/reports/summary.json)
 
