@@ -92,6 +92,10 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
     std::string md = read_file(d + "/r1/report.md");
     EXPECT_NE(md.find("| had | 0.200 (-80%) |"), std::string::npos) << md;
     EXPECT_NE(md.find("| int8-topn | 0.500 (-50%) |"), std::string::npos) << md;
+    // each top-N core's selector, as its run was built (the baseline selects none)
+    EXPECT_NE(md.find("liberty `osu018`. Top-N selectors: had counting, int8-topn twostage.\n"),
+              std::string::npos)
+        << md;
     EXPECT_NE(md.find("| HAD post-training | golden-had | 0.500 0.600 | 0.900 |"), std::string::npos) << md;
     EXPECT_NE(r1.out.find("HAD/baseline: logic area 0.200"), std::string::npos) << r1.out;
     EXPECT_NE(md.find("\n## Design-space sweep: 7 points\n"), std::string::npos) << md; // hgsweep's section
@@ -716,7 +720,7 @@ TEST(Report, SelectorsBesideThePointsRuns)
     cJSON_Delete(j);
     // without --selectors, no section
     ASSERT_EQ(hgt::run_cmd(cmd + " 2>&1").status, 0);
-    EXPECT_EQ(read_file(d + "/r/report.md").find("Top-N selectors"), std::string::npos);
+    EXPECT_EQ(read_file(d + "/r/report.md").find("## Top-N selectors"), std::string::npos);
     // a point whose own run is counting (as hadgen builds HAD by default) takes a merge run
     // beside it, of fewer cycles (counting's second pass is the later one)
     std::string ccmd = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had-n," + d +

@@ -296,12 +296,28 @@ static void md_point(FILE *md, cJSON *jp, const point *p)
     char nk[48] = ""; /* the stimulus's keys, when the flow recorded them (activity.n_keys) */
     if (rp_whole(any, "activity.n_keys"))
         snprintf(nk, sizeof nk, ", n_k=%d", rp_whole(any, "activity.n_keys"));
+    /* each top-N core's selector as its run was built (the baseline selects none) */
+    char sels[256] = "";
+    size_t sl = 0;
+    cJSON *js = cJSON_AddObjectToObject(jp, "selectors");
+    for (int i = 0; i < RP_NCORES; i++) {
+        hg_sel_kind k;
+        hg_cut_kind cut;
+        char why[128], label[48];
+        if (!p->k.run[i] || i == BASE || rp_summary_sel(p->k.run[i], &k, &cut, why, sizeof why) != 0)
+            continue;
+        rp_sel_label(label, sizeof label, k, cut);
+        cJSON_AddStringToObject(js, RP_CORE_NAME(i), label);
+        if (sl < sizeof sels)
+            sl += (size_t)snprintf(sels + sl, sizeof sels - sl, "%s%s %s",
+                                   sl ? ", " : " Top-N selectors: ", RP_CORE_NAME(i), label);
+    }
     fprintf(md,
             "\n## Operating point `%s`: d=%g, P=%g, N=%g, L=%g%s\n\nStimulus: %s. Clock for power: %g ns; "
-            "liberty `%s`.\n\n",
+            "liberty `%s`.%s%s\n\n",
             p->name, rp_num(any, "params.d"), rp_num(any, "params.lanes"), rp_num(any, "params.top_n"),
             rp_num(any, "params.max_keys"), nk, p->stimulus, rp_num(any, "clock_period_ns"),
-            rp_str(any, "liberty"));
+            rp_str(any, "liberty"), sels, sl ? "." : "");
     md_point_cores(md, jp, p);
     if (!p->k.run[BASE]) return;
     md_point_ratios(md, jp, p);
