@@ -952,8 +952,7 @@ static rp_select_run *load_selector_run(rp_select *sel, const point *p, int ci, 
     hg_sel_kind k;
     hg_cut_kind cut;
     char why[256];
-    if (hg_sel_parse(rp_str(cJSON_GetObjectItem(j, "params"), "selector"), &k) != 0 ||
-        rp_summary_cut(j, &cut, why, sizeof why) != 0) {
+    if (rp_summary_sel(j, &k, &cut, why, sizeof why) != 0) {
         *bad = "params.selector or params.sort_cut is not a selector of hadgen";
         return NULL;
     }

@@ -82,21 +82,13 @@ static void read_point(pt *x, const char *path)
     x->n = p.n;
     x->l = p.l;
     x->f = p.f;
-    char sel[48]; /* a copy: the summary is freed before the message */
-    snprintf(sel, sizeof sel, "%s", rp_str(cJSON_GetObjectItemCaseSensitive(s, "params"), "selector"));
-    hg_sel_kind k = HG_SEL_MERGE;
-    if (sel[0] && hg_sel_parse(sel, &k) != 0) {
-        cJSON_Delete(s);
-        char names[64];
-        rp_die("'%s': params.selector '%s' is not a selector (%s)", path, sel,
-               hg_sel_choices(names, sizeof names, ", ", " or "));
-    }
-    x->sel = x->core == HG_CORE_BASELINE ? HG_SEL_MERGE : (int)k; /* recorded, unused by the baseline */
+    hg_sel_kind k;
     hg_cut_kind cut;
-    if (rp_summary_cut(s, &cut, err, sizeof err) != 0) {
+    if (rp_summary_sel(s, &k, &cut, err, sizeof err) != 0) {
         cJSON_Delete(s);
         rp_die("'%s': %s", path, err);
     }
+    x->sel = x->core == HG_CORE_BASELINE ? HG_SEL_MERGE : (int)k; /* recorded, unused by the baseline */
     x->cut = x->core == HG_CORE_BASELINE ? HG_CUT_AUTO : (int)cut;
     x->sel_area = rp_num(s, "blocks.select.area_um2") / 1e6;
     x->sel_power = rp_num(s, "blocks.select.power_uw") / 1e3;

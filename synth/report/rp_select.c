@@ -26,14 +26,11 @@ static void add_run(void *ctx, const char *point, const char *dir, const char *p
         cJSON_Delete(j);
         rp_die("--selectors: %s: core '%s' has no top-N selector (had or int8-topn)", path, cname);
     }
-    hg_sel_kind k = HG_SEL_MERGE;
-    if (!sel[0] || hg_sel_parse(sel, &k) != 0) {
-        cJSON_Delete(j);
-        rp_die("--selectors: %s: params.selector '%s' must name a selector (%s)", path, sel,
-               hg_sel_choices((char[64]){0}, 64, ", ", " or "));
-    }
+    hg_sel_kind k;
     hg_cut_kind cut;
-    if (rp_summary_cut(j, &cut, why, sizeof why) != 0 || rp_figs(j, &r->figs, why, sizeof why) != 0) {
+    if (!sel[0]) snprintf(why, sizeof why, "params.selector missing: a --selectors run names its selector");
+    if (why[0] || rp_summary_sel(j, &k, &cut, why, sizeof why) != 0 ||
+        rp_figs(j, &r->figs, why, sizeof why) != 0) {
         cJSON_Delete(j);
         rp_die("--selectors: %s: %s", path, why);
     }

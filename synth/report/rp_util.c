@@ -316,7 +316,9 @@ int rp_summary_sel(const cJSON *s, hg_sel_kind *sel, hg_cut_kind *cut, char *err
     const char *ss = rp_str(cJSON_GetObjectItem(s, "params"), "selector");
     *sel = HG_SEL_MERGE;
     if (ss[0] && hg_sel_parse(ss, sel) != 0) {
-        snprintf(err, n, "params.selector '%.40s' is not a selector of hadgen", ss);
+        char names[64];
+        snprintf(err, n, "params.selector '%.40s' is not a selector (%s)", ss,
+                 hg_sel_choices(names, sizeof names, ", ", " or "));
         return -1;
     }
     return rp_summary_cut(s, cut, err, n);
