@@ -40,6 +40,8 @@ static void usage(FILE *f)
             "  --exp-frac-bits F    int8 cores: exp fraction-table index bits, 2..8  (default 6)\n"
             "  --out-frac F         output fraction bits, 0..12                      (default 8)\n"
             "  --v-bits B           value bits: V elements are B-bit signed, 2..8    (default 8)\n"
+            "  --load-width W       keys per K/V load beat, a power of two dividing  (default 1)\n"
+            "                       --lanes\n"
             "  --selector S         top-N selector (top-N cores): merge, bitonic,    (default: had\n"
             "                       counting (HAD only: a count pass and a pick pass)  counting,\n"
             "                       or twostage (bitonic as a local sort and a global  int8-topn\n"
@@ -259,13 +261,14 @@ static int refuse_control_chars(int argc, char **argv)
 static void print_derived(const hg_cfg *c)
 {
     printf("{\"core\": \"%s\", \"d\": %d, \"lanes\": %d, \"top_n\": %d, \"max_keys\": %d, "
-           "\"v_bits\": %d, \"selector\": \"%s\", \"sort_cut\": \"%s\", \"sort_cut_level\": %d, \"groups\": "
+           "\"v_bits\": %d, \"load_width\": %d, \"selector\": \"%s\", \"sort_cut\": \"%s\", "
+           "\"sort_cut_level\": %d, \"groups\": "
            "%d, \"av_slots\": %d, \"acc_width\": %d, "
            "\"wsum_width\": %d, "
            "\"recip_q\": %d, \"out_width\": %d, \"recip_cycles\": %d, \"norm_mults\": %d, "
            "\"norm_mul_cycles\": %d, \"ii_cycles\": %d}\n",
-           hg_core_name(c->core), c->d, c->p, c->n, c->l, c->vb, hg_sel_name(c->sel), hg_cut_name(c->cut),
-           c->kc, c->g, c->r, c->accw, c->wsw, c->rq, c->ow, c->cr, c->mn, c->cm, c->ii);
+           hg_core_name(c->core), c->d, c->p, c->n, c->l, c->vb, c->lw, hg_sel_name(c->sel),
+           hg_cut_name(c->cut), c->kc, c->g, c->r, c->accw, c->wsw, c->rq, c->ow, c->cr, c->mn, c->cm, c->ii);
 }
 
 /* Writes the core of c into out (created, or replaced with force) and removes the files of

@@ -181,8 +181,8 @@ static void mem_geometry(gen *g, int words, int width, int rports)
     m->mem_wports = 1;
 }
 
-/* P banks of ceil(L/P) entries of `width` bits (rtl/src/hg_mem_banked.v): one entry written a
-   cycle, a row of P entries read a cycle. */
+/* P banks of ceil(L/P) entries of `width` bits (rtl/src/hg_mem_banked.v): a load beat of LW
+   entries written a cycle, a row of P entries read a cycle. */
 void ge_emit_mem_banked(gen *g, const char *suffix, int width)
 {
     const hg_cfg *c = g->c;
@@ -192,23 +192,25 @@ void ge_emit_mem_banked(gen *g, const char *suffix, int width)
     ge_uparam(g, "LANES", c->p);
     ge_uparam(g, "WORDS", c->g);
     ge_uparam(g, "W", width);
+    ge_uparam(g, "WL", c->lw);
     ge_in(g, "clk_i", 1), ge_in(g, "we_i", 1), ge_in(g, "wlane_i", lnw), ge_in(g, "wrow_i", gw);
-    ge_in(g, "wdata_i", width), ge_in(g, "re_i", 1), ge_in(g, "rrow_i", gw),
+    ge_in(g, "wdata_i", c->lw * width), ge_in(g, "re_i", 1), ge_in(g, "rrow_i", gw),
         ge_out(g, "rdata_o", c->p * width);
     ge_unit_end(g, 0);
 }
 
-/* `words` entries of `width` bits with one write port and `rp` read ports
-   (rtl/src/hg_mem_flat.v). */
-void ge_emit_mem_flat(gen *g, const char *suffix, int words, int width, int rp)
+/* `words` entries of `width` bits with one write port of `wl` entries and `rp` read ports
+   (rtl/src/hg_mem_flat.v): an array of ceil(words / wl) rows of wl entries. */
+void ge_emit_mem_flat(gen *g, const char *suffix, int words, int width, int rp, int wl)
 {
     int aw = abits(words);
     ge_unit_begin(g, suffix, "memory", 1, "hg_mem_flat");
-    mem_geometry(g, words, width, rp);
+    mem_geometry(g, (words + wl - 1) / wl, wl * width, rp);
     ge_uparam(g, "WORDS", words);
     ge_uparam(g, "W", width);
     ge_uparam(g, "RP", rp);
-    ge_in(g, "clk_i", 1), ge_in(g, "we_i", 1), ge_in(g, "waddr_i", aw), ge_in(g, "wdata_i", width);
+    ge_uparam(g, "WL", wl);
+    ge_in(g, "clk_i", 1), ge_in(g, "we_i", 1), ge_in(g, "waddr_i", aw), ge_in(g, "wdata_i", wl * width);
     ge_in(g, "re_i", rp), ge_in(g, "raddr_i", rp * aw), ge_out(g, "rdata_o", rp * width);
     ge_unit_end(g, 0);
 }

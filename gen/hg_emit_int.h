@@ -171,7 +171,7 @@ void ge_emit_wlut(gen *g);
 void ge_emit_exp_unit(gen *g, int instances);
 void ge_emit_norm(gen *g);
 void ge_emit_mem_banked(gen *g, const char *suffix, int width);
-void ge_emit_mem_flat(gen *g, const char *suffix, int words, int width, int rp);
+void ge_emit_mem_flat(gen *g, const char *suffix, int words, int width, int rp, int wl);
 void ge_emit_av_dim(gen *g);
 void ge_emit_av_topn(gen *g);
 void ge_emit_av_dense(gen *g);

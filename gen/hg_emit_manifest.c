@@ -57,6 +57,7 @@ static cJSON *manifest_json(gen *g)
     add_int(p, "exp_frac_bits", c->fb);
     add_int(p, "out_frac", c->of);
     add_int(p, "v_bits", c->vb);
+    add_int(p, "load_width", c->lw);
     cJSON_AddStringToObject(p, "selector", hg_sel_name(c->sel));
     cJSON_AddStringToObject(p, "sort_cut", hg_cut_name(c->cut));
     cJSON_AddStringToObject(p, "prefix", c->prefix);

@@ -10,9 +10,10 @@
 static void core_ports(gen *g)
 {
     const hg_cfg *c = g->c;
-    char kw[16], v[16], o[16];
+    char kw[16], lk[16], v[16], o[16];
     snprintf(kw, sizeof kw, "%d:0", c->kw - 1);
-    snprintf(v, sizeof v, "%d:0", c->vw - 1);
+    snprintf(lk, sizeof lk, "%d:0", c->lw * c->kw - 1);
+    snprintf(v, sizeof v, "%d:0", c->lw * c->vw - 1);
     snprintf(o, sizeof o, "%d:0", c->d * c->ow - 1);
     int had = c->core == HG_CORE_HAD;
     ge_port(g, "input wire", NULL, 1, "clk_i", "clock");
@@ -21,10 +22,19 @@ static void core_ports(gen *g)
     ge_port(g, "output wire", NULL, 1, "cfg_ready_o", "accepted (only while idle)");
     ge_port(g, "input wire", "15:0", 16, "cfg_addr_i", "register address (docs/spec.md)");
     ge_port(g, "input wire", "31:0", 32, "cfg_data_i", "register value");
-    ge_port(g, "input wire", NULL, 1, "kv_valid_i", "key/value pair (next index)");
+    ge_port(g, "input wire", NULL, 1, "kv_valid_i",
+            c->lw > 1 ? "a beat of LW key/value pairs (the next indices)" : "key/value pair (next index)");
     ge_port(g, "output wire", NULL, 1, "kv_ready_o", "accepted (only while idle)");
-    ge_port(g, "input wire", kw, c->kw, "kv_k_i", had ? "key sign bits" : "key, D x int8");
-    ge_port(g, "input wire", v, c->vw, "kv_v_i", c->vb == 8 ? "value, D x int8" : "value, D x VB-bit signed");
+    if (c->lw > 1) {
+        ge_port(g, "input wire", lk, c->lw * c->kw, "kv_k_i",
+                had ? "LW keys' sign bits, key j at [j*D +: D]"
+                    : "LW keys, key j at [j*8*D +: 8*D], D x int8");
+        ge_port(g, "input wire", v, c->lw * c->vw, "kv_v_i", "LW values, value j at [j*VB*D +: VB*D]");
+    } else {
+        ge_port(g, "input wire", kw, c->kw, "kv_k_i", had ? "key sign bits" : "key, D x int8");
+        ge_port(g, "input wire", v, c->vw, "kv_v_i",
+                c->vb == 8 ? "value, D x int8" : "value, D x VB-bit signed");
+    }
     ge_port(g, "input wire", NULL, 1, "q_valid_i", "query");
     ge_port(g, "output wire", NULL, 1, "q_ready_o", "query accepted");
     ge_port(g, "input wire", kw, c->kw, "q_data_i", had ? "query sign bits" : "query, D x int8");
@@ -46,6 +56,7 @@ static void core_instance(gen *g, const char *module, int topn)
         int topn, hex;
     } params[] = {{"D", c->d, 0, 0},
                   {"P", c->p, 0, 0},
+                  {"LW", c->lw, 0, 0},
                   {"L", c->l, 0, 0},
                   {"N", c->n, 1, 0},
                   {"R", c->r, 1, 0},

@@ -35,10 +35,10 @@ struct hs_sim {
     hs_stats st;
     int q_gap, o_stall;
     uint32_t rng;
-    uint32_t lv[HS_NPORTS]; /* the levels the host drives onto the input ports */
-    int k_words, v_words, o_words;
+    uint32_t lv[HS_NPORTS];                       /* the levels the host drives onto the input ports */
+    int k_words, kv_k_words, kv_v_words, o_words; /* query, load beat's keys and values, output */
     uint32_t *buf;
-    uint8_t vrow[HG_D_MAX]; /* one V row as kv_v_i holds it (hm_v_pack), vb*d/8 <= d bytes */
+    uint8_t *vrow; /* a load beat's lw V rows as kv_v_i holds them (hm_v_pack), vb*d/8 bytes each */
 };
 
 /* ---- build cache -------------------------------------------------------------------- */
@@ -102,15 +102,16 @@ static void cache_root(const hs_opts *o, char *buf, size_t n)
 }
 
 /* Directory of the built model of c in a variant, under the cache root (a selector other than
-   the default merge, a sort cut other than auto, and value bits other than 8, are named:
-   "..._o8_bitonic_v4_had-plain", "..._o8_twostage_cutoff_had-plain"). */
+   the default merge, a sort cut other than auto, value bits other than 8 and a load width other
+   than 1 are named: "..._o8_bitonic_v4_had-plain", "..._o8_twostage_cutoff_lw8_had-plain"). */
 static void variant_dir(const hg_cfg *c, const char *root, const char *variant, char *buf, size_t n)
 {
-    char sel[32] = "", vb[8] = "";
+    char sel[32] = "", vb[16] = "";
     if (c->sel != HG_SEL_MERGE) snprintf(sel, sizeof sel, "%s_", hg_sel_name(c->sel));
     if (c->cut != HG_CUT_AUTO)
         snprintf(sel + strlen(sel), sizeof sel - strlen(sel), "cut%s_", hg_cut_name(c->cut));
     if (c->vb != 8) snprintf(vb, sizeof vb, "v%d_", c->vb);
+    if (c->lw != 1) snprintf(vb + strlen(vb), sizeof vb - strlen(vb), "lw%d_", c->lw);
     snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s%s%s-%s", root, hg_core_short(c->core), c->d, c->p,
              c->n, c->l, c->wb, c->fb, c->of, sel, vb, c->prefix, variant);
 }
@@ -438,10 +439,12 @@ hs_sim *hs_open(const hg_cfg *c, const hs_opts *o, char *err, size_t n)
     s->m = api->create(o ? o->trace_fst : NULL, o ? o->capture_dir : NULL);
     s->rng = 1;
     s->k_words = (c->kw + 31) / 32;
-    s->v_words = (c->vw + 31) / 32;
+    s->kv_k_words = (c->lw * c->kw + 31) / 32;
+    s->kv_v_words = (c->lw * c->vw + 31) / 32;
     s->o_words = (c->d * c->ow + 31) / 32;
-    int mx = s->k_words > s->v_words ? s->k_words : s->v_words;
+    int mx = s->kv_k_words > s->kv_v_words ? s->kv_k_words : s->kv_v_words;
     s->buf = calloc((size_t)(mx > s->o_words ? mx : s->o_words) + 2, sizeof *s->buf);
+    s->vrow = calloc((size_t)c->lw, (size_t)c->vw / 8);
     /* reset */
     set1(s, HS_RST_N, 0);
     set1(s, HS_O_READY, 0);
@@ -485,13 +488,20 @@ int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, cha
         return -1;
     }
     uint64_t t1 = s->st.cycles;
-    size_t kb = (size_t)hm_key_bytes(c);
-    for (int j = 0; j < run->n_keys; j++) {
-        put_vec(s, HS_KV_K, k + (size_t)j * kb, kb, s->k_words);
-        hm_v_pack(c, v + (size_t)j * (size_t)c->d, s->vrow);
-        put_vec(s, HS_KV_V, s->vrow, ((size_t)c->vw + 7) / 8, s->v_words);
+    size_t kb = (size_t)hm_key_bytes(c), vrb = (size_t)c->vw / 8;
+    /* beats of lw keys; the last one's keys past n_keys are zero (loaded, never read) */
+    for (int j = 0; j < run->n_keys; j += c->lw) {
+        int m = run->n_keys - j < c->lw ? run->n_keys - j : c->lw;
+        put_vec(s, HS_KV_K, k + (size_t)j * kb, (size_t)m * kb, s->kv_k_words);
+        memset(s->vrow, 0, (size_t)c->lw * vrb);
+        for (int i = 0; i < m; i++)
+            hm_v_pack(c, v + (size_t)(j + i) * (size_t)c->d, s->vrow + (size_t)i * vrb);
+        put_vec(s, HS_KV_V, s->vrow, (size_t)c->lw * vrb, s->kv_v_words);
         char what[64];
-        snprintf(what, sizeof what, "key/value %d of %d", j, run->n_keys);
+        if (c->lw > 1)
+            snprintf(what, sizeof what, "keys/values %d..%d of %d", j, j + m - 1, run->n_keys);
+        else
+            snprintf(what, sizeof what, "key/value %d of %d", j, run->n_keys);
         if (beat(s, HS_KV_VALID, HS_KV_READY, "keys/values", what, err, n) != 0) return -1;
     }
     s->st.cycles_cfg += t1 - t0;
@@ -588,5 +598,6 @@ void hs_close(hs_sim *s)
     fflush(NULL); /* the captures: the Verilator runtime never closes what $fopen opened */
     dlclose(s->dl);
     free(s->buf);
+    free(s->vrow);
     free(s);
 }

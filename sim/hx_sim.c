@@ -171,9 +171,9 @@ int hx_check_rtl_dir(const char *dir, char *err, size_t n)
 static int compile(hx_sim *x, char *err, size_t n)
 {
     const hg_cfg *c = &x->c;
-    char def[9][64], tb[HG_FILE_PATH_MAX], log[HG_FILE_PATH_MAX + 16], tail[700];
+    char def[10][64], tb[HG_FILE_PATH_MAX], log[HG_FILE_PATH_MAX + 16], tail[700];
     char *paths[HX_MAX_FILES];
-    char *argv[16 + HX_MAX_FILES];
+    char *argv[20 + HX_MAX_FILES];
     int na = 0;
     /* cycles without progress before a stream counts as hung: the bound of hs_sim's
        watchdog (more than 16 times the latency of a query) */
@@ -187,6 +187,7 @@ static int compile(hx_sim *x, char *err, size_t n)
     snprintf(def[6], sizeof def[6], "-DHX_MAXQ=%d", x->maxq);
     snprintf(def[7], sizeof def[7], "-DHX_PATIENCE=%lld", patience);
     snprintf(def[8], sizeof def[8], "-DHX_VW=%d", c->vw);
+    snprintf(def[9], sizeof def[9], "-DHX_LW=%d", c->lw);
     snprintf(tb, sizeof tb, "%s/sim/hx_tb.v", HG_SRC_DIR);
     join(log, sizeof log, x->work, "iverilog.log");
     char prog[512];
@@ -194,7 +195,7 @@ static int compile(hx_sim *x, char *err, size_t n)
     argv[na++] = (char *)"-g2005";
     argv[na++] = (char *)"-o";
     argv[na++] = (char *)"hx.vvp";
-    for (int i = 0; i < 9; i++) argv[na++] = def[i];
+    for (int i = 0; i < 10; i++) argv[na++] = def[i];
     argv[na++] = tb;
     int rc = 0;
     for (int i = 0; i < x->nfiles; i++) {
@@ -478,7 +479,8 @@ int hx_run(hx_sim *x, const hm_run *run, const uint8_t *k, const int8_t *v, int 
         return -1;
     }
     for (int j = 0; j < run->n_keys; j++) hm_v_pack(c, v + (size_t)j * (size_t)c->d, vp + (size_t)j * vrow);
-    int bad = write_hex(x, "cfg.hex", cfg, ncfg, 6, err, n) || write_hex(x, "keys.hex", k, run->n_keys, kb, err, n) ||
+    int bad = write_hex(x, "cfg.hex", cfg, ncfg, 6, err, n) ||
+              write_hex(x, "keys.hex", k, run->n_keys, kb, err, n) ||
               write_hex(x, "values.hex", vp, run->n_keys, vrow, err, n) ||
               write_hex(x, "queries.hex", q, nq, kb, err, n);
     free(vp);

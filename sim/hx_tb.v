@@ -3,8 +3,8 @@
 // Drives one generated core exactly as sim/hs_sim.c drives its Verilator model, cycle for
 // cycle, so that outputs and cycle counts can be compared bit for bit:
 //   reset: rst_ni low and o_ready_i low for two rising edges, then rst_ni high;
-//   configuration writes, then the keys and values, one beat each (valid held until the
-//   cycle in which ready was seen high before the edge);
+//   configuration writes, then the keys and values, HX_LW a beat (the last beat's keys past
+//   n_k zero; valid held until the cycle in which ready was seen high before the edge);
 //   queries back to back; each cycle q_valid_i is withheld with probability +hx_qgap %
 //   and o_ready_i with probability +hx_ostall % (hs_set_stalls: the same xorshift32
 //   stream, drawn in the same order, so both simulators see the same stalls).
@@ -21,12 +21,15 @@
 // lines starting "HX ": an x or z on a handshake output after reset (XSTATE), a stream that
 // makes no progress for HX_PATIENCE cycles (HANG).
 //
-// Compile-time defines (hx_sim.c): HX_TOP top module, HX_KW key/query width, HX_D head
-// dimension, HX_VW value row width, HX_OW output element width, HX_L max keys, HX_MAXCFG configuration writes,
+// Compile-time defines (hx_sim.c): HX_TOP top module, HX_KW key/query width, HX_LW keys per
+// load beat, HX_D head dimension, HX_VW value row width, HX_OW output element width, HX_L max keys, HX_MAXCFG configuration writes,
 // HX_MAXQ most queries, HX_PATIENCE cycles without progress before a stream is hung.
 // Plusargs: hx_ncfg, hx_nk, hx_nq (counts in the files), hx_qgap, hx_ostall, hx_seed,
 // hx_four_state.
 `default_nettype none
+`ifndef HX_LW
+`define HX_LW 1
+`endif
 
 module hx_tb;
   reg                    clk = 1'b0;
@@ -35,8 +38,8 @@ module hx_tb;
   reg  [15:0]            cfg_addr = 16'd0;
   reg  [31:0]            cfg_data = 32'd0;
   reg                    kv_valid = 1'b0;
-  reg  [`HX_KW-1:0]      kv_k = {`HX_KW{1'b0}};
-  reg  [`HX_VW-1:0]      kv_v = {`HX_VW{1'b0}};
+  reg  [`HX_LW*`HX_KW-1:0] kv_k = {`HX_LW*`HX_KW{1'b0}};
+  reg  [`HX_LW*`HX_VW-1:0] kv_v = {`HX_LW*`HX_VW{1'b0}};
   reg                    q_valid = 1'b0;
   reg  [`HX_KW-1:0]      q_data = {`HX_KW{1'b0}};
   reg                    o_ready = 1'b0;
@@ -58,7 +61,7 @@ module hx_tb;
 
   integer ncfg, nk, nq, qgap, ostall, seed, four_state, nzero;
   integer cyc, t_cfg, t_load, t_run, first_out, last_out, progress;
-  integer i, qi, oi, shown, fd_out, fd_st;
+  integer i, j, qi, oi, shown, fd_out, fd_st;
   reg [31:0] rng;
   reg qv, ordy, rdy, qr;
 
@@ -165,9 +168,11 @@ module hx_tb;
       beat(1'b0);
     end
     t_load = cyc;
-    for (i = 0; i < nk; i = i + 1) begin
-      kv_k = key_mem[i];
-      kv_v = val_mem[i];
+    for (i = 0; i < nk; i = i + `HX_LW) begin
+      for (j = 0; j < `HX_LW; j = j + 1) begin
+        kv_k[j*`HX_KW +: `HX_KW] = i + j < nk ? key_mem[i + j] : {`HX_KW{1'b0}};
+        kv_v[j*`HX_VW +: `HX_VW] = i + j < nk ? val_mem[i + j] : {`HX_VW{1'b0}};
+      end
       beat(1'b1);
     end
 

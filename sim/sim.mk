@@ -44,6 +44,7 @@ $(BUILD)/bin/hgsim $(BUILD)/bin/hgsim_bench $(BUILD)/bin/hgxsim $(BUILD)/bin/hsp
     $(GOLD_LIB) $(GEN_LIB) $(BASE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm -ldl
+-include $(patsubst %,$(BUILD)/obj/sim/%.d,hgsim hgsim_bench hgxsim hsprobes)
 
 .PHONY: bench-sim sim-tools
 sim-tools: $(HGSIM) $(HGSIM_BENCH) $(HGXSIM) $(HSPROBES) $(HX_VPI) $(HGSYS)
@@ -54,7 +55,7 @@ test-prereqs: sim-tools
 
 # make xsim: the second simulator (Icarus Verilog) against Verilator on a sample of
 # configurations, every data set of hgxsim with and without stalls (sim/xsim.sh prints one
-# line per configuration and the totals). XSIM_CONFIGS: CORE:D:P:N:L[:WB:FB:OF][%VB][@SEL[:CUT]]
+# line per configuration and the totals). XSIM_CONFIGS: CORE:D:P:N:L[:WB:FB:OF][%VB][/LW][@SEL[:CUT]]
 # words; the default is the RTL suite's edge configurations of every core type (smallest and
 # largest d, N = 1, N = L, P = 1, P = L, L not a multiple of P, narrowest and widest widths),
 # the MiniLM point and the default point (their Verilator builds are cached by make test), each
@@ -63,18 +64,21 @@ test-prereqs: sim-tools
 # two-stage one; the two-stage one also with its sort cut forced, on and off, where auto would
 # not and would cut it), and every
 # core with narrower values (--v-bits 4, 5, 2) at four of the edge configurations and the
-# MiniLM point.
+# MiniLM point, and every core loading several keys a beat (--load-width: one beat a row at
+# P = L and at the MiniLM point, 2 and 4 keys at three more edge configurations).
 XSIM_EDGE    := 8:1:1:8 256:2:4:12 16:4:20:20 32:1:3:12 16:8:8:8 24:3:5:31 16:4:1:16 \
                 16:4:6:40:8:2:0 16:4:6:40:20:8:12 32:8:16:128 64:16:32:1024
 XSIM_SEL     := 8:1:1:8 256:2:4:12 16:4:20:20 32:1:3:12 16:8:8:8 24:3:5:31 16:4:1:16 32:8:16:128
 XSIM_VB      := 16:8:8:8%4 24:3:5:31%5 16:4:6:40:8:2:0%2 32:8:16:128%4
+XSIM_LW      := 16:8:8:8%4/8 16:4:1:16/2 16:4:6:40:20:8:12/4 16:4:20:20/2 32:8:16:128/8
 XSIM_CONFIGS ?= $(foreach c,$(HG_CORES),$(addprefix $(c):,$(XSIM_EDGE))) \
                 $(foreach c,had int8-topn,$(addsuffix @bitonic,$(addprefix $(c):,$(XSIM_SEL)))) \
                 $(foreach c,had int8-topn,$(addsuffix @merge,$(addprefix $(c):,$(XSIM_SEL)))) \
                 $(addsuffix @twostage,$(addprefix had:,$(XSIM_SEL))) \
                 had:24:3:5:31@twostage:on int8-topn:32:8:16:128@twostage:on \
                 had:16:8:8:8@twostage:off had:32:8:16:128@twostage:off \
-                $(foreach c,$(HG_CORES),$(addprefix $(c):,$(XSIM_VB)))
+                $(foreach c,$(HG_CORES),$(addprefix $(c):,$(XSIM_VB))) \
+                $(foreach c,$(HG_CORES),$(addprefix $(c):,$(XSIM_LW)))
 XSIM_COUNT   ?= 8
 export XSIM_CONFIGS XSIM_COUNT
 .PHONY: xsim

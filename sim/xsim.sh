@@ -8,7 +8,8 @@
 # Variables (environment):
 #   XSIM_CONFIGS  configurations CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE one of
 #                 `hadgen --list-cores`; weight bits, exp fraction bits, output fraction bits),
-#                 each optionally followed by %VB (hadgen --v-bits, 2..8) and then @SELECTOR
+#                 each optionally followed by %VB (hadgen --v-bits, 2..8), then /LW (hadgen
+#                 --load-width, keys a load beat) and then @SELECTOR
 #                 (hadgen --selector: merge, bitonic, counting, twostage), twostage with
 #                 :SORT_CUT (hadgen --sort-cut auto, on or off)
 #   XSIM_COUNT    queries per data set (default 8)
@@ -40,8 +41,8 @@ cores=" $("$HADGEN" --list-cores | tr '\n' ' ')"
 read -r -a extra <<< "$XSIM_ARGS"
 read -r -a configs <<< "$XSIM_CONFIGS"
 for cfg in "${configs[@]}"; do
-  [[ "$cfg" =~ ^([a-z0-9-]+)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?(%[2-8])?(@[a-z]{1,16}(:(auto|on|off))?)?$ && "$cores" == *" ${cfg%%:*} "* ]] ||
-    die "XSIM_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF, optionally %VB then @SELECTOR[:SORT_CUT] (CORE one of:$cores)"
+  [[ "$cfg" =~ ^([a-z0-9-]+)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?(%[2-8])?(/[0-9]{1,2})?(@[a-z]{1,16}(:(auto|on|off))?)?$ && "$cores" == *" ${cfg%%:*} "* ]] ||
+    die "XSIM_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF, optionally %VB, /LW, then @SELECTOR[:SORT_CUT] (CORE one of:$cores)"
 done
 mkdir -p "$(dirname "$XSIM_LOG")"
 : > "$XSIM_LOG"
@@ -51,10 +52,13 @@ fail=0
 figures=()
 for cfg in "${configs[@]}"; do
   base=${cfg%@*}
+  lw=""
+  [[ "$base" != */* ]] || { lw=${base##*/}; base=${base%/*}; }
   IFS=: read -r core d p n l wb fb of <<< "${base%\%*}"
   args=(--core "$core" --d "$d" --lanes "$p" --top-n "$n" --max-keys "$l")
   [ -z "$wb" ] || args+=(--weight-bits "$wb" --exp-frac-bits "$fb" --out-frac "$of")
   [[ "$base" != *%* ]] || args+=(--v-bits "${base##*%}")
+  [ -z "$lw" ] || args+=(--load-width "$lw")
   sel=""
   [[ "$cfg" != *@* ]] || sel=${cfg##*@}
   [ -z "$sel" ] || args+=(--selector "${sel%%:*}")

@@ -7,7 +7,8 @@
 # Variables (environment):
 #   EQUIV_CONFIGS  configurations CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF (CORE one of
 #                  `hadgen --list-cores`; weight bits, exp fraction bits, output fraction bits),
-#                  each optionally followed by %VB (hadgen --v-bits, 2..8) and then @SELECTOR
+#                  each optionally followed by %VB (hadgen --v-bits, 2..8), then /LW (hadgen
+#                  --load-width) and then @SELECTOR
 #                  (hadgen --selector: merge, bitonic, counting, twostage), twostage with
 #                  :SORT_CUT (hadgen --sort-cut auto, on or off), as make xsim's
 #   EQUIV_ROOT     work folder (default build/equiv): rtl-<config>/, <config>/ (flow run,
@@ -24,13 +25,13 @@ HADGEN=${HADGEN:-$root/build/bin/hadgen}
 EQUIV_ROOT=${EQUIV_ROOT:-$root/build/equiv}
 die() { echo "equiv: error: $*" >&2; exit 2; }
 
-[ -n "${EQUIV_CONFIGS:-}" ] || die "EQUIV_CONFIGS is empty (CORE:D:P:N:L[:WB:FB:OF][%VB][@SELECTOR] ...)"
+[ -n "${EQUIV_CONFIGS:-}" ] || die "EQUIV_CONFIGS is empty (CORE:D:P:N:L[:WB:FB:OF][%VB][/LW][@SELECTOR] ...)"
 [ -x "$HADGEN" ] || die "HADGEN='$HADGEN' not found (run: make hadgen)"
 cores=" $("$HADGEN" --list-cores | tr '\n' ' ')"
 read -r -a configs <<< "$EQUIV_CONFIGS"
 for cfg in "${configs[@]}"; do
-  [[ "$cfg" =~ ^([a-z0-9-]+)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?(%[2-8])?(@[a-z]{1,16}(:(auto|on|off))?)?$ && "$cores" == *" ${cfg%%:*} "* ]] ||
-    die "EQUIV_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF, optionally %VB then @SELECTOR[:SORT_CUT] (CORE one of:$cores)"
+  [[ "$cfg" =~ ^([a-z0-9-]+)(:[0-9]{1,5}){4}((:[0-9]{1,3}){3})?(%[2-8])?(/[0-9]{1,2})?(@[a-z]{1,16}(:(auto|on|off))?)?$ && "$cores" == *" ${cfg%%:*} "* ]] ||
+    die "EQUIV_CONFIGS: '$cfg' is not CORE:D:P:N:L or CORE:D:P:N:L:WB:FB:OF, optionally %VB, /LW, then @SELECTOR[:SORT_CUT] (CORE one of:$cores)"
 done
 if [ -e "$EQUIV_ROOT" ] && [ ! -f "$EQUIV_ROOT/.hgsynth_equiv_root" ]; then
   [ -d "$EQUIV_ROOT" ] && [ -z "$(ls -A "$EQUIV_ROOT")" ] ||
@@ -43,16 +44,20 @@ t0=$(date +%s)
 fail=0 nmod=0 nproven=0 nmapped=0
 for cfg in "${configs[@]}"; do
   base=${cfg%@*}
+  lw=""
+  [[ "$base" != */* ]] || { lw=${base##*/}; base=${base%/*}; }
   IFS=: read -r core d p n l wb fb of <<< "${base%\%*}"
   args=(--core "$core" --d "$d" --lanes "$p" --top-n "$n" --max-keys "$l")
   [ -z "$wb" ] || args+=(--weight-bits "$wb" --exp-frac-bits "$fb" --out-frac "$of")
   [[ "$base" != *%* ]] || args+=(--v-bits "${base##*%}")
+  [ -z "$lw" ] || args+=(--load-width "$lw")
   sel=""
   [[ "$cfg" != *@* ]] || sel=${cfg##*@}
   [ -z "$sel" ] || args+=(--selector "${sel%%:*}")
   [[ "$sel" != *:* ]] || args+=(--sort-cut "${sel#*:}")
   name=${cfg//:/-}
   name=${name//%/-v}
+  name=${name//\//-lw}
   name=${name//@/-}
   rtl=$EQUIV_ROOT/rtl-$name run=$EQUIV_ROOT/$name
   echo "== equiv: $cfg: hadgen, synth/flow.sh (STOP_AFTER=yosys), synth/equiv.sh"

@@ -102,17 +102,18 @@ synth-minilm: $(HGSYNTH) $(HGSIM) $(HADRUN) $(HADGEN) $(BUILD)/bin/hgreport deps
 # make equiv: formal equivalence of the flow's own netlists with their RTL for small
 # configurations of every core type (synth/equiv_sample.sh: hadgen, synth/flow.sh up to
 # yosys, synth/equiv.sh on every logic module: registers matched by name and ABC's &cec,
-# or equiv_make/equiv_simple/equiv_induct). EQUIV_CONFIGS: CORE:D:P:N:L[:WB:FB:OF][%VB][@SEL]
+# or equiv_make/equiv_simple/equiv_induct). EQUIV_CONFIGS: CORE:D:P:N:L[:WB:FB:OF][%VB][/LW][@SEL]
 # words (make xsim's); the default keeps the arithmetic small (d=8, one lane, so the
 # normalizer divides 3 bits per cycle with one multiplier; narrowest widths), once as it is
 # (each core's default selector: HAD counting, int8-topn twostage) and once with 4-bit values
 # and, in the top-N cores, the bitonic selector; both top-N cores once more with the merge
 # selector; HAD with the two-stage one at 4 lanes, where its sort of 4 candidates is cut by a
-# second register (N = 2).
+# second register (N = 2); the baseline at 4 lanes loading 4 keys a beat (--load-width).
 EQUIV_POINT   := 8:1:2:24:8:2:0
 EQUIV_CONFIGS ?= $(foreach c,$(HG_CORES),$(c):$(EQUIV_POINT)) \
                  $(foreach c,$(HG_CORES),$(c):$(EQUIV_POINT)%4$(if $(filter baseline,$(c)),,@bitonic)) \
-                 had:$(EQUIV_POINT)@merge int8-topn:$(EQUIV_POINT)@merge had:8:4:2:24:8:2:0@twostage
+                 had:$(EQUIV_POINT)@merge int8-topn:$(EQUIV_POINT)@merge had:8:4:2:24:8:2:0@twostage \
+                 baseline:8:4:2:24:8:2:0/4
 export EQUIV_CONFIGS
 .PHONY: equiv equiv-rev
 equiv: $(HGSYNTH) $(HADGEN)

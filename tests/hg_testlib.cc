@@ -61,6 +61,12 @@ hg_cfg with_vbits(hg_cfg c, int vb)
     return refinish(c);
 }
 
+hg_cfg with_lw(hg_cfg c, int lw)
+{
+    c.lw = lw;
+    return refinish(c);
+}
+
 hg_cfg with_cut(hg_cfg c, hg_cut_kind cut)
 {
     c.cut = cut;
@@ -69,11 +75,12 @@ hg_cfg with_cut(hg_cfg c, hg_cut_kind cut)
 
 std::string cfg_name(const hg_cfg &c)
 {
-    char b[224];
-    snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d vb=%d%s%s%s%s", hg_core_name(c.core), c.d,
-             c.p, c.n, c.l, c.wb, c.fb, c.of, c.vb, c.sel != hg_core_sel(c.core) ? " sel=" : "",
+    char b[224], lw[16] = "";
+    if (c.lw != 1) snprintf(lw, sizeof lw, " lw=%d", c.lw);
+    snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d vb=%d%s%s%s%s%s", hg_core_name(c.core),
+             c.d, c.p, c.n, c.l, c.wb, c.fb, c.of, c.vb, c.sel != hg_core_sel(c.core) ? " sel=" : "",
              c.sel != hg_core_sel(c.core) ? hg_sel_name(c.sel) : "", c.cut != HG_CUT_AUTO ? " cut=" : "",
-             c.cut != HG_CUT_AUTO ? hg_cut_name(c.cut) : "");
+             c.cut != HG_CUT_AUTO ? hg_cut_name(c.cut) : "", lw);
     return b;
 }
 
@@ -84,6 +91,7 @@ std::string cfg_id(const hg_cfg &c)
     if (c.sel != hg_core_sel(c.core)) os << "_" << hg_sel_name(c.sel);
     if (c.cut != HG_CUT_AUTO) os << "_cut" << hg_cut_name(c.cut);
     if (c.vb != 8) os << "_v" << c.vb;
+    if (c.lw != 1) os << "_lw" << c.lw;
     return os.str();
 }
 
@@ -92,15 +100,16 @@ std::vector<hg_cfg> edge_configs()
     std::vector<hg_cfg> v;
     for (int k = 0; k < 3; k++) {
         hg_core_kind ck = (hg_core_kind)k;
-        v.push_back(make_cfg(ck, 8, 1, 1, 8));                           // smallest d, P = 1, N = 1
-        v.push_back(make_cfg(ck, 256, 2, 4, 12));                        // largest d
-        v.push_back(make_cfg(ck, 16, 4, 20, 20));                        // N = L
-        v.push_back(make_cfg(ck, 32, 1, 3, 12));                         // P = 1
-        v.push_back(with_vbits(make_cfg(ck, 16, 8, 8, 8), 4));           // P = L: one row per query; int4 V
-        v.push_back(with_vbits(make_cfg(ck, 24, 3, 5, 31), 5));          // odd sizes, L not a multiple of P
-        v.push_back(make_cfg(ck, 16, 4, 1, 16));                         // N = 1 with several lanes
+        v.push_back(make_cfg(ck, 8, 1, 1, 8));    // smallest d, P = 1, N = 1
+        v.push_back(make_cfg(ck, 256, 2, 4, 12)); // largest d
+        v.push_back(make_cfg(ck, 16, 4, 20, 20)); // N = L
+        v.push_back(make_cfg(ck, 32, 1, 3, 12));  // P = 1
+        v.push_back(with_lw(with_vbits(make_cfg(ck, 16, 8, 8, 8), 4),
+                            8)); // P = L: one row per query; int4 V; one load beat
+        v.push_back(with_vbits(make_cfg(ck, 24, 3, 5, 31), 5)); // odd sizes, L not a multiple of P
+        v.push_back(with_lw(make_cfg(ck, 16, 4, 1, 16), 2)); // N = 1 with several lanes; 2 keys a load beat
         v.push_back(with_vbits(make_cfg(ck, 16, 4, 6, 40, 8, 2, 0), 2)); // narrowest widths
-        v.push_back(make_cfg(ck, 16, 4, 6, 40, 20, 8, 12));              // widest widths
+        v.push_back(with_lw(make_cfg(ck, 16, 4, 6, 40, 20, 8, 12), 4));  // widest widths; a row a load beat
     }
     for (size_t i = 0; i < v.size(); i++) /* 9 cases a core: HAD odd, int8-topn even bitonic */
         v[i] = with_selector(v[i], (i + (v[i].core == HG_CORE_I8TOPN)) % 2 ? HG_SEL_BITONIC : HG_SEL_MERGE);
@@ -108,7 +117,8 @@ std::vector<hg_cfg> edge_configs()
        lane and one kept key, one row per query (int4 V), every key kept, a key count that is
        not a multiple of P, N = 1 with several lanes, the largest d (257 levels) */
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 8, 1, 1, 8), HG_SEL_COUNTING));
-    v.push_back(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 16, 8, 8, 8), 4), HG_SEL_COUNTING));
+    v.push_back(
+        with_lw(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 16, 8, 8, 8), 4), HG_SEL_COUNTING), 8));
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 16, 4, 20, 20), HG_SEL_COUNTING));
     v.push_back(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 24, 3, 5, 31), 5), HG_SEL_COUNTING));
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 16, 4, 1, 16), HG_SEL_COUNTING));
@@ -122,7 +132,7 @@ std::vector<hg_cfg> edge_configs()
                          HG_CUT_OFF));
     v.push_back(with_selector(make_cfg(HG_CORE_I8TOPN, 16, 8, 8, 8), HG_SEL_TWOSTAGE));
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 16, 4, 1, 16), HG_SEL_TWOSTAGE));
-    v.push_back(with_selector(make_cfg(HG_CORE_I8TOPN, 32, 8, 3, 40), HG_SEL_TWOSTAGE));
+    v.push_back(with_lw(with_selector(make_cfg(HG_CORE_I8TOPN, 32, 8, 3, 40), HG_SEL_TWOSTAGE), 4));
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 8, 1, 1, 8), HG_SEL_TWOSTAGE));
     v.push_back(with_cut(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 24, 3, 5, 31), 5), HG_SEL_TWOSTAGE),
                          HG_CUT_ON));
@@ -151,6 +161,15 @@ std::vector<hg_cfg> random_configs(int count, uint32_t seed)
         for (const hg_cfg &e : v) twostages += e.sel == HG_SEL_TWOSTAGE;
         hg_cut_kind cut = cuts[twostages % 3];
         if (c.sel == HG_SEL_TWOSTAGE && (cut != HG_CUT_ON || c.p >= 3)) c = with_cut(c, cut);
+        /* every fourth: a load beat of several keys, a power of two dividing P (from its own
+           stream, so that the draws above stay those of the seed) */
+        if (i % 4 == 2 && c.p > 1) {
+            std::mt19937 lr(seed ^ (uint32_t)(0x9e3779b9u * (unsigned)(i + 1)));
+            int top = c.p & -c.p; /* the largest power of two dividing P */
+            int lw = 2;
+            while (lw < top && lr() % 2) lw *= 2;
+            if (top >= 2) c = with_lw(c, lw);
+        }
         v.push_back(c);
     }
     return v;
@@ -354,10 +373,11 @@ void prebuild_sys(const std::vector<hg_cfg> &cfgs, int jobs) { prebuild_with(cfg
 std::vector<hg_cfg> sys_configs()
 {
     std::vector<hg_cfg> v = {make_cfg(HG_CORE_HAD, 24, 3, 5, 31), make_cfg(HG_CORE_I8TOPN, 16, 8, 8, 8),
-                             make_cfg(HG_CORE_BASELINE, 16, 4, 6, 40, 20, 8, 12),
+                             with_lw(make_cfg(HG_CORE_BASELINE, 16, 4, 6, 40, 20, 8, 12), 4),
                              make_cfg(HG_CORE_HAD, 256, 2, 4, 12)};
     for (int k = 0; k < 3; k++) v.push_back(make_cfg((hg_core_kind)k, 32, 8, 16, 128)); // the MiniLM point
     v.push_back(make_cfg(HG_CORE_HAD, 16, 16, 4, HG_L_MAX)); // the longest context (SysCli)
+    v.push_back(with_lw(v[2], 1)); // the wide-load baseline with one key a beat (SysRoofline)
     return v;
 }
 

@@ -22,6 +22,7 @@ hg_cfg make_cfg(hg_core_kind k, int d, int p, int n, int l, int wb = 15, int fb 
 hg_cfg with_selector(hg_cfg c, hg_sel_kind sel);
 // c with vb value bits (--v-bits), finished again.
 hg_cfg with_vbits(hg_cfg c, int vb);
+hg_cfg with_lw(hg_cfg c, int lw);
 /* c with the twostage selector's sort cut (--sort-cut), finished. */
 hg_cfg with_cut(hg_cfg c, hg_cut_kind cut);
 
@@ -35,10 +36,12 @@ std::string cfg_id(const hg_cfg &c);
 // extreme widths). The top-N cores alternate the merge and bitonic selectors, HAD starting
 // with merge and int8-topn with bitonic, so that every edge case runs on each selector once;
 // six of HAD's cases again with the counting selector, and six cases of both with the
-// two-stage one.
+// two-stage one. Seven cases load several keys a beat (--load-width: one beat per row, 2 and
+// 4 keys).
 std::vector<hg_cfg> edge_configs();
 // `count` random small configurations, cycling through the core types, the top-N cores
-// taking the selectors in turn (HAD's four, int8-topn's three); reproducible from seed.
+// taking the selectors in turn (HAD's four, int8-topn's three), every fourth loading a power
+// of two keys a beat where P allows; reproducible from seed.
 std::vector<hg_cfg> random_configs(int count, uint32_t seed);
 // The committed default configurations (d=64 P=16 N=32 L=1024, and the MiniLM d=32 point), each
 // core with its default selector (HAD counting, int8-topn twostage).
@@ -82,7 +85,8 @@ void prebuild(const std::vector<hg_cfg> &cfgs, int jobs);
 void prebuild_sys(const std::vector<hg_cfg> &cfgs, int jobs);
 
 // The configurations whose system models the suites use: tests/test_sys.cc's edge set, the
-// MiniLM point of every core type (tests/test_run.cc, Cores/RunSys) and the longest context.
+// MiniLM point of every core type (tests/test_run.cc, Cores/RunSys), the longest context, and
+// the third (a load beat of 4 keys) with one key a beat.
 std::vector<hg_cfg> sys_configs();
 
 // Directory of the source tree (for the generator binary, rtl/, docs/).

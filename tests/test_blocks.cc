@@ -1106,21 +1106,23 @@ TEST(Blocks, NormScalesByTheReciprocalOfTheWeightSum)
     }
 }
 
-// ---- hg_mem_banked / hg_mem_flat: a write lands at the edge; a read registers the entry
-// (a read and a write of the same entry in one cycle read the old value); a port not read
-// holds its last data
+// ---- hg_mem_banked / hg_mem_flat: a write of WL entries lands at the edge; a read registers
+// the entry (a read and a write of the same entry in one cycle read the old value); a port not
+// read holds its last data
 
 int addr_bits(int n) { return n > 1 ? hg_clog2(n) : 1; }
 
-TEST(Blocks, BankedMemoryWritesOneEntryAndReadsARow)
+TEST(Blocks, BankedMemoryWritesWlEntriesAndReadsARow)
 {
     std::mt19937 rng(8);
     struct {
-        int LANES, WORDS, W;
-    } cfgs[] = {{1, 1, 1}, {4, 8, 12}, {3, 5, 40}, {8, 16, 64}};
+        int LANES, WORDS, W, WL;
+    } cfgs[] = {{1, 1, 1, 1},  {4, 8, 12, 1},  {3, 5, 40, 1}, {8, 16, 64, 1}, {4, 8, 12, 2},
+                {4, 3, 12, 4}, {8, 16, 20, 8}, {8, 5, 12, 2}, {16, 4, 64, 4}};
     for (auto cf : cfgs) {
         std::ostringstream ps;
-        ps << "hg_mem_banked LANES=" << cf.LANES << " WORDS=" << cf.WORDS << " W=" << cf.W;
+        ps << "hg_mem_banked LANES=" << cf.LANES << " WORDS=" << cf.WORDS << " W=" << cf.W << " WL=" << cf.WL;
+        int beats = cf.LANES / cf.WL; // writes a row
         int lnw = addr_bits(cf.LANES), gw = addr_bits(cf.WORDS);
         uint64_t wmask = cf.W >= 64 ? ~0ull : (1ull << cf.W) - 1;
         std::vector<std::vector<uint64_t>> mem(cf.LANES, std::vector<uint64_t>(cf.WORDS));
@@ -1131,31 +1133,35 @@ TEST(Blocks, BankedMemoryWritesOneEntryAndReadsARow)
         std::vector<std::vector<bool>> known;
         std::vector<std::vector<bool>> written(cf.LANES, std::vector<bool>(cf.WORDS, false));
         for (int c = 0; c < 120; c++) {
-            bool fill = c < cf.LANES * cf.WORDS; // every entry written first
-            int we = fill || rng() % 2, wl = fill ? c % cf.LANES : (int)(rng() % cf.LANES),
-                wr = fill ? c / cf.LANES : (int)(rng() % cf.WORDS);
-            uint64_t wd = ((uint64_t)rng() << 32 ^ rng()) & wmask;
-            if (c % 7 == 3) wd = wmask;
+            bool fill = c < beats * cf.WORDS; // every entry written first
+            int we = fill || rng() % 2, wl = (fill ? c % beats : (int)(rng() % beats)) * cf.WL,
+                wr = fill ? c / beats : (int)(rng() % cf.WORDS);
+            std::vector<uint64_t> wd(cf.WL);
+            for (int j = 0; j < cf.WL; j++) {
+                wd[j] = ((uint64_t)rng() << 32 ^ rng()) & wmask;
+                if (c % 7 == 3) wd[j] = wmask;
+            }
             int re = fill ? c % 3 == 0 : rng() % 4 != 0, rr = (int)(rng() % cf.WORDS);
             if (c % 5 == 0) rr = wr; // read and write of one row in a cycle
             Bits b;
             b.field(we, 1);
             b.field(wl, lnw);
             b.field(wr, gw);
-            b.field(wd, cf.W);
+            for (int j = cf.WL - 1; j >= 0; j--) b.field(wd[j], cf.W); // entry j at [j*W +: W]
             b.field(re, 1);
             b.field(rr, gw);
             vec.push_back(b.hex());
             if (re)
                 for (int l = 0; l < cf.LANES; l++) rd[l] = mem[l][rr], rd_known[l] = written[l][rr];
-            if (we) mem[wl][wr] = wd, written[wl][wr] = true;
+            if (we)
+                for (int j = 0; j < cf.WL; j++) mem[wl + j][wr] = wd[j], written[wl + j][wr] = true;
             want.push_back(rd);
             known.push_back(rd_known);
         }
         std::vector<std::string> got =
             run_bench("hg_mem_banked",
                       P("hg_mem_banked", "LANES", cf.LANES) + P("hg_mem_banked", "WORDS", cf.WORDS) +
-                          P("hg_mem_banked", "W", cf.W),
+                          P("hg_mem_banked", "W", cf.W) + P("hg_mem_banked", "WL", cf.WL),
                       vec);
         for (size_t c = 0; c < got.size(); c++) {
             std::vector<bool> gb = from_hex(got[c], cf.LANES * cf.W);
@@ -1173,48 +1179,55 @@ TEST(Blocks, FlatMemoryHasIndependentReadPorts)
 {
     std::mt19937 rng(9);
     struct {
-        int WORDS, W, RP;
-    } cfgs[] = {{1, 1, 1}, {8, 12, 2}, {5, 33, 3}, {128, 64, 1}};
+        int WORDS, W, RP, WL;
+    } cfgs[] = {{1, 1, 1, 1},  {8, 12, 2, 1}, {5, 33, 3, 1},   {128, 64, 1, 1}, {8, 12, 2, 2},
+                {5, 33, 3, 4}, {4, 20, 2, 4}, {100, 40, 1, 8}, {9, 16, 4, 8}};
     for (auto cf : cfgs) {
         std::ostringstream ps;
-        ps << "hg_mem_flat WORDS=" << cf.WORDS << " W=" << cf.W << " RP=" << cf.RP;
+        ps << "hg_mem_flat WORDS=" << cf.WORDS << " W=" << cf.W << " RP=" << cf.RP << " WL=" << cf.WL;
+        int rows = (cf.WORDS + cf.WL - 1) / cf.WL; // a write fills one
         int aw = addr_bits(cf.WORDS);
         uint64_t wmask = cf.W >= 64 ? ~0ull : (1ull << cf.W) - 1;
-        std::vector<uint64_t> mem(cf.WORDS);
-        std::vector<bool> written(cf.WORDS, false);
+        std::vector<uint64_t> mem((size_t)rows * cf.WL);
+        std::vector<bool> written((size_t)rows * cf.WL, false);
         std::vector<uint64_t> rd(cf.RP);
         std::vector<bool> rd_known(cf.RP, false);
         std::vector<std::string> vec;
         std::vector<std::vector<uint64_t>> want;
         std::vector<std::vector<bool>> known;
-        for (int c = 0; c < cf.WORDS + 100; c++) {
-            bool fill = c < cf.WORDS;
-            int we = fill || rng() % 2, wa = fill ? c : (int)(rng() % cf.WORDS);
-            uint64_t wd = ((uint64_t)rng() << 32 ^ rng()) & wmask;
+        for (int c = 0; c < rows + 100; c++) {
+            bool fill = c < rows;
+            int we = fill || rng() % 2, wa = (fill ? c : (int)(rng() % rows)) * cf.WL;
+            std::vector<uint64_t> wd(cf.WL);
+            for (int j = 0; j < cf.WL; j++) wd[j] = ((uint64_t)rng() << 32 ^ rng()) & wmask;
             Bits b;
             b.field(we, 1);
             b.field(wa, aw);
-            b.field(wd, cf.W);
+            for (int j = cf.WL - 1; j >= 0; j--) b.field(wd[j], cf.W); // entry wa + j at [j*W +: W]
             std::vector<int> re(cf.RP), ra(cf.RP);
             for (int r = 0; r < cf.RP; r++) {
                 // nothing read while filling, then every port (an unknown entry would make the
                 // hex digit it shares with the next port unreadable)
-                re[r] = !fill && (c == cf.WORDS || rng() % 3 != 0);
-                ra[r] = c % 4 == r ? wa : (int)(rng() % cf.WORDS); // some read the entry being written
+                re[r] = !fill && (c == rows || rng() % 3 != 0);
+                ra[r] = c % 4 == r && wa + r < cf.WORDS
+                            ? wa + r
+                            : (int)(rng() % cf.WORDS); // some read the row being written
             }
             for (int r = cf.RP - 1; r >= 0; r--) b.field(re[r], 1);
             for (int r = cf.RP - 1; r >= 0; r--) b.field(ra[r], aw);
             vec.push_back(b.hex());
             for (int r = 0; r < cf.RP; r++)
                 if (re[r]) rd[r] = mem[ra[r]], rd_known[r] = written[ra[r]];
-            if (we) mem[wa] = wd, written[wa] = true;
+            if (we)
+                for (int j = 0; j < cf.WL; j++) mem[wa + j] = wd[j], written[wa + j] = true;
             want.push_back(rd);
             known.push_back(rd_known);
         }
-        std::vector<std::string> got = run_bench(
-            "hg_mem_flat",
-            P("hg_mem_flat", "WORDS", cf.WORDS) + P("hg_mem_flat", "W", cf.W) + P("hg_mem_flat", "RP", cf.RP),
-            vec);
+        std::vector<std::string> got =
+            run_bench("hg_mem_flat",
+                      P("hg_mem_flat", "WORDS", cf.WORDS) + P("hg_mem_flat", "W", cf.W) +
+                          P("hg_mem_flat", "RP", cf.RP) + P("hg_mem_flat", "WL", cf.WL),
+                      vec);
         for (size_t c = 0; c < got.size(); c++) {
             std::vector<bool> gb = from_hex(got[c], cf.RP * cf.W);
             for (int r = 0; r < cf.RP; r++) {
@@ -1641,23 +1654,24 @@ TEST(Blocks, AvRowsWalksTheScoreBankRowByRow)
 }
 
 // ---- hg_cfg_load: configuration writes and K/V pairs taken only while idle; n_k clamped to
-// 1..L and restarting the load; key i to bank i mod P, row i / P; exp registers (EXP) and
-// exp-table writes saturated at 2^WB (ETAB)
+// 1..L and restarting the load; key i to bank i mod P, row i / P, LW keys a beat (a beat
+// whose first key is past L dropped); exp registers (EXP) and exp-table writes saturated at
+// 2^WB (ETAB)
 
 TEST(Blocks, CfgLoadTakesWritesWhileIdleAndCountsTheLoad)
 {
     std::mt19937 rng(13);
     struct {
-        int P, L, D, WW, WB, EXP, ETAB, A_ETAB;
-    } cfgs[] = {{8, 128, 32, 9, 8, 0, 1, 0x100},
-                {8, 128, 32, 9, 8, 1, 0, 0x100},
-                {1, 1, 1, 2, 1, 1, 1, 0x20},
-                {3, 10, 7, 5, 3, 0, 1, 0x100},
-                {16, 1024, 64, 15, 14, 1, 0, 0x100}};
+        int P, L, D, WW, WB, EXP, ETAB, A_ETAB, LW;
+    } cfgs[] = {{8, 128, 32, 9, 8, 0, 1, 0x100, 1},      {8, 128, 32, 9, 8, 1, 0, 0x100, 1},
+                {1, 1, 1, 2, 1, 1, 1, 0x20, 1},          {3, 10, 7, 5, 3, 0, 1, 0x100, 1},
+                {16, 1024, 64, 15, 14, 1, 0, 0x100, 1},  {8, 128, 32, 9, 8, 0, 1, 0x100, 8},
+                {4, 10, 7, 5, 3, 1, 0, 0x100, 4},        {8, 21, 16, 9, 8, 0, 1, 0x100, 2},
+                {16, 1024, 64, 15, 14, 1, 0, 0x100, 16}, {2, 2, 8, 9, 8, 0, 1, 0x100, 2}};
     for (auto cf : cfgs) {
         std::ostringstream ps;
-        ps << "hg_cfg_load P=" << cf.P << " L=" << cf.L << " D=" << cf.D << " WW=" << cf.WW << " WB=" << cf.WB
-           << " EXP=" << cf.EXP << " ETAB=" << cf.ETAB << " A_ETAB=" << cf.A_ETAB;
+        ps << "hg_cfg_load P=" << cf.P << " LW=" << cf.LW << " L=" << cf.L << " D=" << cf.D << " WW=" << cf.WW
+           << " WB=" << cf.WB << " EXP=" << cf.EXP << " ETAB=" << cf.ETAB << " A_ETAB=" << cf.A_ETAB;
         int nkw = hg_clog2(cf.L + 1), iw = addr_bits(cf.L), mw = hg_clog2(cf.D + 1);
         int gw = addr_bits((cf.L + cf.P - 1) / cf.P);
         const uint32_t A_NK = HG_CFG_NKEYS, A_MUL = HG_CFG_EXP_MUL, A_SH = HG_CFG_EXP_SHIFT;
@@ -1718,20 +1732,20 @@ TEST(Blocks, CfgLoadTakesWritesWhileIdleAndCountsTheLoad)
             if (!rst_n || nk_write) {
                 cnt = lane = row = 0;
             } else if (ld_we) {
-                cnt++;
-                if (lane == (uint64_t)cf.P - 1)
+                cnt += (uint64_t)cf.LW;
+                if (lane == (uint64_t)(cf.P - cf.LW))
                     lane = 0, row = (row + 1) & ((1u << gw) - 1);
                 else
-                    lane++;
+                    lane += (uint64_t)cf.LW;
             }
         }
-        std::vector<std::string> got =
-            run_bench("hg_cfg_load",
-                      P("hg_cfg_load", "P", cf.P) + P("hg_cfg_load", "L", cf.L) +
-                          P("hg_cfg_load", "D", cf.D) + P("hg_cfg_load", "WW", cf.WW) +
-                          P("hg_cfg_load", "WB", cf.WB) + P("hg_cfg_load", "EXP", cf.EXP) +
-                          P("hg_cfg_load", "ETAB", cf.ETAB) + P("hg_cfg_load", "A_ETAB", cf.A_ETAB),
-                      vec);
+        std::vector<std::string> got = run_bench(
+            "hg_cfg_load",
+            P("hg_cfg_load", "P", cf.P) + P("hg_cfg_load", "LW", cf.LW) + P("hg_cfg_load", "L", cf.L) +
+                P("hg_cfg_load", "D", cf.D) + P("hg_cfg_load", "WW", cf.WW) + P("hg_cfg_load", "WB", cf.WB) +
+                P("hg_cfg_load", "EXP", cf.EXP) + P("hg_cfg_load", "ETAB", cf.ETAB) +
+                P("hg_cfg_load", "A_ETAB", cf.A_ETAB),
+            vec);
         // hex fields as numbers: the bench pads them, the reference does not
         for (size_t c = 1; c < got.size(); c++) {
             std::vector<std::string> g = tokens(got[c]), x = tokens(want[c]);

@@ -70,6 +70,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"--v-bits 1", "--v-bits 1: must be in 2..8"},
         BadCase{"--v-bits 9", "--v-bits 9: must be in 2..8"},
         BadCase{"--v-bits 4b", "--v-bits '4b': not an integer"},
+        BadCase{"--load-width 0",
+                "--load-width 0: keys per load beat must be a power of two that divides --lanes (16)"},
+        BadCase{"--load-width 3",
+                "--load-width 3: keys per load beat must be a power of two that divides --lanes (16)"},
+        BadCase{"--lanes 12 --load-width 8",
+                "--load-width 8: keys per load beat must be a power of two that divides "
+                "--lanes (12)"},
+        BadCase{"--load-width 32", "--load-width 32: keys per load beat must be a power of two that divides"},
+        BadCase{"--load-width x", "--load-width 'x': not an integer"},
         BadCase{"--selector heap", "--selector 'heap': must be merge, bitonic, counting or twostage"},
         BadCase{"--selector Bitonic", "--selector 'Bitonic': must be merge, bitonic, counting or twostage"},
         BadCase{"--core int8-topn --selector counting",
@@ -108,9 +117,10 @@ TEST(Hadgen, HelpListsEveryOption)
 {
     Result r = hgt::run_cmd(hadgen() + " --help");
     EXPECT_EQ(r.status, 0);
-    for (const char *o : {"--core", "--d", "--lanes", "--top-n", "--max-keys", "--weight-bits",
-                          "--exp-frac-bits", "--out-frac", "--v-bits", "--selector", "--sort-cut", "--prefix",
-                          "--out", "--force", "--dry-run", "--list-cores", "--help", "--version"})
+    for (const char *o :
+         {"--core", "--d", "--lanes", "--top-n", "--max-keys", "--weight-bits", "--exp-frac-bits",
+          "--out-frac", "--v-bits", "--load-width", "--selector", "--sort-cut", "--prefix", "--out",
+          "--force", "--dry-run", "--list-cores", "--help", "--version"})
         EXPECT_NE(r.out.find(o), std::string::npos) << o;
 }
 
@@ -630,6 +640,55 @@ TEST(HadgenConfig, ValueBitsNarrowTheValuePathOnly)
     r = hgt::run_cmd(hadgen() + " --config " + t + "/bad.json --out " + t + "/b");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_NE(r.out.find("--v-bits 12: must be in 2..8"), std::string::npos) << r.out;
+}
+
+// --load-width W: K/V ports of W keys and values a beat, memories written W entries at a time
+// (the top-N cores' V memory: rows of W entries); the manifest records it and a manifest from
+// before the option reads as one key a beat.
+TEST(HadgenConfig, LoadWidthWidensTheLoadPortOnly)
+{
+    hgt::TempDir t_dir("hglw");
+    std::string t = t_dir.path();
+    const std::string args = " --core had --d 32 --lanes 8 --top-n 16 --max-keys 100";
+    Result r = hgt::run_cmd(hadgen() + args + " --load-width 8 --dry-run");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("\"load_width\": 8"), std::string::npos) << r.out;
+    r = hgt::run_cmd(hadgen() + args + " --load-width 8 --out " + t + "/w8");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string m = read_file(t + "/w8/manifest.json"), core = read_file(t + "/w8/had_core.v");
+    EXPECT_NE(m.find("\"load_width\":\t8"), std::string::npos) << m;
+    EXPECT_NE(core.find("input wire  [255:0]        kv_k_i"), std::string::npos) << core; // 8 keys of 32 bits
+    EXPECT_NE(core.find("input wire  [2047:0]       kv_v_i"), std::string::npos) << core; // 8 rows of 256
+    EXPECT_NE(core.find("input wire  [31:0]         q_data_i"), std::string::npos) << core; // one query
+    EXPECT_NE(core.find(".LW(8)"), std::string::npos) << core;
+    EXPECT_NE(core.find("load_width=8"), std::string::npos) << core;
+    // V: 100 entries in 13 rows of 8, a write fills a row; K: a write fills a row of the 8 banks
+    size_t vmem = m.find("\"name\":\t\"had_vmem\"");
+    ASSERT_NE(vmem, std::string::npos) << m;
+    EXPECT_EQ(m.find("\"words\":\t", vmem), m.find("\"words\":\t13", vmem)) << m;
+    EXPECT_EQ(m.find("\"width\":\t", vmem), m.find("\"width\":\t2048", vmem)) << m;
+    EXPECT_EQ(m.find("\"WL\":\t", vmem), m.find("\"WL\":\t8", vmem)) << m;
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/w8/manifest.json --out " + t + "/again");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string again = read_file(t + "/again/had_core.v");
+    EXPECT_EQ(again.substr(again.find("// Parameters")), core.substr(core.find("// Parameters")));
+    // one key a beat: the ports and header of before; a manifest without load_width is that core
+    r = hgt::run_cmd(hadgen() + args + " --out " + t + "/w1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string m1 = read_file(t + "/w1/manifest.json"), c1 = read_file(t + "/w1/had_core.v");
+    EXPECT_NE(c1.find("input wire  [31:0]         kv_k_i"), std::string::npos) << c1;
+    EXPECT_EQ(c1.find("load_width="), std::string::npos) << c1;
+    std::string old = replace_all(m1, "\"load_width\":\t1,", "");
+    ASSERT_NE(old, m1);
+    hgt::write_file(t + "/old.json", old);
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/old.json --out " + t + "/o");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(read_file(t + "/o/manifest.json").find("\"load_width\":\t1"), std::string::npos);
+    hgt::write_file(t + "/bad.json", replace_all(m, "\"load_width\":\t8", "\"load_width\":\t6"));
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/bad.json --out " + t + "/b");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_NE(r.out.find("--load-width 6: keys per load beat must be a power of two"), std::string::npos)
+        << r.out;
 }
 
 // Manifests that are not hadgen's, or that it would not write, are refused, naming the field.

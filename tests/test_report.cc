@@ -452,12 +452,13 @@ TEST(Report, KvLoadIsAmortizedOverTheQueriesThatReuseIt)
 
 // hgsys --json as hgreport reads it (values chosen so the figures per query are exact).
 std::string sys_json(const char *core, int context, int qph, int heads, double time_ns, double busy,
-                     double mem_ns, double comp_ns, const char *bound)
+                     double mem_ns, double comp_ns, const char *bound, int load_width = 0)
 {
     std::ostringstream o;
-    o << "{\"core\": \"" << core
-      << "\", \"d\": 32, \"lanes\": 8, \"top_n\": 16, \"max_keys\": 1024, \"heads\": " << heads
-      << ", \"context\": " << context << ", \"queries_per_head\": " << qph
+    o << "{\"core\": \"" << core << "\", \"d\": 32, \"lanes\": 8, ";
+    if (load_width) o << "\"load_width\": " << load_width << ", "; /* absent: a run before --load-width */
+    o << "\"top_n\": 16, \"max_keys\": 1024, \"heads\": " << heads << ", \"context\": " << context
+      << ", \"queries_per_head\": " << qph
       << ", \"instances\": 1, \"clock_mhz\": 100, \"dram\": \"lpddr4\", \"dram_gbytes_s\": 25.6, \"cycles\": "
       << time_ns / 10 << ", \"core_busy\": " << busy
       << ", \"core_wait\": 0, \"core_idle\": 0, \"time_ns\": " << time_ns
@@ -980,6 +981,53 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
     bad = hgt::run_cmd(base + sys + "--system-point q --out " + d + "/r2 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;
     EXPECT_NE(bad.out.find("--system-point 'q': no --point of that name"), std::string::npos) << bad.out;
+}
+
+// Decoding steps through cores with a wider load port: a table of their own against the same
+// core with one key a beat and the baseline of the same port; the main table, plots and bounds
+// keep the one-key runs; runs of two wide ports, or only wide ones, refused.
+TEST(Report, SystemSectionWithAWideLoadPort)
+{
+    hgt::TempDir d_dir("report-sys-wide");
+    std::string d = d_dir.path();
+    write_summary(d + "/had", "had", 2e6, 100e3, 20);
+    write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
+    // one key a beat (load_width 1 and absent): 2400 ns a query; 8 keys a beat: HAD 1200 ns
+    // (memory-bound), the baseline 1600 ns; SRAM 1 + DRAM 2 nJ a query everywhere
+    write_file(d + "/h1.json", sys_json("had", 128, 1, 12, 28800, 2400, 8000, 32000, "compute", 1));
+    write_file(d + "/b1.json", sys_json("baseline", 128, 1, 12, 28800, 2400, 8000, 32000, "compute"));
+    write_file(d + "/h8.json", sys_json("had", 128, 1, 12, 14400, 1200, 14000, 4000, "memory", 8));
+    write_file(d + "/b8.json", sys_json("baseline", 128, 1, 12, 19200, 1600, 18000, 4000, "memory", 8));
+    write_file(d + "/i8.json", sys_json("int8-topn", 128, 1, 12, 19200, 1600, 18000, 4000, "memory", 8));
+    write_file(d + "/h4.json", sys_json("had", 128, 1, 12, 14400, 1200, 14000, 4000, "memory", 4));
+    std::string base = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
+                       "/base' --system-point p ";
+    std::string sys;
+    for (const char *f : {"h1", "b1", "h8", "b8", "i8"})
+        sys += std::string("--system ") + d + "/" + f + ".json ";
+    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + base + sys + "--out " + d + "/r 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string md = read_file(d + "/r/report.md");
+    EXPECT_NE(md.find("### Decoding with a K/V load port of 8 keys a beat (`--load-width 8`)"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| had | 128 | 1200.0 | 0.500 | 0.750 | 3.000 | 1.000 | memory |"), std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| baseline | 128 | 1600.0 | 0.667 | 1.000 | 3.000 | 1.000 | memory |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| int8-topn | 128 | 1600.0 | - | 1.000 | 3.000 | 1.000 | memory |"), std::string::npos)
+        << md; // no int8-topn run of one key a beat
+    // the main table and the bounds: the one-key runs only
+    EXPECT_NE(md.find("- had, decode: compute-bound at every context"), std::string::npos) << md;
+    EXPECT_EQ(md.find("| decode | had | 128 | 1200.0"), std::string::npos) << md;
+    EXPECT_NE(read_file(d + "/r/report.json").find("\"time_over_baseline\":\t0.75"), std::string::npos);
+    hgt::CmdResult bad = hgt::run_cmd(base + sys + "--system " + d + "/h4.json --out " + d + "/r 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("--system: runs of more than one wider load port"), std::string::npos) << bad.out;
+    bad = hgt::run_cmd(base + "--system " + d + "/h8.json --out " + d + "/r 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("--system: no run with one key a load beat"), std::string::npos) << bad.out;
 }
 
 // hadrun --json as hgreport reads it: a run on the distilled model (model.distilled) or on the

@@ -139,8 +139,8 @@ void expect_counts(const hg_cfg &c, const ss_opts &o, const std::vector<Data> &d
 }
 
 // Configurations of the RTL suite's edge set (their bare simulations are built by it): odd
-// sizes with L not a multiple of P, P = L, the widest widths, the largest d (the first four of
-// hgt::sys_configs, whose models main.cc builds beforehand).
+// sizes with L not a multiple of P, P = L, the widest widths with a load beat of 4 keys, the
+// largest d (the first four of hgt::sys_configs, whose models main.cc builds beforehand).
 std::vector<hg_cfg> sys_configs()
 {
     std::vector<hg_cfg> v = hgt::sys_configs();
@@ -221,6 +221,36 @@ TEST(SysRoofline, BandwidthAndComputeBoundLayers)
             EXPECT_GT(L.st.dram_busy_ns / L.st.time_ns, 0.95);
         }
     }
+}
+
+// A load port of lw keys a beat: the same outputs, the roofline's load ceil(n_k / lw) cycles a
+// head instead of n_k, and a decoding step (one query a head) that much shorter.
+TEST(SysRoofline, WideLoadPortShortensTheLoad)
+{
+    const hg_cfg wide = hgt::sys_configs()[2]; /* the baseline, widest widths, 4 keys a beat */
+    ASSERT_EQ(wide.lw, 4);
+    hg_cfg one = hgt::with_lw(wide, 1);
+    std::vector<Data> data;
+    for (int h = 0; h < 6; h++)
+        data.push_back(hgt::make_data(wide, h % 2 ? hgt::M_PARTIAL : hgt::M_RANDOM, 1, 40u + (uint32_t)h));
+    double saved = 0; /* cycles */
+    for (const Data &dt : data) saved += dt.run.n_keys - (dt.run.n_keys + 3) / 4;
+    Layer L[2];
+    for (int k = 0; k < 2; k++) {
+        const hg_cfg &c = k ? wide : one;
+        SysPtr s = open_sys(c, quiet_defaults(c));
+        ASSERT_TRUE(s);
+        L[k] = run_layer(s.get(), c, data);
+        ASSERT_EQ(L[k].err, "");
+        EXPECT_EQ(L[k].st.roof_compute_ns >= L[k].st.roof_memory_ns, true) << "compute-bound at 100 MHz";
+    }
+    EXPECT_EQ(L[0].out, L[1].out);
+    double period = 1e3 / quiet_defaults(wide).clock_mhz;
+    EXPECT_NEAR(L[0].st.roof_compute_ns - L[1].st.roof_compute_ns, saved * period, 1e-6);
+    EXPECT_GE(L[0].st.time_ns - L[1].st.time_ns, 0.9 * saved * period)
+        << "one key a beat " << L[0].st.time_ns << " ns, four " << L[1].st.time_ns << " ns";
+    EXPECT_EQ(L[0].st.bytes_k, L[1].st.bytes_k);
+    EXPECT_EQ(L[0].st.bytes_v, L[1].st.bytes_v);
 }
 
 TEST(SysErrors, BufferTooSmallForTheKeysIsAClearError)

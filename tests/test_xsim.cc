@@ -62,23 +62,24 @@ std::string name_of(const testing::TestParamInfo<hg_cfg> &info)
     std::ostringstream os;
     os << hg_core_short(c.core) << "_d" << c.d << "_p" << c.p << "_n" << c.n << "_l" << c.l;
     if (c.sel != hg_core_sel(c.core)) os << "_" << hg_sel_name(c.sel);
+    if (c.lw != 1) os << "_lw" << c.lw;
     return os.str();
 }
 
-INSTANTIATE_TEST_SUITE_P(Xsim, XsimAgrees,
-                         testing::Values(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31), // L % P != 0
-                                         hgt::with_selector(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31),
-                                                            HG_SEL_BITONIC), // the other selectors
-                                         hgt::with_selector(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31),
-                                                            HG_SEL_MERGE),
-                                         hgt::with_selector(hgt::make_cfg(HG_CORE_I8TOPN, 16, 8, 8, 8),
-                                                            HG_SEL_TWOSTAGE),         // one row a query
-                                         hgt::make_cfg(HG_CORE_BASELINE, 8, 1, 1, 8), // smallest
-                                         hgt::with_vbits(hgt::make_cfg(HG_CORE_BASELINE, 16, 8, 8, 8),
-                                                         4), // P = L, int4 V
-                                         hgt::with_vbits(hgt::make_cfg(HG_CORE_I8TOPN, 16, 4, 6, 40, 8, 2, 0),
-                                                         2)), // narrowest
-                         name_of);
+INSTANTIATE_TEST_SUITE_P(
+    Xsim, XsimAgrees,
+    testing::Values(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31), // L % P != 0
+                    hgt::with_selector(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31),
+                                       HG_SEL_BITONIC), // the other selectors
+                    hgt::with_selector(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31), HG_SEL_MERGE),
+                    hgt::with_selector(hgt::make_cfg(HG_CORE_I8TOPN, 16, 8, 8, 8),
+                                       HG_SEL_TWOSTAGE),         // one row a query
+                    hgt::make_cfg(HG_CORE_BASELINE, 8, 1, 1, 8), // smallest
+                    hgt::with_lw(hgt::with_vbits(hgt::make_cfg(HG_CORE_BASELINE, 16, 8, 8, 8), 4),
+                                 8), // P = L, int4 V, one load beat
+                    hgt::with_vbits(hgt::make_cfg(HG_CORE_I8TOPN, 16, 4, 6, 40, 8, 2, 0),
+                                    2)), // narrowest
+    name_of);
 
 // A generated core folder for --rtl, edited by a sed script ("" leaves it as generated).
 // A core generated into dir; sed, if given, edits its file `file` (a fault put in on purpose).

@@ -3,13 +3,16 @@
 // Configuration writes and K/V pairs are accepted only while the core is idle (idle_i). The
 // key count n_k (written 0: 1; above L: L) also restarts the load, which puts key i in bank
 // i mod P, row i / P of the K memory and at address i of a flat V memory; keys beyond L are
-// dropped. Int8 cores (EXP = 1) hold the exp multiplier and shift; the HAD core (ETAB = 1)
+// dropped. A load beat carries LW keys (LW a power of two dividing P): beat j holds keys
+// j LW .. j LW + LW - 1, banks ld_lane_o .. ld_lane_o + LW - 1 of one row, and is dropped
+// when its first key is beyond L. Int8 cores (EXP = 1) hold the exp multiplier and shift; the HAD core (ETAB = 1)
 // decodes writes of its exp table, entries 0..D at A_ETAB + i, saturated at 2^WB (weight
 // 1.0). The register addresses are parameters (sw/base/hg_config.h defines them).
 `default_nettype none
 
 module hg_cfg_load #(
   parameter P           = 8,       // lanes: K memory banks
+  parameter LW          = 1,       // keys per load beat: a power of two dividing P
   parameter L           = 128,     // most keys
   parameter D           = 32,      // head dimension (ETAB: entries 0..D)
   parameter WW          = 9,       // exp-table value width (ETAB)
@@ -36,9 +39,9 @@ module hg_cfg_load #(
   output wire                                 etab_we_o,    // exp-table write (ETAB)
   output wire [$clog2(D+1)-1:0]               etab_addr_o,  // exp-table entry
   output wire [WW-1:0]                        etab_data_o,  // exp-table value, saturated
-  output wire                                 ld_we_o,      // write the pair at ld_idx_o
-  output wire [(L > 1 ? $clog2(L) : 1)-1:0]   ld_idx_o,     // index of the next key (0..L-1 when written)
-  output reg  [(P > 1 ? $clog2(P) : 1)-1:0]   ld_lane_o,    // its K memory bank
+  output wire                                 ld_we_o,      // write the beat's keys from ld_idx_o on
+  output wire [(L > 1 ? $clog2(L) : 1)-1:0]   ld_idx_o,     // index of the beat's first key (0..L-1 when written)
+  output reg  [(P > 1 ? $clog2(P) : 1)-1:0]   ld_lane_o,    // its K memory bank (a multiple of LW)
   output reg  [(L > P ? $clog2((L+P-1)/P) : 1)-1:0] ld_row_o // its K memory row
 );
 
@@ -49,14 +52,22 @@ module hg_cfg_load #(
   localparam GW  = G > 1 ? $clog2(G) : 1;           // row address width
   localparam MW  = $clog2(D + 1);                   // exp-table address width
   localparam integer L_I = L;
-  localparam integer P_M1 = P - 1;
   localparam [NKW-1:0] L_N    = L_I[NKW-1:0];
   localparam [31:0]    L_32   = L;
-  localparam [LNW-1:0] P_LAST = P_M1[LNW-1:0];
+  localparam integer LW_I = LW;
+  localparam integer P_LW = P - LW;
+  localparam [LNW-1:0] P_LAST = P_LW[LNW-1:0];          // the last beat's first bank of a row
+  localparam [LNW-1:0] LW_L   = LW_I[LNW-1:0];          // bank step (LW < P)
+  localparam CW  = $clog2(L + LW);                  // load count width: 0..L + LW - 1
+  localparam [CW-1:0] LW_C    = LW_I[CW-1:0];           // key step
+  localparam [CW-1:0] L_C     = L_I[CW-1:0];
 
   generate
     if (P < 1 || L < 1 || D < 1) begin : g_check_sizes
       hg_error_parameters_p_l_d_must_be_at_least_1 u_error ();
+    end
+    if (LW < 1 || (LW & (LW - 1)) != 0 || P % LW != 0) begin : g_check_lw
+      hg_error_parameter_lw_must_be_a_power_of_two_dividing_p u_error ();
     end
     if (ETAB != 0 && WB + 1 > WW) begin : g_check_ww
       hg_error_parameter_ww_must_hold_2_to_the_wb u_error ();
@@ -110,22 +121,22 @@ module hg_cfg_load #(
     end
   endgenerate
 
-  // K/V load: key i goes to bank i mod P, row i / P
-  reg [NKW-1:0] ld_cnt_q;  // keys loaded, 0..L
-  assign ld_we_o  = kv_fire && (ld_cnt_q < L_N);
+  // K/V load: key i goes to bank i mod P, row i / P; a beat of LW keys at a time
+  reg [CW-1:0] ld_cnt_q;  // keys loaded (a multiple of LW), 0..L + LW - 1
+  assign ld_we_o  = kv_fire && (ld_cnt_q < L_C);
   assign ld_idx_o = ld_cnt_q[IW-1:0];
   always @(posedge clk_i) begin
     if (!rst_ni || nk_write) begin
-      ld_cnt_q  <= {NKW{1'b0}};
+      ld_cnt_q  <= {CW{1'b0}};
       ld_lane_o <= {LNW{1'b0}};
       ld_row_o  <= {GW{1'b0}};
     end else if (ld_we_o) begin
-      ld_cnt_q <= ld_cnt_q + 1'b1;
+      ld_cnt_q <= ld_cnt_q + LW_C;
       if (ld_lane_o == P_LAST) begin
         ld_lane_o <= {LNW{1'b0}};
         ld_row_o  <= ld_row_o + 1'b1;
       end else begin
-        ld_lane_o <= ld_lane_o + 1'b1;
+        ld_lane_o <= ld_lane_o + LW_L;
       end
     end
   end

@@ -6,11 +6,13 @@
 // (CR + CM). The derived widths the units need (score, accumulator, weight sum, normalizer
 // schedule) are parameters: hadgen computes them (sw/base/hg_config.c) and writes them into the
 // core's top, <prefix>_core; the register addresses are those of sw/base/hg_config.h.
+// K/V load: ceil(n_k / LW) beats of LW keys, one a cycle (hg_cfg_load).
 `default_nettype none
 
 module hg_core_dense #(
   parameter D           = 32,       // head dimension
   parameter P           = 8,        // lanes (keys scored per cycle)
+  parameter LW          = 1,        // keys per K/V load beat: a power of two dividing P
   parameter L           = 128,      // maximum keys
   parameter SW          = 21,       // score width: 16 + $clog2(D)
   parameter WB          = 8,        // weight fraction bits
@@ -38,8 +40,8 @@ module hg_core_dense #(
   input  wire [31:0]                  cfg_data_i,   // register value
   input  wire                         kv_valid_i,   // key/value pair (next index)
   output wire                         kv_ready_o,   // accepted (only while idle)
-  input  wire [8*D-1:0]               kv_k_i,       // key, D x int8
-  input  wire [VB*D-1:0]              kv_v_i,       // value, D x VB-bit signed
+  input  wire [LW*8*D-1:0]            kv_k_i,       // LW keys, key j at [j*8*D +: 8*D], D x int8
+  input  wire [LW*VB*D-1:0]           kv_v_i,       // LW values, value j at [j*VB*D +: VB*D], D x VB-bit signed
   input  wire                         q_valid_i,    // query
   output wire                         q_ready_o,    // query accepted
   input  wire [8*D-1:0]               q_data_i,     // query, D x int8
@@ -96,6 +98,7 @@ module hg_core_dense #(
   // ---- configuration registers and K/V load --------------------------------------
   hg_cfg_load #(
     .P(P),
+    .LW(LW),
     .L(L),
     .D(D),
     .WW(WW),
@@ -162,7 +165,7 @@ module hg_core_dense #(
   );
 
   // K memory and score lanes
-  hg_mem_banked #(.LANES(P), .WORDS(G), .W(KW)) u_kmem (
+  hg_mem_banked #(.LANES(P), .WORDS(G), .W(KW), .WL(LW)) u_kmem (
     .clk_i   (clk_i),
     .we_i    (ld_we),
     .wlane_i (ld_lane),
@@ -216,7 +219,7 @@ module hg_core_dense #(
   );
 
   // ---- AV and V memory -----------------------------------------------------------
-  hg_mem_banked #(.LANES(P), .WORDS(G), .W(VB*D)) u_vmem (
+  hg_mem_banked #(.LANES(P), .WORDS(G), .W(VB*D), .WL(LW)) u_vmem (
     .clk_i   (clk_i),
     .we_i    (ld_we),
     .wlane_i (ld_lane),

@@ -23,44 +23,44 @@
 static void usage(FILE *f)
 {
     char cores[64];
-    fprintf(
-        f,
-        "usage: hgsys [core options] [workload] [system options] [--check] [--json FILE]\n"
-        "\n"
-        "Runs one attention layer of random data through the system model: H instances of the\n"
-        "generated core (cycle-accurate, verilator --sc), K/V, query and output buffers, DMA and\n"
-        "a DRAM channel (docs/system.md). The model is built and cached on first use.\n"
-        "\n"
-        "core options (as for hadgen): --core %s --d --lanes --top-n\n"
-        "  --max-keys (default: the context) --weight-bits --exp-frac-bits --out-frac --v-bits --selector --sort-cut --prefix\n"
-        "\n"
-        "workload:\n"
-        "  --context T       keys per head, 1..16384 (default 1024)\n"
-        "  --queries Q       queries per head, 1..65536 (default: the context)\n"
-        "  --heads H         heads in the layer, 1..4096 (default 12)\n"
-        "  --n-per-128 K     top-N scaled with the context: N = K x T / 128 (sets --top-n)\n"
-        "  --seed S          random data seed (default 1)\n"
-        "system:\n"
-        "  --cores C         core instances, 1..64 (default 1); head h runs on instance h %% C\n"
-        "  --clock-mhz F     core clock (default 100)\n"
-        "  --dram NAME       DRAM preset (default lpddr4; --list-dram prints them)\n"
-        "  --bandwidth GBPS  DRAM bandwidth, overrides the preset's\n"
-        "  --latency-ns NS   DRAM latency, overrides the preset's\n"
-        "  --dram-pj-bit E   DRAM access energy per bit, overrides the preset's\n"
-        "  --kv-buffer B     K/V buffer bytes per instance, two banks (default: 2 x L keys)\n"
-        "  --q-buffer B      query buffer bytes (default 512)\n"
-        "  --o-buffer B      output buffer bytes (default 512)\n"
-        "  --chunk B         bytes per DMA request (default 256)\n"
-        "  --sram-pj-bit E   on-chip buffer energy per bit (default 0.1)\n"
-        "  --core-nj-query E core logic energy per query (the synthesis flow's figure at this\n"
-        "                    configuration; default 0: not counted)\n"
-        "options:\n"
-        "  --check           compare every output with the golden model (exit 1 on mismatch)\n"
-        "  --json FILE       write the figures as JSON (atomically)\n"
-        "  --list-dram       print the DRAM presets and their sources, and exit\n"
-        "  --cache DIR       model build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
-        "  --help            this text\n",
-        hg_core_choices(cores, sizeof cores, " | ", " | "));
+    fprintf(f,
+            "usage: hgsys [core options] [workload] [system options] [--check] [--json FILE]\n"
+            "\n"
+            "Runs one attention layer of random data through the system model: H instances of the\n"
+            "generated core (cycle-accurate, verilator --sc), K/V, query and output buffers, DMA and\n"
+            "a DRAM channel (docs/system.md). The model is built and cached on first use.\n"
+            "\n"
+            "core options (as for hadgen): --core %s --d --lanes --top-n\n"
+            "  --max-keys (default: the context) --weight-bits --exp-frac-bits --out-frac --v-bits\n"
+            "  --load-width --selector --sort-cut --prefix\n"
+            "\n"
+            "workload:\n"
+            "  --context T       keys per head, 1..16384 (default 1024)\n"
+            "  --queries Q       queries per head, 1..65536 (default: the context)\n"
+            "  --heads H         heads in the layer, 1..4096 (default 12)\n"
+            "  --n-per-128 K     top-N scaled with the context: N = K x T / 128 (sets --top-n)\n"
+            "  --seed S          random data seed (default 1)\n"
+            "system:\n"
+            "  --cores C         core instances, 1..64 (default 1); head h runs on instance h %% C\n"
+            "  --clock-mhz F     core clock (default 100)\n"
+            "  --dram NAME       DRAM preset (default lpddr4; --list-dram prints them)\n"
+            "  --bandwidth GBPS  DRAM bandwidth, overrides the preset's\n"
+            "  --latency-ns NS   DRAM latency, overrides the preset's\n"
+            "  --dram-pj-bit E   DRAM access energy per bit, overrides the preset's\n"
+            "  --kv-buffer B     K/V buffer bytes per instance, two banks (default: 2 x L keys)\n"
+            "  --q-buffer B      query buffer bytes (default 512)\n"
+            "  --o-buffer B      output buffer bytes (default 512)\n"
+            "  --chunk B         bytes per DMA request (default 256)\n"
+            "  --sram-pj-bit E   on-chip buffer energy per bit (default 0.1)\n"
+            "  --core-nj-query E core logic energy per query (the synthesis flow's figure at this\n"
+            "                    configuration; default 0: not counted)\n"
+            "options:\n"
+            "  --check           compare every output with the golden model (exit 1 on mismatch)\n"
+            "  --json FILE       write the figures as JSON (atomically)\n"
+            "  --list-dram       print the DRAM presets and their sources, and exit\n"
+            "  --cache DIR       model build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
+            "  --help            this text\n",
+            hg_core_choices(cores, sizeof cores, " | ", " | "));
 }
 
 enum {
@@ -345,9 +345,11 @@ static derived derive(const args *a, const ss_layer_stats *st)
 static void print_layer(const args *a, const ss_layer_stats *st, const derived *r)
 {
     const hg_cfg *c = &a->c;
-    printf("system: %s d=%d P=%d N=%d L=%d, %d instance(s) at %g MHz, DRAM %s %.1f GB/s %.0f ns\n",
-           hg_core_name(c->core), c->d, c->p, c->n, c->l, a->so.cores, a->so.clock_mhz, a->so.dram.name,
-           a->so.dram.gbytes_s, a->so.dram.latency_ns);
+    printf(
+        "system: %s d=%d P=%d N=%d L=%d, %d key(s) a load beat, %d instance(s) at %g MHz, DRAM %s %.1f GB/s "
+        "%.0f ns\n",
+        hg_core_name(c->core), c->d, c->p, c->n, c->l, c->lw, a->so.cores, a->so.clock_mhz, a->so.dram.name,
+        a->so.dram.gbytes_s, a->so.dram.latency_ns);
     printf("layer: %d heads x %d keys x %d queries\n", a->heads, a->context, a->queries);
     printf("cycles            %llu  (per instance: busy %llu, waiting for memory %llu, idle %llu)\n",
            (unsigned long long)st->cycles, (unsigned long long)(st->core_busy / (unsigned)a->so.cores),
@@ -372,6 +374,7 @@ static cJSON *layer_json(const args *a, const ss_layer_stats *st, const derived 
     cJSON_AddStringToObject(j, "core", hg_core_name(a->c.core));
     cJSON_AddNumberToObject(j, "d", a->c.d);
     cJSON_AddNumberToObject(j, "lanes", a->c.p);
+    cJSON_AddNumberToObject(j, "load_width", a->c.lw);
     cJSON_AddNumberToObject(j, "top_n", a->c.n);
     cJSON_AddNumberToObject(j, "max_keys", a->c.l);
     cJSON_AddNumberToObject(j, "heads", a->heads);

@@ -6,7 +6,8 @@
 //
 // Per head, on the core instance head % H: the K/V engine fetches K then V into a free bank
 // of the K/V buffer (the next head's while the current head's queries run); the core takes
-// its configuration writes, then loads K/V from the bank (one key per beat), which frees it;
+// its configuration writes, then loads K/V from the bank (a beat of --load-width keys a
+// cycle at most), which frees it;
 // the Q engine streams the head's queries into the query buffer as it drains; outputs go to
 // the output buffer and the O engine writes them back.
 #include "Vhg.h"
@@ -42,6 +43,7 @@ namespace
 struct params {
     // the core (from its configuration, given by the host)
     int d = 0, kb = 0, vb = 0, ow = 0, p = 0, n = 0, r = 0, norm = 0, l = 0; // vb: bytes of a packed V row
+    int lw = 1;                                                              // keys per K/V load beat
     // the system
     int cores = 1;
     double clock_mhz = 100.0;
@@ -73,29 +75,15 @@ double num(const char *opt, const char *s)
 params parse(int argc, char **argv)
 {
     params P;
-    static const option opts[] = {{"d", 1, 0, 'd'},
-                                  {"key-bytes", 1, 0, 'k'},
-                                  {"value-bytes", 1, 0, 'v'},
-                                  {"out-width", 1, 0, 'w'},
-                                  {"lanes", 1, 0, 'p'},
-                                  {"top-n", 1, 0, 'n'},
-                                  {"av-slots", 1, 0, 'r'},
-                                  {"norm-cycles", 1, 0, 'm'},
-                                  {"max-keys", 1, 0, 'l'},
-                                  {"cores", 1, 0, 'c'},
-                                  {"clock-mhz", 1, 0, 'f'},
-                                  {"dram-name", 1, 0, 'N'},
-                                  {"dram-gbps", 1, 0, 'B'},
-                                  {"dram-latency-ns", 1, 0, 'T'},
-                                  {"dram-burst", 1, 0, 'U'},
-                                  {"dram-pj-read", 1, 0, 'R'},
-                                  {"dram-pj-write", 1, 0, 'W'},
-                                  {"kv-buffer", 1, 0, 'K'},
-                                  {"q-buffer", 1, 0, 'Q'},
-                                  {"o-buffer", 1, 0, 'O'},
-                                  {"chunk", 1, 0, 'C'},
-                                  {"sram-pj-bit", 1, 0, 'S'},
-                                  {0, 0, 0, 0}};
+    static const option opts[] = {
+        {"d", 1, 0, 'd'},          {"key-bytes", 1, 0, 'k'},    {"value-bytes", 1, 0, 'v'},
+        {"out-width", 1, 0, 'w'},  {"lanes", 1, 0, 'p'},        {"load-width", 1, 0, 'b'},
+        {"top-n", 1, 0, 'n'},      {"av-slots", 1, 0, 'r'},     {"norm-cycles", 1, 0, 'm'},
+        {"max-keys", 1, 0, 'l'},   {"cores", 1, 0, 'c'},        {"clock-mhz", 1, 0, 'f'},
+        {"dram-name", 1, 0, 'N'},  {"dram-gbps", 1, 0, 'B'},    {"dram-latency-ns", 1, 0, 'T'},
+        {"dram-burst", 1, 0, 'U'}, {"dram-pj-read", 1, 0, 'R'}, {"dram-pj-write", 1, 0, 'W'},
+        {"kv-buffer", 1, 0, 'K'},  {"q-buffer", 1, 0, 'Q'},     {"o-buffer", 1, 0, 'O'},
+        {"chunk", 1, 0, 'C'},      {"sram-pj-bit", 1, 0, 'S'},  {0, 0, 0, 0}};
     static std::string dram_name = "custom";
     P.dram.name = dram_name.c_str();
     P.dram.source = "";
@@ -110,6 +98,7 @@ params parse(int argc, char **argv)
         case 'v': P.vb = (int)num(o, optarg); break;
         case 'w': P.ow = (int)num(o, optarg); break;
         case 'p': P.p = (int)num(o, optarg); break;
+        case 'b': P.lw = (int)num(o, optarg); break;
         case 'n': P.n = (int)num(o, optarg); break;
         case 'r': P.r = (int)num(o, optarg); break;
         case 'm': P.norm = (int)num(o, optarg); break;
@@ -135,9 +124,9 @@ params parse(int argc, char **argv)
     }
     char err[256];
     if (ss_dram_check(&P.dram, err, sizeof err) != 0) die("%s%s", err, "");
-    if (P.d < 8 || P.kb < 1 || P.vb < 1 || P.ow < 1 || P.p < 1 || P.n < 1 || P.r < 1 || P.norm < 0 || P.l < 1 ||
-        P.cores < 1 || P.cores > 64 || !(P.clock_mhz > 0) || P.kv_buffer < 2 || P.q_buffer < P.kb ||
-        P.o_buffer < 1 || P.chunk < 1)
+    if (P.d < 8 || P.kb < 1 || P.vb < 1 || P.ow < 1 || P.p < 1 || P.lw < 1 || P.lw > P.p || P.n < 1 ||
+        P.r < 1 || P.norm < 0 || P.l < 1 || P.cores < 1 || P.cores > 64 || !(P.clock_mhz > 0) ||
+        P.kv_buffer < 2 || P.q_buffer < P.kb || P.o_buffer < 1 || P.chunk < 1)
         die("inconsistent parameters (%s%s); the C host (ss_sys.c) checks them first", "", "");
     return P;
 }
@@ -218,12 +207,23 @@ template <int W> void to_words(const sc_dt::sc_bv<W> &x, uint32_t *w)
     for (int i = 0; i < (W + 31) / 32; i++) w[i] = x.get_word(i);
 }
 
+// 32-bit words of a port's value type
+template <class T> struct words_of {
+    static const size_t n = 2;
+};
+template <int W> struct words_of<sc_dt::sc_bv<W>> {
+    static const size_t n = (W + 31) / 32;
+};
+
+// Drives nb bytes onto a port, the bits above them zero.
 template <class S> void put_bytes(S &sig, const uint8_t *b, size_t nb)
 {
-    uint32_t w[1 + 8192 / 32] = {0};
-    std::memcpy(w, b, nb);
-    typename std::decay<decltype(sig.read())>::type x;
-    from_words(x, w);
+    using T = typename std::decay<decltype(sig.read())>::type;
+    static std::vector<uint32_t> w;
+    w.assign(std::max(words_of<T>::n, nb / 4 + 1), 0u);
+    std::memcpy(w.data(), b, nb);
+    T x;
+    from_words(x, w.data());
     sig.write(x);
 }
 
@@ -472,9 +472,10 @@ SC_MODULE(core_unit)
                     cfg_data.write(r.data);
                     beat(cfg_valid, cfg_ready);
                 }
-                for (uint32_t j = 0; j < h.h.n_keys; j++) {
-                    put_bytes(kv_k, h.k.data() + (size_t)j * P.kb, (size_t)P.kb);
-                    put_bytes(kv_v, h.v.data() + (size_t)j * P.vb, (size_t)P.vb);
+                for (uint32_t j = 0; j < h.h.n_keys; j += (uint32_t)P.lw) {
+                    size_t m = std::min<size_t>((size_t)P.lw, h.h.n_keys - j); // the last beat's rest: zero
+                    put_bytes(kv_k, h.k.data() + (size_t)j * P.kb, m * (size_t)P.kb);
+                    put_bytes(kv_v, h.v.data() + (size_t)j * P.vb, m * (size_t)P.vb);
                     beat(kv_valid, kv_ready);
                 }
                 c.sram_rd += 8ull * h.h.n_keys * (uint64_t)(P.kb + P.vb);
@@ -663,7 +664,7 @@ SC_MODULE(system_top)
             double nk = h.n_keys;
             double ii =
                 std::max({std::ceil(nk / P.p), (double)P.norm, std::ceil(std::min<double>(P.n, nk) / P.r)});
-            per[i % units.size()] += (double)h.n_regs + nk + h.n_queries * ii;
+            per[i % units.size()] += (double)h.n_regs + std::ceil(nk / P.lw) + h.n_queries * ii;
         }
         return *std::max_element(per.begin(), per.end()) * 1e3 / P.clock_mhz;
     }

@@ -82,7 +82,7 @@ ss_sys *ss_open(const hg_cfg *c, const ss_opts *o, char *err, size_t n)
     if (hs_build_model(c, o->cache_dir, "sys", "sim/sys/ss_build.sh", deps, "hgsys-model", o->quiet, path,
                        sizeof path, err, n) != 0)
         return NULL;
-    char a[24][64];
+    char a[28][64];
     int na = 0;
 #define ARG(...) snprintf(a[na++], sizeof a[0], __VA_ARGS__)
     ARG("--d=%d", c->d);
@@ -90,6 +90,7 @@ ss_sys *ss_open(const hg_cfg *c, const ss_opts *o, char *err, size_t n)
     ARG("--value-bytes=%d", ss_value_bytes(c));
     ARG("--out-width=%d", c->ow);
     ARG("--lanes=%d", c->p);
+    ARG("--load-width=%d", c->lw);
     ARG("--top-n=%d", c->ns);
     ARG("--av-slots=%d", c->r);
     ARG("--norm-cycles=%d", c->cr + c->cm);
@@ -108,7 +109,7 @@ ss_sys *ss_open(const hg_cfg *c, const ss_opts *o, char *err, size_t n)
     ARG("--chunk=%ld", o->chunk);
     ARG("--sram-pj-bit=%.17g", o->sram_pj_bit);
 #undef ARG
-    char *argv[26];
+    char *argv[30];
     argv[0] = path;
     for (int i = 0; i < na; i++) argv[i + 1] = a[i];
     argv[na + 1] = NULL;

@@ -134,13 +134,14 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core)
     c->fb = 6;
     c->of = 8;
     c->vb = 8;
+    c->lw = 1;
     c->sel = core_sels[core];
     c->cut = HG_CUT_AUTO;
 }
 
 const char *const hg_cfg_options[] = {
-    "core",     "d",      "lanes",    "top-n",    "max-keys", "weight-bits", "exp-frac-bits",
-    "out-frac", "v-bits", "selector", "sort-cut", "prefix",   NULL};
+    "core",     "d",      "lanes",      "top-n",    "max-keys", "weight-bits", "exp-frac-bits",
+    "out-frac", "v-bits", "load-width", "selector", "sort-cut", "prefix",      NULL};
 
 static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n)
 {
@@ -159,7 +160,7 @@ static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n
 
 int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
 {
-    int *field[] = {NULL, &c->d, &c->p, &c->n, &c->l, &c->wb, &c->fb, &c->of, &c->vb};
+    int *field[] = {NULL, &c->d, &c->p, &c->n, &c->l, &c->wb, &c->fb, &c->of, &c->vb, &c->lw};
     if (strcmp(opt, "core") == 0) {
         hg_core_kind k;
         if (hg_core_parse(val, &k) == 0) {
@@ -193,7 +194,7 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
         snprintf(err, n, "--prefix '%s': longer than %d characters", val, HG_PREFIX_MAX);
         return -1;
     }
-    for (int i = 1; i < 9; i++)
+    for (int i = 1; i < (int)(sizeof field / sizeof field[0]); i++)
         if (strcmp(opt, hg_cfg_options[i]) == 0) return parse_int(opt, val, field[i], err, n);
     snprintf(err, n, "--%s: not a configuration option", opt);
     return -1;
@@ -203,9 +204,10 @@ void hg_cfg_args(const hg_cfg *c, char *buf, size_t n)
 {
     snprintf(buf, n,
              "--core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d "
-             "--exp-frac-bits %d --out-frac %d --v-bits %d --selector %s --sort-cut %s --prefix %s",
-             hg_core_name(c->core), c->d, c->p, c->n, c->l, c->wb, c->fb, c->of, c->vb, hg_sel_name(c->sel),
-             hg_cut_name(c->cut), c->prefix[0] ? c->prefix : hg_core_short(c->core));
+             "--exp-frac-bits %d --out-frac %d --v-bits %d --load-width %d --selector %s --sort-cut %s "
+             "--prefix %s",
+             hg_core_name(c->core), c->d, c->p, c->n, c->l, c->wb, c->fb, c->of, c->vb, c->lw,
+             hg_sel_name(c->sel), hg_cut_name(c->cut), c->prefix[0] ? c->prefix : hg_core_short(c->core));
 }
 
 /* Writes a "--opt value: problem" message and returns -1. */
@@ -314,6 +316,12 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
         check_range(err, n, "out-frac", c->of, 0, HG_OF_MAX) ||
         check_range(err, n, "v-bits", c->vb, HG_VB_MIN, HG_VB_MAX))
         return -1;
+    if (c->lw < 1 || c->lw > c->p || (c->lw & (c->lw - 1)) != 0 || c->p % c->lw != 0) {
+        char what[128];
+        snprintf(what, sizeof what, "keys per load beat must be a power of two that divides --lanes (%d)",
+                 c->p);
+        return bad(err, n, "load-width", c->lw, what);
+    }
     if (!c->prefix[0]) snprintf(c->prefix, sizeof c->prefix, "%s", hg_core_short(c->core));
     if (check_prefix(c->prefix, err, n)) return -1;
 
@@ -441,8 +449,8 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
         if (!known) {
             snprintf(err, n,
                      "params.%.64s: not a configuration parameter (allowed: core, d, "
-                     "lanes, top_n, max_keys, weight_bits, exp_frac_bits, out_frac, v_bits, selector,"
-                     " sort_cut, prefix)",
+                     "lanes, top_n, max_keys, weight_bits, exp_frac_bits, out_frac, v_bits, load_width,"
+                     " selector, sort_cut, prefix)",
                      v->string ? v->string : "?");
             goto done;
         }
@@ -450,9 +458,10 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
     for (int i = 0; hg_cfg_options[i]; i++) {
         json_name(hg_cfg_options[i], name, sizeof name);
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
-        if (!v && strcmp(hg_cfg_options[i], "selector") == 0) continue; /* before --selector: merge */
-        if (!v && strcmp(hg_cfg_options[i], "v-bits") == 0) continue;   /* before --v-bits: 8 */
-        if (!v && strcmp(hg_cfg_options[i], "sort-cut") == 0) continue; /* before --sort-cut: auto */
+        if (!v && strcmp(hg_cfg_options[i], "selector") == 0) continue;   /* before --selector: merge */
+        if (!v && strcmp(hg_cfg_options[i], "v-bits") == 0) continue;     /* before --v-bits: 8 */
+        if (!v && strcmp(hg_cfg_options[i], "load-width") == 0) continue; /* before --load-width: 1 */
+        if (!v && strcmp(hg_cfg_options[i], "sort-cut") == 0) continue;   /* before --sort-cut: auto */
         if (!v) {
             snprintf(err, n, "params.%s: missing (a hadgen manifest holds every parameter)", name);
             goto done;

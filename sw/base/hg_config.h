@@ -83,6 +83,7 @@ typedef struct hg_cfg {
     int fb;                         /* int8 cores: index bits of the 2^-f exp fraction table */
     int of;                         /* output fraction bits */
     int vb;                         /* value bits: each V element a vb-bit two's complement */
+    int lw;                         /* keys per K/V load beat: a power of two dividing p */
     hg_sel_kind sel;                /* top-N selector (top-N cores; recorded but unused by the baseline):
                                        the core type's (hg_core_sel) unless sel_given */
     hg_cut_kind cut;                /* twostage: the sort cut (auto with every other selector) */
@@ -112,7 +113,7 @@ typedef struct hg_cfg {
 } hg_cfg;
 
 /* Fills c with the defaults for the given core type (d 64, P 16, N 32, L 1024, wb 8,
-   fb 6, of 8, vb 8, the core type's selector (hg_core_sel), sort cut auto, prefix empty:
+   fb 6, of 8, vb 8, load width 1, the core type's selector (hg_core_sel), sort cut auto, prefix empty:
    hg_cfg_finish() then uses the core's short name). Derived fields are left zero. Cannot fail. */
 void hg_cfg_default(hg_cfg *c, hg_core_kind core);
 
@@ -122,7 +123,7 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core);
 void hg_cfg_set_core(hg_cfg *c, hg_core_kind k);
 
 /* Command-line names of the configuration options, NULL-terminated: core, d, lanes, top-n,
-   max-keys, weight-bits, exp-frac-bits, out-frac, v-bits, selector, sort-cut, prefix. Every tool that takes a core
+   max-keys, weight-bits, exp-frac-bits, out-frac, v-bits, load-width, selector, sort-cut, prefix. Every tool that takes a core
    configuration accepts them as --name VALUE. */
 extern const char *const hg_cfg_options[];
 

@@ -472,6 +472,7 @@ static int read_params(hg_manifest *m, const cJSON *params, const cJSON *derived
         {"exp_frac_bits", 0, 64, 0, &m->exp_frac_bits},
         {"out_frac", 0, 64, -1, &m->out_frac},
         {"v_bits", HG_VB_MIN, HG_VB_MAX, 8, &m->v_bits},
+        {"load_width", 1, HG_P_MAX, 1, &m->load_width},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         *f[i].v = f[i].dflt;

@@ -53,11 +53,12 @@ typedef struct {
     char *command;                    /* generator command line, or "" */
     double d, lanes, top_n, max_keys; /* params (0 when absent) */
     double weight_bits, exp_frac_bits, out_frac;
-    double v_bits;    /* params.v_bits, 2..8 (8 when absent: before --v-bits) */
-    char *prefix;     /* params.prefix, or "" */
-    char *selector;   /* params.selector, or "" (a manifest from before the selector: merge) */
-    char *sort_cut;   /* params.sort_cut, or "" (a manifest from before the option: auto) */
-    double ii_cycles; /* derived.ii_cycles (0 when absent) */
+    double v_bits;     /* params.v_bits, 2..8 (8 when absent: before --v-bits) */
+    double load_width; /* params.load_width, keys per K/V load beat (1 when absent: before --load-width) */
+    char *prefix;      /* params.prefix, or "" */
+    char *selector;    /* params.selector, or "" (a manifest from before the selector: merge) */
+    char *sort_cut;    /* params.sort_cut, or "" (a manifest from before the option: auto) */
+    double ii_cycles;  /* derived.ii_cycles (0 when absent) */
     int nblocks;
     char **blocks; /* "blocks": every module's block is one, in report order */
     int nmods;

@@ -4,8 +4,8 @@
 // and lets the core's probes (<prefix>_probes.v, compiled with HG_CAPTURE; they sit beside
 // the core here, Icarus having no bind) write one <instance>.hex per logic instance:
 //   reset; nkeys = +hg_keys (default L); exp table (HAD) or exp multiplier/shift (int8
-//   cores); that many key/value pairs; then +hg_queries queries back to back, outputs
-//   always taken.
+//   cores); that many key/value pairs, HGB_LW a beat (the last beat's keys past n_k zero);
+//   then +hg_queries queries back to back, outputs always taken.
 // Data: int8 values ~ N(0, 32^2) (a sum of four uniforms, clipped), i.e. activations of
 // unit scale quantised with 1/32 (values of VB < 8 bits: shifted right by 8 - VB); HAD key/query sign bits are the signs of such values.
 // +hg_const=1 holds every key, value and query at one fixed pattern (the "constant
@@ -21,12 +21,16 @@
 // II = max(G, CR + CM).
 //
 // Compile-time defines, from `hgsynth plan` (the manifest):
-//   HGB_TOP top module, HGB_KW key/query port width, HGB_VW value port width,
+//   HGB_TOP top module, HGB_KW key/query width, HGB_LW keys per load beat (default 1),
+//   HGB_VW value width,
 //   HGB_OW output width, HGB_D head dimension, HGB_L max keys, HGB_HAD 1 for HAD,
 //   HGB_WB HAD weight bits, HGB_FRAC int8-core exp fraction bits, HGB_PROBES the probes
 //   module (with HS_DUT=dut and HS_NAME="hg_capture_tb.dut": where they find the core and
 //   how the capture files are named)
 `timescale 1ns/1ps
+`ifndef HGB_LW
+`define HGB_LW 1
+`endif
 module hg_capture_tb;
   reg clk = 1'b0;
   reg rst_n = 1'b0;
@@ -34,8 +38,10 @@ module hg_capture_tb;
   reg [15:0] cfg_addr = 16'd0;
   reg [31:0] cfg_data = 32'd0;
   reg kv_valid = 1'b0;
-  reg [`HGB_KW-1:0] kv_k = 0;
-  reg [`HGB_VW-1:0] kv_v = 0;
+  reg [`HGB_LW*`HGB_KW-1:0] kv_k = 0;
+  reg [`HGB_LW*`HGB_VW-1:0] kv_v = 0;
+  reg [`HGB_KW-1:0] one_k;
+  reg [`HGB_VW-1:0] one_v;
   reg q_valid = 1'b0;
   reg [`HGB_KW-1:0] q_data = 0;
   wire cfg_ready, kv_ready, q_ready, o_valid;
@@ -169,11 +175,19 @@ module hg_capture_tb;
       cfg_write(16'h001, $rtoi(c * (1 << (`HGB_FRAC + 20)) + 0.5));
       cfg_write(16'h002, 20);
     end
-    for (i = 0; i < nk; i = i + 1) begin
+    for (i = 0; i < nk; i = i + `HGB_LW) begin
       @(negedge clk);
       kv_valid = 1'b1;
-      make_kq(kv_k);
-      make_v(kv_v);
+      for (j = 0; j < `HGB_LW; j = j + 1) begin
+        one_k = 0;
+        one_v = 0;
+        if (i + j < nk) begin
+          make_kq(one_k);
+          make_v(one_v);
+        end
+        kv_k[j*`HGB_KW +: `HGB_KW] = one_k;
+        kv_v[j*`HGB_VW +: `HGB_VW] = one_v;
+      end
       @(posedge clk);
       idle = 0;
       while (!kv_ready && idle < WATCHDOG) begin

@@ -58,6 +58,7 @@ HGSIM=${HGSIM:-$BUILD/bin/hgsim}
 HGSYS=${HGSYS:-$BUILD/bin/hgsys}
 REPORT_SYS_CONTEXTS=${REPORT_SYS_CONTEXTS:-"128 256 512 1024 2048 4096 8192"}  # keys per head
 REPORT_SYS_L=${REPORT_SYS_L:-8192}                  # keys the sweep's cores hold
+REPORT_SYS_WIDE=${REPORT_SYS_WIDE-16}               # keys a load beat of the wide-port decoding steps ("": none)
 REPORT_NK=${REPORT_NK:-"16 32 64 96 128"}           # keys of the n_k sweep's stimulus (N..L of d=32)
 REPORT_GLITCH_CYCLES=${REPORT_GLITCH_CYCLES:-160}   # query cycles of the glitch window (10 queries)
 REPORT_GLITCH_SAMPLE=${REPORT_GLITCH_SAMPLE:-1}     # instances per module simulated with timing
@@ -476,25 +477,32 @@ done_step nk-sweep
 # ---- 15: the system model -------------------------------------------------------------
 # One layer per core type, context and workload through the system model (d=64 P=16 N=32,
 # cores of REPORT_SYS_L keys, lpddr4, 100 MHz): a decoding step (one query per head, 12 heads)
-# and a prefill (every token a query, one head).
+# and a prefill (every token a query, one head); and the decoding steps again with a load port
+# of REPORT_SYS_WIDE keys a beat.
 banner system
 SY="$R/system"
 mkdir -p "$SY"
 sys_args=()
+# sys_run CORE CONTEXT WORK QUERIES HEADS LOAD_WIDTH
+sys_run() {
+  local out="$SY/$1-t$2-$3.json" lwp="" k
+  [ "$6" = 1 ] || out="$SY/$1-t$2-$3-lw$6.json" lwp=" lw=$6"
+  k=$(rp_key "system $1 t=$2 $3 L=$REPORT_SYS_L$lwp" "$HGSYS" sim/sys)
+  if ! rp_fresh "$out" "$k"; then
+    echo "   ${out##*/}"
+    "$HGSYS" --core "$1" --d 64 --lanes 16 --top-n 32 --max-keys "$REPORT_SYS_L" --context "$2" \
+      --queries "$4" --heads "$5" --load-width "$6" --json "$out" > "${out%.json}.txt"
+    rp_stamp "$out" "$k"
+  fi
+  sys_args+=(--system "$out")
+}
 for c in "${CORES[@]}"; do
   for t in $REPORT_SYS_CONTEXTS; do
     for w in decode prefill; do
       if [ "$w" = decode ]; then q=1 h=12; else q=$t h=1; fi
-      out="$SY/$c-t$t-$w.json"
-      k=$(rp_key "system $c t=$t $w L=$REPORT_SYS_L" "$HGSYS" sim/sys)
-      if ! rp_fresh "$out" "$k"; then
-        echo "   ${out##*/}"
-        "$HGSYS" --core "$c" --d 64 --lanes 16 --top-n 32 --max-keys "$REPORT_SYS_L" --context "$t" \
-          --queries "$q" --heads "$h" --json "$out" > "${out%.json}.txt"
-        rp_stamp "$out" "$k"
-      fi
-      sys_args+=(--system "$out")
+      sys_run "$c" "$t" "$w" "$q" "$h" 1
     done
+    [ -z "$REPORT_SYS_WIDE" ] || sys_run "$c" "$t" decode 1 12 "$REPORT_SYS_WIDE"
   done
 done
 done_step system

@@ -15,6 +15,7 @@ static const char *const WORK_TEXT[NWORK] = {"decoding step: one query per head 
 /* One run of the sweep, its figures per query. */
 typedef struct {
     int core, work, context, heads, queries;
+    int lw; /* keys per K/V load beat of the core (--load-width) */
     double t_ns, core_nj, sram_nj, dram_nj, busy_per_q, ratio;
     double f_mem; /* MHz: the clock above which the layer is memory-bound (roofline) */
     int memory_bound;
@@ -69,6 +70,8 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce)
     p.core = rp_core_index(rp_str(j, "core"));
     p.context = rp_whole(j, "context");
     p.heads = rp_whole(j, "heads");
+    /* runs before --load-width: one key a beat */
+    p.lw = cJSON_GetObjectItemCaseSensitive(j, "load_width") ? rp_whole(j, "load_width") : 1;
     int qh = rp_whole(j, "queries_per_head");
     if (p.core < 0 || !p.context || !p.heads || !qh || !isfinite(rp_num(j, "time_ns")))
         rp_die("--system: not an hgsys --json file (core, context, heads, queries_per_head, time_ns)");
@@ -91,6 +94,7 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce)
 static int cmp_pt(const void *a, const void *b)
 {
     const sys_pt *x = a, *y = b;
+    if (x->lw != y->lw) return x->lw - y->lw;
     if (x->work != y->work) return x->work - y->work;
     if (x->core != y->core) return x->core - y->core;
     return x->context - y->context;
@@ -186,7 +190,65 @@ static int plots(const char *dir)
     return rp_gnuplot(dir, "system.gp", "gnuplot_system.log");
 }
 
-/* The context sweep: table, CSV, JSON, plots. */
+/* "0.500", or "-" where a run to compare with is missing. */
+static const char *ratio_text(char *buf, size_t n, double r)
+{
+    snprintf(buf, n, isfinite(r) ? "%.3f" : "-", r);
+    return buf;
+}
+
+/* The decoding steps of cores with a wider K/V load port (lw > 1, sorted after the lw = 1
+   runs): time and memory energy per query against the same core with one key a beat, and each
+   top-N core against the baseline of the same port. Core logic is left out: the flow measured
+   the cores of one key a beat. */
+static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide)
+{
+    const sys_pt *w = p + n - nwide;
+    fprintf(
+        md,
+        "\n### Decoding with a K/V load port of %d keys a beat (`--load-width %d`)\n\n"
+        "The same decoding steps through cores whose load port takes %d keys a cycle (hadgen "
+        "`--load-width`; bit for bit the same outputs): the load no longer holds the step, so at long "
+        "contexts DRAM does, and there HAD's K of d bits instead of d bytes counts. Time per query against "
+        "the same core with one key a beat, and against the baseline with the same port; SRAM and DRAM "
+        "energy are the system model's (core logic is not estimated here: the flow measured the cores of "
+        "one key a beat).\n\n"
+        "| core | context | time/query ns | / one key a beat | / baseline | SRAM + DRAM nJ | / baseline | "
+        "bound |\n|---|---|---|---|---|---|---|---|\n",
+        w[0].lw, w[0].lw, w[0].lw);
+    cJSON *arr = cJSON_AddArrayToObject(js, "wide_load_decode");
+    for (int i = 0; i < nwide; i++) {
+        if (w[i].work != W_DECODE) continue;
+        const sys_pt *one = NULL, *base = NULL;
+        for (int k = 0; k < n; k++) {
+            const sys_pt *q = &p[k];
+            if (q->work != W_DECODE || q->context != w[i].context) continue;
+            if (q->lw == 1 && q->core == w[i].core) one = q;
+            if (q->lw == w[i].lw && q->core == HG_CORE_BASELINE) base = q;
+        }
+        double mem = w[i].sram_nj + w[i].dram_nj, bmem = base ? base->sram_nj + base->dram_nj : NAN;
+        double r_one = one ? w[i].t_ns / one->t_ns : NAN, r_base = base ? w[i].t_ns / base->t_ns : NAN;
+        char a[32], b[32], m[32];
+        fprintf(md, "| %s | %d | %.1f | %s | %s | %.3f | %s | %s |\n", RP_CORE_NAME(w[i].core), w[i].context,
+                w[i].t_ns, ratio_text(a, sizeof a, r_one), ratio_text(b, sizeof b, r_base), mem,
+                ratio_text(m, sizeof m, mem / bmem), w[i].memory_bound ? "memory" : "compute");
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "core", RP_CORE_NAME(w[i].core));
+        cJSON_AddNumberToObject(o, "load_width", w[i].lw);
+        cJSON_AddNumberToObject(o, "context", w[i].context);
+        cJSON_AddNumberToObject(o, "time_per_query_ns", w[i].t_ns);
+        if (isfinite(r_one)) cJSON_AddNumberToObject(o, "time_over_one_key_a_beat", r_one);
+        if (isfinite(r_base)) cJSON_AddNumberToObject(o, "time_over_baseline", r_base);
+        cJSON_AddNumberToObject(o, "sram_nj", w[i].sram_nj);
+        cJSON_AddNumberToObject(o, "dram_nj", w[i].dram_nj);
+        if (isfinite(bmem)) cJSON_AddNumberToObject(o, "memory_nj_over_baseline", mem / bmem);
+        cJSON_AddStringToObject(o, "bound", w[i].memory_bound ? "memory" : "compute");
+        if (isfinite(w[i].f_mem)) cJSON_AddNumberToObject(o, "memory_bound_above_mhz", w[i].f_mem);
+        cJSON_AddItemToArray(arr, o);
+    }
+}
+
+/* The context sweep: table, CSV, JSON, plots; the wider load ports' decoding steps after it. */
 static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *const *sweep, int nsweep,
                          const rp_core_energy *ce)
 {
@@ -194,6 +256,14 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
     if (!p) rp_die("out of memory");
     for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce);
     qsort(p, (size_t)nsweep, sizeof *p, cmp_pt);
+    int nwide = 0, all = nsweep;
+    for (int i = 0; i < all; i++) {
+        if (p[i].lw > 1) nwide++;
+        if (p[i].lw != p[all - 1].lw && p[i].lw > 1)
+            rp_die("--system: runs of more than one wider load port");
+    }
+    if (nwide == all) rp_die("--system: no run with one key a load beat (--load-width 1)");
+    nsweep -= nwide; /* the table, plots and bounds below: one key a beat */
     const cJSON *j0 = sweep[0];
     fprintf(
         md,
@@ -252,6 +322,7 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
                 "context](system_time.png)\n");
     write_dat(dir, p, nsweep, 0);
     write_dat(dir, p, nsweep, 1);
+    if (nwide) wide_section(md, js, p, all, nwide);
     free(p);
     return plots(dir);
 }

@@ -149,13 +149,14 @@ static void write_plan(const hg_manifest *m, sy_buf *out)
         write_unit(m, &m->mods[i], out);
     }
     const hg_mmod *top = hg_manifest_find(m, m->top);
-    int had = strcmp(m->core, "had") == 0;
-    sy_buf_printf(&b,
-                  "-DHGB_TOP=%s -DHGB_KW=%d -DHGB_VW=%d -DHGB_OW=%d -DHGB_D=%d -DHGB_L=%d -DHGB_HAD=%d "
-                  "-DHGB_WB=%d -DHGB_FRAC=%d",
-                  m->top, port_width(top, "q_data_i"), port_width(top, "kv_v_i"), port_width(top, "o_data_o"),
-                  (int)m->d, (int)m->max_keys, had, m->weight_bits > 0 ? (int)m->weight_bits : 15,
-                  m->exp_frac_bits > 0 ? (int)m->exp_frac_bits : 6);
+    int had = strcmp(m->core, "had") == 0, lw = (int)m->load_width;
+    sy_buf_printf(
+        &b,
+        "-DHGB_TOP=%s -DHGB_KW=%d -DHGB_LW=%d -DHGB_VW=%d -DHGB_OW=%d -DHGB_D=%d -DHGB_L=%d -DHGB_HAD=%d "
+        "-DHGB_WB=%d -DHGB_FRAC=%d",
+        m->top, port_width(top, "q_data_i"), lw, port_width(top, "kv_v_i") / lw, port_width(top, "o_data_o"),
+        (int)m->d, (int)m->max_keys, had, m->weight_bits > 0 ? (int)m->weight_bits : 15,
+        m->exp_frac_bits > 0 ? (int)m->exp_frac_bits : 6);
     assign(out, "PLAN_BENCH_DEFINES", b.s);
     sy_buf_free(&b);
     sy_buf_printf(&b, "--core %s --d %d --lanes %d --top-n %d --max-keys %d", m->core, (int)m->d,
@@ -164,6 +165,7 @@ static void write_plan(const hg_manifest *m, sy_buf *out)
     if (m->exp_frac_bits > 0) sy_buf_printf(&b, " --exp-frac-bits %d", (int)m->exp_frac_bits);
     if (m->out_frac >= 0) sy_buf_printf(&b, " --out-frac %d", (int)m->out_frac);
     if (m->v_bits != 8) sy_buf_printf(&b, " --v-bits %d", (int)m->v_bits);
+    if (lw != 1) sy_buf_printf(&b, " --load-width %d", lw);
     if (m->selector[0]) sy_buf_printf(&b, " --selector %s", m->selector);
     if (m->sort_cut[0]) sy_buf_printf(&b, " --sort-cut %s", m->sort_cut);
     if (m->prefix[0]) sy_buf_printf(&b, " --prefix %s", m->prefix);

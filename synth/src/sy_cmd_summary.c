@@ -1040,6 +1040,7 @@ static void json_head(const summary *s, cJSON *root, const char *cfg)
     if (man->selector[0]) cJSON_AddStringToObject(params, "selector", man->selector);
     if (man->sort_cut[0]) cJSON_AddStringToObject(params, "sort_cut", man->sort_cut);
     cJSON_AddNumberToObject(params, "v_bits", man->v_bits);
+    cJSON_AddNumberToObject(params, "load_width", man->load_width);
     cJSON *cmds = cJSON_AddObjectToObject(root, "commands");
     cJSON_AddStringToObject(cmds, "generate", man->command);
     char *cmdp = sy_asprintf("%s/log/command.txt", s->run), err[256];

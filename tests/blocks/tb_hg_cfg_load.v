@@ -4,6 +4,7 @@
 `default_nettype none
 module tb_hg_cfg_load;
   parameter P    = 8;
+  parameter LW   = 1;
   parameter L    = 128;
   parameter D    = 32;
   parameter WW   = 9;
@@ -31,7 +32,7 @@ module tb_hg_cfg_load;
   wire [IW-1:0] ld_idx;
   wire [LNW-1:0] ld_lane;
   wire [GW-1:0] ld_row;
-  hg_cfg_load #(.P(P), .L(L), .D(D), .WW(WW), .WB(WB), .EXP(EXP), .ETAB(ETAB), .A_ETAB(A_ETAB)) dut (
+  hg_cfg_load #(.P(P), .LW(LW), .L(L), .D(D), .WW(WW), .WB(WB), .EXP(EXP), .ETAB(ETAB), .A_ETAB(A_ETAB)) dut (
     .clk_i(clk), .rst_ni(rst_n), .idle_i(idle), .cfg_valid_i(cfg_valid), .cfg_ready_o(cfg_ready),
     .cfg_addr_i(cfg_addr), .cfg_data_i(cfg_data), .kv_valid_i(kv_valid), .kv_ready_o(kv_ready),
     .nkeys_o(nkeys), .exp_mul_o(exp_mul), .exp_shift_o(exp_shift), .etab_we_o(etab_we),

@@ -1,21 +1,22 @@
 // Test bench of rtl/src/hg_mem_banked.v alone (tests/test_blocks.cc): {we, wlane, wrow, wdata,
-// re, rrow} a cycle; after each edge rdata.
+// re, rrow} a cycle (wdata: WL entries); after each edge rdata.
 `default_nettype none
 module tb_hg_mem_banked;
   parameter LANES = 4;
   parameter WORDS = 8;
   parameter W     = 12;
+  parameter WL    = 1;
   parameter NV    = 16;
   localparam LNW = LANES > 1 ? $clog2(LANES) : 1;
   localparam GW  = WORDS > 1 ? $clog2(WORDS) : 1;
-  localparam VW = 2 + LNW + 2 * GW + W;
+  localparam VW = 2 + LNW + 2 * GW + WL * W;
   reg [VW-1:0] vec [0:NV-1];
   reg clk, we, re;
   reg [LNW-1:0] wlane;
   reg [GW-1:0] wrow, rrow;
-  reg [W-1:0] wdata;
+  reg [WL*W-1:0] wdata;
   wire [LANES*W-1:0] rdata;
-  hg_mem_banked #(.LANES(LANES), .WORDS(WORDS), .W(W)) dut (
+  hg_mem_banked #(.LANES(LANES), .WORDS(WORDS), .W(W), .WL(WL)) dut (
     .clk_i(clk), .we_i(we), .wlane_i(wlane), .wrow_i(wrow), .wdata_i(wdata), .re_i(re),
     .rrow_i(rrow), .rdata_o(rdata));
   integer i, fd;

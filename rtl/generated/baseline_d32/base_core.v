@@ -38,6 +38,7 @@ module base_core (
   hg_core_dense #(
     .D(32),
     .P(8),
+    .LW(1),
     .L(128),
     .SW(21),
     .WB(8),

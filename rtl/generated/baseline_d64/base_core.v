@@ -38,6 +38,7 @@ module base_core (
   hg_core_dense #(
     .D(64),
     .P(16),
+    .LW(1),
     .L(1024),
     .SW(22),
     .WB(8),

@@ -37,6 +37,7 @@ module had_core (
   hg_core_topn #(
     .D(64),
     .P(16),
+    .LW(1),
     .L(1024),
     .N(32),
     .R(1),

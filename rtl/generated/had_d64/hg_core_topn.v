@@ -21,11 +21,13 @@
 // The derived widths the units need (score, accumulator, weight sum, normalizer schedule)
 // are parameters: hadgen computes them (sw/base/hg_config.c) and writes them into the core's
 // top, <prefix>_core; the register addresses are those of sw/base/hg_config.h.
+// K/V load: ceil(n_k / LW) beats of LW keys, one a cycle (hg_cfg_load).
 `default_nettype none
 
 module hg_core_topn #(
   parameter D           = 32,       // head dimension
   parameter P           = 8,        // lanes (keys scored per cycle)
+  parameter LW          = 1,        // keys per K/V load beat: a power of two dividing P
   parameter L           = 128,      // maximum keys
   parameter N           = 16,       // top-N
   parameter R           = 1,        // AV key slots per cycle: ceil(N / ceil(L / P))
@@ -61,8 +63,8 @@ module hg_core_topn #(
   input  wire [31:0]                  cfg_data_i,   // register value
   input  wire                         kv_valid_i,   // key/value pair (next index)
   output wire                         kv_ready_o,   // accepted (only while idle)
-  input  wire [(HAD != 0 ? D : 8*D)-1:0] kv_k_i,    // key: D sign bits (HAD) or D x int8
-  input  wire [VB*D-1:0]              kv_v_i,       // value, D x VB-bit signed
+  input  wire [LW*(HAD != 0 ? D : 8*D)-1:0] kv_k_i, // LW keys, key j at [j*KW +: KW]: D sign bits (HAD) or D x int8
+  input  wire [LW*VB*D-1:0]           kv_v_i,       // LW values, value j at [j*VB*D +: VB*D], D x VB-bit signed
   input  wire                         q_valid_i,    // query
   output wire                         q_ready_o,    // query accepted
   input  wire [(HAD != 0 ? D : 8*D)-1:0] q_data_i,  // query: D sign bits (HAD) or D x int8
@@ -136,6 +138,7 @@ module hg_core_topn #(
   // ---- configuration registers and K/V load --------------------------------------
   hg_cfg_load #(
     .P(P),
+    .LW(LW),
     .L(L),
     .D(D),
     .WW(WW),
@@ -202,7 +205,7 @@ module hg_core_topn #(
   );
 
   // K memory and score lanes
-  hg_mem_banked #(.LANES(P), .WORDS(G), .W(KW)) u_kmem (
+  hg_mem_banked #(.LANES(P), .WORDS(G), .W(KW), .WL(LW)) u_kmem (
     .clk_i   (clk_i),
     .we_i    (ld_we),
     .wlane_i (ld_lane),
@@ -362,7 +365,7 @@ module hg_core_topn #(
   endgenerate
 
   // ---- AV and V memory -----------------------------------------------------------
-  hg_mem_flat #(.WORDS(L), .W(VB*D), .RP(R)) u_vmem (
+  hg_mem_flat #(.WORDS(L), .W(VB*D), .RP(R), .WL(LW)) u_vmem (
     .clk_i   (clk_i),
     .we_i    (ld_we),
     .waddr_i (ld_idx),

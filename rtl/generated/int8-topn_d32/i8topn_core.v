@@ -37,6 +37,7 @@ module i8topn_core (
   hg_core_topn #(
     .D(32),
     .P(8),
+    .LW(1),
     .L(128),
     .N(16),
     .R(1),
