@@ -615,7 +615,8 @@ TEST_F(SynthGateSim, ControlTopGetsAModuleForEachMemoryUnit)
     }
     std::string kmem = read_file(d + "/had_kmem.v");
     EXPECT_NE(kmem.find("module had_kmem ("), std::string::npos) << kmem;
-    EXPECT_NE(kmem.find("hg_mem_banked #(.LANES(4), .WORDS(16), .W(16)) u_block"), std::string::npos) << kmem;
+    EXPECT_NE(kmem.find("hg_mem_banked #(.LANES(4), .WORDS(16), .W(16), .WL(1)) u_block"), std::string::npos)
+        << kmem;
     Result c = hgt::run_cmd("cd '" + d + "' && iverilog -g2005 -o top.vvp hggl_top.v '" + rd +
                             "/generated/cells.v' $(cat memfiles.f) 2>&1");
     EXPECT_EQ(c.status, 0) << tail(c.out);
