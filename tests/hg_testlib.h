@@ -36,8 +36,8 @@ std::string cfg_id(const hg_cfg &c);
 // extreme widths). The top-N cores alternate the merge and bitonic selectors, HAD starting
 // with merge and int8-topn with bitonic, so that every edge case runs on each selector once;
 // six of HAD's cases again with the counting selector, and six cases of both with the
-// two-stage one. Seven cases load several keys a beat (--load-width: one beat per row, 2 and
-// 4 keys).
+// two-stage one. Eleven cases load several keys a beat (--load-width: P = L in one beat, 2 and
+// 4 keys; every core type, and the counting and two-stage selectors).
 std::vector<hg_cfg> edge_configs();
 // `count` random small configurations, cycling through the core types, the top-N cores
 // taking the selectors in turn (HAD's four, int8-topn's three), every fourth loading a power
