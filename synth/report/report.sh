@@ -29,7 +29,8 @@
 #         fresh)
 #   14    energy against n_k: the MiniLM point's netlists on the same real head of one passage
 #         cut at n_k = N .. L tokens (REPORT_NK)
-#   15    the system model (sim/sys): one layer per core type, context and workload (hgsys)
+#   15    the system model (sim/sys): one layer per core type, context and workload (hgsys);
+#         the decoding steps again with a load port of REPORT_SYS_WIDE keys a beat
 #   16    report: Markdown, JSON, CSV, plots (build/report)
 #
 # Every fidelity figure is against the original float model (hadrun: the teacher of the
