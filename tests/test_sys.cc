@@ -336,8 +336,18 @@ TEST(SysCli, HgsysChecksAndWritesJson)
     EXPECT_NE(r.out.find("check: outputs differing from the golden model: 0"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("roofline"), std::string::npos) << r.out;
     std::string j = hgt::read_file(dir + "/l.json");
-    for (const char *k : {"\"cycles\"", "\"core_wait\"", "\"bytes_k\"", "\"dram_pj\"", "\"bound\""})
+    for (const char *k :
+         {"\"cycles\"", "\"core_wait\"", "\"bytes_k\"", "\"dram_pj\"", "\"bound\"", "\"load_width\""})
         EXPECT_NE(j.find(k), std::string::npos) << k;
+    // a decoding step through the wide-load baseline of the system suite (4 keys a beat)
+    r = hgt::run_cmd(
+        bin + " --core baseline --d 16 --lanes 4 --top-n 6 --max-keys 40 --weight-bits 20" +
+        " --exp-frac-bits 8 --out-frac 12 --load-width 4 --context 40 --queries 1 --heads 3 --check" +
+        " --json " + dir + "/w.json 2>&1");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("4 key(s) a load beat"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("check: outputs differing from the golden model: 0"), std::string::npos) << r.out;
+    EXPECT_NE(hgt::read_file(dir + "/w.json").find("\"load_width\":\t4"), std::string::npos);
 }
 
 // The longest context the cores hold: 16384 keys (a small head, so the build stays short).
