@@ -452,7 +452,7 @@ TEST(Report, KvLoadIsAmortizedOverTheQueriesThatReuseIt)
 
 // hgsys --json as hgreport reads it (values chosen so the figures per query are exact).
 std::string sys_json(const char *core, int context, int qph, int heads, double time_ns, double busy,
-                     double mem_ns, double comp_ns, const char *bound, int load_width = 0)
+                     double mem_ns, double comp_ns, const char *bound, int load_width = 0, double load = -1)
 {
     std::ostringstream o;
     o << "{\"core\": \"" << core << "\", \"d\": 32, \"lanes\": 8, ";
@@ -461,8 +461,9 @@ std::string sys_json(const char *core, int context, int qph, int heads, double t
       << ", \"queries_per_head\": " << qph
       << ", \"instances\": 1, \"clock_mhz\": 100, \"dram\": \"lpddr4\", \"dram_gbytes_s\": 25.6, \"cycles\": "
       << time_ns / 10 << ", \"core_busy\": " << busy
-      << ", \"core_wait\": 0, \"core_idle\": 0, \"time_ns\": " << time_ns
-      << ", \"sram_pj\": " << 1000.0 * qph * heads << ", \"dram_pj\": " << 2000.0 * qph * heads
+      << ", \"core_wait\": 0, \"core_idle\": 0, \"time_ns\": " << time_ns;
+    if (load >= 0) o << ", \"core_load\": " << load; /* absent: a run before the split */
+    o << ", \"sram_pj\": " << 1000.0 * qph * heads << ", \"dram_pj\": " << 2000.0 * qph * heads
       << ", \"roof_compute_ns\": " << comp_ns << ", \"roof_memory_ns\": " << mem_ns << ", \"bound\": \""
       << bound << "\", \"model_over_roofline\": 1.25}\n";
     return o.str();
@@ -925,14 +926,17 @@ TEST(Report, CamformerLineAtTheSameBoundary)
 }
 
 // The system section: the MiniLM layer from a fidelity run's sys-<core> backend, the context
-// sweep from hgsys files (time and energy per query, the core energy scaled from the point, the
+// sweep from hgsys files (time and energy per query; core energy: the configuration and load
+// cycles at the point's load run's energy per cycle, the other busy cycles at its queries'; the
 // bound and the clock where memory takes over), its plots; bad inputs refused.
 TEST(Report, SystemSectionFromHgsysAndSystemBackends)
 {
     hgt::TempDir d_dir("report-sys");
     std::string d = d_dir.path();
-    write_summary(d + "/had", "had", 2e6, 100e3, 20); // 20 nJ per query at 16 cycles per query
-    write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
+    write_qps_summary(d + "/had", "had", nullptr, 50, 20, 0, 0); // 20 nJ per query at 16 cycles per query
+    write_qps_summary(d + "/base", "baseline", nullptr, 50, 80, 0, 0);
+    write_load(d + "/had-load", "had", nullptr, 100, 50); // 0.5 nJ a load cycle
+    write_load(d + "/base-load", "baseline", nullptr, 100, 100);
     write_file(
         d + "/fid.json",
         "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": 128}, \"core\": {\"top_n\": 16}, "
@@ -941,14 +945,18 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
         "{\"per_layer_mean\": [{\"layer\": 0, \"cycles\": 3925, \"core_busy\": 3900, \"core_wait\": 25, "
         "\"core_idle\": 0, \"dram_util\": 0.02, \"bytes_k\": 760, \"bytes_v\": 6078, \"bytes_q\": 760, "
         "\"bytes_o\": 12155, \"sram_pj\": 31604, \"dram_pj\": 642216, \"bound\": \"compute\"}]}}]}\n");
-    // a decoding step (1 query x 12 heads): 2400 ns and 200 busy cycles per query; memory time a
-    // quarter of compute time: memory-bound above 400 MHz
-    write_file(d + "/s1.json", sys_json("had", 128, 1, 12, 28800, 2400, 8000, 32000, "compute"));
-    write_file(d + "/s2.json", sys_json("had", 256, 1, 12, 57600, 4800, 40000, 32000, "memory"));
+    // a decoding step (1 query x 12 heads): 2400 ns and 200 busy cycles per query, 130 of them
+    // configuration and load; memory time a quarter of compute time: memory-bound above 400 MHz
+    write_file(d + "/s1.json", sys_json("had", 128, 1, 12, 28800, 2400, 8000, 32000, "compute", 0, 1560));
+    write_file(d + "/s2.json", sys_json("had", 256, 1, 12, 57600, 4800, 40000, 32000, "memory", 0, 3120));
     write_file(d + "/s3.json", sys_json("baseline", 128, 128, 1, 12800, 1280, 100, 12800, "compute"));
+    write_file(d + "/s4.json",
+               sys_json("baseline", 128, 1, 12, 28800, 2400, 8000, 32000, "compute", 0, 1560));
     std::string base = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
-                       "/base' --fidelity " + d + "/fid.json ";
-    std::string sys = "--system " + d + "/s1.json --system " + d + "/s2.json --system " + d + "/s3.json ";
+                       "/base' --kv-load 'p=" + d + "/had-load," + d + "/base-load' --fidelity " + d +
+                       "/fid.json ";
+    std::string sys = "--system " + d + "/s1.json --system " + d + "/s2.json --system " + d +
+                      "/s3.json --system " + d + "/s4.json ";
     hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r " + d + "/r2 && " + base + sys +
                                     "--system-point p --out " + d + "/r 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
@@ -959,17 +967,27 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
                 "642.22 | compute |"),
         std::string::npos)
         << md;
-    // 2400 ns per query; core 20 nJ x 200 / 16 = 250; SRAM 1, DRAM 2 nJ per query
-    EXPECT_NE(
-        md.find(
-            "| decode | had | 128 | 2400.0 | 250.000 | 1.000 | 2.000 | 253.000 | compute | 1.250 | 400 |"),
-        std::string::npos)
+    // 2400 ns per query; core 130 x 0.5 = 65 (load) + 70 x 20 / 16 = 87.5 (query); SRAM 1, DRAM 2 nJ
+    // per query; the baseline 130 x 1 + 70 x 80 / 16 = 480, + 3
+    EXPECT_NE(md.find("| decode | had | 128 | 2400.0 | 152.500 | 65.000 | 1.000 | 2.000 | 155.500 | 0.322 | "
+                      "compute | 1.250 | 400 |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| decode | baseline | 128 | 2400.0 | 480.000 | 130.000 | 1.000 | 2.000 | 483.000 | "
+                      "1.000 |"),
+              std::string::npos)
+        << md;
+    // a run without the split of its busy cycles: no core logic estimate
+    EXPECT_NE(md.find("| prefill | baseline | 128 | 100.0 | - | - | 1.000 | 2.000 | - | - | compute |"),
+              std::string::npos)
         << md;
     EXPECT_NE(md.find("- had, decode: memory-bound up to 256 keys"), std::string::npos) << md;
     EXPECT_NE(md.find("- baseline, prefill: compute-bound at every context"), std::string::npos) << md;
     EXPECT_NE(md.find("- int8-topn, decode: not run"), std::string::npos) << md;
     std::string csv = read_file(d + "/r/system.csv");
-    EXPECT_NE(csv.find("prefill,baseline,128,100,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("prefill,baseline,128,100,,1,2,,compute,1.25,,\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("decode,had,128,2400,152.5,1,2,155.5,compute,1.25,65,0.321946\n"), std::string::npos)
+        << csv;
     struct stat st;
     for (const char *f : {"system_energy.png", "system_time.svg", "system_energy.dat"})
         EXPECT_EQ(stat((d + "/r/" + f).c_str(), &st), 0) << f;
@@ -981,6 +999,12 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
     bad = hgt::run_cmd(base + sys + "--system-point q --out " + d + "/r2 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;
     EXPECT_NE(bad.out.find("--system-point 'q': no --point of that name"), std::string::npos) << bad.out;
+    // more configuration and load cycles than busy cycles
+    write_file(d + "/s5.json", sys_json("had", 512, 1, 12, 28800, 2400, 8000, 32000, "compute", 0, 3000));
+    bad = hgt::run_cmd(base + "--system " + d + "/s5.json --out " + d + "/r2 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("--system: core_load 3000 is not within 0..core_busy (2400)"), std::string::npos)
+        << bad.out;
 }
 
 // Decoding steps through cores with a wider load port: a table of their own against the same
@@ -1022,6 +1046,9 @@ TEST(Report, SystemSectionWithAWideLoadPort)
     EXPECT_NE(md.find("- had, decode: compute-bound at every context"), std::string::npos) << md;
     EXPECT_EQ(md.find("| decode | had | 128 | 1200.0"), std::string::npos) << md;
     EXPECT_NE(read_file(d + "/r/report.json").find("\"time_over_baseline\":\t0.75"), std::string::npos);
+    // no load runs, so no core logic estimate: no energy plot, and no link to one
+    EXPECT_EQ(md.find("system_energy.png"), std::string::npos) << md;
+    EXPECT_NE(md.find("(system_time.png)"), std::string::npos) << md;
     hgt::CmdResult bad = hgt::run_cmd(base + sys + "--system " + d + "/h4.json --out " + d + "/r 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;
     EXPECT_NE(bad.out.find("--system: runs of more than one wider load port"), std::string::npos) << bad.out;

@@ -115,12 +115,15 @@ std::string compare(const hg_cfg &c, const std::vector<Data> &data, const Layer 
 }
 
 // The layer's counts add up: bytes per tensor from the heads, cycles split into busy, wait and
-// idle for every instance, queries.
+// idle for every instance, queries; of the busy cycles, one per configuration write and load
+// beat (the core takes them while idle, one a cycle).
 void expect_counts(const hg_cfg &c, const ss_opts &o, const std::vector<Data> &data, const ss_layer_stats &st)
 {
     uint64_t kb = (uint64_t)hm_key_bytes(&c), d = (uint64_t)c.d, ob = (d * (uint64_t)c.ow + 7) / 8;
-    uint64_t k = 0, v = 0, q = 0, out = 0, nq = 0;
+    uint64_t k = 0, v = 0, q = 0, out = 0, nq = 0, load = 0;
     for (const Data &dt : data) {
+        load +=
+            1 + (uint64_t)(c.core == HG_CORE_HAD ? c.d + 1 : 2) + (uint64_t)(dt.run.n_keys + c.lw - 1) / c.lw;
         k += (uint64_t)dt.run.n_keys * kb;
         v += (uint64_t)dt.run.n_keys * d;
         q += (uint64_t)dt.nq * kb;
@@ -133,6 +136,8 @@ void expect_counts(const hg_cfg &c, const ss_opts &o, const std::vector<Data> &d
     EXPECT_EQ(st.bytes_o, out);
     EXPECT_EQ(st.queries, nq);
     EXPECT_EQ(st.core_busy + st.core_wait + st.core_idle, st.cycles * (uint64_t)o.cores);
+    EXPECT_EQ(st.core_load, load);
+    EXPECT_LT(st.core_load, st.core_busy);
     EXPECT_GT(st.dram_pj, 0.0);
     EXPECT_GT(st.sram_pj, 0.0);
     EXPECT_NEAR(st.time_ns, (double)st.cycles * 1e3 / o.clock_mhz, 1e3 / o.clock_mhz);
@@ -336,8 +341,8 @@ TEST(SysCli, HgsysChecksAndWritesJson)
     EXPECT_NE(r.out.find("check: outputs differing from the golden model: 0"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("roofline"), std::string::npos) << r.out;
     std::string j = hgt::read_file(dir + "/l.json");
-    for (const char *k :
-         {"\"cycles\"", "\"core_wait\"", "\"bytes_k\"", "\"dram_pj\"", "\"bound\"", "\"load_width\""})
+    for (const char *k : {"\"cycles\"", "\"core_wait\"", "\"core_load\"", "\"bytes_k\"", "\"dram_pj\"",
+                          "\"bound\"", "\"load_width\""})
         EXPECT_NE(j.find(k), std::string::npos) << k;
     // a decoding step through the wide-load baseline of the system suite (4 keys a beat)
     r = hgt::run_cmd(

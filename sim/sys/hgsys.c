@@ -351,10 +351,13 @@ static void print_layer(const args *a, const ss_layer_stats *st, const derived *
         hg_core_name(c->core), c->d, c->p, c->n, c->l, c->lw, a->so.cores, a->so.clock_mhz, a->so.dram.name,
         a->so.dram.gbytes_s, a->so.dram.latency_ns);
     printf("layer: %d heads x %d keys x %d queries\n", a->heads, a->context, a->queries);
-    printf("cycles            %llu  (per instance: busy %llu, waiting for memory %llu, idle %llu)\n",
-           (unsigned long long)st->cycles, (unsigned long long)(st->core_busy / (unsigned)a->so.cores),
-           (unsigned long long)(st->core_wait / (unsigned)a->so.cores),
-           (unsigned long long)(st->core_idle / (unsigned)a->so.cores));
+    printf(
+        "cycles            %llu  (per instance: busy %llu, of them configuration and K/V load %llu; waiting "
+        "for memory %llu, idle %llu)\n",
+        (unsigned long long)st->cycles, (unsigned long long)(st->core_busy / (unsigned)a->so.cores),
+        (unsigned long long)(st->core_load / (unsigned)a->so.cores),
+        (unsigned long long)(st->core_wait / (unsigned)a->so.cores),
+        (unsigned long long)(st->core_idle / (unsigned)a->so.cores));
     printf("utilization       cores %.3f  DRAM %.3f\n", r->core_util, r->dram_util);
     printf("DRAM bytes        K %llu  V %llu  Q %llu  O %llu  (%llu requests)\n",
            (unsigned long long)st->bytes_k, (unsigned long long)st->bytes_v, (unsigned long long)st->bytes_q,
@@ -386,6 +389,7 @@ static cJSON *layer_json(const args *a, const ss_layer_stats *st, const derived 
     cJSON_AddNumberToObject(j, "dram_gbytes_s", a->so.dram.gbytes_s);
     cJSON_AddNumberToObject(j, "cycles", (double)st->cycles);
     cJSON_AddNumberToObject(j, "core_busy", (double)st->core_busy);
+    cJSON_AddNumberToObject(j, "core_load", (double)st->core_load);
     cJSON_AddNumberToObject(j, "core_wait", (double)st->core_wait);
     cJSON_AddNumberToObject(j, "core_idle", (double)st->core_idle);
     cJSON_AddNumberToObject(j, "core_util", r->core_util);

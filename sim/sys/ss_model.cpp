@@ -141,7 +141,8 @@ struct head_job {
 };
 
 struct counters {
-    uint64_t busy = 0, wait = 0, sram_rd = 0, sram_wr = 0, bytes_k = 0, bytes_v = 0, bytes_q = 0, bytes_o = 0;
+    uint64_t busy = 0, load = 0, wait = 0, sram_rd = 0, sram_wr = 0, bytes_k = 0, bytes_v = 0, bytes_q = 0,
+             bytes_o = 0;
 };
 
 // The DRAM channel as a TLM-2.0 target: timing and energy only (the data stays where the host
@@ -467,6 +468,7 @@ SC_MODULE(core_unit)
                 q_item = i;
                 q_consumed = 0;
                 q_ev.notify(SC_ZERO_TIME);
+                uint64_t busy0 = c.busy;
                 for (const ss_reg &r : h.regs) {
                     cfg_addr.write(r.addr);
                     cfg_data.write(r.data);
@@ -478,6 +480,7 @@ SC_MODULE(core_unit)
                     put_bytes(kv_v, h.v.data() + (size_t)j * P.vb, m * (size_t)P.vb);
                     beat(kv_valid, kv_ready);
                 }
+                c.load += c.busy - busy0;
                 c.sram_rd += 8ull * h.h.n_keys * (uint64_t)(P.kb + P.vb);
                 b.item = -1; // the core holds K/V now: the bank takes the next head
                 bank_ev.notify(SC_ZERO_TIME);
@@ -696,6 +699,7 @@ SC_MODULE(system_top)
             st.cycles = (uint64_t)std::llround(st.time_ns * P.clock_mhz / 1e3);
             for (auto &u : units) {
                 st.core_busy += u->c.busy;
+                st.core_load += u->c.load;
                 st.core_wait += u->c.wait;
                 st.bytes_k += u->c.bytes_k;
                 st.bytes_v += u->c.bytes_v;

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define SS_MAGIC   0x59534748u /* "HGSY" */
-#define SS_VERSION 1u
+#define SS_VERSION 2u
 
 typedef struct ss_layer_hdr {
     uint32_t magic, version;
@@ -46,6 +46,8 @@ typedef struct ss_layer_stats {
     uint64_t core_wait;                          /* the core had work but its data had not arrived
                                     (K/V bank, queries) or its output buffer was full */
     uint64_t core_idle;                          /* no work left for the instance in this layer */
+    uint64_t core_load;                          /* of core_busy: configuration writes and K/V load
+                                    beats (until the core has taken a head's last key) */
     uint64_t bytes_k, bytes_v, bytes_q, bytes_o; /* DRAM traffic per tensor */
     uint64_t sram_bits_read, sram_bits_written;  /* on-chip K/V, Q and O buffers */
     uint64_t queries, dram_requests;

@@ -619,6 +619,7 @@ static void add_sys(ss_layer_stats *a, const ss_layer_stats *x)
     a->core_busy += x->core_busy;
     a->core_wait += x->core_wait;
     a->core_idle += x->core_idle;
+    a->core_load += x->core_load;
     a->bytes_k += x->bytes_k;
     a->bytes_v += x->bytes_v;
     a->bytes_q += x->bytes_q;

@@ -1227,7 +1227,7 @@ static void parse_args(int argc, char **argv, args *a)
 }
 
 /* The core energy of the system sweep: the flow's energy per query and cycles per query of
-   every core at the point named (NULL: the last). */
+   every core at the point named (NULL: the last), and its K/V load run's energy and cycles. */
 static void core_energy(const args *a, rp_core_energy *ce)
 {
     const point *p = &a->pts[a->npoints - 1];
@@ -1237,6 +1237,8 @@ static void core_energy(const args *a, rp_core_energy *ce)
     for (int c = 0; c < RP_NCORES; c++) {
         ce->nj[c] = p->k.run[c] ? p->k.figs[c].e_query : NAN;
         ce->cycles[c] = p->k.run[c] ? p->k.figs[c].ii : NAN;
+        ce->load_nj[c] = p->k.run[c] ? p->k.load[c].nj : NAN;
+        ce->load_cycles[c] = p->k.run[c] ? p->k.load[c].cycles : NAN;
     }
 }
 

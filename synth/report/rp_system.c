@@ -17,7 +17,9 @@ typedef struct {
     int core, work, context, heads, queries;
     int lw; /* keys per K/V load beat of the core (--load-width) */
     double t_ns, core_nj, sram_nj, dram_nj, busy_per_q, ratio;
-    double f_mem; /* MHz: the clock above which the layer is memory-bound (roofline) */
+    double load_per_q; /* busy cycles of configuration and K/V load per query (NAN: not in the run) */
+    double load_nj;    /* core logic energy of those cycles per query (part of core_nj) */
+    double f_mem;      /* MHz: the clock above which the layer is memory-bound (roofline) */
     int memory_bound;
 } sys_pt;
 
@@ -82,7 +84,17 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce)
     p.sram_nj = rp_num(j, "sram_pj") / 1e3 / q;
     p.dram_nj = rp_num(j, "dram_pj") / 1e3 / q;
     p.busy_per_q = rp_num(j, "core_busy") / q;
-    p.core_nj = ce ? ce->nj[p.core] * p.busy_per_q / ce->cycles[p.core] : NAN;
+    /* runs before the split of busy cycles have no core_load: no core logic estimate */
+    const cJSON *jl = cJSON_GetObjectItemCaseSensitive(j, "core_load");
+    p.load_per_q = cJSON_IsNumber(jl) ? jl->valuedouble / q : NAN;
+    if (p.load_per_q < 0 || p.load_per_q > p.busy_per_q)
+        rp_die("--system: core_load %g is not within 0..core_busy (%g)", jl->valuedouble,
+               rp_num(j, "core_busy"));
+    p.load_nj = p.core_nj = NAN;
+    if (ce && isfinite(p.load_per_q) && ce->load_cycles[p.core] > 0) {
+        p.load_nj = ce->load_nj[p.core] / ce->load_cycles[p.core] * p.load_per_q;
+        p.core_nj = p.load_nj + ce->nj[p.core] / ce->cycles[p.core] * (p.busy_per_q - p.load_per_q);
+    }
     p.ratio = rp_num(j, "model_over_roofline");
     p.memory_bound = strcmp(rp_str(j, "bound"), "memory") == 0;
     double cycles = rp_num(j, "roof_compute_ns") * rp_num(j, "clock_mhz") / 1e3,
@@ -152,8 +164,7 @@ static void write_dat(const char *dir, const sys_pt *p, int n, int what)
                 double v = NAN;
                 for (int i = 0; i < n; i++)
                     if (p[i].core == c && p[i].work == w && p[i].context == ctx[a])
-                        v = what ? p[i].t_ns
-                                 : (isnan(p[i].core_nj) ? 0 : p[i].core_nj) + p[i].sram_nj + p[i].dram_nj;
+                        v = what ? p[i].t_ns : p[i].core_nj + p[i].sram_nj + p[i].dram_nj;
                 if (isnan(v))
                     fprintf(f, " ?");
                 else
@@ -164,7 +175,24 @@ static void write_dat(const char *dir, const sys_pt *p, int n, int what)
     rp_out_close(f);
 }
 
-static int plots(const char *dir)
+/* 1 if the plot of what (0 energy, 1 time) has a point for core c and workload w. */
+static int has_curve(const sys_pt *p, int n, int c, int w, int what)
+{
+    for (int i = 0; i < n; i++)
+        if (p[i].core == c && p[i].work == w && isfinite(what ? p[i].t_ns : p[i].core_nj)) return 1;
+    return 0;
+}
+
+/* 1 if the plot of what has a curve (the energy plot has none where no run has its core logic). */
+static int has_plot(const sys_pt *p, int n, int what)
+{
+    for (int w = 0; w < NWORK; w++)
+        for (int c = 0; c < RP_NCORES; c++)
+            if (has_curve(p, n, c, w, what)) return 1;
+    return 0;
+}
+
+static int plots(const char *dir, const sys_pt *p, int n)
 {
     FILE *g = rp_out_file(dir, "system.gp");
     fprintf(g, "# gnuplot script written by hgreport; run from the report directory\n"
@@ -172,6 +200,7 @@ static int plots(const char *dir)
                "set xlabel 'context (keys per head)'\nset style data linespoints\n");
     for (int t = 0; t < 2; t++)
         for (int what = 0; what < 2; what++) {
+            if (!has_plot(p, n, what)) continue;
             fprintf(g, "set terminal %s\nset output 'system_%s.%s'\n",
                     t ? "svg size 900,520" : "pngcairo size 900,520", what ? "time" : "energy",
                     t ? "svg" : "png");
@@ -179,11 +208,15 @@ static int plots(const char *dir)
                     "set title '%s per query against context, DRAM included (system model)'\nset ylabel "
                     "'%s'\nplot",
                     what ? "Time" : "Energy", what ? "ns per query" : "nJ per query");
+            int first = 1;
             for (int w = 0, col = 2; w < NWORK; w++)
-                for (int c = 0; c < RP_NCORES; c++, col++)
-                    fprintf(g, "%s '%s' using 1:%d title '%s, %s'", col > 2 ? "," : "",
-                            col > 2 ? "" : (what ? "system_time.dat" : "system_energy.dat"), col,
+                for (int c = 0; c < RP_NCORES; c++, col++) {
+                    if (!has_curve(p, n, c, w, what)) continue; /* a column of '?' only */
+                    fprintf(g, "%s '%s' using 1:%d title '%s, %s'", first ? "" : ",",
+                            first ? (what ? "system_time.dat" : "system_energy.dat") : "", col,
                             RP_CORE_NAME(c), WORK[w]);
+                    first = 0;
+                }
             fprintf(g, "\n");
         }
     rp_out_close(g);
@@ -195,6 +228,16 @@ static const char *ratio_text(char *buf, size_t n, double r)
 {
     snprintf(buf, n, isfinite(r) ? "%.3f" : "-", r);
     return buf;
+}
+
+/* The total energy per query of a run of the one-key sweep over the baseline's at the same
+   workload and context (NAN where either lacks its core logic estimate). */
+static double total_over_baseline(const sys_pt *p, int n, const sys_pt *x)
+{
+    for (int i = 0; i < n; i++)
+        if (p[i].core == HG_CORE_BASELINE && p[i].work == x->work && p[i].context == x->context)
+            return (x->core_nj + x->sram_nj + x->dram_nj) / (p[i].core_nj + p[i].sram_nj + p[i].dram_nj);
+    return NAN;
 }
 
 /* The decoding steps of cores with a wider K/V load port (lw > 1, sorted after the lw = 1
@@ -270,35 +313,56 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         "\n### Time and energy per query against context\n\n"
         "`hgsys` layers of random data through the system model: d=%g, P=%g, N=%g, cores holding L=%g keys "
         "(n_k = the context), one instance at %g MHz, DRAM `%s` (%g GB/s). Two workloads: a %s (%g "
-        "heads); a %s (one head). Core logic energy is the synthesis flow's energy per query at point "
-        "`%s`, scaled by the run's busy core cycles per query over that point's cycles per query (an "
-        "estimate: the flow measured one n_k); SRAM and DRAM are the system model's.\n\n"
-        "| workload | core | context | time/query ns | core logic nJ (est.) | SRAM nJ | DRAM nJ | total nJ | "
-        "bound | model / roofline | memory-bound above MHz "
-        "|\n|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "heads); a %s (one head). Core logic energy is estimated from the synthesis flow at point `%s`: "
+        "the run's busy cycles of configuration and K/V load (the core takes one key a cycle) at the "
+        "energy per cycle of the point's K/V load run, and its other busy cycles (queries) at the point's "
+        "energy per query over its cycles per query (the flow measured one n_k, queries back to back); "
+        "cycles waiting for memory are not counted (a waiting core taken as clock-gated); '-' where the "
+        "point has no load run of the core or the run does not split its busy cycles. SRAM and DRAM are the "
+        "system model's.\n\n"
+        "| workload | core | context | time/query ns | core logic nJ (est.) | of it configuration + K/V load "
+        "| "
+        "SRAM nJ | DRAM nJ | total nJ | total / baseline | bound | model / roofline | memory-bound above MHz "
+        "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
         rp_num(j0, "d"), rp_num(j0, "lanes"), rp_num(j0, "top_n"), rp_num(j0, "max_keys"),
         rp_num(j0, "clock_mhz"), rp_str(j0, "dram"), rp_num(j0, "dram_gbytes_s"), WORK_TEXT[W_DECODE],
         rp_num(j0, "heads"), WORK_TEXT[W_PREFILL], ce ? ce->point : "(none)");
     FILE *csv = rp_out_file(dir, "system.csv");
     fprintf(csv, "workload,core,context,time_per_query_ns,core_nj,sram_nj,dram_nj,total_nj,bound,model_over_"
-                 "roofline\n");
+                 "roofline,core_load_nj,total_over_baseline\n");
     cJSON *arr = cJSON_AddArrayToObject(js, "context_sweep");
     for (int i = 0; i < nsweep; i++) {
-        double tot = (isnan(p[i].core_nj) ? 0 : p[i].core_nj) + p[i].sram_nj + p[i].dram_nj;
+        double tot = p[i].core_nj + p[i].sram_nj + p[i].dram_nj, rb = total_over_baseline(p, nsweep, &p[i]);
         const char *b = p[i].memory_bound ? "memory" : "compute";
-        fprintf(md, "| %s | %s | %d | %.1f | %.3f | %.3f | %.3f | %.3f | %s | %.3f | %.0f |\n",
-                WORK[p[i].work], RP_CORE_NAME(p[i].core), p[i].context, p[i].t_ns, p[i].core_nj, p[i].sram_nj,
-                p[i].dram_nj, tot, b, p[i].ratio, p[i].f_mem);
-        fprintf(csv, "%s,%s,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%s,%.6g\n", WORK[p[i].work], RP_CORE_NAME(p[i].core),
-                p[i].context, p[i].t_ns, p[i].core_nj, p[i].sram_nj, p[i].dram_nj, tot, b, p[i].ratio);
+        char cn[32], ln[32], tn[32], rn[32];
+        snprintf(cn, sizeof cn, isfinite(p[i].core_nj) ? "%.3f" : "-", p[i].core_nj);
+        snprintf(ln, sizeof ln, isfinite(p[i].load_nj) ? "%.3f" : "-", p[i].load_nj);
+        snprintf(tn, sizeof tn, isfinite(tot) ? "%.3f" : "-", tot);
+        fprintf(md, "| %s | %s | %d | %.1f | %s | %s | %.3f | %.3f | %s | %s | %s | %.3f | %.0f |\n",
+                WORK[p[i].work], RP_CORE_NAME(p[i].core), p[i].context, p[i].t_ns, cn, ln, p[i].sram_nj,
+                p[i].dram_nj, tn, ratio_text(rn, sizeof rn, rb), b, p[i].ratio, p[i].f_mem);
+        /* CSV: an empty field where a figure is unknown */
+        fprintf(csv, "%s,%s,%d,%.6g,", WORK[p[i].work], RP_CORE_NAME(p[i].core), p[i].context, p[i].t_ns);
+        if (isfinite(p[i].core_nj)) fprintf(csv, "%.6g", p[i].core_nj);
+        fprintf(csv, ",%.6g,%.6g,", p[i].sram_nj, p[i].dram_nj);
+        if (isfinite(tot)) fprintf(csv, "%.6g", tot);
+        fprintf(csv, ",%s,%.6g,", b, p[i].ratio);
+        if (isfinite(p[i].load_nj)) fprintf(csv, "%.6g", p[i].load_nj);
+        fprintf(csv, ",");
+        if (isfinite(rb)) fprintf(csv, "%.6g", rb);
+        fprintf(csv, "\n");
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "workload", WORK[p[i].work]);
         cJSON_AddStringToObject(o, "core", RP_CORE_NAME(p[i].core));
         cJSON_AddNumberToObject(o, "context", p[i].context);
         cJSON_AddNumberToObject(o, "time_per_query_ns", p[i].t_ns);
         if (isfinite(p[i].core_nj)) cJSON_AddNumberToObject(o, "core_nj", p[i].core_nj);
+        if (isfinite(p[i].load_nj)) cJSON_AddNumberToObject(o, "core_load_nj", p[i].load_nj);
+        if (isfinite(p[i].load_per_q)) cJSON_AddNumberToObject(o, "load_cycles_per_query", p[i].load_per_q);
         cJSON_AddNumberToObject(o, "sram_nj", p[i].sram_nj);
         cJSON_AddNumberToObject(o, "dram_nj", p[i].dram_nj);
+        if (isfinite(tot)) cJSON_AddNumberToObject(o, "total_nj", tot);
+        if (isfinite(rb)) cJSON_AddNumberToObject(o, "total_over_baseline", rb);
         cJSON_AddStringToObject(o, "bound", b);
         if (isfinite(p[i].f_mem)) cJSON_AddNumberToObject(o, "memory_bound_above_mhz", p[i].f_mem);
         cJSON_AddItemToArray(arr, o);
@@ -318,13 +382,14 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
             snprintf(key, sizeof key, "%s-%s", RP_CORE_NAME(c), WORK[w]);
             cJSON_AddStringToObject(jb, key, t);
         }
-    fprintf(md, "\n![energy per query against context](system_energy.png) ![time per query against "
-                "context](system_time.png)\n");
+    fprintf(md, "\n%s![time per query against context](system_time.png)\n",
+            has_plot(p, nsweep, 0) ? "![energy per query against context](system_energy.png) " : "");
     write_dat(dir, p, nsweep, 0);
     write_dat(dir, p, nsweep, 1);
     if (nwide) wide_section(md, js, p, all, nwide);
+    int rc = plots(dir, p, nsweep);
     free(p);
-    return plots(dir);
+    return rc;
 }
 
 int rp_system_section(FILE *md, const char *dir, cJSON *root, const cJSON *const *fid, int nfid,

@@ -13,10 +13,13 @@
 #include <stdio.h>
 
 /* Core logic energy of the flow at one point, per core type (NAN where absent): energy per
-   query (nJ) at cycles_per_query cycles (the point's II). The sweep scales it by each run's
-   busy cycles per query. */
+   query (nJ) at cycles_per_query cycles (the point's II), and its K/V load run's energy (nJ)
+   over its cycles (reset, configuration and the load of one head). The sweep costs each run's
+   configuration and load cycles at the load's energy per cycle and its other busy cycles at
+   the queries'. */
 typedef struct rp_core_energy {
     double nj[RP_NCORES], cycles[RP_NCORES];
+    double load_nj[RP_NCORES], load_cycles[RP_NCORES];
     char point[64];
 } rp_core_energy;
 
