@@ -1008,53 +1008,100 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
 }
 
 // Decoding steps through cores with a wider load port: a table of their own against the same
-// core with one key a beat and the baseline of the same port; the main table, plots and bounds
-// keep the one-key runs; runs of two wide ports, or only wide ones, refused.
+// core with one key a beat and the baseline of the same port, core logic from a point of cores of
+// that port (--system-wide-point) and their load runs, '-' without one; the main table, plots and
+// bounds keep the one-key runs; runs of two wide ports, only wide ones, and a point of another
+// load width refused.
 TEST(Report, SystemSectionWithAWideLoadPort)
 {
     hgt::TempDir d_dir("report-sys-wide");
     std::string d = d_dir.path();
-    write_summary(d + "/had", "had", 2e6, 100e3, 20);
-    write_summary(d + "/base", "baseline", 10e6, 400e3, 80);
-    // one key a beat (load_width 1 and absent): 2400 ns a query; 8 keys a beat: HAD 1200 ns
-    // (memory-bound), the baseline 1600 ns; SRAM 1 + DRAM 2 nJ a query everywhere
-    write_file(d + "/h1.json", sys_json("had", 128, 1, 12, 28800, 2400, 8000, 32000, "compute", 1));
-    write_file(d + "/b1.json", sys_json("baseline", 128, 1, 12, 28800, 2400, 8000, 32000, "compute"));
-    write_file(d + "/h8.json", sys_json("had", 128, 1, 12, 14400, 1200, 14000, 4000, "memory", 8));
-    write_file(d + "/b8.json", sys_json("baseline", 128, 1, 12, 19200, 1600, 18000, 4000, "memory", 8));
-    write_file(d + "/i8.json", sys_json("int8-topn", 128, 1, 12, 19200, 1600, 18000, 4000, "memory", 8));
-    write_file(d + "/h4.json", sys_json("had", 128, 1, 12, 14400, 1200, 14000, 4000, "memory", 4));
-    std::string base = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
-                       "/base' --system-point p ";
+    // one key a beat: 20 and 80 nJ a query of 16 cycles, loads of 0.5 and 1 nJ a cycle
+    write_qps_summary(d + "/had", "had", nullptr, 50, 20, 0, 0);
+    write_qps_summary(d + "/base", "baseline", nullptr, 50, 80, 0, 0);
+    write_load(d + "/had-load", "had", nullptr, 100, 50);
+    write_load(d + "/base-load", "baseline", nullptr, 100, 100);
+    // 8 keys a beat: 24 and 88 nJ a query, loads of 2 and 3 nJ a cycle
+    write_qps_summary(d + "/had8", "had", nullptr, 50, 24, 0, 0);
+    write_qps_summary(d + "/base8", "baseline", nullptr, 50, 88, 0, 0);
+    write_load(d + "/had8-load", "had", nullptr, 20, 40);
+    write_load(d + "/base8-load", "baseline", nullptr, 20, 60);
+    for (const char *f : {"had8", "base8", "had8-load", "base8-load"})
+        add_fields(d + "/" + f, "\"params\": {", "\"load_width\": 8, ");
+    // one key a beat (load_width 1 and absent): 2400 ns and 200 busy cycles a query, 130 of them
+    // load; 8 keys a beat: HAD 1200 ns (memory-bound), the baseline 1600 ns, 100 busy cycles a
+    // query, 30 of them load; SRAM 1 + DRAM 2 nJ a query everywhere
+    write_file(d + "/h1.json", sys_json("had", 128, 1, 12, 28800, 2400, 8000, 32000, "compute", 1, 1560));
+    write_file(d + "/b1.json",
+               sys_json("baseline", 128, 1, 12, 28800, 2400, 8000, 32000, "compute", 0, 1560));
+    write_file(d + "/h8.json", sys_json("had", 128, 1, 12, 14400, 1200, 14000, 4000, "memory", 8, 360));
+    write_file(d + "/b8.json", sys_json("baseline", 128, 1, 12, 19200, 1200, 18000, 4000, "memory", 8, 360));
+    write_file(d + "/i8.json", sys_json("int8-topn", 128, 1, 12, 19200, 1200, 18000, 4000, "memory", 8, 360));
+    write_file(d + "/h4.json", sys_json("had", 128, 1, 12, 14400, 1200, 14000, 4000, "memory", 4, 360));
+    std::string pts = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had," + d +
+                      "/base' --kv-load 'p=" + d + "/had-load," + d + "/base-load' --system-point p ";
+    std::string wide = "--point 'w=test data, 8 keys a beat:" + d + "/had8," + d +
+                       "/base8' --kv-load 'w=" + d + "/had8-load," + d + "/base8-load' ";
     std::string sys;
     for (const char *f : {"h1", "b1", "h8", "b8", "i8"})
         sys += std::string("--system ") + d + "/" + f + ".json ";
-    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + base + sys + "--out " + d + "/r 2>&1");
+    // without a point of wide cores: no core logic for the wide runs
+    hgt::CmdResult r =
+        hgt::run_cmd("mkdir -p " + d + "/r " + d + "/rw && " + pts + sys + "--out " + d + "/r 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
     std::string md = read_file(d + "/r/report.md");
     EXPECT_NE(md.find("### Decoding with a K/V load port of 8 keys a beat (`--load-width 8`)"),
               std::string::npos)
         << md;
-    EXPECT_NE(md.find("| had | 128 | 1200.0 | 0.500 | 0.750 | 3.000 | 1.000 | memory |"), std::string::npos)
+    EXPECT_NE(md.find("Core logic is not estimated: no point of cores of 8 keys a beat"), std::string::npos)
         << md;
-    EXPECT_NE(md.find("| baseline | 128 | 1600.0 | 0.667 | 1.000 | 3.000 | 1.000 | memory |"),
+    EXPECT_NE(md.find("| had | 128 | 1200.0 | 0.500 | 0.750 | - | - | 3.000 | 1.000 | - | - | - | memory |"),
               std::string::npos)
         << md;
-    EXPECT_NE(md.find("| int8-topn | 128 | 1600.0 | - | 1.000 | 3.000 | 1.000 | memory |"), std::string::npos)
+    EXPECT_NE(
+        md.find("| int8-topn | 128 | 1600.0 | - | 1.000 | - | - | 3.000 | 1.000 | - | - | - | memory |"),
+        std::string::npos)
         << md; // no int8-topn run of one key a beat
     // the main table and the bounds: the one-key runs only
     EXPECT_NE(md.find("- had, decode: compute-bound at every context"), std::string::npos) << md;
     EXPECT_EQ(md.find("| decode | had | 128 | 1200.0"), std::string::npos) << md;
     EXPECT_NE(read_file(d + "/r/report.json").find("\"time_over_baseline\":\t0.75"), std::string::npos);
-    // no load runs, so no core logic estimate: no energy plot, and no link to one
-    EXPECT_EQ(md.find("system_energy.png"), std::string::npos) << md;
-    EXPECT_NE(md.find("(system_time.png)"), std::string::npos) << md;
-    hgt::CmdResult bad = hgt::run_cmd(base + sys + "--system " + d + "/h4.json --out " + d + "/r 2>&1");
+    // with one: HAD 30 x 2 + 70 x 24 / 16 = 165 nJ (60 of load), + 3: 168 against 155.5 with one
+    // key a beat (65 + 87.5 + 3) and the baseline's 30 x 3 + 70 x 88 / 16 + 3 = 478
+    r = hgt::run_cmd(pts + wide + sys + "--system-wide-point w --out " + d + "/rw 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    md = read_file(d + "/rw/report.md");
+    EXPECT_NE(md.find("from the flow of cores of 8 keys a beat at point `w`"), std::string::npos) << md;
+    EXPECT_NE(
+        md.find("| had | 128 | 1200.0 | 0.500 | 0.750 | 165.000 | 60.000 | 3.000 | 1.000 | 168.000 | 1.080 | "
+                "0.351 | memory |"),
+        std::string::npos)
+        << md;
+    EXPECT_NE(
+        md.find("| baseline | 128 | 1600.0 | 0.667 | 1.000 | 475.000 | 90.000 | 3.000 | 1.000 | 478.000 | "
+                "0.990 | 1.000 | memory |"),
+        std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| decode | had | 128 | 2400.0 | 152.500 | 65.000 |"), std::string::npos) << md;
+    // refused: two wide widths, only wide runs, a point of the wrong width, a point of two widths
+    hgt::CmdResult bad = hgt::run_cmd(pts + sys + "--system " + d + "/h4.json --out " + d + "/r 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;
     EXPECT_NE(bad.out.find("--system: runs of more than one wider load port"), std::string::npos) << bad.out;
-    bad = hgt::run_cmd(base + "--system " + d + "/h8.json --out " + d + "/r 2>&1");
+    bad = hgt::run_cmd(pts + "--system " + d + "/h8.json --out " + d + "/r 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;
     EXPECT_NE(bad.out.find("--system: no run with one key a load beat"), std::string::npos) << bad.out;
+    bad = hgt::run_cmd(pts + sys + "--system-wide-point p --out " + d + "/r 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("--system: a run of 8 key(s) a load beat, and its point 'p' has cores of 1"),
+              std::string::npos)
+        << bad.out;
+    bad = hgt::run_cmd(pts + "--point 'm=mixed:" + d + "/had8," + d + "/base' " + sys +
+                       "--system-wide-point m --out " + d + "/r 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("point 'm': its cores load 8 and 1 keys a beat"), std::string::npos) << bad.out;
+    bad = hgt::run_cmd(pts + sys + "--system-wide-point x --out " + d + "/r 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("--system-wide-point 'x': no --point of that name"), std::string::npos) << bad.out;
 }
 
 // hadrun --json as hgreport reads it: a run on the distilled model (model.distilled) or on the

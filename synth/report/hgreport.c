@@ -1024,8 +1024,9 @@ typedef struct {
     int nr;
     cJSON *sys[MAX_SYS]; /* --system: hgsys --json runs */
     int nsys;
-    const char *sys_point; /* --system-point: the point whose core energy the sweep scales */
-    rp_nk_point *nk;       /* --nk-sweep: the workload sweep's points */
+    const char *sys_point;      /* --system-point: the point whose core energy the sweep scales */
+    const char *sys_wide_point; /* --system-wide-point: the same for the runs of a wider load port */
+    rp_nk_point *nk;            /* --nk-sweep: the workload sweep's points */
     int nnk;
     const char *nk_load[RP_NK_MAX]; /* --nk-kv-load arguments, read once the points are sorted */
     int nnk_load;
@@ -1057,8 +1058,12 @@ static void usage(void)
            "  --sweep-md FILE     a section hgsweep wrote, appended verbatim\n"
            "  --system FILE       hgsys --json of one layer (repeatable): the system section's context\n"
            "                      sweep (the fidelity runs' sys-* backends give its MiniLM layer)\n"
-           "  --system-point NAME the point whose flow energy per query gives the sweep's core logic\n"
-           "                      energy (default: the last --point)\n"
+           "  --system-point NAME the point whose flow energy per query and K/V load runs give the\n"
+           "                      sweep's core logic energy (default: the last --point; its cores\n"
+           "                      load one key a beat)\n"
+           "  --system-wide-point NAME  the same for the --system runs of a wider load port (a point\n"
+           "                      of cores of that load width; without it those runs have no core\n"
+           "                      logic estimate)\n"
            "  --nk-sweep RUN_DIR,...  one point of the workload sweep (repeatable, at most 32): flow\n"
            "                      runs of one configuration, one per core type, on a stimulus of n_k\n"
            "                      keys (their summaries' activity.n_keys): energy ratios against n_k\n"
@@ -1108,6 +1113,9 @@ static void check_args(args *a)
     int found = !a->sys_point;
     for (int i = 0; i < a->npoints && !found; i++) found = strcmp(a->pts[i].name, a->sys_point) == 0;
     if (!found) rp_die("--system-point '%s': no --point of that name", a->sys_point);
+    found = !a->sys_wide_point;
+    for (int i = 0; i < a->npoints && !found; i++) found = strcmp(a->pts[i].name, a->sys_wide_point) == 0;
+    if (!found) rp_die("--system-wide-point '%s': no --point of that name", a->sys_wide_point);
     if (a->nnk && !a->nk_stimulus) rp_die("--nk-sweep needs --nk-stimulus (what the sweep's data is)");
     rp_nk_check(a->nk, a->nnk);
     for (int k = 0; k < a->nnk_load; k++) rp_nk_load(a->nk, a->nnk, a->nk_load[k]);
@@ -1159,6 +1167,7 @@ static void parse_args(int argc, char **argv, args *a)
                                          {"sweep-md", required_argument, 0, 's'},
                                          {"system", required_argument, 0, 'y'},
                                          {"system-point", required_argument, 0, 'e'},
+                                         {"system-wide-point", required_argument, 0, 'w'},
                                          {"nk-sweep", required_argument, 0, 'k'},
                                          {"nk-stimulus", required_argument, 0, 'K'},
                                          {"nk-kv-load", required_argument, 0, 'L'},
@@ -1192,6 +1201,7 @@ static void parse_args(int argc, char **argv, args *a)
             a->sys[a->nsys++] = rp_load_json(optarg);
             break;
         case 'e': a->sys_point = optarg; break;
+        case 'w': a->sys_wide_point = optarg; break;
         case 'k':
             if (a->nnk == RP_NK_MAX) rp_die("--nk-sweep '%s': at most %d points", optarg, RP_NK_MAX);
             rp_nk_parse(&a->nk[a->nnk++], optarg);
@@ -1227,13 +1237,26 @@ static void parse_args(int argc, char **argv, args *a)
 }
 
 /* The core energy of the system sweep: the flow's energy per query and cycles per query of
-   every core at the point named (NULL: the last), and its K/V load run's energy and cycles. */
-static void core_energy(const args *a, rp_core_energy *ce)
+   every core at the point named (NULL: the last), and its K/V load run's energy and cycles.
+   rp_die where the point's cores differ in their load width. */
+static void core_energy(const args *a, const char *name, rp_core_energy *ce)
 {
     const point *p = &a->pts[a->npoints - 1];
-    for (int i = 0; a->sys_point && i < a->npoints; i++)
-        if (strcmp(a->pts[i].name, a->sys_point) == 0) p = &a->pts[i];
+    for (int i = 0; name && i < a->npoints; i++)
+        if (strcmp(a->pts[i].name, name) == 0) p = &a->pts[i];
     snprintf(ce->point, sizeof ce->point, "%s", p->name);
+    ce->lw = 0;
+    for (int c = 0; c < RP_NCORES; c++) {
+        if (!p->k.run[c]) continue;
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(p->k.run[c], "params"), "load_width");
+        int lw = cJSON_IsNumber(w) ? (int)w->valuedouble : 1; /* runs before --load-width: 1 */
+        if (ce->lw && lw != ce->lw)
+            rp_die("point '%s': its cores load %d and %d keys a beat (params.load_width); the system section "
+                   "needs one width a point",
+                   p->name, ce->lw, lw);
+        ce->lw = lw;
+    }
     for (int c = 0; c < RP_NCORES; c++) {
         ce->nj[c] = p->k.run[c] ? p->k.figs[c].e_query : NAN;
         ce->cycles[c] = p->k.run[c] ? p->k.figs[c].ii : NAN;
@@ -1363,9 +1386,11 @@ int main(int argc, char **argv)
         int nfid = 0;
         for (int i = 0; i < nr; i++)
             if (strcmp(runs[i].opt, "fidelity") == 0) fid[nfid++] = runs[i].j;
-        rp_core_energy ce;
-        core_energy(&a, &ce);
-        rc_sys = rp_system_section(md, out, root, fid, nfid, (const cJSON *const *)a.sys, a.nsys, &ce);
+        rp_core_energy ce, ce_wide;
+        core_energy(&a, a.sys_point, &ce);
+        if (a.sys_wide_point) core_energy(&a, a.sys_wide_point, &ce_wide);
+        rc_sys = rp_system_section(md, out, root, fid, nfid, (const cJSON *const *)a.sys, a.nsys, &ce,
+                                   a.sys_wide_point ? &ce_wide : NULL);
     }
     rp_glitch_section(md, root, &glitch);
     rp_noise_section(md, root, &noise);

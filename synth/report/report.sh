@@ -18,6 +18,9 @@
 #         backends with V quantized to that width (a scale per head, and per channel: hadrun
 #         --v-scale channel), the stimulus head dumped at that width, and
 #         every core of both points built with it: a step and 6 flows a width
+#   10d   the wide load port: every core of the default point built with --load-width
+#         REPORT_SYS_WIDE, a point of its own (default-d64-lwW), whose flows and K/V load runs
+#         give the wide-port decoding steps of 15 their core logic energy (a step a core)
 #   11    K/V load: the netlists of 5-10 over their stimulus's configuration and K/V load (the
 #         cycles before the first query), amortized over the queries that reuse the load
 #   12    glitches: the MiniLM point's netlists on a window of its captures under each module's SDF
@@ -95,7 +98,8 @@ sel_cores() {
 # value width besides 8
 nsel=0
 for sel in $REPORT_SELECTORS; do nsel=$((nsel + 2 * $(sel_cores "$sel" | wc -l))); done
-NSTEPS=$((16 + nsel + 7 * $(wc -w <<< "$REPORT_VBITS")))
+nwide=0; [ -z "$REPORT_SYS_WIDE" ] || nwide=${#CORES[@]}   # a flow a core at the wide load port
+NSTEPS=$((16 + nsel + 7 * $(wc -w <<< "$REPORT_VBITS") + nwide))
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
@@ -319,6 +323,26 @@ for vb in $REPORT_VBITS; do
   done
 done
 
+# ---- 10d: the wide load port -------------------------------------------------------------
+# Every core of the default point built with a K/V load port of REPORT_SYS_WIDE keys a beat,
+# on the same synthetic stimulus: a point of its own for hgreport, whose flows (and their load
+# runs, 11) give the wide-port decoding steps of 15 their core logic estimate.
+WIDE_RUNS=() WIDE_RTL=() wide_args=()
+if [ -n "$REPORT_SYS_WIDE" ]; then
+  [[ "$REPORT_SYS_WIDE" =~ ^[0-9]+$ ]] || { echo "report: REPORT_SYS_WIDE: '$REPORT_SYS_WIDE' is not a whole number of keys" >&2; exit 2; }
+  RUNS=()
+  for c in "${CORES[@]}"; do
+    rtl="$R/rtl/${c}_d64_lw$REPORT_SYS_WIDE"
+    "$HADGEN" --core "$c" --d 64 --lanes 16 --top-n 32 --max-keys 1024 --load-width "$REPORT_SYS_WIDE" \
+      --out "$rtl" --force > /dev/null || { echo "report: REPORT_SYS_WIDE: hadgen refused --load-width '$REPORT_SYS_WIDE'" >&2; exit 2; }
+    flow "$c" "$rtl" "-lw$REPORT_SYS_WIDE" ""
+    WIDE_RTL+=("$rtl")
+  done
+  WIDE_RUNS=("${RUNS[@]}")
+  wide_args=(--point "default-d64-lw$REPORT_SYS_WIDE=synthetic random int8 data, n_k = L = 1024 keys, cores loading $REPORT_SYS_WIDE keys a beat (--load-width $REPORT_SYS_WIDE):$(IFS=,; echo "${RUNS[*]}")"
+             --system-wide-point "default-d64-lw$REPORT_SYS_WIDE")
+fi
+
 # ---- 11: K/V load ----------------------------------------------------------------------
 # Each run's netlists and captures (REUSE_FROM, CAPTURE_CMD=none) over the cycles before the
 # first query: reset, configuration and the K/V load of one head. hgreport amortizes its
@@ -352,6 +376,13 @@ for i in "${!SEL_RUNS[@]}"; do
   if [ "${SEL_POINT[$i]}" = minilm-d32 ]; then ml+=("$LOAD_OUT"); else dl+=("$LOAD_OUT"); fi
 done
 load_args=(--kv-load "minilm-d32=$(IFS=,; echo "${ml[*]}")" --kv-load "default-d64=$(IFS=,; echo "${dl[*]}")")
+# and the wide load port's runs (10d)
+wl=()
+for i in "${!WIDE_RUNS[@]}"; do
+  load_flow "${WIDE_RUNS[$i]}" "${WIDE_RTL[$i]}"
+  wl+=("$LOAD_OUT")
+done
+[ ${#wl[@]} = 0 ] || load_args+=(--kv-load "default-d64-lw$REPORT_SYS_WIDE=$(IFS=,; echo "${wl[*]}")")
 done_step kv-load
 
 # ---- 12: glitches ---------------------------------------------------------------------
@@ -525,7 +556,7 @@ nq=$(sed -n 's/^[[:space:]]*"n_queries":[[:space:]]*\([0-9]*\).*/\1/p' "$S/had/l
   --point "minilm-d32=real all-MiniLM-L6-v2 layer $hl head $hh, one evaluation sentence of n_k = $nk keys and $nq queries (L = 128 is the core's capacity, not the workload), quantized as the cores do (HAD: Q, K, V of the distilled model, its learned alpha; baseline and int8-topn: Q, K, V of the original float model):$minilm_runs" \
   --point "default-d64=synthetic random int8 data, n_k = L = 1024 keys (no d=64 model in the flow):$default_runs" \
   --fidelity "$R/fidelity_distilled.json" --fidelity "$R/fidelity.json" "${fn_args[@]}" "${pa_args[@]}" \
-  "${sys_args[@]}" --system-point default-d64 "${sweep[@]}" "${nk_args[@]}" "${load_args[@]}" "${glitch_args[@]}" \
+  "${wide_args[@]}" "${sys_args[@]}" --system-point default-d64 "${sweep[@]}" "${nk_args[@]}" "${load_args[@]}" "${glitch_args[@]}" \
   "${noise_args[@]}" "${sel_args[@]}" "${vb_args[@]}" \
   --nk-stimulus "real all-MiniLM-L6-v2 layer $hl head $hh, the first 256-token passage of the evaluation sentences cut at n_k tokens (n_k keys, n_k queries; HAD from the distilled model, the others from the original)"
 done_step report

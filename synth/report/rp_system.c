@@ -64,8 +64,10 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid)
     }
 }
 
-/* Reads one hgsys --json run; rp_die on a file that is not one. */
-static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce)
+/* Reads one hgsys --json run, its core logic estimate from ce (runs of one key a load beat) or
+   ce_wide (of more; NULL: none); rp_die on a file that is not one, or on a point whose cores
+   load another number of keys a beat than the run's. */
+static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_energy *ce_wide)
 {
     sys_pt p;
     memset(&p, 0, sizeof p);
@@ -77,6 +79,12 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce)
     int qh = rp_whole(j, "queries_per_head");
     if (p.core < 0 || !p.context || !p.heads || !qh || !isfinite(rp_num(j, "time_ns")))
         rp_die("--system: not an hgsys --json file (core, context, heads, queries_per_head, time_ns)");
+    const rp_core_energy *ce = p.lw == 1 ? ce1 : ce_wide;
+    if (ce && ce->lw != p.lw)
+        rp_die("--system: a run of %d key(s) a load beat, and its point '%s' has cores of %d (--system-point "
+               "for "
+               "one key a beat, --system-wide-point for a wider port)",
+               p.lw, ce->point, ce->lw);
     p.work = qh == 1 ? W_DECODE : W_PREFILL;
     p.queries = qh * p.heads;
     double q = p.queries;
@@ -230,6 +238,13 @@ static const char *ratio_text(char *buf, size_t n, double r)
     return buf;
 }
 
+/* "12.345", or "-" where the figure is unknown. */
+static const char *num_text(char *buf, size_t n, double v)
+{
+    snprintf(buf, n, isfinite(v) ? "%.3f" : "-", v);
+    return buf;
+}
+
 /* The total energy per query of a run of the one-key sweep over the baseline's at the same
    workload and context (NAN where either lacks its core logic estimate). */
 static double total_over_baseline(const sys_pt *p, int n, const sys_pt *x)
@@ -241,24 +256,35 @@ static double total_over_baseline(const sys_pt *p, int n, const sys_pt *x)
 }
 
 /* The decoding steps of cores with a wider K/V load port (lw > 1, sorted after the lw = 1
-   runs): time and memory energy per query against the same core with one key a beat, and each
-   top-N core against the baseline of the same port. Core logic is left out: the flow measured
-   the cores of one key a beat. */
-static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide)
+   runs): time and energy per query against the same core with one key a beat and against the
+   baseline of the same port; core logic from ce_wide, the point of cores of that port (NULL:
+   none, '-'). */
+static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
+                         const rp_core_energy *ce_wide)
 {
     const sys_pt *w = p + n - nwide;
-    fprintf(
-        md,
-        "\n### Decoding with a K/V load port of %d keys a beat (`--load-width %d`)\n\n"
-        "The same decoding steps through cores whose load port takes %d keys a cycle (hadgen "
-        "`--load-width`; bit for bit the same outputs): the load no longer holds the step, so at long "
-        "contexts DRAM does, and there HAD's K of d bits instead of d bytes counts. Time per query against "
-        "the same core with one key a beat, and against the baseline with the same port; SRAM and DRAM "
-        "energy are the system model's (core logic is not estimated here: the flow measured the cores of "
-        "one key a beat).\n\n"
-        "| core | context | time/query ns | / one key a beat | / baseline | SRAM + DRAM nJ | / baseline | "
-        "bound |\n|---|---|---|---|---|---|---|---|\n",
-        w[0].lw, w[0].lw, w[0].lw);
+    fprintf(md,
+            "\n### Decoding with a K/V load port of %d keys a beat (`--load-width %d`)\n\n"
+            "The same decoding steps through cores whose load port takes %d keys a cycle (hadgen "
+            "`--load-width`; bit for bit the same outputs): the load no longer holds the step, so at long "
+            "contexts DRAM does, and there HAD's K of d bits instead of d bytes counts. Time and energy per "
+            "query against the same core with one key a beat, and against the baseline with the same port; "
+            "SRAM and DRAM energy are the system model's. ",
+            w[0].lw, w[0].lw, w[0].lw);
+    if (ce_wide)
+        fprintf(md,
+                "Core logic is estimated as in the table above, from the flow of cores of %d keys a beat at "
+                "point `%s` and their K/V load runs.\n\n",
+                w[0].lw, ce_wide->point);
+    else
+        fprintf(md,
+                "Core logic is not estimated: no point of cores of %d keys a beat was given "
+                "(`--system-wide-point`).\n\n",
+                w[0].lw);
+    fprintf(md,
+            "| core | context | time/query ns | / one key a beat | / baseline | core logic nJ (est.) | of it "
+            "configuration + K/V load | SRAM + DRAM nJ | / baseline | total nJ | / one key a beat | / "
+            "baseline | bound |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     cJSON *arr = cJSON_AddArrayToObject(js, "wide_load_decode");
     for (int i = 0; i < nwide; i++) {
         if (w[i].work != W_DECODE) continue;
@@ -270,11 +296,16 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide)
             if (q->lw == w[i].lw && q->core == HG_CORE_BASELINE) base = q;
         }
         double mem = w[i].sram_nj + w[i].dram_nj, bmem = base ? base->sram_nj + base->dram_nj : NAN;
+        double tot = w[i].core_nj + mem, btot = base ? base->core_nj + bmem : NAN,
+               otot = one ? one->core_nj + one->sram_nj + one->dram_nj : NAN;
         double r_one = one ? w[i].t_ns / one->t_ns : NAN, r_base = base ? w[i].t_ns / base->t_ns : NAN;
-        char a[32], b[32], m[32];
-        fprintf(md, "| %s | %d | %.1f | %s | %s | %.3f | %s | %s |\n", RP_CORE_NAME(w[i].core), w[i].context,
-                w[i].t_ns, ratio_text(a, sizeof a, r_one), ratio_text(b, sizeof b, r_base), mem,
-                ratio_text(m, sizeof m, mem / bmem), w[i].memory_bound ? "memory" : "compute");
+        char a[32], b[32], m[32], cn[32], ln[32], tn[32], to[32], tb[32];
+        fprintf(md, "| %s | %d | %.1f | %s | %s | %s | %s | %.3f | %s | %s | %s | %s | %s |\n",
+                RP_CORE_NAME(w[i].core), w[i].context, w[i].t_ns, ratio_text(a, sizeof a, r_one),
+                ratio_text(b, sizeof b, r_base), num_text(cn, sizeof cn, w[i].core_nj),
+                num_text(ln, sizeof ln, w[i].load_nj), mem, ratio_text(m, sizeof m, mem / bmem),
+                num_text(tn, sizeof tn, tot), ratio_text(to, sizeof to, tot / otot),
+                ratio_text(tb, sizeof tb, tot / btot), w[i].memory_bound ? "memory" : "compute");
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "core", RP_CORE_NAME(w[i].core));
         cJSON_AddNumberToObject(o, "load_width", w[i].lw);
@@ -282,9 +313,14 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide)
         cJSON_AddNumberToObject(o, "time_per_query_ns", w[i].t_ns);
         if (isfinite(r_one)) cJSON_AddNumberToObject(o, "time_over_one_key_a_beat", r_one);
         if (isfinite(r_base)) cJSON_AddNumberToObject(o, "time_over_baseline", r_base);
+        if (isfinite(w[i].core_nj)) cJSON_AddNumberToObject(o, "core_nj", w[i].core_nj);
+        if (isfinite(w[i].load_nj)) cJSON_AddNumberToObject(o, "core_load_nj", w[i].load_nj);
         cJSON_AddNumberToObject(o, "sram_nj", w[i].sram_nj);
         cJSON_AddNumberToObject(o, "dram_nj", w[i].dram_nj);
         if (isfinite(bmem)) cJSON_AddNumberToObject(o, "memory_nj_over_baseline", mem / bmem);
+        if (isfinite(tot)) cJSON_AddNumberToObject(o, "total_nj", tot);
+        if (isfinite(tot / otot)) cJSON_AddNumberToObject(o, "total_over_one_key_a_beat", tot / otot);
+        if (isfinite(tot / btot)) cJSON_AddNumberToObject(o, "total_over_baseline", tot / btot);
         cJSON_AddStringToObject(o, "bound", w[i].memory_bound ? "memory" : "compute");
         if (isfinite(w[i].f_mem)) cJSON_AddNumberToObject(o, "memory_bound_above_mhz", w[i].f_mem);
         cJSON_AddItemToArray(arr, o);
@@ -293,11 +329,11 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide)
 
 /* The context sweep: table, CSV, JSON, plots; the wider load ports' decoding steps after it. */
 static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *const *sweep, int nsweep,
-                         const rp_core_energy *ce)
+                         const rp_core_energy *ce, const rp_core_energy *ce_wide)
 {
     sys_pt *p = calloc((size_t)nsweep, sizeof *p);
     if (!p) rp_die("out of memory");
-    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce);
+    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce, ce_wide);
     qsort(p, (size_t)nsweep, sizeof *p, cmp_pt);
     int nwide = 0, all = nsweep;
     for (int i = 0; i < all; i++) {
@@ -335,12 +371,11 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         double tot = p[i].core_nj + p[i].sram_nj + p[i].dram_nj, rb = total_over_baseline(p, nsweep, &p[i]);
         const char *b = p[i].memory_bound ? "memory" : "compute";
         char cn[32], ln[32], tn[32], rn[32];
-        snprintf(cn, sizeof cn, isfinite(p[i].core_nj) ? "%.3f" : "-", p[i].core_nj);
-        snprintf(ln, sizeof ln, isfinite(p[i].load_nj) ? "%.3f" : "-", p[i].load_nj);
-        snprintf(tn, sizeof tn, isfinite(tot) ? "%.3f" : "-", tot);
         fprintf(md, "| %s | %s | %d | %.1f | %s | %s | %.3f | %.3f | %s | %s | %s | %.3f | %.0f |\n",
-                WORK[p[i].work], RP_CORE_NAME(p[i].core), p[i].context, p[i].t_ns, cn, ln, p[i].sram_nj,
-                p[i].dram_nj, tn, ratio_text(rn, sizeof rn, rb), b, p[i].ratio, p[i].f_mem);
+                WORK[p[i].work], RP_CORE_NAME(p[i].core), p[i].context, p[i].t_ns,
+                num_text(cn, sizeof cn, p[i].core_nj), num_text(ln, sizeof ln, p[i].load_nj), p[i].sram_nj,
+                p[i].dram_nj, num_text(tn, sizeof tn, tot), ratio_text(rn, sizeof rn, rb), b, p[i].ratio,
+                p[i].f_mem);
         /* CSV: an empty field where a figure is unknown */
         fprintf(csv, "%s,%s,%d,%.6g,", WORK[p[i].work], RP_CORE_NAME(p[i].core), p[i].context, p[i].t_ns);
         if (isfinite(p[i].core_nj)) fprintf(csv, "%.6g", p[i].core_nj);
@@ -386,19 +421,20 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
             has_plot(p, nsweep, 0) ? "![energy per query against context](system_energy.png) " : "");
     write_dat(dir, p, nsweep, 0);
     write_dat(dir, p, nsweep, 1);
-    if (nwide) wide_section(md, js, p, all, nwide);
+    if (nwide) wide_section(md, js, p, all, nwide, ce_wide);
     int rc = plots(dir, p, nsweep);
     free(p);
     return rc;
 }
 
 int rp_system_section(FILE *md, const char *dir, cJSON *root, const cJSON *const *fid, int nfid,
-                      const cJSON *const *sweep, int nsweep, const rp_core_energy *ce)
+                      const cJSON *const *sweep, int nsweep, const rp_core_energy *ce,
+                      const rp_core_energy *ce_wide)
 {
     fprintf(md, "\n## System: K and V from DRAM (the system model, docs/system.md)\n\n"
                 "The cores verilated in a SystemC model with double-buffered K/V buffers, query and output "
                 "buffers, DMA engines and one DRAM channel; the outputs are the bare cores' bit for bit.\n");
     cJSON *js = cJSON_AddObjectToObject(root, "system");
     minilm_layer(md, js, fid, nfid);
-    return nsweep ? sweep_section(md, dir, js, sweep, nsweep, ce) : 0;
+    return nsweep ? sweep_section(md, dir, js, sweep, nsweep, ce, ce_wide) : 0;
 }

@@ -20,14 +20,18 @@
 typedef struct rp_core_energy {
     double nj[RP_NCORES], cycles[RP_NCORES];
     double load_nj[RP_NCORES], load_cycles[RP_NCORES];
+    int lw; /* keys a load beat of the point's cores (params.load_width; absent: 1) */
     char point[64];
 } rp_core_energy;
 
 /* Writes the section into md (and report.json's "system" object, system.csv, system_*.dat,
    system.gp and its plots in dir). fid: hadrun --json runs whose sys-<core> backends give the
-   MiniLM layer (nfid may be 0); sweep: hgsys --json runs (nsweep may be 0). Returns 0, or 1 if
-   gnuplot failed (the rest is written). Bad input: rp_die. */
+   MiniLM layer (nfid may be 0); sweep: hgsys --json runs (nsweep may be 0); ce: the core
+   energy of the runs of one key a load beat, ce_wide (NULL: none) of the runs of a wider load
+   port, each from a point of cores of that load width. Returns 0, or 1 if gnuplot failed (the
+   rest is written). Bad input: rp_die. */
 int rp_system_section(FILE *md, const char *dir, cJSON *root, const cJSON *const *fid, int nfid,
-                      const cJSON *const *sweep, int nsweep, const rp_core_energy *ce);
+                      const cJSON *const *sweep, int nsweep, const rp_core_energy *ce,
+                      const rp_core_energy *ce_wide);
 
 #endif
