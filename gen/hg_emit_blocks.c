@@ -200,12 +200,15 @@ void ge_emit_mem_banked(gen *g, const char *suffix, int width)
 }
 
 /* `words` entries of `width` bits with one write port of `wl` entries and `rp` read ports
-   (rtl/src/hg_mem_flat.v): an array of ceil(words / wl) rows of wl entries. */
+   (rtl/src/hg_mem_flat.v: ceil(words / wl) rows of wl entries). The memory model is given its
+   entries (words x width): a read drives the columns of the one entry it reads, a write those of
+   the wl entries it writes (the write port's width), as in an array of wl column groups, each
+   enabled on its own; a single row of wl entries would charge every read wl entries' columns. */
 void ge_emit_mem_flat(gen *g, const char *suffix, int words, int width, int rp, int wl)
 {
     int aw = abits(words);
     ge_unit_begin(g, suffix, "memory", 1, "hg_mem_flat");
-    mem_geometry(g, (words + wl - 1) / wl, wl * width, rp);
+    mem_geometry(g, words, width, rp);
     ge_uparam(g, "WORDS", words);
     ge_uparam(g, "W", width);
     ge_uparam(g, "RP", rp);

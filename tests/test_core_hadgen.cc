@@ -662,12 +662,17 @@ TEST(HadgenConfig, LoadWidthWidensTheLoadPortOnly)
     EXPECT_NE(core.find("input wire  [31:0]         q_data_i"), std::string::npos) << core; // one query
     EXPECT_NE(core.find(".LW(8)"), std::string::npos) << core;
     EXPECT_NE(core.find("load_width=8"), std::string::npos) << core;
-    // V: 100 entries in 13 rows of 8, a write fills a row; K: a write fills a row of the 8 banks
+    // V: 100 entries in 13 rows of 8, a write fills a row; K: a write fills a row of the 8 banks.
+    // The memory model is given V's entries (a read drives one entry's columns), and the write
+    // port is 8 entries wide
     size_t vmem = m.find("\"name\":\t\"had_vmem\"");
     ASSERT_NE(vmem, std::string::npos) << m;
-    EXPECT_EQ(m.find("\"words\":\t", vmem), m.find("\"words\":\t13", vmem)) << m;
-    EXPECT_EQ(m.find("\"width\":\t", vmem), m.find("\"width\":\t2048", vmem)) << m;
+    EXPECT_EQ(m.find("\"words\":\t", vmem), m.find("\"words\":\t100", vmem)) << m;
+    EXPECT_EQ(m.find("\"width\":\t", vmem), m.find("\"width\":\t256", vmem)) << m;
     EXPECT_EQ(m.find("\"WL\":\t", vmem), m.find("\"WL\":\t8", vmem)) << m;
+    size_t wdata = m.find("\"name\":\t\"wdata_i\"", vmem);
+    ASSERT_NE(wdata, std::string::npos) << m;
+    EXPECT_EQ(m.find("\"width\":\t", wdata), m.find("\"width\":\t2048", wdata)) << m;
     r = hgt::run_cmd(hadgen() + " --config " + t + "/w8/manifest.json --out " + t + "/again");
     ASSERT_EQ(r.status, 0) << r.out;
     std::string again = read_file(t + "/again/had_core.v");
