@@ -1083,6 +1083,28 @@ TEST(Report, SystemSectionWithAWideLoadPort)
         std::string::npos)
         << md;
     EXPECT_NE(md.find("| decode | had | 128 | 2400.0 | 152.500 | 65.000 |"), std::string::npos) << md;
+    EXPECT_EQ(md.find("fitted:"), std::string::npos) << "the runs do not say how many keys they load";
+    // both points' runs loading 100 keys: a cycle's and a key's energy fitted per core to the two
+    // loads, HAD (50 - 40) / (100 - 20) = 0.125 and (50 - 12.5) / 100 = 0.375, the baseline 0.5 and
+    // 0.5; HAD's wide run 0.125 x 30 + 0.375 x 128 = 51.75 of load + 105, + 3; one key a beat
+    // 0.125 x 130 + 48 = 64.25 + 87.5 + 3; the wide baseline 0.5 x 30 + 0.5 x 128 + 385 + 3
+    for (const char *f : {"had", "base", "had8", "base8"})
+        add_fields(d + "/" + f, "\"activity\": {", "\"n_keys\": 100, ");
+    r = hgt::run_cmd("mkdir -p " + d + "/rf && " + pts + wide + sys + "--system-wide-point w --out " + d +
+                     "/rf 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    md = read_file(d + "/rf/report.md");
+    EXPECT_NE(
+        md.find("Configuration and load energy, fitted: had 0.125 nJ a cycle + 0.375 nJ a key; baseline "
+                "0.500 nJ a cycle + 0.500 nJ a key."),
+        std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| decode | had | 128 | 2400.0 | 151.750 | 64.250 |"), std::string::npos) << md;
+    EXPECT_NE(
+        md.find("| had | 128 | 1200.0 | 0.500 | 0.750 | 156.750 | 51.750 | 3.000 | 1.000 | 159.750 | 1.032 | "
+                "0.342 | memory |"),
+        std::string::npos)
+        << md;
     // refused: two wide widths, only wide runs, a point of the wrong width, a point of two widths
     hgt::CmdResult bad = hgt::run_cmd(pts + sys + "--system " + d + "/h4.json --out " + d + "/r 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;

@@ -1262,6 +1262,7 @@ static void core_energy(const args *a, const char *name, rp_core_energy *ce)
         ce->cycles[c] = p->k.run[c] ? p->k.figs[c].ii : NAN;
         ce->load_nj[c] = p->k.run[c] ? p->k.load[c].nj : NAN;
         ce->load_cycles[c] = p->k.run[c] ? p->k.load[c].cycles : NAN;
+        ce->load_keys[c] = p->k.run[c] ? rp_num(p->k.run[c], "activity.n_keys") : NAN;
     }
 }
 

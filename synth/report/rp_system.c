@@ -64,10 +64,32 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid)
     }
 }
 
+/* A core type's configuration and load energy as a cycle's and a loaded key's (nJ), from the
+   load runs of its cores of one key a beat and of a wider port loading the same keys in fewer
+   cycles: E = cyc x cycles + key x keys for both; NAN where either is missing or the fit is not
+   positive. */
+typedef struct {
+    double cyc, key;
+} load_fit;
+
+static load_fit fit_load(const rp_core_energy *one, const rp_core_energy *wide, int c)
+{
+    load_fit f = {NAN, NAN};
+    if (!one || !wide) return f;
+    double e1 = one->load_nj[c], n1 = one->load_cycles[c], e2 = wide->load_nj[c], n2 = wide->load_cycles[c],
+           k = one->load_keys[c];
+    if (!(isfinite(e1) && isfinite(e2) && k > 0 && k == wide->load_keys[c] && n1 > n2 && n2 > 0)) return f;
+    double cyc = (e1 - e2) / (n1 - n2), key = (e1 - cyc * n1) / k;
+    if (cyc > 0 && key > 0) f = (load_fit){cyc, key};
+    return f;
+}
+
 /* Reads one hgsys --json run, its core logic estimate from ce (runs of one key a load beat) or
-   ce_wide (of more; NULL: none); rp_die on a file that is not one, or on a point whose cores
-   load another number of keys a beat than the run's. */
-static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_energy *ce_wide)
+   ce_wide (of more; NULL: none), the configuration and load part from fit where it has a fit
+   for the core, else at the load run's energy per cycle; rp_die on a file that is not one, or
+   on a point whose cores load another number of keys a beat than the run's. */
+static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_energy *ce_wide,
+                      const load_fit *fit)
 {
     sys_pt p;
     memset(&p, 0, sizeof p);
@@ -99,7 +121,10 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_e
         rp_die("--system: core_load %g is not within 0..core_busy (%g)", jl->valuedouble,
                rp_num(j, "core_busy"));
     p.load_nj = p.core_nj = NAN;
-    if (ce && isfinite(p.load_per_q) && ce->load_cycles[p.core] > 0) {
+    if (ce && isfinite(p.load_per_q) && isfinite(fit[p.core].cyc)) {
+        p.load_nj = fit[p.core].cyc * p.load_per_q + fit[p.core].key * (double)p.context * p.heads / q;
+        p.core_nj = p.load_nj + ce->nj[p.core] / ce->cycles[p.core] * (p.busy_per_q - p.load_per_q);
+    } else if (ce && isfinite(p.load_per_q) && ce->load_cycles[p.core] > 0) {
         p.load_nj = ce->load_nj[p.core] / ce->load_cycles[p.core] * p.load_per_q;
         p.core_nj = p.load_nj + ce->nj[p.core] / ce->cycles[p.core] * (p.busy_per_q - p.load_per_q);
     }
@@ -333,7 +358,10 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
 {
     sys_pt *p = calloc((size_t)nsweep, sizeof *p);
     if (!p) rp_die("out of memory");
-    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce, ce_wide);
+    load_fit fit[RP_NCORES];
+    int nfit = 0;
+    for (int c = 0; c < RP_NCORES; c++) nfit += isfinite((fit[c] = fit_load(ce, ce_wide, c)).cyc);
+    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce, ce_wide, fit);
     qsort(p, (size_t)nsweep, sizeof *p, cmp_pt);
     int nwide = 0, all = nsweep;
     for (int i = 0; i < all; i++) {
@@ -350,19 +378,36 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         "`hgsys` layers of random data through the system model: d=%g, P=%g, N=%g, cores holding L=%g keys "
         "(n_k = the context), one instance at %g MHz, DRAM `%s` (%g GB/s). Two workloads: a %s (%g "
         "heads); a %s (one head). Core logic energy is estimated from the synthesis flow at point `%s`: "
-        "the run's busy cycles of configuration and K/V load (the core takes one key a cycle) at the "
-        "energy per cycle of the point's K/V load run, and its other busy cycles (queries) at the point's "
-        "energy per query over its cycles per query (the flow measured one n_k, queries back to back); "
-        "cycles waiting for memory are not counted (a waiting core taken as clock-gated); '-' where the "
-        "point has no load run of the core or the run does not split its busy cycles. SRAM and DRAM are the "
-        "system model's.\n\n"
-        "| workload | core | context | time/query ns | core logic nJ (est.) | of it configuration + K/V load "
-        "| "
-        "SRAM nJ | DRAM nJ | total nJ | total / baseline | bound | model / roofline | memory-bound above MHz "
-        "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+        "the run's busy cycles of configuration and K/V load (the core takes one key a cycle), and its other "
+        "busy cycles (queries) at the point's energy per query over its cycles per query (the flow measured "
+        "one n_k, queries back to back). Configuration and load cost a cycle's energy plus a loaded key's, "
+        "fitted per core to two K/V load runs that load the same keys, the point's and that of the cores of "
+        "the wider load port below (E = cycles x a cycle's + keys x a key's); a core without that pair "
+        "costs every such cycle at its load run's energy per cycle. Cycles waiting for memory are not "
+        "counted (a waiting core taken as clock-gated); '-' where the point has no load run of the core or "
+        "the run does not split its busy cycles. SRAM and DRAM are the system model's.\n\n",
         rp_num(j0, "d"), rp_num(j0, "lanes"), rp_num(j0, "top_n"), rp_num(j0, "max_keys"),
         rp_num(j0, "clock_mhz"), rp_str(j0, "dram"), rp_num(j0, "dram_gbytes_s"), WORK_TEXT[W_DECODE],
         rp_num(j0, "heads"), WORK_TEXT[W_PREFILL], ce ? ce->point : "(none)");
+    if (nfit) {
+        cJSON *jf = cJSON_AddObjectToObject(js, "load_fit");
+        fprintf(md, "Configuration and load energy, fitted:");
+        for (int c = 0, k = 0; c < RP_NCORES; c++) {
+            if (!isfinite(fit[c].cyc)) continue;
+            fprintf(md, "%s %s %.3f nJ a cycle + %.3f nJ a key", k++ ? ";" : "", RP_CORE_NAME(c), fit[c].cyc,
+                    fit[c].key);
+            cJSON *o = cJSON_AddObjectToObject(jf, RP_CORE_NAME(c));
+            cJSON_AddNumberToObject(o, "nj_per_cycle", fit[c].cyc);
+            cJSON_AddNumberToObject(o, "nj_per_key", fit[c].key);
+        }
+        fprintf(md, ".\n\n");
+    }
+    fprintf(
+        md,
+        "| workload | core | context | time/query ns | core logic nJ (est.) | of it configuration + K/V load "
+        "| "
+        "SRAM nJ | DRAM nJ | total nJ | total / baseline | bound | model / roofline | memory-bound above MHz "
+        "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     FILE *csv = rp_out_file(dir, "system.csv");
     fprintf(csv, "workload,core,context,time_per_query_ns,core_nj,sram_nj,dram_nj,total_nj,bound,model_over_"
                  "roofline,core_load_nj,total_over_baseline\n");

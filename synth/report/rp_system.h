@@ -20,7 +20,8 @@
 typedef struct rp_core_energy {
     double nj[RP_NCORES], cycles[RP_NCORES];
     double load_nj[RP_NCORES], load_cycles[RP_NCORES];
-    int lw; /* keys a load beat of the point's cores (params.load_width; absent: 1) */
+    double load_keys[RP_NCORES]; /* keys the load run loads (the point run's activity.n_keys) */
+    int lw;                      /* keys a load beat of the point's cores (params.load_width; absent: 1) */
     char point[64];
 } rp_core_energy;
 
