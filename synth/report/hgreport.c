@@ -1106,16 +1106,22 @@ static void add_fidelity_n(args *a, const char *arg)
     a->nr = add_run(a->runs, a->nr, "fidelity-n", arg, eq + 1, (int)v);
 }
 
+/* The point called name; NULL: the last point, or none where no point has that name. */
+static const point *system_point(const args *a, const char *name)
+{
+    if (!name) return &a->pts[a->npoints - 1];
+    for (int i = 0; i < a->npoints; i++)
+        if (strcmp(a->pts[i].name, name) == 0) return &a->pts[i];
+    return NULL;
+}
+
 /* Checks across options, after all are read; reads the glitch runs. */
 static void check_args(args *a)
 {
     if (!a->out || a->npoints == 0) rp_die("--out and at least one --point are required");
-    int found = !a->sys_point;
-    for (int i = 0; i < a->npoints && !found; i++) found = strcmp(a->pts[i].name, a->sys_point) == 0;
-    if (!found) rp_die("--system-point '%s': no --point of that name", a->sys_point);
-    found = !a->sys_wide_point;
-    for (int i = 0; i < a->npoints && !found; i++) found = strcmp(a->pts[i].name, a->sys_wide_point) == 0;
-    if (!found) rp_die("--system-wide-point '%s': no --point of that name", a->sys_wide_point);
+    if (!system_point(a, a->sys_point)) rp_die("--system-point '%s': no --point of that name", a->sys_point);
+    if (a->sys_wide_point && !system_point(a, a->sys_wide_point))
+        rp_die("--system-wide-point '%s': no --point of that name", a->sys_wide_point);
     if (a->nnk && !a->nk_stimulus) rp_die("--nk-sweep needs --nk-stimulus (what the sweep's data is)");
     rp_nk_check(a->nk, a->nnk);
     for (int k = 0; k < a->nnk_load; k++) rp_nk_load(a->nk, a->nnk, a->nk_load[k]);
@@ -1241,16 +1247,13 @@ static void parse_args(int argc, char **argv, args *a)
    rp_die where the point's cores differ in their load width. */
 static void core_energy(const args *a, const char *name, rp_core_energy *ce)
 {
-    const point *p = &a->pts[a->npoints - 1];
-    for (int i = 0; name && i < a->npoints; i++)
-        if (strcmp(a->pts[i].name, name) == 0) p = &a->pts[i];
+    const point *p = system_point(a, name); /* check_args made sure it exists */
     snprintf(ce->point, sizeof ce->point, "%s", p->name);
     ce->lw = 0;
     for (int c = 0; c < RP_NCORES; c++) {
         if (!p->k.run[c]) continue;
-        const cJSON *w = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(p->k.run[c], "params"), "load_width");
-        int lw = cJSON_IsNumber(w) ? (int)w->valuedouble : 1; /* runs before --load-width: 1 */
+        double w = rp_num(p->k.run[c], "params.load_width");
+        int lw = isfinite(w) ? (int)w : 1; /* runs before --load-width: 1 */
         if (ce->lw && lw != ce->lw)
             rp_die("point '%s': its cores load %d and %d keys a beat (params.load_width); the system section "
                    "needs one width a point",
@@ -1336,9 +1339,7 @@ static void write_points(const char *out, FILE *md, cJSON *root, const point *pt
    every correction, its range over the uncertain ones, and the system runs' DRAM. */
 static void cam_section(FILE *md, cJSON *root, const args *a)
 {
-    const point *p = &a->pts[a->npoints - 1];
-    for (int i = 0; a->sys_point && i < a->npoints; i++)
-        if (strcmp(a->pts[i].name, a->sys_point) == 0) p = &a->pts[i];
+    const point *p = system_point(a, a->sys_point);
     if (!p->k.run[HG_CORE_HAD]) return;
     unsigned all = rp_count_corrections(&p->k);
     double lo = INFINITY, hi = -INFINITY;

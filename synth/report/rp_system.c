@@ -103,9 +103,8 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_e
         rp_die("--system: not an hgsys --json file (core, context, heads, queries_per_head, time_ns)");
     const rp_core_energy *ce = p.lw == 1 ? ce1 : ce_wide;
     if (ce && ce->lw != p.lw)
-        rp_die("--system: a run of %d key(s) a load beat, and its point '%s' has cores of %d (--system-point "
-               "for "
-               "one key a beat, --system-wide-point for a wider port)",
+        rp_die("--system: a run of %d key(s) a load beat, and its point '%s' has cores of %d "
+               "(--system-point for one key a beat, --system-wide-point for a wider port)",
                p.lw, ce->point, ce->lw);
     p.work = qh == 1 ? W_DECODE : W_PREFILL;
     p.queries = qh * p.heads;
@@ -120,12 +119,11 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_e
     if (p.load_per_q < 0 || p.load_per_q > p.busy_per_q)
         rp_die("--system: core_load %g is not within 0..core_busy (%g)", jl->valuedouble,
                rp_num(j, "core_busy"));
-    p.load_nj = p.core_nj = NAN;
-    if (ce && isfinite(p.load_per_q) && isfinite(fit[p.core].cyc)) {
-        p.load_nj = fit[p.core].cyc * p.load_per_q + fit[p.core].key * (double)p.context * p.heads / q;
-        p.core_nj = p.load_nj + ce->nj[p.core] / ce->cycles[p.core] * (p.busy_per_q - p.load_per_q);
-    } else if (ce && isfinite(p.load_per_q) && ce->load_cycles[p.core] > 0) {
-        p.load_nj = ce->load_nj[p.core] / ce->load_cycles[p.core] * p.load_per_q;
+    p.load_nj = p.core_nj = NAN; /* NAN propagates: no point, no load run, no split */
+    if (ce) {
+        p.load_nj = isfinite(fit[p.core].cyc)
+                        ? fit[p.core].cyc * p.load_per_q + fit[p.core].key * (double)p.context * p.heads / q
+                        : ce->load_nj[p.core] / ce->load_cycles[p.core] * p.load_per_q;
         p.core_nj = p.load_nj + ce->nj[p.core] / ce->cycles[p.core] * (p.busy_per_q - p.load_per_q);
     }
     p.ratio = rp_num(j, "model_over_roofline");
@@ -256,18 +254,18 @@ static int plots(const char *dir, const sys_pt *p, int n)
     return rp_gnuplot(dir, "system.gp", "gnuplot_system.log");
 }
 
-/* "0.500", or "-" where a run to compare with is missing. */
-static const char *ratio_text(char *buf, size_t n, double r)
-{
-    snprintf(buf, n, isfinite(r) ? "%.3f" : "-", r);
-    return buf;
-}
-
-/* "12.345", or "-" where the figure is unknown. */
+/* "0.500", or "-" where the figure is unknown (a run to compare with, or an estimate, missing). */
 static const char *num_text(char *buf, size_t n, double v)
 {
     snprintf(buf, n, isfinite(v) ? "%.3f" : "-", v);
     return buf;
+}
+
+/* A CSV field: the figure, or nothing where it is unknown; sep after it. */
+static void csv_num(FILE *f, double v, char sep)
+{
+    if (isfinite(v)) fprintf(f, "%.6g", v);
+    fputc(sep, f);
 }
 
 /* The total energy per query of a run of the one-key sweep over the baseline's at the same
@@ -326,11 +324,11 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
         double r_one = one ? w[i].t_ns / one->t_ns : NAN, r_base = base ? w[i].t_ns / base->t_ns : NAN;
         char a[32], b[32], m[32], cn[32], ln[32], tn[32], to[32], tb[32];
         fprintf(md, "| %s | %d | %.1f | %s | %s | %s | %s | %.3f | %s | %s | %s | %s | %s |\n",
-                RP_CORE_NAME(w[i].core), w[i].context, w[i].t_ns, ratio_text(a, sizeof a, r_one),
-                ratio_text(b, sizeof b, r_base), num_text(cn, sizeof cn, w[i].core_nj),
-                num_text(ln, sizeof ln, w[i].load_nj), mem, ratio_text(m, sizeof m, mem / bmem),
-                num_text(tn, sizeof tn, tot), ratio_text(to, sizeof to, tot / otot),
-                ratio_text(tb, sizeof tb, tot / btot), w[i].memory_bound ? "memory" : "compute");
+                RP_CORE_NAME(w[i].core), w[i].context, w[i].t_ns, num_text(a, sizeof a, r_one),
+                num_text(b, sizeof b, r_base), num_text(cn, sizeof cn, w[i].core_nj),
+                num_text(ln, sizeof ln, w[i].load_nj), mem, num_text(m, sizeof m, mem / bmem),
+                num_text(tn, sizeof tn, tot), num_text(to, sizeof to, tot / otot),
+                num_text(tb, sizeof tb, tot / btot), w[i].memory_bound ? "memory" : "compute");
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "core", RP_CORE_NAME(w[i].core));
         cJSON_AddNumberToObject(o, "load_width", w[i].lw);
@@ -419,18 +417,15 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         fprintf(md, "| %s | %s | %d | %.1f | %s | %s | %.3f | %.3f | %s | %s | %s | %.3f | %.0f |\n",
                 WORK[p[i].work], RP_CORE_NAME(p[i].core), p[i].context, p[i].t_ns,
                 num_text(cn, sizeof cn, p[i].core_nj), num_text(ln, sizeof ln, p[i].load_nj), p[i].sram_nj,
-                p[i].dram_nj, num_text(tn, sizeof tn, tot), ratio_text(rn, sizeof rn, rb), b, p[i].ratio,
+                p[i].dram_nj, num_text(tn, sizeof tn, tot), num_text(rn, sizeof rn, rb), b, p[i].ratio,
                 p[i].f_mem);
-        /* CSV: an empty field where a figure is unknown */
         fprintf(csv, "%s,%s,%d,%.6g,", WORK[p[i].work], RP_CORE_NAME(p[i].core), p[i].context, p[i].t_ns);
-        if (isfinite(p[i].core_nj)) fprintf(csv, "%.6g", p[i].core_nj);
-        fprintf(csv, ",%.6g,%.6g,", p[i].sram_nj, p[i].dram_nj);
-        if (isfinite(tot)) fprintf(csv, "%.6g", tot);
-        fprintf(csv, ",%s,%.6g,", b, p[i].ratio);
-        if (isfinite(p[i].load_nj)) fprintf(csv, "%.6g", p[i].load_nj);
-        fprintf(csv, ",");
-        if (isfinite(rb)) fprintf(csv, "%.6g", rb);
-        fprintf(csv, "\n");
+        csv_num(csv, p[i].core_nj, ',');
+        fprintf(csv, "%.6g,%.6g,", p[i].sram_nj, p[i].dram_nj);
+        csv_num(csv, tot, ',');
+        fprintf(csv, "%s,%.6g,", b, p[i].ratio);
+        csv_num(csv, p[i].load_nj, ',');
+        csv_num(csv, rb, '\n');
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "workload", WORK[p[i].work]);
         cJSON_AddStringToObject(o, "core", RP_CORE_NAME(p[i].core));
