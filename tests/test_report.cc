@@ -1007,6 +1007,123 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
         << bad.out;
 }
 
+// The MiniLM layer's energy: core logic from the workload sweep's flows, a query q0 + q1 n_k and a
+// head's load l0 + l1 n_k fitted to its points, summed over the layer's queries, keys scored,
+// heads and keys loaded; SRAM and DRAM from the system model; '-' and the reason where the sweep
+// cannot cost a layer (none, another configuration, a run without the counts).
+TEST(Report, MinilmLayerEnergyFromTheWorkloadSweep)
+{
+    hgt::TempDir d_dir("report-layer");
+    std::string d = d_dir.path();
+    auto nk_run = [&](const std::string &dir, const char *core, double e, int nk) {
+        write_qps_summary(d + "/" + dir, core, nullptr, 50, e, 0, 0);
+        add_fields(d + "/" + dir, "\"activity\": {", "\"n_keys\": " + std::to_string(nk) + ", ");
+    };
+    auto load = [&](const std::string &dir, const char *core, int nk, double window) {
+        write_load(d + "/" + dir, core, nullptr, 40 + nk, window);
+        add_fields(d + "/" + dir, "\"activity\": {", "\"n_keys\": " + std::to_string(nk) + ", ");
+    };
+    std::string sweep, loads;
+    for (int nk :
+         {16, 32,
+          64}) { // HAD 18 + 0.125 n_k a query, 34 + n_k a load; the baseline 10 + 4.375 n_k, 12 + 0.5 n_k
+        std::string n = std::to_string(nk);
+        nk_run("had" + n, "had", 18 + 0.125 * nk, nk);
+        nk_run("base" + n, "baseline", 10 + 4.375 * nk, nk);
+        load("had" + n + "-load", "had", nk, 34 + nk);
+        load("base" + n + "-load", "baseline", nk, 12 + 0.5 * nk);
+        sweep += " --nk-sweep '" + d + "/had" + n + "," + d + "/base" + n + "'";
+        loads += " --nk-kv-load '" + d + "/had" + n + "-load," + d + "/base" + n + "-load'";
+    }
+    // a layer of 12 heads and 190 queries of 20 keys each on average (3800 scored), 190 keys loaded
+    auto layer = [](const char *name, double sram, double dram, bool counts) {
+        std::string c =
+            counts ? "\"heads\": 12, \"keys\": 190, \"queries\": 190, \"query_keys\": 3800, " : "";
+        return std::string("{\"backend\": \"") + name +
+               "\", \"attn_rel_err\": [0.5], \"recall\": 0.9, \"cos_mean\": 0.8, \"cos_min\": 0.7, "
+               "\"nn_agree\": 0.75, \"system\": {\"per_layer_mean\": [{\"layer\": 0, \"cycles\": 3925, " +
+               c +
+               "\"core_busy\": 3900, \"core_wait\": 25, \"core_idle\": 0, \"dram_util\": 0.02, "
+               "\"bytes_k\": 760, \"bytes_v\": 6078, \"bytes_q\": 760, \"bytes_o\": 12155, \"sram_pj\": " +
+               std::to_string(sram) + ", \"dram_pj\": " + std::to_string(dram) +
+               ", \"bound\": \"compute\"}]}}";
+    };
+    auto fid = [&](const std::string &path, int dim, bool counts) {
+        write_file(path,
+                   "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": 128}, \"core\": {\"d\": " +
+                       std::to_string(dim) +
+                       ", \"lanes\": 8, \"top_n\": 16, \"max_keys\": 128, \"v_bits\": 8, \"load_width\": 1, "
+                       "\"selectors\": {\"had\": \"" +
+                       default_sel("had") + "\", \"int8-topn\": \"" + default_sel("int8-topn") +
+                       "\"}}, \"rtl_vs_golden\": [], \"backends\": [" +
+                       layer("sys-had", 31604, 1024000, counts) + ", " +
+                       layer("sys-baseline", 48620, 1726000, counts) + "]}\n");
+    };
+    fid(d + "/fid.json", 32, true);
+    std::string base = std::string(HG_BIN_DIR) + "/hgreport --point 'p=test data:" + d + "/had32," + d +
+                       "/base32' --nk-stimulus 'test data'";
+    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r " + d + "/r2 " + d + "/r3 " + d + "/r4 && " + base +
+                                    sweep + loads + " --fidelity " + d + "/fid.json --out " + d + "/r 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string md = read_file(d + "/r/report.md");
+    EXPECT_NE(md.find("| had | 18.000 | 0.125 | 0.0% | 34.000 | 1.000 | 0.0% |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| baseline | 10.000 | 4.375 | 0.0% | 12.000 | 0.500 | 0.0% |"), std::string::npos)
+        << md;
+    // HAD: 18 x 190 + 0.125 x 3800 = 3895 for the queries, 34 x 12 + 190 = 598 for the loads;
+    // the baseline: 10 x 190 + 4.375 x 3800 = 18525, 12 x 12 + 0.5 x 190 = 239
+    double had = 4493 + 31.604 + 1024, bl = 18764 + 48.62 + 1726;
+    char want[256];
+    snprintf(want, sizeof want,
+             "| sys-had | original | 190.0 | 20.0 | 4493.0 | 598.0 | 31.60 | 1024.00 | %.1f | %.3f |", had,
+             had / bl);
+    EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
+    snprintf(want, sizeof want,
+             "| sys-baseline | original | 190.0 | 20.0 | 18764.0 | 239.0 | 48.62 | 1726.00 | %.1f | 1.000 |",
+             bl);
+    EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *sys = cJSON_GetObjectItem(j, "system");
+    auto num = [](const cJSON *o, const char *k) {
+        const cJSON *x = cJSON_GetObjectItem(o, k);
+        return cJSON_IsNumber(x) ? x->valuedouble : -1.0;
+    };
+    const cJSON *fh = cJSON_GetObjectItem(cJSON_GetObjectItem(sys, "minilm_fit"), "had");
+    EXPECT_NEAR(num(fh, "query_nj"), 18, 1e-9);
+    EXPECT_NEAR(num(fh, "load_nj_per_key"), 1, 1e-9);
+    const cJSON *l0 = cJSON_GetArrayItem(cJSON_GetObjectItem(sys, "minilm_layer"), 0);
+    EXPECT_NEAR(num(l0, "core_nj"), 4493, 1e-6);
+    EXPECT_NEAR(num(l0, "core_load_nj"), 598, 1e-6);
+    EXPECT_NEAR(num(l0, "total_over_baseline"), had / bl, 1e-9);
+    cJSON_Delete(j);
+    // no workload sweep; a layer of another head dimension; a run before the counts: '-' and why
+    r = hgt::run_cmd(base + " --fidelity " + d + "/fid.json --out " + d + "/r2 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    md = read_file(d + "/r2/report.md");
+    EXPECT_NE(
+        md.find("Core logic '-' where the workload sweep cannot cost it: no workload sweep of had with K/V "
+                "load runs at two n_k or more."),
+        std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| sys-had | original | 190.0 | 20.0 | - | - | 31.60 | 1024.00 | - | - |"),
+              std::string::npos)
+        << md;
+    fid(d + "/fid24.json", 24, true);
+    r = hgt::run_cmd(base + sweep + loads + " --fidelity " + d + "/fid24.json --out " + d + "/r3 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(read_file(d + "/r3/report.md").find("the workload sweep's had has d 32, the layer's 24."),
+              std::string::npos);
+    fid(d + "/old.json", 32, false);
+    r = hgt::run_cmd(base + sweep + loads + " --fidelity " + d + "/old.json --out " + d + "/r4 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    md = read_file(d + "/r4/report.md");
+    EXPECT_NE(md.find("a run before the system model counted heads, keys and keys scored."),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| sys-had | original | - | - | - | - | 31.60 | 1024.00 | - | - |"), std::string::npos)
+        << md;
+}
+
 // Decoding steps through cores with a wider load port: a table of their own against the same
 // core with one key a beat and the baseline of the same port, core logic from a point of cores of
 // that port (--system-wide-point) and their load runs, '-' without one; the main table, plots and

@@ -558,6 +558,11 @@ TEST_P(RunSys, EqualsGoldenOnEveryHeadOfEveryLayer)
     // per head: the n_keys write, the exp table (HAD) or exp_mul and exp_shift, a key a beat
     uint64_t regs = 1 + (GetParam() == HG_CORE_HAD ? (uint64_t)mc->head_dim + 1 : 2);
     EXPECT_EQ(st.core_load, (uint64_t)mc->n_layers * mc->n_heads * (regs + (uint64_t)corpus_->n_tok[0]));
+    // every head loads the sentence's tokens as keys and scores each of its queries against them
+    uint64_t nt = (uint64_t)corpus_->n_tok[0], heads = (uint64_t)mc->n_layers * mc->n_heads;
+    EXPECT_EQ(st.heads, heads);
+    EXPECT_EQ(st.keys, heads * nt);
+    EXPECT_EQ(st.query_keys, heads * nt * nt);
     EXPECT_NE(hr_backend_sys_stats(g, -1, &st, &calls), 0);
     // a system backend computes layers, not single heads
     std::vector<float> x((size_t)corpus_->n_tok[0] * mc->head_dim, 0.5f), o(x.size());

@@ -121,8 +121,10 @@ std::string compare(const hg_cfg &c, const std::vector<Data> &data, const Layer 
 void expect_counts(const hg_cfg &c, const ss_opts &o, const std::vector<Data> &data, const ss_layer_stats &st)
 {
     uint64_t kb = (uint64_t)hm_key_bytes(&c), d = (uint64_t)c.d, ob = (d * (uint64_t)c.ow + 7) / 8;
-    uint64_t k = 0, v = 0, q = 0, out = 0, nq = 0, load = 0;
+    uint64_t k = 0, v = 0, q = 0, out = 0, nq = 0, load = 0, keys = 0, qkeys = 0;
     for (const Data &dt : data) {
+        keys += (uint64_t)dt.run.n_keys;
+        qkeys += (uint64_t)dt.nq * (uint64_t)dt.run.n_keys;
         load +=
             1 + (uint64_t)(c.core == HG_CORE_HAD ? c.d + 1 : 2) + (uint64_t)(dt.run.n_keys + c.lw - 1) / c.lw;
         k += (uint64_t)dt.run.n_keys * kb;
@@ -136,6 +138,9 @@ void expect_counts(const hg_cfg &c, const ss_opts &o, const std::vector<Data> &d
     EXPECT_EQ(st.bytes_q, q);
     EXPECT_EQ(st.bytes_o, out);
     EXPECT_EQ(st.queries, nq);
+    EXPECT_EQ(st.heads, (uint64_t)data.size());
+    EXPECT_EQ(st.keys, keys);
+    EXPECT_EQ(st.query_keys, qkeys);
     EXPECT_EQ(st.core_busy + st.core_wait + st.core_idle, st.cycles * (uint64_t)o.cores);
     EXPECT_EQ(st.core_load, load);
     EXPECT_LT(st.core_load, st.core_busy);

@@ -350,7 +350,7 @@ static derived derive(const args *a, const ss_layer_stats *st)
     /* per query, per busy cycle of queries, per configuration or load cycle, per key loaded */
     r.core_pj =
         1e3 * (a->core_nj * (double)st->queries + a->core_cyc * (double)(st->core_busy - st->core_load) +
-               a->core_load * (double)st->core_load + a->core_key * (double)a->heads * a->context);
+               a->core_load * (double)st->core_load + a->core_key * (double)st->keys);
     r.total_pj = r.core_pj + st->sram_pj + st->dram_pj;
     r.qps = st->time_ns > 0 ? (double)st->queries / (st->time_ns * 1e-9) : 0;
     r.roof_ns = st->roof_compute_ns > st->roof_memory_ns ? st->roof_compute_ns : st->roof_memory_ns;

@@ -710,7 +710,12 @@ SC_MODULE(system_top)
             }
             uint64_t all = st.cycles * units.size();
             st.core_idle = all > st.core_busy + st.core_wait ? all - st.core_busy - st.core_wait : 0;
-            for (const head_job &j : jobs) st.queries += j.h.n_queries;
+            for (const head_job &j : jobs) {
+                st.queries += j.h.n_queries;
+                st.keys += j.h.n_keys;
+                st.query_keys += (uint64_t)j.h.n_queries * j.h.n_keys;
+            }
+            st.heads = jobs.size();
             st.dram_requests = dram.m.requests - before.requests;
             st.dram_busy_ns = dram.m.busy_ns - before.busy_ns;
             ss_dram delta = dram.m;

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define SS_MAGIC   0x59534748u /* "HGSY" */
-#define SS_VERSION 2u
+#define SS_VERSION 3u
 
 typedef struct ss_layer_hdr {
     uint32_t magic, version;
@@ -51,6 +51,9 @@ typedef struct ss_layer_stats {
     uint64_t bytes_k, bytes_v, bytes_q, bytes_o; /* DRAM traffic per tensor */
     uint64_t sram_bits_read, sram_bits_written;  /* on-chip K/V, Q and O buffers */
     uint64_t queries, dram_requests;
+    uint64_t heads;          /* heads of the layer (each one K/V load) */
+    uint64_t keys;           /* keys loaded: the sum of the heads' n_keys */
+    uint64_t query_keys;     /* keys scored: the sum over queries of their head's n_keys */
     double time_ns;          /* the layer's time */
     double dram_busy_ns;     /* the channel transferring */
     double dram_pj, sram_pj; /* access energies */

@@ -679,6 +679,7 @@ static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *ca
     cJSON_AddNumberToObject(c, "weight_bits", core->wb);
     cJSON_AddNumberToObject(c, "exp_frac_bits", core->fb);
     cJSON_AddNumberToObject(c, "out_frac", core->of);
+    cJSON_AddNumberToObject(c, "load_width", core->lw);
     /* each top-N core's selector as its backends build it (its own default unless --selector) */
     cJSON *sels = cJSON_AddObjectToObject(c, "selectors");
     for (int k = 0; k < HG_NCORES; k++) {

@@ -628,6 +628,9 @@ static void add_sys(ss_layer_stats *a, const ss_layer_stats *x)
     a->sram_bits_written += x->sram_bits_written;
     a->queries += x->queries;
     a->dram_requests += x->dram_requests;
+    a->heads += x->heads;
+    a->keys += x->keys;
+    a->query_keys += x->query_keys;
     a->time_ns += x->time_ns;
     a->dram_busy_ns += x->dram_busy_ns;
     a->dram_pj += x->dram_pj;

@@ -338,6 +338,10 @@ static cJSON *system_json(const hr_result *r)
         cJSON_AddNumberToObject(o, "core_wait", r9((double)x->core_wait / n));
         cJSON_AddNumberToObject(o, "core_idle", r9((double)x->core_idle / n));
         cJSON_AddNumberToObject(o, "core_load", r9((double)x->core_load / n));
+        cJSON_AddNumberToObject(o, "heads", r9((double)x->heads / n));
+        cJSON_AddNumberToObject(o, "keys", r9((double)x->keys / n));
+        cJSON_AddNumberToObject(o, "queries", r9((double)x->queries / n));
+        cJSON_AddNumberToObject(o, "query_keys", r9((double)x->query_keys / n));
         cJSON_AddNumberToObject(o, "core_util", r9(ss_core_share(x, x->core_busy)));
         cJSON_AddNumberToObject(o, "dram_util", r9(ss_dram_util(x)));
         cJSON_AddNumberToObject(o, "bytes_k", r9((double)x->bytes_k / n));

@@ -1391,7 +1391,9 @@ int main(int argc, char **argv)
         rp_core_energy ce, ce_wide;
         core_energy(&a, a.sys_point, &ce);
         if (a.sys_wide_point) core_energy(&a, a.sys_wide_point, &ce_wide);
-        rc_sys = rp_system_section(md, out, root, fid, nfid, (const cJSON *const *)a.sys, a.nsys, &ce,
+        rp_nk_fit fit; /* the workload sweep's core logic against n_k, for the MiniLM layer */
+        rp_nk_fit_energy(a.nk, a.nnk, &fit);
+        rc_sys = rp_system_section(md, out, root, fid, nfid, &fit, (const cJSON *const *)a.sys, a.nsys, &ce,
                                    a.sys_wide_point ? &ce_wide : NULL);
     }
     rp_glitch_section(md, root, &glitch);

@@ -33,7 +33,8 @@
 #   14    energy against n_k: the MiniLM point's netlists on the same real head of one passage
 #         cut at n_k = N .. L tokens (REPORT_NK)
 #   15    the system model (sim/sys): one layer per core type, context and workload (hgsys);
-#         the decoding steps again with a load port of REPORT_SYS_WIDE keys a beat
+#         the decoding steps again with a load port of REPORT_SYS_WIDE keys a beat (the MiniLM
+#         layer's runs are the fidelity step's sys-* backends; 14 costs their core logic)
 #   16    report: Markdown, JSON, CSV, plots (build/report)
 #
 # Every fidelity figure is against the original float model (hadrun: the teacher of the
@@ -570,4 +571,4 @@ else
 fi
 echo "report: done in $(( $(date +%s) - start ))s"
 }
-main "$@"
+main "$@"; exit  # exit here: bash would read on from this offset of a file edited meanwhile

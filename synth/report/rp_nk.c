@@ -132,6 +132,54 @@ void rp_nk_load(rp_nk_point *pts, int n, const char *arg)
     }
 }
 
+/* Least squares y = a + b x over the n points where y is finite; *res the largest relative
+   residual; a, b and *res NAN with fewer than two distinct x. */
+static void line_fit(const double *x, const double *y, int n, double *a, double *b, double *res)
+{
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(y[i])) {
+            sx += x[i];
+            sy += y[i];
+            m++;
+        }
+    *a = *b = *res = NAN;
+    if (m < 2) return;
+    double mx = sx / m, my = sy / m;
+    for (int i = 0; i < n; i++)
+        if (isfinite(y[i])) {
+            sxx += (x[i] - mx) * (x[i] - mx);
+            sxy += (x[i] - mx) * (y[i] - my);
+        }
+    if (!(sxx > 0)) return;
+    *b = sxy / sxx;
+    *a = my - *b * mx;
+    *res = 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(y[i])) *res = fmax(*res, fabs(*a + *b * x[i] - y[i]) / fabs(y[i]));
+}
+
+void rp_nk_fit_energy(const rp_nk_point *pts, int n, rp_nk_fit *f)
+{
+    memset(f, 0, sizeof *f);
+    if (n > 0) {
+        f->nk_lo = pts[0].n_keys;
+        f->nk_hi = pts[n - 1].n_keys;
+    }
+    double x[RP_NK_MAX], yq[RP_NK_MAX], yl[RP_NK_MAX];
+    for (int c = 0; c < RP_NCORES; c++) {
+        for (int i = 0; i < n; i++) {
+            x[i] = pts[i].n_keys;
+            yq[i] = pts[i].k.run[c] ? pts[i].k.figs[c].e_query : NAN;
+            yl[i] = pts[i].k.run[c] ? pts[i].k.load[c].nj : NAN;
+            if (pts[i].k.run[c] && !f->run[c]) f->run[c] = pts[i].k.run[c];
+        }
+        line_fit(x, yq, n, &f->q0[c], &f->q1[c], &f->q_res[c]);
+        line_fit(x, yl, n, &f->l0[c], &f->l1[c], &f->l_res[c]);
+    }
+}
+
 /* "x (lo-hi)" into md, x, lo and hi into csv and dat (missing: empty and NaN), [x, lo, hi]
    into o[key] */
 static void counted_cells(FILE *md, FILE *csv, FILE *dat, cJSON *o, const char *key, const double *v)

@@ -39,6 +39,22 @@ void rp_nk_check(rp_nk_point *pts, int n);
    configuration, a second load of one run, no window energy): rp_die. */
 void rp_nk_load(rp_nk_point *pts, int n, const char *arg);
 
+/* Core logic energy against the keys, per core type, fitted by least squares to the points of
+   the sweep: a query's, its flow's energy per query, as q0 + q1 n_k; a head's reset,
+   configuration and K/V load, its load run's window energy, as l0 + l1 n_k. Each fit needs two
+   points of the core (the load fit two with a load run); NAN where it has fewer. q_res and l_res:
+   the largest |fit - measured| / measured over the fitted points. */
+typedef struct rp_nk_fit {
+    double q0[RP_NCORES], q1[RP_NCORES], q_res[RP_NCORES];
+    double l0[RP_NCORES], l1[RP_NCORES], l_res[RP_NCORES];
+    int nk_lo, nk_hi;            /* the points' range of n_k (0: no points) */
+    const cJSON *run[RP_NCORES]; /* per core, a run of the sweep (params), NULL where absent; owned by
+                                    the points, valid until rp_nk_section */
+} rp_nk_fit;
+
+/* The fits of the checked points (rp_nk_check), their loads read (rp_nk_load). */
+void rp_nk_fit_energy(const rp_nk_point *pts, int n, rp_nk_fit *f);
+
 /* Writes the section of the checked points (rp_nk_check) into md (and report.json's
    "nk_sweep", nk_sweep.csv, nk_sweep.dat, nk_sweep.gp and its plots in dir). stimulus
    describes the data. Returns 0, or 1 if gnuplot failed (the rest is written). Frees the

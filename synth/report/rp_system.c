@@ -23,13 +23,64 @@ typedef struct {
     int memory_bound;
 } sys_pt;
 
-/* The MiniLM layer: the sys-<core> backends of the fidelity runs, their per-layer means. */
-static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid)
+/* "0.500", or "-" where the figure is unknown (a run to compare with, or an estimate, missing). */
+static const char *num_dec(char *buf, size_t n, int decimals, double v)
 {
-    int any = 0;
-    cJSON *arr = cJSON_AddArrayToObject(js, "minilm_layer");
+    if (isfinite(v))
+        snprintf(buf, n, "%.*f", decimals, v);
+    else
+        snprintf(buf, n, "-");
+    return buf;
+}
+
+static const char *num_text(char *buf, size_t n, double v) { return num_dec(buf, n, 3, v); }
+
+/* Why the workload sweep's fit cannot cost core c of a fidelity run whose core options are cfg
+   (into buf; NULL: it can): no fit of the core, or another configuration than the sweep's. */
+static const char *fit_mismatch(const cJSON *cfg, const rp_nk_fit *fit, int c, char *buf, size_t n)
+{
+    if (!fit || !fit->run[c] || !isfinite(fit->q0[c]) || !isfinite(fit->l0[c])) {
+        snprintf(buf, n, "no workload sweep of %s with K/V load runs at two n_k or more", RP_CORE_NAME(c));
+        return buf;
+    }
+    static const char *const KEY[] = {"d", "lanes", "top_n", "max_keys", "v_bits", "load_width"};
+    const cJSON *par = cJSON_GetObjectItemCaseSensitive(fit->run[c], "params");
+    for (size_t k = 0; k < sizeof KEY / sizeof *KEY; k++) {
+        double a = rp_num(cfg, KEY[k]), b = rp_num(par, KEY[k]);
+        if (k >= 4 && isnan(a)) a = k == 4 ? 8 : 1; /* runs before --v-bits, --load-width */
+        if (k >= 4 && isnan(b)) b = k == 4 ? 8 : 1;
+        if (a != b) {
+            snprintf(buf, n, "the workload sweep's %s has %s %g, the layer's %g", RP_CORE_NAME(c), KEY[k], b,
+                     a);
+            return buf;
+        }
+    }
+    const char *sel = rp_str(cJSON_GetObjectItemCaseSensitive(cfg, "selectors"), RP_CORE_NAME(c));
+    if (*sel && strcmp(sel, rp_str(par, "selector")) != 0) {
+        snprintf(buf, n, "the workload sweep's %s has the %s selector, the layer's %s", RP_CORE_NAME(c),
+                 rp_str(par, "selector"), sel);
+        return buf;
+    }
+    return NULL;
+}
+
+/* One sys-<core> backend's layer 0 (every layer has the same shape). */
+typedef struct {
+    const char *name;
+    int core, distilled;
+    const cJSON *l0;
+    double core_nj, load_nj, total_nj; /* NAN: no estimate */
+} layer_row;
+
+/* The MiniLM layer: the sys-<core> backends of the fidelity runs, their per-layer means, and
+   their energy with the core logic from the workload sweep's fit (NULL: none). */
+static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid, const rp_nk_fit *fit)
+{
+    layer_row row[64];
+    int n = 0;
+    char why[256] = "";
     for (int f = 0; f < nfid; f++) {
-        const cJSON *b;
+        const cJSON *b, *cfg = cJSON_GetObjectItemCaseSensitive(fid[f], "core");
         int distilled = cJSON_IsTrue(
             cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(fid[f], "model"), "distilled"));
         cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(fid[f], "backends"))
@@ -38,29 +89,119 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid)
             const cJSON *pl = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(b, "system"),
                                                                "per_layer_mean");
             if (strncmp(name, "sys-", 4) != 0 || !cJSON_IsArray(pl) || cJSON_GetArraySize(pl) == 0) continue;
-            const cJSON *l0 = cJSON_GetArrayItem(pl, 0); /* every layer has the same shape */
-            if (!any++)
-                fprintf(md,
-                        "\n### A MiniLM layer through each core\n\n"
-                        "The evaluation sentences through every layer of the model (`hadrun --backend "
-                        "sys-...`): one core instance at 100 MHz, lpddr4; means per layer and sentence "
-                        "(layer 0; every layer has the same shape).\n\n"
-                        "| backend | model | cycles | core busy | core waiting | DRAM busy | K / V / Q / O "
-                        "bytes | SRAM nJ | DRAM nJ | bound |\n|---|---|---|---|---|---|---|---|---|---|\n");
-            double all = rp_num(l0, "core_busy") + rp_num(l0, "core_wait") + rp_num(l0, "core_idle");
-            fprintf(
-                md,
+            if (n == (int)(sizeof row / sizeof *row)) rp_die("--fidelity: more than %d system backends", n);
+            layer_row *r = &row[n++];
+            *r = (layer_row){name, rp_core_index(name + 4), distilled, cJSON_GetArrayItem(pl, 0), NAN, NAN,
+                             NAN};
+            if (r->core < 0) rp_die("--fidelity: system backend '%s' of an unknown core type", name);
+            const cJSON *l0 = r->l0;
+            double q = rp_num(l0, "queries"), qk = rp_num(l0, "query_keys"), h = rp_num(l0, "heads"),
+                   k = rp_num(l0, "keys");
+            char buf[256];
+            const char *bad = fit_mismatch(cfg, fit, r->core, buf, sizeof buf);
+            if (!bad && !(q > 0 && qk > 0 && h > 0 && k > 0))
+                bad = "a run before the system model counted heads, keys and keys scored";
+            if (bad) { /* the first reason is the section's */
+                if (!*why) snprintf(why, sizeof why, "%s", bad);
+                continue;
+            }
+            int c = r->core;
+            r->load_nj = fit->l0[c] * h + fit->l1[c] * k;
+            r->core_nj = fit->q0[c] * q + fit->q1[c] * qk + r->load_nj;
+            r->total_nj = r->core_nj + rp_num(l0, "sram_pj") / 1e3 + rp_num(l0, "dram_pj") / 1e3;
+        }
+    }
+    cJSON *arr = cJSON_AddArrayToObject(js, "minilm_layer");
+    if (!n) return;
+    fprintf(md, "\n### A MiniLM layer through each core\n\n"
+                "The evaluation sentences through every layer of the model (`hadrun --backend "
+                "sys-...`): one core instance at 100 MHz, lpddr4; means per layer and sentence "
+                "(layer 0; every layer has the same shape).\n\n"
+                "| backend | model | cycles | core busy | core waiting | DRAM busy | K / V / Q / O "
+                "bytes | SRAM nJ | DRAM nJ | bound |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < n; i++) {
+        const cJSON *l0 = row[i].l0;
+        double all = rp_num(l0, "core_busy") + rp_num(l0, "core_wait") + rp_num(l0, "core_idle");
+        fprintf(md,
                 "| %s | %s | %.0f | %.3f | %.3f | %.3f | %.0f / %.0f / %.0f / %.0f | %.2f | %.2f | %s |\n",
-                name, distilled ? "distilled" : "original", rp_num(l0, "cycles"),
+                row[i].name, row[i].distilled ? "distilled" : "original", rp_num(l0, "cycles"),
                 all > 0 ? rp_num(l0, "core_busy") / all : NAN, all > 0 ? rp_num(l0, "core_wait") / all : NAN,
                 rp_num(l0, "dram_util"), rp_num(l0, "bytes_k"), rp_num(l0, "bytes_v"), rp_num(l0, "bytes_q"),
                 rp_num(l0, "bytes_o"), rp_num(l0, "sram_pj") / 1e3, rp_num(l0, "dram_pj") / 1e3,
                 rp_str(l0, "bound"));
-            cJSON *o = cJSON_Duplicate(l0, 1);
-            cJSON_AddStringToObject(o, "backend", name);
-            cJSON_AddBoolToObject(o, "distilled", distilled);
-            cJSON_AddItemToArray(arr, o);
+    }
+    /* the baseline's total, for the ratios: the first run's */
+    double base = NAN;
+    for (int i = 0; i < n && isnan(base); i++)
+        if (row[i].core == HG_CORE_BASELINE) base = row[i].total_nj;
+    fprintf(md, "\n### Energy of a MiniLM layer\n\n");
+    if (*why) fprintf(md, "Core logic '-' where the workload sweep cannot cost it: %s.\n\n", why);
+    if (fit && fit->nk_lo) {
+        fprintf(
+            md,
+            "Core logic is costed from the workload sweep's flows (section \"Energy against the "
+            "workload\": the layer's configuration, real stimulus of n_k = %d..%d keys, osu018 180 nm): a "
+            "query as its flow's energy per query, q0 + q1 n_k, and a head's reset, configuration and "
+            "K/V load as its load run's energy, l0 + l1 n_k, least-squares lines through the sweep's "
+            "points; summed over the layer's queries and heads with the keys each query scores and each "
+            "head loads (counted by the system model). The lines are the sweep's stimulus's, for every "
+            "row of a core type; sentences shorter than its smallest n_k are costed on their extension. "
+            "Cycles waiting for memory are not counted (a waiting core is taken "
+            "as clock-gated). 180 nm logic beside the DRAM preset's modern per-bit figures: the node "
+            "factor 0.074 of the points' tables applies to the core logic, not to DRAM.\n\n"
+            "| core | nJ a query | + nJ a key scored | largest residual | nJ a head's load | + nJ a key "
+            "loaded | largest residual |\n|---|---|---|---|---|---|---|\n",
+            fit->nk_lo, fit->nk_hi);
+        cJSON *jf = cJSON_AddObjectToObject(js, "minilm_fit");
+        for (int c = 0; c < RP_NCORES; c++) {
+            if (!fit->run[c]) continue;
+            char t[6][32];
+            const double v[6] = {fit->q0[c], fit->q1[c], fit->q_res[c],
+                                 fit->l0[c], fit->l1[c], fit->l_res[c]};
+            for (int k = 0; k < 6; k++) {
+                if (k == 2 || k == 5)
+                    isfinite(v[k]) ? snprintf(t[k], sizeof t[k], "%.1f%%", 100 * v[k])
+                                   : snprintf(t[k], sizeof t[k], "-");
+                else
+                    num_text(t[k], sizeof t[k], v[k]);
+            }
+            fprintf(md, "| %s | %s | %s | %s | %s | %s | %s |\n", RP_CORE_NAME(c), t[0], t[1], t[2], t[3],
+                    t[4], t[5]);
+            cJSON *o = cJSON_AddObjectToObject(jf, RP_CORE_NAME(c));
+            static const char *const KEY[6] = {"query_nj",     "query_nj_per_key", "query_residual",
+                                               "head_load_nj", "load_nj_per_key",  "load_residual"};
+            for (int k = 0; k < 6; k++)
+                if (isfinite(v[k])) cJSON_AddNumberToObject(o, KEY[k], v[k]);
         }
+        fprintf(md, "\n");
+    }
+    fprintf(
+        md,
+        "| backend | model | queries | keys a query | core logic nJ | of it configuration + K/V load "
+        "| SRAM nJ | DRAM nJ | total nJ | total / baseline |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < n; i++) {
+        const cJSON *l0 = row[i].l0;
+        double q = rp_num(l0, "queries"), ratio = row[i].total_nj / base;
+        char t[6][32];
+        num_dec(t[5], sizeof t[5], 1, q);
+        num_dec(t[0], sizeof t[0], 1, row[i].core_nj);
+        num_dec(t[1], sizeof t[1], 1, row[i].load_nj);
+        num_dec(t[2], sizeof t[2], 1, row[i].total_nj);
+        num_text(t[3], sizeof t[3], ratio);
+        num_dec(t[4], sizeof t[4], 1, q > 0 ? rp_num(l0, "query_keys") / q : NAN);
+        fprintf(md, "| %s | %s | %s | %s | %s | %s | %.2f | %.2f | %s | %s |\n", row[i].name,
+                row[i].distilled ? "distilled" : "original", t[5], t[4], t[0], t[1],
+                rp_num(l0, "sram_pj") / 1e3, rp_num(l0, "dram_pj") / 1e3, t[2], t[3]);
+        cJSON *o = cJSON_Duplicate(l0, 1);
+        cJSON_AddStringToObject(o, "backend", row[i].name);
+        cJSON_AddBoolToObject(o, "distilled", row[i].distilled);
+        if (isfinite(row[i].core_nj)) {
+            cJSON_AddNumberToObject(o, "core_nj", row[i].core_nj);
+            cJSON_AddNumberToObject(o, "core_load_nj", row[i].load_nj);
+            cJSON_AddNumberToObject(o, "total_nj", row[i].total_nj);
+        }
+        if (isfinite(ratio)) cJSON_AddNumberToObject(o, "total_over_baseline", ratio);
+        cJSON_AddItemToArray(arr, o);
     }
 }
 
@@ -252,13 +393,6 @@ static int plots(const char *dir, const sys_pt *p, int n)
         }
     rp_out_close(g);
     return rp_gnuplot(dir, "system.gp", "gnuplot_system.log");
-}
-
-/* "0.500", or "-" where the figure is unknown (a run to compare with, or an estimate, missing). */
-static const char *num_text(char *buf, size_t n, double v)
-{
-    snprintf(buf, n, isfinite(v) ? "%.3f" : "-", v);
-    return buf;
 }
 
 /* A CSV field: the figure, or nothing where it is unknown; sep after it. */
@@ -468,13 +602,13 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
 }
 
 int rp_system_section(FILE *md, const char *dir, cJSON *root, const cJSON *const *fid, int nfid,
-                      const cJSON *const *sweep, int nsweep, const rp_core_energy *ce,
-                      const rp_core_energy *ce_wide)
+                      const rp_nk_fit *layer_fit, const cJSON *const *sweep, int nsweep,
+                      const rp_core_energy *ce, const rp_core_energy *ce_wide)
 {
     fprintf(md, "\n## System: K and V from DRAM (the system model, docs/system.md)\n\n"
                 "The cores verilated in a SystemC model with double-buffered K/V buffers, query and output "
                 "buffers, DMA engines and one DRAM channel; the outputs are the bare cores' bit for bit.\n");
     cJSON *js = cJSON_AddObjectToObject(root, "system");
-    minilm_layer(md, js, fid, nfid);
+    minilm_layer(md, js, fid, nfid, layer_fit);
     return nsweep ? sweep_section(md, dir, js, sweep, nsweep, ce, ce_wide) : 0;
 }
