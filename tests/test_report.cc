@@ -1122,6 +1122,24 @@ TEST(Report, MinilmLayerEnergyFromTheWorkloadSweep)
         << md;
     EXPECT_NE(md.find("| sys-had | original | - | - | - | - | 31.60 | 1024.00 | - | - |"), std::string::npos)
         << md;
+    // counts that cannot be: fewer keys scored than queries; a count missing
+    std::string f = read_file(d + "/fid.json"), qk = "\"query_keys\": 3800", heads = "\"heads\": 12, ";
+    write_file(d + "/bad.json",
+               f.substr(0, f.find(qk)) + "\"query_keys\": 100" + f.substr(f.find(qk) + qk.size()));
+    hgt::CmdResult b =
+        hgt::run_cmd(base + sweep + loads + " --fidelity " + d + "/bad.json --out " + d + "/r4 2>&1");
+    EXPECT_EQ(b.status, 2) << b.out;
+    EXPECT_NE(
+        b.out.find("--fidelity: sys-had's layer 0 has 12 heads, 190 keys, 190 queries and 100 keys scored: "
+                   "each head loads 1..max_keys (128) keys and each query scores 1..max_keys"),
+        std::string::npos)
+        << b.out;
+    write_file(d + "/bad.json", f.substr(0, f.find(heads)) + f.substr(f.find(heads) + heads.size()));
+    b = hgt::run_cmd(base + sweep + loads + " --fidelity " + d + "/bad.json --out " + d + "/r4 2>&1");
+    EXPECT_EQ(b.status, 2) << b.out;
+    EXPECT_NE(b.out.find("--fidelity: sys-had's layer 0 lacks one of heads, keys, queries and query_keys"),
+              std::string::npos)
+        << b.out;
 }
 
 // Decoding steps through cores with a wider load port: a table of their own against the same

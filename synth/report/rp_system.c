@@ -97,9 +97,18 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
             const cJSON *l0 = r->l0;
             double q = rp_num(l0, "queries"), qk = rp_num(l0, "query_keys"), h = rp_num(l0, "heads"),
                    k = rp_num(l0, "keys");
+            int counted = isfinite(q) + isfinite(qk) + isfinite(h) + isfinite(k);
+            double lmax = rp_num(cfg, "max_keys");
+            if (counted == 4 &&
+                !(h > 0 && k >= h && q > 0 && qk >= q && (isnan(lmax) || (k <= h * lmax && qk <= q * lmax))))
+                rp_die("--fidelity: %s's layer 0 has %g heads, %g keys, %g queries and %g keys scored: "
+                       "each head loads 1..max_keys (%g) keys and each query scores 1..max_keys",
+                       name, h, k, q, qk, lmax);
+            if (counted > 0 && counted < 4)
+                rp_die("--fidelity: %s's layer 0 lacks one of heads, keys, queries and query_keys", name);
             char buf[256];
             const char *bad = fit_mismatch(cfg, fit, r->core, buf, sizeof buf);
-            if (!bad && !(q > 0 && qk > 0 && h > 0 && k > 0))
+            if (!bad && counted == 0)
                 bad = "a run before the system model counted heads, keys and keys scored";
             if (bad) { /* the first reason is the section's */
                 if (!*why) snprintf(why, sizeof why, "%s", bad);
