@@ -1005,6 +1005,56 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
     EXPECT_EQ(bad.status, 2) << bad.out;
     EXPECT_NE(bad.out.find("--system: core_load 3000 is not within 0..core_busy (2400)"), std::string::npos)
         << bad.out;
+    // the point's netlists at three n_k (--system-nk): a query costs HAD 100 nJ + 2 a cycle + 0.5 a
+    // key scored, the baseline 10 + 1 a cycle + 4 a key; at 128 keys and 70 query cycles HAD 304 +
+    // 65 (load) + 3, the baseline 592 + 130 + 3
+    std::string nk;
+    for (int i = 0; i < 3; i++) {
+        int n = 32 << i, cyc = i == 0 ? 16 : i == 1 ? 20 : 30;
+        std::string sn = std::to_string(n),
+                    fields = "\"n_keys\": " + sn + ", \"cycles_per_query\": " + std::to_string(cyc) + ", ";
+        write_qps_summary(d + "/had" + sn, "had", nullptr, 50, 100 + 2 * cyc + 0.5 * n, 0, 0);
+        write_qps_summary(d + "/base" + sn, "baseline", nullptr, 50, 10 + cyc + 4 * n, 0, 0);
+        add_fields(d + "/had" + sn, "\"activity\": {", fields);
+        add_fields(d + "/base" + sn, "\"activity\": {", fields);
+        nk += "--system-nk " + d + "/had" + sn + "," + d + "/base" + sn + " ";
+    }
+    r = hgt::run_cmd("mkdir -p " + d + "/r3 && " + base + sys + nk + "--out " + d + "/r3 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    md = read_file(d + "/r3/report.md");
+    EXPECT_NE(
+        md.find(
+            "Query energy, fitted at n_k = 32..128: had 100.000 nJ a query + 2.000 nJ a cycle + 0.5000 nJ "
+            "a key scored (largest residual 0.0%); baseline 10.000 nJ a query + 1.000 nJ a cycle + "
+            "4.0000 nJ a key scored (largest residual 0.0%)."),
+        std::string::npos)
+        << md;
+    char want[200];
+    snprintf(want, sizeof want,
+             "| decode | had | 128 | 2400.0 | 369.000 | 65.000 | 1.000 | 2.000 | 372.000 | %.3f |",
+             372.0 / 725);
+    EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
+    EXPECT_NE(
+        md.find("| decode | baseline | 128 | 2400.0 | 722.000 | 130.000 | 1.000 | 2.000 | 725.000 | 1.000 |"),
+        std::string::npos)
+        << md;
+    // two points do not fix three figures: the point's energy per query over its cycles, as before
+    r = hgt::run_cmd(base + sys + "--system-nk " + d + "/had32," + d + "/base32 --system-nk " + d +
+                     "/had64," + d + "/base64 --out " + d + "/r3 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    md = read_file(d + "/r3/report.md");
+    EXPECT_EQ(md.find("Query energy, fitted"), std::string::npos) << md;
+    EXPECT_NE(md.find("| decode | had | 128 | 2400.0 | 152.500 | 65.000 |"), std::string::npos) << md;
+    // a run of another configuration than the system point's
+    write_qps_summary(d + "/had16", "had", nullptr, 50, 150, 0, 0);
+    add_fields(d + "/had16", "\"activity\": {", "\"n_keys\": 16, ");
+    add_fields(d + "/had16", "\"params\": {", "\"v_bits\": 4, ");
+    bad = hgt::run_cmd(base + sys + nk + "--system-nk " + d + "/had16 --out " + d + "/r2 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("/had16': params.v_bits = 4, the system point 'p' has 8 (the point's netlists on "
+                           "another stimulus)"),
+              std::string::npos)
+        << bad.out;
 }
 
 // The MiniLM layer's energy: core logic from the workload sweep's flows, a query q0 + q1 n_k and a

@@ -1028,6 +1028,8 @@ typedef struct {
     const char *sys_wide_point; /* --system-wide-point: the same for the runs of a wider load port */
     rp_nk_point *nk;            /* --nk-sweep: the workload sweep's points */
     int nnk;
+    rp_nk_point *sysnk; /* --system-nk: the system point's cores at other n_k (query energy) */
+    int nsysnk;
     const char *nk_load[RP_NK_MAX]; /* --nk-kv-load arguments, read once the points are sorted */
     int nnk_load;
     const char *nk_stimulus;                /* --nk-stimulus */
@@ -1064,6 +1066,11 @@ static void usage(void)
            "  --system-wide-point NAME  the same for the --system runs of a wider load port (a point\n"
            "                      of cores of that load width; without it those runs have no core\n"
            "                      logic estimate)\n"
+           "  --system-nk RUN_DIR,...  flow runs of the --system-point's netlists, one per core type,\n"
+           "                      on a stimulus of n_k keys (repeatable, at most 32; the point's own\n"
+           "                      runs may be one): a query's, a cycle's and a scored key's energy,\n"
+           "                      fitted, cost the sweep's queries (without: the point's energy per\n"
+           "                      query over its cycles per query)\n"
            "  --nk-sweep RUN_DIR,...  one point of the workload sweep (repeatable, at most 32): flow\n"
            "                      runs of one configuration, one per core type, on a stimulus of n_k\n"
            "                      keys (their summaries' activity.n_keys): energy ratios against n_k\n"
@@ -1115,6 +1122,39 @@ static const point *system_point(const args *a, const char *name)
     return NULL;
 }
 
+/* --system-nk: every run of the system point's configuration and of its run's selector (the
+   point's netlists on another stimulus). */
+static void check_system_nk(const args *a)
+{
+    const point *p = system_point(a, a->sys_point);
+    static const char *const KEY[] = {"params.d", "params.lanes", "params.top_n", "params.max_keys",
+                                      "params.v_bits"};
+    for (int i = 0; i < a->nsysnk; i++)
+        for (int c = 0; c < RP_NCORES; c++) {
+            const cJSON *r = a->sysnk[i].k.run[c], *q = p ? p->k.run[c] : NULL;
+            if (!r) continue;
+            if (!q)
+                rp_die("--system-nk '%s': a run of %s, and the system point '%s' has none",
+                       a->sysnk[i].dir[c], RP_CORE_NAME(c), p ? p->name : "?");
+            for (size_t k = 0; k < sizeof KEY / sizeof *KEY; k++) {
+                double x = rp_num(r, KEY[k]), y = rp_num(q, KEY[k]);
+                if (k == 4) { /* runs before --v-bits: 8 */
+                    x = isnan(x) ? 8 : x;
+                    y = isnan(y) ? 8 : y;
+                }
+                if (x != y)
+                    rp_die("--system-nk '%s': %s = %g, the system point '%s' has %g (the point's netlists on "
+                           "another stimulus)",
+                           a->sysnk[i].dir[c], KEY[k], x, p->name, y);
+            }
+            const cJSON *pr = cJSON_GetObjectItemCaseSensitive(r, "params"),
+                        *pq = cJSON_GetObjectItemCaseSensitive(q, "params");
+            if (strcmp(rp_str(pr, "selector"), rp_str(pq, "selector")) != 0)
+                rp_die("--system-nk '%s': selector '%s', the system point '%s' has '%s'", a->sysnk[i].dir[c],
+                       rp_str(pr, "selector"), p->name, rp_str(pq, "selector"));
+        }
+}
+
 /* Checks across options, after all are read; reads the glitch runs. */
 static void check_args(args *a)
 {
@@ -1123,7 +1163,9 @@ static void check_args(args *a)
     if (a->sys_wide_point && !system_point(a, a->sys_wide_point))
         rp_die("--system-wide-point '%s': no --point of that name", a->sys_wide_point);
     if (a->nnk && !a->nk_stimulus) rp_die("--nk-sweep needs --nk-stimulus (what the sweep's data is)");
-    rp_nk_check(a->nk, a->nnk);
+    rp_nk_check(a->nk, a->nnk, "nk-sweep");
+    rp_nk_check(a->sysnk, a->nsysnk, "system-nk");
+    check_system_nk(a);
     for (int k = 0; k < a->nnk_load; k++) rp_nk_load(a->nk, a->nnk, a->nk_load[k]);
     if (!a->glitch_timed != !a->glitch_zero) rp_die("--glitch-timed and --glitch-zero go together");
     if (a->glitch_timed) rp_glitch_read(&glitch, a->glitch_timed, a->glitch_zero);
@@ -1174,6 +1216,7 @@ static void parse_args(int argc, char **argv, args *a)
                                          {"system", required_argument, 0, 'y'},
                                          {"system-point", required_argument, 0, 'e'},
                                          {"system-wide-point", required_argument, 0, 'w'},
+                                         {"system-nk", required_argument, 0, 'Y'},
                                          {"nk-sweep", required_argument, 0, 'k'},
                                          {"nk-stimulus", required_argument, 0, 'K'},
                                          {"nk-kv-load", required_argument, 0, 'L'},
@@ -1189,7 +1232,8 @@ static void parse_args(int argc, char **argv, args *a)
     a->pts = calloc(MAX_POINTS, sizeof *a->pts);
     a->runs = calloc(MAX_RUNS, sizeof *a->runs);
     a->nk = calloc(RP_NK_MAX, sizeof *a->nk);
-    if (!a->pts || !a->runs || !a->nk) rp_die("out of memory");
+    a->sysnk = calloc(RP_NK_MAX, sizeof *a->sysnk);
+    if (!a->pts || !a->runs || !a->nk || !a->sysnk) rp_die("out of memory");
     int ch;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -1210,7 +1254,11 @@ static void parse_args(int argc, char **argv, args *a)
         case 'w': a->sys_wide_point = optarg; break;
         case 'k':
             if (a->nnk == RP_NK_MAX) rp_die("--nk-sweep '%s': at most %d points", optarg, RP_NK_MAX);
-            rp_nk_parse(&a->nk[a->nnk++], optarg);
+            rp_nk_parse(&a->nk[a->nnk++], optarg, "nk-sweep");
+            break;
+        case 'Y':
+            if (a->nsysnk == RP_NK_MAX) rp_die("--system-nk '%s': at most %d points", optarg, RP_NK_MAX);
+            rp_nk_parse(&a->sysnk[a->nsysnk++], optarg, "system-nk");
             break;
         case 'K': a->nk_stimulus = optarg; break;
         case 'L':
@@ -1393,8 +1441,10 @@ int main(int argc, char **argv)
         if (a.sys_wide_point) core_energy(&a, a.sys_wide_point, &ce_wide);
         rp_nk_fit fit; /* the workload sweep's core logic against n_k, for the MiniLM layer */
         rp_nk_fit_energy(a.nk, a.nnk, &fit);
-        rc_sys = rp_system_section(md, out, root, fid, nfid, &fit, (const cJSON *const *)a.sys, a.nsys, &ce,
-                                   a.sys_wide_point ? &ce_wide : NULL);
+        rp_query_fit qfit; /* the system point's query energy against cycles and keys */
+        rp_nk_fit_query(a.sysnk, a.nsysnk, &qfit);
+        rc_sys = rp_system_section(md, out, root, fid, nfid, &fit, &qfit, (const cJSON *const *)a.sys, a.nsys,
+                                   &ce, a.sys_wide_point ? &ce_wide : NULL);
     }
     rp_glitch_section(md, root, &glitch);
     rp_noise_section(md, root, &noise);
@@ -1429,6 +1479,9 @@ int main(int argc, char **argv)
     cJSON_Delete(root);
     free(pts);
     free(runs);
+    for (int i = 0; i < a.nsysnk; i++)
+        for (int c = 0; c < RP_NCORES; c++) cJSON_Delete(a.sysnk[i].k.run[c]);
     free(a.nk);
+    free(a.sysnk);
     return rc ? rc : rc_sys ? rc_sys : rc_nk;
 }

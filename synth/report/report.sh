@@ -32,6 +32,9 @@
 #         fresh)
 #   14    energy against n_k: the MiniLM point's netlists on the same real head of one passage
 #         cut at n_k = N .. L tokens (REPORT_NK)
+#   15a   the query energy against n_k at the default point: its netlists on synthetic data of
+#         REPORT_SYS_NK keys (with the point's own n_k = L, a query's, a cycle's and a key's
+#         energy per core type: the system sweep's core logic of queries)
 #   15    the system model (sim/sys): one layer per core type, context and workload (hgsys);
 #         the decoding steps again with a load port of REPORT_SYS_WIDE keys a beat (the MiniLM
 #         layer's runs are the fidelity step's sys-* backends; 14 costs their core logic)
@@ -64,6 +67,7 @@ HGSYS=${HGSYS:-$BUILD/bin/hgsys}
 REPORT_SYS_CONTEXTS=${REPORT_SYS_CONTEXTS:-"128 256 512 1024 2048 4096 8192"}  # keys per head
 REPORT_SYS_L=${REPORT_SYS_L:-8192}                  # keys the sweep's cores hold
 REPORT_SYS_WIDE=${REPORT_SYS_WIDE-16}               # keys a load beat of the wide-port decoding steps ("": none)
+REPORT_SYS_NK=${REPORT_SYS_NK:-"128 256 512 768"}   # keys of the default point's query-energy runs (below its L)
 REPORT_NK=${REPORT_NK:-"16 32 64 96 128"}           # keys of the n_k sweep's stimulus (N..L of d=32)
 REPORT_GLITCH_CYCLES=${REPORT_GLITCH_CYCLES:-160}   # query cycles of the glitch window (10 queries)
 REPORT_GLITCH_SAMPLE=${REPORT_GLITCH_SAMPLE:-1}     # instances per module simulated with timing
@@ -100,7 +104,7 @@ sel_cores() {
 nsel=0
 for sel in $REPORT_SELECTORS; do nsel=$((nsel + 2 * $(sel_cores "$sel" | wc -l))); done
 nwide=0; [ -z "$REPORT_SYS_WIDE" ] || nwide=${#CORES[@]}   # a flow a core at the wide load port
-NSTEPS=$((16 + nsel + 7 * $(wc -w <<< "$REPORT_VBITS") + nwide))
+NSTEPS=$((17 + nsel + 7 * $(wc -w <<< "$REPORT_VBITS") + nwide))
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
@@ -467,6 +471,21 @@ done_step noise
 # passage (the first 256-token passage of the evaluation sentences) cut at n_k tokens, so the
 # stimulus has n_k keys and n_k queries; n_k runs from N to L (REPORT_NK). Each run's K/V load
 # (as in step 11) gives the counted ratios.
+# reuse_flow OUT FROM_RUN RTL_DIR LOG WHAT [VAR=VALUE...]: the flow of FROM_RUN's netlists
+# (REUSE_FROM) on another stimulus (the VAR=VALUE settings) into OUT, unless it is fresh for the
+# caller's key k
+reuse_flow() {
+  local out=$1 from=$2 rtl=$3 log=$4 what=$5
+  shift 5
+  rp_fresh "$out/reports/summary.json" "$k" && return 0
+  echo "   $what"
+  mkdir -p "${log%/*}"
+  env OUT_DIR="$out" REUSE_FROM="$from" "$@" synth/flow.sh "$rtl" > "$log" 2>&1 || {
+    echo "report: the flow of $what failed; last lines of $log:" >&2
+    tail -20 "$log" >&2; exit 1; }
+  rp_stamp "$out/reports/summary.json" "$k"
+}
+
 banner nk-sweep
 NK="$R/nk"
 mkdir -p "$NK"
@@ -491,14 +510,8 @@ for n in $REPORT_NK; do
     out="$R/synth/nk/$c-nk$n"
     k=$(rp_key "nk flow $c $n" "${MINILM_RUNS[$i]}/reports/summary.json" synth/flow.sh synth/scripts synth/bench \
         "$HGSYNTH" "$HGSIM" sim/hs_shim.cpp sim/hs_build.sh sim/hs_lib.sh "$data")
-    if ! rp_fresh "$out/reports/summary.json" "$k"; then
-      echo "   $c n_k=$n"
-      OUT_DIR="$out" REUSE_FROM="${MINILM_RUNS[$i]}" CAPTURE_DATA="$data" synth/flow.sh "rtl/generated/${c}_d32" \
-        > "$NK/flow_$c-nk$n.log" 2>&1 || {
-          echo "report: the n_k sweep flow of $c at n_k=$n failed; last lines of $NK/flow_$c-nk$n.log:" >&2
-          tail -20 "$NK/flow_$c-nk$n.log" >&2; exit 1; }
-      rp_stamp "$out/reports/summary.json" "$k"
-    fi
+    reuse_flow "$out" "${MINILM_RUNS[$i]}" "rtl/generated/${c}_d32" "$NK/flow_$c-nk$n.log" "$c n_k=$n" \
+      CAPTURE_DATA="$data"
     runs+=("$out")
     load_flow "$out" "rtl/generated/${c}_d32" # its K/V load (step 11), for the counted ratios
     loads+=("$LOAD_OUT")
@@ -506,6 +519,28 @@ for n in $REPORT_NK; do
   nk_args+=(--nk-sweep "$(IFS=,; echo "${runs[*]}")" --nk-kv-load "$(IFS=,; echo "${loads[*]}")")
 done
 done_step nk-sweep
+
+# ---- 15a: query energy against n_k at the default point -----------------------------------
+# The system sweep's cores hold more keys than the flows' (REPORT_SYS_L), so a query there takes
+# other cycles and scores other keys than the flow's: the default point's netlists on synthetic
+# data of n_k keys give, with the point's own runs (n_k = L), a query's, a cycle's and a key's
+# energy per core type (hgreport --system-nk).
+banner system-nk
+sysnk_args=()
+for n in $REPORT_SYS_NK; do
+  runs=()
+  for i in "${!CORES[@]}"; do
+    c=${CORES[$i]} out="$R/synth/sys-nk/${CORES[$i]}-nk$n"
+    k=$(rp_key "sys-nk flow $c $n" "${DEFAULT_RUNS[$i]}/reports/summary.json" synth/flow.sh synth/scripts \
+        synth/bench "$HGSYNTH" "$HGSIM" sim/hs_shim.cpp sim/hs_build.sh sim/hs_lib.sh)
+    reuse_flow "$out" "${DEFAULT_RUNS[$i]}" "rtl/generated/${c}_d64" "$R/synth/sys-nk/flow_$c-nk$n.log" \
+      "$c n_k=$n" CAPTURE_KEYS="$n"
+    runs+=("$out")
+  done
+  sysnk_args+=(--system-nk "$(IFS=,; echo "${runs[*]}")")
+done
+sysnk_args+=(--system-nk "$(IFS=,; echo "${DEFAULT_RUNS[*]}")")
+done_step system-nk
 
 # ---- 15: the system model -------------------------------------------------------------
 # One layer per core type, context and workload through the system model (d=64 P=16 N=32,
@@ -557,7 +592,7 @@ nq=$(sed -n 's/^[[:space:]]*"n_queries":[[:space:]]*\([0-9]*\).*/\1/p' "$S/had/l
   --point "minilm-d32=real all-MiniLM-L6-v2 layer $hl head $hh, one evaluation sentence of n_k = $nk keys and $nq queries (L = 128 is the core's capacity, not the workload), quantized as the cores do (HAD: Q, K, V of the distilled model, its learned alpha; baseline and int8-topn: Q, K, V of the original float model):$minilm_runs" \
   --point "default-d64=synthetic random int8 data, n_k = L = 1024 keys (no d=64 model in the flow):$default_runs" \
   --fidelity "$R/fidelity_distilled.json" --fidelity "$R/fidelity.json" "${fn_args[@]}" "${pa_args[@]}" \
-  "${wide_args[@]}" "${sys_args[@]}" --system-point default-d64 "${sweep[@]}" "${nk_args[@]}" "${load_args[@]}" "${glitch_args[@]}" \
+  "${wide_args[@]}" "${sys_args[@]}" "${sysnk_args[@]}" --system-point default-d64 "${sweep[@]}" "${nk_args[@]}" "${load_args[@]}" "${glitch_args[@]}" \
   "${noise_args[@]}" "${sel_args[@]}" "${vb_args[@]}" \
   --nk-stimulus "real all-MiniLM-L6-v2 layer $hl head $hh, the first 256-token passage of the evaluation sentences cut at n_k tokens (n_k keys, n_k queries; HAD from the distilled model, the others from the original)"
 done_step report

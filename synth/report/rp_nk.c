@@ -31,17 +31,17 @@ __attribute__((noreturn)) static void refuse(const char *opt, const char *path, 
     rp_die("%s", msg);
 }
 
-void rp_nk_parse(rp_nk_point *p, const char *arg)
+void rp_nk_parse(rp_nk_point *p, const char *arg, const char *opt)
 {
     char dirs[8192];
     if (snprintf(dirs, sizeof dirs, "%s", arg) >= (int)sizeof dirs)
-        rp_die("--nk-sweep '%.64s...': longer than %zu characters", arg, sizeof dirs - 1);
+        rp_die("--%s '%.64s...': longer than %zu characters", opt, arg, sizeof dirs - 1);
     memset(p, 0, sizeof *p);
     rp_count_init(&p->k);
     const cJSON *first = NULL;
     for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
         char path[1200];
-        rp_summary_path(path, sizeof path, "nk-sweep", d);
+        rp_summary_path(path, sizeof path, opt, d);
         cJSON *j = rp_load_json(path);
         char why[256] = "";
         int ci = rp_core_index(rp_str(j, "core")), nk = rp_whole(j, "activity.n_keys");
@@ -49,22 +49,22 @@ void rp_nk_parse(rp_nk_point *p, const char *arg)
         if (ci < 0)
             bad = "unknown core type";
         else if (p->k.run[ci])
-            bad = "a second run of this core type in one --nk-sweep (give one per core type)";
+            bad = "a second run of this core type in one point (give one per core type)";
         else if (!nk)
             bad = "no activity.n_keys (a run of an older flow, or a capture that does not state its keys)";
         else if (first && nk != p->n_keys)
-            bad = "n_k differs from the other runs of this --nk-sweep";
+            bad = "n_k differs from the other runs of this point";
         else if (rp_figs(j, &p->k.figs[ci], why, sizeof why) != 0)
             bad = why;
         if (!bad && first && other_config(j, first))
             bad = "another configuration (params d, lanes, top_n, max_keys) than the other runs";
-        if (bad) refuse("nk-sweep", path, j, nk, bad);
+        if (bad) refuse(opt, path, j, nk, bad);
         p->k.run[ci] = j;
         p->n_keys = nk;
         snprintf(p->dir[ci], sizeof p->dir[ci], "%s", d);
         if (!first) first = j;
     }
-    if (!first) rp_die("--nk-sweep '%s': no run directory", arg);
+    if (!first) rp_die("--%s '%s': no run directory", opt, arg);
 }
 
 static const cJSON *any_run(const rp_nk_point *p)
@@ -88,16 +88,16 @@ static double had_over(const rp_nk_point *p, int c)
 
 static cJSON *num_or_null(double x) { return isfinite(x) ? cJSON_CreateNumber(x) : cJSON_CreateNull(); }
 
-void rp_nk_check(rp_nk_point *pts, int n)
+void rp_nk_check(rp_nk_point *pts, int n, const char *opt)
 {
     qsort(pts, (size_t)n, sizeof *pts, by_nk);
     for (int i = 1; i < n; i++) {
-        if (pts[i].n_keys == pts[i - 1].n_keys) rp_die("--nk-sweep: two points of n_k = %d", pts[i].n_keys);
+        if (pts[i].n_keys == pts[i - 1].n_keys) rp_die("--%s: two points of n_k = %d", opt, pts[i].n_keys);
         for (int k = 0; k < 4; k++)
             if (rp_num(any_run(&pts[i]), PARAMS[k]) != rp_num(any_run(&pts[0]), PARAMS[k]))
-                rp_die("--nk-sweep: the point of n_k = %d has %s = %g, the point of n_k = %d has %g: one "
+                rp_die("--%s: the point of n_k = %d has %s = %g, the point of n_k = %d has %g: one "
                        "configuration per sweep",
-                       pts[i].n_keys, PARAMS[k], rp_num(any_run(&pts[i]), PARAMS[k]), pts[0].n_keys,
+                       opt, pts[i].n_keys, PARAMS[k], rp_num(any_run(&pts[i]), PARAMS[k]), pts[0].n_keys,
                        rp_num(any_run(&pts[0]), PARAMS[k]));
     }
 }
@@ -132,51 +132,101 @@ void rp_nk_load(rp_nk_point *pts, int n, const char *arg)
     }
 }
 
-/* Least squares y = a + b x over the n points where y is finite; *res the largest relative
-   residual; a, b and *res NAN with fewer than two distinct x. */
-static void line_fit(const double *x, const double *y, int n, double *a, double *b, double *res)
+/* Least squares y = X coef over the rows whose y is finite (X: n rows of k columns, k <= 3),
+   by the normal equations; *res the largest relative residual. Returns 0, or -1 (coef and *res
+   NAN) with fewer rows than columns or columns the rows do not separate. */
+static int lsq(const double (*X)[3], const double *y, int n, int k, double *coef, double *res)
 {
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    int m = 0;
-    for (int i = 0; i < n; i++)
-        if (isfinite(y[i])) {
-            sx += x[i];
-            sy += y[i];
-            m++;
+    double m[3][4] = {{0}}, diag = 0;
+    int rows = 0;
+    for (int i = 0; i < k; i++) coef[i] = NAN;
+    *res = NAN;
+    for (int r = 0; r < n; r++) {
+        if (!isfinite(y[r])) continue;
+        rows++;
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) m[i][j] += X[r][i] * X[r][j];
+            m[i][k] += X[r][i] * y[r];
         }
-    *a = *b = *res = NAN;
-    if (m < 2) return;
-    double mx = sx / m, my = sy / m;
-    for (int i = 0; i < n; i++)
-        if (isfinite(y[i])) {
-            sxx += (x[i] - mx) * (x[i] - mx);
-            sxy += (x[i] - mx) * (y[i] - my);
+    }
+    if (rows < k) return -1;
+    for (int i = 0; i < k; i++) diag = fmax(diag, m[i][i]);
+    for (int i = 0; i < k; i++) { /* Gauss-Jordan with partial pivoting */
+        int p = i;
+        for (int r = i + 1; r < k; r++)
+            if (fabs(m[r][i]) > fabs(m[p][i])) p = r;
+        if (!(fabs(m[p][i]) > 1e-9 * diag)) return -1;
+        for (int j = 0; j <= k; j++) {
+            double t = m[i][j];
+            m[i][j] = m[p][j];
+            m[p][j] = t;
         }
-    if (!(sxx > 0)) return;
-    *b = sxy / sxx;
-    *a = my - *b * mx;
-    *res = 0;
-    for (int i = 0; i < n; i++)
-        if (isfinite(y[i])) *res = fmax(*res, fabs(*a + *b * x[i] - y[i]) / fabs(y[i]));
+        for (int r = 0; r < k; r++) {
+            if (r == i) continue;
+            double f = m[r][i] / m[i][i];
+            for (int j = i; j <= k; j++) m[r][j] -= f * m[i][j];
+        }
+    }
+    double c[3];
+    for (int i = 0; i < k; i++) c[i] = m[i][k] / m[i][i];
+    double worst = 0;
+    for (int r = 0; r < n; r++) {
+        if (!isfinite(y[r])) continue;
+        double fit = 0;
+        for (int i = 0; i < k; i++) fit += c[i] * X[r][i];
+        worst = fmax(worst, fabs(fit - y[r]) / fabs(y[r]));
+    }
+    for (int i = 0; i < k; i++) coef[i] = c[i];
+    *res = worst;
+    return 0;
+}
+
+static void nk_range(const rp_nk_point *pts, int n, int *lo, int *hi)
+{
+    *lo = n > 0 ? pts[0].n_keys : 0;
+    *hi = n > 0 ? pts[n - 1].n_keys : 0;
 }
 
 void rp_nk_fit_energy(const rp_nk_point *pts, int n, rp_nk_fit *f)
 {
     memset(f, 0, sizeof *f);
-    if (n > 0) {
-        f->nk_lo = pts[0].n_keys;
-        f->nk_hi = pts[n - 1].n_keys;
-    }
-    double x[RP_NK_MAX], yq[RP_NK_MAX], yl[RP_NK_MAX];
+    nk_range(pts, n, &f->nk_lo, &f->nk_hi);
+    double x[RP_NK_MAX][3], yq[RP_NK_MAX], yl[RP_NK_MAX], co[3];
     for (int c = 0; c < RP_NCORES; c++) {
         for (int i = 0; i < n; i++) {
-            x[i] = pts[i].n_keys;
+            x[i][0] = 1;
+            x[i][1] = pts[i].n_keys;
             yq[i] = pts[i].k.run[c] ? pts[i].k.figs[c].e_query : NAN;
             yl[i] = pts[i].k.run[c] ? pts[i].k.load[c].nj : NAN;
             if (pts[i].k.run[c] && !f->run[c]) f->run[c] = pts[i].k.run[c];
         }
-        line_fit(x, yq, n, &f->q0[c], &f->q1[c], &f->q_res[c]);
-        line_fit(x, yl, n, &f->l0[c], &f->l1[c], &f->l_res[c]);
+        lsq((const double(*)[3])x, yq, n, 2, co, &f->q_res[c]);
+        f->q0[c] = co[0];
+        f->q1[c] = co[1];
+        lsq((const double(*)[3])x, yl, n, 2, co, &f->l_res[c]);
+        f->l0[c] = co[0];
+        f->l1[c] = co[1];
+    }
+}
+
+void rp_nk_fit_query(const rp_nk_point *pts, int n, rp_query_fit *f)
+{
+    memset(f, 0, sizeof *f);
+    nk_range(pts, n, &f->nk_lo, &f->nk_hi);
+    double x[RP_NK_MAX][3], y[RP_NK_MAX], co[3];
+    for (int c = 0; c < RP_NCORES; c++) {
+        for (int i = 0; i < n; i++) {
+            const cJSON *r = pts[i].k.run[c];
+            x[i][0] = 1;
+            x[i][1] = r ? rp_num(r, "activity.cycles_per_query") : NAN;
+            x[i][2] = pts[i].n_keys;
+            y[i] = r && isfinite(x[i][1]) ? pts[i].k.figs[c].e_query : NAN;
+            if (r && !f->run[c]) f->run[c] = r;
+        }
+        lsq((const double(*)[3])x, y, n, 3, co, &f->res[c]);
+        f->query[c] = co[0];
+        f->cycle[c] = co[1];
+        f->key[c] = co[2];
     }
 }
 

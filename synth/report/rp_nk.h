@@ -26,12 +26,12 @@ typedef struct rp_nk_point {
 
 /* Reads one point, "RUN_DIR,RUN_DIR,..." (each holds reports/summary.json with
    activity.n_keys): at most one run per core type, all of one n_k and one configuration
-   (params d, lanes, top_n, max_keys). Bad input: rp_die naming the file and the value. */
-void rp_nk_parse(rp_nk_point *p, const char *arg);
+   (params d, lanes, top_n, max_keys). Bad input: rp_die naming the option (opt: "nk-sweep"), the file and the value. */
+void rp_nk_parse(rp_nk_point *p, const char *arg, const char *opt);
 
 /* Sorts the points by n_k; two of one n_k, or points of different configurations, are bad
    input (rp_die). Call it before anything is written. */
-void rp_nk_check(rp_nk_point *pts, int n);
+void rp_nk_check(rp_nk_point *pts, int n, const char *opt);
 
 /* Reads one --nk-kv-load "RUN_DIR,RUN_DIR,...": K/V load runs (the flow over the cycles before
    the first query) of the sweep's runs, each given to the point of its activity.n_keys and core
@@ -54,6 +54,19 @@ typedef struct rp_nk_fit {
 
 /* The fits of the checked points (rp_nk_check), their loads read (rp_nk_load). */
 void rp_nk_fit_energy(const rp_nk_point *pts, int n, rp_nk_fit *f);
+
+/* A query's energy (energy.per_query_nj) against its cycles (activity.cycles_per_query) and the
+   keys it scores (activity.n_keys), per core type: query + cycle x cycles + key x n_k, fitted by
+   least squares to the points; NAN where the core has fewer than three points or they do not
+   fix the three (res: the largest |fit - measured| / measured). */
+typedef struct rp_query_fit {
+    double query[RP_NCORES], cycle[RP_NCORES], key[RP_NCORES], res[RP_NCORES];
+    int nk_lo, nk_hi;            /* the points' range of n_k (0: no points) */
+    const cJSON *run[RP_NCORES]; /* per core, a run of the points (params), as in rp_nk_fit */
+} rp_query_fit;
+
+/* The fit of the checked points (rp_nk_check). */
+void rp_nk_fit_query(const rp_nk_point *pts, int n, rp_query_fit *f);
 
 /* Writes the section of the checked points (rp_nk_check) into md (and report.json's
    "nk_sweep", nk_sweep.csv, nk_sweep.dat, nk_sweep.gp and its plots in dir). stimulus

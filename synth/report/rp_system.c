@@ -239,7 +239,7 @@ static load_fit fit_load(const rp_core_energy *one, const rp_core_energy *wide, 
    for the core, else at the load run's energy per cycle; rp_die on a file that is not one, or
    on a point whose cores load another number of keys a beat than the run's. */
 static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_energy *ce_wide,
-                      const load_fit *fit)
+                      const load_fit *fit, const rp_query_fit *qfit)
 {
     sys_pt p;
     memset(&p, 0, sizeof p);
@@ -274,7 +274,11 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_e
         p.load_nj = isfinite(fit[p.core].cyc)
                         ? fit[p.core].cyc * p.load_per_q + fit[p.core].key * (double)p.context * p.heads / q
                         : ce->load_nj[p.core] / ce->load_cycles[p.core] * p.load_per_q;
-        p.core_nj = p.load_nj + ce->nj[p.core] / ce->cycles[p.core] * (p.busy_per_q - p.load_per_q);
+        double qc = p.busy_per_q - p.load_per_q; /* a query's busy cycles */
+        int c = p.core;
+        p.core_nj = p.load_nj + (qfit && isfinite(qfit->query[c])
+                                     ? qfit->query[c] + qfit->cycle[c] * qc + qfit->key[c] * p.context
+                                     : ce->nj[c] / ce->cycles[c] * qc);
     }
     p.ratio = rp_num(j, "model_over_roofline");
     p.memory_bound = strcmp(rp_str(j, "bound"), "memory") == 0;
@@ -440,7 +444,8 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
     if (ce_wide)
         fprintf(md,
                 "Core logic is estimated as in the table above, from the flow of cores of %d keys a beat at "
-                "point `%s` and their K/V load runs.\n\n",
+                "point `%s` and their K/V load runs (the queries by the query fit above where there is one: "
+                "the load port leaves the query logic as it is).\n\n",
                 w[0].lw, ce_wide->point);
     else
         fprintf(md,
@@ -495,14 +500,17 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
 
 /* The context sweep: table, CSV, JSON, plots; the wider load ports' decoding steps after it. */
 static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *const *sweep, int nsweep,
-                         const rp_core_energy *ce, const rp_core_energy *ce_wide)
+                         const rp_core_energy *ce, const rp_core_energy *ce_wide, const rp_query_fit *qfit)
 {
     sys_pt *p = calloc((size_t)nsweep, sizeof *p);
     if (!p) rp_die("out of memory");
     load_fit fit[RP_NCORES];
     int nfit = 0;
     for (int c = 0; c < RP_NCORES; c++) nfit += isfinite((fit[c] = fit_load(ce, ce_wide, c)).cyc);
-    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce, ce_wide, fit);
+    int nq = 0; /* core types whose queries the fit costs */
+    for (int c = 0; c < RP_NCORES; c++) nq += qfit && isfinite(qfit->query[c]);
+    if (!nq) qfit = NULL;
+    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce, ce_wide, fit, qfit);
     qsort(p, (size_t)nsweep, sizeof *p, cmp_pt);
     int nwide = 0, all = nsweep;
     for (int i = 0; i < all; i++) {
@@ -519,9 +527,8 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         "`hgsys` layers of random data through the system model: d=%g, P=%g, N=%g, cores holding L=%g keys "
         "(n_k = the context), one instance at %g MHz, DRAM `%s` (%g GB/s). Two workloads: a %s (%g "
         "heads); a %s (one head). Core logic energy is estimated from the synthesis flow at point `%s`: "
-        "the run's busy cycles of configuration and K/V load (the core takes one key a cycle), and its other "
-        "busy cycles (queries) at the point's energy per query over its cycles per query (the flow measured "
-        "one n_k, queries back to back). Configuration and load cost a cycle's energy plus a loaded key's, "
+        "the run's busy cycles of configuration and K/V load (the core takes one key a cycle), and its "
+        "queries, %s. Configuration and load cost a cycle's energy plus a loaded key's, "
         "fitted per core to two K/V load runs that load the same keys, the point's and that of the cores of "
         "the wider load port below (E = cycles x a cycle's + keys x a key's); a core without that pair "
         "costs every such cycle at its load run's energy per cycle. Cycles waiting for memory are not "
@@ -529,7 +536,38 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         "the run does not split its busy cycles. SRAM and DRAM are the system model's.\n\n",
         rp_num(j0, "d"), rp_num(j0, "lanes"), rp_num(j0, "top_n"), rp_num(j0, "max_keys"),
         rp_num(j0, "clock_mhz"), rp_str(j0, "dram"), rp_num(j0, "dram_gbytes_s"), WORK_TEXT[W_DECODE],
-        rp_num(j0, "heads"), WORK_TEXT[W_PREFILL], ce ? ce->point : "(none)");
+        rp_num(j0, "heads"), WORK_TEXT[W_PREFILL], ce ? ce->point : "(none)",
+        qfit
+            ? "each a query's energy + its busy cycles x a cycle's + the keys it scores x a key's, fitted by "
+              "least squares per core type to the point's netlists on stimuli of several n_k (queries back "
+              "to "
+              "back; `--system-nk`): the sweep's cores hold more keys than the flow's, and their queries "
+              "take "
+              "other cycles (the normalizer's grow with L) and score other keys (the context) than the "
+              "flow's; "
+              "a core type without the fit: at the point's energy per query over its cycles per query"
+            : "their busy cycles at the point's energy per query over its cycles per query (the flow "
+              "measured "
+              "one n_k, queries back to back; every cycle of a query costed as one of the flow's, though a "
+              "query of fewer keys leaves the score lanes idle)");
+    if (qfit) {
+        cJSON *jq = cJSON_AddObjectToObject(js, "query_fit");
+        fprintf(md, "Query energy, fitted at n_k = %d..%d:", qfit->nk_lo, qfit->nk_hi);
+        for (int c = 0, k = 0; c < RP_NCORES; c++) {
+            if (!isfinite(qfit->query[c])) continue;
+            fprintf(
+                md,
+                "%s %s %.3f nJ a query + %.3f nJ a cycle + %.4f nJ a key scored (largest residual %.1f%%)",
+                k++ ? ";" : "", RP_CORE_NAME(c), qfit->query[c], qfit->cycle[c], qfit->key[c],
+                100 * qfit->res[c]);
+            cJSON *o = cJSON_AddObjectToObject(jq, RP_CORE_NAME(c));
+            cJSON_AddNumberToObject(o, "nj_per_query", qfit->query[c]);
+            cJSON_AddNumberToObject(o, "nj_per_cycle", qfit->cycle[c]);
+            cJSON_AddNumberToObject(o, "nj_per_key_scored", qfit->key[c]);
+            cJSON_AddNumberToObject(o, "largest_residual", qfit->res[c]);
+        }
+        fprintf(md, ".\n\n");
+    }
     if (nfit) {
         cJSON *jf = cJSON_AddObjectToObject(js, "load_fit");
         fprintf(md, "Configuration and load energy, fitted:");
@@ -611,13 +649,13 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
 }
 
 int rp_system_section(FILE *md, const char *dir, cJSON *root, const cJSON *const *fid, int nfid,
-                      const rp_nk_fit *layer_fit, const cJSON *const *sweep, int nsweep,
-                      const rp_core_energy *ce, const rp_core_energy *ce_wide)
+                      const rp_nk_fit *layer_fit, const rp_query_fit *qfit, const cJSON *const *sweep,
+                      int nsweep, const rp_core_energy *ce, const rp_core_energy *ce_wide)
 {
     fprintf(md, "\n## System: K and V from DRAM (the system model, docs/system.md)\n\n"
                 "The cores verilated in a SystemC model with double-buffered K/V buffers, query and output "
                 "buffers, DMA engines and one DRAM channel; the outputs are the bare cores' bit for bit.\n");
     cJSON *js = cJSON_AddObjectToObject(root, "system");
     minilm_layer(md, js, fid, nfid, layer_fit);
-    return nsweep ? sweep_section(md, dir, js, sweep, nsweep, ce, ce_wide) : 0;
+    return nsweep ? sweep_section(md, dir, js, sweep, nsweep, ce, ce_wide, qfit) : 0;
 }
