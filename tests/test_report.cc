@@ -1005,28 +1005,37 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
     EXPECT_EQ(bad.status, 2) << bad.out;
     EXPECT_NE(bad.out.find("--system: core_load 3000 is not within 0..core_busy (2400)"), std::string::npos)
         << bad.out;
-    // the point's netlists at three n_k (--system-nk): a query costs HAD 100 nJ + 2 a cycle + 0.5 a
-    // key scored, the baseline 10 + 1 a cycle + 4 a key; at 128 keys and 70 query cycles HAD 304 +
-    // 65 (load) + 3, the baseline 592 + 130 + 3
-    std::string nk;
+    // the sweep's cores (L = 1024) at three n_k (--system-nk): a query costs HAD 100 nJ + 2 a cycle +
+    // 0.5 a key scored, the baseline 10 + 1 a cycle + 4 a key; at 128 keys and 70 query cycles HAD
+    // 304 + 65 (load) + 3, the baseline 592 + 130 + 3; their load runs (--system-nk-load): a head's
+    // load HAD 20 + 0.25 n_k, the baseline 5 + 0.5 n_k
+    std::string nk, nkl;
     for (int i = 0; i < 3; i++) {
         int n = 32 << i, cyc = i == 0 ? 16 : i == 1 ? 20 : 30;
         std::string sn = std::to_string(n),
                     fields = "\"n_keys\": " + sn + ", \"cycles_per_query\": " + std::to_string(cyc) + ", ";
         write_qps_summary(d + "/had" + sn, "had", nullptr, 50, 100 + 2 * cyc + 0.5 * n, 0, 0);
         write_qps_summary(d + "/base" + sn, "baseline", nullptr, 50, 10 + cyc + 4 * n, 0, 0);
-        add_fields(d + "/had" + sn, "\"activity\": {", fields);
-        add_fields(d + "/base" + sn, "\"activity\": {", fields);
+        for (const char *c : {"/had", "/base"}) {
+            add_fields(d + c + sn, "\"activity\": {", fields);
+            add_fields(d + c + sn, "\"params\": {", "\"max_keys\": 1024, ");
+        }
         nk += "--system-nk " + d + "/had" + sn + "," + d + "/base" + sn + " ";
+        write_load(d + "/had-load" + sn, "had", nullptr, 40, 20 + 0.25 * n);
+        write_load(d + "/base-load" + sn, "baseline", nullptr, 40, 5 + 0.5 * n);
+        for (const char *c : {"/had-load", "/base-load"}) {
+            add_fields(d + c + sn, "\"activity\": {", "\"n_keys\": " + sn + ", ");
+            add_fields(d + c + sn, "\"params\": {", "\"max_keys\": 1024, ");
+        }
+        nkl += "--system-nk-load " + d + "/had-load" + sn + "," + d + "/base-load" + sn + " ";
     }
     r = hgt::run_cmd("mkdir -p " + d + "/r3 && " + base + sys + nk + "--out " + d + "/r3 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
     md = read_file(d + "/r3/report.md");
     EXPECT_NE(
-        md.find(
-            "Query energy, fitted at n_k = 32..128: had 100.000 nJ a query + 2.000 nJ a cycle + 0.5000 nJ "
-            "a key scored (largest residual 0.0%); baseline 10.000 nJ a query + 1.000 nJ a cycle + "
-            "4.0000 nJ a key scored (largest residual 0.0%)."),
+        md.find("Fitted at n_k = 32..128: had a query 100.000 nJ + 2.000 nJ a cycle + 0.5000 nJ a key "
+                "scored (largest residual 0.0%); baseline a query 10.000 nJ + 1.000 nJ a cycle + 4.0000 nJ "
+                "a key scored (largest residual 0.0%)."),
         std::string::npos)
         << md;
     char want[200];
@@ -1038,22 +1047,41 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
         md.find("| decode | baseline | 128 | 2400.0 | 722.000 | 130.000 | 1.000 | 2.000 | 725.000 | 1.000 |"),
         std::string::npos)
         << md;
+    // with the load runs: a head's load HAD 20 + 32 = 52 nJ, the baseline 5 + 64 = 69 (12 heads, 12
+    // queries)
+    r = hgt::run_cmd(base + sys + nk + nkl + "--out " + d + "/r3 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    md = read_file(d + "/r3/report.md");
+    EXPECT_NE(
+        md.find("had a query 100.000 nJ + 2.000 nJ a cycle + 0.5000 nJ a key scored (largest residual 0.0%), "
+                "a head's load 20.000 nJ + 0.2500 nJ a key (largest residual 0.0%)"),
+        std::string::npos)
+        << md;
+    snprintf(want, sizeof want,
+             "| decode | had | 128 | 2400.0 | 356.000 | 52.000 | 1.000 | 2.000 | 359.000 | %.3f |",
+             359.0 / 664);
+    EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
     // two points do not fix three figures: the point's energy per query over its cycles, as before
     r = hgt::run_cmd(base + sys + "--system-nk " + d + "/had32," + d + "/base32 --system-nk " + d +
                      "/had64," + d + "/base64 --out " + d + "/r3 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
     md = read_file(d + "/r3/report.md");
-    EXPECT_EQ(md.find("Query energy, fitted"), std::string::npos) << md;
+    EXPECT_EQ(md.find("Fitted at n_k"), std::string::npos) << md;
     EXPECT_NE(md.find("| decode | had | 128 | 2400.0 | 152.500 | 65.000 |"), std::string::npos) << md;
-    // a run of another configuration than the system point's
+    // a run of other cores than the sweep's; of another value width than the system point's
     write_qps_summary(d + "/had16", "had", nullptr, 50, 150, 0, 0);
     add_fields(d + "/had16", "\"activity\": {", "\"n_keys\": 16, ");
-    add_fields(d + "/had16", "\"params\": {", "\"v_bits\": 4, ");
+    bad = hgt::run_cmd(base + sys + "--system-nk " + d + "/had16 --out " + d + "/r2 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(
+        bad.out.find("/had16': params.max_keys = 128, the --system runs' max_keys is 1024 (flows of the "
+                     "sweep's cores)"),
+        std::string::npos)
+        << bad.out;
+    add_fields(d + "/had16", "\"params\": {", "\"max_keys\": 1024, \"v_bits\": 4, ");
     bad = hgt::run_cmd(base + sys + nk + "--system-nk " + d + "/had16 --out " + d + "/r2 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;
-    EXPECT_NE(bad.out.find("/had16': params.v_bits = 4, the system point 'p' has 8 (the point's netlists on "
-                           "another stimulus)"),
-              std::string::npos)
+    EXPECT_NE(bad.out.find("/had16': params.v_bits = 4, the system point 'p' has 8"), std::string::npos)
         << bad.out;
 }
 

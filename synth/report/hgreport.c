@@ -1028,8 +1028,10 @@ typedef struct {
     const char *sys_wide_point; /* --system-wide-point: the same for the runs of a wider load port */
     rp_nk_point *nk;            /* --nk-sweep: the workload sweep's points */
     int nnk;
-    rp_nk_point *sysnk; /* --system-nk: the system point's cores at other n_k (query energy) */
+    rp_nk_point *sysnk; /* --system-nk: the system sweep's cores at several n_k (query energy) */
     int nsysnk;
+    const char *sysnk_load[RP_NK_MAX]; /* --system-nk-load arguments, read once the points are sorted */
+    int nsysnk_load;
     const char *nk_load[RP_NK_MAX]; /* --nk-kv-load arguments, read once the points are sorted */
     int nnk_load;
     const char *nk_stimulus;                /* --nk-stimulus */
@@ -1066,11 +1068,14 @@ static void usage(void)
            "  --system-wide-point NAME  the same for the --system runs of a wider load port (a point\n"
            "                      of cores of that load width; without it those runs have no core\n"
            "                      logic estimate)\n"
-           "  --system-nk RUN_DIR,...  flow runs of the --system-point's netlists, one per core type,\n"
-           "                      on a stimulus of n_k keys (repeatable, at most 32; the point's own\n"
-           "                      runs may be one): a query's, a cycle's and a scored key's energy,\n"
-           "                      fitted, cost the sweep's queries (without: the point's energy per\n"
-           "                      query over its cycles per query)\n"
+           "  --system-nk RUN_DIR,...  flow runs of the --system runs' cores (their d, lanes, top_n,\n"
+           "                      max_keys), one per core type, on a stimulus of n_k keys\n"
+           "                      (repeatable, at most 32): a query's, a cycle's and a scored key's\n"
+           "                      energy, fitted, cost the sweep's queries (without: the system\n"
+           "                      point's energy per query over its cycles per query)\n"
+           "  --system-nk-load RUN_DIR,...  K/V load runs of the --system-nk runs (repeatable), each\n"
+           "                      matched by core type and activity.n_keys: a head's configuration\n"
+           "                      and load energy, fitted, costs the sweep's loads of one key a beat\n"
            "  --nk-sweep RUN_DIR,...  one point of the workload sweep (repeatable, at most 32): flow\n"
            "                      runs of one configuration, one per core type, on a stimulus of n_k\n"
            "                      keys (their summaries' activity.n_keys): energy ratios against n_k\n"
@@ -1122,35 +1127,39 @@ static const point *system_point(const args *a, const char *name)
     return NULL;
 }
 
-/* --system-nk: every run of the system point's configuration and of its run's selector (the
-   point's netlists on another stimulus). */
+/* --system-nk: every run of the --system runs' configuration (the sweep's cores on another
+   stimulus) and of the system point's value width and selector of its core type. */
 static void check_system_nk(const args *a)
 {
     const point *p = system_point(a, a->sys_point);
-    static const char *const KEY[] = {"params.d", "params.lanes", "params.top_n", "params.max_keys",
-                                      "params.v_bits"};
+    static const char *const KEY[] = {"d", "lanes", "top_n", "max_keys"};
     for (int i = 0; i < a->nsysnk; i++)
         for (int c = 0; c < RP_NCORES; c++) {
             const cJSON *r = a->sysnk[i].k.run[c], *q = p ? p->k.run[c] : NULL;
+            const char *dir = a->sysnk[i].dir[c];
             if (!r) continue;
             if (!q)
-                rp_die("--system-nk '%s': a run of %s, and the system point '%s' has none",
-                       a->sysnk[i].dir[c], RP_CORE_NAME(c), p ? p->name : "?");
-            for (size_t k = 0; k < sizeof KEY / sizeof *KEY; k++) {
-                double x = rp_num(r, KEY[k]), y = rp_num(q, KEY[k]);
-                if (k == 4) { /* runs before --v-bits: 8 */
-                    x = isnan(x) ? 8 : x;
-                    y = isnan(y) ? 8 : y;
+                rp_die("--system-nk '%s': a run of %s, and the system point '%s' has none", dir,
+                       RP_CORE_NAME(c), p ? p->name : "?");
+            for (int s = 0; s < a->nsys; s++)
+                for (size_t k = 0; k < sizeof KEY / sizeof *KEY; k++) {
+                    char key[32];
+                    snprintf(key, sizeof key, "params.%s", KEY[k]);
+                    if (rp_num(r, key) != rp_num(a->sys[s], KEY[k]))
+                        rp_die("--system-nk '%s': %s = %g, the --system runs' %s is %g (flows of the sweep's "
+                               "cores)",
+                               dir, key, rp_num(r, key), KEY[k], rp_num(a->sys[s], KEY[k]));
                 }
-                if (x != y)
-                    rp_die("--system-nk '%s': %s = %g, the system point '%s' has %g (the point's netlists on "
-                           "another stimulus)",
-                           a->sysnk[i].dir[c], KEY[k], x, p->name, y);
-            }
+            double x = rp_num(r, "params.v_bits"), y = rp_num(q, "params.v_bits");
+            x = isnan(x) ? 8 : x; /* runs before --v-bits */
+            y = isnan(y) ? 8 : y;
+            if (x != y)
+                rp_die("--system-nk '%s': params.v_bits = %g, the system point '%s' has %g", dir, x, p->name,
+                       y);
             const cJSON *pr = cJSON_GetObjectItemCaseSensitive(r, "params"),
                         *pq = cJSON_GetObjectItemCaseSensitive(q, "params");
             if (strcmp(rp_str(pr, "selector"), rp_str(pq, "selector")) != 0)
-                rp_die("--system-nk '%s': selector '%s', the system point '%s' has '%s'", a->sysnk[i].dir[c],
+                rp_die("--system-nk '%s': selector '%s', the system point '%s' has '%s'", dir,
                        rp_str(pr, "selector"), p->name, rp_str(pq, "selector"));
         }
 }
@@ -1165,8 +1174,10 @@ static void check_args(args *a)
     if (a->nnk && !a->nk_stimulus) rp_die("--nk-sweep needs --nk-stimulus (what the sweep's data is)");
     rp_nk_check(a->nk, a->nnk, "nk-sweep");
     rp_nk_check(a->sysnk, a->nsysnk, "system-nk");
+    for (int k = 0; k < a->nsysnk_load; k++)
+        rp_nk_load(a->sysnk, a->nsysnk, a->sysnk_load[k], "system-nk-load", "system-nk");
     check_system_nk(a);
-    for (int k = 0; k < a->nnk_load; k++) rp_nk_load(a->nk, a->nnk, a->nk_load[k]);
+    for (int k = 0; k < a->nnk_load; k++) rp_nk_load(a->nk, a->nnk, a->nk_load[k], "nk-kv-load", "nk-sweep");
     if (!a->glitch_timed != !a->glitch_zero) rp_die("--glitch-timed and --glitch-zero go together");
     if (a->glitch_timed) rp_glitch_read(&glitch, a->glitch_timed, a->glitch_zero);
     for (int k = 0; k < a->nnoise; k++) {
@@ -1217,6 +1228,7 @@ static void parse_args(int argc, char **argv, args *a)
                                          {"system-point", required_argument, 0, 'e'},
                                          {"system-wide-point", required_argument, 0, 'w'},
                                          {"system-nk", required_argument, 0, 'Y'},
+                                         {"system-nk-load", required_argument, 0, 'Z'},
                                          {"nk-sweep", required_argument, 0, 'k'},
                                          {"nk-stimulus", required_argument, 0, 'K'},
                                          {"nk-kv-load", required_argument, 0, 'L'},
@@ -1259,6 +1271,10 @@ static void parse_args(int argc, char **argv, args *a)
         case 'Y':
             if (a->nsysnk == RP_NK_MAX) rp_die("--system-nk '%s': at most %d points", optarg, RP_NK_MAX);
             rp_nk_parse(&a->sysnk[a->nsysnk++], optarg, "system-nk");
+            break;
+        case 'Z':
+            if (a->nsysnk_load == RP_NK_MAX) rp_die("--system-nk-load '%s': at most %d", optarg, RP_NK_MAX);
+            a->sysnk_load[a->nsysnk_load++] = optarg;
             break;
         case 'K': a->nk_stimulus = optarg; break;
         case 'L':
@@ -1441,8 +1457,8 @@ int main(int argc, char **argv)
         if (a.sys_wide_point) core_energy(&a, a.sys_wide_point, &ce_wide);
         rp_nk_fit fit; /* the workload sweep's core logic against n_k, for the MiniLM layer */
         rp_nk_fit_energy(a.nk, a.nnk, &fit);
-        rp_query_fit qfit; /* the system point's query energy against cycles and keys */
-        rp_nk_fit_query(a.sysnk, a.nsysnk, &qfit);
+        rp_core_fit qfit; /* the system sweep's cores: a query's and a head's load energy */
+        rp_nk_fit_core(a.sysnk, a.nsysnk, &qfit);
         rc_sys = rp_system_section(md, out, root, fid, nfid, &fit, &qfit, (const cJSON *const *)a.sys, a.nsys,
                                    &ce, a.sys_wide_point ? &ce_wide : NULL);
     }

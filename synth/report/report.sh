@@ -32,9 +32,10 @@
 #         fresh)
 #   14    energy against n_k: the MiniLM point's netlists on the same real head of one passage
 #         cut at n_k = N .. L tokens (REPORT_NK)
-#   15a   the query energy against n_k at the default point: its netlists on synthetic data of
-#         REPORT_SYS_NK keys (with the point's own n_k = L, a query's, a cycle's and a key's
-#         energy per core type: the system sweep's core logic of queries)
+#   15a   the system sweep's cores (L = REPORT_SYS_L) through the flow, and their netlists on
+#         synthetic data of REPORT_SYS_NK keys, each with its K/V load run: a query's, a cycle's
+#         and a scored key's energy, and a head's load against n_k, per core type: the system
+#         sweep's core logic (a flow a core)
 #   15    the system model (sim/sys): one layer per core type, context and workload (hgsys);
 #         the decoding steps again with a load port of REPORT_SYS_WIDE keys a beat (the MiniLM
 #         layer's runs are the fidelity step's sys-* backends; 14 costs their core logic)
@@ -67,7 +68,7 @@ HGSYS=${HGSYS:-$BUILD/bin/hgsys}
 REPORT_SYS_CONTEXTS=${REPORT_SYS_CONTEXTS:-"128 256 512 1024 2048 4096 8192"}  # keys per head
 REPORT_SYS_L=${REPORT_SYS_L:-8192}                  # keys the sweep's cores hold
 REPORT_SYS_WIDE=${REPORT_SYS_WIDE-16}               # keys a load beat of the wide-port decoding steps ("": none)
-REPORT_SYS_NK=${REPORT_SYS_NK:-"128 256 512 768"}   # keys of the default point's query-energy runs (below its L)
+REPORT_SYS_NK=${REPORT_SYS_NK:-"128 512 2048"}       # keys of the sweep's cores' query-energy runs (below L)
 REPORT_NK=${REPORT_NK:-"16 32 64 96 128"}           # keys of the n_k sweep's stimulus (N..L of d=32)
 REPORT_GLITCH_CYCLES=${REPORT_GLITCH_CYCLES:-160}   # query cycles of the glitch window (10 queries)
 REPORT_GLITCH_SAMPLE=${REPORT_GLITCH_SAMPLE:-1}     # instances per module simulated with timing
@@ -104,7 +105,7 @@ sel_cores() {
 nsel=0
 for sel in $REPORT_SELECTORS; do nsel=$((nsel + 2 * $(sel_cores "$sel" | wc -l))); done
 nwide=0; [ -z "$REPORT_SYS_WIDE" ] || nwide=${#CORES[@]}   # a flow a core at the wide load port
-NSTEPS=$((17 + nsel + 7 * $(wc -w <<< "$REPORT_VBITS") + nwide))
+NSTEPS=$((17 + ${#CORES[@]} + nsel + 7 * $(wc -w <<< "$REPORT_VBITS") + nwide))
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
 touch "$durs"
@@ -520,26 +521,40 @@ for n in $REPORT_NK; do
 done
 done_step nk-sweep
 
-# ---- 15a: query energy against n_k at the default point -----------------------------------
-# The system sweep's cores hold more keys than the flows' (REPORT_SYS_L), so a query there takes
-# other cycles and scores other keys than the flow's: the default point's netlists on synthetic
-# data of n_k keys give, with the point's own runs (n_k = L), a query's, a cycle's and a key's
-# energy per core type (hgreport --system-nk).
+# ---- 15a: query energy of the system sweep's cores -------------------------------------------
+# The system sweep's cores (d=64 P=16 N=32, L = REPORT_SYS_L keys) through the flow on synthetic
+# data of L keys, and their netlists on data of REPORT_SYS_NK keys: a query's, a cycle's and a
+# scored key's energy per core type (hgreport --system-nk), which cost the sweep's queries.
+SYSL_RUNS=() RUNS=()
+for c in "${CORES[@]}"; do
+  rtl="$R/rtl/${c}_d64_l$REPORT_SYS_L"
+  "$HADGEN" --core "$c" --d 64 --lanes 16 --top-n 32 --max-keys "$REPORT_SYS_L" --out "$rtl" --force > /dev/null ||
+    { echo "report: REPORT_SYS_L: hadgen refused --max-keys '$REPORT_SYS_L'" >&2; exit 2; }
+  flow "$c" "$rtl" "-sys" ""
+done
+SYSL_RUNS=("${RUNS[@]}")
 banner system-nk
 sysnk_args=()
 for n in $REPORT_SYS_NK; do
-  runs=()
+  runs=() loads=()
   for i in "${!CORES[@]}"; do
-    c=${CORES[$i]} out="$R/synth/sys-nk/${CORES[$i]}-nk$n"
-    k=$(rp_key "sys-nk flow $c $n" "${DEFAULT_RUNS[$i]}/reports/summary.json" synth/flow.sh synth/scripts \
+    c=${CORES[$i]} out="$R/synth/sys-nk/${CORES[$i]}-l$REPORT_SYS_L-nk$n"
+    k=$(rp_key "sys-nk flow $c $n" "${SYSL_RUNS[$i]}/reports/summary.json" synth/flow.sh synth/scripts \
         synth/bench "$HGSYNTH" "$HGSIM" sim/hs_shim.cpp sim/hs_build.sh sim/hs_lib.sh)
-    reuse_flow "$out" "${DEFAULT_RUNS[$i]}" "rtl/generated/${c}_d64" "$R/synth/sys-nk/flow_$c-nk$n.log" \
+    reuse_flow "$out" "${SYSL_RUNS[$i]}" "$R/rtl/${c}_d64_l$REPORT_SYS_L" "$R/synth/sys-nk/flow_$c-nk$n.log" \
       "$c n_k=$n" CAPTURE_KEYS="$n"
     runs+=("$out")
+    load_flow "$out" "$R/rtl/${c}_d64_l$REPORT_SYS_L" # a head's configuration and load at n_k keys
+    loads+=("$LOAD_OUT")
   done
-  sysnk_args+=(--system-nk "$(IFS=,; echo "${runs[*]}")")
+  sysnk_args+=(--system-nk "$(IFS=,; echo "${runs[*]}")" --system-nk-load "$(IFS=,; echo "${loads[*]}")")
 done
-sysnk_args+=(--system-nk "$(IFS=,; echo "${DEFAULT_RUNS[*]}")")
+loads=()
+for i in "${!CORES[@]}"; do
+  load_flow "${SYSL_RUNS[$i]}" "$R/rtl/${CORES[$i]}_d64_l$REPORT_SYS_L"
+  loads+=("$LOAD_OUT")
+done
+sysnk_args+=(--system-nk "$(IFS=,; echo "${SYSL_RUNS[*]}")" --system-nk-load "$(IFS=,; echo "${loads[*]}")")
 done_step system-nk
 
 # ---- 15: the system model -------------------------------------------------------------

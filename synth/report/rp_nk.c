@@ -102,14 +102,19 @@ void rp_nk_check(rp_nk_point *pts, int n, const char *opt)
     }
 }
 
-void rp_nk_load(rp_nk_point *pts, int n, const char *arg)
+void rp_nk_load(rp_nk_point *pts, int n, const char *arg, const char *opt, const char *sweep_opt)
 {
     char dirs[8192];
     if (snprintf(dirs, sizeof dirs, "%s", arg) >= (int)sizeof dirs)
-        rp_die("--nk-kv-load '%.64s...': longer than %zu characters", arg, sizeof dirs - 1);
+        rp_die("--%s '%.64s...': longer than %zu characters", opt, arg, sizeof dirs - 1);
+    char no_run[96], no_queries[96], other[128];
+    snprintf(no_run, sizeof no_run, "no --%s run of this core type and n_k", sweep_opt);
+    snprintf(no_queries, sizeof no_queries, "its --%s run has no activity.queries", sweep_opt);
+    snprintf(other, sizeof other,
+             "another configuration (params d, lanes, top_n, max_keys) than its --%s run", sweep_opt);
     for (char *d = strtok(dirs, ","); d; d = strtok(NULL, ",")) {
         char path[1200];
-        rp_summary_path(path, sizeof path, "nk-kv-load", d);
+        rp_summary_path(path, sizeof path, opt, d);
         cJSON *j = rp_load_json(path);
         int ci = rp_core_index(rp_str(j, "core")), nk = rp_whole(j, "activity.n_keys");
         rp_nk_point *p = NULL;
@@ -118,14 +123,13 @@ void rp_nk_load(rp_nk_point *pts, int n, const char *arg)
         rp_load got;
         double reuse = p ? rp_num(p->k.run[ci], "activity.queries") : NAN;
         const char *bad = ci < 0                       ? "unknown core type"
-                          : !p                         ? "no --nk-sweep run of this core type and n_k"
+                          : !p                         ? no_run
                           : isfinite(p->k.load[ci].nj) ? "a second load run of this core type and n_k"
                           : rp_count_load_of(j, &got)  ? "no energy.window_nj or activity.cycles"
-                          : !(reuse > 0)               ? "its --nk-sweep run has no activity.queries"
+                          : !(reuse > 0)               ? no_queries
                                                        : NULL;
-        if (!bad && other_config(j, p->k.run[ci]))
-            bad = "another configuration (params d, lanes, top_n, max_keys) than its --nk-sweep run";
-        if (bad) refuse("nk-kv-load", path, j, nk, bad);
+        if (!bad && other_config(j, p->k.run[ci])) bad = other;
+        if (bad) refuse(opt, path, j, nk, bad);
         cJSON_Delete(j);
         p->k.load[ci] = got;
         p->k.reuse[ci] = reuse;
@@ -209,24 +213,28 @@ void rp_nk_fit_energy(const rp_nk_point *pts, int n, rp_nk_fit *f)
     }
 }
 
-void rp_nk_fit_query(const rp_nk_point *pts, int n, rp_query_fit *f)
+void rp_nk_fit_core(const rp_nk_point *pts, int n, rp_core_fit *f)
 {
     memset(f, 0, sizeof *f);
     nk_range(pts, n, &f->nk_lo, &f->nk_hi);
-    double x[RP_NK_MAX][3], y[RP_NK_MAX], co[3];
+    double x[RP_NK_MAX][3], y[RP_NK_MAX], yl[RP_NK_MAX], xl[RP_NK_MAX][3], co[3];
     for (int c = 0; c < RP_NCORES; c++) {
         for (int i = 0; i < n; i++) {
             const cJSON *r = pts[i].k.run[c];
-            x[i][0] = 1;
+            x[i][0] = xl[i][0] = 1;
             x[i][1] = r ? rp_num(r, "activity.cycles_per_query") : NAN;
-            x[i][2] = pts[i].n_keys;
+            x[i][2] = xl[i][1] = pts[i].n_keys;
             y[i] = r && isfinite(x[i][1]) ? pts[i].k.figs[c].e_query : NAN;
+            yl[i] = r ? pts[i].k.load[c].nj : NAN;
             if (r && !f->run[c]) f->run[c] = r;
         }
         lsq((const double(*)[3])x, y, n, 3, co, &f->res[c]);
         f->query[c] = co[0];
         f->cycle[c] = co[1];
         f->key[c] = co[2];
+        lsq((const double(*)[3])xl, yl, n, 2, co, &f->load_res[c]);
+        f->load0[c] = co[0];
+        f->load1[c] = co[1];
     }
 }
 

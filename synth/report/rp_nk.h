@@ -36,8 +36,9 @@ void rp_nk_check(rp_nk_point *pts, int n, const char *opt);
 /* Reads one --nk-kv-load "RUN_DIR,RUN_DIR,...": K/V load runs (the flow over the cycles before
    the first query) of the sweep's runs, each given to the point of its activity.n_keys and core
    type, amortized over that run's queries. Bad input (no such point or run, another
-   configuration, a second load of one run, no window energy): rp_die. */
-void rp_nk_load(rp_nk_point *pts, int n, const char *arg);
+   configuration, a second load of one run, no window energy): rp_die naming opt (the option,
+   "nk-kv-load") and sweep_opt (the points' option, "nk-sweep"). */
+void rp_nk_load(rp_nk_point *pts, int n, const char *arg, const char *opt, const char *sweep_opt);
 
 /* Core logic energy against the keys, per core type, fitted by least squares to the points of
    the sweep: a query's, its flow's energy per query, as q0 + q1 n_k; a head's reset,
@@ -55,18 +56,21 @@ typedef struct rp_nk_fit {
 /* The fits of the checked points (rp_nk_check), their loads read (rp_nk_load). */
 void rp_nk_fit_energy(const rp_nk_point *pts, int n, rp_nk_fit *f);
 
-/* A query's energy (energy.per_query_nj) against its cycles (activity.cycles_per_query) and the
-   keys it scores (activity.n_keys), per core type: query + cycle x cycles + key x n_k, fitted by
-   least squares to the points; NAN where the core has fewer than three points or they do not
-   fix the three (res: the largest |fit - measured| / measured). */
-typedef struct rp_query_fit {
+/* A core's energy against the work of the points, per core type, fitted by least squares: a
+   query's (energy.per_query_nj) as query + cycle x its cycles (activity.cycles_per_query) +
+   key x the keys it scores (activity.n_keys), NAN where the core has fewer than three points or
+   they do not fix the three; a head's reset, configuration and K/V load (its load run's window
+   energy, rp_nk_load) as load0 + load1 x n_k, NAN with fewer than two load runs. res, load_res:
+   the largest |fit - measured| / measured. */
+typedef struct rp_core_fit {
     double query[RP_NCORES], cycle[RP_NCORES], key[RP_NCORES], res[RP_NCORES];
+    double load0[RP_NCORES], load1[RP_NCORES], load_res[RP_NCORES];
     int nk_lo, nk_hi;            /* the points' range of n_k (0: no points) */
     const cJSON *run[RP_NCORES]; /* per core, a run of the points (params), as in rp_nk_fit */
-} rp_query_fit;
+} rp_core_fit;
 
-/* The fit of the checked points (rp_nk_check). */
-void rp_nk_fit_query(const rp_nk_point *pts, int n, rp_query_fit *f);
+/* The fit of the checked points (rp_nk_check), their loads read. */
+void rp_nk_fit_core(const rp_nk_point *pts, int n, rp_core_fit *f);
 
 /* Writes the section of the checked points (rp_nk_check) into md (and report.json's
    "nk_sweep", nk_sweep.csv, nk_sweep.dat, nk_sweep.gp and its plots in dir). stimulus

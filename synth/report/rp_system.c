@@ -241,7 +241,7 @@ static load_fit fit_load(const rp_core_energy *one, const rp_core_energy *wide, 
    for the core, else at the load run's energy per cycle; rp_die on a file that is not one, or
    on a point whose cores load another number of keys a beat than the run's. */
 static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_energy *ce_wide,
-                      const load_fit *fit, const rp_query_fit *qfit)
+                      const load_fit *fit, const rp_core_fit *qfit)
 {
     sys_pt p;
     memset(&p, 0, sizeof p);
@@ -273,7 +273,9 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_e
                rp_num(j, "core_busy"));
     p.load_nj = p.core_nj = NAN; /* NAN propagates: no point, no load run, no split */
     if (ce) {
-        p.load_nj = isfinite(fit[p.core].cyc)
+        p.load_nj = p.lw == 1 && qfit && isfinite(qfit->load0[p.core])
+                        ? (qfit->load0[p.core] + qfit->load1[p.core] * p.context) * p.heads / q
+                    : isfinite(fit[p.core].cyc)
                         ? fit[p.core].cyc * p.load_per_q + fit[p.core].key * (double)p.context * p.heads / q
                         : ce->load_nj[p.core] / ce->load_cycles[p.core] * p.load_per_q;
         double qc = p.busy_per_q - p.load_per_q; /* a query's busy cycles */
@@ -447,7 +449,11 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
         fprintf(md,
                 "Core logic is estimated as in the table above, from the flow of cores of %d keys a beat at "
                 "point `%s` and their K/V load runs (the queries by the query fit above where there is one: "
-                "the load port leaves the query logic as it is).\n\n",
+                "the load port leaves the query logic as it is). Where the one-key runs' loads are costed "
+                "from the sweep's own cores (the load line above), the column / one key a beat compares two "
+                "pricings of the load: this port's from cores of the point's L, the one-key port's from "
+                "cores of the sweep's; it favours the wide port where the larger cores' writes cost more a "
+                "key.\n\n",
                 w[0].lw, ce_wide->point);
     else
         fprintf(md,
@@ -502,16 +508,19 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
 
 /* The context sweep: table, CSV, JSON, plots; the wider load ports' decoding steps after it. */
 static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *const *sweep, int nsweep,
-                         const rp_core_energy *ce, const rp_core_energy *ce_wide, const rp_query_fit *qfit)
+                         const rp_core_energy *ce, const rp_core_energy *ce_wide, const rp_core_fit *qfit)
 {
     sys_pt *p = calloc((size_t)nsweep, sizeof *p);
     if (!p) rp_die("out of memory");
     load_fit fit[RP_NCORES];
     int nfit = 0;
     for (int c = 0; c < RP_NCORES; c++) nfit += isfinite((fit[c] = fit_load(ce, ce_wide, c)).cyc);
-    int nq = 0; /* core types whose queries the fit costs */
-    for (int c = 0; c < RP_NCORES; c++) nq += qfit && isfinite(qfit->query[c]);
-    if (!nq) qfit = NULL;
+    int nq = 0, nl = 0; /* core types whose queries, and whose loads of one key a beat, qfit costs */
+    for (int c = 0; c < RP_NCORES; c++) {
+        nq += qfit && isfinite(qfit->query[c]);
+        nl += qfit && isfinite(qfit->load0[c]);
+    }
+    if (!nq && !nl) qfit = NULL;
     for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce, ce_wide, fit, qfit);
     qsort(p, (size_t)nsweep, sizeof *p, cmp_pt);
     int nwide = 0, all = nsweep;
@@ -523,50 +532,71 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
     if (nwide == all) rp_die("--system: no run with one key a load beat (--load-width 1)");
     nsweep -= nwide; /* the table, plots and bounds below: one key a beat */
     const cJSON *j0 = sweep[0];
+    fprintf(md,
+            "\n### Time and energy per query against context\n\n"
+            "`hgsys` layers of random data through the system model: d=%g, P=%g, N=%g, cores holding L=%g "
+            "keys (n_k = the context), one instance at %g MHz, DRAM `%s` (%g GB/s). Two workloads: a %s (%g "
+            "heads); a %s (one head). Core logic energy is estimated from the synthesis flow, in two parts: "
+            "each run's configuration and K/V load (the core takes one key a cycle), and its queries.\n\n",
+            rp_num(j0, "d"), rp_num(j0, "lanes"), rp_num(j0, "top_n"), rp_num(j0, "max_keys"),
+            rp_num(j0, "clock_mhz"), rp_str(j0, "dram"), rp_num(j0, "dram_gbytes_s"), WORK_TEXT[W_DECODE],
+            rp_num(j0, "heads"), WORK_TEXT[W_PREFILL]);
+    if (nq)
+        fprintf(
+            md,
+            "- Queries: each a query's energy + its busy cycles x a cycle's + the keys it scores x a key's, "
+            "fitted by least squares per core type to flows of the sweep's own cores (the configuration "
+            "above) on stimuli of n_k = %d..%d keys, queries back to back (`--system-nk`): a query of few "
+            "keys leaves the score lanes idle in most of its cycles. A core type without the fit: its busy "
+            "cycles at point `%s`'s energy per query over its cycles per query.\n",
+            qfit->nk_lo, qfit->nk_hi, ce ? ce->point : "(none)");
+    else
+        fprintf(
+            md,
+            "- Queries: their busy cycles at point `%s`'s energy per query over its cycles per query (the "
+            "flow measured one n_k, queries back to back; every cycle of a query costed as one of the "
+            "flow's, though a query of fewer keys leaves the score lanes idle).\n",
+            ce ? ce->point : "(none)");
+    if (nl)
+        fprintf(
+            md,
+            "- Configuration and K/V load of one key a beat: a head's, load0 + load1 x n_k, fitted per core "
+            "type to the K/V load runs of the same flows (the flow over the reset, configuration and load "
+            "of one head; `--system-nk-load`).\n");
     fprintf(
         md,
-        "\n### Time and energy per query against context\n\n"
-        "`hgsys` layers of random data through the system model: d=%g, P=%g, N=%g, cores holding L=%g keys "
-        "(n_k = the context), one instance at %g MHz, DRAM `%s` (%g GB/s). Two workloads: a %s (%g "
-        "heads); a %s (one head). Core logic energy is estimated from the synthesis flow at point `%s`: "
-        "the run's busy cycles of configuration and K/V load (the core takes one key a cycle), and its "
-        "queries, %s. Configuration and load cost a cycle's energy plus a loaded key's, "
-        "fitted per core to two K/V load runs that load the same keys, the point's and that of the cores of "
-        "the wider load port below (E = cycles x a cycle's + keys x a key's); a core without that pair "
-        "costs every such cycle at its load run's energy per cycle. Cycles waiting for memory are not "
-        "counted (a waiting core taken as clock-gated); '-' where the point has no load run of the core or "
-        "the run does not split its busy cycles. SRAM and DRAM are the system model's.\n\n",
-        rp_num(j0, "d"), rp_num(j0, "lanes"), rp_num(j0, "top_n"), rp_num(j0, "max_keys"),
-        rp_num(j0, "clock_mhz"), rp_str(j0, "dram"), rp_num(j0, "dram_gbytes_s"), WORK_TEXT[W_DECODE],
-        rp_num(j0, "heads"), WORK_TEXT[W_PREFILL], ce ? ce->point : "(none)",
-        qfit
-            ? "each a query's energy + its busy cycles x a cycle's + the keys it scores x a key's, fitted by "
-              "least squares per core type to the point's netlists on stimuli of several n_k (queries back "
-              "to "
-              "back; `--system-nk`): the sweep's cores hold more keys than the flow's, and their queries "
-              "take "
-              "other cycles (the normalizer's grow with L) and score other keys (the context) than the "
-              "flow's; "
-              "a core type without the fit: at the point's energy per query over its cycles per query"
-            : "their busy cycles at the point's energy per query over its cycles per query (the flow "
-              "measured "
-              "one n_k, queries back to back; every cycle of a query costed as one of the flow's, though a "
-              "query of fewer keys leaves the score lanes idle)");
-    if (qfit) {
-        cJSON *jq = cJSON_AddObjectToObject(js, "query_fit");
-        fprintf(md, "Query energy, fitted at n_k = %d..%d:", qfit->nk_lo, qfit->nk_hi);
+        "- %sonfiguration and K/V load: a cycle's energy plus a loaded key's, fitted per core to two K/V "
+        "load runs of point `%s` that load the same keys, its own and that of the cores of the wider load "
+        "port below (E = cycles x a cycle's + keys x a key's); a core without that pair costs every such "
+        "cycle at its load run's energy per cycle.\n"
+        "- Cycles waiting for memory are not counted (a waiting core taken as clock-gated); '-' where the "
+        "point has no load run of the core or the run does not split its busy cycles. SRAM and DRAM are "
+        "the system model's.\n\n",
+        nl ? "Other c" : "C", ce ? ce->point : "(none)");
+    if (nq || nl) {
+        cJSON *jq = cJSON_AddObjectToObject(js, "core_fit");
+        fprintf(md, "Fitted at n_k = %d..%d:", qfit->nk_lo, qfit->nk_hi);
         for (int c = 0, k = 0; c < RP_NCORES; c++) {
-            if (!isfinite(qfit->query[c])) continue;
-            fprintf(
-                md,
-                "%s %s %.3f nJ a query + %.3f nJ a cycle + %.4f nJ a key scored (largest residual %.1f%%)",
-                k++ ? ";" : "", RP_CORE_NAME(c), qfit->query[c], qfit->cycle[c], qfit->key[c],
-                100 * qfit->res[c]);
+            if (!isfinite(qfit->query[c]) && !isfinite(qfit->load0[c])) continue;
+            fprintf(md, "%s %s", k++ ? ";" : "", RP_CORE_NAME(c));
             cJSON *o = cJSON_AddObjectToObject(jq, RP_CORE_NAME(c));
-            cJSON_AddNumberToObject(o, "nj_per_query", qfit->query[c]);
-            cJSON_AddNumberToObject(o, "nj_per_cycle", qfit->cycle[c]);
-            cJSON_AddNumberToObject(o, "nj_per_key_scored", qfit->key[c]);
-            cJSON_AddNumberToObject(o, "largest_residual", qfit->res[c]);
+            if (isfinite(qfit->query[c])) {
+                fprintf(md,
+                        " a query %.3f nJ + %.3f nJ a cycle + %.4f nJ a key scored (largest residual %.1f%%)",
+                        qfit->query[c], qfit->cycle[c], qfit->key[c], 100 * qfit->res[c]);
+                cJSON_AddNumberToObject(o, "nj_per_query", qfit->query[c]);
+                cJSON_AddNumberToObject(o, "nj_per_cycle", qfit->cycle[c]);
+                cJSON_AddNumberToObject(o, "nj_per_key_scored", qfit->key[c]);
+                cJSON_AddNumberToObject(o, "largest_residual", qfit->res[c]);
+            }
+            if (isfinite(qfit->load0[c])) {
+                fprintf(md, "%s a head's load %.3f nJ + %.4f nJ a key (largest residual %.1f%%)",
+                        isfinite(qfit->query[c]) ? "," : "", qfit->load0[c], qfit->load1[c],
+                        100 * qfit->load_res[c]);
+                cJSON_AddNumberToObject(o, "head_load_nj", qfit->load0[c]);
+                cJSON_AddNumberToObject(o, "load_nj_per_key", qfit->load1[c]);
+                cJSON_AddNumberToObject(o, "load_largest_residual", qfit->load_res[c]);
+            }
         }
         fprintf(md, ".\n\n");
     }
@@ -651,7 +681,7 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
 }
 
 int rp_system_section(FILE *md, const char *dir, cJSON *root, const cJSON *const *fid, int nfid,
-                      const rp_nk_fit *layer_fit, const rp_query_fit *qfit, const cJSON *const *sweep,
+                      const rp_nk_fit *layer_fit, const rp_core_fit *qfit, const cJSON *const *sweep,
                       int nsweep, const rp_core_energy *ce, const rp_core_energy *ce_wide)
 {
     fprintf(md, "\n## System: K and V from DRAM (the system model, docs/system.md)\n\n"

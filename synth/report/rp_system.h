@@ -30,13 +30,13 @@ typedef struct rp_core_energy {
    system.gp and its plots in dir). fid: hadrun --json runs whose sys-<core> backends give the
    MiniLM layer (nfid may be 0), its core logic costed by layer_fit (the workload sweep's fit,
    rp_nk_fit_energy; NULL or a fit of another configuration: '-'); qfit: the system point's
-   query energy against cycles and keys scored (rp_nk_fit_query; NULL, or a core without it:
+   query energy against cycles and keys scored (rp_nk_fit_core; NULL, or a core without it:
    the point's energy per query over its cycles per query); sweep: hgsys --json runs (nsweep may be 0); ce: the core
    energy of the runs of one key a load beat, ce_wide (NULL: none) of the runs of a wider load
    port, each from a point of cores of that load width. Returns 0, or 1 if gnuplot failed (the
    rest is written). Bad input: rp_die. */
 int rp_system_section(FILE *md, const char *dir, cJSON *root, const cJSON *const *fid, int nfid,
-                      const rp_nk_fit *layer_fit, const rp_query_fit *qfit, const cJSON *const *sweep,
+                      const rp_nk_fit *layer_fit, const rp_core_fit *qfit, const cJSON *const *sweep,
                       int nsweep, const rp_core_energy *ce, const rp_core_energy *ce_wide);
 
 #endif
