@@ -351,10 +351,11 @@ TEST(SysCli, HgsysChecksAndWritesJson)
                           "\"bound\"", "\"load_width\""})
         EXPECT_NE(j.find(k), std::string::npos) << k;
     // core logic energy: per query, per busy cycle of queries, per configuration or load cycle,
-    // per key loaded (4 heads of 31 keys), per key scored (24 queries of 31 keys), added up
+    // per key loaded (4 heads of 31 keys), per key scored (24 queries of 31 keys), per head, added up
     r = hgt::run_cmd(bin + " --core had --d 24 --lanes 3 --top-n 5 --max-keys 31 --context 31 --heads 4" +
                      " --queries 6 --cores 2 --core-nj-query 1 --core-nj-cycle 2 --core-nj-load-cycle 0.5" +
-                     " --core-nj-key 0.25 --core-nj-score 0.125 --json " + dir + "/e.json 2>&1");
+                     " --core-nj-key 0.25 --core-nj-score 0.125 --core-nj-head 3 --json " + dir +
+                     "/e.json 2>&1");
     EXPECT_EQ(r.status, 0) << r.out;
     cJSON *e = cJSON_Parse(hgt::read_file(dir + "/e.json").c_str());
     ASSERT_TRUE(e);
@@ -362,7 +363,7 @@ TEST(SysCli, HgsysChecksAndWritesJson)
     double busy = num("core_busy"), load = num("core_load");
     EXPECT_GT(load, 0.0);
     EXPECT_DOUBLE_EQ(num("core_pj"),
-                     1e3 * (24 + 2 * (busy - load) + 0.5 * load + 0.25 * 4 * 31 + 0.125 * 24 * 31));
+                     1e3 * (24 + 2 * (busy - load) + 0.5 * load + 0.25 * 4 * 31 + 0.125 * 24 * 31 + 3 * 4));
     cJSON_Delete(e);
     r = hgt::run_cmd(bin + " --core had --context 31 --core-nj-key -1 2>&1");
     EXPECT_EQ(r.status, 2) << r.out;

@@ -57,8 +57,9 @@ static void usage(FILE *f)
             "  --core-nj-cycle E core logic energy per busy cycle of queries (the flow's energy per\n"
             "                    query over its cycles per query; default 0)\n"
             "  --core-nj-load-cycle E  per configuration write or K/V load beat (default 0)\n"
+            "  --core-nj-head E  per head's configuration and K/V load (default 0)\n"
             "  --core-nj-key E   per key loaded (default 0)\n"
-            "  --core-nj-score E per key a query scores (n_k for each query; default 0); the five\n"
+            "  --core-nj-score E per key a query scores (n_k for each query; default 0); the six\n"
             "                    add up (docs/system.md)\n"
             "options:\n"
             "  --check           compare every output with the golden model (exit 1 on mismatch)\n"
@@ -92,6 +93,7 @@ enum {
     O_CORE_LOAD,
     O_CORE_KEY,
     O_CORE_SCORE,
+    O_CORE_HEAD,
     O_CHECK,
     O_JSON,
     O_LIST,
@@ -105,7 +107,7 @@ typedef struct {
     int context, queries, heads, nscale, check, max_keys_set, top_n_set;
     long seed, kv_buffer, q_buffer, o_buffer, chunk;
     double core_nj, core_cyc, core_load, core_key; /* nJ a query, busy query cycle, load cycle, key */
-    double core_score;                             /* nJ a key scored */
+    double core_score, core_head;                  /* nJ a key scored, a head's load */
     double clock, bw, lat, dpj, spj;
     const char *dram, *json, *cache;
 } args;
@@ -163,6 +165,7 @@ static void set_opt(args *a, int ch, const char *name, const char *v)
     case O_CORE_LOAD: a->core_load = num_opt(name, v, 0, 1e9); break;
     case O_CORE_KEY: a->core_key = num_opt(name, v, 0, 1e9); break;
     case O_CORE_SCORE: a->core_score = num_opt(name, v, 0, 1e9); break;
+    case O_CORE_HEAD: a->core_head = num_opt(name, v, 0, 1e9); break;
     case O_CHECK: a->check = 1; break;
     case O_JSON: a->json = v; break;
     case O_CACHE: a->so.cache_dir = v; break;
@@ -246,6 +249,7 @@ static void parse_args(int argc, char **argv, args *a)
                                         {"core-nj-load-cycle", 1, 0, O_CORE_LOAD},
                                         {"core-nj-key", 1, 0, O_CORE_KEY},
                                         {"core-nj-score", 1, 0, O_CORE_SCORE},
+                                        {"core-nj-head", 1, 0, O_CORE_HEAD},
                                         {"check", 0, 0, O_CHECK},
                                         {"json", 1, 0, O_JSON},
                                         {"list-dram", 0, 0, O_LIST},
@@ -354,11 +358,11 @@ static derived derive(const args *a, const ss_layer_stats *st)
     r.core_util = ss_core_share(st, st->core_busy);
     r.dram_util = ss_dram_util(st);
     /* per query, per busy cycle of queries, per configuration or load cycle, per key loaded, per
-       key scored */
+       key scored, per head loaded */
     r.core_pj =
         1e3 * (a->core_nj * (double)st->queries + a->core_cyc * (double)(st->core_busy - st->core_load) +
                a->core_load * (double)st->core_load + a->core_key * (double)st->keys +
-               a->core_score * (double)st->query_keys);
+               a->core_score * (double)st->query_keys + a->core_head * (double)st->heads);
     r.total_pj = r.core_pj + st->sram_pj + st->dram_pj;
     r.qps = st->time_ns > 0 ? (double)st->queries / (st->time_ns * 1e-9) : 0;
     r.roof_ns = st->roof_compute_ns > st->roof_memory_ns ? st->roof_compute_ns : st->roof_memory_ns;
