@@ -1150,9 +1150,7 @@ static void check_system_nk(const args *a)
                                "cores)",
                                dir, key, rp_num(r, key), KEY[k], rp_num(a->sys[s], KEY[k]));
                 }
-            double x = rp_num(r, "params.v_bits"), y = rp_num(q, "params.v_bits");
-            x = isnan(x) ? 8 : x; /* runs before --v-bits */
-            y = isnan(y) ? 8 : y;
+            double x = rp_num_or(r, "params.v_bits", 8), y = rp_num_or(q, "params.v_bits", 8);
             if (x != y)
                 rp_die("--system-nk '%s': params.v_bits = %g, the system point '%s' has %g", dir, x, p->name,
                        y);
@@ -1316,8 +1314,11 @@ static void core_energy(const args *a, const char *name, rp_core_energy *ce)
     ce->lw = 0;
     for (int c = 0; c < RP_NCORES; c++) {
         if (!p->k.run[c]) continue;
-        double w = rp_num(p->k.run[c], "params.load_width");
-        int lw = isfinite(w) ? (int)w : 1; /* runs before --load-width: 1 */
+        double w = rp_num_or(p->k.run[c], "params.load_width", 1); /* runs before --load-width: 1 */
+        if (!(w >= 1 && w <= HG_L_MAX && w == floor(w)))
+            rp_die("point '%s': %s's params.load_width is not a whole number in 1..%d", p->name,
+                   RP_CORE_NAME(c), HG_L_MAX);
+        int lw = (int)w;
         if (ce->lw && lw != ce->lw)
             rp_die("point '%s': its cores load %d and %d keys a beat (params.load_width); the system section "
                    "needs one width a point",
@@ -1457,10 +1458,10 @@ int main(int argc, char **argv)
         if (a.sys_wide_point) core_energy(&a, a.sys_wide_point, &ce_wide);
         rp_nk_fit fit; /* the workload sweep's core logic against n_k, for the MiniLM layer */
         rp_nk_fit_energy(a.nk, a.nnk, &fit);
-        rp_core_fit qfit; /* the system sweep's cores: a query's and a head's load energy */
-        rp_nk_fit_core(a.sysnk, a.nsysnk, &qfit);
-        rc_sys = rp_system_section(md, out, root, fid, nfid, &fit, &qfit, (const cJSON *const *)a.sys, a.nsys,
-                                   &ce, a.sys_wide_point ? &ce_wide : NULL);
+        rp_nk_fit sys_fit; /* the system sweep's cores: a query's and a head's load energy */
+        rp_nk_fit_energy(a.sysnk, a.nsysnk, &sys_fit);
+        rc_sys = rp_system_section(md, out, root, fid, nfid, &fit, &sys_fit, (const cJSON *const *)a.sys,
+                                   a.nsys, &ce, a.sys_wide_point ? &ce_wide : NULL);
     }
     rp_glitch_section(md, root, &glitch);
     rp_noise_section(md, root, &noise);

@@ -32,10 +32,10 @@
 #         fresh)
 #   14    energy against n_k: the MiniLM point's netlists on the same real head of one passage
 #         cut at n_k = N .. L tokens (REPORT_NK)
-#   15a   the system sweep's cores (L = REPORT_SYS_L) through the flow, and their netlists on
-#         synthetic data of REPORT_SYS_NK keys, each with its K/V load run: a query's, a cycle's
-#         and a scored key's energy, and a head's load against n_k, per core type: the system
-#         sweep's core logic (a flow a core)
+#   15a   the system sweep's cores (L = REPORT_SYS_L) through the flow (a step a core), and their
+#         netlists on synthetic data of REPORT_SYS_NK keys, each with its K/V load run: a query's,
+#         a cycle's and a scored key's energy, and a head's load against n_k, per core type: the
+#         system sweep's core logic
 #   15    the system model (sim/sys): one layer per core type, context and workload (hgsys);
 #         the decoding steps again with a load port of REPORT_SYS_WIDE keys a beat (the MiniLM
 #         layer's runs are the fidelity step's sys-* backends; 14 costs their core logic)
@@ -467,11 +467,6 @@ noise_point default-d64 64 "${DEFAULT_RUNS[@]}"
   echo "   no fresh noise runs: the report goes without the noise band (make report-noise adds it)"
 done_step noise
 
-# ---- 14: energy against n_k ------------------------------------------------------------
-# The MiniLM point's netlists (REUSE_FROM: no new synthesis) on the head REPORT_HEAD of one
-# passage (the first 256-token passage of the evaluation sentences) cut at n_k tokens, so the
-# stimulus has n_k keys and n_k queries; n_k runs from N to L (REPORT_NK). Each run's K/V load
-# (as in step 11) gives the counted ratios.
 # reuse_flow OUT FROM_RUN RTL_DIR LOG WHAT [VAR=VALUE...]: the flow of FROM_RUN's netlists
 # (REUSE_FROM) on another stimulus (the VAR=VALUE settings) into OUT, unless it is fresh for the
 # caller's key k
@@ -487,6 +482,11 @@ reuse_flow() {
   rp_stamp "$out/reports/summary.json" "$k"
 }
 
+# ---- 14: energy against n_k ------------------------------------------------------------
+# The MiniLM point's netlists (REUSE_FROM: no new synthesis) on the head REPORT_HEAD of one
+# passage (the first 256-token passage of the evaluation sentences) cut at n_k tokens, so the
+# stimulus has n_k keys and n_k queries; n_k runs from N to L (REPORT_NK). Each run's K/V load
+# (as in step 11) gives the counted ratios.
 banner nk-sweep
 NK="$R/nk"
 mkdir -p "$NK"
@@ -521,10 +521,11 @@ for n in $REPORT_NK; do
 done
 done_step nk-sweep
 
-# ---- 15a: query energy of the system sweep's cores -------------------------------------------
+# ---- 15a: core logic energy of the system sweep's cores ------------------------------------
 # The system sweep's cores (d=64 P=16 N=32, L = REPORT_SYS_L keys) through the flow on synthetic
-# data of L keys, and their netlists on data of REPORT_SYS_NK keys: a query's, a cycle's and a
-# scored key's energy per core type (hgreport --system-nk), which cost the sweep's queries.
+# data of L keys, and their netlists on data of REPORT_SYS_NK keys, each run with its K/V load
+# run: a query's, a cycle's and a scored key's energy, and a head's load against n_k, per core
+# type (hgreport --system-nk, --system-nk-load), which cost the sweep's queries and loads.
 SYSL_RUNS=() RUNS=()
 for c in "${CORES[@]}"; do
   rtl="$R/rtl/${c}_d64_l$REPORT_SYS_L"
@@ -535,26 +536,22 @@ done
 SYSL_RUNS=("${RUNS[@]}")
 banner system-nk
 sysnk_args=()
-for n in $REPORT_SYS_NK; do
+for n in $REPORT_SYS_NK L; do # L: the flows above
   runs=() loads=()
   for i in "${!CORES[@]}"; do
-    c=${CORES[$i]} out="$R/synth/sys-nk/${CORES[$i]}-l$REPORT_SYS_L-nk$n"
-    k=$(rp_key "sys-nk flow $c $n" "${SYSL_RUNS[$i]}/reports/summary.json" synth/flow.sh synth/scripts \
-        synth/bench "$HGSYNTH" "$HGSIM" sim/hs_shim.cpp sim/hs_build.sh sim/hs_lib.sh)
-    reuse_flow "$out" "${SYSL_RUNS[$i]}" "$R/rtl/${c}_d64_l$REPORT_SYS_L" "$R/synth/sys-nk/flow_$c-nk$n.log" \
-      "$c n_k=$n" CAPTURE_KEYS="$n"
+    c=${CORES[$i]} rtl="$R/rtl/${CORES[$i]}_d64_l$REPORT_SYS_L" out=${SYSL_RUNS[$i]}
+    if [ "$n" != L ]; then
+      out="$R/synth/sys-nk/$c-l$REPORT_SYS_L-nk$n"
+      k=$(rp_key "sys-nk flow $c $n" "${SYSL_RUNS[$i]}/reports/summary.json" synth/flow.sh synth/scripts \
+          synth/bench "$HGSYNTH" "$HGSIM" sim/hs_shim.cpp sim/hs_build.sh sim/hs_lib.sh)
+      reuse_flow "$out" "${SYSL_RUNS[$i]}" "$rtl" "$R/synth/sys-nk/flow_$c-nk$n.log" "$c n_k=$n" CAPTURE_KEYS="$n"
+    fi
     runs+=("$out")
-    load_flow "$out" "$R/rtl/${c}_d64_l$REPORT_SYS_L" # a head's configuration and load at n_k keys
+    load_flow "$out" "$rtl" # a head's configuration and load at the run's n_k
     loads+=("$LOAD_OUT")
   done
   sysnk_args+=(--system-nk "$(IFS=,; echo "${runs[*]}")" --system-nk-load "$(IFS=,; echo "${loads[*]}")")
 done
-loads=()
-for i in "${!CORES[@]}"; do
-  load_flow "${SYSL_RUNS[$i]}" "$R/rtl/${CORES[$i]}_d64_l$REPORT_SYS_L"
-  loads+=("$LOAD_OUT")
-done
-sysnk_args+=(--system-nk "$(IFS=,; echo "${SYSL_RUNS[*]}")" --system-nk-load "$(IFS=,; echo "${loads[*]}")")
 done_step system-nk
 
 # ---- 15: the system model -------------------------------------------------------------

@@ -195,46 +195,29 @@ void rp_nk_fit_energy(const rp_nk_point *pts, int n, rp_nk_fit *f)
 {
     memset(f, 0, sizeof *f);
     nk_range(pts, n, &f->nk_lo, &f->nk_hi);
-    double x[RP_NK_MAX][3], yq[RP_NK_MAX], yl[RP_NK_MAX], co[3];
+    /* columns: 1, n_k, cycles a query (the line in n_k takes the first two) */
+    double x[RP_NK_MAX][3], yq[RP_NK_MAX], yc[RP_NK_MAX], yl[RP_NK_MAX], co[3];
     for (int c = 0; c < RP_NCORES; c++) {
         for (int i = 0; i < n; i++) {
+            const cJSON *r = pts[i].k.run[c];
             x[i][0] = 1;
             x[i][1] = pts[i].n_keys;
-            yq[i] = pts[i].k.run[c] ? pts[i].k.figs[c].e_query : NAN;
-            yl[i] = pts[i].k.run[c] ? pts[i].k.load[c].nj : NAN;
-            if (pts[i].k.run[c] && !f->run[c]) f->run[c] = pts[i].k.run[c];
+            x[i][2] = r ? rp_num(r, "activity.cycles_per_query") : NAN;
+            yq[i] = r ? pts[i].k.figs[c].e_query : NAN;
+            yc[i] = isfinite(x[i][2]) ? yq[i] : NAN;
+            yl[i] = r ? pts[i].k.load[c].nj : NAN;
+            if (r && !f->run[c]) f->run[c] = r;
         }
         lsq((const double(*)[3])x, yq, n, 2, co, &f->q_res[c]);
         f->q0[c] = co[0];
         f->q1[c] = co[1];
+        lsq((const double(*)[3])x, yc, n, 3, co, &f->res[c]);
+        f->query[c] = co[0];
+        f->key[c] = co[1];
+        f->cycle[c] = co[2];
         lsq((const double(*)[3])x, yl, n, 2, co, &f->l_res[c]);
         f->l0[c] = co[0];
         f->l1[c] = co[1];
-    }
-}
-
-void rp_nk_fit_core(const rp_nk_point *pts, int n, rp_core_fit *f)
-{
-    memset(f, 0, sizeof *f);
-    nk_range(pts, n, &f->nk_lo, &f->nk_hi);
-    double x[RP_NK_MAX][3], y[RP_NK_MAX], yl[RP_NK_MAX], xl[RP_NK_MAX][3], co[3];
-    for (int c = 0; c < RP_NCORES; c++) {
-        for (int i = 0; i < n; i++) {
-            const cJSON *r = pts[i].k.run[c];
-            x[i][0] = xl[i][0] = 1;
-            x[i][1] = r ? rp_num(r, "activity.cycles_per_query") : NAN;
-            x[i][2] = xl[i][1] = pts[i].n_keys;
-            y[i] = r && isfinite(x[i][1]) ? pts[i].k.figs[c].e_query : NAN;
-            yl[i] = r ? pts[i].k.load[c].nj : NAN;
-            if (r && !f->run[c]) f->run[c] = r;
-        }
-        lsq((const double(*)[3])x, y, n, 3, co, &f->res[c]);
-        f->query[c] = co[0];
-        f->cycle[c] = co[1];
-        f->key[c] = co[2];
-        lsq((const double(*)[3])xl, yl, n, 2, co, &f->load_res[c]);
-        f->load0[c] = co[0];
-        f->load1[c] = co[1];
     }
 }
 

@@ -40,37 +40,24 @@ void rp_nk_check(rp_nk_point *pts, int n, const char *opt);
    "nk-kv-load") and sweep_opt (the points' option, "nk-sweep"). */
 void rp_nk_load(rp_nk_point *pts, int n, const char *arg, const char *opt, const char *sweep_opt);
 
-/* Core logic energy against the keys, per core type, fitted by least squares to the points of
-   the sweep: a query's, its flow's energy per query, as q0 + q1 n_k; a head's reset,
-   configuration and K/V load, its load run's window energy, as l0 + l1 n_k. Each fit needs two
-   points of the core (the load fit two with a load run); NAN where it has fewer. q_res and l_res:
-   the largest |fit - measured| / measured over the fitted points. */
+/* Core logic energy against the work of the points, per core type, fitted by least squares
+   (each fit NAN where the core has too few points, or points that do not fix it; *_res: the
+   largest |fit - measured| / measured over the fitted points):
+   - a query's, its flow's energy per query, as q0 + q1 n_k (two points or more), and as
+     query + key x n_k + cycle x its cycles (activity.cycles_per_query; three points or more);
+   - a head's reset, configuration and K/V load, its load run's window energy (rp_nk_load), as
+     l0 + l1 n_k (two load runs or more). */
 typedef struct rp_nk_fit {
     double q0[RP_NCORES], q1[RP_NCORES], q_res[RP_NCORES];
+    double query[RP_NCORES], key[RP_NCORES], cycle[RP_NCORES], res[RP_NCORES];
     double l0[RP_NCORES], l1[RP_NCORES], l_res[RP_NCORES];
     int nk_lo, nk_hi;            /* the points' range of n_k (0: no points) */
-    const cJSON *run[RP_NCORES]; /* per core, a run of the sweep (params), NULL where absent; owned by
-                                    the points, valid until rp_nk_section */
+    const cJSON *run[RP_NCORES]; /* per core, a run of the points (params), NULL where absent; owned by
+                                    the points, valid until they are freed */
 } rp_nk_fit;
 
 /* The fits of the checked points (rp_nk_check), their loads read (rp_nk_load). */
 void rp_nk_fit_energy(const rp_nk_point *pts, int n, rp_nk_fit *f);
-
-/* A core's energy against the work of the points, per core type, fitted by least squares: a
-   query's (energy.per_query_nj) as query + cycle x its cycles (activity.cycles_per_query) +
-   key x the keys it scores (activity.n_keys), NAN where the core has fewer than three points or
-   they do not fix the three; a head's reset, configuration and K/V load (its load run's window
-   energy, rp_nk_load) as load0 + load1 x n_k, NAN with fewer than two load runs. res, load_res:
-   the largest |fit - measured| / measured. */
-typedef struct rp_core_fit {
-    double query[RP_NCORES], cycle[RP_NCORES], key[RP_NCORES], res[RP_NCORES];
-    double load0[RP_NCORES], load1[RP_NCORES], load_res[RP_NCORES];
-    int nk_lo, nk_hi;            /* the points' range of n_k (0: no points) */
-    const cJSON *run[RP_NCORES]; /* per core, a run of the points (params), as in rp_nk_fit */
-} rp_core_fit;
-
-/* The fit of the checked points (rp_nk_check), their loads read. */
-void rp_nk_fit_core(const rp_nk_point *pts, int n, rp_core_fit *f);
 
 /* Writes the section of the checked points (rp_nk_check) into md (and report.json's
    "nk_sweep", nk_sweep.csv, nk_sweep.dat, nk_sweep.gp and its plots in dir). stimulus

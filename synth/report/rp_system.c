@@ -44,11 +44,10 @@ static const char *fit_mismatch(const cJSON *cfg, const rp_nk_fit *fit, int c, c
         return buf;
     }
     static const char *const KEY[] = {"d", "lanes", "top_n", "max_keys", "v_bits", "load_width"};
+    static const double BEFORE[] = {NAN, NAN, NAN, NAN, 8, 1}; /* runs before --v-bits, --load-width */
     const cJSON *par = cJSON_GetObjectItemCaseSensitive(fit->run[c], "params");
     for (size_t k = 0; k < sizeof KEY / sizeof *KEY; k++) {
-        double a = rp_num(cfg, KEY[k]), b = rp_num(par, KEY[k]);
-        if (k >= 4 && isnan(a)) a = k == 4 ? 8 : 1; /* runs before --v-bits, --load-width */
-        if (k >= 4 && isnan(b)) b = k == 4 ? 8 : 1;
+        double a = rp_num_or(cfg, KEY[k], BEFORE[k]), b = rp_num_or(par, KEY[k], BEFORE[k]);
         if (a != b) {
             snprintf(buf, n, "the workload sweep's %s has %s %g, the layer's %g", RP_CORE_NAME(c), KEY[k], b,
                      a);
@@ -169,12 +168,9 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
             char t[6][32];
             const double v[6] = {fit->q0[c], fit->q1[c], fit->q_res[c],
                                  fit->l0[c], fit->l1[c], fit->l_res[c]};
-            for (int k = 0; k < 6; k++) {
-                if (k == 2 || k == 5)
-                    isfinite(v[k]) ? snprintf(t[k], sizeof t[k], "%.1f%%", 100 * v[k])
-                                   : snprintf(t[k], sizeof t[k], "-");
-                else
-                    num_text(t[k], sizeof t[k], v[k]);
+            for (int k = 0; k < 6; k++) { /* the residuals in percent */
+                num_dec(t[k], sizeof t[k], k % 3 == 2 ? 1 : 3, k % 3 == 2 ? 100 * v[k] : v[k]);
+                if (k % 3 == 2 && isfinite(v[k])) strcat(t[k], "%");
             }
             fprintf(md, "| %s | %s | %s | %s | %s | %s | %s |\n", RP_CORE_NAME(c), t[0], t[1], t[2], t[3],
                     t[4], t[5]);
@@ -241,7 +237,7 @@ static load_fit fit_load(const rp_core_energy *one, const rp_core_energy *wide, 
    for the core, else at the load run's energy per cycle; rp_die on a file that is not one, or
    on a point whose cores load another number of keys a beat than the run's. */
 static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_energy *ce_wide,
-                      const load_fit *fit, const rp_core_fit *qfit)
+                      const load_fit *fit, const rp_nk_fit *sys_fit)
 {
     sys_pt p;
     memset(&p, 0, sizeof p);
@@ -273,16 +269,19 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_e
                rp_num(j, "core_busy"));
     p.load_nj = p.core_nj = NAN; /* NAN propagates: no point, no load run, no split */
     if (ce) {
-        p.load_nj = p.lw == 1 && qfit && isfinite(qfit->load0[p.core])
-                        ? (qfit->load0[p.core] + qfit->load1[p.core] * p.context) * p.heads / q
-                    : isfinite(fit[p.core].cyc)
-                        ? fit[p.core].cyc * p.load_per_q + fit[p.core].key * (double)p.context * p.heads / q
-                        : ce->load_nj[p.core] / ce->load_cycles[p.core] * p.load_per_q;
-        double qc = p.busy_per_q - p.load_per_q; /* a query's busy cycles */
         int c = p.core;
-        p.core_nj = p.load_nj + (qfit && isfinite(qfit->query[c])
-                                     ? qfit->query[c] + qfit->cycle[c] * qc + qfit->key[c] * p.context
-                                     : ce->nj[c] / ce->cycles[c] * qc);
+        double keys = (double)p.context * p.heads / q;        /* keys loaded a query */
+        if (p.lw == 1 && sys_fit && isfinite(sys_fit->l0[c])) /* the sweep's own cores */
+            p.load_nj = sys_fit->l0[c] * p.heads / q + sys_fit->l1[c] * keys;
+        else if (isfinite(fit[c].cyc)) /* the point's pair of load widths */
+            p.load_nj = fit[c].cyc * p.load_per_q + fit[c].key * keys;
+        else
+            p.load_nj = ce->load_nj[c] / ce->load_cycles[c] * p.load_per_q;
+        double qc = p.busy_per_q - p.load_per_q; /* a query's busy cycles */
+        p.core_nj =
+            p.load_nj + (sys_fit && isfinite(sys_fit->query[c])
+                             ? sys_fit->query[c] + sys_fit->cycle[c] * qc + sys_fit->key[c] * p.context
+                             : ce->nj[c] / ce->cycles[c] * qc);
     }
     p.ratio = rp_num(j, "model_over_roofline");
     p.memory_bound = strcmp(rp_str(j, "bound"), "memory") == 0;
@@ -508,20 +507,20 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
 
 /* The context sweep: table, CSV, JSON, plots; the wider load ports' decoding steps after it. */
 static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *const *sweep, int nsweep,
-                         const rp_core_energy *ce, const rp_core_energy *ce_wide, const rp_core_fit *qfit)
+                         const rp_core_energy *ce, const rp_core_energy *ce_wide, const rp_nk_fit *sys_fit)
 {
     sys_pt *p = calloc((size_t)nsweep, sizeof *p);
     if (!p) rp_die("out of memory");
     load_fit fit[RP_NCORES];
     int nfit = 0;
     for (int c = 0; c < RP_NCORES; c++) nfit += isfinite((fit[c] = fit_load(ce, ce_wide, c)).cyc);
-    int nq = 0, nl = 0; /* core types whose queries, and whose loads of one key a beat, qfit costs */
+    int nq = 0, nl = 0; /* core types whose queries, and whose loads of one key a beat, sys_fit costs */
     for (int c = 0; c < RP_NCORES; c++) {
-        nq += qfit && isfinite(qfit->query[c]);
-        nl += qfit && isfinite(qfit->load0[c]);
+        nq += sys_fit && isfinite(sys_fit->query[c]);
+        nl += sys_fit && isfinite(sys_fit->l0[c]);
     }
-    if (!nq && !nl) qfit = NULL;
-    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce, ce_wide, fit, qfit);
+    if (!nq && !nl) sys_fit = NULL;
+    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce, ce_wide, fit, sys_fit);
     qsort(p, (size_t)nsweep, sizeof *p, cmp_pt);
     int nwide = 0, all = nsweep;
     for (int i = 0; i < all; i++) {
@@ -549,7 +548,7 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
             "above) on stimuli of n_k = %d..%d keys, queries back to back (`--system-nk`): a query of few "
             "keys leaves the score lanes idle in most of its cycles. A core type without the fit: its busy "
             "cycles at point `%s`'s energy per query over its cycles per query.\n",
-            qfit->nk_lo, qfit->nk_hi, ce ? ce->point : "(none)");
+            sys_fit->nk_lo, sys_fit->nk_hi, ce ? ce->point : "(none)");
     else
         fprintf(
             md,
@@ -560,7 +559,7 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
     if (nl)
         fprintf(
             md,
-            "- Configuration and K/V load of one key a beat: a head's, load0 + load1 x n_k, fitted per core "
+            "- Configuration and K/V load of one key a beat: a head's, l0 + l1 x n_k, fitted per core "
             "type to the K/V load runs of the same flows (the flow over the reset, configuration and load "
             "of one head; `--system-nk-load`).\n");
     fprintf(
@@ -575,27 +574,27 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         nl ? "Other c" : "C", ce ? ce->point : "(none)");
     if (nq || nl) {
         cJSON *jq = cJSON_AddObjectToObject(js, "core_fit");
-        fprintf(md, "Fitted at n_k = %d..%d:", qfit->nk_lo, qfit->nk_hi);
+        fprintf(md, "Fitted at n_k = %d..%d:", sys_fit->nk_lo, sys_fit->nk_hi);
         for (int c = 0, k = 0; c < RP_NCORES; c++) {
-            if (!isfinite(qfit->query[c]) && !isfinite(qfit->load0[c])) continue;
+            if (!isfinite(sys_fit->query[c]) && !isfinite(sys_fit->l0[c])) continue;
             fprintf(md, "%s %s", k++ ? ";" : "", RP_CORE_NAME(c));
             cJSON *o = cJSON_AddObjectToObject(jq, RP_CORE_NAME(c));
-            if (isfinite(qfit->query[c])) {
+            if (isfinite(sys_fit->query[c])) {
                 fprintf(md,
                         " a query %.3f nJ + %.3f nJ a cycle + %.4f nJ a key scored (largest residual %.1f%%)",
-                        qfit->query[c], qfit->cycle[c], qfit->key[c], 100 * qfit->res[c]);
-                cJSON_AddNumberToObject(o, "nj_per_query", qfit->query[c]);
-                cJSON_AddNumberToObject(o, "nj_per_cycle", qfit->cycle[c]);
-                cJSON_AddNumberToObject(o, "nj_per_key_scored", qfit->key[c]);
-                cJSON_AddNumberToObject(o, "largest_residual", qfit->res[c]);
+                        sys_fit->query[c], sys_fit->cycle[c], sys_fit->key[c], 100 * sys_fit->res[c]);
+                cJSON_AddNumberToObject(o, "nj_per_query", sys_fit->query[c]);
+                cJSON_AddNumberToObject(o, "nj_per_cycle", sys_fit->cycle[c]);
+                cJSON_AddNumberToObject(o, "nj_per_key_scored", sys_fit->key[c]);
+                cJSON_AddNumberToObject(o, "largest_residual", sys_fit->res[c]);
             }
-            if (isfinite(qfit->load0[c])) {
+            if (isfinite(sys_fit->l0[c])) {
                 fprintf(md, "%s a head's load %.3f nJ + %.4f nJ a key (largest residual %.1f%%)",
-                        isfinite(qfit->query[c]) ? "," : "", qfit->load0[c], qfit->load1[c],
-                        100 * qfit->load_res[c]);
-                cJSON_AddNumberToObject(o, "head_load_nj", qfit->load0[c]);
-                cJSON_AddNumberToObject(o, "load_nj_per_key", qfit->load1[c]);
-                cJSON_AddNumberToObject(o, "load_largest_residual", qfit->load_res[c]);
+                        isfinite(sys_fit->query[c]) ? "," : "", sys_fit->l0[c], sys_fit->l1[c],
+                        100 * sys_fit->l_res[c]);
+                cJSON_AddNumberToObject(o, "head_load_nj", sys_fit->l0[c]);
+                cJSON_AddNumberToObject(o, "load_nj_per_key", sys_fit->l1[c]);
+                cJSON_AddNumberToObject(o, "load_largest_residual", sys_fit->l_res[c]);
             }
         }
         fprintf(md, ".\n\n");
@@ -681,7 +680,7 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
 }
 
 int rp_system_section(FILE *md, const char *dir, cJSON *root, const cJSON *const *fid, int nfid,
-                      const rp_nk_fit *layer_fit, const rp_core_fit *qfit, const cJSON *const *sweep,
+                      const rp_nk_fit *layer_fit, const rp_nk_fit *sys_fit, const cJSON *const *sweep,
                       int nsweep, const rp_core_energy *ce, const rp_core_energy *ce_wide)
 {
     fprintf(md, "\n## System: K and V from DRAM (the system model, docs/system.md)\n\n"
@@ -689,5 +688,5 @@ int rp_system_section(FILE *md, const char *dir, cJSON *root, const cJSON *const
                 "buffers, DMA engines and one DRAM channel; the outputs are the bare cores' bit for bit.\n");
     cJSON *js = cJSON_AddObjectToObject(root, "system");
     minilm_layer(md, js, fid, nfid, layer_fit);
-    return nsweep ? sweep_section(md, dir, js, sweep, nsweep, ce, ce_wide, qfit) : 0;
+    return nsweep ? sweep_section(md, dir, js, sweep, nsweep, ce, ce_wide, sys_fit) : 0;
 }

@@ -53,7 +53,8 @@ int rp_plain_name(const char *s)
     return 1;
 }
 
-double rp_num(const cJSON *j, const char *path)
+/* The item at a dotted path, NULL if missing. */
+static const cJSON *at_path(const cJSON *j, const char *path)
 {
     char buf[256];
     snprintf(buf, sizeof buf, "%s", path);
@@ -61,7 +62,19 @@ double rp_num(const cJSON *j, const char *path)
     char *save = NULL;
     for (char *tok = strtok_r(buf, ".", &save); tok && c; tok = strtok_r(NULL, ".", &save))
         c = cJSON_GetObjectItemCaseSensitive(c, tok);
+    return c;
+}
+
+double rp_num(const cJSON *j, const char *path)
+{
+    const cJSON *c = at_path(j, path);
     return cJSON_IsNumber(c) ? c->valuedouble : NAN;
+}
+
+double rp_num_or(const cJSON *j, const char *path, double absent)
+{
+    const cJSON *c = at_path(j, path);
+    return !c ? absent : cJSON_IsNumber(c) ? c->valuedouble : NAN;
 }
 
 const char *rp_str(const cJSON *j, const char *key)

@@ -30,6 +30,9 @@ int rp_plain_name(const char *s);
 cJSON *rp_load_json(const char *path);
 /* Number at a dotted path ("totals.area_um2"); NAN if missing or not a number. */
 double rp_num(const cJSON *j, const char *path);
+/* The same, or absent where the path is missing (a file of a tool from before that field, as
+   params.v_bits: 8); NAN if it is there and not a number. */
+double rp_num_or(const cJSON *j, const char *path, double absent);
 /* String member, "" if missing. */
 const char *rp_str(const cJSON *j, const char *key);
 /* Core type index (hg_core_kind) of a name, -1 if unknown. */
