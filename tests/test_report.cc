@@ -1334,6 +1334,14 @@ TEST(Report, SystemSectionWithAWideLoadPort)
                        "--system-wide-point m --out " + d + "/r 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;
     EXPECT_NE(bad.out.find("point 'm': its cores load 8 and 1 keys a beat"), std::string::npos) << bad.out;
+    write_qps_summary(d + "/had0", "had", nullptr, 50, 24, 0, 0);
+    add_fields(d + "/had0", "\"params\": {", "\"load_width\": 0, ");
+    bad = hgt::run_cmd(pts + "--point 'z=zero:" + d + "/had0," + d + "/base8' " + sys +
+                       "--system-wide-point z --out " + d + "/r 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("point 'z': had's params.load_width is not a whole number in 1..16384"),
+              std::string::npos)
+        << bad.out;
     bad = hgt::run_cmd(pts + sys + "--system-wide-point x --out " + d + "/r 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;
     EXPECT_NE(bad.out.find("--system-wide-point 'x': no --point of that name"), std::string::npos) << bad.out;
