@@ -1318,8 +1318,67 @@ TEST(Report, SystemSectionWithAWideLoadPort)
                 "0.342 | memory |"),
         std::string::npos)
         << md;
-    // refused: two wide widths, only wide runs, a point of the wrong width, a point of two widths
-    hgt::CmdResult bad = hgt::run_cmd(pts + sys + "--system " + d + "/h4.json --out " + d + "/r 2>&1");
+    // the wide port's own cores (L = 1024, 8 keys a beat) at three n_k (--system-wide-nk, with their
+    // load runs): a query HAD 100 + 2 a cycle + 0.5 a key scored, the baseline 10 + 1 + 4; a head's
+    // load HAD 10 + 0.125 n_k, the baseline 5 + 0.25 n_k. HAD's wide run at 128 keys and 70 query
+    // cycles: 304 + 26 (load), + 3 = 333, against the one-key run's 154.75 and the wide baseline's
+    // 592 + 37 + 3 = 632
+    std::string wnk;
+    for (int i = 0; i < 3; i++) {
+        int n = 32 << i, cyc = i == 0 ? 16 : i == 1 ? 20 : 30;
+        std::string sn = std::to_string(n), w = d + "/w" + sn;
+        write_qps_summary(w + "had", "had", nullptr, 50, 100 + 2 * cyc + 0.5 * n, 0, 0);
+        write_qps_summary(w + "base", "baseline", nullptr, 50, 10 + cyc + 4 * n, 0, 0);
+        write_load(w + "had-load", "had", nullptr, 40, 10 + 0.125 * n);
+        write_load(w + "base-load", "baseline", nullptr, 40, 5 + 0.25 * n);
+        for (const char *c : {"had", "base", "had-load", "base-load"}) {
+            add_fields(w + c, "\"activity\": {",
+                       "\"n_keys\": " + sn + ", \"cycles_per_query\": " + std::to_string(cyc) + ", ");
+            add_fields(w + c, "\"params\": {", "\"max_keys\": 1024, \"load_width\": 8, ");
+        }
+        wnk += "--system-wide-nk " + w + "had," + w + "base --system-wide-nk-load " + w + "had-load," + w +
+               "base-load ";
+    }
+    r = hgt::run_cmd(pts + wide + sys + wnk + "--system-wide-point w --out " + d + "/rf 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    md = read_file(d + "/rf/report.md");
+    EXPECT_NE(md.find("from flows of this port's own cores (the sweep's configuration built with "
+                      "`--load-width 8`) on stimuli of n_k = 32..128 keys"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(
+        md.find("Fitted at n_k = 32..128: had a query 100.000 nJ + 2.000 nJ a cycle + 0.5000 nJ a key scored "
+                "(largest residual 0.0%), a head's load 10.000 nJ + 0.1250 nJ a key (largest residual 0.0%); "
+                "baseline a query 10.000 nJ + 1.000 nJ a cycle + 4.0000 nJ a key scored (largest residual "
+                "0.0%), a head's load 5.000 nJ + 0.2500 nJ a key (largest residual 0.0%)."),
+        std::string::npos)
+        << md;
+    char want[200];
+    snprintf(
+        want, sizeof want,
+        "| had | 128 | 1200.0 | 0.500 | 0.750 | 330.000 | 26.000 | 3.000 | 1.000 | 333.000 | %.3f | %.3f | "
+        "memory |",
+        333 / 154.75, 333.0 / 632);
+    EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
+    EXPECT_NE(md.find("| decode | had | 128 | 2400.0 | 151.750 | 64.250 |"), std::string::npos)
+        << "the one-key runs keep their pricing\n"
+        << md;
+    EXPECT_NE(read_file(d + "/rf/report.json").find("\"wide_core_fit\""), std::string::npos);
+    // refused: the wide port's runs without its point; runs of one key a beat given as the wide port's
+    hgt::CmdResult bad = hgt::run_cmd(pts + wide + sys + wnk + "--out " + d + "/r 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("--system-wide-nk needs --system-wide-point"), std::string::npos) << bad.out;
+    write_qps_summary(d + "/one16", "had", nullptr, 50, 20, 0, 0);
+    add_fields(d + "/one16", "\"params\": {", "\"max_keys\": 1024, ");
+    add_fields(d + "/one16", "\"activity\": {", "\"n_keys\": 16, ");
+    bad = hgt::run_cmd(pts + wide + sys + "--system-wide-nk " + d + "/one16 --system-wide-point w --out " +
+                       d + "/r 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("/one16': params.load_width = 1, the wide-port point 'w' has 8"),
+              std::string::npos)
+        << bad.out;
+    // refused too: two wide widths, only wide runs, a point of the wrong width, a point of two widths
+    bad = hgt::run_cmd(pts + sys + "--system " + d + "/h4.json --out " + d + "/r 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;
     EXPECT_NE(bad.out.find("--system: runs of more than one wider load port"), std::string::npos) << bad.out;
     bad = hgt::run_cmd(pts + "--system " + d + "/h8.json --out " + d + "/r 2>&1");

@@ -1028,10 +1028,13 @@ typedef struct {
     const char *sys_wide_point; /* --system-wide-point: the same for the runs of a wider load port */
     rp_nk_point *nk;            /* --nk-sweep: the workload sweep's points */
     int nnk;
-    rp_nk_point *sysnk; /* --system-nk: the system sweep's cores at several n_k (query energy) */
-    int nsysnk;
-    const char *sysnk_load[RP_NK_MAX]; /* --system-nk-load arguments, read once the points are sorted */
-    int nsysnk_load;
+    /* --system-nk, --system-wide-nk ([1]): the system sweep's cores at several n_k, of one key a
+       load beat and of the wider port; --system-nk-load, --system-wide-nk-load: their load runs,
+       read once the points are sorted */
+    rp_nk_point *sysnk[2];
+    int nsysnk[2];
+    const char *sysnk_load[2][RP_NK_MAX];
+    int nsysnk_load[2];
     const char *nk_load[RP_NK_MAX]; /* --nk-kv-load arguments, read once the points are sorted */
     int nnk_load;
     const char *nk_stimulus;                /* --nk-stimulus */
@@ -1076,6 +1079,9 @@ static void usage(void)
            "  --system-nk-load RUN_DIR,...  K/V load runs of the --system-nk runs (repeatable), each\n"
            "                      matched by core type and activity.n_keys: a head's configuration\n"
            "                      and load energy, fitted, costs the sweep's loads of one key a beat\n"
+           "  --system-wide-nk RUN_DIR,...  as --system-nk, for the cores of the wider load port (their\n"
+           "                      load_width the --system-wide-point's): they cost that port's runs\n"
+           "  --system-wide-nk-load RUN_DIR,...  K/V load runs of the --system-wide-nk runs\n"
            "  --nk-sweep RUN_DIR,...  one point of the workload sweep (repeatable, at most 32): flow\n"
            "                      runs of one configuration, one per core type, on a stimulus of n_k\n"
            "                      keys (their summaries' activity.n_keys): energy ratios against n_k\n"
@@ -1127,38 +1133,47 @@ static const point *system_point(const args *a, const char *name)
     return NULL;
 }
 
-/* --system-nk: every run of the --system runs' configuration (the sweep's cores on another
-   stimulus) and of the system point's value width and selector of its core type. */
-static void check_system_nk(const args *a)
+/* --system-nk (port 0) or --system-wide-nk (port 1): every run of the --system runs'
+   configuration (the sweep's cores on another stimulus) and of its point's (--system-point,
+   --system-wide-point) load width, value width and selector of its core type. */
+static void check_system_nk(const args *a, int port)
 {
-    const point *p = system_point(a, a->sys_point);
+    const char *opt = port ? "system-wide-nk" : "system-nk";
+    if (a->nsysnk[port] && port && !a->sys_wide_point)
+        rp_die("--%s needs --system-wide-point (the point of cores of that load port)", opt);
+    const point *p = system_point(a, port ? a->sys_wide_point : a->sys_point);
+    const char *pn = port ? "wide-port point" : "system point";
     static const char *const KEY[] = {"d", "lanes", "top_n", "max_keys"};
-    for (int i = 0; i < a->nsysnk; i++)
+    for (int i = 0; i < a->nsysnk[port]; i++)
         for (int c = 0; c < RP_NCORES; c++) {
-            const cJSON *r = a->sysnk[i].k.run[c], *q = p ? p->k.run[c] : NULL;
-            const char *dir = a->sysnk[i].dir[c];
+            const cJSON *r = a->sysnk[port][i].k.run[c], *q = p ? p->k.run[c] : NULL;
+            const char *dir = a->sysnk[port][i].dir[c];
             if (!r) continue;
             if (!q)
-                rp_die("--system-nk '%s': a run of %s, and the system point '%s' has none", dir,
-                       RP_CORE_NAME(c), p ? p->name : "?");
+                rp_die("--%s '%s': a run of %s, and the %s '%s' has none", opt, dir, RP_CORE_NAME(c), pn,
+                       p ? p->name : "?");
             for (int s = 0; s < a->nsys; s++)
                 for (size_t k = 0; k < sizeof KEY / sizeof *KEY; k++) {
                     char key[32];
                     snprintf(key, sizeof key, "params.%s", KEY[k]);
                     if (rp_num(r, key) != rp_num(a->sys[s], KEY[k]))
-                        rp_die("--system-nk '%s': %s = %g, the --system runs' %s is %g (flows of the sweep's "
+                        rp_die("--%s '%s': %s = %g, the --system runs' %s is %g (flows of the sweep's "
                                "cores)",
-                               dir, key, rp_num(r, key), KEY[k], rp_num(a->sys[s], KEY[k]));
+                               opt, dir, key, rp_num(r, key), KEY[k], rp_num(a->sys[s], KEY[k]));
                 }
-            double x = rp_num_or(r, "params.v_bits", 8), y = rp_num_or(q, "params.v_bits", 8);
-            if (x != y)
-                rp_die("--system-nk '%s': params.v_bits = %g, the system point '%s' has %g", dir, x, p->name,
-                       y);
+            /* runs before --v-bits and --load-width: 8-bit values, one key a beat */
+            static const char *const PKEY[] = {"params.load_width", "params.v_bits"};
+            static const double BEFORE[] = {1, 8};
+            for (int k = 0; k < 2; k++) {
+                double x = rp_num_or(r, PKEY[k], BEFORE[k]), y = rp_num_or(q, PKEY[k], BEFORE[k]);
+                if (x != y)
+                    rp_die("--%s '%s': %s = %g, the %s '%s' has %g", opt, dir, PKEY[k], x, pn, p->name, y);
+            }
             const cJSON *pr = cJSON_GetObjectItemCaseSensitive(r, "params"),
                         *pq = cJSON_GetObjectItemCaseSensitive(q, "params");
             if (strcmp(rp_str(pr, "selector"), rp_str(pq, "selector")) != 0)
-                rp_die("--system-nk '%s': selector '%s', the system point '%s' has '%s'", dir,
-                       rp_str(pr, "selector"), p->name, rp_str(pq, "selector"));
+                rp_die("--%s '%s': selector '%s', the %s '%s' has '%s'", opt, dir, rp_str(pr, "selector"), pn,
+                       p->name, rp_str(pq, "selector"));
         }
 }
 
@@ -1171,10 +1186,14 @@ static void check_args(args *a)
         rp_die("--system-wide-point '%s': no --point of that name", a->sys_wide_point);
     if (a->nnk && !a->nk_stimulus) rp_die("--nk-sweep needs --nk-stimulus (what the sweep's data is)");
     rp_nk_check(a->nk, a->nnk, "nk-sweep");
-    rp_nk_check(a->sysnk, a->nsysnk, "system-nk");
-    for (int k = 0; k < a->nsysnk_load; k++)
-        rp_nk_load(a->sysnk, a->nsysnk, a->sysnk_load[k], "system-nk-load", "system-nk");
-    check_system_nk(a);
+    for (int port = 0; port < 2; port++) {
+        const char *opt = port ? "system-wide-nk" : "system-nk",
+                   *lopt = port ? "system-wide-nk-load" : "system-nk-load";
+        rp_nk_check(a->sysnk[port], a->nsysnk[port], opt);
+        for (int k = 0; k < a->nsysnk_load[port]; k++)
+            rp_nk_load(a->sysnk[port], a->nsysnk[port], a->sysnk_load[port][k], lopt, opt);
+        check_system_nk(a, port);
+    }
     for (int k = 0; k < a->nnk_load; k++) rp_nk_load(a->nk, a->nnk, a->nk_load[k], "nk-kv-load", "nk-sweep");
     if (!a->glitch_timed != !a->glitch_zero) rp_die("--glitch-timed and --glitch-zero go together");
     if (a->glitch_timed) rp_glitch_read(&glitch, a->glitch_timed, a->glitch_zero);
@@ -1227,6 +1246,8 @@ static void parse_args(int argc, char **argv, args *a)
                                          {"system-wide-point", required_argument, 0, 'w'},
                                          {"system-nk", required_argument, 0, 'Y'},
                                          {"system-nk-load", required_argument, 0, 'Z'},
+                                         {"system-wide-nk", required_argument, 0, 'W'},
+                                         {"system-wide-nk-load", required_argument, 0, 'X'},
                                          {"nk-sweep", required_argument, 0, 'k'},
                                          {"nk-stimulus", required_argument, 0, 'K'},
                                          {"nk-kv-load", required_argument, 0, 'L'},
@@ -1242,8 +1263,9 @@ static void parse_args(int argc, char **argv, args *a)
     a->pts = calloc(MAX_POINTS, sizeof *a->pts);
     a->runs = calloc(MAX_RUNS, sizeof *a->runs);
     a->nk = calloc(RP_NK_MAX, sizeof *a->nk);
-    a->sysnk = calloc(RP_NK_MAX, sizeof *a->sysnk);
-    if (!a->pts || !a->runs || !a->nk || !a->sysnk) rp_die("out of memory");
+    a->sysnk[0] = calloc(RP_NK_MAX, sizeof *a->sysnk[0]);
+    a->sysnk[1] = calloc(RP_NK_MAX, sizeof *a->sysnk[1]);
+    if (!a->pts || !a->runs || !a->nk || !a->sysnk[0] || !a->sysnk[1]) rp_die("out of memory");
     int ch;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -1267,13 +1289,22 @@ static void parse_args(int argc, char **argv, args *a)
             rp_nk_parse(&a->nk[a->nnk++], optarg, "nk-sweep");
             break;
         case 'Y':
-            if (a->nsysnk == RP_NK_MAX) rp_die("--system-nk '%s': at most %d points", optarg, RP_NK_MAX);
-            rp_nk_parse(&a->sysnk[a->nsysnk++], optarg, "system-nk");
+        case 'W': {
+            int port = ch == 'W';
+            const char *opt = port ? "system-wide-nk" : "system-nk";
+            if (a->nsysnk[port] == RP_NK_MAX) rp_die("--%s '%s': at most %d points", opt, optarg, RP_NK_MAX);
+            rp_nk_parse(&a->sysnk[port][a->nsysnk[port]++], optarg, opt);
             break;
+        }
         case 'Z':
-            if (a->nsysnk_load == RP_NK_MAX) rp_die("--system-nk-load '%s': at most %d", optarg, RP_NK_MAX);
-            a->sysnk_load[a->nsysnk_load++] = optarg;
+        case 'X': {
+            int port = ch == 'X';
+            if (a->nsysnk_load[port] == RP_NK_MAX)
+                rp_die("--%s '%s': at most %d", port ? "system-wide-nk-load" : "system-nk-load", optarg,
+                       RP_NK_MAX);
+            a->sysnk_load[port][a->nsysnk_load[port]++] = optarg;
             break;
+        }
         case 'K': a->nk_stimulus = optarg; break;
         case 'L':
             if (a->nnk_load == RP_NK_MAX) rp_die("--nk-kv-load '%s': at most %d", optarg, RP_NK_MAX);
@@ -1458,9 +1489,10 @@ int main(int argc, char **argv)
         if (a.sys_wide_point) core_energy(&a, a.sys_wide_point, &ce_wide);
         rp_nk_fit fit; /* the workload sweep's core logic against n_k, for the MiniLM layer */
         rp_nk_fit_energy(a.nk, a.nnk, &fit);
-        rp_nk_fit sys_fit; /* the system sweep's cores: a query's and a head's load energy */
-        rp_nk_fit_energy(a.sysnk, a.nsysnk, &sys_fit);
-        rc_sys = rp_system_section(md, out, root, fid, nfid, &fit, &sys_fit, (const cJSON *const *)a.sys,
+        rp_nk_fit sys_fit[2]; /* the system sweep's cores of each load port: a query's and a head's
+                                 load energy */
+        for (int port = 0; port < 2; port++) rp_nk_fit_energy(a.sysnk[port], a.nsysnk[port], &sys_fit[port]);
+        rc_sys = rp_system_section(md, out, root, fid, nfid, &fit, sys_fit, (const cJSON *const *)a.sys,
                                    a.nsys, &ce, a.sys_wide_point ? &ce_wide : NULL);
     }
     rp_glitch_section(md, root, &glitch);
@@ -1496,9 +1528,10 @@ int main(int argc, char **argv)
     cJSON_Delete(root);
     free(pts);
     free(runs);
-    for (int i = 0; i < a.nsysnk; i++)
-        for (int c = 0; c < RP_NCORES; c++) cJSON_Delete(a.sysnk[i].k.run[c]);
-    free(a.nk);
-    free(a.sysnk);
+    for (int port = 0; port < 2; port++) {
+        for (int i = 0; i < a.nsysnk[port]; i++)
+            for (int c = 0; c < RP_NCORES; c++) cJSON_Delete(a.sysnk[port][i].k.run[c]);
+        free(a.sysnk[port]);
+    }
     return rc ? rc : rc_sys ? rc_sys : rc_nk;
 }

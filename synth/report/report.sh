@@ -35,7 +35,8 @@
 #   15a   the system sweep's cores (L = REPORT_SYS_L) through the flow (a step a core), and their
 #         netlists on synthetic data of REPORT_SYS_NK keys, each with its K/V load run: a query's,
 #         a cycle's and a scored key's energy, and a head's load against n_k, per core type: the
-#         system sweep's core logic
+#         system sweep's core logic; the same for its cores with the wide load port
+#         (REPORT_SYS_WIDE), which cost the wide-port decoding steps
 #   15    the system model (sim/sys): one layer per core type, context and workload (hgsys);
 #         the decoding steps again with a load port of REPORT_SYS_WIDE keys a beat (the MiniLM
 #         layer's runs are the fidelity step's sys-* backends; 14 costs their core logic)
@@ -104,7 +105,9 @@ sel_cores() {
 # value width besides 8
 nsel=0
 for sel in $REPORT_SELECTORS; do nsel=$((nsel + 2 * $(sel_cores "$sel" | wc -l))); done
-nwide=0; [ -z "$REPORT_SYS_WIDE" ] || nwide=${#CORES[@]}   # a flow a core at the wide load port
+# a flow a core at the wide load port (10d), and its cores of the system sweep (15a): a flow a core
+# and a step
+nwide=0; [ -z "$REPORT_SYS_WIDE" ] || nwide=$((2 * ${#CORES[@]} + 1))
 NSTEPS=$((17 + ${#CORES[@]} + nsel + 7 * $(wc -w <<< "$REPORT_VBITS") + nwide))
 step=0
 durs="$R/.durations"        # seconds<TAB>step name: what each step took last time (estimates)
@@ -526,33 +529,42 @@ done_step nk-sweep
 # data of L keys, and their netlists on data of REPORT_SYS_NK keys, each run with its K/V load
 # run: a query's, a cycle's and a scored key's energy, and a head's load against n_k, per core
 # type (hgreport --system-nk, --system-nk-load), which cost the sweep's queries and loads.
-SYSL_RUNS=() RUNS=()
-for c in "${CORES[@]}"; do
-  rtl="$R/rtl/${c}_d64_l$REPORT_SYS_L"
-  "$HADGEN" --core "$c" --d 64 --lanes 16 --top-n 32 --max-keys "$REPORT_SYS_L" --out "$rtl" --force > /dev/null ||
-    { echo "report: REPORT_SYS_L: hadgen refused --max-keys '$REPORT_SYS_L'" >&2; exit 2; }
-  flow "$c" "$rtl" "-sys" ""
-done
-SYSL_RUNS=("${RUNS[@]}")
-banner system-nk
+# sys_nk_port LW OPT LOAD_OPT: those cores built with LW keys a load beat (1; REPORT_SYS_WIDE for
+# the wide-port decoding steps), their flows, reused runs and load runs added to sysnk_args as
+# OPT and LOAD_OPT (--system-nk and --system-nk-load; --system-wide-nk and --system-wide-nk-load)
 sysnk_args=()
-for n in $REPORT_SYS_NK L; do # L: the flows above
-  runs=() loads=()
-  for i in "${!CORES[@]}"; do
-    c=${CORES[$i]} rtl="$R/rtl/${CORES[$i]}_d64_l$REPORT_SYS_L" out=${SYSL_RUNS[$i]}
-    if [ "$n" != L ]; then
-      out="$R/synth/sys-nk/$c-l$REPORT_SYS_L-nk$n"
-      k=$(rp_key "sys-nk flow $c $n" "${SYSL_RUNS[$i]}/reports/summary.json" synth/flow.sh synth/scripts \
-          synth/bench "$HGSYNTH" "$HGSIM" sim/hs_shim.cpp sim/hs_build.sh sim/hs_lib.sh)
-      reuse_flow "$out" "${SYSL_RUNS[$i]}" "$rtl" "$R/synth/sys-nk/flow_$c-nk$n.log" "$c n_k=$n" CAPTURE_KEYS="$n"
-    fi
-    runs+=("$out")
-    load_flow "$out" "$rtl" # a head's configuration and load at the run's n_k
-    loads+=("$LOAD_OUT")
+sys_nk_port() {
+  local lw=$1 sfx="" lwa=() n i c rtl out runs loads flows
+  [ "$lw" = 1 ] || sfx="-lw$lw" lwa=(--load-width "$lw")
+  RUNS=()
+  for c in "${CORES[@]}"; do
+    rtl="$R/rtl/${c}_d64_l$REPORT_SYS_L${sfx/-/_}"
+    "$HADGEN" --core "$c" --d 64 --lanes 16 --top-n 32 --max-keys "$REPORT_SYS_L" "${lwa[@]}" --out "$rtl" \
+      --force > /dev/null || { echo "report: REPORT_SYS_L: hadgen refused --max-keys '$REPORT_SYS_L'" >&2; exit 2; }
+    flow "$c" "$rtl" "-sys$sfx" ""
   done
-  sysnk_args+=(--system-nk "$(IFS=,; echo "${runs[*]}")" --system-nk-load "$(IFS=,; echo "${loads[*]}")")
-done
-done_step system-nk
+  flows=("${RUNS[@]}")
+  banner "system-nk$sfx"
+  for n in $REPORT_SYS_NK L; do # L: the flows above
+    runs=() loads=()
+    for i in "${!CORES[@]}"; do
+      c=${CORES[$i]} rtl="$R/rtl/${CORES[$i]}_d64_l$REPORT_SYS_L${sfx/-/_}" out=${flows[$i]}
+      if [ "$n" != L ]; then
+        out="$R/synth/sys-nk/$c-l$REPORT_SYS_L$sfx-nk$n"
+        k=$(rp_key "sys-nk flow $c $n${sfx:+ $sfx}" "${flows[$i]}/reports/summary.json" synth/flow.sh synth/scripts \
+            synth/bench "$HGSYNTH" "$HGSIM" sim/hs_shim.cpp sim/hs_build.sh sim/hs_lib.sh)
+        reuse_flow "$out" "${flows[$i]}" "$rtl" "$R/synth/sys-nk/flow_$c$sfx-nk$n.log" "$c$sfx n_k=$n" CAPTURE_KEYS="$n"
+      fi
+      runs+=("$out")
+      load_flow "$out" "$rtl" # a head's configuration and load at the run's n_k
+      loads+=("$LOAD_OUT")
+    done
+    sysnk_args+=("--$2" "$(IFS=,; echo "${runs[*]}")" "--$3" "$(IFS=,; echo "${loads[*]}")")
+  done
+  done_step "system-nk$sfx"
+}
+sys_nk_port 1 system-nk system-nk-load
+[ -z "$REPORT_SYS_WIDE" ] || sys_nk_port "$REPORT_SYS_WIDE" system-wide-nk system-wide-nk-load
 
 # ---- 15: the system model -------------------------------------------------------------
 # One layer per core type, context and workload through the system model (d=64 P=16 N=32,

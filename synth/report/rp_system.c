@@ -233,11 +233,13 @@ static load_fit fit_load(const rp_core_energy *one, const rp_core_energy *wide, 
 }
 
 /* Reads one hgsys --json run, its core logic estimate from ce (runs of one key a load beat) or
-   ce_wide (of more; NULL: none), the configuration and load part from fit where it has a fit
-   for the core, else at the load run's energy per cycle; rp_die on a file that is not one, or
+   ce_wide (of more; NULL: none): the configuration and load part from its port's load line
+   (sys_fit[port], NULL: none) where it has one for the core, else from fit, else at the load
+   run's energy per cycle; the queries from its port's query plane, else the one-key port's,
+   else at the point's energy per query over its cycles. rp_die on a file that is not one, or
    on a point whose cores load another number of keys a beat than the run's. */
 static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_energy *ce_wide,
-                      const load_fit *fit, const rp_nk_fit *sys_fit)
+                      const load_fit *fit, const rp_nk_fit *const sys_fit[2])
 {
     sys_pt p;
     memset(&p, 0, sizeof p);
@@ -270,18 +272,18 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_e
     p.load_nj = p.core_nj = NAN; /* NAN propagates: no point, no load run, no split */
     if (ce) {
         int c = p.core;
-        double keys = (double)p.context * p.heads / q;        /* keys loaded a query */
-        if (p.lw == 1 && sys_fit && isfinite(sys_fit->l0[c])) /* the sweep's own cores */
-            p.load_nj = sys_fit->l0[c] * p.heads / q + sys_fit->l1[c] * keys;
+        double keys = (double)p.context * p.heads / q; /* keys loaded a query */
+        const rp_nk_fit *sf = sys_fit[p.lw > 1], *qf = sf && isfinite(sf->query[c]) ? sf : sys_fit[0];
+        if (sf && isfinite(sf->l0[c])) /* the sweep's own cores of this port */
+            p.load_nj = sf->l0[c] * p.heads / q + sf->l1[c] * keys;
         else if (isfinite(fit[c].cyc)) /* the point's pair of load widths */
             p.load_nj = fit[c].cyc * p.load_per_q + fit[c].key * keys;
         else
             p.load_nj = ce->load_nj[c] / ce->load_cycles[c] * p.load_per_q;
         double qc = p.busy_per_q - p.load_per_q; /* a query's busy cycles */
-        p.core_nj =
-            p.load_nj + (sys_fit && isfinite(sys_fit->query[c])
-                             ? sys_fit->query[c] + sys_fit->cycle[c] * qc + sys_fit->key[c] * p.context
-                             : ce->nj[c] / ce->cycles[c] * qc);
+        p.core_nj = p.load_nj + (qf && isfinite(qf->query[c])
+                                     ? qf->query[c] + qf->cycle[c] * qc + qf->key[c] * p.context
+                                     : ce->nj[c] / ce->cycles[c] * qc);
     }
     p.ratio = rp_num(j, "model_over_roofline");
     p.memory_bound = strcmp(rp_str(j, "bound"), "memory") == 0;
@@ -428,12 +430,51 @@ static double total_over_baseline(const sys_pt *p, int n, const sys_pt *x)
     return NAN;
 }
 
+/* The core types whose queries (*nq) and loads (*nl) fit f costs (f NULL: none). */
+static void fit_counts(const rp_nk_fit *f, int *nq, int *nl)
+{
+    *nq = *nl = 0;
+    for (int c = 0; c < RP_NCORES && f; c++) {
+        *nq += isfinite(f->query[c]);
+        *nl += isfinite(f->l0[c]);
+    }
+}
+
+/* "Fitted at n_k = lo..hi: had a query ... nJ + ...; baseline ..." into md, the figures into
+   js[key]. */
+static void fit_line(FILE *md, cJSON *js, const char *key, const rp_nk_fit *f)
+{
+    cJSON *jq = cJSON_AddObjectToObject(js, key);
+    fprintf(md, "Fitted at n_k = %d..%d:", f->nk_lo, f->nk_hi);
+    for (int c = 0, k = 0; c < RP_NCORES; c++) {
+        if (!isfinite(f->query[c]) && !isfinite(f->l0[c])) continue;
+        fprintf(md, "%s %s", k++ ? ";" : "", RP_CORE_NAME(c));
+        cJSON *o = cJSON_AddObjectToObject(jq, RP_CORE_NAME(c));
+        if (isfinite(f->query[c])) {
+            fprintf(md, " a query %.3f nJ + %.3f nJ a cycle + %.4f nJ a key scored (largest residual %.1f%%)",
+                    f->query[c], f->cycle[c], f->key[c], 100 * f->res[c]);
+            cJSON_AddNumberToObject(o, "nj_per_query", f->query[c]);
+            cJSON_AddNumberToObject(o, "nj_per_cycle", f->cycle[c]);
+            cJSON_AddNumberToObject(o, "nj_per_key_scored", f->key[c]);
+            cJSON_AddNumberToObject(o, "largest_residual", f->res[c]);
+        }
+        if (isfinite(f->l0[c])) {
+            fprintf(md, "%s a head's load %.3f nJ + %.4f nJ a key (largest residual %.1f%%)",
+                    isfinite(f->query[c]) ? "," : "", f->l0[c], f->l1[c], 100 * f->l_res[c]);
+            cJSON_AddNumberToObject(o, "head_load_nj", f->l0[c]);
+            cJSON_AddNumberToObject(o, "load_nj_per_key", f->l1[c]);
+            cJSON_AddNumberToObject(o, "load_largest_residual", f->l_res[c]);
+        }
+    }
+    fprintf(md, ".\n\n");
+}
+
 /* The decoding steps of cores with a wider K/V load port (lw > 1, sorted after the lw = 1
    runs): time and energy per query against the same core with one key a beat and against the
    baseline of the same port; core logic from ce_wide, the point of cores of that port (NULL:
    none, '-'). */
 static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
-                         const rp_core_energy *ce_wide)
+                         const rp_core_energy *ce_wide, const rp_nk_fit *wide_fit)
 {
     const sys_pt *w = p + n - nwide;
     fprintf(md,
@@ -444,7 +485,23 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
             "query against the same core with one key a beat, and against the baseline with the same port; "
             "SRAM and DRAM energy are the system model's. ",
             w[0].lw, w[0].lw, w[0].lw);
-    if (ce_wide)
+    int nq, nl;
+    fit_counts(wide_fit, &nq, &nl);
+    if (ce_wide && nl) {
+        fprintf(md,
+                "Core logic is estimated as in the table above, from flows of this port's own cores (the "
+                "sweep's configuration built with `--load-width %d`) on stimuli of n_k = %d..%d keys, each "
+                "with its K/V load run (`--system-wide-nk`, `--system-wide-nk-load`): %s, and a head's "
+                "configuration and load by their load line, so the column / one key a beat prices both ports "
+                "alike, from cores of the sweep's L. A core type without that fit: its load by the pair of "
+                "load runs of point `%s` and its one-key point above, its queries by the one-key fit.\n\n",
+                w[0].lw, wide_fit->nk_lo, wide_fit->nk_hi,
+                nq ? "queries by their query plane"
+                   : "queries by the one-key cores' query plane (the load "
+                     "port leaves the query logic as it is)",
+                ce_wide->point);
+        fit_line(md, js, "wide_core_fit", wide_fit);
+    } else if (ce_wide)
         fprintf(md,
                 "Core logic is estimated as in the table above, from the flow of cores of %d keys a beat at "
                 "point `%s` and their K/V load runs (the queries by the query fit above where there is one: "
@@ -452,7 +509,7 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
                 "from the sweep's own cores (the load line above), the column / one key a beat compares two "
                 "pricings of the load: this port's from cores of the point's L, the one-key port's from "
                 "cores of the sweep's; it favours the wide port where the larger cores' writes cost more a "
-                "key.\n\n",
+                "key (`--system-wide-nk` gives this port's own).\n\n",
                 w[0].lw, ce_wide->point);
     else
         fprintf(md,
@@ -509,18 +566,19 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
 static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *const *sweep, int nsweep,
                          const rp_core_energy *ce, const rp_core_energy *ce_wide, const rp_nk_fit *sys_fit)
 {
+    /* per load port, the fit of the sweep's own cores (NULL: none that costs a core type) */
+    const rp_nk_fit *sf[2];
+    int nq = 0, nl = 0; /* core types whose queries, and whose loads of one key a beat, sf[0] costs */
+    for (int port = 1; port >= 0; port--) {
+        fit_counts(sys_fit ? &sys_fit[port] : NULL, &nq, &nl);
+        sf[port] = nq || nl ? &sys_fit[port] : NULL;
+    }
     sys_pt *p = calloc((size_t)nsweep, sizeof *p);
     if (!p) rp_die("out of memory");
     load_fit fit[RP_NCORES];
     int nfit = 0;
     for (int c = 0; c < RP_NCORES; c++) nfit += isfinite((fit[c] = fit_load(ce, ce_wide, c)).cyc);
-    int nq = 0, nl = 0; /* core types whose queries, and whose loads of one key a beat, sys_fit costs */
-    for (int c = 0; c < RP_NCORES; c++) {
-        nq += sys_fit && isfinite(sys_fit->query[c]);
-        nl += sys_fit && isfinite(sys_fit->l0[c]);
-    }
-    if (!nq && !nl) sys_fit = NULL;
-    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce, ce_wide, fit, sys_fit);
+    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce, ce_wide, fit, sf);
     qsort(p, (size_t)nsweep, sizeof *p, cmp_pt);
     int nwide = 0, all = nsweep;
     for (int i = 0; i < all; i++) {
@@ -548,7 +606,7 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
             "above) on stimuli of n_k = %d..%d keys, queries back to back (`--system-nk`): a query of few "
             "keys leaves the score lanes idle in most of its cycles. A core type without the fit: its busy "
             "cycles at point `%s`'s energy per query over its cycles per query.\n",
-            sys_fit->nk_lo, sys_fit->nk_hi, ce ? ce->point : "(none)");
+            sf[0]->nk_lo, sf[0]->nk_hi, ce ? ce->point : "(none)");
     else
         fprintf(
             md,
@@ -572,33 +630,7 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         "point has no load run of the core or the run does not split its busy cycles. SRAM and DRAM are "
         "the system model's.\n\n",
         nl ? "Other c" : "C", ce ? ce->point : "(none)");
-    if (nq || nl) {
-        cJSON *jq = cJSON_AddObjectToObject(js, "core_fit");
-        fprintf(md, "Fitted at n_k = %d..%d:", sys_fit->nk_lo, sys_fit->nk_hi);
-        for (int c = 0, k = 0; c < RP_NCORES; c++) {
-            if (!isfinite(sys_fit->query[c]) && !isfinite(sys_fit->l0[c])) continue;
-            fprintf(md, "%s %s", k++ ? ";" : "", RP_CORE_NAME(c));
-            cJSON *o = cJSON_AddObjectToObject(jq, RP_CORE_NAME(c));
-            if (isfinite(sys_fit->query[c])) {
-                fprintf(md,
-                        " a query %.3f nJ + %.3f nJ a cycle + %.4f nJ a key scored (largest residual %.1f%%)",
-                        sys_fit->query[c], sys_fit->cycle[c], sys_fit->key[c], 100 * sys_fit->res[c]);
-                cJSON_AddNumberToObject(o, "nj_per_query", sys_fit->query[c]);
-                cJSON_AddNumberToObject(o, "nj_per_cycle", sys_fit->cycle[c]);
-                cJSON_AddNumberToObject(o, "nj_per_key_scored", sys_fit->key[c]);
-                cJSON_AddNumberToObject(o, "largest_residual", sys_fit->res[c]);
-            }
-            if (isfinite(sys_fit->l0[c])) {
-                fprintf(md, "%s a head's load %.3f nJ + %.4f nJ a key (largest residual %.1f%%)",
-                        isfinite(sys_fit->query[c]) ? "," : "", sys_fit->l0[c], sys_fit->l1[c],
-                        100 * sys_fit->l_res[c]);
-                cJSON_AddNumberToObject(o, "head_load_nj", sys_fit->l0[c]);
-                cJSON_AddNumberToObject(o, "load_nj_per_key", sys_fit->l1[c]);
-                cJSON_AddNumberToObject(o, "load_largest_residual", sys_fit->l_res[c]);
-            }
-        }
-        fprintf(md, ".\n\n");
-    }
+    if (sf[0]) fit_line(md, js, "core_fit", sf[0]);
     if (nfit) {
         cJSON *jf = cJSON_AddObjectToObject(js, "load_fit");
         fprintf(md, "Configuration and load energy, fitted:");
@@ -673,7 +705,7 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
             has_plot(p, nsweep, 0) ? "![energy per query against context](system_energy.png) " : "");
     write_dat(dir, p, nsweep, 0);
     write_dat(dir, p, nsweep, 1);
-    if (nwide) wide_section(md, js, p, all, nwide, ce_wide);
+    if (nwide) wide_section(md, js, p, all, nwide, ce_wide, sf[1]);
     int rc = plots(dir, p, nsweep);
     free(p);
     return rc;
