@@ -1377,6 +1377,10 @@ TEST(Report, SystemSectionWithAWideLoadPort)
     EXPECT_NE(bad.out.find("/one16': params.load_width = 1, the wide-port point 'w' has 8"),
               std::string::npos)
         << bad.out;
+    bad = hgt::run_cmd(pts + "--out " + d + "/r --system-wide-nk 2>&1");
+    EXPECT_EQ(bad.status, 2) << bad.out;
+    EXPECT_NE(bad.out.find("option '--system-wide-nk' needs a value (see --help)"), std::string::npos)
+        << bad.out;
     // refused too: two wide widths, only wide runs, a point of the wrong width, a point of two widths
     bad = hgt::run_cmd(pts + sys + "--system " + d + "/h4.json --out " + d + "/r 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;

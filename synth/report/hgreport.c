@@ -1329,6 +1329,7 @@ static void parse_args(int argc, char **argv, args *a)
             a->sweep_md = rp_read_text(optarg, "--sweep-md", RP_MAX_SWEEP_MD);
             break;
         case 'h': usage(); exit(0);
+        case ':': rp_die("option '%s' needs a value (see --help)", argv[optind - 1]);
         default: rp_die("bad option '%s' (see --help)", argv[optind - 1]);
         }
     }
