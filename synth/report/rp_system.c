@@ -568,11 +568,12 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
 {
     /* per load port, the fit of the sweep's own cores (NULL: none that costs a core type) */
     const rp_nk_fit *sf[2];
-    int nq = 0, nl = 0; /* core types whose queries, and whose loads of one key a beat, sf[0] costs */
-    for (int port = 1; port >= 0; port--) {
+    int nq, nl; /* core types whose queries, and whose loads, a port's fit costs */
+    for (int port = 0; port < 2; port++) {
         fit_counts(sys_fit ? &sys_fit[port] : NULL, &nq, &nl);
         sf[port] = nq || nl ? &sys_fit[port] : NULL;
     }
+    fit_counts(sf[0], &nq, &nl); /* the one-key port's, for its table's text */
     sys_pt *p = calloc((size_t)nsweep, sizeof *p);
     if (!p) rp_die("out of memory");
     load_fit fit[RP_NCORES];
