@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -925,6 +926,33 @@ TEST(Report, CamformerLineAtTheSameBoundary)
     cJSON_Delete(j);
 }
 
+// Flow runs of the system sweep's cores (HAD and the baseline) at n_k = 32, 64 and 128, 16, 20
+// and 30 cycles a query, under PREFIX: a query HAD 100 nJ + 2 a cycle + 0.5 a key scored, the
+// baseline 10 + 1 + 4; and their load runs, a head's load HAD load[0] + load[1] n_k, the baseline
+// load[2] + load[3] n_k. params goes into every summary's params. Returns the --OPT arguments
+// and the --OPT-load ones.
+std::pair<std::string, std::string> sys_nk_runs(const std::string &prefix, const std::string &params,
+                                                const std::string &opt, const std::array<double, 4> &load)
+{
+    std::string runs, loads;
+    for (int i = 0; i < 3; i++) {
+        int n = 32 << i, cyc = i == 0 ? 16 : i == 1 ? 20 : 30;
+        std::string sn = std::to_string(n), p = prefix;
+        write_qps_summary(p + "had" + sn, "had", nullptr, 50, 100 + 2 * cyc + 0.5 * n, 0, 0);
+        write_qps_summary(p + "base" + sn, "baseline", nullptr, 50, 10 + cyc + 4 * n, 0, 0);
+        write_load(p + "had-load" + sn, "had", nullptr, 40, load[0] + load[1] * n);
+        write_load(p + "base-load" + sn, "baseline", nullptr, 40, load[2] + load[3] * n);
+        for (const char *c : {"had", "base", "had-load", "base-load"}) {
+            add_fields(p + c + sn, "\"activity\": {",
+                       "\"n_keys\": " + sn + ", \"cycles_per_query\": " + std::to_string(cyc) + ", ");
+            add_fields(p + c + sn, "\"params\": {", params);
+        }
+        runs += "--" + opt + " " + p + "had" + sn + "," + p + "base" + sn + " ";
+        loads += "--" + opt + "-load " + p + "had-load" + sn + "," + p + "base-load" + sn + " ";
+    }
+    return {runs, loads};
+}
+
 // The system section: the MiniLM layer from a fidelity run's sys-<core> backend, the context
 // sweep from hgsys files (time and energy per query; core energy: the configuration and load
 // cycles at the point's load run's energy per cycle, the other busy cycles at its queries'; the
@@ -1009,26 +1037,7 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
     // 0.5 a key scored, the baseline 10 + 1 a cycle + 4 a key; at 128 keys and 70 query cycles HAD
     // 304 + 65 (load) + 3, the baseline 592 + 130 + 3; their load runs (--system-nk-load): a head's
     // load HAD 20 + 0.25 n_k, the baseline 5 + 0.5 n_k
-    std::string nk, nkl;
-    for (int i = 0; i < 3; i++) {
-        int n = 32 << i, cyc = i == 0 ? 16 : i == 1 ? 20 : 30;
-        std::string sn = std::to_string(n),
-                    fields = "\"n_keys\": " + sn + ", \"cycles_per_query\": " + std::to_string(cyc) + ", ";
-        write_qps_summary(d + "/had" + sn, "had", nullptr, 50, 100 + 2 * cyc + 0.5 * n, 0, 0);
-        write_qps_summary(d + "/base" + sn, "baseline", nullptr, 50, 10 + cyc + 4 * n, 0, 0);
-        for (const char *c : {"/had", "/base"}) {
-            add_fields(d + c + sn, "\"activity\": {", fields);
-            add_fields(d + c + sn, "\"params\": {", "\"max_keys\": 1024, ");
-        }
-        nk += "--system-nk " + d + "/had" + sn + "," + d + "/base" + sn + " ";
-        write_load(d + "/had-load" + sn, "had", nullptr, 40, 20 + 0.25 * n);
-        write_load(d + "/base-load" + sn, "baseline", nullptr, 40, 5 + 0.5 * n);
-        for (const char *c : {"/had-load", "/base-load"}) {
-            add_fields(d + c + sn, "\"activity\": {", "\"n_keys\": " + sn + ", ");
-            add_fields(d + c + sn, "\"params\": {", "\"max_keys\": 1024, ");
-        }
-        nkl += "--system-nk-load " + d + "/had-load" + sn + "," + d + "/base-load" + sn + " ";
-    }
+    auto [nk, nkl] = sys_nk_runs(d + "/", "\"max_keys\": 1024, ", "system-nk", {20, 0.25, 5, 0.5});
     r = hgt::run_cmd("mkdir -p " + d + "/r3 && " + base + sys + nk + "--out " + d + "/r3 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
     md = read_file(d + "/r3/report.md");
@@ -1323,22 +1332,9 @@ TEST(Report, SystemSectionWithAWideLoadPort)
     // load HAD 10 + 0.125 n_k, the baseline 5 + 0.25 n_k. HAD's wide run at 128 keys and 70 query
     // cycles: 304 + 26 (load), + 3 = 333, against the one-key run's 154.75 and the wide baseline's
     // 592 + 37 + 3 = 632
-    std::string wnk;
-    for (int i = 0; i < 3; i++) {
-        int n = 32 << i, cyc = i == 0 ? 16 : i == 1 ? 20 : 30;
-        std::string sn = std::to_string(n), w = d + "/w" + sn;
-        write_qps_summary(w + "had", "had", nullptr, 50, 100 + 2 * cyc + 0.5 * n, 0, 0);
-        write_qps_summary(w + "base", "baseline", nullptr, 50, 10 + cyc + 4 * n, 0, 0);
-        write_load(w + "had-load", "had", nullptr, 40, 10 + 0.125 * n);
-        write_load(w + "base-load", "baseline", nullptr, 40, 5 + 0.25 * n);
-        for (const char *c : {"had", "base", "had-load", "base-load"}) {
-            add_fields(w + c, "\"activity\": {",
-                       "\"n_keys\": " + sn + ", \"cycles_per_query\": " + std::to_string(cyc) + ", ");
-            add_fields(w + c, "\"params\": {", "\"max_keys\": 1024, \"load_width\": 8, ");
-        }
-        wnk += "--system-wide-nk " + w + "had," + w + "base --system-wide-nk-load " + w + "had-load," + w +
-               "base-load ";
-    }
+    auto [wq, wl] = sys_nk_runs(d + "/w", "\"max_keys\": 1024, \"load_width\": 8, ", "system-wide-nk",
+                                {10, 0.125, 5, 0.25});
+    std::string wnk = wq + wl;
     r = hgt::run_cmd(pts + wide + sys + wnk + "--system-wide-point w --out " + d + "/rf 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
     md = read_file(d + "/rf/report.md");

@@ -540,7 +540,7 @@ sys_nk_port() {
   for c in "${CORES[@]}"; do
     rtl="$R/rtl/${c}_d64_l$REPORT_SYS_L${sfx/-/_}"
     "$HADGEN" --core "$c" --d 64 --lanes 16 --top-n 32 --max-keys "$REPORT_SYS_L" "${lwa[@]}" --out "$rtl" \
-      --force > /dev/null || { echo "report: REPORT_SYS_L: hadgen refused --max-keys '$REPORT_SYS_L'" >&2; exit 2; }
+      --force > /dev/null || { echo "report: REPORT_SYS_L / REPORT_SYS_WIDE: hadgen refused --max-keys '$REPORT_SYS_L'${lwa[*]:+ ${lwa[*]}}" >&2; exit 2; }
     flow "$c" "$rtl" "-sys$sfx" ""
   done
   flows=("${RUNS[@]}")
