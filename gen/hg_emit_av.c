@@ -42,15 +42,15 @@ void ge_emit_av_topn(gen *g)
     const struct {
         const char *name;
         int value;
-    } params[] = {{"D", c->d},   {"N", c->n},       {"R", c->r},    {"SW", c->sw},
-                  {"IW", c->iw}, {"HAD", had},      {"WB", c->wb},  {"FB", c->fb},
-                  {"VB", c->vb}, {"ACCW", c->accw}, {"WSW", c->wsw}};
+    } params[] = {{"D", c->d},   {"N", c->n},   {"R", c->r},       {"SW", c->sw},
+                  {"IW", c->iw}, {"HAD", had},  {"WB", c->wb},     {"E", c->ew},
+                  {"FB", c->fb}, {"VB", c->vb}, {"ACCW", c->accw}, {"WSW", c->wsw}};
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
         ge_uparam(g, params[i].name, params[i].value);
     ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "list_valid_i", 1), ge_in(g, "list_v_i", c->n);
     ge_in(g, "list_s_i", c->n * c->sw), ge_in(g, "list_idx_i", c->n * c->iw), ge_in(g, "list_smax_i", c->sw);
     ge_out(g, "list_take_o", 1);
-    ge_in(g, "etab_we_i", 1), ge_in(g, "etab_addr_i", c->mw), ge_in(g, "etab_data_i", c->ww);
+    ge_in(g, "etab_we_i", 1), ge_in(g, "etab_addr_i", c->xw), ge_in(g, "etab_data_i", c->ew * c->ww);
     ge_in(g, "exp_mul_i", 16), ge_in(g, "exp_shift_i", 6);
     ge_out(g, "vm_re_o", c->r), ge_out(g, "vm_raddr_o", c->r * c->iw), ge_in(g, "vm_rdata_i", c->r * c->vw);
     av_out_ports(g);

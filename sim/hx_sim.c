@@ -322,10 +322,8 @@ static int cfg_writes(const hg_cfg *c, const hm_run *run, uint8_t *buf)
     addr[k] = HG_CFG_NKEYS;
     data[k++] = (uint32_t)run->n_keys;
     if (c->core == HG_CORE_HAD) {
-        for (int i = 0; i <= c->d; i++) {
-            addr[k] = HG_CFG_ETAB + (uint32_t)i;
-            data[k++] = run->etab[i];
-        }
+        int nw = hg_etab_words(c, run->etab, &data[k]);
+        for (int j = 0; j < nw; j++) addr[k++] = HG_CFG_ETAB + (uint32_t)j;
     } else {
         addr[k] = HG_CFG_EXP_MUL;
         data[k++] = run->exp_mul;

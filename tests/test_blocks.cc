@@ -268,17 +268,22 @@ TEST(Blocks, ScoreArrayScoresEveryLaneOfTheRow)
     }
 }
 
-// ---- hg_wlut: the table written, then R lookups a cycle (0 where not valid)
+// Width of an address of n entries (at least 1 bit).
+int addr_bits(int n) { return n > 1 ? hg_clog2(n) : 1; }
+
+// ---- hg_wlut: the table written E entries a word (word j: entries E j .. E j + E - 1), then R
+// lookups a cycle (0 where not valid)
 
 TEST(Blocks, WlutLooksUpTheWrittenTable)
 {
     std::mt19937 rng(3);
     struct {
-        int D, WW, R;
-    } cfgs[] = {{8, 9, 1}, {32, 16, 3}, {64, 21, 2}};
+        int D, WW, R, E;
+    } cfgs[] = {{8, 9, 1, 3}, {32, 16, 3, 2}, {64, 21, 2, 1}, {7, 5, 2, 6}, {64, 9, 1, 3}};
     for (auto cf : cfgs) {
         int mw = 0;
         while ((1 << mw) < cf.D + 1) mw++;
+        int nwr = (cf.D + cf.E) / cf.E, xw = addr_bits(nwr);
         std::vector<uint64_t> tab(cf.D + 1);
         std::vector<std::string> vec;
         std::vector<std::vector<uint64_t>> want;
@@ -289,32 +294,35 @@ TEST(Blocks, WlutLooksUpTheWrittenTable)
                          const std::vector<int> &delta) {
             Bits b;
             b.field(we, 1);
-            b.field(waddr, mw);
-            b.field(wdata, cf.WW);
+            b.field(waddr, xw);
+            b.field(wdata, cf.E * cf.WW);
             b.field(en, 1);
             for (int r = cf.R - 1; r >= 0; r--) b.field(valid[r], 1);
             for (int r = cf.R - 1; r >= 0; r--) b.field(delta[r], mw);
             vec.push_back(b.hex());
             if (en)
                 for (int r = 0; r < cf.R; r++) w[r] = valid[r] ? tab[delta[r]] : 0, known[r] = true;
-            if (we) tab[waddr] = wdata; // written at the edge, after the lookups read
+            for (int f = 0; we && f < cf.E && waddr * cf.E + f <= cf.D; f++) // at the edge, after the reads
+                tab[waddr * cf.E + f] = (wdata >> (f * cf.WW)) & ((1ull << cf.WW) - 1);
             want.push_back(w);
             known_at.push_back(known);
         };
         std::vector<int> none(cf.R, 0);
-        for (int a = 0; a <= cf.D; a++)
-            cycle(true, a, a == 0 ? (1ull << cf.WW) - 1 : rng() & ((1ull << cf.WW) - 1), false, none, none);
+        uint64_t wmask = (1ull << (cf.E * cf.WW)) - 1;
+        for (int j = 0; j < nwr; j++) // word 0's first entry all ones
+            cycle(true, j, j == 0 ? wmask : rng() & wmask, false, none, none);
         for (int c = 0; c < 40; c++) {
             std::vector<int> valid(cf.R), delta(cf.R);
             for (int r = 0; r < cf.R; r++)
                 valid[r] = c == 0 || rng() % 3, delta[r] = c == 1 ? cf.D : (int)(rng() % (cf.D + 1));
-            cycle(c % 7 == 6, (int)(rng() % (cf.D + 1)), rng() & ((1ull << cf.WW) - 1), c % 5 != 4, valid,
-                  delta);
+            cycle(c % 7 == 6, (int)(rng() % nwr), rng() & wmask, c % 5 != 4, valid, delta);
         }
         std::ostringstream ps;
-        ps << "hg_wlut D=" << cf.D << " WW=" << cf.WW << " R=" << cf.R;
-        std::vector<std::string> got = run_bench(
-            "hg_wlut", P("hg_wlut", "D", cf.D) + P("hg_wlut", "WW", cf.WW) + P("hg_wlut", "R", cf.R), vec);
+        ps << "hg_wlut D=" << cf.D << " WW=" << cf.WW << " R=" << cf.R << " E=" << cf.E;
+        std::vector<std::string> got = run_bench("hg_wlut",
+                                                 P("hg_wlut", "D", cf.D) + P("hg_wlut", "WW", cf.WW) +
+                                                     P("hg_wlut", "R", cf.R) + P("hg_wlut", "E", cf.E),
+                                                 vec);
         for (size_t c = 0; c < got.size(); c++) {
             std::vector<bool> g = from_hex(got[c], cf.R * cf.WW);
             for (int r = 0; r < cf.R; r++) {
@@ -1110,8 +1118,6 @@ TEST(Blocks, NormScalesByTheReciprocalOfTheWeightSum)
 // the entry (a read and a write of the same entry in one cycle read the old value); a port not
 // read holds its last data
 
-int addr_bits(int n) { return n > 1 ? hg_clog2(n) : 1; }
-
 TEST(Blocks, BankedMemoryWritesWlEntriesAndReadsARow)
 {
     std::mt19937 rng(8);
@@ -1655,8 +1661,8 @@ TEST(Blocks, AvRowsWalksTheScoreBankRowByRow)
 
 // ---- hg_cfg_load: configuration writes and K/V pairs taken only while idle; n_k clamped to
 // 1..L and restarting the load; key i to bank i mod P, row i / P, LW keys a beat (a beat
-// whose first key is past L dropped); exp registers (EXP) and exp-table writes saturated at
-// 2^WB (ETAB)
+// whose first key is past L dropped); exp registers (EXP) and exp-table writes of 32 / WW
+// entries each, every entry saturated at 2^WB (ETAB)
 
 TEST(Blocks, CfgLoadTakesWritesWhileIdleAndCountsTheLoad)
 {
@@ -1672,7 +1678,8 @@ TEST(Blocks, CfgLoadTakesWritesWhileIdleAndCountsTheLoad)
         std::ostringstream ps;
         ps << "hg_cfg_load P=" << cf.P << " LW=" << cf.LW << " L=" << cf.L << " D=" << cf.D << " WW=" << cf.WW
            << " WB=" << cf.WB << " EXP=" << cf.EXP << " ETAB=" << cf.ETAB << " A_ETAB=" << cf.A_ETAB;
-        int nkw = hg_clog2(cf.L + 1), iw = addr_bits(cf.L), mw = hg_clog2(cf.D + 1);
+        int nkw = hg_clog2(cf.L + 1), iw = addr_bits(cf.L);
+        int e = 32 / cf.WW, nwr = (cf.D + e) / e, xw = addr_bits(nwr); // entries a write, writes
         int gw = addr_bits((cf.L + cf.P - 1) / cf.P);
         const uint32_t A_NK = HG_CFG_NKEYS, A_MUL = HG_CFG_EXP_MUL, A_SH = HG_CFG_EXP_SHIFT;
         std::vector<std::string> vec, want;
@@ -1684,14 +1691,18 @@ TEST(Blocks, CfgLoadTakesWritesWhileIdleAndCountsTheLoad)
             case 0: addr = A_NK; break;
             case 1: addr = A_MUL; break;
             case 2: addr = A_SH; break;
-            case 3: addr = (uint32_t)(cf.A_ETAB + (int)(rng() % (unsigned)(cf.D + 3)) - 1) & 0xffff; break;
+            case 3: addr = (uint32_t)(cf.A_ETAB + (int)(rng() % (unsigned)(nwr + 2)) - 1) & 0xffff; break;
             default: addr = rng() & 0xffff;
             }
-            switch (rng() % 5) {
+            switch (rng() % 6) {
             case 0: data = 0; break;
             case 1: data = (uint32_t)cf.L + (rng() % 3) - 1; break;
             case 2: data = (1u << cf.WB) + (rng() % 3) - 1; break;
             case 3: data = (uint32_t)(rng() % (unsigned)(cf.L + 1)); break;
+            case 4: // every entry of a table write near its saturation
+                data = 0;
+                for (int f = 0; f < e; f++) data |= ((1u << cf.WB) + (rng() % 3) - 1) << (f * cf.WW);
+                break;
             default: data = (uint32_t)rng();
             }
             if (c % 50 == 10) cv = 0, kv = 1, idle = 1; // loads in a row, past L
@@ -1706,10 +1717,13 @@ TEST(Blocks, CfgLoadTakesWritesWhileIdleAndCountsTheLoad)
             // outputs before the edge
             int cfg_fire = cv && idle, kv_fire = kv && idle, nk_write = cfg_fire && addr == A_NK;
             uint32_t off = (addr - (uint32_t)cf.A_ETAB) & 0xffff;
-            int etab_we = cf.ETAB && cfg_fire && addr >= (uint32_t)cf.A_ETAB && off <= (uint32_t)cf.D;
-            uint64_t etab_addr = cf.ETAB ? off & ((1u << mw) - 1) : 0;
-            uint64_t wmax = 1ull << cf.WB;
-            uint64_t etab_data = cf.ETAB ? (data > wmax ? wmax : data & ((1ull << cf.WW) - 1)) : 0;
+            int etab_we = cf.ETAB && cfg_fire && addr >= (uint32_t)cf.A_ETAB && off < (uint32_t)nwr;
+            uint64_t etab_addr = cf.ETAB ? off & ((1u << xw) - 1) : 0;
+            uint64_t wmax = 1ull << cf.WB, etab_data = 0;
+            for (int f = 0; f < e && cf.ETAB; f++) {
+                uint64_t v = (data >> (f * cf.WW)) & ((1ull << cf.WW) - 1);
+                etab_data |= (v > wmax ? wmax : v) << (f * cf.WW);
+            }
             int ld_we = kv_fire && cnt < (uint64_t)cf.L;
             std::ostringstream w;
             w << idle << " " << idle << " " << std::hex << nk << " " << mul << " " << sh << " " << etab_we

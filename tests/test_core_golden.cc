@@ -179,6 +179,34 @@ TEST(Golden, HadEtabAndExpTableFollowTheSpec)
     EXPECT_EQ(hm_weight(&b, &run, 100, 100 - 64 * 16), 0u);  // zi > wb
 }
 
+// The exp table as configuration writes (docs/spec.md section 6): 32 / ww entries a word, entry
+// e j + f in bits [f ww +: ww], each at most 2^wb, fields past entry d zero.
+TEST(Golden, EtabWordsPackEntriesAsTheSpecSays)
+{
+    struct {
+        int d, wb, e, words;
+    } cases[] = {{32, 8, 3, 11}, {64, 8, 3, 22}, {64, 15, 2, 33}, {8, 20, 1, 9}, {256, 8, 3, 86}};
+    for (auto k : cases) {
+        hg_cfg c = hgt::make_cfg(HG_CORE_HAD, k.d, 2, 4, 16, k.wb);
+        ASSERT_EQ(c.ew, k.e) << "d " << k.d << " wb " << k.wb;
+        uint32_t etab[HG_D_MAX + 1], w[HG_D_MAX + 1], wmax = 1u << k.wb;
+        for (int i = 0; i <= k.d; i++)
+            etab[i] = i % 5 == 1 ? wmax + 1 + (uint32_t)i : (uint32_t)(i * 37) % wmax;
+        etab[0] = 0xffffffffu; // saturates too
+        ASSERT_EQ(hg_etab_words(&c, etab, w), k.words);
+        EXPECT_EQ(c.xw, k.words > 1 ? hg_clog2(k.words) : 1);
+        for (int j = 0; j < k.words; j++) {
+            uint32_t want = 0;
+            for (int f = 0; f < k.e; f++) {
+                int i = j * k.e + f;
+                uint32_t v = i > k.d ? 0 : etab[i] > wmax ? wmax : etab[i];
+                want |= v << (f * c.ww);
+            }
+            EXPECT_EQ(w[j], want) << "d " << k.d << " wb " << k.wb << " word " << j;
+        }
+    }
+}
+
 TEST(Golden, ExpParamsApproximateTheScale)
 {
     hg_cfg c = hgt::make_cfg(HG_CORE_BASELINE, 64, 16, 32, 1024);

@@ -125,8 +125,9 @@ void expect_counts(const hg_cfg &c, const ss_opts &o, const std::vector<Data> &d
     for (const Data &dt : data) {
         keys += (uint64_t)dt.run.n_keys;
         qkeys += (uint64_t)dt.nq * (uint64_t)dt.run.n_keys;
-        load +=
-            1 + (uint64_t)(c.core == HG_CORE_HAD ? c.d + 1 : 2) + (uint64_t)(dt.run.n_keys + c.lw - 1) / c.lw;
+        int e = 32 / c.ww; // exp-table entries a configuration write
+        load += 1 + (uint64_t)(c.core == HG_CORE_HAD ? (c.d + e) / e : 2) +
+                (uint64_t)(dt.run.n_keys + c.lw - 1) / c.lw;
         k += (uint64_t)dt.run.n_keys * kb;
         v += (uint64_t)dt.run.n_keys * d;
         q += (uint64_t)dt.nq * kb;

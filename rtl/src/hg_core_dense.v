@@ -57,8 +57,9 @@ module hg_core_dense #(
   localparam LNW = P > 1 ? $clog2(P) : 1;  // lane select width
   localparam GW  = G > 1 ? $clog2(G) : 1;  // row address width
   localparam SAW = G > 1 ? GW + 1 : 1;     // score memory address: bank * G + row
-  localparam MW  = $clog2(D + 1);          // exp-table address width (no table: unused)
   localparam WW  = WB + 1;                 // weight width
+  localparam E   = 32 / WW;                // exp-table entries a configuration write (hg_cfg_load)
+  localparam XW  = (D + E) / E > 1 ? $clog2((D + E) / E) : 1; // exp-table word address width
 
   wire              sc_v, sc_bank, sc_take;
   wire [SW-1:0]     sc_smax;
@@ -74,8 +75,8 @@ module hg_core_dense #(
   wire [5:0]        exp_shift;
   /* verilator lint_off UNUSEDSIGNAL */
   wire              unused_etab_we;  // no exp table
-  wire [MW-1:0]     unused_etab_addr;
-  wire [WW-1:0]     unused_etab_data;
+  wire [XW-1:0]     unused_etab_addr;
+  wire [E*WW-1:0]   unused_etab_data;
   wire [IW-1:0]     unused_ld_idx;   // V is banked like K
   wire [IW-1:0]     unused_p2_index; // no top-N list
   /* verilator lint_on UNUSEDSIGNAL */

@@ -194,7 +194,9 @@ static int head_regs(const hg_cfg *c, const hm_run *run, ss_reg *r)
     int m = 0;
     r[m++] = (ss_reg){HG_CFG_NKEYS, (uint32_t)run->n_keys};
     if (c->core == HG_CORE_HAD) {
-        for (int i = 0; i <= c->d; i++) r[m++] = (ss_reg){HG_CFG_ETAB + (uint32_t)i, run->etab[i]};
+        uint32_t w[HG_D_MAX + 1];
+        for (int j = 0, nw = hg_etab_words(c, run->etab, w); j < nw; j++)
+            r[m++] = (ss_reg){HG_CFG_ETAB + (uint32_t)j, w[j]};
     } else {
         r[m++] = (ss_reg){HG_CFG_EXP_MUL, run->exp_mul};
         r[m++] = (ss_reg){HG_CFG_EXP_SHIFT, run->exp_shift};

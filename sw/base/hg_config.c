@@ -343,6 +343,8 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
     c->ns = hg_cfg_topn(c) ? c->n : c->l;
     c->r = hg_cfg_topn(c) ? cdiv(c->n, c->g) : c->p;
     c->ww = c->wb + 1;
+    c->ew = 32 / c->ww;
+    c->xw = imax(1, hg_clog2(cdiv(c->d + 1, c->ew)));
     c->accw = c->wb + c->vb + hg_clog2(c->ns);
     c->wsw = c->wb + 1 + hg_clog2(c->ns);
     c->rq = c->wsw + c->of + c->vb;
@@ -367,7 +369,8 @@ const hg_cfg_field hg_cfg_derived[] = {
     {"out_width", offsetof(hg_cfg, ow)},       {"recip_bits_per_cycle", offsetof(hg_cfg, bpc)},
     {"recip_cycles", offsetof(hg_cfg, cr)},    {"norm_mults", offsetof(hg_cfg, mn)},
     {"norm_mul_cycles", offsetof(hg_cfg, cm)}, {"ii_cycles", offsetof(hg_cfg, ii)},
-    {"sort_cut_level", offsetof(hg_cfg, kc)},  {NULL, 0}};
+    {"sort_cut_level", offsetof(hg_cfg, kc)},  {"etab_per_write", offsetof(hg_cfg, ew)},
+    {"etab_addr_width", offsetof(hg_cfg, xw)}, {NULL, 0}};
 
 int hg_cfg_field_value(const hg_cfg *c, const hg_cfg_field *f)
 {
@@ -496,4 +499,19 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
 done:
     cJSON_Delete(root);
     return rc;
+}
+
+int hg_etab_words(const hg_cfg *c, const uint32_t *etab, uint32_t *words)
+{
+    int e = c->ew, n = (c->d + e) / e;
+    uint32_t wmax = 1u << c->wb;
+    for (int j = 0; j < n; j++) {
+        uint32_t w = 0;
+        for (int f = 0; f < e && j * e + f <= c->d; f++) {
+            uint32_t v = etab[j * e + f];
+            w |= (v > wmax ? wmax : v) << (f * c->ww);
+        }
+        words[j] = w;
+    }
+    return n;
 }

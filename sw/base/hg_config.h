@@ -42,7 +42,7 @@ typedef enum {
 #define HG_CFG_NKEYS     0x000u /* number of keys n_k, clamped to [1, L]; resets load ptr */
 #define HG_CFG_EXP_MUL   0x001u /* int8 cores: exp multiplier, 16 bits */
 #define HG_CFG_EXP_SHIFT 0x002u /* int8 cores: exp shift, 6 bits */
-#define HG_CFG_ETAB      0x100u /* HAD: etab[i] at 0x100 + i, i = 0..d, WW bits each */
+#define HG_CFG_ETAB      0x100u /* HAD: the exp table, hg_etab_words() words from here on */
 
 /* Top-N selectors (--selector): the same function and throughput, different hardware
    (docs/architecture.md). */
@@ -100,6 +100,8 @@ typedef struct hg_cfg {
     int ns;   /* keys summed in AV: n (top-N cores) or l (baseline) */
     int r;    /* AV key slots per cycle: ceil(n / g) (top-N) or p (baseline) */
     int ww;   /* weight width: wb + 1 */
+    int ew;   /* HAD exp-table entries a configuration write: 32 / ww (hg_etab_words) */
+    int xw;   /* HAD exp-table word address width: bits to hold ceil((d + 1) / ew) - 1, at least 1 */
     int accw; /* AV accumulator width (signed): wb + vb + clog2(ns) */
     int wsw;  /* weight-sum width (unsigned): wb + 1 + clog2(ns) */
     int rq;   /* reciprocal exponent: recip = floor(2^rq / wsum), rq = wsw + of + vb */
@@ -195,6 +197,13 @@ int hg_cfg_topn(const hg_cfg *c);
 /* Entry f (0 <= f < 2^fb) of the int8 cores' constant exp table:
    round(2^wb * 2^(-f / 2^fb)). Shared by the generator (ROM contents) and the golden model. */
 uint32_t hg_exp_frac(const hg_cfg *c, int f);
+
+/* The HAD exp table as its configuration writes: the write to HG_CFG_ETAB + j carries
+   entries e j .. e j + e - 1, e = 32 / ww entries a write, entry e j + f in
+   bits [f ww +: ww], each at most 2^wb (a larger value is written as 2^wb, where the core
+   saturates it); fields past entry d are zero. Writes the ceil((d + 1) / e) words into words
+   (room for HG_D_MAX + 1) and returns their count. e is hg_cfg.ew. */
+int hg_etab_words(const hg_cfg *c, const uint32_t *etab, uint32_t *words);
 
 /* ceil(log2(x)) for x >= 1 (0 for x = 1). */
 int hg_clog2(long x);

@@ -5,18 +5,21 @@ module tb_hg_wlut;
   parameter D  = 64;
   parameter WW = 16;
   parameter R  = 1;
+  parameter E  = 2;
   parameter NV = 16;
   localparam MW = $clog2(D + 1);
-  localparam IW = 1 + MW + WW + 1 + R + R * MW;
+  localparam NWR = (D + E) / E;
+  localparam XW = NWR > 1 ? $clog2(NWR) : 1;
+  localparam IW = 1 + XW + E * WW + 1 + R + R * MW;
   reg [IW-1:0] vec [0:NV-1];
   reg clk, we, en;
-  reg [MW-1:0] waddr;
-  reg [WW-1:0] wdata;
+  reg [XW-1:0] waddr;
+  reg [E*WW-1:0] wdata;
   reg [R-1:0] valid;
   reg [R*MW-1:0] delta;
   wire [R*WW-1:0] w;
-  hg_wlut #(.D(D), .WW(WW), .R(R)) dut (.clk_i(clk), .we_i(we), .waddr_i(waddr), .wdata_i(wdata),
-                                        .en_i(en), .valid_i(valid), .delta_i(delta), .w_o(w));
+  hg_wlut #(.D(D), .WW(WW), .E(E), .R(R)) dut (.clk_i(clk), .we_i(we), .waddr_i(waddr), .wdata_i(wdata),
+                                               .en_i(en), .valid_i(valid), .delta_i(delta), .w_o(w));
   integer i, fd;
   initial begin
     $readmemh("in.hex", vec);

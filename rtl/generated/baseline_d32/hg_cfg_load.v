@@ -17,8 +17,10 @@
 // dropped. A load beat carries LW keys (LW a power of two dividing P): beat j holds keys
 // j LW .. j LW + LW - 1, banks ld_lane_o .. ld_lane_o + LW - 1 of one row, and is dropped
 // when its first key is beyond L. Int8 cores (EXP = 1) hold the exp multiplier and shift; the HAD core (ETAB = 1)
-// decodes writes of its exp table, entries 0..D at A_ETAB + i, saturated at 2^WB (weight
-// 1.0). The register addresses are parameters (sw/base/hg_config.h defines them).
+// decodes writes of its exp table, E = 32 / WW entries a write: the write to A_ETAB + j
+// carries entries E j .. E j + E - 1, entry E j + f in bits [f WW +: WW], each saturated at
+// 2^WB (weight 1.0); j = 0 .. ceil((D + 1) / E) - 1. The register addresses are parameters
+// (sw/base/hg_config.h defines them and hg_etab_words packs the table).
 `default_nettype none
 
 module hg_cfg_load #(
@@ -47,9 +49,9 @@ module hg_cfg_load #(
   output reg  [$clog2(L+1)-1:0]               nkeys_o,      // keys per query, 1..L
   output wire [15:0]                          exp_mul_o,    // exp multiplier (EXP; else 0)
   output wire [5:0]                           exp_shift_o,  // exp shift (EXP; else 0)
-  output wire                                 etab_we_o,    // exp-table write (ETAB)
-  output wire [$clog2(D+1)-1:0]               etab_addr_o,  // exp-table entry
-  output wire [WW-1:0]                        etab_data_o,  // exp-table value, saturated
+  output wire                                 etab_we_o,    // exp-table write (ETAB): a word of E entries
+  output wire [((D+32/WW)/(32/WW) > 1 ? $clog2((D+32/WW)/(32/WW)) : 1)-1:0] etab_addr_o, // its word j
+  output wire [(32/WW)*WW-1:0]                etab_data_o,  // entries E j + f at [f WW +: WW], saturated
   output wire                                 ld_we_o,      // write the beat's keys from ld_idx_o on
   output wire [(L > 1 ? $clog2(L) : 1)-1:0]   ld_idx_o,     // index of the beat's first key (0..L-1 when written)
   output reg  [(P > 1 ? $clog2(P) : 1)-1:0]   ld_lane_o,    // its K memory bank (a multiple of LW)
@@ -61,7 +63,9 @@ module hg_cfg_load #(
   localparam LNW = P > 1 ? $clog2(P) : 1;           // lane select width
   localparam G   = (L + P - 1) / P;                 // K memory rows
   localparam GW  = G > 1 ? $clog2(G) : 1;           // row address width
-  localparam MW  = $clog2(D + 1);                   // exp-table address width
+  localparam E   = 32 / WW;                         // exp-table entries a write (ETAB)
+  localparam NWR = (D + E) / E;                     // exp-table writes: ceil((D + 1) / E)
+  localparam XW  = NWR > 1 ? $clog2(NWR) : 1;       // exp-table word address width
   localparam integer L_I = L;
   localparam [NKW-1:0] L_N    = L_I[NKW-1:0];
   localparam [31:0]    L_32   = L;
@@ -82,6 +86,9 @@ module hg_cfg_load #(
     end
     if (ETAB != 0 && WB + 1 > WW) begin : g_check_ww
       hg_error_parameter_ww_must_hold_2_to_the_wb u_error ();
+    end
+    if (ETAB != 0 && WW > 32) begin : g_check_ww32
+      hg_error_parameter_ww_must_fit_the_32_bit_configuration_word u_error ();
     end
   endgenerate
 
@@ -118,17 +125,21 @@ module hg_cfg_load #(
       assign exp_shift_o = 6'd0;
     end
     if (ETAB != 0) begin : g_etab
-      localparam [31:0] WMAX = 32'd1 << WB;
-      localparam integer D_I = D;
-      localparam [15:0] D_16 = D_I[15:0];
+      localparam [WW-1:0] WMAX = {{(WW-1){1'b0}}, 1'b1} << WB;
+      localparam integer NWR_I = NWR;
+      localparam [15:0] NWR_16 = NWR_I[15:0];
       wire [15:0] etab_off = cfg_addr_i - A_ETAB;
-      assign etab_we_o   = cfg_fire && cfg_addr_i >= A_ETAB && etab_off <= D_16;
-      assign etab_addr_o = etab_off[MW-1:0];
-      assign etab_data_o = (cfg_data_i > WMAX) ? WMAX[WW-1:0] : cfg_data_i[WW-1:0];
+      assign etab_we_o   = cfg_fire && cfg_addr_i >= A_ETAB && etab_off < NWR_16;
+      assign etab_addr_o = etab_off[XW-1:0];
+      genvar f;
+      for (f = 0; f < E; f = f + 1) begin : g_field
+        wire [WW-1:0] v = cfg_data_i[f*WW +: WW];
+        assign etab_data_o[f*WW +: WW] = (v > WMAX) ? WMAX : v;
+      end
     end else begin : g_no_etab
       assign etab_we_o   = 1'b0;
-      assign etab_addr_o = {MW{1'b0}};
-      assign etab_data_o = {WW{1'b0}};
+      assign etab_addr_o = {XW{1'b0}};
+      assign etab_data_o = {(E*WW){1'b0}};
     end
   endgenerate
 

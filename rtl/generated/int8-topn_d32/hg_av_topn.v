@@ -29,6 +29,7 @@ module hg_av_topn #(
   parameter IW   = 7,   // key index width
   parameter HAD  = 1,   // 1: table weights of match counts; 0: exp units of signed scores
   parameter WB   = 8,   // weight fraction bits (the weights have WB + 1 bits)
+  parameter E    = 3,   // exp-table entries a configuration write (HAD: 32 / (WB + 1))
   parameter FB   = 6,   // exp units' fraction-table index bits (HAD = 0)
   parameter VB   = 8,   // value width (signed)
   parameter ACCW = 20,  // accumulator width
@@ -43,9 +44,9 @@ module hg_av_topn #(
   input  wire [SW-1:0]                 list_smax_i,   // the largest entry score
   output wire                          list_take_o,   // list fully read (released)
   /* verilator lint_off UNUSEDSIGNAL */  // one of the two weight sources is unused
-  input  wire                          etab_we_i,     // exp table write (HAD)
-  input  wire [$clog2(D+1)-1:0]        etab_addr_i,   // exp table entry (HAD)
-  input  wire [WB:0]                   etab_data_i,   // exp table value (HAD)
+  input  wire                          etab_we_i,     // exp table write of E entries (HAD)
+  input  wire [((D+E)/E > 1 ? $clog2((D+E)/E) : 1)-1:0] etab_addr_i, // its word (HAD, hg_wlut)
+  input  wire [E*(WB+1)-1:0]           etab_data_i,   // its entries (HAD)
   input  wire [15:0]                   exp_mul_i,     // exp multiplier (HAD = 0)
   input  wire [5:0]                    exp_shift_i,   // exp shift (HAD = 0)
   /* verilator lint_on UNUSEDSIGNAL */
@@ -107,7 +108,7 @@ module hg_av_topn #(
   genvar er;
   generate
     if (HAD != 0) begin : g_tab
-      hg_wlut #(.D(D), .WW(WW), .R(R)) u_wlut (
+      hg_wlut #(.D(D), .WW(WW), .E(E), .R(R)) u_wlut (
         .clk_i   (clk_i),
         .we_i    (etab_we_i),
         .waddr_i (etab_addr_i),

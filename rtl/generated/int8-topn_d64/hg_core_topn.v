@@ -79,8 +79,9 @@ module hg_core_topn #(
   localparam NKW = $clog2(L + 1);          // key count width
   localparam LNW = P > 1 ? $clog2(P) : 1;  // lane select width
   localparam GW  = G > 1 ? $clog2(G) : 1;  // row address width
-  localparam MW  = $clog2(D + 1);          // exp-table address width
   localparam WW  = WB + 1;                 // weight width
+  localparam E   = 32 / WW;                // exp-table entries a configuration write (hg_cfg_load)
+  localparam XW  = (D + E) / E > 1 ? $clog2((D + E) / E) : 1; // exp-table word address width
 
   generate
     if (HAD != 0 && HAD != 1) begin : g_check_had
@@ -113,8 +114,8 @@ module hg_core_topn #(
   wire [15:0]       exp_mul;    // HAD = 0
   wire [5:0]        exp_shift;  // HAD = 0
   wire              etab_we;    // HAD
-  wire [MW-1:0]     etab_addr;  // HAD
-  wire [WW-1:0]     etab_data;  // HAD
+  wire [XW-1:0]     etab_addr;  // HAD: a word of E entries
+  wire [E*WW-1:0]   etab_data;  // HAD
   wire              ld_we;
   wire [IW-1:0]     ld_idx;
   wire [LNW-1:0]    ld_lane;
@@ -375,7 +376,7 @@ module hg_core_topn #(
     .rdata_o (vm_rdata)
   );
 
-  hg_av_topn #(.D(D), .N(N), .R(R), .SW(SW), .IW(IW), .HAD(HAD), .WB(WB), .FB(FB), .VB(VB), .ACCW(ACCW), .WSW(WSW)) u_av (
+  hg_av_topn #(.D(D), .N(N), .R(R), .SW(SW), .IW(IW), .HAD(HAD), .WB(WB), .E(E), .FB(FB), .VB(VB), .ACCW(ACCW), .WSW(WSW)) u_av (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .list_valid_i (list_valid),
