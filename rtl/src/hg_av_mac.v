@@ -37,12 +37,17 @@ module hg_av_mac #(
     end
   endgenerate
 
+  // The V rows on a net of this module's own, sliced below: the same wire in hardware, but
+  // Icarus simulates the D x R part selects of a local net far faster than those of the port
+  // (the baseline at d = 64, P = 16, L = 512: one query 2.8 s against 37 s; docs/reliability.md).
+  wire [R*VB*D-1:0] v_rows = v_i;
+
   genvar i, rr;
   generate
     for (i = 0; i < D; i = i + 1) begin : g_dim
       wire [R*VB-1:0] v_col;  // dimension i of the R slots
       for (rr = 0; rr < R; rr = rr + 1) begin : g_slot
-        assign v_col[rr*VB +: VB] = v_i[rr*VB*D + i*VB +: VB];
+        assign v_col[rr*VB +: VB] = v_rows[rr*VB*D + i*VB +: VB];
       end
       hg_av_dim #(.R(R), .WW(WW), .VB(VB), .ACCW(ACCW)) u_dim (
         .clk_i   (clk_i),
