@@ -932,14 +932,15 @@ TEST(Report, CamformerLineAtTheSameBoundary)
 // load[2] + load[3] n_k. params goes into every summary's params. Returns the --OPT arguments
 // and the --OPT-load ones.
 std::pair<std::string, std::string> sys_nk_runs(const std::string &prefix, const std::string &params,
-                                                const std::string &opt, const std::array<double, 4> &load)
+                                                const std::string &opt, const std::array<double, 4> &load,
+                                                double base_fmax = 50)
 {
     std::string runs, loads;
     for (int i = 0; i < 3; i++) {
         int n = 32 << i, cyc = i == 0 ? 16 : i == 1 ? 20 : 30;
         std::string sn = std::to_string(n), p = prefix;
         write_qps_summary(p + "had" + sn, "had", nullptr, 50, 100 + 2 * cyc + 0.5 * n, 0, 0);
-        write_qps_summary(p + "base" + sn, "baseline", nullptr, 50, 10 + cyc + 4 * n, 0, 0);
+        write_qps_summary(p + "base" + sn, "baseline", nullptr, base_fmax, 10 + cyc + 4 * n, 0, 0);
         write_load(p + "had-load" + sn, "had", nullptr, 40, load[0] + load[1] * n);
         write_load(p + "base-load" + sn, "baseline", nullptr, 40, load[2] + load[3] * n);
         for (const char *c : {"had", "base", "had-load", "base-load"}) {
@@ -1047,6 +1048,16 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
                 "a key scored (largest residual 0.0%)."),
         std::string::npos)
         << md;
+    // the cores' Fmax (50 MHz) is below the system model's 100 MHz: said, and in report.json
+    EXPECT_NE(
+        md.find("Fmax of those cores (their flows): had 50.0 MHz, baseline 50.0 MHz. **Below the "
+                "system model's clock of 100 MHz: had, baseline**: their times in these tables are those "
+                "at 100 MHz; at a core's own Fmax each is 100 / Fmax times as long"),
+        std::string::npos)
+        << md;
+    EXPECT_NE(
+        read_file(d + "/r3/report.json").find("\"fmax_mhz\":\t50,\n\t\t\t\t\"below_system_clock\":\ttrue"),
+        std::string::npos);
     char want[200];
     snprintf(want, sizeof want,
              "| decode | had | 128 | 2400.0 | 369.000 | 65.000 | 1.000 | 2.000 | 372.000 | %.3f |",
@@ -1333,7 +1344,7 @@ TEST(Report, SystemSectionWithAWideLoadPort)
     // cycles: 304 + 26 (load), + 3 = 333, against the one-key run's 154.75 and the wide baseline's
     // 592 + 37 + 3 = 632
     auto [wq, wl] = sys_nk_runs(d + "/w", "\"max_keys\": 1024, \"load_width\": 8, ", "system-wide-nk",
-                                {10, 0.125, 5, 0.25});
+                                {10, 0.125, 5, 0.25}, 150);
     std::string wnk = wq + wl;
     r = hgt::run_cmd(pts + wide + sys + wnk + "--system-wide-point w --out " + d + "/rf 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
@@ -1346,7 +1357,9 @@ TEST(Report, SystemSectionWithAWideLoadPort)
         md.find("Fitted at n_k = 32..128: had a query 100.000 nJ + 2.000 nJ a cycle + 0.5000 nJ a key scored "
                 "(largest residual 0.0%), a head's load 10.000 nJ + 0.1250 nJ a key (largest residual 0.0%); "
                 "baseline a query 10.000 nJ + 1.000 nJ a cycle + 4.0000 nJ a key scored (largest residual "
-                "0.0%), a head's load 5.000 nJ + 0.2500 nJ a key (largest residual 0.0%)."),
+                "0.0%), a head's load 5.000 nJ + 0.2500 nJ a key (largest residual 0.0%). Fmax of those "
+                "cores (their flows): had 50.0 MHz, baseline 150.0 MHz. **Below the system model's clock of "
+                "100 MHz: had**: its times in these tables"),
         std::string::npos)
         << md;
     char want[200];

@@ -20,6 +20,7 @@ typedef struct {
     double load_per_q; /* busy cycles of configuration and K/V load per query (NAN: not in the run) */
     double load_nj;    /* core logic energy of those cycles per query (part of core_nj) */
     double f_mem;      /* MHz: the clock above which the layer is memory-bound (roofline) */
+    double clock_mhz;  /* the system model's core clock */
     int memory_bound;
 } sys_pt;
 
@@ -257,6 +258,7 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_e
                "(--system-point for one key a beat, --system-wide-point for a wider port)",
                p.lw, ce->point, ce->lw);
     p.work = qh == 1 ? W_DECODE : W_PREFILL;
+    p.clock_mhz = rp_num(j, "clock_mhz");
     p.queries = qh * p.heads;
     double q = p.queries;
     p.t_ns = rp_num(j, "time_ns") / q;
@@ -441,8 +443,9 @@ static void fit_counts(const rp_nk_fit *f, int *nq, int *nl)
 }
 
 /* "Fitted at n_k = lo..hi: had a query ... nJ + ...; baseline ..." into md, the figures into
-   js[key]. */
-static void fit_line(FILE *md, cJSON *js, const char *key, const rp_nk_fit *f)
+   js[key]; then the Fmax of those cores (their flows) against the system model's clock: a core
+   slower than that clock runs at it only in the model, and its times are short by Fmax / clock. */
+static void fit_line(FILE *md, cJSON *js, const char *key, const rp_nk_fit *f, double clock_mhz)
 {
     cJSON *jq = cJSON_AddObjectToObject(js, key);
     fprintf(md, "Fitted at n_k = %d..%d:", f->nk_lo, f->nk_hi);
@@ -466,7 +469,30 @@ static void fit_line(FILE *md, cJSON *js, const char *key, const rp_nk_fit *f)
             cJSON_AddNumberToObject(o, "load_largest_residual", f->l_res[c]);
         }
     }
-    fprintf(md, ".\n\n");
+    fprintf(md, ".");
+    char slow[128] = "";
+    int k = 0, nslow = 0;
+    for (int c = 0; c < RP_NCORES; c++) {
+        double fmax = f->run[c] ? rp_num(f->run[c], "timing.fmax_mhz") : NAN;
+        if (!isfinite(fmax) || (!isfinite(f->query[c]) && !isfinite(f->l0[c]))) continue;
+        fprintf(md, "%s %s %.1f MHz", k++ ? "," : " Fmax of those cores (their flows):", RP_CORE_NAME(c),
+                fmax);
+        cJSON *o = cJSON_GetObjectItemCaseSensitive(jq, RP_CORE_NAME(c));
+        cJSON_AddNumberToObject(o, "fmax_mhz", fmax);
+        if (isfinite(clock_mhz) && fmax < clock_mhz) {
+            size_t n = strlen(slow);
+            snprintf(slow + n, sizeof slow - n, "%s%s", nslow++ ? ", " : "", RP_CORE_NAME(c));
+        }
+        cJSON_AddBoolToObject(o, "below_system_clock", isfinite(clock_mhz) && fmax < clock_mhz);
+    }
+    if (k) fprintf(md, ".");
+    if (nslow)
+        fprintf(md,
+                " **Below the system model's clock of %g MHz: %s**: %s times in these tables are those at %g "
+                "MHz; at a core's own Fmax each is %g / Fmax times as long (energies per cycle and per key "
+                "are the flows' and stay as they are to first order).",
+                clock_mhz, slow, nslow > 1 ? "their" : "its", clock_mhz, clock_mhz);
+    fprintf(md, "\n\n");
 }
 
 /* The decoding steps of cores with a wider K/V load port (lw > 1, sorted after the lw = 1
@@ -500,7 +526,7 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
                    : "queries by the one-key cores' query plane (the load "
                      "port leaves the query logic as it is)",
                 ce_wide->point);
-        fit_line(md, js, "wide_core_fit", wide_fit);
+        fit_line(md, js, "wide_core_fit", wide_fit, w[0].clock_mhz);
     } else if (ce_wide)
         fprintf(md,
                 "Core logic is estimated as in the table above, from the flow of cores of %d keys a beat at "
@@ -631,7 +657,7 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         "point has no load run of the core or the run does not split its busy cycles. SRAM and DRAM are "
         "the system model's.\n\n",
         nl ? "Other c" : "C", ce ? ce->point : "(none)");
-    if (sf[0]) fit_line(md, js, "core_fit", sf[0]);
+    if (sf[0]) fit_line(md, js, "core_fit", sf[0], rp_num(j0, "clock_mhz"));
     if (nfit) {
         cJSON *jf = cJSON_AddObjectToObject(js, "load_fit");
         fprintf(md, "Configuration and load energy, fitted:");
