@@ -1193,6 +1193,11 @@ TEST(Report, MinilmLayerEnergyFromTheWorkloadSweep)
     EXPECT_NEAR(num(l0, "core_nj"), 4493, 1e-6);
     EXPECT_NEAR(num(l0, "core_load_nj"), 598, 1e-6);
     EXPECT_NEAR(num(l0, "total_over_baseline"), had / bl, 1e-9);
+    // the layer's time at each core's Fmax (the sweep's flows: 50 MHz): 3925 cycles, 78.5 us
+    EXPECT_NEAR(num(l0, "us_at_fmax"), 78.5, 1e-9);
+    EXPECT_NEAR(num(l0, "fmax_mhz"), 50, 1e-9);
+    EXPECT_NE(md.find("/ 12155 | 31.60 | 1024.00 | compute | 78.50 |"), std::string::npos) << md;
+    EXPECT_NE(md.find(" Below 100 MHz: had (50.0 MHz), baseline (50.0 MHz)."), std::string::npos) << md;
     cJSON_Delete(j);
     // no workload sweep; a layer of another head dimension; a run before the counts: '-' and why
     r = hgt::run_cmd(base + " --fidelity " + d + "/fid.json --out " + d + "/r2 2>&1");
@@ -1206,6 +1211,8 @@ TEST(Report, MinilmLayerEnergyFromTheWorkloadSweep)
     EXPECT_NE(md.find("| sys-had | original | 190.0 | 20.0 | - | - | 31.60 | 1024.00 | - | - |"),
               std::string::npos)
         << md;
+    EXPECT_NE(md.find("/ 12155 | 31.60 | 1024.00 | compute | - |"), std::string::npos) << md;
+    EXPECT_EQ(md.find("Below 100 MHz"), std::string::npos) << md;
     fid(d + "/fid24.json", 24, true);
     r = hgt::run_cmd(base + sweep + loads + " --fidelity " + d + "/fid24.json --out " + d + "/r3 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;

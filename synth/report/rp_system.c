@@ -70,6 +70,7 @@ typedef struct {
     int core, distilled;
     const cJSON *l0;
     double core_nj, load_nj, total_nj; /* NAN: no estimate */
+    double fmax, us_at_fmax; /* its type's Fmax (the workload sweep's flow), the layer's time there */
 } layer_row;
 
 /* The MiniLM layer: the sys-<core> backends of the fidelity runs, their per-layer means, and
@@ -91,8 +92,8 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
             if (strncmp(name, "sys-", 4) != 0 || !cJSON_IsArray(pl) || cJSON_GetArraySize(pl) == 0) continue;
             if (n == (int)(sizeof row / sizeof *row)) rp_die("--fidelity: more than %d system backends", n);
             layer_row *r = &row[n++];
-            *r = (layer_row){name, rp_core_index(name + 4), distilled, cJSON_GetArrayItem(pl, 0), NAN, NAN,
-                             NAN};
+            *r = (layer_row){
+                name, rp_core_index(name + 4), distilled, cJSON_GetArrayItem(pl, 0), NAN, NAN, NAN, NAN, NAN};
             if (r->core < 0) rp_die("--fidelity: system backend '%s' of an unknown core type", name);
             const cJSON *l0 = r->l0;
             double q = rp_num(l0, "queries"), qk = rp_num(l0, "query_keys"), h = rp_num(l0, "heads"),
@@ -115,6 +116,8 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
                 continue;
             }
             int c = r->core;
+            /* its type's Fmax: the workload sweep's flow (the layer's configuration) */
+            r->fmax = fit->run[c] ? rp_num(fit->run[c], "timing.fmax_mhz") : NAN;
             r->load_nj = fit->l0[c] * h + fit->l1[c] * k;
             r->core_nj = fit->q0[c] * q + fit->q1[c] * qk + r->load_nj;
             r->total_nj = r->core_nj + rp_num(l0, "sram_pj") / 1e3 + rp_num(l0, "dram_pj") / 1e3;
@@ -122,22 +125,42 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
     }
     cJSON *arr = cJSON_AddArrayToObject(js, "minilm_layer");
     if (!n) return;
+    /* the core types below the model's clock, once each */
+    char slow[128] = "";
+    for (int c = 0; c < RP_NCORES; c++)
+        for (int i = 0; i < n; i++)
+            if (row[i].core == c && row[i].fmax < 100) {
+                size_t m = strlen(slow);
+                snprintf(slow + m, sizeof slow - m, "%s%s (%.1f MHz)", *slow ? ", " : "", RP_CORE_NAME(c),
+                         row[i].fmax);
+                break;
+            }
     fprintf(md, "\n### A MiniLM layer through each core\n\n"
                 "The evaluation sentences through every layer of the model (`hadrun --backend "
                 "sys-...`): one core instance at 100 MHz, lpddr4; means per layer and sentence "
-                "(layer 0; every layer has the same shape).\n\n"
-                "| backend | model | cycles | core busy | core waiting | DRAM busy | K / V / Q / O "
-                "bytes | SRAM nJ | DRAM nJ | bound |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                "(layer 0; every layer has the same shape). The model runs every core at 100 MHz; the last "
+                "column is the layer's time at the core's own Fmax, the cycles over the Fmax of the workload "
+                "sweep's flow of its type (a compute-bound layer; '-' without the sweep).");
+    if (*slow) fprintf(md, " Below 100 MHz: %s.", slow);
+    fprintf(
+        md,
+        "\n\n| backend | model | cycles | core busy | core waiting | DRAM busy | K / V / Q / O "
+        "bytes | SRAM nJ | DRAM nJ | bound | us at Fmax |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
         const cJSON *l0 = row[i].l0;
-        double all = rp_num(l0, "core_busy") + rp_num(l0, "core_wait") + rp_num(l0, "core_idle");
-        fprintf(md,
-                "| %s | %s | %.0f | %.3f | %.3f | %.3f | %.0f / %.0f / %.0f / %.0f | %.2f | %.2f | %s |\n",
-                row[i].name, row[i].distilled ? "distilled" : "original", rp_num(l0, "cycles"),
-                all > 0 ? rp_num(l0, "core_busy") / all : NAN, all > 0 ? rp_num(l0, "core_wait") / all : NAN,
-                rp_num(l0, "dram_util"), rp_num(l0, "bytes_k"), rp_num(l0, "bytes_v"), rp_num(l0, "bytes_q"),
-                rp_num(l0, "bytes_o"), rp_num(l0, "sram_pj") / 1e3, rp_num(l0, "dram_pj") / 1e3,
-                rp_str(l0, "bound"));
+        double all = rp_num(l0, "core_busy") + rp_num(l0, "core_wait") + rp_num(l0, "core_idle"),
+               us = rp_num(l0, "cycles") / row[i].fmax;
+        char t[32];
+        num_dec(t, sizeof t, 2, us);
+        fprintf(
+            md,
+            "| %s | %s | %.0f | %.3f | %.3f | %.3f | %.0f / %.0f / %.0f / %.0f | %.2f | %.2f | %s | %s |\n",
+            row[i].name, row[i].distilled ? "distilled" : "original", rp_num(l0, "cycles"),
+            all > 0 ? rp_num(l0, "core_busy") / all : NAN, all > 0 ? rp_num(l0, "core_wait") / all : NAN,
+            rp_num(l0, "dram_util"), rp_num(l0, "bytes_k"), rp_num(l0, "bytes_v"), rp_num(l0, "bytes_q"),
+            rp_num(l0, "bytes_o"), rp_num(l0, "sram_pj") / 1e3, rp_num(l0, "dram_pj") / 1e3,
+            rp_str(l0, "bound"), t);
+        row[i].us_at_fmax = us;
     }
     /* the baseline's total, for the ratios: the first run's */
     double base = NAN;
@@ -209,6 +232,10 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
             cJSON_AddNumberToObject(o, "total_nj", row[i].total_nj);
         }
         if (isfinite(ratio)) cJSON_AddNumberToObject(o, "total_over_baseline", ratio);
+        if (isfinite(row[i].us_at_fmax)) {
+            cJSON_AddNumberToObject(o, "fmax_mhz", row[i].fmax);
+            cJSON_AddNumberToObject(o, "us_at_fmax", row[i].us_at_fmax);
+        }
         cJSON_AddItemToArray(arr, o);
     }
 }
