@@ -116,8 +116,9 @@ std::string compare(const hg_cfg &c, const std::vector<Data> &data, const Layer 
 }
 
 // The layer's counts add up: bytes per tensor from the heads, cycles split into busy, wait and
-// idle for every instance, queries; of the busy cycles, one per configuration write and load
-// beat (the core takes them while idle, one a cycle).
+// idle for every instance, queries; of the busy cycles, a head's configuration and load take
+// one for n_k and then one per configuration write or load beat, whichever are more (the core
+// takes one of each a cycle while idle, and the model offers them side by side).
 void expect_counts(const hg_cfg &c, const ss_opts &o, const std::vector<Data> &data, const ss_layer_stats &st)
 {
     uint64_t kb = (uint64_t)hm_key_bytes(&c), d = (uint64_t)c.d, ob = (d * (uint64_t)c.ow + 7) / 8;
@@ -126,8 +127,8 @@ void expect_counts(const hg_cfg &c, const ss_opts &o, const std::vector<Data> &d
         keys += (uint64_t)dt.run.n_keys;
         qkeys += (uint64_t)dt.nq * (uint64_t)dt.run.n_keys;
         int e = 32 / c.ww; // exp-table entries a configuration write
-        load += 1 + (uint64_t)(c.core == HG_CORE_HAD ? (c.d + e) / e : 2) +
-                (uint64_t)(dt.run.n_keys + c.lw - 1) / c.lw;
+        load += 1 + std::max<uint64_t>((uint64_t)(c.core == HG_CORE_HAD ? (c.d + e) / e : 2),
+                                       (uint64_t)(dt.run.n_keys + c.lw - 1) / c.lw);
         k += (uint64_t)dt.run.n_keys * kb;
         v += (uint64_t)dt.run.n_keys * d;
         q += (uint64_t)dt.nq * kb;
