@@ -673,11 +673,6 @@ SC_MODULE(system_top)
             if (h.n_keys < 1 || (int)h.n_keys > P.l)
                 std::snprintf(buf, sizeof buf, "head %zu: %u keys; the core holds 1..%d (--max-keys)", i,
                               h.n_keys, P.l);
-            else if (h.n_regs && jobs[i].regs[0].addr != 0)
-                std::snprintf(buf, sizeof buf,
-                              "head %zu: its first configuration write is to address 0x%03x; it must be "
-                              "n_keys (0x000), which restarts the K/V load the other writes go beside",
-                              i, jobs[i].regs[0].addr);
             else if (need > bank)
                 std::snprintf(
                     buf, sizeof buf,

@@ -5,10 +5,10 @@
  *
  * host -> model, one message per attention layer:
  *   ss_layer_hdr, then for each head: ss_head_hdr, n_regs x ss_reg (the head's configuration
- *   writes, in order; the first is n_keys, address 0, which the model sends alone before the
- *   others go beside the K/V beats; a layer whose head starts otherwise is answered with an
- *   error), n_keys x KB key bytes, n_keys x d value bytes, n_queries x KB query bytes (KB:
- *   bytes of one key, hm_key_bytes).
+ *   writes, in order; the first is n_keys, which restarts the load: the model sends it alone
+ *   and the others beside the K/V beats; ss_sys.c's head_regs puts it first), n_keys x KB key
+ *   bytes, n_keys x d value bytes, n_queries x KB query bytes (KB: bytes of one key,
+ *   hm_key_bytes).
  * model -> host, one reply per layer:
  *   ss_reply_hdr; if status is 0, for each head n_queries x d int32 outputs, then
  *   ss_layer_stats; otherwise msg_len bytes of error text.

@@ -188,7 +188,8 @@ static int model_failed(ss_sys *s, char *err, size_t n)
     return -1;
 }
 
-/* The head's configuration writes, as hs_load makes them. */
+/* The head's configuration writes, as hs_load makes them; n_keys first (ss_proto.h: the model
+   sends it alone, as it restarts the load, and the others beside the K/V beats). */
 static int head_regs(const hg_cfg *c, const hm_run *run, ss_reg *r)
 {
     int m = 0;

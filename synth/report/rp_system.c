@@ -36,6 +36,17 @@ static const char *num_dec(char *buf, size_t n, int decimals, double v)
 
 static const char *num_text(char *buf, size_t n, double v) { return num_dec(buf, n, 3, v); }
 
+/* Appends item to the comma-separated list in buf (size n), truncating where it is full. */
+static void list_add(char *buf, size_t n, const char *item)
+{
+    size_t m = strlen(buf);
+    snprintf(buf + m, n - m, "%s%s", m ? ", " : "", item);
+}
+
+/* The clock of hadrun's sys-* backends (--sys-clock-mhz), which make report leaves at its default;
+   their fidelity files do not record it. */
+#define LAYER_CLOCK_MHZ 100
+
 /* Why the workload sweep's fit cannot cost core c of a fidelity run whose core options are cfg
    (into buf; NULL: it can): no fit of the core, or another configuration than the sweep's. */
 static const char *fit_mismatch(const cJSON *cfg, const rp_nk_fit *fit, int c, char *buf, size_t n)
@@ -129,19 +140,21 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
     char slow[128] = "";
     for (int c = 0; c < RP_NCORES; c++)
         for (int i = 0; i < n; i++)
-            if (row[i].core == c && row[i].fmax < 100) {
-                size_t m = strlen(slow);
-                snprintf(slow + m, sizeof slow - m, "%s%s (%.1f MHz)", *slow ? ", " : "", RP_CORE_NAME(c),
-                         row[i].fmax);
+            if (row[i].core == c && row[i].fmax < LAYER_CLOCK_MHZ) {
+                char item[48];
+                snprintf(item, sizeof item, "%s (%.1f MHz)", RP_CORE_NAME(c), row[i].fmax);
+                list_add(slow, sizeof slow, item);
                 break;
             }
-    fprintf(md, "\n### A MiniLM layer through each core\n\n"
-                "The evaluation sentences through every layer of the model (`hadrun --backend "
-                "sys-...`): one core instance at 100 MHz, lpddr4; means per layer and sentence "
-                "(layer 0; every layer has the same shape). The model runs every core at 100 MHz; the last "
-                "column is the layer's time at the core's own Fmax, the cycles over the Fmax of the workload "
-                "sweep's flow of its type (a compute-bound layer; '-' without the sweep).");
-    if (*slow) fprintf(md, " Below 100 MHz: %s.", slow);
+    fprintf(md,
+            "\n### A MiniLM layer through each core\n\n"
+            "The evaluation sentences through every layer of the model (`hadrun --backend "
+            "sys-...`): one core instance at %d MHz, lpddr4; means per layer and sentence "
+            "(layer 0; every layer has the same shape). The model runs every core at %d MHz; the last "
+            "column is the layer's time at the core's own Fmax, the cycles over the Fmax of the workload "
+            "sweep's flow of its type (a compute-bound layer; '-' without the sweep).",
+            LAYER_CLOCK_MHZ, LAYER_CLOCK_MHZ);
+    if (*slow) fprintf(md, " Below %d MHz: %s.", LAYER_CLOCK_MHZ, slow);
     fprintf(
         md,
         "\n\n| backend | model | cycles | core busy | core waiting | DRAM busy | K / V / Q / O "
@@ -505,12 +518,13 @@ static void fit_line(FILE *md, cJSON *js, const char *key, const rp_nk_fit *f, d
         fprintf(md, "%s %s %.1f MHz", k++ ? "," : " Fmax of those cores (their flows):", RP_CORE_NAME(c),
                 fmax);
         cJSON *o = cJSON_GetObjectItemCaseSensitive(jq, RP_CORE_NAME(c));
+        int below = isfinite(clock_mhz) && fmax < clock_mhz;
         cJSON_AddNumberToObject(o, "fmax_mhz", fmax);
-        if (isfinite(clock_mhz) && fmax < clock_mhz) {
-            size_t n = strlen(slow);
-            snprintf(slow + n, sizeof slow - n, "%s%s", nslow++ ? ", " : "", RP_CORE_NAME(c));
+        cJSON_AddBoolToObject(o, "below_system_clock", below);
+        if (below) {
+            list_add(slow, sizeof slow, RP_CORE_NAME(c));
+            nslow++;
         }
-        cJSON_AddBoolToObject(o, "below_system_clock", isfinite(clock_mhz) && fmax < clock_mhz);
     }
     if (k) fprintf(md, ".");
     if (nslow)
