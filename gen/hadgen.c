@@ -49,6 +49,8 @@ static void usage(FILE *f)
             "  --sort-cut C         twostage: a second register cuts the sort: auto  (default auto)\n"
             "                       (where it is as deep as the merge stage or deeper),\n"
             "                       on or off\n"
+            "  --etab-shadow S      HAD: on: a shadow exp table, written while the   (default off)\n"
+            "                       core runs the previous head, copied in at idle\n"
             "  --prefix NAME        module name prefix, [a-z_][a-z0-9_]*, <= 24 chars\n"
             "                       (default: had, base or i8topn by core type)\n"
             "  --config FILE        take the whole configuration from a manifest.json hadgen wrote\n"
@@ -262,13 +264,14 @@ static void print_derived(const hg_cfg *c)
 {
     printf("{\"core\": \"%s\", \"d\": %d, \"lanes\": %d, \"top_n\": %d, \"max_keys\": %d, "
            "\"v_bits\": %d, \"load_width\": %d, \"selector\": \"%s\", \"sort_cut\": \"%s\", "
-           "\"sort_cut_level\": %d, \"groups\": "
+           "\"sort_cut_level\": %d, \"etab_shadow\": \"%s\", \"etab_addr_width\": %d, \"groups\": "
            "%d, \"av_slots\": %d, \"acc_width\": %d, "
            "\"wsum_width\": %d, "
            "\"recip_q\": %d, \"out_width\": %d, \"recip_cycles\": %d, \"norm_mults\": %d, "
            "\"norm_mul_cycles\": %d, \"ii_cycles\": %d}\n",
            hg_core_name(c->core), c->d, c->p, c->n, c->l, c->vb, c->lw, hg_sel_name(c->sel),
-           hg_cut_name(c->cut), c->kc, c->g, c->r, c->accw, c->wsw, c->rq, c->ow, c->cr, c->mn, c->cm, c->ii);
+           hg_cut_name(c->cut), c->kc, c->shadow ? "on" : "off", c->xw, c->g, c->r, c->accw, c->wsw, c->rq,
+           c->ow, c->cr, c->mn, c->cm, c->ii);
 }
 
 /* Writes the core of c into out (created, or replaced with force) and removes the files of

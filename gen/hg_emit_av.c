@@ -47,6 +47,7 @@ void ge_emit_av_topn(gen *g)
                   {"FB", c->fb}, {"VB", c->vb}, {"ACCW", c->accw}, {"WSW", c->wsw}};
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
         ge_uparam(g, params[i].name, params[i].value);
+    if (c->shadow) ge_uparam(g, "SHADOW", 1);
     ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "list_valid_i", 1), ge_in(g, "list_v_i", c->n);
     ge_in(g, "list_s_i", c->n * c->sw), ge_in(g, "list_idx_i", c->n * c->iw), ge_in(g, "list_smax_i", c->sw);
     ge_out(g, "list_take_o", 1);

@@ -132,6 +132,7 @@ void ge_emit_wlut(gen *g)
     ge_uparam(g, "WW", c->ww);
     ge_uparam(g, "E", c->ew);
     ge_uparam(g, "R", c->r);
+    if (c->shadow) ge_uparam(g, "SHADOW", 1);
     ge_in(g, "clk_i", 1), ge_in(g, "we_i", 1), ge_in(g, "waddr_i", c->xw), ge_in(g, "wdata_i", c->ew * c->ww);
     ge_in(g, "en_i", 1), ge_in(g, "valid_i", c->r), ge_in(g, "delta_i", c->r * c->mw);
     ge_out(g, "w_o", c->r * c->ww);

@@ -55,7 +55,7 @@ typedef struct child_rec {
 
 #define MAX_KIDS 8
 
-#define MAX_UPARAMS 12
+#define MAX_UPARAMS 16
 
 typedef struct mod_rec {
     char name[64];

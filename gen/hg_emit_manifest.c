@@ -60,6 +60,7 @@ static cJSON *manifest_json(gen *g)
     add_int(p, "load_width", c->lw);
     cJSON_AddStringToObject(p, "selector", hg_sel_name(c->sel));
     cJSON_AddStringToObject(p, "sort_cut", hg_cut_name(c->cut));
+    cJSON_AddStringToObject(p, "etab_shadow", c->shadow ? "on" : "off");
     cJSON_AddStringToObject(p, "prefix", c->prefix);
     cJSON *d = cJSON_AddObjectToObject(root, "derived");
     for (const hg_cfg_field *f = hg_cfg_derived; f->name; f++) add_int(d, f->name, hg_cfg_field_value(c, f));

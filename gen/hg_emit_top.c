@@ -63,6 +63,7 @@ static void core_instance(gen *g, const char *module, int topn)
                   {"HAD", c->core == HG_CORE_HAD, 1, 0},
                   {"SEL", c->sel, 1, 0},
                   {"SORT_CUT", c->cut, 1, 0},
+                  {"ETAB_SHADOW", c->shadow, 1, 0},
                   {"SW", c->sw, 0, 0},
                   {"WB", c->wb, 0, 0},
                   {"FB", c->fb, 0, 0},

@@ -36,7 +36,7 @@ static void usage(FILE *f)
         "\n"
         "core options (as for hadgen): --core %s --d --lanes --top-n\n"
         "  --max-keys --weight-bits --exp-frac-bits --out-frac --v-bits --load-width --selector --sort-cut\n"
-        "  --prefix\n"
+        "  --etab-shadow --prefix\n"
         "\n"
         "  --keys FILE       n_k keys: d/8 bytes each (HAD sign bits) or d bytes (int8),\n"
         "                    1..max-keys of them\n"

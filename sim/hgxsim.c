@@ -36,7 +36,7 @@ static void usage(FILE *f)
         "\n"
         "core options (as for hadgen): --core %s --d --lanes --top-n\n"
         "  --max-keys --weight-bits --exp-frac-bits --out-frac --v-bits --load-width --selector --sort-cut\n"
-        "  --prefix\n"
+        "  --etab-shadow --prefix\n"
         "\n"
         "  --data LIST     generated data sets, comma-separated (default: all of them):\n"
         "                  random (n_k = L), partial (random n_k, not a multiple of the lanes\n"

@@ -479,15 +479,9 @@ int hs_load(hs_sim *s, const hm_run *run, const uint8_t *k, const int8_t *v, cha
         return -1;
     }
     uint64_t t0 = s->st.cycles;
-    if (cfg_write(s, HG_CFG_NKEYS, (uint32_t)run->n_keys, err, n) != 0) return -1;
-    if (c->core == HG_CORE_HAD) {
-        uint32_t w[HG_D_MAX + 1];
-        for (int j = 0, nw = hg_etab_words(c, run->etab, w); j < nw; j++)
-            if (cfg_write(s, HG_CFG_ETAB + (uint32_t)j, w[j], err, n) != 0) return -1;
-    } else if (cfg_write(s, HG_CFG_EXP_MUL, run->exp_mul, err, n) != 0 ||
-               cfg_write(s, HG_CFG_EXP_SHIFT, run->exp_shift, err, n) != 0) {
-        return -1;
-    }
+    uint32_t addr[HM_CFG_WRITES_MAX], data[HM_CFG_WRITES_MAX];
+    for (int i = 0, nr = hm_cfg_writes(c, run, addr, data, NULL); i < nr; i++)
+        if (cfg_write(s, addr[i], data[i], err, n) != 0) return -1;
     uint64_t t1 = s->st.cycles;
     size_t kb = (size_t)hm_key_bytes(c), vrb = (size_t)c->vw / 8;
     /* beats of lw keys; the last one's keys past n_keys are zero (loaded, never read) */

@@ -183,7 +183,7 @@ static int compile(hx_sim *x, char *err, size_t n)
     snprintf(def[2], sizeof def[2], "-DHX_D=%d", c->d);
     snprintf(def[3], sizeof def[3], "-DHX_OW=%d", c->ow);
     snprintf(def[4], sizeof def[4], "-DHX_L=%d", c->l);
-    snprintf(def[5], sizeof def[5], "-DHX_MAXCFG=%d", c->d + 2);
+    snprintf(def[5], sizeof def[5], "-DHX_MAXCFG=%d", HM_CFG_WRITES_MAX);
     snprintf(def[6], sizeof def[6], "-DHX_MAXQ=%d", x->maxq);
     snprintf(def[7], sizeof def[7], "-DHX_PATIENCE=%lld", patience);
     snprintf(def[8], sizeof def[8], "-DHX_VW=%d", c->vw);
@@ -313,23 +313,12 @@ static int write_hex(const hx_sim *x, const char *name, const uint8_t *v, int co
     return rc;
 }
 
-/* The configuration writes of hs_load: n_keys, then the exp table (HAD) or the exp
-   multiplier and shift, as 6-byte {addr, data} vectors. Returns their count. */
+/* The configuration writes of hs_load (hm_cfg_writes) as 6-byte {addr, data} vectors. Returns
+   their count. */
 static int cfg_writes(const hg_cfg *c, const hm_run *run, uint8_t *buf)
 {
-    uint32_t addr[HG_D_MAX + 2], data[HG_D_MAX + 2];
-    int k = 0;
-    addr[k] = HG_CFG_NKEYS;
-    data[k++] = (uint32_t)run->n_keys;
-    if (c->core == HG_CORE_HAD) {
-        int nw = hg_etab_words(c, run->etab, &data[k]);
-        for (int j = 0; j < nw; j++) addr[k++] = HG_CFG_ETAB + (uint32_t)j;
-    } else {
-        addr[k] = HG_CFG_EXP_MUL;
-        data[k++] = run->exp_mul;
-        addr[k] = HG_CFG_EXP_SHIFT;
-        data[k++] = run->exp_shift;
-    }
+    uint32_t addr[HM_CFG_WRITES_MAX], data[HM_CFG_WRITES_MAX];
+    int k = hm_cfg_writes(c, run, addr, data, NULL);
     for (int i = 0; i < k; i++) { /* little-endian: data in bytes 0..3, addr in 4..5 */
         for (int b = 0; b < 4; b++) buf[6 * i + b] = (uint8_t)(data[i] >> (8 * b));
         buf[6 * i + 4] = (uint8_t)addr[i];
@@ -462,7 +451,7 @@ int hx_run(hx_sim *x, const hm_run *run, const uint8_t *k, const int8_t *v, int 
         hg_errf(err, n, "n_keys %d, queries %d: must be in 1..%d and 1..%d", run->n_keys, nq, c->l, x->maxq);
         return -1;
     }
-    uint8_t cfg[6 * (HG_D_MAX + 2)];
+    uint8_t cfg[6 * HM_CFG_WRITES_MAX];
     int ncfg = cfg_writes(c, run, cfg);
     size_t kb = (size_t)hm_key_bytes(c);
     char path[HG_FILE_PATH_MAX], log[HG_FILE_PATH_MAX], tail[700];

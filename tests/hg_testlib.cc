@@ -73,10 +73,17 @@ hg_cfg with_cut(hg_cfg c, hg_cut_kind cut)
     return refinish(c);
 }
 
+hg_cfg with_shadow(hg_cfg c)
+{
+    c.shadow = 1;
+    return refinish(c);
+}
+
 std::string cfg_name(const hg_cfg &c)
 {
-    char b[224], lw[16] = "";
+    char b[224], lw[32] = "";
     if (c.lw != 1) snprintf(lw, sizeof lw, " lw=%d", c.lw);
+    if (c.shadow) snprintf(lw + strlen(lw), sizeof lw - strlen(lw), " etab-shadow");
     snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d vb=%d%s%s%s%s%s", hg_core_name(c.core),
              c.d, c.p, c.n, c.l, c.wb, c.fb, c.of, c.vb, c.sel != hg_core_sel(c.core) ? " sel=" : "",
              c.sel != hg_core_sel(c.core) ? hg_sel_name(c.sel) : "", c.cut != HG_CUT_AUTO ? " cut=" : "",
@@ -92,6 +99,7 @@ std::string cfg_id(const hg_cfg &c)
     if (c.cut != HG_CUT_AUTO) os << "_cut" << hg_cut_name(c.cut);
     if (c.vb != 8) os << "_v" << c.vb;
     if (c.lw != 1) os << "_lw" << c.lw;
+    if (c.shadow) os << "_shadow";
     return os.str();
 }
 
@@ -136,6 +144,11 @@ std::vector<hg_cfg> edge_configs()
     v.push_back(with_selector(make_cfg(HG_CORE_HAD, 8, 1, 1, 8), HG_SEL_TWOSTAGE));
     v.push_back(with_cut(with_selector(with_vbits(make_cfg(HG_CORE_HAD, 24, 3, 5, 31), 5), HG_SEL_TWOSTAGE),
                          HG_CUT_ON));
+    /* the shadow exp table (--etab-shadow on): odd sizes (13 table words); a table of 3 words and
+       load beats of 4 keys; the largest d (129 words) */
+    v.push_back(with_shadow(make_cfg(HG_CORE_HAD, 24, 3, 5, 31)));
+    v.push_back(with_lw(with_shadow(make_cfg(HG_CORE_HAD, 8, 4, 2, 8, 8)), 4));
+    v.push_back(with_shadow(make_cfg(HG_CORE_HAD, 256, 2, 4, 12)));
     return v;
 }
 
@@ -377,7 +390,8 @@ std::vector<hg_cfg> sys_configs()
                              make_cfg(HG_CORE_HAD, 256, 2, 4, 12)};
     for (int k = 0; k < 3; k++) v.push_back(make_cfg((hg_core_kind)k, 32, 8, 16, 128)); // the MiniLM point
     v.push_back(make_cfg(HG_CORE_HAD, 16, 16, 4, HG_L_MAX)); // the longest context (SysCli)
-    v.push_back(with_lw(v[2], 1)); // the wide-load baseline with one key a beat (SysRoofline)
+    v.push_back(with_lw(v[2], 1));  // the wide-load baseline with one key a beat (SysRoofline)
+    v.push_back(with_shadow(v[0])); // HAD with the shadow exp table (SysVsBare)
     return v;
 }
 

@@ -25,6 +25,8 @@ hg_cfg with_vbits(hg_cfg c, int vb);
 hg_cfg with_lw(hg_cfg c, int lw);
 /* c with the twostage selector's sort cut (--sort-cut), finished. */
 hg_cfg with_cut(hg_cfg c, hg_cut_kind cut);
+// c with the shadow exp table on (--etab-shadow on; HAD only), re-finished.
+hg_cfg with_shadow(hg_cfg c);
 
 // "had d=16 P=4 N=8 L=64 wb=15 fb=6 of=8", with " sel=bitonic" for a core whose selector is
 // not the default merge

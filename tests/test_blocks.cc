@@ -272,19 +272,21 @@ TEST(Blocks, ScoreArrayScoresEveryLaneOfTheRow)
 int addr_bits(int n) { return n > 1 ? hg_clog2(n) : 1; }
 
 // ---- hg_wlut: the table written E entries a word (word j: entries E j .. E j + E - 1), then R
-// lookups a cycle (0 where not valid)
+// lookups a cycle (0 where not valid); SHADOW: the words fill a shadow table, and a write to word
+// NWR copies it into the one looked up
 
 TEST(Blocks, WlutLooksUpTheWrittenTable)
 {
     std::mt19937 rng(3);
     struct {
-        int D, WW, R, E;
-    } cfgs[] = {{8, 9, 1, 3}, {32, 16, 3, 2}, {64, 21, 2, 1}, {7, 5, 2, 6}, {64, 9, 1, 3}};
+        int D, WW, R, E, SHADOW;
+    } cfgs[] = {{8, 9, 1, 3, 0},  {32, 16, 3, 2, 0}, {64, 21, 2, 1, 0}, {7, 5, 2, 6, 0},  {64, 9, 1, 3, 0},
+                {64, 9, 2, 3, 1}, {8, 9, 1, 3, 1},   {7, 5, 2, 6, 1},   {2, 16, 1, 2, 1}, {32, 9, 3, 3, 1}};
     for (auto cf : cfgs) {
         int mw = 0;
         while ((1 << mw) < cf.D + 1) mw++;
-        int nwr = (cf.D + cf.E) / cf.E, xw = addr_bits(nwr);
-        std::vector<uint64_t> tab(cf.D + 1);
+        int nwr = (cf.D + cf.E) / cf.E, xw = addr_bits(nwr + cf.SHADOW);
+        std::vector<uint64_t> tab(cf.D + 1), shadow(cf.D + 1);
         std::vector<std::string> vec;
         std::vector<std::vector<uint64_t>> want;
         std::vector<uint64_t> w(cf.R, 0);
@@ -302,8 +304,10 @@ TEST(Blocks, WlutLooksUpTheWrittenTable)
             vec.push_back(b.hex());
             if (en)
                 for (int r = 0; r < cf.R; r++) w[r] = valid[r] ? tab[delta[r]] : 0, known[r] = true;
+            std::vector<uint64_t> &to = cf.SHADOW ? shadow : tab;
             for (int f = 0; we && f < cf.E && waddr * cf.E + f <= cf.D; f++) // at the edge, after the reads
-                tab[waddr * cf.E + f] = (wdata >> (f * cf.WW)) & ((1ull << cf.WW) - 1);
+                to[waddr * cf.E + f] = (wdata >> (f * cf.WW)) & ((1ull << cf.WW) - 1);
+            if (we && cf.SHADOW && waddr == nwr) tab = shadow;
             want.push_back(w);
             known_at.push_back(known);
         };
@@ -311,18 +315,24 @@ TEST(Blocks, WlutLooksUpTheWrittenTable)
         uint64_t wmask = (1ull << (cf.E * cf.WW)) - 1;
         for (int j = 0; j < nwr; j++) // word 0's first entry all ones
             cycle(true, j, j == 0 ? wmask : rng() & wmask, false, none, none);
-        for (int c = 0; c < 40; c++) {
+        if (cf.SHADOW) cycle(true, nwr, rng() & wmask, false, none, none); // the copy
+        for (int c = 0; c < 80; c++) {
             std::vector<int> valid(cf.R), delta(cf.R);
             for (int r = 0; r < cf.R; r++)
                 valid[r] = c == 0 || rng() % 3, delta[r] = c == 1 ? cf.D : (int)(rng() % (cf.D + 1));
-            cycle(c % 7 == 6, (int)(rng() % nwr), rng() & wmask, c % 5 != 4, valid, delta);
+            // SHADOW: words written while the lookups go on, and now and then the copy
+            int waddr = cf.SHADOW && c % 11 == 10 ? nwr : (int)(rng() % (unsigned)nwr);
+            cycle(c % 7 == 6 || (cf.SHADOW && (c % 3 == 1 || c % 11 == 10)), waddr, rng() & wmask, c % 5 != 4,
+                  valid, delta);
         }
         std::ostringstream ps;
-        ps << "hg_wlut D=" << cf.D << " WW=" << cf.WW << " R=" << cf.R << " E=" << cf.E;
-        std::vector<std::string> got = run_bench("hg_wlut",
-                                                 P("hg_wlut", "D", cf.D) + P("hg_wlut", "WW", cf.WW) +
-                                                     P("hg_wlut", "R", cf.R) + P("hg_wlut", "E", cf.E),
-                                                 vec);
+        ps << "hg_wlut D=" << cf.D << " WW=" << cf.WW << " R=" << cf.R << " E=" << cf.E
+           << " SHADOW=" << cf.SHADOW;
+        std::vector<std::string> got =
+            run_bench("hg_wlut",
+                      P("hg_wlut", "D", cf.D) + P("hg_wlut", "WW", cf.WW) + P("hg_wlut", "R", cf.R) +
+                          P("hg_wlut", "E", cf.E) + P("hg_wlut", "SHADOW", cf.SHADOW),
+                      vec);
         for (size_t c = 0; c < got.size(); c++) {
             std::vector<bool> g = from_hex(got[c], cf.R * cf.WW);
             for (int r = 0; r < cf.R; r++) {
@@ -1662,24 +1672,30 @@ TEST(Blocks, AvRowsWalksTheScoreBankRowByRow)
 // ---- hg_cfg_load: configuration writes and K/V pairs taken only while idle; n_k clamped to
 // 1..L and restarting the load; key i to bank i mod P, row i / P, LW keys a beat (a beat
 // whose first key is past L dropped); exp registers (EXP) and exp-table writes of 32 / WW
-// entries each, every entry saturated at 2^WB (ETAB)
+// entries each, every entry saturated at 2^WB (ETAB); ETAB_SHADOW: the table's words taken while
+// busy too, and the word after them (the copy) only while idle; cfg_wait: a write offered that
+// only the idle core takes (the score stage holds queries back for it)
 
 TEST(Blocks, CfgLoadTakesWritesWhileIdleAndCountsTheLoad)
 {
     std::mt19937 rng(13);
     struct {
-        int P, L, D, WW, WB, EXP, ETAB, A_ETAB, LW;
+        int P, L, D, WW, WB, EXP, ETAB, A_ETAB, LW, SHADOW = 0;
     } cfgs[] = {{8, 128, 32, 9, 8, 0, 1, 0x100, 1},      {8, 128, 32, 9, 8, 1, 0, 0x100, 1},
                 {1, 1, 1, 2, 1, 1, 1, 0x20, 1},          {3, 10, 7, 5, 3, 0, 1, 0x100, 1},
                 {16, 1024, 64, 15, 14, 1, 0, 0x100, 1},  {8, 128, 32, 9, 8, 0, 1, 0x100, 8},
                 {4, 10, 7, 5, 3, 1, 0, 0x100, 4},        {8, 21, 16, 9, 8, 0, 1, 0x100, 2},
-                {16, 1024, 64, 15, 14, 1, 0, 0x100, 16}, {2, 2, 8, 9, 8, 0, 1, 0x100, 2}};
+                {16, 1024, 64, 15, 14, 1, 0, 0x100, 16}, {2, 2, 8, 9, 8, 0, 1, 0x100, 2},
+                {8, 128, 32, 9, 8, 0, 1, 0x100, 1, 1},   {16, 1024, 64, 9, 8, 0, 1, 0x100, 16, 1},
+                {3, 10, 7, 5, 3, 0, 1, 0x100, 1, 1},     {1, 1, 1, 2, 1, 0, 1, 0x20, 1, 1},
+                {4, 16, 2, 16, 8, 0, 1, 0xfffd, 2, 1}};
     for (auto cf : cfgs) {
         std::ostringstream ps;
         ps << "hg_cfg_load P=" << cf.P << " LW=" << cf.LW << " L=" << cf.L << " D=" << cf.D << " WW=" << cf.WW
-           << " WB=" << cf.WB << " EXP=" << cf.EXP << " ETAB=" << cf.ETAB << " A_ETAB=" << cf.A_ETAB;
+           << " WB=" << cf.WB << " EXP=" << cf.EXP << " ETAB=" << cf.ETAB << " A_ETAB=" << cf.A_ETAB
+           << " ETAB_SHADOW=" << cf.SHADOW;
         int nkw = hg_clog2(cf.L + 1), iw = addr_bits(cf.L);
-        int e = 32 / cf.WW, nwr = (cf.D + e) / e, xw = addr_bits(nwr); // entries a write, writes
+        int e = 32 / cf.WW, nwr = (cf.D + e) / e, xw = addr_bits(nwr + cf.SHADOW); // entries a write, writes
         int gw = addr_bits((cf.L + cf.P - 1) / cf.P);
         const uint32_t A_NK = HG_CFG_NKEYS, A_MUL = HG_CFG_EXP_MUL, A_SH = HG_CFG_EXP_SHIFT;
         std::vector<std::string> vec, want;
@@ -1715,9 +1731,11 @@ TEST(Blocks, CfgLoadTakesWritesWhileIdleAndCountsTheLoad)
             b.field(kv, 1);
             vec.push_back(b.hex());
             // outputs before the edge
-            int cfg_fire = cv && idle, kv_fire = kv && idle, nk_write = cfg_fire && addr == A_NK;
             uint32_t off = (addr - (uint32_t)cf.A_ETAB) & 0xffff;
-            int etab_we = cf.ETAB && cfg_fire && addr >= (uint32_t)cf.A_ETAB && off < (uint32_t)nwr;
+            int in_tab = cf.ETAB && addr >= (uint32_t)cf.A_ETAB; // at or after the table's first word
+            int ready = idle || (cf.SHADOW && in_tab && off < (uint32_t)nwr);
+            int cfg_fire = cv && ready, kv_fire = kv && idle, nk_write = cfg_fire && addr == A_NK;
+            int etab_we = cfg_fire && in_tab && off < (uint32_t)(nwr + cf.SHADOW);
             uint64_t etab_addr = cf.ETAB ? off & ((1u << xw) - 1) : 0;
             uint64_t wmax = 1ull << cf.WB, etab_data = 0;
             for (int f = 0; f < e && cf.ETAB; f++) {
@@ -1726,9 +1744,9 @@ TEST(Blocks, CfgLoadTakesWritesWhileIdleAndCountsTheLoad)
             }
             int ld_we = kv_fire && cnt < (uint64_t)cf.L;
             std::ostringstream w;
-            w << idle << " " << idle << " " << std::hex << nk << " " << mul << " " << sh << " " << etab_we
+            w << ready << " " << idle << " " << std::hex << nk << " " << mul << " " << sh << " " << etab_we
               << " " << etab_addr << " " << etab_data << " " << ld_we << " " << (cnt & ((1u << iw) - 1))
-              << " " << lane << " " << row;
+              << " " << lane << " " << row << " " << (cv && !(cf.SHADOW && in_tab && off < (uint32_t)nwr));
             want.push_back(w.str());
             // the edge
             if (!rst_n)
@@ -1758,15 +1776,15 @@ TEST(Blocks, CfgLoadTakesWritesWhileIdleAndCountsTheLoad)
             P("hg_cfg_load", "P", cf.P) + P("hg_cfg_load", "LW", cf.LW) + P("hg_cfg_load", "L", cf.L) +
                 P("hg_cfg_load", "D", cf.D) + P("hg_cfg_load", "WW", cf.WW) + P("hg_cfg_load", "WB", cf.WB) +
                 P("hg_cfg_load", "EXP", cf.EXP) + P("hg_cfg_load", "ETAB", cf.ETAB) +
-                P("hg_cfg_load", "A_ETAB", cf.A_ETAB),
+                P("hg_cfg_load", "A_ETAB", cf.A_ETAB) + P("hg_cfg_load", "ETAB_SHADOW", cf.SHADOW),
             vec);
         // hex fields as numbers: the bench pads them, the reference does not
         for (size_t c = 1; c < got.size(); c++) {
             std::vector<std::string> g = tokens(got[c]), x = tokens(want[c]);
             ASSERT_EQ(g.size(), x.size()) << ps.str() << " cycle " << c << ": " << got[c];
-            static const char *const names[] = {"cfg_ready", "kv_ready", "nkeys",     "exp_mul",
-                                                "exp_shift", "etab_we",  "etab_addr", "etab_data",
-                                                "ld_we",     "ld_idx",   "ld_lane",   "ld_row"};
+            static const char *const names[] = {"cfg_ready", "kv_ready",  "nkeys",     "exp_mul", "exp_shift",
+                                                "etab_we",   "etab_addr", "etab_data", "ld_we",   "ld_idx",
+                                                "ld_lane",   "ld_row",    "cfg_wait"};
             for (size_t k = 0; k < g.size(); k++)
                 EXPECT_EQ(std::stoull(g[k], nullptr, 16), std::stoull(x[k], nullptr, 16))
                     << ps.str() << " cycle " << c << ": " << names[k] << " got " << g[k] << " expected "

@@ -97,6 +97,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "needs --lanes >= 3 (or --sort-cut auto or off)"},
         BadCase{"--selector twostage --lanes 1 --sort-cut on",
                 "in 0 compare-exchange levels, nothing to cut"},
+        BadCase{"--etab-shadow yes", "--etab-shadow 'yes': must be on or off"},
+        BadCase{"--core int8-topn --etab-shadow on",
+                "--etab-shadow on: only --core had has an exp table to shadow (int8-topn computes its "
+                "weights with exp units from two registers)"},
+        BadCase{"--core baseline --etab-shadow on", "only --core had has an exp table to shadow (baseline"},
         BadCase{"--prefix 9x", "--prefix '9x': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix Had", "--prefix 'Had': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix abcdefghijklmnopqrstuvwxyz", "--prefix 'abcdefghijklmnopqrstuvwxyz': longer"},
@@ -118,9 +123,10 @@ TEST(Hadgen, HelpListsEveryOption)
     Result r = hgt::run_cmd(hadgen() + " --help");
     EXPECT_EQ(r.status, 0);
     for (const char *o :
-         {"--core", "--d", "--lanes", "--top-n", "--max-keys", "--weight-bits", "--exp-frac-bits",
-          "--out-frac", "--v-bits", "--load-width", "--selector", "--sort-cut", "--prefix", "--out",
-          "--force", "--dry-run", "--list-cores", "--help", "--version"})
+         {"--core",          "--d",        "--lanes",  "--top-n",      "--max-keys", "--weight-bits",
+          "--exp-frac-bits", "--out-frac", "--v-bits", "--load-width", "--selector", "--sort-cut",
+          "--etab-shadow",   "--prefix",   "--out",    "--force",      "--dry-run",  "--list-cores",
+          "--help",          "--version"})
         EXPECT_NE(r.out.find(o), std::string::npos) << o;
 }
 
@@ -594,6 +600,61 @@ TEST(HadgenConfig, SortCutIsRecordedPassedOnAndReadBack)
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_NE(read_file(t + "/merge/had_core.v").find(".SORT_CUT(2)"), std::string::npos);
     EXPECT_NE(read_file(t + "/merge/manifest.json").find("\"sort_cut_level\":\t0"), std::string::npos);
+}
+
+// --etab-shadow: the manifest records it (params.etab_shadow) and the table's address width with
+// the copy word (derived.etab_addr_width), the core's top passes ETAB_SHADOW and the AV and table
+// units SHADOW, --config regenerates it, and a manifest from before the option reads as off.
+TEST(HadgenConfig, EtabShadowIsRecordedPassedOnAndReadBack)
+{
+    hgt::TempDir t_dir("hgshadow");
+    std::string t = t_dir.path();
+    // the copy's address is the word after the table's: d = 64, wb = 8: 22 words, the copy 22 (5
+    // bits either way); d = 8: 3 words and the copy 3 (2 bits); d = 256, wb = 20: 257 words of one
+    // entry, the copy 257 (9 bits). No d of 8..256 in steps of 8 makes the table's words a power of
+    // two, so the copy never widens the address (the blocks allow it: tests/test_blocks.cc)
+    struct {
+        int d, wb;
+        const char *shadow;
+        int xw;
+    } cases[] = {
+        {64, 8, "off", 5}, {64, 8, "on", 5}, {8, 8, "on", 2}, {256, 20, "off", 9}, {256, 20, "on", 9}};
+    for (auto &c : cases) {
+        std::string what = "d=" + std::to_string(c.d) + " wb=" + std::to_string(c.wb) + " " + c.shadow;
+        Result r = hgt::run_cmd(hadgen() + " --core had --d " + std::to_string(c.d) + " --weight-bits " +
+                                std::to_string(c.wb) + " --etab-shadow " + c.shadow + " --dry-run");
+        ASSERT_EQ(r.status, 0) << what << ": " << r.out;
+        EXPECT_NE(r.out.find("\"etab_shadow\": \"" + std::string(c.shadow) +
+                             "\", \"etab_addr_width\": " + std::to_string(c.xw) + ","),
+                  std::string::npos)
+            << what << ": " << r.out;
+    }
+    Result r = hgt::run_cmd(hadgen() +
+                            " --core had --d 16 --lanes 4 --top-n 4 --max-keys 16 --etab-shadow on --out " +
+                            t + "/on");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string m = read_file(t + "/on/manifest.json");
+    EXPECT_NE(m.find("\"etab_shadow\":\t\"on\""), std::string::npos) << m;
+    EXPECT_NE(m.find("\"SHADOW\":\t1"), std::string::npos) << m;
+    EXPECT_NE(read_file(t + "/on/had_core.v").find(".ETAB_SHADOW(1)"), std::string::npos);
+    EXPECT_NE(read_file(t + "/on/had_core.v").find("v_bits=8 etab_shadow=on selector=counting"),
+              std::string::npos);
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/on/manifest.json --out " + t + "/again");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(read_file(t + "/again/had_core.v").find(".ETAB_SHADOW(1)"), std::string::npos);
+    // before the option: off, and no unit has SHADOW
+    std::string off = replace_all(m, "\"etab_shadow\":\t\"on\",", "");
+    hgt::write_file(t + "/old.json", off);
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/old.json --out " + t + "/old");
+    ASSERT_EQ(r.status, 0) << r.out << off;
+    std::string o = read_file(t + "/old/manifest.json");
+    EXPECT_NE(o.find("\"etab_shadow\":\t\"off\""), std::string::npos) << o;
+    EXPECT_EQ(o.find("\"SHADOW\""), std::string::npos) << o;
+    EXPECT_NE(read_file(t + "/old/had_core.v").find(".ETAB_SHADOW(0)"), std::string::npos);
+    hgt::write_file(t + "/bad.json", replace_all(m, "\"etab_shadow\":\t\"on\"", "\"etab_shadow\":\t\"yes\""));
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/bad.json --out " + t + "/bad");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_NE(r.out.find("--etab-shadow 'yes': must be on or off"), std::string::npos) << r.out;
 }
 
 // --v-bits B: V ports, memories and AV widths of B bits a value; the manifest records it and a

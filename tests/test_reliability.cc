@@ -149,10 +149,10 @@ TEST(ReliabilityHadgen, InternalLimitsAreErrorsThatLeaveNoFiles)
              ge_unit_begin(g, "av", "av", 1, "hg_av_topn");
              for (int i = 0; i < 9; i++) ge_usource(g, b[i]);
          }},
-        {"13 parameters", "internal limit: more than 12 parameters of a unit",
+        {"17 parameters", "internal limit: more than 16 parameters of a unit",
          [](gen *g, const char *const *) {
              ge_unit_begin(g, "norm", "norm", 1, "hg_norm");
-             for (int i = 0; i < 13; i++) ge_uparam(g, "D", i);
+             for (int i = 0; i < 17; i++) ge_uparam(g, "D", i);
          }},
         {"too many ports", "ports of a unit",
          [](gen *g, const char *const *) {

@@ -861,6 +861,29 @@ TEST(RunCli, DumpedStreamsReplayOnHgsimAndJsonIsDeterministic)
 // --v-bits B: V quantized to B bits at the calibration's percentile (s_V' = s_V * 127 /
 // (2^(B-1) - 1)), recorded in the JSON and in a dumped head (its values within +-(2^(B-1) - 1),
 // its core options and s_v); narrower V moves the embeddings.
+// --etab-shadow on builds the HAD backends' cores with the shadow exp table (the bare core's driver
+// writes the table, n_keys, then the copy) and leaves the int8 cores as they are: the run goes
+// through, RTL equals golden, and the JSON records the option.
+TEST(RunCli, ShadowTableIsTheHadBackendsOnly)
+{
+    hgt::TempDir td("run_shadow");
+    std::string dir = td.path();
+    ASSERT_FALSE(dir.empty());
+    std::string cset = small_calib_set(dir, 6);
+    hgt::CmdResult r = hgt::run_in_src(
+        hadrun() + " --quiet --limit 2 --calib " + dir + "/calib.json --calib-sentences " + cset +
+        " --backend golden-had,rtl-had,golden-baseline --etab-shadow on --check "
+        "--json " +
+        dir + "/s.json");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("RTL outputs differing from the golden model: 0"), std::string::npos) << r.out;
+    cJSON *j = cJSON_Parse(read_file(dir + "/s.json").c_str());
+    ASSERT_TRUE(j);
+    EXPECT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "core"), "etab_shadow")),
+                 "on");
+    cJSON_Delete(j);
+}
+
 TEST(RunCli, NarrowValuesQuantizeAtTheCalibrationsPercentile)
 {
     hgt::TempDir td("run_vbits");

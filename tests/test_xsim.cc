@@ -63,6 +63,7 @@ std::string name_of(const testing::TestParamInfo<hg_cfg> &info)
     os << hg_core_short(c.core) << "_d" << c.d << "_p" << c.p << "_n" << c.n << "_l" << c.l;
     if (c.sel != hg_core_sel(c.core)) os << "_" << hg_sel_name(c.sel);
     if (c.lw != 1) os << "_lw" << c.lw;
+    if (c.shadow) os << "_shadow";
     return os.str();
 }
 
@@ -78,7 +79,8 @@ INSTANTIATE_TEST_SUITE_P(
                     hgt::with_lw(hgt::with_vbits(hgt::make_cfg(HG_CORE_BASELINE, 16, 8, 8, 8), 4),
                                  8), // P = L, int4 V, one load beat
                     hgt::with_vbits(hgt::make_cfg(HG_CORE_I8TOPN, 16, 4, 6, 40, 8, 2, 0),
-                                    2)), // narrowest
+                                    2),                                          // narrowest
+                    hgt::with_shadow(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31))), // the shadow exp table
     name_of);
 
 // A generated core folder for --rtl, edited by a sed script ("" leaves it as generated).

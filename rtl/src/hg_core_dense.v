@@ -96,6 +96,8 @@ module hg_core_dense #(
   wire [D*ACCW-1:0] av_acc;
   wire [WSW-1:0]    av_wsum;
 
+  wire              cfg_wait;   // a configuration write waits for idle: queries are held back
+
   // ---- configuration registers and K/V load --------------------------------------
   hg_cfg_load #(
     .P(P),
@@ -116,6 +118,7 @@ module hg_core_dense #(
     .idle_i       (idle),
     .cfg_valid_i  (cfg_valid_i),
     .cfg_ready_o  (cfg_ready_o),
+    .cfg_wait_o   (cfg_wait),
     .cfg_addr_i   (cfg_addr_i),
     .cfg_data_i   (cfg_data_i),
     .kv_valid_i   (kv_valid_i),
@@ -144,7 +147,7 @@ module hg_core_dense #(
     .q_valid_i    (q_valid_i),
     .q_ready_o    (q_ready_o),
     .q_data_i     (q_data_i),
-    .cfg_valid_i  (cfg_valid_i),
+    .cfg_valid_i  (cfg_wait),
     .kv_valid_i   (kv_valid_i),
     .nkeys_i      (nkeys),
     .s_full_i     (sc_v),

@@ -26,6 +26,8 @@ module hg_core_topn #(
                                     // 3 two-stage: hg_topn_bitonic with PIPE = 1
   parameter SORT_CUT    = 2,        // SEL = 3: its sort cut by a second register: 0 never,
                                     // 1 always, 2 where deeper than its merge (hg_topn_bitonic)
+  parameter ETAB_SHADOW = 0,        // HAD: 1: a shadow exp table, written while busy, copied in
+                                    // by a write to A_ETAB + ceil((D + 1) / E) (hg_cfg_load)
   parameter SW          = 6,        // score width: $clog2(D+1) (HAD), 16 + $clog2(D) (int8)
   parameter WB          = 8,        // weight fraction bits
   parameter FB          = 6,        // exp units' fraction-table index bits (HAD = 0)
@@ -47,7 +49,7 @@ module hg_core_topn #(
   input  wire                         clk_i,        // clock
   input  wire                         rst_ni,       // synchronous reset, active low
   input  wire                         cfg_valid_i,  // configuration write
-  output wire                         cfg_ready_o,  // accepted (only while idle)
+  output wire                         cfg_ready_o,  // accepted (while idle; shadow exp-table words always)
   input  wire [15:0]                  cfg_addr_i,   // register address (docs/spec.md)
   input  wire [31:0]                  cfg_data_i,   // register value
   input  wire                         kv_valid_i,   // key/value pair (next index)
@@ -70,7 +72,7 @@ module hg_core_topn #(
   localparam GW  = G > 1 ? $clog2(G) : 1;  // row address width
   localparam WW  = WB + 1;                 // weight width
   localparam E   = 32 / WW;                // exp-table entries a configuration write (hg_cfg_load)
-  localparam XW  = (D + E) / E > 1 ? $clog2((D + E) / E) : 1; // exp-table word address width
+  localparam XW  = (D + E) / E + ETAB_SHADOW > 1 ? $clog2((D + E) / E + ETAB_SHADOW) : 1; // exp-table word address width
 
   generate
     if (HAD != 0 && HAD != 1) begin : g_check_had
@@ -125,6 +127,8 @@ module hg_core_topn #(
   wire [D*ACCW-1:0] av_acc;
   wire [WSW-1:0]    av_wsum;
 
+  wire              cfg_wait;   // a configuration write waits for idle: queries are held back
+
   // ---- configuration registers and K/V load --------------------------------------
   hg_cfg_load #(
     .P(P),
@@ -135,6 +139,7 @@ module hg_core_topn #(
     .WB(WB),
     .EXP(HAD != 0 ? 0 : 1),
     .ETAB(HAD != 0 ? 1 : 0),
+    .ETAB_SHADOW(ETAB_SHADOW),
     .A_NKEYS(A_NKEYS),
     .A_EXP_MUL(A_EXP_MUL),
     .A_EXP_SHIFT(A_EXP_SHIFT),
@@ -145,6 +150,7 @@ module hg_core_topn #(
     .idle_i       (idle),
     .cfg_valid_i  (cfg_valid_i),
     .cfg_ready_o  (cfg_ready_o),
+    .cfg_wait_o   (cfg_wait),
     .cfg_addr_i   (cfg_addr_i),
     .cfg_data_i   (cfg_data_i),
     .kv_valid_i   (kv_valid_i),
@@ -173,7 +179,7 @@ module hg_core_topn #(
     .q_valid_i    (q_valid_i),
     .q_ready_o    (q_ready_o),
     .q_data_i     (q_data_i),
-    .cfg_valid_i  (cfg_valid_i),
+    .cfg_valid_i  (cfg_wait),
     .kv_valid_i   (kv_valid_i),
     .nkeys_i      (nkeys),
     .s_full_i     (sel_full),
@@ -365,7 +371,8 @@ module hg_core_topn #(
     .rdata_o (vm_rdata)
   );
 
-  hg_av_topn #(.D(D), .N(N), .R(R), .SW(SW), .IW(IW), .HAD(HAD), .WB(WB), .E(E), .FB(FB), .VB(VB), .ACCW(ACCW), .WSW(WSW)) u_av (
+  hg_av_topn #(.D(D), .N(N), .R(R), .SW(SW), .IW(IW), .HAD(HAD), .WB(WB), .E(E), .FB(FB), .VB(VB), .ACCW(ACCW), .WSW(WSW),
+               .SHADOW(ETAB_SHADOW)) u_av (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .list_valid_i (list_valid),

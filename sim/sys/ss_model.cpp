@@ -136,6 +136,7 @@ params parse(int argc, char **argv)
 struct head_job {
     ss_head_hdr h{};
     std::vector<ss_reg> regs;
+    size_t early_sent = 0; // of the first h.n_early regs, those sent while the previous head ran
     std::vector<uint8_t> k, v, q;
     std::vector<int32_t> out;
 };
@@ -449,25 +450,29 @@ SC_MODULE(core_unit)
         valid.write(false);
     }
 
-    // A head's configuration and K/V load: its first register (n_k, which restarts the load)
-    // alone, then the other registers and the load beats side by side, a write and a beat
-    // offered in the same cycle where both remain: the core takes both at once (docs/spec.md
+    // A head's configuration and K/V load: n_k's write (the first after the early ones; it
+    // restarts the load) alone, then the early writes the previous head's queries left (a
+    // shadow exp table, ss_proto.h) and the other registers beside the load beats, a write and a
+    // beat offered in the same cycle where both remain: the core takes both at once (docs/spec.md
     // section 6), so HAD's exp table streams in beside the keys instead of before them.
-    void load(const head_job &h)
+    void load(head_job & h)
     {
-        size_t ri = 0, nr = h.regs.size();
-        if (nr) {
-            cfg_addr.write(h.regs[0].addr);
-            cfg_data.write(h.regs[0].data);
+        size_t ne = h.h.n_early, nr = h.regs.size();
+        std::vector<const ss_reg *> rest;
+        for (size_t i = h.early_sent; i < ne; i++) rest.push_back(&h.regs[i]);
+        for (size_t i = ne + 1; i < nr; i++) rest.push_back(&h.regs[i]);
+        if (ne < nr) {
+            cfg_addr.write(h.regs[ne].addr);
+            cfg_data.write(h.regs[ne].data);
             beat(cfg_valid, cfg_ready);
-            ri = 1;
         }
+        size_t ri = 0;
         uint32_t j = 0, nk = h.h.n_keys, shown = UINT32_MAX;
-        while (ri < nr || j < nk) {
-            bool cv = ri < nr, kv = j < nk;
+        while (ri < rest.size() || j < nk) {
+            bool cv = ri < rest.size(), kv = j < nk;
             if (cv) {
-                cfg_addr.write(h.regs[ri].addr);
-                cfg_data.write(h.regs[ri].data);
+                cfg_addr.write(rest[ri]->addr);
+                cfg_data.write(rest[ri]->data);
             }
             if (kv && shown != j) {
                 size_t m = std::min<size_t>((size_t)P.lw, nk - j); // the last beat's rest: zero
@@ -482,6 +487,7 @@ SC_MODULE(core_unit)
             if (cv && cfg_ready.read()) ri++;
             if (kv && kv_ready.read()) j += (uint32_t)P.lw;
         }
+        h.early_sent = ne;
         cfg_valid.write(false);
         kv_valid.write(false);
     }
@@ -511,17 +517,26 @@ SC_MODULE(core_unit)
                 c.sram_rd += 8ull * h.h.n_keys * (uint64_t)(P.kb + P.vb);
                 b.item = -1; // the core holds K/V now: the bank takes the next head
                 bank_ev.notify(SC_ZERO_TIME);
-                queries(h);
+                queries(h, i + 1 < (int)heads.size() ? heads[i + 1] : nullptr);
             }
         }
     }
 
-    void queries(head_job & h)
+    // The head's queries; beside them the next head's early writes (a shadow exp table), one a
+    // cycle, as far as they go before the last output.
+    void queries(head_job & h, head_job * next)
     {
         int nq = (int)h.h.n_queries, qi = 0, oi = 0, avail = 0, shown = -1;
         uint64_t ob = (uint64_t)o_bytes;
-        bool qv_was = false;
+        bool qv_was = false, cv_was = false;
         while (oi < nq) {
+            bool cv = next && next->early_sent < next->h.n_early;
+            if (cv) {
+                cfg_addr.write(next->regs[next->early_sent].addr);
+                cfg_data.write(next->regs[next->early_sent].data);
+            }
+            if (cv != cv_was) cfg_valid.write(cv);
+            cv_was = cv;
             while (!q_pending.empty() && q_pending.front().first <= now_ns() + 1e-9) {
                 avail = (int)(q_pending.front().second / (uint64_t)P.kb);
                 q_pending.pop_front();
@@ -535,7 +550,7 @@ SC_MODULE(core_unit)
             qv_was = qv;
             bool ordy = o_held + ob <= (uint64_t)P.o_buffer;
             o_ready.write(ordy);
-            if (!qv && qi == oi) { // nothing in the core and no query here: wait for memory
+            if (!qv && qi == oi && !cv) { // nothing in the core and no query here: wait for memory
                 double t0 = now_ns();
                 if (!q_pending.empty())
                     wait_until(q_pending.front().first);
@@ -548,7 +563,8 @@ SC_MODULE(core_unit)
             wait(clk.posedge_event());
             bool took_q = qv && q_ready.read();
             bool ov = o_valid.read();
-            if (ov && !ordy)
+            if (cv && cfg_ready.read()) next->early_sent++;
+            if ((ov && !ordy) || (!qv && qi == oi)) // output buffer full, or memory: a word may go in
                 c.wait++;
             else
                 c.busy++;
@@ -577,6 +593,7 @@ SC_MODULE(core_unit)
         }
         q_valid.write(false);
         o_ready.write(false);
+        cfg_valid.write(false);
     }
 };
 
@@ -651,8 +668,10 @@ SC_MODULE(system_top)
         jobs.assign(lh.n_heads, head_job());
         for (head_job &j : jobs) {
             if (!read_all(&j.h, sizeof j.h)) return false;
-            if (j.h.n_regs > 4096) {
-                std::fprintf(stderr, "hgsys-model: %u configuration writes\n", j.h.n_regs);
+            if (j.h.n_regs > 4096 || (j.h.n_regs && j.h.n_early >= j.h.n_regs) ||
+                (!j.h.n_regs && j.h.n_early)) {
+                std::fprintf(stderr, "hgsys-model: %u configuration writes, %u of them early\n", j.h.n_regs,
+                             j.h.n_early);
                 std::exit(3);
             }
             j.regs.resize(j.h.n_regs);
@@ -694,8 +713,10 @@ SC_MODULE(system_top)
             double nk = h.n_keys;
             double ii =
                 std::max({std::ceil(nk / P.p), (double)P.norm, std::ceil(std::min<double>(P.n, nk) / P.r)});
-            // n_k's write, then the other writes beside the load beats (load())
+            // n_k's write, then the other writes beside the load beats (load()); a core's later
+            // heads send their early writes during the head before (queries())
             double regs = h.n_regs ? (double)h.n_regs - 1 : 0;
+            if (i >= units.size()) regs -= h.n_early;
             per[i % units.size()] +=
                 (h.n_regs ? 1.0 : 0.0) + std::max(regs, std::ceil(nk / P.lw)) + h.n_queries * ii;
         }

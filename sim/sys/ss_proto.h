@@ -5,8 +5,10 @@
  *
  * host -> model, one message per attention layer:
  *   ss_layer_hdr, then for each head: ss_head_hdr, n_regs x ss_reg (the head's configuration
- *   writes, in order; the first is n_keys, which restarts the load: the model sends it alone
- *   and the others beside the K/V beats; ss_sys.c's head_regs puts it first), n_keys x KB key
+ *   writes, in order: n_early writes the core takes while it runs the previous head (a shadow
+ *   exp table; 0 for other cores), which the model sends during that head's queries, then n_keys,
+ *   which restarts the load: the model sends it alone, then the rest beside the K/V beats;
+ *   ss_sys.c's head_regs makes them, hm_cfg_writes orders them), n_keys x KB key
  *   bytes, n_keys x d value bytes, n_queries x KB query bytes (KB: bytes of one key,
  *   hm_key_bytes).
  * model -> host, one reply per layer:
@@ -20,7 +22,7 @@
 #include <stdint.h>
 
 #define SS_MAGIC   0x59534748u /* "HGSY" */
-#define SS_VERSION 3u
+#define SS_VERSION 4u
 
 typedef struct ss_layer_hdr {
     uint32_t magic, version;
@@ -29,7 +31,7 @@ typedef struct ss_layer_hdr {
 } ss_layer_hdr;
 
 typedef struct ss_head_hdr {
-    uint32_t n_keys, n_queries, n_regs, reserved;
+    uint32_t n_keys, n_queries, n_regs, n_early; /* n_early < n_regs: the first n_early regs */
 } ss_head_hdr;
 
 typedef struct ss_reg {

@@ -188,20 +188,15 @@ static int model_failed(ss_sys *s, char *err, size_t n)
     return -1;
 }
 
-/* The head's configuration writes, as hs_load makes them; n_keys first (ss_proto.h: the model
-   sends it alone, as it restarts the load, and the others beside the K/V beats). */
-static int head_regs(const hg_cfg *c, const hm_run *run, ss_reg *r)
+/* The head's configuration writes, as hs_load makes them (hm_cfg_writes): the first after the
+   early ones is n_keys, which restarts the load (ss_proto.h: the model sends it alone and the
+   others beside the K/V beats); the early ones, a shadow exp table, it may send while the
+   previous head of the core runs. */
+static int head_regs(const hg_cfg *c, const hm_run *run, ss_reg *r, int *early)
 {
-    int m = 0;
-    r[m++] = (ss_reg){HG_CFG_NKEYS, (uint32_t)run->n_keys};
-    if (c->core == HG_CORE_HAD) {
-        uint32_t w[HG_D_MAX + 1];
-        for (int j = 0, nw = hg_etab_words(c, run->etab, w); j < nw; j++)
-            r[m++] = (ss_reg){HG_CFG_ETAB + (uint32_t)j, w[j]};
-    } else {
-        r[m++] = (ss_reg){HG_CFG_EXP_MUL, run->exp_mul};
-        r[m++] = (ss_reg){HG_CFG_EXP_SHIFT, run->exp_shift};
-    }
+    uint32_t addr[HM_CFG_WRITES_MAX], data[HM_CFG_WRITES_MAX];
+    int m = hm_cfg_writes(c, run, addr, data, early);
+    for (int i = 0; i < m; i++) r[i] = (ss_reg){addr[i], data[i]};
     return m;
 }
 
@@ -259,11 +254,11 @@ int ss_layer(ss_sys *s, int nh, const ss_head *h, ss_layer_stats *st, char *err,
     size_t kb = (size_t)hm_key_bytes(c), d = (size_t)c->d;
     ss_layer_hdr lh = {SS_MAGIC, SS_VERSION, (uint32_t)nh, 0};
     if (send_all(s, &lh, sizeof lh) != 0) return model_failed(s, err, n);
-    ss_reg regs[HG_D_MAX + 2];
+    ss_reg regs[HM_CFG_WRITES_MAX];
     for (int i = 0; i < nh; i++) {
         size_t nk = (size_t)h[i].run->n_keys, nq = (size_t)h[i].n_q;
-        int nr = head_regs(c, h[i].run, regs);
-        ss_head_hdr hh = {(uint32_t)nk, (uint32_t)nq, (uint32_t)nr, 0};
+        int early = 0, nr = head_regs(c, h[i].run, regs, &early);
+        ss_head_hdr hh = {(uint32_t)nk, (uint32_t)nq, (uint32_t)nr, (uint32_t)early};
         if (send_all(s, &hh, sizeof hh) != 0 || send_all(s, regs, (size_t)nr * sizeof regs[0]) != 0 ||
             send_all(s, h[i].k, nk * kb) != 0 || send_values(s, h[i].v, nk) != 0 ||
             send_all(s, h[i].q, nq * kb) != 0)

@@ -140,8 +140,9 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core)
 }
 
 const char *const hg_cfg_options[] = {
-    "core",     "d",      "lanes",      "top-n",    "max-keys", "weight-bits", "exp-frac-bits",
-    "out-frac", "v-bits", "load-width", "selector", "sort-cut", "prefix",      NULL};
+    "core",          "d",        "lanes",  "top-n",      "max-keys", "weight-bits",
+    "exp-frac-bits", "out-frac", "v-bits", "load-width", "selector", "sort-cut",
+    "etab-shadow",   "prefix",   NULL};
 
 static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n)
 {
@@ -186,6 +187,14 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
         snprintf(err, n, "--sort-cut '%s': must be auto, on or off", val);
         return -1;
     }
+    if (strcmp(opt, "etab-shadow") == 0) {
+        if (strcmp(val, "on") == 0 || strcmp(val, "off") == 0) {
+            c->shadow = strcmp(val, "on") == 0;
+            return 0;
+        }
+        snprintf(err, n, "--etab-shadow '%s': must be on or off", val);
+        return -1;
+    }
     if (strcmp(opt, "prefix") == 0) {
         if (strlen(val) <= HG_PREFIX_MAX) {
             snprintf(c->prefix, sizeof c->prefix, "%s", val);
@@ -205,9 +214,10 @@ void hg_cfg_args(const hg_cfg *c, char *buf, size_t n)
     snprintf(buf, n,
              "--core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d "
              "--exp-frac-bits %d --out-frac %d --v-bits %d --load-width %d --selector %s --sort-cut %s "
-             "--prefix %s",
+             "--etab-shadow %s --prefix %s",
              hg_core_name(c->core), c->d, c->p, c->n, c->l, c->wb, c->fb, c->of, c->vb, c->lw,
-             hg_sel_name(c->sel), hg_cut_name(c->cut), c->prefix[0] ? c->prefix : hg_core_short(c->core));
+             hg_sel_name(c->sel), hg_cut_name(c->cut), c->shadow ? "on" : "off",
+             c->prefix[0] ? c->prefix : hg_core_short(c->core));
 }
 
 /* Writes a "--opt value: problem" message and returns -1. */
@@ -340,11 +350,18 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
         return -1;
     }
     if (check_cut(c, err, n)) return -1;
+    if (c->shadow && !had) {
+        snprintf(err, n,
+                 "--etab-shadow on: only --core had has an exp table to shadow (%s computes its weights "
+                 "with exp units from two registers)",
+                 hg_core_name(c->core));
+        return -1;
+    }
     c->ns = hg_cfg_topn(c) ? c->n : c->l;
     c->r = hg_cfg_topn(c) ? cdiv(c->n, c->g) : c->p;
     c->ww = c->wb + 1;
     c->ew = 32 / c->ww;
-    c->xw = imax(1, hg_clog2(cdiv(c->d + 1, c->ew)));
+    c->xw = imax(1, hg_clog2(cdiv(c->d + 1, c->ew) + c->shadow));
     c->accw = c->wb + c->vb + hg_clog2(c->ns);
     c->wsw = c->wb + 1 + hg_clog2(c->ns);
     c->rq = c->wsw + c->of + c->vb;
@@ -394,7 +411,7 @@ static int set_from_json(hg_cfg *c, const char *opt, const cJSON *v, char *err, 
     char name[32], text[HG_PREFIX_MAX + 64];
     json_name(opt, name, sizeof name);
     int is_text = strcmp(opt, "core") == 0 || strcmp(opt, "prefix") == 0 || strcmp(opt, "selector") == 0 ||
-                  strcmp(opt, "sort-cut") == 0;
+                  strcmp(opt, "sort-cut") == 0 || strcmp(opt, "etab-shadow") == 0;
     if (is_text) {
         if (!cJSON_IsString(v)) {
             snprintf(err, n, "params.%s: must be a string", name);
@@ -453,7 +470,7 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
             snprintf(err, n,
                      "params.%.64s: not a configuration parameter (allowed: core, d, "
                      "lanes, top_n, max_keys, weight_bits, exp_frac_bits, out_frac, v_bits, load_width,"
-                     " selector, sort_cut, prefix)",
+                     " selector, sort_cut, etab_shadow, prefix)",
                      v->string ? v->string : "?");
             goto done;
         }
@@ -461,10 +478,11 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
     for (int i = 0; hg_cfg_options[i]; i++) {
         json_name(hg_cfg_options[i], name, sizeof name);
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
-        if (!v && strcmp(hg_cfg_options[i], "selector") == 0) continue;   /* before --selector: merge */
-        if (!v && strcmp(hg_cfg_options[i], "v-bits") == 0) continue;     /* before --v-bits: 8 */
-        if (!v && strcmp(hg_cfg_options[i], "load-width") == 0) continue; /* before --load-width: 1 */
-        if (!v && strcmp(hg_cfg_options[i], "sort-cut") == 0) continue;   /* before --sort-cut: auto */
+        if (!v && strcmp(hg_cfg_options[i], "selector") == 0) continue;    /* before --selector: merge */
+        if (!v && strcmp(hg_cfg_options[i], "v-bits") == 0) continue;      /* before --v-bits: 8 */
+        if (!v && strcmp(hg_cfg_options[i], "load-width") == 0) continue;  /* before --load-width: 1 */
+        if (!v && strcmp(hg_cfg_options[i], "sort-cut") == 0) continue;    /* before --sort-cut: auto */
+        if (!v && strcmp(hg_cfg_options[i], "etab-shadow") == 0) continue; /* before --etab-shadow: off */
         if (!v) {
             snprintf(err, n, "params.%s: missing (a hadgen manifest holds every parameter)", name);
             goto done;
@@ -500,6 +518,8 @@ done:
     cJSON_Delete(root);
     return rc;
 }
+
+uint32_t hg_etab_copy(const hg_cfg *c) { return HG_CFG_ETAB + (uint32_t)((c->d + c->ew) / c->ew); }
 
 int hg_etab_words(const hg_cfg *c, const uint32_t *etab, uint32_t *words)
 {

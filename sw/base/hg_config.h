@@ -42,7 +42,9 @@ typedef enum {
 #define HG_CFG_NKEYS     0x000u /* number of keys n_k, clamped to [1, L]; resets load ptr */
 #define HG_CFG_EXP_MUL   0x001u /* int8 cores: exp multiplier, 16 bits */
 #define HG_CFG_EXP_SHIFT 0x002u /* int8 cores: exp shift, 6 bits */
-#define HG_CFG_ETAB      0x100u /* HAD: the exp table, hg_etab_words() words from here on */
+#define HG_CFG_ETAB                                                                                          \
+    0x100u /* HAD: the exp table, hg_etab_words() words from here on; with
+                                   --etab-shadow on, the word after them copies it in (hg_etab_copy) */
 
 /* Top-N selectors (--selector): the same function and throughput, different hardware
    (docs/architecture.md). */
@@ -87,6 +89,8 @@ typedef struct hg_cfg {
     hg_sel_kind sel;                /* top-N selector (top-N cores; recorded but unused by the baseline):
                                        the core type's (hg_core_sel) unless sel_given */
     hg_cut_kind cut;                /* twostage: the sort cut (auto with every other selector) */
+    int shadow;                     /* HAD, --etab-shadow on: the exp table's writes fill a shadow table,
+                                       taken while the core is busy, and hg_etab_copy's write copies it in */
     char prefix[HG_PREFIX_MAX + 1]; /* module name prefix */
     int sel_given;                  /* 1 once sel was chosen (--selector): a new core type keeps it */
 
@@ -101,7 +105,8 @@ typedef struct hg_cfg {
     int r;    /* AV key slots per cycle: ceil(n / g) (top-N) or p (baseline) */
     int ww;   /* weight width: wb + 1 */
     int ew;   /* HAD exp-table entries a configuration write: 32 / ww (hg_etab_words) */
-    int xw;   /* HAD exp-table word address width: bits to hold ceil((d + 1) / ew) - 1, at least 1 */
+    int xw;   /* HAD exp-table word address width: bits to hold ceil((d + 1) / ew) - 1 + shadow (the copy
+                 word), at least 1 */
     int accw; /* AV accumulator width (signed): wb + vb + clog2(ns) */
     int wsw;  /* weight-sum width (unsigned): wb + 1 + clog2(ns) */
     int rq;   /* reciprocal exponent: recip = floor(2^rq / wsum), rq = wsw + of + vb */
@@ -125,7 +130,8 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core);
 void hg_cfg_set_core(hg_cfg *c, hg_core_kind k);
 
 /* Command-line names of the configuration options, NULL-terminated: core, d, lanes, top-n,
-   max-keys, weight-bits, exp-frac-bits, out-frac, v-bits, load-width, selector, sort-cut, prefix. Every tool that takes a core
+   max-keys, weight-bits, exp-frac-bits, out-frac, v-bits, load-width, selector, sort-cut, etab-shadow,
+   prefix. Every tool that takes a core
    configuration accepts them as --name VALUE. */
 extern const char *const hg_cfg_options[];
 
@@ -204,6 +210,11 @@ uint32_t hg_exp_frac(const hg_cfg *c, int f);
    saturates it); fields past entry d are zero. Writes the ceil((d + 1) / e) words into words
    (room for HG_D_MAX + 1) and returns their count. e is hg_cfg.ew. */
 int hg_etab_words(const hg_cfg *c, const uint32_t *etab, uint32_t *words);
+
+/* --etab-shadow on: the address whose write (any data) copies the shadow table into the one the
+   core reads, HG_CFG_ETAB + ceil((d + 1) / e); the core takes it only while idle, the table's
+   words at any time. */
+uint32_t hg_etab_copy(const hg_cfg *c);
 
 /* ceil(log2(x)) for x >= 1 (0 for x = 1). */
 int hg_clog2(long x);

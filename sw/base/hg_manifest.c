@@ -530,12 +530,14 @@ hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen)
     const char *prefix = params ? jstr(params, "prefix") : NULL;
     const char *selector = params ? jstr(params, "selector") : NULL;
     const char *sort_cut = params ? jstr(params, "sort_cut") : NULL;
+    const char *shadow = params ? jstr(params, "etab_shadow") : NULL;
     m->top = xstrdup(top ? top : "");
     m->core = xstrdup(core ? core : "");
     m->command = xstrdup(cmd ? cmd : "");
     m->prefix = xstrdup(prefix ? prefix : "");
     m->selector = xstrdup(selector ? selector : "");
     m->sort_cut = xstrdup(sort_cut ? sort_cut : "");
+    m->etab_shadow = shadow && strcmp(shadow, "on") == 0;
     int bad = 1;
     if (!top)
         snprintf(err, errlen, "%s: no \"top\" field", path);
@@ -555,6 +557,8 @@ hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen)
     else if (sort_cut && hg_cut_parse(sort_cut, &(hg_cut_kind){HG_CUT_AUTO}) != 0)
         snprintf(err, errlen, "%s: params.sort_cut \"%.80s\" is not a sort cut (auto, on or off)", path,
                  sort_cut);
+    else if (shadow && strcmp(shadow, "on") != 0 && strcmp(shadow, "off") != 0)
+        snprintf(err, errlen, "%s: params.etab_shadow \"%.80s\" is not on or off", path, shadow);
     else if (params && !cJSON_IsObject(params))
         snprintf(err, errlen, "%s: \"params\" is not an object", path);
     else if (!cJSON_IsArray(mods) || cJSON_GetArraySize(mods) == 0)

@@ -58,6 +58,7 @@ typedef struct {
     char *prefix;      /* params.prefix, or "" */
     char *selector;    /* params.selector, or "" (a manifest from before the selector: merge) */
     char *sort_cut;    /* params.sort_cut, or "" (a manifest from before the option: auto) */
+    int etab_shadow;   /* params.etab_shadow "on": 1; "off" or absent (before the option): 0 */
     double ii_cycles;  /* derived.ii_cycles (0 when absent) */
     int nblocks;
     char **blocks; /* "blocks": every module's block is one, in report order */

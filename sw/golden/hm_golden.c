@@ -45,6 +45,31 @@ void hm_v_pack(const hg_cfg *c, const int8_t *v, uint8_t *out)
 
 int hm_v_qmax(const hg_cfg *c) { return (1 << (c->vb - 1)) - 1; }
 
+int hm_cfg_writes(const hg_cfg *c, const hm_run *run, uint32_t *addr, uint32_t *data, int *early)
+{
+    int k = 0, nw = 0;
+    if (c->core == HG_CORE_HAD && c->shadow) { /* the shadow table first: the core takes it while busy */
+        nw = hg_etab_words(c, run->etab, data);
+        for (; k < nw; k++) addr[k] = HG_CFG_ETAB + (uint32_t)k;
+    }
+    addr[k] = HG_CFG_NKEYS;
+    data[k++] = (uint32_t)run->n_keys;
+    if (c->core == HG_CORE_HAD && c->shadow) {
+        addr[k] = hg_etab_copy(c);
+        data[k++] = 0;
+    } else if (c->core == HG_CORE_HAD) {
+        int m = hg_etab_words(c, run->etab, &data[k]);
+        for (int j = 0; j < m; j++) addr[k++] = HG_CFG_ETAB + (uint32_t)j;
+    } else {
+        addr[k] = HG_CFG_EXP_MUL;
+        data[k++] = run->exp_mul;
+        addr[k] = HG_CFG_EXP_SHIFT;
+        data[k++] = run->exp_shift;
+    }
+    if (early) *early = nw;
+    return k;
+}
+
 /* ---- weights ---------------------------------------------------------------------------- */
 
 uint32_t hm_weight(const hg_cfg *c, const hm_run *run, int32_t smax, int32_t s)

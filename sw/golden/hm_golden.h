@@ -31,6 +31,17 @@ typedef struct hm_run {
     uint32_t exp_shift;          /* int8 cores: 6-bit shift */
 } hm_run;
 
+/* The most configuration writes of one head (hm_cfg_writes). */
+#define HM_CFG_WRITES_MAX (HG_D_MAX + 3)
+
+/* A head's configuration writes, in an order every driver may send them one after another:
+   n_keys then the exp multiplier and shift (int8 cores); n_keys then the exp table's words
+   (HAD, hg_etab_words); with --etab-shadow on the table's words first, then n_keys, then the
+   copy (hg_etab_copy). Writes addr[i], data[i] (room for HM_CFG_WRITES_MAX) and returns the
+   count; *early (may be NULL) gets the number of leading writes the core also takes while it
+   runs the previous head: the shadow table's words, 0 otherwise. */
+int hm_cfg_writes(const hg_cfg *c, const hm_run *run, uint32_t *addr, uint32_t *data, int *early);
+
 /* Optional detail of one query (for tests and fidelity metrics). */
 typedef struct hm_detail {
     int n_sel;               /* keys that received a weight slot */

@@ -109,11 +109,13 @@ static void usage(FILE *f)
             "\n"
             "core options (as for hadgen; default the MiniLM point --d <model head dim> --lanes 8\n"
             "  --top-n 16 --max-keys 128): --d --lanes --top-n --max-keys --weight-bits\n"
-            "  --exp-frac-bits --out-frac --v-bits --load-width --selector --sort-cut --prefix. --d\n"
+            "  --exp-frac-bits --out-frac --v-bits --load-width --selector --sort-cut --etab-shadow\n"
+            "  --prefix. --d\n"
             "  must equal the model's head dimension; --v-bits B quantizes V to B bits at the\n"
             "  calibration's percentile.\n"
             "  The core type follows each backend, so --core is not accepted, and so does the\n"
-            "  selector unless --selector is given (had counting, int8-topn twostage). With a distilled\n"
+            "  selector unless --selector is given (had counting, int8-topn twostage); --etab-shadow on\n"
+            "  builds the HAD backends' cores with the shadow exp table. With a distilled\n"
             "  model --top-n defaults to its trained N (had.json top_n), and --v-bits and --v-scale\n"
             "  to the values it was trained with (had.json recipe v_bits, v_scale; 8 bits if none).\n"
             "  --cache DIR           simulation build cache (default $HADGEN_SIM_CACHE or build/sim)\n"
@@ -688,6 +690,7 @@ static cJSON *header_json(const opts *o, const hr_corpus *cp, const hr_calib *ca
         if (hg_cfg_topn(&t)) cJSON_AddStringToObject(sels, hg_core_name(t.core), hg_sel_name(t.sel));
     }
     cJSON_AddStringToObject(c, "sort_cut", hg_cut_name(core->cut));
+    if (core->shadow) cJSON_AddStringToObject(c, "etab_shadow", "on"); /* the HAD backends' cores */
     cJSON_AddNumberToObject(c, "v_bits", core->vb);
     cJSON_AddStringToObject(c, "v_scale", o->v_channel ? "channel" : "head");
     cJSON_AddItemToObject(root, "core", c);

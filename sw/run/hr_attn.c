@@ -238,7 +238,8 @@ hr_backend *hr_backend_open(hr_kind k, const hg_cfg *core, const hr_calib *cal, 
     b->n_layers = cal->n_layers;
     b->n_heads = cal->n_heads;
     b->cfg = *core;
-    hg_cfg_set_core(&b->cfg, hr_kind_core(k)); /* and its selector, unless --selector chose one */
+    hg_cfg_set_core(&b->cfg, hr_kind_core(k));         /* and its selector, unless --selector chose one */
+    if (b->cfg.core != HG_CORE_HAD) b->cfg.shadow = 0; /* --etab-shadow: the HAD backends' table */
     if (k != HR_FLOAT && strcmp(core->prefix, hg_core_short(core->core)) == 0)
         b->cfg.prefix[0] = '\0'; /* the default prefix follows the core type */
     char sub[768];

@@ -1039,6 +1039,7 @@ static void json_head(const summary *s, cJSON *root, const char *cfg)
     cJSON_AddNumberToObject(params, "ii_cycles", man->ii_cycles);
     if (man->selector[0]) cJSON_AddStringToObject(params, "selector", man->selector);
     if (man->sort_cut[0]) cJSON_AddStringToObject(params, "sort_cut", man->sort_cut);
+    if (man->etab_shadow) cJSON_AddStringToObject(params, "etab_shadow", "on");
     cJSON_AddNumberToObject(params, "v_bits", man->v_bits);
     cJSON_AddNumberToObject(params, "load_width", man->load_width);
     cJSON *cmds = cJSON_AddObjectToObject(root, "commands");

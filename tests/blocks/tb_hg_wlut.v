@@ -1,14 +1,15 @@
 // Test bench of rtl/src/hg_wlut.v alone (tests/test_blocks.cc): {we, waddr, wdata, en,
-// valid, delta} a cycle.
+// valid, delta} a cycle; SHADOW as the block's.
 `default_nettype none
 module tb_hg_wlut;
   parameter D  = 64;
   parameter WW = 16;
   parameter R  = 1;
   parameter E  = 2;
+  parameter SHADOW = 0;
   parameter NV = 16;
   localparam MW = $clog2(D + 1);
-  localparam NWR = (D + E) / E;
+  localparam NWR = (D + E) / E + SHADOW;
   localparam XW = NWR > 1 ? $clog2(NWR) : 1;
   localparam IW = 1 + XW + E * WW + 1 + R + R * MW;
   reg [IW-1:0] vec [0:NV-1];
@@ -18,8 +19,9 @@ module tb_hg_wlut;
   reg [R-1:0] valid;
   reg [R*MW-1:0] delta;
   wire [R*WW-1:0] w;
-  hg_wlut #(.D(D), .WW(WW), .E(E), .R(R)) dut (.clk_i(clk), .we_i(we), .waddr_i(waddr), .wdata_i(wdata),
-                                               .en_i(en), .valid_i(valid), .delta_i(delta), .w_o(w));
+  hg_wlut #(.D(D), .WW(WW), .E(E), .R(R), .SHADOW(SHADOW)) dut (.clk_i(clk), .we_i(we), .waddr_i(waddr),
+                                                              .wdata_i(wdata), .en_i(en), .valid_i(valid),
+                                                              .delta_i(delta), .w_o(w));
   integer i, fd;
   initial begin
     $readmemh("in.hex", vec);

@@ -19,8 +19,12 @@
 // when its first key is beyond L. Int8 cores (EXP = 1) hold the exp multiplier and shift; the HAD core (ETAB = 1)
 // decodes writes of its exp table, E = 32 / WW entries a write: the write to A_ETAB + j
 // carries entries E j .. E j + E - 1, entry E j + f in bits [f WW +: WW], each saturated at
-// 2^WB (weight 1.0); j = 0 .. ceil((D + 1) / E) - 1. The register addresses are parameters
-// (sw/base/hg_config.h defines them and hg_etab_words packs the table).
+// 2^WB (weight 1.0); j = 0 .. ceil((D + 1) / E) - 1. With ETAB_SHADOW = 1 those writes fill a
+// shadow table and are accepted while the core is busy too (the next head's table is written
+// during this head's queries); the write to A_ETAB + ceil((D + 1) / E), whatever its data, copies
+// the shadow table into the one in use (hg_wlut) and, as every other register, is taken only while
+// idle. The register addresses are parameters (sw/base/hg_config.h defines them and
+// hg_etab_words packs the table).
 `default_nettype none
 
 module hg_cfg_load #(
@@ -32,6 +36,7 @@ module hg_cfg_load #(
   parameter WB          = 8,       // exp-table fraction bits: values saturate at 2^WB (ETAB)
   parameter EXP         = 0,       // 1: exp multiplier and shift registers (int8 cores)
   parameter ETAB        = 1,       // 1: exp-table writes (HAD)
+  parameter ETAB_SHADOW = 0,       // 1: the writes go to a shadow table, taken while busy too (ETAB)
   parameter A_NKEYS     = 16'h000, // address of n_k
   parameter A_EXP_MUL   = 16'h001, // address of the exp multiplier (EXP)
   parameter A_EXP_SHIFT = 16'h002, // address of the exp shift (EXP)
@@ -41,7 +46,8 @@ module hg_cfg_load #(
   input  wire                                 rst_ni,       // synchronous reset, active low
   input  wire                                 idle_i,       // nothing in flight in the core
   input  wire                                 cfg_valid_i,  // configuration write
-  output wire                                 cfg_ready_o,  // accepted (only while idle)
+  output wire                                 cfg_ready_o,  // accepted (while idle; shadow-table words always)
+  output wire                                 cfg_wait_o,   // a write is offered that waits for idle (all but those words)
   input  wire [15:0]                          cfg_addr_i,   // register address
   input  wire [31:0]                          cfg_data_i,   // register value
   input  wire                                 kv_valid_i,   // key/value pair (next index)
@@ -50,7 +56,7 @@ module hg_cfg_load #(
   output wire [15:0]                          exp_mul_o,    // exp multiplier (EXP; else 0)
   output wire [5:0]                           exp_shift_o,  // exp shift (EXP; else 0)
   output wire                                 etab_we_o,    // exp-table write (ETAB): a word of E entries
-  output wire [((D+32/WW)/(32/WW) > 1 ? $clog2((D+32/WW)/(32/WW)) : 1)-1:0] etab_addr_o, // its word j
+  output wire [((D+32/WW)/(32/WW)+ETAB_SHADOW > 1 ? $clog2((D+32/WW)/(32/WW)+ETAB_SHADOW) : 1)-1:0] etab_addr_o, // its word j (ETAB_SHADOW: or the copy, word NWR)
   output wire [(32/WW)*WW-1:0]                etab_data_o,  // entries E j + f at [f WW +: WW], saturated
   output wire                                 ld_we_o,      // write the beat's keys from ld_idx_o on
   output wire [(L > 1 ? $clog2(L) : 1)-1:0]   ld_idx_o,     // index of the beat's first key (0..L-1 when written)
@@ -65,7 +71,8 @@ module hg_cfg_load #(
   localparam GW  = G > 1 ? $clog2(G) : 1;           // row address width
   localparam E   = 32 / WW;                         // exp-table entries a write (ETAB)
   localparam NWR = (D + E) / E;                     // exp-table writes: ceil((D + 1) / E)
-  localparam XW  = NWR > 1 ? $clog2(NWR) : 1;       // exp-table word address width
+  localparam NWA = NWR + ETAB_SHADOW;               // exp-table addresses: the words (and the copy)
+  localparam XW  = NWA > 1 ? $clog2(NWA) : 1;       // exp-table word address width
   localparam integer L_I = L;
   localparam [NKW-1:0] L_N    = L_I[NKW-1:0];
   localparam [31:0]    L_32   = L;
@@ -90,11 +97,16 @@ module hg_cfg_load #(
     if (ETAB != 0 && WW > 32) begin : g_check_ww32
       hg_error_parameter_ww_must_fit_the_32_bit_configuration_word u_error ();
     end
+    if (ETAB_SHADOW != 0 && (ETAB == 0 || ETAB_SHADOW != 1)) begin : g_check_shadow
+      hg_error_parameter_etab_shadow_needs_etab u_error ();
+    end
   endgenerate
 
-  assign cfg_ready_o = idle_i;
+  wire busy_ok;  // a write the core takes while busy: a shadow-table word (ETAB_SHADOW)
+  assign cfg_ready_o = idle_i || busy_ok;
+  assign cfg_wait_o  = cfg_valid_i && !busy_ok;  // the score stage holds queries back for it
   assign kv_ready_o  = idle_i;
-  wire cfg_fire = cfg_valid_i && idle_i;
+  wire cfg_fire = cfg_valid_i && cfg_ready_o;
   wire kv_fire  = kv_valid_i && idle_i;
   wire nk_write = cfg_fire && cfg_addr_i == A_NKEYS;
 
@@ -128,8 +140,11 @@ module hg_cfg_load #(
       localparam [WW-1:0] WMAX = {{(WW-1){1'b0}}, 1'b1} << WB;
       localparam integer NWR_I = NWR;
       localparam [15:0] NWR_16 = NWR_I[15:0];
+      localparam integer NWA_I = NWA;
+      localparam [15:0] NWA_16 = NWA_I[15:0];
       wire [15:0] etab_off = cfg_addr_i - A_ETAB;
-      assign etab_we_o   = cfg_fire && cfg_addr_i >= A_ETAB && etab_off < NWR_16;
+      assign etab_we_o   = cfg_fire && cfg_addr_i >= A_ETAB && etab_off < NWA_16;
+      assign busy_ok     = ETAB_SHADOW != 0 && cfg_addr_i >= A_ETAB && etab_off < NWR_16;
       assign etab_addr_o = etab_off[XW-1:0];
       genvar f;
       for (f = 0; f < E; f = f + 1) begin : g_field
@@ -137,6 +152,7 @@ module hg_cfg_load #(
         assign etab_data_o[f*WW +: WW] = (v > WMAX) ? WMAX : v;
       end
     end else begin : g_no_etab
+      assign busy_ok     = 1'b0;
       assign etab_we_o   = 1'b0;
       assign etab_addr_o = {XW{1'b0}};
       assign etab_data_o = {(E*WW){1'b0}};

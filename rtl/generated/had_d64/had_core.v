@@ -44,6 +44,7 @@ module had_core (
     .HAD(1),
     .SEL(2),
     .SORT_CUT(2),
+    .ETAB_SHADOW(0),
     .SW(7),
     .WB(8),
     .FB(6),

@@ -33,7 +33,8 @@ module hg_av_topn #(
   parameter FB   = 6,   // exp units' fraction-table index bits (HAD = 0)
   parameter VB   = 8,   // value width (signed)
   parameter ACCW = 20,  // accumulator width
-  parameter WSW  = 13   // weight-sum width
+  parameter WSW  = 13,  // weight-sum width
+  parameter SHADOW = 0  // HAD: the table's writes fill a shadow table (hg_wlut)
 ) (
   input  wire                          clk_i,         // clock
   input  wire                          rst_ni,        // synchronous reset, active low
@@ -45,7 +46,7 @@ module hg_av_topn #(
   output wire                          list_take_o,   // list fully read (released)
   /* verilator lint_off UNUSEDSIGNAL */  // one of the two weight sources is unused
   input  wire                          etab_we_i,     // exp table write of E entries (HAD)
-  input  wire [((D+E)/E > 1 ? $clog2((D+E)/E) : 1)-1:0] etab_addr_i, // its word (HAD, hg_wlut)
+  input  wire [((D+E)/E+SHADOW > 1 ? $clog2((D+E)/E+SHADOW) : 1)-1:0] etab_addr_i, // its word (HAD, hg_wlut)
   input  wire [E*(WB+1)-1:0]           etab_data_i,   // its entries (HAD)
   input  wire [15:0]                   exp_mul_i,     // exp multiplier (HAD = 0)
   input  wire [5:0]                    exp_shift_i,   // exp shift (HAD = 0)
@@ -108,7 +109,7 @@ module hg_av_topn #(
   genvar er;
   generate
     if (HAD != 0) begin : g_tab
-      hg_wlut #(.D(D), .WW(WW), .E(E), .R(R)) u_wlut (
+      hg_wlut #(.D(D), .WW(WW), .E(E), .R(R), .SHADOW(SHADOW)) u_wlut (
         .clk_i   (clk_i),
         .we_i    (etab_we_i),
         .waddr_i (etab_addr_i),

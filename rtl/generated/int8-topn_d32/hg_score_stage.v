@@ -16,8 +16,9 @@
 // covered; the next query is taken in the cycle of the last issue. The stage stalls (en_o
 // low) while its last row waits in p2 for a downstream result that is still held (s_full_i
 // and not s_take_i), and while any row waits in p2 for a selector that takes none (s_hold_i:
-// the two-stage selector's register is held). Queries are not taken while a configuration write or K/V pair is
-// offered. BANKED (the baseline) also carries the score-memory bank of each query, which
+// the two-stage selector's register is held). Queries are not taken while a configuration write
+// that waits for the idle core (every one but a shadow exp-table word, hg_cfg_load) or a K/V pair
+// is offered. BANKED (the baseline) also carries the score-memory bank of each query, which
 // alternates, and the row in p2.
 `default_nettype none
 
@@ -32,7 +33,7 @@ module hg_score_stage #(
   input  wire                            q_valid_i,    // query
   output wire                            q_ready_o,    // query taken
   input  wire [KW-1:0]                   q_data_i,     // the query
-  input  wire                            cfg_valid_i,  // a configuration write is offered
+  input  wire                            cfg_valid_i,  // a configuration write that waits for idle is offered (hg_cfg_load cfg_wait_o)
   input  wire                            kv_valid_i,   // a K/V pair is offered
   input  wire [$clog2(L+1)-1:0]          nkeys_i,      // keys per query, 1..L
   input  wire                            s_full_i,     // the downstream result is still held

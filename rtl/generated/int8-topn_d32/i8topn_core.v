@@ -44,6 +44,7 @@ module i8topn_core (
     .HAD(0),
     .SEL(3),
     .SORT_CUT(2),
+    .ETAB_SHADOW(0),
     .SW(21),
     .WB(8),
     .FB(6),
