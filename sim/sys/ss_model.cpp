@@ -550,7 +550,8 @@ SC_MODULE(core_unit)
             qv_was = qv;
             bool ordy = o_held + ob <= (uint64_t)P.o_buffer;
             o_ready.write(ordy);
-            if (!qv && qi == oi && !cv) { // nothing in the core and no query here: wait for memory
+            bool starved = !qv && qi == oi; // nothing in the core and no query here
+            if (starved && !cv) {           // and no early write to send: wait for memory
                 double t0 = now_ns();
                 if (!q_pending.empty())
                     wait_until(q_pending.front().first);
@@ -564,7 +565,7 @@ SC_MODULE(core_unit)
             bool took_q = qv && q_ready.read();
             bool ov = o_valid.read();
             if (cv && cfg_ready.read()) next->early_sent++;
-            if ((ov && !ordy) || (!qv && qi == oi)) // output buffer full, or memory: a word may go in
+            if ((ov && !ordy) || starved) // output buffer full, or memory (an early write may go in)
                 c.wait++;
             else
                 c.busy++;
@@ -668,8 +669,7 @@ SC_MODULE(system_top)
         jobs.assign(lh.n_heads, head_job());
         for (head_job &j : jobs) {
             if (!read_all(&j.h, sizeof j.h)) return false;
-            if (j.h.n_regs > 4096 || (j.h.n_regs && j.h.n_early >= j.h.n_regs) ||
-                (!j.h.n_regs && j.h.n_early)) {
+            if (j.h.n_regs > 4096 || (j.h.n_early && j.h.n_early >= j.h.n_regs)) { // n_keys follows them
                 std::fprintf(stderr, "hgsys-model: %u configuration writes, %u of them early\n", j.h.n_regs,
                              j.h.n_early);
                 std::exit(3);

@@ -42,9 +42,9 @@ typedef enum {
 #define HG_CFG_NKEYS     0x000u /* number of keys n_k, clamped to [1, L]; resets load ptr */
 #define HG_CFG_EXP_MUL   0x001u /* int8 cores: exp multiplier, 16 bits */
 #define HG_CFG_EXP_SHIFT 0x002u /* int8 cores: exp shift, 6 bits */
-#define HG_CFG_ETAB                                                                                          \
-    0x100u /* HAD: the exp table, hg_etab_words() words from here on; with
-                                   --etab-shadow on, the word after them copies it in (hg_etab_copy) */
+/* HAD: the exp table, hg_etab_words() words from HG_CFG_ETAB on; with --etab-shadow on, the
+   word after them copies the shadow table in (hg_etab_copy) */
+#define HG_CFG_ETAB 0x100u
 
 /* Top-N selectors (--selector): the same function and throughput, different hardware
    (docs/architecture.md). */
