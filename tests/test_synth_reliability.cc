@@ -333,7 +333,7 @@ TEST(SynthReliability, ModelVariablesHaveOneDefinition)
         EXPECT_EQ(r.status, 2) << line << "\n" << r.out;
         EXPECT_TRUE(has(r.out, f[0] + "='" + f[3] + "1': must be a number")) << r.out;
     }
-    EXPECT_EQ(n, 32) << "CLK_PERIOD_NS, 16 MEM_*, CLK_TREE and 7 CLK_*, 4 BND_*, NODE_REF_NM, NODE_CELL_K, "
+    EXPECT_EQ(n, 36) << "CLK_PERIOD_NS, 16 MEM_*, CLK_TREE and 11 CLK_*, 4 BND_*, NODE_REF_NM, NODE_CELL_K, "
                         "NODE_REF_VDD";
     EXPECT_EQ(hgt::run_cmd(hgsynth() + " vars extra").status, 2);
 }

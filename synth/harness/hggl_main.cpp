@@ -4,7 +4,8 @@
 // module. For one instance of the module it replays the activity captured in the RTL
 // simulation (the instance's own <path>.hex plus the captures of its cut-out logic
 // submodules), checks every cycle that the netlist's outputs equal the captured RTL
-// outputs, and counts the toggles of every cell output net.
+// outputs, and counts the toggles of every cell output net and, per clock-gating group of the
+// map (a register's flip-flops), the cycles one of them changed.
 //
 //   hggl_sim --map map.txt --capture BASE --instance NAME --toggles OUT.tog
 //            [--window START END] [--max-errors N]
@@ -59,6 +60,7 @@ struct Map {
     std::vector<Segment> segs;
     std::vector<Child> children;
     std::vector<MemPort> mems;
+    std::vector<std::vector<int>> gates; // toggle indices of each clock-gating group's flops
 };
 
 int fail_input(const std::string &msg)
@@ -143,6 +145,15 @@ bool read_map(const char *path, Map &m, std::string &err)
             m.mems.push_back({static_cast<int>(x[0]), t[2], t[4]});
         } else if (t[0] == "tog") {
             continue; // toggle nets are read by hgsynth summary
+        } else if (t[0] == "gate" && t.size() >= 6 && widths &&
+                   num(1, static_cast<long>(m.gates.size()), static_cast<long>(m.gates.size()), x[0]) &&
+                   num(4, 1, big, x[1]) && t.size() == 5 + static_cast<size_t>(x[1])) {
+            std::vector<int> members;
+            for (size_t k = 5; ok && k < t.size(); k++) {
+                ok = num(k, 0, m.ntog - 1L, x[2]);
+                members.push_back(static_cast<int>(x[2]));
+            }
+            if (ok) m.gates.push_back(members);
         } else if ((t[0] == "in" || t[0] == "out") && t.size() == 6 && widths && num(1, 0, big, x[0]) &&
                    num(2, 1, big, x[1]) && num(4, 0, big, x[2])) {
             bool in = t[0] == "in";
@@ -299,7 +310,7 @@ int open_captures(const Map &m, const Args &a, std::vector<std::unique_ptr<Captu
 // Counters of one run.
 struct Run {
     long cycle = 0, counted = 0, mismatches = 0;
-    std::vector<uint64_t> counts, accesses;
+    std::vector<uint64_t> counts, accesses, gates;
 };
 
 // Compares the outputs before the rising edge with the capture (exp, care); prints the first
@@ -342,6 +353,9 @@ int write_toggles(const Map &m, const Args &a, const Run &r)
     for (size_t k = 0; k < m.mems.size(); k++)
         std::fprintf(f, "mem %s %s %llu\n", m.mems[k].inst.c_str(), m.mems[k].kind.c_str(),
                      static_cast<unsigned long long>(r.accesses[k]));
+    std::fprintf(f, "gates %zu\n", m.gates.size());
+    for (size_t q = 0; q < m.gates.size(); q++)
+        std::fprintf(f, "gate %zu %llu\n", q, static_cast<unsigned long long>(r.gates[q]));
     std::fprintf(f, "toggles %d\n", m.ntog);
     for (int i = 0; i < m.ntog; i++)
         std::fprintf(f, "%llu\n", static_cast<unsigned long long>(r.counts[static_cast<size_t>(i)]));
@@ -386,6 +400,7 @@ int main(int argc, char **argv)
     Run r;
     r.counts.assign(static_cast<size_t>(m.ntog), 0);
     r.accesses.assign(m.mems.size(), 0);
+    r.gates.assign(m.gates.size(), 0);
 
     // Checking starts on the cycle after the first one with rst_ni low (before that the
     // state is undefined); modules without rst_ni are checked from cycle 0.
@@ -429,6 +444,12 @@ int main(int argc, char **argv)
             for (int w = 0; w < (m.ntog + 31) / 32; w++) {
                 uint32_t x = tog[w] ^ prev[static_cast<size_t>(w)];
                 for (; x; x &= x - 1) r.counts[static_cast<size_t>(32 * w + __builtin_ctz(x))]++;
+            }
+            for (size_t q = 0; q < m.gates.size(); q++) { // a flop of the group changed: its clock ran
+                bool any = false;
+                for (int t : m.gates[q])
+                    any = any || (((tog[t >> 5] ^ prev[static_cast<size_t>(t >> 5)]) >> (t & 31)) & 1u);
+                r.gates[q] += any;
             }
         }
         for (int w = 0; w < (m.ntog + 31) / 32; w++) prev[static_cast<size_t>(w)] = tog[w];

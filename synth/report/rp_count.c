@@ -69,11 +69,24 @@ static double d_wire(const rp_count *k, int c, int hi, const char *key)
     return isfinite(w) ? (hi ? w : -0.5 * w) : NAN;
 }
 
+/* Clock gating: the low end is the summary's estimate (clock_gating.per_query_nj, docs/synth.md),
+   the high end the core as generated, without gates. */
+static double d_gating(const rp_count *k, int c, int hi)
+{
+    const cJSON *g = k->run[c] ? cJSON_GetObjectItemCaseSensitive(k->run[c], "clock_gating") : NULL;
+    const cJSON *m = g ? cJSON_GetObjectItemCaseSensitive(g, "measured") : NULL;
+    double gated = rp_num(k->run[c], "clock_gating.per_query_nj"),
+           e = rp_num(k->run[c], "energy.per_query_nj");
+    if (!cJSON_IsTrue(m) || !isfinite(gated) || !isfinite(e)) return NAN;
+    return hi ? 0 : gated - e;
+}
+
 const rp_count_corr RP_COUNT_CORR[RP_COUNT_NCORR] = {
     {"clock", "clock network with half / twice its wire", 0},
     {"memory_bus", "memory data buses half / twice as long", 1},
     {"boundary_wire", "module-boundary wires half / twice as long", 0},
     {"glitch", "zero-delay activity / glitches counted", 0},
+    {"clock_gating", "registers' clocks gated (estimate) / not gated", 0},
 };
 
 double rp_count_delta(const rp_count *k, int corr, int c, int hi)
@@ -85,6 +98,7 @@ double rp_count_delta(const rp_count *k, int corr, int c, int hi)
     case 3: /* glitches (counted when measured): the low end is zero-delay activity */
         if (!k->glitch || !k->glitch->have[BASE]) return NAN;
         return hi ? 0 : -rp_count_glitch_nj(k, c);
+    case 4: return d_gating(k, c, hi);
     default: return NAN;
     }
 }

@@ -3,7 +3,8 @@
  * comparison report"): its flow's energy per query plus the K/V load amortized over the queries
  * that reuse it and the glitches where their factors are measured, with the uncertain
  * corrections (the clock network at half / twice its wire, the memory buses and the
- * module-boundary wires half / twice as long, zero-delay activity against glitches) at their
+ * module-boundary wires half / twice as long, zero-delay activity against glitches, the
+ * registers' clocks gated by the estimate of docs/synth.md or not gated) at their
  * low and high ends, the same end for both cores; at the flows' clock and at equal queries/s
  * (rp_qps.h), where each addition's logic share follows the lowered logic supply.
  */
@@ -33,7 +34,7 @@ typedef struct rp_count {
 } rp_count;
 
 /* The uncertain corrections, bit k of a mask and a corner being RP_COUNT_CORR[k]. */
-#define RP_COUNT_NCORR 4
+#define RP_COUNT_NCORR 5
 typedef struct rp_count_corr {
     const char *id, *what;
     int fixed; /* 1: energy at the memories' supply, which equal queries/s does not lower */

@@ -31,6 +31,11 @@ typedef struct {
     double buf_pj;       /* CLK_BUF_PJ: a buffer's internal energy per cycle (pJ) */
     double buf_area_um2; /* CLK_BUF_AREA_UM2: a buffer's area */
     double vdd;          /* CLK_VDD: supply (V) */
+    /* clock gating (docs/synth.md, "Clock gating"): an estimate beside the ungated figures */
+    double gate_min;     /* CLK_GATE_MIN: flip-flops of a register for it to get a clock gate */
+    double icg_pj;       /* CLK_ICG_PJ: a gate's energy every cycle (its latch's clock, its clock pins) */
+    double icg_on_pj;    /* CLK_ICG_ON_PJ: a gate's energy in a cycle it lets the clock through */
+    double icg_area_um2; /* CLK_ICG_AREA_UM2: a gate's area */
 } sy_clock_params;
 
 typedef struct {

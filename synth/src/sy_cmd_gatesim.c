@@ -8,7 +8,8 @@
  *   order (cell functions compiled from the Liberty `function` / `ff` attributes); check
  *   every module output and every submodule input against the capture (x digits are
  *   don't-care; a module with rst_ni is checked from the cycle after its first reset);
- *   count toggles of every cell output net and memory enables; then the
+ *   count toggles of every cell output net, memory enables, and per clock-gating group the
+ *   cycles in which one of its flip-flops changed (sy_glgate); then the
  *   rising clock edge loads every flip-flop from its `next_state`.
  * Memory read data is taken from the captured inputs of the submodules it feeds (memories
  * are not captured), so a memory output that drives the module's own cells is an error.
@@ -436,7 +437,7 @@ typedef struct {
     const instref *inst;
     int nl, nfile;
     sy_capture *caps;
-    uint64_t *exp, *care, *tog, *acc;
+    uint64_t *exp, *care, *tog, *acc, *gate;
     long *mism;
     uint64_t lanes, checked;
     const sy_seg *rst;
@@ -471,6 +472,7 @@ static int batch_open(batch *bt, simm *s, const instref *inst, int nl, char *err
     int nacc = 0;
     for (int i = 0; i < g->nmems; i++) nacc += 1 + (g->mems[i].wr_en >= 0);
     bt->acc = sy_xcalloc((size_t)(nacc ? nacc : 1) * 64, sizeof *bt->acc);
+    bt->gate = sy_xcalloc((size_t)(g->ngates ? g->ngates : 1) * 64, sizeof *bt->gate);
     bt->mism = sy_xcalloc((size_t)nl, sizeof *bt->mism);
     bt->lanes = nl == 64 ? ~0ull : ((1ull << nl) - 1);
     /* Before the module's reset has been applied its state is undefined (the synthesized
@@ -495,6 +497,7 @@ static void batch_close(batch *bt)
     free(bt->care);
     free(bt->tog);
     free(bt->acc);
+    free(bt->gate);
     free(bt->mism);
 }
 
@@ -662,6 +665,16 @@ static void count_activity(batch *bt, const runopts *ro)
             uint64_t x = (s->val[n] ^ s->prev[n]) & bt->lanes;
             for (; x; x &= x - 1) bt->tog[(size_t)t * 64 + (size_t)__builtin_ctzll(x)]++;
         }
+        /* a register's clock was needed in this cycle when one of its flip-flops changed */
+        for (int q = 0; q < g->ngates; q++) {
+            uint64_t any = 0;
+            for (int k = 0; k < g->gates[q].n; k++) {
+                int n = g->togs[g->gates[q].togs[k]].net;
+                any |= s->val[n] ^ s->prev[n];
+            }
+            for (any &= bt->lanes; any; any &= any - 1)
+                bt->gate[(size_t)q * 64 + (size_t)__builtin_ctzll(any)]++;
+        }
     }
     for (int t = 0; t < g->ntogs; t++) s->prev[g->togs[t].net] = s->val[g->togs[t].net];
 }
@@ -701,6 +714,9 @@ static int write_toggles(batch *bt, runopts *ro, int rc, char *err, size_t errle
                     fprintf(f, "mem %s w %llu\n", m->name, (unsigned long long)bt->acc[a++ * 64 + l]);
                 fprintf(f, "mem %s r %llu\n", m->name, (unsigned long long)bt->acc[a++ * 64 + l]);
             }
+            fprintf(f, "gates %d\n", g->ngates);
+            for (int q = 0; q < g->ngates; q++)
+                fprintf(f, "gate %d %llu\n", q, (unsigned long long)bt->gate[(size_t)q * 64 + (size_t)l]);
             fprintf(f, "toggles %d\n", g->ntogs);
             for (int t = 0; t < g->ntogs; t++)
                 fprintf(f, "%llu\n", (unsigned long long)bt->tog[(size_t)t * 64 + (size_t)l]);

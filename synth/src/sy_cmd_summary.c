@@ -336,7 +336,43 @@ typedef struct {
     double *tog_pin_pf, *tog_wire_pf; /* per toggle net: the load across the module boundary */
     int nmem;
     memref *mem;
+    int ngate; /* clock-gating groups (sy_glgate): members by toggle index, their cell type */
+    struct {
+        char *type;
+        int n, *togs;
+    } * gate;
 } glmap;
+
+/* One "gate G TYPE NAME N TOG..." line of a map into m: NULL, or what is wrong with it. */
+static const char *read_gate_line(char *line, glmap *m)
+{
+    int max = 6;
+    for (const char *c = line; *c; c++) max += *c == ' ';
+    char **f = sy_xmalloc((size_t)max * sizeof *f);
+    int n = sy_split(line, f, max - 1);
+    long g, cnt, t;
+    const char *what = NULL;
+    if (n < 6 || sy_parse_long(f[1], m->ngate, m->ngate, &g) != 0 || !sy_is_ident(f[2]) ||
+        sy_parse_long(f[4], 1, SY_MAX_NETS, &cnt) != 0 || n != 5 + cnt)
+        what = "a malformed gate line (gate INDEX TYPE NAME N and N toggle indices, INDEX in order)";
+    int *togs = what ? NULL : sy_xmalloc((size_t)cnt * sizeof *togs);
+    for (int k = 0; !what && k < cnt; k++) {
+        if (sy_parse_long(f[5 + k], 0, m->ntog - 1L, &t) != 0 || !m->tog_cell[t])
+            what = "a gate member that is not a toggle net of the map";
+        else
+            togs[k] = (int)t;
+    }
+    if (!what) {
+        m->gate = sy_xrealloc(m->gate, (size_t)(m->ngate + 1) * sizeof *m->gate);
+        m->gate[m->ngate].type = sy_strdup(f[2]);
+        m->gate[m->ngate].n = (int)cnt;
+        m->gate[m->ngate++].togs = togs;
+    } else {
+        free(togs);
+    }
+    free(f);
+    return what;
+}
 
 /* Reads map.txt (sy_glmodel_write_map): its widths, toggle nets (each index once, each cell
  * in the power table; its boundary load from bm, which may be NULL) and memory enables. -1
@@ -350,9 +386,20 @@ static int read_map(const char *path, const char *module, ptable *t, const sy_bm
     for (char *rest = text, *p; !rc && (p = sy_next_line(&rest));) {
         lineno++;
         char *f[8];
+        const char *what = NULL;
+        if (strncmp(p, "gate ", 5) == 0) {
+            if (!have_widths || ntogs_seen != m->ntog)
+                what = "a gate line before every tog line";
+            else
+                what = read_gate_line(p, m);
+            if (what) {
+                snprintf(err, errlen, "%s: line %d: %s", path, lineno, what);
+                rc = -1;
+            }
+            continue;
+        }
         int n = sy_split(p, f, 7);
         long x[4];
-        const char *what = NULL;
         if (n == 0) continue;
         if (strcmp(f[0], "widths") == 0) {
             if (n != 5 || have_widths) what = "a second or malformed widths line";
@@ -417,6 +464,11 @@ static void glmap_free(glmap *m)
         free(m->mem[i].kind);
     }
     free(m->mem);
+    for (int i = 0; i < m->ngate; i++) {
+        free(m->gate[i].type);
+        free(m->gate[i].togs);
+    }
+    free(m->gate);
     free(m->tog_cell);
     free(m->tog_pin_pf);
     free(m->tog_wire_pf);
@@ -429,6 +481,8 @@ typedef struct {
     double *mem_count;
     int ntog;
     double *tog;
+    int ngate;    /* -1: no gates line (a simulator that does not count them: GL_SIM=timed) */
+    double *gate; /* per clock-gating group: the cycles one of its flip-flops changed */
 } togfile;
 
 /* One header line of a .tog file (f[0..n-1], n >= 1) into t: the record's fields, `have`
@@ -461,6 +515,22 @@ static const char *tog_header_line(togfile *t, char **f, int n, const char *modu
         t->mem_count[t->nmem++] = c;
         return NULL;
     }
+    if (strcmp(f[0], "gates") == 0) {
+        if (n != 2 || t->ngate >= 0 || sy_parse_long(f[1], 0, SY_MAX_NETS, &x) != 0)
+            return "a malformed or second gates line";
+        t->ngate = (int)x;
+        t->gate = sy_xcalloc((size_t)(x ? x : 1), sizeof *t->gate);
+        *have |= 8;
+        return NULL;
+    }
+    if (strcmp(f[0], "gate") == 0) {
+        long g;
+        if (n != 3 || sy_parse_long(f[1], 0, t->ngate - 1L, &g) != 0 ||
+            sy_parse_double(f[2], 0, 1e18, &c) != 0 || c != floor(c))
+            return "a malformed gate line (gate INDEX CYCLES, after the gates line)";
+        t->gate[g] = c;
+        return NULL;
+    }
     if (strcmp(f[0], "toggles") == 0) {
         if (n != 2 || sy_parse_long(f[1], 0, SY_MAX_NETS, &x) != 0) return "a malformed toggles line";
         t->ntog = (int)x;
@@ -477,6 +547,7 @@ static const char *tog_header_line(togfile *t, char **f, int n, const char *modu
 static int read_tog(const char *path, const char *module, togfile *t, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
+    t->ngate = -1;
     char *text = sy_read_file(path, NULL, err, errlen);
     if (!text) return -1;
     int lineno = 0, rc = 0, k = 0, in_counts = 0, have = 0;
@@ -501,7 +572,7 @@ static int read_tog(const char *path, const char *module, togfile *t, char *err,
     }
     free(text);
     if (rc) return rc;
-    if (!in_counts || have != 7 || k != t->ntog)
+    if (!in_counts || (have & 7) != 7 || k != t->ntog)
         snprintf(err, errlen, "%s: incomplete toggle file (header, counts or the %d toggle counts)", path,
                  t->ntog);
     else if (t->counted < 1 || t->counted > t->cycles)
@@ -525,6 +596,7 @@ static void tog_free(togfile *t)
     free(t->mem_kind);
     free(t->mem_count);
     free(t->tog);
+    free(t->gate);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -545,7 +617,62 @@ typedef struct {
     double flops, pins_pf;          /* clocked cells of one instance and their clock-pin capacitance */
     double bpin_sum_w, bwire_sum_w; /* boundary pins and wires, summed over simulated instances */
     double bpin_w, bwire_w;         /* all instances (part of power_w) */
+    /* the clock-gating estimate, summed over simulated instances (_sum) and scaled to all */
+    int cg_unmeasured;                  /* a simulated instance's toggle file has no gate counts */
+    double cg_flop_sum_w, cg_pin_sum_w; /* flops' internal clock power and clock-pin charge saved */
+    double cg_icg_sum_w, cg_icg_sum;    /* the gates' power, the gates */
+    double cg_gated_sum, cg_en_sum;     /* flops behind a gate, and those weighted by its enable rate */
+    double cg_flop_w, cg_pin_w, cg_icg_w, cg_icg, cg_gated, cg_en;
 } modres;
+
+/* What the clock-gating estimate needs from the model: the library (clock-pin capacitance by
+   cell type; NULL without one), its parameters, whether the pins' charge is counted at all
+   (CLK_TREE=1), and the clock period. */
+typedef struct {
+    const sy_lib *lib;
+    const sy_clock_params *clk;
+    int pins;
+    double period_ns;
+} gatectx;
+
+/* Clock-pin capacitance of a library cell type (pF); 0 when unknown. */
+static double clock_pin_pf(const sy_lib *lib, const char *type)
+{
+    const sy_cell *c = lib ? sy_lib_find(lib, type) : NULL;
+    double cap = 0;
+    for (int i = 0; c && i < c->npins; i++)
+        if (c->pins[i].clock) cap += c->pins[i].cap_pf;
+    return cap;
+}
+
+/* The clock-gating estimate of one simulated instance (docs/synth.md, "Clock gating"): every
+   register of at least gate_min flip-flops gets a gate, whose clock runs in the cycles one of
+   its flip-flops changed (tf's gate counts over cyc cycles); the flops' internal clock power
+   (their power at activity 0 less leakage) and their clock pins' charge are saved in the
+   other cycles, and each gate costs icg_pj every cycle plus icg_on_pj in those it passes. */
+static void add_instance_gating(modres *r, const glmap *map, const togfile *tf, double cyc, const gatectx *gc)
+{
+    if (tf->ngate < 0) {
+        r->cg_unmeasured = 1;
+        return;
+    }
+    double t = gc->period_ns * 1e-9, v2 = gc->clk->vdd * gc->clk->vdd;
+    for (int q = 0; q < map->ngate; q++) {
+        int n = map->gate[q].n;
+        if (n < gc->clk->gate_min) continue;
+        double e = tf->gate[q] / cyc, off = 1 - e, flop = 0;
+        for (int k = 0; k < n; k++) {
+            const pcell *pc = map->tog_cell[map->gate[q].togs[k]];
+            flop += pc->a.p0_w - pc->a.leak_w;
+        }
+        r->cg_flop_sum_w += flop * off;
+        if (gc->pins) r->cg_pin_sum_w += v2 * clock_pin_pf(gc->lib, map->gate[q].type) * n * off * 1e-12 / t;
+        r->cg_icg_sum_w += (gc->clk->icg_pj + gc->clk->icg_on_pj * e) * 1e-12 / t;
+        r->cg_icg_sum += 1;
+        r->cg_gated_sum += n;
+        r->cg_en_sum += n * e;
+    }
+}
 
 typedef struct {
     const hg_mmod *mm;
@@ -565,8 +692,9 @@ static int port_w(const hg_mmod *m, const char *needle, hg_dir dir)
 /* Adds one simulated instance's power to r: its toggle counts tf applied to the module's
    cells (t, through map), its boundary nets switched at bnd_vdd (V) every period_ns. */
 static void add_instance_power(modres *r, ptable *t, const glmap *map, const togfile *tf, double bnd_vdd,
-                               double period_ns)
+                               const gatectx *gc)
 {
+    double period_ns = gc->period_ns;
     double cyc = tf->counted > 0 ? (double)tf->counted : 1.0;
     if (tf->counted > r->counted) r->counted = tf->counted;
     for (int c = 0; c < t->n; c++) t->c[c].a.toggles = 0;
@@ -587,6 +715,7 @@ static void add_instance_power(modres *r, ptable *t, const glmap *map, const tog
     r->p0dyn_sum_w += cp.p0dyn_w;
     r->act_sum += cp.act_mean;
     r->n_sim++;
+    add_instance_gating(r, map, tf, cyc, gc);
 }
 
 /* Adds one simulated instance's memory accesses (tf) to the memory types (mems) of the
@@ -620,6 +749,18 @@ static int read_instance_tog(const char *run, const char *inst, const char *name
                  tp, tf->ntog, map->ntog);
         trc = -1;
     }
+    if (!trc && tf->ngate >= 0 && tf->ngate != map->ngate) {
+        snprintf(err, errlen,
+                 "toggle file %s has %d clock-gating groups, the module's map %d: not from this netlist", tp,
+                 tf->ngate, map->ngate);
+        trc = -1;
+    }
+    for (int q = 0; !trc && q < tf->ngate; q++)
+        if (tf->gate[q] > (double)tf->counted) {
+            snprintf(err, errlen, "toggle file %s: gate %d changed in %.0f cycles of %ld counted", tp, q,
+                     tf->gate[q], tf->counted);
+            trc = -1;
+        }
     if (trc) tog_free(tf);
     free(tp);
     return trc;
@@ -628,7 +769,7 @@ static int read_instance_tog(const char *run, const char *inst, const char *name
 /* Simulated power of every instance of one module; bm: its boundary loads (or NULL), switched
    at bnd_vdd (V) every period_ns. */
 static int module_power(const char *run, const sy_list *list, modres *r, memres *mems, int nmems,
-                        const sy_bmod *bm, double bnd_vdd, double period_ns, char *err, size_t errlen)
+                        const sy_bmod *bm, double bnd_vdd, const gatectx *gc, char *err, size_t errlen)
 {
     const char *name = r->mm->name;
     char *p0 = sy_asprintf("%s/reports/sta/%s.power0.rpt", run, name);
@@ -655,7 +796,7 @@ static int module_power(const char *run, const sy_list *list, modres *r, memres 
             rc = -1;
             break;
         }
-        add_instance_power(r, &t, &map, &tf, bnd_vdd, period_ns);
+        add_instance_power(r, &t, &map, &tf, bnd_vdd, gc);
         add_instance_mem(mems, nmems, &map, &tf);
         tog_free(&tf);
     }
@@ -666,6 +807,12 @@ static int module_power(const char *run, const sy_list *list, modres *r, memres 
         r->bwire_w = r->bwire_sum_w * scale;
         r->power_w = r->p_sum_w * scale + r->bpin_w + r->bwire_w;
         r->leak_w = r->leak_sum_w * scale;
+        r->cg_flop_w = r->cg_flop_sum_w * scale;
+        r->cg_pin_w = r->cg_pin_sum_w * scale;
+        r->cg_icg_w = r->cg_icg_sum_w * scale;
+        r->cg_icg = r->cg_icg_sum * scale;
+        r->cg_gated = r->cg_gated_sum * scale;
+        r->cg_en = r->cg_en_sum * scale;
     }
     glmap_free(&map);
     ptable_free(&t);
@@ -782,6 +929,10 @@ typedef struct {
     double ii, cyc_per_q;
     sy_clock_tree clk; /* the clock network (zero when CLK_TREE=0) */
     double clk_w;      /* its power at the flow's clock */
+    /* the clock-gating estimate over all modules (W; gates, flops), and the energy with it */
+    int cg_measured;
+    double cg_flop_w, cg_pin_w, cg_icg_w, cg_icg, cg_gated, cg_en, cg_flops, cg_logic_w;
+    sy_energy cg_en_q;
     sy_lib *lib;
     sy_energy en;
 } summary;
@@ -881,8 +1032,9 @@ static int module_results(summary *s, char *err, size_t errlen)
         const hg_mmod *mm = r->mm;
         char *tp = sy_asprintf("%s/reports/sta/%s.timing.rpt", s->run, mm->name);
         r->leaf_cells = 0;
-        rc = module_power(s->run, &s->list, r, s->mems, s->nmems, &bm[mm - man->mods], s->model.bnd_vdd,
-                          s->model.period_ns, err, errlen) != 0 ||
+        const gatectx gc = {s->lib, &s->model.clk, s->model.clk_tree == 1, s->model.period_ns};
+        rc = module_power(s->run, &s->list, r, s->mems, s->nmems, &bm[mm - man->mods], s->model.bnd_vdd, &gc,
+                          err, errlen) != 0 ||
              timing_of(tp, s->model.period_ns, &r->tm, err, errlen) != 0;
         if (!rc && r->n_inst == 0) {
             snprintf(err, errlen, "module %s has no instance in %s/generated/instances.txt", mm->name,
@@ -1021,6 +1173,21 @@ static void totals(summary *s)
                        .node_vdd = s->model.node_vdd,
                        .node_cell_k = s->model.node_cell_k};
     s->en = sy_energy_of(&in);
+    s->cg_measured = 1;
+    for (int i = 0; i < s->nmods; i++) {
+        const modres *r = &s->mods[i];
+        if (r->n_sim > 0 && r->cg_unmeasured) s->cg_measured = 0;
+        s->cg_flop_w += r->cg_flop_w;
+        s->cg_pin_w += r->cg_pin_w;
+        s->cg_icg_w += r->cg_icg_w;
+        s->cg_icg += r->cg_icg;
+        s->cg_gated += r->cg_gated;
+        s->cg_en += r->cg_en;
+        s->cg_flops += r->flops * r->n_inst;
+    }
+    s->cg_logic_w = s->logic_p - s->cg_flop_w - s->cg_pin_w + s->cg_icg_w;
+    in.logic_w = s->cg_logic_w;
+    s->cg_en_q = sy_energy_of(&in);
 }
 
 /* ---- summary.json ---- */
@@ -1140,6 +1307,38 @@ static void json_memories(const summary *s, cJSON *root)
     }
 }
 
+/* The clock-gating estimate (docs/synth.md, "Clock gating"): beside, not in, every other
+   figure, which are those of the core as generated (no clock gates). */
+static void json_gating(const summary *s, cJSON *root)
+{
+    cJSON *cg = cJSON_AddObjectToObject(root, "clock_gating");
+    cJSON_AddBoolToObject(cg, "measured", s->cg_measured);
+    if (!s->cg_measured) {
+        cJSON_AddStringToObject(cg, "why", "a gate-level simulator without gate counts (GL_SIM=timed)");
+        return;
+    }
+    const sy_clock_params *c = &s->model.clk;
+    cJSON_AddStringToObject(
+        cg, "model",
+        "a gate per register of CLK_GATE_MIN or more flip-flops, its clock running in the "
+        "cycles one of them changes");
+    addnum(cg, "min_flops", c->gate_min);
+    addnum(cg, "gates", s->cg_icg);
+    addnum(cg, "flops", s->cg_flops);
+    addnum(cg, "flops_gated", s->cg_gated);
+    addnum(cg, "enable_rate", s->cg_gated > 0 ? s->cg_en / s->cg_gated : 0);
+    addnum(cg, "flop_clock_saved_uw", s->cg_flop_w * 1e6);
+    addnum(cg, "clock_pins_saved_uw", s->cg_pin_w * 1e6);
+    addnum(cg, "gates_uw", s->cg_icg_w * 1e6);
+    addnum(cg, "gates_area_um2", s->cg_icg * c->icg_area_um2);
+    addnum(cg, "logic_power_uw", s->cg_logic_w * 1e6);
+    addnum(cg, "power_uw", (s->cg_logic_w + s->mem_p) * 1e6);
+    addnum(cg, "per_query_nj", s->cg_en_q.per_query_j * 1e9);
+    addnum(cg, "per_query_logic_nj", s->cg_en_q.logic_j * 1e9);
+    addnum(cg, "per_query_at_fmax_nj", s->cg_en_q.per_query_at_fmax_j * 1e9);
+    addnum(cg, "per_query_node_nj", s->cg_en_q.per_query_j * s->cg_en_q.node_scale * 1e9);
+}
+
 static void json_totals(const summary *s, cJSON *root)
 {
     double t = s->model.period_ns * 1e-9;
@@ -1170,6 +1369,7 @@ static void json_totals(const summary *s, cJSON *root)
     addnum(ck, "power_low_uw", per_cycle_w(s, s->clk.e_cycle_low_pj) * 1e6);
     addnum(ck, "power_high_uw", per_cycle_w(s, s->clk.e_cycle_high_pj) * 1e6);
     addnum(tot, "power_at_fmax_uw", s->en.power_at_fmax_w * 1e6);
+    json_gating(s, root);
     cJSON *act = cJSON_AddObjectToObject(root, "activity");
     cJSON_AddStringToObject(act, "window", var(&s->kv, "ACT_WINDOW", ""));
     cJSON_AddNumberToObject(act, "cycles", (double)s->cycles);

@@ -170,6 +170,24 @@ static int add_child(builder *b, const sy_ncell *c, const hg_mmod *cm, const sy_
     return 0;
 }
 
+/* A clocked cell (an input on the model's clock net): the register name of its first output
+ * bit in nm, prefixed, or its own (prefixed) cell name when the bit has none. NULL for a cell
+ * that is not clocked. */
+static const char *clocked_reg(builder *b, const sy_nmod *nm, const sy_ncell *c, const sy_nport *conns,
+                               const char *prefix)
+{
+    int clocked = 0, out = -1;
+    for (int k = 0; k < c->nconns; k++) {
+        if (conns[k].dir == 0 && conns[k].nbits == 1 && conns[k].bits[0] == b->g->clk_net &&
+            b->g->clk_net >= 0)
+            clocked = 1;
+        if (conns[k].dir == 1 && conns[k].nbits > 0 && out < 0) out = c->conns[k].bits[0];
+    }
+    if (!clocked) return NULL;
+    const char *name = out >= 0 && out <= nm->maxbit && nm->bitname[out] ? nm->bitname[out] : c->name;
+    return take(b->g, join(prefix, name));
+}
+
 /* Adds the cells of netlist module nm, whose bit v is model net xl[v], under path prefix
  * (depth: inlining level). */
 static int add_cells(builder *b, const sy_nmod *nm, const int *xl, const char *prefix, int depth)
@@ -192,7 +210,8 @@ static int add_cells(builder *b, const sy_nmod *nm, const int *xl, const char *p
                 b->capcells = b->capcells ? 2 * b->capcells : 256;
                 g->cells = sy_xrealloc(g->cells, (size_t)b->capcells * sizeof *g->cells);
             }
-            g->cells[g->ncells++] = (sy_glcell){path, c->type, c->nconns, conns};
+            g->cells[g->ncells++] =
+                (sy_glcell){path, c->type, c->nconns, conns, clocked_reg(b, nm, c, conns, prefix)};
             continue;
         }
         if (cm->is_memory) {
@@ -256,6 +275,43 @@ static int add_own_ports(builder *b, const sy_nmod *nm)
     return 0;
 }
 
+typedef struct {
+    const char *name, *type;
+    int tog;
+} gmember;
+
+static int gmember_cmp(const void *a, const void *b)
+{
+    const gmember *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (!c) c = strcmp(x->type, y->type);
+    return c ? c : (x->tog > y->tog) - (x->tog < y->tog);
+}
+
+/* Groups the clocked cells by (register, type), each by the toggle index of its first output;
+ * the groups in name order, members in toggle order. */
+static void build_gates(sy_glmodel *g)
+{
+    gmember *m = sy_xmalloc((size_t)(g->ntogs ? g->ntogs : 1) * sizeof *m);
+    int n = 0;
+    for (int t = 0; t < g->ntogs; t++) {
+        const sy_glcell *c = &g->cells[g->togs[t].cell];
+        if (c->reg && (t == 0 || g->togs[t - 1].cell != g->togs[t].cell))
+            m[n++] = (gmember){c->reg, c->type, t};
+    }
+    qsort(m, (size_t)n, sizeof *m, gmember_cmp);
+    for (int i = 0; i < n;) {
+        int j = i + 1;
+        while (j < n && strcmp(m[j].name, m[i].name) == 0 && strcmp(m[j].type, m[i].type) == 0) j++;
+        int *togs = take(g, sy_xmalloc((size_t)(j - i) * sizeof *togs));
+        for (int k = i; k < j; k++) togs[k - i] = m[k].tog;
+        g->gates = sy_xrealloc(g->gates, (size_t)(g->ngates + 1) * sizeof *g->gates);
+        g->gates[g->ngates++] = (sy_glgate){m[i].name, m[i].type, j - i, togs};
+        i = j;
+    }
+    free(m);
+}
+
 sy_glmodel *sy_glmodel_build(const hg_manifest *man, const char *nldir, const char *module,
                              sy_capture_order order, char *err, size_t errlen)
 {
@@ -275,6 +331,8 @@ sy_glmodel *sy_glmodel_build(const hg_manifest *man, const char *nldir, const ch
         return NULL;
     }
     g->nnets = nm->maxbit + 1;
+    const sy_nport *clk = find_port(nm->ports, nm->nports, "clk_i");
+    if (clk && clk->nbits == 1 && clk->bits[0] >= 0) g->clk_net = clk->bits[0];
     int *xl = sy_xmalloc((size_t)(nm->maxbit + 1) * sizeof *xl);
     for (int v = 0; v <= nm->maxbit; v++) xl[v] = v;
     int rc = add_cells(&b, nm, xl, "", 0);
@@ -283,8 +341,6 @@ sy_glmodel *sy_glmodel_build(const hg_manifest *man, const char *nldir, const ch
         sy_glmodel_free(g);
         return NULL;
     }
-    const sy_nport *clk = find_port(nm->ports, nm->nports, "clk_i");
-    if (clk && clk->nbits == 1 && clk->bits[0] >= 0) g->clk_net = clk->bits[0];
     for (int i = 0; i < g->ncells; i++)
         for (int k = 0; k < g->cells[i].nconns; k++) {
             const sy_nport *p = &g->cells[i].conns[k];
@@ -292,6 +348,7 @@ sy_glmodel *sy_glmodel_build(const hg_manifest *man, const char *nldir, const ch
             g->togs = sy_xrealloc(g->togs, (size_t)(g->ntogs + 1) * sizeof *g->togs);
             g->togs[g->ntogs++] = (sy_gltog){i, p->name, p->bits[0]};
         }
+    build_gates(g);
     return g;
 }
 
@@ -313,6 +370,7 @@ void sy_glmodel_free(sy_glmodel *g)
     free(g->cells);
     free(g->mems);
     free(g->togs);
+    free(g->gates);
     free(g);
 }
 
@@ -335,6 +393,12 @@ void sy_glmodel_write_map(const sy_glmodel *g, FILE *f)
     }
     for (int i = 0; i < g->ntogs; i++)
         fprintf(f, "tog %d %s %s\n", i, g->cells[g->togs[i].cell].name, g->togs[i].pin);
+    for (int i = 0; i < g->ngates; i++) {
+        const sy_glgate *q = &g->gates[i];
+        fprintf(f, "gate %d %s %s %d", i, q->type, q->name, q->n);
+        for (int k = 0; k < q->n; k++) fprintf(f, " %d", q->togs[k]);
+        fputc('\n', f);
+    }
     int acc = 0;
     for (int i = 0; i < g->nmems; i++) {
         const sy_glmem *m = &g->mems[i];

@@ -48,6 +48,8 @@ typedef struct {
     const char *type;
     int nconns;
     const sy_nport *conns; /* bits already translated to model nets */
+    const char *reg;       /* clocked cells: the register its first output belongs to (net name,
+                              inlined path prefixed; NULL: unnamed); NULL for other cells */
 } sy_glcell;
 
 typedef struct {
@@ -64,6 +66,16 @@ typedef struct {
     int net;
 } sy_gltog;
 
+/* A clock-gating group: the clocked cells of one register (the net name of their outputs)
+ * and one library cell type, which one gate of their clock would switch together
+ * (docs/synth.md, "Clock gating"). */
+typedef struct {
+    const char *name; /* the register; an unnamed flip-flop is a group of its own, by cell name */
+    const char *type; /* library cell of its members */
+    int n;            /* members */
+    int *togs;        /* toggle index of each member's first output */
+} sy_glgate;
+
 typedef struct {
     const hg_mmod *mmod;
     int nnets;     /* nets are 0 .. nnets-1 */
@@ -79,6 +91,8 @@ typedef struct {
     sy_glmem *mems;
     int ntogs;
     sy_gltog *togs;
+    int ngates; /* clocked cells (an input on the clock net) grouped by register and type */
+    sy_glgate *gates;
     void *priv; /* allocations */
 } sy_glmodel;
 
@@ -95,8 +109,8 @@ int sy_capture_col(const hg_mmod *mm, const char *name, sy_capture_order order);
 /* Parses "ports" / "inputs-first"; -1 if neither. */
 int sy_capture_order_parse(const char *s);
 
-/* Writes map.txt: segments, children, toggle nets, memory enables (read by the Verilator
- * harness and by `hgsynth summary`). */
+/* Writes map.txt: segments, children, toggle nets, clock-gating groups ("gate G TYPE NAME N
+ * TOG..."), memory enables (read by the Verilator harness and by `hgsynth summary`). */
 void sy_glmodel_write_map(const sy_glmodel *g, FILE *f);
 
 #endif

@@ -43,6 +43,13 @@ const sy_model_var sy_model_vars[] = {
     {"CLK_BUF_PJ", 0.7, 0, 1e6, CLK(buf_pj), "clock network: buffer internal energy per cycle (pJ)"},
     {"CLK_BUF_AREA_UM2", 72, 0, 1e9, CLK(buf_area_um2), "clock network: buffer area (um^2)"},
     {"CLK_VDD", 1.8, 1, 1e3, CLK(vdd), "clock network: supply (V)"},
+    {"CLK_GATE_MIN", 3, 1, 1e9, CLK(gate_min),
+     "clock gating estimate: a register of at least this many flip-flops gets a clock gate"},
+    {"CLK_ICG_PJ", 0.197, 0, 1e6, CLK(icg_pj),
+     "clock gating estimate: a gate's energy every cycle, its latch's clock and clock pins (pJ)"},
+    {"CLK_ICG_ON_PJ", 0.15, 0, 1e6, CLK(icg_on_pj),
+     "clock gating estimate: a gate's internal energy in a cycle it passes the clock (pJ)"},
+    {"CLK_ICG_AREA_UM2", 128, 0, 1e9, CLK(icg_area_um2), "clock gating estimate: a gate's area (um^2)"},
     {"BND_PINS", 1, 0, 1, offsetof(sy_model_params, bnd_pins),
      "module boundaries: 1 counts the input pins a net drives across a module boundary (docs/synth.md), 0 "
      "not"},

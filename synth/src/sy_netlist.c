@@ -82,6 +82,41 @@ static int bad_name(const char *kind, const char *name, int ident, char *err, si
     return -1;
 }
 
+/* A net name that names a register: not hidden, not a net Yosys numbered (_N_, what a netlist
+ * read back from Verilog calls its internal nets), printable without spaces or '/'. */
+static int register_name(const cJSON *nn)
+{
+    const char *s = nn->string;
+    const cJSON *hide = cJSON_GetObjectItemCaseSensitive(nn, "hide_name");
+    if (!s || (cJSON_IsNumber(hide) && hide->valuedouble != 0) || !sy_is_token(s)) return 0;
+    size_t n = strlen(s), k = 1;
+    while (k < n && s[k] >= '0' && s[k] <= '9') k++;
+    return !(n >= 3 && s[0] == '_' && s[n - 1] == '_' && k == n - 1);
+}
+
+/* Names of the bits (sy_nmod.bitname) from "netnames". The names are metadata: an entry of
+ * another form, or a bit outside 0..maxbit, is left out rather than an error. */
+static void read_netnames(const cJSON *netnames, sy_nmod *m)
+{
+    m->bitname = sy_xcalloc((size_t)(m->maxbit + 2), sizeof *m->bitname);
+    const cJSON *nn, *list = cJSON_IsObject(netnames) ? netnames : NULL;
+    cJSON_ArrayForEach(nn, list)
+    {
+        const cJSON *bits = cJSON_GetObjectItemCaseSensitive(nn, "bits"), *b;
+        if (!cJSON_IsArray(bits) || !register_name(nn)) continue;
+        cJSON_ArrayForEach(b, bits)
+        {
+            if (!cJSON_IsNumber(b) || !(b->valuedouble >= 0 && b->valuedouble <= m->maxbit)) continue;
+            int v = (int)b->valuedouble;
+            if (v != b->valuedouble) continue;
+            if (!m->bitname[v] || strcmp(nn->string, m->bitname[v]) < 0) {
+                free(m->bitname[v]);
+                m->bitname[v] = sy_strdup(nn->string);
+            }
+        }
+    }
+}
+
 static int read_module(const cJSON *jm, const cJSON *jmods, sy_nmod *m, char *err, size_t errlen)
 {
     m->name = sy_strdup(jm->string ? jm->string : "");
@@ -140,6 +175,7 @@ static int read_module(const cJSON *jm, const cJSON *jmods, sy_nmod *m, char *er
             }
         }
     }
+    read_netnames(cJSON_GetObjectItemCaseSensitive(jm, "netnames"), m);
     return 0;
 bad:
     snprintf(err, errlen, "module %.100s: %.380s", m->name, e2);
@@ -212,6 +248,8 @@ void sy_netlist_free(sy_netlist *nl)
             free_ports(m->cells[c].conns, m->cells[c].nconns);
         }
         free(m->cells);
+        for (int b = 0; m->bitname && b <= m->maxbit; b++) free(m->bitname[b]);
+        free(m->bitname);
     }
     free(nl->mods);
     free(nl);

@@ -33,6 +33,10 @@ typedef struct {
     int ncells;
     sy_ncell *cells;
     int maxbit; /* largest bit number used (-1: none), <= SY_MAX_BIT */
+    /* Per bit 0..maxbit: the name of the net it belongs to (NULL: none), from the module's
+     * "netnames": of the names that are not hidden, not a renamed internal net (_N_) and
+     * are tokens, the one that sorts first. Used to group flip-flops by register. */
+    char **bitname;
 } sy_nmod;
 
 typedef struct {

@@ -1,8 +1,8 @@
 /*
  * fz_synth_reports.c — the report readers of `hgsynth summary` (synth/src/sy_cmd_summary.c):
  * flow variables (log/flow_vars.txt), Yosys area reports, OpenSTA timing reports and
- * per-instance power tables (and the clocked cells of an area report), gate-level maps, toggle files and hg_phase.txt, and the power of
- * a module from them.
+ * per-instance power tables (and the clocked cells of an area report), gate-level maps, toggle files
+ * and hg_phase.txt, and the power of a module from them (with its clock-gating estimate).
  *
  * The readers are internal to the command, so this file includes its source (its entry point
  * sy_cmd_summary comes along unused). The input is split at NUL bytes (no report may hold
@@ -99,9 +99,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sy_list list = {1, &inst};
     modres r = {.mm = &mod};
     char *run = sy_asprintf("%s/run", fz_dir());
-    if (module_power(run, &list, &r, NULL, 0, NULL, 1.8, 10, err, sizeof err) == 0 &&
-        (r.n_inst != 1 || r.n_sim != 1))
-        fz_fail("synth_reports", "module_power counted another number of instances");
+    const gatectx gc = {lib, &model.clk, 1, 10};
+    if (module_power(run, &list, &r, NULL, 0, NULL, 1.8, &gc, err, sizeof err) == 0) {
+        if (r.n_inst != 1 || r.n_sim != 1)
+            fz_fail("synth_reports", "module_power counted another number of instances");
+        /* a gate's enable rate is a share of the counted cycles */
+        if (!(r.cg_en >= 0 && r.cg_en <= r.cg_gated + 1e-9 * r.cg_gated) || r.cg_icg < 0 || r.cg_icg_w < 0)
+            fz_fail("synth_reports",
+                    "a clock gate open outside 0..1 of the cycles, or a negative gate count");
+    }
     free(run);
 
     double queries = 0, n_keys = 0;
