@@ -477,6 +477,44 @@ TEST(SynthReliability, SummaryRefusesEmptyOrGarbageReports)
         hgt::write_file(path, keep);
     }
     EXPECT_EQ(hgt::run_cmd(t.summary()).status, 0);
+    // clock-gating groups (docs/synth.md, "Clock gating"): a map's gate lines name toggle nets of
+    // the map, in order; a toggle file's counts match the map's groups and lie within the cycles
+    // counted
+    const std::string map_path = t.run + "/generated/gl/m/map.txt",
+                      tog_path = t.run + "/reports/toggles/top.m.tog";
+    const std::string map = hgt::read_file(map_path), tog = hgt::read_file(tog_path);
+    const std::string head = "hgtog 1\nmodule m\ncycles 10\ncounted 9\nmismatches 0\n",
+                      tail = "toggles 1\n7\n";
+    struct GateCase {
+        std::string map, tog, what;
+    } gcases[] = {
+        {map + "gate 0 INVX1 r 1 5\n", tog, "a gate member that is not a toggle net of the map"},
+        {map + "gate 1 INVX1 r 1 0\n", tog, "a malformed gate line"},
+        {map + "gate 0 INVX1 r 2 0\n", tog, "a malformed gate line"},
+        {map, head + "gates 1\ngate 0 3\n" + tail, "1 clock-gating groups, the module's map 0"},
+        {map, head + "gates 0\ngate 0 3\n" + tail, "a malformed gate line"},
+        {map + "gate 0 INVX1 r 1 0\n", head + "gates 1\ngate 0 12\n" + tail,
+         "changed in 12 cycles of 9 counted"},
+        {map + "gate 0 INVX1 r 1 0\n", head + "gates 1\ngates 1\ngate 0 1\n" + tail,
+         "a malformed or second gates line"},
+    };
+    for (const GateCase &c : gcases) {
+        hgt::write_file(map_path, c.map);
+        hgt::write_file(tog_path, c.tog);
+        hgt::CmdResult r = hgt::run_cmd(t.summary());
+        EXPECT_EQ(r.status, 2) << c.map << c.tog << "\n" << r.out;
+        EXPECT_TRUE(has(r.out, c.what)) << "expected '" << c.what << "' in: " << r.out;
+        EXPECT_EQ(hgt::read_file(t.run + "/reports/summary.json"), good);
+    }
+    // a group of one inverter's output, open in 4 of 9 cycles, below CLK_GATE_MIN: no gate
+    hgt::write_file(map_path, map + "gate 0 INVX1 r 1 0\n");
+    hgt::write_file(tog_path, head + "gates 1\ngate 0 4\n" + tail);
+    ASSERT_EQ(hgt::run_cmd(t.summary()).status, 0);
+    EXPECT_TRUE(has(hgt::read_file(t.run + "/reports/summary.json"), "\"gates\":\t0,"))
+        << hgt::read_file(t.run + "/reports/summary.json");
+    hgt::write_file(map_path, map);
+    hgt::write_file(tog_path, tog);
+    EXPECT_EQ(hgt::run_cmd(t.summary()).status, 0);
     // the RTL of another configuration (same module names) is not mixed in
     std::string other = t.dir + "/rtl2";
     hgt::run_cmd("cp -r " + q(t.rtl) + " " + q(other));
