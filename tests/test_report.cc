@@ -388,6 +388,53 @@ TEST(Report, EqualQueriesPerSecondCountsTheKvLoadAndTheCorrections)
     cJSON_Delete(j);
 }
 
+// Clock gating with the K/V load: the low end gates the point's run and its load run alike (the
+// load run's clock_gating.window_nj, amortized over the same queries); a load run without the
+// estimate leaves the correction out.
+TEST(Report, ClockGatingGatesTheKvLoadToo)
+{
+    hgt::TempDir d_dir("report-gating-load");
+    std::string d = d_dir.path();
+    auto gated = [](const std::string &dir, const char *key, double nj) {
+        add_fields(dir, "{",
+                   "\"clock_gating\": {\"measured\": true, \"enable_rate\": 0.5, \"gates\": 3, \"" +
+                       std::string(key) + "\": " + std::to_string(nj) + "}, ");
+    };
+    write_qps_summary(d + "/had", "had", nullptr, 50, 20, 0, 0);         // 20 nJ, gated 16
+    write_qps_summary(d + "/base", "baseline", nullptr, 100, 80, 10, 0); // 90 nJ, gated 82
+    gated(d + "/had", "per_query_nj", 16);
+    gated(d + "/base", "per_query_nj", 82);
+    write_load(d + "/had-load", "had", nullptr, 100, 140);       // 17.5 a query over 8; gated 100
+    write_load(d + "/base-load", "baseline", nullptr, 200, 240); // 30 a query; gated 200
+    gated(d + "/had-load", "window_nj", 100);
+    gated(d + "/base-load", "window_nj", 200);
+    std::string cmd = "mkdir -p " + d + "/r && " + std::string(HG_BIN_DIR) +
+                      "/hgreport --point 'p=test data:" + d + "/had," + d + "/base' --out " + d +
+                      "/r --kv-load 'p=" + d + "/had-load," + d + "/base-load'";
+    hgt::CmdResult r = hgt::run_cmd(cmd);
+    ASSERT_EQ(r.status, 0) << r.out;
+    cJSON *j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *g =
+        cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 0),
+                                                "energy_ratio_clock_gating_range"),
+                            "had");
+    ASSERT_TRUE(cJSON_IsArray(g)) << read_file(d + "/r/report.md");
+    EXPECT_NEAR(cJSON_GetArrayItem(g, 0)->valuedouble, (16 + 12.5) / (82 + 25), 1e-9);
+    EXPECT_NEAR(cJSON_GetArrayItem(g, 1)->valuedouble, (20 + 17.5) / (90 + 30), 1e-9);
+    cJSON_Delete(j);
+    // HAD's load run without the estimate (e.g. a timed simulation): no gating range for HAD
+    write_load(d + "/had-load", "had", nullptr, 100, 140);
+    ASSERT_EQ(hgt::run_cmd(cmd).status, 0);
+    j = cJSON_Parse(read_file(d + "/r/report.json").c_str());
+    ASSERT_TRUE(j);
+    g = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 0),
+                                                "energy_ratio_clock_gating_range"),
+                            "had");
+    EXPECT_TRUE(cJSON_IsNull(cJSON_GetArrayItem(g, 0))) << read_file(d + "/r/report.md");
+    cJSON_Delete(j);
+}
+
 // The workload sweep's counted ratios: each n_k point takes the K/V load runs of its own n_k
 // (--nk-kv-load, matched by core and activity.n_keys), amortized over its queries, plain and
 // at equal queries/s; a point without load runs is counted without.

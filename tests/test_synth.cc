@@ -424,6 +424,11 @@ TEST_F(SynthFlow, ClockGatingEstimateAddsUp)
         EXPECT_NEAR(num(s, "clock_gating", "power_uw"),
                     num(s, "clock_gating", "logic_power_uw") + num(s, "totals", "memory_power_uw"), 1e-9 * lp)
             << core;
+        EXPECT_NEAR(num(s, "clock_gating", "window_nj"),
+                    num(s, "clock_gating", "power_uw") * 1e-6 * num(s, "activity", "cycles") *
+                        num(s, "clock_period_ns"),
+                    1e-9 * num(s, "energy", "window_nj"))
+            << core;
         // the same cycles per query: energy in proportion to power
         EXPECT_NEAR(num(s, "clock_gating", "per_query_nj") / num(s, "energy", "per_query_nj"),
                     num(s, "clock_gating", "power_uw") / num(s, "totals", "power_uw"), 1e-9)

@@ -18,6 +18,14 @@ void rp_count_init(rp_count *k)
     }
 }
 
+/* A summary's window energy with the clock-gating estimate; NAN when it has none. */
+static double gated_window_nj(const cJSON *run)
+{
+    const cJSON *g = run ? cJSON_GetObjectItemCaseSensitive(run, "clock_gating") : NULL;
+    double w = rp_num(run, "clock_gating.window_nj");
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "measured")) && isfinite(w) ? w : NAN;
+}
+
 int rp_count_load_of(const cJSON *run, rp_load *l)
 {
     double nj = rp_num(run, "energy.window_nj"), cyc = rp_num(run, "activity.cycles");
@@ -26,7 +34,7 @@ int rp_count_load_of(const cJSON *run, rp_load *l)
     if (!(nj >= 0) || !(cyc > 0) || !isfinite(nj) || !isfinite(cyc)) return -1;
     *l = (rp_load){nj,
                    isfinite(lp) && isfinite(lk) && t > 0 ? (lp - lk) * 1e-6 * cyc * t : NAN, /* W x ns = nJ */
-                   cyc};
+                   cyc, gated_window_nj(run)};
     return 0;
 }
 
@@ -69,8 +77,9 @@ static double d_wire(const rp_count *k, int c, int hi, const char *key)
     return isfinite(w) ? (hi ? w : -0.5 * w) : NAN;
 }
 
-/* Clock gating: the low end is the summary's estimate (clock_gating.per_query_nj, docs/synth.md),
-   the high end the core as generated, without gates. */
+/* Clock gating: the low end is the summary's estimate (clock_gating.per_query_nj, docs/synth.md)
+   and, with a K/V load, its load run's (clock_gating.window_nj) amortized likewise; the high end
+   the core as generated, without gates. NAN when the run or its load run has no estimate. */
 static double d_gating(const rp_count *k, int c, int hi)
 {
     const cJSON *g = k->run[c] ? cJSON_GetObjectItemCaseSensitive(k->run[c], "clock_gating") : NULL;
@@ -78,7 +87,12 @@ static double d_gating(const rp_count *k, int c, int hi)
     double gated = rp_num(k->run[c], "clock_gating.per_query_nj"),
            e = rp_num(k->run[c], "energy.per_query_nj");
     if (!cJSON_IsTrue(m) || !isfinite(gated) || !isfinite(e)) return NAN;
-    return hi ? 0 : gated - e;
+    double load = 0;
+    if (rp_count_load_per_query(k, c) > 0) {
+        if (!isfinite(k->load[c].cg_nj)) return NAN;
+        load = (k->load[c].cg_nj - k->load[c].nj) / k->reuse[c];
+    }
+    return hi ? 0 : gated - e + load;
 }
 
 const rp_count_corr RP_COUNT_CORR[RP_COUNT_NCORR] = {

@@ -17,11 +17,12 @@
 #include <cjson/cJSON.h>
 
 /* One head's K/V load, from a load run (the flow over the cycles before the first query): its
-   window energy, the logic dynamic share of it (NAN: unknown) and its cycles; nj NAN: none. */
+   window energy, the logic dynamic share of it (NAN: unknown), its cycles, and its window energy
+   with the clock-gating estimate (NAN: the summary has none); nj NAN: none. */
 typedef struct rp_load {
-    double nj, dyn_nj, cycles;
+    double nj, dyn_nj, cycles, cg_nj;
 } rp_load;
-#define RP_LOAD_NONE ((rp_load){NAN, NAN, NAN})
+#define RP_LOAD_NONE ((rp_load){NAN, NAN, NAN, NAN})
 
 typedef struct rp_count {
     cJSON *run[RP_NCORES];     /* summary.json per core type, NULL where absent (not owned) */
@@ -46,7 +47,8 @@ void rp_count_init(rp_count *k);
 
 /* A K/V load run's figures: its window energy (energy.window_nj), the window (activity.cycles),
    its logic dynamic share (logic power less leakage over the window; NAN when the summary lacks
-   totals.logic_power_uw, totals.logic_leakage_uw or clock_period_ns). Returns -1 when the
+   totals.logic_power_uw, totals.logic_leakage_uw or clock_period_ns), its window energy with the
+   clock-gating estimate (clock_gating.window_nj when measured, else NAN). Returns -1 when the
    window energy is not >= 0 or the cycles not > 0. */
 int rp_count_load_of(const cJSON *run, rp_load *l);
 

@@ -1333,6 +1333,8 @@ static void json_gating(const summary *s, cJSON *root)
     addnum(cg, "gates_area_um2", s->cg_icg * c->icg_area_um2);
     addnum(cg, "logic_power_uw", s->cg_logic_w * 1e6);
     addnum(cg, "power_uw", (s->cg_logic_w + s->mem_p) * 1e6);
+    /* the whole activity window (a K/V load run's figure) */
+    addnum(cg, "window_nj", (s->cg_logic_w + s->mem_p) * (double)s->cycles * s->model.period_ns);
     addnum(cg, "per_query_nj", s->cg_en_q.per_query_j * 1e9);
     addnum(cg, "per_query_logic_nj", s->cg_en_q.logic_j * 1e9);
     addnum(cg, "per_query_at_fmax_nj", s->cg_en_q.per_query_at_fmax_j * 1e9);
