@@ -446,10 +446,11 @@ int main(int argc, char **argv)
                 for (; x; x &= x - 1) r.counts[static_cast<size_t>(32 * w + __builtin_ctz(x))]++;
             }
             for (size_t q = 0; q < m.gates.size(); q++) { // a flop of the group changed: its clock ran
-                bool any = false;
                 for (int t : m.gates[q])
-                    any = any || (((tog[t >> 5] ^ prev[static_cast<size_t>(t >> 5)]) >> (t & 31)) & 1u);
-                r.gates[q] += any;
+                    if (((tog[t >> 5] ^ prev[static_cast<size_t>(t >> 5)]) >> (t & 31)) & 1u) {
+                        r.gates[q]++;
+                        break;
+                    }
             }
         }
         for (int w = 0; w < (m.ntog + 31) / 32; w++) prev[static_cast<size_t>(w)] = tog[w];

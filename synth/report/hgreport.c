@@ -139,13 +139,13 @@ static void md_ranges(FILE *md, cJSON *jp, const point *p)
                         rp_num(p->k.run[i], "clock_network.power_high_uw") * 1e-3);
         fprintf(md, " at the power clock.");
     }
-    if (isfinite(rp_count_delta(&p->k, 4, BASE, 0))) {
+    if (isfinite(rp_count_delta(&p->k, RP_COUNT_GATING, BASE, 0))) {
         fprintf(
             md,
             "\nClock gating estimate (not counted above; docs/synth.md), energy/query gated, the share of "
             "cycles a gated flip-flop is clocked, gates:");
         for (int i = 0; i < RP_NCORES; i++)
-            if (p->k.run[i] && isfinite(rp_count_delta(&p->k, 4, i, 0)))
+            if (p->k.run[i] && isfinite(rp_count_delta(&p->k, RP_COUNT_GATING, i, 0)))
                 fprintf(md, " %s %.1f nJ (%.1f ungated), %.2f, %.0f;", RP_CORE_NAME(i),
                         rp_num(p->k.run[i], "clock_gating.per_query_nj"),
                         rp_num(p->k.run[i], "energy.per_query_nj"),

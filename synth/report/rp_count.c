@@ -6,6 +6,7 @@
 #include "rp_qps.h"
 
 #include <math.h>
+#include <stdio.h>
 
 #define BASE HG_CORE_BASELINE
 
@@ -18,12 +19,14 @@ void rp_count_init(rp_count *k)
     }
 }
 
-/* A summary's window energy with the clock-gating estimate; NAN when it has none. */
-static double gated_window_nj(const cJSON *run)
+/* A figure of a summary's clock-gating estimate (clock_gating.<key>); NAN when the summary has
+   no measured estimate. */
+static double gated(const cJSON *run, const char *key)
 {
     const cJSON *g = run ? cJSON_GetObjectItemCaseSensitive(run, "clock_gating") : NULL;
-    double w = rp_num(run, "clock_gating.window_nj");
-    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "measured")) && isfinite(w) ? w : NAN;
+    char path[64];
+    snprintf(path, sizeof path, "clock_gating.%s", key);
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "measured")) ? rp_num(run, path) : NAN;
 }
 
 int rp_count_load_of(const cJSON *run, rp_load *l)
@@ -34,7 +37,7 @@ int rp_count_load_of(const cJSON *run, rp_load *l)
     if (!(nj >= 0) || !(cyc > 0) || !isfinite(nj) || !isfinite(cyc)) return -1;
     *l = (rp_load){nj,
                    isfinite(lp) && isfinite(lk) && t > 0 ? (lp - lk) * 1e-6 * cyc * t : NAN, /* W x ns = nJ */
-                   cyc, gated_window_nj(run)};
+                   cyc, gated(run, "window_nj")};
     return 0;
 }
 
@@ -82,17 +85,14 @@ static double d_wire(const rp_count *k, int c, int hi, const char *key)
    the core as generated, without gates. NAN when the run or its load run has no estimate. */
 static double d_gating(const rp_count *k, int c, int hi)
 {
-    const cJSON *g = k->run[c] ? cJSON_GetObjectItemCaseSensitive(k->run[c], "clock_gating") : NULL;
-    const cJSON *m = g ? cJSON_GetObjectItemCaseSensitive(g, "measured") : NULL;
-    double gated = rp_num(k->run[c], "clock_gating.per_query_nj"),
-           e = rp_num(k->run[c], "energy.per_query_nj");
-    if (!cJSON_IsTrue(m) || !isfinite(gated) || !isfinite(e)) return NAN;
+    double g = gated(k->run[c], "per_query_nj"), e = rp_num(k->run[c], "energy.per_query_nj");
+    if (!isfinite(g) || !isfinite(e)) return NAN;
     double load = 0;
     if (rp_count_load_per_query(k, c) > 0) {
         if (!isfinite(k->load[c].cg_nj)) return NAN;
         load = (k->load[c].cg_nj - k->load[c].nj) / k->reuse[c];
     }
-    return hi ? 0 : gated - e + load;
+    return hi ? 0 : g - e + load;
 }
 
 const rp_count_corr RP_COUNT_CORR[RP_COUNT_NCORR] = {
@@ -112,7 +112,7 @@ double rp_count_delta(const rp_count *k, int corr, int c, int hi)
     case 3: /* glitches (counted when measured): the low end is zero-delay activity */
         if (!k->glitch || !k->glitch->have[BASE]) return NAN;
         return hi ? 0 : -rp_count_glitch_nj(k, c);
-    case 4: return d_gating(k, c, hi);
+    case RP_COUNT_GATING: return d_gating(k, c, hi);
     default: return NAN;
     }
 }

@@ -35,7 +35,8 @@ typedef struct rp_count {
 } rp_count;
 
 /* The uncertain corrections, bit k of a mask and a corner being RP_COUNT_CORR[k]. */
-#define RP_COUNT_NCORR 5
+#define RP_COUNT_NCORR  5
+#define RP_COUNT_GATING 4 /* the index of clock gating (docs/synth.md, "Clock gating") */
 typedef struct rp_count_corr {
     const char *id, *what;
     int fixed; /* 1: energy at the memories' supply, which equal queries/s does not lower */

@@ -87,6 +87,15 @@ static int var_num(const kvlist *kv, const char *name, sy_model_params *mp, cons
     return 0;
 }
 
+/* Capacitance of a library cell's pins marked `clock : true` (pF); 0 for NULL. */
+static double clock_pin_pf(const sy_cell *c)
+{
+    double cap = 0;
+    for (int i = 0; c && i < c->npins; i++)
+        if (c->pins[i].clock) cap += c->pins[i].cap_pf;
+    return cap;
+}
+
 /* Clocked cells in the cell list that starts at p (`  NAME  COUNT` lines after "Number of
  * cells:", up to a blank line or a line of another form) and their clock-pin capacitance:
  * the cells lib marks sequential (ff or latch), each with the capacitance of its pins marked
@@ -98,11 +107,8 @@ static void count_flops(const char *p, const sy_lib *lib, double *n, double *pin
     for (p = strchr(p, '\n'); p && sscanf(p, " %127s %ld", name, &count) == 2 && count >= 0;) {
         const sy_cell *c = sy_lib_find(lib, name);
         if (c && c->nseq > 0) {
-            double cap = 0;
-            for (int i = 0; i < c->npins; i++)
-                if (c->pins[i].clock) cap += c->pins[i].cap_pf;
             *n += (double)count;
-            *pins_pf += (double)count * cap;
+            *pins_pf += (double)count * clock_pin_pf(c);
         }
         p = strchr(p + 1, '\n');
         if (p && p[1] == '\n') break;
@@ -635,16 +641,6 @@ typedef struct {
     double period_ns;
 } gatectx;
 
-/* Clock-pin capacitance of a library cell type (pF); 0 when unknown. */
-static double clock_pin_pf(const sy_lib *lib, const char *type)
-{
-    const sy_cell *c = lib ? sy_lib_find(lib, type) : NULL;
-    double cap = 0;
-    for (int i = 0; c && i < c->npins; i++)
-        if (c->pins[i].clock) cap += c->pins[i].cap_pf;
-    return cap;
-}
-
 /* The clock-gating estimate of one simulated instance (docs/synth.md, "Clock gating"): every
    register of at least gate_min flip-flops gets a gate, whose clock runs in the cycles one of
    its flip-flops changed (tf's gate counts over cyc cycles); the flops' internal clock power
@@ -666,7 +662,9 @@ static void add_instance_gating(modres *r, const glmap *map, const togfile *tf, 
             flop += pc->a.p0_w - pc->a.leak_w;
         }
         r->cg_flop_sum_w += flop * off;
-        if (gc->pins) r->cg_pin_sum_w += v2 * clock_pin_pf(gc->lib, map->gate[q].type) * n * off * 1e-12 / t;
+        if (gc->pins)
+            r->cg_pin_sum_w += v2 * clock_pin_pf(gc->lib ? sy_lib_find(gc->lib, map->gate[q].type) : NULL) *
+                               n * off * 1e-12 / t;
         r->cg_icg_sum_w += (gc->clk->icg_pj + gc->clk->icg_on_pj * e) * 1e-12 / t;
         r->cg_icg_sum += 1;
         r->cg_gated_sum += n;
