@@ -69,6 +69,15 @@ void add_fields(const std::string &dir, const std::string &key, const std::strin
     write_file(path, f);
 }
 
+// Gives a fixture summary a measured clock-gating estimate (docs/synth.md, "Clock gating") whose
+// figure `key` (per_query_nj of a query run, window_nj of a load run) is nj.
+void add_gating(const std::string &dir, const char *key, double nj)
+{
+    add_fields(dir, "{",
+               "\"clock_gating\": {\"measured\": true, \"enable_rate\": 0.5, \"gates\": 3, \"" +
+                   std::string(key) + "\": " + std::to_string(nj) + "}, ");
+}
+
 TEST(Report, RatiosTablesPlotsAndDeterministicJson)
 {
     hgt::TempDir d_dir("report");
@@ -395,11 +404,7 @@ TEST(Report, ClockGatingGatesTheKvLoadToo)
 {
     hgt::TempDir d_dir("report-gating-load");
     std::string d = d_dir.path();
-    auto gated = [](const std::string &dir, const char *key, double nj) {
-        add_fields(dir, "{",
-                   "\"clock_gating\": {\"measured\": true, \"enable_rate\": 0.5, \"gates\": 3, \"" +
-                       std::string(key) + "\": " + std::to_string(nj) + "}, ");
-    };
+    auto gated = add_gating;
     write_qps_summary(d + "/had", "had", nullptr, 50, 20, 0, 0);         // 20 nJ, gated 16
     write_qps_summary(d + "/base", "baseline", nullptr, 100, 80, 10, 0); // 90 nJ, gated 82
     gated(d + "/had", "per_query_nj", 16);
@@ -1029,11 +1034,13 @@ TEST(Report, CamformerLineAtTheSameBoundary)
 // Flow runs of the system sweep's cores (HAD and the baseline) at n_k = 32, 64 and 128, 16, 20
 // and 30 cycles a query, under PREFIX: a query HAD 100 nJ + 2 a cycle + 0.5 a key scored, the
 // baseline 10 + 1 + 4; and their load runs, a head's load HAD load[0] + load[1] n_k, the baseline
-// load[2] + load[3] n_k. params goes into every summary's params. Returns the --OPT arguments
-// and the --OPT-load ones.
+// load[2] + load[3] n_k. params goes into every summary's params. With gating, each run's
+// clock-gating estimate is gating[0] (HAD) or gating[1] (the baseline) times its energy. Returns
+// the --OPT arguments and the --OPT-load ones.
 std::pair<std::string, std::string> sys_nk_runs(const std::string &prefix, const std::string &params,
                                                 const std::string &opt, const std::array<double, 4> &load,
-                                                double base_fmax = 50)
+                                                double base_fmax = 50,
+                                                const std::array<double, 2> &gating = {0, 0})
 {
     std::string runs, loads;
     for (int i = 0; i < 3; i++) {
@@ -1043,6 +1050,12 @@ std::pair<std::string, std::string> sys_nk_runs(const std::string &prefix, const
         write_qps_summary(p + "base" + sn, "baseline", nullptr, base_fmax, 10 + cyc + 4 * n, 0, 0);
         write_load(p + "had-load" + sn, "had", nullptr, 40, load[0] + load[1] * n);
         write_load(p + "base-load" + sn, "baseline", nullptr, 40, load[2] + load[3] * n);
+        if (gating[0] > 0) {
+            add_gating(p + "had" + sn, "per_query_nj", gating[0] * (100 + 2 * cyc + 0.5 * n));
+            add_gating(p + "base" + sn, "per_query_nj", gating[1] * (10 + cyc + 4 * n));
+            add_gating(p + "had-load" + sn, "window_nj", gating[0] * (load[0] + load[1] * n));
+            add_gating(p + "base-load" + sn, "window_nj", gating[1] * (load[2] + load[3] * n));
+        }
         for (const char *c : {"had", "base", "had-load", "base-load"}) {
             add_fields(p + c + sn, "\"activity\": {",
                        "\"n_keys\": " + sn + ", \"cycles_per_query\": " + std::to_string(cyc) + ", ");
@@ -1057,7 +1070,9 @@ std::pair<std::string, std::string> sys_nk_runs(const std::string &prefix, const
 // The system section: the MiniLM layer from a fidelity run's sys-<core> backend, the context
 // sweep from hgsys files (time and energy per query; core energy: the configuration and load
 // cycles at the point's load run's energy per cycle, the other busy cycles at its queries'; the
-// bound and the clock where memory takes over), its plots; bad inputs refused.
+// bound and the clock where memory takes over), its plots; the same costed with the flows'
+// clock-gating estimates, by the same rules and fits of the estimates ('-' without them); bad
+// inputs refused.
 TEST(Report, SystemSectionFromHgsysAndSystemBackends)
 {
     hgt::TempDir d_dir("report-sys");
@@ -1066,6 +1081,10 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
     write_qps_summary(d + "/base", "baseline", nullptr, 50, 80, 0, 0);
     write_load(d + "/had-load", "had", nullptr, 100, 50); // 0.5 nJ a load cycle
     write_load(d + "/base-load", "baseline", nullptr, 100, 100);
+    add_gating(d + "/had", "per_query_nj", 12); // gated: 12 and 72 nJ a query, 0.3 and 0.9 nJ a load cycle
+    add_gating(d + "/base", "per_query_nj", 72);
+    add_gating(d + "/had-load", "window_nj", 30);
+    add_gating(d + "/base-load", "window_nj", 90);
     write_file(
         d + "/fid.json",
         "{\"sentences\": {\"count\": 3, \"tokens\": 30, \"max_tokens\": 128}, \"core\": {\"top_n\": 16}, "
@@ -1102,20 +1121,31 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
                       "compute | 1.250 | 400 |"),
               std::string::npos)
         << md;
+    // gated: HAD 130 x 0.3 = 39 + 70 x 12 / 16 = 52.5, the baseline 117 + 315; totals + 3
+    char want[200];
+    snprintf(want, sizeof want,
+             "| decode | had | 128 | 2400.0 | 152.500 | 65.000 | 1.000 | 2.000 | 155.500 | "
+             "0.322 | compute | 1.250 | 400 | 91.500 | %.3f |",
+             94.5 / 435);
+    EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
+    EXPECT_NE(md.find("| compute | 1.250 | 400 | 432.000 | 1.000 |"), std::string::npos) << md;
     EXPECT_NE(md.find("| decode | baseline | 128 | 2400.0 | 480.000 | 130.000 | 1.000 | 2.000 | 483.000 | "
                       "1.000 |"),
               std::string::npos)
         << md;
     // a run without the split of its busy cycles: no core logic estimate
-    EXPECT_NE(md.find("| prefill | baseline | 128 | 100.0 | - | - | 1.000 | 2.000 | - | - | compute |"),
-              std::string::npos)
+    EXPECT_NE(
+        md.find("| prefill | baseline | 128 | 100.0 | - | - | 1.000 | 2.000 | - | - | compute | 1.250 | "
+                "12800 | - | - |"),
+        std::string::npos)
         << md;
     EXPECT_NE(md.find("- had, decode: memory-bound up to 256 keys"), std::string::npos) << md;
     EXPECT_NE(md.find("- baseline, prefill: compute-bound at every context"), std::string::npos) << md;
     EXPECT_NE(md.find("- int8-topn, decode: not run"), std::string::npos) << md;
     std::string csv = read_file(d + "/r/system.csv");
-    EXPECT_NE(csv.find("prefill,baseline,128,100,,1,2,,compute,1.25,,\n"), std::string::npos) << csv;
-    EXPECT_NE(csv.find("decode,had,128,2400,152.5,1,2,155.5,compute,1.25,65,0.321946\n"), std::string::npos)
+    EXPECT_NE(csv.find("prefill,baseline,128,100,,1,2,,compute,1.25,,,,,\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("decode,had,128,2400,152.5,1,2,155.5,compute,1.25,65,0.321946,91.5,39,0.217241\n"),
+              std::string::npos)
         << csv;
     struct stat st;
     for (const char *f : {"system_energy.png", "system_time.svg", "system_energy.dat"})
@@ -1137,8 +1167,10 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
     // the sweep's cores (L = 1024) at three n_k (--system-nk): a query costs HAD 100 nJ + 2 a cycle +
     // 0.5 a key scored, the baseline 10 + 1 a cycle + 4 a key; at 128 keys and 70 query cycles HAD
     // 304 + 65 (load) + 3, the baseline 592 + 130 + 3; their load runs (--system-nk-load): a head's
-    // load HAD 20 + 0.25 n_k, the baseline 5 + 0.5 n_k
-    auto [nk, nkl] = sys_nk_runs(d + "/", "\"max_keys\": 1024, ", "system-nk", {20, 0.25, 5, 0.5});
+    // load HAD 20 + 0.25 n_k, the baseline 5 + 0.5 n_k; their clock-gating estimates half HAD's
+    // figures and 0.9 of the baseline's
+    auto [nk, nkl] =
+        sys_nk_runs(d + "/", "\"max_keys\": 1024, ", "system-nk", {20, 0.25, 5, 0.5}, 50, {0.5, 0.9});
     r = hgt::run_cmd("mkdir -p " + d + "/r3 && " + base + sys + nk + "--out " + d + "/r3 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
     md = read_file(d + "/r3/report.md");
@@ -1158,7 +1190,6 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
     EXPECT_NE(
         read_file(d + "/r3/report.json").find("\"fmax_mhz\":\t50,\n\t\t\t\t\"below_system_clock\":\ttrue"),
         std::string::npos);
-    char want[200];
     snprintf(want, sizeof want,
              "| decode | had | 128 | 2400.0 | 369.000 | 65.000 | 1.000 | 2.000 | 372.000 | %.3f |",
              372.0 / 725);
@@ -1180,6 +1211,37 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
     snprintf(want, sizeof want,
              "| decode | had | 128 | 2400.0 | 356.000 | 52.000 | 1.000 | 2.000 | 359.000 | %.3f |",
              359.0 / 664);
+    EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
+    // gated, by the fits of the estimates: HAD 152 + 26 = 178, the baseline 532.8 + 62.1 = 594.9
+    EXPECT_NE(
+        md.find("With the clock-gating estimate, fitted at n_k = 32..128: had a query 50.000 nJ + 1.000 nJ "
+                "a cycle + 0.2500 nJ a key scored (largest residual 0.0%), a head's load 10.000 nJ + 0.1250 "
+                "nJ a key (largest residual 0.0%); baseline a query 9.000 nJ + 0.900 nJ a cycle + 3.6000 "
+                "nJ a key scored (largest residual 0.0%), a head's load 4.500 nJ + 0.4500 nJ a key "
+                "(largest residual 0.0%).\n"),
+        std::string::npos)
+        << md;
+    snprintf(want, sizeof want,
+             "| decode | had | 128 | 2400.0 | 356.000 | 52.000 | 1.000 | 2.000 | 359.000 | "
+             "%.3f | compute | 1.250 | 400 | 178.000 | %.3f |",
+             359.0 / 664, 181 / 597.9);
+    EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
+    EXPECT_NE(md.find("| 400 | 594.900 | 1.000 |"), std::string::npos) << md;
+    // one of the baseline's runs without an estimate: no gated query plane of the baseline (not one
+    // of fewer points); its queries by the point's gated energy per cycle, 70 x 72 / 16 = 315
+    std::string b64 = read_file(d + "/base64/reports/summary.json");
+    size_t cg = b64.find("\"clock_gating\"");
+    ASSERT_NE(cg, std::string::npos);
+    write_file(d + "/base64/reports/summary.json", b64.erase(cg, b64.find("}, ", cg) + 3 - cg));
+    r = hgt::run_cmd(base + sys + nk + nkl + "--out " + d + "/r3 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    md = read_file(d + "/r3/report.md");
+    EXPECT_NE(md.find("(largest residual 0.0%); baseline a head's load 4.500 nJ + 0.4500 nJ a key (largest "
+                      "residual 0.0%).\n"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| 400 | 377.100 | 1.000 |"), std::string::npos) << md;
+    snprintf(want, sizeof want, "| 400 | 178.000 | %.3f |", 181 / 380.1);
     EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
     // two points do not fix three figures: the point's energy per query over its cycles, as before
     r = hgt::run_cmd(base + sys + "--system-nk " + d + "/had32," + d + "/base32 --system-nk " + d +
@@ -1224,12 +1286,17 @@ TEST(Report, MinilmLayerEnergyFromTheWorkloadSweep)
     std::string sweep, loads;
     for (int nk :
          {16, 32,
-          64}) { // HAD 18 + 0.125 n_k a query, 34 + n_k a load; the baseline 10 + 4.375 n_k, 12 + 0.5 n_k
+          64}) { // HAD 18 + 0.125 n_k a query, 34 + n_k a load; the baseline 10 + 4.375 n_k, 12 + 0.5 n_k;
+                 // clocks gated HAD 9 + 0.1 n_k and 17 + 0.5 n_k, the baseline 8 + 3.5 n_k and 12 + 0.5 n_k
         std::string n = std::to_string(nk);
         nk_run("had" + n, "had", 18 + 0.125 * nk, nk);
         nk_run("base" + n, "baseline", 10 + 4.375 * nk, nk);
         load("had" + n + "-load", "had", nk, 34 + nk);
         load("base" + n + "-load", "baseline", nk, 12 + 0.5 * nk);
+        add_gating(d + "/had" + n, "per_query_nj", 9 + 0.1 * nk);
+        add_gating(d + "/base" + n, "per_query_nj", 8 + 3.5 * nk);
+        add_gating(d + "/had" + n + "-load", "window_nj", 17 + 0.5 * nk);
+        add_gating(d + "/base" + n + "-load", "window_nj", 12 + 0.5 * nk);
         sweep += " --nk-sweep '" + d + "/had" + n + "," + d + "/base" + n + "'";
         loads += " --nk-kv-load '" + d + "/had" + n + "-load," + d + "/base" + n + "-load'";
     }
@@ -1297,6 +1364,19 @@ TEST(Report, MinilmLayerEnergyFromTheWorkloadSweep)
     EXPECT_NEAR(num(l0, "us_at_fmax"), 78.5, 1e-9);
     EXPECT_NEAR(num(l0, "fmax_mhz"), 50, 1e-9);
     EXPECT_NE(md.find("/ 12155 | 31.60 | 1024.00 | compute | 78.50 |"), std::string::npos) << md;
+    // clocks gated: HAD 9 x 190 + 0.1 x 3800 + 17 x 12 + 0.5 x 190 = 2389, the baseline 1520 + 13300 + 239
+    EXPECT_NE(md.find("| had, clocks gated | 9.000 | 0.100 | 0.0% | 17.000 | 0.500 | 0.0% |"),
+              std::string::npos)
+        << md;
+    double had_g = 2389 + 31.604 + 1024, bl_g = 15059 + 48.62 + 1726;
+    snprintf(want, sizeof want, "| %.1f | %.3f | 2389.0 | %.3f |", had, had / bl, had_g / bl_g);
+    EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
+    EXPECT_NE(md.find("| 1.000 | 15059.0 | 1.000 |"), std::string::npos) << md;
+    EXPECT_NEAR(num(cJSON_GetObjectItem(cJSON_GetObjectItem(sys, "minilm_fit_gated"), "had"), "query_nj"), 9,
+                1e-9);
+    EXPECT_NEAR(num(l0, "core_nj_gated"), 2389, 1e-6);
+    EXPECT_NEAR(num(l0, "core_load_nj_gated"), 299, 1e-6);
+    EXPECT_NEAR(num(l0, "total_over_baseline_gated"), had_g / bl_g, 1e-9);
     EXPECT_NE(md.find(" Below 100 MHz: had (50.0 MHz), baseline (50.0 MHz)."), std::string::npos) << md;
     cJSON_Delete(j);
     // no workload sweep; a layer of another head dimension; a run before the counts: '-' and why
@@ -1308,7 +1388,7 @@ TEST(Report, MinilmLayerEnergyFromTheWorkloadSweep)
                 "load runs at two n_k or more."),
         std::string::npos)
         << md;
-    EXPECT_NE(md.find("| sys-had | original | 190.0 | 20.0 | - | - | 31.60 | 1024.00 | - | - |"),
+    EXPECT_NE(md.find("| sys-had | original | 190.0 | 20.0 | - | - | 31.60 | 1024.00 | - | - | - | - |"),
               std::string::npos)
         << md;
     EXPECT_NE(md.find("/ 12155 | 31.60 | 1024.00 | compute | - |"), std::string::npos) << md;
@@ -1449,9 +1529,10 @@ TEST(Report, SystemSectionWithAWideLoadPort)
     // load runs): a query HAD 100 + 2 a cycle + 0.5 a key scored, the baseline 10 + 1 + 4; a head's
     // load HAD 10 + 0.125 n_k, the baseline 5 + 0.25 n_k. HAD's wide run at 128 keys and 70 query
     // cycles: 304 + 26 (load), + 3 = 333, against the one-key run's 154.75 and the wide baseline's
-    // 592 + 37 + 3 = 632
+    // 592 + 37 + 3 = 632; with their clock-gating estimates (half HAD's figures, 0.9 of the
+    // baseline's) HAD 152 + 13 = 165, the baseline 532.8 + 33.3 = 566.1
     auto [wq, wl] = sys_nk_runs(d + "/w", "\"max_keys\": 1024, \"load_width\": 8, ", "system-wide-nk",
-                                {10, 0.125, 5, 0.25}, 150);
+                                {10, 0.125, 5, 0.25}, 150, {0.5, 0.9});
     std::string wnk = wq + wl;
     r = hgt::run_cmd(pts + wide + sys + wnk + "--system-wide-point w --out " + d + "/rf 2>&1");
     ASSERT_EQ(r.status, 0) << r.out;
@@ -1476,10 +1557,16 @@ TEST(Report, SystemSectionWithAWideLoadPort)
         "memory |",
         333 / 154.75, 333.0 / 632);
     EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
+    snprintf(want, sizeof want, "| memory | 165.000 | %.3f |", 168 / 569.1);
+    EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
+    EXPECT_NE(md.find("With the clock-gating estimate, fitted at n_k = 32..128: had a query 50.000 nJ"),
+              std::string::npos)
+        << md;
     EXPECT_NE(md.find("| decode | had | 128 | 2400.0 | 151.750 | 64.250 |"), std::string::npos)
         << "the one-key runs keep their pricing\n"
         << md;
     EXPECT_NE(read_file(d + "/rf/report.json").find("\"wide_core_fit\""), std::string::npos);
+    EXPECT_NE(read_file(d + "/rf/report.json").find("\"wide_core_fit_gated\""), std::string::npos);
     // refused: the wide port's runs without its point; runs of one key a beat given as the wide port's
     hgt::CmdResult bad = hgt::run_cmd(pts + wide + sys + wnk + "--out " + d + "/r 2>&1");
     EXPECT_EQ(bad.status, 2) << bad.out;

@@ -1352,7 +1352,9 @@ static void parse_args(int argc, char **argv, args *a)
 /* The core energy of the system sweep: the flow's energy per query and cycles per query of
    every core at the point named (NULL: the last), and its K/V load run's energy and cycles.
    rp_die where the point's cores differ in their load width. */
-static void core_energy(const args *a, const char *name, rp_core_energy *ce)
+/* The core energy of point name's runs (rp_system.h): as generated (gated 0), or with their
+   clock-gating estimates (gated 1; NAN where a summary has none). */
+static void core_energy(const args *a, const char *name, int gated, rp_core_energy *ce)
 {
     const point *p = system_point(a, name); /* check_args made sure it exists */
     snprintf(ce->point, sizeof ce->point, "%s", p->name);
@@ -1371,9 +1373,11 @@ static void core_energy(const args *a, const char *name, rp_core_energy *ce)
         ce->lw = lw;
     }
     for (int c = 0; c < RP_NCORES; c++) {
-        ce->nj[c] = p->k.run[c] ? p->k.figs[c].e_query : NAN;
+        ce->nj[c] = !p->k.run[c] ? NAN
+                    : gated      ? rp_count_gated(p->k.run[c], "per_query_nj")
+                                 : p->k.figs[c].e_query;
         ce->cycles[c] = p->k.run[c] ? p->k.figs[c].ii : NAN;
-        ce->load_nj[c] = p->k.run[c] ? p->k.load[c].nj : NAN;
+        ce->load_nj[c] = !p->k.run[c] ? NAN : gated ? p->k.load[c].cg_nj : p->k.load[c].nj;
         ce->load_cycles[c] = p->k.run[c] ? p->k.load[c].cycles : NAN;
         ce->load_keys[c] = p->k.run[c] ? rp_num(p->k.run[c], "activity.n_keys") : NAN;
     }
@@ -1498,16 +1502,20 @@ int main(int argc, char **argv)
         int nfid = 0;
         for (int i = 0; i < nr; i++)
             if (strcmp(runs[i].opt, "fidelity") == 0) fid[nfid++] = runs[i].j;
-        rp_core_energy ce, ce_wide;
-        core_energy(&a, a.sys_point, &ce);
-        if (a.sys_wide_point) core_energy(&a, a.sys_wide_point, &ce_wide);
-        rp_nk_fit fit; /* the workload sweep's core logic against n_k, for the MiniLM layer */
-        rp_nk_fit_energy(a.nk, a.nnk, &fit);
-        rp_nk_fit sys_fit[2]; /* the system sweep's cores of each load port: a query's and a head's
-                                 load energy */
-        for (int port = 0; port < 2; port++) rp_nk_fit_energy(a.sysnk[port], a.nsysnk[port], &sys_fit[port]);
-        rc_sys = rp_system_section(md, out, root, fid, nfid, &fit, sys_fit, (const cJSON *const *)a.sys,
-                                   a.nsys, &ce, a.sys_wide_point ? &ce_wide : NULL);
+        rp_core_energy ce[RP_SYS_NCOST], ce_wide[RP_SYS_NCOST];
+        rp_nk_fit fit[RP_SYS_NCOST]; /* the workload sweep's core logic against n_k, for the MiniLM layer */
+        rp_nk_fit sys_fit[RP_SYS_NCOST][2]; /* the system sweep's cores of each load port: a query's and a
+                                               head's load energy */
+        rp_sys_cost cost[RP_SYS_NCOST];
+        for (int g = 0; g < RP_SYS_NCOST; g++) {
+            core_energy(&a, a.sys_point, g, &ce[g]);
+            if (a.sys_wide_point) core_energy(&a, a.sys_wide_point, g, &ce_wide[g]);
+            rp_nk_fit_energy(a.nk, a.nnk, g, &fit[g]);
+            for (int port = 0; port < 2; port++)
+                rp_nk_fit_energy(a.sysnk[port], a.nsysnk[port], g, &sys_fit[g][port]);
+            cost[g] = (rp_sys_cost){&fit[g], sys_fit[g], &ce[g], a.sys_wide_point ? &ce_wide[g] : NULL};
+        }
+        rc_sys = rp_system_section(md, out, root, fid, nfid, cost, (const cJSON *const *)a.sys, a.nsys);
     }
     rp_glitch_section(md, root, &glitch);
     rp_noise_section(md, root, &noise);

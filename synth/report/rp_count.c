@@ -19,9 +19,7 @@ void rp_count_init(rp_count *k)
     }
 }
 
-/* A figure of a summary's clock-gating estimate (clock_gating.<key>); NAN when the summary has
-   no measured estimate. */
-static double gated(const cJSON *run, const char *key)
+double rp_count_gated(const cJSON *run, const char *key)
 {
     const cJSON *g = run ? cJSON_GetObjectItemCaseSensitive(run, "clock_gating") : NULL;
     char path[64];
@@ -37,7 +35,7 @@ int rp_count_load_of(const cJSON *run, rp_load *l)
     if (!(nj >= 0) || !(cyc > 0) || !isfinite(nj) || !isfinite(cyc)) return -1;
     *l = (rp_load){nj,
                    isfinite(lp) && isfinite(lk) && t > 0 ? (lp - lk) * 1e-6 * cyc * t : NAN, /* W x ns = nJ */
-                   cyc, gated(run, "window_nj")};
+                   cyc, rp_count_gated(run, "window_nj")};
     return 0;
 }
 
@@ -85,7 +83,7 @@ static double d_wire(const rp_count *k, int c, int hi, const char *key)
    the core as generated, without gates. NAN when the run or its load run has no estimate. */
 static double d_gating(const rp_count *k, int c, int hi)
 {
-    double g = gated(k->run[c], "per_query_nj"), e = rp_num(k->run[c], "energy.per_query_nj");
+    double g = rp_count_gated(k->run[c], "per_query_nj"), e = rp_num(k->run[c], "energy.per_query_nj");
     if (!isfinite(g) || !isfinite(e)) return NAN;
     double load = 0;
     if (rp_count_load_per_query(k, c) > 0) {

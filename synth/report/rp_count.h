@@ -53,6 +53,10 @@ void rp_count_init(rp_count *k);
    window energy is not >= 0 or the cycles not > 0. */
 int rp_count_load_of(const cJSON *run, rp_load *l);
 
+/* A figure of a summary's clock-gating estimate (clock_gating.<key>: per_query_nj, window_nj,
+   ...); NAN when run is NULL or its summary has no measured estimate. */
+double rp_count_gated(const cJSON *run, const char *key);
+
 /* The K/V load amortized over the queries that reuse it (nJ per query); 0 when not given. */
 double rp_count_load_per_query(const rp_count *k, int c);
 

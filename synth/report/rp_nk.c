@@ -191,22 +191,29 @@ static void nk_range(const rp_nk_point *pts, int n, int *lo, int *hi)
     *hi = n > 0 ? pts[n - 1].n_keys : 0;
 }
 
-void rp_nk_fit_energy(const rp_nk_point *pts, int n, rp_nk_fit *f)
+void rp_nk_fit_energy(const rp_nk_point *pts, int n, int gated, rp_nk_fit *f)
 {
     memset(f, 0, sizeof *f);
     nk_range(pts, n, &f->nk_lo, &f->nk_hi);
     /* columns: 1, n_k, cycles a query (the line in n_k takes the first two) */
     double x[RP_NK_MAX][3], yq[RP_NK_MAX], yc[RP_NK_MAX], yl[RP_NK_MAX], co[3];
     for (int c = 0; c < RP_NCORES; c++) {
+        int qmiss = 0, lmiss = 0;
         for (int i = 0; i < n; i++) {
             const cJSON *r = pts[i].k.run[c];
             x[i][0] = 1;
             x[i][1] = pts[i].n_keys;
             x[i][2] = r ? rp_num(r, "activity.cycles_per_query") : NAN;
-            yq[i] = r ? pts[i].k.figs[c].e_query : NAN;
+            yq[i] = !r ? NAN : gated ? rp_count_gated(r, "per_query_nj") : pts[i].k.figs[c].e_query;
             yc[i] = isfinite(x[i][2]) ? yq[i] : NAN;
-            yl[i] = r ? pts[i].k.load[c].nj : NAN;
+            yl[i] = !r ? NAN : gated ? pts[i].k.load[c].cg_nj : pts[i].k.load[c].nj;
             if (r && !f->run[c]) f->run[c] = r;
+            if (gated && r && !isfinite(yq[i])) qmiss = 1;
+            if (gated && r && isfinite(pts[i].k.load[c].nj) && !isfinite(yl[i])) lmiss = 1;
+        }
+        for (int i = 0; i < n; i++) { /* a gated fit of all the points or none */
+            if (qmiss) yq[i] = yc[i] = NAN;
+            if (lmiss) yl[i] = NAN;
         }
         lsq((const double(*)[3])x, yq, n, 2, co, &f->q_res[c]);
         f->q0[c] = co[0];

@@ -56,8 +56,12 @@ typedef struct rp_nk_fit {
                                     the points, valid until they are freed */
 } rp_nk_fit;
 
-/* The fits of the checked points (rp_nk_check), their loads read (rp_nk_load). */
-void rp_nk_fit_energy(const rp_nk_point *pts, int n, rp_nk_fit *f);
+/* The fits of the checked points (rp_nk_check), their loads read (rp_nk_load): of the flows'
+   energies as generated (gated 0), or of their clock-gating estimates (gated 1: each run's
+   clock_gating.per_query_nj and its load run's window_nj, docs/synth.md "Clock gating"; a core
+   of which one run or load run lacks the estimate gets no fit of it, rather than one of fewer
+   points). */
+void rp_nk_fit_energy(const rp_nk_point *pts, int n, int gated, rp_nk_fit *f);
 
 /* Writes the section of the checked points (rp_nk_check) into md (and report.json's
    "nk_sweep", nk_sweep.csv, nk_sweep.dat, nk_sweep.gp and its plots in dir). stimulus

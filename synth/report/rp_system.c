@@ -17,10 +17,11 @@ typedef struct {
     int core, work, context, heads, queries;
     int lw; /* keys per K/V load beat of the core (--load-width) */
     double t_ns, core_nj, sram_nj, dram_nj, busy_per_q, ratio;
-    double load_per_q; /* busy cycles of configuration and K/V load per query (NAN: not in the run) */
-    double load_nj;    /* core logic energy of those cycles per query (part of core_nj) */
-    double f_mem;      /* MHz: the clock above which the layer is memory-bound (roofline) */
-    double clock_mhz;  /* the system model's core clock */
+    double load_per_q;     /* busy cycles of configuration and K/V load per query (NAN: not in the run) */
+    double load_nj;        /* core logic energy of those cycles per query (part of core_nj) */
+    double core_g, load_g; /* core_nj and load_nj with the clock-gating estimate (NAN: none) */
+    double f_mem;          /* MHz: the clock above which the layer is memory-bound (roofline) */
+    double clock_mhz;      /* the system model's core clock */
     int memory_bound;
 } sys_pt;
 
@@ -81,13 +82,23 @@ typedef struct {
     int core, distilled;
     const cJSON *l0;
     double core_nj, load_nj, total_nj; /* NAN: no estimate */
+    double core_g, load_g, total_g;    /* the same with the clock-gating estimate (NAN: none) */
     double fmax, us_at_fmax; /* its type's Fmax (the workload sweep's flow), the layer's time there */
 } layer_row;
 
-/* The MiniLM layer: the sys-<core> backends of the fidelity runs, their per-layer means, and
-   their energy with the core logic from the workload sweep's fit (NULL: none). */
-static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid, const rp_nk_fit *fit)
+/* A layer's core logic by fit f (nJ): q queries scoring qk keys in all, h heads loading k keys;
+   NAN where f does not cost core c. */
+static double layer_logic(const rp_nk_fit *f, int c, double q, double qk, double h, double k, double *load)
 {
+    *load = f ? f->l0[c] * h + f->l1[c] * k : NAN;
+    return f ? f->q0[c] * q + f->q1[c] * qk + *load : NAN;
+}
+
+/* The MiniLM layer: the sys-<core> backends of the fidelity runs, their per-layer means, and
+   their energy with the core logic from the workload sweep's fits (cost[].layer, NULL: none). */
+static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid, const rp_sys_cost *cost)
+{
+    const rp_nk_fit *fit = cost[RP_SYS_PLAIN].layer;
     layer_row row[64];
     int n = 0;
     char why[256] = "";
@@ -103,8 +114,12 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
             if (strncmp(name, "sys-", 4) != 0 || !cJSON_IsArray(pl) || cJSON_GetArraySize(pl) == 0) continue;
             if (n == (int)(sizeof row / sizeof *row)) rp_die("--fidelity: more than %d system backends", n);
             layer_row *r = &row[n++];
-            *r = (layer_row){
-                name, rp_core_index(name + 4), distilled, cJSON_GetArrayItem(pl, 0), NAN, NAN, NAN, NAN, NAN};
+            *r = (layer_row){.name = name,
+                             .core = rp_core_index(name + 4),
+                             .distilled = distilled,
+                             .l0 = cJSON_GetArrayItem(pl, 0)};
+            r->core_nj = r->load_nj = r->total_nj = r->core_g = r->load_g = r->total_g = r->fmax =
+                r->us_at_fmax = NAN;
             if (r->core < 0) rp_die("--fidelity: system backend '%s' of an unknown core type", name);
             const cJSON *l0 = r->l0;
             double q = rp_num(l0, "queries"), qk = rp_num(l0, "query_keys"), h = rp_num(l0, "heads"),
@@ -129,9 +144,11 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
             int c = r->core;
             /* its type's Fmax: the workload sweep's flow (the layer's configuration) */
             r->fmax = fit->run[c] ? rp_num(fit->run[c], "timing.fmax_mhz") : NAN;
-            r->load_nj = fit->l0[c] * h + fit->l1[c] * k;
-            r->core_nj = fit->q0[c] * q + fit->q1[c] * qk + r->load_nj;
-            r->total_nj = r->core_nj + rp_num(l0, "sram_pj") / 1e3 + rp_num(l0, "dram_pj") / 1e3;
+            double mem = rp_num(l0, "sram_pj") / 1e3 + rp_num(l0, "dram_pj") / 1e3;
+            r->core_nj = layer_logic(fit, c, q, qk, h, k, &r->load_nj);
+            r->total_nj = r->core_nj + mem;
+            r->core_g = layer_logic(cost[RP_SYS_GATED].layer, c, q, qk, h, k, &r->load_g);
+            r->total_g = r->core_g + mem;
         }
     }
     cJSON *arr = cJSON_AddArrayToObject(js, "minilm_layer");
@@ -175,10 +192,14 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
             rp_str(l0, "bound"), t);
         row[i].us_at_fmax = us;
     }
-    /* the baseline's total, for the ratios: the first run's */
-    double base = NAN;
-    for (int i = 0; i < n && isnan(base); i++)
-        if (row[i].core == HG_CORE_BASELINE) base = row[i].total_nj;
+    /* the baseline's totals, for the ratios: the first run's */
+    double base = NAN, base_g = NAN;
+    for (int i = 0; i < n; i++)
+        if (row[i].core == HG_CORE_BASELINE) {
+            base = row[i].total_nj;
+            base_g = row[i].total_g;
+            break;
+        }
     fprintf(md, "\n### Energy of a MiniLM layer\n\n");
     if (*why) fprintf(md, "Core logic '-' where the workload sweep cannot cost it: %s.\n\n", why);
     if (fit && fit->nk_lo) {
@@ -196,46 +217,56 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
             "Cycles waiting for memory are not counted (a waiting core is taken "
             "as clock-gated). 180 nm logic beside the DRAM preset's modern per-bit figures: the node "
             "factor 0.074 of the points' tables applies to the core logic, not to DRAM.\n\n"
+            "The rows \"clocks gated\" fit the same flows' clock-gating estimates (docs/synth.md, \"Clock "
+            "gating\": a register's clock charged only in the cycles one of its flops changes, plus its "
+            "gate; none where a flow has no estimate), which cost the last two columns of the table after "
+            "them: the low end of a range whose high end is the core as generated.\n\n"
             "| core | nJ a query | + nJ a key scored | largest residual | nJ a head's load | + nJ a key "
             "loaded | largest residual |\n|---|---|---|---|---|---|---|\n",
             fit->nk_lo, fit->nk_hi);
-        cJSON *jf = cJSON_AddObjectToObject(js, "minilm_fit");
-        for (int c = 0; c < RP_NCORES; c++) {
-            if (!fit->run[c]) continue;
-            char t[6][32];
-            const double v[6] = {fit->q0[c], fit->q1[c], fit->q_res[c],
-                                 fit->l0[c], fit->l1[c], fit->l_res[c]};
-            for (int k = 0; k < 6; k++) { /* the residuals in percent */
-                num_dec(t[k], sizeof t[k], k % 3 == 2 ? 1 : 3, k % 3 == 2 ? 100 * v[k] : v[k]);
-                if (k % 3 == 2 && isfinite(v[k])) strcat(t[k], "%");
+        for (int g = 0; g < RP_SYS_NCOST; g++) {
+            const rp_nk_fit *f = cost[g].layer;
+            if (!f) continue;
+            cJSON *jf = cJSON_AddObjectToObject(js, g ? "minilm_fit_gated" : "minilm_fit");
+            for (int c = 0; c < RP_NCORES; c++) {
+                if (!f->run[c] || (g && !isfinite(f->q0[c]) && !isfinite(f->l0[c]))) continue;
+                char t[6][32];
+                const double v[6] = {f->q0[c], f->q1[c], f->q_res[c], f->l0[c], f->l1[c], f->l_res[c]};
+                for (int k = 0; k < 6; k++) { /* the residuals in percent */
+                    num_dec(t[k], sizeof t[k], k % 3 == 2 ? 1 : 3, k % 3 == 2 ? 100 * v[k] : v[k]);
+                    if (k % 3 == 2 && isfinite(v[k])) strcat(t[k], "%");
+                }
+                fprintf(md, "| %s%s | %s | %s | %s | %s | %s | %s |\n", RP_CORE_NAME(c),
+                        g ? ", clocks gated" : "", t[0], t[1], t[2], t[3], t[4], t[5]);
+                cJSON *o = cJSON_AddObjectToObject(jf, RP_CORE_NAME(c));
+                static const char *const KEY[6] = {"query_nj",     "query_nj_per_key", "query_residual",
+                                                   "head_load_nj", "load_nj_per_key",  "load_residual"};
+                for (int k = 0; k < 6; k++)
+                    if (isfinite(v[k])) cJSON_AddNumberToObject(o, KEY[k], v[k]);
             }
-            fprintf(md, "| %s | %s | %s | %s | %s | %s | %s |\n", RP_CORE_NAME(c), t[0], t[1], t[2], t[3],
-                    t[4], t[5]);
-            cJSON *o = cJSON_AddObjectToObject(jf, RP_CORE_NAME(c));
-            static const char *const KEY[6] = {"query_nj",     "query_nj_per_key", "query_residual",
-                                               "head_load_nj", "load_nj_per_key",  "load_residual"};
-            for (int k = 0; k < 6; k++)
-                if (isfinite(v[k])) cJSON_AddNumberToObject(o, KEY[k], v[k]);
         }
         fprintf(md, "\n");
     }
     fprintf(
         md,
         "| backend | model | queries | keys a query | core logic nJ | of it configuration + K/V load "
-        "| SRAM nJ | DRAM nJ | total nJ | total / baseline |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        "| SRAM nJ | DRAM nJ | total nJ | total / baseline | core logic nJ, clocks gated | total / baseline, "
+        "clocks gated |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
         const cJSON *l0 = row[i].l0;
-        double q = rp_num(l0, "queries"), ratio = row[i].total_nj / base;
-        char t[6][32];
+        double q = rp_num(l0, "queries"), ratio = row[i].total_nj / base, ratio_g = row[i].total_g / base_g;
+        char t[8][32];
         num_dec(t[5], sizeof t[5], 1, q);
         num_dec(t[0], sizeof t[0], 1, row[i].core_nj);
         num_dec(t[1], sizeof t[1], 1, row[i].load_nj);
         num_dec(t[2], sizeof t[2], 1, row[i].total_nj);
         num_text(t[3], sizeof t[3], ratio);
         num_dec(t[4], sizeof t[4], 1, q > 0 ? rp_num(l0, "query_keys") / q : NAN);
-        fprintf(md, "| %s | %s | %s | %s | %s | %s | %.2f | %.2f | %s | %s |\n", row[i].name,
+        num_dec(t[6], sizeof t[6], 1, row[i].core_g);
+        num_text(t[7], sizeof t[7], ratio_g);
+        fprintf(md, "| %s | %s | %s | %s | %s | %s | %.2f | %.2f | %s | %s | %s | %s |\n", row[i].name,
                 row[i].distilled ? "distilled" : "original", t[5], t[4], t[0], t[1],
-                rp_num(l0, "sram_pj") / 1e3, rp_num(l0, "dram_pj") / 1e3, t[2], t[3]);
+                rp_num(l0, "sram_pj") / 1e3, rp_num(l0, "dram_pj") / 1e3, t[2], t[3], t[6], t[7]);
         cJSON *o = cJSON_Duplicate(l0, 1);
         cJSON_AddStringToObject(o, "backend", row[i].name);
         cJSON_AddBoolToObject(o, "distilled", row[i].distilled);
@@ -245,6 +276,12 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
             cJSON_AddNumberToObject(o, "total_nj", row[i].total_nj);
         }
         if (isfinite(ratio)) cJSON_AddNumberToObject(o, "total_over_baseline", ratio);
+        if (isfinite(row[i].core_g)) {
+            cJSON_AddNumberToObject(o, "core_nj_gated", row[i].core_g);
+            cJSON_AddNumberToObject(o, "core_load_nj_gated", row[i].load_g);
+            cJSON_AddNumberToObject(o, "total_nj_gated", row[i].total_g);
+        }
+        if (isfinite(ratio_g)) cJSON_AddNumberToObject(o, "total_over_baseline_gated", ratio_g);
         if (isfinite(row[i].us_at_fmax)) {
             cJSON_AddNumberToObject(o, "fmax_mhz", row[i].fmax);
             cJSON_AddNumberToObject(o, "us_at_fmax", row[i].us_at_fmax);
@@ -273,14 +310,36 @@ static load_fit fit_load(const rp_core_energy *one, const rp_core_energy *wide, 
     return f;
 }
 
-/* Reads one hgsys --json run, its core logic estimate from ce (runs of one key a load beat) or
-   ce_wide (of more; NULL: none): the configuration and load part from its port's load line
-   (sys_fit[port], NULL: none) where it has one for the core, else from fit, else at the load
-   run's energy per cycle; the queries from its port's query plane, else the one-key port's,
-   else at the point's energy per query over its cycles. rp_die on a file that is not one, or
-   on a point whose cores load another number of keys a beat than the run's. */
-static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_energy *ce_wide,
-                      const load_fit *fit, const rp_nk_fit *const sys_fit[2])
+/* A run's core logic per query (nJ; *load_nj: of it its configuration and load) from cost c
+   (rp_system.h, with load_fit fit of its ce and ce_wide): the configuration and load part from
+   its port's load line (c->sys[port]) where it has one for the core, else from fit, else at the
+   load run's energy per cycle; the queries from its port's query plane, else the one-key port's,
+   else at the point's energy per query over its cycles. NAN without a point of its port. */
+static double core_logic(const sys_pt *p, const rp_sys_cost *cost, const load_fit *fit, double *load_nj)
+{
+    const rp_core_energy *ce = p->lw == 1 ? cost->ce : cost->ce_wide;
+    *load_nj = NAN; /* NAN propagates: no point, no load run, no split */
+    if (!ce) return NAN;
+    int c = p->core;
+    double q = p->queries, keys = (double)p->context * p->heads / q; /* keys loaded a query */
+    const rp_nk_fit *sf = cost->sys ? &cost->sys[p->lw > 1] : NULL,
+                    *qf = sf && isfinite(sf->query[c]) ? sf : cost->sys;
+    if (sf && isfinite(sf->l0[c])) /* the sweep's own cores of this port */
+        *load_nj = sf->l0[c] * p->heads / q + sf->l1[c] * keys;
+    else if (isfinite(fit[c].cyc)) /* the point's pair of load widths */
+        *load_nj = fit[c].cyc * p->load_per_q + fit[c].key * keys;
+    else
+        *load_nj = ce->load_nj[c] / ce->load_cycles[c] * p->load_per_q;
+    double qc = p->busy_per_q - p->load_per_q; /* a query's busy cycles */
+    return *load_nj + (qf && isfinite(qf->query[c])
+                           ? qf->query[c] + qf->cycle[c] * qc + qf->key[c] * p->context
+                           : ce->nj[c] / ce->cycles[c] * qc);
+}
+
+/* Reads one hgsys --json run, its core logic estimated by core_logic of each cost (fit[g]: the
+   load fit of cost[g]). rp_die on a file that is not one, or on a point whose cores load
+   another number of keys a beat than the run's. */
+static sys_pt read_pt(const cJSON *j, const rp_sys_cost *cost, const load_fit (*fit)[RP_NCORES])
 {
     sys_pt p;
     memset(&p, 0, sizeof p);
@@ -292,7 +351,7 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_e
     int qh = rp_whole(j, "queries_per_head");
     if (p.core < 0 || !p.context || !p.heads || !qh || !isfinite(rp_num(j, "time_ns")))
         rp_die("--system: not an hgsys --json file (core, context, heads, queries_per_head, time_ns)");
-    const rp_core_energy *ce = p.lw == 1 ? ce1 : ce_wide;
+    const rp_core_energy *ce = p.lw == 1 ? cost[RP_SYS_PLAIN].ce : cost[RP_SYS_PLAIN].ce_wide;
     if (ce && ce->lw != p.lw)
         rp_die("--system: a run of %d key(s) a load beat, and its point '%s' has cores of %d "
                "(--system-point for one key a beat, --system-wide-point for a wider port)",
@@ -311,22 +370,8 @@ static sys_pt read_pt(const cJSON *j, const rp_core_energy *ce1, const rp_core_e
     if (p.load_per_q < 0 || p.load_per_q > p.busy_per_q)
         rp_die("--system: core_load %g is not within 0..core_busy (%g)", jl->valuedouble,
                rp_num(j, "core_busy"));
-    p.load_nj = p.core_nj = NAN; /* NAN propagates: no point, no load run, no split */
-    if (ce) {
-        int c = p.core;
-        double keys = (double)p.context * p.heads / q; /* keys loaded a query */
-        const rp_nk_fit *sf = sys_fit[p.lw > 1], *qf = sf && isfinite(sf->query[c]) ? sf : sys_fit[0];
-        if (sf && isfinite(sf->l0[c])) /* the sweep's own cores of this port */
-            p.load_nj = sf->l0[c] * p.heads / q + sf->l1[c] * keys;
-        else if (isfinite(fit[c].cyc)) /* the point's pair of load widths */
-            p.load_nj = fit[c].cyc * p.load_per_q + fit[c].key * keys;
-        else
-            p.load_nj = ce->load_nj[c] / ce->load_cycles[c] * p.load_per_q;
-        double qc = p.busy_per_q - p.load_per_q; /* a query's busy cycles */
-        p.core_nj = p.load_nj + (qf && isfinite(qf->query[c])
-                                     ? qf->query[c] + qf->cycle[c] * qc + qf->key[c] * p.context
-                                     : ce->nj[c] / ce->cycles[c] * qc);
-    }
+    p.core_nj = core_logic(&p, &cost[RP_SYS_PLAIN], fit[RP_SYS_PLAIN], &p.load_nj);
+    p.core_g = core_logic(&p, &cost[RP_SYS_GATED], fit[RP_SYS_GATED], &p.load_g);
     p.ratio = rp_num(j, "model_over_roofline");
     p.memory_bound = strcmp(rp_str(j, "bound"), "memory") == 0;
     double cycles = rp_num(j, "roof_compute_ns") * rp_num(j, "clock_mhz") / 1e3,
@@ -462,13 +507,20 @@ static void csv_num(FILE *f, double v, char sep)
     fputc(sep, f);
 }
 
+/* A run's total energy per query, its core logic as generated (g 0) or gated (g 1). */
+static double total_nj(const sys_pt *p, int g)
+{
+    return (g ? p->core_g : p->core_nj) + p->sram_nj + p->dram_nj;
+}
+
 /* The total energy per query of a run of the one-key sweep over the baseline's at the same
-   workload and context (NAN where either lacks its core logic estimate). */
-static double total_over_baseline(const sys_pt *p, int n, const sys_pt *x)
+   workload and context, as generated (g 0) or gated (g 1); NAN where either lacks its core
+   logic estimate. */
+static double total_over_baseline(const sys_pt *p, int n, const sys_pt *x, int g)
 {
     for (int i = 0; i < n; i++)
         if (p[i].core == HG_CORE_BASELINE && p[i].work == x->work && p[i].context == x->context)
-            return (x->core_nj + x->sram_nj + x->dram_nj) / (p[i].core_nj + p[i].sram_nj + p[i].dram_nj);
+            return total_nj(x, g) / total_nj(&p[i], g);
     return NAN;
 }
 
@@ -484,11 +536,17 @@ static void fit_counts(const rp_nk_fit *f, int *nq, int *nl)
 
 /* "Fitted at n_k = lo..hi: had a query ... nJ + ...; baseline ..." into md, the figures into
    js[key]; then the Fmax of those cores (their flows) against the system model's clock: a core
-   slower than that clock runs at it only in the model, and its times are short by Fmax / clock. */
-static void fit_line(FILE *md, cJSON *js, const char *key, const rp_nk_fit *f, double clock_mhz)
+   slower than that clock runs at it only in the model, and its times are short by Fmax / clock.
+   gated: the fit of the clock-gating estimates (cost[RP_SYS_GATED]), its line without the Fmax
+   and nothing where it costs no core. */
+static void fit_line(FILE *md, cJSON *js, const char *key, const rp_nk_fit *f, double clock_mhz, int gated)
 {
+    int nq, nl;
+    fit_counts(f, &nq, &nl);
+    if (gated && !nq && !nl) return;
     cJSON *jq = cJSON_AddObjectToObject(js, key);
-    fprintf(md, "Fitted at n_k = %d..%d:", f->nk_lo, f->nk_hi);
+    fprintf(md, "%s at n_k = %d..%d:", gated ? "With the clock-gating estimate, fitted" : "Fitted", f->nk_lo,
+            f->nk_hi);
     for (int c = 0, k = 0; c < RP_NCORES; c++) {
         if (!isfinite(f->query[c]) && !isfinite(f->l0[c])) continue;
         fprintf(md, "%s %s", k++ ? ";" : "", RP_CORE_NAME(c));
@@ -510,6 +568,10 @@ static void fit_line(FILE *md, cJSON *js, const char *key, const rp_nk_fit *f, d
         }
     }
     fprintf(md, ".");
+    if (gated) {
+        fprintf(md, "\n\n");
+        return;
+    }
     char slow[128] = "";
     int k = 0, nslow = 0;
     for (int c = 0; c < RP_NCORES; c++) {
@@ -541,7 +603,8 @@ static void fit_line(FILE *md, cJSON *js, const char *key, const rp_nk_fit *f, d
    baseline of the same port; core logic from ce_wide, the point of cores of that port (NULL:
    none, '-'). */
 static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
-                         const rp_core_energy *ce_wide, const rp_nk_fit *wide_fit)
+                         const rp_core_energy *ce_wide, const rp_nk_fit *wide_fit,
+                         const rp_nk_fit *wide_fit_g)
 {
     const sys_pt *w = p + n - nwide;
     fprintf(md,
@@ -567,7 +630,8 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
                    : "queries by the one-key cores' query plane (the load "
                      "port leaves the query logic as it is)",
                 ce_wide->point);
-        fit_line(md, js, "wide_core_fit", wide_fit, w[0].clock_mhz);
+        fit_line(md, js, "wide_core_fit", wide_fit, w[0].clock_mhz, 0);
+        if (wide_fit_g) fit_line(md, js, "wide_core_fit_gated", wide_fit_g, w[0].clock_mhz, 1);
     } else if (ce_wide)
         fprintf(md,
                 "Core logic is estimated as in the table above, from the flow of cores of %d keys a beat at "
@@ -583,10 +647,15 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
                 "Core logic is not estimated: no point of cores of %d keys a beat was given "
                 "(`--system-wide-point`).\n\n",
                 w[0].lw);
-    fprintf(md,
-            "| core | context | time/query ns | / one key a beat | / baseline | core logic nJ (est.) | of it "
-            "configuration + K/V load | SRAM + DRAM nJ | / baseline | total nJ | / one key a beat | / "
-            "baseline | bound |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    fprintf(
+        md,
+        "The last two columns: core logic and the total over the baseline's with the clock-gating estimate "
+        "(docs/synth.md, \"Clock gating\"; the low end of a range whose high end is the core as "
+        "generated), costed alike from the same flows' estimates; '-' where a flow has none.\n\n"
+        "| core | context | time/query ns | / one key a beat | / baseline | core logic nJ (est.) | of it "
+        "configuration + K/V load | SRAM + DRAM nJ | / baseline | total nJ | / one key a beat | / "
+        "baseline | bound | core logic nJ, clocks gated | total / baseline, clocks gated |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     cJSON *arr = cJSON_AddArrayToObject(js, "wide_load_decode");
     for (int i = 0; i < nwide; i++) {
         if (w[i].work != W_DECODE) continue;
@@ -601,13 +670,15 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
         double tot = w[i].core_nj + mem, btot = base ? base->core_nj + bmem : NAN,
                otot = one ? one->core_nj + one->sram_nj + one->dram_nj : NAN;
         double r_one = one ? w[i].t_ns / one->t_ns : NAN, r_base = base ? w[i].t_ns / base->t_ns : NAN;
-        char a[32], b[32], m[32], cn[32], ln[32], tn[32], to[32], tb[32];
-        fprintf(md, "| %s | %d | %.1f | %s | %s | %s | %s | %.3f | %s | %s | %s | %s | %s |\n",
+        double rg = base ? total_nj(&w[i], 1) / total_nj(base, 1) : NAN;
+        char a[32], b[32], m[32], cn[32], ln[32], tn[32], to[32], tb[32], cg[32], tg[32];
+        fprintf(md, "| %s | %d | %.1f | %s | %s | %s | %s | %.3f | %s | %s | %s | %s | %s | %s | %s |\n",
                 RP_CORE_NAME(w[i].core), w[i].context, w[i].t_ns, num_text(a, sizeof a, r_one),
                 num_text(b, sizeof b, r_base), num_text(cn, sizeof cn, w[i].core_nj),
                 num_text(ln, sizeof ln, w[i].load_nj), mem, num_text(m, sizeof m, mem / bmem),
                 num_text(tn, sizeof tn, tot), num_text(to, sizeof to, tot / otot),
-                num_text(tb, sizeof tb, tot / btot), w[i].memory_bound ? "memory" : "compute");
+                num_text(tb, sizeof tb, tot / btot), w[i].memory_bound ? "memory" : "compute",
+                num_text(cg, sizeof cg, w[i].core_g), num_text(tg, sizeof tg, rg));
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "core", RP_CORE_NAME(w[i].core));
         cJSON_AddNumberToObject(o, "load_width", w[i].lw);
@@ -623,6 +694,8 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
         if (isfinite(tot)) cJSON_AddNumberToObject(o, "total_nj", tot);
         if (isfinite(tot / otot)) cJSON_AddNumberToObject(o, "total_over_one_key_a_beat", tot / otot);
         if (isfinite(tot / btot)) cJSON_AddNumberToObject(o, "total_over_baseline", tot / btot);
+        if (isfinite(w[i].core_g)) cJSON_AddNumberToObject(o, "core_nj_gated", w[i].core_g);
+        if (isfinite(rg)) cJSON_AddNumberToObject(o, "total_over_baseline_gated", rg);
         cJSON_AddStringToObject(o, "bound", w[i].memory_bound ? "memory" : "compute");
         if (isfinite(w[i].f_mem)) cJSON_AddNumberToObject(o, "memory_bound_above_mhz", w[i].f_mem);
         cJSON_AddItemToArray(arr, o);
@@ -631,22 +704,26 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
 
 /* The context sweep: table, CSV, JSON, plots; the wider load ports' decoding steps after it. */
 static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *const *sweep, int nsweep,
-                         const rp_core_energy *ce, const rp_core_energy *ce_wide, const rp_nk_fit *sys_fit)
+                         const rp_sys_cost *cost)
 {
-    /* per load port, the fit of the sweep's own cores (NULL: none that costs a core type) */
-    const rp_nk_fit *sf[2];
+    const rp_core_energy *ce = cost[RP_SYS_PLAIN].ce, *ce_wide = cost[RP_SYS_PLAIN].ce_wide;
+    /* per cost and load port, the fit of the sweep's own cores (NULL: none that costs a core type) */
+    const rp_nk_fit *sf[RP_SYS_NCOST][2];
     int nq, nl; /* core types whose queries, and whose loads, a port's fit costs */
-    for (int port = 0; port < 2; port++) {
-        fit_counts(sys_fit ? &sys_fit[port] : NULL, &nq, &nl);
-        sf[port] = nq || nl ? &sys_fit[port] : NULL;
-    }
-    fit_counts(sf[0], &nq, &nl); /* the one-key port's, for its table's text */
+    for (int g = 0; g < RP_SYS_NCOST; g++)
+        for (int port = 0; port < 2; port++) {
+            fit_counts(cost[g].sys ? &cost[g].sys[port] : NULL, &nq, &nl);
+            sf[g][port] = nq || nl ? &cost[g].sys[port] : NULL;
+        }
+    fit_counts(sf[0][0], &nq, &nl); /* the one-key port's, for its table's text */
     sys_pt *p = calloc((size_t)nsweep, sizeof *p);
     if (!p) rp_die("out of memory");
-    load_fit fit[RP_NCORES];
+    load_fit fit[RP_SYS_NCOST][RP_NCORES];
     int nfit = 0;
-    for (int c = 0; c < RP_NCORES; c++) nfit += isfinite((fit[c] = fit_load(ce, ce_wide, c)).cyc);
-    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], ce, ce_wide, fit, sf);
+    for (int g = 0; g < RP_SYS_NCOST; g++)
+        for (int c = 0; c < RP_NCORES; c++) fit[g][c] = fit_load(cost[g].ce, cost[g].ce_wide, c);
+    for (int c = 0; c < RP_NCORES; c++) nfit += isfinite(fit[RP_SYS_PLAIN][c].cyc);
+    for (int i = 0; i < nsweep; i++) p[i] = read_pt(sweep[i], cost, (const load_fit(*)[RP_NCORES])fit);
     qsort(p, (size_t)nsweep, sizeof *p, cmp_pt);
     int nwide = 0, all = nsweep;
     for (int i = 0; i < all; i++) {
@@ -674,7 +751,7 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
             "above) on stimuli of n_k = %d..%d keys, queries back to back (`--system-nk`): a query of few "
             "keys leaves the score lanes idle in most of its cycles. A core type without the fit: its busy "
             "cycles at point `%s`'s energy per query over its cycles per query.\n",
-            sf[0]->nk_lo, sf[0]->nk_hi, ce ? ce->point : "(none)");
+            sf[0][0]->nk_lo, sf[0][0]->nk_hi, ce ? ce->point : "(none)");
     else
         fprintf(
             md,
@@ -698,46 +775,59 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         "point has no load run of the core or the run does not split its busy cycles. SRAM and DRAM are "
         "the system model's.\n\n",
         nl ? "Other c" : "C", ce ? ce->point : "(none)");
-    if (sf[0]) fit_line(md, js, "core_fit", sf[0], rp_num(j0, "clock_mhz"));
-    if (nfit) {
-        cJSON *jf = cJSON_AddObjectToObject(js, "load_fit");
-        fprintf(md, "Configuration and load energy, fitted:");
-        for (int c = 0, k = 0; c < RP_NCORES; c++) {
-            if (!isfinite(fit[c].cyc)) continue;
-            fprintf(md, "%s %s %.3f nJ a cycle + %.3f nJ a key", k++ ? ";" : "", RP_CORE_NAME(c), fit[c].cyc,
-                    fit[c].key);
+    if (sf[0][0]) fit_line(md, js, "core_fit", sf[0][0], rp_num(j0, "clock_mhz"), 0);
+    if (sf[1][0]) fit_line(md, js, "core_fit_gated", sf[1][0], rp_num(j0, "clock_mhz"), 1);
+    for (int g = 0; g < RP_SYS_NCOST && nfit; g++) {
+        cJSON *jf = NULL;
+        for (int c = 0; c < RP_NCORES; c++) {
+            const load_fit *f = &fit[g][c];
+            if (!isfinite(f->cyc)) continue;
+            if (!jf) {
+                fprintf(md, "Configuration and load energy%s, fitted:",
+                        g ? " with the clock-gating estimate" : "");
+                jf = cJSON_AddObjectToObject(js, g ? "load_fit_gated" : "load_fit");
+            }
+            fprintf(md, "%s %s %.3f nJ a cycle + %.3f nJ a key", cJSON_GetArraySize(jf) ? ";" : "",
+                    RP_CORE_NAME(c), f->cyc, f->key);
             cJSON *o = cJSON_AddObjectToObject(jf, RP_CORE_NAME(c));
-            cJSON_AddNumberToObject(o, "nj_per_cycle", fit[c].cyc);
-            cJSON_AddNumberToObject(o, "nj_per_key", fit[c].key);
+            cJSON_AddNumberToObject(o, "nj_per_cycle", f->cyc);
+            cJSON_AddNumberToObject(o, "nj_per_key", f->key);
         }
-        fprintf(md, ".\n\n");
+        if (jf) fprintf(md, ".\n\n");
     }
     fprintf(
         md,
         "| workload | core | context | time/query ns | core logic nJ (est.) | of it configuration + K/V load "
         "| "
         "SRAM nJ | DRAM nJ | total nJ | total / baseline | bound | model / roofline | memory-bound above MHz "
-        "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        "| core logic nJ, clocks gated | total / baseline, clocks gated "
+        "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     FILE *csv = rp_out_file(dir, "system.csv");
     fprintf(csv, "workload,core,context,time_per_query_ns,core_nj,sram_nj,dram_nj,total_nj,bound,model_over_"
-                 "roofline,core_load_nj,total_over_baseline\n");
+                 "roofline,core_load_nj,total_over_baseline,core_nj_gated,core_load_nj_gated,total_over_"
+                 "baseline_gated\n");
     cJSON *arr = cJSON_AddArrayToObject(js, "context_sweep");
     for (int i = 0; i < nsweep; i++) {
-        double tot = p[i].core_nj + p[i].sram_nj + p[i].dram_nj, rb = total_over_baseline(p, nsweep, &p[i]);
+        double tot = total_nj(&p[i], 0), rb = total_over_baseline(p, nsweep, &p[i], 0),
+               rg = total_over_baseline(p, nsweep, &p[i], 1);
         const char *b = p[i].memory_bound ? "memory" : "compute";
-        char cn[32], ln[32], tn[32], rn[32];
-        fprintf(md, "| %s | %s | %d | %.1f | %s | %s | %.3f | %.3f | %s | %s | %s | %.3f | %.0f |\n",
+        char cn[32], ln[32], tn[32], rn[32], cg[32], gn[32];
+        fprintf(md,
+                "| %s | %s | %d | %.1f | %s | %s | %.3f | %.3f | %s | %s | %s | %.3f | %.0f | %s | %s |\n",
                 WORK[p[i].work], RP_CORE_NAME(p[i].core), p[i].context, p[i].t_ns,
                 num_text(cn, sizeof cn, p[i].core_nj), num_text(ln, sizeof ln, p[i].load_nj), p[i].sram_nj,
                 p[i].dram_nj, num_text(tn, sizeof tn, tot), num_text(rn, sizeof rn, rb), b, p[i].ratio,
-                p[i].f_mem);
+                p[i].f_mem, num_text(cg, sizeof cg, p[i].core_g), num_text(gn, sizeof gn, rg));
         fprintf(csv, "%s,%s,%d,%.6g,", WORK[p[i].work], RP_CORE_NAME(p[i].core), p[i].context, p[i].t_ns);
         csv_num(csv, p[i].core_nj, ',');
         fprintf(csv, "%.6g,%.6g,", p[i].sram_nj, p[i].dram_nj);
         csv_num(csv, tot, ',');
         fprintf(csv, "%s,%.6g,", b, p[i].ratio);
         csv_num(csv, p[i].load_nj, ',');
-        csv_num(csv, rb, '\n');
+        csv_num(csv, rb, ',');
+        csv_num(csv, p[i].core_g, ',');
+        csv_num(csv, p[i].load_g, ',');
+        csv_num(csv, rg, '\n');
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "workload", WORK[p[i].work]);
         cJSON_AddStringToObject(o, "core", RP_CORE_NAME(p[i].core));
@@ -750,13 +840,19 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         cJSON_AddNumberToObject(o, "dram_nj", p[i].dram_nj);
         if (isfinite(tot)) cJSON_AddNumberToObject(o, "total_nj", tot);
         if (isfinite(rb)) cJSON_AddNumberToObject(o, "total_over_baseline", rb);
+        if (isfinite(p[i].core_g)) {
+            cJSON_AddNumberToObject(o, "core_nj_gated", p[i].core_g);
+            cJSON_AddNumberToObject(o, "core_load_nj_gated", p[i].load_g);
+        }
+        if (isfinite(rg)) cJSON_AddNumberToObject(o, "total_over_baseline_gated", rg);
         cJSON_AddStringToObject(o, "bound", b);
         if (isfinite(p[i].f_mem)) cJSON_AddNumberToObject(o, "memory_bound_above_mhz", p[i].f_mem);
         cJSON_AddItemToArray(arr, o);
     }
     rp_out_close(csv);
     fprintf(md,
-            "\nWhere each core is memory-bound at this clock (the last column of the table: the core clock "
+            "\nWhere each core is memory-bound at this clock (the column \"memory-bound above MHz\": the "
+            "core clock "
             "above which the roofline's memory time exceeds its compute time, which includes loading K and V "
             "into the core at one key per cycle):\n\n");
     cJSON *jb = cJSON_AddObjectToObject(js, "memory_bound");
@@ -773,20 +869,19 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
             has_plot(p, nsweep, 0) ? "![energy per query against context](system_energy.png) " : "");
     write_dat(dir, p, nsweep, 0);
     write_dat(dir, p, nsweep, 1);
-    if (nwide) wide_section(md, js, p, all, nwide, ce_wide, sf[1]);
+    if (nwide) wide_section(md, js, p, all, nwide, ce_wide, sf[0][1], sf[1][1]);
     int rc = plots(dir, p, nsweep);
     free(p);
     return rc;
 }
 
 int rp_system_section(FILE *md, const char *dir, cJSON *root, const cJSON *const *fid, int nfid,
-                      const rp_nk_fit *layer_fit, const rp_nk_fit *sys_fit, const cJSON *const *sweep,
-                      int nsweep, const rp_core_energy *ce, const rp_core_energy *ce_wide)
+                      const rp_sys_cost cost[RP_SYS_NCOST], const cJSON *const *sweep, int nsweep)
 {
     fprintf(md, "\n## System: K and V from DRAM (the system model, docs/system.md)\n\n"
                 "The cores verilated in a SystemC model with double-buffered K/V buffers, query and output "
                 "buffers, DMA engines and one DRAM channel; the outputs are the bare cores' bit for bit.\n");
     cJSON *js = cJSON_AddObjectToObject(root, "system");
-    minilm_layer(md, js, fid, nfid, layer_fit);
-    return nsweep ? sweep_section(md, dir, js, sweep, nsweep, ce, ce_wide, sys_fit) : 0;
+    minilm_layer(md, js, fid, nfid, cost);
+    return nsweep ? sweep_section(md, dir, js, sweep, nsweep, cost) : 0;
 }
