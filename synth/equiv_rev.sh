@@ -3,8 +3,11 @@
 # revision of itself, for each of a list of parameter sets: both read by Yosys (proc, flatten;
 # the blocks it instantiates from the working tree on both sides), registers matched by name
 # and cut (their outputs inputs, their next states outputs of both sides), and the
-# combinational miter proven by ABC's &cec. For a rewrite of a block that should not change
-# what it does (a loop restructured, a register moved into another generate block).
+# combinational miter proven by ABC's &cec; or (EQUIV_ENGINE=induct) every signal of one
+# name on both sides paired by Yosys (equiv_make) and each pair proven by SAT on its cone
+# (equiv_simple) and by induction over the cycles (equiv_induct): for blocks whose arithmetic
+# &cec does not finish on. For a rewrite of a block that should not change what it does (a
+# loop restructured, a register moved into another generate block).
 #
 #   make equiv-rev EQUIV_BLOCK=hg_topn_bitonic EQUIV_REV=HEAD~1 \
 #     EQUIV_PARAMS="N=16 P=8 SW=6 IW=7 PIPE=1; N=8 P=8 SW=6 IW=7" \
@@ -21,6 +24,9 @@
 #   EQUIV_RENAME  PATTERN=OLD words: a register of the working tree's block whose wire
 #                 matches the Yosys pattern PATTERN (at most one per parameter set) is the
 #                 other revision's register OLD (a register renamed or moved by the change)
+#   EQUIV_ENGINE  cec (default: the cut miter through ABC &cec) or induct (Yosys equiv_make,
+#                 equiv_simple, equiv_induct: proven when every paired signal is; it gives no
+#                 counterexample, a difference shows as pairs not proven)
 #   EQUIV_TIMEOUT seconds per parameter set (default 600); EQUIV_DIR work folder (default
 #                 build/equiv-rev, made here: marker .hgsynth_equiv_rev)
 #   YOSYS, YOSYS_ABC  tools
@@ -34,6 +40,7 @@ YOSYS=${YOSYS:-yosys}
 YOSYS_ABC=${YOSYS_ABC:-yosys-abc}
 EQUIV_REV=${EQUIV_REV:-HEAD}
 EQUIV_TIMEOUT=${EQUIV_TIMEOUT:-600}
+EQUIV_ENGINE=${EQUIV_ENGINE:-cec}
 EQUIV_DIR=${EQUIV_DIR:-$root/build/equiv-rev}
 die() { echo "equiv-rev: error: $*" >&2; exit 2; }
 
@@ -43,6 +50,7 @@ for t in "$YOSYS" "$YOSYS_ABC" timeout git; do command -v "$t" > /dev/null || di
 new="$root/rtl/src/$EQUIV_BLOCK.v"
 [ -f "$new" ] || die "EQUIV_BLOCK='$EQUIV_BLOCK': no file rtl/src/$EQUIV_BLOCK.v"
 [[ "$EQUIV_TIMEOUT" =~ ^[1-9][0-9]{0,4}$ ]] || die "EQUIV_TIMEOUT='$EQUIV_TIMEOUT': must be seconds, 1..99999"
+[[ "$EQUIV_ENGINE" =~ ^(cec|induct)$ ]] || die "EQUIV_ENGINE='$EQUIV_ENGINE': must be cec or induct"
 if [ -n "${EQUIV_OLD:-}" ]; then
   [ -f "$EQUIV_OLD" ] || die "EQUIV_OLD='$EQUIV_OLD': no such file"
   what="$EQUIV_OLD"
@@ -149,6 +157,27 @@ for set in "${sets[@]}"; do
     [ "$rc" != 124 ] || detail="timeout after $EQUIV_TIMEOUT s (yosys)"
     echo "  set $i [$set]: not proven: ${detail:-yosys exit $rc}"
     fail=1
+    continue
+  fi
+  if [ "$EQUIV_ENGINE" = induct ]; then
+    set +e
+    timeout "$EQUIV_TIMEOUT" "$YOSYS" -l "$log.induct" -p "
+      read_rtlil $EQUIV_DIR/gold$i.il; rename side gold; read_rtlil $EQUIV_DIR/gate$i.il; rename side gate;
+      cd gate; $ren cd;
+      equiv_make gold gate equiv; hierarchy -top equiv; equiv_simple -undef; equiv_induct -undef;
+      equiv_status -assert" > /dev/null 2>&1
+    rc=$?
+    set -e
+    cells=$(sed -n 's/^Found \([0-9]*\) \$equiv cells in equiv:.*/\1/p' "$log.induct" | tail -1)
+    open=$(sed -n 's/^ *Of those cells [0-9]* are proven and \([0-9]*\) are unproven.*/\1/p' "$log.induct" | tail -1)
+    if [ "$rc" = 0 ] && grep -q "Equivalence successfully proven" "$log.induct"; then
+      echo "  set $i [$set]: proven (yosys equiv_induct: ${cells:-?} paired signals${ren:+; renamed:$ren})"
+    else
+      fail=1
+      if [ "$rc" = 124 ]; then echo "  set $i [$set]: not proven: timeout after $EQUIV_TIMEOUT s (yosys equiv_induct)"
+      elif [ -n "$open" ]; then echo "  set $i [$set]: not proven: $open of ${cells:-?} paired signals unproven (yosys equiv_induct; log $log.induct)"
+      else echo "  set $i [$set]: not proven: yosys equiv_induct gave no answer (exit $rc; log $log.induct)"; fi
+    fi
     continue
   fi
   set +e

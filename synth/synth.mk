@@ -120,9 +120,10 @@ equiv: $(HGSYNTH) $(HADGEN)
 	HADGEN=$(HADGEN) HGSYNTH=$(HGSYNTH) LIB=$(SYNTH_LIB) EQUIV_ROOT=$(BUILD)/equiv synth/equiv_sample.sh
 
 # make equiv-rev EQUIV_BLOCK=NAME [EQUIV_REV=REV] [EQUIV_PARAMS="N=.. P=..; ..."]
-# [EQUIV_RENAME=PATTERN=OLD] [EQUIV_NEW_PARAMS="NAME=.."]: a block of rtl/src against another git
-# revision of itself (default HEAD: the working tree's edits), registers matched by name, ABC's
-# &cec (synth/equiv_rev.sh); for a rewrite that should not change the function.
+# [EQUIV_RENAME=PATTERN=OLD] [EQUIV_NEW_PARAMS="NAME=.."] [EQUIV_ENGINE=cec|induct]: a block of
+# rtl/src against another git revision of itself (default HEAD: the working tree's edits),
+# registers matched by name, ABC's &cec or Yosys's equiv_induct (synth/equiv_rev.sh); for a
+# rewrite that should not change the function.
 equiv-rev:
 	EQUIV_DIR=$(BUILD)/equiv-rev synth/equiv_rev.sh
 

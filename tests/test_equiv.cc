@@ -166,7 +166,8 @@ TEST_F(Equiv, BadInputExitsTwo)
 // has another name is not (the register has no partner, named in the message) until
 // EQUIV_RENAME maps it; a parameter given to the working tree's side alone
 // (EQUIV_NEW_PARAMS) reaches it; a copy with one compare-exchange's direction flipped is not
-// equivalent; bad input exits 2 and writes nothing.
+// equivalent; the same by the induction engine (EQUIV_ENGINE=induct: the same text proven, the
+// flipped copy not); bad input exits 2 and writes nothing.
 TEST(EquivRev, ARewriteIsProvenAndAChangeIsNot)
 {
     hgt::TempDir td("equivrev");
@@ -213,6 +214,24 @@ TEST(EquivRev, ARewriteIsProvenAndAChangeIsNot)
         << flip.out;
     EXPECT_NE(flip.out.find("set 2 [ N=2 P=4 SW=3 IW=3 SIGNED=1]: NOT EQUIVALENT"), std::string::npos)
         << flip.out;
+    Result isame = hgt::run_cmd("EQUIV_ENGINE=induct EQUIV_OLD='" + t + "/same.v' " + base);
+    EXPECT_EQ(isame.status, 0) << isame.out;
+    EXPECT_NE(isame.out.find("set 1 [N=2 P=4 SW=3 IW=3 PIPE=1]: proven (yosys equiv_induct: "),
+              std::string::npos)
+        << isame.out;
+    EXPECT_NE(isame.out.find("set 2 [ N=2 P=4 SW=3 IW=3 SIGNED=1]: proven (yosys equiv_induct: "),
+              std::string::npos)
+        << isame.out;
+    Result iflip = hgt::run_cmd("EQUIV_ENGINE=induct EQUIV_OLD='" + t + "/flipped.v' " + base);
+    EXPECT_EQ(iflip.status, 1) << iflip.out;
+    for (const char *set : {"set 1 [N=2 P=4 SW=3 IW=3 PIPE=1]: not proven: ",
+                            "set 2 [ N=2 P=4 SW=3 IW=3 SIGNED=1]: not proven: "}) {
+        size_t at = iflip.out.find(set);
+        ASSERT_NE(at, std::string::npos) << set << "\n" << iflip.out;
+        EXPECT_NE(iflip.out.substr(at).find("paired signals unproven (yosys equiv_induct;"),
+                  std::string::npos)
+            << iflip.out;
+    }
     struct {
         std::string env, message;
     } bad[] = {
@@ -226,6 +245,7 @@ TEST(EquivRev, ARewriteIsProvenAndAChangeIsNot)
         {"EQUIV_BLOCK=hg_topn EQUIV_RENAME='a;b'", "EQUIV_RENAME: 'a;b' is not PATTERN=OLD"},
         {"EQUIV_BLOCK=hg_topn EQUIV_NEW_PARAMS='PIPE'", "EQUIV_NEW_PARAMS: 'PIPE' is not NAME=INTEGER"},
         {"EQUIV_BLOCK=hg_topn EQUIV_TIMEOUT=0", "EQUIV_TIMEOUT='0'"},
+        {"EQUIV_BLOCK=hg_topn EQUIV_ENGINE=sat", "EQUIV_ENGINE='sat': must be cec or induct"},
     };
     for (const auto &k : bad) {
         Result e =
