@@ -203,6 +203,9 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
     fprintf(md, "\n### Energy of a MiniLM layer\n\n");
     if (*why) fprintf(md, "Core logic '-' where the workload sweep cannot cost it: %s.\n\n", why);
     if (fit && fit->nk_lo) {
+        const rp_nk_fit *gf = cost[RP_SYS_GATED].layer;
+        int gated = 0; /* core types the gated fit costs */
+        for (int c = 0; c < RP_NCORES && gf; c++) gated += isfinite(gf->q0[c]) || isfinite(gf->l0[c]);
         fprintf(
             md,
             "Core logic is costed from the workload sweep's flows (section \"Energy against the "
@@ -216,14 +219,16 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
             "row of a core type; sentences shorter than its smallest n_k are costed on their extension. "
             "Cycles waiting for memory are not counted (a waiting core is taken "
             "as clock-gated). 180 nm logic beside the DRAM preset's modern per-bit figures: the node "
-            "factor 0.074 of the points' tables applies to the core logic, not to DRAM.\n\n"
-            "The rows \"clocks gated\" fit the same flows' clock-gating estimates (docs/synth.md, \"Clock "
-            "gating\": a register's clock charged only in the cycles one of its flops changes, plus its "
-            "gate; none where a flow has no estimate), which cost the last two columns of the table after "
-            "them: the low end of a range whose high end is the core as generated.\n\n"
+            "factor 0.074 of the points' tables applies to the core logic, not to DRAM.%s\n\n"
             "| core | nJ a query | + nJ a key scored | largest residual | nJ a head's load | + nJ a key "
             "loaded | largest residual |\n|---|---|---|---|---|---|---|\n",
-            fit->nk_lo, fit->nk_hi);
+            fit->nk_lo, fit->nk_hi,
+            gated ? " The rows \"clocks gated\" fit the same flows' clock-gating estimates (docs/synth.md, "
+                    "\"Clock gating\": a register's clock charged only in the cycles one of its flops "
+                    "changes, plus its gate; none where a flow has no estimate), which cost the last two "
+                    "columns of the table after them: the low end of a range whose high end is the core as "
+                    "generated."
+                  : " No flow of the sweep has a clock-gating estimate: the gated columns are '-'.");
         for (int g = 0; g < RP_SYS_NCOST; g++) {
             const rp_nk_fit *f = cost[g].layer;
             if (!f) continue;
@@ -310,8 +315,8 @@ static load_fit fit_load(const rp_core_energy *one, const rp_core_energy *wide, 
     return f;
 }
 
-/* A run's core logic per query (nJ; *load_nj: of it its configuration and load) from cost c
-   (rp_system.h, with load_fit fit of its ce and ce_wide): the configuration and load part from
+/* A run's core logic per query (nJ; *load_nj: of it its configuration and load) by cost
+   (rp_system.h; fit: the load fit of its ce and ce_wide): the configuration and load part from
    its port's load line (c->sys[port]) where it has one for the core, else from fit, else at the
    load run's energy per cycle; the queries from its port's query plane, else the one-key port's,
    else at the point's energy per query over its cycles. NAN without a point of its port. */
@@ -773,7 +778,11 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         "cycle at its load run's energy per cycle.\n"
         "- Cycles waiting for memory are not counted (a waiting core taken as clock-gated); '-' where the "
         "point has no load run of the core or the run does not split its busy cycles. SRAM and DRAM are "
-        "the system model's.\n\n",
+        "the system model's.\n"
+        "- The last two columns: core logic and the total over the baseline's with the registers' clocks "
+        "gated, costed by the same rules from the same flows' clock-gating estimates (docs/synth.md, "
+        "\"Clock gating\"; the low end of a range whose high end is the core as generated); '-' where a "
+        "flow has none.\n\n",
         nl ? "Other c" : "C", ce ? ce->point : "(none)");
     if (sf[0][0]) fit_line(md, js, "core_fit", sf[0][0], rp_num(j0, "clock_mhz"), 0);
     if (sf[1][0]) fit_line(md, js, "core_fit_gated", sf[1][0], rp_num(j0, "clock_mhz"), 1);
