@@ -5,8 +5,8 @@
 # and cut (their outputs inputs, their next states outputs of both sides), and the
 # combinational miter proven by ABC's &cec; or (EQUIV_ENGINE=induct) every signal of one
 # name on both sides paired by Yosys (equiv_make) and each pair proven by SAT on its cone
-# (equiv_simple) and by induction over the cycles (equiv_induct): for blocks whose arithmetic
-# &cec does not finish on. For a rewrite of a block that should not change what it does (a
+# (equiv_simple) and by induction over the cycles (equiv_induct): a second opinion, and a
+# route for blocks whose arithmetic &cec does not finish on. For a rewrite of a block that should not change what it does (a
 # loop restructured, a register moved into another generate block).
 #
 #   make equiv-rev EQUIV_BLOCK=hg_topn_bitonic EQUIV_REV=HEAD~1 \
@@ -128,6 +128,9 @@ for set in "${sets[@]}"; do
     [ ${#hits[@]} = 0 ] || ren="$ren rename ${hits[0]} $old;"
   done
   set +e
+  # the miter merged at word level (opt -fast) before it is bit-blasted (techmap): logic the two
+  # sides share, a multiplier say, becomes one cell there; merged only after techmap, a
+  # multiplier's gates stay two copies for ABC to prove by SAT
   timeout "$EQUIV_TIMEOUT" "$YOSYS" -q -l "$log" -p "
     read_rtlil $EQUIV_DIR/gold$i.il; rename side gold; read_rtlil $EQUIV_DIR/gate$i.il; rename side gate;
     cd gate; $ren cd;
@@ -135,7 +138,7 @@ for set in "${sets[@]}"; do
     tee -q -o $EQUIV_DIR/regs$i.txt select -list gold/t:\$*ff* %co gold/t:\$*FF* %co gate/t:\$*ff* %co gate/t:\$*FF* %co;
     expose -evert-dff -evert -shared gold gate; opt_clean;
     select -assert-none gold/t:\$*ff* gold/t:\$*FF* gate/t:\$*ff* gate/t:\$*FF*;
-    miter -equiv -flatten gold gate miter; hierarchy -top miter; techmap; opt -fast; setundef -zero;
+    miter -equiv -flatten gold gate miter; hierarchy -top miter; opt -fast; techmap; opt -fast; setundef -zero;
     aigmap; write_aiger -zinit $EQUIV_DIR/miter$i.aig" > /dev/null 2>&1
   rc=$?
   set -e

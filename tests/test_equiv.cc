@@ -167,7 +167,9 @@ TEST_F(Equiv, BadInputExitsTwo)
 // EQUIV_RENAME maps it; a parameter given to the working tree's side alone
 // (EQUIV_NEW_PARAMS) reaches it; a copy with one compare-exchange's direction flipped is not
 // equivalent; the same by the induction engine (EQUIV_ENGINE=induct: the same text proven, the
-// flipped copy not); bad input exits 2 and writes nothing.
+// flipped copy not); a block of multipliers (the MAC lane, 8 of them) against its own text is
+// one circuit once the miter is merged at word level, 0 AND nodes (merged only after
+// bit-blasting, &cec ran past a minute on it); bad input exits 2 and writes nothing.
 TEST(EquivRev, ARewriteIsProvenAndAChangeIsNot)
 {
     hgt::TempDir td("equivrev");
@@ -222,6 +224,11 @@ TEST(EquivRev, ARewriteIsProvenAndAChangeIsNot)
     EXPECT_NE(isame.out.find("set 2 [ N=2 P=4 SW=3 IW=3 SIGNED=1]: proven (yosys equiv_induct: "),
               std::string::npos)
         << isame.out;
+    Result mac = hgt::run_cmd("EQUIV_DIR='" + t +
+                              "/m' EQUIV_TIMEOUT=60 EQUIV_BLOCK=hg_mac_lane EQUIV_PARAMS='D=8 SW=20' " +
+                              hgt::src_dir() + "/synth/equiv_rev.sh");
+    EXPECT_EQ(mac.status, 0) << mac.out;
+    EXPECT_NE(mac.out.find("set 1 [D=8 SW=20]: proven (0 AND nodes)"), std::string::npos) << mac.out;
     Result iflip = hgt::run_cmd("EQUIV_ENGINE=induct EQUIV_OLD='" + t + "/flipped.v' " + base);
     EXPECT_EQ(iflip.status, 1) << iflip.out;
     for (const char *set : {"set 1 [N=2 P=4 SW=3 IW=3 PIPE=1]: not proven: ",
