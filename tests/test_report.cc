@@ -1129,6 +1129,12 @@ TEST(Report, SystemSectionFromHgsysAndSystemBackends)
              94.5 / 435);
     EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
     EXPECT_NE(md.find("| compute | 1.250 | 400 | 432.000 | 1.000 |"), std::string::npos) << md;
+    // stdout: each core's ratio at the longest context of each workload (not the baseline's)
+    EXPECT_NE(r.out.find("system: decode at 256 keys, had, total / baseline -, clocks gated -\n"),
+              std::string::npos)
+        << r.out; // no baseline run at 256 keys
+    EXPECT_EQ(r.out.find("system: decode at 128 keys, had"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("baseline, total"), std::string::npos) << r.out;
     EXPECT_NE(md.find("| decode | baseline | 128 | 2400.0 | 480.000 | 130.000 | 1.000 | 2.000 | 483.000 | "
                       "1.000 |"),
               std::string::npos)
@@ -1372,6 +1378,10 @@ TEST(Report, MinilmLayerEnergyFromTheWorkloadSweep)
     snprintf(want, sizeof want, "| %.1f | %.3f | 2389.0 | %.3f |", had, had / bl, had_g / bl_g);
     EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
     EXPECT_NE(md.find("| 1.000 | 15059.0 | 1.000 |"), std::string::npos) << md;
+    snprintf(want, sizeof want,
+             "system: MiniLM layer, sys-had (original model), total / baseline %.3f, clocks gated %.3f\n",
+             had / bl, had_g / bl_g);
+    EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
     EXPECT_NEAR(num(cJSON_GetObjectItem(cJSON_GetObjectItem(sys, "minilm_fit_gated"), "had"), "query_nj"), 9,
                 1e-9);
     EXPECT_NEAR(num(l0, "core_nj_gated"), 2389, 1e-6);
@@ -1559,6 +1569,10 @@ TEST(Report, SystemSectionWithAWideLoadPort)
     EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
     snprintf(want, sizeof want, "| memory | 165.000 | %.3f |", 168 / 569.1);
     EXPECT_NE(md.find(want), std::string::npos) << want << "\n" << md;
+    snprintf(want, sizeof want,
+             "system: decode at 128 keys, 8 keys a beat, had, total / baseline %.3f, clocks gated %.3f\n",
+             333.0 / 632, 168 / 569.1);
+    EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
     EXPECT_NE(md.find("With the clock-gating estimate, fitted at n_k = 32..128: had a query 50.000 nJ"),
               std::string::npos)
         << md;

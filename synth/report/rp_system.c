@@ -86,6 +86,20 @@ typedef struct {
     double fmax, us_at_fmax; /* its type's Fmax (the workload sweep's flow), the layer's time there */
 } layer_row;
 
+/* stdout: "system: WHAT, total / baseline R, clocks gated G" ('-' where unknown). */
+static void print_ratio(const char *what, double r, double g)
+{
+    char a[32], b[32];
+    printf("system: %s, total / baseline %s, clocks gated %s\n", what, num_text(a, sizeof a, r),
+           num_text(b, sizeof b, g));
+}
+
+/* 1 when p[i] is the last (longest context) of its core and workload among the n sorted runs. */
+static int last_of_its_curve(const sys_pt *p, int n, int i)
+{
+    return i == n - 1 || p[i + 1].core != p[i].core || p[i + 1].work != p[i].work;
+}
+
 /* A layer's core logic by fit f (nJ): q queries scoring qk keys in all, h heads loading k keys;
    NAN where f does not cost core c. */
 static double layer_logic(const rp_nk_fit *f, int c, double q, double qk, double h, double k, double *load)
@@ -292,6 +306,12 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
             cJSON_AddNumberToObject(o, "us_at_fmax", row[i].us_at_fmax);
         }
         cJSON_AddItemToArray(arr, o);
+        if (row[i].core != HG_CORE_BASELINE) {
+            char what[96];
+            snprintf(what, sizeof what, "MiniLM layer, %s (%s model)", row[i].name,
+                     row[i].distilled ? "distilled" : "original");
+            print_ratio(what, ratio, ratio_g);
+        }
     }
 }
 
@@ -704,6 +724,12 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
         cJSON_AddStringToObject(o, "bound", w[i].memory_bound ? "memory" : "compute");
         if (isfinite(w[i].f_mem)) cJSON_AddNumberToObject(o, "memory_bound_above_mhz", w[i].f_mem);
         cJSON_AddItemToArray(arr, o);
+        if (w[i].core != HG_CORE_BASELINE && last_of_its_curve(w, nwide, i)) {
+            char what[96];
+            snprintf(what, sizeof what, "decode at %d keys, %d keys a beat, %s", w[i].context, w[i].lw,
+                     RP_CORE_NAME(w[i].core));
+            print_ratio(what, tot / btot, rg);
+        }
     }
 }
 
@@ -857,6 +883,12 @@ static int sweep_section(FILE *md, const char *dir, cJSON *js, const cJSON *cons
         cJSON_AddStringToObject(o, "bound", b);
         if (isfinite(p[i].f_mem)) cJSON_AddNumberToObject(o, "memory_bound_above_mhz", p[i].f_mem);
         cJSON_AddItemToArray(arr, o);
+        if (p[i].core != HG_CORE_BASELINE && last_of_its_curve(p, nsweep, i)) {
+            char what[96];
+            snprintf(what, sizeof what, "%s at %d keys, %s", WORK[p[i].work], p[i].context,
+                     RP_CORE_NAME(p[i].core));
+            print_ratio(what, rb, rg);
+        }
     }
     rp_out_close(csv);
     fprintf(md,
