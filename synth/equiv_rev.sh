@@ -127,10 +127,14 @@ for set in "${sets[@]}"; do
     [ ${#hits[@]} -le 1 ] || die "EQUIV_RENAME: '$pat' matches ${#hits[@]} wires in set $i (${hits[*]}); make it match one"
     [ ${#hits[@]} = 0 ] || ren="$ren rename ${hits[0]} $old;"
   done
-  set +e
   # the miter merged at word level (opt -fast) before it is bit-blasted (techmap): logic the two
   # sides share, a multiplier say, becomes one cell there; merged only after techmap, a
-  # multiplier's gates stay two copies for ABC to prove by SAT
+  # multiplier's gates stay two copies for ABC to prove by SAT. The induction engine needs the
+  # register check alone.
+  mit="miter -equiv -flatten gold gate miter; hierarchy -top miter; opt -fast; techmap; opt -fast;
+    setundef -zero; aigmap; write_aiger -zinit $EQUIV_DIR/miter$i.aig"
+  [ "$EQUIV_ENGINE" = cec ] || mit=""
+  set +e
   timeout "$EQUIV_TIMEOUT" "$YOSYS" -q -l "$log" -p "
     read_rtlil $EQUIV_DIR/gold$i.il; rename side gold; read_rtlil $EQUIV_DIR/gate$i.il; rename side gate;
     cd gate; $ren cd;
@@ -138,8 +142,7 @@ for set in "${sets[@]}"; do
     tee -q -o $EQUIV_DIR/regs$i.txt select -list gold/t:\$*ff* %co gold/t:\$*FF* %co gate/t:\$*ff* %co gate/t:\$*FF* %co;
     expose -evert-dff -evert -shared gold gate; opt_clean;
     select -assert-none gold/t:\$*ff* gold/t:\$*FF* gate/t:\$*ff* gate/t:\$*FF*;
-    miter -equiv -flatten gold gate miter; hierarchy -top miter; opt -fast; techmap; opt -fast; setundef -zero;
-    aigmap; write_aiger -zinit $EQUIV_DIR/miter$i.aig" > /dev/null 2>&1
+    $mit" > /dev/null 2>&1
   rc=$?
   set -e
   # the registers of both sides, by the names of the wires they drive: a register of one side

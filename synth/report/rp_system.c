@@ -692,8 +692,8 @@ static void wide_section(FILE *md, cJSON *js, const sys_pt *p, int n, int nwide,
             if (q->lw == w[i].lw && q->core == HG_CORE_BASELINE) base = q;
         }
         double mem = w[i].sram_nj + w[i].dram_nj, bmem = base ? base->sram_nj + base->dram_nj : NAN;
-        double tot = w[i].core_nj + mem, btot = base ? base->core_nj + bmem : NAN,
-               otot = one ? one->core_nj + one->sram_nj + one->dram_nj : NAN;
+        double tot = total_nj(&w[i], 0), btot = base ? total_nj(base, 0) : NAN,
+               otot = one ? total_nj(one, 0) : NAN;
         double r_one = one ? w[i].t_ns / one->t_ns : NAN, r_base = base ? w[i].t_ns / base->t_ns : NAN;
         double rg = base ? total_nj(&w[i], 1) / total_nj(base, 1) : NAN;
         char a[32], b[32], m[32], cn[32], ln[32], tn[32], to[32], tb[32], cg[32], tg[32];
