@@ -427,6 +427,80 @@ TEST(SynthReliability, NetlistBitIdsAreBounded)
     EXPECT_TRUE(has(i.out, "levels")) << i.out;
 }
 
+// The flops' load enables (docs/synth.md, "Clock gating"): a netlist with a flip-flop needs
+// its <module>.ffen.json; each enable resolves, by its kept net, to a net of the netlist, and a
+// malformed file or one of another run is an error naming the file. Module m as one DFFPOSX1
+// from a_i to y_o whose enable file says it loads when a_i is low: its gate opens in the
+// cycles after one with a_i low (5 of the 9 counted), and y_o, which follows a_i, changes in 6.
+TEST(SynthReliability, FlopEnablesResolveToKeptNets)
+{
+    Tiny t;
+    const std::string keep = "\"attributes\":{\"keep\":\"00000000000000000000000000000001\"}";
+    auto nl = [&](const std::string &kept) {
+        return "{\"modules\":{\"m\":{\"ports\":{\"clk_i\":{\"direction\":\"input\",\"bits\":[2]},"
+               "\"a_i\":{\"direction\":\"input\",\"bits\":[3]},\"y_o\":{\"direction\":\"output\","
+               "\"bits\":[4]}},\"cells\":{\"hg_ff0\":{\"type\":\"DFFPOSX1\",\"port_directions\":{"
+               "\"CLK\":\"input\",\"D\":\"input\",\"Q\":\"output\"},\"connections\":{\"CLK\":[2],"
+               "\"D\":[3],\"Q\":[4]}}},\"netnames\":{\"" +
+               kept + "\":{\"bits\":[3]," + keep + "},\"y_o\":{\"bits\":[4],\"attributes\":{}}}}}}";
+    };
+    auto ffen = [&](const std::string &type, const std::string &e, const std::string &name) {
+        return "{\"modules\":{\"m\":{\"cells\":{\"hg_ff0\":{\"type\":\"" + type +
+               "\",\"connections\":{\"C\":[20],\"D\":[21],\"E\":[" + e + "],\"Q\":[22]}}},\"netnames\":{\"" +
+               name + "\":{\"bits\":[21]," + keep + "}}}}}";
+    };
+    std::string hex;
+    const int a[] = {0, 1, 0, 1, 1, 0, 1, 0, 0, 1};
+    for (int c = 0; c < 10; c++) hex += std::to_string(a[c]) + " " + std::to_string(c ? a[c - 1] : 0) + "\n";
+    hgt::write_file(t.cap + "/top.m.hex", hex);
+    hgt::write_file(t.nl + "/m.json", nl("a_i"));
+    const std::string ff = t.nl + "/m.ffen.json", map = t.dir + "/map.txt";
+    const std::string sim = t.with_list() + " --map " + q(map);
+    struct Case {
+        std::string nl, ffen, what;
+    } cases[] = {
+        {nl("a_i"), "", "has flip-flops but no m.ffen.json beside it"},
+        {nl("a_i"), "{", "not a JSON document"},
+        {nl("a_i"), "{\"modules\":{}}", "no module of the netlist's name"},
+        {nl("a_i"), ffen("$_DFF_P_", "21", "a_i"), "cell hg_ff0 has a type other than"},
+        {nl("a_i"), ffen("$_DFFE_PX_", "21", "a_i"), "cell hg_ff0 has a type other than"},
+        {nl("a_i"), ffen("$_DFFE_PN_", "7", "a_i"), "its E connection is a net without a kept name"},
+        {nl("a_i"), ffen("$_DFFE_PN_", "21, 21", "a_i"), "its E connection is not one net"},
+        {nl("a_i"), ffen("$_DFFE_PN_", "21", "hg_en9"), "is a kept net the netlist lacks"},
+        {nl("b"), ffen("$_DFFE_PN_", "21", "a_i"), "is a kept net the netlist lacks"},
+        {nl("a_i"), ffen("$_SDFFE_PN0N_", "21", "a_i"), "its R connection is not one net"},
+    };
+    for (const Case &c : cases) {
+        hgt::write_file(t.nl + "/m.json", c.nl);
+        hgt::run_cmd("rm -f " + q(ff));
+        if (!c.ffen.empty()) hgt::write_file(ff, c.ffen);
+        hgt::CmdResult r = hgt::run_cmd(sim);
+        EXPECT_EQ(r.status, 2) << c.ffen << "\n" << r.out;
+        EXPECT_TRUE(has(r.out, c.what)) << "expected '" << c.what << "' in: " << r.out;
+        EXPECT_TRUE(c.ffen.empty() || has(r.out, ff)) << r.out;
+    }
+    // active low: open after the 5 cycles of a_i low among cycles 0..8
+    hgt::write_file(t.nl + "/m.json", nl("a_i"));
+    hgt::write_file(ff, ffen("$_DFFE_PN_", "21", "a_i"));
+    hgt::CmdResult r = hgt::run_cmd(sim);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_TRUE(has(hgt::read_file(map), "\ngate 0 DFFPOSX1 y_o !a_i 1 0\n")) << hgt::read_file(map);
+    EXPECT_TRUE(has(hgt::read_file(t.tog + "/top.m.tog"), "\ngates 1\ngate 0 5 6\n"))
+        << hgt::read_file(t.tog + "/top.m.tog");
+    // active high, and a reset over it ($_SDFFE_: its gate also opens when the reset is on)
+    hgt::write_file(ff, ffen("$_DFFE_PP_", "21", "a_i"));
+    ASSERT_EQ(hgt::run_cmd(sim).status, 0);
+    EXPECT_TRUE(has(hgt::read_file(t.tog + "/top.m.tog"), "\ngate 0 4 6\n"));
+    hgt::write_file(ff, replaced(ffen("$_SDFFE_PN0P_", "21", "a_i"), "\"Q\"", "\"R\":[21],\"Q\""));
+    ASSERT_EQ(hgt::run_cmd(sim).status, 0);
+    EXPECT_TRUE(has(hgt::read_file(map), " y_o a_i|!a_i 1 0\n")) << hgt::read_file(map);
+    EXPECT_TRUE(has(hgt::read_file(t.tog + "/top.m.tog"), "\ngate 0 9 6\n"));
+    // a flop without an enable has no gate; the file may list none
+    hgt::write_file(ff, "{\"modules\":{\"m\":{\"cells\":{},\"netnames\":{}}}}");
+    ASSERT_EQ(hgt::run_cmd(sim).status, 0);
+    EXPECT_TRUE(has(hgt::read_file(t.tog + "/top.m.tog"), "\ngates 0\n"));
+}
+
 // ---------------------------------------------------------------------------------------
 // hgsynth summary and report
 
@@ -478,8 +552,8 @@ TEST(SynthReliability, SummaryRefusesEmptyOrGarbageReports)
     }
     EXPECT_EQ(hgt::run_cmd(t.summary()).status, 0);
     // clock-gating groups (docs/synth.md, "Clock gating"): a map's gate lines name toggle nets of
-    // the map, in order; a toggle file's counts match the map's groups and lie within the cycles
-    // counted
+    // the map, in order; a toggle file's counts match the map's groups, lie within the cycles
+    // counted, and no flop changes more often than its gate opened
     const std::string map_path = t.run + "/generated/gl/m/map.txt",
                       tog_path = t.run + "/reports/toggles/top.m.tog";
     const std::string map = hgt::read_file(map_path), tog = hgt::read_file(tog_path);
@@ -488,14 +562,18 @@ TEST(SynthReliability, SummaryRefusesEmptyOrGarbageReports)
     struct GateCase {
         std::string map, tog, what;
     } gcases[] = {
-        {map + "gate 0 INVX1 r 1 5\n", tog, "a gate member that is not a toggle net of the map"},
-        {map + "gate 1 INVX1 r 1 0\n", tog, "a malformed gate line"},
-        {map + "gate 0 INVX1 r 2 0\n", tog, "a malformed gate line"},
-        {map, head + "gates 1\ngate 0 3\n" + tail, "1 clock-gating groups, the module's map 0"},
-        {map, head + "gates 0\ngate 0 3\n" + tail, "a malformed gate line"},
-        {map + "gate 0 INVX1 r 1 0\n", head + "gates 1\ngate 0 12\n" + tail,
-         "changed in 12 cycles of 9 counted"},
-        {map + "gate 0 INVX1 r 1 0\n", head + "gates 1\ngates 1\ngate 0 1\n" + tail,
+        {map + "gate 0 INVX1 r en 1 5\n", tog, "a gate member that is not a toggle net of the map"},
+        {map + "gate 1 INVX1 r en 1 0\n", tog, "a malformed gate line"},
+        {map + "gate 0 INVX1 r en 2 0\n", tog, "a malformed gate line"},
+        {map + "gate 0 INVX1 r 1 0\n", tog, "a malformed gate line"},
+        {map, head + "gates 1\ngate 0 3 3\n" + tail, "1 clock-gating groups, the module's map 0"},
+        {map, head + "gates 0\ngate 0 3 3\n" + tail, "a malformed gate line"},
+        {map + "gate 0 INVX1 r en 1 0\n", head + "gates 1\ngate 0 12 2\n" + tail,
+         "gate 0 open in 12 cycles of 9 counted"},
+        {map + "gate 0 INVX1 r en 1 0\n", head + "gates 1\ngate 0 3\n" + tail, "a malformed gate line"},
+        {map + "gate 0 INVX1 r en 1 0\n", head + "gates 1\ngate 0 3 4\n" + tail,
+         "a flip-flop of gate 0 changed in 4 cycles, its enable was on in 3"},
+        {map + "gate 0 INVX1 r en 1 0\n", head + "gates 1\ngates 1\ngate 0 1 1\n" + tail,
          "a malformed or second gates line"},
     };
     for (const GateCase &c : gcases) {
@@ -507,8 +585,8 @@ TEST(SynthReliability, SummaryRefusesEmptyOrGarbageReports)
         EXPECT_EQ(hgt::read_file(t.run + "/reports/summary.json"), good);
     }
     // a group of one inverter's output, open in 4 of 9 cycles, below CLK_GATE_MIN: no gate
-    hgt::write_file(map_path, map + "gate 0 INVX1 r 1 0\n");
-    hgt::write_file(tog_path, head + "gates 1\ngate 0 4\n" + tail);
+    hgt::write_file(map_path, map + "gate 0 INVX1 r en 1 0\n");
+    hgt::write_file(tog_path, head + "gates 1\ngate 0 4 2\n" + tail);
     ASSERT_EQ(hgt::run_cmd(t.summary()).status, 0);
     EXPECT_TRUE(has(hgt::read_file(t.run + "/reports/summary.json"), "\"gates\":\t0,"))
         << hgt::read_file(t.run + "/reports/summary.json");

@@ -145,11 +145,11 @@ bool read_map(const char *path, Map &m, std::string &err)
             m.mems.push_back({static_cast<int>(x[0]), t[2], t[4]});
         } else if (t[0] == "tog") {
             continue; // toggle nets are read by hgsynth summary
-        } else if (t[0] == "gate" && t.size() >= 6 && widths &&
+        } else if (t[0] == "gate" && t.size() >= 7 && widths &&
                    num(1, static_cast<long>(m.gates.size()), static_cast<long>(m.gates.size()), x[0]) &&
-                   num(4, 1, big, x[1]) && t.size() == 5 + static_cast<size_t>(x[1])) {
-            std::vector<int> members;
-            for (size_t k = 5; ok && k < t.size(); k++) {
+                   num(5, 1, big, x[1]) && t.size() == 6 + static_cast<size_t>(x[1])) {
+            std::vector<int> members; // gate INDEX TYPE NAME COND N TOG... (COND is in gen_o)
+            for (size_t k = 6; ok && k < t.size(); k++) {
                 ok = num(k, 0, m.ntog - 1L, x[2]);
                 members.push_back(static_cast<int>(x[2]));
             }
@@ -310,7 +310,8 @@ int open_captures(const Map &m, const Args &a, std::vector<std::unique_ptr<Captu
 // Counters of one run.
 struct Run {
     long cycle = 0, counted = 0, mismatches = 0;
-    std::vector<uint64_t> counts, accesses, gates;
+    std::vector<uint64_t> counts, accesses;
+    std::vector<uint64_t> gates, changed; // per clock-gating group: cycles open, cycles a flop changed
 };
 
 // Compares the outputs before the rising edge with the capture (exp, care); prints the first
@@ -355,7 +356,8 @@ int write_toggles(const Map &m, const Args &a, const Run &r)
                      static_cast<unsigned long long>(r.accesses[k]));
     std::fprintf(f, "gates %zu\n", m.gates.size());
     for (size_t q = 0; q < m.gates.size(); q++)
-        std::fprintf(f, "gate %zu %llu\n", q, static_cast<unsigned long long>(r.gates[q]));
+        std::fprintf(f, "gate %zu %llu %llu\n", q, static_cast<unsigned long long>(r.gates[q]),
+                     static_cast<unsigned long long>(r.changed[q]));
     std::fprintf(f, "toggles %d\n", m.ntog);
     for (int i = 0; i < m.ntog; i++)
         std::fprintf(f, "%llu\n", static_cast<unsigned long long>(r.counts[static_cast<size_t>(i)]));
@@ -389,11 +391,13 @@ int main(int argc, char **argv)
     auto ctx = std::make_unique<VerilatedContext>();
     auto top = std::make_unique<Vhggl_top>(ctx.get());
     bool fits = m.nin <= top_bits(sizeof top->in_i) && m.nout <= top_bits(sizeof top->out_o) &&
-                m.ntog <= top_bits(sizeof top->tog_o) && m.nacc <= top_bits(sizeof top->acc_o);
+                m.ntog <= top_bits(sizeof top->tog_o) && m.nacc <= top_bits(sizeof top->acc_o) &&
+                static_cast<long>(m.gates.size()) <= top_bits(sizeof top->gen_o);
     if (!fits)
         return fail_input(std::string(a.map_path) + ": its widths exceed those of the compiled hggl_top");
     uint32_t *in = top->in_i.data();
     const uint32_t *out = top->out_o.data(), *tog = top->tog_o.data(), *acc = top->acc_o.data();
+    const uint32_t *gen = top->gen_o.data();
     const int nout_w = (m.nout + 31) / 32 + 1, ntog_w = (m.ntog + 31) / 32 + 1;
     std::vector<uint32_t> exp(static_cast<size_t>(nout_w)), care(static_cast<size_t>(nout_w));
     std::vector<uint32_t> prev(static_cast<size_t>(ntog_w));
@@ -401,6 +405,8 @@ int main(int argc, char **argv)
     r.counts.assign(static_cast<size_t>(m.ntog), 0);
     r.accesses.assign(m.mems.size(), 0);
     r.gates.assign(m.gates.size(), 0);
+    r.changed.assign(m.gates.size(), 0);
+    std::vector<char> gen_prev(m.gates.size(), 0); // each group's enable in the cycle before
 
     // Checking starts on the cycle after the first one with rst_ni low (before that the
     // state is undefined); modules without rst_ni are checked from cycle 0.
@@ -445,15 +451,19 @@ int main(int argc, char **argv)
                 uint32_t x = tog[w] ^ prev[static_cast<size_t>(w)];
                 for (; x; x &= x - 1) r.counts[static_cast<size_t>(32 * w + __builtin_ctz(x))]++;
             }
-            for (size_t q = 0; q < m.gates.size(); q++) { // a flop of the group changed: its clock ran
+            // the edge into this cycle: the gate passed it when the enable was on in the cycle
+            // before; a flop of the group changed when one of its outputs did
+            for (size_t q = 0; q < m.gates.size(); q++) {
+                r.gates[q] += gen_prev[q] != 0;
                 for (int t : m.gates[q])
                     if (((tog[t >> 5] ^ prev[static_cast<size_t>(t >> 5)]) >> (t & 31)) & 1u) {
-                        r.gates[q]++;
+                        r.changed[q]++;
                         break;
                     }
             }
         }
         for (int w = 0; w < (m.ntog + 31) / 32; w++) prev[static_cast<size_t>(w)] = tog[w];
+        for (size_t q = 0; q < m.gates.size(); q++) gen_prev[q] = (gen[q >> 5] >> (q & 31)) & 1u;
         top->clk_i = 1;
         top->eval();
     }

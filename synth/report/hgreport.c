@@ -143,14 +143,18 @@ static void md_ranges(FILE *md, cJSON *jp, const point *p)
         fprintf(
             md,
             "\nClock gating estimate (not counted above; docs/synth.md), energy/query gated, the share of "
-            "cycles a gated flip-flop is clocked, gates:");
-        for (int i = 0; i < RP_NCORES; i++)
-            if (p->k.run[i] && isfinite(rp_count_delta(&p->k, RP_COUNT_GATING, i, 0)))
-                fprintf(md, " %s %.1f nJ (%.1f ungated), %.2f, %.0f;", RP_CORE_NAME(i),
-                        rp_num(p->k.run[i], "clock_gating.per_query_nj"),
-                        rp_num(p->k.run[i], "energy.per_query_nj"),
-                        rp_num(p->k.run[i], "clock_gating.enable_rate"),
-                        rp_num(p->k.run[i], "clock_gating.gates"));
+            "cycles a gated flip-flop is clocked (its load enable on; in brackets the share its register "
+            "changes, what an ideal gate would pass), gates:");
+        for (int i = 0; i < RP_NCORES; i++) {
+            if (!p->k.run[i] || !isfinite(rp_count_delta(&p->k, RP_COUNT_GATING, i, 0))) continue;
+            fprintf(md, " %s %.1f nJ (%.1f ungated), %.2f", RP_CORE_NAME(i),
+                    rp_num(p->k.run[i], "clock_gating.per_query_nj"),
+                    rp_num(p->k.run[i], "energy.per_query_nj"),
+                    rp_num(p->k.run[i], "clock_gating.enable_rate"));
+            double ideal = rp_count_gated(p->k.run[i], "change_rate");
+            if (isfinite(ideal)) fprintf(md, " (%.2f)", ideal);
+            fprintf(md, ", %.0f;", rp_num(p->k.run[i], "clock_gating.gates"));
+        }
     }
     fprintf(md, "\nCounted per query, nJ (memory bus wires / the pins memory read data drives / "
                 "module-boundary pins / module-boundary wires / glitches):");

@@ -237,12 +237,13 @@ static void minilm_layer(FILE *md, cJSON *js, const cJSON *const *fid, int nfid,
             "| core | nJ a query | + nJ a key scored | largest residual | nJ a head's load | + nJ a key "
             "loaded | largest residual |\n|---|---|---|---|---|---|---|\n",
             fit->nk_lo, fit->nk_hi,
-            gated ? " The rows \"clocks gated\" fit the same flows' clock-gating estimates (docs/synth.md, "
-                    "\"Clock gating\": a register's clock charged only in the cycles one of its flops "
-                    "changes, plus its gate; none where a flow has no estimate), which cost the last two "
-                    "columns of the table after them: the low end of a range whose high end is the core as "
-                    "generated."
-                  : " No flow of the sweep has a clock-gating estimate: the gated columns are '-'.");
+            gated
+                ? " The rows \"clocks gated\" fit the same flows' clock-gating estimates (docs/synth.md, "
+                  "\"Clock gating\": a register's clock charged only in the cycles its load enable "
+                  "lets through, plus its gate; none where a flow has no estimate), which cost the last two "
+                  "columns of the table after them: the low end of a range whose high end is the core as "
+                  "generated."
+                : " No flow of the sweep has a clock-gating estimate: the gated columns are '-'.");
         for (int g = 0; g < RP_SYS_NCOST; g++) {
             const rp_nk_fit *f = cost[g].layer;
             if (!f) continue;

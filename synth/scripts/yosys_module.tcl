@@ -9,7 +9,7 @@
 #   SY_UNIT_MODULE, SY_UNIT_PARAMS, SY_UNIT_CHILDREN, SY_UNIT_PORTS
 #                  the Verilog module that is the unit, its parameter values, and its cells
 #                  that are other units (hgsynth plan; synth/scripts/unit.tcl)
-#   SY_NETLIST_DIR where <module>.v / <module>.json go
+#   SY_NETLIST_DIR where <module>.v / <module>.json / <module>.ffen.json go
 #   SY_AREA_RPT    area report (stat -liberty)
 # and the flow variables LIB, ABC_SCRIPT, ABC_IN_DRIVER, OUT_LOAD_PF, SYN_SALT.
 yosys -import
@@ -23,6 +23,21 @@ set out      $::env(SY_NETLIST_DIR)
 source [file join [file dirname [info script]] unit.tcl]
 hg_read_unit $mod $rtl_dir $::env(SY_RTL_FILES) $own $::env(SY_UNIT_MODULE) $::env(SY_UNIT_PARAMS) $::env(SY_UNIT_PORTS)
 synth -top $mod -flatten -noabc
+# Load enables, for clock gating (docs/synth.md, "Clock gating"). The liberty has no flop with
+# an enable, so dfflibmap turns each enable into a feedback multiplexer and the enable net would
+# vanish into the mapped logic. Before that: the flops with an enable get public names (hg_ff<N>),
+# their enable nets, and the sync reset of a flop whose reset overrides its enable, are kept
+# (private ones renamed hg_en<N>), and <module>.ffen.json records those flops alone, with their
+# types and connections, which `hgsynth` reads beside the netlist.
+select -set hg_ffe {t:$_DFFE_[NP][NP]_} {t:$_SDFFE_*} {t:$_SDFFCE_*}
+yosys rename -enumerate -pattern hg_ff% @hg_ffe
+select -set hg_en c:hg_ff* {%ci1:+[E]} {t:$_SDFFE_*} {%ci1:+[R]} %u w:* %i
+setattr -set keep 1 @hg_en
+yosys rename -enumerate -pattern hg_en% @hg_en
+design -save hg_whole
+delete t:* c:hg_ff* %d
+write_json "$out/$mod.ffen.json"
+design -load hg_whole
 dfflibmap -liberty $lib
 # SYN_SALT: a null perturbation for the noise band (docs/synth.md): abc permutes the order of
 # the logic's inputs, outputs and nodes with that seed before mapping, which changes the

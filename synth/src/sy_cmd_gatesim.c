@@ -8,9 +8,10 @@
  *   order (cell functions compiled from the Liberty `function` / `ff` attributes); check
  *   every module output and every submodule input against the capture (x digits are
  *   don't-care; a module with rst_ni is checked from the cycle after its first reset);
- *   count toggles of every cell output net, memory enables, and per clock-gating group the
- *   cycles in which one of its flip-flops changed (sy_glgate); then the
- *   rising clock edge loads every flip-flop from its `next_state`.
+ *   count toggles of every cell output net, memory enables, and per clock-gating group
+ *   (sy_glgate) the cycles its gate is open, those after a cycle with its load enable on, and
+ *   the cycles in which one of its flip-flops changed; then the rising clock edge loads every
+ *   flip-flop from its `next_state`.
  * Memory read data is taken from the captured inputs of the submodules it feeds (memories
  * are not captured), so a memory output that drives the module's own cells is an error.
  * Writes map.txt (sy_glmodel_write_map) and one <instance>.tog per instance, the same
@@ -437,7 +438,9 @@ typedef struct {
     const instref *inst;
     int nl, nfile;
     sy_capture *caps;
-    uint64_t *exp, *care, *tog, *acc, *gate;
+    uint64_t *exp, *care, *tog, *acc;
+    uint64_t *gate, *chg; /* per group and lane: cycles open, cycles one of its flops changed */
+    uint64_t *gon;        /* per group: its enable in the cycle before, per lane */
     long *mism;
     uint64_t lanes, checked;
     const sy_seg *rst;
@@ -473,6 +476,8 @@ static int batch_open(batch *bt, simm *s, const instref *inst, int nl, char *err
     for (int i = 0; i < g->nmems; i++) nacc += 1 + (g->mems[i].wr_en >= 0);
     bt->acc = sy_xcalloc((size_t)(nacc ? nacc : 1) * 64, sizeof *bt->acc);
     bt->gate = sy_xcalloc((size_t)(g->ngates ? g->ngates : 1) * 64, sizeof *bt->gate);
+    bt->chg = sy_xcalloc((size_t)(g->ngates ? g->ngates : 1) * 64, sizeof *bt->chg);
+    bt->gon = sy_xcalloc((size_t)(g->ngates ? g->ngates : 1), sizeof *bt->gon);
     bt->mism = sy_xcalloc((size_t)nl, sizeof *bt->mism);
     bt->lanes = nl == 64 ? ~0ull : ((1ull << nl) - 1);
     /* Before the module's reset has been applied its state is undefined (the synthesized
@@ -498,6 +503,8 @@ static void batch_close(batch *bt)
     free(bt->tog);
     free(bt->acc);
     free(bt->gate);
+    free(bt->chg);
+    free(bt->gon);
     free(bt->mism);
 }
 
@@ -665,7 +672,8 @@ static void count_activity(batch *bt, const runopts *ro)
             uint64_t x = (s->val[n] ^ s->prev[n]) & bt->lanes;
             for (; x; x &= x - 1) bt->tog[(size_t)t * 64 + (size_t)__builtin_ctzll(x)]++;
         }
-        /* a register's clock was needed in this cycle when one of its flip-flops changed */
+        /* the edge into this cycle: a group's gate passed it when its enable was on in the
+           cycle before; a flop of the group changed when one of its outputs did */
         for (int q = 0; q < g->ngates; q++) {
             uint64_t any = 0;
             for (int k = 0; k < g->gates[q].n; k++) {
@@ -673,10 +681,17 @@ static void count_activity(batch *bt, const runopts *ro)
                 any |= s->val[n] ^ s->prev[n];
             }
             for (any &= bt->lanes; any; any &= any - 1)
-                bt->gate[(size_t)q * 64 + (size_t)__builtin_ctzll(any)]++;
+                bt->chg[(size_t)q * 64 + (size_t)__builtin_ctzll(any)]++;
+            for (uint64_t on = bt->gon[q] & bt->lanes; on; on &= on - 1)
+                bt->gate[(size_t)q * 64 + (size_t)__builtin_ctzll(on)]++;
         }
     }
     for (int t = 0; t < g->ntogs; t++) s->prev[g->togs[t].net] = s->val[g->togs[t].net];
+    for (int q = 0; q < g->ngates; q++) {
+        const sy_glen *e = &g->gates[q].en;
+        uint64_t en = s->val[cnet(s, e->en)], rst = s->val[cnet(s, e->rst)];
+        bt->gon[q] = (e->en_high ? en : ~en) | (e->rst_high ? rst : ~rst);
+    }
 }
 
 /* The rising edge: every flip-flop takes its next state. */
@@ -716,7 +731,8 @@ static int write_toggles(batch *bt, runopts *ro, int rc, char *err, size_t errle
             }
             fprintf(f, "gates %d\n", g->ngates);
             for (int q = 0; q < g->ngates; q++)
-                fprintf(f, "gate %d %llu\n", q, (unsigned long long)bt->gate[(size_t)q * 64 + (size_t)l]);
+                fprintf(f, "gate %d %llu %llu\n", q, (unsigned long long)bt->gate[(size_t)q * 64 + (size_t)l],
+                        (unsigned long long)bt->chg[(size_t)q * 64 + (size_t)l]);
             fprintf(f, "toggles %d\n", g->ntogs);
             for (int t = 0; t < g->ntogs; t++)
                 fprintf(f, "%llu\n", (unsigned long long)bt->tog[(size_t)t * 64 + (size_t)l]);

@@ -1,11 +1,12 @@
 /* sy_cmd_glgen.c — `hgsynth glgen`: the Verilator gate-level top of one module.
  *
  * Writes, from the module's gate-level view (sy_glmodel.h):
- *   hggl_top.v  module hggl_top(clk_i, in_i, out_o, tog_o, acc_o): the module's library
- *               cells on scalar nets; in_i drives its inputs and the outputs of its cut-out
- *               logic submodules; out_o carries its outputs and the inputs of those
- *               submodules; tog_o is every cell output net; acc_o the memory enables;
- *               memories are the RTL memory modules.
+ *   hggl_top.v  module hggl_top(clk_i, in_i, out_o, tog_o, acc_o, gen_o): the module's
+ *               library cells on scalar nets; in_i drives its inputs and the outputs of its
+ *               cut-out logic submodules; out_o carries its outputs and the inputs of those
+ *               submodules; tog_o is every cell output net; acc_o the memory enables; gen_o
+ *               the load enable of each clock-gating group (sy_glgate); memories are the RTL
+ *               memory modules.
  *   map.txt     the stimulus / check / toggle / access layout (sy_glmodel_write_map).
  *   memfiles.f  RTL files of the memories instantiated: for a memory that is a hand-written
  *               block (the manifest's "module"), <unit>.v (mem_wrapper) and the block's file.
@@ -138,9 +139,10 @@ static void write_top(const sy_glmodel *g, FILE *v, int timed)
             "// Yosys netlist. Do not edit.\n"
             "/* verilator lint_off UNUSEDSIGNAL */\n/* verilator lint_off UNDRIVEN */\n"
             "module hggl_top (\n  input wire clk_i,\n  input wire [%d:0] in_i,\n"
-            "  output wire [%d:0] out_o,\n  output wire [%d:0] tog_o,\n  output wire [%d:0] acc_o%s\n);\n",
+            "  output wire [%d:0] out_o,\n  output wire [%d:0] tog_o,\n  output wire [%d:0] acc_o,\n"
+            "  output wire [%d:0] gen_o%s\n);\n",
             g->mmod->name, pad(g->nin) - 1, pad(g->nout) - 1, pad(g->ntogs) - 1, pad(nacc) - 1,
-            timed ? ",\n  input wire [MEMW:0] mem_i" : "");
+            pad(g->ngates) - 1, timed ? ",\n  input wire [MEMW:0] mem_i" : "");
     if (timed) fprintf(v, "  localparam MEMW = %d;\n", pad(g->nout) - 1);
     for (int b = 0; b < g->nnets; b++) fprintf(v, "  wire n%d;\n", b);
     if (g->clk_net >= 0) fprintf(v, "  assign n%d = clk_i;\n", g->clk_net);
@@ -162,6 +164,15 @@ static void write_top(const sy_glmodel *g, FILE *v, int timed)
     int acc = 0;
     for (int i = 0; i < g->nmems; i++) write_top_mem(g, v, timed, i, &acc);
     for (int i = nacc; i < pad(nacc); i++) fprintf(v, "  assign acc_o[%d] = 1'b0;\n", i);
+    for (int q = 0; q < g->ngates; q++) { /* when the group may load: its gate is open */
+        const sy_glen *e = &g->gates[q].en;
+        fprintf(v, "  assign gen_o[%d] = %s", q, e->en_high ? "" : "~");
+        net(v, e->en);
+        fprintf(v, " | %s", e->rst_high ? "" : "~");
+        net(v, e->rst);
+        fprintf(v, "; // %s\n", e->cond);
+    }
+    for (int q = g->ngates; q < pad(g->ngates); q++) fprintf(v, "  assign gen_o[%d] = 1'b0;\n", q);
     fprintf(v, "endmodule\n");
 }
 

@@ -349,7 +349,7 @@ typedef struct {
     } * gate;
 } glmap;
 
-/* One "gate G TYPE NAME N TOG..." line of a map into m: NULL, or what is wrong with it. */
+/* One "gate G TYPE NAME COND N TOG..." line of a map into m: NULL, or what is wrong with it. */
 static const char *read_gate_line(char *line, glmap *m)
 {
     int max = 6;
@@ -358,12 +358,12 @@ static const char *read_gate_line(char *line, glmap *m)
     int n = sy_split(line, f, max - 1);
     long g, cnt, t;
     const char *what = NULL;
-    if (n < 6 || sy_parse_long(f[1], m->ngate, m->ngate, &g) != 0 || !sy_is_ident(f[2]) ||
-        sy_parse_long(f[4], 1, SY_MAX_NETS, &cnt) != 0 || n != 5 + cnt)
-        what = "a malformed gate line (gate INDEX TYPE NAME N and N toggle indices, INDEX in order)";
+    if (n < 7 || sy_parse_long(f[1], m->ngate, m->ngate, &g) != 0 || !sy_is_ident(f[2]) ||
+        sy_parse_long(f[5], 1, SY_MAX_NETS, &cnt) != 0 || n != 6 + cnt)
+        what = "a malformed gate line (gate INDEX TYPE NAME ENABLE N and N toggle indices, INDEX in order)";
     int *togs = what ? NULL : sy_xmalloc((size_t)cnt * sizeof *togs);
     for (int k = 0; !what && k < cnt; k++) {
-        if (sy_parse_long(f[5 + k], 0, m->ntog - 1L, &t) != 0 || !m->tog_cell[t])
+        if (sy_parse_long(f[6 + k], 0, m->ntog - 1L, &t) != 0 || !m->tog_cell[t])
             what = "a gate member that is not a toggle net of the map";
         else
             togs[k] = (int)t;
@@ -488,7 +488,8 @@ typedef struct {
     int ntog;
     double *tog;
     int ngate;    /* -1: no gates line (a simulator that does not count them: GL_SIM=timed) */
-    double *gate; /* per clock-gating group: the cycles one of its flip-flops changed */
+    double *gate; /* per clock-gating group: the cycles its gate is open (its enable was on) */
+    double *chg;  /* per clock-gating group: the cycles one of its flip-flops changed */
 } togfile;
 
 /* One header line of a .tog file (f[0..n-1], n >= 1) into t: the record's fields, `have`
@@ -526,15 +527,19 @@ static const char *tog_header_line(togfile *t, char **f, int n, const char *modu
             return "a malformed or second gates line";
         t->ngate = (int)x;
         t->gate = sy_xcalloc((size_t)(x ? x : 1), sizeof *t->gate);
+        t->chg = sy_xcalloc((size_t)(x ? x : 1), sizeof *t->chg);
         *have |= 8;
         return NULL;
     }
     if (strcmp(f[0], "gate") == 0) {
         long g;
-        if (n != 3 || sy_parse_long(f[1], 0, t->ngate - 1L, &g) != 0 ||
-            sy_parse_double(f[2], 0, 1e18, &c) != 0 || c != floor(c))
-            return "a malformed gate line (gate INDEX CYCLES, after the gates line)";
+        double ch;
+        if (n != 4 || sy_parse_long(f[1], 0, t->ngate - 1L, &g) != 0 ||
+            sy_parse_double(f[2], 0, 1e18, &c) != 0 || c != floor(c) ||
+            sy_parse_double(f[3], 0, 1e18, &ch) != 0 || ch != floor(ch))
+            return "a malformed gate line (gate INDEX OPEN CHANGED, after the gates line)";
         t->gate[g] = c;
+        t->chg[g] = ch;
         return NULL;
     }
     if (strcmp(f[0], "toggles") == 0) {
@@ -603,6 +608,7 @@ static void tog_free(togfile *t)
     free(t->mem_count);
     free(t->tog);
     free(t->gate);
+    free(t->chg);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -628,7 +634,8 @@ typedef struct {
     double cg_flop_sum_w, cg_pin_sum_w; /* flops' internal clock power and clock-pin charge saved */
     double cg_icg_sum_w, cg_icg_sum;    /* the gates' power, the gates */
     double cg_gated_sum, cg_en_sum;     /* flops behind a gate, and those weighted by its enable rate */
-    double cg_flop_w, cg_pin_w, cg_icg_w, cg_icg, cg_gated, cg_en;
+    double cg_chg_sum;                  /* ... and by the rate of cycles one of its flops changed */
+    double cg_flop_w, cg_pin_w, cg_icg_w, cg_icg, cg_gated, cg_en, cg_chg;
 } modres;
 
 /* What the clock-gating estimate needs from the model: the library (clock-pin capacitance by
@@ -641,9 +648,10 @@ typedef struct {
     double period_ns;
 } gatectx;
 
-/* The clock-gating estimate of one simulated instance (docs/synth.md, "Clock gating"): every
-   register of at least gate_min flip-flops gets a gate, whose clock runs in the cycles one of
-   its flip-flops changed (tf's gate counts over cyc cycles); the flops' internal clock power
+/* The clock-gating estimate of one simulated instance (docs/synth.md, "Clock gating"): the
+   flip-flops of a register that share a load enable, at least gate_min of them, get a gate,
+   whose clock runs in the cycles after one with that enable on (tf's gate counts over cyc
+   cycles); the flops' internal clock power
    (their power at activity 0 less leakage) and their clock pins' charge are saved in the
    other cycles, and each gate costs icg_pj every cycle plus icg_on_pj in those it passes. */
 static void add_instance_gating(modres *r, const glmap *map, const togfile *tf, double cyc, const gatectx *gc)
@@ -669,6 +677,7 @@ static void add_instance_gating(modres *r, const glmap *map, const togfile *tf, 
         r->cg_icg_sum += 1;
         r->cg_gated_sum += n;
         r->cg_en_sum += n * e;
+        r->cg_chg_sum += n * tf->chg[q] / cyc;
     }
 }
 
@@ -753,12 +762,19 @@ static int read_instance_tog(const char *run, const char *inst, const char *name
                  tf->ngate, map->ngate);
         trc = -1;
     }
-    for (int q = 0; !trc && q < tf->ngate; q++)
+    for (int q = 0; !trc && q < tf->ngate; q++) {
         if (tf->gate[q] > (double)tf->counted) {
-            snprintf(err, errlen, "toggle file %s: gate %d changed in %.0f cycles of %ld counted", tp, q,
+            snprintf(err, errlen, "toggle file %s: gate %d open in %.0f cycles of %ld counted", tp, q,
                      tf->gate[q], tf->counted);
             trc = -1;
+        } else if (tf->chg[q] > tf->gate[q]) { /* a flop loaded with its enable off */
+            snprintf(err, errlen,
+                     "toggle file %s: a flip-flop of gate %d changed in %.0f cycles, its enable was on in "
+                     "%.0f: the enable map (<module>.ffen.json) does not describe this netlist",
+                     tp, q, tf->chg[q], tf->gate[q]);
+            trc = -1;
         }
+    }
     if (trc) tog_free(tf);
     free(tp);
     return trc;
@@ -811,6 +827,7 @@ static int module_power(const char *run, const sy_list *list, modres *r, memres 
         r->cg_icg = r->cg_icg_sum * scale;
         r->cg_gated = r->cg_gated_sum * scale;
         r->cg_en = r->cg_en_sum * scale;
+        r->cg_chg = r->cg_chg_sum * scale;
     }
     glmap_free(&map);
     ptable_free(&t);
@@ -929,7 +946,7 @@ typedef struct {
     double clk_w;      /* its power at the flow's clock */
     /* the clock-gating estimate over all modules (W; gates, flops), and the energy with it */
     int cg_measured;
-    double cg_flop_w, cg_pin_w, cg_icg_w, cg_icg, cg_gated, cg_en, cg_flops, cg_logic_w;
+    double cg_flop_w, cg_pin_w, cg_icg_w, cg_icg, cg_gated, cg_en, cg_chg, cg_flops, cg_logic_w;
     sy_energy cg_en_q;
     sy_lib *lib;
     sy_energy en;
@@ -1181,6 +1198,7 @@ static void totals(summary *s)
         s->cg_icg += r->cg_icg;
         s->cg_gated += r->cg_gated;
         s->cg_en += r->cg_en;
+        s->cg_chg += r->cg_chg;
         s->cg_flops += r->flops * r->n_inst;
     }
     s->cg_logic_w = s->logic_p - s->cg_flop_w - s->cg_pin_w + s->cg_icg_w;
@@ -1318,13 +1336,15 @@ static void json_gating(const summary *s, cJSON *root)
     const sy_clock_params *c = &s->model.clk;
     cJSON_AddStringToObject(
         cg, "model",
-        "a gate per register of CLK_GATE_MIN or more flip-flops, its clock running in the "
-        "cycles one of them changes");
+        "a gate per register and load enable of CLK_GATE_MIN or more flip-flops, its clock "
+        "running in the cycles after one with the enable on");
     addnum(cg, "min_flops", c->gate_min);
     addnum(cg, "gates", s->cg_icg);
     addnum(cg, "flops", s->cg_flops);
     addnum(cg, "flops_gated", s->cg_gated);
     addnum(cg, "enable_rate", s->cg_gated > 0 ? s->cg_en / s->cg_gated : 0);
+    /* the share of cycles a gated flop's register changed: what an ideal gate would pass */
+    addnum(cg, "change_rate", s->cg_gated > 0 ? s->cg_chg / s->cg_gated : 0);
     addnum(cg, "flop_clock_saved_uw", s->cg_flop_w * 1e6);
     addnum(cg, "clock_pins_saved_uw", s->cg_pin_w * 1e6);
     addnum(cg, "gates_uw", s->cg_icg_w * 1e6);

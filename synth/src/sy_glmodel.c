@@ -1,10 +1,13 @@
 /* sy_glmodel.c — see sy_glmodel.h. */
 #include "sy_glmodel.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "sy_enables.h"
 #include "sy_util.h"
 
 /* ------------------------------------------------------------------------------------ */
@@ -14,6 +17,8 @@ typedef struct {
     sy_netlist **nls;
     char **nl_names;
     int nnl;
+    sy_ffens **ffs; /* per netlist read: its flops' enables (NULL: not read yet, or no file) */
+    int *ff_read;   /* per netlist: 1 once its enable file was looked for */
     void **blocks;
     int nblocks, capblocks;
 } priv;
@@ -41,11 +46,39 @@ static const sy_nmod *netlist_of(sy_glmodel *g, const char *nldir, const char *m
     if (!nl) return NULL;
     pv->nls = sy_xrealloc(pv->nls, (size_t)(pv->nnl + 1) * sizeof *pv->nls);
     pv->nl_names = sy_xrealloc(pv->nl_names, (size_t)(pv->nnl + 1) * sizeof *pv->nl_names);
+    pv->ffs = sy_xrealloc(pv->ffs, (size_t)(pv->nnl + 1) * sizeof *pv->ffs);
+    pv->ff_read = sy_xrealloc(pv->ff_read, (size_t)(pv->nnl + 1) * sizeof *pv->ff_read);
+    pv->ffs[pv->nnl] = NULL;
+    pv->ff_read[pv->nnl] = 0;
     pv->nls[pv->nnl] = nl;
     pv->nl_names[pv->nnl++] = sy_strdup(module);
     const sy_nmod *m = sy_netlist_find(nl, module);
     if (!m) snprintf(err, errlen, "netlist %s/%s.json has no module %s", nldir, module, module);
     return m;
+}
+
+/* The flop enables of netlist module nm (read before with netlist_of), from
+ * nldir/<module>.ffen.json: *out, NULL when the file does not exist. -1 with err on a file
+ * that does not read. */
+static int ffens_of(sy_glmodel *g, const char *nldir, const sy_nmod *nm, const sy_ffens **out, char *err,
+                    size_t errlen)
+{
+    priv *pv = g->priv;
+    int i = 0;
+    while (i < pv->nnl && sy_netlist_find(pv->nls[i], nm->name) != nm) i++;
+    *out = NULL;
+    if (i == pv->nnl) return 0;
+    if (!pv->ff_read[i]) {
+        pv->ff_read[i] = 1;
+        char *path = sy_asprintf("%s/%s.ffen.json", nldir, nm->name);
+        struct stat st;
+        int exists = stat(path, &st) == 0 || errno != ENOENT; /* else the reader says why */
+        if (exists) pv->ffs[i] = sy_ffens_read(path, nm, err, errlen);
+        free(path);
+        if (exists && !pv->ffs[i]) return -1;
+    }
+    *out = pv->ffs[i];
+    return 0;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -200,6 +233,8 @@ static int add_cells(builder *b, const sy_nmod *nm, const int *xl, const char *p
                  g->mmod->name, SY_MAX_DEPTH, prefix);
         return -1;
     }
+    const sy_ffens *ffs = NULL;
+    int ffs_known = 0;
     for (int i = 0; i < nm->ncells; i++) {
         const sy_ncell *c = &nm->cells[i];
         const hg_mmod *cm = hg_manifest_find(b->man, c->type);
@@ -210,8 +245,25 @@ static int add_cells(builder *b, const sy_nmod *nm, const int *xl, const char *p
                 b->capcells = b->capcells ? 2 * b->capcells : 256;
                 g->cells = sy_xrealloc(g->cells, (size_t)b->capcells * sizeof *g->cells);
             }
-            g->cells[g->ncells++] =
-                (sy_glcell){path, c->type, c->nconns, conns, clocked_reg(b, nm, c, conns, prefix)};
+            sy_glcell *gc = &g->cells[g->ncells++];
+            *gc = (sy_glcell){path, c->type, c->nconns, conns, clocked_reg(b, nm, c, conns, prefix), {0}};
+            if (!gc->reg) continue;
+            if (!ffs_known) {
+                if (ffens_of(g, b->nldir, nm, &ffs, b->err, b->errlen) != 0) return -1;
+                if (!ffs) {
+                    snprintf(b->err, b->errlen,
+                             "netlist %s/%s.json has flip-flops but no %s.ffen.json beside it (their load "
+                             "enables, written by synth/scripts/yosys_module.tcl): synthesize it again",
+                             b->nldir, nm->name, nm->name);
+                    return -1;
+                }
+                ffs_known = 1;
+            }
+            const sy_ffen *fe = sy_ffens_find(ffs, c->name);
+            if (fe)
+                gc->en = (sy_glen){fe->en >= 0 ? xl[fe->en] : fe->en, fe->en_high,
+                                   fe->rst >= 0 ? xl[fe->rst] : fe->rst, fe->rst_high,
+                                   take(g, join(prefix, fe->cond))};
             continue;
         }
         if (cm->is_memory) {
@@ -277,36 +329,45 @@ static int add_own_ports(builder *b, const sy_nmod *nm)
 
 typedef struct {
     const char *name, *type;
+    const sy_glen *en;
     int tog;
 } gmember;
+
+static int group_cmp(const gmember *x, const gmember *y)
+{
+    int c = strcmp(x->name, y->name);
+    if (!c) c = strcmp(x->type, y->type);
+    if (!c) c = strcmp(x->en->cond, y->en->cond);
+    return c;
+}
 
 static int gmember_cmp(const void *a, const void *b)
 {
     const gmember *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-    if (!c) c = strcmp(x->type, y->type);
+    int c = group_cmp(x, y);
     return c ? c : (x->tog > y->tog) - (x->tog < y->tog);
 }
 
-/* Groups the clocked cells by (register, type), each by the toggle index of its first output;
- * the groups in name order, members in toggle order. */
+/* Groups the clocked cells with a load enable by (register, type, enable), each by the toggle
+ * index of its first output; the groups in name order, members in toggle order. (An enable's
+ * condition text names its nets, so equal texts are equal conditions.) */
 static void build_gates(sy_glmodel *g)
 {
     gmember *m = sy_xmalloc((size_t)(g->ntogs ? g->ntogs : 1) * sizeof *m);
     int n = 0;
     for (int t = 0; t < g->ntogs; t++) {
         const sy_glcell *c = &g->cells[g->togs[t].cell];
-        if (c->reg && (t == 0 || g->togs[t - 1].cell != g->togs[t].cell))
-            m[n++] = (gmember){c->reg, c->type, t};
+        if (c->reg && c->en.cond && (t == 0 || g->togs[t - 1].cell != g->togs[t].cell))
+            m[n++] = (gmember){c->reg, c->type, &c->en, t};
     }
     qsort(m, (size_t)n, sizeof *m, gmember_cmp);
     for (int i = 0; i < n;) {
         int j = i + 1;
-        while (j < n && strcmp(m[j].name, m[i].name) == 0 && strcmp(m[j].type, m[i].type) == 0) j++;
+        while (j < n && group_cmp(&m[j], &m[i]) == 0) j++;
         int *togs = take(g, sy_xmalloc((size_t)(j - i) * sizeof *togs));
         for (int k = i; k < j; k++) togs[k - i] = m[k].tog;
         g->gates = sy_xrealloc(g->gates, (size_t)(g->ngates + 1) * sizeof *g->gates);
-        g->gates[g->ngates++] = (sy_glgate){m[i].name, m[i].type, j - i, togs};
+        g->gates[g->ngates++] = (sy_glgate){m[i].name, m[i].type, *m[i].en, j - i, togs};
         i = j;
     }
     free(m);
@@ -362,8 +423,11 @@ void sy_glmodel_free(sy_glmodel *g)
         sy_netlist_free(pv->nls[i]);
         free(pv->nl_names[i]);
     }
+    for (int i = 0; i < pv->nnl; i++) sy_ffens_free(pv->ffs[i]);
     free(pv->nls);
     free(pv->nl_names);
+    free(pv->ffs);
+    free(pv->ff_read);
     free(pv);
     free(g->segs);
     free(g->children);
@@ -395,7 +459,7 @@ void sy_glmodel_write_map(const sy_glmodel *g, FILE *f)
         fprintf(f, "tog %d %s %s\n", i, g->cells[g->togs[i].cell].name, g->togs[i].pin);
     for (int i = 0; i < g->ngates; i++) {
         const sy_glgate *q = &g->gates[i];
-        fprintf(f, "gate %d %s %s %d", i, q->type, q->name, q->n);
+        fprintf(f, "gate %d %s %s %s %d", i, q->type, q->name, q->en.cond, q->n);
         for (int k = 0; k < q->n; k++) fprintf(f, " %d", q->togs[k]);
         fputc('\n', f);
     }

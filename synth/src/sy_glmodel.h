@@ -38,6 +38,13 @@ typedef struct {
     int *bits; /* net of each bit (LSB first); negative: constant SY_BIT_* */
 } sy_seg;
 
+/* When a flip-flop may load, as model nets (sy_enables.h): en is on (en_high: active high),
+ * or rst is (a sync reset that overrides the enable; rst = SY_BIT_0 when there is none). */
+typedef struct {
+    int en, en_high, rst, rst_high;
+    const char *cond; /* by net names ("en", "!en", "en|!rst_ni"); NULL: no enable */
+} sy_glen;
+
 typedef struct {
     char *path; /* instance path relative to the module ("u_a.g[0].u_b") */
     const hg_mmod *mod;
@@ -50,6 +57,7 @@ typedef struct {
     const sy_nport *conns; /* bits already translated to model nets */
     const char *reg;       /* clocked cells: the register its first output belongs to (net name,
                               inlined path prefixed; NULL: unnamed); NULL for other cells */
+    sy_glen en;            /* clocked cells: their load enable (sy_enables.h); cond NULL: none */
 } sy_glcell;
 
 typedef struct {
@@ -66,12 +74,14 @@ typedef struct {
     int net;
 } sy_gltog;
 
-/* A clock-gating group: the clocked cells of one register (the net name of their outputs)
- * and one library cell type, which one gate of their clock would switch together
- * (docs/synth.md, "Clock gating"). */
+/* A clock-gating group: the clocked cells of one register (the net name of their outputs), one
+ * library cell type and one load enable, which one gate of their clock, opened by that enable,
+ * would switch together (docs/synth.md, "Clock gating"). Flip-flops without an enable are in
+ * no group. */
 typedef struct {
     const char *name; /* the register; an unnamed flip-flop is a group of its own, by cell name */
     const char *type; /* library cell of its members */
+    sy_glen en;       /* the enable that opens the gate */
     int n;            /* members */
     int *togs;        /* toggle index of each member's first output */
 } sy_glgate;
@@ -91,14 +101,16 @@ typedef struct {
     sy_glmem *mems;
     int ntogs;
     sy_gltog *togs;
-    int ngates; /* clocked cells (an input on the clock net) grouped by register and type */
+    int ngates; /* clocked cells (an input on the clock net) with a load enable, grouped by
+                   register, type and enable */
     sy_glgate *gates;
     void *priv; /* allocations */
 } sy_glmodel;
 
-/* Builds the model of module `module`; netlists are read from nldir/<module>.json.
- * NULL with a message naming the module, instance and port on a mismatch with the
- * manifest. */
+/* Builds the model of module `module`; netlists are read from nldir/<module>.json, the load
+ * enables of their flip-flops from nldir/<module>.ffen.json (sy_enables.h). NULL with a
+ * message naming the module, instance and port on a mismatch with the manifest, or naming the
+ * file when a netlist with flip-flops has no enable file. */
 sy_glmodel *sy_glmodel_build(const hg_manifest *man, const char *nldir, const char *module,
                              sy_capture_order order, char *err, size_t errlen);
 void sy_glmodel_free(sy_glmodel *g);
@@ -109,8 +121,8 @@ int sy_capture_col(const hg_mmod *mm, const char *name, sy_capture_order order);
 /* Parses "ports" / "inputs-first"; -1 if neither. */
 int sy_capture_order_parse(const char *s);
 
-/* Writes map.txt: segments, children, toggle nets, clock-gating groups ("gate G TYPE NAME N
- * TOG..."), memory enables (read by the Verilator harness and by `hgsynth summary`). */
+/* Writes map.txt: segments, children, toggle nets, clock-gating groups ("gate G TYPE NAME
+ * COND N TOG..."), memory enables (read by the Verilator harness and by `hgsynth summary`). */
 void sy_glmodel_write_map(const sy_glmodel *g, FILE *f);
 
 #endif

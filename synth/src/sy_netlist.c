@@ -117,6 +117,39 @@ static void read_netnames(const cJSON *netnames, sy_nmod *m)
     }
 }
 
+/* A wire attribute that is set: a nonzero number, or a string with a nonzero digit (Yosys
+ * writes an integer attribute as its 32 bits). */
+static int attr_set(const cJSON *a)
+{
+    if (cJSON_IsNumber(a)) return a->valuedouble != 0;
+    return cJSON_IsString(a) && strpbrk(a->valuestring, "123456789") != NULL;
+}
+
+/* The kept wires (sy_nmod.kept) from "netnames" (a bit no port or cell connects reads as
+ * SY_BIT_X); -1 with err on a bad name or bit list. */
+static int read_kept(const cJSON *netnames, sy_nmod *m, char *err, size_t errlen)
+{
+    const cJSON *nn, *list = cJSON_IsObject(netnames) ? netnames : NULL;
+    cJSON_ArrayForEach(nn, list)
+    {
+        const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(nn, "attributes");
+        if (!attr_set(cJSON_GetObjectItemCaseSensitive(attrs, "keep"))) continue;
+        if (bad_name("kept net", nn->string, 0, err, errlen)) return -1;
+        m->kept = sy_xrealloc(m->kept, (size_t)(m->nkept + 1) * sizeof *m->kept);
+        sy_nport *k = &m->kept[m->nkept++];
+        *k = (sy_nport){sy_strdup(nn->string), 0, 0, NULL};
+        char *what = sy_asprintf("net %s", nn->string);
+        int maxbit = m->maxbit; /* a kept net's bits are those of ports and cells */
+        k->nbits =
+            parse_bits(cJSON_GetObjectItemCaseSensitive(nn, "bits"), &k->bits, &maxbit, what, err, errlen);
+        free(what);
+        if (k->nbits < 0) return -1;
+        for (int j = 0; j < k->nbits; j++)
+            if (k->bits[j] > m->maxbit) k->bits[j] = SY_BIT_X; /* connected to nothing */
+    }
+    return 0;
+}
+
 static int read_module(const cJSON *jm, const cJSON *jmods, sy_nmod *m, char *err, size_t errlen)
 {
     m->name = sy_strdup(jm->string ? jm->string : "");
@@ -176,6 +209,7 @@ static int read_module(const cJSON *jm, const cJSON *jmods, sy_nmod *m, char *er
         }
     }
     read_netnames(cJSON_GetObjectItemCaseSensitive(jm, "netnames"), m);
+    if (read_kept(cJSON_GetObjectItemCaseSensitive(jm, "netnames"), m, e2, sizeof e2) != 0) goto bad;
     return 0;
 bad:
     snprintf(err, errlen, "module %.100s: %.380s", m->name, e2);
@@ -250,6 +284,7 @@ void sy_netlist_free(sy_netlist *nl)
         free(m->cells);
         for (int b = 0; m->bitname && b <= m->maxbit; b++) free(m->bitname[b]);
         free(m->bitname);
+        free_ports(m->kept, m->nkept);
     }
     free(nl->mods);
     free(nl);

@@ -37,6 +37,10 @@ typedef struct {
      * "netnames": of the names that are not hidden, not a renamed internal net (_N_) and
      * are tokens, the one that sorts first. Used to group flip-flops by register. */
     char **bitname;
+    /* The wires with a "keep" attribute (the flops' load enables kept for clock gating,
+     * sy_enables.h): name and bits, dir unused, in file order. */
+    int nkept;
+    sy_nport *kept;
 } sy_nmod;
 
 typedef struct {
