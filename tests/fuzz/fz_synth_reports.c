@@ -107,6 +107,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!(r.cg_en >= 0 && r.cg_en <= r.cg_gated + 1e-9 * r.cg_gated) || r.cg_icg < 0 || r.cg_icg_w < 0)
             fz_fail("synth_reports",
                     "a clock gate open outside 0..1 of the cycles, or a negative gate count");
+        /* and its registers change only in cycles it is open */
+        if (!(r.cg_chg >= 0 && r.cg_chg <= r.cg_en + 1e-9 * r.cg_gated))
+            fz_fail("synth_reports", "a gated register changing in more cycles than its gate opened");
     }
     free(run);
 
