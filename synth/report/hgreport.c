@@ -151,7 +151,7 @@ static void md_ranges(FILE *md, cJSON *jp, const point *p)
                     rp_num(p->k.run[i], "clock_gating.per_query_nj"),
                     rp_num(p->k.run[i], "energy.per_query_nj"),
                     rp_num(p->k.run[i], "clock_gating.enable_rate"));
-            double ideal = rp_count_gated(p->k.run[i], "change_rate");
+            double ideal = rp_num(p->k.run[i], "clock_gating.change_rate"); /* NAN before it existed */
             if (isfinite(ideal)) fprintf(md, " (%.2f)", ideal);
             fprintf(md, ", %.0f;", rp_num(p->k.run[i], "clock_gating.gates"));
         }

@@ -21,8 +21,9 @@ static int parse_type(const char *t, char *en_pol, char *rst_pol, int *has_rst)
         return 0;
     }
     size_t k = strncmp(t, "$_SDFFE_", 8) == 0 ? 8 : strncmp(t, "$_SDFFCE_", 9) == 0 ? 9 : 0;
-    if (!k || n != k + 5 || t[k + 4] != '_' || !t[k] || !strchr(pn, t[k]) || !t[k + 1] ||
-        !strchr(pn, t[k + 1]) || (t[k + 2] != '0' && t[k + 2] != '1') || !t[k + 3] || !strchr(pn, t[k + 3]))
+    /* n == k + 5: the four letters are not the terminator, which strchr would find */
+    if (!k || n != k + 5 || t[k + 4] != '_' || !strchr(pn, t[k]) || !strchr(pn, t[k + 1]) ||
+        (t[k + 2] != '0' && t[k + 2] != '1') || !strchr(pn, t[k + 3]))
         return -1;
     *en_pol = t[k + 3];
     *rst_pol = t[k + 1];
@@ -43,9 +44,7 @@ static keptbit *kept_bits(const cJSON *netnames, int nbits)
     cJSON_ArrayForEach(nn, list)
     {
         const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(nn, "attributes");
-        const cJSON *keep = cJSON_GetObjectItemCaseSensitive(attrs, "keep");
-        int set = cJSON_IsNumber(keep) ? keep->valuedouble != 0
-                                       : cJSON_IsString(keep) && strpbrk(keep->valuestring, "123456789");
+        int set = sy_netlist_attr_set(cJSON_GetObjectItemCaseSensitive(attrs, "keep"));
         const cJSON *bits = cJSON_GetObjectItemCaseSensitive(nn, "bits"), *b;
         const cJSON *blist = set && cJSON_IsArray(bits) ? bits : NULL;
         int off = 0;
@@ -84,7 +83,7 @@ static int max_conn_bit(const cJSON *cells)
 }
 
 /* The net of a flop's one-bit connection `pin` in the final module nm: *bit, and its name in
- * *name (static text "0"/"1" for a constant). NULL, or what is wrong. */
+ * *name (allocated; "0" or "1" for a constant). NULL, or what is wrong. */
 static const char *resolve(const cJSON *cell, const char *pin, const keptbit *kb, int nbits,
                            const sy_nmod *nm, int *bit, char **name)
 {

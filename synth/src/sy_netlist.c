@@ -117,9 +117,7 @@ static void read_netnames(const cJSON *netnames, sy_nmod *m)
     }
 }
 
-/* A wire attribute that is set: a nonzero number, or a string with a nonzero digit (Yosys
- * writes an integer attribute as its 32 bits). */
-static int attr_set(const cJSON *a)
+int sy_netlist_attr_set(const cJSON *a)
 {
     if (cJSON_IsNumber(a)) return a->valuedouble != 0;
     return cJSON_IsString(a) && strpbrk(a->valuestring, "123456789") != NULL;
@@ -133,7 +131,7 @@ static int read_kept(const cJSON *netnames, sy_nmod *m, char *err, size_t errlen
     cJSON_ArrayForEach(nn, list)
     {
         const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(nn, "attributes");
-        if (!attr_set(cJSON_GetObjectItemCaseSensitive(attrs, "keep"))) continue;
+        if (!sy_netlist_attr_set(cJSON_GetObjectItemCaseSensitive(attrs, "keep"))) continue;
         if (bad_name("kept net", nn->string, 0, err, errlen)) return -1;
         m->kept = sy_xrealloc(m->kept, (size_t)(m->nkept + 1) * sizeof *m->kept);
         sy_nport *k = &m->kept[m->nkept++];

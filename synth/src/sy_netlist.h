@@ -48,6 +48,11 @@ typedef struct {
     sy_nmod *mods;
 } sy_netlist;
 
+struct cJSON;
+/* A Yosys JSON attribute that is set: a nonzero number, or a string with a nonzero digit
+ * (Yosys writes an integer attribute as its 32 bits); 0 for NULL. */
+int sy_netlist_attr_set(const struct cJSON *a);
+
 /* Reads a Yosys JSON file. NULL with a message on error. A cell port whose direction
  * is not given (no port_directions, unknown type) is an error naming cell and port, and
  * so is a bit that is not a net number in 0..SY_MAX_BIT or a constant "0"/"1"/"x"/"z", a
