@@ -1629,7 +1629,7 @@ TEST(Blocks, AvRowsWalksTheScoreBankRowByRow)
                 }
             }
             if (en) {
-                if (rd) smax = sc_smax;
+                if (rd && o_row == 0) smax = sc_smax; // taken with a query's first row
                 b0_first = o_row == 0;
                 b0_last = rd_last;
                 b0_row = o_row;
@@ -1879,7 +1879,7 @@ TEST(Blocks, ScoreStageIssuesRowsAndStallsOnAHeldResult)
                 r.p1_first = o.row == 0;
                 r.p1_last = row_last;
                 r.p1_base = o.s_base;
-                r.p1_q = o.q_cur;
+                if (issue && o.row == 0) r.p1_q = o.q_cur; // loaded with a query's first row
                 r.p2_first = o.p1_first;
                 r.p2_last = o.p1_last;
                 r.p2_base = o.p1_base;

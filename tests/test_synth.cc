@@ -732,6 +732,74 @@ TEST_F(SynthGateSim, GateCountsLieBetweenTheirFlopsToggles)
     EXPECT_GT(opened, 0) << "some enable is on in cycles its register keeps its value";
 }
 
+// The registers the RTL loads only when their value can change (docs/architecture.md): each
+// entry of the counting selector's list and each level's count of its scan has a load enable
+// of its own, so a gate of its own; an entry loads once a query, and so does the query register
+// of the score stage (both cores); a level's count loads with each query's first row, and
+// later only while it can still grow.
+TEST_F(SynthGateSim, RegistersLoadOnlyWhenTheirValueCanChange)
+{
+    // the gates of register NAME in module MOD, as (OPEN, CHANGED) of instance INST's run
+    auto gates = [](const Run &r, const std::string &mod, const std::string &inst, const std::string &name) {
+        std::vector<long> idx;
+        std::istringstream map(read_file(r.dir + "/generated/gl/" + mod + "/map.txt"));
+        for (std::string line; std::getline(map, line);) {
+            std::istringstream w(line);
+            std::string kw, type, n;
+            long i;
+            if (w >> kw >> i >> type >> n && kw == "gate" && n == name) idx.push_back(i);
+        }
+        std::string tog = read_file(r.dir + "/reports/toggles/hg_capture_tb.dut" + inst + ".tog");
+        std::vector<std::pair<long, long>> oc;
+        for (long i : idx) {
+            size_t at = tog.find("\ngate " + std::to_string(i) + " ");
+            EXPECT_NE(at, std::string::npos) << mod << " gate " << i;
+            if (at == std::string::npos) continue;
+            std::istringstream gl(tog.substr(at + 6));
+            long q, open = -1, changed = -1;
+            gl >> q >> open >> changed;
+            oc.emplace_back(open, changed);
+        }
+        return oc;
+    };
+    const long N = 8, D = 16; // the suite's configuration (SetUpTestSuite)
+    for (const std::string core : {"had", "baseline", "int8-topn"}) {
+        const cJSON *s = summary(core);
+        ASSERT_TRUE(s) << core;
+        long queries = (long)num(s, "activity", "queries");
+        ASSERT_GT(queries, 1) << core;
+        std::string pre = core == "had" ? "had" : core == "baseline" ? "base" : "i8topn";
+        auto q = gates(run(core), pre + "_core", "", "u_core.p1_q");
+        ASSERT_FALSE(q.empty()) << core << ": no gate on the score stage's query register";
+        for (auto [open, changed] : q) {
+            EXPECT_LE(open, queries) << core << ": p1_q loads once a query";
+            EXPECT_GE(open, queries - 1) << core;
+            EXPECT_LE(changed, open) << core;
+        }
+    }
+    const Run &h = run("had");
+    for (const char *reg : {"u_block.w_s", "u_block.w_idx"}) {
+        auto e = gates(h, "had_topn", ".u_core.g_count.u_topn", reg);
+        EXPECT_EQ((long)e.size(), N) << reg << ": a gate per entry of the list";
+        for (auto [open, changed] : e) {
+            EXPECT_LE(open, num(summary("had"), "activity", "queries"))
+                << reg << ": an entry loads once a query";
+            EXPECT_GT(open, 0) << reg;
+            EXPECT_LE(changed, open) << reg;
+        }
+    }
+    auto lv = gates(h, "had_topn_scan", ".u_core.g_count.u_scan", "u_block.above_q");
+    EXPECT_EQ((long)lv.size(), D) << "a gate per level of the scan's counts";
+    long most = 0, sum = 0, queries = (long)num(summary("had"), "activity", "queries");
+    for (auto [open, changed] : lv) {
+        EXPECT_GE(open, queries) << "every level loads with a query's first row";
+        EXPECT_LE(changed, open);
+        most = std::max(most, open);
+        sum += open;
+    }
+    EXPECT_LT(sum, (long)lv.size() * most) << "the levels' gates open in different cycles";
+}
+
 // The control unit's gate-level top instantiates the memories in RTL: they are hand-written
 // blocks used with parameter values, so glgen writes a module of each memory unit's name
 // around its block, and memfiles.f lists every file once; the top elaborates with them.

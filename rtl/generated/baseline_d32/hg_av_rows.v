@@ -31,7 +31,7 @@ module hg_av_rows #(
   input  wire [$clog2(L+1)-1:0]           nkeys_i,      // keys per query, 1..L
   input  wire                             sc_valid_i,   // a query's scores are complete in bank sc_bank_i
   input  wire                             sc_bank_i,    // score memory bank
-  input  wire [SW-1:0]                    sc_smax_i,    // maximum score of the query
+  input  wire [SW-1:0]                    sc_smax_i,    // maximum score of the query (taken with its first row)
   output wire                             sc_take_o,    // bank fully read (released)
   output wire                             sm_re_o,      // score memory read
   output wire [(G > 1 ? $clog2(G) : 0):0] sm_raddr_o,   // score memory row: bank * G + row
@@ -110,7 +110,7 @@ module hg_av_rows #(
 
   always @(posedge clk_i)
     if (en_i) begin
-      if (rd) smax_q <= sc_smax_i;
+      if (rd && row_q == {GW{1'b0}}) smax_q <= sc_smax_i;  // held with the query's rows
       b0_first    <= (row_q == {GW{1'b0}});
       b0_last     <= rd_last;
       b0_row      <= row_q;

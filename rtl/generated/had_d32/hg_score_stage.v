@@ -43,7 +43,7 @@ module hg_score_stage #(
   output wire                            en_o,         // stage enable
   output wire                            issue_o,      // a row is issued: read K row row_o
   output reg  [(L > P ? $clog2((L+P-1)/P) : 1)-1:0] row_o, // the row issued
-  output reg  [KW-1:0]                   p1_q_o,       // the query the lanes score
+  output reg  [KW-1:0]                   p1_q_o,       // the query the lanes score (loaded with its first row)
   output reg                             p2_v_o,       // p2 holds a row's scores
   output reg                             p2_first_o,   // ... the first row of its query
   output reg                             p2_last_o,    // ... the last row of its query
@@ -118,7 +118,7 @@ module hg_score_stage #(
       p1_first_q <= (row_o == {GW{1'b0}});
       p1_last_q  <= row_last;
       p1_base_q  <= s_base_q;
-      p1_q_o     <= q_cur_q;
+      if (issue_o && row_o == {GW{1'b0}}) p1_q_o <= q_cur_q;  // held for the query's rows
       p2_first_o <= p1_first_q;
       p2_last_o  <= p1_last_q;
       p2_base_q  <= p1_base_q;

@@ -136,6 +136,7 @@ module hg_topn_place #(
   reg [N-1:0]    m_v;          // the working list with this row's keys
   reg [N*SW-1:0] m_s;
   reg [N*IW-1:0] m_idx;
+  reg [N-1:0]    m_wr;         // entry e takes a key of this row
   reg [CW-1:0]   quota_d, fill_d;
   always @* begin : pick
     integer j, e, b, lv;
@@ -177,6 +178,7 @@ module hg_topn_place #(
       at = e[KW-1:0] - {{(KW-CW){1'b0}}, fill};
       for (j = 0; j < P; j = j + 1) sel[j] = kept[j] && rk[j*KW +: KW] == at;
       m_v[e] = w_v[e] || |sel;
+      m_wr[e] = |sel;
       for (b = 0; b < SW; b = b + 1) begin
         for (j = 0; j < P; j = j + 1) col[j] = sm_rdata_i[j*SW + b];
         m_s[e*SW + b] = |sel ? |(sel & col) : w_s[e*SW + b];
@@ -231,8 +233,6 @@ module hg_topn_place #(
         smax_q  <= smax;
         quota_q <= quota_d;
         fill_q  <= fill_d;
-        w_s   <= m_s;
-        w_idx <= m_idx;
         if (b0_last) begin
           out_v_o    <= m_v;
           out_s_o    <= m_s;
@@ -241,6 +241,17 @@ module hg_topn_place #(
         end
       end
     end
+
+  // an entry of the working list loads only in the row a key lands in it, once a query: each
+  // entry has its own load enable (a clock gate of its own)
+  always @(posedge clk_i) begin : write
+    integer e;
+    for (e = 0; e < N; e = e + 1)
+      if (en && b0_v && m_wr[e]) begin
+        w_s[e*SW +: SW]   <= m_s[e*SW +: SW];
+        w_idx[e*IW +: IW] <= m_idx[e*IW +: IW];
+      end
+  end
 
 endmodule
 

@@ -84,18 +84,30 @@ module hg_topn_scan #(
   reg  [CW-1:0]   all_q;    // ... of all its keys
   reg  [D*CW-1:0] above_d;  // ... with this row added
   reg  [CW-1:0]   all_d;
+  // A count loads only when it can change: with a query's first row, or while it is below N
+  // and the row has a key above its level. Saturated levels and levels above the row's counts
+  // keep their value with their clock gate shut.
+  reg  [D-1:0]    above_ld;
+  reg             all_ld;
   always @* begin : count
     integer v, j;
     reg [AW-1:0] a;
+    reg          hit;
     a = p2_first_i ? {AW{1'b0}} : {{(AW-CW){1'b0}}, all_q};
     for (j = 0; j < P; j = j + 1)
       if (lane_ok_i[j]) a = a + ONE;
-    all_d = a > N_A ? N_A[CW-1:0] : a[CW-1:0];
+    all_d  = a > N_A ? N_A[CW-1:0] : a[CW-1:0];
+    all_ld = p2_first_i || all_q != N_A[CW-1:0];
     for (v = 0; v < D; v = v + 1) begin
       a = p2_first_i ? {AW{1'b0}} : {{(AW-CW){1'b0}}, above_q[v*CW +: CW]};
+      hit = 1'b0;
       for (j = 0; j < P; j = j + 1)
-        if (lane_ok_i[j] && scores_i[j*SW +: SW] > v[SW-1:0]) a = a + ONE;
+        if (lane_ok_i[j] && scores_i[j*SW +: SW] > v[SW-1:0]) begin
+          a   = a + ONE;
+          hit = 1'b1;
+        end
       above_d[v*CW +: CW] = a > N_A ? N_A[CW-1:0] : a[CW-1:0];
+      above_ld[v] = p2_first_i || (hit && above_q[v*CW +: CW] != N_A[CW-1:0]);
     end
   end
 
@@ -151,12 +163,15 @@ module hg_topn_scan #(
       fig_ld <= en_i && p2_v_i && p2_last_i;
     end
   end
-  always @(posedge clk_i)
+  always @(posedge clk_i) begin : load
+    integer v;
     if (en_i && p2_v_i) begin
-      above_q <= above_d;
-      all_q   <= all_d;
+      for (v = 0; v < D; v = v + 1)
+        if (above_ld[v]) above_q[v*CW +: CW] <= above_d[v*CW +: CW];
+      if (all_ld) all_q <= all_d;
       if (p2_last_i) sc_bank_o <= p2_bank_i;
     end
+  end
 
   assign sm_we_o = en_i && p2_v_i;
   hg_bank_addr #(
