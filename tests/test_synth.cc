@@ -665,6 +665,18 @@ TEST_F(SynthGateSim, BuiltinSimulatorAgreesWithVerilator)
 
 std::vector<long long> tog_counts(const std::string &tog);
 
+// Gate Q's line of a toggle file (`gate Q OPEN CHANGED`): false where it has none.
+bool tog_gate(const std::string &tog, long q, long long *open, long long *changed)
+{
+    size_t at = tog.find("\ngate " + std::to_string(q) + " ");
+    if (at == std::string::npos) return false;
+    std::istringstream gl(tog.substr(at + 6));
+    long long idx;
+    *open = *changed = -1;
+    gl >> idx >> *open >> *changed;
+    return true;
+}
+
 // The clock-gating counts (hgsynth gatesim): per group (register and load enable), the cycles
 // its gate opened (its enable was on in the cycle before) and the cycles one of its flip-flops
 // changed. A flip-flop changes at most once a cycle, so the second lies between the group's
@@ -708,11 +720,8 @@ TEST_F(SynthGateSim, GateCountsLieBetweenTheirFlopsToggles)
         ASSERT_NE(g0, std::string::npos) << f;
         EXPECT_EQ(std::stol(tog.substr(g0 + 6)), (long)members.size()) << f;
         for (size_t q = 0; q < members.size(); q++) {
-            size_t at = tog.find("\ngate " + std::to_string(q) + " ");
-            ASSERT_NE(at, std::string::npos) << f << " gate " << q;
-            std::istringstream gl(tog.substr(at + 6));
-            long long idx, open = -1, c = -1;
-            gl >> idx >> open >> c;
+            long long open, c;
+            ASSERT_TRUE(tog_gate(tog, (long)q, &open, &c)) << f << " gate " << q;
             long long mx = 0, sum = 0;
             for (long t : members[q]) {
                 mx = std::max(mx, counts[static_cast<size_t>(t)]);
@@ -750,15 +759,13 @@ TEST_F(SynthGateSim, RegistersLoadOnlyWhenTheirValueCanChange)
             if (w >> kw >> i >> type >> n && kw == "gate" && n == name) idx.push_back(i);
         }
         std::string tog = read_file(r.dir + "/reports/toggles/hg_capture_tb.dut" + inst + ".tog");
-        std::vector<std::pair<long, long>> oc;
+        std::vector<std::pair<long long, long long>> oc;
         for (long i : idx) {
-            size_t at = tog.find("\ngate " + std::to_string(i) + " ");
-            EXPECT_NE(at, std::string::npos) << mod << " gate " << i;
-            if (at == std::string::npos) continue;
-            std::istringstream gl(tog.substr(at + 6));
-            long q, open = -1, changed = -1;
-            gl >> q >> open >> changed;
-            oc.emplace_back(open, changed);
+            long long open, changed;
+            if (tog_gate(tog, i, &open, &changed))
+                oc.emplace_back(open, changed);
+            else
+                ADD_FAILURE() << mod << ": no line of gate " << i;
         }
         return oc;
     };
@@ -778,26 +785,26 @@ TEST_F(SynthGateSim, RegistersLoadOnlyWhenTheirValueCanChange)
         }
     }
     const Run &h = run("had");
+    const long long queries = (long long)num(summary("had"), "activity", "queries");
     for (const char *reg : {"u_block.w_s", "u_block.w_idx"}) {
         auto e = gates(h, "had_topn", ".u_core.g_count.u_topn", reg);
         EXPECT_EQ((long)e.size(), N) << reg << ": a gate per entry of the list";
         for (auto [open, changed] : e) {
-            EXPECT_LE(open, num(summary("had"), "activity", "queries"))
-                << reg << ": an entry loads once a query";
+            EXPECT_LE(open, queries) << reg << ": an entry loads once a query";
             EXPECT_GT(open, 0) << reg;
             EXPECT_LE(changed, open) << reg;
         }
     }
     auto lv = gates(h, "had_topn_scan", ".u_core.g_count.u_scan", "u_block.above_q");
     EXPECT_EQ((long)lv.size(), D) << "a gate per level of the scan's counts";
-    long most = 0, sum = 0, queries = (long)num(summary("had"), "activity", "queries");
+    long long most = 0, sum = 0;
     for (auto [open, changed] : lv) {
         EXPECT_GE(open, queries) << "every level loads with a query's first row";
         EXPECT_LE(changed, open);
         most = std::max(most, open);
         sum += open;
     }
-    EXPECT_LT(sum, (long)lv.size() * most) << "the levels' gates open in different cycles";
+    EXPECT_LT(sum, (long long)lv.size() * most) << "the levels' gates open in different cycles";
 }
 
 // The control unit's gate-level top instantiates the memories in RTL: they are hand-written
