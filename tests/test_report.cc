@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -2349,6 +2350,134 @@ TEST(Sweep, KvLoadRunsGiveCountedRatiosAndAnEqualQueriesPerSecondFront)
     EXPECT_NE(b.out.find("a second load run of its point"), std::string::npos) << b.out;
 }
 
+// hgsweep --noise / --noise-load: each point's flow repeated under SYN_SALT gives the band of its
+// Fmax and energy over its samples, and of its ratios over every pairing of its samples with its
+// baseline's, each pairing computed as hgsweep computes a point's own ratio (checked by running
+// hgsweep on that pairing as the points themselves). Repeats that are not repeats are refused.
+TEST(Sweep, NoiseRepeatsGiveEachPointsBand)
+{
+    hgt::TempDir d_dir("sweep-noise");
+    std::string d = d_dir.path();
+    // HAD (50 MHz, 20 nJ) and two repeats; the baseline (100 MHz, 80 + 10 nJ) and one repeat
+    struct run {
+        const char *dir, *core;
+        int salt;
+        double fmax, logic;
+    } runs[] = {{"h0", "had", 0, 50, 20},
+                {"h1", "had", 1, 45, 22},
+                {"h2", "had", 2, 55, 19},
+                {"b0", "baseline", 0, 100, 80},
+                {"b1", "baseline", 1, 90, 84}};
+    for (const run &x : runs) {
+        bool base = std::string(x.core) == "baseline";
+        write_qps_summary(d + "/" + x.dir, x.core, nullptr, x.fmax, x.logic, base ? 10 : 0, 0);
+        write_load(d + "/" + x.dir + "-load", x.core, nullptr, 8, base ? 16 : 8 + x.salt);
+        if (x.salt)
+            for (const char *w : {"", "-load"})
+                add_fields(d + "/" + x.dir + w, "{", "\"syn_salt\": " + std::to_string(x.salt) + ", ");
+    }
+    auto sum = [&](const std::string &r) { return " " + d + "/" + r + "/reports/summary.json"; };
+    auto sweep = [&](const std::string &args) {
+        return hgt::run_cmd("mkdir -p " + d + "/r && " + std::string(HG_BIN_DIR) + "/hgsweep --out " + d +
+                            "/r" + args + " 2>&1");
+    };
+    auto points = [&]() {
+        cJSON *j = cJSON_Parse(read_file(d + "/r/sweep.json").c_str());
+        EXPECT_TRUE(j);
+        return j;
+    };
+    auto num = [](const cJSON *o, const char *k) {
+        const cJSON *x = cJSON_GetObjectItem(o, k);
+        return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+    };
+    // each pairing as a sweep of its own: HAD's plain and equal-queries/s ratios
+    std::vector<double> plain, qps;
+    for (const char *h : {"h0", "h1", "h2"})
+        for (const char *b : {"b0", "b1"}) {
+            hgt::CmdResult r = sweep(" --kv-load" + sum(std::string(h) + "-load") + " --kv-load" +
+                                     sum(std::string(b) + "-load") + sum(h) + sum(b));
+            ASSERT_EQ(r.status, 0) << r.out;
+            cJSON *j = points();
+            const cJSON *had = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 0);
+            plain.push_back(num(had, "energy_vs_baseline"));
+            qps.push_back(num(had, "energy_vs_baseline_equal_qps_counted"));
+            EXPECT_TRUE(std::isfinite(qps.back())) << h << " " << b;
+            cJSON_Delete(j);
+        }
+    std::string all = " --kv-load" + sum("h0-load") + " --kv-load" + sum("b0-load") + " --noise" + sum("h1") +
+                      " --noise" + sum("h2") + " --noise" + sum("b1") + " --noise-load" + sum("h1-load") +
+                      " --noise-load" + sum("h2-load") + " --noise-load" + sum("b1-load") + sum("h0") +
+                      sum("b0");
+    hgt::CmdResult r = sweep(all);
+    ASSERT_EQ(r.status, 0) << r.out;
+    cJSON *j = points();
+    const cJSON *had = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 0),
+                *base = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 1);
+    EXPECT_EQ(num(had, "noise_repeats"), 2);
+    EXPECT_EQ(num(base, "noise_repeats"), 1);
+    EXPECT_EQ(num(had, "fmax_mhz"), 50); // the point's own figures stay its run's
+    EXPECT_NEAR(num(had, "energy_vs_baseline_equal_qps_counted"), qps[0], 1e-12);
+    EXPECT_EQ(num(had, "fmax_mhz_noise_low"), 45);
+    EXPECT_EQ(num(had, "fmax_mhz_noise_high"), 55);
+    EXPECT_EQ(num(had, "energy_per_query_nj_noise_low"), 19);
+    EXPECT_EQ(num(had, "energy_per_query_nj_noise_high"), 22);
+    EXPECT_EQ(num(base, "fmax_mhz_noise_low"), 90);
+    EXPECT_EQ(num(base, "energy_per_query_nj_noise_high"), 94);
+    EXPECT_NEAR(num(had, "energy_vs_baseline_noise_low"), *std::min_element(plain.begin(), plain.end()),
+                1e-12);
+    EXPECT_NEAR(num(had, "energy_vs_baseline_noise_high"), *std::max_element(plain.begin(), plain.end()),
+                1e-12);
+    EXPECT_NEAR(num(had, "energy_vs_baseline_noise_low"), 19.0 / 94, 1e-12);
+    EXPECT_NEAR(num(had, "energy_vs_baseline_equal_qps_counted_noise_low"),
+                *std::min_element(qps.begin(), qps.end()), 1e-12);
+    EXPECT_NEAR(num(had, "energy_vs_baseline_equal_qps_counted_noise_high"),
+                *std::max_element(qps.begin(), qps.end()), 1e-12);
+    EXPECT_LT(num(had, "energy_vs_baseline_equal_qps_counted_noise_low"),
+              num(had, "energy_vs_baseline_equal_qps_counted_noise_high"));
+    EXPECT_TRUE(cJSON_IsNull(cJSON_GetObjectItem(base, "energy_vs_baseline_noise_low"))); // 1 by definition
+    cJSON_Delete(j);
+    std::string md = read_file(d + "/r/sweep.md"), csv = read_file(d + "/r/results.csv");
+    EXPECT_NE(md.find("### Synthesis noise"), std::string::npos) << md;
+    EXPECT_NE(md.find("| had | 32 | 128 | 8 | 16 | 2 (1, 2) | 50.0 (45.0-55.0) | 20.0 (19.0-22.0) |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(csv.find(",noise_repeats,fmax_mhz_noise_low,"), std::string::npos);
+    EXPECT_EQ(field(row(csv, "had,32,8,16,128"), 42), "45");
+    // without repeats: no section, empty band fields
+    r = sweep(sum("h0") + sum("b0"));
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(read_file(d + "/r/sweep.md").find("### Synthesis noise"), std::string::npos);
+    EXPECT_EQ(field(row(read_file(d + "/r/results.csv"), "had,32,8,16,128"), 42), "");
+
+    // not repeats: no salt, another window, a failed gate-level check, a salt twice, no such point
+    write_qps_summary(d + "/nosalt", "had", nullptr, 50, 20, 0, 0);
+    write_qps_summary(d + "/window", "had", nullptr, 50, 20, 0, 0, 300);
+    add_fields(d + "/window", "{", "\"syn_salt\": 3, ");
+    write_qps_summary(d + "/failed", "had", nullptr, 50, 20, 0, 0);
+    std::string f = read_file(d + "/failed/reports/summary.json");
+    f.replace(f.find("\"pass\""), 6, "\"fail\"");
+    write_file(d + "/failed/reports/summary.json", "{\"syn_salt\": 4, " + f.substr(1));
+    write_qps_summary(d + "/other", "had", "merge", 50, 20, 0, 0);
+    add_fields(d + "/other", "{", "\"syn_salt\": 5, ");
+    struct bad {
+        std::string args, why;
+    } bads[] = {
+        {" --noise" + sum("nosalt"), "no syn_salt >= 1"},
+        {" --noise" + sum("window"), "another stimulus or activity window than its point's run"},
+        {" --noise" + sum("failed"), "its gate-level check did not pass"},
+        {" --noise" + sum("h1") + " --noise" + sum("h1"), "a second repeat of its point with this syn_salt"},
+        {" --noise" + sum("other"), "no point of this core, d, P, N, L, selector and sort cut"},
+        {" --noise-load" + sum("h1-load"), "no --noise repeat of its point with its syn_salt"},
+        {" --noise" + sum("h1") + " --noise-load" + sum("h1-load") + " --noise-load" + sum("h1-load"),
+         "a second load run of that repeat"},
+    };
+    for (const bad &b : bads) {
+        r = sweep(b.args + sum("h0") + sum("b0"));
+        EXPECT_EQ(r.status, 2) << b.args << "\n" << r.out;
+        EXPECT_NE(r.out.find(b.why), std::string::npos) << b.args << "\n" << r.out;
+    }
+}
+
 // make sweep-list: the grid's point names and the hadgen options each is built with, a
 // selector's sort cut (SELECTOR:SORT_CUT) in both; counting for HAD only, the baseline once per
 // (d, P, L) without a selector; the options build the point named (hadgen's manifest).
@@ -2473,6 +2602,53 @@ TEST(SweepMake, FillsTheGridAndKeepsComputedPointsUntilTheirVerilogChanges)
     EXPECT_EQ(read_file(v).find("an earlier version"), std::string::npos)
         << "the point's RTL was not regenerated";
     EXPECT_EQ(read_file(d + "/sw/results.csv"), csv);
+}
+
+// make sweep SWEEP_NOISE_SALTS: each point's flow and K/V load again under each SYN_SALT on the
+// point's captures (real flows), the band in the results; kept while the point stands, and
+// redone with it when its Verilog changes; a salt that is not a seed is refused.
+TEST(SweepMake, NoiseSaltsRepeatEachPointAndFollowItsVerilog)
+{
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
+    write_file(d + "/s.txt", "The cat sat on the mat.\nA short second sentence.\nThe third one is here.\n");
+    std::string mk =
+        "make -s -C " + std::string(HG_SRC_DIR) + " -j2 SWEEP_DIR=" + d +
+        "/sw SWEEP_D=8 SWEEP_N=2 SWEEP_L=16 SWEEP_P=4 SWEEP_CORES='had baseline' SWEEP_SENTENCES=" + d +
+        "/s.txt SWEEP_FLOW_VARS=CAPTURE_CMD=bench ";
+    hgt::CmdResult r = hgt::run_cmd(mk + "SWEEP_NOISE_SALTS=3 sweep 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    for (const char *p : {"had-d8-p4-n2-l16", "baseline-d8-p4-n2-l16"}) {
+        EXPECT_NE(r.out.find(std::string("== sweep noise: ") + p + " at SYN_SALT=3"), std::string::npos)
+            << r.out;
+        std::string rep = d + "/sw/" + p + "/noise-s3";
+        cJSON *j = cJSON_Parse(read_file(rep + "/reports/summary.json").c_str());
+        ASSERT_TRUE(j) << rep;
+        EXPECT_EQ(cJSON_GetObjectItem(j, "syn_salt")->valueint, 3);
+        cJSON_Delete(j);
+        EXPECT_TRUE(hgt::exists(rep + "/load/reports/summary.json")) << rep;
+    }
+    std::string csv = read_file(d + "/sw/results.csv");
+    EXPECT_EQ(field(row(csv, "had,8,4,2,16"), 41), "1") << csv;
+    EXPECT_NE(field(row(csv, "had,8,4,2,16"), 48), "") << csv; // equal queries/s band, counted
+    EXPECT_NE(read_file(d + "/sw/sweep.md").find("| had | 8 | 16 | 4 | 2 | 1 (3) |"), std::string::npos);
+
+    hgt::CmdResult again = hgt::run_cmd(mk + "SWEEP_NOISE_SALTS=3 sweep 2>&1");
+    ASSERT_EQ(again.status, 0) << again.out;
+    EXPECT_EQ(again.out.find("== sweep"), std::string::npos) << again.out;
+    EXPECT_EQ(read_file(d + "/sw/results.csv"), csv);
+
+    std::string v = d + "/sw/had-d8-p4-n2-l16/rtl/hg_xnor_lane.v";
+    write_file(v, read_file(v) + "// an earlier version of the block\n");
+    hgt::CmdResult stale = hgt::run_cmd(mk + "SWEEP_NOISE_SALTS=3 sweep 2>&1");
+    ASSERT_EQ(stale.status, 0) << stale.out;
+    EXPECT_NE(stale.out.find("== sweep noise: had-d8-p4-n2-l16 at SYN_SALT=3"), std::string::npos)
+        << stale.out;
+    EXPECT_EQ(stale.out.find("== sweep noise: baseline"), std::string::npos) << stale.out;
+
+    hgt::CmdResult bad = hgt::run_cmd(mk + "SWEEP_NOISE_SALTS='3 0' sweep 2>&1");
+    EXPECT_NE(bad.status, 0);
+    EXPECT_NE(bad.out.find("SWEEP_NOISE_SALTS: '0' is not a seed 1..999999"), std::string::npos) << bad.out;
 }
 
 // hgsweep cast a fidelity file's core.d, core.top_n and sentences.max_tokens to int unchecked:

@@ -8,10 +8,12 @@
  * with each point's K/V load run, the uncertain corrections' range) at the flows' clock and at
  * equal queries/s, the Pareto fronts of each workload (d, P, L: area against energy per query,
  * fidelity against energy per query, fidelity against the energy ratio at equal queries/s), a
- * Markdown section, deterministic JSON, CSV, and gnuplot plots.
+ * Markdown section, deterministic JSON, CSV, and gnuplot plots; with --noise, each point's
+ * synthesis noise band (its flow repeated under SYN_SALT null perturbations: docs/synth.md,
+ * "Synthesis noise") on its Fmax, energy and ratios.
  *
- * usage: hgsweep --out DIR [--fidelity FILE ...] [--kv-load FILE ...] [--ref D,N,L,P] [--expect N]
- *                SUMMARY_JSON ...
+ * usage: hgsweep --out DIR [--fidelity FILE ...] [--kv-load FILE ...] [--noise FILE ...]
+ *                [--noise-load FILE ...] [--ref D,N,L,P] [--expect N] SUMMARY_JSON ...
  * Exit codes: 0 done, 1 a file could not be written or gnuplot failed, 2 bad input.
  */
 #include "rp_count.h"
@@ -23,7 +25,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FID 64
+#define MAX_FID  64
+#define MAX_REPS 8 /* salted repeats of one point (--noise) */
+
+/* one repeat of a point's flow under a null perturbation of synthesis (SYN_SALT) */
+typedef struct rep {
+    int salt;
+    rp_figs_t f;
+    cJSON *run;   /* its summary */
+    rp_load load; /* its K/V load run on the same netlists (--noise-load); RP_LOAD_NONE: none */
+} rep;
+
+/* smallest and largest of a figure over a point's samples (its run and its repeats; a ratio:
+   every pairing of the point's samples with its baseline's), NAN when none */
+typedef struct band {
+    double lo, hi;
+} band;
 
 typedef struct pt {
     int core, d, p, n, l;
@@ -44,6 +61,10 @@ typedef struct pt {
                                   nominal, low, high (NAN: not available) */
     double crit_ns, ws_ns, ws_pf; /* critical path; its slowest stage: delay, load */
     char ws_pin[256];             /* that stage's output pin ("" if not reported) */
+    rep reps[MAX_REPS];           /* --noise: its salted repeats, by salt */
+    int nrep;
+    band nz_fmax, nz_energy, nz_ratio, nz_qps; /* their band: MHz, nJ/query, energy against the
+                                                  baseline plain and at equal queries/s counted */
 } pt;
 
 typedef struct fid {
@@ -106,6 +127,8 @@ static void read_point(pt *x, const char *path)
     x->run = s;
     x->load = RP_LOAD_NONE;
     for (int i = 0; i < 3; i++) x->r_cnt[i] = x->r_qps[i] = NAN;
+    x->nrep = 0;
+    x->nz_fmax = x->nz_energy = x->nz_ratio = x->nz_qps = (band){NAN, NAN};
 }
 
 /* hadrun --json: the golden (or RTL) backends' fidelity at the file's d and N. A run on a
@@ -417,6 +440,10 @@ typedef struct opts {
     int nfv;
     const char *loads[MAX_LOADS]; /* --kv-load */
     int nloads;
+    const char *noise[MAX_LOADS]; /* --noise */
+    int nnoise;
+    const char *nloads_s[MAX_LOADS]; /* --noise-load */
+    int nnload;
     int ref[4]; /* d, N, L, P of the one-parameter plots */
     int expect; /* grid points (0: unknown) */
 } opts;
@@ -429,6 +456,8 @@ static void parse_args(int argc, char **argv, opts *o)
                                        {"ref", required_argument, 0, 'r'},
                                        {"expect", required_argument, 0, 'e'},
                                        {"kv-load", required_argument, 0, 'k'},
+                                       {"noise", required_argument, 0, 'n'},
+                                       {"noise-load", required_argument, 0, 'N'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
     int ch, *ref = o->ref;
@@ -441,6 +470,14 @@ static void parse_args(int argc, char **argv, opts *o)
         case 'k':
             if (o->nloads == MAX_LOADS) rp_die("--kv-load '%s': at most %d", optarg, MAX_LOADS);
             o->loads[o->nloads++] = optarg;
+            break;
+        case 'n':
+            if (o->nnoise == MAX_LOADS) rp_die("--noise '%s': at most %d", optarg, MAX_LOADS);
+            o->noise[o->nnoise++] = optarg;
+            break;
+        case 'N':
+            if (o->nnload == MAX_LOADS) rp_die("--noise-load '%s': at most %d", optarg, MAX_LOADS);
+            o->nloads_s[o->nnload++] = optarg;
             break;
         case 'r':
             if (sscanf(optarg, "%d,%d,%d,%d", &ref[0], &ref[1], &ref[2], &ref[3]) != 4 || ref[0] < 1 ||
@@ -457,8 +494,8 @@ static void parse_args(int argc, char **argv, opts *o)
         }
         case 'h':
             printf(
-                "usage: hgsweep --out DIR [--fidelity FILE ...] [--ref D,N,L,P] [--expect N] SUMMARY_JSON "
-                "...\n"
+                "usage: hgsweep --out DIR [--fidelity FILE ...] [--kv-load FILE ...] [--noise FILE ...]\n"
+                "               [--noise-load FILE ...] [--ref D,N,L,P] [--expect N] SUMMARY_JSON ...\n"
                 "  SUMMARY_JSON   reports/summary.json of one synth/flow.sh run per design point\n"
                 "  --out DIR      writes results.csv, sweep.json, sweep.md, sweep_*.dat, sweep.gp, plots\n"
                 "  --fidelity F   hadrun --json output; its golden/RTL backends give the fidelity of the\n"
@@ -469,6 +506,12 @@ static void parse_args(int argc, char **argv, opts *o)
                 "  --kv-load F    summary.json of a point's K/V load run (the flow over the cycles before\n"
                 "                 the first query), matched to the point of its core, d, P, N, L,\n"
                 "                 selector and sort cut: the counted ratios (and at equal queries/s)\n"
+                "  --noise F      summary.json of a repeat of a point's flow under a null perturbation of\n"
+                "                 synthesis (SYN_SALT >= 1, the point's captures and window), matched to "
+                "the\n"
+                "                 point of its configuration; one per salt: the point's noise band\n"
+                "  --noise-load F the K/V load run on a repeat's netlists (same SYN_SALT): its counted\n"
+                "                 ratios in the band"
                 "  --ref D,N,L,P  the point the against-one-parameter plots hold fixed (default "
                 "64,32,1024,16)\n"
                 "  --expect N     the grid has N points: a partial sweep says how many are missing\n");
@@ -480,6 +523,17 @@ static void parse_args(int argc, char **argv, opts *o)
     if (!o->out || argc - optind < 1) rp_die("--out and at least one summary.json are required (see --help)");
 }
 
+/* the point of l's core and configuration (the baseline: of its d, P, L), NULL if none */
+static pt *point_of(pt *v, int n, const pt *l)
+{
+    for (int i = 0; i < n; i++)
+        if (l->core != HG_CORE_BASELINE
+                ? cmp_pt(&v[i], l) == 0
+                : v[i].core == HG_CORE_BASELINE && v[i].d == l->d && v[i].p == l->p && v[i].l == l->l)
+            return &v[i];
+    return NULL;
+}
+
 /* --kv-load FILE: the load run of the point of its core and configuration. */
 static void read_load(pt *v, int n, const char *path)
 {
@@ -487,13 +541,7 @@ static void read_load(pt *v, int n, const char *path)
     read_point(&l, path); /* its configuration, as a point's */
     rp_load got;
     int bad = rp_count_load_of(l.run, &got);
-    pt *x = NULL;
-    for (int i = 0; i < n && !x; i++)
-        if (l.core != HG_CORE_BASELINE && cmp_pt(&v[i], &l) == 0) x = &v[i];
-    for (int i = 0; i < n && !x; i++) /* the baseline has no N: one point per d, P, L */
-        if (l.core == HG_CORE_BASELINE && v[i].core == HG_CORE_BASELINE && v[i].d == l.d && v[i].p == l.p &&
-            v[i].l == l.l)
-            x = &v[i];
+    pt *x = point_of(v, n, &l);
     cJSON_Delete(l.run);
     const char *why = bad                    ? "no energy.window_nj or activity.cycles (not a K/V load run?)"
                       : !x                   ? "no point of this core, d, P, N, L, selector and sort cut"
@@ -503,13 +551,61 @@ static void read_load(pt *v, int n, const char *path)
     x->load = got;
 }
 
-/* x's energy against the baseline of its workload, counted (rp_count: its and the baseline's
-   K/V load, the uncertain corrections' range), at the flows' clock and at equal queries/s;
-   NAN without a baseline (or as rp_count gives them). */
-static void count(const pt *v, int n, pt *x)
+/* --noise FILE: a repeat of the point of its configuration under SYN_SALT, on the point's
+   captures and activity window (docs/synth.md, "Synthesis noise"). */
+static void read_rep(pt *v, int n, const char *path)
 {
-    const pt *b = find(v, n, HG_CORE_BASELINE, x->d, x->p, x->n, x->l);
-    if (!b) return;
+    pt r;
+    read_point(&r, path);
+    int salt = rp_whole(r.run, "syn_salt"), dup = 0;
+    pt *x = point_of(v, n, &r);
+    for (int k = 0; x && k < x->nrep; k++) dup |= x->reps[k].salt == salt;
+    const char *why =
+        !x         ? "no point of this core, d, P, N, L, selector and sort cut"
+        : salt < 1 ? "no syn_salt >= 1 (a flow run without SYN_SALT is not a perturbed repeat)"
+        : strcmp(rp_str(cJSON_GetObjectItemCaseSensitive(r.run, "activity"), "gate_level_check"), "pass") != 0
+            ? "its gate-level check did not pass"
+        : !(rp_num(r.run, "activity.cycles") == rp_num(x->run, "activity.cycles") &&
+            rp_num(r.run, "activity.queries") == rp_num(x->run, "activity.queries"))
+            ? "another stimulus or activity window than its point's run (activity.cycles and "
+              "activity.queries must match: run it on the point's captures)"
+        : dup                 ? "a second repeat of its point with this syn_salt"
+        : x->nrep == MAX_REPS ? "more repeats of its point than hgsweep takes (8)"
+                              : NULL;
+    if (why) {
+        cJSON_Delete(r.run);
+        rp_die("--noise '%s': %s", path, why);
+    }
+    x->reps[x->nrep++] = (rep){salt, r.f, r.run, RP_LOAD_NONE};
+}
+
+/* --noise-load FILE: the K/V load run on the netlists of a point's repeat of the same salt. */
+static void read_rep_load(pt *v, int n, const char *path)
+{
+    pt l;
+    read_point(&l, path);
+    int salt = rp_whole(l.run, "syn_salt");
+    rp_load got;
+    int bad = rp_count_load_of(l.run, &got);
+    pt *x = point_of(v, n, &l);
+    cJSON_Delete(l.run);
+    rep *r = NULL;
+    for (int k = 0; x && k < x->nrep; k++)
+        if (x->reps[k].salt == salt) r = &x->reps[k];
+    const char *why = bad                    ? "no energy.window_nj or activity.cycles (not a K/V load run?)"
+                      : !x                   ? "no point of this core, d, P, N, L, selector and sort cut"
+                      : !r                   ? "no --noise repeat of its point with its syn_salt"
+                      : isfinite(r->load.nj) ? "a second load run of that repeat"
+                                             : NULL;
+    if (why) rp_die("--noise-load '%s': %s", path, why);
+    r->load = got;
+}
+
+/* x's energy against baseline b, counted (rp_count: both K/V loads, the uncertain corrections'
+   range) into cnt (nominal, low, high), and at equal queries/s into qps; NAN as rp_count
+   gives them. */
+static void count_pair(const pt *x, const pt *b, double cnt[3], double qps[3])
+{
     rp_count k;
     rp_count_init(&k);
     const pt *two[2] = {x, b};
@@ -521,8 +617,60 @@ static void count(const pt *v, int n, pt *x)
         k.load[c] = two[i]->load;
         k.reuse[c] = rp_num(two[i]->run, "activity.queries");
     }
-    x->r_cnt[0] = rp_count_ratio(&k, x->core, &x->r_cnt[1], &x->r_cnt[2]);
-    x->r_qps[0] = rp_count_qps(&k, x->core, &x->r_qps[1], &x->r_qps[2]);
+    cnt[0] = rp_count_ratio(&k, x->core, &cnt[1], &cnt[2]);
+    qps[0] = rp_count_qps(&k, x->core, &qps[1], &qps[2]);
+}
+
+/* x's energy against the baseline of its workload, counted, at the flows' clock and at equal
+   queries/s; NAN without a baseline. */
+static void count(const pt *v, int n, pt *x)
+{
+    const pt *b = find(v, n, HG_CORE_BASELINE, x->d, x->p, x->n, x->l);
+    if (b) count_pair(x, b, x->r_cnt, x->r_qps);
+}
+
+static void widen(band *b, double v)
+{
+    if (!isfinite(v)) return;
+    if (isnan(b->lo) || v < b->lo) b->lo = v;
+    if (isnan(b->hi) || v > b->hi) b->hi = v;
+}
+
+/* sample k of x as a point of its own: 0 its run, 1..nrep its repeats */
+static pt sample(const pt *x, int k)
+{
+    pt s = *x;
+    if (k) {
+        const rep *r = &x->reps[k - 1];
+        s.f = r->f;
+        s.run = r->run;
+        s.load = r->load;
+    }
+    return s;
+}
+
+/* The noise band of each point with repeats (or whose baseline has them): its Fmax and energy
+   per query over its samples; its ratios against the baseline over every pairing of its
+   samples with the baseline's, so the band holds both netlists' noise. */
+static void noise_bands(pt *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        pt *x = &v[i];
+        const pt *b = find(v, n, HG_CORE_BASELINE, x->d, x->p, x->n, x->l);
+        for (int k = 0; x->nrep && k <= x->nrep; k++) {
+            widen(&x->nz_fmax, sample(x, k).f.fmax);
+            widen(&x->nz_energy, sample(x, k).f.e_query);
+        }
+        if (!b || x->core == HG_CORE_BASELINE || (!x->nrep && !b->nrep)) continue;
+        for (int k = 0; k <= x->nrep; k++)
+            for (int j = 0; j <= b->nrep; j++) {
+                pt xs = sample(x, k), bs = sample(b, j);
+                double cnt[3], qps[3];
+                count_pair(&xs, &bs, cnt, qps);
+                widen(&x->nz_ratio, xs.f.e_query / bs.f.e_query);
+                widen(&x->nz_qps, qps[0]);
+            }
+    }
 }
 
 /* The points of the summary files, sorted, each once, with their ratios against the
@@ -563,7 +711,10 @@ static pt *load_points(char **files, int n, const opts *o)
         }
     }
     for (int k = 0; k < o->nloads; k++) read_load(v, n, o->loads[k]);
+    for (int k = 0; k < o->nnoise; k++) read_rep(v, n, o->noise[k]);
+    for (int k = 0; k < o->nnload; k++) read_rep_load(v, n, o->nloads_s[k]);
     for (int i = 0; i < n; i++) count(v, n, &v[i]);
+    noise_bands(v, n);
     fronts(v, n);
     return v;
 }
@@ -581,7 +732,10 @@ static void write_results(const char *out, const pt *v, int n)
             "select_power_mw,sort_cut,energy_vs_baseline_counted,energy_vs_baseline_counted_low,"
             "energy_vs_baseline_counted_high,energy_vs_baseline_equal_qps_counted,"
             "energy_vs_baseline_equal_qps_counted_low,energy_vs_baseline_equal_qps_counted_high,"
-            "pareto_fidelity_equal_qps\n");
+            "pareto_fidelity_equal_qps,noise_repeats,fmax_mhz_noise_low,fmax_mhz_noise_high,"
+            "energy_per_query_nj_noise_low,energy_per_query_nj_noise_high,energy_vs_baseline_noise_low,"
+            "energy_vs_baseline_noise_high,energy_vs_baseline_equal_qps_counted_noise_low,"
+            "energy_vs_baseline_equal_qps_counted_noise_high\n");
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "points");
     cJSON_AddStringToObject(root, "tool", "hgsweep");
     for (int i = 0; i < n; i++) {
@@ -608,7 +762,13 @@ static void write_results(const char *out, const pt *v, int n)
             double c = k < 3 ? x->r_cnt[k] : x->r_qps[k - 3];
             fprintf(csv, isnan(c) ? "," : ",%g", c);
         }
-        fprintf(csv, ",%d\n", x->front_qps);
+        fprintf(csv, ",%d,%d", x->front_qps, x->nrep);
+        const band *bs[4] = {&x->nz_fmax, &x->nz_energy, &x->nz_ratio, &x->nz_qps};
+        for (int k = 0; k < 4; k++) {
+            fprintf(csv, isnan(bs[k]->lo) ? "," : ",%g", bs[k]->lo);
+            fprintf(csv, isnan(bs[k]->hi) ? "," : ",%g", bs[k]->hi);
+        }
+        fprintf(csv, "\n");
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "core", RP_CORE_NAME(x->core));
         cJSON_AddStringToObject(o, "selector", hg_sel_name((hg_sel_kind)x->sel));
@@ -654,6 +814,17 @@ static void write_results(const char *out, const pt *v, int n)
         for (int k = 0; k < 6; k++)
             cJSON_AddItemToObject(o, cn[k], num_or_null(k < 3 ? x->r_cnt[k] : x->r_qps[k - 3]));
         cJSON_AddBoolToObject(o, "pareto_fidelity_equal_qps", x->front_qps);
+        cJSON_AddNumberToObject(o, "noise_repeats", x->nrep);
+        static const char *const nzn[4] = {"fmax_mhz_noise", "energy_per_query_nj_noise",
+                                           "energy_vs_baseline_noise",
+                                           "energy_vs_baseline_equal_qps_counted_noise"};
+        for (int k = 0; k < 4; k++) {
+            char key[64];
+            snprintf(key, sizeof key, "%s_low", nzn[k]);
+            cJSON_AddItemToObject(o, key, num_or_null(bs[k]->lo));
+            snprintf(key, sizeof key, "%s_high", nzn[k]);
+            cJSON_AddItemToObject(o, key, num_or_null(bs[k]->hi));
+        }
         cJSON_AddItemToArray(arr, o);
     }
     rp_out_close(csv);
@@ -716,6 +887,45 @@ static void md_selectors(FILE *md, const pt *v, int n)
                 cell(c[2], m ? x->f.area_logic / m->f.area_logic : NAN, 3),
                 cell(c[3], m ? x->f.e_query / m->f.e_query : NAN, 3), x->f.fmax,
                 cell(c[4], m ? x->f.fmax / m->f.fmax : NAN, 3), x->front_area ? "yes" : "no");
+    }
+}
+
+/* a table cell: "x (lo-hi)" with this many decimals, "x" without a band, "-" if not measured */
+static const char *band_cell(char buf[64], double x, band b, int decimals)
+{
+    if (isnan(x)) return strcpy(buf, "-");
+    if (isnan(b.lo))
+        snprintf(buf, 64, "%.*f", decimals, x);
+    else
+        snprintf(buf, 64, "%.*f (%.*f-%.*f)", decimals, x, decimals, b.lo, decimals, b.hi);
+    return buf;
+}
+
+/* sweep.md: the synthesis noise band of the points with repeats (none: no section). */
+static void md_noise(FILE *md, const pt *v, int n)
+{
+    int any = 0;
+    for (int i = 0; i < n; i++) any |= v[i].nrep > 0;
+    if (!any) return;
+    fprintf(md, "\n### Synthesis noise\n\n"
+                "Each point's flow repeated under null perturbations of synthesis (`--noise`: SYN_SALT, abc "
+                "maps a permuted copy of the same logic; the point's captures and activity window), each "
+                "netlist checked at gate level. Each figure: the point's run, then the smallest and largest "
+                "over that run and its repeats; a ratio over every pairing of the point's samples with its "
+                "baseline's, so its band holds both netlists' noise. A difference inside the band is the "
+                "flow's, not the design's.\n\n"
+                "| core | d | L | P | N | repeats (salts) | Fmax MHz | energy/query nJ | energy / baseline | "
+                "at equal queries/s, counted |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < n; i++) {
+        const pt *x = &v[i];
+        if (!x->nrep) continue;
+        char salts[64] = "", c[4][64];
+        for (int k = 0, at = 0; k < x->nrep && at < (int)sizeof salts - 12; k++)
+            at += snprintf(salts + at, sizeof salts - (size_t)at, "%s%d", k ? ", " : "", x->reps[k].salt);
+        fprintf(md, "| %s | %d | %d | %d | %s | %d (%s) | %s | %s | %s | %s |\n", core_label(x), x->d, x->l,
+                x->p, nstr(x), x->nrep, salts, band_cell(c[0], x->f.fmax, x->nz_fmax, 1),
+                band_cell(c[1], x->f.e_query, x->nz_energy, 1), band_cell(c[2], x->r_energy, x->nz_ratio, 3),
+                band_cell(c[3], x->r_qps[0], x->nz_qps, 3));
     }
 }
 
@@ -833,6 +1043,7 @@ static void write_markdown(const char *out, const pt *v, int n, const opts *o, i
         expect > n ? " (values of the points computed so far)" : "");
     md_ratios(md, v, n);
     md_selectors(md, v, n);
+    md_noise(md, v, n);
     md_fronts(md, v, n, o, have_fid);
     int have_qps = 0;
     for (int i = 0; i < n; i++) have_qps |= v[i].front_qps;
@@ -874,7 +1085,10 @@ int main(int argc, char **argv)
         "hgsweep: %d points; Pareto fronts: %d (area/energy), %d (fidelity/energy), %d (fidelity/energy at "
         "equal queries/s); %s/sweep.md results.csv sweep.json\n",
         n, fa, ff, fq, out);
-    for (int i = 0; i < n; i++) cJSON_Delete(v[i].run);
+    for (int i = 0; i < n; i++) {
+        cJSON_Delete(v[i].run);
+        for (int k = 0; k < v[i].nrep; k++) cJSON_Delete(v[i].reps[k].run);
+    }
     free(v);
     return rc;
 }

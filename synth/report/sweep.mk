@@ -8,6 +8,8 @@
 #   make sweep SWEEP_CORES=had SWEEP_SELECTORS="default merge twostage"   HAD's selectors (default: counting)
 #   make sweep SWEEP_SELECTORS="twostage twostage:off"   the two-stage selector with and without its sort cut
 #   make sweep-list ...                          the grid's points and their hadgen options, nothing run
+#   make sweep SWEEP_NOISE_SALTS="1 2 3"        also each point's noise band: its flow (and K/V load)
+#                                                repeated under each SYN_SALT (docs/synth.md)
 #   make sweep-results                           results of the points computed so far
 #
 # Results (hgsweep): $(BUILD)/sweep/results.csv (one row per point, ratios against the baseline,
@@ -27,6 +29,8 @@ SWEEP_CORES ?= $(HG_CORES)
 SWEEP_SELECTORS ?= default
 SWEEP_DIR   ?= $(BUILD)/sweep
 SWEEP_FLOW_VARS ?=   # extra flow variables for every point, e.g. CAPTURE_CMD=bench
+# SYN_SALT seeds of each point's noise repeats (docs/synth.md, "Synthesis noise"); none: no band
+SWEEP_NOISE_SALTS ?=
 # queries streamed in each point's activity capture: 65536/L clamped to 16..64, so the query
 # window is at least ~4k cycles at P=16 and L=4096 does not cost 4x the gate-level simulation
 sweep_queries = $(shell l=$(1); q=$$((65536 / l)); [ $$q -gt 64 ] && q=64; [ $$q -lt 16 ] && q=16; echo $$q)
@@ -69,7 +73,7 @@ $(SWEEP_DIR)/%/reports/summary.json: $(SWEEP_DIR)/%/rtl.stamp | $(HADGEN) $(HGSY
 	@echo "== sweep point $* ($$(echo $(SWEEP_PTS) | tr ' ' '\n' | grep -nx '$*' | cut -d: -f1) of $(words $(SWEEP_PTS)); \
 	  $$(n=0; for p in $(SWEEP_PTS); do [ $(SWEEP_DIR)/$$p/reports/summary.json -nt $(SWEEP_DIR)/$$p/rtl.stamp ] \
 	  && n=$$((n + 1)); done; echo $$n) done)"
-	@mkdir -p $(SWEEP_DIR)/$*
+	@mkdir -p $(SWEEP_DIR)/$* && rm -rf $(SWEEP_DIR)/$*/noise-s* # repeats of the netlists it replaces
 	$(HADGEN) $(call sweep_args,$*) --out $(SWEEP_DIR)/$*/rtl --force > /dev/null
 	@t0=$$(date +%s); \
 	OUT_DIR=$(SWEEP_DIR)/$* JOBS=1 CAPTURE_QUERIES=$(call sweep_queries,$(lastword $(subst -l, ,$*))) $(SWEEP_FLOW_VARS) \
@@ -89,6 +93,34 @@ $(SWEEP_DIR)/%/load/reports/summary.json: $(SWEEP_DIR)/%/reports/summary.json
 	  synth/flow.sh $(SWEEP_DIR)/$*/rtl > $(SWEEP_DIR)/$*/load.log 2>&1 \
 	  || { echo "sweep point $*: its K/V load flow failed; last lines of $(SWEEP_DIR)/$*/load.log:"; \
 	       tail -20 $(SWEEP_DIR)/$*/load.log; exit 1; }
+
+# Each point's synthesis noise band: for each salt s of SWEEP_NOISE_SALTS, the point's flow again
+# under SYN_SALT=s (abc maps a permuted copy of the same logic) on the point's own captures and
+# window, in <point>/noise-s<s>, and its K/V load on those netlists, in <point>/noise-s<s>/load;
+# hgsweep --noise / --noise-load gives each point the band of its figures and ratios. (These
+# rules' stems are shorter than the point rules', so make takes them for these paths.)
+sweep_salts := $(foreach s,$(SWEEP_NOISE_SALTS),$(if $(shell [ "$(s)" -ge 1 ] 2>/dev/null && [ "$(s)" -le 999999 ] && echo y),$(s),\
+  $(error SWEEP_NOISE_SALTS: '$(s)' is not a seed 1..999999)))
+SWEEP_NOISE := $(foreach s,$(sweep_salts),$(foreach p,$(SWEEP_PTS),$(SWEEP_DIR)/$(p)/noise-s$(s)/reports/summary.json))
+SWEEP_NOISE_LOADS := $(foreach s,$(sweep_salts),$(foreach p,$(SWEEP_PTS),$(SWEEP_DIR)/$(p)/noise-s$(s)/load/reports/summary.json))
+define sweep_noise_rules
+$(SWEEP_DIR)/%/noise-s$(1)/reports/summary.json: $(SWEEP_DIR)/%/reports/summary.json
+	@echo "== sweep noise: $$* at SYN_SALT=$(1)"
+	@env $(SWEEP_FLOW_VARS) OUT_DIR=$(SWEEP_DIR)/$$*/noise-s$(1) SYN_SALT=$(1) CAPTURE_CMD=none \
+	  CAPTURE_DIR=$(SWEEP_DIR)/$$*/captures JOBS=1 \
+	  synth/flow.sh $(SWEEP_DIR)/$$*/rtl > $(SWEEP_DIR)/$$*/noise-s$(1).log 2>&1 \
+	  || { echo "sweep point $$*: its flow at SYN_SALT=$(1) failed; last lines of $(SWEEP_DIR)/$$*/noise-s$(1).log:"; \
+	       tail -20 $(SWEEP_DIR)/$$*/noise-s$(1).log; exit 1; }
+$(SWEEP_DIR)/%/noise-s$(1)/load/reports/summary.json: $(SWEEP_DIR)/%/noise-s$(1)/reports/summary.json
+	@qs=$$$$(awk '$$$$1 == "query_start" {print $$$$2}' $(SWEEP_DIR)/$$*/captures/hg_phase.txt); \
+	[ -n "$$$$qs" ] || { echo "sweep point $$*: no query_start in its captures/hg_phase.txt"; exit 1; }; \
+	env $(SWEEP_FLOW_VARS) OUT_DIR=$(SWEEP_DIR)/$$*/noise-s$(1)/load REUSE_FROM=$(SWEEP_DIR)/$$*/noise-s$(1) \
+	  SYN_SALT=$(1) CAPTURE_CMD=none CAPTURE_DIR=$(SWEEP_DIR)/$$*/captures ACT_WINDOW=0:$$$$qs JOBS=1 \
+	  synth/flow.sh $(SWEEP_DIR)/$$*/rtl > $(SWEEP_DIR)/$$*/noise-s$(1)-load.log 2>&1 \
+	  || { echo "sweep point $$*: its K/V load flow at SYN_SALT=$(1) failed; last lines of $(SWEEP_DIR)/$$*/noise-s$(1)-load.log:"; \
+	       tail -20 $(SWEEP_DIR)/$$*/noise-s$(1)-load.log; exit 1; }
+endef
+$(foreach s,$(sweep_salts),$(eval $(call sweep_noise_rules,$(s))))
 
 # Fidelity of the grid's N values on the real model (golden models: independent of P and L as
 # long as L holds the texts), every figure against the original float model: HAD on the
@@ -136,10 +168,10 @@ $(SWEEP_DIR)/fidelity_distilled_n%.json: $(HADRUN) $(SWEEP_SENTENCES) $(MODEL_HA
 	$(sweep_fid_recipe)
 
 # results.csv, sweep.json, sweep.md, Pareto fronts and plots of this grid's points
-$(SWEEP_DIR)/results.csv: $(SWEEP_SUMS) $(SWEEP_LOADS) $(SWEEP_FIDS) | $(HGSWEEP)
-	@echo "== sweep results: hgsweep on $(words $(SWEEP_SUMS)) points"
+$(SWEEP_DIR)/results.csv: $(SWEEP_SUMS) $(SWEEP_LOADS) $(SWEEP_FIDS) $(SWEEP_NOISE) $(SWEEP_NOISE_LOADS) | $(HGSWEEP)
+	@echo "== sweep results: hgsweep on $(words $(SWEEP_SUMS)) points$(if $(sweep_salts), and their noise repeats at SYN_SALT $(sweep_salts))"
 	@$(HGSWEEP) --out $(SWEEP_DIR) $(addprefix --fidelity ,$(SWEEP_FIDS)) $(addprefix --kv-load ,$(SWEEP_LOADS)) \
-	  $(SWEEP_SUMS)
+	  $(addprefix --noise ,$(SWEEP_NOISE)) $(addprefix --noise-load ,$(SWEEP_NOISE_LOADS)) $(SWEEP_SUMS)
 
 .PHONY: sweep sweep-results sweep-list
 sweep: $(SWEEP_DIR)/results.csv
@@ -151,4 +183,5 @@ sweep-list:
 # the same outputs from the points of the grid computed so far (an interrupted or running sweep)
 sweep-results: $(SWEEP_FIDS) | $(HGSWEEP)
 	@$(HGSWEEP) --out $(SWEEP_DIR) --expect $(words $(SWEEP_PTS)) $(addprefix --fidelity ,$(SWEEP_FIDS)) \
-	  $(addprefix --kv-load ,$(wildcard $(SWEEP_LOADS))) $(wildcard $(SWEEP_SUMS))
+	  $(addprefix --kv-load ,$(wildcard $(SWEEP_LOADS))) $(addprefix --noise ,$(wildcard $(SWEEP_NOISE))) \
+	  $(addprefix --noise-load ,$(wildcard $(SWEEP_NOISE_LOADS))) $(wildcard $(SWEEP_SUMS))
