@@ -61,7 +61,7 @@ typedef struct pt {
                                   nominal, low, high (NAN: not available) */
     double crit_ns, ws_ns, ws_pf; /* critical path; its slowest stage: delay, load */
     char ws_pin[256];             /* that stage's output pin ("" if not reported) */
-    rep reps[MAX_REPS];           /* --noise: its salted repeats, by salt */
+    rep reps[MAX_REPS];           /* --noise: its salted repeats, in the order given */
     int nrep;
     band nz_fmax, nz_energy, nz_ratio, nz_qps; /* their band: MHz, nJ/query, energy against the
                                                   baseline plain and at equal queries/s counted */
