@@ -2443,6 +2443,11 @@ TEST(Sweep, NoiseRepeatsGiveEachPointsBand)
         << md;
     EXPECT_NE(csv.find(",noise_repeats,fmax_mhz_noise_low,"), std::string::npos);
     EXPECT_EQ(field(row(csv, "had,32,8,16,128"), 42), "45");
+    // --help lists both options, each on its own lines
+    hgt::CmdResult h = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgsweep --help");
+    EXPECT_EQ(h.status, 0);
+    EXPECT_NE(h.out.find("\n  --noise F "), std::string::npos) << h.out;
+    EXPECT_NE(h.out.find("ratios in the band\n  --ref D,N,L,P"), std::string::npos) << h.out;
     // without repeats: no section, empty band fields
     r = sweep(sum("h0") + sum("b0"));
     ASSERT_EQ(r.status, 0) << r.out;
@@ -2463,7 +2468,8 @@ TEST(Sweep, NoiseRepeatsGiveEachPointsBand)
         std::string args, why;
     } bads[] = {
         {" --noise" + sum("nosalt"), "no syn_salt >= 1"},
-        {" --noise" + sum("window"), "another stimulus or activity window than its point's run"},
+        {" --noise" + sum("window"),
+         "another configuration, stimulus or activity window than the point's run"},
         {" --noise" + sum("failed"), "its gate-level check did not pass"},
         {" --noise" + sum("h1") + " --noise" + sum("h1"), "a second repeat of its point with this syn_salt"},
         {" --noise" + sum("other"), "no point of this core, d, P, N, L, selector and sort cut"},

@@ -17,6 +17,7 @@
  * Exit codes: 0 done, 1 a file could not be written or gnuplot failed, 2 bad input.
  */
 #include "rp_count.h"
+#include "rp_noise.h"
 #include "rp_util.h"
 
 #include <errno.h>
@@ -442,8 +443,8 @@ typedef struct opts {
     int nloads;
     const char *noise[MAX_LOADS]; /* --noise */
     int nnoise;
-    const char *nloads_s[MAX_LOADS]; /* --noise-load */
-    int nnload;
+    const char *noise_loads[MAX_LOADS]; /* --noise-load */
+    int nnoise_loads;
     int ref[4]; /* d, N, L, P of the one-parameter plots */
     int expect; /* grid points (0: unknown) */
 } opts;
@@ -476,8 +477,8 @@ static void parse_args(int argc, char **argv, opts *o)
             o->noise[o->nnoise++] = optarg;
             break;
         case 'N':
-            if (o->nnload == MAX_LOADS) rp_die("--noise-load '%s': at most %d", optarg, MAX_LOADS);
-            o->nloads_s[o->nnload++] = optarg;
+            if (o->nnoise_loads == MAX_LOADS) rp_die("--noise-load '%s': at most %d", optarg, MAX_LOADS);
+            o->noise_loads[o->nnoise_loads++] = optarg;
             break;
         case 'r':
             if (sscanf(optarg, "%d,%d,%d,%d", &ref[0], &ref[1], &ref[2], &ref[3]) != 4 || ref[0] < 1 ||
@@ -511,7 +512,7 @@ static void parse_args(int argc, char **argv, opts *o)
                 "the\n"
                 "                 point of its configuration; one per salt: the point's noise band\n"
                 "  --noise-load F the K/V load run on a repeat's netlists (same SYN_SALT): its counted\n"
-                "                 ratios in the band"
+                "                 ratios in the band\n"
                 "  --ref D,N,L,P  the point the against-one-parameter plots hold fixed (default "
                 "64,32,1024,16)\n"
                 "  --expect N     the grid has N points: a partial sweep says how many are missing\n");
@@ -560,18 +561,10 @@ static void read_rep(pt *v, int n, const char *path)
     int salt = rp_whole(r.run, "syn_salt"), dup = 0;
     pt *x = point_of(v, n, &r);
     for (int k = 0; x && k < x->nrep; k++) dup |= x->reps[k].salt == salt;
-    const char *why =
-        !x         ? "no point of this core, d, P, N, L, selector and sort cut"
-        : salt < 1 ? "no syn_salt >= 1 (a flow run without SYN_SALT is not a perturbed repeat)"
-        : strcmp(rp_str(cJSON_GetObjectItemCaseSensitive(r.run, "activity"), "gate_level_check"), "pass") != 0
-            ? "its gate-level check did not pass"
-        : !(rp_num(r.run, "activity.cycles") == rp_num(x->run, "activity.cycles") &&
-            rp_num(r.run, "activity.queries") == rp_num(x->run, "activity.queries"))
-            ? "another stimulus or activity window than its point's run (activity.cycles and "
-              "activity.queries must match: run it on the point's captures)"
-        : dup                 ? "a second repeat of its point with this syn_salt"
-        : x->nrep == MAX_REPS ? "more repeats of its point than hgsweep takes (8)"
-                              : NULL;
+    const char *why = !x                    ? "no point of this core, d, P, N, L, selector and sort cut"
+                      : dup                 ? "a second repeat of its point with this syn_salt"
+                      : x->nrep == MAX_REPS ? "more repeats of its point than hgsweep takes (8)"
+                                            : rp_noise_unfit(r.run, x->run, salt);
     if (why) {
         cJSON_Delete(r.run);
         rp_die("--noise '%s': %s", path, why);
@@ -658,8 +651,9 @@ static void noise_bands(pt *v, int n)
         pt *x = &v[i];
         const pt *b = find(v, n, HG_CORE_BASELINE, x->d, x->p, x->n, x->l);
         for (int k = 0; x->nrep && k <= x->nrep; k++) {
-            widen(&x->nz_fmax, sample(x, k).f.fmax);
-            widen(&x->nz_energy, sample(x, k).f.e_query);
+            const rp_figs_t *f = k ? &x->reps[k - 1].f : &x->f;
+            widen(&x->nz_fmax, f->fmax);
+            widen(&x->nz_energy, f->e_query);
         }
         if (!b || x->core == HG_CORE_BASELINE || (!x->nrep && !b->nrep)) continue;
         for (int k = 0; k <= x->nrep; k++)
@@ -712,7 +706,7 @@ static pt *load_points(char **files, int n, const opts *o)
     }
     for (int k = 0; k < o->nloads; k++) read_load(v, n, o->loads[k]);
     for (int k = 0; k < o->nnoise; k++) read_rep(v, n, o->noise[k]);
-    for (int k = 0; k < o->nnload; k++) read_rep_load(v, n, o->nloads_s[k]);
+    for (int k = 0; k < o->nnoise_loads; k++) read_rep_load(v, n, o->noise_loads[k]);
     for (int i = 0; i < n; i++) count(v, n, &v[i]);
     noise_bands(v, n);
     fronts(v, n);

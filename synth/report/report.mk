@@ -34,7 +34,8 @@ report-noise: deps deps-model model-had $(HADGEN) sim-tools $(HGSYNTH) $(BUILD)/
 
 HGSWEEP := $(BUILD)/bin/hgsweep
 $(HGSWEEP): $(BUILD)/obj/synth/report/hgsweep.o $(BUILD)/obj/synth/report/rp_count.o \
-            $(BUILD)/obj/synth/report/rp_qps.o $(BUILD)/obj/synth/report/rp_glitch.o $(RP_OBJS)
+            $(BUILD)/obj/synth/report/rp_qps.o $(BUILD)/obj/synth/report/rp_glitch.o \
+            $(BUILD)/obj/synth/report/rp_noise.o $(RP_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $^ -lcjson -lm
 

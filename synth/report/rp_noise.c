@@ -33,8 +33,7 @@ static void take(rp_noise_point *p, int k, int c, const cJSON *j, const char *pa
     }
 }
 
-/* What makes run j unfit as a repeat of base (NULL: fit); salt is its SYN_SALT. */
-static const char *unfit(const cJSON *j, const cJSON *base, int salt)
+const char *rp_noise_unfit(const cJSON *j, const cJSON *base, int salt)
 {
     static const char *const same[] = {"params.d",        "params.lanes",    "params.top_n",
                                        "params.max_keys", "activity.cycles", "activity.queries"};
@@ -86,7 +85,7 @@ void rp_noise_add(rp_noise *nz, const char *name, const cJSON *const *base, cons
         const char *bad = c < 0                              ? "unknown core type"
                           : got[c]                           ? "a second run of this core type in one repeat"
                           : p->salt[k] && salt != p->salt[k] ? "another syn_salt than the repeat's other runs"
-                                                             : unfit(j, base[c], salt);
+                                                             : rp_noise_unfit(j, base[c], salt);
         for (int r = 1; !bad && r < k; r++)
             if (p->salt[r] == salt) bad = "a syn_salt an earlier repeat of the point has";
         if (bad) {

@@ -33,6 +33,11 @@ typedef struct rp_noise {
     int nblocks;
 } rp_noise;
 
+/* What makes flow run j unfit as a perturbed repeat of the point's run base (NULL: fit): no
+   run to repeat, salt (its SYN_SALT) not >= 1, a gate-level check that did not pass, another
+   configuration, stimulus or activity window. Can't fail. */
+const char *rp_noise_unfit(const cJSON *j, const cJSON *base, int salt);
+
 /* Adds one perturbed repeat of the point `name` whose unperturbed runs are base[c] (one per
    core type, NULL where absent): dirs is "RUN_DIR,RUN_DIR,...", one run per core type of the
    point, each a flow run of the same configuration on the same captures and window with one
