@@ -35,7 +35,7 @@ typedef struct rp_noise {
 
 /* What makes flow run j unfit as a perturbed repeat of the point's run base (NULL: fit): no
    run to repeat, salt (its SYN_SALT) not >= 1, a gate-level check that did not pass, another
-   configuration, stimulus or activity window. Can't fail. */
+   configuration, stimulus or activity window. It only reports: the caller decides how to refuse. */
 const char *rp_noise_unfit(const cJSON *j, const cJSON *base, int salt);
 
 /* Adds one perturbed repeat of the point `name` whose unperturbed runs are base[c] (one per
