@@ -33,9 +33,9 @@
 #endif
 
 /* Module name suffixes (the module of suffix S is <prefix>_S in <prefix>_S.v). */
-static const char *const mod_suffixes[] = {"xnor_lane", "mac_lane", "score_array", "topn", "topn_scan",
-                                           "wlut",      "exp_unit", "av_dim",      "av",   "norm",
-                                           "kmem",      "vmem",     "smem",        "core", NULL};
+static const char *const mod_suffixes[] = {
+    "xnor_lane", "mac_lane", "score_array", "topn", "topn_scan", "wlut", "exp_unit", "av_dim",
+    "av_fan",    "av",       "norm",        "kmem", "vmem",      "smem", "core",     NULL};
 
 /* The blocks every module belongs to, in report order: manifest.json lists them ("blocks"),
    and the synthesis flow and the report take them from there. "memory" modules are costed by
@@ -65,6 +65,7 @@ static const struct {
                    {"hg_topn_place.v", "hg_bank_addr.v"},
                    {"hg_wlut.v", NULL},
                    {"hg_av_dim.v", NULL},
+                   {"hg_fanout.v", NULL},
                    {"hg_exp_unit.v", NULL},
                    {"hg_norm.v", NULL},
                    {"hg_mem_banked.v", NULL},
@@ -265,7 +266,15 @@ void ge_child(gen *g, const char *suffix, const char *loop, const char *inst, in
         ge_fail(g, "internal error: child '%s' of unit '%s' has %d cells", inst, m->name, count);
         return;
     }
-    child_rec *k = &m->kids[m->nkids++];
+    child_rec *k = &m->kids[m->nkids];
+    if (strlen(suffix) >= sizeof k->suffix || strlen(loop ? loop : "") >= sizeof k->loop ||
+        strlen(inst) >= sizeof k->inst) {
+        ge_fail(g,
+                "internal limit: child '%s%s%s' of unit '%s' has a name longer than gen/hg_emit_int.h holds",
+                loop ? loop : "", loop ? "[]." : "", inst, m->name);
+        return;
+    }
+    m->nkids++;
     snprintf(k->suffix, sizeof k->suffix, "%s", suffix);
     snprintf(k->loop, sizeof k->loop, "%s", loop ? loop : "");
     snprintf(k->inst, sizeof k->inst, "%s", inst);
@@ -484,6 +493,7 @@ int hg_emit_core(const hg_cfg *c, const char *dir, const char *cmdline, char *er
     else
         ge_emit_exp_unit(g, c->r);
     ge_emit_av_dim(g);
+    if (c->fan) ge_emit_av_fan(g);
     if (hg_cfg_topn(c))
         ge_emit_av_topn(g);
     else

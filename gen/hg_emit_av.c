@@ -2,7 +2,7 @@
  * hg_emit_av.c — the AV units, hand-written blocks with this configuration's parameters: one
  * output dimension (rtl/src/hg_av_dim.v), the AV unit of the top-N cores (hg_av_topn.v: the
  * walk over the published list) and of the baseline (hg_av_dense.v: the walk over the score
- * bank).
+ * bank), and where d > HG_AV_FAN the buffer stage of each group of dimensions (hg_fanout.v).
  */
 #include "hg_emit_int.h"
 
@@ -17,6 +17,28 @@ void ge_emit_av_dim(gen *g)
     ge_in(g, "clk_i", 1), ge_in(g, "en_i", 1), ge_in(g, "valid_i", 1), ge_in(g, "first_i", 1);
     ge_in(g, "w_i", c->r * c->ww), ge_in(g, "v_i", c->r * c->vb), ge_out(g, "acc_o", c->accw);
     ge_unit_end(g, 1);
+}
+
+/* Groups of dimensions behind a buffer stage each (c->fan dimensions; none when c->fan is 0). */
+static int av_fan_groups(const hg_cfg *c) { return c->fan ? (c->d + c->fan - 1) / c->fan : 1; }
+
+/* The buffer stage of one group of dimensions: the signals every av_dim takes, {en, valid,
+   first, w} (rtl/src/hg_av_mac.v). */
+void ge_emit_av_fan(gen *g)
+{
+    const hg_cfg *c = g->c;
+    int w = c->r * c->ww + 3;
+    ge_unit_begin(g, "av_fan", "av", av_fan_groups(c), "hg_fanout");
+    ge_uparam(g, "W", w);
+    ge_in(g, "a_i", w), ge_out(g, "y_o", w);
+    ge_unit_end(g, 1);
+}
+
+/* The AV unit's parameter FAN and its buffer stages as children, where there are any. */
+static void av_fan_child(gen *g)
+{
+    const hg_cfg *c = g->c;
+    if (c->fan) ge_child(g, "av_fan", "u_mac.g_fan.g_grp", "u_fan", av_fan_groups(c));
 }
 
 /* The hand-off to the normalizer, the ports both AV units end with. */
@@ -48,6 +70,7 @@ void ge_emit_av_topn(gen *g)
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
         ge_uparam(g, params[i].name, params[i].value);
     if (c->shadow) ge_uparam(g, "SHADOW", 1);
+    if (c->fan) ge_uparam(g, "FAN", c->fan);
     ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "list_valid_i", 1), ge_in(g, "list_v_i", c->n);
     ge_in(g, "list_s_i", c->n * c->sw), ge_in(g, "list_idx_i", c->n * c->iw), ge_in(g, "list_smax_i", c->sw);
     ge_out(g, "list_take_o", 1);
@@ -60,6 +83,7 @@ void ge_emit_av_topn(gen *g)
     else
         ge_child(g, "exp_unit", "g_exp.g_unit", "u_exp", c->r);
     ge_child(g, "av_dim", "u_mac.g_dim", "u_dim", c->d);
+    av_fan_child(g);
     ge_unit_end(g, 1);
 }
 
@@ -81,6 +105,7 @@ void ge_emit_av_dense(gen *g)
                   {"WB", c->wb}, {"FB", c->fb}, {"VB", c->vb}, {"ACCW", c->accw}, {"WSW", c->wsw}};
     for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
         ge_uparam(g, params[i].name, params[i].value);
+    if (c->fan) ge_uparam(g, "FAN", c->fan);
     ge_in(g, "clk_i", 1), ge_in(g, "rst_ni", 1), ge_in(g, "nkeys_i", hg_clog2(c->l + 1));
     ge_in(g, "sc_valid_i", 1), ge_in(g, "sc_bank_i", 1), ge_in(g, "sc_smax_i", c->sw),
         ge_out(g, "sc_take_o", 1);
@@ -91,5 +116,6 @@ void ge_emit_av_dense(gen *g)
     av_out_ports(g);
     ge_child(g, "exp_unit", "g_exp", "u_exp", c->p);
     ge_child(g, "av_dim", "u_mac.g_dim", "u_dim", c->d);
+    av_fan_child(g);
     ge_unit_end(g, 1);
 }

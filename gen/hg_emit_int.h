@@ -48,7 +48,7 @@ typedef struct param_rec {
 /* A cell (or a generate loop of cells) of one unit inside another. */
 typedef struct child_rec {
     char suffix[16]; /* the unit instantiated: <prefix>_<suffix> */
-    char loop[16];   /* generate-loop label ("g_lane": instances g_lane[0].inst ..), or "" */
+    char loop[32];   /* generate-loop label ("g_lane": instances g_lane[0].inst ..), or "" */
     char inst[24];   /* instance name (a path inside the loop body: "g_xnor.u_lane") */
     int count;       /* loop iterations (1 without a loop) */
 } child_rec;
@@ -173,6 +173,7 @@ void ge_emit_norm(gen *g);
 void ge_emit_mem_banked(gen *g, const char *suffix, int width);
 void ge_emit_mem_flat(gen *g, const char *suffix, int words, int width, int rp, int wl);
 void ge_emit_av_dim(gen *g);
+void ge_emit_av_fan(gen *g);
 void ge_emit_av_topn(gen *g);
 void ge_emit_av_dense(gen *g);
 void ge_emit_core_topn(gen *g);

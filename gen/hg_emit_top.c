@@ -77,6 +77,7 @@ static void core_instance(gen *g, const char *module, int topn)
                   {"CR", c->cr, 0, 0},
                   {"MN", c->mn, 0, 0},
                   {"CM", c->cm, 0, 0},
+                  {"FAN", c->fan, 0, 0},
                   {"A_NKEYS", HG_CFG_NKEYS, 0, 1},
                   {"A_EXP_MUL", HG_CFG_EXP_MUL, 0, 1},
                   {"A_EXP_SHIFT", HG_CFG_EXP_SHIFT, 0, 1},

@@ -46,6 +46,7 @@ flow_var TAG            ""  "suffix of the default run directory name (e.g. -con
 flow_var LIB            "/usr/share/qflow/tech/osu018/osu018_stdcells.lib" "Liberty file: cells, area, timing, power"
 flow_var ABC_SCRIPT     "+strash;&get,-n;&nf;&put;buffer;upsize;dnsize" "abc script: fast mapping (the default abc -liberty script is too slow on multipliers, &dch too slow on the top-N sorters), then fan-out buffering and gate sizing"
 flow_var ABC_IN_DRIVER  "BUFX2" "library cell abc takes to drive every module input (abc -constr set_driving_cell), so an input of high fan-out gets a buffer tree; empty: ideal inputs, never buffered"
+flow_var FANOUT_BUF     "BUFX4 A Y" "library cell, input pin and output pin of the buffers a unit without logic (a fan-out stage, rtl/src/hg_fanout.v) is mapped to, one a bit"
 flow_var IN_SLEW_NS     "0.1" "transition time at module inputs (ns)"
 flow_var OUT_LOAD_PF    "0.01" "load on module outputs (pF)"
 flow_var TOP_STA        "1" "1: also time the hierarchical top (the achieved Fmax); 0: per-module only"
@@ -147,6 +148,8 @@ int_var CAPTURE_CONST 0 1
 [[ "$ABC_SCRIPT" =~ ^[-A-Za-z0-9_\;\&,.:/+\ ]+$ ]] ||
   die "ABC_SCRIPT='$ABC_SCRIPT': must be an abc script or file of letters, digits, spaces and - _ ; & , . : / +"
 [[ "$ABC_IN_DRIVER" =~ ^[A-Za-z0-9_]*$ ]] || die "ABC_IN_DRIVER='$ABC_IN_DRIVER': must be a cell name (letters, digits, _) or empty"
+[[ "$FANOUT_BUF" =~ ^[A-Za-z0-9_]+\ [A-Za-z0-9_]+\ [A-Za-z0-9_]+$ ]] ||
+  die "FANOUT_BUF='$FANOUT_BUF': must be a cell name, its input pin and its output pin (letters, digits, _), e.g. 'BUFX4 A Y'"
 [[ "$GL_SIM" =~ ^(builtin|verilator|timed)$ ]] || die "GL_SIM='$GL_SIM': must be builtin, verilator or timed"
 int_var TIMED_SDF 0 1
 [[ "$TIMED_IN_OFFSET_NS" =~ ^[0-9]{1,6}(\.[0-9]{0,3})?$ ]] &&
@@ -270,7 +273,7 @@ if [ "$CAPTURE_ONLY" = 1 ]; then
 elif [ -n "$REUSE_FROM" ]; then
   cmp -s "$REUSE_FROM/generated/plan.sh" "$GEN/plan.sh" ||
     die "REUSE_FROM='$REUSE_FROM' is not a run of the same generated RTL (its generated/plan.sh differs)"
-  for f in LIB CLK_PERIOD_NS ABC_SCRIPT ABC_IN_DRIVER IN_SLEW_NS OUT_LOAD_PF TOP_STA SYN_SALT; do
+  for f in LIB CLK_PERIOD_NS ABC_SCRIPT ABC_IN_DRIVER FANOUT_BUF IN_SLEW_NS OUT_LOAD_PF TOP_STA SYN_SALT; do
     grep -qxF "$(printf '%-17s = %s' "$f" "${!f}")" "$REUSE_FROM/log/flow_vars.txt" ||
       die "REUSE_FROM='$REUSE_FROM' was run with another $f"
   done

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 
 namespace
@@ -110,6 +111,53 @@ TEST(EquivVariants, BitonicSelectorAndNarrowValuesAreProven)
                           "had_av_dim             av       proven      cec",
                           "had_av                 av       proven      cec"})
         EXPECT_NE(e.out.find(m), std::string::npos) << m << "\n" << e.out;
+}
+
+// Above d = 64 (HG_AV_FAN) the AV unit's dimensions come in groups of 64 behind a fan-out stage
+// each (rtl/src/hg_fanout.v): the unit has no logic, so the flow maps each of its bits to one
+// buffer cell (FANOUT_BUF), the AV unit's netlist instantiates one stage a group, and both are
+// proven against the RTL. At d = 64 there is no such stage.
+TEST(EquivVariants, FanOutStagesAreOneBufferABitAndProven)
+{
+    hgt::TempDir td("equivfan");
+    std::string rtl = td.path() + "/rtl", dir = td.path() + "/run";
+    Result g = hgt::run_cmd(std::string(HG_BIN_DIR) +
+                            "/hadgen --core had --d 72 --lanes 1 --top-n 2 --max-keys 24 --weight-bits 8 "
+                            "--exp-frac-bits 2 --out-frac 0 --out '" +
+                            rtl + "'");
+    ASSERT_EQ(g.status, 0) << g.out;
+    std::string man = hgt::read_file(rtl + "/manifest.json");
+    EXPECT_NE(man.find("\"av_fan\":\t64"), std::string::npos) << man.substr(0, 2000);
+    Result f = hgt::run_cmd("OUT_DIR='" + dir + "' STOP_AFTER=yosys JOBS=2 HGSYNTH='" + HG_BIN_DIR +
+                            "/hgsynth' " + hgt::src_dir() + "/synth/flow.sh '" + rtl + "'");
+    ASSERT_EQ(f.status, 0) << f.out;
+    // 2 groups (64 + 8 dimensions); each stage buffers {en, valid, first, w}: 1 slot x 9 bits + 3
+    std::string fan = hgt::read_file(dir + "/generated/netlist/had_av_fan.v");
+    size_t bufs = 0, cells = 0;
+    std::istringstream in(fan);
+    for (std::string l; std::getline(in, l);) {
+        if (l.rfind("  BUFX4 ", 0) == 0) bufs++;
+        if (l.size() > 2 && l[0] == ' ' && l[1] == ' ' && l[2] != ' ' && l.find('(') != std::string::npos)
+            cells++;
+    }
+    EXPECT_EQ(bufs, 12u) << fan;
+    EXPECT_EQ(cells, 12u) << fan;
+    std::string av = hgt::read_file(dir + "/generated/netlist/had_av.v");
+    EXPECT_NE(av.find("had_av_fan \\u_mac.g_fan.g_grp[0].u_fan "), std::string::npos);
+    EXPECT_NE(av.find("had_av_fan \\u_mac.g_fan.g_grp[1].u_fan "), std::string::npos);
+    EXPECT_EQ(av.find("g_grp[2]"), std::string::npos);
+    Result e = hgt::run_cmd("EQUIV_MODULES='had_av_fan had_av' " + equiv() + " '" + dir + "'");
+    EXPECT_EQ(e.status, 0) << e.out;
+    EXPECT_NE(e.out.find("2 modules, 2 proven, 0 proven against the generic mapping only, 0 not proven"),
+              std::string::npos)
+        << e.out;
+    // at d = 64 the dimensions take the shared signals directly
+    Result g64 = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hadgen --core baseline --d 64 --out '" + td.path() +
+                              "/rtl64'");
+    ASSERT_EQ(g64.status, 0) << g64.out;
+    std::string m64 = hgt::read_file(td.path() + "/rtl64/manifest.json");
+    EXPECT_NE(m64.find("\"av_fan\":\t0"), std::string::npos);
+    EXPECT_EQ(m64.find("base_av_fan"), std::string::npos);
 }
 
 TEST_F(Equiv, AChangedCellIsNotProven)

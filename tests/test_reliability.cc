@@ -164,6 +164,11 @@ TEST(ReliabilityHadgen, InternalLimitsAreErrorsThatLeaveNoFiles)
              ge_unit_begin(g, "av", "av", 1, "hg_av_topn");
              for (int i = 0; i < 1000; i++) ge_child(g, "av_dim", "g", "u", 1);
          }},
+        {"long child loop", "internal limit: child 'u_mac.g_fan.g_groups_of_dimensions[].u_fan' of unit",
+         [](gen *g, const char *const *) {
+             ge_unit_begin(g, "av", "av", 1, "hg_av_topn");
+             ge_child(g, "av_fan", "u_mac.g_fan.g_groups_of_dimensions", "u_fan", 2);
+         }},
         {"unknown block", "internal error: unit 'norm' of block 'nosuch': the block is not in ge_blocks",
          [](gen *g, const char *const *) { ge_unit_begin(g, "norm", "nosuch", 1, "hg_norm"); }},
         {"unknown block file", "internal error: block file 'hg_nosuch.v': not in block_files",

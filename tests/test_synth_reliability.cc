@@ -288,6 +288,8 @@ TEST(SynthReliability, FlowRefusesBadVariablesBeforeItWorks)
         {"VERILATOR_CFLAGS='-O1;touch PWN3'", "VERILATOR_CFLAGS"},
         {"ABC_SCRIPT='+strash$(touch PWN3)'", "ABC_SCRIPT"},
         {"TOP_STA=2", "TOP_STA='2'"},
+        {"FANOUT_BUF=BUFX4", "FANOUT_BUF='BUFX4': must be a cell name, its input pin and its output pin"},
+        {"FANOUT_BUF='BUFX4 A Y;x'", "FANOUT_BUF='BUFX4 A Y;x'"},
         {"SYN_SALT=0", "SYN_SALT='0'"},
         {"SYN_SALT=1x", "SYN_SALT='1x'"},
         {"SYN_SALT=1 ABC_SCRIPT=/tmp/abc.script", "needs an ABC_SCRIPT of abc commands"},

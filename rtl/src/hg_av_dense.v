@@ -17,7 +17,8 @@ module hg_av_dense #(
   parameter FB   = 6,    // exp units' fraction-table index bits
   parameter VB   = 8,    // value width (signed)
   parameter ACCW = 23,   // accumulator width
-  parameter WSW  = 16    // weight-sum width
+  parameter WSW  = 16,   // weight-sum width
+  parameter FAN  = 0     // dimensions per buffer stage of the shared AV signals (hg_av_mac; 0: none)
 ) (
   input  wire                               clk_i,        // clock
   input  wire                               rst_ni,       // synchronous reset, active low
@@ -100,7 +101,7 @@ module hg_av_dense #(
   endgenerate
 
   // The weights and V rows one cycle after the read: accumulated, summed, handed off.
-  hg_av_mac #(.D(D), .R(P), .WW(WW), .VB(VB), .ACCW(ACCW), .WSW(WSW)) u_mac (
+  hg_av_mac #(.D(D), .R(P), .WW(WW), .VB(VB), .ACCW(ACCW), .WSW(WSW), .FAN(FAN)) u_mac (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .mac_v_i      (mac_v),

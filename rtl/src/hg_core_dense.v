@@ -27,6 +27,7 @@ module hg_core_dense #(
   parameter CR          = 5,        // normalizer: reciprocal cycles
   parameter MN          = 3,        // normalizer: multipliers
   parameter CM          = 11,       // normalizer: multiply cycles
+  parameter FAN         = 0,        // AV: dimensions per buffer stage of their shared signals (0: none)
   parameter A_NKEYS     = 16'h000,  // register address of n_k
   parameter A_EXP_MUL   = 16'h001,  // register address of the exp multiplier
   parameter A_EXP_SHIFT = 16'h002,  // register address of the exp shift
@@ -234,7 +235,8 @@ module hg_core_dense #(
     .rdata_o (vm_rdata)
   );
 
-  hg_av_dense #(.D(D), .P(P), .L(L), .G(G), .SW(SW), .WB(WB), .FB(FB), .VB(VB), .ACCW(ACCW), .WSW(WSW)) u_av (
+  hg_av_dense #(.D(D), .P(P), .L(L), .G(G), .SW(SW), .WB(WB), .FB(FB), .VB(VB), .ACCW(ACCW), .WSW(WSW),
+                .FAN(FAN)) u_av (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .nkeys_i     (nkeys),

@@ -368,6 +368,7 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
     c->ow = c->vb + c->of;
     derive_norm(c);
     c->kc = c->sel == HG_SEL_TWOSTAGE ? sort_cut_level(c) : 0;
+    c->fan = c->d > HG_AV_FAN ? HG_AV_FAN : 0;
     return 0;
 }
 
@@ -377,17 +378,27 @@ uint32_t hg_exp_frac(const hg_cfg *c, int f)
     return (uint32_t)llround(x);
 }
 
-const hg_cfg_field hg_cfg_derived[] = {
-    {"groups", offsetof(hg_cfg, g)},           {"index_width", offsetof(hg_cfg, iw)},
-    {"key_bits", offsetof(hg_cfg, kw)},        {"value_bits", offsetof(hg_cfg, vw)},
-    {"score_width", offsetof(hg_cfg, sw)},     {"av_slots", offsetof(hg_cfg, r)},
-    {"weight_width", offsetof(hg_cfg, ww)},    {"acc_width", offsetof(hg_cfg, accw)},
-    {"wsum_width", offsetof(hg_cfg, wsw)},     {"recip_q", offsetof(hg_cfg, rq)},
-    {"out_width", offsetof(hg_cfg, ow)},       {"recip_bits_per_cycle", offsetof(hg_cfg, bpc)},
-    {"recip_cycles", offsetof(hg_cfg, cr)},    {"norm_mults", offsetof(hg_cfg, mn)},
-    {"norm_mul_cycles", offsetof(hg_cfg, cm)}, {"ii_cycles", offsetof(hg_cfg, ii)},
-    {"sort_cut_level", offsetof(hg_cfg, kc)},  {"etab_per_write", offsetof(hg_cfg, ew)},
-    {"etab_addr_width", offsetof(hg_cfg, xw)}, {NULL, 0}};
+const hg_cfg_field hg_cfg_derived[] = {{"groups", offsetof(hg_cfg, g)},
+                                       {"index_width", offsetof(hg_cfg, iw)},
+                                       {"key_bits", offsetof(hg_cfg, kw)},
+                                       {"value_bits", offsetof(hg_cfg, vw)},
+                                       {"score_width", offsetof(hg_cfg, sw)},
+                                       {"av_slots", offsetof(hg_cfg, r)},
+                                       {"weight_width", offsetof(hg_cfg, ww)},
+                                       {"acc_width", offsetof(hg_cfg, accw)},
+                                       {"wsum_width", offsetof(hg_cfg, wsw)},
+                                       {"recip_q", offsetof(hg_cfg, rq)},
+                                       {"out_width", offsetof(hg_cfg, ow)},
+                                       {"recip_bits_per_cycle", offsetof(hg_cfg, bpc)},
+                                       {"recip_cycles", offsetof(hg_cfg, cr)},
+                                       {"norm_mults", offsetof(hg_cfg, mn)},
+                                       {"norm_mul_cycles", offsetof(hg_cfg, cm)},
+                                       {"ii_cycles", offsetof(hg_cfg, ii)},
+                                       {"sort_cut_level", offsetof(hg_cfg, kc)},
+                                       {"etab_per_write", offsetof(hg_cfg, ew)},
+                                       {"etab_addr_width", offsetof(hg_cfg, xw)},
+                                       {"av_fan", offsetof(hg_cfg, fan)},
+                                       {NULL, 0}};
 
 int hg_cfg_field_value(const hg_cfg *c, const hg_cfg_field *f)
 {

@@ -37,6 +37,9 @@ typedef enum {
 #define HG_VB_MIN     2
 #define HG_VB_MAX     8
 #define HG_PREFIX_MAX 24
+/* Most av_dim instances one net of the AV unit's shared signals drives: above it (d > 64) the
+   dimensions come in groups of this many behind a buffer stage each (hg_cfg.fan). */
+#define HG_AV_FAN 64
 
 /* Run-time configuration register map (cfg stream address -> register). */
 #define HG_CFG_NKEYS     0x000u /* number of keys n_k, clamped to [1, L]; resets load ptr */
@@ -117,6 +120,7 @@ typedef struct hg_cfg {
     int cm;   /* normalizer multiply cycles: ceil(d / mn) */
     int ii;   /* steady-state cycles per query at n_k = l: max(g, cr + cm) */
     int kc;   /* twostage: sorter levels before its cut register, 0 when the sort is not cut */
+    int fan;  /* AV dimensions per fan-out buffer stage: HG_AV_FAN when d > HG_AV_FAN, else 0 (none) */
 } hg_cfg;
 
 /* Fills c with the defaults for the given core type (d 64, P 16, N 32, L 1024, wb 8,

@@ -11,7 +11,7 @@
 #                  that are other units (hgsynth plan; synth/scripts/unit.tcl)
 #   SY_NETLIST_DIR where <module>.v / <module>.json / <module>.ffen.json go
 #   SY_AREA_RPT    area report (stat -liberty)
-# and the flow variables LIB, ABC_SCRIPT, ABC_IN_DRIVER, OUT_LOAD_PF, SYN_SALT.
+# and the flow variables LIB, ABC_SCRIPT, ABC_IN_DRIVER, FANOUT_BUF, OUT_LOAD_PF, SYN_SALT.
 yosys -import
 
 set mod      $::env(SY_MODULE)
@@ -42,6 +42,14 @@ dfflibmap -liberty $lib
 # SYN_SALT: a null perturbation for the noise band (docs/synth.md): abc permutes the order of
 # the logic's inputs, outputs and nodes with that seed before mapping, which changes the
 # netlist it finds but not the function.
+# A unit without logic is a fan-out stage (rtl/src/hg_fanout.v): its outputs are its inputs.
+# Wires would leave the whole load on the cell before it, in another unit; each output bit gets
+# a FANOUT_BUF cell instead, as a buffer tree's level would (docs/synth.md, "Fan-out stages").
+tee -q -o "$out/$mod.cells" select -count t:*
+set fd [open "$out/$mod.cells"]
+set hg_fanout_stage [regexp {^0 objects} [read $fd]]
+close $fd
+file delete "$out/$mod.cells"
 set script $::env(ABC_SCRIPT)
 if {$::env(SYN_SALT) ne ""} {
   set script "+strash;permute,-S,$::env(SYN_SALT);[string range $script 1 end]"
@@ -57,6 +65,11 @@ if {$::env(ABC_IN_DRIVER) ne ""} {
   abc -constr $constr -liberty $lib -script $script
 } else {
   abc -liberty $lib -script $script
+}
+if {$hg_fanout_stage} {
+  # only the ports are left to connect (the flattened block's own names go first)
+  opt_clean -purge
+  insbuf -buf {*}$::env(FANOUT_BUF)
 }
 setundef -zero
 opt_clean -purge

@@ -8,6 +8,7 @@ module tb_hg_av_mac;
   parameter WW   = 9;
   parameter ACCW = 20;
   parameter WSW  = 13;
+  parameter FAN  = 0;
   parameter NV   = 16;
   localparam VW = 6 + R * WW + R * 8 * D;
   reg [VW-1:0] vec [0:NV-1];
@@ -17,7 +18,7 @@ module tb_hg_av_mac;
   wire en, out_valid, idle;
   wire [WSW-1:0] wsum;
   wire [D*ACCW-1:0] acc;
-  hg_av_mac #(.D(D), .R(R), .WW(WW), .ACCW(ACCW), .WSW(WSW)) dut (
+  hg_av_mac #(.D(D), .R(R), .WW(WW), .ACCW(ACCW), .WSW(WSW), .FAN(FAN)) dut (
     .clk_i(clk), .rst_ni(rst_n), .mac_v_i(mac_v), .mac_first_i(mac_first), .mac_last_i(mac_last),
     .w_i(w), .v_i(v), .busy_i(busy), .en_o(en), .out_valid_o(out_valid), .out_ready_i(out_ready),
     .acc_o(acc), .wsum_o(wsum), .idle_o(idle));

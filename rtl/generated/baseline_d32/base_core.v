@@ -53,6 +53,7 @@ module base_core (
     .CR(5),
     .MN(3),
     .CM(11),
+    .FAN(0),
     .A_NKEYS(16'h000),
     .A_EXP_MUL(16'h001),
     .A_EXP_SHIFT(16'h002),

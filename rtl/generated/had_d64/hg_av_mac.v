@@ -15,7 +15,10 @@
 // is accumulated into D hg_av_dim instances, one per output dimension (slot r's value of
 // dimension i at v_i[r*VB*D + i*VB +: VB]), and its weights are summed (hg_av_out). After the last
 // beat of a query (acc_o, wsum_o) are held for the normalizer; en_o stalls the AV unit while
-// they wait.
+// they wait. FAN > 0 and below D: the dimensions come in groups of FAN, and each group takes
+// the signals every dimension shares (en, valid, first, the weights) through a buffer stage of
+// its own (hg_fanout), so that no net drives more than FAN av_dim instances; FAN = 0 or >= D:
+// every dimension takes them directly.
 `default_nettype none
 
 module hg_av_mac #(
@@ -24,7 +27,8 @@ module hg_av_mac #(
   parameter WW   = 9,   // weight width (unsigned)
   parameter VB   = 8,   // value width (signed)
   parameter ACCW = 20,  // accumulator width (signed)
-  parameter WSW  = 13   // weight-sum width
+  parameter WSW  = 13,  // weight-sum width
+  parameter FAN  = 0    // dimensions per buffer stage (0: none)
 ) (
   input  wire              clk_i,        // clock
   input  wire              rst_ni,       // synchronous reset, active low
@@ -53,8 +57,28 @@ module hg_av_mac #(
   // (the baseline at d = 64, P = 16, L = 512: one query 2.8 s against 37 s; docs/reliability.md).
   wire [R*VB*D-1:0] v_rows = v_i;
 
-  genvar i, rr;
+  // The signals every dimension takes, {en, valid, first, w}, through the buffer stage of its
+  // group (NG > 1); with one group the dimensions take them directly (the same netlist as a
+  // block without FAN), and `shared` is left unconnected.
+  localparam NG = FAN > 0 && FAN < D ? (D + FAN - 1) / FAN : 1;  // groups
+  localparam GD = NG > 1 ? FAN : D;                               // dimensions per group
+  localparam SH = R * WW + 3;                                     // shared bits
+  /* verilator lint_off UNUSEDSIGNAL */
+  /* verilator lint_off UNDRIVEN */
+  wire [NG*SH-1:0] shared;
+  /* verilator lint_on UNDRIVEN */
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  genvar i, rr, gg;
   generate
+    if (NG > 1) begin : g_fan
+      for (gg = 0; gg < NG; gg = gg + 1) begin : g_grp
+        hg_fanout #(.W(SH)) u_fan (
+          .a_i ({en_o, mac_v_i, mac_first_i, w_i}),
+          .y_o (shared[gg*SH +: SH])
+        );
+      end
+    end
     for (i = 0; i < D; i = i + 1) begin : g_dim
       wire [R*VB-1:0] v_col;  // dimension i of the R slots
       for (rr = 0; rr < R; rr = rr + 1) begin : g_slot
@@ -62,10 +86,10 @@ module hg_av_mac #(
       end
       hg_av_dim #(.R(R), .WW(WW), .VB(VB), .ACCW(ACCW)) u_dim (
         .clk_i   (clk_i),
-        .en_i    (en_o),
-        .valid_i (mac_v_i),
-        .first_i (mac_first_i),
-        .w_i     (w_i),
+        .en_i    (NG > 1 ? shared[(i/GD)*SH + SH-1] : en_o),
+        .valid_i (NG > 1 ? shared[(i/GD)*SH + SH-2] : mac_v_i),
+        .first_i (NG > 1 ? shared[(i/GD)*SH + SH-3] : mac_first_i),
+        .w_i     (NG > 1 ? shared[(i/GD)*SH +: R*WW] : w_i),
         .v_i     (v_col),
         .acc_o   (acc_o[i*ACCW +: ACCW])
       );

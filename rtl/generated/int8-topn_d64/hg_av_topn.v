@@ -34,7 +34,8 @@ module hg_av_topn #(
   parameter VB   = 8,   // value width (signed)
   parameter ACCW = 20,  // accumulator width
   parameter WSW  = 13,  // weight-sum width
-  parameter SHADOW = 0  // HAD: the table's writes fill a shadow table (hg_wlut)
+  parameter SHADOW = 0, // HAD: the table's writes fill a shadow table (hg_wlut)
+  parameter FAN  = 0    // dimensions per buffer stage of the shared AV signals (hg_av_mac; 0: none)
 ) (
   input  wire                          clk_i,         // clock
   input  wire                          rst_ni,        // synchronous reset, active low
@@ -135,7 +136,7 @@ module hg_av_topn #(
   endgenerate
 
   // The weights and V rows one cycle after the read: accumulated, summed, handed off.
-  hg_av_mac #(.D(D), .R(R), .WW(WW), .VB(VB), .ACCW(ACCW), .WSW(WSW)) u_mac (
+  hg_av_mac #(.D(D), .R(R), .WW(WW), .VB(VB), .ACCW(ACCW), .WSW(WSW), .FAN(FAN)) u_mac (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .mac_v_i      (mac_v),

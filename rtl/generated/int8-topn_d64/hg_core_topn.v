@@ -52,6 +52,7 @@ module hg_core_topn #(
   parameter CR          = 5,        // normalizer: reciprocal cycles
   parameter MN          = 3,        // normalizer: multipliers
   parameter CM          = 11,       // normalizer: multiply cycles
+  parameter FAN         = 0,        // AV: dimensions per buffer stage of their shared signals (0: none)
   parameter A_NKEYS     = 16'h000,  // register address of n_k
   parameter A_EXP_MUL   = 16'h001,  // register address of the exp multiplier (HAD = 0)
   parameter A_EXP_SHIFT = 16'h002,  // register address of the exp shift (HAD = 0)
@@ -383,7 +384,7 @@ module hg_core_topn #(
   );
 
   hg_av_topn #(.D(D), .N(N), .R(R), .SW(SW), .IW(IW), .HAD(HAD), .WB(WB), .E(E), .FB(FB), .VB(VB), .ACCW(ACCW), .WSW(WSW),
-               .SHADOW(ETAB_SHADOW)) u_av (
+               .SHADOW(ETAB_SHADOW), .FAN(FAN)) u_av (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
     .list_valid_i (list_valid),
