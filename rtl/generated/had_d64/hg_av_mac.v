@@ -58,7 +58,7 @@ module hg_av_mac #(
   wire [R*VB*D-1:0] v_rows = v_i;
 
   // The signals every dimension takes, {en, valid, first, w}, through the buffer stage of its
-  // group (NG > 1); with one group the dimensions take them directly (the same netlist as a
+  // group (NG > 1); with one group the dimensions take them directly (the same logic as a
   // block without FAN), and `shared` is left unconnected.
   localparam NG = FAN > 0 && FAN < D ? (D + FAN - 1) / FAN : 1;  // groups
   localparam GD = NG > 1 ? FAN : D;                               // dimensions per group
