@@ -2144,6 +2144,15 @@ TEST(Sweep, RatiosFidelityParetoFrontsAndDeterministicJson)
     EXPECT_NE(read_file(d + "/r2/sweep.md").find("## Design-space sweep: 6 of 9 grid points (partial"),
               std::string::npos);
 
+    // a sweep of the baseline alone (make sweep SWEEP_CORES=baseline) has no N axis: no plot
+    // against N (gnuplot refuses the empty range), the others are drawn
+    hgt::CmdResult solo = hgt::run_cmd("mkdir -p " + d + "/r3 && " + std::string(HG_BIN_DIR) +
+                                       "/hgsweep --out " + d + "/r3 " + d + "/c/reports/summary.json");
+    ASSERT_EQ(solo.status, 0) << solo.out;
+    EXPECT_NE(stat((d + "/r3/sweep_energy_vs_n.png").c_str(), &st), 0);
+    EXPECT_EQ(stat((d + "/r3/sweep_energy_vs_d.png").c_str(), &st), 0);
+    EXPECT_EQ(stat((d + "/r3/sweep_pareto_area.png").c_str(), &st), 0);
+
     // bad input: clear message, exit 2
     std::string bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + " ";
     hgt::CmdResult m = hgt::run_cmd(bin + d + "/nothere.json");

@@ -252,8 +252,9 @@ static void list(FILE *f, const int *x, int n)
     for (int i = 0; i < n; i++) fprintf(f, "%s%d", i ? ", " : "", x[i]);
 }
 
-/* sweep_vs_AXIS.dat: the axis varies, the other parameters stay at the reference point. */
-static void axis_dat(const char *dir, const pt *v, int n, char axis, const int ref[4])
+/* sweep_vs_AXIS.dat: the axis varies, the other parameters stay at the reference point. Returns
+   its rows with a point (none, for N, in a sweep of the baseline alone: its plots are left out). */
+static int axis_dat(const char *dir, const pt *v, int n, char axis, const int ref[4])
 {
     char name[64];
     snprintf(name, sizeof name, "sweep_vs_%c.dat", axis);
@@ -262,21 +263,24 @@ static void axis_dat(const char *dir, const pt *v, int n, char axis, const int r
             "# %c | logic area mm2, power mW, energy nJ/query of had | baseline | int8-topn; "
             "other parameters: d=%d N=%d L=%d P=%d\n",
             axis, ref[0], ref[1], ref[2], ref[3]);
-    int xs[64], nx;
+    int xs[64], nx, rows = 0;
     values(v, n, axis, xs, &nx);
     for (int k = 0; k < nx; k++) {
+        int any = 0;
         fprintf(f, "%d", xs[k]);
         for (int c = 0; c < RP_NCORES; c++) {
             const pt *h = find(v, n, c, axis == 'd' ? xs[k] : ref[0], ref[3], axis == 'n' ? xs[k] : ref[1],
                                axis == 'l' ? xs[k] : ref[2]);
             if (h)
-                fprintf(f, " %g %g %g", h->f.area_logic, h->f.power_logic, h->f.e_query);
+                fprintf(f, " %g %g %g", h->f.area_logic, h->f.power_logic, h->f.e_query), any = 1;
             else
                 fprintf(f, " NaN NaN NaN");
         }
         fprintf(f, "\n");
+        rows += any;
     }
     rp_out_close(f);
+    return rows;
 }
 
 static const char *nstr(const pt *x);
@@ -338,7 +342,9 @@ static void points_dat(const char *dir, const pt *v, int n)
     free(idx);
 }
 
-static int plots(const char *dir, int have_fid, int have_qps, const int ref[4])
+/* rows[a]: the rows of sweep_vs_<"ndl"[a]>.dat with a point; an axis without any gets no plot
+   (gnuplot refuses an empty range) */
+static int plots(const char *dir, int have_fid, int have_qps, const int ref[4], const int rows[3])
 {
     FILE *g = rp_out_file(dir, "sweep.gp");
     /* key outside for the one-parameter plots, inside for the Pareto plots (they keep their width) */
@@ -349,7 +355,7 @@ static int plots(const char *dir, int have_fid, int have_qps, const int ref[4])
     for (int t = 0; t < 2; t++) {
         const char *term = t ? "svg size 900,520" : "pngcairo size 900,520", *ext = t ? "svg" : "png";
         for (int a = 0; a < 3; a++)
-            for (int m = 0; m < 3; m++)
+            for (int m = 0; m < 3 && rows[a] > 0; m++)
                 fprintf(
                     g,
                     "set key outside right top\nset terminal %s\nset output 'sweep_%s_vs_%c.%s'\n"
@@ -1067,13 +1073,12 @@ int main(int argc, char **argv)
     write_markdown(o.out, v, n, &o, have_fid);
     const char *out = o.out;
     int expect = o.expect;
-    axis_dat(out, v, n, 'n', ref);
-    axis_dat(out, v, n, 'd', ref);
-    axis_dat(out, v, n, 'l', ref);
+    int rows[3] = {axis_dat(out, v, n, 'n', ref), axis_dat(out, v, n, 'd', ref),
+                   axis_dat(out, v, n, 'l', ref)};
     points_dat(out, v, n);
     int fa = 0, ff = 0, fq = 0;
     for (int i = 0; i < n; i++) fa += v[i].front_area, ff += v[i].front_fid, fq += v[i].front_qps;
-    int rc = plots(out, have_fid, fq > 0, ref);
+    int rc = plots(out, have_fid, fq > 0, ref, rows);
     if (expect > n) printf("hgsweep: partial sweep, %d of %d grid points\n", n, expect);
     printf(
         "hgsweep: %d points; Pareto fronts: %d (area/energy), %d (fidelity/energy), %d (fidelity/energy at "
