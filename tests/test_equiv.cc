@@ -24,6 +24,22 @@ std::string equiv()
     return "HGSYNTH='" + std::string(HG_BIN_DIR) + "/hgsynth' " + hgt::src_dir() + "/synth/equiv.sh";
 }
 
+// The small HAD core (d = 8 unless `args` sets it, one lane, the narrowest widths) with the hadgen
+// options `args` into rtl, and the flow up to its netlists into dir: hadgen's result if it
+// failed, else the flow's.
+Result core_to_netlists(const std::string &args, const std::string &rtl, const std::string &dir)
+{
+    Result g =
+        hgt::run_cmd(std::string(HG_BIN_DIR) + "/hadgen --core had --lanes 1 --top-n 2 --max-keys 24 " +
+                     "--weight-bits 8 --exp-frac-bits 2 --out-frac 0 " + args + " --out '" + rtl + "'");
+    if (g.status != 0) {
+        g.out = "hadgen: " + g.out;
+        return g;
+    }
+    return hgt::run_cmd("OUT_DIR='" + dir + "' STOP_AFTER=yosys JOBS=2 HGSYNTH='" + HG_BIN_DIR +
+                        "/hgsynth' " + hgt::src_dir() + "/synth/flow.sh '" + rtl + "'");
+}
+
 // One flow run (to the netlists) of the small HAD core, made once for the suite by its
 // fixture; the setup only records what happened (the tests check it).
 struct FlowRun {
@@ -43,17 +59,7 @@ class Equiv : public testing::Test
         hgt::run_cmd("rm -rf '" + t + "' && mkdir -p '" + t + "'");
         run_->rtl = t + "/rtl";
         run_->dir = t + "/run";
-        Result g = hgt::run_cmd(std::string(HG_BIN_DIR) +
-                                "/hadgen --core had --d 8 --lanes 1 --top-n 2 "
-                                "--max-keys 24 --weight-bits 8 --exp-frac-bits 2 --out-frac 0 --out '" +
-                                run_->rtl + "'");
-        if (g.status != 0) {
-            run_->rc = g.status;
-            run_->log = "hadgen: " + g.out;
-            return;
-        }
-        Result f = hgt::run_cmd("OUT_DIR='" + run_->dir + "' STOP_AFTER=yosys JOBS=2 HGSYNTH='" + HG_BIN_DIR +
-                                "/hgsynth' " + hgt::src_dir() + "/synth/flow.sh '" + run_->rtl + "'");
+        Result f = core_to_netlists("--d 8", run_->rtl, run_->dir);
         run_->rc = f.status;
         run_->log = f.out;
     }
@@ -88,13 +94,7 @@ TEST(EquivVariants, BitonicSelectorAndNarrowValuesAreProven)
 {
     hgt::TempDir td("equivvar");
     std::string rtl = td.path() + "/rtl", dir = td.path() + "/run";
-    Result g = hgt::run_cmd(std::string(HG_BIN_DIR) +
-                            "/hadgen --core had --d 8 --lanes 1 --top-n 2 --max-keys 24 --weight-bits 8 "
-                            "--exp-frac-bits 2 --out-frac 0 --v-bits 4 --selector bitonic --out '" +
-                            rtl + "'");
-    ASSERT_EQ(g.status, 0) << g.out;
-    Result f = hgt::run_cmd("OUT_DIR='" + dir + "' STOP_AFTER=yosys JOBS=2 HGSYNTH='" + HG_BIN_DIR +
-                            "/hgsynth' " + hgt::src_dir() + "/synth/flow.sh '" + rtl + "'");
+    Result f = core_to_netlists("--d 8 --v-bits 4 --selector bitonic", rtl, dir);
     ASSERT_EQ(f.status, 0) << f.out;
     // the selector's netlist is the compare-exchange network, the AV dimension's multiplier
     // a 9 x 4-bit one
@@ -121,16 +121,10 @@ TEST(EquivVariants, FanOutStagesAreOneBufferABitAndProven)
 {
     hgt::TempDir td("equivfan");
     std::string rtl = td.path() + "/rtl", dir = td.path() + "/run";
-    Result g = hgt::run_cmd(std::string(HG_BIN_DIR) +
-                            "/hadgen --core had --d 72 --lanes 1 --top-n 2 --max-keys 24 --weight-bits 8 "
-                            "--exp-frac-bits 2 --out-frac 0 --out '" +
-                            rtl + "'");
-    ASSERT_EQ(g.status, 0) << g.out;
+    Result f = core_to_netlists("--d 72", rtl, dir);
+    ASSERT_EQ(f.status, 0) << f.out;
     std::string man = hgt::read_file(rtl + "/manifest.json");
     EXPECT_NE(man.find("\"av_fan\":\t64"), std::string::npos) << man.substr(0, 2000);
-    Result f = hgt::run_cmd("OUT_DIR='" + dir + "' STOP_AFTER=yosys JOBS=2 HGSYNTH='" + HG_BIN_DIR +
-                            "/hgsynth' " + hgt::src_dir() + "/synth/flow.sh '" + rtl + "'");
-    ASSERT_EQ(f.status, 0) << f.out;
     // 2 groups (64 + 8 dimensions); each stage buffers {en, valid, first, w}: 1 slot x 9 bits + 3
     std::string fan = hgt::read_file(dir + "/generated/netlist/had_av_fan.v");
     size_t bufs = 0, cells = 0;

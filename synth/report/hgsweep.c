@@ -354,8 +354,9 @@ static int plots(const char *dir, int have_fid, int have_qps, const int ref[4], 
     const char *ylab[3] = {"logic area (mm^2)", "logic power (mW, 10 ns clock)", "energy per query (nJ)"};
     for (int t = 0; t < 2; t++) {
         const char *term = t ? "svg size 900,520" : "pngcairo size 900,520", *ext = t ? "svg" : "png";
-        for (int a = 0; a < 3; a++)
-            for (int m = 0; m < 3 && rows[a] > 0; m++)
+        for (int a = 0; a < 3; a++) {
+            if (rows[a] == 0) continue;
+            for (int m = 0; m < 3; m++)
                 fprintf(
                     g,
                     "set key outside right top\nset terminal %s\nset output 'sweep_%s_vs_%c.%s'\n"
@@ -366,6 +367,7 @@ static int plots(const char *dir, int have_fid, int have_qps, const int ref[4], 
                     "title 'baseline', '' using 1:%d with linespoints title 'int8-topn'\nunset logscale\n",
                     term, yn[m], axn[a], ext, yn[m], lab[a], ref[0], ref[1], ref[2], ref[3], lab[a], ylab[m],
                     axn[a], 2 + m, 5 + m, 8 + m);
+        }
         fprintf(g,
                 "set key inside right bottom\nset terminal %s\nset output 'sweep_pareto_area.%s'\n"
                 "set title 'Sweep: area (logic + memories) against energy per query'\n"
