@@ -255,6 +255,13 @@ wait_jobs() { # STEP
   [ "$bad" = 0 ] || fail "$1"
 }
 step_time() { echo "$1 $(( $(date +%s) - $2 ))" >> "$LOG/step_times.txt"; }
+# OpenSTA reports a netlist statement it cannot read as an error and goes on without it (a
+# child instance missing from the hierarchy, its paths untimed), exiting 0: its logs are read.
+sta_clean() { # LOG...: 0, or 1 with the first errors when one of them has an error line
+  local e
+  e=$(grep -H -m1 '^Error' "$@" 2>/dev/null | head -3)
+  [ -z "$e" ] || { echo "flow: OpenSTA reported errors: $e" >&2; return 1; }
+}
 
 # ------------------------------------------------------------------------------------
 banner "1 plan: $PLAN_TOP, logic: $PLAN_LOGIC; memories: ${PLAN_MEMORIES:-none}"
@@ -315,6 +322,7 @@ elif [ -z "$REUSE_FROM" ]; then
       "$STA" -no_splash -exit "$here/scripts/sta_top.tcl"
   fi
   wait_jobs sta
+  sta_clean "$LOG"/sta_*.log || fail "sta"
 fi
 step_time sta "$t0"
 [ "$STOP_AFTER" != sta ] || { banner "stopped after sta (STOP_AFTER)"; exit 0; }
@@ -449,7 +457,7 @@ build_timed() { # MODULE: the timed bench of the module (SDF from OpenSTA, compl
   mapfile -t memfiles < "$d/memfiles.f" || return 1
   if [ "$TIMED_SDF" = 1 ]; then
     env SY_MODULE="$m" SY_NETLIST="$GEN/netlist/$m.v" SY_SDF="$d/$m.sta.sdf" SY_SCRIPTS="$here/scripts" \
-      "$STA" -no_splash -exit "$here/scripts/sta_sdf.tcl" &&
+      "$STA" -no_splash -exit "$here/scripts/sta_sdf.tcl" > "$d/sta_sdf.log" 2>&1 && sta_clean "$d/sta_sdf.log" &&
     "$HGSYNTH" sdf-fix --in "$d/$m.sta.sdf" --out "$d/$m.sdf" --top hggl_top || return 1
     spec=(-gspecify)
   fi

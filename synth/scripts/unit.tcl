@@ -45,12 +45,31 @@ proc hg_read_unit {unit rtl_dir files own module params ports} {
   hierarchy -top $unit
 }
 
+# The names of the parameters cell `path` ("unit/cell") carries, from Yosys' dump of it.
+proc hg_cell_params {path} {
+  set f [file tempfile scratch]
+  close $f
+  tee -q -o $scratch dump $path
+  set f [open $scratch r]
+  set text [read $f]
+  close $f
+  file delete $scratch
+  set names {}
+  foreach line [split $text "\n"] {
+    # "parameter [signed |real ]\NAME VALUE"
+    if {[regexp {^\s*parameter\s+(?:(?:signed|real)\s+)*\\(\S+)\s} $line -> name]} { lappend names $name }
+  }
+  return $names
+}
+
 # Gives every cell of `unit` that instantiates another unit that unit's name as its type and
 # drops its parameter values (children: a Tcl list of cell, unit, the unit's module and its
 # parameter names); in a wrapped unit (hg_read_unit) the cell, u_block.<cell> once
 # flattened, gets its name in the block back. A unit that is a hand-written block gets a
 # black box of its own name (a copy of the block's), so that the netlist's cells of that
-# type have port directions.
+# type have port directions. Every parameter value goes, the child unit's and any other the
+# parent's RTL passes (a block parameter at a value the manifest leaves out, such as SHADOW 0):
+# the child's netlist has its values built in, and OpenSTA reads no parameters on a cell.
 proc hg_name_children {unit children} {
   global hg_unit_inner
   set boxed {}
@@ -65,6 +84,8 @@ proc hg_name_children {unit children} {
       yosys cd
     }
     chtype -set $child "$unit/$cell"
-    foreach p $params { setparam -unset $p "$unit/$cell" }
+    foreach p [lsort -unique [concat $params [hg_cell_params "$unit/$cell"]]] {
+      setparam -unset $p "$unit/$cell"
+    }
   }
 }
