@@ -51,6 +51,8 @@ static void usage(FILE *f)
             "                       on or off\n"
             "  --etab-shadow S      HAD: on: a shadow exp table, written while the   (default off)\n"
             "                       core runs the previous head, copied in at idle\n"
+            "  --av-fan F           AV dimensions behind each fan-out buffer stage,  (default auto)\n"
+            "                       1..d; off (none) or auto (64 where d > 64)\n"
             "  --prefix NAME        module name prefix, [a-z_][a-z0-9_]*, <= 24 chars\n"
             "                       (default: had, base or i8topn by core type)\n"
             "  --config FILE        take the whole configuration from a manifest.json hadgen wrote\n"
@@ -264,14 +266,15 @@ static void print_derived(const hg_cfg *c)
 {
     printf("{\"core\": \"%s\", \"d\": %d, \"lanes\": %d, \"top_n\": %d, \"max_keys\": %d, "
            "\"v_bits\": %d, \"load_width\": %d, \"selector\": \"%s\", \"sort_cut\": \"%s\", "
-           "\"sort_cut_level\": %d, \"etab_shadow\": \"%s\", \"etab_addr_width\": %d, \"groups\": "
+           "\"sort_cut_level\": %d, \"etab_shadow\": \"%s\", \"etab_addr_width\": %d, \"av_fan\": %d, "
+           "\"groups\": "
            "%d, \"av_slots\": %d, \"acc_width\": %d, "
            "\"wsum_width\": %d, "
            "\"recip_q\": %d, \"out_width\": %d, \"recip_cycles\": %d, \"norm_mults\": %d, "
            "\"norm_mul_cycles\": %d, \"ii_cycles\": %d}\n",
            hg_core_name(c->core), c->d, c->p, c->n, c->l, c->vb, c->lw, hg_sel_name(c->sel),
-           hg_cut_name(c->cut), c->kc, c->shadow ? "on" : "off", c->xw, c->g, c->r, c->accw, c->wsw, c->rq,
-           c->ow, c->cr, c->mn, c->cm, c->ii);
+           hg_cut_name(c->cut), c->kc, c->shadow ? "on" : "off", c->xw, c->fan, c->g, c->r, c->accw, c->wsw,
+           c->rq, c->ow, c->cr, c->mn, c->cm, c->ii);
 }
 
 /* Writes the core of c into out (created, or replaced with force) and removes the files of
@@ -297,7 +300,7 @@ static int generate(const hg_cfg *c, const char *out, int force, int argc, char 
 
 int main(int argc, char **argv)
 {
-    struct option opts[24];
+    struct option opts[32];
     build_options(opts);
     hg_cfg c;
     hg_cfg_default(&c, HG_CORE_HAD);

@@ -61,6 +61,10 @@ static cJSON *manifest_json(gen *g)
     cJSON_AddStringToObject(p, "selector", hg_sel_name(c->sel));
     cJSON_AddStringToObject(p, "sort_cut", hg_cut_name(c->cut));
     cJSON_AddStringToObject(p, "etab_shadow", c->shadow ? "on" : "off");
+    if (c->fan_opt > 0) /* --av-fan: a group size as a number, auto and off as strings */
+        add_int(p, "av_fan", c->fan_opt);
+    else
+        cJSON_AddStringToObject(p, "av_fan", c->fan_opt == HG_AV_FAN_OFF ? "off" : "auto");
     cJSON_AddStringToObject(p, "prefix", c->prefix);
     cJSON *d = cJSON_AddObjectToObject(root, "derived");
     for (const hg_cfg_field *f = hg_cfg_derived; f->name; f++) add_int(d, f->name, hg_cfg_field_value(c, f));

@@ -36,7 +36,7 @@ static void usage(FILE *f)
         "\n"
         "core options (as for hadgen): --core %s --d --lanes --top-n\n"
         "  --max-keys --weight-bits --exp-frac-bits --out-frac --v-bits --load-width --selector --sort-cut\n"
-        "  --etab-shadow --prefix\n"
+        "  --etab-shadow --av-fan --prefix\n"
         "\n"
         "  --keys FILE       n_k keys: d/8 bytes each (HAD sign bits) or d bytes (int8),\n"
         "                    1..max-keys of them\n"
@@ -325,7 +325,7 @@ static void check_args(args *a)
    stall settings) before any work; exits 0 after --help, 2 on bad input. */
 static void parse_args(int argc, char **argv, args *a)
 {
-    struct option opts[32];
+    struct option opts[48];
     int no = 0;
     for (int i = 0; hg_cfg_options[i]; i++)
         opts[no++] = (struct option){hg_cfg_options[i], required_argument, 0, O_CFG};

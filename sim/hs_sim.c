@@ -103,15 +103,19 @@ static void cache_root(const hs_opts *o, char *buf, size_t n)
 
 /* Directory of the built model of c in a variant, under the cache root (a selector other than
    the default merge, a sort cut other than auto, value bits other than 8 and a load width other
-   than 1 are named: "..._o8_bitonic_v4_had-plain", "..._o8_twostage_cutoff_lw8_had-plain"). */
+   than 1, the shadow exp table and an AV fan-out other than auto are named:
+   "..._o8_bitonic_v4_had-plain", "..._o8_twostage_cutoff_lw8_had-plain", "..._o8_fan32_base-plain"). */
 static void variant_dir(const hg_cfg *c, const char *root, const char *variant, char *buf, size_t n)
 {
-    char sel[32] = "", vb[16] = "";
+    char sel[32] = "", vb[48] = "", fan[16];
     if (c->sel != HG_SEL_MERGE) snprintf(sel, sizeof sel, "%s_", hg_sel_name(c->sel));
     if (c->cut != HG_CUT_AUTO)
         snprintf(sel + strlen(sel), sizeof sel - strlen(sel), "cut%s_", hg_cut_name(c->cut));
     if (c->vb != 8) snprintf(vb, sizeof vb, "v%d_", c->vb);
     if (c->lw != 1) snprintf(vb + strlen(vb), sizeof vb - strlen(vb), "lw%d_", c->lw);
+    if (c->shadow) snprintf(vb + strlen(vb), sizeof vb - strlen(vb), "shadow_");
+    if (c->fan_opt != HG_AV_FAN_AUTO)
+        snprintf(vb + strlen(vb), sizeof vb - strlen(vb), "fan%s_", hg_cfg_fan_text(c, fan, sizeof fan));
     snprintf(buf, n, "%s/%s_d%d_p%d_n%d_l%d_w%d_f%d_o%d_%s%s%s-%s", root, hg_core_short(c->core), c->d, c->p,
              c->n, c->l, c->wb, c->fb, c->of, sel, vb, c->prefix, variant);
 }

@@ -347,10 +347,11 @@ case "$CAPTURE_CMD" in
     if [ -n "$CAPTURE_DATA" ] && [ -f "$data/head.json" ]; then
       # a head dumped by hadrun: its key count and exp parameters, for this configuration only
       hj() { sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$data/head.json"; }
-      # the top-N selector, its sort cut, the load width and the shadow exp table do not change
-      # what a core computes (docs/architecture.md): a head dumped for one selector or load width
-      # drives the other; --v-bits 8 is the default (a dump from before the option has none)
-      nosel() { sed 's/ --selector [a-z]*//; s/ --sort-cut [a-z]*//; s/ --load-width [0-9]*//; s/ --etab-shadow [a-z]*//; s/ --v-bits 8\( \|$\)/\1/' <<< "$1"; }
+      # the top-N selector, its sort cut, the load width, the shadow exp table and the AV fan-out
+      # stages do not change what a core computes (docs/architecture.md): a head dumped for one
+      # selector or load width drives the other; --v-bits 8 is the default (a dump from before the
+      # option has none)
+      nosel() { sed 's/ --selector [a-z]*//; s/ --sort-cut [a-z]*//; s/ --load-width [0-9]*//; s/ --etab-shadow [a-z]*//; s/ --av-fan [a-z0-9]*//; s/ --v-bits 8\( \|$\)/\1/' <<< "$1"; }
       [ "$(nosel "$(hj core_options)")" = "$(nosel "$PLAN_HGSIM_ARGS")" ] ||
         die "CAPTURE_DATA='$data' was dumped for '$(hj core_options)', not for this core ('$PLAN_HGSIM_ARGS')"
       [[ "$(hj n_keys)" =~ ^[1-9][0-9]{0,8}$ ]] || die "$data/head.json: n_keys '$(hj n_keys)' is not an integer >= 1"

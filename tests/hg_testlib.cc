@@ -79,11 +79,21 @@ hg_cfg with_shadow(hg_cfg c)
     return refinish(c);
 }
 
+hg_cfg with_fan(hg_cfg c, int fan_opt)
+{
+    c.fan_opt = fan_opt;
+    return refinish(c);
+}
+
 std::string cfg_name(const hg_cfg &c)
 {
     char b[224], lw[32] = "";
     if (c.lw != 1) snprintf(lw, sizeof lw, " lw=%d", c.lw);
     if (c.shadow) snprintf(lw + strlen(lw), sizeof lw - strlen(lw), " etab-shadow");
+    if (c.fan_opt != HG_AV_FAN_AUTO) {
+        char fan[16];
+        snprintf(lw + strlen(lw), sizeof lw - strlen(lw), " av-fan=%s", hg_cfg_fan_text(&c, fan, sizeof fan));
+    }
     snprintf(b, sizeof b, "%s d=%d P=%d N=%d L=%d wb=%d fb=%d of=%d vb=%d%s%s%s%s%s", hg_core_name(c.core),
              c.d, c.p, c.n, c.l, c.wb, c.fb, c.of, c.vb, c.sel != hg_core_sel(c.core) ? " sel=" : "",
              c.sel != hg_core_sel(c.core) ? hg_sel_name(c.sel) : "", c.cut != HG_CUT_AUTO ? " cut=" : "",
@@ -100,6 +110,10 @@ std::string cfg_id(const hg_cfg &c)
     if (c.vb != 8) os << "_v" << c.vb;
     if (c.lw != 1) os << "_lw" << c.lw;
     if (c.shadow) os << "_shadow";
+    if (c.fan_opt != HG_AV_FAN_AUTO) {
+        char fan[16];
+        os << "_fan" << hg_cfg_fan_text(&c, fan, sizeof fan);
+    }
     return os.str();
 }
 
@@ -149,6 +163,13 @@ std::vector<hg_cfg> edge_configs()
     v.push_back(with_shadow(make_cfg(HG_CORE_HAD, 24, 3, 5, 31)));
     v.push_back(with_lw(with_shadow(make_cfg(HG_CORE_HAD, 8, 4, 2, 8, 8)), 4));
     v.push_back(with_shadow(make_cfg(HG_CORE_HAD, 256, 2, 4, 12)));
+    /* AV fan-out stages chosen (--av-fan): groups that divide d (d = 24 in 3 of 8), a last group
+       of the remainder (d = 40 in 16, 16, 8), one dimension a stage (d = 8), and the largest d
+       without the stages that auto would build */
+    v.push_back(with_fan(make_cfg(HG_CORE_HAD, 24, 3, 5, 31), 8));
+    v.push_back(with_fan(make_cfg(HG_CORE_BASELINE, 40, 4, 6, 20), 16));
+    v.push_back(with_fan(make_cfg(HG_CORE_I8TOPN, 8, 2, 3, 12), 1));
+    v.push_back(with_fan(make_cfg(HG_CORE_BASELINE, 256, 2, 4, 12), HG_AV_FAN_OFF));
     return v;
 }
 
@@ -182,6 +203,12 @@ std::vector<hg_cfg> random_configs(int count, uint32_t seed)
             int lw = 2;
             while (lw < top && lr() % 2) lw *= 2;
             if (top >= 2) c = with_lw(c, lw);
+        }
+        /* every fifth: AV fan-out stages of 1..d dimensions, or none (its own stream too) */
+        if (i % 5 == 3) {
+            std::mt19937 fr(seed ^ (uint32_t)(0x85ebca6bu * (unsigned)(i + 1)));
+            int fan = (int)(fr() % (unsigned)(c.d + 1)); /* 0: off */
+            c = with_fan(c, fan ? fan : HG_AV_FAN_OFF);
         }
         v.push_back(c);
     }

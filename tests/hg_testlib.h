@@ -27,6 +27,8 @@ hg_cfg with_lw(hg_cfg c, int lw);
 hg_cfg with_cut(hg_cfg c, hg_cut_kind cut);
 // c with the shadow exp table on (--etab-shadow on; HAD only), re-finished.
 hg_cfg with_shadow(hg_cfg c);
+// c with the AV fan-out stages chosen (--av-fan: HG_AV_FAN_OFF or 1..d dimensions a stage), re-finished.
+hg_cfg with_fan(hg_cfg c, int fan_opt);
 
 // "had d=16 P=4 N=8 L=64 wb=15 fb=6 of=8", with " sel=bitonic" for a core whose selector is
 // not the default merge
@@ -39,7 +41,8 @@ std::string cfg_id(const hg_cfg &c);
 // with merge and int8-topn with bitonic, so that every edge case runs on each selector once;
 // six of HAD's cases again with the counting selector, and six cases of both with the
 // two-stage one. Eleven cases load several keys a beat (--load-width: P = L in one beat, 2 and
-// 4 keys; every core type, and the counting and two-stage selectors).
+// 4 keys; every core type, and the counting and two-stage selectors). Four choose the AV fan-out
+// stages (--av-fan: groups of 8 and of 16 with a remainder, one dimension a stage, none at d = 256).
 std::vector<hg_cfg> edge_configs();
 // `count` random small configurations, cycling through the core types, the top-N cores
 // taking the selectors in turn (HAD's four, int8-topn's three), every fourth loading a power

@@ -102,6 +102,16 @@ INSTANTIATE_TEST_SUITE_P(
                 "--etab-shadow on: only --core had has an exp table to shadow (int8-topn computes its "
                 "weights with exp units from two registers)"},
         BadCase{"--core baseline --etab-shadow on", "only --core had has an exp table to shadow (baseline"},
+        BadCase{"--av-fan 0",
+                "--av-fan '0': must be auto, off or the dimensions behind each fan-out stage (1..d)"},
+        BadCase{"--av-fan -4",
+                "--av-fan '-4': must be auto, off or the dimensions behind each fan-out stage"},
+        BadCase{"--av-fan on",
+                "--av-fan 'on': must be auto, off or the dimensions behind each fan-out stage"},
+        BadCase{"--av-fan 16x",
+                "--av-fan '16x': must be auto, off or the dimensions behind each fan-out stage"},
+        BadCase{"--d 32 --av-fan 33",
+                "--av-fan 33: a fan-out stage serves 1..d (32) dimensions of the AV unit (or auto, off)"},
         BadCase{"--prefix 9x", "--prefix '9x': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix Had", "--prefix 'Had': must be 1..24 characters of [a-z0-9_]"},
         BadCase{"--prefix abcdefghijklmnopqrstuvwxyz", "--prefix 'abcdefghijklmnopqrstuvwxyz': longer"},
@@ -126,7 +136,7 @@ TEST(Hadgen, HelpListsEveryOption)
          {"--core",          "--d",        "--lanes",  "--top-n",      "--max-keys", "--weight-bits",
           "--exp-frac-bits", "--out-frac", "--v-bits", "--load-width", "--selector", "--sort-cut",
           "--etab-shadow",   "--prefix",   "--out",    "--force",      "--dry-run",  "--list-cores",
-          "--help",          "--version"})
+          "--help",          "--version",  "--av-fan"})
         EXPECT_NE(r.out.find(o), std::string::npos) << o;
 }
 
@@ -265,11 +275,12 @@ TEST_P(HadgenLint, VerilatorWallAndIcarus)
     const hg_cfg &c = GetParam();
     hgt::TempDir d_dir("hadgen");
     std::string d = d_dir.path();
-    char args[512];
+    char args[512], fan[16];
     snprintf(args, sizeof args,
              " --core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d"
-             " --exp-frac-bits %d --out-frac %d --selector %s --out %s/rtl",
-             hg_core_name(c.core), c.d, c.p, c.n, c.l, c.wb, c.fb, c.of, hg_sel_name(c.sel), d.c_str());
+             " --exp-frac-bits %d --out-frac %d --selector %s --av-fan %s --out %s/rtl",
+             hg_core_name(c.core), c.d, c.p, c.n, c.l, c.wb, c.fb, c.of, hg_sel_name(c.sel),
+             hg_cfg_fan_text(&c, fan, sizeof fan), d.c_str());
     ASSERT_EQ(hgt::run_cmd(hadgen() + args).status, 0);
     std::string files;
     std::istringstream fl(read_file(d + "/rtl/filelist.f"));
@@ -655,6 +666,81 @@ TEST(HadgenConfig, EtabShadowIsRecordedPassedOnAndReadBack)
     r = hgt::run_cmd(hadgen() + " --config " + t + "/bad.json --out " + t + "/bad");
     EXPECT_EQ(r.status, 2) << r.out;
     EXPECT_NE(r.out.find("--etab-shadow 'yes': must be on or off"), std::string::npos) << r.out;
+}
+
+// --av-fan: the AV unit's dimensions per fan-out stage. auto keeps HG_AV_FAN's rule (stages of 64
+// above d = 64, none below), off builds none at any d, K stages of K dimensions at any d (the last
+// group the remainder). The manifest records the choice (params.av_fan: "auto", "off" or K) and the
+// size (derived.av_fan), the core's top passes FAN, the Verilog header names a choice other than
+// auto, the flow's plan builds its RTL simulation with it, --config regenerates it, and a manifest
+// from before the option reads as auto.
+TEST(HadgenConfig, AvFanChoosesTheStagesAndIsRecordedAndReadBack)
+{
+    hgt::TempDir t_dir("hgavfan");
+    std::string t = t_dir.path();
+    struct {
+        int d;
+        const char *fan;
+        int size, stages;
+    } cases[] = {{64, "auto", 0, 0}, {72, "auto", 64, 2}, {256, "auto", 64, 4},
+                 {128, "off", 0, 0}, {32, "16", 16, 2},   {40, "16", 16, 3},
+                 {24, "24", 24, 1},  {8, "1", 1, 8},      {128, "128", 128, 1}};
+    for (auto &c : cases) {
+        std::string what = "d=" + std::to_string(c.d) + " --av-fan " + c.fan,
+                    dir = t + "/d" + std::to_string(c.d) + "-" + c.fan;
+        Result r = hgt::run_cmd(hadgen() + " --core baseline --d " + std::to_string(c.d) +
+                                " --lanes 4 --top-n 4 --max-keys 16 --av-fan " + c.fan + " --dry-run");
+        ASSERT_EQ(r.status, 0) << what << ": " << r.out;
+        EXPECT_NE(r.out.find("\"av_fan\": " + std::to_string(c.size) + ","), std::string::npos)
+            << what << ": " << r.out;
+        r = hgt::run_cmd(hadgen() + " --core baseline --d " + std::to_string(c.d) +
+                         " --lanes 4 --top-n 4 --max-keys 16 --av-fan " + c.fan + " --out " + dir);
+        ASSERT_EQ(r.status, 0) << what << ": " << r.out;
+        std::string m = read_file(dir + "/manifest.json");
+        std::string param =
+            c.fan[0] >= '0' && c.fan[0] <= '9' ? std::string(c.fan) : "\"" + std::string(c.fan) + "\"";
+        EXPECT_NE(m.find("\"av_fan\":\t" + param + ","), std::string::npos) << what << m.substr(0, 1500);
+        EXPECT_NE(m.find("\"av_fan\":\t" + std::to_string(c.size)), std::string::npos) << what;
+        std::string top = read_file(dir + "/base_core.v");
+        EXPECT_NE(top.find(".FAN(" + std::to_string(c.size) + ")"), std::string::npos) << what;
+        EXPECT_EQ(top.find(" av_fan=") != std::string::npos, std::string(c.fan) != "auto") << what;
+        // the stage unit's instance count in the manifest
+        bool unit = m.find("\"name\":\t\"base_av_fan\"") != std::string::npos;
+        EXPECT_EQ(unit, c.stages > 0) << what;
+        if (c.stages) {
+            auto at = m.find("\"name\":\t\"base_av_fan\"");
+            auto inst = m.find("\"instances\":", at);
+            ASSERT_NE(inst, std::string::npos) << what;
+            EXPECT_EQ(std::atoi(m.c_str() + inst + 13), c.stages) << what << ": " << m.substr(at, 300);
+        }
+        // the flow's RTL simulation builds the same core: the plan passes a choice other than auto on
+        r = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hgsynth plan --rtl " + dir);
+        ASSERT_EQ(r.status, 0) << what << ": " << r.out;
+        EXPECT_EQ(r.out.find(" --av-fan " + std::string(c.fan)) != std::string::npos,
+                  std::string(c.fan) != "auto")
+            << what << ": " << r.out;
+        r = hgt::run_cmd(hadgen() + " --config " + dir + "/manifest.json --out " + dir + "-again");
+        ASSERT_EQ(r.status, 0) << what << ": " << r.out;
+        std::string again = read_file(dir + "-again/base_core.v"); // the same but the command line
+        EXPECT_EQ(again.substr(again.find("// Parameters:")), top.substr(top.find("// Parameters:"))) << what;
+    }
+    // before the option: auto
+    std::string m = read_file(t + "/d72-auto/manifest.json");
+    std::string old = replace_all(m, "\"av_fan\":\t\"auto\",", "");
+    ASSERT_NE(old, m);
+    hgt::write_file(t + "/old.json", old);
+    Result r = hgt::run_cmd(hadgen() + " --config " + t + "/old.json --out " + t + "/old");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string o = read_file(t + "/old/base_core.v"), a = read_file(t + "/d72-auto/base_core.v");
+    EXPECT_EQ(o.substr(o.find("// Parameters:")), a.substr(a.find("// Parameters:")));
+    hgt::write_file(t + "/bad.json", replace_all(m, "\"av_fan\":\t\"auto\"", "\"av_fan\":\t\"some\""));
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/bad.json --out " + t + "/bad");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_NE(r.out.find("--av-fan 'some': must be auto, off or"), std::string::npos) << r.out;
+    hgt::write_file(t + "/big.json", replace_all(m, "\"av_fan\":\t\"auto\"", "\"av_fan\":\t73"));
+    r = hgt::run_cmd(hadgen() + " --config " + t + "/big.json --out " + t + "/big");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_NE(r.out.find("--av-fan 73: a fan-out stage serves 1..d (72)"), std::string::npos) << r.out;
 }
 
 // --v-bits B: V ports, memories and AV widths of B bits a value; the manifest records it and a

@@ -32,7 +32,7 @@ static void usage(FILE *f)
             "\n"
             "core options (as for hadgen): --core %s --d --lanes --top-n\n"
             "  --max-keys (default: the context) --weight-bits --exp-frac-bits --out-frac --v-bits\n"
-            "  --load-width --selector --sort-cut --etab-shadow --prefix\n"
+            "  --load-width --selector --sort-cut --etab-shadow --av-fan --prefix\n"
             "\n"
             "workload:\n"
             "  --context T       keys per head, 1..16384 (default 1024)\n"

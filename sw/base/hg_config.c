@@ -140,9 +140,8 @@ void hg_cfg_default(hg_cfg *c, hg_core_kind core)
 }
 
 const char *const hg_cfg_options[] = {
-    "core",          "d",        "lanes",  "top-n",      "max-keys", "weight-bits",
-    "exp-frac-bits", "out-frac", "v-bits", "load-width", "selector", "sort-cut",
-    "etab-shadow",   "prefix",   NULL};
+    "core",   "d",          "lanes",    "top-n",    "max-keys",    "weight-bits", "exp-frac-bits", "out-frac",
+    "v-bits", "load-width", "selector", "sort-cut", "etab-shadow", "av-fan",      "prefix",        NULL};
 
 static int parse_int(const char *opt, const char *s, int *v, char *err, size_t n)
 {
@@ -195,6 +194,21 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
         snprintf(err, n, "--etab-shadow '%s': must be on or off", val);
         return -1;
     }
+    if (strcmp(opt, "av-fan") == 0) {
+        if (strcmp(val, "auto") == 0 || strcmp(val, "off") == 0) {
+            c->fan_opt = val[0] == 'a' ? HG_AV_FAN_AUTO : HG_AV_FAN_OFF;
+            return 0;
+        }
+        int v;
+        if (parse_int(opt, val, &v, err, n) != 0 || v < 1) {
+            snprintf(err, n,
+                     "--av-fan '%s': must be auto, off or the dimensions behind each fan-out stage (1..d)",
+                     val);
+            return -1;
+        }
+        c->fan_opt = v;
+        return 0;
+    }
     if (strcmp(opt, "prefix") == 0) {
         if (strlen(val) <= HG_PREFIX_MAX) {
             snprintf(c->prefix, sizeof c->prefix, "%s", val);
@@ -209,15 +223,25 @@ int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t n)
     return -1;
 }
 
+const char *hg_cfg_fan_text(const hg_cfg *c, char *buf, size_t n)
+{
+    if (c->fan_opt == HG_AV_FAN_AUTO || c->fan_opt == HG_AV_FAN_OFF)
+        snprintf(buf, n, "%s", c->fan_opt == HG_AV_FAN_AUTO ? "auto" : "off");
+    else
+        snprintf(buf, n, "%d", c->fan_opt);
+    return buf;
+}
+
 void hg_cfg_args(const hg_cfg *c, char *buf, size_t n)
 {
+    char fan[16];
     snprintf(buf, n,
              "--core %s --d %d --lanes %d --top-n %d --max-keys %d --weight-bits %d "
              "--exp-frac-bits %d --out-frac %d --v-bits %d --load-width %d --selector %s --sort-cut %s "
-             "--etab-shadow %s --prefix %s",
+             "--etab-shadow %s --av-fan %s --prefix %s",
              hg_core_name(c->core), c->d, c->p, c->n, c->l, c->wb, c->fb, c->of, c->vb, c->lw,
              hg_sel_name(c->sel), hg_cut_name(c->cut), c->shadow ? "on" : "off",
-             c->prefix[0] ? c->prefix : hg_core_short(c->core));
+             hg_cfg_fan_text(c, fan, sizeof fan), c->prefix[0] ? c->prefix : hg_core_short(c->core));
 }
 
 /* Writes a "--opt value: problem" message and returns -1. */
@@ -368,7 +392,20 @@ int hg_cfg_finish(hg_cfg *c, char *err, size_t n)
     c->ow = c->vb + c->of;
     derive_norm(c);
     c->kc = c->sel == HG_SEL_TWOSTAGE ? sort_cut_level(c) : 0;
-    c->fan = c->d > HG_AV_FAN ? HG_AV_FAN : 0;
+    if (c->fan_opt > c->d) {
+        snprintf(err, n,
+                 "--av-fan %d: a fan-out stage serves 1..d (%d) dimensions of the AV unit (or auto, off)",
+                 c->fan_opt, c->d);
+        return -1;
+    }
+    if (c->fan_opt < HG_AV_FAN_OFF) {
+        snprintf(err, n, "--av-fan %d: must be auto, off or 1..d (%d)", c->fan_opt, c->d);
+        return -1;
+    }
+    if (c->fan_opt == HG_AV_FAN_AUTO)
+        c->fan = c->d > HG_AV_FAN ? HG_AV_FAN : 0;
+    else
+        c->fan = c->fan_opt == HG_AV_FAN_OFF ? 0 : c->fan_opt;
     return 0;
 }
 
@@ -422,7 +459,8 @@ static int set_from_json(hg_cfg *c, const char *opt, const cJSON *v, char *err, 
     char name[32], text[HG_PREFIX_MAX + 64];
     json_name(opt, name, sizeof name);
     int is_text = strcmp(opt, "core") == 0 || strcmp(opt, "prefix") == 0 || strcmp(opt, "selector") == 0 ||
-                  strcmp(opt, "sort-cut") == 0 || strcmp(opt, "etab-shadow") == 0;
+                  strcmp(opt, "sort-cut") == 0 || strcmp(opt, "etab-shadow") == 0 ||
+                  (strcmp(opt, "av-fan") == 0 && cJSON_IsString(v)); /* "auto", "off" or a number */
     if (is_text) {
         if (!cJSON_IsString(v)) {
             snprintf(err, n, "params.%s: must be a string", name);
@@ -481,7 +519,7 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
             snprintf(err, n,
                      "params.%.64s: not a configuration parameter (allowed: core, d, "
                      "lanes, top_n, max_keys, weight_bits, exp_frac_bits, out_frac, v_bits, load_width,"
-                     " selector, sort_cut, etab_shadow, prefix)",
+                     " selector, sort_cut, etab_shadow, av_fan, prefix)",
                      v->string ? v->string : "?");
             goto done;
         }
@@ -494,6 +532,7 @@ int hg_cfg_from_manifest(hg_cfg *c, const char *text, size_t len, char *err, siz
         if (!v && strcmp(hg_cfg_options[i], "load-width") == 0) continue;  /* before --load-width: 1 */
         if (!v && strcmp(hg_cfg_options[i], "sort-cut") == 0) continue;    /* before --sort-cut: auto */
         if (!v && strcmp(hg_cfg_options[i], "etab-shadow") == 0) continue; /* before --etab-shadow: off */
+        if (!v && strcmp(hg_cfg_options[i], "av-fan") == 0) continue;      /* before --av-fan: auto */
         if (!v) {
             snprintf(err, n, "params.%s: missing (a hadgen manifest holds every parameter)", name);
             goto done;

@@ -37,9 +37,13 @@ typedef enum {
 #define HG_VB_MIN     2
 #define HG_VB_MAX     8
 #define HG_PREFIX_MAX 24
-/* Most av_dim instances one net of the AV unit's shared signals drives: above it (d > 64) the
-   dimensions come in groups of this many behind a buffer stage each (hg_cfg.fan). */
+/* Most av_dim instances one net of the AV unit's shared signals drives by default (--av-fan auto):
+   above it (d > 64) the dimensions come in groups of this many behind a buffer stage each
+   (hg_cfg.fan). */
 #define HG_AV_FAN 64
+/* hg_cfg.fan_opt, --av-fan: auto (0, HG_AV_FAN's rule), off (no stage at any d) or a group size */
+#define HG_AV_FAN_AUTO 0
+#define HG_AV_FAN_OFF  (-1)
 
 /* Run-time configuration register map (cfg stream address -> register). */
 #define HG_CFG_NKEYS     0x000u /* number of keys n_k, clamped to [1, L]; resets load ptr */
@@ -94,6 +98,8 @@ typedef struct hg_cfg {
     hg_cut_kind cut;                /* twostage: the sort cut (auto with every other selector) */
     int shadow;                     /* HAD, --etab-shadow on: the exp table's writes fill a shadow table,
                                        taken while the core is busy, and hg_etab_copy's write copies it in */
+    int fan_opt;                    /* --av-fan: HG_AV_FAN_AUTO (0, the zero value), HG_AV_FAN_OFF or the
+                                       AV dimensions behind each fan-out stage, 1..d */
     char prefix[HG_PREFIX_MAX + 1]; /* module name prefix */
     int sel_given;                  /* 1 once sel was chosen (--selector): a new core type keeps it */
 
@@ -120,7 +126,8 @@ typedef struct hg_cfg {
     int cm;   /* normalizer multiply cycles: ceil(d / mn) */
     int ii;   /* steady-state cycles per query at n_k = l: max(g, cr + cm) */
     int kc;   /* twostage: sorter levels before its cut register, 0 when the sort is not cut */
-    int fan;  /* AV dimensions per fan-out buffer stage: HG_AV_FAN when d > HG_AV_FAN, else 0 (none) */
+    int fan;  /* AV dimensions per fan-out buffer stage, 0: none. fan_opt auto: HG_AV_FAN when
+                 d > HG_AV_FAN, else 0; off: 0; else fan_opt */
 } hg_cfg;
 
 /* Fills c with the defaults for the given core type (d 64, P 16, N 32, L 1024, wb 8,
@@ -135,7 +142,7 @@ void hg_cfg_set_core(hg_cfg *c, hg_core_kind k);
 
 /* Command-line names of the configuration options, NULL-terminated: core, d, lanes, top-n,
    max-keys, weight-bits, exp-frac-bits, out-frac, v-bits, load-width, selector, sort-cut, etab-shadow,
-   prefix. Every tool that takes a core
+   av-fan, prefix. Every tool that takes a core
    configuration accepts them as --name VALUE. */
 extern const char *const hg_cfg_options[];
 
@@ -143,6 +150,10 @@ extern const char *const hg_cfg_options[];
    Returns 0, or -1 with a message in err naming the option and value (not an integer,
    unknown core type, selector or sort cut, prefix too long). Ranges are checked later by hg_cfg_finish(). */
 int hg_cfg_set(hg_cfg *c, const char *opt, const char *val, char *err, size_t errlen);
+
+/* --av-fan's value as the command line and the manifest write it: "auto", "off" or the group size
+   ("32"), into buf (16 bytes hold any). Returns buf. */
+const char *hg_cfg_fan_text(const hg_cfg *c, char *buf, size_t n);
 
 /* Writes the options that reproduce c ("--core had --d 64 ...") into buf. */
 void hg_cfg_args(const hg_cfg *c, char *buf, size_t n);

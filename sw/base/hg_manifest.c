@@ -538,6 +538,16 @@ hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen)
     m->selector = xstrdup(selector ? selector : "");
     m->sort_cut = xstrdup(sort_cut ? sort_cut : "");
     m->etab_shadow = shadow && strcmp(shadow, "on") == 0;
+    const cJSON *fan = params ? cJSON_GetObjectItemCaseSensitive(params, "av_fan") : NULL;
+    int fan_ok = !fan || (cJSON_IsString(fan) &&
+                          (strcmp(fan->valuestring, "auto") == 0 || strcmp(fan->valuestring, "off") == 0));
+    if (!fan || cJSON_IsString(fan))
+        snprintf(m->av_fan, sizeof m->av_fan, "%s", fan_ok && fan ? fan->valuestring : "auto");
+    else if (cJSON_IsNumber(fan) && fan->valuedouble == floor(fan->valuedouble) && fan->valuedouble >= 1 &&
+             fan->valuedouble <= HG_D_MAX) {
+        snprintf(m->av_fan, sizeof m->av_fan, "%d", (int)fan->valuedouble);
+        fan_ok = 1;
+    }
     int bad = 1;
     if (!top)
         snprintf(err, errlen, "%s: no \"top\" field", path);
@@ -559,6 +569,9 @@ hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen)
                  sort_cut);
     else if (shadow && strcmp(shadow, "on") != 0 && strcmp(shadow, "off") != 0)
         snprintf(err, errlen, "%s: params.etab_shadow \"%.80s\" is not on or off", path, shadow);
+    else if (!fan_ok)
+        snprintf(err, errlen, "%s: params.av_fan is not \"auto\", \"off\" or a whole number in 1..%d", path,
+                 HG_D_MAX);
     else if (params && !cJSON_IsObject(params))
         snprintf(err, errlen, "%s: \"params\" is not an object", path);
     else if (!cJSON_IsArray(mods) || cJSON_GetArraySize(mods) == 0)

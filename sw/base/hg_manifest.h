@@ -59,6 +59,8 @@ typedef struct {
     char *selector;    /* params.selector, or "" (a manifest from before the selector: merge) */
     char *sort_cut;    /* params.sort_cut, or "" (a manifest from before the option: auto) */
     int etab_shadow;   /* params.etab_shadow "on": 1; "off" or absent (before the option): 0 */
+    char av_fan[16];   /* params.av_fan as --av-fan takes it: "auto", "off" or a group size ("32");
+                          "auto" when absent (before the option) */
     double ii_cycles;  /* derived.ii_cycles (0 when absent) */
     int nblocks;
     char **blocks; /* "blocks": every module's block is one, in report order */

@@ -110,7 +110,7 @@ static void usage(FILE *f)
             "core options (as for hadgen; default the MiniLM point --d <model head dim> --lanes 8\n"
             "  --top-n 16 --max-keys 128): --d --lanes --top-n --max-keys --weight-bits\n"
             "  --exp-frac-bits --out-frac --v-bits --load-width --selector --sort-cut --etab-shadow\n"
-            "  --prefix. --d\n"
+            "  --av-fan --prefix. --d\n"
             "  must equal the model's head dimension; --v-bits B quantizes V to B bits at the\n"
             "  calibration's percentile.\n"
             "  The core type follows each backend, so --core is not accepted, and so does the\n"

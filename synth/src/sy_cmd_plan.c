@@ -169,6 +169,7 @@ static void write_plan(const hg_manifest *m, sy_buf *out)
     if (m->selector[0]) sy_buf_printf(&b, " --selector %s", m->selector);
     if (m->sort_cut[0]) sy_buf_printf(&b, " --sort-cut %s", m->sort_cut);
     if (m->etab_shadow) sy_buf_printf(&b, " --etab-shadow on");
+    if (strcmp(m->av_fan, "auto") != 0) sy_buf_printf(&b, " --av-fan %s", m->av_fan);
     if (m->prefix[0]) sy_buf_printf(&b, " --prefix %s", m->prefix);
     assign(out, "PLAN_HGSIM_ARGS", b.s);
     sy_buf_free(&b);

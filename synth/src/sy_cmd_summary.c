@@ -1223,6 +1223,7 @@ static void json_head(const summary *s, cJSON *root, const char *cfg)
     if (man->selector[0]) cJSON_AddStringToObject(params, "selector", man->selector);
     if (man->sort_cut[0]) cJSON_AddStringToObject(params, "sort_cut", man->sort_cut);
     if (man->etab_shadow) cJSON_AddStringToObject(params, "etab_shadow", "on");
+    if (strcmp(man->av_fan, "auto") != 0) cJSON_AddStringToObject(params, "av_fan", man->av_fan);
     cJSON_AddNumberToObject(params, "v_bits", man->v_bits);
     cJSON_AddNumberToObject(params, "load_width", man->load_width);
     cJSON *cmds = cJSON_AddObjectToObject(root, "commands");
