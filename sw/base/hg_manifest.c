@@ -538,15 +538,22 @@ hg_manifest *hg_manifest_read(const char *dir, char *err, size_t errlen)
     m->selector = xstrdup(selector ? selector : "");
     m->sort_cut = xstrdup(sort_cut ? sort_cut : "");
     m->etab_shadow = shadow && strcmp(shadow, "on") == 0;
+    /* params.av_fan through --av-fan's own parser (hg_cfg_set), kept as its text: "auto" when absent */
     const cJSON *fan = params ? cJSON_GetObjectItemCaseSensitive(params, "av_fan") : NULL;
-    int fan_ok = !fan || (cJSON_IsString(fan) &&
-                          (strcmp(fan->valuestring, "auto") == 0 || strcmp(fan->valuestring, "off") == 0));
-    if (!fan || cJSON_IsString(fan))
-        snprintf(m->av_fan, sizeof m->av_fan, "%s", fan_ok && fan ? fan->valuestring : "auto");
-    else if (cJSON_IsNumber(fan) && fan->valuedouble == floor(fan->valuedouble) && fan->valuedouble >= 1 &&
-             fan->valuedouble <= HG_D_MAX) {
-        snprintf(m->av_fan, sizeof m->av_fan, "%d", (int)fan->valuedouble);
-        fan_ok = 1;
+    int fan_ok = 1;
+    snprintf(m->av_fan, sizeof m->av_fan, "auto");
+    if (fan) {
+        char ftext[32] = "", fwhy[256];
+        if (cJSON_IsString(fan))
+            snprintf(ftext, sizeof ftext, "%.20s", fan->valuestring);
+        else if (cJSON_IsNumber(fan) && fan->valuedouble == floor(fan->valuedouble) &&
+                 fabs(fan->valuedouble) < 1e6)
+            snprintf(ftext, sizeof ftext, "%d", (int)fan->valuedouble);
+        hg_cfg fc;
+        hg_cfg_default(&fc, HG_CORE_HAD);
+        fan_ok =
+            ftext[0] && hg_cfg_set(&fc, "av-fan", ftext, fwhy, sizeof fwhy) == 0 && fc.fan_opt <= HG_D_MAX;
+        if (fan_ok) hg_cfg_fan_text(&fc, m->av_fan, sizeof m->av_fan);
     }
     int bad = 1;
     if (!top)

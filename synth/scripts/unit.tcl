@@ -64,7 +64,7 @@ proc hg_cell_params {path} {
 
 # Gives every cell of `unit` that instantiates another unit that unit's name as its type and
 # drops its parameter values (children: a Tcl list of cell, unit, the unit's module and its
-# parameter names); in a wrapped unit (hg_read_unit) the cell, u_block.<cell> once
+# parameter names, which the cell's own list read back covers); in a wrapped unit (hg_read_unit) the cell, u_block.<cell> once
 # flattened, gets its name in the block back. A unit that is a hand-written block gets a
 # black box of its own name (a copy of the block's), so that the netlist's cells of that
 # type have port directions. Every parameter value goes, the child unit's and any other the
@@ -84,8 +84,6 @@ proc hg_name_children {unit children} {
       yosys cd
     }
     chtype -set $child "$unit/$cell"
-    foreach p [lsort -unique [concat $params [hg_cell_params "$unit/$cell"]]] {
-      setparam -unset $p "$unit/$cell"
-    }
+    foreach p [hg_cell_params "$unit/$cell"] { setparam -unset $p "$unit/$cell" }
   }
 }
