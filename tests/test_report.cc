@@ -2289,6 +2289,111 @@ TEST(Sweep, SelectorPointsBesideTheirDefaultPoint)
         << bad.out;
 }
 
+// A core built with other fan-out stages in its AV unit (hadgen --av-fan: params.av_fan, a string as
+// hgsynth writes it, or a number) is a point of its own beside the core's auto point, the baseline
+// too: each has its row (results.csv's av_fan column, sweep.json), a row of ratios to its auto
+// point in the variants section, and every ratio against the baseline is against the baseline's
+// auto point; the grid line names the choices; a K/V load run finds the point of its own fan-out;
+// the same point twice, a bad value or K above d are refused.
+TEST(Sweep, AvFanPointsBesideTheirAutoPoint)
+{
+    hgt::TempDir d_dir("sweep-fan");
+    std::string d = d_dir.path();
+    auto mk = [&](const char *dir, const char *core, double area, double e, const char *fan) {
+        write_summary(d + "/" + dir, core, area, 100e3, e, 32, 8, 256, 16);
+        if (fan) add_fields(d + "/" + dir, "\"params\": {", std::string("\"av_fan\": ") + fan + ", ");
+    };
+    mk("c", "had", 2e6, 20, nullptr);    // auto, as a summary without the key
+    mk("c8", "had", 1.9e6, 21, "\"8\""); // hgsynth's form: a string
+    mk("b", "baseline", 10e6, 80, "\"auto\"");
+    mk("bo", "baseline", 9e6, 100, "\"off\"");
+    mk("b16", "baseline", 11e6, 82, "16"); // a number, as the manifest writes it
+    std::string sums;
+    for (const char *x : {"b16", "c8", "bo", "c", "b"}) sums += " " + d + "/" + x + "/reports/summary.json";
+    std::string bin = std::string(HG_BIN_DIR) + "/hgsweep --out " + d + "/r ";
+    hgt::CmdResult r = hgt::run_cmd("mkdir -p " + d + "/r && " + bin + sums);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("hgsweep: 5 points;"), std::string::npos) << r.out;
+    std::string csv = read_file(d + "/r/results.csv");
+    std::vector<std::string> rows;
+    std::stringstream ss(csv);
+    for (std::string l; std::getline(ss, l);) rows.push_back(l);
+    ASSERT_EQ(rows.size(), 6u) << csv;
+    auto last = [](const std::string &row_) { return row_.substr(row_.rfind(',') + 1); };
+    EXPECT_EQ(last(rows[0]), "av_fan");
+    // in order: HAD auto, HAD 8, the baseline auto, off, 16
+    std::string order;
+    for (size_t i = 1; i < rows.size(); i++) order += field(rows[i], 0) + ":" + last(rows[i]) + " ";
+    EXPECT_EQ(order, "had:auto had:8 baseline:auto baseline:off baseline:16 ") << csv;
+    // every ratio against the baseline is against its auto point (80 nJ)
+    EXPECT_EQ(field(rows[1], 17), "0.25");
+    EXPECT_EQ(field(rows[2], 17), "0.2625");
+    EXPECT_EQ(field(rows[4], 17), "1.25");
+    std::string md = read_file(d + "/r/sweep.md");
+    EXPECT_NE(md.find("P {16}, AV fan-out stages {auto, off, 8, 16};"), std::string::npos) << md;
+    EXPECT_NE(
+        md.find(
+            "\n### Top-N selectors and AV fan-out stages against each core's default at the same point\n"),
+        std::string::npos)
+        << md;
+    // logic area and energy against the point's auto point: HAD 1.9/2, 21/20; the baseline 9/10, 100/80
+    EXPECT_NE(md.find("| had | AV fan 8 | 32 | 256 | 16 | 8 | - | - | 0.950 | 1.050 | 50.0 | 1.000 | yes |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(
+        md.find("| baseline | AV fan off | 32 | 256 | 16 | all | - | - | 0.900 | 1.250 | 50.0 | 1.000 |"),
+        std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| had (AV fan 8) | 32 | 8 | 256 | 16 |"), std::string::npos)
+        << md; // on the area front
+    EXPECT_NE(read_file(d + "/r/sweep_points.dat").find(" dense/fanoff "), std::string::npos);
+    EXPECT_NE(read_file(d + "/r/sweep_points.dat").find(" N=8/fan8 "), std::string::npos);
+    cJSON *j = cJSON_Parse(read_file(d + "/r/sweep.json").c_str());
+    ASSERT_TRUE(j);
+    const cJSON *pts = cJSON_GetObjectItem(j, "points");
+    EXPECT_STREQ(cJSON_GetObjectItem(cJSON_GetArrayItem(pts, 0), "av_fan")->valuestring, "auto");
+    EXPECT_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(pts, 1), "av_fan")->valueint, 8);
+    EXPECT_STREQ(cJSON_GetObjectItem(cJSON_GetArrayItem(pts, 3), "av_fan")->valuestring, "off");
+    cJSON_Delete(j);
+
+    // a K/V load run of the baseline with its stages off belongs to that point, not to the auto one
+    mk("bo-load", "baseline", 9e6, 100, "\"off\"");
+    add_fields(d + "/bo-load", "\"energy\": {", "\"window_nj\": 8, ");
+    add_fields(d + "/bo-load", "\"activity\": {", "\"cycles\": 64, ");
+    hgt::CmdResult ld = hgt::run_cmd(bin + "--kv-load " + d + "/bo-load/reports/summary.json" + sums);
+    ASSERT_EQ(ld.status, 0) << ld.out;
+    hgt::CmdResult ld2 = hgt::run_cmd(bin + "--kv-load " + d + "/bo-load/reports/summary.json --kv-load " +
+                                      d + "/bo-load/reports/summary.json" + sums);
+    EXPECT_EQ(ld2.status, 2);
+    EXPECT_NE(ld2.out.find("a second load run of its point"), std::string::npos) << ld2.out;
+    hgt::CmdResult nob = hgt::run_cmd(bin + "--kv-load " + d + "/bo-load/reports/summary.json " + d +
+                                      "/b/reports/summary.json " + d + "/c/reports/summary.json");
+    EXPECT_EQ(nob.status, 2);
+    EXPECT_NE(nob.out.find("no point of this core, d, P, N, L, selector, sort cut and AV fan-out"),
+              std::string::npos)
+        << nob.out;
+
+    // refused: the same point twice, a value that is no choice, a stage wider than d
+    hgt::CmdResult dup = hgt::run_cmd(bin + d + "/c8/reports/summary.json " + d + "/c8/reports/summary.json");
+    EXPECT_EQ(dup.status, 2);
+    EXPECT_NE(
+        dup.out.find("two summaries of the same point had d=32 P=16 N=8 L=256 selector counting, AV fan 8"),
+        std::string::npos)
+        << dup.out;
+    const char *bad[][2] = {{"\"wide\"",
+                             "params.av_fan 'wide': must be auto, off or the dimensions a fan-out "
+                             "stage serves (1..d)"},
+                            {"0", "params.av_fan '0': must be auto, off"},
+                            {"2.5", "params.av_fan: must be auto, off"},
+                            {"64", "params.av_fan 64: a fan-out stage serves 1..d (params.d 32) dimensions"}};
+    for (auto &b : bad) {
+        mk("x", "had", 2e6, 20, b[0]);
+        hgt::CmdResult e = hgt::run_cmd(bin + d + "/x/reports/summary.json");
+        EXPECT_EQ(e.status, 2) << b[0];
+        EXPECT_NE(e.out.find(b[1]), std::string::npos) << b[0] << ": " << e.out;
+    }
+}
+
 // The sweep's counted ratios (docs/synth.md): each point's K/V load run (--kv-load, matched by
 // core, configuration, selector and sort cut) beside its baseline's, at one clock and at equal
 // queries/s, and the fidelity front on the ratio at equal queries/s.
@@ -2352,7 +2457,8 @@ TEST(Sweep, KvLoadRunsGiveCountedRatiosAndAnEqualQueriesPerSecondFront)
     hgt::CmdResult b =
         hgt::run_cmd(cmd + loads + " --kv-load " + d + "/had-t-load/reports/summary.json 2>&1");
     EXPECT_EQ(b.status, 2);
-    EXPECT_NE(b.out.find("no point of this core, d, P, N, L, selector and sort cut"), std::string::npos)
+    EXPECT_NE(b.out.find("no point of this core, d, P, N, L, selector, sort cut and AV fan-out"),
+              std::string::npos)
         << b.out;
     b = hgt::run_cmd(cmd + loads + " --kv-load " + d + "/had-load/reports/summary.json 2>&1");
     EXPECT_EQ(b.status, 2);
@@ -2481,7 +2587,7 @@ TEST(Sweep, NoiseRepeatsGiveEachPointsBand)
          "another configuration, stimulus or activity window than the point's run"},
         {" --noise" + sum("failed"), "its gate-level check did not pass"},
         {" --noise" + sum("h1") + " --noise" + sum("h1"), "a second repeat of its point with this syn_salt"},
-        {" --noise" + sum("other"), "no point of this core, d, P, N, L, selector and sort cut"},
+        {" --noise" + sum("other"), "no point of this core, d, P, N, L, selector, sort cut and AV fan-out"},
         {" --noise-load" + sum("h1-load"), "no --noise repeat of its point with its syn_salt"},
         {" --noise" + sum("h1") + " --noise-load" + sum("h1-load") + " --noise-load" + sum("h1-load"),
          "a second load run of that repeat"},
@@ -2539,6 +2645,44 @@ TEST(Sweep, ListNamesEveryPointAndItsHadgenOptions)
     EXPECT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(pa, "sort_cut")), "off");
     EXPECT_EQ(cJSON_GetNumberValue(cJSON_GetObjectItem(pa, "top_n")), 8);
     cJSON_Delete(j);
+
+    // SWEEP_AV_FAN: each choice a point of every core, a stage wider than d left out
+    r = hgt::run_cmd("make -s -C " + std::string(HG_SRC_DIR) + " SWEEP_DIR=" + d +
+                     "/sw SWEEP_D=16 SWEEP_N=4 SWEEP_L=32 SWEEP_P=4 SWEEP_CORES='had baseline' "
+                     "SWEEP_SELECTORS='default merge' SWEEP_AV_FAN='auto off 8 32' sweep-list 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(
+        r.out,
+        "had-d16-p4-n4-l32: --core had --d 16 --lanes 4 --top-n 4 --max-keys 32\n"
+        "had-d16-p4-n4-l32-merge: --core had --d 16 --lanes 4 --top-n 4 --max-keys 32 --selector merge\n"
+        "had-d16-p4-n4-l32-fanoff: --core had --d 16 --lanes 4 --top-n 4 --max-keys 32 --av-fan off\n"
+        "had-d16-p4-n4-l32-merge-fanoff: --core had --d 16 --lanes 4 --top-n 4 --max-keys 32 "
+        "--selector merge --av-fan off\n"
+        "had-d16-p4-n4-l32-fan8: --core had --d 16 --lanes 4 --top-n 4 --max-keys 32 --av-fan 8\n"
+        "had-d16-p4-n4-l32-merge-fan8: --core had --d 16 --lanes 4 --top-n 4 --max-keys 32 "
+        "--selector merge --av-fan 8\n"
+        "baseline-d16-p4-n4-l32: --core baseline --d 16 --lanes 4 --top-n 4 --max-keys 32\n"
+        "baseline-d16-p4-n4-l32-fanoff: --core baseline --d 16 --lanes 4 --top-n 4 --max-keys 32 "
+        "--av-fan off\n"
+        "baseline-d16-p4-n4-l32-fan8: --core baseline --d 16 --lanes 4 --top-n 4 --max-keys 32 "
+        "--av-fan 8\n");
+    line = r.out.substr(r.out.find("had-d16-p4-n4-l32-merge-fan8: "));
+    args = line.substr(line.find(": ") + 2, line.find('\n') - line.find(": ") - 2);
+    g = hgt::run_cmd(std::string(HG_BIN_DIR) + "/hadgen " + args + " --out " + d + "/rtl-fan 2>&1");
+    ASSERT_EQ(g.status, 0) << g.out;
+    j = cJSON_Parse(read_file(d + "/rtl-fan/manifest.json").c_str());
+    ASSERT_TRUE(j);
+    pa = cJSON_GetObjectItem(j, "params");
+    EXPECT_EQ(cJSON_GetNumberValue(cJSON_GetObjectItem(pa, "av_fan")), 8);
+    EXPECT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(pa, "selector")), "merge");
+    cJSON_Delete(j);
+    r = hgt::run_cmd("make -s -C " + std::string(HG_SRC_DIR) + " SWEEP_DIR=" + d +
+                     "/sw SWEEP_AV_FAN='auto wide' sweep-list 2>&1");
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(
+        r.out.find("SWEEP_AV_FAN: 'wide' must be auto, off or the dimensions behind each fan-out stage"),
+        std::string::npos)
+        << r.out;
 }
 
 // make sweep end to end on a tiny grid (d=8, P=4, N=2 and 4, L=16; 5 points of three cores,
@@ -2664,6 +2808,50 @@ TEST(SweepMake, NoiseSaltsRepeatEachPointAndFollowItsVerilog)
     hgt::CmdResult bad = hgt::run_cmd(mk + "SWEEP_NOISE_SALTS='3 0' sweep 2>&1");
     EXPECT_NE(bad.status, 0);
     EXPECT_NE(bad.out.find("SWEEP_NOISE_SALTS: '0' is not a seed 1..999999"), std::string::npos) << bad.out;
+}
+
+// make sweep SWEEP_AV_FAN: a point of each fan-out choice, each its own Verilog through the real
+// flow (the stages in the netlist, params.av_fan in the summary), both in the results, the choice's
+// row against the auto point; a second make sweep recomputes nothing.
+TEST(SweepMake, AvFanChoicesArePointsOfTheirOwn)
+{
+    hgt::TempDir d_dir("report");
+    std::string d = d_dir.path();
+    write_file(d + "/s.txt", "The cat sat on the mat.\nA short second sentence.\nThe third one is here.\n");
+    std::string mk =
+        "make -s -C " + std::string(HG_SRC_DIR) + " -j2 SWEEP_DIR=" + d +
+        "/sw SWEEP_D=8 SWEEP_N=2 SWEEP_L=16 SWEEP_P=4 SWEEP_CORES=baseline SWEEP_AV_FAN='auto 4' "
+        "SWEEP_SENTENCES=" +
+        d + "/s.txt SWEEP_FLOW_VARS=CAPTURE_CMD=bench ";
+    hgt::CmdResult r = hgt::run_cmd(mk + "sweep 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::string pa = d + "/sw/baseline-d8-p4-n2-l16", pf = pa + "-fan4";
+    for (const std::string &p : {pa, pf}) { // the manifest's choice: auto as a string, K as a number
+        cJSON *m = cJSON_Parse(read_file(p + "/rtl/manifest.json").c_str());
+        ASSERT_TRUE(m) << p;
+        const cJSON *f = cJSON_GetObjectItem(cJSON_GetObjectItem(m, "params"), "av_fan");
+        EXPECT_TRUE(p == pa ? cJSON_IsString(f) && std::string(f->valuestring) == "auto"
+                            : cJSON_IsNumber(f) && f->valueint == 4)
+            << p;
+        cJSON_Delete(m);
+    }
+    cJSON *j = cJSON_Parse(read_file(pf + "/reports/summary.json").c_str());
+    ASSERT_TRUE(j);
+    EXPECT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "params"), "av_fan")), "4");
+    cJSON_Delete(j);
+    std::string csv = read_file(d + "/sw/results.csv");
+    std::vector<std::string> rows;
+    std::stringstream ss(csv);
+    for (std::string l; std::getline(ss, l);) rows.push_back(l);
+    ASSERT_EQ(rows.size(), 3u) << csv;
+    EXPECT_EQ(rows[1].substr(rows[1].rfind(',') + 1), "auto");
+    EXPECT_EQ(rows[2].substr(rows[2].rfind(',') + 1), "4");
+    std::string md = read_file(d + "/sw/sweep.md");
+    EXPECT_NE(md.find("AV fan-out stages {auto, 4}"), std::string::npos) << md;
+    EXPECT_NE(md.find("| baseline | AV fan 4 | 8 | 16 | 4 | all | - | - |"), std::string::npos) << md;
+    hgt::CmdResult again = hgt::run_cmd(mk + "sweep 2>&1");
+    ASSERT_EQ(again.status, 0) << again.out;
+    EXPECT_EQ(again.out.find("== sweep point"), std::string::npos) << again.out;
 }
 
 // hgsweep cast a fidelity file's core.d, core.top_n and sentences.max_tokens to int unchecked:

@@ -408,12 +408,13 @@ int main(int argc, char **argv)
     r.changed.assign(m.gates.size(), 0);
     std::vector<char> gen_prev(m.gates.size(), 0); // each group's enable in the cycle before
 
-    // Checking starts on the cycle after the first one with rst_ni low (before that the
-    // state is undefined); modules without rst_ni are checked from cycle 0.
+    // Checking starts on the first cycle with rst_ni high after one with it low (before the
+    // reset the state is undefined, and while it is held so are registers without a reset in
+    // a 4-state RTL simulation); modules without rst_ni are checked from cycle 0.
     int rst_pos = -1;
     for (const Segment &s : m.segs)
         if (s.is_in && s.src < 0 && s.port == "rst_ni") rst_pos = s.pos;
-    bool checking = rst_pos < 0;
+    bool checking = rst_pos < 0, armed = false;
     top->clk_i = 0;
     top->eval();
     for (;; r.cycle++) {
@@ -439,8 +440,10 @@ int main(int argc, char **argv)
         }
         top->clk_i = 0;
         top->eval();
+        bool rst_low = rst_pos >= 0 && !((in[rst_pos >> 5] >> (rst_pos & 31)) & 1u);
+        if (armed && !rst_low) checking = true;
         if (checking) check_outputs(m, a, out, exp, care, r); // the outputs just before the edge
-        if (rst_pos >= 0 && !((in[rst_pos >> 5] >> (rst_pos & 31)) & 1u)) checking = true;
+        armed |= rst_low;
         bool in_window = !a.window || (r.cycle > a.win_start && r.cycle < a.win_end);
         if (in_window)
             for (size_t k = 0; k < m.mems.size(); k++)

@@ -1,8 +1,8 @@
 /*
  * hgsweep — the results of `make sweep`: one row per design point (core, selector and its sort
- * cut, d, P, N, L) from the flow summaries, ratios against the baseline of the same (d, P, L)
- * (and, for a top-N core built with another selector than its default, against its default
- * point),
+ * cut, the AV unit's fan-out stages, d, P, N, L) from the flow summaries, ratios against the
+ * baseline of the same (d, P, L) (and, for a core built with another selector or fan-out than its
+ * default, against its default point),
  * attention fidelity where the real model measures it (HAD: the distilled model; HAD
  * post-training in extra columns), the energy ratios counted as the report counts them (rp_count.h:
  * with each point's K/V load run, the uncertain corrections' range) at the flows' clock and at
@@ -47,6 +47,7 @@ typedef struct pt {
     int core, d, p, n, l;
     int sel; /* top-N selector (hg_sel_kind; params.selector, merge when absent or the baseline) */
     int cut; /* its sort cut (hg_cut_kind; params.sort_cut, auto when absent or the baseline) */
+    int fan; /* the AV unit's fan-out stages (hadgen --av-fan: params.av_fan, rp_summary_fan) */
     rp_figs_t f;
     double sel_area, sel_power;          /* the select block: mm^2, mW (NAN if the summary has none) */
     double r_area, r_area_mem, r_energy; /* against the baseline of the same d, P, L */
@@ -79,15 +80,17 @@ typedef struct fid {
 static int cmp_pt(const void *a, const void *b)
 {
     const pt *x = a, *y = b;
-    /* the sort cut auto first: a selector's default before its variants */
-    int k[7][2] = {{x->core, y->core},
+    /* the sort cut auto first: a selector's default before its variants; the fan-out likewise
+       (auto 0, off -1, then the stage sizes) */
+    int k[8][2] = {{x->core, y->core},
                    {x->d, y->d},
                    {x->p, y->p},
                    {x->l, y->l},
                    {x->n, y->n},
                    {x->sel, y->sel},
-                   {x->cut == HG_CUT_AUTO ? -1 : x->cut, y->cut == HG_CUT_AUTO ? -1 : y->cut}};
-    for (int i = 0; i < 7; i++)
+                   {x->cut == HG_CUT_AUTO ? -1 : x->cut, y->cut == HG_CUT_AUTO ? -1 : y->cut},
+                   {x->fan == HG_AV_FAN_AUTO ? -2 : x->fan, y->fan == HG_AV_FAN_AUTO ? -2 : y->fan}};
+    for (int i = 0; i < 8; i++)
         if (k[i][0] != k[i][1]) return k[i][0] < k[i][1] ? -1 : 1;
     return 0;
 }
@@ -106,7 +109,8 @@ static void read_point(pt *x, const char *path)
     x->f = p.f;
     hg_sel_kind k;
     hg_cut_kind cut;
-    if (rp_summary_sel(s, &k, &cut, err, sizeof err) != 0) {
+    if (rp_summary_sel(s, &k, &cut, err, sizeof err) != 0 ||
+        rp_summary_fan(s, &x->fan, err, sizeof err) != 0) {
         cJSON_Delete(s);
         rp_die("'%s': %s", path, err);
     }
@@ -199,11 +203,14 @@ static void fronts(pt *v, int n)
     }
 }
 
-/* the core built with its default selector, as hadgen builds it without --selector (hg_core_sel:
-   the reference of the ratios and plots) */
-static int is_default(const pt *x) { return x->sel == (int)hg_core_sel(x->core) && x->cut == HG_CUT_AUTO; }
+/* the core built with its default selector and fan-out, as hadgen builds it without --selector and
+   --av-fan (hg_core_sel: the reference of the ratios and plots) */
+static int is_default(const pt *x)
+{
+    return x->sel == (int)hg_core_sel(x->core) && x->cut == HG_CUT_AUTO && x->fan == HG_AV_FAN_AUTO;
+}
 
-/* the point of that core (with its default selector) */
+/* the point of that core (with its default selector and fan-out) */
 static const pt *find(const pt *v, int n, int core, int d, int p, int nn, int l)
 {
     for (int i = 0; i < n; i++)
@@ -220,12 +227,31 @@ static const char *sel_label(const pt *x)
     return rp_sel_label(buf, sizeof buf, (hg_sel_kind)x->sel, (hg_cut_kind)x->cut);
 }
 
-/* a point's core as the tables name it: "had", or "had (twostage)" with another selector */
+/* a point's fan-out as the tables name it: "" for auto, "AV fan 32", "AV fan off" */
+static const char *fan_label(const pt *x)
+{
+    static char buf[32];
+    return rp_fan_label(buf, sizeof buf, x->fan);
+}
+
+/* what makes a point other than its core's default: "twostage, sort cut off", "AV fan 32",
+   "merge, AV fan off" (the baseline's selector is not named: it has none) */
+static const char *variant_label(const pt *x)
+{
+    static char buf[96];
+    int sel = x->core != HG_CORE_BASELINE && (x->sel != (int)hg_core_sel(x->core) || x->cut != HG_CUT_AUTO);
+    snprintf(buf, sizeof buf, "%s%s%s", sel ? sel_label(x) : "", sel && x->fan != HG_AV_FAN_AUTO ? ", " : "",
+             fan_label(x));
+    return buf;
+}
+
+/* a point's core as the tables name it: "had", or "had (twostage)" with another selector,
+   "baseline (AV fan 32)" with another fan-out */
 static const char *core_label(const pt *x)
 {
-    static char buf[80];
+    static char buf[128];
     if (is_default(x)) return RP_CORE_NAME(x->core);
-    snprintf(buf, sizeof buf, "%s (%s)", RP_CORE_NAME(x->core), sel_label(x));
+    snprintf(buf, sizeof buf, "%s (%s)", RP_CORE_NAME(x->core), variant_label(x));
     return buf;
 }
 
@@ -309,20 +335,36 @@ static int front_order(const pt *v, int n, int w, int *idx)
     return m;
 }
 
+/* a point's label in the plots, without spaces: N=16, N=16/twostage:off, N=16/fan32, dense/fanoff */
+static const char *plot_label(const pt *x)
+{
+    static char buf[96];
+    int sel = x->core != HG_CORE_BASELINE && (x->sel != (int)hg_core_sel(x->core) || x->cut != HG_CUT_AUTO);
+    int at =
+        snprintf(buf, sizeof buf, "%s%s",
+                 x->core == HG_CORE_BASELINE ? "" : "N=", x->core == HG_CORE_BASELINE ? "dense" : nstr(x));
+    if (sel)
+        at += snprintf(buf + at, sizeof buf - (size_t)at, "/%s%s%s", hg_sel_name((hg_sel_kind)x->sel),
+                       x->cut == HG_CUT_AUTO ? "" : ":",
+                       x->cut == HG_CUT_AUTO ? "" : hg_cut_name((hg_cut_kind)x->cut));
+    if (x->fan == HG_AV_FAN_OFF)
+        snprintf(buf + at, sizeof buf - (size_t)at, "/fanoff");
+    else if (x->fan != HG_AV_FAN_AUTO)
+        snprintf(buf + at, sizeof buf - (size_t)at, "/fan%d", x->fan);
+    return buf;
+}
+
 static void points_dat(const char *dir, const pt *v, int n)
 {
     FILE *f = rp_out_file(dir, "sweep_points.dat");
-    fprintf(
-        f, "# core(0 had,1 baseline,2 int8-topn) d p n l area_mm2 logic_area_mm2 energy_nj fidelity_cos "
-           "front_area front_fidelity label (N=n[/selector[:sort cut]]) energy_vs_baseline_equal_qps_counted "
-           "front_fidelity_equal_qps\n");
+    fprintf(f, "# core(0 had,1 baseline,2 int8-topn) d p n l area_mm2 logic_area_mm2 energy_nj fidelity_cos "
+               "front_area front_fidelity label (N=n[/selector[:sort cut]][/fanK]) "
+               "energy_vs_baseline_equal_qps_counted "
+               "front_fidelity_equal_qps\n");
     for (int i = 0; i < n; i++)
-        fprintf(
-            f, "%d %d %d %d %d %g %g %g %g %d %d %s%s%s%s%s%s %g %d\n", v[i].core, v[i].d, v[i].p, v[i].n,
-            v[i].l, v[i].f.area, v[i].f.area_logic, v[i].f.e_query, v[i].cos, v[i].front_area, v[i].front_fid,
-            v[i].core == 1 ? "" : "N=", v[i].core == 1 ? "dense" : nstr(&v[i]), is_default(&v[i]) ? "" : "/",
-            is_default(&v[i]) ? "" : hg_sel_name((hg_sel_kind)v[i].sel), v[i].cut == HG_CUT_AUTO ? "" : ":",
-            v[i].cut == HG_CUT_AUTO ? "" : hg_cut_name((hg_cut_kind)v[i].cut), v[i].r_qps[0], v[i].front_qps);
+        fprintf(f, "%d %d %d %d %d %g %g %g %g %d %d %s %g %d\n", v[i].core, v[i].d, v[i].p, v[i].n, v[i].l,
+                v[i].f.area, v[i].f.area_logic, v[i].f.e_query, v[i].cos, v[i].front_area, v[i].front_fid,
+                plot_label(&v[i]), v[i].r_qps[0], v[i].front_qps);
     rp_out_close(f);
     /* the fronts as lines: one block per workload (a blank line separates them), by energy */
     int *idx = malloc(sizeof(int) * (size_t)n);
@@ -514,7 +556,8 @@ static void parse_args(int argc, char **argv, opts *o)
                 "                 on the original model, whose HAD rows are HAD post-training\n"
                 "  --kv-load F    summary.json of a point's K/V load run (the flow over the cycles before\n"
                 "                 the first query), matched to the point of its core, d, P, N, L,\n"
-                "                 selector and sort cut: the counted ratios (and at equal queries/s)\n"
+                "                 selector, sort cut and AV fan-out: the counted ratios (at equal queries/s "
+                "too)\n"
                 "  --noise F      summary.json of a repeat of a point's flow under a null perturbation of\n"
                 "                 synthesis (SYN_SALT >= 1, the point's captures and window), matched to "
                 "the\n"
@@ -536,9 +579,9 @@ static void parse_args(int argc, char **argv, opts *o)
 static pt *point_of(pt *v, int n, const pt *l)
 {
     for (int i = 0; i < n; i++)
-        if (l->core != HG_CORE_BASELINE
-                ? cmp_pt(&v[i], l) == 0
-                : v[i].core == HG_CORE_BASELINE && v[i].d == l->d && v[i].p == l->p && v[i].l == l->l)
+        if (l->core != HG_CORE_BASELINE ? cmp_pt(&v[i], l) == 0
+                                        : v[i].core == HG_CORE_BASELINE && v[i].d == l->d && v[i].p == l->p &&
+                                              v[i].l == l->l && v[i].fan == l->fan)
             return &v[i];
     return NULL;
 }
@@ -552,8 +595,8 @@ static void read_load(pt *v, int n, const char *path)
     int bad = rp_count_load_of(l.run, &got);
     pt *x = point_of(v, n, &l);
     cJSON_Delete(l.run);
-    const char *why = bad                    ? "no energy.window_nj or activity.cycles (not a K/V load run?)"
-                      : !x                   ? "no point of this core, d, P, N, L, selector and sort cut"
+    const char *why = bad  ? "no energy.window_nj or activity.cycles (not a K/V load run?)"
+                      : !x ? "no point of this core, d, P, N, L, selector, sort cut and AV fan-out"
                       : isfinite(x->load.nj) ? "a second load run of its point"
                                              : NULL;
     if (why) rp_die("--kv-load '%s': %s", path, why);
@@ -569,8 +612,8 @@ static void read_rep(pt *v, int n, const char *path)
     int salt = rp_whole(r.run, "syn_salt"), dup = 0;
     pt *x = point_of(v, n, &r);
     for (int k = 0; x && k < x->nrep; k++) dup |= x->reps[k].salt == salt;
-    const char *why = !x                    ? "no point of this core, d, P, N, L, selector and sort cut"
-                      : dup                 ? "a second repeat of its point with this syn_salt"
+    const char *why = !x    ? "no point of this core, d, P, N, L, selector, sort cut and AV fan-out"
+                      : dup ? "a second repeat of its point with this syn_salt"
                       : x->nrep == MAX_REPS ? "more repeats of its point than hgsweep takes (8)"
                                             : rp_noise_unfit(r.run, x->run, salt);
     if (why) {
@@ -593,9 +636,9 @@ static void read_rep_load(pt *v, int n, const char *path)
     rep *r = NULL;
     for (int k = 0; x && k < x->nrep; k++)
         if (x->reps[k].salt == salt) r = &x->reps[k];
-    const char *why = bad                    ? "no energy.window_nj or activity.cycles (not a K/V load run?)"
-                      : !x                   ? "no point of this core, d, P, N, L, selector and sort cut"
-                      : !r                   ? "no --noise repeat of its point with its syn_salt"
+    const char *why = bad  ? "no energy.window_nj or activity.cycles (not a K/V load run?)"
+                      : !x ? "no point of this core, d, P, N, L, selector, sort cut and AV fan-out"
+                      : !r ? "no --noise repeat of its point with its syn_salt"
                       : isfinite(r->load.nj) ? "a second load run of that repeat"
                                              : NULL;
     if (why) rp_die("--noise-load '%s': %s", path, why);
@@ -685,8 +728,9 @@ static pt *load_points(char **files, int n, const opts *o)
     qsort(v, (size_t)n, sizeof *v, cmp_pt);
     for (int i = 1; i < n; i++)
         if (cmp_pt(&v[i - 1], &v[i]) == 0)
-            rp_die("two summaries of the same point %s d=%d P=%d N=%d L=%d selector %s",
-                   RP_CORE_NAME(v[i].core), v[i].d, v[i].p, v[i].n, v[i].l, sel_label(&v[i]));
+            rp_die("two summaries of the same point %s d=%d P=%d N=%d L=%d selector %s%s%s",
+                   RP_CORE_NAME(v[i].core), v[i].d, v[i].p, v[i].n, v[i].l, sel_label(&v[i]),
+                   v[i].fan == HG_AV_FAN_AUTO ? "" : ", ", fan_label(&v[i]));
     for (int i = 0; i < n; i++) {
         const pt *b = find(v, n, HG_CORE_BASELINE, v[i].d, v[i].p, v[i].n, v[i].l);
         if (b) {
@@ -737,7 +781,7 @@ static void write_results(const char *out, const pt *v, int n)
             "pareto_fidelity_equal_qps,noise_repeats,fmax_mhz_noise_low,fmax_mhz_noise_high,"
             "energy_per_query_nj_noise_low,energy_per_query_nj_noise_high,energy_vs_baseline_noise_low,"
             "energy_vs_baseline_noise_high,energy_vs_baseline_equal_qps_counted_noise_low,"
-            "energy_vs_baseline_equal_qps_counted_noise_high\n");
+            "energy_vs_baseline_equal_qps_counted_noise_high,av_fan\n");
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "points");
     cJSON_AddStringToObject(root, "tool", "hgsweep");
     for (int i = 0; i < n; i++) {
@@ -770,11 +814,18 @@ static void write_results(const char *out, const pt *v, int n)
             fprintf(csv, isnan(bs[k]->lo) ? "," : ",%g", bs[k]->lo);
             fprintf(csv, isnan(bs[k]->hi) ? "," : ",%g", bs[k]->hi);
         }
-        fprintf(csv, "\n");
+        char fan[16];
+        hg_cfg fc = {.fan_opt = x->fan};
+        fprintf(csv, ",%s\n", hg_cfg_fan_text(&fc, fan, sizeof fan));
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "core", RP_CORE_NAME(x->core));
         cJSON_AddStringToObject(o, "selector", hg_sel_name((hg_sel_kind)x->sel));
         cJSON_AddStringToObject(o, "sort_cut", hg_cut_name((hg_cut_kind)x->cut));
+        if (x->fan >
+            0) /* as the manifest writes --av-fan: a stage size as a number, auto and off as strings */
+            cJSON_AddNumberToObject(o, "av_fan", x->fan);
+        else
+            cJSON_AddStringToObject(o, "av_fan", x->fan == HG_AV_FAN_OFF ? "off" : "auto");
         int ip[4] = {x->d, x->p, x->n, x->l};
         const char *in[4] = {"d", "lanes", "top_n", "max_keys"};
         for (int k = 0; k < 4; k++) cJSON_AddNumberToObject(o, in[k], ip[k]);
@@ -863,28 +914,31 @@ static void md_ratios(FILE *md, const pt *v, int n)
     }
 }
 
-/* sweep.md: the points built with another top-N selector against the default point of the same
-   core and (d, P, N, L) (none: no section). */
+/* sweep.md: the points built with another top-N selector or AV fan-out against the default point
+   of the same core and (d, P, N, L) (none: no section). */
 static void md_selectors(FILE *md, const pt *v, int n)
 {
-    int any = 0;
-    for (int i = 0; i < n; i++) any |= !is_default(&v[i]);
+    int any = 0, fans = 0;
+    for (int i = 0; i < n; i++) any |= !is_default(&v[i]), fans |= v[i].fan != HG_AV_FAN_AUTO;
     if (!any) return;
     fprintf(md,
-            "\n### Top-N selectors against each core's default at the same point\n\n"
+            "\n### %s against each core's default at the same point\n\n"
             "The same core and (d, P, N, L) built with another selector or sort cut (`hadgen --selector`, "
-            "`--sort-cut`): the same outputs, other hardware. Ratios to the point built with the core's "
-            "default selector (HAD counting, int8-topn twostage; - where it was not computed); the Pareto "
-            "flag: on the area/energy front of its workload.\n\n"
-            "| core | selector | d | L | P | N | select mm^2 | select area | logic area | energy/query | "
-            "Fmax MHz | Fmax | area front |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            "`--sort-cut`) or other fan-out stages in the AV unit (`--av-fan`): the same outputs, other "
+            "hardware. Ratios to the point built with the core's default selector (HAD counting, int8-topn "
+            "twostage) and fan-out (auto); - where it was not computed. The Pareto flag: on the area/energy "
+            "front of its workload.\n\n"
+            "| core | variant | d | L | P | N | select mm^2 | select area | logic area | energy/query | "
+            "Fmax MHz | Fmax | area front |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+            fans ? "Top-N selectors and AV fan-out stages" : "Top-N selectors");
     for (int i = 0; i < n; i++) {
         const pt *x = &v[i];
         if (is_default(x)) continue;
         const pt *m = find(v, n, x->core, x->d, x->p, x->n, x->l);
         char c[6][32];
-        fprintf(md, "| %s | %s | %d | %d | %d | %d | %s | %s | %s | %s | %.1f | %s | %s |\n",
-                RP_CORE_NAME(x->core), sel_label(x), x->d, x->l, x->p, x->n, cell(c[0], x->sel_area, 3),
+        fprintf(md, "| %s | %s | %d | %d | %d | %s | %s | %s | %s | %s | %.1f | %s | %s |\n",
+                RP_CORE_NAME(x->core), variant_label(x), x->d, x->l, x->p, nstr(x),
+                cell(c[0], x->core == HG_CORE_BASELINE ? NAN : x->sel_area, 3),
                 cell(c[1], m ? x->sel_area / m->sel_area : NAN, 3),
                 cell(c[2], m ? x->f.area_logic / m->f.area_logic : NAN, 3),
                 cell(c[3], m ? x->f.e_query / m->f.e_query : NAN, 3), x->f.fmax,
@@ -1021,7 +1075,7 @@ static void write_markdown(const char *out, const pt *v, int n, const opts *o, i
     for (int i = 0; i < n; i++)
         if (v[i].core != HG_CORE_BASELINE) { /* the top-N cores' selectors (the baseline has none) */
             seen[v[i].sel][v[i].cut] = 1;
-            other |= !is_default(&v[i]);
+            other |= v[i].sel != (int)hg_core_sel(v[i].core) || v[i].cut != HG_CUT_AUTO;
         }
     if (other) {
         fprintf(md, ", top-N selectors {");
@@ -1034,6 +1088,30 @@ static void write_markdown(const char *out, const pt *v, int n, const opts *o, i
                             c == HG_CUT_AUTO ? "" : " with sort cut ",
                             c == HG_CUT_AUTO ? "" : hg_cut_name(c));
             }
+        fprintf(md, "}");
+    }
+    int fans[64], nf = 0; /* the fan-out choices, in the points' order: auto, off, the stage sizes */
+    for (int i = 0; i < n; i++) {
+        int dup = 0;
+        for (int k = 0; k < nf; k++) dup |= fans[k] == v[i].fan;
+        if (!dup && nf < 64) fans[nf++] = v[i].fan;
+    }
+    for (int a = 0; a < nf; a++)
+        for (int b = a + 1; b < nf; b++) {
+            int ka = fans[a] == HG_AV_FAN_AUTO ? -2 : fans[a], kb = fans[b] == HG_AV_FAN_AUTO ? -2 : fans[b];
+            if (kb < ka) {
+                int t = fans[a];
+                fans[a] = fans[b];
+                fans[b] = t;
+            }
+        }
+    if (nf > 1 || (nf == 1 && fans[0] != HG_AV_FAN_AUTO)) {
+        fprintf(md, ", AV fan-out stages {");
+        for (int k = 0; k < nf; k++) {
+            char t[16];
+            hg_cfg fc = {.fan_opt = fans[k]};
+            fprintf(md, "%s%s", k ? ", " : "", hg_cfg_fan_text(&fc, t, sizeof t));
+        }
         fprintf(md, "}");
     }
     fprintf(

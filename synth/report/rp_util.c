@@ -353,6 +353,49 @@ const char *rp_sel_label(char *buf, size_t n, hg_sel_kind sel, hg_cut_kind cut)
     return buf;
 }
 
+int rp_summary_fan(const cJSON *s, int *fan, char *err, size_t n)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(s, "params");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "av_fan");
+    *fan = HG_AV_FAN_AUTO;
+    if (!v) return 0;
+    char text[32], why[160];
+    if (cJSON_IsString(v))
+        snprintf(text, sizeof text, "%.30s", v->valuestring);
+    else if (cJSON_IsNumber(v) && v->valuedouble == (int)v->valuedouble)
+        snprintf(text, sizeof text, "%d", (int)v->valuedouble);
+    else {
+        snprintf(err, n, "params.av_fan: must be auto, off or the dimensions a fan-out stage serves (1..d)");
+        return -1;
+    }
+    hg_cfg c = {0};
+    if (hg_cfg_set(&c, "av-fan", text, why, sizeof why) != 0) {
+        snprintf(err, n,
+                 "params.av_fan '%s': must be auto, off or the dimensions a fan-out stage serves (1..d)",
+                 text);
+        return -1;
+    }
+    double d = rp_num(p, "d");
+    if (c.fan_opt > 0 && (!isfinite(d) || c.fan_opt > d)) {
+        snprintf(err, n, "params.av_fan %d: a fan-out stage serves 1..d (params.d %g) dimensions", c.fan_opt,
+                 d);
+        return -1;
+    }
+    *fan = c.fan_opt;
+    return 0;
+}
+
+const char *rp_fan_label(char *buf, size_t n, int fan)
+{
+    if (fan == HG_AV_FAN_AUTO)
+        snprintf(buf, n, "%s", "");
+    else if (fan == HG_AV_FAN_OFF)
+        snprintf(buf, n, "AV fan off");
+    else
+        snprintf(buf, n, "AV fan %d", fan);
+    return buf;
+}
+
 cJSON *rp_json_num(double x) { return isfinite(x) ? cJSON_CreateNumber(x) : cJSON_CreateNull(); }
 
 const char *rp_fig_range(char *buf, size_t n, double x, double lo, double hi, int bold)

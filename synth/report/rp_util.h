@@ -130,6 +130,16 @@ int rp_same_sel(const cJSON *a, const cJSON *b);
    "twostage, sort cut off"; written into buf (n bytes), which it returns. Can't fail. */
 const char *rp_sel_label(char *buf, size_t n, hg_sel_kind sel, hg_cut_kind cut);
 
+/* The AV unit's fan-out stages of a flow summary (params.av_fan, hadgen --av-fan: a string or a
+   number; auto when absent, as hgsynth writes it only for another choice) into *fan: HG_AV_FAN_AUTO,
+   HG_AV_FAN_OFF or the dimensions a stage serves, 1..d (d: params.d). 0, or -1 with a message in
+   err naming the field, its value and what is allowed. */
+int rp_summary_fan(const cJSON *s, int *fan, char *err, size_t n);
+
+/* fan (rp_summary_fan) as the tables name it: "" for auto, else "AV fan off" or "AV fan 32"; into
+   buf (n bytes), which it returns. */
+const char *rp_fan_label(char *buf, size_t n, int fan);
+
 /* dir/reports/summary.json into path (n bytes); rp_die naming option opt when it does not fit. */
 void rp_summary_path(char *path, size_t n, const char *opt, const char *dir);
 

@@ -7,6 +7,7 @@
 #   make sweep SWEEP_D=16 SWEEP_N="4 8" SWEEP_L=64 SWEEP_P=4     a small grid
 #   make sweep SWEEP_CORES=had SWEEP_SELECTORS="default merge twostage"   HAD's selectors (default: counting)
 #   make sweep SWEEP_SELECTORS="twostage twostage:off"   the two-stage selector with and without its sort cut
+#   make sweep SWEEP_AV_FAN="auto off 32"        the AV unit's fan-out stages (hadgen --av-fan) as an axis
 #   make sweep-list ...                          the grid's points and their hadgen options, nothing run
 #   make sweep SWEEP_NOISE_SALTS="1 2 3"        also each point's noise band: its flow (and K/V load)
 #                                                repeated under each SYN_SALT (docs/synth.md)
@@ -27,6 +28,13 @@ SWEEP_CORES ?= $(HG_CORES)
 # twostage takes; counting: HAD only, the others skip it). Naming a core's default selector
 # besides default builds the same core twice. The baseline has none.
 SWEEP_SELECTORS ?= default
+# the AV unit's fan-out stages every point is built with (hadgen --av-fan): auto (hadgen's rule: a
+# stage for each 64 dimensions above d = 64), off (none), or K (a stage for each K dimensions;
+# points with K above their d are left out). Ratios against the baseline are against its auto
+# point; the other choices are rows beside each core's auto point (hgsweep's variants section).
+SWEEP_AV_FAN ?= auto
+sweep_fans := $(foreach f,$(SWEEP_AV_FAN),$(if $(filter auto off,$(f))$(shell [ "$(f)" -ge 1 ] 2>/dev/null && echo y),$(f),\
+  $(error SWEEP_AV_FAN: '$(f)' must be auto, off or the dimensions behind each fan-out stage (a positive integer))))
 SWEEP_DIR   ?= $(BUILD)/sweep
 SWEEP_FLOW_VARS ?=   # extra flow variables for every point, e.g. CAPTURE_CMD=bench
 # SYN_SALT seeds of each point's noise repeats (docs/synth.md, "Synthesis noise"); none: no band
@@ -36,19 +44,26 @@ SWEEP_NOISE_SALTS ?=
 sweep_queries = $(shell l=$(1); q=$$((65536 / l)); [ $$q -gt 64 ] && q=64; [ $$q -lt 16 ] && q=16; echo $$q)
 
 # point names: core-dD-pP-nN-lL for the core's default selector, with -SELECTOR after it for a
-# selector named and -SELECTOR-SORT_CUT for SELECTOR:SORT_CUT (the baseline ignores N: one point per (d, P, L)), in
-# the order make starts them: d outermost, so an interrupted sweep has whole d columns for
-# every core
+# selector named and -SELECTOR-SORT_CUT for SELECTOR:SORT_CUT (the baseline ignores N: one point per (d, P, L)),
+# then -fanK or -fanoff for a fan-out other than auto, in the order make starts them: d outermost, so an
+# interrupted sweep has whole d columns for every core
 sweep_sels = $(if $(filter baseline,$(1)),default,$(filter-out $(if $(filter had,$(1)),,counting counting:%),$(SWEEP_SELECTORS)))
+# the fan-out suffixes of d's points: "" for auto, -fanoff, -fanK for K <= d
+sweep_fan_sfx = $(foreach f,$(sweep_fans),$(if $(filter auto,$(f)),_,$(if $(filter off,$(f)),-fanoff,\
+  $(if $(shell [ $(f) -le $(1) ] && echo y),-fan$(f)))))
 sweep_pts = $(foreach d,$(SWEEP_D),$(foreach c,$(SWEEP_CORES),$(foreach p,$(SWEEP_P),$(foreach l,$(SWEEP_L),\
-  $(if $(filter baseline,$(c)),$(c)-d$(d)-p$(p)-n$(firstword $(SWEEP_N))-l$(l),\
+  $(foreach f,$(call sweep_fan_sfx,$(d)),$(subst _,,\
+  $(if $(filter baseline,$(c)),$(c)-d$(d)-p$(p)-n$(firstword $(SWEEP_N))-l$(l)$(f),\
   $(foreach n,$(SWEEP_N),$(if $(shell [ $(n) -le $(l) ] && echo y),\
-  $(foreach s,$(call sweep_sels,$(c)),$(c)-d$(d)-p$(p)-n$(n)-l$(l)$(if $(filter default,$(s)),,-$(subst :,-,$(s)))))))))))
+  $(foreach s,$(call sweep_sels,$(c)),$(c)-d$(d)-p$(p)-n$(n)-l$(l)$(if $(filter default,$(s)),,-$(subst :,-,$(s)))$(f)))))))))))
 SWEEP_PTS   := $(strip $(sweep_pts))
 SWEEP_SUMS  := $(foreach p,$(SWEEP_PTS),$(SWEEP_DIR)/$(p)/reports/summary.json)
 
-# core-dD-pP-nN-lL[-SELECTOR[-SORT_CUT]] -> hadgen options
-sweep_args = $(shell echo $(1) | sed -E 's/^([a-z0-9-]+)-d([0-9]+)-p([0-9]+)-n([0-9]+)-l([0-9]+)(-([a-z]+)(-([a-z]+))?)?$$/--core \1 --d \2 --lanes \3 --top-n \4 --max-keys \5 --selector \7 --sort-cut \9/; s/ --sort-cut $$//; s/ --selector $$//')
+# core-dD-pP-nN-lL[-SELECTOR[-SORT_CUT]][-fanK] -> hadgen options
+sweep_fan = $(patsubst fan%,%,$(filter fan%,$(subst -, ,$(1))))
+sweep_args = $(shell echo $(1) | sed -E 's/-fan([0-9]+|off)$$//; s/^([a-z0-9-]+)-d([0-9]+)-p([0-9]+)-n([0-9]+)-l([0-9]+)(-([a-z]+)(-([a-z]+))?)?$$/--core \1 --d \2 --lanes \3 --top-n \4 --max-keys \5 --selector \7 --sort-cut \9/; s/ --sort-cut $$//; s/ --selector $$//')$(if $(call sweep_fan,$(1)), --av-fan $(call sweep_fan,$(1)))
+# a point's L
+sweep_l = $(shell echo $(1) | sed -E 's/^.*-l([0-9]+).*$$/\1/')
 
 # A computed point is kept while the RTL hadgen makes for it stays what the point was computed
 # from: every make sweep generates it again into rtl.next and compares it with the point's rtl/
@@ -76,7 +91,7 @@ $(SWEEP_DIR)/%/reports/summary.json: $(SWEEP_DIR)/%/rtl.stamp | $(HADGEN) $(HGSY
 	@mkdir -p $(SWEEP_DIR)/$* && rm -rf $(SWEEP_DIR)/$*/noise-s* # repeats of the netlists it replaces
 	$(HADGEN) $(call sweep_args,$*) --out $(SWEEP_DIR)/$*/rtl --force > /dev/null
 	@t0=$$(date +%s); \
-	OUT_DIR=$(SWEEP_DIR)/$* JOBS=1 CAPTURE_QUERIES=$(call sweep_queries,$(lastword $(subst -l, ,$*))) $(SWEEP_FLOW_VARS) \
+	OUT_DIR=$(SWEEP_DIR)/$* JOBS=1 CAPTURE_QUERIES=$(call sweep_queries,$(call sweep_l,$*)) $(SWEEP_FLOW_VARS) \
 	  synth/flow.sh $(SWEEP_DIR)/$*/rtl > $(SWEEP_DIR)/$*/flow.log 2>&1 \
 	  || { echo "sweep point $* failed; last lines of $(SWEEP_DIR)/$*/flow.log:"; tail -20 $(SWEEP_DIR)/$*/flow.log; exit 1; }; \
 	echo "   $* done in $$(( $$(date +%s) - t0 ))s"

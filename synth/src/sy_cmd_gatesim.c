@@ -7,7 +7,7 @@
  *   the captures; evaluate flip-flop outputs, then the combinational cells in topological
  *   order (cell functions compiled from the Liberty `function` / `ff` attributes); check
  *   every module output and every submodule input against the capture (x digits are
- *   don't-care; a module with rst_ni is checked from the cycle after its first reset);
+ *   don't-care; a module with rst_ni is checked once its first reset is released);
  *   count toggles of every cell output net, memory enables, and per clock-gating group
  *   (sy_glgate) the cycles its gate is open, those after a cycle with its load enable on, and
  *   the cycles in which one of its flip-flops changed; then the rising clock edge loads every
@@ -442,7 +442,7 @@ typedef struct {
     uint64_t *gate, *chg; /* per group and lane: cycles open, cycles one of its flops changed */
     uint64_t *gon;        /* per group: its enable in the cycle before, per lane */
     long *mism;
-    uint64_t lanes, checked;
+    uint64_t lanes, checked, armed; /* armed: lanes that have seen rst_ni low */
     const sy_seg *rst;
     long cycle, counted;
 } batch;
@@ -481,8 +481,11 @@ static int batch_open(batch *bt, simm *s, const instref *inst, int nl, char *err
     bt->mism = sy_xcalloc((size_t)nl, sizeof *bt->mism);
     bt->lanes = nl == 64 ? ~0ull : ((1ull << nl) - 1);
     /* Before the module's reset has been applied its state is undefined (the synthesized
-     * netlist may even encode it differently, e.g. a re-encoded FSM): checking starts on
-     * the cycle after the first one with rst_ni low. Modules without rst_ni: from cycle 0. */
+     * netlist may even encode it differently, e.g. a re-encoded FSM), and while it is held
+     * registers without a reset are still undefined in a 4-state RTL simulation (Icarus: a
+     * partly unknown hex digit, which drives 0 for all its bits): checking starts on the
+     * first cycle with rst_ni high after one with rst_ni low. Modules without rst_ni: from
+     * cycle 0. */
     for (int si = 0; si < g->nsegs; si++)
         if (g->segs[si].is_in && g->segs[si].src < 0 && strcmp(g->segs[si].port, "rst_ni") == 0)
             bt->rst = &g->segs[si];
@@ -621,11 +624,13 @@ static void print_mismatch(const batch *bt, const sy_seg *sg, int l)
 }
 
 /* Compares every checked output with the capture; counts (and prints up to max_errors)
-   mismatches per lane; starts checking a lane after its reset. */
+   mismatches per lane; starts checking a lane when its reset is released. */
 static void check_outputs(batch *bt, long max_errors)
 {
     const simm *s = bt->s;
     const sy_glmodel *g = s->g;
+    int rst = bt->rst && bt->rst->bits[0] >= 0;
+    if (rst) bt->checked |= bt->armed & s->val[bt->rst->bits[0]] & bt->lanes;
     for (int si = 0; si < g->nsegs; si++) {
         const sy_seg *sg = &g->segs[si];
         if (sg->is_in) continue;
@@ -640,7 +645,7 @@ static void check_outputs(batch *bt, long max_errors)
         for (int l = 0; bad && l < bt->nl; l++)
             if (((bad >> l) & 1) && bt->mism[l]++ < max_errors) print_mismatch(bt, sg, l);
     }
-    if (bt->rst && bt->rst->bits[0] >= 0) bt->checked |= ~s->val[bt->rst->bits[0]] & bt->lanes;
+    if (rst) bt->armed |= ~s->val[bt->rst->bits[0]] & bt->lanes;
 }
 
 /* Memory accesses and net toggles of the cycle, when it is in the window. */
