@@ -14,7 +14,9 @@ the training-time approximations. --etab learn replaces the score by a learned f
 per head: a kept key weighs exp(logit[m_max - m]), logit[0] = 0 (HadHeads), the core's
 run-time exp table filled with other values; had.json then holds etab_logit. --center k (qk)
 binarizes the keys (and queries) minus their mean over the sentence's tokens, as hadrun does
-for a model whose recipe.center says so. Training runs
+for a model whose recipe.center says so. --qtemp B (an experiment the C host refuses) gives
+each query a temperature: its mean |q~| rounded to one of 2^B levels a factor sqrt(2) apart
+around 1, multiplying alpha (one weight table per level in hardware). Training runs
 in four stages:
 
     1  b(x) = tanh(x~/c) / tanh(1/c), c decays exponentially 5 -> 1   (near float at c = 5)
@@ -300,6 +302,7 @@ class HadHeads(torch.nn.Module):
         self.v_bits = 8                  # fake-quantized V below 8 (--v-bits)
         self.v_channel = False           # ... with a scale per channel (--v-scale channel)
         self.center = "none"             # q/k centred over the sequence (--center)
+        self.qtemp = 0                   # per-query temperature levels, 2^qtemp (--qtemp)
         self.log_step = None
         if table and logit is None:
             self.log_step = torch.nn.Parameter(torch.zeros(s_q.shape + (d,)))
@@ -410,6 +413,20 @@ def fake_quant_v(v, valid, vb, per_channel=False):
     return v + (q - v.detach())
 
 
+def query_temp(qs, bits, exact=False):
+    """Per-query temperature (--qtemp): the mean |q~| of each query row of qs (B, H, T, d),
+    rounded in the log domain to one of L = 2^bits levels 2^((l - (L - 1) / 2) / 2), l = 0..L-1
+    (a factor sqrt(2) apart, centred on 1, the head's mean); (B, H, T, 1). Forward: the level;
+    gradient: straight through to the mean. exact: the level alone, float64 (inference)."""
+    t = qs.abs().mean(-1, keepdim=True)
+    L = 2 ** bits
+    lvl = (2.0 * torch.log2(t.detach().clamp_min(1e-12)) + (L - 1) / 2.0).round().clamp(0, L - 1)
+    hard = torch.pow(2.0, (lvl - (L - 1) / 2.0) / 2.0)
+    if exact:
+        return hard.double()
+    return t + (hard - t).detach()
+
+
 def had_attention(heads, d, n, mode, c=1.0, clip=2.0):
     """Student attention. mode: 'tanh' (soft, temperature c), 'sign' (STE), 'infer' (the
     core's inference form exactly: float64 scores and softmax, as hm_ref_had). Returns
@@ -427,11 +444,15 @@ def had_attention(heads, d, n, mode, c=1.0, clip=2.0):
         else:
             bq, bk = Binarizer.apply(q / sq, clip), Binarizer.apply(k / sk, clip)
         dot = bq @ bk.transpose(-1, -2)
+        if heads.qtemp:
+            tq = query_temp(q / sq, heads.qtemp, exact=(mode == "infer"))
         if mode == "infer":
             if logit is not None:
                 s = table_score(logit[l].detach().double(), dot.double(), valid, d)
             else:
                 s = alpha.detach().double() / math.sqrt(d) * dot.double()
+                if heads.qtemp:
+                    s = s * tq
             keep = topn_mask(dot.double(), valid, n, exact=True, d=d)
             p = s.masked_fill(~keep, float("-inf")).softmax(-1)
             return (p @ v.double()).float(), None
@@ -439,6 +460,8 @@ def had_attention(heads, d, n, mode, c=1.0, clip=2.0):
             s = table_score(logit[l], dot, valid, d, exact=(mode == "sign"))
         else:
             s = alpha * dot / math.sqrt(d)
+            if heads.qtemp:
+                s = s * tq
         keep = topn_mask(dot.detach(), valid, n, exact=(mode == "sign"), d=d)
         out = s.masked_fill(~keep, float("-inf")).softmax(-1) @ v
         logp = s.masked_fill(~valid, float("-inf")).log_softmax(-1)
@@ -933,6 +956,7 @@ def train(a):
     heads = HadHeads(s_q, s_k, d=enc_s.d, table=(a.etab == "learn")).to(dev)
     heads.v_bits, heads.v_channel = a.v_bits, a.v_scale == "channel"
     heads.center = a.center
+    heads.qtemp = a.qtemp
     if init is not None:
         with torch.no_grad():
             heads.log_alpha.copy_(init["alpha"].log())
@@ -1205,7 +1229,7 @@ def train(a):
             "margin_weight": a.margin_weight, "margin_k": a.margin_k,
             "bank_weight": a.bank_weight, "bank": a.bank, "corpus2_frac": a.corpus2_frac,
             "corpus2_group": a.corpus2_group, "ema": a.ema, "etab": a.etab,
-            "v_bits": a.v_bits, "v_scale": a.v_scale, "center": a.center,
+            "v_bits": a.v_bits, "v_scale": a.v_scale, "center": a.center, "qtemp": a.qtemp,
             "out_loss": "1 - cos(sentence embeddings)", "optimizer": "AdamW, weight decay 0",
             "s_q": [[float(x) for x in r] for r in heads.s_q.cpu().tolist()],
             "s_k": [[float(x) for x in r] for r in heads.s_k.cpu().tolist()],
@@ -1281,6 +1305,9 @@ def load_artifact(art_dir, base_dir, dev):
         logit = torch.tensor(meta["etab_logit"], dtype=torch.float32, device=dev)
     heads = HadHeads(torch.ones_like(alpha), torch.ones_like(alpha), alpha,
                      d=cfg["hidden_size"] // cfg["num_attention_heads"], logit=logit).to(dev)
+    heads.qtemp = meta.get("recipe", {}).get("qtemp", 0)
+    if heads.qtemp:                  # the query's level is measured in units of s_q
+        heads.s_q = torch.tensor(meta["recipe"]["s_q"], dtype=torch.float32, device=dev)
     return enc, heads, meta
 
 
@@ -1381,6 +1408,10 @@ def parse_args(argv):
                     help="binarize keys (k) or queries and keys (qk) after subtracting their "
                     "mean over the sequence's tokens, per head and dimension (none: the "
                     "paper's sign of the projection)")
+    ap.add_argument("--qtemp", type=int, choices=[0, 1, 2, 3], default=0,
+                    help="an experiment: each query's score scaled by its mean |q~| rounded to "
+                    "one of 2^B levels (0: off, the HAD core's form; the C host refuses a model "
+                    "trained with it)")
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--eval-sentences", default="sw/data/sentences_eval.txt")
     ap.add_argument("--calib-sentences", default="sw/data/sentences_calib.txt")
@@ -1420,6 +1451,8 @@ def parse_args(argv):
         ap.error(f"--ema {a.ema}: the decay must be at least 0 (0: off) and below 1")
     if a.ref_only and not (a.artifact and a.ref_sentences):
         ap.error("--ref-only needs --artifact and --ref-sentences")
+    if a.qtemp and a.etab == "learn":
+        ap.error("--qtemp with --etab learn: a learned table per level is not built; use --etab alpha")
     if (a.time_limit is not None or a.resume or a.stop_at_step is not None) \
             and not a.checkpoint:
         ap.error("--time-limit and --resume need --checkpoint DIR")

@@ -310,6 +310,16 @@ static int get_recipe_inputs(hr_had *h, const cJSON *root, const char *path, cha
         }
         h->center = bits[i];
     }
+    /* a per-query temperature (had_distill.py --qtemp, an experiment): the HAD core has one
+       weight table per head, not one per query scale, so such a model does not run here */
+    const cJSON *qt = cJSON_GetObjectItemCaseSensitive(r, "qtemp");
+    if (qt && !(cJSON_IsNumber(qt) && qt->valuedouble == 0)) {
+        hg_errf(err, errsz,
+                "%s: 'recipe.qtemp' is %s: a model trained with a per-query temperature needs a weight "
+                "table per query scale, which the HAD core does not have (only 0, off, runs here)",
+                path, cJSON_IsNumber(qt) ? "not 0" : "not a number");
+        return -1;
+    }
     return 0;
 }
 

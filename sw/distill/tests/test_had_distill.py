@@ -275,6 +275,37 @@ def test_centred_keys_leave_float_attention_and_centre_what_is_binarized():
                 assert max(abs(x - y) for x, y in zip(out[b, 0, r].tolist(), want)) < 1e-5
 
 
+def test_query_temperature_levels_and_inference():
+    """--qtemp B: each query's level is its mean |q~| rounded in the log domain to one of 2^B
+    values a factor sqrt(2) apart around 1 (clamped at the ends), passed straight through in
+    training; in inference mode the student is the C reference with alpha times the level."""
+    t = torch.tensor([1.0, 1.2, 1.6, 0.3, 9.0, 0.75]).reshape(1, 1, 6, 1).expand(1, 1, 6, 4)
+    lv = hd.query_temp(t, 2, exact=True).flatten().tolist()
+    r2 = math.sqrt(2.0)
+    # levels 2^((l - 1.5) / 2): 0.59, 0.84, 1.19, 1.68; log2 rounding: 1 -> l 1.5 rounds to 2
+    want = [2 ** (0.25), 2 ** (0.25), 2 ** (0.75), 2 ** (-0.75), 2 ** (0.75), 2 ** (-0.25)]
+    assert lv == pytest.approx(want)
+    assert max(lv) / min(lv) == pytest.approx(r2 ** 3)
+    x = torch.full((1, 1, 1, 4), 1.3, requires_grad=True)
+    y = hd.query_temp(x, 2)
+    y.sum().backward()
+    assert float(y) == pytest.approx(2 ** 0.25) and x.grad.flatten().tolist() == pytest.approx([0.25] * 4)
+    g = torch.Generator().manual_seed(9)
+    H, T, d, n = 2, 10, 8, 4
+    q, k, v = (torch.randn(1, H, T, d, generator=g) for _ in range(3))
+    q[0, 0, 3] *= 4.0                              # one query far from the mean magnitude
+    valid = torch.ones(1, 1, 1, T, dtype=torch.bool)
+    heads = hd.HadHeads(torch.ones(1, H), torch.ones(1, H))
+    heads.qtemp = 2
+    out, _ = hd.had_attention(heads, d, n, "infer")(0, q, k, v, valid)
+    lvl = hd.query_temp(q, 2, exact=True)
+    for h in range(H):
+        for r in range(T):
+            ac = float(heads.alpha()[0, h].detach()) * float(lvl[0, h, r, 0]) / math.sqrt(d)
+            want = ref_had_query(q[0, h, r].tolist(), k[0, h].tolist(), v[0, h].tolist(), n, ac)
+            assert max(abs(a - b) for a, b in zip(out[0, h, r].tolist(), want)) < 1e-5
+
+
 def ref_had_query_table(q, k, v, n, logit):
     """The core with a weight table: key j weighs exp(logit[m_max - m_j]) (Python doubles)."""
     d, nk = len(q), len(k)
@@ -528,7 +559,8 @@ def test_fake_quant_v_is_the_hosts_quantizer():
             assert torch.allclose(k, want, atol=1e-9) and k.abs().max() == pytest.approx(7)
 
 
-@pytest.mark.parametrize("opt,plain,other", [("--v-bits", 8, 2), ("--center", "none", "k")])
+@pytest.mark.parametrize("opt,plain,other", [("--v-bits", 8, 2), ("--center", "none", "k"),
+                                            ("--qtemp", 0, 2)])
 def test_input_form_options_are_recorded_and_change_the_student(tmp_path, opt, plain, other):
     """A run with --v-bits 2 (2-bit V) or --center k (centred keys) trains and evaluates on
     that form: its stage-0 fidelity (before any step) differs from the plain run's, and
