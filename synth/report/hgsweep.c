@@ -227,6 +227,13 @@ static const char *sel_label(const pt *x)
     return rp_sel_label(buf, sizeof buf, (hg_sel_kind)x->sel, (hg_cut_kind)x->cut);
 }
 
+/* 1 if a top-N core is built with another selector or sort cut than its default (the baseline
+   has none) */
+static int other_sel(const pt *x)
+{
+    return x->core != HG_CORE_BASELINE && (x->sel != (int)hg_core_sel(x->core) || x->cut != HG_CUT_AUTO);
+}
+
 /* a point's fan-out as the tables name it: "" for auto, "AV fan 32", "AV fan off" */
 static const char *fan_label(const pt *x)
 {
@@ -239,7 +246,7 @@ static const char *fan_label(const pt *x)
 static const char *variant_label(const pt *x)
 {
     static char buf[96];
-    int sel = x->core != HG_CORE_BASELINE && (x->sel != (int)hg_core_sel(x->core) || x->cut != HG_CUT_AUTO);
+    int sel = other_sel(x);
     snprintf(buf, sizeof buf, "%s%s%s", sel ? sel_label(x) : "", sel && x->fan != HG_AV_FAN_AUTO ? ", " : "",
              fan_label(x));
     return buf;
@@ -339,7 +346,7 @@ static int front_order(const pt *v, int n, int w, int *idx)
 static const char *plot_label(const pt *x)
 {
     static char buf[96];
-    int sel = x->core != HG_CORE_BASELINE && (x->sel != (int)hg_core_sel(x->core) || x->cut != HG_CUT_AUTO);
+    int sel = other_sel(x);
     int at =
         snprintf(buf, sizeof buf, "%s%s",
                  x->core == HG_CORE_BASELINE ? "" : "N=", x->core == HG_CORE_BASELINE ? "dense" : nstr(x));
@@ -1075,7 +1082,7 @@ static void write_markdown(const char *out, const pt *v, int n, const opts *o, i
     for (int i = 0; i < n; i++)
         if (v[i].core != HG_CORE_BASELINE) { /* the top-N cores' selectors (the baseline has none) */
             seen[v[i].sel][v[i].cut] = 1;
-            other |= v[i].sel != (int)hg_core_sel(v[i].core) || v[i].cut != HG_CUT_AUTO;
+            other |= other_sel(&v[i]);
         }
     if (other) {
         fprintf(md, ", top-N selectors {");
