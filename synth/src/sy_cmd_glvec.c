@@ -6,8 +6,8 @@
  *                  same segments the built-in simulator and the Verilator harness use. One
  *                  line per cycle, four hex numbers:
  *                    FLAGS IN EXP CARE
- *                  FLAGS bit 0: check the outputs this cycle (from the cycle after the
- *                  first one with rst_ni low; always without rst_ni); bit 1: count memory
+ *                  FLAGS bit 0: check the outputs this cycle (from the first cycle with
+ *                  rst_ni high after one with it low; always without rst_ni); bit 1: count memory
  *                  accesses (the cycle is in the window); bit 2: count transitions (in the
  *                  window and not cycle 0). IN drives in_i (unknown digits read as 0); EXP and
  *                  CARE are the expected out_o and its known bits. The window and the reset
@@ -145,7 +145,7 @@ static int glvec_write(FILE *f, const sy_glmodel *g, sy_capture *caps, const cha
             rst = &g->segs[si];
     unsigned char *in = sy_xcalloc((size_t)g->nin + 1, 1), *exp = sy_xcalloc((size_t)g->nout + 1, 1);
     unsigned char *care = sy_xcalloc((size_t)g->nout + 1, 1);
-    int checking = rst == NULL;
+    int checking = rst == NULL, armed = 0;
     long cycle = 0;
     for (; !rc; cycle++) {
         int ended = 0;
@@ -165,6 +165,8 @@ static int glvec_write(FILE *f, const sy_glmodel *g, sy_capture *caps, const cha
         }
         if (ended) break;
         if ((rc = glvec_cycle(g, caps, cycle, in, exp, care)) != 0) break;
+        int rst_low = rst && !in[rst->pos];
+        if (armed && !rst_low) checking = 1;
         int in_window = !win || (cycle > ws && cycle < we);
         int flags = checking | in_window << 1 | (cycle > 0 && in_window) << 2;
         fprintf(f, "%x ", flags);
@@ -174,7 +176,7 @@ static int glvec_write(FILE *f, const sy_glmodel *g, sy_capture *caps, const cha
         fputc(' ', f);
         put_hex(f, care, g->nout);
         fputc('\n', f);
-        if (rst && !in[rst->pos]) checking = 1;
+        armed |= rst_low;
     }
     free(in);
     free(exp);
