@@ -306,6 +306,44 @@ TEST_F(SynthFlow, CorruptedCaptureIsCaught)
         << g.out;
 }
 
+// A module with rst_ni is checked from the first cycle its reset is released: the bench holds
+// rst_ni low for cycles 0-3, while registers without a reset are still unknown in its 4-state
+// captures (a hex digit with some unknown bits drives 0 for all four). An output changed in a
+// held cycle is not checked; the same change in cycle 4, the first released one, is caught.
+TEST_F(SynthFlow, ChecksStartWhenTheResetIsReleased)
+{
+    const Run &r = run("had");
+    ASSERT_EQ(r.status, 0);
+    std::string d = work() + "/reset-rule";
+    hgt::run_cmd("rm -rf '" + d + "' && mkdir -p '" + d + "/tog'");
+    std::string name = "hg_capture_tb.dut.u_core.g_count.u_scan", src = r.dir + "/captures/" + name + ".hex";
+    ASSERT_TRUE(hgt::exists(src));
+    // columns: rst_ni first (the ports but clk_i, in order), sc_v_o eleventh
+    Result rst = hgt::run_cmd("awk 'NR<=6 {printf \"%s\", $1}' '" + src + "'");
+    ASSERT_EQ(rst.out, "000011") << "the bench's reset is no longer cycles 0-3";
+    for (int cycle : {2, 4}) {
+        std::string dst = d + "/" + name + ".hex";
+        Result a =
+            hgt::run_cmd("awk 'NR==" + std::to_string(cycle + 1) +
+                         " {if ($11 != \"0\") exit 3; $11 = \"1\"} {print}' '" + src + "' > '" + dst + "'");
+        ASSERT_EQ(a.status, 0) << "sc_v_o is not a known 0 in cycle " << cycle;
+        hgt::write_file(d + "/list.txt", "had_topn_scan 1 1 " + d + "/" + name + "\n");
+        Result g =
+            hgt::run_cmd(bin("hgsynth") + " gatesim --rtl '" + rtl("had") + "' --netlists '" + r.dir +
+                         "/generated/netlist' --lib " + kLib + " --module had_topn_scan --instances '" + d +
+                         "/list.txt' --toggles '" + d + "/tog' 2>&1");
+        if (cycle == 2) {
+            EXPECT_EQ(g.status, 0) << g.out;
+        } else {
+            EXPECT_EQ(g.status, 1) << g.out;
+            EXPECT_NE(
+                g.out.find("MISMATCH cycle 4 instance " + name + " (module had_topn_scan) output sc_v_o"),
+                std::string::npos)
+                << g.out;
+        }
+    }
+}
+
 // The slowest stage is the cell output row with the largest delay on the path: not the first
 // row, not the endpoint's D pin (three numbers), not rows after "data arrival time". A copy of
 // the HAD run with a timing report written here (slack far below any module's).
