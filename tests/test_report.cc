@@ -2385,6 +2385,7 @@ TEST(Sweep, AvFanPointsBesideTheirAutoPoint)
                              "stage serves (1..d)"},
                             {"0", "params.av_fan '0': must be auto, off"},
                             {"2.5", "params.av_fan: must be auto, off"},
+                            {"1e300", "params.av_fan: must be auto, off"}, // no cast of a huge number to int
                             {"64", "params.av_fan 64: a fan-out stage serves 1..d (params.d 32) dimensions"}};
     for (auto &b : bad) {
         mk("x", "had", 2e6, 20, b[0]);

@@ -362,7 +362,7 @@ int rp_summary_fan(const cJSON *s, int *fan, char *err, size_t n)
     char text[32], why[160];
     if (cJSON_IsString(v))
         snprintf(text, sizeof text, "%.30s", v->valuestring);
-    else if (cJSON_IsNumber(v) && v->valuedouble == (int)v->valuedouble)
+    else if (cJSON_IsNumber(v) && fabs(v->valuedouble) <= 1e6 && v->valuedouble == floor(v->valuedouble))
         snprintf(text, sizeof text, "%d", (int)v->valuedouble);
     else {
         snprintf(err, n, "params.av_fan: must be auto, off or the dimensions a fan-out stage serves (1..d)");
