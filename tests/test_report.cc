@@ -2213,9 +2213,7 @@ TEST(Sweep, SelectorPointsBesideTheirDefaultPoint)
         << csv;
     // rows in order: had merge, counting, twostage, twostage without its sort cut (the selector,
     // then the sort cut, sort last; auto first), then the baseline
-    std::vector<std::string> rows;
-    std::stringstream ss(csv);
-    for (std::string l; std::getline(ss, l);) rows.push_back(l);
+    std::vector<std::string> rows = hgt::split_lines(csv);
     ASSERT_EQ(rows.size(), 6u) << csv;
     auto last4 = [](const std::string &row_) { // selector, select_area_mm2, select_power_mw, sort_cut
         return field(row_, 30) + "," + field(row_, 31) + "," + field(row_, 32) + "," + field(row_, 33);
@@ -2315,9 +2313,7 @@ TEST(Sweep, AvFanPointsBesideTheirAutoPoint)
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("hgsweep: 5 points;"), std::string::npos) << r.out;
     std::string csv = read_file(d + "/r/results.csv");
-    std::vector<std::string> rows;
-    std::stringstream ss(csv);
-    for (std::string l; std::getline(ss, l);) rows.push_back(l);
+    std::vector<std::string> rows = hgt::split_lines(csv);
     ASSERT_EQ(rows.size(), 6u) << csv;
     auto last = [](const std::string &row_) { return row_.substr(row_.rfind(',') + 1); };
     EXPECT_EQ(last(rows[0]), "av_fan");
@@ -2841,9 +2837,7 @@ TEST(SweepMake, AvFanChoicesArePointsOfTheirOwn)
     EXPECT_STREQ(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "params"), "av_fan")), "4");
     cJSON_Delete(j);
     std::string csv = read_file(d + "/sw/results.csv");
-    std::vector<std::string> rows;
-    std::stringstream ss(csv);
-    for (std::string l; std::getline(ss, l);) rows.push_back(l);
+    std::vector<std::string> rows = hgt::split_lines(csv);
     ASSERT_EQ(rows.size(), 3u) << csv;
     EXPECT_EQ(rows[1].substr(rows[1].rfind(',') + 1), "auto");
     EXPECT_EQ(rows[2].substr(rows[2].rfind(',') + 1), "4");
