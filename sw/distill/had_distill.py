@@ -16,7 +16,10 @@ run-time exp table filled with other values; had.json then holds etab_logit. --c
 binarizes the keys (and queries) minus their mean over the sentence's tokens, as hadrun does
 for a model whose recipe.center says so. --qtemp B (an experiment the C host refuses) gives
 each query a temperature: its mean |q~| rounded to one of 2^B levels a factor sqrt(2) apart
-around 1, multiplying alpha (one weight table per level in hardware). Training runs
+around 1, multiplying alpha (one weight table per level in hardware). --key-bits M (an
+experiment the C host refuses) compares M > d sign bits per query and key: the d of q~ and k~
+and M - d of learned projections of them, q~ @ key_ext(l,h) (a wider Q/K projection and
+XNOR-popcount in hardware), scored alpha (2m - M) / sqrt(M). Training runs
 in four stages:
 
     1  b(x) = tanh(x~/c) / tanh(1/c), c decays exponentially 5 -> 1   (near float at c = 5)
@@ -70,6 +73,8 @@ FORMAT_HAD = "hadgen-had-1"
 FORMAT_REF = "hadgen-distill-ref-1"
 FORMAT_CKPT = "hadgen-distill-ckpt-1"
 WORD_EMB = "embeddings.word_embeddings.weight"
+# --key-bits: the extra sign bits' projections (L, H, d, M - d), float32, in the weights file
+KEY_EXT = "had.key_ext"
 
 
 # ---- model files -----------------------------------------------------------------------------
@@ -303,12 +308,26 @@ class HadHeads(torch.nn.Module):
         self.v_channel = False           # ... with a scale per channel (--v-scale channel)
         self.center = "none"             # q/k centred over the sequence (--center)
         self.qtemp = 0                   # per-query temperature levels, 2^qtemp (--qtemp)
+        # --key-bits M > d: (L, H, d, M - d), each head's extra sign bits are those of
+        # (q / s_q) @ key_ext and (k / s_k) @ key_ext, after the d bits of q and k themselves
+        self.key_ext = None
         self.log_step = None
         if table and logit is None:
             self.log_step = torch.nn.Parameter(torch.zeros(s_q.shape + (d,)))
 
     def alpha(self):
         return self.fixed if self.fixed is not None else self.log_alpha.exp()
+
+    def key_bits(self):
+        """Sign bits per query and key: d, or d plus the extra bits of --key-bits."""
+        return self.d + (0 if self.key_ext is None else self.key_ext.shape[-1])
+
+    def widen(self, l, x):
+        """x (B, H, T, d), scaled: itself, or with the extra bits' projections (--key-bits)
+        appended, (B, H, T, M)."""
+        if self.key_ext is None:
+            return x
+        return torch.cat([x, x @ self.key_ext[l][None]], -1)
 
     def learned(self):
         """The learned per-head parameters (optimizer, EMA, checkpoint)."""
@@ -432,6 +451,7 @@ def had_attention(heads, d, n, mode, c=1.0, clip=2.0):
     core's inference form exactly: float64 scores and softmax, as hm_ref_had). Returns
     (out, log-probs of the full (pre-top-N) student distribution for the KL loss)."""
     logit = heads.logit() if heads.table else None
+    d = heads.key_bits() if heads.key_ext is not None else d   # the score's bits (--key-bits)
 
     def attn(l, q, k, v, valid):
         v = fake_quant_v(v, valid, heads.v_bits, heads.v_channel)
@@ -439,10 +459,11 @@ def had_attention(heads, d, n, mode, c=1.0, clip=2.0):
         sq = heads.s_q[l][None, :, None, None]
         sk = heads.s_k[l][None, :, None, None]
         alpha = heads.alpha()[l][None, :, None, None]
+        xq, xk = heads.widen(l, q / sq), heads.widen(l, k / sk)
         if mode == "tanh":
-            bq, bk = soft_sign(q / sq, c), soft_sign(k / sk, c)
+            bq, bk = soft_sign(xq, c), soft_sign(xk, c)
         else:
-            bq, bk = Binarizer.apply(q / sq, clip), Binarizer.apply(k / sk, clip)
+            bq, bk = Binarizer.apply(xq, clip), Binarizer.apply(xk, clip)
         dot = bq @ bk.transpose(-1, -2)
         if heads.qtemp:
             tq = query_temp(q / sq, heads.qtemp, exact=(mode == "infer"))
@@ -615,11 +636,27 @@ def nn_index(e):
     return s.argmax(1)          # first maximum: lower index on ties
 
 
+def margin_err(student, teacher):
+    """RMS over the rows of the change of each row's margin between its teacher's nearest and
+    second-nearest other row (cosine to the first minus cosine to the second): nn_noise.py's
+    margin err, the figure that sets the expected neighbour count (docs/distill.md)."""
+    if len(teacher) < 3:
+        return 0.0
+    s, t = F.normalize(student, dim=1), F.normalize(teacher, dim=1)
+    ct = t @ t.T
+    ct.fill_diagonal_(float("-inf"))
+    top = ct.sort(dim=1, descending=True, stable=True).indices[:, :2]
+
+    def margins(e):
+        return (e * e[top[:, 0]]).sum(1) - (e * e[top[:, 1]]).sum(1)
+    return ((margins(s) - margins(t)) ** 2).mean().sqrt().item()
+
+
 def fidelity(student, teacher):
     cos = (student * teacher).sum(1) / (student.norm(dim=1) * teacher.norm(dim=1))
     nn = (nn_index(student) == nn_index(teacher)).double().mean().item() if len(cos) > 1 else 1.0
     return {"cos_mean": cos.mean().item(), "cos_min": cos.min().item(), "nn_agree": nn,
-            "n": len(cos)}
+            "margin_err": margin_err(student, teacher), "n": len(cos)}
 
 
 class Evaluator:
@@ -799,7 +836,7 @@ class Ema:
 # (run_key), so a copy at another path will do.
 CALL_ARGS = {"out", "device", "checkpoint", "resume", "time_limit", "stop_at_step", "command",
              "ref_sentences", "ref_count", "ref_only", "artifact", "base", "corpus", "corpus2",
-             "eval_sentences", "calib_sentences", "init"}
+             "eval_sentences", "calib_sentences", "heldout_sentences", "init"}
 CKPT_FILE = "checkpoint.pt"
 
 
@@ -819,6 +856,8 @@ def run_key(a):
         del key["etab"]
     if a.corpus2_group == 1:         # and one without grouped second-corpus samples
         del key["corpus2_group"]
+    if not a.key_bits:               # and one of d sign bits per query and key
+        del key["key_bits"]
     key["init_sha256"] = None
     if a.init:
         with open(os.path.join(a.init, "had.json")) as f:
@@ -919,8 +958,10 @@ def train(a):
         log(f"corpus2 {a.corpus2}: {len(docs2)} documents, {len(sampler2.ids)} sentences, "
             f"{sampler2.tokens} tokens; {a.corpus2_frac:.2f} of the short non-fragment samples")
     # a compact base copy (carry.py) may lack rows: such tokens read as [UNK] (counted)
-    used = torch.tensor(sorted({t for sp in (sampler, sampler2) if sp for x in sp.ids
-                                for t in x}), device=dev)
+    seen = {t for sp in (sampler, sampler2) if sp for x in sp.ids for t in x}
+    if a.heldout_sentences:          # a measured set: its tokens are rebuilt alike
+        seen |= {t for e in tok.encode_batch(read_lines(a.heldout_sentences)) for t in e.ids}
+    used = torch.tensor(sorted(seen), device=dev)
     table = w_t[WORD_EMB]
     missing = used[~torch.isfinite(table[used]).all(1)]
     if len(missing):
@@ -957,20 +998,44 @@ def train(a):
     heads.v_bits, heads.v_channel = a.v_bits, a.v_scale == "channel"
     heads.center = a.center
     heads.qtemp = a.qtemp
+    if a.key_bits and not enc_s.d <= a.key_bits <= 4 * enc_s.d:
+        raise SystemExit(f"--key-bits {a.key_bits}: must be {enc_s.d}..{4 * enc_s.d} (the head "
+                         f"dimension d = {enc_s.d} to 4d), or 0 for d")
+    if a.key_bits > enc_s.d:         # extra sign bits: random hyperplanes of the scaled q, k
+        g = torch.Generator().manual_seed(a.seed)
+        ext = torch.randn(enc_s.L, enc_s.H, enc_s.d, a.key_bits - enc_s.d, generator=g)
+        heads.key_ext = torch.nn.Parameter((ext / math.sqrt(enc_s.d)).to(dev))
     if init is not None:
         with torch.no_grad():
             heads.log_alpha.copy_(init["alpha"].log())
             if heads.log_step is not None and init["log_step"] is not None:
                 heads.log_step.copy_(init["log_step"])
+    if init is not None and init["key_ext"] is not None:
+        if heads.key_ext is None or heads.key_ext.shape != init["key_ext"].shape:
+            raise SystemExit(f"--init {a.init}: the artifact has {enc_s.d + init['key_ext'].shape[-1]}"
+                             f" key bits per head; continue it with --key-bits "
+                             f"{enc_s.d + init['key_ext'].shape[-1]}")
+        with torch.no_grad():
+            heads.key_ext.copy_(init["key_ext"])
+    elif heads.key_ext is not None and ck is None:
+        # M bits count about M / d times the matches of d: alpha * sqrt(d / M) keeps the
+        # scores alpha (2m - M) / sqrt(M) at the scale of the d-bit ones
+        with torch.no_grad():
+            heads.log_alpha.add_(0.5 * math.log(enc_s.d / a.key_bits))
     if ck is not None:               # the student where the checkpoint left it
         with torch.no_grad():
             for k in names:
                 w_s[k].copy_(ck["tensors"][k].to(dev))
             heads.log_alpha.copy_(ck["log_alpha"].to(dev))
+            if heads.key_ext is not None:
+                heads.key_ext.copy_(ck["key_ext"].to(dev))
             if heads.log_step is not None:
                 heads.log_step.copy_(ck["log_step"].to(dev))
     head_params = heads.learned()
+    ext_params = [] if heads.key_ext is None else [heads.key_ext]
     groups = [{"params": params, "lr": a.lr}, {"params": head_params, "lr": a.alpha_lr}]
+    if heads.key_ext is not None:    # the extra bits' projections learn as the weights do
+        groups.append({"params": [heads.key_ext], "lr": a.lr})
     opt = None
     if dev.type == "cuda":           # one fused kernel: the same update up to float rounding
         try:
@@ -997,6 +1062,8 @@ def train(a):
 
     ev_sets = {"calib": (read_lines(a.calib_sentences), a.max_tokens, a.top_n),
                "eval": (read_lines(a.eval_sentences), a.max_tokens, a.top_n)}
+    if a.heldout_sentences:          # a third set, measured only (phrases.py's held-out)
+        ev_sets["heldout"] = (read_lines(a.heldout_sentences), a.max_tokens, a.top_n)
     ev_lines = read_lines(a.eval_sentences)
     for t in (256, 512):
         ps = passages(ev_lines, tok, t)
@@ -1022,7 +1089,8 @@ def train(a):
         avg = " (EMA)" if ema is not None and ema.avg is not None else ""
         log((f"raw weights after stage {stage}: " if raw else
              f"fidelity after stage {stage}{avg}: ") + ", ".join(
-            f"{k} cos {m['cos_mean']:.4f}/{m['cos_min']:.4f} nn {m['nn_agree']:.3f}"
+            f"{k} cos {m['cos_mean']:.4f}/{m['cos_min']:.4f} nn {m['nn_agree']:.3f} "
+            f"merr {m['margin_err']:.4f}"
             for k, m in r.items()))
         return r
 
@@ -1071,6 +1139,7 @@ def train(a):
                     "seconds": secs0 + secs,
                     "tensors": {k: w_s[k].detach().cpu() for k in names},
                     "log_alpha": heads.log_alpha.detach().cpu(),
+                    "key_ext": None if heads.key_ext is None else heads.key_ext.detach().cpu(),
                     "log_step": None if heads.log_step is None else heads.log_step.detach().cpu(),
                     "s_q": heads.s_q.cpu(), "s_k": heads.s_k.cpu(),
                     "opt": opt.state_dict(), "bank": None if bank is None else bank.cpu(),
@@ -1086,6 +1155,8 @@ def train(a):
                 lr_scale *= 0.5 * (1 + math.cos(math.pi * frac))
             opt.param_groups[0]["lr"] = a.lr * lr_scale
             opt.param_groups[1]["lr"] = a.alpha_lr * lr_scale
+            if heads.key_ext is not None:
+                opt.param_groups[2]["lr"] = a.lr * lr_scale
             long_batch = rng.random() < a.long_frac
             if long_batch:
                 seqs = [sampler.long() for _ in range(a.long_batch)]
@@ -1141,7 +1212,7 @@ def train(a):
                 loss = loss + a.tok_weight * ((1 - tcos) * m).sum() / m.sum()
             opt.zero_grad(set_to_none=True)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(params + head_params, 1.0)
+            torch.nn.utils.clip_grad_norm_(params + head_params + ext_params, 1.0)
             opt.step()
             if ema is not None and stage >= 3:
                 ema.update(params + head_params)
@@ -1193,17 +1264,22 @@ def train(a):
     calls.append({"command": a.command, "steps": [step0, step], "seconds": round(secs, 1)})
     # export: the rounded tensors stay (they are what the evaluation above measured)
     tensors = {k: w_s[k].detach().half().cpu().contiguous() for k in names}
+    if heads.key_ext is not None:    # float32: the extra bits' signs as evaluated
+        tensors[KEY_EXT] = heads.key_ext.detach().float().cpu().contiguous()
     save_file(tensors, os.path.join(a.out, ".tmp-had.safetensors"), metadata={"format": "pt"})
     os.replace(os.path.join(a.out, ".tmp-had.safetensors"),
                os.path.join(a.out, "had_minilm.safetensors"))
     with open(os.path.join(a.out, "fidelity.csv"), "w", newline="") as f:
         fw = csv.DictWriter(f, fieldnames=["stage", "set", "n", "cos_mean", "cos_min",
-                                           "nn_agree"])
+                                           "nn_agree", "margin_err"])
         fw.writeheader()
         for r in fid_rows:
             fw.writerow(r)
     alpha = heads.alpha().detach().float().cpu()
     score = "alpha * (2m - d) / sqrt(d); m = matching sign bits of q and k (bit = x >= 0)"
+    if heads.key_ext is not None:
+        score = (f"alpha * (2m - M) / sqrt(M), M = {heads.key_bits()}; m = matching sign bits "
+                 f"(bit = x >= 0) of [x, x @ {KEY_EXT}[l][h]] for x = q and k")
     if heads.table:
         score = ("weight etab_logit[l][h][m_max - m] (natural log; the row's largest m minus "
                  "the key's); m = matching sign bits of q and k (bit = x >= 0)")
@@ -1230,6 +1306,7 @@ def train(a):
             "bank_weight": a.bank_weight, "bank": a.bank, "corpus2_frac": a.corpus2_frac,
             "corpus2_group": a.corpus2_group, "ema": a.ema, "etab": a.etab,
             "v_bits": a.v_bits, "v_scale": a.v_scale, "center": a.center, "qtemp": a.qtemp,
+            "key_bits": heads.key_bits(),
             "out_loss": "1 - cos(sentence embeddings)", "optimizer": "AdamW, weight decay 0",
             "s_q": [[float(x) for x in r] for r in heads.s_q.cpu().tolist()],
             "s_k": [[float(x) for x in r] for r in heads.s_k.cpu().tolist()],
@@ -1272,6 +1349,8 @@ def read_init(art_dir, w_s, names, dev):
     path = os.path.join(art_dir, meta["weights"])
     over = load_file(path)
     for k, v in over.items():
+        if k == KEY_EXT:
+            continue
         if k not in names:
             raise SystemExit(f"--init {art_dir}: tensor {k} is not trained by this --train set")
         if w_s[k].shape != v.shape:
@@ -1280,7 +1359,9 @@ def read_init(art_dir, w_s, names, dev):
         w_s[k] = v.to(dev).float()
     r = meta["recipe"]
     f32 = dict(dtype=torch.float32, device=dev)
+    key_ext = over.pop(KEY_EXT, None)
     return {"meta": meta, "tensors": sorted(over), "sha256": file_sha256(path),
+            "key_ext": None if key_ext is None else key_ext.to(**f32),
             "alpha": torch.tensor(meta["alpha"], **f32),
             "log_step": torch.tensor(meta["log_step"], **f32) if "log_step" in meta else None,
             "s_q": torch.tensor(r["s_q"], **f32), "s_k": torch.tensor(r["s_k"], **f32)}
@@ -1294,6 +1375,7 @@ def load_artifact(art_dir, base_dir, dev):
     with open(os.path.join(art_dir, "had.json")) as f:
         meta = json.load(f)
     over = load_file(os.path.join(art_dir, meta["weights"]))
+    key_ext = over.pop(KEY_EXT, None)
     for k, v in over.items():
         # a base copy may leave out what the artifact replaces (carry.py copies, 64 MB cap)
         assert k not in w or w[k].shape == v.shape, k
@@ -1306,6 +1388,8 @@ def load_artifact(art_dir, base_dir, dev):
     heads = HadHeads(torch.ones_like(alpha), torch.ones_like(alpha), alpha,
                      d=cfg["hidden_size"] // cfg["num_attention_heads"], logit=logit).to(dev)
     heads.qtemp = meta.get("recipe", {}).get("qtemp", 0)
+    if key_ext is not None:          # --key-bits: the signs do not depend on s_q, s_k
+        heads.key_ext = key_ext.to(device=dev, dtype=torch.float32)
     if heads.qtemp:                  # the query's level is measured in units of s_q
         heads.s_q = torch.tensor(meta["recipe"]["s_q"], dtype=torch.float32, device=dev)
     return enc, heads, meta
@@ -1412,9 +1496,15 @@ def parse_args(argv):
                     help="an experiment: each query's score scaled by its mean |q~| rounded to "
                     "one of 2^B levels (0: off, the HAD core's form; the C host refuses a model "
                     "trained with it)")
+    ap.add_argument("--key-bits", type=int, default=0, metavar="M",
+                    help="an experiment: M sign bits per query and key of a head, the d of the "
+                    "projection and M - d of learned projections of it (d..4d; 0: d, the HAD "
+                    "core's form; the C host refuses a model trained with more)")
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--eval-sentences", default="sw/data/sentences_eval.txt")
     ap.add_argument("--calib-sentences", default="sw/data/sentences_calib.txt")
+    ap.add_argument("--heldout-sentences", help="a further set measured after each stage "
+                    "(set 'heldout'), e.g. build/distill/phrases-heldout.txt")
     ap.add_argument("--ref-sentences", help="write distill_student.json for these sentences")
     ap.add_argument("--ref-count", type=int, default=16)
     ap.add_argument("--ref-only", action="store_true", help="no training: reference of "
@@ -1451,6 +1541,10 @@ def parse_args(argv):
         ap.error(f"--ema {a.ema}: the decay must be at least 0 (0: off) and below 1")
     if a.ref_only and not (a.artifact and a.ref_sentences):
         ap.error("--ref-only needs --artifact and --ref-sentences")
+    if a.key_bits and a.ema:
+        ap.error("--key-bits with --ema: the average leaves the extra bits' projections out")
+    if a.key_bits and a.etab == "learn":
+        ap.error("--key-bits with --etab learn: the learned table has d + 1 entries; use --etab alpha")
     if a.qtemp and a.etab == "learn":
         ap.error("--qtemp with --etab learn: a learned table per level is not built; use --etab alpha")
     if (a.time_limit is not None or a.resume or a.stop_at_step is not None) \

@@ -320,6 +320,22 @@ static int get_recipe_inputs(hr_had *h, const cJSON *root, const char *path, cha
                 path, cJSON_IsNumber(qt) ? "not 0" : "not a number");
         return -1;
     }
+    /* sign bits per query and key (had_distill.py --key-bits, an experiment): the HAD core
+       compares the d sign bits of q and k, so only a model of key_bits = head_dim runs here */
+    const cJSON *kb = cJSON_GetObjectItemCaseSensitive(r, "key_bits");
+    if (kb && !(cJSON_IsNumber(kb) && kb->valuedouble == (double)h->head_dim)) {
+        if (cJSON_IsNumber(kb))
+            hg_errf(err, errsz,
+                    "%s: 'recipe.key_bits' is %.17g: a model trained with more sign bits per query and key "
+                    "than the head dimension needs a wider XNOR-popcount than the HAD core's (only %d, "
+                    "head_dim, runs here)",
+                    path, kb->valuedouble, h->head_dim);
+        else
+            hg_errf(err, errsz,
+                    "%s: 'recipe.key_bits' is not a number (sign bits per query and key; %d here)", path,
+                    h->head_dim);
+        return -1;
+    }
     return 0;
 }
 

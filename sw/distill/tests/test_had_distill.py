@@ -219,7 +219,7 @@ def ref_had_query(q, k, v, n, alpha_c):
     mx = max(score[j] for j in sel)
     w = {j: math.exp(score[j] - mx) for j in sel}
     den = sum(w.values())
-    return [sum(w[j] * v[j][i] for j in sel) / den for i in range(d)]
+    return [sum(w[j] * v[j][i] for j in sel) / den for i in range(len(v[0]))]
 
 
 def test_inference_attention_equals_the_c_reference_formula():
@@ -304,6 +304,83 @@ def test_query_temperature_levels_and_inference():
             ac = float(heads.alpha()[0, h].detach()) * float(lvl[0, h, r, 0]) / math.sqrt(d)
             want = ref_had_query(q[0, h, r].tolist(), k[0, h].tolist(), v[0, h].tolist(), n, ac)
             assert max(abs(a - b) for a, b in zip(out[0, h, r].tolist(), want)) < 1e-5
+
+
+def test_wider_keys_append_learned_projections_and_infer_as_a_wider_core():
+    """--key-bits M: a head's bits are those of q~ followed by those of q~ @ key_ext (M - d
+    more), the same for k~; in inference mode the student is the C reference over M bits with
+    alpha / sqrt(M); without key_ext the head is unchanged."""
+    g = torch.Generator().manual_seed(4)
+    H, T, d, M, n = 2, 9, 8, 20, 3
+    q, k, v = (torch.randn(1, H, T, d, generator=g, dtype=torch.float64).float() for _ in range(3))
+    valid = torch.ones(1, 1, 1, T, dtype=torch.bool)
+    heads = hd.HadHeads(torch.ones(1, H), torch.ones(1, H), d=d)
+    assert heads.key_bits() == d and heads.widen(0, q) is q
+    plain, _ = hd.had_attention(heads, d, n, "infer")(0, q, k, v, valid)
+    heads.key_ext = torch.randn(1, H, d, M - d, generator=g)
+    assert heads.key_bits() == M
+    wq = heads.widen(0, q)
+    assert wq.shape == (1, H, T, M) and torch.equal(wq[..., :d], q)
+    assert torch.allclose(wq[0, 1, 2, d:], q[0, 1, 2] @ heads.key_ext[0, 1])
+    out, _ = hd.had_attention(heads, d, n, "infer")(0, q, k, v, valid)
+    wk = heads.widen(0, k)
+    for h in range(H):
+        ac = float(heads.alpha()[0, h].detach()) / math.sqrt(M)
+        for r in range(T):
+            want = ref_had_query(wq[0, h, r].tolist(), wk[0, h].tolist(), v[0, h].tolist(), n, ac)
+            assert max(abs(a - b) for a, b in zip(out[0, h, r].tolist(), want)) < 1e-5
+    assert not torch.allclose(out, plain)
+    # training modes see the same bits: sign mode's forward is the inference form in float32
+    sig, _ = hd.had_attention(heads, d, n, "sign")(0, q, k, v, valid)
+    assert torch.allclose(sig, out, atol=1e-5)
+
+
+def test_margin_err_is_nn_noise_figure():
+    """The in-run margin err (fidelity rows) is nn_noise.py's on the same embeddings."""
+    pytest.importorskip("numpy")
+    import nn_noise
+    g = torch.Generator().manual_seed(2)
+    t = torch.nn.functional.normalize(torch.randn(40, 16, generator=g, dtype=torch.float64), dim=1)
+    s = torch.nn.functional.normalize(t + 0.1 * torch.randn(40, 16, generator=g,
+                                                             dtype=torch.float64), dim=1)
+    want = nn_noise.margin_err(s.numpy(), t.numpy())
+    assert want > 0 and hd.margin_err(s, t) == pytest.approx(want, rel=1e-12)
+    assert hd.margin_err(t, t) == 0.0 and hd.margin_err(s[:2], t[:2]) == 0.0
+    assert "margin_err" in hd.fidelity(s, t)
+
+
+def test_wider_keys_artifact_round_trip_and_refusals(tmp_path):
+    """A --key-bits run writes its projections (float32) and recipe.key_bits; the artifact
+    loads to what its last fidelity rows measured, continues only at the same width, and a
+    width outside d..4d is refused."""
+    from safetensors.torch import load_file
+    args, sents, cfg = tiny_run(tmp_path, "--log-every", "1")
+    d = cfg["hidden_size"] // cfg["num_attention_heads"]
+    out = tmp_path / "wide"
+    assert hd.main(args + ["--out", str(out), "--steps", "1,1,2,2", "--key-bits", str(2 * d)]) == 0
+    t = load_file(str(out / "had_minilm.safetensors"))
+    meta = json.loads((out / "had.json").read_text())
+    ext = t[hd.KEY_EXT]
+    assert ext.dtype == torch.float32 and tuple(ext.shape) == (cfg["num_hidden_layers"],
+                                                                cfg["num_attention_heads"], d, d)
+    assert meta["recipe"]["key_bits"] == 2 * d and "M = 16" in meta["score"]
+    dev = torch.device("cpu")
+    enc, heads, _ = hd.load_artifact(str(out), str(tmp_path / "m"), dev)
+    assert heads.key_bits() == 2 * d and torch.equal(heads.key_ext, ext)
+    wt, cfg2 = hd.load_base(str(tmp_path / "m"), dev)
+    tok = hd.make_tokenizer(str(tmp_path / "m"))
+    ev = hd.Evaluator(hd.Encoder(wt, cfg2), tok, {"eval": (hd.read_lines(str(sents)), 16, 2)}, dev)
+    got = ev.run(enc, heads)["eval"]
+    want = [r for r in meta["fidelity"] if r["stage"] == 4 and r["set"] == "eval"][0]
+    for k in ("cos_mean", "cos_min", "nn_agree", "margin_err"):
+        assert got[k] == pytest.approx(want[k], abs=1e-6)
+    more = tmp_path / "more"
+    assert hd.main(args + ["--out", str(more), "--steps", "0,0,0,1", "--init", str(out),
+                           "--key-bits", str(2 * d)]) == 0
+    with pytest.raises(SystemExit, match="--key-bits 16"):
+        hd.main(args + ["--out", str(tmp_path / "x"), "--steps", "0,0,0,1", "--init", str(out)])
+    with pytest.raises(SystemExit, match="must be 8..32"):
+        hd.main(args + ["--out", str(tmp_path / "y"), "--steps", "1,1,1,1", "--key-bits", "40"])
 
 
 def ref_had_query_table(q, k, v, n, logit):
@@ -560,7 +637,7 @@ def test_fake_quant_v_is_the_hosts_quantizer():
 
 
 @pytest.mark.parametrize("opt,plain,other", [("--v-bits", 8, 2), ("--center", "none", "k"),
-                                            ("--qtemp", 0, 2)])
+                                            ("--qtemp", 0, 2), ("--key-bits", 8, 12)])
 def test_input_form_options_are_recorded_and_change_the_student(tmp_path, opt, plain, other):
     """A run with --v-bits 2 (2-bit V) or --center k (centred keys) trains and evaluates on
     that form: its stage-0 fidelity (before any step) differs from the plain run's, and
