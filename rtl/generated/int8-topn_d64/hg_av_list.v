@@ -59,28 +59,42 @@ module hg_av_list #(
 
   reg [STW-1:0] st_q;  // step: entries st*R .. st*R + R - 1 are read
 
-  // The R entries of the current step, and whether entry (st + 1) * R exists.
-  reg [R-1:0]    e_v;
-  reg [R*SW-1:0] e_s;
-  reg [R*IW-1:0] e_idx;
-  reg            more;
-  always @* begin : pick
-    integer s, r;
-    e_v = {R{1'b0}};
-    e_s = {R*SW{1'b0}};
-    e_idx = {R*IW{1'b0}};
-    more = 1'b0;
-    for (s = 0; s < NSTEP; s = s + 1)
-      if (st_q == s[STW-1:0]) begin
-        for (r = 0; r < R; r = r + 1)
-          if (s * R + r < N) begin
-            e_v[r] = list_v_i[s*R + r];
-            e_s[r*SW +: SW] = list_s_i[(s*R + r)*SW +: SW];
-            e_idx[r*IW +: IW] = list_idx_i[(s*R + r)*IW +: IW];
-          end
-        if ((s + 1) * R < N) more = list_v_i[(s + 1)*R];
+  // The R entries of each step, and whether entry (st + 1) * R exists, as arrays over every
+  // step the counter can name (entries past the list are invalid zeros) indexed by the step:
+  // synthesis builds balanced multiplexers of log2(steps) levels (a comparison per step made
+  // a priority chain of N / R levels, the AV unit's slowest path at N = 64).
+  localparam NS2 = 1 << STW;  // steps the counter can name
+
+  wire [R-1:0]    step_v   [0:NS2-1];
+  wire [R*SW-1:0] step_s   [0:NS2-1];
+  wire [R*IW-1:0] step_idx [0:NS2-1];
+  wire            step_more[0:NS2-1];
+  genvar gs, gr;
+  generate
+    for (gs = 0; gs < NS2; gs = gs + 1) begin : g_step
+      for (gr = 0; gr < R; gr = gr + 1) begin : g_entry
+        if (gs * R + gr < N) begin : g_in
+          assign step_v[gs][gr]                = list_v_i[gs*R + gr];
+          assign step_s[gs][gr*SW +: SW]       = list_s_i[(gs*R + gr)*SW +: SW];
+          assign step_idx[gs][gr*IW +: IW]     = list_idx_i[(gs*R + gr)*IW +: IW];
+        end else begin : g_out
+          assign step_v[gs][gr]                = 1'b0;
+          assign step_s[gs][gr*SW +: SW]       = {SW{1'b0}};
+          assign step_idx[gs][gr*IW +: IW]     = {IW{1'b0}};
+        end
       end
-  end
+      if ((gs + 1) * R < N) begin : g_more
+        assign step_more[gs] = list_v_i[(gs + 1)*R];
+      end else begin : g_last
+        assign step_more[gs] = 1'b0;
+      end
+    end
+  endgenerate
+
+  wire [R-1:0]    e_v   = step_v[st_q];
+  wire [R*SW-1:0] e_s   = step_s[st_q];
+  wire [R*IW-1:0] e_idx = step_idx[st_q];
+  wire            more  = step_more[st_q];
 
   wire rd      = list_valid_i && en_i;
   wire rd_last = rd && !more;
