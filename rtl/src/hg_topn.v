@@ -38,8 +38,6 @@ module hg_topn #(
     end
   endgenerate
 
-  localparam [RW-1:0] ONE = 1;
-
   reg [N-1:0]    h_v;    // held list: entry valid (a prefix)
   reg [N*SW-1:0] h_s;    // held scores, best first
   reg [N*IW-1:0] h_idx;  // held key indices
@@ -52,49 +50,56 @@ module hg_topn #(
   endfunction
 
   // Merge: every held entry and candidate gets its rank in the merged order; slot e
-  // takes the item of rank e. A held entry i can only move down, to i..i+P.
+  // takes the item of rank e. A held entry i can only move down, to i..i+P. A rank is a sum
+  // of comparison bits (an adder tree, not a chain of conditional increments), and the ranks
+  // of the valid items are distinct, so slot e is the OR of the items whose rank is e, each
+  // masked by that match: a balanced OR over at most 2P + 1 items, not a priority chain of
+  // that many multiplexers.
   reg [N-1:0]    hv;
   reg [P*RW-1:0] c_rank;
   reg [N*RW-1:0] h_rank;
+  reg [P*IW-1:0] c_idx;
   reg [N-1:0]    m_v;
   reg [N*SW-1:0] m_s;
   reg [N*IW-1:0] m_idx;
   always @* begin : merge
     integer i, j, k, e;
     reg [RW-1:0] r;
+    reg hit;
     hv = h_v & {N{~first_i}};
     for (j = 0; j < P; j = j + 1) begin
       r = {RW{1'b0}};
       for (i = 0; i < N; i = i + 1)
-        if (hv[i] && !gt(s_i[j*SW +: SW], h_s[i*SW +: SW])) r = r + ONE;
+        r = r + {{(RW-1){1'b0}}, hv[i] & !gt(s_i[j*SW +: SW], h_s[i*SW +: SW])};
       for (k = 0; k < j; k = k + 1)
-        if (lane_valid_i[k] && !gt(s_i[j*SW +: SW], s_i[k*SW +: SW])) r = r + ONE;
+        r = r + {{(RW-1){1'b0}}, lane_valid_i[k] & !gt(s_i[j*SW +: SW], s_i[k*SW +: SW])};
       for (k = j + 1; k < P; k = k + 1)
-        if (lane_valid_i[k] && gt(s_i[k*SW +: SW], s_i[j*SW +: SW])) r = r + ONE;
+        r = r + {{(RW-1){1'b0}}, lane_valid_i[k] & gt(s_i[k*SW +: SW], s_i[j*SW +: SW])};
       c_rank[j*RW +: RW] = r;
+      c_idx[j*IW +: IW] = base_i + j[IW-1:0];
     end
     for (i = 0; i < N; i = i + 1) begin
       r = i[RW-1:0];
       for (j = 0; j < P; j = j + 1)
-        if (lane_valid_i[j] && gt(s_i[j*SW +: SW], h_s[i*SW +: SW])) r = r + ONE;
+        r = r + {{(RW-1){1'b0}}, lane_valid_i[j] & gt(s_i[j*SW +: SW], h_s[i*SW +: SW])};
       h_rank[i*RW +: RW] = r;
     end
     m_v = {N{1'b0}};
     m_s = {N*SW{1'b0}};
     m_idx = {N*IW{1'b0}};
     for (e = 0; e < N; e = e + 1) begin
-      for (i = (e > P ? e - P : 0); i <= e; i = i + 1)
-        if (hv[i] && h_rank[i*RW +: RW] == e[RW-1:0]) begin
-          m_v[e] = 1'b1;
-          m_s[e*SW +: SW] = h_s[i*SW +: SW];
-          m_idx[e*IW +: IW] = h_idx[i*IW +: IW];
-        end
-      for (j = 0; j < P; j = j + 1)
-        if (lane_valid_i[j] && c_rank[j*RW +: RW] == e[RW-1:0]) begin
-          m_v[e] = 1'b1;
-          m_s[e*SW +: SW] = s_i[j*SW +: SW];
-          m_idx[e*IW +: IW] = base_i + j[IW-1:0];
-        end
+      for (i = (e > P ? e - P : 0); i <= e; i = i + 1) begin
+        hit = hv[i] && h_rank[i*RW +: RW] == e[RW-1:0];
+        m_v[e] = m_v[e] | hit;
+        m_s[e*SW +: SW] = m_s[e*SW +: SW] | ({SW{hit}} & h_s[i*SW +: SW]);
+        m_idx[e*IW +: IW] = m_idx[e*IW +: IW] | ({IW{hit}} & h_idx[i*IW +: IW]);
+      end
+      for (j = 0; j < P; j = j + 1) begin
+        hit = lane_valid_i[j] && c_rank[j*RW +: RW] == e[RW-1:0];
+        m_v[e] = m_v[e] | hit;
+        m_s[e*SW +: SW] = m_s[e*SW +: SW] | ({SW{hit}} & s_i[j*SW +: SW]);
+        m_idx[e*IW +: IW] = m_idx[e*IW +: IW] | ({IW{hit}} & c_idx[j*IW +: IW]);
+      end
     end
   end
 
