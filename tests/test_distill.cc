@@ -684,6 +684,14 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
          set("recipe", cJSON_Parse("{\"key_bits\": 64}")),
          "",
          ""},
+        {"recipe key_bits fewer",
+         "'recipe.key_bits' is 16: a model trained with fewer sign bits per query and key than the head "
+         "dimension needs another XNOR-popcount than the HAD core's (only 32, head_dim, runs here)",
+         good,
+         {},
+         set("recipe", cJSON_Parse("{\"key_bits\": 16}")),
+         "",
+         ""},
         {"recipe key_bits type",
          "'recipe.key_bits' is not a number",
          good,
@@ -781,6 +789,24 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
                                        "/bad' --out '" + root_ + "/bad_out'");
     EXPECT_EQ(rc2, 0) << out2;
     hgt::run_in_src("rm -rf '" + root_ + "/bad' '" + root_ + "/bad_out'");
+}
+
+// had_distill.py records the sign bits per query and key (recipe.key_bits) in every artifact it
+// writes; a model of key_bits = head_dim (the HAD core's own) assembles and keeps the figure.
+TEST_F(HadModelSynth, KeyBitsOfTheHeadDimensionAreAccepted)
+{
+    const std::string dir = root_ + "/kb32";
+    auto [rc, out] = assemble(dir, [](cJSON *j) {
+        cJSON_ReplaceItemInObjectCaseSensitive(j, "recipe", cJSON_Parse("{\"key_bits\": 32}"));
+    });
+    EXPECT_EQ(rc, 0) << out;
+    cJSON *j = cJSON_Parse(read_file(dir + "/model-had/had.json").c_str());
+    ASSERT_NE(j, nullptr);
+    const cJSON *kb =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "recipe"), "key_bits");
+    EXPECT_TRUE(cJSON_IsNumber(kb) && kb->valuedouble == 32) << read_file(dir + "/model-had/had.json");
+    cJSON_Delete(j);
+    hgt::run_in_src("rm -rf '" + dir + "'");
 }
 
 // make model-had reassembles its directory when HAD_ARTIFACT names another artifact, even one

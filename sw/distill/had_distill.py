@@ -69,6 +69,8 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
+import nn_noise  # beside this file (the margin err)
+
 FORMAT_HAD = "hadgen-had-1"
 FORMAT_REF = "hadgen-distill-ref-1"
 FORMAT_CKPT = "hadgen-distill-ckpt-1"
@@ -637,19 +639,14 @@ def nn_index(e):
 
 
 def margin_err(student, teacher):
-    """RMS over the rows of the change of each row's margin between its teacher's nearest and
-    second-nearest other row (cosine to the first minus cosine to the second): nn_noise.py's
-    margin err, the figure that sets the expected neighbour count (docs/distill.md)."""
+    """nn_noise.py's margin err of the rows (the RMS change of each row's margin between its
+    teacher's nearest and second-nearest other row), the figure that sets the expected
+    neighbour count (docs/distill.md); the rows are made unit in float64 first. Fewer than
+    three rows have no second neighbour: 0."""
     if len(teacher) < 3:
         return 0.0
-    s, t = F.normalize(student, dim=1), F.normalize(teacher, dim=1)
-    ct = t @ t.T
-    ct.fill_diagonal_(float("-inf"))
-    top = ct.sort(dim=1, descending=True, stable=True).indices[:, :2]
-
-    def margins(e):
-        return (e * e[top[:, 0]]).sum(1) - (e * e[top[:, 1]]).sum(1)
-    return ((margins(s) - margins(t)) ** 2).mean().sqrt().item()
+    s, t = (F.normalize(e.detach().double(), dim=1).cpu().numpy() for e in (student, teacher))
+    return nn_noise.margin_err(s, t)
 
 
 def fidelity(student, teacher):
@@ -1012,9 +1009,9 @@ def train(a):
                 heads.log_step.copy_(init["log_step"])
     if init is not None and init["key_ext"] is not None:
         if heads.key_ext is None or heads.key_ext.shape != init["key_ext"].shape:
-            raise SystemExit(f"--init {a.init}: the artifact has {enc_s.d + init['key_ext'].shape[-1]}"
-                             f" key bits per head; continue it with --key-bits "
-                             f"{enc_s.d + init['key_ext'].shape[-1]}")
+            bits = enc_s.d + init["key_ext"].shape[-1]
+            raise SystemExit(f"--init {a.init}: the artifact has {bits} key bits per head; "
+                             f"continue it with --key-bits {bits}")
         with torch.no_grad():
             heads.key_ext.copy_(init["key_ext"])
     elif heads.key_ext is not None and ck is None:

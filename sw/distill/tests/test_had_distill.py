@@ -336,15 +336,18 @@ def test_wider_keys_append_learned_projections_and_infer_as_a_wider_core():
 
 
 def test_margin_err_is_nn_noise_figure():
-    """The in-run margin err (fidelity rows) is nn_noise.py's on the same embeddings."""
+    """The in-run margin err (fidelity rows) is nn_noise.py's on the same embeddings made unit:
+    float32 rows of any length, as the evaluator has them; fewer than three rows give 0."""
     pytest.importorskip("numpy")
     import nn_noise
     g = torch.Generator().manual_seed(2)
-    t = torch.nn.functional.normalize(torch.randn(40, 16, generator=g, dtype=torch.float64), dim=1)
-    s = torch.nn.functional.normalize(t + 0.1 * torch.randn(40, 16, generator=g,
-                                                             dtype=torch.float64), dim=1)
-    want = nn_noise.margin_err(s.numpy(), t.numpy())
-    assert want > 0 and hd.margin_err(s, t) == pytest.approx(want, rel=1e-12)
+    t = torch.randn(40, 16, generator=g, dtype=torch.float64)
+    s = t + 0.1 * torch.randn(40, 16, generator=g, dtype=torch.float64)
+    unit = [torch.nn.functional.normalize(e, dim=1).numpy() for e in (s, t)]
+    want = nn_noise.margin_err(*unit)
+    lengths = 0.5 + torch.rand(40, 1, generator=g, dtype=torch.float64)
+    got = hd.margin_err((s * lengths).float(), (3 * t).float())
+    assert want > 0 and got == pytest.approx(want, rel=1e-5)
     assert hd.margin_err(t, t) == 0.0 and hd.margin_err(s[:2], t[:2]) == 0.0
     assert "margin_err" in hd.fidelity(s, t)
 
