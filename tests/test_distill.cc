@@ -686,7 +686,7 @@ TEST_F(HadModelSynth, BadArtifactsExit2NamingTheProblem)
          ""},
         {"recipe key_bits fewer",
          "'recipe.key_bits' is 16: a model trained with fewer sign bits per query and key than the head "
-         "dimension needs another XNOR-popcount than the HAD core's (only 32, head_dim, runs here)",
+         "dimension needs a narrower XNOR-popcount than the HAD core's (only 32, head_dim, runs here)",
          good,
          {},
          set("recipe", cJSON_Parse("{\"key_bits\": 16}")),

@@ -330,7 +330,7 @@ static int get_recipe_inputs(hr_had *h, const cJSON *root, const char *path, cha
                     "than the head dimension needs %s XNOR-popcount than the HAD core's (only %d, "
                     "head_dim, runs here)",
                     path, kb->valuedouble, kb->valuedouble > h->head_dim ? "more" : "fewer",
-                    kb->valuedouble > h->head_dim ? "a wider" : "another", h->head_dim);
+                    kb->valuedouble > h->head_dim ? "a wider" : "a narrower", h->head_dim);
         else
             hg_errf(err, errsz,
                     "%s: 'recipe.key_bits' is not a number (sign bits per query and key; %d here)", path,
