@@ -324,13 +324,14 @@ static int get_recipe_inputs(hr_had *h, const cJSON *root, const char *path, cha
        compares the d sign bits of q and k, so only a model of key_bits = head_dim runs here */
     const cJSON *kb = cJSON_GetObjectItemCaseSensitive(r, "key_bits");
     if (kb && !(cJSON_IsNumber(kb) && kb->valuedouble == (double)h->head_dim)) {
+        int wider = cJSON_IsNumber(kb) && kb->valuedouble > h->head_dim;
         if (cJSON_IsNumber(kb))
             hg_errf(err, errsz,
                     "%s: 'recipe.key_bits' is %.17g: a model trained with %s sign bits per query and key "
                     "than the head dimension needs %s XNOR-popcount than the HAD core's (only %d, "
                     "head_dim, runs here)",
-                    path, kb->valuedouble, kb->valuedouble > h->head_dim ? "more" : "fewer",
-                    kb->valuedouble > h->head_dim ? "a wider" : "a narrower", h->head_dim);
+                    path, kb->valuedouble, wider ? "more" : "fewer", wider ? "a wider" : "a narrower",
+                    h->head_dim);
         else
             hg_errf(err, errsz,
                     "%s: 'recipe.key_bits' is not a number (sign bits per query and key; %d here)", path,
