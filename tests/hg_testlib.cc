@@ -234,11 +234,11 @@ uint32_t test_seed()
 std::vector<hg_cfg> selector_configs()
 {
     return {with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_BITONIC),
-            with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_MERGE),
+            with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_COUNTING),
             with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_TWOSTAGE),
             with_cut(with_selector(make_cfg(HG_CORE_HAD, 32, 8, 16, 128), HG_SEL_TWOSTAGE), HG_CUT_OFF),
-            with_selector(make_cfg(HG_CORE_HAD, 64, 16, 32, 1024), HG_SEL_MERGE),
-            with_selector(make_cfg(HG_CORE_I8TOPN, 32, 8, 16, 128), HG_SEL_MERGE)};
+            with_selector(make_cfg(HG_CORE_HAD, 64, 16, 32, 1024), HG_SEL_COUNTING),
+            with_selector(make_cfg(HG_CORE_I8TOPN, 32, 8, 16, 128), HG_SEL_TWOSTAGE)};
 }
 
 std::vector<hg_cfg> rtl_configs()

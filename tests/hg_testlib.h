@@ -49,13 +49,13 @@ std::vector<hg_cfg> edge_configs();
 // of two keys a beat where P allows; reproducible from seed.
 std::vector<hg_cfg> random_configs(int count, uint32_t seed);
 // The committed default configurations (d=64 P=16 N=32 L=1024, and the MiniLM d=32 point), each
-// core with its default selector (HAD counting, int8-topn twostage).
+// core with its default selector (merge for both top-N cores).
 std::vector<hg_cfg> default_configs();
 // Every configuration the RTL suites simulate (edge + random + defaults + selector_configs).
 std::vector<hg_cfg> rtl_configs();
-// HAD's MiniLM point with the bitonic, merge and two-stage selectors, the default point with
-// merge, int8-topn's MiniLM point with merge: the other selectors at the two points the report
-// measures.
+// HAD's MiniLM point with the bitonic, counting and two-stage selectors, the default point with
+// counting, int8-topn's MiniLM point with two-stage: the other selectors at the two points the
+// report measures.
 std::vector<hg_cfg> selector_configs();
 // Seed of the random configurations: $HG_TEST_SEED or a fixed default.
 uint32_t test_seed();

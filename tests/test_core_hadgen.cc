@@ -87,7 +87,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"--core baseline --d 32 --selector counting", "baseline scores have 2^21 levels"},
         BadCase{"--selector twostage --sort-cut yes", "--sort-cut 'yes': must be auto, on or off"},
         BadCase{"--sort-cut off", "--sort-cut off: only --selector twostage has a sort to cut (this core: "
-                                  "--selector counting); leave it at auto"},
+                                  "--selector merge); leave it at auto"},
         BadCase{"--selector bitonic --sort-cut on", "only --selector twostage has a sort to cut (this core: "
                                                     "--selector bitonic)"},
         BadCase{"--core baseline --sort-cut on",
@@ -527,11 +527,12 @@ TEST(HadgenConfig, SelectorPicksTheSelectBlock)
     const struct {
         std::string args, sel;
     } defaults[] = {
-        {"--core had", "counting"},
-        {"--core int8-topn", "twostage"},
+        {"--core had", "merge"},
+        {"--core int8-topn", "merge"},
         {"--core baseline", "merge"},
-        {"", "counting"},
-        {"--selector merge --core int8-topn", "merge"},
+        {"", "merge"},
+        {"--selector twostage --core int8-topn", "twostage"},
+        {"--selector counting --core had", "counting"},
         {"--core int8-topn --selector bitonic --core had", "bitonic"},
     };
     for (const auto &k : defaults) {
@@ -648,7 +649,7 @@ TEST(HadgenConfig, EtabShadowIsRecordedPassedOnAndReadBack)
     EXPECT_NE(m.find("\"etab_shadow\":\t\"on\""), std::string::npos) << m;
     EXPECT_NE(m.find("\"SHADOW\":\t1"), std::string::npos) << m;
     EXPECT_NE(read_file(t + "/on/had_core.v").find(".ETAB_SHADOW(1)"), std::string::npos);
-    EXPECT_NE(read_file(t + "/on/had_core.v").find("v_bits=8 etab_shadow=on selector=counting"),
+    EXPECT_NE(read_file(t + "/on/had_core.v").find("v_bits=8 etab_shadow=on selector=merge"),
               std::string::npos);
     r = hgt::run_cmd(hadgen() + " --config " + t + "/on/manifest.json --out " + t + "/again");
     ASSERT_EQ(r.status, 0) << r.out;
@@ -872,9 +873,9 @@ TEST(HadgenConfig, RefusesBadManifestsNamingTheField)
          "derived.groups: the manifest says 15, these parameters give 16"},
         {replace_all(good, "\"groups\":\t16", "\"groups\":\t16, \"speed\": 1"),
          "derived.speed: not a derived value"},
-        {replace_all(good, "\"selector\":\t\"counting\"", "\"selector\":\t\"heap\""),
+        {replace_all(good, "\"selector\":\t\"merge\"", "\"selector\":\t\"heap\""),
          "--selector 'heap': must be merge, bitonic, counting or twostage"},
-        {replace_all(good, "\"selector\":\t\"counting\"", "\"selector\":\t1"),
+        {replace_all(good, "\"selector\":\t\"merge\"", "\"selector\":\t1"),
          "params.selector: must be a string"},
         {replace_all(good, "\"sort_cut\":\t\"auto\"", "\"sort_cut\":\t\"sometimes\""),
          "--sort-cut 'sometimes': must be auto, on or off"},

@@ -251,11 +251,10 @@ TEST(ReliabilityHsprobes, BadManifestsAreClearErrorsThatWriteNothing)
         std::string text, expect, expect2 = "";
     } cases[] = {
         {"{\"top\": ", "not valid JSON"},
-        {swap("\"file\":\t\"hg_topn_scan.v\"", "\"file\":\t\"nosuch.v\""),
-         ": file nosuch.v is not a file of"},
+        {swap("\"file\":\t\"hg_topn.v\"", "\"file\":\t\"nosuch.v\""), ": file nosuch.v is not a file of"},
         {swap("\"capture\":\tfalse", "\"capture\":\t0"), "\"capture\" must be true or false"},
         {swap("\"prefix\":\t\"had\"", "\"prefix\":\t\"h d\""), "params.prefix \"h d\" is not an identifier"},
-        {swap("\"selector\":\t\"counting\"", "\"selector\":\t\"heap; rm\""),
+        {swap("\"selector\":\t\"merge\"", "\"selector\":\t\"heap; rm\""),
          "params.selector \"heap; rm\" is not a selector (merge, bitonic, counting or twostage)"},
         {swap("\"av_fan\":\t\"auto\"", "\"av_fan\":\t\"some\""),
          "params.av_fan is not \"auto\", \"off\" or a whole number in 1..256"},

@@ -104,8 +104,7 @@ TEST(Report, RatiosTablesPlotsAndDeterministicJson)
     EXPECT_NE(md.find("| had | 0.200 (-80%) |"), std::string::npos) << md;
     EXPECT_NE(md.find("| int8-topn | 0.500 (-50%) |"), std::string::npos) << md;
     // each top-N core's selector, as its run was built (the baseline selects none)
-    EXPECT_NE(md.find("liberty `osu018`. Top-N selectors: had counting, int8-topn twostage.\n"),
-              std::string::npos)
+    EXPECT_NE(md.find("liberty `osu018`. Top-N selectors: had merge, int8-topn merge.\n"), std::string::npos)
         << md;
     EXPECT_NE(md.find("| HAD post-training | golden-had | 0.500 0.600 | 0.900 |"), std::string::npos) << md;
     EXPECT_NE(r1.out.find("HAD/baseline: logic area 0.200"), std::string::npos) << r1.out;
@@ -2192,9 +2191,9 @@ TEST(Sweep, SelectorPointsBesideTheirDefaultPoint)
             add_fields(d + "/" + dir, "\"blocks\": {",
                        "\"select\": {\"area_um2\": " + std::to_string(sel_area) + ", \"power_uw\": 20000}, ");
     };
-    mk("m", "had", 2e6, 20, "merge", 1e6);
+    mk("m", "had", 1.8e6, 21, "merge", 0.8e6); // HAD's default
     mk("t", "had", 1.4e6, 17, "twostage", 0.4e6);
-    mk("c", "had", 1.8e6, 21, "counting", 0.8e6);
+    mk("c", "had", 2e6, 20, "counting", 1e6);
     mk("b", "baseline", 10e6, 80, "bitonic", 0);   // recorded, unused: the baseline has no selector
     mk("to", "had", 1.5e6, 18, "twostage", 0.5e6); // without its sort cut: after twostage
     add_fields(d + "/to", "\"params\": {", "\"sort_cut\": \"off\", ");
@@ -2218,8 +2217,8 @@ TEST(Sweep, SelectorPointsBesideTheirDefaultPoint)
     auto last4 = [](const std::string &row_) { // selector, select_area_mm2, select_power_mw, sort_cut
         return field(row_, 30) + "," + field(row_, 31) + "," + field(row_, 32) + "," + field(row_, 33);
     };
-    EXPECT_EQ(last4(rows[1]), "merge,1,20,auto");
-    EXPECT_EQ(last4(rows[2]), "counting,0.8,20,auto");
+    EXPECT_EQ(last4(rows[1]), "merge,0.8,20,auto");
+    EXPECT_EQ(last4(rows[2]), "counting,1,20,auto");
     EXPECT_EQ(last4(rows[3]), "twostage,0.4,20,auto");
     EXPECT_EQ(last4(rows[4]), "twostage,0.5,20,off");
     EXPECT_EQ(last4(rows[5]), "merge,,,auto");
@@ -2244,11 +2243,11 @@ TEST(Sweep, SelectorPointsBesideTheirDefaultPoint)
         std::string::npos)
         << md;
     EXPECT_NE(
-        md.find("| had | merge | 32 | 256 | 16 | 8 | 1.000 | 1.250 | 1.111 | 0.952 | 50.0 | 1.000 | no |"),
+        md.find("| had | counting | 32 | 256 | 16 | 8 | 1.000 | 1.250 | 1.111 | 0.952 | 50.0 | 1.000 | no |"),
         std::string::npos)
         << md;
     EXPECT_NE(md.find("| had (twostage) | 32 | 8 | 256 | 16 | 2.400 | 17.00 |"), std::string::npos) << md;
-    // the HAD/baseline ratios are those of the default (counting) point
+    // the HAD/baseline ratios are those of the default (merge) point
     EXPECT_NE(md.find("| 32 | 256 | 16 | 8 | 0.180 |"), std::string::npos) << md;
     cJSON *j = cJSON_Parse(read_file(d + "/r/sweep.json").c_str());
     ASSERT_TRUE(j);
@@ -2373,7 +2372,7 @@ TEST(Sweep, AvFanPointsBesideTheirAutoPoint)
     hgt::CmdResult dup = hgt::run_cmd(bin + d + "/c8/reports/summary.json " + d + "/c8/reports/summary.json");
     EXPECT_EQ(dup.status, 2);
     EXPECT_NE(
-        dup.out.find("two summaries of the same point had d=32 P=16 N=8 L=256 selector counting, AV fan 8"),
+        dup.out.find("two summaries of the same point had d=32 P=16 N=8 L=256 selector merge, AV fan 8"),
         std::string::npos)
         << dup.out;
     const char *bad[][2] = {{"\"wide\"",
@@ -2574,7 +2573,7 @@ TEST(Sweep, NoiseRepeatsGiveEachPointsBand)
     std::string f = read_file(d + "/failed/reports/summary.json");
     f.replace(f.find("\"pass\""), 6, "\"fail\"");
     write_file(d + "/failed/reports/summary.json", "{\"syn_salt\": 4, " + f.substr(1));
-    write_qps_summary(d + "/other", "had", "merge", 50, 20, 0, 0);
+    write_qps_summary(d + "/other", "had", "counting", 50, 20, 0, 0);
     add_fields(d + "/other", "{", "\"syn_salt\": 5, ");
     struct bad {
         std::string args, why;

@@ -45,8 +45,9 @@ double num(const cJSON *o, const char *a, const char *b = nullptr, const char *c
     return cJSON_IsNumber(x) ? x->valuedouble : -1.0;
 }
 
-// The flow runs of the SynthFlow and SynthGateSim suites: one per core type (random data) plus
-// a constant-data run of HAD and the baseline on the same netlists. SetUpTestSuite makes them
+// The flow runs of the SynthFlow and SynthGateSim suites: one per core type (random data, each
+// with its default selector), HAD with the counting selector, a constant-data run of HAD and the
+// baseline on the same netlists. SetUpTestSuite makes them
 // once for the whole program (the first of these suites to run makes them, the other reuses
 // them) and only records what happened; the tests check it (RunsEndToEndForEveryCore: every
 // exit status).
@@ -83,6 +84,22 @@ class SynthRunsTest : public testing::Test
                 r.summary = Json(cJSON_Parse(read_file(r.dir + "/reports/summary.json").c_str()));
             }
         }
+        // HAD with the counting selector (its default is merge): the registers of its two passes
+        {
+            Run &c = runs_["had-counting"];
+            c.dir = work() + "/had-counting";
+            generated_["had-counting"] =
+                hgt::run_cmd(bin("hadgen") +
+                             " --core had --selector counting --d 16 --lanes 4 --top-n 8 "
+                             "--max-keys 64 --out '" +
+                             rtl("had-counting") + "'");
+            fprintf(stderr, "[synth] flow: had-counting\n");
+            Result f = hgt::run_cmd("OUT_DIR='" + c.dir + "' CAPTURE_CMD=bench CAPTURE_QUERIES=12 JOBS=2 " +
+                                    flow() + " '" + rtl("had-counting") + "'");
+            c.status = f.status;
+            c.log = f.out;
+            c.summary = Json(cJSON_Parse(read_file(c.dir + "/reports/summary.json").c_str()));
+        }
         // HAD resynthesized under a null perturbation (SYN_SALT) on the captures of its run
         Run &r = runs_["had-salt3"];
         r.dir = work() + "/had-salt3";
@@ -115,7 +132,7 @@ class SynthRunsTest : public testing::Test
 
     static inline bool made_ = false;
     static inline Result list_cores_{-1, ""};               // hadgen --list-cores
-    static inline std::map<std::string, Result> generated_; // hadgen of each core type
+    static inline std::map<std::string, Result> generated_; // hadgen of each core type, had-counting
     static inline std::map<std::string, Run> runs_;
 };
 
@@ -312,7 +329,7 @@ TEST_F(SynthFlow, CorruptedCaptureIsCaught)
 // held cycle is not checked; the same change in cycle 4, the first released one, is caught.
 TEST_F(SynthFlow, ChecksStartWhenTheResetIsReleased)
 {
-    const Run &r = run("had");
+    const Run &r = run("had-counting");
     ASSERT_EQ(r.status, 0);
     std::string d = work() + "/reset-rule";
     hgt::run_cmd("rm -rf '" + d + "' && mkdir -p '" + d + "/tog'");
@@ -328,10 +345,10 @@ TEST_F(SynthFlow, ChecksStartWhenTheResetIsReleased)
                          " {if ($11 != \"0\") exit 3; $11 = \"1\"} {print}' '" + src + "' > '" + dst + "'");
         ASSERT_EQ(a.status, 0) << "sc_v_o is not a known 0 in cycle " << cycle;
         hgt::write_file(d + "/list.txt", "had_topn_scan 1 1 " + d + "/" + name + "\n");
-        Result g =
-            hgt::run_cmd(bin("hgsynth") + " gatesim --rtl '" + rtl("had") + "' --netlists '" + r.dir +
-                         "/generated/netlist' --lib " + kLib + " --module had_topn_scan --instances '" + d +
-                         "/list.txt' --toggles '" + d + "/tog' 2>&1");
+        Result g = hgt::run_cmd(bin("hgsynth") + " gatesim --rtl '" + rtl("had-counting") + "' --netlists '" +
+                                r.dir + "/generated/netlist' --lib " + kLib +
+                                " --module had_topn_scan --instances '" + d + "/list.txt' --toggles '" + d +
+                                "/tog' 2>&1");
         if (cycle == 2) {
             EXPECT_EQ(g.status, 0) << g.out;
         } else {
@@ -810,8 +827,8 @@ TEST_F(SynthGateSim, GateCountsLieBetweenTheirFlopsToggles)
 
 // The registers the RTL loads only when their value can change (docs/architecture.md): each
 // entry of the counting selector's list and each level's count of its scan has a load enable
-// of its own, so a gate of its own; an entry loads once a query, and so does the query register
-// of the score stage (both cores); a level's count loads with each query's first row, and
+// of its own, so a gate of its own (the had-counting run); an entry loads once a query, and so
+// does the query register of the score stage (every core); a level's count loads with each query's first row, and
 // later only while it can still grow.
 TEST_F(SynthGateSim, RegistersLoadOnlyWhenTheirValueCanChange)
 {
@@ -851,8 +868,8 @@ TEST_F(SynthGateSim, RegistersLoadOnlyWhenTheirValueCanChange)
             EXPECT_LE(changed, open) << core;
         }
     }
-    const Run &h = run("had");
-    const long long queries = (long long)num(summary("had"), "activity", "queries");
+    const Run &h = run("had-counting");
+    const long long queries = (long long)num(summary("had-counting"), "activity", "queries");
     for (const char *reg : {"u_block.w_s", "u_block.w_idx"}) {
         auto e = gates(h, "had_topn", ".u_core.g_count.u_topn", reg);
         EXPECT_EQ((long)e.size(), N) << reg << ": a gate per entry of the list";

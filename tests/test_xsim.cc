@@ -72,7 +72,7 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31), // L % P != 0
                     hgt::with_selector(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31),
                                        HG_SEL_BITONIC), // the other selectors
-                    hgt::with_selector(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31), HG_SEL_MERGE),
+                    hgt::with_selector(hgt::make_cfg(HG_CORE_HAD, 24, 3, 5, 31), HG_SEL_COUNTING),
                     hgt::with_selector(hgt::make_cfg(HG_CORE_I8TOPN, 16, 8, 8, 8),
                                        HG_SEL_TWOSTAGE),         // one row a query
                     hgt::make_cfg(HG_CORE_BASELINE, 8, 1, 1, 8), // smallest

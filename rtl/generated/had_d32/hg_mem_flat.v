@@ -3,7 +3,7 @@
 // Generated with:
 //   hadgen --core had --d 32 --lanes 8 --top-n 16 --max-keys 128 --out rtl/generated/had_d32
 // Parameters: core=had d=32 lanes=8 top_n=16 max_keys=128 weight_bits=8
-//             exp_frac_bits=6 out_frac=8 v_bits=8 selector=counting prefix=had
+//             exp_frac_bits=6 out_frac=8 v_bits=8 selector=merge prefix=had
 // Derived:    groups=16 av_slots=1 acc_width=20 wsum_width=13 recip_q=29
 //             out_width=16 recip_bits_per_cycle=6 norm_mults=3 ii_cycles=16
 // ----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // Generated with:
 //   hadgen --core had --out rtl/generated/had_d64
 // Parameters: core=had d=64 lanes=16 top_n=32 max_keys=1024 weight_bits=8
-//             exp_frac_bits=6 out_frac=8 v_bits=8 selector=counting prefix=had
+//             exp_frac_bits=6 out_frac=8 v_bits=8 selector=merge prefix=had
 // Derived:    groups=64 av_slots=1 acc_width=21 wsum_width=14 recip_q=30
 //             out_width=16 recip_bits_per_cycle=2 norm_mults=2 ii_cycles=64
 // ----------------------------------------------------------------------------
