@@ -114,7 +114,7 @@ static void usage(FILE *f)
             "  must equal the model's head dimension; --v-bits B quantizes V to B bits at the\n"
             "  calibration's percentile.\n"
             "  The core type follows each backend, so --core is not accepted, and so does the\n"
-            "  selector unless --selector is given (had counting, int8-topn twostage); --etab-shadow on\n"
+            "  selector unless --selector is given (merge for both top-N cores); --etab-shadow on\n"
             "  builds the HAD backends' cores with the shadow exp table. With a distilled\n"
             "  model --top-n defaults to its trained N (had.json top_n), and --v-bits and --v-scale\n"
             "  to the values it was trained with (had.json recipe v_bits, v_scale; 8 bits if none).\n"
