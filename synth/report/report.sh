@@ -12,7 +12,7 @@
 #   10b   the top-N cores of both points with each other selector (REPORT_SELECTORS, default
 #         merge, bitonic, counting, twostage and twostage:off; hadgen --selector, and after a
 #         colon --sort-cut) on the same stimulus: 4 more flows a selector, fewer where it is a
-#         core's own default (HAD counting, int8-topn twostage: the point's run) or, for
+#         core's own default (merge for both top-N cores: the point's run) or, for
 #         counting, not int8-topn's (it counts HAD's match levels)
 #   10c   narrower values (REPORT_VBITS, default 4; hadgen --v-bits): fidelity of the golden
 #         backends with V quantized to that width (a scale per head, and per channel: hadrun
