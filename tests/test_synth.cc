@@ -828,8 +828,8 @@ TEST_F(SynthGateSim, GateCountsLieBetweenTheirFlopsToggles)
 // The registers the RTL loads only when their value can change (docs/architecture.md): each
 // entry of the counting selector's list and each level's count of its scan has a load enable
 // of its own, so a gate of its own (the had-counting run); an entry loads once a query, and so
-// does the query register of the score stage (every core); a level's count loads with each query's first row, and
-// later only while it can still grow.
+// does the query register of the score stage (every core); a level's count loads with each
+// query's first row, and later only while it can still grow.
 TEST_F(SynthGateSim, RegistersLoadOnlyWhenTheirValueCanChange)
 {
     // the gates of register NAME in module MOD, as (OPEN, CHANGED) of instance INST's run
